@@ -1118,27 +1118,6 @@ pub use crate::app_support::has_managed_tags;
 /// search checks for the operation's managed tags).
 type ReadByArn = BTreeMap<String, (Value, Vec<(String, String)>)>;
 
-/// Deletes the object whose `arn` the prior state holds, by `delete` (the type's Delete call,
-/// sent): the ARN when the delete was sent, `None` when there is no ARN or the object is
-/// already gone.
-pub async fn delete_by_arn<Sent, T, E>(
-    prior: &Value,
-    delete: impl FnOnce(String) -> Sent,
-) -> Result<Option<String>, ProviderError>
-where
-    Sent: Future<Output = Result<T, SdkError<E, HttpResponse>>>,
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    let Some(arn) = string(prior, "arn") else {
-        return Ok(None);
-    };
-    match delete(arn.clone()).await.map_err(aws_error) {
-        Ok(_) => Ok(Some(arn)),
-        Err(error) if is_not_found(&error) => Ok(None),
-        Err(error) => Err(error),
-    }
-}
-
 /// One ELBv2 type whose objects are known by their ARN (the load balancer, target group,
 /// listener and listener rule): what is particular to it. [`Elbv2Type`] makes a
 /// [`ResourceType`] of it and writes the shared tail once: the read of many ARNs (one
@@ -1213,12 +1192,16 @@ pub trait Elbv2Object: Send + Sync + Sized + 'static {
         prior: &Value,
         planned: &Value,
     ) -> Result<(), ProviderError>;
-    /// Deletes the object (`prior` is its state); a missing object is deleted.
-    async fn delete(
-        this: &Elbv2Type<Self>,
-        operation: &Operation,
-        prior: &Value,
-    ) -> Result<(), ProviderError>;
+    /// Sends the Delete call for `arn` (a missing object is deleted).
+    async fn delete(this: &Elbv2Type<Self>, arn: &str) -> Result<(), ProviderError>;
+    /// What a delete waits for once sent; by default nothing.
+    async fn deleted(
+        _this: &Elbv2Type<Self>,
+        _operation: &Operation,
+        _arn: &str,
+    ) -> Result<(), ProviderError> {
+        Ok(())
+    }
     /// After a create whose answer was lost: the object it made, read.
     async fn find_created(
         this: &Elbv2Type<Self>,
@@ -1481,7 +1464,14 @@ impl<O: Elbv2Object> ResourceType for Elbv2Type<O> {
     }
 
     async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        O::delete(self, operation, prior).await
+        let Some(arn) = string(prior, "arn") else {
+            return Ok(());
+        };
+        match O::delete(self, &arn).await {
+            Ok(()) => O::deleted(self, operation, &arn).await,
+            Err(error) if is_not_found(&error) => Ok(()),
+            Err(error) => Err(error),
+        }
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

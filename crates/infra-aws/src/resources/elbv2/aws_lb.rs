@@ -65,12 +65,12 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, boolean, changed, int, non_empty, number, set_tags, single, string, string_list,
+    blocks, boolean, changed, int, non_empty, number, sent, set_tags, single, string, string_list,
     strings, text, text_or_null, wait_for,
 };
 use crate::elbv2_support::{
-    arn_suffix, attributes_of, delete_by_arn, generated_name, modify_attributes, name_prefix_of,
-    settings_to_send, tags_to_sdk, Elbv2Object, Elbv2Type, Setting, SettingKind,
+    arn_suffix, attributes_of, generated_name, modify_attributes, name_prefix_of, settings_to_send,
+    tags_to_sdk, Elbv2Object, Elbv2Type, Setting, SettingKind,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
@@ -1360,23 +1360,19 @@ impl Elbv2Object for LoadBalancers {
         Ok(())
     }
 
-    async fn delete(
-        this: &AwsLb,
-        operation: &Operation,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(this: &AwsLb, arn: &str) -> Result<(), ProviderError> {
         let client = &this.aws.clients().await.elbv2;
-        let delete = |arn| client.delete_load_balancer().load_balancer_arn(arn).send();
-        let Some(arn) = delete_by_arn(prior, delete).await? else {
-            return Ok(());
-        };
+        sent!(client.delete_load_balancer().load_balancer_arn(arn)).map(|_| ())
+    }
+
+    async fn deleted(this: &AwsLb, operation: &Operation, arn: &str) -> Result<(), ProviderError> {
         // Security groups and subnets cannot be deleted while the load balancer still exists.
         wait_for(
             &format!("load balancer {arn} to be deleted"),
             operation.timeouts.delete,
             || async {
                 Ok(this
-                    .describe(std::slice::from_ref(&arn))
+                    .describe(&[arn.to_string()])
                     .await?
                     .is_empty()
                     .then_some(()))

@@ -46,11 +46,11 @@ use aws_sdk_elasticloadbalancingv2::Client;
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    boolean, changed, int, known, non_empty, number, set_tags, single, string, text,
+    boolean, changed, int, known, non_empty, number, sent, set_tags, single, string, text,
 };
 use crate::elbv2_support::{
-    action_block, actions_from_sdk, actions_to_sdk, attributes_of, delete_by_arn,
-    modify_attributes, normalize_actions, tags_to_sdk, validate_actions, Elbv2Object, Elbv2Type,
+    action_block, actions_from_sdk, actions_to_sdk, attributes_of, modify_attributes,
+    normalize_actions, tags_to_sdk, validate_actions, Elbv2Object, Elbv2Type,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
@@ -732,17 +732,9 @@ impl Elbv2Object for Listeners {
         )
     }
 
-    async fn delete(
-        this: &AwsLbListener,
-        _operation: &Operation,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(this: &AwsLbListener, arn: &str) -> Result<(), ProviderError> {
         let client = &this.aws.clients().await.elbv2;
-        delete_by_arn(prior, |arn| {
-            client.delete_listener().listener_arn(arn).send()
-        })
-        .await?;
-        Ok(())
+        sent!(client.delete_listener().listener_arn(arn)).map(|_| ())
     }
 
     async fn find_created(

@@ -22,11 +22,11 @@ use aws_sdk_elasticloadbalancingv2::types::{
 };
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{blocks, changed, int, set_tags, single, string, text};
+use crate::app_support::{blocks, changed, int, sent, set_tags, single, string, text};
 use crate::elbv2_support::{
     action_block, actions_from_sdk, actions_to_sdk, condition_block, conditions_from_sdk,
-    conditions_to_sdk, delete_by_arn, normalize_actions, tags_to_sdk, validate_actions,
-    validate_conditions, Elbv2Object, Elbv2Type,
+    conditions_to_sdk, normalize_actions, tags_to_sdk, validate_actions, validate_conditions,
+    Elbv2Object, Elbv2Type,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
@@ -414,14 +414,9 @@ impl Elbv2Object for ListenerRule {
         Ok(())
     }
 
-    async fn delete(
-        this: &AwsLbListenerRule,
-        _operation: &Operation,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(this: &AwsLbListenerRule, arn: &str) -> Result<(), ProviderError> {
         let client = &this.aws.clients().await.elbv2;
-        delete_by_arn(prior, |arn| client.delete_rule().rule_arn(arn).send()).await?;
-        Ok(())
+        sent!(client.delete_rule().rule_arn(arn)).map(|_| ())
     }
 
     async fn find_created(

@@ -39,11 +39,12 @@ use aws_sdk_elasticloadbalancingv2::Client;
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, changed, int, non_empty, number, set_tags, single, string, string_list, text,
+    blocks, boolean, changed, int, non_empty, number, sent, set_tags, single, string, string_list,
+    text,
 };
 use crate::elbv2_support::{
-    arn_suffix, attribute_value, attributes_of, delete_by_arn, generated_name, modify_attributes,
-    name_prefix_of, settings_to_send, tags_to_sdk, Elbv2Object, Elbv2Type, Setting, SettingKind,
+    arn_suffix, attribute_value, attributes_of, generated_name, modify_attributes, name_prefix_of,
+    settings_to_send, tags_to_sdk, Elbv2Object, Elbv2Type, Setting, SettingKind,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
@@ -1086,17 +1087,9 @@ impl Elbv2Object for TargetGroups {
         this.modify_attributes(arn, attributes).await
     }
 
-    async fn delete(
-        this: &AwsLbTargetGroup,
-        _operation: &Operation,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(this: &AwsLbTargetGroup, arn: &str) -> Result<(), ProviderError> {
         let client = &this.aws.clients().await.elbv2;
-        delete_by_arn(prior, |arn| {
-            client.delete_target_group().target_group_arn(arn).send()
-        })
-        .await?;
-        Ok(())
+        sent!(client.delete_target_group().target_group_arn(arn)).map(|_| ())
     }
 
     async fn find_created(
