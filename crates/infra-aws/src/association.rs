@@ -12,6 +12,9 @@
 //! - `find_created`: the link has no tags; the pair is its natural key, so the planned pair
 //!   read back as linked means the lost create happened;
 //! - import: by default none (where the provider offers none).
+//!
+//! [`Members`] and [`MembersType`] do the same for the exclusive member lists of one object
+//! (an IAM group's users, the principals of a managed policy).
 
 use std::collections::BTreeSet;
 use std::marker::PhantomData;

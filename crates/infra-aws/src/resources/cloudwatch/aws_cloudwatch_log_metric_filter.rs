@@ -76,7 +76,26 @@ impl LogGroupMember for MetricFilters {
     }
 
     fn to_value(group: &str, filter: &MetricFilter) -> Value {
-        to_value(group, filter)
+        Value::map([
+            ("id", text(filter.filter_name())),
+            ("name", text(filter.filter_name())),
+            ("log_group_name", Value::string(group)),
+            ("pattern", text(Some(filter.filter_pattern().unwrap_or("")))),
+            (
+                "apply_on_transformed_logs",
+                Value::Bool(filter.apply_on_transformed_logs()),
+            ),
+            (
+                "metric_transformation",
+                Value::List(
+                    filter
+                        .metric_transformations()
+                        .iter()
+                        .map(transformation_value)
+                        .collect(),
+                ),
+            ),
+        ])
     }
 
     /// DescribeMetricFilters by the common prefix of the wanted names.
@@ -176,29 +195,6 @@ fn transformation_value(t: &MetricTransformation) -> Value {
         (
             "unit",
             Value::string(t.unit().map(|u| u.as_str()).unwrap_or("None")),
-        ),
-    ])
-}
-
-fn to_value(group: &str, filter: &MetricFilter) -> Value {
-    Value::map([
-        ("id", text(filter.filter_name())),
-        ("name", text(filter.filter_name())),
-        ("log_group_name", Value::string(group)),
-        ("pattern", text(Some(filter.filter_pattern().unwrap_or("")))),
-        (
-            "apply_on_transformed_logs",
-            Value::Bool(filter.apply_on_transformed_logs()),
-        ),
-        (
-            "metric_transformation",
-            Value::List(
-                filter
-                    .metric_transformations()
-                    .iter()
-                    .map(transformation_value)
-                    .collect(),
-            ),
         ),
     ])
 }

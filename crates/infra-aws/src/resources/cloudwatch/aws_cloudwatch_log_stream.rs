@@ -18,15 +18,6 @@ pub type AwsCloudwatchLogStream = InLogGroup<LogStreams>;
 /// Log streams as a [`LogGroupMember`].
 pub struct LogStreams;
 
-fn to_value(group: &str, stream: &LogStream) -> Value {
-    Value::map([
-        ("id", text(stream.log_stream_name())),
-        ("arn", text(stream.arn())),
-        ("name", text(stream.log_stream_name())),
-        ("log_group_name", Value::string(group)),
-    ])
-}
-
 #[async_trait::async_trait]
 impl LogGroupMember for LogStreams {
     type Object = LogStream;
@@ -60,7 +51,12 @@ impl LogGroupMember for LogStreams {
     }
 
     fn to_value(group: &str, stream: &LogStream) -> Value {
-        to_value(group, stream)
+        Value::map([
+            ("id", text(stream.log_stream_name())),
+            ("arn", text(stream.arn())),
+            ("name", text(stream.log_stream_name())),
+            ("log_group_name", Value::string(group)),
+        ])
     }
 
     /// DescribeLogStreams by the common prefix of the wanted names.

@@ -80,7 +80,34 @@ impl LogGroupMember for SubscriptionFilters {
     }
 
     fn to_value(group: &str, filter: &SubscriptionFilter) -> Value {
-        to_value(group, filter)
+        Value::map([
+            ("id", Value::string(resource_id(group))),
+            ("name", text(filter.filter_name())),
+            ("log_group_name", Value::string(group)),
+            ("destination_arn", text(filter.destination_arn())),
+            (
+                "filter_pattern",
+                Value::string(filter.filter_pattern().unwrap_or("")),
+            ),
+            (
+                "distribution",
+                Value::string(
+                    filter
+                        .distribution()
+                        .map(|d| d.as_str())
+                        .unwrap_or("ByLogStream"),
+                ),
+            ),
+            (
+                "emit_system_fields",
+                string_list(filter.emit_system_fields()),
+            ),
+            (
+                "apply_on_transformed_logs",
+                Value::Bool(filter.apply_on_transformed_logs()),
+            ),
+            ("role_arn", text(filter.role_arn())),
+        ])
     }
 
     /// DescribeSubscriptionFilters of the group (a group holds at most two).
@@ -129,37 +156,6 @@ impl LogGroupMember for SubscriptionFilters {
 /// The provider's resource ID: `cwlsf-` and the hash code of `"<log group name>-"`.
 fn resource_id(log_group_name: &str) -> String {
     format!("cwlsf-{}", crc32(format!("{log_group_name}-").as_bytes()))
-}
-
-fn to_value(group: &str, filter: &SubscriptionFilter) -> Value {
-    Value::map([
-        ("id", Value::string(resource_id(group))),
-        ("name", text(filter.filter_name())),
-        ("log_group_name", Value::string(group)),
-        ("destination_arn", text(filter.destination_arn())),
-        (
-            "filter_pattern",
-            Value::string(filter.filter_pattern().unwrap_or("")),
-        ),
-        (
-            "distribution",
-            Value::string(
-                filter
-                    .distribution()
-                    .map(|d| d.as_str())
-                    .unwrap_or("ByLogStream"),
-            ),
-        ),
-        (
-            "emit_system_fields",
-            string_list(filter.emit_system_fields()),
-        ),
-        (
-            "apply_on_transformed_logs",
-            Value::Bool(filter.apply_on_transformed_logs()),
-        ),
-        ("role_arn", text(filter.role_arn())),
-    ])
 }
 
 #[cfg(test)]
