@@ -15,7 +15,9 @@ use std::sync::Arc;
 
 use aws_sdk_ec2::types::{Filter, Tag};
 use infra_core::resource::{ADDRESS_TAG, LINEAGE_TAG};
-use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value};
+use infra_core::{
+    Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+};
 
 use crate::declared::{declare, Declaration};
 use crate::ec2_support::{
@@ -26,13 +28,39 @@ use crate::tagging::WithTags;
 use crate::Aws;
 
 // The declaration itself is service-neutral (crate::declared); the EC2 types name it here.
-pub use crate::declared::{read, read_block, string, Declared, Reading};
+pub use crate::declared::{computed, read, read_block, string, Declared, Reading};
 
 impl Reading<'_> {
     /// The object's ARN, `arn:aws:ec2:REGION:OWNER:KIND/ID`.
     pub fn arn(&self, owner: &str, kind: &str, id: &str) -> Value {
         Value::string(ec2_arn(self.region, owner, kind, id))
     }
+}
+
+/// The computed `arn` of an object read by its ID and owner accessors (see [`Reading::arn`]).
+pub fn arn<Item: 'static>(
+    kind: &'static str,
+    id: fn(&Item) -> Option<&str>,
+    owner: fn(&Item) -> Option<&str>,
+) -> Declared<Item> {
+    read(
+        Attribute::computed("arn", Type::String),
+        move |item: &Item, at: &Reading| {
+            at.arn(
+                owner(item).unwrap_or_default(),
+                kind,
+                id(item).unwrap_or_default(),
+            )
+        },
+    )
+}
+
+/// The computed `owner_id`, read by its accessor ("" where AWS leaves it out).
+pub fn owner_id<Item: 'static>(owner: fn(&Item) -> Option<&str>) -> Declared<Item> {
+    read(
+        Attribute::computed("owner_id", Type::String),
+        move |item: &Item, _: &Reading| Value::string(owner(item).unwrap_or_default()),
+    )
 }
 
 /// What makes one EC2 object type; see the module's documentation.
@@ -48,6 +76,9 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     const ID_FILTER: Option<&'static str>;
     /// The error code AWS gives for a missing object, e.g. `InvalidInternetGatewayID.NotFound`.
     const NOT_FOUND: &'static str;
+    /// What the error of a missing object calls it, e.g. "route table"; the type's name by
+    /// default.
+    const NOUN: &'static str = Self::NAME;
     /// Whether an attribute's reader needs the account's ID (one STS call a run, made only
     /// when something was found).
     const READS_ACCOUNT: bool = false;
@@ -72,7 +103,7 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     }
     /// The error of a read that found no object with this ID.
     fn not_found(id: &str) -> ProviderError {
-        ProviderError::with_code(Self::NOT_FOUND, format!("{} {id} not found", Self::NAME))
+        ProviderError::with_code(Self::NOT_FOUND, format!("{} {id} not found", Self::NOUN))
     }
     /// Changes that replace the object beyond the force-new attributes, as
     /// [`ResourceType::replacing_changes`].

@@ -22,7 +22,9 @@ use infra_core::{
 };
 
 use crate::app_support::sent;
-use crate::ec2_object::{read, read_block, string, Declared, Ec2Object, Ec2Type};
+use crate::ec2_object::{
+    arn, computed, owner_id, read, read_block, string, Declared, Ec2Object, Ec2Type,
+};
 use crate::ec2_support::{
     chunks_of, client_token, delete_with_retry, describe_by_ids, filter, optional_string,
     string_attribute, string_list, string_values, tag_specification,
@@ -222,24 +224,17 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
     /// Described by `NetworkAclIds` (moto does not implement the `network-acl-id` filter).
     const ID_FILTER: Option<&'static str> = None;
     const NOT_FOUND: &'static str = "InvalidNetworkAclID.NotFound";
+    const NOUN: &'static str = "network ACL";
 
     fn attributes() -> Vec<Declared<NetworkAcl>> {
         let mut attributes = vec![
-            string(
-                Attribute::computed("id", Type::String),
+            computed("id", NetworkAcl::network_acl_id),
+            arn(
+                "network-acl",
                 NetworkAcl::network_acl_id,
+                NetworkAcl::owner_id,
             ),
-            read(
-                Attribute::computed("arn", Type::String),
-                |acl: &NetworkAcl, at| {
-                    let id = acl.network_acl_id().unwrap_or_default();
-                    at.arn(acl.owner_id().unwrap_or_default(), "network-acl", id)
-                },
-            ),
-            read(
-                Attribute::computed("owner_id", Type::String),
-                |acl: &NetworkAcl, _| Value::string(acl.owner_id().unwrap_or_default()),
-            ),
+            owner_id(NetworkAcl::owner_id),
         ];
         let subnet_ids = |attribute: Attribute| {
             read(attribute, |acl: &NetworkAcl, _| {
@@ -262,10 +257,7 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
                     Attribute::required("default_network_acl_id", Type::String).force_new(),
                     NetworkAcl::network_acl_id,
                 ),
-                string(
-                    Attribute::computed("vpc_id", Type::String),
-                    NetworkAcl::vpc_id,
-                ),
+                computed("vpc_id", NetworkAcl::vpc_id),
                 subnet_ids(Attribute::optional("subnet_ids", Type::set(Type::String))),
             ],
         });
@@ -289,10 +281,6 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
 
     fn tags(acl: &NetworkAcl) -> &[Tag] {
         acl.tags()
-    }
-
-    fn not_found(id: &str) -> ProviderError {
-        ProviderError::with_code(Self::NOT_FOUND, format!("network ACL {id} not found"))
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {

@@ -22,7 +22,9 @@ use aws_sdk_ec2::types::{
 use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
-use crate::ec2_object::{read, read_block, string, Declared, Ec2Object, Ec2Type};
+use crate::ec2_object::{
+    arn, computed, owner_id, read, read_block, string, Declared, Ec2Object, Ec2Type,
+};
 use crate::ec2_support::{
     client_token, delete_with_retry, filter, in_prior_order, managed_tag_filters, string_attribute,
     string_list, string_values, tag_specification,
@@ -327,24 +329,17 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
     };
     const ID_FILTER: Option<&'static str> = Some("route-table-id");
     const NOT_FOUND: &'static str = "InvalidRouteTableID.NotFound";
+    const NOUN: &'static str = "route table";
 
     fn attributes() -> Vec<Declared<RouteTable>> {
         let mut attributes = vec![
-            string(
-                Attribute::computed("id", Type::String),
+            computed("id", RouteTable::route_table_id),
+            arn(
+                "route-table",
                 RouteTable::route_table_id,
+                RouteTable::owner_id,
             ),
-            read(
-                Attribute::computed("arn", Type::String),
-                |table: &RouteTable, at| {
-                    let id = table.route_table_id().unwrap_or_default();
-                    at.arn(table.owner_id().unwrap_or_default(), "route-table", id)
-                },
-            ),
-            read(
-                Attribute::computed("owner_id", Type::String),
-                |table: &RouteTable, _| Value::string(table.owner_id().unwrap_or_default()),
-            ),
+            owner_id(RouteTable::owner_id),
         ];
         let propagating_vgws = |attribute: Attribute| {
             read(attribute, |table: &RouteTable, _| {
@@ -372,10 +367,7 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
                     Attribute::required("default_route_table_id", Type::String).force_new(),
                     RouteTable::route_table_id,
                 ),
-                string(
-                    Attribute::computed("vpc_id", Type::String),
-                    RouteTable::vpc_id,
-                ),
+                computed("vpc_id", RouteTable::vpc_id),
                 propagating_vgws(
                     Attribute::optional("propagating_vgws", Type::set(Type::String))
                         .default(Value::List(Vec::new())),
@@ -409,10 +401,6 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
 
     fn tags(table: &RouteTable) -> &[Tag] {
         table.tags()
-    }
-
-    fn not_found(id: &str) -> ProviderError {
-        ProviderError::with_code(Self::NOT_FOUND, format!("route table {id} not found"))
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {

@@ -24,7 +24,9 @@ use infra_core::{
 
 use crate::app_support::sent;
 use crate::declared::copied;
-use crate::ec2_object::{read, read_block, string, Declared, Ec2Object, Ec2Type};
+use crate::ec2_object::{
+    computed, owner_id, read, read_block, string, Declared, Ec2Object, Ec2Type,
+};
 use crate::ec2_support::{
     bool_attribute, delete_with_retry, filter, has_code, name_for_create, non_empty_attribute,
     string_attribute, string_list, string_values, tag_specification, with_name_for_create,
@@ -401,6 +403,7 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
     };
     const ID_FILTER: Option<&'static str> = Some("group-id");
     const NOT_FOUND: &'static str = "InvalidGroup.NotFound";
+    const NOUN: &'static str = "security group";
 
     fn attributes() -> Vec<Declared<SecurityGroup>> {
         let name = Attribute::optional_computed("name", Type::String).force_new();
@@ -433,10 +436,7 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
             )
         };
         vec![
-            string(
-                Attribute::computed("id", Type::String),
-                SecurityGroup::group_id,
-            ),
+            computed("id", SecurityGroup::group_id),
             read(
                 Attribute::computed("arn", Type::String),
                 |group: &SecurityGroup, at| match group.security_group_arn() {
@@ -463,10 +463,7 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
                     kept => kept.clone(),
                 },
             ),
-            read(
-                Attribute::computed("owner_id", Type::String),
-                |group: &SecurityGroup, _| Value::string(group.owner_id().unwrap_or_default()),
-            ),
+            owner_id(SecurityGroup::owner_id),
             rules("ingress", SecurityGroup::ip_permissions),
             rules("egress", SecurityGroup::ip_permissions_egress),
         ]
@@ -490,10 +487,6 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
 
     fn tags(group: &SecurityGroup) -> &[Tag] {
         group.tags()
-    }
-
-    fn not_found(id: &str) -> ProviderError {
-        ProviderError::with_code(Self::NOT_FOUND, format!("security group {id} not found"))
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
