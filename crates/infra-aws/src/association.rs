@@ -238,17 +238,13 @@ pub trait Members: Send + Sync + Sized + 'static {
         this: &MembersType<Self>,
         key: &str,
     ) -> Result<Option<Vec<BTreeSet<String>>>, ProviderError>;
-    async fn add(
+    /// Adds `member` of the `kind`-th list (else removes it; one already gone is removed).
+    async fn change(
         this: &MembersType<Self>,
         kind: usize,
         key: &str,
         member: &str,
-    ) -> Result<(), ProviderError>;
-    async fn remove(
-        this: &MembersType<Self>,
-        kind: usize,
-        key: &str,
-        member: &str,
+        add: bool,
     ) -> Result<(), ProviderError>;
 }
 
@@ -303,10 +299,10 @@ impl<M: Members> MembersType<M> {
     ) -> Result<(), ProviderError> {
         for (kind, (before, after)) in current.iter().zip(wanted).enumerate() {
             for member in before.difference(after) {
-                M::remove(self, kind, key, member).await?;
+                M::change(self, kind, key, member, false).await?;
             }
             for member in after.difference(before) {
-                M::add(self, kind, key, member).await?;
+                M::change(self, kind, key, member, true).await?;
             }
         }
         Ok(())

@@ -59,27 +59,20 @@ impl Members for GroupMembers {
         Ok(Some(vec![out]))
     }
 
-    async fn add(
+    async fn change(
         this: &AwsIamGroupMembership,
         _kind: usize,
         group: &str,
         user: &str,
+        add: bool,
     ) -> Result<(), ProviderError> {
         let client = &this.aws.clients().await.iam;
-        sent!(client.add_user_to_group().group_name(group).user_name(user))?;
-        Ok(())
-    }
-
-    async fn remove(
-        this: &AwsIamGroupMembership,
-        _kind: usize,
-        group: &str,
-        user: &str,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        gone(sent!(client
-            .remove_user_from_group()
-            .group_name(group)
-            .user_name(user)))
+        match add {
+            true => sent!(client.add_user_to_group().group_name(group).user_name(user)).map(drop),
+            false => gone(sent!(client
+                .remove_user_from_group()
+                .group_name(group)
+                .user_name(user))),
+        }
     }
 }

@@ -86,24 +86,18 @@ impl Members for PolicyAttachments {
         Ok(Some(vec![users, roles, groups]))
     }
 
-    async fn add(
+    async fn change(
         this: &AwsIamPolicyAttachment,
         kind: usize,
         policy_arn: &str,
         owner: &str,
+        add: bool,
     ) -> Result<(), ProviderError> {
         let client = &this.aws.clients().await.iam;
-        PRINCIPALS[kind].attach(client, owner, policy_arn).await
-    }
-
-    async fn remove(
-        this: &AwsIamPolicyAttachment,
-        kind: usize,
-        policy_arn: &str,
-        owner: &str,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        PRINCIPALS[kind].detach(client, owner, policy_arn).await
+        match add {
+            true => PRINCIPALS[kind].attach(client, owner, policy_arn).await,
+            false => PRINCIPALS[kind].detach(client, owner, policy_arn).await,
+        }
     }
 }
 
