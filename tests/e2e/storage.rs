@@ -587,6 +587,26 @@ fn an_object_lock_configuration_is_put_changed_imported_and_removed() {
     assert_eq!(object_lock(&moto), "Enabled None None None");
 }
 
+/// An apply of `vars` that changes one object in place, with a clean plan after.
+fn changed_in_place(stack: &Stack, moto: &Moto, vars: &[&str]) {
+    apply_and_plan_clean(stack, moto, vars, "0 added, 1 changed", "after the change");
+}
+
+/// A stack of `config` (two resources), which validates with Terraform's "Argument is
+/// deprecated" warning carrying the provider's `message`, applied to the emulator, with a clean
+/// plan after.
+fn created_with_a_deprecation(config: &str, message: &str) -> (Moto, Stack) {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("main.tf", config);
+    let validate = infra(&stack, None, &["validate"]);
+    assert_eq!(validate.code, 0, "{}", validate.all());
+    assert_contains(&validate.all(), "Argument is deprecated");
+    assert_contains(&validate.all(), message);
+    apply_and_plan_clean(&stack, &moto, NO_VARS, "2 added", "after the create");
+    (moto, stack)
+}
+
 const DEPRECATED_ACL: &str = r#"
 variable "acl" {
   type    = string
@@ -624,18 +644,10 @@ fn grants(moto: &Moto) -> String {
 /// canned ACL is kept as configured: S3 reports grants only).
 #[test]
 fn a_buckets_deprecated_acl_is_created_changed_in_place_and_warned_of() {
-    let moto = Moto::start();
-    let stack = Stack::new();
-    stack.write("main.tf", DEPRECATED_ACL);
-    let validate = infra(&stack, None, &["validate"]);
-    assert_eq!(validate.code, 0, "{}", validate.all());
-    assert_contains(&validate.all(), "Argument is deprecated");
-    assert_contains(
-        &validate.all(),
+    let (moto, stack) = created_with_a_deprecation(
+        DEPRECATED_ACL,
         "acl is deprecated. Use the aws_s3_bucket_acl resource instead.",
     );
-
-    apply_and_plan_clean(&stack, &moto, NO_VARS, "2 added", "after the create");
     assert_eq!(grants(&moto), "[('CanonicalUser', 'FULL_CONTROL')]");
     assert_eq!(
         state_attribute(&stack, "aws_s3_bucket.logs", "acl"),
@@ -643,13 +655,7 @@ fn a_buckets_deprecated_acl_is_created_changed_in_place_and_warned_of() {
     );
 
     let vars = ["-var", "acl=log-delivery-write"];
-    apply_and_plan_clean(
-        &stack,
-        &moto,
-        &vars,
-        "0 added, 1 changed",
-        "after the change",
-    );
+    changed_in_place(&stack, &moto, &vars);
     // AWS grants the LogDelivery group WRITE and READ_ACP; moto reports one grant a grantee
     // (README, "AWS arguments the emulator cannot verify"), so the group is what is checked.
     assert_contains(&grants(&moto), "('LogDelivery', ");
@@ -665,6 +671,11 @@ variable "versioning" {
 variable "max_age" {
   type    = number
   default = 3000
+}
+
+variable "expire_days" {
+  type    = number
+  default = 365
 }
 
 # The access logs' target: S3 server access logging writes as the logging service, which the
@@ -714,6 +725,26 @@ resource "aws_s3_bucket" "site" {
     allowed_origins = ["https://example.com"]
     max_age_seconds = var.max_age
   }
+
+  lifecycle_rule {
+    id      = "archive"
+    enabled = true
+    prefix  = "uploads/"
+
+    transition {
+      days          = 30
+      storage_class = "STANDARD_IA"
+    }
+
+    expiration {
+      days = var.expire_days
+    }
+  }
+
+  lifecycle_rule {
+    enabled                                = true
+    abort_incomplete_multipart_upload_days = 7
+  }
 }
 "#;
 
@@ -729,39 +760,45 @@ rules = s3.get_bucket_encryption(Bucket='infra-inline-site')['ServerSideEncrypti
 logging = s3.get_bucket_logging(Bucket='infra-inline-site')['LoggingEnabled']
 cors = s3.get_bucket_cors(Bucket='infra-inline-site')['CORSRules']
 policy = json.loads(s3.get_bucket_policy(Bucket='infra-inline-logs')['Policy'])
+lifecycle = s3.get_bucket_lifecycle_configuration(Bucket='infra-inline-site')['Rules']
 print(versioning, rules[0]['ApplyServerSideEncryptionByDefault']['SSEAlgorithm'],
       logging['TargetBucket'], logging['TargetPrefix'],
       [(r['AllowedMethods'], r.get('MaxAgeSeconds')) for r in cors],
-      policy['Statement'][0]['Principal'])"#,
+      policy['Statement'][0]['Principal'])
+for r in lifecycle:
+    print(r.get('Filter'), r['Status'], r.get('Expiration'), r.get('Transitions'),
+          r.get('AbortIncompleteMultipartUpload'))"#,
     )
     .trim()
     .to_string()
 }
 
+/// What [`inline_settings`] prints for DEPRECATED_INLINE with this versioning status, CORS max
+/// age and expiration.
+fn held(versioning: &str, max_age: u32, expire_days: u32) -> String {
+    format!(
+        "{versioning} AES256 infra-inline-logs site/ [(['GET', 'PUT'], {max_age})] \
+         {{'Service': 'logging.s3.amazonaws.com'}}\n\
+         {{'Prefix': 'uploads/'}} Enabled {{'Days': {expire_days}}} \
+         [{{'Days': 30, 'StorageClass': 'STANDARD_IA'}}] None\n\
+         {{'Prefix': ''}} Enabled None None {{'DaysAfterInitiation': 7}}"
+    )
+}
+
 /// Provider 6.x still takes `aws_s3_bucket`'s inline `policy`, `versioning`,
-/// `server_side_encryption_configuration`, `logging` and `cors_rule`, deprecated: validate
-/// warns of `policy` with the provider's message; the create sends each after CreateBucket; the
-/// next plan is clean (each is read back, as Terraform stores it); a change of two of them is
-/// one in-place update (versioning suspended, a new CORS max age) and the plan after it is
-/// clean; a bucket that leaves them out (`logs`) keeps what S3 has of them.
+/// `server_side_encryption_configuration`, `logging`, `cors_rule` and `lifecycle_rule` (v3's
+/// shape), deprecated: validate warns of `policy` with the provider's message; the create sends
+/// each after CreateBucket; the next plan is clean (each is read back, as Terraform stores it;
+/// the refresh is 9 requests a bucket); a change of three of them is one in-place update
+/// (versioning suspended, a new CORS max age, a new expiration) and the plan after it is clean;
+/// a bucket that leaves them out (`logs`) keeps what S3 has of them.
 #[test]
 fn a_buckets_deprecated_inline_settings_are_created_read_and_changed_in_place() {
-    let moto = Moto::start();
-    let stack = Stack::new();
-    stack.write("main.tf", DEPRECATED_INLINE);
-    let validate = infra(&stack, None, &["validate"]);
-    assert_eq!(validate.code, 0, "{}", validate.all());
-    assert_contains(
-        &validate.all(),
+    let (moto, stack) = created_with_a_deprecation(
+        DEPRECATED_INLINE,
         "policy is deprecated. Use the aws_s3_bucket_policy resource instead.",
     );
-
-    apply_and_plan_clean(&stack, &moto, NO_VARS, "2 added", "after the create");
-    assert_eq!(
-        inline_settings(&moto),
-        "Enabled AES256 infra-inline-logs site/ [(['GET', 'PUT'], 3000)] \
-         {'Service': 'logging.s3.amazonaws.com'}"
-    );
+    assert_eq!(inline_settings(&moto), held("Enabled", 3000, 365));
     let state: serde_json::Value = stack.state();
     let site = &state["resources"]
         .as_array()
@@ -806,6 +843,7 @@ fn a_buckets_deprecated_inline_settings_are_created_read_and_changed_in_place() 
         [
             "GetBucketCors 2",
             "GetBucketEncryption 2",
+            "GetBucketLifecycleConfiguration 2",
             "GetBucketLogging 2",
             "GetBucketPolicy 2",
             "GetBucketTagging 2",
@@ -815,19 +853,16 @@ fn a_buckets_deprecated_inline_settings_are_created_read_and_changed_in_place() 
         ]
     );
 
-    let vars = ["-var", "versioning=false", "-var", "max_age=600"];
-    apply_and_plan_clean(
-        &stack,
-        &moto,
-        &vars,
-        "0 added, 1 changed",
-        "after the change",
-    );
-    assert_eq!(
-        inline_settings(&moto),
-        "Suspended AES256 infra-inline-logs site/ [(['GET', 'PUT'], 600)] \
-         {'Service': 'logging.s3.amazonaws.com'}"
-    );
+    let vars = [
+        "-var",
+        "versioning=false",
+        "-var",
+        "max_age=600",
+        "-var",
+        "expire_days=180",
+    ];
+    changed_in_place(&stack, &moto, &vars);
+    assert_eq!(inline_settings(&moto), held("Suspended", 600, 180));
     destroy_ok(&stack, &moto, &vars);
     assert_eq!(buckets(&moto), "");
 }

@@ -4,35 +4,39 @@
 //! takes these as the provider takes them:
 //! - `acl`: a canned ACL sent with CreateBucket, `private` when unset; PutBucketAcl when it
 //!   changes; never read back (S3 reports grants), so kept as configured.
-//! - `policy`, `cors_rule`, `versioning`, `logging`, `server_side_encryption_configuration`:
-//!   Optional+Computed, sent after CreateBucket when configured and when changed (a removed
-//!   policy, CORS rule list, logging or encryption is deleted; `versioning` is sent on create
-//!   only when something is enabled, as the provider expands it), in the provider's order
-//!   (policy, CORS, versioning, ACL, logging, encryption), and read on every refresh. A
-//!   configuration that leaves one out keeps what S3 has (a split resource may manage it). The
-//!   split resources' readers and writers do the requests ([`BucketConfig`]); the values are
-//!   stored as the provider stores them, so a Terraform-written state reads unchanged:
-//!   `policy = ""` when the bucket has none, `versioning` always one object, an unset nested
-//!   argument its zero value ([`zero_filled`]).
+//! - `policy`, `cors_rule`, `versioning`, `logging`, `lifecycle_rule` (provider v3's shape,
+//!   converted to and from `aws_s3_bucket_lifecycle_configuration`'s rule),
+//!   `server_side_encryption_configuration`: Optional+Computed, sent after CreateBucket when
+//!   configured and when changed (a removed policy, CORS rule list, logging, lifecycle or
+//!   encryption is deleted; `versioning` is sent on create only when something is enabled, as
+//!   the provider expands it), in the provider's order (policy, CORS, versioning, ACL, logging,
+//!   lifecycle, encryption), and read on every refresh. A configuration that leaves one out
+//!   keeps what S3 has (a split resource may manage it). The split resources' readers and
+//!   writers do the requests ([`BucketConfig`]); the values are stored as the provider stores
+//!   them, so a Terraform-written state reads unchanged: `policy = ""` when the bucket has
+//!   none, `versioning` always one object, an unset nested argument its zero value
+//!   ([`zero_filled`]).
 //!
 //! "Argument is deprecated", with the provider's message, is warned where `acl` or `policy` is
 //! set; infra's schema has no deprecation on blocks yet, so the blocks' messages
-//! ([`BLOCK_DEPRECATIONS`]) are not shown. The others (`lifecycle_rule`, `grant`, `website`,
-//! ...) are not supported ([`SPLIT_OFF`], [`Schema::not_supported`]): every object holds them
-//! as the provider stores them unset (a Terraform state's values are kept), and setting one is
-//! a located error naming the resource that replaces it. So is `bucket_namespace`;
-//! `website_domain` and `website_endpoint` are stored null, as for a bucket without a website.
+//! ([`BLOCK_DEPRECATIONS`]) are not shown. The others (`grant`, `website`,
+//! `object_lock_configuration`, ...) are not supported ([`SPLIT_OFF`],
+//! [`Schema::not_supported`]): every object holds them as the provider stores them unset (a
+//! Terraform state's values are kept), and setting one is a located error naming the resource
+//! that replaces it. So is `bucket_namespace`; `website_domain` and `website_endpoint` are
+//! stored null, as for a bucket without a website.
 //!
 //! The ID is the bucket name (also the import ID). `bucket`, `bucket_prefix` and
 //! `object_lock_enabled` force a new bucket; tags change with PutBucketTagging /
 //! DeleteBucketTagging. `force_destroy` (configuration only) empties the bucket first, every
 //! object version and delete marker of a versioned bucket included.
 //!
-//! Refresh reads each bucket on its own (S3 has no batched describe), 8 requests a bucket
+//! Refresh reads each bucket on its own (S3 has no batched describe), 9 requests a bucket
 //! (3 before the inline settings were taken): HeadBucket, GetBucketTagging and
 //! GetObjectLockConfiguration in turn, then GetBucketPolicy, GetBucketCors,
-//! GetBucketVersioning, GetBucketLogging and GetBucketEncryption together. Each inline
-//! setting's own "none" answer (NoSuchBucketPolicy, NoSuchCORSConfiguration,
+//! GetBucketVersioning, GetBucketLogging, GetBucketLifecycleConfiguration and
+//! GetBucketEncryption together. Each inline setting's own "none" answer (NoSuchBucketPolicy,
+//! NoSuchCORSConfiguration, NoSuchLifecycleConfiguration,
 //! ServerSideEncryptionConfigurationNotFoundError), and the MethodNotAllowed / NotImplemented
 //! of stores without the API, read as none, as in the provider.
 //!
@@ -44,7 +48,7 @@ use std::sync::Arc;
 
 use aws_sdk_s3::types::{
     BucketCannedAcl, BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration,
-    MfaDelete, ObjectLockEnabled, Tag, Tagging,
+    LifecycleExpiration, LifecycleRule, MfaDelete, ObjectLockEnabled, Tag, Tagging,
 };
 use infra_core::{
     Attribute, Block, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Shape, Type,
@@ -52,13 +56,14 @@ use infra_core::{
 };
 
 use super::aws_s3_bucket_cors_configuration::Cors;
+use super::aws_s3_bucket_lifecycle_configuration::{put_rules, rule, Lifecycle, STORAGE_CLASSES};
 use super::aws_s3_bucket_logging::Logging;
 use super::aws_s3_bucket_policy::Policy;
 use super::aws_s3_bucket_server_side_encryption_configuration::{by_default_schema, Encryption};
 use super::aws_s3_bucket_versioning::{put_versioning, Versioning};
 use crate::app_support::{
-    blocks, boolean, changed, has_managed_tags, invalid_json, known, non_empty, set_tags, single,
-    string, text,
+    blocks, boolean, changed, has_managed_tags, int, invalid_json, known, non_empty, number,
+    set_tags, single, string, text,
 };
 use crate::clients::partition_of;
 use crate::declared::read_in_turn;
@@ -81,11 +86,6 @@ const SPLIT_OFF: &[(&str, Shape, &str)] = &[
         "grant",
         Shape::Block(Nesting::Set),
         "manage it with the aws_s3_bucket_acl resource",
-    ),
-    (
-        "lifecycle_rule",
-        Shape::Block(Nesting::List),
-        "manage it with the aws_s3_bucket_lifecycle_configuration resource",
     ),
     (
         "object_lock_configuration",
@@ -131,6 +131,11 @@ const BLOCK_DEPRECATIONS: &[(&str, &str)] = &[
         "cors_rule is deprecated. Use the aws_s3_bucket_cors_configuration resource instead.",
     ),
     (
+        "lifecycle_rule",
+        "lifecycle_rule is deprecated. Use the aws_s3_bucket_lifecycle_configuration resource \
+         instead.",
+    ),
+    (
         "logging",
         "logging is deprecated. Use the aws_s3_bucket_logging resource instead.",
     ),
@@ -155,6 +160,7 @@ fn inline_settings(schema: Schema) -> Schema {
                 .deprecated("policy is deprecated. Use the aws_s3_bucket_policy resource instead."),
         )
         .block(Block::list("cors_rule", cors_rule_schema()).computed())
+        .block(Block::list("lifecycle_rule", lifecycle_rule_schema()).computed())
         .block(
             Block::single(
                 "logging",
@@ -194,6 +200,49 @@ fn cors_rule_schema() -> Schema {
         .attr(Attribute::optional("max_age_seconds", Type::Number))
 }
 
+/// Provider v3's lifecycle rule (a prefix and tags, `enabled`, days and dates), which differs
+/// from `aws_s3_bucket_lifecycle_configuration`'s `rule`.
+fn lifecycle_rule_schema() -> Schema {
+    let days =
+        |name, low| Attribute::optional(name, Type::Number).check(Check::Range(low, i64::MAX));
+    let storage_class =
+        || Attribute::required("storage_class", Type::String).check(Check::OneOf(STORAGE_CLASSES));
+    Schema::new()
+        .attr(Attribute::optional(
+            "abort_incomplete_multipart_upload_days",
+            Type::Number,
+        ))
+        .attr(Attribute::required("enabled", Type::Bool))
+        .attr(Attribute::optional_computed("id", Type::String))
+        .attr(Attribute::optional("prefix", Type::String))
+        .attr(Attribute::optional("tags", Type::map(Type::String)))
+        .block(Block::single(
+            "expiration",
+            Schema::new()
+                .attr(Attribute::optional("date", Type::String))
+                .attr(days("days", 0))
+                .attr(Attribute::optional(
+                    "expired_object_delete_marker",
+                    Type::Bool,
+                )),
+        ))
+        .block(Block::single(
+            "noncurrent_version_expiration",
+            Schema::new().attr(days("days", 1)),
+        ))
+        .block(Block::set(
+            "noncurrent_version_transition",
+            Schema::new().attr(days("days", 0)).attr(storage_class()),
+        ))
+        .block(Block::set(
+            "transition",
+            Schema::new()
+                .attr(Attribute::optional("date", Type::String))
+                .attr(days("days", 0))
+                .attr(storage_class()),
+        ))
+}
+
 fn encryption_rule_schema() -> Schema {
     Schema::new()
         .block(
@@ -212,6 +261,7 @@ const INLINE: &[&str] = &[
     "cors_rule",
     "versioning",
     "logging",
+    "lifecycle_rule",
     "server_side_encryption_configuration",
 ];
 
@@ -219,6 +269,7 @@ const INLINE: &[&str] = &[
 struct Inline {
     policy: Value,
     cors_rule: Value,
+    lifecycle_rule: Value,
     logging: Value,
     server_side_encryption_configuration: Value,
     versioning: Value,
@@ -387,7 +438,8 @@ impl AwsS3Bucket {
     }
 
     /// The inline settings, one GET each as the provider reads them (GetBucketPolicy,
-    /// GetBucketCors, GetBucketVersioning, GetBucketLogging, GetBucketEncryption), sent
+    /// GetBucketCors, GetBucketVersioning, GetBucketLogging, GetBucketLifecycleConfiguration,
+    /// GetBucketEncryption), sent
     /// together; `None` when the bucket is gone. The split resources' readers do the reading.
     async fn read_inline(
         &self,
@@ -395,18 +447,21 @@ impl AwsS3Bucket {
         hint: &Value,
     ) -> Result<Option<Inline>, ProviderError> {
         let client = &self.aws.clients().await.s3;
-        let (policy, cors, versioning, logging, encryption) = futures::join!(
+        let (policy, cors, versioning, logging, lifecycle, encryption) = futures::join!(
             Policy::get(client, bucket, None, hint),
             Cors::get(client, bucket, None, &Value::Null),
             Versioning::get(client, bucket, None, &Value::Null),
             Logging::get(client, bucket, None, &Value::Null),
+            Lifecycle::get(client, bucket, None, &Value::Null),
             Encryption::get(client, bucket, None, &Value::Null),
         );
-        let answers = (
-            configured(policy, &[Policy::NOT_CONFIGURED.unwrap_or_default()]),
-            configured(cors, &[Cors::NOT_CONFIGURED.unwrap_or_default()]),
+        let not_configured = |kind: Option<&'static str>| [kind.unwrap_or_default()];
+        let answers = [
+            configured(policy, &not_configured(Policy::NOT_CONFIGURED)),
+            configured(cors, &not_configured(Cors::NOT_CONFIGURED)),
             configured(versioning, &[]),
             configured(logging, &[]),
+            configured(lifecycle, &not_configured(Lifecycle::NOT_CONFIGURED)),
             configured(
                 encryption,
                 &[
@@ -414,30 +469,16 @@ impl AwsS3Bucket {
                     "UnsupportedOperation",
                 ],
             ),
-        );
-        let (policy, cors, versioning, logging, encryption) = match answers {
-            (Ok(p), Ok(c), Ok(v), Ok(l), Ok(e)) => (p, c, v, l, e),
-            (p, c, v, l, e) => {
-                let error = [p.err(), c.err(), v.err(), l.err(), e.err()]
-                    .into_iter()
-                    .flatten()
-                    .next()
-                    .expect("one answer failed");
-                return if is_gone(&error) {
-                    Ok(None)
-                } else {
-                    Err(error)
-                };
+        ];
+        let mut found = Vec::with_capacity(answers.len());
+        for answer in answers {
+            match answer {
+                Ok(answer) => found.push(answer),
+                Err(error) if is_gone(&error) => return Ok(None),
+                Err(error) => return Err(error),
             }
-        };
-        Ok(Some(inline_value(
-            &self.schema,
-            policy,
-            cors,
-            versioning,
-            logging,
-            encryption,
-        )))
+        }
+        Ok(Some(inline_value(&self.schema, found)))
     }
 
     /// Sends what changed of the inline settings `keys` from `prior` (`None` on create, where
@@ -475,6 +516,12 @@ impl AwsS3Bucket {
                 }
                 ("logging", Some(logging)) => Logging::put(client, bucket, None, logging).await?,
                 ("logging", None) => Logging::delete(client, bucket, None, planned).await?,
+                ("lifecycle_rule", Some(_)) => {
+                    put_rules(client, bucket, None, None, lifecycle_rules(planned)?).await?
+                }
+                ("lifecycle_rule", None) => {
+                    Lifecycle::delete(client, bucket, None, planned).await?
+                }
                 (_, Some(encryption)) => Encryption::put(client, bucket, None, encryption).await?,
                 (_, None) => Encryption::delete(client, bucket, None, planned).await?,
             }
@@ -515,18 +562,18 @@ fn self_region_placeholder() -> String {
     String::new()
 }
 
-/// The inline settings' values from the split readers' answers, as the provider flattens
-/// them: `policy` `""` when none; `versioning` always one object (`enabled`, `mfa_delete`);
-/// `cors_rule` without the split resource's `id`; `logging` its target bucket and prefix; each
-/// unset nested argument its zero value ([`zero_filled`]).
-fn inline_value(
-    schema: &Schema,
-    policy: Option<BTreeMap<String, Value>>,
-    cors: Option<BTreeMap<String, Value>>,
-    versioning: Option<BTreeMap<String, Value>>,
-    logging: Option<BTreeMap<String, Value>>,
-    encryption: Option<BTreeMap<String, Value>>,
-) -> Inline {
+/// One split reader's answer: its kind's attributes, or `None` when the bucket has none.
+type Answer = Option<BTreeMap<String, Value>>;
+
+/// The inline settings' values from the split readers' answers (policy, CORS, versioning,
+/// logging, lifecycle, encryption), as the provider flattens them: `policy` `""` when none;
+/// `versioning` always one object (`enabled`, `mfa_delete`); `cors_rule` without the split
+/// resource's `id`; `logging` its target bucket and prefix; `lifecycle_rule` in provider v3's
+/// shape; each unset nested argument its zero value ([`zero_filled`]).
+
+fn inline_value(schema: &Schema, answers: Vec<Answer>) -> Inline {
+    let [policy, cors, versioning, logging, lifecycle, encryption]: [Answer; 6] =
+        answers.try_into().unwrap_or_default();
     let cors_schema = schema.block_named("cors_rule").map(|b| &b.schema);
     let cors_rule = match (cors, cors_schema) {
         (Some(cors), Some(rule)) => Value::List(
@@ -554,7 +601,18 @@ fn inline_value(
             ),
         ])
     });
+    let lifecycle_schema = schema.block_named("lifecycle_rule").map(|b| &b.schema);
+    let lifecycle_rule = match (lifecycle, lifecycle_schema) {
+        (Some(lifecycle), Some(rule)) => Value::List(
+            blocks(&Value::Map(lifecycle), "rule")
+                .iter()
+                .map(|r| zero_filled(rule, &inline_lifecycle_rule(r)))
+                .collect(),
+        ),
+        _ => Value::List(vec![]),
+    };
     Inline {
+        lifecycle_rule,
         policy: policy
             .and_then(|mut p| p.remove("policy"))
             .unwrap_or_else(|| Value::string("")),
@@ -567,6 +625,207 @@ fn inline_value(
         ),
         versioning: Value::List(versioning.into_iter().collect()),
     }
+}
+
+/// An inline `lifecycle_rule` in `aws_s3_bucket_lifecycle_configuration`'s rule shape, as the
+/// provider expands it: `enabled` the status, the prefix (and tags, with an `and`) the filter,
+/// `abort_incomplete_multipart_upload_days` above 0 the abort, dates at midnight UTC, an
+/// expiration's date, else its days above 0, else its delete marker; a transition's date, else
+/// its days; `days` the noncurrent days. The split resource's builder ([`rule`]) makes the
+/// request's rule of it.
+fn split_lifecycle_rule(inline: &Value) -> Value {
+    let midnight = |item: &Value| match non_empty(item, "date") {
+        Some(date) => Value::string(format!("{date}T00:00:00Z")),
+        None => Value::Null,
+    };
+    let prefix = Value::string(string(inline, "prefix").unwrap_or_default());
+    let filter = match inline.get("tags").as_map().filter(|t| !t.is_empty()) {
+        Some(tags) => Value::map([(
+            "and",
+            Value::List(vec![Value::map([
+                ("prefix", prefix),
+                ("tags", Value::Map(tags.clone())),
+            ])]),
+        )]),
+        None => Value::map([("prefix", prefix)]),
+    };
+    let expiration = single(inline, "expiration").map(|e| {
+        let date = midnight(e);
+        let days = int(e, "days").filter(|d| *d > 0);
+        let marker = match (&date, days) {
+            (Value::Null, None) => e.get("expired_object_delete_marker").clone(),
+            _ => Value::Null,
+        };
+        Value::map([
+            ("date", date),
+            ("days", number(days.map(i64::from))),
+            ("expired_object_delete_marker", marker),
+        ])
+    });
+    let abort = int(inline, "abort_incomplete_multipart_upload_days")
+        .filter(|d| *d > 0)
+        .map(|d| Value::map([("days_after_initiation", Value::Number(f64::from(d)))]));
+    let noncurrent = |item: &Value| {
+        Value::map([
+            ("noncurrent_days", item.get("days").clone()),
+            ("storage_class", item.get("storage_class").clone()),
+        ])
+    };
+    let transition = |item: &Value| {
+        let date = midnight(item);
+        let days = match date {
+            Value::Null => item.get("days").clone(),
+            _ => Value::Null,
+        };
+        Value::map([
+            ("date", date),
+            ("days", days),
+            ("storage_class", item.get("storage_class").clone()),
+        ])
+    };
+    let status = match boolean(inline, "enabled") {
+        Some(true) => "Enabled",
+        _ => "Disabled",
+    };
+    Value::map([
+        ("id", text(non_empty(inline, "id").as_deref())),
+        ("status", Value::string(status)),
+        ("filter", Value::List(vec![filter])),
+        (
+            "abort_incomplete_multipart_upload",
+            Value::List(abort.into_iter().collect()),
+        ),
+        ("expiration", Value::List(expiration.into_iter().collect())),
+        (
+            "noncurrent_version_expiration",
+            Value::List(
+                single(inline, "noncurrent_version_expiration")
+                    .map(noncurrent)
+                    .into_iter()
+                    .collect(),
+            ),
+        ),
+        (
+            "noncurrent_version_transition",
+            Value::List(
+                blocks(inline, "noncurrent_version_transition")
+                    .iter()
+                    .map(noncurrent)
+                    .collect(),
+            ),
+        ),
+        (
+            "transition",
+            Value::List(
+                blocks(inline, "transition")
+                    .iter()
+                    .map(transition)
+                    .collect(),
+            ),
+        ),
+    ])
+}
+
+/// The rules an inline `lifecycle_rule` list sends. A rule without an action gets the
+/// provider's `ExpiredObjectDeleteMarker = false` expiration (S3 wants one action at least).
+fn lifecycle_rules(planned: &Value) -> Result<Vec<LifecycleRule>, ProviderError> {
+    let mut rules = Vec::new();
+    for inline in blocks(planned, "lifecycle_rule") {
+        let mut sent = rule(&split_lifecycle_rule(inline))?;
+        if sent.abort_incomplete_multipart_upload.is_none()
+            && sent.expiration.is_none()
+            && sent.noncurrent_version_expiration.is_none()
+            && sent.noncurrent_version_transitions.is_none()
+            && sent.transitions.is_none()
+        {
+            sent.expiration = Some(
+                LifecycleExpiration::builder()
+                    .expired_object_delete_marker(false)
+                    .build(),
+            );
+        }
+        rules.push(sent);
+    }
+    Ok(rules)
+}
+
+/// A rule `aws_s3_bucket_lifecycle_configuration`'s reader read, in the inline shape, as the
+/// provider flattens it: the filter's (or the rule's) prefix and tags, `enabled` from the
+/// status, dates as `YYYY-MM-DD`, noncurrent days as `days`.
+fn inline_lifecycle_rule(read: &Value) -> Value {
+    let filter = single(read, "filter");
+    let and = filter.and_then(|f| single(f, "and"));
+    let prefix = [and, filter, Some(read)]
+        .into_iter()
+        .flatten()
+        .find_map(|v| string(v, "prefix"));
+    let tags = match (and, filter.and_then(|f| single(f, "tag"))) {
+        (Some(and), _) => and.get("tags").clone(),
+        (None, Some(tag)) => Value::map([(
+            string(tag, "key").unwrap_or_default(),
+            tag.get("value").clone(),
+        )]),
+        (None, None) => Value::Null,
+    };
+    let day = |item: &Value| match item.get("date").as_str() {
+        Some(date) => Value::string(date.get(..10).unwrap_or(date)),
+        None => Value::Null,
+    };
+    let dated = |item: &Value, rest: (&'static str, &'static str)| {
+        Value::map([
+            ("date", day(item)),
+            ("days", item.get("days").clone()),
+            (rest.0, item.get(rest.1).clone()),
+        ])
+    };
+    let noncurrent = |item: &Value| {
+        Value::map([
+            ("days", item.get("noncurrent_days").clone()),
+            ("storage_class", item.get("storage_class").clone()),
+        ])
+    };
+    let each = |block: &str, f: &dyn Fn(&Value) -> Value| {
+        Value::List(blocks(read, block).iter().map(f).collect())
+    };
+    let abort = single(read, "abort_incomplete_multipart_upload")
+        .map(|a| a.get("days_after_initiation").clone())
+        .unwrap_or(Value::Null);
+    let enabled = string(read, "status").as_deref() == Some("Enabled");
+    Value::map([
+        ("id", read.get("id").clone()),
+        ("enabled", Value::Bool(enabled)),
+        ("prefix", text(prefix.as_deref())),
+        ("tags", tags),
+        ("abort_incomplete_multipart_upload_days", abort),
+        (
+            "expiration",
+            each("expiration", &|e| {
+                dated(
+                    e,
+                    (
+                        "expired_object_delete_marker",
+                        "expired_object_delete_marker",
+                    ),
+                )
+            }),
+        ),
+        (
+            "noncurrent_version_expiration",
+            each("noncurrent_version_expiration", &|e| {
+                Value::map([("days", e.get("noncurrent_days").clone())])
+            }),
+        ),
+        (
+            "noncurrent_version_transition",
+            each("noncurrent_version_transition", &noncurrent),
+        ),
+        (
+            "transition",
+            each("transition", &|t| {
+                dated(t, ("storage_class", "storage_class"))
+            }),
+        ),
+    ])
 }
 
 /// The status and MFA delete a change of `versioning` sends, as the provider expands them: on
@@ -637,6 +896,7 @@ fn to_value(bucket: &str, found: &Found, inline: &Inline, hint: &Value) -> Value
     object.insert("acl".to_string(), known(hint, "acl"));
     object.insert("policy".to_string(), inline.policy.clone());
     object.insert("cors_rule".to_string(), inline.cors_rule.clone());
+    object.insert("lifecycle_rule".to_string(), inline.lifecycle_rule.clone());
     object.insert("logging".to_string(), inline.logging.clone());
     object.insert(
         "server_side_encryption_configuration".to_string(),
@@ -676,6 +936,43 @@ fn bucket_name(operation: &Operation, planned: &Value) -> String {
         ["bucket", "bucket_prefix"],
         "terraform-",
     )
+}
+
+/// The provider's checks of inline lifecycle rules the schema cannot express: an `id` of at
+/// most 255 characters, and dates as `YYYY-MM-DD` (its validBucketLifecycleTimestamp).
+fn lifecycle_problems(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    for (i, rule) in blocks(config, "lifecycle_rule").iter().enumerate() {
+        if let Some(id) = rule.get("id").as_str() {
+            if id.chars().count() > 255 {
+                problems.push((
+                    format!("lifecycle_rule[{i}].id"),
+                    format!(
+                        "expected length of lifecycle_rule.{i}.id to be in the range (0 - 255), \
+                         got {id}"
+                    ),
+                ));
+            }
+        }
+        for block in ["expiration", "transition"] {
+            for (j, item) in blocks(rule, block).iter().enumerate() {
+                let Some(date) = item.get("date").as_str() else {
+                    continue;
+                };
+                let parsed = aws_smithy_types::DateTime::from_str(
+                    &format!("{date}T00:00:00Z"),
+                    aws_smithy_types::date_time::Format::DateTime,
+                );
+                if date.len() != 10 || parsed.is_err() {
+                    problems.push((
+                        format!("lifecycle_rule[{i}].{block}[{j}].date"),
+                        format!("\"{date}\" cannot be parsed as RFC3339 Timestamp Format"),
+                    ));
+                }
+            }
+        }
+    }
+    problems
 }
 
 /// S3's general-purpose bucket naming rules.
@@ -726,6 +1023,7 @@ impl ResourceType for AwsS3Bucket {
             }
         }
         problems.extend(invalid_json(config, "policy"));
+        problems.extend(lifecycle_problems(config));
         problems
     }
 
@@ -786,7 +1084,8 @@ impl ResourceType for AwsS3Bucket {
     ) -> Result<Value, ProviderError> {
         let bucket = string(prior, "bucket")
             .ok_or_else(|| ProviderError::new("aws_s3_bucket has no name in state"))?;
-        // The provider's order: policy, CORS, versioning, the ACL, logging, encryption.
+        // The provider's order: policy, CORS, versioning, the ACL, logging, lifecycle,
+        // encryption.
         self.put_inline(&bucket, Some(prior), planned, &INLINE[..3])
             .await?;
         if changed(prior, planned, "acl") {
@@ -927,7 +1226,6 @@ mod tests {
             [
                 "acceleration_status",
                 "grant",
-                "lifecycle_rule",
                 "object_lock_configuration",
                 "replication_configuration",
                 "request_payer",
@@ -951,6 +1249,7 @@ mod tests {
         );
         for (name, max) in [
             ("cors_rule", None),
+            ("lifecycle_rule", None),
             ("logging", Some(1)),
             ("server_side_encryption_configuration", Some(1)),
             ("versioning", Some(1)),
@@ -1072,7 +1371,7 @@ mod tests {
     #[test]
     fn the_inline_settings_read_back_as_the_provider_stores_them() {
         let schema = bucket().schema().clone();
-        let none = inline_value(&schema, None, None, None, None, None);
+        let none = inline_value(&schema, vec![None; 6]);
         assert_eq!(none.policy, Value::string(""));
         for block in [
             &none.cors_rule,
@@ -1086,46 +1385,49 @@ mod tests {
         let map = |value: Value| value.as_map().cloned();
         let read = inline_value(
             &schema,
-            map(Value::map([(
-                "policy",
-                Value::string("{\"Version\":\"2012-10-17\"}"),
-            )])),
-            map(Value::map([(
-                "cors_rule",
-                Value::List(vec![Value::map([
-                    ("id", Value::Null),
-                    ("allowed_headers", Value::List(vec![])),
-                    ("allowed_methods", Value::List(vec![Value::string("GET")])),
-                    ("allowed_origins", Value::List(vec![Value::string("*")])),
-                    ("expose_headers", Value::List(vec![])),
-                    ("max_age_seconds", Value::Null),
-                ])]),
-            )])),
-            map(Value::map([(
-                "versioning_configuration",
-                Value::List(vec![Value::map([
-                    ("status", Value::string("Suspended")),
-                    ("mfa_delete", Value::string("Enabled")),
-                ])]),
-            )])),
-            map(Value::map([
-                ("target_bucket", Value::string("logs")),
-                ("target_prefix", Value::string("")),
-                ("target_grant", Value::List(vec![])),
-            ])),
-            map(Value::map([(
-                "rule",
-                Value::List(vec![Value::map([
-                    ("bucket_key_enabled", Value::Null),
-                    (
-                        "apply_server_side_encryption_by_default",
-                        Value::List(vec![Value::map([
-                            ("sse_algorithm", Value::string("AES256")),
-                            ("kms_master_key_id", Value::Null),
-                        ])]),
-                    ),
-                ])]),
-            )])),
+            vec![
+                map(Value::map([(
+                    "policy",
+                    Value::string("{\"Version\":\"2012-10-17\"}"),
+                )])),
+                map(Value::map([(
+                    "cors_rule",
+                    Value::List(vec![Value::map([
+                        ("id", Value::Null),
+                        ("allowed_headers", Value::List(vec![])),
+                        ("allowed_methods", Value::List(vec![Value::string("GET")])),
+                        ("allowed_origins", Value::List(vec![Value::string("*")])),
+                        ("expose_headers", Value::List(vec![])),
+                        ("max_age_seconds", Value::Null),
+                    ])]),
+                )])),
+                map(Value::map([(
+                    "versioning_configuration",
+                    Value::List(vec![Value::map([
+                        ("status", Value::string("Suspended")),
+                        ("mfa_delete", Value::string("Enabled")),
+                    ])]),
+                )])),
+                map(Value::map([
+                    ("target_bucket", Value::string("logs")),
+                    ("target_prefix", Value::string("")),
+                    ("target_grant", Value::List(vec![])),
+                ])),
+                None,
+                map(Value::map([(
+                    "rule",
+                    Value::List(vec![Value::map([
+                        ("bucket_key_enabled", Value::Null),
+                        (
+                            "apply_server_side_encryption_by_default",
+                            Value::List(vec![Value::map([
+                                ("sse_algorithm", Value::string("AES256")),
+                                ("kms_master_key_id", Value::Null),
+                            ])]),
+                        ),
+                    ])]),
+                )])),
+            ],
         );
         assert_eq!(read.policy, Value::string("{\"Version\":\"2012-10-17\"}"));
         assert_eq!(
@@ -1168,6 +1470,190 @@ mod tests {
                 ])]),
             )])])
         );
+    }
+
+    fn lifecycle_rule(entries: Vec<(&str, Value)>) -> Value {
+        Value::map([("lifecycle_rule", Value::List(vec![Value::map(entries)]))])
+    }
+
+    /// An inline lifecycle rule goes out as the provider expands it, through the split
+    /// resource's builder: the prefix and tags as an `and` filter, the status from `enabled`,
+    /// a date at midnight UTC, noncurrent days; a rule without an action gets the provider's
+    /// `ExpiredObjectDeleteMarker = false`.
+    #[test]
+    fn inline_lifecycle_rules_are_sent_as_the_provider_expands_them() {
+        let one = |days: f64| Value::List(vec![Value::map([("days", Value::Number(days))])]);
+        let planned = lifecycle_rule(vec![
+            ("id", Value::string("logs")),
+            ("enabled", Value::Bool(true)),
+            ("prefix", Value::string("logs/")),
+            ("tags", Value::map([("kind", Value::string("log"))])),
+            ("abort_incomplete_multipart_upload_days", Value::Number(7.0)),
+            ("expiration", one(90.0)),
+            ("noncurrent_version_expiration", one(30.0)),
+            (
+                "transition",
+                Value::List(vec![Value::map([
+                    ("date", Value::string("2030-01-01")),
+                    ("storage_class", Value::string("GLACIER")),
+                ])]),
+            ),
+        ]);
+        let sent = &lifecycle_rules(&planned).unwrap()[0];
+        assert_eq!(sent.id(), Some("logs"));
+        assert_eq!(sent.status().as_str(), "Enabled");
+        let and = sent.filter().and_then(|f| f.and()).expect("an and filter");
+        assert_eq!(and.prefix(), Some("logs/"));
+        assert_eq!(and.tags()[0].key(), "kind");
+        assert_eq!(
+            sent.abort_incomplete_multipart_upload()
+                .and_then(|a| a.days_after_initiation()),
+            Some(7)
+        );
+        assert_eq!(sent.expiration().and_then(|e| e.days()), Some(90));
+        assert_eq!(
+            sent.noncurrent_version_expiration()
+                .and_then(|e| e.noncurrent_days()),
+            Some(30)
+        );
+        let transition = &sent.transitions()[0];
+        assert_eq!(transition.days(), None);
+        assert_eq!(
+            transition.date().map(|d| d.secs()),
+            Some(1_893_456_000),
+            "2030-01-01T00:00:00Z"
+        );
+
+        let bare = lifecycle_rule(vec![("enabled", Value::Bool(false))]);
+        let sent = &lifecycle_rules(&bare).unwrap()[0];
+        assert_eq!(sent.status().as_str(), "Disabled");
+        assert_eq!(sent.id(), None, "S3 makes the ID");
+        assert_eq!(sent.filter().and_then(|f| f.prefix()), Some(""));
+        assert_eq!(
+            sent.expiration()
+                .and_then(|e| e.expired_object_delete_marker()),
+            Some(false)
+        );
+    }
+
+    /// A rule the split resource's reader read comes back in the inline shape: the filter's
+    /// prefix and tags, `enabled`, a date as `YYYY-MM-DD`, noncurrent days as `days`, unset
+    /// arguments their zero values.
+    #[test]
+    fn inline_lifecycle_rules_read_back_as_the_provider_flattens_them() {
+        let schema = bucket().schema().clone();
+        let read = Value::map([
+            ("id", Value::string("logs")),
+            ("status", Value::string("Enabled")),
+            ("prefix", Value::Null),
+            (
+                "filter",
+                Value::List(vec![Value::map([(
+                    "and",
+                    Value::List(vec![Value::map([
+                        ("prefix", Value::string("logs/")),
+                        ("tags", Value::map([("kind", Value::string("log"))])),
+                    ])]),
+                )])]),
+            ),
+            (
+                "noncurrent_version_expiration",
+                Value::List(vec![Value::map([("noncurrent_days", Value::Number(30.0))])]),
+            ),
+            (
+                "transition",
+                Value::List(vec![Value::map([
+                    ("date", Value::string("2030-01-01T00:00:00Z")),
+                    ("days", Value::Null),
+                    ("storage_class", Value::string("GLACIER")),
+                ])]),
+            ),
+        ]);
+        let answer = Value::map([("rule", Value::List(vec![read]))]);
+        let inline = inline_value(
+            &schema,
+            vec![None, None, None, None, answer.as_map().cloned(), None],
+        );
+        let rule = &inline.lifecycle_rule.as_list().unwrap()[0];
+        assert_eq!(rule.get("id").as_str(), Some("logs"));
+        assert_eq!(rule.get("enabled"), &Value::Bool(true));
+        assert_eq!(rule.get("prefix").as_str(), Some("logs/"));
+        assert_eq!(
+            rule.get("tags"),
+            &Value::map([("kind", Value::string("log"))])
+        );
+        assert_eq!(
+            rule.get("abort_incomplete_multipart_upload_days"),
+            &Value::Number(0.0)
+        );
+        assert_eq!(
+            rule.get("noncurrent_version_expiration"),
+            &Value::List(vec![Value::map([("days", Value::Number(30.0))])])
+        );
+        assert_eq!(
+            rule.get("transition"),
+            &Value::List(vec![Value::map([
+                ("date", Value::string("2030-01-01")),
+                ("days", Value::Number(0.0)),
+                ("storage_class", Value::string("GLACIER")),
+            ])])
+        );
+        assert_eq!(rule.get("expiration"), &Value::List(vec![]));
+    }
+
+    /// The provider's checks of inline lifecycle rules: dates as `YYYY-MM-DD`, an `id` of at
+    /// most 255 characters, days at least 0 (noncurrent expiration 1), known storage classes.
+    #[test]
+    fn inline_lifecycle_rules_are_checked_as_the_provider_checks_them() {
+        let expiring = |date: &str| {
+            lifecycle_rule(vec![
+                ("enabled", Value::Bool(true)),
+                (
+                    "expiration",
+                    Value::List(vec![Value::map([("date", Value::string(date))])]),
+                ),
+            ])
+        };
+        assert_eq!(bucket().validate(&expiring("2030-01-01")), vec![]);
+        assert_eq!(
+            bucket().validate(&expiring("2030-01-01T00:00:00Z")),
+            vec![(
+                "lifecycle_rule[0].expiration[0].date".to_string(),
+                "\"2030-01-01T00:00:00Z\" cannot be parsed as RFC3339 Timestamp Format".to_string()
+            )]
+        );
+        let long_id = lifecycle_rule(vec![
+            ("enabled", Value::Bool(true)),
+            ("id", Value::string("x".repeat(256))),
+        ]);
+        assert_eq!(bucket().validate(&long_id)[0].0, "lifecycle_rule[0].id");
+        let schema = bucket().schema().clone();
+        let with_bucket = |mut value: Value| {
+            value
+                .map_mut()
+                .unwrap()
+                .insert("bucket".into(), Value::string("logs"));
+            value
+        };
+        let noncurrent = lifecycle_rule(vec![
+            ("enabled", Value::Bool(true)),
+            (
+                "noncurrent_version_expiration",
+                Value::List(vec![Value::map([("days", Value::Number(0.0))])]),
+            ),
+        ]);
+        assert_eq!(schema.validate(&with_bucket(noncurrent)).len(), 1);
+        let to_tape = lifecycle_rule(vec![
+            ("enabled", Value::Bool(true)),
+            (
+                "transition",
+                Value::List(vec![Value::map([
+                    ("days", Value::Number(30.0)),
+                    ("storage_class", Value::string("TAPE")),
+                ])]),
+            ),
+        ]);
+        assert_eq!(schema.validate(&with_bucket(to_tape)).len(), 1);
     }
 
     /// The answers that mean "none of this setting" (the kind's own, and those of stores

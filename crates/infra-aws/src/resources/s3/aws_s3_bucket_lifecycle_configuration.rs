@@ -27,7 +27,9 @@ use crate::app_support::{blocks, boolean, int, known, non_empty, number, single,
 use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
-const STORAGE_CLASSES: &[&str] = &[
+/// The storage classes a transition takes (here and in `aws_s3_bucket`'s deprecated inline
+/// `lifecycle_rule`).
+pub(crate) const STORAGE_CLASSES: &[&str] = &[
     "GLACIER",
     "STANDARD_IA",
     "ONEZONE_IA",
@@ -119,9 +121,11 @@ fn filter(rule: &Value) -> Result<LifecycleRuleFilter, ProviderError> {
     Ok(builder.build())
 }
 
-// The rule-level `prefix` is deprecated in S3 (and in the provider) but still accepted.
+/// A rule of this resource's shape as S3 takes it (also `aws_s3_bucket`'s deprecated inline
+/// `lifecycle_rule`, converted to this shape). The rule-level `prefix` is deprecated in S3
+/// (and in the provider) but still accepted.
 #[allow(deprecated)]
-fn rule(rule: &Value) -> Result<LifecycleRule, ProviderError> {
+pub(crate) fn rule(rule: &Value) -> Result<LifecycleRule, ProviderError> {
     let mut builder = LifecycleRule::builder()
         .set_id(string(rule, "id"))
         .set_prefix(string(rule, "prefix"))
@@ -509,21 +513,9 @@ impl BucketConfig for Lifecycle {
             .iter()
             .map(rule)
             .collect::<Result<Vec<_>, _>>()?;
-        bucket_call!(
-            client,
-            put_bucket_lifecycle_configuration(bucket)
-                .set_expected_bucket_owner(owner)
-                .set_transition_default_minimum_object_size(
-                    non_empty(planned, "transition_default_minimum_object_size")
-                        .map(|s| TransitionDefaultMinimumObjectSize::from(s.as_str())),
-                )
-                .lifecycle_configuration(built(
-                    BucketLifecycleConfiguration::builder()
-                        .set_rules(Some(rules))
-                        .build(),
-                )?)
-        )?;
-        Ok(())
+        let minimum = non_empty(planned, "transition_default_minimum_object_size")
+            .map(|s| TransitionDefaultMinimumObjectSize::from(s.as_str()));
+        put_rules(client, bucket, owner, minimum, rules).await
     }
 
     async fn get(
@@ -570,6 +562,29 @@ impl BucketConfig for Lifecycle {
         )?;
         Ok(())
     }
+}
+
+/// PutBucketLifecycleConfiguration: this resource's, and `aws_s3_bucket`'s deprecated inline
+/// `lifecycle_rule`.
+pub(crate) async fn put_rules(
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+    owner: Option<String>,
+    minimum: Option<TransitionDefaultMinimumObjectSize>,
+    rules: Vec<LifecycleRule>,
+) -> Result<(), ProviderError> {
+    bucket_call!(
+        client,
+        put_bucket_lifecycle_configuration(bucket)
+            .set_expected_bucket_owner(owner)
+            .set_transition_default_minimum_object_size(minimum)
+            .lifecycle_configuration(built(
+                BucketLifecycleConfiguration::builder()
+                    .set_rules(Some(rules))
+                    .build(),
+            )?)
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]
