@@ -787,7 +787,7 @@ fn held(versioning: &str, max_age: u32, expire_days: u32) -> String {
 
 /// Provider 6.x still takes `aws_s3_bucket`'s inline `policy`, `versioning`,
 /// `server_side_encryption_configuration`, `logging`, `cors_rule` and `lifecycle_rule` (v3's
-/// shape), deprecated: validate warns of `policy` with the provider's message; the create sends
+/// shape), deprecated: validate warns of each with the provider's message; the create sends
 /// each after CreateBucket; the next plan is clean (each is read back, as Terraform stores it;
 /// the refresh is 9 requests a bucket); a change of three of them is one in-place update
 /// (versioning suspended, a new CORS max age, a new expiration) and the plan after it is clean;
@@ -798,6 +798,16 @@ fn a_buckets_deprecated_inline_settings_are_created_read_and_changed_in_place() 
         DEPRECATED_INLINE,
         "policy is deprecated. Use the aws_s3_bucket_policy resource instead.",
     );
+    let validate = infra(&stack, None, &["validate"]);
+    for block in [
+        "cors_rule",
+        "lifecycle_rule",
+        "logging",
+        "server_side_encryption_configuration",
+        "versioning",
+    ] {
+        assert_contains(&validate.all(), &format!("{block} is deprecated. Use the"));
+    }
     assert_eq!(inline_settings(&moto), held("Enabled", 3000, 365));
     let state: serde_json::Value = stack.state();
     let site = &state["resources"]

@@ -17,10 +17,9 @@
 //!   none, `versioning` always one object, an unset nested argument its zero value
 //!   ([`zero_filled`]).
 //!
-//! "Argument is deprecated", with the provider's message, is warned where `acl` or `policy` is
-//! set; infra's schema has no deprecation on blocks yet, so the blocks' messages
-//! ([`BLOCK_DEPRECATIONS`]) are not shown. The others (`grant`, `website`,
-//! `object_lock_configuration`, ...) are not supported ([`SPLIT_OFF`],
+//! "Argument is deprecated", with the provider's message, is warned where `acl`, `policy` or
+//! one of these blocks is set ([`Attribute::deprecated`], [`Block::deprecated`]). The others
+//! (`grant`, `website`, `object_lock_configuration`, ...) are not supported ([`SPLIT_OFF`],
 //! [`Schema::not_supported`]): every object holds them as the provider stores them unset (a
 //! Terraform state's values are kept), and setting one is a located error naming the resource
 //! that replaces it. So is `bucket_namespace`; `website_domain` and `website_endpoint` are
@@ -120,36 +119,6 @@ const CANNED_ACLS: &[&str] = &[
     "log-delivery-write",
 ];
 
-/// The provider's `Deprecated` messages of the inline blocks infra takes. Terraform warns
-/// "Argument is deprecated" with them where a configuration has the block; infra's schema
-/// carries a deprecation on attributes only (`Attribute::deprecated`, used for `acl` and
-/// `policy`), so these wait for the same on blocks.
-#[cfg_attr(not(test), allow(dead_code))]
-const BLOCK_DEPRECATIONS: &[(&str, &str)] = &[
-    (
-        "cors_rule",
-        "cors_rule is deprecated. Use the aws_s3_bucket_cors_configuration resource instead.",
-    ),
-    (
-        "lifecycle_rule",
-        "lifecycle_rule is deprecated. Use the aws_s3_bucket_lifecycle_configuration resource \
-         instead.",
-    ),
-    (
-        "logging",
-        "logging is deprecated. Use the aws_s3_bucket_logging resource instead.",
-    ),
-    (
-        "server_side_encryption_configuration",
-        "server_side_encryption_configuration is deprecated. Use the \
-         aws_s3_bucket_server_side_encryption_configuration resource instead.",
-    ),
-    (
-        "versioning",
-        "versioning is deprecated. Use the aws_s3_bucket_versioning resource instead.",
-    ),
-];
-
 /// The deprecated inline settings infra takes, in the provider v6 schema: Optional+Computed
 /// (a bucket whose configuration leaves one out keeps what S3 has, which a split resource may
 /// manage), read on every refresh.
@@ -159,8 +128,22 @@ fn inline_settings(schema: Schema) -> Schema {
             Attribute::optional_computed("policy", Type::Json)
                 .deprecated("policy is deprecated. Use the aws_s3_bucket_policy resource instead."),
         )
-        .block(Block::list("cors_rule", cors_rule_schema()).computed())
-        .block(Block::list("lifecycle_rule", lifecycle_rule_schema()).computed())
+        .block(
+            Block::list("cors_rule", cors_rule_schema())
+                .computed()
+                .deprecated(
+                    "cors_rule is deprecated. Use the aws_s3_bucket_cors_configuration resource \
+                     instead.",
+                ),
+        )
+        .block(
+            Block::list("lifecycle_rule", lifecycle_rule_schema())
+                .computed()
+                .deprecated(
+                    "lifecycle_rule is deprecated. Use the aws_s3_bucket_lifecycle_configuration \
+                     resource instead.",
+                ),
+        )
         .block(
             Block::single(
                 "logging",
@@ -168,14 +151,19 @@ fn inline_settings(schema: Schema) -> Schema {
                     .attr(Attribute::required("target_bucket", Type::String))
                     .attr(Attribute::optional("target_prefix", Type::String)),
             )
-            .computed(),
+            .computed()
+            .deprecated("logging is deprecated. Use the aws_s3_bucket_logging resource instead."),
         )
         .block(
             Block::single(
                 "server_side_encryption_configuration",
                 Schema::new().block(Block::single("rule", encryption_rule_schema()).required()),
             )
-            .computed(),
+            .computed()
+            .deprecated(
+                "server_side_encryption_configuration is deprecated. Use the \
+                 aws_s3_bucket_server_side_encryption_configuration resource instead.",
+            ),
         )
         .block(
             Block::single(
@@ -186,7 +174,10 @@ fn inline_settings(schema: Schema) -> Schema {
                         Attribute::optional("mfa_delete", Type::Bool).default(Value::Bool(false)),
                     ),
             )
-            .computed(),
+            .computed()
+            .deprecated(
+                "versioning is deprecated. Use the aws_s3_bucket_versioning resource instead.",
+            ),
         )
 }
 
@@ -1257,8 +1248,11 @@ mod tests {
             let block = schema.block_named(name).expect(name);
             assert!(block.computed && block.not_supported.is_none(), "{name}");
             assert_eq!(block.max_items, max, "{name}");
-            assert!(BLOCK_DEPRECATIONS.iter().any(|(b, m)| *b == name
-                && m.starts_with(&format!("{name} is deprecated. Use the aws_s3_bucket_"))));
+            let message = block.deprecated.expect(name);
+            assert!(
+                message.starts_with(&format!("{name} is deprecated. Use the aws_s3_bucket_")),
+                "{message}"
+            );
         }
         let versioning = &schema.block_named("versioning").unwrap().schema;
         for name in ["enabled", "mfa_delete"] {
