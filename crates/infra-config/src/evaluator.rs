@@ -1690,8 +1690,8 @@ fn eval_body(ctx: &mut Ctx, body: &Body, top: bool) -> Result<Value, Diagnostics
                     out.insert(label, Value::Unknown);
                     continue;
                 };
-                out.entry(label.clone())
-                    .or_insert_with(|| Value::List(Vec::new()));
+                // One that generates no block is as none written (Terraform expands dynamic
+                // blocks before decoding): an Optional+Computed block keeps what the object has.
                 for (key, value) in items {
                     ctx.bindings.push((
                         iterator.clone(),

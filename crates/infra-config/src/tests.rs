@@ -590,6 +590,31 @@ fn expand_count_for_each_blocks_and_dynamic() {
     );
 }
 
+/// A `dynamic` block that generates nothing is as no block written, as in Terraform (which
+/// expands dynamic blocks before decoding): the argument is unset, so an Optional+Computed
+/// block keeps what the object has, where `ingress = []` says "none".
+#[test]
+fn a_dynamic_block_that_generates_nothing_is_as_none_written() {
+    let config = load_main_tf(
+        r#"
+resource "aws_security_group" "web" {
+  dynamic "ingress" {
+    for_each = []
+    content {
+      from_port = ingress.value
+    }
+  }
+  egress = []
+}
+"#,
+    );
+    let ev = evaluator(&config, &[]);
+    let group = one(&ev, &managed("aws_security_group", "web"));
+    let object = group.as_map().unwrap();
+    assert!(!object.contains_key("ingress"), "{group:?}");
+    assert_eq!(group.get("egress"), &Value::List(vec![]));
+}
+
 #[test]
 fn dependencies_are_transitive_through_locals() {
     let config = load_main_tf(
