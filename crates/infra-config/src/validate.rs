@@ -304,9 +304,60 @@ impl Checker<'_> {
         }
     }
 
+    /// One block of `schema`'s body (`name` is what it makes: a `dynamic` block's label),
+    /// checked against its nested schema; a deprecated one warned once (`deprecated_warned`).
+    fn check_block(
+        &mut self,
+        schema: &Schema,
+        (name, ident): (&str, &str),
+        block: &hcl_edit::structure::Block,
+        body: &Body,
+        deprecated_warned: &mut BTreeSet<String>,
+    ) {
+        match schema.block_named(name) {
+            // A `dynamic` one may make no block: the planner decides.
+            Some(nested) if nested.not_supported.is_some() => {
+                if ident != "dynamic" && !self.in_dynamic {
+                    self.not_supported(name, nested.not_supported, block.ident.span());
+                }
+            }
+            Some(nested) => {
+                // Once for the argument, as the provider's check warns.
+                if let Some(message) = nested.deprecated {
+                    if deprecated_warned.insert(name.to_string()) {
+                        self.warn(
+                            "Argument is deprecated",
+                            message.to_string(),
+                            block.ident.span(),
+                        );
+                    }
+                }
+                let location = self.config.location(self.decl.file, block.span());
+                let in_dynamic = self.in_dynamic;
+                self.in_dynamic |= ident == "dynamic";
+                self.check_body(body, &nested.schema, false, location);
+                self.in_dynamic = in_dynamic;
+            }
+            None if schema.attribute(name).is_some() => self.push(
+                "Unsupported block type",
+                format!("Blocks of type \"{name}\" are not expected here. Did you mean to define argument \"{name}\"? If so, use the equals sign to assign it a value."),
+                block.ident.span(),
+            ),
+            None => {
+                let names: Vec<&str> = schema.blocks.iter().map(|b| b.name).collect();
+                let suggestion = closest(name, &names).map(|n| format!(" Did you mean \"{n}\"?")).unwrap_or_default();
+                self.push(
+                    "Unsupported block type",
+                    format!("Blocks of type \"{name}\" are not expected here.{suggestion}"),
+                    block.ident.span(),
+                )
+            }
+        }
+    }
+
     fn check_body(&mut self, body: &Body, schema: &Schema, top: bool, header: Option<Location>) {
         let mut dynamic_names = Vec::new();
-        let mut deprecated_warned = BTreeSet::new();
+        let mut deprecated_warned: BTreeSet<String> = BTreeSet::new();
         for structure in body.iter() {
             match structure {
                 Structure::Attribute(attribute) => {
@@ -385,45 +436,7 @@ impl Checker<'_> {
                     } else {
                         (ident, &block.body)
                     };
-                    match schema.block_named(name) {
-                        // A `dynamic` one may make no block: the planner decides.
-                        Some(nested) if nested.not_supported.is_some() => {
-                            if ident != "dynamic" && !self.in_dynamic {
-                                self.not_supported(name, nested.not_supported, block.ident.span());
-                            }
-                        }
-                        Some(nested) => {
-                            // Once for the argument, as the provider's check warns.
-                            if let Some(message) = nested.deprecated {
-                                if deprecated_warned.insert(name) {
-                                    self.warn(
-                                        "Argument is deprecated",
-                                        message.to_string(),
-                                        block.ident.span(),
-                                    );
-                                }
-                            }
-                            let location = self.config.location(self.decl.file, block.span());
-                            let in_dynamic = self.in_dynamic;
-                            self.in_dynamic |= ident == "dynamic";
-                            self.check_body(body, &nested.schema, false, location);
-                            self.in_dynamic = in_dynamic;
-                        }
-                        None if schema.attribute(name).is_some() => self.push(
-                            "Unsupported block type",
-                            format!("Blocks of type \"{name}\" are not expected here. Did you mean to define argument \"{name}\"? If so, use the equals sign to assign it a value."),
-                            block.ident.span(),
-                        ),
-                        None => {
-                            let names: Vec<&str> = schema.blocks.iter().map(|b| b.name).collect();
-                            let suggestion = closest(name, &names).map(|n| format!(" Did you mean \"{n}\"?")).unwrap_or_default();
-                            self.push(
-                                "Unsupported block type",
-                                format!("Blocks of type \"{name}\" are not expected here.{suggestion}"),
-                                block.ident.span(),
-                            )
-                        }
-                    }
+                    self.check_block(schema, (name, ident), block, body, &mut deprecated_warned);
                 }
             }
         }
