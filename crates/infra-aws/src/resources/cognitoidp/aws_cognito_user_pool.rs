@@ -671,18 +671,9 @@ impl AwsObject for UserPoolObject {
 mod tests {
     use super::*;
     use crate::aws_object::value_of;
+    use crate::resources::cognitoidp::test_client as client;
     use aws_sdk_cognitoidentityprovider::types::AdminCreateUserConfigType;
     use infra_core::ResourceType;
-
-    fn client() -> aws_sdk_cognitoidentityprovider::Client {
-        let config = aws_sdk_cognitoidentityprovider::Config::builder()
-            .behavior_version(aws_sdk_cognitoidentityprovider::config::BehaviorVersion::latest())
-            .region(aws_sdk_cognitoidentityprovider::config::Region::new(
-                "eu-west-1",
-            ))
-            .build();
-        aws_sdk_cognitoidentityprovider::Client::from_conf(config)
-    }
 
     fn pool_type() -> AwsCognitoUserPool {
         AwsCognitoUserPool::new(crate::Aws::new(crate::ProviderSettings::default()))

@@ -633,17 +633,8 @@ fn go_duration(seconds: i64) -> String {
 mod tests {
     use super::*;
     use crate::aws_object::value_of;
+    use crate::resources::cognitoidp::test_client as client;
     use infra_core::ResourceType;
-
-    fn client() -> aws_sdk_cognitoidentityprovider::Client {
-        let config = aws_sdk_cognitoidentityprovider::Config::builder()
-            .behavior_version(aws_sdk_cognitoidentityprovider::config::BehaviorVersion::latest())
-            .region(aws_sdk_cognitoidentityprovider::config::Region::new(
-                "eu-west-1",
-            ))
-            .build();
-        aws_sdk_cognitoidentityprovider::Client::from_conf(config)
-    }
 
     fn planned() -> Value {
         Value::map([
