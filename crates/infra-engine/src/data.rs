@@ -26,7 +26,8 @@ use crate::state_values::StateValues;
 /// resources as in `state`) and it is not in `deferred` (those whose dependencies the plan
 /// changes). The rest are Unknown. What `read_before` holds (an earlier round of the same
 /// plan) is taken as it is where not deferred. The ephemeral resources opened stay open: the
-/// caller closes them ([`opened`], [`close`]) when its walk is done.
+/// caller closes them ([`opened`], [`close`]) when its walk is done; on an error, which leaves
+/// the caller no values, those this call opened are closed before it returns.
 #[allow(clippy::too_many_arguments)]
 pub async fn read_data_sources(
     config: &Config,
@@ -112,6 +113,11 @@ pub async fn read_data_sources(
         }
         data.insert(id.clone(), shape(resource, shaped));
     }
+    if diagnostics.has_errors() {
+        // The caller gets none of these values: what this round opened is closed here.
+        let earlier = opened(read_before);
+        close(opened(&data).difference(&earlier), observer);
+    }
     diagnostics.into_result(data)
 }
 
@@ -149,11 +155,11 @@ pub async fn plan_with_data_sources(
                 observer,
             )
             .await;
-            if let Ok(data) = &read {
-                open.extend(opened(data));
-            }
             match read {
-                Ok(data) => data,
+                Ok(data) => {
+                    open.extend(opened(&data));
+                    data
+                }
                 Err(errors) => break Err(errors),
             }
         };

@@ -51,6 +51,9 @@ impl DataSourceType for FakePassword {
     async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
         let seed = config.get("seed").as_str().unwrap_or("none").to_string();
         self.cloud.log(format!("open {seed}"));
+        if seed == "refused" {
+            return Err(ProviderError::new("the opening is refused"));
+        }
         let opened = self.cloud.calls.lock().unwrap().len();
         let mut value = config.clone();
         if let Some(entries) = value.map_mut() {
@@ -262,6 +265,62 @@ resource "fake_secret" "b" {
             "fake_secret.b: Create done",
             "ephemeral.fake_password.later: closing",
             "ephemeral.fake_password.later: closed",
+        ]
+    );
+}
+
+#[tokio::test]
+async fn what_a_failed_plan_opened_is_closed() {
+    let (workspace, _) = stack(
+        r#"
+ephemeral "fake_password" "now" {
+  seed = "x"
+}
+
+ephemeral "fake_password" "refused" {
+  seed = "refused"
+}
+"#,
+    );
+    let config = workspace.load();
+    let inputs = infra_config::InputVariables::new();
+    let evaluator =
+        infra_config::Evaluator::new(&config, &inputs, "default").expect("it evaluates");
+    let dependencies = evaluator.dependencies().expect("dependencies");
+    let order = infra_engine::planner::resource_order(&config, &dependencies).expect("an order");
+    let said = Said::default();
+
+    let planned = infra_engine::data::plan_with_data_sources(
+        &config,
+        &evaluator,
+        &workspace.registry,
+        &dependencies,
+        &order,
+        &infra_state::State::new(),
+        &Default::default(),
+        &infra_engine::planner::PlanOptions {
+            destroy: false,
+            targets: Vec::new(),
+            replace: Vec::new(),
+            excludes: Vec::new(),
+        },
+        &said,
+    )
+    .await;
+
+    assert!(planned.is_err(), "the refused opening fails the plan");
+    let lines = said.0.lock().unwrap();
+    let now: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with("ephemeral.fake_password.now: "))
+        .collect();
+    assert_eq!(
+        now,
+        [
+            "ephemeral.fake_password.now: opening",
+            "ephemeral.fake_password.now: opened",
+            "ephemeral.fake_password.now: closing",
+            "ephemeral.fake_password.now: closed",
         ]
     );
 }
