@@ -27,10 +27,9 @@ use crate::ec2_object::{
 };
 use crate::ec2_support::{
     chunks_of, client_token, delete_with_retry, describe_by_ids, filter, optional_string,
-    string_attribute, string_list, string_values, tag_specification,
+    string_attribute, string_list, string_values, tag_specification, update_tags,
 };
 use crate::paginated::all_items;
-use crate::resources::ec2::aws_default_network_acl::{adopt, find_adopted};
 
 /// The rule number of the catch-all deny entry AWS adds to every ACL; never reported.
 const CATCH_ALL_RULE: i32 = 32767;
@@ -617,6 +616,46 @@ pub(crate) async fn create_entry(
         )
         .set_icmp_type_code(icmp))?;
     Ok(())
+}
+
+// The default type's adoption (see `aws_default_network_acl`).
+
+/// Adopts the planned default ACL: its entries, subnets and tags are updated from what they
+/// are to the configuration. Returns its ID.
+async fn adopt<const DEFAULT: bool>(
+    this: &Ec2Type<AclObject<DEFAULT>>,
+    operation: &Operation,
+    planned: &Value,
+) -> Result<String, ProviderError> {
+    let id = string_attribute(planned, "default_network_acl_id").ok_or_else(|| {
+        ProviderError::new("aws_default_network_acl: default_network_acl_id is not known")
+    })?;
+    // As in the provider, only a default ACL can be adopted.
+    let is_default = this
+        .item(&id)
+        .await?
+        .is_some_and(|acl| acl.is_default() == Some(true));
+    if !is_default {
+        return Err(ProviderError::new(format!(
+            "use the aws_network_acl resource instead: EC2 Network ACL ({id}) is not a VPC's default network ACL (or does not exist)"
+        )));
+    }
+    let current = this.read_one(&id, &Value::Null).await?;
+    // Adoption: every entry goes, then the configured ones are created.
+    AclObject::update(this, operation, &id, &current, planned).await?;
+    update_tags(this.ec2().await, &id, &current, planned).await?;
+    Ok(id)
+}
+
+/// Adoption is found by its natural key: the ACL it adopts.
+async fn find_adopted<const DEFAULT: bool>(
+    this: &Ec2Type<AclObject<DEFAULT>>,
+    planned: &Value,
+) -> Result<Option<Value>, ProviderError> {
+    match string_attribute(planned, "default_network_acl_id") {
+        Some(id) => this.find(&id, Some(planned)).await,
+        None => Ok(None),
+    }
 }
 
 #[cfg(test)]
