@@ -11,7 +11,10 @@ use std::time::Duration;
 
 use infra_aws::Aws;
 use infra_core::{Block, Operation, ResourceType, Schema, Value};
-use support::{planned_attributes, tags, vpc_with_two_subnets, with, SdkNetwork};
+use support::{
+    assert_refused, assert_text, planned_attributes, read_one, tags, vpc_with_two_subnets, with,
+    SdkNetwork,
+};
 
 /// One moto for the whole test binary (see infra-testkit); this process's SDK clients use it.
 fn aws() -> Arc<Aws> {
@@ -154,14 +157,7 @@ async fn life_cycle(resource: &dyn ResourceType, address: &str, config: Value, u
         "create returned unknowns: {created}"
     );
     assert_matches_config(resource, &first, &created);
-    let read = resource
-        .read_many(std::slice::from_ref(&created))
-        .await
-        .expect("read_many");
-    assert_eq!(
-        read[0].as_ref().map(|v| normalized(resource, v)),
-        Some(normalized(resource, &created))
-    );
+    assert_reads_back(resource, &created).await;
 
     let second = keep_prior(planned(resource.schema(), update), &created);
     let updated = resource
@@ -169,14 +165,7 @@ async fn life_cycle(resource: &dyn ResourceType, address: &str, config: Value, u
         .await
         .expect("update");
     assert_matches_config(resource, &second, &updated);
-    let read = resource
-        .read_many(std::slice::from_ref(&updated))
-        .await
-        .expect("read_many after update");
-    assert_eq!(
-        read[0].as_ref().map(|v| normalized(resource, v)),
-        Some(normalized(resource, &updated))
-    );
+    assert_reads_back(resource, &updated).await;
 
     let found = resource
         .find_created(&operation, &second)
@@ -194,13 +183,9 @@ async fn life_cycle(resource: &dyn ResourceType, address: &str, config: Value, u
     assert!(stranger.is_none(), "find_created matched another address");
 
     resource.delete(&operation, &updated).await.expect("delete");
-    let read = resource
-        .read_many(std::slice::from_ref(&updated))
-        .await
-        .expect("read_many after delete");
     assert_eq!(
-        read,
-        vec![None],
+        read_one(resource, &updated).await,
+        None,
         "{} still there after delete",
         resource.name()
     );
@@ -208,6 +193,16 @@ async fn life_cycle(resource: &dyn ResourceType, address: &str, config: Value, u
         .delete(&operation, &updated)
         .await
         .expect("deleting twice is fine");
+}
+
+/// A refresh of `value` gives it back, as the engine compares it.
+async fn assert_reads_back(resource: &dyn ResourceType, value: &Value) {
+    assert_eq!(
+        read_one(resource, value)
+            .await
+            .map(|read| normalized(resource, &read)),
+        Some(normalized(resource, value))
+    );
 }
 
 async fn network(aws: &Aws, second_octet: u8) -> SdkNetwork {
@@ -242,30 +237,32 @@ async fn load_balancer_life_cycle_and_batched_refresh() {
         "one subnet is refused for an ALB"
     );
 
+    let web = Value::map([
+        ("name", s("web-lb")),
+        ("subnets", subnets.clone()),
+        ("tags", tags(&[("env", "test")])),
+    ]);
     life_cycle(
         lb.as_ref(),
         "aws_lb.web",
-        Value::map([
-            ("name", s("web-lb")),
-            ("subnets", subnets.clone()),
-            ("tags", tags(&[("env", "test")])),
-        ]),
-        Value::map([
-            ("name", s("web-lb")),
-            ("subnets", subnets.clone()),
-            ("idle_timeout", n(120.0)),
-            // Provider 6.x's connection logs, as the load balancer's connection_logs.s3.*
-            // attributes (moto 5.2.5 refuses health_check_logs.s3.bucket: a unit test has those).
-            (
-                "connection_logs",
-                list([Value::map([
-                    ("bucket", s("lb-logs")),
-                    ("prefix", s("connections")),
-                    ("enabled", Value::Bool(true)),
-                ])]),
-            ),
-            ("tags", tags(&[("env", "prod")])),
-        ]),
+        web.clone(),
+        with_all(
+            web,
+            &[
+                ("idle_timeout", n(120.0)),
+                // Provider 6.x's connection logs, as the load balancer's connection_logs.s3.*
+                // attributes (moto 5.2.5 refuses health_check_logs.s3.bucket: a unit test has those).
+                (
+                    "connection_logs",
+                    list([Value::map([
+                        ("bucket", s("lb-logs")),
+                        ("prefix", s("connections")),
+                        ("enabled", Value::Bool(true)),
+                    ])]),
+                ),
+                ("tags", tags(&[("env", "prod")])),
+            ],
+        ),
     )
     .await;
 
@@ -312,58 +309,57 @@ async fn target_group_listener_and_rule_life_cycle() {
     let aws = aws();
     let net = network(&aws, 11).await;
     let target_group = registry_type(&aws, "aws_lb_target_group");
+    let blue = Value::map([
+        ("name", s("blue")),
+        ("port", n(8080.0)),
+        ("protocol", s("HTTP")),
+        ("target_type", s("ip")),
+        ("vpc_id", s(&net.vpc_id)),
+        (
+            "health_check",
+            list([Value::map([
+                ("path", s("/health")),
+                ("matcher", s("200-299")),
+            ])]),
+        ),
+    ]);
     life_cycle(
         target_group.as_ref(),
         "aws_lb_target_group.blue",
-        Value::map([
-            ("name", s("blue")),
-            ("port", n(8080.0)),
-            ("protocol", s("HTTP")),
-            ("target_type", s("ip")),
-            ("vpc_id", s(&net.vpc_id)),
-            (
-                "health_check",
-                list([Value::map([
-                    ("path", s("/health")),
-                    ("matcher", s("200-299")),
-                ])]),
-            ),
-        ]),
-        Value::map([
-            ("name", s("blue")),
-            ("port", n(8080.0)),
-            ("protocol", s("HTTP")),
-            ("target_type", s("ip")),
-            ("vpc_id", s(&net.vpc_id)),
-            ("deregistration_delay", n(30.0)),
-            // Provider 6.x's DNS failover and unhealthy state routing thresholds, as the
-            // group's target_group_health.* attributes.
-            (
-                "target_group_health",
-                list([Value::map([
-                    (
-                        "dns_failover",
-                        list([Value::map([("minimum_healthy_targets_count", s("1"))])]),
-                    ),
-                    (
-                        "unhealthy_state_routing",
-                        list([Value::map([
-                            ("minimum_healthy_targets_count", n(2.0)),
-                            ("minimum_healthy_targets_percentage", s("50")),
-                        ])]),
-                    ),
-                ])]),
-            ),
-            (
-                "health_check",
-                list([Value::map([
-                    ("path", s("/ready")),
-                    ("matcher", s("200")),
-                    ("interval", n(15.0)),
-                ])]),
-            ),
-            ("tags", tags(&[("colour", "blue")])),
-        ]),
+        blue.clone(),
+        with_all(
+            blue,
+            &[
+                ("deregistration_delay", n(30.0)),
+                // Provider 6.x's DNS failover and unhealthy state routing thresholds, as the
+                // group's target_group_health.* attributes.
+                (
+                    "target_group_health",
+                    list([Value::map([
+                        (
+                            "dns_failover",
+                            list([Value::map([("minimum_healthy_targets_count", s("1"))])]),
+                        ),
+                        (
+                            "unhealthy_state_routing",
+                            list([Value::map([
+                                ("minimum_healthy_targets_count", n(2.0)),
+                                ("minimum_healthy_targets_percentage", s("50")),
+                            ])]),
+                        ),
+                    ])]),
+                ),
+                (
+                    "health_check",
+                    list([Value::map([
+                        ("path", s("/ready")),
+                        ("matcher", s("200")),
+                        ("interval", n(15.0)),
+                    ])]),
+                ),
+                ("tags", tags(&[("colour", "blue")])),
+            ],
+        ),
     )
     .await;
 
@@ -443,22 +439,23 @@ async fn target_group_listener_and_rule_life_cycle() {
         "forward without a target refused"
     );
     let lb_arn = balancer.get("arn").as_str().expect("arn").to_string();
+    let http_listener = Value::map([
+        ("load_balancer_arn", s(&lb_arn)),
+        ("port", n(80.0)),
+        ("protocol", s("HTTP")),
+        ("default_action", list([forward(&groups[0])])),
+    ]);
     life_cycle(
         listener.as_ref(),
         "aws_lb_listener.http",
-        Value::map([
-            ("load_balancer_arn", s(&lb_arn)),
-            ("port", n(80.0)),
-            ("protocol", s("HTTP")),
-            ("default_action", list([forward(&groups[0])])),
-        ]),
-        Value::map([
-            ("load_balancer_arn", s(&lb_arn)),
-            ("port", n(80.0)),
-            ("protocol", s("HTTP")),
-            ("default_action", list([weighted.clone()])),
-            ("tags", tags(&[("switch", "canary")])),
-        ]),
+        http_listener.clone(),
+        with_all(
+            http_listener,
+            &[
+                ("default_action", list([weighted.clone()])),
+                ("tags", tags(&[("switch", "canary")])),
+            ],
+        ),
     )
     .await;
 
@@ -709,49 +706,39 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
             ("rollback", Value::Bool(true)),
         ])])
     };
+    let full = |desired: f64, extra: &[(&str, Value)]| {
+        let shared = [
+            ("name", s("full")),
+            ("propagate_tags", s("SERVICE")),
+            ("scheduling_strategy", s("REPLICA")),
+            ("force_delete", Value::Bool(true)),
+            ("service_registries", registry.clone()),
+            (
+                "deployment_controller",
+                list([Value::map([("type", s("ECS"))])]),
+            ),
+        ];
+        with_all(service_config(desired, &shared), extra)
+    };
     life_cycle(
         service.as_ref(),
         "aws_ecs_service.full",
-        with(
-            &service_config(
-                1.0,
-                &[
-                    ("propagate_tags", s("SERVICE")),
-                    ("health_check_grace_period_seconds", n(30.0)),
-                    ("scheduling_strategy", s("REPLICA")),
-                    ("force_delete", Value::Bool(true)),
-                    ("alarms", alarms(&["cpu-high"])),
-                    ("service_registries", registry.clone()),
-                    (
-                        "deployment_controller",
-                        list([Value::map([("type", s("ECS"))])]),
-                    ),
-                    ("triggers", Value::map([("redeploy", s("1"))])),
-                ],
-            ),
-            "name",
-            s("full"),
+        full(
+            1.0,
+            &[
+                ("health_check_grace_period_seconds", n(30.0)),
+                ("alarms", alarms(&["cpu-high"])),
+                ("triggers", Value::map([("redeploy", s("1"))])),
+            ],
         ),
-        with(
-            &service_config(
-                2.0,
-                &[
-                    ("propagate_tags", s("SERVICE")),
-                    ("health_check_grace_period_seconds", n(60.0)),
-                    ("scheduling_strategy", s("REPLICA")),
-                    ("force_delete", Value::Bool(true)),
-                    ("force_new_deployment", Value::Bool(true)),
-                    ("alarms", alarms(&["cpu-high", "errors"])),
-                    ("service_registries", registry.clone()),
-                    (
-                        "deployment_controller",
-                        list([Value::map([("type", s("ECS"))])]),
-                    ),
-                    ("triggers", Value::map([("redeploy", s("2"))])),
-                ],
-            ),
-            "name",
-            s("full"),
+        full(
+            2.0,
+            &[
+                ("health_check_grace_period_seconds", n(60.0)),
+                ("force_new_deployment", Value::Bool(true)),
+                ("alarms", alarms(&["cpu-high", "errors"])),
+                ("triggers", Value::map([("redeploy", s("2"))])),
+            ],
         ),
     )
     .await;
@@ -760,12 +747,11 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
         "capacity_provider_strategy",
         list([Value::map([("capacity_provider", s("FARGATE"))])]),
     );
-    assert!(
-        service
-            .validate(&both)
-            .iter()
-            .any(|(path, _)| path == "capacity_provider_strategy"),
-        "launch_type and capacity_provider_strategy refused"
+    assert_refused(
+        service.as_ref(),
+        &both,
+        "capacity_provider_strategy",
+        "launch_type and capacity_provider_strategy refused",
     );
 
     // Twelve services, one deleted outside: two DescribeServices calls (10 a call).
@@ -818,16 +804,13 @@ async fn rds_subnet_group_and_instance_life_cycle() {
     let net = network(&aws, 13).await;
     let subnet_group = registry_type(&aws, "aws_db_subnet_group");
     let subnets = list(net.subnet_ids.iter().map(|id| s(id)));
+    let life = Value::map([("name", s("life")), ("subnet_ids", subnets.clone())]);
     life_cycle(
         subnet_group.as_ref(),
         "aws_db_subnet_group.life",
-        Value::map([("name", s("life")), ("subnet_ids", subnets.clone())]),
+        life.clone(),
         // Only tags: moto 5.2.5's ModifyDBSubnetGroup drops the group from its store.
-        Value::map([
-            ("name", s("life")),
-            ("subnet_ids", subnets.clone()),
-            ("tags", tags(&[("tier", "data")])),
-        ]),
+        with(&life, "tags", tags(&[("tier", "data")])),
     )
     .await;
 
@@ -838,19 +821,8 @@ async fn rds_subnet_group_and_instance_life_cycle() {
         "subnet group from a prefix",
     )
     .await;
-    assert!(prefixed
-        .get("name")
-        .as_str()
-        .is_some_and(|n| n.starts_with("data-")));
-    assert_eq!(
-        subnet_group
-            .read_many(std::slice::from_ref(&prefixed))
-            .await
-            .expect("read")[0]
-            .as_ref()
-            .map(|v| normalized(subnet_group.as_ref(), v)),
-        Some(normalized(subnet_group.as_ref(), &prefixed))
-    );
+    assert_text(&prefixed, "name", |n| n.starts_with("data-"));
+    assert_reads_back(subnet_group.as_ref(), &prefixed).await;
     subnet_group
         .delete(&operation("aws_db_subnet_group.prefixed"), &prefixed)
         .await
@@ -1198,11 +1170,11 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
         ("name_prefix", s("a")),
         ("assume_role_policy", s(TRUST)),
     ]);
-    assert!(
-        role.validate(&both)
-            .iter()
-            .any(|(path, _)| path == "name_prefix"),
-        "name and name_prefix refused"
+    assert_refused(
+        role.as_ref(),
+        &both,
+        "name_prefix",
+        "name and name_prefix refused",
     );
     let prefixed = create(
         role.as_ref(),
@@ -1211,14 +1183,8 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
         "role from a prefix",
     )
     .await;
-    assert!(prefixed
-        .get("name")
-        .as_str()
-        .is_some_and(|n| n.starts_with("svc-")));
-    assert!(prefixed
-        .get("create_date")
-        .as_str()
-        .is_some_and(|d| !d.is_empty()));
+    assert_text(&prefixed, "name", |n| n.starts_with("svc-"));
+    assert_text(&prefixed, "create_date", |d| !d.is_empty());
     role.delete(&operation("aws_iam_role.prefixed"), &prefixed)
         .await
         .expect("delete");
@@ -1276,11 +1242,8 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
         .expect("attach");
     assert_eq!(attached.get("id"), &s(&format!("exec-a/{policy_arn}")));
     assert_eq!(
-        attachment
-            .read_many(std::slice::from_ref(&attached))
-            .await
-            .expect("read"),
-        vec![Some(attached.clone())]
+        read_one(attachment.as_ref(), &attached).await,
+        Some(attached.clone())
     );
     assert_eq!(
         attachment
@@ -1293,13 +1256,7 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
         .delete(&operation_attach, &attached)
         .await
         .expect("detach");
-    assert_eq!(
-        attachment
-            .read_many(std::slice::from_ref(&attached))
-            .await
-            .expect("read"),
-        vec![None]
-    );
+    assert_eq!(read_one(attachment.as_ref(), &attached).await, None);
     attachment
         .delete(&operation_attach, &attached)
         .await
@@ -1323,25 +1280,19 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
         ]),
     )
     .await;
+    let archive = Value::map([
+        ("name", s("/ecs/archive")),
+        (
+            "kms_key_id",
+            s("arn:aws:kms:us-east-1:123456789012:key/one"),
+        ),
+    ]);
     life_cycle(
         log_group.as_ref(),
         "aws_cloudwatch_log_group.archive",
-        Value::map([
-            ("name", s("/ecs/archive")),
-            (
-                "kms_key_id",
-                s("arn:aws:kms:us-east-1:123456789012:key/one"),
-            ),
-        ]),
-        Value::map([
-            ("name", s("/ecs/archive")),
-            // moto has no AssociateKmsKey: the key stays.
-            (
-                "kms_key_id",
-                s("arn:aws:kms:us-east-1:123456789012:key/one"),
-            ),
-            ("retention_in_days", n(30.0)),
-        ]),
+        archive.clone(),
+        // moto has no AssociateKmsKey: the key stays.
+        with(&archive, "retention_in_days", n(30.0)),
     )
     .await;
     // A generated name, and skip_destroy leaves the group behind.
@@ -1355,20 +1306,13 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
         "log group from a prefix",
     )
     .await;
-    assert!(kept
-        .get("name")
-        .as_str()
-        .is_some_and(|n| n.starts_with("/kept/")));
+    assert_text(&kept, "name", |n| n.starts_with("/kept/"));
     log_group
         .delete(&operation("aws_cloudwatch_log_group.kept"), &kept)
         .await
         .expect("delete");
     assert!(
-        log_group
-            .read_many(std::slice::from_ref(&kept))
-            .await
-            .expect("read")[0]
-            .is_some(),
+        read_one(log_group.as_ref(), &kept).await.is_some(),
         "skip_destroy kept the group"
     );
 }

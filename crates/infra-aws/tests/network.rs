@@ -8,7 +8,10 @@ use std::time::Duration;
 
 use infra_aws::Aws;
 use infra_core::{Operation, Registry, ResourceType, Schema, Value};
-use support::{normalized, planned_attributes, strings, tags, with};
+use support::{
+    assert_has_text, assert_refused, assert_text, normalized, planned_attributes, read_one,
+    strings, tags, with,
+};
 
 struct Harness {
     aws: Arc<Aws>,
@@ -138,22 +141,14 @@ async fn lifecycle(
     update: impl Fn(&Value) -> Value,
 ) -> Value {
     let resource = harness.resource(name);
-    let operation = operation(&format!("{name}.test"));
-    let planned_value = planned(resource.schema(), &config);
-    let created = resource
-        .create(&operation, &planned_value)
-        .await
-        .unwrap_or_else(|e| panic!("{name} create: {e}"));
-    assert_no_changes(resource.as_ref(), &planned_value, &created);
+    let address = format!("{name}.test");
+    let operation = operation(&address);
+    let created = create(harness, &address, config.clone()).await;
     // What the engine stores, and so what later calls get as the prior.
     let created = normalized(resource.as_ref(), &created);
-    let read = resource
-        .read_many(std::slice::from_ref(&created))
-        .await
-        .unwrap_or_else(|e| panic!("{name} read: {e}"));
-    assert_eq!(read.len(), 1);
+    let read = read_one(resource.as_ref(), &created).await;
     assert_eq!(
-        normalized(resource.as_ref(), read[0].as_ref().expect("exists")),
+        normalized(resource.as_ref(), read.as_ref().expect("exists")),
         normalized(resource.as_ref(), &created),
         "{name}: read differs from create"
     );
@@ -174,11 +169,9 @@ async fn lifecycle(
         .update(&operation, &created, &updated_planned)
         .await
         .unwrap_or_else(|e| panic!("{name} update: {e}"));
-    let reread = resource
-        .read_many(std::slice::from_ref(&updated))
+    let reread = read_one(resource.as_ref(), &updated)
         .await
-        .unwrap_or_else(|e| panic!("{name} read: {e}"));
-    let reread = reread[0].clone().expect("still exists");
+        .expect("still exists");
     assert_no_changes(resource.as_ref(), &updated_planned, &reread);
 
     let found = resource
@@ -196,11 +189,8 @@ async fn lifecycle(
         .delete(&operation, &reread)
         .await
         .unwrap_or_else(|e| panic!("{name} delete: {e}"));
-    let gone = resource
-        .read_many(std::slice::from_ref(&reread))
-        .await
-        .unwrap_or_else(|e| panic!("{name} read: {e}"));
-    assert_eq!(gone, vec![None], "{name}: still there after delete");
+    let gone = read_one(resource.as_ref(), &reread).await;
+    assert_eq!(gone, None, "{name}: still there after delete");
     // Deleting again is not an error.
     resource
         .delete(&operation, &reread)
@@ -209,7 +199,9 @@ async fn lifecycle(
     reread
 }
 
-async fn create(harness: &Harness, name: &str, address: &str, config: Value) -> Value {
+/// Creates `address` (`<type>.<name>`) from `config` and checks that a plan would show no change.
+async fn create(harness: &Harness, address: &str, config: Value) -> Value {
+    let (name, _) = address.split_once('.').expect("an address <type>.<name>");
     let resource = harness.resource(name);
     let planned_value = planned(resource.schema(), &config);
     let created = resource
@@ -218,6 +210,13 @@ async fn create(harness: &Harness, name: &str, address: &str, config: Value) -> 
         .unwrap_or_else(|e| panic!("{address} create: {e}"));
     assert_no_changes(resource.as_ref(), &planned_value, &created);
     created
+}
+
+/// Creates `address` (`<type>.<name>`) with its name as the `name` argument, beside `config`.
+async fn create_named(harness: &Harness, address: &str, config: Value) -> Value {
+    let (_, label) = address.split_once('.').expect("an address <type>.<name>");
+    let config = with(&config, "name", Value::string(label));
+    create(harness, address, config).await
 }
 
 async fn vpc_scenario(harness: &Harness) {
@@ -243,7 +242,7 @@ async fn vpc_scenario(harness: &Harness) {
     // block in the plan: the new one is seen in the result and the next refresh.
     let resource = harness.resource("aws_vpc");
     let config = Value::map([("cidr_block", Value::string("10.2.0.0/16"))]);
-    let plain = create(harness, "aws_vpc", "aws_vpc.ipv6", config.clone()).await;
+    let plain = create(harness, "aws_vpc.ipv6", config.clone()).await;
     assert_eq!(plain.get("ipv6_cidr_block"), &Value::Null);
     let generated = keep_prior(
         planned(
@@ -260,14 +259,8 @@ async fn vpc_scenario(harness: &Harness) {
         .update(&operation("aws_vpc.ipv6"), &plain, &generated)
         .await
         .expect("add IPv6");
-    assert!(
-        with_ipv6.get("ipv6_cidr_block").as_str().is_some(),
-        "{with_ipv6}"
-    );
-    assert!(
-        with_ipv6.get("ipv6_association_id").as_str().is_some(),
-        "{with_ipv6}"
-    );
+    assert_has_text(&with_ipv6, "ipv6_cidr_block");
+    assert_has_text(&with_ipv6, "ipv6_association_id");
     assert_eq!(
         with_ipv6.get("assign_generated_ipv6_cidr_block"),
         &Value::Bool(true)
@@ -283,32 +276,14 @@ async fn vpc_scenario(harness: &Harness) {
         "{without_ipv6}"
     );
     delete(harness, "aws_vpc", &without_ipv6).await;
-    assert!(
-        vpc.get("default_network_acl_id")
-            .as_str()
-            .is_some_and(|id| id.starts_with("acl-")),
-        "{vpc}"
-    );
-    assert!(
-        vpc.get("arn")
-            .as_str()
-            .is_some_and(|arn| arn.starts_with("arn:aws:ec2:")),
-        "{vpc}"
-    );
+    assert_text(&vpc, "default_network_acl_id", |id| id.starts_with("acl-"));
+    assert_text(&vpc, "arn", |arn| arn.starts_with("arn:aws:ec2:"));
     assert_eq!(vpc.get("tags"), &tags(&[("Env", "dev"), ("Name", "two")]));
     assert_eq!(vpc.get("enable_dns_hostnames"), &Value::Bool(true));
-    assert!(
-        vpc.get("main_route_table_id")
-            .as_str()
-            .is_some_and(|id| id.starts_with("rtb-")),
-        "{vpc}"
-    );
-    assert!(
-        vpc.get("default_security_group_id")
-            .as_str()
-            .is_some_and(|id| id.starts_with("sg-")),
-        "{vpc}"
-    );
+    assert_text(&vpc, "main_route_table_id", |id| id.starts_with("rtb-"));
+    assert_text(&vpc, "default_security_group_id", |id| {
+        id.starts_with("sg-")
+    });
 }
 
 /// Several instances of one type refresh in a few calls, and one deleted outside is `None`.
@@ -319,7 +294,6 @@ async fn batched_read_scenario(harness: &Harness) {
         vpcs.push(
             create(
                 harness,
-                "aws_vpc",
                 &format!("aws_vpc.batch[{i}]"),
                 Value::map([("cidr_block", Value::string(format!("10.{}.0.0/16", 50 + i)))]),
             )
@@ -391,13 +365,19 @@ async fn subnet_scenario(harness: &Harness, vpc_id: &str) {
         &Value::Bool(true)
     );
     assert_eq!(subnet.get("map_public_ip_on_launch"), &Value::Bool(true));
-    assert!(
-        subnet.get("availability_zone_id").as_str().is_some(),
-        "{subnet}"
-    );
+    assert_has_text(&subnet, "availability_zone_id");
 }
 
 async fn security_group_scenario(harness: &Harness, vpc_id: &str) {
+    let https = |description| {
+        rule(
+            "tcp",
+            443.0,
+            443.0,
+            &["10.0.0.0/8", "192.168.0.0/16"],
+            description,
+        )
+    };
     let group = lifecycle(
         harness,
         "aws_security_group",
@@ -407,13 +387,7 @@ async fn security_group_scenario(harness: &Harness, vpc_id: &str) {
             (
                 "ingress",
                 Value::List(vec![
-                    rule(
-                        "tcp",
-                        443.0,
-                        443.0,
-                        &["10.0.0.0/8", "192.168.0.0/16"],
-                        "https",
-                    ),
+                    https("https"),
                     rule("6", 80.0, 80.0, &["0.0.0.0/0"], ""),
                 ]),
             ),
@@ -424,13 +398,7 @@ async fn security_group_scenario(harness: &Harness, vpc_id: &str) {
                 config,
                 "ingress",
                 Value::List(vec![
-                    rule(
-                        "tcp",
-                        443.0,
-                        443.0,
-                        &["10.0.0.0/8", "192.168.0.0/16"],
-                        "https in",
-                    ),
+                    https("https in"),
                     with(
                         &rule("tcp", 5432.0, 5432.0, &[], ""),
                         "self",
@@ -483,14 +451,10 @@ async fn security_group_sources_scenario(harness: &Harness, vpc_id: &str) {
         .and_then(|p| p.prefix_list_id())
         .expect("prefix list id")
         .to_string();
-    let other = create(
+    let other = create_named(
         harness,
-        "aws_security_group",
         "aws_security_group.other",
-        Value::map([
-            ("name", Value::string("other")),
-            ("vpc_id", Value::string(vpc_id)),
-        ]),
+        Value::map([("vpc_id", Value::string(vpc_id))]),
     )
     .await;
     let sources = |port: f64| {
@@ -532,7 +496,6 @@ async fn security_group_sources_scenario(harness: &Harness, vpc_id: &str) {
 async fn security_group_without_egress_scenario(harness: &Harness, vpc_id: &str) {
     let group = create(
         harness,
-        "aws_security_group",
         "aws_security_group.bare",
         Value::map([
             ("name_prefix", Value::string("bare-")),
@@ -541,13 +504,7 @@ async fn security_group_without_egress_scenario(harness: &Harness, vpc_id: &str)
     )
     .await;
     assert_eq!(group.get("egress"), &Value::List(vec![]), "{group}");
-    assert!(
-        group
-            .get("name")
-            .as_str()
-            .is_some_and(|name| name.starts_with("bare-")),
-        "{group}"
-    );
+    assert_text(&group, "name", |name| name.starts_with("bare-"));
     assert_eq!(group.get("name_prefix"), &Value::string("bare-"));
     let resource = harness.resource("aws_security_group");
     resource
@@ -619,13 +576,7 @@ async fn data_source_scenario(harness: &Harness) {
         &Value::string("123456789012"),
         "{identity}"
     );
-    assert!(
-        identity
-            .get("arn")
-            .as_str()
-            .is_some_and(|arn| arn.starts_with("arn:aws:")),
-        "{identity}"
-    );
+    assert_text(&identity, "arn", |arn| arn.starts_with("arn:aws:"));
 
     let policy = read(
         "aws_iam_policy_document",
@@ -638,13 +589,9 @@ async fn data_source_scenario(harness: &Harness) {
         )]),
     )
     .await;
-    assert!(
-        policy
-            .get("json")
-            .as_str()
-            .is_some_and(|json| json.contains("\"Action\": \"s3:GetObject\"")),
-        "{policy}"
-    );
+    assert_text(&policy, "json", |json| {
+        json.contains("\"Action\": \"s3:GetObject\"")
+    });
 }
 
 fn without(value: &Value, name: &str) -> Value {
@@ -683,12 +630,12 @@ async fn gateway_scenario(harness: &Harness, vpc_id: &str) {
         with(config, "tags", tags(&[("Name", "eip")]))
     })
     .await;
-    assert!(address.get("public_ip").as_str().is_some(), "{address}");
+    assert_has_text(&address, "public_ip");
     assert_eq!(address.get("domain"), &Value::string("vpc"));
 }
 
 async fn nat_scenario(harness: &Harness, subnet_id: &str) {
-    let address = create(harness, "aws_eip", "aws_eip.nat", Value::map::<&str>([])).await;
+    let address = create(harness, "aws_eip.nat", Value::map::<&str>([])).await;
     let nat = lifecycle(
         harness,
         "aws_nat_gateway",
@@ -700,7 +647,7 @@ async fn nat_scenario(harness: &Harness, subnet_id: &str) {
     )
     .await;
     assert_eq!(nat.get("public_ip"), address.get("public_ip"));
-    assert!(nat.get("private_ip").as_str().is_some(), "{nat}");
+    assert_has_text(&nat, "private_ip");
     delete(harness, "aws_eip", &address).await;
 }
 
@@ -708,12 +655,11 @@ async fn nat_scenario(harness: &Harness, subnet_id: &str) {
 /// network interface's primary private address.
 async fn eip_scenario(harness: &Harness, subnet_id: &str) {
     let resource = harness.resource("aws_eip");
-    assert!(
-        resource
-            .validate(&Value::map([("vpc", Value::Bool(false))]))
-            .iter()
-            .any(|(path, _)| path == "vpc"),
-        "vpc = false is refused"
+    assert_refused(
+        resource.as_ref(),
+        &Value::map([("vpc", Value::Bool(false))]),
+        "vpc",
+        "vpc = false is refused",
     );
     let ec2 = &harness.aws.clients().await.ec2;
     let interface = ec2
@@ -746,10 +692,7 @@ async fn eip_scenario(harness: &Harness, subnet_id: &str) {
     assert_eq!(address.get("public_ip"), &Value::string("54.20.30.40"));
     assert_eq!(address.get("domain"), &Value::string("vpc"));
     assert_eq!(address.get("private_ip"), &Value::string(&private_ip));
-    assert!(
-        address.get("association_id").as_str().is_some(),
-        "{address}"
-    );
+    assert_has_text(&address, "association_id");
     assert_eq!(
         address.get("private_dns"),
         &Value::string(format!("ip-{}.ec2.internal", private_ip.replace('.', "-")))
@@ -771,15 +714,13 @@ fn route(cidr: &str, target: &str, id: &str) -> Value {
 async fn route_scenario(harness: &Harness, vpc_id: &str, subnet_id: &str) {
     let gateway = create(
         harness,
-        "aws_internet_gateway",
         "aws_internet_gateway.main",
         Value::map([("vpc_id", Value::string(vpc_id))]),
     )
     .await;
-    let address = create(harness, "aws_eip", "aws_eip.routes", Value::map::<&str>([])).await;
+    let address = create(harness, "aws_eip.routes", Value::map::<&str>([])).await;
     let nat = create(
         harness,
-        "aws_nat_gateway",
         "aws_nat_gateway.routes",
         Value::map([
             ("subnet_id", Value::string(subnet_id)),
@@ -821,7 +762,6 @@ async fn route_scenario(harness: &Harness, vpc_id: &str, subnet_id: &str) {
     // A table without route blocks leaves its routes to aws_route.
     let bare = create(
         harness,
-        "aws_route_table",
         "aws_route_table.bare",
         Value::map([("vpc_id", Value::string(vpc_id))]),
     )
@@ -877,7 +817,6 @@ async fn route_scenario(harness: &Harness, vpc_id: &str, subnet_id: &str) {
 
     let other = create(
         harness,
-        "aws_route_table",
         "aws_route_table.other",
         Value::map([("vpc_id", Value::string(vpc_id))]),
     )
@@ -901,14 +840,10 @@ async fn route_scenario(harness: &Harness, vpc_id: &str, subnet_id: &str) {
 }
 
 async fn rule_scenario(harness: &Harness, vpc_id: &str) {
-    let group = create(
+    let group = create_named(
         harness,
-        "aws_security_group",
         "aws_security_group.rules",
-        Value::map([
-            ("name", Value::string("rules")),
-            ("vpc_id", Value::string(vpc_id)),
-        ]),
+        Value::map([("vpc_id", Value::string(vpc_id))]),
     )
     .await;
     let group_id = id_of(&group);
@@ -985,7 +920,6 @@ impl LbNetwork {
 async fn lb_network(harness: &Harness) -> LbNetwork {
     let vpc = create(
         harness,
-        "aws_vpc",
         "aws_vpc.lb",
         Value::map([("cidr_block", Value::string("10.8.0.0/16"))]),
     )
@@ -995,7 +929,6 @@ async fn lb_network(harness: &Harness) -> LbNetwork {
         subnets.push(
             create(
                 harness,
-                "aws_subnet",
                 &format!("aws_subnet.lb[{index}]"),
                 Value::map([
                     ("vpc_id", vpc.get("id").clone()),
@@ -1019,12 +952,11 @@ async fn lb_scenario(harness: &Harness, net: &LbNetwork) {
         ("load_balancer_type", Value::string("network")),
         ("enable_http2", Value::Bool(false)),
     ]);
-    assert!(
-        resource
-            .validate(&misplaced)
-            .iter()
-            .any(|(path, _)| path == "enable_http2"),
-        "an application-only attribute on a network load balancer is refused"
+    assert_refused(
+        resource.as_ref(),
+        &misplaced,
+        "enable_http2",
+        "an application-only attribute on a network load balancer is refused",
     );
     let application = lifecycle(
         harness,
@@ -1067,28 +999,14 @@ async fn lb_scenario(harness: &Harness, net: &LbNetwork) {
         },
     )
     .await;
-    assert!(
-        application
-            .get("name")
-            .as_str()
-            .is_some_and(|name| name.starts_with("web-") && name.len() <= 32),
-        "{application}"
-    );
-    assert!(
-        application.get("dns_name").as_str().is_some(),
-        "{application}"
-    );
-    assert!(
-        application.get("zone_id").as_str().is_some(),
-        "{application}"
-    );
-    assert!(
-        application
-            .get("arn_suffix")
-            .as_str()
-            .is_some_and(|suffix| suffix.starts_with("app/web-")),
-        "{application}"
-    );
+    assert_text(&application, "name", |name| {
+        name.starts_with("web-") && name.len() <= 32
+    });
+    assert_has_text(&application, "dns_name");
+    assert_has_text(&application, "zone_id");
+    assert_text(&application, "arn_suffix", |suffix| {
+        suffix.starts_with("app/web-")
+    });
 
     let mapping = |subnet: &Value| Value::map([("subnet_id", subnet.get("id").clone())]);
     let network = lifecycle(
@@ -1129,18 +1047,16 @@ async fn lb_scenario(harness: &Harness, net: &LbNetwork) {
 /// HTTP, TCP and lambda target groups with the attributes moto holds, updated in place.
 async fn target_group_scenario(harness: &Harness, net: &LbNetwork) {
     let resource = harness.resource("aws_lb_target_group");
-    let misplaced = Value::map([
-        ("port", Value::Number(80.0)),
-        ("protocol", Value::string("HTTP")),
-        ("vpc_id", Value::string("vpc-1")),
-        ("proxy_protocol_v2", Value::Bool(true)),
-    ]);
-    assert!(
-        resource
-            .validate(&misplaced)
-            .iter()
-            .any(|(path, _)| path == "proxy_protocol_v2"),
-        "a network-only attribute on an HTTP group is refused"
+    let misplaced = with(
+        &group_target(80.0, "HTTP", "vpc-1"),
+        "proxy_protocol_v2",
+        Value::Bool(true),
+    );
+    assert_refused(
+        resource.as_ref(),
+        &misplaced,
+        "proxy_protocol_v2",
+        "a network-only attribute on an HTTP group is refused",
     );
     let stickiness = |kind: &str, duration: f64, cookie: Option<&str>| {
         let mut block = Value::map([
@@ -1262,16 +1178,44 @@ async fn target_group_scenario(harness: &Harness, net: &LbNetwork) {
     let instance = lifecycle(
         harness,
         "aws_lb_target_group",
-        Value::map([
-            ("name", Value::string("instances")),
-            ("port", Value::Number(8080.0)),
-            ("protocol", Value::string("HTTP")),
-            ("vpc_id", Value::string(net.vpc_id())),
-        ]),
+        with(
+            &group_target(8080.0, "HTTP", &net.vpc_id()),
+            "name",
+            Value::string("instances"),
+        ),
         |config| with(config, "deregistration_delay", Value::Number(10.0)),
     )
     .await;
     assert_eq!(instance.get("target_type"), &Value::string("instance"));
+}
+
+/// A target group's `port`, `protocol` and `vpc_id`.
+fn group_target(port: f64, protocol: &str, vpc_id: &str) -> Value {
+    Value::map([
+        ("port", Value::Number(port)),
+        ("protocol", Value::string(protocol)),
+        ("vpc_id", Value::string(vpc_id)),
+    ])
+}
+
+/// A listener's arguments: on `balancer`, at `(port, protocol)`, with the certificate if any and
+/// the default actions.
+fn listener_on(
+    balancer: &Value,
+    (port, protocol): (f64, &str),
+    certificate_arn: Option<&str>,
+    actions: Vec<Value>,
+) -> Value {
+    Value::map([
+        ("load_balancer_arn", balancer.get("arn").clone()),
+        ("port", Value::Number(port)),
+        ("protocol", Value::string(protocol)),
+        (
+            "certificate_arn",
+            certificate_arn.map_or(Value::Null, Value::string),
+        ),
+        ("default_action", Value::List(actions)),
+    ])
 }
 
 /// A certificate in moto's ACM, for HTTPS listeners.
@@ -1284,26 +1228,16 @@ fn certificate(moto: &infra_testkit::Moto, domain: &str) -> String {
 }
 
 async fn listener_scenario(harness: &Harness, moto: &infra_testkit::Moto, net: &LbNetwork) {
-    let balancer = create(
+    let balancer = create_named(
         harness,
-        "aws_lb",
         "aws_lb.listeners",
-        Value::map([
-            ("name", Value::string("listeners")),
-            ("subnets", net.subnet_ids()),
-        ]),
+        Value::map([("subnets", net.subnet_ids())]),
     )
     .await;
-    let group = create(
+    let group = create_named(
         harness,
-        "aws_lb_target_group",
         "aws_lb_target_group.listeners",
-        Value::map([
-            ("name", Value::string("listeners")),
-            ("port", Value::Number(80.0)),
-            ("protocol", Value::string("HTTP")),
-            ("vpc_id", Value::string(net.vpc_id())),
-        ]),
+        group_target(80.0, "HTTP", &net.vpc_id()),
     )
     .await;
     let certificate_arn = certificate(moto, "example.com");
@@ -1318,24 +1252,25 @@ async fn listener_scenario(harness: &Harness, moto: &infra_testkit::Moto, net: &
         ("protocol", Value::string("HTTPS")),
         ("default_action", Value::List(vec![forward.clone()])),
     ]);
-    assert!(
-        listener
-            .validate(&no_certificate)
-            .iter()
-            .any(|(path, _)| path == "certificate_arn"),
-        "HTTPS without a certificate is refused"
+    assert_refused(
+        listener.as_ref(),
+        &no_certificate,
+        "certificate_arn",
+        "HTTPS without a certificate is refused",
     );
     let https = lifecycle(
         harness,
         "aws_lb_listener",
-        Value::map([
-            ("load_balancer_arn", balancer.get("arn").clone()),
-            ("port", Value::Number(443.0)),
-            ("protocol", Value::string("HTTPS")),
-            ("certificate_arn", Value::string(&certificate_arn)),
-            ("default_action", Value::List(vec![forward.clone()])),
-            ("tags", tags(&[("Name", "https")])),
-        ]),
+        with(
+            &listener_on(
+                &balancer,
+                (443.0, "HTTPS"),
+                Some(&certificate_arn),
+                vec![forward.clone()],
+            ),
+            "tags",
+            tags(&[("Name", "https")]),
+        ),
         |config| {
             let config = with(
                 config,
@@ -1418,16 +1353,12 @@ async fn listener_scenario(harness: &Harness, moto: &infra_testkit::Moto, net: &
     let authenticated = lifecycle(
         harness,
         "aws_lb_listener",
-        Value::map([
-            ("load_balancer_arn", balancer.get("arn").clone()),
-            ("port", Value::Number(8443.0)),
-            ("protocol", Value::string("HTTPS")),
-            ("certificate_arn", Value::string(&certificate_arn)),
-            (
-                "default_action",
-                Value::List(vec![cognito, ordered_forward.clone()]),
-            ),
-        ]),
+        listener_on(
+            &balancer,
+            (8443.0, "HTTPS"),
+            Some(&certificate_arn),
+            vec![cognito, ordered_forward.clone()],
+        ),
         |config| {
             with(
                 config,
@@ -1446,14 +1377,8 @@ async fn listener_scenario(harness: &Harness, moto: &infra_testkit::Moto, net: &
     // A rule with every condition kind but the headers, changed in place.
     let parent = create(
         harness,
-        "aws_lb_listener",
         "aws_lb_listener.rules",
-        Value::map([
-            ("load_balancer_arn", balancer.get("arn").clone()),
-            ("port", Value::Number(80.0)),
-            ("protocol", Value::string("HTTP")),
-            ("default_action", Value::List(vec![forward.clone()])),
-        ]),
+        listener_on(&balancer, (80.0, "HTTP"), None, vec![forward.clone()]),
     )
     .await;
     // A condition of `kind` with its blocks (`query_string` repeats, one per key/value pair).
@@ -1533,46 +1458,37 @@ async fn listener_scenario(harness: &Harness, moto: &infra_testkit::Moto, net: &
     delete(harness, "aws_lb_listener", &parent).await;
 
     // A TLS listener on a network load balancer, with an ALPN policy and the default policy.
-    let network = create(
+    let network = create_named(
         harness,
-        "aws_lb",
         "aws_lb.tls",
         Value::map([
-            ("name", Value::string("tls")),
             ("load_balancer_type", Value::string("network")),
             ("subnets", net.subnet_ids()),
         ]),
     )
     .await;
-    let tcp = create(
+    let tcp = create_named(
         harness,
-        "aws_lb_target_group",
         "aws_lb_target_group.tls",
-        Value::map([
-            ("name", Value::string("tls")),
-            ("port", Value::Number(443.0)),
-            ("protocol", Value::string("TCP")),
-            ("vpc_id", Value::string(net.vpc_id())),
-        ]),
+        group_target(443.0, "TCP", &net.vpc_id()),
     )
     .await;
     let tls = lifecycle(
         harness,
         "aws_lb_listener",
-        Value::map([
-            ("load_balancer_arn", network.get("arn").clone()),
-            ("port", Value::Number(443.0)),
-            ("protocol", Value::string("TLS")),
-            ("certificate_arn", Value::string(&certificate_arn)),
-            ("alpn_policy", Value::string("HTTP2Preferred")),
-            (
-                "default_action",
-                Value::List(vec![Value::map([
+        with(
+            &listener_on(
+                &network,
+                (443.0, "TLS"),
+                Some(&certificate_arn),
+                vec![Value::map([
                     ("type", Value::string("forward")),
                     ("target_group_arn", tcp.get("arn").clone()),
-                ])]),
+                ])],
             ),
-        ]),
+            "alpn_policy",
+            Value::string("HTTP2Preferred"),
+        ),
         |config| with(config, "tags", tags(&[("Name", "tls")])),
     )
     .await;
@@ -1600,7 +1516,6 @@ async fn network_types_against_moto() {
     batched_read_scenario(&harness).await;
     let vpc = create(
         &harness,
-        "aws_vpc",
         "aws_vpc.shared",
         Value::map([("cidr_block", Value::string("10.7.0.0/16"))]),
     )
@@ -1614,7 +1529,6 @@ async fn network_types_against_moto() {
     gateway_scenario(&harness, &vpc_id).await;
     let subnet = create(
         &harness,
-        "aws_subnet",
         "aws_subnet.shared",
         Value::map([
             ("vpc_id", Value::string(&vpc_id)),

@@ -132,3 +132,36 @@ pub fn tags(entries: &[(&str, &str)]) -> Value {
 pub fn strings(items: &[&str]) -> Value {
     Value::List(items.iter().map(|s| Value::string(*s)).collect())
 }
+
+/// Asserts that `key` of `value` is a string that passes `test`.
+pub fn assert_text(value: &Value, key: &str, test: impl Fn(&str) -> bool) {
+    assert!(value.get(key).as_str().is_some_and(test), "{key}: {value}");
+}
+
+/// Asserts that `key` of `value` is a string.
+pub fn assert_has_text(value: &Value, key: &str) {
+    assert_text(value, key, |_| true);
+}
+
+/// Asserts that `resource` refuses `config` with a problem at `path` (`why` says which rule).
+pub fn assert_refused(resource: &dyn ResourceType, config: &Value, path: &str, why: &str) {
+    assert!(
+        resource.validate(config).iter().any(|(at, _)| at == path),
+        "{why}"
+    );
+}
+
+/// Refreshes one object: what `read_many` gives for it (`None` when it is gone).
+pub async fn read_one(resource: &dyn ResourceType, value: &Value) -> Option<Value> {
+    let mut read = resource
+        .read_many(std::slice::from_ref(value))
+        .await
+        .unwrap_or_else(|e| panic!("{} read: {e}", resource.name()));
+    assert_eq!(
+        read.len(),
+        1,
+        "{}: one answer for one object",
+        resource.name()
+    );
+    read.pop().flatten()
+}
