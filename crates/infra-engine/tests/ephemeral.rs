@@ -102,20 +102,50 @@ fn stack(configuration: &str) -> (Workspace, Arc<Cloud>) {
     (workspace, cloud)
 }
 
-#[tokio::test]
-async fn an_ephemeral_value_reaches_a_write_only_argument_and_nothing_keeps_it() {
-    let (workspace, cloud) = stack(
-        r#"
+/// The configurations' blocks: an ephemeral password opened at plan time (`now`)…
+const NOW: &str = r#"
 ephemeral "fake_password" "now" {
   seed = "x"
 }
+"#;
 
+/// …a secret whose write-only argument takes it…
+const A_FROM_NOW: &str = r#"
 resource "fake_secret" "a" {
   name      = "a"
   secret_wo = ephemeral.fake_password.now.result
 }
-"#,
-    );
+"#;
+
+/// …a secret without one…
+const A: &str = r#"
+resource "fake_secret" "a" {
+  name = "a"
+}
+"#;
+
+/// …a password that waits on `a`'s create, and a secret that takes it…
+const LATER_AND_B_FROM_IT: &str = r#"
+ephemeral "fake_password" "later" {
+  seed = fake_secret.a.id
+}
+
+resource "fake_secret" "b" {
+  name      = "b"
+  secret_wo = ephemeral.fake_password.later.result
+}
+"#;
+
+/// …and a password whose open the fake refuses.
+const REFUSED: &str = r#"
+ephemeral "fake_password" "refused" {
+  seed = "refused"
+}
+"#;
+
+#[tokio::test]
+async fn an_ephemeral_value_reaches_a_write_only_argument_and_nothing_keeps_it() {
+    let (workspace, cloud) = stack(&[NOW, A_FROM_NOW].concat());
 
     let applied = workspace.apply(Run::default()).await;
 
@@ -135,22 +165,7 @@ resource "fake_secret" "a" {
 
 #[tokio::test]
 async fn an_ephemeral_resource_waiting_on_a_create_is_opened_during_apply_after_it() {
-    let (workspace, cloud) = stack(
-        r#"
-resource "fake_secret" "a" {
-  name = "a"
-}
-
-ephemeral "fake_password" "later" {
-  seed = fake_secret.a.id
-}
-
-resource "fake_secret" "b" {
-  name      = "b"
-  secret_wo = ephemeral.fake_password.later.result
-}
-"#,
-    );
+    let (workspace, cloud) = stack(&[A, LATER_AND_B_FROM_IT].concat());
 
     let applied = workspace.apply(Run::default()).await;
 
@@ -219,27 +234,7 @@ impl Observer for Said {
 
 #[tokio::test]
 async fn each_ephemeral_resource_is_closed_once_at_the_end_of_the_walk_that_opened_it() {
-    let (workspace, _) = stack(
-        r#"
-ephemeral "fake_password" "now" {
-  seed = "x"
-}
-
-resource "fake_secret" "a" {
-  name      = "a"
-  secret_wo = ephemeral.fake_password.now.result
-}
-
-ephemeral "fake_password" "later" {
-  seed = fake_secret.a.id
-}
-
-resource "fake_secret" "b" {
-  name      = "b"
-  secret_wo = ephemeral.fake_password.later.result
-}
-"#,
-    );
+    let (workspace, _) = stack(&[NOW, A_FROM_NOW, LATER_AND_B_FROM_IT].concat());
     let said = Said::default();
 
     let applied = workspace
@@ -271,17 +266,7 @@ resource "fake_secret" "b" {
 
 #[tokio::test]
 async fn what_a_failed_plan_opened_is_closed() {
-    let (workspace, _) = stack(
-        r#"
-ephemeral "fake_password" "now" {
-  seed = "x"
-}
-
-ephemeral "fake_password" "refused" {
-  seed = "refused"
-}
-"#,
-    );
+    let (workspace, _) = stack(&[NOW, REFUSED].concat());
     let config = workspace.load();
     let inputs = infra_config::InputVariables::new();
     let evaluator =

@@ -20,7 +20,7 @@ use infra_engine::observer::{Event, Observer};
 use infra_state::ResourceState;
 
 mod support;
-use support::{action_of, addresses, at, operation_errors, Applied, Run, Workspace};
+use support::{action_of, addresses, at, operation_errors, Applied, Run};
 
 /// How a create of one name goes wrong.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -229,20 +229,29 @@ impl Observer for StopAfterFirstFinish {
 }
 
 /// The fake provider's objects, and a workspace whose runs use it.
-struct Stack {
-    workspace: Workspace,
-    cloud: Arc<Cloud>,
-}
+type Stack = support::Stack<Cloud>;
 
 impl Stack {
     fn new(configuration: &str) -> Stack {
-        let cloud = Arc::new(Cloud::default());
-        let workspace = Workspace::new(configuration, |_| {
+        Stack::with_registry(configuration, |cloud, _| {
             let mut registry = Registry::new();
             registry.register_resource(Arc::new(FakeThing::new(cloud.clone())));
             registry
-        });
-        Stack { workspace, cloud }
+        })
+    }
+
+    /// A stack whose first apply of `configuration` succeeded, its calls taken.
+    async fn applied(configuration: &str) -> Stack {
+        let stack = Stack::new(configuration);
+        stack.apply().await.result.expect("the first apply");
+        stack.cloud.take_calls();
+        stack
+    }
+
+    /// The next run: `configuration` written over the last one, then applied.
+    async fn reapply(&self, configuration: &str) -> Applied {
+        self.configure(configuration);
+        self.apply().await
     }
 
     async fn apply(&self) -> Applied {
@@ -280,13 +289,21 @@ impl Stack {
     }
 }
 
-impl std::ops::Deref for Stack {
-    type Target = Workspace;
-
-    fn deref(&self) -> &Workspace {
-        &self.workspace
-    }
+/// One `fake_thing` "a" named `name`, with `size` if any.
+fn thing_a(name: &str, size: Option<u32>) -> String {
+    let size = size.map(|size| format!("  size = {size}\n"));
+    format!(
+        "\nresource \"fake_thing\" \"a\" {{\n  name = \"{name}\"\n{}}}\n",
+        size.unwrap_or_default()
+    )
 }
+
+/// Three `fake_thing`s that reference nothing.
+const THREE_THINGS: &str = r#"
+resource "fake_thing" "a" { name = "a" }
+resource "fake_thing" "b" { name = "b" }
+resource "fake_thing" "c" { name = "c" }
+"#;
 
 const REFERENCING: &str = r#"
 resource "fake_thing" "app" {
@@ -333,27 +350,10 @@ async fn creates_run_after_what_they_reference_and_a_second_plan_changes_nothing
 
 #[tokio::test]
 async fn a_change_of_an_updatable_attribute_updates_the_object_in_place() {
-    let stack = Stack::new(
-        r#"
-resource "fake_thing" "a" {
-  name = "a"
-  size = 1
-}
-"#,
-    );
-    stack.apply().await.result.expect("the first apply");
+    let stack = Stack::applied(&thing_a("a", Some(1))).await;
     let id = stack.cloud.id_of("a");
-    stack.cloud.take_calls();
 
-    stack.configure(
-        r#"
-resource "fake_thing" "a" {
-  name = "a"
-  size = 2
-}
-"#,
-    );
-    let applied = stack.apply().await;
+    let applied = stack.reapply(&thing_a("a", Some(2))).await;
 
     applied.result.expect("the update succeeds");
     assert_eq!(action_of(&applied.plan, "fake_thing.a"), Action::Update);
@@ -365,36 +365,34 @@ resource "fake_thing" "a" {
     assert_eq!(stored.value.get("size"), &Value::Number(2.0));
 }
 
-#[tokio::test]
-async fn a_replacement_deletes_the_old_object_before_creating_the_new_one_by_default() {
-    let stack = Stack::new(
-        r#"
-resource "fake_thing" "a" {
-  name = "a-1"
-}
-"#,
-    );
-    stack.apply().await.result.expect("the first apply");
-    stack.cloud.take_calls();
+/// `fake_thing.a` named "a-1" applied, then replaced by one named "a-2" (`configuration`
+/// gives each), by `action` with these `calls`. Returns the stored state after.
+async fn replacement(
+    configuration: impl Fn(&str) -> String,
+    action: Action,
+    calls: [&str; 2],
+) -> infra_state::State {
+    let stack = Stack::applied(&configuration("a-1")).await;
 
-    stack.configure(
-        r#"
-resource "fake_thing" "a" {
-  name = "a-2"
-}
-"#,
-    );
-    let applied = stack.apply().await;
+    let applied = stack.reapply(&configuration("a-2")).await;
 
     applied.result.expect("the replacement succeeds");
-    assert_eq!(
-        action_of(&applied.plan, "fake_thing.a"),
-        Action::DeleteThenCreate
-    );
-    assert_eq!(stack.cloud.take_calls(), ["delete a-1", "create a-2"]);
+    assert_eq!(action_of(&applied.plan, "fake_thing.a"), action);
+    assert_eq!(stack.cloud.take_calls(), calls);
     assert_eq!(stack.cloud.names(), ["a-2"]);
-    let stored = &stack.stored_state().resources[&at("fake_thing.a")];
-    stack.assert_is_object(stored, "a-2");
+    let state = stack.stored_state();
+    stack.assert_is_object(&state.resources[&at("fake_thing.a")], "a-2");
+    state
+}
+
+#[tokio::test]
+async fn a_replacement_deletes_the_old_object_before_creating_the_new_one_by_default() {
+    replacement(
+        |name| thing_a(name, None),
+        Action::DeleteThenCreate,
+        ["delete a-1", "create a-2"],
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -411,22 +409,12 @@ resource "fake_thing" "a" {{
 "#
         )
     };
-    let stack = Stack::new(&configuration("a-1"));
-    stack.apply().await.result.expect("the first apply");
-    stack.cloud.take_calls();
-
-    stack.configure(&configuration("a-2"));
-    let applied = stack.apply().await;
-
-    applied.result.expect("the replacement succeeds");
-    assert_eq!(
-        action_of(&applied.plan, "fake_thing.a"),
-        Action::CreateThenDelete
-    );
-    assert_eq!(stack.cloud.take_calls(), ["create a-2", "delete a-1"]);
-    assert_eq!(stack.cloud.names(), ["a-2"]);
-    let state = stack.stored_state();
-    stack.assert_is_object(&state.resources[&at("fake_thing.a")], "a-2");
+    let state = replacement(
+        configuration,
+        Action::CreateThenDelete,
+        ["create a-2", "delete a-1"],
+    )
+    .await;
     assert!(state.deposed.is_empty(), "deposed: {:?}", state.deposed);
 }
 
@@ -477,13 +465,7 @@ resource "fake_thing" "other" {
 /// name and takes it into the state rather than making a second one.
 #[tokio::test]
 async fn a_create_whose_answer_is_lost_stays_pending_and_the_next_run_adopts_its_object() {
-    let stack = Stack::new(
-        r#"
-resource "fake_thing" "a" {
-  name = "a"
-}
-"#,
-    );
+    let stack = Stack::new(&thing_a("a", None));
     stack.cloud.fail("a", Fault::LoseAnswer);
     stack.cloud.lookups_fail.store(true, Ordering::SeqCst);
 
@@ -517,14 +499,7 @@ resource "fake_thing" "a" {
 /// The lookup a lost answer leads to, when it works: the object is adopted at once.
 #[tokio::test]
 async fn a_create_whose_answer_is_lost_is_found_and_adopted_in_the_same_run() {
-    let stack = Stack::new(
-        r#"
-resource "fake_thing" "a" {
-  name = "a"
-  size = 3
-}
-"#,
-    );
+    let stack = Stack::new(&thing_a("a", Some(3)));
     stack.cloud.fail("a", Fault::LoseAnswer);
 
     let applied = stack.apply().await;
@@ -541,13 +516,7 @@ resource "fake_thing" "a" {
 
 #[tokio::test]
 async fn an_interrupted_apply_saves_what_finished_and_starts_nothing_more() {
-    let stack = Stack::new(
-        r#"
-resource "fake_thing" "a" { name = "a" }
-resource "fake_thing" "b" { name = "b" }
-resource "fake_thing" "c" { name = "c" }
-"#,
-    );
+    let stack = Stack::new(THREE_THINGS);
     let observer = StopAfterFirstFinish::default();
 
     let applied = stack.apply_stopping_after_first_finish(&observer).await;
@@ -575,13 +544,7 @@ resource "fake_thing" "c" { name = "c" }
 /// refused, `b` finishes (and the stop comes), `c` is never started.
 #[tokio::test]
 async fn an_interrupted_apply_still_reports_what_failed_before_the_stop() {
-    let stack = Stack::new(
-        r#"
-resource "fake_thing" "a" { name = "a" }
-resource "fake_thing" "b" { name = "b" }
-resource "fake_thing" "c" { name = "c" }
-"#,
-    );
+    let stack = Stack::new(THREE_THINGS);
     stack.cloud.fail("a", Fault::Refuse);
     let observer = StopAfterFirstFinish::default();
 
@@ -608,7 +571,7 @@ resource "fake_thing" "c" { name = "c" }
 /// `web` references `network` and sorts after it: only the dependency puts its delete first.
 #[tokio::test]
 async fn a_destroy_deletes_dependents_before_what_they_depend_on() {
-    let stack = Stack::new(
+    let stack = Stack::applied(
         r#"
 resource "fake_thing" "network" {
   name = "network"
@@ -619,9 +582,8 @@ resource "fake_thing" "web" {
   parent_id = fake_thing.network.id
 }
 "#,
-    );
-    stack.apply().await.result.expect("the apply");
-    stack.cloud.take_calls();
+    )
+    .await;
 
     let destroyed = stack
         .apply_with(Run {

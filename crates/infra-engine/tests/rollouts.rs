@@ -31,7 +31,7 @@ use infra_state::{Backend, LocalBackend, State};
 use serde_json::json;
 
 mod support;
-use support::{action_of, at, operation_errors, settle_rollouts, Run, Workspace};
+use support::{action_of, at, operation_errors, settle_rollouts, Run};
 
 /// The rolled-out object of every test.
 const ADDRESS: &str = "fake_service.app";
@@ -475,15 +475,11 @@ struct Applied {
 }
 
 /// The fake provider's services, and a workspace whose runs roll them out.
-struct Stack {
-    workspace: Workspace,
-    cloud: Arc<Cloud>,
-}
+type Stack = support::Stack<Cloud>;
 
 impl Stack {
     fn new(configuration: &str) -> Stack {
-        let cloud = Arc::new(Cloud::default());
-        let workspace = Workspace::new(configuration, |state_path| {
+        Stack::with_registry(configuration, |cloud, state_path| {
             let mut registry = Registry::new();
             registry.register_resource(Arc::new(FakeService::new(cloud.clone())));
             registry.set_rollouts(Arc::new(FakeRollouts {
@@ -491,8 +487,7 @@ impl Stack {
                 state_path,
             }));
             registry
-        });
-        Stack { workspace, cloud }
+        })
     }
 
     /// The rollout record the stored state holds for [`ADDRESS`].
@@ -528,12 +523,13 @@ impl Stack {
     }
 }
 
-impl std::ops::Deref for Stack {
-    type Target = Workspace;
-
-    fn deref(&self) -> &Workspace {
-        &self.workspace
-    }
+/// A stack whose create of `first` succeeded (its calls taken), with `second` written over it.
+async fn created_then(first: &str, second: &str) -> Stack {
+    let stack = Stack::new(first);
+    stack.apply().await.result.expect("the create");
+    stack.cloud.take_calls();
+    stack.configure(second);
+    stack
 }
 
 /// The calls that went to the type's own create, update or delete.
@@ -654,12 +650,8 @@ async fn a_rolled_out_create_goes_through_rollouts_and_keeps_its_record_under_it
 /// out by `Rollouts::update`, given the record the state held; the new record replaces it.
 #[tokio::test]
 async fn a_rolled_out_update_carries_the_providers_plan_and_rolls_out_from_the_held_record() {
-    let stack = Stack::new(&service("v1"));
-    stack.apply().await.result.expect("the create");
+    let stack = created_then(&service("v1"), &service("v2")).await;
     let held = stack.stored_record().expect("the create's record");
-    stack.cloud.take_calls();
-
-    stack.configure(&service("v2"));
     let applied = stack.apply().await;
 
     applied.result.expect("the update succeeds");
@@ -716,12 +708,8 @@ async fn a_rolled_out_update_carries_the_providers_plan_and_rolls_out_from_the_h
 /// object as it was, and fails the apply for that address.
 #[tokio::test]
 async fn each_steps_record_is_saved_as_it_happens_and_a_failed_rollout_leaves_its_step() {
-    let stack = Stack::new(&service("v1"));
-    stack.apply().await.result.expect("the create");
-    stack.cloud.take_calls();
+    let stack = created_then(&service("v1"), &service("v2")).await;
     stack.cloud.take_stored_at_save();
-
-    stack.configure(&service("v2"));
     stack.cloud.fail_at(Some("shifted"));
     let applied = stack.apply().await;
 
@@ -905,11 +893,7 @@ async fn a_destroy_deletes_through_rollouts_with_the_record_and_forgets_the_reco
 #[tokio::test]
 async fn a_rollout_that_times_out_is_rolled_back_in_the_same_run() {
     let limited = |image: &str| service_named("app", image, r#"timeouts { update = "1ms" }"#);
-    let stack = Stack::new(&limited("v1"));
-    stack.apply().await.result.expect("the create");
-    stack.cloud.take_calls();
-
-    stack.configure(&limited("v2"));
+    let stack = created_then(&limited("v1"), &limited("v2")).await;
     stack.cloud.hang_at(Some("shifted"));
     let applied = stack.apply().await;
 
@@ -943,11 +927,11 @@ async fn a_rollout_that_times_out_is_rolled_back_in_the_same_run() {
 /// and creates the new one through the rollouts, which keep only the new record.
 #[tokio::test]
 async fn a_replacement_deletes_through_the_old_record_and_creates_through_rollouts() {
-    let stack = Stack::new(&service_named("app-1", "v1", ""));
-    stack.apply().await.result.expect("the create");
-    stack.cloud.take_calls();
-
-    stack.configure(&service_named("app-2", "v1", ""));
+    let stack = created_then(
+        &service_named("app-1", "v1", ""),
+        &service_named("app-2", "v1", ""),
+    )
+    .await;
     let applied = stack.apply().await;
 
     applied.result.expect("the replacement succeeds");
@@ -973,13 +957,13 @@ async fn a_replacement_deletes_through_the_old_record_and_creates_through_rollou
 #[tokio::test]
 async fn a_create_before_destroy_replacement_deletes_the_old_object_through_its_own_record() {
     let cbd = "lifecycle {\n    create_before_destroy = true\n  }";
-    let stack = Stack::new(&service_named("app-1", "v1", cbd));
-    stack.apply().await.result.expect("the create");
+    let stack = created_then(
+        &service_named("app-1", "v1", cbd),
+        &service_named("app-2", "v1", cbd),
+    )
+    .await;
     let old = stack.stored_record().expect("the create's record");
-    stack.cloud.take_calls();
     stack.cloud.take_received();
-
-    stack.configure(&service_named("app-2", "v1", cbd));
     let applied = stack.apply().await;
 
     applied.result.expect("the replacement succeeds");
@@ -1131,11 +1115,7 @@ async fn a_timed_out_rollout_whose_roll_back_fails_says_so() {
 /// rollout stopped where its own code left it, and is not rolled back a second time.
 #[tokio::test]
 async fn a_providers_own_timeout_error_is_not_taken_for_an_abandoned_call() {
-    let stack = Stack::new(&service("v1"));
-    stack.apply().await.result.expect("the create");
-    stack.cloud.take_calls();
-
-    stack.configure(&service("v2"));
+    let stack = created_then(&service("v1"), &service("v2")).await;
     *stack.cloud.failure_code.lock().unwrap() = "Timeout";
     stack.cloud.fail_at(Some("shifted"));
     let applied = stack.apply().await;

@@ -111,6 +111,36 @@ pub fn operation_errors(result: Result<(), ApplyError>) -> Vec<OperationError> {
     }
 }
 
+/// A fake provider's side (`cloud`: its objects and the calls it received), and a workspace
+/// whose runs use a registry of fake types built on it.
+#[allow(dead_code)]
+pub struct Stack<C> {
+    pub workspace: Workspace,
+    pub cloud: std::sync::Arc<C>,
+}
+
+#[allow(dead_code)]
+impl<C: Default> Stack<C> {
+    /// A stack with `configuration`, whose registry `registry` builds from the cloud and the
+    /// state file's path.
+    pub fn with_registry(
+        configuration: &str,
+        registry: impl FnOnce(&std::sync::Arc<C>, std::path::PathBuf) -> Registry,
+    ) -> Stack<C> {
+        let cloud = std::sync::Arc::new(C::default());
+        let workspace = Workspace::new(configuration, |state_path| registry(&cloud, state_path));
+        Stack { workspace, cloud }
+    }
+}
+
+impl<C> std::ops::Deref for Stack<C> {
+    type Target = Workspace;
+
+    fn deref(&self) -> &Workspace {
+        &self.workspace
+    }
+}
+
 /// A configuration directory (`stack/main.tf`) beside its local state file, and the registry
 /// its runs use.
 pub struct Workspace {
