@@ -318,13 +318,32 @@ mod tests {
         }
     }
 
+    /// An empty state at `serial`.
+    fn state_at(serial: u64) -> State {
+        let mut state = State::new();
+        state.serial = serial;
+        state
+    }
+
+    /// Puts the VPC `id` at `at` in `state`.
+    fn put_vpc(state: &mut State, at: &str, id: &str) {
+        state.resources.insert(address(at), object(id));
+    }
+
+    /// A create of `resource_type` with this `cidr_block` under way since `started_at`.
+    fn pending(resource_type: &str, cidr_block: &str, started_at: &str) -> PendingCreate {
+        PendingCreate {
+            resource_type: resource_type.into(),
+            planned: Value::map([("cidr_block", Value::string(cidr_block))]),
+            started_at: started_at.into(),
+            provider: None,
+        }
+    }
+
     #[test]
     fn replay_applies_each_objects_latest_record_over_the_file() {
-        let mut state = State::new();
-        state.serial = 3;
-        state
-            .resources
-            .insert(address("aws_vpc.old"), object("vpc-0"));
+        let mut state = state_at(3);
+        put_vpc(&mut state, "aws_vpc.old", "vpc-0");
         let base = state.clone();
         let mut journal = Vec::new();
 
@@ -332,19 +351,12 @@ mod tests {
         state.serial += 1;
         state.pending.insert(
             address("aws_vpc.a"),
-            PendingCreate {
-                resource_type: "aws_vpc".into(),
-                planned: Value::map([("cidr_block", Value::string("10.0.0.0/16"))]),
-                started_at: "2026-11-24T00:00:00Z".into(),
-                provider: None,
-            },
+            pending("aws_vpc", "10.0.0.0/16", "2026-11-24T00:00:00Z"),
         );
         journal.extend(entry(&state, &address("aws_vpc.a"), Some(3)));
         state.serial += 1;
         state.pending.remove(&address("aws_vpc.a"));
-        state
-            .resources
-            .insert(address("aws_vpc.a"), object("vpc-1"));
+        put_vpc(&mut state, "aws_vpc.a", "vpc-1");
         journal.extend(entry(&state, &address("aws_vpc.a"), Some(3)));
         state.serial += 1;
         state.resources.remove(&address("aws_vpc.old"));
@@ -375,14 +387,11 @@ mod tests {
     /// bytes (the compaction never replaced the file) is not.
     #[test]
     fn lines_before_a_compaction_of_this_file_are_skipped() {
-        let mut state = State::new();
-        state.serial = 3;
+        let mut state = state_at(3);
         let file = format::encode(&state);
         let mut journal = Vec::new();
         state.serial = 4;
-        state
-            .resources
-            .insert(address("aws_vpc.a"), object("vpc-1"));
+        put_vpc(&mut state, "aws_vpc.a", "vpc-1");
         journal.extend(entry(&state, &address("aws_vpc.a"), Some(3)));
         state.serial = 5;
         let compacted = format::encode(&state);
@@ -404,13 +413,9 @@ mod tests {
     /// A journal of another state (the file replaced by another lineage's) is an error too.
     #[test]
     fn lines_of_another_lineage_are_an_error() {
-        let mut state = State::new();
-        state.serial = 10;
-        let mut other = State::new();
-        other.serial = 11;
-        other
-            .resources
-            .insert(address("aws_vpc.a"), object("vpc-1"));
+        let state = state_at(10);
+        let mut other = state_at(11);
+        put_vpc(&mut other, "aws_vpc.a", "vpc-1");
         let foreign = entry(&other, &address("aws_vpc.a"), Some(10));
         let error = replay(Some(state), b"", &foreign, "j").unwrap_err();
         assert!(matches!(error, StateError::StaleJournal { .. }), "{error}");
@@ -420,8 +425,7 @@ mod tests {
     /// the v4 instance fields.
     #[test]
     fn a_line_costs_little_more_than_the_objects_attributes() {
-        let mut state = State::new();
-        state.serial = 7;
+        let mut state = state_at(7);
         let attributes = Value::map([
             ("id", Value::string("/ecs/app")),
             ("name", Value::string("/ecs/app")),
@@ -458,11 +462,8 @@ mod tests {
     /// A journal left by a run of an earlier infra (a one-object v4 state per line) replays.
     #[test]
     fn a_line_of_the_earlier_layout_replays() {
-        let mut state = State::new();
-        state.serial = 2;
-        state
-            .resources
-            .insert(address("aws_vpc.a"), object("vpc-1"));
+        let mut state = state_at(2);
+        put_vpc(&mut state, "aws_vpc.a", "vpc-1");
         let mut one = state.clone();
         one.resources.retain(|a, _| *a == address("aws_vpc.a"));
         let encoded: serde_json::Value = serde_json::from_slice(&format::encode(&one)).unwrap();
@@ -481,11 +482,8 @@ mod tests {
 
     #[test]
     fn a_journal_without_a_state_file_makes_the_state() {
-        let mut state = State::new();
-        state.serial = 1;
-        state
-            .resources
-            .insert(address("aws_vpc.a"), object("vpc-1"));
+        let mut state = state_at(1);
+        put_vpc(&mut state, "aws_vpc.a", "vpc-1");
         let replayed = replay(None, b"", &entry(&state, &address("aws_vpc.a"), None), "j")
             .unwrap()
             .unwrap();
@@ -497,24 +495,16 @@ mod tests {
     /// the dead run's objects over Terraform's, dropping would forget them. An error names them.
     #[test]
     fn a_journal_that_no_longer_extends_the_file_is_an_error_naming_its_objects() {
-        let mut state = State::new();
-        state.serial = 3;
+        let mut state = state_at(3);
         let file = state.clone();
         let mut journal = Vec::new();
         state.serial = 4;
-        state
-            .resources
-            .insert(address("aws_vpc.a"), object("vpc-1"));
+        put_vpc(&mut state, "aws_vpc.a", "vpc-1");
         journal.extend(entry(&state, &address("aws_vpc.a"), Some(3)));
         state.serial = 5;
         state.pending.insert(
             address("aws_subnet.b"),
-            PendingCreate {
-                resource_type: "aws_subnet".into(),
-                planned: Value::map([("cidr_block", Value::string("10.0.1.0/24"))]),
-                started_at: "2026-11-26T00:00:00Z".into(),
-                provider: None,
-            },
+            pending("aws_subnet", "10.0.1.0/24", "2026-11-26T00:00:00Z"),
         );
         journal.extend(entry(&state, &address("aws_subnet.b"), Some(3)));
 
@@ -527,9 +517,7 @@ mod tests {
         // Terraform read serial 3 and wrote serial 4 with something else in it.
         let mut terraform = file.clone();
         terraform.serial = 4;
-        terraform
-            .resources
-            .insert(address("aws_vpc.z"), object("vpc-9"));
+        put_vpc(&mut terraform, "aws_vpc.z", "vpc-9");
         let error = replay(
             Some(terraform),
             b"",

@@ -29,17 +29,38 @@ impl Drop for TempDir {
     }
 }
 
+/// Takes the lock at once as `operation` by `who`, which must succeed.
+fn lock_now(backend: &LocalBackend, operation: &str, who: &str) -> Box<dyn LockGuard> {
+    backend
+        .lock(LockInfo::new(operation, who), Duration::ZERO)
+        .unwrap()
+}
+
+/// An object of `resource_type` whose `id` is `id`.
+fn object(resource_type: &str, id: &str) -> ResourceState {
+    ResourceState {
+        resource_type: resource_type.into(),
+        value: Value::map([("id", Value::string(id))]),
+        ..ResourceState::default()
+    }
+}
+
+/// A backend in a fresh directory named after `label`, holding [`state_with_serial`]`(1)`,
+/// which is returned too.
+fn written_backend(label: &str) -> (TempDir, LocalBackend, State) {
+    let dir = TempDir::new(label);
+    let backend = LocalBackend::new(dir.state_path());
+    let state = state_with_serial(1);
+    backend.write(&state).unwrap();
+    (dir, backend, state)
+}
+
 fn state_with_serial(serial: u64) -> State {
     let mut state = State::new();
     state.serial = serial;
-    state.resources.insert(
-        "aws_vpc.main".parse().unwrap(),
-        ResourceState {
-            resource_type: "aws_vpc".into(),
-            value: Value::map([("id", Value::string("vpc-1"))]),
-            ..ResourceState::default()
-        },
-    );
+    state
+        .resources
+        .insert("aws_vpc.main".parse().unwrap(), object("aws_vpc", "vpc-1"));
     state
 }
 
@@ -175,18 +196,14 @@ fn second_lock_is_refused_naming_the_holder() {
 
     drop(guard);
     assert!(!first.lock_info_path().exists());
-    let _again = second
-        .lock(LockInfo::new("plan", "x"), Duration::ZERO)
-        .unwrap();
+    let _again = lock_now(&second, "plan", "x");
 }
 
 #[test]
 fn lock_waits_for_release_within_timeout() {
     let dir = TempDir::new("wait");
     let first = LocalBackend::new(dir.state_path());
-    let guard = first
-        .lock(LockInfo::new("apply", "x"), Duration::ZERO)
-        .unwrap();
+    let guard = lock_now(&first, "apply", "x");
     // The holder lets go 200 ms after the second run starts asking, and says when: a lock
     // granted before that did not wait.
     let released = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
@@ -261,9 +278,7 @@ fn lock_contention_between_processes() {
     const CHILD: &str = "INFRA_STATE_TEST_LOCK_CHILD";
     if let Ok(path) = std::env::var(CHILD) {
         let backend = LocalBackend::new(PathBuf::from(path));
-        let _guard = backend
-            .lock(LockInfo::new("apply", "child"), Duration::ZERO)
-            .unwrap();
+        let _guard = lock_now(&backend, "apply", "child");
         println!("locked");
         // Hold until the parent closes our stdin.
         let mut line = String::new();
@@ -306,9 +321,7 @@ fn lock_contention_between_processes() {
     drop(child.stdin.take());
     assert!(child.wait().unwrap().success());
     // The child's lock died with it.
-    let _guard = backend
-        .lock(LockInfo::new("plan", "parent"), Duration::ZERO)
-        .unwrap();
+    let _guard = lock_now(&backend, "plan", "parent");
 }
 
 #[test]
@@ -347,9 +360,7 @@ fn taking_the_lock_removes_temp_files_of_killed_runs() {
     for path in [&stale, &stale_info, &live] {
         fs::write(path, b"{}").unwrap();
     }
-    let _guard = backend
-        .lock(LockInfo::new("apply", "x"), Duration::ZERO)
-        .unwrap();
+    let _guard = lock_now(&backend, "apply", "x");
     assert!(!stale.exists(), "a dead run's temp state is removed");
     assert!(!stale_info.exists(), "and its temp lock info");
     assert!(live.exists(), "a live process's is not");
@@ -391,22 +402,14 @@ fn a_state_only_in_infras_earlier_file_asks_for_migration() {
 /// and removes it. The journal is 0600 like the state.
 #[test]
 fn an_objects_change_goes_to_the_journal_until_the_whole_state_is_written() {
-    let dir = TempDir::new("journal");
-    let backend = LocalBackend::new(dir.state_path());
-    let mut state = state_with_serial(1);
-    backend.write(&state).unwrap();
+    let (dir, backend, mut state) = written_backend("journal");
     let file_before = fs::read(dir.state_path()).unwrap();
 
     let added: infra_core::Address = "aws_subnet.a".parse().unwrap();
     state.serial = 2;
-    state.resources.insert(
-        added.clone(),
-        ResourceState {
-            resource_type: "aws_subnet".into(),
-            value: Value::map([("id", Value::string("subnet-1"))]),
-            ..ResourceState::default()
-        },
-    );
+    state
+        .resources
+        .insert(added.clone(), object("aws_subnet", "subnet-1"));
     backend.write_object(&state, &added).unwrap();
     let removed: infra_core::Address = "aws_vpc.main".parse().unwrap();
     state.serial = 3;
@@ -436,10 +439,7 @@ fn an_objects_change_goes_to_the_journal_until_the_whole_state_is_written() {
 /// neither a huge journal nor rewrites the whole state per object.
 #[test]
 fn a_journal_larger_than_the_state_is_compacted() {
-    let dir = TempDir::new("compact");
-    let backend = LocalBackend::new(dir.state_path());
-    let mut state = state_with_serial(1);
-    backend.write(&state).unwrap();
+    let (dir, backend, mut state) = written_backend("compact");
     let address: infra_core::Address = "aws_vpc.main".parse().unwrap();
     let big = "x".repeat(100_000);
     let mut compactions = 0;
@@ -466,10 +466,7 @@ fn a_journal_larger_than_the_state_is_compacted() {
 /// names its objects, not a replay over what Terraform wrote.
 #[test]
 fn an_old_journal_is_compacted_and_one_that_terraform_wrote_over_is_refused() {
-    let dir = TempDir::new("persist-interval");
-    let backend = LocalBackend::new(dir.state_path());
-    let mut state = state_with_serial(1);
-    backend.write(&state).unwrap();
+    let (dir, backend, mut state) = written_backend("persist-interval");
     // The interval is 20 s; here, any age is old enough.
     backend.session.lock().unwrap().whole_writes = journal::WholeWrites::every(Duration::ZERO);
     let subnet = |state: &mut State, serial: u64| {
@@ -477,11 +474,7 @@ fn an_old_journal_is_compacted_and_one_that_terraform_wrote_over_is_refused() {
         state.serial = serial;
         state.resources.insert(
             address.clone(),
-            ResourceState {
-                resource_type: "aws_subnet".into(),
-                value: Value::map([("id", Value::string(format!("subnet-{serial}")))]),
-                ..ResourceState::default()
-            },
+            object("aws_subnet", &format!("subnet-{serial}")),
         );
         address
     };
@@ -507,14 +500,9 @@ fn an_old_journal_is_compacted_and_one_that_terraform_wrote_over_is_refused() {
     backend.write_object(&state, &address).unwrap();
     let mut terraform = file_alone();
     terraform.serial = 4;
-    terraform.resources.insert(
-        "aws_vpc.other".parse().unwrap(),
-        ResourceState {
-            resource_type: "aws_vpc".into(),
-            value: Value::map([("id", Value::string("vpc-9"))]),
-            ..ResourceState::default()
-        },
-    );
+    terraform
+        .resources
+        .insert("aws_vpc.other".parse().unwrap(), object("aws_vpc", "vpc-9"));
     fs::write(dir.state_path(), format::encode(&terraform)).unwrap();
     let error = LocalBackend::new(dir.state_path()).read().unwrap_err();
     assert!(
@@ -584,9 +572,7 @@ fn terraforms_lock_and_infras_exclude_each_other() {
 
     // infra holds it: Terraform is refused on the file infra found, and after infra's writes
     // (each renames a new file over the name) on the file that holds the name now.
-    let guard = backend
-        .lock(LockInfo::new("apply", "x"), Duration::ZERO)
-        .unwrap();
+    let guard = lock_now(&backend, "apply", "x");
     assert!(!terraform_lock(&open_state(&dir.state_path())));
     backend.write(&state_with_serial(1)).unwrap();
     backend.write(&state_with_serial(2)).unwrap();
@@ -605,9 +591,7 @@ fn terraforms_lock_and_infras_exclude_each_other() {
 fn a_lock_on_no_state_leaves_no_file() {
     let dir = TempDir::new("lock-no-state");
     let backend = LocalBackend::new(dir.state_path());
-    let guard = backend
-        .lock(LockInfo::new("plan", "x"), Duration::ZERO)
-        .unwrap();
+    let guard = lock_now(&backend, "plan", "x");
     assert!(backend.read().unwrap().is_none());
     drop(guard);
     assert!(!dir.state_path().exists());
@@ -621,22 +605,14 @@ fn a_lock_on_no_state_leaves_no_file() {
 /// before the rename; one killed after the rename but before the journal was removed.
 #[test]
 fn every_moment_a_kill_can_leave_in_a_journal_write_or_a_compaction_reads_back() {
-    let dir = TempDir::new("killed");
-    let backend = LocalBackend::new(dir.state_path());
-    let mut state = state_with_serial(1);
-    backend.write(&state).unwrap();
+    let (dir, backend, mut state) = written_backend("killed");
     let mut recorded = Vec::new();
     for (serial, id) in [(2, "subnet-1"), (3, "subnet-2"), (4, "subnet-3")] {
         let address: infra_core::Address = format!("aws_subnet.s{serial}").parse().unwrap();
         state.serial = serial;
-        state.resources.insert(
-            address.clone(),
-            ResourceState {
-                resource_type: "aws_subnet".into(),
-                value: Value::map([("id", Value::string(id))]),
-                ..ResourceState::default()
-            },
-        );
+        state
+            .resources
+            .insert(address.clone(), object("aws_subnet", id));
         backend.write_object(&state, &address).unwrap();
         recorded.push(state.clone());
     }
