@@ -122,12 +122,7 @@ impl CliConfig {
         // Only the position and message: the error's snippet could show a token.
         let body = hcl_edit::parser::parse_body(text).map_err(|error| CliConfigError::Parse {
             path: path.to_path_buf(),
-            message: format!(
-                "line {}, column {}: {}",
-                error.location().line(),
-                error.location().column(),
-                error.message()
-            ),
+            message: located_message(&error),
         })?;
         let mut config = CliConfig::new();
         for structure in body.iter() {
@@ -289,6 +284,17 @@ impl CliConfig {
         self.tokens.extend(other.tokens);
         self.files.extend(other.files);
     }
+}
+
+/// A parse error's position and message, without its snippet (which could show a token):
+/// `line L, column C: message`.
+pub(crate) fn located_message(error: &hcl_edit::parser::Error) -> String {
+    format!(
+        "line {}, column {}: {}",
+        error.location().line(),
+        error.location().column(),
+        error.message()
+    )
 }
 
 #[cfg(test)]

@@ -130,12 +130,7 @@ pub fn module_calls(dir: &Path) -> Result<Vec<ModuleCall>, InstallError> {
         })?;
         let body = infra_hcl::parse_body(&text).map_err(|error| InstallError::Parse {
             file: file.clone(),
-            message: format!(
-                "line {}, column {}: {}",
-                error.location().line(),
-                error.location().column(),
-                error.message()
-            ),
+            message: crate::cli_config::located_message(&error),
         })?;
         for structure in body.iter() {
             let Structure::Block(block) = structure else {

@@ -38,6 +38,25 @@ fn write_main_tf(dir: &Path, text: &str) {
     write(dir, "main.tf", text);
 }
 
+/// A registry serving `acme/vpc/aws` at each of `list` (see [`versions`]).
+fn registry_of_vpc(scratch: &Path, list: &[&str]) -> ModuleRegistry {
+    let registry = ModuleRegistry::start();
+    registry.add_module("acme/vpc/aws", &versions(scratch, "vpc", list));
+    registry
+}
+
+/// A module block `name` whose `source` is `source`.
+fn module_from(name: &str, source: &str) -> String {
+    format!("module \"{name}\" {{\n  source = \"{source}\"\n}}\n")
+}
+
+/// A root module calling `acme/vpc/aws` from [`HOST`] at `version`.
+fn vpc_module(version: &str) -> String {
+    format!(
+        "module \"vpc\" {{\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"{version}\"\n}}\n"
+    )
+}
+
 fn host_config(registry: &ModuleRegistry) -> CliConfig {
     CliConfig::parse(&registry.cli_config(HOST), Path::new("test.tfrc")).unwrap()
 }
@@ -63,6 +82,14 @@ fn install_error(root: &Path, config: &CliConfig) -> String {
     run(root, false, config).0.unwrap_err().to_string()
 }
 
+/// Asserts that an install (without upgrade) fails with an error that names each of `parts`.
+fn assert_install_error_names(root: &Path, config: &CliConfig, parts: &[&str]) {
+    let error = install_error(root, config);
+    for part in parts {
+        assert!(error.contains(part), "{error}");
+    }
+}
+
 fn ok(root: &Path, upgrade: bool, config: &CliConfig) -> (Manifest, Vec<String>) {
     let (result, lines) = run(root, upgrade, config);
     (
@@ -74,14 +101,9 @@ fn ok(root: &Path, upgrade: bool, config: &CliConfig) -> (Manifest, Vec<String>)
 #[test]
 fn registry_module_through_a_host_block_at_the_newest_matching_version() {
     let scratch = tempfile::tempdir().unwrap();
-    let registry = ModuleRegistry::start();
-    registry.add_module(
-        "acme/vpc/aws",
-        &versions(
-            scratch.path(),
-            "vpc",
-            &["5.0.0", "6.0.0", "6.0.1", "6.1.0-beta1", "7.0.0"],
-        ),
+    let registry = registry_of_vpc(
+        scratch.path(),
+        &["5.0.0", "6.0.0", "6.0.1", "6.1.0-beta1", "7.0.0"],
     );
     let root = scratch.path().join("root");
     write_main_tf(&root, "module \"vpc\" {\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"~> 6.0\"\n  cidr    = \"10.0.0.0/16\"\n}\n",
@@ -133,16 +155,12 @@ fn discovery_reads_the_modules_service_relative_to_the_document() {
 #[test]
 fn a_token_from_tf_token_is_required_and_sent() {
     let scratch = tempfile::tempdir().unwrap();
-    let registry = ModuleRegistry::start();
-    registry.add_module("acme/vpc/aws", &versions(scratch.path(), "vpc", &["1.0.0"]));
+    let registry = registry_of_vpc(scratch.path(), &["1.0.0"]);
     registry.require_token("s3cret-token");
     let rc = scratch.path().join("custom.tfrc");
     std::fs::write(&rc, registry.cli_config(HOST)).unwrap();
     let root = scratch.path().join("root");
-    write_main_tf(
-        &root,
-        "module \"vpc\" {\n  source = \"registry.test/acme/vpc/aws\"\n}\n",
-    );
+    write_main_tf(&root, &module_from("vpc", "registry.test/acme/vpc/aws"));
     let env = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
         pairs
             .iter()
@@ -215,8 +233,9 @@ fn a_token_from_tf_token_is_required_and_sent() {
     assert!(!format!("{config:?}").contains("s3cret-token"));
 }
 
-/// Versions 1.0.0 and 2.0.0 of a repository with a module in `modules/net`.
-fn net_repository(scratch: &Path) -> PathBuf {
+/// Versions 1.0.0 and 2.0.0 of a repository with a module in `modules/net`, by its
+/// `file://` URL.
+fn net_repository(scratch: &Path) -> String {
     let dir = scratch.join("net-versions");
     for version in ["1.0.0", "2.0.0"] {
         write(&dir, &format!("{version}/main.tf"), "# repository root\n");
@@ -226,22 +245,22 @@ fn net_repository(scratch: &Path) -> PathBuf {
             &format!("# net {version}\n"),
         );
     }
-    git_fixture(&dir)
+    format!("file://{}", git_fixture(&dir).display())
 }
 
 #[test]
 fn git_module_at_a_tag_a_branch_and_a_subdirectory() {
     let scratch = tempfile::tempdir().unwrap();
-    let bare = net_repository(scratch.path());
-    let url = format!("file://{}", bare.display());
+    let url = net_repository(scratch.path());
     let root = scratch.path().join("root");
     write_main_tf(
         &root,
-        &format!(
-            "module \"old\" {{\n  source = \"git::{url}//modules/net?ref=v1.0.0\"\n}}\n\
-             module \"main\" {{\n  source = \"git::{url}//modules/net?ref=main\"\n}}\n\
-             module \"shallow\" {{\n  source = \"git::{url}?ref=v2.0.0&depth=1\"\n}}\n"
-        ),
+        &[
+            module_from("old", &format!("git::{url}//modules/net?ref=v1.0.0")),
+            module_from("main", &format!("git::{url}//modules/net?ref=main")),
+            module_from("shallow", &format!("git::{url}?ref=v2.0.0&depth=1")),
+        ]
+        .concat(),
     );
 
     let (manifest, lines) = ok(&root, false, &CliConfig::new());
@@ -280,22 +299,17 @@ fn git_module_at_a_tag_a_branch_and_a_subdirectory() {
 #[test]
 fn git_errors_name_the_ref_and_the_subdirectory() {
     let scratch = tempfile::tempdir().unwrap();
-    let bare = net_repository(scratch.path());
-    let url = format!("file://{}", bare.display());
+    let url = net_repository(scratch.path());
     let root = scratch.path().join("root");
     write_main_tf(
         &root,
-        &format!("module \"net\" {{\n  source = \"git::{url}?ref=v9.9.9\"\n}}\n"),
+        &module_from("net", &format!("git::{url}?ref=v9.9.9")),
     );
-    let error = install_error(&root, &CliConfig::new());
-    assert!(
-        error.contains("module \"net\"") && error.contains("v9.9.9"),
-        "{error}"
-    );
+    assert_install_error_names(&root, &CliConfig::new(), &["module \"net\"", "v9.9.9"]);
 
     write_main_tf(
         &root,
-        &format!("module \"net\" {{\n  source = \"git::{url}//modules/nope?ref=v1.0.0\"\n}}\n"),
+        &module_from("net", &format!("git::{url}//modules/nope?ref=v1.0.0")),
     );
     let error = install_error(&root, &CliConfig::new());
     assert!(error.contains("no directory \"modules/nope\""), "{error}");
@@ -304,13 +318,13 @@ fn git_errors_name_the_ref_and_the_subdirectory() {
 #[test]
 fn registry_download_location_may_be_a_git_address_with_a_subdirectory() {
     let scratch = tempfile::tempdir().unwrap();
-    let bare = net_repository(scratch.path());
+    let url = net_repository(scratch.path());
     let registry = ModuleRegistry::start();
     registry.add_module("acme/net/aws", &versions(scratch.path(), "net", &["1.0.0"]));
     registry.set_location(
         "acme/net/aws",
         "1.0.0",
-        &format!("git::file://{}//modules?ref=v1.0.0", bare.display()),
+        &format!("git::{url}//modules?ref=v1.0.0"),
     );
     let root = scratch.path().join("root");
     write_main_tf(&root, "module \"net\" {\n  source  = \"registry.test/acme/net/aws//net\"\n  version = \"1.0.0\"\n}\n",
@@ -333,11 +347,22 @@ fn http_archives_tar_gz_and_zip_with_a_subdirectory() {
     write(&dir, "1.0.0/modules/sub/main.tf", "# sub\n");
     registry.add_module("acme/pkg/aws", &dir);
     let root = scratch.path().join("root");
-    write_main_tf(&root, &format!(
-            "module \"tgz\" {{\n  source = \"{}\"\n}}\nmodule \"zip\" {{\n  source = \"{}//modules/sub\"\n}}\n",
-            registry.archive_url("acme/pkg/aws", "1.0.0", "tar.gz"),
-            registry.archive_url("acme/pkg/aws", "1.0.0", "zip"),
-        ),
+    write_main_tf(
+        &root,
+        &[
+            module_from(
+                "tgz",
+                &registry.archive_url("acme/pkg/aws", "1.0.0", "tar.gz"),
+            ),
+            module_from(
+                "zip",
+                &format!(
+                    "{}//modules/sub",
+                    registry.archive_url("acme/pkg/aws", "1.0.0", "zip")
+                ),
+            ),
+        ]
+        .concat(),
     );
     let (manifest, lines) = ok(&root, false, &CliConfig::new());
     assert_eq!(read(&root, ".infra/modules/tgz/main.tf"), "# pkg 1.0.0\n");
@@ -365,11 +390,7 @@ fn http_archives_tar_gz_and_zip_with_a_subdirectory() {
             registry.archive_url("acme/pkg/aws", "9.0.0", "zip")
         ),
     );
-    let error = install_error(&root, &CliConfig::new());
-    assert!(
-        error.contains("module \"gone\"") && error.contains("404"),
-        "{error}"
-    );
+    assert_install_error_names(&root, &CliConfig::new(), &["module \"gone\"", "404"]);
 }
 
 #[test]
@@ -386,7 +407,7 @@ fn nested_remote_and_local_modules_get_dotted_keys() {
     write(
         &app,
         "1.0.0/modules/inner/main.tf",
-        "module \"util\" {\n  source = \"../util\"\n}\n",
+        &module_from("util", "../util"),
     );
     write(&app, "1.0.0/modules/util/main.tf", "# util\n");
     registry.add_module("acme/app/aws", &app);
@@ -395,10 +416,7 @@ fn nested_remote_and_local_modules_get_dotted_keys() {
         &versions(scratch.path(), "sg", &["1.0.0", "1.2.0", "2.0.0"]),
     );
     let root = scratch.path().join("root");
-    write_main_tf(
-        &root,
-        "module \"app\" {\n  source = \"registry.test/acme/app/aws\"\n}\n",
-    );
+    write_main_tf(&root, &module_from("app", "registry.test/acme/app/aws"));
 
     let (manifest, lines) = ok(&root, false, &host_config(&registry));
 
@@ -436,14 +454,11 @@ fn a_local_path_cannot_leave_its_remote_package() {
     write(
         &app,
         "1.0.0/main.tf",
-        "module \"up\" {\n  source = \"../../../elsewhere\"\n}\n",
+        &module_from("up", "../../../elsewhere"),
     );
     registry.add_module("acme/app/aws", &app);
     let root = scratch.path().join("root");
-    write_main_tf(
-        &root,
-        "module \"app\" {\n  source = \"registry.test/acme/app/aws\"\n}\n",
-    );
+    write_main_tf(&root, &module_from("app", "registry.test/acme/app/aws"));
     let error = run(&root, false, &host_config(&registry)).0.unwrap_err();
     assert!(
         matches!(error, InstallError::LocalEscapesPackage { .. }),
@@ -455,13 +470,9 @@ fn a_local_path_cannot_leave_its_remote_package() {
 #[test]
 fn upgrade_moves_to_a_newer_version_and_plain_init_keeps_the_installed_one() {
     let scratch = tempfile::tempdir().unwrap();
-    let registry = ModuleRegistry::start();
-    registry.add_module("acme/vpc/aws", &versions(scratch.path(), "vpc", &["6.0.0"]));
+    let registry = registry_of_vpc(scratch.path(), &["6.0.0"]);
     let root = scratch.path().join("root");
-    write_main_tf(
-        &root,
-        "module \"vpc\" {\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"~> 6.0\"\n}\n",
-    );
+    write_main_tf(&root, &vpc_module("~> 6.0"));
     let config = host_config(&registry);
     ok(&root, false, &config);
     assert_eq!(read(&root, ".infra/modules/vpc/main.tf"), "# vpc 6.0.0\n");
@@ -494,10 +505,7 @@ fn upgrade_moves_to_a_newer_version_and_plain_init_keeps_the_installed_one() {
     );
 
     // A constraint the installed version no longer meets is resolved again without -upgrade.
-    write_main_tf(
-        &root,
-        "module \"vpc\" {\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"6.0.0\"\n}\n",
-    );
+    write_main_tf(&root, &vpc_module("6.0.0"));
     let (manifest, _) = ok(&root, false, &config);
     assert_eq!(
         manifest.get("vpc").unwrap().version.as_deref(),
@@ -508,39 +516,29 @@ fn upgrade_moves_to_a_newer_version_and_plain_init_keeps_the_installed_one() {
 #[test]
 fn no_matching_version_lists_what_is_available() {
     let scratch = tempfile::tempdir().unwrap();
-    let registry = ModuleRegistry::start();
-    registry.add_module(
-        "acme/vpc/aws",
-        &versions(scratch.path(), "vpc", &["1.0.0", "2.0.0"]),
-    );
+    let registry = registry_of_vpc(scratch.path(), &["1.0.0", "2.0.0"]);
     let root = scratch.path().join("root");
-    write_main_tf(
+    write_main_tf(&root, &vpc_module("~> 3.0"));
+    assert_install_error_names(
         &root,
-        "module \"vpc\" {\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"~> 3.0\"\n}\n",
+        &host_config(&registry),
+        &["\"~> 3.0\"", "1.0.0, 2.0.0"],
     );
-    let error = install_error(&root, &host_config(&registry));
-    assert!(error.contains("\"~> 3.0\""), "{error}");
-    assert!(error.contains("1.0.0, 2.0.0"), "{error}");
 
-    write_main_tf(
+    write_main_tf(&root, &module_from("vpc", "registry.test/acme/nope/aws"));
+    assert_install_error_names(
         &root,
-        "module \"vpc\" {\n  source = \"registry.test/acme/nope/aws\"\n}\n",
-    );
-    let error = install_error(&root, &host_config(&registry));
-    assert!(
-        error.contains("registry.test/acme/nope/aws") && error.contains("not found"),
-        "{error}"
+        &host_config(&registry),
+        &["registry.test/acme/nope/aws", "not found"],
     );
 }
 
 #[test]
 fn missing_or_changed_modules_are_located_loader_errors() {
     let scratch = tempfile::tempdir().unwrap();
-    let registry = ModuleRegistry::start();
-    registry.add_module("acme/vpc/aws", &versions(scratch.path(), "vpc", &["6.0.1"]));
+    let registry = registry_of_vpc(scratch.path(), &["6.0.1"]);
     let root = scratch.path().join("root");
-    let main =
-        "module \"vpc\" {\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"~> 6.0\"\n}\n";
+    let main = &vpc_module("~> 6.0");
     write_main_tf(&root, main);
 
     let summary_and_line = |root: &Path| {
