@@ -1812,17 +1812,6 @@ impl<'a> Env<'a> {
         }
     }
 
-    fn ctx(&'a self, file: usize, module: usize) -> Ctx<'a> {
-        Ctx {
-            files: &self.ev.config.files,
-            file,
-            module,
-            scope: Some(self),
-            instance: Instance::default(),
-            bindings: Vec::new(),
-        }
-    }
-
     /// `module.NAME` (every output, of every instance of a call with `count`/`for_each`) or
     /// `module.NAME.OUTPUT` for `call`, and how many operators that used.
     fn module_call_value(
@@ -1929,11 +1918,8 @@ impl<'a> Env<'a> {
             "var" => {
                 let Some(var) = attr(0) else { return Err(invalid("The \"var\" object must be followed by an attribute name, as in var.name.")) };
                 if !module.variable_index.contains_key(var) {
-                    return Err(ctx.fail(
-                        "Reference to undeclared input variable",
-                        format!("An input variable with the name \"{var}\" has not been declared. This variable can be declared with a variable \"{var}\" {{}} block."),
-                        span_to(1),
-                    ));
+                    let (summary, detail) = undeclared_variable(var);
+                    return Err(ctx.fail(summary, detail, span_to(1)));
                 }
                 let decl = &module.variables[module.variable_index[var]];
                 if self.ev.constant_only && !decl.constant {
@@ -1944,22 +1930,16 @@ impl<'a> Env<'a> {
             "local" => {
                 let Some(local) = attr(0) else { return Err(invalid("The \"local\" object must be followed by an attribute name, as in local.name.")) };
                 if !module.locals.contains_key(local) {
-                    return Err(ctx.fail(
-                        "Reference to undeclared local value",
-                        format!("A local value with the name \"{local}\" has not been declared."),
-                        span_to(1),
-                    ));
+                    let (summary, detail) = undeclared_local(local);
+                    return Err(ctx.fail(summary, detail, span_to(1)));
                 }
                 Ok((self.named(&Named::Local(ctx.module, local.to_string()))?, 1, false))
             }
             "module" => {
                 let Some(call_name) = attr(0) else { return Err(invalid("The \"module\" object must be followed by a module name, as in module.name.output.")) };
                 let Some(call) = module.call_index.get(call_name).map(|&i| &module.calls[i]) else {
-                    return Err(ctx.fail(
-                        "Reference to undeclared module",
-                        format!("No module call named \"{call_name}\" is declared in this module."),
-                        span_to(1),
-                    ));
+                    let (summary, detail) = undeclared_module(call_name);
+                    return Err(ctx.fail(summary, detail, span_to(1)));
                 };
                 self.module_call_value(ctx, call, call_name, attr(1), span_to(2))
             }
@@ -2121,7 +2101,7 @@ impl<'a> Env<'a> {
                     Some((parent, call)) => {
                         match config.modules[parent].calls[call].inputs.get(name) {
                             Some(expr) => {
-                                let mut ctx = self.ctx_for(expr.file, parent);
+                                let mut ctx = self.ctx(expr.file, parent);
                                 // `count.index` / `each` of this module's instance.
                                 ctx.instance = config.modules[*module].instance.clone();
                                 Some(ctx.eval(&expr.expr)?)
@@ -2137,7 +2117,7 @@ impl<'a> Env<'a> {
             }
             Named::Local(module, name) => {
                 let decl = &config.modules[*module].locals[name];
-                let mut ctx = self.ctx_for(decl.value.file, *module);
+                let mut ctx = self.ctx(decl.value.file, *module);
                 ctx.eval(&decl.value.expr)
             }
             Named::Output(module, name) => {
@@ -2146,7 +2126,7 @@ impl<'a> Env<'a> {
                 let Some(expr) = &output.value else {
                     return Ok(Value::Null);
                 };
-                let mut ctx = self.ctx_for(expr.file, *module);
+                let mut ctx = self.ctx(expr.file, *module);
                 Ok(mark_if(
                     output_value(&mut ctx, output, expr)?,
                     output.sensitive,
@@ -2155,7 +2135,8 @@ impl<'a> Env<'a> {
         }
     }
 
-    fn ctx_for(&self, file: usize, module: usize) -> Ctx<'_> {
+    /// The evaluation context of an expression written in `file` of `module`.
+    fn ctx(&self, file: usize, module: usize) -> Ctx<'_> {
         Ctx {
             files: &self.ev.config.files,
             file,
@@ -2174,7 +2155,7 @@ impl<'a> Env<'a> {
         value: &Value,
     ) -> Result<(), Fail> {
         for (condition, message) in &decl.validations {
-            let mut ctx = self.ctx_for(condition.file, module);
+            let mut ctx = self.ctx(condition.file, module);
             // `var.<name>` inside the condition is the value being validated.
             ctx.bindings.push((
                 "var".into(),
@@ -2271,6 +2252,30 @@ impl<'a> Env<'a> {
     }
 }
 
+/// The summary and detail of a reference to an undeclared input variable, as Terraform's.
+fn undeclared_variable(name: &str) -> (&'static str, String) {
+    (
+        "Reference to undeclared input variable",
+        format!("An input variable with the name \"{name}\" has not been declared. This variable can be declared with a variable \"{name}\" {{}} block."),
+    )
+}
+
+/// The summary and detail of a reference to an undeclared local value, as Terraform's.
+fn undeclared_local(name: &str) -> (&'static str, String) {
+    (
+        "Reference to undeclared local value",
+        format!("A local value with the name \"{name}\" has not been declared."),
+    )
+}
+
+/// The summary and detail of a reference to an undeclared module call, as Terraform's.
+fn undeclared_module(call: &str) -> (&'static str, String) {
+    (
+        "Reference to undeclared module",
+        format!("No module call named \"{call}\" is declared in this module."),
+    )
+}
+
 fn undeclared_resource_detail(mode: Mode, ty: &str, name: &str) -> String {
     match mode {
         Mode::Managed => {
@@ -2322,6 +2327,16 @@ impl DependencyWalker<'_, '_> {
         }
     }
 
+    /// Records the error `(summary, detail)` at `location`; the reference depends on nothing.
+    fn refuse(
+        &mut self,
+        (summary, detail): (&str, String),
+        location: Option<infra_core::Location>,
+    ) -> BTreeSet<ResourceId> {
+        self.error(Diagnostic::error(summary, detail).at(location));
+        BTreeSet::new()
+    }
+
     fn resolve_all(
         &mut self,
         module: usize,
@@ -2347,29 +2362,13 @@ impl DependencyWalker<'_, '_> {
         match &reference.kind {
             RefKind::Var(name) => {
                 if !m.variable_index.contains_key(name) {
-                    self.error(
-                        Diagnostic::error(
-                            "Reference to undeclared input variable",
-                            format!("An input variable with the name \"{name}\" has not been declared. This variable can be declared with a variable \"{name}\" {{}} block."),
-                        )
-                        .at(location),
-                    );
-                    return BTreeSet::new();
+                    return self.refuse(undeclared_variable(name), location);
                 }
                 self.named(&Named::Var(module, name.clone()))
             }
             RefKind::Local(name) => {
                 if !m.locals.contains_key(name) {
-                    self.error(
-                        Diagnostic::error(
-                            "Reference to undeclared local value",
-                            format!(
-                                "A local value with the name \"{name}\" has not been declared."
-                            ),
-                        )
-                        .at(location),
-                    );
-                    return BTreeSet::new();
+                    return self.refuse(undeclared_local(name), location);
                 }
                 self.named(&Named::Local(module, name.clone()))
             }
@@ -2399,15 +2398,7 @@ impl DependencyWalker<'_, '_> {
                 }
                 let Some(child) = children.first().copied() else {
                     if !m.call_index.contains_key(call) {
-                        self.error(
-                            Diagnostic::error(
-                                "Reference to undeclared module",
-                                format!(
-                                    "No module call named \"{call}\" is declared in this module."
-                                ),
-                            )
-                            .at(location),
-                        );
+                        return self.refuse(undeclared_module(call), location);
                     }
                     return BTreeSet::new();
                 };
@@ -2415,14 +2406,9 @@ impl DependencyWalker<'_, '_> {
                 match output {
                     Some(output) => {
                         if !child_module.output_index.contains_key(output) {
-                            self.error(
-                                Diagnostic::error(
-                                    "Unsupported attribute",
-                                    format!("Module \"{call}\" has no output named \"{output}\"."),
-                                )
-                                .at(location),
-                            );
-                            return BTreeSet::new();
+                            let detail =
+                                format!("Module \"{call}\" has no output named \"{output}\".");
+                            return self.refuse(("Unsupported attribute", detail), location);
                         }
                         self.named(&Named::Output(child, output.clone()))
                     }
@@ -2569,10 +2555,13 @@ impl DependencyWalker<'_, '_> {
                                 out.extend(self.resources_in_subtree(child));
                             }
                         }
-                        None => self.error(
-                            Diagnostic::error("Reference to undeclared module", format!("No module call named \"{call}\" is declared in this module."))
-                                .at(config.location(expr.file, item.span())),
-                        ),
+                        None => {
+                            let (summary, detail) = undeclared_module(call);
+                            self.error(
+                                Diagnostic::error(summary, detail)
+                                    .at(config.location(expr.file, item.span())),
+                            )
+                        }
                     }
                 }
                 Some(_) => {
