@@ -1,7 +1,7 @@
 //! A type whose object lives in the state alone: a random value, a time, a sleep, a file on this
-//! machine. Such a type implements [`StateOnly`] (its schema, checks and create, and whatever
-//! else is particular to it), and [`InState`] makes a [`ResourceType`] of it with the tail the
-//! types of these providers share written once:
+//! machine. Such a type implements [`StateOnly`] (its checks and create, and whatever else is
+//! particular to it), and [`InState`] makes a [`ResourceType`] of it, with its name and schema,
+//! and the tail the types of these providers share written once:
 //! - a refresh keeps every prior object as it is (nothing outside the state can change it);
 //! - an update takes the planned arguments and carries each computed value from the prior
 //!   object ([`carry_computed`]);
@@ -13,13 +13,10 @@ use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value
 
 use crate::support::{carry_computed, keep_priors};
 
-/// What a type whose object lives in the state says; every method but the first three has the
-/// shared default described in the module's documentation.
+/// What a type whose object lives in the state says; every method but `create` has the shared
+/// default described in the module's documentation.
 #[async_trait::async_trait]
 pub trait StateOnly: Send + Sync + 'static {
-    /// The Terraform type name.
-    fn name(&self) -> &'static str;
-    fn schema(&self) -> &Schema;
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError>;
 
     /// Checks across arguments, as [`ResourceType::validate`].
@@ -36,13 +33,15 @@ pub trait StateOnly: Send + Sync + 'static {
     fn default_timeouts(&self) -> Timeouts {
         Timeouts::default()
     }
+    /// `schema` is the type's.
     async fn update(
         &self,
+        schema: &Schema,
         _operation: &Operation,
         prior: &Value,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        Ok(carry_computed(self.schema(), prior, planned))
+        Ok(carry_computed(schema, prior, planned))
     }
     async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
         Ok(())
@@ -62,37 +61,48 @@ pub trait StateOnly: Send + Sync + 'static {
     }
 }
 
-/// The [`ResourceType`] of a [`StateOnly`] type.
-pub struct InState<T>(pub T);
+/// The [`ResourceType`] of a [`StateOnly`] type: its Terraform name and schema, and `kind`,
+/// what it does.
+pub struct InState<T> {
+    name: &'static str,
+    schema: Schema,
+    kind: T,
+}
+
+impl<T> InState<T> {
+    pub fn new(name: &'static str, schema: Schema, kind: T) -> InState<T> {
+        InState { name, schema, kind }
+    }
+}
 
 #[async_trait::async_trait]
 impl<T: StateOnly> ResourceType for InState<T> {
     fn name(&self) -> &'static str {
-        self.0.name()
+        self.name
     }
 
     fn schema(&self) -> &Schema {
-        self.0.schema()
+        &self.schema
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        self.0.validate(config)
+        self.kind.validate(config)
     }
 
     fn normalize(&self, value: &mut Value) {
-        self.0.normalize(value)
+        self.kind.normalize(value)
     }
 
     fn upgrade_state(&self, from: u64, value: Value) -> Result<Value, String> {
-        self.0.upgrade_state(from, value)
+        self.kind.upgrade_state(from, value)
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        self.0.default_timeouts()
+        self.kind.default_timeouts()
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        self.0.create(operation, planned).await
+        self.kind.create(operation, planned).await
     }
 
     async fn update(
@@ -101,15 +111,17 @@ impl<T: StateOnly> ResourceType for InState<T> {
         prior: &Value,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        self.0.update(operation, prior, planned).await
+        self.kind
+            .update(&self.schema, operation, prior, planned)
+            .await
     }
 
     async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        self.0.delete(operation, prior).await
+        self.kind.delete(operation, prior).await
     }
 
     async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        self.0.read_many(priors).await
+        self.kind.read_many(priors).await
     }
 
     async fn find_created(
@@ -117,10 +129,10 @@ impl<T: StateOnly> ResourceType for InState<T> {
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        self.0.find_created(operation, planned).await
+        self.kind.find_created(operation, planned).await
     }
 
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        self.0.import_prior(id)
+        self.kind.import_prior(id)
     }
 }

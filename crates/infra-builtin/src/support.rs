@@ -58,6 +58,13 @@ pub fn replacing_map(name: &'static str) -> Attribute {
     Attribute::optional(name, Type::map(Type::String)).force_new()
 }
 
+/// The schema these types start from: the computed `id`, then [`replacing_map`] `name`.
+pub fn id_and_replacing_map(name: &'static str) -> Schema {
+    Schema::new()
+        .attr(Attribute::computed("id", Type::String))
+        .attr(replacing_map(name))
+}
+
 /// The refresh of a type whose object lives only in state: every prior object still exists,
 /// unchanged, so a generated value is kept.
 pub fn keep_priors(priors: &[Value]) -> Vec<Option<Value>> {

@@ -64,6 +64,14 @@ pub fn problems(resource: &dyn ResourceType, config: &Value) -> Vec<(String, Str
     problems
 }
 
+/// `planned` created, which must succeed.
+pub async fn create_ok(resource: &dyn ResourceType, planned: &Value) -> Value {
+    resource
+        .create(&operation(), planned)
+        .await
+        .expect("create")
+}
+
 /// Every computed attribute of a created object is known, and the computed-only ones are set.
 pub fn assert_computed_known(resource: &dyn ResourceType, value: &Value) {
     assert!(value.is_wholly_known(), "unknown left in {value:?}");

@@ -71,10 +71,13 @@ impl LocalFile {
                     .force_new(),
             );
         }
-        InState(LocalFile {
+        let schema = with_checksums(schema);
+        let file = LocalFile {
             sensitivity,
-            schema: with_checksums(schema),
-        })
+            // Kept for marking what a create returns.
+            schema: schema.clone(),
+        };
+        InState::new(file.type_name(), schema, file)
     }
 
     fn type_name(&self) -> &'static str {
@@ -183,14 +186,6 @@ fn file_sha1(path: &str) -> Result<Option<String>, ProviderError> {
 
 #[async_trait::async_trait]
 impl StateOnly for LocalFile {
-    fn name(&self) -> &'static str {
-        self.type_name()
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = exactly_one_of(config, self.content_arguments());
         problems.extend(
@@ -278,7 +273,8 @@ impl StateOnly for LocalFile {
 mod tests {
     use super::*;
     use crate::testing::{
-        assert_computed_known, assert_refresh_keeps, config, operation, planned, problems,
+        assert_computed_known, assert_refresh_keeps, config, create_ok, operation, planned,
+        problems,
     };
     use infra_core::ResourceType;
 
@@ -299,10 +295,7 @@ mod tests {
             ]),
         );
         assert_eq!(planned.get("file_permission"), &Value::string("0777"));
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         assert_eq!(
             std::fs::read_to_string(&filename).expect("written"),
@@ -340,10 +333,7 @@ mod tests {
                 ("directory_permission", Value::string("0700")),
             ]),
         );
-        resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        create_ok(&resource, &planned).await;
         assert_eq!(
             std::fs::read(&filename).expect("written"),
             vec![0, 1, 2, 255]
@@ -372,10 +362,7 @@ mod tests {
                 ("content", Value::string("original")),
             ]),
         );
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = create_ok(&resource, &planned).await;
         assert_refresh_keeps(&resource, &created).await;
 
         std::fs::write(&filename, "edited by hand").expect("edit");
@@ -433,10 +420,7 @@ mod tests {
                 ("source", Value::string(&source)),
             ]),
         );
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = create_ok(&resource, &planned).await;
         assert_eq!(std::fs::read(&filename).expect("copy"), vec![7, 8, 9]);
         assert_eq!(
             created.get("id"),

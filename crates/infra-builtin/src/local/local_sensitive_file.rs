@@ -14,7 +14,7 @@ pub fn new() -> InState<LocalFile> {
 mod tests {
     use infra_core::{ResourceType, Value};
 
-    use crate::testing::{assert_computed_known, assert_refresh_keeps, config, operation, planned};
+    use crate::testing::{assert_computed_known, assert_refresh_keeps, config, create_ok, planned};
 
     #[test]
     fn content_is_sensitive_and_permissions_are_private() {
@@ -46,10 +46,7 @@ mod tests {
                 ("content", Value::string("hunter2")),
             ]),
         );
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         assert!(created.get("content").is_sensitive());
         assert_eq!(

@@ -2,37 +2,25 @@
 //! provisioners). Its `id` is a random non-negative decimal number, as the provider's
 //! `rand.Int()`. The provider offers no import.
 
-use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Operation, ProviderError, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::random::source::{OsRandom, RandomSource};
-use crate::support::{object_of, replacing_map};
+use crate::support::{id_and_replacing_map, object_of};
 
 const NAME: &str = "null_resource";
 
-pub struct NullResource {
-    schema: Schema,
-}
+pub struct NullResource;
 
 impl NullResource {
     pub fn new() -> InState<NullResource> {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(replacing_map("triggers"));
-        InState(NullResource { schema })
+        let schema = id_and_replacing_map("triggers");
+        InState::new(NAME, schema, NullResource)
     }
 }
 
 #[async_trait::async_trait]
 impl StateOnly for NullResource {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
     async fn create(
         &self,
         _operation: &Operation,
@@ -53,7 +41,7 @@ impl StateOnly for NullResource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{assert_computed_known, assert_refresh_keeps, config, operation, planned};
+    use crate::testing::{assert_computed_known, assert_refresh_keeps, config, create_ok, planned};
     use infra_core::ResourceType;
 
     #[tokio::test]
@@ -61,19 +49,13 @@ mod tests {
         let resource = NullResource::new();
         let triggers = Value::map([("version", Value::string("1"))]);
         let planned = planned(&resource, &config([("triggers", triggers.clone())]));
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         let id = created.get("id").as_str().expect("id");
         assert!(id.parse::<i64>().is_ok_and(|n| n >= 0), "{id}");
         assert_eq!(created.get("triggers"), &triggers);
         assert_refresh_keeps(&resource, &created).await;
-        let other = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let other = create_ok(&resource, &planned).await;
         assert_ne!(other.get("id"), created.get("id"));
     }
 

@@ -3,31 +3,27 @@
 //! decimal. Imported by `b64_url`, optionally `PREFIX,B64_URL`.
 
 use base64::Engine;
-use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::random::source::os_bytes;
 use crate::random::{at_least, count_of};
-use crate::support::{number, object_of, replacing_map, text};
+use crate::support::{id_and_replacing_map, number, object_of, text};
 
 const NAME: &str = "random_id";
 
-pub struct RandomId {
-    schema: Schema,
-}
+pub struct RandomId;
 
 impl RandomId {
     pub fn new() -> InState<RandomId> {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(replacing_map("keepers"))
+        let schema = id_and_replacing_map("keepers")
             .attr(Attribute::required("byte_length", Type::Number).force_new())
             .attr(Attribute::optional("prefix", Type::String).force_new())
             .attr(Attribute::computed("b64_url", Type::String))
             .attr(Attribute::computed("b64_std", Type::String))
             .attr(Attribute::computed("hex", Type::String))
             .attr(Attribute::computed("dec", Type::String));
-        InState(RandomId { schema })
+        InState::new(NAME, schema, RandomId)
     }
 }
 
@@ -68,14 +64,6 @@ fn decimal(bytes: &[u8]) -> String {
 
 #[async_trait::async_trait]
 impl StateOnly for RandomId {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         at_least(config, "byte_length", 1).into_iter().collect()
     }
@@ -127,7 +115,7 @@ impl StateOnly for RandomId {
 mod tests {
     use super::*;
     use crate::testing::{
-        assert_computed_known, assert_refresh_keeps, config, import, operation, planned, problems,
+        assert_computed_known, assert_refresh_keeps, config, create_ok, import, planned, problems,
     };
     use infra_core::ResourceType;
 
@@ -141,10 +129,7 @@ mod tests {
                 ("prefix", Value::string("app-")),
             ]),
         );
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         let id = created.get("id").as_str().expect("id");
         assert_eq!(id.len(), 11, "8 bytes are 11 unpadded base64 characters");
@@ -163,10 +148,7 @@ mod tests {
             &Value::string(format!("app-{}", u64::from_be_bytes(word)))
         );
         assert_refresh_keeps(&resource, &created).await;
-        let again = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let again = create_ok(&resource, &planned).await;
         assert_ne!(again.get("id"), created.get("id"));
     }
 

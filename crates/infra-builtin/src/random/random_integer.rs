@@ -2,28 +2,26 @@
 //! `id`), from the operating system or, given a `seed`, the same number every time. Imported
 //! as `RESULT,MIN,MAX` or `RESULT,MIN,MAX,SEED`.
 
-use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::random::source::{RandomSource, SeedableSource};
-use crate::support::{integer, number, object_of, problem, replacing_map, required_integer, text};
+use crate::support::{
+    id_and_replacing_map, integer, number, object_of, problem, required_integer, text,
+};
 
 const NAME: &str = "random_integer";
 
-pub struct RandomInteger {
-    schema: Schema,
-}
+pub struct RandomInteger;
 
 impl RandomInteger {
     pub fn new() -> InState<RandomInteger> {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(replacing_map("keepers"))
+        let schema = id_and_replacing_map("keepers")
             .attr(Attribute::required("min", Type::Number).force_new())
             .attr(Attribute::required("max", Type::Number).force_new())
             .attr(Attribute::optional("seed", Type::String).force_new())
             .attr(Attribute::computed("result", Type::Number));
-        InState(RandomInteger { schema })
+        InState::new(NAME, schema, RandomInteger)
     }
 }
 
@@ -55,14 +53,6 @@ fn min_max_problem(config: &Value) -> Option<(String, String)> {
 
 #[async_trait::async_trait]
 impl StateOnly for RandomInteger {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         min_max_problem(config).into_iter().collect()
     }
@@ -126,7 +116,7 @@ mod tests {
     use super::*;
     use crate::random::source::OsRandom;
     use crate::testing::{
-        assert_computed_known, assert_refresh_keeps, config, import, operation, planned, problems,
+        assert_computed_known, assert_refresh_keeps, config, create_ok, import, planned, problems,
     };
     use infra_core::ResourceType;
 
@@ -138,19 +128,13 @@ mod tests {
             &config([("min", Value::Number(1.0)), ("max", Value::Number(6.0))]),
         );
         for _ in 0..20 {
-            let created = resource
-                .create(&operation(), &planned)
-                .await
-                .expect("create");
+            let created = create_ok(&resource, &planned).await;
             assert_computed_known(&resource, &created);
             let result = created.get("result").as_i64().expect("result");
             assert!((1..=6).contains(&result), "{result}");
             assert_eq!(created.get("id"), &Value::String(result.to_string()));
         }
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = create_ok(&resource, &planned).await;
         assert_refresh_keeps(&resource, &created).await;
     }
 
@@ -165,14 +149,8 @@ mod tests {
                 ("seed", Value::string("stable")),
             ]),
         );
-        let first = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
-        let second = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let first = create_ok(&resource, &planned).await;
+        let second = create_ok(&resource, &planned).await;
         assert_eq!(first.get("result"), second.get("result"));
         assert_eq!(first.get("seed"), &Value::string("stable"));
     }

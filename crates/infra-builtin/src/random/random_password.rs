@@ -2,11 +2,10 @@
 //! sensitive and the `id` is the constant `"none"`, as in the provider. Imported by the
 //! password itself. Arguments and generator are shared with `random_string`.
 
-use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::in_state::{InState, StateOnly};
-use crate::random::string_generator::{self, StringParams};
-use crate::support::object_of;
+use crate::random::string_generator;
 
 const NAME: &str = "random_password";
 
@@ -15,16 +14,14 @@ const BCRYPT_COST: u32 = 10;
 /// bcrypt reads at most 72 bytes; the provider documents hashing the first 72.
 const BCRYPT_MAX_BYTES: usize = 72;
 
-pub struct RandomPassword {
-    schema: Schema,
-}
+pub struct RandomPassword;
 
 impl RandomPassword {
     pub fn new() -> InState<RandomPassword> {
         let schema = string_generator::schema(true)
             .version(3)
             .attr(Attribute::computed("bcrypt_hash", Type::String).sensitive());
-        InState(RandomPassword { schema })
+        InState::new(NAME, schema, RandomPassword)
     }
 }
 
@@ -53,14 +50,6 @@ fn with_password(
 
 #[async_trait::async_trait]
 impl StateOnly for RandomPassword {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         string_generator::validate(config)
     }
@@ -91,11 +80,8 @@ impl StateOnly for RandomPassword {
         _operation: &Operation,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        let mut planned = planned.clone();
-        string_generator::normalize(&mut planned);
-        let password = string_generator::generate(&StringParams::from_planned(&planned, NAME)?)?;
+        let (object, password) = string_generator::generated(planned, NAME)?;
         // bcrypt is deliberately slow: keep it off the async workers.
-        let object = object_of(&planned);
         tokio::task::spawn_blocking(move || with_password(object, &password))
             .await
             .map_err(|error| ProviderError::new(format!("hashing the password: {error}")))?
@@ -103,12 +89,7 @@ impl StateOnly for RandomPassword {
 
     /// The import ID is the password itself.
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        if id.is_empty() {
-            return Err(ProviderError::new(
-                "importing random_password: the ID is the password itself and cannot be empty",
-            ));
-        }
-        with_password(string_generator::imported(id), id)
+        with_password(string_generator::imported_id(id, NAME, "password")?, id)
     }
 }
 
@@ -116,7 +97,7 @@ impl StateOnly for RandomPassword {
 mod tests {
     use super::*;
     use crate::testing::{
-        assert_computed_known, assert_refresh_keeps, config, import, operation, planned,
+        assert_computed_known, assert_refresh_keeps, config, create_ok, import, planned,
     };
     use infra_core::ResourceType;
 
@@ -139,10 +120,7 @@ mod tests {
                 ("special", Value::Bool(false)),
             ]),
         );
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         assert_eq!(created.get("id"), &Value::string("none"));
         assert!(created.get("result").is_sensitive());

@@ -2,25 +2,21 @@
 //! ("adverb-adjective-animal" for three words), with an optional `prefix` word. The name is
 //! the `id`. The provider offers no import.
 
-use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::random::pet_words::{ADJECTIVES, ADVERBS, NAMES};
 use crate::random::source::{OsRandom, RandomSource};
 use crate::random::{at_least, count_of};
-use crate::support::{object_of, replacing_map, text};
+use crate::support::{id_and_replacing_map, object_of, text};
 
 const NAME: &str = "random_pet";
 
-pub struct RandomPet {
-    schema: Schema,
-}
+pub struct RandomPet;
 
 impl RandomPet {
     pub fn new() -> InState<RandomPet> {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(replacing_map("keepers"))
+        let schema = id_and_replacing_map("keepers")
             .attr(
                 Attribute::optional("length", Type::Number)
                     .default(Value::Number(2.0))
@@ -32,7 +28,7 @@ impl RandomPet {
                     .default(Value::string("-"))
                     .force_new(),
             );
-        InState(RandomPet { schema })
+        InState::new(NAME, schema, RandomPet)
     }
 }
 
@@ -60,14 +56,6 @@ fn pet_name(
 
 #[async_trait::async_trait]
 impl StateOnly for RandomPet {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         at_least(config, "length", 1).into_iter().collect()
     }
@@ -97,7 +85,7 @@ impl StateOnly for RandomPet {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{assert_computed_known, assert_refresh_keeps, config, operation, planned};
+    use crate::testing::{assert_computed_known, assert_refresh_keeps, config, create_ok, planned};
     use infra_core::ResourceType;
 
     #[tokio::test]
@@ -105,10 +93,7 @@ mod tests {
         let resource = RandomPet::new();
         let planned = planned(&resource, &config([]));
         assert_eq!(planned.get("length"), &Value::Number(2.0));
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         let id = created.get("id").as_str().expect("id");
         let words: Vec<&str> = id.split('-').collect();
@@ -129,10 +114,7 @@ mod tests {
                 ("prefix", Value::string("web")),
             ]),
         );
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = create_ok(&resource, &planned).await;
         let id = created.get("id").as_str().expect("id");
         let words: Vec<&str> = id.split('_').collect();
         assert_eq!(words.len(), 5, "{id}");

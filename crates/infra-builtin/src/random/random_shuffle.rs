@@ -3,29 +3,25 @@
 //! the operating system or, given a `seed`, the same order every time. The `id` is the
 //! provider's constant `"-"`. The provider offers no import.
 
-use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::random::at_least;
 use crate::random::source::{RandomSource, SeedableSource};
-use crate::support::{integer, object_of, replacing_map, text};
+use crate::support::{id_and_replacing_map, integer, object_of, text};
 
 const NAME: &str = "random_shuffle";
 
-pub struct RandomShuffle {
-    schema: Schema,
-}
+pub struct RandomShuffle;
 
 impl RandomShuffle {
     pub fn new() -> InState<RandomShuffle> {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(replacing_map("keepers"))
+        let schema = id_and_replacing_map("keepers")
             .attr(Attribute::required("input", Type::list(Type::String)).force_new())
             .attr(Attribute::optional("seed", Type::String).force_new())
             .attr(Attribute::optional("result_count", Type::Number).force_new())
             .attr(Attribute::computed("result", Type::list(Type::String)));
-        InState(RandomShuffle { schema })
+        InState::new(NAME, schema, RandomShuffle)
     }
 }
 
@@ -50,14 +46,6 @@ fn shuffled(
 
 #[async_trait::async_trait]
 impl StateOnly for RandomShuffle {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         at_least(config, "result_count", 0).into_iter().collect()
     }
@@ -96,7 +84,7 @@ impl StateOnly for RandomShuffle {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{assert_computed_known, assert_refresh_keeps, config, operation, planned};
+    use crate::testing::{assert_computed_known, assert_refresh_keeps, config, create_ok, planned};
     use infra_core::ResourceType;
 
     fn letters(items: &[&str]) -> Value {
@@ -119,10 +107,7 @@ mod tests {
         let resource = RandomShuffle::new();
         let input = letters(&["a", "b", "c", "d", "e", "f", "g", "h"]);
         let planned = planned(&resource, &config([("input", input.clone())]));
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         assert_eq!(created.get("id"), &Value::string("-"));
         assert_eq!(
@@ -143,7 +128,7 @@ mod tests {
                 ("result_count", Value::Number(2.0)),
             ]),
         );
-        let created = resource.create(&operation(), &fewer).await.expect("create");
+        let created = create_ok(&resource, &fewer).await;
         assert_eq!(created.get("result").as_list().map(<[Value]>::len), Some(2));
 
         let more = planned(
@@ -154,7 +139,7 @@ mod tests {
                 ("seed", Value::string("fixed")),
             ]),
         );
-        let first = resource.create(&operation(), &more).await.expect("create");
+        let first = create_ok(&resource, &more).await;
         let result = first.get("result").as_list().expect("result");
         assert_eq!(result.len(), 7);
         // Each item at most ceil(7 / 3) = 3 times: permutations follow one another.
@@ -165,7 +150,7 @@ mod tests {
                 "{letter} {times} times in {result:?}"
             );
         }
-        let second = resource.create(&operation(), &more).await.expect("create");
+        let second = create_ok(&resource, &more).await;
         assert_eq!(first.get("result"), second.get("result"));
     }
 
@@ -173,10 +158,7 @@ mod tests {
     async fn empty_input_gives_empty_result() {
         let resource = RandomShuffle::new();
         let planned = planned(&resource, &config([("input", Value::List(vec![]))]));
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = create_ok(&resource, &planned).await;
         assert_eq!(created.get("result"), &Value::List(vec![]));
         assert!(resource.import_prior("-").is_err());
     }

@@ -4,36 +4,27 @@
 //!
 //! [`string_generator`]: crate::random::string_generator
 
-use infra_core::{Operation, ProviderError, Schema, Value};
+use infra_core::{Operation, ProviderError, Value};
 
 use crate::in_state::{InState, StateOnly};
-use crate::random::string_generator::{self, StringParams};
-use crate::support::object_of;
+use crate::random::string_generator;
 
 const NAME: &str = "random_string";
 
-pub struct RandomString {
-    schema: Schema,
-}
+pub struct RandomString;
 
 impl RandomString {
     pub fn new() -> InState<RandomString> {
-        InState(RandomString {
-            schema: string_generator::schema(false).version(2),
-        })
+        InState::new(
+            NAME,
+            string_generator::schema(false).version(2),
+            RandomString,
+        )
     }
 }
 
 #[async_trait::async_trait]
 impl StateOnly for RandomString {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
     /// The provider's upgrader from version 1 ([`string_generator::upgrade_fills`]); it has
     /// none from version 0, and neither has infra.
     fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
@@ -63,10 +54,7 @@ impl StateOnly for RandomString {
         _operation: &Operation,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        let mut planned = planned.clone();
-        string_generator::normalize(&mut planned);
-        let result = string_generator::generate(&StringParams::from_planned(&planned, NAME)?)?;
-        let mut object = object_of(&planned);
+        let (mut object, result) = string_generator::generated(planned, NAME)?;
         object.insert("result".into(), Value::string(&result));
         object.insert("id".into(), Value::String(result));
         Ok(Value::Map(object))
@@ -74,12 +62,7 @@ impl StateOnly for RandomString {
 
     /// The import ID is the string itself.
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        if id.is_empty() {
-            return Err(ProviderError::new(
-                "importing random_string: the ID is the string itself and cannot be empty",
-            ));
-        }
-        let mut object = string_generator::imported(id);
+        let mut object = string_generator::imported_id(id, NAME, "string")?;
         object.insert("id".into(), Value::string(id));
         Ok(Value::Map(object))
     }
@@ -89,7 +72,7 @@ impl StateOnly for RandomString {
 mod tests {
     use super::*;
     use crate::testing::{
-        assert_computed_known, assert_refresh_keeps, config, import, operation, planned,
+        assert_computed_known, assert_refresh_keeps, config, create_ok, import, planned,
     };
     use infra_core::ResourceType;
 
@@ -106,10 +89,7 @@ mod tests {
                 ("upper", Value::Bool(false)),
             ]),
         );
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         let result = created.get("result").as_str().expect("result").to_string();
         assert!(!created.get("result").is_sensitive());

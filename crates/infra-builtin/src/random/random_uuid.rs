@@ -1,25 +1,21 @@
 //! `random_uuid`: a random UUID (`result`, also the `id`) from the operating system's
 //! randomness. Imported by the UUID, which is normalized to lower-case hyphenated form.
 
-use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::random::source::os_bytes;
-use crate::support::{object_of, replacing_map};
+use crate::support::{id_and_replacing_map, object_of};
 
 const NAME: &str = "random_uuid";
 
-pub struct RandomUuid {
-    schema: Schema,
-}
+pub struct RandomUuid;
 
 impl RandomUuid {
     pub fn new() -> InState<RandomUuid> {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(replacing_map("keepers"))
-            .attr(Attribute::computed("result", Type::String));
-        InState(RandomUuid { schema })
+        let schema =
+            id_and_replacing_map("keepers").attr(Attribute::computed("result", Type::String));
+        InState::new(NAME, schema, RandomUuid)
     }
 }
 
@@ -36,14 +32,6 @@ pub fn new_uuid() -> Result<String, ProviderError> {
 
 #[async_trait::async_trait]
 impl StateOnly for RandomUuid {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
     async fn create(
         &self,
         _operation: &Operation,
@@ -80,7 +68,7 @@ impl StateOnly for RandomUuid {
 mod tests {
     use super::*;
     use crate::testing::{
-        assert_computed_known, assert_refresh_keeps, config, import, operation, planned,
+        assert_computed_known, assert_refresh_keeps, config, create_ok, import, planned,
     };
     use infra_core::ResourceType;
 
@@ -88,10 +76,7 @@ mod tests {
     async fn create_gives_a_uuid_kept_on_refresh() {
         let resource = RandomUuid::new();
         let planned = planned(&resource, &config([]));
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         let result = created.get("result").as_str().expect("result");
         assert_eq!(created.get("id").as_str(), Some(result));
@@ -99,10 +84,7 @@ mod tests {
         assert_eq!(parsed.get_version_num(), 4);
         assert_eq!(result, result.to_lowercase());
         assert_refresh_keeps(&resource, &created).await;
-        let other = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let other = create_ok(&resource, &planned).await;
         assert_ne!(other.get("result"), created.get("result"));
     }
 

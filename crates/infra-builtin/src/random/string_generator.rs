@@ -10,7 +10,7 @@ use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::random::at_least;
 use crate::random::source::{OsRandom, RandomSource};
-use crate::support::{flag, integer, number, problem, replacing_map, Object};
+use crate::support::{flag, id_and_replacing_map, integer, number, object_of, problem, Object};
 
 const NUMERIC: &str = "0123456789";
 const LOWER: &str = "abcdefghijklmnopqrstuvwxyz";
@@ -40,9 +40,7 @@ pub fn schema(sensitive: bool) -> Schema {
             .default(Value::Number(0.0))
             .force_new()
     };
-    Schema::new()
-        .attr(Attribute::computed("id", Type::String))
-        .attr(replacing_map("keepers"))
+    id_and_replacing_map("keepers")
         .attr(Attribute::required("length", Type::Number).force_new())
         .attr(class("special"))
         .attr(class("upper"))
@@ -288,6 +286,26 @@ fn generate_with(
     }
     source.shuffle(&mut result)?;
     Ok(result.into_iter().collect())
+}
+
+/// What a create of either type starts from: the planned object, normalized as the types
+/// normalize it, to fill in, and a string generated for its arguments.
+pub fn generated(planned: &Value, type_name: &str) -> Result<(Object, String), ProviderError> {
+    let mut planned = planned.clone();
+    normalize(&mut planned);
+    let result = generate(&StringParams::from_planned(&planned, type_name)?)?;
+    Ok((object_of(&planned), result))
+}
+
+/// The object an import of `id` starts from ([`imported`]), or the error for an empty one;
+/// `what` names the value the ID is ("string", "password").
+pub fn imported_id(id: &str, type_name: &str, what: &str) -> Result<Object, ProviderError> {
+    if id.is_empty() {
+        return Err(ProviderError::new(format!(
+            "importing {type_name}: the ID is the {what} itself and cannot be empty"
+        )));
+    }
+    Ok(imported(id))
 }
 
 /// The object an import of `result` starts from: every argument at its default (as the

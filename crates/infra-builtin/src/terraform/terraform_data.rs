@@ -15,9 +15,7 @@ use crate::support::object_of;
 
 const NAME: &str = "terraform_data";
 
-pub struct TerraformData {
-    schema: Schema,
-}
+pub struct TerraformData;
 
 impl TerraformData {
     pub fn new() -> InState<TerraformData> {
@@ -26,7 +24,7 @@ impl TerraformData {
             .attr(Attribute::optional("input", Type::Any))
             .attr(Attribute::computed("output", Type::Any))
             .attr(Attribute::optional("triggers_replace", Type::Any).force_new());
-        InState(TerraformData { schema })
+        InState::new(NAME, schema, TerraformData)
     }
 }
 
@@ -40,14 +38,6 @@ fn with_output(value: &Value) -> crate::support::Object {
 
 #[async_trait::async_trait]
 impl StateOnly for TerraformData {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
     fn normalize(&self, value: &mut Value) {
         // Only objects that carry `input` (an imported object has none until applied).
         if value.as_map().is_some_and(|m| m.contains_key("input")) {
@@ -67,6 +57,7 @@ impl StateOnly for TerraformData {
 
     async fn update(
         &self,
+        _schema: &Schema,
         _operation: &Operation,
         prior: &Value,
         planned: &Value,
@@ -85,7 +76,7 @@ impl StateOnly for TerraformData {
 mod tests {
     use super::*;
     use crate::testing::{
-        assert_computed_known, assert_refresh_keeps, config, import, operation, planned,
+        assert_computed_known, assert_refresh_keeps, config, create_ok, import, operation, planned,
     };
     use infra_core::ResourceType;
 
@@ -105,10 +96,7 @@ mod tests {
             &input,
             "the plan already shows the output"
         );
-        let created = resource
-            .create(&operation(), &planned)
-            .await
-            .expect("create");
+        let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         assert_eq!(created.get("output"), &input);
         let id = created.get("id").as_str().expect("id").to_string();

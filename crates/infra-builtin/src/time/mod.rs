@@ -44,12 +44,3 @@ fn insert_import_amounts(
     }
     Ok(())
 }
-
-/// The tests' create: `planned` created, which must succeed.
-#[cfg(test)]
-async fn created(resource: &dyn infra_core::ResourceType, planned: &Value) -> Value {
-    resource
-        .create(&crate::testing::operation(), planned)
-        .await
-        .expect("create")
-}

@@ -26,9 +26,7 @@ const OFFSETS: [&str; 6] = [
     "offset_years",
 ];
 
-pub struct TimeOffset {
-    schema: Schema,
-}
+pub struct TimeOffset;
 
 impl TimeOffset {
     pub fn new() -> InState<TimeOffset> {
@@ -43,7 +41,7 @@ impl TimeOffset {
         for component in clock::COMPONENTS {
             schema = schema.attr(Attribute::computed(component, Type::Number));
         }
-        InState(TimeOffset { schema })
+        InState::new(NAME, schema, TimeOffset)
     }
 }
 
@@ -72,14 +70,6 @@ fn stamped(mut object: Object, base: OffsetDateTime) -> Result<Value, ProviderEr
 
 #[async_trait::async_trait]
 impl StateOnly for TimeOffset {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems: Vec<(String, String)> = clock::rfc3339_problem(config, "base_rfc3339")
             .into_iter()
@@ -122,6 +112,7 @@ impl StateOnly for TimeOffset {
     /// configured).
     async fn update(
         &self,
+        _schema: &Schema,
         _operation: &Operation,
         prior: &Value,
         planned: &Value,
@@ -166,9 +157,9 @@ impl StateOnly for TimeOffset {
 mod tests {
     use super::*;
     use crate::testing::{
-        assert_computed_known, assert_refresh_keeps, config, import, operation, planned, problems,
+        assert_computed_known, assert_refresh_keeps, config, create_ok, import, operation, planned,
+        problems,
     };
-    use crate::time::created;
     use infra_core::ResourceType;
 
     #[tokio::test]
@@ -188,7 +179,7 @@ mod tests {
             planned.get("rfc3339"),
             &Value::string("2020-03-02T08:00:30Z")
         );
-        let created = created(&resource, &planned).await;
+        let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         assert_eq!(created, planned, "create gives what the plan showed");
         assert_eq!(created.get("id"), &Value::string("2020-01-31T10:00:00Z"));
@@ -203,7 +194,7 @@ mod tests {
         let resource = TimeOffset::new();
         let planned_value = planned(&resource, &config([("offset_days", Value::Number(7.0))]));
         assert!(planned_value.get("rfc3339").is_unknown());
-        let created = created(&resource, &planned_value).await;
+        let created = create_ok(&resource, &planned_value).await;
         assert_computed_known(&resource, &created);
         let base = clock::parse(created.get("id").as_str().expect("id"), "id").expect("base");
         let moved = clock::parse(created.get("rfc3339").as_str().expect("rfc3339"), "rfc3339")

@@ -30,9 +30,7 @@ const NUMERIC_ROTATIONS: [&str; 5] = [
     "rotation_years",
 ];
 
-pub struct TimeRotating {
-    schema: Schema,
-}
+pub struct TimeRotating;
 
 impl TimeRotating {
     pub fn new() -> InState<TimeRotating> {
@@ -50,7 +48,7 @@ impl TimeRotating {
         for component in clock::COMPONENTS {
             schema = schema.attr(Attribute::computed(component, Type::Number));
         }
-        InState(TimeRotating { schema })
+        InState::new(NAME, schema, TimeRotating)
     }
 }
 
@@ -103,14 +101,6 @@ fn expired(prior: &Value, now: OffsetDateTime) -> bool {
 
 #[async_trait::async_trait]
 impl StateOnly for TimeRotating {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems: Vec<(String, String)> = ["rfc3339", "rotation_rfc3339"]
             .iter()
@@ -155,11 +145,12 @@ impl StateOnly for TimeRotating {
     /// A changed rotation argument moves the rotation time, counted from the same base.
     async fn update(
         &self,
+        schema: &Schema,
         _operation: &Operation,
         prior: &Value,
         planned: &Value,
     ) -> Result<Value, ProviderError> {
-        let carried = carry_computed(&self.schema, prior, planned);
+        let carried = carry_computed(schema, prior, planned);
         let unchanged = NUMERIC_ROTATIONS
             .iter()
             .chain(&["rotation_rfc3339"])
@@ -255,9 +246,9 @@ impl StateOnly for TimeRotating {
 mod tests {
     use super::*;
     use crate::testing::{
-        assert_computed_known, assert_refresh_keeps, config, import, operation, planned, problems,
+        assert_computed_known, assert_refresh_keeps, config, create_ok, import, operation, planned,
+        problems,
     };
-    use crate::time::created;
     use infra_core::ResourceType;
 
     #[tokio::test]
@@ -270,7 +261,7 @@ mod tests {
                 ("rotation_days", Value::Number(30.0)),
             ]),
         );
-        let created = created(&resource, &planned).await;
+        let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         assert_eq!(created.get("id"), &Value::string("2020-02-12T06:36:13Z"));
         assert_eq!(
@@ -292,7 +283,7 @@ mod tests {
                 ("rotation_hours", Value::Number(1.0)),
             ]),
         );
-        let expired = created(&resource, &past).await;
+        let expired = create_ok(&resource, &past).await;
         let refreshed = resource
             .read_many(std::slice::from_ref(&expired))
             .await
@@ -304,7 +295,7 @@ mod tests {
         );
 
         let now = planned(&resource, &config([("rotation_years", Value::Number(1.0))]));
-        let fresh = created(&resource, &now).await;
+        let fresh = create_ok(&resource, &now).await;
         assert_computed_known(&resource, &fresh);
         let base = clock::parse(fresh.get("id").as_str().expect("id"), "id").expect("base");
         assert!((clock::now() - base).whole_seconds() <= 5);
@@ -327,7 +318,7 @@ mod tests {
                 ("rotation_days", Value::Number(1.0)),
             ]),
         );
-        let created = created(&resource, &planned_value).await;
+        let created = create_ok(&resource, &planned_value).await;
         assert!(resource
             .schema()
             .attribute("rotation_days")

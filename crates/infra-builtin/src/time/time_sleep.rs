@@ -19,9 +19,7 @@ const DURATIONS: [&str; 2] = ["create_duration", "destroy_duration"];
 /// `create_duration` short, so a sleep's operations may take up to a year.
 const SLEEP_LIMIT: Duration = Duration::from_secs(366 * 24 * 60 * 60);
 
-pub struct TimeSleep {
-    schema: Schema,
-}
+pub struct TimeSleep;
 
 impl TimeSleep {
     pub fn new() -> InState<TimeSleep> {
@@ -30,7 +28,7 @@ impl TimeSleep {
             .attr(Attribute::optional("create_duration", Type::String))
             .attr(Attribute::optional("destroy_duration", Type::String))
             .attr(replacing_map("triggers"));
-        InState(TimeSleep { schema })
+        InState::new(NAME, schema, TimeSleep)
     }
 }
 
@@ -46,14 +44,6 @@ fn duration(value: &Value, key: &str) -> Result<Option<Duration>, ProviderError>
 
 #[async_trait::async_trait]
 impl StateOnly for TimeSleep {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
     fn default_timeouts(&self) -> Timeouts {
         Timeouts {
             create: SLEEP_LIMIT,
@@ -142,9 +132,9 @@ impl StateOnly for TimeSleep {
 mod tests {
     use super::*;
     use crate::testing::{
-        assert_computed_known, assert_refresh_keeps, config, import, operation, planned, problems,
+        assert_computed_known, assert_refresh_keeps, config, create_ok, import, operation, planned,
+        problems,
     };
-    use crate::time::created;
     use infra_core::ResourceType;
 
     #[tokio::test]
@@ -158,7 +148,7 @@ mod tests {
             ]),
         );
         let started = std::time::Instant::now();
-        let created = created(&resource, &planned).await;
+        let created = create_ok(&resource, &planned).await;
         assert!(started.elapsed() >= Duration::from_millis(150));
         assert_computed_known(&resource, &created);
         let id = created.get("id").as_str().expect("id");

@@ -10,9 +10,7 @@ use crate::time::clock;
 
 const NAME: &str = "time_static";
 
-pub struct TimeStatic {
-    schema: Schema,
-}
+pub struct TimeStatic;
 
 impl TimeStatic {
     pub fn new() -> InState<TimeStatic> {
@@ -23,7 +21,7 @@ impl TimeStatic {
         for component in clock::COMPONENTS {
             schema = schema.attr(Attribute::computed(component, Type::Number));
         }
-        InState(TimeStatic { schema })
+        InState::new(NAME, schema, TimeStatic)
     }
 }
 
@@ -41,14 +39,6 @@ fn stamped(mut object: Object, timestamp: ::time::OffsetDateTime) -> Value {
 
 #[async_trait::async_trait]
 impl StateOnly for TimeStatic {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         clock::rfc3339_problem(config, "rfc3339")
             .into_iter()
@@ -81,9 +71,8 @@ impl StateOnly for TimeStatic {
 mod tests {
     use super::*;
     use crate::testing::{
-        assert_computed_known, assert_refresh_keeps, config, import, planned, problems,
+        assert_computed_known, assert_refresh_keeps, config, create_ok, import, planned, problems,
     };
-    use crate::time::created;
     use infra_core::ResourceType;
 
     #[tokio::test]
@@ -92,7 +81,7 @@ mod tests {
         let planned = planned(&resource, &config([]));
         assert!(planned.get("rfc3339").is_unknown());
         let before = clock::now();
-        let created = created(&resource, &planned).await;
+        let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         let rfc3339 = created.get("rfc3339").as_str().expect("rfc3339");
         assert_eq!(created.get("id").as_str(), Some(rfc3339));
@@ -109,7 +98,7 @@ mod tests {
             &resource,
             &config([("rfc3339", Value::string("2020-02-12T06:36:13Z"))]),
         );
-        let created = created(&resource, &planned).await;
+        let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         for (key, expected) in [
             ("year", 2020.0),
