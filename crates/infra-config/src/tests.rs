@@ -244,13 +244,8 @@ fn as_refs(files: &[(String, String)]) -> Vec<(&str, &str)> {
 fn installed_remote_modules_load_from_the_manifest() {
     let files = installed_remote_module("~> 6.0", "registry.test/acme/vpc/aws");
     let config = load_ok(&as_refs(&files));
-    let ids: Vec<String> = config
-        .resources()
-        .iter()
-        .map(|r| r.id.to_string())
-        .collect();
     assert_eq!(
-        ids,
+        resource_addresses(&config),
         [
             "module.vpc.aws_vpc.this",
             "module.vpc.module.sub.aws_subnet.this"
@@ -1130,13 +1125,8 @@ output "subnet_ids" {
             "resource \"aws_route\" \"r\" {}\n",
         ),
     ]);
-    let ids: Vec<String> = config
-        .resources()
-        .iter()
-        .map(|r| r.id.to_string())
-        .collect();
     assert_eq!(
-        ids,
+        resource_addresses(&config),
         vec![
             "aws_vpc.main",
             "aws_instance.web",
@@ -1745,11 +1735,15 @@ resource "null_resource" "image" {
     let ev = evaluator(&config, &[]);
     let address = managed("null_resource", "image").instance(Some(InstanceKey::Index(1)));
     let created = Value::map([("id", Value::string("42"))]);
-    let at_create = ev
-        .provisioners(&address, &NoResourceValues, When::Create, &created)
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(at_create.len(), 1);
-    let push = &at_create[0];
+    // The one provisioner that runs at `when`.
+    let only_at = |when| {
+        let mut found = ev
+            .provisioners(&address, &NoResourceValues, when, &created)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(found.len(), 1);
+        found.remove(0)
+    };
+    let push = only_at(When::Create);
     assert_eq!(push.command, "docker push repo:v1-1-42");
     assert_eq!(push.interpreter, ["/bin/sh", "-c"]);
     assert_eq!(
@@ -1757,11 +1751,7 @@ resource "null_resource" "image" {
         [("TOKEN".to_string(), "t0ken".to_string())]
     );
     assert!(push.continue_on_failure && push.sensitive && !push.quiet);
-    let at_destroy = ev
-        .provisioners(&address, &NoResourceValues, When::Destroy, &created)
-        .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(at_destroy.len(), 1);
-    let gone = &at_destroy[0];
+    let gone = only_at(When::Destroy);
     assert_eq!(gone.command, "echo gone 42");
     assert_eq!(gone.interpreter, ["/bin/bash", "-c"]);
     assert!(gone.quiet && !gone.sensitive && !gone.continue_on_failure);
