@@ -13,15 +13,28 @@ pub use style::Style;
 
 use std::fmt::Write;
 
-use infra_core::{Action, Value};
+use infra_core::{Action, Mode, Registry, Schema, Value};
 use infra_engine::plan::{OutputChange, Plan, Reason, ResourceChange};
 
 use values::{render_object_diff, render_value, write_object_diff};
 
+/// Where the renderer finds the schema of a change's type: which of an object's names are
+/// nested blocks, which a value's shape does not show when the value is unknown (Terraform
+/// renders with its providers' schemas too). The provider registry is one.
+pub trait Schemas: Sync {
+    fn schema(&self, mode: Mode, resource_type: &str) -> Option<&Schema>;
+}
+
+impl Schemas for Registry {
+    fn schema(&self, mode: Mode, resource_type: &str) -> Option<&Schema> {
+        Registry::schema(self, mode, resource_type)
+    }
+}
+
 /// The whole human plan, as `infra plan` prints it.
-pub fn plan_text(plan: &Plan, style: Style) -> String {
+pub fn plan_text(plan: &Plan, schemas: &dyn Schemas, style: Style) -> String {
     let mut out = String::new();
-    plan_text_pieces(plan, style, |piece| out.push_str(piece));
+    plan_text_pieces(plan, schemas, style, |piece| out.push_str(piece));
     out
 }
 
@@ -30,7 +43,12 @@ pub fn plan_text(plan: &Plan, style: Style) -> String {
 /// held at once is a batch's text, not the whole plan's (113 MB at 100,000 resources). It saves
 /// no measurable time or peak memory (the peak is in planning; BENCHMARKS §1): the point is
 /// output that appears as it is rendered.
-pub fn plan_text_pieces(plan: &Plan, style: Style, mut piece: impl FnMut(&str)) {
+pub fn plan_text_pieces(
+    plan: &Plan,
+    schemas: &dyn Schemas,
+    style: Style,
+    mut piece: impl FnMut(&str),
+) {
     let mut out = String::new();
     let drift = plan.relevant_drift();
     if !drift.is_empty() {
@@ -41,7 +59,7 @@ pub fn plan_text_pieces(plan: &Plan, style: Style, mut piece: impl FnMut(&str)) 
         );
         out.push_str("infra detected the following changes made outside of infra since the last \"infra apply\":\n\n");
         piece(&std::mem::take(&mut out));
-        render_changes(&drift, style, true, &mut piece);
+        render_changes(&drift, schemas, style, true, &mut piece);
         if plan.refresh_only {
             piece("This is a refresh-only plan, so infra will not take any actions to undo these. If you were expecting these changes then you can apply this plan to record the updated values in the infra state without changing any remote objects.\n");
             return;
@@ -71,7 +89,7 @@ pub fn plan_text_pieces(plan: &Plan, style: Style, mut piece: impl FnMut(&str)) 
     if !resource_changes.is_empty() {
         out.push_str("\ninfra will perform the following actions:\n\n");
         piece(&std::mem::take(&mut out));
-        render_changes(&resource_changes, style, false, &mut piece);
+        render_changes(&resource_changes, schemas, style, false, &mut piece);
     }
     let _ = writeln!(out, "{} {}", style.bold("Plan:"), summary_line(plan));
     out.push_str(&addresses_by_action(plan));
@@ -155,10 +173,16 @@ fn output_line(name: &str, output: &OutputChange, style: Style) -> String {
     }
 }
 
-/// One resource's block: the comment line, the header, and the attribute diff.
-pub fn change_text(change: &ResourceChange, style: Style, drift: bool) -> String {
+/// One resource's block: the comment line, the header, and the attribute diff. `schema` is
+/// the change's type's, when the caller has it (see [`Schemas`]).
+pub fn change_text(
+    change: &ResourceChange,
+    schema: Option<&Schema>,
+    style: Style,
+    drift: bool,
+) -> String {
     let mut out = String::new();
-    write_change(&mut out, change, style, drift);
+    write_change(&mut out, change, schema, style, drift);
     out
 }
 
@@ -168,6 +192,7 @@ pub fn change_text(change: &ResourceChange, style: Style, drift: bool) -> String
 /// used again.
 fn render_changes(
     changes: &[&ResourceChange],
+    schemas: &dyn Schemas,
     style: Style,
     drift: bool,
     piece: &mut impl FnMut(&str),
@@ -176,7 +201,8 @@ fn render_changes(
     let render = |slice: &[&ResourceChange]| {
         let mut text = String::new();
         for change in slice {
-            write_change(&mut text, change, style, drift);
+            let schema = schemas.schema(change.address.resource.mode, &change.resource_type);
+            write_change(&mut text, change, schema, style, drift);
             text.push('\n');
         }
         text
@@ -204,7 +230,13 @@ fn render_changes(
     }
 }
 
-fn write_change(out: &mut String, change: &ResourceChange, style: Style, drift: bool) {
+fn write_change(
+    out: &mut String,
+    change: &ResourceChange,
+    schema: Option<&Schema>,
+    style: Style,
+    drift: bool,
+) {
     let address = &change.address;
     let resource = &address.resource;
     let comment = if drift {
@@ -318,6 +350,7 @@ fn write_change(out: &mut String, change: &ResourceChange, style: Style, drift: 
         out,
         &change.before,
         after,
+        schema,
         action,
         &change.replace_paths,
         6,
@@ -394,6 +427,74 @@ mod tests {
     use super::*;
     use infra_core::ResourceId;
 
+    /// The schemas of one managed type, `test_bucket`, whose `versioning` is a block.
+    struct OneType(Schema);
+
+    impl Schemas for OneType {
+        fn schema(&self, mode: Mode, resource_type: &str) -> Option<&Schema> {
+            (mode == Mode::Managed && resource_type == "test_bucket").then_some(&self.0)
+        }
+    }
+
+    /// Each change is rendered with its own type's schema, looked up by mode and type: the
+    /// managed bucket's unknown `versioning` is a block line, while a type without a schema
+    /// (here the data source of the same name) shows it as an attribute.
+    #[test]
+    fn changes_are_rendered_with_their_types_schemas() {
+        use infra_core::{Attribute, Block, Type};
+        let schemas = OneType(
+            Schema::new()
+                .attr(Attribute::required("bucket", Type::String))
+                .block(
+                    Block::single(
+                        "versioning",
+                        Schema::new().attr(Attribute::optional("enabled", Type::Bool)),
+                    )
+                    .computed(),
+                ),
+        );
+        let after = Value::map([
+            ("bucket", Value::string("logs")),
+            ("versioning", Value::Unknown),
+        ]);
+        let managed = ResourceId::managed("test_bucket", "logs").instance(None);
+        let mut data = managed.clone();
+        data.resource.mode = Mode::Data;
+        let plan = Plan {
+            changes: vec![
+                ResourceChange::new(
+                    managed,
+                    "test_bucket",
+                    Action::Create,
+                    Value::Null,
+                    after.clone(),
+                ),
+                ResourceChange::new(data, "test_bucket", Action::Read, Value::Null, after),
+            ],
+            ..Plan::default()
+        };
+
+        let text = plan_text(&plan, &schemas, Style { colour: false });
+
+        assert!(
+            text.contains(
+                "  + resource \"test_bucket\" \"logs\" {\n\
+                 \x20     + bucket = \"logs\"\n\
+                 \x20     + versioning (known after apply)\n\
+                 \x20   }\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                " <= data \"test_bucket\" \"logs\" {\n\
+                 \x20     + bucket     = \"logs\"\n\
+                 \x20     + versioning = (known after apply)\n"
+            ),
+            "{text}"
+        );
+    }
+
     /// A plan large enough to be rendered in slices on several threads reads as the changes
     /// rendered one after another, in the plan's order.
     #[test]
@@ -415,7 +516,7 @@ mod tests {
         let style = Style { colour: false };
         let mut one_by_one = String::new();
         for change in &changes {
-            write_change(&mut one_by_one, change, style, false);
+            write_change(&mut one_by_one, change, None, style, false);
             one_by_one.push('\n');
         }
         let plan = Plan {
@@ -423,7 +524,7 @@ mod tests {
             ..Plan::default()
         };
 
-        let text = plan_text(&plan, style);
+        let text = plan_text(&plan, &Registry::new(), style);
 
         assert!(
             text.contains(&one_by_one),

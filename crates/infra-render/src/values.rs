@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt::{self, Write};
 
-use infra_core::{Action, Value};
+use infra_core::{Action, Block, Nesting, Schema, Value};
 use similar::{ChangeTag, TextDiff};
 
 use crate::style::Style;
@@ -130,6 +130,7 @@ pub fn render_object_diff(
         &mut out,
         before,
         after,
+        None,
         action,
         replace_paths,
         indent,
@@ -138,17 +139,31 @@ pub fn render_object_diff(
     out
 }
 
-/// [`render_object_diff`], written at the end of `out`.
+/// [`render_object_diff`], written at the end of `out`. `schema`, the object's type's schema
+/// when the caller has it, tells which names are nested blocks where a value's shape cannot
+/// (an unknown value); without it, only a list of objects is taken for a block.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn write_object_diff(
     out: &mut String,
     before: &Value,
     after: &Value,
+    schema: Option<&Schema>,
     action: Action,
     replace_paths: &[String],
     indent: usize,
     style: Style,
 ) {
-    write_object_diff_at(out, before, after, action, replace_paths, "", indent, style);
+    write_object_diff_at(
+        out,
+        before,
+        after,
+        schema,
+        action,
+        replace_paths,
+        "",
+        indent,
+        style,
+    );
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -156,6 +171,7 @@ fn write_object_diff_at(
     out: &mut String,
     before: &Value,
     after: &Value,
+    schema: Option<&Schema>,
     action: Action,
     replace_paths: &[String],
     prefix: &str,
@@ -182,6 +198,21 @@ fn write_object_diff_at(
         } else {
             Cow::Owned(format!("{prefix}.{key}"))
         };
+        let block = schema.and_then(|schema| schema.blocks.iter().find(|b| b.name == key));
+        // A nested block that will be known after apply: its shape does not show it is one.
+        if let (Some(block), Value::Unknown) = (block, a) {
+            write_unknown_block(
+                &mut blocks,
+                block,
+                &path,
+                b,
+                action,
+                replace_paths,
+                indent,
+                style,
+            );
+            continue;
+        }
         // Nested blocks (lists of objects).
         if (is_block_list(b) || is_block_list(a)) && !b.is_sensitive() && !a.is_sensitive() {
             unchanged_blocks += write_block_list_diff(
@@ -190,6 +221,7 @@ fn write_object_diff_at(
                 &path,
                 b,
                 a,
+                block.map(|block| &block.schema),
                 action,
                 replace_paths,
                 indent,
@@ -304,6 +336,7 @@ fn write_block_list_diff(
     path: &str,
     before: &Value,
     after: &Value,
+    schema: Option<&Schema>,
     action: Action,
     replace_paths: &[String],
     indent: usize,
@@ -347,6 +380,7 @@ fn write_block_list_diff(
             blocks,
             item_before.unwrap_or(&null),
             item_after.unwrap_or(&null),
+            schema,
             if show_all { Action::NoOp } else { item_action },
             replace_paths,
             &block_path,
@@ -356,6 +390,90 @@ fn write_block_list_diff(
         let _ = writeln!(blocks, "{}}}", pad(indent + 2));
     }
     unchanged
+}
+
+/// Writes a nested block whose value will be known after apply, as Terraform does (1.x,
+/// `internal/command/jsonformat`): `differ/block.go` (`ComputeDiffForBlock`) records the block
+/// as unknown (`Blocks.UnknownBlocks`, or for a single block `differ/unknown.go`'s
+/// `checkForUnknownBlock`), and `computed/renderers/block.go` (`blockRenderer.RenderHuman`)
+/// writes it among the blocks, after the attributes, as `name (known after apply)` with no
+/// `=` (`renderers/unknown.go`, `unknownRenderer.RenderHuman`, which has no before value for
+/// a list or set block). Its symbol is the enclosing block's action: `+` in an object being
+/// created, `~` in one being updated or replaced. A list or set block that had items is
+/// followed by those items, each shown as deleted, as Terraform's plan tests show
+/// (`internal/command/jsonformat/plan_test.go`, "in-place update - unknown block"); a single
+/// block that had an object shows that object's attributes becoming known after apply, closed
+/// by `} -> (known after apply)`. `# forces replacement` follows the line when the block itself
+/// is a replace path.
+#[allow(clippy::too_many_arguments)]
+fn write_unknown_block(
+    blocks: &mut String,
+    block: &Block,
+    path: &str,
+    before: &Value,
+    action: Action,
+    replace_paths: &[String],
+    indent: usize,
+    style: Style,
+) {
+    let forced = if replace_paths.iter().any(|p| p == path) {
+        " # forces replacement"
+    } else {
+        ""
+    };
+    let name = quoted_key(block.name);
+    let enclosing = match action {
+        Action::Create | Action::Read => Action::Create,
+        _ => Action::Update,
+    };
+    if let (Nesting::Single, Some(object)) = (block.nesting, before.as_map()) {
+        let mut after = object.clone();
+        for attribute in &block.schema.attributes {
+            after.insert(attribute.name.to_string(), Value::Unknown);
+        }
+        for nested in &block.schema.blocks {
+            after.remove(nested.name);
+        }
+        let _ = writeln!(
+            blocks,
+            "{}{} {name} {{",
+            pad(indent),
+            style.action(Action::Update)
+        );
+        write_object_diff_at(
+            blocks,
+            before,
+            &Value::Map(after),
+            Some(&block.schema),
+            Action::Update,
+            replace_paths,
+            path,
+            indent + 4,
+            style,
+        );
+        let _ = writeln!(blocks, "{}}} -> {UNKNOWN}{forced}", pad(indent + 2));
+        return;
+    }
+    let _ = writeln!(
+        blocks,
+        "{}{} {name} {UNKNOWN}{forced}",
+        pad(indent),
+        style.action(enclosing)
+    );
+    if block.nesting != Nesting::Single {
+        write_block_list_diff(
+            blocks,
+            block.name,
+            path,
+            before,
+            &Value::List(vec![]),
+            Some(&block.schema),
+            Action::Update,
+            replace_paths,
+            indent,
+            style,
+        );
+    }
 }
 
 /// "# (N unchanged attributes hidden)" and the like, when any were left out.
@@ -577,6 +695,225 @@ mod tests {
         assert!(text.contains("# (6 unchanged lines hidden)"), "{text}");
         assert!(text.contains("# (7 unchanged lines hidden)"), "{text}");
         assert!(text.ends_with("\n      EOT"), "{text}");
+    }
+
+    /// A bucket-like type: two attributes, an Optional+Computed list block (`Block::single`,
+    /// a list of at most one, as SDKv2 stores it), a set block and a `single`-nested block.
+    fn schema() -> Schema {
+        use infra_core::{Attribute, Type};
+        let flags = || {
+            Schema::new()
+                .attr(Attribute::optional("enabled", Type::Bool))
+                .attr(Attribute::optional("mfa_delete", Type::Bool))
+        };
+        Schema::new()
+            .attr(Attribute::required("bucket", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .block(Block::single("versioning", flags()).computed())
+            .block(
+                Block::set(
+                    "rule",
+                    Schema::new()
+                        .attr(Attribute::required("id", Type::String))
+                        .block(Block::single("expiration", flags()).computed()),
+                )
+                .computed(),
+            )
+            .block(Block {
+                nesting: Nesting::Single,
+                ..Block::list("website", flags())
+            })
+    }
+
+    fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+        Value::map(entries)
+    }
+
+    fn flags(enabled: bool) -> Value {
+        object([
+            ("enabled", Value::Bool(enabled)),
+            ("mfa_delete", Value::Bool(false)),
+        ])
+    }
+
+    fn diff(
+        before: &Value,
+        after: &Value,
+        schema: Option<&Schema>,
+        action: Action,
+        replace_paths: &[&str],
+    ) -> String {
+        let replace_paths: Vec<String> = replace_paths.iter().map(|p| p.to_string()).collect();
+        let mut out = String::new();
+        write_object_diff(
+            &mut out,
+            before,
+            after,
+            schema,
+            action,
+            &replace_paths,
+            6,
+            Style::plain(),
+        );
+        out
+    }
+
+    /// Terraform's plan test "in-place create - unknown block" (list, set and single nesting
+    /// alike): `+ name (known after apply)`, among the blocks after the attributes, with no
+    /// `=`, and not counted in the attributes' alignment.
+    #[test]
+    fn an_unknown_block_of_a_new_object_is_a_block_line() {
+        let after = object([
+            ("arn", Value::Unknown),
+            ("bucket", Value::string("logs")),
+            ("rule", Value::Unknown),
+            ("versioning", Value::Unknown),
+            ("website", Value::Unknown),
+        ]);
+
+        let text = diff(&Value::Null, &after, Some(&schema()), Action::Create, &[]);
+
+        assert_eq!(
+            text,
+            "      + arn    = (known after apply)\n\
+             \x20     + bucket = \"logs\"\n\
+             \x20     + rule (known after apply)\n\
+             \x20     + versioning (known after apply)\n\
+             \x20     + website (known after apply)\n"
+        );
+        // A data source read during apply is shown as created.
+        let read = diff(&Value::Null, &after, Some(&schema()), Action::Read, &[]);
+        assert!(
+            read.contains("      + versioning (known after apply)\n"),
+            "{read}"
+        );
+    }
+
+    /// Without the type's schema an unknown value's shape says nothing: it is an attribute.
+    #[test]
+    fn without_a_schema_an_unknown_value_is_an_attribute() {
+        let after = object([("versioning", Value::Unknown)]);
+        let text = diff(&Value::Null, &after, None, Action::Create, &[]);
+        assert_eq!(text, "      + versioning = (known after apply)\n");
+    }
+
+    /// Terraform's "in-place update - unknown block": `~ name (known after apply)`, then each
+    /// item the object had, shown as deleted.
+    #[test]
+    fn a_block_that_becomes_unknown_shows_its_items_deleted() {
+        let before = object([
+            ("bucket", Value::string("logs")),
+            ("versioning", Value::List(vec![flags(true)])),
+        ]);
+        let after = object([
+            ("bucket", Value::string("logs")),
+            ("versioning", Value::Unknown),
+        ]);
+
+        let text = diff(&before, &after, Some(&schema()), Action::Update, &[]);
+
+        assert_eq!(
+            text,
+            "      ~ versioning (known after apply)\n\
+             \x20     - versioning {\n\
+             \x20         - enabled    = true -> null\n\
+             \x20         - mfa_delete = false -> null\n\
+             \x20       }\n\
+             \x20       # (1 unchanged attribute hidden)\n"
+        );
+    }
+
+    /// A block that had no items is the one line; in a replacement it is `~` too (the
+    /// enclosing object is updated), with `# forces replacement` when the block itself forces
+    /// it ("in-place update - unknown block with replace").
+    #[test]
+    fn an_unknown_block_in_a_replacement() {
+        let before = object([
+            ("bucket", Value::string("old")),
+            ("rule", Value::List(vec![])),
+            ("versioning", Value::List(vec![])),
+        ]);
+        let after = object([
+            ("bucket", Value::string("new")),
+            ("rule", Value::Unknown),
+            ("versioning", Value::Unknown),
+        ]);
+
+        let text = diff(
+            &before,
+            &after,
+            Some(&schema()),
+            Action::DeleteThenCreate,
+            &["bucket", "versioning"],
+        );
+
+        assert_eq!(
+            text,
+            "      ~ bucket = \"old\" -> \"new\" # forces replacement\n\
+             \x20     ~ rule (known after apply)\n\
+             \x20     ~ versioning (known after apply) # forces replacement\n"
+        );
+    }
+
+    /// Terraform's "in-place update - unknown block" for `single` nesting: the object's
+    /// attributes become known after apply, and the block closes with `-> (known after
+    /// apply)`.
+    #[test]
+    fn a_single_nested_block_that_becomes_unknown() {
+        let before = object([("website", flags(true))]);
+        let after = object([("website", Value::Unknown)]);
+
+        let text = diff(
+            &before,
+            &after,
+            Some(&schema()),
+            Action::Update,
+            &["website.enabled"],
+        );
+
+        assert_eq!(
+            text,
+            "      ~ website {\n\
+             \x20         ~ enabled    = true -> (known after apply) # forces replacement\n\
+             \x20         ~ mfa_delete = false -> (known after apply)\n\
+             \x20       } -> (known after apply)\n"
+        );
+    }
+
+    /// Blocks nested in blocks are told by the nested block's schema: in an item being updated
+    /// the unknown block is `~`, in one being added `+`.
+    #[test]
+    fn an_unknown_block_inside_a_block() {
+        let rule = |id: &str, expiration: Value| {
+            object([("expiration", expiration), ("id", Value::string(id))])
+        };
+        let before = object([(
+            "rule",
+            Value::List(vec![rule("a", Value::List(vec![flags(false)]))]),
+        )]);
+        let after = object([("rule", Value::List(vec![rule("a", Value::Unknown)]))]);
+
+        let updated = diff(&before, &after, Some(&schema()), Action::Update, &[]);
+        let created = diff(&Value::Null, &after, Some(&schema()), Action::Create, &[]);
+
+        assert_eq!(
+            updated,
+            "      ~ rule {\n\
+             \x20         ~ expiration (known after apply)\n\
+             \x20         - expiration {\n\
+             \x20             - enabled    = false -> null\n\
+             \x20             - mfa_delete = false -> null\n\
+             \x20           }\n\
+             \x20           # (1 unchanged attribute hidden)\n\
+             \x20       }\n"
+        );
+        assert_eq!(
+            created,
+            "      + rule {\n\
+             \x20         + id = \"a\"\n\
+             \x20         + expiration (known after apply)\n\
+             \x20       }\n"
+        );
     }
 
     #[test]

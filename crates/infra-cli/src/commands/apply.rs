@@ -227,7 +227,7 @@ async fn plan_and_confirm(
     if args.plan.json {
         crate::json_ui::plan(&planned.plan);
     } else {
-        super::plan::print_plan_text(&planned.plan, work.style);
+        super::plan::print_plan_text(&planned.plan, context.registry, work.style);
     }
     session::report(
         &infra_core::Diagnostics(planned.plan.warnings.clone()),

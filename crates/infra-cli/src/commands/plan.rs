@@ -52,7 +52,7 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
     if args.json {
         crate::json_ui::plan(&planned.plan);
     } else {
-        print_plan_text(&planned.plan, work.style);
+        print_plan_text(&planned.plan, &registry, work.style);
     }
     session::report(
         &infra_core::Diagnostics(planned.plan.warnings.clone()),
@@ -476,11 +476,17 @@ fn parse_addresses(flag: &str, texts: &[String]) -> Result<Vec<Address>, Diagnos
 
 /// The plan's text on standard output, written as it is rendered (infra_render::plan_text_pieces).
 /// A closed output (`infra plan | head`) ends the writing, as it would end Terraform's.
-pub(crate) fn print_plan_text(plan: &infra_engine::plan::Plan, style: infra_render::Style) {
+/// `registry` gives the types' schemas, which tell the renderer a nested block from an
+/// attribute where an unknown value cannot.
+pub(crate) fn print_plan_text(
+    plan: &infra_engine::plan::Plan,
+    registry: &infra_core::Registry,
+    style: infra_render::Style,
+) {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
     let mut open = true;
-    infra_render::plan_text_pieces(plan, style, |piece| {
+    infra_render::plan_text_pieces(plan, registry, style, |piece| {
         open = open && stdout.write_all(piece.as_bytes()).is_ok();
     });
     let _ = stdout.flush();

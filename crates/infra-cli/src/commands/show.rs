@@ -24,7 +24,11 @@ pub async fn run(work: &Workdir, args: &ShowArgs) -> Result<Exit> {
         let plan = infra_engine::planfile::from_json(&path.display().to_string(), &text)?;
         match args.format.as_str() {
             "markdown" => print!("{}", infra_render::plan_markdown(&plan)),
-            "human" => super::plan::print_plan_text(&plan, work.style),
+            // The types' schemas, as Terraform's `show` loads its providers' (no provider is
+            // configured or called).
+            "human" => {
+                super::plan::print_plan_text(&plan, &crate::state_json::schemas(), work.style)
+            }
             other => return Err(anyhow!("-format={other}: expected human or markdown")),
         }
         return Ok(Exit::Ok);
