@@ -532,6 +532,23 @@ async fn created_then(first: &str, second: &str) -> Stack {
     stack
 }
 
+/// The calls since they were last taken, none of which went to the type's own create, update
+/// or delete.
+fn calls_without_type_writes(stack: &Stack) -> Vec<String> {
+    let calls = stack.cloud.take_calls();
+    assert_eq!(type_writes(&calls), Vec::<&String>::new());
+    calls
+}
+
+/// Asserts that the apply failed in one operation, the update of [`ADDRESS`], with `code`.
+fn assert_update_failed(result: Result<(), ApplyError>, code: &str) {
+    let errors = operation_errors(result);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].address, at(ADDRESS));
+    assert_eq!(errors[0].action, Action::Update);
+    assert_eq!(errors[0].error.code.as_deref(), Some(code));
+}
+
 /// The calls that went to the type's own create, update or delete.
 fn type_writes(calls: &[String]) -> Vec<&String> {
     calls
@@ -608,8 +625,7 @@ async fn a_rolled_out_create_goes_through_rollouts_and_keeps_its_record_under_it
 
     applied.result.expect("the create succeeds");
     assert_eq!(action_of(&applied.plan, ADDRESS), Action::Create);
-    let calls = stack.cloud.take_calls();
-    assert_eq!(type_writes(&calls), Vec::<&String>::new());
+    let calls = calls_without_type_writes(&stack);
     assert_eq!(
         calls,
         [
@@ -667,8 +683,7 @@ async fn a_rolled_out_update_carries_the_providers_plan_and_rolls_out_from_the_h
         })
     );
     assert_eq!(stack.cloud.take_received(), [held]);
-    let calls = stack.cloud.take_calls();
-    assert_eq!(type_writes(&calls), Vec::<&String>::new());
+    let calls = calls_without_type_writes(&stack);
     assert_eq!(
         calls,
         [
@@ -713,11 +728,7 @@ async fn each_steps_record_is_saved_as_it_happens_and_a_failed_rollout_leaves_it
     stack.cloud.fail_at(Some("shifted"));
     let applied = stack.apply().await;
 
-    let errors = operation_errors(applied.result);
-    assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!(errors[0].address, at(ADDRESS));
-    assert_eq!(errors[0].action, Action::Update);
-    assert_eq!(errors[0].error.code.as_deref(), Some("DeploymentFailed"));
+    assert_update_failed(applied.result, "DeploymentFailed");
     // What the file held right after each save: what a run killed then would leave.
     assert_eq!(
         stack.cloud.take_stored_at_save(),
@@ -897,11 +908,7 @@ async fn a_rollout_that_times_out_is_rolled_back_in_the_same_run() {
     stack.cloud.hang_at(Some("shifted"));
     let applied = stack.apply().await;
 
-    let errors = operation_errors(applied.result);
-    assert_eq!(errors.len(), 1, "{errors:?}");
-    assert_eq!(errors[0].address, at(ADDRESS));
-    assert_eq!(errors[0].action, Action::Update);
-    assert_eq!(errors[0].error.code.as_deref(), Some("Timeout"));
+    assert_update_failed(applied.result, "Timeout");
     let calls = stack.cloud.take_calls();
     assert_eq!(
         calls[calls.len() - 3..],
@@ -936,8 +943,7 @@ async fn a_replacement_deletes_through_the_old_record_and_creates_through_rollou
 
     applied.result.expect("the replacement succeeds");
     assert_eq!(action_of(&applied.plan, ADDRESS), Action::DeleteThenCreate);
-    let calls = stack.cloud.take_calls();
-    assert_eq!(type_writes(&calls), Vec::<&String>::new());
+    let calls = calls_without_type_writes(&stack);
     let writes: Vec<&String> = calls
         .iter()
         .filter(|c| c.starts_with("delete") || c.starts_with("create"))
