@@ -168,13 +168,36 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     }
     /// The object a create whose answer was lost made, read whole, or `None`: by default the
     /// one carrying this run's managed tags ([`Ec2Type::find_tagged`]); a type that adopts an
-    /// object finds it by its natural key instead.
+    /// object finds it by its natural key instead ([`Ec2Object::find_adopted`]).
     async fn find_created(
         this: &Ec2Type<Self>,
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
         this.find_tagged(operation, planned).await
+    }
+    /// Whether the type adopts an existing object instead of creating one (the `aws_default_*`
+    /// types, as in the provider): its create is [`Ec2Object::adopt`], a lost create's object
+    /// is [`Ec2Object::find_adopted`], and its delete only forgets it.
+    const ADOPTS: bool = false;
+    /// With [`Ec2Object::ADOPTS`]: takes the planned object over (its settings become the
+    /// configured ones) and returns its ID.
+    async fn adopt(
+        _this: &Ec2Type<Self>,
+        _operation: &Operation,
+        _planned: &Value,
+    ) -> Result<String, ProviderError> {
+        Err(ProviderError::new(format!(
+            "{} adopts no object",
+            Self::NAME
+        )))
+    }
+    /// With [`Ec2Object::ADOPTS`]: the adopted object, found by its natural key, read whole.
+    async fn find_adopted(
+        _this: &Ec2Type<Self>,
+        _planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        Ok(None)
     }
     /// The objects of a refresh, in `prior`'s order: by default [`Ec2Type::read_known`].
     async fn read_many(
@@ -441,6 +464,10 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+        if O::ADOPTS {
+            let id = O::adopt(self, operation, planned).await?;
+            return self.read_one(&id, planned).await;
+        }
         O::create_and_read(self, operation, planned).await
     }
 
@@ -456,10 +483,11 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
         self.read_one(&id, planned).await
     }
 
+    /// An adopted object cannot be deleted: it is only forgotten, as in the provider.
     async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
         match string_attribute(prior, "id") {
-            Some(id) => O::delete(self, operation, &id, prior).await,
-            None => Ok(()),
+            Some(id) if !O::ADOPTS => O::delete(self, operation, &id, prior).await,
+            _ => Ok(()),
         }
     }
 
@@ -480,7 +508,10 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        O::find_created(self, operation, planned).await
+        match O::ADOPTS {
+            true => O::find_adopted(self, planned).await,
+            false => O::find_created(self, operation, planned).await,
+        }
     }
 }
 

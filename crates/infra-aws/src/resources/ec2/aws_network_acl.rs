@@ -224,6 +224,8 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
     const ID_FILTER: Option<&'static str> = None;
     const NOT_FOUND: &'static str = "InvalidNetworkAclID.NotFound";
     const NOUN: &'static str = "network ACL";
+    /// A default ACL is adopted, and only forgotten on delete.
+    const ADOPTS: bool = DEFAULT;
 
     fn attributes() -> Vec<Declared<NetworkAcl>> {
         let mut attributes = vec![
@@ -310,9 +312,6 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
         operation: &Operation,
         planned: &Value,
     ) -> Result<String, ProviderError> {
-        if DEFAULT {
-            return adopt(this, operation, planned).await;
-        }
         let ec2 = this.ec2().await;
         let output = sent!(ec2
             .create_network_acl()
@@ -333,14 +332,41 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
         Ok(id)
     }
 
-    async fn find_created(
+    /// Adopts the planned default ACL: its entries, subnets and tags are updated from what they
+    /// are to the configuration. Returns its ID.
+    async fn adopt(
         this: &Ec2Type<Self>,
         operation: &Operation,
         planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let id = string_attribute(planned, "default_network_acl_id").ok_or_else(|| {
+            ProviderError::new("aws_default_network_acl: default_network_acl_id is not known")
+        })?;
+        // As in the provider, only a default ACL can be adopted.
+        let is_default = this
+            .item(&id)
+            .await?
+            .is_some_and(|acl| acl.is_default() == Some(true));
+        if !is_default {
+            return Err(ProviderError::new(format!(
+                "use the aws_network_acl resource instead: EC2 Network ACL ({id}) is not a VPC's default network ACL (or does not exist)"
+            )));
+        }
+        let current = this.read_one(&id, &Value::Null).await?;
+        // Adoption: every entry goes, then the configured ones are created.
+        Self::update(this, operation, &id, &current, planned).await?;
+        update_tags(this.ec2().await, &id, &current, planned).await?;
+        Ok(id)
+    }
+
+    /// Adoption is found by its natural key: the ACL it adopts.
+    async fn find_adopted(
+        this: &Ec2Type<Self>,
+        planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        match DEFAULT {
-            false => this.find_tagged(operation, planned).await,
-            true => find_adopted(this, planned).await,
+        match string_attribute(planned, "default_network_acl_id") {
+            Some(id) => this.find(&id, Some(planned)).await,
+            None => Ok(None),
         }
     }
 
@@ -377,16 +403,12 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
         Ok(())
     }
 
-    /// A default ACL cannot be deleted: it is only forgotten, as in the provider.
     async fn delete(
         this: &Ec2Type<Self>,
         operation: &Operation,
         id: &str,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        if DEFAULT {
-            return Ok(());
-        }
         // Whatever AWS says is associated now goes back to the default ACL first.
         let Some(current) = this.find(id, None).await? else {
             return Ok(());
@@ -616,46 +638,6 @@ pub(crate) async fn create_entry(
         )
         .set_icmp_type_code(icmp))?;
     Ok(())
-}
-
-// The default type's adoption (see `aws_default_network_acl`).
-
-/// Adopts the planned default ACL: its entries, subnets and tags are updated from what they
-/// are to the configuration. Returns its ID.
-async fn adopt<const DEFAULT: bool>(
-    this: &Ec2Type<AclObject<DEFAULT>>,
-    operation: &Operation,
-    planned: &Value,
-) -> Result<String, ProviderError> {
-    let id = string_attribute(planned, "default_network_acl_id").ok_or_else(|| {
-        ProviderError::new("aws_default_network_acl: default_network_acl_id is not known")
-    })?;
-    // As in the provider, only a default ACL can be adopted.
-    let is_default = this
-        .item(&id)
-        .await?
-        .is_some_and(|acl| acl.is_default() == Some(true));
-    if !is_default {
-        return Err(ProviderError::new(format!(
-            "use the aws_network_acl resource instead: EC2 Network ACL ({id}) is not a VPC's default network ACL (or does not exist)"
-        )));
-    }
-    let current = this.read_one(&id, &Value::Null).await?;
-    // Adoption: every entry goes, then the configured ones are created.
-    AclObject::update(this, operation, &id, &current, planned).await?;
-    update_tags(this.ec2().await, &id, &current, planned).await?;
-    Ok(id)
-}
-
-/// Adoption is found by its natural key: the ACL it adopts.
-async fn find_adopted<const DEFAULT: bool>(
-    this: &Ec2Type<AclObject<DEFAULT>>,
-    planned: &Value,
-) -> Result<Option<Value>, ProviderError> {
-    match string_attribute(planned, "default_network_acl_id") {
-        Some(id) => this.find(&id, Some(planned)).await,
-        None => Ok(None),
-    }
 }
 
 #[cfg(test)]

@@ -329,6 +329,8 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
     const ID_FILTER: Option<&'static str> = Some("route-table-id");
     const NOT_FOUND: &'static str = "InvalidRouteTableID.NotFound";
     const NOUN: &'static str = "route table";
+    /// A main route table is adopted, and only forgotten on delete.
+    const ADOPTS: bool = DEFAULT;
 
     fn attributes() -> Vec<Declared<RouteTable>> {
         let mut attributes = vec![
@@ -433,9 +435,6 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
         operation: &Operation,
         planned: &Value,
     ) -> Result<String, ProviderError> {
-        if DEFAULT {
-            return adopt(this, planned).await;
-        }
         let ec2 = this.ec2().await;
         let output = sent!(ec2
             .create_route_table()
@@ -457,18 +456,79 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
         Ok(id)
     }
 
+    /// Adopts the planned main table: its propagations and routes are replaced by the configured
+    /// ones, and its tags become the configured tags. Returns its ID.
+    async fn adopt(
+        this: &Ec2Type<Self>,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let id = string_attribute(planned, "default_route_table_id").ok_or_else(|| {
+            ProviderError::new("aws_default_route_table: default_route_table_id is not known")
+        })?;
+        let ec2 = this.ec2().await;
+        let in_table = vec![filter("route-table-id", [id.as_str()])];
+        let tables = Self::describe(ec2, None, in_table).await?;
+        let table = tables.first().ok_or_else(|| {
+            ProviderError::with_code(
+                "InvalidRouteTableID.NotFound",
+                format!("reading EC2 Default Route Table ({id}): not found"),
+            )
+        })?;
+        // Adoption: no propagation and no route but the implicit ones remain.
+        let propagating: Vec<String> = table
+            .propagating_vgws()
+            .iter()
+            .filter_map(|vgw| vgw.gateway_id().map(str::to_string))
+            .collect();
+        change_propagation(ec2, &id, &propagating, &[]).await?;
+        for route in table.routes() {
+            let endpoint_prefix_list = route.destination_prefix_list_id().is_some()
+                && route.gateway_id().is_some_and(|g| g.starts_with("vpce-"));
+            if is_implicit(route) || endpoint_prefix_list {
+                continue;
+            }
+            let destination = Value::map([
+                (
+                    "cidr_block",
+                    Value::string(route.destination_cidr_block().unwrap_or_default()),
+                ),
+                (
+                    "ipv6_cidr_block",
+                    Value::string(route.destination_ipv6_cidr_block().unwrap_or_default()),
+                ),
+                (
+                    "destination_prefix_list_id",
+                    Value::string(route.destination_prefix_list_id().unwrap_or_default()),
+                ),
+            ]);
+            delete_route(ec2, &id, &destination).await?;
+        }
+        change_propagation(ec2, &id, &[], &string_list(planned, "propagating_vgws")).await?;
+        let after = routes_by_destination(planned.get("route"), TableKind::Default);
+        change_routes(ec2, &id, &BTreeMap::new(), &after).await?;
+        // The table's tags become the configured ones.
+        let current = this.read_one(&id, &Value::Null).await?;
+        update_tags(ec2, &id, &current, planned).await?;
+        Ok(id)
+    }
+
+    /// Adoption is found by its natural key: the table it adopts.
+    async fn find_adopted(
+        this: &Ec2Type<Self>,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let Some(id) = string_attribute(planned, "default_route_table_id") else {
+            return Ok(None);
+        };
+        this.find(&id, Some(planned)).await
+    }
+
     async fn find_created(
         this: &Ec2Type<Self>,
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        if DEFAULT {
-            // Adoption is found by its natural key: the table it adopts.
-            let Some(id) = string_attribute(planned, "default_route_table_id") else {
-                return Ok(None);
-            };
-            return this.find(&id, Some(planned)).await;
-        }
         let tagged = Self::describe(this.ec2().await, None, managed_tag_filters(operation)).await?;
         match tagged.iter().find_map(RouteTable::route_table_id) {
             Some(id) => this.read_one(id, planned).await.map(Some),
@@ -516,16 +576,12 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
         Ok(())
     }
 
-    /// A main route table cannot be deleted: it is only forgotten, as in the provider.
     async fn delete(
         this: &Ec2Type<Self>,
         operation: &Operation,
         id: &str,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        if DEFAULT {
-            return Ok(());
-        }
         let ec2 = this.ec2().await;
         // Subnet associations block the delete; the provider removes them first.
         let tables: Vec<RouteTable> = sent!(ec2
@@ -699,64 +755,6 @@ pub(crate) fn normalize_routes(value: &mut Value, kind: TableKind) {
         }
         routes.sort_by_key(|route| route.to_json().to_string());
     }
-}
-
-// The default type's adoption (see `aws_default_route_table`).
-
-/// Adopts the planned main table: its propagations and routes are replaced by the configured
-/// ones, and its tags become the configured tags. Returns its ID.
-async fn adopt<const DEFAULT: bool>(
-    this: &Ec2Type<TableObject<DEFAULT>>,
-    planned: &Value,
-) -> Result<String, ProviderError> {
-    let id = string_attribute(planned, "default_route_table_id").ok_or_else(|| {
-        ProviderError::new("aws_default_route_table: default_route_table_id is not known")
-    })?;
-    let ec2 = this.ec2().await;
-    let in_table = vec![filter("route-table-id", [id.as_str()])];
-    let tables = TableObject::<DEFAULT>::describe(ec2, None, in_table).await?;
-    let table = tables.first().ok_or_else(|| {
-        ProviderError::with_code(
-            "InvalidRouteTableID.NotFound",
-            format!("reading EC2 Default Route Table ({id}): not found"),
-        )
-    })?;
-    // Adoption: no propagation and no route but the implicit ones remain.
-    let propagating: Vec<String> = table
-        .propagating_vgws()
-        .iter()
-        .filter_map(|vgw| vgw.gateway_id().map(str::to_string))
-        .collect();
-    change_propagation(ec2, &id, &propagating, &[]).await?;
-    for route in table.routes() {
-        let endpoint_prefix_list = route.destination_prefix_list_id().is_some()
-            && route.gateway_id().is_some_and(|g| g.starts_with("vpce-"));
-        if is_implicit(route) || endpoint_prefix_list {
-            continue;
-        }
-        let destination = Value::map([
-            (
-                "cidr_block",
-                Value::string(route.destination_cidr_block().unwrap_or_default()),
-            ),
-            (
-                "ipv6_cidr_block",
-                Value::string(route.destination_ipv6_cidr_block().unwrap_or_default()),
-            ),
-            (
-                "destination_prefix_list_id",
-                Value::string(route.destination_prefix_list_id().unwrap_or_default()),
-            ),
-        ]);
-        delete_route(ec2, &id, &destination).await?;
-    }
-    change_propagation(ec2, &id, &[], &string_list(planned, "propagating_vgws")).await?;
-    let after = routes_by_destination(planned.get("route"), TableKind::Default);
-    change_routes(ec2, &id, &BTreeMap::new(), &after).await?;
-    // The table's tags become the configured ones.
-    let current = this.read_one(&id, &Value::Null).await?;
-    update_tags(ec2, &id, &current, planned).await?;
-    Ok(id)
 }
 
 /// A refresh: the tables by their IDs, and an import's VPC ID (see [`import_prior`]) as that

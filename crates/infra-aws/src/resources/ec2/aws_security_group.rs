@@ -404,6 +404,8 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
     const ID_FILTER: Option<&'static str> = Some("group-id");
     const NOT_FOUND: &'static str = "InvalidGroup.NotFound";
     const NOUN: &'static str = "security group";
+    /// A VPC's default group is adopted, and only forgotten (rules and all) on delete.
+    const ADOPTS: bool = DEFAULT;
 
     fn attributes() -> Vec<Declared<SecurityGroup>> {
         let name = Attribute::optional_computed("name", Type::String).force_new();
@@ -607,9 +609,6 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
         operation: &Operation,
         planned: &Value,
     ) -> Result<String, ProviderError> {
-        if DEFAULT {
-            return adopt(this, operation, planned).await;
-        }
         let ec2 = this.ec2().await;
         let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         let output = sent!(ec2
@@ -642,14 +641,57 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
         Ok(true)
     }
 
-    async fn find_created(
+    /// Adopts the VPC's default group: every existing rule goes, then the configured ones are
+    /// authorized by the ordinary update from an empty group, and the tags become the configured
+    /// ones. Returns its ID.
+    async fn adopt(
         this: &Ec2Type<Self>,
         operation: &Operation,
         planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let ec2 = this.ec2().await;
+        let groups = Self::describe(ec2, None, lookup(planned)).await?;
+        let (id, ingress, egress) = groups
+            .iter()
+            .find_map(|group| {
+                let id = group.group_id()?;
+                Some((
+                    id.to_string(),
+                    permission_atoms(group.ip_permissions(), id),
+                    permission_atoms(group.ip_permissions_egress(), id),
+                ))
+            })
+            .ok_or_else(|| {
+                ProviderError::with_code(
+                    "InvalidGroup.NotFound",
+                    format!(
+                        "reading Default Security Group: no default group in {}",
+                        string_attribute(planned, "vpc_id")
+                            .unwrap_or_else(|| "the default VPC".to_string())
+                    ),
+                )
+            })?;
+        change_rules(ec2, &id, "ingress", &ingress, &BTreeSet::new()).await?;
+        change_rules(ec2, &id, "egress", &egress, &BTreeSet::new()).await?;
+        let mut current = this.read_one(&id, &Value::Null).await?;
+        if let Some(entries) = current.map_mut() {
+            entries.insert("ingress".into(), Value::List(Vec::new()));
+            entries.insert("egress".into(), Value::List(Vec::new()));
+        }
+        Self::update(this, operation, &id, &current, planned).await?;
+        update_tags(ec2, &id, &current, planned).await?;
+        Ok(id)
+    }
+
+    /// Adoption is found by its natural key: the VPC's default group.
+    async fn find_adopted(
+        this: &Ec2Type<Self>,
+        planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        match DEFAULT {
-            false => this.find_tagged(operation, planned).await,
-            true => find_adopted(this, planned).await,
+        let groups = Self::describe(this.ec2().await, None, lookup(planned)).await?;
+        match groups.iter().find_map(|group| group.group_id()) {
+            Some(id) => this.read_one(id, planned).await.map(Some),
+            None => Ok(None),
         }
     }
 
@@ -671,17 +713,12 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
         Ok(())
     }
 
-    /// A default group cannot be deleted: it is only forgotten, rules and all, as in the
-    /// provider.
     async fn delete(
         this: &Ec2Type<Self>,
         operation: &Operation,
         id: &str,
         prior: &Value,
     ) -> Result<(), ProviderError> {
-        if DEFAULT {
-            return Ok(());
-        }
         let ec2 = this.ec2().await;
         if bool_attribute(prior, "revoke_rules_on_delete", false) {
             // Rules that reference other groups would otherwise block either group's delete.
@@ -759,10 +796,9 @@ pub(crate) async fn change_rules(
     Ok(())
 }
 
-// The default type's adoption (see `aws_default_security_group`).
-
-/// The provider's lookup: the group named `default` in `vpc_id`, or, without a VPC, the one
-/// described "default group" (the default VPC's).
+/// `aws_default_security_group`'s group, as the provider looks it up: the group named
+/// `default` in `vpc_id`, or, without a VPC, the one described "default group" (the default
+/// VPC's).
 fn lookup(planned: &Value) -> Vec<Filter> {
     let mut filters = vec![filter("group-name", ["default"])];
     match string_attribute(planned, "vpc_id").filter(|v| !v.is_empty()) {
@@ -770,60 +806,6 @@ fn lookup(planned: &Value) -> Vec<Filter> {
         None => filters.push(filter("description", ["default group"])),
     }
     filters
-}
-
-/// Adopts the VPC's default group: every existing rule goes, then the configured ones are
-/// authorized by the ordinary update from an empty group, and the tags become the configured
-/// ones. Returns its ID.
-async fn adopt<const DEFAULT: bool>(
-    this: &Ec2Type<GroupObject<DEFAULT>>,
-    operation: &Operation,
-    planned: &Value,
-) -> Result<String, ProviderError> {
-    let ec2 = this.ec2().await;
-    let groups = GroupObject::<DEFAULT>::describe(ec2, None, lookup(planned)).await?;
-    let (id, ingress, egress) = groups
-        .iter()
-        .find_map(|group| {
-            let id = group.group_id()?;
-            Some((
-                id.to_string(),
-                permission_atoms(group.ip_permissions(), id),
-                permission_atoms(group.ip_permissions_egress(), id),
-            ))
-        })
-        .ok_or_else(|| {
-            ProviderError::with_code(
-                "InvalidGroup.NotFound",
-                format!(
-                    "reading Default Security Group: no default group in {}",
-                    string_attribute(planned, "vpc_id")
-                        .unwrap_or_else(|| "the default VPC".to_string())
-                ),
-            )
-        })?;
-    change_rules(ec2, &id, "ingress", &ingress, &BTreeSet::new()).await?;
-    change_rules(ec2, &id, "egress", &egress, &BTreeSet::new()).await?;
-    let mut current = this.read_one(&id, &Value::Null).await?;
-    if let Some(entries) = current.map_mut() {
-        entries.insert("ingress".into(), Value::List(Vec::new()));
-        entries.insert("egress".into(), Value::List(Vec::new()));
-    }
-    GroupObject::update(this, operation, &id, &current, planned).await?;
-    update_tags(ec2, &id, &current, planned).await?;
-    Ok(id)
-}
-
-/// Adoption is found by its natural key: the VPC's default group.
-async fn find_adopted<const DEFAULT: bool>(
-    this: &Ec2Type<GroupObject<DEFAULT>>,
-    planned: &Value,
-) -> Result<Option<Value>, ProviderError> {
-    let groups = GroupObject::<DEFAULT>::describe(this.ec2().await, None, lookup(planned)).await?;
-    match groups.iter().find_map(|group| group.group_id()) {
-        Some(id) => this.read_one(id, planned).await.map(Some),
-        None => Ok(None),
-    }
 }
 
 #[cfg(test)]
