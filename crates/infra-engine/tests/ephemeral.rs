@@ -102,50 +102,41 @@ fn stack(configuration: &str) -> (Workspace, Arc<Cloud>) {
     (workspace, cloud)
 }
 
-/// The configurations' blocks: an ephemeral password opened at plan time (`now`)…
-const NOW: &str = r#"
-ephemeral "fake_password" "now" {
-  seed = "x"
-}
-"#;
-
-/// …a secret whose write-only argument takes it…
-const A_FROM_NOW: &str = r#"
-resource "fake_secret" "a" {
-  name      = "a"
-  secret_wo = ephemeral.fake_password.now.result
-}
-"#;
-
-/// …a secret without one…
-const A: &str = r#"
-resource "fake_secret" "a" {
-  name = "a"
-}
-"#;
-
-/// …a password that waits on `a`'s create, and a secret that takes it…
-const LATER_AND_B_FROM_IT: &str = r#"
-ephemeral "fake_password" "later" {
-  seed = fake_secret.a.id
+/// An ephemeral `fake_password` block `name` with this `seed` expression.
+fn password(name: &str, seed: &str) -> String {
+    format!("\nephemeral \"fake_password\" \"{name}\" {{\n  seed = {seed}\n}}\n")
 }
 
-resource "fake_secret" "b" {
-  name      = "b"
-  secret_wo = ephemeral.fake_password.later.result
+/// A `fake_secret` block `name`, whose write-only secret is the expression `secret_wo` if any.
+fn secret(name: &str, secret_wo: Option<&str>) -> String {
+    match secret_wo {
+        Some(secret_wo) => format!(
+            "\nresource \"fake_secret\" \"{name}\" {{\n  name      = \"{name}\"\n  secret_wo = {secret_wo}\n}}\n"
+        ),
+        None => format!("\nresource \"fake_secret\" \"{name}\" {{\n  name = \"{name}\"\n}}\n"),
+    }
 }
-"#;
 
-/// …and a password whose open the fake refuses.
-const REFUSED: &str = r#"
-ephemeral "fake_password" "refused" {
-  seed = "refused"
+/// The configurations' blocks: a password opened at plan time (`now`), and a secret that
+/// takes it.
+fn now_and_a_from_it() -> [String; 2] {
+    [
+        password("now", "\"x\""),
+        secret("a", Some("ephemeral.fake_password.now.result")),
+    ]
 }
-"#;
+
+/// A password that waits on `a`'s create, and a secret `b` that takes it.
+fn later_and_b_from_it() -> [String; 2] {
+    [
+        password("later", "fake_secret.a.id"),
+        secret("b", Some("ephemeral.fake_password.later.result")),
+    ]
+}
 
 #[tokio::test]
 async fn an_ephemeral_value_reaches_a_write_only_argument_and_nothing_keeps_it() {
-    let (workspace, cloud) = stack(&[NOW, A_FROM_NOW].concat());
+    let (workspace, cloud) = stack(&now_and_a_from_it().concat());
 
     let applied = workspace.apply(Run::default()).await;
 
@@ -165,7 +156,7 @@ async fn an_ephemeral_value_reaches_a_write_only_argument_and_nothing_keeps_it()
 
 #[tokio::test]
 async fn an_ephemeral_resource_waiting_on_a_create_is_opened_during_apply_after_it() {
-    let (workspace, cloud) = stack(&[A, LATER_AND_B_FROM_IT].concat());
+    let (workspace, cloud) = stack(&[secret("a", None), later_and_b_from_it().concat()].concat());
 
     let applied = workspace.apply(Run::default()).await;
 
@@ -234,7 +225,8 @@ impl Observer for Said {
 
 #[tokio::test]
 async fn each_ephemeral_resource_is_closed_once_at_the_end_of_the_walk_that_opened_it() {
-    let (workspace, _) = stack(&[NOW, A_FROM_NOW, LATER_AND_B_FROM_IT].concat());
+    let (workspace, _) =
+        stack(&[now_and_a_from_it().concat(), later_and_b_from_it().concat()].concat());
     let said = Said::default();
 
     let applied = workspace
@@ -266,7 +258,8 @@ async fn each_ephemeral_resource_is_closed_once_at_the_end_of_the_walk_that_open
 
 #[tokio::test]
 async fn what_a_failed_plan_opened_is_closed() {
-    let (workspace, _) = stack(&[NOW, REFUSED].concat());
+    let (workspace, _) =
+        stack(&[password("now", "\"x\""), password("refused", "\"refused\"")].concat());
     let config = workspace.load();
     let inputs = infra_config::InputVariables::new();
     let evaluator =
