@@ -77,6 +77,11 @@ fn run(
     (result, lines)
 }
 
+/// Asserts that the manifest installs module `key` in `dir`.
+fn assert_dir(manifest: &Manifest, key: &str, dir: &str) {
+    assert_eq!(manifest.get(key).unwrap().dir, dir);
+}
+
 /// The error of an install (without upgrade) that must fail, as text.
 fn install_error(root: &Path, config: &CliConfig) -> String {
     run(root, false, config).0.unwrap_err().to_string()
@@ -269,10 +274,7 @@ fn git_module_at_a_tag_a_branch_and_a_subdirectory() {
         read(&root, ".infra/modules/old/modules/net/main.tf"),
         "# net 1.0.0\n"
     );
-    assert_eq!(
-        manifest.get("old").unwrap().dir,
-        ".infra/modules/old/modules/net"
-    );
+    assert_dir(&manifest, "old", ".infra/modules/old/modules/net");
     assert_eq!(
         manifest.get("old").unwrap().source,
         format!("git::{url}//modules/net?ref=v1.0.0")
@@ -282,10 +284,7 @@ fn git_module_at_a_tag_a_branch_and_a_subdirectory() {
         read(&root, ".infra/modules/main/modules/net/main.tf"),
         "# net 2.0.0\n"
     );
-    assert_eq!(
-        manifest.get("shallow").unwrap().dir,
-        ".infra/modules/shallow"
-    );
+    assert_dir(&manifest, "shallow", ".infra/modules/shallow");
     assert_eq!(
         read(&root, ".infra/modules/shallow/modules/net/main.tf"),
         "# net 2.0.0\n"
@@ -370,10 +369,7 @@ fn http_archives_tar_gz_and_zip_with_a_subdirectory() {
         read(&root, ".infra/modules/zip/modules/sub/main.tf"),
         "# sub\n"
     );
-    assert_eq!(
-        manifest.get("zip").unwrap().dir,
-        ".infra/modules/zip/modules/sub"
-    );
+    assert_dir(&manifest, "zip", ".infra/modules/zip/modules/sub");
     assert_eq!(
         lines[0],
         format!(
