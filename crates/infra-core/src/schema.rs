@@ -240,6 +240,13 @@ pub struct Block {
     /// `versioning`), as [`Attribute::deprecated`]: Terraform's "Argument is deprecated"
     /// warning at the first such block, from `validate` on.
     pub deprecated: Option<&'static str>,
+    /// An attribute of the provider's whose type is a list or set of objects (SDKv2's
+    /// `ConfigMode: SchemaConfigModeAttr`: `aws_security_group.ingress`,
+    /// `aws_route_table.route`), declared here as a block for its nested schema. Terraform
+    /// takes it in block syntax too (core's `lang/blocktoattr`), and also as an attribute,
+    /// where `ingress = []` says "none" while leaving every block out leaves the object's
+    /// alone; its schema JSON lists it among the attributes, and the plan renders it as one.
+    pub attribute_mode: bool,
 }
 
 impl Block {
@@ -255,6 +262,7 @@ impl Block {
             kept_when_unset: false,
             not_supported: None,
             deprecated: None,
+            attribute_mode: false,
         }
     }
     pub fn set(name: &'static str, schema: Schema) -> Block {
@@ -291,6 +299,20 @@ impl Block {
     pub fn deprecated(mut self, message: &'static str) -> Block {
         self.deprecated = Some(message);
         self
+    }
+    /// See [`Block::attribute_mode`].
+    pub fn attribute_mode(mut self) -> Block {
+        self.attribute_mode = true;
+        self
+    }
+    /// The cty type of the block's value as the provider's schema gives it when the block is
+    /// an attribute ([`Block::attribute_mode`]): a list or set of objects.
+    fn cty_json(&self) -> serde_json::Value {
+        let object = serde_json::json!(["object", self.schema.object_cty_fields()]);
+        match self.nesting {
+            Nesting::Set => serde_json::json!(["set", object]),
+            Nesting::List | Nesting::Single => serde_json::json!(["list", object]),
+        }
     }
     /// What an object holds of the block when it has none, as the provider stores it: an
     /// empty list, or null for [`Nesting::Single`].
@@ -518,6 +540,20 @@ impl Schema {
         serde_json::json!({ "version": self.version, "block": self.block_json() })
     }
 
+    /// The attributes and blocks of an object of this schema, each with its cty type, as
+    /// the provider's schema gives an attribute of object type.
+    fn object_cty_fields(&self) -> serde_json::Map<String, serde_json::Value> {
+        let attributes = self
+            .attributes
+            .iter()
+            .map(|attribute| (attribute.name.to_string(), attribute.ty.cty_json()));
+        let blocks = self
+            .blocks
+            .iter()
+            .map(|block| (block.name.to_string(), block.cty_json()));
+        attributes.chain(blocks).collect()
+    }
+
     fn block_json(&self) -> serde_json::Value {
         let mut attributes = serde_json::Map::new();
         for attribute in &self.attributes {
@@ -545,8 +581,17 @@ impl Schema {
             );
             attributes.insert(attribute.name.to_string(), serde_json::Value::Object(entry));
         }
+        for block in self.blocks.iter().filter(|block| block.attribute_mode) {
+            let mut entry = serde_json::Map::new();
+            entry.insert("type".into(), block.cty_json());
+            entry.insert("optional".into(), serde_json::Value::Bool(true));
+            if block.computed {
+                entry.insert("computed".into(), serde_json::Value::Bool(true));
+            }
+            attributes.insert(block.name.to_string(), serde_json::Value::Object(entry));
+        }
         let mut block_types = serde_json::Map::new();
-        for block in &self.blocks {
+        for block in self.blocks.iter().filter(|block| !block.attribute_mode) {
             let mut entry = serde_json::Map::new();
             let nesting = match block.nesting {
                 Nesting::List => "list",
@@ -1119,6 +1164,33 @@ mod tests {
                 ["nesting_mode"],
             "list"
         );
+    }
+
+    /// A block the provider declares as an attribute of a list or set of objects is one in
+    /// the schema JSON, as `terraform providers schema -json` prints the provider's.
+    #[test]
+    fn an_attribute_mode_block_is_an_attribute_in_the_schema_json() {
+        let rule = Schema::new()
+            .attr(Attribute::optional("from_port", Type::Number))
+            .attr(Attribute::optional("cidr_blocks", Type::list(Type::String)));
+        let json = Schema::new()
+            .block(
+                Block::set("ingress", rule.clone())
+                    .computed()
+                    .attribute_mode(),
+            )
+            .block(Block::list("rule", rule))
+            .to_terraform_json();
+        assert_eq!(
+            json["block"]["attributes"]["ingress"],
+            serde_json::json!({
+                "type": ["set", ["object", {"cidr_blocks": ["list", "string"], "from_port": "number"}]],
+                "optional": true,
+                "computed": true,
+            })
+        );
+        assert!(json["block"]["block_types"].get("ingress").is_none());
+        assert_eq!(json["block"]["block_types"]["rule"]["nesting_mode"], "list");
     }
 
     #[test]

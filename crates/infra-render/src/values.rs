@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::fmt::{self, Write};
 
-use infra_core::{Action, Block, Nesting, Schema, Value};
+use infra_core::{Action, Block, Nesting, Schema, Type, Value};
 use similar::{ChangeTag, TextDiff};
 
 use crate::style::Style;
@@ -36,6 +36,55 @@ pub fn render_value(value: &Value, indent: usize) -> String {
 /// [`render_value`], written at the end of `out`. (Writing to a `String` cannot fail, so the
 /// results of `write!` are ignored here and below.)
 fn write_value(out: &mut String, value: &Value, indent: usize) {
+    write_elements(out, value, indent, Elements::plain());
+}
+
+/// How a collection's elements are written.
+#[derive(Clone, Copy)]
+struct Elements<'a> {
+    /// The symbol before each element and entry, at every depth: a value that appears or goes
+    /// whole is written with each element carrying its action, as Terraform does
+    /// (`internal/command/jsonformat/computed/renderers`, `list.go` and `map.go`:
+    /// `writeDiffActionSymbol` on each element).
+    symbol: Option<&'a str>,
+    /// The value's type where the schema gives it: a `map`'s keys are always quoted, as
+    /// Terraform writes them (`map.go`, `hclEscapeString`); an object's are names, quoted only
+    /// where they must be (`object.go`, `EnsureValidAttributeName`).
+    ty: Option<&'a Type>,
+}
+
+impl<'a> Elements<'a> {
+    fn plain() -> Elements<'a> {
+        Elements {
+            symbol: None,
+            ty: None,
+        }
+    }
+    /// The elements of an element of this value.
+    fn inner(self) -> Elements<'a> {
+        let ty = match self.ty {
+            Some(Type::List(element) | Type::Set(element) | Type::Map(element)) => Some(&**element),
+            _ => None,
+        };
+        Elements { ty, ..self }
+    }
+    /// What stands before an element: its symbol, or the space one would take.
+    fn lead(&self, indent: usize) -> String {
+        match self.symbol {
+            Some(symbol) => format!("{}{symbol} ", pad(indent + 2)),
+            None => pad(indent + 4).to_string(),
+        }
+    }
+    fn key<'k>(&self, key: &'k str) -> Cow<'k, str> {
+        match self.ty {
+            Some(Type::Map(_)) => Cow::Owned(serde_json::to_string(key).unwrap_or_default()),
+            _ => quoted_key(key),
+        }
+    }
+}
+
+/// [`write_value`] with its collections' elements written as `elements` says.
+fn write_elements(out: &mut String, value: &Value, indent: usize, elements: Elements) {
     match value {
         Value::Sensitive(_) => out.push_str(SENSITIVE),
         Value::Unknown => out.push_str(UNKNOWN),
@@ -55,8 +104,8 @@ fn write_value(out: &mut String, value: &Value, indent: usize) {
         Value::List(items) => {
             out.push_str("[\n");
             for item in items {
-                let _ = write!(out, "{}", pad(indent + 4));
-                write_value(out, item, indent + 4);
+                out.push_str(&elements.lead(indent));
+                write_elements(out, item, indent + 4, elements.inner());
                 out.push_str(",\n");
             }
             let _ = write!(out, "{}]", pad(indent));
@@ -65,13 +114,18 @@ fn write_value(out: &mut String, value: &Value, indent: usize) {
         Value::Map(entries) => {
             let width = entries
                 .keys()
-                .map(|k| quoted_key(k).len())
+                .map(|k| elements.key(k).len())
                 .max()
                 .unwrap_or(0);
             out.push_str("{\n");
             for (key, item) in entries {
-                let _ = write!(out, "{}{:<width$} = ", pad(indent + 4), quoted_key(key));
-                write_value(out, item, indent + 4);
+                let _ = write!(
+                    out,
+                    "{}{:<width$} = ",
+                    elements.lead(indent),
+                    elements.key(key)
+                );
+                write_elements(out, item, indent + 4, elements.inner());
                 out.push('\n');
             }
             let _ = write!(out, "{}}}", pad(indent));
@@ -198,7 +252,16 @@ fn write_object_diff_at(
         } else {
             Cow::Owned(format!("{prefix}.{key}"))
         };
-        let block = schema.and_then(|schema| schema.blocks.iter().find(|b| b.name == key));
+        // A block the provider declares as an attribute (a list of objects) is rendered as
+        // the attribute it is.
+        let declared = schema.and_then(|schema| schema.block_named(key));
+        let attribute_mode = declared.is_some_and(|block| block.attribute_mode);
+        let block = declared.filter(|block| !block.attribute_mode);
+        // A nested block with no items on either side is no line, and not counted among
+        // the unchanged (Terraform's block renderer writes blocks item by item).
+        if block.is_some() && is_empty(b) && is_empty(a) {
+            continue;
+        }
         // A nested block that will be known after apply: its shape does not show it is one.
         if let (Some(block), Value::Unknown) = (block, a) {
             write_unknown_block(
@@ -214,7 +277,11 @@ fn write_object_diff_at(
             continue;
         }
         // Nested blocks (lists of objects).
-        if (is_block_list(b) || is_block_list(a)) && !b.is_sensitive() && !a.is_sensitive() {
+        if (is_block_list(b) || is_block_list(a))
+            && !attribute_mode
+            && !b.is_sensitive()
+            && !a.is_sensitive()
+        {
             unchanged_blocks += write_block_list_diff(
                 &mut blocks,
                 key,
@@ -235,7 +302,10 @@ fn write_object_diff_at(
             ""
         };
         let start = values.len();
-        match write_attribute_value(&mut values, b, a, action, forced, indent, style) {
+        let ty = schema
+            .and_then(|schema| schema.attribute(key))
+            .map(|a| &a.ty);
+        match write_attribute_value(&mut values, b, a, ty, action, forced, indent, style) {
             AttributeLine::Shown(symbol) => {
                 lines.push((symbol, quoted_key(key), start..values.len()));
             }
@@ -277,11 +347,20 @@ fn write_attribute_value(
     values: &mut String,
     before: &Value,
     after: &Value,
+    ty: Option<&Type>,
     action: Action,
     forced: &str,
     indent: usize,
     style: Style,
 ) -> AttributeLine {
+    let whole = |values: &mut String, value: &Value, action: Action| {
+        let symbol = style.action(action);
+        let elements = Elements {
+            symbol: Some(&symbol),
+            ty,
+        };
+        write_elements(values, value, indent + 2, elements);
+    };
     let symbol = match action {
         Action::NoOp => {
             if is_empty(after) {
@@ -294,14 +373,14 @@ fn write_attribute_value(
             if after.is_null() {
                 return AttributeLine::Omitted;
             }
-            write_value(values, after, indent + 2);
+            whole(values, after, Action::Create);
             style.action(Action::Create)
         }
         Action::Delete => {
             if before.is_null() {
                 return AttributeLine::Omitted;
             }
-            write_value(values, before, indent + 2);
+            whole(values, before, Action::Delete);
             values.push_str(" -> null");
             style.action(Action::Delete)
         }
@@ -309,15 +388,15 @@ fn write_attribute_value(
             if same(before, after) {
                 return AttributeLine::Unchanged;
             }
-            let symbol = if is_empty(before) && !after.is_unknown() {
-                write_value(values, after, indent + 2);
+            let symbol = if before.is_null() && !after.is_unknown() {
+                whole(values, after, Action::Create);
                 style.action(Action::Create)
-            } else if is_empty(after) && !after.is_unknown() {
-                write_value(values, before, indent + 2);
+            } else if after.is_null() {
+                whole(values, before, Action::Delete);
                 values.push_str(" -> null");
                 style.action(Action::Delete)
             } else {
-                values.push_str(&render_change(before, after, indent + 2, style));
+                values.push_str(&render_change(before, after, ty, indent + 2, style));
                 style.action(Action::Update)
             };
             values.push_str(forced);
@@ -524,8 +603,15 @@ fn pair_blocks<'v>(
     pairs
 }
 
-/// `before -> after`, or a structural line diff for JSON documents and multi-line strings.
-fn render_change(before: &Value, after: &Value, indent: usize, style: Style) -> String {
+/// `before -> after`, or a structural line diff for JSON documents and multi-line strings,
+/// or an element diff for lists and maps.
+fn render_change(
+    before: &Value,
+    after: &Value,
+    ty: Option<&Type>,
+    indent: usize,
+    style: Style,
+) -> String {
     if before.is_sensitive() || after.is_sensitive() {
         return format!("{SENSITIVE} -> {SENSITIVE}");
     }
@@ -547,7 +633,10 @@ fn render_change(before: &Value, after: &Value, indent: usize, style: Style) -> 
         }
     }
     if let (Value::Map(_), Value::Map(_)) = (before, after) {
-        return render_map_change(before, after, indent, style);
+        return render_map_change(before, after, ty, indent, style);
+    }
+    if let (Value::List(b), Value::List(a)) = (before, after) {
+        return render_list_change(b, a, ty, indent, style);
     }
     format!(
         "{} -> {}",
@@ -556,11 +645,95 @@ fn render_change(before: &Value, after: &Value, indent: usize, style: Style) -> 
     )
 }
 
-fn render_map_change(before: &Value, after: &Value, indent: usize, style: Style) -> String {
+/// A list's (or set's) change element by element, as Terraform writes it
+/// (`computed/renderers/list.go`): each element that goes `-`, each that comes `+`, and the
+/// unchanged ones counted where they stand.
+fn render_list_change(
+    before: &[Value],
+    after: &[Value],
+    ty: Option<&Type>,
+    indent: usize,
+    style: Style,
+) -> String {
+    let inner = Elements { symbol: None, ty }.inner().ty;
+    let text =
+        |items: &[Value]| -> Vec<String> { items.iter().map(|v| render_value(v, 0)).collect() };
+    let (old, new) = (text(before), text(after));
+    let mut out = String::from("[\n");
+    let mut unchanged = 0;
+    let element = |out: &mut String, value: &Value, action: Action, unchanged: &mut usize| {
+        write_unchanged_elements(out, std::mem::take(unchanged), indent);
+        let symbol = style.action(action);
+        let elements = Elements {
+            symbol: Some(&symbol),
+            ty: inner,
+        };
+        out.push_str(&elements.lead(indent));
+        write_elements(out, value, indent + 4, elements);
+        out.push_str(",\n");
+    };
+    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new) {
+        match op {
+            similar::DiffOp::Equal { len, .. } => unchanged += len,
+            similar::DiffOp::Delete {
+                old_index, old_len, ..
+            } => {
+                for value in &before[old_index..old_index + old_len] {
+                    element(&mut out, value, Action::Delete, &mut unchanged);
+                }
+            }
+            similar::DiffOp::Insert {
+                new_index, new_len, ..
+            } => {
+                for value in &after[new_index..new_index + new_len] {
+                    element(&mut out, value, Action::Create, &mut unchanged);
+                }
+            }
+            similar::DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                for value in &before[old_index..old_index + old_len] {
+                    element(&mut out, value, Action::Delete, &mut unchanged);
+                }
+                for value in &after[new_index..new_index + new_len] {
+                    element(&mut out, value, Action::Create, &mut unchanged);
+                }
+            }
+        }
+    }
+    write_unchanged_elements(&mut out, unchanged, indent);
+    let _ = write!(out, "{}]", pad(indent));
+    out
+}
+
+/// Terraform's `# (N unchanged elements hidden)` line of a collection, where there are any.
+fn write_unchanged_elements(out: &mut String, count: usize, indent: usize) {
+    if count > 0 {
+        let noun = if count == 1 { "element" } else { "elements" };
+        let _ = writeln!(
+            out,
+            "{}# ({count} unchanged {noun} hidden)",
+            pad(indent + 4)
+        );
+    }
+}
+
+fn render_map_change(
+    before: &Value,
+    after: &Value,
+    ty: Option<&Type>,
+    indent: usize,
+    style: Style,
+) -> String {
     let empty = std::collections::BTreeMap::new();
     let b = before.as_map().unwrap_or(&empty);
     let a = after.as_map().unwrap_or(&empty);
     let keys: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
+    let names = Elements { symbol: None, ty };
+    let quoted_key = |key: &str| names.key(key).into_owned();
     let width = keys.iter().map(|k| quoted_key(k).len()).max().unwrap_or(0);
     let mut out = String::from("{\n");
     let mut unchanged = 0;
@@ -593,12 +766,7 @@ fn render_map_change(before: &Value, after: &Value, indent: usize, style: Style)
         };
         out.push_str(&format!("{}{line}\n", pad(indent + 2)));
     }
-    if unchanged > 0 {
-        out.push_str(&format!(
-            "{}# ({unchanged} unchanged elements hidden)\n",
-            pad(indent + 4)
-        ));
-    }
+    write_unchanged_elements(&mut out, unchanged, indent);
     out.push_str(&format!("{}}}", pad(indent)));
     out
 }
@@ -662,6 +830,7 @@ mod tests {
         let text = render_change(
             &Value::string(before),
             &Value::string(after),
+            None,
             6,
             Style::plain(),
         );
@@ -689,6 +858,7 @@ mod tests {
         let text = render_change(
             &Value::string(&before),
             &Value::string(&after),
+            None,
             6,
             Style::plain(),
         );
@@ -795,6 +965,146 @@ mod tests {
         let after = object([("versioning", Value::Unknown)]);
         let text = diff(&Value::Null, &after, None, Action::Create, &[]);
         assert_eq!(text, "      + versioning = (known after apply)\n");
+    }
+
+    /// A provider attribute that is a list of objects, declared as a block for its nested
+    /// schema (`aws_security_group.ingress`), is an attribute line when unknown, as Terraform
+    /// renders the provider's attribute.
+    #[test]
+    fn an_unknown_attribute_mode_block_is_an_attribute() {
+        let schema = Schema::new()
+            .attr(infra_core::Attribute::required(
+                "name",
+                infra_core::Type::String,
+            ))
+            .block(
+                Block::set("ingress", Schema::new())
+                    .computed()
+                    .attribute_mode(),
+            );
+        let after = object([("ingress", Value::Unknown), ("name", Value::string("web"))]);
+        let text = diff(&Value::Null, &after, Some(&schema), Action::Create, &[]);
+        assert_eq!(
+            text,
+            "      + ingress = (known after apply)\n\
+             \x20     + name    = \"web\"\n"
+        );
+    }
+
+    /// A value created whole has each element marked `+`, at every depth, and a `map`'s keys
+    /// quoted (an object's are names), as Terraform writes `tags` and a security group's
+    /// `ingress` (an attribute of the provider's, declared as a block for its nested schema).
+    #[test]
+    fn a_created_value_marks_each_element() {
+        use infra_core::{Attribute, Type};
+        let rule = Schema::new()
+            .attr(Attribute::optional("cidr_blocks", Type::list(Type::String)))
+            .attr(Attribute::optional("from_port", Type::Number));
+        let schema = Schema::new()
+            .attr(Attribute::optional("tags", Type::map(Type::String)))
+            .block(Block::set("ingress", rule).computed().attribute_mode());
+        let after = object([
+            (
+                "ingress",
+                Value::List(vec![object([
+                    ("cidr_blocks", Value::List(vec![Value::string("0.0.0.0/0")])),
+                    ("from_port", Value::Number(443.into())),
+                ])]),
+            ),
+            ("tags", object([("Name", Value::string("web"))])),
+        ]);
+        let text = diff(&Value::Null, &after, Some(&schema), Action::Create, &[]);
+        assert_eq!(
+            text,
+            r#"      + ingress = [
+          + {
+              + cidr_blocks = [
+                  + "0.0.0.0/0",
+                ]
+              + from_port   = 443
+            },
+        ]
+      + tags    = {
+          + "Name" = "web"
+        }
+"#
+        );
+        let deleted = diff(&after, &Value::Null, Some(&schema), Action::Delete, &[]);
+        assert!(
+            deleted.contains(
+                "      - tags    = {\n          - \"Name\" = \"web\"\n        } -> null\n"
+            ),
+            "{deleted}"
+        );
+    }
+
+    /// A list's change element by element (Terraform's `list.go`): what goes `-`, what comes
+    /// `+`, the unchanged counted where they stand; an object element that changes goes and
+    /// comes whole, as in a set.
+    #[test]
+    fn a_changed_list_shows_its_elements() {
+        use infra_core::{Attribute, Type};
+        let schema = Schema::new()
+            .attr(Attribute::optional("ids", Type::list(Type::String)))
+            .attr(Attribute::optional("tags", Type::map(Type::String)));
+        let ids = |ids: &[&str]| Value::List(ids.iter().map(|id| Value::string(*id)).collect());
+        let before = object([
+            ("ids", ids(&["a", "b", "c"])),
+            (
+                "tags",
+                object([("A", Value::string("1")), ("B", Value::string("2"))]),
+            ),
+        ]);
+        let after = object([
+            ("ids", ids(&["a", "x", "c"])),
+            (
+                "tags",
+                object([("A", Value::string("1")), ("B", Value::string("3"))]),
+            ),
+        ]);
+        let text = diff(&before, &after, Some(&schema), Action::Update, &[]);
+        assert_eq!(
+            text,
+            r#"      ~ ids  = [
+            # (1 unchanged element hidden)
+          - "b",
+          + "x",
+            # (1 unchanged element hidden)
+        ]
+      ~ tags = {
+          ~ "B" = "2" -> "3"
+            # (1 unchanged element hidden)
+        }
+"#
+        );
+        // From none to some: the list changes (`~`), its elements come.
+        let empty = object([("ids", ids(&[]))]);
+        let one = object([("ids", ids(&["a"]))]);
+        let text = diff(&empty, &one, Some(&schema), Action::Update, &[]);
+        assert_eq!(text, "      ~ ids = [\n          + \"a\",\n        ]\n");
+    }
+
+    /// A nested block with no items is no line on create, and on update neither a line nor
+    /// one of the unchanged attributes counted (Terraform writes blocks item by item); without
+    /// the schema, an empty list is an attribute as before.
+    #[test]
+    fn an_empty_block_is_no_line() {
+        let after = object([
+            ("bucket", Value::string("logs")),
+            ("rule", Value::List(vec![])),
+            ("website", Value::Null),
+        ]);
+        let created = diff(&Value::Null, &after, Some(&schema()), Action::Create, &[]);
+        assert_eq!(created, "      + bucket = \"logs\"\n");
+        let changed = object([
+            ("bucket", Value::string("logs-2")),
+            ("rule", Value::List(vec![])),
+            ("website", Value::Null),
+        ]);
+        let updated = diff(&after, &changed, Some(&schema()), Action::Update, &[]);
+        assert_eq!(updated, "      ~ bucket = \"logs\" -> \"logs-2\"\n");
+        let schemaless = diff(&Value::Null, &after, None, Action::Create, &[]);
+        assert!(schemaless.contains("+ rule   = []"), "{schemaless}");
     }
 
     /// Terraform's "in-place update - unknown block": `~ name (known after apply)`, then each
