@@ -27,7 +27,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
 };
 use infra_core::{ProviderError, Value};
 
-use crate::app_support::{blocks, int, non_empty, single};
+use crate::app_support::{blocks, int, non_empty, sent, single};
 use crate::error::aws_error;
 use crate::resources::appautoscaling;
 use crate::resources::ecs::aws_ecs_service;
@@ -119,21 +119,24 @@ impl AwsBlueGreen {
         AwsBlueGreen { aws }
     }
 
-    /// The ECS service `service_name` of `cluster` with its tags; `None` when it is not there.
-    async fn tagged_service(
+    /// The ECS service `service_name` of `cluster` as DescribeServices reports it (with its
+    /// tags when `with_tags`); `None` when it is missing or INACTIVE.
+    async fn describe_service(
         &self,
         cluster: &str,
         service_name: &str,
+        with_tags: bool,
     ) -> Result<Option<Service>, ProviderError> {
         let ecs = &self.aws.clients().await.ecs;
         let output = ecs
             .describe_services()
             .cluster(cluster)
             .services(service_name)
-            .include(aws_sdk_ecs::types::ServiceField::Tags)
+            .set_include(with_tags.then(|| vec![aws_sdk_ecs::types::ServiceField::Tags]))
             .send()
             .await
             .map_err(aws_error)?;
+        // Missing services come back in `failures[]`, not as an error.
         Ok(output
             .services()
             .iter()
@@ -416,30 +419,6 @@ fn now_seconds() -> i64 {
         .unwrap_or_default()
 }
 
-impl AwsBlueGreen {
-    /// The service as DescribeServices reports it; `None` when missing or INACTIVE.
-    async fn describe_service(
-        &self,
-        cluster: &str,
-        service_name: &str,
-    ) -> Result<Option<Service>, ProviderError> {
-        let ecs = &self.aws.clients().await.ecs;
-        let output = ecs
-            .describe_services()
-            .cluster(cluster)
-            .services(service_name)
-            .send()
-            .await
-            .map_err(aws_error)?;
-        // Missing services come back in `failures[]`, not as an error.
-        Ok(output
-            .services()
-            .iter()
-            .find(|service| service.status() != Some("INACTIVE"))
-            .cloned())
-    }
-}
-
 #[async_trait::async_trait]
 impl BlueGreenApi for AwsBlueGreen {
     async fn put_service(
@@ -460,7 +439,7 @@ impl BlueGreenApi for AwsBlueGreen {
         let cluster = non_empty(config, "cluster").unwrap_or_default();
         let original_name = non_empty(config, "name").unwrap_or_else(|| service_name.to_string());
         let tags = colour_tags(config, &original_name);
-        match self.describe_service(&cluster, service_name).await? {
+        match self.describe_service(&cluster, service_name, false).await? {
             None => aws_ecs_service::create_service(&self.aws, service_name, &colour, &tags).await,
             Some(existing) => {
                 let arn = existing
@@ -607,27 +586,17 @@ impl BlueGreenApi for AwsBlueGreen {
         validate_route(listener_or_rule_arn, targets)?;
         let elbv2 = &self.aws.clients().await.elbv2;
         let action = forward_action(targets);
+        let arn = listener_or_rule_arn;
         match kind {
-            RouteTarget::Listener => {
-                elbv2
-                    .modify_listener()
-                    .listener_arn(listener_or_rule_arn)
-                    .default_actions(action)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
-            }
+            RouteTarget::Listener => sent!(elbv2
+                .modify_listener()
+                .listener_arn(arn)
+                .default_actions(action))
+            .map(drop),
             RouteTarget::ListenerRule => {
-                elbv2
-                    .modify_rule()
-                    .rule_arn(listener_or_rule_arn)
-                    .actions(action)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                sent!(elbv2.modify_rule().rule_arn(arn).actions(action)).map(drop)
             }
         }
-        Ok(())
     }
 
     async fn current_route(
@@ -635,35 +604,18 @@ impl BlueGreenApi for AwsBlueGreen {
         listener_or_rule_arn: &str,
     ) -> Result<Vec<WeightedTarget>, ProviderError> {
         let elbv2 = &self.aws.clients().await.elbv2;
-        let actions: Vec<Action> = match RouteTarget::of(listener_or_rule_arn)? {
-            RouteTarget::Listener => {
-                let output = elbv2
-                    .describe_listeners()
-                    .listener_arns(listener_or_rule_arn)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
-                output
-                    .listeners()
-                    .first()
-                    .map(|listener| listener.default_actions().to_vec())
-                    .unwrap_or_default()
-            }
-            RouteTarget::ListenerRule => {
-                let output = elbv2
-                    .describe_rules()
-                    .rule_arns(listener_or_rule_arn)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
-                output
-                    .rules()
-                    .first()
-                    .map(|rule| rule.actions().to_vec())
-                    .unwrap_or_default()
-            }
+        let arn = listener_or_rule_arn;
+        let actions: Option<Vec<Action>> = match RouteTarget::of(arn)? {
+            RouteTarget::Listener => sent!(elbv2.describe_listeners().listener_arns(arn))?
+                .listeners()
+                .first()
+                .map(|listener| listener.default_actions().to_vec()),
+            RouteTarget::ListenerRule => sent!(elbv2.describe_rules().rule_arns(arn))?
+                .rules()
+                .first()
+                .map(|rule| rule.actions().to_vec()),
         };
-        Ok(forward_targets(&actions))
+        Ok(forward_targets(&actions.unwrap_or_default()))
     }
 
     async fn invoke_hook(
@@ -698,7 +650,7 @@ impl BlueGreenApi for AwsBlueGreen {
         key: &str,
     ) -> Result<Option<String>, ProviderError> {
         Ok(self
-            .tagged_service(cluster, service_name)
+            .describe_service(cluster, service_name, true)
             .await?
             .and_then(|service| {
                 service
@@ -716,7 +668,7 @@ impl BlueGreenApi for AwsBlueGreen {
         key: &str,
         value: Option<&str>,
     ) -> Result<(), ProviderError> {
-        let Some(service) = self.tagged_service(cluster, service_name).await? else {
+        let Some(service) = self.describe_service(cluster, service_name, true).await? else {
             return Err(ProviderError::new(format!(
                 "ECS service {service_name} is not in cluster {cluster}"
             )));
