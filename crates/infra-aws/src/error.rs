@@ -112,6 +112,15 @@ pub fn is_not_found(error: &ProviderError) -> bool {
     })
 }
 
+/// A read's answer with a "not found" error ([`is_not_found`]) as `None`: the object is gone.
+pub fn found_or_none<T>(answer: Result<T, ProviderError>) -> Result<Option<T>, ProviderError> {
+    match answer {
+        Ok(value) => Ok(Some(value)),
+        Err(error) if is_not_found(&error) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

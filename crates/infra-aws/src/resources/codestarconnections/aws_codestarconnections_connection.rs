@@ -22,10 +22,10 @@ use aws_sdk_codestarconnections::Client;
 use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{
-    arn_problem, has_managed_tags, non_empty, read_each, sent, set_tags, string, tag_changes, text,
-    vanished,
+    arn_problem, deleted_or_gone, has_managed_tags, non_empty, read_each, resource_tag_changes,
+    sent, set_tags, string, text, vanished,
 };
-use crate::error::{aws_error, is_not_found};
+use crate::error::{aws_error, found_or_none, is_not_found};
 use crate::tagging::{sdk_tags_of, ManagedTags, WithTags};
 use crate::Aws;
 
@@ -107,17 +107,8 @@ impl AwsCodestarconnectionsConnection {
 }
 
 async fn get_connection(client: &Client, arn: &str) -> Result<Option<Connection>, ProviderError> {
-    match client.get_connection().connection_arn(arn).send().await {
-        Ok(output) => Ok(output.connection().cloned()),
-        Err(error) => {
-            let error = aws_error(error);
-            if is_not_found(&error) {
-                Ok(None)
-            } else {
-                Err(error)
-            }
-        }
-    }
+    let answer = found_or_none(sent!(client.get_connection().connection_arn(arn)))?;
+    Ok(answer.and_then(|output| output.connection().cloned()))
 }
 
 async fn list_connections(client: &Client) -> Result<Vec<Connection>, ProviderError> {
@@ -134,28 +125,14 @@ async fn connection_tags(
     client: &Client,
     arn: &str,
 ) -> Result<Option<Vec<(String, String)>>, ProviderError> {
-    match client
-        .list_tags_for_resource()
-        .resource_arn(arn)
-        .send()
-        .await
-    {
-        Ok(output) => Ok(Some(
-            output
-                .tags()
-                .iter()
-                .map(|tag| (tag.key().to_string(), tag.value().to_string()))
-                .collect(),
-        )),
-        Err(error) => {
-            let error = aws_error(error);
-            if is_not_found(&error) {
-                Ok(None)
-            } else {
-                Err(error)
-            }
-        }
-    }
+    let answer = sent!(client.list_tags_for_resource().resource_arn(arn));
+    Ok(found_or_none(answer)?.map(|output| {
+        output
+            .tags()
+            .iter()
+            .map(|tag| (tag.key().to_string(), tag.value().to_string()))
+            .collect()
+    }))
 }
 
 /// The connection as a value, with its tags; `None` when it went away meanwhile.
@@ -263,26 +240,16 @@ impl ResourceType for AwsCodestarconnectionsConnection {
             ProviderError::new("aws_codestarconnections_connection has no arn in state")
         })?;
         let client = self.client().await;
-        let doing = format!("updating CodeStar Connections Connection ({arn}) tags");
-        let (to_set, to_remove) = tag_changes(prior, planned);
-        if !to_remove.is_empty() {
-            client
-                .untag_resource()
-                .resource_arn(&arn)
-                .set_tag_keys(Some(to_remove))
-                .send()
-                .await
-                .map_err(|e| aws_error(e).context(&doing))?;
+        let tagged: Result<(), ProviderError> = async {
+            resource_tag_changes!(client, resource_arn(&arn), prior, planned);
+            Ok(())
         }
-        if !to_set.is_empty() {
-            client
-                .tag_resource()
-                .resource_arn(&arn)
-                .set_tags(Some(sdk_tags(&to_set)?))
-                .send()
-                .await
-                .map_err(|e| aws_error(e).context(&doing))?;
-        }
+        .await;
+        tagged.map_err(|e| {
+            e.context(&format!(
+                "updating CodeStar Connections Connection ({arn}) tags"
+            ))
+        })?;
         self.read_one(&arn).await
     }
 
@@ -290,12 +257,10 @@ impl ResourceType for AwsCodestarconnectionsConnection {
         let Some(arn) = string(prior, "arn").or_else(|| string(prior, "id")) else {
             return Ok(());
         };
-        match sent!(self.client().await.delete_connection().connection_arn(&arn)) {
-            Err(error) if !is_not_found(&error) => {
-                Err(error.context(&format!("deleting CodeStar Connections Connection ({arn})")))
-            }
-            _ => Ok(()),
-        }
+        let answer = sent!(self.client().await.delete_connection().connection_arn(&arn));
+        deleted_or_gone(answer, is_not_found).map_err(|error| {
+            error.context(&format!("deleting CodeStar Connections Connection ({arn})"))
+        })
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

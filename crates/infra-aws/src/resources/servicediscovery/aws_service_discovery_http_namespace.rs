@@ -18,9 +18,8 @@ use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
 use super::namespace::{Namespace, NamespaceKind};
 use super::support::{sdk_tags, NamespaceFacts};
-use crate::app_support::{non_empty, text};
+use crate::app_support::{non_empty, sent, text};
 use crate::ec2_support::client_token;
-use crate::error::aws_error;
 use crate::tagging::ManagedTags;
 
 pub type AwsServiceDiscoveryHttpNamespace = Namespace<Http>;
@@ -52,17 +51,13 @@ impl NamespaceKind for Http {
         planned: &Value,
         name: &str,
     ) -> Result<Option<String>, ProviderError> {
-        let response = client
+        let response = sent!(client
             .create_http_namespace()
             .name(name)
             .creator_request_id(client_token(operation, planned))
             .set_description(non_empty(planned, "description"))
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?))
-            .send()
-            .await
-            .map_err(|error| {
-                aws_error(error).context(&format!("creating {} ({name})", Self::TITLE))
-            })?;
+            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?)))
+        .map_err(|error| error.context(&format!("creating {} ({name})", Self::TITLE)))?;
         Ok(response.operation_id().map(str::to_string))
     }
 }

@@ -24,9 +24,8 @@ use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
 
 use super::namespace::{Namespace, NamespaceKind};
 use super::support::{sdk_tags, wait_answer, NamespaceFacts};
-use crate::app_support::{changed, known, non_empty, string, text};
+use crate::app_support::{changed, known, non_empty, sent, string, text};
 use crate::ec2_support::client_token;
-use crate::error::aws_error;
 use crate::tagging::ManagedTags;
 
 pub type AwsServiceDiscoveryPrivateDnsNamespace = Namespace<PrivateDns>;
@@ -66,18 +65,14 @@ impl NamespaceKind for PrivateDns {
     ) -> Result<Option<String>, ProviderError> {
         let vpc = string(planned, "vpc")
             .ok_or_else(|| ProviderError::new(format!("{} needs a known \"vpc\"", Self::NAME)))?;
-        let response = client
+        let response = sent!(client
             .create_private_dns_namespace()
             .name(name)
             .vpc(vpc)
             .creator_request_id(client_token(operation, planned))
             .set_description(non_empty(planned, "description"))
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?))
-            .send()
-            .await
-            .map_err(|error| {
-                aws_error(error).context(&format!("creating {} ({name})", Self::TITLE))
-            })?;
+            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?)))
+        .map_err(|error| error.context(&format!("creating {} ({name})", Self::TITLE)))?;
         Ok(response.operation_id().map(str::to_string))
     }
 
@@ -93,7 +88,7 @@ impl NamespaceKind for PrivateDns {
         if !changed(prior, planned, "description") {
             return Ok(());
         }
-        let response = client
+        let response = sent!(client
             .update_private_dns_namespace()
             .id(id)
             .updater_request_id(client_token(operation, planned))
@@ -101,12 +96,8 @@ impl NamespaceKind for PrivateDns {
                 PrivateDnsNamespaceChange::builder()
                     .description(string(planned, "description").unwrap_or_default())
                     .build(),
-            )
-            .send()
-            .await
-            .map_err(|error| {
-                aws_error(error).context(&format!("updating {} ({id})", Self::TITLE))
-            })?;
+            ))
+        .map_err(|error| error.context(&format!("updating {} ({id})", Self::TITLE)))?;
         wait_answer(
             client,
             response.operation_id(),

@@ -48,11 +48,11 @@ use infra_core::{
 
 use super::support::{resource_tags, sdk_tags, update_tags, wait_answer};
 use crate::app_support::{
-    blocks, boolean, changed, has_managed_tags, int, known, non_empty, number, read_each, set_tags,
-    single, string, text, text_or_null, vanished,
+    blocks, boolean, changed, deleted_or_gone, has_managed_tags, int, known, non_empty, number,
+    read_each, sent, set_tags, single, string, text, text_or_null, vanished,
 };
 use crate::ec2_support::client_token;
-use crate::error::{aws_error, is_not_found};
+use crate::error::{aws_error, found_or_none, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
@@ -178,21 +178,14 @@ impl AwsServiceDiscoveryService {
         let mut instances = Vec::new();
         let mut next_token: Option<String> = None;
         loop {
-            let response = match client
+            let answer = sent!(client
                 .list_instances()
                 .service_id(service_id)
-                .set_next_token(next_token.take())
-                .send()
-                .await
-            {
-                Ok(response) => response,
-                Err(error) => {
-                    let error = aws_error(error);
-                    if is_not_found(&error) {
-                        return Ok(());
-                    }
-                    return Err(error.context("listing Service Discovery Instances"));
-                }
+                .set_next_token(next_token.take()));
+            let Some(response) = found_or_none(answer)
+                .map_err(|error| error.context("listing Service Discovery Instances"))?
+            else {
+                return Ok(());
             };
             instances.extend(
                 response
@@ -207,23 +200,17 @@ impl AwsServiceDiscoveryService {
             }
         }
         for instance in instances {
-            let response = match client
+            let answer = sent!(client
                 .deregister_instance()
                 .service_id(service_id)
-                .instance_id(&instance)
-                .send()
-                .await
-            {
-                Ok(response) => response,
-                Err(error) => {
-                    let error = aws_error(error);
-                    if is_not_found(&error) {
-                        continue;
-                    }
-                    return Err(error.context(&format!(
-                        "deregistering Service Discovery Instance ({instance})"
-                    )));
-                }
+                .instance_id(&instance));
+            let Some(response) = found_or_none(answer).map_err(|error| {
+                error.context(&format!(
+                    "deregistering Service Discovery Instance ({instance})"
+                ))
+            })?
+            else {
+                continue;
             };
             wait_answer(
                 client,
@@ -238,17 +225,8 @@ impl AwsServiceDiscoveryService {
 
 /// One service (GetService); `None` when it is gone.
 async fn get_service(client: &Client, id: &str) -> Result<Option<ServiceFacts>, ProviderError> {
-    match client.get_service().id(id).send().await {
-        Ok(response) => Ok(response.service().map(ServiceFacts::from_service)),
-        Err(error) => {
-            let error = aws_error(error);
-            if is_not_found(&error) {
-                Ok(None)
-            } else {
-                Err(error)
-            }
-        }
-    }
+    let answer = found_or_none(sent!(client.get_service().id(id)))?;
+    Ok(answer.and_then(|response| response.service().map(ServiceFacts::from_service)))
 }
 
 /// Every service summary (every page), of one namespace when `namespace_id` is given.
@@ -579,17 +557,8 @@ impl ResourceType for AwsServiceDiscoveryService {
             self.deregister_instances(&id).await?;
         }
         let client = &self.aws.clients().await.servicediscovery;
-        match client.delete_service().id(&id).send().await {
-            Ok(_) => Ok(()),
-            Err(error) => {
-                let error = aws_error(error);
-                if is_not_found(&error) {
-                    Ok(())
-                } else {
-                    Err(error.context(&format!("deleting Service Discovery Service ({id})")))
-                }
-            }
-        }
+        deleted_or_gone(sent!(client.delete_service().id(&id)), is_not_found)
+            .map_err(|error| error.context(&format!("deleting Service Discovery Service ({id})")))
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {

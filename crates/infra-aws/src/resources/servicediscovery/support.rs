@@ -22,7 +22,7 @@ use crate::app_support::{
     has_managed_tags, read_each, resource_tag_changes, retry_while, sent, set_tags, string, text,
     text_or_null, wait_for,
 };
-use crate::error::{aws_error, is_not_found};
+use crate::error::{aws_error, found_or_none, is_not_found};
 use crate::tagging::sdk_tags_of;
 
 /// How long an operation may take, as the provider waits (`waitOperationSucceeded`).
@@ -44,20 +44,9 @@ pub(crate) async fn wait_operation(
         let client = client.clone();
         let operation_id = operation_id.to_string();
         async move {
-            let response = match client
-                .get_operation()
-                .operation_id(&operation_id)
-                .send()
-                .await
-            {
-                Ok(response) => response,
-                Err(error) => {
-                    let error = aws_error(error);
-                    if is_not_found(&error) {
-                        return Ok(None);
-                    }
-                    return Err(error);
-                }
+            let answer = sent!(client.get_operation().operation_id(&operation_id));
+            let Some(response) = found_or_none(answer)? else {
+                return Ok(None);
             };
             let Some(operation) = response.operation() else {
                 return Ok(None);
@@ -130,28 +119,14 @@ pub(crate) async fn resource_tags(
     client: &Client,
     arn: &str,
 ) -> Result<Option<Vec<(String, String)>>, ProviderError> {
-    match client
-        .list_tags_for_resource()
-        .resource_arn(arn)
-        .send()
-        .await
-    {
-        Ok(response) => Ok(Some(
-            response
-                .tags()
-                .iter()
-                .map(|tag| (tag.key().to_string(), tag.value().to_string()))
-                .collect(),
-        )),
-        Err(error) => {
-            let error = aws_error(error);
-            if is_not_found(&error) {
-                Ok(None)
-            } else {
-                Err(error)
-            }
-        }
-    }
+    let answer = sent!(client.list_tags_for_resource().resource_arn(arn));
+    Ok(found_or_none(answer)?.map(|response| {
+        response
+            .tags()
+            .iter()
+            .map(|tag| (tag.key().to_string(), tag.value().to_string()))
+            .collect()
+    }))
 }
 
 /// Applies the tag changes from `prior` to `planned` (never the managed `infra:*` tags) to the
@@ -268,20 +243,11 @@ pub(crate) async fn read_namespace(
     client: &Client,
     id: &str,
 ) -> Result<Option<NamespaceFacts>, ProviderError> {
-    let facts = match client.get_namespace().id(id).send().await {
-        Ok(response) => match response.namespace() {
-            Some(namespace) => NamespaceFacts::from_namespace(namespace),
-            None => return Ok(None),
-        },
-        Err(error) => {
-            let error = aws_error(error);
-            if is_not_found(&error) {
-                return Ok(None);
-            }
-            return Err(error);
-        }
-    };
-    with_tags(client, facts).await
+    let answer = found_or_none(sent!(client.get_namespace().id(id)))?;
+    match answer.as_ref().and_then(|response| response.namespace()) {
+        Some(namespace) => with_tags(client, NamespaceFacts::from_namespace(namespace)).await,
+        None => Ok(None),
+    }
 }
 
 /// The facts with the namespace's tags; `None` when it vanished in between.
