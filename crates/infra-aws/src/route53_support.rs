@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use aws_sdk_route53::types::{ChangeStatus, Tag, TagResourceType};
+use aws_sdk_route53::operation::get_hosted_zone::GetHostedZoneOutput;
+use aws_sdk_route53::types::{ChangeStatus, RrType, Tag, TagResourceType};
 use infra_core::{Operation, ProviderError, Value};
 
 use crate::app_support::{sent, wait_for};
@@ -101,6 +102,56 @@ pub(crate) async fn resource_tags(
         }
     }
     Ok(out)
+}
+
+/// A zone's name servers, sorted (from its delegation set, else the apex NS record), and its
+/// primary name server (from the apex SOA record): GetHostedZone's `response` for the zone
+/// `zone_id` named `name` (normalized), and one ListResourceRecordSets from the apex.
+pub(crate) async fn apex_name_servers(
+    client: &aws_sdk_route53::Client,
+    response: &GetHostedZoneOutput,
+    zone_id: &str,
+    name: &str,
+) -> Result<(Vec<String>, Option<String>), ProviderError> {
+    let mut name_servers: Vec<String> = response
+        .delegation_set()
+        .map(|d| {
+            d.name_servers()
+                .iter()
+                .map(|n| normalize_dns_name(n))
+                .collect()
+        })
+        .unwrap_or_default();
+    let apex = sent!(client
+        .list_resource_record_sets()
+        .hosted_zone_id(zone_id)
+        .start_record_name(format!("{name}."))
+        .max_items(10))?;
+    let mut primary = None;
+    for record in apex.resource_record_sets() {
+        if normalize_dns_name(record.name()) != name {
+            continue;
+        }
+        let values: Vec<&str> = record
+            .resource_records()
+            .iter()
+            .map(|r| r.value())
+            .collect();
+        match record.r#type() {
+            RrType::Soa => {
+                primary = values
+                    .first()
+                    .and_then(|soa| soa.split_whitespace().next())
+                    .map(normalize_dns_name);
+            }
+            RrType::Ns if name_servers.is_empty() => {
+                name_servers = values.iter().map(|n| normalize_dns_name(n)).collect();
+            }
+            _ => {}
+        }
+    }
+    name_servers.sort();
+    Ok((name_servers, primary))
 }
 
 /// Route 53 tags from a map.

@@ -11,7 +11,7 @@ use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 use crate::app_support::{boolean, non_empty, sent, string_list, text};
 use crate::clients::partition_of;
 use crate::error::aws_error;
-use crate::route53_support::{clean_zone_id, normalize_dns_name, zone_tags};
+use crate::route53_support::{apex_name_servers, clean_zone_id, normalize_dns_name, zone_tags};
 use crate::Aws;
 
 pub struct AwsRoute53ZoneData {
@@ -99,7 +99,8 @@ impl DataSourceType for AwsRoute53ZoneData {
             .hosted_zone()
             .ok_or_else(|| ProviderError::new("GetHostedZone returned no zone"))?;
         let name = normalize_dns_name(zone.name());
-        let (name_servers, primary) = apex_name_servers(client, &found, &name).await?;
+        let (name_servers, primary) =
+            apex_name_servers(client, &found.response, &found.id, &name).await?;
         let mut value = config.clone();
         if let Some(entries) = value.map_mut() {
             let groups = [
@@ -189,55 +190,6 @@ async fn candidate_ids(
         }
         _ => vec![],
     })
-}
-
-/// The zone's name servers, sorted (from the delegation set, else the apex NS record), and
-/// its primary name server (from the apex SOA record).
-async fn apex_name_servers(
-    client: &aws_sdk_route53::Client,
-    found: &Found,
-    name: &str,
-) -> Result<(Vec<String>, Option<String>), ProviderError> {
-    let mut name_servers: Vec<String> = found
-        .response
-        .delegation_set()
-        .map(|d| {
-            d.name_servers()
-                .iter()
-                .map(|n| normalize_dns_name(n))
-                .collect()
-        })
-        .unwrap_or_default();
-    let apex = sent!(client
-        .list_resource_record_sets()
-        .hosted_zone_id(&found.id)
-        .start_record_name(format!("{name}."))
-        .max_items(10))?;
-    let mut primary = None;
-    for record in apex.resource_record_sets() {
-        if normalize_dns_name(record.name()) != name {
-            continue;
-        }
-        let values: Vec<&str> = record
-            .resource_records()
-            .iter()
-            .map(|r| r.value())
-            .collect();
-        match record.r#type().as_str() {
-            "SOA" => {
-                primary = values
-                    .first()
-                    .and_then(|soa| soa.split_whitespace().next())
-                    .map(normalize_dns_name)
-            }
-            "NS" if name_servers.is_empty() => {
-                name_servers = values.iter().map(|n| normalize_dns_name(n)).collect()
-            }
-            _ => {}
-        }
-    }
-    name_servers.sort();
-    Ok((name_servers, primary))
 }
 
 /// The zone's ID, name, privacy, VPC, tags and ARN.

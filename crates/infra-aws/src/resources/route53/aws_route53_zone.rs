@@ -31,8 +31,9 @@ use crate::clients::partition_of;
 use crate::declared::{read, read_block, switch, Declared, Reading};
 use crate::error::aws_error;
 use crate::route53_support::{
-    caller_reference, clean_zone_id, creation_marker, is_no_such_zone, normalize_dns_name,
-    normalize_name_attribute, record_sets, route53_tags, wait_insync, zone_tags,
+    apex_name_servers, caller_reference, clean_zone_id, creation_marker, is_no_such_zone,
+    normalize_dns_name, normalize_name_attribute, record_sets, route53_tags, wait_insync,
+    zone_tags,
 };
 use crate::tagging::ManagedTags;
 
@@ -73,45 +74,8 @@ async fn facts(
     };
     let name = normalize_dns_name(zone.name());
     let private = zone.config().is_some_and(|c| c.private_zone());
-    let mut name_servers: Vec<String> = response
-        .delegation_set()
-        .map(|d| {
-            d.name_servers()
-                .iter()
-                .map(|n| normalize_dns_name(n))
-                .collect()
-        })
-        .unwrap_or_default();
     // The apex SOA (primary name server) and NS (a private zone's name servers).
-    let apex = sent!(client
-        .list_resource_record_sets()
-        .hosted_zone_id(zone_id)
-        .start_record_name(format!("{name}."))
-        .max_items(10))?;
-    let mut primary = None;
-    for record in apex.resource_record_sets() {
-        if normalize_dns_name(record.name()) != name {
-            continue;
-        }
-        let values: Vec<&str> = record
-            .resource_records()
-            .iter()
-            .map(|r| r.value())
-            .collect();
-        match record.r#type() {
-            RrType::Soa => {
-                primary = values
-                    .first()
-                    .and_then(|soa| soa.split_whitespace().next())
-                    .map(normalize_dns_name);
-            }
-            RrType::Ns if name_servers.is_empty() => {
-                name_servers = values.iter().map(|n| normalize_dns_name(n)).collect();
-            }
-            _ => {}
-        }
-    }
-    name_servers.sort();
+    let (name_servers, primary) = apex_name_servers(client, &response, zone_id, &name).await?;
     Ok(Some(ZoneFacts {
         id: clean_zone_id(zone.id()),
         name,
