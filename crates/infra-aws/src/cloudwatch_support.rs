@@ -1,7 +1,7 @@
 //! Helpers shared by the CloudWatch and CloudWatch Logs types: tags of many objects in one
 //! Resource Groups Tagging API call (their describe calls return no tags).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -45,6 +45,13 @@ pub const UNITS: &[&str] = &[
     "Count/Second",
     "None",
 ];
+
+/// Tags as the services whose TagResource takes a plain map want them (CloudWatch Logs,
+/// Application Auto Scaling, Cognito user pools): the `sdk_tags` that
+/// [`crate::app_support::resource_tag_changes`] calls, imported under that name.
+pub fn tag_map(tags: &BTreeMap<String, String>) -> Result<HashMap<String, String>, ProviderError> {
+    Ok(tags.clone().into_iter().collect())
+}
 
 /// GetResources takes at most 100 ARNs in `ResourceARNList`.
 pub const TAGGING_ARNS_PER_CALL: usize = 100;

@@ -5,6 +5,7 @@ use aws_sdk_ecr::types::Tag;
 use infra_core::{ProviderError, Value};
 
 use crate::app_support::{resource_tag_changes, sent};
+use crate::subnet_group_support::tag_pairs;
 use crate::tagging::sdk_tags_of;
 
 /// ECR's "not found" answers (repository, lifecycle policy, repository policy).
@@ -28,11 +29,7 @@ pub async fn list_tags(
     arn: &str,
 ) -> Result<Vec<(String, String)>, ProviderError> {
     let response = sent!(client.list_tags_for_resource().resource_arn(arn))?;
-    Ok(response
-        .tags()
-        .iter()
-        .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect())
+    Ok(tag_pairs(response.tags(), |t| Some(t.key()), |t| Some(t.value())))
 }
 
 /// Adds and removes the tag difference between `prior` and `planned` on a repository ARN.

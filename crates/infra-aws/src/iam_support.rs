@@ -117,16 +117,37 @@ pub fn name_prefix_from_name(name: &str) -> Value {
     }
 }
 
+/// The provider's `ConflictsWith` between `name` and `name_prefix` (the types that take both:
+/// IAM, KMS aliases, secrets, SNS topics, log groups, DB subnet groups): both set is an error
+/// on `name_prefix`.
+pub fn name_conflict(config: &Value) -> Option<(String, String)> {
+    (!config.get("name").is_null() && !config.get("name_prefix").is_null()).then(|| {
+        (
+            "name_prefix".to_string(),
+            "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
+        )
+    })
+}
+
+/// [`name_conflict`], then each of `name` and `name_prefix` that is known checked by
+/// `problem` (the message for a bad one), in that order.
+pub fn name_checks(
+    config: &Value,
+    problem: impl Fn(&str) -> Option<String>,
+) -> Vec<(String, String)> {
+    let mut problems: Vec<(String, String)> = name_conflict(config).into_iter().collect();
+    for attribute in ["name", "name_prefix"] {
+        if let Some(message) = config.get(attribute).as_str().and_then(&problem) {
+            problems.push((attribute.to_string(), message));
+        }
+    }
+    problems
+}
+
 /// The checks of `name` / `name_prefix`: they conflict, and the prefix leaves room for the
 /// 26-character suffix within `max` characters.
 pub fn name_problems(config: &Value, max: usize) -> Vec<(String, String)> {
-    let mut problems = Vec::new();
-    if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-        problems.push((
-            "name_prefix".to_string(),
-            "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
-        ));
-    }
+    let mut problems: Vec<(String, String)> = name_conflict(config).into_iter().collect();
     if let Some(name) = config.get("name").as_str() {
         if name.is_empty() || name.chars().count() > max {
             problems.push((

@@ -12,6 +12,7 @@ use aws_sdk_sns::types::Tag;
 use infra_core::{ProviderError, Value};
 
 use crate::app_support::{canonical_json, resource_tag_changes, same_json, sent, string};
+use crate::subnet_group_support::tag_pairs;
 use crate::tagging::sdk_tags_of;
 
 /// How an attribute's string form maps to a `Value`.
@@ -46,6 +47,45 @@ pub fn to_attribute(value: &Value, spec: &SnsAttribute) -> Option<String> {
         Kind::Json if !text.trim().is_empty() => canonical_json(&text),
         _ => text,
     })
+}
+
+/// The attributes a create sends (CreateTopic, Subscribe): each set argument's, but for empty
+/// text and `false`, which are AWS's own defaults (so FifoTopic is sent only when true);
+/// `None` when there are none.
+pub fn create_attributes(
+    planned: &Value,
+    specs: &[SnsAttribute],
+) -> Option<HashMap<String, String>> {
+    let attributes: HashMap<String, String> = specs
+        .iter()
+        .filter_map(|spec| {
+            let value = to_attribute(planned, spec)?;
+            if value.is_empty() || (spec.kind == Kind::Bool && value == "false") {
+                return None;
+            }
+            Some((spec.attribute.to_string(), value))
+        })
+        .collect();
+    (!attributes.is_empty()).then_some(attributes)
+}
+
+/// The problems of the JSON arguments among `specs` that `config` sets to text that is not
+/// JSON (blank text passes), in the specs' order.
+pub fn json_problems(config: &Value, specs: &[SnsAttribute]) -> Vec<(String, String)> {
+    specs
+        .iter()
+        .filter(|spec| spec.kind == Kind::Json)
+        .filter_map(|spec| {
+            let text = config.get(spec.argument).as_str()?;
+            (!text.trim().is_empty() && serde_json::from_str::<serde_json::Value>(text).is_err())
+                .then(|| {
+                    (
+                        spec.argument.to_string(),
+                        format!("\"{}\" contains an invalid JSON", spec.argument),
+                    )
+                })
+        })
+        .collect()
 }
 
 /// The argument's value from SNS's attribute map; `hint` supplies the configuration's text for
@@ -124,11 +164,7 @@ pub async fn topic_tags(
     arn: &str,
 ) -> Result<Vec<(String, String)>, ProviderError> {
     let output = sent!(client.list_tags_for_resource().resource_arn(arn))?;
-    Ok(output
-        .tags()
-        .iter()
-        .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect())
+    Ok(tag_pairs(output.tags(), |t| Some(t.key()), |t| Some(t.value())))
 }
 
 sdk_tags_of!(pub Tag);

@@ -70,8 +70,8 @@ pub trait SubnetGroupApi: Send + Sync {
     async fn delete(&self, name: &str) -> Result<(), ProviderError>;
 }
 
-/// A subnet group's tags as the service's answer holds them (each service has its own `Tag`
-/// type), as key/value pairs.
+/// Tags as a service's answer holds them (each service has its own `Tag` type: a subnet
+/// group's, an ECR repository's, an SNS topic's), as key/value pairs.
 pub fn tag_pairs<T>(
     tags: &[T],
     key: fn(&T) -> Option<&str>,

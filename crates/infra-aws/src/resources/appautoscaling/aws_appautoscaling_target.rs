@@ -26,8 +26,9 @@ use infra_core::{Attribute, Block, Operation, ProviderError, ResourceType, Schem
 
 use super::{as_configured, at_live_colour, names_by_namespace, read_keyed};
 use crate::app_support::{
-    boolean, int, number, send_tag_changes, sent, set_tags, single, string, text, vanished,
+    boolean, int, number, resource_tag_changes, sent, set_tags, single, string, text, vanished,
 };
+use crate::cloudwatch_support::tag_map as sdk_tags;
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
@@ -273,18 +274,7 @@ impl ResourceType for AwsAppautoscalingTarget {
         }
         if let Some(arn) = string(prior, "arn") {
             let client = &self.aws.clients().await.appautoscaling;
-            send_tag_changes!(
-                prior,
-                planned,
-                |to_remove| client
-                    .untag_resource()
-                    .resource_arn(&arn)
-                    .set_tag_keys(Some(to_remove)),
-                |to_set| client
-                    .tag_resource()
-                    .resource_arn(&arn)
-                    .set_tags(Some(to_set.into_iter().collect()))
-            );
+            resource_tag_changes!(client, resource_arn(&arn), prior, planned);
         }
         self.read_one(&key)
             .await?

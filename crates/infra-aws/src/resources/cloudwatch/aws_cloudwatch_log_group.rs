@@ -22,14 +22,15 @@ use aws_sdk_cloudwatchlogs::types::{LogGroup, LogGroupClass};
 use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
-    boolean, changed, deleted_or_missing, int, is_missing, non_empty, number, send_tag_changes,
+    boolean, changed, deleted_or_missing, int, is_missing, non_empty, number, resource_tag_changes,
     sent, string,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
-use crate::cloudwatch_support::tagging_tags;
+use crate::cloudwatch_support::{common_prefix, tag_map as sdk_tags, tagging_tags};
 use crate::declared::{copied, read, string as text_of, switch, Declared};
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
+use crate::iam_support::name_conflict;
 use crate::tagging::ManagedTags;
 
 /// The retention periods CloudWatch Logs accepts (0 = never expire).
@@ -151,12 +152,7 @@ impl AwsObject for LogGroupObject {
                 ));
             }
         }
-        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-            problems.push((
-                "name_prefix".to_string(),
-                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
-            ));
-        }
+        problems.extend(name_conflict(config));
         problems
     }
 
@@ -177,17 +173,10 @@ impl AwsObject for LogGroupObject {
     ) -> Result<BTreeMap<String, Tagged<LogGroup>>, ProviderError> {
         let client = &this.aws.clients().await.logs;
         let mut out = BTreeMap::new();
-        let Some(first) = names.first() else {
+        if names.is_empty() {
             return Ok(out);
-        };
-        let prefix: String = names.iter().skip(1).fold(first.clone(), |common, name| {
-            common
-                .chars()
-                .zip(name.chars())
-                .take_while(|(a, b)| a == b)
-                .map(|(a, _)| a)
-                .collect()
-        });
+        }
+        let prefix = common_prefix(names);
         let mut request = client.describe_log_groups();
         if !prefix.is_empty() {
             request = request.log_group_name_prefix(&prefix);
@@ -292,18 +281,7 @@ impl AwsObject for LogGroupObject {
             }
         }
         let arn = string(prior, "arn").unwrap_or_default();
-        send_tag_changes!(
-            prior,
-            planned,
-            |to_remove| client
-                .untag_resource()
-                .resource_arn(&arn)
-                .set_tag_keys(Some(to_remove)),
-            |to_set| client
-                .tag_resource()
-                .resource_arn(&arn)
-                .set_tags(Some(to_set.into_iter().collect()))
-        );
+        resource_tag_changes!(client, resource_arn(&arn), prior, planned);
         Ok(name.to_string())
     }
 

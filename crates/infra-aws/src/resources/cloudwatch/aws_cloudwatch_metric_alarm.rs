@@ -23,7 +23,7 @@ use aws_sdk_cloudwatch::types::{
 use infra_core::{Attribute, Block, Check, Nesting, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, deleted_or_missing, int, is_missing, non_empty, number, send_tag_changes,
+    blocks, boolean, deleted_or_missing, int, is_missing, non_empty, number, resource_tag_changes,
     sent, single, string, string_list, strings, text,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
@@ -53,6 +53,14 @@ const PROMQL: &str = "it belongs to PromQL alarms, which infra does not make";
 pub type AwsCloudwatchMetricAlarm = ObjectType<MetricAlarmObject>;
 
 pub struct MetricAlarmObject;
+
+/// Tags as PutMetricAlarm and TagResource take them.
+fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
+    Ok(tags
+        .iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect())
+}
 
 /// One PutMetricAlarm with the whole configuration (create, and every in-place change).
 async fn put(
@@ -399,11 +407,7 @@ impl AwsObject for MetricAlarmObject {
                 format!("CloudWatch metric alarm \"{name}\" already exists"),
             ));
         }
-        let tags = operation
-            .tags_with_managed(planned)
-            .into_iter()
-            .map(|(k, v)| Tag::builder().key(k).value(v).build())
-            .collect();
+        let tags = sdk_tags(&operation.tags_with_managed(planned))?;
         put(this, planned, Some(tags)).await?;
         Ok(name)
     }
@@ -429,20 +433,7 @@ impl AwsObject for MetricAlarmObject {
         }
         let client = &this.aws.clients().await.cloudwatch;
         let arn = string(prior, "arn").unwrap_or_default();
-        send_tag_changes!(
-            prior,
-            planned,
-            |to_remove| client
-                .untag_resource()
-                .resource_arn(&arn)
-                .set_tag_keys(Some(to_remove)),
-            |to_set| client.tag_resource().resource_arn(&arn).set_tags(Some(
-                to_set
-                    .into_iter()
-                    .map(|(k, v)| Tag::builder().key(k).value(v).build())
-                    .collect(),
-            ))
-        );
+        resource_tag_changes!(client, resource_arn(&arn), prior, planned);
         Ok(name.to_string())
     }
 

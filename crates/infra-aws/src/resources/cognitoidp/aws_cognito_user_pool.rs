@@ -40,9 +40,11 @@ use infra_core::{Attribute, Block, Check, Nesting, Operation, ProviderError, Sch
 
 use super::{conflict, each_one_of, enum_strings, length_between};
 use crate::app_support::{
-    boolean, changed, deleted_or_missing, int, is_missing, sent, single, string, strings,
+    boolean, changed, deleted_or_missing, int, is_missing, resource_tag_changes, sent, single,
+    string, strings,
 };
 use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::cloudwatch_support::tag_map as sdk_tags;
 use crate::declared::{read, read_block, Declared};
 use crate::error::aws_error;
 use crate::iam_support::date;
@@ -604,18 +606,7 @@ impl AwsObject for UserPoolObject {
             sent!(update_request(client, id, &current.pool, planned))?;
         }
         let arn = string(prior, "arn").unwrap_or_default();
-        crate::app_support::send_tag_changes!(
-            prior,
-            planned,
-            |to_remove| client
-                .untag_resource()
-                .resource_arn(&arn)
-                .set_tag_keys(Some(to_remove)),
-            |to_set| client
-                .tag_resource()
-                .resource_arn(&arn)
-                .set_tags(Some(to_set.into_iter().collect()))
-        );
+        resource_tag_changes!(client, resource_arn(&arn), prior, planned);
         Ok(id.to_string())
     }
 

@@ -27,8 +27,8 @@ use crate::app_support::{
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{copied, read, read_block, reported, Declared};
 use crate::iam_support::{
-    found, gone, new_name, owned_tags, read_each, sync_attachments, tags_to_sdk, update_tags,
-    Principal,
+    found, gone, name_conflict, new_name, owned_tags, read_each, sync_attachments, tags_to_sdk,
+    update_tags, Principal,
 };
 use crate::paginated::all_items;
 use crate::tagging::ManagedTags;
@@ -295,12 +295,7 @@ impl AwsObject for RoleObject {
                 problems.push(("name".to_string(), format!("\"{name}\" is not a valid IAM role name (at most 64 of [A-Za-z0-9+=,.@_-])")));
             }
         }
-        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-            problems.push((
-                "name_prefix".to_string(),
-                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
-            ));
-        }
+        problems.extend(name_conflict(config));
         if let Some(prefix) = config.get("name_prefix").as_str() {
             if prefix.len() > 38 {
                 problems.push((

@@ -18,6 +18,7 @@ use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{computed, from_prior, read, Declared, Reading};
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
+use crate::iam_support::name_checks;
 use crate::resources::kms::aws_kms_key::is_gone;
 
 pub type AwsKmsAlias = ObjectType<AliasObject>;
@@ -105,21 +106,7 @@ impl AwsObject for AliasObject {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-            problems.push((
-                "name_prefix".to_string(),
-                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
-            ));
-        }
-        for attribute in ["name", "name_prefix"] {
-            if let Some(name) = config.get(attribute).as_str() {
-                if let Some(message) = invalid_alias_name(name) {
-                    problems.push((attribute.to_string(), message));
-                }
-            }
-        }
-        problems
+        name_checks(config, invalid_alias_name)
     }
 
     /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).

@@ -12,6 +12,7 @@ use crate::app_support::{changed, deleted_or_gone, sent, string};
 use crate::app_support::{string_list, strings, text};
 use crate::ec2_support::name_for_create;
 use crate::error::{aws_error, is_not_found};
+use crate::iam_support::name_conflict;
 use crate::rds_support::{Object, RdsGroup, RdsGroupType};
 use crate::subnet_group_support::describe_by_name;
 
@@ -47,13 +48,7 @@ impl RdsGroup for DbSubnetGroups {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-            problems.push((
-                "name_prefix".to_string(),
-                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
-            ));
-        }
+        let mut problems: Vec<_> = name_conflict(config).into_iter().collect();
         if let Some(name) = config.get("name").as_str() {
             let valid = name.len() <= 255
                 && name.chars().all(|c| {

@@ -24,14 +24,15 @@ use aws_sdk_secretsmanager::types::{ReplicaRegionType, Tag};
 use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, canonical_json, changed, int, non_empty, policy_value, send_tag_changes, sent,
-    string, text, text_or_null,
+    blocks, boolean, canonical_json, changed, int, non_empty, policy_value, resource_tag_changes,
+    sent, string, text, text_or_null,
 };
 use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{from_prior, read, read_block, switch, Declared};
 use crate::ec2_support::with_name_for_create;
 use crate::ec2_support::{long_client_token, name_for_create};
 use crate::error::aws_error;
+use crate::iam_support::name_checks;
 use crate::tagging::ManagedTags;
 
 pub type AwsSecretsmanagerSecret = ObjectType<SecretObject>;
@@ -97,10 +98,11 @@ pub(crate) fn is_gone(error: &ProviderError) -> bool {
                 || error.message.contains("marked for deletion")))
 }
 
-fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter()
+fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
+    Ok(tags
+        .iter()
         .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect()
+        .collect())
 }
 
 /// The `replica` blocks of a value, by region.
@@ -229,26 +231,14 @@ impl AwsObject for SecretObject {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-            problems.push((
-                "name_prefix".to_string(),
-                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
-            ));
-        }
-        for attribute in ["name", "name_prefix"] {
-            if let Some(name) = config.get(attribute).as_str() {
-                let valid = name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "/_+=.@-".contains(c));
-                if !valid || name.len() > 512 {
-                    problems.push((
-                        attribute.to_string(),
-                        format!("\"{name}\": must be at most 512 characters of letters, digits and /_+=.@-"),
-                    ));
-                }
-            }
-        }
+        let mut problems = name_checks(config, |name| {
+            let valid = name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/_+=.@-".contains(c));
+            (!valid || name.len() > 512).then(|| {
+                format!("\"{name}\": must be at most 512 characters of letters, digits and /_+=.@-")
+            })
+        });
         if let Some(days) = config.get("recovery_window_in_days").as_i64() {
             if days != 0 && !(7..=30).contains(&days) {
                 problems.push((
@@ -307,7 +297,7 @@ impl AwsObject for SecretObject {
             .set_description(string(planned, "description"))
             .set_kms_key_id(non_empty(planned, "kms_key_id"))
             .set_type(non_empty(planned, "type"))
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))))
+            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?))
             .set_add_replica_regions((!replicas.is_empty()).then(|| replica_regions(&replicas)))
             .force_overwrite_replica_secret(
                 boolean(planned, "force_overwrite_replica_secret").unwrap_or(false),
@@ -367,18 +357,7 @@ impl AwsObject for SecretObject {
         if changed(prior, planned, "policy") {
             put_policy(client, arn, planned).await?;
         }
-        send_tag_changes!(
-            prior,
-            planned,
-            |to_remove| client
-                .untag_resource()
-                .secret_id(arn)
-                .set_tag_keys(Some(to_remove)),
-            |to_set| client
-                .tag_resource()
-                .secret_id(arn)
-                .set_tags(Some(sdk_tags(&to_set)))
-        );
+        resource_tag_changes!(client, secret_id(arn), prior, planned);
         Ok(arn.to_string())
     }
 

@@ -22,9 +22,10 @@ use crate::app_support::{
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, Declared};
 use crate::ec2_support::name_for_create;
+use crate::iam_support::name_conflict;
 use crate::sns_support::{
-    attr, from_attribute, sdk_tags, to_attribute, topic_arns, topic_attributes, topic_tags,
-    update_tags, Kind, SnsAttribute,
+    attr, create_attributes, from_attribute, json_problems, sdk_tags, to_attribute, topic_arns,
+    topic_attributes, topic_tags, update_tags, Kind, SnsAttribute,
 };
 use crate::tagging::ManagedTags;
 #[cfg(test)]
@@ -271,13 +272,7 @@ impl AwsObject for TopicObject {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-            problems.push((
-                "name_prefix".to_string(),
-                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
-            ));
-        }
+        let mut problems: Vec<_> = name_conflict(config).into_iter().collect();
         let fifo = config.get("fifo_topic").as_bool() == Some(true);
         if let Some(name) = config.get("name").as_str() {
             let base = if fifo {
@@ -321,18 +316,7 @@ impl AwsObject for TopicObject {
                 ));
             }
         }
-        for spec in ATTRIBUTES.iter().filter(|s| s.kind == Kind::Json) {
-            if let Some(text) = config.get(spec.argument).as_str() {
-                if !text.trim().is_empty()
-                    && serde_json::from_str::<serde_json::Value>(text).is_err()
-                {
-                    problems.push((
-                        spec.argument.to_string(),
-                        format!("\"{}\" contains an invalid JSON", spec.argument),
-                    ));
-                }
-            }
-        }
+        problems.extend(json_problems(config, ATTRIBUTES));
         problems
     }
 
@@ -375,21 +359,10 @@ impl AwsObject for TopicObject {
     ) -> Result<String, ProviderError> {
         let client = &this.aws.clients().await.sns;
         let name = topic_name(operation, planned);
-        let attributes: HashMap<String, String> = ATTRIBUTES
-            .iter()
-            .filter_map(|spec| {
-                let value = to_attribute(planned, spec)?;
-                // Defaults (false, "") are AWS's own; only FifoTopic must be sent when true.
-                if value.is_empty() || (spec.kind == Kind::Bool && value == "false") {
-                    return None;
-                }
-                Some((spec.attribute.to_string(), value))
-            })
-            .collect();
         let created = sent!(client
             .create_topic()
             .name(&name)
-            .set_attributes((!attributes.is_empty()).then_some(attributes))
+            .set_attributes(create_attributes(planned, ATTRIBUTES))
             .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?)))?;
         let arn = created
             .topic_arn()

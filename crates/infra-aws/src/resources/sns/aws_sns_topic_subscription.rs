@@ -30,7 +30,8 @@ use crate::app_support::{
 };
 use crate::declared::read_in_turn;
 use crate::sns_support::{
-    attr, from_attribute, is_gone, subscription_attributes, to_attribute, Kind, SnsAttribute,
+    attr, create_attributes, from_attribute, is_gone, json_problems, subscription_attributes,
+    to_attribute, Kind, SnsAttribute,
 };
 use crate::Aws;
 
@@ -159,6 +160,15 @@ fn to_value(arn: &str, attributes: &HashMap<String, String>, hint: &Value) -> Va
     Value::Map(object)
 }
 
+/// A subscription's natural key: its topic ARN, protocol and endpoint, where all are known.
+fn natural_key(planned: &Value) -> Option<(String, String, String)> {
+    Some((
+        string(planned, "topic_arn")?,
+        string(planned, "protocol")?,
+        string(planned, "endpoint")?,
+    ))
+}
+
 #[async_trait::async_trait]
 impl ResourceType for AwsSnsTopicSubscription {
     fn name(&self) -> &'static str {
@@ -179,18 +189,7 @@ impl ResourceType for AwsSnsTopicSubscription {
                 "protocol firehose must contain subscription_role_arn!".to_string(),
             ));
         }
-        for spec in ATTRIBUTES.iter().filter(|s| s.kind == Kind::Json) {
-            if let Some(text) = config.get(spec.argument).as_str() {
-                if !text.trim().is_empty()
-                    && serde_json::from_str::<serde_json::Value>(text).is_err()
-                {
-                    problems.push((
-                        spec.argument.to_string(),
-                        format!("\"{}\" contains an invalid JSON", spec.argument),
-                    ));
-                }
-            }
-        }
+        problems.extend(json_problems(config, ATTRIBUTES));
         problems
     }
 
@@ -200,31 +199,17 @@ impl ResourceType for AwsSnsTopicSubscription {
         planned: &Value,
     ) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.sns;
-        let (Some(topic), Some(protocol), Some(endpoint)) = (
-            string(planned, "topic_arn"),
-            string(planned, "protocol"),
-            string(planned, "endpoint"),
-        ) else {
+        let Some((topic, protocol, endpoint)) = natural_key(planned) else {
             return Err(ProviderError::new(
                 "aws_sns_topic_subscription needs known topic_arn, protocol and endpoint",
             ));
         };
-        let attributes: HashMap<String, String> = ATTRIBUTES
-            .iter()
-            .filter_map(|spec| {
-                let value = to_attribute(planned, spec)?;
-                if value.is_empty() || (spec.kind == Kind::Bool && value == "false") {
-                    return None;
-                }
-                Some((spec.attribute.to_string(), value))
-            })
-            .collect();
         let subscribed = sent!(client
             .subscribe()
             .topic_arn(&topic)
             .protocol(&protocol)
             .endpoint(&endpoint)
-            .set_attributes((!attributes.is_empty()).then_some(attributes))
+            .set_attributes(create_attributes(planned, ATTRIBUTES))
             .return_subscription_arn(true))?;
         let arn = subscribed
             .subscription_arn()
@@ -318,11 +303,7 @@ impl ResourceType for AwsSnsTopicSubscription {
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
         let client = &self.aws.clients().await.sns;
-        let (Some(topic), Some(protocol), Some(endpoint)) = (
-            string(planned, "topic_arn"),
-            string(planned, "protocol"),
-            string(planned, "endpoint"),
-        ) else {
+        let Some((topic, protocol, endpoint)) = natural_key(planned) else {
             return Ok(None);
         };
         let mut token: Option<String> = None;
