@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use aws_sdk_rds::types::Tag;
+use aws_sdk_rds::types::{MasterUserSecret, Tag};
 use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value};
 
 use crate::app_support::{boolean, by_key, has_managed_tags, keys_of, send_tag_changes, sent};
@@ -33,6 +33,23 @@ pub fn tags_from_sdk(tags: &[Tag]) -> Vec<(String, String)> {
             )
         })
         .collect()
+}
+
+/// `master_user_secret` as the instance resource and data source read it: a list of the
+/// one managed secret (none without one).
+pub fn master_user_secret(secret: Option<&MasterUserSecret>) -> Value {
+    Value::List(
+        secret
+            .map(|s| {
+                Value::map([
+                    ("kms_key_id", text(s.kms_key_id())),
+                    ("secret_arn", text(s.secret_arn())),
+                    ("secret_status", text(s.secret_status())),
+                ])
+            })
+            .into_iter()
+            .collect(),
+    )
 }
 
 /// The tags of one RDS resource (subnet groups do not carry them in their describe answer).

@@ -11,17 +11,8 @@ use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{boolean, is_missing, non_empty, sent, strings, text};
 use crate::error::aws_error;
+use crate::resources::acm::aws_acm_certificate::KEY_ALGORITHMS;
 use crate::Aws;
-
-const KEY_TYPES: &[&str] = &[
-    "RSA_1024",
-    "RSA_2048",
-    "RSA_3072",
-    "RSA_4096",
-    "EC_prime256v1",
-    "EC_secp384r1",
-    "EC_secp521r1",
-];
 
 pub struct AwsAcmCertificateData {
     aws: Arc<Aws>,
@@ -142,7 +133,7 @@ async fn listed_certificates(
     }
     let mut key_types = strings(config, "key_types");
     if key_types.is_empty() {
-        key_types = KEY_TYPES.iter().map(|k| k.to_string()).collect();
+        key_types = KEY_ALGORITHMS.iter().map(|k| k.to_string()).collect();
     }
     let types = strings(config, "types");
     let mut arns = Vec::new();

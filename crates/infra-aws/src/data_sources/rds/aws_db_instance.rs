@@ -12,7 +12,7 @@ use aws_sdk_rds::types::DbInstance;
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{number, string, string_list, text};
-use crate::rds_support::tags_from_sdk;
+use crate::rds_support::{master_user_secret, tags_from_sdk};
 use crate::resources::rds::aws_db_instance::AwsDbInstance;
 use crate::Aws;
 
@@ -220,19 +220,7 @@ fn to_value(instance: &DbInstance, config: &Value) -> Value {
     );
     put(
         "master_user_secret",
-        Value::List(
-            instance
-                .master_user_secret()
-                .map(|s| {
-                    Value::map([
-                        ("kms_key_id", text(s.kms_key_id())),
-                        ("secret_arn", text(s.secret_arn())),
-                        ("secret_status", text(s.secret_status())),
-                    ])
-                })
-                .into_iter()
-                .collect(),
-        ),
+        master_user_secret(instance.master_user_secret()),
     );
     put(
         "option_group_memberships",

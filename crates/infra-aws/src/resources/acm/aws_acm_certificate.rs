@@ -44,6 +44,17 @@ use crate::ec2_support::client_token;
 use crate::error::aws_error;
 use crate::tagging::{sdk_tags_of, ManagedTags};
 
+/// The key algorithms ACM has (`key_algorithm`, and the data source's `key_types`).
+pub const KEY_ALGORITHMS: &[&str] = &[
+    "RSA_1024",
+    "RSA_2048",
+    "RSA_3072",
+    "RSA_4096",
+    "EC_prime256v1",
+    "EC_secp384r1",
+    "EC_secp521r1",
+];
+
 /// Why `private_key_wo` and `private_key_wo_version` are not supported.
 const WRITE_ONLY_KEY: &str = "import the key with `private_key`";
 
@@ -314,15 +325,7 @@ impl AwsObject for CertificateObject {
             read(
                 Attribute::optional_computed("key_algorithm", Type::String)
                     .force_new()
-                    .check(Check::OneOf(&[
-                        "RSA_1024",
-                        "RSA_2048",
-                        "RSA_3072",
-                        "RSA_4096",
-                        "EC_prime256v1",
-                        "EC_secp384r1",
-                        "EC_secp521r1",
-                    ])),
+                    .check(Check::OneOf(KEY_ALGORITHMS)),
                 |detail: &D, _| text(detail.key_algorithm().map(|k| k.as_str())),
             ),
             read(

@@ -11,7 +11,6 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::time::Duration;
 
 use aws_sdk_acm::types::CertificateDetail;
 use aws_smithy_types::date_time::Format;
@@ -97,10 +96,7 @@ impl ResourceType for AwsAcmCertificateValidation {
     }
 
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: Duration::from_secs(75 * 60),
-            ..Timeouts::default()
-        }
+        Timeouts::minutes(75, 30, 30)
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

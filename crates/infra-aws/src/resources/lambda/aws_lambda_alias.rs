@@ -17,7 +17,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
-use std::time::Duration;
 
 use aws_sdk_lambda::operation::get_alias::GetAliasOutput;
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
@@ -199,10 +198,7 @@ impl ResourceType for AwsLambdaAlias {
 
     /// The provider's update timeout is 15 minutes (waiting for weights to clear).
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            update: Duration::from_secs(15 * 60),
-            ..Timeouts::default()
-        }
+        Timeouts::minutes(30, 15, 30)
     }
 
     async fn create(

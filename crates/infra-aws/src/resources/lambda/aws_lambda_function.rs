@@ -389,20 +389,15 @@ impl AwsLambdaFunction {
         if changed(prior, planned, "architectures") {
             request = request.set_architectures(architectures(planned));
         }
-        if let Some(filename) = non_empty(planned, "filename") {
-            request = request.zip_file(Blob::new(read_package(&filename)?));
-        } else if let Some(image) = non_empty(planned, "image_uri") {
-            request = request.image_uri(image);
-        } else {
-            request = request
-                .set_s3_bucket(non_empty(planned, "s3_bucket"))
-                .set_s3_key(non_empty(planned, "s3_key"))
-                .set_s3_object_version(non_empty(planned, "s3_object_version"));
-        }
-        if let Some(key) = non_empty(planned, "source_kms_key_arn") {
-            request = request.source_kms_key_arn(key);
-        }
+        // The same package as a create's, each of its parts set as the request's own.
+        let code = function_code(planned)?;
         request
+            .set_zip_file(code.zip_file)
+            .set_image_uri(code.image_uri)
+            .set_s3_bucket(code.s3_bucket)
+            .set_s3_key(code.s3_key)
+            .set_s3_object_version(code.s3_object_version)
+            .set_source_kms_key_arn(code.source_kms_key_arn)
             .send()
             .await
             .map_err(aws_error)
@@ -968,7 +963,8 @@ fn read_package(filename: &str) -> Result<Vec<u8>, ProviderError> {
     })
 }
 
-/// The package of a create: the zip's bytes, the image, or the S3 object.
+/// The package of a create (and of an UpdateFunctionCode): the zip's bytes, the image, or the
+/// S3 object.
 fn function_code(planned: &Value) -> Result<FunctionCode, ProviderError> {
     let mut code = FunctionCode::builder();
     if let Some(filename) = non_empty(planned, "filename") {

@@ -45,7 +45,7 @@ use crate::app_support::{
 };
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
-use crate::rds_support::{tags_from_sdk, tags_to_sdk, update_tags};
+use crate::rds_support::{master_user_secret, tags_from_sdk, tags_to_sdk, update_tags};
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
@@ -857,21 +857,7 @@ fn credential_entries(instance: &DbInstance, hint: &Value) -> Vec<(&'static str,
     vec![
         ("db_name", text(instance.db_name())),
         ("username", text(instance.master_username())),
-        (
-            "master_user_secret",
-            Value::List(
-                secret
-                    .map(|s| {
-                        Value::map([
-                            ("kms_key_id", text(s.kms_key_id())),
-                            ("secret_arn", text(s.secret_arn())),
-                            ("secret_status", text(s.secret_status())),
-                        ])
-                    })
-                    .into_iter()
-                    .collect(),
-            ),
-        ),
+        ("master_user_secret", master_user_secret(secret)),
         (
             "master_user_secret_kms_key_id",
             text(secret.and_then(|s| s.kms_key_id())),
@@ -1150,11 +1136,7 @@ impl ResourceType for AwsDbInstance {
     }
 
     fn default_timeouts(&self) -> infra_core::Timeouts {
-        infra_core::Timeouts {
-            create: std::time::Duration::from_secs(40 * 60),
-            update: std::time::Duration::from_secs(80 * 60),
-            delete: std::time::Duration::from_secs(60 * 60),
-        }
+        infra_core::Timeouts::minutes(40, 80, 60)
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {

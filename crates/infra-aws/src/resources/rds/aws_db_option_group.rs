@@ -16,7 +16,6 @@
 //! `vpc_security_group_memberships`, so drift on them is not seen in tests.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use aws_sdk_rds::types::{OptionConfiguration, OptionGroup, OptionSetting, Tag};
 use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Timeouts, Type, Value};
@@ -114,10 +113,7 @@ impl RdsGroup for DbOptionGroups {
     }
 
     fn default_timeouts() -> Timeouts {
-        Timeouts {
-            delete: Duration::from_secs(15 * 60),
-            ..Timeouts::default()
-        }
+        Timeouts::minutes(30, 30, 15)
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {

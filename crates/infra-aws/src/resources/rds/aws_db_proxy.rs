@@ -365,11 +365,7 @@ impl ResourceType for AwsDbProxy {
     }
 
     fn default_timeouts(&self) -> infra_core::Timeouts {
-        infra_core::Timeouts {
-            create: std::time::Duration::from_secs(30 * 60),
-            update: std::time::Duration::from_secs(30 * 60),
-            delete: std::time::Duration::from_secs(60 * 60),
-        }
+        infra_core::Timeouts::minutes(30, 30, 60)
     }
 
     /// The provider's plan-time checks beyond the schema's: `validIdentifier` on `name`, and

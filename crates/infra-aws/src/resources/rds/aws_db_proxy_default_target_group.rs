@@ -218,12 +218,9 @@ impl ResourceType for AwsDbProxyDefaultTargetGroup {
         &self.schema
     }
 
+    /// The provider's create and update timeouts, 30 minutes each.
     fn default_timeouts(&self) -> infra_core::Timeouts {
-        infra_core::Timeouts {
-            create: std::time::Duration::from_secs(30 * 60),
-            update: std::time::Duration::from_secs(30 * 60),
-            ..Default::default()
-        }
+        infra_core::Timeouts::minutes(30, 30, 30)
     }
 
     /// The provider's checks beyond the schema's: `validIdentifier` on `db_proxy_name`, and
