@@ -81,10 +81,58 @@ pub(crate) fn invalid(index: usize, what: &str, error: impl std::fmt::Display) -
     ProviderError::new(format!("container_definitions[{index}].{what}: {error}"))
 }
 
+/// The objects of the field at `path` (its last `.` segment, in `object`), each built by
+/// `build`; an object it refuses is an error naming container `index` and `path`.
+pub(crate) fn built_list<T, E: std::fmt::Display>(
+    index: usize,
+    object: &Map<String, Json>,
+    path: &str,
+    build: impl Fn(&Map<String, Json>) -> Result<T, E>,
+) -> Result<Vec<T>, ProviderError> {
+    let key = path.rsplit('.').next().unwrap_or(path);
+    objects_field(object, key)
+        .into_iter()
+        .map(|item| build(item).map_err(|e| invalid(index, path, e)))
+        .collect()
+}
+
+/// The object field `key` built by `build` (None when absent); one it refuses is an error
+/// naming container `index` and `key`.
+pub(crate) fn built_object<T, E: std::fmt::Display>(
+    index: usize,
+    object: &Map<String, Json>,
+    key: &str,
+    build: impl Fn(&Map<String, Json>) -> Result<T, E>,
+) -> Result<Option<T>, ProviderError> {
+    field(object, key)
+        .and_then(Json::as_object)
+        .map(|item| build(item).map_err(|e| invalid(index, key, e)))
+        .transpose()
+}
+
+/// `items`, or None when there are none (the field left out).
+pub(crate) fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
+    (!items.is_empty()).then_some(items)
+}
+
 pub(crate) fn put(object: &mut Map<String, Json>, key: &str, value: Option<Json>) {
     if let Some(value) = value {
         object.insert(key.to_string(), value);
     }
+}
+
+/// Puts `items`, each as `item` writes it, as the array `key` (an empty one too).
+pub(crate) fn put_list<T>(
+    object: &mut Map<String, Json>,
+    key: &str,
+    items: &[T],
+    item: impl Fn(&T) -> Json,
+) {
+    put(
+        object,
+        key,
+        Some(Json::Array(items.iter().map(item).collect())),
+    );
 }
 
 pub(crate) fn list_json(items: &[String]) -> Option<Json> {

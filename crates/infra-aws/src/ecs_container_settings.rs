@@ -16,8 +16,8 @@ use infra_core::ProviderError;
 use serde_json::{json, Map, Value as Json};
 
 use crate::ecs_container_json::{
-    bool_field, field, int_field, invalid, list_json, objects_field, put, string_map_field,
-    strings_field, text_field,
+    bool_field, built_list, built_object, field, int_field, list_json, non_empty, objects_field,
+    put, put_list, string_map_field, strings_field, text_field,
 };
 
 /// The fields this file maps, as ECS names them.
@@ -39,36 +39,26 @@ pub(crate) fn to_sdk(
     c: &Map<String, Json>,
     builder: ContainerDefinitionBuilder,
 ) -> Result<ContainerDefinitionBuilder, ProviderError> {
-    let object = |key: &str| field(c, key).and_then(Json::as_object);
-    let repository_credentials = object("repositoryCredentials")
-        .map(|r| {
-            RepositoryCredentials::builder()
-                .set_credentials_parameter(text_field(r, "credentialsParameter"))
-                .build()
-                .map_err(|e| invalid(index, "repositoryCredentials", e))
-        })
-        .transpose()?;
-    let restart_policy = object("restartPolicy")
-        .map(|r| {
-            ContainerRestartPolicy::builder()
-                .set_enabled(bool_field(r, "enabled"))
-                .set_ignored_exit_codes(ints_field(r, "ignoredExitCodes"))
-                .set_restart_attempt_period(int_field(r, "restartAttemptPeriod"))
-                .build()
-                .map_err(|e| invalid(index, "restartPolicy", e))
-        })
-        .transpose()?;
-    let environment_files = objects_field(c, "environmentFiles")
-        .into_iter()
-        .map(|f| {
-            EnvironmentFile::builder()
-                .set_value(text_field(f, "value"))
-                .set_type(text_field(f, "type").map(|t| EnvironmentFileType::from(t.as_str())))
-                .build()
-                .map_err(|e| invalid(index, "environmentFiles", e))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let linux_parameters = object("linuxParameters")
+    let repository_credentials = built_object(index, c, "repositoryCredentials", |r| {
+        RepositoryCredentials::builder()
+            .set_credentials_parameter(text_field(r, "credentialsParameter"))
+            .build()
+    })?;
+    let restart_policy = built_object(index, c, "restartPolicy", |r| {
+        ContainerRestartPolicy::builder()
+            .set_enabled(bool_field(r, "enabled"))
+            .set_ignored_exit_codes(ints_field(r, "ignoredExitCodes"))
+            .set_restart_attempt_period(int_field(r, "restartAttemptPeriod"))
+            .build()
+    })?;
+    let environment_files = built_list(index, c, "environmentFiles", |f| {
+        EnvironmentFile::builder()
+            .set_value(text_field(f, "value"))
+            .set_type(text_field(f, "type").map(|t| EnvironmentFileType::from(t.as_str())))
+            .build()
+    })?;
+    let linux_parameters = field(c, "linuxParameters")
+        .and_then(Json::as_object)
         .map(|l| linux_parameters_to_sdk(index, l))
         .transpose()?;
     let system_controls = objects_field(c, "systemControls")
@@ -80,27 +70,18 @@ pub(crate) fn to_sdk(
                 .build()
         })
         .collect::<Vec<_>>();
-    let resource_requirements = objects_field(c, "resourceRequirements")
-        .into_iter()
-        .map(|r| {
-            ResourceRequirement::builder()
-                .set_value(text_field(r, "value"))
-                .set_type(text_field(r, "type").map(|t| ResourceType::from(t.as_str())))
-                .build()
-                .map_err(|e| invalid(index, "resourceRequirements", e))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let firelens = object("firelensConfiguration")
-        .map(|f| {
-            FirelensConfiguration::builder()
-                .set_type(
-                    text_field(f, "type").map(|t| FirelensConfigurationType::from(t.as_str())),
-                )
-                .set_options(string_map_field(f, "options"))
-                .build()
-                .map_err(|e| invalid(index, "firelensConfiguration", e))
-        })
-        .transpose()?;
+    let resource_requirements = built_list(index, c, "resourceRequirements", |r| {
+        ResourceRequirement::builder()
+            .set_value(text_field(r, "value"))
+            .set_type(text_field(r, "type").map(|t| ResourceType::from(t.as_str())))
+            .build()
+    })?;
+    let firelens = built_object(index, c, "firelensConfiguration", |f| {
+        FirelensConfiguration::builder()
+            .set_type(text_field(f, "type").map(|t| FirelensConfigurationType::from(t.as_str())))
+            .set_options(string_map_field(f, "options"))
+            .build()
+    })?;
     Ok(builder
         .set_repository_credentials(repository_credentials)
         .set_restart_policy(restart_policy)
@@ -125,48 +106,35 @@ fn linux_parameters_to_sdk(
             .set_drop(strings_field(k, "drop"))
             .build()
     });
-    let devices = objects_field(l, "devices")
-        .into_iter()
-        .map(|d| {
-            let permissions = strings_field(d, "permissions").map(|items| {
-                items
-                    .iter()
-                    .map(|p| DeviceCgroupPermission::from(p.as_str()))
-                    .collect()
-            });
-            Device::builder()
-                .set_host_path(text_field(d, "hostPath"))
-                .set_container_path(text_field(d, "containerPath"))
-                .set_permissions(permissions)
-                .build()
-                .map_err(|e| invalid(index, "linuxParameters.devices", e))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let tmpfs = objects_field(l, "tmpfs")
-        .into_iter()
-        .map(|t| {
-            Tmpfs::builder()
-                .set_container_path(text_field(t, "containerPath"))
-                .set_size(int_field(t, "size"))
-                .set_mount_options(strings_field(t, "mountOptions"))
-                .build()
-                .map_err(|e| invalid(index, "linuxParameters.tmpfs", e))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let devices = built_list(index, l, "linuxParameters.devices", |d| {
+        let permissions = strings_field(d, "permissions").map(|items| {
+            items
+                .iter()
+                .map(|p| DeviceCgroupPermission::from(p.as_str()))
+                .collect()
+        });
+        Device::builder()
+            .set_host_path(text_field(d, "hostPath"))
+            .set_container_path(text_field(d, "containerPath"))
+            .set_permissions(permissions)
+            .build()
+    })?;
+    let tmpfs = built_list(index, l, "linuxParameters.tmpfs", |t| {
+        Tmpfs::builder()
+            .set_container_path(text_field(t, "containerPath"))
+            .set_size(int_field(t, "size"))
+            .set_mount_options(strings_field(t, "mountOptions"))
+            .build()
+    })?;
     Ok(LinuxParameters::builder()
         .set_capabilities(capabilities)
-        .set_devices((!devices.is_empty()).then_some(devices))
+        .set_devices(non_empty(devices))
         .set_init_process_enabled(bool_field(l, "initProcessEnabled"))
         .set_shared_memory_size(int_field(l, "sharedMemorySize"))
-        .set_tmpfs((!tmpfs.is_empty()).then_some(tmpfs))
+        .set_tmpfs(non_empty(tmpfs))
         .set_max_swap(int_field(l, "maxSwap"))
         .set_swappiness(int_field(l, "swappiness"))
         .build())
-}
-
-/// `items`, or None when there are none (the field left out).
-fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
-    (!items.is_empty()).then_some(items)
 }
 
 /// A list of whole numbers (`ignoredExitCodes`), numbers written as text accepted.
@@ -203,12 +171,12 @@ pub(crate) fn to_json(c: &ContainerDefinition, o: &mut Map<String, Json>) {
             })
         }),
     );
-    let files: Vec<Json> = c
-        .environment_files()
-        .iter()
-        .map(|f| json!({"value": f.value(), "type": f.r#type().as_str()}))
-        .collect();
-    put(o, "environmentFiles", Some(Json::Array(files)));
+    put_list(
+        o,
+        "environmentFiles",
+        c.environment_files(),
+        |f| json!({"value": f.value(), "type": f.r#type().as_str()}),
+    );
     put(
         o,
         "linuxParameters",
@@ -219,18 +187,18 @@ pub(crate) fn to_json(c: &ContainerDefinition, o: &mut Map<String, Json>) {
         "versionConsistency",
         c.version_consistency().map(|v| json!(v.as_str())),
     );
-    let controls: Vec<Json> = c
-        .system_controls()
-        .iter()
-        .map(|s| json!({"namespace": s.namespace(), "value": s.value()}))
-        .collect();
-    put(o, "systemControls", Some(Json::Array(controls)));
-    let requirements: Vec<Json> = c
-        .resource_requirements()
-        .iter()
-        .map(|r| json!({"value": r.value(), "type": r.r#type().as_str()}))
-        .collect();
-    put(o, "resourceRequirements", Some(Json::Array(requirements)));
+    put_list(
+        o,
+        "systemControls",
+        c.system_controls(),
+        |s| json!({"namespace": s.namespace(), "value": s.value()}),
+    );
+    put_list(
+        o,
+        "resourceRequirements",
+        c.resource_requirements(),
+        |r| json!({"value": r.value(), "type": r.r#type().as_str()}),
+    );
     put(
         o,
         "firelensConfiguration",

@@ -19,8 +19,8 @@ use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type};
 use serde_json::{json, Map, Value as Json};
 
 use crate::ecs_container_json::{
-    bool_field, field, int_field, invalid, list_json, objects_field, put, string_map_field,
-    strings_field, text_field,
+    bool_field, built_list, built_object, field, int_field, invalid, list_json, non_empty,
+    objects_field, put, put_list, string_map_field, strings_field, text_field,
 };
 
 /// The container fields this provider maps to the SDK.
@@ -174,49 +174,26 @@ fn container_to_sdk(
                 .build()
         })
         .collect();
-    let secrets = objects_field(c, "secrets")
-        .into_iter()
-        .map(|s| {
-            Secret::builder()
-                .set_name(text_field(s, "name"))
-                .set_value_from(text_field(s, "valueFrom"))
-                .build()
-                .map_err(|e| invalid(index, "secrets", e))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let depends_on = objects_field(c, "dependsOn")
-        .into_iter()
-        .map(|d| {
-            ContainerDependency::builder()
-                .set_container_name(text_field(d, "containerName"))
-                .set_condition(
-                    text_field(d, "condition").map(|s| ContainerCondition::from(s.as_str())),
-                )
-                .build()
-                .map_err(|e| invalid(index, "dependsOn", e))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let ulimits = objects_field(c, "ulimits")
-        .into_iter()
-        .map(|u| {
-            Ulimit::builder()
-                .set_name(text_field(u, "name").map(|s| UlimitName::from(s.as_str())))
-                .set_soft_limit(int_field(u, "softLimit"))
-                .set_hard_limit(int_field(u, "hardLimit"))
-                .build()
-                .map_err(|e| invalid(index, "ulimits", e))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    let extra_hosts = objects_field(c, "extraHosts")
-        .into_iter()
-        .map(|h| {
-            HostEntry::builder()
-                .set_hostname(text_field(h, "hostname"))
-                .set_ip_address(text_field(h, "ipAddress"))
-                .build()
-                .map_err(|e| invalid(index, "extraHosts", e))
-        })
-        .collect::<Result<Vec<_>, _>>()?;
+    let secrets = built_list(index, c, "secrets", secret_to_sdk)?;
+    let depends_on = built_list(index, c, "dependsOn", |d| {
+        ContainerDependency::builder()
+            .set_container_name(text_field(d, "containerName"))
+            .set_condition(text_field(d, "condition").map(|s| ContainerCondition::from(s.as_str())))
+            .build()
+    })?;
+    let ulimits = built_list(index, c, "ulimits", |u| {
+        Ulimit::builder()
+            .set_name(text_field(u, "name").map(|s| UlimitName::from(s.as_str())))
+            .set_soft_limit(int_field(u, "softLimit"))
+            .set_hard_limit(int_field(u, "hardLimit"))
+            .build()
+    })?;
+    let extra_hosts = built_list(index, c, "extraHosts", |h| {
+        HostEntry::builder()
+            .set_hostname(text_field(h, "hostname"))
+            .set_ip_address(text_field(h, "ipAddress"))
+            .build()
+    })?;
     let log_configuration = log_configuration_to_sdk(index, c)?;
     let health_check = health_check_to_sdk(index, c)?;
     let builder = crate::ecs_container_settings::to_sdk(index, c, ContainerDefinition::builder())?;
@@ -234,8 +211,8 @@ fn container_to_sdk(
         .set_environment(Some(environment))
         .set_mount_points(Some(mount_points))
         .set_volumes_from(Some(volumes_from))
-        .set_secrets((!secrets.is_empty()).then_some(secrets))
-        .set_depends_on((!depends_on.is_empty()).then_some(depends_on))
+        .set_secrets(non_empty(secrets))
+        .set_depends_on(non_empty(depends_on))
         .set_start_timeout(int_field(c, "startTimeout"))
         .set_stop_timeout(int_field(c, "stopTimeout"))
         .set_hostname(text_field(c, "hostname"))
@@ -246,15 +223,23 @@ fn container_to_sdk(
         .set_readonly_root_filesystem(bool_field(c, "readonlyRootFilesystem"))
         .set_dns_servers(strings_field(c, "dnsServers"))
         .set_dns_search_domains(strings_field(c, "dnsSearchDomains"))
-        .set_extra_hosts((!extra_hosts.is_empty()).then_some(extra_hosts))
+        .set_extra_hosts(non_empty(extra_hosts))
         .set_docker_security_options(strings_field(c, "dockerSecurityOptions"))
         .set_interactive(bool_field(c, "interactive"))
         .set_pseudo_terminal(bool_field(c, "pseudoTerminal"))
         .set_docker_labels(string_map_field(c, "dockerLabels"))
-        .set_ulimits((!ulimits.is_empty()).then_some(ulimits))
+        .set_ulimits(non_empty(ulimits))
         .set_log_configuration(log_configuration)
         .set_health_check(health_check)
         .build())
+}
+
+/// A `secrets` or `secretOptions` entry.
+fn secret_to_sdk(s: &Map<String, Json>) -> Result<Secret, aws_sdk_ecs::error::BuildError> {
+    Secret::builder()
+        .set_name(text_field(s, "name"))
+        .set_value_from(text_field(s, "valueFrom"))
+        .build()
 }
 
 fn port_mappings_to_sdk(c: &Map<String, Json>) -> Vec<PortMapping> {
@@ -281,50 +266,31 @@ fn log_configuration_to_sdk(
     index: usize,
     c: &Map<String, Json>,
 ) -> Result<Option<LogConfiguration>, ProviderError> {
-    Ok(
-        match field(c, "logConfiguration").and_then(Json::as_object) {
-            Some(l) => Some(
-                LogConfiguration::builder()
-                    .set_log_driver(text_field(l, "logDriver").map(|s| LogDriver::from(s.as_str())))
-                    .set_options(string_map_field(l, "options"))
-                    .set_secret_options(Some(
-                        objects_field(l, "secretOptions")
-                            .into_iter()
-                            .map(|s| {
-                                Secret::builder()
-                                    .set_name(text_field(s, "name"))
-                                    .set_value_from(text_field(s, "valueFrom"))
-                                    .build()
-                                    .map_err(|e| {
-                                        invalid(index, "logConfiguration.secretOptions", e)
-                                    })
-                            })
-                            .collect::<Result<Vec<_>, _>>()?,
-                    ))
-                    .build()
-                    .map_err(|e| invalid(index, "logConfiguration", e))?,
-            ),
-            None => None,
-        },
-    )
+    let Some(l) = field(c, "logConfiguration").and_then(Json::as_object) else {
+        return Ok(None);
+    };
+    let secret_options = built_list(index, l, "logConfiguration.secretOptions", secret_to_sdk)?;
+    LogConfiguration::builder()
+        .set_log_driver(text_field(l, "logDriver").map(|s| LogDriver::from(s.as_str())))
+        .set_options(string_map_field(l, "options"))
+        .set_secret_options(Some(secret_options))
+        .build()
+        .map(Some)
+        .map_err(|e| invalid(index, "logConfiguration", e))
 }
 
 fn health_check_to_sdk(
     index: usize,
     c: &Map<String, Json>,
 ) -> Result<Option<HealthCheck>, ProviderError> {
-    Ok(match field(c, "healthCheck").and_then(Json::as_object) {
-        Some(h) => Some(
-            HealthCheck::builder()
-                .set_command(strings_field(h, "command"))
-                .set_interval(int_field(h, "interval"))
-                .set_timeout(int_field(h, "timeout"))
-                .set_retries(int_field(h, "retries"))
-                .set_start_period(int_field(h, "startPeriod"))
-                .build()
-                .map_err(|e| invalid(index, "healthCheck", e))?,
-        ),
-        None => None,
+    built_object(index, c, "healthCheck", |h| {
+        HealthCheck::builder()
+            .set_command(strings_field(h, "command"))
+            .set_interval(int_field(h, "interval"))
+            .set_timeout(int_field(h, "timeout"))
+            .set_retries(int_field(h, "retries"))
+            .set_start_period(int_field(h, "startPeriod"))
+            .build()
     })
 }
 
@@ -358,32 +324,11 @@ pub fn containers_to_json(containers: &[ContainerDefinition]) -> String {
             put(&mut o, "essential", c.essential().map(|b| json!(b)));
             put(&mut o, "entryPoint", list_json(c.entry_point()));
             put(&mut o, "command", list_json(c.command()));
-            let environment: Vec<Json> = c
-                .environment()
-                .iter()
-                .map(|e| json!({"name": e.name(), "value": e.value()}))
-                .collect();
-            put(&mut o, "environment", Some(Json::Array(environment)));
-            let mounts: Vec<Json> = c
-                .mount_points()
-                .iter()
-                .map(|m| json!({"sourceVolume": m.source_volume(), "containerPath": m.container_path(), "readOnly": m.read_only()}))
-                .collect();
-            put(&mut o, "mountPoints", Some(Json::Array(mounts)));
-            let volumes: Vec<Json> = c
-                .volumes_from()
-                .iter()
-                .map(|v| json!({"sourceContainer": v.source_container(), "readOnly": v.read_only()}))
-                .collect();
-            put(&mut o, "volumesFrom", Some(Json::Array(volumes)));
-            let secrets: Vec<Json> = c.secrets().iter().map(|s| json!({"name": s.name(), "valueFrom": s.value_from()})).collect();
-            put(&mut o, "secrets", Some(Json::Array(secrets)));
-            let depends: Vec<Json> = c
-                .depends_on()
-                .iter()
-                .map(|d| json!({"containerName": d.container_name(), "condition": d.condition().as_str()}))
-                .collect();
-            put(&mut o, "dependsOn", Some(Json::Array(depends)));
+            put_list(&mut o, "environment", c.environment(), |e| json!({"name": e.name(), "value": e.value()}));
+            put_list(&mut o, "mountPoints", c.mount_points(), |m| json!({"sourceVolume": m.source_volume(), "containerPath": m.container_path(), "readOnly": m.read_only()}));
+            put_list(&mut o, "volumesFrom", c.volumes_from(), |v| json!({"sourceContainer": v.source_container(), "readOnly": v.read_only()}));
+            put_list(&mut o, "secrets", c.secrets(), secret_json);
+            put_list(&mut o, "dependsOn", c.depends_on(), |d| json!({"containerName": d.container_name(), "condition": d.condition().as_str()}));
             put(&mut o, "startTimeout", c.start_timeout().map(|n| json!(n)));
             put(&mut o, "stopTimeout", c.stop_timeout().map(|n| json!(n)));
             put(&mut o, "hostname", c.hostname().map(|s| json!(s)));
@@ -394,12 +339,7 @@ pub fn containers_to_json(containers: &[ContainerDefinition]) -> String {
             put(&mut o, "readonlyRootFilesystem", c.readonly_root_filesystem().map(|b| json!(b)));
             put(&mut o, "dnsServers", list_json(c.dns_servers()));
             put(&mut o, "dnsSearchDomains", list_json(c.dns_search_domains()));
-            let hosts: Vec<Json> = c
-                .extra_hosts()
-                .iter()
-                .map(|h| json!({"hostname": h.hostname(), "ipAddress": h.ip_address()}))
-                .collect();
-            put(&mut o, "extraHosts", Some(Json::Array(hosts)));
+            put_list(&mut o, "extraHosts", c.extra_hosts(), |h| json!({"hostname": h.hostname(), "ipAddress": h.ip_address()}));
             put(&mut o, "dockerSecurityOptions", list_json(c.docker_security_options()));
             put(&mut o, "interactive", c.interactive().map(|b| json!(b)));
             put(&mut o, "pseudoTerminal", c.pseudo_terminal().map(|b| json!(b)));
@@ -408,12 +348,7 @@ pub fn containers_to_json(containers: &[ContainerDefinition]) -> String {
                 "dockerLabels",
                 c.docker_labels().map(|labels| json!(labels.iter().collect::<BTreeMap<_, _>>())),
             );
-            let ulimits: Vec<Json> = c
-                .ulimits()
-                .iter()
-                .map(|u| json!({"name": u.name().as_str(), "softLimit": u.soft_limit(), "hardLimit": u.hard_limit()}))
-                .collect();
-            put(&mut o, "ulimits", Some(Json::Array(ulimits)));
+            put_list(&mut o, "ulimits", c.ulimits(), |u| json!({"name": u.name().as_str(), "softLimit": u.soft_limit(), "hardLimit": u.hard_limit()}));
             put(
                 &mut o,
                 "logConfiguration",
@@ -421,7 +356,7 @@ pub fn containers_to_json(containers: &[ContainerDefinition]) -> String {
                     json!({
                         "logDriver": l.log_driver().as_str(),
                         "options": l.options().map(|m| m.iter().collect::<BTreeMap<_, _>>()),
-                        "secretOptions": l.secret_options().iter().map(|s| json!({"name": s.name(), "valueFrom": s.value_from()})).collect::<Vec<_>>(),
+                        "secretOptions": l.secret_options().iter().map(secret_json).collect::<Vec<_>>(),
                     })
                 }),
             );
@@ -443,6 +378,11 @@ pub fn containers_to_json(containers: &[ContainerDefinition]) -> String {
         })
         .collect();
     Json::Array(items).to_string()
+}
+
+/// A secret as the document writes it.
+fn secret_json(s: &Secret) -> Json {
+    json!({"name": s.name(), "valueFrom": s.value_from()})
 }
 
 /// Drops nulls, empty strings/arrays/objects at any depth; `None` when nothing is left.
@@ -565,14 +505,7 @@ pub fn tags_to_sdk(tags: &BTreeMap<String, String>) -> Vec<Tag> {
 }
 
 pub fn tags_from_sdk(tags: &[Tag]) -> Vec<(String, String)> {
-    tags.iter()
-        .map(|t| {
-            (
-                t.key().unwrap_or_default().to_string(),
-                t.value().unwrap_or_default().to_string(),
-            )
-        })
-        .collect()
+    crate::subnet_group_support::tag_pairs(tags, Tag::key, Tag::value)
 }
 
 /// Adds and removes the tag difference between `prior` and `planned` on an ECS ARN.
