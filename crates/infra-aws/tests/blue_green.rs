@@ -14,10 +14,10 @@ use aws_sdk_elasticloadbalancingv2::types::{
     Action, ActionTypeEnum, PathPatternConditionConfig, RuleCondition, TargetDescription,
     TargetTypeEnum,
 };
-use infra_aws::blue_green::api::{BlueGreenApi, ErrorCounts, WeightedTarget};
+use infra_aws::blue_green::api::{BlueGreenApi, ErrorCounts, ServiceStatus, WeightedTarget};
 use infra_aws::blue_green::{AwsBlueGreen, COLOUR_OF_TAG};
 use infra_aws::Aws;
-use infra_core::Value;
+use infra_core::{ProviderError, Value};
 use support::{vpc_with_two_subnets, SdkNetwork};
 
 /// moto's running count for every ECS service on the server.
@@ -359,6 +359,29 @@ async fn registry_offers_the_blue_green_operations() {
     assert!(infra_aws::registry(aws).rollouts().is_some());
 }
 
+/// `put_service` of colour `name` (`web-blue` bound to the blue target group, `web-green` to
+/// the green) of `config`, running the stack's task definition.
+async fn put(
+    api: &AwsBlueGreen,
+    stack: &Stack,
+    config: &Value,
+    name: &str,
+    count: i64,
+) -> Result<String, ProviderError> {
+    let target_group = match name.ends_with("-green") {
+        true => &stack.green_tg,
+        false => &stack.blue_tg,
+    };
+    api.put_service(config, name, target_group, &stack.task_definition, count)
+        .await
+}
+
+/// The status of the stack's service `name`.
+async fn status(api: &AwsBlueGreen, stack: &Stack, name: &str) -> ServiceStatus {
+    let status = api.service_status(&stack.cluster, name).await;
+    status.unwrap_or_else(|error| panic!("status of {name}: {error}"))
+}
+
 #[tokio::test]
 async fn services_are_created_updated_reported_and_deleted() {
     let aws = aws();
@@ -366,24 +389,10 @@ async fn services_are_created_updated_reported_and_deleted() {
     let api = AwsBlueGreen::new(aws.clone());
     let config = service_config(&stack, "web");
 
-    let blue_arn = api
-        .put_service(
-            &config,
-            "web-blue",
-            &stack.blue_tg,
-            &stack.task_definition,
-            2,
-        )
+    let blue_arn = put(&api, &stack, &config, "web-blue", 2)
         .await
         .expect("blue");
-    let green_arn = api
-        .put_service(
-            &config,
-            "web-green",
-            &stack.green_tg,
-            &stack.task_definition,
-            0,
-        )
+    let green_arn = put(&api, &stack, &config, "web-green", 0)
         .await
         .expect("green");
     assert!(blue_arn.ends_with("/web-blue"), "{blue_arn}");
@@ -405,20 +414,14 @@ async fn services_are_created_updated_reported_and_deleted() {
 
     // moto 5.2.5 reports runningCount = MOTO_ECS_SERVICE_RUNNING at creation whatever the
     // desired count, and a PRIMARY deployment COMPLETED when that covers the desired count.
-    let blue = api
-        .service_status(&stack.cluster, "web-blue")
-        .await
-        .expect("blue status");
+    let blue = status(&api, &stack, "web-blue").await;
     assert!(
         blue.exists && blue.rollout_completed && !blue.rollout_failed,
         "{blue:?}"
     );
     assert_eq!((blue.desired, blue.running), (2, RUNNING));
     assert_eq!(blue.task_definition, stack.task_definition);
-    let green = api
-        .service_status(&stack.cluster, "web-green")
-        .await
-        .expect("green status");
+    let green = status(&api, &stack, "web-green").await;
     assert!(
         green.exists && green.rollout_completed && !green.rollout_failed,
         "{green:?}"
@@ -427,14 +430,7 @@ async fn services_are_created_updated_reported_and_deleted() {
 
     // A second put updates in place: same ARN, new count, binding unchanged.
     let before = aws.requests.operations().len();
-    let again = api
-        .put_service(
-            &config,
-            "web-green",
-            &stack.green_tg,
-            &stack.task_definition,
-            2,
-        )
+    let again = put(&api, &stack, &config, "web-green", 2)
         .await
         .expect("update green");
     assert_eq!(again, green_arn);
@@ -443,10 +439,7 @@ async fn services_are_created_updated_reported_and_deleted() {
         operations,
         ["DescribeServices", "UpdateService", "TagResource"]
     );
-    let green = api
-        .service_status(&stack.cluster, "web-green")
-        .await
-        .expect("green status");
+    let green = status(&api, &stack, "web-green").await;
     assert_eq!(
         (green.desired, green.running, green.rollout_completed),
         (2, 2, true),
@@ -454,10 +447,7 @@ async fn services_are_created_updated_reported_and_deleted() {
     );
 
     // Missing: a name never created, and a cluster that does not exist.
-    let missing = api
-        .service_status(&stack.cluster, "web-none")
-        .await
-        .expect("missing status");
+    let missing = status(&api, &stack, "web-none").await;
     assert!(!missing.exists, "{missing:?}");
     let no_cluster = api
         .service_status("no-such-cluster", "web-blue")
@@ -469,28 +459,14 @@ async fn services_are_created_updated_reported_and_deleted() {
     let before = aws.requests.count();
     let mut no_cluster_config = config.clone();
     no_cluster_config.map_mut().expect("map").remove("cluster");
-    let error = api
-        .put_service(
-            &no_cluster_config,
-            "web-blue",
-            &stack.blue_tg,
-            &stack.task_definition,
-            2,
-        )
+    let error = put(&api, &stack, &no_cluster_config, "web-blue", 2)
         .await
         .expect_err("no cluster");
     assert!(
         error.message.contains("`cluster`") && error.message.contains("web-blue"),
         "{error}"
     );
-    let error = api
-        .put_service(
-            &config,
-            "web-blue",
-            &stack.blue_tg,
-            &stack.task_definition,
-            -1,
-        )
+    let error = put(&api, &stack, &config, "web-blue", -1)
         .await
         .expect_err("negative");
     assert!(error.message.contains("-1"), "{error}");
@@ -500,10 +476,7 @@ async fn services_are_created_updated_reported_and_deleted() {
         api.delete_service(&stack.cluster, name)
             .await
             .expect("delete");
-        let status = api
-            .service_status(&stack.cluster, name)
-            .await
-            .expect("status after delete");
+        let status = status(&api, &stack, name).await;
         assert!(!status.exists, "{name} still exists: {status:?}");
         api.delete_service(&stack.cluster, name)
             .await
@@ -514,19 +487,10 @@ async fn services_are_created_updated_reported_and_deleted() {
         .expect("deleting a missing service is fine");
 
     // A deleted (INACTIVE) colour is created again, not updated.
-    api.put_service(
-        &config,
-        "web-blue",
-        &stack.blue_tg,
-        &stack.task_definition,
-        1,
-    )
-    .await
-    .expect("recreate");
-    let blue = api
-        .service_status(&stack.cluster, "web-blue")
+    put(&api, &stack, &config, "web-blue", 1)
         .await
-        .expect("status");
+        .expect("recreate");
+    let blue = status(&api, &stack, "web-blue").await;
     assert!(blue.exists && blue.desired == 1, "{blue:?}");
     api.delete_service(&stack.cluster, "web-blue")
         .await
