@@ -2,7 +2,7 @@
 //! the `default_action`/`action` block schema and its conversion to and from the SDK, rule
 //! conditions, tags (DescribeTags, 20 ARNs a call) and tag updates.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
@@ -29,7 +29,20 @@ use crate::app_support::{
     tag_changes, text, vanished,
 };
 use crate::error::{aws_error, is_not_found};
+use crate::subnet_group_support::tag_pairs;
 use crate::Aws;
+
+/// A client that sends nothing, for the unit tests that build requests.
+#[cfg(test)]
+pub(crate) fn test_client() -> aws_sdk_elasticloadbalancingv2::Client {
+    let config = aws_sdk_elasticloadbalancingv2::Config::builder()
+        .behavior_version(aws_sdk_elasticloadbalancingv2::config::BehaviorVersion::latest())
+        .region(aws_sdk_elasticloadbalancingv2::config::Region::new(
+            "eu-west-1",
+        ))
+        .build();
+    aws_sdk_elasticloadbalancingv2::Client::from_conf(config)
+}
 
 /// DescribeTags takes at most 20 resource ARNs a call.
 pub const TAGS_PER_CALL: usize = 20;
@@ -239,6 +252,16 @@ fn jwt_validation_blocks(action: &Action) -> Vec<Value> {
         .unwrap_or_default()
 }
 
+/// The action types that take a block of their own: the block, and the article both take in
+/// the error for an action without it.
+const ACTION_BLOCKS: &[(&str, &str, &str)] = &[
+    ("redirect", "redirect", "a"),
+    ("fixed-response", "fixed_response", "a"),
+    ("authenticate-cognito", "authenticate_cognito", "an"),
+    ("jwt-validation", "jwt_validation", "a"),
+    ("authenticate-oidc", "authenticate_oidc", "an"),
+];
+
 /// Checks the provider makes and moto does not: forward actions name target groups, weights
 /// are 0-999, and each action type has its block. Returns `(path, message)`.
 pub fn validate_actions(config: &Value, name: &str) -> Vec<(String, String)> {
@@ -300,37 +323,16 @@ pub fn validate_actions(config: &Value, name: &str) -> Vec<(String, String)> {
                     }
                 }
             }
-            Some("redirect") if single(action, "redirect").is_none() => {
-                problems.push((
-                    path,
-                    "a redirect action requires a \"redirect\" block".to_string(),
-                ));
-            }
-            Some("fixed-response") if single(action, "fixed_response").is_none() => {
-                problems.push((
-                    path,
-                    "a fixed-response action requires a \"fixed_response\" block".to_string(),
-                ));
-            }
-            Some("authenticate-cognito") if single(action, "authenticate_cognito").is_none() => {
-                problems.push((
-                    path,
-                    "an authenticate-cognito action requires an \"authenticate_cognito\" block"
-                        .to_string(),
-                ));
-            }
-            Some("jwt-validation") if single(action, "jwt_validation").is_none() => {
-                problems.push((
-                    path,
-                    "a jwt-validation action requires a \"jwt_validation\" block".to_string(),
-                ));
-            }
-            Some("authenticate-oidc") if single(action, "authenticate_oidc").is_none() => {
-                problems.push((
-                    path,
-                    "an authenticate-oidc action requires an \"authenticate_oidc\" block"
-                        .to_string(),
-                ));
+            Some(kind) => {
+                let own_block = ACTION_BLOCKS.iter().find(|(with, ..)| *with == kind);
+                if let Some((_, block, article)) = own_block {
+                    if single(action, block).is_none() {
+                        problems.push((
+                            path,
+                            format!("{article} {kind} action requires {article} \"{block}\" block"),
+                        ));
+                    }
+                }
             }
             _ => {}
         }
@@ -849,12 +851,12 @@ fn pattern_entries(values: &[String], regex_values: &[String]) -> [(&'static str
 
 pub fn conditions_to_sdk(value: &Value) -> Vec<RuleCondition> {
     let mut out = Vec::new();
+    let on = |field: &str| RuleCondition::builder().field(field);
     for condition in blocks(value, "condition") {
         if let Some(path) = single(condition, "path_pattern") {
             let (values, regex_values) = patterns(path);
             out.push(
-                RuleCondition::builder()
-                    .field("path-pattern")
+                on("path-pattern")
                     .path_pattern_config(
                         PathPatternConditionConfig::builder()
                             .set_values(values)
@@ -867,8 +869,7 @@ pub fn conditions_to_sdk(value: &Value) -> Vec<RuleCondition> {
         if let Some(host) = single(condition, "host_header") {
             let (values, regex_values) = patterns(host);
             out.push(
-                RuleCondition::builder()
-                    .field("host-header")
+                on("host-header")
                     .host_header_config(
                         HostHeaderConditionConfig::builder()
                             .set_values(values)
@@ -880,8 +881,7 @@ pub fn conditions_to_sdk(value: &Value) -> Vec<RuleCondition> {
         }
         if let Some(method) = single(condition, "http_request_method") {
             out.push(
-                RuleCondition::builder()
-                    .field("http-request-method")
+                on("http-request-method")
                     .http_request_method_config(
                         HttpRequestMethodConditionConfig::builder()
                             .set_values(Some(strings(method, "values")))
@@ -892,8 +892,7 @@ pub fn conditions_to_sdk(value: &Value) -> Vec<RuleCondition> {
         }
         if let Some(source) = single(condition, "source_ip") {
             out.push(
-                RuleCondition::builder()
-                    .field("source-ip")
+                on("source-ip")
                     .source_ip_config(
                         SourceIpConditionConfig::builder()
                             .set_values(Some(strings(source, "values")))
@@ -905,8 +904,7 @@ pub fn conditions_to_sdk(value: &Value) -> Vec<RuleCondition> {
         let pairs = blocks(condition, "query_string");
         if !pairs.is_empty() {
             out.push(
-                RuleCondition::builder()
-                    .field("query-string")
+                on("query-string")
                     .query_string_config(
                         QueryStringConditionConfig::builder()
                             .set_values(Some(
@@ -927,8 +925,7 @@ pub fn conditions_to_sdk(value: &Value) -> Vec<RuleCondition> {
         }
         if let Some(header) = single(condition, "http_header") {
             out.push(
-                RuleCondition::builder()
-                    .field("http-header")
+                on("http-header")
                     .http_header_config(
                         HttpHeaderConditionConfig::builder()
                             .set_http_header_name(string(header, "http_header_name"))
@@ -961,19 +958,15 @@ pub fn conditions_from_sdk(conditions: &[RuleCondition]) -> Value {
                     .collect();
                 match field {
                     "http-request-method" => {
-                        let values = condition
-                            .http_request_method_config()
-                            .map(|c| c.values().to_vec())
-                            .filter(|v| !v.is_empty())
-                            .unwrap_or_else(|| condition.values().to_vec());
+                        let config = condition.http_request_method_config();
+                        let values = config.map(|c| c.values()).unwrap_or(&[]);
+                        let values = values_or_legacy(values, &[], condition);
                         object.insert("http_request_method".into(), values_block(&values));
                     }
                     "source-ip" => {
-                        let values = condition
-                            .source_ip_config()
-                            .map(|c| c.values().to_vec())
-                            .filter(|v| !v.is_empty())
-                            .unwrap_or_else(|| condition.values().to_vec());
+                        let config = condition.source_ip_config();
+                        let values = config.map(|c| c.values()).unwrap_or(&[]);
+                        let values = values_or_legacy(values, &[], condition);
                         object.insert("source_ip".into(), values_block(&values));
                     }
                     "query-string" => {
@@ -998,26 +991,17 @@ pub fn conditions_from_sdk(conditions: &[RuleCondition]) -> Value {
                     }
                     "path-pattern" => {
                         let config = condition.path_pattern_config();
+                        let values = config.map(|c| c.values()).unwrap_or(&[]);
                         let regex_values = config.map(|c| c.regex_values()).unwrap_or(&[]);
-                        let values = config
-                            .map(|c| c.values().to_vec())
-                            .filter(|v| !v.is_empty() || !regex_values.is_empty())
-                            .unwrap_or_else(|| condition.values().to_vec());
-                        let entries = pattern_entries(&values, regex_values);
-                        object.insert(
-                            "path_pattern".into(),
-                            Value::List(vec![Value::map(entries)]),
-                        );
+                        let block = patterns_block(values, regex_values, condition);
+                        object.insert("path_pattern".into(), block);
                     }
                     "host-header" => {
                         let config = condition.host_header_config();
+                        let values = config.map(|c| c.values()).unwrap_or(&[]);
                         let regex_values = config.map(|c| c.regex_values()).unwrap_or(&[]);
-                        let values = config
-                            .map(|c| c.values().to_vec())
-                            .filter(|v| !v.is_empty() || !regex_values.is_empty())
-                            .unwrap_or_else(|| condition.values().to_vec());
-                        let entries = pattern_entries(&values, regex_values);
-                        object.insert("host_header".into(), Value::List(vec![Value::map(entries)]));
+                        let block = patterns_block(values, regex_values, condition);
+                        object.insert("host_header".into(), block);
                     }
                     "http-header" => {
                         let config = condition.http_header_config();
@@ -1041,6 +1025,25 @@ pub fn conditions_from_sdk(conditions: &[RuleCondition]) -> Value {
             })
             .collect(),
     )
+}
+
+/// A condition's values: its config's (`values`, or only `regex_values`), else the legacy
+/// `Values` AWS also reports.
+fn values_or_legacy(
+    values: &[String],
+    regex_values: &[String],
+    condition: &RuleCondition,
+) -> Vec<String> {
+    match values.is_empty() && regex_values.is_empty() {
+        true => condition.values().to_vec(),
+        false => values.to_vec(),
+    }
+}
+
+/// A `path_pattern` or `host_header` block of a condition's (or its legacy) values.
+fn patterns_block(values: &[String], regex_values: &[String], condition: &RuleCondition) -> Value {
+    let values = values_or_legacy(values, regex_values, condition);
+    Value::List(vec![Value::map(pattern_entries(&values, regex_values))])
 }
 
 /// SDK tags from a tag map.
@@ -1067,16 +1070,7 @@ pub async fn describe_tags(
             let Some(arn) = description.resource_arn() else {
                 continue;
             };
-            let tags = description
-                .tags()
-                .iter()
-                .map(|t| {
-                    (
-                        t.key().unwrap_or_default().to_string(),
-                        t.value().unwrap_or_default().to_string(),
-                    )
-                })
-                .collect();
+            let tags = tag_pairs(description.tags(), Tag::key, Tag::value);
             out.insert(arn.to_string(), tags);
         }
     }
@@ -1288,6 +1282,32 @@ impl<O: Elbv2Object> Elbv2Type<O> {
                 arns.contains(&arn).then_some((arn, object))
             })
             .collect())
+    }
+
+    /// For [`Elbv2Type::by_arn`]'s `listed`: the objects of each parent the hints name (their
+    /// `parent_key`: a listener's load balancer, a rule's listener), each parent's listed by
+    /// `of_parent`; a parent gone has none.
+    pub async fn of_parents<Fut>(
+        hints: &BTreeMap<String, &Value>,
+        parent_key: &str,
+        of_parent: impl Fn(String) -> Fut,
+    ) -> Result<Vec<O::Object>, ProviderError>
+    where
+        Fut: Future<Output = Result<Vec<O::Object>, ProviderError>>,
+    {
+        let parents: BTreeSet<String> = hints
+            .values()
+            .filter_map(|v| string(v, parent_key))
+            .collect();
+        let mut all = Vec::new();
+        for parent in parents {
+            match of_parent(parent).await {
+                Ok(objects) => all.extend(objects),
+                Err(error) if is_not_found(&error) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(all)
     }
 
     /// What a lost create left under its parent (`parent`, the listener or load balancer the
@@ -1712,10 +1732,67 @@ pub fn attribute_value(value: &Value, name: &str) -> Option<String> {
 
 /// A unique name of at most `max` characters beginning with `prefix`, as the provider makes
 /// for `name_prefix` (load balancers and target groups take 32 characters).
-pub fn generated_name(prefix: &str, max: usize) -> String {
+fn generated_name(prefix: &str, max: usize) -> String {
     let unique = crate::ec2_support::unique_name("");
     let room = max.saturating_sub(prefix.len()).min(unique.len());
     format!("{prefix}{}", &unique[unique.len() - room..])
+}
+
+/// Each prior state's refreshed value, in the prior's order: each parent (`parent` of a prior:
+/// the listener of a certificate, the target group of an attachment) read once, in the order
+/// first named, by `children` (`None`: the parent is gone, and so are its children), and the
+/// prior found among its children by `find`.
+pub async fn read_by_parent<C, Fut>(
+    prior: &[Value],
+    parent: impl Fn(&Value) -> Option<String>,
+    children: impl Fn(String) -> Fut,
+    find: impl Fn(&Value, &C) -> Option<Value>,
+) -> Result<Vec<Option<Value>>, ProviderError>
+where
+    Fut: Future<Output = Result<Option<C>, ProviderError>>,
+{
+    let mut parents: BTreeMap<String, Option<C>> = BTreeMap::new();
+    for key in prior.iter().filter_map(&parent) {
+        if !parents.contains_key(&key) {
+            let found = children(key.clone()).await?;
+            parents.insert(key, found);
+        }
+    }
+    Ok(prior
+        .iter()
+        .map(|p| find(p, parents.get(&parent(p)?)?.as_ref()?))
+        .collect())
+}
+
+/// The name a create gives a load balancer or target group, as the provider makes it: `name`,
+/// else a unique one of 32 characters at most beginning with `name_prefix`, else with
+/// `default_prefix`.
+pub fn name_to_create(planned: &Value, default_prefix: &str) -> String {
+    match (string(planned, "name"), non_empty(planned, "name_prefix")) {
+        (Some(name), _) => name,
+        (None, prefix) => generated_name(prefix.as_deref().unwrap_or(default_prefix), 32),
+    }
+}
+
+/// The provider's checks of `name_prefix` on a load balancer or target group: not with
+/// `name`, and at most 6 characters.
+pub fn name_prefix_problems(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
+        problems.push((
+            "name_prefix".to_string(),
+            "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
+        ));
+    }
+    if let Some(prefix) = config.get("name_prefix").as_str() {
+        if prefix.len() > 6 {
+            problems.push((
+                "name_prefix".to_string(),
+                format!("\"{prefix}\" is longer than 6 characters"),
+            ));
+        }
+    }
+    problems
 }
 
 /// `name_prefix` as read back: the configured prefix while the name still begins with it.
@@ -1886,18 +1963,8 @@ mod provider_schema_tests {
 
     fn authenticate_attribute(name: &'static str, block: &str, attribute: &str) -> Attribute {
         let action = action_block(name);
-        let auth = action
-            .schema
-            .blocks
-            .iter()
-            .find(|b| b.name == block)
-            .expect("declared");
-        auth.schema
-            .attributes
-            .iter()
-            .find(|a| a.name == attribute)
-            .expect("declared")
-            .clone()
+        let auth = action.schema.block_named(block).expect("declared");
+        auth.schema.attribute(attribute).expect("declared").clone()
     }
 
     /// A rule's `scope`, `session_cookie_name` and `session_timeout` have the provider's

@@ -69,8 +69,8 @@ use crate::app_support::{
     strings, text, text_or_null, wait_for,
 };
 use crate::elbv2_support::{
-    arn_suffix, attributes_of, generated_name, modify_attributes, name_prefix_of, settings_to_send,
-    tags_to_sdk, Elbv2Object, Elbv2Type, Setting, SettingKind,
+    arn_suffix, attributes_of, modify_attributes, name_prefix_of, name_prefix_problems,
+    name_to_create, settings_to_send, tags_to_sdk, Elbv2Object, Elbv2Type, Setting, SettingKind,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
@@ -1166,20 +1166,7 @@ impl Elbv2Object for LoadBalancers {
                 }
             }
         }
-        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-            problems.push((
-                "name_prefix".to_string(),
-                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
-            ));
-        }
-        if let Some(prefix) = config.get("name_prefix").as_str() {
-            if prefix.len() > 6 {
-                problems.push((
-                    "name_prefix".to_string(),
-                    format!("\"{prefix}\" is longer than 6 characters"),
-                ));
-            }
-        }
+        problems.extend(name_prefix_problems(config));
         // An unknown type is checked once it is known.
         let kind = match config.get("load_balancer_type") {
             Value::Null => Some("application"),
@@ -1262,11 +1249,7 @@ impl Elbv2Object for LoadBalancers {
         planned: &Value,
     ) -> Result<String, ProviderError> {
         let client = &this.aws.clients().await.elbv2;
-        let name = match (string(planned, "name"), non_empty(planned, "name_prefix")) {
-            (Some(name), _) => name,
-            (None, Some(prefix)) => generated_name(&prefix, 32),
-            (None, None) => generated_name("tf-lb-", 32),
-        };
+        let name = name_to_create(planned, "tf-lb-");
         let load_balancer_type = load_balancer_type(planned);
         let security_groups = strings(planned, "security_groups");
         let response = create_request(client, &name, planned)
@@ -1535,16 +1518,7 @@ mod newer_argument_tests {
     };
     use infra_core::ResourceType;
 
-    fn client() -> aws_sdk_elasticloadbalancingv2::Client {
-        aws_sdk_elasticloadbalancingv2::Client::from_conf(
-            aws_sdk_elasticloadbalancingv2::Config::builder()
-                .behavior_version(aws_sdk_elasticloadbalancingv2::config::BehaviorVersion::latest())
-                .region(aws_sdk_elasticloadbalancingv2::config::Region::new(
-                    "eu-west-1",
-                ))
-                .build(),
-        )
-    }
+    use crate::elbv2_support::test_client as client;
 
     fn load_balancer() -> AwsLb {
         AwsLb::new(Aws::new(crate::ProviderSettings::default()))
@@ -1761,13 +1735,7 @@ mod newer_argument_tests {
         );
         // The schema checks the values themselves.
         let schema = resource.schema();
-        let check = |name: &str| {
-            schema
-                .attributes
-                .iter()
-                .find(|a| a.name == name)
-                .and_then(|a| a.check.clone())
-        };
+        let check = |name: &str| schema.attribute(name).and_then(|a| a.check.clone());
         assert_eq!(check(SECONDARY_IPS), Some(Check::Range(0, 7)));
         assert_eq!(check(PRIVATE_LINK), Some(Check::OneOf(&["on", "off"])));
         assert!(schema
@@ -2097,9 +2065,7 @@ mod provider_schema_tests {
         let resource = load_balancer();
         let block = resource
             .schema
-            .blocks
-            .iter()
-            .find(|b| b.name == "subnet_mapping")
+            .block_named("subnet_mapping")
             .expect("declared");
         assert!(!block.force_new);
         assert!(!block.schema.attributes.iter().any(|a| a.force_new));
@@ -2241,9 +2207,7 @@ mod provider_schema_tests {
         let resource = load_balancer();
         let attribute = resource
             .schema
-            .attributes
-            .iter()
-            .find(|a| a.name == "enable_cross_zone_load_balancing")
+            .attribute("enable_cross_zone_load_balancing")
             .expect("declared");
         assert_eq!(attribute.default, Some(Value::Bool(false)));
         assert!(!attribute.is_computed());
@@ -2288,23 +2252,11 @@ mod provider_schema_tests {
     #[test]
     fn internal_is_optional_and_computed() {
         let resource = load_balancer();
-        let attribute = resource
-            .schema
-            .attributes
-            .iter()
-            .find(|a| a.name == "internal")
-            .expect("declared");
+        let attribute = resource.schema.attribute("internal").expect("declared");
         assert_eq!(attribute.default, None);
         assert!(attribute.is_computed() && attribute.is_settable() && attribute.force_new);
 
-        let client = aws_sdk_elasticloadbalancingv2::Client::from_conf(
-            aws_sdk_elasticloadbalancingv2::Config::builder()
-                .behavior_version(aws_sdk_elasticloadbalancingv2::config::BehaviorVersion::latest())
-                .region(aws_sdk_elasticloadbalancingv2::config::Region::new(
-                    "eu-west-1",
-                ))
-                .build(),
-        );
+        let client = crate::elbv2_support::test_client();
         let scheme = |internal: Value| {
             let planned = Value::map([
                 ("load_balancer_type", Value::string("application")),

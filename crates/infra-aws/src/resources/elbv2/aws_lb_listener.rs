@@ -36,7 +36,7 @@
 //! ones included, so such a listener reads `tcp_idle_timeout_seconds` = 350 there (AWS reports
 //! it for TCP listeners only); unit tests show the requests and the read-back.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use aws_sdk_elasticloadbalancingv2::types::{
     AdvertiseTrustStoreCaNamesEnum, Certificate, Listener, MutualAuthenticationAttributes,
@@ -53,6 +53,7 @@ use crate::elbv2_support::{
     normalize_actions, tags_to_sdk, validate_actions, Elbv2Object, Elbv2Type,
 };
 use crate::error::{aws_error, is_not_found};
+use crate::paginated::all_items;
 use crate::tagging::{ManagedTags, WithTags};
 
 /// A listener attribute's value type.
@@ -620,11 +621,6 @@ impl Elbv2Object for Listeners {
         arns: &[String],
         hints: &BTreeMap<String, &Value>,
     ) -> Result<BTreeMap<String, Listener>, ProviderError> {
-        let load_balancers: BTreeSet<String> = hints
-            .values()
-            .filter_map(|v| string(v, "load_balancer_arn"))
-            .collect();
-        let load_balancers = &load_balancers;
         let client = &this.aws.clients().await.elbv2;
         this.by_arn(
             arns,
@@ -635,24 +631,11 @@ impl Elbv2Object for Listeners {
                     .send()
             },
             |answer| answer.listeners(),
-            // The listeners of each load balancer (one gone has none).
-            || async move {
-                let mut all = Vec::new();
-                for load_balancer in load_balancers {
-                    let mut pages = client
-                        .describe_listeners()
-                        .load_balancer_arn(load_balancer)
-                        .into_paginator()
-                        .send();
-                    while let Some(page) = pages.next().await {
-                        match page.map_err(aws_error) {
-                            Ok(page) => all.extend(page.listeners().iter().cloned()),
-                            Err(error) if is_not_found(&error) => break,
-                            Err(error) => return Err(error),
-                        }
-                    }
-                }
-                Ok(all)
+            // The listeners of each load balancer.
+            || {
+                AwsLbListener::of_parents(hints, "load_balancer_arn", |load_balancer| async move {
+                    all_items!(client.describe_listeners().load_balancer_arn(load_balancer))
+                })
             },
         )
         .await

@@ -11,7 +11,7 @@
 //! all its certificates, the default one left out. What keeps a lost create from being
 //! repeated is the pair itself (adding a certificate twice is one attachment).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -19,6 +19,7 @@ use aws_sdk_elasticloadbalancingv2::types::Certificate;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{retry_while, string};
+use crate::elbv2_support::read_by_parent;
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
 
@@ -211,24 +212,18 @@ impl ResourceType for AwsLbListenerCertificate {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut listeners: BTreeMap<String, Option<BTreeSet<String>>> = BTreeMap::new();
-        for (listener, _) in prior.iter().filter_map(pair) {
-            if !listeners.contains_key(&listener) {
-                let found = self.certificates(&listener).await?;
-                listeners.insert(listener, found);
-            }
-        }
-        Ok(prior
-            .iter()
-            .map(|p| {
+        read_by_parent(
+            prior,
+            |p| pair(p).map(|(listener, _)| listener),
+            |listener| async move { self.certificates(&listener).await },
+            |p, certificates: &BTreeSet<String>| {
                 let (listener, certificate_arn) = pair(p)?;
-                listeners
-                    .get(&listener)?
-                    .as_ref()?
+                certificates
                     .contains(&certificate_arn)
                     .then(|| to_value(&listener, &certificate_arn))
-            })
-            .collect())
+            },
+        )
+        .await
     }
 
     /// Terraform's import ID: `LISTENER_ARN_CERTIFICATE_ARN`.

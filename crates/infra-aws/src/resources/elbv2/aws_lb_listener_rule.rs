@@ -14,7 +14,7 @@
 //! back from DescribeRules; removing the last one sends `ResetTransforms`, as the provider
 //! does. moto 5.2.5 keeps no transforms, so a unit test shows them, not the emulator.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use aws_sdk_elasticloadbalancingv2::types::{
     HostHeaderRewriteConfig, RewriteConfig, Rule, RulePriorityPair, RuleTransform,
@@ -28,7 +28,7 @@ use crate::elbv2_support::{
     conditions_to_sdk, normalize_actions, tags_to_sdk, validate_actions, validate_conditions,
     Elbv2Object, Elbv2Type,
 };
-use crate::error::{aws_error, is_not_found};
+use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
 
 /// `aws_lb_listener_rule` (and `aws_alb_listener_rule`), by its ARN.
@@ -301,33 +301,17 @@ impl Elbv2Object for ListenerRule {
         arns: &[String],
         hints: &BTreeMap<String, &Value>,
     ) -> Result<BTreeMap<String, Rule>, ProviderError> {
-        let listeners: BTreeSet<String> = hints
-            .values()
-            .filter_map(|v| string(v, "listener_arn"))
-            .collect();
-        let listeners = &listeners;
         let client = &this.aws.clients().await.elbv2;
         this.by_arn(
             arns,
             |arns| client.describe_rules().set_rule_arns(Some(arns)).send(),
             |answer| answer.rules(),
-            // The rules of each listener (one gone has none).
-            || async move {
-                let mut all = Vec::new();
-                for listener in listeners {
-                    match client
-                        .describe_rules()
-                        .listener_arn(listener)
-                        .send()
-                        .await
-                        .map_err(aws_error)
-                    {
-                        Ok(response) => all.extend(response.rules().iter().cloned()),
-                        Err(error) if is_not_found(&error) => {}
-                        Err(error) => return Err(error),
-                    }
-                }
-                Ok(all)
+            // The rules of each listener.
+            || {
+                AwsLbListenerRule::of_parents(hints, "listener_arn", |listener| async move {
+                    let listed = sent!(client.describe_rules().listener_arn(listener))?;
+                    Ok(listed.rules().to_vec())
+                })
             },
         )
         .await

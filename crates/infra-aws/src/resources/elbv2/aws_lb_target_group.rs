@@ -43,8 +43,9 @@ use crate::app_support::{
     text,
 };
 use crate::elbv2_support::{
-    arn_suffix, attribute_value, attributes_of, generated_name, modify_attributes, name_prefix_of,
-    settings_to_send, tags_to_sdk, Elbv2Object, Elbv2Type, Setting, SettingKind,
+    arn_suffix, attribute_value, attributes_of, modify_attributes, name_prefix_of,
+    name_prefix_problems, name_to_create, settings_to_send, tags_to_sdk, Elbv2Object, Elbv2Type,
+    Setting, SettingKind,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
@@ -931,20 +932,7 @@ impl Elbv2Object for TargetGroups {
                 }
             }
         }
-        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-            problems.push((
-                "name_prefix".to_string(),
-                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
-            ));
-        }
-        if let Some(prefix) = config.get("name_prefix").as_str() {
-            if prefix.len() > 6 {
-                problems.push((
-                    "name_prefix".to_string(),
-                    format!("\"{prefix}\" is longer than 6 characters"),
-                ));
-            }
-        }
+        problems.extend(name_prefix_problems(config));
         let protocol = config.get("protocol").as_str();
         if !config.get("protocol_version").is_null() && !matches!(protocol, Some("HTTP" | "HTTPS"))
         {
@@ -1047,11 +1035,7 @@ impl Elbv2Object for TargetGroups {
         planned: &Value,
     ) -> Result<String, ProviderError> {
         let client = &this.aws.clients().await.elbv2;
-        let name = match (string(planned, "name"), non_empty(planned, "name_prefix")) {
-            (Some(name), _) => name,
-            (None, Some(prefix)) => generated_name(&prefix, 32),
-            (None, None) => generated_name("tf-", 32),
-        };
+        let name = name_to_create(planned, "tf-");
         let response = create_request(client, &name, planned)
             .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
             .send()
@@ -1262,16 +1246,7 @@ mod target_group_health_tests {
 #[cfg(test)]
 mod target_control_port_tests {
     use super::*;
-
-    fn client() -> Client {
-        let config = aws_sdk_elasticloadbalancingv2::Config::builder()
-            .behavior_version(aws_sdk_elasticloadbalancingv2::config::BehaviorVersion::latest())
-            .region(aws_sdk_elasticloadbalancingv2::config::Region::new(
-                "us-east-1",
-            ))
-            .build();
-        Client::from_conf(config)
-    }
+    use crate::elbv2_support::test_client as client;
 
     fn planned(port: Option<f64>) -> Value {
         let mut object = BTreeMap::from([
@@ -1318,9 +1293,7 @@ mod target_control_port_tests {
         let group = AwsLbTargetGroup::new(crate::Aws::new(crate::ProviderSettings::default()));
         let attribute = group
             .schema
-            .attributes
-            .iter()
-            .find(|a| a.name == "target_control_port")
+            .attribute("target_control_port")
             .expect("declared");
         assert!(attribute.force_new && attribute.not_supported.is_none());
         let problems = |port: f64| {
@@ -1344,20 +1317,11 @@ mod target_control_port_tests {
 #[cfg(test)]
 mod provider_schema_tests {
     use super::*;
+    use crate::elbv2_support::test_client as client;
     use infra_core::ResourceType;
 
     fn group() -> AwsLbTargetGroup {
         AwsLbTargetGroup::new(crate::Aws::new(crate::ProviderSettings::default()))
-    }
-
-    fn client() -> Client {
-        let config = aws_sdk_elasticloadbalancingv2::Config::builder()
-            .behavior_version(aws_sdk_elasticloadbalancingv2::config::BehaviorVersion::latest())
-            .region(aws_sdk_elasticloadbalancingv2::config::Region::new(
-                "us-east-1",
-            ))
-            .build();
-        Client::from_conf(config)
     }
 
     fn http_group(extra: &[(&str, Value)]) -> Value {
@@ -1391,9 +1355,7 @@ mod provider_schema_tests {
         let resource = group();
         let attribute = resource
             .schema
-            .attributes
-            .iter()
-            .find(|a| a.name == "deregistration_delay")
+            .attribute("deregistration_delay")
             .expect("declared");
         assert_eq!(attribute.ty, Type::String);
         assert_eq!(attribute.default, Some(Value::string("300")));
@@ -1581,15 +1543,11 @@ mod provider_schema_tests {
         let resource = group();
         let block = resource
             .schema
-            .blocks
-            .iter()
-            .find(|b| b.name == "target_health_state")
+            .block_named("target_health_state")
             .expect("declared");
         let attribute = block
             .schema
-            .attributes
-            .iter()
-            .find(|a| a.name == "unhealthy_draining_interval")
+            .attribute("unhealthy_draining_interval")
             .expect("declared");
         assert_eq!(attribute.default, Some(Value::Number(0.0)));
         assert!(!attribute.is_computed());

@@ -19,13 +19,13 @@
 //! hexadecimal digits): AWS does. moto 5.2.5 neither keeps nor returns it, so unit tests show
 //! the request and the read-back.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_elasticloadbalancingv2::types::{TargetDescription, TargetHealthDescription};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{int, non_empty, number, string, text, vanished};
+use crate::elbv2_support::read_by_parent;
 use crate::error::{aws_error, is_not_found};
 use crate::Aws;
 
@@ -99,6 +99,18 @@ fn target(value: &Value) -> TargetDescription {
         .build()
 }
 
+/// `planned` with the provider's ID for a new attachment to `group`: `<group>-<unique suffix>`.
+fn with_new_id(planned: &Value, group: &str) -> Value {
+    let mut value = planned.clone();
+    if let Some(entries) = value.map_mut() {
+        entries.insert(
+            "id".into(),
+            Value::string(crate::ec2_support::unique_name(&format!("{group}-"))),
+        );
+    }
+    value
+}
+
 /// The attachment `prior` describes among a group's registered targets: the same ID, and the
 /// same port when one is configured.
 fn find_in(prior: &Value, registered: &[TargetHealthDescription]) -> Option<Value> {
@@ -166,15 +178,9 @@ impl ResourceType for AwsLbTargetGroupAttachment {
             .send()
             .await
             .map_err(aws_error)?;
-        let mut value = planned.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert(
-                "id".into(),
-                Value::string(crate::ec2_support::unique_name(&format!("{group}-"))),
-            );
-        }
         let registered = self.registered(&group).await?.unwrap_or_default();
-        find_in(&value, &registered).ok_or_else(|| vanished("target group attachment", &group))
+        find_in(&with_new_id(planned, &group), &registered)
+            .ok_or_else(|| vanished("target group attachment", &group))
     }
 
     async fn update(
@@ -211,21 +217,13 @@ impl ResourceType for AwsLbTargetGroupAttachment {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut groups: BTreeMap<String, Option<Vec<TargetHealthDescription>>> = BTreeMap::new();
-        for group in prior.iter().filter_map(|p| string(p, "target_group_arn")) {
-            if !groups.contains_key(&group) {
-                let registered = self.registered(&group).await?;
-                groups.insert(group, registered);
-            }
-        }
-        Ok(prior
-            .iter()
-            .map(|p| {
-                let group = string(p, "target_group_arn")?;
-                let registered = groups.get(&group)?.as_ref()?;
-                find_in(p, registered)
-            })
-            .collect())
+        read_by_parent(
+            prior,
+            |p| string(p, "target_group_arn"),
+            |group| async move { self.registered(&group).await },
+            |p, registered: &Vec<TargetHealthDescription>| find_in(p, registered),
+        )
+        .await
     }
 
     /// "Target Group Attachments cannot be imported."
@@ -247,14 +245,7 @@ impl ResourceType for AwsLbTargetGroupAttachment {
         let Some(registered) = self.registered(&group).await? else {
             return Ok(None);
         };
-        let mut value = planned.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert(
-                "id".into(),
-                Value::string(crate::ec2_support::unique_name(&format!("{group}-"))),
-            );
-        }
-        Ok(find_in(&value, &registered))
+        Ok(find_in(&with_new_id(planned, &group), &registered))
     }
 }
 
@@ -337,11 +328,7 @@ mod tests {
         let schema =
             AwsLbTargetGroupAttachment::new(crate::Aws::new(crate::ProviderSettings::default()))
                 .schema;
-        let attribute = schema
-            .attributes
-            .iter()
-            .find(|a| a.name == "quic_server_id")
-            .expect("declared");
+        let attribute = schema.attribute("quic_server_id").expect("declared");
         assert!(attribute.force_new && attribute.not_supported.is_none());
     }
 }
