@@ -59,6 +59,34 @@ where
     Ok(found)
 }
 
+/// What `describe` answers for the filter `name` with each chunk of `ids`, one call a chunk
+/// (by a filter, so that an ID of nothing is no error), gathered in one collection.
+pub(crate) async fn describe_by_filter<C, F, Fut>(
+    name: &str,
+    ids: &[String],
+    describe: F,
+) -> Result<C, ProviderError>
+where
+    C: Default + IntoIterator + Extend<<C as IntoIterator>::Item>,
+    F: Fn(Filter) -> Fut,
+    Fut: Future<Output = Result<C, ProviderError>>,
+{
+    let mut found = C::default();
+    for chunk in chunks_of(ids) {
+        found.extend(describe(filter(name, chunk.iter().cloned())).await?);
+    }
+    Ok(found)
+}
+
+/// `items` by their IDs (`id`); an item without one is left out.
+pub(crate) fn by_id<T>(items: Vec<T>, id: fn(&T) -> Option<&str>) -> HashMap<String, T> {
+    let keyed = |item: T| {
+        let key = id(&item)?.to_string();
+        Some((key, item))
+    };
+    items.into_iter().filter_map(keyed).collect()
+}
+
 /// A delete's answer: whether the delete was sent, `false` when the object was already gone
 /// (a not-found answer, when there is nothing left to wait for).
 pub(crate) fn sent_unless_gone<T>(answer: Result<T, ProviderError>) -> Result<bool, ProviderError> {

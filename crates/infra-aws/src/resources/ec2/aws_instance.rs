@@ -161,10 +161,10 @@ use super::launch_blocks::{
 };
 use crate::app_support::{blocks, changed, int, number, sent, vanished};
 use crate::ec2_support::{
-    chunks_of, client_token, ec2_arn, ec2_tags, error_in, filter, has_code, in_prior_order,
-    known_ids, managed_tag_filters, non_empty_attribute, optional_string, single_block,
-    string_attribute, string_entries, string_list, string_values, tag_specification, update_tags,
-    wait_for, whole_object, POLL_INTERVAL,
+    by_id, chunks_of, client_token, describe_by_filter, ec2_arn, ec2_tags, error_in, filter,
+    has_code, in_prior_order, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
+    single_block, string_attribute, string_entries, string_list, string_values, tag_specification,
+    update_tags, wait_for, whole_object, POLL_INTERVAL,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::paginated::all_items;
@@ -930,16 +930,11 @@ impl AwsInstance {
             .map(str::to_string)
             .collect();
         let ec2 = self.ec2().await;
-        for chunk in chunks_of(&request_ids) {
-            let requests: Vec<SpotInstanceRequest> = all_items!(ec2
-                .describe_spot_instance_requests()
-                .filters(filter("spot-instance-request-id", chunk.iter().cloned())))?;
-            for request in requests {
-                if let Some(id) = request.spot_instance_request_id().map(str::to_string) {
-                    related.spot_requests.insert(id, request);
-                }
-            }
-        }
+        let describe =
+            |ids| async move { all_items!(ec2.describe_spot_instance_requests().filters(ids)) };
+        let requests = describe_by_filter("spot-instance-request-id", &request_ids, describe);
+        let id = SpotInstanceRequest::spot_instance_request_id;
+        related.spot_requests.extend(by_id(requests.await?, id));
         Ok(())
     }
 
@@ -2449,17 +2444,8 @@ impl ResourceType for AwsInstance {
             .iter()
             .filter_map(|value| Some((string_attribute(value, "id")?, value)))
             .collect();
-        let mut found = HashMap::new();
-        for chunk in chunks_of(&known_ids(prior)) {
-            found.extend(
-                self.describe(
-                    vec![filter("instance-id", chunk.iter().cloned())],
-                    &priors,
-                    &Value::Null,
-                )
-                .await?,
-            );
-        }
+        let describe = |ids| self.describe(vec![ids], &priors, &Value::Null);
+        let found = describe_by_filter("instance-id", &known_ids(prior), describe).await?;
         Ok(in_prior_order(prior, &found))
     }
 

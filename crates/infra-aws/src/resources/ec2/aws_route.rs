@@ -18,8 +18,8 @@ use infra_core::{
 
 use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_support::{
-    crc32, filter, known_strings, non_empty_attribute, optional_string, string_attribute,
-    whole_object,
+    by_id, crc32, describe_by_filter, known_strings, non_empty_attribute, optional_string,
+    string_attribute, whole_object,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
@@ -124,18 +124,9 @@ impl AwsRoute {
         route_table_ids: &[String],
     ) -> Result<HashMap<String, RouteTable>, ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
-        let mut tables = HashMap::new();
-        for chunk in crate::ec2_support::chunks_of(route_table_ids) {
-            let found: Vec<RouteTable> = all_items!(ec2
-                .describe_route_tables()
-                .filters(filter("route-table-id", chunk.iter().cloned())))?;
-            for table in found {
-                if let Some(id) = table.route_table_id() {
-                    tables.insert(id.to_string(), table);
-                }
-            }
-        }
-        Ok(tables)
+        let describe = |ids| async move { all_items!(ec2.describe_route_tables().filters(ids)) };
+        let tables = describe_by_filter("route-table-id", route_table_ids, describe).await?;
+        Ok(by_id(tables, RouteTable::route_table_id))
     }
 
     /// The route `value` describes (by table and destination) as AWS now holds it.

@@ -11,7 +11,7 @@ use infra_core::{
 
 use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_support::{
-    chunks_of, filter, in_prior_order, known_ids, non_empty_attribute, optional_string,
+    describe_by_filter, filter, in_prior_order, known_ids, non_empty_attribute, optional_string,
     string_attribute, whole_object,
 };
 use crate::paginated::all_items;
@@ -165,16 +165,9 @@ impl ResourceType for AwsRouteTableAssociation {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut found = HashMap::new();
-        for chunk in chunks_of(&known_ids(prior)) {
-            found.extend(
-                self.describe(vec![filter(
-                    "association.route-table-association-id",
-                    chunk.iter().cloned(),
-                )])
-                .await?,
-            );
-        }
+        let describe = |ids| self.describe(vec![ids]);
+        let name = "association.route-table-association-id";
+        let found = describe_by_filter(name, &known_ids(prior), describe).await?;
         let mut read = in_prior_order(prior, &found);
         // An import names the association by its subnet (or gateway) and table, not its id.
         for (position, value) in prior.iter().enumerate() {

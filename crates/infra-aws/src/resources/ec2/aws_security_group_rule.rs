@@ -12,7 +12,7 @@ use infra_core::{
 
 use crate::app_support::sent;
 use crate::ec2_support::{
-    bool_attribute, chunks_of, crc32, filter, has_code, known_strings, non_empty_attribute,
+    bool_attribute, by_id, crc32, describe_by_filter, has_code, known_strings, non_empty_attribute,
     string_attribute, string_list,
 };
 use crate::paginated::all_items;
@@ -131,18 +131,9 @@ impl AwsSecurityGroupRule {
         group_ids: &[String],
     ) -> Result<HashMap<String, SecurityGroup>, ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
-        let mut found = HashMap::new();
-        for chunk in chunks_of(group_ids) {
-            let groups: Vec<SecurityGroup> = all_items!(ec2
-                .describe_security_groups()
-                .filters(filter("group-id", chunk.iter().cloned())))?;
-            for group in groups {
-                if let Some(id) = group.group_id() {
-                    found.insert(id.to_string(), group);
-                }
-            }
-        }
-        Ok(found)
+        let describe = |ids| async move { all_items!(ec2.describe_security_groups().filters(ids)) };
+        let groups = describe_by_filter("group-id", group_ids, describe).await?;
+        Ok(by_id(groups, SecurityGroup::group_id))
     }
 
     /// The rule as AWS holds it: `value` with AWS's description, or `None` when any of its

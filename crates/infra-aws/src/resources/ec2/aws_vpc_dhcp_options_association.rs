@@ -12,7 +12,7 @@ use infra_core::{Operation, ProviderError, Value};
 
 use crate::app_support::sent;
 use crate::association::{Association, AssociationType, Pair, Update};
-use crate::ec2_support::{chunks_of, filter, has_code, string_attribute};
+use crate::ec2_support::{describe_by_filter, has_code, string_attribute};
 use crate::paginated::all_items;
 use crate::resources::ec2::aws_vpc_dhcp_options::DEFAULT_DHCP_OPTIONS_ID;
 
@@ -37,18 +37,15 @@ async fn options_of(
     vpc_ids: &[String],
 ) -> Result<HashMap<String, String>, ProviderError> {
     let ec2 = &this.aws.clients().await.ec2;
-    let mut found = HashMap::new();
-    for chunk in chunks_of(vpc_ids) {
-        let vpcs: Vec<Vpc> = all_items!(ec2
-            .describe_vpcs()
-            .filters(filter("vpc-id", chunk.iter().cloned())))?;
-        for vpc in &vpcs {
-            if let (Some(vpc_id), Some(options)) = (vpc.vpc_id(), vpc.dhcp_options_id()) {
-                found.insert(vpc_id.to_string(), options.to_string());
-            }
-        }
-    }
-    Ok(found)
+    let describe = |ids| async move { all_items!(ec2.describe_vpcs().filters(ids)) };
+    let vpcs: Vec<Vpc> = describe_by_filter("vpc-id", vpc_ids, describe).await?;
+    let options = |vpc: &Vpc| {
+        Some((
+            vpc.vpc_id()?.to_string(),
+            vpc.dhcp_options_id()?.to_string(),
+        ))
+    };
+    Ok(vpcs.iter().filter_map(options).collect())
 }
 
 async fn associate(

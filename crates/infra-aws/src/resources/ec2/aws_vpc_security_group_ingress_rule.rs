@@ -16,7 +16,7 @@ use infra_core::{
 
 use crate::app_support::sent;
 use crate::ec2_support::{
-    chunks_of, ec2_arn, filter, has_code, in_prior_order, integer_attribute, known_ids,
+    describe_by_filter, ec2_arn, filter, has_code, in_prior_order, integer_attribute, known_ids,
     managed_tag_filters, non_empty_attribute, optional_string, string_attribute, tag_entries,
     tag_specification, update_tags, whole_object,
 };
@@ -465,16 +465,9 @@ impl ResourceType for VpcSecurityGroupRule {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut found = HashMap::new();
-        for chunk in chunks_of(&known_ids(prior)) {
-            found.extend(
-                self.describe(vec![filter(
-                    "security-group-rule-id",
-                    chunk.iter().cloned(),
-                )])
-                .await?,
-            );
-        }
+        let describe = |ids| self.describe(vec![ids]);
+        let found =
+            describe_by_filter("security-group-rule-id", &known_ids(prior), describe).await?;
         Ok(in_prior_order(prior, &found))
     }
 

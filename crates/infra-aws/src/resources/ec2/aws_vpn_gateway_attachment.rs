@@ -10,7 +10,7 @@ use aws_sdk_ec2::types::AttachmentStatus;
 use infra_core::{Operation, ProviderError, Timeouts, Value};
 
 use crate::association::{Association, AssociationType, Pair, Update};
-use crate::ec2_support::{chunks_of, crc32, filter, known_strings};
+use crate::ec2_support::{crc32, describe_by_filter, known_strings};
 use crate::resources::ec2::aws_vpn_gateway::{
     attach_vpn_gateway, attachment_state, describe_vpn_gateways, detach_vpn_gateway,
 };
@@ -69,13 +69,8 @@ impl Association for VpnGatewayAttachments {
     ) -> Result<Vec<Option<Pair>>, ProviderError> {
         let ids = known_strings(prior, "vpn_gateway_id");
         let ec2 = &this.aws.clients().await.ec2;
-        let mut gateways = Vec::new();
-        for chunk in chunks_of(&ids) {
-            gateways.extend(
-                describe_vpn_gateways(ec2, vec![filter("vpn-gateway-id", chunk.iter().cloned())])
-                    .await?,
-            );
-        }
+        let describe = |ids| describe_vpn_gateways(ec2, vec![ids]);
+        let gateways: Vec<_> = describe_by_filter("vpn-gateway-id", &ids, describe).await?;
         Ok(prior
             .iter()
             .map(|value| {

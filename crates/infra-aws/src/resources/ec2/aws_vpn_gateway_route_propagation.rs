@@ -11,7 +11,7 @@ use infra_core::{Operation, ProviderError, Timeouts, Value};
 
 use crate::app_support::sent;
 use crate::association::{Association, AssociationType, Pair, Update};
-use crate::ec2_support::{chunks_of, filter, known_strings, wait_for};
+use crate::ec2_support::{describe_by_filter, known_strings, wait_for};
 use crate::paginated::all_items;
 
 fn propagation_id(route_table_id: &str, vpn_gateway_id: &str) -> String {
@@ -28,14 +28,8 @@ async fn tables(
     ids: &[String],
 ) -> Result<Vec<RouteTable>, ProviderError> {
     let ec2 = &this.aws.clients().await.ec2;
-    let mut tables = Vec::new();
-    for chunk in chunks_of(ids) {
-        let found: Vec<RouteTable> = all_items!(ec2
-            .describe_route_tables()
-            .filters(filter("route-table-id", chunk.iter().cloned())))?;
-        tables.extend(found);
-    }
-    Ok(tables)
+    let describe = |ids| async move { all_items!(ec2.describe_route_tables().filters(ids)) };
+    describe_by_filter("route-table-id", ids, describe).await
 }
 
 /// Whether the table propagates the gateway's routes now.
