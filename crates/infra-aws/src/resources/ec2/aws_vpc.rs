@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use aws_sdk_ec2::types::{
-    AttributeBooleanValue, NetworkAcl, ResourceType as Ec2ResourceType, RouteTable, SecurityGroup,
-    Tenancy, Vpc, VpcAttributeName, VpcCidrBlockStateCode,
+    AttributeBooleanValue, Filter, NetworkAcl, ResourceType as Ec2ResourceType, RouteTable,
+    SecurityGroup, Tenancy, Vpc, VpcAttributeName, VpcCidrBlockStateCode,
 };
 use infra_core::{
     Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
@@ -462,43 +462,33 @@ impl VpcDefaults {
     async fn read(ec2: &aws_sdk_ec2::Client, ids: &[String]) -> Result<VpcDefaults, ProviderError> {
         let mut defaults = VpcDefaults::default();
         for chunk in chunks_of(ids) {
-            // Each type's own describe, its VPC's default object by one more filter.
-            let of_chunk = |default| vec![filter("vpc-id", chunk.iter().cloned()), default];
-            let acls = of_chunk(filter("default", ["true"]));
-            let acls = AclObject::<false>::describe(ec2, None, acls).await?;
-            defaults.network_acls.extend(by_vpc(
-                &acls,
-                NetworkAcl::vpc_id,
-                NetworkAcl::network_acl_id,
-            ));
-            let tables = of_chunk(filter("association.main", ["true"]));
-            let tables = TableObject::<false>::describe(ec2, None, tables).await?;
-            defaults.main_route_tables.extend(by_vpc(
-                &tables,
-                RouteTable::vpc_id,
-                RouteTable::route_table_id,
-            ));
-            let groups = of_chunk(filter("group-name", ["default"]));
-            let groups = GroupObject::<false>::describe(ec2, None, groups).await?;
-            defaults.security_groups.extend(by_vpc(
-                &groups,
-                SecurityGroup::vpc_id,
-                SecurityGroup::group_id,
-            ));
+            let acls = filter("default", ["true"]);
+            let acls = default_ids::<AclObject<false>>(ec2, chunk, acls, NetworkAcl::vpc_id);
+            defaults.network_acls.extend(acls.await?);
+            let tables = filter("association.main", ["true"]);
+            let tables = default_ids::<TableObject<false>>(ec2, chunk, tables, RouteTable::vpc_id);
+            defaults.main_route_tables.extend(tables.await?);
+            let groups = filter("group-name", ["default"]);
+            let groups =
+                default_ids::<GroupObject<false>>(ec2, chunk, groups, SecurityGroup::vpc_id);
+            defaults.security_groups.extend(groups.await?);
         }
         Ok(defaults)
     }
 }
 
-/// (VPC ID, object ID) of each object that has both.
-fn by_vpc<'a, T>(
-    objects: &'a [T],
-    vpc_id: fn(&T) -> Option<&str>,
-    id: fn(&T) -> Option<&str>,
-) -> impl Iterator<Item = (String, String)> + 'a {
-    objects
-        .iter()
-        .filter_map(move |o| Some((vpc_id(o)?.to_string(), id(o)?.to_string())))
+/// (VPC ID, object ID) of each object of the VPCs in `chunk` that the filter `default` names
+/// (each type's own describe, its VPC's default object by one more filter).
+async fn default_ids<O: Ec2Object>(
+    ec2: &aws_sdk_ec2::Client,
+    chunk: &[String],
+    default: Filter,
+    vpc_id: fn(&O::Item) -> Option<&str>,
+) -> Result<Vec<(String, String)>, ProviderError> {
+    let filters = vec![filter("vpc-id", chunk.iter().cloned()), default];
+    let objects = O::describe(ec2, None, filters).await?;
+    let ids = |o: &O::Item| Some((vpc_id(o)?.to_string(), O::id(o)?.to_string()));
+    Ok(objects.iter().filter_map(ids).collect())
 }
 
 /// A described VPC's attributes, before its tags.
