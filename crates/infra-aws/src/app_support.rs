@@ -368,6 +368,15 @@ macro_rules! resource_tag_changes {
 }
 pub(crate) use resource_tag_changes;
 
+/// Terraform's `StringLenBetween(min, max)` check of the string `value` (characters, not bytes),
+/// in its wording; `None` when it passes or is not a known string.
+pub fn length_problem(key: &str, value: &Value, (min, max): (usize, usize)) -> Option<String> {
+    let text = value.as_str()?;
+    let length = text.chars().count();
+    (length < min || length > max)
+        .then(|| format!("expected length of {key} to be in the range ({min} - {max}), got {text}"))
+}
+
 /// The error for an object that a create or update could not read back.
 pub fn vanished(kind: &str, id: &str) -> ProviderError {
     ProviderError::with_code(

@@ -18,16 +18,17 @@
 //! linked to GitHub (the console links it), so they read back as AWS's unlinked values.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_codedeploy::types::{ApplicationInfo, ComputePlatform, Tag};
-use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
-    changed, has_managed_tags, read_each, send_tag_changes, sent, set_tags, string, text, vanished,
+    changed, length_problem, read_each, resource_tag_changes, sent, string, text,
 };
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
-use crate::tagging::{ManagedTags, WithTags};
+use crate::declared::{read, Declared, Reading};
+use crate::tagging::ManagedTags;
 use crate::Aws;
 
 /// BatchGetApplications takes at most 100 names a call.
@@ -41,93 +42,23 @@ pub(super) const GROUP_MISSING: &str = "DeploymentGroupDoesNotExistException";
 
 const PLATFORMS: &[&str] = &["Server", "Lambda", "ECS"];
 
-/// An application as read: its value and all its tags.
-type Found = (Value, Vec<(String, String)>);
+pub type AwsCodedeployApp = ObjectType<AppObject>;
 
-pub struct AwsCodedeployApp {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub struct AppObject;
+
+/// An application as described, with the ARN the provider builds for it (AWS returns none).
+pub struct Application {
+    info: ApplicationInfo,
+    arn: String,
 }
 
-impl AwsCodedeployApp {
-    pub fn new(aws: Arc<Aws>) -> AwsCodedeployApp {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("application_id", Type::String))
-            .attr(Attribute::required("name", Type::String))
-            .attr(
-                Attribute::optional("compute_platform", Type::String)
-                    .default(Value::string("Server"))
-                    .force_new()
-                    .check(Check::OneOf(PLATFORMS)),
-            )
-            .attr(Attribute::computed("github_account_name", Type::String))
-            .attr(Attribute::computed("linked_to_github", Type::Bool))
-            .with_tags();
-        AwsCodedeployApp { aws, schema }
+impl Application {
+    fn name(&self) -> &str {
+        self.info.application_name().unwrap_or_default()
     }
 
-    /// The applications among `names` that exist, by name: each as a value, with the tags it
-    /// carries (the managed `infra:*` ones too, which the value leaves out).
-    async fn describe(&self, names: &[String]) -> Result<BTreeMap<String, Found>, ProviderError> {
-        if names.is_empty() {
-            return Ok(BTreeMap::new());
-        }
-        let client = &self.aws.clients().await.codedeploy;
-        let prefix = arn_prefix(&self.aws).await?;
-        let mut unique = names.to_vec();
-        unique.sort();
-        unique.dedup();
-        let mut applications: Vec<ApplicationInfo> = Vec::new();
-        for chunk in unique.chunks(APPLICATIONS_PER_CALL) {
-            let answer = sent!(client
-                .batch_get_applications()
-                .set_application_names(Some(chunk.to_vec())));
-            match answer {
-                Ok(output) => applications.extend(output.applications_info().iter().cloned()),
-                Err(error) if error.code.as_deref() == Some(APPLICATION_MISSING) => {
-                    // One gone name fails the whole call: ask for each name alone.
-                    let reads: Vec<_> = chunk
-                        .iter()
-                        .map(|name| get_application(client, name))
-                        .collect();
-                    applications.extend(read_each(reads).await?.into_iter().flatten());
-                }
-                Err(error) => return Err(error),
-            }
-        }
-        let reads: Vec<_> = applications
-            .iter()
-            .filter_map(|application| {
-                let name = application.application_name()?.to_string();
-                let arn = application_arn(&prefix, &name);
-                Some(async move {
-                    let tags = tags_of(client, &arn).await?;
-                    Ok::<_, ProviderError>(tags.map(|tags| (name, arn, tags)))
-                })
-            })
-            .collect();
-        let tagged = read_each(reads).await?;
-        let mut found = BTreeMap::new();
-        for (name, arn, tags) in tagged.into_iter().flatten() {
-            if let Some(application) = applications
-                .iter()
-                .find(|a| a.application_name() == Some(name.as_str()))
-            {
-                let value = to_value(application, &arn, &tags);
-                found.insert(name, (value, tags));
-            }
-        }
-        Ok(found)
-    }
-
-    async fn read_one(&self, name: &str) -> Result<Value, ProviderError> {
-        self.describe(&[name.to_string()])
-            .await?
-            .remove(name)
-            .map(|(value, _)| value)
-            .ok_or_else(|| vanished("CodeDeploy application", name))
+    fn id(&self) -> &str {
+        self.info.application_id().unwrap_or_default()
     }
 }
 
@@ -197,74 +128,11 @@ pub(super) async fn tags_of(
 }
 
 /// Tags as CodeDeploy takes them.
-pub(super) fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter()
+pub(super) fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
+    Ok(tags
+        .iter()
         .map(|(key, value)| Tag::builder().key(key).value(value).build())
-        .collect()
-}
-
-/// Applies the tag changes from `prior` to `planned` to the object at `arn`.
-pub(super) async fn update_tags(
-    client: &aws_sdk_codedeploy::Client,
-    arn: &str,
-    prior: &Value,
-    planned: &Value,
-) -> Result<(), ProviderError> {
-    send_tag_changes!(
-        prior,
-        planned,
-        |to_remove| client
-            .untag_resource()
-            .resource_arn(arn)
-            .set_tag_keys(Some(to_remove)),
-        |to_set| client
-            .tag_resource()
-            .resource_arn(arn)
-            .set_tags(Some(sdk_tags(&to_set)))
-    );
-    Ok(())
-}
-
-/// An object's length check with the provider's wording (`StringLenBetween`).
-pub(super) fn length_problem(
-    attribute: &str,
-    value: &Value,
-    low: usize,
-    high: usize,
-) -> Option<String> {
-    let text = value.as_str()?;
-    let length = text.chars().count();
-    (length < low || length > high).then(|| {
-        format!("expected length of {attribute} to be in the range ({low} - {high}), got {text}")
-    })
-}
-
-fn to_value(application: &ApplicationInfo, arn: &str, tags: &[(String, String)]) -> Value {
-    let name = application.application_name().unwrap_or_default();
-    let id = application.application_id().unwrap_or_default();
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(format!("{id}:{name}")));
-    object.insert("arn".to_string(), Value::string(arn));
-    object.insert("application_id".to_string(), Value::string(id));
-    object.insert("name".to_string(), Value::string(name));
-    object.insert(
-        "compute_platform".to_string(),
-        text(application.compute_platform().map(|p| p.as_str())),
-    );
-    // The provider stores an unlinked application's account name as "".
-    object.insert(
-        "github_account_name".to_string(),
-        Value::string(application.git_hub_account_name().unwrap_or_default()),
-    );
-    object.insert(
-        "linked_to_github".to_string(),
-        Value::Bool(application.linked_to_git_hub()),
-    );
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+        .collect())
 }
 
 /// The application's name: the `name` attribute, else the name part of an
@@ -281,95 +149,68 @@ fn name_of(value: &Value) -> Option<String> {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsCodedeployApp {
-    fn name(&self) -> &'static str {
-        "aws_codedeploy_app"
+impl AwsObject for AppObject {
+    type Object = Application;
+    const NAME: &'static str = "aws_codedeploy_app";
+    const KIND: &'static str = "CodeDeploy application";
+    const KEY: &'static str = "name";
+
+    fn attributes() -> Vec<Declared<Application>> {
+        vec![
+            read(
+                Attribute::computed("id", Type::String),
+                |app: &Application, _: &Reading| {
+                    Value::string(format!("{}:{}", app.id(), app.name()))
+                },
+            ),
+            read(
+                Attribute::computed("arn", Type::String),
+                |app: &Application, _: &Reading| Value::string(&app.arn),
+            ),
+            read(
+                Attribute::computed("application_id", Type::String),
+                |app: &Application, _: &Reading| Value::string(app.id()),
+            ),
+            read(
+                Attribute::required("name", Type::String),
+                |app: &Application, _: &Reading| Value::string(app.name()),
+            ),
+            read(
+                Attribute::optional("compute_platform", Type::String)
+                    .default(Value::string("Server"))
+                    .force_new()
+                    .check(Check::OneOf(PLATFORMS)),
+                |app: &Application, _: &Reading| {
+                    text(app.info.compute_platform().map(|p| p.as_str()))
+                },
+            ),
+            // The provider stores an unlinked application's account name as "".
+            read(
+                Attribute::computed("github_account_name", Type::String),
+                |app: &Application, _: &Reading| {
+                    Value::string(app.info.git_hub_account_name().unwrap_or_default())
+                },
+            ),
+            read(
+                Attribute::computed("linked_to_github", Type::Bool),
+                |app: &Application, _: &Reading| Value::Bool(app.info.linked_to_git_hub()),
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        length_problem("name", config.get("name"), 1, 100)
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        length_problem("name", config.get("name"), (1, 100))
             .map(|message| ("name".to_string(), message))
             .into_iter()
             .collect()
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let name = string(planned, "name")
-            .ok_or_else(|| ProviderError::new("aws_codedeploy_app needs a known \"name\""))?;
-        let platform = string(planned, "compute_platform").unwrap_or_else(|| "Server".into());
-        sent!(self
-            .aws
-            .clients()
-            .await
-            .codedeploy
-            .create_application()
-            .application_name(&name)
-            .compute_platform(ComputePlatform::from(platform.as_str()))
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned)))))
-        .map_err(|e| e.context(&format!("creating CodeDeploy Application ({name})")))?;
-        self.read_one(&name).await
-    }
-
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.codedeploy;
-        let old_name = name_of(prior)
-            .ok_or_else(|| ProviderError::new("aws_codedeploy_app has no name in state"))?;
-        let new_name = string(planned, "name").unwrap_or_else(|| old_name.clone());
-        // Tags first, on the ARN the application has until it is renamed.
-        let prefix = arn_prefix(&self.aws).await?;
-        update_tags(client, &application_arn(&prefix, &old_name), prior, planned).await?;
-        if changed(prior, planned, "name") && new_name != old_name {
-            sent!(client
-                .update_application()
-                .application_name(&old_name)
-                .new_application_name(&new_name))
-            .map_err(|e| {
-                e.context(&format!(
-                    "updating CodeDeploy Application ({old_name}) name"
-                ))
-            })?;
-        }
-        self.read_one(&new_name).await
-    }
-
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(name) = name_of(prior) else {
-            return Ok(());
-        };
-        match sent!(self
-            .aws
-            .clients()
-            .await
-            .codedeploy
-            .delete_application()
-            .application_name(&name))
-        {
-            Ok(_) => Ok(()),
-            Err(error) if error.code.as_deref() == Some(APPLICATION_MISSING) => Ok(()),
-            Err(error) => Err(error.context(&format!("deleting CodeDeploy Application ({name})"))),
-        }
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let names: Vec<String> = prior.iter().filter_map(name_of).collect();
-        let found = self.describe(&names).await?;
-        Ok(prior
-            .iter()
-            .map(|p| name_of(p).and_then(|name| found.get(&name).map(|(value, _)| value.clone())))
-            .collect())
+    fn key_of(value: &Value) -> Option<String> {
+        name_of(value)
     }
 
     /// The name, or `<application_id>:<name>` as the provider's importer also takes.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
         let name = match id.split_once(':') {
             Some((_, name)) if !name.contains(':') => name,
             _ => id,
@@ -386,25 +227,130 @@ impl ResourceType for AwsCodedeployApp {
     }
 
     /// Names are unique in a region; ours carries the managed tags.
-    async fn find_created(
-        &self,
+    fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
+        string(planned, "name")
+    }
+
+    /// The applications among `names` that exist, by name, with all their tags (the managed
+    /// `infra:*` ones too, which the value leaves out).
+    async fn describe(
+        this: &AwsCodedeployApp,
+        names: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Application>>, ProviderError> {
+        if names.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let client = &this.aws.clients().await.codedeploy;
+        let prefix = arn_prefix(&this.aws).await?;
+        let mut unique = names.to_vec();
+        unique.sort();
+        unique.dedup();
+        let mut applications: Vec<ApplicationInfo> = Vec::new();
+        for chunk in unique.chunks(APPLICATIONS_PER_CALL) {
+            let answer = sent!(client
+                .batch_get_applications()
+                .set_application_names(Some(chunk.to_vec())));
+            match answer {
+                Ok(output) => applications.extend(output.applications_info().iter().cloned()),
+                Err(error) if error.code.as_deref() == Some(APPLICATION_MISSING) => {
+                    // One gone name fails the whole call: ask for each name alone.
+                    let reads: Vec<_> = chunk
+                        .iter()
+                        .map(|name| get_application(client, name))
+                        .collect();
+                    applications.extend(read_each(reads).await?.into_iter().flatten());
+                }
+                Err(error) => return Err(error),
+            }
+        }
+        let reads: Vec<_> = applications
+            .into_iter()
+            .filter_map(|info| {
+                let name = info.application_name()?.to_string();
+                let arn = application_arn(&prefix, &name);
+                Some(async move {
+                    let tags = tags_of(client, &arn).await?;
+                    let object = Application { info, arn };
+                    Ok::<_, ProviderError>(tags.map(|tags| (name, Tagged { object, tags })))
+                })
+            })
+            .collect();
+        Ok(read_each(reads).await?.into_iter().flatten().collect())
+    }
+
+    async fn create(
+        this: &AwsCodedeployApp,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
-            return Ok(None);
-        };
-        let found = self.describe(std::slice::from_ref(&name)).await?;
-        Ok(found
-            .get(&name)
-            .filter(|(_, tags)| has_managed_tags(tags, operation))
-            .map(|(value, _)| value.clone()))
+    ) -> Result<String, ProviderError> {
+        let name = string(planned, "name")
+            .ok_or_else(|| ProviderError::new("aws_codedeploy_app needs a known \"name\""))?;
+        let platform = string(planned, "compute_platform").unwrap_or_else(|| "Server".into());
+        sent!(this
+            .aws
+            .clients()
+            .await
+            .codedeploy
+            .create_application()
+            .application_name(&name)
+            .compute_platform(ComputePlatform::from(platform.as_str()))
+            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?)))
+        .map_err(|e| e.context(&format!("creating CodeDeploy Application ({name})")))?;
+        Ok(name)
+    }
+
+    async fn update(
+        this: &AwsCodedeployApp,
+        _operation: &Operation,
+        old_name: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.codedeploy;
+        let new_name = string(planned, "name").unwrap_or_else(|| old_name.to_string());
+        // Tags first, on the ARN the application has until it is renamed.
+        let prefix = arn_prefix(&this.aws).await?;
+        let arn = application_arn(&prefix, old_name);
+        resource_tag_changes!(client, resource_arn(&arn), prior, planned);
+        if changed(prior, planned, "name") && new_name != old_name {
+            sent!(client
+                .update_application()
+                .application_name(old_name)
+                .new_application_name(&new_name))
+            .map_err(|e| {
+                e.context(&format!(
+                    "updating CodeDeploy Application ({old_name}) name"
+                ))
+            })?;
+        }
+        Ok(new_name)
+    }
+
+    async fn delete(
+        this: &AwsCodedeployApp,
+        _operation: &Operation,
+        name: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        match sent!(this
+            .aws
+            .clients()
+            .await
+            .codedeploy
+            .delete_application()
+            .application_name(name))
+        {
+            Ok(_) => Ok(()),
+            Err(error) if error.code.as_deref() == Some(APPLICATION_MISSING) => Ok(()),
+            Err(error) => Err(error.context(&format!("deleting CodeDeploy Application ({name})"))),
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use infra_core::ResourceType;
 
     #[test]
     fn the_name_comes_from_the_attribute_or_the_id() {

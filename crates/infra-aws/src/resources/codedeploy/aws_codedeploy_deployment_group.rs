@@ -50,11 +50,12 @@ use infra_core::{
 };
 
 use super::aws_codedeploy_app::{
-    arn_prefix, length_problem, sdk_tags, tags_of, update_tags, APPLICATION_MISSING, GROUP_MISSING,
+    arn_prefix, sdk_tags, tags_of, APPLICATION_MISSING, GROUP_MISSING,
 };
 use crate::app_support::{
-    blocks, boolean, changed, has_managed_tags, int, non_empty, read_each, retry_while, sent,
-    set_tags, single, string, string_list, strings, text, text_or_null, vanished,
+    blocks, boolean, changed, has_managed_tags, int, length_problem, non_empty, read_each,
+    resource_tag_changes, retry_while, sent, set_tags, single, string, string_list, strings, text,
+    text_or_null, vanished,
 };
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
@@ -942,7 +943,7 @@ impl ResourceType for AwsCodedeployDeploymentGroup {
         ] {
             check(
                 attribute.to_string(),
-                length_problem(attribute, config.get(attribute), 0, 100),
+                length_problem(attribute, config.get(attribute), (0, 100)),
             );
         }
         check(
@@ -1052,7 +1053,7 @@ impl ResourceType for AwsCodedeployDeploymentGroup {
                 non_empty(planned, "outdated_instances_strategy")
                     .map(|s| OutdatedInstancesStrategy::from(s.as_str())),
             )
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))));
+            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?));
         if boolean(planned, "termination_hook_enabled") == Some(true) {
             request = request.termination_hook_enabled(true);
         }
@@ -1116,13 +1117,8 @@ impl ResourceType for AwsCodedeployDeploymentGroup {
         // application renamed in place is renamed before its groups are updated) and the
         // group's old name.
         let prefix = arn_prefix(&self.aws).await?;
-        update_tags(
-            client,
-            &group_arn(&prefix, application, &old_name),
-            prior,
-            planned,
-        )
-        .await?;
+        let arn = group_arn(&prefix, application, &old_name);
+        resource_tag_changes!(client, resource_arn(&arn), prior, planned);
         if SETTINGS
             .iter()
             .any(|setting| changed(prior, planned, setting))

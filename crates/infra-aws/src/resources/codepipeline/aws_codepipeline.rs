@@ -48,7 +48,7 @@ use infra_core::{
     Attribute, Block, Cause, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
-use super::support::{built, length_problem, list_tags, sdk_tags, update_tags};
+use super::support::{built, length_problem, list_tags, name_problems, sdk_tags, update_tags};
 use crate::app_support::{
     blocks, deleted_or_missing, has_managed_tags, int, is_missing, non_empty, number, read_each,
     retry_while, sent, set_tags, single, string, string_list, strings, text, vanished,
@@ -1100,14 +1100,7 @@ impl ResourceType for AwsCodepipeline {
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        length_problem(
-            &mut problems,
-            "name".into(),
-            "name",
-            config.get("name"),
-            (1, 100),
-        );
+        let mut problems = name_problems(config);
         arn_problem(
             &mut problems,
             "role_arn".into(),

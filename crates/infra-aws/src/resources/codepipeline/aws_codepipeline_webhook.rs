@@ -36,7 +36,7 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
-use super::support::{built, length_problem, sdk_tags, update_tags};
+use super::support::{built, length_problem, name_problems, sdk_tags, update_tags};
 use crate::app_support::{
     blocks, changed, deleted_or_missing, has_managed_tags, sent, set_tags, single, string, text,
     vanished,
@@ -293,14 +293,7 @@ impl ResourceType for AwsCodepipelineWebhook {
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        length_problem(
-            &mut problems,
-            "name".into(),
-            "name",
-            config.get("name"),
-            (1, 100),
-        );
+        let mut problems = name_problems(config);
         if let Some(name) = config.get("name").as_str() {
             let allowed = |c: char| c.is_ascii_alphanumeric() || "_.@-".contains(c);
             if !name.chars().any(allowed) {

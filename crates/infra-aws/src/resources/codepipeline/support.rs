@@ -2,25 +2,20 @@
 //! ListTagsForResource on a pipeline's or a webhook's ARN, SDK builder errors, and the
 //! provider's string-length check. Nothing here knows a pipeline or a webhook.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_codepipeline::types::Tag;
 use infra_core::{ProviderError, Value};
 
-use crate::app_support::send_tag_changes;
+use crate::app_support::resource_tag_changes;
 use crate::error::aws_error;
+use crate::tagging::sdk_tags_of;
 
 /// A builder's result as a `ProviderError` (a required member left unset).
 pub(super) fn built<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, ProviderError> {
     result.map_err(|e| ProviderError::new(e.to_string()))
 }
 
-/// Tags as CodePipeline takes them (PutWebhook, CreatePipeline, TagResource).
-pub(super) fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    tags.iter()
-        .map(|(key, value)| built(Tag::builder().key(key).value(value).build()))
-        .collect()
-}
+// Tags as CodePipeline takes them (PutWebhook, CreatePipeline, TagResource).
+sdk_tags_of!(pub(super) Tag);
 
 /// The tags on a pipeline or webhook ARN, every page.
 pub(super) async fn list_tags(
@@ -49,18 +44,7 @@ pub(super) async fn update_tags(
     prior: &Value,
     planned: &Value,
 ) -> Result<(), ProviderError> {
-    send_tag_changes!(
-        prior,
-        planned,
-        |to_remove| client
-            .untag_resource()
-            .resource_arn(arn)
-            .set_tag_keys(Some(to_remove)),
-        |to_set| client
-            .tag_resource()
-            .resource_arn(arn)
-            .set_tags(Some(sdk_tags(&to_set)?))
-    );
+    resource_tag_changes!(client, resource_arn(arn), prior, planned);
     Ok(())
 }
 
@@ -70,15 +54,21 @@ pub(super) fn length_problem(
     path: String,
     key: &str,
     value: &Value,
-    (min, max): (usize, usize),
+    range: (usize, usize),
 ) {
-    if let Some(text) = value.as_str() {
-        let length = text.chars().count();
-        if length < min || length > max {
-            problems.push((
-                path,
-                format!("expected length of {key} to be in the range ({min} - {max}), got {text}"),
-            ));
-        }
-    }
+    problems.extend(crate::app_support::length_problem(key, value, range).map(|p| (path, p)));
+}
+
+/// The problems of a pipeline's or a webhook's `config`, starting with its `name`'s length (1 to
+/// 100, as the provider checks both).
+pub(super) fn name_problems(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    length_problem(
+        &mut problems,
+        "name".into(),
+        "name",
+        config.get("name"),
+        (1, 100),
+    );
+    problems
 }
