@@ -241,33 +241,22 @@ impl Aws {
                 let counter = CountRequests(self.requests.clone());
                 let http_client = rate_limited_http_client(Arc::default());
                 // `endpoints { NAME = URL }` uses the provider's service names.
+                // A setting after the names is the service's own (S3's path-style addressing).
                 macro_rules! client {
-                    ($krate:ident, $($name:literal),+) => {{
+                    ($krate:ident, $($name:literal),+ $(; $setting:ident($argument:expr))?) => {{
                         let mut config = $krate::config::Builder::from(&shared)
                             .interceptor(counter.clone())
                             .interceptor(TagBucket)
                             .interceptor(LogCalls)
                             .interceptor(OneAttemptForCreates)
-                            .http_client(http_client.clone());
+                            .http_client(http_client.clone())
+                            $(.$setting($argument))?;
                         if let Some(url) = [$($name),+].iter().find_map(|n| settings.endpoints.get(*n)) {
                             config = config.endpoint_url(url);
                         }
                         $krate::Client::from_conf(config.build())
                     }};
                 }
-                let s3 = {
-                    let mut config = aws_sdk_s3::config::Builder::from(&shared)
-                        .interceptor(counter.clone())
-                        .interceptor(TagBucket)
-                        .interceptor(LogCalls)
-                        .interceptor(OneAttemptForCreates)
-                        .http_client(http_client.clone())
-                        .force_path_style(true);
-                    if let Some(url) = settings.endpoints.get("s3") {
-                        config = config.endpoint_url(url);
-                    }
-                    aws_sdk_s3::Client::from_conf(config.build())
-                };
                 Clients {
                     region,
                     ec2: client!(aws_sdk_ec2, "ec2"),
@@ -279,7 +268,7 @@ impl Aws {
                     cloudwatch: client!(aws_sdk_cloudwatch, "cloudwatch"),
                     sts: client!(aws_sdk_sts, "sts"),
                     tagging: client!(aws_sdk_resourcegroupstagging, "resourcegroupstaggingapi"),
-                    s3,
+                    s3: client!(aws_sdk_s3, "s3"; force_path_style(true)),
                     dynamodb: client!(aws_sdk_dynamodb, "dynamodb"),
                     elasticache: client!(aws_sdk_elasticache, "elasticache"),
                     redshift: client!(aws_sdk_redshift, "redshift"),

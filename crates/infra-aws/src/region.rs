@@ -25,15 +25,10 @@ const REGION: &str = "region";
 /// `resource`, with the `region` argument when it is regional (the macro passes `global` for
 /// IAM's types).
 pub fn regional(resource: Arc<dyn ResourceType>, aws: &Arc<Aws>) -> Arc<dyn ResourceType> {
-    if resource.schema().attribute(REGION).is_some() {
-        return resource;
+    match Regional::of(&resource, resource.schema(), aws) {
+        Some(regional) => Arc::new(regional),
+        None => resource,
     }
-    let schema = resource.schema().clone().attr(region_attribute());
-    Arc::new(RegionalResource {
-        inner: resource,
-        schema,
-        aws: aws.clone(),
-    })
 }
 
 /// `resource` unchanged: a global service's type has no `region`.
@@ -46,15 +41,10 @@ pub fn regional_data(
     data_source: Arc<dyn DataSourceType>,
     aws: &Arc<Aws>,
 ) -> Arc<dyn DataSourceType> {
-    if data_source.schema().attribute(REGION).is_some() {
-        return data_source;
+    match Regional::of(&data_source, data_source.schema(), aws) {
+        Some(regional) => Arc::new(regional),
+        None => data_source,
     }
-    let schema = data_source.schema().clone().attr(region_attribute());
-    Arc::new(RegionalDataSource {
-        inner: data_source,
-        schema,
-        aws: aws.clone(),
-    })
 }
 
 /// A global service's data source unchanged.
@@ -63,10 +53,6 @@ pub fn global_data(
     _aws: &Arc<Aws>,
 ) -> Arc<dyn DataSourceType> {
     data_source
-}
-
-fn region_attribute() -> Attribute {
-    Attribute::optional_computed(REGION, Type::String)
 }
 
 /// The message for a `region` this provider configuration cannot serve.
@@ -103,14 +89,29 @@ fn with_region(mut value: Value, region: &str) -> Value {
     value
 }
 
-struct RegionalResource {
-    inner: Arc<dyn ResourceType>,
+/// A regional resource type or data source: the inner one, with the `region` argument.
+struct Regional<T: ?Sized> {
+    inner: Arc<T>,
     schema: Schema,
     aws: Arc<Aws>,
 }
 
+impl<T: ?Sized> Regional<T> {
+    /// `inner` (whose schema is `schema`) with the `region` argument; `None` when it has its
+    /// own (as `aws_region` does).
+    fn of(inner: &Arc<T>, schema: &Schema, aws: &Arc<Aws>) -> Option<Regional<T>> {
+        schema.attribute(REGION).is_none().then(|| Regional {
+            inner: inner.clone(),
+            schema: schema
+                .clone()
+                .attr(Attribute::optional_computed(REGION, Type::String)),
+            aws: aws.clone(),
+        })
+    }
+}
+
 #[async_trait::async_trait]
-impl ResourceType for RegionalResource {
+impl ResourceType for Regional<dyn ResourceType> {
     fn name(&self) -> &'static str {
         self.inner.name()
     }
@@ -220,14 +221,8 @@ impl ResourceType for RegionalResource {
     }
 }
 
-struct RegionalDataSource {
-    inner: Arc<dyn DataSourceType>,
-    schema: Schema,
-    aws: Arc<Aws>,
-}
-
 #[async_trait::async_trait]
-impl DataSourceType for RegionalDataSource {
+impl DataSourceType for Regional<dyn DataSourceType> {
     fn name(&self) -> &'static str {
         self.inner.name()
     }

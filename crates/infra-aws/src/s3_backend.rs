@@ -197,10 +197,7 @@ impl S3Backend {
                 return Err(if is_not_found(&error) {
                     StateError::Backend(format!("S3 bucket \"{bucket}\" does not exist."))
                 } else {
-                    StateError::Backend(format!(
-                        "S3 bucket \"{bucket}\" cannot be read: {}",
-                        aws_error(error)
-                    ))
+                    sdk_failed(format!("S3 bucket \"{bucket}\" cannot be read"), error)
                 });
             }
             let Some(table) = &self.config.dynamodb_table else {
@@ -213,10 +210,9 @@ impl S3Backend {
                 .send()
                 .await
                 .map_err(|error| {
-                    StateError::Backend(format!(
-                        "the lock table \"{table}\" (dynamodb_table) cannot be used: {}",
-                        aws_error(error)
-                    ))
+                    let doing =
+                        format!("the lock table \"{table}\" (dynamodb_table) cannot be used");
+                    sdk_failed(doing, error)
                 })?;
             let definition = described.table();
             let hash_key = definition
@@ -280,11 +276,10 @@ impl S3Backend {
                 .send()
                 .await
                 .map_err(|error| {
-                    StateError::Backend(format!(
-                        "{what} s3://{}/{prefix} failed: {}",
-                        self.config.bucket,
-                        aws_error(error)
-                    ))
+                    sdk_failed(
+                        format!("{what} s3://{}/{prefix} failed", self.config.bucket),
+                        error,
+                    )
                 })?;
             keys.extend(
                 page.contents()
@@ -950,10 +945,7 @@ impl LockRelease {
                         .and_then(|bytes| LockInfo::from_json(&bytes.into_bytes())),
                     Err(error) if is_not_found(&error) => None,
                     Err(error) => {
-                        return Err(StateError::Backend(format!(
-                            "unlocking {location} failed: {}",
-                            aws_error(error)
-                        )))
+                        return Err(sdk_failed(format!("unlocking {location} failed"), error))
                     }
                 };
                 if current.is_some_and(|info| info.id == self.id) {
@@ -965,10 +957,7 @@ impl LockRelease {
                         .send()
                         .await
                         .map_err(|error| {
-                            StateError::Backend(format!(
-                                "unlocking {location} failed: {}",
-                                aws_error(error)
-                            ))
+                            sdk_failed(format!("unlocking {location} failed"), error)
                         })?;
                 }
             }
@@ -990,10 +979,10 @@ impl LockRelease {
                             .as_service_error()
                             .is_some_and(|e| e.is_conditional_check_failed_exception()) => {}
                     Err(error) => {
-                        return Err(StateError::Backend(format!(
-                            "unlocking {lock_id} (DynamoDB table {table}) failed: {}",
-                            aws_error(error)
-                        )))
+                        return Err(sdk_failed(
+                            format!("unlocking {lock_id} (DynamoDB table {table}) failed"),
+                            error,
+                        ))
                     }
                 }
             }
@@ -1022,6 +1011,14 @@ pub(crate) fn block_on<F: Future>(runtime: &Handle, future: F) -> Result<F::Outp
             "the S3 state backend must be used from a multi-thread tokio runtime".to_string(),
         )),
     }
+}
+
+/// A failed AWS call as the backend's error: what was being done, then AWS's error.
+fn sdk_failed<E>(doing: String, error: SdkError<E, HttpResponse>) -> StateError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    StateError::Backend(format!("{doing}: {}", aws_error(error)))
 }
 
 fn http_status<E>(error: &SdkError<E, HttpResponse>) -> Option<u16> {

@@ -13,18 +13,8 @@ use crate::Aws;
 /// ([`crate::region`]); a global one says `global_data`. Adding a data source is its file plus
 /// one line here.
 macro_rules! data_source_types {
-    ($scope:ident; $($module:ident $(:: $constructor:ident)+),+ $(,)?) => {
-        $(pub mod $module;)+
-
-        pub(crate) fn register(
-            registry: &mut infra_core::Registry,
-            aws: &std::sync::Arc<crate::Aws>,
-        ) {
-            $(registry.register_data_source(crate::region::$scope(
-                std::sync::Arc::new($module $(:: $constructor)+(aws.clone())),
-                aws,
-            ));)+
-        }
+    ($($entries:tt)+) => {
+        crate::resources::registered!(register_data_source; $($entries)+);
     };
 }
 pub(crate) use data_source_types;

@@ -12,20 +12,29 @@ use crate::Aws;
 /// `regional` gives each type provider v6's `region` argument ([`crate::region`]); a global
 /// service says `global`. Adding a type is its file plus one line here.
 macro_rules! resource_types {
-    ($scope:ident; $($module:ident $(:: $constructor:ident)+),+ $(,)?) => {
+    ($($entries:tt)+) => {
+        crate::resources::registered!(register_resource; $($entries)+);
+    };
+}
+
+/// What [`resource_types!`] and [`crate::data_sources::data_source_types!`] write, given the
+/// registry's method (`register_resource`, `register_data_source`).
+macro_rules! registered {
+    ($register:ident; $scope:ident; $($module:ident $(:: $constructor:ident)+),+ $(,)?) => {
         $(pub mod $module;)+
 
         pub(crate) fn register(
             registry: &mut infra_core::Registry,
             aws: &std::sync::Arc<crate::Aws>,
         ) {
-            $(registry.register_resource(crate::region::$scope(
+            $(registry.$register(crate::region::$scope(
                 std::sync::Arc::new($module $(:: $constructor)+(aws.clone())),
                 aws,
             ));)+
         }
     };
 }
+pub(crate) use registered;
 pub(crate) use resource_types;
 
 pub mod acm;
