@@ -97,6 +97,10 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     }
     fn id(item: &Self::Item) -> Option<&str>;
     fn tags(item: &Self::Item) -> &[Tag];
+    /// The ID tag changes name the object by (CreateTags' resource ID): by default its ID.
+    fn tagged_id(id: &str, _prior: &Value) -> String {
+        id.to_string()
+    }
     /// An object that is gone though still described (`deleted`, `deleting`).
     fn is_gone(_item: &Self::Item) -> bool {
         false
@@ -396,6 +400,19 @@ impl<O: Ec2Object> Ec2Type<O> {
             .collect())
     }
 
+    /// The first object matching `filters`, read whole for `prior` as AWS reports it, or
+    /// `None` when there is none.
+    pub async fn find_matching(
+        &self,
+        filters: Vec<Filter>,
+        prior: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        let found = self
+            .read_matching(None, filters, &Priors::one(prior))
+            .await?;
+        Ok(found.into_iter().next().map(|(_, _, value)| value))
+    }
+
     /// The object carrying this run's managed tags (checked on the answer too), read whole and
     /// finished ([`Ec2Object::finish_create`]); what AWS leaves out is what the create asked
     /// for.
@@ -479,7 +496,8 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
     ) -> Result<Value, ProviderError> {
         let id = Self::id_of(prior)?;
         O::update(self, operation, &id, prior, planned).await?;
-        update_tags(self.ec2().await, &id, prior, planned).await?;
+        let tagged = O::tagged_id(&id, prior);
+        update_tags(self.ec2().await, &tagged, prior, planned).await?;
         self.read_one(&id, planned).await
     }
 
