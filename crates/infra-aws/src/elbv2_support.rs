@@ -1775,15 +1775,11 @@ pub fn name_to_create(planned: &Value, default_prefix: &str) -> String {
 }
 
 /// The provider's checks of `name_prefix` on a load balancer or target group: not with
-/// `name`, and at most 6 characters.
+/// `name` ([`crate::iam_support::name_conflict`]), and at most 6 characters.
 pub fn name_prefix_problems(config: &Value) -> Vec<(String, String)> {
-    let mut problems = Vec::new();
-    if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-        problems.push((
-            "name_prefix".to_string(),
-            "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
-        ));
-    }
+    let mut problems: Vec<_> = crate::iam_support::name_conflict(config)
+        .into_iter()
+        .collect();
     if let Some(prefix) = config.get("name_prefix").as_str() {
         if prefix.len() > 6 {
             problems.push((
