@@ -827,37 +827,15 @@ impl Backend for S3Backend {
         // Each lock is taken in turn; the guard built so far releases what was taken if a
         // later one fails.
         if self.config.use_lockfile {
-            let mut attempt = 0;
-            loop {
-                match block_on(&self.runtime, self.try_lock_file(&info))?? {
-                    None => break,
-                    Some(holder) => {
-                        let elapsed = start.elapsed();
-                        if elapsed >= timeout {
-                            return Err(StateError::Locked(Box::new(holder)));
-                        }
-                        std::thread::sleep(retry_delay(attempt).min(timeout - elapsed));
-                        attempt += 1;
-                    }
-                }
-            }
+            lock_in_time(start, timeout, || {
+                block_on(&self.runtime, self.try_lock_file(&info))?
+            })?;
             release.lock_key = Some(self.lock_key());
         }
         if let Some(table) = &self.config.dynamodb_table {
-            let mut attempt = 0;
-            loop {
-                match block_on(&self.runtime, self.try_lock_item(table, &info))?? {
-                    None => break,
-                    Some(holder) => {
-                        let elapsed = start.elapsed();
-                        if elapsed >= timeout {
-                            return Err(StateError::Locked(Box::new(holder)));
-                        }
-                        std::thread::sleep(retry_delay(attempt).min(timeout - elapsed));
-                        attempt += 1;
-                    }
-                }
-            }
+            lock_in_time(start, timeout, || {
+                block_on(&self.runtime, self.try_lock_item(table, &info))?
+            })?;
             release.dynamodb = Some((table.clone(), self.dynamodb_lock_id()));
         }
         Ok(Box::new(release))
@@ -1011,6 +989,26 @@ pub(crate) fn block_on<F: Future>(runtime: &Handle, future: F) -> Result<F::Outp
             "the S3 state backend must be used from a multi-thread tokio runtime".to_string(),
         )),
     }
+}
+
+/// Takes one lock: `try_lock` (the holder while another run holds it) again after the
+/// backend's retry delays until it takes the lock, or until `timeout` from `start` has passed
+/// (then the holder's `Locked` error).
+fn lock_in_time(
+    start: Instant,
+    timeout: Duration,
+    try_lock: impl Fn() -> Result<Option<LockInfo>, StateError>,
+) -> Result<(), StateError> {
+    let mut attempt = 0;
+    while let Some(holder) = try_lock()? {
+        let elapsed = start.elapsed();
+        if elapsed >= timeout {
+            return Err(StateError::Locked(Box::new(holder)));
+        }
+        std::thread::sleep(retry_delay(attempt).min(timeout - elapsed));
+        attempt += 1;
+    }
+    Ok(())
 }
 
 /// A failed AWS call as the backend's error: what was being done, then AWS's error.
