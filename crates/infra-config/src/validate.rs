@@ -391,9 +391,12 @@ impl Checker<'_> {
                             attribute.key.span(),
                         ),
                         Some(_) => {}
-                        // Terraform's attributes-as-blocks: `ingress = []` manages the rules
-                        // as none, where leaving out every `ingress` block leaves them alone.
-                        None if schema.block_named(name).is_some_and(|b| b.computed) => {}
+                        // Terraform's attributes-as-blocks (core's `lang/blocktoattr`): a
+                        // provider attribute that is a list of objects, declared as a block
+                        // for its nested schema, is also written as an attribute; `ingress =
+                        // []` manages the rules as none, where leaving out every `ingress`
+                        // block leaves them alone. A real block is not an argument.
+                        None if schema.block_named(name).is_some_and(|b| b.attribute_mode) => {}
                         None if schema.removed_argument(name).is_some() => {
                             if let Some(removed) = schema.removed_argument(name) {
                                 self.check_removed(removed, attribute);
@@ -585,6 +588,57 @@ data "fake_thing" "x" {
         );
         assert!(errors.0[1].detail.contains("\"logs\" of fake_thing"));
         assert!(errors.has_errors());
+    }
+
+    /// A provider attribute that is a list of objects, declared as a block for its nested
+    /// schema, is also written as an attribute (Terraform's attributes-as-blocks); a real
+    /// block, Optional+Computed or not, is not an argument: Terraform's "Unsupported
+    /// argument".
+    #[test]
+    fn only_an_attribute_mode_block_is_written_as_an_attribute() {
+        let dir = std::env::temp_dir().join(format!(
+            "infra-config-attribute-mode-{}",
+            std::process::id()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("main.tf"),
+            r#"data "fake_thing" "rules" {
+  ingress    = []
+  versioning = []
+}
+"#,
+        )
+        .unwrap();
+        let config = crate::load(&dir).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        let schema = Schema::new()
+            .block(
+                infra_core::Block::set("ingress", Schema::new())
+                    .computed()
+                    .attribute_mode(),
+            )
+            .block(infra_core::Block::single("versioning", Schema::new()).computed());
+        let mut registry = Registry::new();
+        registry.register_data_source(std::sync::Arc::new(Thing(schema)));
+        let errors = config.validate_schemas(&registry);
+        let located: Vec<(&str, usize)> = errors
+            .iter()
+            .map(|d| {
+                (
+                    d.summary.as_str(),
+                    d.location.as_ref().expect("located").line,
+                )
+            })
+            .collect();
+        assert_eq!(located, [("Unsupported argument", 3)], "{errors}");
+        assert!(
+            errors.0[0]
+                .detail
+                .contains("Did you mean to define a block of type \"versioning\"?"),
+            "{errors}"
+        );
     }
 
     /// A deprecated argument the provider still takes: Terraform's "Argument is deprecated"

@@ -263,9 +263,13 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
             ],
         });
         let rules = |name: &'static str, egress: bool| {
-            // A default ACL's rule blocks are the whole truth (see the module docs).
+            // A default ACL's rule blocks are the whole truth (see the module docs); an ACL's
+            // are the provider's attributes-as-blocks (`ingress = []` says none).
             let block = Block::set(name, entry_schema());
-            let block = if DEFAULT { block } else { block.computed() };
+            let block = match DEFAULT {
+                true => block,
+                false => block.computed().attribute_mode(),
+            };
             read_block(block, move |acl: &NetworkAcl, _| rule_blocks(acl, egress))
         };
         attributes.extend([rules("ingress", false), rules("egress", true)]);

@@ -376,7 +376,9 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
             ],
         });
         attributes.push(read_block(
-            Block::set("route", Self::KIND.route_schema()).computed(),
+            Block::set("route", Self::KIND.route_schema())
+                .computed()
+                .attribute_mode(),
             |table: &RouteTable, at| route_blocks(table, at.prior, Self::KIND),
         ));
         attributes

@@ -430,7 +430,7 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
         };
         let rules = |name: &'static str, permissions: fn(&SecurityGroup) -> &[IpPermission]| {
             read_block(
-                Block::set(name, rule_schema()).computed(),
+                Block::set(name, rule_schema()).computed().attribute_mode(),
                 move |group: &SecurityGroup, at| {
                     let id = group.group_id().unwrap_or_default();
                     rules_from_atoms(at.prior.get(name), permission_atoms(permissions(group), id))

@@ -110,7 +110,8 @@ impl AwsEcsExpressGatewayService {
                         .attr(Attribute::required("log_group", Type::String))
                         .attr(Attribute::optional("log_stream_prefix", Type::String)),
                 )
-                .computed(),
+                .computed()
+                .attribute_mode(),
             )
             .attr(Attribute::optional("command", Type::list(Type::String)))
             .attr(Attribute::optional_computed("container_port", Type::Number))
@@ -146,7 +147,8 @@ impl AwsEcsExpressGatewayService {
                         ))
                         .attr(Attribute::optional("subnets", Type::set(Type::String))),
                 )
-                .computed(),
+                .computed()
+                .attribute_mode(),
             )
             .block(Block::single("primary_container", primary_container).required())
             .block(
@@ -164,7 +166,8 @@ impl AwsEcsExpressGatewayService {
                         .attr(Attribute::optional("max_task_count", Type::Number))
                         .attr(Attribute::optional("min_task_count", Type::Number)),
                 )
-                .computed(),
+                .computed()
+                .attribute_mode(),
             )
             .attr(Attribute::computed("service_arn", Type::String))
             // The provider's RequiresReplaceIfConfigured: an unset name keeps the generated one.
