@@ -1,7 +1,9 @@
 //! CREATE_PROTECTION.md says, per resource type, what keeps a create whose answer was lost from
 //! making a second object. These tests hold the table to the registry: every registered type
-//! has one row, each row names only known mechanisms, and the counts line adds up, so a new
-//! type cannot arrive without saying how its create is protected.
+//! has one row, each row names only known mechanisms, the counts line adds up, and every
+//! function a row gives as evidence is still in the file it names, so a new type cannot arrive
+//! without saying how its create is protected, and a refactoring that moves the code must
+//! move the row's evidence with it.
 
 use std::collections::BTreeMap;
 
@@ -97,4 +99,44 @@ fn the_counts_line_adds_up() {
             "{mechanism}: {count} types, but {counts_line}"
         );
     }
+}
+
+/// Each row's evidence names files and, in brackets, the functions in them that do the work
+/// (`ec2/aws_vpc.rs (`create`, `find_created`)`): names, not line numbers, so that they
+/// survive refactoring, and every named function must still be in its file.
+#[test]
+fn each_rows_evidence_names_functions_that_are_in_their_files() {
+    let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut missing = Vec::new();
+    for line in TABLE.lines().filter(|line| line.starts_with("| `")) {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let (name, evidence) = (cells[1], cells[cells.len() - 2]);
+        for place in evidence.split("; ") {
+            let (path, functions) = place.split_once(" (").unwrap_or((place, ""));
+            let file = match path.strip_prefix("src/") {
+                Some(_) => crate_dir.join(path),
+                None => crate_dir.join("src/resources").join(path),
+            };
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                missing.push(format!("{name}: no file {path}"));
+                continue;
+            };
+            let functions = functions.trim_end_matches(')').split(", ");
+            for function in functions
+                .map(|f| f.trim_matches('`'))
+                .filter(|f| !f.is_empty())
+            {
+                let defined = text
+                    .match_indices(&format!("fn {function}"))
+                    .any(|(at, found)| {
+                        let next = text[at + found.len()..].chars().next();
+                        matches!(next, Some('(' | '<'))
+                    });
+                if !defined {
+                    missing.push(format!("{name}: no fn {function} in {path}"));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "CREATE_PROTECTION.md: {missing:#?}");
 }
