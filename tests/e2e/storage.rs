@@ -789,7 +789,7 @@ fn held(versioning: &str, max_age: u32, expire_days: u32) -> String {
 /// `server_side_encryption_configuration`, `logging`, `cors_rule` and `lifecycle_rule` (v3's
 /// shape), deprecated: validate warns of each with the provider's message; the create sends
 /// each after CreateBucket; the next plan is clean (each is read back, as Terraform stores it;
-/// the refresh is 9 requests a bucket); a change of three of them is one in-place update
+/// the refresh is 11 requests a bucket); a change of three of them is one in-place update
 /// (versioning suspended, a new CORS max age, a new expiration) and the plan after it is clean;
 /// a bucket that leaves them out (`logs`) keeps what S3 has of them.
 #[test]
@@ -826,9 +826,9 @@ fn a_buckets_deprecated_inline_settings_are_created_read_and_changed_in_place() 
         ""
     );
     assert_eq!(site["policy"], "", "no policy, as the provider stores it");
-    // A bucket's refresh: HeadBucket, GetBucketTagging, GetObjectLockConfiguration, and one
-    // GET of each inline setting (policy, CORS, versioning, logging, encryption), as the
-    // provider reads them; two buckets here.
+    // A bucket's refresh, 11 requests: HeadBucket, GetBucketTagging, GetObjectLockConfiguration,
+    // and one GET of each inline setting (policy, ACL, CORS, website, versioning, logging,
+    // lifecycle, encryption), as the provider reads them; two buckets here.
     let mut command = infra_command(BINARY, stack.path(), Some(&moto));
     command
         .env("INFRA_LOG", "debug")
@@ -851,6 +851,7 @@ fn a_buckets_deprecated_inline_settings_are_created_read_and_changed_in_place() 
             .map(|(o, n)| format!("{o} {n}"))
             .collect::<Vec<_>>(),
         [
+            "GetBucketAcl 2",
             "GetBucketCors 2",
             "GetBucketEncryption 2",
             "GetBucketLifecycleConfiguration 2",
@@ -858,6 +859,7 @@ fn a_buckets_deprecated_inline_settings_are_created_read_and_changed_in_place() 
             "GetBucketPolicy 2",
             "GetBucketTagging 2",
             "GetBucketVersioning 2",
+            "GetBucketWebsite 2",
             "GetObjectLockConfiguration 2",
             "HeadBucket 2",
         ]
@@ -873,6 +875,155 @@ fn a_buckets_deprecated_inline_settings_are_created_read_and_changed_in_place() 
     ];
     changed_in_place(&stack, &moto, &vars);
     assert_eq!(inline_settings(&moto), held("Suspended", 600, 180));
+    destroy_ok(&stack, &moto, &vars);
+    assert_eq!(buckets(&moto), "");
+}
+
+const DEPRECATED_LATER: &str = r#"
+variable "index" {
+  type    = string
+  default = "index.html"
+}
+
+variable "retention_days" {
+  type    = number
+  default = 1
+}
+
+variable "log_delivery" {
+  type    = bool
+  default = false
+}
+
+data "aws_canonical_user_id" "current" {}
+
+resource "aws_s3_bucket" "site" {
+  bucket        = "infra-inline-website"
+  force_destroy = true
+
+  website {
+    index_document = var.index
+    error_document = "error.html"
+    routing_rules = jsonencode([{
+      Condition = { KeyPrefixEquals = "docs/" }
+      Redirect  = { Protocol = "https", ReplaceKeyPrefixWith = "documents/" }
+    }])
+  }
+
+  # The owner keeps FULL_CONTROL (S3 reports its grant, and the provider reads it back).
+  grant {
+    id          = data.aws_canonical_user_id.current.id
+    type        = "CanonicalUser"
+    permissions = ["FULL_CONTROL"]
+  }
+
+  dynamic "grant" {
+    for_each = var.log_delivery ? [1] : []
+    content {
+      type        = "Group"
+      uri         = "http://acs.amazonaws.com/groups/s3/LogDelivery"
+      permissions = ["READ_ACP", "WRITE"]
+    }
+  }
+}
+
+# AWS makes new buckets BucketOwnerEnforced, which takes only the owner's grant: the group's
+# grant (the change below) needs ACLs enabled first, as the provider's docs say.
+resource "aws_s3_bucket_ownership_controls" "site" {
+  bucket = aws_s3_bucket.site.id
+  rule {
+    object_ownership = "BucketOwnerPreferred"
+  }
+}
+
+resource "aws_s3_bucket" "locked" {
+  bucket        = "infra-inline-locked"
+  force_destroy = true
+
+  object_lock_configuration {
+    object_lock_enabled = "Enabled"
+    rule {
+      default_retention {
+        mode = "GOVERNANCE"
+        days = var.retention_days
+      }
+    }
+  }
+}
+"#;
+
+/// What moto holds of DEPRECATED_LATER: the site's index and error documents, routing rule
+/// and grants (grantee, permission), and the locked bucket's retention.
+fn later_settings(moto: &Moto) -> String {
+    moto.python(
+        r#"import boto3
+s3 = boto3.client('s3')
+site = s3.get_bucket_website(Bucket='infra-inline-website')
+rule = site['RoutingRules'][0]
+grants = sorted((g['Grantee'].get('URI', g['Grantee']['Type']).split('/')[-1], g['Permission'])
+                for g in s3.get_bucket_acl(Bucket='infra-inline-website')['Grants'])
+lock = s3.get_object_lock_configuration(Bucket='infra-inline-locked')['ObjectLockConfiguration']
+print(site['IndexDocument']['Suffix'], site['ErrorDocument']['Key'],
+      rule['Condition']['KeyPrefixEquals'], rule['Redirect']['ReplaceKeyPrefixWith'],
+      lock['ObjectLockEnabled'], lock['Rule']['DefaultRetention']['Days'])
+print(grants)"#,
+    )
+    .trim()
+    .to_string()
+}
+
+/// Provider 6.x still takes `aws_s3_bucket`'s inline `website`, `grant` and
+/// `object_lock_configuration`, deprecated: validate warns of each with the
+/// provider's message; the create sends each after CreateBucket (Object Lock enabled with it);
+/// the next plan is clean (each is read back as the provider stores it, the website endpoint
+/// derived from the region); a change of each is an in-place update of both buckets (a new
+/// index document, a group's grant added, a longer retention) with a
+/// clean plan after; destroy removes both.
+#[test]
+fn a_buckets_later_deprecated_inline_settings_are_created_read_and_changed_in_place() {
+    let moto = Moto::start();
+    let stack = Stack::new();
+    stack.write("main.tf", DEPRECATED_LATER);
+    let validate = infra(&stack, None, &["validate"]);
+    assert_eq!(validate.code, 0, "{}", validate.all());
+    for message in [
+        "website is deprecated. Use the aws_s3_bucket_website_configuration resource",
+        "grant is deprecated. Use the aws_s3_bucket_acl resource instead.",
+        "object_lock_configuration is deprecated. Use the top-level parameter",
+    ] {
+        assert_contains(&validate.all(), message);
+    }
+    apply_and_plan_clean(&stack, &moto, NO_VARS, "3 added", "after the create");
+    assert_eq!(
+        later_settings(&moto),
+        "index.html error.html docs/ documents/ Enabled 1\n\
+         [('CanonicalUser', 'FULL_CONTROL')]"
+    );
+    assert_eq!(
+        state_attribute(&stack, "aws_s3_bucket.site", "website_endpoint"),
+        "infra-inline-website.s3-website-us-east-1.amazonaws.com"
+    );
+
+    let vars = [
+        "-var",
+        "index=main.html",
+        "-var",
+        "retention_days=2",
+        "-var",
+        "log_delivery=true",
+    ];
+    apply_and_plan_clean(
+        &stack,
+        &moto,
+        &vars,
+        "0 added, 2 changed",
+        "after the change",
+    );
+    assert_eq!(
+        later_settings(&moto),
+        "main.html error.html docs/ documents/ Enabled 2\n\
+         [('CanonicalUser', 'FULL_CONTROL'), ('LogDelivery', 'READ_ACP'), ('LogDelivery', 'WRITE')]"
+    );
     destroy_ok(&stack, &moto, &vars);
     assert_eq!(buckets(&moto), "");
 }

@@ -376,6 +376,267 @@ impl<C: BucketConfig> ResourceType for BucketSubresource<C> {
     }
 }
 
+/// A bucket's website configuration as the provider's `website` block (`aws_s3_bucket`'s
+/// deprecated inline setting) expands and flattens it, kept here for a split
+/// `aws_s3_bucket_website_configuration` to share: `index_document`, `error_document`,
+/// `redirect_all_requests_to` (a host name, or a URL whose scheme is the protocol) and
+/// `routing_rules` (a JSON array of S3 `RoutingRule`s in the SDK's field names).
+pub mod website {
+    use aws_sdk_s3::types::{
+        Condition, ErrorDocument, IndexDocument, Protocol, Redirect, RedirectAllRequestsTo,
+        RoutingRule, WebsiteConfiguration,
+    };
+    use infra_core::{ProviderError, Value};
+    use serde_json::{Map, Value as Json};
+
+    use crate::app_support::non_empty;
+
+    fn built<T>(
+        result: Result<T, aws_smithy_types::error::operation::BuildError>,
+    ) -> Result<T, ProviderError> {
+        result.map_err(|e| ProviderError::new(e.to_string()))
+    }
+
+    /// `text` as Go's `url.Parse` splits it, when it has a scheme: `(scheme, host, path,
+    /// query)`; `None` for a bare host name.
+    fn split_url(text: &str) -> Option<(&str, &str, &str, &str)> {
+        let (scheme, rest) = text.split_once(':')?;
+        let mut chars = scheme.chars();
+        let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        if !valid {
+            return None;
+        }
+        let rest = rest.split('#').next().unwrap_or_default();
+        let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let (host, path) = match rest.strip_prefix("//") {
+            Some(authority) => match authority.find('/') {
+                Some(at) => authority.split_at(at),
+                None => (authority, ""),
+            },
+            None => ("", ""),
+        };
+        Some((scheme, host, path, query))
+    }
+
+    /// `redirect_all_requests_to` as the provider expands it: a URL with a scheme is the
+    /// protocol and a host name of its host, path and query; anything else the host name.
+    pub fn redirect_all_requests_to(text: &str) -> Result<RedirectAllRequestsTo, ProviderError> {
+        let builder = match split_url(text) {
+            Some((scheme, host, path, query)) => {
+                let query = if query.is_empty() {
+                    String::new()
+                } else {
+                    format!("?{query}")
+                };
+                RedirectAllRequestsTo::builder()
+                    .host_name(format!("{host}{path}{query}"))
+                    .protocol(Protocol::from(scheme))
+            }
+            None => RedirectAllRequestsTo::builder().host_name(text),
+        };
+        built(builder.build())
+    }
+
+    /// One field of a routing rule's JSON object, matched without regard to case as Go's
+    /// decoder matches struct fields; a string, or an error.
+    fn field(object: &Map<String, Json>, name: &str) -> Result<Option<String>, ProviderError> {
+        match object
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+        {
+            None | Some((_, Json::Null)) => Ok(None),
+            Some((_, Json::String(text))) => Ok(Some(text.clone())),
+            Some((key, other)) => Err(ProviderError::new(format!(
+                "routing_rules: {key} must be a string, not {other}"
+            ))),
+        }
+    }
+
+    fn object<'a>(
+        rule: &'a Map<String, Json>,
+        name: &str,
+    ) -> Result<Option<&'a Map<String, Json>>, ProviderError> {
+        match rule.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)) {
+            None | Some((_, Json::Null)) => Ok(None),
+            Some((_, Json::Object(object))) => Ok(Some(object)),
+            Some((key, other)) => Err(ProviderError::new(format!(
+                "routing_rules: {key} must be an object, not {other}"
+            ))),
+        }
+    }
+
+    /// `routing_rules` (a JSON array) as S3's routing rules, as the provider decodes it into
+    /// the SDK's `[]RoutingRule`.
+    pub fn routing_rules(text: &str) -> Result<Vec<RoutingRule>, ProviderError> {
+        let rules: Vec<Map<String, Json>> = serde_json::from_str(text)
+            .map_err(|e| ProviderError::new(format!("routing_rules: {e}")))?;
+        let mut out = Vec::with_capacity(rules.len());
+        for rule in &rules {
+            let condition = match object(rule, "Condition")? {
+                Some(c) => Some(
+                    Condition::builder()
+                        .set_http_error_code_returned_equals(field(
+                            c,
+                            "HttpErrorCodeReturnedEquals",
+                        )?)
+                        .set_key_prefix_equals(field(c, "KeyPrefixEquals")?)
+                        .build(),
+                ),
+                None => None,
+            };
+            let redirect = match object(rule, "Redirect")? {
+                Some(r) => Some(
+                    Redirect::builder()
+                        .set_host_name(field(r, "HostName")?)
+                        .set_http_redirect_code(field(r, "HttpRedirectCode")?)
+                        .set_protocol(
+                            field(r, "Protocol")?
+                                .filter(|p| !p.is_empty())
+                                .map(|p| Protocol::from(p.as_str())),
+                        )
+                        .set_replace_key_prefix_with(field(r, "ReplaceKeyPrefixWith")?)
+                        .set_replace_key_with(field(r, "ReplaceKeyWith")?)
+                        .build(),
+                ),
+                None => None,
+            };
+            out.push(
+                RoutingRule::builder()
+                    .set_condition(condition)
+                    .set_redirect(redirect)
+                    .build(),
+            );
+        }
+        Ok(out)
+    }
+
+    /// The website configuration a `website` block (`index_document`, `error_document`,
+    /// `redirect_all_requests_to`, `routing_rules`) sends, each empty one left out.
+    pub fn configuration(block: &Value) -> Result<WebsiteConfiguration, ProviderError> {
+        let mut builder = WebsiteConfiguration::builder();
+        if let Some(suffix) = non_empty(block, "index_document") {
+            builder =
+                builder.index_document(built(IndexDocument::builder().suffix(suffix).build())?);
+        }
+        if let Some(key) = non_empty(block, "error_document") {
+            builder = builder.error_document(built(ErrorDocument::builder().key(key).build())?);
+        }
+        if let Some(redirect) = non_empty(block, "redirect_all_requests_to") {
+            builder = builder.redirect_all_requests_to(redirect_all_requests_to(&redirect)?);
+        }
+        if let Some(rules) = non_empty(block, "routing_rules") {
+            builder = builder.set_routing_rules(Some(routing_rules(&rules)?));
+        }
+        Ok(builder.build())
+    }
+
+    /// S3's routing rules as the provider stores them: the SDK's structs as Go's encoder
+    /// writes them (field names, keys sorted), nulls removed; a redirect's `Protocol` (a Go
+    /// string enum, never null) stays, `""` when unset.
+    pub fn routing_rules_json(rules: &[RoutingRule]) -> String {
+        let text = |value: Option<&str>| value.map(|v| Json::String(v.to_string()));
+        let object = |entries: Vec<(&str, Option<Json>)>| {
+            Json::Object(
+                entries
+                    .into_iter()
+                    .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
+                    .collect(),
+            )
+        };
+        let rules: Vec<Json> = rules
+            .iter()
+            .map(|rule| {
+                let condition = rule.condition().map(|c| {
+                    object(vec![
+                        (
+                            "HttpErrorCodeReturnedEquals",
+                            text(c.http_error_code_returned_equals()),
+                        ),
+                        ("KeyPrefixEquals", text(c.key_prefix_equals())),
+                    ])
+                });
+                let redirect = rule.redirect().map(|r| {
+                    object(vec![
+                        ("HostName", text(r.host_name())),
+                        ("HttpRedirectCode", text(r.http_redirect_code())),
+                        (
+                            "Protocol",
+                            Some(Json::String(
+                                r.protocol().map(|p| p.as_str()).unwrap_or("").to_string(),
+                            )),
+                        ),
+                        ("ReplaceKeyPrefixWith", text(r.replace_key_prefix_with())),
+                        ("ReplaceKeyWith", text(r.replace_key_with())),
+                    ])
+                });
+                object(vec![("Condition", condition), ("Redirect", redirect)])
+            })
+            .collect();
+        Json::Array(rules).to_string()
+    }
+
+    /// A GetBucketWebsite answer as the provider flattens it into the `website` block: the
+    /// arguments S3 reported (the redirect as `protocol://host` when it has a protocol); `None`
+    /// when the answer holds nothing.
+    pub fn block(
+        index_document: Option<&IndexDocument>,
+        error_document: Option<&ErrorDocument>,
+        redirect: Option<&RedirectAllRequestsTo>,
+        rules: &[RoutingRule],
+    ) -> Option<Value> {
+        let mut entries = Vec::new();
+        if let Some(index) = index_document {
+            entries.push(("index_document", Value::string(index.suffix())));
+        }
+        if let Some(error) = error_document {
+            entries.push(("error_document", Value::string(error.key())));
+        }
+        if let Some(redirect) = redirect {
+            let host = redirect.host_name();
+            let text = match redirect.protocol() {
+                Some(protocol) if !protocol.as_str().is_empty() => {
+                    format!("{}://{host}", protocol.as_str())
+                }
+                _ => host.to_string(),
+            };
+            entries.push(("redirect_all_requests_to", Value::string(text)));
+        }
+        if !rules.is_empty() {
+            entries.push(("routing_rules", Value::string(routing_rules_json(rules))));
+        }
+        (!entries.is_empty()).then(|| Value::map(entries))
+    }
+
+    /// The bucket's website endpoint and domain in `region`, as the provider derives them: the
+    /// older regions' `s3-website-REGION.amazonaws.com`, the others'
+    /// `s3-website.REGION.DNS_SUFFIX`.
+    pub fn endpoint_and_domain(bucket: &str, region: &str) -> (String, String) {
+        const DASHED: &[&str] = &[
+            "ap-northeast-1",
+            "ap-southeast-1",
+            "ap-southeast-2",
+            "eu-west-1",
+            "sa-east-1",
+            "us-east-1",
+            "us-gov-west-1",
+            "us-west-1",
+            "us-west-2",
+        ];
+        let region = if region.is_empty() {
+            "us-east-1"
+        } else {
+            region
+        };
+        let domain = if DASHED.contains(&region) {
+            format!("s3-website-{region}.amazonaws.com")
+        } else {
+            format!("s3-website.{region}.{}", super::dns_suffix(region))
+        };
+        (format!("{bucket}.{domain}"), domain)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -391,6 +652,69 @@ mod tests {
         );
         assert!(parse_sub_id("a,b,c").is_err());
         assert!(parse_sub_id("").is_err());
+    }
+
+    /// A `website` block goes out as the provider expands it (a redirect URL split into
+    /// protocol and host, routing rules decoded with Go's case-blind field names) and reads
+    /// back as it flattens the answer (the rules in the SDK's field names, `Protocol` `""`
+    /// when unset); the endpoint follows the region's naming.
+    #[test]
+    fn websites_are_expanded_and_flattened_as_the_provider_does() {
+        let block = Value::map([
+            ("index_document", Value::string("index.html")),
+            ("error_document", Value::string("")),
+            (
+                "routing_rules",
+                Value::string(
+                    r#"[{"condition":{"KeyPrefixEquals":"docs/"},"Redirect":{"ReplaceKeyPrefixWith":"documents/"}}]"#,
+                ),
+            ),
+        ]);
+        let sent = website::configuration(&block).unwrap();
+        assert_eq!(
+            sent.index_document().map(|i| i.suffix()),
+            Some("index.html")
+        );
+        assert!(sent.error_document().is_none(), "an empty one is left out");
+        let rule = &sent.routing_rules()[0];
+        assert_eq!(
+            rule.condition().and_then(|c| c.key_prefix_equals()),
+            Some("docs/")
+        );
+        assert_eq!(
+            website::routing_rules_json(sent.routing_rules()),
+            r#"[{"Condition":{"KeyPrefixEquals":"docs/"},"Redirect":{"Protocol":"","ReplaceKeyPrefixWith":"documents/"}}]"#
+        );
+        assert!(website::routing_rules(r#"[{"Redirect":{"HostName":1}}]"#).is_err());
+
+        let redirect = website::redirect_all_requests_to("https://example.com/path?x=1").unwrap();
+        assert_eq!(redirect.host_name(), "example.com/path?x=1");
+        assert_eq!(redirect.protocol().map(|p| p.as_str()), Some("https"));
+        let bare = website::redirect_all_requests_to("example.com").unwrap();
+        assert_eq!((bare.host_name(), bare.protocol()), ("example.com", None));
+        let read = website::block(None, None, Some(&redirect), &[]).unwrap();
+        assert_eq!(
+            read.get("redirect_all_requests_to").as_str(),
+            Some("https://example.com/path?x=1")
+        );
+        assert!(read.get("index_document").is_null());
+        assert!(website::block(None, None, None, &[]).is_none());
+
+        assert_eq!(
+            website::endpoint_and_domain("site", "us-east-1"),
+            (
+                "site.s3-website-us-east-1.amazonaws.com".to_string(),
+                "s3-website-us-east-1.amazonaws.com".to_string()
+            )
+        );
+        assert_eq!(
+            website::endpoint_and_domain("site", "eu-central-1").1,
+            "s3-website.eu-central-1.amazonaws.com"
+        );
+        assert_eq!(
+            website::endpoint_and_domain("site", "cn-north-1").1,
+            "s3-website.cn-north-1.amazonaws.com.cn"
+        );
     }
 
     #[test]

@@ -4,40 +4,51 @@
 //! takes these as the provider takes them:
 //! - `acl`: a canned ACL sent with CreateBucket, `private` when unset; PutBucketAcl when it
 //!   changes; never read back (S3 reports grants), so kept as configured.
-//! - `policy`, `cors_rule`, `versioning`, `logging`, `lifecycle_rule` (provider v3's shape,
-//!   converted to and from `aws_s3_bucket_lifecycle_configuration`'s rule),
-//!   `server_side_encryption_configuration`: Optional+Computed, sent after CreateBucket when
-//!   configured and when changed (a removed policy, CORS rule list, logging, lifecycle or
-//!   encryption is deleted; `versioning` is sent on create only when something is enabled, as
-//!   the provider expands it), in the provider's order (policy, CORS, versioning, ACL, logging,
-//!   lifecycle, encryption), and read on every refresh. A configuration that leaves one out
-//!   keeps what S3 has (a split resource may manage it). The split resources' readers and
-//!   writers do the requests ([`BucketConfig`]); the values are stored as the provider stores
-//!   them, so a Terraform-written state reads unchanged: `policy = ""` when the bucket has
-//!   none, `versioning` always one object, an unset nested argument its zero value
-//!   ([`zero_filled`]).
+//! - `policy`, `cors_rule`, `website`, `versioning`, `grant` (ConflictsWith `acl`), `logging`,
+//!   `lifecycle_rule` (provider v3's shape, converted to and from
+//!   `aws_s3_bucket_lifecycle_configuration`'s rule),
+//!   `server_side_encryption_configuration` and `object_lock_configuration`:
+//!   Optional+Computed, sent after CreateBucket when configured and when changed (a removed
+//!   policy, CORS rule list, website, logging, lifecycle or encryption is deleted; no grants
+//!   left puts the canned ACL back; `versioning` is sent on create only when something is
+//!   enabled, as the provider expands it; Object Lock is enabled by CreateBucket and cannot be
+//!   removed), in the provider's order (policy, CORS, website, versioning, ACL, grants,
+//!   logging, lifecycle, encryption, Object Lock), and read on every refresh. A
+//!   configuration that leaves one out keeps what S3 has (a split resource may manage it).
+//!   The split resources' readers and writers do the requests where infra has the split
+//!   resource ([`BucketConfig`]: the ACL's, the Object Lock configuration's, ...); the website
+//!   requests are in `s3_support` for split types to share. The values are
+//!   stored as the provider stores them, so a Terraform-written state reads unchanged:
+//!   `policy = ""` when the bucket has none, `versioning`
+//!   always one object, `grant` every grant S3 reports (the owner's own included, as the
+//!   provider reads it), an unset nested argument its zero value ([`zero_filled`]);
+//!   `website_endpoint` and `website_domain` from the region when the bucket has a website,
+//!   else as they were.
 //!
-//! "Argument is deprecated", with the provider's message, is warned where `acl`, `policy` or
-//! one of these blocks is set ([`Attribute::deprecated`], [`Block::deprecated`]). The others
-//! (`grant`, `website`, `object_lock_configuration`, ...) are not supported ([`SPLIT_OFF`],
-//! [`Schema::not_supported`]): every object holds them as the provider stores them unset (a
-//! Terraform state's values are kept), and setting one is a located error naming the resource
-//! that replaces it. So is `bucket_namespace`; `website_domain` and `website_endpoint` are
-//! stored null, as for a bucket without a website.
+//! "Argument is deprecated", with the provider's message, is warned where one of these is set
+//! ([`Attribute::deprecated`], [`Block::deprecated`]). `acceleration_status`,
+//! `replication_configuration` and `request_payer` are not supported ([`SPLIT_OFF`], [`Schema::not_supported`]): every object
+//! holds them as the provider stores them unset (a Terraform state's values are kept), and
+//! setting one is a located error naming the resource that replaces it. (`acceleration_status`
+//! and `request_payer` wait for the emulator: the provider reads them on every refresh, and
+//! moto 5.2.5 answers GetBucketAccelerateConfiguration with a
+//! `GetBucketAccelerateConfigurationResponse` root the SDK refuses, and
+//! GetBucketRequestPayment with a bucket listing, so every refresh would fail in tests.) So
+//! is `bucket_namespace`.
 //!
 //! The ID is the bucket name (also the import ID). `bucket`, `bucket_prefix` and
 //! `object_lock_enabled` force a new bucket; tags change with PutBucketTagging /
 //! DeleteBucketTagging. `force_destroy` (configuration only) empties the bucket first, every
 //! object version and delete marker of a versioned bucket included.
 //!
-//! Refresh reads each bucket on its own (S3 has no batched describe), 9 requests a bucket
-//! (3 before the inline settings were taken): HeadBucket, GetBucketTagging and
-//! GetObjectLockConfiguration in turn, then GetBucketPolicy, GetBucketCors,
-//! GetBucketVersioning, GetBucketLogging, GetBucketLifecycleConfiguration and
-//! GetBucketEncryption together. Each inline setting's own "none" answer (NoSuchBucketPolicy,
-//! NoSuchCORSConfiguration, NoSuchLifecycleConfiguration,
-//! ServerSideEncryptionConfigurationNotFoundError), and the MethodNotAllowed / NotImplemented
-//! of stores without the API, read as none, as in the provider.
+//! Refresh reads each bucket on its own (S3 has no batched describe), 12 requests a bucket
+//! (3 before the inline settings were taken, 9 before the ACL and the website):
+//! HeadBucket, GetBucketTagging and GetObjectLockConfiguration in turn, then GetBucketPolicy,
+//! GetBucketCors, GetBucketVersioning, GetBucketLogging, GetBucketLifecycleConfiguration,
+//! GetBucketEncryption, GetBucketAcl and GetBucketWebsite together. Each inline setting's own "none" answer (NoSuchBucketPolicy,
+//! NoSuchCORSConfiguration, NoSuchWebsiteConfiguration, NoSuchLifecycleConfiguration,
+//! ServerSideEncryptionConfigurationNotFoundError, ObjectLockConfigurationNotFoundError), and the MethodNotAllowed / NotImplemented of stores without the API, read as none,
+//! as in the provider; outside the aws and aws-us-gov partitions any Object Lock error does.
 //!
 //! moto holds and returns everything this type reads but MFA delete (a unit test shows how
 //! `mfa_delete` is read back), so drift on the rest is seen in tests.
@@ -47,28 +58,32 @@ use std::sync::Arc;
 
 use aws_sdk_s3::types::{
     BucketCannedAcl, BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration,
-    LifecycleExpiration, LifecycleRule, MfaDelete, ObjectLockEnabled, Tag, Tagging,
+    LifecycleExpiration, LifecycleRule, MfaDelete, ObjectLockConfiguration, Tag, Tagging,
 };
 use infra_core::{
     Attribute, Block, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Shape, Type,
     Value,
 };
 
+use super::aws_s3_bucket_acl::{access_control_policy, Acl, PERMISSIONS};
 use super::aws_s3_bucket_cors_configuration::Cors;
 use super::aws_s3_bucket_lifecycle_configuration::{put_rules, rule, Lifecycle, STORAGE_CLASSES};
 use super::aws_s3_bucket_logging::Logging;
+use super::aws_s3_bucket_object_lock_configuration::{
+    configuration as object_lock_configuration, ObjectLock,
+};
 use super::aws_s3_bucket_policy::Policy;
 use super::aws_s3_bucket_server_side_encryption_configuration::{by_default_schema, Encryption};
 use super::aws_s3_bucket_versioning::{put_versioning, Versioning};
 use crate::app_support::{
     blocks, boolean, changed, has_managed_tags, int, invalid_json, known, non_empty, number,
-    set_tags, single, string, text,
+    set_tags, single, string, string_list, strings, text,
 };
 use crate::clients::partition_of;
 use crate::declared::read_in_turn;
 use crate::error::aws_error;
 use crate::s3_support::{
-    bucket_call, dns_suffix, empty_bucket, hosted_zone_id, is_gone, BucketConfig,
+    bucket_call, dns_suffix, empty_bucket, hosted_zone_id, is_gone, website, BucketConfig,
 };
 use crate::tagging::{ManagedTags, WithTags};
 use crate::{create_memo, Aws};
@@ -82,16 +97,6 @@ const SPLIT_OFF: &[(&str, Shape, &str)] = &[
         "manage it with the aws_s3_bucket_accelerate_configuration resource",
     ),
     (
-        "grant",
-        Shape::Block(Nesting::Set),
-        "manage it with the aws_s3_bucket_acl resource",
-    ),
-    (
-        "object_lock_configuration",
-        Shape::Block(Nesting::List),
-        "manage it with the aws_s3_bucket_object_lock_configuration resource",
-    ),
-    (
         "replication_configuration",
         Shape::Block(Nesting::List),
         "manage it with the aws_s3_bucket_replication_configuration resource",
@@ -100,11 +105,6 @@ const SPLIT_OFF: &[(&str, Shape, &str)] = &[
         "request_payer",
         Shape::Attribute(Type::String),
         "manage it with the aws_s3_bucket_request_payment_configuration resource",
-    ),
-    (
-        "website",
-        Shape::Block(Nesting::List),
-        "manage it with the aws_s3_bucket_website_configuration resource",
     ),
 ];
 
@@ -124,6 +124,38 @@ const CANNED_ACLS: &[&str] = &[
 /// manage), read on every refresh.
 fn inline_settings(schema: Schema) -> Schema {
     schema
+        .block(
+            Block::set("grant", grant_schema())
+                .computed()
+                .deprecated("grant is deprecated. Use the aws_s3_bucket_acl resource instead."),
+        )
+        .block(
+            Block::single("object_lock_configuration", object_lock_schema())
+                .computed()
+                .deprecated(
+                    "object_lock_configuration is deprecated. Use the top-level parameter \
+                     object_lock_enabled and the aws_s3_bucket_object_lock_configuration \
+                     resource instead.",
+                ),
+        )
+        .block(
+            Block::single(
+                "website",
+                Schema::new()
+                    .attr(Attribute::optional("error_document", Type::String))
+                    .attr(Attribute::optional("index_document", Type::String))
+                    .attr(Attribute::optional(
+                        "redirect_all_requests_to",
+                        Type::String,
+                    ))
+                    .attr(Attribute::optional("routing_rules", Type::Json)),
+            )
+            .computed()
+            .deprecated(
+                "website is deprecated. Use the aws_s3_bucket_website_configuration resource \
+                 instead.",
+            ),
+        )
         .attr(
             Attribute::optional_computed("policy", Type::Json)
                 .deprecated("policy is deprecated. Use the aws_s3_bucket_policy resource instead."),
@@ -177,6 +209,58 @@ fn inline_settings(schema: Schema) -> Schema {
             .computed()
             .deprecated(
                 "versioning is deprecated. Use the aws_s3_bucket_versioning resource instead.",
+            ),
+        )
+}
+
+/// The inline `grant`: a grantee (`CanonicalUser` by `id`, or `Group` by `uri`) and its
+/// permissions, one object a grantee.
+fn grant_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::optional("id", Type::String))
+        .attr(Attribute::required("permissions", Type::set(Type::String)))
+        .attr(
+            Attribute::required("type", Type::String)
+                .check(Check::OneOf(&["CanonicalUser", "Group"])),
+        )
+        .attr(Attribute::optional("uri", Type::String))
+}
+
+/// The inline `object_lock_configuration`: `object_lock_enabled` (`Enabled`, forcing a new
+/// bucket) and the default retention rule.
+fn object_lock_schema() -> Schema {
+    let at_least_one =
+        |name| Attribute::optional(name, Type::Number).check(Check::Range(1, i64::MAX));
+    Schema::new()
+        .attr(
+            Attribute::optional("object_lock_enabled", Type::String)
+                .check(Check::OneOf(&["Enabled"]))
+                .force_new()
+                .deprecated(
+                    "object_lock_enabled is deprecated. Use the top-level parameter \
+                     object_lock_enabled instead.",
+                ),
+        )
+        .block(
+            Block::single(
+                "rule",
+                Schema::new().block(
+                    Block::single(
+                        "default_retention",
+                        Schema::new()
+                            .attr(at_least_one("days"))
+                            .attr(
+                                Attribute::required("mode", Type::String)
+                                    .check(Check::OneOf(&["GOVERNANCE", "COMPLIANCE"])),
+                            )
+                            .attr(at_least_one("years")),
+                    )
+                    .required(),
+                ),
+            )
+            .deprecated(
+                "rule is deprecated. Use the aws_s3_bucket_object_lock_configuration resource \
+                 instead.",
             ),
         )
 }
@@ -246,18 +330,25 @@ fn encryption_rule_schema() -> Schema {
         .attr(Attribute::optional("bucket_key_enabled", Type::Bool))
 }
 
-/// The inline settings infra takes, in the order the provider sends them.
+/// The inline settings infra takes (and the canned `acl`), in the order the provider sends
+/// them.
 const INLINE: &[&str] = &[
     "policy",
     "cors_rule",
+    "website",
     "versioning",
+    "acl",
+    "grant",
     "logging",
     "lifecycle_rule",
     "server_side_encryption_configuration",
+    "object_lock_configuration",
 ];
 
 /// What a bucket has of the inline settings infra takes, as the provider stores them.
 struct Inline {
+    grant: Value,
+    website: Value,
     policy: Value,
     cors_rule: Value,
     lifecycle_rule: Value,
@@ -331,7 +422,9 @@ pub struct AwsS3Bucket {
 struct Found {
     region: String,
     tags: Vec<(String, String)>,
-    object_lock: bool,
+    /// The Object Lock configuration, as `aws_s3_bucket_object_lock_configuration` reads it;
+    /// `None` when the bucket has none.
+    object_lock: Option<BTreeMap<String, Value>>,
 }
 
 impl AwsS3Bucket {
@@ -351,9 +444,19 @@ impl AwsS3Bucket {
             ))
             .attr(Attribute::computed("bucket_region", Type::String))
             .attr(Attribute::computed("hosted_zone_id", Type::String))
-            // Of the website configuration, which infra does not read: null.
-            .attr(Attribute::computed("website_domain", Type::String))
-            .attr(Attribute::computed("website_endpoint", Type::String))
+            // From the region when the bucket has a website (the inline `website`).
+            .attr(
+                Attribute::computed("website_domain", Type::String).deprecated(
+                    "website_domain is deprecated. Use the aws_s3_bucket_website_configuration \
+                 resource instead.",
+                ),
+            )
+            .attr(
+                Attribute::computed("website_endpoint", Type::String).deprecated(
+                    "website_endpoint is deprecated. Use the aws_s3_bucket_website_configuration \
+                 resource instead.",
+                ),
+            )
             .not_supported(
                 "bucket_namespace",
                 Type::String,
@@ -394,17 +497,16 @@ impl AwsS3Bucket {
             Err(error) if is_gone(&error) => return Ok(None),
             Err(error) => return Err(error),
         };
-        let object_lock = match bucket_call!(client, get_object_lock_configuration(bucket)) {
-            Ok(output) => {
-                output
-                    .object_lock_configuration()
-                    .and_then(|c| c.object_lock_enabled())
-                    == Some(&ObjectLockEnabled::Enabled)
-            }
-            Err(error) if error.code.as_deref() == Some("ObjectLockConfigurationNotFoundError") => {
-                false
-            }
+        // As the provider: outside the aws and aws-us-gov partitions, where S3 may not have
+        // Object Lock, any other error reads as none too.
+        let lock_optional = !matches!(partition_of(&region), "aws" | "aws-us-gov");
+        let object_lock = match configured(
+            ObjectLock::get(client, bucket, None, &Value::Null).await,
+            &[ObjectLock::NOT_CONFIGURED.unwrap_or_default()],
+        ) {
+            Ok(found) => found,
             Err(error) if is_gone(&error) => return Ok(None),
+            Err(_) if lock_optional && !region.is_empty() => None,
             Err(error) => return Err(error),
         };
         Ok(Some(Found {
@@ -425,13 +527,14 @@ impl AwsS3Bucket {
         let Some(inline) = self.read_inline(bucket, hint).await? else {
             return Ok(None);
         };
-        Ok(Some(to_value(bucket, &found, &inline, hint)))
+        Ok(Some(to_value(&self.schema, bucket, &found, &inline, hint)))
     }
 
     /// The inline settings, one GET each as the provider reads them (GetBucketPolicy,
-    /// GetBucketCors, GetBucketVersioning, GetBucketLogging, GetBucketLifecycleConfiguration,
-    /// GetBucketEncryption), sent
-    /// together; `None` when the bucket is gone. The split resources' readers do the reading.
+    /// GetBucketAcl, GetBucketCors, GetBucketWebsite, GetBucketVersioning,
+    /// GetBucketAccelerateConfiguration, GetBucketLogging, GetBucketLifecycleConfiguration,
+    /// GetBucketEncryption), sent together; `None` when the bucket is gone. The split
+    /// resources' readers do the reading where infra has the split resource.
     async fn read_inline(
         &self,
         bucket: &str,
@@ -446,6 +549,28 @@ impl AwsS3Bucket {
             Lifecycle::get(client, bucket, None, &Value::Null),
             Encryption::get(client, bucket, None, &Value::Null),
         );
+        let (acl, site) = futures::join!(Acl::get(client, bucket, None, &Value::Null), async {
+            bucket_call!(client, get_bucket_website(bucket)).map(|w| {
+                website::block(
+                    w.index_document(),
+                    w.error_document(),
+                    w.redirect_all_requests_to(),
+                    w.routing_rules(),
+                )
+            })
+        },);
+        let acl = configured(acl, &[]);
+        let site = configured(site.map(Option::Some), &["NoSuchWebsiteConfiguration"]);
+        let (acl, site) = match (acl, site) {
+            (Ok(acl), Ok(site)) => (acl, site.flatten()),
+            (Err(error), _) | (_, Err(error)) => {
+                return if is_gone(&error) {
+                    Ok(None)
+                } else {
+                    Err(error)
+                };
+            }
+        };
         let not_configured = |kind: Option<&'static str>| [kind.unwrap_or_default()];
         let answers = [
             configured(policy, &not_configured(Policy::NOT_CONFIGURED)),
@@ -469,21 +594,25 @@ impl AwsS3Bucket {
                 Err(error) => return Err(error),
             }
         }
-        Ok(Some(inline_value(&self.schema, found)))
+        let mut inline = inline_value(&self.schema, found);
+        inline.grant = acl.map_or(Value::List(vec![]), |acl| {
+            inline_grants(&self.schema, &Value::Map(acl))
+        });
+        inline.website = one_block(&self.schema, "website", site.as_ref());
+        Ok(Some(inline))
     }
 
-    /// Sends what changed of the inline settings `keys` from `prior` (`None` on create, where
-    /// only the configured ones are sent), in that order. The split resources' writers do the
-    /// sending.
+    /// Sends what changed of the inline settings [`INLINE`] from `prior` (`None` on create,
+    /// where only the configured ones are sent), in that order. The split resources' writers
+    /// do the sending where infra has the split resource.
     async fn put_inline(
         &self,
         bucket: &str,
         prior: Option<&Value>,
         planned: &Value,
-        keys: &[&str],
     ) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.s3;
-        for &key in keys {
+        for &key in INLINE {
             let to_send = match prior {
                 Some(prior) => changed(prior, planned, key),
                 None => planned.get(key).is_wholly_known() && !planned.get(key).is_null(),
@@ -499,12 +628,35 @@ impl AwsS3Bucket {
                 ("policy", _) => Policy::delete(client, bucket, None, planned).await?,
                 ("cors_rule", Some(_)) => Cors::put(client, bucket, None, planned).await?,
                 ("cors_rule", None) => Cors::delete(client, bucket, None, planned).await?,
+                ("website", Some(site)) => {
+                    let configuration = website::configuration(site)?;
+                    bucket_call!(
+                        client,
+                        put_bucket_website(bucket).website_configuration(configuration)
+                    )?;
+                }
+                ("website", None) => {
+                    bucket_call!(client, delete_bucket_website(bucket))?;
+                }
                 ("versioning", _) => {
                     if let Some((status, mfa_delete)) = versioning_request(prior.is_none(), planned)
                     {
                         put_versioning(client, bucket, None, None, status, mfa_delete).await?;
                     }
                 }
+                // The canned ACL goes with CreateBucket; a change is put in place.
+                ("acl", _) if prior.is_some() => {
+                    if let Some(acl) = string(planned, "acl") {
+                        put_canned_acl(client, bucket, &acl).await?;
+                    }
+                }
+                ("acl", _) => {}
+                // As the provider: no grants left puts the canned ACL back (private unset).
+                ("grant", _) if blocks(planned, "grant").is_empty() => {
+                    let acl = string(planned, "acl").unwrap_or_else(|| "private".into());
+                    put_canned_acl(client, bucket, &acl).await?;
+                }
+                ("grant", _) => put_grants(client, bucket, planned).await?,
                 ("logging", Some(logging)) => Logging::put(client, bucket, None, logging).await?,
                 ("logging", None) => Logging::delete(client, bucket, None, planned).await?,
                 ("lifecycle_rule", Some(_)) => {
@@ -512,6 +664,18 @@ impl AwsS3Bucket {
                 }
                 ("lifecycle_rule", None) => {
                     Lifecycle::delete(client, bucket, None, planned).await?
+                }
+                // Object Lock cannot be removed, only changed: the provider puts what is
+                // planned (an empty configuration when the block is gone).
+                ("object_lock_configuration", lock) => {
+                    let lock = match lock {
+                        Some(lock) => object_lock_configuration(lock, false),
+                        None => ObjectLockConfiguration::builder().build(),
+                    };
+                    bucket_call!(
+                        client,
+                        put_object_lock_configuration(bucket).object_lock_configuration(lock)
+                    )?;
                 }
                 (_, Some(encryption)) => Encryption::put(client, bucket, None, encryption).await?,
                 (_, None) => Encryption::delete(client, bucket, None, planned).await?,
@@ -546,6 +710,111 @@ impl AwsS3Bucket {
         )?;
         Ok(())
     }
+}
+
+/// PutBucketAcl with a canned ACL.
+async fn put_canned_acl(
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+    acl: &str,
+) -> Result<(), ProviderError> {
+    bucket_call!(
+        client,
+        put_bucket_acl(bucket).acl(BucketCannedAcl::from(acl))
+    )?;
+    Ok(())
+}
+
+/// The inline grants in `aws_s3_bucket_acl`'s `access_control_policy` shape, as the provider
+/// expands them: one grant a grantee and permission.
+fn split_grants(planned: &Value) -> Vec<Value> {
+    let mut grants = Vec::new();
+    for grant in blocks(planned, "grant") {
+        let grantee = Value::map([
+            ("id", grant.get("id").clone()),
+            ("type", grant.get("type").clone()),
+            ("uri", grant.get("uri").clone()),
+        ]);
+        for permission in strings(grant, "permissions") {
+            grants.push(Value::map([
+                ("grantee", Value::List(vec![grantee.clone()])),
+                ("permission", Value::string(permission)),
+            ]));
+        }
+    }
+    grants
+}
+
+/// PutBucketAcl with the planned grants and the owner GetBucketAcl reports, as the provider
+/// sends them; `aws_s3_bucket_acl`'s reader and request builder do the work.
+async fn put_grants(
+    client: &aws_sdk_s3::Client,
+    bucket: &str,
+    planned: &Value,
+) -> Result<(), ProviderError> {
+    let current = Value::Map(
+        Acl::get(client, bucket, None, &Value::Null)
+            .await?
+            .unwrap_or_default(),
+    );
+    let owner = single(&current, "access_control_policy")
+        .map(|policy| policy.get("owner").clone())
+        .unwrap_or(Value::List(vec![]));
+    let policy = Value::map([
+        ("grant", Value::List(split_grants(planned))),
+        ("owner", owner),
+    ]);
+    bucket_call!(
+        client,
+        put_bucket_acl(bucket).access_control_policy(access_control_policy(&policy)?)
+    )?;
+    Ok(())
+}
+
+/// The grants `aws_s3_bucket_acl`'s reader read, as the provider flattens them into the inline
+/// `grant` set: one object a grantee (type, ID, URI), its permissions together, the owner's
+/// own grant included.
+fn inline_grants(schema: &Schema, acl: &Value) -> Value {
+    let Some(grant_schema) = schema.block_named("grant").map(|b| &b.schema) else {
+        return Value::List(vec![]);
+    };
+    let read = single(acl, "access_control_policy")
+        .map(|policy| blocks(policy, "grant"))
+        .unwrap_or(&[]);
+    let mut grantees: Vec<((Value, Value, Value), Vec<String>)> = Vec::new();
+    for grant in read {
+        let Some(grantee) = single(grant, "grantee") else {
+            continue;
+        };
+        let key = (
+            grantee.get("type").clone(),
+            grantee.get("id").clone(),
+            grantee.get("uri").clone(),
+        );
+        let permission = string(grant, "permission").unwrap_or_default();
+        match grantees.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, permissions)) => permissions.push(permission),
+            None => grantees.push((key, vec![permission])),
+        }
+    }
+    Value::List(
+        grantees
+            .into_iter()
+            .map(|((ty, id, uri), mut permissions)| {
+                permissions.sort();
+                permissions.dedup();
+                zero_filled(
+                    grant_schema,
+                    &Value::map([
+                        ("id", id),
+                        ("permissions", string_list(permissions)),
+                        ("type", ty),
+                        ("uri", uri),
+                    ]),
+                )
+            })
+            .collect(),
+    )
 }
 
 /// HeadBucket always names the region on AWS; an empty one is filled in by [`AwsS3Bucket::read`].
@@ -603,6 +872,8 @@ fn inline_value(schema: &Schema, answers: Vec<Answer>) -> Inline {
         _ => Value::List(vec![]),
     };
     Inline {
+        grant: Value::List(vec![]),
+        website: Value::List(vec![]),
         lifecycle_rule,
         policy: policy
             .and_then(|mut p| p.remove("policy"))
@@ -848,7 +1119,7 @@ fn versioning_request(
     ))
 }
 
-fn to_value(bucket: &str, found: &Found, inline: &Inline, hint: &Value) -> Value {
+fn to_value(schema: &Schema, bucket: &str, found: &Found, inline: &Inline, hint: &Value) -> Value {
     let region = found.region.as_str();
     let suffix = dns_suffix(region);
     let mut object = BTreeMap::new();
@@ -865,9 +1136,14 @@ fn to_value(bucket: &str, found: &Found, inline: &Inline, hint: &Value) -> Value
         "force_destroy".to_string(),
         Value::Bool(boolean(hint, "force_destroy").unwrap_or(false)),
     );
+    let lock_enabled = found
+        .object_lock
+        .as_ref()
+        .and_then(|lock| lock.get("object_lock_enabled"))
+        .and_then(Value::as_str);
     object.insert(
         "object_lock_enabled".to_string(),
-        Value::Bool(found.object_lock),
+        Value::Bool(lock_enabled == Some("Enabled")),
     );
     object.insert(
         "arn".to_string(),
@@ -894,8 +1170,29 @@ fn to_value(bucket: &str, found: &Found, inline: &Inline, hint: &Value) -> Value
         inline.server_side_encryption_configuration.clone(),
     );
     object.insert("versioning".to_string(), inline.versioning.clone());
-    object.insert("website_domain".to_string(), Value::Null);
-    object.insert("website_endpoint".to_string(), Value::Null);
+    object.insert("grant".to_string(), inline.grant.clone());
+    object.insert("website".to_string(), inline.website.clone());
+    object.insert(
+        "object_lock_configuration".to_string(),
+        one_block(
+            schema,
+            "object_lock_configuration",
+            found.object_lock.clone().map(Value::Map).as_ref(),
+        ),
+    );
+    // As the provider: set from the region when the bucket has a website, else left as they
+    // were (null on a new bucket).
+    let (endpoint, domain) = if inline.website.as_list().is_some_and(|w| !w.is_empty()) {
+        let (endpoint, domain) = website::endpoint_and_domain(bucket, region);
+        (Value::string(endpoint), Value::string(domain))
+    } else {
+        (
+            known(hint, "website_endpoint"),
+            known(hint, "website_domain"),
+        )
+    };
+    object.insert("website_domain".to_string(), domain);
+    object.insert("website_endpoint".to_string(), endpoint);
     set_tags(
         &mut object,
         found.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
@@ -966,6 +1263,87 @@ fn lifecycle_problems(config: &Value) -> Vec<(String, String)> {
     problems
 }
 
+/// Whether the configuration sets `key` (an attribute, or one block at least).
+fn is_set(config: &Value, key: &str) -> bool {
+    match config.get(key) {
+        Value::Null => false,
+        Value::List(items) => !items.is_empty(),
+        _ => true,
+    }
+}
+
+/// The provider's checks among the inline settings the schema cannot express: `acl` and
+/// `grant` conflict, as do `object_lock_enabled` and `object_lock_configuration`; a grant's
+/// permissions are S3's; a `website` has exactly one of `index_document` and
+/// `redirect_all_requests_to`, the redirect with neither `error_document` nor
+/// `routing_rules`, which is JSON.
+fn inline_conflicts(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    for (a, b) in [
+        ("acl", "grant"),
+        ("object_lock_enabled", "object_lock_configuration"),
+    ] {
+        if is_set(config, a) && is_set(config, b) {
+            problems.push((a.to_string(), format!("\"{a}\": conflicts with {b}")));
+            problems.push((b.to_string(), format!("\"{b}\": conflicts with {a}")));
+        }
+    }
+    for (i, grant) in blocks(config, "grant").iter().enumerate() {
+        for permission in strings(grant, "permissions") {
+            if !PERMISSIONS.contains(&permission.as_str()) {
+                problems.push((
+                    format!("grant[{i}].permissions"),
+                    format!("expected permissions to be one of {PERMISSIONS:?}, got {permission}"),
+                ));
+            }
+        }
+    }
+    if let Some(site) = single(config, "website") {
+        let exactly_one = "index_document,redirect_all_requests_to";
+        match (
+            is_set(site, "index_document"),
+            is_set(site, "redirect_all_requests_to"),
+        ) {
+            (false, false) => problems.push((
+                "website[0].index_document".to_string(),
+                format!("\"website.0.index_document\": one of `website.0.{{{exactly_one}}}` must be specified"),
+            )),
+            (true, true) => problems.push((
+                "website[0].index_document".to_string(),
+                format!("\"website.0.index_document\": only one of `website.0.{{{exactly_one}}}` can be specified"),
+            )),
+            _ => {}
+        }
+        if is_set(site, "redirect_all_requests_to") {
+            for other in ["error_document", "routing_rules"] {
+                if is_set(site, other) {
+                    problems.push((
+                        "website[0].redirect_all_requests_to".to_string(),
+                        format!(
+                            "\"website.0.redirect_all_requests_to\": conflicts with \
+                             website.0.{other}"
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some((_, problem)) = invalid_json(site, "routing_rules") {
+            problems.push(("website[0].routing_rules".to_string(), problem));
+        }
+    }
+    if let Some(lock) = single(config, "object_lock_configuration") {
+        if is_set(lock, "object_lock_enabled") && is_set(config, "object_lock_enabled") {
+            problems.push((
+                "object_lock_configuration[0].object_lock_enabled".to_string(),
+                "\"object_lock_configuration.0.object_lock_enabled\": conflicts with \
+                 object_lock_enabled"
+                    .to_string(),
+            ));
+        }
+    }
+    problems
+}
+
 /// S3's general-purpose bucket naming rules.
 fn name_problem(name: &str, max: usize) -> Option<String> {
     if name.len() > max {
@@ -1015,6 +1393,7 @@ impl ResourceType for AwsS3Bucket {
         }
         problems.extend(invalid_json(config, "policy"));
         problems.extend(lifecycle_problems(config));
+        problems.extend(inline_conflicts(config));
         problems
     }
 
@@ -1046,7 +1425,13 @@ impl ResourceType for AwsS3Bucket {
                     .build(),
             );
         }
-        if boolean(planned, "object_lock_enabled") == Some(true) {
+        // Object Lock is enabled at creation only: by `object_lock_enabled`, or the inline
+        // block's `object_lock_enabled = "Enabled"`.
+        let inline_lock = single(planned, "object_lock_configuration")
+            .and_then(|lock| string(lock, "object_lock_enabled"));
+        if boolean(planned, "object_lock_enabled") == Some(true)
+            || inline_lock.as_deref() == Some("Enabled")
+        {
             request = request.object_lock_enabled_for_bucket(true);
         }
         // Its tags come after CreateBucket, so a configured bucket whose create answer was
@@ -1061,7 +1446,7 @@ impl ResourceType for AwsS3Bucket {
         request.send().await.map_err(aws_error)?;
         self.put_tags(&bucket, &operation.tags_with_managed(planned))
             .await?;
-        self.put_inline(&bucket, None, planned, INLINE).await?;
+        self.put_inline(&bucket, None, planned).await?;
         self.read(&bucket, planned)
             .await?
             .ok_or_else(|| crate::app_support::vanished("S3 bucket", &bucket))
@@ -1075,21 +1460,7 @@ impl ResourceType for AwsS3Bucket {
     ) -> Result<Value, ProviderError> {
         let bucket = string(prior, "bucket")
             .ok_or_else(|| ProviderError::new("aws_s3_bucket has no name in state"))?;
-        // The provider's order: policy, CORS, versioning, the ACL, logging, lifecycle,
-        // encryption.
-        self.put_inline(&bucket, Some(prior), planned, &INLINE[..3])
-            .await?;
-        if changed(prior, planned, "acl") {
-            if let Some(acl) = string(planned, "acl") {
-                let client = &self.aws.clients().await.s3;
-                bucket_call!(
-                    client,
-                    put_bucket_acl(&bucket).acl(BucketCannedAcl::from(acl.as_str()))
-                )?;
-            }
-        }
-        self.put_inline(&bucket, Some(prior), planned, &INLINE[3..])
-            .await?;
+        self.put_inline(&bucket, Some(prior), planned).await?;
         let (to_set, to_remove) = crate::app_support::tag_changes(prior, planned);
         if !to_set.is_empty() || !to_remove.is_empty() {
             // S3 replaces the whole tag set; the managed tags stay in it.
@@ -1194,21 +1565,21 @@ mod tests {
             ("bucket", Value::string("logs")),
             ("request_payer", Value::string("Requester")),
             (
-                "website",
+                "replication_configuration",
                 Value::List(vec![Value::map([(
-                    "index_document",
-                    Value::string("index.html"),
+                    "role",
+                    Value::string("arn:aws:iam::123456789012:role/replication"),
                 )])]),
             ),
         ]));
         let paths: Vec<&str> = problems.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(paths, ["request_payer", "website"]);
+        assert_eq!(paths, ["request_payer", "replication_configuration"]);
         assert!(problems[1]
             .1
-            .contains("aws_s3_bucket_website_configuration"));
+            .contains("aws_s3_bucket_replication_configuration"));
         let unset = Value::map([
             ("bucket", Value::string("logs")),
-            ("website", Value::List(vec![])),
+            ("replication_configuration", Value::List(vec![])),
         ]);
         assert_eq!(bucket().schema().validate(&unset), vec![]);
         let refused: Vec<&str> = SPLIT_OFF.iter().map(|(name, _, _)| *name).collect();
@@ -1216,11 +1587,8 @@ mod tests {
             refused,
             [
                 "acceleration_status",
-                "grant",
-                "object_lock_configuration",
                 "replication_configuration",
-                "request_payer",
-                "website"
+                "request_payer"
             ]
         );
     }
@@ -1688,6 +2056,254 @@ mod tests {
         };
         assert_eq!(with("log-delivery-write"), vec![]);
         assert_eq!(with("bucket-owner-full-control").len(), 1);
+    }
+
+    /// `grant`, `website` and `object_lock_configuration` are taken as
+    /// provider 6.x declares them: Optional+Computed and deprecated with its messages, the
+    /// nested arguments with its Required/Optional and checks, and its ConflictsWith and
+    /// ExactlyOneOf among them.
+    #[test]
+    fn the_later_inline_settings_have_the_providers_schema_and_checks() {
+        let schema = bucket().schema().clone();
+        for (name, max) in [
+            ("grant", None),
+            ("object_lock_configuration", Some(1)),
+            ("website", Some(1)),
+        ] {
+            let block = schema.block_named(name).expect(name);
+            assert!(block.computed && block.not_supported.is_none(), "{name}");
+            assert_eq!(block.max_items, max, "{name}");
+            assert!(block
+                .deprecated
+                .expect(name)
+                .starts_with(&format!("{name} is deprecated. Use the ")));
+        }
+        let lock = &schema
+            .block_named("object_lock_configuration")
+            .unwrap()
+            .schema;
+        let enabled = lock.attribute("object_lock_enabled").unwrap();
+        assert!(enabled.force_new && enabled.deprecated.is_some());
+        let retention = &lock.block_named("rule").unwrap().schema;
+        assert_eq!(
+            retention
+                .block_named("default_retention")
+                .unwrap()
+                .min_items,
+            1
+        );
+
+        let with = |entries: Vec<(&str, Value)>| {
+            let mut config = vec![("bucket", Value::string("logs"))];
+            config.extend(entries);
+            let config = Value::map(config);
+            let mut problems = schema.validate(&config);
+            problems.extend(bucket().validate(&config));
+            problems
+        };
+        let grant = |permission: &str| {
+            Value::List(vec![Value::map([
+                ("type", Value::string("CanonicalUser")),
+                ("id", Value::string("owner")),
+                ("permissions", Value::List(vec![Value::string(permission)])),
+            ])])
+        };
+        assert_eq!(with(vec![("grant", grant("FULL_CONTROL"))]), vec![]);
+        assert_eq!(with(vec![("grant", grant("EVERYTHING"))]).len(), 1);
+        let both = with(vec![
+            ("grant", grant("READ")),
+            ("acl", Value::string("private")),
+        ]);
+        assert_eq!(
+            both,
+            vec![
+                (
+                    "acl".to_string(),
+                    "\"acl\": conflicts with grant".to_string()
+                ),
+                (
+                    "grant".to_string(),
+                    "\"grant\": conflicts with acl".to_string()
+                ),
+            ]
+        );
+        let site = |entries: Vec<(&str, &str)>| {
+            Value::List(vec![Value::map(
+                entries.into_iter().map(|(k, v)| (k, Value::string(v))),
+            )])
+        };
+        assert_eq!(
+            with(vec![(
+                "website",
+                site(vec![("index_document", "index.html")])
+            )]),
+            vec![]
+        );
+        let neither = with(vec![("website", site(vec![("error_document", "e.html")]))]);
+        assert_eq!(neither[0].0, "website[0].index_document");
+        let redirect_with_error = with(vec![(
+            "website",
+            site(vec![
+                ("redirect_all_requests_to", "https://example.com"),
+                ("error_document", "e.html"),
+            ]),
+        )]);
+        assert_eq!(
+            redirect_with_error[0].0,
+            "website[0].redirect_all_requests_to"
+        );
+        let bad_rules = with(vec![(
+            "website",
+            site(vec![("index_document", "i.html"), ("routing_rules", "[")]),
+        )]);
+        assert_eq!(bad_rules[0].0, "website[0].routing_rules");
+        let locked = Value::List(vec![Value::map([(
+            "object_lock_enabled",
+            Value::string("Enabled"),
+        )])]);
+        let conflicting = with(vec![
+            ("object_lock_configuration", locked.clone()),
+            ("object_lock_enabled", Value::Bool(true)),
+        ]);
+        assert_eq!(conflicting.len(), 3, "{conflicting:?}");
+        assert_eq!(with(vec![("object_lock_configuration", locked)]), vec![]);
+    }
+
+    /// Inline grants go out as the provider expands them (one grant a grantee and
+    /// permission) and read back as it flattens GetBucketAcl's grants (one object a grantee,
+    /// the owner's own included, unset strings `""`).
+    #[test]
+    fn grants_are_sent_and_read_as_the_provider_expands_and_flattens_them() {
+        let planned = Value::map([(
+            "grant",
+            Value::List(vec![Value::map([
+                ("type", Value::string("Group")),
+                ("id", Value::Null),
+                (
+                    "uri",
+                    Value::string("http://acs.amazonaws.com/groups/s3/LogDelivery"),
+                ),
+                (
+                    "permissions",
+                    Value::List(vec![Value::string("READ_ACP"), Value::string("WRITE")]),
+                ),
+            ])]),
+        )]);
+        let policy = Value::map([
+            ("grant", Value::List(split_grants(&planned))),
+            (
+                "owner",
+                Value::List(vec![Value::map([("id", Value::string("owner-id"))])]),
+            ),
+        ]);
+        let sent = access_control_policy(&policy).unwrap();
+        let permissions: Vec<&str> = sent
+            .grants()
+            .iter()
+            .map(|g| g.permission().map_or("", |p| p.as_str()))
+            .collect();
+        assert_eq!(permissions, ["READ_ACP", "WRITE"]);
+        assert_eq!(sent.owner().and_then(|o| o.id()), Some("owner-id"));
+        let grantee = sent.grants()[0].grantee().unwrap();
+        assert_eq!(grantee.id(), None);
+        assert_eq!(
+            grantee.uri(),
+            Some("http://acs.amazonaws.com/groups/s3/LogDelivery")
+        );
+
+        let grant = |grantee: Vec<(&str, Value)>, permission: &str| {
+            Value::map([
+                ("grantee", Value::List(vec![Value::map(grantee)])),
+                ("permission", Value::string(permission)),
+            ])
+        };
+        let owner = || {
+            vec![
+                ("type", Value::string("CanonicalUser")),
+                ("id", Value::string("owner-id")),
+            ]
+        };
+        let group = || {
+            vec![
+                ("type", Value::string("Group")),
+                ("uri", Value::string("http://acs/LogDelivery")),
+            ]
+        };
+        let read = Value::map([(
+            "access_control_policy",
+            Value::List(vec![Value::map([(
+                "grant",
+                Value::List(vec![
+                    grant(owner(), "FULL_CONTROL"),
+                    grant(group(), "WRITE"),
+                    grant(group(), "READ_ACP"),
+                ]),
+            )])]),
+        )]);
+        let schema = bucket().schema().clone();
+        assert_eq!(
+            inline_grants(&schema, &read),
+            Value::List(vec![
+                Value::map([
+                    ("id", Value::string("owner-id")),
+                    (
+                        "permissions",
+                        Value::List(vec![Value::string("FULL_CONTROL")])
+                    ),
+                    ("type", Value::string("CanonicalUser")),
+                    ("uri", Value::string("")),
+                ]),
+                Value::map([
+                    ("id", Value::string("")),
+                    (
+                        "permissions",
+                        Value::List(vec![Value::string("READ_ACP"), Value::string("WRITE")]),
+                    ),
+                    ("type", Value::string("Group")),
+                    ("uri", Value::string("http://acs/LogDelivery")),
+                ]),
+            ])
+        );
+    }
+
+    /// The inline Object Lock block reads back as the provider flattens
+    /// GetObjectLockConfiguration (`days`/`years` 0 when unset, `[]` when the bucket has none)
+    /// and goes out through `aws_s3_bucket_object_lock_configuration`'s request builder.
+    #[test]
+    fn the_inline_object_lock_is_read_and_sent_as_the_provider_does() {
+        let schema = bucket().schema().clone();
+        let read = Value::map([
+            ("object_lock_enabled", Value::string("Enabled")),
+            (
+                "rule",
+                Value::List(vec![Value::map([(
+                    "default_retention",
+                    Value::List(vec![Value::map([
+                        ("days", Value::Number(3.0)),
+                        ("mode", Value::string("GOVERNANCE")),
+                        ("years", Value::Null),
+                    ])]),
+                )])]),
+            ),
+            ("token", Value::Null),
+        ]);
+        let inline = one_block(&schema, "object_lock_configuration", Some(&read));
+        let block = &inline.as_list().unwrap()[0];
+        assert_eq!(block.get("object_lock_enabled").as_str(), Some("Enabled"));
+        let retention = single(single(block, "rule").unwrap(), "default_retention").unwrap();
+        assert_eq!(retention.get("years"), &Value::Number(0.0));
+        assert!(block.get("token").is_null(), "not an inline argument");
+        assert_eq!(
+            one_block(&schema, "object_lock_configuration", None),
+            Value::List(vec![])
+        );
+        let sent = object_lock_configuration(block, false);
+        let retention = sent.rule().and_then(|r| r.default_retention()).unwrap();
+        assert_eq!(
+            (retention.days(), retention.years()),
+            (Some(3), None),
+            "a zero is not sent"
+        );
     }
 
     #[test]

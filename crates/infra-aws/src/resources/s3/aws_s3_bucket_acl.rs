@@ -49,7 +49,7 @@ const CANNED_ACLS: &[&str] = &[
     "log-delivery-write",
 ];
 const GRANTEE_TYPES: &[&str] = &["CanonicalUser", "AmazonCustomerByEmail", "Group"];
-const PERMISSIONS: &[&str] = &["FULL_CONTROL", "WRITE", "WRITE_ACP", "READ", "READ_ACP"];
+pub(crate) const PERMISSIONS: &[&str] = &["FULL_CONTROL", "WRITE", "WRITE_ACP", "READ", "READ_ACP"];
 const ONE_OF: &str = "`access_control_policy,acl`";
 
 pub struct Acl;
@@ -151,7 +151,7 @@ fn grantee(value: &Value) -> Result<Grantee, ProviderError> {
     )
 }
 
-fn access_control_policy(policy: &Value) -> Result<AccessControlPolicy, ProviderError> {
+pub(crate) fn access_control_policy(policy: &Value) -> Result<AccessControlPolicy, ProviderError> {
     let mut grants = Vec::new();
     for grant in blocks(policy, "grant") {
         let grantee = match single(grant, "grantee") {

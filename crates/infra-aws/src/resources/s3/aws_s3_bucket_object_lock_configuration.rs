@@ -29,7 +29,7 @@ pub fn new(aws: Arc<Aws>) -> BucketSubresource<ObjectLock> {
 
 /// The configuration `planned` asks for: enabled, with its default retention unless `rule`
 /// is left out (or `without_rule`, for delete).
-fn configuration(planned: &Value, without_rule: bool) -> ObjectLockConfiguration {
+pub(crate) fn configuration(planned: &Value, without_rule: bool) -> ObjectLockConfiguration {
     let retention = single(planned, "rule")
         .filter(|_| !without_rule)
         .and_then(|rule| single(rule, "default_retention"));
@@ -50,6 +50,7 @@ fn configuration(planned: &Value, without_rule: bool) -> ObjectLockConfiguration
     ObjectLockConfiguration::builder()
         .object_lock_enabled(ObjectLockEnabled::from(
             string(planned, "object_lock_enabled")
+                .filter(|e| !e.is_empty())
                 .unwrap_or_else(|| "Enabled".into())
                 .as_str(),
         ))
