@@ -164,7 +164,11 @@ pub async fn topic_tags(
     arn: &str,
 ) -> Result<Vec<(String, String)>, ProviderError> {
     let output = sent!(client.list_tags_for_resource().resource_arn(arn))?;
-    Ok(tag_pairs(output.tags(), |t| Some(t.key()), |t| Some(t.value())))
+    Ok(tag_pairs(
+        output.tags(),
+        |t| Some(t.key()),
+        |t| Some(t.value()),
+    ))
 }
 
 sdk_tags_of!(pub Tag);
