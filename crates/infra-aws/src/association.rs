@@ -11,7 +11,8 @@
 //! - delete: nothing to do for a prior state without the pair;
 //! - `find_created`: the link has no tags; the pair is its natural key, so the planned pair
 //!   read back as linked means the lost create happened;
-//! - import: by default none (where the provider offers none).
+//! - import: by default none (where the provider offers none);
+//! - the type's other names ([`Association::ALIASES`]), by default none.
 //!
 //! [`Members`] and [`MembersType`] do the same for the exclusive member lists of one object
 //! (an IAM group's users, the principals of a managed policy).
@@ -45,6 +46,8 @@ pub enum Update {
 pub trait Association: Send + Sync + Sized + 'static {
     /// The Terraform type name.
     const NAME: &'static str;
+    /// The type's other names, as [`ResourceType::aliases`] (`aws_alb_listener_certificate`).
+    const ALIASES: &'static [&'static str] = &[];
     /// The two arguments, in the schema's order (after `id`).
     const PAIR: (&'static str, &'static str);
     /// The create's error for a planned value without both arguments.
@@ -142,6 +145,10 @@ pub fn split_pair(id: &str, separator: char) -> Option<Pair> {
 impl<A: Association> ResourceType for AssociationType<A> {
     fn name(&self) -> &'static str {
         A::NAME
+    }
+
+    fn aliases(&self) -> &'static [&'static str] {
+        A::ALIASES
     }
 
     fn schema(&self) -> &Schema {
@@ -399,5 +406,29 @@ impl<M: Members> ResourceType for MembersType<M> {
         let complete = wanted.iter().zip(&found).all(|(w, f)| w.is_subset(f));
         let nothing = M::NONE_IS_GONE && wanted.iter().all(BTreeSet::is_empty);
         Ok((complete && !nothing).then(|| Self::value_of(&key, &found, planned)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::elbv2::aws_lb_listener_certificate::AwsLbListenerCertificate;
+    use crate::resources::wafv2::aws_wafv2_web_acl_association::AwsWafv2WebAclAssociation;
+    use crate::ProviderSettings;
+
+    /// [`Association::ALIASES`] are the type's other names, registered as the same type; a
+    /// type that sets none has none.
+    #[test]
+    fn an_association_is_registered_under_its_aliases() {
+        let aws = Aws::new(ProviderSettings::default());
+        let certificate = AwsLbListenerCertificate::new(aws.clone());
+        assert_eq!(certificate.name(), "aws_lb_listener_certificate");
+        assert_eq!(certificate.aliases(), ["aws_alb_listener_certificate"]);
+        assert!(AwsWafv2WebAclAssociation::new(aws.clone())
+            .aliases()
+            .is_empty());
+        let registry = crate::registry(aws);
+        let alias = registry.resource("aws_alb_listener_certificate");
+        assert_eq!(alias.map(|t| t.name()), Some("aws_lb_listener_certificate"));
     }
 }

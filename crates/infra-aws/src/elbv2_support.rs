@@ -1741,13 +1741,13 @@ fn generated_name(prefix: &str, max: usize) -> String {
 /// Each prior state's refreshed value, in the prior's order: each parent (`parent` of a prior:
 /// the listener of a certificate, the target group of an attachment) read once, in the order
 /// first named, by `children` (`None`: the parent is gone, and so are its children), and the
-/// prior found among its children by `find`.
-pub async fn read_by_parent<C, Fut>(
+/// prior found among its children by `find` (its value, or what names it).
+pub async fn read_by_parent<C, T, Fut>(
     prior: &[Value],
     parent: impl Fn(&Value) -> Option<String>,
     children: impl Fn(String) -> Fut,
-    find: impl Fn(&Value, &C) -> Option<Value>,
-) -> Result<Vec<Option<Value>>, ProviderError>
+    find: impl Fn(&Value, &C) -> Option<T>,
+) -> Result<Vec<Option<T>>, ProviderError>
 where
     Fut: Future<Output = Result<Option<C>, ProviderError>>,
 {

@@ -12,71 +12,58 @@
 //! repeated is the pair itself (adding a certificate twice is one attachment).
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_elasticloadbalancingv2::types::Certificate;
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Operation, ProviderError, Value};
 
-use crate::app_support::{retry_while, string};
+use crate::app_support::{retry_while, sent, string};
+use crate::association::{Association, AssociationType, Pair};
 use crate::elbv2_support::read_by_parent;
-use crate::error::{aws_error, is_not_found};
-use crate::Aws;
+use crate::error::is_not_found;
 
 /// How long a certificate just made may take to be usable by a listener (the provider's IAM
 /// propagation timeout).
 const CERTIFICATE_PROPAGATION: Duration = Duration::from_secs(120);
 
-pub struct AwsLbListenerCertificate {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsLbListenerCertificate = AssociationType<ListenerCertificates>;
 
-impl AwsLbListenerCertificate {
-    pub fn new(aws: Arc<Aws>) -> AwsLbListenerCertificate {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("listener_arn", Type::String).force_new())
-            .attr(Attribute::required("certificate_arn", Type::String).force_new());
-        AwsLbListenerCertificate { aws, schema }
-    }
+/// An additional certificate on a listener as an [`Association`]: the pair is (listener,
+/// certificate).
+pub struct ListenerCertificates;
 
-    /// The additional (not default) certificate ARNs of a listener; `None` when the listener
-    /// is gone.
-    async fn certificates(
-        &self,
-        listener: &str,
-    ) -> Result<Option<BTreeSet<String>>, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
-        let mut found = BTreeSet::new();
-        let mut marker: Option<String> = None;
-        loop {
-            let page = match client
-                .describe_listener_certificates()
-                .listener_arn(listener)
-                .page_size(400)
-                .set_marker(marker.take())
-                .send()
-                .await
-                .map_err(aws_error)
-            {
-                Ok(page) => page,
-                Err(error) if is_not_found(&error) => return Ok(None),
-                Err(error) => return Err(error),
-            };
-            found.extend(
-                page.certificates()
-                    .iter()
-                    .filter(|c| c.is_default() != Some(true))
-                    .filter_map(|c| c.certificate_arn().map(str::to_string)),
-            );
-            match page.next_marker() {
-                Some(next) if !next.is_empty() => marker = Some(next.to_string()),
-                _ => break,
-            }
+/// The additional (not default) certificate ARNs of a listener; `None` when the listener is
+/// gone.
+async fn certificates(
+    this: &AwsLbListenerCertificate,
+    listener: &str,
+) -> Result<Option<BTreeSet<String>>, ProviderError> {
+    let client = &this.aws.clients().await.elbv2;
+    let mut found = BTreeSet::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = match sent!(client
+            .describe_listener_certificates()
+            .listener_arn(listener)
+            .page_size(400)
+            .set_marker(marker.take()))
+        {
+            Ok(page) => page,
+            Err(error) if is_not_found(&error) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        found.extend(
+            page.certificates()
+                .iter()
+                .filter(|c| c.is_default() != Some(true))
+                .filter_map(|c| c.certificate_arn().map(str::to_string)),
+        );
+        match page.next_marker() {
+            Some(next) if !next.is_empty() => marker = Some(next.to_string()),
+            _ => break,
         }
-        Ok(Some(found))
     }
+    Ok(Some(found))
 }
 
 /// The provider's ID: `LISTENER_ARN_CERTIFICATE_ARN`.
@@ -96,106 +83,81 @@ fn parse_id(id: &str) -> Result<(String, String), ProviderError> {
     }
 }
 
-fn to_value(listener: &str, certificate: &str) -> Value {
-    Value::map([
-        ("id", Value::string(id_of(listener, certificate))),
-        ("listener_arn", Value::string(listener)),
-        ("certificate_arn", Value::string(certificate)),
-    ])
-}
-
-/// The pair a value names: its arguments, or its ID (an import).
-fn pair(value: &Value) -> Option<(String, String)> {
-    match (
-        string(value, "listener_arn"),
-        string(value, "certificate_arn"),
-    ) {
-        (Some(listener), Some(certificate)) => Some((listener, certificate)),
-        _ => parse_id(&string(value, "id")?).ok(),
-    }
-}
-
 fn certificate(arn: &str) -> Certificate {
     Certificate::builder().certificate_arn(arn).build()
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsLbListenerCertificate {
-    fn name(&self) -> &'static str {
-        "aws_lb_listener_certificate"
+impl Association for ListenerCertificates {
+    const NAME: &'static str = "aws_lb_listener_certificate";
+    const ALIASES: &'static [&'static str] = &["aws_alb_listener_certificate"];
+    const PAIR: (&'static str, &'static str) = ("listener_arn", "certificate_arn");
+    const UNKNOWN: &'static str =
+        "aws_lb_listener_certificate needs a known listener_arn and certificate_arn";
+
+    fn id((listener, certificate): &Pair) -> String {
+        id_of(listener, certificate)
     }
 
-    fn aliases(&self) -> &'static [&'static str] {
-        &["aws_alb_listener_certificate"]
+    /// The pair a value names: its arguments, or its ID (an import).
+    fn pair(value: &Value) -> Option<Pair> {
+        match (
+            string(value, "listener_arn"),
+            string(value, "certificate_arn"),
+        ) {
+            (Some(listener), Some(certificate)) => Some((listener, certificate)),
+            _ => parse_id(&string(value, "id")?).ok(),
+        }
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    /// Terraform's import ID: `LISTENER_ARN_CERTIFICATE_ARN`.
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        Ok(AwsLbListenerCertificate::value_of(&parse_id(id)?))
     }
 
-    async fn create(
-        &self,
+    /// AddListenerCertificates, again while the certificate is not found yet; then, as the
+    /// provider waits for it, until the listener lists it (ELBv2 is eventually consistent).
+    async fn attach(
+        this: &AwsLbListenerCertificate,
         _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
-        let (listener, certificate_arn) = pair(planned).ok_or_else(|| {
-            ProviderError::new(
-                "aws_lb_listener_certificate needs a known listener_arn and certificate_arn",
-            )
-        })?;
+        (listener, certificate_arn): &Pair,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
         retry_while(
             CERTIFICATE_PROPAGATION,
             |error| error.code.as_deref() == Some("CertificateNotFound"),
             || async {
-                client
+                sent!(client
                     .add_listener_certificates()
-                    .listener_arn(&listener)
-                    .certificates(certificate(&certificate_arn))
-                    .send()
-                    .await
-                    .map_err(aws_error)
+                    .listener_arn(listener)
+                    .certificates(certificate(certificate_arn)))
             },
         )
         .await?;
-        // ELBv2 is eventually consistent: the certificate may take a moment to be listed, as
-        // the provider waits for it.
         crate::iam_support::propagated(
             "listener certificate",
-            &id_of(&listener, &certificate_arn),
+            &id_of(listener, certificate_arn),
             || async {
-                Ok(self
-                    .certificates(&listener)
+                Ok(certificates(this, listener)
                     .await?
-                    .filter(|found| found.contains(&certificate_arn))
-                    .map(|_| to_value(&listener, &certificate_arn)))
+                    .filter(|found| found.contains(certificate_arn)))
             },
         )
-        .await
+        .await?;
+        Ok(())
     }
 
-    async fn update(
-        &self,
+    async fn detach(
+        this: &AwsLbListenerCertificate,
         _operation: &Operation,
+        (listener, certificate_arn): &Pair,
         _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        // Both arguments force replacement.
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
-        let Some((listener, certificate_arn)) = pair(prior) else {
-            return Ok(());
-        };
-        match client
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
+        match sent!(client
             .remove_listener_certificates()
-            .listener_arn(&listener)
-            .certificates(certificate(&certificate_arn))
-            .send()
-            .await
-            .map_err(aws_error)
+            .listener_arn(listener)
+            .certificates(certificate(certificate_arn)))
         {
             Ok(_) => Ok(()),
             Err(error)
@@ -211,34 +173,20 @@ impl ResourceType for AwsLbListenerCertificate {
         }
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+    /// One DescribeListenerCertificates walk per listener, for all its certificates.
+    async fn read(
+        this: &AwsLbListenerCertificate,
+        prior: &[Value],
+    ) -> Result<Vec<Option<Pair>>, ProviderError> {
         read_by_parent(
             prior,
-            |p| pair(p).map(|(listener, _)| listener),
-            |listener| async move { self.certificates(&listener).await },
+            |p| Self::pair(p).map(|(listener, _)| listener),
+            |listener| async move { certificates(this, &listener).await },
             |p, certificates: &BTreeSet<String>| {
-                let (listener, certificate_arn) = pair(p)?;
-                certificates
-                    .contains(&certificate_arn)
-                    .then(|| to_value(&listener, &certificate_arn))
+                Self::pair(p).filter(|(_, certificate)| certificates.contains(certificate))
             },
         )
         .await
-    }
-
-    /// Terraform's import ID: `LISTENER_ARN_CERTIFICATE_ARN`.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        let (listener, certificate_arn) = parse_id(id)?;
-        Ok(to_value(&listener, &certificate_arn))
-    }
-
-    /// The pair is the natural key: the certificate on the listener means the create happened.
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        crate::app_support::read_one(self, planned).await
     }
 }
 
