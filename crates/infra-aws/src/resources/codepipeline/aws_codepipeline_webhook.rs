@@ -25,25 +25,23 @@
 //! filter `json_path` and `match_equals` of 1 to 150, `secret_token` of 1 to 100, and
 //! `allowed_ip_range` a network CIDR with a prefix of 0 to 32 bits.
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
-use std::sync::Arc;
 
 use aws_sdk_codepipeline::types::{
     ListWebhookItem, WebhookAuthConfiguration, WebhookAuthenticationType, WebhookDefinition,
     WebhookFilterRule,
 };
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use super::support::{built, length_problem, name_problems, sdk_tags, update_tags};
 use crate::app_support::{
-    blocks, changed, deleted_or_missing, has_managed_tags, sent, set_tags, single, string, text,
-    vanished,
+    blocks, changed, deleted_or_missing, has_managed_tags, sent, single, string, text, vanished,
 };
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{read, read_block, Declared, Reading};
 use crate::error::aws_error;
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
 /// What PutWebhook sends on update; the tags change on their own.
 const DEFINITION: &[&str] = &[
@@ -58,68 +56,29 @@ const DEFINITION: &[&str] = &[
 /// The provider's (unanchored) pattern for `name`.
 const NAME_PATTERN: &str = "[0-9A-Za-z_.@-]+";
 
-pub struct AwsCodepipelineWebhook {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsCodepipelineWebhook = ObjectType<WebhookObject>;
 
-impl AwsCodepipelineWebhook {
-    pub fn new(aws: Arc<Aws>) -> AwsCodepipelineWebhook {
-        let authentication_configuration = Schema::new()
-            .attr(Attribute::optional("allowed_ip_range", Type::String).force_new())
-            .attr(
-                Attribute::optional("secret_token", Type::String)
-                    .sensitive()
-                    .force_new(),
-            );
-        let filter = Schema::new()
-            .attr(Attribute::required("json_path", Type::String))
-            .attr(Attribute::required("match_equals", Type::String));
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("url", Type::String))
-            .attr(
-                Attribute::required("authentication", Type::String)
-                    .force_new()
-                    .check(Check::OneOf(WebhookAuthenticationType::values())),
-            )
-            .attr(Attribute::required("name", Type::String).force_new())
-            .attr(Attribute::required("target_action", Type::String).force_new())
-            .attr(Attribute::required("target_pipeline", Type::String).force_new())
-            .block(
-                Block::single("authentication_configuration", authentication_configuration)
-                    .force_new(),
-            )
-            .block(Block {
-                min_items: 1,
-                max_items: Some(5),
-                ..Block::set("filter", filter)
-            })
-            .with_tags();
-        AwsCodepipelineWebhook { aws, schema }
-    }
+pub struct WebhookObject;
 
-    /// Every webhook in the region, every page of ListWebhooks.
-    async fn list(&self) -> Result<Vec<ListWebhookItem>, ProviderError> {
-        let clients = self.aws.clients().await;
-        let mut items = Vec::new();
-        let mut pages = clients.codepipeline.list_webhooks().into_paginator().send();
-        while let Some(page) = pages.next().await {
-            items.extend(page.map_err(aws_error)?.webhooks().iter().cloned());
-        }
-        Ok(items)
+/// Every webhook in the region, every page of ListWebhooks, each with its tags.
+async fn list(
+    this: &AwsCodepipelineWebhook,
+) -> Result<Vec<Tagged<ListWebhookItem>>, ProviderError> {
+    let clients = this.aws.clients().await;
+    let mut items = Vec::new();
+    let mut pages = clients.codepipeline.list_webhooks().into_paginator().send();
+    while let Some(page) = pages.next().await {
+        items.extend(
+            page.map_err(aws_error)?
+                .webhooks()
+                .iter()
+                .map(|item| Tagged {
+                    tags: tag_pairs(item),
+                    object: item.clone(),
+                }),
+        );
     }
-
-    /// The webhook with this ARN, read back with `hint` (the planned value) for the token.
-    async fn read_arn(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.list()
-            .await?
-            .iter()
-            .find(|item| item.arn() == Some(arn))
-            .map(|item| to_value(item, hint))
-            .ok_or_else(|| vanished("CodePipeline Webhook", arn))
-    }
+    Ok(items)
 }
 
 /// The authentication configuration PutWebhook takes: only the member of `authentication`'s
@@ -170,66 +129,32 @@ fn webhook_definition(planned: &Value) -> Result<WebhookDefinition, ProviderErro
     )
 }
 
-/// One webhook as AWS lists it; a reported (redacted) secret token gives way to `hint`'s.
-fn to_value(item: &ListWebhookItem, hint: &Value) -> Value {
-    let arn = item.arn().unwrap_or_default();
-    let mut object = std::collections::BTreeMap::new();
-    object.insert("id".to_string(), Value::string(arn));
-    object.insert("arn".to_string(), Value::string(arn));
-    object.insert("url".to_string(), Value::string(item.url()));
-    let Some(definition) = item.definition() else {
-        return Value::Map(object);
-    };
-    object.insert("name".to_string(), Value::string(definition.name()));
-    object.insert(
-        "authentication".to_string(),
-        Value::string(definition.authentication().as_str()),
-    );
-    object.insert(
-        "target_action".to_string(),
-        Value::string(definition.target_action()),
-    );
-    object.insert(
-        "target_pipeline".to_string(),
-        Value::string(definition.target_pipeline()),
-    );
-    let filters = definition
-        .filters()
-        .iter()
-        .map(|filter| {
-            Value::map([
-                ("json_path", Value::string(filter.json_path())),
-                ("match_equals", text(filter.match_equals())),
-            ])
-        })
-        .collect();
-    object.insert("filter".to_string(), Value::List(filters));
-    let configuration = definition.authentication_configuration();
+/// A string of the webhook's definition.
+fn defined(read: fn(&WebhookDefinition) -> &str) -> impl Fn(&ListWebhookItem, &Reading) -> Value {
+    move |item: &ListWebhookItem, _: &Reading| text(item.definition().map(read))
+}
+
+/// The authentication configuration AWS reports; a reported (redacted) secret token gives way
+/// to the prior value's.
+fn authentication_configuration(item: &ListWebhookItem, at: &Reading) -> Value {
+    let configuration = item
+        .definition()
+        .and_then(|d| d.authentication_configuration());
     let allowed_ip_range = configuration.and_then(|c| c.allowed_ip_range());
     let reported_token = configuration.and_then(|c| c.secret_token());
-    let hinted_token = single(hint, "authentication_configuration")
+    let hinted_token = single(at.prior, "authentication_configuration")
         .and_then(|block| string(block, "secret_token"));
     let secret_token = match (reported_token, hinted_token) {
         (Some(_), Some(kept)) => Some(kept),
         (reported, _) => reported.map(str::to_string),
     };
-    let blocks = if allowed_ip_range.is_none() && secret_token.is_none() {
-        vec![]
-    } else {
-        vec![Value::map([
-            ("allowed_ip_range", text(allowed_ip_range)),
-            ("secret_token", text(secret_token.as_deref())),
-        ])]
-    };
-    object.insert(
-        "authentication_configuration".to_string(),
-        Value::List(blocks),
-    );
-    set_tags(
-        &mut object,
-        item.tags().iter().map(|tag| (tag.key(), tag.value())),
-    );
-    Value::Map(object)
+    if allowed_ip_range.is_none() && secret_token.is_none() {
+        return Value::List(vec![]);
+    }
+    Value::List(vec![Value::map([
+        ("allowed_ip_range", text(allowed_ip_range)),
+        ("secret_token", text(secret_token.as_deref())),
+    ])])
 }
 
 /// The managed tags of a listed webhook, as `has_managed_tags` takes them.
@@ -283,16 +208,78 @@ fn cidr_network_problem(key: &str, cidr: &str) -> Option<String> {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsCodepipelineWebhook {
-    fn name(&self) -> &'static str {
-        "aws_codepipeline_webhook"
+impl AwsObject for WebhookObject {
+    type Object = ListWebhookItem;
+    const NAME: &'static str = "aws_codepipeline_webhook";
+    const KIND: &'static str = "CodePipeline Webhook";
+    const KEY: &'static str = "arn";
+    const KEY_WORD: &'static str = "ARN";
+    const KEY_OR_ID: bool = true;
+
+    fn attributes() -> Vec<Declared<ListWebhookItem>> {
+        fn arn(item: &ListWebhookItem, _: &Reading) -> Value {
+            Value::string(item.arn().unwrap_or_default())
+        }
+        let configuration = Schema::new()
+            .attr(Attribute::optional("allowed_ip_range", Type::String).force_new())
+            .attr(
+                Attribute::optional("secret_token", Type::String)
+                    .sensitive()
+                    .force_new(),
+            );
+        let filter = Schema::new()
+            .attr(Attribute::required("json_path", Type::String))
+            .attr(Attribute::required("match_equals", Type::String));
+        vec![
+            read(Attribute::computed("id", Type::String), arn),
+            read(Attribute::computed("arn", Type::String), arn),
+            read(
+                Attribute::computed("url", Type::String),
+                |item: &ListWebhookItem, _: &Reading| Value::string(item.url()),
+            ),
+            read(
+                Attribute::required("authentication", Type::String)
+                    .force_new()
+                    .check(Check::OneOf(WebhookAuthenticationType::values())),
+                defined(|d| d.authentication().as_str()),
+            ),
+            read(
+                Attribute::required("name", Type::String).force_new(),
+                defined(WebhookDefinition::name),
+            ),
+            read(
+                Attribute::required("target_action", Type::String).force_new(),
+                defined(WebhookDefinition::target_action),
+            ),
+            read(
+                Attribute::required("target_pipeline", Type::String).force_new(),
+                defined(WebhookDefinition::target_pipeline),
+            ),
+            read_block(
+                Block::single("authentication_configuration", configuration).force_new(),
+                authentication_configuration,
+            ),
+            read_block(
+                Block {
+                    min_items: 1,
+                    max_items: Some(5),
+                    ..Block::set("filter", filter)
+                },
+                |item: &ListWebhookItem, _: &Reading| {
+                    let filters = item.definition().map(|d| d.filters()).unwrap_or_default();
+                    let filters = filters.iter().map(|filter| {
+                        Value::map([
+                            ("json_path", Value::string(filter.json_path())),
+                            ("match_equals", text(filter.match_equals())),
+                        ])
+                    });
+                    Value::List(filters.collect())
+                },
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = name_problems(config);
         if let Some(name) = config.get("name").as_str() {
             let allowed = |c: char| c.is_ascii_alphanumeric() || "_.@-".contains(c);
@@ -336,8 +323,32 @@ impl ResourceType for AwsCodepipelineWebhook {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.codepipeline;
+    /// One paginated ListWebhooks for every webhook refreshed, matched by ARN.
+    async fn describe(
+        this: &AwsCodepipelineWebhook,
+        arns: &[String],
+    ) -> Result<BTreeMap<String, Tagged<ListWebhookItem>>, ProviderError> {
+        if arns.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let mut found = BTreeMap::new();
+        for item in list(this).await? {
+            match item.object.arn().map(str::to_string) {
+                Some(arn) if arns.contains(&arn) => {
+                    found.entry(arn).or_insert(item);
+                }
+                _ => {}
+            }
+        }
+        Ok(found)
+    }
+
+    async fn create(
+        this: &AwsCodepipelineWebhook,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.codepipeline;
         let definition = webhook_definition(planned)?;
         let name = definition.name().to_string();
         let output = sent!(client
@@ -345,96 +356,77 @@ impl ResourceType for AwsCodepipelineWebhook {
             .webhook(definition)
             .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?)))
         .map_err(|e| e.context(&format!("creating CodePipeline Webhook ({name})")))?;
-        let arn = output
+        output
             .webhook()
             .and_then(|item| item.arn())
             .map(str::to_string)
-            .ok_or_else(|| vanished("CodePipeline Webhook", &name))?;
-        self.read_arn(&arn, planned).await
+            .ok_or_else(|| vanished("CodePipeline Webhook", &name))
     }
 
     async fn update(
-        &self,
+        this: &AwsCodepipelineWebhook,
         _operation: &Operation,
+        arn: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.codepipeline;
-        let arn = string(prior, "arn")
-            .or_else(|| string(prior, "id"))
-            .ok_or_else(|| ProviderError::new("aws_codepipeline_webhook has no ARN in state"))?;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.codepipeline;
         if DEFINITION.iter().any(|key| changed(prior, planned, key)) {
             sent!(client.put_webhook().webhook(webhook_definition(planned)?))
                 .map_err(|e| e.context(&format!("updating CodePipeline Webhook ({arn})")))?;
         }
-        update_tags(client, &arn, prior, planned)
+        update_tags(client, arn, prior, planned)
             .await
             .map_err(|e| e.context(&format!("updating CodePipeline Webhook ({arn}) tags")))?;
-        self.read_arn(&arn, planned).await
+        Ok(arn.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+    /// DeleteWebhook by name.
+    async fn delete(
+        this: &AwsCodepipelineWebhook,
+        _operation: &Operation,
+        _arn: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
         let Some(name) = string(prior, "name") else {
             return Ok(());
         };
-        deleted_or_missing(sent!(self
-            .aws
-            .clients()
-            .await
-            .codepipeline
-            .delete_webhook()
-            .name(&name)))
-        .map_err(|error| error.context(&format!("deleting CodePipeline Webhook ({name})")))
-    }
-
-    /// One paginated ListWebhooks for every webhook refreshed, matched by ARN.
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        if prior.is_empty() {
-            return Ok(vec![]);
-        }
-        let items = self.list().await?;
-        Ok(prior
-            .iter()
-            .map(|value| {
-                let arn = string(value, "arn").or_else(|| string(value, "id"))?;
-                items
-                    .iter()
-                    .find(|item| item.arn() == Some(arn.as_str()))
-                    .map(|item| to_value(item, value))
-            })
-            .collect())
-    }
-
-    /// Terraform's import ID: the webhook's ARN.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("arn", id))
+        let client = &this.aws.clients().await.codepipeline;
+        deleted_or_missing(sent!(client.delete_webhook().name(&name)))
+            .map_err(|error| error.context(&format!("deleting CodePipeline Webhook ({name})")))
     }
 
     /// Webhook names are unique in an account and region (PutWebhook replaces the webhook of
     /// that name); ours carries the managed tags.
     async fn find_created(
-        &self,
+        this: &AwsCodepipelineWebhook,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<ListWebhookItem>>, ProviderError> {
         let Some(name) = string(planned, "name") else {
             return Ok(None);
         };
-        Ok(self
-            .list()
-            .await?
-            .iter()
-            .find(|item| {
-                item.definition().map(|d| d.name()) == Some(name.as_str())
-                    && has_managed_tags(&tag_pairs(item), operation)
-            })
-            .map(|item| to_value(item, planned)))
+        Ok(list(this).await?.into_iter().find(|item| {
+            item.object.definition().map(|d| d.name()) == Some(name.as_str())
+                && has_managed_tags(&item.tags, operation)
+        }))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Aws;
+    use infra_core::ResourceType;
+
+    /// The value read back from a listed webhook, with `hint` as the prior value.
+    fn to_value(item: &ListWebhookItem, hint: &Value) -> Value {
+        let found = Tagged {
+            object: item.clone(),
+            tags: tag_pairs(item),
+        };
+        crate::aws_object::value_of::<WebhookObject>(&found, hint)
+    }
 
     fn planned(authentication: &str, configuration: Option<Value>) -> Value {
         let mut entries = vec![

@@ -15,19 +15,19 @@
 //! unit tests show the requests and the read-back, and the calls follow the API reference.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_codestarconnections::types::{Connection, ProviderType, Tag};
 use aws_sdk_codestarconnections::Client;
-use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
-    arn_problem, deleted_or_gone, has_managed_tags, non_empty, read_each, resource_tag_changes,
-    sent, set_tags, string, text, vanished,
+    arn_problem, deleted_or_gone, has_managed_tags, non_empty, resource_tag_changes, sent, string,
+    text,
 };
+use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::declared::{read, Declared, Reading};
 use crate::error::{aws_error, found_or_none, is_not_found};
-use crate::tagging::{sdk_tags_of, ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::{sdk_tags_of, ManagedTags};
 
 /// The provider's `provider_type` values (the API's ProviderType).
 const PROVIDER_TYPES: &[&str] = &[
@@ -38,73 +38,9 @@ const PROVIDER_TYPES: &[&str] = &[
     "GitLabSelfManaged",
 ];
 
-pub struct AwsCodestarconnectionsConnection {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsCodestarconnectionsConnection = ObjectType<ConnectionObject>;
 
-impl AwsCodestarconnectionsConnection {
-    pub fn new(aws: Arc<Aws>) -> AwsCodestarconnectionsConnection {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("connection_status", Type::String))
-            .attr(Attribute::required("name", Type::String).force_new())
-            .attr(
-                Attribute::optional_computed("provider_type", Type::String)
-                    .force_new()
-                    .check(Check::OneOf(PROVIDER_TYPES)),
-            )
-            .attr(Attribute::optional("host_arn", Type::String).force_new())
-            .with_tags();
-        AwsCodestarconnectionsConnection { aws, schema }
-    }
-
-    async fn client(&self) -> Client {
-        self.aws.clients().await.codestarconnections.clone()
-    }
-
-    /// The connections of these ARNs, in order; `None` for one that is gone.
-    async fn read_arns(
-        &self,
-        arns: &[Option<String>],
-    ) -> Result<Vec<Option<Value>>, ProviderError> {
-        let client = self.client().await;
-        let wanted: Vec<&str> = arns.iter().flatten().map(String::as_str).collect();
-        let connections: Vec<Connection> = match wanted.as_slice() {
-            [] => Vec::new(),
-            [arn] => get_connection(&client, arn).await?.into_iter().collect(),
-            _ => list_connections(&client).await?,
-        };
-        let reads = arns
-            .iter()
-            .map(|arn| {
-                let found = arn.as_deref().and_then(|arn| {
-                    connections
-                        .iter()
-                        .find(|c| c.connection_arn() == Some(arn))
-                        .cloned()
-                });
-                let client = client.clone();
-                async move {
-                    match found {
-                        Some(connection) => with_tags(&client, &connection).await,
-                        None => Ok(None),
-                    }
-                }
-            })
-            .collect();
-        read_each(reads).await
-    }
-
-    async fn read_one(&self, arn: &str) -> Result<Value, ProviderError> {
-        self.read_arns(&[Some(arn.to_string())])
-            .await?
-            .pop()
-            .flatten()
-            .ok_or_else(|| vanished("CodeStar Connections Connection", arn))
-    }
-}
+pub struct ConnectionObject;
 
 async fn get_connection(client: &Client, arn: &str) -> Result<Option<Connection>, ProviderError> {
     let answer = found_or_none(sent!(client.get_connection().connection_arn(arn)))?;
@@ -120,61 +56,23 @@ async fn list_connections(client: &Client) -> Result<Vec<Connection>, ProviderEr
     Ok(connections)
 }
 
-/// The connection's tags; `None` when it went away meanwhile.
-async fn connection_tags(
-    client: &Client,
-    arn: &str,
-) -> Result<Option<Vec<(String, String)>>, ProviderError> {
-    let answer = sent!(client.list_tags_for_resource().resource_arn(arn));
-    Ok(found_or_none(answer)?.map(|output| {
-        output
-            .tags()
-            .iter()
-            .map(|tag| (tag.key().to_string(), tag.value().to_string()))
-            .collect()
-    }))
-}
-
-/// The connection as a value, with its tags; `None` when it went away meanwhile.
+/// The connection with its tags; `None` when it went away meanwhile.
 async fn with_tags(
     client: &Client,
-    connection: &Connection,
-) -> Result<Option<Value>, ProviderError> {
+    connection: Connection,
+) -> Result<Option<Tagged<Connection>>, ProviderError> {
     let Some(arn) = connection.connection_arn() else {
         return Ok(None);
     };
-    Ok(connection_tags(client, arn)
-        .await?
-        .map(|tags| connection_value(connection, &tags)))
-}
-
-fn connection_value(connection: &Connection, tags: &[(String, String)]) -> Value {
-    let arn = connection.connection_arn();
-    let mut object = BTreeMap::from([
-        ("id".to_string(), text(arn)),
-        ("arn".to_string(), text(arn)),
-        ("name".to_string(), text(connection.connection_name())),
-        (
-            "connection_status".to_string(),
-            text(connection.connection_status().map(|s| s.as_str())),
-        ),
-        (
-            "provider_type".to_string(),
-            text(connection.provider_type().map(|p| p.as_str())),
-        ),
-        (
-            "host_arn".to_string(),
-            match connection.host_arn() {
-                Some(host) if !host.is_empty() => Value::string(host),
-                _ => Value::Null,
-            },
-        ),
-    ]);
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+    let answer = sent!(client.list_tags_for_resource().resource_arn(arn));
+    Ok(found_or_none(answer)?.map(|output| Tagged {
+        tags: output
+            .tags()
+            .iter()
+            .map(|tag| (tag.key().to_string(), tag.value().to_string()))
+            .collect(),
+        object: connection,
+    }))
 }
 
 sdk_tags_of!(Tag);
@@ -201,24 +99,86 @@ fn validate(config: &Value) -> Vec<(String, String)> {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsCodestarconnectionsConnection {
-    fn name(&self) -> &'static str {
-        "aws_codestarconnections_connection"
+impl AwsObject for ConnectionObject {
+    type Object = Connection;
+    const NAME: &'static str = "aws_codestarconnections_connection";
+    const KIND: &'static str = "CodeStar Connections Connection";
+    const KEY: &'static str = "arn";
+    const KEY_OR_ID: bool = true;
+
+    fn attributes() -> Vec<Declared<Connection>> {
+        fn arn(connection: &Connection, _: &Reading) -> Value {
+            text(connection.connection_arn())
+        }
+        vec![
+            read(Attribute::computed("id", Type::String), arn),
+            read(Attribute::computed("arn", Type::String), arn),
+            read(
+                Attribute::computed("connection_status", Type::String),
+                |c: &Connection, _: &Reading| text(c.connection_status().map(|s| s.as_str())),
+            ),
+            read(
+                Attribute::required("name", Type::String).force_new(),
+                |c: &Connection, _: &Reading| text(c.connection_name()),
+            ),
+            read(
+                Attribute::optional_computed("provider_type", Type::String)
+                    .force_new()
+                    .check(Check::OneOf(PROVIDER_TYPES)),
+                |c: &Connection, _: &Reading| text(c.provider_type().map(|p| p.as_str())),
+            ),
+            read(
+                Attribute::optional("host_arn", Type::String).force_new(),
+                |c: &Connection, _: &Reading| match c.host_arn() {
+                    Some(host) if !host.is_empty() => Value::string(host),
+                    _ => Value::Null,
+                },
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         validate(config)
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    /// GetConnection for one connection, else one ListConnections pass for all of them; then
+    /// ListTagsForResource per connection, several at once.
+    async fn describe(
+        this: &AwsCodestarconnectionsConnection,
+        arns: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Connection>>, ProviderError> {
+        let client = this.aws.clients().await.codestarconnections.clone();
+        let connections: Vec<Connection> = match arns {
+            [] => Vec::new(),
+            [arn] => get_connection(&client, arn).await?.into_iter().collect(),
+            _ => list_connections(&client).await?,
+        };
+        each_key(arns, |arn| {
+            let found = connections
+                .iter()
+                .find(|c| c.connection_arn() == Some(arn))
+                .cloned();
+            let client = client.clone();
+            async move {
+                match found {
+                    Some(connection) => with_tags(&client, connection).await,
+                    None => Ok(None),
+                }
+            }
+        })
+        .await
+    }
+
+    async fn create(
+        this: &AwsCodestarconnectionsConnection,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
         let name = string(planned, "name").ok_or_else(|| {
             ProviderError::new("aws_codestarconnections_connection needs a known \"name\"")
         })?;
-        let output = create_request(&self.client().await, operation, planned)?
+        let client = &this.aws.clients().await.codestarconnections;
+        let output = create_request(client, operation, planned)?
             .send()
             .await
             .map_err(|error| {
@@ -226,22 +186,20 @@ impl ResourceType for AwsCodestarconnectionsConnection {
                     "creating CodeStar Connections Connection ({name})"
                 ))
             })?;
-        self.read_one(output.connection_arn()).await
+        Ok(output.connection_arn().to_string())
     }
 
     /// Tags only: every other argument forces a new connection.
     async fn update(
-        &self,
+        this: &AwsCodestarconnectionsConnection,
         _operation: &Operation,
+        arn: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let arn = string(prior, "arn").ok_or_else(|| {
-            ProviderError::new("aws_codestarconnections_connection has no arn in state")
-        })?;
-        let client = self.client().await;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.codestarconnections;
         let tagged: Result<(), ProviderError> = async {
-            resource_tag_changes!(client, resource_arn(&arn), prior, planned);
+            resource_tag_changes!(client, resource_arn(arn), prior, planned);
             Ok(())
         }
         .await;
@@ -250,56 +208,41 @@ impl ResourceType for AwsCodestarconnectionsConnection {
                 "updating CodeStar Connections Connection ({arn}) tags"
             ))
         })?;
-        self.read_one(&arn).await
+        Ok(arn.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(arn) = string(prior, "arn").or_else(|| string(prior, "id")) else {
-            return Ok(());
-        };
-        let answer = sent!(self.client().await.delete_connection().connection_arn(&arn));
+    async fn delete(
+        this: &AwsCodestarconnectionsConnection,
+        _operation: &Operation,
+        arn: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.codestarconnections;
+        let answer = sent!(client.delete_connection().connection_arn(arn));
         deleted_or_gone(answer, is_not_found).map_err(|error| {
             error.context(&format!("deleting CodeStar Connections Connection ({arn})"))
         })
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let arns: Vec<Option<String>> = prior
-            .iter()
-            .map(|p| string(p, "arn").or_else(|| string(p, "id")))
-            .collect();
-        self.read_arns(&arns).await
-    }
-
-    /// Terraform's import ID: the connection's ARN.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("arn", id))
-    }
-
     /// The connection of this name (names are unique in an account) with the managed tags.
     async fn find_created(
-        &self,
+        this: &AwsCodestarconnectionsConnection,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<Connection>>, ProviderError> {
         let Some(name) = string(planned, "name") else {
             return Ok(None);
         };
-        let client = self.client().await;
-        let Some(connection) = list_connections(&client)
+        let client = &this.aws.clients().await.codestarconnections;
+        let Some(connection) = list_connections(client)
             .await?
             .into_iter()
             .find(|c| c.connection_name() == Some(name.as_str()))
         else {
             return Ok(None);
         };
-        let Some(arn) = connection.connection_arn() else {
-            return Ok(None);
-        };
-        let Some(tags) = connection_tags(&client, arn).await? else {
-            return Ok(None);
-        };
-        Ok(has_managed_tags(&tags, operation).then(|| connection_value(&connection, &tags)))
+        let found = with_tags(client, connection).await?;
+        Ok(found.filter(|found| has_managed_tags(&found.tags, operation)))
     }
 }
 
@@ -323,6 +266,15 @@ fn create_request(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The value read back from a connection and its tags.
+    fn connection_value(connection: &Connection, tags: &[(String, String)]) -> Value {
+        let found = Tagged {
+            object: connection.clone(),
+            tags: tags.to_vec(),
+        };
+        crate::aws_object::value_of::<ConnectionObject>(&found, &Value::Null)
+    }
 
     fn client() -> Client {
         let config = aws_sdk_codestarconnections::Config::builder()

@@ -19,20 +19,27 @@
 //! (`DelegationSetInUse`).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_route53::types::DelegationSet;
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
-use crate::app_support::{known, non_empty, sent, string, string_list, text, vanished};
+use crate::app_support::{
+    deleted_or_gone, known, length_problem, non_empty, sent, string, string_list, text,
+};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
-use crate::error::aws_error;
+use crate::declared::{read, Declared, Reading};
 use crate::route53_support::{caller_reference, creation_marker};
-use crate::Aws;
 
-pub struct AwsRoute53DelegationSet {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsRoute53DelegationSet = ObjectType<DelegationSetObject>;
+
+pub struct DelegationSetObject;
+
+/// A delegation set as read, under the ID it was asked for (Route 53 may leave the ID out of
+/// GetReusableDelegationSet's answer).
+pub struct Set {
+    id: String,
+    set: DelegationSet,
 }
 
 /// A delegation set ID without the `/delegationset/` prefix Route 53 may put on it.
@@ -93,107 +100,135 @@ pub(super) fn reference_name_value(caller_reference: Option<&str>, hint: &Value)
     }
 }
 
-impl AwsRoute53DelegationSet {
-    pub fn new(aws: Arc<Aws>) -> AwsRoute53DelegationSet {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed(
-                "name_servers",
-                Type::list(Type::String),
-            ))
-            .attr(Attribute::optional("reference_name", Type::String).force_new());
-        AwsRoute53DelegationSet { aws, schema }
-    }
-
-    async fn to_value(&self, set: &DelegationSet, id: &str, hint: &Value) -> Value {
-        let region = &self.aws.clients().await.region;
-        let id = set
-            .id()
-            .map(clean_delegation_set_id)
-            .unwrap_or_else(|| id.to_string());
-        let mut object = BTreeMap::new();
-        object.insert(
-            "arn".to_string(),
-            Value::string(format!(
-                "arn:{}:route53:::delegationset/{id}",
-                partition_of(region)
-            )),
-        );
-        object.insert("name_servers".to_string(), string_list(set.name_servers()));
-        object.insert(
-            "reference_name".to_string(),
-            reference_name_value(set.caller_reference(), hint),
-        );
-        object.insert("id".to_string(), Value::string(id));
-        Value::Map(object)
-    }
-
-    /// One delegation set, or `None` when it is gone.
-    async fn get(&self, id: &str) -> Result<Option<DelegationSet>, ProviderError> {
-        let client = &self.aws.clients().await.route53;
-        match client.get_reusable_delegation_set().id(id).send().await {
-            Ok(response) => Ok(response.delegation_set().cloned()),
-            Err(error) => {
-                let error = aws_error(error);
-                if is_no_such_delegation_set(&error) {
-                    Ok(None)
-                } else {
-                    Err(error)
-                }
+/// Every reusable delegation set of the account, by ID.
+async fn list(this: &AwsRoute53DelegationSet) -> Result<BTreeMap<String, Set>, ProviderError> {
+    let client = &this.aws.clients().await.route53;
+    let mut sets = BTreeMap::new();
+    let mut marker: Option<String> = None;
+    loop {
+        let page = sent!(client
+            .list_reusable_delegation_sets()
+            .set_marker(marker.take()))?;
+        for set in page.delegation_sets() {
+            if let Some(id) = set.id().map(clean_delegation_set_id) {
+                let set = set.clone();
+                sets.insert(id.clone(), Set { id, set });
             }
         }
-    }
-
-    /// Every reusable delegation set of the account, by ID.
-    async fn list(&self) -> Result<BTreeMap<String, DelegationSet>, ProviderError> {
-        let client = &self.aws.clients().await.route53;
-        let mut sets = BTreeMap::new();
-        let mut marker: Option<String> = None;
-        loop {
-            let page = sent!(client
-                .list_reusable_delegation_sets()
-                .set_marker(marker.take()))?;
-            for set in page.delegation_sets() {
-                if let Some(id) = set.id() {
-                    sets.insert(clean_delegation_set_id(id), set.clone());
-                }
-            }
-            match page.next_marker() {
-                Some(next) if page.is_truncated() => marker = Some(next.to_string()),
-                _ => break,
-            }
+        match page.next_marker() {
+            Some(next) if page.is_truncated() => marker = Some(next.to_string()),
+            _ => break,
         }
-        Ok(sets)
+    }
+    Ok(sets)
+}
+
+/// One delegation set, or `None` when it is gone.
+async fn get(this: &AwsRoute53DelegationSet, id: &str) -> Result<Option<Set>, ProviderError> {
+    let client = &this.aws.clients().await.route53;
+    match sent!(client.get_reusable_delegation_set().id(id)) {
+        Err(error) if is_no_such_delegation_set(&error) => Ok(None),
+        answer => Ok(answer?.delegation_set().map(|set| Set {
+            id: set
+                .id()
+                .map(clean_delegation_set_id)
+                .unwrap_or_else(|| id.to_string()),
+            set: set.clone(),
+        })),
+    }
+}
+
+fn untagged(object: Set) -> Tagged<Set> {
+    Tagged {
+        object,
+        tags: vec![],
     }
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsRoute53DelegationSet {
-    fn name(&self) -> &'static str {
-        "aws_route53_delegation_set"
+impl AwsObject for DelegationSetObject {
+    type Object = Set;
+    const NAME: &'static str = "aws_route53_delegation_set";
+    const KIND: &'static str = "Route 53 reusable delegation set";
+    const KEY: &'static str = "id";
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<Set>> {
+        vec![
+            read(
+                Attribute::computed("id", Type::String),
+                |set: &Set, _: &Reading| Value::string(&set.id),
+            ),
+            read(
+                Attribute::computed("arn", Type::String),
+                |set: &Set, at: &Reading| {
+                    let partition = partition_of(at.region);
+                    Value::string(format!(
+                        "arn:{partition}:route53:::delegationset/{}",
+                        set.id
+                    ))
+                },
+            ),
+            read(
+                Attribute::computed("name_servers", Type::list(Type::String)),
+                |set: &Set, _: &Reading| string_list(set.set.name_servers()),
+            ),
+            read(
+                Attribute::optional("reference_name", Type::String).force_new(),
+                |set: &Set, at: &Reading| {
+                    reference_name_value(set.set.caller_reference(), at.prior)
+                },
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        let problem = length_problem("reference_name", config.get("reference_name"), (0, 128));
+        problem
+            .map(|p| ("reference_name".to_string(), p))
+            .into_iter()
+            .collect()
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if let Some(name) = config.get("reference_name").as_str() {
-            if name.chars().count() > 128 {
-                let message = "expected length of reference_name to be in the range (0 - 128)";
-                problems.push((
-                    "reference_name".to_string(),
-                    format!("{message}, got {name}"),
-                ));
-            }
-        }
-        problems
+    /// The ID without Route 53's prefix.
+    fn key_of(value: &Value) -> Option<String> {
+        string(value, "id").map(|id| clean_delegation_set_id(&id))
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.route53;
+    /// Terraform's import ID: the delegation set ID.
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        Ok(Value::map([(
+            "id",
+            Value::string(clean_delegation_set_id(id)),
+        )]))
+    }
+
+    /// One GetReusableDelegationSet for a single set; one listing answers for more.
+    async fn describe(
+        this: &AwsRoute53DelegationSet,
+        ids: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Set>>, ProviderError> {
+        let sets = match ids {
+            [] => BTreeMap::new(),
+            [id] => get(this, id)
+                .await?
+                .map(|set| (id.clone(), set))
+                .into_iter()
+                .collect(),
+            _ => list(this).await?,
+        };
+        Ok(sets
+            .into_iter()
+            .map(|(id, set)| (id, untagged(set)))
+            .collect())
+    }
+
+    async fn create(
+        this: &AwsRoute53DelegationSet,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.route53;
         let reference_name = non_empty(planned, "reference_name");
         let reference = caller_reference(operation, reference_name.as_deref());
         let response = sent!(client
@@ -202,108 +237,55 @@ impl ResourceType for AwsRoute53DelegationSet {
         let set = response
             .delegation_set()
             .ok_or_else(|| ProviderError::new("CreateReusableDelegationSet returned no set"))?;
-        let id = set
-            .id()
+        set.id()
             .map(clean_delegation_set_id)
-            .ok_or_else(|| ProviderError::new("CreateReusableDelegationSet returned no ID"))?;
-        // Read back as a refresh does, so the state holds what Route 53 holds.
-        let set = self
-            .get(&id)
-            .await?
-            .ok_or_else(|| vanished("Route 53 reusable delegation set", &id))?;
-        Ok(self.to_value(&set, &id, planned).await)
+            .ok_or_else(|| ProviderError::new("CreateReusableDelegationSet returned no ID"))
     }
 
+    /// Nothing changes in place (`reference_name` forces a new set): it is read back.
     async fn update(
-        &self,
+        _this: &AwsRoute53DelegationSet,
         _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        // Nothing changes in place (`reference_name` forces a new set): read it back.
-        let id = string(prior, "id")
-            .ok_or_else(|| ProviderError::new("aws_route53_delegation_set has no id in state"))?;
-        let set = self
-            .get(&id)
-            .await?
-            .ok_or_else(|| vanished("Route 53 reusable delegation set", &id))?;
-        Ok(self.to_value(&set, &id, planned).await)
+        id: &str,
+        _prior: &Value,
+        _planned: &Value,
+    ) -> Result<String, ProviderError> {
+        Ok(id.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.route53;
-        let Some(id) = string(prior, "id").map(|id| clean_delegation_set_id(&id)) else {
-            return Ok(());
-        };
-        match client.delete_reusable_delegation_set().id(&id).send().await {
-            Ok(_) => Ok(()),
-            Err(error) => {
-                let error = aws_error(error);
-                if is_no_such_delegation_set(&error) {
-                    Ok(())
-                } else {
-                    Err(error.context(&format!("deleting Route53 Reusable Delegation Set ({id})")))
-                }
-            }
-        }
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let ids: Vec<Option<String>> = prior
-            .iter()
-            .map(|p| string(p, "id").map(|id| clean_delegation_set_id(&id)))
-            .collect();
-        let mut found: BTreeMap<String, DelegationSet> = BTreeMap::new();
-        let wanted: Vec<&String> = ids.iter().flatten().collect();
-        if wanted.len() > 1 {
-            // One listing answers for every set.
-            found = self.list().await?;
-        } else if let Some(id) = wanted.first() {
-            if let Some(set) = self.get(id).await? {
-                found.insert((*id).clone(), set);
-            }
-        }
-        let mut out = Vec::with_capacity(prior.len());
-        for (p, id) in prior.iter().zip(&ids) {
-            out.push(
-                match id
-                    .as_ref()
-                    .and_then(|id| found.get(id).map(|set| (id, set)))
-                {
-                    Some((id, set)) => Some(self.to_value(set, id, p).await),
-                    None => None,
-                },
-            );
-        }
-        Ok(out)
-    }
-
-    /// Terraform's import ID: the delegation set ID.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(Value::map([(
-            "id",
-            Value::string(clean_delegation_set_id(id)),
-        )]))
+    async fn delete(
+        this: &AwsRoute53DelegationSet,
+        _operation: &Operation,
+        id: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.route53;
+        deleted_or_gone(
+            sent!(client.delete_reusable_delegation_set().id(id)),
+            is_no_such_delegation_set,
+        )
+        .map_err(|error| error.context(&format!("deleting Route53 Reusable Delegation Set ({id})")))
     }
 
     /// The set whose caller reference carries this lineage's and address's marker and the
     /// planned reference name.
     async fn find_created(
-        &self,
+        this: &AwsRoute53DelegationSet,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<Set>>, ProviderError> {
         let marker = creation_marker(operation);
         let wanted = non_empty(planned, "reference_name");
-        for (id, set) in self.list().await? {
-            let Some(reference) = set.caller_reference() else {
-                continue;
-            };
-            if reference.contains(&marker) && reference_name_of(reference) == Some(wanted.clone()) {
-                return Ok(Some(self.to_value(&set, &id, planned).await));
-            }
-        }
-        Ok(None)
+        Ok(list(this)
+            .await?
+            .into_values()
+            .find(|set| {
+                set.set.caller_reference().is_some_and(|reference| {
+                    reference.contains(&marker)
+                        && reference_name_of(reference) == Some(wanted.clone())
+                })
+            })
+            .map(untagged))
     }
 }
 
