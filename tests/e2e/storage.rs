@@ -789,7 +789,7 @@ fn held(versioning: &str, max_age: u32, expire_days: u32) -> String {
 /// `server_side_encryption_configuration`, `logging`, `cors_rule` and `lifecycle_rule` (v3's
 /// shape), deprecated: validate warns of each with the provider's message; the create sends
 /// each after CreateBucket; the next plan is clean (each is read back, as Terraform stores it;
-/// the refresh is 11 requests a bucket); a change of three of them is one in-place update
+/// the refresh is 13 requests a bucket); a change of three of them is one in-place update
 /// (versioning suspended, a new CORS max age, a new expiration) and the plan after it is clean;
 /// a bucket that leaves them out (`logs`) keeps what S3 has of them.
 #[test]
@@ -826,9 +826,10 @@ fn a_buckets_deprecated_inline_settings_are_created_read_and_changed_in_place() 
         ""
     );
     assert_eq!(site["policy"], "", "no policy, as the provider stores it");
-    // A bucket's refresh, 11 requests: HeadBucket, GetBucketTagging, GetObjectLockConfiguration,
-    // and one GET of each inline setting (policy, ACL, CORS, website, versioning, logging,
-    // lifecycle, encryption), as the provider reads them; two buckets here.
+    // A bucket's refresh, 13 requests: HeadBucket, GetBucketTagging, GetObjectLockConfiguration,
+    // and one GET of each inline setting (policy, ACL, CORS, website, versioning, acceleration,
+    // request payment, logging, lifecycle, encryption), as the provider reads them; two
+    // buckets here.
     let mut command = infra_command(BINARY, stack.path(), Some(&moto));
     command
         .env("INFRA_LOG", "debug")
@@ -851,12 +852,14 @@ fn a_buckets_deprecated_inline_settings_are_created_read_and_changed_in_place() 
             .map(|(o, n)| format!("{o} {n}"))
             .collect::<Vec<_>>(),
         [
+            "GetBucketAccelerateConfiguration 2",
             "GetBucketAcl 2",
             "GetBucketCors 2",
             "GetBucketEncryption 2",
             "GetBucketLifecycleConfiguration 2",
             "GetBucketLogging 2",
             "GetBucketPolicy 2",
+            "GetBucketRequestPayment 2",
             "GetBucketTagging 2",
             "GetBucketVersioning 2",
             "GetBucketWebsite 2",
@@ -895,11 +898,23 @@ variable "log_delivery" {
   default = false
 }
 
+variable "acceleration" {
+  type    = string
+  default = "Enabled"
+}
+
+variable "payer" {
+  type    = string
+  default = "Requester"
+}
+
 data "aws_canonical_user_id" "current" {}
 
 resource "aws_s3_bucket" "site" {
-  bucket        = "infra-inline-website"
-  force_destroy = true
+  bucket              = "infra-inline-website"
+  force_destroy       = true
+  acceleration_status = var.acceleration
+  request_payer       = var.payer
 
   website {
     index_document = var.index
@@ -952,8 +967,10 @@ resource "aws_s3_bucket" "locked" {
 }
 "#;
 
-/// What moto holds of DEPRECATED_LATER: the site's index and error documents, routing rule
-/// and grants (grantee, permission), and the locked bucket's retention.
+/// What moto holds of DEPRECATED_LATER: the site's index and error documents, routing rule,
+/// acceleration status, request payer and grants (grantee, permission), and the locked
+/// bucket's retention and its acceleration status and payer (never set: none, and
+/// `BucketOwner`).
 fn later_settings(moto: &Moto) -> String {
     moto.python(
         r#"import boto3
@@ -966,19 +983,23 @@ lock = s3.get_object_lock_configuration(Bucket='infra-inline-locked')['ObjectLoc
 print(site['IndexDocument']['Suffix'], site['ErrorDocument']['Key'],
       rule['Condition']['KeyPrefixEquals'], rule['Redirect']['ReplaceKeyPrefixWith'],
       lock['ObjectLockEnabled'], lock['Rule']['DefaultRetention']['Days'])
+for name in ['infra-inline-website', 'infra-inline-locked']:
+    print(s3.get_bucket_accelerate_configuration(Bucket=name).get('Status'),
+          s3.get_bucket_request_payment(Bucket=name)['Payer'])
 print(grants)"#,
     )
     .trim()
     .to_string()
 }
 
-/// Provider 6.x still takes `aws_s3_bucket`'s inline `website`, `grant` and
-/// `object_lock_configuration`, deprecated: validate warns of each with the
-/// provider's message; the create sends each after CreateBucket (Object Lock enabled with it);
-/// the next plan is clean (each is read back as the provider stores it, the website endpoint
-/// derived from the region); a change of each is an in-place update of both buckets (a new
-/// index document, a group's grant added, a longer retention) with a
-/// clean plan after; destroy removes both.
+/// Provider 6.x still takes `aws_s3_bucket`'s inline `website`, `grant`,
+/// `object_lock_configuration`, `acceleration_status` and `request_payer`, deprecated: validate
+/// warns of each with the provider's message; the create sends each after CreateBucket (Object
+/// Lock enabled with it); the next plan is clean (each is read back as the provider stores it,
+/// the website endpoint derived from the region, a bucket that leaves acceleration and payer
+/// out holds S3's: none and `BucketOwner`); a change of each is an in-place update of both
+/// buckets (a new index document, a group's grant added, acceleration suspended, the owner
+/// paying, a longer retention) with a clean plan after; destroy removes both.
 #[test]
 fn a_buckets_later_deprecated_inline_settings_are_created_read_and_changed_in_place() {
     let moto = Moto::start();
@@ -987,6 +1008,8 @@ fn a_buckets_later_deprecated_inline_settings_are_created_read_and_changed_in_pl
     let validate = infra(&stack, None, &["validate"]);
     assert_eq!(validate.code, 0, "{}", validate.all());
     for message in [
+        "acceleration_status is deprecated. Use the aws_s3_bucket_accelerate_configuration",
+        "request_payer is deprecated. Use the aws_s3_bucket_request_payment_configuration",
         "website is deprecated. Use the aws_s3_bucket_website_configuration resource",
         "grant is deprecated. Use the aws_s3_bucket_acl resource instead.",
         "object_lock_configuration is deprecated. Use the top-level parameter",
@@ -997,7 +1020,18 @@ fn a_buckets_later_deprecated_inline_settings_are_created_read_and_changed_in_pl
     assert_eq!(
         later_settings(&moto),
         "index.html error.html docs/ documents/ Enabled 1\n\
+         Enabled Requester\n\
+         None BucketOwner\n\
          [('CanonicalUser', 'FULL_CONTROL')]"
+    );
+    // As the provider stores them: the locked bucket never had acceleration set.
+    assert_eq!(
+        state_attribute(&stack, "aws_s3_bucket.locked", "acceleration_status"),
+        ""
+    );
+    assert_eq!(
+        state_attribute(&stack, "aws_s3_bucket.locked", "request_payer"),
+        "BucketOwner"
     );
     assert_eq!(
         state_attribute(&stack, "aws_s3_bucket.site", "website_endpoint"),
@@ -1011,6 +1045,10 @@ fn a_buckets_later_deprecated_inline_settings_are_created_read_and_changed_in_pl
         "retention_days=2",
         "-var",
         "log_delivery=true",
+        "-var",
+        "acceleration=Suspended",
+        "-var",
+        "payer=BucketOwner",
     ];
     apply_and_plan_clean(
         &stack,
@@ -1022,6 +1060,8 @@ fn a_buckets_later_deprecated_inline_settings_are_created_read_and_changed_in_pl
     assert_eq!(
         later_settings(&moto),
         "main.html error.html docs/ documents/ Enabled 2\n\
+         Suspended BucketOwner\n\
+         None BucketOwner\n\
          [('CanonicalUser', 'FULL_CONTROL'), ('LogDelivery', 'READ_ACP'), ('LogDelivery', 'WRITE')]"
     );
     destroy_ok(&stack, &moto, &vars);

@@ -7,8 +7,10 @@ the SDK's PutMetricData and GetMetricStatistics get 404.
 It also loads AWS managed IAM policies, which moto leaves out by default, and makes two answers
 what AWS gives: a Route 53 CREATE is refused only for a record that exists
 (`route53_create_checks_what_exists`), GetMetricStatistics matches dimensions exactly
-(`metric_statistics_match_dimensions_exactly`), S3's GetBucketVersioning answer has AWS's
-root element (`s3_versioning_root`), S3 delete markers can be deleted
+(`metric_statistics_match_dimensions_exactly`), S3's GetBucketVersioning and
+GetBucketAccelerateConfiguration answers have AWS's root elements (`s3_roots`), S3 has
+GetBucketRequestPayment and PutBucketRequestPayment and keeps a `Suspended` acceleration
+(`s3_request_payment_and_acceleration`), S3 delete markers can be deleted
 (`s3_delete_markers_can_be_deleted`), and Application Auto Scaling tags scalable targets
 (`application_autoscaling_tags`), a hosted zone made on a reusable delegation set is served by it
 (`route53_zones_use_reusable_delegation_sets`), and UpdateHealthCheck keeps the lists it was not
@@ -566,6 +568,58 @@ def s3_conditional_writes_are_atomic():
 s3_conditional_writes_are_atomic()
 
 
+def s3_request_payment_and_acceleration():
+    """S3's GetBucketRequestPayment answers `<RequestPaymentConfiguration><Payer>` (BucketOwner
+    until PutBucketRequestPayment sets Requester), and PutBucketRequestPayment stores the payer.
+    moto 5.2.5 has no request-payment API: a GET `?requestPayment` lists the bucket's objects
+    and a PUT is taken for CreateBucket. Both are answered here, the payer kept on moto's
+    bucket. Also, as AWS documents for GetBucketAccelerateConfiguration, a bucket has an
+    acceleration state once one is put, `Suspended` included; moto 5.2.5 drops a `Suspended`
+    put on a bucket that was never accelerated. (Its answer's root is renamed by `s3_roots`.)"""
+    import xmltodict
+    from moto.s3.exceptions import MalformedXML
+    from moto.s3.models import FakeBucket
+    from moto.s3.responses import S3Response
+
+    bucket_get, bucket_put = S3Response._bucket_response_get, S3Response._bucket_response_put
+
+    def get(self, bucket_name, querystring):
+        if "requestPayment" not in querystring:
+            return bucket_get(self, bucket_name, querystring)
+        self.data["Action"] = "GetBucketRequestPayment"
+        self._authenticate_and_authorize_s3_action(bucket_name=bucket_name)
+        payer = getattr(self.backend.get_bucket(bucket_name), "request_payer", "BucketOwner")
+        return 200, {"Content-Type": "application/xml"}, (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<RequestPaymentConfiguration '
+            f'xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Payer>{payer}</Payer>'
+            "</RequestPaymentConfiguration>")
+
+    def put(self, request, bucket_name, querystring):
+        if "requestPayment" not in querystring:
+            return bucket_put(self, request, bucket_name, querystring)
+        self.data["Action"] = "PutBucketRequestPayment"
+        self._authenticate_and_authorize_s3_action(bucket_name=bucket_name)
+        bucket = self.backend.get_bucket(bucket_name)
+        try:
+            payer = xmltodict.parse(self.body)["RequestPaymentConfiguration"]["Payer"]
+        except Exception:
+            raise MalformedXML()
+        if payer not in ("BucketOwner", "Requester"):
+            raise MalformedXML()
+        bucket.request_payer = payer
+        return ""
+
+    def set_accelerate_configuration(self, accelerate_config):
+        self.accelerate_configuration = accelerate_config
+
+    S3Response._bucket_response_get = get
+    S3Response._bucket_response_put = put
+    FakeBucket.set_accelerate_configuration = set_accelerate_configuration
+
+
+s3_request_payment_and_acceleration()
+
+
 def dynamodb_tag_values_replace():
     """DynamoDB's TagResource gives a key that a table has already its new value, as AWS's
     tagging APIs do. moto 5.2.5 appends a second tag with the same key, so a changed tag is
@@ -856,10 +910,19 @@ def cbor_error(code, message):
         serializer._serialize_type_string(out, text, None, None)
     return bytes(out)
 
-def s3_versioning_root(environ, start_response):
-    """S3 answers GetBucketVersioning with a `VersioningConfiguration` root element; moto 5.2.5
-    names it `GetBucketVersioningResponse`. botocore does not check the root's name, the AWS
-    SDK for Rust does, so the answer is renamed to AWS's."""
+# S3 answers' root elements, as AWS names them, by the query parameter of the GET.
+S3_ROOTS = {
+    "versioning": (b"GetBucketVersioningResponse", b"VersioningConfiguration"),
+    "accelerate": (b"GetBucketAccelerateConfigurationResponse", b"AccelerateConfiguration"),
+}
+
+
+def s3_roots(environ, start_response, query):
+    """S3 answers GetBucketVersioning with a `VersioningConfiguration` root element and
+    GetBucketAccelerateConfiguration with an `AccelerateConfiguration` one; moto 5.2.5 names
+    them `GetBucketVersioningResponse` and `GetBucketAccelerateConfigurationResponse`. botocore
+    does not check the root's name, the AWS SDK for Rust does, so the answer is renamed to
+    AWS's."""
     answer = {}
 
     def capture(status, headers, exc_info=None):
@@ -870,7 +933,7 @@ def s3_versioning_root(environ, start_response):
     body = b"".join(chunks)
     if hasattr(chunks, "close"):
         chunks.close()
-    body = body.replace(b"GetBucketVersioningResponse", b"VersioningConfiguration")
+    body = body.replace(*S3_ROOTS[query])
     headers = [(k, v) for k, v in answer.get("headers", []) if k.lower() != "content-length"]
     start_response(answer.get("status", "500 INTERNAL SERVER ERROR"),
                    headers + [("Content-Length", str(len(body)))])
@@ -879,10 +942,11 @@ def s3_versioning_root(environ, start_response):
 
 def app(environ, start_response):
     path = environ.get("PATH_INFO", "")
-    if (environ.get("REQUEST_METHOD") == "GET"
-            and "versioning" in environ.get("QUERY_STRING", "").split("&")
-            and "s3" in environ.get("HTTP_AUTHORIZATION", "")):
-        return s3_versioning_root(environ, start_response)
+    if environ.get("REQUEST_METHOD") == "GET" and "s3" in environ.get("HTTP_AUTHORIZATION", ""):
+        query = set(environ.get("QUERY_STRING", "").split("&"))
+        for name in S3_ROOTS:
+            if name in query or f"{name}=" in query:
+                return s3_roots(environ, start_response, name)
     if not path.startswith(PREFIX):
         return MOTO(environ, start_response)
     operation = MODEL.operation_model(path[len(PREFIX):])

@@ -7,48 +7,52 @@
 //! - `policy`, `cors_rule`, `website`, `versioning`, `grant` (ConflictsWith `acl`), `logging`,
 //!   `lifecycle_rule` (provider v3's shape, converted to and from
 //!   `aws_s3_bucket_lifecycle_configuration`'s rule),
-//!   `server_side_encryption_configuration` and `object_lock_configuration`:
+//!   `acceleration_status`, `request_payer`, `server_side_encryption_configuration` and
+//!   `object_lock_configuration`:
 //!   Optional+Computed, sent after CreateBucket when configured and when changed (a removed
 //!   policy, CORS rule list, website, logging, lifecycle or encryption is deleted; no grants
 //!   left puts the canned ACL back; `versioning` is sent on create only when something is
-//!   enabled, as the provider expands it; Object Lock is enabled by CreateBucket and cannot be
-//!   removed), in the provider's order (policy, CORS, website, versioning, ACL, grants,
-//!   logging, lifecycle, encryption, Object Lock), and read on every refresh. A
+//!   enabled, as the provider expands it; a removed `acceleration_status` or `request_payer`
+//!   keeps what S3 has, as Optional+Computed does; Object Lock is enabled by CreateBucket and
+//!   cannot be removed), in the provider's order (policy, CORS, website, versioning, ACL,
+//!   grants, logging, lifecycle, acceleration, request payment, encryption, Object Lock), and
+//!   read on every refresh. A
 //!   configuration that leaves one out keeps what S3 has (a split resource may manage it).
 //!   The split resources' readers and writers do the requests where infra has the split
 //!   resource ([`BucketConfig`]: the ACL's, the Object Lock configuration's, ...); the website
 //!   requests are in `s3_support` for split types to share. The values are
 //!   stored as the provider stores them, so a Terraform-written state reads unchanged:
-//!   `policy = ""` when the bucket has none, `versioning`
+//!   `policy = ""` when the bucket has none, `acceleration_status = ""` when acceleration was
+//!   never set, `request_payer` S3's payer (`BucketOwner` by default), `versioning`
 //!   always one object, `grant` every grant S3 reports (the owner's own included, as the
 //!   provider reads it), an unset nested argument its zero value ([`zero_filled`]);
 //!   `website_endpoint` and `website_domain` from the region when the bucket has a website,
 //!   else as they were.
 //!
 //! "Argument is deprecated", with the provider's message, is warned where one of these is set
-//! ([`Attribute::deprecated`], [`Block::deprecated`]). `acceleration_status`,
-//! `replication_configuration` and `request_payer` are not supported ([`SPLIT_OFF`], [`Schema::not_supported`]): every object
-//! holds them as the provider stores them unset (a Terraform state's values are kept), and
-//! setting one is a located error naming the resource that replaces it. (`acceleration_status`
-//! and `request_payer` wait for the emulator: the provider reads them on every refresh, and
-//! moto 5.2.5 answers GetBucketAccelerateConfiguration with a
-//! `GetBucketAccelerateConfigurationResponse` root the SDK refuses, and
-//! GetBucketRequestPayment with a bucket listing, so every refresh would fail in tests.) So
-//! is `bucket_namespace`.
+//! ([`Attribute::deprecated`], [`Block::deprecated`]). `replication_configuration` is not
+//! supported ([`SPLIT_OFF`], [`Schema::not_supported`]): every object holds it as the provider
+//! stores it unset (a Terraform state's value is kept), and setting it is a located error
+//! naming the resource that replaces it. So is `bucket_namespace`.
 //!
 //! The ID is the bucket name (also the import ID). `bucket`, `bucket_prefix` and
 //! `object_lock_enabled` force a new bucket; tags change with PutBucketTagging /
 //! DeleteBucketTagging. `force_destroy` (configuration only) empties the bucket first, every
 //! object version and delete marker of a versioned bucket included.
 //!
-//! Refresh reads each bucket on its own (S3 has no batched describe), 12 requests a bucket
-//! (3 before the inline settings were taken, 9 before the ACL and the website):
-//! HeadBucket, GetBucketTagging and GetObjectLockConfiguration in turn, then GetBucketPolicy,
-//! GetBucketCors, GetBucketVersioning, GetBucketLogging, GetBucketLifecycleConfiguration,
-//! GetBucketEncryption, GetBucketAcl and GetBucketWebsite together. Each inline setting's own "none" answer (NoSuchBucketPolicy,
-//! NoSuchCORSConfiguration, NoSuchWebsiteConfiguration, NoSuchLifecycleConfiguration,
-//! ServerSideEncryptionConfigurationNotFoundError, ObjectLockConfigurationNotFoundError), and the MethodNotAllowed / NotImplemented of stores without the API, read as none,
-//! as in the provider; outside the aws and aws-us-gov partitions any Object Lock error does.
+//! Refresh reads each bucket on its own (S3 has no batched describe), 13 requests a bucket
+//! (3 before the inline settings were taken, 9 before the ACL and the website, 11 before
+//! acceleration and request payment): HeadBucket, GetBucketTagging and
+//! GetObjectLockConfiguration in turn, then GetBucketPolicy, GetBucketCors,
+//! GetBucketVersioning, GetBucketLogging, GetBucketLifecycleConfiguration, GetBucketEncryption,
+//! GetBucketAcl, GetBucketWebsite, GetBucketAccelerateConfiguration and
+//! GetBucketRequestPayment together. Each inline setting's own "none" answer
+//! (NoSuchBucketPolicy, NoSuchCORSConfiguration, NoSuchWebsiteConfiguration,
+//! NoSuchLifecycleConfiguration, ServerSideEncryptionConfigurationNotFoundError,
+//! ObjectLockConfigurationNotFoundError), and the MethodNotAllowed / NotImplemented of stores
+//! without the API, read as none, as in the provider; so do UnsupportedArgument and
+//! UnsupportedOperation for acceleration (regions and partitions without it), and outside the
+//! aws and aws-us-gov partitions any Object Lock error.
 //!
 //! moto holds and returns everything this type reads but MFA delete (a unit test shows how
 //! `mfa_delete` is read back), so drift on the rest is seen in tests.
@@ -57,8 +61,9 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_s3::types::{
-    BucketCannedAcl, BucketLocationConstraint, BucketVersioningStatus, CreateBucketConfiguration,
-    LifecycleExpiration, LifecycleRule, MfaDelete, ObjectLockConfiguration, Tag, Tagging,
+    AccelerateConfiguration, BucketAccelerateStatus, BucketCannedAcl, BucketLocationConstraint,
+    BucketVersioningStatus, CreateBucketConfiguration, LifecycleExpiration, LifecycleRule,
+    MfaDelete, ObjectLockConfiguration, Payer, RequestPaymentConfiguration, Tag, Tagging,
 };
 use infra_core::{
     Attribute, Block, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Shape, Type,
@@ -90,23 +95,11 @@ use crate::{create_memo, Aws};
 
 /// The inline settings of provider v5's bucket, deprecated in v6, with the resource that
 /// replaces each, as `(argument, its shape, why it is not supported)`.
-const SPLIT_OFF: &[(&str, Shape, &str)] = &[
-    (
-        "acceleration_status",
-        Shape::Attribute(Type::String),
-        "manage it with the aws_s3_bucket_accelerate_configuration resource",
-    ),
-    (
-        "replication_configuration",
-        Shape::Block(Nesting::List),
-        "manage it with the aws_s3_bucket_replication_configuration resource",
-    ),
-    (
-        "request_payer",
-        Shape::Attribute(Type::String),
-        "manage it with the aws_s3_bucket_request_payment_configuration resource",
-    ),
-];
+const SPLIT_OFF: &[(&str, Shape, &str)] = &[(
+    "replication_configuration",
+    Shape::Block(Nesting::List),
+    "manage it with the aws_s3_bucket_replication_configuration resource",
+)];
 
 /// The canned ACLs that apply to a bucket (the provider's list for `acl`; S3's canned ACL
 /// table: the others apply to objects only).
@@ -124,6 +117,22 @@ const CANNED_ACLS: &[&str] = &[
 /// manage), read on every refresh.
 fn inline_settings(schema: Schema) -> Schema {
     schema
+        .attr(
+            Attribute::optional_computed("acceleration_status", Type::String)
+                .check(Check::OneOf(&["Enabled", "Suspended"]))
+                .deprecated(
+                    "acceleration_status is deprecated. Use the \
+                     aws_s3_bucket_accelerate_configuration resource instead.",
+                ),
+        )
+        .attr(
+            Attribute::optional_computed("request_payer", Type::String)
+                .check(Check::OneOf(&["BucketOwner", "Requester"]))
+                .deprecated(
+                    "request_payer is deprecated. Use the \
+                     aws_s3_bucket_request_payment_configuration resource instead.",
+                ),
+        )
         .block(
             Block::set("grant", grant_schema())
                 .computed()
@@ -341,12 +350,16 @@ const INLINE: &[&str] = &[
     "grant",
     "logging",
     "lifecycle_rule",
+    "acceleration_status",
+    "request_payer",
     "server_side_encryption_configuration",
     "object_lock_configuration",
 ];
 
 /// What a bucket has of the inline settings infra takes, as the provider stores them.
 struct Inline {
+    acceleration_status: Value,
+    request_payer: Value,
     grant: Value,
     website: Value,
     policy: Value,
@@ -532,8 +545,8 @@ impl AwsS3Bucket {
 
     /// The inline settings, one GET each as the provider reads them (GetBucketPolicy,
     /// GetBucketAcl, GetBucketCors, GetBucketWebsite, GetBucketVersioning,
-    /// GetBucketAccelerateConfiguration, GetBucketLogging, GetBucketLifecycleConfiguration,
-    /// GetBucketEncryption), sent together; `None` when the bucket is gone. The split
+    /// GetBucketAccelerateConfiguration, GetBucketRequestPayment, GetBucketLogging,
+    /// GetBucketLifecycleConfiguration, GetBucketEncryption), sent together; `None` when the bucket is gone. The split
     /// resources' readers do the reading where infra has the split resource.
     async fn read_inline(
         &self,
@@ -549,28 +562,42 @@ impl AwsS3Bucket {
             Lifecycle::get(client, bucket, None, &Value::Null),
             Encryption::get(client, bucket, None, &Value::Null),
         );
-        let (acl, site) = futures::join!(Acl::get(client, bucket, None, &Value::Null), async {
-            bucket_call!(client, get_bucket_website(bucket)).map(|w| {
-                website::block(
-                    w.index_document(),
-                    w.error_document(),
-                    w.redirect_all_requests_to(),
-                    w.routing_rules(),
-                )
-            })
-        },);
+        let (acl, site, accelerate, payment) = futures::join!(
+            Acl::get(client, bucket, None, &Value::Null),
+            async {
+                bucket_call!(client, get_bucket_website(bucket)).map(|w| {
+                    website::block(
+                        w.index_document(),
+                        w.error_document(),
+                        w.redirect_all_requests_to(),
+                        w.routing_rules(),
+                    )
+                })
+            },
+            async {
+                bucket_call!(client, get_bucket_accelerate_configuration(bucket))
+                    .map(|a| Some(acceleration_status(a.status())))
+            },
+            async {
+                bucket_call!(client, get_bucket_request_payment(bucket))
+                    .map(|p| Some(request_payer(p.payer())))
+            },
+        );
         let acl = configured(acl, &[]);
         let site = configured(site.map(Option::Some), &["NoSuchWebsiteConfiguration"]);
-        let (acl, site) = match (acl, site) {
-            (Ok(acl), Ok(site)) => (acl, site.flatten()),
-            (Err(error), _) | (_, Err(error)) => {
-                return if is_gone(&error) {
-                    Ok(None)
-                } else {
-                    Err(error)
-                };
-            }
-        };
+        let accelerate = configured(accelerate, NO_ACCELERATION);
+        let payment = configured(payment, &[]);
+        let errors = [
+            acl.as_ref().err(),
+            site.as_ref().err(),
+            accelerate.as_ref().err(),
+            payment.as_ref().err(),
+        ];
+        if errors.into_iter().flatten().any(is_gone) {
+            return Ok(None);
+        }
+        let (acl, site) = (acl?, site?.flatten());
+        let none = || Value::string("");
         let not_configured = |kind: Option<&'static str>| [kind.unwrap_or_default()];
         let answers = [
             configured(policy, &not_configured(Policy::NOT_CONFIGURED)),
@@ -599,6 +626,8 @@ impl AwsS3Bucket {
             inline_grants(&self.schema, &Value::Map(acl))
         });
         inline.website = one_block(&self.schema, "website", site.as_ref());
+        inline.acceleration_status = accelerate?.unwrap_or_else(none);
+        inline.request_payer = payment?.unwrap_or_else(none);
         Ok(Some(inline))
     }
 
@@ -664,6 +693,25 @@ impl AwsS3Bucket {
                 }
                 ("lifecycle_rule", None) => {
                     Lifecycle::delete(client, bucket, None, planned).await?
+                }
+                // Optional+Computed: left out, it keeps what S3 has, so only a value is sent.
+                ("acceleration_status", _) => {
+                    if let Some(status) = non_empty(planned, key) {
+                        bucket_call!(
+                            client,
+                            put_bucket_accelerate_configuration(bucket)
+                                .accelerate_configuration(accelerate_configuration(&status))
+                        )?;
+                    }
+                }
+                ("request_payer", _) => {
+                    if let Some(payer) = non_empty(planned, key) {
+                        bucket_call!(
+                            client,
+                            put_bucket_request_payment(bucket)
+                                .request_payment_configuration(request_payment(&payer)?)
+                        )?;
+                    }
                 }
                 // Object Lock cannot be removed, only changed: the provider puts what is
                 // planned (an empty configuration when the block is gone).
@@ -817,6 +865,37 @@ fn inline_grants(schema: &Schema, acl: &Value) -> Value {
     )
 }
 
+/// What GetBucketAccelerateConfiguration answers where S3 has no transfer acceleration (the
+/// regions and partitions without it answer these, or MethodNotAllowed), read as none, as the
+/// provider reads them.
+const NO_ACCELERATION: &[&str] = &["UnsupportedArgument", "UnsupportedOperation"];
+
+/// `acceleration_status` as the provider reads GetBucketAccelerateConfiguration: the status,
+/// `""` when none was ever set (S3's answer then has no `Status`).
+fn acceleration_status(status: Option<&BucketAccelerateStatus>) -> Value {
+    Value::string(status.map_or("", BucketAccelerateStatus::as_str))
+}
+
+/// `request_payer` as the provider reads GetBucketRequestPayment: the payer.
+fn request_payer(payer: Option<&Payer>) -> Value {
+    Value::string(payer.map_or("", Payer::as_str))
+}
+
+/// The PutBucketAccelerateConfiguration body for `acceleration_status`.
+fn accelerate_configuration(status: &str) -> AccelerateConfiguration {
+    AccelerateConfiguration::builder()
+        .status(BucketAccelerateStatus::from(status))
+        .build()
+}
+
+/// The PutBucketRequestPayment body for `request_payer`.
+fn request_payment(payer: &str) -> Result<RequestPaymentConfiguration, ProviderError> {
+    RequestPaymentConfiguration::builder()
+        .payer(Payer::from(payer))
+        .build()
+        .map_err(|e| ProviderError::new(e.to_string()))
+}
+
 /// HeadBucket always names the region on AWS; an empty one is filled in by [`AwsS3Bucket::read`].
 fn self_region_placeholder() -> String {
     String::new()
@@ -872,6 +951,8 @@ fn inline_value(schema: &Schema, answers: Vec<Answer>) -> Inline {
         _ => Value::List(vec![]),
     };
     Inline {
+        acceleration_status: Value::string(""),
+        request_payer: Value::string(""),
         grant: Value::List(vec![]),
         website: Value::List(vec![]),
         lifecycle_rule,
@@ -1161,6 +1242,11 @@ fn to_value(schema: &Schema, bucket: &str, found: &Found, inline: &Inline, hint:
     object.insert("hosted_zone_id".to_string(), text(hosted_zone_id(region)));
     // S3 reports grants, not the canned ACL they came from: kept as configured.
     object.insert("acl".to_string(), known(hint, "acl"));
+    object.insert(
+        "acceleration_status".to_string(),
+        inline.acceleration_status.clone(),
+    );
+    object.insert("request_payer".to_string(), inline.request_payer.clone());
     object.insert("policy".to_string(), inline.policy.clone());
     object.insert("cors_rule".to_string(), inline.cors_rule.clone());
     object.insert("lifecycle_rule".to_string(), inline.lifecycle_rule.clone());
@@ -1563,7 +1649,6 @@ mod tests {
     fn v5_inline_settings_are_located_errors() {
         let problems = bucket().schema().validate(&Value::map([
             ("bucket", Value::string("logs")),
-            ("request_payer", Value::string("Requester")),
             (
                 "replication_configuration",
                 Value::List(vec![Value::map([(
@@ -1573,8 +1658,8 @@ mod tests {
             ),
         ]));
         let paths: Vec<&str> = problems.iter().map(|(p, _)| p.as_str()).collect();
-        assert_eq!(paths, ["request_payer", "replication_configuration"]);
-        assert!(problems[1]
+        assert_eq!(paths, ["replication_configuration"]);
+        assert!(problems[0]
             .1
             .contains("aws_s3_bucket_replication_configuration"));
         let unset = Value::map([
@@ -1583,14 +1668,76 @@ mod tests {
         ]);
         assert_eq!(bucket().schema().validate(&unset), vec![]);
         let refused: Vec<&str> = SPLIT_OFF.iter().map(|(name, _, _)| *name).collect();
-        assert_eq!(
-            refused,
-            [
+        assert_eq!(refused, ["replication_configuration"]);
+    }
+
+    /// `acceleration_status` and `request_payer` are taken as provider 6.x declares them:
+    /// Optional+Computed strings of S3's values, deprecated with its messages; each goes out as
+    /// the provider sends it (only a value: left out, S3 keeps its own) and reads back as it
+    /// reads S3's answer (`""` for a bucket whose acceleration was never set).
+    #[test]
+    fn acceleration_and_request_payment_are_taken_as_the_provider_takes_them() {
+        let schema = bucket().schema().clone();
+        for (name, resource, good, bad) in [
+            (
                 "acceleration_status",
-                "replication_configuration",
-                "request_payer"
-            ]
+                "aws_s3_bucket_accelerate_configuration",
+                "Suspended",
+                "Disabled",
+            ),
+            (
+                "request_payer",
+                "aws_s3_bucket_request_payment_configuration",
+                "Requester",
+                "Anyone",
+            ),
+        ] {
+            let attribute = schema.attribute(name).expect(name);
+            assert!(
+                attribute.is_computed()
+                    && attribute.is_settable()
+                    && attribute.not_supported.is_none(),
+                "{name}"
+            );
+            assert_eq!(
+                attribute.deprecated,
+                Some(
+                    format!("{name} is deprecated. Use the {resource} resource instead.").as_str()
+                )
+            );
+            let with = |value: &str| {
+                schema.validate(&Value::map([
+                    ("bucket", Value::string("logs")),
+                    (name, Value::string(value)),
+                ]))
+            };
+            assert_eq!(with(good), vec![], "{name}");
+            assert_eq!(with(bad).len(), 1, "{name}");
+        }
+
+        let sent = accelerate_configuration("Enabled");
+        assert_eq!(sent.status(), Some(&BucketAccelerateStatus::Enabled));
+        let sent = request_payment("Requester").unwrap();
+        assert_eq!(sent.payer(), &Payer::Requester);
+
+        let never_set = aws_sdk_s3::operation::get_bucket_accelerate_configuration::GetBucketAccelerateConfigurationOutput::builder().build();
+        assert_eq!(acceleration_status(never_set.status()), Value::string(""));
+        let suspended = aws_sdk_s3::operation::get_bucket_accelerate_configuration::GetBucketAccelerateConfigurationOutput::builder()
+            .status(BucketAccelerateStatus::Suspended)
+            .build();
+        assert_eq!(
+            acceleration_status(suspended.status()),
+            Value::string("Suspended")
         );
+        let payment =
+            aws_sdk_s3::operation::get_bucket_request_payment::GetBucketRequestPaymentOutput::builder()
+                .payer(Payer::BucketOwner)
+                .build();
+        assert_eq!(request_payer(payment.payer()), Value::string("BucketOwner"));
+        // Where S3 has no acceleration, its answer reads as none.
+        let unsupported: Result<Option<Value>, ProviderError> =
+            Err(ProviderError::with_code("UnsupportedArgument", "no"));
+        assert_eq!(configured(unsupported, NO_ACCELERATION).unwrap(), None);
     }
 
     /// `policy`, `cors_rule`, `logging`, `server_side_encryption_configuration` and
