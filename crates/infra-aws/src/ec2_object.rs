@@ -184,13 +184,14 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     /// types, as in the provider): its create is [`Ec2Object::adopt`], a lost create's object
     /// is [`Ec2Object::find_adopted`], and its delete only forgets it.
     const ADOPTS: bool = false;
-    /// With [`Ec2Object::ADOPTS`]: takes the planned object over (its settings become the
-    /// configured ones) and returns its ID.
+    /// With [`Ec2Object::ADOPTS`]: takes the planned object over (its settings but its tags
+    /// become the configured ones) and returns its ID and the object as read before its tags
+    /// change ([`Ec2Type`] then makes its tags the configured ones and reads it back).
     async fn adopt(
         _this: &Ec2Type<Self>,
         _operation: &Operation,
         _planned: &Value,
-    ) -> Result<String, ProviderError> {
+    ) -> Result<(String, Value), ProviderError> {
         Err(ProviderError::new(format!(
             "{} adopts no object",
             Self::NAME
@@ -482,7 +483,8 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         if O::ADOPTS {
-            let id = O::adopt(self, operation, planned).await?;
+            let (id, current) = O::adopt(self, operation, planned).await?;
+            update_tags(self.ec2().await, &id, &current, planned).await?;
             return self.read_one(&id, planned).await;
         }
         O::create_and_read(self, operation, planned).await

@@ -27,7 +27,7 @@ use crate::ec2_object::{
 };
 use crate::ec2_support::{
     chunks_of, client_token, delete_with_retry, describe_by_ids, filter, optional_string,
-    string_attribute, string_list, string_values, tag_specification, update_tags,
+    string_attribute, string_list, string_values, tag_specification,
 };
 use crate::paginated::all_items;
 
@@ -336,13 +336,13 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
         Ok(id)
     }
 
-    /// Adopts the planned default ACL: its entries, subnets and tags are updated from what they
-    /// are to the configuration. Returns its ID.
+    /// Adopts the planned default ACL: its entries and subnets (then its tags) are updated from
+    /// what they are to the configuration.
     async fn adopt(
         this: &Ec2Type<Self>,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<String, ProviderError> {
+    ) -> Result<(String, Value), ProviderError> {
         let id = string_attribute(planned, "default_network_acl_id").ok_or_else(|| {
             ProviderError::new("aws_default_network_acl: default_network_acl_id is not known")
         })?;
@@ -359,8 +359,7 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
         let current = this.read_one(&id, &Value::Null).await?;
         // Adoption: every entry goes, then the configured ones are created.
         Self::update(this, operation, &id, &current, planned).await?;
-        update_tags(this.ec2().await, &id, &current, planned).await?;
-        Ok(id)
+        Ok((id, current))
     }
 
     /// Adoption is found by its natural key: the ACL it adopts.

@@ -27,7 +27,7 @@ use crate::ec2_object::{
 };
 use crate::ec2_support::{
     client_token, delete_with_retry, filter, in_prior_order, managed_tag_filters, string_attribute,
-    string_list, string_values, tag_specification, update_tags,
+    string_list, string_values, tag_specification,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
@@ -459,12 +459,12 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
     }
 
     /// Adopts the planned main table: its propagations and routes are replaced by the configured
-    /// ones, and its tags become the configured tags. Returns its ID.
+    /// ones (its tags then become the configured tags).
     async fn adopt(
         this: &Ec2Type<Self>,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<String, ProviderError> {
+    ) -> Result<(String, Value), ProviderError> {
         let id = string_attribute(planned, "default_route_table_id").ok_or_else(|| {
             ProviderError::new("aws_default_route_table: default_route_table_id is not known")
         })?;
@@ -509,10 +509,8 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
         change_propagation(ec2, &id, &[], &string_list(planned, "propagating_vgws")).await?;
         let after = routes_by_destination(planned.get("route"), TableKind::Default);
         change_routes(ec2, &id, &BTreeMap::new(), &after).await?;
-        // The table's tags become the configured ones.
         let current = this.read_one(&id, &Value::Null).await?;
-        update_tags(ec2, &id, &current, planned).await?;
-        Ok(id)
+        Ok((id, current))
     }
 
     /// Adoption is found by its natural key: the table it adopts.

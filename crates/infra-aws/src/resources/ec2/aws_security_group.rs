@@ -29,8 +29,7 @@ use crate::ec2_object::{
 };
 use crate::ec2_support::{
     bool_attribute, delete_with_retry, filter, has_code, name_for_create, non_empty_attribute,
-    string_attribute, string_list, string_values, tag_specification, update_tags,
-    with_name_for_create,
+    string_attribute, string_list, string_values, tag_specification, with_name_for_create,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
@@ -642,13 +641,13 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
     }
 
     /// Adopts the VPC's default group: every existing rule goes, then the configured ones are
-    /// authorized by the ordinary update from an empty group, and the tags become the configured
-    /// ones. Returns its ID.
+    /// authorized by the ordinary update from an empty group (the tags then become the
+    /// configured ones).
     async fn adopt(
         this: &Ec2Type<Self>,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<String, ProviderError> {
+    ) -> Result<(String, Value), ProviderError> {
         let ec2 = this.ec2().await;
         let groups = Self::describe(ec2, None, lookup(planned)).await?;
         let (id, ingress, egress) = groups
@@ -679,8 +678,7 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
             entries.insert("egress".into(), Value::List(Vec::new()));
         }
         Self::update(this, operation, &id, &current, planned).await?;
-        update_tags(ec2, &id, &current, planned).await?;
-        Ok(id)
+        Ok((id, current))
     }
 
     /// Adoption is found by its natural key: the VPC's default group.
