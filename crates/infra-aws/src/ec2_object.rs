@@ -270,8 +270,18 @@ impl<O: Ec2Object> Ec2Type<O> {
         filters: Vec<Filter>,
         priors: &Priors<'_>,
     ) -> Result<Vec<(String, O::Item, Value)>, ProviderError> {
+        let items = O::describe(self.ec2().await, ids, filters).await?;
+        self.read_items(items, priors).await
+    }
+
+    /// The described `items` that are not gone, each with its ID, read whole for its prior
+    /// value in `priors`.
+    async fn read_items(
+        &self,
+        items: Vec<O::Item>,
+        priors: &Priors<'_>,
+    ) -> Result<Vec<(String, O::Item, Value)>, ProviderError> {
         let clients = self.aws.clients().await;
-        let items = O::describe(&clients.ec2, ids, filters).await?;
         let items: Vec<O::Item> = items.into_iter().filter(|i| !O::is_gone(i)).collect();
         let account = match O::READS_ACCOUNT && !items.is_empty() {
             true => self.aws.account_id().await?,
@@ -383,22 +393,34 @@ impl<O: Ec2Object> Ec2Type<O> {
         &self,
         prior: &[Value],
     ) -> Result<HashMap<String, Value>, ProviderError> {
-        let priors = Priors {
-            by_id: prior
-                .iter()
-                .filter_map(|p| Some((p.get("id").as_str()?, p)))
-                .collect(),
-            fallback: &Value::Null,
-        };
-        Ok(self
-            .read_ids(&known_ids(prior), &priors)
-            .await?
-            .into_iter()
+        let priors = Priors::by_id(prior);
+        let read = self.read_ids(&known_ids(prior), &priors).await?;
+        Ok(Self::refreshed(read, &priors))
+    }
+
+    /// The objects of a refresh (`prior`) that a type's own [`Ec2Object::read_many`] described
+    /// (`items`), read whole as [`Ec2Type::read_known`] reads them, by ID.
+    pub async fn read_described(
+        &self,
+        items: Vec<O::Item>,
+        prior: &[Value],
+    ) -> Result<HashMap<String, Value>, ProviderError> {
+        let priors = Priors::by_id(prior);
+        let read = self.read_items(items, &priors).await?;
+        Ok(Self::refreshed(read, &priors))
+    }
+
+    /// The objects of a refresh by ID, with what AWS left out kept from each one's prior.
+    fn refreshed(
+        read: Vec<(String, O::Item, Value)>,
+        priors: &Priors<'_>,
+    ) -> HashMap<String, Value> {
+        read.into_iter()
             .map(|(id, _, value)| {
                 let value = Self::with_unreported(value, priors.by_id.get(id.as_str()).copied());
                 (id, value)
             })
-            .collect())
+            .collect()
     }
 
     /// The first object matching `filters`, read whole for `prior` as AWS reports it, or
@@ -542,6 +564,17 @@ struct Priors<'a> {
 }
 
 impl<'a> Priors<'a> {
+    /// The prior values of a refresh, each by its `id`.
+    fn by_id(prior: &'a [Value]) -> Priors<'a> {
+        Priors {
+            by_id: prior
+                .iter()
+                .filter_map(|p| Some((p.get("id").as_str()?, p)))
+                .collect(),
+            fallback: &Value::Null,
+        }
+    }
+
     fn one(prior: &'a Value) -> Priors<'a> {
         Priors {
             by_id: HashMap::new(),
@@ -551,5 +584,39 @@ impl<'a> Priors<'a> {
 
     fn of(&self, id: &str) -> &'a Value {
         self.by_id.get(id).copied().unwrap_or(self.fallback)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resources::ec2::aws_customer_gateway::CustomerGatewayObject;
+    use aws_sdk_ec2::types::CustomerGateway;
+
+    /// The tail `read_known` and `read_described` share: each object read keeps what AWS left
+    /// out from the prior of its own ID (and an object no prior names keeps nothing).
+    #[test]
+    fn a_refresh_keeps_what_aws_leaves_out_from_each_objects_own_prior() {
+        let prior = [
+            Value::map([
+                ("id", Value::string("cgw-1")),
+                ("device_name", Value::string("a")),
+            ]),
+            Value::map([
+                ("id", Value::string("cgw-2")),
+                ("device_name", Value::string("b")),
+            ]),
+        ];
+        let read = |id: &str| {
+            let value = Value::map([("id", Value::string(id)), ("device_name", Value::Null)]);
+            (id.to_string(), CustomerGateway::builder().build(), value)
+        };
+        let refreshed = Ec2Type::<CustomerGatewayObject>::refreshed(
+            vec![read("cgw-2"), read("cgw-1"), read("cgw-3")],
+            &Priors::by_id(&prior),
+        );
+        assert_eq!(refreshed["cgw-1"].get("device_name"), &Value::string("a"));
+        assert_eq!(refreshed["cgw-2"].get("device_name"), &Value::string("b"));
+        assert_eq!(refreshed["cgw-3"].get("device_name"), &Value::Null);
     }
 }

@@ -1,5 +1,6 @@
 //! `aws_vpc`: a VPC with its DNS attributes and IPv6 block. The main route table, default
 //! security group and default network ACL AWS creates with it are reported, not managed.
+//! `aws_default_vpc` is [`VpcObject`] with `DEFAULT` (see that module).
 //!
 //! Refresh is one DescribeVpcs, one DescribeRouteTables, one DescribeSecurityGroups and one
 //! DescribeNetworkAcls per 200 VPCs, plus the DNS attributes (see below). The IPv6 block is
@@ -11,37 +12,27 @@
 //! tests.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use aws_sdk_ec2::types::{
     AttributeBooleanValue, Filter, NetworkAcl, ResourceType as Ec2ResourceType, RouteTable,
-    SecurityGroup, Tenancy, Vpc, VpcAttributeName, VpcCidrBlockStateCode,
+    SecurityGroup, Tag, Tenancy, Vpc, VpcAttributeName, VpcCidrBlockStateCode,
+    VpcIpv6CidrBlockAssociation,
 };
 use infra_core::{
     Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
-use crate::app_support::sent;
-use crate::ec2_object::Ec2Object;
+use crate::app_support::{sent, text};
+use crate::declared::copied;
+use crate::ec2_object::{arn, owner_id, read, Declared, Ec2Object, Ec2Type, Reading};
 use crate::ec2_support::{
-    bool_attribute, chunks_of, copy_attributes, delete_with_retry, ec2_arn, filter, in_prior_order,
-    integer_attribute, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
-    string_attribute, tag_entries, tag_specification, update_tags, wait_for, whole_object,
+    bool_attribute, chunks_of, delete_with_retry, filter, in_prior_order, integer_attribute,
+    known_ids, non_empty_attribute, string_attribute, tag_specification,
 };
 use crate::paginated::all_items;
 use crate::resources::ec2::aws_network_acl::AclObject;
 use crate::resources::ec2::aws_route_table::TableObject;
 use crate::resources::ec2::aws_security_group::GroupObject;
-use crate::tagging::WithTags;
-use crate::Aws;
-
-/// Arguments AWS does not report for a VPC, kept from the configuration.
-const CONFIG_ONLY: &[&str] = &[
-    "ipv4_ipam_pool_id",
-    "ipv4_netmask_length",
-    "ipv6_ipam_pool_id",
-    "ipv6_netmask_length",
-];
 
 /// What decides the IPv6 block: a change to any of them re-associates it.
 const IPV6: &[&str] = &[
@@ -52,15 +43,6 @@ const IPV6: &[&str] = &[
     "ipv6_cidr_block_network_border_group",
 ];
 
-/// `aws_default_vpc`'s arguments AWS does not report (`existing_default_vpc` is set once, on
-/// adoption).
-const ADOPTED_CONFIG_ONLY: &[&str] = &[
-    "ipv6_ipam_pool_id",
-    "ipv6_netmask_length",
-    "force_destroy",
-    "existing_default_vpc",
-];
-
 /// Why `aws_vpc` and `aws_default_vpc` no longer take `enable_classiclink` and
 /// `enable_classiclink_dns_support`, which terraform-aws-modules/vpc 2.x still sets on every
 /// VPC (null by default).
@@ -68,317 +50,593 @@ const CLASSICLINK_REMOVED: &str =
     "EC2-Classic was retired on 15 August 2022, and AWS provider 5.0 \
      removed ClassicLink with it";
 
-pub struct AwsVpc {
-    aws: Arc<Aws>,
-    schema: Schema,
-    /// Managed as `aws_default_vpc`: the region's default VPC, adopted.
-    adopted: bool,
+pub type AwsVpc = Ec2Type<VpcObject<false>>;
+
+/// `aws_vpc`, and with `DEFAULT` `aws_default_vpc` (the region's default VPC, adopted):
+/// `cidr_block` and `instance_tenancy` are then computed, DNS hostnames default to on (as in a
+/// default VPC), and `force_destroy` decides whether destroying deletes the VPC.
+pub struct VpcObject<const DEFAULT: bool>;
+
+/// A VPC as read: DescribeVpcs' object, the IDs of its default objects, and DescribeVpcAttribute's
+/// flags.
+pub struct VpcRead {
+    vpc: Vpc,
+    /// DNS support, DNS hostnames, address usage metrics.
+    flags: [bool; 3],
+    main_route_table: Option<String>,
+    security_group: Option<String>,
+    network_acl: Option<String>,
 }
 
-impl AwsVpc {
-    pub fn new(aws: Arc<Aws>) -> AwsVpc {
-        let schema = Schema::new()
-            .version(1)
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(
-                Attribute::optional_computed("cidr_block", Type::String)
-                    .force_new()
-                    .check(Check::Cidr),
+impl VpcRead {
+    /// The VPC's IPv6 block that is associated (or on its way).
+    fn ipv6(&self) -> Option<&VpcIpv6CidrBlockAssociation> {
+        self.vpc.ipv6_cidr_block_association_set().iter().find(|a| {
+            matches!(
+                a.ipv6_cidr_block_state().and_then(|s| s.state()),
+                Some(VpcCidrBlockStateCode::Associated | VpcCidrBlockStateCode::Associating) | None
             )
-            .attr(Attribute::optional("ipv4_ipam_pool_id", Type::String).force_new())
-            .attr(
-                Attribute::optional("ipv4_netmask_length", Type::Number)
-                    .force_new()
-                    .check(Check::Range(0, 32)),
-            );
-        let schema = ipv6_and_dns_attributes(schema)
-            .attr(
-                Attribute::optional("enable_dns_hostnames", Type::Bool).default(Value::Bool(false)),
-            )
-            .attr(
-                Attribute::optional("instance_tenancy", Type::String)
+        })
+    }
+}
+
+/// A VPC attribute read by `read` from what was read of it.
+fn vpc(attribute: Attribute, value: fn(&VpcRead) -> Value) -> Declared<VpcRead> {
+    read(attribute, move |item: &VpcRead, _: &Reading| value(item))
+}
+
+/// A DescribeVpcAttribute flag (its index in [`VpcRead::flags`]).
+fn flag(attribute: Attribute, index: usize) -> Declared<VpcRead> {
+    read(attribute, move |item: &VpcRead, _: &Reading| {
+        Value::Bool(item.flags[index])
+    })
+}
+
+impl<const DEFAULT: bool> VpcObject<DEFAULT> {
+    /// The attributes `aws_vpc` and `aws_default_vpc` share from `assign_generated_ipv6_cidr_block`
+    /// to `enable_network_address_usage_metrics` (in the provider's order).
+    fn ipv6_and_dns() -> Vec<Declared<VpcRead>> {
+        vec![
+            vpc(
+                Attribute::optional("assign_generated_ipv6_cidr_block", Type::Bool)
+                    .default(Value::Bool(false)),
+                // An Amazon-provided block is one from the "Amazon" pool.
+                |v| Value::Bool(v.ipv6().and_then(|a| a.ipv6_pool()) == Some("Amazon")),
+            ),
+            vpc(
+                Attribute::optional_computed("ipv6_cidr_block", Type::String),
+                |v| text(v.ipv6().and_then(|a| a.ipv6_cidr_block())),
+            ),
+            copied(Attribute::optional("ipv6_ipam_pool_id", Type::String)),
+            copied(
+                Attribute::optional("ipv6_netmask_length", Type::Number)
+                    .check(Check::Range(0, 128)),
+            ),
+            vpc(
+                Attribute::optional_computed("ipv6_cidr_block_network_border_group", Type::String),
+                |v| text(v.ipv6().and_then(|a| a.network_border_group())),
+            ),
+            vpc(
+                Attribute::computed("ipv6_association_id", Type::String),
+                |v| text(v.ipv6().and_then(|a| a.association_id())),
+            ),
+            vpc(
+                Attribute::computed("default_network_acl_id", Type::String),
+                |v| text(v.network_acl.as_deref()),
+            ),
+            flag(
+                Attribute::optional("enable_dns_support", Type::Bool).default(Value::Bool(true)),
+                0,
+            ),
+            flag(
+                Attribute::optional_computed("enable_network_address_usage_metrics", Type::Bool),
+                2,
+            ),
+        ]
+    }
+
+    /// The IDs of what every VPC has by default, and its owner.
+    fn default_object_ids() -> Vec<Declared<VpcRead>> {
+        vec![
+            vpc(
+                Attribute::computed("default_security_group_id", Type::String),
+                |v| text(v.security_group.as_deref()),
+            ),
+            vpc(
+                Attribute::computed("main_route_table_id", Type::String),
+                |v| text(v.main_route_table.as_deref()),
+            ),
+            vpc(
+                Attribute::computed("default_route_table_id", Type::String),
+                |v| text(v.main_route_table.as_deref()),
+            ),
+            vpc(Attribute::computed("dhcp_options_id", Type::String), |v| {
+                text(v.vpc.dhcp_options_id())
+            }),
+            owner_id(|v: &VpcRead| v.vpc.owner_id()),
+        ]
+    }
+}
+
+#[async_trait::async_trait]
+impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
+    type Item = VpcRead;
+    const NAME: &'static str = match DEFAULT {
+        false => "aws_vpc",
+        true => "aws_default_vpc",
+    };
+    const ID_FILTER: Option<&'static str> = Some("vpc-id");
+    const NOT_FOUND: &'static str = "InvalidVpcID.NotFound";
+    const NOUN: &'static str = "VPC";
+
+    fn attributes() -> Vec<Declared<VpcRead>> {
+        let mut declared = vec![
+            vpc(Attribute::computed("id", Type::String), |v| {
+                text(v.vpc.vpc_id())
+            }),
+            arn("vpc", |v: &VpcRead| v.vpc.vpc_id(), |v| v.vpc.owner_id()),
+        ];
+        let cidr_block = |v: &VpcRead| text(v.vpc.cidr_block());
+        let tenancy = |v: &VpcRead| text(v.vpc.instance_tenancy().map(Tenancy::as_str));
+        match DEFAULT {
+            false => declared.extend([
+                vpc(
+                    Attribute::optional_computed("cidr_block", Type::String)
+                        .force_new()
+                        .check(Check::Cidr),
+                    cidr_block,
+                ),
+                // AWS does not report these: kept from the configuration.
+                copied(Attribute::optional("ipv4_ipam_pool_id", Type::String).force_new()),
+                copied(
+                    Attribute::optional("ipv4_netmask_length", Type::Number)
+                        .force_new()
+                        .check(Check::Range(0, 32)),
+                ),
+            ]),
+            true => declared.push(vpc(
+                Attribute::computed("cidr_block", Type::String),
+                cidr_block,
+            )),
+        }
+        declared.extend(Self::ipv6_and_dns());
+        let hostnames = Attribute::optional("enable_dns_hostnames", Type::Bool);
+        declared.push(flag(hostnames.default(Value::Bool(DEFAULT)), 1));
+        declared.push(vpc(
+            match DEFAULT {
+                false => Attribute::optional("instance_tenancy", Type::String)
                     .default(Value::string("default"))
                     .force_new()
                     .check(Check::OneOf(&["default", "dedicated"])),
-            );
-        let schema = default_object_ids(schema)
-            .with_tags()
-            .removed("enable_classiclink", CLASSICLINK_REMOVED)
-            .removed("enable_classiclink_dns_support", CLASSICLINK_REMOVED);
-        AwsVpc {
-            aws,
-            schema,
-            adopted: false,
+                true => Attribute::computed("instance_tenancy", Type::String),
+            },
+            tenancy,
+        ));
+        declared.extend(Self::default_object_ids());
+        if DEFAULT {
+            // Set once, on adoption; kept since.
+            declared.push(copied(Attribute::computed(
+                "existing_default_vpc",
+                Type::Bool,
+            )));
+            // Kept from the configuration; an import takes its default.
+            declared.push(read(
+                Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)),
+                |_: &VpcRead, at: &Reading| match at.prior.get("force_destroy") {
+                    Value::Null => Value::Bool(false),
+                    kept => kept.clone(),
+                },
+            ));
         }
+        declared
     }
 
-    /// The VPC logic with `aws_default_vpc`'s schema: `cidr_block` and `instance_tenancy` are
-    /// computed, DNS hostnames default to on (as in a default VPC), and `force_destroy` decides
-    /// whether destroying deletes the VPC.
-    pub(crate) fn adopted(aws: Arc<Aws>) -> AwsVpc {
-        let schema = Schema::new()
+    fn schema(schema: Schema) -> Schema {
+        schema
             .version(1)
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("cidr_block", Type::String));
-        let schema = ipv6_and_dns_attributes(schema)
-            .attr(
-                Attribute::optional("enable_dns_hostnames", Type::Bool).default(Value::Bool(true)),
-            )
-            .attr(Attribute::computed("instance_tenancy", Type::String));
-        let schema = default_object_ids(schema)
-            .attr(Attribute::computed("existing_default_vpc", Type::Bool))
-            .attr(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)))
-            .with_tags()
             .removed("enable_classiclink", CLASSICLINK_REMOVED)
-            .removed("enable_classiclink_dns_support", CLASSICLINK_REMOVED);
-        AwsVpc {
-            aws,
-            schema,
-            adopted: true,
-        }
+            .removed("enable_classiclink_dns_support", CLASSICLINK_REMOVED)
     }
 
-    fn config_only(&self) -> &'static [&'static str] {
-        if self.adopted {
-            ADOPTED_CONFIG_ONLY
-        } else {
-            CONFIG_ONLY
-        }
+    fn default_timeouts() -> Timeouts {
+        Timeouts::minutes(10, 10, 5)
     }
 
-    /// Copies the configuration-only arguments of `from` into `to`; an adopted VPC read
-    /// without them (import) takes `force_destroy`'s default.
-    fn keep_config_only(&self, from: &Value, to: &mut Value) {
-        copy_attributes(from, to, self.config_only());
-        if self.adopted && to.get("force_destroy").is_null() {
-            if let Some(entries) = to.map_mut() {
-                entries.insert("force_destroy".into(), Value::Bool(false));
-            }
-        }
+    fn id(item: &VpcRead) -> Option<&str> {
+        item.vpc.vpc_id()
     }
 
-    /// Every VPC matching `filters`, converted, with main route tables and default security
-    /// groups and the three attributes DescribeVpcAttribute answers one at a time. `prior`
-    /// supplies the configuration-only arguments.
-    pub(crate) async fn describe(
-        &self,
-        filters: Vec<aws_sdk_ec2::types::Filter>,
-        prior: &HashMap<String, Value>,
-    ) -> Result<HashMap<String, Value>, ProviderError> {
-        let described = self.describe_vpcs(filters).await?;
+    fn tags(item: &VpcRead) -> &[Tag] {
+        item.vpc.tags()
+    }
+
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        if !DEFAULT
+            && config.get("cidr_block").is_null()
+            && config.get("ipv4_ipam_pool_id").is_null()
+        {
+            problems.push((
+                "cidr_block".to_string(),
+                "\"cidr_block\" is required unless \"ipv4_ipam_pool_id\" is set".to_string(),
+            ));
+        }
+        problems.extend(ipv6_pool_conflict(config));
+        problems
+    }
+
+    /// DescribeVpcs, then the VPCs' defaults (main route tables, default security groups and
+    /// network ACLs) and the three attributes DescribeVpcAttribute answers one at a time.
+    async fn describe(
+        ec2: &aws_sdk_ec2::Client,
+        ids: Option<Vec<String>>,
+        filters: Vec<Filter>,
+    ) -> Result<Vec<VpcRead>, ProviderError> {
+        let described = describe_vpcs(ec2, ids, filters).await?;
         let ids: Vec<String> = described.ids().collect();
-        let attributes = self.read_attributes(&ids).await?;
-        Ok(self.values(&described, &attributes, prior).await)
+        let attributes = read_attributes(ec2, &ids).await?;
+        Ok(described.read(&attributes))
     }
 
-    /// The VPCs matching `filters` with their defaults (main route tables, default security
-    /// groups and network ACLs), without DescribeVpcAttribute's flags.
-    async fn describe_vpcs(
-        &self,
-        filters: Vec<aws_sdk_ec2::types::Filter>,
-    ) -> Result<DescribedVpcs, ProviderError> {
-        let clients = self.aws.clients().await;
-        let vpcs: Vec<Vpc> = all_items!(clients.ec2.describe_vpcs().set_filters(Some(filters)))?;
-        let mut described = DescribedVpcs {
-            vpcs,
-            defaults: VpcDefaults::default(),
-        };
-        let ids: Vec<String> = described.ids().collect();
-        if !ids.is_empty() {
-            described.defaults = VpcDefaults::read(&clients.ec2, &ids).await?;
-        }
-        Ok(described)
-    }
-
-    /// The described VPCs whose flags are in `attributes`, converted; `prior` supplies the
-    /// configuration-only arguments.
-    async fn values(
-        &self,
-        described: &DescribedVpcs,
-        attributes: &HashMap<String, Vec<bool>>,
-        prior: &HashMap<String, Value>,
-    ) -> HashMap<String, Value> {
-        let region = &self.aws.clients().await.region;
-        let mut found = HashMap::new();
-        for vpc in &described.vpcs {
-            let Some(id) = vpc.vpc_id() else { continue };
-            let Some(&[dns_support, dns_hostnames, address_usage_metrics]) =
-                attributes.get(id).map(Vec::as_slice)
-            else {
-                continue;
-            };
-            let flags = [dns_support, dns_hostnames, address_usage_metrics];
-            let mut entries = vpc_entries(vpc, region, &described.defaults, flags);
-            entries.extend(tag_entries(vpc.tags()));
-            let mut value = whole_object(&self.schema, entries);
-            self.keep_config_only(prior.get(id).unwrap_or(&Value::Null), &mut value);
-            found.insert(id.to_string(), value);
-        }
-        found
-    }
-
-    /// DescribeVpcAttribute's three flags of each VPC (DNS support, DNS hostnames, address
-    /// usage metrics), by VPC ID.
-    async fn read_attributes(
-        &self,
-        ids: &[String],
-    ) -> Result<HashMap<String, Vec<bool>>, ProviderError> {
-        // DescribeVpcAttribute answers one attribute of one VPC a call: those calls run
-        // concurrently, three per VPC.
-        let attribute_names = [
-            VpcAttributeName::EnableDnsSupport,
-            VpcAttributeName::EnableDnsHostnames,
-            VpcAttributeName::EnableNetworkAddressUsageMetrics,
-        ];
-        let attributes = crate::app_support::read_each(
-            ids.iter()
-                .flat_map(|id| {
-                    attribute_names
-                        .iter()
-                        .map(move |name| self.read_attribute(id, name.clone()))
-                })
-                .collect(),
+    async fn create(
+        this: &Ec2Type<Self>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let ec2 = this.ec2().await;
+        let generated = bool_attribute(planned, "assign_generated_ipv6_cidr_block", false);
+        let output = sent!(ec2
+            .create_vpc()
+            .set_cidr_block(string_attribute(planned, "cidr_block"))
+            .set_ipv4_ipam_pool_id(non_empty_attribute(planned, "ipv4_ipam_pool_id"))
+            .set_ipv4_netmask_length(
+                integer_attribute(planned, "ipv4_netmask_length").map(|n| n as i32),
+            )
+            .set_amazon_provided_ipv6_cidr_block(generated.then_some(true))
+            .set_ipv6_cidr_block(
+                non_empty_attribute(planned, "ipv6_cidr_block").filter(|_| !generated),
+            )
+            .set_ipv6_ipam_pool_id(non_empty_attribute(planned, "ipv6_ipam_pool_id"))
+            .set_ipv6_netmask_length(
+                integer_attribute(planned, "ipv6_netmask_length").map(|n| n as i32),
+            )
+            .set_ipv6_cidr_block_network_border_group(non_empty_attribute(
+                planned,
+                "ipv6_cidr_block_network_border_group",
+            ))
+            .set_instance_tenancy(
+                string_attribute(planned, "instance_tenancy")
+                    .map(|tenancy| Tenancy::from(tenancy.as_str())),
+            )
+            .tag_specifications(tag_specification(operation, planned, Ec2ResourceType::Vpc)))?;
+        let id = output
+            .vpc()
+            .and_then(Vpc::vpc_id)
+            .ok_or_else(|| ProviderError::new("CreateVpc returned no VPC id"))?
+            .to_string();
+        // New VPCs have DNS support on and hostnames off; change only what differs.
+        let support = bool_attribute(planned, "enable_dns_support", true);
+        let hostnames = bool_attribute(planned, "enable_dns_hostnames", false);
+        let address_usage_metrics = planned
+            .get("enable_network_address_usage_metrics")
+            .as_bool()
+            .filter(|enabled| *enabled);
+        set_dns(
+            ec2,
+            &id,
+            (!support).then_some(false),
+            hostnames.then_some(true),
+            address_usage_metrics,
         )
         .await?;
-        // A VPC gone since its ID was known answers NotFound: it is left out.
-        Ok(ids
-            .iter()
-            .cloned()
-            .zip(attributes.chunks(attribute_names.len()))
-            .filter_map(|(id, flags)| Some((id, flags.iter().copied().collect::<Option<_>>()?)))
-            .collect())
+        Ok(id)
     }
 
-    async fn read_attribute(
-        &self,
-        vpc_id: &str,
-        attribute: VpcAttributeName,
-    ) -> Result<Option<bool>, ProviderError> {
-        let clients = self.aws.clients().await;
-        let output = sent!(clients
-            .ec2
-            .describe_vpc_attribute()
-            .vpc_id(vpc_id)
-            .attribute(attribute.clone()));
-        let output = match output {
-            Err(error) if crate::error::is_not_found(&error) => return Ok(None),
-            other => other?,
-        };
-        let value = match attribute {
-            VpcAttributeName::EnableDnsHostnames => output.enable_dns_hostnames(),
-            VpcAttributeName::EnableNetworkAddressUsageMetrics => {
-                output.enable_network_address_usage_metrics()
+    /// `aws_vpc`: the create, then one read. `aws_default_vpc`: adopts the region's default
+    /// VPC, creating one with CreateDefaultVpc where the region has none, then applies the
+    /// configuration as an update from what the VPC is.
+    async fn create_and_read(
+        this: &Ec2Type<Self>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Value, ProviderError> {
+        if !DEFAULT {
+            let id = Self::create(this, operation, planned).await?;
+            return this.read_one(&id, planned).await;
+        }
+        let (mut current, existing) = match find_default(this).await? {
+            Some(current) => (current, true),
+            None => {
+                let output = sent!(this.ec2().await.create_default_vpc())?;
+                let id = output
+                    .vpc()
+                    .and_then(|vpc| vpc.vpc_id())
+                    .ok_or_else(|| ProviderError::new("CreateDefaultVpc returned no VPC id"))?
+                    .to_string();
+                (this.read_one(&id, planned).await?, false)
             }
-            _ => output.enable_dns_support(),
         };
-        Ok(Some(
+        // The configuration is applied as an update from what the VPC is now.
+        if let Some(entries) = current.map_mut() {
+            for name in ["ipv6_ipam_pool_id", "ipv6_netmask_length"] {
+                entries.insert(name.into(), Value::Null);
+            }
+            entries.insert("force_destroy".into(), planned.get("force_destroy").clone());
+        }
+        let mut adopted = this.update(operation, &current, planned).await?;
+        if let Some(entries) = adopted.map_mut() {
+            entries.insert("existing_default_vpc".into(), Value::Bool(existing));
+        }
+        Ok(adopted)
+    }
+
+    /// `aws_default_vpc`'s is found by its natural key: the region's default VPC (whether
+    /// adopted or created, a lost answer leaves `existing_default_vpc` unknown; false is the
+    /// safe side).
+    async fn find_created(
+        this: &Ec2Type<Self>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Value>, ProviderError> {
+        if !DEFAULT {
+            return this.find_tagged(operation, planned).await;
+        }
+        Ok(find_default(this).await?.map(|mut value| {
+            if let Some(entries) = value.map_mut() {
+                entries.insert("force_destroy".into(), planned.get("force_destroy").clone());
+                entries.insert("existing_default_vpc".into(), Value::Bool(false));
+            }
             value
-                .and_then(AttributeBooleanValue::value)
-                .unwrap_or(false),
+        }))
+    }
+
+    /// DescribeVpcAttribute (one flag of one VPC a call, the slowest bucket of a refresh) needs
+    /// only the IDs: its calls start at once, beside the describes by chunks, so that its
+    /// bucket paces them from the first second rather than chunk after chunk.
+    async fn read_many(
+        this: &Ec2Type<Self>,
+        prior: &[Value],
+    ) -> Result<Vec<Option<Value>>, ProviderError> {
+        let ec2 = this.ec2().await;
+        let ids = known_ids(prior);
+        let attributes = read_attributes(ec2, &ids);
+        let described = async {
+            let mut described = Vec::new();
+            for chunk in chunks_of(&ids) {
+                let filters = vec![filter("vpc-id", chunk.iter().cloned())];
+                described.push(describe_vpcs(ec2, None, filters).await?);
+            }
+            Ok(described)
+        };
+        let (attributes, described) = futures::try_join!(attributes, described)?;
+        let items = described
+            .into_iter()
+            .flat_map(|chunk| chunk.read(&attributes))
+            .collect();
+        Ok(in_prior_order(
+            prior,
+            &this.read_described(items, prior).await?,
         ))
     }
 
-    /// One VPC, every attribute read; `hint` (planned or prior) supplies the configuration-only
-    /// arguments.
-    pub(crate) async fn read_one(
-        &self,
-        id: &str,
-        hint: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let mut found = self
-            .describe(vec![filter("vpc-id", [id])], &HashMap::new())
-            .await?
-            .remove(id);
-        if let Some(value) = found.as_mut() {
-            self.keep_config_only(hint, value);
-        }
-        Ok(found)
-    }
-
-    /// Replaces the IPv6 block with the planned one (none, Amazon's, a given block or one from
-    /// an IPAM pool).
-    async fn reassociate_ipv6(
-        &self,
+    async fn update(
+        this: &Ec2Type<Self>,
+        _operation: &Operation,
         id: &str,
         prior: &Value,
         planned: &Value,
     ) -> Result<(), ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        if let Some(association) = non_empty_attribute(prior, "ipv6_association_id") {
-            sent!(ec2
-                .disassociate_vpc_cidr_block()
-                .association_id(&association))?;
-        }
-        let generated = bool_attribute(planned, "assign_generated_ipv6_cidr_block", false);
-        let pool = non_empty_attribute(planned, "ipv6_ipam_pool_id");
-        // A block carried over from the prior (the planner keeps computed values) is the one
-        // being replaced, not a chosen one.
-        let block = non_empty_attribute(planned, "ipv6_cidr_block")
-            .filter(|block| prior.get("ipv6_cidr_block").as_str() != Some(block.as_str()))
-            .filter(|_| !generated);
-        if !generated && pool.is_none() && block.is_none() {
-            return Ok(());
-        }
-        sent!(ec2
-            .associate_vpc_cidr_block()
-            .vpc_id(id)
-            .set_amazon_provided_ipv6_cidr_block(generated.then_some(true))
-            .set_ipv6_cidr_block(block)
-            .set_ipv6_ipam_pool_id(pool)
-            .set_ipv6_netmask_length(
-                integer_attribute(planned, "ipv6_netmask_length").map(|n| n as i32),
-            )
-            .set_ipv6_cidr_block_network_border_group(
-                non_empty_attribute(planned, "ipv6_cidr_block_network_border_group")
-                    .filter(|_| generated),
-            ))?;
-        wait_for(
-            std::time::Duration::from_secs(3 * 60),
-            &format!("an IPv6 CIDR block to be associated with VPC {id}"),
-            || async {
-                Ok(self
-                    .read_one(id, planned)
-                    .await?
-                    .filter(|vpc| !vpc.get("ipv6_association_id").is_null())
-                    .map(|_| ()))
-            },
+        let changed = |name: &str, default: bool| {
+            let after = bool_attribute(planned, name, default);
+            (bool_attribute(prior, name, default) != after).then_some(after)
+        };
+        set_dns(
+            this.ec2().await,
+            id,
+            changed("enable_dns_support", true),
+            changed("enable_dns_hostnames", false),
+            planned
+                .get("enable_network_address_usage_metrics")
+                .as_bool()
+                .filter(|_| changed("enable_network_address_usage_metrics", false).is_some()),
         )
-        .await
-    }
-
-    async fn set_dns(
-        &self,
-        id: &str,
-        support: Option<bool>,
-        hostnames: Option<bool>,
-        address_usage_metrics: Option<bool>,
-    ) -> Result<(), ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        if let Some(enabled) = address_usage_metrics {
-            sent!(ec2
-                .modify_vpc_attribute()
-                .vpc_id(id)
-                .enable_network_address_usage_metrics(
-                    AttributeBooleanValue::builder().value(enabled).build(),
-                ))?;
-        }
-        // ModifyVpcAttribute takes one attribute per call.
-        if let Some(enabled) = support {
-            sent!(ec2
-                .modify_vpc_attribute()
-                .vpc_id(id)
-                .enable_dns_support(AttributeBooleanValue::builder().value(enabled).build()))?;
-        }
-        if let Some(enabled) = hostnames {
-            sent!(ec2
-                .modify_vpc_attribute()
-                .vpc_id(id)
-                .enable_dns_hostnames(AttributeBooleanValue::builder().value(enabled).build()))?;
+        .await?;
+        let ipv6_changed = IPV6.iter().any(|name| {
+            let next = planned.get(name);
+            !next.is_unknown() && prior.get(name).to_json() != next.to_json()
+        });
+        if ipv6_changed {
+            reassociate_ipv6(this, id, prior, planned).await?;
         }
         Ok(())
     }
+
+    /// `aws_default_vpc` is only forgotten, unless `force_destroy`: then deleted, as in the
+    /// provider.
+    async fn delete(
+        this: &Ec2Type<Self>,
+        operation: &Operation,
+        id: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        if DEFAULT && !bool_attribute(prior, "force_destroy", false) {
+            return Ok(());
+        }
+        let ec2 = this.ec2().await;
+        delete_with_retry(operation.timeouts.delete, &format!("VPC {id}"), || async {
+            sent!(ec2.delete_vpc().vpc_id(id))
+        })
+        .await
+    }
+}
+
+/// The region's default VPC, read, if there is one.
+async fn find_default<const DEFAULT: bool>(
+    this: &Ec2Type<VpcObject<DEFAULT>>,
+) -> Result<Option<Value>, ProviderError> {
+    let is_default = vec![filter("is-default", ["true"])];
+    this.find_matching(is_default, &Value::Null).await
+}
+
+/// The VPCs matching `filters` (and `ids`, when given) with their defaults (main route tables,
+/// default security groups and network ACLs), without DescribeVpcAttribute's flags.
+async fn describe_vpcs(
+    ec2: &aws_sdk_ec2::Client,
+    ids: Option<Vec<String>>,
+    filters: Vec<Filter>,
+) -> Result<DescribedVpcs, ProviderError> {
+    let vpcs: Vec<Vpc> = all_items!(ec2
+        .describe_vpcs()
+        .set_vpc_ids(ids)
+        .set_filters(Some(filters)))?;
+    let mut described = DescribedVpcs {
+        vpcs,
+        defaults: VpcDefaults::default(),
+    };
+    let ids: Vec<String> = described.ids().collect();
+    if !ids.is_empty() {
+        described.defaults = VpcDefaults::read(ec2, &ids).await?;
+    }
+    Ok(described)
+}
+
+/// DescribeVpcAttribute's three flags of each VPC (DNS support, DNS hostnames, address usage
+/// metrics), by VPC ID.
+async fn read_attributes(
+    ec2: &aws_sdk_ec2::Client,
+    ids: &[String],
+) -> Result<HashMap<String, [bool; 3]>, ProviderError> {
+    // DescribeVpcAttribute answers one attribute of one VPC a call: those calls run
+    // concurrently, three per VPC.
+    let attribute_names = [
+        VpcAttributeName::EnableDnsSupport,
+        VpcAttributeName::EnableDnsHostnames,
+        VpcAttributeName::EnableNetworkAddressUsageMetrics,
+    ];
+    let attributes = crate::app_support::read_each(
+        ids.iter()
+            .flat_map(|id| {
+                attribute_names
+                    .iter()
+                    .map(move |name| read_attribute(ec2, id, name.clone()))
+            })
+            .collect(),
+    )
+    .await?;
+    // A VPC gone since its ID was known answers NotFound: it is left out.
+    Ok(ids
+        .iter()
+        .cloned()
+        .zip(attributes.chunks(attribute_names.len()))
+        .filter_map(|(id, flags)| {
+            let flags: Vec<bool> = flags.iter().copied().collect::<Option<_>>()?;
+            Some((id, flags.try_into().ok()?))
+        })
+        .collect())
+}
+
+async fn read_attribute(
+    ec2: &aws_sdk_ec2::Client,
+    vpc_id: &str,
+    attribute: VpcAttributeName,
+) -> Result<Option<bool>, ProviderError> {
+    let output = sent!(ec2
+        .describe_vpc_attribute()
+        .vpc_id(vpc_id)
+        .attribute(attribute.clone()));
+    let output = match output {
+        Err(error) if crate::error::is_not_found(&error) => return Ok(None),
+        other => other?,
+    };
+    let value = match attribute {
+        VpcAttributeName::EnableDnsHostnames => output.enable_dns_hostnames(),
+        VpcAttributeName::EnableNetworkAddressUsageMetrics => {
+            output.enable_network_address_usage_metrics()
+        }
+        _ => output.enable_dns_support(),
+    };
+    Ok(Some(
+        value
+            .and_then(AttributeBooleanValue::value)
+            .unwrap_or(false),
+    ))
+}
+
+/// Replaces the IPv6 block with the planned one (none, Amazon's, a given block or one from an
+/// IPAM pool).
+async fn reassociate_ipv6<const DEFAULT: bool>(
+    this: &Ec2Type<VpcObject<DEFAULT>>,
+    id: &str,
+    prior: &Value,
+    planned: &Value,
+) -> Result<(), ProviderError> {
+    let ec2 = this.ec2().await;
+    if let Some(association) = non_empty_attribute(prior, "ipv6_association_id") {
+        sent!(ec2
+            .disassociate_vpc_cidr_block()
+            .association_id(&association))?;
+    }
+    let generated = bool_attribute(planned, "assign_generated_ipv6_cidr_block", false);
+    let pool = non_empty_attribute(planned, "ipv6_ipam_pool_id");
+    // A block carried over from the prior (the planner keeps computed values) is the one
+    // being replaced, not a chosen one.
+    let block = non_empty_attribute(planned, "ipv6_cidr_block")
+        .filter(|block| prior.get("ipv6_cidr_block").as_str() != Some(block.as_str()))
+        .filter(|_| !generated);
+    if !generated && pool.is_none() && block.is_none() {
+        return Ok(());
+    }
+    sent!(ec2
+        .associate_vpc_cidr_block()
+        .vpc_id(id)
+        .set_amazon_provided_ipv6_cidr_block(generated.then_some(true))
+        .set_ipv6_cidr_block(block)
+        .set_ipv6_ipam_pool_id(pool)
+        .set_ipv6_netmask_length(
+            integer_attribute(planned, "ipv6_netmask_length").map(|n| n as i32),
+        )
+        .set_ipv6_cidr_block_network_border_group(
+            non_empty_attribute(planned, "ipv6_cidr_block_network_border_group")
+                .filter(|_| generated),
+        ))?;
+    this.wait_until(
+        id,
+        std::time::Duration::from_secs(3 * 60),
+        &format!("an IPv6 CIDR block to be associated with VPC {id}"),
+        |vpc| vpc.is_some_and(|vpc| vpc.ipv6().and_then(|a| a.association_id()).is_some()),
+    )
+    .await
+}
+
+async fn set_dns(
+    ec2: &aws_sdk_ec2::Client,
+    id: &str,
+    support: Option<bool>,
+    hostnames: Option<bool>,
+    address_usage_metrics: Option<bool>,
+) -> Result<(), ProviderError> {
+    if let Some(enabled) = address_usage_metrics {
+        sent!(ec2
+            .modify_vpc_attribute()
+            .vpc_id(id)
+            .enable_network_address_usage_metrics(
+                AttributeBooleanValue::builder().value(enabled).build(),
+            ))?;
+    }
+    // ModifyVpcAttribute takes one attribute per call.
+    if let Some(enabled) = support {
+        sent!(ec2
+            .modify_vpc_attribute()
+            .vpc_id(id)
+            .enable_dns_support(AttributeBooleanValue::builder().value(enabled).build()))?;
+    }
+    if let Some(enabled) = hostnames {
+        sent!(ec2
+            .modify_vpc_attribute()
+            .vpc_id(id)
+            .enable_dns_hostnames(AttributeBooleanValue::builder().value(enabled).build()))?;
+    }
+    Ok(())
 }
 
 /// The check `aws_vpc` and `aws_default_vpc` share: an IPAM pool and an Amazon-provided IPv6
@@ -406,45 +664,25 @@ impl DescribedVpcs {
             .iter()
             .filter_map(|vpc| vpc.vpc_id().map(str::to_string))
     }
-}
 
-/// The IPv6 and DNS arguments `aws_vpc` and `aws_default_vpc` share (in the provider's order).
-fn ipv6_and_dns_attributes(schema: Schema) -> Schema {
-    schema
-        .attr(
-            Attribute::optional("assign_generated_ipv6_cidr_block", Type::Bool)
-                .default(Value::Bool(false)),
-        )
-        .attr(Attribute::optional_computed(
-            "ipv6_cidr_block",
-            Type::String,
-        ))
-        .attr(Attribute::optional("ipv6_ipam_pool_id", Type::String))
-        .attr(Attribute::optional("ipv6_netmask_length", Type::Number).check(Check::Range(0, 128)))
-        .attr(Attribute::optional_computed(
-            "ipv6_cidr_block_network_border_group",
-            Type::String,
-        ))
-        .attr(Attribute::computed("ipv6_association_id", Type::String))
-        .attr(Attribute::computed("default_network_acl_id", Type::String))
-        .attr(Attribute::optional("enable_dns_support", Type::Bool).default(Value::Bool(true)))
-        .attr(Attribute::optional_computed(
-            "enable_network_address_usage_metrics",
-            Type::Bool,
-        ))
-}
-
-/// The IDs of what every VPC has by default, computed in `aws_vpc` and `aws_default_vpc`.
-fn default_object_ids(schema: Schema) -> Schema {
-    schema
-        .attr(Attribute::computed(
-            "default_security_group_id",
-            Type::String,
-        ))
-        .attr(Attribute::computed("main_route_table_id", Type::String))
-        .attr(Attribute::computed("default_route_table_id", Type::String))
-        .attr(Attribute::computed("dhcp_options_id", Type::String))
-        .attr(Attribute::computed("owner_id", Type::String))
+    /// The VPCs whose flags are in `attributes` (one gone since its ID was known is not), read.
+    fn read(self, attributes: &HashMap<String, [bool; 3]>) -> Vec<VpcRead> {
+        let defaults = self.defaults;
+        let default = |of: &HashMap<String, String>, id: &str| of.get(id).cloned();
+        self.vpcs
+            .into_iter()
+            .filter_map(|vpc| {
+                let id = vpc.vpc_id()?;
+                Some(VpcRead {
+                    flags: *attributes.get(id)?,
+                    main_route_table: default(&defaults.main_route_tables, id),
+                    security_group: default(&defaults.security_groups, id),
+                    network_acl: default(&defaults.network_acls, id),
+                    vpc,
+                })
+            })
+            .collect()
+    }
 }
 
 /// What each VPC has by default, by VPC ID: its main route table, default security group
@@ -489,238 +727,4 @@ async fn default_ids<O: Ec2Object>(
     let objects = O::describe(ec2, None, filters).await?;
     let ids = |o: &O::Item| Some((vpc_id(o)?.to_string(), O::id(o)?.to_string()));
     Ok(objects.iter().filter_map(ids).collect())
-}
-
-/// A described VPC's attributes, before its tags.
-fn vpc_entries(
-    vpc: &Vpc,
-    region: &str,
-    defaults: &VpcDefaults,
-    [dns_support, dns_hostnames, address_usage_metrics]: [bool; 3],
-) -> Vec<(&'static str, Value)> {
-    let id = vpc.vpc_id().unwrap_or_default();
-    let owner = vpc.owner_id().unwrap_or_default();
-    let ipv6 = vpc.ipv6_cidr_block_association_set().iter().find(|a| {
-        matches!(
-            a.ipv6_cidr_block_state().and_then(|s| s.state()),
-            Some(VpcCidrBlockStateCode::Associated | VpcCidrBlockStateCode::Associating) | None
-        )
-    });
-    let main_route_table = optional_string(defaults.main_route_tables.get(id).map(String::as_str));
-    vec![
-        ("id", Value::string(id)),
-        ("arn", Value::string(ec2_arn(region, owner, "vpc", id))),
-        ("cidr_block", optional_string(vpc.cidr_block())),
-        ("enable_dns_support", Value::Bool(dns_support)),
-        ("enable_dns_hostnames", Value::Bool(dns_hostnames)),
-        (
-            "enable_network_address_usage_metrics",
-            Value::Bool(address_usage_metrics),
-        ),
-        (
-            "instance_tenancy",
-            optional_string(vpc.instance_tenancy().map(Tenancy::as_str)),
-        ),
-        (
-            "default_security_group_id",
-            optional_string(defaults.security_groups.get(id).map(String::as_str)),
-        ),
-        ("main_route_table_id", main_route_table.clone()),
-        ("default_route_table_id", main_route_table),
-        ("dhcp_options_id", optional_string(vpc.dhcp_options_id())),
-        (
-            "default_network_acl_id",
-            optional_string(defaults.network_acls.get(id).map(String::as_str)),
-        ),
-        ("owner_id", Value::string(owner)),
-        (
-            "ipv6_cidr_block",
-            optional_string(ipv6.and_then(|a| a.ipv6_cidr_block())),
-        ),
-        (
-            "ipv6_association_id",
-            optional_string(ipv6.and_then(|a| a.association_id())),
-        ),
-        (
-            "ipv6_cidr_block_network_border_group",
-            optional_string(ipv6.and_then(|a| a.network_border_group())),
-        ),
-        (
-            // An Amazon-provided block is one from the "Amazon" pool.
-            "assign_generated_ipv6_cidr_block",
-            Value::Bool(ipv6.and_then(|a| a.ipv6_pool()) == Some("Amazon")),
-        ),
-    ]
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsVpc {
-    fn name(&self) -> &'static str {
-        "aws_vpc"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if config.get("cidr_block").is_null() && config.get("ipv4_ipam_pool_id").is_null() {
-            problems.push((
-                "cidr_block".to_string(),
-                "\"cidr_block\" is required unless \"ipv4_ipam_pool_id\" is set".to_string(),
-            ));
-        }
-        problems.extend(ipv6_pool_conflict(config));
-        problems
-    }
-
-    fn default_timeouts(&self) -> Timeouts {
-        Timeouts::minutes(10, 10, 5)
-    }
-
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        let generated = bool_attribute(planned, "assign_generated_ipv6_cidr_block", false);
-        let output = sent!(ec2
-            .create_vpc()
-            .set_cidr_block(string_attribute(planned, "cidr_block"))
-            .set_ipv4_ipam_pool_id(non_empty_attribute(planned, "ipv4_ipam_pool_id"))
-            .set_ipv4_netmask_length(
-                integer_attribute(planned, "ipv4_netmask_length").map(|n| n as i32),
-            )
-            .set_amazon_provided_ipv6_cidr_block(generated.then_some(true))
-            .set_ipv6_cidr_block(
-                non_empty_attribute(planned, "ipv6_cidr_block").filter(|_| !generated),
-            )
-            .set_ipv6_ipam_pool_id(non_empty_attribute(planned, "ipv6_ipam_pool_id"))
-            .set_ipv6_netmask_length(
-                integer_attribute(planned, "ipv6_netmask_length").map(|n| n as i32),
-            )
-            .set_ipv6_cidr_block_network_border_group(non_empty_attribute(
-                planned,
-                "ipv6_cidr_block_network_border_group",
-            ))
-            .set_instance_tenancy(
-                string_attribute(planned, "instance_tenancy")
-                    .map(|tenancy| Tenancy::from(tenancy.as_str())),
-            )
-            .tag_specifications(tag_specification(operation, planned, Ec2ResourceType::Vpc)))?;
-        let id = output
-            .vpc()
-            .and_then(Vpc::vpc_id)
-            .ok_or_else(|| ProviderError::new("CreateVpc returned no VPC id"))?
-            .to_string();
-        // New VPCs have DNS support on and hostnames off; change only what differs.
-        let support = bool_attribute(planned, "enable_dns_support", true);
-        let hostnames = bool_attribute(planned, "enable_dns_hostnames", false);
-        let address_usage_metrics = planned
-            .get("enable_network_address_usage_metrics")
-            .as_bool()
-            .filter(|enabled| *enabled);
-        self.set_dns(
-            &id,
-            (!support).then_some(false),
-            hostnames.then_some(true),
-            address_usage_metrics,
-        )
-        .await?;
-        self.read_one(&id, planned).await?.ok_or_else(|| {
-            ProviderError::with_code(
-                "InvalidVpcID.NotFound",
-                format!("VPC {id} vanished right after it was created"),
-            )
-        })
-    }
-
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = string_attribute(prior, "id")
-            .ok_or_else(|| ProviderError::new("aws_vpc: prior state has no id"))?;
-        let changed = |name: &str, default: bool| {
-            let after = bool_attribute(planned, name, default);
-            (bool_attribute(prior, name, default) != after).then_some(after)
-        };
-        self.set_dns(
-            &id,
-            changed("enable_dns_support", true),
-            changed("enable_dns_hostnames", false),
-            planned
-                .get("enable_network_address_usage_metrics")
-                .as_bool()
-                .filter(|_| changed("enable_network_address_usage_metrics", false).is_some()),
-        )
-        .await?;
-        let ipv6_changed = IPV6.iter().any(|name| {
-            let next = planned.get(name);
-            !next.is_unknown() && prior.get(name).to_json() != next.to_json()
-        });
-        if ipv6_changed {
-            self.reassociate_ipv6(&id, prior, planned).await?;
-        }
-        update_tags(&self.aws.clients().await.ec2, &id, prior, planned).await?;
-        self.read_one(&id, planned).await?.ok_or_else(|| {
-            ProviderError::with_code(
-                "InvalidVpcID.NotFound",
-                format!("VPC {id} not found after update"),
-            )
-        })
-    }
-
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string_attribute(prior, "id") else {
-            return Ok(());
-        };
-        let ec2 = &self.aws.clients().await.ec2;
-        delete_with_retry(operation.timeouts.delete, &format!("VPC {id}"), || async {
-            sent!(ec2.delete_vpc().vpc_id(&id))
-        })
-        .await
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let ids = known_ids(prior);
-        let by_id: HashMap<String, Value> = prior
-            .iter()
-            .filter_map(|value| Some((string_attribute(value, "id")?, value.clone())))
-            .collect();
-        // DescribeVpcAttribute (one flag of one VPC a call, the slowest bucket of a refresh)
-        // needs only the IDs: its calls start at once, beside the describes by chunks, so that
-        // its bucket paces them from the first second rather than chunk after chunk.
-        let attributes = self.read_attributes(&ids);
-        let described = async {
-            let mut described = Vec::new();
-            for chunk in chunks_of(&ids) {
-                let filters = vec![filter("vpc-id", chunk.iter().cloned())];
-                described.push(self.describe_vpcs(filters).await?);
-            }
-            Ok(described)
-        };
-        let (attributes, described) = futures::try_join!(attributes, described)?;
-        let mut found = HashMap::new();
-        for chunk in &described {
-            found.extend(self.values(chunk, &attributes, &by_id).await);
-        }
-        Ok(in_prior_order(prior, &found))
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(self
-            .describe(managed_tag_filters(operation), &HashMap::new())
-            .await?
-            .into_values()
-            .next()
-            .map(|mut value| {
-                self.keep_config_only(planned, &mut value);
-                value
-            }))
-    }
 }
