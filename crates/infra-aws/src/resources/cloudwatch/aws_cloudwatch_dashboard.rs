@@ -129,12 +129,7 @@ impl AwsObject for DashboardObject {
         name: &str,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        deleted_or_missing(sent!(this
-            .aws
-            .clients()
-            .await
-            .cloudwatch
-            .delete_dashboards()
-            .dashboard_names(name)))
+        let client = &this.aws.clients().await.cloudwatch;
+        deleted_or_missing(sent!(client.delete_dashboards().dashboard_names(name)))
     }
 }

@@ -443,13 +443,8 @@ impl AwsObject for MetricAlarmObject {
         name: &str,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        deleted_or_missing(sent!(this
-            .aws
-            .clients()
-            .await
-            .cloudwatch
-            .delete_alarms()
-            .alarm_names(name)))
+        let client = &this.aws.clients().await.cloudwatch;
+        deleted_or_missing(sent!(client.delete_alarms().alarm_names(name)))
     }
 }
 

@@ -25,7 +25,7 @@ use aws_sdk_codecommit::types::RepositoryMetadata;
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
-    arn_problem, changed, known, read_each, sent, string, tag_changes, vanished,
+    arn_problem, changed, deleted_or_gone, known, read_each, sent, string, tag_changes, vanished,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, string as text_of, Declared, Reading};
@@ -341,18 +341,12 @@ impl AwsObject for RepositoryObject {
         name: &str,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        match sent!(this
-            .aws
-            .clients()
-            .await
-            .codecommit
-            .delete_repository()
-            .repository_name(name))
-        {
-            Ok(_) => Ok(()),
-            Err(error) if is_gone(&error) => Ok(()),
-            Err(error) => Err(error.context(&format!("deleting CodeCommit Repository ({name})"))),
-        }
+        let client = &this.aws.clients().await.codecommit;
+        deleted_or_gone(
+            sent!(client.delete_repository().repository_name(name)),
+            is_gone,
+        )
+        .map_err(|error| error.context(&format!("deleting CodeCommit Repository ({name})")))
     }
 }
 

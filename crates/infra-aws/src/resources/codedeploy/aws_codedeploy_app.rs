@@ -23,7 +23,7 @@ use aws_sdk_codedeploy::types::{ApplicationInfo, ComputePlatform, Tag};
 use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
-    changed, length_problem, read_each, resource_tag_changes, sent, string, text,
+    changed, deleted_or_gone, length_problem, read_each, resource_tag_changes, sent, string, text,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
@@ -332,18 +332,12 @@ impl AwsObject for AppObject {
         name: &str,
         _prior: &Value,
     ) -> Result<(), ProviderError> {
-        match sent!(this
-            .aws
-            .clients()
-            .await
-            .codedeploy
-            .delete_application()
-            .application_name(name))
-        {
-            Ok(_) => Ok(()),
-            Err(error) if error.code.as_deref() == Some(APPLICATION_MISSING) => Ok(()),
-            Err(error) => Err(error.context(&format!("deleting CodeDeploy Application ({name})"))),
-        }
+        let client = &this.aws.clients().await.codedeploy;
+        let answer = sent!(client.delete_application().application_name(name));
+        deleted_or_gone(answer, |error| {
+            error.code.as_deref() == Some(APPLICATION_MISSING)
+        })
+        .map_err(|error| error.context(&format!("deleting CodeDeploy Application ({name})")))
     }
 }
 

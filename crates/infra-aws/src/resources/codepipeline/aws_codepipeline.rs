@@ -31,7 +31,6 @@
 //! as `InvalidStructureException` instead of `PipelineNameInUseException`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_codepipeline::types::{
@@ -44,18 +43,17 @@ use aws_sdk_codepipeline::types::{
     Result as ConditionResult, RetryConfiguration, RuleCategory, RuleDeclaration, RuleOwner,
     RuleTypeId, StageDeclaration, StageRetryMode, SuccessConditions,
 };
-use infra_core::{
-    Attribute, Block, Cause, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Cause, Check, Operation, ProviderError, Schema, Type, Value};
 
 use super::support::{built, length_problem, list_tags, name_problems, sdk_tags, update_tags};
 use crate::app_support::{
-    blocks, deleted_or_missing, has_managed_tags, int, is_missing, non_empty, number, read_each,
-    retry_while, sent, set_tags, single, string, string_list, strings, text, vanished,
+    blocks, deleted_or_missing, int, is_missing, non_empty, number, retry_while, sent, single,
+    string, string_list, strings, text, vanished,
 };
+use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::declared::{read, read_block, Declared, Reading};
 use crate::error::aws_error;
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
 /// The action provider whose `OAuthToken` AWS masks (GitHub version 1).
 const GITHUB_PROVIDER: &str = "GitHub";
@@ -76,110 +74,54 @@ const DECLARATION: &[&str] = &[
     "variable",
 ];
 
-pub struct AwsCodepipeline {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsCodepipeline = ObjectType<PipelineObject>;
+
+pub struct PipelineObject;
 
 /// One pipeline as AWS reports it.
-struct Found {
+pub struct Pipeline {
     declaration: PipelineDeclaration,
     arn: String,
-    tags: Vec<(String, String)>,
 }
 
-impl AwsCodepipeline {
-    pub fn new(aws: Arc<Aws>) -> AwsCodepipeline {
-        let variable = Schema::new()
-            .attr(Attribute::optional("default_value", Type::String))
-            .attr(Attribute::optional("description", Type::String))
-            .attr(Attribute::required("name", Type::String));
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("name", Type::String).force_new())
-            .attr(Attribute::required("role_arn", Type::String))
-            .attr(
-                Attribute::optional("pipeline_type", Type::String)
-                    .default(Value::string("V1"))
-                    .check(Check::OneOf(PipelineType::values())),
+/// The pipeline and its tags; `None` when there is no pipeline by that name.
+async fn fetch(
+    this: &AwsCodepipeline,
+    name: &str,
+) -> Result<Option<Tagged<Pipeline>>, ProviderError> {
+    let clients = this.aws.clients().await;
+    let client = &clients.codepipeline;
+    let output = match sent!(client.get_pipeline().name(name)) {
+        Ok(output) => output,
+        Err(error) if is_missing(&error) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    let Some(declaration) = output.pipeline().cloned() else {
+        return Ok(None);
+    };
+    let arn = match output.metadata().and_then(|m| m.pipeline_arn()) {
+        Some(arn) => arn.to_string(),
+        None => {
+            // AWS always answers with the ARN; build it the way AWS does if not.
+            let account = this.aws.account_id().await?;
+            format!(
+                "arn:{}:codepipeline:{}:{account}:{}",
+                crate::clients::partition_of(&clients.region),
+                clients.region,
+                declaration.name()
             )
-            .attr(
-                Attribute::optional("execution_mode", Type::String)
-                    .default(Value::string("SUPERSEDED"))
-                    .check(Check::OneOf(ExecutionMode::values())),
-            )
-            .attr(Attribute::computed("trigger_all", Type::list(Type::Any)))
-            .block(Block::set("artifact_store", artifact_store_schema()).required())
-            .block(Block {
-                min_items: 2,
-                ..Block::list("stage", stage_schema())
-            })
-            .block(Block {
-                max_items: Some(50),
-                ..Block::list("trigger", trigger_schema())
-            })
-            .block(Block::list("variable", variable))
-            .with_tags();
-        AwsCodepipeline { aws, schema }
-    }
-
-    /// The pipeline and its tags; `None` when there is no pipeline by that name.
-    async fn fetch(&self, name: &str) -> Result<Option<Found>, ProviderError> {
-        let clients = self.aws.clients().await;
-        let client = &clients.codepipeline;
-        let output = match sent!(client.get_pipeline().name(name)) {
-            Ok(output) => output,
-            Err(error) if is_missing(&error) => return Ok(None),
-            Err(error) => return Err(error),
-        };
-        let Some(declaration) = output.pipeline().cloned() else {
-            return Ok(None);
-        };
-        let arn = match output.metadata().and_then(|m| m.pipeline_arn()) {
-            Some(arn) => arn.to_string(),
-            None => {
-                // AWS always answers with the ARN; build it the way AWS does if not.
-                let account = self.aws.account_id().await?;
-                format!(
-                    "arn:{}:codepipeline:{}:{account}:{}",
-                    crate::clients::partition_of(&clients.region),
-                    clients.region,
-                    declaration.name()
-                )
-            }
-        };
-        // A pipeline deleted between the two calls is gone.
-        let tags = match list_tags(client, &arn).await {
-            Ok(tags) => tags,
-            Err(error) if is_missing(&error) => return Ok(None),
-            Err(error) => return Err(error),
-        };
-        Ok(Some(Found {
-            declaration,
-            arn,
-            tags,
-        }))
-    }
-
-    /// Refreshes one prior value; `None` when the pipeline is gone.
-    async fn read(&self, prior: &Value) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = string(prior, "name").or_else(|| string(prior, "id")) else {
-            return Ok(None);
-        };
-        Ok(self
-            .fetch(&name)
-            .await?
-            .map(|found| to_value(&found, prior)))
-    }
-
-    /// The pipeline just written, read back with `hint` (the planned value) for the OAuth token.
-    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.fetch(name)
-            .await?
-            .map(|found| to_value(&found, hint))
-            .ok_or_else(|| vanished("CodePipeline Pipeline", name))
-    }
+        }
+    };
+    // A pipeline deleted between the two calls is gone.
+    let tags = match list_tags(client, &arn).await {
+        Ok(tags) => tags,
+        Err(error) if is_missing(&error) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    Ok(Some(Tagged {
+        object: Pipeline { declaration, arn },
+        tags,
+    }))
 }
 
 /// A stage condition: its result and its rules.
@@ -927,70 +869,120 @@ fn trigger_value(trigger: &PipelineTriggerDeclaration) -> Value {
     ])
 }
 
-/// The pipeline as a value; `hint` (prior or planned) supplies the GitHub OAuth token AWS masks
-/// and whether `trigger` is configured.
-fn to_value(found: &Found, hint: &Value) -> Value {
-    let pipeline = &found.declaration;
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(pipeline.name()));
-    object.insert("name".to_string(), Value::string(pipeline.name()));
-    object.insert("arn".to_string(), Value::string(&found.arn));
-    object.insert("role_arn".to_string(), Value::string(pipeline.role_arn()));
-    // AWS always reports both; absent means its defaults.
-    object.insert(
-        "pipeline_type".to_string(),
-        Value::string(pipeline.pipeline_type().map(|t| t.as_str()).unwrap_or("V1")),
-    );
-    object.insert(
-        "execution_mode".to_string(),
-        Value::string(
-            pipeline
-                .execution_mode()
-                .map(|m| m.as_str())
-                .unwrap_or("SUPERSEDED"),
+/// The attributes and blocks, each with how it is read from the pipeline; the prior (or
+/// planned) value supplies the GitHub OAuth token AWS masks and whether `trigger` is
+/// configured.
+fn attributes() -> Vec<Declared<Pipeline>> {
+    fn name(found: &Pipeline, _: &Reading) -> Value {
+        Value::string(found.declaration.name())
+    }
+    let variable = Schema::new()
+        .attr(Attribute::optional("default_value", Type::String))
+        .attr(Attribute::optional("description", Type::String))
+        .attr(Attribute::required("name", Type::String));
+    vec![
+        read(Attribute::computed("id", Type::String), name),
+        read(
+            Attribute::computed("arn", Type::String),
+            |found: &Pipeline, _: &Reading| Value::string(&found.arn),
         ),
-    );
-    let stores = match (pipeline.artifact_store(), pipeline.artifact_stores()) {
-        (Some(store), _) => vec![store_value(store, None)],
-        (None, Some(stores)) => stores
-            .iter()
-            .map(|(region, store)| store_value(store, Some(region.as_str())))
-            .collect(),
-        (None, None) => vec![],
-    };
-    object.insert("artifact_store".to_string(), Value::List(stores));
-    let hinted_stages = blocks(hint, "stage");
-    let stages = pipeline
-        .stages()
-        .iter()
-        .enumerate()
-        .map(|(index, stage)| stage_value(stage, hinted_stages.get(index).unwrap_or(&Value::Null)))
-        .collect();
-    object.insert("stage".to_string(), Value::List(stages));
-    let variables = pipeline
-        .variables()
-        .iter()
-        .map(|variable| {
-            Value::map([
-                ("name", Value::string(variable.name())),
-                ("default_value", text(variable.default_value())),
-                ("description", text(variable.description())),
-            ])
-        })
-        .collect();
-    object.insert("variable".to_string(), Value::List(variables));
-    let triggers: Vec<Value> = pipeline.triggers().iter().map(trigger_value).collect();
-    let configured = !blocks(hint, "trigger").is_empty();
-    object.insert(
-        "trigger".to_string(),
-        Value::List(if configured { triggers.clone() } else { vec![] }),
-    );
-    object.insert("trigger_all".to_string(), Value::List(triggers));
-    set_tags(
-        &mut object,
-        found.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+        read(Attribute::required("name", Type::String).force_new(), name),
+        read(
+            Attribute::required("role_arn", Type::String),
+            |found: &Pipeline, _: &Reading| Value::string(found.declaration.role_arn()),
+        ),
+        // AWS always reports both; absent means its defaults.
+        read(
+            Attribute::optional("pipeline_type", Type::String)
+                .default(Value::string("V1"))
+                .check(Check::OneOf(PipelineType::values())),
+            |found: &Pipeline, _: &Reading| {
+                let kind = found.declaration.pipeline_type();
+                Value::string(kind.map(|t| t.as_str()).unwrap_or("V1"))
+            },
+        ),
+        read(
+            Attribute::optional("execution_mode", Type::String)
+                .default(Value::string("SUPERSEDED"))
+                .check(Check::OneOf(ExecutionMode::values())),
+            |found: &Pipeline, _: &Reading| {
+                let mode = found.declaration.execution_mode();
+                Value::string(mode.map(|m| m.as_str()).unwrap_or("SUPERSEDED"))
+            },
+        ),
+        read(
+            Attribute::computed("trigger_all", Type::list(Type::Any)),
+            |found: &Pipeline, _: &Reading| {
+                Value::List(
+                    found
+                        .declaration
+                        .triggers()
+                        .iter()
+                        .map(trigger_value)
+                        .collect(),
+                )
+            },
+        ),
+        read_block(
+            Block::set("artifact_store", artifact_store_schema()).required(),
+            |found: &Pipeline, _: &Reading| {
+                let pipeline = &found.declaration;
+                let stores = match (pipeline.artifact_store(), pipeline.artifact_stores()) {
+                    (Some(store), _) => vec![store_value(store, None)],
+                    (None, Some(stores)) => stores
+                        .iter()
+                        .map(|(region, store)| store_value(store, Some(region.as_str())))
+                        .collect(),
+                    (None, None) => vec![],
+                };
+                Value::List(stores)
+            },
+        ),
+        read_block(
+            Block {
+                min_items: 2,
+                ..Block::list("stage", stage_schema())
+            },
+            |found: &Pipeline, at: &Reading| {
+                let hinted_stages = blocks(at.prior, "stage");
+                let stages = found.declaration.stages().iter().enumerate();
+                let stages = stages.map(|(index, stage)| {
+                    stage_value(stage, hinted_stages.get(index).unwrap_or(&Value::Null))
+                });
+                Value::List(stages.collect())
+            },
+        ),
+        read_block(
+            Block {
+                max_items: Some(50),
+                ..Block::list("trigger", trigger_schema())
+            },
+            |found: &Pipeline, at: &Reading| match blocks(at.prior, "trigger").is_empty() {
+                true => Value::List(vec![]),
+                false => Value::List(
+                    found
+                        .declaration
+                        .triggers()
+                        .iter()
+                        .map(trigger_value)
+                        .collect(),
+                ),
+            },
+        ),
+        read_block(
+            Block::list("variable", variable),
+            |found: &Pipeline, _: &Reading| {
+                let variables = found.declaration.variables().iter().map(|variable| {
+                    Value::map([
+                        ("name", Value::string(variable.name())),
+                        ("default_value", text(variable.default_value())),
+                        ("description", text(variable.description())),
+                    ])
+                });
+                Value::List(variables.collect())
+            },
+        ),
+    ]
 }
 
 /// Equal, with null and empty lists or maps the same (as the plan compares).
@@ -1090,16 +1082,18 @@ fn arn_problem(problems: &mut Vec<(String, String)>, path: String, key: &str, va
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsCodepipeline {
-    fn name(&self) -> &'static str {
-        "aws_codepipeline"
+impl AwsObject for PipelineObject {
+    type Object = Pipeline;
+    const NAME: &'static str = "aws_codepipeline";
+    const KIND: &'static str = "CodePipeline Pipeline";
+    const KEY: &'static str = "name";
+    const KEY_OR_ID: bool = true;
+
+    fn attributes() -> Vec<Declared<Pipeline>> {
+        attributes()
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = name_problems(config);
         arn_problem(
             &mut problems,
@@ -1177,12 +1171,31 @@ impl ResourceType for AwsCodepipeline {
         problems
     }
 
-    fn normalize(&self, value: &mut Value) {
+    fn normalize(value: &mut Value) {
         hide_oauth_tokens(value);
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.codepipeline;
+    /// Pipeline names are unique in a region: a lost create is found by its name (with the
+    /// managed tags).
+    fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
+        string(planned, "name")
+    }
+
+    /// GetPipeline and ListTagsForResource per pipeline, several in flight: there is no batched
+    /// read.
+    async fn describe(
+        this: &AwsCodepipeline,
+        names: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Pipeline>>, ProviderError> {
+        each_key(names, |name| fetch(this, name)).await
+    }
+
+    async fn create(
+        this: &AwsCodepipeline,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.codepipeline;
         let declaration = pipeline_declaration(planned)?;
         let name = declaration.name().to_string();
         let tags = sdk_tags(&operation.tags_with_managed(planned))?;
@@ -1202,19 +1215,17 @@ impl ResourceType for AwsCodepipeline {
             };
             error.context(&format!("creating CodePipeline Pipeline ({name})"))
         })?;
-        self.read_one(&name, planned).await
+        Ok(name)
     }
 
     async fn update(
-        &self,
+        this: &AwsCodepipeline,
         _operation: &Operation,
+        name: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.codepipeline;
-        let name = string(prior, "name")
-            .or_else(|| string(prior, "id"))
-            .ok_or_else(|| ProviderError::new("aws_codepipeline has no name in state"))?;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.codepipeline;
         let declaration_changed = DECLARATION
             .iter()
             .any(|key| !equivalent(prior.get(key), planned.get(key)));
@@ -1226,55 +1237,24 @@ impl ResourceType for AwsCodepipeline {
         }
         let arn = match string(prior, "arn") {
             Some(arn) => arn,
-            None => self
-                .fetch(&name)
+            None => fetch(this, name)
                 .await?
-                .map(|found| found.arn)
-                .ok_or_else(|| vanished("CodePipeline Pipeline", &name))?,
+                .map(|found| found.object.arn)
+                .ok_or_else(|| vanished("CodePipeline Pipeline", name))?,
         };
         update_tags(client, &arn, prior, planned).await?;
-        self.read_one(&name, planned).await
+        Ok(name.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(name) = string(prior, "name").or_else(|| string(prior, "id")) else {
-            return Ok(());
-        };
-        deleted_or_missing(sent!(self
-            .aws
-            .clients()
-            .await
-            .codepipeline
-            .delete_pipeline()
-            .name(&name)))
-        .map_err(|error| error.context(&format!("deleting CodePipeline Pipeline ({name})")))
-    }
-
-    /// GetPipeline and ListTagsForResource per pipeline, several in flight: there is no batched
-    /// read.
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        read_each(prior.iter().map(|p| self.read(p)).collect()).await
-    }
-
-    /// Terraform's import ID: the pipeline name.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("name", id))
-    }
-
-    /// Pipeline names are unique in a region; ours carries the managed tags.
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
-            return Ok(None);
-        };
-        Ok(self
-            .fetch(&name)
-            .await?
-            .filter(|found| has_managed_tags(&found.tags, operation))
-            .map(|found| to_value(&found, planned)))
+    async fn delete(
+        this: &AwsCodepipeline,
+        _operation: &Operation,
+        name: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.codepipeline;
+        deleted_or_missing(sent!(client.delete_pipeline().name(name)))
+            .map_err(|error| error.context(&format!("deleting CodePipeline Pipeline ({name})")))
     }
 }
 
