@@ -14,11 +14,12 @@
 
 use aws_sdk_servicediscovery::types::NamespaceType;
 use aws_sdk_servicediscovery::Client;
-use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
-use super::namespace::{Namespace, NamespaceKind};
+use super::namespace::{attributes, Namespace, NamespaceKind};
 use super::support::{sdk_tags, NamespaceFacts};
 use crate::app_support::{non_empty, sent, text};
+use crate::declared::{read, Declared, Reading};
 use crate::ec2_support::client_token;
 use crate::tagging::ManagedTags;
 
@@ -32,17 +33,13 @@ impl NamespaceKind for Http {
     const TITLE: &'static str = "Service Discovery HTTP Namespace";
     const TYPE: NamespaceType = NamespaceType::Http;
 
-    fn schema() -> Schema {
-        Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("http_name", Type::String))
-            .attr(Attribute::required("name", Type::String).force_new())
-            .attr(Attribute::optional("description", Type::String).force_new())
-    }
-
-    fn read(facts: &NamespaceFacts, _hint: &Value) -> Vec<(&'static str, Value)> {
-        vec![("http_name", text(facts.http_name.as_deref()))]
+    fn attributes() -> Vec<Declared<NamespaceFacts>> {
+        let http_name = read(
+            Attribute::computed("http_name", Type::String),
+            |facts: &NamespaceFacts, _: &Reading| text(facts.http_name.as_deref()),
+        );
+        let description = Attribute::optional("description", Type::String).force_new();
+        attributes(vec![http_name], vec![], description)
     }
 
     async fn create(

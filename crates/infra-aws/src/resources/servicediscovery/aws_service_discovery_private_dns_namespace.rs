@@ -20,11 +20,12 @@
 
 use aws_sdk_servicediscovery::types::{NamespaceType, PrivateDnsNamespaceChange};
 use aws_sdk_servicediscovery::Client;
-use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
-use super::namespace::{Namespace, NamespaceKind};
+use super::namespace::{attributes, Namespace, NamespaceKind};
 use super::support::{sdk_tags, wait_answer, NamespaceFacts};
-use crate::app_support::{changed, known, non_empty, sent, string, text};
+use crate::app_support::{changed, non_empty, sent, string, text};
+use crate::declared::{from_prior, read, Declared, Reading};
 use crate::ec2_support::client_token;
 use crate::tagging::ManagedTags;
 
@@ -38,23 +39,16 @@ impl NamespaceKind for PrivateDns {
     const TITLE: &'static str = "Service Discovery Private DNS Namespace";
     const TYPE: NamespaceType = NamespaceType::DnsPrivate;
 
-    fn schema() -> Schema {
-        Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("hosted_zone", Type::String))
-            .attr(Attribute::required("name", Type::String).force_new())
-            .attr(Attribute::required("vpc", Type::String).force_new())
-            .attr(Attribute::optional("description", Type::String))
-    }
-
-    /// The hosted zone, and `vpc` from `hint` (the prior or planned value): AWS does not report
-    /// it.
-    fn read(facts: &NamespaceFacts, hint: &Value) -> Vec<(&'static str, Value)> {
-        vec![
-            ("hosted_zone", text(facts.hosted_zone.as_deref())),
-            ("vpc", known(hint, "vpc")),
-        ]
+    /// The hosted zone, and `vpc` as the prior (or planned) value holds it: AWS does not
+    /// report it.
+    fn attributes() -> Vec<Declared<NamespaceFacts>> {
+        let hosted_zone = read(
+            Attribute::computed("hosted_zone", Type::String),
+            |facts: &NamespaceFacts, _: &Reading| text(facts.hosted_zone.as_deref()),
+        );
+        let vpc = from_prior(Attribute::required("vpc", Type::String).force_new());
+        let description = Attribute::optional("description", Type::String);
+        attributes(vec![hosted_zone], vec![vpc], description)
     }
 
     async fn create(

@@ -5,20 +5,20 @@
 //! [`NamespaceKind`]: its schema, what it reads beyond the shared attributes, its create call,
 //! what it updates beyond tags and its import ID.
 
+use std::collections::BTreeMap;
 use std::marker::PhantomData;
-use std::sync::Arc;
 
 use aws_sdk_servicediscovery::types::NamespaceType;
 use aws_sdk_servicediscovery::Client;
-use infra_core::{Operation, ProviderError, ResourceType, Schema, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use super::support::{
-    created_namespace_id, delete_namespace, find_namespace, namespace_object, read_namespace,
-    read_namespaces, update_tags, validate_namespace_name, NamespaceFacts,
+    created_namespace_id, delete_namespace, find_namespace, read_namespace, read_namespaces,
+    update_tags, validate_namespace_name, NamespaceFacts,
 };
-use crate::app_support::{string, vanished};
-use crate::tagging::WithTags;
-use crate::Aws;
+use crate::app_support::{string, text, text_or_null, vanished};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{read, Declared, Reading};
 
 /// One kind of namespace: see the module's documentation.
 #[async_trait::async_trait]
@@ -30,10 +30,8 @@ pub trait NamespaceKind: Send + Sync + 'static {
     /// Its type in ListNamespaces' answer.
     const TYPE: NamespaceType;
 
-    /// The schema, `tags` and `tags_all` aside.
-    fn schema() -> Schema;
-    /// What the kind reads beyond [`namespace_object`]; `hint` is the prior or planned value.
-    fn read(facts: &NamespaceFacts, hint: &Value) -> Vec<(&'static str, Value)>;
+    /// The attributes, `tags` and `tags_all` aside, each with its reader ([`attributes`]).
+    fn attributes() -> Vec<Declared<NamespaceFacts>>;
     /// Sends the create of the namespace `name`; returns its operation's ID.
     async fn create(
         client: &Client,
@@ -57,109 +55,133 @@ pub trait NamespaceKind: Send + Sync + 'static {
     }
 }
 
-/// The [`ResourceType`] of a namespace of kind `K`.
-pub struct Namespace<K> {
-    aws: Arc<Aws>,
-    schema: Schema,
-    kind: PhantomData<K>,
+/// A namespace's attributes in the schema's order: `id`, `arn`, the kind's computed ones
+/// (`computed`), `name`, the kind's arguments (`arguments`), then `description` (declared by
+/// the kind: it forces a new HTTP namespace), AWS's empty one read as null.
+pub fn attributes(
+    computed: Vec<Declared<NamespaceFacts>>,
+    arguments: Vec<Declared<NamespaceFacts>>,
+    description: Attribute,
+) -> Vec<Declared<NamespaceFacts>> {
+    let mut all = vec![
+        read(
+            Attribute::computed("id", Type::String),
+            |facts: &NamespaceFacts, _: &Reading| Value::string(&facts.id),
+        ),
+        read(
+            Attribute::computed("arn", Type::String),
+            |facts: &NamespaceFacts, _: &Reading| text(facts.arn.as_deref()),
+        ),
+    ];
+    all.extend(computed);
+    all.push(read(
+        Attribute::required("name", Type::String).force_new(),
+        |facts: &NamespaceFacts, _: &Reading| text(facts.name.as_deref()),
+    ));
+    all.extend(arguments);
+    all.push(read(description, |facts: &NamespaceFacts, _: &Reading| {
+        text_or_null(facts.description.as_deref())
+    }));
+    all
 }
 
-impl<K: NamespaceKind> Namespace<K> {
-    pub fn new(aws: Arc<Aws>) -> Namespace<K> {
-        Namespace {
-            aws,
-            schema: K::schema().with_tags(),
-            kind: PhantomData,
-        }
-    }
+/// The [`AwsObject`] of a namespace of kind `K`.
+pub struct NamespaceOf<K>(PhantomData<K>);
 
-    fn to_value(facts: &NamespaceFacts, hint: &Value) -> Value {
-        let mut object = namespace_object(facts);
-        for (name, value) in K::read(facts, hint) {
-            object.insert(name.to_string(), value);
-        }
-        Value::Map(object)
-    }
+/// The resource type of a namespace of kind `K`.
+pub type Namespace<K> = ObjectType<NamespaceOf<K>>;
 
-    async fn read_one(&self, id: &str, hint: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.servicediscovery;
-        let facts = read_namespace(client, id)
-            .await?
-            .ok_or_else(|| vanished(K::TITLE, id))?;
-        Ok(Self::to_value(&facts, hint))
+fn tagged(facts: NamespaceFacts) -> Tagged<NamespaceFacts> {
+    Tagged {
+        tags: facts.tags.clone(),
+        object: facts,
     }
 }
 
 #[async_trait::async_trait]
-impl<K: NamespaceKind> ResourceType for Namespace<K> {
-    fn name(&self) -> &'static str {
-        K::NAME
+impl<K: NamespaceKind> AwsObject for NamespaceOf<K> {
+    type Object = NamespaceFacts;
+    const NAME: &'static str = K::NAME;
+    const KIND: &'static str = K::TITLE;
+    const KEY: &'static str = "id";
+
+    fn attributes() -> Vec<Declared<NamespaceFacts>> {
+        K::attributes()
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         validate_namespace_name(config)
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.servicediscovery;
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        K::import_prior(id)
+    }
+
+    /// One ListNamespaces pass for every namespace ([`read_namespaces`]).
+    async fn describe(
+        this: &Namespace<K>,
+        ids: &[String],
+    ) -> Result<BTreeMap<String, Tagged<NamespaceFacts>>, ProviderError> {
+        let client = &this.aws.clients().await.servicediscovery;
+        let found = read_namespaces(client, ids).await?;
+        Ok(found.into_iter().map(|(id, f)| (id, tagged(f))).collect())
+    }
+
+    async fn create(
+        this: &Namespace<K>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.servicediscovery;
         let name = string(planned, "name")
             .ok_or_else(|| ProviderError::new(format!("{} needs a known \"name\"", K::NAME)))?;
         let operation_id = K::create(client, operation, planned, &name).await?;
-        let id = created_namespace_id(client, operation_id.as_deref(), &name).await?;
-        self.read_one(&id, planned).await
+        created_namespace_id(client, operation_id.as_deref(), &name).await
     }
 
     async fn update(
-        &self,
+        this: &Namespace<K>,
         operation: &Operation,
+        id: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.servicediscovery;
-        let id = string(prior, "id")
-            .ok_or_else(|| ProviderError::new(format!("{} has no id in state", K::NAME)))?;
-        K::update(client, operation, &id, prior, planned).await?;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.servicediscovery;
+        K::update(client, operation, id, prior, planned).await?;
         update_tags(client, prior, planned).await?;
-        self.read_one(&id, planned).await
+        Ok(id.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string(prior, "id") else {
-            return Ok(());
-        };
-        delete_namespace(&self.aws.clients().await.servicediscovery, &id).await
+    async fn delete(
+        this: &Namespace<K>,
+        _operation: &Operation,
+        id: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        delete_namespace(&this.aws.clients().await.servicediscovery, id).await
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let client = &self.aws.clients().await.servicediscovery;
-        let found = read_namespaces(client, prior).await?;
-        Ok(found
-            .iter()
-            .zip(prior)
-            .map(|(facts, hint)| facts.as_ref().map(|facts| Self::to_value(facts, hint)))
-            .collect())
-    }
-
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        K::import_prior(id)
+    /// The namespace just written: GetNamespace and its tags.
+    async fn written(
+        this: &Namespace<K>,
+        id: &str,
+    ) -> Result<Tagged<NamespaceFacts>, ProviderError> {
+        let client = &this.aws.clients().await.servicediscovery;
+        let facts = read_namespace(client, id).await?;
+        facts.map(tagged).ok_or_else(|| vanished(K::TITLE, id))
     }
 
     /// The namespace of this kind with this name that carries this operation's managed tags.
     async fn find_created(
-        &self,
+        this: &Namespace<K>,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<NamespaceFacts>>, ProviderError> {
         let Some(name) = string(planned, "name") else {
             return Ok(None);
         };
-        let client = &self.aws.clients().await.servicediscovery;
-        Ok(find_namespace(client, operation, &name, K::TYPE)
-            .await?
-            .map(|facts| Self::to_value(&facts, planned)))
+        let client = &this.aws.clients().await.servicediscovery;
+        let found = find_namespace(client, operation, &name, K::TYPE).await?;
+        Ok(found.map(tagged))
     }
 }

@@ -19,9 +19,9 @@ use aws_sdk_servicediscovery::Client;
 use infra_core::{ProviderError, Value};
 
 use crate::app_support::{
-    has_managed_tags, read_each, resource_tag_changes, retry_while, sent, set_tags, string, text,
-    text_or_null, wait_for,
+    has_managed_tags, resource_tag_changes, retry_while, sent, string, wait_for,
 };
+use crate::aws_object::each_key;
 use crate::error::{aws_error, found_or_none, is_not_found};
 use crate::tagging::sdk_tags_of;
 
@@ -220,24 +220,6 @@ impl NamespaceFacts {
     }
 }
 
-/// The state attributes both namespace types have: `id`, `arn`, `name`, `description` (AWS's
-/// empty one as null) and the tags; each type adds its own.
-pub(crate) fn namespace_object(facts: &NamespaceFacts) -> BTreeMap<String, Value> {
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(&facts.id));
-    object.insert("arn".to_string(), text(facts.arn.as_deref()));
-    object.insert("name".to_string(), text(facts.name.as_deref()));
-    object.insert(
-        "description".to_string(),
-        text_or_null(facts.description.as_deref()),
-    );
-    set_tags(
-        &mut object,
-        facts.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    object
-}
-
 /// One namespace with its tags (GetNamespace, ListTagsForResource); `None` when it is gone.
 pub(crate) async fn read_namespace(
     client: &Client,
@@ -298,17 +280,15 @@ pub(crate) async fn list_namespaces(
     Ok(summaries)
 }
 
-/// Refreshes many namespaces: one ListNamespaces pass, then per namespace found (in
-/// parallel) its tags, and GetNamespace only where the summary lacks a field. One answer per
-/// prior value (by its `id`), in order; `None` for a namespace that is gone (or an ID that is
-/// not known).
+/// Refreshes many namespaces: one ListNamespaces pass, then per namespace asked for (in
+/// parallel) its tags, and GetNamespace only where the summary lacks a field. The namespaces
+/// found, by ID (none for a namespace that is gone, or an ID that is not known).
 pub(crate) async fn read_namespaces(
     client: &Client,
-    prior: &[Value],
-) -> Result<Vec<Option<NamespaceFacts>>, ProviderError> {
-    let ids: Vec<Option<String>> = prior.iter().map(|p| string(p, "id")).collect();
-    if ids.iter().all(Option::is_none) {
-        return Ok(ids.iter().map(|_| None).collect());
+    ids: &[String],
+) -> Result<BTreeMap<String, NamespaceFacts>, ProviderError> {
+    if ids.is_empty() {
+        return Ok(BTreeMap::new());
     }
     let listed: HashMap<String, NamespaceFacts> = list_namespaces(client, None)
         .await?
@@ -317,14 +297,10 @@ pub(crate) async fn read_namespaces(
         .filter(|facts| !facts.id.is_empty())
         .map(|facts| (facts.id.clone(), facts))
         .collect();
-    let reads: Vec<_> = ids
-        .iter()
-        .map(|id| {
-            let summary = id.as_ref().and_then(|id| listed.get(id)).cloned();
-            complete_namespace(client, summary)
-        })
-        .collect();
-    read_each(reads).await
+    each_key(ids, |id| {
+        complete_namespace(client, listed.get(id).cloned())
+    })
+    .await
 }
 
 /// A listed namespace made whole: GetNamespace when the summary lacks a field, then its tags.
