@@ -13,19 +13,15 @@
 //! `STEADY_STATE` at once, so the stability wait never waits in tests. moto also deletes at
 //! once, where AWS drains first: the wait for the delete is the provider's (10 minutes).
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use aws_sdk_ecs::types::{LaunchType, Scale, ScaleUnit, TaskSet, TaskSetField};
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{
-    arn_problem, blocks, copy_attributes, set_tags, single, string, text, wait_for,
-};
-use crate::declared::{self, computed, declare, read, read_block, Declaration, Declared, Reading};
+use crate::app_support::{arn_problem, blocks, single, string, text, vanished, wait_for};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{self, computed, copied, read, read_block, Declared, Reading};
 use crate::ec2_support::token_of;
 use crate::ecs_support::{
     capacity_provider_strategy_to_sdk, capacity_provider_strategy_value, has_managed_tags,
@@ -34,35 +30,34 @@ use crate::ecs_support::{
     tags_from_sdk, tags_to_sdk, update_tags,
 };
 use crate::error::{aws_error, is_not_found};
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
-
-/// Attributes AWS does not report back, kept from the configuration.
-const CONFIG_ONLY: &[&str] = &[
-    "force_delete",
-    "wait_until_stable",
-    "wait_until_stable_timeout",
-];
+use crate::tagging::ManagedTags;
 
 /// The provider's wait for a deleted task set to be gone.
 const DELETE_WAIT: Duration = Duration::from_secs(600);
 
-pub struct AwsEcsTaskSet {
-    aws: Arc<Aws>,
-    schema: Schema,
-    declaration: Declaration<TaskSet>,
-}
+pub type AwsEcsTaskSet = ObjectType<TaskSets>;
+
+/// The task set as an [`AwsObject`]: its key is the Terraform ID.
+pub struct TaskSets;
 
 /// The attributes and blocks, each with how it is read from the task set ECS reports; `id`,
-/// `service` and `cluster` are read from the ID ([`AwsEcsTaskSet::to_value`]), the
-/// configuration-only ones from the configuration.
+/// `service` and `cluster` from its key ([`TaskSetKey::read`]), the configuration-only ones
+/// from the configuration.
 fn attributes() -> Vec<Declared<TaskSet>> {
     vec![
-        Declared::unread(Attribute::computed("id", Type::String)),
+        of_key(Attribute::computed("id", Type::String), |k| {
+            k.terraform_id()
+        }),
         computed("arn", TaskSet::task_set_arn),
         computed("task_set_id", TaskSet::id),
-        Declared::unread(Attribute::required("service", Type::String).force_new()),
-        Declared::unread(Attribute::required("cluster", Type::String).force_new()),
+        of_key(
+            Attribute::required("service", Type::String).force_new(),
+            |k| k.service,
+        ),
+        of_key(
+            Attribute::required("cluster", Type::String).force_new(),
+            |k| k.cluster,
+        ),
         declared::string(
             Attribute::required("task_definition", Type::String).force_new(),
             TaskSet::task_definition,
@@ -81,13 +76,13 @@ fn attributes() -> Vec<Declared<TaskSet>> {
             Attribute::optional_computed("platform_version", Type::String).force_new(),
             TaskSet::platform_version,
         ),
-        Declared::unread(Attribute::optional("force_delete", Type::Bool).config_only()),
-        Declared::unread(
+        copied(Attribute::optional("force_delete", Type::Bool).config_only()),
+        copied(
             Attribute::optional("wait_until_stable", Type::Bool)
                 .default(Value::Bool(false))
                 .config_only(),
         ),
-        Declared::unread(
+        copied(
             Attribute::optional("wait_until_stable_timeout", Type::String)
                 .default(Value::string("10m"))
                 .config_only(),
@@ -178,31 +173,14 @@ fn attributes() -> Vec<Declared<TaskSet>> {
     ]
 }
 
+/// An attribute read from the task set's key ([`TaskSetKey::read`]).
+fn of_key(attribute: Attribute, part: fn(TaskSetKey) -> String) -> Declared<TaskSet> {
+    read(attribute, move |set: &TaskSet, at: &Reading| {
+        text(TaskSetKey::read(set, at.prior).map(part).as_deref())
+    })
+}
+
 impl AwsEcsTaskSet {
-    pub fn new(aws: Arc<Aws>) -> AwsEcsTaskSet {
-        let (schema, declaration) = declare(Schema::new(), attributes());
-        AwsEcsTaskSet {
-            aws,
-            schema: schema.with_tags(),
-            declaration,
-        }
-    }
-
-    /// The object as read; `service` and `cluster` as the ID names them, and the
-    /// configuration-only arguments from `hint`.
-    fn to_value(&self, set: &TaskSet, key: &TaskSetKey, hint: &Value) -> Value {
-        let mut value = self.declaration.value(set, &Reading::of(hint));
-        if let Some(object) = value.map_mut() {
-            object.insert("id".to_string(), Value::string(key.terraform_id()));
-            object.insert("service".to_string(), Value::string(&key.service));
-            object.insert("cluster".to_string(), Value::string(&key.cluster));
-            let tags = tags_from_sdk(set.tags());
-            set_tags(object, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-            copy_attributes(object, hint, CONFIG_ONLY);
-        }
-        value
-    }
-
     /// The task sets of one service by ID, tags included; none when the service or its
     /// cluster is gone.
     async fn describe(
@@ -244,14 +222,6 @@ impl AwsEcsTaskSet {
         Ok(found.remove(&key.id))
     }
 
-    /// The task set `key` names as the state holds it, after a create or an update.
-    async fn read_back(&self, key: &TaskSetKey, planned: &Value) -> Result<Value, ProviderError> {
-        self.describe_one(key)
-            .await?
-            .map(|set| self.to_value(&set, key, planned))
-            .ok_or_else(|| crate::app_support::vanished("ECS task set", &key.id))
-    }
-
     /// Waits for `STEADY_STATE` when `wait_until_stable` asks for it.
     async fn wait_until_stable(
         &self,
@@ -273,6 +243,11 @@ impl AwsEcsTaskSet {
         })
         .await
     }
+}
+
+fn tagged(set: TaskSet) -> Tagged<TaskSet> {
+    let tags = tags_from_sdk(set.tags());
+    Tagged { object: set, tags }
 }
 
 /// The three parts of the Terraform ID.
@@ -306,6 +281,20 @@ impl TaskSetKey {
 
     fn terraform_id(&self) -> String {
         format!("{},{},{}", self.id, self.service, self.cluster)
+    }
+
+    /// The key of `set` as read for `prior`: its service and cluster as the prior's ID names
+    /// them, else as the prior (the planned value of a create) names them.
+    fn read(set: &TaskSet, prior: &Value) -> Option<TaskSetKey> {
+        let (service, cluster) = match Self::of(prior) {
+            Some(key) => (key.service, key.cluster),
+            None => (string(prior, "service")?, string(prior, "cluster")?),
+        };
+        Some(TaskSetKey {
+            id: set.id()?.to_string(),
+            service,
+            cluster,
+        })
     }
 }
 
@@ -377,16 +366,17 @@ fn argument_problems(config: &Value) -> Vec<(String, String)> {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsEcsTaskSet {
-    fn name(&self) -> &'static str {
-        "aws_ecs_task_set"
+impl AwsObject for TaskSets {
+    type Object = TaskSet;
+    const NAME: &'static str = "aws_ecs_task_set";
+    const KIND: &'static str = "ECS task set";
+    const KEY: &'static str = "id";
+
+    fn attributes() -> Vec<Declared<TaskSet>> {
+        attributes()
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if !config.get("launch_type").is_null()
             && !blocks(config, "capacity_provider_strategy").is_empty()
@@ -419,7 +409,49 @@ impl ResourceType for AwsEcsTaskSet {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    /// The ID, empty where the state holds none: update and delete refuse it as the
+    /// provider does ([`TaskSetKey::parse`]), and it reads as gone.
+    fn key_of(value: &Value) -> Option<String> {
+        Some(string(value, "id").unwrap_or_default())
+    }
+
+    /// Terraform's import ID: `TASK_SET_ID,SERVICE,CLUSTER`.
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        TaskSetKey::parse(id)?;
+        Ok(infra_core::resource::import_by("id", id))
+    }
+
+    /// One DescribeTaskSets per service (in the order the keys first name it), for all of
+    /// its task sets.
+    async fn describe(
+        this: &AwsEcsTaskSet,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<TaskSet>>, ProviderError> {
+        let (mut found, mut services) = (BTreeMap::new(), BTreeSet::new());
+        for key in keys.iter().filter_map(|key| TaskSetKey::parse(key).ok()) {
+            if services.insert((key.cluster.clone(), key.service.clone())) {
+                for (id, set) in this.describe(&key.cluster, &key.service, None).await? {
+                    found.insert(format!("{id},{},{}", key.service, key.cluster), tagged(set));
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// The task set just written, asked for by its ID.
+    async fn written(this: &AwsEcsTaskSet, key: &str) -> Result<Tagged<TaskSet>, ProviderError> {
+        let key = TaskSetKey::parse(key)?;
+        this.describe_one(&key)
+            .await?
+            .map(tagged)
+            .ok_or_else(|| vanished("ECS task set", &key.id))
+    }
+
+    async fn create(
+        this: &AwsEcsTaskSet,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
         let (Some(cluster), Some(service)) =
             (string(planned, "cluster"), string(planned, "service"))
         else {
@@ -430,7 +462,7 @@ impl ResourceType for AwsEcsTaskSet {
         let load_balancers = load_balancers_to_sdk(planned, "load_balancer_name");
         let registries = service_registries_to_sdk(planned);
         let strategy = capacity_provider_strategy_to_sdk(planned, "capacity_provider_strategy")?;
-        let response = self
+        let response = this
             .aws
             .clients()
             .await
@@ -465,19 +497,20 @@ impl ResourceType for AwsEcsTaskSet {
             service,
             cluster,
         };
-        self.wait_until_stable(planned, &key).await?;
-        self.read_back(&key, planned).await
+        this.wait_until_stable(planned, &key).await?;
+        Ok(key.terraform_id())
     }
 
     /// Only `scale` (UpdateTaskSet) and the tags change in place.
     async fn update(
-        &self,
+        this: &AwsEcsTaskSet,
         _operation: &Operation,
+        key: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let key = TaskSetKey::parse(prior.get("id").as_str().unwrap_or_default())?;
-        let client = &self.aws.clients().await.ecs;
+    ) -> Result<String, ProviderError> {
+        let key = TaskSetKey::parse(key)?;
+        let client = &this.aws.clients().await.ecs;
         if crate::app_support::changed(prior, planned, "scale") {
             client
                 .update_task_set()
@@ -488,17 +521,22 @@ impl ResourceType for AwsEcsTaskSet {
                 .send()
                 .await
                 .map_err(aws_error)?;
-            self.wait_until_stable(planned, &key).await?;
+            this.wait_until_stable(planned, &key).await?;
         }
         if let Some(arn) = string(prior, "arn") {
             update_tags(client, &arn, prior, planned).await?;
         }
-        self.read_back(&key, planned).await
+        Ok(key.terraform_id())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let key = TaskSetKey::parse(prior.get("id").as_str().unwrap_or_default())?;
-        let deleted = self
+    async fn delete(
+        this: &AwsEcsTaskSet,
+        _operation: &Operation,
+        key: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let key = TaskSetKey::parse(key)?;
+        let deleted = this
             .aws
             .clients()
             .await
@@ -517,67 +555,34 @@ impl ResourceType for AwsEcsTaskSet {
             Err(error) => return Err(error),
         }
         wait_for("ECS task set to be deleted", DELETE_WAIT, || async {
-            Ok(self.describe_one(&key).await?.is_none().then_some(()))
+            Ok(this.describe_one(&key).await?.is_none().then_some(()))
         })
         .await
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut by_service: BTreeMap<(String, String), BTreeMap<String, TaskSet>> = BTreeMap::new();
-        for key in prior.iter().filter_map(TaskSetKey::of) {
-            let service = (key.cluster.clone(), key.service.clone());
-            if !by_service.contains_key(&service) {
-                let found = self.describe(&key.cluster, &key.service, None).await?;
-                by_service.insert(service, found);
-            }
-        }
-        Ok(prior
-            .iter()
-            .map(|p| {
-                let key = TaskSetKey::of(p)?;
-                by_service
-                    .get(&(key.cluster.clone(), key.service.clone()))?
-                    .get(&key.id)
-                    .map(|set| self.to_value(set, &key, p))
-            })
-            .collect())
-    }
-
     /// A task set whose create got no answer carries this operation's managed tags.
     async fn find_created(
-        &self,
+        this: &AwsEcsTaskSet,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<TaskSet>>, ProviderError> {
         let (Some(cluster), Some(service)) =
             (string(planned, "cluster"), string(planned, "service"))
         else {
             return Ok(None);
         };
-        let found = self.describe(&cluster, &service, None).await?;
+        let found = this.describe(&cluster, &service, None).await?;
         Ok(found
-            .into_iter()
-            .find(|(_, set)| has_managed_tags(&tags_from_sdk(set.tags()), operation))
-            .map(|(id, set)| {
-                let key = TaskSetKey {
-                    id,
-                    service,
-                    cluster,
-                };
-                self.to_value(&set, &key, planned)
-            }))
-    }
-
-    /// Terraform's import ID: `TASK_SET_ID,SERVICE,CLUSTER`.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        TaskSetKey::parse(id)?;
-        Ok(infra_core::resource::import_by("id", id))
+            .into_values()
+            .find(|set| has_managed_tags(&tags_from_sdk(set.tags()), operation))
+            .map(tagged))
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Aws;
+    use infra_core::ResourceType;
 
     #[test]
     fn the_id_is_three_parts_and_anything_else_is_terraforms_error() {
@@ -659,6 +664,37 @@ mod tests {
             problems[1].1,
             "expected container_port to be a valid port number, got: 0"
         );
+    }
+
+    /// `id`, `service` and `cluster` are read as the prior's ID names them, else (a create,
+    /// a lost create found) as the planned value does; the configuration-only arguments are
+    /// kept from it.
+    #[test]
+    fn the_id_service_and_cluster_are_read_as_the_id_names_them() {
+        let found = Tagged {
+            object: TaskSet::builder().id("ecs-svc/1").build(),
+            tags: vec![("team".to_string(), "web".to_string())],
+        };
+        let planned = Value::map([
+            ("service", Value::string("web")),
+            ("cluster", Value::string("prod")),
+            ("force_delete", Value::Bool(true)),
+        ]);
+        let created = crate::aws_object::value_of::<TaskSets>(&found, &planned);
+        assert_eq!(created.get("id"), &Value::string("ecs-svc/1,web,prod"));
+        assert_eq!(created.get("force_delete"), &Value::Bool(true));
+        assert_eq!(created.get("tags").get("team"), &Value::string("web"));
+        let imported = TaskSets::import_prior("ecs-svc/1,web-svc,prod-cluster").unwrap();
+        let read = crate::aws_object::value_of::<TaskSets>(&found, &imported);
+        assert_eq!(
+            (read.get("id"), read.get("service"), read.get("cluster")),
+            (
+                &Value::string("ecs-svc/1,web-svc,prod-cluster"),
+                &Value::string("web-svc"),
+                &Value::string("prod-cluster")
+            )
+        );
+        assert_eq!(read.get("force_delete"), &Value::Null);
     }
 
     #[test]
