@@ -1,22 +1,18 @@
 //! RDS pieces shared by the RDS types: tags (RDS tags by ARN), managed-tag checks, the
-//! provider's identifier rule, the named groups' shared type ([`RdsGroup`], [`RdsGroupType`]),
-//! and an offline client for request-building tests.
+//! provider's identifier rule, what the named groups share ([`tagged_groups`] and the helpers
+//! after it), and an offline client for request-building tests.
 
 use std::collections::BTreeMap;
-use std::marker::PhantomData;
-use std::sync::Arc;
+use std::future::Future;
 
 use aws_sdk_rds::types::{MasterUserSecret, Tag};
-use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
-use crate::app_support::{boolean, by_key, has_managed_tags, keys_of, send_tag_changes, sent};
-use crate::app_support::{set_tags, string, text, vanished};
-use crate::ec2_support::{name_for_create, with_name_for_create};
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
-
-/// A state object being read.
-pub type Object = BTreeMap<String, Value>;
+use crate::app_support::{boolean, has_managed_tags, send_tag_changes, sent, string, text};
+use crate::aws_object::Tagged;
+use crate::declared::{read, Declared, Reading};
+use crate::ec2_support::name_for_create;
+use crate::tagging::ManagedTags;
 
 pub fn tags_to_sdk(tags: &BTreeMap<String, String>) -> Vec<Tag> {
     tags.iter()
@@ -83,20 +79,18 @@ pub async fn update_tags(
     Ok(())
 }
 
-/// A parameter or option group's `name_prefix` (kept from `hint`, the prior state or the
-/// planned value, when the name begins with it) and `skip_destroy` (configuration only).
-pub fn insert_prefix_and_skip_destroy(object: &mut Object, name: &str, hint: &Value) {
-    object.insert(
-        "name_prefix".to_string(),
-        match hint.get("name_prefix").as_str() {
-            Some(prefix) if name.starts_with(prefix) => Value::string(prefix),
+/// A parameter or option group's `name_prefix`, read as the prior state (or the planned value)
+/// holds it when the group's name (`name_of`) begins with it, else null.
+pub fn name_prefix<G: 'static>(name_of: fn(&G) -> Option<&str>) -> Declared<G> {
+    let attribute = Attribute::optional_computed("name_prefix", Type::String).force_new();
+    read(attribute, move |group: &G, at: &Reading| {
+        match at.prior.get("name_prefix").as_str() {
+            Some(prefix) if name_of(group).unwrap_or_default().starts_with(prefix) => {
+                Value::string(prefix)
+            }
             _ => Value::Null,
-        },
-    );
-    object.insert(
-        "skip_destroy".to_string(),
-        Value::Bool(boolean(hint, "skip_destroy").unwrap_or(false)),
-    );
+        }
+    })
 }
 
 /// The provider's `validIdentifier` check of `value` (the `key` argument: a DB instance, proxy
@@ -161,233 +155,79 @@ pub fn identifier_checks(config: &Value, keys: &[&str]) -> Vec<(String, String)>
         .collect()
 }
 
-/// What one RDS "group" type is (`aws_db_subnet_group`, `aws_db_parameter_group`,
-/// `aws_db_option_group`): an object named by its `name` (given, from `name_prefix`, or
-/// generated `terraform-...`), described by name, tagged by its ARN (ListTagsForResource; the
-/// describe answers carry no tags), imported by its name. Only its schema, describe, value and
-/// calls are its own; [`RdsGroupType`] writes the rest once.
-#[async_trait::async_trait]
-pub trait RdsGroup: Send + Sync + Sized + 'static {
-    /// The SDK's object, e.g. `DbParameterGroup`.
-    type Group: Send + Sync;
-    /// What a read needs beyond the describe and the tags (the parameters of a parameter
-    /// group), read per group before its tags.
-    type Details: Default + Send + Sync;
-    /// The Terraform type name.
-    const NAME: &'static str;
-    /// The object's name in messages ("DB parameter group").
-    const KIND: &'static str;
-    /// The schema (`tags` and `tags_all` are added).
-    fn schema() -> Schema;
-    fn default_timeouts() -> Timeouts {
-        Timeouts::default()
-    }
-    fn validate(config: &Value) -> Vec<(String, String)>;
-    /// The group's name and ARN, as the SDK's accessors read them.
-    const NAME_OF: fn(&Self::Group) -> Option<&str>;
-    const ARN: fn(&Self::Group) -> Option<&str>;
-    /// The groups among `names` that exist.
-    async fn describe(
-        rds: &aws_sdk_rds::Client,
-        names: &[String],
-    ) -> Result<Vec<Self::Group>, ProviderError>;
-    /// The details of the group `name` (by default none).
-    async fn details(
-        _rds: &aws_sdk_rds::Client,
-        _name: &str,
-    ) -> Result<Self::Details, ProviderError> {
-        Ok(Self::Details::default())
-    }
-    /// The state value of a group but its `id`, `arn`, `name` and tags (which
-    /// [`RdsGroupType`] reads); `hint` is its prior state (or the planned value), for what AWS
-    /// does not report.
-    fn to_value(group: &Self::Group, details: &Self::Details, hint: &Value) -> Object;
-    /// Creates the group named `name` with `tags` (the managed tags included), and sets up
-    /// what the create call does not; returns the name AWS stores it under.
-    async fn create(
-        rds: &aws_sdk_rds::Client,
-        tags: Vec<Tag>,
-        name: &str,
-        planned: &Value,
-    ) -> Result<String, ProviderError>;
-    /// What an update changes beyond the tags (which [`RdsGroupType`] updates after it).
-    async fn update(
-        rds: &aws_sdk_rds::Client,
-        name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError>;
-    /// Deletes the group (a group already gone is deleted); `skip_destroy` is checked before.
-    async fn delete(
-        rds: &aws_sdk_rds::Client,
-        operation: &Operation,
-        name: &str,
-    ) -> Result<(), ProviderError>;
-    /// The names a create whose answer was lost may have made; the managed tags decide.
-    async fn created_names(
-        rds: &aws_sdk_rds::Client,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Vec<String>, ProviderError>;
-}
-
-/// The [`ResourceType`] of an [`RdsGroup`].
-pub struct RdsGroupType<G: RdsGroup> {
-    aws: Arc<Aws>,
-    schema: Schema,
-    group: PhantomData<G>,
-}
-
-type Read<G> = (
-    <G as RdsGroup>::Group,
-    <G as RdsGroup>::Details,
-    Vec<(String, String)>,
-);
-
-impl<G: RdsGroup> RdsGroupType<G> {
-    pub fn new(aws: Arc<Aws>) -> RdsGroupType<G> {
-        RdsGroupType {
-            aws,
-            schema: G::schema().with_tags(),
-            group: PhantomData,
-        }
-    }
-
-    /// The groups among `names` that exist, each with its details and tags: one describe,
-    /// then per group its details and ListTagsForResource.
-    async fn read_names(
-        rds: &aws_sdk_rds::Client,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Read<G>>, ProviderError> {
-        let mut out = BTreeMap::new();
-        let described = G::describe(rds, names).await?.into_iter();
-        let by_name: BTreeMap<String, G::Group> = described
-            .filter_map(|group| Some(((G::NAME_OF)(&group)?.to_string(), group)))
-            .collect();
-        for (name, group) in by_name {
-            let details = G::details(rds, &name).await?;
-            let tags = match (G::ARN)(&group) {
-                Some(arn) => list_tags(rds, arn).await?,
-                None => vec![],
-            };
-            out.insert(name, (group, details, tags));
-        }
-        Ok(out)
-    }
-
-    async fn read_one(
-        rds: &aws_sdk_rds::Client,
-        name: &str,
-        hint: &Value,
-    ) -> Result<Value, ProviderError> {
-        Self::read_names(rds, &[name.to_string()])
-            .await?
-            .remove(name)
-            .map(|read| Self::value(&read, hint))
-            .ok_or_else(|| vanished(G::KIND, name))
-    }
-
-    /// The state value of a group read: its `id` and `name` (the name), `arn` and tags, and
-    /// what [`RdsGroup::to_value`] reads.
-    fn value((group, details, tags): &Read<G>, hint: &Value) -> Value {
-        let name = text((G::NAME_OF)(group));
-        let mut object = G::to_value(group, details, hint);
-        object.insert("id".to_string(), name.clone());
-        object.insert("arn".to_string(), text((G::ARN)(group)));
-        object.insert("name".to_string(), name);
-        set_tags(
-            &mut object,
-            tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        );
-        Value::Map(object)
-    }
-}
-
-const NAME_KEYS: [&str; 2] = ["name", "name_prefix"];
-
-#[async_trait::async_trait]
-impl<G: RdsGroup> ResourceType for RdsGroupType<G> {
-    fn name(&self) -> &'static str {
-        G::NAME
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn default_timeouts(&self) -> Timeouts {
-        G::default_timeouts()
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        G::validate(config)
-    }
-
-    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
-    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
-        with_name_for_create(operation, planned, NAME_KEYS, "terraform-")
-    }
-
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let rds = &self.aws.clients().await.rds;
-        let name = name_for_create(operation, planned, NAME_KEYS, "terraform-");
-        let tags = tags_to_sdk(&operation.tags_with_managed(planned));
-        let name = G::create(rds, tags, &name, planned).await?;
-        Self::read_one(rds, &name, planned).await
-    }
-
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let rds = &self.aws.clients().await.rds;
-        let name = string(prior, "name")
-            .ok_or_else(|| ProviderError::new(format!("{} has no name in state", G::NAME)))?;
-        G::update(rds, &name, prior, planned).await?;
-        if let Some(arn) = string(prior, "arn") {
-            update_tags(rds, &arn, prior, planned).await?;
-        }
-        Self::read_one(rds, &name, planned).await
-    }
-
-    /// `skip_destroy` (configuration only, where the type has it) leaves the group in AWS.
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        if boolean(prior, "skip_destroy") == Some(true) {
-            return Ok(());
-        }
-        let rds = &self.aws.clients().await.rds;
-        let Some(name) = string(prior, "name") else {
-            return Ok(());
+/// The RDS "group" types (`aws_db_subnet_group`, `aws_db_parameter_group`,
+/// `aws_db_option_group`) are [`crate::aws_object::AwsObject`]s named by their `name` (given,
+/// from `name_prefix`, or generated `terraform-...`), described by name, tagged by their ARN
+/// (ListTagsForResource; the describe answers carry no tags) and imported by their name. What
+/// they share: the described groups with their tags ([`tagged_groups`]), the create's name and
+/// tags ([`name_and_tags`]), the tag update by the prior ARN ([`update_group_tags`]),
+/// `skip_destroy` ([`skipped`]) and a lost create's group among several ([`first_managed`]).
+///
+/// The groups described, each under its name (`name_of`), in name order: per group what the
+/// type reads of it (`object`, e.g. with its parameters), then its tags.
+pub async fn tagged_groups<G, T, Fut>(
+    rds: &aws_sdk_rds::Client,
+    described: Vec<G>,
+    name_of: fn(&G) -> Option<&str>,
+    arn_of: fn(&G) -> Option<&str>,
+    object: impl Fn(String, G) -> Fut,
+) -> Result<BTreeMap<String, Tagged<T>>, ProviderError>
+where
+    Fut: Future<Output = Result<T, ProviderError>>,
+{
+    let by_name: BTreeMap<String, G> = described
+        .into_iter()
+        .filter_map(|group| Some((name_of(&group)?.to_string(), group)))
+        .collect();
+    let mut out = BTreeMap::new();
+    for (name, group) in by_name {
+        let arn = arn_of(&group).map(str::to_string);
+        let object = object(name.clone(), group).await?;
+        let tags = match arn {
+            Some(arn) => list_tags(rds, &arn).await?,
+            None => vec![],
         };
-        G::delete(rds, operation, &name).await
+        out.insert(name, Tagged { object, tags });
     }
+    Ok(out)
+}
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let rds = &self.aws.clients().await.rds;
-        let found = Self::read_names(rds, &keys_of(prior, "name")).await?;
-        Ok(by_key(prior, "name", |name| found.get(name), Self::value))
-    }
+/// What a group's create sends: its name (given, from `name_prefix`, or generated, as kept in
+/// the pending entry) and its tags, the operation's managed tags included.
+pub fn name_and_tags(operation: &Operation, planned: &Value) -> (String, Vec<Tag>) {
+    (
+        name_for_create(operation, planned, ["name", "name_prefix"], "terraform-"),
+        tags_to_sdk(&operation.tags_with_managed(planned)),
+    )
+}
 
-    /// Terraform's import ID: the group's name.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("name", id))
+/// The tag difference between `prior` and `planned`, sent to the group's ARN in the prior
+/// state (after the group's own changes).
+pub async fn update_group_tags(
+    rds: &aws_sdk_rds::Client,
+    prior: &Value,
+    planned: &Value,
+) -> Result<(), ProviderError> {
+    match string(prior, "arn") {
+        Some(arn) => update_tags(rds, &arn, prior, planned).await,
+        None => Ok(()),
     }
+}
 
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let rds = &self.aws.clients().await.rds;
-        let names = G::created_names(rds, operation, planned).await?;
-        Ok(Self::read_names(rds, &names)
-            .await?
-            .into_values()
-            .find(|(_, _, tags)| has_managed_tags(tags, operation))
-            .map(|read| Self::value(&read, planned)))
-    }
+/// Whether `skip_destroy` (configuration only) leaves the group in AWS on destroy.
+pub fn skipped(prior: &Value) -> bool {
+    boolean(prior, "skip_destroy") == Some(true)
+}
+
+/// The group a create whose answer was lost made, among those found: the first (by name) that
+/// carries the operation's managed tags.
+pub fn first_managed<T>(
+    found: BTreeMap<String, Tagged<T>>,
+    operation: &Operation,
+) -> Option<Tagged<T>> {
+    found
+        .into_values()
+        .find(|group| has_managed_tags(&group.tags, operation))
 }
 
 /// A client that is never sent anything: request-building tests read its builders' input.
@@ -416,6 +256,62 @@ mod tests {
                 "\"name\" cannot end with a hyphen",
             ]
         );
+    }
+
+    #[test]
+    fn a_groups_name_prefix_is_kept_only_while_its_name_begins_with_it() {
+        let (_, declaration) = crate::declared::declare(
+            infra_core::Schema::new(),
+            vec![name_prefix(|name: &String| Some(name.as_str()))],
+        );
+        let prior = Value::map([("name_prefix", Value::string("app-"))]);
+        let read =
+            |name: &str, prior: &Value| declaration.value(&name.to_string(), &Reading::of(prior));
+        assert_eq!(
+            read("app-123", &prior),
+            Value::map([("name_prefix", Value::string("app-"))])
+        );
+        let none = Value::map([("name_prefix", Value::Null)]);
+        assert_eq!(read("other", &prior), none);
+        assert_eq!(read("app-123", &Value::Null), none);
+        assert!(skipped(&Value::map([("skip_destroy", Value::Bool(true))])));
+        assert!(!skipped(&Value::map([(
+            "skip_destroy",
+            Value::Bool(false)
+        )])));
+        assert!(!skipped(&Value::Null));
+    }
+
+    #[test]
+    fn a_lost_create_is_the_first_group_by_name_with_the_operations_tags() {
+        let operation = Operation {
+            address: "aws_db_parameter_group.main".into(),
+            lineage: "lineage".into(),
+            ..Operation::default()
+        };
+        let managed = vec![
+            (
+                infra_core::resource::ADDRESS_TAG.to_string(),
+                operation.address.clone(),
+            ),
+            (
+                infra_core::resource::LINEAGE_TAG.to_string(),
+                operation.lineage.clone(),
+            ),
+        ];
+        let group = |tags: &Vec<(String, String)>| Tagged {
+            object: (),
+            tags: tags.clone(),
+        };
+        let found = BTreeMap::from([
+            ("a".to_string(), group(&vec![])),
+            ("b".to_string(), group(&managed)),
+            ("c".to_string(), group(&managed)),
+        ]);
+        let first = first_managed(found, &operation).map(|g| g.tags);
+        assert_eq!(first, Some(managed));
+        let unmanaged = BTreeMap::from([("a".to_string(), group(&vec![]))]);
+        assert!(first_managed(unmanaged, &operation).is_none());
     }
 
     #[test]

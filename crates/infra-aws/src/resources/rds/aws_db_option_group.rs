@@ -16,21 +16,26 @@
 //! `vpc_security_group_memberships`, so drift on them is not seen in tests.
 
 use std::collections::BTreeMap;
+use std::future::ready;
 
-use aws_sdk_rds::types::{OptionConfiguration, OptionGroup, OptionSetting, Tag};
+use aws_sdk_rds::types::{OptionConfiguration, OptionGroup, OptionSetting};
 use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{
     blocks, int, non_empty, number, sent, string, string_list, strings, text, wait_for,
 };
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{computed, read_block, switch, Declared};
 use crate::error::{aws_error, is_not_found};
-use crate::rds_support::{group_name_checks, insert_prefix_and_skip_destroy};
-use crate::rds_support::{Object, RdsGroup, RdsGroupType};
+use crate::rds_support::{first_managed, group_name_checks, name_and_tags, name_prefix};
+use crate::rds_support::{skipped, tagged_groups, update_group_tags};
 use crate::subnet_group_support::describe_by_name;
 
-pub type AwsDbOptionGroup = RdsGroupType<DbOptionGroups>;
+pub type AwsDbOptionGroup = ObjectType<OptionGroupObject>;
 
-pub struct DbOptionGroups;
+pub struct OptionGroupObject;
+
+const NAME_OF: fn(&OptionGroup) -> Option<&str> = OptionGroup::option_group_name;
 
 /// Every option group of the account (DescribeOptionGroups, paginated).
 async fn all_groups(rds: &aws_sdk_rds::Client) -> Result<Vec<OptionGroup>, ProviderError> {
@@ -68,15 +73,14 @@ async fn modify(
 }
 
 #[async_trait::async_trait]
-impl RdsGroup for DbOptionGroups {
-    type Group = OptionGroup;
-    type Details = ();
+impl AwsObject for OptionGroupObject {
+    type Object = OptionGroup;
     const NAME: &'static str = "aws_db_option_group";
-    const NAME_OF: fn(&OptionGroup) -> Option<&str> = OptionGroup::option_group_name;
-    const ARN: fn(&OptionGroup) -> Option<&str> = OptionGroup::option_group_arn;
     const KIND: &'static str = "DB option group";
+    const KEY: &'static str = "name";
+    const GENERATED_NAME: bool = true;
 
-    fn schema() -> Schema {
+    fn attributes() -> Vec<Declared<OptionGroup>> {
         let option = Schema::new()
             .attr(Attribute::required("option_name", Type::String))
             .attr(Attribute::optional("port", Type::Number))
@@ -95,21 +99,37 @@ impl RdsGroup for DbOptionGroups {
                     .attr(Attribute::required("name", Type::String))
                     .attr(Attribute::required("value", Type::String)),
             ));
-        Schema::new()
-            .timeouts(&["delete"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("engine_name", Type::String).force_new())
-            .attr(Attribute::required("major_engine_version", Type::String).force_new())
-            .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
-            .attr(
+        vec![
+            computed("id", NAME_OF),
+            computed("arn", OptionGroup::option_group_arn),
+            crate::declared::string(
+                Attribute::required("engine_name", Type::String).force_new(),
+                OptionGroup::engine_name,
+            ),
+            crate::declared::string(
+                Attribute::required("major_engine_version", Type::String).force_new(),
+                OptionGroup::major_engine_version,
+            ),
+            crate::declared::string(
+                Attribute::optional_computed("name", Type::String).force_new(),
+                NAME_OF,
+            ),
+            name_prefix(NAME_OF),
+            crate::declared::string(
                 Attribute::optional("option_group_description", Type::String)
                     .default(Value::string("Managed by Terraform"))
                     .force_new(),
-            )
-            .attr(Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false)))
-            .block(Block::set("option", option))
+                OptionGroup::option_group_description,
+            ),
+            switch(Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false))),
+            read_block(Block::set("option", option), |group: &OptionGroup, at| {
+                options_value(group, at.prior)
+            }),
+        ]
+    }
+
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["delete"])
     }
 
     fn default_timeouts() -> Timeouts {
@@ -125,32 +145,32 @@ impl RdsGroup for DbOptionGroups {
     }
 
     async fn describe(
-        rds: &aws_sdk_rds::Client,
+        this: &AwsDbOptionGroup,
         names: &[String],
-    ) -> Result<Vec<OptionGroup>, ProviderError> {
-        describe_by_name!(
+    ) -> Result<BTreeMap<String, Tagged<OptionGroup>>, ProviderError> {
+        let rds = &this.aws.clients().await.rds;
+        let groups = describe_by_name!(
             rds.describe_option_groups(),
             option_group_name,
             option_groups_list,
-            Self::NAME_OF,
+            NAME_OF,
             names,
             all: all_groups(rds)
         )
-        .await
-    }
-
-    fn to_value(group: &OptionGroup, _: &(), hint: &Value) -> Object {
-        to_value(group, hint)
+        .await?;
+        let arn_of = OptionGroup::option_group_arn;
+        tagged_groups(rds, groups, NAME_OF, arn_of, |_, group| ready(Ok(group))).await
     }
 
     async fn create(
-        rds: &aws_sdk_rds::Client,
-        tags: Vec<Tag>,
-        name: &str,
+        this: &AwsDbOptionGroup,
+        operation: &Operation,
         planned: &Value,
     ) -> Result<String, ProviderError> {
+        let rds = &this.aws.clients().await.rds;
+        let (name, tags) = name_and_tags(operation, planned);
         rds.create_option_group()
-            .option_group_name(name)
+            .option_group_name(&name)
             .engine_name(string(planned, "engine_name").unwrap_or_default())
             .major_engine_version(string(planned, "major_engine_version").unwrap_or_default())
             .option_group_description(
@@ -161,24 +181,33 @@ impl RdsGroup for DbOptionGroups {
             .send()
             .await
             .map_err(aws_error)?;
-        modify(rds, name, &Value::Null, planned).await?;
-        Ok(name.to_string())
+        modify(rds, &name, &Value::Null, planned).await?;
+        Ok(name)
     }
 
     async fn update(
-        rds: &aws_sdk_rds::Client,
+        this: &AwsDbOptionGroup,
+        _operation: &Operation,
         name: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<(), ProviderError> {
-        modify(rds, name, prior, planned).await
+    ) -> Result<String, ProviderError> {
+        let rds = &this.aws.clients().await.rds;
+        modify(rds, name, prior, planned).await?;
+        update_group_tags(rds, prior, planned).await?;
+        Ok(name.to_string())
     }
 
     async fn delete(
-        rds: &aws_sdk_rds::Client,
+        this: &AwsDbOptionGroup,
         operation: &Operation,
         name: &str,
+        prior: &Value,
     ) -> Result<(), ProviderError> {
+        if skipped(prior) {
+            return Ok(());
+        }
+        let rds = &this.aws.clients().await.rds;
         wait_for(
             &format!("DB option group {name} to be deletable"),
             operation.timeouts.delete,
@@ -196,19 +225,26 @@ impl RdsGroup for DbOptionGroups {
         .await
     }
 
-    async fn created_names(
-        rds: &aws_sdk_rds::Client,
-        _operation: &Operation,
+    /// The group of the configured name; for a generated name every group is a candidate,
+    /// and the tags decide.
+    async fn find_created(
+        this: &AwsDbOptionGroup,
+        operation: &Operation,
         planned: &Value,
-    ) -> Result<Vec<String>, ProviderError> {
-        Ok(match string(planned, "name") {
+    ) -> Result<Option<Tagged<OptionGroup>>, ProviderError> {
+        let rds = &this.aws.clients().await.rds;
+        let names = match string(planned, "name") {
             Some(name) => vec![name],
             None => all_groups(rds)
                 .await?
                 .iter()
                 .filter_map(|g| g.option_group_name().map(str::to_string))
                 .collect(),
-        })
+        };
+        Ok(first_managed(
+            Self::describe(this, &names).await?,
+            operation,
+        ))
     }
 }
 
@@ -264,20 +300,10 @@ fn option_changes(prior: &Value, planned: &Value) -> (Vec<OptionConfiguration>, 
     (include, remove)
 }
 
-fn to_value(group: &OptionGroup, hint: &Value) -> Object {
-    let name = group.option_group_name().unwrap_or_default();
+/// The `option` blocks of a group: of a configured option only its configured settings, and its
+/// `port` and `version` only where configured (`hint` is the prior state or planned value).
+fn options_value(group: &OptionGroup, hint: &Value) -> Value {
     let configured = options(hint);
-    let mut object = Object::new();
-    insert_prefix_and_skip_destroy(&mut object, name, hint);
-    object.insert("engine_name".to_string(), text(group.engine_name()));
-    object.insert(
-        "major_engine_version".to_string(),
-        text(group.major_engine_version()),
-    );
-    object.insert(
-        "option_group_description".to_string(),
-        text(group.option_group_description()),
-    );
     let read: Vec<Value> = group
         .options()
         .iter()
@@ -342,8 +368,7 @@ fn to_value(group: &OptionGroup, hint: &Value) -> Object {
             ]))
         })
         .collect();
-    object.insert("option".to_string(), Value::List(read));
-    object
+    Value::List(read)
 }
 
 #[cfg(test)]

@@ -16,39 +16,43 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_rds::types::{ApplyMethod, DbParameterGroup, Parameter, Tag};
+use aws_sdk_rds::types::{ApplyMethod, DbParameterGroup, Parameter};
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::text;
 use crate::app_support::{blocks, deleted_or_gone, sent, string};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{computed, read_block, switch, Declared};
 use crate::error::{aws_error, is_not_found};
-use crate::rds_support::{group_name_checks, insert_prefix_and_skip_destroy};
-use crate::rds_support::{Object, RdsGroup, RdsGroupType};
+use crate::paginated::all_items;
+use crate::rds_support::{first_managed, group_name_checks, name_and_tags, name_prefix};
+use crate::rds_support::{skipped, tagged_groups, update_group_tags};
 use crate::subnet_group_support::describe_by_name;
 
 /// ModifyDBParameterGroup and ResetDBParameterGroup take at most 20 parameters a call.
 const PARAMETERS_PER_CALL: usize = 20;
 
-pub type AwsDbParameterGroup = RdsGroupType<DbParameterGroups>;
+pub type AwsDbParameterGroup = ObjectType<ParameterGroupObject>;
 
-pub struct DbParameterGroups;
+pub struct ParameterGroupObject;
+
+/// A group as read: its describe and the parameters set on it.
+pub struct ParameterGroup {
+    group: DbParameterGroup,
+    parameters: Vec<Parameter>,
+}
+
+fn name_of(group: &ParameterGroup) -> Option<&str> {
+    group.group.db_parameter_group_name()
+}
 
 /// The parameters set on a group (`Source = user`).
 async fn parameters(
     rds: &aws_sdk_rds::Client,
     name: &str,
 ) -> Result<Vec<Parameter>, ProviderError> {
-    let mut out = Vec::new();
-    let mut pages = rds
-        .describe_db_parameters()
-        .db_parameter_group_name(name)
-        .source("user")
-        .into_paginator()
-        .send();
-    while let Some(page) = pages.next().await {
-        out.extend(page.map_err(aws_error)?.parameters().iter().cloned());
-    }
-    Ok(out)
+    let request = rds.describe_db_parameters().db_parameter_group_name(name);
+    all_items!(request.source("user"))
 }
 
 /// ModifyDBParameterGroup (or ResetDBParameterGroup when `reset`) with `parameters`, 20 a
@@ -76,79 +80,90 @@ async fn send_parameters(
 }
 
 #[async_trait::async_trait]
-impl RdsGroup for DbParameterGroups {
-    type Group = DbParameterGroup;
-    type Details = Vec<Parameter>;
+impl AwsObject for ParameterGroupObject {
+    type Object = ParameterGroup;
     const NAME: &'static str = "aws_db_parameter_group";
-    const NAME_OF: fn(&DbParameterGroup) -> Option<&str> =
-        DbParameterGroup::db_parameter_group_name;
-    const ARN: fn(&DbParameterGroup) -> Option<&str> = DbParameterGroup::db_parameter_group_arn;
     const KIND: &'static str = "DB parameter group";
+    const KEY: &'static str = "name";
+    const GENERATED_NAME: bool = true;
 
-    fn schema() -> Schema {
-        Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
-            .attr(Attribute::required("family", Type::String).force_new())
-            .attr(
+    fn attributes() -> Vec<Declared<ParameterGroup>> {
+        vec![
+            computed("id", name_of),
+            computed("arn", |g: &ParameterGroup| g.group.db_parameter_group_arn()),
+            crate::declared::string(
+                Attribute::optional_computed("name", Type::String).force_new(),
+                name_of,
+            ),
+            name_prefix(name_of),
+            crate::declared::string(
+                Attribute::required("family", Type::String).force_new(),
+                |g: &ParameterGroup| g.group.db_parameter_group_family(),
+            ),
+            crate::declared::string(
                 Attribute::optional("description", Type::String)
                     .default(Value::string("Managed by Terraform"))
                     .force_new(),
-            )
-            .attr(Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false)))
-            .block(Block::set(
-                "parameter",
-                Schema::new()
-                    .attr(Attribute::required("name", Type::String))
-                    .attr(Attribute::required("value", Type::String))
-                    .attr(
-                        Attribute::optional("apply_method", Type::String)
-                            .default(Value::string("immediate"))
-                            .check(Check::OneOf(&["immediate", "pending-reboot"])),
-                    ),
-            ))
+                |g: &ParameterGroup| g.group.description(),
+            ),
+            switch(Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false))),
+            read_block(
+                Block::set(
+                    "parameter",
+                    Schema::new()
+                        .attr(Attribute::required("name", Type::String))
+                        .attr(Attribute::required("value", Type::String))
+                        .attr(
+                            Attribute::optional("apply_method", Type::String)
+                                .default(Value::string("immediate"))
+                                .check(Check::OneOf(&["immediate", "pending-reboot"])),
+                        ),
+                ),
+                |g: &ParameterGroup, _| parameters_value(&g.parameters),
+            ),
+        ]
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         group_name_checks(config, name_problem)
     }
 
-    /// Groups by name (AWS stores names in lower case).
+    /// Groups by name (AWS stores names in lower case), each with its parameters.
     async fn describe(
-        rds: &aws_sdk_rds::Client,
+        this: &AwsDbParameterGroup,
         names: &[String],
-    ) -> Result<Vec<DbParameterGroup>, ProviderError> {
-        describe_by_name!(
+    ) -> Result<BTreeMap<String, Tagged<ParameterGroup>>, ProviderError> {
+        let rds = &this.aws.clients().await.rds;
+        let groups = describe_by_name!(
             rds.describe_db_parameter_groups(),
             db_parameter_group_name,
             db_parameter_groups,
-            Self::NAME_OF,
+            DbParameterGroup::db_parameter_group_name,
             names
+        )
+        .await?;
+        tagged_groups(
+            rds,
+            groups,
+            DbParameterGroup::db_parameter_group_name,
+            DbParameterGroup::db_parameter_group_arn,
+            |name, group| async move {
+                let parameters = parameters(rds, &name).await?;
+                Ok(ParameterGroup { group, parameters })
+            },
         )
         .await
     }
 
-    async fn details(
-        rds: &aws_sdk_rds::Client,
-        name: &str,
-    ) -> Result<Vec<Parameter>, ProviderError> {
-        parameters(rds, name).await
-    }
-
-    fn to_value(group: &DbParameterGroup, parameters: &Vec<Parameter>, hint: &Value) -> Object {
-        to_value(group, parameters, hint)
-    }
-
     async fn create(
-        rds: &aws_sdk_rds::Client,
-        tags: Vec<Tag>,
-        name: &str,
+        this: &AwsDbParameterGroup,
+        operation: &Operation,
         planned: &Value,
     ) -> Result<String, ProviderError> {
+        let rds = &this.aws.clients().await.rds;
+        let (name, tags) = name_and_tags(operation, planned);
         rds.create_db_parameter_group()
-            .db_parameter_group_name(name)
+            .db_parameter_group_name(&name)
             .db_parameter_group_family(string(planned, "family").unwrap_or_default())
             .description(
                 string(planned, "description").unwrap_or_else(|| "Managed by Terraform".into()),
@@ -164,49 +179,55 @@ impl RdsGroup for DbParameterGroups {
     }
 
     async fn update(
-        rds: &aws_sdk_rds::Client,
+        this: &AwsDbParameterGroup,
+        _operation: &Operation,
         name: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<(), ProviderError> {
+    ) -> Result<String, ProviderError> {
+        let rds = &this.aws.clients().await.rds;
         let (set, reset) = parameter_changes(prior, planned);
         send_parameters(rds, name, reset, true).await?;
-        send_parameters(rds, name, set, false).await
+        send_parameters(rds, name, set, false).await?;
+        update_group_tags(rds, prior, planned).await?;
+        Ok(name.to_string())
     }
 
     async fn delete(
-        rds: &aws_sdk_rds::Client,
+        this: &AwsDbParameterGroup,
         _operation: &Operation,
         name: &str,
+        prior: &Value,
     ) -> Result<(), ProviderError> {
+        if skipped(prior) {
+            return Ok(());
+        }
+        let rds = &this.aws.clients().await.rds;
         let answer = rds
             .delete_db_parameter_group()
             .db_parameter_group_name(name);
         deleted_or_gone(answer.send().await.map_err(aws_error), is_not_found)
     }
 
-    async fn created_names(
-        rds: &aws_sdk_rds::Client,
-        _operation: &Operation,
+    /// The group of the configured name; for a generated name every group is a candidate,
+    /// and the tags decide.
+    async fn find_created(
+        this: &AwsDbParameterGroup,
+        operation: &Operation,
         planned: &Value,
-    ) -> Result<Vec<String>, ProviderError> {
-        Ok(match string(planned, "name") {
+    ) -> Result<Option<Tagged<ParameterGroup>>, ProviderError> {
+        let rds = &this.aws.clients().await.rds;
+        let names = match string(planned, "name") {
             Some(name) => vec![name.to_lowercase()],
-            // A generated name: every group is a candidate; the tags decide.
-            None => {
-                let mut names = Vec::new();
-                let mut pages = rds.describe_db_parameter_groups().into_paginator().send();
-                while let Some(page) = pages.next().await {
-                    names.extend(
-                        page.map_err(aws_error)?
-                            .db_parameter_groups()
-                            .iter()
-                            .filter_map(|g| g.db_parameter_group_name().map(str::to_string)),
-                    );
-                }
-                names
-            }
-        })
+            None => all_items!(rds.describe_db_parameter_groups())?
+                .iter()
+                .filter_map(|g| g.db_parameter_group_name().map(str::to_string))
+                .collect(),
+        };
+        Ok(first_managed(
+            Self::describe(this, &names).await?,
+            operation,
+        ))
     }
 }
 
@@ -252,39 +273,23 @@ fn parameter_changes(prior: &Value, planned: &Value) -> (Vec<Parameter>, Vec<Par
     (set, reset)
 }
 
-fn to_value(group: &DbParameterGroup, parameters: &[Parameter], hint: &Value) -> Object {
-    let mut object = Object::new();
-    insert_prefix_and_skip_destroy(
-        &mut object,
-        group.db_parameter_group_name().unwrap_or_default(),
-        hint,
-    );
-    object.insert(
-        "family".to_string(),
-        text(group.db_parameter_group_family()),
-    );
-    object.insert("description".to_string(), text(group.description()));
-    object.insert(
-        "parameter".to_string(),
-        Value::List(
-            parameters
-                .iter()
-                .filter_map(|p| {
-                    Some(Value::map([
-                        ("name", Value::string(p.parameter_name()?)),
-                        ("value", text(p.parameter_value())),
-                        (
-                            "apply_method",
-                            Value::string(
-                                p.apply_method().map(|m| m.as_str()).unwrap_or("immediate"),
-                            ),
-                        ),
-                    ]))
-                })
-                .collect(),
-        ),
-    );
-    object
+/// The `parameter` blocks of the parameters read.
+fn parameters_value(parameters: &[Parameter]) -> Value {
+    Value::List(
+        parameters
+            .iter()
+            .filter_map(|p| {
+                Some(Value::map([
+                    ("name", Value::string(p.parameter_name()?)),
+                    ("value", text(p.parameter_value())),
+                    (
+                        "apply_method",
+                        Value::string(p.apply_method().map(|m| m.as_str()).unwrap_or("immediate")),
+                    ),
+                ]))
+            })
+            .collect(),
+    )
 }
 
 /// AWS's naming rule for DB parameter groups (the provider checks it too): lowercase letters,

@@ -5,46 +5,60 @@
 //! (ListTagsForResource; the describe answer carries none). Without `name`, create generates
 //! one from `name_prefix` (configuration only) or `terraform-`.
 
-use aws_sdk_rds::types::{DbSubnetGroup, Tag};
-use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
+use std::collections::BTreeMap;
+use std::future::ready;
 
-use crate::app_support::{changed, deleted_or_gone, sent, string};
-use crate::app_support::{string_list, strings, text};
-use crate::ec2_support::name_for_create;
+use aws_sdk_rds::types::DbSubnetGroup;
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+
+use crate::app_support::{changed, deleted_or_gone, sent, string, string_list, strings};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{computed, copied, read, Declared};
 use crate::error::{aws_error, is_not_found};
 use crate::iam_support::name_conflict;
-use crate::rds_support::{Object, RdsGroup, RdsGroupType};
+use crate::rds_support::{name_and_tags, tagged_groups, update_group_tags};
 use crate::subnet_group_support::describe_by_name;
 
-pub type AwsDbSubnetGroup = RdsGroupType<DbSubnetGroups>;
+pub type AwsDbSubnetGroup = ObjectType<DbSubnetGroupObject>;
 
-pub struct DbSubnetGroups;
+pub struct DbSubnetGroupObject;
+
+const NAME_OF: fn(&DbSubnetGroup) -> Option<&str> = DbSubnetGroup::db_subnet_group_name;
 
 #[async_trait::async_trait]
-impl RdsGroup for DbSubnetGroups {
-    type Group = DbSubnetGroup;
-    type Details = ();
+impl AwsObject for DbSubnetGroupObject {
+    type Object = DbSubnetGroup;
     const NAME: &'static str = "aws_db_subnet_group";
-    const NAME_OF: fn(&DbSubnetGroup) -> Option<&str> = DbSubnetGroup::db_subnet_group_name;
-    const ARN: fn(&DbSubnetGroup) -> Option<&str> = DbSubnetGroup::db_subnet_group_arn;
     const KIND: &'static str = "DB subnet group";
+    const KEY: &'static str = "name";
+    const GENERATED_NAME: bool = true;
 
-    fn schema() -> Schema {
-        Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("vpc_id", Type::String))
-            .attr(Attribute::computed(
-                "supported_network_types",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional("name_prefix", Type::String).force_new())
-            .attr(
+    fn attributes() -> Vec<Declared<DbSubnetGroup>> {
+        vec![
+            computed("id", NAME_OF),
+            computed("arn", DbSubnetGroup::db_subnet_group_arn),
+            computed("vpc_id", DbSubnetGroup::vpc_id),
+            read(
+                Attribute::computed("supported_network_types", Type::set(Type::String)),
+                |group: &DbSubnetGroup, _| string_list(group.supported_network_types()),
+            ),
+            crate::declared::string(
+                Attribute::optional_computed("name", Type::String).force_new(),
+                NAME_OF,
+            ),
+            copied(Attribute::optional("name_prefix", Type::String).force_new()),
+            crate::declared::string(
                 Attribute::optional("description", Type::String)
                     .default(Value::string("Managed by Terraform")),
-            )
-            .attr(Attribute::required("subnet_ids", Type::set(Type::String)))
+                DbSubnetGroup::db_subnet_group_description,
+            ),
+            read(
+                Attribute::required("subnet_ids", Type::set(Type::String)),
+                |group: &DbSubnetGroup, _| {
+                    string_list(group.subnets().iter().filter_map(|s| s.subnet_identifier()))
+                },
+            ),
+        ]
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
@@ -68,46 +82,31 @@ impl RdsGroup for DbSubnetGroups {
     }
 
     async fn describe(
-        rds: &aws_sdk_rds::Client,
+        this: &AwsDbSubnetGroup,
         names: &[String],
-    ) -> Result<Vec<DbSubnetGroup>, ProviderError> {
-        describe_by_name!(
+    ) -> Result<BTreeMap<String, Tagged<DbSubnetGroup>>, ProviderError> {
+        let rds = &this.aws.clients().await.rds;
+        let groups = describe_by_name!(
             rds.describe_db_subnet_groups(),
             db_subnet_group_name,
             db_subnet_groups,
-            Self::NAME_OF,
+            NAME_OF,
             names
         )
-        .await
-    }
-
-    fn to_value(group: &DbSubnetGroup, _: &(), hint: &Value) -> Object {
-        let mut object = Object::new();
-        object.insert("vpc_id".to_string(), text(group.vpc_id()));
-        object.insert(
-            "description".to_string(),
-            text(group.db_subnet_group_description()),
-        );
-        object.insert(
-            "subnet_ids".to_string(),
-            string_list(group.subnets().iter().filter_map(|s| s.subnet_identifier())),
-        );
-        object.insert(
-            "supported_network_types".to_string(),
-            string_list(group.supported_network_types()),
-        );
-        object.insert("name_prefix".to_string(), hint.get("name_prefix").clone());
-        object
+        .await?;
+        let arn_of = DbSubnetGroup::db_subnet_group_arn;
+        tagged_groups(rds, groups, NAME_OF, arn_of, |_, group| ready(Ok(group))).await
     }
 
     async fn create(
-        rds: &aws_sdk_rds::Client,
-        tags: Vec<Tag>,
-        name: &str,
+        this: &AwsDbSubnetGroup,
+        operation: &Operation,
         planned: &Value,
     ) -> Result<String, ProviderError> {
+        let rds = &this.aws.clients().await.rds;
+        let (name, tags) = name_and_tags(operation, planned);
         rds.create_db_subnet_group()
-            .db_subnet_group_name(name)
+            .db_subnet_group_name(&name)
             .db_subnet_group_description(
                 string(planned, "description")
                     .unwrap_or_else(|| "Managed by Terraform".to_string()),
@@ -117,15 +116,17 @@ impl RdsGroup for DbSubnetGroups {
             .send()
             .await
             .map_err(aws_error)?;
-        Ok(name.to_string())
+        Ok(name)
     }
 
     async fn update(
-        rds: &aws_sdk_rds::Client,
+        this: &AwsDbSubnetGroup,
+        _operation: &Operation,
         name: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<(), ProviderError> {
+    ) -> Result<String, ProviderError> {
+        let rds = &this.aws.clients().await.rds;
         if changed(prior, planned, "description") || changed(prior, planned, "subnet_ids") {
             sent!(rds
                 .modify_db_subnet_group()
@@ -133,25 +134,18 @@ impl RdsGroup for DbSubnetGroups {
                 .set_db_subnet_group_description(string(planned, "description"))
                 .set_subnet_ids(Some(strings(planned, "subnet_ids"))))?;
         }
-        Ok(())
+        update_group_tags(rds, prior, planned).await?;
+        Ok(name.to_string())
     }
 
     async fn delete(
-        rds: &aws_sdk_rds::Client,
+        this: &AwsDbSubnetGroup,
         _operation: &Operation,
         name: &str,
+        _prior: &Value,
     ) -> Result<(), ProviderError> {
+        let rds = &this.aws.clients().await.rds;
         let answer = rds.delete_db_subnet_group().db_subnet_group_name(name);
         deleted_or_gone(answer.send().await.map_err(aws_error), is_not_found)
-    }
-
-    /// The name the create used (given, or generated and kept in the pending entry).
-    async fn created_names(
-        _: &aws_sdk_rds::Client,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Vec<String>, ProviderError> {
-        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
-        Ok(vec![name])
     }
 }
