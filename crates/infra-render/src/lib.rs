@@ -4,6 +4,7 @@
 //!
 //! This crate returns strings; only the CLI prints them.
 
+mod computed;
 mod markdown;
 mod style;
 mod values;
@@ -480,6 +481,7 @@ mod tests {
             text.contains(
                 "  + resource \"test_bucket\" \"logs\" {\n\
                  \x20     + bucket = \"logs\"\n\
+                 \n\
                  \x20     + versioning (known after apply)\n\
                  \x20   }\n"
             ),

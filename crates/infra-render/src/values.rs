@@ -7,6 +7,7 @@ use std::fmt::{self, Write};
 use infra_core::{Action, Block, Nesting, Schema, Type, Value};
 use similar::{ChangeTag, TextDiff};
 
+use crate::computed::{self, Kind, Opts};
 use crate::style::Style;
 
 const SENSITIVE: &str = "(sensitive value)";
@@ -42,11 +43,12 @@ fn write_value(out: &mut String, value: &Value, indent: usize) {
 /// How a collection's elements are written.
 #[derive(Clone, Copy)]
 struct Elements<'a> {
-    /// The symbol before each element and entry, at every depth: a value that appears or goes
-    /// whole is written with each element carrying its action, as Terraform does
+    /// The action before each element and entry, at every depth: a value that appears or
+    /// goes whole is written with each element carrying its action, as Terraform does
     /// (`internal/command/jsonformat/computed/renderers`, `list.go` and `map.go`:
     /// `writeDiffActionSymbol` on each element).
-    symbol: Option<&'a str>,
+    action: Option<Action>,
+    style: Style,
     /// The value's type where the schema gives it: a `map`'s keys are always quoted, as
     /// Terraform writes them (`map.go`, `hclEscapeString`); an object's are names, quoted only
     /// where they must be (`object.go`, `EnsureValidAttributeName`).
@@ -56,7 +58,8 @@ struct Elements<'a> {
 impl<'a> Elements<'a> {
     fn plain() -> Elements<'a> {
         Elements {
-            symbol: None,
+            action: None,
+            style: Style::plain(),
             ty: None,
         }
     }
@@ -70,8 +73,8 @@ impl<'a> Elements<'a> {
     }
     /// What stands before an element: its symbol, or the space one would take.
     fn lead(&self, indent: usize) -> String {
-        match self.symbol {
-            Some(symbol) => format!("{}{symbol} ", pad(indent + 2)),
+        match self.action {
+            Some(action) => format!("{}{} ", pad(indent + 2), self.style.action(action)),
             None => pad(indent + 4).to_string(),
         }
     }
@@ -89,14 +92,26 @@ fn write_elements(out: &mut String, value: &Value, indent: usize, elements: Elem
         Value::Sensitive(_) => out.push_str(SENSITIVE),
         Value::Unknown => out.push_str(UNKNOWN),
         Value::Null => out.push_str("null"),
-        Value::String(s) if s.contains('\n') => {
-            out.push_str("<<-EOT\n");
-            for line in s.lines() {
-                let _ = writeln!(out, "{}{line}", pad(indent + 4));
-            }
-            let _ = write!(out, "{}EOT", pad(indent + 4));
+        // A JSON document is `jsonencode(...)`, its elements marked as the string is.
+        Value::String(s) if computed::as_json(s).is_some() => {
+            let (before, after, show_unchanged) = match elements.action {
+                Some(Action::Delete) => (Some(value), None, false),
+                Some(_) => (None, Some(value), false),
+                None => (Some(value), Some(value), true),
+            };
+            let opts = Opts {
+                override_null_suffix: true,
+                show_unchanged,
+                ..Opts::default()
+            };
+            computed::diff(before, after, Kind::Type(&Type::String), false).write_to(
+                out,
+                indent,
+                opts,
+                elements.style,
+            );
         }
-        Value::String(s) => out.push_str(&serde_json::to_string(s).unwrap_or_default()),
+        Value::String(s) => write_string(out, Some(s), indent, "", ""),
         Value::Bool(_) | Value::Number(_) => {
             let _ = write!(out, "{value}");
         }
@@ -133,7 +148,69 @@ fn write_elements(out: &mut String, value: &Value, indent: usize, elements: Elem
     }
 }
 
-fn quoted_key(key: &str) -> Cow<'_, str> {
+/// A string as Terraform writes it (`renderers/primitive.go` `renderStringDiff`): quoted, or
+/// when it has several lines a heredoc of its trimmed lines, each at `indent + 4`, closed at
+/// `indent`; `null` when there is none. `replace` (`# forces replacement`) follows the value
+/// or the heredoc's opening, `null_suffix` (` -> null`) the value.
+pub(crate) fn write_string(
+    out: &mut String,
+    s: Option<&str>,
+    indent: usize,
+    replace: &str,
+    null_suffix: &str,
+) {
+    match s {
+        None => {
+            let _ = write!(out, "null{replace}");
+        }
+        Some(s) if s.contains('\n') => {
+            let _ = writeln!(out, "<<-EOT{replace}");
+            for line in s.trim().split('\n') {
+                let _ = writeln!(out, "{}{line}", pad(indent + 4));
+            }
+            let _ = write!(out, "{}EOT{null_suffix}", pad(indent));
+        }
+        Some(s) => {
+            let _ = write!(
+                out,
+                "{}{null_suffix}{replace}",
+                serde_json::to_string(s).unwrap_or_default()
+            );
+        }
+    }
+}
+
+/// A changed string that is not JSON: `"old" -> "new"`, or for several lines a heredoc of
+/// the lines that changed, with three lines of context and the rest counted.
+pub(crate) fn write_string_change(
+    out: &mut String,
+    before: Option<&str>,
+    after: Option<&str>,
+    indent: usize,
+    replace: &str,
+    style: Style,
+) {
+    match (before, after) {
+        (Some(b), Some(a)) if b.contains('\n') || a.contains('\n') => {
+            let _ = write!(
+                out,
+                "<<-EOT{replace}\n{}{}EOT",
+                line_diff(b, a, indent, style),
+                pad(indent)
+            );
+        }
+        _ => {
+            let text = |s: Option<&str>| {
+                s.map_or("null".to_string(), |s| {
+                    serde_json::to_string(s).unwrap_or_default()
+                })
+            };
+            let _ = write!(out, "{} -> {}{replace}", text(before), text(after));
+        }
+    }
+}
+
+pub(crate) fn quoted_key(key: &str) -> Cow<'_, str> {
     if key
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
@@ -220,6 +297,11 @@ pub(crate) fn write_object_diff(
     );
 }
 
+/// Terraform's `renderers/block.go` (`blockRenderer.RenderHuman`): the attribute lines,
+/// aligned, then `# (N unchanged attributes hidden)`, then the nested blocks by name, each
+/// name's group after a blank line when the object has attributes ("We always want to put an
+/// extra new line between the attributes and blocks, and between groups of blocks"), then
+/// after a blank line `# (N unchanged blocks hidden)`.
 #[allow(clippy::too_many_arguments)]
 fn write_object_diff_at(
     out: &mut String,
@@ -241,7 +323,11 @@ fn write_object_diff_at(
     // known: each line's symbol and name, and where its value is in `values`.
     let mut lines: Vec<(Cow<str>, Cow<str>, std::ops::Range<usize>)> = Vec::new();
     let mut values = String::new();
-    let mut blocks = String::new();
+    // Each block name's lines, in name order.
+    let mut block_groups: Vec<String> = Vec::new();
+    // Whether the object has attributes (Terraform's `len(renderer.attributes) > 0`: every
+    // attribute not null on both sides, shown or not).
+    let mut has_attributes = false;
     let mut unchanged_attributes = 0;
     let mut unchanged_blocks = 0;
     for key in keys {
@@ -255,7 +341,7 @@ fn write_object_diff_at(
         // A block the provider declares as an attribute (a list of objects) is rendered as
         // the attribute it is.
         let declared = schema.and_then(|schema| schema.block_named(key));
-        let attribute_mode = declared.is_some_and(|block| block.attribute_mode);
+        let attribute_mode = declared.filter(|block| block.attribute_mode);
         let block = declared.filter(|block| !block.attribute_mode);
         // A nested block with no items on either side is no line, and not counted among
         // the unchanged (Terraform's block renderer writes blocks item by item).
@@ -264,8 +350,9 @@ fn write_object_diff_at(
         }
         // A nested block that will be known after apply: its shape does not show it is one.
         if let (Some(block), Value::Unknown) = (block, a) {
+            let mut group = String::new();
             write_unknown_block(
-                &mut blocks,
+                &mut group,
                 block,
                 &path,
                 b,
@@ -274,27 +361,33 @@ fn write_object_diff_at(
                 indent,
                 style,
             );
+            block_groups.push(group);
             continue;
         }
         // Nested blocks (lists of objects).
         if (is_block_list(b) || is_block_list(a))
-            && !attribute_mode
+            && attribute_mode.is_none()
             && !b.is_sensitive()
             && !a.is_sensitive()
         {
+            let mut group = String::new();
             unchanged_blocks += write_block_list_diff(
-                &mut blocks,
+                &mut group,
                 key,
                 &path,
                 b,
                 a,
-                block.map(|block| &block.schema),
+                block,
                 action,
                 replace_paths,
                 indent,
                 style,
             );
+            block_groups.push(group);
             continue;
+        }
+        if !(b.is_null() && a.is_null()) {
+            has_attributes = true;
         }
         let forced = if forces_replacement(&path, replace_paths) {
             " # forces replacement"
@@ -302,10 +395,15 @@ fn write_object_diff_at(
             ""
         };
         let start = values.len();
-        let ty = schema
-            .and_then(|schema| schema.attribute(key))
-            .map(|a| &a.ty);
-        match write_attribute_value(&mut values, b, a, ty, action, forced, indent, style) {
+        let kind = match attribute_mode {
+            Some(block) => Kind::Objects(block),
+            None => Kind::of_type(
+                schema
+                    .and_then(|schema| schema.attribute(key))
+                    .map(|a| &a.ty),
+            ),
+        };
+        match write_attribute_value(&mut values, b, a, kind, action, forced, indent, style) {
             AttributeLine::Shown(symbol) => {
                 lines.push((symbol, quoted_key(key), start..values.len()));
             }
@@ -326,9 +424,17 @@ fn write_object_diff_at(
             &values[value.clone()]
         );
     }
-    out.push_str(&blocks);
     write_hidden_count(out, unchanged_attributes, "attribute", "attributes", indent);
-    write_hidden_count(out, unchanged_blocks, "block", "blocks", indent);
+    for group in block_groups.iter().filter(|group| !group.is_empty()) {
+        if has_attributes {
+            out.push('\n');
+        }
+        out.push_str(group);
+    }
+    if unchanged_blocks > 0 {
+        out.push('\n');
+        write_hidden_count(out, unchanged_blocks, "block", "blocks", indent);
+    }
 }
 
 /// What one attribute contributes to an object diff.
@@ -343,20 +449,25 @@ enum AttributeLine {
 
 /// Writes one attribute's value, or its change, at the end of `values`, and says whether and
 /// with which symbol the attribute's line is shown.
+#[allow(clippy::too_many_arguments)]
 fn write_attribute_value(
     values: &mut String,
     before: &Value,
     after: &Value,
-    ty: Option<&Type>,
+    kind: Kind,
     action: Action,
     forced: &str,
     indent: usize,
     style: Style,
 ) -> AttributeLine {
+    let ty = match kind {
+        Kind::Type(ty) => Some(ty),
+        _ => None,
+    };
     let whole = |values: &mut String, value: &Value, action: Action| {
-        let symbol = style.action(action);
         let elements = Elements {
-            symbol: Some(&symbol),
+            action: Some(action),
+            style,
             ty,
         };
         write_elements(values, value, indent + 2, elements);
@@ -388,19 +499,15 @@ fn write_attribute_value(
             if same(before, after) {
                 return AttributeLine::Unchanged;
             }
-            let symbol = if before.is_null() && !after.is_unknown() {
-                whole(values, after, Action::Create);
-                style.action(Action::Create)
-            } else if after.is_null() {
-                whole(values, before, Action::Delete);
-                values.push_str(" -> null");
-                style.action(Action::Delete)
-            } else {
-                values.push_str(&render_change(before, after, ty, indent + 2, style));
-                style.action(Action::Update)
-            };
-            values.push_str(forced);
-            symbol
+            // Terraform's differ and renderers (see `computed`); a block's attributes are
+            // implicit, so null is "not there".
+            let implicit = |value| Some(value).filter(|v: &&Value| !v.is_null());
+            let diff = computed::diff(implicit(before), implicit(after), kind, !forced.is_empty());
+            if diff.action == Action::NoOp {
+                return AttributeLine::Unchanged;
+            }
+            diff.write_to(values, indent + 2, Opts::default(), style);
+            style.action(diff.action)
         }
     };
     AttributeLine::Shown(symbol)
@@ -415,12 +522,14 @@ fn write_block_list_diff(
     path: &str,
     before: &Value,
     after: &Value,
-    schema: Option<&Schema>,
+    block: Option<&Block>,
     action: Action,
     replace_paths: &[String],
     indent: usize,
     style: Style,
 ) -> usize {
+    let schema = block.map(|block| &block.schema);
+    let set = block.is_some_and(|block| block.nesting == Nesting::Set);
     let show_all = action == Action::NoOp;
     let before_items = before.as_list().unwrap_or(&[]);
     let after_items = after.as_list().unwrap_or(&[]);
@@ -429,7 +538,7 @@ fn write_block_list_diff(
     }
     let null = Value::Null;
     let mut unchanged = 0;
-    let pairs = pair_blocks(before_items, after_items, action);
+    let pairs = pair_blocks(before_items, after_items, action, set);
     for (i, (item_before, item_after)) in pairs.into_iter().enumerate() {
         let item_action = match (item_before, item_after) {
             (None, Some(_)) => Action::Create,
@@ -546,7 +655,7 @@ fn write_unknown_block(
             path,
             before,
             &Value::List(vec![]),
-            Some(&block.schema),
+            Some(block),
             Action::Update,
             replace_paths,
             indent,
@@ -567,12 +676,16 @@ fn write_hidden_count(out: &mut String, count: usize, one: &str, many: &str, ind
     }
 }
 
-/// Pairs block items for display: by position when the counts match, otherwise equal items
-/// together, the rest as removed and added.
+/// Pairs block items for display as Terraform does: a list block's by index
+/// (`differ/list.go` `processNestedList`), so that an item that changes is shown changed in
+/// place (`~ name {` with the attributes that change); a set block's equal items together,
+/// the others of `before` deleted where they stand and those of `after` created at the end
+/// (`differ/set.go` `processSet`): a set item that changes is deleted and created.
 fn pair_blocks<'v>(
     before: &'v [Value],
     after: &'v [Value],
     action: Action,
+    set: bool,
 ) -> Vec<(Option<&'v Value>, Option<&'v Value>)> {
     match action {
         Action::Create => return after.iter().map(|a| (None, Some(a))).collect(),
@@ -580,31 +693,30 @@ fn pair_blocks<'v>(
         Action::NoOp => return after.iter().map(|a| (Some(a), Some(a))).collect(),
         _ => {}
     }
-    if before.len() == after.len() {
-        return before
-            .iter()
-            .zip(after)
-            .map(|(b, a)| (Some(b), Some(a)))
+    if !set {
+        return (0..before.len().max(after.len()))
+            .map(|i| (before.get(i), after.get(i)))
             .collect();
     }
+    let mut matched = vec![false; after.len()];
     let mut pairs = Vec::new();
     for b in before {
-        if after.contains(b) {
-            pairs.push((Some(b), Some(b)));
-        } else {
-            pairs.push((Some(b), None));
+        let found = (0..after.len()).find(|&j| !matched[j] && after[j] == *b);
+        if let Some(j) = found {
+            matched[j] = true;
         }
+        pairs.push((Some(b), found.map(|j| &after[j])));
     }
-    for a in after {
-        if !before.contains(a) {
+    for (j, a) in after.iter().enumerate() {
+        if !matched[j] {
             pairs.push((None, Some(a)));
         }
     }
     pairs
 }
 
-/// `before -> after`, or a structural line diff for JSON documents and multi-line strings,
-/// or an element diff for lists and maps.
+/// A value's change as Terraform renders it (see `computed`), for a value of type `ty`.
+#[cfg(test)]
 fn render_change(
     before: &Value,
     after: &Value,
@@ -612,173 +724,11 @@ fn render_change(
     indent: usize,
     style: Style,
 ) -> String {
-    if before.is_sensitive() || after.is_sensitive() {
-        return format!("{SENSITIVE} -> {SENSITIVE}");
-    }
-    if let (Value::String(b), Value::String(a)) = (before, after) {
-        if let (Some(b_lines), Some(a_lines)) = (json_lines(b), json_lines(a)) {
-            // The closing line aligns with the attribute name, as Terraform's does.
-            return format!(
-                "jsonencode(\n{}{})",
-                line_diff(&b_lines, &a_lines, indent, style),
-                pad(indent)
-            );
-        }
-        if b.contains('\n') || a.contains('\n') {
-            return format!(
-                "<<-EOT\n{}{}EOT",
-                line_diff(b, a, indent, style),
-                pad(indent)
-            );
-        }
-    }
-    if let (Value::Map(_), Value::Map(_)) = (before, after) {
-        return render_map_change(before, after, ty, indent, style);
-    }
-    if let (Value::List(b), Value::List(a)) = (before, after) {
-        return render_list_change(b, a, ty, indent, style);
-    }
-    format!(
-        "{} -> {}",
-        render_value(before, indent),
-        render_value(after, indent)
+    computed::diff(Some(before), Some(after), Kind::of_type(ty), false).render(
+        indent,
+        Opts::default(),
+        style,
     )
-}
-
-/// A list's (or set's) change element by element, as Terraform writes it
-/// (`computed/renderers/list.go`): each element that goes `-`, each that comes `+`, and the
-/// unchanged ones counted where they stand.
-fn render_list_change(
-    before: &[Value],
-    after: &[Value],
-    ty: Option<&Type>,
-    indent: usize,
-    style: Style,
-) -> String {
-    let inner = Elements { symbol: None, ty }.inner().ty;
-    let text =
-        |items: &[Value]| -> Vec<String> { items.iter().map(|v| render_value(v, 0)).collect() };
-    let (old, new) = (text(before), text(after));
-    let mut out = String::from("[\n");
-    let mut unchanged = 0;
-    let element = |out: &mut String, value: &Value, action: Action, unchanged: &mut usize| {
-        write_unchanged_elements(out, std::mem::take(unchanged), indent);
-        let symbol = style.action(action);
-        let elements = Elements {
-            symbol: Some(&symbol),
-            ty: inner,
-        };
-        out.push_str(&elements.lead(indent));
-        write_elements(out, value, indent + 4, elements);
-        out.push_str(",\n");
-    };
-    for op in similar::capture_diff_slices(similar::Algorithm::Myers, &old, &new) {
-        match op {
-            similar::DiffOp::Equal { len, .. } => unchanged += len,
-            similar::DiffOp::Delete {
-                old_index, old_len, ..
-            } => {
-                for value in &before[old_index..old_index + old_len] {
-                    element(&mut out, value, Action::Delete, &mut unchanged);
-                }
-            }
-            similar::DiffOp::Insert {
-                new_index, new_len, ..
-            } => {
-                for value in &after[new_index..new_index + new_len] {
-                    element(&mut out, value, Action::Create, &mut unchanged);
-                }
-            }
-            similar::DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => {
-                for value in &before[old_index..old_index + old_len] {
-                    element(&mut out, value, Action::Delete, &mut unchanged);
-                }
-                for value in &after[new_index..new_index + new_len] {
-                    element(&mut out, value, Action::Create, &mut unchanged);
-                }
-            }
-        }
-    }
-    write_unchanged_elements(&mut out, unchanged, indent);
-    let _ = write!(out, "{}]", pad(indent));
-    out
-}
-
-/// Terraform's `# (N unchanged elements hidden)` line of a collection, where there are any.
-fn write_unchanged_elements(out: &mut String, count: usize, indent: usize) {
-    if count > 0 {
-        let noun = if count == 1 { "element" } else { "elements" };
-        let _ = writeln!(
-            out,
-            "{}# ({count} unchanged {noun} hidden)",
-            pad(indent + 4)
-        );
-    }
-}
-
-fn render_map_change(
-    before: &Value,
-    after: &Value,
-    ty: Option<&Type>,
-    indent: usize,
-    style: Style,
-) -> String {
-    let empty = std::collections::BTreeMap::new();
-    let b = before.as_map().unwrap_or(&empty);
-    let a = after.as_map().unwrap_or(&empty);
-    let keys: BTreeSet<&String> = b.keys().chain(a.keys()).collect();
-    let names = Elements { symbol: None, ty };
-    let quoted_key = |key: &str| names.key(key).into_owned();
-    let width = keys.iter().map(|k| quoted_key(k).len()).max().unwrap_or(0);
-    let mut out = String::from("{\n");
-    let mut unchanged = 0;
-    for key in keys {
-        let line = match (b.get(key.as_str()), a.get(key.as_str())) {
-            (Some(x), Some(y)) if x == y => {
-                unchanged += 1;
-                continue;
-            }
-            (Some(x), Some(y)) => format!(
-                "{} {:<width$} = {} -> {}",
-                style.action(Action::Update),
-                quoted_key(key),
-                render_value(x, indent + 4),
-                render_value(y, indent + 4)
-            ),
-            (None, Some(y)) => format!(
-                "{} {:<width$} = {}",
-                style.action(Action::Create),
-                quoted_key(key),
-                render_value(y, indent + 4)
-            ),
-            (Some(x), None) => format!(
-                "{} {:<width$} = {} -> null",
-                style.action(Action::Delete),
-                quoted_key(key),
-                render_value(x, indent + 4)
-            ),
-            (None, None) => continue,
-        };
-        out.push_str(&format!("{}{line}\n", pad(indent + 2)));
-    }
-    write_unchanged_elements(&mut out, unchanged, indent);
-    out.push_str(&format!("{}}}", pad(indent)));
-    out
-}
-
-/// Pretty-printed JSON when the string is a JSON object or array.
-fn json_lines(text: &str) -> Option<String> {
-    let trimmed = text.trim_start();
-    if !(trimmed.starts_with('{') || trimmed.starts_with('[')) {
-        return None;
-    }
-    let json: serde_json::Value = serde_json::from_str(text).ok()?;
-    serde_json::to_string_pretty(&json).ok()
 }
 
 /// A line diff with three lines of context; the unchanged lines left out are counted, so that
@@ -823,6 +773,9 @@ fn line_diff(before: &str, after: &str, indent: usize, style: Style) -> String {
 mod tests {
     use super::*;
 
+    /// A JSON document's change element by element, as Terraform writes an ECS container
+    /// definition's: the list's objects compared by index, the unchanged element before a
+    /// change shown for context, `name` always shown (`object.go` `importantAttribute`).
     #[test]
     fn one_changed_environment_variable_is_one_changed_line() {
         let before = r#"[{"name":"web","environment":[{"name":"A","value":"1"},{"name":"B","value":"2"}],"image":"nginx"}]"#;
@@ -831,24 +784,265 @@ mod tests {
             &Value::string(before),
             &Value::string(after),
             None,
-            6,
+            8,
             Style::plain(),
         );
         assert_eq!(
-            text.lines()
-                .filter(|l| l.trim_start().starts_with("- "))
-                .count(),
-            1,
-            "{text}"
+            text,
+            r#"jsonencode(
+          ~ [
+              ~ {
+                  ~ environment = [
+                        {
+                            name  = "A"
+                            value = "1"
+                        },
+                      ~ {
+                            name  = "B"
+                          ~ value = "2" -> "3"
+                        },
+                    ]
+                    name        = "web"
+                    # (1 unchanged attribute hidden)
+                },
+            ]
+        )"#
+        );
+    }
+
+    /// Terraform's plan tests `TestResourceChange_JSON` ("creation", "in-place update of
+    /// object", "force-new update", "in-place update (whitespace change)", "creation
+    /// (empty)", "JSON list of objects - removing item", "in-place update from object to
+    /// tuple"), rendered here with the same values.
+    #[test]
+    fn a_json_string_is_jsonencode_as_terraform_writes_it() {
+        let json = |text: &str| object([("json_field", Value::string(text))]);
+        let created = diff(
+            &Value::Null,
+            &json(r#"{"str": "value", "list":["a","b", 234, true], "obj": {"key": "val"}}"#),
+            None,
+            Action::Create,
+            &[],
         );
         assert_eq!(
-            text.lines()
-                .filter(|l| l.trim_start().starts_with("+ "))
-                .count(),
-            1,
-            "{text}"
+            created,
+            r#"      + json_field = jsonencode(
+            {
+              + list = [
+                  + "a",
+                  + "b",
+                  + 234,
+                  + true,
+                ]
+              + obj  = {
+                  + key = "val"
+                }
+              + str  = "value"
+            }
+        )
+"#
         );
-        assert!(text.contains("\"value\": \"3\""));
+        let updated = diff(
+            &json(r#"{"aaa": "value","ccc": 5}"#),
+            &json(r#"{"aaa": "value", "bbb": "new_value"}"#),
+            None,
+            Action::Update,
+            &[],
+        );
+        assert_eq!(
+            updated,
+            r#"      ~ json_field = jsonencode(
+          ~ {
+              + bbb = "new_value"
+              - ccc = 5
+                # (1 unchanged attribute hidden)
+            }
+        )
+"#
+        );
+        let forced = diff(
+            &json(r#"{"aaa": "value"}"#),
+            &json(r#"{"aaa": "value", "bbb": "new_value"}"#),
+            None,
+            Action::DeleteThenCreate,
+            &["json_field"],
+        );
+        assert_eq!(
+            forced,
+            r#"      ~ json_field = jsonencode(
+          ~ {
+              + bbb = "new_value"
+                # (1 unchanged attribute hidden)
+            } # forces replacement
+        )
+"#
+        );
+        let before = json(r#"{"aaa": "value", "bbb": "another"}"#);
+        let after = json("{\"aaa\":\"value\",\n\t\t\t\t\t\"bbb\":\"another\"}");
+        let whitespace = diff(&before, &after, None, Action::Update, &[]);
+        assert_eq!(
+            whitespace,
+            r#"      ~ json_field = jsonencode( # whitespace changes
+            {
+                aaa = "value"
+                bbb = "another"
+            }
+        )
+"#
+        );
+        let forced = diff(
+            &before,
+            &after,
+            None,
+            Action::DeleteThenCreate,
+            &["json_field"],
+        );
+        assert!(
+            forced.contains("jsonencode( # whitespace changes force replacement\n"),
+            "{forced}"
+        );
+        let empty = diff(&Value::Null, &json("{}"), None, Action::Create, &[]);
+        assert_eq!(empty, "      + json_field = jsonencode({})\n");
+        let removed = diff(
+            &json(r#"[{"one": "111"}, {"two": "222"}, {"three": "333"}]"#),
+            &json(r#"[{"one": "111"}, {"three": "333"}]"#),
+            None,
+            Action::Update,
+            &[],
+        );
+        assert_eq!(
+            removed,
+            r#"      ~ json_field = jsonencode(
+          ~ [
+                {
+                    one = "111"
+                },
+              - {
+                  - two = "222"
+                },
+                {
+                    three = "333"
+                },
+            ]
+        )
+"#
+        );
+        let retyped = diff(
+            &json(r#"{"aaa": [42, {"foo":"bar"}, "value"]}"#),
+            &json(r#"["aaa", 42, "something"]"#),
+            None,
+            Action::Update,
+            &[],
+        );
+        assert_eq!(
+            retyped,
+            r#"      ~ json_field = jsonencode(
+          ~ {
+              - aaa = [
+                  - 42,
+                  - {
+                      - foo = "bar"
+                    },
+                  - "value",
+                ]
+            } -> [
+              + "aaa",
+              + 42,
+              + "something",
+            ]
+        )
+"#
+        );
+    }
+
+    /// A JSON string deleted is `jsonencode(...) -> null` with each element `-`; one that
+    /// does not change is hidden; one that becomes unknown shows what it was; a sensitive one
+    /// stays hidden; one that was not JSON and becomes JSON is the one deleted and the other
+    /// created (`primitive.go`: only when both sides are JSON are they diffed).
+    #[test]
+    fn a_json_string_deleted_unchanged_unknown_or_sensitive() {
+        let policy = r#"{"Version":"2012-10-17"}"#;
+        let json = |value: Value| object([("bucket", Value::string("b")), ("policy", value)]);
+        let deleted = diff(
+            &json(Value::string(policy)),
+            &Value::Null,
+            None,
+            Action::Delete,
+            &[],
+        );
+        assert!(
+            deleted.contains(
+                "      - policy = jsonencode(\n            {\n              - Version = \"2012-10-17\"\n            }\n        ) -> null\n"
+            ),
+            "{deleted}"
+        );
+        let unchanged = diff(
+            &json(Value::string(policy)),
+            &object([
+                ("bucket", Value::string("c")),
+                ("policy", Value::string(policy)),
+            ]),
+            None,
+            Action::Update,
+            &[],
+        );
+        assert_eq!(
+            unchanged,
+            "      ~ bucket = \"b\" -> \"c\"\n        # (1 unchanged attribute hidden)\n"
+        );
+        let unknown = diff(
+            &json(Value::string(policy)),
+            &json(Value::Unknown),
+            None,
+            Action::Update,
+            &[],
+        );
+        assert!(
+            unknown.contains(
+                "      ~ policy = jsonencode(\n            {\n              - Version = \"2012-10-17\"\n            }\n        ) -> (known after apply)\n"
+            ),
+            "{unknown}"
+        );
+        let sensitive = diff(
+            &json(Value::string(policy).mark_sensitive()),
+            &json(Value::string(r#"{"Version":"2008-10-17"}"#).mark_sensitive()),
+            None,
+            Action::Update,
+            &[],
+        );
+        assert_eq!(
+            sensitive,
+            "      ~ policy = (sensitive value)\n        # (1 unchanged attribute hidden)\n"
+        );
+        let retyped = diff(
+            &json(Value::string("none")),
+            &json(Value::string(policy)),
+            None,
+            Action::Update,
+            &[],
+        );
+        assert!(
+            retyped.contains(
+                "      ~ policy = \"none\" -> jsonencode(\n            {\n              + Version = \"2012-10-17\"\n            }\n        )\n"
+            ),
+            "{retyped}"
+        );
+        // In a value created whole (a map of them), each element is marked too.
+        let schema = Schema::new().attr(infra_core::Attribute::optional(
+            "documents",
+            Type::map(Type::String),
+        ));
+        let created = diff(
+            &Value::Null,
+            &object([("documents", object([("a", Value::string("[1]"))]))]),
+            Some(&schema),
+            Action::Create,
+            &[],
+        );
+        assert_eq!(
+            created,
+            "      + documents = {\n          + \"a\" = jsonencode(\n                [\n                  + 1,\n                ]\n            )\n        }\n"
+        );
     }
 
     #[test]
@@ -947,8 +1141,11 @@ mod tests {
             text,
             "      + arn    = (known after apply)\n\
              \x20     + bucket = \"logs\"\n\
+             \n\
              \x20     + rule (known after apply)\n\
+             \n\
              \x20     + versioning (known after apply)\n\
+             \n\
              \x20     + website (known after apply)\n"
         );
         // A data source read during apply is shown as created.
@@ -1038,9 +1235,10 @@ mod tests {
         );
     }
 
-    /// A list's change element by element (Terraform's `list.go`): what goes `-`, what comes
-    /// `+`, the unchanged counted where they stand; an object element that changes goes and
-    /// comes whole, as in a set.
+    /// A list's change element by element (Terraform's `collections.ProcessSlice` and
+    /// `list.go`): two lists of the same length compared by index, the unchanged element
+    /// next to a change shown for context and the others counted; of different lengths,
+    /// what goes `-` and what comes `+` along their longest common subsequence.
     #[test]
     fn a_changed_list_shows_its_elements() {
         use infra_core::{Attribute, Type};
@@ -1066,10 +1264,9 @@ mod tests {
         assert_eq!(
             text,
             r#"      ~ ids  = [
-            # (1 unchanged element hidden)
-          - "b",
-          + "x",
-            # (1 unchanged element hidden)
+            "a",
+          ~ "b" -> "x",
+            "c",
         ]
       ~ tags = {
           ~ "B" = "2" -> "3"
@@ -1082,6 +1279,23 @@ mod tests {
         let one = object([("ids", ids(&["a"]))]);
         let text = diff(&empty, &one, Some(&schema), Action::Update, &[]);
         assert_eq!(text, "      ~ ids = [\n          + \"a\",\n        ]\n");
+        // Longer, with one taken out and one put in: the context around each change.
+        let before = object([("ids", ids(&["a", "b", "c", "d", "e", "f"]))]);
+        let after = object([("ids", ids(&["a", "c", "d", "e", "f", "g", "h"]))]);
+        let text = diff(&before, &after, Some(&schema), Action::Update, &[]);
+        assert_eq!(
+            text,
+            r#"      ~ ids = [
+            "a",
+          - "b",
+            "c",
+            # (2 unchanged elements hidden)
+            "f",
+          + "g",
+          + "h",
+        ]
+"#
+        );
     }
 
     /// A nested block with no items is no line on create, and on update neither a line nor
@@ -1124,12 +1338,13 @@ mod tests {
 
         assert_eq!(
             text,
-            "      ~ versioning (known after apply)\n\
+            "        # (1 unchanged attribute hidden)\n\
+             \n\
+             \x20     ~ versioning (known after apply)\n\
              \x20     - versioning {\n\
              \x20         - enabled    = true -> null\n\
              \x20         - mfa_delete = false -> null\n\
-             \x20       }\n\
-             \x20       # (1 unchanged attribute hidden)\n"
+             \x20       }\n"
         );
     }
 
@@ -1160,7 +1375,9 @@ mod tests {
         assert_eq!(
             text,
             "      ~ bucket = \"old\" -> \"new\" # forces replacement\n\
+             \n\
              \x20     ~ rule (known after apply)\n\
+             \n\
              \x20     ~ versioning (known after apply) # forces replacement\n"
         );
     }
@@ -1190,10 +1407,26 @@ mod tests {
         );
     }
 
-    /// Blocks nested in blocks are told by the nested block's schema: in an item being updated
-    /// the unknown block is `~`, in one being added `+`.
+    /// Blocks nested in blocks are told by the nested block's schema: in a list block's item
+    /// being updated (paired by index) the unknown block is `~`, in one being added `+`; a
+    /// set block's item that changes is deleted and added (`differ/set.go`).
     #[test]
     fn an_unknown_block_inside_a_block() {
+        use infra_core::{Attribute, Type};
+        let rules = |nesting: Nesting| {
+            let flags = Schema::new()
+                .attr(Attribute::optional("enabled", Type::Bool))
+                .attr(Attribute::optional("mfa_delete", Type::Bool));
+            Schema::new().block(Block {
+                nesting,
+                ..Block::list(
+                    "rule",
+                    Schema::new()
+                        .attr(Attribute::required("id", Type::String))
+                        .block(Block::single("expiration", flags).computed()),
+                )
+            })
+        };
         let rule = |id: &str, expiration: Value| {
             object([("expiration", expiration), ("id", Value::string(id))])
         };
@@ -1202,27 +1435,239 @@ mod tests {
             Value::List(vec![rule("a", Value::List(vec![flags(false)]))]),
         )]);
         let after = object([("rule", Value::List(vec![rule("a", Value::Unknown)]))]);
+        let list = rules(Nesting::List);
 
-        let updated = diff(&before, &after, Some(&schema()), Action::Update, &[]);
-        let created = diff(&Value::Null, &after, Some(&schema()), Action::Create, &[]);
+        let updated = diff(&before, &after, Some(&list), Action::Update, &[]);
+        let created = diff(&Value::Null, &after, Some(&list), Action::Create, &[]);
+        let in_a_set = diff(
+            &before,
+            &after,
+            Some(&rules(Nesting::Set)),
+            Action::Update,
+            &[],
+        );
 
         assert_eq!(
             updated,
             "      ~ rule {\n\
+             \x20           # (1 unchanged attribute hidden)\n\
+             \n\
              \x20         ~ expiration (known after apply)\n\
              \x20         - expiration {\n\
              \x20             - enabled    = false -> null\n\
              \x20             - mfa_delete = false -> null\n\
              \x20           }\n\
-             \x20           # (1 unchanged attribute hidden)\n\
              \x20       }\n"
         );
         assert_eq!(
             created,
             "      + rule {\n\
              \x20         + id = \"a\"\n\
+             \n\
              \x20         + expiration (known after apply)\n\
              \x20       }\n"
+        );
+        assert_eq!(
+            in_a_set,
+            "      - rule {\n\
+             \x20         - id = \"a\" -> null\n\
+             \n\
+             \x20         - expiration {\n\
+             \x20             - enabled    = false -> null\n\
+             \x20             - mfa_delete = false -> null\n\
+             \x20           }\n\
+             \x20       }\n\
+             \x20     + rule {\n\
+             \x20         + id = \"a\"\n\
+             \n\
+             \x20         + expiration (known after apply)\n\
+             \x20       }\n"
+        );
+    }
+
+    /// Terraform's `renderers/block.go`: a blank line between the attributes (and their
+    /// hidden count) and each name's group of blocks, and before the count of unchanged
+    /// blocks; none when the object has no attributes. A list block's item that changes is
+    /// changed in place (`~ name {`, its changed attributes and the rest counted), paired by
+    /// index (`differ/list.go` `processNestedList`); one more is `+`.
+    #[test]
+    fn blocks_follow_the_attributes_after_a_blank_line() {
+        use infra_core::{Attribute, Type};
+        let action = Schema::new()
+            .attr(Attribute::required("type", Type::String))
+            .attr(Attribute::optional("order", Type::Number));
+        let schema = Schema::new()
+            .attr(Attribute::required("port", Type::Number))
+            .attr(Attribute::optional("protocol", Type::String))
+            .block(Block::list("default_action", action))
+            .block(Block::set(
+                "tag",
+                Schema::new().attr(Attribute::required("key", Type::String)),
+            ));
+        let act = |t: &str, order: f64| {
+            object([("order", Value::Number(order)), ("type", Value::string(t))])
+        };
+        let tag = |k: &str| object([("key", Value::string(k))]);
+        let before = object([
+            ("default_action", Value::List(vec![act("forward", 1.0)])),
+            ("port", Value::Number(80.0)),
+            ("protocol", Value::string("HTTP")),
+            ("tag", Value::List(vec![tag("a"), tag("b")])),
+        ]);
+        let after = object([
+            (
+                "default_action",
+                Value::List(vec![act("redirect", 1.0), act("forward", 2.0)]),
+            ),
+            ("port", Value::Number(443.0)),
+            ("protocol", Value::string("HTTP")),
+            ("tag", Value::List(vec![tag("a"), tag("b")])),
+        ]);
+
+        let text = diff(&before, &after, Some(&schema), Action::Update, &[]);
+
+        assert_eq!(
+            text,
+            r#"      ~ port = 80 -> 443
+        # (1 unchanged attribute hidden)
+
+      ~ default_action {
+          ~ type = "forward" -> "redirect"
+            # (1 unchanged attribute hidden)
+        }
+      + default_action {
+          + order = 2
+          + type  = "forward"
+        }
+
+        # (2 unchanged blocks hidden)
+"#
+        );
+
+        // Only blocks: no blank line before them.
+        let blocks_only = diff(
+            &object([("tag", Value::List(vec![tag("a")]))]),
+            &object([("tag", Value::List(vec![tag("c")]))]),
+            Some(&schema),
+            Action::Update,
+            &[],
+        );
+        assert_eq!(
+            blocks_only,
+            "      - tag {\n          - key = \"a\" -> null\n        }\n      + tag {\n          + key = \"c\"\n        }\n"
+        );
+    }
+
+    /// Terraform's `TestResourceChange_listObject` "updating non-identifying attribute": an
+    /// attribute that is a list of objects shows an object that changes in place, `~ {`,
+    /// with `id` and `name` always shown and the unchanged objects next to it for context;
+    /// in a set, the object is deleted and added.
+    #[test]
+    fn a_changed_object_in_a_list_attribute_is_changed_in_place() {
+        use infra_core::{Attribute, Type};
+        let accounts = |nesting: Nesting| {
+            Schema::new().block(
+                Block {
+                    nesting,
+                    ..Block::list(
+                        "accounts",
+                        Schema::new()
+                            .attr(Attribute::optional("id", Type::String))
+                            .attr(Attribute::optional("name", Type::String))
+                            .attr(Attribute::optional("status", Type::String)),
+                    )
+                }
+                .attribute_mode(),
+            )
+        };
+        let account = |id: &str, name: &str, status: &str| {
+            object([
+                ("id", Value::string(id)),
+                ("name", Value::string(name)),
+                ("status", Value::string(status)),
+            ])
+        };
+        let before = object([(
+            "accounts",
+            Value::List(vec![
+                account("1", "production", "ACTIVE"),
+                account("2", "staging", "ACTIVE"),
+                account("3", "disaster-recovery", "ACTIVE"),
+            ]),
+        )]);
+        let after = object([(
+            "accounts",
+            Value::List(vec![
+                account("1", "production", "ACTIVE"),
+                account("2", "staging", "EXPLODED"),
+                account("3", "disaster-recovery", "ACTIVE"),
+            ]),
+        )]);
+
+        let list = diff(
+            &before,
+            &after,
+            Some(&accounts(Nesting::List)),
+            Action::Update,
+            &[],
+        );
+        let set = diff(
+            &before,
+            &after,
+            Some(&accounts(Nesting::Set)),
+            Action::Update,
+            &[],
+        );
+
+        assert_eq!(
+            list,
+            r#"      ~ accounts = [
+            {
+                id     = "1"
+                name   = "production"
+                status = "ACTIVE"
+            },
+          ~ {
+                id     = "2"
+                name   = "staging"
+              ~ status = "ACTIVE" -> "EXPLODED"
+            },
+            {
+                id     = "3"
+                name   = "disaster-recovery"
+                status = "ACTIVE"
+            },
+        ]
+"#
+        );
+        assert_eq!(
+            set,
+            r#"      ~ accounts = [
+          - {
+              - id     = "2"
+              - name   = "staging"
+              - status = "ACTIVE"
+            },
+          + {
+              + id     = "2"
+              + name   = "staging"
+              + status = "EXPLODED"
+            },
+            # (2 unchanged elements hidden)
+        ]
+"#
+        );
+    }
+
+    /// A string of several lines created is a heredoc of its trimmed lines, closed where the
+    /// value's brackets close (`primitive.go` `renderStringDiff`).
+    #[test]
+    fn a_created_string_of_several_lines_is_a_heredoc() {
+        let after = object([("user_data", Value::string("#!/bin/sh\necho hi\n"))]);
+        let text = diff(&Value::Null, &after, None, Action::Create, &[]);
+        assert_eq!(
+            text,
+            "      + user_data = <<-EOT\n            #!/bin/sh\n            echo hi\n        EOT\n"
         );
     }
 
