@@ -789,7 +789,7 @@ fn held(versioning: &str, max_age: u32, expire_days: u32) -> String {
 /// `server_side_encryption_configuration`, `logging`, `cors_rule` and `lifecycle_rule` (v3's
 /// shape), deprecated: validate warns of each with the provider's message; the create sends
 /// each after CreateBucket; the next plan is clean (each is read back, as Terraform stores it;
-/// the refresh is 13 requests a bucket); a change of three of them is one in-place update
+/// the refresh is 14 requests a bucket); a change of three of them is one in-place update
 /// (versioning suspended, a new CORS max age, a new expiration) and the plan after it is clean;
 /// a bucket that leaves them out (`logs`) keeps what S3 has of them.
 #[test]
@@ -826,10 +826,10 @@ fn a_buckets_deprecated_inline_settings_are_created_read_and_changed_in_place() 
         ""
     );
     assert_eq!(site["policy"], "", "no policy, as the provider stores it");
-    // A bucket's refresh, 13 requests: HeadBucket, GetBucketTagging, GetObjectLockConfiguration,
+    // A bucket's refresh, 14 requests: HeadBucket, GetBucketTagging, GetObjectLockConfiguration,
     // and one GET of each inline setting (policy, ACL, CORS, website, versioning, acceleration,
-    // request payment, logging, lifecycle, encryption), as the provider reads them; two
-    // buckets here.
+    // request payment, logging, lifecycle, replication, encryption), as the provider reads
+    // them; two buckets here.
     let mut command = infra_command(BINARY, stack.path(), Some(&moto));
     command
         .env("INFRA_LOG", "debug")
@@ -859,6 +859,7 @@ fn a_buckets_deprecated_inline_settings_are_created_read_and_changed_in_place() 
             "GetBucketLifecycleConfiguration 2",
             "GetBucketLogging 2",
             "GetBucketPolicy 2",
+            "GetBucketReplication 2",
             "GetBucketRequestPayment 2",
             "GetBucketTagging 2",
             "GetBucketVersioning 2",
@@ -908,6 +909,16 @@ variable "payer" {
   default = "Requester"
 }
 
+variable "replication" {
+  type    = string
+  default = "Enabled"
+}
+
+variable "replica_class" {
+  type    = string
+  default = "STANDARD"
+}
+
 data "aws_canonical_user_id" "current" {}
 
 resource "aws_s3_bucket" "site" {
@@ -951,6 +962,48 @@ resource "aws_s3_bucket_ownership_controls" "site" {
   }
 }
 
+resource "aws_s3_bucket" "replica" {
+  bucket        = "infra-inline-replica"
+  force_destroy = true
+}
+
+# Replication needs versioning, enabled here by the inline block (sent before it).
+resource "aws_s3_bucket" "replicated" {
+  bucket        = "infra-inline-replicated"
+  force_destroy = true
+
+  versioning {
+    enabled = true
+  }
+
+  replication_configuration {
+    role = "arn:aws:iam::123456789012:role/replication"
+
+    rules {
+      id                               = "logs"
+      priority                         = 1
+      status                           = var.replication
+      delete_marker_replication_status = "Enabled"
+
+      filter {
+        prefix = "logs/"
+        tags = {
+          kind = "log"
+        }
+      }
+
+      destination {
+        bucket        = aws_s3_bucket.replica.arn
+        storage_class = var.replica_class
+
+        metrics {
+          status = "Enabled"
+        }
+      }
+    }
+  }
+}
+
 resource "aws_s3_bucket" "locked" {
   bucket        = "infra-inline-locked"
   force_destroy = true
@@ -968,9 +1021,9 @@ resource "aws_s3_bucket" "locked" {
 "#;
 
 /// What moto holds of DEPRECATED_LATER: the site's index and error documents, routing rule,
-/// acceleration status, request payer and grants (grantee, permission), and the locked
+/// acceleration status, request payer and grants (grantee, permission), the locked
 /// bucket's retention and its acceleration status and payer (never set: none, and
-/// `BucketOwner`).
+/// `BucketOwner`), and the replicated bucket's rule.
 fn later_settings(moto: &Moto) -> String {
     moto.python(
         r#"import boto3
@@ -986,6 +1039,11 @@ print(site['IndexDocument']['Suffix'], site['ErrorDocument']['Key'],
 for name in ['infra-inline-website', 'infra-inline-locked']:
     print(s3.get_bucket_accelerate_configuration(Bucket=name).get('Status'),
           s3.get_bucket_request_payment(Bucket=name)['Payer'])
+replication = s3.get_bucket_replication(Bucket='infra-inline-replicated')['ReplicationConfiguration']
+for r in replication['Rules']:
+    d = r['Destination']
+    print(r['ID'], r['Priority'], r['Status'], r['Filter'], r['DeleteMarkerReplication']['Status'],
+          d['Bucket'], d.get('StorageClass'), d['Metrics'])
 print(grants)"#,
     )
     .trim()
@@ -993,13 +1051,15 @@ print(grants)"#,
 }
 
 /// Provider 6.x still takes `aws_s3_bucket`'s inline `website`, `grant`,
-/// `object_lock_configuration`, `acceleration_status` and `request_payer`, deprecated: validate
-/// warns of each with the provider's message; the create sends each after CreateBucket (Object
-/// Lock enabled with it); the next plan is clean (each is read back as the provider stores it,
-/// the website endpoint derived from the region, a bucket that leaves acceleration and payer
-/// out holds S3's: none and `BucketOwner`); a change of each is an in-place update of both
+/// `object_lock_configuration`, `acceleration_status`, `request_payer` and
+/// `replication_configuration`, deprecated: validate warns of each with the provider's message;
+/// the create sends each after CreateBucket (Object Lock enabled with it, replication after
+/// versioning); the next plan is clean (each is read back as the provider stores it, the
+/// website endpoint derived from the region, a bucket that leaves acceleration and payer out
+/// holds S3's: none and `BucketOwner`); a change of each is an in-place update of three
 /// buckets (a new index document, a group's grant added, acceleration suspended, the owner
-/// paying, a longer retention) with a clean plan after; destroy removes both.
+/// paying, a replication rule disabled with another storage class, a longer retention) with a
+/// clean plan after; destroy removes them all.
 #[test]
 fn a_buckets_later_deprecated_inline_settings_are_created_read_and_changed_in_place() {
     let moto = Moto::start();
@@ -1010,18 +1070,22 @@ fn a_buckets_later_deprecated_inline_settings_are_created_read_and_changed_in_pl
     for message in [
         "acceleration_status is deprecated. Use the aws_s3_bucket_accelerate_configuration",
         "request_payer is deprecated. Use the aws_s3_bucket_request_payment_configuration",
+        "replication_configuration is deprecated. Use the aws_s3_bucket_replication_",
         "website is deprecated. Use the aws_s3_bucket_website_configuration resource",
         "grant is deprecated. Use the aws_s3_bucket_acl resource instead.",
         "object_lock_configuration is deprecated. Use the top-level parameter",
     ] {
         assert_contains(&validate.all(), message);
     }
-    apply_and_plan_clean(&stack, &moto, NO_VARS, "3 added", "after the create");
+    apply_and_plan_clean(&stack, &moto, NO_VARS, "5 added", "after the create");
     assert_eq!(
         later_settings(&moto),
         "index.html error.html docs/ documents/ Enabled 1\n\
          Enabled Requester\n\
          None BucketOwner\n\
+         logs 1 Enabled {'And': {'Prefix': 'logs/', 'Tags': [{'Key': 'kind', 'Value': 'log'}]}} \
+         Enabled arn:aws:s3:::infra-inline-replica STANDARD \
+         {'Status': 'Enabled', 'EventThreshold': {'Minutes': 15}}\n\
          [('CanonicalUser', 'FULL_CONTROL')]"
     );
     // As the provider stores them: the locked bucket never had acceleration set.
@@ -1049,12 +1113,16 @@ fn a_buckets_later_deprecated_inline_settings_are_created_read_and_changed_in_pl
         "acceleration=Suspended",
         "-var",
         "payer=BucketOwner",
+        "-var",
+        "replication=Disabled",
+        "-var",
+        "replica_class=STANDARD_IA",
     ];
     apply_and_plan_clean(
         &stack,
         &moto,
         &vars,
-        "0 added, 2 changed",
+        "0 added, 3 changed",
         "after the change",
     );
     assert_eq!(
@@ -1062,6 +1130,9 @@ fn a_buckets_later_deprecated_inline_settings_are_created_read_and_changed_in_pl
         "main.html error.html docs/ documents/ Enabled 2\n\
          Suspended BucketOwner\n\
          None BucketOwner\n\
+         logs 1 Disabled {'And': {'Prefix': 'logs/', 'Tags': [{'Key': 'kind', 'Value': 'log'}]}} \
+         Enabled arn:aws:s3:::infra-inline-replica STANDARD_IA \
+         {'Status': 'Enabled', 'EventThreshold': {'Minutes': 15}}\n\
          [('CanonicalUser', 'FULL_CONTROL'), ('LogDelivery', 'READ_ACP'), ('LogDelivery', 'WRITE')]"
     );
     destroy_ok(&stack, &moto, &vars);

@@ -10,7 +10,8 @@ what AWS gives: a Route 53 CREATE is refused only for a record that exists
 (`metric_statistics_match_dimensions_exactly`), S3's GetBucketVersioning and
 GetBucketAccelerateConfiguration answers have AWS's root elements (`s3_roots`), S3 has
 GetBucketRequestPayment and PutBucketRequestPayment and keeps a `Suspended` acceleration
-(`s3_request_payment_and_acceleration`), S3 delete markers can be deleted
+(`s3_request_payment_and_acceleration`), GetBucketReplication answers the rules as they were
+put (`s3_replication_as_put`), S3 delete markers can be deleted
 (`s3_delete_markers_can_be_deleted`), and Application Auto Scaling tags scalable targets
 (`application_autoscaling_tags`), a hosted zone made on a reusable delegation set is served by it
 (`route53_zones_use_reusable_delegation_sets`), and UpdateHealthCheck keeps the lists it was not
@@ -618,6 +619,51 @@ def s3_request_payment_and_acceleration():
 
 
 s3_request_payment_and_acceleration()
+
+
+def s3_replication_as_put():
+    """GetBucketReplication answers each rule as it was put, as AWS does (S3 gives a rule without
+    an ID one): a rule with a Filter (the V2 schema) with its Filter, Priority and
+    DeleteMarkerReplication, one without (V1) with its Prefix, and either with its
+    SourceSelectionCriteria. moto 5.2.5 answers every rule with an empty Filter prefix, a
+    priority and DeleteMarkerReplication Disabled, and drops the rest."""
+    from moto.core.responses import ActionResult
+    from moto.s3.exceptions import ReplicationConfigurationNotFoundError
+    from moto.s3.responses import S3Response
+
+    def rule_as_put(stored):
+        rule = {key: stored[key] for key in ("ID", "Status", "Destination")}
+        if "Filter" in stored:
+            rule_filter = dict(stored["Filter"] or {})
+            if isinstance(rule_filter.get("And"), dict):
+                both = dict(rule_filter["And"])
+                tags = both.pop("Tag", [])
+                both["Tags"] = tags if isinstance(tags, list) else [tags]
+                rule_filter["And"] = both
+            rule["Filter"] = rule_filter
+            rule["Priority"] = stored["Priority"]
+            rule["DeleteMarkerReplication"] = stored.get(
+                "DeleteMarkerReplication", {"Status": "Disabled"})
+        else:
+            rule["Prefix"] = stored.get("Prefix") or ""
+        if "SourceSelectionCriteria" in stored:
+            rule["SourceSelectionCriteria"] = stored["SourceSelectionCriteria"]
+        return rule
+
+    def get_bucket_replication(self):
+        self.data["Action"] = "GetBucketReplication"
+        replication = self.backend.get_bucket_replication(self.bucket_name)
+        if not replication:
+            raise ReplicationConfigurationNotFoundError(bucket_name=self.bucket_name)
+        return self.serialized(ActionResult({"ReplicationConfiguration": {
+            "Role": replication["Role"],
+            "Rules": [rule_as_put(rule) for rule in replication["Rule"]],
+        }}))
+
+    S3Response.get_bucket_replication = get_bucket_replication
+
+
+s3_replication_as_put()
 
 
 def dynamodb_tag_values_replace():
