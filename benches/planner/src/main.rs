@@ -406,7 +406,7 @@ fn plan_once(dir: &Path, registry: &Registry) -> Run {
     })
     .expect("plan");
     mark(&mut run, 4);
-    let text = infra_render::plan_text(&plan, infra_render::Style { colour: false });
+    let text = infra_render::plan_text(&plan, registry, infra_render::Style { colour: false });
     mark(&mut run, 5);
     (run.changes, run.text_len) = (plan.changes.len(), text.len());
     // Dropping is part of the total, as it is of the process's time.
