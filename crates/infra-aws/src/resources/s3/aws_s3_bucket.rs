@@ -116,23 +116,25 @@ const CANNED_ACLS: &[&str] = &[
 /// (a bucket whose configuration leaves one out keeps what S3 has, which a split resource may
 /// manage), read on every refresh.
 fn inline_settings(schema: Schema) -> Schema {
+    // A string of S3's values (the provider's enum.Validate).
+    let one_of = |name, values, message| {
+        Attribute::optional_computed(name, Type::String)
+            .check(Check::OneOf(values))
+            .deprecated(message)
+    };
     schema
-        .attr(
-            Attribute::optional_computed("acceleration_status", Type::String)
-                .check(Check::OneOf(&["Enabled", "Suspended"]))
-                .deprecated(
-                    "acceleration_status is deprecated. Use the \
-                     aws_s3_bucket_accelerate_configuration resource instead.",
-                ),
-        )
-        .attr(
-            Attribute::optional_computed("request_payer", Type::String)
-                .check(Check::OneOf(&["BucketOwner", "Requester"]))
-                .deprecated(
-                    "request_payer is deprecated. Use the \
-                     aws_s3_bucket_request_payment_configuration resource instead.",
-                ),
-        )
+        .attr(one_of(
+            "acceleration_status",
+            BucketAccelerateStatus::values(),
+            "acceleration_status is deprecated. Use the aws_s3_bucket_accelerate_configuration \
+             resource instead.",
+        ))
+        .attr(one_of(
+            "request_payer",
+            Payer::values(),
+            "request_payer is deprecated. Use the aws_s3_bucket_request_payment_configuration \
+             resource instead.",
+        ))
         .block(
             Block::single("replication_configuration", replication_schema())
                 .computed()
