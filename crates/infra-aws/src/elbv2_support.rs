@@ -21,7 +21,8 @@ use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
 use aws_smithy_runtime_api::client::result::SdkError;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+    Attribute, Block, Check, DataSourceType, Operation, ProviderError, ResourceType, Schema,
+    Timeouts, Type, Value,
 };
 
 use crate::app_support::{
@@ -1830,6 +1831,73 @@ pub async fn only_match(
         n => Err(ProviderError::new(format!(
             "reading ELBv2 {kind}: {n} {kind}s matched; use additional constraints to reduce matches to a single {kind}"
         ))),
+    }
+}
+
+/// A load balancer or target group as a data source ([`Elbv2Data`]): found by `arn`, `name`
+/// or `tags` (each tag pair must match; `arn` wins over `name`), then read by the resource's
+/// own code, under the resource's names.
+#[async_trait::async_trait]
+pub trait Elbv2Lookup: Elbv2Object {
+    /// How the lookup's errors name the object ("Load Balancer").
+    const LOOKUP_KIND: &'static str;
+    /// The blocks the data source always shows (the resource shows a block its hint has).
+    const SHOWN_BLOCKS: &'static [&'static str];
+    /// The ARNs the Describe call answers for `arn`, else `name`, else every object.
+    async fn candidates(
+        client: &aws_sdk_elasticloadbalancingv2::Client,
+        arn: Option<String>,
+        name: Option<String>,
+    ) -> Result<Vec<String>, ProviderError>;
+}
+
+/// The [`DataSourceType`] of an [`Elbv2Lookup`].
+pub struct Elbv2Data<O> {
+    aws: Arc<Aws>,
+    resource: Elbv2Type<O>,
+    schema: Schema,
+}
+
+impl<O: Elbv2Lookup> Elbv2Data<O> {
+    pub fn new(aws: Arc<Aws>) -> Elbv2Data<O> {
+        let resource = Elbv2Type::new(aws.clone());
+        let schema = crate::app_support::data_source_schema(
+            &resource.schema,
+            &["arn", "name", "tags"],
+            &["name_prefix", "tags_all"],
+        );
+        Elbv2Data {
+            aws,
+            resource,
+            schema,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl<O: Elbv2Lookup> DataSourceType for Elbv2Data<O> {
+    fn name(&self) -> &'static str {
+        O::NAME
+    }
+
+    /// The provider's older names for the same data source.
+    fn aliases(&self) -> &'static [&'static str] {
+        O::ALIASES
+    }
+
+    fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+        let client = &self.aws.clients().await.elbv2;
+        let candidates =
+            O::candidates(client, string(config, "arn"), string(config, "name")).await?;
+        let arn = only_match(client, O::LOOKUP_KIND, candidates, config.get("tags")).await?;
+        let shown = || Value::List(vec![Value::Map(Default::default())]);
+        let hint = Value::map(O::SHOWN_BLOCKS.iter().map(|block| (*block, shown())));
+        let value = self.resource.read_one(&arn, &hint).await?;
+        Ok(crate::app_support::data_source_value(&self.schema, value))
     }
 }
 
