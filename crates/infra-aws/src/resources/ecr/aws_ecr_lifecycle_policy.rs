@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use super::repository_document::{DocumentKind, RepositoryDocument};
+use super::repository_document::DocumentType;
 use crate::Aws;
 
-pub fn new(aws: Arc<Aws>) -> RepositoryDocument {
-    RepositoryDocument::new(aws, DocumentKind::Lifecycle)
+pub fn new(aws: Arc<Aws>) -> DocumentType<false> {
+    DocumentType::new(aws)
 }

@@ -4,16 +4,14 @@
 //! moto holds every argument of both types; drift on all of them is seen in tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
-use crate::app_support::{
-    canonical_json, invalid_json, policy_value, sent, string, text, vanished,
-};
+use crate::app_support::{canonical_json, invalid_json, policy_value, sent, string};
+use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::declared::{read, Declared, Reading};
 use crate::ecr_support::is_gone;
 use crate::error::aws_error;
-use crate::Aws;
 
 /// Which of a repository's two documents a type manages.
 #[derive(Clone, Copy)]
@@ -24,47 +22,37 @@ pub enum DocumentKind {
     Access,
 }
 
-impl DocumentKind {
-    fn type_name(self) -> &'static str {
-        match self {
-            DocumentKind::Lifecycle => "aws_ecr_lifecycle_policy",
-            DocumentKind::Access => "aws_ecr_repository_policy",
-        }
-    }
-
-    fn what(self) -> &'static str {
-        match self {
-            DocumentKind::Lifecycle => "ECR lifecycle policy",
-            DocumentKind::Access => "ECR repository policy",
-        }
-    }
-}
-
 /// One policy document of an ECR repository, as its own resource: the ID is the repository
 /// name (also the import ID); refresh reads the document per repository (ECR has no batched
 /// read); `policy` is compared as normalised JSON and changes in place (the put replaces it);
 /// `repository` forces a new policy. A policy carries no tags: a create whose answer was lost
-/// is the repository's policy when it is the planned one.
-pub struct RepositoryDocument {
-    aws: Arc<Aws>,
-    schema: Schema,
-    kind: DocumentKind,
+/// is the repository's policy when it is the planned one. `ACCESS` is the kind: the
+/// repository policy, else the lifecycle policy.
+pub struct RepositoryDocument<const ACCESS: bool>;
+
+/// The resource type of the document of kind `ACCESS` ([`RepositoryDocument`]).
+pub type DocumentType<const ACCESS: bool> = ObjectType<RepositoryDocument<ACCESS>>;
+
+/// A repository's document as read.
+pub struct Document {
+    repository: String,
+    registry: String,
+    policy: String,
 }
 
-impl RepositoryDocument {
-    pub fn new(aws: Arc<Aws>, kind: DocumentKind) -> RepositoryDocument {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("repository", Type::String).force_new())
-            .attr(Attribute::required("policy", Type::Json))
-            .attr(Attribute::computed("registry_id", Type::String));
-        RepositoryDocument { aws, schema, kind }
-    }
+impl<const ACCESS: bool> RepositoryDocument<ACCESS> {
+    const KIND_OF: DocumentKind = match ACCESS {
+        true => DocumentKind::Access,
+        false => DocumentKind::Lifecycle,
+    };
 
-    /// The repository's document: `(registry ID, policy text)`, `None` when it has none.
-    async fn get(&self, repository: &str) -> Result<Option<(String, String)>, ProviderError> {
-        let client = &self.aws.clients().await.ecr;
-        let answer = match self.kind {
+    /// The repository's document, `None` when it has none.
+    async fn get(
+        this: &DocumentType<ACCESS>,
+        repository: &str,
+    ) -> Result<Option<Document>, ProviderError> {
+        let client = &this.aws.clients().await.ecr;
+        let answer = match Self::KIND_OF {
             DocumentKind::Lifecycle => {
                 sent!(client.get_lifecycle_policy().repository_name(repository))
                     .map(|r| (r.registry_id, r.lifecycle_policy_text))
@@ -75,28 +63,22 @@ impl RepositoryDocument {
             }
         };
         match answer {
-            Ok((registry, policy)) => {
-                Ok(policy.map(|policy| (registry.unwrap_or_default(), policy)))
-            }
+            Ok((registry, policy)) => Ok(policy.map(|policy| Document {
+                repository: repository.to_string(),
+                registry: registry.unwrap_or_default(),
+                policy,
+            })),
             Err(error) if is_gone(&error) => Ok(None),
             Err(error) => Err(error),
         }
     }
 
-    async fn read_one(&self, repository: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.get(repository)
-            .await?
-            .map(|(registry, policy)| to_value(repository, &registry, &policy, hint))
-            .ok_or_else(|| vanished(self.kind.what(), repository))
-    }
-
-    async fn put(&self, planned: &Value) -> Result<String, ProviderError> {
-        let client = &self.aws.clients().await.ecr;
-        let repository = string(planned, "repository").ok_or_else(|| {
-            ProviderError::new(format!("{} has no repository", self.kind.type_name()))
-        })?;
+    async fn put(this: &DocumentType<ACCESS>, planned: &Value) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.ecr;
+        let repository = string(planned, "repository")
+            .ok_or_else(|| ProviderError::new(format!("{} has no repository", Self::NAME)))?;
         let text = canonical_json(&string(planned, "policy").unwrap_or_default());
-        match self.kind {
+        match Self::KIND_OF {
             DocumentKind::Lifecycle => client
                 .put_lifecycle_policy()
                 .repository_name(&repository)
@@ -118,57 +100,94 @@ impl RepositoryDocument {
     }
 }
 
-fn to_value(repository: &str, registry: &str, policy: &str, hint: &Value) -> Value {
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(repository));
-    object.insert("repository".to_string(), Value::string(repository));
-    object.insert("registry_id".to_string(), text(Some(registry)));
-    object.insert(
-        "policy".to_string(),
-        policy_value(Some(policy), hint.get("policy")),
-    );
-    Value::Map(object)
+fn untagged(object: Document) -> Tagged<Document> {
+    Tagged {
+        object,
+        tags: vec![],
+    }
 }
 
 #[async_trait::async_trait]
-impl ResourceType for RepositoryDocument {
-    fn name(&self) -> &'static str {
-        self.kind.type_name()
+impl<const ACCESS: bool> AwsObject for RepositoryDocument<ACCESS> {
+    type Object = Document;
+    const NAME: &'static str = match ACCESS {
+        true => "aws_ecr_repository_policy",
+        false => "aws_ecr_lifecycle_policy",
+    };
+    const KIND: &'static str = match ACCESS {
+        true => "ECR repository policy",
+        false => "ECR lifecycle policy",
+    };
+    const KEY: &'static str = "repository";
+    const KEY_OR_ID: bool = true;
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<Document>> {
+        fn repository(document: &Document, _: &Reading) -> Value {
+            Value::string(&document.repository)
+        }
+        vec![
+            read(Attribute::computed("id", Type::String), repository),
+            read(
+                Attribute::required("repository", Type::String).force_new(),
+                repository,
+            ),
+            read(
+                Attribute::required("policy", Type::Json),
+                |document: &Document, at: &Reading| {
+                    policy_value(Some(&document.policy), at.prior.get("policy"))
+                },
+            ),
+            read(
+                Attribute::computed("registry_id", Type::String),
+                |document: &Document, _: &Reading| Value::string(&document.registry),
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         invalid_json(config, "policy").into_iter().collect()
     }
 
+    /// The document per repository, one after another: ECR has no batched read.
+    async fn describe(
+        this: &DocumentType<ACCESS>,
+        repositories: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Document>>, ProviderError> {
+        let found = key_by_key(repositories, |repository| Self::get(this, repository)).await?;
+        Ok(found.into_iter().map(|(k, d)| (k, untagged(d))).collect())
+    }
+
     async fn create(
-        &self,
+        this: &DocumentType<ACCESS>,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let repository = self.put(planned).await?;
-        self.read_one(&repository, planned).await
+    ) -> Result<String, ProviderError> {
+        Self::put(this, planned).await
     }
 
     async fn update(
-        &self,
+        this: &DocumentType<ACCESS>,
         _operation: &Operation,
+        _repository: &str,
         _prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let repository = self.put(planned).await?;
-        self.read_one(&repository, planned).await
+    ) -> Result<String, ProviderError> {
+        Self::put(this, planned).await
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.ecr;
+    /// By the prior's `repository`.
+    async fn delete(
+        this: &DocumentType<ACCESS>,
+        _operation: &Operation,
+        _key: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.ecr;
         let Some(repository) = string(prior, "repository") else {
             return Ok(());
         };
-        let deleted = match self.kind {
+        let deleted = match Self::KIND_OF {
             DocumentKind::Lifecycle => client
                 .delete_lifecycle_policy()
                 .repository_name(&repository)
@@ -190,40 +209,18 @@ impl ResourceType for RepositoryDocument {
         }
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut out = Vec::with_capacity(prior.len());
-        for p in prior {
-            let Some(repository) = string(p, "repository").or_else(|| string(p, "id")) else {
-                out.push(None);
-                continue;
-            };
-            out.push(
-                self.get(&repository)
-                    .await?
-                    .map(|(registry, policy)| to_value(&repository, &registry, &policy, p)),
-            );
-        }
-        Ok(out)
-    }
-
-    /// Terraform's import ID: the repository name.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("repository", id))
-    }
-
     async fn find_created(
-        &self,
+        this: &DocumentType<ACCESS>,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<Document>>, ProviderError> {
         let Some(repository) = string(planned, "repository") else {
             return Ok(None);
         };
         let wanted = canonical_json(&string(planned, "policy").unwrap_or_default());
-        Ok(self
-            .get(&repository)
+        Ok(Self::get(this, &repository)
             .await?
-            .filter(|(_, policy)| canonical_json(policy) == wanted)
-            .map(|(registry, policy)| to_value(&repository, &registry, &policy, planned)))
+            .filter(|document| canonical_json(&document.policy) == wanted)
+            .map(untagged))
     }
 }
