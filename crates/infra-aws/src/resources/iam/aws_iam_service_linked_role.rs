@@ -10,91 +10,60 @@
 //! moto holds every argument; drift on them is seen in tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_iam::types::{DeletionTaskStatusType, Role};
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
-use crate::app_support::{changed, has_managed_tags, sent, set_tags, string, text, wait_for};
-use crate::error::aws_error;
-use crate::iam_support::{
-    date, found, owned_tags, propagated, read_each, tag_pairs, tags_to_sdk, update_tags,
-};
-use crate::tagging::{ManagedTags, WithTags};
-use crate::{create_memo, Aws};
+use crate::app_support::{changed, has_managed_tags, sent, string, text, wait_for};
+use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::create_memo;
+use crate::declared::{read, reported, Declared};
+use crate::iam_support::{date, found, owned_tags, tags_to_sdk, update_tags};
+use crate::paginated::all_items;
+use crate::tagging::ManagedTags;
 
-pub struct AwsIamServiceLinkedRole {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsIamServiceLinkedRole = ObjectType<ServiceLinkedRoleObject>;
+
+pub struct ServiceLinkedRoleObject;
+
+/// A role as read, with the service its ARN names.
+pub struct LinkedRole {
+    role: Role,
+    service: String,
 }
 
-impl AwsIamServiceLinkedRole {
-    pub fn new(aws: Arc<Aws>) -> AwsIamServiceLinkedRole {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("create_date", Type::String))
-            .attr(Attribute::computed("name", Type::String))
-            .attr(Attribute::computed("path", Type::String))
-            .attr(Attribute::computed("unique_id", Type::String))
-            .attr(Attribute::required("aws_service_name", Type::String).force_new())
-            .attr(Attribute::optional("custom_suffix", Type::String).force_new())
-            .attr(Attribute::optional("description", Type::String))
-            .with_tags();
-        AwsIamServiceLinkedRole { aws, schema }
-    }
+/// The role named `name` (GetRole), of the service `service`.
+async fn get(
+    this: &AwsIamServiceLinkedRole,
+    service: String,
+    name: &str,
+) -> Result<Option<Tagged<LinkedRole>>, ProviderError> {
+    let client = &this.aws.clients().await.iam;
+    let role = found(sent!(client.get_role().role_name(name)))?.and_then(|r| r.role().cloned());
+    Ok(role.map(|role| Tagged {
+        tags: owned_tags(role.tags()),
+        object: LinkedRole { role, service },
+    }))
+}
 
-    async fn get(&self, name: &str) -> Result<Option<Role>, ProviderError> {
-        let client = &self.aws.clients().await.iam;
-        Ok(found(sent!(client.get_role().role_name(name)))?.and_then(|r| r.role().cloned()))
-    }
-
-    /// The names of the roles under the service's path with the configured suffix: the
-    /// roles a create of `planned` could have made.
-    async fn roles_like(&self, planned: &Value) -> Result<Vec<String>, ProviderError> {
-        let client = &self.aws.clients().await.iam;
-        let Some(service) = string(planned, "aws_service_name") else {
-            return Ok(vec![]);
-        };
-        let wanted_suffix = string(planned, "custom_suffix");
-        let mut names = Vec::new();
-        let mut pages = client
-            .list_roles()
-            .path_prefix(format!("/aws-service-role/{service}/"))
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            names.extend(
-                page.map_err(aws_error)?
-                    .roles()
-                    .iter()
-                    .filter(|r| suffix(r.role_name()) == wanted_suffix.as_deref())
-                    .map(|r| r.role_name().to_string()),
-            );
-        }
-        Ok(names)
-    }
-
-    async fn read_one(&self, prior: &Value) -> Result<Option<Value>, ProviderError> {
-        let Some(arn) = string(prior, "arn").or_else(|| string(prior, "id")) else {
-            return Ok(None);
-        };
-        let Some((service, name)) = parse_arn(&arn) else {
-            return Ok(None);
-        };
-        Ok(self
-            .get(&name)
-            .await?
-            .map(|role| to_value(&role, &service, prior)))
-    }
-
-    async fn read_written(&self, arn: &str, planned: &Value) -> Result<Value, ProviderError> {
-        let written = Value::map([
-            ("arn", Value::string(arn)),
-            ("custom_suffix", planned.get("custom_suffix").clone()),
-        ]);
-        propagated("IAM service-linked role", arn, || self.read_one(&written)).await
-    }
+/// The names of the roles under the service's path with the configured suffix: the roles a
+/// create of `planned` could have made.
+async fn roles_like(
+    this: &AwsIamServiceLinkedRole,
+    planned: &Value,
+) -> Result<Vec<String>, ProviderError> {
+    let client = &this.aws.clients().await.iam;
+    let Some(service) = string(planned, "aws_service_name") else {
+        return Ok(vec![]);
+    };
+    let wanted_suffix = string(planned, "custom_suffix");
+    let request = client.list_roles();
+    let roles = all_items!(request.path_prefix(format!("/aws-service-role/{service}/")))?;
+    Ok(roles
+        .iter()
+        .filter(|r| suffix(r.role_name()) == wanted_suffix.as_deref())
+        .map(|r| r.role_name().to_string())
+        .collect())
 }
 
 /// `arn:aws:iam::123456789012:role/aws-service-role/<service>/<name>` → (service, name).
@@ -114,47 +83,57 @@ fn suffix(name: &str) -> Option<&str> {
     }
 }
 
-fn to_value(role: &Role, service: &str, hint: &Value) -> Value {
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(role.arn()));
-    object.insert("arn".to_string(), Value::string(role.arn()));
-    object.insert("create_date".to_string(), date(Some(role.create_date())));
-    object.insert("name".to_string(), Value::string(role.role_name()));
-    object.insert("path".to_string(), Value::string(role.path()));
-    object.insert("unique_id".to_string(), Value::string(role.role_id()));
-    object.insert("aws_service_name".to_string(), Value::string(service));
+/// `custom_suffix` as read back; `hint` is the prior state (or the planned value).
+fn custom_suffix(role: &LinkedRole, hint: &Value) -> Value {
     // Application Auto Scaling names its roles with a suffix of its own
     // (`AWSServiceRoleForApplicationAutoScaling_ECSService`); an unset `custom_suffix` is not
     // drift there (the provider suppresses that difference).
     let chosen_by_service =
-        service.contains(".application-autoscaling.") && hint.get("custom_suffix").is_null();
-    object.insert(
-        "custom_suffix".to_string(),
-        match suffix(role.role_name()) {
-            Some(_) if chosen_by_service => Value::Null,
-            Some(suffix) => Value::string(suffix),
-            None => Value::Null,
-        },
-    );
-    object.insert(
-        "description".to_string(),
-        text(role.description().filter(|d| !d.is_empty())),
-    );
-    set_tags(&mut object, tag_pairs(role.tags()));
-    Value::Map(object)
+        role.service.contains(".application-autoscaling.") && hint.get("custom_suffix").is_null();
+    match suffix(role.role.role_name()) {
+        Some(_) if chosen_by_service => Value::Null,
+        Some(suffix) => Value::string(suffix),
+        None => Value::Null,
+    }
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsIamServiceLinkedRole {
-    fn name(&self) -> &'static str {
-        "aws_iam_service_linked_role"
+impl AwsObject for ServiceLinkedRoleObject {
+    type Object = LinkedRole;
+    const NAME: &'static str = "aws_iam_service_linked_role";
+    const KIND: &'static str = "IAM service-linked role";
+    const KEY: &'static str = "arn";
+    const KEY_WORD: &'static str = "arn or name";
+    const KEY_OR_ID: bool = true;
+    const EVENTUALLY_CONSISTENT: bool = true;
+
+    fn attributes() -> Vec<Declared<LinkedRole>> {
+        let computed = |name| Attribute::computed(name, Type::String);
+        vec![
+            reported(computed("id"), |r: &LinkedRole| r.role.arn()),
+            reported(computed("arn"), |r: &LinkedRole| r.role.arn()),
+            read(computed("create_date"), |r: &LinkedRole, _| {
+                date(Some(r.role.create_date()))
+            }),
+            reported(computed("name"), |r: &LinkedRole| r.role.role_name()),
+            reported(computed("path"), |r: &LinkedRole| r.role.path()),
+            reported(computed("unique_id"), |r: &LinkedRole| r.role.role_id()),
+            reported(
+                Attribute::required("aws_service_name", Type::String).force_new(),
+                |r: &LinkedRole| &r.service,
+            ),
+            read(
+                Attribute::optional("custom_suffix", Type::String).force_new(),
+                |r: &LinkedRole, at| custom_suffix(r, at.prior),
+            ),
+            read(
+                Attribute::optional("description", Type::String),
+                |r: &LinkedRole, _| text(r.role.description().filter(|d| !d.is_empty())),
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         match config.get("aws_service_name").as_str() {
             Some(service) if !service.contains('.') => vec![(
                 "aws_service_name".to_string(),
@@ -166,12 +145,41 @@ impl ResourceType for AwsIamServiceLinkedRole {
         }
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.iam;
+    /// Terraform's import ID: the ARN.
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        if parse_arn(id).is_none() {
+            return Err(ProviderError::new(format!(
+                "unexpected format of ID ({id}), expected a service-linked role ARN (arn:aws:iam::ACCOUNT:role/aws-service-role/SERVICE/NAME)"
+            )));
+        }
+        Ok(infra_core::resource::import_by("arn", id))
+    }
+
+    /// One GetRole per role (by the name in its ARN), run concurrently; an ARN not of a
+    /// service-linked role is not found.
+    async fn describe(
+        this: &AwsIamServiceLinkedRole,
+        arns: &[String],
+    ) -> Result<BTreeMap<String, Tagged<LinkedRole>>, ProviderError> {
+        each_key(arns, |arn| async move {
+            match parse_arn(arn) {
+                Some((service, name)) => get(this, service, &name).await,
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+
+    async fn create(
+        this: &AwsIamServiceLinkedRole,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.iam;
         // Tagged by a later call: a role whose create answer was lost is found by having
         // been absent before the first send (`find_created`).
         if !create_memo::recorded(operation) {
-            let existing = self.roles_like(planned).await?;
+            let existing = roles_like(this, planned).await?;
             create_memo::record(operation, existing);
         }
         let response = sent!(client
@@ -186,24 +194,20 @@ impl ResourceType for AwsIamServiceLinkedRole {
             .tag_role()
             .role_name(role.role_name())
             .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?)))?;
-        self.read_written(role.arn(), planned).await
+        Ok(role.arn().to_string())
     }
 
     async fn update(
-        &self,
+        this: &AwsIamServiceLinkedRole,
         _operation: &Operation,
+        arn: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.iam;
-        let (arn, name) = match (string(prior, "arn"), string(prior, "name")) {
-            (Some(arn), Some(name)) => (arn, name),
-            _ => {
-                return Err(ProviderError::new(
-                    "aws_iam_service_linked_role has no arn or name in state",
-                ))
-            }
-        };
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.iam;
+        let name = string(prior, "name").ok_or_else(|| {
+            ProviderError::new("aws_iam_service_linked_role has no arn or name in state")
+        })?;
         if changed(prior, planned, "description") {
             sent!(client
                 .update_role()
@@ -219,11 +223,16 @@ impl ResourceType for AwsIamServiceLinkedRole {
             planned
         )
         .await?;
-        self.read_written(&arn, planned).await
+        Ok(arn.to_string())
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.iam;
+    async fn delete(
+        this: &AwsIamServiceLinkedRole,
+        operation: &Operation,
+        _arn: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.iam;
         let Some(name) = string(prior, "name") else {
             return Ok(());
         };
@@ -255,38 +264,24 @@ impl ResourceType for AwsIamServiceLinkedRole {
         .await
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        read_each(prior.iter().map(|p| self.read_one(p)).collect()).await
-    }
-
-    /// Terraform's import ID: the ARN.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        if parse_arn(id).is_none() {
-            return Err(ProviderError::new(format!(
-                "unexpected format of ID ({id}), expected a service-linked role ARN (arn:aws:iam::ACCOUNT:role/aws-service-role/SERVICE/NAME)"
-            )));
-        }
-        Ok(infra_core::resource::import_by("arn", id))
-    }
-
     /// Among the roles under the service's path with the configured suffix, the one this run's
     /// create made (absent before its first send, `create_memo`), else the one with this
     /// operation's managed tags.
     async fn find_created(
-        &self,
+        this: &AwsIamServiceLinkedRole,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<LinkedRole>>, ProviderError> {
         let Some(service) = string(planned, "aws_service_name") else {
             return Ok(None);
         };
-        let names = self.roles_like(planned).await?;
+        let names = roles_like(this, planned).await?;
         let made = create_memo::made_since_first_send(operation, names.iter().map(String::as_str))
             .unwrap_or_default();
         for name in names {
-            if let Some(role) = self.get(&name).await? {
-                if made.contains(&name) || has_managed_tags(&owned_tags(role.tags()), operation) {
-                    return Ok(Some(to_value(&role, &service, planned)));
+            if let Some(found) = get(this, service.clone(), &name).await? {
+                if made.contains(&name) || has_managed_tags(&found.tags, operation) {
+                    return Ok(Some(found));
                 }
             }
         }
