@@ -92,11 +92,49 @@ fn flag(attribute: Attribute, index: usize) -> Declared<VpcRead> {
     })
 }
 
-impl<const DEFAULT: bool> VpcObject<DEFAULT> {
-    /// The attributes `aws_vpc` and `aws_default_vpc` share from `assign_generated_ipv6_cidr_block`
-    /// to `enable_network_address_usage_metrics` (in the provider's order).
-    fn ipv6_and_dns() -> Vec<Declared<VpcRead>> {
-        vec![
+#[async_trait::async_trait]
+impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
+    type Item = VpcRead;
+    const NAME: &'static str = match DEFAULT {
+        false => "aws_vpc",
+        true => "aws_default_vpc",
+    };
+    const ID_FILTER: Option<&'static str> = Some("vpc-id");
+    const NOT_FOUND: &'static str = "InvalidVpcID.NotFound";
+    const NOUN: &'static str = "VPC";
+
+    fn attributes() -> Vec<Declared<VpcRead>> {
+        let mut declared = vec![
+            vpc(Attribute::computed("id", Type::String), |v| {
+                text(v.vpc.vpc_id())
+            }),
+            arn("vpc", |v: &VpcRead| v.vpc.vpc_id(), |v| v.vpc.owner_id()),
+        ];
+        let cidr_block = |v: &VpcRead| text(v.vpc.cidr_block());
+        match DEFAULT {
+            false => declared.extend([
+                vpc(
+                    Attribute::optional_computed("cidr_block", Type::String)
+                        .force_new()
+                        .check(Check::Cidr),
+                    cidr_block,
+                ),
+                // AWS does not report these: kept from the configuration.
+                copied(Attribute::optional("ipv4_ipam_pool_id", Type::String).force_new()),
+                copied(
+                    Attribute::optional("ipv4_netmask_length", Type::Number)
+                        .force_new()
+                        .check(Check::Range(0, 32)),
+                ),
+            ]),
+            true => declared.push(vpc(
+                Attribute::computed("cidr_block", Type::String),
+                cidr_block,
+            )),
+        }
+        // Both types' attributes from here (in the provider's order).
+        let hostnames = Attribute::optional("enable_dns_hostnames", Type::Bool);
+        declared.extend([
             vpc(
                 Attribute::optional("assign_generated_ipv6_cidr_block", Type::Bool)
                     .default(Value::Bool(false)),
@@ -132,12 +170,17 @@ impl<const DEFAULT: bool> VpcObject<DEFAULT> {
                 Attribute::optional_computed("enable_network_address_usage_metrics", Type::Bool),
                 2,
             ),
-        ]
-    }
-
-    /// The IDs of what every VPC has by default, and its owner.
-    fn default_object_ids() -> Vec<Declared<VpcRead>> {
-        vec![
+            flag(hostnames.default(Value::Bool(DEFAULT)), 1),
+            vpc(
+                match DEFAULT {
+                    false => Attribute::optional("instance_tenancy", Type::String)
+                        .default(Value::string("default"))
+                        .force_new()
+                        .check(Check::OneOf(&["default", "dedicated"])),
+                    true => Attribute::computed("instance_tenancy", Type::String),
+                },
+                |v| text(v.vpc.instance_tenancy().map(Tenancy::as_str)),
+            ),
             vpc(
                 Attribute::computed("default_security_group_id", Type::String),
                 |v| text(v.security_group.as_deref()),
@@ -154,65 +197,7 @@ impl<const DEFAULT: bool> VpcObject<DEFAULT> {
                 text(v.vpc.dhcp_options_id())
             }),
             owner_id(|v: &VpcRead| v.vpc.owner_id()),
-        ]
-    }
-}
-
-#[async_trait::async_trait]
-impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
-    type Item = VpcRead;
-    const NAME: &'static str = match DEFAULT {
-        false => "aws_vpc",
-        true => "aws_default_vpc",
-    };
-    const ID_FILTER: Option<&'static str> = Some("vpc-id");
-    const NOT_FOUND: &'static str = "InvalidVpcID.NotFound";
-    const NOUN: &'static str = "VPC";
-
-    fn attributes() -> Vec<Declared<VpcRead>> {
-        let mut declared = vec![
-            vpc(Attribute::computed("id", Type::String), |v| {
-                text(v.vpc.vpc_id())
-            }),
-            arn("vpc", |v: &VpcRead| v.vpc.vpc_id(), |v| v.vpc.owner_id()),
-        ];
-        let cidr_block = |v: &VpcRead| text(v.vpc.cidr_block());
-        let tenancy = |v: &VpcRead| text(v.vpc.instance_tenancy().map(Tenancy::as_str));
-        match DEFAULT {
-            false => declared.extend([
-                vpc(
-                    Attribute::optional_computed("cidr_block", Type::String)
-                        .force_new()
-                        .check(Check::Cidr),
-                    cidr_block,
-                ),
-                // AWS does not report these: kept from the configuration.
-                copied(Attribute::optional("ipv4_ipam_pool_id", Type::String).force_new()),
-                copied(
-                    Attribute::optional("ipv4_netmask_length", Type::Number)
-                        .force_new()
-                        .check(Check::Range(0, 32)),
-                ),
-            ]),
-            true => declared.push(vpc(
-                Attribute::computed("cidr_block", Type::String),
-                cidr_block,
-            )),
-        }
-        declared.extend(Self::ipv6_and_dns());
-        let hostnames = Attribute::optional("enable_dns_hostnames", Type::Bool);
-        declared.push(flag(hostnames.default(Value::Bool(DEFAULT)), 1));
-        declared.push(vpc(
-            match DEFAULT {
-                false => Attribute::optional("instance_tenancy", Type::String)
-                    .default(Value::string("default"))
-                    .force_new()
-                    .check(Check::OneOf(&["default", "dedicated"])),
-                true => Attribute::computed("instance_tenancy", Type::String),
-            },
-            tenancy,
-        ));
-        declared.extend(Self::default_object_ids());
+        ]);
         if DEFAULT {
             // Set once, on adoption; kept since.
             declared.push(copied(Attribute::computed(
