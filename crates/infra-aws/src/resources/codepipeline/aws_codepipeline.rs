@@ -869,6 +869,36 @@ fn trigger_value(trigger: &PipelineTriggerDeclaration) -> Value {
     ])
 }
 
+/// Every trigger on the pipeline.
+fn triggers(found: &Pipeline) -> Value {
+    Value::List(
+        found
+            .declaration
+            .triggers()
+            .iter()
+            .map(trigger_value)
+            .collect(),
+    )
+}
+
+/// An optional enum argument with its default and the enum's values as its check, read as
+/// `read_enum` reports it (absent: the default).
+fn defaulted(
+    name: &'static str,
+    default: &'static str,
+    values: &'static [&'static str],
+    read_enum: fn(&PipelineDeclaration) -> Option<&str>,
+) -> Declared<Pipeline> {
+    read(
+        Attribute::optional(name, Type::String)
+            .default(Value::string(default))
+            .check(Check::OneOf(values)),
+        move |found: &Pipeline, _: &Reading| {
+            Value::string(read_enum(&found.declaration).unwrap_or(default))
+        },
+    )
+}
+
 /// The attributes and blocks, each with how it is read from the pipeline; the prior (or
 /// planned) value supplies the GitHub OAuth token AWS masks and whether `trigger` is
 /// configured.
@@ -892,36 +922,18 @@ fn attributes() -> Vec<Declared<Pipeline>> {
             |found: &Pipeline, _: &Reading| Value::string(found.declaration.role_arn()),
         ),
         // AWS always reports both; absent means its defaults.
-        read(
-            Attribute::optional("pipeline_type", Type::String)
-                .default(Value::string("V1"))
-                .check(Check::OneOf(PipelineType::values())),
-            |found: &Pipeline, _: &Reading| {
-                let kind = found.declaration.pipeline_type();
-                Value::string(kind.map(|t| t.as_str()).unwrap_or("V1"))
-            },
-        ),
-        read(
-            Attribute::optional("execution_mode", Type::String)
-                .default(Value::string("SUPERSEDED"))
-                .check(Check::OneOf(ExecutionMode::values())),
-            |found: &Pipeline, _: &Reading| {
-                let mode = found.declaration.execution_mode();
-                Value::string(mode.map(|m| m.as_str()).unwrap_or("SUPERSEDED"))
-            },
+        defaulted("pipeline_type", "V1", PipelineType::values(), |d| {
+            d.pipeline_type().map(|t| t.as_str())
+        }),
+        defaulted(
+            "execution_mode",
+            "SUPERSEDED",
+            ExecutionMode::values(),
+            |d| d.execution_mode().map(|m| m.as_str()),
         ),
         read(
             Attribute::computed("trigger_all", Type::list(Type::Any)),
-            |found: &Pipeline, _: &Reading| {
-                Value::List(
-                    found
-                        .declaration
-                        .triggers()
-                        .iter()
-                        .map(trigger_value)
-                        .collect(),
-                )
-            },
+            |found: &Pipeline, _: &Reading| triggers(found),
         ),
         read_block(
             Block::set("artifact_store", artifact_store_schema()).required(),
@@ -959,14 +971,7 @@ fn attributes() -> Vec<Declared<Pipeline>> {
             },
             |found: &Pipeline, at: &Reading| match blocks(at.prior, "trigger").is_empty() {
                 true => Value::List(vec![]),
-                false => Value::List(
-                    found
-                        .declaration
-                        .triggers()
-                        .iter()
-                        .map(trigger_value)
-                        .collect(),
-                ),
+                false => triggers(found),
             },
         ),
         read_block(
