@@ -15,8 +15,8 @@
 use infra_testkit::{Moto, Stack};
 
 use super::{
-    apply_ok as apply, assert_contains, destroy_run, infra, plan_is_clean, reimport, state_id,
-    NO_VARS,
+    apply_ok as apply, assert_contains, destroy_run, has_plan_line, infra, plan_is_clean, reimport,
+    state_id, NO_VARS,
 };
 
 const NETWORK: &str = r#"
@@ -260,7 +260,7 @@ fn instances_on_existing_interfaces_apply_update_replace_import_and_destroy() {
     assert!(
         plan.contains("Plan: 0 to add, 1 to change, 0 to destroy.")
             && plan.contains("# aws_instance.api will be updated in-place")
-            && plan.contains("~ force_destroy = false -> true"),
+            && has_plan_line(&plan, "~ force_destroy = false -> true"),
         "{plan}"
     );
     let updated = apply(&stack, &moto, &vars);

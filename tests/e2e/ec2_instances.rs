@@ -9,8 +9,8 @@
 use infra_testkit::{Moto, Stack};
 
 use super::{
-    apply_and_plan_clean, apply_ok as apply, assert_contains, destroy_ok, infra, plan_is_clean,
-    reimport, state_id,
+    apply_and_plan_clean, apply_ok as apply, assert_contains, destroy_ok, has_plan_line, infra,
+    plan_is_clean, reimport, state_id,
 };
 
 const STACK: &str = r##"
@@ -356,7 +356,7 @@ fn instances_and_launch_templates_apply_update_replace_import_and_destroy() {
     let plan = infra(&stack, Some(&moto), &args).ok().stdout;
     assert!(
         plan.contains("Plan: 0 to add, 1 to change, 0 to destroy.")
-            && plan.contains("~ update_default_version = false -> true"),
+            && has_plan_line(&plan, "~ update_default_version = false -> true"),
         "{plan}"
     );
     apply(&stack, &moto, &vars);

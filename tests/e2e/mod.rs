@@ -71,6 +71,15 @@ pub fn assert_contains(text: &str, needle: &str) {
     assert!(text.contains(needle), "{}", text);
 }
 
+/// Whether `plan` has the line `expected`, white space folded: plan text pads each attribute
+/// name to the longest of its object's, hidden ones included, as Terraform does
+/// (`~ force_destroy = false -> true` stands for `~ force_destroy          = false -> true`).
+pub fn has_plan_line(plan: &str, expected: &str) -> bool {
+    let fold = |line: &str| line.split_whitespace().collect::<Vec<_>>().join(" ");
+    let expected = fold(expected);
+    plan.lines().any(|line| fold(line) == expected)
+}
+
 /// No `-var` arguments, for [`apply_ok`], [`destroy_ok`] and [`plan_is_clean`].
 pub const NO_VARS: &[&str] = &[];
 

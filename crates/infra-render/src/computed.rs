@@ -506,7 +506,7 @@ fn unchanged(out: &mut String, noun: &str, count: usize, indent: usize) {
 }
 
 /// `renderers/object.go`, `renderers/block.go`: attributes always shown, changed or not.
-fn important_attribute(name: &str) -> bool {
+pub(crate) fn important_attribute(name: &str) -> bool {
     matches!(name, "id" | "name" | "tags")
 }
 

@@ -181,7 +181,7 @@ pub(crate) fn write_string(
 }
 
 /// A changed string that is not JSON: `"old" -> "new"`, or for several lines a heredoc of
-/// the lines that changed, with three lines of context and the rest counted.
+/// every line, the changed ones marked.
 pub(crate) fn write_string_change(
     out: &mut String,
     before: Option<&str>,
@@ -195,7 +195,9 @@ pub(crate) fn write_string_change(
             let _ = write!(
                 out,
                 "<<-EOT{replace}\n{}{}EOT",
-                line_diff(b, a, indent, style),
+                // `string.go` `evaluatePrimitiveString`: a string of several lines is
+                // trimmed of the white space around it.
+                line_diff(b.trim(), a.trim(), indent, style),
                 pad(indent)
             );
         }
@@ -298,7 +300,7 @@ pub(crate) fn write_object_diff(
 }
 
 /// Terraform's `renderers/block.go` (`blockRenderer.RenderHuman`): the attribute lines,
-/// aligned, then `# (N unchanged attributes hidden)`, then the nested blocks by name, each
+/// aligned on every attribute's name, `id`, `name` and `tags` shown even when unchanged, then `# (N unchanged attributes hidden)`, then the nested blocks by name, each
 /// name's group after a blank line when the object has attributes ("We always want to put an
 /// extra new line between the attributes and blocks, and between groups of blocks"), then
 /// after a blank line `# (N unchanged blocks hidden)`.
@@ -330,6 +332,9 @@ fn write_object_diff_at(
     let mut has_attributes = false;
     let mut unchanged_attributes = 0;
     let mut unchanged_blocks = 0;
+    // Terraform aligns the names on every attribute the object has, shown or hidden
+    // (`maximumAttributeKeyLen` over `renderer.attributes`).
+    let mut width = 0;
     for key in keys {
         let b = before_map.get(key.as_str()).unwrap_or(&null);
         let a = after_map.get(key.as_str()).unwrap_or(&null);
@@ -386,9 +391,12 @@ fn write_object_diff_at(
             block_groups.push(group);
             continue;
         }
-        if !(b.is_null() && a.is_null()) {
-            has_attributes = true;
+        // An attribute null on both sides is no line, counted nowhere and not aligned on
+        // (`differ/block.go`: "Don't record nil values at all in blocks").
+        if b.is_null() && a.is_null() {
+            continue;
         }
+        has_attributes = true;
         let forced = if forces_replacement(&path, replace_paths) {
             " # forces replacement"
         } else {
@@ -405,17 +413,34 @@ fn write_object_diff_at(
         };
         match write_attribute_value(&mut values, b, a, kind, action, forced, indent, style) {
             AttributeLine::Shown(symbol) => {
+                width = width.max(quoted_key(key).len());
                 lines.push((symbol, quoted_key(key), start..values.len()));
             }
-            AttributeLine::Unchanged => unchanged_attributes += 1,
+            // `id`, `name` and `tags` are shown unchanged too, whole.
+            AttributeLine::Unchanged if computed::important_attribute(key) => {
+                width = width.max(quoted_key(key).len());
+                values.truncate(start);
+                let opts = Opts {
+                    show_unchanged: true,
+                    ..Opts::default()
+                };
+                // What infra holds the same (an empty map and null) is shown as it was.
+                let value = if b.is_null() { a } else { b };
+                computed::diff(Some(value), Some(value), kind, false).write_to(
+                    &mut values,
+                    indent + 2,
+                    opts,
+                    style,
+                );
+                lines.push((Cow::Borrowed(" "), quoted_key(key), start..values.len()));
+            }
+            AttributeLine::Unchanged => {
+                width = width.max(quoted_key(key).len());
+                unchanged_attributes += 1;
+            }
             AttributeLine::Omitted => {}
         }
     }
-    let width = lines
-        .iter()
-        .map(|(_, name, _)| name.len())
-        .max()
-        .unwrap_or(0);
     for (symbol, name, value) in &lines {
         let _ = writeln!(
             out,
@@ -731,41 +756,21 @@ fn render_change(
     )
 }
 
-/// A line diff with three lines of context; the unchanged lines left out are counted, so that
-/// a reader knows the document goes on.
+/// A line diff of every line, each marked: Terraform's `renderers/primitive.go`
+/// (`renderStringDiff`) writes each line, unchanged ones too, through `collections.ProcessSlice`
+/// (the deleted lines of a gap before the added ones).
 fn line_diff(before: &str, after: &str, indent: usize, style: Style) -> String {
     let diff = TextDiff::from_lines(before, after);
     let mut out = String::new();
-    let body = pad(indent + 4);
-    let hidden = |out: &mut String, count: usize| {
-        if count > 0 {
-            let noun = if count == 1 { "line" } else { "lines" };
-            out.push_str(&format!("{body}# ({count} unchanged {noun} hidden)\n"));
-        }
-    };
-    let mut shown_until = 0;
-    for group in diff.grouped_ops(3) {
-        let (Some(first), Some(last)) = (group.first(), group.last()) else {
-            continue;
+    for change in diff.iter_all_changes() {
+        let line = change.value().trim_end_matches('\n');
+        let marker = match change.tag() {
+            ChangeTag::Delete => style.red("-"),
+            ChangeTag::Insert => style.green("+"),
+            ChangeTag::Equal => " ".to_string(),
         };
-        hidden(&mut out, first.old_range().start - shown_until);
-        shown_until = last.old_range().end;
-        for op in &group {
-            for change in diff.iter_changes(op) {
-                let line = change.value().trim_end_matches('\n');
-                let marker = match change.tag() {
-                    ChangeTag::Delete => style.red("-"),
-                    ChangeTag::Insert => style.green("+"),
-                    ChangeTag::Equal => " ".to_string(),
-                };
-                out.push_str(&format!("{}{marker} {line}\n", pad(indent + 2)));
-            }
-        }
+        out.push_str(&format!("{}{marker} {line}\n", pad(indent + 2)));
     }
-    hidden(
-        &mut out,
-        diff.old_slices().len().saturating_sub(shown_until),
-    );
     out
 }
 
@@ -955,6 +960,36 @@ mod tests {
         );
     }
 
+    /// An update aligns the names on every attribute the object has (hidden ones too, null ones
+    /// not), and shows `id`, `name` and `tags` whole even when unchanged (`renderers/block.go`:
+    /// `maximumAttributeKeyLen` over `renderer.attributes`, `importantAttribute`).
+    #[test]
+    fn an_update_aligns_on_every_attribute_and_shows_id_name_and_tags() {
+        let before = object([
+            ("id", Value::string("vpc-1")),
+            ("cidr_block", Value::string("10.0.0.0/16")),
+            ("enable_dns_support", Value::Bool(true)),
+            ("ipv6_ipam_pool_id_of_a_long_name", Value::Null),
+            ("tags", Value::map([("Name", Value::string("main"))])),
+        ]);
+        let after = object([
+            ("id", Value::string("vpc-1")),
+            ("cidr_block", Value::string("10.1.0.0/16")),
+            ("enable_dns_support", Value::Bool(true)),
+            ("ipv6_ipam_pool_id_of_a_long_name", Value::Null),
+            ("tags", Value::map([("Name", Value::string("main"))])),
+        ]);
+        assert_eq!(
+            diff(&before, &after, None, Action::Update, &[]),
+            "      ~ cidr_block         = \"10.0.0.0/16\" -> \"10.1.0.0/16\"\n\
+            \x20       id                 = \"vpc-1\"\n\
+            \x20       tags               = {\n\
+            \x20           Name = \"main\"\n\
+            \x20       }\n\
+            \x20       # (1 unchanged attribute hidden)\n"
+        );
+    }
+
     /// A JSON string deleted is `jsonencode(...) -> null` with each element `-`; one that
     /// does not change is hidden; one that becomes unknown shows what it was; a sensitive one
     /// stays hidden; one that was not JSON and becomes JSON is the one deleted and the other
@@ -1046,7 +1081,7 @@ mod tests {
     }
 
     #[test]
-    fn unchanged_lines_left_out_are_counted() {
+    fn a_changed_string_of_several_lines_shows_every_line() {
         let before: String = (1..=20).map(|i| format!("line {i}\n")).collect();
         let after = before.replace("line 10\n", "line ten\n");
         let text = render_change(
@@ -1056,8 +1091,12 @@ mod tests {
             6,
             Style::plain(),
         );
-        assert!(text.contains("# (6 unchanged lines hidden)"), "{text}");
-        assert!(text.contains("# (7 unchanged lines hidden)"), "{text}");
+        assert!(!text.contains("unchanged"), "{text}");
+        for i in (1..=20).filter(|i| *i != 10) {
+            assert!(text.contains(&format!("   line {i}\n")), "{text}");
+        }
+        assert!(text.contains("- line 10\n"), "{text}");
+        assert!(text.contains("+ line ten\n"), "{text}");
         assert!(text.ends_with("\n      EOT"), "{text}");
     }
 
@@ -1450,7 +1489,7 @@ mod tests {
         assert_eq!(
             updated,
             "      ~ rule {\n\
-             \x20           # (1 unchanged attribute hidden)\n\
+             \x20           id = \"a\"\n\
              \n\
              \x20         ~ expiration (known after apply)\n\
              \x20         - expiration {\n\
@@ -1528,11 +1567,11 @@ mod tests {
 
         assert_eq!(
             text,
-            r#"      ~ port = 80 -> 443
+            r#"      ~ port     = 80 -> 443
         # (1 unchanged attribute hidden)
 
       ~ default_action {
-          ~ type = "forward" -> "redirect"
+          ~ type  = "forward" -> "redirect"
             # (1 unchanged attribute hidden)
         }
       + default_action {
