@@ -16,122 +16,94 @@
 //! moto holds every argument of this type; drift on all of them is seen in tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_secretsmanager::operation::get_secret_value::GetSecretValueOutput;
 use aws_sdk_secretsmanager::primitives::Blob;
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{sent, string, string_list, strings, text, vanished};
+use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::declared::{copied, read, Declared, Reading};
 use crate::ec2_support::long_client_token;
 use crate::error::aws_error;
 use crate::resources::secretsmanager::aws_secretsmanager_secret::is_gone;
-use crate::Aws;
 
 const CURRENT: &str = "AWSCURRENT";
 const PREVIOUS: &str = "AWSPREVIOUS";
 
-pub struct AwsSecretsmanagerSecretVersion {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsSecretsmanagerSecretVersion = ObjectType<SecretVersionObject>;
+
+pub struct SecretVersionObject;
+
+/// A version as read: the secret ID it was read by (a name or an ARN, as configured) and
+/// GetSecretValue's answer.
+pub struct SecretVersion {
+    secret_id: String,
+    output: GetSecretValueOutput,
 }
 
-impl AwsSecretsmanagerSecretVersion {
-    pub fn new(aws: Arc<Aws>) -> AwsSecretsmanagerSecretVersion {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("secret_arn", Type::String))
-            .attr(Attribute::required("secret_id", Type::String).force_new())
-            .attr(
-                Attribute::optional("secret_string", Type::String)
-                    .sensitive()
-                    .force_new(),
-            )
-            .attr(
-                Attribute::optional("secret_binary", Type::String)
-                    .sensitive()
-                    .force_new(),
-            )
-            // Terraform 1.11's write-only value: sent, never stored. A version's value cannot
-            // change, so a new `secret_string_wo_version` makes a new version.
-            .attr(Attribute::optional("secret_string_wo", Type::String).write_only())
-            .attr(Attribute::optional("secret_string_wo_version", Type::Number).force_new())
-            .attr(Attribute::computed("has_secret_string_wo", Type::Bool))
-            .attr(Attribute::computed("version_id", Type::String))
-            .attr(Attribute::optional_computed(
-                "version_stages",
-                Type::set(Type::String),
-            ));
-        AwsSecretsmanagerSecretVersion { aws, schema }
+/// One version's value; `None` when the version or its secret is gone.
+async fn get(
+    this: &AwsSecretsmanagerSecretVersion,
+    secret_id: &str,
+    version_id: Option<&str>,
+    stage: Option<&str>,
+) -> Result<Option<Tagged<SecretVersion>>, ProviderError> {
+    let client = &this.aws.clients().await.secretsmanager;
+    match sent!(client
+        .get_secret_value()
+        .secret_id(secret_id)
+        .set_version_id(version_id.map(str::to_string))
+        .set_version_stage(stage.map(str::to_string)))
+    {
+        Ok(output) => Ok(Some(Tagged {
+            object: SecretVersion {
+                secret_id: secret_id.to_string(),
+                output,
+            },
+            tags: vec![],
+        })),
+        Err(error) if is_gone(&error) => Ok(None),
+        Err(error) => Err(error),
     }
+}
 
-    /// One version's value; `None` when the version or its secret is gone.
-    async fn get(
-        &self,
-        secret_id: &str,
-        version_id: Option<&str>,
-        stage: Option<&str>,
-    ) -> Result<Option<GetSecretValueOutput>, ProviderError> {
-        let client = &self.aws.clients().await.secretsmanager;
-        match sent!(client
-            .get_secret_value()
-            .secret_id(secret_id)
-            .set_version_id(version_id.map(str::to_string))
-            .set_version_stage(stage.map(str::to_string)))
-        {
-            Ok(output) => Ok(Some(output)),
-            Err(error) if is_gone(&error) => Ok(None),
-            Err(error) => Err(error),
-        }
-    }
+async fn move_stage(
+    this: &AwsSecretsmanagerSecretVersion,
+    secret_id: &str,
+    stage: &str,
+    to: Option<&str>,
+    from: Option<&str>,
+) -> Result<(), ProviderError> {
+    let client = &this.aws.clients().await.secretsmanager;
+    sent!(client
+        .update_secret_version_stage()
+        .secret_id(secret_id)
+        .version_stage(stage)
+        .set_move_to_version_id(to.map(str::to_string))
+        .set_remove_from_version_id(from.map(str::to_string)))?;
+    Ok(())
+}
 
-    async fn read_one(
-        &self,
-        secret_id: &str,
-        version_id: &str,
-        hint: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.get(secret_id, Some(version_id), None)
-            .await?
-            .map(|output| to_value(secret_id, &output, hint))
-            .ok_or_else(|| vanished("Secrets Manager secret version", version_id))
-    }
-
-    async fn move_stage(
-        &self,
-        secret_id: &str,
-        stage: &str,
-        to: Option<&str>,
-        from: Option<&str>,
-    ) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.secretsmanager;
-        sent!(client
-            .update_secret_version_stage()
-            .secret_id(secret_id)
-            .version_stage(stage)
-            .set_move_to_version_id(to.map(str::to_string))
-            .set_remove_from_version_id(from.map(str::to_string)))?;
-        Ok(())
-    }
-
-    /// The version that holds `AWSCURRENT` now.
-    async fn current_version(&self, secret_id: &str) -> Result<Option<String>, ProviderError> {
-        let client = &self.aws.clients().await.secretsmanager;
-        let mut pages = client
-            .list_secret_version_ids()
-            .secret_id(secret_id)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            for version in page.map_err(aws_error)?.versions() {
-                if version.version_stages().iter().any(|s| s == CURRENT) {
-                    return Ok(version.version_id().map(str::to_string));
-                }
+/// The version that holds `AWSCURRENT` now.
+async fn current_version(
+    this: &AwsSecretsmanagerSecretVersion,
+    secret_id: &str,
+) -> Result<Option<String>, ProviderError> {
+    let client = &this.aws.clients().await.secretsmanager;
+    let mut pages = client
+        .list_secret_version_ids()
+        .secret_id(secret_id)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        for version in page.map_err(aws_error)?.versions() {
+            if version.version_stages().iter().any(|s| s == CURRENT) {
+                return Ok(version.version_id().map(str::to_string));
             }
         }
-        Ok(None)
     }
+    Ok(None)
 }
 
 /// `SECRET_ID|VERSION_ID` (the secret ID may be a name or an ARN).
@@ -153,45 +125,6 @@ fn written_only(value: &Value) -> bool {
         || value.get("has_secret_string_wo").as_bool() == Some(true)
 }
 
-fn to_value(secret_id: &str, output: &GetSecretValueOutput, hint: &Value) -> Value {
-    let version_id = output.version_id().unwrap_or_default();
-    let mut object = BTreeMap::new();
-    object.insert(
-        "id".to_string(),
-        Value::string(format!("{secret_id}|{version_id}")),
-    );
-    // `arn` is the provider's deprecated name for the secret's ARN, `secret_arn` its new one.
-    object.insert("arn".to_string(), text(output.arn()));
-    object.insert("secret_arn".to_string(), text(output.arn()));
-    object.insert("secret_id".to_string(), Value::string(secret_id));
-    object.insert("version_id".to_string(), Value::string(version_id));
-    let write_only = written_only(hint);
-    let secret_string = match write_only {
-        true => Value::Null,
-        false => text(output.secret_string()),
-    };
-    object.insert("secret_string".to_string(), secret_string);
-    object.insert("has_secret_string_wo".to_string(), Value::Bool(write_only));
-    object.insert(
-        "secret_string_wo_version".to_string(),
-        hint.get("secret_string_wo_version").clone(),
-    );
-    object.insert(
-        "secret_binary".to_string(),
-        text(
-            output
-                .secret_binary()
-                .map(|b| aws_smithy_types::base64::encode(b.as_ref()))
-                .as_deref(),
-        ),
-    );
-    object.insert(
-        "version_stages".to_string(),
-        string_list(output.version_stages()),
-    );
-    Value::Map(object)
-}
-
 /// The value a planned version holds: the string, or the decoded binary.
 fn same_value(output: &GetSecretValueOutput, planned: &Value) -> bool {
     match string(planned, "secret_binary") {
@@ -209,16 +142,73 @@ fn same_value(output: &GetSecretValueOutput, planned: &Value) -> bool {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsSecretsmanagerSecretVersion {
-    fn name(&self) -> &'static str {
-        "aws_secretsmanager_secret_version"
+impl AwsObject for SecretVersionObject {
+    type Object = SecretVersion;
+    const NAME: &'static str = "aws_secretsmanager_secret_version";
+    const KIND: &'static str = "Secrets Manager secret version";
+    const KEY: &'static str = "id";
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<SecretVersion>> {
+        let computed = |name| Attribute::computed(name, Type::String);
+        // `arn` is the provider's deprecated name for the secret's ARN, `secret_arn` its new one.
+        fn secret_arn(v: &SecretVersion, _: &Reading) -> Value {
+            text(v.output.arn())
+        }
+        fn version_id(v: &SecretVersion) -> &str {
+            v.output.version_id().unwrap_or_default()
+        }
+        vec![
+            read(computed("id"), |v: &SecretVersion, _| {
+                Value::string(format!("{}|{}", v.secret_id, version_id(v)))
+            }),
+            read(computed("arn"), secret_arn),
+            read(computed("secret_arn"), secret_arn),
+            read(
+                Attribute::required("secret_id", Type::String).force_new(),
+                |v: &SecretVersion, _| Value::string(&v.secret_id),
+            ),
+            read(
+                Attribute::optional("secret_string", Type::String)
+                    .sensitive()
+                    .force_new(),
+                |v: &SecretVersion, at| match written_only(at.prior) {
+                    true => Value::Null,
+                    false => text(v.output.secret_string()),
+                },
+            ),
+            read(
+                Attribute::optional("secret_binary", Type::String)
+                    .sensitive()
+                    .force_new(),
+                |v: &SecretVersion, _| {
+                    let binary = v.output.secret_binary();
+                    text(
+                        binary
+                            .map(|b| aws_smithy_types::base64::encode(b.as_ref()))
+                            .as_deref(),
+                    )
+                },
+            ),
+            // Terraform 1.11's write-only value: sent, never stored. A version's value cannot
+            // change, so a new `secret_string_wo_version` makes a new version.
+            Declared::unread(Attribute::optional("secret_string_wo", Type::String).write_only()),
+            copied(Attribute::optional("secret_string_wo_version", Type::Number).force_new()),
+            read(
+                Attribute::computed("has_secret_string_wo", Type::Bool),
+                |_: &SecretVersion, at| Value::Bool(written_only(at.prior)),
+            ),
+            read(computed("version_id"), |v: &SecretVersion, _| {
+                Value::string(version_id(v))
+            }),
+            read(
+                Attribute::optional_computed("version_stages", Type::set(Type::String)),
+                |v: &SecretVersion, _| string_list(v.output.version_stages()),
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if !config.get("secret_string").is_null() && !config.get("secret_binary").is_null() {
             problems.push((
@@ -253,8 +243,42 @@ impl ResourceType for AwsSecretsmanagerSecretVersion {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.secretsmanager;
+    /// The `id` (`SECRET_ID|VERSION_ID`), "" without one: [`parse_id`] refuses it where it
+    /// must be read (an update), and finds no version (a refresh, a delete).
+    fn key_of(value: &Value) -> Option<String> {
+        Some(string(value, "id").unwrap_or_default())
+    }
+
+    /// Terraform's import ID: `SECRET_ID|VERSION_ID`.
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        let (secret_id, version_id) = parse_id(id)?;
+        Ok(Value::map([
+            ("id", Value::string(id)),
+            ("secret_id", Value::string(secret_id)),
+            ("version_id", Value::string(version_id)),
+        ]))
+    }
+
+    /// GetSecretValue per version, one after another in the priors' order.
+    async fn describe(
+        this: &AwsSecretsmanagerSecretVersion,
+        ids: &[String],
+    ) -> Result<BTreeMap<String, Tagged<SecretVersion>>, ProviderError> {
+        key_by_key(ids, |id| async move {
+            match parse_id(id) {
+                Ok((secret_id, version_id)) => get(this, &secret_id, Some(&version_id), None).await,
+                Err(_) => Ok(None),
+            }
+        })
+        .await
+    }
+
+    async fn create(
+        this: &AwsSecretsmanagerSecretVersion,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.secretsmanager;
         let secret_id = string(planned, "secret_id").ok_or_else(|| {
             ProviderError::new("aws_secretsmanager_secret_version has no secret_id")
         })?;
@@ -280,16 +304,17 @@ impl ResourceType for AwsSecretsmanagerSecretVersion {
         let version_id = output
             .version_id()
             .ok_or_else(|| ProviderError::new("PutSecretValue returned no version ID"))?;
-        self.read_one(&secret_id, version_id, planned).await
+        Ok(format!("{secret_id}|{version_id}"))
     }
 
     async fn update(
-        &self,
+        this: &AwsSecretsmanagerSecretVersion,
         _operation: &Operation,
+        id: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let (secret_id, version_id) = parse_id(&string(prior, "id").unwrap_or_default())?;
+    ) -> Result<String, ProviderError> {
+        let (secret_id, version_id) = parse_id(id)?;
         let before = strings(prior, "version_stages");
         let after = strings(planned, "version_stages");
         let mut moved_current = false;
@@ -297,12 +322,11 @@ impl ResourceType for AwsSecretsmanagerSecretVersion {
             // AWSCURRENT is moved: AWS needs the version that holds it named.
             let from = if stage == CURRENT {
                 moved_current = true;
-                self.current_version(&secret_id).await?
+                current_version(this, &secret_id).await?
             } else {
                 None
             };
-            self.move_stage(&secret_id, stage, Some(&version_id), from.as_deref())
-                .await?;
+            move_stage(this, &secret_id, stage, Some(&version_id), from.as_deref()).await?;
         }
         for stage in before.iter().filter(|s| !after.contains(s)) {
             // AWSCURRENT can only move away; AWSPREVIOUS has moved already if we took
@@ -310,24 +334,25 @@ impl ResourceType for AwsSecretsmanagerSecretVersion {
             if stage == CURRENT || (moved_current && stage == PREVIOUS) {
                 continue;
             }
-            self.move_stage(&secret_id, stage, None, Some(&version_id))
-                .await?;
+            move_stage(this, &secret_id, stage, None, Some(&version_id)).await?;
         }
-        self.read_one(&secret_id, &version_id, planned).await
+        Ok(id.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Ok((secret_id, version_id)) = parse_id(&string(prior, "id").unwrap_or_default()) else {
+    async fn delete(
+        this: &AwsSecretsmanagerSecretVersion,
+        _operation: &Operation,
+        id: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let Ok((secret_id, version_id)) = parse_id(id) else {
             return Ok(());
         };
         for stage in strings(prior, "version_stages") {
             if stage == CURRENT {
                 continue;
             }
-            match self
-                .move_stage(&secret_id, &stage, None, Some(&version_id))
-                .await
-            {
+            match move_stage(this, &secret_id, &stage, None, Some(&version_id)).await {
                 Ok(()) => {}
                 Err(error) if is_gone(&error) => return Ok(()),
                 Err(error) => return Err(error),
@@ -336,37 +361,24 @@ impl ResourceType for AwsSecretsmanagerSecretVersion {
         Ok(())
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut out = Vec::with_capacity(prior.len());
-        for p in prior {
-            let Ok((secret_id, version_id)) = parse_id(&string(p, "id").unwrap_or_default()) else {
-                out.push(None);
-                continue;
-            };
-            out.push(
-                self.get(&secret_id, Some(&version_id), None)
-                    .await?
-                    .map(|output| to_value(&secret_id, &output, p)),
-            );
-        }
-        Ok(out)
+    /// The version just written, an error naming its version ID when it is not found.
+    async fn written(
+        this: &AwsSecretsmanagerSecretVersion,
+        id: &str,
+    ) -> Result<Tagged<SecretVersion>, ProviderError> {
+        let version_id = id.split_once('|').map_or(id, |(_, version)| version);
+        this.found(id)
+            .await?
+            .ok_or_else(|| vanished(Self::KIND, version_id))
     }
 
-    /// Terraform's import ID: `SECRET_ID|VERSION_ID`.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        let (secret_id, version_id) = parse_id(id)?;
-        Ok(Value::map([
-            ("id", Value::string(id)),
-            ("secret_id", Value::string(secret_id)),
-            ("version_id", Value::string(version_id)),
-        ]))
-    }
-
+    /// The version that holds the planned stage (`AWSCURRENT` by default), when it holds the
+    /// planned value.
     async fn find_created(
-        &self,
+        this: &AwsSecretsmanagerSecretVersion,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<SecretVersion>>, ProviderError> {
         let Some(secret_id) = string(planned, "secret_id") else {
             return Ok(None);
         };
@@ -374,11 +386,9 @@ impl ResourceType for AwsSecretsmanagerSecretVersion {
             .into_iter()
             .next()
             .unwrap_or_else(|| CURRENT.to_string());
-        Ok(self
-            .get(&secret_id, None, Some(&stage))
+        Ok(get(this, &secret_id, None, Some(&stage))
             .await?
-            .filter(|output| same_value(output, planned))
-            .map(|output| to_value(&secret_id, &output, planned)))
+            .filter(|found| same_value(&found.object.output, planned)))
     }
 }
 
