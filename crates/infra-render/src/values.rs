@@ -300,8 +300,9 @@ pub(crate) fn write_object_diff(
 }
 
 /// Terraform's `renderers/block.go` (`blockRenderer.RenderHuman`): the attribute lines,
-/// aligned on every attribute's name, `id`, `name` and `tags` shown even when unchanged, then `# (N unchanged attributes hidden)`, then the nested blocks by name, each
-/// name's group after a blank line when the object has attributes ("We always want to put an
+/// aligned on every attribute's name (`id`, `name` and `tags` shown even when unchanged), then
+/// `# (N unchanged attributes hidden)`, then the nested blocks by name, each name's group
+/// after a blank line when the object has attributes ("We always want to put an
 /// extra new line between the attributes and blocks, and between groups of blocks"), then
 /// after a blank line `# (N unchanged blocks hidden)`.
 #[allow(clippy::too_many_arguments)]
@@ -411,33 +412,26 @@ fn write_object_diff_at(
                     .map(|a| &a.ty),
             ),
         };
-        match write_attribute_value(&mut values, b, a, kind, action, forced, indent, style) {
+        let important = computed::important_attribute(key);
+        let line = write_attribute_value(
+            &mut values,
+            b,
+            a,
+            kind,
+            action,
+            forced,
+            important,
+            indent,
+            style,
+        );
+        if !matches!(line, AttributeLine::Omitted) {
+            width = width.max(quoted_key(key).len());
+        }
+        match line {
             AttributeLine::Shown(symbol) => {
-                width = width.max(quoted_key(key).len());
                 lines.push((symbol, quoted_key(key), start..values.len()));
             }
-            // `id`, `name` and `tags` are shown unchanged too, whole.
-            AttributeLine::Unchanged if computed::important_attribute(key) => {
-                width = width.max(quoted_key(key).len());
-                values.truncate(start);
-                let opts = Opts {
-                    show_unchanged: true,
-                    ..Opts::default()
-                };
-                // What infra holds the same (an empty map and null) is shown as it was.
-                let value = if b.is_null() { a } else { b };
-                computed::diff(Some(value), Some(value), kind, false).write_to(
-                    &mut values,
-                    indent + 2,
-                    opts,
-                    style,
-                );
-                lines.push((Cow::Borrowed(" "), quoted_key(key), start..values.len()));
-            }
-            AttributeLine::Unchanged => {
-                width = width.max(quoted_key(key).len());
-                unchanged_attributes += 1;
-            }
+            AttributeLine::Unchanged => unchanged_attributes += 1,
             AttributeLine::Omitted => {}
         }
     }
@@ -473,7 +467,8 @@ enum AttributeLine {
 }
 
 /// Writes one attribute's value, or its change, at the end of `values`, and says whether and
-/// with which symbol the attribute's line is shown.
+/// with which symbol the attribute's line is shown; an `important` one (`id`, `name`, `tags`)
+/// is shown unchanged too.
 #[allow(clippy::too_many_arguments)]
 fn write_attribute_value(
     values: &mut String,
@@ -482,6 +477,7 @@ fn write_attribute_value(
     kind: Kind,
     action: Action,
     forced: &str,
+    important: bool,
     indent: usize,
     style: Style,
 ) -> AttributeLine {
@@ -522,20 +518,45 @@ fn write_attribute_value(
         }
         _ => {
             if same(before, after) {
-                return AttributeLine::Unchanged;
+                return unchanged_attribute(values, before, after, kind, important, indent, style);
             }
             // Terraform's differ and renderers (see `computed`); a block's attributes are
             // implicit, so null is "not there".
             let implicit = |value| Some(value).filter(|v: &&Value| !v.is_null());
             let diff = computed::diff(implicit(before), implicit(after), kind, !forced.is_empty());
             if diff.action == Action::NoOp {
-                return AttributeLine::Unchanged;
+                return unchanged_attribute(values, before, after, kind, important, indent, style);
             }
             diff.write_to(values, indent + 2, Opts::default(), style);
             style.action(diff.action)
         }
     };
     AttributeLine::Shown(symbol)
+}
+
+/// An attribute that does not change: hidden and counted, but an `important` one written
+/// whole, its unchanged elements too (`renderers/block.go`: `importantAttribute` rendered with
+/// `ShowUnchangedChildren`).
+fn unchanged_attribute(
+    values: &mut String,
+    before: &Value,
+    after: &Value,
+    kind: Kind,
+    important: bool,
+    indent: usize,
+    style: Style,
+) -> AttributeLine {
+    if !important {
+        return AttributeLine::Unchanged;
+    }
+    let opts = Opts {
+        show_unchanged: true,
+        ..Opts::default()
+    };
+    // What infra holds the same (an empty map and null) is shown as it was.
+    let value = if before.is_null() { after } else { before };
+    computed::diff(Some(value), Some(value), kind, false).write_to(values, indent + 2, opts, style);
+    AttributeLine::Shown(Cow::Borrowed(" "))
 }
 
 /// Writes a nested block list's items, each as a block of its own, at the end of `blocks`, and
