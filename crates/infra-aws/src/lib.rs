@@ -3,6 +3,23 @@
 //! Each resource type is one file under `resources/`, each data source one file under
 //! `data_sources/`, and each is registered with one line in [`registry`]. Reads are batched:
 //! EC2 `Describe*` with filters, ECS 10 services a call, ELBv2 ARN lists, RDS by filter.
+//!
+//! A new type starts from the family its object belongs to. The family declares the schema
+//! once with each attribute's reader (`declared`), and writes the shared tail once: the
+//! batched `read_many`, `find_created` after a lost answer, import, tags and the read-back
+//! after create and update. The type's file keeps only its own requests and quirks.
+//! - `aws_object::AwsObject`: one object read by a key (name, ID or ARN), most services;
+//! - `ec2_object::Ec2Object`: a tagged EC2 object, described by filter in chunks;
+//! - `elbv2_support::Elbv2Object`: load balancers, target groups, listeners and rules;
+//! - `association::Association`: a link between two objects that has none of its own,
+//!   and `association::Members`, the exclusive members of one object;
+//! - `s3_support::BucketConfig`: one of a bucket's configurations (versioning, CORS...);
+//! - `cloudwatch_support::LogGroupMember`: what lives in a log group;
+//! - `subnet_group_support::SubnetGroupApi`: the ElastiCache and Redshift subnet groups;
+//! - `resources/appautoscaling` `Keyed`: scaling targets' policies and actions.
+//!
+//! The types that still write `impl ResourceType` themselves (`grep -rl "impl ResourceType
+//! for" src/resources`) are those whose requests or values no family fits yet.
 
 pub mod blue_green;
 mod call_log;
