@@ -17,6 +17,7 @@ use std::fmt::Write;
 
 use infra_core::{Action, Block, Nesting, Schema, Type, Value};
 
+use crate::strings::{quoted_key, write_string, write_string_change};
 use crate::style::Style;
 
 /// What the schema says a value is, as far as the shape of its diff goes.
@@ -604,7 +605,7 @@ impl Diff<'_> {
         };
         let names: Vec<Cow<str>> = attributes
             .iter()
-            .map(|(name, _)| crate::values::quoted_key(name))
+            .map(|(name, _)| quoted_key(name))
             .collect();
         let width = names.iter().map(|n| n.len()).max().unwrap_or(0);
         let _ = writeln!(out, "{{{replace}");
@@ -789,7 +790,7 @@ impl Diff<'_> {
                     let before = (self.action == Action::NoOp).then_some(json);
                     return self.write_json(out, before, Some(json), indent, opts, style);
                 }
-                crate::values::write_string(out, after, indent, replace, "");
+                write_string(out, after, indent, replace, "");
             }
             Action::Delete => {
                 if let Some(json) = &before_json {
@@ -800,7 +801,7 @@ impl Diff<'_> {
                 } else {
                     ""
                 };
-                crate::values::write_string(out, before, indent, replace, null);
+                write_string(out, before, indent, replace, null);
             }
             _ => {
                 if let (Some(b), Some(a)) = (&before_json, &after_json) {
@@ -829,7 +830,7 @@ impl Diff<'_> {
                     change.write(out, indent, opts, style);
                     return;
                 }
-                crate::values::write_string_change(out, before, after, indent, replace, style);
+                write_string_change(out, before, after, indent, replace, style);
             }
         }
     }

@@ -6,6 +6,7 @@
 
 mod computed;
 mod markdown;
+mod strings;
 mod style;
 mod values;
 

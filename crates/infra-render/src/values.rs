@@ -2,30 +2,16 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
-use std::fmt::{self, Write};
+use std::fmt::Write;
 
 use infra_core::{Action, Block, Nesting, Schema, Type, Value};
-use similar::{ChangeTag, TextDiff};
 
 use crate::computed::{self, Kind, Opts};
+use crate::strings::{pad, quoted_key, write_string};
 use crate::style::Style;
 
 const SENSITIVE: &str = "(sensitive value)";
 const UNKNOWN: &str = "(known after apply)";
-
-/// `indent` spaces, written without making a `String`.
-#[derive(Clone, Copy)]
-struct Pad(usize);
-
-impl fmt::Display for Pad {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:1$}", "", self.0)
-    }
-}
-
-fn pad(indent: usize) -> Pad {
-    Pad(indent)
-}
 
 /// A value on one or more lines; continuation lines are indented by `indent`.
 pub fn render_value(value: &Value, indent: usize) -> String {
@@ -145,82 +131,6 @@ fn write_elements(out: &mut String, value: &Value, indent: usize, elements: Elem
             }
             let _ = write!(out, "{}}}", pad(indent));
         }
-    }
-}
-
-/// A string as Terraform writes it (`renderers/primitive.go` `renderStringDiff`): quoted, or
-/// when it has several lines a heredoc of its trimmed lines, each at `indent + 4`, closed at
-/// `indent`; `null` when there is none. `replace` (`# forces replacement`) follows the value
-/// or the heredoc's opening, `null_suffix` (` -> null`) the value.
-pub(crate) fn write_string(
-    out: &mut String,
-    s: Option<&str>,
-    indent: usize,
-    replace: &str,
-    null_suffix: &str,
-) {
-    match s {
-        None => {
-            let _ = write!(out, "null{replace}");
-        }
-        Some(s) if s.contains('\n') => {
-            let _ = writeln!(out, "<<-EOT{replace}");
-            for line in s.trim().split('\n') {
-                let _ = writeln!(out, "{}{line}", pad(indent + 4));
-            }
-            let _ = write!(out, "{}EOT{null_suffix}", pad(indent));
-        }
-        Some(s) => {
-            let _ = write!(
-                out,
-                "{}{null_suffix}{replace}",
-                serde_json::to_string(s).unwrap_or_default()
-            );
-        }
-    }
-}
-
-/// A changed string that is not JSON: `"old" -> "new"`, or for several lines a heredoc of
-/// every line, the changed ones marked.
-pub(crate) fn write_string_change(
-    out: &mut String,
-    before: Option<&str>,
-    after: Option<&str>,
-    indent: usize,
-    replace: &str,
-    style: Style,
-) {
-    match (before, after) {
-        (Some(b), Some(a)) if b.contains('\n') || a.contains('\n') => {
-            let _ = write!(
-                out,
-                "<<-EOT{replace}\n{}{}EOT",
-                // `string.go` `evaluatePrimitiveString`: a string of several lines is
-                // trimmed of the white space around it.
-                line_diff(b.trim(), a.trim(), indent, style),
-                pad(indent)
-            );
-        }
-        _ => {
-            let text = |s: Option<&str>| {
-                s.map_or("null".to_string(), |s| {
-                    serde_json::to_string(s).unwrap_or_default()
-                })
-            };
-            let _ = write!(out, "{} -> {}{replace}", text(before), text(after));
-        }
-    }
-}
-
-pub(crate) fn quoted_key(key: &str) -> Cow<'_, str> {
-    if key
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        && !key.starts_with(|c: char| c.is_ascii_digit())
-    {
-        Cow::Borrowed(key)
-    } else {
-        Cow::Owned(serde_json::to_string(key).unwrap_or_default())
     }
 }
 
@@ -775,24 +685,6 @@ fn render_change(
         Opts::default(),
         style,
     )
-}
-
-/// A line diff of every line, each marked: Terraform's `renderers/primitive.go`
-/// (`renderStringDiff`) writes each line, unchanged ones too, through `collections.ProcessSlice`
-/// (the deleted lines of a gap before the added ones).
-fn line_diff(before: &str, after: &str, indent: usize, style: Style) -> String {
-    let diff = TextDiff::from_lines(before, after);
-    let mut out = String::new();
-    for change in diff.iter_all_changes() {
-        let line = change.value().trim_end_matches('\n');
-        let marker = match change.tag() {
-            ChangeTag::Delete => style.red("-"),
-            ChangeTag::Insert => style.green("+"),
-            ChangeTag::Equal => " ".to_string(),
-        };
-        out.push_str(&format!("{}{marker} {line}\n", pad(indent + 2)));
-    }
-    out
 }
 
 #[cfg(test)]
