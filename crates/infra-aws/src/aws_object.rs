@@ -83,8 +83,29 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     fn validate(_config: &Value) -> Vec<(String, String)> {
         vec![]
     }
+    /// As [`ResourceType::warnings`]: what the configuration holds that the provider accepts
+    /// and ignores; by default nothing.
+    fn warnings(_config: &Value) -> Vec<(String, String)> {
+        vec![]
+    }
     /// As [`ResourceType::normalize`].
     fn normalize(_value: &mut Value) {}
+    /// As [`ResourceType::replacing_changes`]: of the `changed` paths, those that replace the
+    /// object beyond the schema's `force_new` (the provider's conditional `ForceNew`); by
+    /// default none.
+    fn replacing_changes(_prior: &Value, _planned: &Value, _changed: &[String]) -> Vec<String> {
+        vec![]
+    }
+    /// As [`ResourceType::cleared_changes`]: the top-level attributes whose change the
+    /// provider's CustomizeDiff clears; by default none.
+    fn cleared_changes(_prior: &Value, _planned: &Value) -> Vec<&'static str> {
+        vec![]
+    }
+    /// As [`ResourceType::unknown_after_update`]: the computed attributes an in-place update
+    /// gives new values (the provider's SetNewComputed); by default none.
+    fn unknown_after_update(_prior: &Value, _planned: &Value) -> Vec<&'static str> {
+        vec![]
+    }
     /// As [`ResourceType::upgrade_state`].
     fn upgrade_state(_from: u64, value: Value) -> Result<Value, String> {
         Ok(value)
@@ -273,8 +294,24 @@ impl<O: AwsObject> ResourceType for ObjectType<O> {
         O::default_timeouts()
     }
 
+    fn warnings(&self, config: &Value) -> Vec<(String, String)> {
+        O::warnings(config)
+    }
+
     fn normalize(&self, value: &mut Value) {
         O::normalize(value)
+    }
+
+    fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+        O::replacing_changes(prior, planned, changed)
+    }
+
+    fn cleared_changes(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
+        O::cleared_changes(prior, planned)
+    }
+
+    fn unknown_after_update(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
+        O::unknown_after_update(prior, planned)
     }
 
     fn upgrade_state(&self, from: u64, value: Value) -> Result<Value, String> {
