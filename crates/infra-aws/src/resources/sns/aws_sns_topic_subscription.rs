@@ -20,20 +20,17 @@
 //! tests.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 use std::time::Duration;
 
-use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
-use crate::app_support::{
-    boolean, copy_attributes, int, known, sent, string, text, vanished, wait_for,
-};
-use crate::declared::read_in_turn;
+use crate::app_support::{boolean, int, known, sent, string, text, wait_for};
+use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::declared::{read, switch, Declared, Reading};
 use crate::sns_support::{
     attr, create_attributes, from_attribute, is_gone, json_problems, subscription_attributes,
     to_attribute, Kind, SnsAttribute,
 };
-use crate::Aws;
 
 const PROTOCOLS: &[&str] = &[
     "application",
@@ -58,61 +55,31 @@ const ATTRIBUTES: &[SnsAttribute] = &[
     attr("subscription_role_arn", "SubscriptionRoleArn", Kind::Text),
 ];
 
-/// Configuration-only arguments, kept from the configuration.
-const CONFIG_ONLY: &[&str] = &["endpoint_auto_confirms", "confirmation_timeout_in_minutes"];
+pub type AwsSnsTopicSubscription = ObjectType<SubscriptionObject>;
 
-pub struct AwsSnsTopicSubscription {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub struct SubscriptionObject;
+
+/// A subscription as read: its ARN and GetSubscriptionAttributes' map.
+pub struct Subscription {
+    arn: String,
+    attributes: HashMap<String, String>,
 }
 
-impl AwsSnsTopicSubscription {
-    pub fn new(aws: Arc<Aws>) -> AwsSnsTopicSubscription {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("topic_arn", Type::String).force_new())
-            .attr(
-                Attribute::required("protocol", Type::String)
-                    .force_new()
-                    .check(Check::OneOf(PROTOCOLS)),
-            )
-            .attr(Attribute::required("endpoint", Type::String).force_new())
-            .attr(
-                Attribute::optional("confirmation_timeout_in_minutes", Type::Number)
-                    .default(Value::Number(1.0)),
-            )
-            .attr(
-                Attribute::optional("endpoint_auto_confirms", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .attr(Attribute::optional("delivery_policy", Type::Json))
-            .attr(Attribute::optional("filter_policy", Type::Json))
-            .attr(
-                Attribute::optional_computed("filter_policy_scope", Type::String)
-                    .check(Check::OneOf(&["MessageAttributes", "MessageBody"])),
-            )
-            .attr(
-                Attribute::optional("raw_message_delivery", Type::Bool).default(Value::Bool(false)),
-            )
-            .attr(Attribute::optional("redrive_policy", Type::Json))
-            .attr(Attribute::optional("replay_policy", Type::Json))
-            .attr(Attribute::optional("subscription_role_arn", Type::String))
-            .attr(Attribute::computed(
-                "confirmation_was_authenticated",
-                Type::Bool,
-            ))
-            .attr(Attribute::computed("owner_id", Type::String))
-            .attr(Attribute::computed("pending_confirmation", Type::Bool));
-        AwsSnsTopicSubscription { aws, schema }
-    }
-
-    async fn read(&self, arn: &str, hint: &Value) -> Result<Option<Value>, ProviderError> {
-        let client = &self.aws.clients().await.sns;
-        Ok(subscription_attributes(client, arn)
-            .await?
-            .map(|attributes| to_value(arn, &attributes, hint)))
-    }
+/// The subscription of this ARN; `None` when it does not exist.
+async fn get(
+    this: &AwsSnsTopicSubscription,
+    arn: &str,
+) -> Result<Option<Tagged<Subscription>>, ProviderError> {
+    let client = &this.aws.clients().await.sns;
+    Ok(subscription_attributes(client, arn)
+        .await?
+        .map(|attributes| Tagged {
+            object: Subscription {
+                arn: arn.to_string(),
+                attributes,
+            },
+            tags: vec![],
+        }))
 }
 
 fn flag(attributes: &HashMap<String, String>, key: &str) -> Value {
@@ -123,41 +90,36 @@ fn flag(attributes: &HashMap<String, String>, key: &str) -> Value {
     )
 }
 
-fn to_value(arn: &str, attributes: &HashMap<String, String>, hint: &Value) -> Value {
-    let get = |key: &str| text(attributes.get(key).map(String::as_str));
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(arn));
-    object.insert("arn".to_string(), Value::string(arn));
-    object.insert("topic_arn".to_string(), get("TopicArn"));
-    object.insert("protocol".to_string(), get("Protocol"));
-    object.insert("endpoint".to_string(), get("Endpoint"));
-    object.insert("owner_id".to_string(), get("Owner"));
-    object.insert(
-        "pending_confirmation".to_string(),
-        flag(attributes, "PendingConfirmation"),
-    );
-    object.insert(
-        "confirmation_was_authenticated".to_string(),
-        flag(attributes, "ConfirmationWasAuthenticated"),
-    );
-    for spec in ATTRIBUTES {
-        let value = match from_attribute(attributes, spec, hint) {
+/// An attribute SNS reports under `key`.
+fn reported(attribute: Attribute, key: &'static str) -> Declared<Subscription> {
+    read(attribute, move |s: &Subscription, _: &Reading| {
+        text(s.attributes.get(key).map(String::as_str))
+    })
+}
+
+/// A flag SNS reports under `key`, false when it does not.
+fn flagged(name: &'static str, key: &'static str) -> Declared<Subscription> {
+    read(
+        Attribute::computed(name, Type::Bool),
+        move |s: &Subscription, _: &Reading| flag(&s.attributes, key),
+    )
+}
+
+/// An argument held as a subscription attribute ([`ATTRIBUTES`]): false for an unreported
+/// bool, null for the others (moto does not return ReplayPolicy: kept from the prior).
+fn held(attribute: Attribute) -> Declared<Subscription> {
+    let name = attribute.name;
+    read(attribute, move |s: &Subscription, at: &Reading| {
+        let Some(spec) = ATTRIBUTES.iter().find(|spec| spec.argument == name) else {
+            return Value::Null;
+        };
+        match from_attribute(&s.attributes, spec, at.prior) {
             Some(value) => value,
             None if spec.kind == Kind::Bool => Value::Bool(false),
-            // moto does not return ReplayPolicy.
-            None if spec.argument == "replay_policy" => known(hint, spec.argument),
+            None if spec.argument == "replay_policy" => known(at.prior, spec.argument),
             None => Value::Null,
-        };
-        object.insert(spec.argument.to_string(), value);
-    }
-    copy_attributes(&mut object, hint, CONFIG_ONLY);
-    if boolean(hint, "endpoint_auto_confirms").is_none() {
-        object.insert("endpoint_auto_confirms".into(), Value::Bool(false));
-    }
-    if int(hint, "confirmation_timeout_in_minutes").is_none() {
-        object.insert("confirmation_timeout_in_minutes".into(), Value::Number(1.0));
-    }
-    Value::Map(object)
+        }
+    })
 }
 
 /// A subscription's natural key: its topic ARN, protocol and endpoint, where all are known.
@@ -170,16 +132,67 @@ fn natural_key(planned: &Value) -> Option<(String, String, String)> {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsSnsTopicSubscription {
-    fn name(&self) -> &'static str {
-        "aws_sns_topic_subscription"
+impl AwsObject for SubscriptionObject {
+    type Object = Subscription;
+    const NAME: &'static str = "aws_sns_topic_subscription";
+    const KIND: &'static str = "SNS subscription";
+    const KEY: &'static str = "arn";
+    const KEY_WORD: &'static str = "ARN";
+    const KEY_OR_ID: bool = true;
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<Subscription>> {
+        fn arn_of(s: &Subscription, _: &Reading) -> Value {
+            Value::string(&s.arn)
+        }
+        let forces = |name| Attribute::required(name, Type::String).force_new();
+        vec![
+            read(Attribute::computed("id", Type::String), arn_of),
+            read(Attribute::computed("arn", Type::String), arn_of),
+            reported(forces("topic_arn"), "TopicArn"),
+            reported(
+                forces("protocol").check(Check::OneOf(PROTOCOLS)),
+                "Protocol",
+            ),
+            reported(forces("endpoint"), "Endpoint"),
+            // Configuration only: kept from the configuration, else the default.
+            read(
+                Attribute::optional("confirmation_timeout_in_minutes", Type::Number)
+                    .default(Value::Number(1.0)),
+                |_: &Subscription, at: &Reading| match int(
+                    at.prior,
+                    "confirmation_timeout_in_minutes",
+                ) {
+                    Some(_) => at.prior.get("confirmation_timeout_in_minutes").clone(),
+                    None => Value::Number(1.0),
+                },
+            ),
+            switch(
+                Attribute::optional("endpoint_auto_confirms", Type::Bool)
+                    .default(Value::Bool(false)),
+            ),
+            held(Attribute::optional("delivery_policy", Type::Json)),
+            held(Attribute::optional("filter_policy", Type::Json)),
+            held(
+                Attribute::optional_computed("filter_policy_scope", Type::String)
+                    .check(Check::OneOf(&["MessageAttributes", "MessageBody"])),
+            ),
+            held(
+                Attribute::optional("raw_message_delivery", Type::Bool).default(Value::Bool(false)),
+            ),
+            held(Attribute::optional("redrive_policy", Type::Json)),
+            held(Attribute::optional("replay_policy", Type::Json)),
+            held(Attribute::optional("subscription_role_arn", Type::String)),
+            flagged(
+                "confirmation_was_authenticated",
+                "ConfirmationWasAuthenticated",
+            ),
+            reported(Attribute::computed("owner_id", Type::String), "Owner"),
+            flagged("pending_confirmation", "PendingConfirmation"),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if config.get("protocol").as_str() == Some("firehose")
             && config.get("subscription_role_arn").is_null()
@@ -193,12 +206,21 @@ impl ResourceType for AwsSnsTopicSubscription {
         problems
     }
 
+    /// GetSubscriptionAttributes per subscription, one after another in the priors' order
+    /// (SNS has no batched read).
+    async fn describe(
+        this: &AwsSnsTopicSubscription,
+        arns: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Subscription>>, ProviderError> {
+        key_by_key(arns, |arn| get(this, arn)).await
+    }
+
     async fn create(
-        &self,
+        this: &AwsSnsTopicSubscription,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.sns;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.sns;
         let Some((topic, protocol, endpoint)) = natural_key(planned) else {
             return Err(ProviderError::new(
                 "aws_sns_topic_subscription needs known topic_arn, protocol and endpoint",
@@ -227,18 +249,18 @@ impl ResourceType for AwsSnsTopicSubscription {
             })
             .await?;
         }
-        self.read(&arn, planned)
-            .await?
-            .ok_or_else(|| vanished("SNS subscription", &arn))
+        Ok(arn)
     }
 
     async fn update(
-        &self,
+        this: &AwsSnsTopicSubscription,
         _operation: &Operation,
+        _key: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.sns;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.sns;
+        // The ARN itself (the key may have been read from `id`), as before.
         let arn = string(prior, "arn")
             .ok_or_else(|| ProviderError::new("aws_sns_topic_subscription has no ARN in state"))?;
         for spec in ATTRIBUTES {
@@ -260,18 +282,18 @@ impl ResourceType for AwsSnsTopicSubscription {
                 .attribute_name(spec.attribute)
                 .attribute_value(value))?;
         }
-        self.read(&arn, planned)
-            .await?
-            .ok_or_else(|| vanished("SNS subscription", &arn))
+        Ok(arn)
     }
 
     /// Unsubscribes; a subscription pending confirmation cannot be, and is only forgotten.
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.sns;
-        let Some(arn) = string(prior, "arn").or_else(|| string(prior, "id")) else {
-            return Ok(());
-        };
-        match sent!(client.unsubscribe().subscription_arn(&arn)) {
+    async fn delete(
+        this: &AwsSnsTopicSubscription,
+        _operation: &Operation,
+        arn: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.sns;
+        match sent!(client.unsubscribe().subscription_arn(arn)) {
             Ok(_) => Ok(()),
             Err(error) if is_gone(&error) => Ok(()),
             Err(error)
@@ -284,25 +306,13 @@ impl ResourceType for AwsSnsTopicSubscription {
         }
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        read_in_turn(prior, &["arn", "id"], |arn, p| async move {
-            self.read(&arn, p).await
-        })
-        .await
-    }
-
-    /// Terraform's import ID: the subscription ARN.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("arn", id))
-    }
-
     /// By natural key: the topic's subscription with this protocol and endpoint.
     async fn find_created(
-        &self,
+        this: &AwsSnsTopicSubscription,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let client = &self.aws.clients().await.sns;
+    ) -> Result<Option<Tagged<Subscription>>, ProviderError> {
+        let client = &this.aws.clients().await.sns;
         let Some((topic, protocol, endpoint)) = natural_key(planned) else {
             return Ok(None);
         };
@@ -322,7 +332,7 @@ impl ResourceType for AwsSnsTopicSubscription {
             });
             if let Some(arn) = found.and_then(|s| s.subscription_arn()) {
                 if arn.starts_with("arn:") {
-                    return self.read(arn, planned).await;
+                    return get(this, arn).await;
                 }
             }
             match page.next_token().filter(|t| !t.is_empty()) {
@@ -336,6 +346,22 @@ impl ResourceType for AwsSnsTopicSubscription {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws_object::value_of;
+    use crate::Aws;
+    use infra_core::ResourceType;
+
+    /// The value read back from these attributes.
+    fn to_value(arn: &str, attributes: &HashMap<String, String>, hint: &Value) -> Value {
+        let object = Subscription {
+            arn: arn.to_string(),
+            attributes: attributes.clone(),
+        };
+        let found = Tagged {
+            object,
+            tags: vec![],
+        };
+        value_of::<SubscriptionObject>(&found, hint)
+    }
 
     #[test]
     fn firehose_needs_a_role() {
