@@ -40,7 +40,6 @@
 //! are tested by unit tests of the requests sent and of the answers read, not end to end.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_ecs::types::{
@@ -56,20 +55,19 @@ use aws_sdk_ecs::types::{
     NetworkBandwidthGbpsRequest, NetworkInterfaceCountRequest, PropagateMiTags,
     TotalLocalStorageGbRequest, UpdateManagedInstancesProviderConfiguration, VCpuCountRangeRequest,
 };
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, by_key, int, keys_of, non_empty, number, retry_while, set_tags,
-    single, string, string_list, strings, text, vanished, wait_for,
+    arn_problem, blocks, boolean, int, non_empty, number, retry_while, single, string, string_list,
+    strings, text, vanished, wait_for,
 };
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{self, read, read_block, Declared, Reading};
 use crate::ecs_support::{
     active_by_key, has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags,
 };
 use crate::error::{aws_error, is_not_found};
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
 /// DescribeCapacityProviders takes at most 100 names a call.
 const PROVIDERS_PER_CALL: usize = 100;
@@ -133,10 +131,9 @@ const FRACTION_RANGES: &[&str] = &[
     "total_local_storage_gb",
 ];
 
-pub struct AwsEcsCapacityProvider {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsEcsCapacityProvider = ObjectType<CapacityProviderObject>;
+
+pub struct CapacityProviderObject;
 
 fn one_of(name: &'static str, options: &'static [&'static str]) -> Attribute {
     Attribute::optional(name, Type::String).check(Check::OneOf(options))
@@ -279,138 +276,116 @@ fn managed_instances_provider_schema() -> Schema {
         .attr(one_of("propagate_tags", PROPAGATE_TAGS))
 }
 
-impl AwsEcsCapacityProvider {
-    pub fn new(aws: Arc<Aws>) -> AwsEcsCapacityProvider {
-        let managed_scaling = Schema::new()
-            .attr(
-                Attribute::optional_computed("instance_warmup_period", Type::Number)
-                    .check(Check::Range(0, 10_000)),
-            )
-            .attr(
-                Attribute::optional_computed("maximum_scaling_step_size", Type::Number)
-                    .check(Check::Range(1, 10_000)),
-            )
-            .attr(
-                Attribute::optional_computed("minimum_scaling_step_size", Type::Number)
-                    .check(Check::Range(1, 10_000)),
-            )
-            .attr(Attribute::optional_computed("status", Type::String).check(ENABLED_OR_DISABLED))
-            .attr(
-                Attribute::optional_computed("target_capacity", Type::Number)
-                    .check(Check::Range(1, 100)),
-            );
-        // Neither provider block is `force_new` as a whole: infra would then replace on any
-        // change inside it, while the provider replaces only when one is added or removed
-        // (`replacing_changes`) and changes the rest in place.
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("name", Type::String).force_new())
-            .attr(Attribute::optional("cluster", Type::String).force_new())
-            .block(Block::single(
-                "auto_scaling_group_provider",
-                Schema::new()
-                    .attr(Attribute::required("auto_scaling_group_arn", Type::String).force_new())
-                    .attr(
-                        Attribute::optional_computed("managed_draining", Type::String)
-                            .check(ENABLED_OR_DISABLED),
-                    )
-                    .attr(
-                        Attribute::optional_computed(
-                            "managed_termination_protection",
-                            Type::String,
-                        )
-                        .check(ENABLED_OR_DISABLED),
-                    )
-                    .block(Block::single("managed_scaling", managed_scaling).computed()),
-            ))
-            .block(Block::single(
-                "managed_instances_provider",
-                managed_instances_provider_schema(),
-            ))
-            .with_tags();
-        AwsEcsCapacityProvider { aws, schema }
-    }
+/// The `auto_scaling_group_provider` block: its group is fixed, the rest changes in place.
+fn auto_scaling_group_provider_schema() -> Schema {
+    let managed_scaling = Schema::new()
+        .attr(
+            Attribute::optional_computed("instance_warmup_period", Type::Number)
+                .check(Check::Range(0, 10_000)),
+        )
+        .attr(
+            Attribute::optional_computed("maximum_scaling_step_size", Type::Number)
+                .check(Check::Range(1, 10_000)),
+        )
+        .attr(
+            Attribute::optional_computed("minimum_scaling_step_size", Type::Number)
+                .check(Check::Range(1, 10_000)),
+        )
+        .attr(Attribute::optional_computed("status", Type::String).check(ENABLED_OR_DISABLED))
+        .attr(
+            Attribute::optional_computed("target_capacity", Type::Number)
+                .check(Check::Range(1, 100)),
+        );
+    Schema::new()
+        .attr(Attribute::required("auto_scaling_group_arn", Type::String).force_new())
+        .attr(
+            Attribute::optional_computed("managed_draining", Type::String)
+                .check(ENABLED_OR_DISABLED),
+        )
+        .attr(
+            Attribute::optional_computed("managed_termination_protection", Type::String)
+                .check(ENABLED_OR_DISABLED),
+        )
+        .block(Block::single("managed_scaling", managed_scaling).computed())
+}
 
-    /// Active capacity providers by the name or ARN asked for; `cluster` narrows the look-up to
-    /// one cluster's providers (where a managed instances provider's name is known).
-    async fn describe(
-        &self,
-        keys: &[String],
-        cluster: Option<&str>,
-    ) -> Result<BTreeMap<String, CapacityProvider>, ProviderError> {
-        let client = &self.aws.clients().await.ecs;
-        let mut found = BTreeMap::new();
-        for chunk in keys.chunks(PROVIDERS_PER_CALL) {
-            let mut next_token: Option<String> = None;
-            loop {
-                let response = client
-                    .describe_capacity_providers()
-                    .set_capacity_providers(Some(chunk.to_vec()))
-                    .set_cluster(cluster.map(str::to_string))
-                    .include(CapacityProviderField::Tags)
-                    .set_next_token(next_token.clone())
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
-                active_by_key(
-                    &mut found,
-                    chunk,
-                    response.capacity_providers(),
-                    |provider| provider.status().map(|s| s.as_str()),
-                    [
-                        CapacityProvider::name,
-                        CapacityProvider::capacity_provider_arn,
-                    ],
-                );
-                // A page holds at most 10 providers when AWS pages the answer.
-                match response.next_token().filter(|token| !token.is_empty()) {
-                    Some(token) if next_token.as_deref() != Some(token) => {
-                        next_token = Some(token.to_string());
-                    }
-                    _ => break,
+/// Active capacity providers by the name or ARN asked for, with their tags; `cluster` narrows
+/// the look-up to one cluster's providers (where a managed instances provider's name is known).
+async fn describe(
+    this: &AwsEcsCapacityProvider,
+    keys: &[String],
+    cluster: Option<&str>,
+) -> Result<BTreeMap<String, Tagged<CapacityProvider>>, ProviderError> {
+    let client = &this.aws.clients().await.ecs;
+    let mut found = BTreeMap::new();
+    for chunk in keys.chunks(PROVIDERS_PER_CALL) {
+        let mut next_token: Option<String> = None;
+        loop {
+            let response = client
+                .describe_capacity_providers()
+                .set_capacity_providers(Some(chunk.to_vec()))
+                .set_cluster(cluster.map(str::to_string))
+                .include(CapacityProviderField::Tags)
+                .set_next_token(next_token.clone())
+                .send()
+                .await
+                .map_err(aws_error)?;
+            active_by_key(
+                &mut found,
+                chunk,
+                response.capacity_providers(),
+                |provider| provider.status().map(|s| s.as_str()),
+                [
+                    CapacityProvider::name,
+                    CapacityProvider::capacity_provider_arn,
+                ],
+            );
+            // A page holds at most 10 providers when AWS pages the answer.
+            match response.next_token().filter(|token| !token.is_empty()) {
+                Some(token) if next_token.as_deref() != Some(token) => {
+                    next_token = Some(token.to_string());
                 }
+                _ => break,
             }
         }
-        Ok(found)
     }
+    Ok(found
+        .into_iter()
+        .map(|(key, object)| {
+            let tags = tags_from_sdk(object.tags());
+            (key, Tagged { object, tags })
+        })
+        .collect())
+}
 
-    async fn read_one(&self, key: &str) -> Result<Value, ProviderError> {
-        self.describe(&[key.to_string()], None)
-            .await?
-            .get(key)
-            .map(to_value)
-            .ok_or_else(|| vanished("ECS capacity provider", key))
-    }
-
-    /// Waits while AWS applies an update (`updateStatus` UPDATE_IN_PROGRESS).
-    async fn wait_for_update(&self, arn: &str) -> Result<(), ProviderError> {
-        let key = arn.to_string();
-        wait_for(
-            "the ECS capacity provider update",
-            UPDATE_TIMEOUT,
-            || async {
-                let found = self.describe(std::slice::from_ref(&key), None).await?;
-                let provider = found
-                    .get(&key)
-                    .ok_or_else(|| vanished("ECS capacity provider", &key))?;
-                match provider.update_status().map(|s| s.as_str()) {
-                    Some("UPDATE_IN_PROGRESS") => Ok(None),
-                    Some("UPDATE_FAILED") => Err(ProviderError::with_code(
-                        "UPDATE_FAILED",
-                        format!(
-                            "updating ECS capacity provider {key}: {}",
-                            provider
-                                .update_status_reason()
-                                .unwrap_or("AWS gave no reason")
-                        ),
-                    )),
-                    _ => Ok(Some(())),
-                }
-            },
-        )
-        .await
-    }
+/// Waits while AWS applies an update (`updateStatus` UPDATE_IN_PROGRESS).
+async fn wait_for_update(this: &AwsEcsCapacityProvider, arn: &str) -> Result<(), ProviderError> {
+    let key = arn.to_string();
+    wait_for(
+        "the ECS capacity provider update",
+        UPDATE_TIMEOUT,
+        || async {
+            let found = describe(this, std::slice::from_ref(&key), None).await?;
+            let provider = &found
+                .get(&key)
+                .ok_or_else(|| vanished("ECS capacity provider", &key))?
+                .object;
+            match provider.update_status().map(|s| s.as_str()) {
+                Some("UPDATE_IN_PROGRESS") => Ok(None),
+                Some("UPDATE_FAILED") => Err(ProviderError::with_code(
+                    "UPDATE_FAILED",
+                    format!(
+                        "updating ECS capacity provider {key}: {}",
+                        provider
+                            .update_status_reason()
+                            .unwrap_or("AWS gave no reason")
+                    ),
+                )),
+                _ => Ok(Some(())),
+            }
+        },
+    )
+    .await
 }
 
 // ---- Auto Scaling group provider ----
@@ -927,33 +902,6 @@ fn managed_instances_value(provider: &ManagedInstancesProvider) -> Value {
     ])
 }
 
-fn to_value(provider: &CapacityProvider) -> Value {
-    let arn = provider.capacity_provider_arn().unwrap_or_default();
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(arn));
-    object.insert("arn".to_string(), Value::string(arn));
-    object.insert("name".to_string(), text(provider.name()));
-    object.insert("cluster".to_string(), text(provider.cluster()));
-    object.insert(
-        "auto_scaling_group_provider".to_string(),
-        block_of(provider.auto_scaling_group_provider().map(group_value)),
-    );
-    object.insert(
-        "managed_instances_provider".to_string(),
-        block_of(
-            provider
-                .managed_instances_provider()
-                .map(managed_instances_value),
-        ),
-    );
-    let tags = tags_from_sdk(provider.tags());
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
-}
-
 // ---- Plan-time checks ----
 
 /// How many blocks of `key` the configuration has; `None` while that is unknown (a dynamic
@@ -1069,19 +1017,62 @@ fn is_update_in_progress(error: &ProviderError) -> bool {
     error.code.as_deref() == Some("UpdateInProgressException")
 }
 
+/// Refresh reads by the ARN (the import ID, which may be a name: DescribeCapacityProviders
+/// takes both).
 #[async_trait::async_trait]
-impl ResourceType for AwsEcsCapacityProvider {
-    fn name(&self) -> &'static str {
-        "aws_ecs_capacity_provider"
-    }
+impl AwsObject for CapacityProviderObject {
+    type Object = CapacityProvider;
+    const NAME: &'static str = "aws_ecs_capacity_provider";
+    const KIND: &'static str = "ECS capacity provider";
+    const KEY: &'static str = "arn";
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    /// The attributes in the schema's order, each read from DescribeCapacityProviders' answer.
+    /// Neither provider block is `force_new` as a whole: infra would then replace on any change
+    /// inside it, while the provider replaces only when one is added or removed
+    /// (`replacing_changes`) and changes the rest in place.
+    fn attributes() -> Vec<Declared<CapacityProvider>> {
+        let arn = |provider: &CapacityProvider, _: &Reading| {
+            Value::string(provider.capacity_provider_arn().unwrap_or_default())
+        };
+        vec![
+            read(Attribute::computed("id", Type::String), arn),
+            read(Attribute::computed("arn", Type::String), arn),
+            declared::string(
+                Attribute::required("name", Type::String).force_new(),
+                CapacityProvider::name,
+            ),
+            declared::string(
+                Attribute::optional("cluster", Type::String).force_new(),
+                CapacityProvider::cluster,
+            ),
+            read_block(
+                Block::single(
+                    "auto_scaling_group_provider",
+                    auto_scaling_group_provider_schema(),
+                ),
+                |provider: &CapacityProvider, _: &Reading| {
+                    block_of(provider.auto_scaling_group_provider().map(group_value))
+                },
+            ),
+            read_block(
+                Block::single(
+                    "managed_instances_provider",
+                    managed_instances_provider_schema(),
+                ),
+                |provider: &CapacityProvider, _: &Reading| {
+                    block_of(
+                        provider
+                            .managed_instances_provider()
+                            .map(managed_instances_value),
+                    )
+                },
+            ),
+        ]
     }
 
     /// The provider's CustomizeDiff (exactly one provider block; `cluster` with managed
     /// instances only, first problem only, as it returns) and its value checks.
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let groups = block_count(config, "auto_scaling_group_provider");
         let instances = block_count(config, "managed_instances_provider");
@@ -1144,16 +1135,22 @@ impl ResourceType for AwsEcsCapacityProvider {
         problems
     }
 
-    fn replacing_changes(
-        &self,
-        _prior: &Value,
-        _planned: &Value,
-        changed: &[String],
-    ) -> Vec<String> {
+    fn replacing_changes(_prior: &Value, _planned: &Value, changed: &[String]) -> Vec<String> {
         replacing_paths(changed)
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn describe(
+        this: &AwsEcsCapacityProvider,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<CapacityProvider>>, ProviderError> {
+        describe(this, keys, None).await
+    }
+
+    async fn create(
+        this: &AwsEcsCapacityProvider,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
         let name = string(planned, "name").ok_or_else(|| {
             ProviderError::new("aws_ecs_capacity_provider needs a known \"name\"")
         })?;
@@ -1163,7 +1160,7 @@ impl ResourceType for AwsEcsCapacityProvider {
         let instances = single(planned, "managed_instances_provider")
             .map(managed_instances_provider_of)
             .transpose()?;
-        let response = self
+        let response = this
             .aws
             .clients()
             .await
@@ -1177,23 +1174,21 @@ impl ResourceType for AwsEcsCapacityProvider {
             .send()
             .await
             .map_err(aws_error)?;
-        let arn = response
+        Ok(response
             .capacity_provider()
             .and_then(|p| p.capacity_provider_arn())
             .ok_or_else(|| vanished("ECS capacity provider", &name))?
-            .to_string();
-        self.read_one(&arn).await
+            .to_string())
     }
 
     async fn update(
-        &self,
+        this: &AwsEcsCapacityProvider,
         _operation: &Operation,
+        arn: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.ecs;
-        let arn = string(prior, "arn")
-            .ok_or_else(|| ProviderError::new("aws_ecs_capacity_provider has no arn in state"))?;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.ecs;
         let providers = ["auto_scaling_group_provider", "managed_instances_provider"];
         let settings_changed = providers
             .iter()
@@ -1201,7 +1196,7 @@ impl ResourceType for AwsEcsCapacityProvider {
         if settings_changed {
             // As the provider: the whole configured block, and the cluster a managed instances
             // provider belongs to.
-            let name = string(planned, "name").unwrap_or_else(|| arn.clone());
+            let name = string(planned, "name").unwrap_or_else(|| arn.to_string());
             let cluster = non_empty(planned, "cluster");
             let group = single(planned, "auto_scaling_group_provider").map(group_update_of);
             let instances = single(planned, "managed_instances_provider")
@@ -1217,24 +1212,26 @@ impl ResourceType for AwsEcsCapacityProvider {
                 async move { request.send().await.map_err(aws_error) }
             })
             .await?;
-            self.wait_for_update(&arn).await?;
+            wait_for_update(this, arn).await?;
         }
-        update_tags(client, &arn, prior, planned).await?;
-        self.read_one(&arn).await
+        update_tags(client, arn, prior, planned).await?;
+        Ok(arn.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(arn) = string(prior, "arn") else {
-            return Ok(());
-        };
+    async fn delete(
+        this: &AwsEcsCapacityProvider,
+        _operation: &Operation,
+        arn: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
         // A managed instances provider is cluster-scoped: it is deleted from its cluster.
-        match self
+        match this
             .aws
             .clients()
             .await
             .ecs
             .delete_capacity_provider()
-            .capacity_provider(&arn)
+            .capacity_provider(arn)
             .set_cluster(non_empty(prior, "cluster"))
             .send()
             .await
@@ -1249,52 +1246,46 @@ impl ResourceType for AwsEcsCapacityProvider {
             "the ECS capacity provider to be deleted",
             Duration::from_secs(20 * 60),
             || async {
-                let remaining = self.describe(std::slice::from_ref(&arn), None).await?;
+                let remaining = describe(this, &[arn.to_string()], None).await?;
                 Ok(remaining.is_empty().then_some(()))
             },
         )
         .await
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let found = self.describe(&keys_of(prior, "arn"), None).await?;
-        Ok(by_key(
-            prior,
-            "arn",
-            |arn| found.get(arn),
-            |provider, _| to_value(provider),
-        ))
-    }
-
-    /// Terraform's import ID: the ARN (a name works too: DescribeCapacityProviders takes both).
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("arn", id))
-    }
-
     /// Names are unique in a region (a managed instances provider's in its cluster, where it
     /// is looked up); ours carries the managed tags.
     async fn find_created(
-        &self,
+        this: &AwsEcsCapacityProvider,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<CapacityProvider>>, ProviderError> {
         let Some(name) = string(planned, "name") else {
             return Ok(None);
         };
         let cluster = non_empty(planned, "cluster");
-        let found = self
-            .describe(std::slice::from_ref(&name), cluster.as_deref())
-            .await?;
+        let mut found = describe(this, std::slice::from_ref(&name), cluster.as_deref()).await?;
         Ok(found
-            .get(&name)
-            .filter(|provider| has_managed_tags(&tags_from_sdk(provider.tags()), operation))
-            .map(to_value))
+            .remove(&name)
+            .filter(|provider| has_managed_tags(&provider.tags, operation)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Aws;
+    use infra_core::ResourceType;
+
+    /// The value read back from a described provider (its tags included).
+    fn to_value(provider: &CapacityProvider) -> Value {
+        let tags = tags_from_sdk(provider.tags());
+        let found = Tagged {
+            object: provider.clone(),
+            tags,
+        };
+        crate::aws_object::value_of::<CapacityProviderObject>(&found, &Value::Null)
+    }
 
     const ROLE: &str = "arn:aws:iam::123456789012:role/ecs-infrastructure";
     const PROFILE: &str = "arn:aws:iam::123456789012:instance-profile/ecs-instance";
@@ -1909,6 +1900,25 @@ mod tests {
             "managed_instances_provider[0].instance_launch_template[0].monitoring",
         ]);
         assert!(replacing_paths(&in_place).is_empty());
+    }
+
+    #[test]
+    fn the_family_asks_the_type_which_changes_replace() {
+        // ObjectType forwards AwsObject::replacing_changes (and the other plan hooks, whose
+        // defaults the capacity provider keeps).
+        let resource = resource();
+        let changed = owned(&["auto_scaling_group_provider", "cluster"]);
+        assert_eq!(
+            resource.replacing_changes(&Value::Null, &Value::Null, &changed),
+            owned(&["auto_scaling_group_provider"])
+        );
+        assert!(resource.warnings(&Value::Null).is_empty());
+        assert!(resource
+            .cleared_changes(&Value::Null, &Value::Null)
+            .is_empty());
+        assert!(resource
+            .unknown_after_update(&Value::Null, &Value::Null)
+            .is_empty());
     }
 
     #[test]
