@@ -16,85 +16,49 @@
 //! name and the ARN of the same function is not suppressed: it plans a replacement.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use aws_sdk_lambda::operation::get_alias::GetAliasOutput;
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
 use infra_core::{
-    Attribute, Block, Cause, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+    Attribute, Block, Cause, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
 use crate::app_support::{
-    deleted_or_missing, is_missing, known, read_each, sent, single, string, text, vanished,
-    wait_for,
+    deleted_or_missing, is_missing, known, sent, single, string, text, vanished, wait_for,
 };
+use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
+use crate::declared::{read, read_block, Declared, Reading};
 use crate::error::aws_error;
-use crate::Aws;
 
 use super::aws_lambda_permission::parse_function;
 
-pub struct AwsLambdaAlias {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsLambdaAlias = ObjectType<AliasObject>;
+
+pub struct AliasObject;
+
+/// Between the function and the alias name in the key (neither name can hold it).
+const SEPARATOR: char = '\0';
+
+/// The function and alias name a key holds.
+fn parts(key: &str) -> Option<(&str, &str)> {
+    key.split_once(SEPARATOR)
 }
 
-impl AwsLambdaAlias {
-    pub fn new(aws: Arc<Aws>) -> AwsLambdaAlias {
-        let routing = Schema::new().attr(Attribute::optional(
-            "additional_version_weights",
-            Type::map(Type::Number),
-        ));
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::optional("description", Type::String))
-            .attr(Attribute::required("function_name", Type::String).force_new())
-            .attr(Attribute::required("function_version", Type::String))
-            .attr(Attribute::computed("invoke_arn", Type::String))
-            .attr(Attribute::required("name", Type::String).force_new())
-            .block(Block::single("routing_config", routing));
-        AwsLambdaAlias { aws, schema }
-    }
-
-    /// GetAlias; `None` when the function or the alias does not exist.
-    async fn get(
-        &self,
-        function: &str,
-        name: &str,
-    ) -> Result<Option<GetAliasOutput>, ProviderError> {
-        let answer = sent!(self
-            .aws
-            .clients()
-            .await
-            .lambda
-            .get_alias()
-            .function_name(function)
-            .name(name));
-        match answer {
-            Ok(output) => Ok(Some(output)),
-            Err(error) if is_missing(&error) => Ok(None),
-            Err(error) => Err(error.context(&format!("reading Lambda Alias ({function}/{name})"))),
-        }
-    }
-
-    /// The alias `hint` (a prior or planned value) names, as AWS has it.
-    async fn read(&self, hint: &Value) -> Result<Option<Value>, ProviderError> {
-        let (Some(function), Some(name)) = (string(hint, "function_name"), string(hint, "name"))
-        else {
-            return Ok(None);
-        };
-        let region = self.aws.clients().await.region.clone();
-        Ok(self
-            .get(&function, &name)
-            .await?
-            .map(|output| to_value(&output, hint, &region)))
-    }
-
-    async fn read_written(&self, planned: &Value) -> Result<Value, ProviderError> {
-        self.read(planned)
-            .await?
-            .ok_or_else(|| vanished("Lambda Alias", &string(planned, "name").unwrap_or_default()))
+/// GetAlias; `None` when the function or the alias does not exist.
+async fn get(
+    this: &AwsLambdaAlias,
+    function: &str,
+    name: &str,
+) -> Result<Option<Tagged<GetAliasOutput>>, ProviderError> {
+    let client = &this.aws.clients().await.lambda;
+    match sent!(client.get_alias().function_name(function).name(name)) {
+        Ok(object) => Ok(Some(Tagged {
+            object,
+            tags: vec![],
+        })),
+        Err(error) if is_missing(&error) => Ok(None),
+        Err(error) => Err(error.context(&format!("reading Lambda Alias ({function}/{name})"))),
     }
 }
 
@@ -131,15 +95,19 @@ fn routing(planned: &Value) -> AliasRoutingConfiguration {
         .build()
 }
 
-fn to_value(output: &GetAliasOutput, hint: &Value, region: &str) -> Value {
-    let arn = output.alias_arn().unwrap_or_default();
-    // AWS answers an unset description as "" (or not at all): read as the configuration wrote
-    // it, unset or "".
-    let description = match output.description().filter(|d| !d.is_empty()) {
+/// AWS answers an unset description as "" (or not at all): read as the configuration wrote
+/// it, unset or "".
+fn description(output: &GetAliasOutput, at: &Reading) -> Value {
+    match output.description().filter(|d| !d.is_empty()) {
         Some(description) => Value::string(description),
-        None if hint.get("description").as_str() == Some("") => Value::string(""),
+        None if at.prior.get("description").as_str() == Some("") => Value::string(""),
         None => Value::Null,
-    };
+    }
+}
+
+/// Weights are a block when AWS has some; none read as the configuration's empty block, or as
+/// no block.
+fn routing_config(output: &GetAliasOutput, at: &Reading) -> Value {
     let reported: BTreeMap<String, Value> = output
         .routing_config()
         .and_then(AliasRoutingConfiguration::additional_version_weights)
@@ -150,31 +118,16 @@ fn to_value(output: &GetAliasOutput, hint: &Value, region: &str) -> Value {
                 .collect()
         })
         .unwrap_or_default();
-    // Weights are a block when AWS has some; none read as the configuration's empty block, or
-    // as no block.
-    let routing_config = if !reported.is_empty() || single(hint, "routing_config").is_some() {
-        vec![Value::map([(
-            "additional_version_weights",
-            Value::Map(reported),
-        )])]
-    } else {
-        Vec::new()
-    };
-    let name = match output.name() {
-        Some(name) => Value::string(name),
-        None => known(hint, "name"),
-    };
-    Value::map([
-        ("id", Value::string(arn)),
-        ("arn", Value::string(arn)),
-        ("description", description),
-        // AWS does not report the function: kept as configured (name or ARN).
-        ("function_name", known(hint, "function_name")),
-        ("function_version", text(output.function_version())),
-        ("invoke_arn", Value::string(invoke_arn(region, arn))),
-        ("name", name),
-        ("routing_config", Value::List(routing_config)),
-    ])
+    Value::List(
+        if !reported.is_empty() || single(at.prior, "routing_config").is_some() {
+            vec![Value::map([(
+                "additional_version_weights",
+                Value::Map(reported),
+            )])]
+        } else {
+            Vec::new()
+        },
+    )
 }
 
 /// CreateAlias's answer for a name that is taken (`ResourceConflictException`, "Alias already
@@ -187,25 +140,95 @@ fn is_taken(error: &ProviderError) -> bool {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsLambdaAlias {
-    fn name(&self) -> &'static str {
-        "aws_lambda_alias"
-    }
+impl AwsObject for AliasObject {
+    type Object = GetAliasOutput;
+    const NAME: &'static str = "aws_lambda_alias";
+    const KIND: &'static str = "Lambda Alias";
+    /// Unused: the key is the function and the name ([`AliasObject::key_of`]).
+    const KEY: &'static str = "name";
+    const KEY_WORD: &'static str = "function_name or name";
+    const TAGGED: bool = false;
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn attributes() -> Vec<Declared<GetAliasOutput>> {
+        fn arn(output: &GetAliasOutput, _: &Reading) -> Value {
+            Value::string(output.alias_arn().unwrap_or_default())
+        }
+        let computed = |name| Attribute::computed(name, Type::String);
+        let routing = Schema::new().attr(Attribute::optional(
+            "additional_version_weights",
+            Type::map(Type::Number),
+        ));
+        vec![
+            read(computed("id"), arn),
+            read(computed("arn"), arn),
+            read(
+                Attribute::optional("description", Type::String),
+                description,
+            ),
+            // AWS does not report the function: kept as configured (name or ARN).
+            read(
+                Attribute::required("function_name", Type::String).force_new(),
+                |_: &GetAliasOutput, at| known(at.prior, "function_name"),
+            ),
+            read(
+                Attribute::required("function_version", Type::String),
+                |o: &GetAliasOutput, _| text(o.function_version()),
+            ),
+            read(computed("invoke_arn"), |o: &GetAliasOutput, at| {
+                Value::string(invoke_arn(at.region, o.alias_arn().unwrap_or_default()))
+            }),
+            read(
+                Attribute::required("name", Type::String).force_new(),
+                |o: &GetAliasOutput, at| match o.name() {
+                    Some(name) => Value::string(name),
+                    None => known(at.prior, "name"),
+                },
+            ),
+            read_block(Block::single("routing_config", routing), routing_config),
+        ]
     }
 
     /// The provider's update timeout is 15 minutes (waiting for weights to clear).
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts::minutes(30, 15, 30)
     }
 
+    /// The function (as configured, a name or an ARN) and the alias name.
+    fn key_of(value: &Value) -> Option<String> {
+        let (function, name) = (string(value, "function_name")?, string(value, "name")?);
+        Some(format!("{function}{SEPARATOR}{name}"))
+    }
+
+    /// GetAlias per alias (Lambda has no batched alias read), at most eight in flight.
+    async fn describe(
+        this: &AwsLambdaAlias,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<GetAliasOutput>>, ProviderError> {
+        each_key(keys, |key| async move {
+            match parts(key) {
+                Some((function, name)) => get(this, function, name).await,
+                None => Ok(None),
+            }
+        })
+        .await
+    }
+
+    /// Gone right after it was written: named by the alias name.
+    async fn written(
+        this: &AwsLambdaAlias,
+        key: &str,
+    ) -> Result<Tagged<GetAliasOutput>, ProviderError> {
+        let name = parts(key).map_or("", |(_, name)| name);
+        this.found(key)
+            .await?
+            .ok_or_else(|| vanished(Self::KIND, name))
+    }
+
     async fn create(
-        &self,
+        this: &AwsLambdaAlias,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
+    ) -> Result<String, ProviderError> {
         let (Some(function), Some(name), Some(version)) = (
             string(planned, "function_name"),
             string(planned, "name"),
@@ -215,7 +238,7 @@ impl ResourceType for AwsLambdaAlias {
                 "aws_lambda_alias needs known function_name, name and function_version",
             ));
         };
-        let created = sent!(self
+        let created = sent!(this
             .aws
             .clients()
             .await
@@ -234,15 +257,16 @@ impl ResourceType for AwsLambdaAlias {
             }
             Err(error) => return Err(error.context(&creating)),
         }
-        self.read_written(planned).await
+        Ok(format!("{function}{SEPARATOR}{name}"))
     }
 
     async fn update(
-        &self,
+        this: &AwsLambdaAlias,
         operation: &Operation,
+        _key: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
+    ) -> Result<String, ProviderError> {
         let (Some(function), Some(name)) = (string(prior, "function_name"), string(prior, "name"))
         else {
             return Err(ProviderError::new(
@@ -251,7 +275,7 @@ impl ResourceType for AwsLambdaAlias {
         };
         let id = string(prior, "id").unwrap_or_else(|| format!("{function}/{name}"));
         let routing_config = routing(planned);
-        self.aws
+        this.aws
             .clients()
             .await
             .lambda
@@ -274,9 +298,10 @@ impl ResourceType for AwsLambdaAlias {
                 "the Lambda alias routing weights to clear",
                 operation.timeouts.update,
                 || async {
-                    Ok(match self.get(&function, &name).await? {
+                    Ok(match get(this, &function, &name).await? {
                         None => Some(()),
-                        Some(output) => output
+                        Some(found) => found
+                            .object
                             .routing_config()
                             .and_then(AliasRoutingConfiguration::additional_version_weights)
                             .is_none_or(HashMap::is_empty)
@@ -291,15 +316,21 @@ impl ResourceType for AwsLambdaAlias {
                 ))
             })?;
         }
-        self.read_written(planned).await
+        // Read back by the planned function and name (the same: both force a new alias).
+        Ok(Self::key_of(planned).unwrap_or_default())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+    async fn delete(
+        this: &AwsLambdaAlias,
+        _operation: &Operation,
+        _key: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
         let (Some(function), Some(name)) = (string(prior, "function_name"), string(prior, "name"))
         else {
             return Ok(());
         };
-        let deleted = sent!(self
+        let deleted = sent!(this
             .aws
             .clients()
             .await
@@ -313,13 +344,8 @@ impl ResourceType for AwsLambdaAlias {
         })
     }
 
-    /// GetAlias per alias, at most eight in flight.
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        read_each(prior.iter().map(|value| self.read(value)).collect()).await
-    }
-
     /// `FUNCTION_NAME/ALIAS`, or the alias ARN.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
         let from_arn = id
             .starts_with("arn:")
             .then(|| parse_function(id))
@@ -348,13 +374,16 @@ impl ResourceType for AwsLambdaAlias {
     /// By natural key: the function's alias of this name, when it points at the planned
     /// version.
     async fn find_created(
-        &self,
+        this: &AwsLambdaAlias,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let found = self.read(planned).await?;
+    ) -> Result<Option<Tagged<GetAliasOutput>>, ProviderError> {
+        let Some(key) = Self::key_of(planned) else {
+            return Ok(None);
+        };
+        let found = this.found(&key).await?;
         Ok(found.filter(|alias| {
-            alias.get("function_version").as_str() == planned.get("function_version").as_str()
+            alias.object.function_version() == planned.get("function_version").as_str()
         }))
     }
 }
@@ -362,6 +391,20 @@ impl ResourceType for AwsLambdaAlias {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::declared::declare;
+    use crate::Aws;
+    use infra_core::ResourceType;
+
+    /// The value read back from this answer in `region`.
+    fn to_value(output: &GetAliasOutput, hint: &Value, region: &str) -> Value {
+        let (_, declaration) = declare(Schema::new(), AliasObject::attributes());
+        let reading = Reading {
+            region,
+            account: "",
+            prior: hint,
+        };
+        declaration.value(output, &reading)
+    }
 
     fn alias(weights: Option<HashMap<String, f64>>, description: Option<&str>) -> GetAliasOutput {
         GetAliasOutput::builder()
