@@ -17,7 +17,7 @@ use std::fmt::Write;
 
 use infra_core::{Action, Block, Nesting, Schema, Type, Value};
 
-use crate::strings::{quoted_key, write_string, write_string_change};
+use crate::strings::{pad, quoted_key, write_string, write_string_change};
 use crate::style::Style;
 
 /// What the schema says a value is, as far as the shape of its diff goes.
@@ -464,15 +464,11 @@ impl Opts {
 
 const UNKNOWN: &str = "(known after apply)";
 
-fn pad(indent: usize) -> String {
-    " ".repeat(indent)
-}
-
 /// `writeDiffActionSymbol` after `formatIndent(indent + 1)`: the symbol right-aligned in four
 /// columns, blank for no change.
 fn lead(out: &mut String, action: Action, indent: usize, style: Style) {
     if action == Action::NoOp {
-        out.push_str(&pad(indent + 4));
+        let _ = write!(out, "{}", pad(indent + 4));
     } else {
         let _ = write!(out, "{}{} ", pad(indent + 2), style.action(action));
     }
