@@ -112,6 +112,13 @@ pub fn is_not_found(error: &ProviderError) -> bool {
     })
 }
 
+/// A request the SDK's builder refused (a required field left unset), as a provider error.
+pub(crate) fn built<T>(
+    result: Result<T, aws_smithy_types::error::operation::BuildError>,
+) -> Result<T, ProviderError> {
+    result.map_err(|e| ProviderError::new(e.to_string()))
+}
+
 /// A read's answer with a "not found" error ([`is_not_found`]) as `None`: the object is gone.
 pub fn found_or_none<T>(answer: Result<T, ProviderError>) -> Result<Option<T>, ProviderError> {
     match answer {

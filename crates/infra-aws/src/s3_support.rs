@@ -390,12 +390,7 @@ pub mod website {
     use serde_json::{Map, Value as Json};
 
     use crate::app_support::non_empty;
-
-    fn built<T>(
-        result: Result<T, aws_smithy_types::error::operation::BuildError>,
-    ) -> Result<T, ProviderError> {
-        result.map_err(|e| ProviderError::new(e.to_string()))
-    }
+    use crate::error::built;
 
     /// `text` as Go's `url.Parse` splits it, when it has a scheme: `(scheme, host, path,
     /// query)`; `None` for a bare host name.

@@ -32,6 +32,7 @@ use crate::app_support::{
     single, string, string_list, strings, text, text_or_null, vanished,
 };
 use crate::ec2_support::unique_name;
+use crate::error::built;
 use crate::events_support::{
     bus_or_default, is_gone, parse_target_import_id, sdk_tags, target_id, DEFAULT_BUS,
 };
@@ -282,12 +283,6 @@ fn ecs_target_schema() -> Schema {
                 .attr(Attribute::optional("weight", Type::Number).check(Check::Range(0, 1000)))
                 .attr(Attribute::optional("base", Type::Number).check(Check::Range(0, 100000))),
         ))
-}
-
-fn built<T>(
-    result: Result<T, aws_smithy_types::error::operation::BuildError>,
-) -> Result<T, ProviderError> {
-    result.map_err(|e| ProviderError::new(e.to_string()))
 }
 
 fn string_map(value: &Value, key: &str) -> Option<HashMap<String, String>> {

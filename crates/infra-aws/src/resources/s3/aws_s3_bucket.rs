@@ -95,6 +95,7 @@ use crate::app_support::{
 use crate::clients::partition_of;
 use crate::declared::read_in_turn;
 use crate::error::aws_error;
+use crate::error::built;
 use crate::s3_support::{
     bucket_call, dns_suffix, empty_bucket, hosted_zone_id, is_gone, website, BucketConfig,
 };
@@ -1039,12 +1040,6 @@ async fn put_replication(
     })
     .await?;
     Ok(())
-}
-
-fn built<T>(
-    result: Result<T, aws_smithy_types::error::operation::BuildError>,
-) -> Result<T, ProviderError> {
-    result.map_err(|e| ProviderError::new(e.to_string()))
 }
 
 /// A filter's `tags` as S3 tags, sorted by key, the `aws:` ones left out (the provider's

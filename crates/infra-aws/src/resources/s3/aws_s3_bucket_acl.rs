@@ -36,6 +36,7 @@ use infra_core::{
 
 use crate::app_support::{blocks, known, non_empty, single, string, text, text_or_null};
 use crate::error::aws_error;
+use crate::error::built;
 use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
@@ -129,12 +130,6 @@ fn with_acl_id(mut value: Value) -> Value {
         entries.insert("id".into(), Value::string(id));
     }
     value
-}
-
-fn built<T>(
-    result: Result<T, aws_smithy_types::error::operation::BuildError>,
-) -> Result<T, ProviderError> {
-    result.map_err(|e| ProviderError::new(e.to_string()))
 }
 
 fn grantee(value: &Value) -> Result<Grantee, ProviderError> {

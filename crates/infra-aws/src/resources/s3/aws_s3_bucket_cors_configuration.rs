@@ -15,6 +15,7 @@ use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
 use infra_core::{Attribute, Block, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, int, non_empty, number, string_list, strings, text};
+use crate::error::built;
 use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
@@ -25,12 +26,6 @@ pub struct Cors;
 
 pub fn new(aws: Arc<Aws>) -> BucketSubresource<Cors> {
     BucketSubresource::new(aws)
-}
-
-fn built<T>(
-    result: Result<T, aws_smithy_types::error::operation::BuildError>,
-) -> Result<T, ProviderError> {
-    result.map_err(|e| ProviderError::new(e.to_string()))
 }
 
 /// A set attribute's strings, or `None` when empty (the provider leaves empty sets out).

@@ -24,6 +24,7 @@ use aws_smithy_types::DateTime;
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, boolean, int, known, non_empty, number, single, string, text};
+use crate::error::built;
 use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
@@ -46,12 +47,6 @@ pub fn new(aws: Arc<Aws>) -> BucketSubresource<Lifecycle> {
 
 fn n(name: &'static str) -> Attribute {
     Attribute::optional(name, Type::Number)
-}
-
-fn built<T>(
-    result: Result<T, aws_smithy_types::error::operation::BuildError>,
-) -> Result<T, ProviderError> {
-    result.map_err(|e| ProviderError::new(e.to_string()))
 }
 
 fn date(value: &Value, key: &str) -> Result<Option<DateTime>, ProviderError> {

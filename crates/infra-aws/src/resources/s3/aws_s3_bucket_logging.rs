@@ -28,6 +28,7 @@ use aws_sdk_s3::types::{
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, known, non_empty, single, string, text, text_or_null};
+use crate::error::built;
 use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
@@ -41,12 +42,6 @@ pub struct Logging;
 
 pub fn new(aws: Arc<Aws>) -> BucketSubresource<Logging> {
     BucketSubresource::new(aws)
-}
-
-fn built<T>(
-    result: Result<T, aws_smithy_types::error::operation::BuildError>,
-) -> Result<T, ProviderError> {
-    result.map_err(|e| ProviderError::new(e.to_string()))
 }
 
 /// True when a block (or an unknown dynamic block) is configured.

@@ -28,6 +28,7 @@ use infra_core::{Attribute, Block, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, boolean, non_empty, string, string_list, strings, text};
 use crate::ec2_support::unique_name;
+use crate::error::built;
 use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
@@ -35,12 +36,6 @@ pub struct Notification;
 
 pub fn new(aws: Arc<Aws>) -> BucketSubresource<Notification> {
     BucketSubresource::new(aws)
-}
-
-fn built<T>(
-    result: Result<T, aws_smithy_types::error::operation::BuildError>,
-) -> Result<T, ProviderError> {
-    result.map_err(|e| ProviderError::new(e.to_string()))
 }
 
 /// The schema of one destination block; `arn` names its ARN argument.

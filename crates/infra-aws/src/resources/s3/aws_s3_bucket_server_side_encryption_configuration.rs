@@ -19,6 +19,7 @@ use aws_sdk_s3::types::{
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, boolean, non_empty, single, string, text};
+use crate::error::built;
 use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
 use crate::Aws;
 
@@ -39,12 +40,6 @@ pub(crate) fn by_default_schema() -> Schema {
 
 pub fn new(aws: Arc<Aws>) -> BucketSubresource<Encryption> {
     BucketSubresource::new(aws)
-}
-
-fn built<T>(
-    result: Result<T, aws_smithy_types::error::operation::BuildError>,
-) -> Result<T, ProviderError> {
-    result.map_err(|e| ProviderError::new(e.to_string()))
 }
 
 #[async_trait::async_trait]
