@@ -336,8 +336,7 @@ async fn open_for_providers(
 ) -> Result<BTreeMap<ResourceId, ResourceValue>> {
     let config = evaluator.config();
     let dependencies = check(evaluator.dependencies(), style)?;
-    let locations: BTreeMap<&ResourceId, &infra_config::ResourceConfig> =
-        config.resources().into_iter().map(|r| (&r.id, r)).collect();
+    let locations = config.resources_by_id();
     let mut diagnostics = Diagnostics::new();
     let mut needed = BTreeSet::new();
     let mut pending: Vec<ResourceId> = reads.values().flatten().cloned().collect();

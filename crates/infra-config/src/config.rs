@@ -1611,6 +1611,14 @@ impl Config {
         self.resources.iter().map(|r| &r.config).collect()
     }
 
+    /// Every resource block by its ID.
+    pub fn resources_by_id(&self) -> BTreeMap<&ResourceId, &ResourceConfig> {
+        self.resources
+            .iter()
+            .map(|r| (&r.config.id, &r.config))
+            .collect()
+    }
+
     /// The root provider configuration a resource uses (`aws`, `aws.west`, `random`): its
     /// `provider` reference, or its type's default provider, followed up through each module
     /// call's `providers` map; a provider not passed explicitly is inherited under its name.

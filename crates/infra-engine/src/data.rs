@@ -10,7 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use infra_config::{Config, Evaluator, ResourceConfig, ResourceValue};
+use infra_config::{Config, Evaluator, ResourceValue};
 use infra_core::{
     Action, Address, DataSourceType, Diagnostic, Diagnostics, InstanceKey, Mode, ProviderError,
     Registry, ResourceId, Value,
@@ -39,8 +39,7 @@ pub async fn read_data_sources(
     read_before: &BTreeMap<ResourceId, ResourceValue>,
     observer: &dyn Observer,
 ) -> Result<BTreeMap<ResourceId, ResourceValue>, Diagnostics> {
-    let resources: BTreeMap<&ResourceId, &ResourceConfig> =
-        config.resources().into_iter().map(|r| (&r.id, r)).collect();
+    let resources = config.resources_by_id();
     let mut data = BTreeMap::new();
     let mut diagnostics = Diagnostics::new();
     for id in order.iter().filter(|id| id.mode != Mode::Managed) {

@@ -151,12 +151,7 @@ impl Executor<'_> {
             .filter(|c| c.deposed.is_none())
             .map(|c| (&c.address, c))
             .collect();
-        let resources: BTreeMap<&ResourceId, &ResourceConfig> = self
-            .config
-            .resources()
-            .into_iter()
-            .map(|r| (&r.id, r))
-            .collect();
+        let resources = self.config.resources_by_id();
 
         // The rollout records as the apply found them: a create_before_destroy replacement
         // deletes the old object through its own record, after the new object's has taken its
@@ -363,12 +358,7 @@ impl Executor<'_> {
 
     /// The `check` assertions that fail against the applied state: warnings.
     pub fn check_failures(&self, state: &State) -> infra_core::Diagnostics {
-        let resources: BTreeMap<&ResourceId, &ResourceConfig> = self
-            .config
-            .resources()
-            .into_iter()
-            .map(|r| (&r.id, r))
-            .collect();
+        let resources = self.config.resources_by_id();
         let data = self.data.borrow();
         let values = StateValues::applied(state, &resources, &data);
         self.evaluator.check_failures(&values)

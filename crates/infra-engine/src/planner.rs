@@ -352,12 +352,7 @@ struct Planning<'i, 'a> {
 
 impl<'i, 'a> Planning<'i, 'a> {
     fn new(input: &'i PlanInput<'a>) -> Self {
-        let resources: BTreeMap<_, _> = input
-            .config
-            .resources()
-            .into_iter()
-            .map(|r| (&r.id, r))
-            .collect();
+        let resources = input.config.resources_by_id();
         // At least a change per resource block: sized once, where a growing vector of 100,000
         // changes was copied into fresh memory at each doubling.
         let changes = Vec::with_capacity(resources.len());
