@@ -60,13 +60,13 @@ use crate::app_support::{
     read_each, set_tags, single, string_list, strings, tag_changes, text, vanished, wait_for,
 };
 use crate::ec2_support::client_token;
-use crate::error::aws_error;
+use crate::error::{aws_error, built};
 use crate::Aws;
 
 use super::replicas;
 use super::table_api::{
-    build_error, continuous_backups, default_key_arn, describe_table, sdk_tags, table_tags,
-    too_many_changes, update_recovery, wait_table,
+    continuous_backups, default_key_arn, describe_table, sdk_tags, table_tags, too_many_changes,
+    update_recovery, wait_table,
 };
 use super::table_source::{self, Source};
 use crate::tagging::{ManagedTags, WithTags};
@@ -749,11 +749,12 @@ fn recovery_value(backups: Option<&ContinuousBackupsDescription>, hint: &Value) 
 // ---- Requests from a planned value ----
 
 fn key_element(name: &str, kind: KeyType) -> Result<KeySchemaElement, ProviderError> {
-    KeySchemaElement::builder()
-        .attribute_name(name)
-        .key_type(kind)
-        .build()
-        .map_err(build_error)
+    built(
+        KeySchemaElement::builder()
+            .attribute_name(name)
+            .key_type(kind)
+            .build(),
+    )
 }
 
 /// A GSI's keys as `(attribute, HASH|RANGE)`: its `key_schema` blocks, else `hash_key`; then
@@ -797,11 +798,12 @@ fn projection(index: &Value) -> Projection {
 }
 
 fn provisioned_throughput(reads: i64, writes: i64) -> Result<ProvisionedThroughput, ProviderError> {
-    ProvisionedThroughput::builder()
-        .read_capacity_units(reads)
-        .write_capacity_units(writes)
-        .build()
-        .map_err(build_error)
+    built(
+        ProvisionedThroughput::builder()
+            .read_capacity_units(reads)
+            .write_capacity_units(writes)
+            .build(),
+    )
 }
 
 /// The `on_demand_throughput` block of a table or GSI, if it sets anything.
@@ -892,7 +894,7 @@ macro_rules! global_index_of {
         } else {
             builder.set_on_demand_throughput(on_demand(index))
         };
-        builder.build().map_err(build_error)
+        built(builder.build())
     }};
 }
 
@@ -913,12 +915,13 @@ fn local_index(index: &Value, hash_key: &str) -> Result<LocalSecondaryIndex, Pro
     if let Some(range) = non_empty(index, "range_key") {
         keys.push(key_element(&range, KeyType::Range)?);
     }
-    LocalSecondaryIndex::builder()
-        .set_index_name(non_empty(index, "name"))
-        .set_key_schema(Some(keys))
-        .projection(projection(index))
-        .build()
-        .map_err(build_error)
+    built(
+        LocalSecondaryIndex::builder()
+            .set_index_name(non_empty(index, "name"))
+            .set_key_schema(Some(keys))
+            .projection(projection(index))
+            .build(),
+    )
 }
 
 fn attribute_definitions(planned: &Value) -> Result<Vec<AttributeDefinition>, ProviderError> {
@@ -928,11 +931,12 @@ fn attribute_definitions(planned: &Value) -> Result<Vec<AttributeDefinition>, Pr
             Some((non_empty(attribute, "name")?, non_empty(attribute, "type")?))
         })
         .map(|(name, kind)| {
-            AttributeDefinition::builder()
-                .attribute_name(name)
-                .attribute_type(ScalarAttributeType::from(kind.as_str()))
-                .build()
-                .map_err(build_error)
+            built(
+                AttributeDefinition::builder()
+                    .attribute_name(name)
+                    .attribute_type(ScalarAttributeType::from(kind.as_str()))
+                    .build(),
+            )
         })
         .collect()
 }
@@ -964,14 +968,15 @@ fn stream_specification(
     enabled: bool,
     view: Option<String>,
 ) -> Result<StreamSpecification, ProviderError> {
-    StreamSpecification::builder()
-        .stream_enabled(enabled)
-        .set_stream_view_type(
-            view.filter(|v| !v.is_empty())
-                .map(|v| StreamViewType::from(v.as_str())),
-        )
-        .build()
-        .map_err(build_error)
+    built(
+        StreamSpecification::builder()
+            .stream_enabled(enabled)
+            .set_stream_view_type(
+                view.filter(|v| !v.is_empty())
+                    .map(|v| StreamViewType::from(v.as_str())),
+            )
+            .build(),
+    )
 }
 
 /// `(enabled, attribute_name)` of a value's `ttl` block.
@@ -1062,33 +1067,30 @@ fn index_changes(
             || capacity(was, "write_capacity") != capacity(index, "write_capacity");
         if billing == PROVISIONED && (capacity_changed || switched_to_provisioned) {
             // AWS needs every GSI's capacity when a table turns PROVISIONED.
-            changes.throughput.push(
+            changes.throughput.push(built(
                 UpdateGlobalSecondaryIndexAction::builder()
                     .index_name(name)
                     .provisioned_throughput(index_throughput(index)?)
-                    .build()
-                    .map_err(build_error)?,
-            );
+                    .build(),
+            )?);
         } else if billing == PAY_PER_REQUEST && on_demand_pair(was) != on_demand_pair(index) {
             if let Some(throughput) = on_demand(index) {
-                changes.throughput.push(
+                changes.throughput.push(built(
                     UpdateGlobalSecondaryIndexAction::builder()
                         .index_name(name)
                         .on_demand_throughput(throughput)
-                        .build()
-                        .map_err(build_error)?,
-                );
+                        .build(),
+                )?);
             }
         }
         if warm_changed {
             if let Some(throughput) = warm(index) {
-                changes.warm.push(
+                changes.warm.push(built(
                     UpdateGlobalSecondaryIndexAction::builder()
                         .index_name(name)
                         .warm_throughput(throughput)
-                        .build()
-                        .map_err(build_error)?,
-                );
+                        .build(),
+                )?);
             }
         }
     }
@@ -1231,11 +1233,12 @@ async fn update_time_to_live(
     attribute: &str,
     timeout: Duration,
 ) -> Result<(), ProviderError> {
-    let specification = TimeToLiveSpecification::builder()
-        .enabled(enabled)
-        .attribute_name(attribute)
-        .build()
-        .map_err(build_error)?;
+    let specification = built(
+        TimeToLiveSpecification::builder()
+            .enabled(enabled)
+            .attribute_name(attribute)
+            .build(),
+    )?;
     client
         .update_time_to_live()
         .table_name(name)
@@ -1629,17 +1632,18 @@ impl Creation<'_> {
         table: NewTable,
     ) -> Result<Option<String>, ProviderError> {
         let planned = self.planned;
-        let parameters = TableCreationParameters::builder()
-            .table_name(self.name)
-            .billing_mode(BillingMode::from(table.billing.as_str()))
-            .set_key_schema(Some(table.keys))
-            .set_attribute_definitions(Some(table.definitions))
-            .set_provisioned_throughput(table.throughput)
-            .set_sse_specification(encryption(planned))
-            .set_global_secondary_indexes((!table.global.is_empty()).then_some(table.global))
-            .set_on_demand_throughput(on_demand(planned))
-            .build()
-            .map_err(build_error)?;
+        let parameters = built(
+            TableCreationParameters::builder()
+                .table_name(self.name)
+                .billing_mode(BillingMode::from(table.billing.as_str()))
+                .set_key_schema(Some(table.keys))
+                .set_attribute_definitions(Some(table.definitions))
+                .set_provisioned_throughput(table.throughput)
+                .set_sse_specification(encryption(planned))
+                .set_global_secondary_indexes((!table.global.is_empty()).then_some(table.global))
+                .set_on_demand_throughput(on_demand(planned))
+                .build(),
+        )?;
         let request = table_source::import_request(
             self.client,
             import,
@@ -1775,10 +1779,11 @@ impl TableUpdate<'_> {
 
     async fn delete_indexes(&self, deletes: &[String]) -> Result<(), ProviderError> {
         for index in deletes {
-            let delete = DeleteGlobalSecondaryIndexAction::builder()
-                .index_name(index)
-                .build()
-                .map_err(build_error)?;
+            let delete = built(
+                DeleteGlobalSecondaryIndexAction::builder()
+                    .index_name(index)
+                    .build(),
+            )?;
             send_update(
                 self.request().global_secondary_index_updates(
                     GlobalSecondaryIndexUpdate::builder().delete(delete).build(),

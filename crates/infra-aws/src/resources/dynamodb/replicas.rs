@@ -48,11 +48,11 @@ use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 use crate::app_support::{
     arn_problem, blocks, boolean, changed, desired_tags, non_empty, single, text, wait_for,
 };
-use crate::error::aws_error;
+use crate::error::{aws_error, built};
 
 use super::table_api::{
-    build_error, continuous_backups, default_key_arn, describe_table, sdk_tags, table_tags,
-    too_many_changes, update_recovery, wait_table,
+    continuous_backups, default_key_arn, describe_table, sdk_tags, table_tags, too_many_changes,
+    update_recovery, wait_table,
 };
 
 const EVENTUAL: &str = "EVENTUAL";
@@ -200,11 +200,12 @@ fn arn_in_region(arn: &str, region: &str) -> String {
 // ---- Requests ----
 
 fn create_action(replica: &Value) -> Result<ReplicationGroupUpdate, ProviderError> {
-    let action = CreateReplicationGroupMemberAction::builder()
-        .region_name(region(replica))
-        .set_kms_master_key_id(non_empty(replica, "kms_key_arn"))
-        .build()
-        .map_err(build_error)?;
+    let action = built(
+        CreateReplicationGroupMemberAction::builder()
+            .region_name(region(replica))
+            .set_kms_master_key_id(non_empty(replica, "kms_key_arn"))
+            .build(),
+    )?;
     Ok(ReplicationGroupUpdate::builder().create(action).build())
 }
 
@@ -212,37 +213,41 @@ fn update_action(
     region: &str,
     key: Option<String>,
 ) -> Result<ReplicationGroupUpdate, ProviderError> {
-    let action = UpdateReplicationGroupMemberAction::builder()
-        .region_name(region)
-        .set_kms_master_key_id(key)
-        .build()
-        .map_err(build_error)?;
+    let action = built(
+        UpdateReplicationGroupMemberAction::builder()
+            .region_name(region)
+            .set_kms_master_key_id(key)
+            .build(),
+    )?;
     Ok(ReplicationGroupUpdate::builder().update(action).build())
 }
 
 fn delete_action(replica: &Value) -> Result<ReplicationGroupUpdate, ProviderError> {
-    let action = DeleteReplicationGroupMemberAction::builder()
-        .region_name(region(replica))
-        .build()
-        .map_err(build_error)?;
+    let action = built(
+        DeleteReplicationGroupMemberAction::builder()
+            .region_name(region(replica))
+            .build(),
+    )?;
     Ok(ReplicationGroupUpdate::builder().delete(action).build())
 }
 
 fn witness_create(region: &str) -> Result<GlobalTableWitnessGroupUpdate, ProviderError> {
-    let action = CreateGlobalTableWitnessGroupMemberAction::builder()
-        .region_name(region)
-        .build()
-        .map_err(build_error)?;
+    let action = built(
+        CreateGlobalTableWitnessGroupMemberAction::builder()
+            .region_name(region)
+            .build(),
+    )?;
     Ok(GlobalTableWitnessGroupUpdate::builder()
         .create(action)
         .build())
 }
 
 fn witness_delete(region: &str) -> Result<GlobalTableWitnessGroupUpdate, ProviderError> {
-    let action = DeleteGlobalTableWitnessGroupMemberAction::builder()
-        .region_name(region)
-        .build()
-        .map_err(build_error)?;
+    let action = built(
+        DeleteGlobalTableWitnessGroupMemberAction::builder()
+            .region_name(region)
+            .build(),
+    )?;
     Ok(GlobalTableWitnessGroupUpdate::builder()
         .delete(action)
         .build())

@@ -11,7 +11,7 @@ use aws_sdk_dynamodb::Client;
 use infra_core::ProviderError;
 
 use crate::app_support::{is_missing, vanished, wait_for};
-use crate::error::aws_error;
+use crate::error::{aws_error, built};
 
 /// The AWS managed key that `server_side_encryption { enabled = true }` uses.
 pub(super) const DEFAULT_KEY_ALIAS: &str = "alias/aws/dynamodb";
@@ -29,10 +29,6 @@ pub(super) async fn default_key_arn(kms: &aws_sdk_kms::Client) -> Option<String>
         .key_metadata()
         .and_then(|metadata| metadata.arn())
         .map(str::to_string)
-}
-
-pub(super) fn build_error(error: impl std::fmt::Display) -> ProviderError {
-    ProviderError::new(error.to_string())
 }
 
 /// "Subscriber limit exceeded: Only 10 tables can be created, updated, or deleted
@@ -110,13 +106,7 @@ pub(super) async fn table_tags(
 
 pub(super) fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
     tags.iter()
-        .map(|(key, value)| {
-            Tag::builder()
-                .key(key)
-                .value(value)
-                .build()
-                .map_err(build_error)
-        })
+        .map(|(key, value)| built(Tag::builder().key(key).value(value).build()))
         .collect()
 }
 
@@ -156,11 +146,12 @@ pub(super) async fn update_recovery(
     period: Option<i32>,
     timeout: Duration,
 ) -> Result<(), ProviderError> {
-    let specification = PointInTimeRecoverySpecification::builder()
-        .point_in_time_recovery_enabled(enabled)
-        .set_recovery_period_in_days(period.filter(|days| enabled && *days > 0))
-        .build()
-        .map_err(build_error)?;
+    let specification = built(
+        PointInTimeRecoverySpecification::builder()
+            .point_in_time_recovery_enabled(enabled)
+            .set_recovery_period_in_days(period.filter(|days| enabled && *days > 0))
+            .build(),
+    )?;
     wait_for(
         &format!("DynamoDB Table ({name}) continuous backups to be available"),
         timeout,

@@ -36,7 +36,7 @@ use infra_core::{
 use crate::app_support::{
     boolean, copy_attributes, non_empty, sent, single, string, strings, text,
 };
-use crate::error::aws_error;
+use crate::error::{aws_error, built};
 use crate::route53_support::{
     clean_zone_id, is_no_such_zone, normalize_dns_name, normalize_name_attribute, record_sets,
     wait_insync,
@@ -183,19 +183,14 @@ impl AwsRoute53Record {
         let response = sent!(client
             .change_resource_record_sets()
             .hosted_zone_id(zone_id)
-            .change_batch(
+            .change_batch(built(
                 ChangeBatch::builder()
                     .comment("Managed by Terraform")
                     .set_changes(Some(changes))
                     .build()
-                    .map_err(build_error)?,
-            ))?;
+            )?,))?;
         wait_insync(&self.aws, response.change_info().map(|c| c.id()), timeout).await
     }
-}
-
-fn build_error(error: impl std::fmt::Display) -> ProviderError {
-    ProviderError::new(error.to_string())
 }
 
 fn key_of(record: &ResourceRecordSet) -> RecordKey {
@@ -290,14 +285,13 @@ fn record_set(value: &Value, zone_name: &str) -> Result<ResourceRecordSet, Provi
         .set_set_identifier(non_empty(value, "set_identifier"))
         .set_health_check_id(non_empty(value, "health_check_id"));
     if let Some(alias) = single(value, "alias") {
-        builder = builder.alias_target(
+        builder = builder.alias_target(built(
             AliasTarget::builder()
                 .dns_name(string(alias, "name").unwrap_or_default())
                 .hosted_zone_id(string(alias, "zone_id").unwrap_or_default())
                 .evaluate_target_health(boolean(alias, "evaluate_target_health").unwrap_or(false))
-                .build()
-                .map_err(build_error)?,
-        );
+                .build(),
+        )?);
     } else {
         builder = builder.set_ttl(value.get("ttl").as_i64());
         for record in strings(value, "records") {
@@ -306,12 +300,8 @@ fn record_set(value: &Value, zone_name: &str) -> Result<ResourceRecordSet, Provi
             } else {
                 record
             };
-            builder = builder.resource_records(
-                ResourceRecord::builder()
-                    .value(record)
-                    .build()
-                    .map_err(build_error)?,
-            );
+            builder =
+                builder.resource_records(built(ResourceRecord::builder().value(record).build())?);
         }
     }
     if let Some(policy) = single(value, "weighted_routing_policy") {
@@ -337,28 +327,28 @@ fn record_set(value: &Value, zone_name: &str) -> Result<ResourceRecordSet, Provi
         );
     }
     if let Some(policy) = single(value, "cidr_routing_policy") {
-        builder = builder.cidr_routing_config(
+        builder = builder.cidr_routing_config(built(
             CidrRoutingConfig::builder()
                 .collection_id(string(policy, "collection_id").unwrap_or_default())
                 .location_name(string(policy, "location_name").unwrap_or_default())
-                .build()
-                .map_err(build_error)?,
-        );
+                .build(),
+        )?);
     }
     if let Some(multivalue) = boolean(value, "multivalue_answer_routing_policy") {
         if multivalue {
             builder = builder.multi_value_answer(true);
         }
     }
-    builder.build().map_err(build_error)
+    built(builder.build())
 }
 
 fn change(action: ChangeAction, record: ResourceRecordSet) -> Result<Change, ProviderError> {
-    Change::builder()
-        .action(action)
-        .resource_record_set(record)
-        .build()
-        .map_err(build_error)
+    built(
+        Change::builder()
+            .action(action)
+            .resource_record_set(record)
+            .build(),
+    )
 }
 
 /// A record as read, for a DELETE: the same values, name without the trailing dot.
