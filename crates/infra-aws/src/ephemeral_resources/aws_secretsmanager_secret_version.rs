@@ -8,8 +8,10 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{sensitive, string_list, text};
-use crate::data_sources::secretsmanager::aws_secretsmanager_secret_version::get_secret_value;
+use crate::app_support::text;
+use crate::data_sources::secretsmanager::aws_secretsmanager_secret_version::{
+    get_secret_value, insert_secret_value, with_secret_value,
+};
 use crate::Aws;
 
 pub struct EphemeralSecretVersion {
@@ -23,14 +25,8 @@ impl EphemeralSecretVersion {
             .attr(Attribute::required("secret_id", Type::String))
             .attr(Attribute::optional_computed("version_id", Type::String))
             .attr(Attribute::optional_computed("version_stage", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("created_date", Type::String))
-            .attr(Attribute::computed("secret_string", Type::String).sensitive())
-            .attr(Attribute::computed("secret_binary", Type::String).sensitive())
-            .attr(Attribute::computed(
-                "version_stages",
-                Type::list(Type::String),
-            ));
+            .attr(Attribute::computed("arn", Type::String));
+        let schema = with_secret_value(schema);
         EphemeralSecretVersion { aws, schema }
     }
 }
@@ -50,23 +46,10 @@ impl DataSourceType for EphemeralSecretVersion {
         let mut value = config.clone();
         if let Some(entries) = value.map_mut() {
             entries.insert("version_id".into(), text(output.version_id()));
-            entries.insert("arn".into(), text(output.arn()));
-            entries.insert(
-                "created_date".into(),
-                text(output.created_date().map(|d| d.to_string()).as_deref()),
-            );
-            entries.insert(
-                "secret_string".into(),
-                sensitive(text(output.secret_string())),
-            );
             let binary = output
                 .secret_binary()
                 .map(|b| String::from_utf8_lossy(b.as_ref()).into_owned());
-            entries.insert("secret_binary".into(), sensitive(text(binary.as_deref())));
-            entries.insert(
-                "version_stages".into(),
-                string_list(output.version_stages()),
-            );
+            insert_secret_value(entries, &output, binary);
         }
         Ok(value)
     }

@@ -2,6 +2,7 @@
 //! (which overrides `version_stage`) or `version_stage` (default `AWSCURRENT`).
 //! `secret_string` and `secret_binary` are sensitive.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_secretsmanager::operation::get_secret_value::GetSecretValueOutput;
@@ -23,16 +24,48 @@ impl AwsSecretsmanagerSecretVersion {
             .attr(Attribute::optional_computed("version_id", Type::String))
             .attr(Attribute::optional("version_stage", Type::String))
             .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("secret_arn", Type::String))
-            .attr(Attribute::computed("created_date", Type::String))
-            .attr(Attribute::computed("secret_string", Type::String).sensitive())
-            .attr(Attribute::computed("secret_binary", Type::String).sensitive())
-            .attr(Attribute::computed(
-                "version_stages",
-                Type::list(Type::String),
-            ));
+            .attr(Attribute::computed("secret_arn", Type::String));
+        let schema = with_secret_value(schema);
         AwsSecretsmanagerSecretVersion { aws, schema }
     }
+}
+
+/// The attributes both this data source and the ephemeral resource of this name read from
+/// GetSecretValue, after their own: `created_date`, `secret_string`, `secret_binary` (both
+/// sensitive) and `version_stages`.
+pub(crate) fn with_secret_value(schema: Schema) -> Schema {
+    schema
+        .attr(Attribute::computed("created_date", Type::String))
+        .attr(Attribute::computed("secret_string", Type::String).sensitive())
+        .attr(Attribute::computed("secret_binary", Type::String).sensitive())
+        .attr(Attribute::computed(
+            "version_stages",
+            Type::list(Type::String),
+        ))
+}
+
+/// Sets what [`with_secret_value`] declares, and `arn`, from GetSecretValue's answer;
+/// `binary` is `secret_binary` as the caller gives it (base64 here, the bytes as a string in
+/// the ephemeral resource).
+pub(crate) fn insert_secret_value(
+    entries: &mut BTreeMap<String, Value>,
+    output: &GetSecretValueOutput,
+    binary: Option<String>,
+) {
+    entries.insert("arn".into(), text(output.arn()));
+    entries.insert(
+        "created_date".into(),
+        text(output.created_date().map(|d| d.to_string()).as_deref()),
+    );
+    entries.insert(
+        "secret_string".into(),
+        sensitive(text(output.secret_string())),
+    );
+    entries.insert("secret_binary".into(), sensitive(text(binary.as_deref())));
+    entries.insert(
+        "version_stages".into(),
+        string_list(output.version_stages()),
+    );
 }
 
 /// GetSecretValue for `config`'s `secret_id`, by `version_id` (which overrides
@@ -81,29 +114,11 @@ impl DataSourceType for AwsSecretsmanagerSecretVersion {
                 entries.insert("version_stage".into(), Value::string(stage));
             }
             // `arn` is the provider's deprecated name for `secret_arn`.
-            entries.insert("arn".into(), text(output.arn()));
             entries.insert("secret_arn".into(), text(output.arn()));
-            entries.insert(
-                "created_date".into(),
-                text(output.created_date().map(|d| d.to_string()).as_deref()),
-            );
-            entries.insert(
-                "secret_string".into(),
-                sensitive(text(output.secret_string())),
-            );
-            entries.insert(
-                "secret_binary".into(),
-                sensitive(text(
-                    output
-                        .secret_binary()
-                        .map(|b| aws_smithy_types::base64::encode(b.as_ref()))
-                        .as_deref(),
-                )),
-            );
-            entries.insert(
-                "version_stages".into(),
-                string_list(output.version_stages()),
-            );
+            let binary = output
+                .secret_binary()
+                .map(|b| aws_smithy_types::base64::encode(b.as_ref()));
+            insert_secret_value(entries, &output, binary);
         }
         Ok(value)
     }
