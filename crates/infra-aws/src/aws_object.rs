@@ -143,12 +143,30 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
         this: &ObjectType<Self>,
         keys: &[String],
     ) -> Result<BTreeMap<String, Tagged<Self::Object>>, ProviderError>;
-    /// Creates the object (tagged with the operation's managed tags); returns its key.
+    /// Creates the object (tagged with the operation's managed tags); returns its key. A type
+    /// that overrides [`AwsObject::create_written`] is never asked (by default an error).
     async fn create(
+        _this: &ObjectType<Self>,
+        _operation: &Operation,
+        _planned: &Value,
+    ) -> Result<String, ProviderError> {
+        Err(ProviderError::new(format!(
+            "{} creates in create_written",
+            Self::NAME
+        )))
+    }
+    /// Creates the object and returns it as written. By default [`AwsObject::create`], then
+    /// the object read back ([`AwsObject::written`]); a type whose create already holds the
+    /// object as read (a wait that ends on it described, or an answer with what no read gives
+    /// back, such as a secret) returns that instead, and the family does not read it again.
+    async fn create_written(
         this: &ObjectType<Self>,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<String, ProviderError>;
+    ) -> Result<Tagged<Self::Object>, ProviderError> {
+        let key = Self::create(this, operation, planned).await?;
+        Self::written(this, &key).await
+    }
     /// Changes what differs between `prior` and `planned`, tags too; returns the key after
     /// (a rename changes it).
     async fn update(
@@ -264,7 +282,16 @@ impl<O: AwsObject> ObjectType<O> {
 
     /// The object just written with this key, read whole ([`AwsObject::written`]).
     async fn read_written(&self, key: &str, prior: &Value) -> Result<Value, ProviderError> {
-        let mut found = O::written(self, key).await?;
+        self.value_written(O::written(self, key).await?, prior)
+            .await
+    }
+
+    /// The value of an object just written, with what [`AwsObject::read_more`] reads of it.
+    async fn value_written(
+        &self,
+        mut found: Tagged<O::Object>,
+        prior: &Value,
+    ) -> Result<Value, ProviderError> {
         O::read_more(self, &mut found.object, prior).await?;
         Ok(self.value_of(&found, &self.region().await, prior))
     }
@@ -323,8 +350,8 @@ impl<O: AwsObject> ResourceType for ObjectType<O> {
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let key = O::create(self, operation, planned).await?;
-        self.read_written(&key, planned).await
+        let found = O::create_written(self, operation, planned).await?;
+        self.value_written(found, planned).await
     }
 
     async fn update(
@@ -426,4 +453,101 @@ pub fn value_of<O: AwsObject>(found: &Tagged<O::Object>, prior: &Value) -> Value
         );
     }
     value
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use crate::ProviderSettings;
+
+    use super::*;
+    use crate::declared::{computed, copied};
+
+    static DESCRIBES: AtomicUsize = AtomicUsize::new(0);
+
+    /// A type whose create holds the object as read.
+    struct Waited;
+
+    #[async_trait::async_trait]
+    impl AwsObject for Waited {
+        type Object = String;
+        const NAME: &'static str = "test_waited";
+        const KIND: &'static str = "waited object";
+        const KEY: &'static str = "name";
+        const TAGGED: bool = false;
+
+        fn attributes() -> Vec<Declared<String>> {
+            vec![
+                computed("name", |name: &String| Some(name.as_str())),
+                copied(infra_core::Attribute::optional(
+                    "note",
+                    infra_core::Type::String,
+                )),
+            ]
+        }
+
+        async fn describe(
+            _this: &ObjectType<Self>,
+            _keys: &[String],
+        ) -> Result<BTreeMap<String, Tagged<String>>, ProviderError> {
+            DESCRIBES.fetch_add(1, Ordering::SeqCst);
+            Ok(BTreeMap::new())
+        }
+
+        async fn create_written(
+            _this: &ObjectType<Self>,
+            _operation: &Operation,
+            planned: &Value,
+        ) -> Result<Tagged<String>, ProviderError> {
+            Ok(Tagged {
+                object: format!("made-{}", string(planned, "note").unwrap_or_default()),
+                tags: vec![],
+            })
+        }
+
+        async fn update(
+            _this: &ObjectType<Self>,
+            _operation: &Operation,
+            key: &str,
+            _prior: &Value,
+            _planned: &Value,
+        ) -> Result<String, ProviderError> {
+            Ok(key.to_string())
+        }
+
+        async fn delete(
+            _this: &ObjectType<Self>,
+            _operation: &Operation,
+            _key: &str,
+            _prior: &Value,
+        ) -> Result<(), ProviderError> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn a_create_that_holds_the_object_is_not_read_again() {
+        let settings = ProviderSettings {
+            region: Some("us-east-1".to_string()),
+            ..ProviderSettings::default()
+        };
+        let waited = ObjectType::<Waited>::new(Aws::new(settings));
+        let planned = Value::map([("note", Value::string("x"))]);
+        let operation = Operation {
+            address: "test_waited.a".into(),
+            ..Operation::default()
+        };
+        let value = ResourceType::create(&waited, &operation, &planned)
+            .await
+            .unwrap();
+        assert_eq!(
+            value,
+            Value::map([
+                ("name", Value::string("made-x")),
+                ("note", Value::string("x")),
+            ])
+        );
+        assert_eq!(DESCRIBES.load(Ordering::SeqCst), 0);
+    }
 }

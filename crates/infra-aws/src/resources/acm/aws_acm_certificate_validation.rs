@@ -10,39 +10,27 @@
 //! `validation_record_fqdns` check made here.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_acm::types::CertificateDetail;
 use aws_smithy_types::date_time::Format;
-use infra_core::{
-    Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
-};
+use infra_core::{Attribute, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{string, strings, wait_for};
+use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::declared::{copied, read, Declared};
 use crate::resources::acm::aws_acm_certificate::certificate;
 use crate::route53_support::normalize_dns_name;
-use crate::Aws;
 
-pub struct AwsAcmCertificateValidation {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsAcmCertificateValidation = ObjectType<ValidationObject>;
 
-impl AwsAcmCertificateValidation {
-    pub fn new(aws: Arc<Aws>) -> AwsAcmCertificateValidation {
-        let schema = Schema::new()
-            .timeouts(&["create"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("certificate_arn", Type::String).force_new())
-            .attr(
-                Attribute::optional("validation_record_fqdns", Type::set(Type::String)).force_new(),
-            );
-        AwsAcmCertificateValidation { aws, schema }
-    }
+/// The wait as an [`AwsObject`]: the certificate it waited for, found only once ISSUED.
+pub struct ValidationObject;
 
-    async fn describe(&self, arn: &str) -> Result<Option<CertificateDetail>, ProviderError> {
-        certificate(&self.aws.clients().await.acm, arn).await
-    }
+async fn describe(
+    this: &AwsAcmCertificateValidation,
+    arn: &str,
+) -> Result<Option<CertificateDetail>, ProviderError> {
+    certificate(&this.aws.clients().await.acm, arn).await
 }
 
 fn issued(detail: &CertificateDetail) -> bool {
@@ -50,23 +38,13 @@ fn issued(detail: &CertificateDetail) -> bool {
 }
 
 /// The provider's ID: the time the certificate was issued.
-fn to_value(detail: &CertificateDetail, hint: &Value) -> Value {
+fn issued_at(detail: &CertificateDetail) -> Value {
     let id = detail
         .issued_at()
         .or(detail.created_at())
         .and_then(|t| t.fmt(Format::DateTime).ok())
         .unwrap_or_default();
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(id));
-    object.insert(
-        "certificate_arn".to_string(),
-        Value::string(detail.certificate_arn().unwrap_or_default()),
-    );
-    object.insert(
-        "validation_record_fqdns".to_string(),
-        hint.get("validation_record_fqdns").clone(),
-    );
-    Value::Map(object)
+    Value::string(id)
 }
 
 /// The DNS validation records the certificate needs that `fqdns` does not list.
@@ -86,27 +64,75 @@ pub(crate) fn missing_records(detail: &CertificateDetail, fqdns: &[String]) -> V
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsAcmCertificateValidation {
-    fn name(&self) -> &'static str {
-        "aws_acm_certificate_validation"
+impl AwsObject for ValidationObject {
+    type Object = CertificateDetail;
+    const NAME: &'static str = "aws_acm_certificate_validation";
+    const KIND: &'static str = "ACM certificate validation";
+    const KEY: &'static str = "certificate_arn";
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<CertificateDetail>> {
+        vec![
+            read(Attribute::computed("id", Type::String), |detail, _| {
+                issued_at(detail)
+            }),
+            read(
+                Attribute::required("certificate_arn", Type::String).force_new(),
+                |detail: &CertificateDetail, _| {
+                    Value::string(detail.certificate_arn().unwrap_or_default())
+                },
+            ),
+            copied(
+                Attribute::optional("validation_record_fqdns", Type::set(Type::String)).force_new(),
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create"])
     }
 
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts::minutes(75, 30, 30)
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    fn import_prior(_id: &str) -> Result<Value, ProviderError> {
+        Err(ProviderError::not_importable(
+            "aws_acm_certificate_validation",
+        ))
+    }
+
+    /// The lost create is found by the certificate it waited for, once issued.
+    fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
+        string(planned, "certificate_arn")
+    }
+
+    /// One DescribeCertificate per certificate, in turn; a certificate not ISSUED is not found.
+    async fn describe(
+        this: &AwsAcmCertificateValidation,
+        arns: &[String],
+    ) -> Result<BTreeMap<String, Tagged<CertificateDetail>>, ProviderError> {
+        key_by_key(arns, |arn| async move {
+            Ok(describe(this, arn)
+                .await?
+                .filter(issued)
+                .map(|object| Tagged {
+                    object,
+                    tags: vec![],
+                }))
+        })
+        .await
+    }
+
+    /// The checks, then the wait: the certificate as described once ISSUED, which is the
+    /// object (nothing is read again).
+    async fn create_written(
+        this: &AwsAcmCertificateValidation,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Tagged<CertificateDetail>, ProviderError> {
         let arn = string(planned, "certificate_arn").unwrap_or_default();
-        let detail = self.describe(&arn).await?.ok_or_else(|| {
-            ProviderError::with_code(
-                "ResourceNotFoundException",
-                format!("ACM Certificate ({arn}) not found"),
-            )
-        })?;
+        let detail = describe(this, &arn).await?.ok_or_else(|| not_found(&arn))?;
         let method = detail
             .domain_validation_options()
             .iter()
@@ -130,7 +156,7 @@ impl ResourceType for AwsAcmCertificateValidation {
             &format!("ACM Certificate ({arn}) to be issued"),
             operation.timeouts.create,
             || async {
-                match self.describe(&arn).await? {
+                match describe(this, &arn).await? {
                     Some(detail) if issued(&detail) => Ok(Some(detail)),
                     Some(detail)
                         if matches!(
@@ -144,63 +170,42 @@ impl ResourceType for AwsAcmCertificateValidation {
                         )))
                     }
                     Some(_) => Ok(None),
-                    None => Err(ProviderError::with_code(
-                        "ResourceNotFoundException",
-                        format!("ACM Certificate ({arn}) not found"),
-                    )),
+                    None => Err(not_found(&arn)),
                 }
             },
         )
         .await?;
-        Ok(to_value(&done, planned))
-    }
-
-    async fn update(
-        &self,
-        _operation: &Operation,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        // Every argument forces a new wait; nothing to change in place.
-        Ok(planned.clone())
-    }
-
-    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut out = Vec::with_capacity(prior.len());
-        for p in prior {
-            let Some(arn) = string(p, "certificate_arn") else {
-                out.push(None);
-                continue;
-            };
-            out.push(match self.describe(&arn).await? {
-                Some(detail) if issued(&detail) => Some(to_value(&detail, p)),
-                _ => None,
-            });
-        }
-        Ok(out)
-    }
-
-    fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
-        Err(ProviderError::not_importable(
-            "aws_acm_certificate_validation",
-        ))
-    }
-
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(arn) = string(planned, "certificate_arn") else {
-            return Ok(None);
-        };
-        Ok(match self.describe(&arn).await? {
-            Some(detail) if issued(&detail) => Some(to_value(&detail, planned)),
-            _ => None,
+        Ok(Tagged {
+            object: done,
+            tags: vec![],
         })
     }
+
+    /// Every argument forces a new wait; nothing to change in place.
+    async fn update(
+        _this: &AwsAcmCertificateValidation,
+        _operation: &Operation,
+        arn: &str,
+        _prior: &Value,
+        _planned: &Value,
+    ) -> Result<String, ProviderError> {
+        Ok(arn.to_string())
+    }
+
+    /// Only forgets the wait.
+    async fn delete(
+        _this: &AwsAcmCertificateValidation,
+        _operation: &Operation,
+        _arn: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        Ok(())
+    }
+}
+
+fn not_found(arn: &str) -> ProviderError {
+    ProviderError::with_code(
+        "ResourceNotFoundException",
+        format!("ACM Certificate ({arn}) not found"),
+    )
 }
