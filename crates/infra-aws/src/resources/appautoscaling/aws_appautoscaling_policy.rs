@@ -46,6 +46,7 @@ use super::{on_key_target, Key, Keyed, KeyedScaling};
 use crate::app_support::{
     blocks, boolean, int, non_empty, number, sent, single, string, string_list, text,
 };
+use crate::error::built;
 use crate::paginated::all_items;
 
 const STATISTICS: &[&str] = &["Average", "Minimum", "Maximum", "SampleCount", "Sum"];
@@ -208,10 +209,6 @@ fn schema() -> Schema {
         ))
 }
 
-fn build_error(error: impl std::fmt::Display) -> ProviderError {
-    ProviderError::new(error.to_string())
-}
-
 /// A bound kept as a string (`"0"`), as a number.
 fn bound(block: &Value, key: &str) -> Result<Option<f64>, ProviderError> {
     match non_empty(block, key) {
@@ -228,12 +225,13 @@ fn step_of(block: &Value) -> Result<StepScalingPolicyConfiguration, ProviderErro
     let adjustments = blocks(block, "step_adjustment")
         .iter()
         .map(|a| {
-            StepAdjustment::builder()
-                .set_metric_interval_lower_bound(bound(a, "metric_interval_lower_bound")?)
-                .set_metric_interval_upper_bound(bound(a, "metric_interval_upper_bound")?)
-                .set_scaling_adjustment(int(a, "scaling_adjustment"))
-                .build()
-                .map_err(build_error)
+            built(
+                StepAdjustment::builder()
+                    .set_metric_interval_lower_bound(bound(a, "metric_interval_lower_bound")?)
+                    .set_metric_interval_upper_bound(bound(a, "metric_interval_upper_bound")?)
+                    .set_scaling_adjustment(int(a, "scaling_adjustment"))
+                    .build(),
+            )
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(StepScalingPolicyConfiguration::builder()
@@ -253,38 +251,41 @@ fn step_of(block: &Value) -> Result<StepScalingPolicyConfiguration, ProviderErro
 fn tracking_of(block: &Value) -> Result<TargetTrackingScalingPolicyConfiguration, ProviderError> {
     let predefined = single(block, "predefined_metric_specification")
         .map(|p| {
-            PredefinedMetricSpecification::builder()
-                .set_predefined_metric_type(
-                    string(p, "predefined_metric_type").map(|t| MetricType::from(t.as_str())),
-                )
-                .set_resource_label(non_empty(p, "resource_label"))
-                .build()
-                .map_err(build_error)
+            built(
+                PredefinedMetricSpecification::builder()
+                    .set_predefined_metric_type(
+                        string(p, "predefined_metric_type").map(|t| MetricType::from(t.as_str())),
+                    )
+                    .set_resource_label(non_empty(p, "resource_label"))
+                    .build(),
+            )
         })
         .transpose()?;
     let customized = single(block, "customized_metric_specification")
         .map(customized_of)
         .transpose()?;
-    Ok(TargetTrackingScalingPolicyConfiguration::builder()
-        .set_target_value(block.get("target_value").as_f64())
-        .set_disable_scale_in(boolean(block, "disable_scale_in"))
-        .set_scale_in_cooldown(int(block, "scale_in_cooldown"))
-        .set_scale_out_cooldown(int(block, "scale_out_cooldown"))
-        .set_predefined_metric_specification(predefined)
-        .set_customized_metric_specification(customized)
-        .build()
-        .map_err(build_error)?)
+    Ok(built(
+        TargetTrackingScalingPolicyConfiguration::builder()
+            .set_target_value(block.get("target_value").as_f64())
+            .set_disable_scale_in(boolean(block, "disable_scale_in"))
+            .set_scale_in_cooldown(int(block, "scale_in_cooldown"))
+            .set_scale_out_cooldown(int(block, "scale_out_cooldown"))
+            .set_predefined_metric_specification(predefined)
+            .set_customized_metric_specification(customized)
+            .build(),
+    )?)
 }
 
 fn customized_of(block: &Value) -> Result<CustomizedMetricSpecification, ProviderError> {
     let dimensions = blocks(block, "dimensions")
         .iter()
         .map(|d| {
-            MetricDimension::builder()
-                .set_name(string(d, "name"))
-                .set_value(string(d, "value"))
-                .build()
-                .map_err(build_error)
+            built(
+                MetricDimension::builder()
+                    .set_name(string(d, "name"))
+                    .set_value(string(d, "value"))
+                    .build(),
+            )
         })
         .collect::<Result<Vec<_>, _>>()?;
     let metrics = blocks(block, "metrics")
@@ -314,11 +315,12 @@ macro_rules! metric_data_query_of {
                         let dimensions = blocks(m, $dimensions)
                             .iter()
                             .map(|d| {
-                                $Dimension::builder()
-                                    .set_name(string(d, "name"))
-                                    .set_value(string(d, "value"))
-                                    .build()
-                                    .map_err(build_error)
+                                built(
+                                    $Dimension::builder()
+                                        .set_name(string(d, "name"))
+                                        .set_value(string(d, "value"))
+                                        .build(),
+                                )
                             })
                             .collect::<Result<Vec<_>, _>>()?;
                         Ok::<_, ProviderError>(
@@ -330,22 +332,24 @@ macro_rules! metric_data_query_of {
                         )
                     })
                     .transpose()?;
-                $Stat::builder()
-                    .set_metric(metric)
-                    .set_stat(string(s, "stat"))
-                    .set_unit(non_empty(s, "unit"))
-                    .build()
-                    .map_err(build_error)
+                built(
+                    $Stat::builder()
+                        .set_metric(metric)
+                        .set_stat(string(s, "stat"))
+                        .set_unit(non_empty(s, "unit"))
+                        .build(),
+                )
             })
             .transpose()?;
-        $Query::builder()
-            .set_id(string(query, "id"))
-            .set_expression(non_empty(query, "expression"))
-            .set_label(non_empty(query, "label"))
-            .set_return_data(boolean(query, "return_data"))
-            .set_metric_stat(stat)
-            .build()
-            .map_err(build_error)
+        built(
+            $Query::builder()
+                .set_id(string(query, "id"))
+                .set_expression(non_empty(query, "expression"))
+                .set_label(non_empty(query, "label"))
+                .set_return_data(boolean(query, "return_data"))
+                .set_metric_stat(stat)
+                .build(),
+        )
     }};
 }
 
@@ -375,17 +379,18 @@ fn predictive_of(block: &Value) -> Result<PredictiveScalingPolicyConfiguration, 
         .iter()
         .map(predictive_specification_of)
         .collect::<Result<Vec<_>, _>>()?;
-    PredictiveScalingPolicyConfiguration::builder()
-        .set_metric_specifications(Some(specifications))
-        .set_mode(non_empty(block, "mode").map(|m| PredictiveScalingMode::from(m.as_str())))
-        .set_scheduling_buffer_time(int(block, "scheduling_buffer_time"))
-        .set_max_capacity_breach_behavior(
-            non_empty(block, "max_capacity_breach_behavior")
-                .map(|b| PredictiveScalingMaxCapacityBreachBehavior::from(b.as_str())),
-        )
-        .set_max_capacity_buffer(int(block, "max_capacity_buffer"))
-        .build()
-        .map_err(build_error)
+    built(
+        PredictiveScalingPolicyConfiguration::builder()
+            .set_metric_specifications(Some(specifications))
+            .set_mode(non_empty(block, "mode").map(|m| PredictiveScalingMode::from(m.as_str())))
+            .set_scheduling_buffer_time(int(block, "scheduling_buffer_time"))
+            .set_max_capacity_breach_behavior(
+                non_empty(block, "max_capacity_breach_behavior")
+                    .map(|b| PredictiveScalingMaxCapacityBreachBehavior::from(b.as_str())),
+            )
+            .set_max_capacity_buffer(int(block, "max_capacity_buffer"))
+            .build(),
+    )
 }
 
 fn predictive_specification_of(
@@ -398,47 +403,51 @@ fn predictive_specification_of(
     };
     let pair = single(specification, "predefined_metric_pair_specification")
         .map(|p| {
-            PredictiveScalingPredefinedMetricPairSpecification::builder()
-                .set_predefined_metric_type(string(p, "predefined_metric_type"))
-                .set_resource_label(non_empty(p, "resource_label"))
-                .build()
-                .map_err(build_error)
+            built(
+                PredictiveScalingPredefinedMetricPairSpecification::builder()
+                    .set_predefined_metric_type(string(p, "predefined_metric_type"))
+                    .set_resource_label(non_empty(p, "resource_label"))
+                    .build(),
+            )
         })
         .transpose()?;
     let scaling = single(specification, "predefined_scaling_metric_specification")
         .map(|p| {
-            PredictiveScalingPredefinedScalingMetricSpecification::builder()
-                .set_predefined_metric_type(string(p, "predefined_metric_type"))
-                .set_resource_label(non_empty(p, "resource_label"))
-                .build()
-                .map_err(build_error)
+            built(
+                PredictiveScalingPredefinedScalingMetricSpecification::builder()
+                    .set_predefined_metric_type(string(p, "predefined_metric_type"))
+                    .set_resource_label(non_empty(p, "resource_label"))
+                    .build(),
+            )
         })
         .transpose()?;
     let load = single(specification, "predefined_load_metric_specification")
         .map(|p| {
-            PredictiveScalingPredefinedLoadMetricSpecification::builder()
-                .set_predefined_metric_type(string(p, "predefined_metric_type"))
-                .set_resource_label(non_empty(p, "resource_label"))
-                .build()
-                .map_err(build_error)
+            built(
+                PredictiveScalingPredefinedLoadMetricSpecification::builder()
+                    .set_predefined_metric_type(string(p, "predefined_metric_type"))
+                    .set_resource_label(non_empty(p, "resource_label"))
+                    .build(),
+            )
         })
         .transpose()?;
-    PredictiveScalingMetricSpecification::builder()
-        .set_target_value(target_value(specification)?)
-        .set_predefined_metric_pair_specification(pair)
-        .set_predefined_scaling_metric_specification(scaling)
-        .set_predefined_load_metric_specification(load)
-        .set_customized_scaling_metric_specification(customized(
-            "customized_scaling_metric_specification",
-        )?)
-        .set_customized_load_metric_specification(customized(
-            "customized_load_metric_specification",
-        )?)
-        .set_customized_capacity_metric_specification(customized(
-            "customized_capacity_metric_specification",
-        )?)
-        .build()
-        .map_err(build_error)
+    built(
+        PredictiveScalingMetricSpecification::builder()
+            .set_target_value(target_value(specification)?)
+            .set_predefined_metric_pair_specification(pair)
+            .set_predefined_scaling_metric_specification(scaling)
+            .set_predefined_load_metric_specification(load)
+            .set_customized_scaling_metric_specification(customized(
+                "customized_scaling_metric_specification",
+            )?)
+            .set_customized_load_metric_specification(customized(
+                "customized_load_metric_specification",
+            )?)
+            .set_customized_capacity_metric_specification(customized(
+                "customized_capacity_metric_specification",
+            )?)
+            .build(),
+    )
 }
 
 fn predictive_customized_of(
@@ -448,10 +457,11 @@ fn predictive_customized_of(
         .iter()
         .map(predictive_query_of)
         .collect::<Result<Vec<_>, _>>()?;
-    PredictiveScalingCustomizedMetricSpecification::builder()
-        .set_metric_data_queries(Some(queries))
-        .build()
-        .map_err(build_error)
+    built(
+        PredictiveScalingCustomizedMetricSpecification::builder()
+            .set_metric_data_queries(Some(queries))
+            .build(),
+    )
 }
 
 fn predictive_query_of(query: &Value) -> Result<PredictiveScalingMetricDataQuery, ProviderError> {

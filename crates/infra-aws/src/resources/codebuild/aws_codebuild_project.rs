@@ -57,7 +57,7 @@ use crate::app_support::{
     arn_problem, blocks, boolean, changed, deleted_or_missing, has_managed_tags, int, known,
     non_empty, number, retry_while, set_tags, single, string, string_list, strings, text, vanished,
 };
-use crate::error::aws_error;
+use crate::error::{aws_error, built};
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
@@ -460,10 +460,6 @@ fn is_propagating(error: &ProviderError) -> bool {
         && error.message.contains("ot authorized to perform")
 }
 
-fn build_error(error: impl std::fmt::Display) -> ProviderError {
-    ProviderError::new(error.to_string())
-}
-
 // ---- Configuration to SDK shapes ----
 
 /// A non-empty string attribute as an SDK enum.
@@ -489,31 +485,33 @@ fn artifacts_to_sdk(item: &Value) -> Result<ProjectArtifacts, ProviderError> {
         builder =
             builder.encryption_disabled(boolean(item, "encryption_disabled").unwrap_or(false));
     }
-    builder.build().map_err(build_error)
+    built(builder.build())
 }
 
 fn environment_to_sdk(item: &Value) -> Result<ProjectEnvironment, ProviderError> {
     let variables = blocks(item, "environment_variable")
         .iter()
         .map(|variable| {
-            EnvironmentVariable::builder()
-                .name(string(variable, "name").unwrap_or_default())
-                .value(string(variable, "value").unwrap_or_default())
-                .set_type(enum_of::<EnvironmentVariableType>(variable, "type"))
-                .build()
-                .map_err(build_error)
+            built(
+                EnvironmentVariable::builder()
+                    .name(string(variable, "name").unwrap_or_default())
+                    .value(string(variable, "value").unwrap_or_default())
+                    .set_type(enum_of::<EnvironmentVariableType>(variable, "type"))
+                    .build(),
+            )
         })
         .collect::<Result<Vec<_>, _>>()?;
     let docker_server = single(item, "docker_server")
         .map(|server| {
             let groups = strings(server, "security_group_ids");
-            DockerServer::builder()
-                .compute_type(ComputeType::from(
-                    string(server, "compute_type").unwrap_or_default().as_str(),
-                ))
-                .set_security_group_ids((!groups.is_empty()).then_some(groups))
-                .build()
-                .map_err(build_error)
+            built(
+                DockerServer::builder()
+                    .compute_type(ComputeType::from(
+                        string(server, "compute_type").unwrap_or_default().as_str(),
+                    ))
+                    .set_security_group_ids((!groups.is_empty()).then_some(groups))
+                    .build(),
+            )
         })
         .transpose()?;
     let fleet = single(item, "fleet").map(|fleet| {
@@ -523,37 +521,39 @@ fn environment_to_sdk(item: &Value) -> Result<ProjectEnvironment, ProviderError>
     });
     let registry_credential = single(item, "registry_credential")
         .map(|credential| {
-            RegistryCredential::builder()
-                .credential(string(credential, "credential").unwrap_or_default())
-                .credential_provider(CredentialProviderType::from(
-                    string(credential, "credential_provider")
-                        .unwrap_or_default()
-                        .as_str(),
-                ))
-                .build()
-                .map_err(build_error)
+            built(
+                RegistryCredential::builder()
+                    .credential(string(credential, "credential").unwrap_or_default())
+                    .credential_provider(CredentialProviderType::from(
+                        string(credential, "credential_provider")
+                            .unwrap_or_default()
+                            .as_str(),
+                    ))
+                    .build(),
+            )
         })
         .transpose()?;
-    ProjectEnvironment::builder()
-        .r#type(EnvironmentType::from(
-            string(item, "type").unwrap_or_default().as_str(),
-        ))
-        .image(string(item, "image").unwrap_or_default())
-        .compute_type(ComputeType::from(
-            string(item, "compute_type").unwrap_or_default().as_str(),
-        ))
-        .set_certificate(non_empty(item, "certificate"))
-        .privileged_mode(boolean(item, "privileged_mode").unwrap_or(false))
-        .set_image_pull_credentials_type(enum_of::<ImagePullCredentialsType>(
-            item,
-            "image_pull_credentials_type",
-        ))
-        .set_environment_variables((!variables.is_empty()).then_some(variables))
-        .set_docker_server(docker_server)
-        .set_fleet(fleet)
-        .set_registry_credential(registry_credential)
-        .build()
-        .map_err(build_error)
+    built(
+        ProjectEnvironment::builder()
+            .r#type(EnvironmentType::from(
+                string(item, "type").unwrap_or_default().as_str(),
+            ))
+            .image(string(item, "image").unwrap_or_default())
+            .compute_type(ComputeType::from(
+                string(item, "compute_type").unwrap_or_default().as_str(),
+            ))
+            .set_certificate(non_empty(item, "certificate"))
+            .privileged_mode(boolean(item, "privileged_mode").unwrap_or(false))
+            .set_image_pull_credentials_type(enum_of::<ImagePullCredentialsType>(
+                item,
+                "image_pull_credentials_type",
+            ))
+            .set_environment_variables((!variables.is_empty()).then_some(variables))
+            .set_docker_server(docker_server)
+            .set_fleet(fleet)
+            .set_registry_credential(registry_credential)
+            .build(),
+    )
 }
 
 fn source_to_sdk(item: &Value) -> Result<ProjectSource, ProviderError> {
@@ -569,12 +569,11 @@ fn source_to_sdk(item: &Value) -> Result<ProjectSource, ProviderError> {
         "BITBUCKET" | "CODECOMMIT" | "GITHUB" | "GITHUB_ENTERPRISE"
     );
     let submodules = match single(item, "git_submodules_config") {
-        Some(config) if fetches_submodules => Some(
+        Some(config) if fetches_submodules => Some(built(
             GitSubmodulesConfig::builder()
                 .fetch_submodules(boolean(config, "fetch_submodules").unwrap_or(false))
-                .build()
-                .map_err(build_error)?,
-        ),
+                .build(),
+        )?),
         _ => None,
     };
     let status_config = match single(item, "build_status_config") {
@@ -588,32 +587,34 @@ fn source_to_sdk(item: &Value) -> Result<ProjectSource, ProviderError> {
     };
     let auth = single(item, "auth")
         .map(|auth| {
-            SourceAuth::builder()
-                .r#type(SourceAuthType::from(
-                    string(auth, "type").unwrap_or_default().as_str(),
-                ))
-                .set_resource(non_empty(auth, "resource"))
-                .build()
-                .map_err(build_error)
+            built(
+                SourceAuth::builder()
+                    .r#type(SourceAuthType::from(
+                        string(auth, "type").unwrap_or_default().as_str(),
+                    ))
+                    .set_resource(non_empty(auth, "resource"))
+                    .build(),
+            )
         })
         .transpose()?;
-    ProjectSource::builder()
-        .r#type(SourceType::from(kind.as_str()))
-        .set_location(non_empty(item, "location"))
-        .set_buildspec(non_empty(item, "buildspec"))
-        .set_git_clone_depth(int(item, "git_clone_depth"))
-        .set_insecure_ssl(boolean(item, "insecure_ssl"))
-        .set_source_identifier(non_empty(item, "source_identifier"))
-        .set_report_build_status(if reports_status {
-            boolean(item, "report_build_status")
-        } else {
-            None
-        })
-        .set_git_submodules_config(submodules)
-        .set_build_status_config(status_config)
-        .set_auth(auth)
-        .build()
-        .map_err(build_error)
+    built(
+        ProjectSource::builder()
+            .r#type(SourceType::from(kind.as_str()))
+            .set_location(non_empty(item, "location"))
+            .set_buildspec(non_empty(item, "buildspec"))
+            .set_git_clone_depth(int(item, "git_clone_depth"))
+            .set_insecure_ssl(boolean(item, "insecure_ssl"))
+            .set_source_identifier(non_empty(item, "source_identifier"))
+            .set_report_build_status(if reports_status {
+                boolean(item, "report_build_status")
+            } else {
+                None
+            })
+            .set_git_submodules_config(submodules)
+            .set_build_status_config(status_config)
+            .set_auth(auth)
+            .build(),
+    )
 }
 
 fn cache_to_sdk(item: &Value) -> Result<ProjectCache, ProviderError> {
@@ -627,20 +628,21 @@ fn cache_to_sdk(item: &Value) -> Result<ProjectCache, ProviderError> {
     } else {
         Vec::new()
     };
-    ProjectCache::builder()
-        .r#type(CacheType::from(kind.as_str()))
-        .set_location(non_empty(item, "location"))
-        .set_modes((!modes.is_empty()).then_some(modes))
-        .set_cache_namespace(non_empty(item, "cache_namespace"))
-        .build()
-        .map_err(build_error)
+    built(
+        ProjectCache::builder()
+            .r#type(CacheType::from(kind.as_str()))
+            .set_location(non_empty(item, "location"))
+            .set_modes((!modes.is_empty()).then_some(modes))
+            .set_cache_namespace(non_empty(item, "cache_namespace"))
+            .build(),
+    )
 }
 
 /// The logs configuration to send: what is configured, with AWS's defaults (CloudWatch logs
 /// enabled, S3 logs disabled) for a part that is not, as the provider sends it.
 fn logs_to_sdk(planned: &Value) -> Result<LogsConfig, ProviderError> {
     let logs = single(planned, "logs_config").unwrap_or(&NULL);
-    let cloudwatch = match single(logs, "cloudwatch_logs") {
+    let cloudwatch = built(match single(logs, "cloudwatch_logs") {
         Some(config) => CloudWatchLogsConfig::builder()
             .status(LogsConfigStatusType::from(
                 string(config, "status")
@@ -653,9 +655,8 @@ fn logs_to_sdk(planned: &Value) -> Result<LogsConfig, ProviderError> {
         None => CloudWatchLogsConfig::builder()
             .status(LogsConfigStatusType::Enabled)
             .build(),
-    }
-    .map_err(build_error)?;
-    let s3 = match single(logs, "s3_logs") {
+    })?;
+    let s3 = built(match single(logs, "s3_logs") {
         Some(config) => S3LogsConfig::builder()
             .status(LogsConfigStatusType::from(
                 string(config, "status")
@@ -669,8 +670,7 @@ fn logs_to_sdk(planned: &Value) -> Result<LogsConfig, ProviderError> {
         None => S3LogsConfig::builder()
             .status(LogsConfigStatusType::Disabled)
             .build(),
-    }
-    .map_err(build_error)?;
+    })?;
     Ok(LogsConfig::builder()
         .cloud_watch_logs(cloudwatch)
         .s3_logs(s3)
@@ -718,11 +718,12 @@ fn file_system_to_sdk(item: &Value) -> ProjectFileSystemLocation {
 }
 
 fn source_version_to_sdk(item: &Value) -> Result<ProjectSourceVersion, ProviderError> {
-    ProjectSourceVersion::builder()
-        .source_identifier(string(item, "source_identifier").unwrap_or_default())
-        .source_version(string(item, "source_version").unwrap_or_default())
-        .build()
-        .map_err(build_error)
+    built(
+        ProjectSourceVersion::builder()
+            .source_identifier(string(item, "source_identifier").unwrap_or_default())
+            .source_version(string(item, "source_version").unwrap_or_default())
+            .build(),
+    )
 }
 
 /// Each object of a block, converted.
@@ -1582,10 +1583,7 @@ fn with_changes_a_to_e(
     if has("cache") {
         request = request.cache(match single(planned, "cache") {
             Some(cache) => cache_to_sdk(cache)?,
-            None => ProjectCache::builder()
-                .r#type(CacheType::NoCache)
-                .build()
-                .map_err(build_error)?,
+            None => built(ProjectCache::builder().r#type(CacheType::NoCache).build())?,
         });
     }
     if has("concurrent_build_limit") {
