@@ -7,7 +7,7 @@
 //! less common ones in [`crate::ecs_container_settings`]; every field of ECS's is mapped, and a
 //! key that is none of them is dropped with a warning, as the provider drops it.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_ecs::types::{
     ApplicationProtocol, AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem,
@@ -769,6 +769,72 @@ pub fn load_balancer_entries(
         ("container_name", text(lb.container_name())),
         ("container_port", number(lb.container_port().map(i64::from))),
     ]
+}
+
+/// The provider's `ConflictsWith` of `launch_type` and `capacity_provider_strategy`, in a
+/// service and a task set alike.
+pub fn launch_type_conflict(config: &infra_core::Value) -> Option<(String, String)> {
+    (!config.get("launch_type").is_null()
+        && !crate::app_support::blocks(config, "capacity_provider_strategy").is_empty())
+    .then(|| {
+        (
+            "capacity_provider_strategy".to_string(),
+            "\"capacity_provider_strategy\" conflicts with \"launch_type\": set only one."
+                .to_string(),
+        )
+    })
+}
+
+/// ECS secrets (a container's `secret`, a log configuration's `secret_option`) as blocks.
+pub fn secrets_value(secrets: &[Secret]) -> infra_core::Value {
+    infra_core::Value::List(
+        secrets
+            .iter()
+            .map(|s| {
+                infra_core::Value::map([
+                    ("name", infra_core::Value::string(s.name())),
+                    ("value_from", infra_core::Value::string(s.value_from())),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// A string map attribute as the SDKs take it (a task definition's docker volume options, an
+/// event target's HTTP parameters).
+pub fn string_map(value: &infra_core::Value, key: &str) -> Option<HashMap<String, String>> {
+    value.get(key).as_map().map(|entries| {
+        entries
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+            .collect()
+    })
+}
+
+/// A string map as a value (null when absent or empty).
+pub fn map_value(map: Option<&HashMap<String, String>>) -> infra_core::Value {
+    match map {
+        Some(map) if !map.is_empty() => infra_core::Value::Map(
+            map.iter()
+                .map(|(k, v)| (k.clone(), infra_core::Value::string(v)))
+                .collect(),
+        ),
+        _ => infra_core::Value::Null,
+    }
+}
+
+/// What a Describe found (by [`active_by_key`]), each object with its own tags.
+pub fn with_tags<T>(
+    found: BTreeMap<String, T>,
+    tags: fn(&T) -> &[Tag],
+) -> BTreeMap<String, crate::aws_object::Tagged<T>> {
+    found
+        .into_iter()
+        .map(|(key, object)| {
+            let tags = tags_from_sdk(tags(&object));
+            (key, crate::aws_object::Tagged { object, tags })
+        })
+        .collect()
 }
 
 /// Adds to `found` each of `objects` a Describe call answered under each of `keys` that names

@@ -29,6 +29,7 @@ use crate::app_support::{
     blocks, boolean, by_key, hints_by, int, non_empty, number, read_each, single, string, strings,
     tag_changes, text, vanished,
 };
+use crate::ecs_support::{map_value, string_map};
 use crate::error::{aws_error, is_not_found};
 use crate::subnet_group_support::tag_pairs;
 use crate::Aws;
@@ -652,7 +653,10 @@ fn forward_value(action: &Action, hint: &Value) -> (Value, Value) {
 macro_rules! with_authentication_settings {
     ($builder:expr, $auth:expr, $behavior:ty) => {
         $builder
-            .set_authentication_request_extra_params(extra_params($auth))
+            .set_authentication_request_extra_params(string_map(
+                $auth,
+                "authentication_request_extra_params",
+            ))
             .set_on_unauthenticated_request(
                 non_empty($auth, "on_unauthenticated_request")
                     .map(|s| <$behavior>::from(s.to_ascii_lowercase().as_str())),
@@ -671,7 +675,7 @@ macro_rules! authentication_settings_read {
         [
             (
                 "authentication_request_extra_params",
-                extra_params_value($config.authentication_request_extra_params()),
+                map_value($config.authentication_request_extra_params()),
             ),
             (
                 "on_unauthenticated_request",
@@ -726,28 +730,6 @@ fn oidc_blocks(action: &Action, hint: &Value) -> Vec<Value> {
             )]
         })
         .unwrap_or_default()
-}
-
-/// `authentication_request_extra_params` of an authenticate block, for the SDK.
-fn extra_params(auth: &Value) -> Option<std::collections::HashMap<String, String>> {
-    auth.get("authentication_request_extra_params")
-        .as_map()
-        .map(|entries| {
-            entries
-                .iter()
-                .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
-                .collect()
-        })
-}
-
-/// `authentication_request_extra_params` as AWS reports them (an empty map when none).
-fn extra_params_value(params: Option<&std::collections::HashMap<String, String>>) -> Value {
-    match params {
-        Some(params) if !params.is_empty() => {
-            Value::map(params.iter().map(|(k, v)| (k.clone(), Value::string(v))))
-        }
-        _ => Value::Null,
-    }
 }
 
 /// The schema of a listener rule's `condition` set block.

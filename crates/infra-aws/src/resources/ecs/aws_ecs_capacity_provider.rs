@@ -63,9 +63,7 @@ use crate::app_support::{
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{self, read, read_block, Declared, Reading};
-use crate::ecs_support::{
-    active_by_key, has_managed_tags, tags_from_sdk, tags_to_sdk, update_tags,
-};
+use crate::ecs_support::{active_by_key, has_managed_tags, tags_to_sdk, update_tags, with_tags};
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::ManagedTags;
 
@@ -349,13 +347,7 @@ async fn describe(
             }
         }
     }
-    Ok(found
-        .into_iter()
-        .map(|(key, object)| {
-            let tags = tags_from_sdk(object.tags());
-            (key, Tagged { object, tags })
-        })
-        .collect())
+    Ok(with_tags(found, CapacityProvider::tags))
 }
 
 /// Waits while AWS applies an update (`updateStatus` UPDATE_IN_PROGRESS).
@@ -1274,6 +1266,7 @@ impl AwsObject for CapacityProviderObject {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ecs_support::tags_from_sdk;
     use crate::Aws;
     use infra_core::ResourceType;
 

@@ -23,7 +23,7 @@ use crate::app_support::{
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{self, read, read_block, Declared, Reading};
 use crate::ecs_support::{
-    active_by_key, cluster_name_problems, tags_from_sdk, tags_to_sdk, update_tags,
+    active_by_key, cluster_name_problems, tags_to_sdk, update_tags, with_tags,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::ManagedTags;
@@ -341,13 +341,7 @@ impl AwsObject for ClusterObject {
                 [Cluster::cluster_arn, Cluster::cluster_name],
             );
         }
-        Ok(out
-            .into_iter()
-            .map(|(key, object)| {
-                let tags = tags_from_sdk(object.tags());
-                (key, Tagged { object, tags })
-            })
-            .collect())
+        Ok(with_tags(out, Cluster::tags))
     }
 
     async fn create(

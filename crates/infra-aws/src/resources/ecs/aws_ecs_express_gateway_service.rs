@@ -59,7 +59,7 @@ use crate::app_support::{
     arn_type_problem, blocks, changed, has_managed_tags, int, known, non_empty, number, read_each,
     retry_while, set_tags, single, string, string_list, strings, text, vanished, wait_for,
 };
-use crate::ecs_support::{tags_from_sdk, tags_to_sdk, update_tags};
+use crate::ecs_support::{secrets_value, tags_from_sdk, tags_to_sdk, update_tags};
 use crate::error::{aws_error, is_not_found};
 use crate::resources::ecs::aws_ecs_service::describe_services;
 use crate::tagging::{ManagedTags, WithTags};
@@ -435,21 +435,7 @@ fn container_value(container: &ExpressGatewayContainer) -> Value {
                 .repository_credentials()
                 .map(|r| Value::map([("credentials_parameter", text(r.credentials_parameter()))]))),
         ),
-        (
-            "secret",
-            Value::List(
-                container
-                    .secrets()
-                    .iter()
-                    .map(|s| {
-                        Value::map([
-                            ("name", Value::string(s.name())),
-                            ("value_from", Value::string(s.value_from())),
-                        ])
-                    })
-                    .collect(),
-            ),
-        ),
+        ("secret", secrets_value(container.secrets())),
     ])
 }
 

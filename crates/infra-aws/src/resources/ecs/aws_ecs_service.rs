@@ -63,10 +63,10 @@ use crate::blue_green::deploy::PAUSE_SIGNAL_TAG;
 use crate::ec2_support::token_of;
 use crate::ecs_support::{
     active_by_key, capacity_provider_strategy_block, capacity_provider_strategy_to_sdk,
-    capacity_provider_strategy_value, has_managed_tags, load_balancer_entries,
-    load_balancers_to_sdk, network_configuration_block, network_to_sdk, network_value,
-    service_registries_block, service_registries_to_sdk, service_registries_value, tags_from_sdk,
-    tags_to_sdk, update_tags,
+    capacity_provider_strategy_value, has_managed_tags, launch_type_conflict,
+    load_balancer_entries, load_balancers_to_sdk, network_configuration_block, network_to_sdk,
+    network_value, secrets_value, service_registries_block, service_registries_to_sdk,
+    service_registries_value, string_map, tags_from_sdk, tags_to_sdk, update_tags,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
@@ -652,12 +652,7 @@ fn service_connect_to_sdk(
                     )
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let options = log.get("options").as_map().map(|entries| {
-                entries
-                    .iter()
-                    .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
-                    .collect()
-            });
+            let options = string_map(log, "options");
             Some(built(
                 LogConfiguration::builder()
                     .set_log_driver(string(log, "log_driver").map(|d| LogDriver::from(d.as_str())))
@@ -1901,20 +1896,7 @@ fn service_connect_value(config: &ServiceConnectConfiguration) -> Value {
                         })
                         .unwrap_or(Value::Null),
                 ),
-                (
-                    "secret_option",
-                    Value::List(
-                        log.secret_options()
-                            .iter()
-                            .map(|s| {
-                                Value::map([
-                                    ("name", Value::string(s.name())),
-                                    ("value_from", Value::string(s.value_from())),
-                                ])
-                            })
-                            .collect(),
-                    ),
-                ),
+                ("secret_option", secrets_value(log.secret_options())),
             ])]
         })
         .unwrap_or_default();
@@ -2223,15 +2205,7 @@ impl ResourceType for AwsEcsService {
                 "a FARGATE service needs a network_configuration block (awsvpc)".to_string(),
             ));
         }
-        if !config.get("launch_type").is_null()
-            && !blocks(config, "capacity_provider_strategy").is_empty()
-        {
-            problems.push((
-                "capacity_provider_strategy".to_string(),
-                "\"capacity_provider_strategy\" conflicts with \"launch_type\": set only one."
-                    .to_string(),
-            ));
-        }
+        problems.extend(launch_type_conflict(config));
         let controller = controller_of(config);
         if config.get("scheduling_strategy").as_str() == Some("DAEMON") {
             if config.get("launch_type").as_str() == Some("FARGATE") || controller != "ECS" {

@@ -18,8 +18,6 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use std::collections::HashMap;
-
 use aws_sdk_ecs::types::{
     Compatibility, CpuArchitecture, DockerVolumeConfiguration, EfsAuthorizationConfig,
     EfsAuthorizationConfigIam, EfsTransitEncryption, EfsVolumeConfiguration, EphemeralStorage,
@@ -39,8 +37,8 @@ use crate::app_support::{
 };
 use crate::ecs_support::{
     container_definition_ignored_fields, container_definition_problems, containers_to_json,
-    containers_to_sdk, has_managed_tags, normalize_container_definitions, tags_from_sdk,
-    tags_to_sdk, update_tags,
+    containers_to_sdk, has_managed_tags, map_value, normalize_container_definitions, string_map,
+    tags_from_sdk, tags_to_sdk, update_tags,
 };
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
@@ -251,28 +249,6 @@ fn volume_schema() -> Schema {
                     .required(),
                 ),
         ))
-}
-
-/// A string map attribute as the SDK takes it.
-fn string_map(value: &Value, key: &str) -> Option<HashMap<String, String>> {
-    value.get(key).as_map().map(|entries| {
-        entries
-            .iter()
-            .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
-            .collect()
-    })
-}
-
-/// A string map as a value (null when absent or empty).
-fn map_value(map: Option<&HashMap<String, String>>) -> Value {
-    match map {
-        Some(map) if !map.is_empty() => Value::Map(
-            map.iter()
-                .map(|(k, v)| (k.clone(), Value::string(v)))
-                .collect(),
-        ),
-        _ => Value::Null,
-    }
 }
 
 fn volumes_to_sdk(value: &Value) -> Result<Vec<Volume>, ProviderError> {

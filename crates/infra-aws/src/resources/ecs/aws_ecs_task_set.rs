@@ -25,9 +25,9 @@ use crate::declared::{self, computed, copied, read, read_block, Declared, Readin
 use crate::ec2_support::token_of;
 use crate::ecs_support::{
     capacity_provider_strategy_to_sdk, capacity_provider_strategy_value, has_managed_tags,
-    load_balancer_entries, load_balancers_to_sdk, network_configuration_block, network_to_sdk,
-    network_value, service_registries_block, service_registries_to_sdk, service_registries_value,
-    tags_from_sdk, tags_to_sdk, update_tags,
+    launch_type_conflict, load_balancer_entries, load_balancers_to_sdk,
+    network_configuration_block, network_to_sdk, network_value, service_registries_block,
+    service_registries_to_sdk, service_registries_value, tags_from_sdk, tags_to_sdk, update_tags,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::ManagedTags;
@@ -378,15 +378,7 @@ impl AwsObject for TaskSets {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        if !config.get("launch_type").is_null()
-            && !blocks(config, "capacity_provider_strategy").is_empty()
-        {
-            problems.push((
-                "capacity_provider_strategy".to_string(),
-                "\"capacity_provider_strategy\" conflicts with \"launch_type\": set only one."
-                    .to_string(),
-            ));
-        }
+        problems.extend(launch_type_conflict(config));
         if let Some(timeout) = config.get("wait_until_stable_timeout").as_str() {
             if humantime::parse_duration(timeout).is_err() {
                 problems.push((

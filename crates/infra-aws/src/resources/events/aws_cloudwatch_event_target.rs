@@ -12,7 +12,7 @@
 //! moto stores targets as sent and returns every parameter, so drift on each is seen in tests;
 //! moto does not run targets, so no invocation is shown.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use aws_sdk_eventbridge::types::{
@@ -32,6 +32,7 @@ use crate::app_support::{
     single, string, string_list, strings, text, text_or_null, vanished,
 };
 use crate::ec2_support::unique_name;
+use crate::ecs_support::{map_value, network_configuration_block, string_map};
 use crate::error::built;
 use crate::events_support::{
     bus_or_default, is_gone, parse_target_import_id, sdk_tags, target_id, DEFAULT_BUS,
@@ -240,18 +241,7 @@ fn ecs_target_schema() -> Schema {
         .attr(Attribute::optional("enable_execute_command", Type::Bool).default(Value::Bool(false)))
         .attr(s("propagate_tags").check(Check::OneOf(&["TASK_DEFINITION"])))
         .attr(Attribute::optional("tags", Type::map(Type::String)))
-        .block(Block::single(
-            "network_configuration",
-            Schema::new()
-                .attr(Attribute::required("subnets", Type::set(Type::String)))
-                .attr(Attribute::optional(
-                    "security_groups",
-                    Type::set(Type::String),
-                ))
-                .attr(
-                    Attribute::optional("assign_public_ip", Type::Bool).default(Value::Bool(false)),
-                ),
-        ))
+        .block(network_configuration_block())
         .block(Block {
             max_items: Some(10),
             ..Block::set(
@@ -283,26 +273,6 @@ fn ecs_target_schema() -> Schema {
                 .attr(Attribute::optional("weight", Type::Number).check(Check::Range(0, 1000)))
                 .attr(Attribute::optional("base", Type::Number).check(Check::Range(0, 100000))),
         ))
-}
-
-fn string_map(value: &Value, key: &str) -> Option<HashMap<String, String>> {
-    value.get(key).as_map().map(|entries| {
-        entries
-            .iter()
-            .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
-            .collect()
-    })
-}
-
-fn map_value(map: Option<&HashMap<String, String>>) -> Value {
-    match map {
-        Some(map) if !map.is_empty() => Value::Map(
-            map.iter()
-                .map(|(k, v)| (k.clone(), Value::string(v)))
-                .collect(),
-        ),
-        _ => Value::Null,
-    }
 }
 
 /// The SDK target for a planned value.
