@@ -41,7 +41,7 @@ use crate::app_support::{
 use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{copied, not_supported, read, read_block, Declared, Reading};
 use crate::ec2_support::client_token;
-use crate::error::aws_error;
+use crate::error::{aws_error, built};
 use crate::tagging::{sdk_tags_of, ManagedTags};
 
 /// The key algorithms ACM has (`key_algorithm`, and the data source's `key_types`).
@@ -521,11 +521,12 @@ impl AwsObject for CertificateObject {
             let validation_options = blocks(planned, "validation_option")
                 .iter()
                 .map(|o| {
-                    DomainValidationOption::builder()
-                        .domain_name(string(o, "domain_name").unwrap_or_default())
-                        .validation_domain(string(o, "validation_domain").unwrap_or_default())
-                        .build()
-                        .map_err(|e| ProviderError::new(e.to_string()))
+                    built(
+                        DomainValidationOption::builder()
+                            .domain_name(string(o, "domain_name").unwrap_or_default())
+                            .validation_domain(string(o, "validation_domain").unwrap_or_default())
+                            .build(),
+                    )
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let sans = strings(planned, "subject_alternative_names");
@@ -608,12 +609,7 @@ impl AwsObject for CertificateObject {
         if !to_remove.is_empty() {
             let keys = to_remove
                 .iter()
-                .map(|k| {
-                    Tag::builder()
-                        .key(k)
-                        .build()
-                        .map_err(|e| ProviderError::new(e.to_string()))
-                })
+                .map(|k| built(Tag::builder().key(k).build()))
                 .collect::<Result<Vec<_>, _>>()?;
             sent!(client
                 .remove_tags_from_certificate()

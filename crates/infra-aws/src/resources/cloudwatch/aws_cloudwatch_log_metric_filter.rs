@@ -17,6 +17,7 @@ use crate::app_support::{boolean, non_empty, sent, single, string, text};
 use crate::cloudwatch_support::{
     common_prefix, log_group_pages, InLogGroup, LogGroupMember, UNITS,
 };
+use crate::error::built;
 
 pub type AwsCloudwatchLogMetricFilter = InLogGroup<MetricFilters>;
 
@@ -158,15 +159,16 @@ fn transformation_of(block: &Value) -> Result<MetricTransformation, ProviderErro
                 .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
                 .collect()
         });
-    MetricTransformation::builder()
-        .set_metric_name(string(block, "name"))
-        .set_metric_namespace(string(block, "namespace"))
-        .set_metric_value(string(block, "value"))
-        .set_default_value(default_value)
-        .set_dimensions(dimensions)
-        .set_unit(non_empty(block, "unit").map(|u| StandardUnit::from(u.as_str())))
-        .build()
-        .map_err(|e| ProviderError::new(e.to_string()))
+    built(
+        MetricTransformation::builder()
+            .set_metric_name(string(block, "name"))
+            .set_metric_namespace(string(block, "namespace"))
+            .set_metric_value(string(block, "value"))
+            .set_default_value(default_value)
+            .set_dimensions(dimensions)
+            .set_unit(non_empty(block, "unit").map(|u| StandardUnit::from(u.as_str())))
+            .build(),
+    )
 }
 
 fn transformation_value(t: &MetricTransformation) -> Value {

@@ -45,14 +45,14 @@ use aws_sdk_codepipeline::types::{
 };
 use infra_core::{Attribute, Block, Cause, Check, Operation, ProviderError, Schema, Type, Value};
 
-use super::support::{built, length_problem, list_tags, name_problems, sdk_tags, update_tags};
+use super::support::{length_problem, list_tags, name_problems, sdk_tags, update_tags};
 use crate::app_support::{
     blocks, deleted_or_missing, int, is_missing, non_empty, number, retry_while, sent, single,
     string, string_list, strings, text, vanished,
 };
 use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, Declared, Reading};
-use crate::error::aws_error;
+use crate::error::{aws_error, built};
 use crate::tagging::ManagedTags;
 
 /// The action provider whose `OAuthToken` AWS masks (GitHub version 1).

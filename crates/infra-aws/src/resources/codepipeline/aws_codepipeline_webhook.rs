@@ -34,13 +34,13 @@ use aws_sdk_codepipeline::types::{
 };
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
-use super::support::{built, length_problem, name_problems, sdk_tags, update_tags};
+use super::support::{length_problem, name_problems, sdk_tags, update_tags};
 use crate::app_support::{
     blocks, changed, deleted_or_missing, has_managed_tags, sent, single, string, text, vanished,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, Declared, Reading};
-use crate::error::aws_error;
+use crate::error::{aws_error, built};
 use crate::tagging::ManagedTags;
 
 /// What PutWebhook sends on update; the tags change on their own.

@@ -1,6 +1,6 @@
 //! What the CodePipeline types share: tags through TagResource / UntagResource /
-//! ListTagsForResource on a pipeline's or a webhook's ARN, SDK builder errors, and the
-//! provider's string-length check. Nothing here knows a pipeline or a webhook.
+//! ListTagsForResource on a pipeline's or a webhook's ARN, and the provider's string-length
+//! check. Nothing here knows a pipeline or a webhook.
 
 use aws_sdk_codepipeline::types::Tag;
 use infra_core::{ProviderError, Value};
@@ -8,11 +8,6 @@ use infra_core::{ProviderError, Value};
 use crate::app_support::resource_tag_changes;
 use crate::error::aws_error;
 use crate::tagging::sdk_tags_of;
-
-/// A builder's result as a `ProviderError` (a required member left unset).
-pub(super) fn built<T, E: std::fmt::Display>(result: Result<T, E>) -> Result<T, ProviderError> {
-    result.map_err(|e| ProviderError::new(e.to_string()))
-}
 
 // Tags as CodePipeline takes them (PutWebhook, CreatePipeline, TagResource).
 sdk_tags_of!(pub(super) Tag);

@@ -27,7 +27,7 @@ use aws_smithy_types::date_time::{DateTime, Format};
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{arn_problem, boolean, non_empty, single, strings, wait_for};
-use crate::error::aws_error;
+use crate::error::{aws_error, built};
 
 /// The arguments this file owns, added to the table's schema.
 pub(super) fn with_source_arguments(schema: Schema) -> Schema {
@@ -188,12 +188,13 @@ pub(super) fn import_request(
 ) -> Result<ImportTableFluentBuilder, ProviderError> {
     let bucket = single(import, "s3_bucket_source")
         .ok_or_else(|| ProviderError::new("import_table needs an s3_bucket_source block"))?;
-    let source = S3BucketSource::builder()
-        .set_s3_bucket(non_empty(bucket, "bucket"))
-        .set_s3_bucket_owner(non_empty(bucket, "bucket_owner"))
-        .set_s3_key_prefix(non_empty(bucket, "key_prefix"))
-        .build()
-        .map_err(|e| ProviderError::new(e.to_string()))?;
+    let source = built(
+        S3BucketSource::builder()
+            .set_s3_bucket(non_empty(bucket, "bucket"))
+            .set_s3_bucket_owner(non_empty(bucket, "bucket_owner"))
+            .set_s3_key_prefix(non_empty(bucket, "key_prefix"))
+            .build(),
+    )?;
     let csv = single(import, "input_format_options")
         .and_then(|options| single(options, "csv"))
         .map(|csv| {

@@ -26,7 +26,7 @@ use crate::app_support::{blocks, boolean, changed, non_empty, sent, single, stri
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{copied, read, read_block, string as text_of, Declared};
 use crate::ecr_support::{is_gone, list_tags, sdk_tags, update_tags};
-use crate::error::aws_error;
+use crate::error::{aws_error, built};
 use crate::tagging::ManagedTags;
 
 /// DescribeRepositories takes at most 100 names.
@@ -58,13 +58,14 @@ fn exclusion_filters(
     blocks(planned, "image_tag_mutability_exclusion_filter")
         .iter()
         .map(|f| {
-            ImageTagMutabilityExclusionFilter::builder()
-                .filter(string(f, "filter").unwrap_or_default())
-                .filter_type(ImageTagMutabilityExclusionFilterType::from(
-                    string(f, "filter_type").unwrap_or_default().as_str(),
-                ))
-                .build()
-                .map_err(|e| ProviderError::new(e.to_string()))
+            built(
+                ImageTagMutabilityExclusionFilter::builder()
+                    .filter(string(f, "filter").unwrap_or_default())
+                    .filter_type(ImageTagMutabilityExclusionFilterType::from(
+                        string(f, "filter_type").unwrap_or_default().as_str(),
+                    ))
+                    .build(),
+            )
         })
         .collect()
 }
@@ -328,7 +329,7 @@ impl AwsObject for RepositoryObject {
         let name = string(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_ecr_repository has no name"))?;
         let encryption = match single(planned, "encryption_configuration") {
-            Some(config) => Some(
+            Some(config) => Some(built(
                 EncryptionConfiguration::builder()
                     .encryption_type(EncryptionType::from(
                         string(config, "encryption_type")
@@ -336,9 +337,8 @@ impl AwsObject for RepositoryObject {
                             .as_str(),
                     ))
                     .set_kms_key(non_empty(config, "kms_key"))
-                    .build()
-                    .map_err(|e| ProviderError::new(e.to_string()))?,
-            ),
+                    .build(),
+            )?),
             None => None,
         };
         let scanning = single(planned, "image_scanning_configuration").map(|c| {

@@ -97,7 +97,7 @@ use crate::app_support::{
     text, text_or_null, vanished, wait_for,
 };
 use crate::clients::partition_of;
-use crate::error::aws_error;
+use crate::error::{aws_error, built};
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
@@ -1001,20 +1001,21 @@ fn capacity_provider_config(
     };
     let managed = single(block, "lambda_managed_instances_capacity_provider_config")
         .map(|managed| {
-            LambdaManagedInstancesCapacityProviderConfig::builder()
-                .set_capacity_provider_arn(string(managed, "capacity_provider_arn"))
-                .set_execution_environment_memory_gib_per_v_cpu(
-                    managed
-                        .get("execution_environment_memory_gib_per_vcpu")
-                        .as_f64()
-                        .filter(|ratio| *ratio != 0.0),
-                )
-                .set_per_execution_environment_max_concurrency(
-                    int(managed, "per_execution_environment_max_concurrency")
-                        .filter(|concurrency| *concurrency != 0),
-                )
-                .build()
-                .map_err(|e| ProviderError::new(e.to_string()))
+            built(
+                LambdaManagedInstancesCapacityProviderConfig::builder()
+                    .set_capacity_provider_arn(string(managed, "capacity_provider_arn"))
+                    .set_execution_environment_memory_gib_per_v_cpu(
+                        managed
+                            .get("execution_environment_memory_gib_per_vcpu")
+                            .as_f64()
+                            .filter(|ratio| *ratio != 0.0),
+                    )
+                    .set_per_execution_environment_max_concurrency(
+                        int(managed, "per_execution_environment_max_concurrency")
+                            .filter(|concurrency| *concurrency != 0),
+                    )
+                    .build(),
+            )
         })
         .transpose()?;
     Ok(Some(
@@ -1141,12 +1142,7 @@ fn environment_variables(value: &Value) -> HashMap<String, String> {
 fn ephemeral_storage(value: &Value) -> Result<Option<EphemeralStorage>, ProviderError> {
     single(value, "ephemeral_storage")
         .and_then(|block| int(block, "size"))
-        .map(|size| {
-            EphemeralStorage::builder()
-                .size(size)
-                .build()
-                .map_err(|e| ProviderError::new(e.to_string()))
-        })
+        .map(|size| built(EphemeralStorage::builder().size(size).build()))
         .transpose()
 }
 
@@ -1154,11 +1150,12 @@ fn file_system_configs(value: &Value) -> Result<Vec<FileSystemConfig>, ProviderE
     blocks(value, "file_system_config")
         .iter()
         .map(|block| {
-            FileSystemConfig::builder()
-                .set_arn(string(block, "arn"))
-                .set_local_mount_path(string(block, "local_mount_path"))
-                .build()
-                .map_err(|e| ProviderError::new(e.to_string()))
+            built(
+                FileSystemConfig::builder()
+                    .set_arn(string(block, "arn"))
+                    .set_local_mount_path(string(block, "local_mount_path"))
+                    .build(),
+            )
         })
         .collect()
 }
@@ -1212,10 +1209,11 @@ fn tenancy_config(value: &Value) -> Result<Option<TenancyConfig>, ProviderError>
     single(value, "tenancy_config")
         .and_then(|block| string(block, "tenant_isolation_mode"))
         .map(|mode| {
-            TenancyConfig::builder()
-                .tenant_isolation_mode(TenantIsolationMode::from(mode.as_str()))
-                .build()
-                .map_err(|e| ProviderError::new(e.to_string()))
+            built(
+                TenancyConfig::builder()
+                    .tenant_isolation_mode(TenantIsolationMode::from(mode.as_str()))
+                    .build(),
+            )
         })
         .transpose()
 }

@@ -49,7 +49,7 @@ use crate::app_support::{
 use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
 use crate::declared::{read, reported, Declared};
-use crate::error::aws_error;
+use crate::error::{aws_error, built};
 use crate::route53_support::{caller_reference, creation_marker, resource_tags, route53_tags};
 use crate::tagging::ManagedTags;
 
@@ -635,9 +635,7 @@ impl AwsObject for HealthCheckObject {
         if !regions.is_empty() {
             config = config.set_regions(Some(regions));
         }
-        let config = config
-            .build()
-            .map_err(|e| ProviderError::new(e.to_string()))?;
+        let config = built(config.build())?;
         let reference_name = non_empty(planned, "reference_name");
         let response = sent!(client
             .create_health_check()

@@ -29,7 +29,7 @@ use crate::app_support::{
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
 use crate::declared::{read, read_block, switch, Declared, Reading};
-use crate::error::aws_error;
+use crate::error::{aws_error, built};
 use crate::route53_support::{
     apex_name_servers, caller_reference, clean_zone_id, creation_marker, is_no_such_zone,
     normalize_dns_name, normalize_name_attribute, record_sets, route53_tags, wait_insync,
@@ -131,23 +131,23 @@ async fn empty_zone(
         .map(|mut r| {
             // Route 53 takes the name either way; moto matches it as it was written.
             r.name = r.name.trim_end_matches('.').to_string();
-            Change::builder()
-                .action(ChangeAction::Delete)
-                .resource_record_set(r)
-                .build()
-                .map_err(|e| ProviderError::new(e.to_string()))
+            built(
+                Change::builder()
+                    .action(ChangeAction::Delete)
+                    .resource_record_set(r)
+                    .build(),
+            )
         })
         .collect::<Result<Vec<_>, _>>()?;
     for chunk in changes.chunks(100) {
         sent!(client
             .change_resource_record_sets()
             .hosted_zone_id(zone_id)
-            .change_batch(
+            .change_batch(built(
                 ChangeBatch::builder()
                     .set_changes(Some(chunk.to_vec()))
                     .build()
-                    .map_err(|e| ProviderError::new(e.to_string()))?,
-            ))?;
+            )?,))?;
     }
     Ok(())
 }

@@ -52,7 +52,7 @@ use crate::app_support::{
     read_each, sent, set_tags, single, string, text, text_or_null, vanished,
 };
 use crate::ec2_support::client_token;
-use crate::error::{aws_error, found_or_none, is_not_found};
+use crate::error::{aws_error, built, found_or_none, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
@@ -235,14 +235,13 @@ async fn list_services(
     namespace_id: Option<&str>,
 ) -> Result<Vec<ServiceSummary>, ProviderError> {
     let filter = match namespace_id {
-        Some(namespace_id) => Some(
+        Some(namespace_id) => Some(built(
             ServiceFilter::builder()
                 .name(ServiceFilterName::NamespaceId)
                 .values(namespace_id)
                 .condition(FilterCondition::Eq)
-                .build()
-                .map_err(|e| ProviderError::new(e.to_string()))?,
-        ),
+                .build(),
+        )?),
         None => None,
     };
     let mut summaries = Vec::new();

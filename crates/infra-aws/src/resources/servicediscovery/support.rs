@@ -22,7 +22,7 @@ use crate::app_support::{
     has_managed_tags, resource_tag_changes, retry_while, sent, string, wait_for,
 };
 use crate::aws_object::each_key;
-use crate::error::{aws_error, found_or_none, is_not_found};
+use crate::error::{aws_error, built, found_or_none, is_not_found};
 use crate::tagging::sdk_tags_of;
 
 /// How long an operation may take, as the provider waits (`waitOperationSucceeded`).
@@ -255,14 +255,13 @@ pub(crate) async fn list_namespaces(
     namespace_type: Option<NamespaceType>,
 ) -> Result<Vec<NamespaceSummary>, ProviderError> {
     let filter = match &namespace_type {
-        Some(kind) => Some(
+        Some(kind) => Some(built(
             NamespaceFilter::builder()
                 .name(NamespaceFilterName::Type)
                 .values(kind.as_str())
                 .condition(FilterCondition::Eq)
-                .build()
-                .map_err(|e| ProviderError::new(e.to_string()))?,
-        ),
+                .build(),
+        )?),
         None => None,
     };
     let mut summaries = Vec::new();

@@ -29,7 +29,7 @@ use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 use crate::app_support::{boolean, number, send_tag_changes, sent, string, text, text_or_null};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{copied, read, Declared, Reading};
-use crate::error::aws_error;
+use crate::error::{aws_error, built};
 use crate::tagging::{sdk_tags_of, ManagedTags};
 
 /// GetParameters takes at most 10 names a call.
@@ -328,12 +328,13 @@ impl AwsObject for ParameterObject {
         let found_names: Vec<String> = parameters.keys().cloned().collect();
         let mut metadata = BTreeMap::new();
         for chunk in found_names.chunks(NAMES_PER_DESCRIBE) {
-            let filter = ParameterStringFilter::builder()
-                .key("Name")
-                .option("Equals")
-                .set_values(Some(chunk.to_vec()))
-                .build()
-                .map_err(|e| ProviderError::new(e.to_string()))?;
+            let filter = built(
+                ParameterStringFilter::builder()
+                    .key("Name")
+                    .option("Equals")
+                    .set_values(Some(chunk.to_vec()))
+                    .build(),
+            )?;
             let mut pages = client
                 .describe_parameters()
                 .parameter_filters(filter)
