@@ -1432,6 +1432,11 @@ mod tests {
             .build()
     }
 
+    /// An `auto_scaling_group_provider` block of the group `arn`.
+    fn group_provider(arn: &str) -> Value {
+        block(Value::map([("auto_scaling_group_arn", Value::string(arn))]))
+    }
+
     fn configured(entries: Vec<(&str, Value)>) -> Value {
         let mut config = vec![("name", Value::string("capacity"))];
         config.extend(entries);
@@ -1715,13 +1720,7 @@ mod tests {
         ]);
         assert_eq!(resource.schema().validate(&instances), vec![]);
         assert_eq!(resource.validate(&instances), vec![]);
-        let group = configured(vec![(
-            "auto_scaling_group_provider",
-            block(Value::map([(
-                "auto_scaling_group_arn",
-                Value::string(GROUP),
-            )])),
-        )]);
+        let group = configured(vec![("auto_scaling_group_provider", group_provider(GROUP))]);
         assert_eq!(resource.schema().validate(&group), vec![]);
         assert_eq!(resource.validate(&group), vec![]);
     }
@@ -1739,13 +1738,7 @@ mod tests {
         );
         let both = configured(vec![
             ("cluster", Value::string("main")),
-            (
-                "auto_scaling_group_provider",
-                block(Value::map([(
-                    "auto_scaling_group_arn",
-                    Value::string(GROUP),
-                )])),
-            ),
+            ("auto_scaling_group_provider", group_provider(GROUP)),
             ("managed_instances_provider", block(full_provider())),
         ]);
         assert_eq!(
@@ -1778,13 +1771,7 @@ mod tests {
         );
         let group_with_cluster = configured(vec![
             ("cluster", Value::string("main")),
-            (
-                "auto_scaling_group_provider",
-                block(Value::map([(
-                    "auto_scaling_group_arn",
-                    Value::string(GROUP),
-                )])),
-            ),
+            ("auto_scaling_group_provider", group_provider(GROUP)),
         ]);
         assert_eq!(
             resource.validate(&group_with_cluster),
@@ -1824,13 +1811,7 @@ mod tests {
              hyphens, and underscores.)"
         );
         assert!(problems[1].1.contains("is an invalid ARN"), "{problems:?}");
-        let bad_group = configured(vec![(
-            "auto_scaling_group_provider",
-            block(Value::map([(
-                "auto_scaling_group_arn",
-                Value::string("app"),
-            )])),
-        )]);
+        let bad_group = configured(vec![("auto_scaling_group_provider", group_provider("app"))]);
         assert_eq!(
             resource.validate(&bad_group)[0].0,
             "auto_scaling_group_provider[0].auto_scaling_group_arn"

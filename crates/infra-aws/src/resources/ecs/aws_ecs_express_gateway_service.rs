@@ -1052,6 +1052,28 @@ mod tests {
         Value::List(vec![object])
     }
 
+    /// The docs' `environment`: ENV=production, PORT=8080.
+    fn environment() -> Value {
+        Value::List(vec![
+            Value::map([
+                ("name", Value::string("ENV")),
+                ("value", Value::string("production")),
+            ]),
+            Value::map([
+                ("name", Value::string("PORT")),
+                ("value", Value::string("8080")),
+            ]),
+        ])
+    }
+
+    /// The docs' `secret` block, DB_PASSWORD from `value_from`.
+    fn secret(value_from: Value) -> Value {
+        block(Value::map([
+            ("name", Value::string("DB_PASSWORD")),
+            ("value_from", value_from),
+        ]))
+    }
+
     fn list(items: &[&str]) -> Value {
         string_list(items.iter())
     }
@@ -1073,19 +1095,7 @@ mod tests {
             ),
             ("command", list(&["./start.sh"])),
             ("container_port", Value::Number(8080.0)),
-            (
-                "environment",
-                Value::List(vec![
-                    Value::map([
-                        ("name", Value::string("ENV")),
-                        ("value", Value::string("production")),
-                    ]),
-                    Value::map([
-                        ("name", Value::string("PORT")),
-                        ("value", Value::string("8080")),
-                    ]),
-                ]),
-            ),
+            ("environment", environment()),
             ("image", Value::string("my-app:latest")),
             (
                 "repository_credentials",
@@ -1094,13 +1104,7 @@ mod tests {
                     Value::string(CREDENTIALS),
                 )])),
             ),
-            (
-                "secret",
-                block(Value::map([
-                    ("name", Value::string("DB_PASSWORD")),
-                    ("value_from", Value::string(SECRET)),
-                ])),
-            ),
+            ("secret", secret(Value::string(SECRET))),
         ]);
         Value::map([
             ("cluster", Value::string("main")),
@@ -1679,26 +1683,8 @@ mod tests {
                         "aws_logs_configuration",
                         block(Value::map([("log_group", Value::Unknown)])),
                     ),
-                    (
-                        "environment",
-                        Value::List(vec![
-                            Value::map([
-                                ("name", Value::string("ENV")),
-                                ("value", Value::string("production")),
-                            ]),
-                            Value::map([
-                                ("name", Value::string("PORT")),
-                                ("value", Value::string("8080")),
-                            ]),
-                        ]),
-                    ),
-                    (
-                        "secret",
-                        block(Value::map([
-                            ("name", Value::string("DB_PASSWORD")),
-                            ("value_from", Value::Unknown),
-                        ])),
-                    ),
+                    ("environment", environment()),
+                    ("secret", secret(Value::Unknown)),
                 ])),
             ),
         ]);
@@ -1763,13 +1749,7 @@ mod tests {
                 "primary_container",
                 block(Value::map([
                     ("image", Value::string("nginx:latest")),
-                    (
-                        "secret",
-                        block(Value::map([
-                            ("name", Value::string("DB_PASSWORD")),
-                            ("value_from", Value::string("db-password")),
-                        ])),
-                    ),
+                    ("secret", secret(Value::string("db-password"))),
                     (
                         "repository_credentials",
                         block(Value::map([(
