@@ -30,8 +30,9 @@ pub struct AwsRoute {
     schema: Schema,
 }
 
-/// The targets of a route, as the provider names them; exactly one is set.
-const ROUTE_TARGETS: &[&str] = &[
+/// The targets of a route, as the provider names them; exactly one is set. The same for an
+/// `aws_route_table` inline `route` block.
+pub(crate) const ROUTE_TARGETS: &[&str] = &[
     "carrier_gateway_id",
     "core_network_arn",
     "egress_only_gateway_id",

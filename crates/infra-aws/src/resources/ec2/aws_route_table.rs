@@ -39,22 +39,9 @@ const ROUTE_DESTINATIONS: &[&str] = &[
     "destination_prefix_list_id",
 ];
 
-/// The targets of an `aws_route_table` inline `route` block.
-const TABLE_ROUTE_TARGETS: &[&str] = &[
-    "carrier_gateway_id",
-    "core_network_arn",
-    "egress_only_gateway_id",
-    "gateway_id",
-    "local_gateway_id",
-    "nat_gateway_id",
-    "network_interface_id",
-    "transit_gateway_id",
-    "vpc_endpoint_id",
-    "vpc_peering_connection_id",
-];
-
-/// The targets of an `aws_default_route_table` `route` block: a subset (a VPC's main table
-/// takes no carrier or local gateway), plus `instance_id`.
+/// The targets of an `aws_default_route_table` `route` block: a subset of `aws_route`'s (which
+/// `aws_route_table`'s inline blocks take too; a VPC's main table takes no carrier or local
+/// gateway), plus `instance_id`.
 const DEFAULT_TABLE_ROUTE_TARGETS: &[&str] = &[
     "core_network_arn",
     "egress_only_gateway_id",
@@ -79,7 +66,7 @@ pub(crate) enum TableKind {
 impl TableKind {
     fn targets(self) -> &'static [&'static str] {
         match self {
-            TableKind::Table => TABLE_ROUTE_TARGETS,
+            TableKind::Table => super::aws_route::ROUTE_TARGETS,
             TableKind::Default => DEFAULT_TABLE_ROUTE_TARGETS,
         }
     }
@@ -594,14 +581,10 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
                 continue;
             }
             if let Some(association_id) = association.route_table_association_id() {
-                match sent!(ec2
+                let answer = sent!(ec2
                     .disassociate_route_table()
-                    .association_id(association_id))
-                {
-                    Ok(_) => {}
-                    Err(error) if crate::error::is_not_found(&error) => {}
-                    Err(error) => return Err(error),
-                }
+                    .association_id(association_id));
+                deleted_or_gone(answer, crate::error::is_not_found)?;
             }
         }
         delete_with_retry(
@@ -704,15 +687,11 @@ pub(crate) async fn change_propagation(
     after: &[String],
 ) -> Result<(), ProviderError> {
     for gateway in before.iter().filter(|g| !after.contains(g)) {
-        match sent!(ec2
+        let answer = sent!(ec2
             .disable_vgw_route_propagation()
             .route_table_id(id)
-            .gateway_id(gateway))
-        {
-            Ok(_) => {}
-            Err(error) if crate::error::is_not_found(&error) => {}
-            Err(error) => return Err(error),
-        }
+            .gateway_id(gateway));
+        deleted_or_gone(answer, crate::error::is_not_found)?;
     }
     for gateway in after.iter().filter(|g| !before.contains(g)) {
         sent!(ec2
