@@ -14,6 +14,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use infra_core::resource::{visible_tags, ADDRESS_TAG, LINEAGE_TAG};
 use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Type, Value};
 
+use crate::app_support::desired_tags;
 use crate::error::aws_error;
 use crate::tagging::ManagedTags;
 
@@ -258,6 +259,39 @@ pub(crate) fn set_changes(
     )
 }
 
+/// The inline rule blocks of a network ACL or security group, in the order they are checked.
+const RULE_DIRECTIONS: [&str; 2] = ["ingress", "egress"];
+
+/// Calls `check` with each inline rule block of `config` (`ingress`, then `egress`) and the
+/// path of one of its attributes (`ingress[0].protocol`), for plan-time checks.
+pub(crate) fn for_each_inline_rule(
+    config: &Value,
+    mut check: impl FnMut(&dyn Fn(&str) -> String, &Value),
+) {
+    for direction in RULE_DIRECTIONS {
+        let rules = config.get(direction).as_list().unwrap_or(&[]);
+        for (index, rule) in rules.iter().enumerate() {
+            check(&|name: &str| format!("{direction}[{index}].{name}"), rule);
+        }
+    }
+}
+
+/// Each inline rule block of `value` made whole by `full`, and each direction's blocks sorted
+/// (by their JSON), so that neither left-out defaults nor order count as a difference.
+pub(crate) fn normalize_inline_rules(value: &mut Value, full: impl Fn(&Value) -> Value) {
+    let Some(entries) = value.map_mut() else {
+        return;
+    };
+    for direction in RULE_DIRECTIONS {
+        if let Some(Value::List(rules)) = entries.get_mut(direction) {
+            for rule in rules.iter_mut() {
+                *rule = full(rule);
+            }
+            rules.sort_by_key(|rule| rule.to_json().to_string());
+        }
+    }
+}
+
 /// `Some(items)` unless empty (a request member left out rather than sent empty).
 pub(crate) fn non_empty_list(items: Vec<String>) -> Option<Vec<String>> {
     (!items.is_empty()).then_some(items)
@@ -312,26 +346,6 @@ pub(crate) fn managed_tag_filters(operation: &Operation) -> Vec<Filter> {
     ]
 }
 
-/// The string map in `tags_all` (or `tags` when `tags_all` is not set), skipping unknowns.
-fn tag_map(value: &Value) -> BTreeMap<String, String> {
-    let source = match value.get("tags_all") {
-        Value::Map(_) => value.get("tags_all"),
-        _ => value.get("tags"),
-    };
-    source
-        .as_map()
-        .map(|entries| {
-            entries
-                .iter()
-                .filter(|(key, _)| !key.starts_with("infra:"))
-                .filter_map(|(key, value)| {
-                    value.as_str().map(|text| (key.clone(), text.to_string()))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// Applies the difference between the prior and planned `tags_all` to one EC2 resource,
 /// never touching the managed `infra:*` tags.
 pub(crate) async fn update_tags(
@@ -340,8 +354,8 @@ pub(crate) async fn update_tags(
     prior: &Value,
     planned: &Value,
 ) -> Result<(), ProviderError> {
-    let before = tag_map(prior);
-    let after = tag_map(planned);
+    let before = desired_tags(prior);
+    let after = desired_tags(planned);
     let removed: Vec<Tag> = before
         .keys()
         .filter(|key| !after.contains_key(*key))

@@ -21,13 +21,14 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
-use crate::app_support::sent;
+use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_object::{
     arn, computed, owner_id, read, read_block, string, Declared, Ec2Object, Ec2Type,
 };
 use crate::ec2_support::{
-    chunks_of, client_token, delete_with_retry, describe_by_ids, filter, optional_string,
-    string_attribute, string_list, string_values, tag_specification,
+    chunks_of, client_token, delete_with_retry, describe_by_ids, filter, for_each_inline_rule,
+    normalize_inline_rules, optional_string, string_attribute, string_list, string_values,
+    tag_specification,
 };
 use crate::paginated::all_items;
 
@@ -158,31 +159,22 @@ fn entries_by_number(entries: &Value) -> BTreeMap<i64, Value> {
 /// Plan-time checks of the inline rule blocks: protocol, action, a CIDR block.
 fn validate_entries(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
-    for direction in ["ingress", "egress"] {
-        for (index, entry) in config
-            .get(direction)
-            .as_list()
-            .unwrap_or(&[])
-            .iter()
-            .enumerate()
-        {
-            let path = |name: &str| format!("{direction}[{index}].{name}");
-            if let Some(problem) = entry.get("protocol").as_str().and_then(protocol_problem) {
-                problems.push((path("protocol"), problem));
-            }
-            if let Some(problem) = entry.get("action").as_str().and_then(action_problem) {
-                problems.push((path("action"), problem));
-            }
-            if let Some(cidr) = entry.get("cidr_block").as_str().filter(|c| !c.is_empty()) {
-                if infra_core::cidr::parse_ipv4_cidr(cidr).is_none() {
-                    problems.push((
-                        path("cidr_block"),
-                        format!("\"{cidr}\" is not a valid IPv4 CIDR block."),
-                    ));
-                }
+    for_each_inline_rule(config, |path, entry| {
+        if let Some(problem) = entry.get("protocol").as_str().and_then(protocol_problem) {
+            problems.push((path("protocol"), problem));
+        }
+        if let Some(problem) = entry.get("action").as_str().and_then(action_problem) {
+            problems.push((path("action"), problem));
+        }
+        if let Some(cidr) = entry.get("cidr_block").as_str().filter(|c| !c.is_empty()) {
+            if infra_core::cidr::parse_ipv4_cidr(cidr).is_none() {
+                problems.push((
+                    path("cidr_block"),
+                    format!("\"{cidr}\" is not a valid IPv4 CIDR block."),
+                ));
             }
         }
-    }
+    });
     problems
 }
 
@@ -190,21 +182,6 @@ fn validate_entries(config: &Value) -> Vec<(String, String)> {
 pub(crate) fn action_problem(action: &str) -> Option<String> {
     (!["allow", "deny"].contains(&action.to_ascii_lowercase().as_str()))
         .then(|| format!("\"{action}\" is not one of \"allow\", \"deny\"."))
-}
-
-/// The shared `normalize` of both ACL types: full, sorted rule blocks.
-fn normalize_entries(value: &mut Value) {
-    let Some(entries) = value.map_mut() else {
-        return;
-    };
-    for direction in ["ingress", "egress"] {
-        if let Some(Value::List(rules)) = entries.get_mut(direction) {
-            for rule in rules.iter_mut() {
-                *rule = full_entry(rule);
-            }
-            rules.sort_by_key(|rule| rule.to_json().to_string());
-        }
-    }
 }
 
 pub type AwsNetworkAcl = Ec2Type<AclObject<false>>;
@@ -293,7 +270,7 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
     }
 
     fn normalize(value: &mut Value) {
-        normalize_entries(value);
+        normalize_inline_rules(value, full_entry);
     }
 
     async fn describe(
@@ -467,16 +444,12 @@ async fn change_entries(
         if after.get(number) == Some(entry) {
             continue;
         }
-        match sent!(ec2
+        let answer = sent!(ec2
             .delete_network_acl_entry()
             .network_acl_id(id)
             .egress(egress)
-            .rule_number(i32::try_from(*number).unwrap_or(i32::MAX)))
-        {
-            Ok(_) => {}
-            Err(error) if crate::error::is_not_found(&error) => {}
-            Err(error) => return Err(error),
-        }
+            .rule_number(i32::try_from(*number).unwrap_or(i32::MAX)));
+        deleted_or_gone(answer, crate::error::is_not_found)?;
     }
     for (number, entry) in after {
         if before.get(number) == Some(entry) {

@@ -28,8 +28,9 @@ use crate::ec2_object::{
     computed, owner_id, read, read_block, string, Declared, Ec2Object, Ec2Type,
 };
 use crate::ec2_support::{
-    bool_attribute, delete_with_retry, filter, has_code, name_for_create, non_empty_attribute,
-    string_attribute, string_list, string_values, tag_specification, with_name_for_create,
+    bool_attribute, delete_with_retry, filter, for_each_inline_rule, has_code, name_for_create,
+    non_empty_attribute, normalize_inline_rules, string_attribute, string_list, string_values,
+    tag_specification, with_name_for_create,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
@@ -520,66 +521,50 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
                 ));
             }
         }
-        for direction in ["ingress", "egress"] {
-            for (index, rule) in config
-                .get(direction)
-                .as_list()
-                .unwrap_or(&[])
-                .iter()
-                .enumerate()
+        for_each_inline_rule(config, |path, rule| {
+            if let Some(problem) = rule.get("protocol").as_str().and_then(protocol_problem) {
+                problems.push((path("protocol"), problem));
+            }
+            let protocol = rule
+                .get("protocol")
+                .as_str()
+                .map(canonical_protocol)
+                .unwrap_or_default();
+            if let (Some(from), Some(to)) =
+                (rule.get("from_port").as_i64(), rule.get("to_port").as_i64())
             {
-                let path = |name: &str| format!("{direction}[{index}].{name}");
-                if let Some(problem) = rule.get("protocol").as_str().and_then(protocol_problem) {
-                    problems.push((path("protocol"), problem));
-                }
-                let protocol = rule
-                    .get("protocol")
-                    .as_str()
-                    .map(canonical_protocol)
-                    .unwrap_or_default();
-                if let (Some(from), Some(to)) =
-                    (rule.get("from_port").as_i64(), rule.get("to_port").as_i64())
-                {
-                    if (protocol == "tcp" || protocol == "udp") && from > to {
-                        problems.push((
-                            path("from_port"),
-                            format!("from_port {from} is greater than to_port {to}."),
-                        ));
-                    }
-                }
-                let has_unknown_source = [
-                    "cidr_blocks",
-                    "ipv6_cidr_blocks",
-                    "prefix_list_ids",
-                    "security_groups",
-                    "self",
-                ]
-                .iter()
-                .any(|name| !rule.get(name).is_wholly_known());
-                if !has_unknown_source && rule_atoms(rule).is_empty() {
+                if (protocol == "tcp" || protocol == "udp") && from > to {
                     problems.push((
-                        path("cidr_blocks"),
-                        "the rule has no source: set cidr_blocks, ipv6_cidr_blocks, prefix_list_ids, security_groups or self.".to_string(),
+                        path("from_port"),
+                        format!("from_port {from} is greater than to_port {to}."),
                     ));
                 }
             }
-        }
+            let has_unknown_source = [
+                "cidr_blocks",
+                "ipv6_cidr_blocks",
+                "prefix_list_ids",
+                "security_groups",
+                "self",
+            ]
+            .iter()
+            .any(|name| !rule.get(name).is_wholly_known());
+            if !has_unknown_source && rule_atoms(rule).is_empty() {
+                problems.push((
+                    path("cidr_blocks"),
+                    "the rule has no source: set cidr_blocks, ipv6_cidr_blocks, prefix_list_ids, security_groups or self.".to_string(),
+                ));
+            }
+        });
         problems
     }
 
     fn normalize(value: &mut Value) {
-        let Some(entries) = value.map_mut() else {
-            return;
-        };
-        for direction in ["ingress", "egress"] {
-            if let Some(Value::List(rules)) = entries.get_mut(direction) {
-                for rule in rules.iter_mut() {
-                    *rule = normalized_rule(rule);
-                    rule_schema().normalize(rule);
-                }
-                rules.sort_by_key(|rule| rule.to_json().to_string());
-            }
-        }
+        normalize_inline_rules(value, |rule| {
+            let mut rule = normalized_rule(rule);
+            rule_schema().normalize(&mut rule);
+            rule
+        });
     }
 
     /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
