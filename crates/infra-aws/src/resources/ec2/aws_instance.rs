@@ -159,7 +159,7 @@ use super::launch_blocks::{
     AUTO_RECOVERY, CPU_CREDITS, ENABLED_DISABLED, HOSTNAME_TYPES, INTERRUPTION_BEHAVIORS,
     SPOT_INSTANCE_TYPES, TENANCIES, VOLUME_TYPES,
 };
-use crate::app_support::{blocks, changed, int, number, sent, vanished};
+use crate::app_support::{blocks, changed, deleted_or_gone, int, number, sent, vanished};
 use crate::ec2_support::{
     by_id, chunks_of, client_token, describe_by_filter, ec2_arn, ec2_tags, error_in, filter,
     has_code, in_prior_order, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
@@ -1364,22 +1364,11 @@ impl AwsInstance {
 
     async fn associate_profile(&self, id: &str, name: &str) -> Result<(), ProviderError> {
         let ec2 = self.ec2().await;
-        retry_while(IAM_PROPAGATION, iam_not_yet_usable, || async {
-            ec2.associate_iam_instance_profile()
-                .instance_id(id)
-                .iam_instance_profile(profile_specification(name))
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error)
+        change_profile(id, "associating", || async {
+            let request = ec2.associate_iam_instance_profile().instance_id(id);
+            sent!(request.iam_instance_profile(profile_specification(name))).map(|_| ())
         })
         .await
-        .map_err(|error| {
-            context(
-                error,
-                &format!("updating EC2 Instance ({id}): associating instance profile"),
-            )
-        })
     }
 
     async fn disassociate_profile(&self, id: &str, association: &str) -> Result<(), ProviderError> {
@@ -1426,22 +1415,12 @@ impl AwsInstance {
                     self.associate_profile(id, name).await?;
                 } else {
                     let ec2 = self.ec2().await;
-                    retry_while(IAM_PROPAGATION, iam_not_yet_usable, || async {
-                        ec2.replace_iam_instance_profile_association()
-                            .association_id(&association)
-                            .iam_instance_profile(profile_specification(name))
-                            .send()
-                            .await
-                            .map(|_| ())
-                            .map_err(aws_error)
+                    change_profile(id, "replacing", || async {
+                        let request = ec2.replace_iam_instance_profile_association();
+                        let request = request.association_id(&association);
+                        sent!(request.iam_instance_profile(profile_specification(name))).map(|_| ())
                     })
-                    .await
-                    .map_err(|error| {
-                        context(
-                            error,
-                            &format!("updating EC2 Instance ({id}): replacing instance profile"),
-                        )
-                    })?;
+                    .await?;
                 }
             }
             (None, Some(association)) => self.disassociate_profile(id, &association).await?,
@@ -2400,19 +2379,15 @@ impl ResourceType for AwsInstance {
         }
         if prior.get("instance_lifecycle").as_str() == Some("spot") {
             if let Some(request) = non_empty_attribute(prior, "spot_instance_request_id") {
-                match sent!(ec2
+                let answer = sent!(ec2
                     .cancel_spot_instance_requests()
-                    .spot_instance_request_ids(&request))
-                {
-                    Ok(_) => {}
-                    Err(error) if is_not_found(&error) => {}
-                    Err(error) => {
-                        return Err(context(
-                            error,
-                            &format!("cancelling EC2 Spot Fleet Request ({request})"),
-                        ))
-                    }
-                }
+                    .spot_instance_request_ids(&request));
+                deleted_or_gone(answer, is_not_found).map_err(|error| {
+                    context(
+                        error,
+                        &format!("cancelling EC2 Spot Fleet Request ({request})"),
+                    )
+                })?;
             }
         }
         match sent!(ec2.terminate_instances().instance_ids(&id)) {
@@ -2710,6 +2685,21 @@ fn iam_not_yet_usable(error: &ProviderError) -> bool {
     has_code(error, "InvalidParameterValue")
         && (error.message.contains("Invalid IAM Instance Profile")
             || error.message.contains(" has no associated IAM Roles"))
+}
+
+/// Sends an association or replacement of the instance profile (`doing`), again while IAM
+/// has not made the profile usable yet.
+async fn change_profile<F, Fut>(id: &str, doing: &str, send: F) -> Result<(), ProviderError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<(), ProviderError>>,
+{
+    retry_while(IAM_PROPAGATION, iam_not_yet_usable, send)
+        .await
+        .map_err(|error| {
+            let doing = format!("updating EC2 Instance ({id}): {doing} instance profile");
+            context(error, &doing)
+        })
 }
 
 fn profile_specification(name: &str) -> IamInstanceProfileSpecification {
