@@ -7,7 +7,7 @@
 use aws_sdk_ec2::types::{EgressOnlyInternetGateway, Filter, ResourceType as Ec2ResourceType, Tag};
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
-use crate::app_support::sent;
+use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{optional_string, string_attribute, tag_specification};
 use crate::paginated::all_items;
@@ -93,9 +93,6 @@ impl Ec2Object for EgressOnlyInternetGatewayObject {
             .await
             .delete_egress_only_internet_gateway()
             .egress_only_internet_gateway_id(id));
-        match deleted {
-            Err(error) if !crate::error::is_not_found(&error) => Err(error),
-            _ => Ok(()),
-        }
+        deleted_or_gone(deleted, crate::error::is_not_found)
     }
 }

@@ -18,7 +18,7 @@ use aws_sdk_ec2::types::{
 };
 use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
-use crate::app_support::sent;
+use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type, Reading};
 use std::collections::HashMap;
 
@@ -409,19 +409,12 @@ async fn disassociate(this: &AwsEip, prior: &Value) -> Result<(), ProviderError>
     let Some(association) = non_empty_attribute(prior, "association_id") else {
         return Ok(());
     };
-    match sent!(this
+    let answer = sent!(this
         .ec2()
         .await
         .disassociate_address()
-        .association_id(&association))
-    {
-        Ok(_) => Ok(()),
-        Err(error)
-            if crate::error::is_not_found(&error)
-                || has_code(&error, "InvalidAssociationID.NotFound") =>
-        {
-            Ok(())
-        }
-        Err(error) => Err(error),
-    }
+        .association_id(&association));
+    deleted_or_gone(answer, |error| {
+        crate::error::is_not_found(error) || has_code(error, "InvalidAssociationID.NotFound")
+    })
 }

@@ -11,12 +11,11 @@ use aws_sdk_ec2::types::{
 };
 use infra_core::{Attribute, Check, Operation, ProviderError, Timeouts, Type, Value};
 
-use crate::app_support::{sent, text};
+use crate::app_support::{deleted_or_gone, sent, text};
 use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type, Reading};
 use crate::ec2_support::{
     filter, has_code, integer_attribute, non_empty_attribute, string_attribute, tag_specification,
 };
-use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::resources::ec2::aws_security_group::{canonical_protocol, protocol_problem};
 
@@ -295,32 +294,16 @@ impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
         let ec2 = this.ec2().await;
         let group_id = string_attribute(prior, "security_group_id");
         let result = if EGRESS {
-            ec2.revoke_security_group_egress()
-                .set_group_id(group_id)
-                .security_group_rule_ids(id)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error)
+            let request = ec2.revoke_security_group_egress().set_group_id(group_id);
+            sent!(request.security_group_rule_ids(id)).map(|_| ())
         } else {
-            ec2.revoke_security_group_ingress()
-                .set_group_id(group_id)
-                .security_group_rule_ids(id)
-                .send()
-                .await
-                .map(|_| ())
-                .map_err(aws_error)
+            let request = ec2.revoke_security_group_ingress().set_group_id(group_id);
+            sent!(request.security_group_rule_ids(id)).map(|_| ())
         };
-        match result {
-            Ok(()) => Ok(()),
-            Err(error)
-                if crate::error::is_not_found(&error)
-                    || has_code(&error, "InvalidSecurityGroupRuleId.NotFound") =>
-            {
-                Ok(())
-            }
-            Err(error) => Err(error),
-        }
+        deleted_or_gone(result, |error| {
+            crate::error::is_not_found(error)
+                || has_code(error, "InvalidSecurityGroupRuleId.NotFound")
+        })
     }
 }
 
