@@ -13,17 +13,30 @@ use std::collections::BTreeMap;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
-use aws_sdk_s3::types::{Delete, ObjectIdentifier};
+use aws_sdk_s3::types::{Delete, Grantee, ObjectIdentifier, Type as GranteeType};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::string;
+use crate::app_support::{non_empty, single, string, text, text_or_null};
+use crate::declared::read_in_turn;
+use crate::error::built;
 use crate::Aws;
 
 /// One S3 call on a bucket, sent: `bucket_call!(client, get_bucket_cors(bucket))`, with the
 /// request's further setters chained after the bucket (`.set_expected_bucket_owner(owner)`);
 /// its error as a `ProviderError`. (A macro, not a function: each S3 operation's builder is a
 /// type of its own, with no trait to name them by.)
+///
+/// `bucket_call!(at, get_bucket_cors())`, with a [`Target`] and empty parentheses, names the
+/// target's bucket and its expected owner (none for the kinds without one).
 macro_rules! bucket_call {
+    ($at:expr, $call:ident() $(.$setter:ident($($value:expr),* $(,)?))*) => {
+        $crate::s3_support::bucket_call!(
+            $at.client,
+            $call($at.bucket)
+                .set_expected_bucket_owner($at.owner.clone())
+                $(.$setter($($value),*))*
+        )
+    };
     ($client:expr, $call:ident($bucket:expr) $(.$setter:ident($($value:expr),* $(,)?))*) => {
         $client
             .$call()
@@ -151,9 +164,39 @@ pub async fn empty_bucket(client: &aws_sdk_s3::Client, bucket: &str) -> Result<(
     }
 }
 
+/// The bucket a configuration's requests name: its `bucket` and, for the kinds that take one,
+/// `expected_bucket_owner` (`aws_s3_bucket`'s inline settings name none).
+pub struct Target<'a> {
+    pub client: &'a aws_sdk_s3::Client,
+    pub bucket: &'a str,
+    pub owner: Option<String>,
+}
+
+impl<'a> Target<'a> {
+    /// `bucket` without an expected owner.
+    pub fn bucket(client: &'a aws_sdk_s3::Client, bucket: &'a str) -> Target<'a> {
+        Target {
+            client,
+            bucket,
+            owner: None,
+        }
+    }
+}
+
+/// A configuration's own attributes, as read.
+pub type Fields = BTreeMap<String, Value>;
+
+/// `entries` as [`Fields`].
+pub fn fields<const N: usize>(entries: [(&str, Value); N]) -> Fields {
+    entries
+        .into_iter()
+        .map(|(key, value)| (key.to_string(), value))
+        .collect()
+}
+
 /// One kind of bucket sub-configuration, put, read and deleted as a whole.
 #[async_trait::async_trait]
-pub trait BucketConfig: Send + Sync + 'static {
+pub trait BucketConfig: Send + Sync + Sized + 'static {
     /// The Terraform type name.
     const NAME: &'static str;
     /// Whether the type takes `expected_bucket_owner` (most do; the policy does not).
@@ -161,6 +204,11 @@ pub trait BucketConfig: Send + Sync + 'static {
     /// The error code S3 answers when the bucket has no configuration of this kind (a read
     /// finds none, a delete has nothing left to do), for the kinds that have one.
     const NOT_CONFIGURED: Option<&'static str> = None;
+
+    /// The resource type (what the registry holds).
+    fn resource(aws: Arc<Aws>) -> BucketSubresource<Self> {
+        BucketSubresource::new(aws)
+    }
 
     /// The kind's own arguments and blocks (without `id`, `bucket`, `expected_bucket_owner`),
     /// and the provider's schema version for the type.
@@ -175,32 +223,33 @@ pub trait BucketConfig: Send + Sync + 'static {
         vec![]
     }
 
+    /// A read object (with the shared ID, `bucket,expected_bucket_owner`) with the kind's own
+    /// ID, for a kind whose provider ID says more.
+    fn identified(read: Value) -> Value {
+        read
+    }
+
+    /// An import ID as `(bucket, expected_bucket_owner)` and the kind's own arguments it
+    /// carries.
+    fn parse_import(id: &str) -> Result<ImportId, ProviderError> {
+        let (bucket, owner) = parse_sub_id(id)?;
+        Ok((bucket, owner, vec![]))
+    }
+
     /// Writes the configuration of `planned` to the bucket.
-    async fn put(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        planned: &Value,
-    ) -> Result<(), ProviderError>;
+    async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError>;
 
     /// The bucket's configuration as the kind's attributes; `None` when the bucket has none
     /// (or is gone). `hint` is the prior or planned value (for JSON spelling, config-only
     /// arguments).
-    async fn get(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        hint: &Value,
-    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError>;
+    async fn get(at: &Target<'_>, hint: &Value) -> Result<Option<Fields>, ProviderError>;
 
     /// Removes the configuration (or puts back S3's default).
-    async fn delete(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        prior: &Value,
-    ) -> Result<(), ProviderError>;
+    async fn delete(at: &Target<'_>, prior: &Value) -> Result<(), ProviderError>;
 }
+
+/// An import ID read: the bucket, its expected owner, and the kind's own arguments.
+pub type ImportId = (String, Option<String>, Vec<(&'static str, Value)>);
 
 /// A split bucket resource: `bucket` plus one [`BucketConfig`].
 pub struct BucketSubresource<C: BucketConfig> {
@@ -237,13 +286,20 @@ impl<C: BucketConfig> BucketSubresource<C> {
         is_gone(error) || C::NOT_CONFIGURED.is_some_and(|code| error.code.as_deref() == Some(code))
     }
 
-    async fn read(&self, value: &Value) -> Result<Option<Value>, ProviderError> {
+    /// `bucket` as the requests name it, with `value`'s expected owner where the kind takes one.
+    fn target<'a>(client: &'a aws_sdk_s3::Client, bucket: &'a str, value: &Value) -> Target<'a> {
+        Target {
+            client,
+            bucket,
+            owner: owner_of(value).filter(|_| C::EXPECTED_OWNER),
+        }
+    }
+
+    /// `bucket`'s configuration of this kind, `value` the prior or planned object.
+    async fn read(&self, bucket: String, value: &Value) -> Result<Option<Value>, ProviderError> {
         let client = &self.aws.clients().await.s3;
-        let Some(bucket) = string(value, "bucket") else {
-            return Ok(None);
-        };
         let owner = owner_of(value);
-        let found = match C::get(client, &bucket, owner.clone(), value).await {
+        let found = match C::get(&Self::target(client, &bucket, value), value).await {
             Ok(found) => found,
             Err(error) if Self::is_gone(&error) => None,
             Err(error) => return Err(error),
@@ -260,7 +316,7 @@ impl<C: BucketConfig> BucketSubresource<C> {
                     owner.map(Value::string).unwrap_or(Value::Null),
                 );
             }
-            Value::Map(object)
+            C::identified(Value::Map(object))
         }))
     }
 
@@ -268,8 +324,8 @@ impl<C: BucketConfig> BucketSubresource<C> {
         let client = &self.aws.clients().await.s3;
         let bucket = string(planned, "bucket")
             .ok_or_else(|| ProviderError::new(format!("{} needs a known bucket", C::NAME)))?;
-        C::put(client, &bucket, owner_of(planned), planned).await?;
-        self.read(planned)
+        C::put(&Self::target(client, &bucket, planned), planned).await?;
+        self.read(bucket.clone(), planned)
             .await?
             .ok_or_else(|| crate::app_support::vanished(C::NAME, &bucket))
     }
@@ -341,7 +397,7 @@ impl<C: BucketConfig> ResourceType for BucketSubresource<C> {
         let Some(bucket) = string(prior, "bucket") else {
             return Ok(());
         };
-        match C::delete(client, &bucket, owner_of(prior), prior).await {
+        match C::delete(&Self::target(client, &bucket, prior), prior).await {
             Ok(()) => Ok(()),
             Err(error) if Self::is_gone(&error) => Ok(()),
             Err(error) => Err(error),
@@ -349,20 +405,18 @@ impl<C: BucketConfig> ResourceType for BucketSubresource<C> {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut out = Vec::with_capacity(prior.len());
-        for p in prior {
-            out.push(self.read(p).await?);
-        }
-        Ok(out)
+        read_in_turn(prior, &["bucket"], |bucket, p| self.read(bucket, p)).await
     }
 
-    /// Terraform's import ID: the bucket name, or `bucket,expected_bucket_owner`.
+    /// Terraform's import ID: the bucket name, or `bucket,expected_bucket_owner` (and what
+    /// else the kind's ID carries: [`BucketConfig::parse_import`]).
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        let (bucket, owner) = parse_sub_id(id)?;
+        let (bucket, owner, own) = C::parse_import(id)?;
         let mut prior = vec![("id", Value::string(id)), ("bucket", Value::string(bucket))];
         if let Some(owner) = owner {
             prior.push(("expected_bucket_owner", Value::string(owner)));
         }
+        prior.extend(own);
         Ok(Value::map(prior))
     }
 
@@ -372,8 +426,63 @@ impl<C: BucketConfig> ResourceType for BucketSubresource<C> {
         _operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        self.read(planned).await
+        match string(planned, "bucket") {
+            Some(bucket) => self.read(bucket, planned).await,
+            None => Ok(None),
+        }
     }
+}
+
+/// True when the configuration sets the attribute or block (an unknown value counts).
+pub fn is_configured(config: &Value, key: &str) -> bool {
+    match config.get(key).unmarked() {
+        Value::Null => false,
+        Value::List(items) => !items.is_empty(),
+        _ => true,
+    }
+}
+
+/// A grant block's `grantee` (a bucket ACL's grant, a logging target grant) as S3 takes it;
+/// none when the block has none.
+pub fn grantee_of(grant: &Value) -> Result<Option<Grantee>, ProviderError> {
+    single(grant, "grantee").map(grantee).transpose()
+}
+
+/// A grantee as S3 takes it. `display_name` is computed (and deprecated): S3 ignores it in
+/// requests, so it is not sent.
+fn grantee(value: &Value) -> Result<Grantee, ProviderError> {
+    built(
+        Grantee::builder()
+            .set_email_address(non_empty(value, "email_address"))
+            .set_id(non_empty(value, "id"))
+            .r#type(GranteeType::from(
+                string(value, "type").unwrap_or_default().as_str(),
+            ))
+            .set_uri(non_empty(value, "uri"))
+            .build(),
+    )
+}
+
+/// A grant (a bucket ACL's, a logging target's) as read: its grantee and permission.
+pub fn grant_value(grantee: Option<&Grantee>, permission: Option<&str>) -> Value {
+    Value::map([
+        (
+            "grantee",
+            Value::List(grantee.map(grantee_value).into_iter().collect()),
+        ),
+        ("permission", text(permission)),
+    ])
+}
+
+/// A grantee as read; empty strings (moto's answer for unset fields) read as unset.
+fn grantee_value(grantee: &Grantee) -> Value {
+    Value::map([
+        ("display_name", text_or_null(grantee.display_name())),
+        ("email_address", text_or_null(grantee.email_address())),
+        ("id", text_or_null(grantee.id())),
+        ("type", Value::string(grantee.r#type().as_str())),
+        ("uri", text_or_null(grantee.uri())),
+    ])
 }
 
 /// A bucket's website configuration as the provider's `website` block (`aws_s3_bucket`'s
@@ -630,6 +739,25 @@ pub mod website {
         };
         (format!("{bucket}.{domain}"), domain)
     }
+}
+
+/// A grant to S3's log delivery group, in a grant block's shape (for the ACL's and logging's
+/// tests).
+#[cfg(test)]
+pub(crate) fn log_delivery_grant(permission: &str) -> Value {
+    Value::map([
+        (
+            "grantee",
+            Value::List(vec![Value::map([
+                ("type", Value::string("Group")),
+                (
+                    "uri",
+                    Value::string("http://acs.amazonaws.com/groups/s3/LogDelivery"),
+                ),
+            ])]),
+        ),
+        ("permission", Value::string(permission)),
+    ])
 }
 
 #[cfg(test)]

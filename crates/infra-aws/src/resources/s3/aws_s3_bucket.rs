@@ -97,7 +97,7 @@ use crate::declared::read_in_turn;
 use crate::error::aws_error;
 use crate::error::built;
 use crate::s3_support::{
-    bucket_call, dns_suffix, empty_bucket, hosted_zone_id, is_gone, website, BucketConfig,
+    bucket_call, dns_suffix, empty_bucket, hosted_zone_id, is_gone, website, BucketConfig, Target,
 };
 use crate::tagging::{ManagedTags, WithTags};
 use crate::{create_memo, Aws};
@@ -571,6 +571,7 @@ impl AwsS3Bucket {
 
     async fn find(&self, bucket: &str) -> Result<Option<Found>, ProviderError> {
         let client = &self.aws.clients().await.s3;
+        let at = Target::bucket(client, bucket);
         let head = match bucket_call!(client, head_bucket(bucket)) {
             Ok(head) => head,
             Err(error) if is_gone(&error) => return Ok(None),
@@ -594,7 +595,7 @@ impl AwsS3Bucket {
         // Object Lock, any other error reads as none too.
         let lock_optional = !matches!(partition_of(&region), "aws" | "aws-us-gov");
         let object_lock = match configured(
-            ObjectLock::get(client, bucket, None, &Value::Null).await,
+            ObjectLock::get(&at, &Value::Null).await,
             &[ObjectLock::NOT_CONFIGURED.unwrap_or_default()],
         ) {
             Ok(found) => found,
@@ -635,16 +636,17 @@ impl AwsS3Bucket {
         hint: &Value,
     ) -> Result<Option<Inline>, ProviderError> {
         let client = &self.aws.clients().await.s3;
+        let at = Target::bucket(client, bucket);
         let (policy, cors, versioning, logging, lifecycle, encryption) = futures::join!(
-            Policy::get(client, bucket, None, hint),
-            Cors::get(client, bucket, None, &Value::Null),
-            Versioning::get(client, bucket, None, &Value::Null),
-            Logging::get(client, bucket, None, &Value::Null),
-            Lifecycle::get(client, bucket, None, &Value::Null),
-            Encryption::get(client, bucket, None, &Value::Null),
+            Policy::get(&at, hint),
+            Cors::get(&at, &Value::Null),
+            Versioning::get(&at, &Value::Null),
+            Logging::get(&at, &Value::Null),
+            Lifecycle::get(&at, &Value::Null),
+            Encryption::get(&at, &Value::Null),
         );
         let (acl, site, accelerate, payment, replication) = futures::join!(
-            Acl::get(client, bucket, None, &Value::Null),
+            Acl::get(&at, &Value::Null),
             async {
                 bucket_call!(client, get_bucket_website(bucket)).map(|w| {
                     website::block(
@@ -732,6 +734,7 @@ impl AwsS3Bucket {
         timeout: Duration,
     ) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.s3;
+        let at = Target::bucket(client, bucket);
         for &key in INLINE {
             let to_send = match prior {
                 Some(prior) => changed(prior, planned, key),
@@ -743,11 +746,11 @@ impl AwsS3Bucket {
             let one = single(planned, key);
             match (key, one) {
                 ("policy", _) if non_empty(planned, key).is_some() => {
-                    Policy::put(client, bucket, None, planned).await?
+                    Policy::put(&at, planned).await?
                 }
-                ("policy", _) => Policy::delete(client, bucket, None, planned).await?,
-                ("cors_rule", Some(_)) => Cors::put(client, bucket, None, planned).await?,
-                ("cors_rule", None) => Cors::delete(client, bucket, None, planned).await?,
+                ("policy", _) => Policy::delete(&at, planned).await?,
+                ("cors_rule", Some(_)) => Cors::put(&at, planned).await?,
+                ("cors_rule", None) => Cors::delete(&at, planned).await?,
                 ("website", Some(site)) => {
                     let configuration = website::configuration(site)?;
                     bucket_call!(
@@ -761,7 +764,7 @@ impl AwsS3Bucket {
                 ("versioning", _) => {
                     if let Some((status, mfa_delete)) = versioning_request(prior.is_none(), planned)
                     {
-                        put_versioning(client, bucket, None, None, status, mfa_delete).await?;
+                        put_versioning(&at, None, status, mfa_delete).await?;
                     }
                 }
                 // The canned ACL goes with CreateBucket; a change is put in place.
@@ -777,14 +780,12 @@ impl AwsS3Bucket {
                     put_canned_acl(client, bucket, &acl).await?;
                 }
                 ("grant", _) => put_grants(client, bucket, planned).await?,
-                ("logging", Some(logging)) => Logging::put(client, bucket, None, logging).await?,
-                ("logging", None) => Logging::delete(client, bucket, None, planned).await?,
+                ("logging", Some(logging)) => Logging::put(&at, logging).await?,
+                ("logging", None) => Logging::delete(&at, planned).await?,
                 ("lifecycle_rule", Some(_)) => {
-                    put_rules(client, bucket, None, None, lifecycle_rules(planned)?).await?
+                    put_rules(&at, None, lifecycle_rules(planned)?).await?
                 }
-                ("lifecycle_rule", None) => {
-                    Lifecycle::delete(client, bucket, None, planned).await?
-                }
+                ("lifecycle_rule", None) => Lifecycle::delete(&at, planned).await?,
                 // Optional+Computed: left out, it keeps what S3 has, so only a value is sent.
                 ("acceleration_status", _) => {
                     if let Some(status) = non_empty(planned, key) {
@@ -830,8 +831,8 @@ impl AwsS3Bucket {
                 ("replication_configuration", None) => {
                     bucket_call!(client, delete_bucket_replication(bucket))?;
                 }
-                (_, Some(encryption)) => Encryption::put(client, bucket, None, encryption).await?,
-                (_, None) => Encryption::delete(client, bucket, None, planned).await?,
+                (_, Some(encryption)) => Encryption::put(&at, encryption).await?,
+                (_, None) => Encryption::delete(&at, planned).await?,
             }
         }
         Ok(())
@@ -905,11 +906,8 @@ async fn put_grants(
     bucket: &str,
     planned: &Value,
 ) -> Result<(), ProviderError> {
-    let current = Value::Map(
-        Acl::get(client, bucket, None, &Value::Null)
-            .await?
-            .unwrap_or_default(),
-    );
+    let at = Target::bucket(client, bucket);
+    let current = Value::Map(Acl::get(&at, &Value::Null).await?.unwrap_or_default());
     let owner = single(&current, "access_control_policy")
         .map(|policy| policy.get("owner").clone())
         .unwrap_or(Value::List(vec![]));

@@ -14,9 +14,10 @@
 //! for new buckets) refuses ACLs: set `aws_s3_bucket_ownership_controls` first.
 //!
 //! The shared [`crate::s3_support::BucketSubresource`] names the resource `bucket` or
-//! `bucket,expected_bucket_owner`; [`BucketAcl`] wraps it to add the canned ACL to the ID and
-//! to read the four import ID forms. In the provider a change of `expected_bucket_owner` from
-//! unset to the caller's own account does not force replacement; here every change does.
+//! `bucket,expected_bucket_owner`; [`Acl`]'s `identified` adds the canned ACL to the ID and its
+//! `parse_import` reads the four import ID forms. In the provider a change of
+//! `expected_bucket_owner` from unset to the caller's own account does not force replacement;
+//! here every change does.
 //!
 //! moto answers every GetBucketAcl with its fixed owner (ID `75aa57f0...ba06a`, display name
 //! `webfile`, not the ID its ListBuckets reports), so an `owner.id` other than that drifts in
@@ -25,20 +26,15 @@
 //! drift on those is not seen (or is false) in tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use aws_sdk_s3::types::{
-    AccessControlPolicy, BucketCannedAcl, Grant, Grantee, Owner, Permission, Type as GranteeType,
-};
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use aws_sdk_s3::types::{AccessControlPolicy, BucketCannedAcl, Grant, Owner, Permission};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, known, non_empty, single, string, text, text_or_null};
-use crate::error::aws_error;
-use crate::error::built;
-use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
-use crate::Aws;
+use crate::s3_support::{
+    bucket_call, fields, grant_value, grantee_of, is_configured, BucketConfig, Fields, ImportId,
+    Target,
+};
 
 /// The provider's canned ACLs: the SDK's enum plus `aws-exec-read` and `log-delivery-write`.
 const CANNED_ACLS: &[&str] = &[
@@ -54,17 +50,6 @@ pub(crate) const PERMISSIONS: &[&str] = &["FULL_CONTROL", "WRITE", "WRITE_ACP", 
 const ONE_OF: &str = "`access_control_policy,acl`";
 
 pub struct Acl;
-
-/// `aws_s3_bucket_acl`: the shared split-resource implementation with the provider's ID.
-pub struct BucketAcl {
-    inner: BucketSubresource<Acl>,
-}
-
-pub fn new(aws: Arc<Aws>) -> BucketAcl {
-    BucketAcl {
-        inner: BucketSubresource::new(aws),
-    }
-}
 
 /// The provider's ID: `bucket[,expected_bucket_owner][,acl]`.
 fn acl_id(bucket: &str, owner: Option<&str>, acl: Option<&str>) -> String {
@@ -132,30 +117,12 @@ fn with_acl_id(mut value: Value) -> Value {
     value
 }
 
-fn grantee(value: &Value) -> Result<Grantee, ProviderError> {
-    // display_name is computed (and deprecated): S3 ignores it in requests.
-    built(
-        Grantee::builder()
-            .set_email_address(non_empty(value, "email_address"))
-            .set_id(non_empty(value, "id"))
-            .r#type(GranteeType::from(
-                string(value, "type").unwrap_or_default().as_str(),
-            ))
-            .set_uri(non_empty(value, "uri"))
-            .build(),
-    )
-}
-
 pub(crate) fn access_control_policy(policy: &Value) -> Result<AccessControlPolicy, ProviderError> {
     let mut grants = Vec::new();
     for grant in blocks(policy, "grant") {
-        let grantee = match single(grant, "grantee") {
-            Some(g) => Some(grantee(g)?),
-            None => None,
-        };
         grants.push(
             Grant::builder()
-                .set_grantee(grantee)
+                .set_grantee(grantee_of(grant)?)
                 .set_permission(string(grant, "permission").map(|p| Permission::from(p.as_str())))
                 .build(),
         );
@@ -172,28 +139,10 @@ pub(crate) fn access_control_policy(policy: &Value) -> Result<AccessControlPolic
         .build())
 }
 
-fn grantee_value(grantee: &Grantee) -> Value {
-    Value::map([
-        ("display_name", text_or_null(grantee.display_name())),
-        ("email_address", text_or_null(grantee.email_address())),
-        ("id", text_or_null(grantee.id())),
-        ("type", Value::string(grantee.r#type().as_str())),
-        ("uri", text_or_null(grantee.uri())),
-    ])
-}
-
 fn policy_value(owner: Option<&Owner>, grants: &[Grant]) -> Value {
     let grants = grants
         .iter()
-        .map(|grant| {
-            Value::map([
-                (
-                    "grantee",
-                    Value::List(grant.grantee().map(grantee_value).into_iter().collect()),
-                ),
-                ("permission", text(grant.permission().map(|p| p.as_str()))),
-            ])
-        })
+        .map(|grant| grant_value(grant.grantee(), grant.permission().map(|p| p.as_str())))
         .collect();
     let owner = owner.map(|o| {
         Value::map([
@@ -205,15 +154,6 @@ fn policy_value(owner: Option<&Owner>, grants: &[Grant]) -> Value {
         ("grant", Value::List(grants)),
         ("owner", Value::List(owner.into_iter().collect())),
     ])])
-}
-
-/// True when the configuration sets the attribute or block (an unknown value counts).
-fn configured(config: &Value, key: &str) -> bool {
-    match config.get(key).unmarked() {
-        Value::Null => false,
-        Value::List(items) => !items.is_empty(),
-        _ => true,
-    }
 }
 
 #[async_trait::async_trait]
@@ -248,8 +188,8 @@ impl BucketConfig for Acl {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let message = match (
-            configured(config, "access_control_policy"),
-            configured(config, "acl"),
+            is_configured(config, "access_control_policy"),
+            is_configured(config, "acl"),
         ) {
             (false, false) => format!("one of {ONE_OF} must be specified"),
             (true, true) => {
@@ -263,138 +203,64 @@ impl BucketConfig for Acl {
         )]
     }
 
-    async fn put(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
-        let request = client
-            .put_bucket_acl()
-            .bucket(bucket)
-            .set_expected_bucket_owner(owner);
+    async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError> {
         // With a canned ACL, the planned access_control_policy is only what S3 reported before
         // (computed): the canned ACL alone is sent.
-        let request = match non_empty(planned, "acl") {
-            Some(acl) => request.acl(BucketCannedAcl::from(acl.as_str())),
+        let (acl, policy) = match non_empty(planned, "acl") {
+            Some(acl) => (Some(BucketCannedAcl::from(acl.as_str())), None),
             None => {
                 let policy = single(planned, "access_control_policy").ok_or_else(|| {
                     ProviderError::new(format!(
-                        "aws_s3_bucket_acl for bucket {bucket}: one of {ONE_OF} must be specified"
+                        "aws_s3_bucket_acl for bucket {}: one of {ONE_OF} must be specified",
+                        at.bucket
                     ))
                 })?;
-                request.access_control_policy(access_control_policy(policy)?)
+                (None, Some(access_control_policy(policy)?))
             }
         };
-        request.send().await.map_err(aws_error)?;
-        Ok(())
+        bucket_call!(
+            at,
+            put_bucket_acl()
+                .set_acl(acl)
+                .set_access_control_policy(policy)
+        )
+        .map(drop)
     }
 
-    async fn get(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        hint: &Value,
-    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = bucket_call!(
-            client,
-            get_bucket_acl(bucket).set_expected_bucket_owner(owner)
-        )?;
-        Ok(Some(BTreeMap::from([
+    async fn get(at: &Target<'_>, hint: &Value) -> Result<Option<Fields>, ProviderError> {
+        let output = bucket_call!(at, get_bucket_acl())?;
+        Ok(Some(fields([
             // S3 reports grants, not the canned ACL: it stays as configured or imported.
-            ("acl".to_string(), known(hint, "acl")),
+            ("acl", known(hint, "acl")),
             (
-                "access_control_policy".to_string(),
+                "access_control_policy",
                 policy_value(output.owner(), output.grants()),
             ),
         ])))
     }
 
     /// The provider only forgets the resource: the bucket keeps its ACL.
-    async fn delete(
-        _client: &aws_sdk_s3::Client,
-        _bucket: &str,
-        _owner: Option<String>,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(_at: &Target<'_>, _prior: &Value) -> Result<(), ProviderError> {
         Ok(())
     }
-}
 
-#[async_trait::async_trait]
-impl ResourceType for BucketAcl {
-    fn name(&self) -> &'static str {
-        self.inner.name()
-    }
-
-    fn schema(&self) -> &Schema {
-        self.inner.schema()
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        self.inner.validate(config)
-    }
-
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        self.inner.create(operation, planned).await.map(with_acl_id)
-    }
-
-    async fn update(
-        &self,
-        operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.inner
-            .update(operation, prior, planned)
-            .await
-            .map(with_acl_id)
-    }
-
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        self.inner.delete(operation, prior).await
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(self
-            .inner
-            .read_many(prior)
-            .await?
-            .into_iter()
-            .map(|found| found.map(with_acl_id))
-            .collect())
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(self
-            .inner
-            .find_created(operation, planned)
-            .await?
-            .map(with_acl_id))
+    fn identified(read: Value) -> Value {
+        with_acl_id(read)
     }
 
     /// Terraform's import IDs: `bucket`, `bucket,acl`, `bucket,expected_bucket_owner` or
     /// `bucket,expected_bucket_owner,acl`.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+    fn parse_import(id: &str) -> Result<ImportId, ProviderError> {
         let (bucket, owner, acl) = parse_acl_id(id)?;
-        let mut prior = vec![("id", Value::string(id)), ("bucket", Value::string(bucket))];
-        if let Some(owner) = owner {
-            prior.push(("expected_bucket_owner", Value::string(owner)));
-        }
-        if let Some(acl) = acl {
-            prior.push(("acl", Value::string(acl)));
-        }
-        Ok(Value::map(prior))
+        let acl = acl.map(|acl| ("acl", Value::string(acl)));
+        Ok((bucket, owner, acl.into_iter().collect()))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::s3_support::log_delivery_grant;
 
     #[test]
     fn ids_follow_the_provider() {
@@ -449,22 +315,7 @@ mod tests {
     #[test]
     fn a_policy_round_trips() {
         let policy = Value::map([
-            (
-                "grant",
-                Value::List(vec![Value::map([
-                    (
-                        "grantee",
-                        Value::List(vec![Value::map([
-                            ("type", Value::string("Group")),
-                            (
-                                "uri",
-                                Value::string("http://acs.amazonaws.com/groups/s3/LogDelivery"),
-                            ),
-                        ])]),
-                    ),
-                    ("permission", Value::string("READ_ACP")),
-                ])]),
-            ),
+            ("grant", Value::List(vec![log_delivery_grant("READ_ACP")])),
             (
                 "owner",
                 Value::List(vec![Value::map([("id", Value::string("owner-id"))])]),

@@ -8,25 +8,17 @@
 //! `max_age_seconds` is sent only when configured (S3 has no default for it). moto holds and
 //! returns every rule attribute, so drift on them is seen in tests.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
 use infra_core::{Attribute, Block, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, int, non_empty, number, string_list, strings, text};
 use crate::error::built;
-use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
-use crate::Aws;
+use crate::s3_support::{bucket_call, fields, BucketConfig, Fields, Target};
 
 const MAX_RULES: usize = 100;
 const MAX_ID_LENGTH: usize = 255;
 
 pub struct Cors;
-
-pub fn new(aws: Arc<Aws>) -> BucketSubresource<Cors> {
-    BucketSubresource::new(aws)
-}
 
 /// A set attribute's strings, or `None` when empty (the provider leaves empty sets out).
 fn string_set(value: &Value, key: &str) -> Option<Vec<String>> {
@@ -109,56 +101,32 @@ impl BucketConfig for Cors {
         problems
     }
 
-    async fn put(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError> {
         let rules = blocks(planned, "cors_rule")
             .iter()
             .map(rule)
             .collect::<Result<Vec<_>, _>>()?;
         bucket_call!(
-            client,
-            put_bucket_cors(bucket)
-                .set_expected_bucket_owner(owner)
-                .cors_configuration(built(
-                    CorsConfiguration::builder()
-                        .set_cors_rules(Some(rules))
-                        .build(),
-                )?)
-        )?;
-        Ok(())
+            at,
+            put_bucket_cors().cors_configuration(built(
+                CorsConfiguration::builder()
+                    .set_cors_rules(Some(rules))
+                    .build(),
+            )?)
+        )
+        .map(drop)
     }
 
-    async fn get(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        _hint: &Value,
-    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = bucket_call!(
-            client,
-            get_bucket_cors(bucket).set_expected_bucket_owner(owner)
-        )?;
-        Ok(Some(BTreeMap::from([(
-            "cors_rule".to_string(),
+    async fn get(at: &Target<'_>, _hint: &Value) -> Result<Option<Fields>, ProviderError> {
+        let output = bucket_call!(at, get_bucket_cors())?;
+        Ok(Some(fields([(
+            "cors_rule",
             Value::List(output.cors_rules().iter().map(rule_value).collect()),
         )])))
     }
 
-    async fn delete(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        bucket_call!(
-            client,
-            delete_bucket_cors(bucket).set_expected_bucket_owner(owner)
-        )?;
-        Ok(())
+    async fn delete(at: &Target<'_>, _prior: &Value) -> Result<(), ProviderError> {
+        bucket_call!(at, delete_bucket_cors()).map(drop)
     }
 }
 

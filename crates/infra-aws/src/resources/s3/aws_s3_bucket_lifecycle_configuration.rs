@@ -11,7 +11,6 @@
 //! leaves it out, and drift on it is not seen in tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_s3::types::{
     AbortIncompleteMultipartUpload, BucketLifecycleConfiguration, ExpirationStatus,
@@ -25,8 +24,7 @@ use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, boolean, int, known, non_empty, number, single, string, text};
 use crate::error::built;
-use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
-use crate::Aws;
+use crate::s3_support::{bucket_call, fields, BucketConfig, Fields, Target};
 
 /// The storage classes a transition takes (here and in `aws_s3_bucket`'s deprecated inline
 /// `lifecycle_rule`).
@@ -40,10 +38,6 @@ pub(crate) const STORAGE_CLASSES: &[&str] = &[
 ];
 
 pub struct Lifecycle;
-
-pub fn new(aws: Arc<Aws>) -> BucketSubresource<Lifecycle> {
-    BucketSubresource::new(aws)
-}
 
 fn n(name: &'static str) -> Attribute {
     Attribute::optional(name, Type::Number)
@@ -498,31 +492,18 @@ impl BucketConfig for Lifecycle {
         problems
     }
 
-    async fn put(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError> {
         let rules = blocks(planned, "rule")
             .iter()
             .map(rule)
             .collect::<Result<Vec<_>, _>>()?;
         let minimum = non_empty(planned, "transition_default_minimum_object_size")
             .map(|s| TransitionDefaultMinimumObjectSize::from(s.as_str()));
-        put_rules(client, bucket, owner, minimum, rules).await
+        put_rules(at, minimum, rules).await
     }
 
-    async fn get(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        hint: &Value,
-    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = bucket_call!(
-            client,
-            get_bucket_lifecycle_configuration(bucket).set_expected_bucket_owner(owner)
-        )?;
+    async fn get(at: &Target<'_>, hint: &Value) -> Result<Option<Fields>, ProviderError> {
+        let output = bucket_call!(at, get_bucket_lifecycle_configuration())?;
         let hints = blocks(hint, "rule");
         let rules = output
             .rules()
@@ -536,50 +517,35 @@ impl BucketConfig for Lifecycle {
             Some(size) => Value::string(size.as_str()),
             None => known(hint, "transition_default_minimum_object_size"),
         };
-        Ok(Some(BTreeMap::from([
-            ("rule".to_string(), Value::List(rules)),
-            (
-                "transition_default_minimum_object_size".to_string(),
-                minimum,
-            ),
+        Ok(Some(fields([
+            ("rule", Value::List(rules)),
+            ("transition_default_minimum_object_size", minimum),
         ])))
     }
 
-    async fn delete(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        bucket_call!(
-            client,
-            delete_bucket_lifecycle(bucket).set_expected_bucket_owner(owner)
-        )?;
-        Ok(())
+    async fn delete(at: &Target<'_>, _prior: &Value) -> Result<(), ProviderError> {
+        bucket_call!(at, delete_bucket_lifecycle()).map(drop)
     }
 }
 
 /// PutBucketLifecycleConfiguration: this resource's, and `aws_s3_bucket`'s deprecated inline
 /// `lifecycle_rule`.
 pub(crate) async fn put_rules(
-    client: &aws_sdk_s3::Client,
-    bucket: &str,
-    owner: Option<String>,
+    at: &Target<'_>,
     minimum: Option<TransitionDefaultMinimumObjectSize>,
     rules: Vec<LifecycleRule>,
 ) -> Result<(), ProviderError> {
     bucket_call!(
-        client,
-        put_bucket_lifecycle_configuration(bucket)
-            .set_expected_bucket_owner(owner)
+        at,
+        put_bucket_lifecycle_configuration()
             .set_transition_default_minimum_object_size(minimum)
             .lifecycle_configuration(built(
                 BucketLifecycleConfiguration::builder()
                     .set_rules(Some(rules))
                     .build(),
             )?)
-    )?;
-    Ok(())
+    )
+    .map(drop)
 }
 
 #[cfg(test)]

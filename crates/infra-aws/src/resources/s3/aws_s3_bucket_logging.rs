@@ -19,18 +19,18 @@
 //! e-mail addresses drift in tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_s3::types::{
-    BucketLoggingStatus, BucketLogsPermission, Grantee, LoggingEnabled, PartitionDateSource,
-    PartitionedPrefix, SimplePrefix, TargetGrant, TargetObjectKeyFormat, Type as GranteeType,
+    BucketLoggingStatus, BucketLogsPermission, LoggingEnabled, PartitionDateSource,
+    PartitionedPrefix, SimplePrefix, TargetGrant, TargetObjectKeyFormat,
 };
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{blocks, known, non_empty, single, string, text, text_or_null};
+use crate::app_support::{blocks, known, single, string, text};
 use crate::error::built;
-use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
-use crate::Aws;
+use crate::s3_support::{
+    bucket_call, fields, grant_value, grantee_of, is_configured, BucketConfig, Fields, Target,
+};
 
 const GRANTEE_TYPES: &[&str] = &["CanonicalUser", "AmazonCustomerByEmail", "Group"];
 const PERMISSIONS: &[&str] = &["FULL_CONTROL", "READ", "WRITE"];
@@ -40,40 +40,9 @@ const KEY_FORMATS: &str =
 
 pub struct Logging;
 
-pub fn new(aws: Arc<Aws>) -> BucketSubresource<Logging> {
-    BucketSubresource::new(aws)
-}
-
-/// True when a block (or an unknown dynamic block) is configured.
-fn has_block(value: &Value, key: &str) -> bool {
-    match value.get(key).unmarked() {
-        Value::Null => false,
-        Value::List(items) => !items.is_empty(),
-        _ => true,
-    }
-}
-
-fn grantee(value: &Value) -> Result<Grantee, ProviderError> {
-    // display_name is computed: S3 ignores it in requests, so it is not sent.
-    built(
-        Grantee::builder()
-            .set_email_address(non_empty(value, "email_address"))
-            .set_id(non_empty(value, "id"))
-            .r#type(GranteeType::from(
-                string(value, "type").unwrap_or_default().as_str(),
-            ))
-            .set_uri(non_empty(value, "uri"))
-            .build(),
-    )
-}
-
 fn target_grant(value: &Value) -> Result<TargetGrant, ProviderError> {
-    let grantee = match single(value, "grantee") {
-        Some(g) => Some(grantee(g)?),
-        None => None,
-    };
     Ok(TargetGrant::builder()
-        .set_grantee(grantee)
+        .set_grantee(grantee_of(value)?)
         .set_permission(string(value, "permission").map(|p| BucketLogsPermission::from(p.as_str())))
         .build())
 }
@@ -110,25 +79,8 @@ fn logging_enabled(planned: &Value) -> Result<LoggingEnabled, ProviderError> {
     )
 }
 
-fn grantee_value(grantee: &Grantee) -> Value {
-    // Empty strings (moto's answer for unset fields) read as unset.
-    Value::map([
-        ("display_name", text_or_null(grantee.display_name())),
-        ("email_address", text_or_null(grantee.email_address())),
-        ("id", text_or_null(grantee.id())),
-        ("type", Value::string(grantee.r#type().as_str())),
-        ("uri", text_or_null(grantee.uri())),
-    ])
-}
-
 fn target_grant_value(grant: &TargetGrant) -> Value {
-    Value::map([
-        (
-            "grantee",
-            Value::List(grant.grantee().map(grantee_value).into_iter().collect()),
-        ),
-        ("permission", text(grant.permission().map(|p| p.as_str()))),
-    ])
+    grant_value(grant.grantee(), grant.permission().map(|p| p.as_str()))
 }
 
 fn key_format_value(format: &TargetObjectKeyFormat) -> Value {
@@ -148,7 +100,7 @@ fn key_format_value(format: &TargetObjectKeyFormat) -> Value {
     ])])
 }
 
-fn logging_value(enabled: &LoggingEnabled, hint: &Value) -> BTreeMap<String, Value> {
+fn logging_value(enabled: &LoggingEnabled, hint: &Value) -> Fields {
     let key_format = match enabled.target_object_key_format() {
         Some(format) => key_format_value(format),
         // moto does not return the key format: keep the configured one.
@@ -157,17 +109,11 @@ fn logging_value(enabled: &LoggingEnabled, hint: &Value) -> BTreeMap<String, Val
             configured => configured,
         },
     };
-    BTreeMap::from([
+    fields([
+        ("target_bucket", Value::string(enabled.target_bucket())),
+        ("target_prefix", Value::string(enabled.target_prefix())),
         (
-            "target_bucket".to_string(),
-            Value::string(enabled.target_bucket()),
-        ),
-        (
-            "target_prefix".to_string(),
-            Value::string(enabled.target_prefix()),
-        ),
-        (
-            "target_grant".to_string(),
+            "target_grant",
             Value::List(
                 enabled
                     .target_grants()
@@ -176,7 +122,7 @@ fn logging_value(enabled: &LoggingEnabled, hint: &Value) -> BTreeMap<String, Val
                     .collect(),
             ),
         ),
-        ("target_object_key_format".to_string(), key_format),
+        ("target_object_key_format", key_format),
     ])
 }
 
@@ -224,8 +170,8 @@ impl BucketConfig for Logging {
             .enumerate()
         {
             let message = match (
-                has_block(format, "partitioned_prefix"),
-                has_block(format, "simple_prefix"),
+                is_configured(format, "partitioned_prefix"),
+                is_configured(format, "simple_prefix"),
             ) {
                 (false, false) => format!("one of {KEY_FORMATS} must be specified"),
                 (true, true) => format!(
@@ -241,60 +187,39 @@ impl BucketConfig for Logging {
         problems
     }
 
-    async fn put(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError> {
         bucket_call!(
-            client,
-            put_bucket_logging(bucket)
-                .set_expected_bucket_owner(owner)
-                .bucket_logging_status(
-                    BucketLoggingStatus::builder()
-                        .logging_enabled(logging_enabled(planned)?)
-                        .build(),
-                )
-        )?;
-        Ok(())
+            at,
+            put_bucket_logging().bucket_logging_status(
+                BucketLoggingStatus::builder()
+                    .logging_enabled(logging_enabled(planned)?)
+                    .build(),
+            )
+        )
+        .map(drop)
     }
 
-    async fn get(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        hint: &Value,
-    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = bucket_call!(
-            client,
-            get_bucket_logging(bucket).set_expected_bucket_owner(owner)
-        )?;
+    async fn get(at: &Target<'_>, hint: &Value) -> Result<Option<Fields>, ProviderError> {
+        let output = bucket_call!(at, get_bucket_logging())?;
         // Logging off: the resource is gone, as in the provider.
         Ok(output
             .logging_enabled()
             .map(|enabled| logging_value(enabled, hint)))
     }
 
-    async fn delete(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(at: &Target<'_>, _prior: &Value) -> Result<(), ProviderError> {
         bucket_call!(
-            client,
-            put_bucket_logging(bucket)
-                .set_expected_bucket_owner(owner)
-                .bucket_logging_status(BucketLoggingStatus::builder().build())
-        )?;
-        Ok(())
+            at,
+            put_bucket_logging().bucket_logging_status(BucketLoggingStatus::builder().build())
+        )
+        .map(drop)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::s3_support::log_delivery_grant;
 
     fn planned() -> Value {
         Value::map([
@@ -302,19 +227,7 @@ mod tests {
             ("target_prefix", Value::string("access/")),
             (
                 "target_grant",
-                Value::List(vec![Value::map([
-                    (
-                        "grantee",
-                        Value::List(vec![Value::map([
-                            ("type", Value::string("Group")),
-                            (
-                                "uri",
-                                Value::string("http://acs.amazonaws.com/groups/s3/LogDelivery"),
-                            ),
-                        ])]),
-                    ),
-                    ("permission", Value::string("WRITE")),
-                ])]),
+                Value::List(vec![log_delivery_grant("WRITE")]),
             ),
             (
                 "target_object_key_format",

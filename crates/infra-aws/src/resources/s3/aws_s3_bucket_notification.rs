@@ -16,9 +16,6 @@
 //! configured value when the answer has no EventBridge configuration, and drift on it is not
 //! seen in tests (nor, on AWS, EventBridge turned off outside infra).
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use aws_sdk_s3::types::{
     Event, EventBridgeConfiguration, FilterRule, FilterRuleName, LambdaFunctionConfiguration,
     NotificationConfiguration, NotificationConfigurationFilter, QueueConfiguration, S3KeyFilter,
@@ -29,14 +26,9 @@ use infra_core::{Attribute, Block, ProviderError, Schema, Type, Value};
 use crate::app_support::{blocks, boolean, non_empty, string, string_list, strings, text};
 use crate::ec2_support::unique_name;
 use crate::error::built;
-use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
-use crate::Aws;
+use crate::s3_support::{bucket_call, fields, BucketConfig, Fields, Target};
 
 pub struct Notification;
-
-pub fn new(aws: Arc<Aws>) -> BucketSubresource<Notification> {
-    BucketSubresource::new(aws)
-}
 
 /// The schema of one destination block; `arn` names its ARN argument.
 fn destination(arn: &'static str) -> Schema {
@@ -159,11 +151,11 @@ fn configuration_value(
     queues: &[QueueConfiguration],
     topics: &[TopicConfiguration],
     eventbridge: bool,
-) -> BTreeMap<String, Value> {
-    BTreeMap::from([
-        ("eventbridge".to_string(), Value::Bool(eventbridge)),
+) -> Fields {
+    fields([
+        ("eventbridge", Value::Bool(eventbridge)),
         (
-            "lambda_function".to_string(),
+            "lambda_function",
             Value::List(
                 lambdas
                     .iter()
@@ -180,7 +172,7 @@ fn configuration_value(
             ),
         ),
         (
-            "queue".to_string(),
+            "queue",
             Value::List(
                 queues
                     .iter()
@@ -197,7 +189,7 @@ fn configuration_value(
             ),
         ),
         (
-            "topic".to_string(),
+            "topic",
             Value::List(
                 topics
                     .iter()
@@ -232,27 +224,17 @@ impl BucketConfig for Notification {
             .block(Block::list("topic", destination("topic_arn")))
     }
 
-    async fn put(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        _owner: Option<String>,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError> {
         bucket_call!(
-            client,
-            put_bucket_notification_configuration(bucket)
+            at,
+            put_bucket_notification_configuration()
                 .notification_configuration(configuration(planned)?)
-        )?;
-        Ok(())
+        )
+        .map(drop)
     }
 
-    async fn get(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        _owner: Option<String>,
-        hint: &Value,
-    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = bucket_call!(client, get_bucket_notification_configuration(bucket))?;
+    async fn get(at: &Target<'_>, hint: &Value) -> Result<Option<Fields>, ProviderError> {
+        let output = bucket_call!(at, get_bucket_notification_configuration())?;
         // moto never reports EventBridge: keep the configured value when S3 says nothing.
         let eventbridge = output.event_bridge_configuration().is_some()
             || boolean(hint, "eventbridge").unwrap_or(false);
@@ -266,18 +248,13 @@ impl BucketConfig for Notification {
         )))
     }
 
-    async fn delete(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        _owner: Option<String>,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(at: &Target<'_>, _prior: &Value) -> Result<(), ProviderError> {
         bucket_call!(
-            client,
-            put_bucket_notification_configuration(bucket)
+            at,
+            put_bucket_notification_configuration()
                 .notification_configuration(NotificationConfiguration::builder().build())
-        )?;
-        Ok(())
+        )
+        .map(drop)
     }
 }
 

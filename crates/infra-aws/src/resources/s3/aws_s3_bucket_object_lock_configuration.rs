@@ -8,9 +8,6 @@
 //! treats it (it sends neither when zero; moto answers an unset one as 0). The shared
 //! implementation is [`crate::s3_support::BucketSubresource`].
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use aws_sdk_s3::types::{
     DefaultRetention, ObjectLockConfiguration, ObjectLockEnabled, ObjectLockRetentionMode,
     ObjectLockRule,
@@ -18,14 +15,9 @@ use aws_sdk_s3::types::{
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{int, known, number, single, string};
-use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
-use crate::Aws;
+use crate::s3_support::{bucket_call, fields, BucketConfig, Fields, Target};
 
 pub struct ObjectLock;
-
-pub fn new(aws: Arc<Aws>) -> BucketSubresource<ObjectLock> {
-    BucketSubresource::new(aws)
-}
 
 /// The configuration `planned` asks for: enabled, with its default retention unless `rule`
 /// is left out (or `without_rule`, for delete).
@@ -58,21 +50,14 @@ pub(crate) fn configuration(planned: &Value, without_rule: bool) -> ObjectLockCo
         .build()
 }
 
-async fn put(
-    client: &aws_sdk_s3::Client,
-    bucket: &str,
-    owner: Option<String>,
-    planned: &Value,
-    without_rule: bool,
-) -> Result<(), ProviderError> {
+async fn put(at: &Target<'_>, planned: &Value, without_rule: bool) -> Result<(), ProviderError> {
     bucket_call!(
-        client,
-        put_object_lock_configuration(bucket)
-            .set_expected_bucket_owner(owner)
+        at,
+        put_object_lock_configuration()
             .set_token(string(planned, "token").filter(|t| !t.is_empty()))
             .object_lock_configuration(configuration(planned, without_rule))
-    )?;
-    Ok(())
+    )
+    .map(drop)
 }
 
 #[async_trait::async_trait]
@@ -107,25 +92,12 @@ impl BucketConfig for ObjectLock {
             ))
     }
 
-    async fn put(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
-        put(client, bucket, owner, planned, false).await
+    async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError> {
+        put(at, planned, false).await
     }
 
-    async fn get(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        hint: &Value,
-    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = bucket_call!(
-            client,
-            get_object_lock_configuration(bucket).set_expected_bucket_owner(owner)
-        )?;
+    async fn get(at: &Target<'_>, hint: &Value) -> Result<Option<Fields>, ProviderError> {
+        let output = bucket_call!(at, get_object_lock_configuration())?;
         let Some(configuration) = output.object_lock_configuration() else {
             return Ok(None);
         };
@@ -154,25 +126,20 @@ impl BucketConfig for ObjectLock {
                 },
             )])]),
         };
-        Ok(Some(BTreeMap::from([
+        Ok(Some(fields([
             (
-                "object_lock_enabled".to_string(),
+                "object_lock_enabled",
                 configuration
                     .object_lock_enabled()
                     .map_or(Value::Null, |e| Value::string(e.as_str())),
             ),
-            ("rule".to_string(), rule),
-            ("token".to_string(), known(hint, "token")),
+            ("rule", rule),
+            ("token", known(hint, "token")),
         ])))
     }
 
-    async fn delete(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        put(client, bucket, owner, prior, true).await
+    async fn delete(at: &Target<'_>, prior: &Value) -> Result<(), ProviderError> {
+        put(at, prior, true).await
     }
 }
 

@@ -5,21 +5,13 @@
 //!
 //! moto holds and returns the rule, so drift on it is seen in tests.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use aws_sdk_s3::types::{ObjectOwnership, OwnershipControls, OwnershipControlsRule};
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{single, string};
-use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
-use crate::Aws;
+use crate::s3_support::{bucket_call, fields, BucketConfig, Fields, Target};
 
 pub struct OwnershipControlsConfig;
-
-pub fn new(aws: Arc<Aws>) -> BucketSubresource<OwnershipControlsConfig> {
-    BucketSubresource::new(aws)
-}
 
 #[async_trait::async_trait]
 impl BucketConfig for OwnershipControlsConfig {
@@ -43,12 +35,7 @@ impl BucketConfig for OwnershipControlsConfig {
         )
     }
 
-    async fn put(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        _owner: Option<String>,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError> {
         let ownership = single(planned, "rule")
             .and_then(|r| string(r, "object_ownership"))
             .unwrap_or_else(|| "BucketOwnerEnforced".into());
@@ -57,29 +44,24 @@ impl BucketConfig for OwnershipControlsConfig {
             .build()
             .map_err(|e| ProviderError::new(e.to_string()))?;
         bucket_call!(
-            client,
-            put_bucket_ownership_controls(bucket).ownership_controls(
+            at,
+            put_bucket_ownership_controls().ownership_controls(
                 OwnershipControls::builder()
                     .rules(rule)
                     .build()
                     .map_err(|e| ProviderError::new(e.to_string()))?,
             )
-        )?;
-        Ok(())
+        )
+        .map(drop)
     }
 
-    async fn get(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        _owner: Option<String>,
-        _hint: &Value,
-    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = bucket_call!(client, get_bucket_ownership_controls(bucket))?;
+    async fn get(at: &Target<'_>, _hint: &Value) -> Result<Option<Fields>, ProviderError> {
+        let output = bucket_call!(at, get_bucket_ownership_controls())?;
         let Some(rule) = output.ownership_controls().and_then(|c| c.rules().first()) else {
             return Ok(None);
         };
-        Ok(Some(BTreeMap::from([(
-            "rule".to_string(),
+        Ok(Some(fields([(
+            "rule",
             Value::List(vec![Value::map([(
                 "object_ownership",
                 Value::string(rule.object_ownership().as_str()),
@@ -87,13 +69,7 @@ impl BucketConfig for OwnershipControlsConfig {
         )])))
     }
 
-    async fn delete(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        _owner: Option<String>,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        bucket_call!(client, delete_bucket_ownership_controls(bucket))?;
-        Ok(())
+    async fn delete(at: &Target<'_>, _prior: &Value) -> Result<(), ProviderError> {
+        bucket_call!(at, delete_bucket_ownership_controls()).map(drop)
     }
 }

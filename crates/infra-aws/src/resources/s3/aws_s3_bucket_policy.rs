@@ -4,20 +4,12 @@
 //!
 //! moto holds and returns the policy, so drift on it is seen in tests.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{canonical_json, invalid_json, policy_value, string};
-use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
-use crate::Aws;
+use crate::s3_support::{bucket_call, fields, BucketConfig, Fields, Target};
 
 pub struct Policy;
-
-pub fn new(aws: Arc<Aws>) -> BucketSubresource<Policy> {
-    BucketSubresource::new(aws)
-}
 
 #[async_trait::async_trait]
 impl BucketConfig for Policy {
@@ -33,40 +25,20 @@ impl BucketConfig for Policy {
         invalid_json(config, "policy").into_iter().collect()
     }
 
-    async fn put(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        _owner: Option<String>,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError> {
         let policy = string(planned, "policy").unwrap_or_default();
-        bucket_call!(
-            client,
-            put_bucket_policy(bucket).policy(canonical_json(&policy))
-        )?;
-        Ok(())
+        bucket_call!(at, put_bucket_policy().policy(canonical_json(&policy))).map(drop)
     }
 
-    async fn get(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        _owner: Option<String>,
-        hint: &Value,
-    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = bucket_call!(client, get_bucket_policy(bucket))?;
+    async fn get(at: &Target<'_>, hint: &Value) -> Result<Option<Fields>, ProviderError> {
+        let output = bucket_call!(at, get_bucket_policy())?;
         match policy_value(output.policy(), hint.get("policy")) {
             Value::Null => Ok(None),
-            policy => Ok(Some(BTreeMap::from([("policy".to_string(), policy)]))),
+            policy => Ok(Some(fields([("policy", policy)]))),
         }
     }
 
-    async fn delete(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        _owner: Option<String>,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        bucket_call!(client, delete_bucket_policy(bucket))?;
-        Ok(())
+    async fn delete(at: &Target<'_>, _prior: &Value) -> Result<(), ProviderError> {
+        bucket_call!(at, delete_bucket_policy()).map(drop)
     }
 }

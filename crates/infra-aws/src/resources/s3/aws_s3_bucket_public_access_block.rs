@@ -6,15 +6,11 @@
 //! `skip_destroy` (configuration only) leaves the settings in place on destroy. moto holds and
 //! returns every flag, so drift on each is seen in tests.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use aws_sdk_s3::types::PublicAccessBlockConfiguration;
 use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::boolean;
-use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
-use crate::Aws;
+use crate::s3_support::{bucket_call, fields, BucketConfig, Fields, Target};
 
 const FLAGS: &[&str] = &[
     "block_public_acls",
@@ -24,10 +20,6 @@ const FLAGS: &[&str] = &[
 ];
 
 pub struct PublicAccessBlock;
-
-pub fn new(aws: Arc<Aws>) -> BucketSubresource<PublicAccessBlock> {
-    BucketSubresource::new(aws)
-}
 
 #[async_trait::async_trait]
 impl BucketConfig for PublicAccessBlock {
@@ -43,16 +35,11 @@ impl BucketConfig for PublicAccessBlock {
         schema.attr(Attribute::optional("skip_destroy", Type::Bool))
     }
 
-    async fn put(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        _owner: Option<String>,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError> {
         let flag = |name: &str| boolean(planned, name).unwrap_or(false);
         bucket_call!(
-            client,
-            put_public_access_block(bucket).public_access_block_configuration(
+            at,
+            put_public_access_block().public_access_block_configuration(
                 PublicAccessBlockConfiguration::builder()
                     .block_public_acls(flag("block_public_acls"))
                     .block_public_policy(flag("block_public_policy"))
@@ -60,54 +47,43 @@ impl BucketConfig for PublicAccessBlock {
                     .restrict_public_buckets(flag("restrict_public_buckets"))
                     .build(),
             )
-        )?;
-        Ok(())
+        )
+        .map(drop)
     }
 
-    async fn get(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        _owner: Option<String>,
-        hint: &Value,
-    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = bucket_call!(client, get_public_access_block(bucket))?;
+    async fn get(at: &Target<'_>, hint: &Value) -> Result<Option<Fields>, ProviderError> {
+        let output = bucket_call!(at, get_public_access_block())?;
         let Some(config) = output.public_access_block_configuration() else {
             return Ok(None);
         };
-        Ok(Some(BTreeMap::from([
+        Ok(Some(fields([
             (
-                "block_public_acls".to_string(),
+                "block_public_acls",
                 Value::Bool(config.block_public_acls().unwrap_or(false)),
             ),
             (
-                "block_public_policy".to_string(),
+                "block_public_policy",
                 Value::Bool(config.block_public_policy().unwrap_or(false)),
             ),
             (
-                "ignore_public_acls".to_string(),
+                "ignore_public_acls",
                 Value::Bool(config.ignore_public_acls().unwrap_or(false)),
             ),
             (
-                "restrict_public_buckets".to_string(),
+                "restrict_public_buckets",
                 Value::Bool(config.restrict_public_buckets().unwrap_or(false)),
             ),
             (
-                "skip_destroy".to_string(),
+                "skip_destroy",
                 crate::app_support::known(hint, "skip_destroy"),
             ),
         ])))
     }
 
-    async fn delete(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        _owner: Option<String>,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(at: &Target<'_>, prior: &Value) -> Result<(), ProviderError> {
         if boolean(prior, "skip_destroy") == Some(true) {
             return Ok(());
         }
-        bucket_call!(client, delete_public_access_block(bucket))?;
-        Ok(())
+        bucket_call!(at, delete_public_access_block()).map(drop)
     }
 }

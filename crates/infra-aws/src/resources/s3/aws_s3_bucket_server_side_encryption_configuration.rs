@@ -9,9 +9,6 @@
 //!
 //! Not supported yet ([`Schema::not_supported`]): a rule's `blocked_encryption_types`.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use aws_sdk_s3::types::{
     ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
     ServerSideEncryptionRule,
@@ -20,8 +17,7 @@ use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, boolean, non_empty, single, string, text};
 use crate::error::built;
-use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
-use crate::Aws;
+use crate::s3_support::{bucket_call, fields, BucketConfig, Fields, Target};
 
 /// The default encryption algorithms a rule takes.
 const SSE_ALGORITHMS: &[&str] = &["AES256", "aws:kms", "aws:kms:dsse"];
@@ -36,10 +32,6 @@ pub(crate) fn by_default_schema() -> Schema {
             Attribute::required("sse_algorithm", Type::String).check(Check::OneOf(SSE_ALGORITHMS)),
         )
         .attr(Attribute::optional("kms_master_key_id", Type::String))
-}
-
-pub fn new(aws: Arc<Aws>) -> BucketSubresource<Encryption> {
-    BucketSubresource::new(aws)
 }
 
 #[async_trait::async_trait]
@@ -68,12 +60,7 @@ impl BucketConfig for Encryption {
         )
     }
 
-    async fn put(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError> {
         let mut rules = Vec::new();
         for rule in blocks(planned, "rule") {
             let default = match single(rule, "apply_server_side_encryption_by_default") {
@@ -96,28 +83,18 @@ impl BucketConfig for Encryption {
             );
         }
         bucket_call!(
-            client,
-            put_bucket_encryption(bucket)
-                .set_expected_bucket_owner(owner)
-                .server_side_encryption_configuration(built(
-                    ServerSideEncryptionConfiguration::builder()
-                        .set_rules(Some(rules))
-                        .build(),
-                )?)
-        )?;
-        Ok(())
+            at,
+            put_bucket_encryption().server_side_encryption_configuration(built(
+                ServerSideEncryptionConfiguration::builder()
+                    .set_rules(Some(rules))
+                    .build(),
+            )?)
+        )
+        .map(drop)
     }
 
-    async fn get(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        hint: &Value,
-    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = bucket_call!(
-            client,
-            get_bucket_encryption(bucket).set_expected_bucket_owner(owner)
-        )?;
+    async fn get(at: &Target<'_>, hint: &Value) -> Result<Option<Fields>, ProviderError> {
+        let output = bucket_call!(at, get_bucket_encryption())?;
         let Some(config) = output.server_side_encryption_configuration() else {
             return Ok(None);
         };
@@ -158,22 +135,10 @@ impl BucketConfig for Encryption {
                 ])
             })
             .collect();
-        Ok(Some(BTreeMap::from([(
-            "rule".to_string(),
-            Value::List(rules),
-        )])))
+        Ok(Some(fields([("rule", Value::List(rules))])))
     }
 
-    async fn delete(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        bucket_call!(
-            client,
-            delete_bucket_encryption(bucket).set_expected_bucket_owner(owner)
-        )?;
-        Ok(())
+    async fn delete(at: &Target<'_>, _prior: &Value) -> Result<(), ProviderError> {
+        bucket_call!(at, delete_bucket_encryption()).map(drop)
     }
 }

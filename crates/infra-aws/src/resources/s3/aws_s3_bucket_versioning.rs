@@ -8,21 +8,13 @@
 //! (`mfa_delete` reads back as configured only when S3 reports it), so drift on `mfa_delete`
 //! is not seen in tests.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use aws_sdk_s3::types::{BucketVersioningStatus, MfaDelete, VersioningConfiguration};
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{known, single, string};
-use crate::s3_support::{bucket_call, BucketConfig, BucketSubresource};
-use crate::Aws;
+use crate::s3_support::{bucket_call, fields, BucketConfig, Fields, Target};
 
 pub struct Versioning;
-
-pub fn new(aws: Arc<Aws>) -> BucketSubresource<Versioning> {
-    BucketSubresource::new(aws)
-}
 
 #[async_trait::async_trait]
 impl BucketConfig for Versioning {
@@ -51,12 +43,7 @@ impl BucketConfig for Versioning {
             )
     }
 
-    async fn put(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError> {
         let config = single(planned, "versioning_configuration")
             .cloned()
             .unwrap_or(Value::Null);
@@ -66,9 +53,7 @@ impl BucketConfig for Versioning {
             return Ok(());
         }
         put_versioning(
-            client,
-            bucket,
-            owner,
+            at,
             string(planned, "mfa"),
             Some(BucketVersioningStatus::from(status.as_str())),
             string(&config, "mfa_delete").map(|m| MfaDelete::from(m.as_str())),
@@ -76,16 +61,8 @@ impl BucketConfig for Versioning {
         .await
     }
 
-    async fn get(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        hint: &Value,
-    ) -> Result<Option<BTreeMap<String, Value>>, ProviderError> {
-        let output = bucket_call!(
-            client,
-            get_bucket_versioning(bucket).set_expected_bucket_owner(owner)
-        )?;
+    async fn get(at: &Target<'_>, hint: &Value) -> Result<Option<Fields>, ProviderError> {
+        let output = bucket_call!(at, get_bucket_versioning())?;
         let status = output
             .status()
             .map(|s| s.as_str().to_string())
@@ -97,10 +74,10 @@ impl BucketConfig for Versioning {
                 .map(|c| known(c, "mfa_delete"))
                 .unwrap_or(Value::Null),
         };
-        Ok(Some(BTreeMap::from([
-            ("mfa".to_string(), known(hint, "mfa")),
+        Ok(Some(fields([
+            ("mfa", known(hint, "mfa")),
             (
-                "versioning_configuration".to_string(),
+                "versioning_configuration",
                 Value::List(vec![Value::map([
                     ("status", Value::string(status)),
                     ("mfa_delete", mfa_delete),
@@ -109,42 +86,26 @@ impl BucketConfig for Versioning {
         ])))
     }
 
-    async fn delete(
-        client: &aws_sdk_s3::Client,
-        bucket: &str,
-        owner: Option<String>,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(at: &Target<'_>, prior: &Value) -> Result<(), ProviderError> {
         let status = single(prior, "versioning_configuration").and_then(|c| string(c, "status"));
         if status.as_deref() == Some("Disabled") {
             return Ok(());
         }
-        put_versioning(
-            client,
-            bucket,
-            owner,
-            None,
-            Some(BucketVersioningStatus::Suspended),
-            None,
-        )
-        .await
+        put_versioning(at, None, Some(BucketVersioningStatus::Suspended), None).await
     }
 }
 
 /// PutBucketVersioning: this resource's, and `aws_s3_bucket`'s deprecated inline
 /// `versioning` (which sends a status and MFA delete as the provider expands them).
 pub(crate) async fn put_versioning(
-    client: &aws_sdk_s3::Client,
-    bucket: &str,
-    owner: Option<String>,
+    at: &Target<'_>,
     mfa: Option<String>,
     status: Option<BucketVersioningStatus>,
     mfa_delete: Option<MfaDelete>,
 ) -> Result<(), ProviderError> {
     bucket_call!(
-        client,
-        put_bucket_versioning(bucket)
-            .set_expected_bucket_owner(owner)
+        at,
+        put_bucket_versioning()
             .set_mfa(mfa)
             .versioning_configuration(
                 VersioningConfiguration::builder()
@@ -152,6 +113,6 @@ pub(crate) async fn put_versioning(
                     .set_mfa_delete(mfa_delete)
                     .build(),
             )
-    )?;
-    Ok(())
+    )
+    .map(drop)
 }
