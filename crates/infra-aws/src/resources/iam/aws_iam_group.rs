@@ -10,13 +10,13 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_iam::types::Group;
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Operation, ProviderError, Value};
 
-use crate::app_support::{changed, sent, string};
+use crate::app_support::{sent, string};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
-use crate::declared::{reported, Declared};
+use crate::declared::Declared;
 use crate::error::aws_error;
-use crate::iam_support::{found, gone, name_problems};
+use crate::iam_support::{found, gone, name_problems, named_in_path, renamed_or_moved};
 
 pub type AwsIamGroup = ObjectType<GroupObject>;
 
@@ -50,19 +50,7 @@ impl AwsObject for GroupObject {
 
     /// The attributes, each with how it is read from the SDK's group.
     fn attributes() -> Vec<Declared<Group>> {
-        vec![
-            reported(Attribute::computed("id", Type::String), Group::group_name),
-            reported(Attribute::computed("arn", Type::String), Group::arn),
-            reported(
-                Attribute::computed("unique_id", Type::String),
-                Group::group_id,
-            ),
-            reported(Attribute::required("name", Type::String), Group::group_name),
-            reported(
-                Attribute::optional("path", Type::String).default(Value::string("/")),
-                Group::path,
-            ),
-        ]
+        named_in_path(Group::group_name, Group::arn, Group::group_id, Group::path)
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
@@ -124,17 +112,13 @@ impl AwsObject for GroupObject {
         planned: &Value,
     ) -> Result<String, ProviderError> {
         let client = &this.aws.clients().await.iam;
-        let name = string(planned, "name").unwrap_or_else(|| old_name.to_string());
-        if name != old_name || changed(prior, planned, "path") {
+        let (name, change) = renamed_or_moved(old_name, prior, planned);
+        if let Some((new_name, new_path)) = change {
             sent!(client
                 .update_group()
                 .group_name(old_name)
-                .set_new_group_name((name != old_name).then(|| name.clone()))
-                .set_new_path(
-                    changed(prior, planned, "path")
-                        .then(|| string(planned, "path"))
-                        .flatten(),
-                ))?;
+                .set_new_group_name(new_name)
+                .set_new_path(new_path))?;
         }
         Ok(name)
     }

@@ -20,9 +20,10 @@ use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{boolean, changed, non_empty, sent, string, text};
 use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
-use crate::declared::{read, reported, Declared};
+use crate::declared::{read, Declared};
 use crate::iam_support::{
-    arn_problem, found, gone, name_problems, owned_tags, tags_to_sdk, update_tags,
+    arn_problem, found, gone, name_problems, named_in_path, owned_tags, renamed_or_moved,
+    tags_to_sdk, update_tags,
 };
 use crate::tagging::ManagedTags;
 
@@ -119,18 +120,8 @@ impl AwsObject for UserObject {
     const EVENTUALLY_CONSISTENT: bool = true;
 
     fn attributes() -> Vec<Declared<User>> {
-        vec![
-            reported(Attribute::computed("id", Type::String), User::user_name),
-            reported(Attribute::computed("arn", Type::String), User::arn),
-            reported(
-                Attribute::computed("unique_id", Type::String),
-                User::user_id,
-            ),
-            reported(Attribute::required("name", Type::String), User::user_name),
-            reported(
-                Attribute::optional("path", Type::String).default(Value::string("/")),
-                User::path,
-            ),
+        let mut attributes = named_in_path(User::user_name, User::arn, User::user_id, User::path);
+        attributes.extend([
             read(
                 Attribute::optional("permissions_boundary", Type::String),
                 |user: &User, _| {
@@ -144,7 +135,8 @@ impl AwsObject for UserObject {
                 Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)),
                 |_: &User, at| Value::Bool(boolean(at.prior, "force_destroy").unwrap_or(false)),
             ),
-        ]
+        ]);
+        attributes
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
@@ -202,17 +194,13 @@ impl AwsObject for UserObject {
         planned: &Value,
     ) -> Result<String, ProviderError> {
         let client = &this.aws.clients().await.iam;
-        let name = string(planned, "name").unwrap_or_else(|| old_name.to_string());
-        if name != old_name || changed(prior, planned, "path") {
+        let (name, change) = renamed_or_moved(old_name, prior, planned);
+        if let Some((new_name, new_path)) = change {
             sent!(client
                 .update_user()
                 .user_name(old_name)
-                .set_new_user_name((name != old_name).then(|| name.clone()))
-                .set_new_path(
-                    changed(prior, planned, "path")
-                        .then(|| string(planned, "path"))
-                        .flatten(),
-                ))?;
+                .set_new_user_name(new_name)
+                .set_new_path(new_path))?;
         }
         if changed(prior, planned, "permissions_boundary") {
             match non_empty(planned, "permissions_boundary") {
