@@ -17,6 +17,7 @@ use aws_sdk_s3::types::{Delete, Grantee, ObjectIdentifier, Type as GranteeType};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use crate::app_support::{non_empty, single, string, text, text_or_null};
+use crate::clients::partition_of;
 use crate::declared::read_in_turn;
 use crate::error::built;
 use crate::Aws;
@@ -84,6 +85,38 @@ pub fn hosted_zone_id(region: &str) -> Option<&'static str> {
         "af-south-1" => "Z83WF9RJE8B12",
         _ => return None,
     })
+}
+
+/// The computed attributes S3's names for a bucket fill (the bucket resource's and data
+/// source's, in their schema order): [`bucket_names`].
+pub fn with_bucket_names(schema: Schema) -> Schema {
+    bucket_names("", "")
+        .into_iter()
+        .fold(schema, |schema, (name, _)| {
+            schema.attr(Attribute::computed(name, Type::String))
+        })
+}
+
+/// A bucket's names in `region`, as the provider derives them: its ARN, global and regional
+/// domain names, region and website hosted zone.
+pub fn bucket_names(bucket: &str, region: &str) -> [(&'static str, Value); 5] {
+    let suffix = dns_suffix(region);
+    [
+        (
+            "arn",
+            Value::string(format!("arn:{}:s3:::{bucket}", partition_of(region))),
+        ),
+        (
+            "bucket_domain_name",
+            Value::string(format!("{bucket}.s3.{suffix}")),
+        ),
+        (
+            "bucket_regional_domain_name",
+            Value::string(format!("{bucket}.s3.{region}.{suffix}")),
+        ),
+        ("bucket_region", Value::string(region)),
+        ("hosted_zone_id", text(hosted_zone_id(region))),
+    ]
 }
 
 /// The DNS suffix of a partition's S3 endpoints.

@@ -7,9 +7,8 @@ use std::sync::Arc;
 
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{sent, text};
-use crate::clients::partition_of;
-use crate::s3_support::{dns_suffix, hosted_zone_id, is_gone};
+use crate::app_support::sent;
+use crate::s3_support::{bucket_names, dns_suffix, is_gone, with_bucket_names};
 use crate::Aws;
 
 pub struct AwsS3Bucket {
@@ -21,15 +20,8 @@ impl AwsS3Bucket {
     pub fn new(aws: Arc<Aws>) -> AwsS3Bucket {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("bucket", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("bucket_domain_name", Type::String))
-            .attr(Attribute::computed(
-                "bucket_regional_domain_name",
-                Type::String,
-            ))
-            .attr(Attribute::computed("bucket_region", Type::String))
-            .attr(Attribute::computed("hosted_zone_id", Type::String))
+            .attr(Attribute::required("bucket", Type::String));
+        let schema = with_bucket_names(schema)
             .attr(Attribute::computed("website_endpoint", Type::String))
             .attr(Attribute::computed("website_domain", Type::String));
         AwsS3Bucket { aws, schema }
@@ -92,25 +84,13 @@ impl DataSourceType for AwsS3Bucket {
             Err(error) if error.code.as_deref() == Some("NoSuchWebsiteConfiguration") => false,
             Err(error) => return Err(error),
         };
-        let suffix = dns_suffix(&region);
         let domain = website_domain(&region);
         let mut value = config.clone();
         if let Some(entries) = value.map_mut() {
             entries.insert("id".into(), Value::string(&bucket));
-            entries.insert(
-                "arn".into(),
-                Value::string(format!("arn:{}:s3:::{bucket}", partition_of(&region))),
-            );
-            entries.insert(
-                "bucket_domain_name".into(),
-                Value::string(format!("{bucket}.s3.{suffix}")),
-            );
-            entries.insert(
-                "bucket_regional_domain_name".into(),
-                Value::string(format!("{bucket}.s3.{region}.{suffix}")),
-            );
-            entries.insert("bucket_region".into(), Value::string(&region));
-            entries.insert("hosted_zone_id".into(), text(hosted_zone_id(&region)));
+            for (name, derived) in bucket_names(&bucket, &region) {
+                entries.insert(name.into(), derived);
+            }
             entries.insert(
                 "website_endpoint".into(),
                 if website {

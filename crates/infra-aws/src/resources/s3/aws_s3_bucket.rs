@@ -97,7 +97,8 @@ use crate::declared::read_in_turn;
 use crate::error::aws_error;
 use crate::error::built;
 use crate::s3_support::{
-    bucket_call, dns_suffix, empty_bucket, hosted_zone_id, is_gone, website, BucketConfig, Target,
+    bucket_call, bucket_names, empty_bucket, is_gone, website, with_bucket_names, BucketConfig,
+    Target,
 };
 use crate::tagging::{ManagedTags, WithTags};
 use crate::{create_memo, Aws};
@@ -533,15 +534,8 @@ impl AwsS3Bucket {
             .attr(Attribute::optional_computed("bucket", Type::String).force_new())
             .attr(Attribute::optional_computed("bucket_prefix", Type::String).force_new())
             .attr(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)))
-            .attr(Attribute::optional_computed("object_lock_enabled", Type::Bool).force_new())
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("bucket_domain_name", Type::String))
-            .attr(Attribute::computed(
-                "bucket_regional_domain_name",
-                Type::String,
-            ))
-            .attr(Attribute::computed("bucket_region", Type::String))
-            .attr(Attribute::computed("hosted_zone_id", Type::String))
+            .attr(Attribute::optional_computed("object_lock_enabled", Type::Bool).force_new());
+        let schema = with_bucket_names(schema)
             // From the region when the bucket has a website (the inline `website`).
             .attr(
                 Attribute::computed("website_domain", Type::String).deprecated(
@@ -1593,7 +1587,6 @@ fn versioning_request(
 
 fn to_value(schema: &Schema, bucket: &str, found: &Found, inline: &Inline, hint: &Value) -> Value {
     let region = found.region.as_str();
-    let suffix = dns_suffix(region);
     let mut object = BTreeMap::new();
     object.insert("id".to_string(), Value::string(bucket));
     object.insert("bucket".to_string(), Value::string(bucket));
@@ -1617,20 +1610,9 @@ fn to_value(schema: &Schema, bucket: &str, found: &Found, inline: &Inline, hint:
         "object_lock_enabled".to_string(),
         Value::Bool(lock_enabled == Some("Enabled")),
     );
-    object.insert(
-        "arn".to_string(),
-        Value::string(format!("arn:{}:s3:::{bucket}", partition_of(region))),
-    );
-    object.insert(
-        "bucket_domain_name".to_string(),
-        Value::string(format!("{bucket}.s3.{suffix}")),
-    );
-    object.insert(
-        "bucket_regional_domain_name".to_string(),
-        Value::string(format!("{bucket}.s3.{region}.{suffix}")),
-    );
-    object.insert("bucket_region".to_string(), Value::string(region));
-    object.insert("hosted_zone_id".to_string(), text(hosted_zone_id(region)));
+    for (name, value) in bucket_names(bucket, region) {
+        object.insert(name.to_string(), value);
+    }
     // S3 reports grants, not the canned ACL they came from: kept as configured.
     object.insert("acl".to_string(), known(hint, "acl"));
     object.insert(
