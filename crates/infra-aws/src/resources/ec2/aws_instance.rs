@@ -946,17 +946,14 @@ impl AwsInstance {
         with_password: bool,
     ) -> Result<InstanceAttributes, ProviderError> {
         let ec2 = self.ec2().await;
-        let describe = |name: InstanceAttributeName| {
-            ec2.describe_instance_attribute()
+        let describe = |name: InstanceAttributeName| async move {
+            sent!(ec2
+                .describe_instance_attribute()
                 .instance_id(id)
-                .attribute(name)
-                .send()
+                .attribute(name))
         };
         let stop = async {
-            match describe(InstanceAttributeName::DisableApiStop)
-                .await
-                .map_err(aws_error)
-            {
+            match describe(InstanceAttributeName::DisableApiStop).await {
                 Ok(output) => Ok(output.disable_api_stop().and_then(|flag| flag.value())),
                 // Some partitions do not have stop protection; the provider skips it there.
                 Err(error) if has_code(&error, "UnsupportedOperation") => Ok(None),
@@ -964,36 +961,25 @@ impl AwsInstance {
             }
         };
         let termination = async {
-            describe(InstanceAttributeName::DisableApiTermination)
-                .await
-                .map_err(aws_error)
-                .map(|output| {
-                    output
-                        .disable_api_termination()
-                        .and_then(|flag| flag.value())
-                })
+            let output = describe(InstanceAttributeName::DisableApiTermination).await?;
+            Ok(output
+                .disable_api_termination()
+                .and_then(|flag| flag.value()))
         };
         let user_data = async {
-            describe(InstanceAttributeName::UserData)
-                .await
-                .map_err(aws_error)
-                .map(|output| {
-                    output
-                        .user_data()
-                        .and_then(|data| data.value())
-                        .map(str::to_string)
-                })
+            let output = describe(InstanceAttributeName::UserData).await?;
+            Ok(output
+                .user_data()
+                .and_then(|data| data.value())
+                .map(str::to_string))
         };
         let shutdown = async {
-            describe(InstanceAttributeName::InstanceInitiatedShutdownBehavior)
-                .await
-                .map_err(aws_error)
-                .map(|output| {
-                    output
-                        .instance_initiated_shutdown_behavior()
-                        .and_then(|behavior| behavior.value())
-                        .map(str::to_string)
-                })
+            let name = InstanceAttributeName::InstanceInitiatedShutdownBehavior;
+            let output = describe(name).await?;
+            let behavior = output.instance_initiated_shutdown_behavior();
+            Ok(behavior
+                .and_then(|behavior| behavior.value())
+                .map(str::to_string))
         };
         let (disable_api_stop, disable_api_termination, user_data, shutdown_behavior) =
             futures::future::try_join4(stop, termination, user_data, shutdown).await?;
