@@ -1113,6 +1113,12 @@ pub trait Elbv2Object: Send + Sync + Sized + 'static {
     /// Whether the objects' own reads ([`Elbv2Object::value`]) run a few at a time
     /// ([`read_each`]) rather than one after another.
     const READ_CONCURRENTLY: bool = false;
+    /// The action blocks a listener (`default_action`) or rule (`action`) routes by: each
+    /// action's `type` normalized to AWS's spelling ([`normalize_actions`]; the provider
+    /// accepts any case), checked before the type's own checks ([`validate_actions`]), and
+    /// the paths whose forward action a blue/green deployment weights
+    /// ([`ResourceType::traffic_paths`]). None by default.
+    const ACTIONS: &'static [&'static str] = &[];
 
     /// The object's ARN.
     fn arn_of(object: &Self::Object) -> Option<&str>;
@@ -1122,14 +1128,10 @@ pub trait Elbv2Object: Send + Sync + Sized + 'static {
     fn default_timeouts() -> Timeouts {
         Timeouts::default()
     }
-    /// As [`ResourceType::validate`].
+    /// As [`ResourceType::validate`], after the checks of [`Elbv2Object::ACTIONS`].
     fn validate(config: &Value) -> Vec<(String, String)>;
-    /// As [`ResourceType::normalize`].
+    /// As [`ResourceType::normalize`], after [`Elbv2Object::ACTIONS`] are normalized.
     fn normalize(_value: &mut Value) {}
-    /// As [`ResourceType::traffic_paths`].
-    fn traffic_paths() -> &'static [&'static str] {
-        &[]
-    }
     /// As [`ResourceType::replacing_changes`].
     fn replacing_changes(_prior: &Value, _planned: &Value, _changed: &[String]) -> Vec<String> {
         vec![]
@@ -1437,15 +1439,23 @@ impl<O: Elbv2Object> ResourceType for Elbv2Type<O> {
     }
 
     fn normalize(&self, value: &mut Value) {
+        for actions in O::ACTIONS {
+            normalize_actions(value, actions);
+        }
         O::normalize(value)
     }
 
     fn traffic_paths(&self) -> &'static [&'static str] {
-        O::traffic_paths()
+        O::ACTIONS
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        O::validate(config)
+        let mut problems: Vec<(String, String)> = O::ACTIONS
+            .iter()
+            .flat_map(|actions| validate_actions(config, actions))
+            .collect();
+        problems.extend(O::validate(config));
+        problems
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {

@@ -49,8 +49,8 @@ use crate::app_support::{
     boolean, changed, int, known, non_empty, number, sent, set_tags, single, string, text,
 };
 use crate::elbv2_support::{
-    action_block, actions_from_sdk, actions_to_sdk, attributes_of, modify_attributes,
-    normalize_actions, tags_to_sdk, validate_actions, Elbv2Object, Elbv2Type,
+    action_block, actions_from_sdk, actions_to_sdk, attributes_of, modify_attributes, tags_to_sdk,
+    Elbv2Object, Elbv2Type,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::paginated::all_items;
@@ -506,6 +506,8 @@ impl Elbv2Object for Listeners {
     const NAME: &'static str = "aws_lb_listener";
     const ALIASES: &'static [&'static str] = &["aws_alb_listener"];
     const KIND: &'static str = "listener";
+    /// A blue/green deployment weights this listener's forward action.
+    const ACTIONS: &'static [&'static str] = &["default_action"];
 
     fn arn_of(object: &Listener) -> Option<&str> {
         object.listener_arn()
@@ -566,18 +568,8 @@ impl Elbv2Object for Listeners {
             .with_tags()
     }
 
-    /// Each action's `type` as AWS spells it (the provider accepts any case).
-    fn normalize(value: &mut Value) {
-        normalize_actions(value, "default_action");
-    }
-
-    /// A blue/green deployment weights this listener's forward action.
-    fn traffic_paths() -> &'static [&'static str] {
-        &["default_action"]
-    }
-
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = validate_actions(config, "default_action");
+        let mut problems = Vec::new();
         let protocol = config.get("protocol").as_str();
         if protocol == Some("HTTPS") && config.get("certificate_arn").is_null() {
             problems.push((

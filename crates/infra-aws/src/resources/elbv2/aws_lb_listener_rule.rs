@@ -25,8 +25,7 @@ use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type
 use crate::app_support::{blocks, changed, int, sent, set_tags, single, string, text};
 use crate::elbv2_support::{
     action_block, actions_from_sdk, actions_to_sdk, condition_block, conditions_from_sdk,
-    conditions_to_sdk, normalize_actions, tags_to_sdk, validate_actions, validate_conditions,
-    Elbv2Object, Elbv2Type,
+    conditions_to_sdk, tags_to_sdk, validate_conditions, Elbv2Object, Elbv2Type,
 };
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
@@ -258,6 +257,8 @@ impl Elbv2Object for ListenerRule {
     const NAME: &'static str = "aws_lb_listener_rule";
     const ALIASES: &'static [&'static str] = &["aws_alb_listener_rule"];
     const KIND: &'static str = "listener rule";
+    /// A blue/green deployment weights this rule's forward action.
+    const ACTIONS: &'static [&'static str] = &["action"];
 
     fn arn_of(object: &Rule) -> Option<&str> {
         object.rule_arn()
@@ -278,19 +279,8 @@ impl Elbv2Object for ListenerRule {
             .with_tags()
     }
 
-    /// Each action's `type` as AWS spells it (the provider accepts any case).
-    fn normalize(value: &mut Value) {
-        normalize_actions(value, "action");
-    }
-
-    /// A blue/green deployment weights this rule's forward action.
-    fn traffic_paths() -> &'static [&'static str] {
-        &["action"]
-    }
-
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = validate_actions(config, "action");
-        problems.extend(validate_conditions(config));
+        let mut problems = validate_conditions(config);
         problems.extend(validate_transforms(config));
         problems
     }
@@ -580,6 +570,52 @@ mod transform_tests {
         assert_eq!(
             paths,
             ["transform[0].host_header_rewrite_config", "transform[0]"]
+        );
+    }
+}
+
+#[cfg(test)]
+mod action_tests {
+    use super::*;
+    use infra_core::ResourceType;
+
+    fn with_action(kind: &str) -> Value {
+        Value::map([(
+            "action",
+            Value::List(vec![Value::map([
+                ("type", Value::string(kind)),
+                (
+                    "target_group_arn",
+                    Value::string("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/a/1"),
+                ),
+            ])]),
+        )])
+    }
+
+    /// The family does what `ACTIONS` names for the rule (and `default_action` for a
+    /// listener): the action types normalized, checked first, and weighted by a blue/green
+    /// deployment.
+    #[test]
+    fn the_family_normalizes_checks_and_weights_the_rules_actions() {
+        let aws = crate::Aws::new(crate::ProviderSettings::default());
+        let rule = AwsLbListenerRule::new(aws.clone());
+        assert_eq!(rule.traffic_paths(), ["action"]);
+        let mut planned = with_action("FORWARD");
+        ResourceType::normalize(&rule, &mut planned);
+        assert_eq!(planned, with_action("forward"));
+        let problems = ResourceType::validate(&rule, &with_action("forwarding"));
+        assert_eq!(problems[0].0, "action[0].type");
+
+        let listener = super::super::aws_lb_listener::AwsLbListener::new(aws);
+        assert_eq!(listener.traffic_paths(), ["default_action"]);
+        let mut planned = Value::map([(
+            "default_action",
+            with_action("Forward").get("action").clone(),
+        )]);
+        ResourceType::normalize(&listener, &mut planned);
+        assert_eq!(
+            planned.get("default_action"),
+            with_action("forward").get("action")
         );
     }
 }
