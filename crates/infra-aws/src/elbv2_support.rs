@@ -34,6 +34,22 @@ use crate::error::{aws_error, is_not_found};
 use crate::subnet_group_support::tag_pairs;
 use crate::Aws;
 
+/// `name` (`action` or `default_action`) with one forward action of the type spelled `kind`,
+/// for the unit tests.
+#[cfg(test)]
+pub(crate) fn forward_action(name: &str, kind: &str) -> Value {
+    Value::map([(
+        name,
+        Value::List(vec![Value::map([
+            ("type", Value::string(kind)),
+            (
+                "target_group_arn",
+                Value::string("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/a/1"),
+            ),
+        ])]),
+    )])
+}
+
 /// A client that sends nothing, for the unit tests that build requests.
 #[cfg(test)]
 pub(crate) fn test_client() -> aws_sdk_elasticloadbalancingv2::Client {
@@ -2081,18 +2097,7 @@ mod provider_schema_tests {
     /// as AWS spells it, and sent so.
     #[test]
     fn an_action_type_is_accepted_in_any_case() {
-        let action = |kind: &str| {
-            Value::map([(
-                "action",
-                Value::List(vec![Value::map([
-                    ("type", Value::string(kind)),
-                    (
-                        "target_group_arn",
-                        Value::string("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/a/1"),
-                    ),
-                ])]),
-            )])
-        };
+        let action = |kind: &str| forward_action("action", kind);
         let schema = Schema::new().block(action_block("action"));
         let upper = action("FORWARD");
         assert!(schema.validate(&upper).is_empty());

@@ -577,20 +577,8 @@ mod transform_tests {
 #[cfg(test)]
 mod action_tests {
     use super::*;
+    use crate::elbv2_support::forward_action;
     use infra_core::ResourceType;
-
-    fn with_action(kind: &str) -> Value {
-        Value::map([(
-            "action",
-            Value::List(vec![Value::map([
-                ("type", Value::string(kind)),
-                (
-                    "target_group_arn",
-                    Value::string("arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/a/1"),
-                ),
-            ])]),
-        )])
-    }
 
     /// The family does what `ACTIONS` names for the rule (and `default_action` for a
     /// listener): the action types normalized, checked first, and weighted by a blue/green
@@ -600,22 +588,16 @@ mod action_tests {
         let aws = crate::Aws::new(crate::ProviderSettings::default());
         let rule = AwsLbListenerRule::new(aws.clone());
         assert_eq!(rule.traffic_paths(), ["action"]);
-        let mut planned = with_action("FORWARD");
+        let mut planned = forward_action("action", "FORWARD");
         ResourceType::normalize(&rule, &mut planned);
-        assert_eq!(planned, with_action("forward"));
-        let problems = ResourceType::validate(&rule, &with_action("forwarding"));
+        assert_eq!(planned, forward_action("action", "forward"));
+        let problems = ResourceType::validate(&rule, &forward_action("action", "forwarding"));
         assert_eq!(problems[0].0, "action[0].type");
 
         let listener = super::super::aws_lb_listener::AwsLbListener::new(aws);
         assert_eq!(listener.traffic_paths(), ["default_action"]);
-        let mut planned = Value::map([(
-            "default_action",
-            with_action("Forward").get("action").clone(),
-        )]);
+        let mut planned = forward_action("default_action", "Forward");
         ResourceType::normalize(&listener, &mut planned);
-        assert_eq!(
-            planned.get("default_action"),
-            with_action("forward").get("action")
-        );
+        assert_eq!(planned, forward_action("default_action", "forward"));
     }
 }
