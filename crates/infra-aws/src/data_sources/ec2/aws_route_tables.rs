@@ -1,59 +1,30 @@
 //! `aws_route_tables` (data source): the ids of every route table matching `vpc_id`, `tags`
-//! and `filter` blocks (none is not an error, as in the provider).
+//! and `filter` blocks (none is not an error, as in the provider); see [`super::ids`].
 
-use std::sync::Arc;
+use aws_sdk_ec2::types::Filter;
+use infra_core::ProviderError;
 
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
-
-use crate::ec2_support::{filter_block, lookup_filters, lookup_value, string_values};
+use super::ids::{Ids, IdsType};
 use crate::paginated::all_items;
-use crate::Aws;
 
-pub struct AwsRouteTables {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsRouteTables = IdsType<RouteTables>;
 
-impl AwsRouteTables {
-    pub fn new(aws: Arc<Aws>) -> AwsRouteTables {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::optional("vpc_id", Type::String))
-            .attr(Attribute::optional_computed(
-                "tags",
-                Type::map(Type::String),
-            ))
-            .attr(Attribute::computed("ids", Type::list(Type::String)))
-            .block(filter_block());
-        AwsRouteTables { aws, schema }
-    }
-}
+pub struct RouteTables;
 
 #[async_trait::async_trait]
-impl DataSourceType for AwsRouteTables {
-    fn name(&self) -> &'static str {
-        "aws_route_tables"
-    }
+impl Ids for RouteTables {
+    const NAME: &'static str = "aws_route_tables";
+    const ARGUMENTS: &'static [(&'static str, &'static str)] = &[("vpc_id", "vpc-id")];
+    const TAGS_COMPUTED: bool = true;
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let clients = self.aws.clients().await;
-        let tables: Vec<_> = all_items!(clients.ec2.describe_route_tables().set_filters(
-            Some(lookup_filters(config, &[("vpc_id", "vpc-id")])).filter(|f| !f.is_empty()),
-        ))?;
-        let ids = tables
+    async fn ids(
+        ec2: &aws_sdk_ec2::Client,
+        filters: Option<Vec<Filter>>,
+    ) -> Result<Vec<String>, ProviderError> {
+        let tables: Vec<_> = all_items!(ec2.describe_route_tables().set_filters(filters))?;
+        Ok(tables
             .iter()
-            .filter_map(|table| table.route_table_id().map(str::to_string));
-        Ok(lookup_value(
-            &self.schema,
-            config,
-            [
-                ("id", Value::string(&clients.region)),
-                ("ids", string_values(ids)),
-            ],
-        ))
+            .filter_map(|table| table.route_table_id().map(str::to_string))
+            .collect())
     }
 }

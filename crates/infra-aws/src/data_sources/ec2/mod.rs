@@ -1,5 +1,7 @@
 //! EC2: networking and compute lookups.
 
+mod ids;
+
 super::data_source_types! {
     regional_data;
     aws_availability_zones::AwsAvailabilityZones::new,
