@@ -87,36 +87,35 @@ pub fn hosted_zone_id(region: &str) -> Option<&'static str> {
     })
 }
 
-/// The computed attributes S3's names for a bucket fill (the bucket resource's and data
-/// source's, in their schema order): [`bucket_names`].
+/// The computed attributes S3's names for a bucket fill ([`bucket_names`]), in the bucket
+/// resource's and data source's schema order.
+const BUCKET_NAMES: [&str; 5] = [
+    "arn",
+    "bucket_domain_name",
+    "bucket_regional_domain_name",
+    "bucket_region",
+    "hosted_zone_id",
+];
+
+/// The schema with [`BUCKET_NAMES`] added, computed.
 pub fn with_bucket_names(schema: Schema) -> Schema {
-    bucket_names("", "")
-        .into_iter()
-        .fold(schema, |schema, (name, _)| {
-            schema.attr(Attribute::computed(name, Type::String))
-        })
+    BUCKET_NAMES.into_iter().fold(schema, |schema, name| {
+        schema.attr(Attribute::computed(name, Type::String))
+    })
 }
 
-/// A bucket's names in `region`, as the provider derives them: its ARN, global and regional
-/// domain names, region and website hosted zone.
-pub fn bucket_names(bucket: &str, region: &str) -> [(&'static str, Value); 5] {
+/// A bucket's names in `region`, as the provider derives them ([`BUCKET_NAMES`]): its ARN,
+/// global and regional domain names, region and website hosted zone.
+pub fn bucket_names(bucket: &str, region: &str) -> impl Iterator<Item = (&'static str, Value)> {
     let suffix = dns_suffix(region);
-    [
-        (
-            "arn",
-            Value::string(format!("arn:{}:s3:::{bucket}", partition_of(region))),
-        ),
-        (
-            "bucket_domain_name",
-            Value::string(format!("{bucket}.s3.{suffix}")),
-        ),
-        (
-            "bucket_regional_domain_name",
-            Value::string(format!("{bucket}.s3.{region}.{suffix}")),
-        ),
-        ("bucket_region", Value::string(region)),
-        ("hosted_zone_id", text(hosted_zone_id(region))),
-    ]
+    let values = [
+        Value::string(format!("arn:{}:s3:::{bucket}", partition_of(region))),
+        Value::string(format!("{bucket}.s3.{suffix}")),
+        Value::string(format!("{bucket}.s3.{region}.{suffix}")),
+        Value::string(region),
+        text(hosted_zone_id(region)),
+    ];
+    BUCKET_NAMES.into_iter().zip(values)
 }
 
 /// The DNS suffix of a partition's S3 endpoints.
@@ -232,7 +231,8 @@ pub fn fields<const N: usize>(entries: [(&str, Value); N]) -> Fields {
 pub trait BucketConfig: Send + Sync + Sized + 'static {
     /// The Terraform type name.
     const NAME: &'static str;
-    /// Whether the type takes `expected_bucket_owner` (most do; the policy does not).
+    /// Whether the type takes `expected_bucket_owner` (seven do; the policy, ownership
+    /// controls, public access block and notification do not, and send no owner).
     const EXPECTED_OWNER: bool = true;
     /// The error code S3 answers when the bucket has no configuration of this kind (a read
     /// finds none, a delete has nothing left to do), for the kinds that have one.

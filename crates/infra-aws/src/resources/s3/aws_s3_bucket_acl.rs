@@ -25,8 +25,6 @@
 //! (the canned `public-read-write`, `log-delivery-write`) reads back with its first only, so
 //! drift on those is not seen (or is false) in tests.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_s3::types::{AccessControlPolicy, BucketCannedAcl, Grant, Owner, Permission};
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
@@ -306,7 +304,7 @@ mod tests {
             ("acl", Value::string("private")),
             (
                 "access_control_policy",
-                Value::List(vec![Value::Map(BTreeMap::new())]),
+                Value::List(vec![Value::Map(Default::default())]),
             ),
         ]);
         assert!(Acl::validate(&both)[0].1.contains("only one of"));
