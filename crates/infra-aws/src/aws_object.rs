@@ -168,14 +168,32 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
         Self::written(this, &key).await
     }
     /// Changes what differs between `prior` and `planned`, tags too; returns the key after
-    /// (a rename changes it).
+    /// (a rename changes it). A type that overrides [`AwsObject::update_written`] is never
+    /// asked (by default an error).
     async fn update(
+        _this: &ObjectType<Self>,
+        _operation: &Operation,
+        _key: &str,
+        _prior: &Value,
+        _planned: &Value,
+    ) -> Result<String, ProviderError> {
+        Err(ProviderError::new(format!(
+            "{} updates in update_written",
+            Self::NAME
+        )))
+    }
+    /// Changes the object and returns it as written, as [`AwsObject::create_written`] does
+    /// for a create: by default [`AwsObject::update`], then the object read back.
+    async fn update_written(
         this: &ObjectType<Self>,
         operation: &Operation,
         key: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<String, ProviderError>;
+    ) -> Result<Tagged<Self::Object>, ProviderError> {
+        let key = Self::update(this, operation, key, prior, planned).await?;
+        Self::written(this, &key).await
+    }
     /// Deletes the object (`prior` is its state); a missing object is deleted.
     async fn delete(
         this: &ObjectType<Self>,
@@ -280,13 +298,8 @@ impl<O: AwsObject> ObjectType<O> {
         self.aws.clients().await.region.clone()
     }
 
-    /// The object just written with this key, read whole ([`AwsObject::written`]).
-    async fn read_written(&self, key: &str, prior: &Value) -> Result<Value, ProviderError> {
-        self.value_written(O::written(self, key).await?, prior)
-            .await
-    }
-
-    /// The value of an object just written, with what [`AwsObject::read_more`] reads of it.
+    /// The value of an object just written ([`AwsObject::create_written`],
+    /// [`AwsObject::update_written`]), with what [`AwsObject::read_more`] reads of it.
     async fn value_written(
         &self,
         mut found: Tagged<O::Object>,
@@ -361,8 +374,8 @@ impl<O: AwsObject> ResourceType for ObjectType<O> {
         planned: &Value,
     ) -> Result<Value, ProviderError> {
         let key = Self::key_in_state(prior)?;
-        let key = O::update(self, operation, &key, prior, planned).await?;
-        self.read_written(&key, planned).await
+        let found = O::update_written(self, operation, &key, prior, planned).await?;
+        self.value_written(found, planned).await
     }
 
     async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
@@ -466,7 +479,7 @@ mod tests {
 
     static DESCRIBES: AtomicUsize = AtomicUsize::new(0);
 
-    /// A type whose create holds the object as read.
+    /// A type whose create and update hold the object as read.
     struct Waited;
 
     #[async_trait::async_trait]
@@ -506,14 +519,17 @@ mod tests {
             })
         }
 
-        async fn update(
+        async fn update_written(
             _this: &ObjectType<Self>,
             _operation: &Operation,
             key: &str,
             _prior: &Value,
             _planned: &Value,
-        ) -> Result<String, ProviderError> {
-            Ok(key.to_string())
+        ) -> Result<Tagged<String>, ProviderError> {
+            Ok(Tagged {
+                object: format!("{key}-updated"),
+                tags: vec![],
+            })
         }
 
         async fn delete(
@@ -527,7 +543,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_create_that_holds_the_object_is_not_read_again() {
+    async fn a_write_that_holds_the_object_is_not_read_again() {
         let settings = ProviderSettings {
             region: Some("us-east-1".to_string()),
             ..ProviderSettings::default()
@@ -548,6 +564,10 @@ mod tests {
                 ("note", Value::string("x")),
             ])
         );
+        let value = ResourceType::update(&waited, &operation, &value, &planned)
+            .await
+            .unwrap();
+        assert_eq!(value.get("name"), &Value::string("made-x-updated"));
         assert_eq!(DESCRIBES.load(Ordering::SeqCst), 0);
     }
 }

@@ -29,138 +29,139 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
 use aws_sdk_iam::types::{AccessKeyMetadata, StatusType};
-use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{is_missing, sent, string};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::create_memo;
+use crate::declared::{copied, read, Declared};
 use crate::error::aws_error;
 use crate::iam_support::{date, found, gone, propagated, read_each};
-use crate::{create_memo, Aws};
 
-pub struct AwsIamAccessKey {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsIamAccessKey = ObjectType<AccessKeyObject>;
+
+pub struct AccessKeyObject;
+
+/// What no read gives back, read from the state (or the create's answer) instead.
+const SECRETS: [&str; 2] = ["secret", "ses_smtp_password_v4"];
+
+/// A key as ListAccessKeys gives it, with its user; `secrets` ([`SECRETS`]) where a write
+/// just gave them: the create's answer, or the prior state an update keeps them from.
+pub struct AccessKey {
+    metadata: AccessKeyMetadata,
+    user: String,
+    secrets: Option<[Value; 2]>,
 }
 
-impl AwsIamAccessKey {
-    pub fn new(aws: Arc<Aws>) -> AwsIamAccessKey {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("user", Type::String).force_new())
-            .attr(Attribute::optional("pgp_key", Type::String).force_new())
-            .attr(
-                Attribute::optional("status", Type::String)
-                    .default(Value::string("Active"))
-                    .check(Check::OneOf(&["Active", "Inactive", "Expired"])),
-            )
-            .attr(Attribute::computed("create_date", Type::String))
-            .attr(Attribute::computed("secret", Type::String).sensitive())
-            .attr(Attribute::computed("ses_smtp_password_v4", Type::String).sensitive())
-            .attr(Attribute::computed("encrypted_secret", Type::String))
-            .attr(Attribute::computed(
-                "encrypted_ses_smtp_password_v4",
-                Type::String,
-            ))
-            .attr(Attribute::computed("key_fingerprint", Type::String));
-        AwsIamAccessKey { aws, schema }
+/// The user and the key ID of a family key: `user/id` (an IAM user name holds no `/`), or the
+/// bare ID of an imported key, whose user GetAccessKeyLastUsed finds.
+fn user_and_id(key: &str) -> (Option<&str>, &str) {
+    match key.split_once('/') {
+        Some((user, id)) => (Some(user), id),
+        None => (None, key),
     }
+}
 
-    /// The user's access keys by id; `None` when the user does not exist.
-    async fn keys(
-        &self,
-        user: &str,
-    ) -> Result<Option<BTreeMap<String, AccessKeyMetadata>>, ProviderError> {
-        let client = &self.aws.clients().await.iam;
-        let mut out = BTreeMap::new();
-        let mut pages = client
-            .list_access_keys()
-            .user_name(user)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            match page.map_err(aws_error) {
-                Ok(page) => out.extend(
-                    page.access_key_metadata()
-                        .iter()
-                        .filter_map(|k| Some((k.access_key_id()?.to_string(), k.clone()))),
-                ),
-                Err(error) if is_missing(&error) => return Ok(None),
-                Err(error) => return Err(error),
-            }
+/// The user's keys by ID (ListAccessKeys); `None` when the user does not exist.
+async fn keys_of(
+    this: &AwsIamAccessKey,
+    user: &str,
+) -> Result<Option<BTreeMap<String, AccessKeyMetadata>>, ProviderError> {
+    let client = &this.aws.clients().await.iam;
+    let mut out = BTreeMap::new();
+    let mut pages = client
+        .list_access_keys()
+        .user_name(user)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        match page.map_err(aws_error) {
+            Ok(page) => out.extend(
+                page.access_key_metadata()
+                    .iter()
+                    .filter_map(|k| Some((k.access_key_id()?.to_string(), k.clone()))),
+            ),
+            Err(error) if is_missing(&error) => return Ok(None),
+            Err(error) => return Err(error),
         }
-        Ok(Some(out))
     }
-
-    /// The user of a key known only by its id (import).
-    async fn owner(&self, id: &str) -> Result<Option<String>, ProviderError> {
-        let client = &self.aws.clients().await.iam;
-        Ok(
-            found(sent!(client.get_access_key_last_used().access_key_id(id)))?
-                .and_then(|r| r.user_name().map(str::to_string)),
-        )
-    }
-
-    async fn read_written(
-        &self,
-        user: &str,
-        id: &str,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        propagated("IAM access key", id, || async {
-            Ok(self
-                .keys(user)
-                .await?
-                .and_then(|keys| keys.get(id).map(|k| to_value(k, user, planned))))
-        })
-        .await
-    }
-
-    async fn set_status(&self, user: &str, id: &str, status: &str) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.iam;
-        client
-            .update_access_key()
-            .user_name(user)
-            .access_key_id(id)
-            .status(StatusType::from(status))
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(aws_error)
-    }
+    Ok(Some(out))
 }
 
-/// The key as a value; the secrets are kept from `hint` (AWS never returns them again).
-fn to_value(key: &AccessKeyMetadata, user: &str, hint: &Value) -> Value {
-    Value::map([
-        ("id", Value::string(key.access_key_id().unwrap_or_default())),
-        ("user", Value::string(key.user_name().unwrap_or(user))),
-        ("pgp_key", hint.get("pgp_key").clone()),
-        (
-            "status",
-            Value::string(key.status().map(|s| s.as_str()).unwrap_or("Active")),
-        ),
-        ("create_date", date(key.create_date())),
-        ("secret", hint.get("secret").clone()),
-        (
-            "ses_smtp_password_v4",
-            hint.get("ses_smtp_password_v4").clone(),
-        ),
-        ("encrypted_secret", Value::Null),
-        ("encrypted_ses_smtp_password_v4", Value::Null),
-        ("key_fingerprint", Value::Null),
-    ])
+async fn owner(this: &AwsIamAccessKey, id: &str) -> Result<Option<String>, ProviderError> {
+    let client = &this.aws.clients().await.iam;
+    Ok(
+        found(sent!(client.get_access_key_last_used().access_key_id(id)))?
+            .and_then(|r| r.user_name().map(str::to_string)),
+    )
+}
+
+async fn set_status(
+    client: &aws_sdk_iam::Client,
+    user: &str,
+    id: &str,
+    status: &str,
+) -> Result<(), ProviderError> {
+    client
+        .update_access_key()
+        .user_name(user)
+        .access_key_id(id)
+        .status(StatusType::from(status))
+        .send()
+        .await
+        .map(|_| ())
+        .map_err(aws_error)
+}
+
+/// One of [`SECRETS`]: as the write gave it, else as the prior state holds it.
+fn secret(which: usize) -> Declared<AccessKey> {
+    let attribute = Attribute::computed(SECRETS[which], Type::String).sensitive();
+    read(attribute, move |key: &AccessKey, at| match &key.secrets {
+        Some(secrets) => secrets[which].clone(),
+        None => at.prior.get(SECRETS[which]).clone(),
+    })
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsIamAccessKey {
-    fn name(&self) -> &'static str {
-        "aws_iam_access_key"
+impl AwsObject for AccessKeyObject {
+    type Object = AccessKey;
+    const NAME: &'static str = "aws_iam_access_key";
+    const KIND: &'static str = "IAM access key";
+    const KEY: &'static str = "id";
+    const KEY_WORD: &'static str = "user or id";
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<AccessKey>> {
+        let null = |name| read(Attribute::computed(name, Type::String), |_, _| Value::Null);
+        let status = Attribute::optional("status", Type::String)
+            .default(Value::string("Active"))
+            .check(Check::OneOf(&["Active", "Inactive", "Expired"]));
+        vec![
+            read(
+                Attribute::computed("id", Type::String),
+                |k: &AccessKey, _| Value::string(k.metadata.access_key_id().unwrap_or_default()),
+            ),
+            read(
+                Attribute::required("user", Type::String).force_new(),
+                |k: &AccessKey, _| Value::string(k.metadata.user_name().unwrap_or(&k.user)),
+            ),
+            copied(Attribute::optional("pgp_key", Type::String).force_new()),
+            read(status, |k: &AccessKey, _| {
+                Value::string(k.metadata.status().map(|s| s.as_str()).unwrap_or("Active"))
+            }),
+            read(
+                Attribute::computed("create_date", Type::String),
+                |k: &AccessKey, _| date(k.metadata.create_date()),
+            ),
+            secret(0),
+            secret(1),
+            null("encrypted_secret"),
+            null("encrypted_ses_smtp_password_v4"),
+            null("key_fingerprint"),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         if config.get("pgp_key").is_null() {
             return vec![];
         }
@@ -170,14 +171,89 @@ impl ResourceType for AwsIamAccessKey {
         )]
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.iam;
+    /// `user/id`, or the bare ID of an imported key ([`user_and_id`]).
+    fn key_of(value: &Value) -> Option<String> {
+        match (string(value, "user"), string(value, "id")) {
+            (Some(user), id) => Some(format!("{user}/{}", id.unwrap_or_default())),
+            (None, id) => id,
+        }
+    }
+
+    /// Terraform's import ID: the access key ID.
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        Ok(Value::map([("id", Value::string(id))]))
+    }
+
+    /// The owners of keys without a user (GetAccessKeyLastUsed), then one ListAccessKeys per
+    /// distinct user, each step run concurrently.
+    async fn describe(
+        this: &AwsIamAccessKey,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<AccessKey>>, ProviderError> {
+        let owners = read_each(
+            keys.iter()
+                .map(|key| async move {
+                    match user_and_id(key) {
+                        (Some(user), _) => Ok(Some(user.to_string())),
+                        (None, id) => owner(this, id).await,
+                    }
+                })
+                .collect(),
+        )
+        .await?;
+        let users: BTreeSet<String> = owners.iter().flatten().cloned().collect();
+        let listed: BTreeMap<String, Option<BTreeMap<String, AccessKeyMetadata>>> = read_each(
+            users
+                .into_iter()
+                .map(|user| async move {
+                    let keys = keys_of(this, &user).await?;
+                    Ok((user, keys))
+                })
+                .collect(),
+        )
+        .await?
+        .into_iter()
+        .collect();
+        Ok(keys
+            .iter()
+            .zip(owners)
+            .filter_map(|(key, owner)| {
+                let user = owner?;
+                let metadata = listed
+                    .get(&user)?
+                    .as_ref()?
+                    .get(user_and_id(key).1)?
+                    .clone();
+                let object = AccessKey {
+                    metadata,
+                    user,
+                    secrets: None,
+                };
+                Some((
+                    key.clone(),
+                    Tagged {
+                        object,
+                        tags: vec![],
+                    },
+                ))
+            })
+            .collect())
+    }
+
+    /// CreateAccessKey (the user's keys listed first, once per operation, in the user's turn),
+    /// the status where the new key's differs, then the key as listed, with the answer's secret.
+    async fn create_written(
+        this: &AwsIamAccessKey,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Tagged<AccessKey>, ProviderError> {
+        let client = &this.aws.clients().await.iam;
         let user = string(planned, "user")
             .ok_or_else(|| ProviderError::new("aws_iam_access_key needs a known user"))?;
         let turn = user_turn(&user);
         let guard = turn.lock().await;
         if !create_memo::recorded(operation) {
-            let existing = self.keys(&user).await?.unwrap_or_default();
+            let existing = keys_of(this, &user).await?.unwrap_or_default();
             create_memo::record(operation, existing.into_keys());
         }
         let response = sent!(client.create_access_key().user_name(&user))?;
@@ -187,28 +263,30 @@ impl ResourceType for AwsIamAccessKey {
         let id = key.access_key_id().to_string();
         received().insert(id.clone());
         drop(guard);
-        let region = self.aws.clients().await.region.clone();
-        let mut written = planned.clone();
-        if let Some(entries) = written.map_mut() {
-            entries.insert("secret".into(), Value::string(key.secret_access_key()));
-            entries.insert(
-                "ses_smtp_password_v4".into(),
-                Value::string(ses_smtp_password_v4(key.secret_access_key(), &region)),
-            );
-        }
+        let region = this.aws.clients().await.region.clone();
+        let secret = key.secret_access_key();
+        let secrets = [
+            Value::string(secret),
+            Value::string(ses_smtp_password_v4(secret, &region)),
+        ];
         let status = string(planned, "status").unwrap_or_else(|| "Active".into());
         if status != key.status().as_str() {
-            self.set_status(&user, &id, &status).await?;
+            set_status(client, &user, &id, &status).await?;
         }
-        self.read_written(&user, &id, &written).await
+        let mut written = Self::written(this, &format!("{user}/{id}")).await?;
+        written.object.secrets = Some(secrets);
+        Ok(written)
     }
 
-    async fn update(
-        &self,
+    /// The status where it changes, then the key as listed, with the secrets the prior state
+    /// holds.
+    async fn update_written(
+        this: &AwsIamAccessKey,
         _operation: &Operation,
+        key: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
+    ) -> Result<Tagged<AccessKey>, ProviderError> {
         let (Some(user), Some(id)) = (string(prior, "user"), string(prior, "id")) else {
             return Err(ProviderError::new(
                 "aws_iam_access_key has no user or id in state",
@@ -216,86 +294,53 @@ impl ResourceType for AwsIamAccessKey {
         };
         let status = string(planned, "status").unwrap_or_else(|| "Active".into());
         if string(prior, "status").as_deref() != Some(status.as_str()) {
-            self.set_status(&user, &id, &status).await?;
+            set_status(&this.aws.clients().await.iam, &user, &id, &status).await?;
         }
-        let mut written = planned.clone();
-        if let Some(entries) = written.map_mut() {
-            for key in ["secret", "ses_smtp_password_v4"] {
-                entries.insert(key.into(), prior.get(key).clone());
-            }
-        }
-        self.read_written(&user, &id, &written).await
+        let mut written = Self::written(this, key).await?;
+        written.object.secrets = Some(SECRETS.map(|name| prior.get(name).clone()));
+        Ok(written)
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.iam;
-        let (Some(user), Some(id)) = (string(prior, "user"), string(prior, "id")) else {
+    async fn delete(
+        this: &AwsIamAccessKey,
+        _operation: &Operation,
+        key: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.iam;
+        let (Some(user), id) = user_and_id(key) else {
             return Ok(());
         };
+        if id.is_empty() {
+            return Ok(());
+        }
         gone(sent!(client
             .delete_access_key()
-            .user_name(&user)
-            .access_key_id(&id)))
+            .user_name(user)
+            .access_key_id(id)))
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        // Imported keys know only their id: find their users first.
-        let owners = read_each(
-            prior
-                .iter()
-                .map(|p| async move {
-                    match (string(p, "user"), string(p, "id")) {
-                        (Some(user), _) => Ok(Some(user)),
-                        (None, Some(id)) => self.owner(&id).await,
-                        (None, None) => Ok(None),
-                    }
-                })
-                .collect(),
-        )
-        .await?;
-        let users: BTreeSet<String> = owners.iter().flatten().cloned().collect();
-        let keys: BTreeMap<String, Option<BTreeMap<String, AccessKeyMetadata>>> = read_each(
-            users
-                .into_iter()
-                .map(|user| async move {
-                    let keys = self.keys(&user).await?;
-                    Ok((user, keys))
-                })
-                .collect(),
-        )
-        .await?
-        .into_iter()
-        .collect();
-        Ok(prior
-            .iter()
-            .zip(&owners)
-            .map(|(p, owner)| {
-                let user = owner.as_ref()?;
-                let id = string(p, "id")?;
-                let key = keys.get(user)?.as_ref()?.get(&id)?;
-                Some(to_value(key, user, p))
-            })
-            .collect())
-    }
-
-    /// Terraform's import ID: the access key ID.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(Value::map([("id", Value::string(id))]))
+    /// Listed again until IAM shows the key (IAM is eventually consistent).
+    async fn written(
+        this: &AwsIamAccessKey,
+        key: &str,
+    ) -> Result<Tagged<AccessKey>, ProviderError> {
+        propagated(Self::KIND, user_and_id(key).1, || this.found(key)).await
     }
 
     /// Deletes the user's keys that this run's create of `operation` made and never received
     /// (their secrets are lost), and finds nothing; see the module documentation.
     async fn find_created(
-        &self,
+        this: &AwsIamAccessKey,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<AccessKey>>, ProviderError> {
         let Some(user) = string(planned, "user") else {
             return Ok(None);
         };
         let turn = user_turn(&user);
         let _guard = turn.lock().await;
-        let keys = self.keys(&user).await?.unwrap_or_default();
+        let keys = keys_of(this, &user).await?.unwrap_or_default();
         // Only a key IAM dates from this operation's first send on (less a minute for clocks)
         // can be the lost one. One made for this user by someone else in that window cannot
         // be told from it (CREATE_PROTECTION.md, "Known gaps").
@@ -321,11 +366,7 @@ impl ResourceType for AwsIamAccessKey {
                 access_key_id = %id,
                 "deleting the access key whose create answer was lost (its secret is gone)"
             );
-            self.delete(
-                operation,
-                &Value::map([("user", Value::string(&user)), ("id", Value::string(&id))]),
-            )
-            .await?;
+            Self::delete(this, operation, &format!("{user}/{id}"), &Value::Null).await?;
         }
         Ok(None)
     }

@@ -18,21 +18,19 @@
 //! `init_query`'s request and read-back.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_rds::operation::modify_db_proxy_target_group::builders::ModifyDBProxyTargetGroupFluentBuilder;
 use aws_sdk_rds::types::{ConnectionPoolConfiguration, DbProxyTargetGroup};
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
-use crate::app_support::{
-    int, non_empty, number, sent, single, string, string_list, strings, text,
-};
+use crate::app_support::{int, non_empty, number, sent, single, string, string_list, strings};
 use crate::app_support::{vanished, wait_for};
+use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::declared::{read, read_block, Declared};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::identifier_checks;
-use crate::Aws;
 
 /// The target group every proxy has, the one this type manages.
 const DEFAULT_GROUP: &str = "default";
@@ -40,13 +38,121 @@ const DEFAULT_GROUP: &str = "default";
 /// The one value `session_pinning_filters` takes (the provider's list; the API has no enum).
 const PINNING_FILTERS: &[&str] = &["EXCLUDE_VARIABLE_SETS"];
 
-pub struct AwsDbProxyDefaultTargetGroup {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsDbProxyDefaultTargetGroup = ObjectType<DefaultTargetGroupObject>;
+
+pub struct DefaultTargetGroupObject;
+
+/// The default target group of `proxy`; `None` when the proxy does not exist.
+async fn describe(
+    this: &AwsDbProxyDefaultTargetGroup,
+    proxy: &str,
+) -> Result<Option<Tagged<DbProxyTargetGroup>>, ProviderError> {
+    let client = &this.aws.clients().await.rds;
+    let mut pages = client
+        .describe_db_proxy_target_groups()
+        .db_proxy_name(proxy)
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = match page.map_err(aws_error) {
+            Ok(page) => page,
+            Err(error) if is_not_found(&error) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        if let Some(group) = page
+            .target_groups()
+            .iter()
+            .find(|g| g.is_default() == Some(true))
+        {
+            return Ok(Some(Tagged {
+                object: group.clone(),
+                tags: vec![],
+            }));
+        }
+    }
+    Ok(None)
 }
 
-impl AwsDbProxyDefaultTargetGroup {
-    pub fn new(aws: Arc<Aws>) -> AwsDbProxyDefaultTargetGroup {
+/// The provider's `resourceProxyDefaultTargetGroupPut` (create and update alike): the
+/// modify, then the wait, which ends on the group as described.
+async fn put(
+    this: &AwsDbProxyDefaultTargetGroup,
+    planned: &Value,
+    timeout: std::time::Duration,
+) -> Result<Tagged<DbProxyTargetGroup>, ProviderError> {
+    let client = &this.aws.clients().await.rds;
+    let proxy = string(planned, "db_proxy_name").ok_or_else(|| {
+        ProviderError::new("aws_db_proxy_default_target_group has no db_proxy_name")
+    })?;
+    sent!(modify_request(client, planned))?;
+    wait_for(
+        &format!("the default target group of DB proxy {proxy} to be available"),
+        timeout,
+        || async {
+            let Some(group) = describe(this, &proxy).await? else {
+                return Err(vanished("DB proxy default target group", &proxy));
+            };
+            match group.object.status() {
+                Some("available") => Ok(Some(group)),
+                Some("modifying") => Ok(None),
+                status => Err(ProviderError::with_code(
+                    "InvalidDBProxyStateFault",
+                    format!(
+                        "the default target group of DB proxy {proxy} is {}",
+                        status.unwrap_or("of no status")
+                    ),
+                )),
+            }
+        },
+    )
+    .await
+}
+
+/// The pool as the provider's read sets it; an unset number reads as 0 and an unset query as
+/// `""`, as the provider's flatten stores them.
+fn pool_value(group: &DbProxyTargetGroup) -> Value {
+    let pool = group.connection_pool_config().map(|pool| {
+        let whole = |n: Option<i32>| number(Some(n.unwrap_or(0).into()));
+        Value::map([
+            (
+                "connection_borrow_timeout",
+                whole(pool.connection_borrow_timeout()),
+            ),
+            (
+                "init_query",
+                Value::string(pool.init_query().unwrap_or_default()),
+            ),
+            (
+                "max_connections_percent",
+                whole(pool.max_connections_percent()),
+            ),
+            (
+                "max_idle_connections_percent",
+                whole(pool.max_idle_connections_percent()),
+            ),
+            (
+                "session_pinning_filters",
+                string_list(pool.session_pinning_filters()),
+            ),
+        ])
+    });
+    Value::List(pool.into_iter().collect())
+}
+
+/// The proxy's name: the ID.
+fn proxy_name(group: &DbProxyTargetGroup, _: &crate::declared::Reading) -> Value {
+    Value::string(group.db_proxy_name().unwrap_or_default())
+}
+
+#[async_trait::async_trait]
+impl AwsObject for DefaultTargetGroupObject {
+    type Object = DbProxyTargetGroup;
+    const NAME: &'static str = "aws_db_proxy_default_target_group";
+    const KIND: &'static str = "DB proxy default target group";
+    const KEY: &'static str = "db_proxy_name";
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<DbProxyTargetGroup>> {
         let pool = Schema::new()
             .attr(
                 Attribute::optional("connection_borrow_timeout", Type::Number)
@@ -68,73 +174,102 @@ impl AwsDbProxyDefaultTargetGroup {
                 "session_pinning_filters",
                 Type::set(Type::String),
             ));
-        let schema = Schema::new()
-            .timeouts(&["create", "update"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("name", Type::String))
-            .attr(Attribute::required("db_proxy_name", Type::String).force_new())
-            .block(Block::single("connection_pool_config", pool).computed());
-        AwsDbProxyDefaultTargetGroup { aws, schema }
+        vec![
+            read(Attribute::computed("id", Type::String), proxy_name),
+            crate::declared::string(
+                Attribute::computed("arn", Type::String),
+                DbProxyTargetGroup::target_group_arn,
+            ),
+            crate::declared::string(
+                Attribute::computed("name", Type::String),
+                DbProxyTargetGroup::target_group_name,
+            ),
+            read(
+                Attribute::required("db_proxy_name", Type::String).force_new(),
+                proxy_name,
+            ),
+            read_block(
+                Block::single("connection_pool_config", pool).computed(),
+                |group, _| pool_value(group),
+            ),
+        ]
     }
 
-    /// The default target group of `proxy`; `None` when the proxy does not exist.
-    async fn describe(&self, proxy: &str) -> Result<Option<DbProxyTargetGroup>, ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let mut pages = client
-            .describe_db_proxy_target_groups()
-            .db_proxy_name(proxy)
-            .into_paginator()
-            .send();
-        while let Some(page) = pages.next().await {
-            let page = match page.map_err(aws_error) {
-                Ok(page) => page,
-                Err(error) if is_not_found(&error) => return Ok(None),
-                Err(error) => return Err(error),
-            };
-            if let Some(group) = page
-                .target_groups()
-                .iter()
-                .find(|g| g.is_default() == Some(true))
-            {
-                return Ok(Some(group.clone()));
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create", "update"])
+    }
+
+    /// The provider's create and update timeouts, 30 minutes each.
+    fn default_timeouts() -> Timeouts {
+        Timeouts::minutes(30, 30, 30)
+    }
+
+    /// The provider's checks beyond the schema's: `validIdentifier` on `db_proxy_name`, and
+    /// each `session_pinning_filters` value one it knows.
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        let mut problems = identifier_checks(config, &["db_proxy_name"]);
+        if let Some(pool) = single(config, "connection_pool_config") {
+            for filter in strings(pool, "session_pinning_filters") {
+                if !PINNING_FILTERS.contains(&filter.as_str()) {
+                    problems.push((
+                        "connection_pool_config[0].session_pinning_filters".to_string(),
+                        format!(
+                            "expected session_pinning_filters to be one of [\"{}\"], got {filter}",
+                            PINNING_FILTERS.join("\", \"")
+                        ),
+                    ));
+                }
             }
         }
-        Ok(None)
+        problems
     }
 
-    /// The provider's `resourceProxyDefaultTargetGroupPut`: the modify, then the wait.
-    async fn put(
-        &self,
+    /// The proxy a stored object belongs to: its ID (the proxy's name), else `db_proxy_name`.
+    fn key_of(value: &Value) -> Option<String> {
+        non_empty(value, "id").or_else(|| non_empty(value, "db_proxy_name"))
+    }
+
+    /// The group always exists with its proxy, and the create's call is idempotent: what is
+    /// there is adopted (and brought to the plan by an update).
+    fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
+        string(planned, "db_proxy_name")
+    }
+
+    /// One DescribeDBProxyTargetGroups per proxy (the API has no batch form), run
+    /// concurrently.
+    async fn describe(
+        this: &AwsDbProxyDefaultTargetGroup,
+        proxies: &[String],
+    ) -> Result<BTreeMap<String, Tagged<DbProxyTargetGroup>>, ProviderError> {
+        each_key(proxies, |proxy| describe(this, proxy)).await
+    }
+
+    async fn create_written(
+        this: &AwsDbProxyDefaultTargetGroup,
+        operation: &Operation,
         planned: &Value,
-        timeout: std::time::Duration,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let proxy = string(planned, "db_proxy_name").ok_or_else(|| {
-            ProviderError::new("aws_db_proxy_default_target_group has no db_proxy_name")
-        })?;
-        sent!(modify_request(client, planned))?;
-        wait_for(
-            &format!("the default target group of DB proxy {proxy} to be available"),
-            timeout,
-            || async {
-                let Some(group) = self.describe(&proxy).await? else {
-                    return Err(vanished("DB proxy default target group", &proxy));
-                };
-                match group.status() {
-                    Some("available") => Ok(Some(to_value(&group))),
-                    Some("modifying") => Ok(None),
-                    status => Err(ProviderError::with_code(
-                        "InvalidDBProxyStateFault",
-                        format!(
-                            "the default target group of DB proxy {proxy} is {}",
-                            status.unwrap_or("of no status")
-                        ),
-                    )),
-                }
-            },
-        )
-        .await
+    ) -> Result<Tagged<DbProxyTargetGroup>, ProviderError> {
+        put(this, planned, operation.timeouts.create).await
+    }
+
+    async fn update_written(
+        this: &AwsDbProxyDefaultTargetGroup,
+        operation: &Operation,
+        _proxy: &str,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Tagged<DbProxyTargetGroup>, ProviderError> {
+        put(this, planned, operation.timeouts.update).await
+    }
+
+    /// The group goes only with its proxy: nothing is sent, as in the provider.
+    async fn delete(
+        _this: &AwsDbProxyDefaultTargetGroup,
+        _operation: &Operation,
+        _proxy: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        Ok(())
     }
 }
 
@@ -162,134 +297,6 @@ fn modify_request(
         .set_connection_pool_config(pool)
 }
 
-/// The object as the provider's read sets it; an unset number reads as 0 and an unset query
-/// as `""`, as the provider's flatten stores them.
-fn to_value(group: &DbProxyTargetGroup) -> Value {
-    let proxy = group.db_proxy_name().unwrap_or_default();
-    let pool = group.connection_pool_config().map(|pool| {
-        let whole = |n: Option<i32>| number(Some(n.unwrap_or(0).into()));
-        Value::map([
-            (
-                "connection_borrow_timeout",
-                whole(pool.connection_borrow_timeout()),
-            ),
-            (
-                "init_query",
-                Value::string(pool.init_query().unwrap_or_default()),
-            ),
-            (
-                "max_connections_percent",
-                whole(pool.max_connections_percent()),
-            ),
-            (
-                "max_idle_connections_percent",
-                whole(pool.max_idle_connections_percent()),
-            ),
-            (
-                "session_pinning_filters",
-                string_list(pool.session_pinning_filters()),
-            ),
-        ])
-    });
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(proxy));
-    object.insert("db_proxy_name".to_string(), Value::string(proxy));
-    object.insert("arn".to_string(), text(group.target_group_arn()));
-    object.insert("name".to_string(), text(group.target_group_name()));
-    object.insert(
-        "connection_pool_config".to_string(),
-        Value::List(pool.into_iter().collect()),
-    );
-    Value::Map(object)
-}
-
-/// The proxy a stored object belongs to: its ID (the proxy's name), else `db_proxy_name`.
-fn proxy_of(value: &Value) -> Option<String> {
-    non_empty(value, "id").or_else(|| non_empty(value, "db_proxy_name"))
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsDbProxyDefaultTargetGroup {
-    fn name(&self) -> &'static str {
-        "aws_db_proxy_default_target_group"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    /// The provider's create and update timeouts, 30 minutes each.
-    fn default_timeouts(&self) -> infra_core::Timeouts {
-        infra_core::Timeouts::minutes(30, 30, 30)
-    }
-
-    /// The provider's checks beyond the schema's: `validIdentifier` on `db_proxy_name`, and
-    /// each `session_pinning_filters` value one it knows.
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let mut problems = identifier_checks(config, &["db_proxy_name"]);
-        if let Some(pool) = single(config, "connection_pool_config") {
-            for filter in strings(pool, "session_pinning_filters") {
-                if !PINNING_FILTERS.contains(&filter.as_str()) {
-                    problems.push((
-                        "connection_pool_config[0].session_pinning_filters".to_string(),
-                        format!(
-                            "expected session_pinning_filters to be one of [\"{}\"], got {filter}",
-                            PINNING_FILTERS.join("\", \"")
-                        ),
-                    ));
-                }
-            }
-        }
-        problems
-    }
-
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        self.put(planned, operation.timeouts.create).await
-    }
-
-    async fn update(
-        &self,
-        operation: &Operation,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.put(planned, operation.timeouts.update).await
-    }
-
-    /// The group goes only with its proxy: nothing is sent, as in the provider.
-    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
-        Ok(())
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        futures::future::try_join_all(prior.iter().map(|p| async move {
-            match proxy_of(p) {
-                Some(proxy) => Ok(self.describe(&proxy).await?.map(|g| to_value(&g))),
-                None => Ok(None),
-            }
-        }))
-        .await
-    }
-
-    /// Terraform's import ID: the proxy's name.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("db_proxy_name", id))
-    }
-
-    /// The group always exists with its proxy, and the create's call is idempotent: what is
-    /// there is adopted (and brought to the plan by an update).
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        match string(planned, "db_proxy_name") {
-            Some(proxy) => Ok(self.describe(&proxy).await?.map(|g| to_value(&g))),
-            None => Ok(None),
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,6 +312,15 @@ mod tests {
                 Value::List(pool.into_iter().collect()),
             ),
         ])
+    }
+
+    /// The value the family reads from one group.
+    fn to_value(group: &DbProxyTargetGroup) -> Value {
+        let found = Tagged {
+            object: group.clone(),
+            tags: vec![],
+        };
+        crate::aws_object::value_of::<DefaultTargetGroupObject>(&found, &Value::Null)
     }
 
     #[test]
