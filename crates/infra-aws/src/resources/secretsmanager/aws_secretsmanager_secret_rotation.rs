@@ -35,141 +35,103 @@
 //! moto's Lambda without Docker in the tests (`tests/support/moto_lambda.py`).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
 use aws_sdk_secretsmanager::types::{ExternalSecretRotationMetadataItem, RotationRulesType};
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use aws_sdk_secretsmanager::Client;
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    arn_problem, blocks, known, non_empty, read_each, sent, single, string, text, text_or_null,
-    vanished, POLL_INTERVAL,
+    arn_problem, blocks, known, non_empty, sent, single, string, text, text_or_null, POLL_INTERVAL,
 };
+use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::declared::{read, read_block, Declared, Reading};
 use crate::ec2_support::long_client_token;
 use crate::error::aws_error;
 use crate::resources::secretsmanager::aws_secretsmanager_secret::is_gone;
-use crate::Aws;
 
 /// How long RotateSecret is retried while a new Lambda permission or role propagates (the
 /// provider's `propagationTimeout`).
 const PROPAGATION: Duration = Duration::from_secs(2 * 60);
 
-pub struct AwsSecretsmanagerSecretRotation {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsSecretsmanagerSecretRotation = ObjectType<RotationObject>;
+
+pub struct RotationObject;
+
+/// The secret by ARN or name; `None` when it is gone or scheduled for deletion.
+async fn find(
+    this: &AwsSecretsmanagerSecretRotation,
+    secret_id: &str,
+) -> Result<Option<Tagged<DescribeSecretOutput>>, ProviderError> {
+    let client = &this.aws.clients().await.secretsmanager;
+    match sent!(client.describe_secret().secret_id(secret_id)) {
+        Ok(secret) if secret.deleted_date().is_some() => Ok(None),
+        Ok(secret) => Ok(Some(Tagged {
+            object: secret,
+            tags: vec![],
+        })),
+        Err(error) if is_gone(&error) => Ok(None),
+        Err(error) => Err(error),
+    }
 }
 
-impl AwsSecretsmanagerSecretRotation {
-    pub fn new(aws: Arc<Aws>) -> Self {
-        let schema = Schema::new()
-            .version(1)
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("secret_id", Type::String).force_new())
-            .attr(Attribute::optional("rotation_lambda_arn", Type::String))
-            .attr(Attribute::optional(
-                "external_secret_rotation_role_arn",
-                Type::String,
-            ))
-            .attr(Attribute::optional("rotate_immediately", Type::Bool).default(Value::Bool(true)))
-            .attr(Attribute::optional_computed("rotation_enabled", Type::Bool))
-            .block(Block::single(
-                "rotation_rules",
-                Schema::new()
-                    .attr(
-                        Attribute::optional("automatically_after_days", Type::Number)
-                            .check(Check::Range(1, 1000)),
-                    )
-                    .attr(Attribute::optional("duration", Type::String))
-                    .attr(Attribute::optional("schedule_expression", Type::String)),
-            ))
-            .block(Block::list(
-                "external_secret_rotation_metadata",
-                Schema::new()
-                    .attr(Attribute::required("key", Type::String))
-                    .attr(Attribute::required("value", Type::String)),
-            ));
-        AwsSecretsmanagerSecretRotation { aws, schema }
-    }
-
-    /// The secret by ARN or name; `None` when it is gone or scheduled for deletion.
-    async fn find(&self, secret_id: &str) -> Result<Option<DescribeSecretOutput>, ProviderError> {
-        let client = &self.aws.clients().await.secretsmanager;
-        match sent!(client.describe_secret().secret_id(secret_id)) {
-            Ok(secret) if secret.deleted_date().is_some() => Ok(None),
-            Ok(secret) => Ok(Some(secret)),
-            Err(error) if is_gone(&error) => Ok(None),
-            Err(error) => Err(error),
-        }
-    }
-
-    async fn read_one(&self, secret_id: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.find(secret_id)
-            .await?
-            .map(|secret| to_value(&secret, hint))
-            .ok_or_else(|| vanished("Secrets Manager Secret Rotation", secret_id))
-    }
-
-    /// RotateSecret with the planned configuration, retried while the Lambda permission or
-    /// the external rotation role propagates; the secret's ARN.
-    async fn rotate(
-        &self,
-        operation: &Operation,
-        secret_id: &str,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &self.aws.clients().await.secretsmanager;
-        let metadata = metadata_items(planned);
-        let request = client
-            .rotate_secret()
-            .secret_id(secret_id)
-            // One token for every send of this operation, the SDK's retries and infra's resend
-            // after a lost answer: AWS then treats the resend as the same request (the token
-            // is the new version's ID).
-            .client_request_token(long_client_token(operation, planned))
-            .rotate_immediately(planned.get("rotate_immediately").as_bool().unwrap_or(true))
-            .set_rotation_rules(rotation_rules(planned))
-            .set_external_secret_rotation_metadata((!metadata.is_empty()).then_some(metadata))
-            .set_external_secret_rotation_role_arn(non_empty(
-                planned,
-                "external_secret_rotation_role_arn",
-            ))
-            .set_rotation_lambda_arn(non_empty(planned, "rotation_lambda_arn"));
-        let deadline = Instant::now() + PROPAGATION;
-        let output = loop {
-            match request.clone().send().await.map_err(aws_error) {
-                Ok(output) => break output,
-                Err(error) if still_propagating(&error) && Instant::now() < deadline => {
-                    tokio::time::sleep(POLL_INTERVAL * 2).await;
-                }
-                Err(error) => return Err(error),
+/// RotateSecret with the planned configuration, retried while the Lambda permission or the
+/// external rotation role propagates; the secret's ARN.
+async fn rotate(
+    client: &Client,
+    operation: &Operation,
+    secret_id: &str,
+    planned: &Value,
+) -> Result<String, ProviderError> {
+    let metadata = metadata_items(planned);
+    let request = client
+        .rotate_secret()
+        .secret_id(secret_id)
+        // One token for every send of this operation, the SDK's retries and infra's resend
+        // after a lost answer: AWS then treats the resend as the same request (the token is
+        // the new version's ID).
+        .client_request_token(long_client_token(operation, planned))
+        .rotate_immediately(planned.get("rotate_immediately").as_bool().unwrap_or(true))
+        .set_rotation_rules(rotation_rules(planned))
+        .set_external_secret_rotation_metadata((!metadata.is_empty()).then_some(metadata))
+        .set_external_secret_rotation_role_arn(non_empty(
+            planned,
+            "external_secret_rotation_role_arn",
+        ))
+        .set_rotation_lambda_arn(non_empty(planned, "rotation_lambda_arn"));
+    let deadline = Instant::now() + PROPAGATION;
+    let output = loop {
+        match request.clone().send().await.map_err(aws_error) {
+            Ok(output) => break output,
+            Err(error) if still_propagating(&error) && Instant::now() < deadline => {
+                tokio::time::sleep(POLL_INTERVAL * 2).await;
             }
-        };
-        Ok(output.arn().unwrap_or(secret_id).to_string())
-    }
-
-    /// CancelRotateSecret; the secret's ARN.
-    async fn cancel(&self, secret_id: &str) -> Result<String, ProviderError> {
-        let client = &self.aws.clients().await.secretsmanager;
-        let output = sent!(client.cancel_rotate_secret().secret_id(secret_id))?;
-        Ok(output.arn().unwrap_or(secret_id).to_string())
-    }
-
-    /// Configures the planned rotation: RotateSecret, or CancelRotateSecret where the
-    /// configuration disables rotation.
-    async fn configure(
-        &self,
-        operation: &Operation,
-        secret_id: &str,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        if rotation_disabled(planned) {
-            self.cancel(secret_id).await
-        } else {
-            self.rotate(operation, secret_id, planned).await
+            Err(error) => return Err(error),
         }
+    };
+    Ok(output.arn().unwrap_or(secret_id).to_string())
+}
+
+/// CancelRotateSecret; the secret's ARN.
+async fn cancel(client: &Client, secret_id: &str) -> Result<String, ProviderError> {
+    let output = sent!(client.cancel_rotate_secret().secret_id(secret_id))?;
+    Ok(output.arn().unwrap_or(secret_id).to_string())
+}
+
+/// Configures the planned rotation: RotateSecret, or CancelRotateSecret where the
+/// configuration disables rotation.
+async fn configure(
+    this: &AwsSecretsmanagerSecretRotation,
+    operation: &Operation,
+    secret_id: &str,
+    planned: &Value,
+) -> Result<String, ProviderError> {
+    let client = &this.aws.clients().await.secretsmanager;
+    if rotation_disabled(planned) {
+        cancel(client, secret_id).await
+    } else {
+        rotate(client, operation, secret_id, planned).await
     }
 }
 
@@ -254,60 +216,31 @@ fn rules_value(rules: Option<&RotationRulesType>, hint: &Value) -> Value {
     ])])
 }
 
-fn to_value(secret: &DescribeSecretOutput, hint: &Value) -> Value {
-    let enabled = secret.rotation_enabled().unwrap_or(false);
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), text(secret.arn()));
-    // The configured secret ID when it names this secret (ARN or name), else the ARN.
-    let secret_id = match hint.get("secret_id").as_str() {
+/// Whether rotation is on. As the provider reads it, a secret without rotation has no rotation
+/// settings, whatever Secrets Manager still remembers of the last ones.
+fn enabled(secret: &DescribeSecretOutput) -> bool {
+    secret.rotation_enabled().unwrap_or(false)
+}
+
+/// The configured secret ID when it names this secret (ARN or name), else the ARN.
+fn secret_id_value(secret: &DescribeSecretOutput, at: &Reading) -> Value {
+    match at.prior.get("secret_id").as_str() {
         Some(configured)
             if Some(configured) == secret.arn() || Some(configured) == secret.name() =>
         {
             Value::string(configured)
         }
         _ => text(secret.arn()),
-    };
-    object.insert("secret_id".to_string(), secret_id);
-    object.insert("rotation_enabled".to_string(), Value::Bool(enabled));
-    let rotate_immediately = hint.get("rotate_immediately").as_bool().unwrap_or(true);
-    object.insert(
-        "rotate_immediately".to_string(),
-        Value::Bool(rotate_immediately),
-    );
-    if enabled {
-        object.insert(
-            "rotation_lambda_arn".to_string(),
-            text_or_null(secret.rotation_lambda_arn()),
-        );
-        object.insert(
-            "rotation_rules".to_string(),
-            rules_value(secret.rotation_rules(), hint),
-        );
-        object.insert(
-            "external_secret_rotation_role_arn".to_string(),
-            text_or_null(secret.external_secret_rotation_role_arn()),
-        );
-        let metadata = secret
-            .external_secret_rotation_metadata()
-            .iter()
-            .map(|item| Value::map([("key", text(item.key())), ("value", text(item.value()))]))
-            .collect();
-        object.insert(
-            "external_secret_rotation_metadata".to_string(),
-            Value::List(metadata),
-        );
-    } else {
-        // As the provider: a secret without rotation has no rotation settings, whatever
-        // Secrets Manager still remembers of the last ones.
-        object.insert("rotation_lambda_arn".to_string(), Value::Null);
-        object.insert("rotation_rules".to_string(), Value::List(vec![]));
-        object.insert("external_secret_rotation_role_arn".to_string(), Value::Null);
-        object.insert(
-            "external_secret_rotation_metadata".to_string(),
-            Value::List(vec![]),
-        );
     }
-    Value::Map(object)
+}
+
+fn metadata_value(secret: &DescribeSecretOutput) -> Value {
+    let metadata = secret
+        .external_secret_rotation_metadata()
+        .iter()
+        .map(|item| Value::map([("key", text(item.key())), ("value", text(item.value()))]))
+        .collect();
+    Value::List(metadata)
 }
 
 /// `validation.StringMatch` without a message: the (unanchored) pattern must match somewhere,
@@ -327,18 +260,83 @@ fn pattern_problem(
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsSecretsmanagerSecretRotation {
-    fn name(&self) -> &'static str {
-        "aws_secretsmanager_secret_rotation"
+impl AwsObject for RotationObject {
+    type Object = DescribeSecretOutput;
+    const NAME: &'static str = "aws_secretsmanager_secret_rotation";
+    const KIND: &'static str = "Secrets Manager Secret Rotation";
+    const KEY: &'static str = "id";
+    const IMPORT_KEY: &'static str = "secret_id";
+    const KEY_WORD: &'static str = "ID";
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<DescribeSecretOutput>> {
+        let rules = Schema::new()
+            .attr(
+                Attribute::optional("automatically_after_days", Type::Number)
+                    .check(Check::Range(1, 1000)),
+            )
+            .attr(Attribute::optional("duration", Type::String))
+            .attr(Attribute::optional("schedule_expression", Type::String));
+        let metadata = Schema::new()
+            .attr(Attribute::required("key", Type::String))
+            .attr(Attribute::required("value", Type::String));
+        let when_enabled = |on: fn(&DescribeSecretOutput, &Reading) -> Value, off: Value| {
+            move |secret: &DescribeSecretOutput, at: &Reading| match enabled(secret) {
+                true => on(secret, at),
+                false => off.clone(),
+            }
+        };
+        vec![
+            read(
+                Attribute::computed("id", Type::String),
+                |secret: &DescribeSecretOutput, _| text(secret.arn()),
+            ),
+            read(
+                Attribute::required("secret_id", Type::String).force_new(),
+                secret_id_value,
+            ),
+            read(
+                Attribute::optional("rotation_lambda_arn", Type::String),
+                when_enabled(|s, _| text_or_null(s.rotation_lambda_arn()), Value::Null),
+            ),
+            read(
+                Attribute::optional("external_secret_rotation_role_arn", Type::String),
+                when_enabled(
+                    |s, _| text_or_null(s.external_secret_rotation_role_arn()),
+                    Value::Null,
+                ),
+            ),
+            read(
+                Attribute::optional("rotate_immediately", Type::Bool).default(Value::Bool(true)),
+                |_: &DescribeSecretOutput, at| {
+                    Value::Bool(at.prior.get("rotate_immediately").as_bool().unwrap_or(true))
+                },
+            ),
+            read(
+                Attribute::optional_computed("rotation_enabled", Type::Bool),
+                |secret: &DescribeSecretOutput, _| Value::Bool(enabled(secret)),
+            ),
+            read_block(
+                Block::single("rotation_rules", rules),
+                when_enabled(
+                    |s, at| rules_value(s.rotation_rules(), at.prior),
+                    Value::List(vec![]),
+                ),
+            ),
+            read_block(
+                Block::list("external_secret_rotation_metadata", metadata),
+                when_enabled(|s, _| metadata_value(s), Value::List(vec![])),
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.version(1)
     }
 
     /// The provider's `secretRotationStateUpgradeV0`: `rotate_immediately` is true where the
     /// older state has none.
-    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
+    fn upgrade_state(from: u64, mut value: Value) -> Result<Value, String> {
         if let (0, Some(entries)) = (from, value.map_mut()) {
             if entries.get("rotate_immediately").is_none_or(Value::is_null) {
                 entries.insert("rotate_immediately".into(), Value::Bool(true));
@@ -347,7 +345,7 @@ impl ResourceType for AwsSecretsmanagerSecretRotation {
         Ok(value)
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         for key in ["rotation_lambda_arn", "external_secret_rotation_role_arn"] {
             if let Some(problem) = config.get(key).as_str().and_then(|v| arn_problem(key, v)) {
@@ -427,31 +425,45 @@ impl ResourceType for AwsSecretsmanagerSecretRotation {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    /// The stored ID (the secret's ARN), else `secret_id`.
+    fn key_of(value: &Value) -> Option<String> {
+        string(value, "id").or_else(|| string(value, "secret_id"))
+    }
+
+    /// DescribeSecret per secret, eight in flight.
+    async fn describe(
+        this: &AwsSecretsmanagerSecretRotation,
+        ids: &[String],
+    ) -> Result<BTreeMap<String, Tagged<DescribeSecretOutput>>, ProviderError> {
+        each_key(ids, |id| find(this, id)).await
+    }
+
+    /// RotateSecret (or CancelRotateSecret); the secret's ARN, which the object is read by.
+    async fn create(
+        this: &AwsSecretsmanagerSecretRotation,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
         let secret_id = string(planned, "secret_id").ok_or_else(|| {
             ProviderError::new("aws_secretsmanager_secret_rotation has no secret_id")
         })?;
-        let arn = self
-            .configure(operation, &secret_id, planned)
+        configure(this, operation, &secret_id, planned)
             .await
             .map_err(|error| {
                 error.context(&format!(
                     "creating Secrets Manager Secret Rotation ({secret_id})"
                 ))
-            })?;
-        self.read_one(&arn, planned).await
+            })
     }
 
     async fn update(
-        &self,
+        this: &AwsSecretsmanagerSecretRotation,
         operation: &Operation,
+        id: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = string(prior, "id")
-            .or_else(|| string(planned, "secret_id"))
-            .ok_or_else(|| ProviderError::new("aws_secretsmanager_secret_rotation has no ID"))?;
-        let secret_id = string(planned, "secret_id").unwrap_or_else(|| id.clone());
+    ) -> Result<String, ProviderError> {
+        let secret_id = string(planned, "secret_id").unwrap_or_else(|| id.to_string());
         // `rotate_immediately` alone is configuration only: it matters at the next rotation
         // request, as in the provider.
         let rotation_changed = [
@@ -464,20 +476,24 @@ impl ResourceType for AwsSecretsmanagerSecretRotation {
         .iter()
         .any(|key| prior.get(key).to_json() != planned.get(key).to_json());
         if rotation_changed {
-            self.configure(operation, &secret_id, planned)
+            configure(this, operation, &secret_id, planned)
                 .await
                 .map_err(|error| {
                     error.context(&format!("updating Secrets Manager Secret Rotation ({id})"))
                 })?;
         }
-        self.read_one(&id, planned).await
+        Ok(id.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(secret_id) = string(prior, "secret_id").or_else(|| string(prior, "id")) else {
-            return Ok(());
-        };
-        match self.cancel(&secret_id).await {
+    async fn delete(
+        this: &AwsSecretsmanagerSecretRotation,
+        _operation: &Operation,
+        id: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let secret_id = string(prior, "secret_id").unwrap_or_else(|| id.to_string());
+        let client = &this.aws.clients().await.secretsmanager;
+        match cancel(client, &secret_id).await {
             Ok(_) => Ok(()),
             // The secret went first (or is scheduled for deletion): no rotation is left.
             Err(error) if is_gone(&error) => Ok(()),
@@ -487,48 +503,27 @@ impl ResourceType for AwsSecretsmanagerSecretRotation {
         }
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let reads: Vec<_> = prior
-            .iter()
-            .map(|hint| async move {
-                match string(hint, "id").or_else(|| string(hint, "secret_id")) {
-                    Some(id) => self
-                        .find(&id)
-                        .await
-                        .map(|found| found.map(|secret| to_value(&secret, hint))),
-                    None => Ok(None),
-                }
-            })
-            .collect();
-        read_each(reads).await
-    }
-
-    /// Terraform's import ID: the secret's ARN.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("secret_id", id))
-    }
-
     /// A create whose answer was lost: the secret's rotation is what the create asked for
     /// (on with the planned Lambda function, or off), so RotateSecret ran.
     async fn find_created(
-        &self,
+        this: &AwsSecretsmanagerSecretRotation,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<DescribeSecretOutput>>, ProviderError> {
         let Some(secret_id) = non_empty(planned, "secret_id") else {
             return Ok(None);
         };
-        let Some(secret) = self.find(&secret_id).await? else {
+        let Some(found) = find(this, &secret_id).await? else {
             return Ok(None);
         };
-        let enabled = secret.rotation_enabled().unwrap_or(false);
+        let secret = &found.object;
         let made = if rotation_disabled(planned) {
-            !enabled
+            !enabled(secret)
         } else {
-            enabled
+            enabled(secret)
                 && non_empty(planned, "rotation_lambda_arn").as_deref()
                     == secret.rotation_lambda_arn().filter(|arn| !arn.is_empty())
         };
-        Ok(made.then(|| to_value(&secret, planned)))
+        Ok(made.then_some(found))
     }
 }
