@@ -45,9 +45,10 @@ impl<K: Ids> IdsType<K> {
         for (argument, _) in K::ARGUMENTS {
             schema = schema.attr(Attribute::optional(*argument, Type::String));
         }
-        let tags = match K::TAGS_COMPUTED {
-            true => Attribute::optional_computed("tags", Type::map(Type::String)),
-            false => Attribute::optional("tags", Type::map(Type::String)),
+        let tags = if K::TAGS_COMPUTED {
+            Attribute::optional_computed("tags", Type::map(Type::String))
+        } else {
+            Attribute::optional("tags", Type::map(Type::String))
         };
         let schema = schema
             .attr(tags)

@@ -1350,7 +1350,7 @@ impl AwsInstance {
 
     async fn associate_profile(&self, id: &str, name: &str) -> Result<(), ProviderError> {
         let ec2 = self.ec2().await;
-        change_profile(id, "associating", || async {
+        send_profile_change(id, "associating", || async {
             let request = ec2.associate_iam_instance_profile().instance_id(id);
             sent!(request.iam_instance_profile(profile_specification(name))).map(|_| ())
         })
@@ -1401,7 +1401,7 @@ impl AwsInstance {
                     self.associate_profile(id, name).await?;
                 } else {
                     let ec2 = self.ec2().await;
-                    change_profile(id, "replacing", || async {
+                    send_profile_change(id, "replacing", || async {
                         let request = ec2.replace_iam_instance_profile_association();
                         let request = request.association_id(&association);
                         sent!(request.iam_instance_profile(profile_specification(name))).map(|_| ())
@@ -2675,7 +2675,7 @@ fn iam_not_yet_usable(error: &ProviderError) -> bool {
 
 /// Sends an association or replacement of the instance profile (`doing`), again while IAM
 /// has not made the profile usable yet.
-async fn change_profile<F, Fut>(id: &str, doing: &str, send: F) -> Result<(), ProviderError>
+async fn send_profile_change<F, Fut>(id: &str, doing: &str, send: F) -> Result<(), ProviderError>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<(), ProviderError>>,
