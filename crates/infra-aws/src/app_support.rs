@@ -4,7 +4,7 @@
 //!
 //! Nothing here talks to AWS; the per-service files own the SDK calls.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::time::{Duration, Instant};
 
@@ -460,6 +460,30 @@ pub fn arn_problem(key: &str, value: &str) -> Option<String> {
 pub fn arn_type_problem(value: &str) -> Option<String> {
     let is_arn = value.starts_with("arn:") && value.matches(':').count() >= 5;
     (!is_arn).then(|| format!("The provided value cannot be parsed as an ARN. Value: {value}"))
+}
+
+/// A string map attribute as the SDKs take it (a task definition's docker volume options, an
+/// event target's HTTP parameters, an ELBv2 authentication's extra parameters, a service
+/// connect log configuration's options).
+pub fn string_map(value: &Value, key: &str) -> Option<HashMap<String, String>> {
+    value.get(key).as_map().map(|entries| {
+        entries
+            .iter()
+            .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
+            .collect()
+    })
+}
+
+/// A string map as a value (null when absent or empty).
+pub fn map_value(map: Option<&HashMap<String, String>>) -> Value {
+    match map {
+        Some(map) if !map.is_empty() => Value::Map(
+            map.iter()
+                .map(|(k, v)| (k.clone(), Value::string(v)))
+                .collect(),
+        ),
+        _ => Value::Null,
+    }
 }
 
 #[cfg(test)]

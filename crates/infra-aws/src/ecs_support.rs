@@ -7,7 +7,7 @@
 //! less common ones in [`crate::ecs_container_settings`]; every field of ECS's is mapped, and a
 //! key that is none of them is dropped with a warning, as the provider drops it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use aws_sdk_ecs::types::{
     ApplicationProtocol, AssignPublicIp, AwsVpcConfiguration, CapacityProviderStrategyItem,
@@ -798,29 +798,6 @@ pub fn secrets_value(secrets: &[Secret]) -> infra_core::Value {
             })
             .collect(),
     )
-}
-
-/// A string map attribute as the SDKs take it (a task definition's docker volume options, an
-/// event target's HTTP parameters).
-pub fn string_map(value: &infra_core::Value, key: &str) -> Option<HashMap<String, String>> {
-    value.get(key).as_map().map(|entries| {
-        entries
-            .iter()
-            .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
-            .collect()
-    })
-}
-
-/// A string map as a value (null when absent or empty).
-pub fn map_value(map: Option<&HashMap<String, String>>) -> infra_core::Value {
-    match map {
-        Some(map) if !map.is_empty() => infra_core::Value::Map(
-            map.iter()
-                .map(|(k, v)| (k.clone(), infra_core::Value::string(v)))
-                .collect(),
-        ),
-        _ => infra_core::Value::Null,
-    }
 }
 
 /// What a Describe found (by [`active_by_key`]), each object with its own tags.

@@ -29,7 +29,7 @@ use crate::app_support::{
     blocks, boolean, by_key, hints_by, int, non_empty, number, read_each, single, string, strings,
     tag_changes, text, vanished,
 };
-use crate::ecs_support::{map_value, string_map};
+use crate::app_support::{map_value, string_map};
 use crate::error::{aws_error, is_not_found};
 use crate::subnet_group_support::tag_pairs;
 use crate::Aws;

@@ -57,7 +57,7 @@ use infra_core::{
 
 use crate::app_support::{
     arn_problem, blocks, boolean, changed, copy_attributes, int, number, set_tags, single, string,
-    string_list, strings, text, vanished, wait_for,
+    string_list, string_map, strings, text, vanished, wait_for,
 };
 use crate::blue_green::deploy::PAUSE_SIGNAL_TAG;
 use crate::ec2_support::token_of;
@@ -66,7 +66,7 @@ use crate::ecs_support::{
     capacity_provider_strategy_value, has_managed_tags, launch_type_conflict,
     load_balancer_entries, load_balancers_to_sdk, network_configuration_block, network_to_sdk,
     network_value, secrets_value, service_registries_block, service_registries_to_sdk,
-    service_registries_value, string_map, tags_from_sdk, tags_to_sdk, update_tags,
+    service_registries_value, tags_from_sdk, tags_to_sdk, update_tags,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::tagging::{ManagedTags, WithTags};

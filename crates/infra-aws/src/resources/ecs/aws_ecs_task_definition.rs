@@ -32,13 +32,13 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, copy_attributes, int, number, set_tags, single, string,
-    string_list, strings, text, vanished,
+    arn_problem, blocks, boolean, copy_attributes, int, map_value, number, set_tags, single,
+    string, string_list, string_map, strings, text, vanished,
 };
 use crate::ecs_support::{
     container_definition_ignored_fields, container_definition_problems, containers_to_json,
-    containers_to_sdk, has_managed_tags, map_value, normalize_container_definitions, string_map,
-    tags_from_sdk, tags_to_sdk, update_tags,
+    containers_to_sdk, has_managed_tags, normalize_container_definitions, tags_from_sdk,
+    tags_to_sdk, update_tags,
 };
 use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};

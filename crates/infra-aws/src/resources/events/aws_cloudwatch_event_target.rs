@@ -28,11 +28,12 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, boolean, canonical_json, int, invalid_json, known, non_empty, number, same_json, sent,
-    single, string, string_list, strings, text, text_or_null, vanished,
+    blocks, boolean, canonical_json, int, invalid_json, known, map_value, non_empty, number,
+    same_json, sent, single, string, string_list, string_map, strings, text, text_or_null,
+    vanished,
 };
 use crate::ec2_support::unique_name;
-use crate::ecs_support::{map_value, network_configuration_block, string_map};
+use crate::ecs_support::network_configuration_block;
 use crate::error::built;
 use crate::events_support::{
     bus_or_default, is_gone, parse_target_import_id, sdk_tags, target_id, DEFAULT_BUS,
