@@ -8,164 +8,192 @@
 //! ModifyVpcBlockPublicAccessOptions, so this type is coded to the AWS API and only its
 //! validate and plan (`count = 0`, as the VPC module gates it) are tested.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::{
-    InternetGatewayBlockMode, VpcBlockPublicAccessOptions, VpcBlockPublicAccessState,
+    InternetGatewayBlockMode, VpcBlockPublicAccessOptions as Options, VpcBlockPublicAccessState,
 };
-use infra_core::{
-    Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
-};
+use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Type, Value};
 
-use crate::app_support::sent;
-use crate::ec2_support::{optional_string, string_attribute, wait_for, whole_object};
-use crate::Aws;
+use crate::app_support::{sent, string, text};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{computed, read, Declared, Reading};
+use crate::ec2_support::wait_for;
 
-pub struct AwsVpcBlockPublicAccessOptions {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsVpcBlockPublicAccessOptions = ObjectType<BpaOptions>;
+
+pub struct BpaOptions;
+
+const MODE: &str = "internet_gateway_block_mode";
+const MODES: &[&str] = &["block-bidirectional", "block-ingress", "off"];
+
+/// The options' region: the one AWS reports, else the client's.
+fn region(options: &Options, at: &Reading) -> Value {
+    Value::string(options.aws_region().unwrap_or(at.region))
 }
 
-impl AwsVpcBlockPublicAccessOptions {
-    pub fn new(aws: Arc<Aws>) -> AwsVpcBlockPublicAccessOptions {
-        let schema = Schema::new()
-            .timeouts(&["create", "update", "delete"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(
-                Attribute::required("internet_gateway_block_mode", Type::String).check(
-                    Check::OneOf(&["block-bidirectional", "block-ingress", "off"]),
-                ),
-            )
-            .attr(Attribute::computed("aws_account_id", Type::String))
-            .attr(Attribute::computed("aws_region", Type::String));
-        AwsVpcBlockPublicAccessOptions { aws, schema }
-    }
+fn mode(options: &Options) -> Value {
+    let mode = options.internet_gateway_block_mode();
+    text(mode.map(InternetGatewayBlockMode::as_str))
+}
 
-    async fn describe(&self) -> Result<VpcBlockPublicAccessOptions, ProviderError> {
-        let output = sent!(self
-            .aws
-            .clients()
-            .await
-            .ec2
-            .describe_vpc_block_public_access_options())?;
-        output
-            .vpc_block_public_access_options()
-            .cloned()
-            .ok_or_else(|| {
-                ProviderError::new("DescribeVpcBlockPublicAccessOptions returned no options")
+fn untagged(object: Options) -> Tagged<Options> {
+    Tagged {
+        object,
+        tags: vec![],
+    }
+}
+
+/// The options of the client's region.
+async fn described(this: &AwsVpcBlockPublicAccessOptions) -> Result<Options, ProviderError> {
+    let ec2 = &this.aws.clients().await.ec2;
+    let output = sent!(ec2.describe_vpc_block_public_access_options())?;
+    output
+        .vpc_block_public_access_options()
+        .cloned()
+        .ok_or_else(|| {
+            ProviderError::new("DescribeVpcBlockPublicAccessOptions returned no options")
+        })
+}
+
+/// Sets the mode and waits until AWS has applied it.
+async fn set_mode(
+    this: &AwsVpcBlockPublicAccessOptions,
+    mode: Option<&str>,
+    timeout: std::time::Duration,
+) -> Result<Tagged<Options>, ProviderError> {
+    let mode = mode.ok_or_else(|| ProviderError::new("internet_gateway_block_mode is required"))?;
+    let ec2 = &this.aws.clients().await.ec2;
+    sent!(ec2
+        .modify_vpc_block_public_access_options()
+        .internet_gateway_block_mode(InternetGatewayBlockMode::from(mode)))?;
+    wait_for(
+        timeout,
+        "VPC Block Public Access options to be updated",
+        || async {
+            let options = described(this).await?;
+            Ok(match options.state() {
+                Some(VpcBlockPublicAccessState::UpdateInProgress) => None,
+                _ => Some(untagged(options)),
             })
-    }
-
-    fn object(&self, options: &VpcBlockPublicAccessOptions, region: &str) -> Value {
-        let region = options.aws_region().unwrap_or(region);
-        whole_object(
-            &self.schema,
-            [
-                ("id", Value::string(region)),
-                (
-                    "internet_gateway_block_mode",
-                    optional_string(
-                        options
-                            .internet_gateway_block_mode()
-                            .map(InternetGatewayBlockMode::as_str),
-                    ),
-                ),
-                ("aws_account_id", optional_string(options.aws_account_id())),
-                ("aws_region", Value::string(region)),
-            ],
-        )
-    }
-
-    /// Sets the mode and waits until AWS has applied it.
-    async fn set_mode(
-        &self,
-        mode: &str,
-        timeout: std::time::Duration,
-    ) -> Result<Value, ProviderError> {
-        let clients = self.aws.clients().await;
-        sent!(clients
-            .ec2
-            .modify_vpc_block_public_access_options()
-            .internet_gateway_block_mode(InternetGatewayBlockMode::from(mode)))?;
-        let region = clients.region.clone();
-        wait_for(
-            timeout,
-            "VPC Block Public Access options to be updated",
-            || async {
-                let options = self.describe().await?;
-                Ok(match options.state() {
-                    Some(VpcBlockPublicAccessState::UpdateInProgress) => None,
-                    _ => Some(self.object(&options, &region)),
-                })
-            },
-        )
-        .await
-    }
+        },
+    )
+    .await
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsVpcBlockPublicAccessOptions {
-    fn name(&self) -> &'static str {
-        "aws_vpc_block_public_access_options"
+impl AwsObject for BpaOptions {
+    type Object = Options;
+    const NAME: &'static str = "aws_vpc_block_public_access_options";
+    const KIND: &'static str = "VPC Block Public Access options";
+    const KEY: &'static str = "id";
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<Options>> {
+        vec![
+            read(Attribute::computed("id", Type::String), region),
+            read(
+                Attribute::required(MODE, Type::String).check(Check::OneOf(MODES)),
+                |options, _| mode(options),
+            ),
+            computed("aws_account_id", Options::aws_account_id),
+            read(Attribute::computed("aws_region", Type::String), region),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create", "update", "delete"])
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let mode = string_attribute(planned, "internet_gateway_block_mode")
-            .ok_or_else(|| ProviderError::new("internet_gateway_block_mode is required"))?;
-        self.set_mode(&mode, operation.timeouts.create).await
+    /// The options are the client's region's whatever `id` a state holds: every prior (one
+    /// without an `id` too) names them, so refresh, update and delete always reach them.
+    fn key_of(value: &Value) -> Option<String> {
+        Some(string(value, "id").unwrap_or_default())
     }
 
-    async fn update(
-        &self,
+    /// The options always exist; one describe call answers for every key.
+    async fn describe(
+        this: &AwsVpcBlockPublicAccessOptions,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Options>>, ProviderError> {
+        if keys.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let options = described(this).await?;
+        let found = |key: &String| (key.clone(), untagged(options.clone()));
+        Ok(keys.iter().map(found).collect())
+    }
+
+    async fn create_written(
+        this: &AwsVpcBlockPublicAccessOptions,
         operation: &Operation,
+        planned: &Value,
+    ) -> Result<Tagged<Options>, ProviderError> {
+        set_mode(this, planned.get(MODE).as_str(), operation.timeouts.create).await
+    }
+
+    async fn update_written(
+        this: &AwsVpcBlockPublicAccessOptions,
+        operation: &Operation,
+        _region: &str,
         _prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let mode = string_attribute(planned, "internet_gateway_block_mode")
-            .ok_or_else(|| ProviderError::new("internet_gateway_block_mode is required"))?;
-        self.set_mode(&mode, operation.timeouts.update).await
+    ) -> Result<Tagged<Options>, ProviderError> {
+        set_mode(this, planned.get(MODE).as_str(), operation.timeouts.update).await
     }
 
-    async fn delete(&self, operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
-        self.set_mode("off", operation.timeouts.delete).await?;
+    async fn delete(
+        this: &AwsVpcBlockPublicAccessOptions,
+        operation: &Operation,
+        _region: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        set_mode(this, Some("off"), operation.timeouts.delete).await?;
         Ok(())
-    }
-
-    /// The options always exist; one describe call answers for every instance.
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        if prior.is_empty() {
-            return Ok(Vec::new());
-        }
-        let options = self.describe().await?;
-        let region = self.aws.clients().await.region.clone();
-        Ok(prior
-            .iter()
-            .map(|_| Some(self.object(&options, &region)))
-            .collect())
     }
 
     /// The options cannot be lost: a create whose answer was lost set the mode already, so the
     /// current options are what it made when they carry the planned mode.
     async fn find_created(
-        &self,
+        this: &AwsVpcBlockPublicAccessOptions,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let options = self.describe().await?;
-        let region = self.aws.clients().await.region.clone();
-        let value = self.object(&options, &region);
-        Ok(
-            (value.get("internet_gateway_block_mode")
-                == planned.get("internet_gateway_block_mode"))
-            .then_some(value),
-        )
+    ) -> Result<Option<Tagged<Options>>, ProviderError> {
+        let options = described(this).await?;
+        Ok((&mode(&options) == planned.get(MODE)).then(|| untagged(options)))
     }
+}
 
-    fn default_timeouts(&self) -> Timeouts {
-        Timeouts::default()
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use infra_core::ResourceType;
+
+    use crate::{Aws, ProviderSettings};
+
+    /// moto has no Block Public Access options: the schema and the value read back are shown
+    /// here.
+    #[test]
+    fn the_id_and_region_are_the_reported_region_else_the_clients() {
+        let bpa = AwsVpcBlockPublicAccessOptions::new(Aws::new(ProviderSettings::default()));
+        let names: Vec<&str> = bpa.schema().attributes.iter().map(|a| a.name).collect();
+        assert_eq!(names, ["id", MODE, "aws_account_id", "aws_region"]);
+        assert_eq!(bpa.schema().timeouts, ["create", "update", "delete"]);
+        let options = Options::builder()
+            .aws_account_id("123456789012")
+            .internet_gateway_block_mode(InternetGatewayBlockMode::BlockIngress)
+            .state(VpcBlockPublicAccessState::UpdateComplete);
+        let value = |options: Options| bpa.value_of(&untagged(options), "us-east-1", &Value::Null);
+        let read = |region: &str| {
+            Value::map([
+                ("id", Value::string(region)),
+                (MODE, Value::string("block-ingress")),
+                ("aws_account_id", Value::string("123456789012")),
+                ("aws_region", Value::string(region)),
+            ])
+        };
+        assert_eq!(value(options.clone().build()), read("us-east-1"));
+        let reported = options.aws_region("eu-west-1").build();
+        assert_eq!(value(reported), read("eu-west-1"));
     }
 }
