@@ -4,48 +4,141 @@
 //!
 //! The object is a setting of the cluster, not a thing of its own: destroy puts empty lists,
 //! and refresh reads the cluster (one DescribeClusters for up to 100 clusters). A cluster that
-//! is gone takes the object with it.
+//! is gone takes the object with it. Create and update are the same put, whose answer holds
+//! the cluster as written: that is the value stored, with no describe after it. Import ID: the
+//! cluster name.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
-use aws_sdk_ecs::types::Cluster;
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use aws_sdk_ecs::types::{CapacityProviderStrategyItem, Cluster};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{string, string_list, strings, vanished};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{read, read_block, Declared, Reading};
 use crate::ecs_support::{
     capacity_provider_strategy_block, capacity_provider_strategy_to_sdk,
     capacity_provider_strategy_value, cluster_name_problems,
 };
 use crate::error::{aws_error, is_not_found};
-use crate::Aws;
+#[cfg(test)]
+use {crate::Aws, infra_core::ResourceType};
 
 /// DescribeClusters takes at most 100 clusters a call.
 const CLUSTERS_PER_CALL: usize = 100;
 
-pub struct AwsEcsClusterCapacityProviders {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsEcsClusterCapacityProviders = ObjectType<ClusterCapacityProviders>;
+
+pub struct ClusterCapacityProviders;
+
+/// PutClusterCapacityProviders: the cluster as its answer holds it.
+async fn put(
+    this: &AwsEcsClusterCapacityProviders,
+    cluster: &str,
+    providers: Vec<String>,
+    strategy: Vec<CapacityProviderStrategyItem>,
+) -> Result<Tagged<Cluster>, ProviderError> {
+    let response = this
+        .aws
+        .clients()
+        .await
+        .ecs
+        .put_cluster_capacity_providers()
+        .cluster(cluster)
+        .set_capacity_providers(Some(providers))
+        .set_default_capacity_provider_strategy(Some(strategy))
+        .send()
+        .await
+        .map_err(aws_error)?;
+    let cluster = response
+        .cluster()
+        .cloned()
+        .ok_or_else(|| vanished(ClusterCapacityProviders::KIND, cluster))?;
+    Ok(Tagged {
+        object: cluster,
+        tags: vec![],
+    })
 }
 
-impl AwsEcsClusterCapacityProviders {
-    pub fn new(aws: Arc<Aws>) -> AwsEcsClusterCapacityProviders {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("cluster_name", Type::String).force_new())
-            .attr(Attribute::optional(
-                "capacity_providers",
-                Type::set(Type::String),
-            ))
-            .block(capacity_provider_strategy_block(
-                "default_capacity_provider_strategy",
-            ));
-        AwsEcsClusterCapacityProviders { aws, schema }
+/// Create and update alike: the planned lists put on the planned cluster.
+async fn put_planned(
+    this: &AwsEcsClusterCapacityProviders,
+    planned: &Value,
+) -> Result<Tagged<Cluster>, ProviderError> {
+    let cluster = string(planned, "cluster_name").ok_or_else(|| {
+        ProviderError::new("aws_ecs_cluster_capacity_providers needs a known \"cluster_name\"")
+    })?;
+    let strategy =
+        capacity_provider_strategy_to_sdk(planned, "default_capacity_provider_strategy")?;
+    put(
+        this,
+        &cluster,
+        strings(planned, "capacity_providers"),
+        strategy,
+    )
+    .await
+}
+
+/// The cluster's name: the ID and `cluster_name`.
+fn cluster_name(cluster: &Cluster, _: &Reading) -> Value {
+    Value::string(cluster.cluster_name().unwrap_or_default())
+}
+
+#[async_trait::async_trait]
+impl AwsObject for ClusterCapacityProviders {
+    type Object = Cluster;
+    const NAME: &'static str = "aws_ecs_cluster_capacity_providers";
+    const KIND: &'static str = "ECS cluster";
+    const KEY: &'static str = "cluster_name";
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<Cluster>> {
+        vec![
+            read(Attribute::computed("id", Type::String), cluster_name),
+            read(
+                Attribute::required("cluster_name", Type::String).force_new(),
+                cluster_name,
+            ),
+            read(
+                Attribute::optional("capacity_providers", Type::set(Type::String)),
+                |cluster: &Cluster, _| {
+                    let mut providers: Vec<&str> = cluster
+                        .capacity_providers()
+                        .iter()
+                        .map(String::as_str)
+                        .collect();
+                    providers.sort_unstable();
+                    string_list(providers)
+                },
+            ),
+            read_block(
+                capacity_provider_strategy_block("default_capacity_provider_strategy"),
+                |cluster: &Cluster, _| {
+                    capacity_provider_strategy_value(cluster.default_capacity_provider_strategy())
+                },
+            ),
+        ]
     }
 
-    /// Active clusters by name.
-    async fn describe(&self, names: &[String]) -> Result<BTreeMap<String, Cluster>, ProviderError> {
-        let client = &self.aws.clients().await.ecs;
+    /// The provider's `validateClusterName` of `cluster_name` (a name, not an ARN, so that the
+    /// read knows which to store).
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        cluster_name_problems(config, "cluster_name")
+    }
+
+    /// Putting the same lists again is harmless, so an unanswered create is simply retried:
+    /// no key to look for, and the family's `find_created` finds nothing.
+    fn created_key(_operation: &Operation, _planned: &Value) -> Option<String> {
+        None
+    }
+
+    /// Active clusters by name (DescribeClusters, 100 names a call), each under the name AWS
+    /// reports.
+    async fn describe(
+        this: &AwsEcsClusterCapacityProviders,
+        names: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Cluster>>, ProviderError> {
+        let client = &this.aws.clients().await.ecs;
         let mut found = BTreeMap::new();
         for chunk in names.chunks(CLUSTERS_PER_CALL) {
             let response = client
@@ -59,140 +152,47 @@ impl AwsEcsClusterCapacityProviders {
                     continue;
                 }
                 if let Some(name) = cluster.cluster_name() {
-                    found.insert(name.to_string(), cluster.clone());
+                    let cluster = Tagged {
+                        object: cluster.clone(),
+                        tags: vec![],
+                    };
+                    found.insert(name.to_string(), cluster);
                 }
             }
         }
         Ok(found)
     }
 
-    async fn put(
-        &self,
-        cluster: &str,
-        providers: Vec<String>,
-        strategy: Vec<aws_sdk_ecs::types::CapacityProviderStrategyItem>,
-    ) -> Result<Value, ProviderError> {
-        let response = self
-            .aws
-            .clients()
-            .await
-            .ecs
-            .put_cluster_capacity_providers()
-            .cluster(cluster)
-            .set_capacity_providers(Some(providers))
-            .set_default_capacity_provider_strategy(Some(strategy))
-            .send()
-            .await
-            .map_err(aws_error)?;
-        response
-            .cluster()
-            .map(to_value)
-            .ok_or_else(|| vanished("ECS cluster", cluster))
-    }
-
-    async fn put_planned(&self, planned: &Value) -> Result<Value, ProviderError> {
-        let cluster = string(planned, "cluster_name").ok_or_else(|| {
-            ProviderError::new("aws_ecs_cluster_capacity_providers needs a known \"cluster_name\"")
-        })?;
-        let strategy =
-            capacity_provider_strategy_to_sdk(planned, "default_capacity_provider_strategy")?;
-        self.put(&cluster, strings(planned, "capacity_providers"), strategy)
-            .await
-    }
-}
-
-fn to_value(cluster: &Cluster) -> Value {
-    let name = cluster.cluster_name().unwrap_or_default();
-    let mut providers: Vec<&str> = cluster
-        .capacity_providers()
-        .iter()
-        .map(String::as_str)
-        .collect();
-    providers.sort_unstable();
-    Value::map([
-        ("id", Value::string(name)),
-        ("cluster_name", Value::string(name)),
-        ("capacity_providers", string_list(providers)),
-        (
-            "default_capacity_provider_strategy",
-            capacity_provider_strategy_value(cluster.default_capacity_provider_strategy()),
-        ),
-    ])
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsEcsClusterCapacityProviders {
-    fn name(&self) -> &'static str {
-        "aws_ecs_cluster_capacity_providers"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    /// The provider's `validateClusterName` of `cluster_name` (a name, not an ARN, so that the
-    /// read knows which to store).
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        cluster_name_problems(config, "cluster_name")
-    }
-
-    async fn create(
-        &self,
+    async fn create_written(
+        this: &AwsEcsClusterCapacityProviders,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.put_planned(planned).await
+    ) -> Result<Tagged<Cluster>, ProviderError> {
+        put_planned(this, planned).await
     }
 
-    async fn update(
-        &self,
+    async fn update_written(
+        this: &AwsEcsClusterCapacityProviders,
         _operation: &Operation,
+        _cluster: &str,
         _prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.put_planned(planned).await
+    ) -> Result<Tagged<Cluster>, ProviderError> {
+        put_planned(this, planned).await
     }
 
     /// Empty lists, as the provider does; a cluster that is gone needs nothing.
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(cluster) = string(prior, "cluster_name") else {
-            return Ok(());
-        };
-        match self.put(&cluster, Vec::new(), Vec::new()).await {
+    async fn delete(
+        this: &AwsEcsClusterCapacityProviders,
+        _operation: &Operation,
+        cluster: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        match put(this, cluster, Vec::new(), Vec::new()).await {
             Ok(_) => Ok(()),
             Err(error) if is_not_found(&error) => Ok(()),
             Err(error) => Err(error),
         }
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let names: Vec<String> = prior
-            .iter()
-            .filter_map(|p| string(p, "cluster_name"))
-            .collect();
-        let found = self.describe(&names).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "cluster_name")
-                    .and_then(|name| found.get(&name))
-                    .map(to_value)
-            })
-            .collect())
-    }
-
-    /// Putting the same lists again is harmless, so an unanswered create is simply retried.
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
-    }
-
-    /// Terraform's import ID: the cluster name.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("cluster_name", id))
     }
 }
 
