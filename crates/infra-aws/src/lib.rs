@@ -7,7 +7,9 @@
 //! A new type starts from the family its object belongs to. The family declares the schema
 //! once with each attribute's reader (`declared`), and writes the shared tail once: the
 //! batched `read_many`, `find_created` after a lost answer, import, tags and the read-back
-//! after create and update. The type's file keeps only its own requests and quirks.
+//! after create and update (or, where the write's answer or its wait already holds the
+//! object, that: `AwsObject::create_written`/`update_written`). The type's file keeps only
+//! its own requests and quirks.
 //! - `aws_object::AwsObject`: one object read by a key (name, ID or ARN), most services;
 //! - `ec2_object::Ec2Object`: a tagged EC2 object, described by filter in chunks;
 //! - `elbv2_support::Elbv2Object`: load balancers, target groups, listeners and rules;
