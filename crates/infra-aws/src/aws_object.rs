@@ -10,7 +10,9 @@
 //! - `find_created`: the object of the name a create gives it, when it carries this operation's
 //!   managed tags (or the type's own lookup);
 //! - import by the key, the key read from the prior state, and reading back after create and
-//!   update (by default an error for an object gone right after it was written).
+//!   update (by default an error for an object gone right after it was written); a type whose
+//!   write's answer or wait already holds the object returns it from
+//!   [`AwsObject::create_written`] / [`AwsObject::update_written`] and is not read again.
 
 use std::collections::BTreeMap;
 use std::future::Future;

@@ -116,7 +116,12 @@ pub fn is_not_found(error: &ProviderError) -> bool {
 pub(crate) fn built<T>(
     result: Result<T, aws_smithy_types::error::operation::BuildError>,
 ) -> Result<T, ProviderError> {
-    result.map_err(|e| ProviderError::new(e.to_string()))
+    result.map_err(refused)
+}
+
+/// The SDK builder's refusal [`built`] reports, for a `map_err` inside a longer chain.
+pub(crate) fn refused(error: aws_smithy_types::error::operation::BuildError) -> ProviderError {
+    ProviderError::new(error.to_string())
 }
 
 /// A read's answer with a "not found" error ([`is_not_found`]) as `None`: the object is gone.

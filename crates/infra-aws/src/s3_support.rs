@@ -19,7 +19,7 @@ use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type
 use crate::app_support::{non_empty, single, string, text, text_or_null};
 use crate::clients::partition_of;
 use crate::declared::read_in_turn;
-use crate::error::built;
+use crate::error::{built, refused};
 use crate::Aws;
 
 /// One S3 call on a bucket, sent: `bucket_call!(client, get_bucket_cors(bucket))`, with the
@@ -160,7 +160,7 @@ pub async fn empty_bucket(client: &aws_sdk_s3::Client, bucket: &str) -> Result<(
                         .key(key)
                         .set_version_id(version.filter(|v| *v != "null").map(str::to_string))
                         .build()
-                        .map_err(|e| ProviderError::new(e.to_string()))?,
+                        .map_err(refused)?,
                 );
             }
         }
@@ -174,7 +174,7 @@ pub async fn empty_bucket(client: &aws_sdk_s3::Client, bucket: &str) -> Result<(
                             .set_objects(Some(chunk.to_vec()))
                             .quiet(true)
                             .build()
-                            .map_err(|e| ProviderError::new(e.to_string()))?,
+                            .map_err(refused)?,
                     )
             )?;
             if let Some(failed) = output.errors().first() {

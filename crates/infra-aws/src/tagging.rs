@@ -46,7 +46,7 @@ macro_rules! sdk_tags_of {
                         .$key(key)
                         .$value(value)
                         .build()
-                        .map_err(|e| infra_core::ProviderError::new(e.to_string()))
+                        .map_err($crate::error::refused)
                 })
                 .collect()
         }

@@ -25,7 +25,7 @@ use crate::declared::{self, read, read_block, Declared, Reading};
 use crate::ecs_support::{
     active_by_key, cluster_name_problems, tags_to_sdk, update_tags, with_tags,
 };
-use crate::error::{aws_error, is_not_found};
+use crate::error::{aws_error, is_not_found, refused};
 use crate::tagging::ManagedTags;
 
 /// DescribeClusters takes at most 100 clusters a call.
@@ -424,7 +424,7 @@ impl AwsObject for ClusterObject {
                     None => ClusterServiceConnectDefaultsRequest::builder()
                         .namespace("")
                         .build()
-                        .map_err(|e| ProviderError::new(e.to_string()))?,
+                        .map_err(refused)?,
                 }));
             }
             request.send().await.map_err(aws_error)?;

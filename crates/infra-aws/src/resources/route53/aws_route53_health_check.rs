@@ -49,7 +49,7 @@ use crate::app_support::{
 use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
 use crate::declared::{read, reported, Declared};
-use crate::error::{aws_error, built};
+use crate::error::{aws_error, built, refused};
 use crate::route53_support::{caller_reference, creation_marker, resource_tags, route53_tags};
 use crate::tagging::ManagedTags;
 
@@ -214,7 +214,7 @@ fn alarm_identifier(value: &Value) -> Result<Option<AlarmIdentifier>, ProviderEr
         )
         .build()
         .map(Some)
-        .map_err(|e| ProviderError::new(e.to_string()))
+        .map_err(refused)
 }
 
 /// A setting of the check's configuration.

@@ -94,8 +94,8 @@ use crate::app_support::{
 };
 use crate::clients::partition_of;
 use crate::declared::read_in_turn;
-use crate::error::aws_error;
 use crate::error::built;
+use crate::error::{aws_error, refused};
 use crate::s3_support::{
     bucket_call, bucket_names, empty_bucket, is_gone, website, with_bucket_names, BucketConfig,
     Target,
@@ -846,14 +846,14 @@ impl AwsS3Bucket {
             .iter()
             .map(|(k, v)| Tag::builder().key(k).value(v).build())
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| ProviderError::new(e.to_string()))?;
+            .map_err(refused)?;
         bucket_call!(
             client,
             put_bucket_tagging(bucket).tagging(
                 Tagging::builder()
                     .set_tag_set(Some(tag_set))
                     .build()
-                    .map_err(|e| ProviderError::new(e.to_string()))?,
+                    .map_err(refused)?,
             )
         )?;
         Ok(())
@@ -990,7 +990,7 @@ fn request_payment(payer: &str) -> Result<RequestPaymentConfiguration, ProviderE
     RequestPaymentConfiguration::builder()
         .payer(Payer::from(payer))
         .build()
-        .map_err(|e| ProviderError::new(e.to_string()))
+        .map_err(refused)
 }
 
 /// As the provider: replication is put only when the plan's `versioning` is enabled (on a

@@ -9,6 +9,7 @@ use aws_sdk_s3::types::{ObjectOwnership, OwnershipControls, OwnershipControlsRul
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{single, string};
+use crate::error::refused;
 use crate::s3_support::{bucket_call, fields, BucketConfig, Fields, Target};
 
 pub struct OwnershipControlsConfig;
@@ -42,14 +43,14 @@ impl BucketConfig for OwnershipControlsConfig {
         let rule = OwnershipControlsRule::builder()
             .object_ownership(ObjectOwnership::from(ownership.as_str()))
             .build()
-            .map_err(|e| ProviderError::new(e.to_string()))?;
+            .map_err(refused)?;
         bucket_call!(
             at,
             put_bucket_ownership_controls().ownership_controls(
                 OwnershipControls::builder()
                     .rules(rule)
                     .build()
-                    .map_err(|e| ProviderError::new(e.to_string()))?,
+                    .map_err(refused)?,
             )
         )
         .map(drop)
