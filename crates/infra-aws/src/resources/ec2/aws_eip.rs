@@ -414,7 +414,6 @@ async fn disassociate(this: &AwsEip, prior: &Value) -> Result<(), ProviderError>
         .await
         .disassociate_address()
         .association_id(&association));
-    deleted_or_gone(answer, |error| {
-        crate::error::is_not_found(error) || has_code(error, "InvalidAssociationID.NotFound")
-    })
+    // `InvalidAssociationID.NotFound` is one of is_not_found's codes.
+    deleted_or_gone(answer, crate::error::is_not_found)
 }

@@ -222,7 +222,8 @@ impl AwsSecurityGroupRule {
         let permissions = permissions(&atoms, &group_id);
         let result = send_permissions(ec2, &group_id, egress, authorize, permissions).await;
         match result {
-            Err(error) if !authorize && (has_code(&error, "InvalidPermission.NotFound") || crate::error::is_not_found(&error)) => Ok(()),
+            // `InvalidPermission.NotFound` is one of is_not_found's codes.
+            Err(error) if !authorize && crate::error::is_not_found(&error) => Ok(()),
             Err(error) if authorize && has_code(&error, "InvalidPermission.Duplicate") => Err(error.context(&format!(
                 "the rule {} already exists in {group_id} (perhaps as an inline rule of its aws_security_group)",
                 rule_id(value)

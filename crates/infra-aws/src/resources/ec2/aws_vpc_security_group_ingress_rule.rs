@@ -14,7 +14,7 @@ use infra_core::{Attribute, Check, Operation, ProviderError, Timeouts, Type, Val
 use crate::app_support::{deleted_or_gone, sent, text};
 use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type, Reading};
 use crate::ec2_support::{
-    filter, has_code, integer_attribute, non_empty_attribute, string_attribute, tag_specification,
+    filter, integer_attribute, non_empty_attribute, string_attribute, tag_specification,
 };
 use crate::paginated::all_items;
 use crate::resources::ec2::aws_security_group::{canonical_protocol, protocol_problem};
@@ -300,10 +300,8 @@ impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
             let request = ec2.revoke_security_group_ingress().set_group_id(group_id);
             sent!(request.security_group_rule_ids(id)).map(|_| ())
         };
-        deleted_or_gone(result, |error| {
-            crate::error::is_not_found(error)
-                || has_code(error, "InvalidSecurityGroupRuleId.NotFound")
-        })
+        // `InvalidSecurityGroupRuleId.NotFound` is one of is_not_found's codes.
+        deleted_or_gone(result, crate::error::is_not_found)
     }
 }
 
