@@ -7,7 +7,8 @@
 //! only marks them in `sensitive_values`; infra never lets them leave the process, so they are
 //! `null` in `values`, marked `true` in `sensitive_values` as in Terraform.
 
-use infra_core::{Address, InstanceKey, Mode, Registry, Schema, Value};
+use infra_core::address::config_resources;
+use infra_core::{Address, InstanceKey, Registry, Schema, Value};
 use infra_state::model::{ResourceState, SCHEMA_VERSION_CURRENT};
 use serde::Serialize;
 use serde_json::{Map, Value as Json};
@@ -87,35 +88,11 @@ pub fn resource(address: &Address, object: &ResourceState, registry: &Registry) 
         schema_version,
         values,
         sensitive_values: Some(sensitive),
-        depends_on: depends_on(&object.dependencies),
+        depends_on: config_resources(&object.dependencies),
         tainted: object.tainted,
         identity_schema_version,
         identity,
     }
-}
-
-/// Dependencies as Terraform records and prints them: configuration resource addresses,
-/// without instance keys on the resource or its module calls, sorted and without repeats.
-fn depends_on(dependencies: &[Address]) -> Vec<String> {
-    let mut out: Vec<String> = dependencies
-        .iter()
-        .map(|address| {
-            let resource = &address.resource;
-            let mut text = String::new();
-            for module in &resource.module {
-                let name = module.split('[').next().unwrap_or(module);
-                text.push_str(&format!("module.{name}."));
-            }
-            if resource.mode == Mode::Data {
-                text.push_str("data.");
-            }
-            text.push_str(&format!("{}.{}", resource.resource_type, resource.name));
-            text
-        })
-        .collect();
-    out.sort();
-    out.dedup();
-    out
 }
 
 fn unwrap_dynamic_attributes(schema: &Schema, value: &mut Value) {

@@ -77,6 +77,34 @@ impl ResourceId {
     pub fn module_address(&self) -> String {
         module_address(&self.module)
     }
+
+    /// Terraform's config resource address of the block: without the instance keys of its
+    /// module calls (`module.net.aws_subnet.private`), as the state records dependencies.
+    pub fn config_resource(&self) -> String {
+        let mut text = String::new();
+        for module in &self.module {
+            let name = module.split('[').next().unwrap_or(module);
+            text.push_str(&format!("module.{name}."));
+        }
+        if self.mode == Mode::Data {
+            text.push_str("data.");
+        }
+        text.push_str(&format!("{}.{}", self.resource_type, self.name));
+        text
+    }
+}
+
+/// Dependencies as Terraform records and prints them: the config resource address of each
+/// ([`ResourceId::config_resource`]), sorted and without repeats. Terraform's reader refuses an
+/// instance key here.
+pub fn config_resources(dependencies: &[Address]) -> Vec<String> {
+    let mut out: Vec<String> = dependencies
+        .iter()
+        .map(|address| address.resource.config_resource())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 pub fn module_address(module: &[String]) -> String {

@@ -20,6 +20,7 @@
 
 use std::collections::BTreeMap;
 
+use infra_core::address::config_resources;
 use infra_core::{
     Address, CheckResult, CheckStatus, CheckableKind, CheckedObject, InstanceKey, PlainJson, Value,
 };
@@ -358,31 +359,6 @@ fn encode_instance<'a>(
         dependencies: config_resources(&resource.dependencies),
         create_before_destroy: resource.create_before_destroy,
     }
-}
-
-/// Dependencies as Terraform records them: configuration resource addresses, without
-/// instance keys on the resource or its modules (`module.net.aws_subnet.private`), sorted and
-/// without repeats. Terraform's reader refuses an instance key here.
-fn config_resources(dependencies: &[Address]) -> Vec<String> {
-    let mut out: Vec<String> = dependencies
-        .iter()
-        .map(|address| {
-            let resource = &address.resource;
-            let mut text = String::new();
-            for module in &resource.module {
-                let name = module.split('[').next().unwrap_or(module);
-                text.push_str(&format!("module.{name}."));
-            }
-            if resource.mode == infra_core::Mode::Data {
-                text.push_str("data.");
-            }
-            text.push_str(&format!("{}.{}", resource.resource_type, resource.name));
-            text
-        })
-        .collect();
-    out.sort();
-    out.dedup();
-    out
 }
 
 pub(super) fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
