@@ -618,3 +618,34 @@ import {
     );
     assert_eq!(again.code, 0, "{}", again.all());
 }
+
+/// `apply` ends with the outputs, and `output` without a name prints the same lines: each
+/// `name = value` in Terraform's syntax, a sensitive one as `<sensitive>` (Terraform's
+/// `outputs.go` and `output.go` human views).
+#[test]
+fn apply_and_output_print_each_output_hiding_sensitive_ones() {
+    let stack = Stack::new();
+    stack.write(
+        "main.tf",
+        r#"
+resource "terraform_data" "web" {
+  input = "web"
+}
+
+output "name" {
+  value = terraform_data.web.output
+}
+
+output "password" {
+  value     = "hunter2-7c1e"
+  sensitive = true
+}
+"#,
+    );
+    let apply = infra(&stack, None, &["apply", "-auto-approve", "-input=false"]).ok();
+    let lines = "name = \"web\"\npassword = <sensitive>\n";
+    assert_contains(&apply.stdout, &format!("\nOutputs:\n\n{lines}"));
+    let output = infra(&stack, None, &["output"]).ok();
+    assert_eq!(output.stdout, lines);
+    assert!(!apply.stdout.contains("hunter2-7c1e"), "{}", apply.stdout);
+}

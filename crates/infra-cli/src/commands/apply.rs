@@ -533,14 +533,7 @@ fn print_outputs(state: &State) {
         return;
     }
     println!("\nOutputs:\n");
-    for (name, output) in &state.outputs {
-        let shown = if output.sensitive {
-            "<sensitive>".to_string()
-        } else {
-            output.value.to_string()
-        };
-        println!("{name} = {shown}");
-    }
+    super::output::print_all(state);
 }
 
 /// Terraform's check, and ours: the plan must have been made from this configuration, these

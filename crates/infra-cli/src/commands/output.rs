@@ -2,6 +2,7 @@
 
 use anyhow::{anyhow, Result};
 use infra_core::Value;
+use infra_state::State;
 
 use crate::args::OutputArgs;
 use crate::session::{self, Workdir};
@@ -43,16 +44,20 @@ pub async fn run(work: &Workdir, args: &OutputArgs) -> Result<Exit> {
                 .collect();
             println!("{}", serde_json::to_string_pretty(&all)?);
         }
-        None => {
-            for (name, output) in &state.outputs {
-                let shown = if output.sensitive {
-                    "<sensitive>".to_string()
-                } else {
-                    output.value.to_string()
-                };
-                println!("{name} = {shown}");
-            }
-        }
+        None => print_all(&state),
     }
     Ok(Exit::Ok)
+}
+
+/// Every output as `name = value`, a sensitive one as `<sensitive>`: what `infra output` and
+/// the end of `infra apply` print.
+pub(crate) fn print_all(state: &State) {
+    for (name, output) in &state.outputs {
+        let shown = if output.sensitive {
+            "<sensitive>".to_string()
+        } else {
+            output.value.to_string()
+        };
+        println!("{name} = {shown}");
+    }
 }
