@@ -110,6 +110,27 @@ where
     move |error| aws_error(error).context(&doing)
 }
 
+/// `$request` sent, an AWS error put in the context of `$doing` (see `error_in`): the tail of
+/// every EC2 call whose error names the step in the provider's words.
+macro_rules! sent_in {
+    ($request:expr, $doing:expr) => {
+        $request
+            .send()
+            .await
+            .map_err($crate::ec2_support::error_in($doing))
+    };
+}
+pub(crate) use sent_in;
+
+/// An SDK enum from an attribute's text (`None` stays `None`); an unknown text becomes the
+/// enum's `Unknown` variant, which AWS then refuses with its own message.
+pub(crate) fn as_enum<T>(text: Option<String>) -> Option<T>
+where
+    T: for<'a> From<&'a str>,
+{
+    text.map(|text| T::from(text.as_str()))
+}
+
 /// A describe filter such as `vpc-id = [vpc-1, vpc-2]`.
 pub(crate) fn filter<I, S>(name: &str, values: I) -> Filter
 where

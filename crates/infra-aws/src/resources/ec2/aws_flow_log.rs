@@ -19,7 +19,7 @@ use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type
 use crate::app_support::sent;
 use crate::ec2_object::{read, read_block, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
-    bool_attribute, client_token, integer_attribute, non_empty_attribute, optional_string,
+    as_enum, bool_attribute, client_token, integer_attribute, non_empty_attribute, optional_string,
     single_block, string_attribute, tag_specification,
 };
 use crate::paginated::all_items;
@@ -300,10 +300,7 @@ impl Ec2Object for FlowLogObject {
             .ok_or_else(|| ProviderError::new(format!("aws_flow_log: {attribute} is unknown")))?;
         let destination_options = single_block(planned, "destination_options").map(|options| {
             DestinationOptionsRequest::builder()
-                .set_file_format(
-                    non_empty_attribute(options, "file_format")
-                        .map(|f| DestinationFileFormat::from(f.as_str())),
-                )
+                .set_file_format(as_enum(non_empty_attribute(options, "file_format")))
                 .hive_compatible_partitions(bool_attribute(
                     options,
                     "hive_compatible_partitions",
@@ -319,18 +316,16 @@ impl Ec2Object for FlowLogObject {
             .client_token(client_token(operation, planned))
             .resource_type(resource_type_of(attribute))
             .resource_ids(&resource_id)
-            .set_traffic_type(
-                non_empty_attribute(planned, "traffic_type").map(|t| TrafficType::from(t.as_str())),
-            )
+            .set_traffic_type(as_enum(non_empty_attribute(planned, "traffic_type")),)
             .set_deliver_logs_permission_arn(non_empty_attribute(planned, "iam_role_arn"))
             .set_deliver_cross_account_role(non_empty_attribute(
                 planned,
                 "deliver_cross_account_role",
             ))
-            .set_log_destination_type(
-                non_empty_attribute(planned, "log_destination_type")
-                    .map(|t| LogDestinationType::from(t.as_str())),
-            )
+            .set_log_destination_type(as_enum(non_empty_attribute(
+                planned,
+                "log_destination_type"
+            )),)
             .set_log_destination(non_empty_attribute(planned, "log_destination"))
             .set_log_group_name(non_empty_attribute(planned, "log_group_name"))
             .set_log_format(non_empty_attribute(planned, "log_format"))

@@ -133,19 +133,17 @@ use aws_sdk_ec2::types::{
     CapacityReservationSpecification, CapacityReservationSpecificationResponse, CpuOptions,
     CpuOptionsRequest, CreditSpecificationRequest, DeviceType, EbsBlockDevice,
     EbsInstanceBlockDeviceSpecification, EnclaveOptionsRequest, Filter, GroupIdentifier,
-    HibernationOptionsRequest, HostnameType, HttpTokensState, IamInstanceProfileAssociation,
-    IamInstanceProfileAssociationState, IamInstanceProfileSpecification, Instance,
-    InstanceAttributeName, InstanceAutoRecoveryState, InstanceBlockDeviceMappingSpecification,
-    InstanceCreditSpecificationRequest, InstanceInterruptionBehavior, InstanceIpv6Address,
-    InstanceMaintenanceOptionsRequest, InstanceMarketOptionsRequest, InstanceMetadataEndpointState,
-    InstanceMetadataOptionsRequest, InstanceMetadataOptionsState, InstanceMetadataProtocolState,
-    InstanceMetadataTagsState, InstanceNetworkInterface, InstanceNetworkInterfaceSpecification,
-    InstanceSecondaryInterface, InstanceSecondaryInterfaceSpecificationRequest, InstanceStateName,
-    InstanceType, LaunchTemplateSpecification, MarketType, MonitoringState, Placement,
-    PrivateDnsNameOptionsRequest, PrivateIpAddressSpecification, ResourceType as Ec2ResourceType,
-    ResponseLaunchTemplateData, RunInstancesMonitoringEnabled, SecondaryInterfaceType,
-    SecureBlobAttributeValue, ShutdownBehavior, SpotInstanceRequest, SpotInstanceType,
-    SpotMarketOptions, Tag, TagSpecification, Tenancy, Volume, VolumeModificationState, VolumeType,
+    HibernationOptionsRequest, IamInstanceProfileAssociation, IamInstanceProfileAssociationState,
+    IamInstanceProfileSpecification, Instance, InstanceAttributeName, InstanceAutoRecoveryState,
+    InstanceBlockDeviceMappingSpecification, InstanceCreditSpecificationRequest,
+    InstanceIpv6Address, InstanceMaintenanceOptionsRequest, InstanceMarketOptionsRequest,
+    InstanceMetadataEndpointState, InstanceMetadataOptionsRequest, InstanceMetadataOptionsState,
+    InstanceNetworkInterface, InstanceNetworkInterfaceSpecification, InstanceSecondaryInterface,
+    InstanceSecondaryInterfaceSpecificationRequest, InstanceStateName, LaunchTemplateSpecification,
+    MonitoringState, Placement, PrivateDnsNameOptionsRequest, PrivateIpAddressSpecification,
+    ResourceType as Ec2ResourceType, ResponseLaunchTemplateData, RunInstancesMonitoringEnabled,
+    SecureBlobAttributeValue, SpotInstanceRequest, SpotMarketOptions, Tag, TagSpecification,
+    Volume, VolumeModificationState, VolumeType,
 };
 use aws_smithy_types::date_time::Format as DateTimeFormat;
 use aws_smithy_types::{Blob, DateTime};
@@ -161,10 +159,10 @@ use super::launch_blocks::{
 };
 use crate::app_support::{blocks, changed, deleted_or_gone, int, number, sent, vanished};
 use crate::ec2_support::{
-    by_id, chunks_of, client_token, describe_by_filter, ec2_arn, ec2_tags, error_in, filter,
-    has_code, in_prior_order, known_ids, managed_tag_filters, non_empty_attribute, optional_string,
-    single_block, string_attribute, string_entries, string_list, string_values, tag_specification,
-    update_tags, wait_for, whole_object, POLL_INTERVAL,
+    as_enum, by_id, chunks_of, client_token, describe_by_filter, ec2_arn, ec2_tags, error_in,
+    filter, has_code, in_prior_order, known_ids, managed_tag_filters, non_empty_attribute,
+    optional_string, sent_in, single_block, string_attribute, string_entries, string_list,
+    string_values, tag_specification, update_tags, wait_for, whole_object, POLL_INTERVAL,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::paginated::all_items;
@@ -1003,12 +1001,10 @@ impl AwsInstance {
         let ec2 = self.ec2().await;
         let deadline = Instant::now() + PASSWORD_WAIT;
         loop {
-            let output = ec2
-                .get_password_data()
-                .instance_id(id)
-                .send()
-                .await
-                .map_err(error_in(format!("reading EC2 Instance ({id})")))?;
+            let output = sent_in!(
+                ec2.get_password_data().instance_id(id),
+                format!("reading EC2 Instance ({id})")
+            )?;
             if let Some(data) = output
                 .password_data()
                 .map(str::trim)
@@ -1104,14 +1100,14 @@ impl AwsInstance {
     }
 
     async fn stop(&self, id: &str, timeout: Duration) -> Result<(), ProviderError> {
-        self.ec2()
-            .await
-            .stop_instances()
-            .instance_ids(id)
-            .force(false)
-            .send()
-            .await
-            .map_err(error_in(format!("stopping EC2 Instance ({id})")))?;
+        sent_in!(
+            self.ec2()
+                .await
+                .stop_instances()
+                .instance_ids(id)
+                .force(false),
+            format!("stopping EC2 Instance ({id})")
+        )?;
         self.wait_state(
             id,
             &[InstanceStateName::Stopped],
@@ -1179,11 +1175,10 @@ impl AwsInstance {
         };
         let version =
             non_empty_attribute(template, "version").unwrap_or_else(|| DEFAULT_VERSION.into());
-        let output = request
-            .versions(version)
-            .send()
-            .await
-            .map_err(error_in("reading EC2 Launch Template versions"))?;
+        let output = sent_in!(
+            request.versions(version),
+            "reading EC2 Launch Template versions"
+        )?;
         Ok(output
             .launch_template_versions()
             .first()
@@ -1295,7 +1290,7 @@ impl AwsInstance {
     ) -> Result<(), ProviderError> {
         let request = set(self.ec2().await.modify_instance_attribute().instance_id(id));
         let doing = format!("modifying EC2 Instance ({id}) {what} attribute");
-        request.send().await.map_err(error_in(doing))?;
+        sent_in!(request, doing)?;
         Ok(())
     }
 
@@ -1358,16 +1353,14 @@ impl AwsInstance {
     }
 
     async fn disassociate_profile(&self, id: &str, association: &str) -> Result<(), ProviderError> {
-        self.ec2()
-            .await
-            .disassociate_iam_instance_profile()
-            .association_id(association)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(error_in(format!(
-                "updating EC2 Instance ({id}): disassociating instance profile"
-            )))
+        sent_in!(
+            self.ec2()
+                .await
+                .disassociate_iam_instance_profile()
+                .association_id(association),
+            format!("updating EC2 Instance ({id}): disassociating instance profile")
+        )
+        .map(|_| ())
     }
 
     /// Associates, replaces or removes (`iam_instance_profile = ""`) the instance profile,
@@ -1463,14 +1456,12 @@ impl AwsInstance {
             let before = int(prior, "ipv6_address_count").unwrap_or(0);
             let after = int(planned, "ipv6_address_count").unwrap_or(0);
             if after > before {
-                ec2.assign_ipv6_addresses()
-                    .network_interface_id(interface)
-                    .ipv6_address_count(after - before)
-                    .send()
-                    .await
-                    .map_err(error_in(format!(
-                        "assigning EC2 Instance ({id}) IPv6 addresses"
-                    )))?;
+                sent_in!(
+                    ec2.assign_ipv6_addresses()
+                        .network_interface_id(interface)
+                        .ipv6_address_count(after - before),
+                    format!("assigning EC2 Instance ({id}) IPv6 addresses")
+                )?;
             } else if before > after {
                 let current: Vec<String> = primary
                     .map(|eni| eni.ipv6_addresses())
@@ -1486,14 +1477,12 @@ impl AwsInstance {
                     )));
                 }
                 let keep = usize::try_from(after).unwrap_or(0);
-                ec2.unassign_ipv6_addresses()
-                    .network_interface_id(interface)
-                    .set_ipv6_addresses(Some(current[keep.min(current.len())..].to_vec()))
-                    .send()
-                    .await
-                    .map_err(error_in(format!(
-                        "unassigning EC2 Instance ({id}) IPv6 addresses"
-                    )))?;
+                sent_in!(
+                    ec2.unassign_ipv6_addresses()
+                        .network_interface_id(interface)
+                        .set_ipv6_addresses(Some(current[keep.min(current.len())..].to_vec())),
+                    format!("unassigning EC2 Instance ({id}) IPv6 addresses")
+                )?;
             }
         }
         if changed(prior, planned, "secondary_private_ips") {
@@ -1513,20 +1502,20 @@ impl AwsInstance {
                 .cloned()
                 .collect();
             if !removed.is_empty() {
-                ec2.unassign_private_ip_addresses()
-                    .network_interface_id(interface)
-                    .set_private_ip_addresses(Some(removed))
-                    .send()
-                    .await
-                    .map_err(error_in("Failure to unassign Secondary Private IPs"))?;
+                sent_in!(
+                    ec2.unassign_private_ip_addresses()
+                        .network_interface_id(interface)
+                        .set_private_ip_addresses(Some(removed)),
+                    "Failure to unassign Secondary Private IPs"
+                )?;
             }
             if !added.is_empty() {
-                ec2.assign_private_ip_addresses()
-                    .network_interface_id(interface)
-                    .set_private_ip_addresses(Some(added))
-                    .send()
-                    .await
-                    .map_err(error_in("Failure to assign Secondary Private IPs"))?;
+                sent_in!(
+                    ec2.assign_private_ip_addresses()
+                        .network_interface_id(interface)
+                        .set_private_ip_addresses(Some(added)),
+                    "Failure to assign Secondary Private IPs"
+                )?;
             }
         }
         if changed(prior, planned, "vpc_security_group_ids") {
@@ -1583,17 +1572,15 @@ impl AwsInstance {
                      a primary network interface"
                 ))
             })?;
-        self.ec2()
-            .await
-            .modify_network_interface_attribute()
-            .network_interface_id(interface)
-            .enable_primary_ipv6(enabled)
-            .send()
-            .await
-            .map(|_| ())
-            .map_err(error_in(format!(
-                "modifying EC2 Instance ({id}) primary network interface"
-            )))
+        sent_in!(
+            self.ec2()
+                .await
+                .modify_network_interface_attribute()
+                .network_interface_id(interface)
+                .enable_primary_ipv6(enabled),
+            format!("modifying EC2 Instance ({id}) primary network interface")
+        )
+        .map(|_| ())
     }
 
     /// `instance_type`, user data and `capacity_reservation_specification` can only change
@@ -1635,14 +1622,12 @@ impl AwsInstance {
                 .await?;
         }
         if let Some(specification) = capacity {
-            ec2.modify_instance_capacity_reservation_attributes()
-                .instance_id(id)
-                .capacity_reservation_specification(specification)
-                .send()
-                .await
-                .map_err(error_in(format!(
-                    "updating EC2 Instance ({id}) capacity reservation attributes"
-                )))?;
+            sent_in!(
+                ec2.modify_instance_capacity_reservation_attributes()
+                    .instance_id(id)
+                    .capacity_reservation_specification(specification),
+                format!("updating EC2 Instance ({id}) capacity reservation attributes")
+            )?;
         }
         self.start(id, timeout).await
     }
@@ -1658,16 +1643,14 @@ impl AwsInstance {
         else {
             return Ok(());
         };
-        self.ec2()
-            .await
-            .modify_instance_maintenance_options()
-            .instance_id(id)
-            .auto_recovery(InstanceAutoRecoveryState::from(auto_recovery.as_str()))
-            .send()
-            .await
-            .map_err(error_in(format!(
-                "updating EC2 Instance ({id}): modifying maintenance options"
-            )))?;
+        sent_in!(
+            self.ec2()
+                .await
+                .modify_instance_maintenance_options()
+                .instance_id(id)
+                .auto_recovery(InstanceAutoRecoveryState::from(auto_recovery.as_str())),
+            format!("updating EC2 Instance ({id}): modifying maintenance options")
+        )?;
         wait_for(
             timeout,
             &format!("EC2 Instance ({id}) maintenance options update"),
@@ -1704,19 +1687,13 @@ impl AwsInstance {
         // These are refused unless the endpoint is enabled.
         if endpoint == "enabled" {
             request = request
-                .set_http_protocol_ipv6(
-                    non_empty_attribute(options, "http_protocol_ipv6")
-                        .map(|v| InstanceMetadataProtocolState::from(v.as_str())),
-                )
+                .set_http_protocol_ipv6(as_enum(non_empty_attribute(options, "http_protocol_ipv6")))
                 .set_http_put_response_hop_limit(int(options, "http_put_response_hop_limit"))
-                .set_http_tokens(
-                    non_empty_attribute(options, "http_tokens")
-                        .map(|v| HttpTokensState::from(v.as_str())),
-                )
-                .set_instance_metadata_tags(
-                    non_empty_attribute(options, "instance_metadata_tags")
-                        .map(|v| InstanceMetadataTagsState::from(v.as_str())),
-                );
+                .set_http_tokens(as_enum(non_empty_attribute(options, "http_tokens")))
+                .set_instance_metadata_tags(as_enum(non_empty_attribute(
+                    options,
+                    "instance_metadata_tags",
+                )));
         }
         let failed = |error: ProviderError| {
             context(
@@ -1822,9 +1799,10 @@ impl AwsInstance {
             }
         }
         if modify {
-            request.send().await.map_err(error_in(format!(
-                "updating EC2 Instance ({id}) volume ({volume_id})"
-            )))?;
+            sent_in!(
+                request,
+                format!("updating EC2 Instance ({id}) volume ({volume_id})")
+            )?;
             self.wait_volume_modified(id, &volume_id, timeout).await?;
         }
         if changed(before, after, "delete_on_termination") {
@@ -2123,20 +2101,17 @@ impl ResourceType for AwsInstance {
             .max_count(1)
             .client_token(client_token(operation, planned))
             .set_image_id(non_empty_attribute(planned, "ami"))
-            .set_instance_type(
-                non_empty_attribute(planned, "instance_type")
-                    .map(|t| InstanceType::from(t.as_str())),
-            )
+            .set_instance_type(as_enum(non_empty_attribute(planned, "instance_type")))
             .set_key_name(non_empty_attribute(planned, "key_name"))
             .set_user_data(launch_user_data(planned))
             .set_iam_instance_profile(
                 non_empty_attribute(planned, "iam_instance_profile")
                     .map(|name| profile_specification(&name)),
             )
-            .set_instance_initiated_shutdown_behavior(
-                non_empty_attribute(planned, "instance_initiated_shutdown_behavior")
-                    .map(|b| ShutdownBehavior::from(b.as_str())),
-            )
+            .set_instance_initiated_shutdown_behavior(as_enum(non_empty_attribute(
+                planned,
+                "instance_initiated_shutdown_behavior",
+            )))
             .monitoring(
                 RunInstancesMonitoringEnabled::builder()
                     .enabled(planned.get("monitoring").as_bool().unwrap_or(false))
@@ -2323,19 +2298,17 @@ impl ResourceType for AwsInstance {
             let credits = single_block(planned, "credit_specification")
                 .and_then(|block| non_empty_attribute(block, "cpu_credits"));
             if let Some(credits) = credits {
-                ec2.modify_instance_credit_specification()
-                    .client_token(client_token(operation, planned))
-                    .instance_credit_specifications(
-                        InstanceCreditSpecificationRequest::builder()
-                            .instance_id(&id)
-                            .cpu_credits(credits)
-                            .build(),
-                    )
-                    .send()
-                    .await
-                    .map_err(error_in(format!(
-                        "updating EC2 Instance ({id}) credit specification"
-                    )))?;
+                sent_in!(
+                    ec2.modify_instance_credit_specification()
+                        .client_token(client_token(operation, planned))
+                        .instance_credit_specifications(
+                            InstanceCreditSpecificationRequest::builder()
+                                .instance_id(&id)
+                                .cpu_credits(credits)
+                                .build()
+                        ),
+                    format!("updating EC2 Instance ({id}) credit specification")
+                )?;
             }
         }
         if changed(prior, planned, "metadata_options") {
@@ -2890,7 +2863,7 @@ fn placement_request(planned: &Value, interruption: Option<&str>) -> Placement {
         .set_partition_number(int(planned, "placement_partition_number").filter(|n| *n != 0))
         .set_group_name(non_empty_attribute(planned, "placement_group").filter(|_| group_allowed))
         .set_group_id(non_empty_attribute(planned, "placement_group_id").filter(|_| group_allowed))
-        .set_tenancy(non_empty_attribute(planned, "tenancy").map(|t| Tenancy::from(t.as_str())))
+        .set_tenancy(as_enum(non_empty_attribute(planned, "tenancy")))
         .set_host_id(non_empty_attribute(planned, "host_id"))
         .set_host_resource_group_arn(non_empty_attribute(planned, "host_resource_group_arn"))
         .build()
@@ -3091,10 +3064,7 @@ fn secondary_interfaces_request(
                     .set_secondary_subnet_id(non_empty_attribute(item, "secondary_subnet_id"))
                     .set_network_card_index(int(item, "network_card_index"))
                     .set_device_index(int(item, "device_index"))
-                    .set_interface_type(
-                        non_empty_attribute(item, "interface_type")
-                            .map(|kind| SecondaryInterfaceType::from(kind.as_str())),
-                    )
+                    .set_interface_type(as_enum(non_empty_attribute(item, "interface_type")))
                     .set_delete_on_termination(item.get("delete_on_termination").as_bool())
                     .set_private_ip_address_count(
                         int(item, "private_ip_address_count").filter(|count| *count > 0),
@@ -3154,21 +3124,15 @@ fn metadata_options_request(planned: &Value) -> Option<InstanceMetadataOptionsRe
     }
     Some(
         request
-            .set_http_protocol_ipv6(
-                non_empty_attribute(options, "http_protocol_ipv6")
-                    .map(|v| InstanceMetadataProtocolState::from(v.as_str())),
-            )
-            .set_http_tokens(
-                non_empty_attribute(options, "http_tokens")
-                    .map(|v| HttpTokensState::from(v.as_str())),
-            )
+            .set_http_protocol_ipv6(as_enum(non_empty_attribute(options, "http_protocol_ipv6")))
+            .set_http_tokens(as_enum(non_empty_attribute(options, "http_tokens")))
             .set_http_put_response_hop_limit(
                 int(options, "http_put_response_hop_limit").filter(|n| *n != 0),
             )
-            .set_instance_metadata_tags(
-                non_empty_attribute(options, "instance_metadata_tags")
-                    .map(|v| InstanceMetadataTagsState::from(v.as_str())),
-            )
+            .set_instance_metadata_tags(as_enum(non_empty_attribute(
+                options,
+                "instance_metadata_tags",
+            )))
             .build(),
     )
 }
@@ -3188,10 +3152,7 @@ fn maintenance_options_request(planned: &Value) -> Option<InstanceMaintenanceOpt
     let options = single_block(planned, "maintenance_options")?;
     Some(
         InstanceMaintenanceOptionsRequest::builder()
-            .set_auto_recovery(
-                non_empty_attribute(options, "auto_recovery")
-                    .map(|v| InstanceAutoRecoveryState::from(v.as_str())),
-            )
+            .set_auto_recovery(as_enum(non_empty_attribute(options, "auto_recovery")))
             .build(),
     )
 }
@@ -3208,10 +3169,7 @@ fn private_dns_name_options_request(planned: &Value) -> Option<PrivateDnsNameOpt
             .set_enable_resource_name_dns_a_record(
                 options.get("enable_resource_name_dns_a_record").as_bool(),
             )
-            .set_hostname_type(
-                non_empty_attribute(options, "hostname_type")
-                    .map(|v| HostnameType::from(v.as_str())),
-            )
+            .set_hostname_type(as_enum(non_empty_attribute(options, "hostname_type")))
             .build(),
     )
 }
@@ -3238,15 +3196,15 @@ fn market_options_request(
             };
             Some(
                 SpotMarketOptions::builder()
-                    .set_instance_interruption_behavior(
-                        non_empty_attribute(spot, "instance_interruption_behavior")
-                            .map(|v| InstanceInterruptionBehavior::from(v.as_str())),
-                    )
+                    .set_instance_interruption_behavior(as_enum(non_empty_attribute(
+                        spot,
+                        "instance_interruption_behavior",
+                    )))
                     .set_max_price(non_empty_attribute(spot, "max_price"))
-                    .set_spot_instance_type(
-                        non_empty_attribute(spot, "spot_instance_type")
-                            .map(|v| SpotInstanceType::from(v.as_str())),
-                    )
+                    .set_spot_instance_type(as_enum(non_empty_attribute(
+                        spot,
+                        "spot_instance_type",
+                    )))
                     .set_valid_until(valid_until)
                     .build(),
             )
@@ -3254,9 +3212,7 @@ fn market_options_request(
     };
     Ok(Some(
         InstanceMarketOptionsRequest::builder()
-            .set_market_type(
-                non_empty_attribute(options, "market_type").map(|v| MarketType::from(v.as_str())),
-            )
+            .set_market_type(as_enum(non_empty_attribute(options, "market_type")))
             .set_spot_options(spot)
             .build(),
     ))

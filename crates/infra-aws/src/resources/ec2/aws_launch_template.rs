@@ -58,35 +58,30 @@ use std::time::Duration;
 
 use aws_sdk_ec2::types::{
     AcceleratorCountRequest, AcceleratorManufacturer, AcceleratorName,
-    AcceleratorTotalMemoryMiBRequest, AcceleratorType, AmdSevSnpSpecification, BareMetal,
-    BaselineEbsBandwidthMbpsRequest, BurstablePerformance, ConnectionTrackingSpecificationRequest,
-    CpuManufacturer, CreditSpecificationRequest, EnaSrdSpecificationRequest,
-    EnaSrdUdpSpecificationRequest, Filter, HostnameType, InstanceBandwidthWeighting,
-    InstanceGeneration, InstanceInterruptionBehavior, InstanceIpv6AddressRequest,
-    InstanceRequirements, InstanceRequirementsRequest, InstanceType,
+    AcceleratorTotalMemoryMiBRequest, AcceleratorType, BaselineEbsBandwidthMbpsRequest,
+    ConnectionTrackingSpecificationRequest, CpuManufacturer, CreditSpecificationRequest,
+    EnaSrdSpecificationRequest, EnaSrdUdpSpecificationRequest, Filter, InstanceGeneration,
+    InstanceIpv6AddressRequest, InstanceRequirements, InstanceRequirementsRequest,
     Ipv4PrefixSpecificationRequest, Ipv6PrefixSpecificationRequest, LaunchTemplate,
-    LaunchTemplateAutoRecoveryState, LaunchTemplateBlockDeviceMapping,
-    LaunchTemplateBlockDeviceMappingRequest, LaunchTemplateCapacityReservationSpecificationRequest,
-    LaunchTemplateCpuOptionsRequest, LaunchTemplateEbsBlockDeviceRequest,
-    LaunchTemplateEnclaveOptionsRequest, LaunchTemplateHibernationOptionsRequest,
-    LaunchTemplateHttpTokensState, LaunchTemplateIamInstanceProfileSpecificationRequest,
+    LaunchTemplateBlockDeviceMapping, LaunchTemplateBlockDeviceMappingRequest,
+    LaunchTemplateCapacityReservationSpecificationRequest, LaunchTemplateCpuOptionsRequest,
+    LaunchTemplateEbsBlockDeviceRequest, LaunchTemplateEnclaveOptionsRequest,
+    LaunchTemplateHibernationOptionsRequest, LaunchTemplateIamInstanceProfileSpecificationRequest,
     LaunchTemplateInstanceMaintenanceOptionsRequest, LaunchTemplateInstanceMarketOptions,
-    LaunchTemplateInstanceMarketOptionsRequest, LaunchTemplateInstanceMetadataEndpointState,
-    LaunchTemplateInstanceMetadataOptionsRequest, LaunchTemplateInstanceMetadataProtocolIpv6,
-    LaunchTemplateInstanceMetadataTagsState, LaunchTemplateInstanceNetworkInterfaceSpecification,
+    LaunchTemplateInstanceMarketOptionsRequest, LaunchTemplateInstanceMetadataOptionsRequest,
+    LaunchTemplateInstanceNetworkInterfaceSpecification,
     LaunchTemplateInstanceNetworkInterfaceSpecificationRequest,
     LaunchTemplateInstanceSecondaryInterfaceSpecification,
     LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest,
     LaunchTemplateLicenseConfigurationRequest, LaunchTemplateNetworkPerformanceOptionsRequest,
     LaunchTemplatePlacementRequest, LaunchTemplatePrivateDnsNameOptionsRequest,
     LaunchTemplateSpotMarketOptionsRequest, LaunchTemplateTagSpecificationRequest,
-    LaunchTemplateVersion, LaunchTemplatesMonitoringRequest, LocalStorage, LocalStorageType,
-    MarketType, MemoryGiBPerVCpuRequest, MemoryMiBRequest, NestedVirtualizationSpecification,
-    NetworkBandwidthGbpsRequest, NetworkInterfaceCountRequest, PrivateIpAddressSpecification,
-    RequestLaunchTemplateData, ResourceType as Ec2ResourceType, ResponseLaunchTemplateData,
-    SecondaryInterfacePrivateIpAddressSpecificationRequest, SecondaryInterfaceType,
-    ShutdownBehavior, SpotInstanceType, Tag, Tenancy, TotalLocalStorageGbRequest,
-    VCpuCountRangeRequest, VolumeType,
+    LaunchTemplateVersion, LaunchTemplatesMonitoringRequest, LocalStorageType,
+    MemoryGiBPerVCpuRequest, MemoryMiBRequest, NetworkBandwidthGbpsRequest,
+    NetworkInterfaceCountRequest, PrivateIpAddressSpecification, RequestLaunchTemplateData,
+    ResourceType as Ec2ResourceType, ResponseLaunchTemplateData,
+    SecondaryInterfacePrivateIpAddressSpecificationRequest, SecondaryInterfaceType, Tag,
+    TotalLocalStorageGbRequest, VCpuCountRangeRequest,
 };
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
@@ -107,8 +102,8 @@ use crate::app_support::{
 };
 use crate::ec2_support::with_name_for_create;
 use crate::ec2_support::{
-    client_token, ec2_arn, error_in, filter, in_prior_order, managed_tag_filters, name_for_create,
-    string_attribute, tag_specification, update_tags, wait_for, whole_object,
+    as_enum, client_token, ec2_arn, filter, in_prior_order, managed_tag_filters, name_for_create,
+    sent_in, string_attribute, tag_specification, update_tags, wait_for, whole_object,
     FILTER_VALUES_PER_CALL,
 };
 use crate::error::is_not_found;
@@ -827,20 +822,19 @@ impl ResourceType for AwsLaunchTemplate {
         let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
         let data = self.request_data(planned).await?;
         let ec2 = &self.aws.clients().await.ec2;
-        let output = ec2
-            .create_launch_template()
-            .client_token(client_token(operation, planned))
-            .launch_template_name(&name)
-            .set_version_description(non_empty(planned, "description"))
-            .launch_template_data(data)
-            .tag_specifications(tag_specification(
-                operation,
-                planned,
-                Ec2ResourceType::LaunchTemplate,
-            ))
-            .send()
-            .await
-            .map_err(error_in(format!("creating EC2 Launch Template ({name})")))?;
+        let output = sent_in!(
+            ec2.create_launch_template()
+                .client_token(client_token(operation, planned))
+                .launch_template_name(&name)
+                .set_version_description(non_empty(planned, "description"))
+                .launch_template_data(data)
+                .tag_specifications(tag_specification(
+                    operation,
+                    planned,
+                    Ec2ResourceType::LaunchTemplate
+                )),
+            format!("creating EC2 Launch Template ({name})")
+        )?;
         let id = output
             .launch_template()
             .and_then(|template| template.launch_template_id())
@@ -868,17 +862,14 @@ impl ResourceType for AwsLaunchTemplate {
             .any(|key| !same(prior.get(key), planned.get(key)))
         {
             let data = self.request_data(planned).await?;
-            let output = ec2
-                .create_launch_template_version()
-                .client_token(client_token(operation, planned))
-                .launch_template_id(&id)
-                .set_version_description(non_empty(planned, "description"))
-                .launch_template_data(data)
-                .send()
-                .await
-                .map_err(error_in(format!(
-                    "creating EC2 Launch Template ({id}) Version"
-                )))?;
+            let output = sent_in!(
+                ec2.create_launch_template_version()
+                    .client_token(client_token(operation, planned))
+                    .launch_template_id(&id)
+                    .set_version_description(non_empty(planned, "description"))
+                    .launch_template_data(data),
+                format!("creating EC2 Launch Template ({id}) Version")
+            )?;
             latest_version = output
                 .launch_template_version()
                 .and_then(|version| version.version_number())
@@ -892,12 +883,12 @@ impl ResourceType for AwsLaunchTemplate {
                 planned.get("default_version").as_i64()
             };
             if let Some(version) = version {
-                ec2.modify_launch_template()
-                    .launch_template_id(&id)
-                    .default_version(version.to_string())
-                    .send()
-                    .await
-                    .map_err(error_in(format!("updating EC2 Launch Template ({id})")))?;
+                sent_in!(
+                    ec2.modify_launch_template()
+                        .launch_template_id(&id)
+                        .default_version(version.to_string()),
+                    format!("updating EC2 Launch Template ({id})")
+                )?;
             }
         }
         update_tags(ec2, &id, prior, planned).await?;
@@ -1040,17 +1031,15 @@ fn request_data(
                 .build()
         }))
         .set_image_id(non_empty(planned, "image_id"))
-        .set_instance_initiated_shutdown_behavior(
-            non_empty(planned, "instance_initiated_shutdown_behavior")
-                .map(|behavior| ShutdownBehavior::from(behavior.as_str())),
-        )
+        .set_instance_initiated_shutdown_behavior(as_enum(non_empty(
+            planned,
+            "instance_initiated_shutdown_behavior",
+        )))
         .set_instance_market_options(market_options)
         .set_instance_requirements(
             single(planned, "instance_requirements").map(instance_requirements),
         )
-        .set_instance_type(
-            non_empty(planned, "instance_type").map(|t| InstanceType::from(t.as_str())),
-        )
+        .set_instance_type(as_enum(non_empty(planned, "instance_type")))
         .set_kernel_id(non_empty(planned, "kernel_id"))
         .set_key_name(non_empty(planned, "key_name"))
         .set_license_specifications(some_items(
@@ -1068,10 +1057,7 @@ fn request_data(
         ))
         .set_maintenance_options(single(planned, "maintenance_options").map(|options| {
             LaunchTemplateInstanceMaintenanceOptionsRequest::builder()
-                .set_auto_recovery(
-                    non_empty(options, "auto_recovery")
-                        .map(|state| LaunchTemplateAutoRecoveryState::from(state.as_str())),
-                )
+                .set_auto_recovery(as_enum(non_empty(options, "auto_recovery")))
                 .build()
         }))
         .set_metadata_options(single(planned, "metadata_options").map(metadata_options))
@@ -1089,10 +1075,7 @@ fn request_data(
         .set_network_performance_options(single(planned, "network_performance_options").map(
             |options| {
                 LaunchTemplateNetworkPerformanceOptionsRequest::builder()
-                    .set_bandwidth_weighting(
-                        non_empty(options, "bandwidth_weighting")
-                            .map(|weighting| InstanceBandwidthWeighting::from(weighting.as_str())),
-                    )
+                    .set_bandwidth_weighting(as_enum(non_empty(options, "bandwidth_weighting")))
                     .build()
             },
         ))
@@ -1107,10 +1090,7 @@ fn request_data(
                     options,
                     "enable_resource_name_dns_a_record",
                 ))
-                .set_hostname_type(
-                    non_empty(options, "hostname_type")
-                        .map(|hostname| HostnameType::from(hostname.as_str())),
-                )
+                .set_hostname_type(as_enum(non_empty(options, "hostname_type")))
                 .build()
         }))
         .set_ram_disk_id(non_empty(planned, "ram_disk_id"))
@@ -1144,9 +1124,7 @@ fn block_device_mapping(mapping: &Value) -> LaunchTemplateBlockDeviceMappingRequ
                 .set_throughput(nonzero(ebs, "throughput"))
                 .set_volume_initialization_rate(nonzero(ebs, "volume_initialization_rate"))
                 .set_volume_size(nonzero(ebs, "volume_size"))
-                .set_volume_type(
-                    non_empty(ebs, "volume_type").map(|kind| VolumeType::from(kind.as_str())),
-                )
+                .set_volume_type(as_enum(non_empty(ebs, "volume_type")))
                 .build()
         }))
         .set_no_device(non_empty(mapping, "no_device"))
@@ -1164,15 +1142,9 @@ fn capacity_reservation(spec: &Value) -> LaunchTemplateCapacityReservationSpecif
 
 fn cpu_options(options: &Value) -> LaunchTemplateCpuOptionsRequest {
     LaunchTemplateCpuOptionsRequest::builder()
-        .set_amd_sev_snp(
-            non_empty(options, "amd_sev_snp")
-                .map(|state| AmdSevSnpSpecification::from(state.as_str())),
-        )
+        .set_amd_sev_snp(as_enum(non_empty(options, "amd_sev_snp")))
         .set_core_count(nonzero(options, "core_count"))
-        .set_nested_virtualization(
-            non_empty(options, "nested_virtualization")
-                .map(|state| NestedVirtualizationSpecification::from(state.as_str())),
-        )
+        .set_nested_virtualization(as_enum(non_empty(options, "nested_virtualization")))
         .set_threads_per_core(nonzero(options, "threads_per_core"))
         .build()
 }
@@ -1194,15 +1166,12 @@ fn market_options(
             Some(
                 LaunchTemplateSpotMarketOptionsRequest::builder()
                     .set_block_duration_minutes(nonzero(spot, "block_duration_minutes"))
-                    .set_instance_interruption_behavior(
-                        non_empty(spot, "instance_interruption_behavior")
-                            .map(|behavior| InstanceInterruptionBehavior::from(behavior.as_str())),
-                    )
+                    .set_instance_interruption_behavior(as_enum(non_empty(
+                        spot,
+                        "instance_interruption_behavior",
+                    )))
                     .set_max_price(non_empty(spot, "max_price"))
-                    .set_spot_instance_type(
-                        non_empty(spot, "spot_instance_type")
-                            .map(|kind| SpotInstanceType::from(kind.as_str())),
-                    )
+                    .set_spot_instance_type(as_enum(non_empty(spot, "spot_instance_type")))
                     .set_valid_until(valid_until)
                     .build(),
             )
@@ -1210,32 +1179,18 @@ fn market_options(
         None => None,
     };
     Ok(LaunchTemplateInstanceMarketOptionsRequest::builder()
-        .set_market_type(
-            non_empty(options, "market_type").map(|kind| MarketType::from(kind.as_str())),
-        )
+        .set_market_type(as_enum(non_empty(options, "market_type")))
         .set_spot_options(spot)
         .build())
 }
 
 fn metadata_options(options: &Value) -> LaunchTemplateInstanceMetadataOptionsRequest {
     LaunchTemplateInstanceMetadataOptionsRequest::builder()
-        .set_http_endpoint(
-            non_empty(options, "http_endpoint")
-                .map(|state| LaunchTemplateInstanceMetadataEndpointState::from(state.as_str())),
-        )
-        .set_http_tokens(
-            non_empty(options, "http_tokens")
-                .map(|state| LaunchTemplateHttpTokensState::from(state.as_str())),
-        )
+        .set_http_endpoint(as_enum(non_empty(options, "http_endpoint")))
+        .set_http_tokens(as_enum(non_empty(options, "http_tokens")))
         .set_http_put_response_hop_limit(nonzero(options, "http_put_response_hop_limit"))
-        .set_instance_metadata_tags(
-            non_empty(options, "instance_metadata_tags")
-                .map(|state| LaunchTemplateInstanceMetadataTagsState::from(state.as_str())),
-        )
-        .set_http_protocol_ipv6(
-            non_empty(options, "http_protocol_ipv6")
-                .map(|state| LaunchTemplateInstanceMetadataProtocolIpv6::from(state.as_str())),
-        )
+        .set_instance_metadata_tags(as_enum(non_empty(options, "instance_metadata_tags")))
+        .set_http_protocol_ipv6(as_enum(non_empty(options, "http_protocol_ipv6")))
         .build()
 }
 
@@ -1340,10 +1295,7 @@ fn secondary_interface(
         .delete_on_termination(flag(item, "delete_on_termination"))
         // Always sent (0 when unset), as the provider does.
         .device_index(int(item, "device_index").unwrap_or(0))
-        .set_interface_type(
-            non_empty(item, "interface_type")
-                .map(|kind| SecondaryInterfaceType::from(kind.as_str())),
-        )
+        .set_interface_type(as_enum(non_empty(item, "interface_type")))
         .network_card_index(int(item, "network_card_index").unwrap_or(0))
         .set_private_ip_address_count(nonzero(item, "private_ip_address_count"))
         .set_private_ip_addresses(some_items(
@@ -1370,7 +1322,7 @@ fn placement(placement: &Value) -> LaunchTemplatePlacementRequest {
         .set_host_resource_group_arn(non_empty(placement, "host_resource_group_arn"))
         .set_partition_number(nonzero(placement, "partition_number"))
         .set_spread_domain(non_empty(placement, "spread_domain"))
-        .set_tenancy(non_empty(placement, "tenancy").map(|tenancy| Tenancy::from(tenancy.as_str())))
+        .set_tenancy(as_enum(non_empty(placement, "tenancy")))
         .build()
 }
 
@@ -1390,9 +1342,7 @@ fn tag_specification_request(spec: &Value) -> LaunchTemplateTagSpecificationRequ
         })
         .unwrap_or_default();
     LaunchTemplateTagSpecificationRequest::builder()
-        .set_resource_type(
-            non_empty(spec, "resource_type").map(|kind| Ec2ResourceType::from(kind.as_str())),
-        )
+        .set_resource_type(as_enum(non_empty(spec, "resource_type")))
         .set_tags(some_items(tags))
         .build()
 }
@@ -1454,9 +1404,7 @@ fn instance_requirements(requirements: &Value) -> InstanceRequirementsRequest {
                 .collect(),
         ))
         .set_allowed_instance_types(some_items(listed("allowed_instance_types")))
-        .set_bare_metal(
-            non_empty(requirements, "bare_metal").map(|value| BareMetal::from(value.as_str())),
-        )
+        .set_bare_metal(as_enum(non_empty(requirements, "bare_metal")))
         .set_baseline_ebs_bandwidth_mbps(
             int_range(requirements, "baseline_ebs_bandwidth_mbps").map(|(min, max)| {
                 BaselineEbsBandwidthMbpsRequest::builder()
@@ -1465,10 +1413,7 @@ fn instance_requirements(requirements: &Value) -> InstanceRequirementsRequest {
                     .build()
             }),
         )
-        .set_burstable_performance(
-            non_empty(requirements, "burstable_performance")
-                .map(|value| BurstablePerformance::from(value.as_str())),
-        )
+        .set_burstable_performance(as_enum(non_empty(requirements, "burstable_performance")))
         .set_cpu_manufacturers(some_items(
             listed("cpu_manufacturers")
                 .iter()
@@ -1482,10 +1427,7 @@ fn instance_requirements(requirements: &Value) -> InstanceRequirementsRequest {
                 .map(|name| InstanceGeneration::from(name.as_str()))
                 .collect(),
         ))
-        .set_local_storage(
-            non_empty(requirements, "local_storage")
-                .map(|value| LocalStorage::from(value.as_str())),
-        )
+        .set_local_storage(as_enum(non_empty(requirements, "local_storage")))
         .set_local_storage_types(some_items(
             listed("local_storage_types")
                 .iter()

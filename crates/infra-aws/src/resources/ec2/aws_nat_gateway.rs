@@ -65,9 +65,9 @@ use infra_core::{
 use crate::app_support::{blocks, sent};
 use crate::ec2_object::{read, read_block, string, Declared, Ec2Object, Ec2Type, Reading};
 use crate::ec2_support::{
-    client_token, filter, integer_attribute, non_empty_attribute, non_empty_list, optional_string,
-    sent_unless_gone, set_changes, string_attribute, string_list, string_values, tag_specification,
-    wait_for,
+    as_enum, client_token, filter, integer_attribute, non_empty_attribute, non_empty_list,
+    optional_string, sent_unless_gone, set_changes, string_attribute, string_list, string_values,
+    tag_specification, wait_for,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
@@ -1049,10 +1049,7 @@ impl Ec2Object for NatGatewayObject {
             .set_allocation_id(non_empty_attribute(planned, "allocation_id"))
             .set_private_ip_address(non_empty_attribute(planned, "private_ip"))
             .connectivity_type(ConnectivityType::from(connectivity.as_str()))
-            .set_availability_mode(
-                non_empty_attribute(planned, "availability_mode")
-                    .map(|mode| AvailabilityMode::from(mode.as_str())),
-            )
+            .set_availability_mode(as_enum(non_empty_attribute(planned, "availability_mode")),)
             .set_vpc_id(non_empty_attribute(planned, "vpc_id"))
             .set_availability_zone_addresses(zone_addresses_request(planned))
             .set_secondary_allocation_ids(non_empty_list(string_list(

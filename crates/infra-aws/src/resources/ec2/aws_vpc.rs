@@ -26,8 +26,8 @@ use crate::app_support::{sent, text};
 use crate::declared::copied;
 use crate::ec2_object::{arn, owner_id, read, Declared, Ec2Object, Ec2Type, Reading};
 use crate::ec2_support::{
-    bool_attribute, chunks_of, delete_with_retry, filter, in_prior_order, integer_attribute,
-    known_ids, non_empty_attribute, string_attribute, tag_specification,
+    as_enum, bool_attribute, chunks_of, delete_with_retry, filter, in_prior_order,
+    integer_attribute, known_ids, non_empty_attribute, string_attribute, tag_specification,
 };
 use crate::paginated::all_items;
 use crate::resources::ec2::aws_network_acl::AclObject;
@@ -289,10 +289,7 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
                 planned,
                 "ipv6_cidr_block_network_border_group",
             ))
-            .set_instance_tenancy(
-                string_attribute(planned, "instance_tenancy")
-                    .map(|tenancy| Tenancy::from(tenancy.as_str())),
-            )
+            .set_instance_tenancy(as_enum(string_attribute(planned, "instance_tenancy")),)
             .tag_specifications(tag_specification(operation, planned, Ec2ResourceType::Vpc)))?;
         let id = output
             .vpc()

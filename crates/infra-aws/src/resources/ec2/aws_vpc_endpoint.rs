@@ -25,7 +25,7 @@ use infra_core::{
 use crate::app_support::sent;
 use crate::ec2_object::{read, read_block, Declared, Ec2Object, Ec2Type, Reading};
 use crate::ec2_support::{
-    bool_attribute, client_token, copy_attributes, filter, has_code, non_empty_attribute,
+    as_enum, bool_attribute, client_token, copy_attributes, filter, has_code, non_empty_attribute,
     non_empty_list, optional_string, set_changes, single_block, string_attribute, string_list,
     string_values, tag_specification, wait_for,
 };
@@ -270,10 +270,7 @@ fn dns_options_request(planned: &Value) -> Option<DnsOptionsSpecification> {
     let domains = string_list(options, "private_dns_specified_domains");
     Some(
         DnsOptionsSpecification::builder()
-            .set_dns_record_ip_type(
-                non_empty_attribute(options, "dns_record_ip_type")
-                    .map(|t| DnsRecordIpType::from(t.as_str())),
-            )
+            .set_dns_record_ip_type(as_enum(non_empty_attribute(options, "dns_record_ip_type")))
             .set_private_dns_only_for_inbound_resolver_endpoint(
                 options
                     .get("private_dns_only_for_inbound_resolver_endpoint")
@@ -529,10 +526,7 @@ impl Ec2Object for VpcEndpointObject {
             } else {
                 None
             })
-            .set_ip_address_type(
-                non_empty_attribute(planned, "ip_address_type")
-                    .map(|t| IpAddressType::from(t.as_str())),
-            )
+            .set_ip_address_type(as_enum(non_empty_attribute(planned, "ip_address_type")),)
             .set_route_table_ids(non_empty_list(string_list(planned, "route_table_ids")))
             .set_subnet_ids(non_empty_list(string_list(planned, "subnet_ids")))
             .set_security_group_ids(non_empty_list(string_list(planned, "security_group_ids")))

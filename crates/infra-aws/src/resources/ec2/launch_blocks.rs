@@ -13,6 +13,7 @@ use aws_sdk_ec2::types::{
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{non_empty, sent, single, text};
+use crate::ec2_support::as_enum;
 
 pub(super) const VOLUME_TYPES: &[&str] = &["standard", "io1", "io2", "gp2", "sc1", "st1", "gp3"];
 pub(super) const ENABLED_DISABLED: &[&str] = &["enabled", "disabled"];
@@ -52,8 +53,7 @@ pub(super) fn capacity_reservation_parts(
     Option<CapacityReservationPreference>,
     Option<CapacityReservationTarget>,
 ) {
-    let preference = non_empty(specification, "capacity_reservation_preference")
-        .map(|preference| CapacityReservationPreference::from(preference.as_str()));
+    let preference = as_enum(non_empty(specification, "capacity_reservation_preference"));
     let target = single(specification, "capacity_reservation_target").map(|target| {
         CapacityReservationTarget::builder()
             .set_capacity_reservation_id(non_empty(target, "capacity_reservation_id"))
