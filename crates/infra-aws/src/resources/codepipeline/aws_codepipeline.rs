@@ -54,6 +54,7 @@ use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::error::{aws_error, built};
 use crate::tagging::ManagedTags;
+use aws_smithy_types::error::operation::BuildError;
 
 /// The action provider whose `OAuthToken` AWS masks (GitHub version 1).
 const GITHUB_PROVIDER: &str = "GitHub";
@@ -134,23 +135,12 @@ fn condition_schema() -> Schema {
         .attr(Attribute::optional("owner", Type::String).check(Check::OneOf(RuleOwner::values())))
         .attr(Attribute::required("provider", Type::String))
         .attr(Attribute::optional("version", Type::String));
-    let rule = Schema::new()
-        .attr(Attribute::optional("commands", Type::list(Type::String)))
-        .attr(Attribute::optional(
-            "configuration",
-            Type::map(Type::String),
-        ))
-        .attr(Attribute::optional(
-            "input_artifacts",
-            Type::list(Type::String),
-        ))
-        .attr(Attribute::required("name", Type::String))
-        .attr(Attribute::optional("region", Type::String))
-        .attr(Attribute::optional("role_arn", Type::String))
-        .attr(
-            Attribute::optional("timeout_in_minutes", Type::Number).check(Check::Range(5, 86_400)),
-        )
-        .block(Block::single("rule_type_id", rule_type_id).required());
+    let rule =
+        with_inputs(Schema::new().attr(Attribute::optional("commands", Type::list(Type::String))))
+            .attr(Attribute::optional("region", Type::String))
+            .attr(Attribute::optional("role_arn", Type::String))
+            .attr(timeout_in_minutes())
+            .block(Block::single("rule_type_id", rule_type_id).required());
     Schema::new()
         .attr(
             Attribute::optional("result", Type::String)
@@ -163,12 +153,10 @@ fn condition_schema() -> Schema {
         })
 }
 
-fn action_schema() -> Schema {
-    Schema::new()
-        .attr(
-            Attribute::required("category", Type::String)
-                .check(Check::OneOf(ActionCategory::values())),
-        )
+/// The arguments an action and a condition rule share, in the schema's order after `schema`'s:
+/// `configuration`, `input_artifacts` and `name`.
+fn with_inputs(schema: Schema) -> Schema {
+    schema
         .attr(Attribute::optional(
             "configuration",
             Type::map(Type::String),
@@ -178,20 +166,29 @@ fn action_schema() -> Schema {
             Type::list(Type::String),
         ))
         .attr(Attribute::required("name", Type::String))
-        .attr(Attribute::optional("namespace", Type::String))
-        .attr(Attribute::optional(
-            "output_artifacts",
-            Type::list(Type::String),
-        ))
-        .attr(Attribute::required("owner", Type::String).check(Check::OneOf(ActionOwner::values())))
-        .attr(Attribute::required("provider", Type::String))
-        .attr(Attribute::optional_computed("region", Type::String))
-        .attr(Attribute::optional("role_arn", Type::String))
-        .attr(Attribute::optional_computed("run_order", Type::Number).check(Check::Range(1, 999)))
-        .attr(
-            Attribute::optional("timeout_in_minutes", Type::Number).check(Check::Range(5, 86_400)),
-        )
-        .attr(Attribute::required("version", Type::String))
+}
+
+/// An action's or a condition rule's `timeout_in_minutes` (5 minutes to 24 hours).
+fn timeout_in_minutes() -> Attribute {
+    Attribute::optional("timeout_in_minutes", Type::Number).check(Check::Range(5, 86_400))
+}
+
+fn action_schema() -> Schema {
+    with_inputs(Schema::new().attr(
+        Attribute::required("category", Type::String).check(Check::OneOf(ActionCategory::values())),
+    ))
+    .attr(Attribute::optional("namespace", Type::String))
+    .attr(Attribute::optional(
+        "output_artifacts",
+        Type::list(Type::String),
+    ))
+    .attr(Attribute::required("owner", Type::String).check(Check::OneOf(ActionOwner::values())))
+    .attr(Attribute::required("provider", Type::String))
+    .attr(Attribute::optional_computed("region", Type::String))
+    .attr(Attribute::optional("role_arn", Type::String))
+    .attr(Attribute::optional_computed("run_order", Type::Number).check(Check::Range(1, 999)))
+    .attr(timeout_in_minutes())
+    .attr(Attribute::required("version", Type::String))
 }
 
 /// A stage: its name, actions and conditions.
@@ -351,26 +348,27 @@ fn artifact_stores(planned: &Value) -> Result<Vec<(Option<String>, ArtifactStore
         .collect()
 }
 
-fn input_artifacts(value: &Value) -> Result<Option<Vec<InputArtifact>>, ProviderError> {
-    let Some(names) = string_vec(value, "input_artifacts") else {
+/// The artifact names under `key`, each built by `build` (an input or an output artifact);
+/// `None` when there are none.
+fn artifacts<T>(
+    value: &Value,
+    key: &str,
+    build: impl Fn(String) -> Result<T, BuildError>,
+) -> Result<Option<Vec<T>>, ProviderError> {
+    let Some(names) = string_vec(value, key) else {
         return Ok(None);
     };
     names
         .into_iter()
-        .map(|name| built(InputArtifact::builder().name(name).build()))
+        .map(|name| built(build(name)))
         .collect::<Result<Vec<_>, _>>()
         .map(Some)
 }
 
-fn output_artifacts(value: &Value) -> Result<Option<Vec<OutputArtifact>>, ProviderError> {
-    let Some(names) = string_vec(value, "output_artifacts") else {
-        return Ok(None);
-    };
-    names
-        .into_iter()
-        .map(|name| built(OutputArtifact::builder().name(name).build()))
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
+fn input_artifacts(value: &Value) -> Result<Option<Vec<InputArtifact>>, ProviderError> {
+    artifacts(value, "input_artifacts", |name| {
+        InputArtifact::builder().name(name).build()
+    })
 }
 
 fn action_declaration(action: &Value) -> Result<ActionDeclaration, ProviderError> {
@@ -388,7 +386,9 @@ fn action_declaration(action: &Value) -> Result<ActionDeclaration, ProviderError
             .action_type_id(type_id)
             .set_configuration(string_map(action, "configuration"))
             .set_input_artifacts(input_artifacts(action)?)
-            .set_output_artifacts(output_artifacts(action)?)
+            .set_output_artifacts(artifacts(action, "output_artifacts", |name| {
+                OutputArtifact::builder().name(name).build()
+            })?)
             .set_namespace(non_empty(action, "namespace"))
             .set_region(non_empty(action, "region"))
             .set_role_arn(non_empty(action, "role_arn"))
@@ -444,6 +444,17 @@ fn conditions(parent: &Value) -> Result<Vec<Condition>, ProviderError> {
         .collect()
 }
 
+/// A stage's `before_entry` or `on_success` block (`key`), its conditions built by `build`.
+fn conditions_block<T>(
+    stage: &Value,
+    key: &str,
+    build: impl Fn(Vec<Condition>) -> Result<T, BuildError>,
+) -> Result<Option<T>, ProviderError> {
+    single(stage, key)
+        .map(|block| built(build(conditions(block)?)))
+        .transpose()
+}
+
 fn failure_conditions(on_failure: &Value) -> Result<FailureConditions, ProviderError> {
     let conditions = conditions(on_failure)?;
     Ok(FailureConditions::builder()
@@ -464,24 +475,16 @@ fn stage_declaration(stage: &Value) -> Result<StageDeclaration, ProviderError> {
         .iter()
         .map(action_declaration)
         .collect::<Result<Vec<_>, _>>()?;
-    let before_entry = single(stage, "before_entry")
-        .map(|entry| {
-            built(
-                BeforeEntryConditions::builder()
-                    .set_conditions(Some(conditions(entry)?))
-                    .build(),
-            )
-        })
-        .transpose()?;
-    let on_success = single(stage, "on_success")
-        .map(|success| {
-            built(
-                SuccessConditions::builder()
-                    .set_conditions(Some(conditions(success)?))
-                    .build(),
-            )
-        })
-        .transpose()?;
+    let before_entry = conditions_block(stage, "before_entry", |conditions| {
+        BeforeEntryConditions::builder()
+            .set_conditions(Some(conditions))
+            .build()
+    })?;
+    let on_success = conditions_block(stage, "on_success", |conditions| {
+        SuccessConditions::builder()
+            .set_conditions(Some(conditions))
+            .build()
+    })?;
     let on_failure = single(stage, "on_failure")
         .map(failure_conditions)
         .transpose()?;
@@ -796,29 +799,15 @@ fn stage_value(stage: &StageDeclaration, hint: &Value) -> Value {
     ])
 }
 
-fn criteria_value(includes: &[String], excludes: &[String]) -> Value {
-    Value::map([
-        ("excludes", string_list(excludes)),
-        ("includes", string_list(includes)),
-    ])
-}
-
-fn branches_value(branches: Option<&GitBranchFilterCriteria>) -> Value {
-    Value::List(
-        branches
-            .map(|b| criteria_value(b.includes(), b.excludes()))
-            .into_iter()
-            .collect(),
-    )
-}
-
-fn file_paths_value(file_paths: Option<&GitFilePathFilterCriteria>) -> Value {
-    Value::List(
-        file_paths
-            .map(|f| criteria_value(f.includes(), f.excludes()))
-            .into_iter()
-            .collect(),
-    )
+/// A `branches`, `file_paths` or `tags` block (its includes and excludes), a list of at most one.
+fn criteria_value(criteria: Option<(&[String], &[String])>) -> Value {
+    let block = criteria.map(|(includes, excludes)| {
+        Value::map([
+            ("excludes", string_list(excludes)),
+            ("includes", string_list(includes)),
+        ])
+    });
+    Value::List(block.into_iter().collect())
 }
 
 fn trigger_value(trigger: &PipelineTriggerDeclaration) -> Value {
@@ -827,13 +816,13 @@ fn trigger_value(trigger: &PipelineTriggerDeclaration) -> Value {
             .push()
             .iter()
             .map(|push| {
-                let tags = push
-                    .tags()
-                    .map(|t| criteria_value(t.includes(), t.excludes()));
+                let branches = push.branches().map(|b| (b.includes(), b.excludes()));
+                let file_paths = push.file_paths().map(|f| (f.includes(), f.excludes()));
+                let tags = push.tags().map(|t| (t.includes(), t.excludes()));
                 Value::map([
-                    ("branches", branches_value(push.branches())),
-                    ("file_paths", file_paths_value(push.file_paths())),
-                    ("tags", Value::List(tags.into_iter().collect())),
+                    ("branches", criteria_value(branches)),
+                    ("file_paths", criteria_value(file_paths)),
+                    ("tags", criteria_value(tags)),
                 ])
             })
             .collect();
@@ -841,13 +830,21 @@ fn trigger_value(trigger: &PipelineTriggerDeclaration) -> Value {
             .pull_request()
             .iter()
             .map(|pull_request| {
+                let branches = pull_request.branches();
+                let file_paths = pull_request.file_paths();
                 Value::map([
                     (
                         "events",
                         string_list(pull_request.events().iter().map(|e| e.as_str())),
                     ),
-                    ("branches", branches_value(pull_request.branches())),
-                    ("file_paths", file_paths_value(pull_request.file_paths())),
+                    (
+                        "branches",
+                        criteria_value(branches.map(|b| (b.includes(), b.excludes()))),
+                    ),
+                    (
+                        "file_paths",
+                        criteria_value(file_paths.map(|f| (f.includes(), f.excludes()))),
+                    ),
                 ])
             })
             .collect();
@@ -1125,27 +1122,13 @@ impl AwsObject for PipelineObject {
             );
             for (j, action) in blocks(stage, "action").iter().enumerate() {
                 let path = |key: &str| format!("{stage_path}.action[{j}].{key}");
-                length_problem(
-                    &mut problems,
-                    path("name"),
-                    "name",
-                    action.get("name"),
-                    (1, 100),
-                );
-                length_problem(
-                    &mut problems,
-                    path("namespace"),
-                    "namespace",
-                    action.get("namespace"),
-                    (1, 100),
-                );
-                length_problem(
-                    &mut problems,
-                    path("version"),
-                    "version",
-                    action.get("version"),
-                    (1, 9),
-                );
+                for (key, range) in [
+                    ("name", (1, 100)),
+                    ("namespace", (1, 100)),
+                    ("version", (1, 9)),
+                ] {
+                    length_problem(&mut problems, path(key), key, action.get(key), range);
+                }
                 arn_problem(
                     &mut problems,
                     path("role_arn"),
