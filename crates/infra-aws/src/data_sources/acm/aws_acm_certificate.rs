@@ -9,7 +9,7 @@ use std::sync::Arc;
 use aws_sdk_acm::types::{CertificateStatus, Filters, KeyAlgorithm};
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{boolean, is_missing, non_empty, sent, strings, text};
+use crate::app_support::{boolean, is_missing, non_empty, sent, string_map, strings, text};
 use crate::error::aws_error;
 use crate::resources::acm::aws_acm_certificate::KEY_ALGORITHMS;
 use crate::Aws;
@@ -53,15 +53,11 @@ impl DataSourceType for AwsAcmCertificateData {
     async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.acm;
         let domain = non_empty(config, "domain");
-        let wanted_tags: Vec<(String, String)> = config
-            .get("tags")
-            .as_map()
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                    .collect()
-            })
-            .unwrap_or_default();
+        // Only whether each wanted tag is there counts, so the map's order does not.
+        let wanted_tags: Vec<(String, String)> = string_map(config, "tags")
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
         if domain.is_none() && wanted_tags.is_empty() {
             return Err(ProviderError::new(
                 "at least one of `domain,tags` must be specified",

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use aws_sdk_ecr::types::{ImageDetail, ImageIdentifier};
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{boolean, non_empty, sent, string_list, text};
+use crate::app_support::{boolean, non_empty, number, sent, string_list, text};
 use crate::error::aws_error;
 use crate::Aws;
 
@@ -118,17 +118,11 @@ impl DataSourceType for AwsEcrImage {
             entries.insert("registry_id".into(), text(image.registry_id()));
             entries.insert(
                 "image_pushed_at".into(),
-                image
-                    .image_pushed_at()
-                    .map(|t| Value::Number(t.secs() as f64))
-                    .unwrap_or(Value::Null),
+                number(image.image_pushed_at().map(|t| t.secs())),
             );
             entries.insert(
                 "image_size_in_bytes".into(),
-                image
-                    .image_size_in_bytes()
-                    .map(|n| Value::Number(n as f64))
-                    .unwrap_or(Value::Null),
+                number(image.image_size_in_bytes()),
             );
             entries.insert("image_tags".into(), string_list(image.image_tags()));
             entries.insert("image_uri".into(), Value::string(image_uri));

@@ -8,7 +8,7 @@ use aws_sdk_route53::operation::get_hosted_zone::GetHostedZoneOutput;
 use aws_sdk_route53::types::HostedZone;
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{boolean, non_empty, sent, string_list, text};
+use crate::app_support::{boolean, non_empty, number, sent, string_list, string_map, text};
 use crate::clients::partition_of;
 use crate::error::aws_error;
 use crate::route53_support::{apex_name_servers, clean_zone_id, normalize_dns_name, zone_tags};
@@ -81,15 +81,11 @@ impl DataSourceType for AwsRoute53ZoneData {
         }
         let private = boolean(config, "private_zone").unwrap_or(false);
         let vpc_id = non_empty(config, "vpc_id");
-        let wanted_tags: Vec<(String, String)> = config
-            .get("tags")
-            .as_map()
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                    .collect()
-            })
-            .unwrap_or_default();
+        // Only whether each wanted tag is there counts, so the map's order does not.
+        let wanted_tags: Vec<(String, String)> = string_map(config, "tags")
+            .unwrap_or_default()
+            .into_iter()
+            .collect();
         let candidates = candidate_ids(client, &wanted_id, &wanted_name, private).await?;
         let found = self
             .matching_zone(client, candidates, vpc_id.as_deref(), &wanted_tags)
@@ -262,9 +258,7 @@ fn detail_entries(
         ("primary_name_server", text(primary)),
         (
             "resource_record_set_count",
-            zone.resource_record_set_count()
-                .map(|n| Value::Number(n as f64))
-                .unwrap_or(Value::Null),
+            number(zone.resource_record_set_count()),
         ),
     ]
 }

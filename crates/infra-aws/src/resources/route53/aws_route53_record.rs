@@ -34,7 +34,7 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    boolean, copy_attributes, non_empty, sent, single, string, strings, text,
+    boolean, copy_attributes, non_empty, number, sent, single, string, strings, text,
 };
 use crate::error::{aws_error, built};
 use crate::route53_support::{
@@ -397,13 +397,7 @@ fn to_value(zone_id: &str, zone_name: &str, record: &ResourceRecordSet, hint: &V
             );
         }
         None => {
-            object.insert(
-                "ttl".to_string(),
-                record
-                    .ttl()
-                    .map(|t| Value::Number(t as f64))
-                    .unwrap_or(Value::Null),
-            );
+            object.insert("ttl".to_string(), number(record.ttl()));
             let values: Vec<Value> = record
                 .resource_records()
                 .iter()
