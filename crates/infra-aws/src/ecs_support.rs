@@ -597,21 +597,37 @@ pub fn capacity_provider_strategy_to_sdk(
         .collect()
 }
 
-pub fn capacity_provider_strategy_value(
-    items: &[CapacityProviderStrategyItem],
-) -> infra_core::Value {
+/// A capacity provider strategy item as ECS and EventBridge (an ECS target's parameters) both
+/// report it: the provider, its weight and its base.
+pub trait StrategyItem {
+    fn parts(&self) -> (&str, i32, i32);
+}
+
+impl StrategyItem for CapacityProviderStrategyItem {
+    fn parts(&self) -> (&str, i32, i32) {
+        (self.capacity_provider(), self.weight(), self.base())
+    }
+}
+
+impl StrategyItem for aws_sdk_eventbridge::types::CapacityProviderStrategyItem {
+    fn parts(&self) -> (&str, i32, i32) {
+        (self.capacity_provider(), self.weight(), self.base())
+    }
+}
+
+/// `capacity_provider_strategy` as read back (a service's, a task set's, a cluster's default,
+/// an event target's ECS parameters').
+pub fn capacity_provider_strategy_value<I: StrategyItem>(items: &[I]) -> infra_core::Value {
     use crate::app_support::number;
     infra_core::Value::List(
         items
             .iter()
             .map(|item| {
+                let (provider, weight, base) = item.parts();
                 infra_core::Value::map([
-                    (
-                        "capacity_provider",
-                        infra_core::Value::string(item.capacity_provider()),
-                    ),
-                    ("weight", number(Some(i64::from(item.weight())))),
-                    ("base", number(Some(i64::from(item.base())))),
+                    ("capacity_provider", infra_core::Value::string(provider)),
+                    ("weight", number(Some(i64::from(weight)))),
+                    ("base", number(Some(i64::from(base)))),
                 ])
             })
             .collect(),
@@ -667,32 +683,45 @@ pub fn network_value(
     network: Option<&NetworkConfiguration>,
     hint: &infra_core::Value,
 ) -> infra_core::Value {
-    use crate::app_support::{single, string_list};
+    use crate::app_support::single;
+    let groups_hinted =
+        single(hint, "network_configuration").is_some_and(|n| !n.get("security_groups").is_null());
+    awsvpc_value(
+        network.and_then(|n| n.awsvpc_configuration()).map(|vpc| {
+            (
+                vpc.subnets(),
+                vpc.security_groups(),
+                vpc.assign_public_ip() == Some(&AssignPublicIp::Enabled),
+            )
+        }),
+        groups_hinted,
+    )
+}
+
+/// A `network_configuration` block (ECS's and EventBridge's ECS parameters' alike) from the
+/// awsvpc configuration read back: its subnets, security groups and whether a public IP is
+/// assigned. No security groups read as null unless `groups_hinted` (then as an empty set).
+pub fn awsvpc_value(
+    awsvpc: Option<(&[String], &[String], bool)>,
+    groups_hinted: bool,
+) -> infra_core::Value {
+    use crate::app_support::string_list;
     use infra_core::Value;
-    let hinted_security_groups = single(hint, "network_configuration")
-        .map(|n| n.get("security_groups").clone())
-        .unwrap_or(Value::Null);
-    let network = network
-        .and_then(|n| n.awsvpc_configuration())
-        .map(|vpc| {
-            vec![Value::map([
-                ("subnets", string_list(vpc.subnets())),
-                (
-                    "security_groups",
-                    if vpc.security_groups().is_empty() && hinted_security_groups.is_null() {
-                        Value::Null
-                    } else {
-                        string_list(vpc.security_groups())
-                    },
-                ),
-                (
-                    "assign_public_ip",
-                    Value::Bool(vpc.assign_public_ip() == Some(&AssignPublicIp::Enabled)),
-                ),
-            ])]
-        })
-        .unwrap_or_default();
-    Value::List(network)
+    let network = awsvpc.map(|(subnets, security_groups, public_ip)| {
+        Value::map([
+            ("subnets", string_list(subnets)),
+            (
+                "security_groups",
+                if security_groups.is_empty() && !groups_hinted {
+                    Value::Null
+                } else {
+                    string_list(security_groups)
+                },
+            ),
+            ("assign_public_ip", Value::Bool(public_ip)),
+        ])
+    });
+    Value::List(network.into_iter().collect())
 }
 
 /// A service's or task set's `service_registries` (Cloud Map), at most one.

@@ -33,7 +33,9 @@ use crate::app_support::{
     vanished,
 };
 use crate::ec2_support::unique_name;
-use crate::ecs_support::network_configuration_block;
+use crate::ecs_support::{
+    awsvpc_value, capacity_provider_strategy_value, network_configuration_block,
+};
 use crate::error::built;
 use crate::events_support::{
     bus_or_default, is_gone, parse_target_import_id, sdk_tags, target_id, DEFAULT_BUS,
@@ -488,27 +490,18 @@ fn ecs_parameters(ecs: &Value) -> Result<EcsParameters, ProviderError> {
 }
 
 fn ecs_value(ecs: &EcsParameters) -> Value {
-    let network = ecs
-        .network_configuration()
-        .and_then(|n| n.awsvpc_configuration())
-        .map(|vpc| {
-            vec![Value::map([
-                ("subnets", string_list(vpc.subnets())),
+    let network = awsvpc_value(
+        ecs.network_configuration()
+            .and_then(|n| n.awsvpc_configuration())
+            .map(|vpc| {
                 (
-                    "security_groups",
-                    if vpc.security_groups().is_empty() {
-                        Value::Null
-                    } else {
-                        string_list(vpc.security_groups())
-                    },
-                ),
-                (
-                    "assign_public_ip",
-                    Value::Bool(vpc.assign_public_ip() == Some(&AssignPublicIp::Enabled)),
-                ),
-            ])]
-        })
-        .unwrap_or_default();
+                    vpc.subnets(),
+                    vpc.security_groups(),
+                    vpc.assign_public_ip() == Some(&AssignPublicIp::Enabled),
+                )
+            }),
+        false,
+    );
     let tags = if ecs.tags().is_empty() {
         Value::Null
     } else {
@@ -544,7 +537,7 @@ fn ecs_value(ecs: &EcsParameters) -> Value {
             text(ecs.propagate_tags().map(|p| p.as_str())),
         ),
         ("tags", tags),
-        ("network_configuration", Value::List(network)),
+        ("network_configuration", network),
         (
             "placement_constraint",
             Value::List(
@@ -575,18 +568,7 @@ fn ecs_value(ecs: &EcsParameters) -> Value {
         ),
         (
             "capacity_provider_strategy",
-            Value::List(
-                ecs.capacity_provider_strategy()
-                    .iter()
-                    .map(|c| {
-                        Value::map([
-                            ("capacity_provider", Value::string(c.capacity_provider())),
-                            ("weight", number(Some(i64::from(c.weight())))),
-                            ("base", number(Some(i64::from(c.base())))),
-                        ])
-                    })
-                    .collect(),
-            ),
+            capacity_provider_strategy_value(ecs.capacity_provider_strategy()),
         ),
     ])
 }
