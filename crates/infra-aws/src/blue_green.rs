@@ -128,14 +128,11 @@ impl AwsBlueGreen {
         with_tags: bool,
     ) -> Result<Option<Service>, ProviderError> {
         let ecs = &self.aws.clients().await.ecs;
-        let output = ecs
+        let output = sent!(ecs
             .describe_services()
             .cluster(cluster)
             .services(service_name)
-            .set_include(with_tags.then(|| vec![aws_sdk_ecs::types::ServiceField::Tags]))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_include(with_tags.then(|| vec![aws_sdk_ecs::types::ServiceField::Tags])))?;
         // Missing services come back in `failures[]`, not as an error.
         Ok(output
             .services()
@@ -451,12 +448,10 @@ impl BlueGreenApi for AwsBlueGreen {
                 // Tags added to the configuration since the colour was created; UpdateService
                 // takes none.
                 let ecs = &self.aws.clients().await.ecs;
-                ecs.tag_resource()
+                sent!(ecs
+                    .tag_resource()
                     .resource_arn(&arn)
-                    .set_tags(Some(crate::ecs_support::tags_to_sdk(&tags)))
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .set_tags(Some(crate::ecs_support::tags_to_sdk(&tags))))?;
                 Ok(arn)
             }
         }
@@ -553,12 +548,9 @@ impl BlueGreenApi for AwsBlueGreen {
     async fn healthy_targets(&self, target_group_arn: &str) -> Result<i64, ProviderError> {
         target_group_dimension(target_group_arn)?;
         let elbv2 = &self.aws.clients().await.elbv2;
-        let output = elbv2
+        let output = sent!(elbv2
             .describe_target_health()
-            .target_group_arn(target_group_arn)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .target_group_arn(target_group_arn))?;
         let healthy = output
             .target_health_descriptions()
             .iter()
@@ -626,13 +618,10 @@ impl BlueGreenApi for AwsBlueGreen {
         let lambda = &self.aws.clients().await.lambda;
         // RequestResponse: the hook's answer decides the next step. infra invokes with its
         // own credentials; the hook's `role_arn` is the role ECS would assume to do so.
-        let output = lambda
+        let output = sent!(lambda
             .invoke()
             .function_name(function_arn)
-            .payload(aws_sdk_lambda::primitives::Blob::new(payload.as_bytes()))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .payload(aws_sdk_lambda::primitives::Blob::new(payload.as_bytes())))?;
         let body = output
             .payload()
             .map(|blob| String::from_utf8_lossy(blob.as_ref()).into_owned())
@@ -678,26 +667,16 @@ impl BlueGreenApi for AwsBlueGreen {
         let ecs = &self.aws.clients().await.ecs;
         match value {
             Some(value) => {
-                ecs.tag_resource()
-                    .resource_arn(&arn)
-                    .tags(
-                        aws_sdk_ecs::types::Tag::builder()
-                            .key(key)
-                            .value(value)
-                            .build(),
-                    )
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                sent!(ecs.tag_resource().resource_arn(&arn).tags(
+                    aws_sdk_ecs::types::Tag::builder()
+                        .key(key)
+                        .value(value)
+                        .build(),
+                ))?;
             }
             // One read, and no write when there is nothing to remove.
             None if has => {
-                ecs.untag_resource()
-                    .resource_arn(&arn)
-                    .tag_keys(key)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                sent!(ecs.untag_resource().resource_arn(&arn).tag_keys(key))?;
             }
             None => {}
         }
@@ -709,16 +688,13 @@ impl BlueGreenApi for AwsBlueGreen {
         let mut firing = Vec::new();
         // DescribeAlarms takes at most 100 names a call.
         for names in alarm_names.chunks(100) {
-            let output = cloudwatch
+            let output = sent!(cloudwatch
                 .describe_alarms()
                 .set_alarm_names(Some(names.to_vec()))
                 // Without AlarmTypes, DescribeAlarms answers metric alarms only.
                 .alarm_types(AlarmType::MetricAlarm)
                 .alarm_types(AlarmType::CompositeAlarm)
-                .state_value(StateValue::Alarm)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .state_value(StateValue::Alarm))?;
             // AWS applies both filters; moto 5.2.5 drops StateValue when AlarmNames is given,
             // so the state is checked here too.
             let in_alarm = |name: Option<&str>, state: Option<&StateValue>| {
@@ -780,7 +756,7 @@ impl BlueGreenApi for AwsBlueGreen {
         ];
         let sums =
             futures::future::try_join_all(queries.iter().map(|(metric, dimensions)| async {
-                let output = cloudwatch
+                let output = sent!(cloudwatch
                     .get_metric_statistics()
                     .namespace("AWS/ApplicationELB")
                     .metric_name(*metric)
@@ -788,10 +764,7 @@ impl BlueGreenApi for AwsBlueGreen {
                     .start_time(start)
                     .end_time(end)
                     .period(period)
-                    .statistics(Statistic::Sum)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .statistics(Statistic::Sum))?;
                 // A fold from 0.0: the f64 sum of nothing is -0.0, which prints as "-0".
                 Ok::<f64, ProviderError>(
                     output

@@ -26,8 +26,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, boolean, by_key, hints_by, int, non_empty, number, read_each, single, string, strings,
-    tag_changes, text, vanished,
+    blocks, boolean, by_key, hints_by, int, non_empty, number, read_each, sent, single, string,
+    strings, tag_changes, text, vanished,
 };
 use crate::app_support::{map_value, string_map};
 use crate::error::{aws_error, is_not_found};
@@ -1059,12 +1059,9 @@ pub async fn describe_tags(
 ) -> Result<BTreeMap<String, Vec<(String, String)>>, ProviderError> {
     let mut out = BTreeMap::new();
     for chunk in arns.chunks(TAGS_PER_CALL) {
-        let response = client
+        let response = sent!(client
             .describe_tags()
-            .set_resource_arns(Some(chunk.to_vec()))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_resource_arns(Some(chunk.to_vec())))?;
         for description in response.tag_descriptions() {
             let Some(arn) = description.resource_arn() else {
                 continue;
@@ -1085,22 +1082,16 @@ pub async fn update_tags(
 ) -> Result<(), ProviderError> {
     let (to_set, to_remove) = tag_changes(prior, planned);
     if !to_remove.is_empty() {
-        client
+        sent!(client
             .remove_tags()
             .resource_arns(arn)
-            .set_tag_keys(Some(to_remove))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tag_keys(Some(to_remove)))?;
     }
     if !to_set.is_empty() {
-        client
+        sent!(client
             .add_tags()
             .resource_arns(arn)
-            .set_tags(Some(tags_to_sdk(&to_set)))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(tags_to_sdk(&to_set))))?;
     }
     Ok(())
 }

@@ -117,12 +117,7 @@ impl AwsAppautoscalingTarget {
         let mut with_tags = BTreeMap::new();
         for (key, target) in found {
             let tags = match target.scalable_target_arn() {
-                Some(arn) => client
-                    .list_tags_for_resource()
-                    .resource_arn(arn)
-                    .send()
-                    .await
-                    .map_err(aws_error)?
+                Some(arn) => sent!(client.list_tags_for_resource().resource_arn(arn))?
                     .tags()
                     .map(|tags| tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
                     .unwrap_or_default(),

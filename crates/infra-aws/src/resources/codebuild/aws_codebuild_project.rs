@@ -55,9 +55,10 @@ use infra_core::{
 
 use crate::app_support::{
     arn_problem, blocks, boolean, changed, deleted_or_missing, has_managed_tags, int, known,
-    non_empty, number, retry_while, set_tags, single, string, string_list, strings, text, vanished,
+    non_empty, number, retry_while, sent, set_tags, single, string, string_list, strings, text,
+    vanished,
 };
-use crate::error::{aws_error, built};
+use crate::error::built;
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
@@ -420,12 +421,7 @@ impl AwsCodebuildProject {
         let client = &self.aws.clients().await.codebuild;
         let mut projects = Vec::new();
         for chunk in keys.chunks(NAMES_PER_CALL) {
-            let response = client
-                .batch_get_projects()
-                .set_names(Some(chunk.to_vec()))
-                .send()
-                .await
-                .map_err(aws_error)?;
+            let response = sent!(client.batch_get_projects().set_names(Some(chunk.to_vec())))?;
             projects.extend(response.projects().iter().cloned());
         }
         Ok(projects)
@@ -1536,7 +1532,7 @@ async fn update_visibility(
     id: &str,
     planned: &Value,
 ) -> Result<(), ProviderError> {
-    client
+    sent!(client
         .update_project_visibility()
         .project_arn(arn)
         .project_visibility(ProjectVisibilityType::from(
@@ -1544,11 +1540,8 @@ async fn update_visibility(
                 .unwrap_or_else(|| "PRIVATE".into())
                 .as_str(),
         ))
-        .set_resource_access_role(non_empty(planned, "resource_access_role"))
-        .send()
-        .await
-        .map_err(aws_error)
-        .map_err(|e| e.context(&format!("updating CodeBuild Project ({id}) visibility")))?;
+        .set_resource_access_role(non_empty(planned, "resource_access_role")))
+    .map_err(|e| e.context(&format!("updating CodeBuild Project ({id}) visibility")))?;
     Ok(())
 }
 
@@ -1864,7 +1857,7 @@ impl ResourceType for AwsCodebuildProject {
             .set_auto_retry_limit(int(planned, "auto_retry_limit").filter(|n| *n != 0));
         let created = retry_while(PROPAGATION, is_propagating, || {
             let request = request.clone();
-            async move { request.send().await.map_err(aws_error) }
+            async move { sent!(request) }
         })
         .await
         .map_err(|e| e.context(&format!("creating CodeBuild Project ({name})")))?;
@@ -1916,7 +1909,7 @@ impl ResourceType for AwsCodebuildProject {
             request = request.set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))));
             retry_while(PROPAGATION, is_propagating, || {
                 let request = request.clone();
-                async move { request.send().await.map_err(aws_error) }
+                async move { sent!(request) }
             })
             .await
             .map_err(|e| e.context(&format!("updating CodeBuild Project ({id})")))?;
@@ -1933,17 +1926,13 @@ impl ResourceType for AwsCodebuildProject {
             .rsplit_once(":project/")
             .map_or(name.as_str(), |(_, n)| n)
             .to_string();
-        deleted_or_missing(
-            self.aws
-                .clients()
-                .await
-                .codebuild
-                .delete_project()
-                .name(&name)
-                .send()
-                .await
-                .map_err(aws_error),
-        )
+        deleted_or_missing(sent!(self
+            .aws
+            .clients()
+            .await
+            .codebuild
+            .delete_project()
+            .name(&name)))
         .map_err(|error| error.context(&format!("deleting CodeBuild Project ({name})")))
     }
 

@@ -57,7 +57,6 @@ use crate::app_support::{
     resource_tag_changes, retry_while, sent, set_tags, single, string, string_list, strings, text,
     text_or_null, vanished,
 };
-use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
@@ -1092,7 +1091,7 @@ impl ResourceType for AwsCodedeployDeploymentGroup {
         }
         retry_while(PROPAGATION_TIMEOUT, propagating, move || {
             let request = request.clone();
-            async move { request.send().await.map_err(aws_error) }
+            async move { sent!(request) }
         })
         .await
         .map_err(|e| e.context(&format!("creating CodeDeploy Deployment Group ({})", key.1)))?;
@@ -1191,7 +1190,7 @@ impl ResourceType for AwsCodedeployDeploymentGroup {
             }
             retry_while(PROPAGATION_TIMEOUT, propagating, move || {
                 let request = request.clone();
-                async move { request.send().await.map_err(aws_error) }
+                async move { sent!(request) }
             })
             .await
             .map_err(|e| {

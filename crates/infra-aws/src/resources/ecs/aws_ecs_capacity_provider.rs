@@ -58,13 +58,13 @@ use aws_sdk_ecs::types::{
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, int, non_empty, number, retry_while, single, string, string_list,
-    strings, text, vanished, wait_for,
+    arn_problem, blocks, boolean, int, non_empty, number, retry_while, sent, single, string,
+    string_list, strings, text, vanished, wait_for,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{self, read, read_block, Declared, Reading};
 use crate::ecs_support::{active_by_key, has_managed_tags, tags_to_sdk, update_tags, with_tags};
-use crate::error::{aws_error, is_not_found};
+use crate::error::is_not_found;
 use crate::tagging::ManagedTags;
 
 /// DescribeCapacityProviders takes at most 100 names a call.
@@ -319,15 +319,12 @@ async fn describe(
     for chunk in keys.chunks(PROVIDERS_PER_CALL) {
         let mut next_token: Option<String> = None;
         loop {
-            let response = client
+            let response = sent!(client
                 .describe_capacity_providers()
                 .set_capacity_providers(Some(chunk.to_vec()))
                 .set_cluster(cluster.map(str::to_string))
                 .include(CapacityProviderField::Tags)
-                .set_next_token(next_token.clone())
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_next_token(next_token.clone()))?;
             active_by_key(
                 &mut found,
                 chunk,
@@ -1152,7 +1149,7 @@ impl AwsObject for CapacityProviderObject {
         let instances = single(planned, "managed_instances_provider")
             .map(managed_instances_provider_of)
             .transpose()?;
-        let response = this
+        let response = sent!(this
             .aws
             .clients()
             .await
@@ -1162,10 +1159,7 @@ impl AwsObject for CapacityProviderObject {
             .set_cluster(non_empty(planned, "cluster"))
             .set_auto_scaling_group_provider(group)
             .set_managed_instances_provider(instances)
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
         Ok(response
             .capacity_provider()
             .and_then(|p| p.capacity_provider_arn())
@@ -1201,7 +1195,7 @@ impl AwsObject for CapacityProviderObject {
                     .set_cluster(cluster.clone())
                     .set_auto_scaling_group_provider(group.clone())
                     .set_managed_instances_provider(instances.clone());
-                async move { request.send().await.map_err(aws_error) }
+                async move { sent!(request) }
             })
             .await?;
             wait_for_update(this, arn).await?;
@@ -1217,17 +1211,14 @@ impl AwsObject for CapacityProviderObject {
         prior: &Value,
     ) -> Result<(), ProviderError> {
         // A managed instances provider is cluster-scoped: it is deleted from its cluster.
-        match this
+        match sent!(this
             .aws
             .clients()
             .await
             .ecs
             .delete_capacity_provider()
             .capacity_provider(arn)
-            .set_cluster(non_empty(prior, "cluster"))
-            .send()
-            .await
-            .map_err(aws_error)
+            .set_cluster(non_empty(prior, "cluster")))
         {
             Ok(_) => {}
             Err(error) if is_not_found(&error) => return Ok(()),

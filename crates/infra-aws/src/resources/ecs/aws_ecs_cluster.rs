@@ -25,7 +25,7 @@ use crate::declared::{self, read, read_block, Declared, Reading};
 use crate::ecs_support::{
     active_by_key, cluster_name_problems, tags_to_sdk, update_tags, with_tags,
 };
-use crate::error::{aws_error, is_not_found, refused};
+use crate::error::{is_not_found, refused};
 use crate::tagging::ManagedTags;
 
 /// DescribeClusters takes at most 100 clusters a call.
@@ -324,15 +324,12 @@ impl AwsObject for ClusterObject {
         let client = &this.aws.clients().await.ecs;
         let mut out = BTreeMap::new();
         for chunk in keys.chunks(CLUSTERS_PER_CALL) {
-            let response = client
+            let response = sent!(client
                 .describe_clusters()
                 .set_clusters(Some(chunk.to_vec()))
                 .include(ClusterField::Tags)
                 .include(ClusterField::Settings)
-                .include(ClusterField::Configurations)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .include(ClusterField::Configurations))?;
             active_by_key(
                 &mut out,
                 chunk,
@@ -353,16 +350,13 @@ impl AwsObject for ClusterObject {
         let name = string(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_ecs_cluster needs a known \"name\""))?;
         let settings = settings_to_sdk(planned);
-        let response = client
+        let response = sent!(client
             .create_cluster()
             .cluster_name(&name)
             .set_settings((!settings.is_empty()).then_some(settings))
             .set_configuration(configuration_to_sdk(planned))
             .set_service_connect_defaults(service_connect_to_sdk(planned)?)
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
         Ok(response
             .cluster()
             .and_then(|c| c.cluster_arn())
@@ -396,13 +390,10 @@ impl AwsObject for ClusterObject {
                 }
             }
             // UpdateCluster carries settings too, and the emulator implements it.
-            client
+            sent!(client
                 .update_cluster()
                 .cluster(arn)
-                .set_settings(Some(settings))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_settings(Some(settings)))?;
         }
         if changed(prior, planned, "configuration")
             || changed(prior, planned, "service_connect_defaults")
@@ -427,7 +418,7 @@ impl AwsObject for ClusterObject {
                         .map_err(refused)?,
                 }));
             }
-            request.send().await.map_err(aws_error)?;
+            sent!(request)?;
         }
         update_tags(client, arn, prior, planned).await?;
         Ok(arn.to_string())

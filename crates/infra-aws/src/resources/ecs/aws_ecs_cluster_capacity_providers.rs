@@ -13,14 +13,14 @@ use std::collections::BTreeMap;
 use aws_sdk_ecs::types::{CapacityProviderStrategyItem, Cluster};
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
-use crate::app_support::{string, string_list, strings, vanished};
+use crate::app_support::{sent, string, string_list, strings, vanished};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::ecs_support::{
     capacity_provider_strategy_block, capacity_provider_strategy_to_sdk,
     capacity_provider_strategy_value, cluster_name_problems,
 };
-use crate::error::{aws_error, is_not_found};
+use crate::error::is_not_found;
 #[cfg(test)]
 use {crate::Aws, infra_core::ResourceType};
 
@@ -38,7 +38,7 @@ async fn put(
     providers: Vec<String>,
     strategy: Vec<CapacityProviderStrategyItem>,
 ) -> Result<Tagged<Cluster>, ProviderError> {
-    let response = this
+    let response = sent!(this
         .aws
         .clients()
         .await
@@ -46,10 +46,7 @@ async fn put(
         .put_cluster_capacity_providers()
         .cluster(cluster)
         .set_capacity_providers(Some(providers))
-        .set_default_capacity_provider_strategy(Some(strategy))
-        .send()
-        .await
-        .map_err(aws_error)?;
+        .set_default_capacity_provider_strategy(Some(strategy)))?;
     let cluster = response
         .cluster()
         .cloned()
@@ -141,12 +138,9 @@ impl AwsObject for ClusterCapacityProviders {
         let client = &this.aws.clients().await.ecs;
         let mut found = BTreeMap::new();
         for chunk in names.chunks(CLUSTERS_PER_CALL) {
-            let response = client
+            let response = sent!(client
                 .describe_clusters()
-                .set_clusters(Some(chunk.to_vec()))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_clusters(Some(chunk.to_vec())))?;
             for cluster in response.clusters() {
                 if cluster.status() == Some("INACTIVE") {
                     continue;

@@ -57,10 +57,10 @@ use infra_core::{
 
 use crate::app_support::{
     arn_type_problem, blocks, changed, has_managed_tags, int, known, non_empty, number, read_each,
-    retry_while, set_tags, single, string, string_list, strings, text, vanished, wait_for,
+    retry_while, sent, set_tags, single, string, string_list, strings, text, vanished, wait_for,
 };
 use crate::ecs_support::{secrets_value, tags_from_sdk, tags_to_sdk, update_tags};
-use crate::error::{aws_error, is_not_found};
+use crate::error::is_not_found;
 use crate::resources::ecs::aws_ecs_service::describe_services;
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
@@ -608,7 +608,7 @@ async fn describe(
     if with_tags {
         request = request.include(ExpressGatewayServiceInclude::Tags);
     }
-    match request.send().await.map_err(aws_error) {
+    match sent!(request) {
         Ok(response) => Ok(response.service().cloned()),
         Err(error) if is_gone(&error) => Ok(None),
         Err(error) => Err(error),
@@ -701,7 +701,7 @@ async fn wait_until_stable(
             let current = match (known, service.current_deployment()) {
                 (None, Some(current)) => Some(current.to_string()),
                 (known, _) => {
-                    let listed = client
+                    let listed = sent!(client
                         .list_service_deployments()
                         .set_cluster(service.cluster().map(str::to_string))
                         .set_service(service.service_name().map(str::to_string))
@@ -709,10 +709,7 @@ async fn wait_until_stable(
                             CreatedAt::builder()
                                 .after(aws_smithy_types::DateTime::from(sent_at))
                                 .build(),
-                        )
-                        .send()
-                        .await
-                        .map_err(aws_error)?;
+                        ))?;
                     listed
                         .service_deployments()
                         .first()
@@ -725,12 +722,9 @@ async fn wait_until_stable(
             let Some(current) = current else {
                 return Ok(None);
             };
-            let described = client
+            let described = sent!(client
                 .describe_service_deployments()
-                .service_deployment_arns(&current)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .service_deployment_arns(&current))?;
             let Some(found) = described.service_deployments().first() else {
                 return Ok(None);
             };
@@ -838,7 +832,7 @@ impl ResourceType for AwsEcsExpressGatewayService {
         let sent_at = SystemTime::now();
         let response = retry_while(ROLE_PROPAGATION, is_role_propagating, || {
             let request = request.clone();
-            async move { request.send().await.map_err(aws_error) }
+            async move { sent!(request) }
         })
         .await?;
         let arn = response
@@ -868,7 +862,7 @@ impl ResourceType for AwsEcsExpressGatewayService {
             let sent_at = SystemTime::now();
             retry_while(ROLE_PROPAGATION, is_role_propagating, || {
                 let request = request.clone();
-                async move { request.send().await.map_err(aws_error) }
+                async move { sent!(request) }
             })
             .await?;
             self.wait(&arn, planned, sent_at, operation.timeouts.update)
@@ -883,13 +877,7 @@ impl ResourceType for AwsEcsExpressGatewayService {
             return Ok(());
         };
         let client = self.client().await;
-        match client
-            .delete_express_gateway_service()
-            .service_arn(&arn)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        match sent!(client.delete_express_gateway_service().service_arn(&arn)) {
             Ok(_) => {}
             // Already deleted, or its deletion under way.
             Err(error) if is_gone(&error) || is_not_active(&error) => return Ok(()),
@@ -979,7 +967,7 @@ impl AwsEcsExpressGatewayService {
     /// The ARNs of the ECS services carrying this operation's managed tags.
     async fn tagged_services(&self, operation: &Operation) -> Result<Vec<String>, ProviderError> {
         use aws_sdk_resourcegroupstagging::types::TagFilter;
-        let response = self
+        let response = sent!(self
             .aws
             .clients()
             .await
@@ -997,10 +985,7 @@ impl AwsEcsExpressGatewayService {
                     .key(infra_core::resource::LINEAGE_TAG)
                     .values(&operation.lineage)
                     .build(),
-            )
-            .send()
-            .await
-            .map_err(aws_error)?;
+            ))?;
         Ok(response
             .resource_tag_mapping_list()
             .iter()

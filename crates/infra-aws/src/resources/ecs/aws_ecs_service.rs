@@ -56,8 +56,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, changed, copy_attributes, int, number, set_tags, single, string,
-    string_list, string_map, strings, text, vanished, wait_for,
+    arn_problem, blocks, boolean, changed, copy_attributes, int, number, sent, set_tags, single,
+    string, string_list, string_map, strings, text, vanished, wait_for,
 };
 use crate::blue_green::deploy::PAUSE_SIGNAL_TAG;
 use crate::ec2_support::token_of;
@@ -68,7 +68,7 @@ use crate::ecs_support::{
     network_value, secrets_value, service_registries_block, service_registries_to_sdk,
     service_registries_value, tags_from_sdk, tags_to_sdk, update_tags,
 };
-use crate::error::{aws_error, is_not_found};
+use crate::error::is_not_found;
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
@@ -1088,7 +1088,7 @@ pub async fn create_service(
     // `advanced_configuration` is not sent: blue/green is orchestrated by infra itself, with
     // one ECS service per colour.
     let load_balancers = load_balancers_to_sdk(planned, "elb_name");
-    let response = client
+    let response = sent!(client
         .create_service()
         .cluster(cluster_of(planned))
         .service_name(name)
@@ -1133,10 +1133,7 @@ pub async fn create_service(
         .set_service_connect_configuration(service_connect_to_sdk(planned)?)
         .set_volume_configurations(non_empty_list(volumes_to_sdk(planned)?))
         .set_vpc_lattice_configurations(non_empty_list(lattice_to_sdk(planned)?))
-        .set_tags(Some(tags_to_sdk(tags)))
-        .send()
-        .await
-        .map_err(aws_error)?;
+        .set_tags(Some(tags_to_sdk(tags))))?;
     response
         .service()
         .and_then(|s| s.service_arn())
@@ -1285,7 +1282,7 @@ pub async fn update_service(
         any = true;
     }
     if any {
-        request.send().await.map_err(aws_error)?;
+        sent!(request)?;
     }
     Ok(any)
 }
@@ -1300,14 +1297,11 @@ pub async fn describe_services(
     let client = &aws.clients().await.ecs;
     let mut out = BTreeMap::new();
     for chunk in services.chunks(SERVICES_PER_CALL) {
-        let response = match client
+        let response = match sent!(client
             .describe_services()
             .cluster(cluster)
             .set_services(Some(chunk.to_vec()))
-            .include(ServiceField::Tags)
-            .send()
-            .await
-            .map_err(aws_error)
+            .include(ServiceField::Tags))
         {
             Ok(response) => response,
             // The whole cluster is gone: so are its services.
@@ -1392,28 +1386,22 @@ async fn delete_service(
 ) -> Result<(), ProviderError> {
     let client = &aws.clients().await.ecs;
     if drain {
-        let scaled = client
+        let scaled = sent!(client
             .update_service()
             .cluster(cluster)
             .service(service)
-            .desired_count(0)
-            .send()
-            .await
-            .map_err(aws_error);
+            .desired_count(0));
         match scaled {
             Ok(_) => {}
             Err(error) if is_not_found(&error) || is_inactive(&error) => return Ok(()),
             Err(error) => return Err(error),
         }
     }
-    match client
+    match sent!(client
         .delete_service()
         .cluster(cluster)
         .service(service)
-        .force(true)
-        .send()
-        .await
-        .map_err(aws_error)
+        .force(true))
     {
         Ok(_) => {}
         Err(error) if is_not_found(&error) || is_inactive(&error) => return Ok(()),
@@ -1425,13 +1413,10 @@ async fn delete_service(
         timeout,
         || async {
             let client = &aws.clients().await.ecs;
-            let response = client
+            let response = sent!(client
                 .describe_services()
                 .cluster(cluster)
-                .services(service)
-                .send()
-                .await
-                .map_err(aws_error);
+                .services(service));
             Ok(match response {
                 Ok(response) => response
                     .services()

@@ -32,7 +32,7 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, copy_attributes, int, map_value, number, set_tags, single,
+    arn_problem, blocks, boolean, copy_attributes, int, map_value, number, sent, set_tags, single,
     string, string_list, string_map, strings, text, vanished,
 };
 use crate::ecs_support::{
@@ -40,7 +40,6 @@ use crate::ecs_support::{
     containers_to_sdk, has_managed_tags, normalize_container_definitions, tags_from_sdk,
     tags_to_sdk, update_tags,
 };
-use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
 use crate::Aws;
 
@@ -147,13 +146,10 @@ impl AwsEcsTaskDefinition {
         key: &str,
     ) -> Result<Option<(TaskDefinition, Vec<(String, String)>)>, ProviderError> {
         let client = &self.aws.clients().await.ecs;
-        let response = client
+        let response = sent!(client
             .describe_task_definition()
             .task_definition(key)
-            .include(TaskDefinitionField::Tags)
-            .send()
-            .await
-            .map_err(aws_error);
+            .include(TaskDefinitionField::Tags));
         match response {
             Ok(response) => Ok(response
                 .task_definition()
@@ -915,7 +911,7 @@ impl ResourceType for AwsEcsTaskDefinition {
                         .build()
                 })
                 .collect();
-        let response = client
+        let response = sent!(client
             .register_task_definition()
             .family(&family)
             .set_container_definitions(Some(containers))
@@ -939,10 +935,7 @@ impl ResourceType for AwsEcsTaskDefinition {
             )
             .set_proxy_configuration(proxy)
             .set_placement_constraints((!constraints.is_empty()).then_some(constraints))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
         let arn = response
             .task_definition()
             .and_then(|t| t.task_definition_arn())
@@ -976,12 +969,7 @@ impl ResourceType for AwsEcsTaskDefinition {
         if self.describe(&arn).await?.is_none() {
             return Ok(());
         }
-        client
-            .deregister_task_definition()
-            .task_definition(&arn)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        sent!(client.deregister_task_definition().task_definition(&arn))?;
         Ok(())
     }
 

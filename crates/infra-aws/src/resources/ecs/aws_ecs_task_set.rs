@@ -19,7 +19,7 @@ use std::time::Duration;
 use aws_sdk_ecs::types::{LaunchType, Scale, ScaleUnit, TaskSet, TaskSetField};
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{arn_problem, blocks, single, string, text, vanished, wait_for};
+use crate::app_support::{arn_problem, blocks, sent, single, string, text, vanished, wait_for};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{self, computed, copied, read, read_block, Declared, Reading};
 use crate::ec2_support::token_of;
@@ -29,7 +29,7 @@ use crate::ecs_support::{
     network_configuration_block, network_to_sdk, network_value, service_registries_block,
     service_registries_to_sdk, service_registries_value, tags_from_sdk, tags_to_sdk, update_tags,
 };
-use crate::error::{aws_error, is_not_found};
+use crate::error::is_not_found;
 use crate::tagging::ManagedTags;
 
 /// The provider's wait for a deleted task set to be gone.
@@ -189,7 +189,7 @@ impl AwsEcsTaskSet {
         service: &str,
         ids: Option<Vec<String>>,
     ) -> Result<BTreeMap<String, TaskSet>, ProviderError> {
-        let response = self
+        let response = sent!(self
             .aws
             .clients()
             .await
@@ -198,10 +198,7 @@ impl AwsEcsTaskSet {
             .cluster(cluster)
             .service(service)
             .set_task_sets(ids)
-            .include(TaskSetField::Tags)
-            .send()
-            .await
-            .map_err(aws_error);
+            .include(TaskSetField::Tags));
         let response = match response {
             Ok(response) => response,
             Err(error) if is_not_found(&error) => return Ok(BTreeMap::new()),
@@ -454,7 +451,7 @@ impl AwsObject for TaskSets {
         let load_balancers = load_balancers_to_sdk(planned, "load_balancer_name");
         let registries = service_registries_to_sdk(planned);
         let strategy = capacity_provider_strategy_to_sdk(planned, "capacity_provider_strategy")?;
-        let response = this
+        let response = sent!(this
             .aws
             .clients()
             .await
@@ -476,10 +473,7 @@ impl AwsObject for TaskSets {
             .set_service_registries((!registries.is_empty()).then_some(registries))
             .set_capacity_provider_strategy((!strategy.is_empty()).then_some(strategy))
             .set_scale(scale_to_sdk(planned))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
         let created = response
             .task_set()
             .and_then(|set| set.id())
@@ -504,15 +498,12 @@ impl AwsObject for TaskSets {
         let key = TaskSetKey::parse(key)?;
         let client = &this.aws.clients().await.ecs;
         if crate::app_support::changed(prior, planned, "scale") {
-            client
+            sent!(client
                 .update_task_set()
                 .cluster(&key.cluster)
                 .service(&key.service)
                 .task_set(&key.id)
-                .set_scale(scale_to_sdk(planned))
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_scale(scale_to_sdk(planned)))?;
             this.wait_until_stable(planned, &key).await?;
         }
         if let Some(arn) = string(prior, "arn") {
@@ -528,7 +519,7 @@ impl AwsObject for TaskSets {
         prior: &Value,
     ) -> Result<(), ProviderError> {
         let key = TaskSetKey::parse(key)?;
-        let deleted = this
+        let deleted = sent!(this
             .aws
             .clients()
             .await
@@ -537,10 +528,7 @@ impl AwsObject for TaskSets {
             .cluster(&key.cluster)
             .service(&key.service)
             .task_set(&key.id)
-            .force(prior.get("force_delete").as_bool() == Some(true))
-            .send()
-            .await
-            .map_err(aws_error);
+            .force(prior.get("force_delete").as_bool() == Some(true)));
         match deleted {
             Ok(_) => {}
             Err(error) if is_not_found(&error) => return Ok(()),

@@ -72,7 +72,6 @@ use crate::elbv2_support::{
     arn_suffix, attributes_of, modify_attributes, name_prefix_of, name_prefix_problems,
     name_to_create, settings_to_send, tags_to_sdk, Elbv2Object, Elbv2Type, Setting, SettingKind,
 };
-use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::{ManagedTags, WithTags};
 
@@ -393,12 +392,9 @@ impl AwsLb {
             return Ok(None);
         }
         let client = &self.aws.clients().await.elbv2;
-        match client
+        match sent!(client
             .describe_capacity_reservation()
-            .load_balancer_arn(arn)
-            .send()
-            .await
-            .map_err(aws_error)
+            .load_balancer_arn(arn))
         {
             Ok(reservation) => Ok(Some(reservation)),
             Err(error)
@@ -423,24 +419,18 @@ impl AwsLb {
     ) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.elbv2;
         let (minimum, reset) = capacity_request(planned);
-        client
+        sent!(client
             .modify_capacity_reservation()
             .load_balancer_arn(arn)
             .set_minimum_load_balancer_capacity(minimum)
-            .reset_capacity_reservation(reset)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .reset_capacity_reservation(reset))?;
         wait_for(
             &format!("the capacity reservation of load balancer {arn} to be provisioned"),
             timeout,
             || async {
-                let reservation = client
+                let reservation = sent!(client
                     .describe_capacity_reservation()
-                    .load_balancer_arn(arn)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .load_balancer_arn(arn))?;
                 match reservation_state(&reservation).as_str() {
                     "provisioned" => Ok(Some(())),
                     "pending" | "failed" | "rebalancing" => Ok(None),
@@ -461,14 +451,11 @@ impl AwsLb {
         enforcement: Option<EnforceSecurityGroupInboundRulesOnPrivateLinkTrafficEnum>,
     ) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        client
+        sent!(client
             .set_security_groups()
             .load_balancer_arn(arn)
             .set_security_groups(Some(groups))
-            .set_enforce_security_group_inbound_rules_on_private_link_traffic(enforcement)
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_enforce_security_group_inbound_rules_on_private_link_traffic(enforcement))?;
         Ok(())
     }
 
@@ -1252,11 +1239,8 @@ impl Elbv2Object for LoadBalancers {
         let name = name_to_create(planned, "tf-lb-");
         let load_balancer_type = load_balancer_type(planned);
         let security_groups = strings(planned, "security_groups");
-        let response = create_request(client, &name, planned)
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let response = sent!(create_request(client, &name, planned)
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
         let arn = AwsLb::created_arn(response.load_balancers(), &name)?;
         // Only what differs from AWS's defaults: a new load balancer has those already.
         let mut attributes = settings_to_send(SETTINGS, &load_balancer_type, &Value::Null, planned);
@@ -1291,44 +1275,32 @@ impl Elbv2Object for LoadBalancers {
             this.set_security_groups(arn, groups, enforcement).await?;
         }
         if let Some((subnets, mappings)) = subnets_request(prior, planned) {
-            client
+            sent!(client
                 .set_subnets()
                 .load_balancer_arn(arn)
                 .set_subnets(subnets)
-                .set_subnet_mappings(mappings)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_subnet_mappings(mappings))?;
         }
         if changed(prior, planned, "ip_address_type") {
             if let Some(kind) = non_empty(planned, "ip_address_type") {
-                client
+                sent!(client
                     .set_ip_address_type()
                     .load_balancer_arn(arn)
-                    .ip_address_type(IpAddressType::from(kind.as_str()))
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .ip_address_type(IpAddressType::from(kind.as_str())))?;
             }
         }
         match ip_pools_change(prior, planned) {
             Some(IpPoolsChange::Set(pools)) => {
-                client
+                sent!(client
                     .modify_ip_pools()
                     .load_balancer_arn(arn)
-                    .ipam_pools(pools)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .ipam_pools(pools))?;
             }
             Some(IpPoolsChange::RemoveIpv4) => {
-                client
+                sent!(client
                     .modify_ip_pools()
                     .load_balancer_arn(arn)
-                    .remove_ipam_pools(RemoveIpamPoolEnum::Ipv4)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .remove_ipam_pools(RemoveIpamPoolEnum::Ipv4))?;
             }
             None => {}
         }

@@ -52,7 +52,7 @@ use crate::elbv2_support::{
     action_block, actions_from_sdk, actions_to_sdk, attributes_of, modify_attributes, tags_to_sdk,
     Elbv2Object, Elbv2Type,
 };
-use crate::error::{aws_error, is_not_found};
+use crate::error::is_not_found;
 use crate::paginated::all_items;
 use crate::tagging::{ManagedTags, WithTags};
 
@@ -404,7 +404,7 @@ async fn modify(
         None => None,
     };
     let mutual_removed = single(prior, "mutual_authentication").is_some();
-    client
+    sent!(client
         .modify_listener()
         .listener_arn(arn)
         .set_port(int(planned, "port"))
@@ -413,10 +413,7 @@ async fn modify(
         .set_certificates(certificates(planned))
         .set_ssl_policy(ssl_policy(planned))
         .set_alpn_policy(alpn)
-        .set_mutual_authentication(mutual_authentication(planned, mutual_removed))
-        .send()
-        .await
-        .map_err(aws_error)?;
+        .set_mutual_authentication(mutual_authentication(planned, mutual_removed)))?;
     Ok(())
 }
 
@@ -663,7 +660,7 @@ impl Elbv2Object for Listeners {
         });
         // Checked before anything is created.
         let attributes = attributes_to_send(None, planned)?;
-        let response = client
+        let response = sent!(client
             .create_listener()
             .load_balancer_arn(&load_balancer_arn)
             .set_port(int(planned, "port"))
@@ -673,10 +670,7 @@ impl Elbv2Object for Listeners {
             .set_ssl_policy(ssl_policy(planned))
             .set_alpn_policy(non_empty(planned, "alpn_policy").map(|p| vec![p]))
             .set_mutual_authentication(mutual_authentication(planned, false))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
         let arn = AwsLbListener::created_arn(response.listeners(), &load_balancer_arn)?;
         // "Listener attributes like TCP idle timeout are not supported on create" (the
         // provider): one ModifyListenerAttributes after it.

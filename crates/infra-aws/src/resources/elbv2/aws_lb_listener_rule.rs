@@ -27,7 +27,6 @@ use crate::elbv2_support::{
     action_block, actions_from_sdk, actions_to_sdk, condition_block, conditions_from_sdk,
     conditions_to_sdk, tags_to_sdk, validate_conditions, Elbv2Object, Elbv2Type,
 };
-use crate::error::aws_error;
 use crate::tagging::{ManagedTags, WithTags};
 
 /// `aws_lb_listener_rule` (and `aws_alb_listener_rule`), by its ARN.
@@ -331,17 +330,14 @@ impl Elbv2Object for ListenerRule {
             None => this.next_priority(&listener_arn).await?,
         };
         let transforms = transforms_to_sdk(planned);
-        let response = client
+        let response = sent!(client
             .create_rule()
             .listener_arn(&listener_arn)
             .priority(priority)
             .set_actions(Some(actions_to_sdk(planned, "action")))
             .set_conditions(Some(conditions_to_sdk(planned)))
             .set_transforms((!transforms.is_empty()).then_some(transforms))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
         AwsLbListenerRule::created_arn(response.rules(), &listener_arn)
     }
 
@@ -355,17 +351,12 @@ impl Elbv2Object for ListenerRule {
         let client = &this.aws.clients().await.elbv2;
         if changed(prior, planned, "priority") {
             if let Some(priority) = int(planned, "priority") {
-                client
-                    .set_rule_priorities()
-                    .rule_priorities(
-                        RulePriorityPair::builder()
-                            .rule_arn(arn)
-                            .priority(priority)
-                            .build(),
-                    )
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                sent!(client.set_rule_priorities().rule_priorities(
+                    RulePriorityPair::builder()
+                        .rule_arn(arn)
+                        .priority(priority)
+                        .build(),
+                ))?;
             }
         }
         let (transforms, reset_transforms) = transforms_update(prior, planned);
@@ -374,16 +365,13 @@ impl Elbv2Object for ListenerRule {
             || transforms.is_some()
             || reset_transforms.is_some()
         {
-            client
+            sent!(client
                 .modify_rule()
                 .rule_arn(arn)
                 .set_actions(Some(actions_to_sdk(planned, "action")))
                 .set_conditions(Some(conditions_to_sdk(planned)))
                 .set_transforms(transforms)
-                .set_reset_transforms(reset_transforms)
-                .send()
-                .await
-                .map_err(aws_error)?;
+                .set_reset_transforms(reset_transforms))?;
         }
         Ok(())
     }
@@ -421,12 +409,7 @@ impl AwsLbListenerRule {
     /// The provider's choice when `priority` is not set: one above the highest in use.
     async fn next_priority(&self, listener_arn: &str) -> Result<i32, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        let response = client
-            .describe_rules()
-            .listener_arn(listener_arn)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let response = sent!(client.describe_rules().listener_arn(listener_arn))?;
         let highest = response
             .rules()
             .iter()

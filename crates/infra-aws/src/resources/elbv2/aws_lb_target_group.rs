@@ -47,7 +47,6 @@ use crate::elbv2_support::{
     name_prefix_problems, name_to_create, settings_to_send, tags_to_sdk, Elbv2Object, Elbv2Type,
     Setting, SettingKind,
 };
-use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::tagging::{ManagedTags, WithTags};
 
@@ -1036,11 +1035,8 @@ impl Elbv2Object for TargetGroups {
     ) -> Result<String, ProviderError> {
         let client = &this.aws.clients().await.elbv2;
         let name = name_to_create(planned, "tf-");
-        let response = create_request(client, &name, planned)
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))))
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let response = sent!(create_request(client, &name, planned)
+            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
         let arn = AwsLbTargetGroup::created_arn(response.target_groups(), &name)?;
         // Only what differs from AWS's own defaults: saves a call per group.
         let kind = group_kind(planned).unwrap_or_default();
@@ -1060,10 +1056,7 @@ impl Elbv2Object for TargetGroups {
         let client = &this.aws.clients().await.elbv2;
         if changed(prior, planned, "health_check") {
             let call = client.modify_target_group().target_group_arn(arn);
-            with_health_check!(call, planned)
-                .send()
-                .await
-                .map_err(aws_error)?;
+            sent!(with_health_check!(call, planned))?;
         }
         let kind = group_kind(planned).unwrap_or_default();
         let mut attributes = settings_to_send(SETTINGS, &kind, prior, planned);

@@ -24,9 +24,9 @@ use std::sync::Arc;
 use aws_sdk_elasticloadbalancingv2::types::{TargetDescription, TargetHealthDescription};
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{int, non_empty, number, string, text, vanished};
+use crate::app_support::{int, non_empty, number, sent, string, text, vanished};
 use crate::elbv2_support::read_by_parent;
-use crate::error::{aws_error, is_not_found};
+use crate::error::is_not_found;
 use crate::Aws;
 
 pub struct AwsLbTargetGroupAttachment {
@@ -56,13 +56,7 @@ impl AwsLbTargetGroupAttachment {
         group: &str,
     ) -> Result<Option<Vec<TargetHealthDescription>>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        match client
-            .describe_target_health()
-            .target_group_arn(group)
-            .send()
-            .await
-            .map_err(aws_error)
-        {
+        match sent!(client.describe_target_health().target_group_arn(group)) {
             Ok(response) => Ok(Some(
                 response
                     .target_health_descriptions()
@@ -171,13 +165,10 @@ impl ResourceType for AwsLbTargetGroupAttachment {
         let group = string(planned, "target_group_arn").ok_or_else(|| {
             ProviderError::new("aws_lb_target_group_attachment: no target_group_arn")
         })?;
-        client
+        sent!(client
             .register_targets()
             .target_group_arn(&group)
-            .targets(target(planned))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .targets(target(planned)))?;
         let registered = self.registered(&group).await?.unwrap_or_default();
         find_in(&with_new_id(planned, &group), &registered)
             .ok_or_else(|| vanished("target group attachment", &group))
@@ -198,13 +189,10 @@ impl ResourceType for AwsLbTargetGroupAttachment {
         let Some(group) = string(prior, "target_group_arn") else {
             return Ok(());
         };
-        match client
+        match sent!(client
             .deregister_targets()
             .target_group_arn(&group)
-            .targets(target(prior))
-            .send()
-            .await
-            .map_err(aws_error)
+            .targets(target(prior)))
         {
             Ok(_) => Ok(()),
             Err(error)

@@ -25,7 +25,6 @@ use crate::app_support::{
 use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, string as text_of, Declared};
 use crate::ec2_support::name_for_create;
-use crate::error::aws_error;
 use crate::events_support::{
     bus_or_default, is_gone, parse_rule_id, rule_id, sdk_tags, tags_of, DEFAULT_BUS,
 };
@@ -105,7 +104,7 @@ async fn put(
     if let Some(tags) = tags {
         request = request.set_tags(Some(sdk_tags(tags)?));
     }
-    request.send().await.map_err(aws_error)?;
+    sent!(request)?;
     Ok(())
 }
 
