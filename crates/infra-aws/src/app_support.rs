@@ -286,6 +286,20 @@ pub fn deleted_or_gone<T>(
     }
 }
 
+/// A delete's answer, for a delete that waits after it: `true` when it was sent (the wait
+/// follows), `false` for an object already gone (`is_gone`: nothing to wait for), else the
+/// error.
+pub fn sent_unless_gone<T>(
+    answer: Result<T, ProviderError>,
+    is_gone: impl Fn(&ProviderError) -> bool,
+) -> Result<bool, ProviderError> {
+    match answer {
+        Ok(_) => Ok(true),
+        Err(error) if is_gone(&error) => Ok(false),
+        Err(error) => Err(error),
+    }
+}
+
 /// The one object `value` names, read as refresh reads it: what a create whose natural key is
 /// its arguments (an attachment, an association) finds after a lost answer.
 pub async fn read_one(
@@ -590,12 +604,6 @@ where
         .buffered(READS_IN_FLIGHT)
         .try_collect()
         .await
-}
-
-/// The `key` attribute (a name or an ARN) of each prior object that has one: what a refresh
-/// describes in one go.
-pub fn keys_of(prior: &[Value], key: &str) -> Vec<String> {
-    prior.iter().filter_map(|p| string(p, key)).collect()
 }
 
 /// Each prior object's refreshed value, in the prior's order: the object `found` under its

@@ -102,6 +102,17 @@ pub fn string<Item: 'static>(
     })
 }
 
+/// A string attribute read by one of the SDK object's accessors as the provider's read stores
+/// it where AWS leaves it out: `""`, not null.
+pub fn string_or_empty<Item: 'static>(
+    attribute: Attribute,
+    accessor: fn(&Item) -> Option<&str>,
+) -> Declared<Item> {
+    read(attribute, move |item: &Item, _: &Reading| {
+        Value::string(accessor(item).unwrap_or_default())
+    })
+}
+
 /// A string attribute AWS always reports, read by one of the SDK object's accessors, e.g.
 /// `Group::arn`.
 pub fn reported<Item: 'static>(

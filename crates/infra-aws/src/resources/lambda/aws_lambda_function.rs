@@ -93,8 +93,8 @@ use infra_core::{
 
 use crate::app_support::{
     blocks, boolean, changed, has_managed_tags, int, is_missing, known, non_empty, number,
-    read_each, retry_while, sent, set_tags, single, string, string_list, strings, tag_changes,
-    text, text_or_null, vanished, wait_for,
+    read_each, retry_while, sent, sent_unless_gone, set_tags, single, string, string_list, strings,
+    tag_changes, text, text_or_null, vanished, wait_for,
 };
 use crate::clients::partition_of;
 use crate::error::{aws_error, built};
@@ -2225,10 +2225,10 @@ impl ResourceType for AwsLambdaFunction {
             sent!(client.delete_function().function_name(name))
         })
         .await;
-        match deleted {
-            Ok(_) => {}
-            Err(error) if is_missing(&error) => return Ok(()),
-            Err(error) => return Err(error.context(&format!("deleting Lambda Function ({name})"))),
+        let deleted = sent_unless_gone(deleted, is_missing)
+            .map_err(|error| error.context(&format!("deleting Lambda Function ({name})")))?;
+        if !deleted {
+            return Ok(());
         }
         wait_for(
             &format!("Lambda Function ({name}) delete"),

@@ -39,7 +39,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    boolean, is_missing, known, non_empty, read_each, retry_while, sent, string, text, wait_for,
+    boolean, is_missing, known, non_empty, read_each, retry_while, sent, sent_unless_gone, string,
+    text, wait_for,
 };
 use crate::clients::partition_of;
 use crate::ec2_support::{name_for_create, with_name_for_create};
@@ -725,14 +726,11 @@ impl ResourceType for AwsLambdaPermission {
                 .function_name(&function)
                 .statement_id(&sid)
                 .set_qualifier(qualifier.clone()));
-            match removed {
-                Ok(_) => {}
-                Err(error) if is_missing(&error) => return Ok(()),
-                Err(error) => {
-                    return Err(
-                        error.context(&format!("removing Lambda Permission ({function}/{sid})"))
-                    )
-                }
+            let removed = sent_unless_gone(removed, is_missing).map_err(|error| {
+                error.context(&format!("removing Lambda Permission ({function}/{sid})"))
+            })?;
+            if !removed {
+                return Ok(());
             }
         }
         let limit = PROPAGATION.min(operation.timeouts.delete);

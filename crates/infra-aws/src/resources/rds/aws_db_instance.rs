@@ -38,11 +38,11 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
 };
 
-use crate::app_support::has_managed_tags;
 use crate::app_support::{
     blocks, boolean, changed, copy_attributes, int, non_empty, number, sent, set_tags, single,
     string, string_list, strings, text, vanished, wait_for,
 };
+use crate::app_support::{has_managed_tags, sent_unless_gone};
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{master_user_secret, tags_from_sdk, tags_to_sdk, update_tags};
@@ -1379,10 +1379,8 @@ impl ResourceType for AwsDbInstance {
             .skip_final_snapshot(skip)
             .set_delete_automated_backups(boolean(prior, "delete_automated_backups"))
             .set_final_db_snapshot_identifier(if skip { None } else { snapshot });
-        match request.send().await.map_err(aws_error) {
-            Ok(_) => {}
-            Err(error) if is_not_found(&error) => return Ok(()),
-            Err(error) => return Err(error),
+        if !sent_unless_gone(request.send().await.map_err(aws_error), is_not_found)? {
+            return Ok(());
         }
         // Its subnet group and security groups cannot go while the instance still exists.
         wait_for(

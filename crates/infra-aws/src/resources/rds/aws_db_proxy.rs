@@ -20,7 +20,7 @@
 //! `DBProxyNotFoundFault`.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
+use std::future::ready;
 
 use aws_sdk_rds::operation::create_db_proxy::builders::CreateDBProxyFluentBuilder;
 use aws_sdk_rds::operation::modify_db_proxy::builders::ModifyDBProxyFluentBuilder;
@@ -30,18 +30,19 @@ use aws_sdk_rds::types::{
     UserAuthConfigInfo,
 };
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, by_key, changed, has_managed_tags, int, keys_of, non_empty,
-    number, sent, set_tags, string, string_list, strings, vanished, wait_for,
+    arn_problem, blocks, boolean, changed, int, non_empty, number, sent, sent_unless_gone, string,
+    string_list, strings, vanished, wait_for,
 };
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{read, read_block, string_or_empty, Declared};
 use crate::error::is_not_found;
-use crate::rds_support::{identifier_checks, list_tags, tags_to_sdk, update_tags};
+use crate::rds_support::{identifier_checks, tagged_groups, tags_to_sdk, update_tags};
 use crate::subnet_group_support::describe_by_name;
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
 /// The arguments ModifyDBProxy carries: a change to any of them is one ModifyDBProxy (the
 /// provider's `HasChangesExcept(tags, tags_all)`; the others force replacement).
@@ -56,137 +57,35 @@ const MODIFIABLE: &[&str] = &[
     "vpc_security_group_ids",
 ];
 
-pub struct AwsDbProxy {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsDbProxy = ObjectType<ProxyObject>;
 
-impl AwsDbProxy {
-    pub fn new(aws: Arc<Aws>) -> AwsDbProxy {
-        let auth = Schema::new()
-            .attr(
-                Attribute::optional("auth_scheme", Type::String).check(Check::OneOf(&["SECRETS"])),
-            )
-            .attr(
-                Attribute::optional_computed("client_password_auth_type", Type::String).check(
-                    Check::OneOf(&[
-                        "MYSQL_CACHING_SHA2_PASSWORD",
-                        "MYSQL_NATIVE_PASSWORD",
-                        "POSTGRES_MD5",
-                        "POSTGRES_SCRAM_SHA_256",
-                        "SQL_SERVER_AUTHENTICATION",
-                    ]),
-                ),
-            )
-            .attr(Attribute::optional("description", Type::String))
-            .attr(
-                Attribute::optional("iam_auth", Type::String)
-                    .check(Check::OneOf(&["DISABLED", "REQUIRED", "ENABLED"])),
-            )
-            .attr(Attribute::optional("secret_arn", Type::String))
-            .attr(Attribute::optional("username", Type::String));
-        let schema = Schema::new()
-            .timeouts(&["create", "update", "delete"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("endpoint", Type::String))
-            .attr(Attribute::required("name", Type::String))
-            .block(Block::set("auth", auth))
-            .attr(Attribute::optional("debug_logging", Type::Bool))
-            .attr(
-                Attribute::optional_computed("default_auth_scheme", Type::String)
-                    .check(Check::OneOf(&["IAM_AUTH", "NONE"])),
-            )
-            .attr(
-                Attribute::optional_computed("endpoint_network_type", Type::String)
-                    .force_new()
-                    .check(Check::OneOf(&["DUAL", "IPV4", "IPV6"])),
-            )
-            .attr(
-                Attribute::required("engine_family", Type::String)
-                    .force_new()
-                    .check(Check::OneOf(&["MYSQL", "POSTGRESQL", "SQLSERVER"])),
-            )
-            .attr(Attribute::optional_computed(
-                "idle_client_timeout",
-                Type::Number,
-            ))
-            .attr(Attribute::optional("require_tls", Type::Bool))
-            .attr(Attribute::required("role_arn", Type::String))
-            .attr(
-                Attribute::optional_computed("target_connection_network_type", Type::String)
-                    .force_new()
-                    .check(Check::OneOf(&["IPV4", "IPV6"])),
-            )
-            .attr(Attribute::optional_computed(
-                "vpc_security_group_ids",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::required("vpc_subnet_ids", Type::set(Type::String)).force_new())
-            .with_tags();
-        AwsDbProxy { aws, schema }
-    }
+pub struct ProxyObject;
 
-    /// Proxies by name, with their tags; missing ones are left out.
-    async fn describe(
-        &self,
-        names: &[String],
-    ) -> Result<BTreeMap<String, (DbProxy, Vec<(String, String)>)>, ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        // The provider's eventual-consistency check: only a proxy of the asked name counts.
-        let found = describe_by_name!(
-            client.describe_db_proxies(),
-            db_proxy_name,
-            db_proxies,
-            DbProxy::db_proxy_name,
-            names
-        )
-        .await?;
-        let tagged = futures::future::try_join_all(found.into_iter().map(|proxy| async move {
-            let tags = match proxy.db_proxy_arn() {
-                Some(arn) => list_tags(client, arn).await?,
-                None => vec![],
+const NAME_OF: fn(&DbProxy) -> Option<&str> = DbProxy::db_proxy_name;
+
+/// Waits until the proxy is `available`, through the `pending` status; any other status
+/// (`incompatible-network`, `insufficient-resource-limits`, ...) fails, as the provider's
+/// wait does.
+async fn wait_available(
+    this: &AwsDbProxy,
+    name: &str,
+    pending: DbProxyStatus,
+    timeout: std::time::Duration,
+) -> Result<Tagged<DbProxy>, ProviderError> {
+    wait_for(&format!("DB proxy {name} to be available"), timeout, || {
+        let pending = pending.clone();
+        async move {
+            let Some(found) = this.found(name).await? else {
+                return Err(vanished("DB proxy", name));
             };
-            Ok::<_, ProviderError>((proxy, tags))
-        }))
-        .await?;
-        Ok(tagged
-            .into_iter()
-            .map(|(proxy, tags)| {
-                (
-                    proxy.db_proxy_name().unwrap_or_default().to_string(),
-                    (proxy, tags),
-                )
-            })
-            .collect())
-    }
-
-    /// Waits until the proxy is `available`, through the `pending` status; any other status
-    /// (`incompatible-network`, `insufficient-resource-limits`, ...) fails, as the provider's
-    /// wait does.
-    async fn wait_available(
-        &self,
-        name: &str,
-        pending: DbProxyStatus,
-        timeout: std::time::Duration,
-    ) -> Result<Value, ProviderError> {
-        wait_for(&format!("DB proxy {name} to be available"), timeout, || {
-            let pending = pending.clone();
-            async move {
-                let mut found = self.describe(&[name.to_string()]).await?;
-                let Some((proxy, tags)) = found.remove(name) else {
-                    return Err(vanished("DB proxy", name));
-                };
-                match proxy.status() {
-                    Some(DbProxyStatus::Available) => Ok(Some((proxy, tags))),
-                    Some(status) if *status == pending => Ok(None),
-                    status => Err(unexpected_status(name, status)),
-                }
+            match found.object.status() {
+                Some(DbProxyStatus::Available) => Ok(Some(found)),
+                Some(status) if *status == pending => Ok(None),
+                status => Err(unexpected_status(name, status)),
             }
-        })
-        .await
-        .map(|(proxy, tags)| to_value(&proxy, &tags))
-    }
+        }
+    })
+    .await
 }
 
 fn unexpected_status(name: &str, status: Option<&DbProxyStatus>) -> ProviderError {
@@ -299,78 +198,116 @@ fn auth_value(auth: &UserAuthConfigInfo) -> Value {
     ])
 }
 
-/// The object as the provider's read sets it (every argument is one AWS reports): what AWS
-/// leaves out reads as the zero value.
-fn to_value(proxy: &DbProxy, tags: &[(String, String)]) -> Value {
-    let text = |value: Option<&str>| Value::string(value.unwrap_or_default());
-    let name = proxy.db_proxy_name().unwrap_or_default();
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(name));
-    object.insert("name".to_string(), Value::string(name));
-    object.insert("arn".to_string(), text(proxy.db_proxy_arn()));
-    object.insert("endpoint".to_string(), text(proxy.endpoint()));
-    object.insert(
-        "auth".to_string(),
-        Value::List(proxy.auth().iter().map(auth_value).collect()),
-    );
-    object.insert(
-        "debug_logging".to_string(),
-        Value::Bool(proxy.debug_logging().unwrap_or(false)),
-    );
-    object.insert(
-        "default_auth_scheme".to_string(),
-        text(proxy.default_auth_scheme()),
-    );
-    object.insert(
-        "endpoint_network_type".to_string(),
-        text(proxy.endpoint_network_type().map(|t| t.as_str())),
-    );
-    object.insert("engine_family".to_string(), text(proxy.engine_family()));
-    object.insert(
-        "idle_client_timeout".to_string(),
-        number(Some(proxy.idle_client_timeout().unwrap_or(0).into())),
-    );
-    object.insert(
-        "require_tls".to_string(),
-        Value::Bool(proxy.require_tls().unwrap_or(false)),
-    );
-    object.insert("role_arn".to_string(), text(proxy.role_arn()));
-    object.insert(
-        "target_connection_network_type".to_string(),
-        text(proxy.target_connection_network_type().map(|t| t.as_str())),
-    );
-    object.insert(
-        "vpc_security_group_ids".to_string(),
-        string_list(proxy.vpc_security_group_ids()),
-    );
-    object.insert(
-        "vpc_subnet_ids".to_string(),
-        string_list(proxy.vpc_subnet_ids()),
-    );
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+/// `auth`, as the provider's `flattenUserAuthConfigInfos` stores it.
+fn auth_block() -> Declared<DbProxy> {
+    let auth = Schema::new()
+        .attr(Attribute::optional("auth_scheme", Type::String).check(Check::OneOf(&["SECRETS"])))
+        .attr(
+            Attribute::optional_computed("client_password_auth_type", Type::String).check(
+                Check::OneOf(&[
+                    "MYSQL_CACHING_SHA2_PASSWORD",
+                    "MYSQL_NATIVE_PASSWORD",
+                    "POSTGRES_MD5",
+                    "POSTGRES_SCRAM_SHA_256",
+                    "SQL_SERVER_AUTHENTICATION",
+                ]),
+            ),
+        )
+        .attr(Attribute::optional("description", Type::String))
+        .attr(
+            Attribute::optional("iam_auth", Type::String)
+                .check(Check::OneOf(&["DISABLED", "REQUIRED", "ENABLED"])),
+        )
+        .attr(Attribute::optional("secret_arn", Type::String))
+        .attr(Attribute::optional("username", Type::String));
+    read_block(Block::set("auth", auth), |proxy: &DbProxy, _| {
+        Value::List(proxy.auth().iter().map(auth_value).collect())
+    })
 }
 
+/// The object as the provider's read sets it (every argument is one AWS reports): what AWS
+/// leaves out reads as the zero value (`""`, `false`, 0).
 #[async_trait::async_trait]
-impl ResourceType for AwsDbProxy {
-    fn name(&self) -> &'static str {
-        "aws_db_proxy"
+impl AwsObject for ProxyObject {
+    type Object = DbProxy;
+    const NAME: &'static str = "aws_db_proxy";
+    const KIND: &'static str = "DB proxy";
+    const KEY: &'static str = "name";
+
+    fn attributes() -> Vec<Declared<DbProxy>> {
+        let flag = |name, get: fn(&DbProxy) -> Option<bool>| -> Declared<DbProxy> {
+            read(
+                Attribute::optional(name, Type::Bool),
+                move |proxy: &DbProxy, _| Value::Bool(get(proxy).unwrap_or(false)),
+            )
+        };
+        vec![
+            string_or_empty(Attribute::computed("id", Type::String), NAME_OF),
+            string_or_empty(
+                Attribute::computed("arn", Type::String),
+                DbProxy::db_proxy_arn,
+            ),
+            string_or_empty(
+                Attribute::computed("endpoint", Type::String),
+                DbProxy::endpoint,
+            ),
+            string_or_empty(Attribute::required("name", Type::String), NAME_OF),
+            auth_block(),
+            flag("debug_logging", DbProxy::debug_logging),
+            string_or_empty(
+                Attribute::optional_computed("default_auth_scheme", Type::String)
+                    .check(Check::OneOf(&["IAM_AUTH", "NONE"])),
+                DbProxy::default_auth_scheme,
+            ),
+            string_or_empty(
+                Attribute::optional_computed("endpoint_network_type", Type::String)
+                    .force_new()
+                    .check(Check::OneOf(&["DUAL", "IPV4", "IPV6"])),
+                |proxy| proxy.endpoint_network_type().map(|t| t.as_str()),
+            ),
+            string_or_empty(
+                Attribute::required("engine_family", Type::String)
+                    .force_new()
+                    .check(Check::OneOf(&["MYSQL", "POSTGRESQL", "SQLSERVER"])),
+                DbProxy::engine_family,
+            ),
+            read(
+                Attribute::optional_computed("idle_client_timeout", Type::Number),
+                |proxy: &DbProxy, _| number(Some(proxy.idle_client_timeout().unwrap_or(0).into())),
+            ),
+            flag("require_tls", DbProxy::require_tls),
+            string_or_empty(
+                Attribute::required("role_arn", Type::String),
+                DbProxy::role_arn,
+            ),
+            string_or_empty(
+                Attribute::optional_computed("target_connection_network_type", Type::String)
+                    .force_new()
+                    .check(Check::OneOf(&["IPV4", "IPV6"])),
+                |proxy| proxy.target_connection_network_type().map(|t| t.as_str()),
+            ),
+            read(
+                Attribute::optional_computed("vpc_security_group_ids", Type::set(Type::String)),
+                |proxy: &DbProxy, _| string_list(proxy.vpc_security_group_ids()),
+            ),
+            read(
+                Attribute::required("vpc_subnet_ids", Type::set(Type::String)).force_new(),
+                |proxy: &DbProxy, _| string_list(proxy.vpc_subnet_ids()),
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create", "update", "delete"])
     }
 
-    fn default_timeouts(&self) -> infra_core::Timeouts {
-        infra_core::Timeouts::minutes(30, 30, 60)
+    fn default_timeouts() -> Timeouts {
+        Timeouts::minutes(30, 30, 60)
     }
 
     /// The provider's plan-time checks beyond the schema's: `validIdentifier` on `name`, and
     /// `verify.ValidARN` on `role_arn` and each `auth.secret_arn`.
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = identifier_checks(config, &["name"]);
         if let Some(problem) = config
             .get("role_arn")
@@ -392,7 +329,7 @@ impl ResourceType for AwsDbProxy {
     }
 
     /// A rename changes the ID and the endpoint (the proxy's name leads its host name).
-    fn unknown_after_update(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
+    fn unknown_after_update(prior: &Value, planned: &Value) -> Vec<&'static str> {
         if changed(prior, planned, "name") {
             vec!["id", "endpoint"]
         } else {
@@ -400,96 +337,101 @@ impl ResourceType for AwsDbProxy {
         }
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.rds;
+    /// A lost create's proxy: the one of the configured name, when it carries the managed tags.
+    fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
+        string(planned, "name")
+    }
+
+    /// Proxies by name, each with its tags (ListTagsForResource by its ARN); missing ones are
+    /// left out.
+    async fn describe(
+        this: &AwsDbProxy,
+        names: &[String],
+    ) -> Result<BTreeMap<String, Tagged<DbProxy>>, ProviderError> {
+        let client = &this.aws.clients().await.rds;
+        // The provider's eventual-consistency check: only a proxy of the asked name counts.
+        let found = describe_by_name!(
+            client.describe_db_proxies(),
+            db_proxy_name,
+            db_proxies,
+            NAME_OF,
+            names
+        )
+        .await?;
+        let arn_of = DbProxy::db_proxy_arn;
+        tagged_groups(client, found, NAME_OF, arn_of, |_, proxy| ready(Ok(proxy))).await
+    }
+
+    async fn create_written(
+        this: &AwsDbProxy,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Tagged<DbProxy>, ProviderError> {
+        let client = &this.aws.clients().await.rds;
         let name = string(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_db_proxy has no name"))?;
         sent!(create_request(client, operation, planned))?;
-        self.wait_available(&name, DbProxyStatus::Creating, operation.timeouts.create)
-            .await
+        wait_available(
+            this,
+            &name,
+            DbProxyStatus::Creating,
+            operation.timeouts.create,
+        )
+        .await
     }
 
-    async fn update(
-        &self,
+    /// The tags first, then one ModifyDBProxy (and the wait) when a modifiable argument
+    /// changed; the proxy is read under its new name.
+    async fn update_written(
+        this: &AwsDbProxy,
         operation: &Operation,
+        prior_name: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let prior_name = string(prior, "name")
-            .ok_or_else(|| ProviderError::new("aws_db_proxy has no name in state"))?;
+    ) -> Result<Tagged<DbProxy>, ProviderError> {
+        let client = &this.aws.clients().await.rds;
         if let Some(arn) = string(prior, "arn") {
             update_tags(client, &arn, prior, planned).await?;
         }
-        let name = string(planned, "name").unwrap_or(prior_name);
+        let name = string(planned, "name").unwrap_or_else(|| prior_name.to_string());
         if MODIFIABLE.iter().any(|key| changed(prior, planned, key)) {
             sent!(modify_request(client, prior, planned))?;
-            return self
-                .wait_available(&name, DbProxyStatus::Modifying, operation.timeouts.update)
-                .await;
+            return wait_available(
+                this,
+                &name,
+                DbProxyStatus::Modifying,
+                operation.timeouts.update,
+            )
+            .await;
         }
-        self.describe(std::slice::from_ref(&name))
-            .await?
-            .remove(&name)
-            .map(|(proxy, tags)| to_value(&proxy, &tags))
-            .ok_or_else(|| vanished("DB proxy", &name))
+        Self::written(this, &name).await
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let Some(name) = string(prior, "name") else {
+    async fn delete(
+        this: &AwsDbProxy,
+        operation: &Operation,
+        name: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.rds;
+        let answer = sent!(client.delete_db_proxy().db_proxy_name(name));
+        if !sent_unless_gone(answer, is_not_found)? {
             return Ok(());
-        };
-        match sent!(client.delete_db_proxy().db_proxy_name(&name)) {
-            Ok(_) => {}
-            Err(error) if is_not_found(&error) => return Ok(()),
-            Err(error) => return Err(error),
         }
         wait_for(
             &format!("DB proxy {name} to be deleted"),
             operation.timeouts.delete,
             || async {
-                match self.describe(std::slice::from_ref(&name)).await?.get(&name) {
+                match this.found(name).await? {
                     None => Ok(Some(())),
-                    Some((proxy, _)) if proxy.status() == Some(&DbProxyStatus::Deleting) => {
+                    Some(found) if found.object.status() == Some(&DbProxyStatus::Deleting) => {
                         Ok(None)
                     }
-                    Some((proxy, _)) => Err(unexpected_status(&name, proxy.status())),
+                    Some(found) => Err(unexpected_status(name, found.object.status())),
                 }
             },
         )
         .await
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let found = self.describe(&keys_of(prior, "name")).await?;
-        Ok(by_key(
-            prior,
-            "name",
-            |name| found.get(name),
-            |(proxy, tags), _| to_value(proxy, tags),
-        ))
-    }
-
-    /// Terraform's import ID: the proxy's name.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("name", id))
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
-            return Ok(None);
-        };
-        Ok(self
-            .describe(std::slice::from_ref(&name))
-            .await?
-            .remove(&name)
-            .filter(|(_, tags)| has_managed_tags(tags, operation))
-            .map(|(proxy, tags)| to_value(&proxy, &tags)))
     }
 }
 
@@ -533,6 +475,15 @@ mod tests {
         ];
         entries.extend(extra);
         Value::map(entries)
+    }
+
+    /// The value read back from a described proxy with its tags.
+    fn to_value(proxy: &DbProxy, tags: &[(String, String)]) -> Value {
+        let found = Tagged {
+            object: proxy.clone(),
+            tags: tags.to_vec(),
+        };
+        crate::aws_object::value_of::<ProxyObject>(&found, &Value::Null)
     }
 
     fn operation() -> Operation {
