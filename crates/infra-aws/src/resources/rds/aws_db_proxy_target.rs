@@ -17,18 +17,20 @@
 //! targets of a proxy that does not exist. A unit test shows AWS's answer for a cluster.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_rds::operation::deregister_db_proxy_targets::builders::DeregisterDBProxyTargetsFluentBuilder;
 use aws_sdk_rds::operation::register_db_proxy_targets::builders::RegisterDBProxyTargetsFluentBuilder;
 use aws_sdk_rds::types::{DbProxyTarget, TargetType};
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
-use crate::app_support::{known, non_empty, number, retry_while, sent, string, text, vanished};
+use crate::app_support::{
+    deleted_or_gone, known, non_empty, number, retry_while, sent, string, text,
+};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{read, string_or_empty, Declared, Reading};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::identifier_checks;
-use crate::Aws;
 
 /// How long a registration is sent again while the proxy is still being created (the
 /// provider's five minutes).
@@ -37,9 +39,14 @@ const PROXY_CREATING: Duration = Duration::from_secs(5 * 60);
 const INSTANCE: &str = "RDS_INSTANCE";
 const CLUSTER: &str = "TRACKED_CLUSTER";
 
-pub struct AwsDbProxyTarget {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsDbProxyTarget = ObjectType<TargetObject>;
+
+pub struct TargetObject;
+
+/// A registered target as read: what names it, and what AWS reports of it.
+pub struct Target {
+    key: TargetKey,
+    target: DbProxyTarget,
 }
 
 /// What names one target: the four parts of its ID.
@@ -107,64 +114,31 @@ impl TargetKey {
     }
 }
 
-impl AwsDbProxyTarget {
-    pub fn new(aws: Arc<Aws>) -> AwsDbProxyTarget {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::optional("db_cluster_identifier", Type::String).force_new())
-            .attr(Attribute::optional("db_instance_identifier", Type::String).force_new())
-            .attr(Attribute::required("db_proxy_name", Type::String).force_new())
-            .attr(Attribute::required("target_group_name", Type::String).force_new())
-            .attr(Attribute::computed("endpoint", Type::String))
-            .attr(Attribute::computed("port", Type::Number))
-            .attr(Attribute::computed("rds_resource_id", Type::String))
-            .attr(Attribute::computed("target_arn", Type::String))
-            .attr(Attribute::computed("tracked_cluster_id", Type::String))
-            .attr(Attribute::computed("type", Type::String));
-        AwsDbProxyTarget { aws, schema }
-    }
-
-    /// The targets of each (proxy, group) pair; a pair whose proxy or group is gone has none.
-    async fn describe(
-        &self,
-        pairs: BTreeSet<(String, String)>,
-    ) -> Result<BTreeMap<(String, String), Vec<DbProxyTarget>>, ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let found =
-            futures::future::try_join_all(pairs.into_iter().map(|(proxy, group)| async move {
-                let mut targets = Vec::new();
-                let mut pages = client
-                    .describe_db_proxy_targets()
-                    .db_proxy_name(&proxy)
-                    .target_group_name(&group)
-                    .into_paginator()
-                    .send();
-                while let Some(page) = pages.next().await {
-                    match page.map_err(aws_error) {
-                        Ok(page) => targets.extend(page.targets().iter().cloned()),
-                        Err(error) if is_not_found(&error) => break,
-                        Err(error) => return Err(error),
-                    }
-                }
-                Ok(((proxy, group), targets))
-            }))
-            .await?;
-        Ok(found.into_iter().collect())
-    }
-
-    async fn read_key(
-        &self,
-        key: &TargetKey,
-        hint: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let pair = (key.proxy.clone(), key.group.clone());
-        Ok(self
-            .describe(BTreeSet::from([pair.clone()]))
-            .await?
-            .get(&pair)
-            .and_then(|targets| targets.iter().find(|t| key.matches(t)))
-            .map(|target| to_value(target, key, hint)))
-    }
+/// The targets of each (proxy, group) pair, the pairs described concurrently; a pair whose
+/// proxy or group is gone has none.
+async fn targets_of(
+    client: &aws_sdk_rds::Client,
+    pairs: BTreeSet<(String, String)>,
+) -> Result<BTreeMap<(String, String), Vec<DbProxyTarget>>, ProviderError> {
+    let found = futures::future::try_join_all(pairs.into_iter().map(|(proxy, group)| async move {
+        let mut targets = Vec::new();
+        let mut pages = client
+            .describe_db_proxy_targets()
+            .db_proxy_name(&proxy)
+            .target_group_name(&group)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            match page.map_err(aws_error) {
+                Ok(page) => targets.extend(page.targets().iter().cloned()),
+                Err(error) if is_not_found(&error) => break,
+                Err(error) => return Err(error),
+            }
+        }
+        Ok(((proxy, group), targets))
+    }))
+    .await?;
+    Ok(found.into_iter().collect())
 }
 
 /// RegisterDBProxyTargets of the configured instance or cluster.
@@ -218,47 +192,16 @@ fn registered_key(planned: &Value, targets: &[DbProxyTarget]) -> Option<TargetKe
     })
 }
 
-/// The object as the provider's read sets it; what AWS leaves out reads as the zero value.
-/// The identifier argument of the other kind is the configuration's (`hint`).
-fn to_value(target: &DbProxyTarget, key: &TargetKey, hint: &Value) -> Value {
-    let zero = |value: Option<&str>| Value::string(value.unwrap_or_default());
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(key.id()));
-    object.insert("db_proxy_name".to_string(), Value::string(&key.proxy));
-    object.insert("target_group_name".to_string(), Value::string(&key.group));
-    object.insert(
-        "db_instance_identifier".to_string(),
-        known(hint, "db_instance_identifier"),
-    );
-    object.insert(
-        "db_cluster_identifier".to_string(),
-        known(hint, "db_cluster_identifier"),
-    );
-    let identifier = if target.r#type() == Some(&TargetType::RdsInstance) {
-        "db_instance_identifier"
-    } else {
-        "db_cluster_identifier"
-    };
-    object.insert(identifier.to_string(), text(target.rds_resource_id()));
-    object.insert("endpoint".to_string(), zero(target.endpoint()));
-    object.insert(
-        "port".to_string(),
-        number(Some(target.port().unwrap_or(0).into())),
-    );
-    object.insert(
-        "rds_resource_id".to_string(),
-        zero(target.rds_resource_id()),
-    );
-    object.insert("target_arn".to_string(), zero(target.target_arn()));
-    object.insert(
-        "tracked_cluster_id".to_string(),
-        zero(target.tracked_cluster_id()),
-    );
-    object.insert(
-        "type".to_string(),
-        zero(target.r#type().map(|t| t.as_str())),
-    );
-    Value::Map(object)
+/// An identifier argument: the target's own where it is of that kind (`instance`: an
+/// `RDS_INSTANCE`), else the configuration's.
+fn identifier(name: &'static str, instance: bool) -> Declared<Target> {
+    let attribute = Attribute::optional(name, Type::String).force_new();
+    read(attribute, move |found: &Target, at: &Reading| {
+        match (found.target.r#type() == Some(&TargetType::RdsInstance)) == instance {
+            true => text(found.target.rds_resource_id()),
+            false => known(at.prior, name),
+        }
+    })
 }
 
 /// RDS refuses a registration while the proxy is being created; the provider sends it again.
@@ -266,19 +209,53 @@ fn proxy_still_creating(error: &ProviderError) -> bool {
     error.code.as_deref() == Some("InvalidDBInstanceState") && error.message.contains("CREATING")
 }
 
+/// The object as the provider's read sets it (what AWS leaves out reads as the zero value);
+/// the identifier argument of the other kind is the configuration's.
 #[async_trait::async_trait]
-impl ResourceType for AwsDbProxyTarget {
-    fn name(&self) -> &'static str {
-        "aws_db_proxy_target"
-    }
+impl AwsObject for TargetObject {
+    type Object = Target;
+    const NAME: &'static str = "aws_db_proxy_target";
+    const KIND: &'static str = "DB proxy target";
+    /// The ID, `db_proxy_name/target_group_name/TYPE/rds_resource_id` ([`TargetKey`]).
+    const KEY: &'static str = "id";
+    const TAGGED: bool = false;
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn attributes() -> Vec<Declared<Target>> {
+        let zero = |name, get: fn(&Target) -> Option<&str>| {
+            string_or_empty(Attribute::computed(name, Type::String), get)
+        };
+        let part = |name, get: fn(&Target) -> &str| {
+            let attribute = Attribute::required(name, Type::String).force_new();
+            read(attribute, move |found: &Target, _: &Reading| {
+                Value::string(get(found))
+            })
+        };
+        vec![
+            read(
+                Attribute::computed("id", Type::String),
+                |found: &Target, _| Value::string(found.key.id()),
+            ),
+            identifier("db_cluster_identifier", false),
+            identifier("db_instance_identifier", true),
+            part("db_proxy_name", |found| &found.key.proxy),
+            part("target_group_name", |found| &found.key.group),
+            zero("endpoint", |found| found.target.endpoint()),
+            read(
+                Attribute::computed("port", Type::Number),
+                |found: &Target, _| number(Some(found.target.port().unwrap_or(0).into())),
+            ),
+            zero("rds_resource_id", |found| found.target.rds_resource_id()),
+            zero("target_arn", |found| found.target.target_arn()),
+            zero("tracked_cluster_id", |found| {
+                found.target.tracked_cluster_id()
+            }),
+            zero("type", |found| found.target.r#type().map(|t| t.as_str())),
+        ]
     }
 
     /// The provider's checks beyond the schema's: exactly one of the two identifiers
     /// (`ExactlyOneOf`), and `validIdentifier` on each name.
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = identifier_checks(
             config,
             &[
@@ -309,71 +286,13 @@ impl ResourceType for AwsDbProxyTarget {
         problems
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let response = retry_while(PROXY_CREATING, proxy_still_creating, || async {
-            sent!(register_request(client, planned))
-        })
-        .await?;
-        let key = registered_key(planned, response.db_proxy_targets()).ok_or_else(|| {
-            ProviderError::new("RegisterDBProxyTargets answered without the registered target")
-        })?;
-        self.read_key(&key, planned)
-            .await?
-            .ok_or_else(|| vanished("DB proxy target", &key.id()))
-    }
-
-    /// Every argument forces replacement: an update never happens.
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        _planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        Ok(prior.clone())
-    }
-
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let key = match non_empty(prior, "id") {
-            Some(id) => TargetKey::parse(&id)?,
-            None => return Ok(()),
-        };
-        match sent!(deregister_request(client, &key)) {
-            Ok(_) => Ok(()),
-            Err(error) if is_not_found(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let keys: Vec<Option<TargetKey>> = prior.iter().map(TargetKey::of).collect();
-        let pairs = keys
-            .iter()
-            .flatten()
-            .map(|k| (k.proxy.clone(), k.group.clone()))
-            .collect();
-        let found = self.describe(pairs).await?;
-        Ok(prior
-            .iter()
-            .zip(&keys)
-            .map(|(p, key)| {
-                let key = key.as_ref()?;
-                found
-                    .get(&(key.proxy.clone(), key.group.clone()))?
-                    .iter()
-                    .find(|t| key.matches(t))
-                    .map(|target| to_value(target, key, p))
-            })
-            .collect())
+    /// The stored ID, or a planned object's arguments (its ID is unknown).
+    fn key_of(value: &Value) -> Option<String> {
+        TargetKey::of(value).map(|key| key.id())
     }
 
     /// Terraform's import ID: `db_proxy_name/target_group_name/TYPE/rds_resource_id`.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
         let key = TargetKey::parse(id)?;
         Ok(Value::map([
             ("id", Value::string(key.id())),
@@ -385,15 +304,86 @@ impl ResourceType for AwsDbProxyTarget {
     }
 
     /// The registration's natural key: the configured proxy, group and instance or cluster.
-    async fn find_created(
-        &self,
+    fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
+        Self::key_of(planned)
+    }
+
+    /// One DescribeDBProxyTargets per (proxy, target group) pair of the keys, each target
+    /// matched by type and `rds_resource_id`.
+    async fn describe(
+        this: &AwsDbProxyTarget,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Target>>, ProviderError> {
+        let client = &this.aws.clients().await.rds;
+        let keys: Vec<TargetKey> = keys
+            .iter()
+            .filter_map(|k| TargetKey::parse(k).ok())
+            .collect();
+        let pairs = keys
+            .iter()
+            .map(|k| (k.proxy.clone(), k.group.clone()))
+            .collect();
+        let found = targets_of(client, pairs).await?;
+        Ok(keys
+            .into_iter()
+            .filter_map(|key| {
+                let target = found
+                    .get(&(key.proxy.clone(), key.group.clone()))?
+                    .iter()
+                    .find(|t| key.matches(t))?
+                    .clone();
+                let object = Target { key, target };
+                Some((
+                    object.key.id(),
+                    Tagged {
+                        object,
+                        tags: vec![],
+                    },
+                ))
+            })
+            .collect())
+    }
+
+    async fn create(
+        this: &AwsDbProxyTarget,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        match TargetKey::of(planned) {
-            Some(key) => self.read_key(&key, planned).await,
-            None => Ok(None),
-        }
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.rds;
+        let response = retry_while(PROXY_CREATING, proxy_still_creating, || async {
+            sent!(register_request(client, planned))
+        })
+        .await?;
+        let key = registered_key(planned, response.db_proxy_targets()).ok_or_else(|| {
+            ProviderError::new("RegisterDBProxyTargets answered without the registered target")
+        })?;
+        Ok(key.id())
+    }
+
+    /// Every argument forces replacement: an update never happens (the target is read back).
+    async fn update(
+        _this: &AwsDbProxyTarget,
+        _operation: &Operation,
+        key: &str,
+        _prior: &Value,
+        _planned: &Value,
+    ) -> Result<String, ProviderError> {
+        Ok(key.to_string())
+    }
+
+    /// By the stored ID (a malformed one is its error), as the provider's delete parses it.
+    async fn delete(
+        this: &AwsDbProxyTarget,
+        _operation: &Operation,
+        _key: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.rds;
+        let key = match non_empty(prior, "id") {
+            Some(id) => TargetKey::parse(&id)?,
+            None => return Ok(()),
+        };
+        deleted_or_gone(sent!(deregister_request(client, &key)), is_not_found)
     }
 }
 
@@ -409,6 +399,19 @@ mod tests {
             ("target_group_name", Value::string("default")),
             (identifier.0, Value::string(identifier.1)),
         ])
+    }
+
+    /// The value read back from `target`, named by `key`, for the prior `hint`.
+    fn to_value(target: &DbProxyTarget, key: &TargetKey, hint: &Value) -> Value {
+        let object = Target {
+            key: key.clone(),
+            target: target.clone(),
+        };
+        let found = Tagged {
+            object,
+            tags: vec![],
+        };
+        crate::aws_object::value_of::<TargetObject>(&found, hint)
     }
 
     fn target(kind: TargetType, resource: &str) -> DbProxyTarget {
