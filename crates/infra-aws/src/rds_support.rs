@@ -9,7 +9,7 @@ use aws_sdk_rds::types::{MasterUserSecret, Tag};
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{boolean, has_managed_tags, send_tag_changes, sent, string, text};
-use crate::aws_object::Tagged;
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, Declared, Reading};
 use crate::ec2_support::name_for_create;
 use crate::tagging::ManagedTags;
@@ -228,6 +228,32 @@ pub fn first_managed<T>(
     found
         .into_values()
         .find(|group| has_managed_tags(&group.tags, operation))
+}
+
+/// A lost create's group (the groups' `find_created`): the group of the configured `name`, as
+/// AWS stores it (`stored`), or for a generated name every group (`all`, each named by
+/// `name_of`) is a candidate; the tags decide ([`first_managed`]).
+pub async fn created_group<O, G, Fut>(
+    this: &ObjectType<O>,
+    operation: &Operation,
+    planned: &Value,
+    stored: fn(String) -> String,
+    all: impl FnOnce() -> Fut,
+    name_of: fn(&G) -> Option<&str>,
+) -> Result<Option<Tagged<O::Object>>, ProviderError>
+where
+    O: AwsObject,
+    Fut: Future<Output = Result<Vec<G>, ProviderError>>,
+{
+    let names = match string(planned, "name") {
+        Some(name) => vec![stored(name)],
+        None => all()
+            .await?
+            .iter()
+            .filter_map(|group| name_of(group).map(str::to_string))
+            .collect(),
+    };
+    Ok(first_managed(O::describe(this, &names).await?, operation))
 }
 
 /// A client that is never sent anything: request-building tests read its builders' input.

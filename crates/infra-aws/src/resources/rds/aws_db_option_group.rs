@@ -27,7 +27,7 @@ use crate::app_support::{
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{computed, read_block, switch, Declared};
 use crate::error::{aws_error, is_not_found};
-use crate::rds_support::{first_managed, group_name_checks, name_and_tags, name_prefix};
+use crate::rds_support::{created_group, group_name_checks, name_and_tags, name_prefix};
 use crate::rds_support::{skipped, tagged_groups, update_group_tags};
 use crate::subnet_group_support::describe_by_name;
 
@@ -233,18 +233,8 @@ impl AwsObject for OptionGroupObject {
         planned: &Value,
     ) -> Result<Option<Tagged<OptionGroup>>, ProviderError> {
         let rds = &this.aws.clients().await.rds;
-        let names = match string(planned, "name") {
-            Some(name) => vec![name],
-            None => all_groups(rds)
-                .await?
-                .iter()
-                .filter_map(|g| g.option_group_name().map(str::to_string))
-                .collect(),
-        };
-        Ok(first_managed(
-            Self::describe(this, &names).await?,
-            operation,
-        ))
+        let all = || all_groups(rds);
+        created_group(this, operation, planned, |name| name, all, NAME_OF).await
     }
 }
 

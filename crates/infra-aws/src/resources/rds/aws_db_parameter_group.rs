@@ -25,7 +25,7 @@ use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{computed, read_block, switch, Declared};
 use crate::error::{aws_error, is_not_found};
 use crate::paginated::all_items;
-use crate::rds_support::{first_managed, group_name_checks, name_and_tags, name_prefix};
+use crate::rds_support::{created_group, group_name_checks, name_and_tags, name_prefix};
 use crate::rds_support::{skipped, tagged_groups, update_group_tags};
 use crate::subnet_group_support::describe_by_name;
 
@@ -217,17 +217,10 @@ impl AwsObject for ParameterGroupObject {
         planned: &Value,
     ) -> Result<Option<Tagged<ParameterGroup>>, ProviderError> {
         let rds = &this.aws.clients().await.rds;
-        let names = match string(planned, "name") {
-            Some(name) => vec![name.to_lowercase()],
-            None => all_items!(rds.describe_db_parameter_groups())?
-                .iter()
-                .filter_map(|g| g.db_parameter_group_name().map(str::to_string))
-                .collect(),
-        };
-        Ok(first_managed(
-            Self::describe(this, &names).await?,
-            operation,
-        ))
+        let all = || async { all_items!(rds.describe_db_parameter_groups()) };
+        let stored = |name: String| name.to_lowercase();
+        let name_of = DbParameterGroup::db_parameter_group_name;
+        created_group(this, operation, planned, stored, all, name_of).await
     }
 }
 
