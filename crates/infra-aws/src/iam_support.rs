@@ -164,20 +164,31 @@ pub fn named_in_path<T: 'static>(
     ]
 }
 
-/// What UpdateUser and UpdateGroup send for a rename or a move (the provider updates both
-/// `name` and `path` in place): the name after, and, where either changes, the new name and
-/// the new path (each `None` where it does not change).
-pub fn renamed_or_moved(
-    old_name: &str,
-    prior: &Value,
-    planned: &Value,
-) -> (String, Option<(Option<String>, Option<String>)>) {
+/// A user's or group's rename or move, as UpdateUser and UpdateGroup send it (the provider
+/// updates both `name` and `path` in place).
+#[derive(Debug, PartialEq)]
+pub struct RenameOrMove {
+    /// The name after: the user's or group's key.
+    pub name: String,
+    /// Whether UpdateUser / UpdateGroup is sent: the name or the path changes.
+    pub sent: bool,
+    /// `NewUserName` / `NewGroupName`: the new name, where it changes.
+    pub new_name: Option<String>,
+    /// `NewPath`: the new path, where it changes.
+    pub new_path: Option<String>,
+}
+
+/// What a user's or group's update sends for a rename or a move from `old_name`.
+pub fn renamed_or_moved(old_name: &str, prior: &Value, planned: &Value) -> RenameOrMove {
     let name = string(planned, "name").unwrap_or_else(|| old_name.to_string());
     let moved = changed(prior, planned, "path");
     let new_name = (name != old_name).then(|| name.clone());
-    let new_path = moved.then(|| string(planned, "path")).flatten();
-    let change = (new_name.is_some() || moved).then_some((new_name, new_path));
-    (name, change)
+    RenameOrMove {
+        sent: new_name.is_some() || moved,
+        new_path: moved.then(|| string(planned, "path")).flatten(),
+        new_name,
+        name,
+    }
 }
 
 /// The checks of `name` / `name_prefix`: they conflict, and the prefix leaves room for the
@@ -851,24 +862,28 @@ mod tests {
             Value::map([("name", Value::string(name)), ("path", Value::string(path))])
         };
         let prior = value("ci", "/robots/");
+        let expected =
+            |name: &str, sent, new_name: Option<&str>, new_path: Option<&str>| RenameOrMove {
+                name: name.to_string(),
+                sent,
+                new_name: new_name.map(str::to_string),
+                new_path: new_path.map(str::to_string),
+            };
         assert_eq!(
             renamed_or_moved("ci", &prior, &prior),
-            ("ci".to_string(), None)
+            expected("ci", false, None, None)
         );
         assert_eq!(
             renamed_or_moved("ci", &prior, &value("cd", "/robots/")),
-            ("cd".to_string(), Some((Some("cd".to_string()), None)))
+            expected("cd", true, Some("cd"), None)
         );
         assert_eq!(
             renamed_or_moved("ci", &prior, &value("ci", "/people/")),
-            ("ci".to_string(), Some((None, Some("/people/".to_string()))))
+            expected("ci", true, None, Some("/people/"))
         );
         assert_eq!(
             renamed_or_moved("ci", &prior, &value("cd", "/people/")),
-            (
-                "cd".to_string(),
-                Some((Some("cd".to_string()), Some("/people/".to_string())))
-            )
+            expected("cd", true, Some("cd"), Some("/people/"))
         );
     }
 

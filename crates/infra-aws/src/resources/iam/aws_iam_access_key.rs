@@ -127,6 +127,10 @@ impl AwsObject for AccessKeyObject {
     type Object = AccessKey;
     const NAME: &'static str = "aws_iam_access_key";
     const KIND: &'static str = "IAM access key";
+    /// Not the whole key: the state's `id` holds only the access key ID, while the key
+    /// [`AwsObject::describe`] takes is `user/id` (the bare ID for an imported key, whose user
+    /// is looked up), which `key_of` builds from `user` and `id`: hence [`AwsObject::KEY_WORD`].
+    /// `KEY` itself is only the default `key_of`'s and `import_prior`'s, both overridden here.
     const KEY: &'static str = "id";
     const KEY_WORD: &'static str = "user or id";
     const TAGGED: bool = false;

@@ -112,15 +112,15 @@ impl AwsObject for GroupObject {
         planned: &Value,
     ) -> Result<String, ProviderError> {
         let client = &this.aws.clients().await.iam;
-        let (name, change) = renamed_or_moved(old_name, prior, planned);
-        if let Some((new_name, new_path)) = change {
+        let renamed = renamed_or_moved(old_name, prior, planned);
+        if renamed.sent {
             sent!(client
                 .update_group()
                 .group_name(old_name)
-                .set_new_group_name(new_name)
-                .set_new_path(new_path))?;
+                .set_new_group_name(renamed.new_name)
+                .set_new_path(renamed.new_path))?;
         }
-        Ok(name)
+        Ok(renamed.name)
     }
 
     async fn delete(

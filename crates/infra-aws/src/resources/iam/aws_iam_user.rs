@@ -194,14 +194,15 @@ impl AwsObject for UserObject {
         planned: &Value,
     ) -> Result<String, ProviderError> {
         let client = &this.aws.clients().await.iam;
-        let (name, change) = renamed_or_moved(old_name, prior, planned);
-        if let Some((new_name, new_path)) = change {
+        let renamed = renamed_or_moved(old_name, prior, planned);
+        if renamed.sent {
             sent!(client
                 .update_user()
                 .user_name(old_name)
-                .set_new_user_name(new_name)
-                .set_new_path(new_path))?;
+                .set_new_user_name(renamed.new_name)
+                .set_new_path(renamed.new_path))?;
         }
+        let name = renamed.name;
         if changed(prior, planned, "permissions_boundary") {
             match non_empty(planned, "permissions_boundary") {
                 Some(boundary) => {

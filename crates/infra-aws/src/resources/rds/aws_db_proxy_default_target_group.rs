@@ -43,7 +43,7 @@ pub type AwsDbProxyDefaultTargetGroup = ObjectType<DefaultTargetGroupObject>;
 pub struct DefaultTargetGroupObject;
 
 /// The default target group of `proxy`; `None` when the proxy does not exist.
-async fn describe(
+async fn default_group_of(
     this: &AwsDbProxyDefaultTargetGroup,
     proxy: &str,
 ) -> Result<Option<Tagged<DbProxyTargetGroup>>, ProviderError> {
@@ -89,7 +89,7 @@ async fn put(
         &format!("the default target group of DB proxy {proxy} to be available"),
         timeout,
         || async {
-            let Some(group) = describe(this, &proxy).await? else {
+            let Some(group) = default_group_of(this, &proxy).await? else {
                 return Err(vanished("DB proxy default target group", &proxy));
             };
             match group.object.status() {
@@ -241,7 +241,7 @@ impl AwsObject for DefaultTargetGroupObject {
         this: &AwsDbProxyDefaultTargetGroup,
         proxies: &[String],
     ) -> Result<BTreeMap<String, Tagged<DbProxyTargetGroup>>, ProviderError> {
-        each_key(proxies, |proxy| describe(this, proxy)).await
+        each_key(proxies, |proxy| default_group_of(this, proxy)).await
     }
 
     async fn create_written(
