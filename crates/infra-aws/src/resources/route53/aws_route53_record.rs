@@ -16,26 +16,26 @@
 //! when `type` or `set_identifier` change. Every change waits for INSYNC.
 //!
 //! Refresh lists each hosted zone's records once (ListResourceRecordSets, paginated), however
-//! many records of that zone the state holds. `allow_overwrite` is configuration only.
+//! many records of that zone the state holds. The type is an [`AwsObject`]: a record's key is
+//! its zone, name as written, type and set identifier, and `describe` expands the name with the
+//! zone's. `allow_overwrite` is configuration only.
 //! `geoproximity_routing_policy` is not supported yet ([`Schema::not_supported`]: `[]` in every
 //! object, an error when configured). Only weighted routing and alias records are exercised
 //! against moto; drift on `cidr_routing_policy` (moto has no CIDR collections) and
 //! `health_check_id` is not seen in tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_route53::types::{
     AliasTarget, Change, ChangeAction, ChangeBatch, CidrRoutingConfig, GeoLocation, ResourceRecord,
     ResourceRecordSet, ResourceRecordSetFailover, ResourceRecordSetRegion, RrType,
 };
-use infra_core::{
-    Attribute, Block, Check, Nesting, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use aws_sdk_route53::Client;
+use infra_core::{Attribute, Block, Check, Nesting, Operation, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{
-    boolean, copy_attributes, non_empty, number, sent, single, string, strings, text,
-};
+use crate::app_support::{boolean, non_empty, number, sent, single, string, strings, text};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{read, read_block, switch, Declared, Reading};
 use crate::error::{aws_error, built};
 use crate::route53_support::{
     clean_zone_id, is_no_such_zone, normalize_dns_name, normalize_name_attribute, record_sets,
@@ -48,152 +48,118 @@ const RECORD_TYPES: &[&str] = &[
     "SSHFP", "SVCB", "TLSA", "TXT",
 ];
 
-pub struct AwsRoute53Record {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsRoute53Record = ObjectType<RecordObject>;
+
+pub struct RecordObject;
 
 /// The identity of a record set within its zone: full name, type, set identifier.
 type RecordKey = (String, String, Option<String>);
 
-impl AwsRoute53Record {
-    pub fn new(aws: Arc<Aws>) -> AwsRoute53Record {
-        let schema = Schema::new()
-            .timeouts(&["create", "update", "delete"])
-            .version(2)
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("fqdn", Type::String))
-            .attr(Attribute::required("zone_id", Type::String).force_new())
-            .attr(Attribute::required("name", Type::String).force_new())
-            .attr(Attribute::required("type", Type::String).check(Check::OneOf(RECORD_TYPES)))
-            .attr(Attribute::optional("ttl", Type::Number))
-            .attr(Attribute::optional("records", Type::set(Type::String)))
-            .attr(Attribute::optional("set_identifier", Type::String))
-            .attr(Attribute::optional("health_check_id", Type::String))
-            .attr(Attribute::optional(
-                "multivalue_answer_routing_policy",
-                Type::Bool,
-            ))
-            .attr(Attribute::optional("allow_overwrite", Type::Bool).default(Value::Bool(false)))
-            .block(Block::single(
-                "alias",
-                Schema::new()
-                    .attr(Attribute::required("name", Type::String))
-                    .attr(Attribute::required("zone_id", Type::String))
-                    .attr(Attribute::required("evaluate_target_health", Type::Bool)),
-            ))
-            .block(Block::single(
-                "failover_routing_policy",
-                Schema::new().attr(
-                    Attribute::required("type", Type::String)
-                        .check(Check::OneOf(&["PRIMARY", "SECONDARY"])),
-                ),
-            ))
-            .block(Block::single(
-                "geolocation_routing_policy",
-                Schema::new()
-                    .attr(Attribute::optional("continent", Type::String))
-                    .attr(Attribute::optional("country", Type::String))
-                    .attr(Attribute::optional("subdivision", Type::String)),
-            ))
-            .block(Block::single(
-                "latency_routing_policy",
-                Schema::new().attr(Attribute::required("region", Type::String)),
-            ))
-            .block(Block::single(
-                "weighted_routing_policy",
-                Schema::new().attr(Attribute::required("weight", Type::Number)),
-            ))
-            .block(Block::single(
-                "cidr_routing_policy",
-                Schema::new()
-                    .attr(Attribute::required("collection_id", Type::String))
-                    .attr(Attribute::required("location_name", Type::String)),
-            ))
-            .not_supported(
-                "geoproximity_routing_policy",
-                Nesting::List,
-                "route by geolocation, latency or weight instead",
-            );
-        AwsRoute53Record { aws, schema }
-    }
+/// A record set as read, with its zone's ID and name (what its state value is read from).
+pub struct ZoneRecord {
+    zone_id: String,
+    zone_name: String,
+    record: ResourceRecordSet,
+}
 
-    /// The zone's name (lower case, no trailing dot), or `None` when the zone is gone.
-    async fn zone_name(&self, zone_id: &str) -> Result<Option<String>, ProviderError> {
-        let client = &self.aws.clients().await.route53;
-        match client.get_hosted_zone().id(zone_id).send().await {
-            Ok(response) => Ok(response.hosted_zone().map(|z| normalize_dns_name(z.name()))),
-            Err(error) => {
-                let error = aws_error(error);
-                if is_no_such_zone(&error) {
-                    Ok(None)
-                } else {
-                    Err(error)
-                }
+/// A zone's name and its records by key; `None` when the zone is gone.
+type ZoneRecords = Option<(String, BTreeMap<RecordKey, ResourceRecordSet>)>;
+
+/// The zone's name (lower case, no trailing dot), or `None` when the zone is gone.
+async fn zone_name(client: &Client, zone_id: &str) -> Result<Option<String>, ProviderError> {
+    match client.get_hosted_zone().id(zone_id).send().await {
+        Ok(response) => Ok(response.hosted_zone().map(|z| normalize_dns_name(z.name()))),
+        Err(error) => {
+            let error = aws_error(error);
+            if is_no_such_zone(&error) {
+                Ok(None)
+            } else {
+                Err(error)
             }
         }
     }
+}
 
-    /// Every record set of a zone, by key (one paginated ListResourceRecordSets walk).
-    async fn zone_records(
-        &self,
-        zone_id: &str,
-    ) -> Result<BTreeMap<RecordKey, ResourceRecordSet>, ProviderError> {
-        let client = &self.aws.clients().await.route53;
-        let records = record_sets(client, zone_id).await?;
-        Ok(records.into_iter().map(|r| (key_of(&r), r)).collect())
-    }
+/// Every record set of a zone, by key (one paginated ListResourceRecordSets walk).
+async fn zone_records(
+    client: &Client,
+    zone_id: &str,
+) -> Result<BTreeMap<RecordKey, ResourceRecordSet>, ProviderError> {
+    let records = record_sets(client, zone_id).await?;
+    Ok(records.into_iter().map(|r| (record_key(&r), r)).collect())
+}
 
-    /// The record a value names, read now, with its zone's name.
-    async fn find(
-        &self,
-        value: &Value,
-    ) -> Result<Option<(String, ResourceRecordSet)>, ProviderError> {
-        let zone_id = string(value, "zone_id")
-            .map(|z| clean_zone_id(&z))
-            .unwrap_or_default();
-        let Some(zone_name) = self.zone_name(&zone_id).await? else {
-            return Ok(None);
-        };
-        let key = wanted_key(value, &zone_name);
-        let records = self.zone_records(&zone_id).await?;
-        Ok(records.get(&key).cloned().map(|r| (zone_name, r)))
-    }
+/// The zone a value names (`zone_id` without `/hostedzone/`), "" when it names none.
+fn zone_of(value: &Value) -> String {
+    string(value, "zone_id")
+        .map(|z| clean_zone_id(&z))
+        .unwrap_or_default()
+}
 
-    async fn read_one(&self, hint: &Value) -> Result<Value, ProviderError> {
-        let zone_id = string(hint, "zone_id")
-            .map(|z| clean_zone_id(&z))
-            .unwrap_or_default();
-        match self.find(hint).await? {
-            Some((zone_name, record)) => Ok(to_value(&zone_id, &zone_name, &record, hint)),
-            None => Err(crate::app_support::vanished(
-                "Route 53 record",
-                &string(hint, "name").unwrap_or_default(),
-            )),
-        }
-    }
+/// The record a value names, read now, with its zone.
+async fn find(client: &Client, value: &Value) -> Result<Option<ZoneRecord>, ProviderError> {
+    let zone_id = zone_of(value);
+    let Some(zone_name) = zone_name(client, &zone_id).await? else {
+        return Ok(None);
+    };
+    let key = wanted_key(value, &zone_name);
+    let records = zone_records(client, &zone_id).await?;
+    Ok(records.get(&key).cloned().map(|record| ZoneRecord {
+        zone_id,
+        zone_name,
+        record,
+    }))
+}
 
-    async fn change(
-        &self,
-        zone_id: &str,
-        changes: Vec<Change>,
-        timeout: std::time::Duration,
-    ) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.route53;
-        let response = sent!(client
-            .change_resource_record_sets()
-            .hosted_zone_id(zone_id)
-            .change_batch(built(
-                ChangeBatch::builder()
-                    .comment("Managed by Terraform")
-                    .set_changes(Some(changes))
-                    .build()
-            )?,))?;
-        wait_insync(&self.aws, response.change_info().map(|c| c.id()), timeout).await
+/// The record a value names, just written: an error when it is not there.
+async fn written(client: &Client, hint: &Value) -> Result<Tagged<ZoneRecord>, ProviderError> {
+    match find(client, hint).await? {
+        Some(object) => Ok(untagged(object)),
+        None => Err(crate::app_support::vanished(
+            "Route 53 record",
+            &string(hint, "name").unwrap_or_default(),
+        )),
     }
 }
 
-fn key_of(record: &ResourceRecordSet) -> RecordKey {
+fn untagged(object: ZoneRecord) -> Tagged<ZoneRecord> {
+    Tagged {
+        object,
+        tags: vec![],
+    }
+}
+
+/// Sends the changes to the zone in one batch and waits for them to be INSYNC.
+async fn change_records(
+    aws: &Aws,
+    zone_id: &str,
+    changes: Vec<Change>,
+    timeout: std::time::Duration,
+) -> Result<(), ProviderError> {
+    let client = &aws.clients().await.route53;
+    let response = sent!(client
+        .change_resource_record_sets()
+        .hosted_zone_id(zone_id)
+        .change_batch(built(
+            ChangeBatch::builder()
+                .comment("Managed by Terraform")
+                .set_changes(Some(changes))
+                .build()
+        )?,))?;
+    wait_insync(aws, response.change_info().map(|c| c.id()), timeout).await
+}
+
+/// The family's key of a record: its zone (where the value has `zone_id`), its name as written,
+/// type and set identifier, as JSON ([`AwsObject::describe`] expands the name with the
+/// zone's).
+type WrittenKey = (Option<String>, String, String, Option<String>);
+
+fn parse_key(key: &str) -> Result<WrittenKey, ProviderError> {
+    serde_json::from_str(key)
+        .map_err(|error| ProviderError::new(format!("aws_route53_record key {key:?}: {error}")))
+}
+
+fn record_key(record: &ResourceRecordSet) -> RecordKey {
     (
         normalize_dns_name(record.name()),
         record.r#type().as_str().to_string(),
@@ -357,119 +323,183 @@ fn as_read(mut record: ResourceRecordSet) -> ResourceRecordSet {
     record
 }
 
-fn single_block(entries: Vec<(&str, Value)>) -> Value {
-    Value::List(vec![Value::map(entries)])
+/// A routing policy block: one object when `read` finds the policy on the record, else none.
+fn policy(
+    name: &'static str,
+    schema: Schema,
+    read: fn(&ResourceRecordSet) -> Option<Value>,
+) -> Declared<ZoneRecord> {
+    read_block(
+        Block::single(name, schema),
+        move |r: &ZoneRecord, _: &Reading| Value::List(read(&r.record).into_iter().collect()),
+    )
 }
 
-fn to_value(zone_id: &str, zone_name: &str, record: &ResourceRecordSet, hint: &Value) -> Value {
-    let key = key_of(record);
-    let kind = key.1.clone();
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(record_id(zone_id, &key)));
-    object.insert("zone_id".to_string(), Value::string(zone_id));
-    object.insert("fqdn".to_string(), Value::string(&key.0));
-    // The name as written when it means this record; else the full name.
-    let name = match string(hint, "name") {
-        Some(written) if expand_name(&written, zone_name) == key.0 => normalize_dns_name(&written),
-        _ => key.0.clone(),
-    };
-    object.insert("name".to_string(), Value::string(name));
-    object.insert("type".to_string(), Value::string(&kind));
-    object.insert("set_identifier".to_string(), text(key.2.as_deref()));
-    object.insert(
-        "health_check_id".to_string(),
-        text(record.health_check_id()),
-    );
-    match record.alias_target() {
-        Some(alias) => {
-            object.insert("ttl".to_string(), Value::Null);
-            object.insert("records".to_string(), Value::Null);
-            object.insert(
-                "alias".to_string(),
-                single_block(vec![
-                    ("name", Value::string(normalize_dns_name(alias.dns_name()))),
-                    ("zone_id", Value::string(alias.hosted_zone_id())),
-                    (
-                        "evaluate_target_health",
-                        Value::Bool(alias.evaluate_target_health()),
-                    ),
-                ]),
-            );
-        }
-        None => {
-            object.insert("ttl".to_string(), number(record.ttl()));
-            let values: Vec<Value> = record
-                .resource_records()
-                .iter()
-                .map(|r| {
-                    Value::string(if is_txt(&kind) {
-                        unquote_txt(r.value())
-                    } else {
-                        r.value().to_string()
-                    })
+/// The attributes and blocks in the schema's order, each read from the record (and, for the
+/// name as written and the configuration-only arguments, from the prior value).
+fn attributes() -> Vec<Declared<ZoneRecord>> {
+    type R = ZoneRecord;
+    let alias = Schema::new()
+        .attr(Attribute::required("name", Type::String))
+        .attr(Attribute::required("zone_id", Type::String))
+        .attr(Attribute::required("evaluate_target_health", Type::Bool));
+    vec![
+        read(
+            Attribute::computed("id", Type::String),
+            |r: &R, _: &Reading| Value::string(record_id(&r.zone_id, &record_key(&r.record))),
+        ),
+        read(
+            Attribute::computed("fqdn", Type::String),
+            |r: &R, _: &Reading| Value::string(record_key(&r.record).0),
+        ),
+        read(
+            Attribute::required("zone_id", Type::String).force_new(),
+            |r: &R, _: &Reading| Value::string(&r.zone_id),
+        ),
+        // The name as written when it means this record; else the full name.
+        read(
+            Attribute::required("name", Type::String).force_new(),
+            |r: &R, at: &Reading| {
+                let full = record_key(&r.record).0;
+                match string(at.prior, "name") {
+                    Some(written) if expand_name(&written, &r.zone_name) == full => {
+                        Value::string(normalize_dns_name(&written))
+                    }
+                    _ => Value::string(full),
+                }
+            },
+        ),
+        read(
+            Attribute::required("type", Type::String).check(Check::OneOf(RECORD_TYPES)),
+            |r: &R, _: &Reading| Value::string(record_key(&r.record).1),
+        ),
+        read(
+            Attribute::optional("ttl", Type::Number),
+            |r: &R, _: &Reading| match r.record.alias_target() {
+                Some(_) => Value::Null,
+                None => number(r.record.ttl()),
+            },
+        ),
+        read(
+            Attribute::optional("records", Type::set(Type::String)),
+            |r: &R, _: &Reading| match r.record.alias_target() {
+                Some(_) => Value::Null,
+                None => records_value(&r.record),
+            },
+        ),
+        read(
+            Attribute::optional("set_identifier", Type::String),
+            |r: &R, _: &Reading| text(r.record.set_identifier()),
+        ),
+        read(
+            Attribute::optional("health_check_id", Type::String),
+            |r: &R, _: &Reading| text(r.record.health_check_id()),
+        ),
+        read(
+            Attribute::optional("multivalue_answer_routing_policy", Type::Bool),
+            |r: &R, at: &Reading| match r.record.multi_value_answer() {
+                Some(true) => Value::Bool(true),
+                _ if boolean(at.prior, "multivalue_answer_routing_policy") == Some(false) => {
+                    Value::Bool(false)
+                }
+                _ => Value::Null,
+            },
+        ),
+        switch(Attribute::optional("allow_overwrite", Type::Bool).default(Value::Bool(false))),
+        read_block(Block::single("alias", alias), |r: &R, _: &Reading| {
+            Value::List(
+                r.record
+                    .alias_target()
+                    .map(alias_value)
+                    .into_iter()
+                    .collect(),
+            )
+        }),
+        policy(
+            "failover_routing_policy",
+            Schema::new().attr(
+                Attribute::required("type", Type::String)
+                    .check(Check::OneOf(&["PRIMARY", "SECONDARY"])),
+            ),
+            |record| {
+                let failover = record.failover()?;
+                Some(Value::map([("type", Value::string(failover.as_str()))]))
+            },
+        ),
+        policy(
+            "geolocation_routing_policy",
+            Schema::new()
+                .attr(Attribute::optional("continent", Type::String))
+                .attr(Attribute::optional("country", Type::String))
+                .attr(Attribute::optional("subdivision", Type::String)),
+            |record| {
+                let geo = record.geo_location()?;
+                Some(Value::map([
+                    ("continent", text(geo.continent_code())),
+                    ("country", text(geo.country_code())),
+                    ("subdivision", text(geo.subdivision_code())),
+                ]))
+            },
+        ),
+        policy(
+            "latency_routing_policy",
+            Schema::new().attr(Attribute::required("region", Type::String)),
+            |record| {
+                let region = record.region()?;
+                Some(Value::map([("region", Value::string(region.as_str()))]))
+            },
+        ),
+        policy(
+            "weighted_routing_policy",
+            Schema::new().attr(Attribute::required("weight", Type::Number)),
+            |record| {
+                let weight = record.weight()?;
+                Some(Value::map([("weight", Value::Number(weight as f64))]))
+            },
+        ),
+        policy(
+            "cidr_routing_policy",
+            Schema::new()
+                .attr(Attribute::required("collection_id", Type::String))
+                .attr(Attribute::required("location_name", Type::String)),
+            |record| {
+                let cidr = record.cidr_routing_config()?;
+                Some(Value::map([
+                    ("collection_id", Value::string(cidr.collection_id())),
+                    ("location_name", Value::string(cidr.location_name())),
+                ]))
+            },
+        ),
+    ]
+}
+
+/// A plain record's values, TXT and SPF ones unquoted.
+fn records_value(record: &ResourceRecordSet) -> Value {
+    let kind = record.r#type().as_str();
+    Value::List(
+        record
+            .resource_records()
+            .iter()
+            .map(|r| {
+                Value::string(if is_txt(kind) {
+                    unquote_txt(r.value())
+                } else {
+                    r.value().to_string()
                 })
-                .collect();
-            object.insert("records".to_string(), Value::List(values));
-            object.insert("alias".to_string(), Value::List(vec![]));
-        }
-    }
-    object.insert(
-        "weighted_routing_policy".to_string(),
-        match record.weight() {
-            Some(weight) => single_block(vec![("weight", Value::Number(weight as f64))]),
-            None => Value::List(vec![]),
-        },
-    );
-    object.insert(
-        "failover_routing_policy".to_string(),
-        match record.failover() {
-            Some(failover) => single_block(vec![("type", Value::string(failover.as_str()))]),
-            None => Value::List(vec![]),
-        },
-    );
-    object.insert(
-        "latency_routing_policy".to_string(),
-        match record.region() {
-            Some(region) => single_block(vec![("region", Value::string(region.as_str()))]),
-            None => Value::List(vec![]),
-        },
-    );
-    object.insert(
-        "geolocation_routing_policy".to_string(),
-        match record.geo_location() {
-            Some(geo) => single_block(vec![
-                ("continent", text(geo.continent_code())),
-                ("country", text(geo.country_code())),
-                ("subdivision", text(geo.subdivision_code())),
-            ]),
-            None => Value::List(vec![]),
-        },
-    );
-    object.insert(
-        "cidr_routing_policy".to_string(),
-        match record.cidr_routing_config() {
-            Some(cidr) => single_block(vec![
-                ("collection_id", Value::string(cidr.collection_id())),
-                ("location_name", Value::string(cidr.location_name())),
-            ]),
-            None => Value::List(vec![]),
-        },
-    );
-    object.insert(
-        "multivalue_answer_routing_policy".to_string(),
-        match record.multi_value_answer() {
-            Some(true) => Value::Bool(true),
-            _ if boolean(hint, "multivalue_answer_routing_policy") == Some(false) => {
-                Value::Bool(false)
-            }
-            _ => Value::Null,
-        },
-    );
-    copy_attributes(&mut object, hint, &["allow_overwrite"]);
-    if boolean(hint, "allow_overwrite").is_none() {
-        object.insert("allow_overwrite".to_string(), Value::Bool(false));
-    }
-    Value::Map(object)
+            })
+            .collect(),
+    )
+}
+
+fn alias_value(alias: &AliasTarget) -> Value {
+    Value::map([
+        ("name", Value::string(normalize_dns_name(alias.dns_name()))),
+        ("zone_id", Value::string(alias.hosted_zone_id())),
+        (
+            "evaluate_target_health",
+            Value::Bool(alias.evaluate_target_health()),
+        ),
+    ])
 }
 
 const POLICIES: &[&str] = &[
@@ -480,20 +510,91 @@ const POLICIES: &[&str] = &[
     "cidr_routing_policy",
 ];
 
+/// The checks across arguments the provider makes (alias or records and ttl, one routing
+/// policy with its set identifier, a geolocation with a continent or country).
+fn record_problems(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    let has_alias = single(config, "alias").is_some();
+    let has_records = !config.get("records").is_null();
+    if has_alias && (has_records || !config.get("ttl").is_null()) {
+        problems.push((
+            "alias".to_string(),
+            "\"alias\": conflicts with records and ttl".to_string(),
+        ));
+    }
+    if !has_alias && !has_records {
+        problems.push((
+            "records".to_string(),
+            "one of `alias,records` must be specified".to_string(),
+        ));
+    }
+    if has_records && !has_alias && config.get("ttl").is_null() {
+        problems.push((
+            "ttl".to_string(),
+            "\"ttl\": required field is not set (records without an alias need a ttl)".to_string(),
+        ));
+    }
+    let mut policies: Vec<&str> = POLICIES
+        .iter()
+        .copied()
+        .filter(|p| single(config, p).is_some())
+        .collect();
+    if boolean(config, "multivalue_answer_routing_policy") == Some(true) {
+        policies.push("multivalue_answer_routing_policy");
+    }
+    if policies.len() > 1 {
+        problems.push((
+            policies[1].to_string(),
+            format!("\"{}\": conflicts with {}", policies[1], policies[0]),
+        ));
+    }
+    if !policies.is_empty() && config.get("set_identifier").is_null() {
+        problems.push((
+            "set_identifier".to_string(),
+            format!(
+                "\"set_identifier\": required when \"{}\" is set",
+                policies[0]
+            ),
+        ));
+    }
+    if let Some(policy) = single(config, "geolocation_routing_policy") {
+        if policy.get("continent").is_null() && policy.get("country").is_null() {
+            problems.push((
+                "geolocation_routing_policy".to_string(),
+                "either continent or country must be specified".to_string(),
+            ));
+        }
+    }
+    problems
+}
+
 #[async_trait::async_trait]
-impl ResourceType for AwsRoute53Record {
-    fn name(&self) -> &'static str {
-        "aws_route53_record"
+impl AwsObject for RecordObject {
+    type Object = ZoneRecord;
+    const NAME: &'static str = "aws_route53_record";
+    const KIND: &'static str = "Route 53 record";
+    const KEY: &'static str = "id";
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<ZoneRecord>> {
+        attributes()
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema
+            .timeouts(&["create", "update", "delete"])
+            .version(2)
+            .not_supported(
+                "geoproximity_routing_policy",
+                Nesting::List,
+                "route by geolocation, latency or weight instead",
+            )
     }
 
     /// Names compare lower case without the trailing dot; a relative name that the known
     /// `fqdn` expands is compared as that full name (so an imported record, whose name is the
     /// full name, matches a configuration that writes `www`).
-    fn normalize(&self, value: &mut Value) {
+    fn normalize(value: &mut Value) {
         normalize_name_attribute(value, "name");
         if let (Some(name), Some(fqdn)) = (string(value, "name"), string(value, "fqdn")) {
             let fqdn = normalize_dns_name(&fqdn);
@@ -512,68 +613,84 @@ impl ResourceType for AwsRoute53Record {
         }
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        let has_alias = single(config, "alias").is_some();
-        let has_records = !config.get("records").is_null();
-        if has_alias && (has_records || !config.get("ttl").is_null()) {
-            problems.push((
-                "alias".to_string(),
-                "\"alias\": conflicts with records and ttl".to_string(),
-            ));
-        }
-        if !has_alias && !has_records {
-            problems.push((
-                "records".to_string(),
-                "one of `alias,records` must be specified".to_string(),
-            ));
-        }
-        if has_records && !has_alias && config.get("ttl").is_null() {
-            problems.push((
-                "ttl".to_string(),
-                "\"ttl\": required field is not set (records without an alias need a ttl)"
-                    .to_string(),
-            ));
-        }
-        let mut policies: Vec<&str> = POLICIES
-            .iter()
-            .copied()
-            .filter(|p| single(config, p).is_some())
-            .collect();
-        if boolean(config, "multivalue_answer_routing_policy") == Some(true) {
-            policies.push("multivalue_answer_routing_policy");
-        }
-        if policies.len() > 1 {
-            problems.push((
-                policies[1].to_string(),
-                format!("\"{}\": conflicts with {}", policies[1], policies[0]),
-            ));
-        }
-        if !policies.is_empty() && config.get("set_identifier").is_null() {
-            problems.push((
-                "set_identifier".to_string(),
-                format!(
-                    "\"set_identifier\": required when \"{}\" is set",
-                    policies[0]
-                ),
-            ));
-        }
-        if let Some(policy) = single(config, "geolocation_routing_policy") {
-            if policy.get("continent").is_null() && policy.get("country").is_null() {
-                problems.push((
-                    "geolocation_routing_policy".to_string(),
-                    "either continent or country must be specified".to_string(),
-                ));
-            }
-        }
-        problems
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        record_problems(config)
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    /// The record's zone (where the value names one), name as written, type and set
+    /// identifier ([`WrittenKey`]): its full name needs the zone's, which
+    /// [`AwsObject::describe`] reads.
+    fn key_of(value: &Value) -> Option<String> {
+        let key: WrittenKey = (
+            string(value, "zone_id").map(|z| clean_zone_id(&z)),
+            string(value, "name").unwrap_or_default(),
+            string(value, "type").unwrap_or_default(),
+            non_empty(value, "set_identifier"),
+        );
+        serde_json::to_string(&key).ok()
+    }
+
+    /// Terraform's import ID: `ZONEID_NAME_TYPE[_SETIDENTIFIER]`.
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        let (zone, name, kind, set) = parse_record_id(id).ok_or_else(|| {
+            ProviderError::new(format!(
+                "unexpected format of ID ({id}), expected ZONEID_RECORDNAME_TYPE_SET-IDENTIFIER (e.g. Z4KAPRWWNC7JR_dev.example.com_NS_dev), where SET-IDENTIFIER is optional"
+            ))
+        })?;
+        Ok(Value::map([
+            ("id", Value::string(id)),
+            ("zone_id", Value::string(zone)),
+            ("name", Value::string(normalize_dns_name(&name))),
+            ("type", Value::string(kind)),
+            ("set_identifier", text(set.as_deref())),
+        ]))
+    }
+
+    /// One GetHostedZone and one ListResourceRecordSets walk per zone, in the order the keys
+    /// first name it; a key without a zone is not found.
+    async fn describe(
+        this: &AwsRoute53Record,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<ZoneRecord>>, ProviderError> {
+        let client = &this.aws.clients().await.route53;
+        let mut zones: BTreeMap<String, ZoneRecords> = BTreeMap::new();
+        let mut found = BTreeMap::new();
+        for key in keys {
+            let (Some(zone_id), name, kind, set) = parse_key(key)? else {
+                continue;
+            };
+            if !zones.contains_key(&zone_id) {
+                let records = match zone_name(client, &zone_id).await? {
+                    Some(name) => Some((name, zone_records(client, &zone_id).await?)),
+                    None => None,
+                };
+                zones.insert(zone_id.clone(), records);
+            }
+            let Some((zone_name, records)) = zones.get(&zone_id).and_then(Option::as_ref) else {
+                continue;
+            };
+            if let Some(record) = records.get(&(expand_name(&name, zone_name), kind, set)) {
+                let object = ZoneRecord {
+                    zone_id,
+                    zone_name: zone_name.clone(),
+                    record: record.clone(),
+                };
+                found.insert(key.clone(), untagged(object));
+            }
+        }
+        Ok(found)
+    }
+
+    async fn create_written(
+        this: &AwsRoute53Record,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Tagged<ZoneRecord>, ProviderError> {
+        let client = &this.aws.clients().await.route53;
         let zone_id = string(planned, "zone_id")
             .map(|z| clean_zone_id(&z))
             .ok_or_else(|| ProviderError::new("aws_route53_record needs a zone_id"))?;
-        let zone_name = self.zone_name(&zone_id).await?.ok_or_else(|| {
+        let zone_name = zone_name(client, &zone_id).await?.ok_or_else(|| {
             ProviderError::with_code(
                 "NoSuchHostedZone",
                 format!("No hosted zone found with ID: {zone_id}"),
@@ -583,7 +700,7 @@ impl ResourceType for AwsRoute53Record {
         if !overwrite {
             // AWS refuses a CREATE of an existing record; moto does not always.
             let key = wanted_key(planned, &zone_name);
-            if self.zone_records(&zone_id).await?.contains_key(&key) {
+            if zone_records(client, &zone_id).await?.contains_key(&key) {
                 return Err(ProviderError::with_code(
                     "InvalidChangeBatch",
                     format!(
@@ -603,58 +720,66 @@ impl ResourceType for AwsRoute53Record {
         } else {
             ChangeAction::Create
         };
-        self.change(
+        change_records(
+            &this.aws,
             &zone_id,
             vec![change(action, record_set(planned, &zone_name)?)?],
             operation.timeouts.create,
         )
         .await?;
-        self.read_one(planned).await
+        written(client, planned).await
     }
 
-    async fn update(
-        &self,
+    async fn update_written(
+        this: &AwsRoute53Record,
         operation: &Operation,
+        _key: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let zone_id = string(prior, "zone_id")
-            .map(|z| clean_zone_id(&z))
-            .unwrap_or_default();
-        let Some((zone_name, current)) = self.find(prior).await? else {
+    ) -> Result<Tagged<ZoneRecord>, ProviderError> {
+        let client = &this.aws.clients().await.route53;
+        let Some(current) = find(client, prior).await? else {
             return Err(crate::app_support::vanished(
                 "Route 53 record",
                 &string(prior, "name").unwrap_or_default(),
             ));
         };
-        let wanted = record_set(planned, &zone_name)?;
-        let changes = if key_of(&current) != key_of(&wanted) {
+        let wanted = record_set(planned, &current.zone_name)?;
+        let changes = if record_key(&current.record) != record_key(&wanted) {
             vec![
-                change(ChangeAction::Delete, as_read(current))?,
+                change(ChangeAction::Delete, as_read(current.record))?,
                 change(ChangeAction::Create, wanted)?,
             ]
         } else {
             vec![change(ChangeAction::Upsert, wanted)?]
         };
-        self.change(&zone_id, changes, operation.timeouts.update)
-            .await?;
-        self.read_one(planned).await
+        change_records(
+            &this.aws,
+            &zone_of(prior),
+            changes,
+            operation.timeouts.update,
+        )
+        .await?;
+        written(client, planned).await
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let zone_id = string(prior, "zone_id")
-            .map(|z| clean_zone_id(&z))
-            .unwrap_or_default();
-        let Some((_, current)) = self.find(prior).await? else {
+    async fn delete(
+        this: &AwsRoute53Record,
+        operation: &Operation,
+        _key: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.route53;
+        let Some(current) = find(client, prior).await? else {
             return Ok(());
         };
-        match self
-            .change(
-                &zone_id,
-                vec![change(ChangeAction::Delete, as_read(current))?],
-                operation.timeouts.delete,
-            )
-            .await
+        match change_records(
+            &this.aws,
+            &zone_of(prior),
+            vec![change(ChangeAction::Delete, as_read(current.record))?],
+            operation.timeouts.delete,
+        )
+        .await
         {
             Ok(()) => Ok(()),
             Err(error) if is_no_such_zone(&error) => Ok(()),
@@ -662,63 +787,14 @@ impl ResourceType for AwsRoute53Record {
         }
     }
 
-    /// One GetHostedZone and one ListResourceRecordSets walk per zone.
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut zones: BTreeMap<String, Option<(String, BTreeMap<RecordKey, ResourceRecordSet>)>> =
-            BTreeMap::new();
-        for p in prior {
-            let Some(zone_id) = string(p, "zone_id").map(|z| clean_zone_id(&z)) else {
-                continue;
-            };
-            if zones.contains_key(&zone_id) {
-                continue;
-            }
-            let found = match self.zone_name(&zone_id).await? {
-                Some(name) => Some((name, self.zone_records(&zone_id).await?)),
-                None => None,
-            };
-            zones.insert(zone_id, found);
-        }
-        Ok(prior
-            .iter()
-            .map(|p| {
-                let zone_id = clean_zone_id(&string(p, "zone_id")?);
-                let (zone_name, records) = zones.get(&zone_id)?.as_ref()?;
-                let record = records.get(&wanted_key(p, zone_name))?;
-                Some(to_value(&zone_id, zone_name, record, p))
-            })
-            .collect())
-    }
-
-    /// Terraform's import ID: `ZONEID_NAME_TYPE[_SETIDENTIFIER]`.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        let (zone, name, kind, set) = parse_record_id(id).ok_or_else(|| {
-            ProviderError::new(format!(
-                "unexpected format of ID ({id}), expected ZONEID_RECORDNAME_TYPE_SET-IDENTIFIER (e.g. Z4KAPRWWNC7JR_dev.example.com_NS_dev), where SET-IDENTIFIER is optional"
-            ))
-        })?;
-        Ok(Value::map([
-            ("id", Value::string(id)),
-            ("zone_id", Value::string(zone)),
-            ("name", Value::string(normalize_dns_name(&name))),
-            ("type", Value::string(kind)),
-            ("set_identifier", text(set.as_deref())),
-        ]))
-    }
-
     /// A record's natural key is its zone, name, type and set identifier.
     async fn find_created(
-        &self,
+        this: &AwsRoute53Record,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let zone_id = string(planned, "zone_id")
-            .map(|z| clean_zone_id(&z))
-            .unwrap_or_default();
-        Ok(self
-            .find(planned)
-            .await?
-            .map(|(zone_name, record)| to_value(&zone_id, &zone_name, &record, planned)))
+    ) -> Result<Option<Tagged<ZoneRecord>>, ProviderError> {
+        let client = &this.aws.clients().await.route53;
+        Ok(find(client, planned).await?.map(untagged))
     }
 }
 
