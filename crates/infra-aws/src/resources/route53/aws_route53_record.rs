@@ -115,11 +115,16 @@ async fn find(client: &Client, value: &Value) -> Result<Option<ZoneRecord>, Prov
 async fn written(client: &Client, hint: &Value) -> Result<Tagged<ZoneRecord>, ProviderError> {
     match find(client, hint).await? {
         Some(object) => Ok(untagged(object)),
-        None => Err(crate::app_support::vanished(
-            "Route 53 record",
-            &string(hint, "name").unwrap_or_default(),
-        )),
+        None => Err(vanished(hint)),
     }
+}
+
+/// The error for the record a value names, gone right after it was read or written.
+fn vanished(value: &Value) -> ProviderError {
+    crate::app_support::vanished(
+        "Route 53 record",
+        &string(value, "name").unwrap_or_default(),
+    )
 }
 
 fn untagged(object: ZoneRecord) -> Tagged<ZoneRecord> {
@@ -739,10 +744,7 @@ impl AwsObject for RecordObject {
     ) -> Result<Tagged<ZoneRecord>, ProviderError> {
         let client = &this.aws.clients().await.route53;
         let Some(current) = find(client, prior).await? else {
-            return Err(crate::app_support::vanished(
-                "Route 53 record",
-                &string(prior, "name").unwrap_or_default(),
-            ));
+            return Err(vanished(prior));
         };
         let wanted = record_set(planned, &current.zone_name)?;
         let changes = if record_key(&current.record) != record_key(&wanted) {
