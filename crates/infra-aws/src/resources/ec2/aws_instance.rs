@@ -1651,18 +1651,29 @@ impl AwsInstance {
                 .auto_recovery(InstanceAutoRecoveryState::from(auto_recovery.as_str())),
             format!("updating EC2 Instance ({id}): modifying maintenance options")
         )?;
+        self.wait_updated(id, timeout, "maintenance options", |instance| {
+            let current = instance
+                .and_then(|i| i.maintenance_options())
+                .and_then(|o| o.auto_recovery());
+            current.map(|a| a.as_str()) == Some(auto_recovery.as_str())
+        })
+        .await
+    }
+
+    /// Polls the instance (`None` once it is gone) until `settled` says its `what` update
+    /// took, or `timeout` passes.
+    async fn wait_updated(
+        &self,
+        id: &str,
+        timeout: Duration,
+        what: &str,
+        settled: impl Fn(Option<&Instance>) -> bool,
+    ) -> Result<(), ProviderError> {
+        let settled = &settled;
         wait_for(
             timeout,
-            &format!("EC2 Instance ({id}) maintenance options update"),
-            || async {
-                let instance = self.instance(id).await?;
-                let current = instance
-                    .as_ref()
-                    .and_then(|i| i.maintenance_options())
-                    .and_then(|o| o.auto_recovery())
-                    .map(|a| a.as_str().to_string());
-                Ok((current.as_deref() == Some(auto_recovery.as_str())).then_some(()))
-            },
+            &format!("EC2 Instance ({id}) {what} update"),
+            || async move { Ok(settled(self.instance(id).await?.as_ref()).then_some(())) },
         )
         .await
     }
@@ -1717,22 +1728,12 @@ impl AwsInstance {
             }
             Err(error) => return Err(failed(error)),
         }
-        wait_for(
-            timeout,
-            &format!("EC2 Instance ({id}) metadata options update"),
-            || async {
-                let instance = self.instance(id).await?;
-                let state = instance
-                    .as_ref()
-                    .and_then(|i| i.metadata_options())
-                    .and_then(|o| o.state())
-                    .cloned();
-                Ok(match state {
-                    Some(InstanceMetadataOptionsState::Pending) => None,
-                    _ => Some(()),
-                })
-            },
-        )
+        self.wait_updated(id, timeout, "metadata options", |instance| {
+            let state = instance
+                .and_then(|i| i.metadata_options())
+                .and_then(|o| o.state());
+            state != Some(&InstanceMetadataOptionsState::Pending)
+        })
         .await
     }
 
@@ -1822,22 +1823,18 @@ impl AwsInstance {
                 let what = format!("BlockDeviceMappings ({device})");
                 self.modify_attribute(id, &what, |request| request.block_device_mappings(mapping))
                     .await?;
-                wait_for(
-                    timeout,
-                    &format!("EC2 Instance ({id}) root block device DeleteOnTermination update"),
-                    || async {
-                        let instance = self.instance(id).await?;
-                        let current = instance.as_ref().and_then(|instance| {
-                            instance
-                                .block_device_mappings()
-                                .iter()
-                                .find(|m| m.device_name() == instance.root_device_name())
-                                .and_then(|m| m.ebs())
-                                .and_then(|ebs| ebs.delete_on_termination())
-                        });
-                        Ok((current == Some(delete)).then_some(()))
-                    },
-                )
+                let what = "root block device DeleteOnTermination";
+                self.wait_updated(id, timeout, what, |instance| {
+                    let current = instance.and_then(|instance| {
+                        instance
+                            .block_device_mappings()
+                            .iter()
+                            .find(|m| m.device_name() == instance.root_device_name())
+                            .and_then(|m| m.ebs())
+                            .and_then(|ebs| ebs.delete_on_termination())
+                    });
+                    current == Some(delete)
+                })
                 .await?;
             }
         }
