@@ -13,7 +13,7 @@ use std::sync::Arc;
 use aws_sdk_iam::types::Tag;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{changed, is_missing, same_json, string};
+use crate::app_support::{changed, is_missing, same_json, sent, string};
 use crate::declared::{reported, Declared};
 use crate::ec2_support::name_for_create;
 use crate::error::aws_error;
@@ -252,22 +252,16 @@ macro_rules! update_tags {
         async {
             let (to_set, to_remove) = $crate::app_support::tag_changes($prior, $planned);
             if !to_remove.is_empty() {
-                $client
+                $crate::app_support::sent!($client
                     .$untag()
                     .$member($key)
-                    .set_tag_keys(Some(to_remove))
-                    .send()
-                    .await
-                    .map_err($crate::error::aws_error)?;
+                    .set_tag_keys(Some(to_remove)))?;
             }
             if !to_set.is_empty() {
-                $client
+                $crate::app_support::sent!($client
                     .$tag()
                     .$member($key)
-                    .set_tags(Some($crate::iam_support::tags_to_sdk(&to_set)?))
-                    .send()
-                    .await
-                    .map_err($crate::error::aws_error)?;
+                    .set_tags(Some($crate::iam_support::tags_to_sdk(&to_set)?)))?;
             }
             Ok::<(), ProviderError>(())
         }
@@ -400,7 +394,7 @@ impl Principal {
             owner,
             [get_user_policy, get_role_policy, get_group_policy],
             |request| {
-                let output = found(request.policy_name(policy).send().await.map_err(aws_error))?;
+                let output = found(sent!(request.policy_name(policy)))?;
                 Ok(output.map(|r| decoded_policy(r.policy_document())))
             }
         )

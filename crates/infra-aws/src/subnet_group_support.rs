@@ -115,11 +115,8 @@ macro_rules! describe_by_name {
             $names,
             $name_of,
             |name| async move {
-                let answer = $request
-                    .$by_name(name)
-                    .send()
-                    .await
-                    .map_err($crate::error::aws_error)?;
+                let answer = $crate::app_support::sent!($request
+                    .$by_name(name))?;
                 Ok(answer.$list().to_vec())
             },
             || $all,
@@ -182,15 +179,12 @@ macro_rules! subnet_group_api {
                 tags: &std::collections::BTreeMap<String, String>,
             ) -> Result<(), infra_core::ProviderError> {
                 let client = &self.aws.clients().await.$client;
-                client
+                $crate::app_support::sent!(client
                     .$create()
                     .$name(name)
                     .$description(description)
                     .set_subnet_ids(Some(subnet_ids))
-                    .set_tags(Some(Self::sdk_tags(tags)))
-                    .send()
-                    .await
-                    .map_err($crate::error::aws_error)?;
+                    .set_tags(Some(Self::sdk_tags(tags))))?;
                 Ok(())
             }
 
@@ -201,14 +195,11 @@ macro_rules! subnet_group_api {
                 subnet_ids: Vec<String>,
             ) -> Result<(), infra_core::ProviderError> {
                 let client = &self.aws.clients().await.$client;
-                client
+                $crate::app_support::sent!(client
                     .$modify()
                     .$name(name)
                     .$description(description)
-                    .set_subnet_ids(Some(subnet_ids))
-                    .send()
-                    .await
-                    .map_err($crate::error::aws_error)?;
+                    .set_subnet_ids(Some(subnet_ids)))?;
                 Ok(())
             }
 
@@ -218,13 +209,10 @@ macro_rules! subnet_group_api {
                 keys: Vec<String>,
             ) -> Result<(), infra_core::ProviderError> {
                 let client = &self.aws.clients().await.$client;
-                client
+                $crate::app_support::sent!(client
                     .$remove_tags()
                     .resource_name(arn)
-                    .set_tag_keys(Some(keys))
-                    .send()
-                    .await
-                    .map_err($crate::error::aws_error)?;
+                    .set_tag_keys(Some(keys)))?;
                 Ok(())
             }
 
@@ -234,24 +222,18 @@ macro_rules! subnet_group_api {
                 tags: &std::collections::BTreeMap<String, String>,
             ) -> Result<(), infra_core::ProviderError> {
                 let client = &self.aws.clients().await.$client;
-                client
+                $crate::app_support::sent!(client
                     .$add_tags()
                     .resource_name(arn)
-                    .set_tags(Some(Self::sdk_tags(tags)))
-                    .send()
-                    .await
-                    .map_err($crate::error::aws_error)?;
+                    .set_tags(Some(Self::sdk_tags(tags))))?;
                 Ok(())
             }
 
             async fn delete(&self, name: &str) -> Result<(), infra_core::ProviderError> {
                 let client = &self.aws.clients().await.$client;
-                client
+                $crate::app_support::sent!(client
                     .$delete()
-                    .$name(name)
-                    .send()
-                    .await
-                    .map_err($crate::error::aws_error)?;
+                    .$name(name))?;
                 Ok(())
             }
         }

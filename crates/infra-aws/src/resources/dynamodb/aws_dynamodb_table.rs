@@ -57,7 +57,7 @@ use infra_core::{
 
 use crate::app_support::{
     blocks, boolean, changed, has_managed_tags, int, is_missing, known, non_empty, number,
-    read_each, set_tags, single, string_list, strings, tag_changes, text, vanished, wait_for,
+    read_each, sent, set_tags, single, string_list, strings, tag_changes, text, vanished, wait_for,
 };
 use crate::ec2_support::client_token;
 use crate::error::{aws_error, built};
@@ -298,13 +298,7 @@ async fn time_to_live(
     client: &Client,
     name: &str,
 ) -> Result<Option<TimeToLiveDescription>, ProviderError> {
-    match client
-        .describe_time_to_live()
-        .table_name(name)
-        .send()
-        .await
-        .map_err(aws_error)
-    {
+    match sent!(client.describe_time_to_live().table_name(name)) {
         Ok(output) => Ok(output.time_to_live_description().cloned()),
         Err(error) if is_missing(&error) => Ok(None),
         Err(error) => Err(error.context("reading DynamoDB Table TTL")),
@@ -1239,13 +1233,11 @@ async fn update_time_to_live(
             .attribute_name(attribute)
             .build(),
     )?;
-    client
+    sent!(client
         .update_time_to_live()
         .table_name(name)
-        .time_to_live_specification(specification)
-        .send()
-        .await
-        .map_err(|error| aws_error(error).context("updating Time To Live"))?;
+        .time_to_live_specification(specification))
+    .map_err(|error| error.context("updating Time To Live"))?;
     let wanted = if enabled { "ENABLED" } else { "DISABLED" };
     wait_for(
         &format!("DynamoDB Table ({name}) Time To Live update"),
@@ -1599,7 +1591,7 @@ impl Creation<'_> {
             .set_tags(Some(sdk_tags(&self.operation.tags_with_managed(planned))?));
         send_creating(self.name, self.doing, self.timeout, || {
             let request = request.clone();
-            async move { request.send().await.map_err(aws_error) }
+            async move { sent!(request) }
         })
         .await?;
         Ok(())
@@ -1619,7 +1611,7 @@ impl Creation<'_> {
             .set_sse_specification_override(encryption(planned));
         send_creating(self.name, self.doing, self.timeout, || {
             let request = request.clone();
-            async move { request.send().await.map_err(aws_error) }
+            async move { sent!(request) }
         })
         .await?;
         Ok(())
@@ -1652,7 +1644,7 @@ impl Creation<'_> {
         .table_creation_parameters(parameters);
         let output = send_creating(self.name, self.doing, self.timeout, || {
             let request = request.clone();
-            async move { request.send().await.map_err(aws_error) }
+            async move { sent!(request) }
         })
         .await?;
         Ok(output
@@ -1683,15 +1675,14 @@ impl Creation<'_> {
             .await?
             .and_then(|table| table.table_arn().map(str::to_string))
             .ok_or_else(|| vanished("DynamoDB Table", self.name))?;
-        self.client
+        sent!(self
+            .client
             .tag_resource()
             .resource_arn(&arn)
             .set_tags(Some(sdk_tags(
                 &self.operation.tags_with_managed(self.planned),
-            )?))
-            .send()
-            .await
-            .map_err(|e| aws_error(e).context(&format!("{}: tagging", self.doing)))?;
+            )?)))
+        .map_err(|e| e.context(&format!("{}: tagging", self.doing)))?;
         Ok(())
     }
 
@@ -2039,22 +2030,20 @@ impl TableUpdate<'_> {
         let arn = non_empty(self.prior, "arn")
             .ok_or_else(|| ProviderError::new("aws_dynamodb_table has no arn in state"))?;
         if !to_remove.is_empty() {
-            self.client
+            sent!(self
+                .client
                 .untag_resource()
                 .resource_arn(&arn)
-                .set_tag_keys(Some(to_remove))
-                .send()
-                .await
-                .map_err(|e| aws_error(e).context(&format!("{doing}: untagging")))?;
+                .set_tag_keys(Some(to_remove)))
+            .map_err(|e| e.context(&format!("{doing}: untagging")))?;
         }
         if !to_set.is_empty() {
-            self.client
+            sent!(self
+                .client
                 .tag_resource()
                 .resource_arn(&arn)
-                .set_tags(Some(sdk_tags(&to_set)?))
-                .send()
-                .await
-                .map_err(|e| aws_error(e).context(&format!("{doing}: tagging")))?;
+                .set_tags(Some(sdk_tags(&to_set)?)))
+            .map_err(|e| e.context(&format!("{doing}: tagging")))?;
         }
         Ok(())
     }
@@ -2261,13 +2250,7 @@ impl ResourceType for AwsDynamodbTable {
                 let client = client.clone();
                 let name = name.clone();
                 async move {
-                    match client
-                        .delete_table()
-                        .table_name(&name)
-                        .send()
-                        .await
-                        .map_err(aws_error)
-                    {
+                    match sent!(client.delete_table().table_name(&name)) {
                         Ok(_) => Ok(Some(true)),
                         Err(error) if is_missing(&error) => Ok(Some(false)),
                         Err(error)

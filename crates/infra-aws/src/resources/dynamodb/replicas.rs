@@ -46,7 +46,7 @@ use aws_sdk_dynamodb::Client;
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, changed, desired_tags, non_empty, single, text, wait_for,
+    arn_problem, blocks, boolean, changed, desired_tags, non_empty, sent, single, text, wait_for,
 };
 use crate::error::{aws_error, built};
 
@@ -286,7 +286,7 @@ impl ReplicaRequest {
                     .set_global_table_witness_updates(witness_updates.clone())
                     .set_multi_region_consistency(strong.then_some(MultiRegionConsistency::Strong));
                 async move {
-                    match request.send().await.map_err(aws_error) {
+                    match sent!(request) {
                         Ok(_) => Ok(Some(())),
                         Err(error) if retryable(&error, deleting) => Ok(None),
                         Err(error) => Err(error),
@@ -714,22 +714,18 @@ pub(super) async fn propagate_tags(
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         if !remove.is_empty() {
-            regional
+            sent!(regional
                 .untag_resource()
                 .resource_arn(&arn)
-                .set_tag_keys(Some(remove))
-                .send()
-                .await
-                .map_err(|e| aws_error(e).context("updating tags"))?;
+                .set_tag_keys(Some(remove)))
+            .map_err(|e| e.context("updating tags"))?;
         }
         if !set.is_empty() {
-            regional
+            sent!(regional
                 .tag_resource()
                 .resource_arn(&arn)
-                .set_tags(Some(sdk_tags(&set)?))
-                .send()
-                .await
-                .map_err(|e| aws_error(e).context("updating tags"))?;
+                .set_tags(Some(sdk_tags(&set)?)))
+            .map_err(|e| e.context("updating tags"))?;
         }
     }
     Ok(())

@@ -10,8 +10,8 @@ use aws_sdk_dynamodb::types::{
 use aws_sdk_dynamodb::Client;
 use infra_core::ProviderError;
 
-use crate::app_support::{is_missing, vanished, wait_for};
-use crate::error::{aws_error, built};
+use crate::app_support::{is_missing, sent, vanished, wait_for};
+use crate::error::built;
 
 /// The AWS managed key that `server_side_encryption { enabled = true }` uses.
 pub(super) const DEFAULT_KEY_ALIAS: &str = "alias/aws/dynamodb";
@@ -42,13 +42,7 @@ pub(super) async fn describe_table(
     client: &Client,
     name: &str,
 ) -> Result<Option<TableDescription>, ProviderError> {
-    match client
-        .describe_table()
-        .table_name(name)
-        .send()
-        .await
-        .map_err(aws_error)
-    {
+    match sent!(client.describe_table().table_name(name)) {
         Ok(output) => Ok(output.table().cloned()),
         Err(error) if is_missing(&error) => Ok(None),
         Err(error) => Err(error),
@@ -59,13 +53,7 @@ pub(super) async fn continuous_backups(
     client: &Client,
     name: &str,
 ) -> Result<Option<ContinuousBackupsDescription>, ProviderError> {
-    match client
-        .describe_continuous_backups()
-        .table_name(name)
-        .send()
-        .await
-        .map_err(aws_error)
-    {
+    match sent!(client.describe_continuous_backups().table_name(name)) {
         Ok(output) => Ok(output.continuous_backups_description().cloned()),
         // An archived table has none (TableNotFoundException), as the provider reads it.
         Err(error)
@@ -84,13 +72,10 @@ pub(super) async fn table_tags(
     let mut tags = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let output = client
+        let output = sent!(client
             .list_tags_of_resource()
             .resource_arn(arn)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_next_token(token.take()))?;
         tags.extend(
             output
                 .tags()
@@ -161,7 +146,7 @@ pub(super) async fn update_recovery(
                 .table_name(name)
                 .point_in_time_recovery_specification(specification.clone());
             async move {
-                match request.send().await.map_err(aws_error) {
+                match sent!(request) {
                     Ok(_) => Ok(Some(())),
                     Err(error)
                         if error.code.as_deref()

@@ -26,8 +26,8 @@ use aws_sdk_dynamodb::Client;
 use aws_smithy_types::date_time::{DateTime, Format};
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{arn_problem, boolean, non_empty, single, strings, wait_for};
-use crate::error::{aws_error, built};
+use crate::app_support::{arn_problem, boolean, non_empty, sent, single, strings, wait_for};
+use crate::error::built;
 
 /// The arguments this file owns, added to the table's schema.
 pub(super) fn with_source_arguments(schema: Schema) -> Schema {
@@ -231,12 +231,7 @@ pub(super) async fn wait_import_completed(
         &format!("DynamoDB import ({import_arn}) to be COMPLETED"),
         timeout,
         || async move {
-            let output = client
-                .describe_import()
-                .import_arn(import_arn)
-                .send()
-                .await
-                .map_err(aws_error)?;
+            let output = sent!(client.describe_import().import_arn(import_arn))?;
             let description = output.import_table_description();
             match description.and_then(|d| d.import_status()) {
                 Some(ImportStatus::Completed) => Ok(Some(())),

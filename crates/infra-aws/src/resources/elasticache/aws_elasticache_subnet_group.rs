@@ -15,7 +15,7 @@ use std::sync::Arc;
 use aws_sdk_elasticache::types::{CacheSubnetGroup, Subnet, Tag};
 use infra_core::ProviderError;
 
-use crate::error::aws_error;
+use crate::app_support::sent;
 use crate::subnet_group_support::describe_by_name;
 use crate::subnet_group_support::{subnet_group_api, subnet_ids, tag_pairs};
 use crate::subnet_group_support::{SubnetGroup, SubnetGroupRecord};
@@ -71,12 +71,9 @@ subnet_group_api! {
             };
             let mut tags = Vec::new();
             if let Some(arn) = group.arn() {
-                let answer = client
+                let answer = sent!(client
                     .list_tags_for_resource()
-                    .resource_name(arn)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                    .resource_name(arn))?;
                 tags = tag_pairs(answer.tag_list(), Tag::key, Tag::value);
             }
             records.push(SubnetGroupRecord {

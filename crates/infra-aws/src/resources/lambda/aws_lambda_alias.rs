@@ -29,7 +29,6 @@ use crate::app_support::{
 use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
 use crate::declared::{read, read_block, Declared, Reading};
-use crate::error::aws_error;
 
 use super::aws_lambda_permission::parse_function;
 
@@ -275,7 +274,8 @@ impl AwsObject for AliasObject {
         };
         let id = string(prior, "id").unwrap_or_else(|| format!("{function}/{name}"));
         let routing_config = routing(planned);
-        this.aws
+        sent!(this
+            .aws
             .clients()
             .await
             .lambda
@@ -285,10 +285,8 @@ impl AwsObject for AliasObject {
             .set_function_version(string(planned, "function_version"))
             // Every setting is sent: an unset description as "" clears it.
             .description(string(planned, "description").unwrap_or_default())
-            .routing_config(routing_config.clone())
-            .send()
-            .await
-            .map_err(|e| aws_error(e).context(&format!("updating Lambda Alias ({id})")))?;
+            .routing_config(routing_config.clone()))
+        .map_err(|e| e.context(&format!("updating Lambda Alias ({id})")))?;
         let cleared = routing_config
             .additional_version_weights()
             .is_none_or(HashMap::is_empty);

@@ -391,17 +391,14 @@ impl AwsLambdaFunction {
         }
         // The same package as a create's, each of its parts set as the request's own.
         let code = function_code(planned)?;
-        request
+        sent!(request
             .set_zip_file(code.zip_file)
             .set_image_uri(code.image_uri)
             .set_s3_bucket(code.s3_bucket)
             .set_s3_key(code.s3_key)
             .set_s3_object_version(code.s3_object_version)
-            .set_source_kms_key_arn(code.source_kms_key_arn)
-            .send()
-            .await
-            .map_err(aws_error)
-            .map_err(|error| error.context(&format!("updating Lambda Function ({name}) code")))?;
+            .set_source_kms_key_arn(code.source_kms_key_arn))
+        .map_err(|error| error.context(&format!("updating Lambda Function ({name}) code")))?;
         wait_updated(client, name, None, timeout).await
     }
 
@@ -672,7 +669,7 @@ async fn send_configuration(
 ) -> Result<(), ProviderError> {
     retry_while(PROPAGATION, is_propagation_error, || {
         let request = request.clone();
-        async move { request.send().await.map_err(aws_error) }
+        async move { sent!(request) }
     })
     .await
     .map_err(|error| error.context(&format!("updating Lambda Function ({name}) configuration")))?;
@@ -2091,7 +2088,7 @@ impl ResourceType for AwsLambdaFunction {
         }
         retry_while(PROPAGATION, is_propagation_error, || {
             let request = request.clone();
-            async move { request.send().await.map_err(aws_error) }
+            async move { sent!(request) }
         })
         .await
         .map_err(|error| {

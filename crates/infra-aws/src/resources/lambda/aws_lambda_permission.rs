@@ -44,7 +44,6 @@ use crate::app_support::{
 };
 use crate::clients::partition_of;
 use crate::ec2_support::{name_for_create, with_name_for_create};
-use crate::error::aws_error;
 use crate::Aws;
 
 /// The provider's `lambdaPropagationTimeout`: how long AddPermission is retried and a change
@@ -662,7 +661,7 @@ impl ResourceType for AwsLambdaPermission {
             let _guard = self.lock_for(&function).lock_owned().await;
             let added = retry_while(limit, is_retryable, || {
                 let request = request.clone();
-                async move { request.send().await.map_err(aws_error) }
+                async move { sent!(request) }
             })
             .await;
             match added {

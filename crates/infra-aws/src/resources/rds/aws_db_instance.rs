@@ -403,7 +403,7 @@ impl AwsDbInstance {
         .domain()
         .replica_mode();
         if modification.any {
-            modification.request.send().await.map_err(aws_error)?;
+            sent!(modification.request)?;
         }
         Ok(modification.any)
     }
@@ -1379,7 +1379,7 @@ impl ResourceType for AwsDbInstance {
             .skip_final_snapshot(skip)
             .set_delete_automated_backups(boolean(prior, "delete_automated_backups"))
             .set_final_db_snapshot_identifier(if skip { None } else { snapshot });
-        if !sent_unless_gone(request.send().await.map_err(aws_error), is_not_found)? {
+        if !sent_unless_gone(sent!(request), is_not_found)? {
             return Ok(());
         }
         // Its subnet group and security groups cannot go while the instance still exists.

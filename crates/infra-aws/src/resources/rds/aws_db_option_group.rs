@@ -169,7 +169,8 @@ impl AwsObject for OptionGroupObject {
     ) -> Result<String, ProviderError> {
         let rds = &this.aws.clients().await.rds;
         let (name, tags) = name_and_tags(operation, planned);
-        rds.create_option_group()
+        sent!(rds
+            .create_option_group()
             .option_group_name(&name)
             .engine_name(string(planned, "engine_name").unwrap_or_default())
             .major_engine_version(string(planned, "major_engine_version").unwrap_or_default())
@@ -177,10 +178,7 @@ impl AwsObject for OptionGroupObject {
                 string(planned, "option_group_description")
                     .unwrap_or_else(|| "Managed by Terraform".into()),
             )
-            .set_tags(Some(tags))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(tags)))?;
         modify(rds, &name, &Value::Null, planned).await?;
         Ok(name)
     }

@@ -23,7 +23,7 @@ use crate::app_support::text;
 use crate::app_support::{blocks, deleted_or_gone, sent, string};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{computed, read_block, switch, Declared};
-use crate::error::{aws_error, is_not_found};
+use crate::error::is_not_found;
 use crate::paginated::all_items;
 use crate::rds_support::{created_group, group_name_checks, name_and_tags, name_prefix};
 use crate::rds_support::{skipped, tagged_groups, update_group_tags};
@@ -162,16 +162,14 @@ impl AwsObject for ParameterGroupObject {
     ) -> Result<String, ProviderError> {
         let rds = &this.aws.clients().await.rds;
         let (name, tags) = name_and_tags(operation, planned);
-        rds.create_db_parameter_group()
+        sent!(rds
+            .create_db_parameter_group()
             .db_parameter_group_name(&name)
             .db_parameter_group_family(string(planned, "family").unwrap_or_default())
             .description(
                 string(planned, "description").unwrap_or_else(|| "Managed by Terraform".into()),
             )
-            .set_tags(Some(tags))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(tags)))?;
         let name = name.to_lowercase();
         let (set, _) = parameter_changes(&Value::Null, planned);
         send_parameters(rds, &name, set, false).await?;
@@ -206,7 +204,7 @@ impl AwsObject for ParameterGroupObject {
         let answer = rds
             .delete_db_parameter_group()
             .db_parameter_group_name(name);
-        deleted_or_gone(answer.send().await.map_err(aws_error), is_not_found)
+        deleted_or_gone(sent!(answer), is_not_found)
     }
 
     /// The group of the configured name; for a generated name every group is a candidate,

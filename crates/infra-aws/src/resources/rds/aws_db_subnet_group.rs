@@ -14,7 +14,7 @@ use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 use crate::app_support::{changed, deleted_or_gone, sent, string, string_list, strings};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{computed, copied, read, Declared};
-use crate::error::{aws_error, is_not_found};
+use crate::error::is_not_found;
 use crate::iam_support::name_conflict;
 use crate::rds_support::{name_and_tags, tagged_groups, update_group_tags};
 use crate::subnet_group_support::describe_by_name;
@@ -105,17 +105,15 @@ impl AwsObject for DbSubnetGroupObject {
     ) -> Result<String, ProviderError> {
         let rds = &this.aws.clients().await.rds;
         let (name, tags) = name_and_tags(operation, planned);
-        rds.create_db_subnet_group()
+        sent!(rds
+            .create_db_subnet_group()
             .db_subnet_group_name(&name)
             .db_subnet_group_description(
                 string(planned, "description")
                     .unwrap_or_else(|| "Managed by Terraform".to_string()),
             )
             .set_subnet_ids(Some(strings(planned, "subnet_ids")))
-            .set_tags(Some(tags))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(tags)))?;
         Ok(name)
     }
 
@@ -146,6 +144,6 @@ impl AwsObject for DbSubnetGroupObject {
     ) -> Result<(), ProviderError> {
         let rds = &this.aws.clients().await.rds;
         let answer = rds.delete_db_subnet_group().db_subnet_group_name(name);
-        deleted_or_gone(answer.send().await.map_err(aws_error), is_not_found)
+        deleted_or_gone(sent!(answer), is_not_found)
     }
 }
