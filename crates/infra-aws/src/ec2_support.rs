@@ -14,7 +14,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 use infra_core::resource::{visible_tags, ADDRESS_TAG, LINEAGE_TAG};
 use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Type, Value};
 
-use crate::app_support::desired_tags;
+use crate::app_support::{desired_tags, sent};
 use crate::error::aws_error;
 use crate::tagging::ManagedTags;
 
@@ -388,20 +388,16 @@ pub(crate) async fn update_tags(
         .map(|(key, value)| (key.clone(), value.clone()))
         .collect();
     if !removed.is_empty() {
-        ec2.delete_tags()
+        sent!(ec2
+            .delete_tags()
             .resources(resource_id)
-            .set_tags(Some(removed))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(removed)))?;
     }
     if !changed.is_empty() {
-        ec2.create_tags()
+        sent!(ec2
+            .create_tags()
             .resources(resource_id)
-            .set_tags(Some(ec2_tags(&changed)))
-            .send()
-            .await
-            .map_err(aws_error)?;
+            .set_tags(Some(ec2_tags(&changed))))?;
     }
     Ok(())
 }

@@ -21,7 +21,6 @@ use crate::ec2_support::{
     by_id, crc32, describe_by_filter, known_strings, non_empty_attribute, optional_string,
     string_attribute, whole_object,
 };
-use crate::error::aws_error;
 use crate::paginated::all_items;
 use crate::Aws;
 
@@ -270,10 +269,7 @@ impl ResourceType for AwsRoute {
         planned: &Value,
     ) -> Result<Value, ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
-        with_route!(ec2.create_route(), planned)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        sent!(with_route!(ec2.create_route(), planned))?;
         self.read_one(planned).await
     }
 
@@ -284,10 +280,7 @@ impl ResourceType for AwsRoute {
         planned: &Value,
     ) -> Result<Value, ProviderError> {
         let ec2 = &self.aws.clients().await.ec2;
-        with_route!(ec2.replace_route(), planned)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        sent!(with_route!(ec2.replace_route(), planned))?;
         self.read_one(planned).await
     }
 

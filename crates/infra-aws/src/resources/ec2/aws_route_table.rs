@@ -29,7 +29,6 @@ use crate::ec2_support::{
     client_token, delete_with_retry, filter, in_prior_order, managed_tag_filters, string_attribute,
     string_list, string_values, tag_specification,
 };
-use crate::error::aws_error;
 use crate::paginated::all_items;
 
 /// The destinations of an inline `route` block; exactly one is set.
@@ -662,16 +661,10 @@ pub(crate) async fn change_routes(
         match before.get(key) {
             Some(existing) if existing == route => {}
             Some(_) => {
-                route_fields!(ec2.replace_route().route_table_id(id), route)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                sent!(route_fields!(ec2.replace_route().route_table_id(id), route))?;
             }
             None => {
-                route_fields!(ec2.create_route().route_table_id(id), route)
-                    .send()
-                    .await
-                    .map_err(aws_error)?;
+                sent!(route_fields!(ec2.create_route().route_table_id(id), route))?;
             }
         }
     }

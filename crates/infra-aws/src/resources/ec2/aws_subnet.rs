@@ -25,7 +25,6 @@ use crate::ec2_support::{
     bool_attribute, delete_with_retry, integer_attribute, non_empty_attribute, optional_string,
     string_attribute, tag_specification,
 };
-use crate::error::aws_error;
 use crate::paginated::all_items;
 
 /// The boolean subnet attributes ModifySubnetAttribute sets, with AWS's defaults and how each
@@ -371,10 +370,7 @@ async fn apply_attributes(
             differs(name)
         };
         if send {
-            set_flag(modify(), name, value)
-                .send()
-                .await
-                .map_err(aws_error)?;
+            sent!(set_flag(modify(), name, value))?;
         }
     }
     if differs("private_dns_hostname_type_on_launch") {
