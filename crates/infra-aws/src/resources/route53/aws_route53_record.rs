@@ -33,7 +33,9 @@ use aws_sdk_route53::types::{
 use aws_sdk_route53::Client;
 use infra_core::{Attribute, Block, Check, Nesting, Operation, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{boolean, non_empty, number, sent, single, string, strings, text};
+use crate::app_support::{
+    boolean, deleted_or_gone, non_empty, number, sent, single, string, strings, text,
+};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, switch, Declared, Reading};
 use crate::error::{aws_error, built};
@@ -775,18 +777,15 @@ impl AwsObject for RecordObject {
         let Some(current) = find(client, prior).await? else {
             return Ok(());
         };
-        match change_records(
+        let changes = vec![change(ChangeAction::Delete, as_read(current.record))?];
+        let answer = change_records(
             &this.aws,
             &zone_of(prior),
-            vec![change(ChangeAction::Delete, as_read(current.record))?],
+            changes,
             operation.timeouts.delete,
         )
-        .await
-        {
-            Ok(()) => Ok(()),
-            Err(error) if is_no_such_zone(&error) => Ok(()),
-            Err(error) => Err(error),
-        }
+        .await;
+        deleted_or_gone(answer, is_no_such_zone)
     }
 
     /// A record's natural key is its zone, name, type and set identifier.
