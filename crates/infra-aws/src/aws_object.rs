@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value};
 
-use crate::app_support::{has_managed_tags, read_each, set_tags, string, vanished};
+use crate::app_support::{boolean, has_managed_tags, read_each, set_tags, string, vanished};
 use crate::declared::{declare, Declaration, Declared, Reading};
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::iam_support::propagated;
@@ -70,6 +70,10 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     /// the create's pending entry, and is the key the default [`AwsObject::find_created`] looks
     /// for.
     const GENERATED_NAME: bool = false;
+    /// Whether the type has the provider's `skip_destroy` (configuration only): destroying an
+    /// object whose prior state sets it leaves the object in AWS and sends nothing
+    /// ([`skips_destroy`]).
+    const SKIP_DESTROY: bool = false;
 
     /// The attributes and blocks, each with its reader, in the schema's order (`tags` and
     /// `tags_all` are added).
@@ -381,6 +385,9 @@ impl<O: AwsObject> ResourceType for ObjectType<O> {
     }
 
     async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+        if O::SKIP_DESTROY && skips_destroy(prior) {
+            return Ok(());
+        }
         match O::key_of(prior) {
             Some(key) => O::delete(self, operation, &key, prior).await,
             None => Ok(()),
@@ -419,6 +426,11 @@ impl<O: AwsObject> ResourceType for ObjectType<O> {
         let region = self.region().await;
         Ok(Some(self.value_of(&found, &region, planned)))
     }
+}
+
+/// Whether a prior state's `skip_destroy` leaves its object in AWS on destroy.
+pub fn skips_destroy(prior: &Value) -> bool {
+    boolean(prior, "skip_destroy") == Some(true)
 }
 
 /// [`AwsObject::describe`] of a type AWS reads one object a call: `read` for each key, a few
@@ -571,5 +583,62 @@ mod tests {
             .unwrap();
         assert_eq!(value.get("name"), &Value::string("made-x-updated"));
         assert_eq!(DESCRIBES.load(Ordering::SeqCst), 0);
+    }
+
+    static DELETES: AtomicUsize = AtomicUsize::new(0);
+
+    /// A type with `skip_destroy` whose delete is counted.
+    struct Kept;
+
+    #[async_trait::async_trait]
+    impl AwsObject for Kept {
+        type Object = String;
+        const NAME: &'static str = "test_kept";
+        const KIND: &'static str = "kept object";
+        const KEY: &'static str = "name";
+        const TAGGED: bool = false;
+        const SKIP_DESTROY: bool = true;
+
+        fn attributes() -> Vec<Declared<String>> {
+            vec![computed("name", |name: &String| Some(name.as_str()))]
+        }
+
+        async fn describe(
+            _this: &ObjectType<Self>,
+            _keys: &[String],
+        ) -> Result<BTreeMap<String, Tagged<String>>, ProviderError> {
+            Ok(BTreeMap::new())
+        }
+
+        async fn delete(
+            _this: &ObjectType<Self>,
+            _operation: &Operation,
+            _key: &str,
+            _prior: &Value,
+        ) -> Result<(), ProviderError> {
+            DELETES.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        }
+    }
+
+    /// `skip_destroy = true` in the prior state: the type's delete is never asked.
+    #[tokio::test]
+    async fn skip_destroy_leaves_the_object_and_sends_nothing() {
+        let kept = ObjectType::<Kept>::new(Aws::new(ProviderSettings::default()));
+        let prior = |skip| {
+            Value::map([
+                ("name", Value::string("a")),
+                ("skip_destroy", Value::Bool(skip)),
+            ])
+        };
+        let operation = Operation::default();
+        ResourceType::delete(&kept, &operation, &prior(true))
+            .await
+            .unwrap();
+        assert_eq!(DELETES.load(Ordering::SeqCst), 0);
+        ResourceType::delete(&kept, &operation, &prior(false))
+            .await
+            .unwrap();
+        assert_eq!(DELETES.load(Ordering::SeqCst), 1);
     }
 }

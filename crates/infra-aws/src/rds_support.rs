@@ -8,7 +8,7 @@ use std::future::Future;
 use aws_sdk_rds::types::{MasterUserSecret, Tag};
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
-use crate::app_support::{boolean, has_managed_tags, send_tag_changes, sent, string, text};
+use crate::app_support::{has_managed_tags, send_tag_changes, sent, string, text};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, Declared, Reading};
 use crate::ec2_support::name_for_create;
@@ -161,7 +161,7 @@ pub fn identifier_checks(config: &Value, keys: &[&str]) -> Vec<(String, String)>
 /// (ListTagsForResource; the describe answers carry no tags) and imported by their name. What
 /// they share: the described groups with their tags ([`tagged_groups`]), the create's name and
 /// tags ([`name_and_tags`]), the tag update by the prior ARN ([`update_group_tags`]),
-/// `skip_destroy` ([`skipped`]) and a lost create's group among several ([`first_managed`]).
+/// `skip_destroy` ([`AwsObject::SKIP_DESTROY`]) and a lost create's group among several ([`first_managed`]).
 ///
 /// The groups described, each under its name (`name_of`), in name order: per group what the
 /// type reads of it (`object`, e.g. with its parameters), then its tags.
@@ -212,11 +212,6 @@ pub async fn update_group_tags(
         Some(arn) => update_tags(rds, &arn, prior, planned).await,
         None => Ok(()),
     }
-}
-
-/// Whether `skip_destroy` (configuration only) leaves the group in AWS on destroy.
-pub fn skipped(prior: &Value) -> bool {
-    boolean(prior, "skip_destroy") == Some(true)
 }
 
 /// The group a create whose answer was lost made, among those found: the first (by name) that
@@ -300,12 +295,15 @@ mod tests {
         let none = Value::map([("name_prefix", Value::Null)]);
         assert_eq!(read("other", &prior), none);
         assert_eq!(read("app-123", &Value::Null), none);
-        assert!(skipped(&Value::map([("skip_destroy", Value::Bool(true))])));
-        assert!(!skipped(&Value::map([(
+        assert!(crate::aws_object::skips_destroy(&Value::map([(
+            "skip_destroy",
+            Value::Bool(true)
+        )])));
+        assert!(!crate::aws_object::skips_destroy(&Value::map([(
             "skip_destroy",
             Value::Bool(false)
         )])));
-        assert!(!skipped(&Value::Null));
+        assert!(!crate::aws_object::skips_destroy(&Value::Null));
     }
 
     #[test]

@@ -28,7 +28,7 @@ use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{computed, read_block, switch, Declared};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{created_group, group_name_checks, name_and_tags, name_prefix};
-use crate::rds_support::{skipped, tagged_groups, update_group_tags};
+use crate::rds_support::{tagged_groups, update_group_tags};
 use crate::subnet_group_support::describe_by_name;
 
 pub type AwsDbOptionGroup = ObjectType<OptionGroupObject>;
@@ -79,6 +79,7 @@ impl AwsObject for OptionGroupObject {
     const KIND: &'static str = "DB option group";
     const KEY: &'static str = "name";
     const GENERATED_NAME: bool = true;
+    const SKIP_DESTROY: bool = true;
 
     fn attributes() -> Vec<Declared<OptionGroup>> {
         let option = Schema::new()
@@ -200,11 +201,8 @@ impl AwsObject for OptionGroupObject {
         this: &AwsDbOptionGroup,
         operation: &Operation,
         name: &str,
-        prior: &Value,
+        _prior: &Value,
     ) -> Result<(), ProviderError> {
-        if skipped(prior) {
-            return Ok(());
-        }
         let rds = &this.aws.clients().await.rds;
         wait_for(
             &format!("DB option group {name} to be deletable"),

@@ -26,7 +26,7 @@ use crate::declared::{computed, read_block, switch, Declared};
 use crate::error::is_not_found;
 use crate::paginated::all_items;
 use crate::rds_support::{created_group, group_name_checks, name_and_tags, name_prefix};
-use crate::rds_support::{skipped, tagged_groups, update_group_tags};
+use crate::rds_support::{tagged_groups, update_group_tags};
 use crate::subnet_group_support::describe_by_name;
 
 /// ModifyDBParameterGroup and ResetDBParameterGroup take at most 20 parameters a call.
@@ -86,6 +86,7 @@ impl AwsObject for ParameterGroupObject {
     const KIND: &'static str = "DB parameter group";
     const KEY: &'static str = "name";
     const GENERATED_NAME: bool = true;
+    const SKIP_DESTROY: bool = true;
 
     fn attributes() -> Vec<Declared<ParameterGroup>> {
         vec![
@@ -195,11 +196,8 @@ impl AwsObject for ParameterGroupObject {
         this: &AwsDbParameterGroup,
         _operation: &Operation,
         name: &str,
-        prior: &Value,
+        _prior: &Value,
     ) -> Result<(), ProviderError> {
-        if skipped(prior) {
-            return Ok(());
-        }
         let rds = &this.aws.clients().await.rds;
         let answer = rds
             .delete_db_parameter_group()
