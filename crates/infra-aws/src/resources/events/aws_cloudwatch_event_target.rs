@@ -7,13 +7,13 @@
 //! `rule`, `event_bus_name` and `target_id` force a new target. A missing `target_id` is
 //! generated (`terraform-` and a unique suffix). Refresh is batched: one ListTargetsByRule per
 //! rule for all of that rule's targets. `force_destroy` is configuration only (RemoveTargets
-//! `Force`, for targets of rules managed by an AWS service).
+//! `Force`, for targets of rules managed by an AWS service). The type is an [`AwsObject`]
+//! (untagged): a target's key is its bus, rule and `target_id` (JSON).
 //!
 //! moto stores targets as sent and returns every parameter, so drift on each is seen in tests;
 //! moto does not run targets, so no invocation is shown.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_eventbridge::types::{
     AppSyncParameters, AssignPublicIp, AwsVpcConfiguration, BatchArrayProperties, BatchParameters,
@@ -23,15 +23,14 @@ use aws_sdk_eventbridge::types::{
     PropagateTags, RedshiftDataParameters, RetryPolicy, RunCommandParameters, RunCommandTarget,
     SageMakerPipelineParameter, SageMakerPipelineParameters, SqsParameters, Target,
 };
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, canonical_json, int, invalid_json, known, map_value, non_empty, number,
-    same_json, sent, single, string, string_list, string_map, strings, text, text_or_null,
-    vanished,
+    blocks, boolean, canonical_json, int, invalid_json, map_value, non_empty, number, same_json,
+    sent, single, string, string_list, string_map, strings, text, text_or_null, vanished,
 };
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{read, read_block, reported, Declared, Reading};
 use crate::ec2_support::unique_name;
 use crate::ecs_support::{
     awsvpc_value, capacity_provider_strategy_value, network_configuration_block,
@@ -42,187 +41,388 @@ use crate::events_support::{
 };
 use crate::Aws;
 
-pub struct AwsCloudwatchEventTarget {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsCloudwatchEventTarget = ObjectType<TargetObject>;
+
+pub struct TargetObject;
+
+/// A target as read, with the bus and rule it is a target of.
+pub struct RuleTarget {
+    bus: String,
+    rule: String,
+    target: Target,
 }
+
+/// `(bus, rule, target_id)`.
+type Key = (String, String, String);
 
 fn s(name: &'static str) -> Attribute {
     Attribute::optional(name, Type::String)
 }
 
-impl AwsCloudwatchEventTarget {
-    pub fn new(aws: Arc<Aws>) -> AwsCloudwatchEventTarget {
-        let schema = Schema::new()
-            .version(1)
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("rule", Type::String).force_new())
-            .attr(
-                Attribute::optional("event_bus_name", Type::String)
-                    .default(Value::string(DEFAULT_BUS))
-                    .force_new(),
-            )
-            .attr(Attribute::optional_computed("target_id", Type::String).force_new())
-            .attr(Attribute::required("arn", Type::String))
-            .attr(Attribute::optional("input", Type::Json))
-            .attr(s("input_path"))
-            .attr(s("role_arn"))
-            .attr(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)));
-        let schema = target_blocks().into_iter().fold(schema, Schema::block);
-        AwsCloudwatchEventTarget { aws, schema }
-    }
-
-    /// Every target of one rule; `None` when the rule (or its bus) is gone.
-    async fn targets_of(
-        &self,
-        bus: &str,
-        rule: &str,
-    ) -> Result<Option<Vec<Target>>, ProviderError> {
-        let client = &self.aws.clients().await.events;
-        let mut targets = Vec::new();
-        let mut token: Option<String> = None;
-        loop {
-            let page = match sent!(client
-                .list_targets_by_rule()
-                .rule(rule)
-                .event_bus_name(bus)
-                .set_next_token(token.clone()))
-            {
-                Ok(page) => page,
-                Err(error) if is_gone(&error) => return Ok(None),
-                Err(error) => return Err(error),
-            };
-            targets.extend(page.targets().iter().cloned());
-            match page.next_token() {
-                Some(next) if !next.is_empty() => token = Some(next.to_string()),
-                _ => return Ok(Some(targets)),
-            }
+/// Every target of one rule; `None` when the rule (or its bus) is gone.
+async fn targets_of(
+    aws: &Aws,
+    bus: &str,
+    rule: &str,
+) -> Result<Option<Vec<Target>>, ProviderError> {
+    let client = &aws.clients().await.events;
+    let mut targets = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let page = match sent!(client
+            .list_targets_by_rule()
+            .rule(rule)
+            .event_bus_name(bus)
+            .set_next_token(token.clone()))
+        {
+            Ok(page) => page,
+            Err(error) if is_gone(&error) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        targets.extend(page.targets().iter().cloned());
+        match page.next_token() {
+            Some(next) if !next.is_empty() => token = Some(next.to_string()),
+            _ => return Ok(Some(targets)),
         }
-    }
-
-    async fn read(
-        &self,
-        bus: &str,
-        rule: &str,
-        id: &str,
-        hint: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(self
-            .targets_of(bus, rule)
-            .await?
-            .and_then(|targets| targets.into_iter().find(|t| t.id() == id))
-            .map(|t| to_value(&t, bus, rule, hint)))
-    }
-
-    async fn put(&self, planned: &Value, id: &str) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.events;
-        let bus = bus_or_default(string(planned, "event_bus_name"));
-        let rule = string(planned, "rule")
-            .ok_or_else(|| ProviderError::new("aws_cloudwatch_event_target needs a known rule"))?;
-        let output = sent!(client
-            .put_targets()
-            .rule(&rule)
-            .event_bus_name(&bus)
-            .targets(build_target(planned, id)?))?;
-        if let Some(failed) = output.failed_entries().first() {
-            return Err(ProviderError::with_code(
-                failed.error_code().unwrap_or("FailedEntry"),
-                format!(
-                    "putting EventBridge target {id} of rule {rule}: {}",
-                    failed.error_message().unwrap_or_default()
-                ),
-            ));
-        }
-        self.read(&bus, &rule, id, planned)
-            .await?
-            .ok_or_else(|| vanished("EventBridge target", &target_id(&bus, &rule, id)))
     }
 }
 
-/// The target's blocks, in the order they have always been declared.
-fn target_blocks() -> Vec<Block> {
+fn found(bus: &str, rule: &str, target: &Target) -> Tagged<RuleTarget> {
+    let object = RuleTarget {
+        bus: bus.to_string(),
+        rule: rule.to_string(),
+        target: target.clone(),
+    };
+    Tagged {
+        object,
+        tags: vec![],
+    }
+}
+
+/// PutTargets of the planned target with ID `id` (an error for a failed entry), then the
+/// target read back from its rule's targets.
+async fn put(aws: &Aws, planned: &Value, id: &str) -> Result<Tagged<RuleTarget>, ProviderError> {
+    let client = &aws.clients().await.events;
+    let bus = bus_or_default(string(planned, "event_bus_name"));
+    let rule = string(planned, "rule")
+        .ok_or_else(|| ProviderError::new("aws_cloudwatch_event_target needs a known rule"))?;
+    let output = sent!(client
+        .put_targets()
+        .rule(&rule)
+        .event_bus_name(&bus)
+        .targets(build_target(planned, id)?))?;
+    if let Some(failed) = output.failed_entries().first() {
+        return Err(ProviderError::with_code(
+            failed.error_code().unwrap_or("FailedEntry"),
+            format!(
+                "putting EventBridge target {id} of rule {rule}: {}",
+                failed.error_message().unwrap_or_default()
+            ),
+        ));
+    }
+    targets_of(aws, &bus, &rule)
+        .await?
+        .and_then(|targets| targets.into_iter().find(|t| t.id() == id))
+        .map(|target| found(&bus, &rule, &target))
+        .ok_or_else(|| vanished("EventBridge target", &target_id(&bus, &rule, id)))
+}
+
+/// The target's ID, rule, bus, ARN, input and role, in the schema's order (a planned unknown
+/// `target_id` never reaches a read: the read uses the ID that was sent).
+fn identity() -> Vec<Declared<RuleTarget>> {
+    type R = RuleTarget;
     vec![
-        Block {
-            max_items: Some(5),
-            ..Block::list(
-                "run_command_targets",
-                Schema::new()
-                    .attr(Attribute::required("key", Type::String))
-                    .attr(Attribute::required("values", Type::list(Type::String))),
-            )
-        },
-        Block::single("ecs_target", ecs_target_schema()),
-        Block::single(
-            "batch_target",
-            Schema::new()
-                .attr(Attribute::required("job_definition", Type::String))
-                .attr(Attribute::required("job_name", Type::String))
-                .attr(Attribute::optional("array_size", Type::Number).check(Check::Range(2, 10000)))
-                .attr(Attribute::optional("job_attempts", Type::Number).check(Check::Range(1, 10))),
+        read(
+            Attribute::computed("id", Type::String),
+            |r: &R, _: &Reading| Value::string(target_id(&r.bus, &r.rule, r.target.id())),
         ),
-        Block::single(
-            "kinesis_target",
-            Schema::new().attr(s("partition_key_path")),
+        read(
+            Attribute::required("rule", Type::String).force_new(),
+            |r: &R, _: &Reading| Value::string(&r.rule),
         ),
-        Block::single(
-            "redshift_target",
-            Schema::new()
-                .attr(Attribute::required("database", Type::String))
-                .attr(s("db_user"))
-                .attr(s("secrets_manager_arn"))
-                .attr(s("sql"))
-                .attr(s("statement_name"))
-                .attr(Attribute::optional("with_event", Type::Bool).default(Value::Bool(false))),
+        read(
+            Attribute::optional("event_bus_name", Type::String)
+                .default(Value::string(DEFAULT_BUS))
+                .force_new(),
+            |r: &R, _: &Reading| Value::string(&r.bus),
         ),
-        Block::single(
-            "sagemaker_pipeline_target",
-            Schema::new().block(Block {
-                max_items: Some(200),
-                ..Block::set(
-                    "pipeline_parameter_list",
+        reported(
+            Attribute::optional_computed("target_id", Type::String).force_new(),
+            |r: &R| r.target.id(),
+        ),
+        reported(Attribute::required("arn", Type::String), |r: &R| {
+            r.target.arn()
+        }),
+        read(
+            Attribute::optional("input", Type::Json),
+            |r: &R, at: &Reading| match r.target.input().filter(|i| !i.is_empty()) {
+                Some(input) => same_json(Some(canonical_json(input)), at.prior.get("input")),
+                None => Value::Null,
+            },
+        ),
+        read(s("input_path"), |r: &R, _: &Reading| {
+            text_or_null(r.target.input_path())
+        }),
+        read(s("role_arn"), |r: &R, _: &Reading| {
+            text_or_null(r.target.role_arn())
+        }),
+        read(
+            Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)),
+            |_: &R, at: &Reading| Value::Bool(boolean(at.prior, "force_destroy").unwrap_or(false)),
+        ),
+    ]
+}
+
+/// A block read from the target by `read`: its objects.
+fn block(block: Block, read: fn(&Target) -> Value) -> Declared<RuleTarget> {
+    read_block(block, move |r: &RuleTarget, _: &Reading| read(&r.target))
+}
+
+fn one(value: Option<Value>) -> Value {
+    Value::List(value.into_iter().collect())
+}
+
+/// The target's blocks, in the order they have always been declared: the parameters for the
+/// kinds of target (Run Command, ECS, Batch, Kinesis, Redshift and SageMaker), then SQS and
+/// HTTP parameters, the input transformer, retries, dead letters and AppSync.
+fn target_blocks() -> Vec<Declared<RuleTarget>> {
+    vec![
+        block(
+            Block {
+                max_items: Some(5),
+                ..Block::list(
+                    "run_command_targets",
                     Schema::new()
-                        .attr(Attribute::required("name", Type::String))
-                        .attr(Attribute::required("value", Type::String)),
+                        .attr(Attribute::required("key", Type::String))
+                        .attr(Attribute::required("values", Type::list(Type::String))),
                 )
-            }),
-        ),
-        Block::single("sqs_target", Schema::new().attr(s("message_group_id"))),
-        Block::single(
-            "http_target",
-            Schema::new()
-                .attr(Attribute::optional(
-                    "path_parameter_values",
-                    Type::list(Type::String),
-                ))
-                .attr(Attribute::optional(
-                    "header_parameters",
-                    Type::map(Type::String),
-                ))
-                .attr(Attribute::optional(
-                    "query_string_parameters",
-                    Type::map(Type::String),
-                )),
-        ),
-        Block::single(
-            "input_transformer",
-            Schema::new()
-                .attr(Attribute::optional("input_paths", Type::map(Type::String)))
-                .attr(Attribute::required("input_template", Type::String)),
-        ),
-        Block::single(
-            "retry_policy",
-            Schema::new()
-                .attr(
-                    Attribute::optional("maximum_event_age_in_seconds", Type::Number)
-                        .check(Check::Range(60, 86400)),
+            },
+            |target| {
+                Value::List(
+                    target
+                        .run_command_parameters()
+                        .map(|r| r.run_command_targets())
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|t| {
+                            Value::map([
+                                ("key", Value::string(t.key())),
+                                ("values", string_list(t.values())),
+                            ])
+                        })
+                        .collect(),
                 )
-                .attr(
-                    Attribute::optional("maximum_retry_attempts", Type::Number)
-                        .check(Check::Range(0, 185)),
-                ),
+            },
         ),
-        Block::single("dead_letter_config", Schema::new().attr(s("arn"))),
-        Block::single("appsync_target", Schema::new().attr(s("graphql_operation"))),
+        block(Block::single("ecs_target", ecs_target_schema()), |target| {
+            one(target.ecs_parameters().map(ecs_value))
+        }),
+        block(
+            Block::single(
+                "batch_target",
+                Schema::new()
+                    .attr(Attribute::required("job_definition", Type::String))
+                    .attr(Attribute::required("job_name", Type::String))
+                    .attr(
+                        Attribute::optional("array_size", Type::Number)
+                            .check(Check::Range(2, 10000)),
+                    )
+                    .attr(
+                        Attribute::optional("job_attempts", Type::Number)
+                            .check(Check::Range(1, 10)),
+                    ),
+            ),
+            |target| {
+                one(target.batch_parameters().map(|b| {
+                    Value::map([
+                        ("job_definition", Value::string(b.job_definition())),
+                        ("job_name", Value::string(b.job_name())),
+                        (
+                            "array_size",
+                            number(b.array_properties().map(|a| i64::from(a.size()))),
+                        ),
+                        (
+                            "job_attempts",
+                            number(b.retry_strategy().map(|r| i64::from(r.attempts()))),
+                        ),
+                    ])
+                }))
+            },
+        ),
+        block(
+            Block::single(
+                "kinesis_target",
+                Schema::new().attr(s("partition_key_path")),
+            ),
+            |target| {
+                one(target.kinesis_parameters().map(|k| {
+                    Value::map([("partition_key_path", Value::string(k.partition_key_path()))])
+                }))
+            },
+        ),
+        block(
+            Block::single(
+                "redshift_target",
+                Schema::new()
+                    .attr(Attribute::required("database", Type::String))
+                    .attr(s("db_user"))
+                    .attr(s("secrets_manager_arn"))
+                    .attr(s("sql"))
+                    .attr(s("statement_name"))
+                    .attr(
+                        Attribute::optional("with_event", Type::Bool).default(Value::Bool(false)),
+                    ),
+            ),
+            |target| {
+                one(target.redshift_data_parameters().map(|r| {
+                    Value::map([
+                        ("database", Value::string(r.database())),
+                        ("db_user", text_or_null(r.db_user())),
+                        ("secrets_manager_arn", text_or_null(r.secret_manager_arn())),
+                        ("sql", text_or_null(r.sql())),
+                        ("statement_name", text_or_null(r.statement_name())),
+                        ("with_event", Value::Bool(r.with_event())),
+                    ])
+                }))
+            },
+        ),
+        block(
+            Block::single(
+                "sagemaker_pipeline_target",
+                Schema::new().block(Block {
+                    max_items: Some(200),
+                    ..Block::set(
+                        "pipeline_parameter_list",
+                        Schema::new()
+                            .attr(Attribute::required("name", Type::String))
+                            .attr(Attribute::required("value", Type::String)),
+                    )
+                }),
+            ),
+            |target| {
+                one(target.sage_maker_pipeline_parameters().map(|p| {
+                    Value::map([(
+                        "pipeline_parameter_list",
+                        Value::List(
+                            p.pipeline_parameter_list()
+                                .iter()
+                                .map(|p| {
+                                    Value::map([
+                                        ("name", Value::string(p.name())),
+                                        ("value", Value::string(p.value())),
+                                    ])
+                                })
+                                .collect(),
+                        ),
+                    )])
+                }))
+            },
+        ),
+        block(
+            Block::single("sqs_target", Schema::new().attr(s("message_group_id"))),
+            |target| {
+                one(target.sqs_parameters().map(|q| {
+                    Value::map([("message_group_id", text_or_null(q.message_group_id()))])
+                }))
+            },
+        ),
+        block(
+            Block::single(
+                "http_target",
+                Schema::new()
+                    .attr(Attribute::optional(
+                        "path_parameter_values",
+                        Type::list(Type::String),
+                    ))
+                    .attr(Attribute::optional(
+                        "header_parameters",
+                        Type::map(Type::String),
+                    ))
+                    .attr(Attribute::optional(
+                        "query_string_parameters",
+                        Type::map(Type::String),
+                    )),
+            ),
+            |target| {
+                one(target.http_parameters().map(|h| {
+                    Value::map([
+                        (
+                            "path_parameter_values",
+                            if h.path_parameter_values().is_empty() {
+                                Value::Null
+                            } else {
+                                string_list(h.path_parameter_values())
+                            },
+                        ),
+                        ("header_parameters", map_value(h.header_parameters())),
+                        (
+                            "query_string_parameters",
+                            map_value(h.query_string_parameters()),
+                        ),
+                    ])
+                }))
+            },
+        ),
+        block(
+            Block::single(
+                "input_transformer",
+                Schema::new()
+                    .attr(Attribute::optional("input_paths", Type::map(Type::String)))
+                    .attr(Attribute::required("input_template", Type::String)),
+            ),
+            |target| {
+                one(target.input_transformer().map(|t| {
+                    Value::map([
+                        ("input_paths", map_value(t.input_paths_map())),
+                        ("input_template", Value::string(t.input_template())),
+                    ])
+                }))
+            },
+        ),
+        block(
+            Block::single(
+                "retry_policy",
+                Schema::new()
+                    .attr(
+                        Attribute::optional("maximum_event_age_in_seconds", Type::Number)
+                            .check(Check::Range(60, 86400)),
+                    )
+                    .attr(
+                        Attribute::optional("maximum_retry_attempts", Type::Number)
+                            .check(Check::Range(0, 185)),
+                    ),
+            ),
+            |target| {
+                one(target.retry_policy().map(|r| {
+                    Value::map([
+                        (
+                            "maximum_event_age_in_seconds",
+                            number(r.maximum_event_age_in_seconds().map(i64::from)),
+                        ),
+                        (
+                            "maximum_retry_attempts",
+                            number(r.maximum_retry_attempts().map(i64::from)),
+                        ),
+                    ])
+                }))
+            },
+        ),
+        block(
+            Block::single("dead_letter_config", Schema::new().attr(s("arn"))),
+            |target| {
+                one(target
+                    .dead_letter_config()
+                    .map(|d| Value::map([("arn", text_or_null(d.arn()))])))
+            },
+        ),
+        block(
+            Block::single("appsync_target", Schema::new().attr(s("graphql_operation"))),
+            |target| {
+                one(target.app_sync_parameters().map(|a| {
+                    Value::map([("graphql_operation", text_or_null(a.graph_ql_operation()))])
+                }))
+            },
+        ),
     ]
 }
 
@@ -573,204 +773,8 @@ fn ecs_value(ecs: &EcsParameters) -> Value {
     ])
 }
 
-fn one(value: Option<Value>) -> Value {
-    Value::List(value.into_iter().collect())
-}
-
-fn to_value(target: &Target, bus: &str, rule: &str, hint: &Value) -> Value {
-    let mut object = BTreeMap::new();
-    let groups = [
-        identity_entries(target, bus, rule, hint),
-        service_target_entries(target),
-        delivery_entries(target),
-    ];
-    for (key, value) in groups.into_iter().flatten() {
-        object.insert(key.to_string(), value);
-    }
-    // A planned unknown target_id never reaches here: the read uses the id that was sent.
-    let _ = known(hint, "target_id");
-    Value::Map(object)
-}
-
-/// The target's ID, rule, bus, ARN, input and role.
-fn identity_entries(
-    target: &Target,
-    bus: &str,
-    rule: &str,
-    hint: &Value,
-) -> Vec<(&'static str, Value)> {
-    vec![
-        ("id", Value::string(target_id(bus, rule, target.id()))),
-        ("rule", Value::string(rule)),
-        ("event_bus_name", Value::string(bus)),
-        ("target_id", Value::string(target.id())),
-        ("arn", Value::string(target.arn())),
-        (
-            "input",
-            match target.input().filter(|i| !i.is_empty()) {
-                Some(input) => same_json(Some(canonical_json(input)), hint.get("input")),
-                None => Value::Null,
-            },
-        ),
-        ("input_path", text_or_null(target.input_path())),
-        ("role_arn", text_or_null(target.role_arn())),
-        (
-            "force_destroy",
-            Value::Bool(boolean(hint, "force_destroy").unwrap_or(false)),
-        ),
-    ]
-}
-
-/// The parameters for the kinds of target: Run Command, ECS, Batch, Kinesis, Redshift and
-/// SageMaker.
-fn service_target_entries(target: &Target) -> Vec<(&'static str, Value)> {
-    vec![
-        (
-            "run_command_targets",
-            Value::List(
-                target
-                    .run_command_parameters()
-                    .map(|r| r.run_command_targets())
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|t| {
-                        Value::map([
-                            ("key", Value::string(t.key())),
-                            ("values", string_list(t.values())),
-                        ])
-                    })
-                    .collect(),
-            ),
-        ),
-        ("ecs_target", one(target.ecs_parameters().map(ecs_value))),
-        (
-            "batch_target",
-            one(target.batch_parameters().map(|b| {
-                Value::map([
-                    ("job_definition", Value::string(b.job_definition())),
-                    ("job_name", Value::string(b.job_name())),
-                    (
-                        "array_size",
-                        number(b.array_properties().map(|a| i64::from(a.size()))),
-                    ),
-                    (
-                        "job_attempts",
-                        number(b.retry_strategy().map(|r| i64::from(r.attempts()))),
-                    ),
-                ])
-            })),
-        ),
-        (
-            "kinesis_target",
-            one(target.kinesis_parameters().map(|k| {
-                Value::map([("partition_key_path", Value::string(k.partition_key_path()))])
-            })),
-        ),
-        (
-            "redshift_target",
-            one(target.redshift_data_parameters().map(|r| {
-                Value::map([
-                    ("database", Value::string(r.database())),
-                    ("db_user", text_or_null(r.db_user())),
-                    ("secrets_manager_arn", text_or_null(r.secret_manager_arn())),
-                    ("sql", text_or_null(r.sql())),
-                    ("statement_name", text_or_null(r.statement_name())),
-                    ("with_event", Value::Bool(r.with_event())),
-                ])
-            })),
-        ),
-        (
-            "sagemaker_pipeline_target",
-            one(target.sage_maker_pipeline_parameters().map(|p| {
-                Value::map([(
-                    "pipeline_parameter_list",
-                    Value::List(
-                        p.pipeline_parameter_list()
-                            .iter()
-                            .map(|p| {
-                                Value::map([
-                                    ("name", Value::string(p.name())),
-                                    ("value", Value::string(p.value())),
-                                ])
-                            })
-                            .collect(),
-                    ),
-                )])
-            })),
-        ),
-    ]
-}
-
-/// SQS and HTTP parameters, the input transformer, retries, dead letters and AppSync.
-fn delivery_entries(target: &Target) -> Vec<(&'static str, Value)> {
-    vec![
-        (
-            "sqs_target",
-            one(target
-                .sqs_parameters()
-                .map(|q| Value::map([("message_group_id", text_or_null(q.message_group_id()))]))),
-        ),
-        (
-            "http_target",
-            one(target.http_parameters().map(|h| {
-                Value::map([
-                    (
-                        "path_parameter_values",
-                        if h.path_parameter_values().is_empty() {
-                            Value::Null
-                        } else {
-                            string_list(h.path_parameter_values())
-                        },
-                    ),
-                    ("header_parameters", map_value(h.header_parameters())),
-                    (
-                        "query_string_parameters",
-                        map_value(h.query_string_parameters()),
-                    ),
-                ])
-            })),
-        ),
-        (
-            "input_transformer",
-            one(target.input_transformer().map(|t| {
-                Value::map([
-                    ("input_paths", map_value(t.input_paths_map())),
-                    ("input_template", Value::string(t.input_template())),
-                ])
-            })),
-        ),
-        (
-            "retry_policy",
-            one(target.retry_policy().map(|r| {
-                Value::map([
-                    (
-                        "maximum_event_age_in_seconds",
-                        number(r.maximum_event_age_in_seconds().map(i64::from)),
-                    ),
-                    (
-                        "maximum_retry_attempts",
-                        number(r.maximum_retry_attempts().map(i64::from)),
-                    ),
-                ])
-            })),
-        ),
-        (
-            "dead_letter_config",
-            one(target
-                .dead_letter_config()
-                .map(|d| Value::map([("arn", text_or_null(d.arn()))]))),
-        ),
-        (
-            "appsync_target",
-            one(target.app_sync_parameters().map(|a| {
-                Value::map([("graphql_operation", text_or_null(a.graph_ql_operation()))])
-            })),
-        ),
-    ]
-}
-
 /// `(bus, rule, target_id)` of a prior value (from state, or an import).
-fn key_of(value: &Value) -> Option<(String, String, String)> {
+fn natural_key(value: &Value) -> Option<Key> {
     Some((
         bus_or_default(string(value, "event_bus_name")),
         string(value, "rule")?,
@@ -779,18 +783,27 @@ fn key_of(value: &Value) -> Option<(String, String, String)> {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsCloudwatchEventTarget {
-    fn name(&self) -> &'static str {
-        "aws_cloudwatch_event_target"
+impl AwsObject for TargetObject {
+    type Object = RuleTarget;
+    const NAME: &'static str = "aws_cloudwatch_event_target";
+    const KIND: &'static str = "EventBridge target";
+    /// The key is the bus, rule and `target_id` together ([`natural_key`]).
+    const KEY: &'static str = "target_id";
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<RuleTarget>> {
+        let mut attributes = identity();
+        attributes.extend(target_blocks());
+        attributes
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.version(1)
     }
 
     /// The provider's `targetStateUpgradeV0`: `event_bus_name` is `default` where the older
     /// state has no such key.
-    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
+    fn upgrade_state(from: u64, mut value: Value) -> Result<Value, String> {
         if let (0, Some(entries)) = (from, value.map_mut()) {
             entries
                 .entry("event_bus_name".to_string())
@@ -799,7 +812,7 @@ impl ResourceType for AwsCloudwatchEventTarget {
         Ok(value)
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let inputs: Vec<&str> = ["input", "input_path", "input_transformer"]
             .into_iter()
@@ -841,30 +854,82 @@ impl ResourceType for AwsCloudwatchEventTarget {
         problems
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = non_empty(planned, "target_id").unwrap_or_else(|| unique_name("terraform-"));
-        self.put(planned, &id).await
+    fn key_of(value: &Value) -> Option<String> {
+        serde_json::to_string(&natural_key(value)?).ok()
     }
 
-    async fn update(
-        &self,
+    /// Terraform's import ID: `event_bus_name/rule/target_id` (or `rule/target_id`).
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        let (bus, rule, target) = parse_target_import_id(id)?;
+        Ok(Value::map([
+            ("id", Value::string(target_id(&bus, &rule, &target))),
+            ("event_bus_name", Value::string(bus)),
+            ("rule", Value::string(rule)),
+            ("target_id", Value::string(target)),
+        ]))
+    }
+
+    /// One ListTargetsByRule per rule, for all of that rule's targets, in the order the keys
+    /// first name the rule.
+    async fn describe(
+        this: &AwsCloudwatchEventTarget,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<RuleTarget>>, ProviderError> {
+        let keys: Vec<(&String, Key)> = keys
+            .iter()
+            .filter_map(|joined| Some((joined, serde_json::from_str(joined).ok()?)))
+            .collect();
+        let mut by_rule: BTreeMap<(String, String), Option<Vec<Target>>> = BTreeMap::new();
+        for (_, (bus, rule, _)) in &keys {
+            if let std::collections::btree_map::Entry::Vacant(entry) =
+                by_rule.entry((bus.clone(), rule.clone()))
+            {
+                entry.insert(targets_of(&this.aws, bus, rule).await?);
+            }
+        }
+        Ok(keys
+            .into_iter()
+            .filter_map(|(joined, (bus, rule, id))| {
+                let target = by_rule
+                    .get(&(bus.clone(), rule.clone()))?
+                    .as_ref()?
+                    .iter()
+                    .find(|t| t.id() == id)?;
+                Some((joined.clone(), found(&bus, &rule, target)))
+            })
+            .collect())
+    }
+
+    async fn create_written(
+        this: &AwsCloudwatchEventTarget,
         _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Tagged<RuleTarget>, ProviderError> {
+        let id = non_empty(planned, "target_id").unwrap_or_else(|| unique_name("terraform-"));
+        put(&this.aws, planned, &id).await
+    }
+
+    async fn update_written(
+        this: &AwsCloudwatchEventTarget,
+        _operation: &Operation,
+        _key: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let (_, _, id) = key_of(prior).ok_or_else(|| {
+    ) -> Result<Tagged<RuleTarget>, ProviderError> {
+        let (_, _, id) = natural_key(prior).ok_or_else(|| {
             ProviderError::new("aws_cloudwatch_event_target has no target_id in state")
         })?;
-        self.put(planned, &id).await
+        put(&this.aws, planned, &id).await
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.events;
-        let Some((bus, rule, id)) = key_of(prior) else {
+    async fn delete(
+        this: &AwsCloudwatchEventTarget,
+        _operation: &Operation,
+        _key: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.events;
+        let Some((bus, rule, id)) = natural_key(prior) else {
             return Ok(());
         };
         match sent!(client
@@ -889,53 +954,18 @@ impl ResourceType for AwsCloudwatchEventTarget {
         }
     }
 
-    /// One ListTargetsByRule per rule, for all of that rule's targets.
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut by_rule: BTreeMap<(String, String), Option<Vec<Target>>> = BTreeMap::new();
-        for (bus, rule, _) in prior.iter().filter_map(key_of) {
-            if let std::collections::btree_map::Entry::Vacant(entry) =
-                by_rule.entry((bus.clone(), rule.clone()))
-            {
-                entry.insert(self.targets_of(&bus, &rule).await?);
-            }
-        }
-        Ok(prior
-            .iter()
-            .map(|p| {
-                let (bus, rule, id) = key_of(p)?;
-                by_rule
-                    .get(&(bus.clone(), rule.clone()))?
-                    .as_ref()?
-                    .iter()
-                    .find(|t| t.id() == id)
-                    .map(|t| to_value(t, &bus, &rule, p))
-            })
-            .collect())
-    }
-
-    /// Terraform's import ID: `event_bus_name/rule/target_id` (or `rule/target_id`).
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        let (bus, rule, target) = parse_target_import_id(id)?;
-        Ok(Value::map([
-            ("id", Value::string(target_id(&bus, &rule, &target))),
-            ("event_bus_name", Value::string(bus)),
-            ("rule", Value::string(rule)),
-            ("target_id", Value::string(target)),
-        ]))
-    }
-
     /// By natural key: the rule's target with the planned `target_id`, or, for a generated
     /// one, a `terraform-` target with the planned ARN.
     async fn find_created(
-        &self,
+        this: &AwsCloudwatchEventTarget,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<RuleTarget>>, ProviderError> {
         let bus = bus_or_default(string(planned, "event_bus_name"));
         let Some(rule) = string(planned, "rule") else {
             return Ok(None);
         };
-        let Some(targets) = self.targets_of(&bus, &rule).await? else {
+        let Some(targets) = targets_of(&this.aws, &bus, &rule).await? else {
             return Ok(None);
         };
         let wanted = non_empty(planned, "target_id");
@@ -946,18 +976,23 @@ impl ResourceType for AwsCloudwatchEventTarget {
                 Some(id) => t.id() == id.as_str(),
                 None => t.id().starts_with("terraform-") && Some(t.arn()) == arn.as_deref(),
             })
-            .map(|t| to_value(t, &bus, &rule, planned)))
+            .map(|t| found(&bus, &rule, t)))
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use infra_core::ResourceType;
+
     use super::*;
 
     fn resource() -> AwsCloudwatchEventTarget {
         AwsCloudwatchEventTarget::new(Aws::new(crate::ProviderSettings::default()))
     }
 
+    fn to_value(target: &Target, bus: &str, rule: &str, hint: &Value) -> Value {
+        crate::aws_object::value_of::<TargetObject>(&found(bus, rule, target), hint)
+    }
     #[test]
     fn import_ids_name_bus_rule_and_target() {
         let prior = resource().import_prior("orders/nightly/run").unwrap();
