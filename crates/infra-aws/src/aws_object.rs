@@ -492,8 +492,9 @@ mod tests {
     use crate::declared::{computed, copied};
 
     static DESCRIBES: AtomicUsize = AtomicUsize::new(0);
+    static DELETES: AtomicUsize = AtomicUsize::new(0);
 
-    /// A type whose create and update hold the object as read.
+    /// A type whose create and update hold the object as read, with `skip_destroy`.
     struct Waited;
 
     #[async_trait::async_trait]
@@ -503,6 +504,7 @@ mod tests {
         const KIND: &'static str = "waited object";
         const KEY: &'static str = "name";
         const TAGGED: bool = false;
+        const SKIP_DESTROY: bool = true;
 
         fn attributes() -> Vec<Declared<String>> {
             vec![
@@ -552,6 +554,7 @@ mod tests {
             _key: &str,
             _prior: &Value,
         ) -> Result<(), ProviderError> {
+            DELETES.fetch_add(1, Ordering::SeqCst);
             Ok(())
         }
     }
@@ -585,46 +588,10 @@ mod tests {
         assert_eq!(DESCRIBES.load(Ordering::SeqCst), 0);
     }
 
-    static DELETES: AtomicUsize = AtomicUsize::new(0);
-
-    /// A type with `skip_destroy` whose delete is counted.
-    struct Kept;
-
-    #[async_trait::async_trait]
-    impl AwsObject for Kept {
-        type Object = String;
-        const NAME: &'static str = "test_kept";
-        const KIND: &'static str = "kept object";
-        const KEY: &'static str = "name";
-        const TAGGED: bool = false;
-        const SKIP_DESTROY: bool = true;
-
-        fn attributes() -> Vec<Declared<String>> {
-            vec![computed("name", |name: &String| Some(name.as_str()))]
-        }
-
-        async fn describe(
-            _this: &ObjectType<Self>,
-            _keys: &[String],
-        ) -> Result<BTreeMap<String, Tagged<String>>, ProviderError> {
-            Ok(BTreeMap::new())
-        }
-
-        async fn delete(
-            _this: &ObjectType<Self>,
-            _operation: &Operation,
-            _key: &str,
-            _prior: &Value,
-        ) -> Result<(), ProviderError> {
-            DELETES.fetch_add(1, Ordering::SeqCst);
-            Ok(())
-        }
-    }
-
     /// `skip_destroy = true` in the prior state: the type's delete is never asked.
     #[tokio::test]
     async fn skip_destroy_leaves_the_object_and_sends_nothing() {
-        let kept = ObjectType::<Kept>::new(Aws::new(ProviderSettings::default()));
+        let kept = ObjectType::<Waited>::new(Aws::new(ProviderSettings::default()));
         let prior = |skip| {
             Value::map([
                 ("name", Value::string("a")),
