@@ -88,16 +88,6 @@ pub(crate) fn by_id<T>(items: Vec<T>, id: fn(&T) -> Option<&str>) -> HashMap<Str
     items.into_iter().filter_map(keyed).collect()
 }
 
-/// A delete's answer: whether the delete was sent, `false` when the object was already gone
-/// (a not-found answer, when there is nothing left to wait for).
-pub(crate) fn sent_unless_gone<T>(answer: Result<T, ProviderError>) -> Result<bool, ProviderError> {
-    match answer {
-        Ok(_) => Ok(true),
-        Err(error) if crate::error::is_not_found(&error) => Ok(false),
-        Err(error) => Err(error),
-    }
-}
-
 /// For `map_err`: an AWS error put in the context of `doing` (the provider's wording of the
 /// step, e.g. "creating EC2 Launch Template (NAME)").
 pub(crate) fn error_in<E>(

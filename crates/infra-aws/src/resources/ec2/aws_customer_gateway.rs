@@ -11,11 +11,10 @@ use aws_sdk_ec2::types::{
 };
 use infra_core::{Attribute, Check, Operation, ProviderError, Timeouts, Type, Value};
 
-use crate::app_support::sent;
+use crate::app_support::{sent, sent_unless_gone};
 use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
-use crate::ec2_support::{
-    non_empty_attribute, optional_string, sent_unless_gone, tag_specification,
-};
+use crate::ec2_support::{non_empty_attribute, optional_string, tag_specification};
+use crate::error::is_not_found;
 
 pub type AwsCustomerGateway = Ec2Type<CustomerGatewayObject>;
 
@@ -180,7 +179,7 @@ impl Ec2Object for CustomerGatewayObject {
             .await
             .delete_customer_gateway()
             .customer_gateway_id(id));
-        if !sent_unless_gone(deleted)? {
+        if !sent_unless_gone(deleted, is_not_found)? {
             return Ok(());
         }
         let what = format!("customer gateway {id} to be deleted");

@@ -80,8 +80,8 @@ use aws_sdk_ec2::types::{
     MemoryGiBPerVCpuRequest, MemoryMiBRequest, NetworkBandwidthGbpsRequest,
     NetworkInterfaceCountRequest, PrivateIpAddressSpecification, RequestLaunchTemplateData,
     ResourceType as Ec2ResourceType, ResponseLaunchTemplateData,
-    SecondaryInterfacePrivateIpAddressSpecificationRequest, SecondaryInterfaceType, Tag,
-    TotalLocalStorageGbRequest, VCpuCountRangeRequest,
+    SecondaryInterfacePrivateIpAddressSpecificationRequest, Tag, TotalLocalStorageGbRequest,
+    VCpuCountRangeRequest,
 };
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
@@ -2561,6 +2561,7 @@ fn check_spot_options(problems: &mut Vec<(String, String)>, config: &Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use aws_sdk_ec2::types::SecondaryInterfaceType;
 
     #[test]
     fn name_prefix_comes_from_generated_names_only() {

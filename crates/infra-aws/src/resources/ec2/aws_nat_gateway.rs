@@ -62,14 +62,15 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
-use crate::app_support::{blocks, sent};
+use crate::app_support::{blocks, sent, sent_unless_gone};
 use crate::ec2_object::{read, read_block, string, Declared, Ec2Object, Ec2Type, Reading};
 use crate::ec2_support::{
     as_enum, client_token, filter, integer_attribute, non_empty_attribute, non_empty_list,
-    optional_string, sent_unless_gone, set_changes, string_attribute, string_list, string_values,
-    tag_specification, wait_for,
+    optional_string, set_changes, string_attribute, string_list, string_values, tag_specification,
+    wait_for,
 };
 use crate::error::aws_error;
+use crate::error::is_not_found;
 use crate::paginated::all_items;
 
 const ZONAL: &str = "zonal";
@@ -1116,7 +1117,10 @@ impl Ec2Object for NatGatewayObject {
         prior: &Value,
     ) -> Result<(), ProviderError> {
         let ec2 = this.ec2().await;
-        if !sent_unless_gone(sent!(ec2.delete_nat_gateway().nat_gateway_id(id)))? {
+        if !sent_unless_gone(
+            sent!(ec2.delete_nat_gateway().nat_gateway_id(id)),
+            is_not_found,
+        )? {
             return Ok(());
         }
         wait_for(

@@ -13,12 +13,12 @@ use aws_sdk_ec2::types::{
 };
 use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Type, Value};
 
-use crate::app_support::sent;
+use crate::app_support::{sent, sent_unless_gone};
 use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
-    non_empty_attribute, optional_string, sent_unless_gone, string_attribute, tag_specification,
-    wait_for,
+    non_empty_attribute, optional_string, string_attribute, tag_specification, wait_for,
 };
+use crate::error::is_not_found;
 
 /// `vpc_id` / `subnet_id` from an excluded resource's ARN
 /// (`arn:aws:ec2:REGION:ACCOUNT:vpc/vpc-1`).
@@ -191,7 +191,7 @@ impl Ec2Object for ExclusionObject {
             .await
             .delete_vpc_block_public_access_exclusion()
             .exclusion_id(id));
-        if !sent_unless_gone(result)? {
+        if !sent_unless_gone(result, is_not_found)? {
             return Ok(());
         }
         let what = format!("VPC Block Public Access exclusion {id} to be deleted");

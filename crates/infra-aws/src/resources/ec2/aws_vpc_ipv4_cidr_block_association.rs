@@ -14,11 +14,12 @@ use infra_core::{
     Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
 };
 
-use crate::app_support::sent;
+use crate::app_support::{sent, sent_unless_gone};
 use crate::ec2_support::{
     chunks_of, copy_attributes, filter, in_prior_order, integer_attribute, known_ids,
-    non_empty_attribute, sent_unless_gone, string_attribute, wait_for, whole_object,
+    non_empty_attribute, string_attribute, wait_for, whole_object,
 };
+use crate::error::is_not_found;
 use crate::paginated::all_items;
 use crate::Aws;
 
@@ -225,7 +226,7 @@ impl ResourceType for AwsVpcIpv4CidrBlockAssociation {
             .ec2
             .disassociate_vpc_cidr_block()
             .association_id(&id));
-        if !sent_unless_gone(result)? {
+        if !sent_unless_gone(result, is_not_found)? {
             return Ok(());
         }
         wait_for(
