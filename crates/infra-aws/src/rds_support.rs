@@ -8,7 +8,7 @@ use std::future::Future;
 use aws_sdk_rds::types::{MasterUserSecret, Tag};
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
-use crate::app_support::{has_managed_tags, send_tag_changes, sent, string, text};
+use crate::app_support::{has_managed_tags, read_each, send_tag_changes, sent, string, text};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, Declared, Reading};
 use crate::ec2_support::name_for_create;
@@ -163,8 +163,9 @@ pub fn identifier_checks(config: &Value, keys: &[&str]) -> Vec<(String, String)>
 /// tags ([`name_and_tags`]), the tag update by the prior ARN ([`update_group_tags`]),
 /// `skip_destroy` ([`AwsObject::SKIP_DESTROY`]) and a lost create's group among several ([`first_managed`]).
 ///
-/// The groups described, each under its name (`name_of`), in name order: per group what the
-/// type reads of it (`object`, e.g. with its parameters), then its tags.
+/// The groups described, each under its name (`name_of`): per group what the type reads of it
+/// (`object`, e.g. with its parameters), then its tags; the groups read
+/// [`crate::app_support::READS_IN_FLIGHT`] at a time.
 pub async fn tagged_groups<G, T, Fut>(
     rds: &aws_sdk_rds::Client,
     described: Vec<G>,
@@ -179,17 +180,22 @@ where
         .into_iter()
         .filter_map(|group| Some((name_of(&group)?.to_string(), group)))
         .collect();
-    let mut out = BTreeMap::new();
-    for (name, group) in by_name {
-        let arn = arn_of(&group).map(str::to_string);
-        let object = object(name.clone(), group).await?;
-        let tags = match arn {
-            Some(arn) => list_tags(rds, &arn).await?,
-            None => vec![],
-        };
-        out.insert(name, Tagged { object, tags });
-    }
-    Ok(out)
+    let reads: Vec<_> = by_name
+        .into_iter()
+        .map(|(name, group)| {
+            let arn = arn_of(&group).map(str::to_string);
+            let object = object(name.clone(), group);
+            async move {
+                let object = object.await?;
+                let tags = match arn {
+                    Some(arn) => list_tags(rds, &arn).await?,
+                    None => vec![],
+                };
+                Ok((name, Tagged { object, tags }))
+            }
+        })
+        .collect();
+    Ok(read_each(reads).await?.into_iter().collect())
 }
 
 /// What a group's create sends: its name (given, from `name_prefix`, or generated, as kept in
