@@ -21,6 +21,7 @@
 //! the provider flattens it; so does a load balancer info with no load balancer or target group.
 //! AWS reports an unset wait time as 0; it reads as unset unless the configuration says 0.
 //!
+//! The type is an [`AwsObject`]: a group's key is its application and group name (JSON).
 //! Refresh is one BatchGetDeploymentGroups per application and 100 group names (the groups of
 //! an application that is gone are gone), then one ListTagsForResource per group.
 //!
@@ -33,7 +34,6 @@
 //! group refers to (role, ECS service, load balancers, target groups, listeners, topics).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_codedeploy::types::{
@@ -45,20 +45,18 @@ use aws_sdk_codedeploy::types::{
     OutdatedInstancesStrategy, TagFilter, TagFilterType, TargetGroupInfo, TargetGroupPairInfo,
     TrafficRoute, TriggerConfig, TriggerEventType,
 };
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use super::aws_codedeploy_app::{
     arn_prefix, sdk_tags, tags_of, APPLICATION_MISSING, GROUP_MISSING,
 };
 use crate::app_support::{
-    blocks, boolean, changed, has_managed_tags, int, length_problem, non_empty, read_each,
-    resource_tag_changes, retry_while, sent, set_tags, single, string, string_list, strings, text,
-    text_or_null, vanished,
+    blocks, boolean, changed, int, length_problem, non_empty, read_each, resource_tag_changes,
+    retry_while, sent, single, string, string_list, strings, text, text_or_null, vanished,
 };
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{read, read_block, Declared, Reading};
+use crate::tagging::ManagedTags;
 
 /// BatchGetDeploymentGroups takes at most 100 names a call.
 const GROUPS_PER_CALL: usize = 100;
@@ -103,26 +101,52 @@ const SETTINGS: &[&str] = &[
     "trigger_configuration",
 ];
 
+pub type AwsCodedeployDeploymentGroup = ObjectType<GroupObject>;
+
+pub struct GroupObject;
+
+/// A group as described, with the ARN the provider builds for it (AWS returns none).
+pub struct Group {
+    info: DeploymentGroupInfo,
+    arn: String,
+}
+
+impl Group {
+    fn id(&self) -> &str {
+        self.info.deployment_group_id().unwrap_or_default()
+    }
+}
+
 /// The natural key: application name, deployment group name.
 type Key = (String, String);
 
-/// A group as read: its answer, ARN and all its tags.
-type Found = (DeploymentGroupInfo, String, Vec<(String, String)>);
-
-fn key_of(value: &Value) -> Option<Key> {
+fn natural_key(value: &Value) -> Option<Key> {
     Some((
         string(value, "app_name")?,
         string(value, "deployment_group_name")?,
     ))
 }
 
+/// The family's key of a [`Key`]: both names as JSON (neither is kept from holding a colon).
+fn joined(key: &Key) -> String {
+    serde_json::to_string(key).unwrap_or_default()
+}
+
+fn split(joined: &str) -> Option<Key> {
+    serde_json::from_str(joined).ok()
+}
+
 fn group_arn(prefix: &str, application: &str, group: &str) -> String {
     format!("{prefix}:deploymentgroup:{application}/{group}")
 }
 
-pub struct AwsCodedeployDeploymentGroup {
-    aws: Arc<Aws>,
-    schema: Schema,
+/// A create or update needs the planned group's names.
+fn planned_key(planned: &Value) -> Result<Key, ProviderError> {
+    natural_key(planned).ok_or_else(|| {
+        ProviderError::new(
+            "aws_codedeploy_deployment_group needs a known app_name and deployment_group_name",
+        )
+    })
 }
 
 fn tag_filter_schema() -> Schema {
@@ -143,179 +167,47 @@ fn name_schema() -> Schema {
     Schema::new().attr(Attribute::optional("name", Type::String))
 }
 
-impl AwsCodedeployDeploymentGroup {
-    pub fn new(aws: Arc<Aws>) -> AwsCodedeployDeploymentGroup {
-        let alarm = Schema::new()
-            .attr(Attribute::optional("alarms", Type::set(Type::String)))
-            // AWS holds a plain false; the provider sends the unset flag as false.
-            .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(false)))
-            .attr(
-                Attribute::optional("ignore_poll_alarm_failure", Type::Bool)
-                    .default(Value::Bool(false)),
-            );
-        let rollback = Schema::new()
-            .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(false)))
-            .attr(Attribute::optional("events", Type::set(Type::String)));
-        let ready = Schema::new()
-            .attr(
-                Attribute::optional("action_on_timeout", Type::String)
-                    .check(Check::OneOf(&["CONTINUE_DEPLOYMENT", "STOP_DEPLOYMENT"])),
-            )
-            .attr(Attribute::optional("wait_time_in_minutes", Type::Number));
-        let green_fleet = Schema::new().attr(Attribute::optional("action", Type::String).check(
-            Check::OneOf(&["DISCOVER_EXISTING", "COPY_AUTO_SCALING_GROUP"]),
-        ));
-        let terminate_blue = Schema::new()
-            .attr(
-                Attribute::optional("action", Type::String)
-                    .check(Check::OneOf(&["TERMINATE", "KEEP_ALIVE"])),
-            )
-            .attr(Attribute::optional(
-                "termination_wait_time_in_minutes",
-                Type::Number,
-            ));
-        let blue_green = Schema::new()
-            .block(Block::single("deployment_ready_option", ready))
-            .block(Block::single("green_fleet_provisioning_option", green_fleet).computed())
-            .block(Block::single(
-                "terminate_blue_instances_on_deployment_success",
-                terminate_blue,
-            ));
-        let style = Schema::new()
-            .attr(
-                Attribute::optional("deployment_option", Type::String)
-                    .default(Value::string("WITHOUT_TRAFFIC_CONTROL"))
-                    .check(Check::OneOf(&[
-                        "WITH_TRAFFIC_CONTROL",
-                        "WITHOUT_TRAFFIC_CONTROL",
-                    ])),
-            )
-            .attr(
-                Attribute::optional("deployment_type", Type::String)
-                    .default(Value::string("IN_PLACE"))
-                    .check(Check::OneOf(&["IN_PLACE", "BLUE_GREEN"])),
-            );
-        let ecs_service = Schema::new()
-            .attr(Attribute::required("cluster_name", Type::String))
-            .attr(Attribute::required("service_name", Type::String));
-        let target_group = Block {
-            max_items: Some(2),
-            ..Block::list(
-                "target_group",
-                Schema::new().attr(Attribute::required("name", Type::String)),
-            )
-            .required()
-        };
-        let pair = Schema::new()
-            .block(Block::single("prod_traffic_route", traffic_route_schema()).required())
-            .block(target_group)
-            .block(Block::single("test_traffic_route", traffic_route_schema()));
-        let load_balancer = Schema::new()
-            .block(Block::set("elb_info", name_schema()))
-            .block(Block::set("target_group_info", name_schema()))
-            .block(Block::single("target_group_pair_info", pair));
-        let trigger = Schema::new()
-            .attr(Attribute::required(
-                "trigger_events",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::required("trigger_name", Type::String))
-            .attr(Attribute::required("trigger_target_arn", Type::String));
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("compute_platform", Type::String))
-            .attr(Attribute::computed("deployment_group_id", Type::String))
-            .attr(Attribute::required("app_name", Type::String))
-            .attr(Attribute::required("deployment_group_name", Type::String))
-            .attr(Attribute::required("service_role_arn", Type::String))
-            .attr(
-                Attribute::optional("deployment_config_name", Type::String)
-                    .default(Value::string("CodeDeployDefault.OneAtATime")),
-            )
-            .attr(
-                Attribute::optional("outdated_instances_strategy", Type::String)
-                    .default(Value::string("UPDATE"))
-                    .check(Check::OneOf(&["UPDATE", "IGNORE"])),
-            )
-            .attr(
-                Attribute::optional("termination_hook_enabled", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .attr(Attribute::optional(
-                "autoscaling_groups",
-                Type::set(Type::String),
-            ))
-            .block(Block::single("alarm_configuration", alarm))
-            .block(Block::single("auto_rollback_configuration", rollback))
-            .block(Block::single("blue_green_deployment_config", blue_green).computed())
-            .block(Block::single("deployment_style", style).computed())
-            .block(Block::set("ec2_tag_filter", tag_filter_schema()))
-            .block(Block::set(
-                "ec2_tag_set",
-                Schema::new().block(Block::set("ec2_tag_filter", tag_filter_schema())),
-            ))
-            .block(Block::single("ecs_service", ecs_service))
-            .block(Block::single("load_balancer_info", load_balancer))
-            .block(Block::set(
-                "on_premises_instance_tag_filter",
-                tag_filter_schema(),
-            ))
-            .block(Block::set("trigger_configuration", trigger))
-            .with_tags();
-        AwsCodedeployDeploymentGroup { aws, schema }
+/// The groups among `keys` that exist, by key, with their ARNs and tags: one
+/// BatchGetDeploymentGroups per application and 100 names, then one ListTagsForResource per
+/// group found.
+async fn groups(
+    this: &AwsCodedeployDeploymentGroup,
+    keys: &[Key],
+) -> Result<BTreeMap<Key, Tagged<Group>>, ProviderError> {
+    if keys.is_empty() {
+        return Ok(BTreeMap::new());
     }
-
-    /// The groups among `keys` that exist, by key, with their ARNs and tags.
-    async fn describe(&self, keys: &[Key]) -> Result<BTreeMap<Key, Found>, ProviderError> {
-        if keys.is_empty() {
-            return Ok(BTreeMap::new());
+    let client = &this.aws.clients().await.codedeploy;
+    let prefix = arn_prefix(&this.aws).await?;
+    let mut by_application: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (application, group) in keys {
+        let names = by_application.entry(application.as_str()).or_default();
+        if !names.contains(group) {
+            names.push(group.clone());
         }
-        let client = &self.aws.clients().await.codedeploy;
-        let prefix = arn_prefix(&self.aws).await?;
-        let mut by_application: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for (application, group) in keys {
-            let names = by_application.entry(application.as_str()).or_default();
-            if !names.contains(group) {
-                names.push(group.clone());
-            }
+    }
+    let mut calls = Vec::new();
+    for (application, names) in &by_application {
+        for chunk in names.chunks(GROUPS_PER_CALL) {
+            calls.push(batch_get(client, application, chunk));
         }
-        let mut calls = Vec::new();
-        for (application, names) in &by_application {
-            for chunk in names.chunks(GROUPS_PER_CALL) {
-                calls.push(batch_get(client, application, chunk));
-            }
-        }
-        let groups: Vec<DeploymentGroupInfo> =
-            read_each(calls).await?.into_iter().flatten().collect();
-        let reads: Vec<_> = groups
-            .into_iter()
-            .filter_map(|group| {
-                let application = group.application_name()?.to_string();
-                let name = group.deployment_group_name()?.to_string();
-                let arn = group_arn(&prefix, &application, &name);
-                Some(async move {
-                    let tags = tags_of(client, &arn).await?;
-                    let key = (application, name);
-                    Ok::<_, ProviderError>(tags.map(|tags| (key, (group, arn, tags))))
-                })
+    }
+    let groups: Vec<DeploymentGroupInfo> = read_each(calls).await?.into_iter().flatten().collect();
+    let reads: Vec<_> = groups
+        .into_iter()
+        .filter_map(|info| {
+            let application = info.application_name()?.to_string();
+            let name = info.deployment_group_name()?.to_string();
+            let arn = group_arn(&prefix, &application, &name);
+            Some(async move {
+                let tags = tags_of(client, &arn).await?;
+                let key = (application, name);
+                let object = Group { info, arn };
+                Ok::<_, ProviderError>(tags.map(|tags| (key, Tagged { object, tags })))
             })
-            .collect();
-        Ok(read_each(reads).await?.into_iter().flatten().collect())
-    }
-
-    async fn read_one(&self, key: &Key, hint: &Value) -> Result<Value, ProviderError> {
-        self.describe(std::slice::from_ref(key))
-            .await?
-            .get(key)
-            .map(|(group, arn, tags)| to_value(group, arn, tags, hint))
-            .ok_or_else(|| {
-                vanished(
-                    "CodeDeploy deployment group",
-                    &format!("{}:{}", key.0, key.1),
-                )
-            })
-    }
+        })
+        .collect();
+    Ok(read_each(reads).await?.into_iter().flatten().collect())
 }
 
 /// The groups of one application among `names`; none when the application is gone.
@@ -711,187 +603,306 @@ fn load_balancer_value(info: &LoadBalancerInfo) -> Option<Value> {
     ]))
 }
 
-fn to_value(
-    group: &DeploymentGroupInfo,
-    arn: &str,
-    tags: &[(String, String)],
-    hint: &Value,
-) -> Value {
-    let mut object = BTreeMap::new();
-    let groups = [
-        identity_entries(group, arn),
-        deployment_entries(group, hint),
-        target_entries(group),
-    ];
-    for (key, value) in groups.into_iter().flatten() {
-        object.insert(key.to_string(), value);
-    }
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
-}
+// --- the schema, each attribute with how it is read ------------------------------------------
 
-/// The group's IDs, names, platform, role, configuration, strategy and Auto Scaling groups.
-fn identity_entries(group: &DeploymentGroupInfo, arn: &str) -> Vec<(&'static str, Value)> {
-    let id = group.deployment_group_id().unwrap_or_default();
+/// The group's IDs, names, platform, role, configuration, strategy and Auto Scaling groups, in
+/// the schema's order.
+fn identity() -> Vec<Declared<Group>> {
+    type G = Group;
     vec![
-        ("id", Value::string(id)),
-        ("arn", Value::string(arn)),
-        ("deployment_group_id", Value::string(id)),
-        ("app_name", text(group.application_name())),
-        ("deployment_group_name", text(group.deployment_group_name())),
-        (
-            "compute_platform",
-            text(group.compute_platform().map(|p| p.as_str())),
+        read(
+            Attribute::computed("id", Type::String),
+            |group: &G, _: &Reading| Value::string(group.id()),
         ),
-        ("service_role_arn", text(group.service_role_arn())),
-        (
-            "deployment_config_name",
-            text(group.deployment_config_name()),
+        read(
+            Attribute::computed("arn", Type::String),
+            |group: &G, _: &Reading| Value::string(&group.arn),
         ),
-        (
-            "outdated_instances_strategy",
-            text(group.outdated_instances_strategy().map(|s| s.as_str())),
+        read(
+            Attribute::computed("compute_platform", Type::String),
+            |group: &G, _: &Reading| text(group.info.compute_platform().map(|p| p.as_str())),
         ),
-        (
-            "termination_hook_enabled",
-            Value::Bool(group.termination_hook_enabled()),
+        read(
+            Attribute::computed("deployment_group_id", Type::String),
+            |group: &G, _: &Reading| Value::string(group.id()),
         ),
-        (
-            "autoscaling_groups",
-            string_list(group.auto_scaling_groups().iter().filter_map(|g| g.name())),
+        read(
+            Attribute::required("app_name", Type::String),
+            |group: &G, _: &Reading| text(group.info.application_name()),
+        ),
+        read(
+            Attribute::required("deployment_group_name", Type::String),
+            |group: &G, _: &Reading| text(group.info.deployment_group_name()),
+        ),
+        read(
+            Attribute::required("service_role_arn", Type::String),
+            |group: &G, _: &Reading| text(group.info.service_role_arn()),
+        ),
+        read(
+            Attribute::optional("deployment_config_name", Type::String)
+                .default(Value::string("CodeDeployDefault.OneAtATime")),
+            |group: &G, _: &Reading| text(group.info.deployment_config_name()),
+        ),
+        read(
+            Attribute::optional("outdated_instances_strategy", Type::String)
+                .default(Value::string("UPDATE"))
+                .check(Check::OneOf(&["UPDATE", "IGNORE"])),
+            |group: &G, _: &Reading| {
+                text(group.info.outdated_instances_strategy().map(|s| s.as_str()))
+            },
+        ),
+        read(
+            Attribute::optional("termination_hook_enabled", Type::Bool).default(Value::Bool(false)),
+            |group: &G, _: &Reading| Value::Bool(group.info.termination_hook_enabled()),
+        ),
+        read(
+            Attribute::optional("autoscaling_groups", Type::set(Type::String)),
+            |group: &G, _: &Reading| {
+                let names = group.info.auto_scaling_groups().iter();
+                string_list(names.filter_map(|g| g.name()))
+            },
         ),
     ]
 }
 
 /// How deployments run: alarms, automatic rollback, blue/green and the deployment style.
-fn deployment_entries(group: &DeploymentGroupInfo, hint: &Value) -> Vec<(&'static str, Value)> {
-    // Disabled and empty is how AWS holds "none"; the provider reads it as no block.
-    let alarm = group
-        .alarm_configuration()
-        .filter(|config| config.enabled() || !config.alarms().is_empty())
-        .map(|config| {
-            Value::map([
-                (
-                    "alarms",
-                    string_list(config.alarms().iter().filter_map(|alarm| alarm.name())),
-                ),
-                ("enabled", Value::Bool(config.enabled())),
-                (
-                    "ignore_poll_alarm_failure",
-                    Value::Bool(config.ignore_poll_alarm_failure()),
-                ),
-            ])
-        });
-    let rollback = group
-        .auto_rollback_configuration()
-        .filter(|config| config.enabled() || !config.events().is_empty())
-        .map(|config| {
-            Value::map([
-                ("enabled", Value::Bool(config.enabled())),
-                (
-                    "events",
-                    string_list(config.events().iter().map(|event| event.as_str())),
-                ),
-            ])
-        });
-    let blue_green_hint = single(hint, "blue_green_deployment_config").unwrap_or(&Value::Null);
+fn deployment_blocks() -> Vec<Declared<Group>> {
+    type G = Group;
+    let alarm = Schema::new()
+        .attr(Attribute::optional("alarms", Type::set(Type::String)))
+        // AWS holds a plain false; the provider sends the unset flag as false.
+        .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(false)))
+        .attr(
+            Attribute::optional("ignore_poll_alarm_failure", Type::Bool)
+                .default(Value::Bool(false)),
+        );
+    let rollback = Schema::new()
+        .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(false)))
+        .attr(Attribute::optional("events", Type::set(Type::String)));
+    let ready = Schema::new()
+        .attr(
+            Attribute::optional("action_on_timeout", Type::String)
+                .check(Check::OneOf(&["CONTINUE_DEPLOYMENT", "STOP_DEPLOYMENT"])),
+        )
+        .attr(Attribute::optional("wait_time_in_minutes", Type::Number));
+    let green_fleet = Schema::new().attr(Attribute::optional("action", Type::String).check(
+        Check::OneOf(&["DISCOVER_EXISTING", "COPY_AUTO_SCALING_GROUP"]),
+    ));
+    let terminate_blue = Schema::new()
+        .attr(
+            Attribute::optional("action", Type::String)
+                .check(Check::OneOf(&["TERMINATE", "KEEP_ALIVE"])),
+        )
+        .attr(Attribute::optional(
+            "termination_wait_time_in_minutes",
+            Type::Number,
+        ));
+    let blue_green = Schema::new()
+        .block(Block::single("deployment_ready_option", ready))
+        .block(Block::single("green_fleet_provisioning_option", green_fleet).computed())
+        .block(Block::single(
+            "terminate_blue_instances_on_deployment_success",
+            terminate_blue,
+        ));
+    let style = Schema::new()
+        .attr(
+            Attribute::optional("deployment_option", Type::String)
+                .default(Value::string("WITHOUT_TRAFFIC_CONTROL"))
+                .check(Check::OneOf(&[
+                    "WITH_TRAFFIC_CONTROL",
+                    "WITHOUT_TRAFFIC_CONTROL",
+                ])),
+        )
+        .attr(
+            Attribute::optional("deployment_type", Type::String)
+                .default(Value::string("IN_PLACE"))
+                .check(Check::OneOf(&["IN_PLACE", "BLUE_GREEN"])),
+        );
     vec![
-        ("alarm_configuration", one(alarm)),
-        ("auto_rollback_configuration", one(rollback)),
-        (
-            "blue_green_deployment_config",
-            one(group
-                .blue_green_deployment_configuration()
-                .map(|config| blue_green_value(config, blue_green_hint))),
+        // Disabled and empty is how AWS holds "none"; the provider reads it as no block.
+        read_block(
+            Block::single("alarm_configuration", alarm),
+            |group: &G, _: &Reading| {
+                one(group
+                    .info
+                    .alarm_configuration()
+                    .filter(|config| config.enabled() || !config.alarms().is_empty())
+                    .map(|config| {
+                        Value::map([
+                            (
+                                "alarms",
+                                string_list(config.alarms().iter().filter_map(|a| a.name())),
+                            ),
+                            ("enabled", Value::Bool(config.enabled())),
+                            (
+                                "ignore_poll_alarm_failure",
+                                Value::Bool(config.ignore_poll_alarm_failure()),
+                            ),
+                        ])
+                    }))
+            },
         ),
-        (
-            "deployment_style",
-            one(group.deployment_style().map(|style| {
-                Value::map([
-                    (
-                        "deployment_option",
-                        text(style.deployment_option().map(|o| o.as_str())),
-                    ),
-                    (
-                        "deployment_type",
-                        text(style.deployment_type().map(|t| t.as_str())),
-                    ),
-                ])
-            })),
+        read_block(
+            Block::single("auto_rollback_configuration", rollback),
+            |group: &G, _: &Reading| {
+                one(group
+                    .info
+                    .auto_rollback_configuration()
+                    .filter(|config| config.enabled() || !config.events().is_empty())
+                    .map(|config| {
+                        Value::map([
+                            ("enabled", Value::Bool(config.enabled())),
+                            (
+                                "events",
+                                string_list(config.events().iter().map(|e| e.as_str())),
+                            ),
+                        ])
+                    }))
+            },
+        ),
+        read_block(
+            Block::single("blue_green_deployment_config", blue_green).computed(),
+            |group: &G, at: &Reading| {
+                let hint = single(at.prior, "blue_green_deployment_config");
+                one(group
+                    .info
+                    .blue_green_deployment_configuration()
+                    .map(|config| blue_green_value(config, hint.unwrap_or(&Value::Null))))
+            },
+        ),
+        read_block(
+            Block::single("deployment_style", style).computed(),
+            |group: &G, _: &Reading| {
+                one(group.info.deployment_style().map(|style| {
+                    Value::map([
+                        (
+                            "deployment_option",
+                            text(style.deployment_option().map(|o| o.as_str())),
+                        ),
+                        (
+                            "deployment_type",
+                            text(style.deployment_type().map(|t| t.as_str())),
+                        ),
+                    ])
+                }))
+            },
         ),
     ]
 }
 
 /// What is deployed to: EC2 tags, ECS services, load balancers, on-premises tags, and the
 /// triggers.
-fn target_entries(group: &DeploymentGroupInfo) -> Vec<(&'static str, Value)> {
+fn target_blocks() -> Vec<Declared<Group>> {
+    type G = Group;
+    let ecs_service = Schema::new()
+        .attr(Attribute::required("cluster_name", Type::String))
+        .attr(Attribute::required("service_name", Type::String));
+    let target_group = Block {
+        max_items: Some(2),
+        ..Block::list(
+            "target_group",
+            Schema::new().attr(Attribute::required("name", Type::String)),
+        )
+        .required()
+    };
+    let pair = Schema::new()
+        .block(Block::single("prod_traffic_route", traffic_route_schema()).required())
+        .block(target_group)
+        .block(Block::single("test_traffic_route", traffic_route_schema()));
+    let load_balancer = Schema::new()
+        .block(Block::set("elb_info", name_schema()))
+        .block(Block::set("target_group_info", name_schema()))
+        .block(Block::single("target_group_pair_info", pair));
+    let trigger = Schema::new()
+        .attr(Attribute::required(
+            "trigger_events",
+            Type::set(Type::String),
+        ))
+        .attr(Attribute::required("trigger_name", Type::String))
+        .attr(Attribute::required("trigger_target_arn", Type::String));
     vec![
-        (
-            "ec2_tag_filter",
-            ec2_tag_filter_values(group.ec2_tag_filters()),
+        read_block(
+            Block::set("ec2_tag_filter", tag_filter_schema()),
+            |group: &G, _: &Reading| ec2_tag_filter_values(group.info.ec2_tag_filters()),
         ),
-        (
-            "ec2_tag_set",
-            Value::List(
-                group
-                    .ec2_tag_set()
-                    .map(|set| set.ec2_tag_set_list())
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|filters| Value::map([("ec2_tag_filter", ec2_tag_filter_values(filters))]))
-                    .collect(),
+        read_block(
+            Block::set(
+                "ec2_tag_set",
+                Schema::new().block(Block::set("ec2_tag_filter", tag_filter_schema())),
             ),
+            |group: &G, _: &Reading| {
+                let sets = group.info.ec2_tag_set().map(|set| set.ec2_tag_set_list());
+                Value::List(
+                    sets.unwrap_or_default()
+                        .iter()
+                        .map(|filters| {
+                            Value::map([("ec2_tag_filter", ec2_tag_filter_values(filters))])
+                        })
+                        .collect(),
+                )
+            },
         ),
-        (
-            "ecs_service",
-            Value::List(
-                group
-                    .ecs_services()
-                    .iter()
-                    .map(|service| {
-                        Value::map([
-                            ("cluster_name", text(service.cluster_name())),
-                            ("service_name", text(service.service_name())),
-                        ])
-                    })
-                    .collect(),
-            ),
+        read_block(
+            Block::single("ecs_service", ecs_service),
+            |group: &G, _: &Reading| {
+                Value::List(
+                    group
+                        .info
+                        .ecs_services()
+                        .iter()
+                        .map(|service| {
+                            Value::map([
+                                ("cluster_name", text(service.cluster_name())),
+                                ("service_name", text(service.service_name())),
+                            ])
+                        })
+                        .collect(),
+                )
+            },
         ),
-        (
-            "load_balancer_info",
-            one(group.load_balancer_info().and_then(load_balancer_value)),
+        read_block(
+            Block::single("load_balancer_info", load_balancer),
+            |group: &G, _: &Reading| {
+                one(group
+                    .info
+                    .load_balancer_info()
+                    .and_then(load_balancer_value))
+            },
         ),
-        (
-            "on_premises_instance_tag_filter",
-            Value::List(
-                group
-                    .on_premises_instance_tag_filters()
-                    .iter()
-                    .map(|f| tag_filter_value(f.key(), f.r#type().map(|t| t.as_str()), f.value()))
-                    .collect(),
-            ),
+        read_block(
+            Block::set("on_premises_instance_tag_filter", tag_filter_schema()),
+            |group: &G, _: &Reading| {
+                Value::List(
+                    group
+                        .info
+                        .on_premises_instance_tag_filters()
+                        .iter()
+                        .map(|f| {
+                            tag_filter_value(f.key(), f.r#type().map(|t| t.as_str()), f.value())
+                        })
+                        .collect(),
+                )
+            },
         ),
-        (
-            "trigger_configuration",
-            Value::List(
-                group
-                    .trigger_configurations()
-                    .iter()
-                    .map(|trigger| {
-                        Value::map([
-                            (
-                                "trigger_events",
-                                string_list(trigger.trigger_events().iter().map(|e| e.as_str())),
-                            ),
-                            ("trigger_name", text(trigger.trigger_name())),
-                            ("trigger_target_arn", text(trigger.trigger_target_arn())),
-                        ])
-                    })
-                    .collect(),
-            ),
+        read_block(
+            Block::set("trigger_configuration", trigger),
+            |group: &G, _: &Reading| {
+                Value::List(
+                    group
+                        .info
+                        .trigger_configurations()
+                        .iter()
+                        .map(|trigger| {
+                            let events = trigger.trigger_events().iter().map(|e| e.as_str());
+                            Value::map([
+                                ("trigger_events", string_list(events)),
+                                ("trigger_name", text(trigger.trigger_name())),
+                                ("trigger_target_arn", text(trigger.trigger_target_arn())),
+                            ])
+                        })
+                        .collect(),
+                )
+            },
         ),
     ]
 }
@@ -919,16 +930,21 @@ fn empty_problem(attribute: &str, value: &Value) -> Option<String> {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsCodedeployDeploymentGroup {
-    fn name(&self) -> &'static str {
-        "aws_codedeploy_deployment_group"
+impl AwsObject for GroupObject {
+    type Object = Group;
+    const NAME: &'static str = "aws_codedeploy_deployment_group";
+    const KIND: &'static str = "CodeDeploy deployment group";
+    /// The key is the application and group name together ([`natural_key`]).
+    const KEY: &'static str = "deployment_group_name";
+
+    fn attributes() -> Vec<Declared<Group>> {
+        let mut attributes = identity();
+        attributes.extend(deployment_blocks());
+        attributes.extend(target_blocks());
+        attributes
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let mut check = |path: String, problem: Option<String>| {
             if let Some(message) = problem {
@@ -1032,13 +1048,71 @@ impl ResourceType for AwsCodedeployDeploymentGroup {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let key = key_of(planned).ok_or_else(|| {
-            ProviderError::new(
-                "aws_codedeploy_deployment_group needs a known app_name and deployment_group_name",
-            )
-        })?;
-        let mut request = self
+    fn key_of(value: &Value) -> Option<String> {
+        natural_key(value).map(|key| joined(&key))
+    }
+
+    /// `<app_name>:<deployment_group_name>`, as the provider's importer takes it.
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        let parts: Vec<&str> = id.split(':').collect();
+        match parts.as_slice() {
+            [application, group] if !application.is_empty() && !group.is_empty() => {
+                Ok(Value::map([
+                    ("id", Value::string(id)),
+                    ("app_name", Value::string(*application)),
+                    ("deployment_group_name", Value::string(*group)),
+                ]))
+            }
+            _ => Err(ProviderError::new(format!(
+                "expected ID in format ApplicationName:DeploymentGroupName, received: {id}"
+            ))),
+        }
+    }
+
+    /// A group name is unique in its application; ours carries the managed tags.
+    fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
+        Self::key_of(planned)
+    }
+
+    /// The groups among `keys` that exist ([`groups`]), each under the key it was asked for.
+    async fn describe(
+        this: &AwsCodedeployDeploymentGroup,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Group>>, ProviderError> {
+        let wanted: Vec<(&String, Key)> = keys
+            .iter()
+            .filter_map(|joined| Some((joined, split(joined)?)))
+            .collect();
+        let natural: Vec<Key> = wanted.iter().map(|(_, key)| key.clone()).collect();
+        let mut found = groups(this, &natural).await?;
+        Ok(wanted
+            .into_iter()
+            .filter_map(|(joined, key)| Some((joined.clone(), found.remove(&key)?)))
+            .collect())
+    }
+
+    /// The group as read right after it was written; gone is an error naming it
+    /// `<app_name>:<deployment_group_name>`.
+    async fn written(
+        this: &AwsCodedeployDeploymentGroup,
+        key: &str,
+    ) -> Result<Tagged<Group>, ProviderError> {
+        let shown = match split(key) {
+            Some((application, group)) => format!("{application}:{group}"),
+            None => key.to_string(),
+        };
+        this.found(key)
+            .await?
+            .ok_or_else(|| vanished(Self::KIND, &shown))
+    }
+
+    async fn create(
+        this: &AwsCodedeployDeploymentGroup,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let key = planned_key(planned)?;
+        let mut request = this
             .aws
             .clients()
             .await
@@ -1095,27 +1169,26 @@ impl ResourceType for AwsCodedeployDeploymentGroup {
         })
         .await
         .map_err(|e| e.context(&format!("creating CodeDeploy Deployment Group ({})", key.1)))?;
-        self.read_one(&key, planned).await
+        Ok(joined(&key))
     }
 
+    /// Tags, then UpdateDeploymentGroup with the settings that changed; the key after is the
+    /// planned one (the application and name as planned).
     async fn update(
-        &self,
+        this: &AwsCodedeployDeploymentGroup,
         _operation: &Operation,
+        _key: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.codedeploy;
-        let key = key_of(planned).ok_or_else(|| {
-            ProviderError::new(
-                "aws_codedeploy_deployment_group needs a known app_name and deployment_group_name",
-            )
-        })?;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.codedeploy;
+        let key = planned_key(planned)?;
         let (application, new_name) = &key;
         let old_name = string(prior, "deployment_group_name").unwrap_or_else(|| new_name.clone());
         // Tags first, on the ARN the group has now: under its application's current name (an
         // application renamed in place is renamed before its groups are updated) and the
         // group's old name.
-        let prefix = arn_prefix(&self.aws).await?;
+        let prefix = arn_prefix(&this.aws).await?;
         let arn = group_arn(&prefix, application, &old_name);
         resource_tag_changes!(client, resource_arn(&arn), prior, planned);
         if SETTINGS
@@ -1199,14 +1272,19 @@ impl ResourceType for AwsCodedeployDeploymentGroup {
                 ))
             })?;
         }
-        self.read_one(&key, planned).await
+        Ok(joined(&key))
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some((application, group)) = key_of(prior) else {
+    async fn delete(
+        this: &AwsCodedeployDeploymentGroup,
+        _operation: &Operation,
+        _key: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let Some((application, group)) = natural_key(prior) else {
             return Ok(());
         };
-        match sent!(self
+        match sent!(this
             .aws
             .clients()
             .await
@@ -1229,57 +1307,14 @@ impl ResourceType for AwsCodedeployDeploymentGroup {
             ))),
         }
     }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let keys: Vec<Key> = prior.iter().filter_map(key_of).collect();
-        let found = self.describe(&keys).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                key_of(p)
-                    .and_then(|key| found.get(&key))
-                    .map(|(group, arn, tags)| to_value(group, arn, tags, p))
-            })
-            .collect())
-    }
-
-    /// `<app_name>:<deployment_group_name>`, as the provider's importer takes it.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        let parts: Vec<&str> = id.split(':').collect();
-        match parts.as_slice() {
-            [application, group] if !application.is_empty() && !group.is_empty() => {
-                Ok(Value::map([
-                    ("id", Value::string(id)),
-                    ("app_name", Value::string(*application)),
-                    ("deployment_group_name", Value::string(*group)),
-                ]))
-            }
-            _ => Err(ProviderError::new(format!(
-                "expected ID in format ApplicationName:DeploymentGroupName, received: {id}"
-            ))),
-        }
-    }
-
-    /// A group name is unique in its application; ours carries the managed tags.
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(key) = key_of(planned) else {
-            return Ok(None);
-        };
-        let found = self.describe(std::slice::from_ref(&key)).await?;
-        Ok(found
-            .get(&key)
-            .filter(|(_, _, tags)| has_managed_tags(tags, operation))
-            .map(|(group, arn, tags)| to_value(group, arn, tags, planned)))
-    }
 }
 
 #[cfg(test)]
 mod tests {
+    use infra_core::ResourceType;
+
     use super::*;
+    use crate::Aws;
 
     fn group_type() -> AwsCodedeployDeploymentGroup {
         AwsCodedeployDeploymentGroup::new(Aws::new(crate::ProviderSettings::default()))
@@ -1295,6 +1330,20 @@ mod tests {
         assert_eq!(
             error.as_deref(),
             Some("expected ID in format ApplicationName:DeploymentGroupName, received: orders")
+        );
+    }
+
+    #[test]
+    fn the_key_is_the_application_and_the_group_name() {
+        let value = Value::map([
+            ("app_name", Value::string("orders")),
+            ("deployment_group_name", Value::string("blue")),
+        ]);
+        let key = GroupObject::key_of(&value).unwrap_or_default();
+        assert_eq!(split(&key), Some(("orders".into(), "blue".into())));
+        assert_eq!(
+            GroupObject::key_of(&Value::map([("app_name", Value::string("a"))])),
+            None
         );
     }
 
