@@ -132,6 +132,11 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
             false => None,
         })
     }
+    /// The error of an update whose prior state holds no key ([`AwsObject::key_of`]): by
+    /// default "NAME has no KEY_WORD in state".
+    fn missing_key() -> ProviderError {
+        ProviderError::new(format!("{} has no {} in state", Self::NAME, Self::KEY_WORD))
+    }
     /// As [`ResourceType::import_prior`]: by default the prior of [`AwsObject::IMPORT_KEY`].
     fn import_prior(id: &str) -> Result<Value, ProviderError> {
         Ok(infra_core::resource::import_by(Self::IMPORT_KEY, id))
@@ -316,9 +321,7 @@ impl<O: AwsObject> ObjectType<O> {
     }
 
     fn key_in_state(prior: &Value) -> Result<String, ProviderError> {
-        O::key_of(prior).ok_or_else(|| {
-            ProviderError::new(format!("{} has no {} in state", O::NAME, O::KEY_WORD))
-        })
+        O::key_of(prior).ok_or_else(O::missing_key)
     }
 }
 
