@@ -5,24 +5,26 @@
 //! `vpc_id` forces a new one. Its id is the main association's id, which changes with every
 //! replacement. The provider offers no import, and neither does this type.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet};
 
 use aws_sdk_ec2::types::RouteTable;
-use infra_core::{
-    Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
-};
+use infra_core::{Attribute, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
-use crate::ec2_support::{
-    chunks_of, filter, in_prior_order, known_ids, string_attribute, whole_object,
-};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{read, Declared, Reading};
+use crate::ec2_support::{chunks_of, filter, string_attribute};
 use crate::paginated::all_items;
-use crate::Aws;
 
-pub struct AwsMainRouteTableAssociation {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsMainRouteTableAssociation = ObjectType<MainAssociation>;
+
+/// A VPC's main association as read (or as a write left it).
+pub struct MainAssociation {
+    id: String,
+    route_table_id: String,
+    vpc_id: String,
+    /// The table that was main before, where a write knows it; else the prior state's.
+    original: Option<Value>,
 }
 
 /// The main association of `tables`: (association id, route table id, VPC id).
@@ -44,90 +46,157 @@ fn main_associations(tables: &[RouteTable]) -> Vec<(String, String, String)> {
         .collect()
 }
 
-impl AwsMainRouteTableAssociation {
-    pub fn new(aws: Arc<Aws>) -> AwsMainRouteTableAssociation {
-        let schema = Schema::new()
-            .timeouts(&["create", "update", "delete"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("vpc_id", Type::String).force_new())
-            .attr(Attribute::required("route_table_id", Type::String))
-            .attr(Attribute::computed("original_route_table_id", Type::String));
-        AwsMainRouteTableAssociation { aws, schema }
-    }
+async fn tables(
+    this: &AwsMainRouteTableAssociation,
+    filters: Vec<aws_sdk_ec2::types::Filter>,
+) -> Result<Vec<RouteTable>, ProviderError> {
+    all_items!(this
+        .aws
+        .clients()
+        .await
+        .ec2
+        .describe_route_tables()
+        .set_filters(Some(filters)))
+}
 
-    async fn tables(
-        &self,
-        filters: Vec<aws_sdk_ec2::types::Filter>,
-    ) -> Result<Vec<RouteTable>, ProviderError> {
-        all_items!(self
-            .aws
-            .clients()
-            .await
-            .ec2
-            .describe_route_tables()
-            .set_filters(Some(filters)))
-    }
+/// Makes `route_table_id` main through association `association_id`; the new association id.
+async fn replace(
+    this: &AwsMainRouteTableAssociation,
+    association_id: &str,
+    route_table_id: &str,
+) -> Result<String, ProviderError> {
+    let output = sent!(this
+        .aws
+        .clients()
+        .await
+        .ec2
+        .replace_route_table_association()
+        .association_id(association_id)
+        .route_table_id(route_table_id))?;
+    output
+        .new_association_id()
+        .map(str::to_string)
+        .ok_or_else(|| ProviderError::new("ReplaceRouteTableAssociation returned no id"))
+}
 
-    /// Makes `route_table_id` main through association `association_id`; the new association id.
-    async fn replace(
-        &self,
-        association_id: &str,
-        route_table_id: &str,
-    ) -> Result<String, ProviderError> {
-        let output = sent!(self
-            .aws
-            .clients()
-            .await
-            .ec2
-            .replace_route_table_association()
-            .association_id(association_id)
-            .route_table_id(route_table_id))?;
-        output
-            .new_association_id()
-            .map(str::to_string)
-            .ok_or_else(|| ProviderError::new("ReplaceRouteTableAssociation returned no id"))
-    }
+/// A string attribute the association always has.
+fn text(attribute: Attribute, get: fn(&MainAssociation) -> &str) -> Declared<MainAssociation> {
+    read(attribute, move |found: &MainAssociation, _: &Reading| {
+        Value::string(get(found))
+    })
+}
 
-    fn value(&self, id: &str, table: &str, vpc: &str, original: &Value) -> Value {
-        whole_object(
-            &self.schema,
-            [
-                ("id", Value::string(id)),
-                ("route_table_id", Value::string(table)),
-                ("vpc_id", Value::string(vpc)),
-                ("original_route_table_id", original.clone()),
-            ],
-        )
+fn untagged(object: MainAssociation) -> Tagged<MainAssociation> {
+    Tagged {
+        object,
+        tags: vec![],
     }
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsMainRouteTableAssociation {
-    fn name(&self) -> &'static str {
-        "aws_main_route_table_association"
+impl AwsObject for MainAssociation {
+    type Object = MainAssociation;
+    const NAME: &'static str = "aws_main_route_table_association";
+    const KIND: &'static str = "main route table association";
+    const KEY: &'static str = "id";
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<MainAssociation>> {
+        vec![
+            text(Attribute::computed("id", Type::String), |found| &found.id),
+            text(
+                Attribute::required("vpc_id", Type::String).force_new(),
+                |found| &found.vpc_id,
+            ),
+            text(
+                Attribute::required("route_table_id", Type::String),
+                |found| &found.route_table_id,
+            ),
+            read(
+                Attribute::computed("original_route_table_id", Type::String),
+                |found: &MainAssociation, at: &Reading| match &found.original {
+                    Some(original) => original.clone(),
+                    None => at.prior.get("original_route_table_id").clone(),
+                },
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create", "update", "delete"])
     }
 
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts::minutes(5, 2, 5)
     }
 
-    async fn create(
-        &self,
+    fn key_of(value: &Value) -> Option<String> {
+        string_attribute(value, "id")
+    }
+
+    fn missing_key() -> ProviderError {
+        ProviderError::new("aws_main_route_table_association: prior state has no id")
+    }
+
+    fn import_prior(_id: &str) -> Result<Value, ProviderError> {
+        Err(ProviderError::not_importable(Self::NAME))
+    }
+
+    /// The main associations among `keys`, a chunk of IDs a DescribeRouteTables; the table
+    /// that was main before is the prior state's.
+    async fn describe(
+        this: &AwsMainRouteTableAssociation,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<MainAssociation>>, ProviderError> {
+        let ids: Vec<String> = keys
+            .iter()
+            .filter(|id| !id.is_empty())
+            .cloned()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut found = BTreeMap::new();
+        for chunk in chunks_of(&ids) {
+            let tables = tables(
+                this,
+                vec![filter(
+                    "association.route-table-association-id",
+                    chunk.iter().cloned(),
+                )],
+            )
+            .await?;
+            for (id, route_table_id, vpc_id) in main_associations(&tables) {
+                if keys.contains(&id) {
+                    let object = MainAssociation {
+                        id: id.clone(),
+                        route_table_id,
+                        vpc_id,
+                        original: None,
+                    };
+                    found.insert(id, untagged(object));
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// Finds the VPC's main association and makes the planned table main through it; the
+    /// table main before is `original_route_table_id`. Nothing is read back.
+    async fn create_written(
+        this: &AwsMainRouteTableAssociation,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
+    ) -> Result<Tagged<MainAssociation>, ProviderError> {
         let vpc_id = string_attribute(planned, "vpc_id").unwrap_or_default();
         let route_table_id = string_attribute(planned, "route_table_id").unwrap_or_default();
-        let tables = self
-            .tables(vec![
+        let tables = tables(
+            this,
+            vec![
                 filter("vpc-id", [vpc_id.as_str()]),
                 filter("association.main", ["true"]),
-            ])
-            .await?;
+            ],
+        )
+        .await?;
         let (association_id, original, _) = main_associations(&tables)
             .into_iter()
             .next()
@@ -137,31 +206,40 @@ impl ResourceType for AwsMainRouteTableAssociation {
                     format!("finding the main route table of VPC {vpc_id}: none"),
                 )
             })?;
-        let id = self.replace(&association_id, &route_table_id).await?;
-        Ok(self.value(&id, &route_table_id, &vpc_id, &Value::string(original)))
+        let id = replace(this, &association_id, &route_table_id).await?;
+        Ok(untagged(MainAssociation {
+            id,
+            route_table_id,
+            vpc_id,
+            original: Some(Value::string(original)),
+        }))
     }
 
-    async fn update(
-        &self,
+    /// Makes the planned table main through the association; nothing is read back.
+    async fn update_written(
+        this: &AwsMainRouteTableAssociation,
         _operation: &Operation,
+        key: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let association_id = string_attribute(prior, "id").ok_or_else(|| {
-            ProviderError::new("aws_main_route_table_association: prior state has no id")
-        })?;
+    ) -> Result<Tagged<MainAssociation>, ProviderError> {
         let route_table_id = string_attribute(planned, "route_table_id").unwrap_or_default();
-        let id = self.replace(&association_id, &route_table_id).await?;
-        Ok(self.value(
-            &id,
-            &route_table_id,
-            &string_attribute(prior, "vpc_id").unwrap_or_default(),
-            prior.get("original_route_table_id"),
-        ))
+        let id = replace(this, key, &route_table_id).await?;
+        Ok(untagged(MainAssociation {
+            id,
+            route_table_id,
+            vpc_id: string_attribute(prior, "vpc_id").unwrap_or_default(),
+            original: Some(prior.get("original_route_table_id").clone()),
+        }))
     }
 
     /// Makes the original table main again.
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+    async fn delete(
+        this: &AwsMainRouteTableAssociation,
+        _operation: &Operation,
+        _key: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
         let (Some(id), Some(original)) = (
             string_attribute(prior, "id"),
             string_attribute(prior, "original_route_table_id"),
@@ -169,33 +247,9 @@ impl ResourceType for AwsMainRouteTableAssociation {
             return Ok(());
         };
         deleted_or_gone(
-            self.replace(&id, &original).await,
+            replace(this, &id, &original).await,
             crate::error::is_not_found,
         )
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let by_id: HashMap<String, &Value> = prior
-            .iter()
-            .filter_map(|value| Some((string_attribute(value, "id")?, value)))
-            .collect();
-        let mut found = HashMap::new();
-        for chunk in chunks_of(&known_ids(prior)) {
-            let tables = self
-                .tables(vec![filter(
-                    "association.route-table-association-id",
-                    chunk.iter().cloned(),
-                )])
-                .await?;
-            for (id, table, vpc) in main_associations(&tables) {
-                if let Some(before) = by_id.get(&id) {
-                    let value =
-                        self.value(&id, &table, &vpc, before.get("original_route_table_id"));
-                    found.insert(id, value);
-                }
-            }
-        }
-        Ok(in_prior_order(prior, &found))
     }
 
     /// An association has no tags, and the table that was main before a lost create cannot
@@ -203,14 +257,10 @@ impl ResourceType for AwsMainRouteTableAssociation {
     /// `original_route_table_id` is then the planned table itself (a destroy leaves that table
     /// main).
     async fn find_created(
-        &self,
+        _this: &AwsMainRouteTableAssociation,
         _operation: &Operation,
         _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<MainAssociation>>, ProviderError> {
         Ok(None)
-    }
-
-    fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
-        Err(ProviderError::not_importable(self.name()))
     }
 }
