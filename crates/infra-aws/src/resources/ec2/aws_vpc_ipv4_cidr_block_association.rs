@@ -6,109 +6,118 @@
 //! `ipv4_ipam_pool_id` and `ipv4_netmask_length` are kept from the configuration (as the
 //! provider does); moto has no IPAM pools, so that path is not exercised in tests.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use aws_sdk_ec2::types::{Filter, VpcCidrBlockStateCode};
-use infra_core::{
-    Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
-};
+use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{sent, sent_unless_gone};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{copied, read, Declared, Reading};
 use crate::ec2_support::{
-    chunks_of, copy_attributes, filter, in_prior_order, integer_attribute, known_ids,
-    non_empty_attribute, string_attribute, wait_for, whole_object,
+    chunks_of, filter, integer_attribute, non_empty_attribute, string_attribute, wait_for,
 };
 use crate::error::is_not_found;
 use crate::paginated::all_items;
-use crate::Aws;
 
-/// Attributes AWS does not return: kept from the prior or planned value.
-const CONFIG_ONLY: &[&str] = &["ipv4_ipam_pool_id", "ipv4_netmask_length"];
+pub type AwsVpcIpv4CidrBlockAssociation = ObjectType<CidrAssociation>;
 
-pub struct AwsVpcIpv4CidrBlockAssociation {
-    aws: Arc<Aws>,
-    schema: Schema,
+/// An association as described, or (after an update, which changes nothing in AWS) as the
+/// prior state holds it.
+pub enum CidrAssociation {
+    Found {
+        id: String,
+        vpc_id: String,
+        cidr_block: String,
+        state: VpcCidrBlockStateCode,
+    },
+    Kept(Value),
 }
 
-impl AwsVpcIpv4CidrBlockAssociation {
-    pub fn new(aws: Arc<Aws>) -> AwsVpcIpv4CidrBlockAssociation {
-        let schema = Schema::new()
-            .timeouts(&["create", "delete"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("vpc_id", Type::String).force_new())
-            .attr(
-                Attribute::optional_computed("cidr_block", Type::String)
-                    .force_new()
-                    .check(Check::Cidr),
-            )
-            .attr(Attribute::optional("ipv4_ipam_pool_id", Type::String).force_new())
-            .attr(
-                Attribute::optional("ipv4_netmask_length", Type::Number)
-                    .force_new()
-                    .check(Check::Range(16, 28)),
-            );
-        AwsVpcIpv4CidrBlockAssociation { aws, schema }
-    }
+/// An attribute AWS reports: the described association's, or the kept prior's.
+fn reported(
+    attribute: Attribute,
+    get: fn(&CidrAssociation) -> Option<&str>,
+) -> Declared<CidrAssociation> {
+    let name = attribute.name;
+    read(
+        attribute,
+        move |found: &CidrAssociation, _: &Reading| match found {
+            CidrAssociation::Kept(prior) => prior.get(name).clone(),
+            found => Value::string(get(found).unwrap_or_default()),
+        },
+    )
+}
 
-    /// Associations (not yet disassociated) of the VPCs matching `filters`, by association id,
-    /// with their state.
-    async fn describe(
-        &self,
-        filters: Vec<Filter>,
-    ) -> Result<HashMap<String, (Value, VpcCidrBlockStateCode)>, ProviderError> {
-        let vpcs: Vec<_> = all_items!(self
-            .aws
-            .clients()
-            .await
-            .ec2
-            .describe_vpcs()
-            .set_filters(Some(filters)))?;
-        let mut found = HashMap::new();
-        for vpc in &vpcs {
-            for association in vpc.cidr_block_association_set() {
-                let (Some(id), Some(cidr)) =
-                    (association.association_id(), association.cidr_block())
-                else {
-                    continue;
-                };
-                // The VPC's primary block is not an association this type manages.
-                if vpc.cidr_block() == Some(cidr) {
-                    continue;
-                }
-                let state = association
-                    .cidr_block_state()
-                    .and_then(|s| s.state())
-                    .cloned()
-                    .unwrap_or(VpcCidrBlockStateCode::Associated);
-                if matches!(
-                    state,
-                    VpcCidrBlockStateCode::Disassociated | VpcCidrBlockStateCode::Failed
-                ) {
-                    continue;
-                }
-                let object = whole_object(
-                    &self.schema,
-                    [
-                        ("id", Value::string(id)),
-                        ("vpc_id", Value::string(vpc.vpc_id().unwrap_or_default())),
-                        ("cidr_block", Value::string(cidr)),
-                    ],
-                );
-                found.insert(id.to_string(), (object, state));
+fn state(found: &CidrAssociation) -> Option<&VpcCidrBlockStateCode> {
+    match found {
+        CidrAssociation::Found { state, .. } => Some(state),
+        CidrAssociation::Kept(_) => None,
+    }
+}
+
+/// Associations (not yet disassociated) of the VPCs matching `filters`, by association id.
+async fn associations(
+    this: &AwsVpcIpv4CidrBlockAssociation,
+    filters: Vec<Filter>,
+) -> Result<HashMap<String, CidrAssociation>, ProviderError> {
+    let vpcs: Vec<_> = all_items!(this
+        .aws
+        .clients()
+        .await
+        .ec2
+        .describe_vpcs()
+        .set_filters(Some(filters)))?;
+    let mut found = HashMap::new();
+    for vpc in &vpcs {
+        for association in vpc.cidr_block_association_set() {
+            let (Some(id), Some(cidr)) = (association.association_id(), association.cidr_block())
+            else {
+                continue;
+            };
+            // The VPC's primary block is not an association this type manages.
+            if vpc.cidr_block() == Some(cidr) {
+                continue;
             }
+            let state = association
+                .cidr_block_state()
+                .and_then(|s| s.state())
+                .cloned()
+                .unwrap_or(VpcCidrBlockStateCode::Associated);
+            if matches!(
+                state,
+                VpcCidrBlockStateCode::Disassociated | VpcCidrBlockStateCode::Failed
+            ) {
+                continue;
+            }
+            let object = CidrAssociation::Found {
+                id: id.to_string(),
+                vpc_id: vpc.vpc_id().unwrap_or_default().to_string(),
+                cidr_block: cidr.to_string(),
+                state,
+            };
+            found.insert(id.to_string(), object);
         }
-        Ok(found)
     }
+    Ok(found)
+}
 
-    async fn find(
-        &self,
-        id: &str,
-    ) -> Result<Option<(Value, VpcCidrBlockStateCode)>, ProviderError> {
-        Ok(self
-            .describe(vec![filter("cidr-block-association.association-id", [id])])
-            .await?
-            .remove(id))
+async fn find(
+    this: &AwsVpcIpv4CidrBlockAssociation,
+    id: &str,
+) -> Result<Option<CidrAssociation>, ProviderError> {
+    Ok(associations(
+        this,
+        vec![filter("cidr-block-association.association-id", [id])],
+    )
+    .await?
+    .remove(id))
+}
+
+fn untagged(object: CidrAssociation) -> Tagged<CidrAssociation> {
+    Tagged {
+        object,
+        tags: vec![],
     }
 }
 
@@ -134,21 +143,59 @@ fn parse_import_id(id: &str) -> Result<Value, ProviderError> {
     }
 }
 
+/// `ipv4_ipam_pool_id` and `ipv4_netmask_length` are not reported by AWS: they are kept from
+/// the prior state (or the planned value).
 #[async_trait::async_trait]
-impl ResourceType for AwsVpcIpv4CidrBlockAssociation {
-    fn name(&self) -> &'static str {
-        "aws_vpc_ipv4_cidr_block_association"
+impl AwsObject for CidrAssociation {
+    type Object = CidrAssociation;
+    const NAME: &'static str = "aws_vpc_ipv4_cidr_block_association";
+    const KIND: &'static str = "VPC CIDR block association";
+    const KEY: &'static str = "id";
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<CidrAssociation>> {
+        vec![
+            reported(
+                Attribute::computed("id", Type::String),
+                |found| match found {
+                    CidrAssociation::Found { id, .. } => Some(id),
+                    CidrAssociation::Kept(_) => None,
+                },
+            ),
+            reported(
+                Attribute::required("vpc_id", Type::String).force_new(),
+                |found| match found {
+                    CidrAssociation::Found { vpc_id, .. } => Some(vpc_id),
+                    CidrAssociation::Kept(_) => None,
+                },
+            ),
+            reported(
+                Attribute::optional_computed("cidr_block", Type::String)
+                    .force_new()
+                    .check(Check::Cidr),
+                |found| match found {
+                    CidrAssociation::Found { cidr_block, .. } => Some(cidr_block),
+                    CidrAssociation::Kept(_) => None,
+                },
+            ),
+            copied(Attribute::optional("ipv4_ipam_pool_id", Type::String).force_new()),
+            copied(
+                Attribute::optional("ipv4_netmask_length", Type::Number)
+                    .force_new()
+                    .check(Check::Range(16, 28)),
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create", "delete"])
     }
 
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts::minutes(10, 10, 10)
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let cidr = !config.get("cidr_block").is_null();
         let pool = !config.get("ipv4_ipam_pool_id").is_null();
         if cidr && !config.get("ipv4_netmask_length").is_null() {
@@ -166,8 +213,49 @@ impl ResourceType for AwsVpcIpv4CidrBlockAssociation {
         vec![]
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let output = sent!(self
+    /// The stored `id`, "" where there is none: the update changes nothing in AWS and needs
+    /// no id, a prior without one is not found, and its delete sends nothing.
+    fn key_of(value: &Value) -> Option<String> {
+        Some(value.get("id").as_str().unwrap_or_default().to_string())
+    }
+
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        parse_import_id(id)
+    }
+
+    /// The associations of `keys`, a chunk of IDs a DescribeVpcs.
+    async fn describe(
+        this: &AwsVpcIpv4CidrBlockAssociation,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<CidrAssociation>>, ProviderError> {
+        let ids: Vec<String> = keys
+            .iter()
+            .filter(|id| !id.is_empty())
+            .cloned()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut found = BTreeMap::new();
+        for chunk in chunks_of(&ids) {
+            let filters = vec![filter(
+                "cidr-block-association.association-id",
+                chunk.iter().cloned(),
+            )];
+            for (id, association) in associations(this, filters).await? {
+                found.insert(id, untagged(association));
+            }
+        }
+        Ok(found)
+    }
+
+    /// Associates the block and waits until it is `associated` (the association as waited
+    /// for is not read again).
+    async fn create_written(
+        this: &AwsVpcIpv4CidrBlockAssociation,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Tagged<CidrAssociation>, ProviderError> {
+        let output = sent!(this
             .aws
             .clients()
             .await
@@ -184,12 +272,14 @@ impl ResourceType for AwsVpcIpv4CidrBlockAssociation {
             .and_then(|a| a.association_id())
             .ok_or_else(|| ProviderError::new("AssociateVpcCidrBlock returned no association id"))?
             .to_string();
-        let mut value = wait_for(
+        let found = wait_for(
             operation.timeouts.create,
             &format!("VPC CIDR block association {id} to become associated"),
             || async {
-                match self.find(&id).await? {
-                    Some((value, VpcCidrBlockStateCode::Associated)) => Ok(Some(value)),
+                match find(this, &id).await? {
+                    Some(found) if state(&found) == Some(&VpcCidrBlockStateCode::Associated) => {
+                        Ok(Some(found))
+                    }
                     Some(_) => Ok(None),
                     None => Err(ProviderError::with_code(
                         "InvalidVpcCidrBlockAssociationID.NotFound",
@@ -199,27 +289,30 @@ impl ResourceType for AwsVpcIpv4CidrBlockAssociation {
             },
         )
         .await?;
-        copy_attributes(planned, &mut value, CONFIG_ONLY);
-        Ok(value)
+        Ok(untagged(found))
     }
 
-    async fn update(
-        &self,
+    /// Every argument forces a new association; nothing changes in place (nothing is sent).
+    async fn update_written(
+        _this: &AwsVpcIpv4CidrBlockAssociation,
         _operation: &Operation,
+        _key: &str,
         prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        // Every argument forces a new association; nothing changes in place.
-        let mut value = prior.clone();
-        copy_attributes(planned, &mut value, CONFIG_ONLY);
-        Ok(value)
+        _planned: &Value,
+    ) -> Result<Tagged<CidrAssociation>, ProviderError> {
+        Ok(untagged(CidrAssociation::Kept(prior.clone())))
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+    async fn delete(
+        this: &AwsVpcIpv4CidrBlockAssociation,
+        operation: &Operation,
+        _key: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
         let Some(id) = string_attribute(prior, "id") else {
             return Ok(());
         };
-        let result = sent!(self
+        let result = sent!(this
             .aws
             .clients()
             .await
@@ -233,9 +326,10 @@ impl ResourceType for AwsVpcIpv4CidrBlockAssociation {
             operation.timeouts.delete,
             &format!("VPC CIDR block association {id} to be disassociated"),
             || async {
-                Ok(match self.find(&id).await? {
-                    Some((_, VpcCidrBlockStateCode::Disassociating))
-                    | Some((_, VpcCidrBlockStateCode::Associated)) => None,
+                let found = find(this, &id).await?;
+                Ok(match found.as_ref().and_then(state) {
+                    Some(VpcCidrBlockStateCode::Disassociating)
+                    | Some(VpcCidrBlockStateCode::Associated) => None,
                     _ => Some(()),
                 })
             },
@@ -243,57 +337,29 @@ impl ResourceType for AwsVpcIpv4CidrBlockAssociation {
         .await
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut found = HashMap::new();
-        for chunk in chunks_of(&known_ids(prior)) {
-            for (id, (value, _)) in self
-                .describe(vec![filter(
-                    "cidr-block-association.association-id",
-                    chunk.iter().cloned(),
-                )])
-                .await?
-            {
-                found.insert(id, value);
-            }
-        }
-        let mut read = in_prior_order(prior, &found);
-        for (value, before) in read.iter_mut().zip(prior) {
-            if let Some(value) = value {
-                copy_attributes(before, value, CONFIG_ONLY);
-            }
-        }
-        Ok(read)
-    }
-
     /// An association has no tags: the natural key is the VPC and the CIDR block.
     async fn find_created(
-        &self,
+        this: &AwsVpcIpv4CidrBlockAssociation,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<CidrAssociation>>, ProviderError> {
         let (Some(vpc_id), Some(cidr)) = (
             non_empty_attribute(planned, "vpc_id"),
             non_empty_attribute(planned, "cidr_block"),
         ) else {
             return Ok(None);
         };
-        let mut found = self
-            .describe(vec![
-                filter("vpc-id", [vpc_id]),
-                filter("cidr-block-association.cidr-block", [cidr.clone()]),
-            ])
+        let filters = vec![
+            filter("vpc-id", [vpc_id]),
+            filter("cidr-block-association.cidr-block", [cidr.clone()]),
+        ];
+        Ok(associations(this, filters)
             .await?
             .into_values()
-            .map(|(value, _)| value)
-            .find(|value| value.get("cidr_block").as_str() == Some(cidr.as_str()));
-        if let Some(value) = &mut found {
-            copy_attributes(planned, value, CONFIG_ONLY);
-        }
-        Ok(found)
-    }
-
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        parse_import_id(id)
+            .find(|found| {
+                matches!(found, CidrAssociation::Found { cidr_block, .. } if *cidr_block == cidr)
+            })
+            .map(untagged))
     }
 }
 
