@@ -186,6 +186,14 @@ fn one(value: Option<Value>) -> Value {
 /// kinds of target (Run Command, ECS, Batch, Kinesis, Redshift and SageMaker), then SQS and
 /// HTTP parameters, the input transformer, retries, dead letters and AppSync.
 fn target_blocks() -> Vec<Declared<RuleTarget>> {
+    let mut blocks = kind_blocks();
+    blocks.extend(delivery_blocks());
+    blocks
+}
+
+/// The parameters for the kinds of target: Run Command, ECS, Batch, Kinesis, Redshift and
+/// SageMaker.
+fn kind_blocks() -> Vec<Declared<RuleTarget>> {
     vec![
         block(
             Block {
@@ -318,6 +326,13 @@ fn target_blocks() -> Vec<Declared<RuleTarget>> {
                 }))
             },
         ),
+    ]
+}
+
+/// How the event is delivered: SQS and HTTP parameters, the input transformer, retries, dead
+/// letters and AppSync.
+fn delivery_blocks() -> Vec<Declared<RuleTarget>> {
+    vec![
         block(
             Block::single("sqs_target", Schema::new().attr(s("message_group_id"))),
             |target| {
