@@ -39,6 +39,16 @@ pub struct Tagged<T> {
     pub tags: Vec<(String, String)>,
 }
 
+impl<T> Tagged<T> {
+    /// An object of an untagged type ([`AwsObject::TAGGED`] false).
+    pub fn untagged(object: T) -> Tagged<T> {
+        Tagged {
+            object,
+            tags: vec![],
+        }
+    }
+}
+
 /// What makes one AWS object type; see the module's documentation.
 #[async_trait::async_trait]
 pub trait AwsObject: Send + Sync + Sized + 'static {

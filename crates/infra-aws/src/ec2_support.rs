@@ -121,6 +121,17 @@ where
     text.map(|text| T::from(text.as_str()))
 }
 
+/// The distinct non-empty keys, sorted: the IDs a describe asks for, a chunk at a time
+/// ([`chunks_of`]).
+pub(crate) fn distinct_ids(keys: &[String]) -> Vec<String> {
+    keys.iter()
+        .filter(|id| !id.is_empty())
+        .cloned()
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
 /// A describe filter such as `vpc-id = [vpc-1, vpc-2]`.
 pub(crate) fn filter<I, S>(name: &str, values: I) -> Filter
 where

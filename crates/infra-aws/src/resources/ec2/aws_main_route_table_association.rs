@@ -5,7 +5,7 @@
 //! `vpc_id` forces a new one. Its id is the main association's id, which changes with every
 //! replacement. The provider offers no import, and neither does this type.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::RouteTable;
 use infra_core::{Attribute, Operation, ProviderError, Schema, Timeouts, Type, Value};
@@ -13,7 +13,7 @@ use infra_core::{Attribute, Operation, ProviderError, Schema, Timeouts, Type, Va
 use crate::app_support::{deleted_or_gone, sent};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, Declared, Reading};
-use crate::ec2_support::{chunks_of, filter, string_attribute};
+use crate::ec2_support::{chunks_of, distinct_ids, filter, string_attribute};
 use crate::paginated::all_items;
 
 pub type AwsMainRouteTableAssociation = ObjectType<MainAssociation>;
@@ -86,13 +86,6 @@ fn text(attribute: Attribute, get: fn(&MainAssociation) -> &str) -> Declared<Mai
     })
 }
 
-fn untagged(object: MainAssociation) -> Tagged<MainAssociation> {
-    Tagged {
-        object,
-        tags: vec![],
-    }
-}
-
 #[async_trait::async_trait]
 impl AwsObject for MainAssociation {
     type Object = MainAssociation;
@@ -148,13 +141,7 @@ impl AwsObject for MainAssociation {
         this: &AwsMainRouteTableAssociation,
         keys: &[String],
     ) -> Result<BTreeMap<String, Tagged<MainAssociation>>, ProviderError> {
-        let ids: Vec<String> = keys
-            .iter()
-            .filter(|id| !id.is_empty())
-            .cloned()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let ids = distinct_ids(keys);
         let mut found = BTreeMap::new();
         for chunk in chunks_of(&ids) {
             let tables = tables(
@@ -173,7 +160,7 @@ impl AwsObject for MainAssociation {
                         vpc_id,
                         original: None,
                     };
-                    found.insert(id, untagged(object));
+                    found.insert(id, Tagged::untagged(object));
                 }
             }
         }
@@ -207,7 +194,7 @@ impl AwsObject for MainAssociation {
                 )
             })?;
         let id = replace(this, &association_id, &route_table_id).await?;
-        Ok(untagged(MainAssociation {
+        Ok(Tagged::untagged(MainAssociation {
             id,
             route_table_id,
             vpc_id,
@@ -225,7 +212,7 @@ impl AwsObject for MainAssociation {
     ) -> Result<Tagged<MainAssociation>, ProviderError> {
         let route_table_id = string_attribute(planned, "route_table_id").unwrap_or_default();
         let id = replace(this, key, &route_table_id).await?;
-        Ok(untagged(MainAssociation {
+        Ok(Tagged::untagged(MainAssociation {
             id,
             route_table_id,
             vpc_id: string_attribute(prior, "vpc_id").unwrap_or_default(),

@@ -37,13 +37,6 @@ fn mode(options: &Options) -> Value {
     text(mode.map(InternetGatewayBlockMode::as_str))
 }
 
-fn untagged(object: Options) -> Tagged<Options> {
-    Tagged {
-        object,
-        tags: vec![],
-    }
-}
-
 /// The options of the client's region.
 async fn described(this: &AwsVpcBlockPublicAccessOptions) -> Result<Options, ProviderError> {
     let ec2 = &this.aws.clients().await.ec2;
@@ -74,7 +67,7 @@ async fn set_mode(
             let options = described(this).await?;
             Ok(match options.state() {
                 Some(VpcBlockPublicAccessState::UpdateInProgress) => None,
-                _ => Some(untagged(options)),
+                _ => Some(Tagged::untagged(options)),
             })
         },
     )
@@ -120,7 +113,7 @@ impl AwsObject for BpaOptions {
             return Ok(BTreeMap::new());
         }
         let options = described(this).await?;
-        let found = |key: &String| (key.clone(), untagged(options.clone()));
+        let found = |key: &String| (key.clone(), Tagged::untagged(options.clone()));
         Ok(keys.iter().map(found).collect())
     }
 
@@ -160,7 +153,7 @@ impl AwsObject for BpaOptions {
         planned: &Value,
     ) -> Result<Option<Tagged<Options>>, ProviderError> {
         let options = described(this).await?;
-        Ok((&mode(&options) == planned.get(MODE)).then(|| untagged(options)))
+        Ok((&mode(&options) == planned.get(MODE)).then(|| Tagged::untagged(options)))
     }
 }
 
@@ -183,7 +176,8 @@ mod tests {
             .aws_account_id("123456789012")
             .internet_gateway_block_mode(InternetGatewayBlockMode::BlockIngress)
             .state(VpcBlockPublicAccessState::UpdateComplete);
-        let value = |options: Options| bpa.value_of(&untagged(options), "us-east-1", &Value::Null);
+        let value =
+            |options: Options| bpa.value_of(&Tagged::untagged(options), "us-east-1", &Value::Null);
         let read = |region: &str| {
             Value::map([
                 ("id", Value::string(region)),

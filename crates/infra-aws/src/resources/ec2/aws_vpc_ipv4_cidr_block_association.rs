@@ -6,7 +6,7 @@
 //! `ipv4_ipam_pool_id` and `ipv4_netmask_length` are kept from the configuration (as the
 //! provider does); moto has no IPAM pools, so that path is not exercised in tests.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_ec2::types::{Filter, VpcCidrBlockStateCode};
 use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Timeouts, Type, Value};
@@ -15,7 +15,8 @@ use crate::app_support::{sent, sent_unless_gone};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{copied, read, Declared, Reading};
 use crate::ec2_support::{
-    chunks_of, filter, integer_attribute, non_empty_attribute, string_attribute, wait_for,
+    chunks_of, distinct_ids, filter, integer_attribute, non_empty_attribute, string_attribute,
+    wait_for,
 };
 use crate::error::is_not_found;
 use crate::paginated::all_items;
@@ -112,13 +113,6 @@ async fn find(
     )
     .await?
     .remove(id))
-}
-
-fn untagged(object: CidrAssociation) -> Tagged<CidrAssociation> {
-    Tagged {
-        object,
-        tags: vec![],
-    }
 }
 
 /// Terraform's import ID: the association id, or `ID,IPAM-POOL-ID,NETMASK-LENGTH` for an
@@ -228,13 +222,7 @@ impl AwsObject for CidrAssociation {
         this: &AwsVpcIpv4CidrBlockAssociation,
         keys: &[String],
     ) -> Result<BTreeMap<String, Tagged<CidrAssociation>>, ProviderError> {
-        let ids: Vec<String> = keys
-            .iter()
-            .filter(|id| !id.is_empty())
-            .cloned()
-            .collect::<BTreeSet<_>>()
-            .into_iter()
-            .collect();
+        let ids = distinct_ids(keys);
         let mut found = BTreeMap::new();
         for chunk in chunks_of(&ids) {
             let filters = vec![filter(
@@ -242,7 +230,7 @@ impl AwsObject for CidrAssociation {
                 chunk.iter().cloned(),
             )];
             for (id, association) in associations(this, filters).await? {
-                found.insert(id, untagged(association));
+                found.insert(id, Tagged::untagged(association));
             }
         }
         Ok(found)
@@ -289,7 +277,7 @@ impl AwsObject for CidrAssociation {
             },
         )
         .await?;
-        Ok(untagged(found))
+        Ok(Tagged::untagged(found))
     }
 
     /// Every argument forces a new association; nothing changes in place (nothing is sent).
@@ -300,7 +288,7 @@ impl AwsObject for CidrAssociation {
         prior: &Value,
         _planned: &Value,
     ) -> Result<Tagged<CidrAssociation>, ProviderError> {
-        Ok(untagged(CidrAssociation::Kept(prior.clone())))
+        Ok(Tagged::untagged(CidrAssociation::Kept(prior.clone())))
     }
 
     async fn delete(
@@ -359,7 +347,7 @@ impl AwsObject for CidrAssociation {
             .find(|found| {
                 matches!(found, CidrAssociation::Found { cidr_block, .. } if *cidr_block == cidr)
             })
-            .map(untagged))
+            .map(Tagged::untagged))
     }
 }
 
