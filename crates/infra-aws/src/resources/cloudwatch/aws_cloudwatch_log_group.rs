@@ -89,6 +89,8 @@ impl AwsObject for LogGroupObject {
     const NAME: &'static str = "aws_cloudwatch_log_group";
     const KIND: &'static str = "log group";
     const KEY: &'static str = "name";
+    /// `skip_destroy` leaves the group (and its logs) behind.
+    const SKIP_DESTROY: bool = true;
 
     fn attributes() -> Vec<Declared<LogGroup>> {
         vec![
@@ -289,13 +291,9 @@ impl AwsObject for LogGroupObject {
         this: &AwsCloudwatchLogGroup,
         _operation: &Operation,
         name: &str,
-        prior: &Value,
+        _prior: &Value,
     ) -> Result<(), ProviderError> {
         let client = &this.aws.clients().await.logs;
-        // `skip_destroy` leaves the group (and its logs) behind.
-        if boolean(prior, "skip_destroy") == Some(true) {
-            return Ok(());
-        }
         deleted_or_missing(sent!(client.delete_log_group().log_group_name(name)))
     }
 }
