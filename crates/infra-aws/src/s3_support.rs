@@ -219,7 +219,7 @@ impl<'a> Target<'a> {
 pub type Fields = BTreeMap<String, Value>;
 
 /// `entries` as [`Fields`].
-pub fn fields<const N: usize>(entries: [(&str, Value); N]) -> Fields {
+pub fn fields<'a>(entries: impl IntoIterator<Item = (&'a str, Value)>) -> Fields {
     entries
         .into_iter()
         .map(|(key, value)| (key.to_string(), value))

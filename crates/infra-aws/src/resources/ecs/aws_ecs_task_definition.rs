@@ -963,7 +963,7 @@ impl ResourceType for AwsEcsTaskDefinition {
             return Ok(());
         };
         // `skip_destroy` keeps the revision for whatever still runs it.
-        if boolean(prior, "skip_destroy") == Some(true) {
+        if crate::aws_object::skips_destroy(prior) {
             return Ok(());
         }
         if self.describe(&arn).await?.is_none() {

@@ -2196,7 +2196,7 @@ impl ResourceType for AwsLambdaFunction {
 
     async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
         // `skip_destroy`: the function stays in AWS; destroy only forgets it.
-        if boolean(prior, "skip_destroy") == Some(true) {
+        if crate::aws_object::skips_destroy(prior) {
             return Ok(());
         }
         let Some(name) = string(prior, "function_name").or_else(|| string(prior, "id")) else {

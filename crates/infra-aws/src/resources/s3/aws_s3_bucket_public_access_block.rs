@@ -6,17 +6,18 @@
 //! `skip_destroy` (configuration only) leaves the settings in place on destroy. moto holds and
 //! returns every flag, so drift on each is seen in tests.
 
-use aws_sdk_s3::types::PublicAccessBlockConfiguration;
+use aws_sdk_s3::types::PublicAccessBlockConfiguration as Config;
 use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
-use crate::app_support::boolean;
+use crate::app_support::{boolean, known};
 use crate::s3_support::{bucket_call, fields, BucketConfig, Fields, Target};
 
-const FLAGS: &[&str] = &[
-    "block_public_acls",
-    "block_public_policy",
-    "ignore_public_acls",
-    "restrict_public_buckets",
+/// The four flags, each with how it is read from AWS's configuration.
+const FLAGS: &[(&str, fn(&Config) -> Option<bool>)] = &[
+    ("block_public_acls", Config::block_public_acls),
+    ("block_public_policy", Config::block_public_policy),
+    ("ignore_public_acls", Config::ignore_public_acls),
+    ("restrict_public_buckets", Config::restrict_public_buckets),
 ];
 
 pub struct PublicAccessBlock;
@@ -29,7 +30,7 @@ impl BucketConfig for PublicAccessBlock {
 
     fn schema() -> Schema {
         let mut schema = Schema::new();
-        for flag in FLAGS {
+        for (flag, _) in FLAGS {
             schema = schema.attr(Attribute::optional(flag, Type::Bool).default(Value::Bool(false)));
         }
         schema.attr(Attribute::optional("skip_destroy", Type::Bool))
@@ -40,7 +41,7 @@ impl BucketConfig for PublicAccessBlock {
         bucket_call!(
             at,
             put_public_access_block().public_access_block_configuration(
-                PublicAccessBlockConfiguration::builder()
+                Config::builder()
                     .block_public_acls(flag("block_public_acls"))
                     .block_public_policy(flag("block_public_policy"))
                     .ignore_public_acls(flag("ignore_public_acls"))
@@ -56,32 +57,15 @@ impl BucketConfig for PublicAccessBlock {
         let Some(config) = output.public_access_block_configuration() else {
             return Ok(None);
         };
-        Ok(Some(fields([
-            (
-                "block_public_acls",
-                Value::Bool(config.block_public_acls().unwrap_or(false)),
-            ),
-            (
-                "block_public_policy",
-                Value::Bool(config.block_public_policy().unwrap_or(false)),
-            ),
-            (
-                "ignore_public_acls",
-                Value::Bool(config.ignore_public_acls().unwrap_or(false)),
-            ),
-            (
-                "restrict_public_buckets",
-                Value::Bool(config.restrict_public_buckets().unwrap_or(false)),
-            ),
-            (
-                "skip_destroy",
-                crate::app_support::known(hint, "skip_destroy"),
-            ),
-        ])))
+        let flags = FLAGS
+            .iter()
+            .map(|(name, read)| (*name, Value::Bool(read(config).unwrap_or(false))));
+        let skip_destroy = ("skip_destroy", known(hint, "skip_destroy"));
+        Ok(Some(fields(flags.chain([skip_destroy]))))
     }
 
     async fn delete(at: &Target<'_>, prior: &Value) -> Result<(), ProviderError> {
-        if boolean(prior, "skip_destroy") == Some(true) {
+        if crate::aws_object::skips_destroy(prior) {
             return Ok(());
         }
         bucket_call!(at, delete_public_access_block()).map(drop)
