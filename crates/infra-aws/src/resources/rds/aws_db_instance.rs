@@ -25,90 +25,52 @@
 //! `backup_target`, `custom_iam_instance_profile`, `replica_mode`, `nchar_character_set_name`,
 //! `timezone`, `hosted_zone_id`, `listener_endpoint` or `database_insights_mode`, so drift on them is not seen in tests;
 //! and it keeps reporting a promoted replica's source, so a promotion is checked by its call.
+//!
+//! The type is an [`AwsObject`] keyed by `identifier` (the import ID): each attribute is
+//! declared once with how it is read from the `DbInstance` (or kept from the prior value), and
+//! the family reads, finds a lost create (the generated identifier, with the operation's
+//! managed tags) and imports. What is particular stays here: the create variants, the waits,
+//! the one ModifyDBInstance, the promotion and the final snapshot on delete.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_rds::operation::modify_db_instance::builders::ModifyDBInstanceFluentBuilder;
 use aws_sdk_rds::types::{
-    CloudwatchLogsExportConfiguration, DatabaseInsightsMode, DbInstance, Filter, ReplicaMode, Tag,
+    CloudwatchLogsExportConfiguration, DatabaseInsightsMode, DbInstance, DomainMembership, Filter,
+    ReplicaMode, Tag,
 };
 use aws_smithy_types::date_time::Format as DateTimeFormat;
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
 use crate::app_support::{
-    blocks, boolean, changed, copy_attributes, int, non_empty, number, sent, set_tags, single,
-    string, string_list, strings, text, vanished, wait_for,
+    blocks, boolean, changed, int, non_empty, number, sent, sent_unless_gone, single, string,
+    string_list, strings, text, vanished, wait_for,
 };
-use crate::app_support::{has_managed_tags, sent_unless_gone};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{copied, read, read_block, string as text_of, string_or_empty, switch};
+use crate::declared::{Declared, Reading};
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{master_user_secret, tags_from_sdk, tags_to_sdk, update_tags};
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
-
-/// Attributes AWS does not report back: copied from the configuration.
-const CONFIG_ONLY: &[&str] = &[
-    "password",
-    "password_wo_version",
-    "skip_final_snapshot",
-    "final_snapshot_identifier",
-    "apply_immediately",
-    "allow_major_version_upgrade",
-    "delete_automated_backups",
-    "identifier_prefix",
-    "snapshot_identifier",
-    "upgrade_storage_config",
-    "restore_to_point_in_time",
-    "blue_green_update",
-    "s3_import",
-];
+use crate::tagging::ManagedTags;
 
 /// Identifiers per `db-instance-id` filter.
 const IDENTIFIERS_PER_CALL: usize = 100;
 
-pub struct AwsDbInstance {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+/// Where a create's identifier comes from: `identifier`, else `identifier_prefix`, else
+/// `terraform-`, plus a unique suffix.
+const IDENTIFIER_ARGUMENTS: [&str; 2] = ["identifier", "identifier_prefix"];
+const GENERATED_PREFIX: &str = "terraform-";
+
+pub type AwsDbInstance = ObjectType<InstanceObject>;
+
+pub struct InstanceObject;
 
 impl AwsDbInstance {
-    pub fn new(aws: Arc<Aws>) -> AwsDbInstance {
-        let attributes = [
-            reported_attributes(),
-            instance_attributes(),
-            storage_attributes(),
-            credential_attributes(),
-            network_attributes(),
-            backup_and_maintenance_attributes(),
-            database_settings_attributes(),
-            monitoring_attributes(),
-            domain_attributes(),
-            replication_attributes(),
-            lifecycle_attributes(),
-        ];
-        let schema = attributes
-            .into_iter()
-            .flatten()
-            .fold(
-                Schema::new()
-                    .timeouts(&["create", "update", "delete"])
-                    .version(2),
-                Schema::attr,
-            )
-            .block(restore_to_point_in_time_block())
-            .block(Block::single(
-                "blue_green_update",
-                Schema::new().attr(defaulted_bool("enabled", false)),
-            ))
-            .block(s3_import_block())
-            .with_tags();
-        AwsDbInstance { aws, schema }
-    }
-
-    /// Instances by identifier, via the `db-instance-id` filter (missing ones are skipped).
+    /// Instances by identifier, via the `db-instance-id` filter (missing ones are skipped):
+    /// the family's describe, and the `aws_db_instance` data source's.
     pub(crate) async fn describe(
         &self,
         identifiers: &[String],
@@ -142,202 +104,558 @@ impl AwsDbInstance {
         }
         Ok(out)
     }
-
-    async fn wait_available(
-        &self,
-        identifier: &str,
-        timeout: std::time::Duration,
-    ) -> Result<DbInstance, ProviderError> {
-        wait_for(
-            &format!("DB instance {identifier} to be available"),
-            timeout,
-            || async {
-                let found = self.describe(&[identifier.to_string()]).await?;
-                let Some(instance) = found.get(identifier) else {
-                    return Err(vanished("DB instance", identifier));
-                };
-                match instance.db_instance_status() {
-                    Some("available") => Ok(Some(instance.clone())),
-                    Some(
-                        status @ ("failed"
-                        | "incompatible-parameters"
-                        | "incompatible-network"
-                        | "storage-full"),
-                    ) => Err(ProviderError::with_code(
-                        "InvalidDBInstanceState",
-                        format!("DB instance {identifier} is {status}"),
-                    )),
-                    _ => Ok(None),
-                }
-            },
-        )
-        .await
-    }
 }
 
-// ---- The schema, in groups of attributes ----
+/// Waits until the instance is `available`; a failed status ends the wait with an error.
+async fn wait_available(
+    this: &AwsDbInstance,
+    identifier: &str,
+    timeout: std::time::Duration,
+) -> Result<Tagged<DbInstance>, ProviderError> {
+    wait_for(
+        &format!("DB instance {identifier} to be available"),
+        timeout,
+        || async {
+            let Some(found) = this.found(identifier).await? else {
+                return Err(vanished("DB instance", identifier));
+            };
+            match found.object.db_instance_status() {
+                Some("available") => Ok(Some(found)),
+                Some(
+                    status @ ("failed"
+                    | "incompatible-parameters"
+                    | "incompatible-network"
+                    | "storage-full"),
+                ) => Err(ProviderError::with_code(
+                    "InvalidDBInstanceState",
+                    format!("DB instance {identifier} is {status}"),
+                )),
+                _ => Ok(None),
+            }
+        },
+    )
+    .await
+}
+
+// ---- The attributes, in groups, each with how it is read ----
 
 /// An optional boolean with a default.
 fn defaulted_bool(name: &'static str, default: bool) -> Attribute {
     Attribute::optional(name, Type::Bool).default(Value::Bool(default))
 }
 
+/// A boolean AWS reports, `default` where it leaves it out.
+fn flag(
+    attribute: Attribute,
+    get: fn(&DbInstance) -> Option<bool>,
+    default: bool,
+) -> Declared<DbInstance> {
+    read(attribute, move |instance: &DbInstance, _: &Reading| {
+        Value::Bool(get(instance).unwrap_or(default))
+    })
+}
+
+/// A boolean AWS reports only when set: `false` reads as null while the prior value leaves
+/// it null.
+fn optional_flag(
+    attribute: Attribute,
+    get: fn(&DbInstance) -> Option<bool>,
+) -> Declared<DbInstance> {
+    let name = attribute.name;
+    read(
+        attribute,
+        move |instance: &DbInstance, at: &Reading| match (
+            get(instance).unwrap_or(false),
+            at.prior.get(name).as_bool(),
+        ) {
+            (false, None) => Value::Null,
+            (reported, _) => Value::Bool(reported),
+        },
+    )
+}
+
+/// A number AWS reports as an integer.
+fn integer(attribute: Attribute, get: fn(&DbInstance) -> Option<i32>) -> Declared<DbInstance> {
+    read(attribute, move |instance: &DbInstance, _: &Reading| {
+        number(get(instance).map(i64::from))
+    })
+}
+
+/// A configuration-only block AWS does not report: the prior value's blocks, else none.
+fn kept_block(block: Block) -> Declared<DbInstance> {
+    let name = block.name;
+    read_block(block, move |_: &DbInstance, at: &Reading| {
+        match at.prior.get(name) {
+            kept @ Value::List(_) => kept.clone(),
+            _ => Value::List(vec![]),
+        }
+    })
+}
+
 /// What only AWS sets: identifiers, endpoints, status and the managed secret.
-fn reported_attributes() -> Vec<Attribute> {
+fn reported_attributes() -> Vec<Declared<DbInstance>> {
+    let computed = |name| Attribute::computed(name, Type::String);
     vec![
-        Attribute::computed("id", Type::String),
-        Attribute::computed("arn", Type::String),
-        Attribute::computed("address", Type::String),
-        Attribute::computed("endpoint", Type::String),
-        Attribute::computed("hosted_zone_id", Type::String),
-        Attribute::computed("resource_id", Type::String),
-        Attribute::computed("status", Type::String),
-        Attribute::computed("engine_version_actual", Type::String),
-        Attribute::computed("latest_restorable_time", Type::String).volatile(),
-        Attribute::computed("listener_endpoint", Type::list(Type::map(Type::String))),
-        Attribute::computed("master_user_secret", Type::list(Type::map(Type::String))),
+        // Provider 5.0 (schema version 2) made `id` the DbiResourceId; the identifier is
+        // `identifier` (and what every call here uses).
+        text_of(computed("id"), DbInstance::dbi_resource_id),
+        text_of(computed("arn"), DbInstance::db_instance_arn),
+        text_of(computed("address"), |instance| {
+            instance.endpoint().and_then(|e| e.address())
+        }),
+        read(
+            computed("endpoint"),
+            |instance: &DbInstance, _: &Reading| {
+                let address = instance.endpoint().and_then(|e| e.address());
+                match (address, instance_port(instance)) {
+                    (Some(address), Some(port)) => Value::string(format!("{address}:{port}")),
+                    (Some(address), None) => Value::string(address),
+                    _ => Value::Null,
+                }
+            },
+        ),
+        text_of(computed("hosted_zone_id"), |instance| {
+            instance.endpoint().and_then(|e| e.hosted_zone_id())
+        }),
+        text_of(computed("resource_id"), DbInstance::dbi_resource_id),
+        text_of(computed("status"), DbInstance::db_instance_status),
+        text_of(
+            computed("engine_version_actual"),
+            DbInstance::engine_version,
+        ),
+        read(
+            computed("latest_restorable_time").volatile(),
+            |instance: &DbInstance, _: &Reading| {
+                text(
+                    instance
+                        .latest_restorable_time()
+                        .map(|t| t.to_string())
+                        .as_deref(),
+                )
+            },
+        ),
+        read(
+            Attribute::computed("listener_endpoint", Type::list(Type::map(Type::String))),
+            |instance: &DbInstance, _: &Reading| {
+                Value::List(
+                    instance
+                        .listener_endpoint()
+                        .map(|e| {
+                            Value::map([
+                                ("address", text(e.address())),
+                                ("hosted_zone_id", text(e.hosted_zone_id())),
+                                ("port", number(e.port().map(i64::from))),
+                            ])
+                        })
+                        .into_iter()
+                        .collect(),
+                )
+            },
+        ),
+        read(
+            Attribute::computed("master_user_secret", Type::list(Type::map(Type::String))),
+            |instance: &DbInstance, _: &Reading| master_user_secret(instance.master_user_secret()),
+        ),
     ]
 }
 
 /// The instance's name, engine and class.
-fn instance_attributes() -> Vec<Attribute> {
+fn instance_attributes() -> Vec<Declared<DbInstance>> {
     vec![
-        Attribute::optional_computed("identifier", Type::String).force_new(),
-        Attribute::optional("identifier_prefix", Type::String).force_new(),
-        Attribute::optional_computed("engine", Type::String).force_new(),
-        Attribute::optional_computed("engine_version", Type::String),
-        Attribute::optional_computed("engine_lifecycle_support", Type::String).check(Check::OneOf(
-            &[
-                "open-source-rds-extended-support",
-                "open-source-rds-extended-support-disabled",
-            ],
-        )),
-        Attribute::required("instance_class", Type::String),
+        string_or_empty(
+            Attribute::optional_computed("identifier", Type::String).force_new(),
+            DbInstance::db_instance_identifier,
+        ),
+        copied(Attribute::optional("identifier_prefix", Type::String).force_new()),
+        text_of(
+            Attribute::optional_computed("engine", Type::String).force_new(),
+            DbInstance::engine,
+        ),
+        read(
+            Attribute::optional_computed("engine_version", Type::String),
+            |instance: &DbInstance, at: &Reading| {
+                engine_version(instance.engine_version(), at.prior.get("engine_version"))
+            },
+        ),
+        text_of(
+            Attribute::optional_computed("engine_lifecycle_support", Type::String).check(
+                Check::OneOf(&[
+                    "open-source-rds-extended-support",
+                    "open-source-rds-extended-support-disabled",
+                ]),
+            ),
+            DbInstance::engine_lifecycle_support,
+        ),
+        text_of(
+            Attribute::required("instance_class", Type::String),
+            DbInstance::db_instance_class,
+        ),
     ]
 }
 
-fn storage_attributes() -> Vec<Attribute> {
+fn storage_attributes() -> Vec<Declared<DbInstance>> {
     vec![
-        Attribute::optional_computed("allocated_storage", Type::Number),
-        Attribute::optional("max_allocated_storage", Type::Number),
-        Attribute::optional_computed("storage_type", Type::String)
-            .check(Check::OneOf(&["standard", "gp2", "gp3", "io1", "io2"])),
-        Attribute::optional_computed("iops", Type::Number),
-        Attribute::optional_computed("storage_throughput", Type::Number),
-        Attribute::optional_computed("storage_encrypted", Type::Bool).force_new(),
-        Attribute::optional_computed("kms_key_id", Type::String).force_new(),
-        defaulted_bool("dedicated_log_volume", false),
-        Attribute::optional("upgrade_storage_config", Type::Bool),
+        read(
+            Attribute::optional_computed("allocated_storage", Type::Number),
+            |instance: &DbInstance, at: &Reading| allocated_storage(instance, at.prior),
+        ),
+        integer(
+            Attribute::optional("max_allocated_storage", Type::Number),
+            DbInstance::max_allocated_storage,
+        ),
+        text_of(
+            Attribute::optional_computed("storage_type", Type::String)
+                .check(Check::OneOf(&["standard", "gp2", "gp3", "io1", "io2"])),
+            DbInstance::storage_type,
+        ),
+        integer(
+            Attribute::optional_computed("iops", Type::Number),
+            DbInstance::iops,
+        ),
+        integer(
+            Attribute::optional_computed("storage_throughput", Type::Number),
+            DbInstance::storage_throughput,
+        ),
+        flag(
+            Attribute::optional_computed("storage_encrypted", Type::Bool).force_new(),
+            DbInstance::storage_encrypted,
+            false,
+        ),
+        text_of(
+            Attribute::optional_computed("kms_key_id", Type::String).force_new(),
+            DbInstance::kms_key_id,
+        ),
+        flag(
+            defaulted_bool("dedicated_log_volume", false),
+            DbInstance::dedicated_log_volume,
+            false,
+        ),
+        copied(Attribute::optional("upgrade_storage_config", Type::Bool)),
     ]
 }
 
 /// The database name, the master user and its password.
-fn credential_attributes() -> Vec<Attribute> {
+fn credential_attributes() -> Vec<Declared<DbInstance>> {
     vec![
-        Attribute::optional_computed("db_name", Type::String).force_new(),
-        Attribute::optional_computed("username", Type::String).force_new(),
-        Attribute::optional("password", Type::String).sensitive(),
+        text_of(
+            Attribute::optional_computed("db_name", Type::String).force_new(),
+            DbInstance::db_name,
+        ),
+        text_of(
+            Attribute::optional_computed("username", Type::String).force_new(),
+            DbInstance::master_username,
+        ),
+        copied(Attribute::optional("password", Type::String).sensitive()),
         // Terraform 1.11's write-only password: sent, never stored; a new
         // `password_wo_version` sends it again.
-        Attribute::optional("password_wo", Type::String).write_only(),
-        Attribute::optional("password_wo_version", Type::Number),
-        Attribute::optional("manage_master_user_password", Type::Bool),
-        Attribute::optional_computed("master_user_secret_kms_key_id", Type::String),
+        Declared::unread(Attribute::optional("password_wo", Type::String).write_only()),
+        copied(Attribute::optional("password_wo_version", Type::Number)),
+        read(
+            Attribute::optional("manage_master_user_password", Type::Bool),
+            |instance: &DbInstance, at: &Reading| match (
+                instance.master_user_secret(),
+                at.prior.get("manage_master_user_password").as_bool(),
+            ) {
+                (Some(_), _) => Value::Bool(true),
+                (None, Some(true)) => Value::Bool(false),
+                (None, configured) => configured.map(Value::Bool).unwrap_or(Value::Null),
+            },
+        ),
+        text_of(
+            Attribute::optional_computed("master_user_secret_kms_key_id", Type::String),
+            |instance| instance.master_user_secret().and_then(|s| s.kms_key_id()),
+        ),
     ]
 }
 
-fn network_attributes() -> Vec<Attribute> {
+fn network_attributes() -> Vec<Declared<DbInstance>> {
     vec![
-        Attribute::optional_computed("port", Type::Number).check(Check::Port),
-        Attribute::optional_computed("db_subnet_group_name", Type::String).force_new(),
-        Attribute::optional_computed("vpc_security_group_ids", Type::set(Type::String)),
-        Attribute::optional_computed("availability_zone", Type::String).force_new(),
-        Attribute::optional_computed("multi_az", Type::Bool),
-        Attribute::optional_computed("multi_tenant", Type::Bool),
-        Attribute::optional_computed("network_type", Type::String)
-            .check(Check::OneOf(&["IPV4", "DUAL"])),
-        defaulted_bool("publicly_accessible", false),
-        Attribute::optional("customer_owned_ip_enabled", Type::Bool),
+        read(
+            Attribute::optional_computed("port", Type::Number).check(Check::Port),
+            |instance: &DbInstance, _: &Reading| number(instance_port(instance).map(i64::from)),
+        ),
+        text_of(
+            Attribute::optional_computed("db_subnet_group_name", Type::String).force_new(),
+            |instance| {
+                instance
+                    .db_subnet_group()
+                    .and_then(|g| g.db_subnet_group_name())
+            },
+        ),
+        read(
+            Attribute::optional_computed("vpc_security_group_ids", Type::set(Type::String)),
+            |instance: &DbInstance, _: &Reading| {
+                string_list(
+                    instance
+                        .vpc_security_groups()
+                        .iter()
+                        .filter_map(|g| g.vpc_security_group_id()),
+                )
+            },
+        ),
+        text_of(
+            Attribute::optional_computed("availability_zone", Type::String).force_new(),
+            DbInstance::availability_zone,
+        ),
+        flag(
+            Attribute::optional_computed("multi_az", Type::Bool),
+            DbInstance::multi_az,
+            false,
+        ),
+        flag(
+            Attribute::optional_computed("multi_tenant", Type::Bool),
+            DbInstance::multi_tenant,
+            false,
+        ),
+        text_of(
+            Attribute::optional_computed("network_type", Type::String)
+                .check(Check::OneOf(&["IPV4", "DUAL"])),
+            DbInstance::network_type,
+        ),
+        flag(
+            defaulted_bool("publicly_accessible", false),
+            DbInstance::publicly_accessible,
+            false,
+        ),
+        optional_flag(
+            Attribute::optional("customer_owned_ip_enabled", Type::Bool),
+            DbInstance::customer_owned_ip_enabled,
+        ),
     ]
 }
 
-fn backup_and_maintenance_attributes() -> Vec<Attribute> {
+fn backup_and_maintenance_attributes() -> Vec<Declared<DbInstance>> {
     vec![
-        Attribute::optional_computed("backup_target", Type::String)
-            .force_new()
-            .check(Check::OneOf(&["region", "outposts"])),
-        Attribute::optional_computed("backup_retention_period", Type::Number)
-            .check(Check::Range(0, 35)),
-        Attribute::optional_computed("backup_window", Type::String),
-        Attribute::optional_computed("maintenance_window", Type::String),
-        defaulted_bool("copy_tags_to_snapshot", false),
-        defaulted_bool("delete_automated_backups", true),
-        defaulted_bool("auto_minor_version_upgrade", true),
-        Attribute::optional("allow_major_version_upgrade", Type::Bool),
+        text_of(
+            Attribute::optional_computed("backup_target", Type::String)
+                .force_new()
+                .check(Check::OneOf(&["region", "outposts"])),
+            DbInstance::backup_target,
+        ),
+        integer(
+            Attribute::optional_computed("backup_retention_period", Type::Number)
+                .check(Check::Range(0, 35)),
+            DbInstance::backup_retention_period,
+        ),
+        text_of(
+            Attribute::optional_computed("backup_window", Type::String),
+            DbInstance::preferred_backup_window,
+        ),
+        // AWS reports it in lower case (and `normalize` writes the configuration's so).
+        read(
+            Attribute::optional_computed("maintenance_window", Type::String),
+            |instance: &DbInstance, _: &Reading| {
+                text(
+                    instance
+                        .preferred_maintenance_window()
+                        .map(str::to_lowercase)
+                        .as_deref(),
+                )
+            },
+        ),
+        flag(
+            defaulted_bool("copy_tags_to_snapshot", false),
+            DbInstance::copy_tags_to_snapshot,
+            false,
+        ),
+        switch(defaulted_bool("delete_automated_backups", true)),
+        flag(
+            defaulted_bool("auto_minor_version_upgrade", true),
+            DbInstance::auto_minor_version_upgrade,
+            true,
+        ),
+        copied(Attribute::optional(
+            "allow_major_version_upgrade",
+            Type::Bool,
+        )),
     ]
 }
 
 /// The certificate, option and parameter groups, license, character sets, timezone and IAM
 /// authentication.
-fn database_settings_attributes() -> Vec<Attribute> {
+fn database_settings_attributes() -> Vec<Declared<DbInstance>> {
+    let setting = |name| Attribute::optional_computed(name, Type::String);
     vec![
-        Attribute::optional_computed("ca_cert_identifier", Type::String),
-        Attribute::optional_computed("option_group_name", Type::String),
-        Attribute::optional_computed("parameter_group_name", Type::String),
-        Attribute::optional_computed("license_model", Type::String),
-        Attribute::optional_computed("character_set_name", Type::String).force_new(),
-        Attribute::optional_computed("nchar_character_set_name", Type::String).force_new(),
-        Attribute::optional_computed("timezone", Type::String).force_new(),
-        Attribute::optional("iam_database_authentication_enabled", Type::Bool),
+        text_of(
+            setting("ca_cert_identifier"),
+            DbInstance::ca_certificate_identifier,
+        ),
+        text_of(setting("option_group_name"), |instance| {
+            instance
+                .option_group_memberships()
+                .first()
+                .and_then(|g| g.option_group_name())
+        }),
+        text_of(setting("parameter_group_name"), |instance| {
+            instance
+                .db_parameter_groups()
+                .first()
+                .and_then(|g| g.db_parameter_group_name())
+        }),
+        text_of(setting("license_model"), DbInstance::license_model),
+        text_of(
+            setting("character_set_name").force_new(),
+            DbInstance::character_set_name,
+        ),
+        text_of(
+            setting("nchar_character_set_name").force_new(),
+            DbInstance::nchar_character_set_name,
+        ),
+        text_of(setting("timezone").force_new(), DbInstance::timezone),
+        optional_flag(
+            Attribute::optional("iam_database_authentication_enabled", Type::Bool),
+            DbInstance::iam_database_authentication_enabled,
+        ),
     ]
 }
 
 /// Performance and Database Insights, enhanced monitoring and log exports.
-fn monitoring_attributes() -> Vec<Attribute> {
+fn monitoring_attributes() -> Vec<Declared<DbInstance>> {
     vec![
-        defaulted_bool("performance_insights_enabled", false),
-        Attribute::optional_computed("database_insights_mode", Type::String)
-            .check(Check::OneOf(&["standard", "advanced"])),
-        Attribute::optional_computed("performance_insights_kms_key_id", Type::String),
-        Attribute::optional_computed("performance_insights_retention_period", Type::Number),
-        Attribute::optional("monitoring_interval", Type::Number).default(Value::Number(0.0)),
-        Attribute::optional_computed("monitoring_role_arn", Type::String),
-        Attribute::optional("enabled_cloudwatch_logs_exports", Type::set(Type::String)),
+        flag(
+            defaulted_bool("performance_insights_enabled", false),
+            DbInstance::performance_insights_enabled,
+            false,
+        ),
+        text_of(
+            Attribute::optional_computed("database_insights_mode", Type::String)
+                .check(Check::OneOf(&["standard", "advanced"])),
+            |instance| instance.database_insights_mode().map(|m| m.as_str()),
+        ),
+        text_of(
+            Attribute::optional_computed("performance_insights_kms_key_id", Type::String),
+            DbInstance::performance_insights_kms_key_id,
+        ),
+        integer(
+            Attribute::optional_computed("performance_insights_retention_period", Type::Number),
+            DbInstance::performance_insights_retention_period,
+        ),
+        read(
+            Attribute::optional("monitoring_interval", Type::Number).default(Value::Number(0.0)),
+            |instance: &DbInstance, _: &Reading| {
+                number(Some(
+                    instance.monitoring_interval().map(i64::from).unwrap_or(0),
+                ))
+            },
+        ),
+        text_of(
+            Attribute::optional_computed("monitoring_role_arn", Type::String),
+            DbInstance::monitoring_role_arn,
+        ),
+        read(
+            Attribute::optional("enabled_cloudwatch_logs_exports", Type::set(Type::String)),
+            |instance: &DbInstance, at: &Reading| {
+                let exports = instance.enabled_cloudwatch_logs_exports();
+                match exports.is_empty()
+                    && at.prior.get("enabled_cloudwatch_logs_exports").is_null()
+                {
+                    true => Value::Null,
+                    false => string_list(exports),
+                }
+            },
+        ),
     ]
 }
 
+/// The instance's Active Directory domain: its first membership.
+fn membership(instance: &DbInstance) -> Option<&DomainMembership> {
+    instance.domain_memberships().first()
+}
+
 /// The Active Directory domain.
-fn domain_attributes() -> Vec<Attribute> {
+fn domain_attributes() -> Vec<Declared<DbInstance>> {
+    let setting = |name| Attribute::optional_computed(name, Type::String);
     vec![
-        Attribute::optional_computed("domain", Type::String),
-        Attribute::optional("domain_iam_role_name", Type::String),
-        Attribute::optional_computed("domain_fqdn", Type::String),
-        Attribute::optional_computed("domain_ou", Type::String),
-        Attribute::optional_computed("domain_auth_secret_arn", Type::String),
-        Attribute::optional_computed("domain_dns_ips", Type::list(Type::String)),
+        text_of(setting("domain"), |instance| {
+            membership(instance).and_then(|d| d.domain())
+        }),
+        text_of(
+            Attribute::optional("domain_iam_role_name", Type::String),
+            |instance| membership(instance).and_then(|d| d.iam_role_name()),
+        ),
+        text_of(setting("domain_fqdn"), |instance| {
+            membership(instance).and_then(|d| d.fqdn())
+        }),
+        text_of(setting("domain_ou"), |instance| {
+            membership(instance).and_then(|d| d.ou())
+        }),
+        text_of(setting("domain_auth_secret_arn"), |instance| {
+            membership(instance).and_then(|d| d.auth_secret_arn())
+        }),
+        read(
+            Attribute::optional_computed("domain_dns_ips", Type::list(Type::String)),
+            |instance: &DbInstance, _: &Reading| {
+                string_list(
+                    membership(instance)
+                        .map(|d| d.dns_ips())
+                        .unwrap_or_default(),
+                )
+            },
+        ),
     ]
 }
 
 /// The RDS Custom instance profile, read replicas and the snapshot to restore.
-fn replication_attributes() -> Vec<Attribute> {
+fn replication_attributes() -> Vec<Declared<DbInstance>> {
     vec![
-        Attribute::optional("custom_iam_instance_profile", Type::String).force_new(),
-        Attribute::optional_computed("replica_mode", Type::String)
-            .check(Check::OneOf(&["mounted", "open-read-only"])),
-        Attribute::optional("replicate_source_db", Type::String),
-        Attribute::computed("replicas", Type::list(Type::String)),
-        Attribute::computed("upgrade_rollout_order", Type::String),
-        Attribute::optional("snapshot_identifier", Type::String).force_new(),
+        text_of(
+            Attribute::optional("custom_iam_instance_profile", Type::String).force_new(),
+            DbInstance::custom_iam_instance_profile,
+        ),
+        text_of(
+            Attribute::optional_computed("replica_mode", Type::String)
+                .check(Check::OneOf(&["mounted", "open-read-only"])),
+            |instance| instance.replica_mode().map(|m| m.as_str()),
+        ),
+        read(
+            Attribute::optional("replicate_source_db", Type::String),
+            |instance: &DbInstance, at: &Reading| {
+                replica_source(
+                    instance.read_replica_source_db_instance_identifier(),
+                    at.prior.get("replicate_source_db"),
+                )
+            },
+        ),
+        read(
+            Attribute::computed("replicas", Type::list(Type::String)),
+            |instance: &DbInstance, _: &Reading| {
+                string_list(instance.read_replica_db_instance_identifiers())
+            },
+        ),
+        text_of(
+            Attribute::computed("upgrade_rollout_order", Type::String),
+            |instance| instance.upgrade_rollout_order().map(|o| o.as_str()),
+        ),
+        copied(Attribute::optional("snapshot_identifier", Type::String).force_new()),
     ]
 }
 
 /// Deletion protection, the final snapshot, and when modifications apply.
-fn lifecycle_attributes() -> Vec<Attribute> {
+fn lifecycle_attributes() -> Vec<Declared<DbInstance>> {
     vec![
-        defaulted_bool("deletion_protection", false),
-        defaulted_bool("skip_final_snapshot", false),
-        Attribute::optional("final_snapshot_identifier", Type::String),
-        defaulted_bool("apply_immediately", false),
+        flag(
+            defaulted_bool("deletion_protection", false),
+            DbInstance::deletion_protection,
+            false,
+        ),
+        switch(defaulted_bool("skip_final_snapshot", false)),
+        copied(Attribute::optional(
+            "final_snapshot_identifier",
+            Type::String,
+        )),
+        switch(defaulted_bool("apply_immediately", false)),
+    ]
+}
+
+/// The blocks, configuration only.
+fn blocks_kept() -> Vec<Declared<DbInstance>> {
+    vec![
+        kept_block(restore_to_point_in_time_block()),
+        kept_block(Block::single(
+            "blue_green_update",
+            Schema::new().attr(defaulted_bool("enabled", false)),
+        )),
+        kept_block(s3_import_block()),
     ]
 }
 
@@ -373,61 +691,443 @@ fn s3_import_block() -> Block {
     .force_new()
 }
 
-impl AwsDbInstance {
-    /// One ModifyDBInstance with every argument that differs between `prior` and `planned`
-    /// (null or unknown planned values are left as they are). Returns whether it was sent.
-    async fn modify(
-        &self,
+/// The port the instance listens on: its endpoint's, else the instance's own (0 is none).
+fn instance_port(instance: &DbInstance) -> Option<i32> {
+    instance
+        .endpoint()
+        .and_then(|e| e.port())
+        .or(instance.db_instance_port().filter(|p| *p != 0))
+}
+
+/// `reported` unless `configured` is a prefix of it at a version boundary ("16" for "16.3"),
+/// which AWS resolves to the latest minor version.
+fn engine_version(reported: Option<&str>, configured: &Value) -> Value {
+    match (reported, configured.as_str()) {
+        (Some(reported), Some(configured)) if reported.starts_with(&format!("{configured}.")) => {
+            Value::string(configured)
+        }
+        (reported, _) => text(reported),
+    }
+}
+
+/// The allocated storage; with storage autoscaling on, growth past the size the prior value
+/// holds is not drift.
+fn allocated_storage(instance: &DbInstance, prior: &Value) -> Value {
+    let allocated = instance.allocated_storage().map(i64::from);
+    let maximum = instance.max_allocated_storage().map(i64::from);
+    match (allocated, prior.get("allocated_storage").as_i64()) {
+        (Some(now), Some(configured)) if maximum.unwrap_or(0) > 0 && now > configured => {
+            number(Some(configured))
+        }
+        (allocated, _) => number(allocated),
+    }
+}
+
+/// The replica's source: AWS reports an identifier for a same-region source and an ARN for a
+/// cross-region one; the configuration may use either for the same database.
+fn replica_source(reported: Option<&str>, configured: &Value) -> Value {
+    match (reported, configured.as_str()) {
+        (Some(reported), Some(configured))
+            if configured == reported
+                || configured.ends_with(&format!(":db:{reported}"))
+                || reported.ends_with(&format!(":db:{configured}")) =>
+        {
+            Value::string(configured)
+        }
+        (reported, _) => text(reported),
+    }
+}
+
+#[async_trait::async_trait]
+impl AwsObject for InstanceObject {
+    type Object = DbInstance;
+    const NAME: &'static str = "aws_db_instance";
+    const KIND: &'static str = "DB instance";
+    const KEY: &'static str = "identifier";
+
+    fn attributes() -> Vec<Declared<DbInstance>> {
+        [
+            reported_attributes(),
+            instance_attributes(),
+            storage_attributes(),
+            credential_attributes(),
+            network_attributes(),
+            backup_and_maintenance_attributes(),
+            database_settings_attributes(),
+            monitoring_attributes(),
+            domain_attributes(),
+            replication_attributes(),
+            lifecycle_attributes(),
+            blocks_kept(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create", "update", "delete"]).version(2)
+    }
+
+    fn default_timeouts() -> Timeouts {
+        Timeouts::minutes(40, 80, 60)
+    }
+
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        validate(config)
+    }
+
+    /// AWS reports the maintenance window in lower case.
+    fn normalize(value: &mut Value) {
+        if let Some(object) = value.map_mut() {
+            if let Some(Value::String(window)) = object.get_mut("maintenance_window") {
+                *window = window.to_lowercase();
+            }
+        }
+    }
+
+    /// The provider's `InstanceStateUpgradeV0` and `V1`: 0→1 adds `delete_automated_backups`
+    /// (true), 1→2 makes `id` the DbiResourceId (`resource_id`).
+    fn upgrade_state(from: u64, mut value: Value) -> Result<Value, String> {
+        if let Some(entries) = value.map_mut() {
+            match from {
+                0 => {
+                    entries.insert("delete_automated_backups".into(), Value::Bool(true));
+                }
+                1 => {
+                    let resource_id = entries.get("resource_id").cloned().unwrap_or_default();
+                    entries.insert("id".into(), resource_id);
+                }
+                _ => {}
+            }
+        }
+        Ok(value)
+    }
+
+    /// The generated `identifier` goes into the create's pending entry ([`with_name_for_create`]).
+    fn with_generated_names(operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, IDENTIFIER_ARGUMENTS, GENERATED_PREFIX)
+    }
+
+    /// The identifier the create gives the instance (configured, from `identifier_prefix`, or
+    /// generated): what a lost create is found by.
+    fn created_key(operation: &Operation, planned: &Value) -> Option<String> {
+        Some(name_for_create(
+            operation,
+            planned,
+            IDENTIFIER_ARGUMENTS,
+            GENERATED_PREFIX,
+        ))
+    }
+
+    async fn describe(
+        this: &AwsDbInstance,
+        identifiers: &[String],
+    ) -> Result<BTreeMap<String, Tagged<DbInstance>>, ProviderError> {
+        Ok(this
+            .describe(identifiers)
+            .await?
+            .into_iter()
+            .map(|(identifier, instance)| {
+                let tags = tags_from_sdk(instance.tag_list());
+                let found = Tagged {
+                    object: instance,
+                    tags,
+                };
+                (identifier, found)
+            })
+            .collect())
+    }
+
+    /// The create call of its kind, the wait for `available`, and after a restore or a
+    /// replica's creation the ModifyDBInstance of what those calls do not take.
+    async fn create_written(
+        this: &AwsDbInstance,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Tagged<DbInstance>, ProviderError> {
+        let client = &this.aws.clients().await.rds;
+        let identifier =
+            name_for_create(operation, planned, IDENTIFIER_ARGUMENTS, GENERATED_PREFIX);
+        let arguments = CreateArguments::new(operation, planned);
+        // Restores and replicas take fewer arguments; the rest follow in a ModifyDBInstance.
+        let follow_up = if let Some(source) = non_empty(planned, "replicate_source_db") {
+            create_read_replica(client, &identifier, source, planned, arguments).await?;
+            true
+        } else if let Some(snapshot) = non_empty(planned, "snapshot_identifier") {
+            restore_from_snapshot(client, &identifier, snapshot, planned, arguments).await?;
+            true
+        } else if let Some(pitr) = single(planned, "restore_to_point_in_time") {
+            restore_to_point_in_time(client, &identifier, pitr, planned, arguments).await?;
+            true
+        } else {
+            create_instance(client, &identifier, planned, arguments).await?;
+            false
+        };
+        let mut found = wait_available(this, &identifier, operation.timeouts.create).await?;
+        if follow_up {
+            found =
+                modify_after_restore(this, &identifier, found, planned, operation.timeouts.create)
+                    .await?;
+        }
+        Ok(found)
+    }
+
+    /// The promotion (when `replicate_source_db` goes), one ModifyDBInstance, the tags, and
+    /// the wait for `available`.
+    async fn update_written(
+        this: &AwsDbInstance,
+        operation: &Operation,
         identifier: &str,
         prior: &Value,
         planned: &Value,
-        immediately: bool,
-    ) -> Result<bool, ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let request = client
-            .modify_db_instance()
-            .db_instance_identifier(identifier)
-            .apply_immediately(immediately);
-        // In this order: a later group may set an argument an earlier one set.
-        let modification = Modification {
-            prior,
-            planned,
-            request,
-            any: false,
+    ) -> Result<Tagged<DbInstance>, ProviderError> {
+        let client = &this.aws.clients().await.rds;
+        match (
+            non_empty(prior, "replicate_source_db"),
+            non_empty(planned, "replicate_source_db"),
+        ) {
+            (Some(_), None) => {
+                // Removing the source promotes the replica to a standalone instance.
+                sent!(client
+                    .promote_read_replica()
+                    .db_instance_identifier(identifier)
+                    .set_backup_retention_period(int(planned, "backup_retention_period"))
+                    .set_preferred_backup_window(string(planned, "backup_window")))?;
+                wait_available(this, identifier, operation.timeouts.update).await?;
+            }
+            (Some(before), Some(after)) if before != after => {
+                return Err(ProviderError::with_code(
+                    "InvalidParameterCombination",
+                    format!("DB instance \"{identifier}\": a read replica cannot change its replicate_source_db ({before} to {after}); remove it to promote the replica"),
+                ));
+            }
+            (None, Some(after)) => {
+                return Err(ProviderError::with_code(
+                    "InvalidParameterCombination",
+                    format!("DB instance \"{identifier}\" is not a read replica: replicate_source_db = \"{after}\" only applies when the instance is created"),
+                ));
+            }
+            _ => {}
         }
-        .settings()
-        .engine_and_storage()
-        .access()
-        .monitoring()
-        .log_exports()
-        .domain()
-        .replica_mode();
-        if modification.any {
-            sent!(modification.request)?;
+        let immediately = boolean(planned, "apply_immediately").unwrap_or(false);
+        modify(this, identifier, prior, planned, immediately).await?;
+        if let Some(arn) = string(prior, "arn") {
+            update_tags(client, &arn, prior, planned).await?;
         }
-        Ok(modification.any)
+        wait_available(this, identifier, operation.timeouts.update).await
     }
 
-    /// After a restore or a replica's creation: one ModifyDBInstance with what those calls do
-    /// not take, and the wait for it when one was sent.
-    async fn modify_after_restore(
-        &self,
+    /// DeleteDBInstance (with the final snapshot, unless skipped), then the wait until the
+    /// instance is gone.
+    async fn delete(
+        this: &AwsDbInstance,
+        operation: &Operation,
         identifier: &str,
-        instance: DbInstance,
-        planned: &Value,
-        timeout: std::time::Duration,
-    ) -> Result<DbInstance, ProviderError> {
-        let mut current = to_value(&instance, planned);
-        if let Some(object) = current.map_mut() {
-            // The password is not part of a restore or a replica: set it afterwards.
-            object.insert("password".into(), Value::Null);
-            object.insert("password_wo_version".into(), Value::Null);
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.rds;
+        let skip = boolean(prior, "skip_final_snapshot").unwrap_or(false);
+        let snapshot = string(prior, "final_snapshot_identifier").filter(|s| !s.is_empty());
+        // AWS refuses this too; moto does not, and would silently drop the data.
+        if !skip && snapshot.is_none() {
+            return Err(ProviderError::with_code(
+                "InvalidParameterCombination",
+                format!("DB instance \"{identifier}\": final_snapshot_identifier is required when skip_final_snapshot is false"),
+            ));
         }
-        if self.modify(identifier, &current, planned, true).await? {
-            return self.wait_available(identifier, timeout).await;
+        let request = client
+            .delete_db_instance()
+            .db_instance_identifier(identifier)
+            .skip_final_snapshot(skip)
+            .set_delete_automated_backups(boolean(prior, "delete_automated_backups"))
+            .set_final_db_snapshot_identifier(if skip { None } else { snapshot });
+        if !sent_unless_gone(sent!(request), is_not_found)? {
+            return Ok(());
         }
-        Ok(instance)
+        // Its subnet group and security groups cannot go while the instance still exists.
+        let identifiers = [identifier.to_string()];
+        wait_for(
+            &format!("DB instance {identifier} to be deleted"),
+            operation.timeouts.delete,
+            || async { Ok(this.describe(&identifiers).await?.is_empty().then_some(())) },
+        )
+        .await
     }
+}
+
+/// The provider's plan-time checks beyond the schema's.
+fn validate(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    if let Some(identifier) = config.get("identifier").as_str() {
+        let valid = !identifier.is_empty()
+            && identifier.len() <= 63
+            && identifier.starts_with(|c: char| c.is_ascii_lowercase())
+            && identifier
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !identifier.ends_with('-')
+            && !identifier.contains("--");
+        if !valid {
+            problems.push((
+                "identifier".to_string(),
+                format!("\"{identifier}\": only lowercase alphanumeric characters and hyphens allowed, starting with a letter, no trailing or double hyphen, at most 63 characters"),
+            ));
+        }
+    }
+    if let (Some(allocated), Some(maximum)) = (
+        config.get("allocated_storage").as_i64(),
+        config.get("max_allocated_storage").as_i64(),
+    ) {
+        if maximum != 0 && maximum < allocated {
+            problems.push((
+                "max_allocated_storage".to_string(),
+                format!("max_allocated_storage ({maximum}) must be at least allocated_storage ({allocated})"),
+            ));
+        }
+    }
+    let set = |key: &str| !config.get(key).is_null();
+    if set("identifier") && set("identifier_prefix") {
+        problems.push((
+            "identifier_prefix".to_string(),
+            "\"identifier_prefix\" conflicts with \"identifier\": set only one.".to_string(),
+        ));
+    }
+    for password in ["password", "password_wo"] {
+        if set(password) && config.get("manage_master_user_password").as_bool() == Some(true) {
+            problems.push((
+                "manage_master_user_password".to_string(),
+                format!(
+                    "\"manage_master_user_password\" conflicts with \"{password}\": set only one."
+                ),
+            ));
+        }
+    }
+    if set("password") && set("password_wo") {
+        problems.push((
+            "password_wo".to_string(),
+            "\"password_wo\" conflicts with \"password\": set only one.".to_string(),
+        ));
+    }
+    if set("password_wo_version") && !set("password_wo") {
+        problems.push((
+            "password_wo_version".to_string(),
+            "\"password_wo_version\": all of `password_wo,password_wo_version` must be specified"
+                .to_string(),
+        ));
+    }
+    let restored = set("replicate_source_db")
+        || set("snapshot_identifier")
+        || !blocks(config, "restore_to_point_in_time").is_empty();
+    if !restored && !set("engine") {
+        problems.push((
+            "engine".to_string(),
+            "The argument \"engine\" is required unless \"snapshot_identifier\", \"replicate_source_db\" or \"restore_to_point_in_time\" is set.".to_string(),
+        ));
+    }
+    if let Some(interval) = config.get("monitoring_interval").as_i64() {
+        if ![0, 1, 5, 10, 15, 30, 60].contains(&interval) {
+            problems.push((
+                "monitoring_interval".to_string(),
+                format!("monitoring_interval ({interval}) must be one of 0, 1, 5, 10, 15, 30, 60"),
+            ));
+        }
+    }
+    if let Some(days) = config.get("performance_insights_retention_period").as_i64() {
+        if !(days == 7 || days == 731 || (days > 0 && days % 31 == 0)) {
+            problems.push((
+                "performance_insights_retention_period".to_string(),
+                format!("performance_insights_retention_period ({days}) must be 7, 731 or a multiple of 31"),
+            ));
+        }
+    }
+    if let Some(pitr) = single(config, "restore_to_point_in_time") {
+        if set("identifier_prefix") || !set("identifier") {
+            problems.push((
+                "identifier".to_string(),
+                "\"identifier\" is required with \"restore_to_point_in_time\"".to_string(),
+            ));
+        }
+        if !pitr.get("restore_time").is_null()
+            && pitr.get("use_latest_restorable_time").as_bool() == Some(true)
+        {
+            problems.push((
+                "restore_to_point_in_time".to_string(),
+                "\"restore_time\" conflicts with \"use_latest_restorable_time\"".to_string(),
+            ));
+        }
+    }
+    if single(config, "blue_green_update").is_some_and(|b| b.get("enabled").as_bool() == Some(true))
+    {
+        problems.push((
+            "blue_green_update".to_string(),
+            "blue_green_update { enabled = true } (low-downtime updates through RDS Blue/Green deployments) is not supported by infra yet; remove it or set enabled = false".to_string(),
+        ));
+    }
+    if single(config, "s3_import").is_some() {
+        problems.push((
+            "s3_import".to_string(),
+            "s3_import (restoring a MySQL backup from S3) is not supported by infra yet"
+                .to_string(),
+        ));
+    }
+    problems
+}
+
+/// One ModifyDBInstance with every argument that differs between `prior` and `planned` (null
+/// or unknown planned values are left as they are). Returns whether it was sent.
+async fn modify(
+    this: &AwsDbInstance,
+    identifier: &str,
+    prior: &Value,
+    planned: &Value,
+    immediately: bool,
+) -> Result<bool, ProviderError> {
+    let client = &this.aws.clients().await.rds;
+    let request = client
+        .modify_db_instance()
+        .db_instance_identifier(identifier)
+        .apply_immediately(immediately);
+    // In this order: a later group may set an argument an earlier one set.
+    let modification = Modification {
+        prior,
+        planned,
+        request,
+        any: false,
+    }
+    .settings()
+    .engine_and_storage()
+    .access()
+    .monitoring()
+    .log_exports()
+    .domain()
+    .replica_mode();
+    if modification.any {
+        sent!(modification.request)?;
+    }
+    Ok(modification.any)
+}
+
+/// After a restore or a replica's creation: one ModifyDBInstance with what those calls do not
+/// take, and the wait for it when one was sent.
+async fn modify_after_restore(
+    this: &AwsDbInstance,
+    identifier: &str,
+    found: Tagged<DbInstance>,
+    planned: &Value,
+    timeout: std::time::Duration,
+) -> Result<Tagged<DbInstance>, ProviderError> {
+    let region = this.aws.clients().await.region.clone();
+    let mut current = this.value_of(&found, &region, planned);
+    if let Some(object) = current.map_mut() {
+        // The password is not part of a restore or a replica: set it afterwards.
+        object.insert("password".into(), Value::Null);
+        object.insert("password_wo_version".into(), Value::Null);
+    }
+    if modify(this, identifier, &current, planned, true).await? {
+        return wait_available(this, identifier, timeout).await;
+    }
+    Ok(found)
 }
 
 /// A ModifyDBInstance being built from the changes between `prior` and `planned`, and whether
@@ -680,764 +1380,6 @@ impl Modification<'_> {
     }
 }
 
-/// `reported` unless `configured` is a prefix of it at a version boundary ("16" for "16.3"),
-/// which AWS resolves to the latest minor version.
-fn engine_version(reported: Option<&str>, configured: &Value) -> Value {
-    match (reported, configured.as_str()) {
-        (Some(reported), Some(configured)) if reported.starts_with(&format!("{configured}.")) => {
-            Value::string(configured)
-        }
-        (reported, _) => text(reported),
-    }
-}
-
-fn to_value(instance: &DbInstance, hint: &Value) -> Value {
-    let mut object = BTreeMap::new();
-    let groups = [
-        endpoint_entries(instance),
-        engine_entries(instance, hint),
-        storage_entries(instance, hint),
-        credential_entries(instance, hint),
-        network_entries(instance, hint),
-        backup_and_maintenance_entries(instance),
-        database_settings_entries(instance, hint),
-        monitoring_entries(instance, hint),
-        domain_entries(instance),
-        replication_entries(instance, hint),
-    ];
-    for (key, value) in groups.into_iter().flatten() {
-        object.insert(key.to_string(), value);
-    }
-    object.insert(
-        "deletion_protection".to_string(),
-        Value::Bool(instance.deletion_protection().unwrap_or(false)),
-    );
-    copy_attributes(&mut object, hint, CONFIG_ONLY);
-    for (key, default) in [
-        ("skip_final_snapshot", false),
-        ("apply_immediately", false),
-        ("delete_automated_backups", true),
-    ] {
-        if object
-            .get(key)
-            .is_some_and(|v| !matches!(v.as_bool(), Some(_)))
-        {
-            object.insert(key.to_string(), Value::Bool(default));
-        }
-    }
-    for key in ["restore_to_point_in_time", "blue_green_update", "s3_import"] {
-        if !matches!(object.get(key), Some(Value::List(_))) {
-            object.insert(key.to_string(), Value::List(vec![]));
-        }
-    }
-    let tags = tags_from_sdk(instance.tag_list());
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
-}
-
-/// The port the instance listens on: its endpoint's, else the instance's own (0 is none).
-fn instance_port(instance: &DbInstance) -> Option<i32> {
-    instance
-        .endpoint()
-        .and_then(|e| e.port())
-        .or(instance.db_instance_port().filter(|p| *p != 0))
-}
-
-/// The identifiers, status and endpoints.
-fn endpoint_entries(instance: &DbInstance) -> Vec<(&'static str, Value)> {
-    let identifier = instance.db_instance_identifier().unwrap_or_default();
-    let endpoint = instance.endpoint();
-    let address = endpoint.and_then(|e| e.address());
-    let port = instance_port(instance);
-    vec![
-        // Provider 5.0 (schema version 2) made `id` the DbiResourceId; the identifier is
-        // `identifier` (and what every call here uses).
-        ("id", text(instance.dbi_resource_id())),
-        ("identifier", Value::string(identifier)),
-        ("arn", text(instance.db_instance_arn())),
-        ("resource_id", text(instance.dbi_resource_id())),
-        ("status", text(instance.db_instance_status())),
-        ("address", text(address)),
-        (
-            "hosted_zone_id",
-            text(endpoint.and_then(|e| e.hosted_zone_id())),
-        ),
-        (
-            "endpoint",
-            match (address, port) {
-                (Some(address), Some(port)) => Value::string(format!("{address}:{port}")),
-                (Some(address), None) => Value::string(address),
-                _ => Value::Null,
-            },
-        ),
-        (
-            "listener_endpoint",
-            Value::List(
-                instance
-                    .listener_endpoint()
-                    .map(|e| {
-                        Value::map([
-                            ("address", text(e.address())),
-                            ("hosted_zone_id", text(e.hosted_zone_id())),
-                            ("port", number(e.port().map(i64::from))),
-                        ])
-                    })
-                    .into_iter()
-                    .collect(),
-            ),
-        ),
-        (
-            "latest_restorable_time",
-            text(
-                instance
-                    .latest_restorable_time()
-                    .map(|t| t.to_string())
-                    .as_deref(),
-            ),
-        ),
-    ]
-}
-
-fn engine_entries(instance: &DbInstance, hint: &Value) -> Vec<(&'static str, Value)> {
-    vec![
-        ("engine", text(instance.engine())),
-        (
-            "engine_version",
-            engine_version(instance.engine_version(), hint.get("engine_version")),
-        ),
-        ("engine_version_actual", text(instance.engine_version())),
-        (
-            "engine_lifecycle_support",
-            text(instance.engine_lifecycle_support()),
-        ),
-        ("instance_class", text(instance.db_instance_class())),
-    ]
-}
-
-fn storage_entries(instance: &DbInstance, hint: &Value) -> Vec<(&'static str, Value)> {
-    let allocated = instance.allocated_storage().map(i64::from);
-    let maximum = instance.max_allocated_storage().map(i64::from);
-    // With storage autoscaling on, growth past the configured size is not drift.
-    let configured = hint.get("allocated_storage").as_i64();
-    vec![
-        (
-            "allocated_storage",
-            match (allocated, configured) {
-                (Some(now), Some(configured)) if maximum.unwrap_or(0) > 0 && now > configured => {
-                    number(Some(configured))
-                }
-                (allocated, _) => number(allocated),
-            },
-        ),
-        ("max_allocated_storage", number(maximum)),
-        ("storage_type", text(instance.storage_type())),
-        ("iops", number(instance.iops().map(i64::from))),
-        (
-            "storage_throughput",
-            number(instance.storage_throughput().map(i64::from)),
-        ),
-        (
-            "storage_encrypted",
-            Value::Bool(instance.storage_encrypted().unwrap_or(false)),
-        ),
-        ("kms_key_id", text(instance.kms_key_id())),
-        (
-            "dedicated_log_volume",
-            Value::Bool(instance.dedicated_log_volume().unwrap_or(false)),
-        ),
-    ]
-}
-
-/// The database name, the master user and its managed secret.
-fn credential_entries(instance: &DbInstance, hint: &Value) -> Vec<(&'static str, Value)> {
-    let secret = instance.master_user_secret();
-    vec![
-        ("db_name", text(instance.db_name())),
-        ("username", text(instance.master_username())),
-        ("master_user_secret", master_user_secret(secret)),
-        (
-            "master_user_secret_kms_key_id",
-            text(secret.and_then(|s| s.kms_key_id())),
-        ),
-        (
-            "manage_master_user_password",
-            match (secret, hint.get("manage_master_user_password").as_bool()) {
-                (Some(_), _) => Value::Bool(true),
-                (None, Some(true)) => Value::Bool(false),
-                (None, configured) => configured.map(Value::Bool).unwrap_or(Value::Null),
-            },
-        ),
-    ]
-}
-
-fn network_entries(instance: &DbInstance, hint: &Value) -> Vec<(&'static str, Value)> {
-    vec![
-        ("port", number(instance_port(instance).map(i64::from))),
-        (
-            "db_subnet_group_name",
-            text(
-                instance
-                    .db_subnet_group()
-                    .and_then(|g| g.db_subnet_group_name()),
-            ),
-        ),
-        (
-            "vpc_security_group_ids",
-            string_list(
-                instance
-                    .vpc_security_groups()
-                    .iter()
-                    .filter_map(|g| g.vpc_security_group_id()),
-            ),
-        ),
-        ("availability_zone", text(instance.availability_zone())),
-        (
-            "multi_az",
-            Value::Bool(instance.multi_az().unwrap_or(false)),
-        ),
-        (
-            "multi_tenant",
-            Value::Bool(instance.multi_tenant().unwrap_or(false)),
-        ),
-        ("network_type", text(instance.network_type())),
-        (
-            "publicly_accessible",
-            Value::Bool(instance.publicly_accessible().unwrap_or(false)),
-        ),
-        (
-            "customer_owned_ip_enabled",
-            optional_bool(
-                instance.customer_owned_ip_enabled(),
-                hint,
-                "customer_owned_ip_enabled",
-            ),
-        ),
-    ]
-}
-
-fn backup_and_maintenance_entries(instance: &DbInstance) -> Vec<(&'static str, Value)> {
-    vec![
-        ("backup_target", text(instance.backup_target())),
-        (
-            "backup_retention_period",
-            number(instance.backup_retention_period().map(i64::from)),
-        ),
-        ("backup_window", text(instance.preferred_backup_window())),
-        (
-            "maintenance_window",
-            text(
-                instance
-                    .preferred_maintenance_window()
-                    .map(str::to_lowercase)
-                    .as_deref(),
-            ),
-        ),
-        (
-            "copy_tags_to_snapshot",
-            Value::Bool(instance.copy_tags_to_snapshot().unwrap_or(false)),
-        ),
-        (
-            "auto_minor_version_upgrade",
-            Value::Bool(instance.auto_minor_version_upgrade().unwrap_or(true)),
-        ),
-    ]
-}
-
-/// The certificate, option and parameter groups, license, character sets, timezone and IAM
-/// authentication.
-fn database_settings_entries(instance: &DbInstance, hint: &Value) -> Vec<(&'static str, Value)> {
-    vec![
-        (
-            "ca_cert_identifier",
-            text(instance.ca_certificate_identifier()),
-        ),
-        (
-            "option_group_name",
-            text(
-                instance
-                    .option_group_memberships()
-                    .first()
-                    .and_then(|g| g.option_group_name()),
-            ),
-        ),
-        (
-            "parameter_group_name",
-            text(
-                instance
-                    .db_parameter_groups()
-                    .first()
-                    .and_then(|g| g.db_parameter_group_name()),
-            ),
-        ),
-        ("license_model", text(instance.license_model())),
-        ("character_set_name", text(instance.character_set_name())),
-        (
-            "nchar_character_set_name",
-            text(instance.nchar_character_set_name()),
-        ),
-        ("timezone", text(instance.timezone())),
-        (
-            "iam_database_authentication_enabled",
-            optional_bool(
-                instance.iam_database_authentication_enabled(),
-                hint,
-                "iam_database_authentication_enabled",
-            ),
-        ),
-    ]
-}
-
-/// Performance and Database Insights, enhanced monitoring and log exports.
-fn monitoring_entries(instance: &DbInstance, hint: &Value) -> Vec<(&'static str, Value)> {
-    let exports = instance.enabled_cloudwatch_logs_exports();
-    vec![
-        (
-            "performance_insights_enabled",
-            Value::Bool(instance.performance_insights_enabled().unwrap_or(false)),
-        ),
-        (
-            "database_insights_mode",
-            text(instance.database_insights_mode().map(|m| m.as_str())),
-        ),
-        (
-            "performance_insights_kms_key_id",
-            text(instance.performance_insights_kms_key_id()),
-        ),
-        (
-            "performance_insights_retention_period",
-            number(
-                instance
-                    .performance_insights_retention_period()
-                    .map(i64::from),
-            ),
-        ),
-        (
-            "monitoring_interval",
-            number(Some(
-                instance.monitoring_interval().map(i64::from).unwrap_or(0),
-            )),
-        ),
-        ("monitoring_role_arn", text(instance.monitoring_role_arn())),
-        (
-            "enabled_cloudwatch_logs_exports",
-            if exports.is_empty() && hint.get("enabled_cloudwatch_logs_exports").is_null() {
-                Value::Null
-            } else {
-                string_list(exports)
-            },
-        ),
-    ]
-}
-
-/// The Active Directory domain (the first membership).
-fn domain_entries(instance: &DbInstance) -> Vec<(&'static str, Value)> {
-    let domain = instance.domain_memberships().first();
-    vec![
-        ("domain", text(domain.and_then(|d| d.domain()))),
-        (
-            "domain_iam_role_name",
-            text(domain.and_then(|d| d.iam_role_name())),
-        ),
-        ("domain_fqdn", text(domain.and_then(|d| d.fqdn()))),
-        ("domain_ou", text(domain.and_then(|d| d.ou()))),
-        (
-            "domain_auth_secret_arn",
-            text(domain.and_then(|d| d.auth_secret_arn())),
-        ),
-        (
-            "domain_dns_ips",
-            string_list(domain.map(|d| d.dns_ips()).unwrap_or_default()),
-        ),
-    ]
-}
-
-/// The RDS Custom instance profile and read replicas.
-fn replication_entries(instance: &DbInstance, hint: &Value) -> Vec<(&'static str, Value)> {
-    vec![
-        (
-            "custom_iam_instance_profile",
-            text(instance.custom_iam_instance_profile()),
-        ),
-        (
-            "replica_mode",
-            text(instance.replica_mode().map(|m| m.as_str())),
-        ),
-        (
-            "replicate_source_db",
-            replica_source(
-                instance.read_replica_source_db_instance_identifier(),
-                hint.get("replicate_source_db"),
-            ),
-        ),
-        (
-            "replicas",
-            string_list(instance.read_replica_db_instance_identifiers()),
-        ),
-        (
-            "upgrade_rollout_order",
-            text(instance.upgrade_rollout_order().map(|o| o.as_str())),
-        ),
-    ]
-}
-
-/// A boolean AWS reports only when set: `false` reads as null while the configuration leaves
-/// it null.
-fn optional_bool(reported: Option<bool>, hint: &Value, key: &str) -> Value {
-    match (reported.unwrap_or(false), hint.get(key).as_bool()) {
-        (false, None) => Value::Null,
-        (reported, _) => Value::Bool(reported),
-    }
-}
-
-/// The replica's source: AWS reports an identifier for a same-region source and an ARN for a
-/// cross-region one; the configuration may use either for the same database.
-fn replica_source(reported: Option<&str>, configured: &Value) -> Value {
-    match (reported, configured.as_str()) {
-        (Some(reported), Some(configured))
-            if configured == reported
-                || configured.ends_with(&format!(":db:{reported}"))
-                || reported.ends_with(&format!(":db:{configured}")) =>
-        {
-            Value::string(configured)
-        }
-        (reported, _) => text(reported),
-    }
-}
-
-#[async_trait::async_trait]
-impl ResourceType for AwsDbInstance {
-    fn name(&self) -> &'static str {
-        "aws_db_instance"
-    }
-
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    /// The provider's `InstanceStateUpgradeV0` and `V1`: 0→1 adds `delete_automated_backups`
-    /// (true), 1→2 makes `id` the DbiResourceId (`resource_id`).
-    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
-        if let Some(entries) = value.map_mut() {
-            match from {
-                0 => {
-                    entries.insert("delete_automated_backups".into(), Value::Bool(true));
-                }
-                1 => {
-                    let resource_id = entries.get("resource_id").cloned().unwrap_or_default();
-                    entries.insert("id".into(), resource_id);
-                }
-                _ => {}
-            }
-        }
-        Ok(value)
-    }
-
-    fn default_timeouts(&self) -> infra_core::Timeouts {
-        infra_core::Timeouts::minutes(40, 80, 60)
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if let Some(identifier) = config.get("identifier").as_str() {
-            let valid = !identifier.is_empty()
-                && identifier.len() <= 63
-                && identifier.starts_with(|c: char| c.is_ascii_lowercase())
-                && identifier
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-                && !identifier.ends_with('-')
-                && !identifier.contains("--");
-            if !valid {
-                problems.push((
-                    "identifier".to_string(),
-                    format!("\"{identifier}\": only lowercase alphanumeric characters and hyphens allowed, starting with a letter, no trailing or double hyphen, at most 63 characters"),
-                ));
-            }
-        }
-        if let (Some(allocated), Some(maximum)) = (
-            config.get("allocated_storage").as_i64(),
-            config.get("max_allocated_storage").as_i64(),
-        ) {
-            if maximum != 0 && maximum < allocated {
-                problems.push((
-                    "max_allocated_storage".to_string(),
-                    format!("max_allocated_storage ({maximum}) must be at least allocated_storage ({allocated})"),
-                ));
-            }
-        }
-        let set = |key: &str| !config.get(key).is_null();
-        if set("identifier") && set("identifier_prefix") {
-            problems.push((
-                "identifier_prefix".to_string(),
-                "\"identifier_prefix\" conflicts with \"identifier\": set only one.".to_string(),
-            ));
-        }
-        for password in ["password", "password_wo"] {
-            if set(password) && config.get("manage_master_user_password").as_bool() == Some(true) {
-                problems.push((
-                    "manage_master_user_password".to_string(),
-                    format!("\"manage_master_user_password\" conflicts with \"{password}\": set only one."),
-                ));
-            }
-        }
-        if set("password") && set("password_wo") {
-            problems.push((
-                "password_wo".to_string(),
-                "\"password_wo\" conflicts with \"password\": set only one.".to_string(),
-            ));
-        }
-        if set("password_wo_version") && !set("password_wo") {
-            problems.push((
-                "password_wo_version".to_string(),
-                "\"password_wo_version\": all of `password_wo,password_wo_version` must be specified"
-                    .to_string(),
-            ));
-        }
-        let restored = set("replicate_source_db")
-            || set("snapshot_identifier")
-            || !blocks(config, "restore_to_point_in_time").is_empty();
-        if !restored && !set("engine") {
-            problems.push((
-                "engine".to_string(),
-                "The argument \"engine\" is required unless \"snapshot_identifier\", \"replicate_source_db\" or \"restore_to_point_in_time\" is set.".to_string(),
-            ));
-        }
-        if let Some(interval) = config.get("monitoring_interval").as_i64() {
-            if ![0, 1, 5, 10, 15, 30, 60].contains(&interval) {
-                problems.push((
-                    "monitoring_interval".to_string(),
-                    format!(
-                        "monitoring_interval ({interval}) must be one of 0, 1, 5, 10, 15, 30, 60"
-                    ),
-                ));
-            }
-        }
-        if let Some(days) = config.get("performance_insights_retention_period").as_i64() {
-            if !(days == 7 || days == 731 || (days > 0 && days % 31 == 0)) {
-                problems.push((
-                    "performance_insights_retention_period".to_string(),
-                    format!("performance_insights_retention_period ({days}) must be 7, 731 or a multiple of 31"),
-                ));
-            }
-        }
-        if let Some(pitr) = single(config, "restore_to_point_in_time") {
-            if set("identifier_prefix") || !set("identifier") {
-                problems.push((
-                    "identifier".to_string(),
-                    "\"identifier\" is required with \"restore_to_point_in_time\"".to_string(),
-                ));
-            }
-            if !pitr.get("restore_time").is_null()
-                && pitr.get("use_latest_restorable_time").as_bool() == Some(true)
-            {
-                problems.push((
-                    "restore_to_point_in_time".to_string(),
-                    "\"restore_time\" conflicts with \"use_latest_restorable_time\"".to_string(),
-                ));
-            }
-        }
-        if single(config, "blue_green_update")
-            .is_some_and(|b| b.get("enabled").as_bool() == Some(true))
-        {
-            problems.push((
-                "blue_green_update".to_string(),
-                "blue_green_update { enabled = true } (low-downtime updates through RDS Blue/Green deployments) is not supported by infra yet; remove it or set enabled = false".to_string(),
-            ));
-        }
-        if single(config, "s3_import").is_some() {
-            problems.push((
-                "s3_import".to_string(),
-                "s3_import (restoring a MySQL backup from S3) is not supported by infra yet"
-                    .to_string(),
-            ));
-        }
-        problems
-    }
-
-    /// AWS reports the maintenance window in lower case.
-    fn normalize(&self, value: &mut Value) {
-        if let Some(object) = value.map_mut() {
-            if let Some(Value::String(window)) = object.get_mut("maintenance_window") {
-                *window = window.to_lowercase();
-            }
-        }
-    }
-
-    /// The generated `identifier` goes into the create's pending entry ([`with_name_for_create`]).
-    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
-        with_name_for_create(
-            operation,
-            planned,
-            ["identifier", "identifier_prefix"],
-            "terraform-",
-        )
-    }
-
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let identifier = name_for_create(
-            operation,
-            planned,
-            ["identifier", "identifier_prefix"],
-            "terraform-",
-        );
-        let arguments = CreateArguments::new(operation, planned);
-        // Restores and replicas take fewer arguments; the rest follow in a ModifyDBInstance.
-        let follow_up = if let Some(source) = non_empty(planned, "replicate_source_db") {
-            create_read_replica(client, &identifier, source, planned, arguments).await?;
-            true
-        } else if let Some(snapshot) = non_empty(planned, "snapshot_identifier") {
-            restore_from_snapshot(client, &identifier, snapshot, planned, arguments).await?;
-            true
-        } else if let Some(pitr) = single(planned, "restore_to_point_in_time") {
-            restore_to_point_in_time(client, &identifier, pitr, planned, arguments).await?;
-            true
-        } else {
-            create_instance(client, &identifier, planned, arguments).await?;
-            false
-        };
-        let mut instance = self
-            .wait_available(&identifier, operation.timeouts.create)
-            .await?;
-        if follow_up {
-            instance = self
-                .modify_after_restore(&identifier, instance, planned, operation.timeouts.create)
-                .await?;
-        }
-        Ok(to_value(&instance, planned))
-    }
-
-    async fn update(
-        &self,
-        operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let identifier = string(prior, "identifier")
-            .ok_or_else(|| ProviderError::new("aws_db_instance has no identifier in state"))?;
-        match (
-            non_empty(prior, "replicate_source_db"),
-            non_empty(planned, "replicate_source_db"),
-        ) {
-            (Some(_), None) => {
-                // Removing the source promotes the replica to a standalone instance.
-                sent!(client
-                    .promote_read_replica()
-                    .db_instance_identifier(&identifier)
-                    .set_backup_retention_period(int(planned, "backup_retention_period"))
-                    .set_preferred_backup_window(string(planned, "backup_window")))?;
-                self.wait_available(&identifier, operation.timeouts.update)
-                    .await?;
-            }
-            (Some(before), Some(after)) if before != after => {
-                return Err(ProviderError::with_code(
-                    "InvalidParameterCombination",
-                    format!("DB instance \"{identifier}\": a read replica cannot change its replicate_source_db ({before} to {after}); remove it to promote the replica"),
-                ));
-            }
-            (None, Some(after)) => {
-                return Err(ProviderError::with_code(
-                    "InvalidParameterCombination",
-                    format!("DB instance \"{identifier}\" is not a read replica: replicate_source_db = \"{after}\" only applies when the instance is created"),
-                ));
-            }
-            _ => {}
-        }
-        let immediately = boolean(planned, "apply_immediately").unwrap_or(false);
-        self.modify(&identifier, prior, planned, immediately)
-            .await?;
-        if let Some(arn) = string(prior, "arn") {
-            update_tags(client, &arn, prior, planned).await?;
-        }
-        let instance = self
-            .wait_available(&identifier, operation.timeouts.update)
-            .await?;
-        Ok(to_value(&instance, planned))
-    }
-
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.rds;
-        let Some(identifier) = string(prior, "identifier") else {
-            return Ok(());
-        };
-        let skip = boolean(prior, "skip_final_snapshot").unwrap_or(false);
-        let snapshot = string(prior, "final_snapshot_identifier").filter(|s| !s.is_empty());
-        // AWS refuses this too; moto does not, and would silently drop the data.
-        if !skip && snapshot.is_none() {
-            return Err(ProviderError::with_code(
-                "InvalidParameterCombination",
-                format!("DB instance \"{identifier}\": final_snapshot_identifier is required when skip_final_snapshot is false"),
-            ));
-        }
-        let request = client
-            .delete_db_instance()
-            .db_instance_identifier(&identifier)
-            .skip_final_snapshot(skip)
-            .set_delete_automated_backups(boolean(prior, "delete_automated_backups"))
-            .set_final_db_snapshot_identifier(if skip { None } else { snapshot });
-        if !sent_unless_gone(sent!(request), is_not_found)? {
-            return Ok(());
-        }
-        // Its subnet group and security groups cannot go while the instance still exists.
-        wait_for(
-            &format!("DB instance {identifier} to be deleted"),
-            operation.timeouts.delete,
-            || async {
-                Ok(self
-                    .describe(std::slice::from_ref(&identifier))
-                    .await?
-                    .is_empty()
-                    .then_some(()))
-            },
-        )
-        .await
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let identifiers: Vec<String> = prior
-            .iter()
-            .filter_map(|p| string(p, "identifier"))
-            .collect();
-        let found = self.describe(&identifiers).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                string(p, "identifier")
-                    .and_then(|id| found.get(&id))
-                    .map(|instance| to_value(instance, p))
-            })
-            .collect())
-    }
-
-    /// Terraform's import ID: its identifier.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("identifier", id))
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let identifier = name_for_create(
-            operation,
-            planned,
-            ["identifier", "identifier_prefix"],
-            "terraform-",
-        );
-        Ok(self
-            .describe(std::slice::from_ref(&identifier))
-            .await?
-            .get(&identifier)
-            .filter(|instance| has_managed_tags(&tags_from_sdk(instance.tag_list()), operation))
-            .map(|instance| to_value(instance, planned)))
-    }
-}
-
 /// `database_insights_mode` for the SDK.
 fn insights_mode(planned: &Value) -> Option<DatabaseInsightsMode> {
     string(planned, "database_insights_mode").map(|m| DatabaseInsightsMode::from(m.as_str()))
@@ -1659,4 +1601,125 @@ async fn create_instance(
     let request = set_monitoring_arguments!(request, planned);
     sent!(set_instance_arguments!(request, planned, arguments))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_rds::types::{Endpoint, MasterUserSecret};
+
+    use super::*;
+    use crate::aws_object::value_of;
+
+    fn instance(allocated: i32, maximum: Option<i32>, window: &str) -> DbInstance {
+        DbInstance::builder()
+            .db_instance_identifier("main")
+            .dbi_resource_id("db-ABC")
+            .engine("postgres")
+            .engine_version("16.3")
+            .allocated_storage(allocated)
+            .set_max_allocated_storage(maximum)
+            .preferred_maintenance_window(window)
+            .endpoint(
+                Endpoint::builder()
+                    .address("main.example.rds.amazonaws.com")
+                    .port(5432)
+                    .build(),
+            )
+            .tag_list(Tag::builder().key("team").value("data").build())
+            .build()
+    }
+
+    fn read(instance: DbInstance, prior: &Value) -> Value {
+        let tags = tags_from_sdk(instance.tag_list());
+        value_of::<InstanceObject>(
+            &Tagged {
+                object: instance,
+                tags,
+            },
+            prior,
+        )
+    }
+
+    #[test]
+    fn growth_by_storage_autoscaling_is_not_drift_and_the_window_reads_in_lower_case() {
+        let prior = Value::map([
+            ("allocated_storage", Value::Number(20.0)),
+            ("engine_version", Value::string("16")),
+        ]);
+        let grown = read(instance(40, Some(100), "Sun:05:00-Sun:06:00"), &prior);
+        assert_eq!(grown.get("allocated_storage"), &Value::Number(20.0));
+        assert_eq!(grown.get("max_allocated_storage"), &Value::Number(100.0));
+        assert_eq!(
+            grown.get("maintenance_window"),
+            &Value::string("sun:05:00-sun:06:00")
+        );
+        assert_eq!(grown.get("engine_version"), &Value::string("16"));
+        assert_eq!(grown.get("engine_version_actual"), &Value::string("16.3"));
+        assert_eq!(
+            grown.get("endpoint"),
+            &Value::string("main.example.rds.amazonaws.com:5432")
+        );
+        assert_eq!(
+            grown.get("tags"),
+            &Value::map([("team", Value::string("data"))])
+        );
+        let resized = read(instance(40, None, "sun:05:00-sun:06:00"), &prior);
+        assert_eq!(resized.get("allocated_storage"), &Value::Number(40.0));
+    }
+
+    #[test]
+    fn configuration_only_arguments_are_kept_from_the_prior_value_or_defaulted() {
+        let pitr = Value::List(vec![Value::map([(
+            "use_latest_restorable_time",
+            Value::Bool(true),
+        )])]);
+        let prior = Value::map([
+            ("password", Value::string("secret")),
+            ("password_wo", Value::string("never stored")),
+            ("skip_final_snapshot", Value::Bool(true)),
+            ("apply_immediately", Value::Unknown),
+            ("final_snapshot_identifier", Value::string("last")),
+            ("restore_to_point_in_time", pitr.clone()),
+            ("manage_master_user_password", Value::Bool(true)),
+        ]);
+        let value = read(instance(20, None, "sun:05:00-sun:06:00"), &prior);
+        assert_eq!(value.get("password"), &Value::string("secret"));
+        assert!(value
+            .as_map()
+            .is_some_and(|m| !m.contains_key("password_wo")));
+        assert_eq!(value.get("skip_final_snapshot"), &Value::Bool(true));
+        assert_eq!(value.get("apply_immediately"), &Value::Bool(false));
+        assert_eq!(value.get("delete_automated_backups"), &Value::Bool(true));
+        assert_eq!(
+            value.get("final_snapshot_identifier"),
+            &Value::string("last")
+        );
+        assert_eq!(value.get("restore_to_point_in_time"), &pitr);
+        assert_eq!(value.get("s3_import"), &Value::List(vec![]));
+        // Managed before, no secret now: turned off.
+        assert_eq!(
+            value.get("manage_master_user_password"),
+            &Value::Bool(false)
+        );
+        let managed = DbInstance::builder()
+            .master_user_secret(MasterUserSecret::builder().secret_arn("arn:secret").build())
+            .build();
+        let value = read(managed, &Value::Null);
+        assert_eq!(value.get("manage_master_user_password"), &Value::Bool(true));
+        assert_eq!(value.get("customer_owned_ip_enabled"), &Value::Null);
+        assert_eq!(value.get("enabled_cloudwatch_logs_exports"), &Value::Null);
+        assert_eq!(value.get("identifier"), &Value::string(""));
+    }
+
+    #[test]
+    fn a_replica_source_reads_as_configured_whether_identifier_or_arn() {
+        let arn = "arn:aws:rds:us-west-2:123456789012:db:source";
+        let configured = Value::string(arn);
+        assert_eq!(replica_source(Some("source"), &configured), configured);
+        assert_eq!(
+            replica_source(Some("other"), &configured),
+            Value::string("other")
+        );
+        assert_eq!(replica_source(None, &configured), Value::Null);
+    }
 }
