@@ -6,7 +6,8 @@
 //! - the schema, from the declared attributes plus `tags`/`tags_all` (for a tagged type);
 //! - the value read back: every declared attribute read from the object, and its tags;
 //! - `read_many`: the priors' keys described in one go ([`AwsObject::describe`] batches as its
-//!   API allows), each prior's object in the prior's order;
+//!   API allows; [`AwsObject::describe_priors`] where the describe needs more of the priors),
+//!   each prior's object in the prior's order;
 //! - `find_created`: the object of the name a create gives it, when it carries this operation's
 //!   managed tags (or the type's own lookup);
 //! - import by the key, the key read from the prior state, and reading back after create and
@@ -164,6 +165,18 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
         this: &ObjectType<Self>,
         keys: &[String],
     ) -> Result<BTreeMap<String, Tagged<Self::Object>>, ProviderError>;
+    /// The objects of the prior states `read_many` refreshes, each under its prior's key
+    /// ([`AwsObject::key_of`]): by default [`AwsObject::describe`] of the priors' keys. A type
+    /// whose describe needs more of a prior than its key overrides this: a fact the describe's
+    /// answer leaves out but the prior holds (a service's namespace), or an imported prior
+    /// that names its object by other attributes (an association by its subnet and table).
+    async fn describe_priors(
+        this: &ObjectType<Self>,
+        priors: &[Value],
+    ) -> Result<BTreeMap<String, Tagged<Self::Object>>, ProviderError> {
+        let keys: Vec<String> = priors.iter().filter_map(Self::key_of).collect();
+        Self::describe(this, &keys).await
+    }
     /// Creates the object (tagged with the operation's managed tags); returns its key. A type
     /// that overrides [`AwsObject::create_written`] is never asked (by default an error).
     async fn create(
@@ -408,8 +421,7 @@ impl<O: AwsObject> ResourceType for ObjectType<O> {
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let keys: Vec<String> = prior.iter().filter_map(O::key_of).collect();
-        let mut found = O::describe(self, &keys).await?;
+        let mut found = O::describe_priors(self, prior).await?;
         let region = self.region().await;
         let mut out = Vec::with_capacity(prior.len());
         for p in prior {
@@ -502,7 +514,7 @@ mod tests {
     use crate::ProviderSettings;
 
     use super::*;
-    use crate::declared::{computed, copied};
+    use crate::declared::{computed, copied, read};
 
     static DESCRIBES: AtomicUsize = AtomicUsize::new(0);
     static DELETES: AtomicUsize = AtomicUsize::new(0);
@@ -620,5 +632,88 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(DELETES.load(Ordering::SeqCst), 1);
+    }
+
+    /// A type whose describe needs a fact only the prior state holds (`zone`).
+    struct Hinted;
+
+    #[async_trait::async_trait]
+    impl AwsObject for Hinted {
+        type Object = String;
+        const NAME: &'static str = "test_hinted";
+        const KIND: &'static str = "hinted object";
+        const KEY: &'static str = "name";
+        const TAGGED: bool = false;
+
+        fn attributes() -> Vec<Declared<String>> {
+            vec![read(
+                infra_core::Attribute::computed("found", infra_core::Type::String),
+                |found: &String, _: &Reading| Value::string(found),
+            )]
+        }
+
+        async fn describe(
+            _this: &ObjectType<Self>,
+            _keys: &[String],
+        ) -> Result<BTreeMap<String, Tagged<String>>, ProviderError> {
+            Err(ProviderError::new("read_many describes with the priors"))
+        }
+
+        async fn describe_priors(
+            _this: &ObjectType<Self>,
+            priors: &[Value],
+        ) -> Result<BTreeMap<String, Tagged<String>>, ProviderError> {
+            Ok(priors
+                .iter()
+                .filter_map(|prior| {
+                    let name = Self::key_of(prior)?;
+                    let zone = string(prior, "zone")?;
+                    Some((name.clone(), Tagged::untagged(format!("{name} in {zone}"))))
+                })
+                .collect())
+        }
+
+        async fn delete(
+            _this: &ObjectType<Self>,
+            _operation: &Operation,
+            _key: &str,
+            _prior: &Value,
+        ) -> Result<(), ProviderError> {
+            Ok(())
+        }
+    }
+
+    /// `read_many` gives each prior the object found under its key, in the priors' order: a
+    /// prior without a key (or whose object was not found) reads as gone, and two priors of
+    /// one object both read it.
+    #[tokio::test]
+    async fn read_many_describes_with_the_priors_and_answers_in_their_order() {
+        let settings = ProviderSettings {
+            region: Some("us-east-1".to_string()),
+            ..ProviderSettings::default()
+        };
+        let hinted = ObjectType::<Hinted>::new(Aws::new(settings));
+        let prior = |name: Option<&str>, zone: &str| {
+            let mut entries = vec![("zone", Value::string(zone))];
+            entries.extend(name.map(|name| ("name", Value::string(name))));
+            Value::map(entries)
+        };
+        let priors = [
+            prior(Some("b"), "west"),
+            prior(None, "east"),
+            prior(Some("a"), "east"),
+            prior(Some("b"), "west"),
+        ];
+        let read = ResourceType::read_many(&hinted, &priors).await.unwrap();
+        let found = |text: &str| Some(Value::map([("found", Value::string(text))]));
+        assert_eq!(
+            read,
+            [
+                found("b in west"),
+                None,
+                found("a in east"),
+                found("b in west")
+            ]
+        );
     }
 }

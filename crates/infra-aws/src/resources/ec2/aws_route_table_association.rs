@@ -1,105 +1,110 @@
 //! `aws_route_table_association`: binds a subnet (or gateway) to a route table. Changing the
-//! route table replaces the association in place, which gives it a new id.
+//! route table replaces the association in place, which gives it a new id. Terraform's import
+//! ID is `SUBNET-ID/ROUTE-TABLE-ID` (or `GATEWAY-ID/ROUTE-TABLE-ID`): an imported prior has no
+//! id yet, and its association is the one of its subnet (or gateway) among the table's.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
 
-use aws_sdk_ec2::types::{Filter, RouteTable};
-use infra_core::{
-    Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
-};
+use aws_sdk_ec2::types::{Filter, RouteTable, RouteTableAssociation};
+use infra_core::{Attribute, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{computed, string, Declared};
 use crate::ec2_support::{
-    describe_by_filter, filter, in_prior_order, known_ids, non_empty_attribute, optional_string,
-    string_attribute, whole_object,
+    describe_by_filter, distinct_ids, filter, known_ids, non_empty_attribute, string_attribute,
 };
 use crate::paginated::all_items;
-use crate::Aws;
 
-pub struct AwsRouteTableAssociation {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsRouteTableAssociation = ObjectType<Association>;
+
+/// The type of [`AwsObject`]; its object is the SDK's association.
+pub struct Association;
+
+/// Associations in the tables matching `filters`, by association id; a table's main
+/// association is not one of this type's.
+async fn associations(
+    this: &AwsRouteTableAssociation,
+    filters: Vec<Filter>,
+) -> Result<HashMap<String, RouteTableAssociation>, ProviderError> {
+    let tables: Vec<RouteTable> = all_items!(this
+        .aws
+        .clients()
+        .await
+        .ec2
+        .describe_route_tables()
+        .set_filters(Some(filters)))?;
+    let mut found = HashMap::new();
+    for association in tables.iter().flat_map(RouteTable::associations) {
+        let Some(id) = association.route_table_association_id() else {
+            continue;
+        };
+        if association.main() == Some(true) {
+            continue;
+        }
+        found.insert(id.to_string(), association.clone());
+    }
+    Ok(found)
 }
 
-impl AwsRouteTableAssociation {
-    pub fn new(aws: Arc<Aws>) -> AwsRouteTableAssociation {
-        let schema = Schema::new()
-            .timeouts(&["create", "update", "delete"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::optional("subnet_id", Type::String).force_new())
-            .attr(Attribute::optional("gateway_id", Type::String).force_new())
-            .attr(Attribute::required("route_table_id", Type::String));
-        AwsRouteTableAssociation { aws, schema }
+/// The table of an imported prior (no `id` yet; see the module's documentation).
+fn imported_table(prior: &Value) -> Option<&str> {
+    match prior.get("id").is_null() {
+        true => prior.get("route_table_id").as_str(),
+        false => None,
     }
+}
 
-    /// Associations in the tables matching `filters`, by association id.
-    async fn describe(
-        &self,
-        filters: Vec<Filter>,
-    ) -> Result<HashMap<String, Value>, ProviderError> {
-        let tables: Vec<RouteTable> = all_items!(self
-            .aws
-            .clients()
-            .await
-            .ec2
-            .describe_route_tables()
-            .set_filters(Some(filters)))?;
-        let mut found = HashMap::new();
-        for association in tables.iter().flat_map(RouteTable::associations) {
-            let Some(id) = association.route_table_association_id() else {
-                continue;
-            };
-            if association.main() == Some(true) {
-                continue;
-            }
-            found.insert(
-                id.to_string(),
-                whole_object(
-                    &self.schema,
-                    [
-                        ("id", Value::string(id)),
-                        ("subnet_id", optional_string(association.subnet_id())),
-                        ("gateway_id", optional_string(association.gateway_id())),
-                        (
-                            "route_table_id",
-                            optional_string(association.route_table_id()),
-                        ),
-                    ],
-                ),
-            );
-        }
-        Ok(found)
-    }
-
-    async fn read_one(&self, id: &str) -> Result<Value, ProviderError> {
-        self.describe(vec![filter("association.route-table-association-id", [id])])
-            .await?
-            .remove(id)
-            .ok_or_else(|| {
-                ProviderError::with_code(
-                    "InvalidAssociationID.NotFound",
-                    format!("route table association {id} not found"),
-                )
-            })
-    }
+/// Whether `association` is the one of the prior's subnet (or gateway).
+fn of_target(prior: &Value, association: &RouteTableAssociation) -> bool {
+    [
+        ("subnet_id", association.subnet_id()),
+        ("gateway_id", association.gateway_id()),
+    ]
+    .into_iter()
+    .any(|(name, found)| {
+        prior
+            .get(name)
+            .as_str()
+            .is_some_and(|wanted| found == Some(wanted))
+    })
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsRouteTableAssociation {
-    fn name(&self) -> &'static str {
-        "aws_route_table_association"
+impl AwsObject for Association {
+    type Object = RouteTableAssociation;
+    const NAME: &'static str = "aws_route_table_association";
+    const KIND: &'static str = "route table association";
+    const KEY: &'static str = "id";
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<RouteTableAssociation>> {
+        vec![
+            computed("id", RouteTableAssociation::route_table_association_id),
+            string(
+                Attribute::optional("subnet_id", Type::String).force_new(),
+                RouteTableAssociation::subnet_id,
+            ),
+            string(
+                Attribute::optional("gateway_id", Type::String).force_new(),
+                RouteTableAssociation::gateway_id,
+            ),
+            string(
+                Attribute::required("route_table_id", Type::String),
+                RouteTableAssociation::route_table_id,
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create", "update", "delete"])
     }
 
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts::minutes(5, 2, 5)
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         if config.get("subnet_id").is_null() == config.get("gateway_id").is_null() {
             return vec![(
                 "subnet_id".to_string(),
@@ -109,90 +114,25 @@ impl ResourceType for AwsRouteTableAssociation {
         vec![]
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let output = sent!(self
-            .aws
-            .clients()
-            .await
-            .ec2
-            .associate_route_table()
-            .set_route_table_id(string_attribute(planned, "route_table_id"))
-            .set_subnet_id(non_empty_attribute(planned, "subnet_id"))
-            .set_gateway_id(non_empty_attribute(planned, "gateway_id")))?;
-        let id = output
-            .association_id()
-            .ok_or_else(|| ProviderError::new("AssociateRouteTable returned no association id"))?;
-        self.read_one(id).await
-    }
-
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = string_attribute(prior, "id").ok_or_else(|| {
-            ProviderError::new("aws_route_table_association: prior state has no id")
-        })?;
-        let output = sent!(self
-            .aws
-            .clients()
-            .await
-            .ec2
-            .replace_route_table_association()
-            .association_id(&id)
-            .set_route_table_id(string_attribute(planned, "route_table_id")))?;
-        let new_id = output.new_association_id().unwrap_or(&id).to_string();
-        self.read_one(&new_id).await
-    }
-
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string_attribute(prior, "id") else {
-            return Ok(());
-        };
-        let result = sent!(self
-            .aws
-            .clients()
-            .await
-            .ec2
-            .disassociate_route_table()
-            .association_id(&id));
-        deleted_or_gone(result, crate::error::is_not_found)
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let describe = |ids| self.describe(vec![ids]);
-        let name = "association.route-table-association-id";
-        let found = describe_by_filter(name, &known_ids(prior), describe).await?;
-        let mut read = in_prior_order(prior, &found);
-        // An import names the association by its subnet (or gateway) and table, not its id.
-        for (position, value) in prior.iter().enumerate() {
-            let Some(table) = value
-                .get("id")
-                .is_null()
-                .then(|| value.get("route_table_id").as_str())
-                .flatten()
-            else {
-                continue;
-            };
-            let associations = self
-                .describe(vec![filter("route-table-id", [table])])
-                .await?;
-            read[position] = associations.into_values().find(|association| {
-                ["subnet_id", "gateway_id"]
-                    .iter()
-                    .any(|key| !value.get(key).is_null() && association.get(key) == value.get(key))
-            });
+    /// The stored `id`; an imported prior's is its import ID (`TARGET/TABLE`), what
+    /// [`AwsObject::describe_priors`] answers it under.
+    fn key_of(value: &Value) -> Option<String> {
+        if let Some(id) = value.get("id").as_str() {
+            return Some(id.to_string());
         }
-        Ok(read)
+        let table = imported_table(value)?;
+        let target = string_attribute(value, "subnet_id")
+            .or_else(|| string_attribute(value, "gateway_id"))
+            .unwrap_or_default();
+        Some(format!("{target}/{table}"))
+    }
+
+    fn missing_key() -> ProviderError {
+        ProviderError::new("aws_route_table_association: prior state has no id")
     }
 
     /// Terraform's import ID: `SUBNET-ID/ROUTE-TABLE-ID` (or `GATEWAY-ID/ROUTE-TABLE-ID`).
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
         let (target, table) = id.split_once('/').ok_or_else(|| {
             ProviderError::new(format!("unexpected format of ID ({id}), expected SUBNET-ID/ROUTE-TABLE-ID or GATEWAY-ID/ROUTE-TABLE-ID"))
         })?;
@@ -207,30 +147,150 @@ impl ResourceType for AwsRouteTableAssociation {
         ]))
     }
 
-    /// Associations carry no tags: the natural key is the subnet (or gateway) and table.
-    async fn find_created(
-        &self,
+    /// The associations of the IDs among `keys`, a chunk of IDs a DescribeRouteTables.
+    async fn describe(
+        this: &AwsRouteTableAssociation,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<RouteTableAssociation>>, ProviderError> {
+        let describe = |ids| associations(this, vec![ids]);
+        let name = "association.route-table-association-id";
+        let found: HashMap<_, _> = describe_by_filter(name, &distinct_ids(keys), describe).await?;
+        Ok(found
+            .into_iter()
+            .map(|(id, association)| (id, Tagged::untagged(association)))
+            .collect())
+    }
+
+    /// The associations of the priors' ids ([`AwsObject::describe`]); then each imported
+    /// prior's, in the priors' order: a DescribeRouteTables of its table, the association of
+    /// its subnet (or gateway) among the table's.
+    async fn describe_priors(
+        this: &AwsRouteTableAssociation,
+        priors: &[Value],
+    ) -> Result<BTreeMap<String, Tagged<RouteTableAssociation>>, ProviderError> {
+        let mut found = Self::describe(this, &known_ids(priors)).await?;
+        for prior in priors {
+            let Some(table) = imported_table(prior) else {
+                continue;
+            };
+            let imported = associations(this, vec![filter("route-table-id", [table])])
+                .await?
+                .into_values()
+                .find(|association| of_target(prior, association));
+            if let (Some(key), Some(association)) = (Self::key_of(prior), imported) {
+                found.insert(key, Tagged::untagged(association));
+            }
+        }
+        Ok(found)
+    }
+
+    async fn create(
+        this: &AwsRouteTableAssociation,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let (key, attribute, target) = match (
+    ) -> Result<String, ProviderError> {
+        let output = sent!(this
+            .aws
+            .clients()
+            .await
+            .ec2
+            .associate_route_table()
+            .set_route_table_id(string_attribute(planned, "route_table_id"))
+            .set_subnet_id(non_empty_attribute(planned, "subnet_id"))
+            .set_gateway_id(non_empty_attribute(planned, "gateway_id")))?;
+        output
+            .association_id()
+            .map(str::to_string)
+            .ok_or_else(|| ProviderError::new("AssociateRouteTable returned no association id"))
+    }
+
+    async fn update(
+        this: &AwsRouteTableAssociation,
+        _operation: &Operation,
+        _key: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        // An imported prior's key is not an id: the update needs the stored one.
+        let id = string_attribute(prior, "id").ok_or_else(Self::missing_key)?;
+        let output = sent!(this
+            .aws
+            .clients()
+            .await
+            .ec2
+            .replace_route_table_association()
+            .association_id(&id)
+            .set_route_table_id(string_attribute(planned, "route_table_id")))?;
+        Ok(output.new_association_id().unwrap_or(&id).to_string())
+    }
+
+    /// The association just written, by its id (an error with AWS's code when it is gone).
+    async fn written(
+        this: &AwsRouteTableAssociation,
+        id: &str,
+    ) -> Result<Tagged<RouteTableAssociation>, ProviderError> {
+        associations(
+            this,
+            vec![filter("association.route-table-association-id", [id])],
+        )
+        .await?
+        .remove(id)
+        .map(Tagged::untagged)
+        .ok_or_else(|| {
+            ProviderError::with_code(
+                "InvalidAssociationID.NotFound",
+                format!("route table association {id} not found"),
+            )
+        })
+    }
+
+    async fn delete(
+        this: &AwsRouteTableAssociation,
+        _operation: &Operation,
+        _key: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let Some(id) = string_attribute(prior, "id") else {
+            return Ok(());
+        };
+        let result = sent!(this
+            .aws
+            .clients()
+            .await
+            .ec2
+            .disassociate_route_table()
+            .association_id(&id));
+        deleted_or_gone(result, crate::error::is_not_found)
+    }
+
+    /// Associations carry no tags: the natural key is the subnet (or gateway) and table.
+    async fn find_created(
+        this: &AwsRouteTableAssociation,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Tagged<RouteTableAssociation>>, ProviderError> {
+        let (key, target, subnet) = match (
             non_empty_attribute(planned, "subnet_id"),
             non_empty_attribute(planned, "gateway_id"),
         ) {
-            (Some(subnet), _) => ("association.subnet-id", "subnet_id", subnet),
-            (None, Some(gateway)) => ("association.gateway-id", "gateway_id", gateway),
+            (Some(subnet), _) => ("association.subnet-id", subnet, true),
+            (None, Some(gateway)) => ("association.gateway-id", gateway, false),
             (None, None) => return Ok(None),
         };
         let table = string_attribute(planned, "route_table_id");
         // The filter answers whole route tables, with every association they have: the one
         // this create made is the one of this subnet (or gateway), not a sibling's.
-        Ok(self
-            .describe(vec![filter(key, [target.clone()])])
+        Ok(associations(this, vec![filter(key, [target.clone()])])
             .await?
             .into_values()
             .find(|association| {
-                string_attribute(association, attribute).as_deref() == Some(target.as_str())
-                    && string_attribute(association, "route_table_id") == table
-            }))
+                let of = match subnet {
+                    true => association.subnet_id(),
+                    false => association.gateway_id(),
+                };
+                of == Some(target.as_str())
+                    && association.route_table_id().map(str::to_string) == table
+            })
+            .map(Tagged::untagged))
     }
 }
