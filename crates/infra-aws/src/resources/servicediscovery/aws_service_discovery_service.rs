@@ -34,7 +34,6 @@
 #![allow(deprecated)]
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use aws_sdk_servicediscovery::types::{
     DnsConfig, DnsConfigChange, DnsRecord, FilterCondition, HealthCheckConfig,
@@ -42,28 +41,27 @@ use aws_sdk_servicediscovery::types::{
     ServiceFilter, ServiceFilterName, ServiceSummary, ServiceTypeOption,
 };
 use aws_sdk_servicediscovery::Client;
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use super::support::{resource_tags, sdk_tags, update_tags, wait_answer};
 use crate::app_support::{
     blocks, boolean, changed, deleted_or_gone, has_managed_tags, int, known, non_empty, number,
-    read_each, sent, set_tags, single, string, text, text_or_null, vanished,
+    read_each, sent, single, string, text, text_or_null, vanished,
 };
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{self, read, read_block, Declared, Reading};
 use crate::ec2_support::client_token;
 use crate::error::{aws_error, built, found_or_none, is_not_found};
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
-pub struct AwsServiceDiscoveryService {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsServiceDiscoveryService = ObjectType<DiscoveryService>;
+
+/// The type of [`AwsObject`]; its object is what a read of the service says ([`ServiceFacts`]).
+pub struct DiscoveryService;
 
 /// What a service read says: from GetService or CreateService, or from ListServices' summary.
 #[derive(Clone, Debug, Default)]
-struct ServiceFacts {
+pub struct ServiceFacts {
     id: String,
     arn: Option<String>,
     name: Option<String>,
@@ -109,118 +107,139 @@ impl ServiceFacts {
             health_check_custom_config: summary.health_check_custom_config().cloned(),
         }
     }
+
+    /// The service's namespace: as read, else the prior value's (a service never changes
+    /// namespace).
+    fn namespace(&self, prior: &Value) -> Option<String> {
+        self.namespace_id
+            .clone()
+            .or_else(|| non_empty(prior, "namespace_id"))
+    }
 }
 
-impl AwsServiceDiscoveryService {
-    pub fn new(aws: Arc<Aws>) -> AwsServiceDiscoveryService {
-        let dns_records = Schema::new()
-            .attr(Attribute::required("ttl", Type::Number))
-            .attr(
-                Attribute::required("type", Type::String)
-                    .force_new()
-                    .check(Check::OneOf(&["SRV", "A", "AAAA", "CNAME"])),
-            );
-        let dns_config = Schema::new()
-            .attr(Attribute::required("namespace_id", Type::String).force_new())
-            .attr(
-                Attribute::optional("routing_policy", Type::String)
-                    .default(Value::string("MULTIVALUE"))
-                    .force_new()
-                    .check(Check::OneOf(&["MULTIVALUE", "WEIGHTED"])),
-            )
-            .block(Block::list("dns_records", dns_records).required());
-        let health_check_config = Schema::new()
-            .attr(Attribute::optional("failure_threshold", Type::Number))
-            .attr(Attribute::optional("resource_path", Type::String))
-            .attr(
-                Attribute::optional("type", Type::String)
-                    .force_new()
-                    .check(Check::OneOf(&["HTTP", "HTTPS", "TCP"])),
-            );
-        let health_check_custom_config = Schema::new()
-            .attr(Attribute::optional_computed("failure_threshold", Type::Number).force_new());
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("name", Type::String).force_new())
-            .attr(Attribute::optional_computed("namespace_id", Type::String).force_new())
-            .attr(Attribute::optional("description", Type::String))
-            .attr(
-                Attribute::optional_computed("type", Type::String)
-                    .force_new()
-                    .check(Check::OneOf(&["HTTP"])),
-            )
-            .attr(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)))
-            .block(Block::single("dns_config", dns_config))
-            .block(Block::single("health_check_config", health_check_config))
-            .block(
-                Block::single("health_check_custom_config", health_check_custom_config).force_new(),
-            )
-            .with_tags();
-        AwsServiceDiscoveryService { aws, schema }
-    }
+fn dns_config_schema() -> Schema {
+    let dns_records = Schema::new()
+        .attr(Attribute::required("ttl", Type::Number))
+        .attr(
+            Attribute::required("type", Type::String)
+                .force_new()
+                .check(Check::OneOf(&["SRV", "A", "AAAA", "CNAME"])),
+        );
+    Schema::new()
+        .attr(Attribute::required("namespace_id", Type::String).force_new())
+        .attr(
+            Attribute::optional("routing_policy", Type::String)
+                .default(Value::string("MULTIVALUE"))
+                .force_new()
+                .check(Check::OneOf(&["MULTIVALUE", "WEIGHTED"])),
+        )
+        .block(Block::list("dns_records", dns_records).required())
+}
 
-    async fn read_one(&self, id: &str, hint: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.servicediscovery;
-        let facts = get_service(client, id)
-            .await?
-            .ok_or_else(|| vanished("Service Discovery Service", id))?;
-        let arn = facts.arn.clone().unwrap_or_default();
-        let tags = resource_tags(client, &arn)
-            .await?
-            .ok_or_else(|| vanished("Service Discovery Service", id))?;
-        Ok(to_value(&facts, &tags, hint))
-    }
+fn health_check_config_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::optional("failure_threshold", Type::Number))
+        .attr(Attribute::optional("resource_path", Type::String))
+        .attr(
+            Attribute::optional("type", Type::String)
+                .force_new()
+                .check(Check::OneOf(&["HTTP", "HTTPS", "TCP"])),
+        )
+}
 
-    /// Deregisters every instance of the service (`force_destroy`), waiting for each.
-    async fn deregister_instances(&self, service_id: &str) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.servicediscovery;
-        let mut instances = Vec::new();
-        let mut next_token: Option<String> = None;
-        loop {
-            let answer = sent!(client
-                .list_instances()
-                .service_id(service_id)
-                .set_next_token(next_token.take()));
-            let Some(response) = found_or_none(answer)
-                .map_err(|error| error.context("listing Service Discovery Instances"))?
-            else {
-                return Ok(());
-            };
-            instances.extend(
-                response
-                    .instances()
-                    .iter()
-                    .filter_map(|instance| instance.id())
-                    .map(str::to_string),
-            );
-            match response.next_token() {
-                Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
-                _ => break,
-            }
+fn health_check_custom_config_schema() -> Schema {
+    Schema::new().attr(Attribute::optional_computed("failure_threshold", Type::Number).force_new())
+}
+
+/// The `health_check_config` block as AWS reports it.
+fn health_check_config_value(facts: &ServiceFacts) -> Value {
+    Value::List(
+        facts
+            .health_check_config
+            .iter()
+            .map(|check| {
+                Value::map([
+                    (
+                        "failure_threshold",
+                        number(check.failure_threshold().map(i64::from)),
+                    ),
+                    ("resource_path", text(check.resource_path())),
+                    ("type", text_or_null(Some(check.r#type().as_str()))),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// The `health_check_custom_config` block: AWS ignores the deprecated threshold, so the
+/// configured one (`prior`) is kept, AWS's answer only where none is configured.
+fn health_check_custom_config_value(facts: &ServiceFacts, prior: &Value) -> Value {
+    let configured_threshold = single(prior, "health_check_custom_config")
+        .map(|block| known(block, "failure_threshold"))
+        .unwrap_or(Value::Null);
+    Value::List(
+        facts
+            .health_check_custom_config
+            .iter()
+            .map(|custom| {
+                let threshold = if configured_threshold.is_null() {
+                    number(custom.failure_threshold().map(i64::from))
+                } else {
+                    configured_threshold.clone()
+                };
+                Value::map([("failure_threshold", threshold)])
+            })
+            .collect(),
+    )
+}
+
+/// Deregisters every instance of the service (`force_destroy`), waiting for each.
+async fn deregister_instances(client: &Client, service_id: &str) -> Result<(), ProviderError> {
+    let mut instances = Vec::new();
+    let mut next_token: Option<String> = None;
+    loop {
+        let answer = sent!(client
+            .list_instances()
+            .service_id(service_id)
+            .set_next_token(next_token.take()));
+        let Some(response) = found_or_none(answer)
+            .map_err(|error| error.context("listing Service Discovery Instances"))?
+        else {
+            return Ok(());
+        };
+        instances.extend(
+            response
+                .instances()
+                .iter()
+                .filter_map(|instance| instance.id())
+                .map(str::to_string),
+        );
+        match response.next_token() {
+            Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
+            _ => break,
         }
-        for instance in instances {
-            let answer = sent!(client
-                .deregister_instance()
-                .service_id(service_id)
-                .instance_id(&instance));
-            let Some(response) = found_or_none(answer).map_err(|error| {
-                error.context(&format!(
-                    "deregistering Service Discovery Instance ({instance})"
-                ))
-            })?
-            else {
-                continue;
-            };
-            wait_answer(
-                client,
-                response.operation_id(),
-                &format!("Service Discovery Instance ({instance}) deregister"),
-            )
-            .await?;
-        }
-        Ok(())
     }
+    for instance in instances {
+        let answer = sent!(client
+            .deregister_instance()
+            .service_id(service_id)
+            .instance_id(&instance));
+        let Some(response) = found_or_none(answer).map_err(|error| {
+            error.context(&format!(
+                "deregistering Service Discovery Instance ({instance})"
+            ))
+        })?
+        else {
+            continue;
+        };
+        wait_answer(
+            client,
+            response.operation_id(),
+            &format!("Service Discovery Instance ({instance}) deregister"),
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// One service (GetService); `None` when it is gone.
@@ -253,19 +272,46 @@ async fn list_services(
     Ok(summaries)
 }
 
+/// The services of `wanted` (each ID with the prior value it is read for, null where there is
+/// none), under their IDs: one ListServices pass for all of them, then each listed one made
+/// whole ([`complete_service`]), a few at a time. Nothing is sent when none is wanted.
+async fn listed_services(
+    client: &Client,
+    wanted: Vec<(String, &Value)>,
+) -> Result<BTreeMap<String, Tagged<ServiceFacts>>, ProviderError> {
+    if wanted.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let listed: HashMap<String, ServiceSummary> = list_services(client, None)
+        .await?
+        .into_iter()
+        .filter_map(|summary| Some((summary.id()?.to_string(), summary)))
+        .collect();
+    let reads: Vec<_> = wanted
+        .iter()
+        .map(|(id, prior)| complete_service(client, listed.get(id).cloned(), prior))
+        .collect();
+    let found = read_each(reads).await?;
+    Ok(wanted
+        .into_iter()
+        .zip(found)
+        .filter_map(|((id, _), found)| Some((id, found?)))
+        .collect())
+}
+
 /// A listed service made whole: its namespace (from the summary's DNS configuration, the
 /// prior state, else GetService) and its tags. `None` when it is gone.
 async fn complete_service(
     client: &Client,
     listed: Option<ServiceSummary>,
-    hint: &Value,
-) -> Result<Option<Value>, ProviderError> {
+    prior: &Value,
+) -> Result<Option<Tagged<ServiceFacts>>, ProviderError> {
     let Some(summary) = listed else {
         return Ok(None);
     };
     let mut facts = ServiceFacts::from_summary(&summary);
     if facts.namespace_id.is_none() {
-        facts.namespace_id = non_empty(hint, "namespace_id");
+        facts.namespace_id = non_empty(prior, "namespace_id");
     }
     if facts.namespace_id.is_none() || facts.arn.is_none() {
         let full = get_service(client, &facts.id).await?;
@@ -277,87 +323,11 @@ async fn complete_service(
     let Some(arn) = facts.arn.clone() else {
         return Ok(None);
     };
-    Ok(resource_tags(client, &arn)
-        .await?
-        .map(|tags| to_value(&facts, &tags, hint)))
-}
-
-/// The state value of a service. `hint` (the prior or planned value) supplies
-/// `force_destroy`, the configured custom health check threshold, and what AWS leaves out.
-fn to_value(facts: &ServiceFacts, tags: &[(String, String)], hint: &Value) -> Value {
-    let namespace_id = facts
-        .namespace_id
-        .clone()
-        .or_else(|| non_empty(hint, "namespace_id"));
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(&facts.id));
-    object.insert("arn".to_string(), text(facts.arn.as_deref()));
-    object.insert("name".to_string(), text(facts.name.as_deref()));
-    object.insert("namespace_id".to_string(), text(namespace_id.as_deref()));
-    object.insert(
-        "description".to_string(),
-        text_or_null(facts.description.as_deref()),
-    );
-    object.insert(
-        "type".to_string(),
-        match &facts.service_type {
-            Some(kind) => Value::string(kind),
-            None => known(hint, "type"),
-        },
-    );
-    object.insert(
-        "force_destroy".to_string(),
-        Value::Bool(boolean(hint, "force_destroy").unwrap_or(false)),
-    );
-    object.insert(
-        "dns_config".to_string(),
-        dns_config_value(facts.dns_config.as_ref(), namespace_id.as_deref(), hint),
-    );
-    object.insert(
-        "health_check_config".to_string(),
-        Value::List(
-            facts
-                .health_check_config
-                .iter()
-                .map(|check| {
-                    Value::map([
-                        (
-                            "failure_threshold",
-                            number(check.failure_threshold().map(i64::from)),
-                        ),
-                        ("resource_path", text(check.resource_path())),
-                        ("type", text_or_null(Some(check.r#type().as_str()))),
-                    ])
-                })
-                .collect(),
-        ),
-    );
-    let configured_threshold = single(hint, "health_check_custom_config")
-        .map(|block| known(block, "failure_threshold"))
-        .unwrap_or(Value::Null);
-    object.insert(
-        "health_check_custom_config".to_string(),
-        Value::List(
-            facts
-                .health_check_custom_config
-                .iter()
-                .map(|custom| {
-                    // AWS ignores the deprecated threshold; the configured one is kept.
-                    let threshold = if configured_threshold.is_null() {
-                        number(custom.failure_threshold().map(i64::from))
-                    } else {
-                        configured_threshold.clone()
-                    };
-                    Value::map([("failure_threshold", threshold)])
-                })
-                .collect(),
-        ),
-    );
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+    let tags = resource_tags(client, &arn).await?;
+    Ok(tags.map(|tags| Tagged {
+        object: facts,
+        tags,
+    }))
 }
 
 /// The `dns_config` block as AWS reports it; the namespace and routing policy fall back to
@@ -467,17 +437,102 @@ fn namespace_of(value: &Value) -> Option<String> {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsServiceDiscoveryService {
-    fn name(&self) -> &'static str {
-        "aws_service_discovery_service"
+impl AwsObject for DiscoveryService {
+    type Object = ServiceFacts;
+    const NAME: &'static str = "aws_service_discovery_service";
+    const KIND: &'static str = "Service Discovery Service";
+    const KEY: &'static str = "id";
+
+    fn attributes() -> Vec<Declared<ServiceFacts>> {
+        vec![
+            read(
+                Attribute::computed("id", Type::String),
+                |facts: &ServiceFacts, _: &Reading| Value::string(&facts.id),
+            ),
+            declared::string(Attribute::computed("arn", Type::String), |facts| {
+                facts.arn.as_deref()
+            }),
+            declared::string(
+                Attribute::required("name", Type::String).force_new(),
+                |facts| facts.name.as_deref(),
+            ),
+            read(
+                Attribute::optional_computed("namespace_id", Type::String).force_new(),
+                |facts: &ServiceFacts, at: &Reading| text(facts.namespace(at.prior).as_deref()),
+            ),
+            read(
+                Attribute::optional("description", Type::String),
+                |facts: &ServiceFacts, _: &Reading| text_or_null(facts.description.as_deref()),
+            ),
+            read(
+                Attribute::optional_computed("type", Type::String)
+                    .force_new()
+                    .check(Check::OneOf(&["HTTP"])),
+                |facts: &ServiceFacts, at: &Reading| match &facts.service_type {
+                    Some(kind) => Value::string(kind),
+                    None => known(at.prior, "type"),
+                },
+            ),
+            read(
+                Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)),
+                |_: &ServiceFacts, at: &Reading| {
+                    Value::Bool(boolean(at.prior, "force_destroy").unwrap_or(false))
+                },
+            ),
+            read_block(
+                Block::single("dns_config", dns_config_schema()),
+                |facts: &ServiceFacts, at: &Reading| {
+                    let namespace_id = facts.namespace(at.prior);
+                    dns_config_value(facts.dns_config.as_ref(), namespace_id.as_deref(), at.prior)
+                },
+            ),
+            read_block(
+                Block::single("health_check_config", health_check_config_schema()),
+                |facts: &ServiceFacts, _: &Reading| health_check_config_value(facts),
+            ),
+            read_block(
+                Block::single(
+                    "health_check_custom_config",
+                    health_check_custom_config_schema(),
+                )
+                .force_new(),
+                |facts: &ServiceFacts, at: &Reading| {
+                    health_check_custom_config_value(facts, at.prior)
+                },
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    /// The services of `ids` ([`listed_services`]), read without a prior value.
+    async fn describe(
+        this: &AwsServiceDiscoveryService,
+        ids: &[String],
+    ) -> Result<BTreeMap<String, Tagged<ServiceFacts>>, ProviderError> {
+        let client = &this.aws.clients().await.servicediscovery;
+        let wanted = ids.iter().map(|id| (id.clone(), &Value::Null)).collect();
+        listed_services(client, wanted).await
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.servicediscovery;
+    /// The priors' services ([`listed_services`]), each read with its prior value: a summary
+    /// has no top-level namespace, which the prior holds.
+    async fn describe_priors(
+        this: &AwsServiceDiscoveryService,
+        priors: &[Value],
+    ) -> Result<BTreeMap<String, Tagged<ServiceFacts>>, ProviderError> {
+        let client = &this.aws.clients().await.servicediscovery;
+        let wanted = priors
+            .iter()
+            .filter_map(|prior| Some((Self::key_of(prior)?, prior)))
+            .collect();
+        listed_services(client, wanted).await
+    }
+
+    async fn create(
+        this: &AwsServiceDiscoveryService,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.servicediscovery;
         let name = string(planned, "name").ok_or_else(|| {
             ProviderError::new("aws_service_discovery_service needs a known \"name\"")
         })?;
@@ -497,7 +552,7 @@ impl ResourceType for AwsServiceDiscoveryService {
             .map_err(|error| {
                 aws_error(error).context(&format!("creating Service Discovery Service ({name})"))
             })?;
-        let id = response
+        response
             .service()
             .and_then(|service| service.id())
             .map(str::to_string)
@@ -505,20 +560,17 @@ impl ResourceType for AwsServiceDiscoveryService {
                 ProviderError::new(format!(
                     "creating Service Discovery Service ({name}): the answer has no service ID"
                 ))
-            })?;
-        self.read_one(&id, planned).await
+            })
     }
 
     async fn update(
-        &self,
+        this: &AwsServiceDiscoveryService,
         _operation: &Operation,
+        id: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.servicediscovery;
-        let id = string(prior, "id").ok_or_else(|| {
-            ProviderError::new("aws_service_discovery_service has no id in state")
-        })?;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.servicediscovery;
         let in_place = ["description", "dns_config", "health_check_config"];
         if in_place.iter().any(|key| changed(prior, planned, key)) {
             // The whole configuration goes: AWS deletes the DNS records or health check that
@@ -530,7 +582,7 @@ impl ResourceType for AwsServiceDiscoveryService {
                 .build();
             let response = client
                 .update_service()
-                .id(&id)
+                .id(id)
                 .service(change)
                 .send()
                 .await
@@ -545,59 +597,53 @@ impl ResourceType for AwsServiceDiscoveryService {
             .await?;
         }
         update_tags(client, prior, planned).await?;
-        self.read_one(&id, planned).await
+        Ok(id.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string(prior, "id") else {
-            return Ok(());
-        };
-        if boolean(prior, "force_destroy") == Some(true) {
-            self.deregister_instances(&id).await?;
-        }
-        let client = &self.aws.clients().await.servicediscovery;
-        deleted_or_gone(sent!(client.delete_service().id(&id)), is_not_found)
-            .map_err(|error| error.context(&format!("deleting Service Discovery Service ({id})")))
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let client = &self.aws.clients().await.servicediscovery;
-        let ids: Vec<Option<String>> = prior.iter().map(|p| string(p, "id")).collect();
-        if ids.iter().all(Option::is_none) {
-            return Ok(prior.iter().map(|_| None).collect());
-        }
-        let listed: HashMap<String, ServiceSummary> = list_services(client, None)
+    /// The service just written: GetService and its tags.
+    async fn written(
+        this: &AwsServiceDiscoveryService,
+        id: &str,
+    ) -> Result<Tagged<ServiceFacts>, ProviderError> {
+        let client = &this.aws.clients().await.servicediscovery;
+        let facts = get_service(client, id)
             .await?
-            .into_iter()
-            .filter_map(|summary| Some((summary.id()?.to_string(), summary)))
-            .collect();
-        let reads: Vec<_> = ids
-            .iter()
-            .zip(prior)
-            .map(|(id, hint)| {
-                let summary = id.as_ref().and_then(|id| listed.get(id)).cloned();
-                complete_service(client, summary, hint)
-            })
-            .collect();
-        read_each(reads).await
+            .ok_or_else(|| vanished(Self::KIND, id))?;
+        let arn = facts.arn.clone().unwrap_or_default();
+        let tags = resource_tags(client, &arn)
+            .await?
+            .ok_or_else(|| vanished(Self::KIND, id))?;
+        Ok(Tagged {
+            object: facts,
+            tags,
+        })
     }
 
-    /// Terraform's import ID: the service ID.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("id", id))
+    async fn delete(
+        this: &AwsServiceDiscoveryService,
+        _operation: &Operation,
+        id: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.servicediscovery;
+        if boolean(prior, "force_destroy") == Some(true) {
+            deregister_instances(client, id).await?;
+        }
+        deleted_or_gone(sent!(client.delete_service().id(id)), is_not_found)
+            .map_err(|error| error.context(&format!("deleting Service Discovery Service ({id})")))
     }
 
     /// The service with this name in its namespace that carries this operation's managed tags.
     async fn find_created(
-        &self,
+        this: &AwsServiceDiscoveryService,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<ServiceFacts>>, ProviderError> {
         let Some(name) = string(planned, "name") else {
             return Ok(None);
         };
         let namespace = namespace_of(planned);
-        let client = &self.aws.clients().await.servicediscovery;
+        let client = &this.aws.clients().await.servicediscovery;
         for summary in list_services(client, namespace.as_deref()).await? {
             let Some(id) = summary
                 .id()
@@ -618,7 +664,10 @@ impl ResourceType for AwsServiceDiscoveryService {
                 continue;
             };
             if has_managed_tags(&tags, operation) {
-                return Ok(Some(to_value(&facts, &tags, planned)));
+                return Ok(Some(Tagged {
+                    object: facts,
+                    tags,
+                }));
             }
         }
         Ok(None)
@@ -628,6 +677,7 @@ impl ResourceType for AwsServiceDiscoveryService {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::aws_object::value_of;
 
     #[test]
     fn the_configured_custom_health_threshold_is_kept() {
@@ -647,11 +697,12 @@ mod tests {
                 Value::Number(5.0),
             )])]),
         )]);
-        let value = to_value(&facts, &[], &configured);
+        let facts = Tagged::untagged(facts);
+        let value = value_of::<DiscoveryService>(&facts, &configured);
         let threshold = single(&value, "health_check_custom_config")
             .map(|block| block.get("failure_threshold").clone());
         assert_eq!(threshold, Some(Value::Number(5.0)));
-        let imported = to_value(&facts, &[], &Value::Null);
+        let imported = value_of::<DiscoveryService>(&facts, &Value::Null);
         let threshold = single(&imported, "health_check_custom_config")
             .map(|block| block.get("failure_threshold").clone());
         assert_eq!(threshold, Some(Value::Number(1.0)));
