@@ -24,8 +24,11 @@
 //! value (AWS ignores them there). Environment variable values are not sensitive, as in the
 //! provider (use `PARAMETER_STORE` or `SECRETS_MANAGER` variables for secrets).
 //!
-//! Refresh is one BatchGetProjects per 100 names or ARNs; a missing project comes back in
-//! `projectsNotFound`. Tags come with the project.
+//! The type is an [`AwsObject`]: a project's key is its name, else its ARN, else its ID (what
+//! BatchGetProjects takes), and each attribute is declared with how it is read back. Refresh is
+//! one BatchGetProjects per 100 names or ARNs; a missing project comes back in
+//! `projectsNotFound`. Tags come with the project. A create or update is read back with one
+//! BatchGetProjects of the name.
 //!
 //! moto 5.2.5 has no UpdateProject or UpdateProjectVisibility, drops the secondary sources,
 //! source versions and artifacts, `badgeEnabled`, `fileSystemLocations`, `buildBatchConfig`,
@@ -35,7 +38,6 @@
 //! answer has no `encryptionKey` or `autoRetryLimit` the prior value is kept.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_codebuild::operation::update_project::builders::UpdateProjectFluentBuilder;
@@ -54,13 +56,13 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, changed, deleted_or_missing, has_managed_tags, int, known,
-    non_empty, number, retry_while, sent, set_tags, single, string, string_list, strings, text,
-    vanished,
+    arn_problem, blocks, boolean, changed, deleted_or_missing, int, known, non_empty, number,
+    retry_while, sent, single, string, string_list, strings, text, vanished,
 };
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{read, read_block, Declared, Reading};
 use crate::error::built;
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
 /// BatchGetProjects takes at most 100 names a call.
 const NAMES_PER_CALL: usize = 100;
@@ -134,10 +136,9 @@ const VISIBILITY_ARGUMENTS: &[&str] = &["project_visibility", "resource_access_r
 
 static NULL: Value = Value::Null;
 
-pub struct AwsCodebuildProject {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsCodebuildProject = ObjectType<ProjectObject>;
+
+pub struct ProjectObject;
 
 fn one_of(values: &'static [&'static str]) -> Check {
     Check::OneOf(values)
@@ -294,145 +295,58 @@ fn logs_schema() -> Schema {
         )
 }
 
-impl AwsCodebuildProject {
-    pub fn new(aws: Arc<Aws>) -> AwsCodebuildProject {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("name", Type::String).force_new())
-            .attr(Attribute::optional_computed("description", Type::String))
-            .attr(Attribute::required("service_role", Type::String))
-            .attr(
-                Attribute::optional("build_timeout", Type::Number)
-                    .default(Value::Number(60.0))
-                    .check(Check::Range(5, 2160)),
-            )
-            .attr(
-                Attribute::optional("queued_timeout", Type::Number)
-                    .default(Value::Number(480.0))
-                    .check(Check::Range(5, 480)),
-            )
-            .attr(
-                Attribute::optional("concurrent_build_limit", Type::Number)
-                    .check(Check::Range(1, i64::from(i32::MAX))),
-            )
-            .attr(Attribute::optional_computed("encryption_key", Type::String))
-            .attr(Attribute::optional("badge_enabled", Type::Bool).default(Value::Bool(false)))
-            .attr(Attribute::computed("badge_url", Type::String))
-            .attr(
-                Attribute::optional("project_visibility", Type::String)
-                    .default(Value::string("PRIVATE"))
-                    .check(one_of(VISIBILITIES)),
-            )
-            .attr(Attribute::computed("public_project_alias", Type::String))
-            .attr(Attribute::optional("resource_access_role", Type::String))
-            .attr(Attribute::optional_computed(
-                "auto_retry_limit",
-                Type::Number,
-            ))
-            .attr(Attribute::optional("source_version", Type::String))
-            .block(Block::single("artifacts", artifacts_schema(false)).required())
-            .block(Block {
-                max_items: Some(12),
-                ..Block::set("secondary_artifacts", artifacts_schema(true))
-            })
-            .block(Block::single("environment", environment_schema()).required())
-            .block(Block::single("source", source_schema(false)).required())
-            .block(Block {
-                max_items: Some(12),
-                ..Block::set("secondary_sources", source_schema(true))
-            })
-            .block(Block {
-                max_items: Some(12),
-                ..Block::set(
-                    "secondary_source_version",
-                    Schema::new()
-                        .attr(Attribute::required("source_identifier", Type::String))
-                        .attr(Attribute::required("source_version", Type::String)),
-                )
-            })
-            .block(
-                Block::single(
-                    "cache",
-                    Schema::new()
-                        .attr(Attribute::optional("cache_namespace", Type::String))
-                        .attr(Attribute::optional("location", Type::String))
-                        .attr(Attribute::optional("modes", Type::list(Type::String)))
-                        .attr(
-                            Attribute::optional("type", Type::String)
-                                .default(Value::string("NO_CACHE"))
-                                .check(one_of(CACHE_TYPES)),
-                        ),
-                )
-                .computed(),
-            )
-            .block(Block::single("logs_config", logs_schema()).computed())
-            .block(Block::single(
-                "vpc_config",
-                Schema::new()
-                    .attr(Attribute::required(
-                        "security_group_ids",
-                        Type::set(Type::String),
-                    ))
-                    .attr(Attribute::required("subnets", Type::set(Type::String)))
-                    .attr(Attribute::required("vpc_id", Type::String)),
-            ))
-            .block(Block::single(
-                "build_batch_config",
-                Schema::new()
-                    .attr(Attribute::optional("combine_artifacts", Type::Bool))
-                    .block(Block::single(
-                        "restrictions",
-                        Schema::new()
-                            .attr(Attribute::optional(
-                                "compute_types_allowed",
-                                Type::list(Type::String),
-                            ))
-                            .attr(
-                                Attribute::optional("maximum_builds_allowed", Type::Number)
-                                    .check(Check::Range(1, 100)),
-                            ),
-                    ))
-                    .attr(Attribute::required("service_role", Type::String))
-                    .attr(
-                        Attribute::optional("timeout_in_mins", Type::Number)
-                            .check(Check::Range(5, 2160)),
-                    ),
-            ))
-            .block(Block::set(
-                "file_system_locations",
-                Schema::new()
-                    .attr(Attribute::optional("identifier", Type::String))
-                    .attr(Attribute::optional("location", Type::String))
-                    .attr(Attribute::optional("mount_options", Type::String))
-                    .attr(Attribute::optional("mount_point", Type::String))
-                    .attr(
-                        Attribute::optional("type", Type::String)
-                            .default(Value::string("EFS"))
-                            .check(one_of(FILE_SYSTEM_TYPES)),
-                    ),
-            ))
-            .with_tags();
-        AwsCodebuildProject { aws, schema }
-    }
+fn cache_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::optional("cache_namespace", Type::String))
+        .attr(Attribute::optional("location", Type::String))
+        .attr(Attribute::optional("modes", Type::list(Type::String)))
+        .attr(
+            Attribute::optional("type", Type::String)
+                .default(Value::string("NO_CACHE"))
+                .check(one_of(CACHE_TYPES)),
+        )
+}
 
-    /// The projects among `keys` (names or ARNs) that exist.
-    async fn describe(&self, keys: &[String]) -> Result<Vec<Project>, ProviderError> {
-        let client = &self.aws.clients().await.codebuild;
-        let mut projects = Vec::new();
-        for chunk in keys.chunks(NAMES_PER_CALL) {
-            let response = sent!(client.batch_get_projects().set_names(Some(chunk.to_vec())))?;
-            projects.extend(response.projects().iter().cloned());
-        }
-        Ok(projects)
-    }
+fn vpc_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::required(
+            "security_group_ids",
+            Type::set(Type::String),
+        ))
+        .attr(Attribute::required("subnets", Type::set(Type::String)))
+        .attr(Attribute::required("vpc_id", Type::String))
+}
 
-    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
-        let projects = self.describe(&[name.to_string()]).await?;
-        find(&projects, name)
-            .map(|project| to_value(project, hint))
-            .ok_or_else(|| vanished("CodeBuild Project", name))
-    }
+fn batch_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::optional("combine_artifacts", Type::Bool))
+        .block(Block::single(
+            "restrictions",
+            Schema::new()
+                .attr(Attribute::optional(
+                    "compute_types_allowed",
+                    Type::list(Type::String),
+                ))
+                .attr(
+                    Attribute::optional("maximum_builds_allowed", Type::Number)
+                        .check(Check::Range(1, 100)),
+                ),
+        ))
+        .attr(Attribute::required("service_role", Type::String))
+        .attr(Attribute::optional("timeout_in_mins", Type::Number).check(Check::Range(5, 2160)))
+}
+
+fn file_system_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::optional("identifier", Type::String))
+        .attr(Attribute::optional("location", Type::String))
+        .attr(Attribute::optional("mount_options", Type::String))
+        .attr(Attribute::optional("mount_point", Type::String))
+        .attr(
+            Attribute::optional("type", Type::String)
+                .default(Value::string("EFS"))
+                .check(one_of(FILE_SYSTEM_TYPES)),
+        )
 }
 
 /// The project named `key` (a name or an ARN) among `projects`.
@@ -440,13 +354,6 @@ fn find<'a>(projects: &'a [Project], key: &str) -> Option<&'a Project> {
     projects
         .iter()
         .find(|p| p.name() == Some(key) || p.arn() == Some(key))
-}
-
-/// What names a prior object to BatchGetProjects: its name, else its ARN, else its ID.
-fn key_of(prior: &Value) -> Option<String> {
-    non_empty(prior, "name")
-        .or_else(|| non_empty(prior, "arn"))
-        .or_else(|| non_empty(prior, "id"))
 }
 
 /// AWS's answer while CodeBuild is not yet authorized (a new service role's policies
@@ -745,9 +652,9 @@ fn first<'a>(value: &'a Value, key: &str) -> &'a Value {
     blocks(value, key).first().unwrap_or(&NULL)
 }
 
-/// The object of a set block in `hint` whose `id_key` is `id`.
-fn matching<'a>(hint: &'a Value, key: &str, id_key: &str, id: Option<&str>) -> &'a Value {
-    blocks(hint, key)
+/// The object among a set block's `hints` (the prior's objects) whose `id_key` is `id`.
+fn matching<'a>(hints: &'a [Value], id_key: &str, id: Option<&str>) -> &'a Value {
+    hints
         .iter()
         .find(|item| id.is_some() && item.get(id_key).as_str() == id)
         .unwrap_or(&NULL)
@@ -1170,270 +1077,299 @@ fn file_system_value(location: &ProjectFileSystemLocation, hint: &Value) -> Valu
     ])
 }
 
-/// The object from what AWS reports; `hint` is the prior (or planned) value, for what the
-/// provider keeps from the configuration.
-fn to_value(project: &Project, hint: &Value) -> Value {
-    let mut object = BTreeMap::new();
-    let groups = [
-        identity_entries(project, hint),
-        settings_entries(project, hint),
-        build_input_entries(project, hint),
-        configuration_block_entries(project, hint),
-    ];
-    for (key, value) in groups.into_iter().flatten() {
-        object.insert(key.to_string(), value);
-    }
-    set_tags(
-        &mut object,
-        project
-            .tags()
-            .iter()
-            .filter_map(|tag| Some((tag.key()?, tag.value().unwrap_or_default()))),
-    );
-    Value::Map(object)
+// ---- The schema, each attribute with how it is read ----
+
+fn one(value: Option<Value>) -> Value {
+    Value::List(value.into_iter().collect())
 }
 
-/// The project's ID, name, description, role, timeouts, build limit and encryption key.
-fn identity_entries(project: &Project, hint: &Value) -> Vec<(&'static str, Value)> {
-    let name = project.name().unwrap_or_default();
-    let arn = project.arn().unwrap_or_default();
-    // The ID is the ARN, or the name a project was imported by.
-    let id = match known(hint, "id") {
-        Value::String(id) if !id.is_empty() => id,
-        _ => arn.to_string(),
-    };
-    let mut entries = vec![
-        ("id", Value::string(id)),
-        ("arn", Value::string(arn)),
-        ("name", Value::string(name)),
-        (
-            "description",
-            reported(text(project.description()), hint, "description"),
-        ),
-        ("service_role", text(project.service_role())),
-    ];
+/// A string argument as AWS reports it, or as the configuration left it where both are empty
+/// ([`reported`]).
+fn as_configured(
+    attribute: Attribute,
+    accessor: fn(&Project) -> Option<&str>,
+) -> Declared<Project> {
+    let name = attribute.name;
+    read(attribute, move |project: &Project, at: &Reading| {
+        reported(text(accessor(project)), at.prior, name)
+    })
+}
+
+/// A block read from the project by `read`, given the prior's objects of the block (the hints
+/// for what AWS leaves out).
+fn block(block: Block, read: fn(&Project, &[Value]) -> Value) -> Declared<Project> {
+    let name = block.name;
+    read_block(block, move |project: &Project, at: &Reading| {
+        read(project, blocks(at.prior, name))
+    })
+}
+
+/// The first of a block's hints (null when there is none).
+fn first_of(hints: &[Value]) -> &Value {
+    hints.first().unwrap_or(&NULL)
+}
+
+/// A timeout in minutes: the prior value for environments that ignore it, else AWS's.
+fn timeout(project: &Project, minutes: Option<i32>, hint: &Value, key: &str) -> Value {
     let environment_type = project
         .environment()
         .map(|e| e.r#type().as_str())
         .unwrap_or_default();
     let timeouts_ignored = LAMBDA_ENVIRONMENTS.contains(&environment_type);
-    for (key, minutes) in [
-        ("build_timeout", project.timeout_in_minutes()),
-        ("queued_timeout", project.queued_timeout_in_minutes()),
-    ] {
-        let value = match minutes {
-            _ if timeouts_ignored && !known(hint, key).is_null() => known(hint, key),
-            Some(minutes) => Value::Number(f64::from(minutes)),
-            None => known(hint, key),
-        };
-        entries.push((key, value));
+    match minutes {
+        _ if timeouts_ignored && !known(hint, key).is_null() => known(hint, key),
+        Some(minutes) => Value::Number(f64::from(minutes)),
+        None => known(hint, key),
     }
-    entries.extend([
-        (
-            "concurrent_build_limit",
-            number(project.concurrent_build_limit().map(i64::from)),
-        ),
-        (
-            "encryption_key",
-            match project.encryption_key() {
-                Some(key) => Value::string(key),
-                None => known(hint, "encryption_key"),
-            },
-        ),
-    ]);
-    entries
 }
 
-/// The badge, visibility, resource access role, retry limit and source version.
-fn settings_entries(project: &Project, hint: &Value) -> Vec<(&'static str, Value)> {
-    let badge = project.badge();
+/// The project's ID, name, description, role, timeouts, build limit and encryption key, in
+/// the schema's order.
+fn identity() -> Vec<Declared<Project>> {
+    type P = Project;
     vec![
-        (
-            "badge_enabled",
-            Value::Bool(badge.map(|b| b.badge_enabled()).unwrap_or(false)),
-        ),
-        ("badge_url", text(badge.and_then(|b| b.badge_request_url()))),
-        (
-            "project_visibility",
-            Value::string(
-                project
-                    .project_visibility()
-                    .map(|v| v.as_str())
-                    .unwrap_or("PRIVATE"),
-            ),
-        ),
-        ("public_project_alias", text(project.public_project_alias())),
-        (
-            "resource_access_role",
-            reported(
-                text(project.resource_access_role()),
-                hint,
-                "resource_access_role",
-            ),
-        ),
-        (
-            "auto_retry_limit",
-            match project.auto_retry_limit() {
-                Some(limit) => Value::Number(f64::from(limit)),
-                None => known(hint, "auto_retry_limit"),
+        // The ID is the ARN, or the name a project was imported by.
+        read(
+            Attribute::computed("id", Type::String),
+            |project: &P, at: &Reading| match known(at.prior, "id") {
+                Value::String(id) if !id.is_empty() => Value::string(id),
+                _ => Value::string(project.arn().unwrap_or_default()),
             },
         ),
-        (
-            "source_version",
-            reported(text(project.source_version()), hint, "source_version"),
+        read(
+            Attribute::computed("arn", Type::String),
+            |project: &P, _: &Reading| Value::string(project.arn().unwrap_or_default()),
+        ),
+        read(
+            Attribute::required("name", Type::String).force_new(),
+            |project: &P, _: &Reading| Value::string(project.name().unwrap_or_default()),
+        ),
+        as_configured(
+            Attribute::optional_computed("description", Type::String),
+            P::description,
+        ),
+        read(
+            Attribute::required("service_role", Type::String),
+            |project: &P, _: &Reading| text(project.service_role()),
+        ),
+        read(
+            Attribute::optional("build_timeout", Type::Number)
+                .default(Value::Number(60.0))
+                .check(Check::Range(5, 2160)),
+            |project: &P, at: &Reading| {
+                timeout(
+                    project,
+                    project.timeout_in_minutes(),
+                    at.prior,
+                    "build_timeout",
+                )
+            },
+        ),
+        read(
+            Attribute::optional("queued_timeout", Type::Number)
+                .default(Value::Number(480.0))
+                .check(Check::Range(5, 480)),
+            |project: &P, at: &Reading| {
+                let minutes = project.queued_timeout_in_minutes();
+                timeout(project, minutes, at.prior, "queued_timeout")
+            },
+        ),
+        read(
+            Attribute::optional("concurrent_build_limit", Type::Number)
+                .check(Check::Range(1, i64::from(i32::MAX))),
+            |project: &P, _: &Reading| number(project.concurrent_build_limit().map(i64::from)),
+        ),
+        read(
+            Attribute::optional_computed("encryption_key", Type::String),
+            |project: &P, at: &Reading| match project.encryption_key() {
+                Some(key) => Value::string(key),
+                None => known(at.prior, "encryption_key"),
+            },
         ),
     ]
 }
 
-/// The artifacts, environment and sources (each secondary one matched to its hinted block by
-/// identifier).
-fn build_input_entries(project: &Project, hint: &Value) -> Vec<(&'static str, Value)> {
-    let name = project.name().unwrap_or_default();
+/// The badge, visibility, resource access role, retry limit and source version.
+fn settings() -> Vec<Declared<Project>> {
+    type P = Project;
     vec![
-        (
-            "artifacts",
-            Value::List(
-                project
+        read(
+            Attribute::optional("badge_enabled", Type::Bool).default(Value::Bool(false)),
+            |project: &P, _: &Reading| {
+                Value::Bool(project.badge().map(|b| b.badge_enabled()).unwrap_or(false))
+            },
+        ),
+        read(
+            Attribute::computed("badge_url", Type::String),
+            |project: &P, _: &Reading| text(project.badge().and_then(|b| b.badge_request_url())),
+        ),
+        read(
+            Attribute::optional("project_visibility", Type::String)
+                .default(Value::string("PRIVATE"))
+                .check(one_of(VISIBILITIES)),
+            |project: &P, _: &Reading| {
+                let visibility = project.project_visibility().map(|v| v.as_str());
+                Value::string(visibility.unwrap_or("PRIVATE"))
+            },
+        ),
+        read(
+            Attribute::computed("public_project_alias", Type::String),
+            |project: &P, _: &Reading| text(project.public_project_alias()),
+        ),
+        as_configured(
+            Attribute::optional("resource_access_role", Type::String),
+            P::resource_access_role,
+        ),
+        read(
+            Attribute::optional_computed("auto_retry_limit", Type::Number),
+            |project: &P, at: &Reading| match project.auto_retry_limit() {
+                Some(limit) => Value::Number(f64::from(limit)),
+                None => known(at.prior, "auto_retry_limit"),
+            },
+        ),
+        as_configured(
+            Attribute::optional("source_version", Type::String),
+            P::source_version,
+        ),
+    ]
+}
+
+/// The artifacts, environment and sources (each secondary one matched to its hint by
+/// identifier).
+fn build_inputs() -> Vec<Declared<Project>> {
+    vec![
+        block(
+            Block::single("artifacts", artifacts_schema(false)).required(),
+            |project, hints| {
+                let name = project.name().unwrap_or_default();
+                let hint = first_of(hints);
+                one(project
                     .artifacts()
-                    .map(|a| artifacts_value(a, first(hint, "artifacts"), name, false))
-                    .into_iter()
-                    .collect(),
-            ),
+                    .map(|a| artifacts_value(a, hint, name, false)))
+            },
         ),
-        (
-            "secondary_artifacts",
-            Value::List(
-                project
-                    .secondary_artifacts()
-                    .iter()
-                    .map(|a| {
-                        let item_hint = matching(
-                            hint,
-                            "secondary_artifacts",
-                            "artifact_identifier",
-                            a.artifact_identifier(),
-                        );
-                        artifacts_value(a, item_hint, name, true)
-                    })
-                    .collect(),
-            ),
+        block(
+            Block {
+                max_items: Some(12),
+                ..Block::set("secondary_artifacts", artifacts_schema(true))
+            },
+            |project, hints| {
+                let name = project.name().unwrap_or_default();
+                Value::List(
+                    project
+                        .secondary_artifacts()
+                        .iter()
+                        .map(|a| {
+                            let hint =
+                                matching(hints, "artifact_identifier", a.artifact_identifier());
+                            artifacts_value(a, hint, name, true)
+                        })
+                        .collect(),
+                )
+            },
         ),
-        (
-            "environment",
-            Value::List(
-                project
+        block(
+            Block::single("environment", environment_schema()).required(),
+            |project, hints| {
+                one(project
                     .environment()
-                    .map(|e| environment_value(e, first(hint, "environment")))
-                    .into_iter()
-                    .collect(),
-            ),
+                    .map(|e| environment_value(e, first_of(hints))))
+            },
         ),
-        (
-            "source",
-            Value::List(
-                project
+        block(
+            Block::single("source", source_schema(false)).required(),
+            |project, hints| {
+                one(project
                     .source()
-                    .map(|s| source_value(s, first(hint, "source"), false))
-                    .into_iter()
-                    .collect(),
-            ),
+                    .map(|s| source_value(s, first_of(hints), false)))
+            },
         ),
-        (
-            "secondary_sources",
-            Value::List(
-                project
-                    .secondary_sources()
-                    .iter()
-                    .map(|s| {
-                        let item_hint = matching(
-                            hint,
-                            "secondary_sources",
-                            "source_identifier",
-                            s.source_identifier(),
-                        );
-                        source_value(s, item_hint, true)
-                    })
-                    .collect(),
-            ),
+        block(
+            Block {
+                max_items: Some(12),
+                ..Block::set("secondary_sources", source_schema(true))
+            },
+            |project, hints| {
+                Value::List(
+                    project
+                        .secondary_sources()
+                        .iter()
+                        .map(|s| {
+                            let hint = matching(hints, "source_identifier", s.source_identifier());
+                            source_value(s, hint, true)
+                        })
+                        .collect(),
+                )
+            },
         ),
-        (
-            "secondary_source_version",
-            Value::List(
-                project
-                    .secondary_source_versions()
-                    .iter()
-                    .map(|v| {
-                        Value::map([
-                            ("source_identifier", Value::string(v.source_identifier())),
-                            ("source_version", Value::string(v.source_version())),
-                        ])
-                    })
-                    .collect(),
-            ),
+        block(
+            Block {
+                max_items: Some(12),
+                ..Block::set(
+                    "secondary_source_version",
+                    Schema::new()
+                        .attr(Attribute::required("source_identifier", Type::String))
+                        .attr(Attribute::required("source_version", Type::String)),
+                )
+            },
+            |project, _| {
+                Value::List(
+                    project
+                        .secondary_source_versions()
+                        .iter()
+                        .map(|v| {
+                            Value::map([
+                                ("source_identifier", Value::string(v.source_identifier())),
+                                ("source_version", Value::string(v.source_version())),
+                            ])
+                        })
+                        .collect(),
+                )
+            },
         ),
     ]
 }
 
 /// The cache, logs, VPC, batch and file system blocks.
-fn configuration_block_entries(project: &Project, hint: &Value) -> Vec<(&'static str, Value)> {
+fn configuration_blocks() -> Vec<Declared<Project>> {
     vec![
-        (
-            "cache",
-            Value::List(
-                project
-                    .cache()
-                    .map(|c| cache_value(c, first(hint, "cache")))
-                    .into_iter()
-                    .collect(),
-            ),
+        block(
+            Block::single("cache", cache_schema()).computed(),
+            |project, hints| one(project.cache().map(|c| cache_value(c, first_of(hints)))),
         ),
-        (
-            "logs_config",
-            Value::List(
-                project
+        block(
+            Block::single("logs_config", logs_schema()).computed(),
+            |project, hints| {
+                one(project
                     .logs_config()
-                    .map(|l| logs_value(l, first(hint, "logs_config")))
-                    .into_iter()
-                    .collect(),
-            ),
+                    .map(|l| logs_value(l, first_of(hints))))
+            },
         ),
-        (
-            "vpc_config",
-            Value::List(
-                project
-                    .vpc_config()
-                    .and_then(vpc_value)
-                    .into_iter()
-                    .collect(),
-            ),
-        ),
-        (
-            "build_batch_config",
-            Value::List(
-                project
+        block(Block::single("vpc_config", vpc_schema()), |project, _| {
+            one(project.vpc_config().and_then(vpc_value))
+        }),
+        block(
+            Block::single("build_batch_config", batch_schema()),
+            |project, hints| {
+                one(project
                     .build_batch_config()
-                    .and_then(|b| batch_value(b, first(hint, "build_batch_config")))
-                    .into_iter()
-                    .collect(),
-            ),
+                    .and_then(|b| batch_value(b, first_of(hints))))
+            },
         ),
-        (
-            "file_system_locations",
-            Value::List(
-                project
-                    .file_system_locations()
-                    .iter()
-                    .map(|location| {
-                        let item_hint = matching(
-                            hint,
-                            "file_system_locations",
-                            "identifier",
-                            location.identifier(),
-                        );
-                        file_system_value(location, item_hint)
-                    })
-                    .collect(),
-            ),
+        block(
+            Block::set("file_system_locations", file_system_schema()),
+            |project, hints| {
+                Value::List(
+                    project
+                        .file_system_locations()
+                        .iter()
+                        .map(|location| {
+                            let hint = matching(hints, "identifier", location.identifier());
+                            file_system_value(location, hint)
+                        })
+                        .collect(),
+                )
+            },
         ),
     ]
 }
@@ -1666,16 +1602,23 @@ fn with_changes_f_to_v(
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsCodebuildProject {
-    fn name(&self) -> &'static str {
-        "aws_codebuild_project"
+impl AwsObject for ProjectObject {
+    type Object = Project;
+    const NAME: &'static str = "aws_codebuild_project";
+    const KIND: &'static str = "CodeBuild Project";
+    /// A prior names its project by its name, else its ARN, else its ID
+    /// ([`ProjectObject::key_of`]).
+    const KEY: &'static str = "name";
+
+    fn attributes() -> Vec<Declared<Project>> {
+        let mut attributes = identity();
+        attributes.extend(settings());
+        attributes.extend(build_inputs());
+        attributes.extend(configuration_blocks());
+        attributes
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if let Some(name) = config.get("name").as_str() {
             for problem in project_name_problems(name) {
@@ -1808,8 +1751,63 @@ impl ResourceType for AwsCodebuildProject {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.codebuild;
+    /// What names a prior object to BatchGetProjects: its name, else its ARN, else its ID.
+    fn key_of(value: &Value) -> Option<String> {
+        non_empty(value, "name")
+            .or_else(|| non_empty(value, "arn"))
+            .or_else(|| non_empty(value, "id"))
+    }
+
+    /// Terraform's import ID: the project name (its ARN is accepted too).
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        if id.starts_with("arn:") {
+            Ok(infra_core::resource::import_by("arn", id))
+        } else {
+            Ok(infra_core::resource::import_by("name", id))
+        }
+    }
+
+    /// Names are unique in a region; ours carries the managed tags.
+    fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
+        string(planned, "name")
+    }
+
+    /// The projects among `keys` (names or ARNs) that exist, with their tags: one
+    /// BatchGetProjects per [`NAMES_PER_CALL`] keys.
+    async fn describe(
+        this: &AwsCodebuildProject,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Project>>, ProviderError> {
+        let client = &this.aws.clients().await.codebuild;
+        let mut projects = Vec::new();
+        for chunk in keys.chunks(NAMES_PER_CALL) {
+            let response = sent!(client.batch_get_projects().set_names(Some(chunk.to_vec())))?;
+            projects.extend(response.projects().iter().cloned());
+        }
+        Ok(keys
+            .iter()
+            .filter_map(|key| {
+                let project = find(&projects, key)?;
+                let tags = tag_pairs(project);
+                Some((
+                    key.clone(),
+                    Tagged {
+                        object: project.clone(),
+                        tags,
+                    },
+                ))
+            })
+            .collect())
+    }
+
+    /// CreateProject (retried while the service role propagates), then
+    /// UpdateProjectVisibility for a visibility other than PRIVATE; the key is the name.
+    async fn create(
+        this: &AwsCodebuildProject,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.codebuild;
         let name = string(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_codebuild_project needs a known \"name\""))?;
         let secondary_sources = each(planned, "secondary_sources", source_to_sdk)?;
@@ -1870,16 +1868,20 @@ impl ResourceType for AwsCodebuildProject {
         if visibility != "PRIVATE" {
             update_visibility(client, &arn, &arn, planned).await?;
         }
-        self.read_one(&name, planned).await
+        Ok(name)
     }
 
+    /// UpdateProjectVisibility for a changed visibility or resource access role, then one
+    /// UpdateProject with every other change (retried while the service role propagates); the
+    /// key after is the name.
     async fn update(
-        &self,
+        this: &AwsCodebuildProject,
         operation: &Operation,
+        _key: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.codebuild;
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.codebuild;
         let name = string(planned, "name")
             .or_else(|| string(prior, "name"))
             .ok_or_else(|| ProviderError::new("aws_codebuild_project has no name in state"))?;
@@ -1891,13 +1893,13 @@ impl ResourceType for AwsCodebuildProject {
         {
             update_visibility(client, &arn, &id, planned).await?;
         }
-        let others_changed = self
-            .schema
+        let schema = ResourceType::schema(this);
+        let others_changed = schema
             .attributes
             .iter()
             .filter(|a| a.is_settable())
             .map(|a| a.name)
-            .chain(self.schema.blocks.iter().map(|b| b.name))
+            .chain(schema.blocks.iter().map(|b| b.name))
             .chain(["tags_all"])
             .filter(|key| !VISIBILITY_ARGUMENTS.contains(key))
             .any(|key| changed(prior, planned, key));
@@ -1914,19 +1916,21 @@ impl ResourceType for AwsCodebuildProject {
             .await
             .map_err(|e| e.context(&format!("updating CodeBuild Project ({id})")))?;
         }
-        self.read_one(&name, planned).await
+        Ok(name)
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(name) = key_of(prior) else {
-            return Ok(());
-        };
+    async fn delete(
+        this: &AwsCodebuildProject,
+        _operation: &Operation,
+        key: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
         // DeleteProject takes the name; an imported project's key may be its ARN.
-        let name = name
+        let name = key
             .rsplit_once(":project/")
-            .map_or(name.as_str(), |(_, n)| n)
+            .map_or(key, |(_, n)| n)
             .to_string();
-        deleted_or_missing(sent!(self
+        deleted_or_missing(sent!(this
             .aws
             .clients()
             .await
@@ -1934,43 +1938,6 @@ impl ResourceType for AwsCodebuildProject {
             .delete_project()
             .name(&name)))
         .map_err(|error| error.context(&format!("deleting CodeBuild Project ({name})")))
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let keys: Vec<String> = prior.iter().filter_map(key_of).collect();
-        let projects = self.describe(&keys).await?;
-        Ok(prior
-            .iter()
-            .map(|p| {
-                key_of(p)
-                    .and_then(|key| find(&projects, &key))
-                    .map(|project| to_value(project, p))
-            })
-            .collect())
-    }
-
-    /// Terraform's import ID: the project name (its ARN is accepted too).
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        if id.starts_with("arn:") {
-            Ok(infra_core::resource::import_by("arn", id))
-        } else {
-            Ok(infra_core::resource::import_by("name", id))
-        }
-    }
-
-    /// Names are unique in a region; ours carries the managed tags.
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
-            return Ok(None);
-        };
-        let projects = self.describe(std::slice::from_ref(&name)).await?;
-        Ok(find(&projects, &name)
-            .filter(|project| has_managed_tags(&tag_pairs(project), operation))
-            .map(|project| to_value(project, planned)))
     }
 }
 
@@ -2002,6 +1969,47 @@ mod tests {
             reported(Value::Number(1.0), &hint, "git_clone_depth"),
             Value::Number(1.0)
         );
+    }
+
+    /// An imported project keeps its import ID as `id`; a Lambda environment keeps the prior
+    /// timeouts, which AWS ignores there.
+    #[test]
+    fn the_id_and_lambda_timeouts_are_read_as_the_prior_has_them() {
+        let environment = ProjectEnvironment::builder()
+            .r#type(EnvironmentType::LinuxLambdaContainer)
+            .image("image")
+            .compute_type(ComputeType::BuildLambda1Gb)
+            .build()
+            .unwrap();
+        let project = Project::builder()
+            .name("build")
+            .arn("arn:aws:codebuild:us-east-1:123456789012:project/build")
+            .timeout_in_minutes(60)
+            .environment(environment)
+            .tags(Tag::builder().key("team").value("ci").build())
+            .build();
+        let found = Tagged {
+            tags: tag_pairs(&project),
+            object: project,
+        };
+        let prior = Value::map([
+            ("id", Value::string("build")),
+            ("build_timeout", Value::Number(15.0)),
+        ]);
+        let value = crate::aws_object::value_of::<ProjectObject>(&found, &prior);
+        assert_eq!(value.get("id"), &Value::string("build"));
+        assert_eq!(value.get("build_timeout"), &Value::Number(15.0));
+        assert_eq!(value.get("queued_timeout"), &Value::Null);
+        assert_eq!(
+            value.get("tags"),
+            &Value::map([("team", Value::string("ci"))])
+        );
+        let value = crate::aws_object::value_of::<ProjectObject>(&found, &Value::Null);
+        assert_eq!(
+            value.get("id"),
+            &Value::string("arn:aws:codebuild:us-east-1:123456789012:project/build")
+        );
+        assert_eq!(value.get("build_timeout"), &Value::Number(60.0));
     }
 
     #[test]
