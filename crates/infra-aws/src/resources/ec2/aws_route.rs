@@ -7,26 +7,34 @@
 //! moto does not hold carrier, local or core-network targets, so those are not shown in tests.
 //!
 //! Not supported yet ([`Schema::not_supported`]): the `odb_network_arn` target.
+//!
+//! The route is an [`AwsObject`] whose key is Terraform's import ID,
+//! `ROUTE-TABLE-ID_DESTINATION`: a refresh describes the keys' tables in one paginated call
+//! per 200 tables and finds each route by its destination.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::{Route, RouteTable};
-use infra_core::{
-    Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
-};
+use infra_core::{Attribute, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{not_supported, read, string, Declared, Reading};
 use crate::ec2_support::{
-    by_id, crc32, describe_by_filter, known_strings, non_empty_attribute, optional_string,
-    string_attribute, whole_object,
+    by_id, crc32, describe_by_filter, distinct_ids, non_empty_attribute, string_attribute,
 };
 use crate::paginated::all_items;
-use crate::Aws;
 
-pub struct AwsRoute {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsRoute = ObjectType<RouteObject>;
+
+/// The type of [`AwsObject`]; its object is a [`FoundRoute`].
+pub struct RouteObject;
+
+/// A route as found in its table, with the table and destination its key names.
+pub struct FoundRoute {
+    table_id: String,
+    destination: String,
+    route: Route,
 }
 
 /// The targets of a route, as the provider names them; exactly one is set. The same for an
@@ -83,6 +91,22 @@ fn targets_of(route: &Route, hint: &Value) -> Vec<(&'static str, Option<String>)
     ]
 }
 
+/// The target attribute `name`, read from the route; unset targets read as null, matching a
+/// configuration that leaves them out.
+fn target(name: &'static str) -> Declared<FoundRoute> {
+    let attribute = match name {
+        "network_interface_id" => Attribute::optional_computed(name, Type::String),
+        _ => Attribute::optional(name, Type::String),
+    };
+    read(attribute, move |found: &FoundRoute, at: &Reading| {
+        let targets = targets_of(&found.route, at.prior);
+        let target = targets.into_iter().find(|(target, _)| *target == name);
+        target
+            .and_then(|(_, id)| id)
+            .map_or(Value::Null, Value::String)
+    })
+}
+
 /// The provider's route id.
 fn route_id(route_table_id: &str, destination: &str) -> String {
     format!("r-{route_table_id}{}", crc32(destination.as_bytes()))
@@ -94,99 +118,25 @@ fn destination_of(value: &Value) -> Option<String> {
         .find_map(|name| non_empty_attribute(value, name))
 }
 
-impl AwsRoute {
-    pub fn new(aws: Arc<Aws>) -> AwsRoute {
-        let mut schema = Schema::new()
-            .timeouts(&["create", "update", "delete"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("route_table_id", Type::String).force_new())
-            .attr(Attribute::optional("destination_cidr_block", Type::String).force_new())
-            .attr(Attribute::optional("destination_ipv6_cidr_block", Type::String).force_new())
-            .attr(Attribute::optional("destination_prefix_list_id", Type::String).force_new())
-            .attr(Attribute::computed("instance_id", Type::String))
-            .attr(Attribute::computed("instance_owner_id", Type::String))
-            .attr(Attribute::computed("origin", Type::String))
-            .attr(Attribute::computed("state", Type::String));
-        for target in ROUTE_TARGETS {
-            schema = schema.attr(if *target == "network_interface_id" {
-                Attribute::optional_computed(target, Type::String)
-            } else {
-                Attribute::optional(target, Type::String)
-            });
-        }
-        let schema = schema.not_supported("odb_network_arn", Type::String, ODB_NETWORK);
-        AwsRoute { aws, schema }
-    }
+/// The key of the route `value` names (by table and destination): Terraform's import ID.
+fn route_key(value: &Value) -> Option<String> {
+    Some(format!(
+        "{}_{}",
+        string_attribute(value, "route_table_id")?,
+        destination_of(value)?
+    ))
+}
 
-    /// The tables holding `route_table_ids`, in one paginated call per 200 tables.
-    async fn tables(
-        &self,
-        route_table_ids: &[String],
-    ) -> Result<HashMap<String, RouteTable>, ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        let describe = |ids| async move { all_items!(ec2.describe_route_tables().filters(ids)) };
-        let tables = describe_by_filter("route-table-id", route_table_ids, describe).await?;
-        Ok(by_id(tables, RouteTable::route_table_id))
-    }
+/// A key, or an import ID, as (route table, destination).
+fn split_key(key: &str) -> Option<(&str, &str)> {
+    key.split_once('_')
+}
 
-    /// The route `value` describes (by table and destination) as AWS now holds it.
-    fn convert(&self, value: &Value, tables: &HashMap<String, RouteTable>) -> Option<Value> {
-        let table_id = string_attribute(value, "route_table_id")?;
-        let destination = destination_of(value)?;
-        let route: &Route = tables.get(&table_id)?.routes().iter().find(|route| {
-            route.destination_cidr_block() == Some(destination.as_str())
-                || route.destination_ipv6_cidr_block() == Some(destination.as_str())
-                || route.destination_prefix_list_id() == Some(destination.as_str())
-        })?;
-        let mut entries = vec![
-            ("id", Value::string(route_id(&table_id, &destination))),
-            ("route_table_id", Value::string(&table_id)),
-            (
-                "destination_cidr_block",
-                optional_string(route.destination_cidr_block()),
-            ),
-            (
-                "destination_ipv6_cidr_block",
-                optional_string(route.destination_ipv6_cidr_block()),
-            ),
-            (
-                "destination_prefix_list_id",
-                optional_string(route.destination_prefix_list_id()),
-            ),
-            ("instance_id", optional_string(route.instance_id())),
-            (
-                "instance_owner_id",
-                optional_string(route.instance_owner_id()),
-            ),
-            (
-                "origin",
-                optional_string(route.origin().map(|origin| origin.as_str())),
-            ),
-            (
-                "state",
-                optional_string(route.state().map(|state| state.as_str())),
-            ),
-        ];
-        for (name, target) in targets_of(route, value) {
-            // Unset targets read as null, matching a configuration that leaves them out.
-            entries.push((name, target.map(Value::String).unwrap_or(Value::Null)));
-        }
-        Some(whole_object(&self.schema, entries))
-    }
-
-    async fn read_one(&self, value: &Value) -> Result<Value, ProviderError> {
-        let table_id = string_attribute(value, "route_table_id").unwrap_or_default();
-        let tables = self.tables(std::slice::from_ref(&table_id)).await?;
-        self.convert(value, &tables).ok_or_else(|| {
-            ProviderError::with_code(
-                "InvalidRoute.NotFound",
-                format!(
-                    "no route to {} in route table {table_id}",
-                    destination_of(value).unwrap_or_default()
-                ),
-            )
-        })
-    }
+/// Whether `route` goes to `destination` (of any kind).
+fn routes_to(route: &Route, destination: &str) -> bool {
+    route.destination_cidr_block() == Some(destination)
+        || route.destination_ipv6_cidr_block() == Some(destination)
+        || route.destination_prefix_list_id() == Some(destination)
 }
 
 /// Sets a CreateRoute or ReplaceRoute request's route table, destination and target from
@@ -213,21 +163,82 @@ macro_rules! with_route {
     }};
 }
 
+/// The key a write reads back: the planned route's (a planned value without its table or
+/// destination reads back nothing).
+fn planned_key(planned: &Value) -> String {
+    route_key(planned).unwrap_or_else(|| {
+        format!(
+            "{}_{}",
+            string_attribute(planned, "route_table_id").unwrap_or_default(),
+            destination_of(planned).unwrap_or_default()
+        )
+    })
+}
+
 #[async_trait::async_trait]
-impl ResourceType for AwsRoute {
-    fn name(&self) -> &'static str {
-        "aws_route"
+impl AwsObject for RouteObject {
+    type Object = FoundRoute;
+    const NAME: &'static str = "aws_route";
+    const KIND: &'static str = "route";
+    const KEY: &'static str = "route_table_id";
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<FoundRoute>> {
+        let destination = |name| Attribute::optional(name, Type::String).force_new();
+        let mut attributes = vec![
+            read(
+                Attribute::computed("id", Type::String),
+                |found: &FoundRoute, _: &Reading| {
+                    Value::string(route_id(&found.table_id, &found.destination))
+                },
+            ),
+            read(
+                Attribute::required("route_table_id", Type::String).force_new(),
+                |found: &FoundRoute, _: &Reading| Value::string(&found.table_id),
+            ),
+            string(
+                destination("destination_cidr_block"),
+                |found: &FoundRoute| found.route.destination_cidr_block(),
+            ),
+            string(
+                destination("destination_ipv6_cidr_block"),
+                |found: &FoundRoute| found.route.destination_ipv6_cidr_block(),
+            ),
+            string(
+                destination("destination_prefix_list_id"),
+                |found: &FoundRoute| found.route.destination_prefix_list_id(),
+            ),
+            string(
+                Attribute::computed("instance_id", Type::String),
+                |found: &FoundRoute| found.route.instance_id(),
+            ),
+            string(
+                Attribute::computed("instance_owner_id", Type::String),
+                |found: &FoundRoute| found.route.instance_owner_id(),
+            ),
+            string(
+                Attribute::computed("origin", Type::String),
+                |found: &FoundRoute| found.route.origin().map(|origin| origin.as_str()),
+            ),
+            string(
+                Attribute::computed("state", Type::String),
+                |found: &FoundRoute| found.route.state().map(|state| state.as_str()),
+            ),
+        ];
+        attributes.extend(ROUTE_TARGETS.iter().map(|name| target(name)));
+        attributes.push(not_supported("odb_network_arn", Type::String, ODB_NETWORK));
+        attributes
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create", "update", "delete"])
     }
 
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts::minutes(5, 2, 5)
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let destinations = DESTINATIONS
             .iter()
@@ -263,56 +274,23 @@ impl ResourceType for AwsRoute {
         problems
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        sent!(with_route!(ec2.create_route(), planned))?;
-        self.read_one(planned).await
+    /// An imported route's state holds the unsupported target as null, as every object read
+    /// does (elsewhere the engine's normalizing adds it first).
+    fn normalize(value: &mut Value) {
+        if let Some(entries) = value.map_mut() {
+            let unsupported = entries.entry("odb_network_arn".to_string());
+            unsupported.or_insert(Value::Null);
+        }
     }
 
-    async fn update(
-        &self,
-        _operation: &Operation,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        sent!(with_route!(ec2.replace_route(), planned))?;
-        self.read_one(planned).await
-    }
-
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        let result = sent!(ec2
-            .delete_route()
-            .set_route_table_id(string_attribute(prior, "route_table_id"))
-            .set_destination_cidr_block(non_empty_attribute(prior, "destination_cidr_block"))
-            .set_destination_ipv6_cidr_block(non_empty_attribute(
-                prior,
-                "destination_ipv6_cidr_block",
-            ))
-            .set_destination_prefix_list_id(non_empty_attribute(
-                prior,
-                "destination_prefix_list_id",
-            )));
-        deleted_or_gone(result, crate::error::is_not_found)
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let tables = self.tables(&known_strings(prior, "route_table_id")).await?;
-        Ok(prior
-            .iter()
-            .map(|value| self.convert(value, &tables))
-            .collect())
+    fn key_of(value: &Value) -> Option<String> {
+        route_key(value)
     }
 
     /// Routes carry no tags: the natural key is the table and destination.
     /// Terraform's import ID: `ROUTE-TABLE-ID_DESTINATION`.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        let (table, destination) = id.split_once('_').ok_or_else(|| {
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        let (table, destination) = split_key(id).ok_or_else(|| {
             ProviderError::new(format!(
                 "unexpected format of ID ({id}), expected ROUTE-TABLE-ID_DESTINATION"
             ))
@@ -330,15 +308,104 @@ impl ResourceType for AwsRoute {
         ]))
     }
 
-    async fn find_created(
-        &self,
+    /// The keys' tables, in one paginated call per 200 tables; each key's route found by its
+    /// destination.
+    async fn describe(
+        this: &AwsRoute,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<FoundRoute>>, ProviderError> {
+        let wanted: Vec<(&String, (&str, &str))> = keys
+            .iter()
+            .filter_map(|key| Some((key, split_key(key)?)))
+            .collect();
+        let table_ids: Vec<String> = wanted
+            .iter()
+            .map(|(_, (table, _))| table.to_string())
+            .collect();
+        let table_ids = distinct_ids(&table_ids);
+        let ec2 = &this.aws.clients().await.ec2;
+        let describe = |ids| async move { all_items!(ec2.describe_route_tables().filters(ids)) };
+        let tables = describe_by_filter("route-table-id", &table_ids, describe).await?;
+        let tables = by_id(tables, RouteTable::route_table_id);
+        let found = wanted
+            .into_iter()
+            .filter_map(|(key, (table, destination))| {
+                let routes = tables.get(table)?.routes();
+                let route = routes.iter().find(|route| routes_to(route, destination))?;
+                let found = FoundRoute {
+                    table_id: table.to_string(),
+                    destination: destination.to_string(),
+                    route: route.clone(),
+                };
+                Some((key.clone(), Tagged::untagged(found)))
+            });
+        Ok(found.collect())
+    }
+
+    async fn create(
+        this: &AwsRoute,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(table_id) = string_attribute(planned, "route_table_id") else {
-            return Ok(None);
-        };
-        let tables = self.tables(&[table_id]).await?;
-        Ok(self.convert(planned, &tables))
+    ) -> Result<String, ProviderError> {
+        let ec2 = &this.aws.clients().await.ec2;
+        sent!(with_route!(ec2.create_route(), planned))?;
+        Ok(planned_key(planned))
+    }
+
+    async fn update(
+        this: &AwsRoute,
+        _operation: &Operation,
+        _key: &str,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let ec2 = &this.aws.clients().await.ec2;
+        sent!(with_route!(ec2.replace_route(), planned))?;
+        Ok(planned_key(planned))
+    }
+
+    async fn delete(
+        this: &AwsRoute,
+        _operation: &Operation,
+        _key: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let ec2 = &this.aws.clients().await.ec2;
+        let result = sent!(ec2
+            .delete_route()
+            .set_route_table_id(string_attribute(prior, "route_table_id"))
+            .set_destination_cidr_block(non_empty_attribute(prior, "destination_cidr_block"))
+            .set_destination_ipv6_cidr_block(non_empty_attribute(
+                prior,
+                "destination_ipv6_cidr_block",
+            ))
+            .set_destination_prefix_list_id(non_empty_attribute(
+                prior,
+                "destination_prefix_list_id",
+            )));
+        deleted_or_gone(result, crate::error::is_not_found)
+    }
+
+    /// The route just written, or the error that names its table and destination.
+    async fn written(this: &AwsRoute, key: &str) -> Result<Tagged<FoundRoute>, ProviderError> {
+        this.found(key).await?.ok_or_else(|| {
+            let (table, destination) = split_key(key).unwrap_or_default();
+            ProviderError::with_code(
+                "InvalidRoute.NotFound",
+                format!("no route to {destination} in route table {table}"),
+            )
+        })
+    }
+
+    /// Routes carry no tags: found by the planned table and destination.
+    async fn find_created(
+        this: &AwsRoute,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Tagged<FoundRoute>>, ProviderError> {
+        match route_key(planned) {
+            Some(key) => this.found(&key).await,
+            None => Ok(None),
+        }
     }
 }
