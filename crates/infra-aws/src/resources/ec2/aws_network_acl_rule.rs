@@ -7,28 +7,42 @@
 //! provider suppresses those differences; the configured spelling is kept. Ports and ICMP
 //! type/code that AWS does not report (protocol `-1`, or ICMP fields of a TCP rule) keep their
 //! configured values.
+//!
+//! The rule is an [`AwsObject`] whose key is the entry's natural key, its ACL, direction and
+//! rule number (what DeleteNetworkAclEntry takes): a refresh describes the keys' ACLs and
+//! finds each entry in its ACL.
 
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::NetworkAclEntry;
-use infra_core::{Attribute, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{read, string, Declared, Reading};
 use crate::ec2_support::{
-    bool_attribute, crc32, integer_attribute, known_strings, optional_string, string_attribute,
-    whole_object,
+    bool_attribute, crc32, distinct_ids, integer_attribute, string_attribute,
 };
 use crate::resources::ec2::aws_network_acl::{
     action_problem, create_entry, protocol_number, protocol_problem, AwsNetworkAcl,
 };
-use crate::Aws;
 
-pub struct AwsNetworkAclRule {
-    aws: Arc<Aws>,
-    schema: Schema,
-    acls: AwsNetworkAcl,
+pub type AwsNetworkAclRule = ObjectType<RuleObject>;
+
+/// The type of [`AwsObject`]; its object is a [`FoundEntry`].
+pub struct RuleObject;
+
+/// An entry as found in its ACL.
+pub struct FoundEntry {
+    acl_id: String,
+    entry: NetworkAclEntry,
+    /// The id a create gives the rule (of the planned protocol's spelling), where the entry is
+    /// read just after its create; else the prior state's, or the one of the protocol read.
+    created_id: Option<String>,
 }
+
+/// The natural key of an entry: its ACL, direction and rule number.
+type EntryKey = (String, bool, i64);
 
 /// The provider's rule id.
 pub(crate) fn rule_id(acl_id: &str, rule_number: i64, egress: bool, protocol: &str) -> String {
@@ -58,167 +72,166 @@ pub(crate) fn parse_import_id(id: &str) -> Result<(String, i64, String, bool), P
     Ok((parts[0].to_string(), number, parts[2].to_string(), egress))
 }
 
-impl AwsNetworkAclRule {
-    pub fn new(aws: Arc<Aws>) -> AwsNetworkAclRule {
-        let zero = || Value::Number(0.0);
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("network_acl_id", Type::String).force_new())
-            .attr(Attribute::required("rule_number", Type::Number).force_new())
-            .attr(
-                Attribute::optional("egress", Type::Bool)
-                    .default(Value::Bool(false))
-                    .force_new(),
-            )
-            .attr(Attribute::required("protocol", Type::String).force_new())
-            .attr(Attribute::required("rule_action", Type::String).force_new())
-            .attr(
-                Attribute::optional("cidr_block", Type::String)
-                    .check(Check::Cidr)
-                    .force_new(),
-            )
-            .attr(Attribute::optional("ipv6_cidr_block", Type::String).force_new())
-            // Unset numbers are 0, as the provider (SDKv2) stores them.
-            .attr(
-                Attribute::optional("from_port", Type::Number)
-                    .default(zero())
-                    .force_new(),
-            )
-            .attr(
-                Attribute::optional("to_port", Type::Number)
-                    .default(zero())
-                    .force_new(),
-            )
-            .attr(
-                Attribute::optional("icmp_type", Type::Number)
-                    .default(zero())
-                    .force_new(),
-            )
-            .attr(
-                Attribute::optional("icmp_code", Type::Number)
-                    .default(zero())
-                    .force_new(),
-            );
-        AwsNetworkAclRule {
-            acls: AwsNetworkAcl::new(aws.clone()),
-            aws,
-            schema,
-        }
-    }
+/// The entry `value` names (an unset ACL, direction or number as "", false, 0).
+fn entry_key(value: &Value) -> EntryKey {
+    (
+        string_attribute(value, "network_acl_id").unwrap_or_default(),
+        bool_attribute(value, "egress", false),
+        integer_attribute(value, "rule_number").unwrap_or(0),
+    )
+}
 
-    /// The rule `prior` names as AWS holds it, in the prior's spelling where equivalent.
-    fn convert(&self, prior: &Value, entry: &NetworkAclEntry) -> Value {
-        let acl_id = string_attribute(prior, "network_acl_id").unwrap_or_default();
-        let number = integer_attribute(prior, "rule_number").unwrap_or(0);
-        let egress = bool_attribute(prior, "egress", false);
-        let aws_protocol = entry.protocol().unwrap_or("-1");
-        let protocol = match string_attribute(prior, "protocol") {
-            Some(p)
-                if protocol_number(&p).is_some()
-                    && protocol_number(&p) == protocol_number(aws_protocol) =>
-            {
-                p
-            }
-            _ => aws_protocol.to_string(),
-        };
-        let aws_action = entry.rule_action().map(|a| a.as_str()).unwrap_or_default();
-        let action = match string_attribute(prior, "rule_action") {
-            Some(a) if a.eq_ignore_ascii_case(aws_action) => a,
-            _ => aws_action.to_string(),
-        };
-        let kept = |name: &str| match prior.get(name) {
-            Value::Number(n) => Value::Number(*n),
-            _ => Value::Number(0.0),
-        };
-        let (from_port, to_port) = match entry.port_range() {
-            Some(range) if protocol_number(aws_protocol) != Some(-1) => (
-                Value::Number(f64::from(range.from().unwrap_or(0))),
-                Value::Number(f64::from(range.to().unwrap_or(0))),
-            ),
-            _ => (kept("from_port"), kept("to_port")),
-        };
-        let (icmp_type, icmp_code) = match entry.icmp_type_code() {
-            Some(icmp) => (
-                Value::Number(f64::from(icmp.r#type().unwrap_or(0))),
-                Value::Number(f64::from(icmp.code().unwrap_or(0))),
-            ),
-            None => (kept("icmp_type"), kept("icmp_code")),
-        };
-        let id = string_attribute(prior, "id")
-            .filter(|id| !id.is_empty())
-            .unwrap_or_else(|| rule_id(&acl_id, number, egress, &protocol));
-        whole_object(
-            &self.schema,
-            [
-                ("id", Value::String(id)),
-                ("network_acl_id", Value::String(acl_id)),
-                ("rule_number", Value::Number(number as f64)),
-                ("egress", Value::Bool(egress)),
-                ("protocol", Value::String(protocol)),
-                ("rule_action", Value::String(action)),
-                ("cidr_block", optional_string(entry.cidr_block())),
-                ("ipv6_cidr_block", optional_string(entry.ipv6_cidr_block())),
-                ("from_port", from_port),
-                ("to_port", to_port),
-                ("icmp_type", icmp_type),
-                ("icmp_code", icmp_code),
-            ],
-        )
-    }
+/// The family's key of an [`EntryKey`], as JSON.
+fn joined(key: &EntryKey) -> String {
+    serde_json::to_string(key).unwrap_or_default()
+}
 
-    /// The entries of the ACLs `values` name, by (ACL, egress, rule number).
-    async fn entries(
-        &self,
-        values: &[Value],
-    ) -> Result<HashMap<(String, bool, i64), NetworkAclEntry>, ProviderError> {
-        let mut found = HashMap::new();
-        for acl in self
-            .acls
-            .acls_by_id(&known_strings(values, "network_acl_id"))
-            .await?
+/// The protocol read: the prior's spelling where it is the same protocol, else AWS's.
+fn protocol_read(entry: &NetworkAclEntry, prior: &Value) -> String {
+    let aws_protocol = entry.protocol().unwrap_or("-1");
+    match string_attribute(prior, "protocol") {
+        Some(p)
+            if protocol_number(&p).is_some()
+                && protocol_number(&p) == protocol_number(aws_protocol) =>
         {
-            let Some(acl_id) = acl.network_acl_id() else {
-                continue;
-            };
-            for entry in acl.entries() {
-                if let (Some(egress), Some(number)) = (entry.egress(), entry.rule_number()) {
-                    found.insert(
-                        (acl_id.to_string(), egress, i64::from(number)),
-                        entry.clone(),
-                    );
-                }
-            }
+            p
         }
-        Ok(found)
-    }
-
-    fn key(value: &Value) -> (String, bool, i64) {
-        (
-            string_attribute(value, "network_acl_id").unwrap_or_default(),
-            bool_attribute(value, "egress", false),
-            integer_attribute(value, "rule_number").unwrap_or(0),
-        )
-    }
-
-    async fn read_one(&self, value: &Value) -> Result<Option<Value>, ProviderError> {
-        let entries = self.entries(std::slice::from_ref(value)).await?;
-        Ok(entries
-            .get(&Self::key(value))
-            .map(|entry| self.convert(value, entry)))
+        _ => aws_protocol.to_string(),
     }
 }
 
+/// A number AWS does not report keeps the prior's (0 where it has none).
+fn kept(prior: &Value, name: &str) -> Value {
+    match prior.get(name) {
+        Value::Number(n) => Value::Number(*n),
+        _ => Value::Number(0.0),
+    }
+}
+
+/// A port of the entry's range (`from` or `to`), where AWS reports one for a protocol that has
+/// ports; else the prior's.
+fn port(
+    attribute: Attribute,
+    end: fn(&aws_sdk_ec2::types::PortRange) -> Option<i32>,
+) -> Declared<FoundEntry> {
+    let name = attribute.name;
+    read(attribute, move |found: &FoundEntry, at: &Reading| {
+        let aws_protocol = found.entry.protocol().unwrap_or("-1");
+        match found.entry.port_range() {
+            Some(range) if protocol_number(aws_protocol) != Some(-1) => {
+                Value::Number(f64::from(end(range).unwrap_or(0)))
+            }
+            _ => kept(at.prior, name),
+        }
+    })
+}
+
+/// An ICMP field (`type` or `code`), where AWS reports them; else the prior's.
+fn icmp(
+    attribute: Attribute,
+    field: fn(&aws_sdk_ec2::types::IcmpTypeCode) -> Option<i32>,
+) -> Declared<FoundEntry> {
+    let name = attribute.name;
+    read(
+        attribute,
+        move |found: &FoundEntry, at: &Reading| match found.entry.icmp_type_code() {
+            Some(icmp) => Value::Number(f64::from(field(icmp).unwrap_or(0))),
+            None => kept(at.prior, name),
+        },
+    )
+}
+
+/// The error of an entry that the create found already there, or not there after it.
+fn entry_error(code: &str, (acl_id, egress, number): &EntryKey, what: &str) -> ProviderError {
+    ProviderError::with_code(
+        code,
+        format!("EC2 Network ACL ({acl_id}) Rule (egress: {egress})({number}) {what}"),
+    )
+}
+
 #[async_trait::async_trait]
-impl ResourceType for AwsNetworkAclRule {
-    fn name(&self) -> &'static str {
-        "aws_network_acl_rule"
+impl AwsObject for RuleObject {
+    type Object = FoundEntry;
+    const NAME: &'static str = "aws_network_acl_rule";
+    const KIND: &'static str = "network ACL rule";
+    const KEY: &'static str = "network_acl_id";
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<FoundEntry>> {
+        // Unset numbers are 0, as the provider (SDKv2) stores them.
+        let number = |name| {
+            Attribute::optional(name, Type::Number)
+                .default(Value::Number(0.0))
+                .force_new()
+        };
+        vec![
+            read(
+                Attribute::computed("id", Type::String),
+                |found: &FoundEntry, at: &Reading| {
+                    let id = found
+                        .created_id
+                        .clone()
+                        .or_else(|| string_attribute(at.prior, "id").filter(|id| !id.is_empty()));
+                    Value::String(id.unwrap_or_else(|| {
+                        let (acl_id, egress, number) = entry_key(at.prior);
+                        let protocol = protocol_read(&found.entry, at.prior);
+                        rule_id(&acl_id, number, egress, &protocol)
+                    }))
+                },
+            ),
+            read(
+                Attribute::required("network_acl_id", Type::String).force_new(),
+                |found: &FoundEntry, _: &Reading| Value::string(&found.acl_id),
+            ),
+            read(
+                Attribute::required("rule_number", Type::Number).force_new(),
+                |found: &FoundEntry, _: &Reading| {
+                    Value::Number(f64::from(found.entry.rule_number().unwrap_or(0)))
+                },
+            ),
+            read(
+                Attribute::optional("egress", Type::Bool)
+                    .default(Value::Bool(false))
+                    .force_new(),
+                |found: &FoundEntry, _: &Reading| {
+                    Value::Bool(found.entry.egress().unwrap_or(false))
+                },
+            ),
+            read(
+                Attribute::required("protocol", Type::String).force_new(),
+                |found: &FoundEntry, at: &Reading| {
+                    Value::String(protocol_read(&found.entry, at.prior))
+                },
+            ),
+            read(
+                Attribute::required("rule_action", Type::String).force_new(),
+                |found: &FoundEntry, at: &Reading| {
+                    let aws_action = found.entry.rule_action().map(|a| a.as_str());
+                    let aws_action = aws_action.unwrap_or_default();
+                    Value::String(match string_attribute(at.prior, "rule_action") {
+                        Some(a) if a.eq_ignore_ascii_case(aws_action) => a,
+                        _ => aws_action.to_string(),
+                    })
+                },
+            ),
+            string(
+                Attribute::optional("cidr_block", Type::String)
+                    .check(Check::Cidr)
+                    .force_new(),
+                |found: &FoundEntry| found.entry.cidr_block(),
+            ),
+            string(
+                Attribute::optional("ipv6_cidr_block", Type::String).force_new(),
+                |found: &FoundEntry| found.entry.ipv6_cidr_block(),
+            ),
+            port(number("from_port"), |range| range.from()),
+            port(number("to_port"), |range| range.to()),
+            icmp(number("icmp_type"), |icmp| icmp.r#type()),
+            icmp(number("icmp_code"), |icmp| icmp.code()),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if let Some(problem) = config.get("protocol").as_str().and_then(protocol_problem) {
             problems.push(("protocol".to_string(), problem));
@@ -239,61 +252,119 @@ impl ResourceType for AwsNetworkAclRule {
         problems
     }
 
-    async fn create(
-        &self,
+    /// Every value names an entry (see [`entry_key`]): a delete is always sent.
+    fn key_of(value: &Value) -> Option<String> {
+        Some(joined(&entry_key(value)))
+    }
+
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        let (acl_id, number, protocol, egress) = parse_import_id(id)?;
+        Ok(Value::map([
+            (
+                "id",
+                Value::String(rule_id(&acl_id, number, egress, &protocol)),
+            ),
+            ("network_acl_id", Value::String(acl_id)),
+            ("rule_number", Value::Number(number as f64)),
+            ("protocol", Value::String(protocol)),
+            ("egress", Value::Bool(egress)),
+        ]))
+    }
+
+    /// The keys' ACLs, as AWS describes them (a chunk of IDs a call); each key's entry found
+    /// by its direction and rule number.
+    async fn describe(
+        this: &AwsNetworkAclRule,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<FoundEntry>>, ProviderError> {
+        let wanted: Vec<(&String, EntryKey)> = keys
+            .iter()
+            .filter_map(|key| Some((key, serde_json::from_str(key).ok()?)))
+            .collect();
+        let acl_ids: Vec<String> = wanted.iter().map(|(_, (acl, _, _))| acl.clone()).collect();
+        let acls = AwsNetworkAcl::new(this.aws.clone());
+        let acls = acls.acls_by_id(&distinct_ids(&acl_ids)).await?;
+        let mut entries = BTreeMap::new();
+        for acl in &acls {
+            let Some(acl_id) = acl.network_acl_id() else {
+                continue;
+            };
+            for entry in acl.entries() {
+                if let (Some(egress), Some(number)) = (entry.egress(), entry.rule_number()) {
+                    entries.insert((acl_id.to_string(), egress, i64::from(number)), entry);
+                }
+            }
+        }
+        let found = wanted.into_iter().filter_map(|(joined, key)| {
+            let found = FoundEntry {
+                entry: (*entries.get(&key)?).clone(),
+                acl_id: key.0,
+                created_id: None,
+            };
+            Some((joined.clone(), Tagged::untagged(found)))
+        });
+        Ok(found.collect())
+    }
+
+    /// Creates the entry, refused where one with its key exists (CreateNetworkAclEntry
+    /// succeeds for an identical entry; the provider refuses), and reads it back.
+    async fn create_written(
+        this: &AwsNetworkAclRule,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let (acl_id, egress, number) = Self::key(planned);
-        // CreateNetworkAclEntry succeeds when an identical entry exists; the provider refuses.
-        if self.read_one(planned).await?.is_some() {
-            return Err(ProviderError::with_code(
+    ) -> Result<Tagged<FoundEntry>, ProviderError> {
+        let key = entry_key(planned);
+        if this.found(&joined(&key)).await?.is_some() {
+            return Err(entry_error(
                 "NetworkAclEntryAlreadyExists",
-                format!(
-                    "EC2 Network ACL ({acl_id}) Rule (egress: {egress})({number}) already exists"
-                ),
+                &key,
+                "already exists",
             ));
         }
+        let (acl_id, egress, number) = &key;
         let protocol = string_attribute(planned, "protocol").unwrap_or_default();
         create_entry(
-            &self.aws.clients().await.ec2,
-            &acl_id,
-            egress,
-            number,
+            &this.aws.clients().await.ec2,
+            acl_id,
+            *egress,
+            *number,
             &protocol,
             &string_attribute(planned, "rule_action").unwrap_or_default(),
             planned,
         )
         .await?;
-        let mut value = planned.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert(
-                "id".into(),
-                Value::String(rule_id(&acl_id, number, egress, &protocol)),
-            );
-        }
-        self.read_one(&value).await?.ok_or_else(|| {
-            ProviderError::with_code(
+        let mut found = this.found(&joined(&key)).await?.ok_or_else(|| {
+            entry_error(
                 "InvalidNetworkAclEntry.NotFound",
-                format!("EC2 Network ACL ({acl_id}) Rule (egress: {egress})({number}) not found after create"),
+                &key,
+                "not found after create",
             )
-        })
+        })?;
+        found.object.created_id = Some(rule_id(acl_id, *number, *egress, &protocol));
+        Ok(found)
     }
 
-    /// Every argument forces a new rule, so there is nothing to update in place.
+    /// Every argument forces a new rule, so the engine never updates one in place; an update
+    /// reads it back.
     async fn update(
-        &self,
+        _this: &AwsNetworkAclRule,
         _operation: &Operation,
+        key: &str,
         _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        Ok(planned.clone())
+        _planned: &Value,
+    ) -> Result<String, ProviderError> {
+        Ok(key.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let (acl_id, egress, number) = Self::key(prior);
+    async fn delete(
+        this: &AwsNetworkAclRule,
+        _operation: &Operation,
+        _key: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let (acl_id, egress, number) = entry_key(prior);
         deleted_or_gone(
-            sent!(self
+            sent!(this
                 .aws
                 .clients()
                 .await
@@ -306,39 +377,13 @@ impl ResourceType for AwsNetworkAclRule {
         )
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let entries = self.entries(prior).await?;
-        Ok(prior
-            .iter()
-            .map(|value| {
-                entries
-                    .get(&Self::key(value))
-                    .map(|entry| self.convert(value, entry))
-            })
-            .collect())
-    }
-
+    /// Found by its natural key: the ACL, direction and rule number.
     async fn find_created(
-        &self,
+        this: &AwsNetworkAclRule,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        // Found by its natural key: the ACL, direction and rule number.
-        self.read_one(planned).await
-    }
-
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        let (acl_id, number, protocol, egress) = parse_import_id(id)?;
-        Ok(Value::map([
-            (
-                "id",
-                Value::String(rule_id(&acl_id, number, egress, &protocol)),
-            ),
-            ("network_acl_id", Value::String(acl_id)),
-            ("rule_number", Value::Number(number as f64)),
-            ("protocol", Value::String(protocol)),
-            ("egress", Value::Bool(egress)),
-        ]))
+    ) -> Result<Option<Tagged<FoundEntry>>, ProviderError> {
+        this.found(&joined(&entry_key(planned))).await
     }
 }
 
