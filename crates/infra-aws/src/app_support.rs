@@ -68,6 +68,11 @@ pub fn blocks<'a>(value: &'a Value, key: &str) -> &'a [Value] {
     value.get(key).as_list().unwrap_or(&[])
 }
 
+/// A `max_items = 1` block's value read back: a list of its object, or empty when AWS has none.
+pub fn one_block(object: Option<Value>) -> Value {
+    Value::List(object.into_iter().collect())
+}
+
 /// The single object of a `max_items = 1` block, if present.
 pub fn single<'a>(value: &'a Value, key: &str) -> Option<&'a Value> {
     blocks(value, key).first()

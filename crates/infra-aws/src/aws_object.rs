@@ -1,4 +1,5 @@
-//! One AWS object read by a key (its name, ID or ARN), declared once: the counterpart of
+//! One AWS object read by a key (its name, ID or ARN, or a key the type makes of several
+//! attributes, such as a route's table and destination), declared once: the counterpart of
 //! [`crate::ec2_object`] for the other services. A type such as `aws_cloudwatch_log_group`
 //! implements [`AwsObject`]: its attributes, each with how it is read from the SDK's object
 //! ([`Declared`]), its describe call, and what is particular to it (create, update, delete and
@@ -60,7 +61,8 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     /// What the object is called in the error for one gone right after it was written.
     const KIND: &'static str;
     /// The attribute that holds the object's key in the state: what [`AwsObject::describe`]
-    /// takes.
+    /// takes. A type whose key is made of several attributes says how in
+    /// [`AwsObject::key_of`], and names them in [`AwsObject::KEY_WORD`].
     const KEY: &'static str;
     /// The attribute Terraform's import ID sets.
     const IMPORT_KEY: &'static str = Self::KEY;
@@ -170,6 +172,7 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     /// whose describe needs more of a prior than its key overrides this: a fact the describe's
     /// answer leaves out but the prior holds (a service's namespace), or an imported prior
     /// that names its object by other attributes (an association by its subnet and table).
+    /// Answers are filed by key, not by prior: priors that share a key share one answer.
     async fn describe_priors(
         this: &ObjectType<Self>,
         priors: &[Value],

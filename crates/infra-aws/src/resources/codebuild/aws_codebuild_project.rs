@@ -57,7 +57,7 @@ use infra_core::{
 
 use crate::app_support::{
     arn_problem, blocks, boolean, changed, deleted_or_missing, int, known, non_empty, number,
-    retry_while, sent, single, string, string_list, strings, text, vanished,
+    one_block, retry_while, sent, single, string, string_list, strings, text, vanished,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, Declared, Reading};
@@ -1079,10 +1079,6 @@ fn file_system_value(location: &ProjectFileSystemLocation, hint: &Value) -> Valu
 
 // ---- The schema, each attribute with how it is read ----
 
-fn one(value: Option<Value>) -> Value {
-    Value::List(value.into_iter().collect())
-}
-
 /// A string argument as AWS reports it, or as the configuration left it where both are empty
 /// ([`reported`]).
 fn as_configured(
@@ -1243,9 +1239,11 @@ fn build_inputs() -> Vec<Declared<Project>> {
             |project, hints| {
                 let name = project.name().unwrap_or_default();
                 let hint = first_of(hints);
-                one(project
-                    .artifacts()
-                    .map(|a| artifacts_value(a, hint, name, false)))
+                one_block(
+                    project
+                        .artifacts()
+                        .map(|a| artifacts_value(a, hint, name, false)),
+                )
             },
         ),
         block(
@@ -1271,17 +1269,21 @@ fn build_inputs() -> Vec<Declared<Project>> {
         block(
             Block::single("environment", environment_schema()).required(),
             |project, hints| {
-                one(project
-                    .environment()
-                    .map(|e| environment_value(e, first_of(hints))))
+                one_block(
+                    project
+                        .environment()
+                        .map(|e| environment_value(e, first_of(hints))),
+                )
             },
         ),
         block(
             Block::single("source", source_schema(false)).required(),
             |project, hints| {
-                one(project
-                    .source()
-                    .map(|s| source_value(s, first_of(hints), false)))
+                one_block(
+                    project
+                        .source()
+                        .map(|s| source_value(s, first_of(hints), false)),
+                )
             },
         ),
         block(
@@ -1335,25 +1337,29 @@ fn configuration_blocks() -> Vec<Declared<Project>> {
     vec![
         block(
             Block::single("cache", cache_schema()).computed(),
-            |project, hints| one(project.cache().map(|c| cache_value(c, first_of(hints)))),
+            |project, hints| one_block(project.cache().map(|c| cache_value(c, first_of(hints)))),
         ),
         block(
             Block::single("logs_config", logs_schema()).computed(),
             |project, hints| {
-                one(project
-                    .logs_config()
-                    .map(|l| logs_value(l, first_of(hints))))
+                one_block(
+                    project
+                        .logs_config()
+                        .map(|l| logs_value(l, first_of(hints))),
+                )
             },
         ),
         block(Block::single("vpc_config", vpc_schema()), |project, _| {
-            one(project.vpc_config().and_then(vpc_value))
+            one_block(project.vpc_config().and_then(vpc_value))
         }),
         block(
             Block::single("build_batch_config", batch_schema()),
             |project, hints| {
-                one(project
-                    .build_batch_config()
-                    .and_then(|b| batch_value(b, first_of(hints))))
+                one_block(
+                    project
+                        .build_batch_config()
+                        .and_then(|b| batch_value(b, first_of(hints))),
+                )
             },
         ),
         block(

@@ -51,8 +51,9 @@ use super::aws_codedeploy_app::{
     arn_prefix, sdk_tags, tags_of, APPLICATION_MISSING, GROUP_MISSING,
 };
 use crate::app_support::{
-    blocks, boolean, changed, int, length_problem, non_empty, read_each, resource_tag_changes,
-    retry_while, sent, single, string, string_list, strings, text, text_or_null, vanished,
+    blocks, boolean, changed, int, length_problem, non_empty, one_block, read_each,
+    resource_tag_changes, retry_while, sent, single, string, string_list, strings, text,
+    text_or_null, vanished,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, Declared, Reading};
@@ -468,10 +469,6 @@ fn minutes(reported: i32, hint: &Value) -> Value {
     }
 }
 
-fn one(value: Option<Value>) -> Value {
-    Value::List(value.into_iter().collect())
-}
-
 fn tag_filter_value(key: Option<&str>, kind: Option<&str>, value: Option<&str>) -> Value {
     Value::map([
         ("key", text_or_null(key)),
@@ -490,7 +487,9 @@ fn ec2_tag_filter_values(filters: &[Ec2TagFilter]) -> Value {
 }
 
 fn traffic_route_value(route: Option<&TrafficRoute>) -> Value {
-    one(route.map(|route| Value::map([("listener_arns", string_list(route.listener_arns()))])))
+    one_block(
+        route.map(|route| Value::map([("listener_arns", string_list(route.listener_arns()))])),
+    )
 }
 
 fn blue_green_value(config: &BlueGreenDeploymentConfiguration, hint: &Value) -> Value {
@@ -500,7 +499,7 @@ fn blue_green_value(config: &BlueGreenDeploymentConfiguration, hint: &Value) -> 
     Value::map([
         (
             "deployment_ready_option",
-            one(config.deployment_ready_option().map(|option| {
+            one_block(config.deployment_ready_option().map(|option| {
                 Value::map([
                     (
                         "action_on_timeout",
@@ -518,26 +517,30 @@ fn blue_green_value(config: &BlueGreenDeploymentConfiguration, hint: &Value) -> 
         ),
         (
             "green_fleet_provisioning_option",
-            one(config
-                .green_fleet_provisioning_option()
-                .map(|option| Value::map([("action", text(option.action().map(|a| a.as_str())))]))),
+            one_block(
+                config.green_fleet_provisioning_option().map(|option| {
+                    Value::map([("action", text(option.action().map(|a| a.as_str())))])
+                }),
+            ),
         ),
         (
             "terminate_blue_instances_on_deployment_success",
-            one(config
-                .terminate_blue_instances_on_deployment_success()
-                .map(|option| {
-                    Value::map([
-                        ("action", text(option.action().map(|a| a.as_str()))),
-                        (
-                            "termination_wait_time_in_minutes",
-                            minutes(
-                                option.termination_wait_time_in_minutes(),
-                                terminate_hint.get("termination_wait_time_in_minutes"),
+            one_block(
+                config
+                    .terminate_blue_instances_on_deployment_success()
+                    .map(|option| {
+                        Value::map([
+                            ("action", text(option.action().map(|a| a.as_str()))),
+                            (
+                                "termination_wait_time_in_minutes",
+                                minutes(
+                                    option.termination_wait_time_in_minutes(),
+                                    terminate_hint.get("termination_wait_time_in_minutes"),
+                                ),
                             ),
-                        ),
-                    ])
-                })),
+                        ])
+                    }),
+            ),
         ),
     ])
 }
@@ -723,57 +726,63 @@ fn deployment_blocks() -> Vec<Declared<Group>> {
         read_block(
             Block::single("alarm_configuration", alarm),
             |group: &G, _: &Reading| {
-                one(group
-                    .info
-                    .alarm_configuration()
-                    .filter(|config| config.enabled() || !config.alarms().is_empty())
-                    .map(|config| {
-                        Value::map([
-                            (
-                                "alarms",
-                                string_list(config.alarms().iter().filter_map(|a| a.name())),
-                            ),
-                            ("enabled", Value::Bool(config.enabled())),
-                            (
-                                "ignore_poll_alarm_failure",
-                                Value::Bool(config.ignore_poll_alarm_failure()),
-                            ),
-                        ])
-                    }))
+                one_block(
+                    group
+                        .info
+                        .alarm_configuration()
+                        .filter(|config| config.enabled() || !config.alarms().is_empty())
+                        .map(|config| {
+                            Value::map([
+                                (
+                                    "alarms",
+                                    string_list(config.alarms().iter().filter_map(|a| a.name())),
+                                ),
+                                ("enabled", Value::Bool(config.enabled())),
+                                (
+                                    "ignore_poll_alarm_failure",
+                                    Value::Bool(config.ignore_poll_alarm_failure()),
+                                ),
+                            ])
+                        }),
+                )
             },
         ),
         read_block(
             Block::single("auto_rollback_configuration", rollback),
             |group: &G, _: &Reading| {
-                one(group
-                    .info
-                    .auto_rollback_configuration()
-                    .filter(|config| config.enabled() || !config.events().is_empty())
-                    .map(|config| {
-                        Value::map([
-                            ("enabled", Value::Bool(config.enabled())),
-                            (
-                                "events",
-                                string_list(config.events().iter().map(|e| e.as_str())),
-                            ),
-                        ])
-                    }))
+                one_block(
+                    group
+                        .info
+                        .auto_rollback_configuration()
+                        .filter(|config| config.enabled() || !config.events().is_empty())
+                        .map(|config| {
+                            Value::map([
+                                ("enabled", Value::Bool(config.enabled())),
+                                (
+                                    "events",
+                                    string_list(config.events().iter().map(|e| e.as_str())),
+                                ),
+                            ])
+                        }),
+                )
             },
         ),
         read_block(
             Block::single("blue_green_deployment_config", blue_green).computed(),
             |group: &G, at: &Reading| {
                 let hint = single(at.prior, "blue_green_deployment_config");
-                one(group
-                    .info
-                    .blue_green_deployment_configuration()
-                    .map(|config| blue_green_value(config, hint.unwrap_or(&Value::Null))))
+                one_block(
+                    group
+                        .info
+                        .blue_green_deployment_configuration()
+                        .map(|config| blue_green_value(config, hint.unwrap_or(&Value::Null))),
+                )
             },
         ),
         read_block(
             Block::single("deployment_style", style).computed(),
             |group: &G, _: &Reading| {
-                one(group.info.deployment_style().map(|style| {
+                one_block(group.info.deployment_style().map(|style| {
                     Value::map([
                         (
                             "deployment_option",
@@ -863,10 +872,12 @@ fn target_blocks() -> Vec<Declared<Group>> {
         read_block(
             Block::single("load_balancer_info", load_balancer),
             |group: &G, _: &Reading| {
-                one(group
-                    .info
-                    .load_balancer_info()
-                    .and_then(load_balancer_value))
+                one_block(
+                    group
+                        .info
+                        .load_balancer_info()
+                        .and_then(load_balancer_value),
+                )
             },
         ),
         read_block(

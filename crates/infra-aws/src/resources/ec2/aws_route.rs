@@ -181,6 +181,8 @@ impl AwsObject for RouteObject {
     const NAME: &'static str = "aws_route";
     const KIND: &'static str = "route";
     const KEY: &'static str = "route_table_id";
+    /// The key is the table and the destination ([`AwsObject::key_of`]): either may be missing.
+    const KEY_WORD: &'static str = "route_table_id or destination";
     const TAGGED: bool = false;
 
     fn attributes() -> Vec<Declared<FoundRoute>> {

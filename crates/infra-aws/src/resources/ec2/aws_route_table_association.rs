@@ -229,14 +229,7 @@ impl AwsObject for Association {
         this: &AwsRouteTableAssociation,
         id: &str,
     ) -> Result<Tagged<RouteTableAssociation>, ProviderError> {
-        associations(
-            this,
-            vec![filter("association.route-table-association-id", [id])],
-        )
-        .await?
-        .remove(id)
-        .map(Tagged::untagged)
-        .ok_or_else(|| {
+        this.found(id).await?.ok_or_else(|| {
             ProviderError::with_code(
                 "InvalidAssociationID.NotFound",
                 format!("route table association {id} not found"),

@@ -56,8 +56,9 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    arn_type_problem, blocks, changed, has_managed_tags, int, known, non_empty, number, read_each,
-    retry_while, sent, set_tags, single, string, string_list, strings, text, vanished, wait_for,
+    arn_type_problem, blocks, changed, has_managed_tags, int, known, non_empty, number, one_block,
+    read_each, retry_while, sent, set_tags, single, string, string_list, strings, text, vanished,
+    wait_for,
 };
 use crate::ecs_support::{secrets_value, tags_from_sdk, tags_to_sdk, update_tags};
 use crate::error::is_not_found;
@@ -394,10 +395,6 @@ fn cluster_value(reported: Option<&str>, hint: &Value) -> Value {
     }
 }
 
-fn one(object: Option<Value>) -> Value {
-    Value::List(object.into_iter().collect())
-}
-
 fn listed_value(items: Option<&[String]>) -> Value {
     items.map_or(Value::Null, string_list)
 }
@@ -406,7 +403,7 @@ fn container_value(container: &ExpressGatewayContainer) -> Value {
     Value::map([
         (
             "aws_logs_configuration",
-            one(container.aws_logs_configuration().map(|l| {
+            one_block(container.aws_logs_configuration().map(|l| {
                 Value::map([
                     ("log_group", Value::string(l.log_group())),
                     ("log_stream_prefix", Value::string(l.log_stream_prefix())),
@@ -431,9 +428,11 @@ fn container_value(container: &ExpressGatewayContainer) -> Value {
         ("image", Value::string(container.image())),
         (
             "repository_credentials",
-            one(container
-                .repository_credentials()
-                .map(|r| Value::map([("credentials_parameter", text(r.credentials_parameter()))]))),
+            one_block(
+                container.repository_credentials().map(|r| {
+                    Value::map([("credentials_parameter", text(r.credentials_parameter()))])
+                }),
+            ),
         ),
         ("secret", secrets_value(container.secrets())),
     ])
@@ -457,7 +456,7 @@ fn configuration_values(
         ("memory", text(configuration.memory())),
         (
             "network_configuration",
-            one(configuration.network_configuration().map(|n| {
+            one_block(configuration.network_configuration().map(|n| {
                 Value::map([
                     (
                         "security_groups",
@@ -470,11 +469,11 @@ fn configuration_values(
         ("health_check_path", text(configuration.health_check_path())),
         (
             "primary_container",
-            one(configuration.primary_container().map(container_value)),
+            one_block(configuration.primary_container().map(container_value)),
         ),
         (
             "scaling_target",
-            one(configuration.scaling_target().map(|s| {
+            one_block(configuration.scaling_target().map(|s| {
                 Value::map([
                     (
                         "auto_scaling_metric",

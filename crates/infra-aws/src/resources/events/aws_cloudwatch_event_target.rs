@@ -26,8 +26,9 @@ use aws_sdk_eventbridge::types::{
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, canonical_json, int, invalid_json, map_value, non_empty, number, same_json,
-    sent, single, string, string_list, string_map, strings, text, text_or_null, vanished,
+    blocks, boolean, canonical_json, int, invalid_json, map_value, non_empty, number, one_block,
+    same_json, sent, single, string, string_list, string_map, strings, text, text_or_null,
+    vanished,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, reported, Declared, Reading};
@@ -178,10 +179,6 @@ fn block(block: Block, read: fn(&Target) -> Value) -> Declared<RuleTarget> {
     read_block(block, move |r: &RuleTarget, _: &Reading| read(&r.target))
 }
 
-fn one(value: Option<Value>) -> Value {
-    Value::List(value.into_iter().collect())
-}
-
 /// The target's blocks, in the order they have always been declared: the parameters for the
 /// kinds of target (Run Command, ECS, Batch, Kinesis, Redshift and SageMaker), then SQS and
 /// HTTP parameters, the input transformer, retries, dead letters and AppSync.
@@ -223,7 +220,7 @@ fn kind_blocks() -> Vec<Declared<RuleTarget>> {
             },
         ),
         block(Block::single("ecs_target", ecs_target_schema()), |target| {
-            one(target.ecs_parameters().map(ecs_value))
+            one_block(target.ecs_parameters().map(ecs_value))
         }),
         block(
             Block::single(
@@ -241,7 +238,7 @@ fn kind_blocks() -> Vec<Declared<RuleTarget>> {
                     ),
             ),
             |target| {
-                one(target.batch_parameters().map(|b| {
+                one_block(target.batch_parameters().map(|b| {
                     Value::map([
                         ("job_definition", Value::string(b.job_definition())),
                         ("job_name", Value::string(b.job_name())),
@@ -263,7 +260,7 @@ fn kind_blocks() -> Vec<Declared<RuleTarget>> {
                 Schema::new().attr(s("partition_key_path")),
             ),
             |target| {
-                one(target.kinesis_parameters().map(|k| {
+                one_block(target.kinesis_parameters().map(|k| {
                     Value::map([("partition_key_path", Value::string(k.partition_key_path()))])
                 }))
             },
@@ -282,7 +279,7 @@ fn kind_blocks() -> Vec<Declared<RuleTarget>> {
                     ),
             ),
             |target| {
-                one(target.redshift_data_parameters().map(|r| {
+                one_block(target.redshift_data_parameters().map(|r| {
                     Value::map([
                         ("database", Value::string(r.database())),
                         ("db_user", text_or_null(r.db_user())),
@@ -308,7 +305,7 @@ fn kind_blocks() -> Vec<Declared<RuleTarget>> {
                 }),
             ),
             |target| {
-                one(target.sage_maker_pipeline_parameters().map(|p| {
+                one_block(target.sage_maker_pipeline_parameters().map(|p| {
                     Value::map([(
                         "pipeline_parameter_list",
                         Value::List(
@@ -336,7 +333,7 @@ fn delivery_blocks() -> Vec<Declared<RuleTarget>> {
         block(
             Block::single("sqs_target", Schema::new().attr(s("message_group_id"))),
             |target| {
-                one(target.sqs_parameters().map(|q| {
+                one_block(target.sqs_parameters().map(|q| {
                     Value::map([("message_group_id", text_or_null(q.message_group_id()))])
                 }))
             },
@@ -359,7 +356,7 @@ fn delivery_blocks() -> Vec<Declared<RuleTarget>> {
                     )),
             ),
             |target| {
-                one(target.http_parameters().map(|h| {
+                one_block(target.http_parameters().map(|h| {
                     Value::map([
                         (
                             "path_parameter_values",
@@ -386,7 +383,7 @@ fn delivery_blocks() -> Vec<Declared<RuleTarget>> {
                     .attr(Attribute::required("input_template", Type::String)),
             ),
             |target| {
-                one(target.input_transformer().map(|t| {
+                one_block(target.input_transformer().map(|t| {
                     Value::map([
                         ("input_paths", map_value(t.input_paths_map())),
                         ("input_template", Value::string(t.input_template())),
@@ -408,7 +405,7 @@ fn delivery_blocks() -> Vec<Declared<RuleTarget>> {
                     ),
             ),
             |target| {
-                one(target.retry_policy().map(|r| {
+                one_block(target.retry_policy().map(|r| {
                     Value::map([
                         (
                             "maximum_event_age_in_seconds",
@@ -425,15 +422,17 @@ fn delivery_blocks() -> Vec<Declared<RuleTarget>> {
         block(
             Block::single("dead_letter_config", Schema::new().attr(s("arn"))),
             |target| {
-                one(target
-                    .dead_letter_config()
-                    .map(|d| Value::map([("arn", text_or_null(d.arn()))])))
+                one_block(
+                    target
+                        .dead_letter_config()
+                        .map(|d| Value::map([("arn", text_or_null(d.arn()))])),
+                )
             },
         ),
         block(
             Block::single("appsync_target", Schema::new().attr(s("graphql_operation"))),
             |target| {
-                one(target.app_sync_parameters().map(|a| {
+                one_block(target.app_sync_parameters().map(|a| {
                     Value::map([("graphql_operation", text_or_null(a.graph_ql_operation()))])
                 }))
             },
