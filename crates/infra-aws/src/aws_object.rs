@@ -587,13 +587,18 @@ mod tests {
         }
     }
 
-    #[tokio::test]
-    async fn a_write_that_holds_the_object_is_not_read_again() {
+    /// A test type's [`ObjectType`] with a region (its reads build ARNs), sending nothing.
+    fn in_us_east_1<O: AwsObject>() -> ObjectType<O> {
         let settings = ProviderSettings {
             region: Some("us-east-1".to_string()),
             ..ProviderSettings::default()
         };
-        let waited = ObjectType::<Waited>::new(Aws::new(settings));
+        ObjectType::<O>::new(Aws::new(settings))
+    }
+
+    #[tokio::test]
+    async fn a_write_that_holds_the_object_is_not_read_again() {
+        let waited = in_us_east_1::<Waited>();
         let planned = Value::map([("note", Value::string("x"))]);
         let operation = Operation {
             address: "test_waited.a".into(),
@@ -691,11 +696,7 @@ mod tests {
     /// one object both read it.
     #[tokio::test]
     async fn read_many_describes_with_the_priors_and_answers_in_their_order() {
-        let settings = ProviderSettings {
-            region: Some("us-east-1".to_string()),
-            ..ProviderSettings::default()
-        };
-        let hinted = ObjectType::<Hinted>::new(Aws::new(settings));
+        let hinted = in_us_east_1::<Hinted>();
         let prior = |name: Option<&str>, zone: &str| {
             let mut entries = vec![("zone", Value::string(zone))];
             entries.extend(name.map(|name| ("name", Value::string(name))));
