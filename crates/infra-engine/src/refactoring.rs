@@ -141,7 +141,9 @@ pub async fn read_imported(
             if let (true, Some(tagging)) = (resource.schema().taggable, tagging) {
                 tagging.read(&mut value, &Value::Null);
             }
-            resource.normalize(&mut value);
+            // As a refresh does: the schema's normal form (unset `timeouts` and unsupported
+            // arguments present, sets sorted), then the type's.
+            crate::diff::normalize(resource, &mut value);
             Ok(ResourceState {
                 resource_type: resource.name().to_string(),
                 value,
@@ -240,5 +242,95 @@ pub fn annotate(
         {
             change.importing = Some(target.id.clone());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Type};
+
+    use super::*;
+
+    /// A type whose read answers as a provider's read does: no `timeouts`, nothing of what
+    /// infra does not support, a set block in the order the API gave it.
+    struct Firewall(Schema);
+
+    #[async_trait::async_trait]
+    impl ResourceType for Firewall {
+        fn name(&self) -> &'static str {
+            "test_firewall"
+        }
+        fn schema(&self) -> &Schema {
+            &self.0
+        }
+        async fn create(&self, _: &Operation, _: &Value) -> Result<Value, ProviderError> {
+            unreachable!("an import never creates")
+        }
+        async fn update(
+            &self,
+            _: &Operation,
+            _: &Value,
+            _: &Value,
+        ) -> Result<Value, ProviderError> {
+            unreachable!("an import never updates")
+        }
+        async fn delete(&self, _: &Operation, _: &Value) -> Result<(), ProviderError> {
+            unreachable!("an import never deletes")
+        }
+        async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+            let rule = |port: f64| Value::map([("port", Value::Number(port))]);
+            Ok(priors
+                .iter()
+                .map(|prior| {
+                    Some(Value::map([
+                        ("id", prior.get("id").clone()),
+                        ("rule", Value::List(vec![rule(8443.0), rule(443.0)])),
+                    ]))
+                })
+                .collect())
+        }
+        async fn find_created(
+            &self,
+            _: &Operation,
+            _: &Value,
+        ) -> Result<Option<Value>, ProviderError> {
+            unreachable!("an import never creates")
+        }
+    }
+
+    /// An imported object is in the form a refresh writes (the schema's normal form), so that
+    /// the first refresh after an import finds nothing to add.
+    #[test]
+    fn an_imported_object_is_stored_as_a_refresh_stores_it() {
+        let firewall = Firewall(
+            Schema::new()
+                .attr(Attribute::computed("id", Type::String))
+                .block(Block::set(
+                    "rule",
+                    Schema::new().attr(Attribute::required("port", Type::Number)),
+                ))
+                .not_supported("logging", Type::String, "infra does not log")
+                .timeouts(&["create"]),
+        );
+        let address: Address = "test_firewall.edge".parse().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let imported = runtime
+            .block_on(read_imported(&firewall, "test", None, &address, "fw-1"))
+            .unwrap();
+        let ports: Vec<&Value> = imported
+            .value
+            .get("rule")
+            .as_list()
+            .unwrap()
+            .iter()
+            .map(|r| r.get("port"))
+            .collect();
+        assert_eq!(ports, [&Value::Number(443.0), &Value::Number(8443.0)]);
+        let stored = imported.value.as_map().unwrap();
+        assert_eq!(stored.get("timeouts"), Some(&Value::Null));
+        assert_eq!(stored.get("logging"), Some(&Value::Null));
+        assert_eq!(imported.value.get("id"), &Value::string("fw-1"));
     }
 }

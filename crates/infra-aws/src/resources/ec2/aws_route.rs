@@ -276,15 +276,6 @@ impl AwsObject for RouteObject {
         problems
     }
 
-    /// An imported route's state holds the unsupported target as null, as every object read
-    /// does (elsewhere the engine's normalizing adds it first).
-    fn normalize(value: &mut Value) {
-        if let Some(entries) = value.map_mut() {
-            let unsupported = entries.entry("odb_network_arn".to_string());
-            unsupported.or_insert(Value::Null);
-        }
-    }
-
     fn key_of(value: &Value) -> Option<String> {
         route_key(value)
     }
