@@ -646,12 +646,6 @@ fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
 
 // ---- SDK shapes to values ----
 
-/// The first object of a block in `value` (null when there is none): the hint for reading
-/// that block back.
-fn first<'a>(value: &'a Value, key: &str) -> &'a Value {
-    blocks(value, key).first().unwrap_or(&NULL)
-}
-
 /// The object among a set block's `hints` (the prior's objects) whose `id_key` is `id`.
 fn matching<'a>(hints: &'a [Value], id_key: &str, id: Option<&str>) -> &'a Value {
     hints
@@ -789,7 +783,7 @@ fn environment_value(environment: &ProjectEnvironment, hint: &Value) -> Value {
         })
         .into_iter()
         .collect();
-    let fleet_hint = first(hint, "fleet");
+    let fleet_hint = first_of(blocks(hint, "fleet"));
     let fleet = environment
         .fleet()
         .map(|fleet| {
@@ -850,7 +844,7 @@ fn source_value(source: &ProjectSource, hint: &Value, secondary: bool) -> Value 
         .map(|config| Value::map([("fetch_submodules", Value::Bool(config.fetch_submodules()))]))
         .into_iter()
         .collect();
-    let status_hint = first(hint, "build_status_config");
+    let status_hint = first_of(blocks(hint, "build_status_config"));
     let status_config = source
         .build_status_config()
         .map(|config| {
@@ -941,7 +935,7 @@ fn cache_value(cache: &ProjectCache, hint: &Value) -> Value {
 }
 
 fn logs_value(logs: &LogsConfig, hint: &Value) -> Value {
-    let cloudwatch_hint = first(hint, "cloudwatch_logs");
+    let cloudwatch_hint = first_of(blocks(hint, "cloudwatch_logs"));
     let cloudwatch = match logs.cloud_watch_logs() {
         Some(config) => Value::map([
             (
@@ -961,7 +955,7 @@ fn logs_value(logs: &LogsConfig, hint: &Value) -> Value {
             ("stream_name", known(cloudwatch_hint, "stream_name")),
         ]),
     };
-    let s3_hint = first(hint, "s3_logs");
+    let s3_hint = first_of(blocks(hint, "s3_logs"));
     let s3 = match logs.s3_logs() {
         Some(config) => Value::map([
             (
@@ -1013,7 +1007,7 @@ fn vpc_value(vpc: &VpcConfig) -> Option<Value> {
 fn batch_value(batch: &ProjectBuildBatchConfig, hint: &Value) -> Option<Value> {
     // An emptied batch configuration (what a removal sends) is none.
     let service_role = batch.service_role().filter(|r| !r.is_empty())?;
-    let restrictions_hint = first(hint, "restrictions");
+    let restrictions_hint = first_of(blocks(hint, "restrictions"));
     let restrictions = batch
         .restrictions()
         .map(|restrictions| {
@@ -1100,7 +1094,8 @@ fn block(block: Block, read: fn(&Project, &[Value]) -> Value) -> Declared<Projec
     })
 }
 
-/// The first of a block's hints (null when there is none).
+/// The first of a block's hints (null when there is none): the hint for reading a
+/// `max_items = 1` block back.
 fn first_of(hints: &[Value]) -> &Value {
     hints.first().unwrap_or(&NULL)
 }

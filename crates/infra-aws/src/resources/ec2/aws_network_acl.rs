@@ -405,18 +405,15 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
     }
 }
 
-impl AwsNetworkAcl {
-    /// The ACLs with these IDs that exist, as AWS describes them.
-    pub(crate) async fn acls_by_id(
-        &self,
-        ids: &[String],
-    ) -> Result<Vec<NetworkAcl>, ProviderError> {
-        let ec2 = self.ec2().await;
-        describe_by_ids(ids, |chunk| {
-            AclObject::<false>::describe(ec2, Some(chunk), vec![])
-        })
-        .await
-    }
+/// The ACLs with these IDs that exist, as AWS describes them.
+pub(crate) async fn acls_by_id(
+    ec2: &aws_sdk_ec2::Client,
+    ids: &[String],
+) -> Result<Vec<NetworkAcl>, ProviderError> {
+    describe_by_ids(ids, |chunk| {
+        AclObject::<false>::describe(ec2, Some(chunk), vec![])
+    })
+    .await
 }
 
 /// An ACL's entries in one direction as rule blocks, but the catch-all deny.

@@ -24,7 +24,7 @@ use crate::ec2_support::{
     bool_attribute, crc32, distinct_ids, integer_attribute, string_attribute,
 };
 use crate::resources::ec2::aws_network_acl::{
-    action_problem, create_entry, protocol_number, protocol_problem, AwsNetworkAcl,
+    acls_by_id, action_problem, create_entry, protocol_number, protocol_problem,
 };
 
 pub type AwsNetworkAclRule = ObjectType<RuleObject>;
@@ -282,8 +282,8 @@ impl AwsObject for RuleObject {
             .filter_map(|key| Some((key, serde_json::from_str(key).ok()?)))
             .collect();
         let acl_ids: Vec<String> = wanted.iter().map(|(_, (acl, _, _))| acl.clone()).collect();
-        let acls = AwsNetworkAcl::new(this.aws.clone());
-        let acls = acls.acls_by_id(&distinct_ids(&acl_ids)).await?;
+        let ec2 = &this.aws.clients().await.ec2;
+        let acls = acls_by_id(ec2, &distinct_ids(&acl_ids)).await?;
         let mut entries = BTreeMap::new();
         for acl in &acls {
             let Some(acl_id) = acl.network_acl_id() else {
