@@ -14,9 +14,16 @@
 //! moto does not return `enable_fault_injection`, so drift on it is not seen in tests. S3 Files
 //! volumes (`volume.s3files_volume_configuration`, provider 6.x) are shown by unit tests of the
 //! request and the read-back.
+//!
+//! The type is an [`AwsObject`] keyed by the revision's `arn` (the import ID; Terraform's `id`
+//! is the family): each attribute and block is declared once with how it is read from the
+//! `TaskDefinition` (or kept from the prior value), and the family reads, imports, reads back
+//! after a write and finds a lost create (the family's latest ACTIVE revision, with the
+//! operation's managed tags). What is particular stays here: the RegisterTaskDefinition
+//! request, the read by family under `track_latest`, the plan-time checks and the normal form
+//! of `container_definitions`.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use aws_sdk_ecs::types::{
     Compatibility, CpuArchitecture, DockerVolumeConfiguration, EfsAuthorizationConfig,
@@ -27,120 +34,29 @@ use aws_sdk_ecs::types::{
     TaskDefinition, TaskDefinitionField, TaskDefinitionPlacementConstraint,
     TaskDefinitionPlacementConstraintType, TaskDefinitionStatus, Volume,
 };
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, copy_attributes, int, map_value, number, sent, set_tags, single,
+    arn_problem, blocks, boolean, int, map_value, number, one_block, sent, set_tags, single,
     string, string_list, string_map, strings, text, vanished,
 };
+use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::declared::{self, declare, read, read_block, string_or_empty, switch};
+use crate::declared::{Declared, Reading};
 use crate::ecs_support::{
     container_definition_ignored_fields, container_definition_problems, containers_to_json,
-    containers_to_sdk, has_managed_tags, normalize_container_definitions, tags_from_sdk,
-    tags_to_sdk, update_tags,
+    containers_to_sdk, normalize_container_definitions, tags_from_sdk, tags_to_sdk, update_tags,
 };
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
-pub struct AwsEcsTaskDefinition {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsEcsTaskDefinition = ObjectType<TaskDefinitionObject>;
+
+pub struct TaskDefinitionObject;
 
 impl AwsEcsTaskDefinition {
-    pub fn new(aws: Arc<Aws>) -> AwsEcsTaskDefinition {
-        let schema = Schema::new()
-            .version(1)
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("arn_without_revision", Type::String))
-            .attr(Attribute::computed("revision", Type::Number))
-            .attr(Attribute::required("family", Type::String).force_new())
-            .attr(Attribute::required("container_definitions", Type::Json).force_new())
-            .attr(
-                Attribute::optional("requires_compatibilities", Type::set(Type::String))
-                    .force_new(),
-            )
-            .attr(
-                Attribute::optional_computed("network_mode", Type::String)
-                    .check(Check::OneOf(&["bridge", "host", "awsvpc", "none"]))
-                    .force_new(),
-            )
-            .attr(Attribute::optional("cpu", Type::String).force_new())
-            .attr(Attribute::optional("memory", Type::String).force_new())
-            .attr(Attribute::optional("execution_role_arn", Type::String).force_new())
-            .attr(Attribute::optional("task_role_arn", Type::String).force_new())
-            .attr(
-                Attribute::optional("pid_mode", Type::String)
-                    .check(Check::OneOf(&["host", "task"]))
-                    .force_new(),
-            )
-            .attr(
-                Attribute::optional("ipc_mode", Type::String)
-                    .check(Check::OneOf(&["host", "none", "task"]))
-                    .force_new(),
-            )
-            .attr(Attribute::optional_computed("enable_fault_injection", Type::Bool).force_new())
-            .attr(Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false)))
-            .attr(Attribute::optional("track_latest", Type::Bool).default(Value::Bool(false)))
-            .block(Block::set("volume", volume_schema()).force_new())
-            .block(
-                Block::single(
-                    "ephemeral_storage",
-                    Schema::new().attr(
-                        Attribute::required("size_in_gib", Type::Number)
-                            .check(Check::Range(21, 200)),
-                    ),
-                )
-                .force_new(),
-            )
-            .block(
-                Block::single(
-                    "proxy_configuration",
-                    Schema::new()
-                        .attr(Attribute::required("container_name", Type::String))
-                        .attr(Attribute::optional("properties", Type::map(Type::String)))
-                        .attr(
-                            Attribute::optional("type", Type::String)
-                                .default(Value::string("APPMESH"))
-                                .check(Check::OneOf(&["APPMESH"])),
-                        ),
-                )
-                .force_new(),
-            )
-            .block(
-                Block {
-                    max_items: Some(10),
-                    ..Block::set(
-                        "placement_constraints",
-                        Schema::new()
-                            .attr(
-                                Attribute::required("type", Type::String)
-                                    .check(Check::OneOf(&["memberOf"])),
-                            )
-                            .attr(Attribute::optional("expression", Type::String)),
-                    )
-                }
-                .force_new(),
-            )
-            .block(
-                Block::single(
-                    "runtime_platform",
-                    Schema::new()
-                        .attr(Attribute::optional("operating_system_family", Type::String))
-                        .attr(
-                            Attribute::optional("cpu_architecture", Type::String)
-                                .check(Check::OneOf(&["X86_64", "ARM64"])),
-                        ),
-                )
-                .force_new(),
-            )
-            .with_tags();
-        AwsEcsTaskDefinition { aws, schema }
-    }
-
     /// The task definition and its tags; `None` when it does not exist or is deregistered.
+    /// `key` is an ARN, `family:revision`, or a family (its latest ACTIVE revision): the
+    /// family's describe, and the `aws_ecs_task_definition` data source's.
     pub(crate) async fn describe(
         &self,
         key: &str,
@@ -169,12 +85,264 @@ impl AwsEcsTaskDefinition {
         }
     }
 
-    async fn read_one(&self, key: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.describe(key)
+    /// [`AwsEcsTaskDefinition::describe`] as the family holds what it finds.
+    async fn found_tagged(
+        &self,
+        key: &str,
+    ) -> Result<Option<Tagged<TaskDefinition>>, ProviderError> {
+        Ok(self
+            .describe(key)
             .await?
-            .map(|(task, tags)| to_value(&task, &tags, hint))
-            .ok_or_else(|| vanished("task definition", key))
+            .map(|(object, tags)| Tagged { object, tags }))
     }
+}
+
+// ---- The attributes and blocks, in the schema's order, each with how it is read ----
+
+fn attributes() -> Vec<Declared<TaskDefinition>> {
+    [identity(), arguments(), switches(), blocks_declared()]
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// The revision's ARN without its `:revision`.
+fn arn_without_revision(task: &TaskDefinition, _: &Reading) -> Value {
+    let arn = task.task_definition_arn().unwrap_or_default();
+    match arn.rsplit_once(':') {
+        Some((head, revision)) if revision.chars().all(|c| c.is_ascii_digit()) => {
+            Value::string(head)
+        }
+        _ => Value::string(arn),
+    }
+}
+
+/// What names the revision: Terraform's `id` (the family), the ARN and the revision number.
+fn identity() -> Vec<Declared<TaskDefinition>> {
+    vec![
+        declared::string(
+            Attribute::computed("id", Type::String),
+            TaskDefinition::family,
+        ),
+        string_or_empty(
+            Attribute::computed("arn", Type::String),
+            TaskDefinition::task_definition_arn,
+        ),
+        read(
+            Attribute::computed("arn_without_revision", Type::String),
+            arn_without_revision,
+        ),
+        read(
+            Attribute::computed("revision", Type::Number),
+            |task: &TaskDefinition, _: &Reading| number(Some(i64::from(task.revision()))),
+        ),
+    ]
+}
+
+/// The task-level arguments, each registering a new revision when it changes.
+fn arguments() -> Vec<Declared<TaskDefinition>> {
+    vec![
+        declared::string(
+            Attribute::required("family", Type::String).force_new(),
+            TaskDefinition::family,
+        ),
+        read(
+            Attribute::required("container_definitions", Type::Json).force_new(),
+            |task: &TaskDefinition, _: &Reading| {
+                Value::string(containers_to_json(task.container_definitions()))
+            },
+        ),
+        read(
+            Attribute::optional("requires_compatibilities", Type::set(Type::String)).force_new(),
+            |task: &TaskDefinition, _: &Reading| {
+                string_list(task.requires_compatibilities().iter().map(|c| c.as_str()))
+            },
+        ),
+        read(
+            Attribute::optional_computed("network_mode", Type::String)
+                .check(Check::OneOf(&["bridge", "host", "awsvpc", "none"]))
+                .force_new(),
+            |task: &TaskDefinition, _: &Reading| text(task.network_mode().map(|m| m.as_str())),
+        ),
+        declared::string(
+            Attribute::optional("cpu", Type::String).force_new(),
+            TaskDefinition::cpu,
+        ),
+        declared::string(
+            Attribute::optional("memory", Type::String).force_new(),
+            TaskDefinition::memory,
+        ),
+        declared::string(
+            Attribute::optional("execution_role_arn", Type::String).force_new(),
+            TaskDefinition::execution_role_arn,
+        ),
+        declared::string(
+            Attribute::optional("task_role_arn", Type::String).force_new(),
+            TaskDefinition::task_role_arn,
+        ),
+        read(
+            Attribute::optional("pid_mode", Type::String)
+                .check(Check::OneOf(&["host", "task"]))
+                .force_new(),
+            |task: &TaskDefinition, _: &Reading| text(task.pid_mode().map(|m| m.as_str())),
+        ),
+        read(
+            Attribute::optional("ipc_mode", Type::String)
+                .check(Check::OneOf(&["host", "none", "task"]))
+                .force_new(),
+            |task: &TaskDefinition, _: &Reading| text(task.ipc_mode().map(|m| m.as_str())),
+        ),
+        read(
+            Attribute::optional_computed("enable_fault_injection", Type::Bool).force_new(),
+            |task: &TaskDefinition, _: &Reading| {
+                Value::Bool(task.enable_fault_injection().unwrap_or(false))
+            },
+        ),
+    ]
+}
+
+/// The configuration-only switches, kept from the prior value (else false); changed in place.
+fn switches() -> Vec<Declared<TaskDefinition>> {
+    vec![
+        switch(Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false))),
+        switch(Attribute::optional("track_latest", Type::Bool).default(Value::Bool(false))),
+    ]
+}
+
+fn blocks_declared() -> Vec<Declared<TaskDefinition>> {
+    vec![
+        read_block(
+            Block::set("volume", volume_schema()).force_new(),
+            |task: &TaskDefinition, at: &Reading| volumes_value(task.volumes(), at.prior),
+        ),
+        read_block(
+            Block::single(
+                "ephemeral_storage",
+                Schema::new().attr(
+                    Attribute::required("size_in_gib", Type::Number).check(Check::Range(21, 200)),
+                ),
+            )
+            .force_new(),
+            |task: &TaskDefinition, _: &Reading| {
+                one_block(task.ephemeral_storage().map(|e| {
+                    Value::map([("size_in_gib", number(Some(i64::from(e.size_in_gib()))))])
+                }))
+            },
+        ),
+        read_block(
+            Block::single(
+                "proxy_configuration",
+                Schema::new()
+                    .attr(Attribute::required("container_name", Type::String))
+                    .attr(Attribute::optional("properties", Type::map(Type::String)))
+                    .attr(
+                        Attribute::optional("type", Type::String)
+                            .default(Value::string("APPMESH"))
+                            .check(Check::OneOf(&["APPMESH"])),
+                    ),
+            )
+            .force_new(),
+            |task: &TaskDefinition, _: &Reading| {
+                one_block(task.proxy_configuration().map(proxy_value))
+            },
+        ),
+        read_block(
+            Block {
+                max_items: Some(10),
+                ..Block::set(
+                    "placement_constraints",
+                    Schema::new()
+                        .attr(
+                            Attribute::required("type", Type::String)
+                                .check(Check::OneOf(&["memberOf"])),
+                        )
+                        .attr(Attribute::optional("expression", Type::String)),
+                )
+            }
+            .force_new(),
+            |task: &TaskDefinition, _: &Reading| {
+                Value::List(
+                    task.placement_constraints()
+                        .iter()
+                        .map(|c| {
+                            Value::map([
+                                ("type", text(c.r#type().map(|t| t.as_str()))),
+                                ("expression", text(c.expression())),
+                            ])
+                        })
+                        .collect(),
+                )
+            },
+        ),
+        read_block(
+            Block::single(
+                "runtime_platform",
+                Schema::new()
+                    .attr(Attribute::optional("operating_system_family", Type::String))
+                    .attr(
+                        Attribute::optional("cpu_architecture", Type::String)
+                            .check(Check::OneOf(&["X86_64", "ARM64"])),
+                    ),
+            )
+            .force_new(),
+            |task: &TaskDefinition, _: &Reading| runtime_platform_value(task.runtime_platform()),
+        ),
+    ]
+}
+
+/// The proxy configuration as a value: no `properties` reads as null, no type as `APPMESH`.
+fn proxy_value(proxy: &ProxyConfiguration) -> Value {
+    let properties: BTreeMap<String, Value> = proxy
+        .properties()
+        .iter()
+        .filter_map(|kv| Some((kv.name()?.to_string(), Value::string(kv.value()?))))
+        .collect();
+    Value::map([
+        ("container_name", Value::string(proxy.container_name())),
+        (
+            "properties",
+            if properties.is_empty() {
+                Value::Null
+            } else {
+                Value::Map(properties)
+            },
+        ),
+        (
+            "type",
+            Value::string(proxy.r#type().map(|t| t.as_str()).unwrap_or("APPMESH")),
+        ),
+    ])
+}
+
+/// The runtime platform as a block; none when ECS reports neither field.
+fn runtime_platform_value(platform: Option<&RuntimePlatform>) -> Value {
+    one_block(
+        platform
+            .filter(|p| p.operating_system_family().is_some() || p.cpu_architecture().is_some())
+            .map(|p| {
+                Value::map([
+                    (
+                        "operating_system_family",
+                        text(p.operating_system_family().map(|f| f.as_str())),
+                    ),
+                    (
+                        "cpu_architecture",
+                        text(p.cpu_architecture().map(|c| c.as_str())),
+                    ),
+                ])
+            }),
+    )
+}
+
+/// The value read from one revision and its tags, for `prior` (null for the data source): what
+/// the family reads, for the `aws_ecs_task_definition` data source.
+pub(crate) fn to_value(task: &TaskDefinition, tags: &[(String, String)], prior: &Value) -> Value {
+    let (_, declaration) = declare(Schema::new(), attributes());
+    let mut value = declaration.value(task, &Reading::of(prior));
+    if let Some(object) = value.map_mut() {
+        set_tags(object, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+    }
+    value
 }
 
 fn volume_schema() -> Schema {
@@ -646,188 +814,122 @@ fn fsx_volume_value(f: &FSxWindowsFileServerVolumeConfiguration) -> Value {
     ])
 }
 
-pub(crate) fn to_value(task: &TaskDefinition, tags: &[(String, String)], hint: &Value) -> Value {
-    let arn = task.task_definition_arn().unwrap_or_default();
-    let without_revision = match arn.rsplit_once(':') {
-        Some((head, revision)) if revision.chars().all(|c| c.is_ascii_digit()) => head.to_string(),
-        _ => arn.to_string(),
-    };
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), text(task.family()));
-    object.insert("arn".to_string(), Value::string(arn));
-    object.insert(
-        "arn_without_revision".to_string(),
-        Value::string(without_revision),
-    );
-    object.insert(
-        "revision".to_string(),
-        number(Some(i64::from(task.revision()))),
-    );
-    object.insert("family".to_string(), text(task.family()));
-    object.insert(
-        "container_definitions".to_string(),
-        Value::string(containers_to_json(task.container_definitions())),
-    );
-    object.insert(
-        "requires_compatibilities".to_string(),
-        string_list(task.requires_compatibilities().iter().map(|c| c.as_str())),
-    );
-    object.insert(
-        "network_mode".to_string(),
-        text(task.network_mode().map(|m| m.as_str())),
-    );
-    object.insert("cpu".to_string(), text(task.cpu()));
-    object.insert("memory".to_string(), text(task.memory()));
-    object.insert(
-        "execution_role_arn".to_string(),
-        text(task.execution_role_arn()),
-    );
-    object.insert("task_role_arn".to_string(), text(task.task_role_arn()));
-    let platform = task
-        .runtime_platform()
-        .filter(|p| p.operating_system_family().is_some() || p.cpu_architecture().is_some())
-        .map(|p| {
-            vec![Value::map([
-                (
-                    "operating_system_family",
-                    text(p.operating_system_family().map(|f| f.as_str())),
-                ),
-                (
-                    "cpu_architecture",
-                    text(p.cpu_architecture().map(|c| c.as_str())),
-                ),
-            ])]
-        })
-        .unwrap_or_default();
-    object.insert("runtime_platform".to_string(), Value::List(platform));
-    object.insert(
-        "pid_mode".to_string(),
-        text(task.pid_mode().map(|m| m.as_str())),
-    );
-    object.insert(
-        "ipc_mode".to_string(),
-        text(task.ipc_mode().map(|m| m.as_str())),
-    );
-    object.insert(
-        "enable_fault_injection".to_string(),
-        Value::Bool(task.enable_fault_injection().unwrap_or(false)),
-    );
-    object.insert("volume".to_string(), volumes_value(task.volumes(), hint));
-    object.insert(
-        "ephemeral_storage".to_string(),
-        Value::List(
-            task.ephemeral_storage()
-                .map(|e| Value::map([("size_in_gib", number(Some(i64::from(e.size_in_gib()))))]))
-                .into_iter()
-                .collect(),
-        ),
-    );
-    object.insert(
-        "proxy_configuration".to_string(),
-        Value::List(
-            task.proxy_configuration()
-                .map(|p| {
-                    let properties: BTreeMap<String, Value> = p
-                        .properties()
-                        .iter()
-                        .filter_map(|kv| Some((kv.name()?.to_string(), Value::string(kv.value()?))))
-                        .collect();
-                    Value::map([
-                        ("container_name", Value::string(p.container_name())),
-                        (
-                            "properties",
-                            if properties.is_empty() {
-                                Value::Null
-                            } else {
-                                Value::Map(properties)
-                            },
-                        ),
-                        (
-                            "type",
-                            Value::string(p.r#type().map(|t| t.as_str()).unwrap_or("APPMESH")),
-                        ),
-                    ])
-                })
-                .into_iter()
-                .collect(),
-        ),
-    );
-    object.insert(
-        "placement_constraints".to_string(),
-        Value::List(
-            task.placement_constraints()
-                .iter()
-                .map(|c| {
-                    Value::map([
-                        ("type", text(c.r#type().map(|t| t.as_str()))),
-                        ("expression", text(c.expression())),
-                    ])
-                })
-                .collect(),
-        ),
-    );
-    copy_attributes(&mut object, hint, &["skip_destroy", "track_latest"]);
-    for key in ["skip_destroy", "track_latest"] {
-        if boolean(hint, key).is_none() {
-            object.insert(key.to_string(), Value::Bool(false));
+/// The plan-time checks: `container_definitions`, the provider's value checks, placement
+/// constraints, S3 Files ARNs and what Fargate requires.
+fn validate(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    if let Some(text) = config.get("container_definitions").as_str() {
+        for problem in container_definition_problems(text) {
+            problems.push(("container_definitions".to_string(), problem));
         }
     }
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+    problems.extend(argument_problems(config));
+    // The provider's validPlacementConstraint, run when it builds the request.
+    problems.extend(super::aws_ecs_service::member_of_problems(config));
+    problems.extend(s3files_problems(config));
+    let fargate = config
+        .get("requires_compatibilities")
+        .as_list()
+        .is_some_and(|items| items.iter().any(|i| i.as_str() == Some("FARGATE")));
+    if fargate {
+        if config
+            .get("network_mode")
+            .as_str()
+            .is_some_and(|m| m != "awsvpc")
+        {
+            problems.push((
+                "network_mode".to_string(),
+                "Fargate task definitions need network_mode = \"awsvpc\"".to_string(),
+            ));
+        }
+        for key in ["cpu", "memory"] {
+            if config.get(key).is_null() {
+                problems.push((
+                    key.to_string(),
+                    format!("Fargate task definitions need a task-level \"{key}\""),
+                ));
+            }
+        }
+    }
+    problems
+}
+
+fn runtime_platform_to_sdk(planned: &Value) -> Option<RuntimePlatform> {
+    single(planned, "runtime_platform").map(|p| {
+        RuntimePlatform::builder()
+            .set_operating_system_family(
+                string(p, "operating_system_family").map(|f| OsFamily::from(f.as_str())),
+            )
+            .set_cpu_architecture(
+                string(p, "cpu_architecture").map(|c| CpuArchitecture::from(c.as_str())),
+            )
+            .build()
+    })
+}
+
+fn proxy_to_sdk(planned: &Value) -> Result<Option<ProxyConfiguration>, ProviderError> {
+    let Some(p) = single(planned, "proxy_configuration") else {
+        return Ok(None);
+    };
+    let properties: Vec<KeyValuePair> = p
+        .get("properties")
+        .as_map()
+        .map(|entries| {
+            entries
+                .iter()
+                .filter_map(|(k, v)| {
+                    Some(KeyValuePair::builder().name(k).value(v.as_str()?).build())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    ProxyConfiguration::builder()
+        .set_container_name(string(p, "container_name"))
+        .set_type(string(p, "type").map(|t| ProxyConfigurationType::from(t.as_str())))
+        .set_properties((!properties.is_empty()).then_some(properties))
+        .build()
+        .map(Some)
+        .map_err(|e| ProviderError::new(format!("proxy_configuration: {e}")))
+}
+
+fn constraints_to_sdk(planned: &Value) -> Vec<TaskDefinitionPlacementConstraint> {
+    blocks(planned, "placement_constraints")
+        .iter()
+        .map(|c| {
+            TaskDefinitionPlacementConstraint::builder()
+                .set_type(
+                    string(c, "type")
+                        .map(|t| TaskDefinitionPlacementConstraintType::from(t.as_str())),
+                )
+                .set_expression(string(c, "expression"))
+                .build()
+        })
+        .collect()
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsEcsTaskDefinition {
-    fn name(&self) -> &'static str {
-        "aws_ecs_task_definition"
+impl AwsObject for TaskDefinitionObject {
+    type Object = TaskDefinition;
+    const NAME: &'static str = "aws_ecs_task_definition";
+    const KIND: &'static str = "task definition";
+    /// Terraform's import ID is the revision's ARN (its `id` is the family).
+    const KEY: &'static str = "arn";
+    /// `skip_destroy` keeps the revision for whatever still runs it.
+    const SKIP_DESTROY: bool = true;
+
+    fn attributes() -> Vec<Declared<TaskDefinition>> {
+        attributes()
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.version(1)
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if let Some(text) = config.get("container_definitions").as_str() {
-            for problem in container_definition_problems(text) {
-                problems.push(("container_definitions".to_string(), problem));
-            }
-        }
-        problems.extend(argument_problems(config));
-        // The provider's validPlacementConstraint, run when it builds the request.
-        problems.extend(super::aws_ecs_service::member_of_problems(config));
-        problems.extend(s3files_problems(config));
-        let fargate = config
-            .get("requires_compatibilities")
-            .as_list()
-            .is_some_and(|items| items.iter().any(|i| i.as_str() == Some("FARGATE")));
-        if fargate {
-            if config
-                .get("network_mode")
-                .as_str()
-                .is_some_and(|m| m != "awsvpc")
-            {
-                problems.push((
-                    "network_mode".to_string(),
-                    "Fargate task definitions need network_mode = \"awsvpc\"".to_string(),
-                ));
-            }
-            for key in ["cpu", "memory"] {
-                if config.get(key).is_null() {
-                    problems.push((
-                        key.to_string(),
-                        format!("Fargate task definitions need a task-level \"{key}\""),
-                    ));
-                }
-            }
-        }
-        problems
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        validate(config)
     }
 
-    fn warnings(&self, config: &Value) -> Vec<(String, String)> {
+    fn warnings(config: &Value) -> Vec<(String, String)> {
         let text = config
             .get("container_definitions")
             .as_str()
@@ -840,7 +942,7 @@ impl ResourceType for AwsEcsTaskDefinition {
 
     /// Puts `container_definitions` in its normal form (AWS's defaults dropped, keys and
     /// environment sorted), so configuration and what AWS reports compare equal.
-    fn normalize(&self, value: &mut Value) {
+    fn normalize(value: &mut Value) {
         let awsvpc = value.get("network_mode").as_str() == Some("awsvpc");
         if let Some(entries) = value.map_mut() {
             if let Some(Value::String(text)) = entries.get_mut("container_definitions") {
@@ -849,8 +951,50 @@ impl ResourceType for AwsEcsTaskDefinition {
         }
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.ecs;
+    /// The family name resolves to its latest ACTIVE revision: a lost create's is found by it
+    /// (every RegisterTaskDefinition is a new revision).
+    fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
+        string(planned, "family")
+    }
+
+    /// One DescribeTaskDefinition (tags included) per key, one after another.
+    async fn describe(
+        this: &AwsEcsTaskDefinition,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<TaskDefinition>>, ProviderError> {
+        key_by_key(keys, |key| this.found_tagged(key)).await
+    }
+
+    /// Each prior's revision by its ARN, one after another in the priors' order; under
+    /// `track_latest`, the family's latest ACTIVE revision instead (so a revision registered
+    /// outside, by a CI pipeline, is not drift), filed under the prior's ARN.
+    async fn describe_priors(
+        this: &AwsEcsTaskDefinition,
+        priors: &[Value],
+    ) -> Result<BTreeMap<String, Tagged<TaskDefinition>>, ProviderError> {
+        let mut out = BTreeMap::new();
+        for prior in priors {
+            let Some(arn) = Self::key_of(prior) else {
+                continue;
+            };
+            let key = match (boolean(prior, "track_latest"), string(prior, "family")) {
+                (Some(true), Some(family)) => family,
+                _ => arn.clone(),
+            };
+            if let Some(found) = this.found_tagged(&key).await? {
+                out.insert(arn, found);
+            }
+        }
+        Ok(out)
+    }
+
+    /// One RegisterTaskDefinition, tagged with the managed tags; its answer's ARN.
+    async fn create(
+        this: &AwsEcsTaskDefinition,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.ecs;
         let family = string(planned, "family").ok_or_else(|| {
             ProviderError::new("aws_ecs_task_definition needs a known \"family\"")
         })?;
@@ -860,57 +1004,9 @@ impl ResourceType for AwsEcsTaskDefinition {
             .iter()
             .map(|c| Compatibility::from(c.as_str()))
             .collect();
-        let runtime_platform = single(planned, "runtime_platform").map(|p| {
-            RuntimePlatform::builder()
-                .set_operating_system_family(
-                    string(p, "operating_system_family").map(|f| OsFamily::from(f.as_str())),
-                )
-                .set_cpu_architecture(
-                    string(p, "cpu_architecture").map(|c| CpuArchitecture::from(c.as_str())),
-                )
-                .build()
-        });
         let volumes = volumes_to_sdk(planned)?;
-        let proxy = match single(planned, "proxy_configuration") {
-            Some(p) => {
-                let properties: Vec<KeyValuePair> = p
-                    .get("properties")
-                    .as_map()
-                    .map(|entries| {
-                        entries
-                            .iter()
-                            .filter_map(|(k, v)| {
-                                Some(KeyValuePair::builder().name(k).value(v.as_str()?).build())
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                Some(
-                    ProxyConfiguration::builder()
-                        .set_container_name(string(p, "container_name"))
-                        .set_type(
-                            string(p, "type").map(|t| ProxyConfigurationType::from(t.as_str())),
-                        )
-                        .set_properties((!properties.is_empty()).then_some(properties))
-                        .build()
-                        .map_err(|e| ProviderError::new(format!("proxy_configuration: {e}")))?,
-                )
-            }
-            None => None,
-        };
-        let constraints: Vec<TaskDefinitionPlacementConstraint> =
-            blocks(planned, "placement_constraints")
-                .iter()
-                .map(|c| {
-                    TaskDefinitionPlacementConstraint::builder()
-                        .set_type(
-                            string(c, "type")
-                                .map(|t| TaskDefinitionPlacementConstraintType::from(t.as_str())),
-                        )
-                        .set_expression(string(c, "expression"))
-                        .build()
-                })
-                .collect();
+        let proxy = proxy_to_sdk(planned)?;
+        let constraints = constraints_to_sdk(planned);
         let response = sent!(client
             .register_task_definition()
             .family(&family)
@@ -923,7 +1019,7 @@ impl ResourceType for AwsEcsTaskDefinition {
             .set_memory(string(planned, "memory"))
             .set_execution_role_arn(string(planned, "execution_role_arn"))
             .set_task_role_arn(string(planned, "task_role_arn"))
-            .set_runtime_platform(runtime_platform)
+            .set_runtime_platform(runtime_platform_to_sdk(planned))
             .set_pid_mode(string(planned, "pid_mode").map(|m| PidMode::from(m.as_str())))
             .set_ipc_mode(string(planned, "ipc_mode").map(|m| IpcMode::from(m.as_str())))
             .set_enable_fault_injection(boolean(planned, "enable_fault_injection"))
@@ -936,90 +1032,47 @@ impl ResourceType for AwsEcsTaskDefinition {
             .set_proxy_configuration(proxy)
             .set_placement_constraints((!constraints.is_empty()).then_some(constraints))
             .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
-        let arn = response
+        Ok(response
             .task_definition()
             .and_then(|t| t.task_definition_arn())
             .ok_or_else(|| vanished("task definition", &family))?
-            .to_string();
-        self.read_one(&arn, planned).await
+            .to_string())
     }
 
+    /// Only the tags (and the configuration-only switches) change in place.
     async fn update(
-        &self,
+        this: &AwsEcsTaskDefinition,
         _operation: &Operation,
+        arn: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.ecs;
-        let arn = string(prior, "arn")
-            .ok_or_else(|| ProviderError::new("aws_ecs_task_definition has no arn in state"))?;
-        update_tags(client, &arn, prior, planned).await?;
-        self.read_one(&arn, planned).await
+    ) -> Result<String, ProviderError> {
+        let client = &this.aws.clients().await.ecs;
+        update_tags(client, arn, prior, planned).await?;
+        Ok(arn.to_string())
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.ecs;
-        let Some(arn) = string(prior, "arn") else {
-            return Ok(());
-        };
-        // `skip_destroy` keeps the revision for whatever still runs it.
-        if crate::aws_object::skips_destroy(prior) {
+    /// DeregisterTaskDefinition, unless the revision is already gone (or deregistered).
+    async fn delete(
+        this: &AwsEcsTaskDefinition,
+        _operation: &Operation,
+        arn: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.ecs;
+        if this.describe(arn).await?.is_none() {
             return Ok(());
         }
-        if self.describe(&arn).await?.is_none() {
-            return Ok(());
-        }
-        sent!(client.deregister_task_definition().task_definition(&arn))?;
+        sent!(client.deregister_task_definition().task_definition(arn))?;
         Ok(())
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let mut out = Vec::with_capacity(prior.len());
-        for p in prior {
-            let Some(arn) = string(p, "arn") else {
-                out.push(None);
-                continue;
-            };
-            // `track_latest`: the family's latest ACTIVE revision, so a revision registered
-            // outside (a CI pipeline) is not drift.
-            let key = match (boolean(p, "track_latest"), string(p, "family")) {
-                (Some(true), Some(family)) => family,
-                _ => arn,
-            };
-            out.push(
-                self.describe(&key)
-                    .await?
-                    .map(|(task, tags)| to_value(&task, &tags, p)),
-            );
-        }
-        Ok(out)
-    }
-
-    /// Terraform's import ID: its ARN.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("arn", id))
-    }
-
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(family) = string(planned, "family") else {
-            return Ok(None);
-        };
-        // The family name resolves to its latest active revision.
-        Ok(self
-            .describe(&family)
-            .await?
-            .filter(|(_, tags)| has_managed_tags(tags, operation))
-            .map(|(task, tags)| to_value(&task, &tags, planned)))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Aws;
+    use infra_core::ResourceType;
 
     /// A task definition configuration with one volume holding `s3files`.
     fn with_s3files(s3files: Value) -> Value {
