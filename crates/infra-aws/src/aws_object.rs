@@ -14,7 +14,8 @@
 //! - import by the key, the key read from the prior state, and reading back after create and
 //!   update (by default an error for an object gone right after it was written); a type whose
 //!   write's answer or wait already holds the object returns it from
-//!   [`AwsObject::create_written`] / [`AwsObject::update_written`] and is not read again.
+//!   [`AwsObject::create_written`] / [`AwsObject::update_written`] and is not read again;
+//! - the type's other names ([`AwsObject::ALIASES`]), by default none.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -58,6 +59,9 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     type Object: Send + Sync + 'static;
     /// The Terraform type name.
     const NAME: &'static str;
+    /// The type's other names, as [`ResourceType::aliases`] (`aws_alb_target_group_attachment`);
+    /// by default none.
+    const ALIASES: &'static [&'static str] = &[];
     /// What the object is called in the error for one gone right after it was written.
     const KIND: &'static str;
     /// The attribute that holds the object's key in the state: what [`AwsObject::describe`]
@@ -357,6 +361,10 @@ impl<O: AwsObject> ResourceType for ObjectType<O> {
         O::NAME
     }
 
+    fn aliases(&self) -> &'static [&'static str] {
+        O::ALIASES
+    }
+
     fn schema(&self) -> &Schema {
         &self.schema
     }
@@ -649,6 +657,7 @@ mod tests {
     impl AwsObject for Hinted {
         type Object = String;
         const NAME: &'static str = "test_hinted";
+        const ALIASES: &'static [&'static str] = &["test_hinted_alias"];
         const KIND: &'static str = "hinted object";
         const KEY: &'static str = "name";
         const TAGGED: bool = false;
@@ -719,5 +728,14 @@ mod tests {
                 found("b in west")
             ]
         );
+    }
+
+    /// [`AwsObject::ALIASES`] are the type's other names; a type that sets none has none.
+    #[test]
+    fn a_type_answers_to_its_aliases() {
+        let hinted = ObjectType::<Hinted>::new(Aws::new(ProviderSettings::default()));
+        assert_eq!(hinted.aliases(), ["test_hinted_alias"]);
+        let waited = ObjectType::<Waited>::new(Aws::new(ProviderSettings::default()));
+        assert!(waited.aliases().is_empty());
     }
 }
