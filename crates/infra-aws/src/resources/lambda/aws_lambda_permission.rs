@@ -28,23 +28,37 @@
 //! prior value of these three is kept, so drift on them is not seen in tests. moto also accepts
 //! a statement ID that is already used (AWS refuses it), and shares one policy between a function
 //! and its aliases.
+//!
+//! The permission is an [`AwsObject`] whose key is its function (as configured), qualifier and
+//! statement ID. A refresh describes with the whole priors ([`AwsObject::describe_priors`]) so
+//! that every function a prior names is read, as before, even one whose prior has no statement
+//! ID. Create returns the statement its wait found, and is not read again.
+//!
+//! The per-function lock is a `static` map of this file, not state of the family's
+//! [`ObjectType`]: the plainest place for it. It is shared by every provider configuration (and
+//! region) in the process, where each had its own before; a lock shared more widely only
+//! serialises more, it never changes an answer.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use aws_sdk_lambda::types::FunctionUrlAuthType;
-use infra_core::{
-    Attribute, Cause, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Cause, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
     boolean, is_missing, known, non_empty, read_each, retry_while, sent, sent_unless_gone, string,
     text, wait_for,
 };
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
+use crate::declared::{read, Declared, Reading};
 use crate::ec2_support::{name_for_create, with_name_for_create};
-use crate::Aws;
+
+pub type AwsLambdaPermission = ObjectType<PermissionObject>;
+
+/// The type of [`AwsObject`]; its object is the permission's [`Statement`].
+pub struct PermissionObject;
 
 /// The provider's `lambdaPropagationTimeout`: how long AddPermission is retried and a change
 /// waited for.
@@ -58,7 +72,7 @@ type PolicyKey = (String, Option<String>);
 
 /// One statement of a function's policy, as far as a permission reads it.
 #[derive(Clone, Debug, PartialEq)]
-struct Statement {
+pub struct Statement {
     sid: String,
     action: Option<String>,
     resource: String,
@@ -66,83 +80,99 @@ struct Statement {
     condition: serde_json::Value,
 }
 
-pub struct AwsLambdaPermission {
-    aws: Arc<Aws>,
-    schema: Schema,
-    /// One lock per function, so AddPermission and RemovePermission on it never overlap.
-    locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+/// One lock per function, so AddPermission and RemovePermission on it never overlap (shared by
+/// the process: see the module's documentation).
+static LOCKS: Mutex<BTreeMap<String, Arc<tokio::sync::Mutex<()>>>> = Mutex::new(BTreeMap::new());
+
+/// The lock of a function, keyed by its bare name so a name and an ARN share it.
+fn lock_for(function: &str) -> Arc<tokio::sync::Mutex<()>> {
+    let key = parse_function(function)
+        .map(|(name, _)| name)
+        .unwrap_or_else(|| function.to_string());
+    let mut locks = LOCKS.lock().unwrap_or_else(PoisonError::into_inner);
+    locks.entry(key).or_default().clone()
 }
 
-impl AwsLambdaPermission {
-    pub fn new(aws: Arc<Aws>) -> AwsLambdaPermission {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("action", Type::String).force_new())
-            .attr(Attribute::optional("event_source_token", Type::String).force_new())
-            .attr(Attribute::required("function_name", Type::String).force_new())
-            .attr(
-                Attribute::optional("function_url_auth_type", Type::String)
-                    .force_new()
-                    .check(Check::OneOf(&["AWS_IAM", "NONE"])),
-            )
-            .attr(Attribute::optional("invoked_via_function_url", Type::Bool).force_new())
-            .attr(Attribute::required("principal", Type::String).force_new())
-            .attr(Attribute::optional("principal_org_id", Type::String).force_new())
-            .attr(Attribute::optional("qualifier", Type::String).force_new())
-            .attr(Attribute::optional("source_account", Type::String).force_new())
-            .attr(Attribute::optional("source_arn", Type::String).force_new())
-            .attr(Attribute::optional_computed("statement_id", Type::String).force_new())
-            .attr(Attribute::optional_computed("statement_id_prefix", Type::String).force_new());
-        AwsLambdaPermission {
-            aws,
-            schema,
-            locks: Mutex::new(HashMap::new()),
+/// The family's key of a permission: its policy and statement ID as one string (a JSON array,
+/// since a function's name or ARN and its qualifier leave no character free to join them).
+fn joined_key(policy: &PolicyKey, sid: &str) -> String {
+    serde_json::json!([policy.0, policy.1, sid]).to_string()
+}
+
+/// A key ([`joined_key`]) as its policy and statement ID.
+fn split_key(key: &str) -> Option<(PolicyKey, String)> {
+    let (function, qualifier, sid) = serde_json::from_str(key).ok()?;
+    Some(((function, qualifier), sid))
+}
+
+/// The policies, each once, in the order first named.
+fn distinct(policies: impl IntoIterator<Item = PolicyKey>) -> Vec<PolicyKey> {
+    let mut out: Vec<PolicyKey> = Vec::new();
+    for policy in policies {
+        if !out.contains(&policy) {
+            out.push(policy);
         }
     }
+    out
+}
 
-    /// The lock of a function, keyed by its bare name so a name and an ARN share it.
-    fn lock_for(&self, function: &str) -> Arc<tokio::sync::Mutex<()>> {
-        let key = parse_function(function)
-            .map(|(name, _)| name)
-            .unwrap_or_else(|| function.to_string());
-        let mut locks = self.locks.lock().unwrap_or_else(PoisonError::into_inner);
-        locks.entry(key).or_default().clone()
+/// The statements of a function's (or a version's or alias's) policy; `None` when the function
+/// or its policy does not exist.
+async fn policy(
+    this: &AwsLambdaPermission,
+    function: &str,
+    qualifier: Option<&str>,
+) -> Result<Option<Vec<Statement>>, ProviderError> {
+    let client = &this.aws.clients().await.lambda;
+    let answer = sent!(client
+        .get_policy()
+        .function_name(function)
+        .set_qualifier(qualifier.map(str::to_string)));
+    match answer {
+        Ok(output) => Ok(Some(parse_policy(output.policy().unwrap_or_default())?)),
+        Err(error) if is_missing(&error) => Ok(None),
+        Err(error) => Err(error),
     }
+}
 
-    /// The statements of a function's (or a version's or alias's) policy; `None` when the
-    /// function or its policy does not exist.
-    async fn policy(
-        &self,
-        function: &str,
-        qualifier: Option<&str>,
-    ) -> Result<Option<Vec<Statement>>, ProviderError> {
-        let client = &self.aws.clients().await.lambda;
-        let answer = sent!(client
-            .get_policy()
-            .function_name(function)
-            .set_qualifier(qualifier.map(str::to_string)));
-        match answer {
-            Ok(output) => Ok(Some(parse_policy(output.policy().unwrap_or_default())?)),
-            Err(error) if is_missing(&error) => Ok(None),
-            Err(error) => Err(error),
-        }
-    }
+async fn find_statement(
+    this: &AwsLambdaPermission,
+    function: &str,
+    qualifier: Option<&str>,
+    sid: &str,
+) -> Result<Option<Statement>, ProviderError> {
+    Ok(policy(this, function, qualifier)
+        .await?
+        .and_then(|statements| statements.into_iter().find(|s| s.sid == sid)))
+}
 
-    async fn find_statement(
-        &self,
-        function: &str,
-        qualifier: Option<&str>,
-        sid: &str,
-    ) -> Result<Option<Statement>, ProviderError> {
-        Ok(self
-            .policy(function, qualifier)
-            .await?
-            .and_then(|statements| statements.into_iter().find(|s| s.sid == sid)))
-    }
-
-    async fn partition(&self) -> &'static str {
-        partition_of(&self.aws.clients().await.region)
-    }
+/// The statements `wanted` (each by its policy and ID), filed under their keys, from one
+/// GetPolicy per policy of `policies`, in parallel.
+async fn statements(
+    this: &AwsLambdaPermission,
+    policies: Vec<PolicyKey>,
+    wanted: Vec<(PolicyKey, String)>,
+) -> Result<BTreeMap<String, Tagged<Statement>>, ProviderError> {
+    let read = read_each(
+        policies
+            .iter()
+            .map(|(function, qualifier)| policy(this, function, qualifier.as_deref()))
+            .collect(),
+    )
+    .await?;
+    let by_policy: HashMap<&PolicyKey, Option<Vec<Statement>>> =
+        policies.iter().zip(read).collect();
+    Ok(wanted
+        .into_iter()
+        .filter_map(|(policy, sid)| {
+            let statements = by_policy.get(&policy)?.as_ref()?;
+            let statement = statements.iter().find(|s| s.sid == sid)?;
+            Some((
+                joined_key(&policy, &sid),
+                Tagged::untagged(statement.clone()),
+            ))
+        })
+        .collect())
 }
 
 /// The function and qualifier a permission's policy is read with.
@@ -287,12 +317,15 @@ fn principal_value(statement: &Statement, hint: &Value) -> Value {
     }
 }
 
-/// The permission as read from its statement; `hint` is the prior or planned value.
-fn to_value(statement: &Statement, hint: &Value, partition: &str) -> Value {
+/// `function_name` as read from the statement's resource: a full ARN in the configuration (the
+/// prior or planned value) reads back as the resource ARN without its qualifier, anything else
+/// as the bare function name.
+fn function_name(statement: &Statement, at: &Reading) -> Value {
+    let partition = partition_of(at.region);
     let parsed = parse_function(&statement.resource);
     let qualifier = parsed.as_ref().and_then(|(_, q)| q.clone());
-    let configured = string(hint, "function_name").unwrap_or_default();
-    let function_name = if configured.starts_with(&format!("arn:{partition}:lambda:")) {
+    let configured = string(at.prior, "function_name").unwrap_or_default();
+    if configured.starts_with(&format!("arn:{partition}:lambda:")) {
         let trimmed = match &qualifier {
             Some(q) => statement
                 .resource
@@ -306,57 +339,35 @@ fn to_value(statement: &Statement, hint: &Value, partition: &str) -> Value {
             Some((name, _)) => Value::string(name),
             None => text(Some(configured.as_str()).filter(|s| !s.is_empty())),
         }
-    };
-    // moto does not hold these in the statement's Condition: keep what was configured when
-    // the answer has none.
-    let kept = |reported: Option<&str>, key: &str| match reported {
-        Some(value) => Value::string(value),
-        None => known(hint, key),
-    };
-    let invoked_via_function_url =
-        match condition(statement, "Bool", "lambda:InvokedViaFunctionUrl") {
-            Some(flag) => Value::Bool(flag.eq_ignore_ascii_case("true")),
-            None => known(hint, "invoked_via_function_url"),
-        };
-    Value::map([
-        ("id", Value::string(&statement.sid)),
-        ("action", text(statement.action.as_deref())),
-        (
-            "event_source_token",
-            kept(
-                condition(statement, "StringEquals", "lambda:EventSourceToken"),
-                "event_source_token",
-            ),
-        ),
-        ("function_name", function_name),
-        (
-            "function_url_auth_type",
-            kept(
-                condition(statement, "StringEquals", "lambda:FunctionUrlAuthType"),
-                "function_url_auth_type",
-            ),
-        ),
-        ("invoked_via_function_url", invoked_via_function_url),
-        ("principal", principal_value(statement, hint)),
-        (
-            "principal_org_id",
-            text(condition(statement, "StringEquals", "aws:PrincipalOrgID")),
-        ),
-        ("qualifier", text(qualifier.as_deref())),
-        (
-            "source_account",
-            text(condition(statement, "StringEquals", "AWS:SourceAccount")),
-        ),
-        (
-            "source_arn",
-            text(condition(statement, "ArnLike", "AWS:SourceArn")),
-        ),
-        ("statement_id", Value::string(&statement.sid)),
-        (
-            "statement_id_prefix",
-            prefix_from_statement_id(&statement.sid),
-        ),
-    ])
+    }
+}
+
+/// An argument read from one of the statement's conditions (`Condition.<operator>.<key>`).
+fn conditioned(
+    attribute: Attribute,
+    operator: &'static str,
+    key: &'static str,
+) -> Declared<Statement> {
+    read(attribute, move |statement: &Statement, _: &Reading| {
+        text(condition(statement, operator, key))
+    })
+}
+
+/// An argument read from one of the statement's conditions, or kept as configured when the
+/// answer has none: moto does not hold these in the statement's `Condition`.
+fn conditioned_or_kept(
+    attribute: Attribute,
+    operator: &'static str,
+    key: &'static str,
+) -> Declared<Statement> {
+    let name = attribute.name;
+    read(
+        attribute,
+        move |statement: &Statement, at: &Reading| match condition(statement, operator, key) {
+            Some(value) => Value::string(value),
+            None => known(at.prior, name),
+        },
+    )
 }
 
 /// AWS's answer to a statement ID that is taken (`ResourceConflictException`, "The statement
@@ -508,10 +519,9 @@ fn is_region_name(text: &str) -> bool {
         && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
 }
 
-/// Whether a statement read back is the one `planned` describes (for adopting it after an
-/// interrupted create).
-fn describes(statement: &Statement, planned: &Value, partition: &str) -> bool {
-    let read = to_value(statement, planned, partition);
+/// Whether a statement, as read back for `planned`, is the one `planned` describes (for
+/// adopting it after an interrupted create).
+fn describes(read: &Value, planned: &Value) -> bool {
     [
         "action",
         "principal",
@@ -524,16 +534,89 @@ fn describes(statement: &Statement, planned: &Value, partition: &str) -> bool {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsLambdaPermission {
-    fn name(&self) -> &'static str {
-        "aws_lambda_permission"
+impl AwsObject for PermissionObject {
+    type Object = Statement;
+    const NAME: &'static str = "aws_lambda_permission";
+    const KIND: &'static str = "Lambda permission";
+    const KEY: &'static str = "statement_id";
+    /// The key is the function, qualifier and statement ID ([`AwsObject::key_of`]).
+    const KEY_WORD: &'static str = "function_name or statement_id";
+    const TAGGED: bool = false;
+
+    /// Every argument forces a new permission: a statement cannot be changed.
+    fn attributes() -> Vec<Declared<Statement>> {
+        let argument = |name, ty| Attribute::optional(name, ty).force_new();
+        let sid = |statement: &Statement, _: &Reading| Value::string(&statement.sid);
+        vec![
+            read(Attribute::computed("id", Type::String), sid),
+            read(
+                Attribute::required("action", Type::String).force_new(),
+                |statement: &Statement, _: &Reading| text(statement.action.as_deref()),
+            ),
+            conditioned_or_kept(
+                argument("event_source_token", Type::String),
+                "StringEquals",
+                "lambda:EventSourceToken",
+            ),
+            read(
+                Attribute::required("function_name", Type::String).force_new(),
+                function_name,
+            ),
+            conditioned_or_kept(
+                argument("function_url_auth_type", Type::String)
+                    .check(Check::OneOf(&["AWS_IAM", "NONE"])),
+                "StringEquals",
+                "lambda:FunctionUrlAuthType",
+            ),
+            read(
+                argument("invoked_via_function_url", Type::Bool),
+                |statement: &Statement, at: &Reading| match condition(
+                    statement,
+                    "Bool",
+                    "lambda:InvokedViaFunctionUrl",
+                ) {
+                    Some(flag) => Value::Bool(flag.eq_ignore_ascii_case("true")),
+                    None => known(at.prior, "invoked_via_function_url"),
+                },
+            ),
+            read(
+                Attribute::required("principal", Type::String).force_new(),
+                |statement: &Statement, at: &Reading| principal_value(statement, at.prior),
+            ),
+            conditioned(
+                argument("principal_org_id", Type::String),
+                "StringEquals",
+                "aws:PrincipalOrgID",
+            ),
+            read(
+                argument("qualifier", Type::String),
+                |statement: &Statement, _: &Reading| {
+                    let parsed = parse_function(&statement.resource);
+                    text(parsed.and_then(|(_, qualifier)| qualifier).as_deref())
+                },
+            ),
+            conditioned(
+                argument("source_account", Type::String),
+                "StringEquals",
+                "AWS:SourceAccount",
+            ),
+            conditioned(
+                argument("source_arn", Type::String),
+                "ArnLike",
+                "AWS:SourceArn",
+            ),
+            read(
+                Attribute::optional_computed("statement_id", Type::String).force_new(),
+                sid,
+            ),
+            read(
+                Attribute::optional_computed("statement_id_prefix", Type::String).force_new(),
+                |statement: &Statement, _: &Reading| prefix_from_statement_id(&statement.sid),
+            ),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if let Some(action) = config.get("action").as_str() {
             if !is_action(action) {
@@ -606,7 +689,7 @@ impl ResourceType for AwsLambdaPermission {
     }
 
     /// The generated `statement_id` goes into the create's pending entry ([`with_name_for_create`]).
-    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
+    fn with_generated_names(operation: &Operation, planned: Value) -> Value {
         with_name_for_create(
             operation,
             planned,
@@ -615,7 +698,62 @@ impl ResourceType for AwsLambdaPermission {
         )
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    fn key_of(value: &Value) -> Option<String> {
+        Some(joined_key(&policy_key(value)?, &statement_id_of(value)?))
+    }
+
+    /// `FUNCTION_NAME/STATEMENT_ID` or `FUNCTION_NAME:QUALIFIER/STATEMENT_ID`.
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        let parts: Vec<&str> = id.split('/').collect();
+        let [function, sid] = parts.as_slice() else {
+            return Err(import_error(id));
+        };
+        if function.is_empty() || sid.is_empty() {
+            return Err(import_error(id));
+        }
+        let (function, qualifier) = match function.split(':').collect::<Vec<_>>().as_slice() {
+            [name, qualifier] => (name.to_string(), Value::string(*qualifier)),
+            _ => (function.to_string(), Value::Null),
+        };
+        Ok(Value::map([
+            ("id", Value::string(*sid)),
+            ("statement_id", Value::string(*sid)),
+            ("function_name", Value::string(function)),
+            ("qualifier", qualifier),
+        ]))
+    }
+
+    /// One GetPolicy per function and qualifier the keys name, in parallel.
+    async fn describe(
+        this: &AwsLambdaPermission,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Statement>>, ProviderError> {
+        let wanted: Vec<(PolicyKey, String)> = keys.iter().filter_map(|k| split_key(k)).collect();
+        let policies = distinct(wanted.iter().map(|(policy, _)| policy.clone()));
+        statements(this, policies, wanted).await
+    }
+
+    /// One GetPolicy per function and qualifier the priors name (a prior without a statement
+    /// ID too), in parallel; each permission finds its statement by `Sid`.
+    async fn describe_priors(
+        this: &AwsLambdaPermission,
+        priors: &[Value],
+    ) -> Result<BTreeMap<String, Tagged<Statement>>, ProviderError> {
+        let policies = distinct(priors.iter().filter_map(policy_key));
+        let wanted = priors
+            .iter()
+            .filter_map(|prior| Some((policy_key(prior)?, statement_id_of(prior)?)))
+            .collect();
+        statements(this, policies, wanted).await
+    }
+
+    /// AddPermission (retried while the function is not ready), then the statement once
+    /// GetPolicy shows it.
+    async fn create_written(
+        this: &AwsLambdaPermission,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Tagged<Statement>, ProviderError> {
         let (Some(function), Some(action), Some(principal)) = (
             non_empty(planned, "function_name"),
             non_empty(planned, "action"),
@@ -633,7 +771,7 @@ impl ResourceType for AwsLambdaPermission {
         );
         let qualifier = non_empty(planned, "qualifier");
         let limit = PROPAGATION.min(operation.timeouts.create);
-        let request = self
+        let request = this
             .aws
             .clients()
             .await
@@ -658,7 +796,7 @@ impl ResourceType for AwsLambdaPermission {
             .set_source_arn(non_empty(planned, "source_arn"));
         let adding = format!("adding Lambda Permission ({function}/{sid})");
         {
-            let _guard = self.lock_for(&function).lock_owned().await;
+            let _guard = lock_for(&function).lock_owned().await;
             let added = retry_while(limit, is_retryable, || {
                 let request = request.clone();
                 async move { sent!(request) }
@@ -672,33 +810,31 @@ impl ResourceType for AwsLambdaPermission {
                 Err(error) => return Err(error.context(&adding)),
             }
         }
-        let partition = self.partition().await;
         let statement = wait_for(
             "the Lambda permission to appear in the policy",
             limit,
-            || self.find_statement(&function, qualifier.as_deref(), &sid),
+            || find_statement(this, &function, qualifier.as_deref(), &sid),
         )
         .await
         .map_err(|e| e.context(&format!("reading Lambda Permission ({function}/{sid})")))?;
-        Ok(to_value(&statement, planned, partition))
+        Ok(Tagged::untagged(statement))
     }
 
-    /// Every argument forces a new permission: nothing changes in place.
-    async fn update(
-        &self,
+    /// Every argument forces a new permission: nothing changes in place, and the statement is
+    /// read again. (It is read back for the planned value, which equals the prior in every
+    /// argument the read-back looks at, since each forces a new permission.)
+    async fn update_written(
+        this: &AwsLambdaPermission,
         _operation: &Operation,
+        _key: &str,
         prior: &Value,
         _planned: &Value,
-    ) -> Result<Value, ProviderError> {
+    ) -> Result<Tagged<Statement>, ProviderError> {
         let (Some((function, qualifier)), Some(sid)) = (policy_key(prior), statement_id_of(prior))
         else {
-            return Err(ProviderError::new(
-                "aws_lambda_permission has no function_name or statement_id in state",
-            ));
+            return Err(Self::missing_key());
         };
-        let partition = self.partition().await;
-        let statement = self
-            .find_statement(&function, qualifier.as_deref(), &sid)
+        let statement = find_statement(this, &function, qualifier.as_deref(), &sid)
             .await?
             .ok_or_else(|| {
                 ProviderError::with_code(
@@ -706,17 +842,22 @@ impl ResourceType for AwsLambdaPermission {
                     format!("Lambda Permission ({function}/{sid}) not found"),
                 )
             })?;
-        Ok(to_value(&statement, prior, partition))
+        Ok(Tagged::untagged(statement))
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+    async fn delete(
+        this: &AwsLambdaPermission,
+        operation: &Operation,
+        _key: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
         let (Some((function, qualifier)), Some(sid)) = (policy_key(prior), statement_id_of(prior))
         else {
             return Ok(());
         };
         {
-            let _guard = self.lock_for(&function).lock_owned().await;
-            let removed = sent!(self
+            let _guard = lock_for(&function).lock_owned().await;
+            let removed = sent!(this
                 .aws
                 .clients()
                 .await
@@ -737,8 +878,7 @@ impl ResourceType for AwsLambdaPermission {
             "the Lambda permission to leave the policy",
             limit,
             || async {
-                Ok(self
-                    .find_statement(&function, qualifier.as_deref(), &sid)
+                Ok(find_statement(this, &function, qualifier.as_deref(), &sid)
                     .await?
                     .is_none()
                     .then_some(()))
@@ -752,76 +892,21 @@ impl ResourceType for AwsLambdaPermission {
         })
     }
 
-    /// One GetPolicy per function and qualifier, in parallel; each permission finds its
-    /// statement by `Sid`.
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let keys: Vec<Option<PolicyKey>> = prior.iter().map(policy_key).collect();
-        let mut groups: Vec<PolicyKey> = Vec::new();
-        for key in keys.iter().flatten() {
-            if !groups.contains(key) {
-                groups.push(key.clone());
-            }
-        }
-        let policies = read_each(
-            groups
-                .iter()
-                .map(|(function, qualifier)| self.policy(function, qualifier.as_deref()))
-                .collect(),
-        )
-        .await?;
-        let by_group: HashMap<&PolicyKey, Option<Vec<Statement>>> =
-            groups.iter().zip(policies).collect();
-        let partition = self.partition().await;
-        Ok(prior
-            .iter()
-            .zip(&keys)
-            .map(|(value, key)| {
-                let statements = by_group.get(key.as_ref()?)?.as_ref()?;
-                let sid = statement_id_of(value)?;
-                statements
-                    .iter()
-                    .find(|s| s.sid == sid)
-                    .map(|s| to_value(s, value, partition))
-            })
-            .collect())
-    }
-
-    /// `FUNCTION_NAME/STATEMENT_ID` or `FUNCTION_NAME:QUALIFIER/STATEMENT_ID`.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        let parts: Vec<&str> = id.split('/').collect();
-        let [function, sid] = parts.as_slice() else {
-            return Err(import_error(id));
-        };
-        if function.is_empty() || sid.is_empty() {
-            return Err(import_error(id));
-        }
-        let (function, qualifier) = match function.split(':').collect::<Vec<_>>().as_slice() {
-            [name, qualifier] => (name.to_string(), Value::string(*qualifier)),
-            _ => (function.to_string(), Value::Null),
-        };
-        Ok(Value::map([
-            ("id", Value::string(*sid)),
-            ("statement_id", Value::string(*sid)),
-            ("function_name", Value::string(function)),
-            ("qualifier", qualifier),
-        ]))
-    }
-
     /// By natural key: the statement with the planned ID, or else the one statement whose ID is
     /// the planned prefix (or `terraform-`) plus a unique suffix, when it grants what the plan
     /// grants.
     async fn find_created(
-        &self,
+        this: &AwsLambdaPermission,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<Statement>>, ProviderError> {
         let Some((function, qualifier)) = policy_key(planned) else {
             return Ok(None);
         };
-        let Some(statements) = self.policy(&function, qualifier.as_deref()).await? else {
+        let Some(statements) = policy(this, &function, qualifier.as_deref()).await? else {
             return Ok(None);
         };
-        let partition = self.partition().await;
+        let region = this.aws.clients().await.region.clone();
         let candidates: Vec<&Statement> = match non_empty(planned, "statement_id") {
             Some(sid) => statements.iter().filter(|s| s.sid == sid).collect(),
             None => {
@@ -838,14 +923,12 @@ impl ResourceType for AwsLambdaPermission {
                     .collect()
             }
         };
-        let matching: Vec<&Statement> = candidates
+        let mut matching: Vec<Tagged<Statement>> = candidates
             .into_iter()
-            .filter(|s| describes(s, planned, partition))
+            .map(|statement| Tagged::untagged(statement.clone()))
+            .filter(|found| describes(&this.value_of(found, &region, planned), planned))
             .collect();
-        Ok(match matching.as_slice() {
-            [statement] => Some(to_value(statement, planned, partition)),
-            _ => None,
-        })
+        Ok((matching.len() == 1).then(|| matching.remove(0)))
     }
 }
 
@@ -859,6 +942,13 @@ fn import_error(id: &str) -> ProviderError {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Aws;
+    use infra_core::ResourceType;
+
+    /// The value read back from `statement` for `hint` (the `aws` partition).
+    fn read_back(statement: Statement, hint: &Value) -> Value {
+        crate::aws_object::value_of::<PermissionObject>(&Tagged::untagged(statement), hint)
+    }
 
     fn statement(json: &str) -> Statement {
         let policy = format!(r#"{{"Version":"2012-10-17","Statement":[{json}]}}"#);
@@ -890,8 +980,8 @@ mod tests {
 
     #[test]
     fn a_statement_reads_back_its_conditions() {
-        let read = to_value(
-            &statement(
+        let read = read_back(
+            statement(
                 r#"{"Sid":"terraform-00000000000000000000000001","Action":"lambda:InvokeFunction",
                 "Principal":{"Service":"events.amazonaws.com"},
                 "Resource":"arn:aws:lambda:us-east-1:123456789012:function:fn:live",
@@ -900,7 +990,6 @@ mod tests {
                 "StringEquals":{"AWS:SourceAccount":"123456789012"}}}"#,
             ),
             &Value::map([("function_name", Value::string("fn"))]),
-            "aws",
         );
         assert_eq!(read.get("function_name").as_str(), Some("fn"));
         assert_eq!(read.get("qualifier").as_str(), Some("live"));
@@ -923,14 +1012,13 @@ mod tests {
             ),
             ("principal", Value::string("111122223333")),
         ]);
-        let read = to_value(
-            &statement(
+        let read = read_back(
+            statement(
                 r#"{"Sid":"s","Action":"lambda:InvokeFunction",
                 "Principal":{"AWS":"arn:aws:iam::111122223333:root"},
                 "Resource":"arn:aws:lambda:us-east-1:123456789012:function:fn:2"}"#,
             ),
             &hint,
-            "aws",
         );
         assert_eq!(
             read.get("function_name").as_str(),
@@ -955,6 +1043,36 @@ mod tests {
         );
         assert!(resource.import_prior("fn").is_err());
         assert!(resource.import_prior("fn/a/b").is_err());
+    }
+
+    /// The family's key holds the policy (a function ARN with its `:`s) and the statement ID
+    /// whole; an imported prior has one.
+    #[test]
+    fn a_key_is_the_policy_and_the_statement_id() {
+        let prior = Value::map([
+            (
+                "function_name",
+                Value::string("arn:aws:lambda:us-east-1:123456789012:function:fn"),
+            ),
+            ("qualifier", Value::string("live")),
+            ("id", Value::string("AllowSns")),
+        ]);
+        let key = PermissionObject::key_of(&prior).expect("a key");
+        let policy = (
+            "arn:aws:lambda:us-east-1:123456789012:function:fn".to_string(),
+            Some("live".to_string()),
+        );
+        assert_eq!(split_key(&key), Some((policy, "AllowSns".to_string())));
+        let imported = PermissionObject::import_prior("fn/AllowSns").expect("imported");
+        let key = PermissionObject::key_of(&imported).expect("a key");
+        assert_eq!(
+            split_key(&key),
+            Some((("fn".to_string(), None), "AllowSns".to_string()))
+        );
+        assert_eq!(
+            PermissionObject::key_of(&Value::map([("id", Value::string("s"))])),
+            None
+        );
     }
 
     #[test]
