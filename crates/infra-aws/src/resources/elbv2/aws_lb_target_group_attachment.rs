@@ -18,56 +18,75 @@
 //! provider keeps it). Like the provider, infra does not check its form (`0x` and 16 lowercase
 //! hexadecimal digits): AWS does. moto 5.2.5 neither keeps nor returns it, so unit tests show
 //! the request and the read-back.
+//!
+//! The attachment is an [`AwsObject`] whose key is its target group, target ID and port (a
+//! refresh reads each group's targets once, in the order first named, and finds each
+//! attachment's target among them). Its `id` is not AWS's: a create (or a lost create found)
+//! gives it a new one, and a refresh keeps the prior state's.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
 
 use aws_sdk_elasticloadbalancingv2::types::{TargetDescription, TargetHealthDescription};
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{int, non_empty, number, sent, string, text, vanished};
-use crate::elbv2_support::read_by_parent;
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{read, Declared, Reading};
 use crate::error::is_not_found;
-use crate::Aws;
 
-pub struct AwsLbTargetGroupAttachment {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsLbTargetGroupAttachment = ObjectType<AttachmentObject>;
+
+/// The type of [`AwsObject`]; its object is a [`Registered`] target.
+pub struct AttachmentObject;
+
+/// A target registered with its group, as DescribeTargetHealth reports it.
+pub struct Registered {
+    /// The attachment's new ID, for a create (or a lost create found); `None` for a refresh,
+    /// which keeps the prior state's.
+    id: Option<String>,
+    target: TargetDescription,
 }
 
-impl AwsLbTargetGroupAttachment {
-    pub fn new(aws: Arc<Aws>) -> AwsLbTargetGroupAttachment {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("target_group_arn", Type::String).force_new())
-            .attr(Attribute::required("target_id", Type::String).force_new())
-            .attr(
-                Attribute::optional("port", Type::Number)
-                    .check(infra_core::Check::Range(1, 65535))
-                    .force_new(),
-            )
-            .attr(Attribute::optional("availability_zone", Type::String).force_new())
-            .attr(Attribute::optional("quic_server_id", Type::String).force_new());
-        AwsLbTargetGroupAttachment { aws, schema }
-    }
+/// What names an attachment: its target group, its target's ID, and the port (none
+/// configured: any port).
+type Named = (String, Option<String>, Option<i32>);
 
-    /// The registered targets of a target group; `None` when the group is gone.
-    async fn registered(
-        &self,
-        group: &str,
-    ) -> Result<Option<Vec<TargetHealthDescription>>, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
-        match sent!(client.describe_target_health().target_group_arn(group)) {
-            Ok(response) => Ok(Some(
-                response
-                    .target_health_descriptions()
-                    .iter()
-                    .filter(|d| !gone(d))
-                    .cloned()
-                    .collect(),
-            )),
-            Err(error) if is_not_found(&error) => Ok(None),
-            Err(error) => Err(error),
-        }
+fn named(value: &Value) -> Option<Named> {
+    Some((
+        string(value, "target_group_arn")?,
+        string(value, "target_id"),
+        int(value, "port"),
+    ))
+}
+
+/// The family's key of a [`Named`] attachment as one string (a JSON array, since an ARN and a
+/// target ID leave no character free to join them).
+fn joined_key(named: &Named) -> String {
+    serde_json::json!([named.0, named.1, named.2]).to_string()
+}
+
+/// A key ([`joined_key`]) as what it names.
+fn split_key(key: &str) -> Option<Named> {
+    serde_json::from_str(key).ok()
+}
+
+/// The registered targets of a target group; `None` when the group is gone.
+async fn group_targets(
+    this: &AwsLbTargetGroupAttachment,
+    group: &str,
+) -> Result<Option<Vec<TargetHealthDescription>>, ProviderError> {
+    let client = &this.aws.clients().await.elbv2;
+    match sent!(client.describe_target_health().target_group_arn(group)) {
+        Ok(response) => Ok(Some(
+            response
+                .target_health_descriptions()
+                .iter()
+                .filter(|d| !gone(d))
+                .cloned()
+                .collect(),
+        )),
+        Err(error) if is_not_found(&error) => Ok(None),
+        Err(error) => Err(error),
     }
 }
 
@@ -93,75 +112,151 @@ fn target(value: &Value) -> TargetDescription {
         .build()
 }
 
-/// `planned` with the provider's ID for a new attachment to `group`: `<group>-<unique suffix>`.
-fn with_new_id(planned: &Value, group: &str) -> Value {
-    let mut value = planned.clone();
-    if let Some(entries) = value.map_mut() {
-        entries.insert(
-            "id".into(),
-            Value::string(crate::ec2_support::unique_name(&format!("{group}-"))),
-        );
-    }
-    value
+/// The target `id` among a group's registered targets: on `port`, where one is configured.
+fn find_target<'a>(
+    registered: &'a [TargetHealthDescription],
+    id: &str,
+    port: Option<i32>,
+) -> Option<&'a TargetDescription> {
+    registered.iter().find_map(|d| {
+        let target = d.target()?;
+        (target.id() == Some(id) && (port.is_none() || target.port() == port)).then_some(target)
+    })
 }
 
-/// The attachment `prior` describes among a group's registered targets: the same ID, and the
-/// same port when one is configured.
-fn find_in(prior: &Value, registered: &[TargetHealthDescription]) -> Option<Value> {
-    let id = string(prior, "target_id")?;
-    let port = int(prior, "port");
-    let found = registered.iter().find_map(|d| {
-        let target = d.target()?;
-        (target.id() == Some(id.as_str()) && (port.is_none() || target.port() == port))
-            .then_some(target)
-    })?;
-    let zone = match string(prior, "availability_zone") {
-        None => Value::Null,
-        Some(configured) => text(found.availability_zone().or(Some(configured.as_str()))),
-    };
-    Some(Value::map([
-        ("id", prior.get("id").clone()),
-        ("target_group_arn", prior.get("target_group_arn").clone()),
-        ("target_id", Value::string(id)),
-        (
-            "port",
-            if port.is_some() {
-                number(found.port().map(i64::from))
-            } else {
-                Value::Null
-            },
-        ),
-        ("availability_zone", zone),
-        (
-            "quic_server_id",
-            match found.quic_server_id().filter(|id| !id.is_empty()) {
-                Some(id) => Value::string(id),
-                None => prior.get("quic_server_id").clone(),
-            },
-        ),
-    ]))
+/// The target `planned` registers with `group`, found among the group's registered targets,
+/// with the provider's ID for a new attachment: `<group>-<unique suffix>`.
+fn created(
+    planned: &Value,
+    group: &str,
+    registered: &[TargetHealthDescription],
+) -> Option<Tagged<Registered>> {
+    let id = crate::ec2_support::unique_name(&format!("{group}-"));
+    let target = find_target(
+        registered,
+        &string(planned, "target_id")?,
+        int(planned, "port"),
+    )?;
+    Some(Tagged::untagged(Registered {
+        id: Some(id),
+        target: target.clone(),
+    }))
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsLbTargetGroupAttachment {
-    fn name(&self) -> &'static str {
-        "aws_lb_target_group_attachment"
+impl AwsObject for AttachmentObject {
+    type Object = Registered;
+    const NAME: &'static str = "aws_lb_target_group_attachment";
+    const ALIASES: &'static [&'static str] = &["aws_alb_target_group_attachment"];
+    const KIND: &'static str = "target group attachment";
+    /// The key is the group, target and port ([`AwsObject::key_of`]).
+    const KEY: &'static str = "target_group_arn";
+    const TAGGED: bool = false;
+
+    /// Every argument forces replacement, as in the provider. The arguments read back as the
+    /// prior state (or the planned value) holds them, but for the port and the zone AWS
+    /// reports (where configured) and the QUIC server ID (where AWS reports one).
+    fn attributes() -> Vec<Declared<Registered>> {
+        let argument = |name, ty| Attribute::optional(name, ty).force_new();
+        vec![
+            read(
+                Attribute::computed("id", Type::String),
+                |found: &Registered, at: &Reading| match &found.id {
+                    Some(id) => Value::string(id),
+                    None => at.prior.get("id").clone(),
+                },
+            ),
+            read(
+                Attribute::required("target_group_arn", Type::String).force_new(),
+                |_: &Registered, at: &Reading| at.prior.get("target_group_arn").clone(),
+            ),
+            read(
+                Attribute::required("target_id", Type::String).force_new(),
+                |_: &Registered, at: &Reading| text(string(at.prior, "target_id").as_deref()),
+            ),
+            read(
+                argument("port", Type::Number).check(Check::Range(1, 65535)),
+                |found: &Registered, at: &Reading| match int(at.prior, "port") {
+                    Some(_) => number(found.target.port().map(i64::from)),
+                    None => Value::Null,
+                },
+            ),
+            read(
+                argument("availability_zone", Type::String),
+                |found: &Registered, at: &Reading| match string(at.prior, "availability_zone") {
+                    None => Value::Null,
+                    Some(configured) => text(
+                        found
+                            .target
+                            .availability_zone()
+                            .or(Some(configured.as_str())),
+                    ),
+                },
+            ),
+            read(
+                argument("quic_server_id", Type::String),
+                |found: &Registered, at: &Reading| match found
+                    .target
+                    .quic_server_id()
+                    .filter(|id| !id.is_empty())
+                {
+                    Some(id) => Value::string(id),
+                    None => at.prior.get("quic_server_id").clone(),
+                },
+            ),
+        ]
     }
 
-    fn aliases(&self) -> &'static [&'static str] {
-        &["aws_alb_target_group_attachment"]
+    /// Any prior with a target group has a key, so that its group is read (a prior without a
+    /// target ID reads as gone) and its delete sent, as before the family.
+    fn key_of(value: &Value) -> Option<String> {
+        named(value).map(|named| joined_key(&named))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    /// "Target Group Attachments cannot be imported."
+    fn import_prior(_id: &str) -> Result<Value, ProviderError> {
+        Err(ProviderError::not_importable(Self::NAME))
     }
 
-    async fn create(
-        &self,
+    /// One DescribeTargetHealth per target group (without targets: it lists every registered
+    /// target), one group after another in the order first named; each key's target found
+    /// among its group's.
+    async fn describe(
+        this: &AwsLbTargetGroupAttachment,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Registered>>, ProviderError> {
+        let wanted: Vec<(&String, Named)> = keys
+            .iter()
+            .filter_map(|key| Some((key, split_key(key)?)))
+            .collect();
+        let mut groups: BTreeMap<&str, Option<Vec<TargetHealthDescription>>> = BTreeMap::new();
+        for (_, (group, _, _)) in &wanted {
+            if !groups.contains_key(group.as_str()) {
+                let found = group_targets(this, group).await?;
+                groups.insert(group, found);
+            }
+        }
+        Ok(wanted
+            .iter()
+            .filter_map(|(key, (group, id, port))| {
+                let registered = groups.get(group.as_str())?.as_ref()?;
+                let target = find_target(registered, id.as_deref()?, *port)?;
+                let found = Registered {
+                    id: None,
+                    target: target.clone(),
+                };
+                Some(((*key).clone(), Tagged::untagged(found)))
+            })
+            .collect())
+    }
+
+    /// RegisterTargets, then the target as its group lists it, with a new ID.
+    async fn create_written(
+        this: &AwsLbTargetGroupAttachment,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
+    ) -> Result<Tagged<Registered>, ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
         let group = string(planned, "target_group_arn").ok_or_else(|| {
             ProviderError::new("aws_lb_target_group_attachment: no target_group_arn")
         })?;
@@ -169,23 +264,33 @@ impl ResourceType for AwsLbTargetGroupAttachment {
             .register_targets()
             .target_group_arn(&group)
             .targets(target(planned)))?;
-        let registered = self.registered(&group).await?.unwrap_or_default();
-        find_in(&with_new_id(planned, &group), &registered)
+        let registered = group_targets(this, &group).await?.unwrap_or_default();
+        created(planned, &group, &registered)
             .ok_or_else(|| vanished("target group attachment", &group))
     }
 
-    async fn update(
-        &self,
+    /// Every argument forces replacement: nothing is sent, and the planned value stands (read
+    /// back from the target it plans, which gives each argument as planned).
+    async fn update_written(
+        _this: &AwsLbTargetGroupAttachment,
         _operation: &Operation,
+        _key: &str,
         _prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        // Every argument forces replacement.
-        Ok(planned.clone())
+    ) -> Result<Tagged<Registered>, ProviderError> {
+        Ok(Tagged::untagged(Registered {
+            id: None,
+            target: target(planned),
+        }))
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.elbv2;
+    async fn delete(
+        this: &AwsLbTargetGroupAttachment,
+        _operation: &Operation,
+        _key: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.elbv2;
         let Some(group) = string(prior, "target_group_arn") else {
             return Ok(());
         };
@@ -204,36 +309,19 @@ impl ResourceType for AwsLbTargetGroupAttachment {
         }
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        read_by_parent(
-            prior,
-            |p| string(p, "target_group_arn"),
-            |group| async move { self.registered(&group).await },
-            |p, registered: &Vec<TargetHealthDescription>| find_in(p, registered),
-        )
-        .await
-    }
-
-    /// "Target Group Attachments cannot be imported."
-    fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
-        Err(ProviderError::not_importable(
-            "aws_lb_target_group_attachment",
-        ))
-    }
-
     /// The target's registration is its natural key: registered means the create happened.
     async fn find_created(
-        &self,
+        this: &AwsLbTargetGroupAttachment,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<Registered>>, ProviderError> {
         let Some(group) = string(planned, "target_group_arn") else {
             return Ok(None);
         };
-        let Some(registered) = self.registered(&group).await? else {
+        let Some(registered) = group_targets(this, &group).await? else {
             return Ok(None);
         };
-        Ok(find_in(&with_new_id(planned, &group), &registered))
+        Ok(created(planned, &group, &registered))
     }
 }
 
@@ -241,6 +329,20 @@ impl ResourceType for AwsLbTargetGroupAttachment {
 mod tests {
     use super::*;
     use aws_sdk_elasticloadbalancingv2::types::{TargetHealth, TargetHealthReasonEnum};
+    use infra_core::ResourceType;
+
+    /// The value `prior` reads back from a group's registered targets, as a refresh reads it.
+    fn read_back(prior: &Value, registered: &[TargetHealthDescription]) -> Option<Value> {
+        let target = find_target(registered, &string(prior, "target_id")?, int(prior, "port"))?;
+        let found = Registered {
+            id: None,
+            target: target.clone(),
+        };
+        Some(crate::aws_object::value_of::<AttachmentObject>(
+            &Tagged::untagged(found),
+            prior,
+        ))
+    }
 
     fn described(id: &str, port: i32, reason: Option<&str>) -> TargetHealthDescription {
         TargetHealthDescription::builder()
@@ -262,9 +364,9 @@ mod tests {
             ("port", Value::Number(8080.0)),
         ]);
         let other_port = [described("10.0.0.1", 9090, None)];
-        assert!(find_in(&prior, &other_port).is_none());
+        assert!(read_back(&prior, &other_port).is_none());
         let same = [described("10.0.0.1", 8080, None)];
-        let found = find_in(&prior, &same).expect("registered");
+        let found = read_back(&prior, &same).expect("registered");
         assert_eq!(found.get("port"), &Value::Number(8080.0));
         assert_eq!(found.get("availability_zone"), &Value::Null);
         assert!(gone(&described(
@@ -302,21 +404,49 @@ mod tests {
                     .build(),
             )
             .build();
-        let found = find_in(&planned, &[reported]).expect("registered");
+        let found = read_back(&planned, &[reported]).expect("registered");
         assert_eq!(
             found.get("quic_server_id"),
             &Value::string("0x00000000000000ff")
         );
         // AWS reports none (moto): the stored one is kept.
-        let found = find_in(&planned, &[described("10.0.0.1", 443, None)]).expect("registered");
+        let found = read_back(&planned, &[described("10.0.0.1", 443, None)]).expect("registered");
         assert_eq!(
             found.get("quic_server_id"),
             &Value::string("0x1a2b3c4d5e6f7a8b")
         );
-        let schema =
-            AwsLbTargetGroupAttachment::new(crate::Aws::new(crate::ProviderSettings::default()))
-                .schema;
-        let attribute = schema.attribute("quic_server_id").expect("declared");
+        let attachment =
+            AwsLbTargetGroupAttachment::new(crate::Aws::new(crate::ProviderSettings::default()));
+        let attribute = attachment
+            .schema()
+            .attribute("quic_server_id")
+            .expect("declared");
         assert!(attribute.force_new && attribute.not_supported.is_none());
+    }
+
+    /// A create's attachment has the provider's new ID; every prior with a target group has a
+    /// key, and the type answers to its old name.
+    #[test]
+    fn a_created_attachment_gets_a_new_id_and_keeps_its_other_name() {
+        let planned = Value::map([
+            ("id", Value::Unknown),
+            ("target_group_arn", Value::string("arn:tg")),
+            ("target_id", Value::string("i-1")),
+        ]);
+        let found = created(&planned, "arn:tg", &[described("i-1", 80, None)]).expect("found");
+        let value = crate::aws_object::value_of::<AttachmentObject>(&found, &planned);
+        let id = value.get("id").as_str().unwrap_or_default();
+        assert!(id.starts_with("arn:tg-") && id.len() > "arn:tg-".len());
+        assert!(created(&planned, "arn:tg", &[described("i-2", 80, None)]).is_none());
+        let key = AttachmentObject::key_of(&planned).expect("a key");
+        assert_eq!(
+            split_key(&key),
+            Some(("arn:tg".to_string(), Some("i-1".to_string()), None))
+        );
+        let aws = crate::Aws::new(crate::ProviderSettings::default());
+        assert_eq!(
+            AwsLbTargetGroupAttachment::new(aws).aliases(),
+            ["aws_alb_target_group_attachment"]
+        );
     }
 }
