@@ -31,13 +31,19 @@
 //! A create whose answer was lost is found by the configured `service_name` in its cluster
 //! (with the managed tags), else by the managed tags through the Resource Groups Tagging API.
 //!
+//! The type is an [`AwsObject`] keyed by `service_arn`: each attribute is declared with how it
+//! is read from the described service, and the family writes refresh, import, the read after
+//! a create or update (the service described with its tags, whatever its state) and the
+//! missing-ARN error; create, update, delete, their waits and the lookup of a lost create are
+//! the type's.
+//!
 //! moto 5.2.5 has no Express Gateway API, so no end-to-end test applies this type: unit tests
 //! show the requests, the read-back and the plan-time checks, and the calls follow the API
 //! reference.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
 
 use aws_sdk_ecs::operation::create_express_gateway_service::builders::CreateExpressGatewayServiceFluentBuilder;
@@ -51,19 +57,19 @@ use aws_sdk_ecs::types::{
 };
 use aws_sdk_ecs::Client;
 use infra_core::{
-    Attribute, Block, Cause, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type,
-    Value,
+    Attribute, Block, Cause, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
 use crate::app_support::{
     arn_type_problem, blocks, changed, has_managed_tags, int, known, non_empty, number, one_block,
-    read_each, retry_while, sent, set_tags, single, string, string_list, strings, text, vanished,
-    wait_for,
+    retry_while, sent, single, string, string_list, strings, text, vanished, wait_for,
 };
+use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::declared::{self, read, Declared, Field, Reading};
 use crate::ecs_support::{secrets_value, tags_from_sdk, tags_to_sdk, update_tags};
 use crate::error::is_not_found;
 use crate::resources::ecs::aws_ecs_service::describe_services;
-use crate::tagging::{ManagedTags, WithTags};
+use crate::tagging::ManagedTags;
 use crate::Aws;
 
 /// The provider's `ExpressGatewayServiceScalingMetric` values (its docs' `CPU` and `MEMORY`
@@ -90,139 +96,167 @@ const ROLE_PROPAGATION: Duration = Duration::from_secs(4 * 60);
 /// for it (the provider's StateChangeConf default `NotFoundChecks`).
 const NOT_FOUND_CHECKS: u32 = 20;
 
-pub struct AwsEcsExpressGatewayService {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsEcsExpressGatewayService = ObjectType<ExpressGatewayServiceObject>;
+
+pub struct ExpressGatewayServiceObject;
+
+type Service = EcsExpressGatewayService;
+type Configuration = ExpressGatewayServiceConfiguration;
+
+// ---- Attributes ----
+
+/// An ARN argument, required.
+fn arn(name: &'static str) -> Attribute {
+    Attribute::required(name, Type::String)
 }
 
-impl AwsEcsExpressGatewayService {
-    pub fn new(aws: Arc<Aws>) -> AwsEcsExpressGatewayService {
-        let arn = |name| Attribute::required(name, Type::String);
-        let name_value = |value: &'static str| {
-            Schema::new()
-                .attr(Attribute::required("name", Type::String))
-                .attr(Attribute::required(value, Type::String))
-        };
-        let primary_container = Schema::new()
-            .block(
-                Block::single(
-                    "aws_logs_configuration",
-                    Schema::new()
-                        .attr(Attribute::required("log_group", Type::String))
-                        .attr(Attribute::optional("log_stream_prefix", Type::String)),
-                )
+/// An argument (or block) the service's active configuration holds, read from it by `read`;
+/// when ECS reports no active configuration, the prior value's (as the provider then keeps
+/// it).
+fn configured(field: Field, read: fn(&Configuration) -> Value) -> Declared<Service> {
+    let name = field.name();
+    Declared {
+        field,
+        read: Some(Box::new(
+            move |service: &Service, at: &Reading| match service.active_configurations().first() {
+                Some(configuration) => read(configuration),
+                None => known(at.prior, name),
+            },
+        )),
+    }
+}
+
+fn configured_attribute(
+    attribute: Attribute,
+    read: fn(&Configuration) -> Value,
+) -> Declared<Service> {
+    configured(Field::Attribute(attribute), read)
+}
+
+fn configured_block(block: Block, read: fn(&Configuration) -> Value) -> Declared<Service> {
+    configured(Field::Block(block), read)
+}
+
+fn primary_container_schema() -> Schema {
+    let name_value = |value: &'static str| {
+        Schema::new()
+            .attr(Attribute::required("name", Type::String))
+            .attr(Attribute::required(value, Type::String))
+    };
+    Schema::new()
+        .block(
+            Block::single(
+                "aws_logs_configuration",
+                Schema::new()
+                    .attr(Attribute::required("log_group", Type::String))
+                    .attr(Attribute::optional("log_stream_prefix", Type::String)),
+            )
+            .computed()
+            .attribute_mode(),
+        )
+        .attr(Attribute::optional("command", Type::list(Type::String)))
+        .attr(Attribute::optional_computed("container_port", Type::Number))
+        .attr(Attribute::required("image", Type::String))
+        .block(Block::list("environment", name_value("value")))
+        .block(Block::single(
+            "repository_credentials",
+            Schema::new().attr(arn("credentials_parameter")),
+        ))
+        .block(Block::list("secret", name_value("value_from")))
+}
+
+fn network_configuration_schema() -> Schema {
+    Schema::new()
+        .attr(Attribute::optional(
+            "security_groups",
+            Type::set(Type::String),
+        ))
+        .attr(Attribute::optional("subnets", Type::set(Type::String)))
+}
+
+fn scaling_target_schema() -> Schema {
+    Schema::new()
+        .attr(
+            Attribute::optional("auto_scaling_metric", Type::String)
+                .check(Check::OneOf(SCALING_METRICS)),
+        )
+        .attr(Attribute::optional(
+            "auto_scaling_target_value",
+            Type::Number,
+        ))
+        .attr(Attribute::optional("max_task_count", Type::Number))
+        .attr(Attribute::optional("min_task_count", Type::Number))
+}
+
+/// The attributes and blocks in the schema's order, each with its reader.
+fn attributes() -> Vec<Declared<Service>> {
+    vec![
+        read(
+            Attribute::optional_computed("cluster", Type::String),
+            |service: &Service, at: &Reading| cluster_value(service.cluster(), at.prior),
+        ),
+        configured_attribute(Attribute::optional_computed("cpu", Type::String), |c| {
+            text(c.cpu())
+        }),
+        declared::computed("current_deployment", Service::current_deployment),
+        configured_attribute(arn("execution_role_arn"), |c| text(c.execution_role_arn())),
+        configured_attribute(
+            Attribute::optional_computed("health_check_path", Type::String),
+            |c| text(c.health_check_path()),
+        ),
+        declared::string(
+            arn("infrastructure_role_arn").force_new(),
+            Service::infrastructure_role_arn,
+        ),
+        configured_attribute(
+            Attribute::computed("ingress_paths", Type::list(Type::map(Type::String))),
+            ingress_paths_value,
+        ),
+        configured_attribute(Attribute::optional_computed("memory", Type::String), |c| {
+            text(c.memory())
+        }),
+        configured_block(
+            Block::single("network_configuration", network_configuration_schema())
                 .computed()
                 .attribute_mode(),
-            )
-            .attr(Attribute::optional("command", Type::list(Type::String)))
-            .attr(Attribute::optional_computed("container_port", Type::Number))
-            .attr(Attribute::required("image", Type::String))
-            .block(Block::list("environment", name_value("value")))
-            .block(Block::single(
-                "repository_credentials",
-                Schema::new().attr(arn("credentials_parameter")),
-            ))
-            .block(Block::list("secret", name_value("value_from")));
-        let schema = Schema::new()
-            .attr(Attribute::optional_computed("cluster", Type::String))
-            .attr(Attribute::optional_computed("cpu", Type::String))
-            .attr(Attribute::computed("current_deployment", Type::String))
-            .attr(arn("execution_role_arn"))
-            .attr(Attribute::optional_computed(
-                "health_check_path",
-                Type::String,
-            ))
-            .attr(arn("infrastructure_role_arn").force_new())
-            .attr(Attribute::computed(
-                "ingress_paths",
-                Type::list(Type::map(Type::String)),
-            ))
-            .attr(Attribute::optional_computed("memory", Type::String))
-            .block(
-                Block::single(
-                    "network_configuration",
-                    Schema::new()
-                        .attr(Attribute::optional(
-                            "security_groups",
-                            Type::set(Type::String),
-                        ))
-                        .attr(Attribute::optional("subnets", Type::set(Type::String))),
-                )
+            network_value,
+        ),
+        configured_block(
+            Block::single("primary_container", primary_container_schema()).required(),
+            |c| one_block(c.primary_container().map(container_value)),
+        ),
+        configured_block(
+            Block::single("scaling_target", scaling_target_schema())
                 .computed()
                 .attribute_mode(),
-            )
-            .block(Block::single("primary_container", primary_container).required())
-            .block(
-                Block::single(
-                    "scaling_target",
-                    Schema::new()
-                        .attr(
-                            Attribute::optional("auto_scaling_metric", Type::String)
-                                .check(Check::OneOf(SCALING_METRICS)),
-                        )
-                        .attr(Attribute::optional(
-                            "auto_scaling_target_value",
-                            Type::Number,
-                        ))
-                        .attr(Attribute::optional("max_task_count", Type::Number))
-                        .attr(Attribute::optional("min_task_count", Type::Number)),
+            scaling_target_value,
+        ),
+        declared::computed("service_arn", Service::service_arn),
+        // The provider's RequiresReplaceIfConfigured: an unset name keeps the generated one.
+        declared::string(
+            Attribute::optional_computed("service_name", Type::String).force_new(),
+            Service::service_name,
+        ),
+        configured_attribute(
+            Attribute::computed("service_revision_arn", Type::String),
+            |c| text(c.service_revision_arn()),
+        ),
+        configured_attribute(Attribute::optional("task_role_arn", Type::String), |c| {
+            text(c.task_role_arn())
+        }),
+        // Configuration only: the prior value's when it is a bool, else false.
+        read(
+            Attribute::optional("wait_for_steady_state", Type::Bool).default(Value::Bool(false)),
+            |_: &Service, at: &Reading| {
+                Value::Bool(
+                    at.prior
+                        .get("wait_for_steady_state")
+                        .as_bool()
+                        .unwrap_or(false),
                 )
-                .computed()
-                .attribute_mode(),
-            )
-            .attr(Attribute::computed("service_arn", Type::String))
-            // The provider's RequiresReplaceIfConfigured: an unset name keeps the generated one.
-            .attr(Attribute::optional_computed("service_name", Type::String).force_new())
-            .attr(Attribute::computed("service_revision_arn", Type::String))
-            .attr(Attribute::optional("task_role_arn", Type::String))
-            .attr(
-                Attribute::optional("wait_for_steady_state", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .with_tags()
-            .timeouts(&["create", "update", "delete"]);
-        AwsEcsExpressGatewayService { aws, schema }
-    }
-
-    async fn client(&self) -> Client {
-        self.aws.clients().await.ecs.clone()
-    }
-
-    /// The service as ECS reports it now (with its tags when asked), or `None` when it is
-    /// gone.
-    async fn describe(
-        &self,
-        arn: &str,
-        with_tags: bool,
-    ) -> Result<Option<EcsExpressGatewayService>, ProviderError> {
-        describe(&self.client().await, arn, with_tags).await
-    }
-
-    /// The object after a create or update: the service read with its tags, `planned` for the
-    /// forms the configuration chose.
-    async fn read_back(&self, arn: &str, planned: &Value) -> Result<Value, ProviderError> {
-        match self.describe(arn, true).await? {
-            Some(service) => Ok(to_value(&service, planned)),
-            None => Err(vanished("ECS Express Gateway Service", arn)),
-        }
-    }
-
-    /// Waits after a create or update sent at `sent_at`: until the service is ACTIVE, or with
-    /// `wait_for_steady_state` until its deployment succeeded.
-    async fn wait(
-        &self,
-        arn: &str,
-        planned: &Value,
-        sent_at: SystemTime,
-        timeout: Duration,
-    ) -> Result<(), ProviderError> {
-        let client = self.client().await;
-        if planned.get("wait_for_steady_state").as_bool() == Some(true) {
-            wait_until_stable(&client, arn, sent_at, timeout).await
-        } else {
-            wait_until_active(&client, arn, timeout).await
-        }
-    }
+            },
+        ),
+    ]
 }
 
 // ---- Requests ----
@@ -438,126 +472,48 @@ fn container_value(container: &ExpressGatewayContainer) -> Value {
     ])
 }
 
-/// The arguments the service's active configuration holds, as the provider flattens them.
-fn configuration_values(
-    configuration: &ExpressGatewayServiceConfiguration,
-) -> [(&'static str, Value); 10] {
-    [
-        (
-            "service_revision_arn",
-            text(configuration.service_revision_arn()),
-        ),
-        (
-            "execution_role_arn",
-            text(configuration.execution_role_arn()),
-        ),
-        ("task_role_arn", text(configuration.task_role_arn())),
-        ("cpu", text(configuration.cpu())),
-        ("memory", text(configuration.memory())),
-        (
-            "network_configuration",
-            one_block(configuration.network_configuration().map(|n| {
-                Value::map([
-                    (
-                        "security_groups",
-                        listed_value(n.security_groups.as_deref()),
-                    ),
-                    ("subnets", listed_value(n.subnets.as_deref())),
-                ])
-            })),
-        ),
-        ("health_check_path", text(configuration.health_check_path())),
-        (
-            "primary_container",
-            one_block(configuration.primary_container().map(container_value)),
-        ),
-        (
-            "scaling_target",
-            one_block(configuration.scaling_target().map(|s| {
-                Value::map([
-                    (
-                        "auto_scaling_metric",
-                        text(s.auto_scaling_metric().map(|m| m.as_str())),
-                    ),
-                    (
-                        "auto_scaling_target_value",
-                        number(s.auto_scaling_target_value().map(i64::from)),
-                    ),
-                    ("max_task_count", number(s.max_task_count().map(i64::from))),
-                    ("min_task_count", number(s.min_task_count().map(i64::from))),
-                ])
-            })),
-        ),
-        (
-            "ingress_paths",
-            Value::List(
-                configuration
-                    .ingress_paths()
-                    .iter()
-                    .map(|p| {
-                        Value::map([
-                            ("access_type", Value::string(p.access_type().as_str())),
-                            ("endpoint", Value::string(p.endpoint())),
-                        ])
-                    })
-                    .collect(),
+fn network_value(configuration: &Configuration) -> Value {
+    one_block(configuration.network_configuration().map(|n| {
+        Value::map([
+            (
+                "security_groups",
+                listed_value(n.security_groups.as_deref()),
             ),
-        ),
-    ]
+            ("subnets", listed_value(n.subnets.as_deref())),
+        ])
+    }))
 }
 
-/// The service as the object stores it. `hint` (the planned or stored object) gives the
-/// cluster's form, `wait_for_steady_state`, and, when ECS reports no active configuration,
-/// the arguments that configuration would have held, as the provider then keeps them.
-fn to_value(service: &EcsExpressGatewayService, hint: &Value) -> Value {
-    let mut object = BTreeMap::new();
-    match service.active_configurations().first() {
-        Some(configuration) => {
-            for (key, value) in configuration_values(configuration) {
-                object.insert(key.to_string(), value);
-            }
-        }
-        None => {
-            for key in [
-                "service_revision_arn",
-                "execution_role_arn",
-                "task_role_arn",
-                "cpu",
-                "memory",
-                "network_configuration",
-                "health_check_path",
-                "primary_container",
-                "scaling_target",
-                "ingress_paths",
-            ] {
-                object.insert(key.to_string(), known(hint, key));
-            }
-        }
-    }
-    object.insert(
-        "cluster".to_string(),
-        cluster_value(service.cluster(), hint),
-    );
-    object.insert(
-        "current_deployment".to_string(),
-        text(service.current_deployment()),
-    );
-    object.insert(
-        "infrastructure_role_arn".to_string(),
-        text(service.infrastructure_role_arn()),
-    );
-    object.insert("service_arn".to_string(), text(service.service_arn()));
-    object.insert("service_name".to_string(), text(service.service_name()));
-    object.insert(
-        "wait_for_steady_state".to_string(),
-        Value::Bool(hint.get("wait_for_steady_state").as_bool().unwrap_or(false)),
-    );
-    let tags = tags_from_sdk(service.tags());
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
+fn scaling_target_value(configuration: &Configuration) -> Value {
+    one_block(configuration.scaling_target().map(|s| {
+        Value::map([
+            (
+                "auto_scaling_metric",
+                text(s.auto_scaling_metric().map(|m| m.as_str())),
+            ),
+            (
+                "auto_scaling_target_value",
+                number(s.auto_scaling_target_value().map(i64::from)),
+            ),
+            ("max_task_count", number(s.max_task_count().map(i64::from))),
+            ("min_task_count", number(s.min_task_count().map(i64::from))),
+        ])
+    }))
+}
+
+fn ingress_paths_value(configuration: &Configuration) -> Value {
+    Value::List(
+        configuration
+            .ingress_paths()
+            .iter()
+            .map(|p| {
+                Value::map([
+                    ("access_type", Value::string(p.access_type().as_str())),
+                    ("endpoint", Value::string(p.endpoint())),
+                ])
+            })
+            .collect(),
+    )
 }
 
 // ---- Calls and waits ----
@@ -733,23 +689,80 @@ async fn wait_until_stable(
     .await
 }
 
+/// Waits after a create or update sent at `sent_at`: until the service is ACTIVE, or with
+/// `wait_for_steady_state` until its deployment succeeded.
+async fn wait(
+    client: &Client,
+    arn: &str,
+    planned: &Value,
+    sent_at: SystemTime,
+    timeout: Duration,
+) -> Result<(), ProviderError> {
+    if planned.get("wait_for_steady_state").as_bool() == Some(true) {
+        wait_until_stable(client, arn, sent_at, timeout).await
+    } else {
+        wait_until_active(client, arn, timeout).await
+    }
+}
+
+/// A described service with its tags.
+fn tagged(service: Service) -> Tagged<Service> {
+    Tagged {
+        tags: tags_from_sdk(service.tags()),
+        object: service,
+    }
+}
+
+/// The ARNs of the ECS services carrying this operation's managed tags.
+async fn tagged_services(aws: &Aws, operation: &Operation) -> Result<Vec<String>, ProviderError> {
+    use aws_sdk_resourcegroupstagging::types::TagFilter;
+    let response = sent!(aws
+        .clients()
+        .await
+        .tagging
+        .get_resources()
+        .resource_type_filters("ecs:service")
+        .tag_filters(
+            TagFilter::builder()
+                .key(infra_core::resource::ADDRESS_TAG)
+                .values(&operation.address)
+                .build(),
+        )
+        .tag_filters(
+            TagFilter::builder()
+                .key(infra_core::resource::LINEAGE_TAG)
+                .values(&operation.lineage)
+                .build(),
+        ))?;
+    Ok(response
+        .resource_tag_mapping_list()
+        .iter()
+        .filter_map(|mapping| mapping.resource_arn().map(str::to_string))
+        .collect())
+}
+
 #[async_trait::async_trait]
-impl ResourceType for AwsEcsExpressGatewayService {
-    fn name(&self) -> &'static str {
-        "aws_ecs_express_gateway_service"
+impl AwsObject for ExpressGatewayServiceObject {
+    type Object = Service;
+    const NAME: &'static str = "aws_ecs_express_gateway_service";
+    const KIND: &'static str = "ECS Express Gateway Service";
+    const KEY: &'static str = "service_arn";
+
+    fn attributes() -> Vec<Declared<Service>> {
+        attributes()
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create", "update", "delete"])
     }
 
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts::minutes(30, 30, 20)
     }
 
     /// The provider's ARN type on its ARN arguments (the framework's "cannot be parsed as an
     /// ARN").
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let mut check = |object: &Value, key: &str, path: String| {
             if let Some(problem) = object.get(key).as_str().and_then(arn_type_problem) {
@@ -784,7 +797,7 @@ impl ResourceType for AwsEcsExpressGatewayService {
 
     /// `cluster` forces a new service when it names another cluster (not when it writes the
     /// same one as an ARN instead of a name, or the other way round).
-    fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+    fn replacing_changes(prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
         if !changed.iter().any(|path| path == "cluster") {
             return vec![];
         }
@@ -801,7 +814,7 @@ impl ResourceType for AwsEcsExpressGatewayService {
 
     /// An update deploys a new revision: its ARN, its deployment and the ingress paths are
     /// known after apply (the provider plans no prior value for the first and the last).
-    fn unknown_after_update(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
+    fn unknown_after_update(prior: &Value, planned: &Value) -> Vec<&'static str> {
         if sends_update(prior, planned) {
             vec![
                 "service_revision_arn",
@@ -813,12 +826,49 @@ impl ResourceType for AwsEcsExpressGatewayService {
         }
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = self.client().await;
+    /// Terraform's import ID: the service's ARN.
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        Ok(Value::map([("service_arn", Value::string(id))]))
+    }
+
+    /// The services among `keys` (ARNs) as ECS reports them, with their tags, whatever their
+    /// state (the read after a write takes them so): one DescribeExpressGatewayService each,
+    /// several at once.
+    async fn describe(
+        this: &AwsEcsExpressGatewayService,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Service>>, ProviderError> {
+        let client = this.aws.clients().await.ecs.clone();
+        let client = &client;
+        each_key(keys, |arn| async move {
+            Ok(describe(client, arn, true).await?.map(tagged))
+        })
+        .await
+    }
+
+    /// Refresh: the priors' services, but a DRAINING or INACTIVE one is gone.
+    async fn describe_priors(
+        this: &AwsEcsExpressGatewayService,
+        priors: &[Value],
+    ) -> Result<BTreeMap<String, Tagged<Service>>, ProviderError> {
+        let keys: Vec<String> = priors.iter().filter_map(Self::key_of).collect();
+        let mut found = Self::describe(this, &keys).await?;
+        found.retain(|_, service| is_live(&service.object));
+        Ok(found)
+    }
+
+    /// The provider's check that no service of the configured name exists, the create, and
+    /// its wait; the key is the new service's ARN.
+    async fn create(
+        this: &AwsEcsExpressGatewayService,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<String, ProviderError> {
+        let client = this.aws.clients().await.ecs.clone();
         // The provider's check: a service of the configured name in the cluster already exists.
         if let Some(name) = non_empty(planned, "service_name") {
             let cluster = non_empty(planned, "cluster").unwrap_or_else(|| "default".to_string());
-            let found = describe_services(&self.aws, &cluster, std::slice::from_ref(&name)).await?;
+            let found = describe_services(&this.aws, &cluster, std::slice::from_ref(&name)).await?;
             if found.contains_key(&name) {
                 return Err(ProviderError::with_code(
                     "ResourceAlreadyExists",
@@ -841,42 +891,41 @@ impl ResourceType for AwsEcsExpressGatewayService {
                 ProviderError::new("CreateExpressGatewayService answered no service ARN")
             })?
             .to_string();
-        self.wait(&arn, planned, sent_at, operation.timeouts.create)
-            .await?;
-        self.read_back(&arn, planned).await
+        wait(&client, &arn, planned, sent_at, operation.timeouts.create).await?;
+        Ok(arn)
     }
 
+    /// UpdateExpressGatewayService and its wait when what it takes changed, then the tags.
     async fn update(
-        &self,
+        this: &AwsEcsExpressGatewayService,
         operation: &Operation,
+        arn: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = self.client().await;
-        let arn = string(prior, "service_arn").ok_or_else(|| {
-            ProviderError::new("aws_ecs_express_gateway_service has no service_arn in state")
-        })?;
+    ) -> Result<String, ProviderError> {
+        let client = this.aws.clients().await.ecs.clone();
         if sends_update(prior, planned) {
-            let request = update_request(&client, &arn, planned)?;
+            let request = update_request(&client, arn, planned)?;
             let sent_at = SystemTime::now();
             retry_while(ROLE_PROPAGATION, is_role_propagating, || {
                 let request = request.clone();
                 async move { sent!(request) }
             })
             .await?;
-            self.wait(&arn, planned, sent_at, operation.timeouts.update)
-                .await?;
+            wait(&client, arn, planned, sent_at, operation.timeouts.update).await?;
         }
-        update_tags(&client, &arn, prior, planned).await?;
-        self.read_back(&arn, planned).await
+        update_tags(&client, arn, prior, planned).await?;
+        Ok(arn.to_string())
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(arn) = string(prior, "service_arn") else {
-            return Ok(());
-        };
-        let client = self.client().await;
-        match sent!(client.delete_express_gateway_service().service_arn(&arn)) {
+    async fn delete(
+        this: &AwsEcsExpressGatewayService,
+        operation: &Operation,
+        arn: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = this.aws.clients().await.ecs.clone();
+        match sent!(client.delete_express_gateway_service().service_arn(arn)) {
             Ok(_) => {}
             // Already deleted, or its deletion under way.
             Err(error) if is_gone(&error) || is_not_active(&error) => return Ok(()),
@@ -886,7 +935,7 @@ impl ResourceType for AwsEcsExpressGatewayService {
             &format!("ECS Express Gateway Service {arn} to be deleted"),
             operation.timeouts.delete,
             || async {
-                match describe(&client, &arn, false).await {
+                match describe(&client, arn, false).await {
                     Ok(Some(service)) => match status_of(&service) {
                         "ACTIVE" => Ok(None),
                         "DRAINING" | "INACTIVE" => Ok(Some(())),
@@ -904,45 +953,19 @@ impl ResourceType for AwsEcsExpressGatewayService {
         .await
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let client = self.client().await;
-        let reads = prior
-            .iter()
-            .map(|p| {
-                let client = client.clone();
-                let arn = string(p, "service_arn");
-                async move {
-                    let Some(arn) = arn else {
-                        return Ok(None);
-                    };
-                    Ok(describe(&client, &arn, true)
-                        .await?
-                        .filter(is_live)
-                        .map(|service| to_value(&service, p)))
-                }
-            })
-            .collect();
-        read_each(reads).await
-    }
-
-    /// Terraform's import ID: the service's ARN.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(Value::map([("service_arn", Value::string(id))]))
-    }
-
     /// The service of the configured name in its cluster with the managed tags; without a
     /// name (ECS generates one), the ECS service carrying the managed tags.
     async fn find_created(
-        &self,
+        this: &AwsEcsExpressGatewayService,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<Service>>, ProviderError> {
         let arns = match non_empty(planned, "service_name") {
             Some(name) => {
                 let cluster =
                     non_empty(planned, "cluster").unwrap_or_else(|| "default".to_string());
                 let found =
-                    describe_services(&self.aws, &cluster, std::slice::from_ref(&name)).await?;
+                    describe_services(&this.aws, &cluster, std::slice::from_ref(&name)).await?;
                 found
                     .get(&name)
                     .filter(|service| has_managed_tags(&tags_from_sdk(service.tags()), operation))
@@ -951,45 +974,14 @@ impl ResourceType for AwsEcsExpressGatewayService {
                     .into_iter()
                     .collect::<Vec<_>>()
             }
-            None => self.tagged_services(operation).await?,
+            None => tagged_services(&this.aws, operation).await?,
         };
         for arn in arns {
-            if let Some(service) = self.describe(&arn, true).await?.filter(is_live) {
-                return Ok(Some(to_value(&service, planned)));
+            if let Some(found) = this.found(&arn).await?.filter(|f| is_live(&f.object)) {
+                return Ok(Some(found));
             }
         }
         Ok(None)
-    }
-}
-
-impl AwsEcsExpressGatewayService {
-    /// The ARNs of the ECS services carrying this operation's managed tags.
-    async fn tagged_services(&self, operation: &Operation) -> Result<Vec<String>, ProviderError> {
-        use aws_sdk_resourcegroupstagging::types::TagFilter;
-        let response = sent!(self
-            .aws
-            .clients()
-            .await
-            .tagging
-            .get_resources()
-            .resource_type_filters("ecs:service")
-            .tag_filters(
-                TagFilter::builder()
-                    .key(infra_core::resource::ADDRESS_TAG)
-                    .values(&operation.address)
-                    .build(),
-            )
-            .tag_filters(
-                TagFilter::builder()
-                    .key(infra_core::resource::LINEAGE_TAG)
-                    .values(&operation.lineage)
-                    .build(),
-            ))?;
-        Ok(response
-            .resource_tag_mapping_list()
-            .iter()
-            .filter_map(|mapping| mapping.resource_arn().map(str::to_string))
-            .collect())
     }
 }
 
@@ -1001,6 +993,7 @@ mod tests {
         AccessType, ExpressGatewayServiceStatus, ExpressGatewayServiceStatusCode,
         IngressPathSummary, Tag,
     };
+    use infra_core::ResourceType;
 
     const EXECUTION: &str = "arn:aws:iam::123456789012:role/execution";
     const INFRASTRUCTURE: &str = "arn:aws:iam::123456789012:role/infrastructure";
@@ -1014,6 +1007,11 @@ mod tests {
 
     fn resource() -> AwsEcsExpressGatewayService {
         AwsEcsExpressGatewayService::new(Aws::new(crate::ProviderSettings::default()))
+    }
+
+    /// The object read back from a described service for `prior`, as the family reads it.
+    fn to_value(service: &Service, prior: &Value) -> Value {
+        crate::aws_object::value_of::<ExpressGatewayServiceObject>(&tagged(service.clone()), prior)
     }
 
     fn client() -> Client {
@@ -1464,7 +1462,8 @@ mod tests {
         assert_eq!(read.get("tags_all"), planned.get("tags_all"));
         // Every attribute of the schema is in the object (`region` and `timeouts` are added by
         // the wrapper and the engine).
-        let schema = resource().schema;
+        let resource = resource();
+        let schema = resource.schema();
         for attribute in &schema.attributes {
             assert!(
                 read.as_map().unwrap().contains_key(attribute.name),
@@ -1604,7 +1603,7 @@ mod tests {
         assert!(resource
             .replacing_changes(&main, &of(Value::string("other")), &[])
             .is_empty());
-        let schema = resource.schema;
+        let schema = resource.schema();
         assert!(
             schema
                 .attribute("infrastructure_role_arn")
@@ -1629,7 +1628,7 @@ mod tests {
                 Duration::from_secs(1200)
             )
         );
-        assert_eq!(resource.schema.timeouts, ["create", "update", "delete"]);
+        assert_eq!(resource.schema().timeouts, ["create", "update", "delete"]);
     }
 
     fn problems(config: &Value) -> Vec<(String, String)> {
@@ -1697,7 +1696,8 @@ mod tests {
         for (name, example) in [("basic", basic), ("logging", logging), ("network", network)] {
             assert_eq!(problems(&example), vec![], "{name}");
         }
-        let schema = resource().schema;
+        let resource = resource();
+        let schema = resource.schema();
         for name in ["primary_container", "network_configuration"] {
             assert!(schema.block_named(name).is_some(), "{name}");
         }
