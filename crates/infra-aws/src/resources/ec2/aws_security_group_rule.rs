@@ -1,16 +1,22 @@
 //! `aws_security_group_rule`: one ingress or egress rule (possibly several sources) added to a
 //! security group managed elsewhere. Everything but the description forces a replacement, as
 //! in the provider; the id is `sgrule-<crc32 of the rule>`.
+//!
+//! The rule is an [`AwsObject`] keyed by itself: its group, direction, protocol, ports and
+//! sources, the text its id hashes ([`rule_key`]; not the id, which two rules may share). AWS
+//! holds no rule object, only its group's permissions: a refresh describes the priors' groups
+//! (one DescribeSecurityGroups a chunk of group IDs) and reads each prior as held when the
+//! group holds every one of its sources ([`Held`]). What AWS reports of it is the description;
+//! the rest is read back as the prior state (or planned value) has it.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::sync::Arc;
 
 use aws_sdk_ec2::types::SecurityGroup;
-use infra_core::{
-    Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
-};
+use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::sent;
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{computed, copied, read, Declared, Reading};
 use crate::ec2_support::{
     bool_attribute, by_id, crc32, describe_by_filter, has_code, known_strings, non_empty_attribute,
     string_attribute, string_list,
@@ -20,11 +26,16 @@ use crate::resources::ec2::aws_security_group::{
     canonical_protocol, permission_atoms, permissions, protocol_problem, rule_atoms,
     send_permissions, Atom,
 };
-use crate::Aws;
 
-pub struct AwsSecurityGroupRule {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsSecurityGroupRule = ObjectType<Rule>;
+
+/// The type of [`AwsObject`]; its object is a [`Held`] rule.
+pub struct Rule;
+
+/// A rule its group holds (every one of its sources): its id and AWS's description.
+pub struct Held {
+    id: String,
+    description: String,
 }
 
 /// The rule in the shape of an inline `ingress`/`egress` block, to reuse its atoms.
@@ -56,8 +67,8 @@ fn without_description(atom: &Atom) -> Atom {
     }
 }
 
-/// The provider-style id: stable for the same group, direction, protocol, ports and sources.
-fn rule_id(value: &Value) -> String {
+/// The rule as its id hashes it: group, direction, protocol, ports and sorted sources.
+fn rule_key(value: &Value) -> String {
     let mut key = format!(
         "{}-{}-{}-{}-{}",
         value.get("security_group_id").as_str().unwrap_or_default(),
@@ -82,172 +93,185 @@ fn rule_id(value: &Value) -> String {
         key.push('-');
         key.push_str(&source);
     }
-    format!("sgrule-{}", crc32(key.as_bytes()))
+    key
 }
 
-impl AwsSecurityGroupRule {
-    pub fn new(aws: Arc<Aws>) -> AwsSecurityGroupRule {
-        let schema = Schema::new()
-            .timeouts(&["create"])
-            .version(2)
-            .attr(Attribute::computed("id", Type::String))
-            .attr(
-                Attribute::required("type", Type::String)
-                    .force_new()
-                    .check(Check::OneOf(&["ingress", "egress"])),
-            )
-            .attr(Attribute::required("security_group_id", Type::String).force_new())
-            .attr(
-                Attribute::required("from_port", Type::Number)
-                    .force_new()
-                    .check(Check::Port),
-            )
-            .attr(
-                Attribute::required("to_port", Type::Number)
-                    .force_new()
-                    .check(Check::Port),
-            )
-            .attr(Attribute::required("protocol", Type::String).force_new())
-            .attr(Attribute::optional("cidr_blocks", Type::list(Type::String)).force_new())
-            .attr(Attribute::optional("ipv6_cidr_blocks", Type::list(Type::String)).force_new())
-            .attr(Attribute::optional("prefix_list_ids", Type::list(Type::String)).force_new())
-            .attr(
-                Attribute::optional_computed("source_security_group_id", Type::String).force_new(),
-            )
-            .attr(
-                Attribute::optional("self", Type::Bool)
-                    .default(Value::Bool(false))
-                    .force_new(),
-            )
-            .attr(Attribute::optional("description", Type::String))
-            // The provider looks it up with DescribeSecurityGroupRules; infra reads the group's
-            // permissions, which do not carry it, and stores null.
-            .attr(Attribute::computed("security_group_rule_id", Type::String));
-        AwsSecurityGroupRule { aws, schema }
-    }
+/// The provider-style id: stable for the same group, direction, protocol, ports and sources.
+fn rule_id(value: &Value) -> String {
+    format!("sgrule-{}", crc32(rule_key(value).as_bytes()))
+}
 
-    async fn groups(
-        &self,
-        group_ids: &[String],
-    ) -> Result<HashMap<String, SecurityGroup>, ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        let describe = |ids| async move { all_items!(ec2.describe_security_groups().filters(ids)) };
-        let groups = describe_by_filter("group-id", group_ids, describe).await?;
-        Ok(by_id(groups, SecurityGroup::group_id))
-    }
+/// The groups of `group_ids`, by ID: one DescribeSecurityGroups a chunk of IDs.
+async fn groups(
+    this: &AwsSecurityGroupRule,
+    group_ids: &[String],
+) -> Result<HashMap<String, SecurityGroup>, ProviderError> {
+    let ec2 = &this.aws.clients().await.ec2;
+    let describe = |ids| async move { all_items!(ec2.describe_security_groups().filters(ids)) };
+    let groups = describe_by_filter("group-id", group_ids, describe).await?;
+    Ok(by_id(groups, SecurityGroup::group_id))
+}
 
-    /// The rule as AWS holds it: `value` with AWS's description, or `None` when any of its
-    /// sources is missing.
-    fn convert(&self, value: &Value, groups: &HashMap<String, SecurityGroup>) -> Option<Value> {
-        let group_id = string_attribute(value, "security_group_id")?;
-        let group = groups.get(&group_id)?;
-        let held = if value.get("type").as_str() == Some("egress") {
-            permission_atoms(group.ip_permissions_egress(), &group_id)
-        } else {
-            permission_atoms(group.ip_permissions(), &group_id)
-        };
-        let descriptions: BTreeMap<Atom, String> = held
-            .iter()
-            .map(|atom| (without_description(atom), atom.description.clone()))
-            .collect();
-        let wanted: BTreeSet<Atom> = rule_atoms(&as_inline_rule(value))
-            .iter()
-            .map(without_description)
-            .collect();
-        if wanted.is_empty() || !wanted.iter().all(|atom| descriptions.contains_key(atom)) {
-            return None;
-        }
-        let description = wanted
-            .iter()
-            .find_map(|atom| descriptions.get(atom))
-            .cloned()
-            .unwrap_or_default();
-        let mut result = value.clone();
-        if let Some(entries) = result.map_mut() {
-            entries.insert("id".into(), Value::String(rule_id(value)));
-            let configured_empty = entries.get("description").is_none_or(Value::is_null);
-            entries.insert(
-                "description".into(),
-                if description.is_empty() && configured_empty {
-                    Value::Null
-                } else {
-                    Value::String(description)
-                },
-            );
-            if let Some(protocol) = entries
-                .get("protocol")
-                .and_then(Value::as_str)
-                .map(canonical_protocol)
-            {
-                entries.insert("protocol".into(), Value::String(protocol));
-            }
-            for attribute in &self.schema.attributes {
-                entries
-                    .entry(attribute.name.to_string())
-                    .or_insert(Value::Null);
-            }
-            if entries
-                .get("source_security_group_id")
-                .is_some_and(Value::is_unknown)
-            {
-                entries.insert("source_security_group_id".into(), Value::Null);
-            }
-            // The group's permissions do not carry it (see the schema): read as null.
-            entries.insert("security_group_rule_id".into(), Value::Null);
-        }
-        Some(result)
+/// The rule `value` names as `groups` hold it, or `None` when any of its sources is missing.
+fn held(value: &Value, groups: &HashMap<String, SecurityGroup>) -> Option<Held> {
+    let group_id = string_attribute(value, "security_group_id")?;
+    let group = groups.get(&group_id)?;
+    let held = if value.get("type").as_str() == Some("egress") {
+        permission_atoms(group.ip_permissions_egress(), &group_id)
+    } else {
+        permission_atoms(group.ip_permissions(), &group_id)
+    };
+    let descriptions: BTreeMap<Atom, String> = held
+        .iter()
+        .map(|atom| (without_description(atom), atom.description.clone()))
+        .collect();
+    let wanted: BTreeSet<Atom> = rule_atoms(&as_inline_rule(value))
+        .iter()
+        .map(without_description)
+        .collect();
+    if wanted.is_empty() || !wanted.iter().all(|atom| descriptions.contains_key(atom)) {
+        return None;
     }
+    let description = wanted
+        .iter()
+        .find_map(|atom| descriptions.get(atom))
+        .cloned()
+        .unwrap_or_default();
+    Some(Held {
+        id: rule_id(value),
+        description,
+    })
+}
 
-    async fn read_one(&self, value: &Value) -> Result<Value, ProviderError> {
-        let groups = self
-            .groups(&known_strings(
-                std::slice::from_ref(value),
-                "security_group_id",
-            ))
-            .await?;
-        self.convert(value, &groups).ok_or_else(|| {
-            ProviderError::with_code(
-                "InvalidPermission.NotFound",
-                format!("security group rule {} not found", rule_id(value)),
-            )
-        })
+/// The rule `value` names as its group holds it: one DescribeSecurityGroups of its group.
+async fn group_held(
+    this: &AwsSecurityGroupRule,
+    value: &Value,
+) -> Result<Option<Tagged<Held>>, ProviderError> {
+    let group_ids = known_strings(std::slice::from_ref(value), "security_group_id");
+    let groups = groups(this, &group_ids).await?;
+    Ok(held(value, &groups).map(Tagged::untagged))
+}
+
+/// The rule just written, an error with AWS's code when its group does not hold it.
+async fn written_rule(
+    this: &AwsSecurityGroupRule,
+    value: &Value,
+) -> Result<Tagged<Held>, ProviderError> {
+    group_held(this, value).await?.ok_or_else(|| {
+        ProviderError::with_code(
+            "InvalidPermission.NotFound",
+            format!("security group rule {} not found", rule_id(value)),
+        )
+    })
+}
+
+/// Authorizes (or revokes) the rule's sources with the rule's description.
+async fn change(
+    this: &AwsSecurityGroupRule,
+    value: &Value,
+    authorize: bool,
+) -> Result<(), ProviderError> {
+    let ec2 = &this.aws.clients().await.ec2;
+    let group_id = string_attribute(value, "security_group_id").unwrap_or_default();
+    let atoms: BTreeSet<Atom> = rule_atoms(&as_inline_rule(value)).into_iter().collect();
+    let egress = value.get("type").as_str() == Some("egress");
+    let permissions = permissions(&atoms, &group_id);
+    let result = send_permissions(ec2, &group_id, egress, authorize, permissions).await;
+    match result {
+        // `InvalidPermission.NotFound` is one of is_not_found's codes.
+        Err(error) if !authorize && crate::error::is_not_found(&error) => Ok(()),
+        Err(error) if authorize && has_code(&error, "InvalidPermission.Duplicate") => Err(error.context(&format!(
+            "the rule {} already exists in {group_id} (perhaps as an inline rule of its aws_security_group)",
+            rule_id(value)
+        ))),
+        other => other,
     }
+}
 
-    /// Authorizes (or revokes) the rule's sources with the rule's description.
-    async fn change(&self, value: &Value, authorize: bool) -> Result<(), ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        let group_id = string_attribute(value, "security_group_id").unwrap_or_default();
-        let atoms: BTreeSet<Atom> = rule_atoms(&as_inline_rule(value)).into_iter().collect();
-        let egress = value.get("type").as_str() == Some("egress");
-        let permissions = permissions(&atoms, &group_id);
-        let result = send_permissions(ec2, &group_id, egress, authorize, permissions).await;
-        match result {
-            // `InvalidPermission.NotFound` is one of is_not_found's codes.
-            Err(error) if !authorize && crate::error::is_not_found(&error) => Ok(()),
-            Err(error) if authorize && has_code(&error, "InvalidPermission.Duplicate") => Err(error.context(&format!(
-                "the rule {} already exists in {group_id} (perhaps as an inline rule of its aws_security_group)",
-                rule_id(value)
-            ))),
-            other => other,
-        }
+/// The description AWS holds; null where both it and the configured one are empty.
+fn description(held: &Held, at: &Reading) -> Value {
+    let configured_empty = at.prior.get("description").is_null();
+    match held.description.is_empty() && configured_empty {
+        true => Value::Null,
+        false => Value::String(held.description.clone()),
+    }
+}
+
+/// The prior's protocol in the provider's canonical spelling (`6` is `tcp`).
+fn protocol(_: &Held, at: &Reading) -> Value {
+    match at.prior.get("protocol").as_str() {
+        Some(protocol) => Value::String(canonical_protocol(protocol)),
+        None => at.prior.get("protocol").clone(),
     }
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsSecurityGroupRule {
-    fn name(&self) -> &'static str {
-        "aws_security_group_rule"
+impl AwsObject for Rule {
+    type Object = Held;
+    const NAME: &'static str = "aws_security_group_rule";
+    const KIND: &'static str = "security group rule";
+    const KEY: &'static str = "id";
+    const TAGGED: bool = false;
+
+    fn attributes() -> Vec<Declared<Held>> {
+        let list = || Type::list(Type::String);
+        vec![
+            computed("id", |held: &Held| Some(held.id.as_str())),
+            copied(
+                Attribute::required("type", Type::String)
+                    .force_new()
+                    .check(Check::OneOf(&["ingress", "egress"])),
+            ),
+            copied(Attribute::required("security_group_id", Type::String).force_new()),
+            copied(
+                Attribute::required("from_port", Type::Number)
+                    .force_new()
+                    .check(Check::Port),
+            ),
+            copied(
+                Attribute::required("to_port", Type::Number)
+                    .force_new()
+                    .check(Check::Port),
+            ),
+            read(
+                Attribute::required("protocol", Type::String).force_new(),
+                protocol,
+            ),
+            copied(Attribute::optional("cidr_blocks", list()).force_new()),
+            copied(Attribute::optional("ipv6_cidr_blocks", list()).force_new()),
+            copied(Attribute::optional("prefix_list_ids", list()).force_new()),
+            read(
+                Attribute::optional_computed("source_security_group_id", Type::String).force_new(),
+                |_: &Held, at: &Reading| match at.prior.get("source_security_group_id") {
+                    unknown if unknown.is_unknown() => Value::Null,
+                    known => known.clone(),
+                },
+            ),
+            copied(
+                Attribute::optional("self", Type::Bool)
+                    .default(Value::Bool(false))
+                    .force_new(),
+            ),
+            read(
+                Attribute::optional("description", Type::String),
+                description,
+            ),
+            // The provider looks it up with DescribeSecurityGroupRules; infra reads the group's
+            // permissions, which do not carry it, and stores null.
+            Declared::unread(Attribute::computed("security_group_rule_id", Type::String)),
+        ]
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create"]).version(2)
     }
 
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts::minutes(5, 5, 5)
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if let Some(problem) = config.get("protocol").as_str().and_then(protocol_problem) {
             problems.push(("protocol".to_string(), problem));
@@ -289,7 +313,7 @@ impl ResourceType for AwsSecurityGroupRule {
         problems
     }
 
-    fn normalize(&self, value: &mut Value) {
+    fn normalize(value: &mut Value) {
         if let Some(entries) = value.map_mut() {
             if let Some(protocol) = entries
                 .get("protocol")
@@ -301,58 +325,14 @@ impl ResourceType for AwsSecurityGroupRule {
         }
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.change(planned, true).await?;
-        self.read_one(planned).await
-    }
-
-    /// Only the description changes in place: re-authorizing is refused as a duplicate, so
-    /// the description is updated through UpdateSecurityGroupRuleDescriptions*.
-    async fn update(
-        &self,
-        _operation: &Operation,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        let group_id = string_attribute(planned, "security_group_id").unwrap_or_default();
-        let atoms: BTreeSet<Atom> = rule_atoms(&as_inline_rule(planned)).into_iter().collect();
-        let permissions = Some(permissions(&atoms, &group_id));
-        if planned.get("type").as_str() == Some("egress") {
-            sent!(ec2
-                .update_security_group_rule_descriptions_egress()
-                .group_id(&group_id)
-                .set_ip_permissions(permissions))?;
-        } else {
-            sent!(ec2
-                .update_security_group_rule_descriptions_ingress()
-                .group_id(&group_id)
-                .set_ip_permissions(permissions))?;
-        }
-        self.read_one(planned).await
-    }
-
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        self.change(prior, false).await
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let groups = self
-            .groups(&known_strings(prior, "security_group_id"))
-            .await?;
-        Ok(prior
-            .iter()
-            .map(|value| self.convert(value, &groups))
-            .collect())
+    /// The rule itself ([`rule_key`]): every prior, imported or not, has one.
+    fn key_of(value: &Value) -> Option<String> {
+        Some(rule_key(value))
     }
 
     /// Rules carry no tags: the natural key is the rule itself.
     /// Terraform's import ID: `SG-ID_TYPE_PROTOCOL_FROM_TO_SOURCE...`.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
         // sg-123_ingress_tcp_80_80_10.0.0.0/16[_more cidrs] | _sg-456 | _self
         let parts: Vec<&str> = id.split('_').collect();
         let invalid = || {
@@ -391,17 +371,219 @@ impl ResourceType for AwsSecurityGroupRule {
         Ok(Value::Map(value))
     }
 
-    async fn find_created(
-        &self,
+    /// Never asked: a key alone is not read (the family reads through
+    /// [`AwsObject::describe_priors`], and this type's writes and `find_created` read with the
+    /// value they hold).
+    async fn describe(
+        _this: &AwsSecurityGroupRule,
+        _keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Held>>, ProviderError> {
+        Err(ProviderError::new(
+            "aws_security_group_rule reads a rule with its prior state, not by its key",
+        ))
+    }
+
+    /// The priors' groups, described in one go; each prior's rule as its group holds it.
+    async fn describe_priors(
+        this: &AwsSecurityGroupRule,
+        priors: &[Value],
+    ) -> Result<BTreeMap<String, Tagged<Held>>, ProviderError> {
+        let groups = groups(this, &known_strings(priors, "security_group_id")).await?;
+        Ok(priors
+            .iter()
+            .filter_map(|prior| Some((rule_key(prior), Tagged::untagged(held(prior, &groups)?))))
+            .collect())
+    }
+
+    async fn create_written(
+        this: &AwsSecurityGroupRule,
         _operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let groups = self
-            .groups(&known_strings(
-                std::slice::from_ref(planned),
-                "security_group_id",
-            ))
-            .await?;
-        Ok(self.convert(planned, &groups))
+    ) -> Result<Tagged<Held>, ProviderError> {
+        change(this, planned, true).await?;
+        written_rule(this, planned).await
+    }
+
+    /// Only the description changes in place: re-authorizing is refused as a duplicate, so
+    /// the description is updated through UpdateSecurityGroupRuleDescriptions*.
+    async fn update_written(
+        this: &AwsSecurityGroupRule,
+        _operation: &Operation,
+        _key: &str,
+        _prior: &Value,
+        planned: &Value,
+    ) -> Result<Tagged<Held>, ProviderError> {
+        let ec2 = &this.aws.clients().await.ec2;
+        let group_id = string_attribute(planned, "security_group_id").unwrap_or_default();
+        let atoms: BTreeSet<Atom> = rule_atoms(&as_inline_rule(planned)).into_iter().collect();
+        let permissions = Some(permissions(&atoms, &group_id));
+        if planned.get("type").as_str() == Some("egress") {
+            sent!(ec2
+                .update_security_group_rule_descriptions_egress()
+                .group_id(&group_id)
+                .set_ip_permissions(permissions))?;
+        } else {
+            sent!(ec2
+                .update_security_group_rule_descriptions_ingress()
+                .group_id(&group_id)
+                .set_ip_permissions(permissions))?;
+        }
+        written_rule(this, planned).await
+    }
+
+    async fn delete(
+        this: &AwsSecurityGroupRule,
+        _operation: &Operation,
+        _key: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        change(this, prior, false).await
+    }
+
+    /// Rules carry no tags: the rule its group holds, if it holds every one of its sources.
+    async fn find_created(
+        this: &AwsSecurityGroupRule,
+        _operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Tagged<Held>>, ProviderError> {
+        group_held(this, planned).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use aws_sdk_ec2::types::{IpPermission, IpRange, UserIdGroupPair};
+
+    use super::*;
+
+    fn rule(entries: Vec<(&str, Value)>) -> Value {
+        let mut value = Value::map([
+            ("security_group_id", Value::string("sg-1")),
+            ("type", Value::string("ingress")),
+            ("protocol", Value::string("tcp")),
+            ("from_port", Value::Number(80.0)),
+            ("to_port", Value::Number(80.0)),
+        ]);
+        if let Some(map) = value.map_mut() {
+            map.extend(entries.into_iter().map(|(k, v)| (k.to_string(), v)));
+        }
+        value
+    }
+
+    fn cidrs(items: &[&str]) -> Value {
+        Value::List(items.iter().map(|item| Value::string(*item)).collect())
+    }
+
+    /// The key is the text the id hashes; the protocol's spelling and the sources' order do not
+    /// change it, and an imported prior has the key of the state it becomes.
+    #[test]
+    fn the_key_is_the_rule_and_the_id_its_crc32() {
+        let stored = rule(vec![
+            ("cidr_blocks", cidrs(&["10.1.0.0/16", "10.0.0.0/16"])),
+            ("id", Value::string("sgrule-1")),
+            ("description", Value::string("web")),
+        ]);
+        let key = "sg-1-ingress-tcp-80-80-10.0.0.0/16-10.1.0.0/16";
+        assert_eq!(Rule::key_of(&stored).as_deref(), Some(key));
+        assert_eq!(
+            rule_id(&stored),
+            format!("sgrule-{}", crc32(key.as_bytes()))
+        );
+        let spelled = rule(vec![
+            ("protocol", Value::string("6")),
+            ("cidr_blocks", cidrs(&["10.0.0.0/16", "10.1.0.0/16"])),
+        ]);
+        assert_eq!(Rule::key_of(&spelled).as_deref(), Some(key));
+        let imported = Rule::import_prior("sg-1_ingress_tcp_80_80_10.0.0.0/16_10.1.0.0/16");
+        assert_eq!(Rule::key_of(&imported.unwrap()).as_deref(), Some(key));
+        let from_self = rule(vec![("self", Value::Bool(true))]);
+        assert_eq!(rule_key(&from_self), "sg-1-ingress-tcp-80-80-self");
+    }
+
+    /// A rule is held when its group holds every one of its sources in its direction, with
+    /// AWS's description.
+    #[test]
+    fn a_rule_is_held_when_its_group_holds_all_its_sources() {
+        let permission = IpPermission::builder()
+            .ip_protocol("tcp")
+            .from_port(80)
+            .to_port(80)
+            .ip_ranges(
+                IpRange::builder()
+                    .cidr_ip("10.0.0.0/16")
+                    .description("web")
+                    .build(),
+            )
+            .user_id_group_pairs(UserIdGroupPair::builder().group_id("sg-1").build())
+            .build();
+        let group = SecurityGroup::builder()
+            .group_id("sg-1")
+            .ip_permissions(permission)
+            .build();
+        let groups = HashMap::from([("sg-1".to_string(), group)]);
+        let cidr = rule(vec![("cidr_blocks", cidrs(&["10.0.0.0/16"]))]);
+        let found = held(&cidr, &groups).unwrap();
+        assert_eq!(
+            (found.id, found.description),
+            (rule_id(&cidr), "web".into())
+        );
+        let from_self = rule(vec![("self", Value::Bool(true))]);
+        assert_eq!(held(&from_self, &groups).unwrap().description, "");
+        let one_missing = rule(vec![(
+            "cidr_blocks",
+            cidrs(&["10.0.0.0/16", "10.9.0.0/16"]),
+        )]);
+        assert!(held(&one_missing, &groups).is_none());
+        let egress = rule(vec![
+            ("type", Value::string("egress")),
+            ("cidr_blocks", cidrs(&["10.0.0.0/16"])),
+        ]);
+        assert!(held(&egress, &groups).is_none());
+        let other_group = rule(vec![
+            ("security_group_id", Value::string("sg-2")),
+            ("cidr_blocks", cidrs(&["10.0.0.0/16"])),
+        ]);
+        assert!(held(&other_group, &groups).is_none());
+    }
+
+    /// Read back: the prior's arguments, the canonical protocol, AWS's description (null when
+    /// both it and the configured one are empty), no rule id.
+    #[test]
+    fn the_value_read_is_the_prior_with_what_aws_holds() {
+        let planned = rule(vec![
+            ("protocol", Value::string("6")),
+            ("cidr_blocks", cidrs(&["10.0.0.0/16"])),
+            ("self", Value::Bool(false)),
+            ("source_security_group_id", Value::Unknown),
+            ("id", Value::Unknown),
+            ("security_group_rule_id", Value::Unknown),
+        ]);
+        let found = |description: &str| {
+            Tagged::untagged(Held {
+                id: "sgrule-1".into(),
+                description: description.into(),
+            })
+        };
+        let value = crate::aws_object::value_of::<Rule>(&found(""), &planned);
+        let mut expected = planned.clone();
+        if let Some(map) = expected.map_mut() {
+            for (name, value) in [
+                ("protocol", Value::string("tcp")),
+                ("source_security_group_id", Value::Null),
+                ("id", Value::string("sgrule-1")),
+                ("security_group_rule_id", Value::Null),
+                ("description", Value::Null),
+                ("ipv6_cidr_blocks", Value::Null),
+                ("prefix_list_ids", Value::Null),
+            ] {
+                map.insert(name.to_string(), value);
+            }
+        }
+        assert_eq!(value, expected);
+        let value = crate::aws_object::value_of::<Rule>(&found("web"), &planned);
+        assert_eq!(value.get("description"), &Value::string("web"));
+        let configured = rule(vec![("description", Value::string(""))]);
+        let value = crate::aws_object::value_of::<Rule>(&found(""), &configured);
+        assert_eq!(value.get("description"), &Value::string(""));
     }
 }
