@@ -464,6 +464,18 @@ impl<O: AwsObject> ResourceType for ObjectType<O> {
     }
 }
 
+/// A key made of several attributes as one string: a JSON array, since an ARN, a name or an
+/// ID leaves no character free to join them (a network ACL entry, a Lambda permission, a
+/// target group attachment).
+pub fn composite_key(parts: &impl serde::Serialize) -> String {
+    serde_json::to_string(parts).unwrap_or_default()
+}
+
+/// The parts of a [`composite_key`]; `None` for a key of another shape.
+pub fn key_parts<T: serde::de::DeserializeOwned>(key: &str) -> Option<T> {
+    serde_json::from_str(key).ok()
+}
+
 /// Whether a prior state's `skip_destroy` leaves its object in AWS on destroy.
 pub fn skips_destroy(prior: &Value) -> bool {
     boolean(prior, "skip_destroy") == Some(true)
@@ -727,6 +739,24 @@ mod tests {
                 found("a in east"),
                 found("b in west")
             ]
+        );
+    }
+
+    /// A [`composite_key`] reads back as its parts, whatever characters they hold; a key of
+    /// another shape has none.
+    #[test]
+    fn a_composite_key_reads_back_as_its_parts() {
+        let parts = (
+            "arn:aws:lambda:us-east-1:1:function:fn".to_string(),
+            None::<String>,
+            80,
+        );
+        let key = composite_key(&parts);
+        assert_eq!(key, r#"["arn:aws:lambda:us-east-1:1:function:fn",null,80]"#);
+        assert_eq!(key_parts(&key), Some(parts));
+        assert_eq!(
+            key_parts::<(String, Option<String>, i32)>("rtb-1_10.0.0.0/16"),
+            None
         );
     }
 

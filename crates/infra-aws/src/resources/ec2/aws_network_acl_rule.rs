@@ -18,7 +18,7 @@ use aws_sdk_ec2::types::NetworkAclEntry;
 use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{composite_key, key_parts, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, string, Declared, Reading};
 use crate::ec2_support::{
     bool_attribute, crc32, distinct_ids, integer_attribute, string_attribute,
@@ -79,11 +79,6 @@ fn entry_key(value: &Value) -> EntryKey {
         bool_attribute(value, "egress", false),
         integer_attribute(value, "rule_number").unwrap_or(0),
     )
-}
-
-/// The family's key of an [`EntryKey`], as JSON.
-fn joined(key: &EntryKey) -> String {
-    serde_json::to_string(key).unwrap_or_default()
 }
 
 /// The protocol read: the prior's spelling where it is the same protocol, else AWS's.
@@ -254,7 +249,7 @@ impl AwsObject for RuleObject {
 
     /// Every value names an entry (see [`entry_key`]): a delete is always sent.
     fn key_of(value: &Value) -> Option<String> {
-        Some(joined(&entry_key(value)))
+        Some(composite_key(&entry_key(value)))
     }
 
     fn import_prior(id: &str) -> Result<Value, ProviderError> {
@@ -279,7 +274,7 @@ impl AwsObject for RuleObject {
     ) -> Result<BTreeMap<String, Tagged<FoundEntry>>, ProviderError> {
         let wanted: Vec<(&String, EntryKey)> = keys
             .iter()
-            .filter_map(|key| Some((key, serde_json::from_str(key).ok()?)))
+            .filter_map(|key| Some((key, key_parts(key)?)))
             .collect();
         let acl_ids: Vec<String> = wanted.iter().map(|(_, (acl, _, _))| acl.clone()).collect();
         let ec2 = &this.aws.clients().await.ec2;
@@ -314,7 +309,7 @@ impl AwsObject for RuleObject {
         planned: &Value,
     ) -> Result<Tagged<FoundEntry>, ProviderError> {
         let key = entry_key(planned);
-        if this.found(&joined(&key)).await?.is_some() {
+        if this.found(&composite_key(&key)).await?.is_some() {
             return Err(entry_error(
                 "NetworkAclEntryAlreadyExists",
                 &key,
@@ -333,7 +328,7 @@ impl AwsObject for RuleObject {
             planned,
         )
         .await?;
-        let mut found = this.found(&joined(&key)).await?.ok_or_else(|| {
+        let mut found = this.found(&composite_key(&key)).await?.ok_or_else(|| {
             entry_error(
                 "InvalidNetworkAclEntry.NotFound",
                 &key,
@@ -383,7 +378,7 @@ impl AwsObject for RuleObject {
         _operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Tagged<FoundEntry>>, ProviderError> {
-        this.found(&joined(&entry_key(planned))).await
+        this.found(&composite_key(&entry_key(planned))).await
     }
 }
 

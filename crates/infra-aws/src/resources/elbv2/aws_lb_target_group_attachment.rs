@@ -30,7 +30,7 @@ use aws_sdk_elasticloadbalancingv2::types::{TargetDescription, TargetHealthDescr
 use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{int, non_empty, number, sent, string, text, vanished};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{composite_key, key_parts, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, Declared, Reading};
 use crate::error::is_not_found;
 
@@ -57,17 +57,6 @@ fn named(value: &Value) -> Option<Named> {
         string(value, "target_id"),
         int(value, "port"),
     ))
-}
-
-/// The family's key of a [`Named`] attachment as one string (a JSON array, since an ARN and a
-/// target ID leave no character free to join them).
-fn joined_key(named: &Named) -> String {
-    serde_json::json!([named.0, named.1, named.2]).to_string()
-}
-
-/// A key ([`joined_key`]) as what it names.
-fn split_key(key: &str) -> Option<Named> {
-    serde_json::from_str(key).ok()
 }
 
 /// The registered targets of a target group; `None` when the group is gone.
@@ -210,7 +199,7 @@ impl AwsObject for AttachmentObject {
     /// Any prior with a target group has a key, so that its group is read (a prior without a
     /// target ID reads as gone) and its delete sent, as before the family.
     fn key_of(value: &Value) -> Option<String> {
-        named(value).map(|named| joined_key(&named))
+        named(value).map(|named| composite_key(&named))
     }
 
     /// "Target Group Attachments cannot be imported."
@@ -227,7 +216,7 @@ impl AwsObject for AttachmentObject {
     ) -> Result<BTreeMap<String, Tagged<Registered>>, ProviderError> {
         let wanted: Vec<(&String, Named)> = keys
             .iter()
-            .filter_map(|key| Some((key, split_key(key)?)))
+            .filter_map(|key| Some((key, key_parts::<Named>(key)?)))
             .collect();
         let mut groups: BTreeMap<&str, Option<Vec<TargetHealthDescription>>> = BTreeMap::new();
         for (_, (group, _, _)) in &wanted {
@@ -440,7 +429,7 @@ mod tests {
         assert!(created(&planned, "arn:tg", &[described("i-2", 80, None)]).is_none());
         let key = AttachmentObject::key_of(&planned).expect("a key");
         assert_eq!(
-            split_key(&key),
+            key_parts::<Named>(&key),
             Some(("arn:tg".to_string(), Some("i-1".to_string()), None))
         );
         let aws = crate::Aws::new(crate::ProviderSettings::default());

@@ -50,7 +50,7 @@ use crate::app_support::{
     boolean, is_missing, known, non_empty, read_each, retry_while, sent, sent_unless_gone, string,
     text, wait_for,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{composite_key, key_parts, AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
 use crate::declared::{read, Declared, Reading};
 use crate::ec2_support::{name_for_create, with_name_for_create};
@@ -93,15 +93,14 @@ fn lock_for(function: &str) -> Arc<tokio::sync::Mutex<()>> {
     locks.entry(key).or_default().clone()
 }
 
-/// The family's key of a permission: its policy and statement ID as one string (a JSON array,
-/// since a function's name or ARN and its qualifier leave no character free to join them).
+/// The family's key of a permission: its policy and statement ID ([`composite_key`]).
 fn joined_key(policy: &PolicyKey, sid: &str) -> String {
-    serde_json::json!([policy.0, policy.1, sid]).to_string()
+    composite_key(&(&policy.0, &policy.1, sid))
 }
 
 /// A key ([`joined_key`]) as its policy and statement ID.
 fn split_key(key: &str) -> Option<(PolicyKey, String)> {
-    let (function, qualifier, sid) = serde_json::from_str(key).ok()?;
+    let (function, qualifier, sid) = key_parts(key)?;
     Some(((function, qualifier), sid))
 }
 
