@@ -27,7 +27,9 @@ validation records are published (`acm_issues_only_validated_certificates`), and
 (`iam_lists_service_specific_credentials`), Cognito user pools keep and change their tags
 (`cognito_user_pools_keep_and_change_tags`), and DescribeUserPoolDomain reports the account, the
 certificate and the managed login version (`cognito_user_pool_domains_as_aws_describes`). With
-MOTO_ECS_TASKS_NEVER_START=1 no ECS task ever runs (`ecs_tasks_that_never_start`). The modules moto_<service>.py beside this file
+MOTO_ECS_TASKS_NEVER_START=1 no ECS task ever runs (`ecs_tasks_that_never_start`). Each request
+chooses its answer's optional fields for itself, as on AWS (`each_request_chooses_its_own_fields`).
+The modules moto_<service>.py beside this file
 add what moto lacks for Application Auto Scaling's predictive policies, CodeBuild, CodeCommit and
 CodeDeploy, and run Lambda without Docker
 (no test runs a function's code).
@@ -716,6 +718,29 @@ def moto_modules_listed_once():
 
 
 moto_modules_listed_once()
+
+
+def each_request_chooses_its_own_fields():
+    """An answer's optional fields are chosen by the request: DescribeClusters and
+    DescribeServices return tags only with `include=TAGS`, DescribeKeyPairs the public key only
+    with `IncludePublicKey`. moto 5.2.5 records the choice in RESPONSE_KEY_PATH_TO_TRANSFORMER, a
+    dict of the response *class*, so two requests served at once share it: a DescribeClusters
+    with TAGS answered while another without TAGS was being parsed lost its tags (an ECS
+    cluster's tags read back empty in a CI run; 1 in 1,000 with ten threads asking at once). AWS
+    answers each request as it asked, so each request (a new response object, moto's dispatch)
+    gets its own copy of the dict."""
+    from moto.core.responses import BaseResponse
+
+    original = BaseResponse.__init__
+
+    def __init__(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.RESPONSE_KEY_PATH_TO_TRANSFORMER = dict(type(self).RESPONSE_KEY_PATH_TO_TRANSFORMER)
+
+    BaseResponse.__init__ = __init__
+
+
+each_request_chooses_its_own_fields()
 
 
 def ecs_tasks_that_never_start():
