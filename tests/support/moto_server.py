@@ -726,9 +726,9 @@ def each_request_chooses_its_own_fields():
     with `IncludePublicKey`. moto 5.2.5 records the choice in RESPONSE_KEY_PATH_TO_TRANSFORMER, a
     dict of the response *class*, so two requests served at once share it: a DescribeClusters
     with TAGS answered while another without TAGS was being parsed lost its tags (an ECS
-    cluster's tags read back empty in a CI run; 1 in 1,000 with ten threads asking at once). AWS
-    answers each request as it asked, so each request (a new response object, moto's dispatch)
-    gets its own copy of the dict."""
+    cluster's tags read back empty in a CI run; 3 in 1,000 with nine threads asking at once).
+    AWS answers each request as it asked, so each request (a new response object, moto's
+    dispatch) gets its own copy of the dict."""
     from moto.core.responses import BaseResponse
 
     original = BaseResponse.__init__
