@@ -93,7 +93,8 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     const SKIP_DESTROY: bool = false;
 
     /// The attributes and blocks, each with its reader, in the schema's order (`tags` and
-    /// `tags_all` are added).
+    /// `tags_all` are added after them, unless declared at their place with
+    /// [`crate::tagging::tag_attributes`] and `Declared::unread`: the family reads them).
     fn attributes() -> Vec<Declared<Self::Object>>;
     /// What the schema holds beyond the attributes (timeouts).
     fn schema(schema: Schema) -> Schema {
@@ -298,11 +299,15 @@ impl<O: AwsObject> ObjectType<O> {
     pub fn new(aws: Arc<Aws>) -> ObjectType<O> {
         let (schema, declaration) = declare(Schema::new(), O::attributes());
         let schema = O::schema(schema);
+        // A type whose own arguments follow its tags declares them at their place
+        // ([`crate::tagging::tag_attributes`]); the others' go last.
+        let declares_tags = schema.attributes.iter().any(|a| a.name == "tags");
         ObjectType {
             aws,
-            schema: match O::TAGGED {
-                true => schema.with_tags(),
-                false => schema,
+            schema: match (O::TAGGED, declares_tags) {
+                (true, false) => schema.with_tags(),
+                (true, true) => schema.taggable(),
+                (false, _) => schema,
             },
             declaration,
             object: PhantomData,
@@ -767,5 +772,69 @@ mod tests {
         assert_eq!(hinted.aliases(), ["test_hinted_alias"]);
         let waited = ObjectType::<Waited>::new(Aws::new(ProviderSettings::default()));
         assert!(waited.aliases().is_empty());
+    }
+
+    /// A tagged type with an argument of its own after its tags: declared in place where
+    /// `IN_PLACE`, else left to the family.
+    struct TagsAt<const IN_PLACE: bool>;
+
+    #[async_trait::async_trait]
+    impl<const IN_PLACE: bool> AwsObject for TagsAt<IN_PLACE> {
+        type Object = String;
+        const NAME: &'static str = "test_tags_at";
+        const KIND: &'static str = "object";
+        const KEY: &'static str = "name";
+
+        fn attributes() -> Vec<Declared<String>> {
+            let mut declared = vec![computed("name", |name: &String| Some(name.as_str()))];
+            if IN_PLACE {
+                declared.extend(crate::tagging::tag_attributes().map(Declared::unread));
+            }
+            declared.push(copied(infra_core::Attribute::optional(
+                "after",
+                infra_core::Type::String,
+            )));
+            declared
+        }
+
+        async fn describe(
+            _this: &ObjectType<Self>,
+            _keys: &[String],
+        ) -> Result<BTreeMap<String, Tagged<String>>, ProviderError> {
+            Ok(BTreeMap::new())
+        }
+
+        async fn delete(
+            _this: &ObjectType<Self>,
+            _operation: &Operation,
+            _key: &str,
+            _prior: &Value,
+        ) -> Result<(), ProviderError> {
+            Ok(())
+        }
+    }
+
+    /// Tags declared at their place stay there, once, and read back as the family reads tags;
+    /// a tagged type that does not declare them gets them after its attributes.
+    #[test]
+    fn tags_declared_in_place_stay_there() {
+        let names =
+            |schema: &Schema| -> Vec<&str> { schema.attributes.iter().map(|a| a.name).collect() };
+        let in_place = ObjectType::<TagsAt<true>>::new(Aws::new(ProviderSettings::default()));
+        assert_eq!(
+            names(in_place.schema()),
+            ["name", "tags", "tags_all", "after"]
+        );
+        assert!(in_place.schema().taggable);
+        let found = Tagged {
+            object: "a".to_string(),
+            tags: vec![("team".to_string(), "web".to_string())],
+        };
+        let value = in_place.value_of(&found, "us-east-1", &Value::Null);
+        let tags = Value::map([("team", Value::string("web"))]);
+        assert_eq!(value.get("tags"), &tags);
+        assert_eq!(value.get("tags_all"), &tags);
+        let after = ObjectType::<TagsAt<false>>::new(Aws::new(ProviderSettings::default()));
+        assert_eq!(names(after.schema()), ["name", "after", "tags", "tags_all"]);
     }
 }

@@ -17,14 +17,20 @@ pub trait WithTags {
 
 impl WithTags for Schema {
     fn with_tags(self) -> Schema {
-        self.taggable()
-            .attr(Attribute::optional("tags", Type::map(Type::String)))
-            .attr(
-                Attribute::computed("tags_all", Type::map(Type::String))
-                    .compared()
-                    .follows("tags"),
-            )
+        let [tags, tags_all] = tag_attributes();
+        self.taggable().attr(tags).attr(tags_all)
     }
+}
+
+/// `tags` and `tags_all` as [`WithTags::with_tags`] adds them: for a declared type that places
+/// them among its attributes ([`crate::aws_object::ObjectType::new`]).
+pub fn tag_attributes() -> [Attribute; 2] {
+    [
+        Attribute::optional("tags", Type::map(Type::String)),
+        Attribute::computed("tags_all", Type::map(Type::String))
+            .compared()
+            .follows("tags"),
+    ]
 }
 
 /// Defines `fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError>`

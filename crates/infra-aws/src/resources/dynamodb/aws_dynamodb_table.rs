@@ -14,9 +14,12 @@
 //! UpdateTimeToLive, TagResource / UntagResource, UpdateContinuousBackups and the table's warm
 //! throughput follow.
 //!
+//! The table is declared on the [`AwsObject`] family, keyed by its name: each attribute with its
+//! reader over what a read gathers ([`Table`]); the family writes refresh, import, the read back
+//! after a write and the lost create's search (the planned name's table, with the managed tags).
 //! Refresh is per table (DynamoDB has no batched describe), several tables at once:
 //! DescribeTable, then DescribeTimeToLive, DescribeContinuousBackups and ListTagsOfResource
-//! together. An encrypted table's key is compared with `alias/aws/dynamodb`: the AWS managed
+//! together, then each table's replicas for the prior they are read for. An encrypted table's key is compared with `alias/aws/dynamodb`: the AWS managed
 //! key reads as `kms_key_arn = ""`, as the provider reports it. A GSI reads back in the form
 //! its configuration uses (`hash_key`/`range_key`, or `key_schema` blocks); on import, in the
 //! `hash_key`/`range_key` form when it has one partition key and at most one sort key.
@@ -35,7 +38,6 @@
 //! change of `stream_view_type` does.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_dynamodb::operation::update_table::builders::UpdateTableFluentBuilder;
@@ -51,17 +53,17 @@ use aws_sdk_dynamodb::types::{
 };
 use aws_sdk_dynamodb::Client;
 use infra_core::{
-    Attribute, Block, Cause, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type,
-    Value,
+    Attribute, Block, Cause, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
 use crate::app_support::{
-    blocks, boolean, changed, has_managed_tags, int, is_missing, known, non_empty, number,
-    read_each, sent, set_tags, single, string_list, strings, tag_changes, text, vanished, wait_for,
+    blocks, boolean, changed, int, is_missing, known, non_empty, number, read_each, sent, single,
+    string_list, strings, tag_changes, text, vanished, wait_for,
 };
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{read, read_block, Declared, Reading};
 use crate::ec2_support::client_token;
 use crate::error::{aws_error, built};
-use crate::Aws;
 
 use super::replicas;
 use super::table_api::{
@@ -69,7 +71,7 @@ use super::table_api::{
     update_recovery, wait_table,
 };
 use super::table_source::{self, Source};
-use crate::tagging::{ManagedTags, WithTags};
+use crate::tagging::{tag_attributes, ManagedTags};
 
 const PROVISIONED: &str = "PROVISIONED";
 const PAY_PER_REQUEST: &str = "PAY_PER_REQUEST";
@@ -90,9 +92,321 @@ const STREAM_VIEW_TYPES: Check = Check::OneOf(&[
     "KEYS_ONLY",
 ]);
 
-pub struct AwsDynamodbTable {
-    aws: Arc<Aws>,
-    schema: Schema,
+pub type AwsDynamodbTable = ObjectType<TableObject>;
+
+pub struct TableObject;
+
+/// A table as its reads gather it: DescribeTable, then its TTL and point-in-time recovery, the
+/// account's AWS managed DynamoDB key (where the table is encrypted), and its replicas and
+/// witness (read for the prior state or plan they are read for: [`AwsObject::read_more`]).
+pub struct Table {
+    table: TableDescription,
+    ttl: Option<TimeToLiveDescription>,
+    backups: Option<ContinuousBackupsDescription>,
+    default_key: Option<String>,
+    replica: Value,
+    witness: Value,
+}
+
+/// An attribute read from the table's description and the hint (the prior state or plan,
+/// which keeps what AWS does not report; see the module comment).
+fn described(
+    attribute: Attribute,
+    reader: fn(&TableDescription, &Value) -> Value,
+) -> Declared<Table> {
+    read(attribute, move |t: &Table, at: &Reading| {
+        reader(&t.table, at.prior)
+    })
+}
+
+/// A block read from the table's description and the hint.
+fn described_block(
+    block: Block,
+    reader: fn(&TableDescription, &Value) -> Value,
+) -> Declared<Table> {
+    read_block(block, move |t: &Table, at: &Reading| {
+        reader(&t.table, at.prior)
+    })
+}
+
+/// The table's name as described, else the hint's.
+fn name_read(table: &TableDescription, hint: &Value) -> Value {
+    Value::string(
+        table
+            .table_name()
+            .map(str::to_string)
+            .or_else(|| table_name(hint))
+            .unwrap_or_default(),
+    )
+}
+
+/// The table's key attribute of this kind (HASH or RANGE).
+fn table_key(table: &TableDescription, kind: &str) -> Value {
+    text(
+        table
+            .key_schema()
+            .iter()
+            .find(|element| element.key_type().as_str() == kind)
+            .map(|element| element.attribute_name()),
+    )
+}
+
+/// The provisioned capacity AWS reports, else the hint's.
+fn capacity_read(table: &TableDescription, hint: &Value, key: &str) -> Value {
+    match table.provisioned_throughput() {
+        Some(throughput) => number(Some(match key {
+            "read_capacity" => throughput.read_capacity_units().unwrap_or(0),
+            _ => throughput.write_capacity_units().unwrap_or(0),
+        })),
+        None => known(hint, key),
+    }
+}
+
+/// The table's name, keys, billing and capacity, in the schema's order.
+fn table_attributes() -> Vec<Declared<Table>> {
+    vec![
+        described(Attribute::computed("id", Type::String), name_read),
+        described(Attribute::computed("arn", Type::String), |t, _| {
+            text(t.table_arn())
+        }),
+        described(
+            Attribute::required("name", Type::String).force_new(),
+            name_read,
+        ),
+        described(
+            Attribute::optional_computed("hash_key", Type::String).force_new(),
+            |t, _| table_key(t, "HASH"),
+        ),
+        described(
+            Attribute::optional("range_key", Type::String).force_new(),
+            |t, _| table_key(t, "RANGE"),
+        ),
+        described(
+            Attribute::optional("billing_mode", Type::String)
+                .default(Value::string(PROVISIONED))
+                .check(Check::OneOf(&[PROVISIONED, PAY_PER_REQUEST])),
+            |t, _| {
+                Value::string(
+                    t.billing_mode_summary()
+                        .and_then(|summary| summary.billing_mode())
+                        .map(|mode| mode.as_str())
+                        .unwrap_or(PROVISIONED),
+                )
+            },
+        ),
+        described(
+            Attribute::optional_computed("read_capacity", Type::Number),
+            |t, hint| capacity_read(t, hint, "read_capacity"),
+        ),
+        described(
+            Attribute::optional_computed("write_capacity", Type::Number),
+            |t, hint| capacity_read(t, hint, "write_capacity"),
+        ),
+        described(
+            Attribute::optional("deletion_protection_enabled", Type::Bool)
+                .default(Value::Bool(false)),
+            |t, _| Value::Bool(t.deletion_protection_enabled().unwrap_or(false)),
+        ),
+    ]
+}
+
+/// The stream's attributes and the table class.
+fn stream_and_class_attributes() -> Vec<Declared<Table>> {
+    vec![
+        described(
+            Attribute::optional("stream_enabled", Type::Bool).default(Value::Bool(false)),
+            |t, _| Value::Bool(t.stream_specification().is_some_and(|s| s.stream_enabled())),
+        ),
+        described(
+            Attribute::optional_computed("stream_view_type", Type::String).check(STREAM_VIEW_TYPES),
+            // A disabled stream has no view type: the configured one stays, as the provider
+            // keeps it.
+            |t, hint| match t.stream_specification().and_then(|s| s.stream_view_type()) {
+                Some(view) => Value::string(view.as_str()),
+                None => known(hint, "stream_view_type"),
+            },
+        ),
+        described(Attribute::computed("stream_arn", Type::String), |t, _| {
+            text(t.latest_stream_arn())
+        }),
+        described(Attribute::computed("stream_label", Type::String), |t, _| {
+            text(t.latest_stream_label())
+        }),
+        described(
+            Attribute::optional("table_class", Type::String)
+                .default(Value::string("STANDARD"))
+                .check(Check::OneOf(&["STANDARD", "STANDARD_INFREQUENT_ACCESS"])),
+            |t, hint| match t.table_class_summary().and_then(|s| s.table_class()) {
+                Some(class) => Value::string(class.as_str()),
+                // AWS leaves the summary out for a table that was never given a class:
+                // STANDARD.
+                None => Value::string(
+                    non_empty(hint, "table_class").unwrap_or_else(|| "STANDARD".to_string()),
+                ),
+            },
+        ),
+    ]
+}
+
+/// The attribute definitions, the secondary indexes and the on-demand throughput.
+fn key_and_index_blocks() -> Vec<Declared<Table>> {
+    let attribute = Schema::new()
+        .attr(Attribute::required("name", Type::String))
+        .attr(Attribute::required("type", Type::String).check(Check::OneOf(&["S", "N", "B"])));
+    let key_schema = Schema::new()
+        .attr(Attribute::required("attribute_name", Type::String))
+        .attr(
+            Attribute::required("key_type", Type::String).check(Check::OneOf(&["HASH", "RANGE"])),
+        );
+    let global_index = Schema::new()
+        .attr(Attribute::required("name", Type::String))
+        .attr(Attribute::optional_computed("hash_key", Type::String))
+        .attr(Attribute::optional("range_key", Type::String))
+        .attr(Attribute::optional(
+            "non_key_attributes",
+            Type::set(Type::String),
+        ))
+        .attr(Attribute::required("projection_type", Type::String).check(PROJECTION_TYPES))
+        .attr(Attribute::optional_computed("read_capacity", Type::Number))
+        .attr(Attribute::optional_computed("write_capacity", Type::Number))
+        .block(Block::list("key_schema", key_schema).computed())
+        .block(on_demand_throughput_block())
+        .block(warm_throughput_block());
+    let local_index = Schema::new()
+        .attr(Attribute::required("name", Type::String).force_new())
+        .attr(Attribute::optional("non_key_attributes", Type::list(Type::String)).force_new())
+        .attr(
+            Attribute::required("projection_type", Type::String)
+                .force_new()
+                .check(PROJECTION_TYPES),
+        )
+        .attr(Attribute::required("range_key", Type::String).force_new());
+    vec![
+        described_block(Block::set("attribute", attribute).computed(), |t, _| {
+            Value::List(
+                t.attribute_definitions()
+                    .iter()
+                    .map(|definition| {
+                        Value::map([
+                            ("name", Value::string(definition.attribute_name())),
+                            ("type", Value::string(definition.attribute_type().as_str())),
+                        ])
+                    })
+                    .collect(),
+            )
+        }),
+        described_block(
+            Block::set("global_secondary_index", global_index).computed(),
+            global_indexes_value,
+        ),
+        described_block(
+            Block::set("local_secondary_index", local_index).force_new(),
+            |t, _| {
+                Value::List(
+                    t.local_secondary_indexes()
+                        .iter()
+                        .map(local_index_value)
+                        .collect(),
+                )
+            },
+        ),
+        described_block(on_demand_throughput_block(), |t, hint| {
+            on_demand_value(
+                t.on_demand_throughput(),
+                single(hint, "on_demand_throughput"),
+            )
+        }),
+    ]
+}
+
+/// Point-in-time recovery, encryption, TTL and warm throughput.
+fn settings_blocks() -> Vec<Declared<Table>> {
+    let recovery = Schema::new()
+        .attr(Attribute::required("enabled", Type::Bool))
+        .attr(
+            Attribute::optional_computed("recovery_period_in_days", Type::Number)
+                .check(Check::Range(1, 35)),
+        );
+    let encryption = Schema::new()
+        .attr(Attribute::required("enabled", Type::Bool))
+        .attr(Attribute::optional_computed("kms_key_arn", Type::String));
+    let ttl = Schema::new()
+        .attr(Attribute::optional("attribute_name", Type::String))
+        .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(false)));
+    vec![
+        read_block(
+            Block::single("point_in_time_recovery", recovery).computed(),
+            |t: &Table, at: &Reading| recovery_value(t.backups.as_ref(), at.prior),
+        ),
+        read_block(
+            Block::single("server_side_encryption", encryption).computed(),
+            |t: &Table, at: &Reading| {
+                encryption_value(&t.table, t.default_key.as_deref(), at.prior)
+            },
+        ),
+        read_block(
+            Block::single("ttl", ttl).computed(),
+            |t: &Table, at: &Reading| ttl_value(t.ttl.as_ref(), at.prior),
+        ),
+        described_block(warm_throughput_block(), |t, _| match t.warm_throughput() {
+            Some(warm) => warm_value(warm.read_units_per_second(), warm.write_units_per_second()),
+            None => Value::List(vec![]),
+        }),
+    ]
+}
+
+/// The table as described, with its tags, or `None` when there is no table by that name:
+/// DescribeTable, then DescribeTimeToLive, DescribeContinuousBackups and ListTagsOfResource
+/// together, then the AWS managed key where the table is encrypted.
+async fn table_of(
+    this: &AwsDynamodbTable,
+    name: &str,
+) -> Result<Option<Tagged<Table>>, ProviderError> {
+    let clients = this.aws.clients().await;
+    let client = &clients.dynamodb;
+    let Some(table) = describe_table(client, name).await? else {
+        return Ok(None);
+    };
+    let arn = table.table_arn().unwrap_or_default().to_string();
+    let (ttl, backups, tags) = tokio::try_join!(
+        time_to_live(client, name),
+        continuous_backups(client, name),
+        async {
+            if arn.is_empty() {
+                Ok(Vec::new())
+            } else {
+                table_tags(client, &arn).await
+            }
+        }
+    )?;
+    let default_key = match table.sse_description().and_then(|d| d.kms_master_key_arn()) {
+        Some(_) => default_key_arn(&clients.kms).await,
+        None => None,
+    };
+    let object = Table {
+        table,
+        ttl,
+        backups,
+        default_key,
+        replica: Value::Null,
+        witness: Value::Null,
+    };
+    Ok(Some(Tagged { object, tags }))
+}
+
+/// The value of the table of this name, read for `hint`, as the family reads it back; an error
+/// when there is none.
+async fn table_value(
+    this: &AwsDynamodbTable,
+    name: &str,
+    hint: &Value,
+) -> Result<Value, ProviderError> {
+    let mut found = table_of(this, name)
+        .await?
+        .ok_or_else(|| vanished("DynamoDB Table", name))?;
+    TableObject::read_more(this, &mut found.object, hint).await?;
+    let region = this.aws.clients().await.region.clone();
+    Ok(this.value_of(&found, &region, hint))
 }
 
 /// A block of two optional, computed numbers.
@@ -120,156 +434,6 @@ fn warm_throughput_block() -> Block {
         "write_units_per_second",
     )
     .computed()
-}
-
-impl AwsDynamodbTable {
-    pub fn new(aws: Arc<Aws>) -> Self {
-        let attribute = Schema::new()
-            .attr(Attribute::required("name", Type::String))
-            .attr(Attribute::required("type", Type::String).check(Check::OneOf(&["S", "N", "B"])));
-        let key_schema = Schema::new()
-            .attr(Attribute::required("attribute_name", Type::String))
-            .attr(
-                Attribute::required("key_type", Type::String)
-                    .check(Check::OneOf(&["HASH", "RANGE"])),
-            );
-        let global_index = Schema::new()
-            .attr(Attribute::required("name", Type::String))
-            .attr(Attribute::optional_computed("hash_key", Type::String))
-            .attr(Attribute::optional("range_key", Type::String))
-            .attr(Attribute::optional(
-                "non_key_attributes",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::required("projection_type", Type::String).check(PROJECTION_TYPES))
-            .attr(Attribute::optional_computed("read_capacity", Type::Number))
-            .attr(Attribute::optional_computed("write_capacity", Type::Number))
-            .block(Block::list("key_schema", key_schema).computed())
-            .block(on_demand_throughput_block())
-            .block(warm_throughput_block());
-        let local_index = Schema::new()
-            .attr(Attribute::required("name", Type::String).force_new())
-            .attr(Attribute::optional("non_key_attributes", Type::list(Type::String)).force_new())
-            .attr(
-                Attribute::required("projection_type", Type::String)
-                    .force_new()
-                    .check(PROJECTION_TYPES),
-            )
-            .attr(Attribute::required("range_key", Type::String).force_new());
-        let recovery = Schema::new()
-            .attr(Attribute::required("enabled", Type::Bool))
-            .attr(
-                Attribute::optional_computed("recovery_period_in_days", Type::Number)
-                    .check(Check::Range(1, 35)),
-            );
-        let encryption = Schema::new()
-            .attr(Attribute::required("enabled", Type::Bool))
-            .attr(Attribute::optional_computed("kms_key_arn", Type::String));
-        let ttl = Schema::new()
-            .attr(Attribute::optional("attribute_name", Type::String))
-            .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(false)));
-        let schema = Schema::new()
-            .timeouts(&["create", "update", "delete"])
-            .version(1)
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("name", Type::String).force_new())
-            .attr(Attribute::optional_computed("hash_key", Type::String).force_new())
-            .attr(Attribute::optional("range_key", Type::String).force_new())
-            .attr(
-                Attribute::optional("billing_mode", Type::String)
-                    .default(Value::string(PROVISIONED))
-                    .check(Check::OneOf(&[PROVISIONED, PAY_PER_REQUEST])),
-            )
-            .attr(Attribute::optional_computed("read_capacity", Type::Number))
-            .attr(Attribute::optional_computed("write_capacity", Type::Number))
-            .attr(
-                Attribute::optional("deletion_protection_enabled", Type::Bool)
-                    .default(Value::Bool(false)),
-            )
-            .attr(Attribute::optional("stream_enabled", Type::Bool).default(Value::Bool(false)))
-            .attr(
-                Attribute::optional_computed("stream_view_type", Type::String)
-                    .check(STREAM_VIEW_TYPES),
-            )
-            .attr(Attribute::computed("stream_arn", Type::String))
-            .attr(Attribute::computed("stream_label", Type::String))
-            .attr(
-                Attribute::optional("table_class", Type::String)
-                    .default(Value::string("STANDARD"))
-                    .check(Check::OneOf(&["STANDARD", "STANDARD_INFREQUENT_ACCESS"])),
-            )
-            .block(Block::set("attribute", attribute).computed())
-            .block(Block::set("global_secondary_index", global_index).computed())
-            .block(Block::set("local_secondary_index", local_index).force_new())
-            .block(on_demand_throughput_block())
-            .block(Block::single("point_in_time_recovery", recovery).computed())
-            .block(Block::single("server_side_encryption", encryption).computed())
-            .block(Block::single("ttl", ttl).computed())
-            .block(warm_throughput_block())
-            .with_tags();
-        let schema = table_source::with_source_arguments(schema);
-        let schema = replicas::with_replica_arguments(schema);
-        AwsDynamodbTable { aws, schema }
-    }
-
-    /// The table as infra sees it, or `None` when there is no table by that name. `hint` is
-    /// the prior or planned value: it decides the GSI key form and keeps what AWS does not
-    /// report (see the module comment).
-    async fn read(&self, name: &str, hint: &Value) -> Result<Option<Value>, ProviderError> {
-        let clients = self.aws.clients().await;
-        let client = &clients.dynamodb;
-        let Some(table) = describe_table(client, name).await? else {
-            return Ok(None);
-        };
-        let arn = table.table_arn().unwrap_or_default().to_string();
-        let (ttl, backups, tags) = tokio::try_join!(
-            time_to_live(client, name),
-            continuous_backups(client, name),
-            async {
-                if arn.is_empty() {
-                    Ok(Vec::new())
-                } else {
-                    table_tags(client, &arn).await
-                }
-            }
-        )?;
-        let default_key = match table.sse_description().and_then(|d| d.kms_master_key_arn()) {
-            Some(_) => self.default_key_arn().await,
-            None => None,
-        };
-        let mut value = table_value(
-            &table,
-            ttl.as_ref(),
-            backups.as_ref(),
-            &tags,
-            default_key.as_deref(),
-            hint,
-        );
-        let (replica, witness) = replicas::read(client, &clients.kms, &table, hint).await?;
-        if let Some(object) = value.map_mut() {
-            object.insert("replica".to_string(), replica);
-            object.insert("global_table_witness".to_string(), witness);
-        }
-        Ok(Some(value))
-    }
-
-    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.read(name, hint)
-            .await?
-            .ok_or_else(|| vanished("DynamoDB Table", name))
-    }
-
-    async fn read_prior(&self, prior: &Value) -> Result<Option<Value>, ProviderError> {
-        match table_name(prior) {
-            Some(name) => self.read(&name, prior).await,
-            None => Ok(None),
-        }
-    }
-
-    async fn default_key_arn(&self) -> Option<String> {
-        default_key_arn(&self.aws.clients().await.kms).await
-    }
 }
 
 /// The table name of a prior or planned value (an import has only `id` and `name`).
@@ -307,195 +471,21 @@ async fn time_to_live(
 
 // ---- Reading a table into a value ----
 
-fn table_value(
-    table: &TableDescription,
-    ttl: Option<&TimeToLiveDescription>,
-    backups: Option<&ContinuousBackupsDescription>,
-    tags: &[(String, String)],
-    default_key: Option<&str>,
-    hint: &Value,
-) -> Value {
-    let mut object = BTreeMap::new();
-    let groups = [
-        name_and_billing_entries(table, hint),
-        key_and_index_entries(table, hint),
-        stream_entries(table, hint),
-        table_settings_entries(table, ttl, backups, default_key, hint),
-    ];
-    for (key, value) in groups.into_iter().flatten() {
-        object.insert(key.to_string(), value);
-    }
-    set_tags(
-        &mut object,
-        tags.iter()
-            .map(|(key, value)| (key.as_str(), value.as_str())),
-    );
-    for key in table_source::KEPT_AS_CONFIGURED {
-        object.insert(key.to_string(), known(hint, key));
-    }
-    Value::Map(object)
-}
-
-/// The name and ARN, the billing mode, deletion protection and the table's capacity.
-fn name_and_billing_entries(table: &TableDescription, hint: &Value) -> Vec<(&'static str, Value)> {
-    let name = table
-        .table_name()
-        .map(str::to_string)
-        .or_else(|| table_name(hint))
-        .unwrap_or_default();
-    let (read_capacity, write_capacity) = match table.provisioned_throughput() {
-        Some(throughput) => (
-            number(Some(throughput.read_capacity_units().unwrap_or(0))),
-            number(Some(throughput.write_capacity_units().unwrap_or(0))),
-        ),
-        None => (known(hint, "read_capacity"), known(hint, "write_capacity")),
-    };
-    vec![
-        ("id", Value::string(&name)),
-        ("name", Value::string(&name)),
-        ("arn", text(table.table_arn())),
-        (
-            "billing_mode",
-            Value::string(
-                table
-                    .billing_mode_summary()
-                    .and_then(|summary| summary.billing_mode())
-                    .map(|mode| mode.as_str())
-                    .unwrap_or(PROVISIONED),
-            ),
-        ),
-        (
-            "deletion_protection_enabled",
-            Value::Bool(table.deletion_protection_enabled().unwrap_or(false)),
-        ),
-        ("read_capacity", read_capacity),
-        ("write_capacity", write_capacity),
-    ]
-}
-
-/// The attribute definitions, the keys, the secondary indexes and the on-demand throughput.
-fn key_and_index_entries(table: &TableDescription, hint: &Value) -> Vec<(&'static str, Value)> {
-    let key = |kind: &str| {
+/// The GSIs, each in the form its hint's index of the same name uses.
+fn global_indexes_value(table: &TableDescription, hint: &Value) -> Value {
+    let hinted = blocks(hint, "global_secondary_index");
+    Value::List(
         table
-            .key_schema()
+            .global_secondary_indexes()
             .iter()
-            .find(|element| element.key_type().as_str() == kind)
-            .map(|element| element.attribute_name())
-    };
-    let hinted_indexes = blocks(hint, "global_secondary_index");
-    vec![
-        (
-            "attribute",
-            Value::List(
-                table
-                    .attribute_definitions()
+            .map(|index| {
+                let hint = hinted
                     .iter()
-                    .map(|definition| {
-                        Value::map([
-                            ("name", Value::string(definition.attribute_name())),
-                            ("type", Value::string(definition.attribute_type().as_str())),
-                        ])
-                    })
-                    .collect(),
-            ),
-        ),
-        ("hash_key", text(key("HASH"))),
-        ("range_key", text(key("RANGE"))),
-        (
-            "local_secondary_index",
-            Value::List(
-                table
-                    .local_secondary_indexes()
-                    .iter()
-                    .map(local_index_value)
-                    .collect(),
-            ),
-        ),
-        (
-            "global_secondary_index",
-            Value::List(
-                table
-                    .global_secondary_indexes()
-                    .iter()
-                    .map(|index| {
-                        let hint = hinted_indexes
-                            .iter()
-                            .find(|item| item.get("name").as_str() == index.index_name());
-                        global_index_value(index, hint)
-                    })
-                    .collect(),
-            ),
-        ),
-        (
-            "on_demand_throughput",
-            on_demand_value(
-                table.on_demand_throughput(),
-                single(hint, "on_demand_throughput"),
-            ),
-        ),
-    ]
-}
-
-fn stream_entries(table: &TableDescription, hint: &Value) -> Vec<(&'static str, Value)> {
-    let (enabled, view_type) = match table.stream_specification() {
-        Some(stream) => (
-            Value::Bool(stream.stream_enabled()),
-            match stream.stream_view_type() {
-                Some(view) => Value::string(view.as_str()),
-                None => known(hint, "stream_view_type"),
-            },
-        ),
-        // A disabled stream has no view type: the configured one stays, as the provider
-        // keeps it.
-        None => (Value::Bool(false), known(hint, "stream_view_type")),
-    };
-    vec![
-        ("stream_enabled", enabled),
-        ("stream_view_type", view_type),
-        ("stream_arn", text(table.latest_stream_arn())),
-        ("stream_label", text(table.latest_stream_label())),
-    ]
-}
-
-/// Encryption, the table class, warm throughput, TTL and point-in-time recovery.
-fn table_settings_entries(
-    table: &TableDescription,
-    ttl: Option<&TimeToLiveDescription>,
-    backups: Option<&ContinuousBackupsDescription>,
-    default_key: Option<&str>,
-    hint: &Value,
-) -> Vec<(&'static str, Value)> {
-    vec![
-        (
-            "server_side_encryption",
-            encryption_value(table, default_key, hint),
-        ),
-        (
-            "table_class",
-            match table
-                .table_class_summary()
-                .and_then(|summary| summary.table_class())
-            {
-                Some(class) => Value::string(class.as_str()),
-                // AWS leaves the summary out for a table that was never given a class: STANDARD.
-                None => match non_empty(hint, "table_class") {
-                    Some(class) => Value::string(class),
-                    None => Value::string("STANDARD"),
-                },
-            },
-        ),
-        (
-            "warm_throughput",
-            match table.warm_throughput() {
-                Some(warm) => {
-                    warm_value(warm.read_units_per_second(), warm.write_units_per_second())
-                }
-                None => Value::List(vec![]),
-            },
-        ),
-        ("ttl", ttl_value(ttl, hint)),
-        ("point_in_time_recovery", recovery_value(backups, hint)),
-    ]
+                    .find(|item| item.get("name").as_str() == index.index_name());
+                global_index_value(index, hint)
+            })
+            .collect(),
+    )
 }
 
 /// An index's `projection_type` and `non_key_attributes`, from its projection.
@@ -2076,20 +2066,39 @@ impl TableUpdate<'_> {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsDynamodbTable {
-    fn name(&self) -> &'static str {
-        "aws_dynamodb_table"
+impl AwsObject for TableObject {
+    type Object = Table;
+    const NAME: &'static str = "aws_dynamodb_table";
+    const KIND: &'static str = "DynamoDB Table";
+    const KEY: &'static str = "name";
+
+    fn attributes() -> Vec<Declared<Table>> {
+        let [replica, witness] = replicas::blocks_owned();
+        let mut declared = table_attributes();
+        declared.extend(stream_and_class_attributes());
+        // The origin's arguments follow the tags.
+        declared.extend(tag_attributes().map(Declared::unread));
+        declared.extend(key_and_index_blocks());
+        declared.extend(settings_blocks());
+        declared.extend(table_source::arguments());
+        declared.push(read_block(replica, |t: &Table, _: &Reading| {
+            t.replica.clone()
+        }));
+        declared.push(read_block(witness, |t: &Table, _: &Reading| {
+            t.witness.clone()
+        }));
+        declared
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create", "update", "delete"]).version(1)
     }
 
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts::minutes(30, 60, 10)
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         validate_streams(config, &mut problems);
         validate_capacity(config, &mut problems);
@@ -2105,7 +2114,7 @@ impl ResourceType for AwsDynamodbTable {
     }
 
     /// A table's warm throughput only goes up: a lower one is a new table.
-    fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+    fn replacing_changes(prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
         let mut paths = Vec::new();
         for key in ["read_units_per_second", "write_units_per_second"] {
             let path = format!("warm_throughput[0].{key}");
@@ -2121,8 +2130,50 @@ impl ResourceType for AwsDynamodbTable {
         paths
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let client = self.aws.clients().await.dynamodb.clone();
+    /// The table name, else `id` (an import holds both).
+    fn key_of(value: &Value) -> Option<String> {
+        table_name(value)
+    }
+
+    /// Table names are unique in a region: a lost create's table is the planned name's, when
+    /// it carries the managed tags.
+    fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
+        non_empty(planned, "name")
+    }
+
+    /// Each table read whole (DynamoDB has no batched describe), several at once.
+    async fn describe(
+        this: &AwsDynamodbTable,
+        names: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Table>>, ProviderError> {
+        let found = read_each(names.iter().map(|name| table_of(this, name)).collect()).await?;
+        Ok(names
+            .iter()
+            .zip(found)
+            .filter_map(|(name, found)| Some((name.clone(), found?)))
+            .collect())
+    }
+
+    /// The replicas and the witness, read for the prior (or plan) they are read for.
+    async fn read_more(
+        this: &AwsDynamodbTable,
+        table: &mut Table,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let clients = this.aws.clients().await;
+        let (replica, witness) =
+            replicas::read(&clients.dynamodb, &clients.kms, &table.table, prior).await?;
+        table.replica = replica;
+        table.witness = witness;
+        Ok(())
+    }
+
+    async fn create_written(
+        this: &AwsDynamodbTable,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Tagged<Table>, ProviderError> {
+        let client = this.aws.clients().await.dynamodb.clone();
         let name = non_empty(planned, "name")
             .ok_or_else(|| ProviderError::new("aws_dynamodb_table needs a known \"name\""))?;
         let doing = format!("creating DynamoDB Table ({name})");
@@ -2159,8 +2210,8 @@ impl ResourceType for AwsDynamodbTable {
             // the managed tags go on first (a run stopped from here finds the table by them),
             // then the table is updated to the rest of its configuration.
             creation.tag_made_table().await?;
-            let made = self.read_one(&name, planned).await?;
-            return self.update(operation, &made, planned).await;
+            let made = table_value(this, &name, planned).await?;
+            return Self::update_written(this, operation, &name, &made, planned).await;
         }
         creation.enable_ttl_and_recovery().await?;
         let new_replicas: Vec<&Value> = blocks(planned, "replica").iter().collect();
@@ -2175,26 +2226,27 @@ impl ResourceType for AwsDynamodbTable {
             )
             .await
             .map_err(|e| e.context(&format!("{doing}: replicas")))?;
-            let made = self.read_one(&name, planned).await?;
+            let made = table_value(this, &name, planned).await?;
             let arn = non_empty(&made, "arn").unwrap_or_default();
             replicas::propagate_tags(&client, &arn, planned).await?;
         }
-        self.read_one(&name, planned).await
+        Self::written(this, &name).await
     }
 
-    async fn update(
-        &self,
+    /// UpdateTable takes one kind of change a call: each in the provider's order (see the
+    /// module comment), then TTL, replicas, tags, recovery and warm throughput.
+    async fn update_written(
+        this: &AwsDynamodbTable,
         operation: &Operation,
+        name: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = self.aws.clients().await.dynamodb.clone();
-        let name = table_name(prior)
-            .ok_or_else(|| ProviderError::new("aws_dynamodb_table has no name in state"))?;
+    ) -> Result<Tagged<Table>, ProviderError> {
+        let client = this.aws.clients().await.dynamodb.clone();
         let doing = format!("updating DynamoDB Table ({name})");
         let update = TableUpdate {
             client: &client,
-            name: &name,
+            name,
             doing: &doing,
             timeout: operation.timeouts.update,
             prior,
@@ -2217,14 +2269,16 @@ impl ResourceType for AwsDynamodbTable {
         update.change_tags().await?;
         update.change_recovery().await?;
         update.change_warm_throughput().await?;
-        self.read_one(&name, planned).await
+        Self::written(this, name).await
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(name) = table_name(prior) else {
-            return Ok(());
-        };
-        let client = self.aws.clients().await.dynamodb.clone();
+    async fn delete(
+        this: &AwsDynamodbTable,
+        operation: &Operation,
+        name: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = this.aws.clients().await.dynamodb.clone();
         let timeout = operation.timeouts.delete;
         let doing = format!("deleting DynamoDB Table ({name})");
         let old_replicas: Vec<&Value> = blocks(prior, "replica").iter().collect();
@@ -2232,7 +2286,7 @@ impl ResourceType for AwsDynamodbTable {
             let witness = replicas::witness(prior);
             replicas::delete(
                 &client,
-                &name,
+                name,
                 &old_replicas,
                 witness.as_deref(),
                 true,
@@ -2248,9 +2302,8 @@ impl ResourceType for AwsDynamodbTable {
             timeout,
             || {
                 let client = client.clone();
-                let name = name.clone();
                 async move {
-                    match sent!(client.delete_table().table_name(&name)) {
+                    match sent!(client.delete_table().table_name(name)) {
                         Ok(_) => Ok(Some(true)),
                         Err(error) if is_missing(&error) => Ok(Some(false)),
                         Err(error)
@@ -2274,57 +2327,21 @@ impl ResourceType for AwsDynamodbTable {
             timeout,
             || {
                 let client = client.clone();
-                let name = name.clone();
-                async move {
-                    Ok(describe_table(&client, &name)
-                        .await?
-                        .is_none()
-                        .then_some(()))
-                }
+                async move { Ok(describe_table(&client, name).await?.is_none().then_some(())) }
             },
         )
         .await
         .map_err(|e| e.context(&format!("waiting for DynamoDB Table ({name}) deletion")))
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        read_each(prior.iter().map(|p| self.read_prior(p)).collect()).await
-    }
-
-    /// Terraform's import ID: the table name.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("name", id))
-    }
-
-    /// Table names are unique in a region; ours carries the managed tags.
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = non_empty(planned, "name") else {
-            return Ok(None);
-        };
-        let client = &self.aws.clients().await.dynamodb;
-        let Some(table) = describe_table(client, &name).await? else {
-            return Ok(None);
-        };
-        let Some(arn) = table.table_arn() else {
-            return Ok(None);
-        };
-        if !has_managed_tags(&table_tags(client, arn).await?, operation) {
-            return Ok(None);
-        }
-        self.read(&name, planned).await
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use infra_core::ResourceType;
 
     fn table() -> AwsDynamodbTable {
-        AwsDynamodbTable::new(Aws::new(crate::ProviderSettings::default()))
+        AwsDynamodbTable::new(crate::Aws::new(crate::ProviderSettings::default()))
     }
 
     fn attribute(name: &str, kind: &str) -> Value {

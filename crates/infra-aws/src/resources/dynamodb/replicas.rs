@@ -62,8 +62,9 @@ const STRONG: &str = "STRONG";
 /// operation timeout wins.
 const REPLICA_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
-/// The arguments this file owns, added to the table's schema.
-pub(super) fn with_replica_arguments(schema: Schema) -> Schema {
+/// The blocks this file owns, `replica` and `global_table_witness`, for the table's
+/// declaration (each read by [`read`]).
+pub(super) fn blocks_owned() -> [Block; 2] {
     let replica = Schema::new()
         .attr(Attribute::computed("arn", Type::String))
         .attr(
@@ -82,9 +83,10 @@ pub(super) fn with_replica_arguments(schema: Schema) -> Schema {
         .attr(Attribute::computed("stream_arn", Type::String))
         .attr(Attribute::computed("stream_label", Type::String));
     let witness = Schema::new().attr(Attribute::optional_computed("region_name", Type::String));
-    schema
-        .block(Block::set("replica", replica))
-        .block(Block::single("global_table_witness", witness).computed())
+    [
+        Block::set("replica", replica),
+        Block::single("global_table_witness", witness).computed(),
+    ]
 }
 
 fn region(replica: &Value) -> String {

@@ -26,11 +26,13 @@ use aws_sdk_dynamodb::Client;
 use aws_smithy_types::date_time::{DateTime, Format};
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{arn_problem, boolean, non_empty, sent, single, strings, wait_for};
+use crate::app_support::{arn_problem, boolean, known, non_empty, sent, single, strings, wait_for};
+use crate::declared::{from_prior, not_supported, read_block, Declared, Reading};
 use crate::error::built;
 
-/// The arguments this file owns, added to the table's schema.
-pub(super) fn with_source_arguments(schema: Schema) -> Schema {
+/// The arguments this file owns, at their place in the table's declaration. AWS does not
+/// report a table's origin: each reads back as the prior or planned value holds it.
+pub(super) fn arguments<Item>() -> Vec<Declared<Item>> {
     let csv = Schema::new()
         .attr(Attribute::optional("delimiter", Type::String))
         .attr(Attribute::optional("header_list", Type::set(Type::String)));
@@ -57,30 +59,24 @@ pub(super) fn with_source_arguments(schema: Schema) -> Schema {
                 .required()
                 .force_new(),
         );
-    schema
-        .attr(Attribute::optional("restore_date_time", Type::String).force_new())
-        .attr(Attribute::optional("restore_source_name", Type::String))
-        .attr(Attribute::optional(
+    vec![
+        from_prior(Attribute::optional("restore_date_time", Type::String).force_new()),
+        from_prior(Attribute::optional("restore_source_name", Type::String)),
+        from_prior(Attribute::optional(
             "restore_source_table_arn",
             Type::String,
-        ))
-        .attr(Attribute::optional("restore_to_latest_time", Type::Bool).force_new())
-        .not_supported(
+        )),
+        from_prior(Attribute::optional("restore_to_latest_time", Type::Bool).force_new()),
+        not_supported(
             "restore_backup_arn",
             Type::String,
             "restore from a point in time (`restore_source_table_arn`) instead",
-        )
-        .block(Block::single("import_table", import))
+        ),
+        read_block(Block::single("import_table", import), |_, at: &Reading| {
+            known(at.prior, "import_table")
+        }),
+    ]
 }
-
-/// The arguments AWS does not report, copied from the prior or planned value into a read.
-pub(super) const KEPT_AS_CONFIGURED: &[&str] = &[
-    "restore_date_time",
-    "restore_source_name",
-    "restore_source_table_arn",
-    "restore_to_latest_time",
-    "import_table",
-];
 
 /// How a new table is made.
 #[derive(Clone, Copy)]
