@@ -351,6 +351,12 @@ pub(crate) fn tag_specification(
         .build()
 }
 
+/// The ID a create call answered with, or the error `missing` where the answer holds none.
+pub(crate) fn created_id(id: Option<&str>, missing: &str) -> Result<String, ProviderError> {
+    id.map(str::to_string)
+        .ok_or_else(|| ProviderError::new(missing))
+}
+
 /// `tags` and `tags_all` as read: what AWS has, minus the managed `infra:*` keys.
 pub(crate) fn tag_entries(tags: &[Tag]) -> [(&'static str, Value); 2] {
     let visible = visible_tags(

@@ -13,7 +13,7 @@ use infra_core::{Attribute, Check, Operation, ProviderError, Timeouts, Type, Val
 
 use crate::app_support::{sent, sent_unless_gone};
 use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
-use crate::ec2_support::{non_empty_attribute, optional_string, tag_specification};
+use crate::ec2_support::{created_id, non_empty_attribute, optional_string, tag_specification};
 use crate::error::is_not_found;
 
 pub type AwsCustomerGateway = Ec2Type<CustomerGatewayObject>;
@@ -155,11 +155,12 @@ impl Ec2Object for CustomerGatewayObject {
                 planned,
                 Ec2ResourceType::CustomerGateway,
             )))?;
-        let id = output
-            .customer_gateway()
-            .and_then(CustomerGateway::customer_gateway_id)
-            .ok_or_else(|| ProviderError::new("CreateCustomerGateway returned no id"))?
-            .to_string();
+        let id = created_id(
+            output
+                .customer_gateway()
+                .and_then(CustomerGateway::customer_gateway_id),
+            "CreateCustomerGateway returned no id",
+        )?;
         let what = format!("customer gateway {id} to become available");
         this.wait_until(&id, operation.timeouts.create, &what, |gateway| {
             gateway.is_some_and(|g| g.state().unwrap_or("available") == "available")

@@ -9,7 +9,7 @@ use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type};
-use crate::ec2_support::{optional_string, string_attribute, tag_specification};
+use crate::ec2_support::{created_id, optional_string, string_attribute, tag_specification};
 use crate::paginated::all_items;
 
 pub type AwsEgressOnlyInternetGateway = Ec2Type<EgressOnlyInternetGatewayObject>;
@@ -75,11 +75,12 @@ impl Ec2Object for EgressOnlyInternetGatewayObject {
                 planned,
                 Ec2ResourceType::EgressOnlyInternetGateway,
             )))?;
-        Ok(output
-            .egress_only_internet_gateway()
-            .and_then(EgressOnlyInternetGateway::egress_only_internet_gateway_id)
-            .ok_or_else(|| ProviderError::new("CreateEgressOnlyInternetGateway returned no id"))?
-            .to_string())
+        created_id(
+            output
+                .egress_only_internet_gateway()
+                .and_then(EgressOnlyInternetGateway::egress_only_internet_gateway_id),
+            "CreateEgressOnlyInternetGateway returned no id",
+        )
     }
 
     async fn delete(

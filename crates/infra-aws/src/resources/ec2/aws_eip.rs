@@ -23,7 +23,8 @@ use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type, Reading};
 use std::collections::HashMap;
 
 use crate::ec2_support::{
-    has_code, non_empty_attribute, optional_string, string_attribute, tag_specification, wait_for,
+    created_id, has_code, non_empty_attribute, optional_string, string_attribute,
+    tag_specification, wait_for,
 };
 use crate::error::aws_error;
 
@@ -293,10 +294,10 @@ impl Ec2Object for EipObject {
                 planned,
                 Ec2ResourceType::ElasticIp,
             )))?;
-        let id = output
-            .allocation_id()
-            .ok_or_else(|| ProviderError::new("AllocateAddress returned no allocation id"))?
-            .to_string();
+        let id = created_id(
+            output.allocation_id(),
+            "AllocateAddress returned no allocation id",
+        )?;
         associate(this, &id, &Value::Null, planned).await?;
         Ok(id)
     }

@@ -19,8 +19,8 @@ use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type
 use crate::app_support::sent;
 use crate::ec2_object::{read, read_block, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
-    as_enum, bool_attribute, client_token, integer_attribute, non_empty_attribute, optional_string,
-    single_block, string_attribute, tag_specification,
+    as_enum, bool_attribute, client_token, created_id, integer_attribute, non_empty_attribute,
+    optional_string, single_block, string_attribute, tag_specification,
 };
 use crate::paginated::all_items;
 
@@ -349,11 +349,10 @@ impl Ec2Object for FlowLogObject {
                 None => ProviderError::new(message),
             });
         }
-        let id = output
-            .flow_log_ids()
-            .first()
-            .ok_or_else(|| ProviderError::new("CreateFlowLogs returned no flow log id"))?
-            .to_string();
+        let id = created_id(
+            output.flow_log_ids().first().map(String::as_str),
+            "CreateFlowLogs returned no flow log id",
+        )?;
         Ok(id)
     }
 

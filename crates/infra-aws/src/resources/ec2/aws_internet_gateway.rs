@@ -7,7 +7,8 @@ use infra_core::{Attribute, Operation, ProviderError, Timeouts, Type, Value};
 use crate::app_support::sent;
 use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
-    delete_with_retry, has_code, non_empty_attribute, optional_string, tag_specification,
+    created_id, delete_with_retry, has_code, non_empty_attribute, optional_string,
+    tag_specification,
 };
 use crate::paginated::all_items;
 
@@ -87,11 +88,12 @@ impl Ec2Object for InternetGatewayObject {
                 planned,
                 Ec2ResourceType::InternetGateway,
             )))?;
-        let id = output
-            .internet_gateway()
-            .and_then(InternetGateway::internet_gateway_id)
-            .ok_or_else(|| ProviderError::new("CreateInternetGateway returned no id"))?
-            .to_string();
+        let id = created_id(
+            output
+                .internet_gateway()
+                .and_then(InternetGateway::internet_gateway_id),
+            "CreateInternetGateway returned no id",
+        )?;
         if let Some(vpc_id) = non_empty_attribute(planned, "vpc_id") {
             attach(this, &id, &vpc_id).await?;
         }

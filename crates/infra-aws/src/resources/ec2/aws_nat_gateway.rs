@@ -65,9 +65,9 @@ use infra_core::{
 use crate::app_support::{blocks, sent, sent_unless_gone};
 use crate::ec2_object::{read, read_block, string, Declared, Ec2Object, Ec2Type, Reading};
 use crate::ec2_support::{
-    as_enum, client_token, filter, integer_attribute, non_empty_attribute, non_empty_list,
-    optional_string, set_changes, string_attribute, string_list, string_values, tag_specification,
-    wait_for,
+    as_enum, client_token, created_id, filter, integer_attribute, non_empty_attribute,
+    non_empty_list, optional_string, set_changes, string_attribute, string_list, string_values,
+    tag_specification, wait_for,
 };
 use crate::error::aws_error;
 use crate::error::is_not_found;
@@ -1067,11 +1067,10 @@ impl Ec2Object for NatGatewayObject {
                 planned,
                 Ec2ResourceType::Natgateway,
             )))?;
-        let id = output
-            .nat_gateway()
-            .and_then(NatGateway::nat_gateway_id)
-            .ok_or_else(|| ProviderError::new("CreateNatGateway returned no id"))?
-            .to_string();
+        let id = created_id(
+            output.nat_gateway().and_then(NatGateway::nat_gateway_id),
+            "CreateNatGateway returned no id",
+        )?;
         wait_for(
             operation.timeouts.create,
             &format!("NAT gateway {id} to become available"),

@@ -26,9 +26,9 @@ use crate::ec2_object::{
     arn, computed, owner_id, read, read_block, string, Declared, Ec2Object, Ec2Type,
 };
 use crate::ec2_support::{
-    chunks_of, client_token, delete_with_retry, describe_by_ids, filter, for_each_inline_rule,
-    normalize_inline_rules, optional_string, string_attribute, string_list, string_values,
-    tag_specification,
+    chunks_of, client_token, created_id, delete_with_retry, describe_by_ids, filter,
+    for_each_inline_rule, normalize_inline_rules, optional_string, string_attribute, string_list,
+    string_values, tag_specification,
 };
 use crate::paginated::all_items;
 
@@ -303,11 +303,10 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
                 planned,
                 Ec2ResourceType::NetworkAcl,
             )))?;
-        let id = output
-            .network_acl()
-            .and_then(NetworkAcl::network_acl_id)
-            .ok_or_else(|| ProviderError::new("CreateNetworkAcl returned no id"))?
-            .to_string();
+        let id = created_id(
+            output.network_acl().and_then(NetworkAcl::network_acl_id),
+            "CreateNetworkAcl returned no id",
+        )?;
         change_all_entries(ec2, &id, &Value::Null, planned).await?;
         associate(ec2, &id, &string_list(planned, "subnet_ids")).await?;
         Ok(id)

@@ -26,8 +26,8 @@ use crate::ec2_object::{
     arn, computed, owner_id, read, read_block, string, Declared, Ec2Object, Ec2Type,
 };
 use crate::ec2_support::{
-    client_token, delete_with_retry, filter, in_prior_order, managed_tag_filters, string_attribute,
-    string_list, string_values, tag_specification,
+    client_token, created_id, delete_with_retry, filter, in_prior_order, managed_tag_filters,
+    string_attribute, string_list, string_values, tag_specification,
 };
 use crate::paginated::all_items;
 
@@ -433,11 +433,10 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
                 planned,
                 Ec2ResourceType::RouteTable,
             )))?;
-        let id = output
-            .route_table()
-            .and_then(RouteTable::route_table_id)
-            .ok_or_else(|| ProviderError::new("CreateRouteTable returned no id"))?
-            .to_string();
+        let id = created_id(
+            output.route_table().and_then(RouteTable::route_table_id),
+            "CreateRouteTable returned no id",
+        )?;
         change_propagation(ec2, &id, &[], &string_list(planned, "propagating_vgws")).await?;
         let routes = routes_by_destination(planned.get("route"), Self::KIND);
         change_routes(ec2, &id, &BTreeMap::new(), &routes).await?;

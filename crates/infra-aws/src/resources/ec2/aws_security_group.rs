@@ -28,9 +28,9 @@ use crate::ec2_object::{
     computed, owner_id, read, read_block, string, Declared, Ec2Object, Ec2Type,
 };
 use crate::ec2_support::{
-    bool_attribute, delete_with_retry, filter, for_each_inline_rule, has_code, name_for_create,
-    non_empty_attribute, normalize_inline_rules, string_attribute, string_list, string_values,
-    tag_specification, with_name_for_create,
+    bool_attribute, created_id, delete_with_retry, filter, for_each_inline_rule, has_code,
+    name_for_create, non_empty_attribute, normalize_inline_rules, string_attribute, string_list,
+    string_values, tag_specification, with_name_for_create,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
@@ -605,10 +605,10 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
                 planned,
                 Ec2ResourceType::SecurityGroup,
             )))?;
-        let id = output
-            .group_id()
-            .ok_or_else(|| ProviderError::new("CreateSecurityGroup returned no group id"))?
-            .to_string();
+        let id = created_id(
+            output.group_id(),
+            "CreateSecurityGroup returned no group id",
+        )?;
         finish_rules(ec2, &id, &Value::Null, planned).await?;
         Ok(id)
     }

@@ -22,8 +22,8 @@ use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Timeouts, T
 use crate::app_support::sent;
 use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
-    bool_attribute, delete_with_retry, integer_attribute, non_empty_attribute, optional_string,
-    string_attribute, tag_specification,
+    bool_attribute, created_id, delete_with_retry, integer_attribute, non_empty_attribute,
+    optional_string, string_attribute, tag_specification,
 };
 use crate::paginated::all_items;
 
@@ -274,11 +274,10 @@ impl Ec2Object for SubnetObject {
                 planned,
                 Ec2ResourceType::Subnet,
             )))?;
-        let id = output
-            .subnet()
-            .and_then(Subnet::subnet_id)
-            .ok_or_else(|| ProviderError::new("CreateSubnet returned no subnet id"))?
-            .to_string();
+        let id = created_id(
+            output.subnet().and_then(Subnet::subnet_id),
+            "CreateSubnet returned no subnet id",
+        )?;
         apply_attributes(this, &id, &Value::Null, planned).await?;
         Ok(id)
     }

@@ -26,7 +26,7 @@ use crate::app_support::{sent, text};
 use crate::declared::copied;
 use crate::ec2_object::{arn, owner_id, read, Declared, Ec2Object, Ec2Type, Reading};
 use crate::ec2_support::{
-    as_enum, bool_attribute, chunks_of, delete_with_retry, filter, in_prior_order,
+    as_enum, bool_attribute, chunks_of, created_id, delete_with_retry, filter, in_prior_order,
     integer_attribute, known_ids, non_empty_attribute, string_attribute, tag_specification,
 };
 use crate::paginated::all_items;
@@ -291,11 +291,10 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
             ))
             .set_instance_tenancy(as_enum(string_attribute(planned, "instance_tenancy")),)
             .tag_specifications(tag_specification(operation, planned, Ec2ResourceType::Vpc)))?;
-        let id = output
-            .vpc()
-            .and_then(Vpc::vpc_id)
-            .ok_or_else(|| ProviderError::new("CreateVpc returned no VPC id"))?
-            .to_string();
+        let id = created_id(
+            output.vpc().and_then(Vpc::vpc_id),
+            "CreateVpc returned no VPC id",
+        )?;
         // New VPCs have DNS support on and hostnames off; change only what differs.
         let support = bool_attribute(planned, "enable_dns_support", true);
         let hostnames = bool_attribute(planned, "enable_dns_hostnames", false);
@@ -330,11 +329,10 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
             Some(current) => (current, true),
             None => {
                 let output = sent!(this.ec2().await.create_default_vpc())?;
-                let id = output
-                    .vpc()
-                    .and_then(|vpc| vpc.vpc_id())
-                    .ok_or_else(|| ProviderError::new("CreateDefaultVpc returned no VPC id"))?
-                    .to_string();
+                let id = created_id(
+                    output.vpc().and_then(|vpc| vpc.vpc_id()),
+                    "CreateDefaultVpc returned no VPC id",
+                )?;
                 (this.read_one(&id, planned).await?, false)
             }
         };

@@ -16,7 +16,7 @@ use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Type, Value
 use crate::app_support::{sent, sent_unless_gone};
 use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
-    non_empty_attribute, optional_string, string_attribute, tag_specification, wait_for,
+    created_id, non_empty_attribute, optional_string, string_attribute, tag_specification, wait_for,
 };
 use crate::error::is_not_found;
 
@@ -145,13 +145,12 @@ impl Ec2Object for ExclusionObject {
                 planned,
                 Ec2ResourceType::VpcBlockPublicAccessExclusion,
             )))?;
-        let id = output
-            .vpc_block_public_access_exclusion()
-            .and_then(Exclusion::exclusion_id)
-            .ok_or_else(|| {
-                ProviderError::new("CreateVpcBlockPublicAccessExclusion returned no id")
-            })?
-            .to_string();
+        let id = created_id(
+            output
+                .vpc_block_public_access_exclusion()
+                .and_then(Exclusion::exclusion_id),
+            "CreateVpcBlockPublicAccessExclusion returned no id",
+        )?;
         settle(this, &id, operation.timeouts.create).await?;
         Ok(id)
     }

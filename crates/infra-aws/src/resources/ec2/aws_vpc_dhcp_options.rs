@@ -15,8 +15,8 @@ use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 use crate::app_support::sent;
 use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
-    delete_with_retry, ec2_tags, filter, has_code, non_empty_attribute, optional_string,
-    string_list, string_values, tag_specification,
+    created_id, delete_with_retry, ec2_tags, filter, has_code, non_empty_attribute,
+    optional_string, string_list, string_values, tag_specification,
 };
 use crate::paginated::all_items;
 use crate::tagging::ManagedTags;
@@ -140,11 +140,10 @@ impl Ec2Object for DhcpOptionsObject {
                 planned,
                 Ec2ResourceType::DhcpOptions,
             )))?;
-        let id = output
-            .dhcp_options()
-            .and_then(DhcpOptions::dhcp_options_id)
-            .ok_or_else(|| ProviderError::new("CreateDhcpOptions returned no id"))?
-            .to_string();
+        let id = created_id(
+            output.dhcp_options().and_then(DhcpOptions::dhcp_options_id),
+            "CreateDhcpOptions returned no id",
+        )?;
         // moto drops CreateDhcpOptions' tag specification; AWS keeps it. Tag the set when the
         // answer shows no tags, so both end up tagged.
         let tagged = output

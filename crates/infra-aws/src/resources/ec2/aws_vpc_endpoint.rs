@@ -25,9 +25,9 @@ use infra_core::{
 use crate::app_support::sent;
 use crate::ec2_object::{read, read_block, Declared, Ec2Object, Ec2Type, Reading};
 use crate::ec2_support::{
-    as_enum, bool_attribute, client_token, copy_attributes, filter, has_code, non_empty_attribute,
-    non_empty_list, optional_string, set_changes, single_block, string_attribute, string_list,
-    string_values, tag_specification, wait_for,
+    as_enum, bool_attribute, client_token, copy_attributes, created_id, filter, has_code,
+    non_empty_attribute, non_empty_list, optional_string, set_changes, single_block,
+    string_attribute, string_list, string_values, tag_specification, wait_for,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
@@ -537,11 +537,10 @@ impl Ec2Object for VpcEndpointObject {
                 planned,
                 Ec2ResourceType::VpcEndpoint,
             )))?;
-        Ok(output
-            .vpc_endpoint()
-            .and_then(VpcEndpoint::vpc_endpoint_id)
-            .ok_or_else(|| ProviderError::new("CreateVpcEndpoint returned no id"))?
-            .to_string())
+        created_id(
+            output.vpc_endpoint().and_then(VpcEndpoint::vpc_endpoint_id),
+            "CreateVpcEndpoint returned no id",
+        )
     }
 
     /// The wait until the endpoint is available reads it whole: that read is the result.

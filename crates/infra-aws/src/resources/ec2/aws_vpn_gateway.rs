@@ -17,8 +17,8 @@ use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 use crate::app_support::sent;
 use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
 use crate::ec2_support::{
-    delete_with_retry, filter, has_code, non_empty_attribute, optional_string, tag_specification,
-    wait_for,
+    created_id, delete_with_retry, filter, has_code, non_empty_attribute, optional_string,
+    tag_specification, wait_for,
 };
 
 /// The virtual private gateways matching `filters` that are not deleted.
@@ -230,11 +230,10 @@ impl Ec2Object for VpnGatewayObject {
                 planned,
                 Ec2ResourceType::VpnGateway,
             )))?;
-        let id = output
-            .vpn_gateway()
-            .and_then(VpnGateway::vpn_gateway_id)
-            .ok_or_else(|| ProviderError::new("CreateVpnGateway returned no id"))?
-            .to_string();
+        let id = created_id(
+            output.vpn_gateway().and_then(VpnGateway::vpn_gateway_id),
+            "CreateVpnGateway returned no id",
+        )?;
         let what = format!("VPN gateway {id} to become available");
         this.wait_until(&id, operation.timeouts.create, &what, |gateway| {
             gateway.is_some_and(|g| g.state() == Some(&VpnState::Available))
