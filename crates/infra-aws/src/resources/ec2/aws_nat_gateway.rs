@@ -169,18 +169,20 @@ impl AwsNatGateway {
             .cloned())
     }
 
-    /// Waits, one after the other, until each address of `keys` is in use (`succeeded`: it was
-    /// associated or assigned) or, with `in_use` false, released (gone: it was disassociated or
-    /// unassigned, and AWS drains its connections first).
-    async fn wait_addresses(
+    /// Waits, one after the other, until each address of `addresses` (Elastic IPs' allocation
+    /// ids or private IPs, as `as_key` reads them) is in use (`succeeded`: it was associated or
+    /// assigned) or, with `in_use` false, released (gone: it was disassociated or unassigned,
+    /// and AWS drains its connections first).
+    async fn wait_addresses<'k>(
         &self,
         id: &str,
-        keys: Vec<AddressKey<'_>>,
+        addresses: &'k [String],
+        as_key: fn(&'k str) -> AddressKey<'k>,
         in_use: bool,
         timeout: Duration,
     ) -> Result<(), ProviderError> {
         let what = if in_use { "in use" } else { "released" };
-        for key in keys {
+        for key in addresses.iter().map(|address| as_key(address)) {
             wait_for(
                 timeout,
                 &format!("NAT gateway {id} {key} to be {what}"),
@@ -221,11 +223,8 @@ impl AwsNatGateway {
             .set_allocation_ids(Some(allocation_ids.clone()))
             .set_private_ip_addresses(non_empty_list(private_ips))
             .set_availability_zone(zone))?;
-        let keys = allocation_ids
-            .iter()
-            .map(|a| AddressKey::Allocation(a))
-            .collect();
-        self.wait_addresses(id, keys, true, timeout).await
+        self.wait_addresses(id, &allocation_ids, AddressKey::Allocation, true, timeout)
+            .await
     }
 
     /// Disassociates Elastic IPs (by the association ids AWS reports for them) and waits until
@@ -259,11 +258,8 @@ impl AwsNatGateway {
             .disassociate_nat_gateway_address()
             .nat_gateway_id(id)
             .set_association_ids(Some(association_ids)))?;
-        let keys = allocation_ids
-            .iter()
-            .map(|a| AddressKey::Allocation(a))
-            .collect();
-        self.wait_addresses(id, keys, false, timeout).await
+        self.wait_addresses(id, allocation_ids, AddressKey::Allocation, false, timeout)
+            .await
     }
 
     /// Assigns (`assign`) secondary private addresses to a private gateway, or unassigns them,
@@ -289,11 +285,8 @@ impl AwsNatGateway {
             let request = request.nat_gateway_id(id).set_private_ip_addresses(ips);
             request.send().await.map_err(aws_error)?;
         }
-        let keys = private_ips
-            .iter()
-            .map(|ip| AddressKey::PrivateIp(ip))
-            .collect();
-        self.wait_addresses(id, keys, assign, timeout).await
+        self.wait_addresses(id, &private_ips, AddressKey::PrivateIp, assign, timeout)
+            .await
     }
 
     /// A private zonal gateway's `secondary_private_ip_addresses`: the new ones assigned, then
