@@ -532,6 +532,13 @@ pub async fn update_tags(
 
 pub use crate::app_support::has_managed_tags;
 
+/// The ARN a create call answered with; where the answer holds none, the `kind` named `name`
+/// [vanished](crate::app_support::vanished).
+pub fn created_arn(arn: Option<&str>, kind: &str, name: &str) -> Result<String, ProviderError> {
+    arn.map(str::to_string)
+        .ok_or_else(|| crate::app_support::vanished(kind, name))
+}
+
 /// The provider's `validateClusterName` of the `key` argument, in its wording: 1-255
 /// alphanumerics, hyphens and underscores (`aws_ecs_cluster.name`,
 /// `aws_ecs_cluster_capacity_providers.cluster_name`, `aws_ecs_capacity_provider.cluster`).

@@ -63,7 +63,9 @@ use crate::app_support::{
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{self, read, read_block, Declared, Reading};
-use crate::ecs_support::{active_by_key, has_managed_tags, tags_to_sdk, update_tags, with_tags};
+use crate::ecs_support::{
+    active_by_key, created_arn, has_managed_tags, tags_to_sdk, update_tags, with_tags,
+};
 use crate::error::is_not_found;
 use crate::tagging::ManagedTags;
 
@@ -1160,11 +1162,10 @@ impl AwsObject for CapacityProviderObject {
             .set_auto_scaling_group_provider(group)
             .set_managed_instances_provider(instances)
             .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
-        Ok(response
+        let arn = response
             .capacity_provider()
-            .and_then(|p| p.capacity_provider_arn())
-            .ok_or_else(|| vanished("ECS capacity provider", &name))?
-            .to_string())
+            .and_then(CapacityProvider::capacity_provider_arn);
+        created_arn(arn, "ECS capacity provider", &name)
     }
 
     async fn update(

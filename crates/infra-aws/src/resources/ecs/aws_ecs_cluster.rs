@@ -17,13 +17,11 @@ use aws_sdk_ecs::types::{
 };
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{
-    blocks, boolean, changed, deleted_or_gone, sent, single, string, text, vanished,
-};
+use crate::app_support::{blocks, boolean, changed, deleted_or_gone, sent, single, string, text};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{self, read, read_block, Declared, Reading};
 use crate::ecs_support::{
-    active_by_key, cluster_name_problems, tags_to_sdk, update_tags, with_tags,
+    active_by_key, cluster_name_problems, created_arn, tags_to_sdk, update_tags, with_tags,
 };
 use crate::error::{is_not_found, refused};
 use crate::tagging::ManagedTags;
@@ -357,11 +355,8 @@ impl AwsObject for ClusterObject {
             .set_configuration(configuration_to_sdk(planned))
             .set_service_connect_defaults(service_connect_to_sdk(planned)?)
             .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
-        Ok(response
-            .cluster()
-            .and_then(|c| c.cluster_arn())
-            .ok_or_else(|| vanished("ECS cluster", &name))?
-            .to_string())
+        let arn = response.cluster().and_then(Cluster::cluster_arn);
+        created_arn(arn, "ECS cluster", &name)
     }
 
     async fn update(

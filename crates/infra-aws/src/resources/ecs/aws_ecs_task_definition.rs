@@ -38,14 +38,15 @@ use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type
 
 use crate::app_support::{
     arn_problem, blocks, boolean, int, map_value, number, one_block, sent, set_tags, single,
-    string, string_list, string_map, strings, text, vanished,
+    string, string_list, string_map, strings, text,
 };
 use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{self, declare, read, read_block, string_or_empty, switch};
 use crate::declared::{Declared, Reading};
 use crate::ecs_support::{
     container_definition_ignored_fields, container_definition_problems, containers_to_json,
-    containers_to_sdk, normalize_container_definitions, tags_from_sdk, tags_to_sdk, update_tags,
+    containers_to_sdk, created_arn, normalize_container_definitions, tags_from_sdk, tags_to_sdk,
+    update_tags,
 };
 use crate::tagging::ManagedTags;
 
@@ -1032,11 +1033,10 @@ impl AwsObject for TaskDefinitionObject {
             .set_proxy_configuration(proxy)
             .set_placement_constraints((!constraints.is_empty()).then_some(constraints))
             .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
-        Ok(response
+        let arn = response
             .task_definition()
-            .and_then(|t| t.task_definition_arn())
-            .ok_or_else(|| vanished("task definition", &family))?
-            .to_string())
+            .and_then(TaskDefinition::task_definition_arn);
+        created_arn(arn, "task definition", &family)
     }
 
     /// Only the tags (and the configuration-only switches) change in place.
