@@ -10,7 +10,7 @@ use std::sync::Arc;
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{data_source_schema, data_source_value, string, text};
-use crate::resources::ecs::aws_ecs_task_definition::{to_value, AwsEcsTaskDefinition};
+use crate::resources::ecs::aws_ecs_task_definition::AwsEcsTaskDefinition;
 use crate::Aws;
 
 pub struct AwsEcsTaskDefinitionData {
@@ -50,12 +50,15 @@ impl DataSourceType for AwsEcsTaskDefinitionData {
         let key = string(config, "task_definition").ok_or_else(|| {
             ProviderError::new("aws_ecs_task_definition: task_definition is required")
         })?;
-        let (task, tags) = self.resource.describe(&key).await?.ok_or_else(|| {
+        let found = self.resource.found(&key).await?.ok_or_else(|| {
             ProviderError::new(format!(
                 "reading ECS Task Definition ({key}): couldn't find resource"
             ))
         })?;
-        let mut value = data_source_value(&self.schema, to_value(&task, &tags, &Value::Null));
+        let region = &self.resource.aws.clients().await.region;
+        let read = self.resource.value_of(&found, region, &Value::Null);
+        let mut value = data_source_value(&self.schema, read);
+        let task = &found.object;
         if let Some(entries) = value.map_mut() {
             entries.insert("id".into(), text(task.task_definition_arn()));
             entries.insert("task_definition".into(), Value::string(&key));

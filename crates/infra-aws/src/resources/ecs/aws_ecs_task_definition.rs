@@ -37,11 +37,11 @@ use aws_sdk_ecs::types::{
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, int, map_value, number, one_block, sent, set_tags, single,
-    string, string_list, string_map, strings, text,
+    arn_problem, blocks, boolean, int, map_value, number, one_block, sent, single, string,
+    string_list, string_map, strings, text,
 };
 use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
-use crate::declared::{self, declare, read, read_block, string_or_empty, switch};
+use crate::declared::{self, read, read_block, string_or_empty, switch};
 use crate::declared::{Declared, Reading};
 use crate::ecs_support::{
     container_definition_ignored_fields, container_definition_problems, containers_to_json,
@@ -56,12 +56,11 @@ pub struct TaskDefinitionObject;
 
 impl AwsEcsTaskDefinition {
     /// The task definition and its tags; `None` when it does not exist or is deregistered.
-    /// `key` is an ARN, `family:revision`, or a family (its latest ACTIVE revision): the
-    /// family's describe, and the `aws_ecs_task_definition` data source's.
-    pub(crate) async fn describe(
+    /// `key` is an ARN, `family:revision`, or a family (its latest ACTIVE revision).
+    async fn found_tagged(
         &self,
         key: &str,
-    ) -> Result<Option<(TaskDefinition, Vec<(String, String)>)>, ProviderError> {
+    ) -> Result<Option<Tagged<TaskDefinition>>, ProviderError> {
         let client = &self.aws.clients().await.ecs;
         let response = sent!(client
             .describe_task_definition()
@@ -74,7 +73,10 @@ impl AwsEcsTaskDefinition {
                     t.status() != Some(&TaskDefinitionStatus::Inactive)
                         && t.status() != Some(&TaskDefinitionStatus::DeleteInProgress)
                 })
-                .map(|t| (t.clone(), tags_from_sdk(response.tags())))),
+                .map(|t| Tagged {
+                    object: t.clone(),
+                    tags: tags_from_sdk(response.tags()),
+                })),
             // ECS answers an unknown task definition with a ClientException.
             Err(error)
                 if matches!(error.code.as_deref(), Some("ClientException"))
@@ -84,17 +86,6 @@ impl AwsEcsTaskDefinition {
             }
             Err(error) => Err(error),
         }
-    }
-
-    /// [`AwsEcsTaskDefinition::describe`] as the family holds what it finds.
-    async fn found_tagged(
-        &self,
-        key: &str,
-    ) -> Result<Option<Tagged<TaskDefinition>>, ProviderError> {
-        Ok(self
-            .describe(key)
-            .await?
-            .map(|(object, tags)| Tagged { object, tags }))
     }
 }
 
@@ -333,17 +324,6 @@ fn runtime_platform_value(platform: Option<&RuntimePlatform>) -> Value {
                 ])
             }),
     )
-}
-
-/// The value read from one revision and its tags, for `prior` (null for the data source): what
-/// the family reads, for the `aws_ecs_task_definition` data source.
-pub(crate) fn to_value(task: &TaskDefinition, tags: &[(String, String)], prior: &Value) -> Value {
-    let (_, declaration) = declare(Schema::new(), attributes());
-    let mut value = declaration.value(task, &Reading::of(prior));
-    if let Some(object) = value.map_mut() {
-        set_tags(object, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-    }
-    value
 }
 
 fn volume_schema() -> Schema {
@@ -1060,7 +1040,7 @@ impl AwsObject for TaskDefinitionObject {
         _prior: &Value,
     ) -> Result<(), ProviderError> {
         let client = &this.aws.clients().await.ecs;
-        if this.describe(arn).await?.is_none() {
+        if this.found_tagged(arn).await?.is_none() {
             return Ok(());
         }
         sent!(client.deregister_task_definition().task_definition(arn))?;
