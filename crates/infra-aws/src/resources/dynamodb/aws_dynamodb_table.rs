@@ -57,10 +57,10 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, boolean, changed, int, is_missing, known, non_empty, number, read_each, sent, single,
-    string_list, strings, tag_changes, text, vanished, wait_for,
+    blocks, boolean, changed, int, is_missing, known, non_empty, number, sent, single, string_list,
+    strings, tag_changes, text, vanished, wait_for,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::ec2_support::client_token;
 use crate::error::{aws_error, built};
@@ -2146,12 +2146,7 @@ impl AwsObject for TableObject {
         this: &AwsDynamodbTable,
         names: &[String],
     ) -> Result<BTreeMap<String, Tagged<Table>>, ProviderError> {
-        let found = read_each(names.iter().map(|name| table_of(this, name)).collect()).await?;
-        Ok(names
-            .iter()
-            .zip(found)
-            .filter_map(|(name, found)| Some((name.clone(), found?)))
-            .collect())
+        each_key(names, |name| table_of(this, name)).await
     }
 
     /// The replicas and the witness, read for the prior (or plan) they are read for.

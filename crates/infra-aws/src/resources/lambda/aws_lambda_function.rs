@@ -4,7 +4,7 @@
 //!
 //! `function_name`, `package_type` and `tenancy_config` force a new function, and so does adding
 //! or removing `durable_config` (the provider's `ForceNewIfChange`,
-//! [`ResourceType::replacing_changes`]; its `execution_timeout` and `retention_period` change in
+//! [`AwsObject::replacing_changes`]; its `execution_timeout` and `retention_period` change in
 //! place). Everything else changes in place, in the provider's order: tags (TagResource /
 //! UntagResource), the code signing configuration (Put/DeleteFunctionCodeSigningConfig),
 //! UpdateFunctionConfiguration with the changed settings only, UpdateFunctionCode when the
@@ -32,6 +32,11 @@
 //! moves the function's network interfaces to `replacement_security_group_ids`, else to the
 //! VPC's default security group (EC2 DescribeSecurityGroups).
 //!
+//! The function is declared on the [`AwsObject`] family, keyed by its name: each attribute with
+//! its reader over what a read gathers ([`Found`]); the family writes refresh, import, the read
+//! back after a write, `skip_destroy` and the lost create's search (the planned name's function,
+//! with the managed tags).
+//!
 //! Refresh: Lambda has no batched read, so each function is GetFunction (configuration, code
 //! location, tags, reserved concurrency), GetFunctionConcurrency only where GetFunction gave no
 //! concurrency, ListVersionsByFunction (the latest version: `version`, `qualified_arn`) and, for
@@ -52,7 +57,7 @@
 //!
 //! An update that publishes a new version shows `version`, `qualified_arn` and
 //! `qualified_invoke_arn` (and a code change `last_modified`) as known after apply, as the
-//! provider does ([`AwsLambdaFunction::unknown_after_update`]), so an alias that references
+//! provider does ([`FunctionObject::unknown_after_update`]), so an alias that references
 //! `version` moves to the new version in the same apply.
 //!
 //! moto 5.2.5 keeps `dead_letter_config`, `file_system_config` and `logging_config` out of its
@@ -70,7 +75,6 @@
 //! `capacity_provider_config` and `durable_config` is not seen in tests.
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_lambda::operation::get_function::GetFunctionOutput;
@@ -87,19 +91,19 @@ use aws_sdk_lambda::types::{
 };
 use aws_sdk_lambda::Client;
 use infra_core::{
-    Attribute, Block, Cause, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type,
-    Value,
+    Attribute, Block, Cause, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
 use crate::app_support::{
-    blocks, boolean, changed, has_managed_tags, int, is_missing, known, non_empty, number,
-    read_each, retry_while, sent, sent_unless_gone, set_tags, single, string, string_list, strings,
-    tag_changes, text, text_or_null, vanished, wait_for,
+    blocks, boolean, changed, int, is_missing, known, non_empty, number, retry_while, sent,
+    sent_unless_gone, single, string, string_list, strings, tag_changes, text, text_or_null,
+    vanished, wait_for,
 };
+use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
+use crate::declared::{from_prior, read, read_block, switch, Declared, Reading};
 use crate::error::{aws_error, built};
-use crate::tagging::{ManagedTags, WithTags};
-use crate::Aws;
+use crate::tagging::ManagedTags;
 
 /// The provider's `lambdaPropagationTimeout`: how long a create or configuration update is
 /// retried while IAM or the function catches up, and a publish while an update is in progress.
@@ -180,13 +184,12 @@ const SIGNER_REGIONS: &[&str] = &[
     "sa-east-1",
 ];
 
-pub struct AwsLambdaFunction {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsLambdaFunction = ObjectType<FunctionObject>;
+
+pub struct FunctionObject;
 
 /// One function as AWS reports it.
-struct Found {
+pub struct Found {
     function: GetFunctionOutput,
     /// The reserved concurrency; `None` when none is reserved.
     reserved: Option<i32>,
@@ -196,97 +199,70 @@ struct Found {
     code_signing: Option<Option<String>>,
 }
 
+/// The function as AWS reports it, with its tags; `None` when it does not exist: GetFunction,
+/// GetFunctionConcurrency where GetFunction gave no concurrency, the latest version and the code
+/// signing configuration.
+async fn function_of(
+    this: &AwsLambdaFunction,
+    name: &str,
+) -> Result<Option<Tagged<Found>>, ProviderError> {
+    let clients = this.aws.clients().await;
+    let client = &clients.lambda;
+    let function = match sent!(client.get_function().function_name(name)) {
+        Ok(output) => output,
+        Err(error) if is_missing(&error) => return Ok(None),
+        Err(error) => return Err(error.context(&format!("reading Lambda Function ({name})"))),
+    };
+    let Some(configuration) = function.configuration() else {
+        return Ok(None);
+    };
+    let zip = configuration.package_type().map(|p| p.as_str()) != Some("Image");
+    // GetFunction reports the reserved concurrency where one is set; asking again tells an
+    // unset one from an answer that left it out.
+    let reserved = match function.concurrency() {
+        Some(concurrency) => concurrency.reserved_concurrent_executions(),
+        None => match sent!(client.get_function_concurrency().function_name(name)) {
+            Ok(output) => output.reserved_concurrent_executions(),
+            Err(error) if is_missing(&error) => return Ok(None),
+            Err(error) => {
+                return Err(error.context(&format!("reading Lambda Function ({name}) concurrency")))
+            }
+        },
+    };
+    let latest = match latest_version(client, name).await {
+        Ok(latest) => latest,
+        Err(error) if is_missing(&error) => return Ok(None),
+        Err(error) => {
+            return Err(error.context(&format!("reading Lambda Function ({name}) latest version")))
+        }
+    };
+    let code_signing = match code_signing_config(client, name, zip, &clients.region).await {
+        Ok(arn) => arn,
+        Err(error) if is_missing(&error) => return Ok(None),
+        Err(error) => {
+            return Err(error.context(&format!(
+                "reading Lambda Function ({name}) code signing config"
+            )))
+        }
+    };
+    let found = Found {
+        function,
+        reserved,
+        latest,
+        code_signing,
+    };
+    let tags = found
+        .function
+        .tags()
+        .map(|tags| tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+        .unwrap_or_default();
+    Ok(Some(Tagged {
+        object: found,
+        tags,
+    }))
+}
+
 impl AwsLambdaFunction {
-    pub fn new(aws: Arc<Aws>) -> AwsLambdaFunction {
-        let schema = function_attributes().into_iter().fold(
-            Schema::new().timeouts(&["create", "update", "delete"]),
-            Schema::attr,
-        );
-        let schema = configuration_blocks()
-            .into_iter()
-            .fold(schema, Schema::block)
-            .with_tags();
-        AwsLambdaFunction { aws, schema }
-    }
-
-    /// The computed attributes that an in-place change from `prior` to `planned` makes new, which
-    /// the provider's plan shows as known after apply (its `CustomizeDiff`): `last_modified` when
-    /// the code is uploaded, and the version attributes when a new version is published.
-    pub fn unknown_after_update(prior: &Value, planned: &Value) -> Vec<&'static str> {
-        let code = code_changed(prior, planned);
-        let config = CONFIG_ARGUMENTS
-            .iter()
-            .any(|key| changed(prior, planned, key));
-        let mut unknown = Vec::new();
-        if code {
-            unknown.push("last_modified");
-        }
-        if publishes(prior, planned, code, config) {
-            unknown.extend(["version", "qualified_arn", "qualified_invoke_arn"]);
-        }
-        unknown
-    }
-
-    /// The function as AWS reports it; `None` when it does not exist.
-    async fn read(&self, name: &str, hint: &Value) -> Result<Option<Value>, ProviderError> {
-        let clients = self.aws.clients().await;
-        let client = &clients.lambda;
-        let function = match sent!(client.get_function().function_name(name)) {
-            Ok(output) => output,
-            Err(error) if is_missing(&error) => return Ok(None),
-            Err(error) => return Err(error.context(&format!("reading Lambda Function ({name})"))),
-        };
-        let Some(configuration) = function.configuration() else {
-            return Ok(None);
-        };
-        let zip = configuration.package_type().map(|p| p.as_str()) != Some("Image");
-        // GetFunction reports the reserved concurrency where one is set; asking again tells an
-        // unset one from an answer that left it out.
-        let reserved = match function.concurrency() {
-            Some(concurrency) => concurrency.reserved_concurrent_executions(),
-            None => match sent!(client.get_function_concurrency().function_name(name)) {
-                Ok(output) => output.reserved_concurrent_executions(),
-                Err(error) if is_missing(&error) => return Ok(None),
-                Err(error) => {
-                    return Err(
-                        error.context(&format!("reading Lambda Function ({name}) concurrency"))
-                    )
-                }
-            },
-        };
-        let latest = match latest_version(client, name).await {
-            Ok(latest) => latest,
-            Err(error) if is_missing(&error) => return Ok(None),
-            Err(error) => {
-                return Err(
-                    error.context(&format!("reading Lambda Function ({name}) latest version"))
-                )
-            }
-        };
-        let code_signing = match code_signing_config(client, name, zip, &clients.region).await {
-            Ok(arn) => arn,
-            Err(error) if is_missing(&error) => return Ok(None),
-            Err(error) => {
-                return Err(error.context(&format!(
-                    "reading Lambda Function ({name}) code signing config"
-                )))
-            }
-        };
-        let found = Found {
-            function,
-            reserved,
-            latest,
-            code_signing,
-        };
-        Ok(Some(to_value(&found, hint, &clients.region)))
-    }
-
-    async fn read_one(&self, name: &str, hint: &Value) -> Result<Value, ProviderError> {
-        self.read(name, hint)
-            .await?
-            .ok_or_else(|| vanished("Lambda Function", name))
-    }
-
     /// UpdateFunctionConfiguration with the settings that change, then the wait for it.
     async fn update_configuration(
         &self,
@@ -464,60 +440,267 @@ impl AwsLambdaFunction {
 
 // ---- The schema ----
 
+/// An attribute read from the function's configuration alone.
+fn configured(
+    attribute: Attribute,
+    reader: fn(Option<&FunctionConfiguration>) -> Value,
+) -> Declared<Found> {
+    read(attribute, move |found: &Found, _: &Reading| {
+        reader(found.function.configuration())
+    })
+}
+
+/// A string of the function's configuration, null where AWS reports none or "".
+fn configured_text(
+    attribute: Attribute,
+    accessor: fn(&FunctionConfiguration) -> Option<&str>,
+) -> Declared<Found> {
+    read(attribute, move |found: &Found, _: &Reading| {
+        text_or_null(found.function.configuration().and_then(accessor))
+    })
+}
+
+/// A block read from the function's configuration and the hint (the prior state or plan).
+fn configured_block(
+    block: Block,
+    reader: fn(Option<&FunctionConfiguration>, &Value) -> Value,
+) -> Declared<Found> {
+    read_block(block, move |found: &Found, at: &Reading| {
+        reader(found.function.configuration(), at.prior)
+    })
+}
+
+/// The function's name as reported, else the hint's.
+fn name_read(found: &Found, at: &Reading) -> Value {
+    Value::string(
+        found
+            .function
+            .configuration()
+            .and_then(|c| c.function_name())
+            .map(str::to_string)
+            .or_else(|| string(at.prior, "function_name"))
+            .unwrap_or_default(),
+    )
+}
+
+fn function_arn(found: &Found) -> &str {
+    found
+        .function
+        .configuration()
+        .and_then(|c| c.function_arn())
+        .unwrap_or_default()
+}
+
+/// The latest version's qualified ARN and version (`$LATEST` before any publish).
+fn latest(found: &Found) -> (String, String) {
+    found.latest.clone().unwrap_or_else(|| {
+        (
+            format!("{}:$LATEST", function_arn(found)),
+            "$LATEST".to_string(),
+        )
+    })
+}
+
+/// An invoke ARN of the function (`qualified`: of its latest version) in the region read.
+fn invoke_arn_read(found: &Found, at: &Reading, qualified: bool, api: &str, action: &str) -> Value {
+    let arn = match qualified {
+        true => latest(found).0,
+        false => function_arn(found).to_string(),
+    };
+    Value::string(invoke_arn(
+        partition_of(at.region),
+        at.region,
+        api,
+        &arn,
+        action,
+    ))
+}
+
 /// The function's attributes: `id` and `arn`, then the rest in alphabetical order.
-fn function_attributes() -> Vec<Attribute> {
+fn function_attributes() -> Vec<Declared<Found>> {
+    let mut declared = attributes_to_package_type();
+    declared.extend(attributes_from_publish());
+    declared
+}
+
+/// From `id` to `package_type`.
+fn attributes_to_package_type() -> Vec<Declared<Found>> {
     vec![
-        Attribute::computed("id", Type::String),
-        Attribute::computed("arn", Type::String),
-        Attribute::optional_computed("architectures", Type::list(Type::String)),
-        Attribute::optional_computed("code_sha256", Type::String),
-        Attribute::optional("code_signing_config_arn", Type::String),
-        Attribute::optional("description", Type::String),
-        Attribute::optional("filename", Type::String),
-        Attribute::required("function_name", Type::String).force_new(),
-        Attribute::optional("handler", Type::String),
-        Attribute::optional("image_uri", Type::String),
-        Attribute::computed("invoke_arn", Type::String),
-        Attribute::optional("kms_key_arn", Type::String),
-        Attribute::computed("last_modified", Type::String),
-        Attribute::optional("layers", Type::list(Type::String)),
-        Attribute::optional("memory_size", Type::Number)
-            .default(Value::Number(128.0))
-            .check(Check::Range(128, 10240)),
-        Attribute::optional("package_type", Type::String)
-            .default(Value::string("Zip"))
-            .force_new()
-            .check(Check::OneOf(PackageType::values())),
-        Attribute::optional("publish", Type::Bool).default(Value::Bool(false)),
-        Attribute::optional("publish_to", Type::String)
-            .check(Check::OneOf(FunctionVersionLatestPublished::values())),
-        Attribute::computed("qualified_arn", Type::String),
-        Attribute::computed("qualified_invoke_arn", Type::String),
-        Attribute::optional("replace_security_groups_on_destroy", Type::Bool),
-        Attribute::optional("replacement_security_group_ids", Type::set(Type::String)),
-        Attribute::optional("reserved_concurrent_executions", Type::Number)
-            .default(Value::Number(-1.0)),
-        Attribute::computed("response_streaming_invoke_arn", Type::String),
-        Attribute::required("role", Type::String),
-        Attribute::optional("runtime", Type::String).check(Check::OneOf(Runtime::values())),
-        Attribute::optional("s3_bucket", Type::String),
-        Attribute::optional("s3_key", Type::String),
-        Attribute::optional("s3_object_version", Type::String),
-        Attribute::computed("signing_job_arn", Type::String),
-        Attribute::computed("signing_profile_version_arn", Type::String),
-        Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false)),
-        Attribute::optional_computed("source_code_hash", Type::String),
-        Attribute::computed("source_code_size", Type::Number),
-        Attribute::optional("source_kms_key_arn", Type::String),
-        Attribute::optional("timeout", Type::Number)
-            .default(Value::Number(3.0))
-            .check(Check::Range(1, 900)),
-        Attribute::computed("version", Type::String),
+        read(Attribute::computed("id", Type::String), name_read),
+        read(
+            Attribute::computed("arn", Type::String),
+            |f: &Found, _: &Reading| Value::string(function_arn(f)),
+        ),
+        configured(
+            Attribute::optional_computed("architectures", Type::list(Type::String)),
+            |c| {
+                string_list(
+                    c.map(|c| c.architectures())
+                        .unwrap_or_default()
+                        .iter()
+                        .map(|a| a.as_str()),
+                )
+            },
+        ),
+        configured(
+            Attribute::optional_computed("code_sha256", Type::String),
+            |c| text(c.and_then(|c| c.code_sha256())),
+        ),
+        read(
+            Attribute::optional("code_signing_config_arn", Type::String),
+            |f: &Found, at: &Reading| match &f.code_signing {
+                Some(arn) => text(arn.as_deref()),
+                None => known(at.prior, "code_signing_config_arn"),
+            },
+        ),
+        configured_text(
+            Attribute::optional("description", Type::String),
+            FunctionConfiguration::description,
+        ),
+        from_prior(Attribute::optional("filename", Type::String)),
+        read(
+            Attribute::required("function_name", Type::String).force_new(),
+            name_read,
+        ),
+        configured_text(
+            Attribute::optional("handler", Type::String),
+            FunctionConfiguration::handler,
+        ),
+        read(
+            Attribute::optional("image_uri", Type::String),
+            |f: &Found, _: &Reading| text_or_null(f.function.code().and_then(|c| c.image_uri())),
+        ),
+        read(
+            Attribute::computed("invoke_arn", Type::String),
+            |f: &Found, at: &Reading| invoke_arn_read(f, at, false, "2015-03-31", "invocations"),
+        ),
+        configured_text(
+            Attribute::optional("kms_key_arn", Type::String),
+            FunctionConfiguration::kms_key_arn,
+        ),
+        configured(Attribute::computed("last_modified", Type::String), |c| {
+            text(c.and_then(|c| c.last_modified()))
+        }),
+        configured(
+            Attribute::optional("layers", Type::list(Type::String)),
+            |c| {
+                string_list(
+                    c.map(|c| c.layers())
+                        .unwrap_or_default()
+                        .iter()
+                        .filter_map(|layer| layer.arn()),
+                )
+            },
+        ),
+        configured(
+            Attribute::optional("memory_size", Type::Number)
+                .default(Value::Number(128.0))
+                .check(Check::Range(128, 10240)),
+            |c| number(c.and_then(|c| c.memory_size()).map(i64::from)),
+        ),
+        configured(
+            Attribute::optional("package_type", Type::String)
+                .default(Value::string("Zip"))
+                .force_new()
+                .check(Check::OneOf(PackageType::values())),
+            |c| {
+                Value::string(
+                    c.and_then(|c| c.package_type())
+                        .map(|p| p.as_str())
+                        .unwrap_or("Zip"),
+                )
+            },
+        ),
+    ]
+}
+
+/// From `publish` to `version`.
+fn attributes_from_publish() -> Vec<Declared<Found>> {
+    vec![
+        switch(Attribute::optional("publish", Type::Bool).default(Value::Bool(false))),
+        from_prior(
+            Attribute::optional("publish_to", Type::String)
+                .check(Check::OneOf(FunctionVersionLatestPublished::values())),
+        ),
+        read(
+            Attribute::computed("qualified_arn", Type::String),
+            |f: &Found, _: &Reading| Value::string(latest(f).0),
+        ),
+        read(
+            Attribute::computed("qualified_invoke_arn", Type::String),
+            |f: &Found, at: &Reading| invoke_arn_read(f, at, true, "2015-03-31", "invocations"),
+        ),
+        from_prior(Attribute::optional(
+            "replace_security_groups_on_destroy",
+            Type::Bool,
+        )),
+        from_prior(Attribute::optional(
+            "replacement_security_group_ids",
+            Type::set(Type::String),
+        )),
+        read(
+            Attribute::optional("reserved_concurrent_executions", Type::Number)
+                .default(Value::Number(-1.0)),
+            |f: &Found, _: &Reading| Value::Number(f64::from(f.reserved.unwrap_or(-1))),
+        ),
+        read(
+            Attribute::computed("response_streaming_invoke_arn", Type::String),
+            |f: &Found, at: &Reading| {
+                invoke_arn_read(f, at, false, "2021-11-15", "response-streaming-invocations")
+            },
+        ),
+        configured_text(
+            Attribute::required("role", Type::String),
+            FunctionConfiguration::role,
+        ),
+        configured(
+            Attribute::optional("runtime", Type::String).check(Check::OneOf(Runtime::values())),
+            |c| text_or_null(c.and_then(|c| c.runtime()).map(|r| r.as_str())),
+        ),
+        from_prior(Attribute::optional("s3_bucket", Type::String)),
+        from_prior(Attribute::optional("s3_key", Type::String)),
+        from_prior(Attribute::optional("s3_object_version", Type::String)),
+        configured_text(
+            Attribute::computed("signing_job_arn", Type::String),
+            FunctionConfiguration::signing_job_arn,
+        ),
+        configured_text(
+            Attribute::computed("signing_profile_version_arn", Type::String),
+            FunctionConfiguration::signing_profile_version_arn,
+        ),
+        switch(Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false))),
+        // Configuration only (provider v6); recorded as AWS's hash where nothing configures it.
+        read(
+            Attribute::optional_computed("source_code_hash", Type::String),
+            |f: &Found, at: &Reading| match known(at.prior, "source_code_hash") {
+                Value::Null => text(f.function.configuration().and_then(|c| c.code_sha256())),
+                configured => configured,
+            },
+        ),
+        configured(Attribute::computed("source_code_size", Type::Number), |c| {
+            Value::Number(c.map(|c| c.code_size()).unwrap_or(0) as f64)
+        }),
+        read(
+            Attribute::optional("source_kms_key_arn", Type::String),
+            |f: &Found, _: &Reading| {
+                text_or_null(f.function.code().and_then(|c| c.source_kms_key_arn()))
+            },
+        ),
+        configured(
+            Attribute::optional("timeout", Type::Number)
+                .default(Value::Number(3.0))
+                .check(Check::Range(1, 900)),
+            |c| number(c.and_then(|c| c.timeout()).map(i64::from)),
+        ),
+        read(
+            Attribute::computed("version", Type::String),
+            |f: &Found, _: &Reading| Value::string(latest(f).1),
+        ),
     ]
 }
 
 /// The function's blocks, in alphabetical order.
-fn configuration_blocks() -> Vec<Block> {
+fn configuration_blocks() -> Vec<Declared<Found>> {
     let dead_letter = Schema::new().attr(Attribute::required("target_arn", Type::String));
     let environment = Schema::new().attr(Attribute::optional("variables", Type::map(Type::String)));
     let ephemeral = Schema::new()
@@ -536,18 +719,81 @@ fn configuration_blocks() -> Vec<Block> {
     let tracing = Schema::new()
         .attr(Attribute::required("mode", Type::String).check(Check::OneOf(TracingMode::values())));
     vec![
-        Block::single("capacity_provider_config", capacity_provider_schema()),
-        Block::single("dead_letter_config", dead_letter),
-        Block::single("durable_config", durable_schema()),
-        Block::single("environment", environment),
-        Block::single("ephemeral_storage", ephemeral).computed(),
-        Block::single("file_system_config", file_system),
-        Block::single("image_config", image),
-        Block::single("logging_config", logging_schema()).computed(),
-        Block::single("snap_start", snap_start_schema()),
-        Block::single("tenancy_config", tenancy).force_new(),
-        Block::single("tracing_config", tracing).computed(),
-        Block::single("vpc_config", vpc_schema()),
+        configured_block(
+            Block::single("capacity_provider_config", capacity_provider_schema()),
+            |c, hint| match c.and_then(|c| c.capacity_provider_config()) {
+                Some(config) => capacity_provider_config_value(config),
+                None => kept_block(hint, "capacity_provider_config"),
+            },
+        ),
+        configured_block(Block::single("dead_letter_config", dead_letter), |c, _| {
+            block_of(
+                c.and_then(|c| c.dead_letter_config())
+                    .and_then(|d| d.target_arn())
+                    .filter(|target| !target.is_empty())
+                    .map(|target| Value::map([("target_arn", Value::string(target))])),
+            )
+        }),
+        configured_block(
+            Block::single("durable_config", durable_schema()),
+            |c, hint| match c.and_then(|c| c.durable_config()) {
+                Some(config) => block_of(durable_config_value(config)),
+                None => kept_block(hint, "durable_config"),
+            },
+        ),
+        configured_block(Block::single("environment", environment), |c, _| {
+            environment_block(c)
+        }),
+        configured_block(
+            Block::single("ephemeral_storage", ephemeral).computed(),
+            |c, _| {
+                block_of(
+                    c.and_then(|c| c.ephemeral_storage())
+                        .map(|e| Value::map([("size", Value::Number(f64::from(e.size())))])),
+                )
+            },
+        ),
+        configured_block(Block::single("file_system_config", file_system), |c, _| {
+            file_system_config_block(c)
+        }),
+        configured_block(Block::single("image_config", image), |c, _| {
+            image_config_block(c)
+        }),
+        configured_block(
+            Block::single("logging_config", logging_schema()).computed(),
+            logging_config_block,
+        ),
+        configured_block(Block::single("snap_start", snap_start_schema()), |c, _| {
+            snap_start_block(c)
+        }),
+        configured_block(
+            Block::single("tenancy_config", tenancy).force_new(),
+            |c, _| {
+                block_of(c.and_then(|c| c.tenancy_config()).map(|tenancy| {
+                    Value::map([(
+                        "tenant_isolation_mode",
+                        Value::string(tenancy.tenant_isolation_mode().as_str()),
+                    )])
+                }))
+            },
+        ),
+        configured_block(
+            Block::single("tracing_config", tracing).computed(),
+            |c, _| {
+                block_of(Some(Value::map([(
+                    "mode",
+                    Value::string(
+                        c.and_then(|c| c.tracing_config())
+                            .and_then(|t| t.mode())
+                            .map(|m| m.as_str())
+                            .unwrap_or("PassThrough"),
+                    ),
+                )])))
+            },
+        ),
+        configured_block(Block::single("vpc_config", vpc_schema()), |c, _| {
+            vpc_config_block(c)
+        }),
     ]
 }
 
@@ -1257,315 +1503,6 @@ fn block_of(item: Option<Value>) -> Value {
     Value::List(item.into_iter().collect())
 }
 
-fn to_value(found: &Found, hint: &Value, region: &str) -> Value {
-    let function = &found.function;
-    let configuration = function.configuration();
-    let mut object = BTreeMap::new();
-    let groups = [
-        identity_entries(found, hint, region),
-        settings_entries(configuration),
-        package_entries(configuration, hint),
-        beside_configuration_entries(found, hint),
-        configuration_only_entries(hint),
-        block_entries(configuration, hint),
-    ];
-    for (key, value) in groups.into_iter().flatten() {
-        object.insert(key.to_string(), value);
-    }
-    set_tags(
-        &mut object,
-        function
-            .tags()
-            .map(|tags| {
-                tags.iter()
-                    .map(|(k, v)| (k.as_str(), v.as_str()))
-                    .collect::<Vec<_>>()
-            })
-            .unwrap_or_default(),
-    );
-    Value::Map(object)
-}
-
-/// The name, the ARNs and invoke ARNs, and the latest version.
-fn identity_entries(found: &Found, hint: &Value, region: &str) -> Vec<(&'static str, Value)> {
-    let partition = partition_of(region);
-    let configuration = found.function.configuration();
-    let name = configuration
-        .and_then(|c| c.function_name())
-        .map(str::to_string)
-        .or_else(|| string(hint, "function_name"))
-        .unwrap_or_default();
-    let arn = configuration
-        .and_then(|c| c.function_arn())
-        .unwrap_or_default()
-        .to_string();
-    let (qualified_arn, version) = found
-        .latest
-        .clone()
-        .unwrap_or_else(|| (format!("{arn}:$LATEST"), "$LATEST".to_string()));
-    vec![
-        ("id", Value::string(&name)),
-        ("function_name", Value::string(&name)),
-        (
-            "invoke_arn",
-            Value::string(invoke_arn(
-                partition,
-                region,
-                "2015-03-31",
-                &arn,
-                "invocations",
-            )),
-        ),
-        (
-            "response_streaming_invoke_arn",
-            Value::string(invoke_arn(
-                partition,
-                region,
-                "2021-11-15",
-                &arn,
-                "response-streaming-invocations",
-            )),
-        ),
-        (
-            "qualified_invoke_arn",
-            Value::string(invoke_arn(
-                partition,
-                region,
-                "2015-03-31",
-                &qualified_arn,
-                "invocations",
-            )),
-        ),
-        ("arn", Value::string(&arn)),
-        ("qualified_arn", Value::string(qualified_arn)),
-        ("version", Value::string(version)),
-    ]
-}
-
-/// The role, handler, runtime, description, memory size and timeout.
-fn settings_entries(configuration: Option<&FunctionConfiguration>) -> Vec<(&'static str, Value)> {
-    vec![
-        ("role", text_or_null(configuration.and_then(|c| c.role()))),
-        (
-            "handler",
-            text_or_null(configuration.and_then(|c| c.handler())),
-        ),
-        (
-            "runtime",
-            text_or_null(configuration.and_then(|c| c.runtime()).map(|r| r.as_str())),
-        ),
-        (
-            "description",
-            text_or_null(configuration.and_then(|c| c.description())),
-        ),
-        (
-            "memory_size",
-            number(configuration.and_then(|c| c.memory_size()).map(i64::from)),
-        ),
-        (
-            "timeout",
-            number(configuration.and_then(|c| c.timeout()).map(i64::from)),
-        ),
-    ]
-}
-
-/// The package as the configuration reports it: its hash, size and type, the KMS key, its
-/// signing, architectures and layers.
-fn package_entries(
-    configuration: Option<&FunctionConfiguration>,
-    hint: &Value,
-) -> Vec<(&'static str, Value)> {
-    let code_sha256 = configuration.and_then(|c| c.code_sha256());
-    vec![
-        (
-            "last_modified",
-            text(configuration.and_then(|c| c.last_modified())),
-        ),
-        ("code_sha256", text(code_sha256)),
-        // Configuration only (provider v6); recorded as AWS's hash where nothing configures it.
-        (
-            "source_code_hash",
-            match known(hint, "source_code_hash") {
-                Value::Null => text(code_sha256),
-                configured => configured,
-            },
-        ),
-        (
-            "source_code_size",
-            Value::Number(configuration.map(|c| c.code_size()).unwrap_or(0) as f64),
-        ),
-        (
-            "package_type",
-            Value::string(
-                configuration
-                    .and_then(|c| c.package_type())
-                    .map(|p| p.as_str())
-                    .unwrap_or("Zip"),
-            ),
-        ),
-        (
-            "kms_key_arn",
-            text_or_null(configuration.and_then(|c| c.kms_key_arn())),
-        ),
-        (
-            "signing_job_arn",
-            text_or_null(configuration.and_then(|c| c.signing_job_arn())),
-        ),
-        (
-            "signing_profile_version_arn",
-            text_or_null(configuration.and_then(|c| c.signing_profile_version_arn())),
-        ),
-        (
-            "architectures",
-            string_list(
-                configuration
-                    .map(|c| c.architectures())
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|a| a.as_str()),
-            ),
-        ),
-        (
-            "layers",
-            string_list(
-                configuration
-                    .map(|c| c.layers())
-                    .unwrap_or_default()
-                    .iter()
-                    .filter_map(|layer| layer.arn()),
-            ),
-        ),
-    ]
-}
-
-/// What is read beside the configuration: the reserved concurrency, the code location's image
-/// and key, and the code signing configuration.
-fn beside_configuration_entries(found: &Found, hint: &Value) -> Vec<(&'static str, Value)> {
-    let function = &found.function;
-    vec![
-        (
-            "reserved_concurrent_executions",
-            Value::Number(f64::from(found.reserved.unwrap_or(-1))),
-        ),
-        (
-            "image_uri",
-            text_or_null(function.code().and_then(|code| code.image_uri())),
-        ),
-        (
-            "source_kms_key_arn",
-            text_or_null(function.code().and_then(|code| code.source_kms_key_arn())),
-        ),
-        (
-            "code_signing_config_arn",
-            match &found.code_signing {
-                Some(arn) => text(arn.as_deref()),
-                None => known(hint, "code_signing_config_arn"),
-            },
-        ),
-    ]
-}
-
-/// The arguments AWS does not report, as configured.
-fn configuration_only_entries(hint: &Value) -> Vec<(&'static str, Value)> {
-    let mut entries: Vec<(&'static str, Value)> = [
-        "filename",
-        "publish_to",
-        "s3_bucket",
-        "s3_key",
-        "s3_object_version",
-        "replace_security_groups_on_destroy",
-        "replacement_security_group_ids",
-    ]
-    .into_iter()
-    .map(|key| (key, known(hint, key)))
-    .collect();
-    entries.push((
-        "publish",
-        Value::Bool(boolean(hint, "publish").unwrap_or(false)),
-    ));
-    entries.push((
-        "skip_destroy",
-        Value::Bool(boolean(hint, "skip_destroy").unwrap_or(false)),
-    ));
-    entries
-}
-
-/// The blocks, from the configuration (or, where an answer leaves one out, from `hint`).
-fn block_entries(
-    configuration: Option<&FunctionConfiguration>,
-    hint: &Value,
-) -> Vec<(&'static str, Value)> {
-    vec![
-        (
-            "capacity_provider_config",
-            match configuration.and_then(|c| c.capacity_provider_config()) {
-                Some(config) => capacity_provider_config_value(config),
-                None => kept_block(hint, "capacity_provider_config"),
-            },
-        ),
-        (
-            "durable_config",
-            match configuration.and_then(|c| c.durable_config()) {
-                Some(config) => block_of(durable_config_value(config)),
-                None => kept_block(hint, "durable_config"),
-            },
-        ),
-        (
-            "dead_letter_config",
-            block_of(
-                configuration
-                    .and_then(|c| c.dead_letter_config())
-                    .and_then(|d| d.target_arn())
-                    .filter(|target| !target.is_empty())
-                    .map(|target| Value::map([("target_arn", Value::string(target))])),
-            ),
-        ),
-        ("environment", environment_block(configuration)),
-        (
-            "ephemeral_storage",
-            block_of(
-                configuration
-                    .and_then(|c| c.ephemeral_storage())
-                    .map(|e| Value::map([("size", Value::Number(f64::from(e.size())))])),
-            ),
-        ),
-        (
-            "file_system_config",
-            file_system_config_block(configuration),
-        ),
-        ("image_config", image_config_block(configuration)),
-        ("logging_config", logging_config_block(configuration, hint)),
-        ("snap_start", snap_start_block(configuration)),
-        (
-            "tenancy_config",
-            block_of(
-                configuration
-                    .and_then(|c| c.tenancy_config())
-                    .map(|tenancy| {
-                        Value::map([(
-                            "tenant_isolation_mode",
-                            Value::string(tenancy.tenant_isolation_mode().as_str()),
-                        )])
-                    }),
-            ),
-        ),
-        (
-            "tracing_config",
-            block_of(Some(Value::map([(
-                "mode",
-                Value::string(
-                    configuration
-                        .and_then(|c| c.tracing_config())
-                        .and_then(|t| t.mode())
-                        .map(|m| m.as_str())
-                        .unwrap_or("PassThrough"),
-                ),
-            )]))),
-        ),
-        ("vpc_config", vpc_config_block(configuration)),
-    ]
-}
-
 /// `environment`: none without variables.
 fn environment_block(configuration: Option<&FunctionConfiguration>) -> Value {
     block_of(
@@ -1966,18 +1903,50 @@ fn validate_concurrency_and_logging(config: &Value, problem: &mut impl FnMut(&st
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsLambdaFunction {
-    fn name(&self) -> &'static str {
-        "aws_lambda_function"
+impl AwsObject for FunctionObject {
+    type Object = Found;
+    const NAME: &'static str = "aws_lambda_function";
+    const KIND: &'static str = "Lambda Function";
+    const KEY: &'static str = "function_name";
+    const KEY_OR_ID: bool = true;
+    // `skip_destroy`: the function stays in AWS; destroy only forgets it.
+    const SKIP_DESTROY: bool = true;
+
+    fn attributes() -> Vec<Declared<Found>> {
+        let mut declared = function_attributes();
+        declared.extend(configuration_blocks());
+        declared
     }
 
-    fn unknown_after_update(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
-        AwsLambdaFunction::unknown_after_update(prior, planned)
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create", "update", "delete"])
+    }
+
+    fn default_timeouts() -> Timeouts {
+        Timeouts::minutes(10, 10, 10)
+    }
+
+    /// The computed attributes that an in-place change from `prior` to `planned` makes new, which
+    /// the provider's plan shows as known after apply (its `CustomizeDiff`): `last_modified` when
+    /// the code is uploaded, and the version attributes when a new version is published.
+    fn unknown_after_update(prior: &Value, planned: &Value) -> Vec<&'static str> {
+        let code = code_changed(prior, planned);
+        let config = CONFIG_ARGUMENTS
+            .iter()
+            .any(|key| changed(prior, planned, key));
+        let mut unknown = Vec::new();
+        if code {
+            unknown.push("last_modified");
+        }
+        if publishes(prior, planned, code, config) {
+            unknown.extend(["version", "qualified_arn", "qualified_invoke_arn"]);
+        }
+        unknown
     }
 
     /// Adding or removing `durable_config` replaces the function; changing its settings does
     /// not.
-    fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+    fn replacing_changes(prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
         if !durable_switches(prior, planned) {
             return Vec::new();
         }
@@ -1988,17 +1957,9 @@ impl ResourceType for AwsLambdaFunction {
             .collect()
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    fn default_timeouts(&self) -> Timeouts {
-        Timeouts::minutes(10, 10, 10)
-    }
-
     /// Blocks the provider treats as absent when they hold nothing: `environment` without
     /// variables, `vpc_config` without subnets and security groups, an empty `image_config`.
-    fn normalize(&self, value: &mut Value) {
+    fn normalize(value: &mut Value) {
         if value.as_map().is_none() {
             return;
         }
@@ -2018,7 +1979,7 @@ impl ResourceType for AwsLambdaFunction {
         });
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems: Vec<(String, String)> = Vec::new();
         let mut problem = |path: &str, message: String| problems.push((path.to_string(), message));
         validate_combinations(config, &mut problem);
@@ -2029,8 +1990,26 @@ impl ResourceType for AwsLambdaFunction {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let clients = self.aws.clients().await;
+    /// Function names are unique in a region: a lost create's function is the planned name's,
+    /// when it carries the managed tags.
+    fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
+        string(planned, "function_name")
+    }
+
+    /// Lambda has no batched read: each function read whole, eight at a time.
+    async fn describe(
+        this: &AwsLambdaFunction,
+        names: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Found>>, ProviderError> {
+        each_key(names, |name| function_of(this, name)).await
+    }
+
+    async fn create_written(
+        this: &AwsLambdaFunction,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Tagged<Found>, ProviderError> {
+        let clients = this.aws.clients().await;
         let client = &clients.lambda;
         let name = string(planned, "function_name").ok_or_else(|| {
             ProviderError::new("aws_lambda_function needs a known \"function_name\"")
@@ -2108,23 +2087,19 @@ impl ResourceType for AwsLambdaFunction {
         {
             set_concurrency(client, &name, Some(reserved)).await?;
         }
-        self.read_one(&name, planned).await
+        Self::written(this, &name).await
     }
 
-    async fn update(
-        &self,
+    async fn update_written(
+        this: &AwsLambdaFunction,
         operation: &Operation,
+        name: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let clients = self.aws.clients().await;
+    ) -> Result<Tagged<Found>, ProviderError> {
+        let clients = this.aws.clients().await;
         let client = &clients.lambda;
-        let name = string(prior, "function_name")
-            .or_else(|| string(prior, "id"))
-            .ok_or_else(|| {
-                ProviderError::new("aws_lambda_function has no function_name in state")
-            })?;
-        let arn = string(prior, "arn").unwrap_or_else(|| name.clone());
+        let arn = string(prior, "arn").unwrap_or_else(|| name.to_string());
         let timeout = operation.timeouts.update;
 
         let (to_set, to_remove) = tag_changes(prior, planned);
@@ -2150,14 +2125,14 @@ impl ResourceType for AwsLambdaFunction {
                     sent!(client
                         .put_function_code_signing_config()
                         .code_signing_config_arn(config_arn)
-                        .function_name(&name))
+                        .function_name(name))
                     .map(|_| ()),
                 ),
                 None => (
                     "deleting",
                     sent!(client
                         .delete_function_code_signing_config()
-                        .function_name(&name))
+                        .function_name(name))
                     .map(|_| ()),
                 ),
             };
@@ -2172,42 +2147,34 @@ impl ResourceType for AwsLambdaFunction {
             .iter()
             .any(|key| changed(prior, planned, key));
         if config {
-            self.update_configuration(client, &name, prior, planned, timeout)
+            this.update_configuration(client, name, prior, planned, timeout)
                 .await?;
         }
         let code = code_changed(prior, planned);
         if code {
-            self.update_code(client, &name, prior, planned, timeout)
+            this.update_code(client, name, prior, planned, timeout)
                 .await?;
         }
         if changed(prior, planned, "reserved_concurrent_executions") {
-            set_concurrency(
-                client,
-                &name,
-                int(planned, "reserved_concurrent_executions"),
-            )
-            .await?;
+            set_concurrency(client, name, int(planned, "reserved_concurrent_executions")).await?;
         }
         if publishes(prior, planned, code, config) {
-            publish_version(client, &name, publish_to(planned), timeout).await?;
+            publish_version(client, name, publish_to(planned), timeout).await?;
         }
-        self.read_one(&name, planned).await
+        Self::written(this, name).await
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        // `skip_destroy`: the function stays in AWS; destroy only forgets it.
-        if crate::aws_object::skips_destroy(prior) {
-            return Ok(());
-        }
-        let Some(name) = string(prior, "function_name").or_else(|| string(prior, "id")) else {
-            return Ok(());
-        };
+    async fn delete(
+        this: &AwsLambdaFunction,
+        operation: &Operation,
+        name: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
         let timeout = operation.timeouts.delete;
         if boolean(prior, "replace_security_groups_on_destroy") == Some(true) {
-            self.replace_security_groups(&name, prior, timeout).await?;
+            this.replace_security_groups(name, prior, timeout).await?;
         }
-        let client = &self.aws.clients().await.lambda;
-        let name = name.as_str();
+        let client = &this.aws.clients().await.lambda;
         // A durable function's running executions are stopped first, as the provider does.
         if single(prior, "durable_config").is_some() {
             stop_durable_executions(client, name, timeout)
@@ -2239,57 +2206,29 @@ impl ResourceType for AwsLambdaFunction {
         )
         .await
     }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let reads: Vec<_> = prior
-            .iter()
-            .map(|value| async move {
-                match string(value, "function_name").or_else(|| string(value, "id")) {
-                    Some(name) => self.read(&name, value).await,
-                    None => Ok(None),
-                }
-            })
-            .collect();
-        read_each(reads).await
-    }
-
-    /// Terraform's import ID: the function name.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("function_name", id))
-    }
-
-    /// Function names are unique in a region; ours carries the managed tags.
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = string(planned, "function_name") else {
-            return Ok(None);
-        };
-        let client = &self.aws.clients().await.lambda;
-        let function = match sent!(client.get_function().function_name(&name)) {
-            Ok(output) => output,
-            Err(error) if is_missing(&error) => return Ok(None),
-            Err(error) => return Err(error),
-        };
-        let tags: Vec<(String, String)> = function
-            .tags()
-            .map(|tags| tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default();
-        if !has_managed_tags(&tags, operation) {
-            return Ok(None);
-        }
-        self.read(&name, planned).await
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use infra_core::ResourceType;
 
     fn function() -> AwsLambdaFunction {
-        AwsLambdaFunction::new(Aws::new(crate::ProviderSettings::default()))
+        AwsLambdaFunction::new(crate::Aws::new(crate::ProviderSettings::default()))
+    }
+
+    /// The value read back of `found` for `hint`, in `region`.
+    fn to_value(found: &Found, hint: &Value, region: &str) -> Value {
+        let found = Tagged {
+            object: Found {
+                function: found.function.clone(),
+                reserved: found.reserved,
+                latest: found.latest.clone(),
+                code_signing: found.code_signing.clone(),
+            },
+            tags: vec![],
+        };
+        function().value_of(&found, region, hint)
     }
 
     #[test]
@@ -2364,7 +2303,7 @@ mod tests {
         ]);
         assert!(!code_changed(&prior, &planned));
         assert_eq!(
-            AwsLambdaFunction::unknown_after_update(&prior, &planned),
+            FunctionObject::unknown_after_update(&prior, &planned),
             ["version", "qualified_arn", "qualified_invoke_arn"]
         );
         // A known source whose hash changes uploads.
@@ -2627,7 +2566,7 @@ mod tests {
                 entries.insert(key.to_string(), value);
             }
             assert_eq!(
-                AwsLambdaFunction::unknown_after_update(&prior, &planned),
+                FunctionObject::unknown_after_update(&prior, &planned),
                 ["version", "qualified_arn", "qualified_invoke_arn"],
                 "{key}"
             );
