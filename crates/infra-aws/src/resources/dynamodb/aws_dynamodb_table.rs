@@ -19,8 +19,9 @@
 //! after a write and the lost create's search (the planned name's table, with the managed tags).
 //! Refresh is per table (DynamoDB has no batched describe), several tables at once:
 //! DescribeTable, then DescribeTimeToLive, DescribeContinuousBackups and ListTagsOfResource
-//! together, then each table's replicas for the prior they are read for. An encrypted table's key is compared with `alias/aws/dynamodb`: the AWS managed
-//! key reads as `kms_key_arn = ""`, as the provider reports it. A GSI reads back in the form
+//! together, then each table's replicas for the prior they are read for. An encrypted table's
+//! key is compared with `alias/aws/dynamodb`: the AWS managed key reads as `kms_key_arn = ""`,
+//! as the provider reports it. A GSI reads back in the form
 //! its configuration uses (`hash_key`/`range_key`, or `key_schema` blocks); on import, in the
 //! `hash_key`/`range_key` form when it has one partition key and at most one sort key.
 //!
