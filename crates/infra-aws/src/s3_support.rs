@@ -89,7 +89,7 @@ pub fn hosted_zone_id(region: &str) -> Option<&'static str> {
 
 /// The computed attributes S3's names for a bucket fill ([`bucket_names`]), in the bucket
 /// resource's and data source's schema order.
-const BUCKET_NAMES: [&str; 5] = [
+pub const BUCKET_NAMES: [&str; 5] = [
     "arn",
     "bucket_domain_name",
     "bucket_regional_domain_name",

@@ -56,11 +56,15 @@
 //! UnsupportedOperation for acceleration (regions and partitions without it), and outside the
 //! aws and aws-us-gov partitions any Object Lock error.
 //!
+//! The bucket is declared on the [`AwsObject`] family, keyed by its name (`bucket`, else `id`):
+//! each attribute with its reader over what a read gathers ([`Bucket`]); the family writes
+//! refresh, import and the value read back after a write. The lost create's search is the
+//! bucket's own ([`BucketObject::find_created`]).
+//!
 //! moto holds and returns everything this type reads but MFA delete (a unit test shows how
 //! `mfa_delete` is read back), so drift on the rest is seen in tests.
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_sdk_s3::types::{
@@ -73,9 +77,7 @@ use aws_sdk_s3::types::{
     ReplicationTimeValue, RequestPaymentConfiguration, SourceSelectionCriteria,
     SseKmsEncryptedObjects, SseKmsEncryptedObjectsStatus, StorageClass, Tag, Tagging,
 };
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
 use super::aws_s3_bucket_acl::{access_control_policy, Acl, PERMISSIONS};
 use super::aws_s3_bucket_cors_configuration::Cors;
@@ -89,19 +91,22 @@ use super::aws_s3_bucket_server_side_encryption_configuration::{by_default_schem
 use super::aws_s3_bucket_versioning::{put_versioning, Versioning};
 use crate::app_support::{
     arn_problem, blocks, boolean, changed, has_managed_tags, int, invalid_json, known,
-    length_problem, non_empty, number, retry_while, set_tags, single, string, string_list, strings,
-    text,
+    length_problem, non_empty, number, retry_while, single, string, string_list, strings,
+    tag_changes, text, vanished,
 };
+use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
-use crate::declared::read_in_turn;
+use crate::declared::{
+    from_prior, not_supported, read, read_block, switch, Declared, Reading,
+};
+use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::built;
 use crate::error::{aws_error, refused};
 use crate::s3_support::{
-    bucket_call, bucket_names, empty_bucket, is_gone, website, with_bucket_names, BucketConfig,
-    Target,
+    bucket_call, bucket_names, empty_bucket, is_gone, website, BucketConfig, Target, BUCKET_NAMES,
 };
-use crate::tagging::{ManagedTags, WithTags};
-use crate::{create_memo, Aws};
+use crate::tagging::ManagedTags;
+use crate::create_memo;
 
 /// The canned ACLs that apply to a bucket (the provider's list for `acl`; S3's canned ACL
 /// table: the others apply to objects only).
@@ -116,41 +121,50 @@ const CANNED_ACLS: &[&str] = &[
 
 /// The deprecated inline settings infra takes, in the provider v6 schema: Optional+Computed
 /// (a bucket whose configuration leaves one out keeps what S3 has, which a split resource may
-/// manage), read on every refresh.
-fn inline_settings(schema: Schema) -> Schema {
+/// manage), read on every refresh: each as the bucket's reads found it ([`Inline`]), Object
+/// Lock from the bucket's own configuration.
+fn inline_settings() -> Vec<Declared<Bucket>> {
     // A string of S3's values (the provider's enum.Validate).
     let one_of = |name, values, message| {
         Attribute::optional_computed(name, Type::String)
             .check(Check::OneOf(values))
             .deprecated(message)
     };
-    schema
-        .attr(one_of(
-            "acceleration_status",
-            BucketAccelerateStatus::values(),
-            "acceleration_status is deprecated. Use the aws_s3_bucket_accelerate_configuration \
-             resource instead.",
-        ))
-        .attr(one_of(
-            "request_payer",
-            Payer::values(),
-            "request_payer is deprecated. Use the aws_s3_bucket_request_payment_configuration \
-             resource instead.",
-        ))
-        .block(
+    vec![
+        inline_attribute(
+            one_of(
+                "acceleration_status",
+                BucketAccelerateStatus::values(),
+                "acceleration_status is deprecated. Use the \
+                 aws_s3_bucket_accelerate_configuration resource instead.",
+            ),
+            |inline| &inline.acceleration_status,
+        ),
+        inline_attribute(
+            one_of(
+                "request_payer",
+                Payer::values(),
+                "request_payer is deprecated. Use the \
+                 aws_s3_bucket_request_payment_configuration resource instead.",
+            ),
+            |inline| &inline.request_payer,
+        ),
+        inline_block(
             Block::single("replication_configuration", replication_schema())
                 .computed()
                 .deprecated(
                     "replication_configuration is deprecated. Use the \
                      aws_s3_bucket_replication_configuration resource instead.",
                 ),
-        )
-        .block(
+            |inline| &inline.replication_configuration,
+        ),
+        inline_block(
             Block::set("grant", grant_schema())
                 .computed()
                 .deprecated("grant is deprecated. Use the aws_s3_bucket_acl resource instead."),
-        )
-        .block(
+            |inline| &inline.grant,
+        ),
+        read_block(
             Block::single("object_lock_configuration", object_lock_schema())
                 .computed()
                 .deprecated(
@@ -158,8 +172,13 @@ fn inline_settings(schema: Schema) -> Schema {
                      object_lock_enabled and the aws_s3_bucket_object_lock_configuration \
                      resource instead.",
                 ),
-        )
-        .block(
+            |bucket: &Bucket, _: &Reading| {
+                let schema = object_lock_schema();
+                let lock = bucket.object_lock.as_ref();
+                Value::List(lock.map(|lock| zero_filled(&schema, lock)).into_iter().collect())
+            },
+        ),
+        inline_block(
             Block::single(
                 "website",
                 Schema::new()
@@ -176,28 +195,32 @@ fn inline_settings(schema: Schema) -> Schema {
                 "website is deprecated. Use the aws_s3_bucket_website_configuration resource \
                  instead.",
             ),
-        )
-        .attr(
+            |inline| &inline.website,
+        ),
+        inline_attribute(
             Attribute::optional_computed("policy", Type::Json)
                 .deprecated("policy is deprecated. Use the aws_s3_bucket_policy resource instead."),
-        )
-        .block(
+            |inline| &inline.policy,
+        ),
+        inline_block(
             Block::list("cors_rule", cors_rule_schema())
                 .computed()
                 .deprecated(
                     "cors_rule is deprecated. Use the aws_s3_bucket_cors_configuration resource \
                      instead.",
                 ),
-        )
-        .block(
+            |inline| &inline.cors_rule,
+        ),
+        inline_block(
             Block::list("lifecycle_rule", lifecycle_rule_schema())
                 .computed()
                 .deprecated(
                     "lifecycle_rule is deprecated. Use the aws_s3_bucket_lifecycle_configuration \
                      resource instead.",
                 ),
-        )
-        .block(
+            |inline| &inline.lifecycle_rule,
+        ),
+        inline_block(
             Block::single(
                 "logging",
                 Schema::new()
@@ -206,8 +229,9 @@ fn inline_settings(schema: Schema) -> Schema {
             )
             .computed()
             .deprecated("logging is deprecated. Use the aws_s3_bucket_logging resource instead."),
-        )
-        .block(
+            |inline| &inline.logging,
+        ),
+        inline_block(
             Block::single(
                 "server_side_encryption_configuration",
                 Schema::new().block(Block::single("rule", encryption_rule_schema()).required()),
@@ -217,8 +241,9 @@ fn inline_settings(schema: Schema) -> Schema {
                 "server_side_encryption_configuration is deprecated. Use the \
                  aws_s3_bucket_server_side_encryption_configuration resource instead.",
             ),
-        )
-        .block(
+            |inline| &inline.server_side_encryption_configuration,
+        ),
+        inline_block(
             Block::single(
                 "versioning",
                 Schema::new()
@@ -231,7 +256,23 @@ fn inline_settings(schema: Schema) -> Schema {
             .deprecated(
                 "versioning is deprecated. Use the aws_s3_bucket_versioning resource instead.",
             ),
-        )
+            |inline| &inline.versioning,
+        ),
+    ]
+}
+
+/// An inline setting's attribute, read back as the bucket's reads found it.
+fn inline_attribute(attribute: Attribute, found: fn(&Inline) -> &Value) -> Declared<Bucket> {
+    read(attribute, move |bucket: &Bucket, _: &Reading| {
+        found(&bucket.inline).clone()
+    })
+}
+
+/// An inline setting's block, read back as the bucket's reads found it.
+fn inline_block(block: Block, found: fn(&Inline) -> &Value) -> Declared<Bucket> {
+    read_block(block, move |bucket: &Bucket, _: &Reading| {
+        found(&bucket.inline).clone()
+    })
 }
 
 /// The inline `grant`: a grantee (`CanonicalUser` by `id`, or `Group` by `uri`) and its
@@ -513,351 +554,422 @@ fn one_block(schema: &Schema, name: &str, found: Option<&Value>) -> Value {
     }
 }
 
-pub struct AwsS3Bucket {
-    aws: Arc<Aws>,
-    schema: Schema,
+/// `aws_s3_bucket`, declared on the [`AwsObject`] family.
+pub type AwsS3Bucket = ObjectType<BucketObject>;
+
+pub struct BucketObject;
+
+/// What a bucket's reads gather: its name, its region, its Object Lock configuration (as
+/// `aws_s3_bucket_object_lock_configuration` reads it; `None` when the bucket has none) and
+/// the inline settings.
+pub struct Bucket {
+    name: String,
+    region: String,
+    object_lock: Option<Value>,
+    inline: Inline,
 }
 
+/// What HeadBucket, GetBucketTagging and GetObjectLockConfiguration found of a bucket.
 struct Found {
     region: String,
     tags: Vec<(String, String)>,
-    /// The Object Lock configuration, as `aws_s3_bucket_object_lock_configuration` reads it;
-    /// `None` when the bucket has none.
     object_lock: Option<BTreeMap<String, Value>>,
 }
 
-impl AwsS3Bucket {
-    pub fn new(aws: Arc<Aws>) -> AwsS3Bucket {
-        let schema = Schema::new()
-            .timeouts(&["create", "read", "update", "delete"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::optional_computed("bucket", Type::String).force_new())
-            .attr(Attribute::optional_computed("bucket_prefix", Type::String).force_new())
-            .attr(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)))
-            .attr(Attribute::optional_computed("object_lock_enabled", Type::Bool).force_new());
-        let schema = with_bucket_names(schema)
-            // From the region when the bucket has a website (the inline `website`).
-            .attr(
-                Attribute::computed("website_domain", Type::String).deprecated(
-                    "website_domain is deprecated. Use the aws_s3_bucket_website_configuration \
+/// The bucket's own attributes, then the inline settings ([`inline_settings`]); its tags are
+/// the family's.
+fn bucket_attributes() -> Vec<Declared<Bucket>> {
+    let name = |attribute| {
+        read(attribute, |bucket: &Bucket, _: &Reading| {
+            Value::string(&bucket.name)
+        })
+    };
+    let mut declared = vec![
+        name(Attribute::computed("id", Type::String)),
+        name(Attribute::optional_computed("bucket", Type::String).force_new()),
+        read(
+            Attribute::optional_computed("bucket_prefix", Type::String).force_new(),
+            |bucket: &Bucket, at: &Reading| match known(at.prior, "bucket_prefix") {
+                Value::Null => text(generated_prefix(&bucket.name)),
+                prefix => prefix,
+            },
+        ),
+        switch(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false))),
+        read(
+            Attribute::optional_computed("object_lock_enabled", Type::Bool).force_new(),
+            |bucket: &Bucket, _: &Reading| {
+                let lock = bucket.object_lock.as_ref().unwrap_or(&Value::Null);
+                Value::Bool(lock.get("object_lock_enabled").as_str() == Some("Enabled"))
+            },
+        ),
+    ];
+    declared.extend(BUCKET_NAMES.into_iter().map(|name| {
+        read(
+            Attribute::computed(name, Type::String),
+            move |bucket: &Bucket, _: &Reading| {
+                bucket_names(&bucket.name, &bucket.region)
+                    .find(|(named, _)| *named == name)
+                    .map_or(Value::Null, |(_, value)| value)
+            },
+        )
+    }));
+    declared.extend([
+        read(
+            Attribute::computed("website_domain", Type::String).deprecated(
+                "website_domain is deprecated. Use the aws_s3_bucket_website_configuration \
                  resource instead.",
-                ),
-            )
-            .attr(
-                Attribute::computed("website_endpoint", Type::String).deprecated(
-                    "website_endpoint is deprecated. Use the aws_s3_bucket_website_configuration \
-                 resource instead.",
-                ),
-            )
-            .not_supported(
-                "bucket_namespace",
-                Type::String,
-                "infra makes buckets in the global namespace",
-            )
-            .attr(
-                Attribute::optional_computed("acl", Type::String)
-                    .check(Check::OneOf(CANNED_ACLS))
-                    .deprecated("acl is deprecated. Use the aws_s3_bucket_acl resource instead."),
-            );
-        let schema = inline_settings(schema).with_tags();
-        AwsS3Bucket { aws, schema }
-    }
-
-    async fn find(&self, bucket: &str) -> Result<Option<Found>, ProviderError> {
-        let client = &self.aws.clients().await.s3;
-        let at = Target::bucket(client, bucket);
-        let head = match bucket_call!(client, head_bucket(bucket)) {
-            Ok(head) => head,
-            Err(error) if is_gone(&error) => return Ok(None),
-            Err(error) => return Err(error),
-        };
-        let region = head
-            .bucket_region()
-            .map(str::to_string)
-            .unwrap_or_else(|| self_region_placeholder());
-        let tags = match bucket_call!(client, get_bucket_tagging(bucket)) {
-            Ok(output) => output
-                .tag_set()
-                .iter()
-                .map(|t| (t.key().to_string(), t.value().to_string()))
-                .collect(),
-            Err(error) if error.code.as_deref() == Some("NoSuchTagSet") => vec![],
-            Err(error) if is_gone(&error) => return Ok(None),
-            Err(error) => return Err(error),
-        };
-        // As the provider: outside the aws and aws-us-gov partitions, where S3 may not have
-        // Object Lock, any other error reads as none too.
-        let lock_optional = !matches!(partition_of(&region), "aws" | "aws-us-gov");
-        let object_lock = match configured(
-            ObjectLock::get(&at, &Value::Null).await,
-            &[ObjectLock::NOT_CONFIGURED.unwrap_or_default()],
-        ) {
-            Ok(found) => found,
-            Err(error) if is_gone(&error) => return Ok(None),
-            Err(_) if lock_optional && !region.is_empty() => None,
-            Err(error) => return Err(error),
-        };
-        Ok(Some(Found {
-            region,
-            tags,
-            object_lock,
-        }))
-    }
-
-    async fn read(&self, bucket: &str, hint: &Value) -> Result<Option<Value>, ProviderError> {
-        let region = self.aws.clients().await.region.clone();
-        let Some(mut found) = self.find(bucket).await? else {
-            return Ok(None);
-        };
-        if found.region.is_empty() {
-            found.region = region;
-        }
-        let Some(inline) = self.read_inline(bucket, hint).await? else {
-            return Ok(None);
-        };
-        Ok(Some(to_value(&self.schema, bucket, &found, &inline, hint)))
-    }
-
-    /// The inline settings, one GET each as the provider reads them (GetBucketPolicy,
-    /// GetBucketAcl, GetBucketCors, GetBucketWebsite, GetBucketVersioning,
-    /// GetBucketAccelerateConfiguration, GetBucketRequestPayment, GetBucketLogging,
-    /// GetBucketLifecycleConfiguration, GetBucketReplication, GetBucketEncryption), sent
-    /// together; `None` when the bucket is gone. The split
-    /// resources' readers do the reading where infra has the split resource.
-    async fn read_inline(
-        &self,
-        bucket: &str,
-        hint: &Value,
-    ) -> Result<Option<Inline>, ProviderError> {
-        let client = &self.aws.clients().await.s3;
-        let at = Target::bucket(client, bucket);
-        let (policy, cors, versioning, logging, lifecycle, encryption) = futures::join!(
-            Policy::get(&at, hint),
-            Cors::get(&at, &Value::Null),
-            Versioning::get(&at, &Value::Null),
-            Logging::get(&at, &Value::Null),
-            Lifecycle::get(&at, &Value::Null),
-            Encryption::get(&at, &Value::Null),
-        );
-        let (acl, site, accelerate, payment, replication) = futures::join!(
-            Acl::get(&at, &Value::Null),
-            async {
-                bucket_call!(client, get_bucket_website(bucket)).map(|w| {
-                    website::block(
-                        w.index_document(),
-                        w.error_document(),
-                        w.redirect_all_requests_to(),
-                        w.routing_rules(),
-                    )
-                })
-            },
-            async {
-                bucket_call!(client, get_bucket_accelerate_configuration(bucket))
-                    .map(|a| Some(acceleration_status(a.status())))
-            },
-            async {
-                bucket_call!(client, get_bucket_request_payment(bucket))
-                    .map(|p| Some(request_payer(p.payer())))
-            },
-            async {
-                bucket_call!(client, get_bucket_replication(bucket)).map(|r| {
-                    r.replication_configuration()
-                        .map(|found| replication_block(&self.schema, found))
-                })
-            },
-        );
-        let acl = configured(acl, &[]);
-        let site = configured(site.map(Option::Some), &["NoSuchWebsiteConfiguration"]);
-        let accelerate = configured(accelerate, NO_ACCELERATION);
-        let payment = configured(payment, &[]);
-        let replication = configured(replication, &["ReplicationConfigurationNotFoundError"]);
-        let errors = [
-            acl.as_ref().err(),
-            site.as_ref().err(),
-            accelerate.as_ref().err(),
-            payment.as_ref().err(),
-            replication.as_ref().err(),
-        ];
-        if errors.into_iter().flatten().any(is_gone) {
-            return Ok(None);
-        }
-        let (acl, site) = (acl?, site?.flatten());
-        let none = || Value::string("");
-        let not_configured = |kind: Option<&'static str>| [kind.unwrap_or_default()];
-        let answers = [
-            configured(policy, &not_configured(Policy::NOT_CONFIGURED)),
-            configured(cors, &not_configured(Cors::NOT_CONFIGURED)),
-            configured(versioning, &[]),
-            configured(logging, &[]),
-            configured(lifecycle, &not_configured(Lifecycle::NOT_CONFIGURED)),
-            configured(
-                encryption,
-                &[
-                    Encryption::NOT_CONFIGURED.unwrap_or_default(),
-                    "UnsupportedOperation",
-                ],
             ),
-        ];
-        let mut found = Vec::with_capacity(answers.len());
-        for answer in answers {
-            match answer {
-                Ok(answer) => found.push(answer),
-                Err(error) if is_gone(&error) => return Ok(None),
-                Err(error) => return Err(error),
-            }
-        }
-        let mut inline = inline_value(&self.schema, found);
-        inline.grant = acl.map_or(Value::List(vec![]), |acl| {
-            inline_grants(&self.schema, &Value::Map(acl))
-        });
-        inline.website = one_block(&self.schema, "website", site.as_ref());
-        inline.acceleration_status = accelerate?.unwrap_or_else(none);
-        inline.request_payer = payment?.unwrap_or_else(none);
-        inline.replication_configuration = replication?.unwrap_or(Value::List(vec![]));
-        Ok(Some(inline))
-    }
+            |bucket: &Bucket, at: &Reading| website_name(bucket, at, "website_domain"),
+        ),
+        read(
+            Attribute::computed("website_endpoint", Type::String).deprecated(
+                "website_endpoint is deprecated. Use the aws_s3_bucket_website_configuration \
+                 resource instead.",
+            ),
+            |bucket: &Bucket, at: &Reading| website_name(bucket, at, "website_endpoint"),
+        ),
+        not_supported(
+            "bucket_namespace",
+            Type::String,
+            "infra makes buckets in the global namespace",
+        ),
+        // S3 reports grants, not the canned ACL they came from: kept as configured.
+        from_prior(
+            Attribute::optional_computed("acl", Type::String)
+                .check(Check::OneOf(CANNED_ACLS))
+                .deprecated("acl is deprecated. Use the aws_s3_bucket_acl resource instead."),
+        ),
+    ]);
+    declared.extend(inline_settings());
+    declared
+}
 
-    /// Sends what changed of the inline settings [`INLINE`] from `prior` (`None` on create,
-    /// where only the configured ones are sent), in that order. The split resources' writers
-    /// do the sending where infra has the split resource.
-    async fn put_inline(
-        &self,
-        bucket: &str,
-        prior: Option<&Value>,
-        planned: &Value,
-        timeout: Duration,
-    ) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.s3;
-        let at = Target::bucket(client, bucket);
-        for &key in INLINE {
-            let to_send = match prior {
-                Some(prior) => changed(prior, planned, key),
-                None => planned.get(key).is_wholly_known() && !planned.get(key).is_null(),
-            };
-            if !to_send {
-                continue;
+/// `website_endpoint` or `website_domain`, as the provider sets them: from the region when the
+/// bucket has a website, else left as they were (null on a new bucket).
+fn website_name(bucket: &Bucket, at: &Reading, name: &str) -> Value {
+    if !bucket.inline.website.as_list().is_some_and(|w| !w.is_empty()) {
+        return known(at.prior, name);
+    }
+    let (endpoint, domain) = website::endpoint_and_domain(&bucket.name, &bucket.region);
+    Value::string(match name {
+        "website_endpoint" => endpoint,
+        _ => domain,
+    })
+}
+
+/// HeadBucket, GetBucketTagging and GetObjectLockConfiguration, in turn; `None` when the
+/// bucket is gone.
+async fn find(this: &AwsS3Bucket, bucket: &str) -> Result<Option<Found>, ProviderError> {
+    let client = &this.aws.clients().await.s3;
+    let at = Target::bucket(client, bucket);
+    let head = match bucket_call!(client, head_bucket(bucket)) {
+        Ok(head) => head,
+        Err(error) if is_gone(&error) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    let region = head
+        .bucket_region()
+        .map(str::to_string)
+        .unwrap_or_else(|| self_region_placeholder());
+    let tags = match bucket_call!(client, get_bucket_tagging(bucket)) {
+        Ok(output) => output
+            .tag_set()
+            .iter()
+            .map(|t| (t.key().to_string(), t.value().to_string()))
+            .collect(),
+        Err(error) if error.code.as_deref() == Some("NoSuchTagSet") => vec![],
+        Err(error) if is_gone(&error) => return Ok(None),
+        Err(error) => return Err(error),
+    };
+    // As the provider: outside the aws and aws-us-gov partitions, where S3 may not have
+    // Object Lock, any other error reads as none too.
+    let lock_optional = !matches!(partition_of(&region), "aws" | "aws-us-gov");
+    let object_lock = match configured(
+        ObjectLock::get(&at, &Value::Null).await,
+        &[ObjectLock::NOT_CONFIGURED.unwrap_or_default()],
+    ) {
+        Ok(found) => found,
+        Err(error) if is_gone(&error) => return Ok(None),
+        Err(_) if lock_optional && !region.is_empty() => None,
+        Err(error) => return Err(error),
+    };
+    Ok(Some(Found {
+        region,
+        tags,
+        object_lock,
+    }))
+}
+
+/// The bucket whole ([`find`], then the inline settings, for `hint`: the prior state or the
+/// planned value); `None` when it is gone.
+async fn bucket_of(
+    this: &AwsS3Bucket,
+    bucket: &str,
+    hint: &Value,
+) -> Result<Option<Tagged<Bucket>>, ProviderError> {
+    let region = this.aws.clients().await.region.clone();
+    let Some(found) = find(this, bucket).await? else {
+        return Ok(None);
+    };
+    let Some(inline) = read_inline(this, bucket, hint).await? else {
+        return Ok(None);
+    };
+    Ok(Some(Tagged {
+        object: Bucket {
+            name: bucket.to_string(),
+            region: match found.region.is_empty() {
+                true => region,
+                false => found.region,
+            },
+            object_lock: found.object_lock.map(Value::Map),
+            inline,
+        },
+        tags: found.tags,
+    }))
+}
+
+/// The inline settings, one GET each as the provider reads them (GetBucketPolicy,
+/// GetBucketAcl, GetBucketCors, GetBucketWebsite, GetBucketVersioning,
+/// GetBucketAccelerateConfiguration, GetBucketRequestPayment, GetBucketLogging,
+/// GetBucketLifecycleConfiguration, GetBucketReplication, GetBucketEncryption), sent
+/// together; `None` when the bucket is gone. The split
+/// resources' readers do the reading where infra has the split resource.
+async fn read_inline(
+    this: &AwsS3Bucket,
+    bucket: &str,
+    hint: &Value,
+) -> Result<Option<Inline>, ProviderError> {
+    let schema = this.schema();
+    let client = &this.aws.clients().await.s3;
+    let at = Target::bucket(client, bucket);
+    let (policy, cors, versioning, logging, lifecycle, encryption) = futures::join!(
+        Policy::get(&at, hint),
+        Cors::get(&at, &Value::Null),
+        Versioning::get(&at, &Value::Null),
+        Logging::get(&at, &Value::Null),
+        Lifecycle::get(&at, &Value::Null),
+        Encryption::get(&at, &Value::Null),
+    );
+    let (acl, site, accelerate, payment, replication) = futures::join!(
+        Acl::get(&at, &Value::Null),
+        async {
+            bucket_call!(client, get_bucket_website(bucket)).map(|w| {
+                website::block(
+                    w.index_document(),
+                    w.error_document(),
+                    w.redirect_all_requests_to(),
+                    w.routing_rules(),
+                )
+            })
+        },
+        async {
+            bucket_call!(client, get_bucket_accelerate_configuration(bucket))
+                .map(|a| Some(acceleration_status(a.status())))
+        },
+        async {
+            bucket_call!(client, get_bucket_request_payment(bucket))
+                .map(|p| Some(request_payer(p.payer())))
+        },
+        async {
+            bucket_call!(client, get_bucket_replication(bucket)).map(|r| {
+                r.replication_configuration()
+                    .map(|found| replication_block(schema, found))
+            })
+        },
+    );
+    let acl = configured(acl, &[]);
+    let site = configured(site.map(Option::Some), &["NoSuchWebsiteConfiguration"]);
+    let accelerate = configured(accelerate, NO_ACCELERATION);
+    let payment = configured(payment, &[]);
+    let replication = configured(replication, &["ReplicationConfigurationNotFoundError"]);
+    let errors = [
+        acl.as_ref().err(),
+        site.as_ref().err(),
+        accelerate.as_ref().err(),
+        payment.as_ref().err(),
+        replication.as_ref().err(),
+    ];
+    if errors.into_iter().flatten().any(is_gone) {
+        return Ok(None);
+    }
+    let (acl, site) = (acl?, site?.flatten());
+    let none = || Value::string("");
+    let not_configured = |kind: Option<&'static str>| [kind.unwrap_or_default()];
+    let answers = [
+        configured(policy, &not_configured(Policy::NOT_CONFIGURED)),
+        configured(cors, &not_configured(Cors::NOT_CONFIGURED)),
+        configured(versioning, &[]),
+        configured(logging, &[]),
+        configured(lifecycle, &not_configured(Lifecycle::NOT_CONFIGURED)),
+        configured(
+            encryption,
+            &[
+                Encryption::NOT_CONFIGURED.unwrap_or_default(),
+                "UnsupportedOperation",
+            ],
+        ),
+    ];
+    let mut found = Vec::with_capacity(answers.len());
+    for answer in answers {
+        match answer {
+            Ok(answer) => found.push(answer),
+            Err(error) if is_gone(&error) => return Ok(None),
+            Err(error) => return Err(error),
+        }
+    }
+    let mut inline = inline_value(schema, found);
+    inline.grant = acl.map_or(Value::List(vec![]), |acl| {
+        inline_grants(schema, &Value::Map(acl))
+    });
+    inline.website = one_block(schema, "website", site.as_ref());
+    inline.acceleration_status = accelerate?.unwrap_or_else(none);
+    inline.request_payer = payment?.unwrap_or_else(none);
+    inline.replication_configuration = replication?.unwrap_or(Value::List(vec![]));
+    Ok(Some(inline))
+}
+
+/// Sends what changed of the inline settings [`INLINE`] from `prior` (`None` on create,
+/// where only the configured ones are sent), in that order. The split resources' writers
+/// do the sending where infra has the split resource.
+async fn put_inline(
+    this: &AwsS3Bucket,
+    bucket: &str,
+    prior: Option<&Value>,
+    planned: &Value,
+    timeout: Duration,
+) -> Result<(), ProviderError> {
+    let client = &this.aws.clients().await.s3;
+    let at = Target::bucket(client, bucket);
+    for &key in INLINE {
+        let to_send = match prior {
+            Some(prior) => changed(prior, planned, key),
+            None => planned.get(key).is_wholly_known() && !planned.get(key).is_null(),
+        };
+        if !to_send {
+            continue;
+        }
+        let one = single(planned, key);
+        match (key, one) {
+            ("policy", _) if non_empty(planned, key).is_some() => {
+                Policy::put(&at, planned).await?
             }
-            let one = single(planned, key);
-            match (key, one) {
-                ("policy", _) if non_empty(planned, key).is_some() => {
-                    Policy::put(&at, planned).await?
+            ("policy", _) => Policy::delete(&at, planned).await?,
+            ("cors_rule", Some(_)) => Cors::put(&at, planned).await?,
+            ("cors_rule", None) => Cors::delete(&at, planned).await?,
+            ("website", Some(site)) => {
+                let configuration = website::configuration(site)?;
+                bucket_call!(
+                    client,
+                    put_bucket_website(bucket).website_configuration(configuration)
+                )?;
+            }
+            ("website", None) => {
+                bucket_call!(client, delete_bucket_website(bucket))?;
+            }
+            ("versioning", _) => {
+                if let Some((status, mfa_delete)) = versioning_request(prior.is_none(), planned)
+                {
+                    put_versioning(&at, None, status, mfa_delete).await?;
                 }
-                ("policy", _) => Policy::delete(&at, planned).await?,
-                ("cors_rule", Some(_)) => Cors::put(&at, planned).await?,
-                ("cors_rule", None) => Cors::delete(&at, planned).await?,
-                ("website", Some(site)) => {
-                    let configuration = website::configuration(site)?;
-                    bucket_call!(
-                        client,
-                        put_bucket_website(bucket).website_configuration(configuration)
-                    )?;
-                }
-                ("website", None) => {
-                    bucket_call!(client, delete_bucket_website(bucket))?;
-                }
-                ("versioning", _) => {
-                    if let Some((status, mfa_delete)) = versioning_request(prior.is_none(), planned)
-                    {
-                        put_versioning(&at, None, status, mfa_delete).await?;
-                    }
-                }
-                // The canned ACL goes with CreateBucket; a change is put in place.
-                ("acl", _) if prior.is_some() => {
-                    if let Some(acl) = string(planned, "acl") {
-                        put_canned_acl(client, bucket, &acl).await?;
-                    }
-                }
-                ("acl", _) => {}
-                // As the provider: no grants left puts the canned ACL back (private unset).
-                ("grant", _) if blocks(planned, "grant").is_empty() => {
-                    let acl = string(planned, "acl").unwrap_or_else(|| "private".into());
+            }
+            // The canned ACL goes with CreateBucket; a change is put in place.
+            ("acl", _) if prior.is_some() => {
+                if let Some(acl) = string(planned, "acl") {
                     put_canned_acl(client, bucket, &acl).await?;
                 }
-                ("grant", _) => put_grants(client, bucket, planned).await?,
-                ("logging", Some(logging)) => Logging::put(&at, logging).await?,
-                ("logging", None) => Logging::delete(&at, planned).await?,
-                ("lifecycle_rule", Some(_)) => {
-                    put_rules(&at, None, lifecycle_rules(planned)?).await?
-                }
-                ("lifecycle_rule", None) => Lifecycle::delete(&at, planned).await?,
-                // Optional+Computed: left out, it keeps what S3 has, so only a value is sent.
-                ("acceleration_status", _) => {
-                    if let Some(status) = non_empty(planned, key) {
-                        bucket_call!(
-                            client,
-                            put_bucket_accelerate_configuration(bucket)
-                                .accelerate_configuration(accelerate_configuration(&status))
-                        )?;
-                    }
-                }
-                ("request_payer", _) => {
-                    if let Some(payer) = non_empty(planned, key) {
-                        bucket_call!(
-                            client,
-                            put_bucket_request_payment(bucket)
-                                .request_payment_configuration(request_payment(&payer)?)
-                        )?;
-                    }
-                }
-                // Object Lock cannot be removed, only changed: the provider puts what is
-                // planned (an empty configuration when the block is gone).
-                ("object_lock_configuration", lock) => {
-                    let lock = match lock {
-                        Some(lock) => object_lock_configuration(lock, false),
-                        None => ObjectLockConfiguration::builder().build(),
-                    };
+            }
+            ("acl", _) => {}
+            // As the provider: no grants left puts the canned ACL back (private unset).
+            ("grant", _) if blocks(planned, "grant").is_empty() => {
+                let acl = string(planned, "acl").unwrap_or_else(|| "private".into());
+                put_canned_acl(client, bucket, &acl).await?;
+            }
+            ("grant", _) => put_grants(client, bucket, planned).await?,
+            ("logging", Some(logging)) => Logging::put(&at, logging).await?,
+            ("logging", None) => Logging::delete(&at, planned).await?,
+            ("lifecycle_rule", Some(_)) => {
+                put_rules(&at, None, lifecycle_rules(planned)?).await?
+            }
+            ("lifecycle_rule", None) => Lifecycle::delete(&at, planned).await?,
+            // Optional+Computed: left out, it keeps what S3 has, so only a value is sent.
+            ("acceleration_status", _) => {
+                if let Some(status) = non_empty(planned, key) {
                     bucket_call!(
                         client,
-                        put_object_lock_configuration(bucket).object_lock_configuration(lock)
+                        put_bucket_accelerate_configuration(bucket)
+                            .accelerate_configuration(accelerate_configuration(&status))
                     )?;
                 }
-                // As the provider: versioning (sent before) must be enabled in the plan.
-                ("replication_configuration", Some(replication)) => {
-                    versioned_for_replication(bucket, planned)?;
-                    put_replication(
-                        client,
-                        bucket,
-                        replication_configuration(replication)?,
-                        timeout,
-                    )
-                    .await?;
-                }
-                ("replication_configuration", None) => {
-                    bucket_call!(client, delete_bucket_replication(bucket))?;
-                }
-                (_, Some(encryption)) => Encryption::put(&at, encryption).await?,
-                (_, None) => Encryption::delete(&at, planned).await?,
             }
+            ("request_payer", _) => {
+                if let Some(payer) = non_empty(planned, key) {
+                    bucket_call!(
+                        client,
+                        put_bucket_request_payment(bucket)
+                            .request_payment_configuration(request_payment(&payer)?)
+                    )?;
+                }
+            }
+            // Object Lock cannot be removed, only changed: the provider puts what is
+            // planned (an empty configuration when the block is gone).
+            ("object_lock_configuration", lock) => {
+                let lock = match lock {
+                    Some(lock) => object_lock_configuration(lock, false),
+                    None => ObjectLockConfiguration::builder().build(),
+                };
+                bucket_call!(
+                    client,
+                    put_object_lock_configuration(bucket).object_lock_configuration(lock)
+                )?;
+            }
+            // As the provider: versioning (sent before) must be enabled in the plan.
+            ("replication_configuration", Some(replication)) => {
+                versioned_for_replication(bucket, planned)?;
+                put_replication(
+                    client,
+                    bucket,
+                    replication_configuration(replication)?,
+                    timeout,
+                )
+                .await?;
+            }
+            ("replication_configuration", None) => {
+                bucket_call!(client, delete_bucket_replication(bucket))?;
+            }
+            (_, Some(encryption)) => Encryption::put(&at, encryption).await?,
+            (_, None) => Encryption::delete(&at, planned).await?,
         }
-        Ok(())
     }
+    Ok(())
+}
 
-    async fn put_tags(
-        &self,
-        bucket: &str,
-        tags: &BTreeMap<String, String>,
-    ) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.s3;
-        if tags.is_empty() {
-            bucket_call!(client, delete_bucket_tagging(bucket))?;
-            return Ok(());
-        }
-        let tag_set = tags
-            .iter()
-            .map(|(k, v)| Tag::builder().key(k).value(v).build())
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(refused)?;
-        bucket_call!(
-            client,
-            put_bucket_tagging(bucket).tagging(
-                Tagging::builder()
-                    .set_tag_set(Some(tag_set))
-                    .build()
-                    .map_err(refused)?,
-            )
-        )?;
-        Ok(())
+/// The bucket's tags: PutBucketTagging of the whole set (S3 replaces it), DeleteBucketTagging
+/// when there are none.
+async fn put_tags(
+    this: &AwsS3Bucket,
+    bucket: &str,
+    tags: &BTreeMap<String, String>,
+) -> Result<(), ProviderError> {
+    let client = &this.aws.clients().await.s3;
+    if tags.is_empty() {
+        bucket_call!(client, delete_bucket_tagging(bucket))?;
+        return Ok(());
     }
+    let tag_set = tags
+        .iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(refused)?;
+    bucket_call!(
+        client,
+        put_bucket_tagging(bucket).tagging(
+            Tagging::builder()
+                .set_tag_set(Some(tag_set))
+                .build()
+                .map_err(refused)?,
+        )
+    )?;
+    Ok(())
 }
 
 /// PutBucketAcl with a canned ACL.
@@ -1585,84 +1697,6 @@ fn versioning_request(
     ))
 }
 
-fn to_value(schema: &Schema, bucket: &str, found: &Found, inline: &Inline, hint: &Value) -> Value {
-    let region = found.region.as_str();
-    let mut object = BTreeMap::new();
-    object.insert("id".to_string(), Value::string(bucket));
-    object.insert("bucket".to_string(), Value::string(bucket));
-    object.insert(
-        "bucket_prefix".to_string(),
-        match known(hint, "bucket_prefix") {
-            Value::Null => text(generated_prefix(bucket)),
-            prefix => prefix,
-        },
-    );
-    object.insert(
-        "force_destroy".to_string(),
-        Value::Bool(boolean(hint, "force_destroy").unwrap_or(false)),
-    );
-    let lock_enabled = found
-        .object_lock
-        .as_ref()
-        .and_then(|lock| lock.get("object_lock_enabled"))
-        .and_then(Value::as_str);
-    object.insert(
-        "object_lock_enabled".to_string(),
-        Value::Bool(lock_enabled == Some("Enabled")),
-    );
-    for (name, value) in bucket_names(bucket, region) {
-        object.insert(name.to_string(), value);
-    }
-    // S3 reports grants, not the canned ACL they came from: kept as configured.
-    object.insert("acl".to_string(), known(hint, "acl"));
-    object.insert(
-        "acceleration_status".to_string(),
-        inline.acceleration_status.clone(),
-    );
-    object.insert("request_payer".to_string(), inline.request_payer.clone());
-    object.insert(
-        "replication_configuration".to_string(),
-        inline.replication_configuration.clone(),
-    );
-    object.insert("policy".to_string(), inline.policy.clone());
-    object.insert("cors_rule".to_string(), inline.cors_rule.clone());
-    object.insert("lifecycle_rule".to_string(), inline.lifecycle_rule.clone());
-    object.insert("logging".to_string(), inline.logging.clone());
-    object.insert(
-        "server_side_encryption_configuration".to_string(),
-        inline.server_side_encryption_configuration.clone(),
-    );
-    object.insert("versioning".to_string(), inline.versioning.clone());
-    object.insert("grant".to_string(), inline.grant.clone());
-    object.insert("website".to_string(), inline.website.clone());
-    object.insert(
-        "object_lock_configuration".to_string(),
-        one_block(
-            schema,
-            "object_lock_configuration",
-            found.object_lock.clone().map(Value::Map).as_ref(),
-        ),
-    );
-    // As the provider: set from the region when the bucket has a website, else left as they
-    // were (null on a new bucket).
-    let (endpoint, domain) = if inline.website.as_list().is_some_and(|w| !w.is_empty()) {
-        let (endpoint, domain) = website::endpoint_and_domain(bucket, region);
-        (Value::string(endpoint), Value::string(domain))
-    } else {
-        (
-            known(hint, "website_endpoint"),
-            known(hint, "website_domain"),
-        )
-    };
-    object.insert("website_domain".to_string(), domain);
-    object.insert("website_endpoint".to_string(), endpoint);
-    set_tags(
-        &mut object,
-        found.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
-}
-
 /// The prefix of a generated name (`prefix` + 26 digits), as the provider derives
 /// `bucket_prefix` on import.
 fn generated_prefix(name: &str) -> Option<&str> {
@@ -1674,19 +1708,19 @@ fn generated_prefix(name: &str) -> Option<&str> {
 /// Whether `name` is one [`bucket_name`] generated: `bucket_prefix` (or `terraform-`, when
 /// neither it nor `bucket` was configured) and 26 digits.
 fn is_generated(planned: &Value, name: &str) -> bool {
-    let prefix = non_empty(planned, "bucket_prefix").unwrap_or_else(|| "terraform-".into());
+    let prefix = non_empty(planned, "bucket_prefix").unwrap_or_else(|| GENERATED_PREFIX.into());
     generated_prefix(name) == Some(prefix.as_str())
 }
+
+/// Where a generated bucket name comes from: `bucket`, else `bucket_prefix`, else
+/// [`GENERATED_PREFIX`].
+const BUCKET_NAME_ARGUMENTS: [&str; 2] = ["bucket", "bucket_prefix"];
+const GENERATED_PREFIX: &str = "terraform-";
 
 /// The name a create uses: `bucket`, else `bucket_prefix` (or `terraform-`) plus 26 digits.
 /// The same for every call of one operation ([`name_for_create`]).
 fn bucket_name(operation: &Operation, planned: &Value) -> String {
-    crate::ec2_support::name_for_create(
-        operation,
-        planned,
-        ["bucket", "bucket_prefix"],
-        "terraform-",
-    )
+    name_for_create(operation, planned, BUCKET_NAME_ARGUMENTS, GENERATED_PREFIX)
 }
 
 /// The provider's checks of inline lifecycle rules the schema cannot express: an `id` of at
@@ -1873,16 +1907,23 @@ fn name_problem(name: &str, max: usize) -> Option<String> {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsS3Bucket {
-    fn name(&self) -> &'static str {
-        "aws_s3_bucket"
+impl AwsObject for BucketObject {
+    type Object = Bucket;
+    const NAME: &'static str = "aws_s3_bucket";
+    const KIND: &'static str = "S3 bucket";
+    const KEY: &'static str = "bucket";
+    const KEY_WORD: &'static str = "name";
+    const KEY_OR_ID: bool = true;
+
+    fn attributes() -> Vec<Declared<Bucket>> {
+        bucket_attributes()
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create", "read", "update", "delete"])
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if !config.get("bucket").is_null() && !config.get("bucket_prefix").is_null() {
             problems.push((
@@ -1911,17 +1952,42 @@ impl ResourceType for AwsS3Bucket {
     }
 
     /// The generated `bucket` goes into the create's pending entry.
-    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
-        crate::ec2_support::with_name_for_create(
-            operation,
-            planned,
-            ["bucket", "bucket_prefix"],
-            "terraform-",
-        )
+    fn with_generated_names(operation: &Operation, planned: Value) -> Value {
+        with_name_for_create(operation, planned, BUCKET_NAME_ARGUMENTS, GENERATED_PREFIX)
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let clients = self.aws.clients().await;
+    /// S3 has no batched describe: each bucket whole ([`bucket_of`]), one after another.
+    async fn describe(
+        this: &AwsS3Bucket,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Bucket>>, ProviderError> {
+        key_by_key(keys, |bucket| bucket_of(this, bucket, &Value::Null)).await
+    }
+
+    /// Each prior's bucket read for that prior (its policy is kept as it wrote it, where S3's
+    /// is the same document), one after another in the priors' order.
+    async fn describe_priors(
+        this: &AwsS3Bucket,
+        priors: &[Value],
+    ) -> Result<BTreeMap<String, Tagged<Bucket>>, ProviderError> {
+        let mut out = BTreeMap::new();
+        for prior in priors {
+            let Some(bucket) = Self::key_of(prior).filter(|key| !out.contains_key(key)) else {
+                continue;
+            };
+            if let Some(found) = bucket_of(this, &bucket, prior).await? {
+                out.insert(bucket, found);
+            }
+        }
+        Ok(out)
+    }
+
+    async fn create_written(
+        this: &AwsS3Bucket,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Tagged<Bucket>, ProviderError> {
+        let clients = this.aws.clients().await;
         let client = &clients.s3;
         let bucket = bucket_name(operation, planned);
         let region = clients.region.clone();
@@ -1957,45 +2023,38 @@ impl ResourceType for AwsS3Bucket {
             create_memo::record(operation, (!absent).then(|| bucket.clone()));
         }
         request.send().await.map_err(aws_error)?;
-        self.put_tags(&bucket, &operation.tags_with_managed(planned))
-            .await?;
-        self.put_inline(&bucket, None, planned, operation.timeouts.update)
-            .await?;
-        self.read(&bucket, planned)
-            .await?
-            .ok_or_else(|| crate::app_support::vanished("S3 bucket", &bucket))
+        put_tags(this, &bucket, &operation.tags_with_managed(planned)).await?;
+        put_inline(this, &bucket, None, planned, operation.timeouts.update).await?;
+        written(this, &bucket, planned).await
     }
 
-    async fn update(
-        &self,
+    async fn update_written(
+        this: &AwsS3Bucket,
         operation: &Operation,
+        bucket: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let bucket = string(prior, "bucket")
-            .ok_or_else(|| ProviderError::new("aws_s3_bucket has no name in state"))?;
-        self.put_inline(&bucket, Some(prior), planned, operation.timeouts.update)
-            .await?;
-        let (to_set, to_remove) = crate::app_support::tag_changes(prior, planned);
+    ) -> Result<Tagged<Bucket>, ProviderError> {
+        put_inline(this, bucket, Some(prior), planned, operation.timeouts.update).await?;
+        let (to_set, to_remove) = tag_changes(prior, planned);
         if !to_set.is_empty() || !to_remove.is_empty() {
             // S3 replaces the whole tag set; the managed tags stay in it.
-            self.put_tags(&bucket, &operation.tags_with_managed(planned))
-                .await?;
+            put_tags(this, bucket, &operation.tags_with_managed(planned)).await?;
         }
-        self.read(&bucket, planned)
-            .await?
-            .ok_or_else(|| crate::app_support::vanished("S3 bucket", &bucket))
+        written(this, bucket, planned).await
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let client = &self.aws.clients().await.s3;
-        let Some(bucket) = string(prior, "bucket").or_else(|| string(prior, "id")) else {
-            return Ok(());
-        };
+    async fn delete(
+        this: &AwsS3Bucket,
+        _operation: &Operation,
+        bucket: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let client = &this.aws.clients().await.s3;
         if boolean(prior, "force_destroy") == Some(true) {
-            empty_bucket(client, &bucket).await?;
+            empty_bucket(client, bucket).await?;
         }
-        match client.delete_bucket().bucket(&bucket).send().await.map_err(aws_error) {
+        match client.delete_bucket().bucket(bucket).send().await.map_err(aws_error) {
             Ok(_) => Ok(()),
             Err(error) if is_gone(&error) => Ok(()),
             Err(error) if error.code.as_deref() == Some("BucketNotEmpty") => {
@@ -2008,18 +2067,6 @@ impl ResourceType for AwsS3Bucket {
         }
     }
 
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        read_in_turn(prior, &["bucket", "id"], |bucket, p| async move {
-            self.read(&bucket, p).await
-        })
-        .await
-    }
-
-    /// Terraform's import ID: the bucket name.
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by("bucket", id))
-    }
-
     /// A configured `bucket` is adopted when it carries this address's managed tags, or when
     /// this run's create saw it absent before its first send (`create_memo`). A
     /// generated name is the one this create's operation made and journaled
@@ -2028,23 +2075,23 @@ impl ResourceType for AwsS3Bucket {
     /// adoption's update puts them). Otherwise buckets of `bucket_prefix` with the managed
     /// tags are looked for.
     async fn find_created(
-        &self,
+        this: &AwsS3Bucket,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<Bucket>>, ProviderError> {
         let name = bucket_name(operation, planned);
         let made_by_this_create = is_generated(planned, &name)
             || create_memo::made_since_first_send(operation, [name.as_str()])
                 .is_some_and(|made| !made.is_empty());
-        if made_by_this_create && self.find(&name).await?.is_some() {
-            return self.read(&name, planned).await;
+        if made_by_this_create && find(this, &name).await?.is_some() {
+            return bucket_of(this, &name, planned).await;
         }
-        let client = &self.aws.clients().await.s3;
+        let client = &this.aws.clients().await.s3;
         let names = match non_empty(planned, "bucket") {
             Some(name) => vec![name],
             None => {
                 let prefix =
-                    non_empty(planned, "bucket_prefix").unwrap_or_else(|| "terraform-".into());
+                    non_empty(planned, "bucket_prefix").unwrap_or_else(|| GENERATED_PREFIX.into());
                 let listed = client.list_buckets().send().await.map_err(aws_error)?;
                 listed
                     .buckets()
@@ -2056,14 +2103,25 @@ impl ResourceType for AwsS3Bucket {
             }
         };
         for name in names {
-            if let Some(found) = self.find(&name).await? {
+            if let Some(found) = find(this, &name).await? {
                 if has_managed_tags(&found.tags, operation) {
-                    return self.read(&name, planned).await;
+                    return bucket_of(this, &name, planned).await;
                 }
             }
         }
         Ok(None)
     }
+}
+
+/// The bucket just written, read for `planned`.
+async fn written(
+    this: &AwsS3Bucket,
+    bucket: &str,
+    planned: &Value,
+) -> Result<Tagged<Bucket>, ProviderError> {
+    bucket_of(this, bucket, planned)
+        .await?
+        .ok_or_else(|| vanished(BucketObject::KIND, bucket))
 }
 
 #[cfg(test)]
@@ -2072,7 +2130,7 @@ mod tests {
     use infra_core::Nesting;
 
     fn bucket() -> AwsS3Bucket {
-        AwsS3Bucket::new(Aws::new(crate::ProviderSettings::default()))
+        AwsS3Bucket::new(crate::Aws::new(crate::ProviderSettings::default()))
     }
 
     /// Every inline setting provider v5 accepted is taken now; `bucket_namespace` alone is a
