@@ -159,7 +159,7 @@ use super::launch_blocks::{
 };
 use crate::app_support::{blocks, changed, deleted_or_gone, int, number, sent, vanished};
 use crate::ec2_support::{
-    as_enum, by_id, chunks_of, client_token, describe_by_filter, ec2_arn, ec2_tags, error_in,
+    as_enum, by_id, chunks_of, client_token, created_id, describe_by_filter, ec2_arn, ec2_tags, error_in,
     filter, has_code, in_prior_order, known_ids, managed_tag_filters, non_empty_attribute,
     optional_string, sent_in, single_block, string_attribute, string_entries, string_list,
     string_values, tag_specification, update_tags, wait_for, whole_object, POLL_INTERVAL,
@@ -2165,14 +2165,13 @@ impl ResourceType for AwsInstance {
         })
         .await
         .map_err(|error| context(error, "creating EC2 Instance"))?;
-        let id = output
-            .instances()
-            .first()
-            .and_then(|instance| instance.instance_id())
-            .ok_or_else(|| {
-                ProviderError::new("creating EC2 Instance: RunInstances returned no instance")
-            })?
-            .to_string();
+        let id = created_id(
+            output
+                .instances()
+                .first()
+                .and_then(|instance| instance.instance_id()),
+            "creating EC2 Instance: RunInstances returned no instance",
+        )?;
         self.wait_state(
             &id,
             &[InstanceStateName::Running],

@@ -13,7 +13,7 @@ use infra_core::{Attribute, Operation, ProviderError, Schema, Timeouts, Type, Va
 use crate::app_support::{deleted_or_gone, sent};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, Declared, Reading};
-use crate::ec2_support::{chunks_of, distinct_ids, filter, string_attribute};
+use crate::ec2_support::{chunks_of, created_id, distinct_ids, filter, string_attribute};
 use crate::paginated::all_items;
 
 pub type AwsMainRouteTableAssociation = ObjectType<MainAssociation>;
@@ -73,10 +73,10 @@ async fn replace(
         .replace_route_table_association()
         .association_id(association_id)
         .route_table_id(route_table_id))?;
-    output
-        .new_association_id()
-        .map(str::to_string)
-        .ok_or_else(|| ProviderError::new("ReplaceRouteTableAssociation returned no id"))
+    created_id(
+        output.new_association_id(),
+        "ReplaceRouteTableAssociation returned no id",
+    )
 }
 
 /// A string attribute the association always has.

@@ -12,7 +12,7 @@ use crate::app_support::{deleted_or_gone, sent};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{computed, string, Declared};
 use crate::ec2_support::{
-    describe_by_filter, distinct_ids, filter, known_ids, non_empty_attribute, string_attribute,
+    created_id, describe_by_filter, distinct_ids, filter, known_ids, non_empty_attribute, string_attribute,
 };
 use crate::paginated::all_items;
 
@@ -198,10 +198,10 @@ impl AwsObject for Association {
             .set_route_table_id(string_attribute(planned, "route_table_id"))
             .set_subnet_id(non_empty_attribute(planned, "subnet_id"))
             .set_gateway_id(non_empty_attribute(planned, "gateway_id")))?;
-        output
-            .association_id()
-            .map(str::to_string)
-            .ok_or_else(|| ProviderError::new("AssociateRouteTable returned no association id"))
+        created_id(
+            output.association_id(),
+            "AssociateRouteTable returned no association id",
+        )
     }
 
     async fn update(

@@ -15,7 +15,7 @@ use crate::app_support::{sent, sent_unless_gone};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{copied, read, Declared, Reading};
 use crate::ec2_support::{
-    chunks_of, distinct_ids, filter, integer_attribute, non_empty_attribute, string_attribute,
+    chunks_of, created_id, distinct_ids, filter, integer_attribute, non_empty_attribute, string_attribute,
     wait_for,
 };
 use crate::error::is_not_found;
@@ -255,11 +255,12 @@ impl AwsObject for CidrAssociation {
             .set_ipv4_netmask_length(
                 integer_attribute(planned, "ipv4_netmask_length").map(|n| n as i32),
             ))?;
-        let id = output
-            .cidr_block_association()
-            .and_then(|a| a.association_id())
-            .ok_or_else(|| ProviderError::new("AssociateVpcCidrBlock returned no association id"))?
-            .to_string();
+        let id = created_id(
+            output
+                .cidr_block_association()
+                .and_then(|a| a.association_id()),
+            "AssociateVpcCidrBlock returned no association id",
+        )?;
         let found = wait_for(
             operation.timeouts.create,
             &format!("VPC CIDR block association {id} to become associated"),
