@@ -159,10 +159,11 @@ use super::launch_blocks::{
 };
 use crate::app_support::{blocks, changed, deleted_or_gone, int, number, sent, vanished};
 use crate::ec2_support::{
-    as_enum, by_id, chunks_of, client_token, created_id, describe_by_filter, ec2_arn, ec2_tags, error_in,
-    filter, has_code, in_prior_order, known_ids, managed_tag_filters, non_empty_attribute,
-    optional_string, sent_in, single_block, string_attribute, string_entries, string_list,
-    string_values, tag_specification, update_tags, wait_for, whole_object, POLL_INTERVAL,
+    as_enum, by_id, chunks_of, client_token, created_id, describe_by_filter, ec2_arn, ec2_tags,
+    error_in, filter, has_code, in_prior_order, known_ids, managed_tag_filters,
+    non_empty_attribute, optional_string, sent_in, single_block, string_attribute, string_entries,
+    string_list, string_values, tag_specification, update_tags, wait_for, whole_object,
+    POLL_INTERVAL,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::paginated::all_items;

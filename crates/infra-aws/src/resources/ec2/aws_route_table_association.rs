@@ -12,7 +12,8 @@ use crate::app_support::{deleted_or_gone, sent};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{computed, string, Declared};
 use crate::ec2_support::{
-    created_id, describe_by_filter, distinct_ids, filter, known_ids, non_empty_attribute, string_attribute,
+    created_id, describe_by_filter, distinct_ids, filter, known_ids, non_empty_attribute,
+    string_attribute,
 };
 use crate::paginated::all_items;
 

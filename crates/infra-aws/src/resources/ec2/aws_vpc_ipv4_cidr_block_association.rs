@@ -15,8 +15,8 @@ use crate::app_support::{sent, sent_unless_gone};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{copied, read, Declared, Reading};
 use crate::ec2_support::{
-    chunks_of, created_id, distinct_ids, filter, integer_attribute, non_empty_attribute, string_attribute,
-    wait_for,
+    chunks_of, created_id, distinct_ids, filter, integer_attribute, non_empty_attribute,
+    string_attribute, wait_for,
 };
 use crate::error::is_not_found;
 use crate::paginated::all_items;

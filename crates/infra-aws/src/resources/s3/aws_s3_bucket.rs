@@ -77,7 +77,9 @@ use aws_sdk_s3::types::{
     ReplicationTimeValue, RequestPaymentConfiguration, SourceSelectionCriteria,
     SseKmsEncryptedObjects, SseKmsEncryptedObjectsStatus, StorageClass, Tag, Tagging,
 };
-use infra_core::{Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{
+    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Type, Value,
+};
 
 use super::aws_s3_bucket_acl::{access_control_policy, Acl, PERMISSIONS};
 use super::aws_s3_bucket_cors_configuration::Cors;
@@ -96,9 +98,8 @@ use crate::app_support::{
 };
 use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
-use crate::declared::{
-    from_prior, not_supported, read, read_block, switch, Declared, Reading,
-};
+use crate::create_memo;
+use crate::declared::{from_prior, not_supported, read, read_block, switch, Declared, Reading};
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::built;
 use crate::error::{aws_error, refused};
@@ -106,7 +107,6 @@ use crate::s3_support::{
     bucket_call, bucket_names, empty_bucket, is_gone, website, BucketConfig, Target, BUCKET_NAMES,
 };
 use crate::tagging::ManagedTags;
-use crate::create_memo;
 
 /// The canned ACLs that apply to a bucket (the provider's list for `acl`; S3's canned ACL
 /// table: the others apply to objects only).
@@ -175,7 +175,11 @@ fn inline_settings() -> Vec<Declared<Bucket>> {
             |bucket: &Bucket, _: &Reading| {
                 let schema = object_lock_schema();
                 let lock = bucket.object_lock.as_ref();
-                Value::List(lock.map(|lock| zero_filled(&schema, lock)).into_iter().collect())
+                Value::List(
+                    lock.map(|lock| zero_filled(&schema, lock))
+                        .into_iter()
+                        .collect(),
+                )
             },
         ),
         inline_block(
@@ -647,7 +651,12 @@ fn bucket_attributes() -> Vec<Declared<Bucket>> {
 /// `website_endpoint` or `website_domain`, as the provider sets them: from the region when the
 /// bucket has a website, else left as they were (null on a new bucket).
 fn website_name(bucket: &Bucket, at: &Reading, name: &str) -> Value {
-    if !bucket.inline.website.as_list().is_some_and(|w| !w.is_empty()) {
+    if !bucket
+        .inline
+        .website
+        .as_list()
+        .is_some_and(|w| !w.is_empty())
+    {
         return known(at.prior, name);
     }
     let (endpoint, domain) = website::endpoint_and_domain(&bucket.name, &bucket.region);
@@ -850,9 +859,7 @@ async fn put_inline(
         }
         let one = single(planned, key);
         match (key, one) {
-            ("policy", _) if non_empty(planned, key).is_some() => {
-                Policy::put(&at, planned).await?
-            }
+            ("policy", _) if non_empty(planned, key).is_some() => Policy::put(&at, planned).await?,
             ("policy", _) => Policy::delete(&at, planned).await?,
             ("cors_rule", Some(_)) => Cors::put(&at, planned).await?,
             ("cors_rule", None) => Cors::delete(&at, planned).await?,
@@ -867,8 +874,7 @@ async fn put_inline(
                 bucket_call!(client, delete_bucket_website(bucket))?;
             }
             ("versioning", _) => {
-                if let Some((status, mfa_delete)) = versioning_request(prior.is_none(), planned)
-                {
+                if let Some((status, mfa_delete)) = versioning_request(prior.is_none(), planned) {
                     put_versioning(&at, None, status, mfa_delete).await?;
                 }
             }
@@ -887,9 +893,7 @@ async fn put_inline(
             ("grant", _) => put_grants(client, bucket, planned).await?,
             ("logging", Some(logging)) => Logging::put(&at, logging).await?,
             ("logging", None) => Logging::delete(&at, planned).await?,
-            ("lifecycle_rule", Some(_)) => {
-                put_rules(&at, None, lifecycle_rules(planned)?).await?
-            }
+            ("lifecycle_rule", Some(_)) => put_rules(&at, None, lifecycle_rules(planned)?).await?,
             ("lifecycle_rule", None) => Lifecycle::delete(&at, planned).await?,
             // Optional+Computed: left out, it keeps what S3 has, so only a value is sent.
             ("acceleration_status", _) => {
@@ -2035,7 +2039,14 @@ impl AwsObject for BucketObject {
         prior: &Value,
         planned: &Value,
     ) -> Result<Tagged<Bucket>, ProviderError> {
-        put_inline(this, bucket, Some(prior), planned, operation.timeouts.update).await?;
+        put_inline(
+            this,
+            bucket,
+            Some(prior),
+            planned,
+            operation.timeouts.update,
+        )
+        .await?;
         let (to_set, to_remove) = tag_changes(prior, planned);
         if !to_set.is_empty() || !to_remove.is_empty() {
             // S3 replaces the whole tag set; the managed tags stay in it.
