@@ -42,7 +42,8 @@
 //! DeleteBucketTagging. `force_destroy` (configuration only) empties the bucket first, every
 //! object version and delete marker of a versioned bucket included.
 //!
-//! Refresh reads each bucket on its own (S3 has no batched describe), 14 requests a bucket
+//! Refresh reads each bucket on its own (S3 has no batched describe; priors that name one
+//! bucket share its read), 14 requests a bucket
 //! (3 before the inline settings were taken, 9 before the ACL and the website, 11 before
 //! acceleration, request payment and replication): HeadBucket, GetBucketTagging and
 //! GetObjectLockConfiguration in turn, then GetBucketPolicy, GetBucketCors,
@@ -1709,17 +1710,18 @@ fn generated_prefix(name: &str) -> Option<&str> {
     suffix.bytes().all(|b| b.is_ascii_digit()).then_some(prefix)
 }
 
+/// The arguments the name a create uses comes from ([`bucket_name`]): `bucket`, else
+/// `bucket_prefix`, else [`GENERATED_PREFIX`], plus a unique suffix.
+const BUCKET_NAME_ARGUMENTS: [&str; 2] = ["bucket", "bucket_prefix"];
+/// The prefix of a generated name when neither `bucket` nor `bucket_prefix` is configured.
+const GENERATED_PREFIX: &str = "terraform-";
+
 /// Whether `name` is one [`bucket_name`] generated: `bucket_prefix` (or `terraform-`, when
 /// neither it nor `bucket` was configured) and 26 digits.
 fn is_generated(planned: &Value, name: &str) -> bool {
     let prefix = non_empty(planned, "bucket_prefix").unwrap_or_else(|| GENERATED_PREFIX.into());
     generated_prefix(name) == Some(prefix.as_str())
 }
-
-/// Where a generated bucket name comes from: `bucket`, else `bucket_prefix`, else
-/// [`GENERATED_PREFIX`].
-const BUCKET_NAME_ARGUMENTS: [&str; 2] = ["bucket", "bucket_prefix"];
-const GENERATED_PREFIX: &str = "terraform-";
 
 /// The name a create uses: `bucket`, else `bucket_prefix` (or `terraform-`) plus 26 digits.
 /// The same for every call of one operation ([`name_for_create`]).
@@ -1960,7 +1962,10 @@ impl AwsObject for BucketObject {
         with_name_for_create(operation, planned, BUCKET_NAME_ARGUMENTS, GENERATED_PREFIX)
     }
 
-    /// S3 has no batched describe: each bucket whole ([`bucket_of`]), one after another.
+    /// S3 has no batched describe: each bucket whole ([`bucket_of`]), one after another. Read
+    /// without a prior, so a policy reads as S3's text; the type's own paths read with the
+    /// prior or the planned value ([`AwsObject::describe_priors`], [`read_back`],
+    /// [`BucketObject::find_created`]), and only [`ObjectType::found`] comes here.
     async fn describe(
         this: &AwsS3Bucket,
         keys: &[String],
@@ -1969,7 +1974,9 @@ impl AwsObject for BucketObject {
     }
 
     /// Each prior's bucket read for that prior (its policy is kept as it wrote it, where S3's
-    /// is the same document), one after another in the priors' order.
+    /// is the same document), one after another in the priors' order. As the family files
+    /// answers by key, priors that name one bucket (a state that manages it twice) share the
+    /// first one's read, its policy text included.
     async fn describe_priors(
         this: &AwsS3Bucket,
         priors: &[Value],
@@ -2029,7 +2036,7 @@ impl AwsObject for BucketObject {
         request.send().await.map_err(aws_error)?;
         put_tags(this, &bucket, &operation.tags_with_managed(planned)).await?;
         put_inline(this, &bucket, None, planned, operation.timeouts.update).await?;
-        written(this, &bucket, planned).await
+        read_back(this, &bucket, planned).await
     }
 
     async fn update_written(
@@ -2052,7 +2059,7 @@ impl AwsObject for BucketObject {
             // S3 replaces the whole tag set; the managed tags stay in it.
             put_tags(this, bucket, &operation.tags_with_managed(planned)).await?;
         }
-        written(this, bucket, planned).await
+        read_back(this, bucket, planned).await
     }
 
     async fn delete(
@@ -2125,7 +2132,7 @@ impl AwsObject for BucketObject {
 }
 
 /// The bucket just written, read for `planned`.
-async fn written(
+async fn read_back(
     this: &AwsS3Bucket,
     bucket: &str,
     planned: &Value,
