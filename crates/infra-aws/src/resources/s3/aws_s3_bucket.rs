@@ -1397,7 +1397,7 @@ fn replication_block(schema: &Schema, found: &ReplicationConfiguration) -> Value
     one_block(schema, "replication_configuration", Some(&block))
 }
 
-/// HeadBucket always names the region on AWS; an empty one is filled in by [`AwsS3Bucket::read`].
+/// HeadBucket always names the region on AWS; an empty one is filled in by [`bucket_of`].
 fn self_region_placeholder() -> String {
     String::new()
 }
