@@ -51,9 +51,9 @@
 //! `TagSpecifications` (dropped on read). Defaults that real AWS may add to a version
 //! (`metadata_options`) are not added by moto, so drift on those is not seen in tests.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::net::{Ipv4Addr, Ipv6Addr};
-use std::sync::Arc;
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use aws_sdk_ec2::types::{
@@ -74,10 +74,10 @@ use aws_sdk_ec2::types::{
     LaunchTemplateInstanceSecondaryInterfaceSpecification,
     LaunchTemplateInstanceSecondaryInterfaceSpecificationRequest,
     LaunchTemplateLicenseConfigurationRequest, LaunchTemplateNetworkPerformanceOptionsRequest,
-    LaunchTemplatePlacementRequest, LaunchTemplatePrivateDnsNameOptionsRequest,
-    LaunchTemplateSpotMarketOptionsRequest, LaunchTemplateTagSpecificationRequest,
-    LaunchTemplateVersion, LaunchTemplatesMonitoringRequest, LocalStorageType,
-    MemoryGiBPerVCpuRequest, MemoryMiBRequest, NetworkBandwidthGbpsRequest,
+    LaunchTemplatePlacement, LaunchTemplatePlacementRequest, LaunchTemplatePrivateDnsNameOptions,
+    LaunchTemplatePrivateDnsNameOptionsRequest, LaunchTemplateSpotMarketOptionsRequest,
+    LaunchTemplateTagSpecificationRequest, LaunchTemplateVersion, LaunchTemplatesMonitoringRequest,
+    LocalStorageType, MemoryGiBPerVCpuRequest, MemoryMiBRequest, NetworkBandwidthGbpsRequest,
     NetworkInterfaceCountRequest, PrivateIpAddressSpecification, RequestLaunchTemplateData,
     ResourceType as Ec2ResourceType, ResponseLaunchTemplateData,
     SecondaryInterfacePrivateIpAddressSpecificationRequest, Tag, TotalLocalStorageGbRequest,
@@ -85,9 +85,8 @@ use aws_sdk_ec2::types::{
 };
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
-use infra_core::resource::visible_tags;
 use infra_core::{
-    Attribute, Block, Check, Operation, Presence, ProviderError, ResourceType, Schema, Type, Value,
+    Attribute, Block, Check, Operation, Presence, ProviderError, Schema, Type, Value,
 };
 
 use super::launch_blocks::{
@@ -100,14 +99,13 @@ use crate::app_support::{
     blocks, boolean, int, known, non_empty, number, sent, single, string, string_list, strings,
     text,
 };
-use crate::ec2_support::with_name_for_create;
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{self, declare, read, read_block, switch, Declared, Reading};
 use crate::ec2_support::{
-    as_enum, client_token, ec2_arn, filter, in_prior_order, managed_tag_filters, name_for_create,
-    sent_in, string_attribute, tag_specification, update_tags, wait_for, whole_object,
-    FILTER_VALUES_PER_CALL,
+    as_enum, client_token, ec2_arn, filter, managed_tag_filters, name_for_create, sent_in,
+    tag_specification, update_tags, wait_for, FILTER_VALUES_PER_CALL,
 };
 use crate::error::is_not_found;
-use crate::tagging::WithTags;
 use crate::Aws;
 
 /// The most results a Describe call may return; moto truncates to 15 without it.
@@ -167,11 +165,6 @@ const BANDWIDTH_WEIGHTINGS: &[&str] = &["default", "vpc-1", "ebs-1"];
 const INCLUSION: &[&str] = &["included", "excluded", "required"];
 /// `SecondaryInterfaceType`'s values.
 const SECONDARY_INTERFACE_TYPES: &[&str] = &["secondary"];
-
-pub struct AwsLaunchTemplate {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
 
 /// The provider's nullable boolean: a string `"true"`, `"false"`, or `""` for unset.
 fn nullable_bool(name: &'static str) -> Attribute {
@@ -310,130 +303,6 @@ fn secondary_interface_schema() -> Schema {
         .attr(optional_string("secondary_subnet_id"))
 }
 
-fn launch_template_schema() -> Schema {
-    let schema = Schema::new()
-        .version(1)
-        .attr(Attribute::computed("id", Type::String))
-        .attr(Attribute::computed("arn", Type::String))
-        .attr(Attribute::optional_computed("name", Type::String).force_new())
-        .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
-        .attr(optional_string("description"))
-        .attr(Attribute::optional_computed(
-            "default_version",
-            Type::Number,
-        ))
-        .attr(flag_attribute("update_default_version"))
-        .attr(Attribute::computed("latest_version", Type::Number));
-    let schema = hardware_arguments(schema);
-    let schema = image_and_type_arguments(schema);
-    network_and_placement_arguments(schema).with_tags()
-}
-
-/// The template data from `block_device_mappings` to `iam_instance_profile`: disks,
-/// capacity reservation, CPU, credits, API protection, enclaves and hibernation.
-fn hardware_arguments(schema: Schema) -> Schema {
-    schema
-        .block(Block::list(
-            "block_device_mappings",
-            block_device_mapping_schema(),
-        ))
-        .block(Block::single(
-            "capacity_reservation_specification",
-            capacity_reservation_schema(),
-        ))
-        .block(Block::single("cpu_options", cpu_options_schema()))
-        .block(Block::single(
-            "credit_specification",
-            Schema::new().attr(one_of("cpu_credits", CPU_CREDITS)),
-        ))
-        .attr(flag_attribute("disable_api_stop"))
-        .attr(flag_attribute("disable_api_termination"))
-        .attr(nullable_bool("ebs_optimized"))
-        .block(Block::single(
-            "enclave_options",
-            Schema::new().attr(flag_attribute("enabled")),
-        ))
-        .block(Block::single(
-            "hibernation_options",
-            Schema::new().attr(Attribute::required("configured", Type::Bool)),
-        ))
-        .block(Block::single(
-            "iam_instance_profile",
-            Schema::new()
-                .attr(optional_string("arn"))
-                .attr(optional_string("name")),
-        ))
-}
-
-/// The template data from `image_id` to `monitoring`: image, shutdown, market, instance
-/// type or requirements, kernel, key, licences, maintenance, metadata and monitoring.
-fn image_and_type_arguments(schema: Schema) -> Schema {
-    schema
-        .attr(optional_string("image_id"))
-        .attr(one_of(
-            "instance_initiated_shutdown_behavior",
-            SHUTDOWN_BEHAVIORS,
-        ))
-        .block(Block::single(
-            "instance_market_options",
-            market_options_schema(),
-        ))
-        .block(Block::single(
-            "instance_requirements",
-            instance_requirements_schema(),
-        ))
-        .attr(optional_string("instance_type"))
-        .attr(optional_string("kernel_id"))
-        .attr(optional_string("key_name"))
-        .block(Block::set(
-            "license_specification",
-            Schema::new().attr(Attribute::required(
-                "license_configuration_arn",
-                Type::String,
-            )),
-        ))
-        .block(Block::single(
-            "maintenance_options",
-            Schema::new().attr(one_of("auto_recovery", AUTO_RECOVERY)),
-        ))
-        .block(Block::single("metadata_options", metadata_options_schema(None)).computed())
-        .block(Block::single(
-            "monitoring",
-            Schema::new().attr(flag_attribute("enabled")),
-        ))
-}
-
-/// The template data from `network_interfaces` on: interfaces, placement, DNS names, RAM
-/// disk, security groups, tag specifications and user data.
-fn network_and_placement_arguments(schema: Schema) -> Schema {
-    let tag_specification = Schema::new()
-        .attr(optional_string("resource_type"))
-        .attr(Attribute::optional("tags", Type::map(Type::String)));
-    schema
-        .block(Block::list(
-            "network_interfaces",
-            network_interface_schema(),
-        ))
-        .block(Block::single(
-            "network_performance_options",
-            Schema::new().attr(one_of("bandwidth_weighting", BANDWIDTH_WEIGHTINGS)),
-        ))
-        .block(Block::single("placement", placement_schema()))
-        .block(Block::single(
-            "private_dns_name_options",
-            private_dns_name_options_schema(),
-        ))
-        .attr(optional_string("ram_disk_id"))
-        .block(Block::list(
-            "secondary_interfaces",
-            secondary_interface_schema(),
-        ))
-        .attr(string_set("security_group_names"))
-        .block(Block::list("tag_specifications", tag_specification))
-        .attr(optional_string("user_data"))
-        .attr(string_set("vpc_security_group_ids"))
-}
-
 fn block_device_mapping_schema() -> Schema {
     let ebs = Schema::new()
         .attr(nullable_bool("delete_on_termination"))
@@ -501,303 +370,404 @@ fn private_dns_name_options_schema() -> Schema {
         .attr(one_of("hostname_type", HOSTNAME_TYPES))
 }
 
-impl AwsLaunchTemplate {
-    pub fn new(aws: Arc<Aws>) -> AwsLaunchTemplate {
-        AwsLaunchTemplate {
-            aws,
-            schema: launch_template_schema(),
-        }
-    }
+/// A `tag_specifications` block: tags for what the template launches.
+fn tag_specification_schema() -> Schema {
+    Schema::new()
+        .attr(optional_string("resource_type"))
+        .attr(Attribute::optional("tags", Type::map(Type::String)))
+}
 
-    /// Every template matching `filters`, all pages.
-    async fn templates_matching(
-        &self,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<LaunchTemplate>, ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        let mut templates = Vec::new();
-        let mut next_token: Option<String> = None;
-        loop {
-            let output = sent!(ec2
-                .describe_launch_templates()
-                .set_filters(Some(filters.clone()))
-                .max_results(MAX_RESULTS)
-                .set_next_token(next_token.take()))?;
-            templates.extend(output.launch_templates().iter().cloned());
-            match output.next_token() {
-                Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
-                _ => break,
-            }
-        }
-        Ok(templates)
-    }
+// ---- Declaration: each attribute with how it is read ----
 
-    /// One template by ID; `None` when it does not exist.
-    async fn template_by_id(&self, id: &str) -> Result<Option<LaunchTemplate>, ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        match sent!(ec2.describe_launch_templates().launch_template_ids(id)) {
-            Ok(output) => Ok(output
-                .launch_templates()
-                .iter()
-                .find(|template| template.launch_template_id() == Some(id))
-                .cloned()),
-            Err(error) if is_not_found(&error) => Ok(None),
-            Err(error) => Err(context(
-                error,
-                &format!("reading EC2 Launch Template ({id})"),
-            )),
-        }
-    }
+/// An attribute of the launch data, read from it by `read`.
+fn data_attribute(
+    attribute: Attribute,
+    read: impl Fn(&ResponseLaunchTemplateData) -> Value + Send + Sync + 'static,
+) -> Declared<Template> {
+    declared::read(attribute, move |template: &Template, _: &Reading| {
+        read(&template.data)
+    })
+}
 
-    /// The latest version of each template, by template ID; a template deleted meanwhile is
-    /// missing.
-    async fn latest_versions(
-        &self,
-        templates: &[LaunchTemplate],
-    ) -> Result<HashMap<String, LaunchTemplateVersion>, ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        let latest: HashMap<&str, Option<i64>> = templates
-            .iter()
-            .filter_map(|template| {
-                Some((
-                    template.launch_template_id()?,
-                    template.latest_version_number(),
-                ))
-            })
-            .collect();
-        let mut found: HashMap<String, LaunchTemplateVersion> = HashMap::new();
-        if latest.len() > PER_TEMPLATE_READS {
-            let mut next_token: Option<String> = None;
-            loop {
-                let output = sent!(ec2
-                    .describe_launch_template_versions()
-                    .versions("$Latest")
-                    .max_results(MAX_RESULTS)
-                    .set_next_token(next_token.take()))?;
-                for version in output.launch_template_versions() {
-                    let Some(id) = version.launch_template_id() else {
-                        continue;
-                    };
-                    // A version older than the template's latest was listed before a
-                    // concurrent update: that template is read on its own below.
-                    if let Some(expected) = latest.get(id) {
-                        if version.version_number() >= *expected {
-                            found.insert(id.to_string(), version.clone());
-                        }
-                    }
+/// A list block of the launch data, each of its items read by `read`.
+fn data_list<T: 'static>(
+    block: Block,
+    items: fn(&ResponseLaunchTemplateData) -> &[T],
+    read: fn(&T) -> Value,
+) -> Declared<Template> {
+    read_block(block, move |template: &Template, _: &Reading| {
+        Value::List(items(&template.data).iter().map(read).collect())
+    })
+}
+
+/// A `max_items = 1` block of the launch data, read by `read`: none when AWS holds none.
+fn data_block(
+    block: Block,
+    read: impl Fn(&ResponseLaunchTemplateData) -> Option<Value> + Send + Sync + 'static,
+) -> Declared<Template> {
+    read_block(block, move |template: &Template, _: &Reading| {
+        optional_block(read(&template.data))
+    })
+}
+
+/// A plain optional boolean of the launch data, `false` when AWS holds none.
+fn data_flag(
+    name: &'static str,
+    read: fn(&ResponseLaunchTemplateData) -> Option<bool>,
+) -> Declared<Template> {
+    data_attribute(flag_attribute(name), move |data| {
+        Value::Bool(read(data).unwrap_or(false))
+    })
+}
+
+/// A block of one `enabled` flag (`enclave_options`, `monitoring`).
+fn enabled_block<T: 'static>(
+    name: &'static str,
+    part: fn(&ResponseLaunchTemplateData) -> Option<&T>,
+    enabled: fn(&T) -> Option<bool>,
+) -> Declared<Template> {
+    data_block(
+        Block::single(name, Schema::new().attr(flag_attribute("enabled"))),
+        move |data| {
+            let part = part(data)?;
+            Some(Value::map([(
+                "enabled",
+                Value::Bool(enabled(part).unwrap_or(false)),
+            )]))
+        },
+    )
+}
+
+/// The template's own attributes, before its launch data.
+fn template_attributes() -> Vec<Declared<Template>> {
+    vec![
+        read(
+            Attribute::computed("id", Type::String),
+            |t: &Template, _| Value::string(t.template.launch_template_id().unwrap_or_default()),
+        ),
+        read(
+            Attribute::computed("arn", Type::String),
+            |t: &Template, _| Value::string(&t.arn),
+        ),
+        read(
+            Attribute::optional_computed("name", Type::String).force_new(),
+            |t: &Template, _| Value::string(t.name()),
+        ),
+        // AWS does not report it: kept as configured, else made from a generated name.
+        read(
+            Attribute::optional_computed("name_prefix", Type::String).force_new(),
+            |t: &Template, at: &Reading| {
+                let kept = at.prior.get("name_prefix");
+                match !kept.is_null() && kept.is_wholly_known() {
+                    true => kept.clone(),
+                    false => Value::string(name_prefix_from_name(t.name())),
                 }
-                if found.len() >= latest.len() {
-                    break;
-                }
-                match output.next_token() {
-                    Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
-                    _ => break,
-                }
-            }
-        }
-        for (id, number) in &latest {
-            if found.contains_key(*id) {
-                continue;
-            }
-            // The provider reads the version numbered LatestVersionNumber.
-            let version = number
-                .map(|n| n.to_string())
-                .unwrap_or_else(|| "$Latest".to_string());
-            match sent!(ec2
-                .describe_launch_template_versions()
-                .launch_template_id(*id)
-                .versions(version.clone()))
-            {
-                Ok(output) => {
-                    if let Some(found_version) = output.launch_template_versions().first() {
-                        found.insert(id.to_string(), found_version.clone());
-                    }
-                }
-                Err(error) if is_not_found(&error) => {}
-                Err(error) => {
-                    return Err(context(
-                        error,
-                        &format!("reading EC2 Launch Template ({id}) Version ({version})"),
-                    ))
-                }
-            }
-        }
-        Ok(found)
-    }
+            },
+        ),
+        read(optional_string("description"), |t: &Template, _| {
+            text(t.version.version_description())
+        }),
+        read(
+            Attribute::optional_computed("default_version", Type::Number),
+            |t: &Template, _| number(t.template.default_version_number()),
+        ),
+        switch(flag_attribute("update_default_version")),
+        read(
+            Attribute::computed("latest_version", Type::Number),
+            |t: &Template, _| {
+                number(
+                    t.version
+                        .version_number()
+                        .or_else(|| t.template.latest_version_number()),
+                )
+            },
+        ),
+    ]
+}
 
-    /// The tags of each template, by template ID.
-    async fn tags_of(
-        &self,
-        ids: &[String],
-    ) -> Result<HashMap<String, Vec<(String, String)>>, ProviderError> {
-        let ec2 = &self.aws.clients().await.ec2;
-        let mut tags: HashMap<String, Vec<(String, String)>> = HashMap::new();
-        for chunk in ids.chunks(FILTER_VALUES_PER_CALL) {
-            let mut next_token: Option<String> = None;
-            loop {
-                let output = sent!(ec2
-                    .describe_tags()
-                    .filters(filter("resource-id", chunk.iter().cloned()))
-                    .max_results(1000)
-                    .set_next_token(next_token.take()))?;
-                for tag in output.tags() {
-                    if let (Some(id), Some(key)) = (tag.resource_id(), tag.key()) {
-                        tags.entry(id.to_string())
-                            .or_default()
-                            .push((key.to_string(), tag.value().unwrap_or_default().to_string()));
-                    }
-                }
-                match output.next_token() {
-                    Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
-                    _ => break,
-                }
-            }
-        }
-        Ok(tags)
-    }
-
-    /// The whole objects of `templates` (latest version and tags added), by ID. `shapes` (by
-    /// ID) supply what AWS cannot report: `name_prefix`, `update_default_version`, and a
-    /// `credit_specification` that was not sent.
-    async fn complete(
-        &self,
-        templates: Vec<LaunchTemplate>,
-        shapes: &HashMap<String, &Value>,
-    ) -> Result<HashMap<String, Value>, ProviderError> {
-        if templates.is_empty() {
-            return Ok(HashMap::new());
-        }
-        let versions = self.latest_versions(&templates).await?;
-        let ids: Vec<String> = templates
-            .iter()
-            .filter_map(|template| template.launch_template_id())
-            .map(str::to_string)
-            .collect();
-        let tags = self.tags_of(&ids).await?;
-        let region = self.aws.clients().await.region.clone();
-        let account = self.aws.account_id().await?;
-        let mut found = HashMap::new();
-        for template in &templates {
-            let Some(id) = template.launch_template_id() else {
-                continue;
-            };
-            // Deleted between the two describe calls: gone.
-            let Some(version) = versions.get(id) else {
-                continue;
-            };
-            let value = self.convert(
-                template,
-                version,
-                tags.get(id).map(Vec::as_slice).unwrap_or(&[]),
-                shapes.get(id).copied(),
-                &region,
-                account,
-            );
-            found.insert(id.to_string(), value);
-        }
-        Ok(found)
-    }
-
-    async fn read_one(&self, id: &str, shape: &Value) -> Result<Option<Value>, ProviderError> {
-        let Some(template) = self.template_by_id(id).await? else {
-            return Ok(None);
-        };
-        let shapes = HashMap::from([(id.to_string(), shape)]);
-        Ok(self.complete(vec![template], &shapes).await?.remove(id))
-    }
-
-    /// Reads a template just written, waiting out eventual consistency.
-    async fn read_after_write(&self, id: &str, shape: &Value) -> Result<Value, ProviderError> {
-        wait_for(
-            READ_AFTER_WRITE,
-            &format!("EC2 Launch Template ({id}) to be readable"),
-            || async { self.read_one(id, shape).await },
-        )
-        .await
-    }
-
-    /// Whether `credit_specification` is sent: as in the provider, only for a configured
-    /// instance type with burstable performance.
-    async fn sends_credit_specification(&self, planned: &Value) -> Result<bool, ProviderError> {
-        if single(planned, "credit_specification").is_none() {
-            return Ok(false);
-        }
-        let Some(instance_type) = non_empty(planned, "instance_type") else {
-            return Ok(false);
-        };
-        let ec2 = &self.aws.clients().await.ec2;
-        burstable_performance(ec2, &instance_type)
-            .await
-            .map_err(|error| error.context(&format!("reading EC2 Instance Type ({instance_type})")))
-    }
-
-    async fn request_data(
-        &self,
-        planned: &Value,
-    ) -> Result<RequestLaunchTemplateData, ProviderError> {
-        let send_credit = self.sends_credit_specification(planned).await?;
-        request_data(planned, send_credit)
-    }
-
-    fn convert(
-        &self,
-        template: &LaunchTemplate,
-        version: &LaunchTemplateVersion,
-        tags: &[(String, String)],
-        shape: Option<&Value>,
-        region: &str,
-        account: &str,
-    ) -> Value {
-        let id = template.launch_template_id().unwrap_or_default();
-        let name = template.launch_template_name().unwrap_or_default();
-        let name_prefix = shape
-            .map(|s| s.get("name_prefix"))
-            .filter(|v| !v.is_null() && v.is_wholly_known())
-            .cloned()
-            .unwrap_or_else(|| Value::string(name_prefix_from_name(name)));
-        let update_default_version = shape
-            .map(|s| known(s, "update_default_version"))
-            .filter(|v| !v.is_null())
-            .unwrap_or(Value::Bool(false));
-        let latest_version = version
-            .version_number()
-            .or_else(|| template.latest_version_number());
-        let empty = ResponseLaunchTemplateData::builder().build();
-        let data = version.launch_template_data().unwrap_or(&empty);
-        let mut entries: Vec<(&str, Value)> = vec![
-            ("id", Value::string(id)),
-            (
-                "arn",
-                Value::string(ec2_arn(region, account, "launch-template", id)),
+/// The launch data from `block_device_mappings` to `iam_instance_profile`: disks, capacity
+/// reservation, CPU, credits, API protection, enclaves and hibernation.
+fn hardware_data() -> Vec<Declared<Template>> {
+    vec![
+        data_list(
+            Block::list("block_device_mappings", block_device_mapping_schema()),
+            ResponseLaunchTemplateData::block_device_mappings,
+            block_device_mapping_value,
+        ),
+        data_block(
+            Block::single(
+                "capacity_reservation_specification",
+                capacity_reservation_schema(),
             ),
-            ("name", Value::string(name)),
-            ("name_prefix", name_prefix),
-            ("description", text(version.version_description())),
-            ("default_version", number(template.default_version_number())),
-            ("update_default_version", update_default_version),
-            ("latest_version", number(latest_version)),
-        ];
-        entries.extend(data_entries(data, shape));
-        let visible = visible_tags(tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        entries.push(("tags", visible.clone()));
-        entries.push(("tags_all", visible));
-        whole_object(&self.schema, entries)
+            |data| {
+                let spec = data.capacity_reservation_specification()?;
+                Some(Value::map([
+                    (
+                        "capacity_reservation_preference",
+                        enum_value(spec.capacity_reservation_preference()),
+                    ),
+                    (
+                        "capacity_reservation_target",
+                        capacity_reservation_target_value(spec.capacity_reservation_target()),
+                    ),
+                ]))
+            },
+        ),
+        data_block(Block::single("cpu_options", cpu_options_schema()), |data| {
+            let options = data.cpu_options()?;
+            Some(Value::map([
+                ("amd_sev_snp", enum_value(options.amd_sev_snp())),
+                ("core_count", int_value(options.core_count())),
+                (
+                    "nested_virtualization",
+                    enum_value(options.nested_virtualization()),
+                ),
+                ("threads_per_core", int_value(options.threads_per_core())),
+            ]))
+        }),
+        read_block(
+            Block::single(
+                "credit_specification",
+                Schema::new().attr(one_of("cpu_credits", CPU_CREDITS)),
+            ),
+            |t: &Template, at: &Reading| match t.data.credit_specification() {
+                Some(spec) => one(Value::map([("cpu_credits", text(spec.cpu_credits()))])),
+                // Not sent for instance types without burstable performance (as the provider
+                // does): keep what the configuration says rather than report drift.
+                None => known(at.prior, "credit_specification"),
+            },
+        ),
+        data_flag(
+            "disable_api_stop",
+            ResponseLaunchTemplateData::disable_api_stop,
+        ),
+        data_flag(
+            "disable_api_termination",
+            ResponseLaunchTemplateData::disable_api_termination,
+        ),
+        data_attribute(nullable_bool("ebs_optimized"), |data| {
+            nullable_value(data.ebs_optimized())
+        }),
+        enabled_block(
+            "enclave_options",
+            ResponseLaunchTemplateData::enclave_options,
+            |options| options.enabled(),
+        ),
+        data_block(
+            Block::single(
+                "hibernation_options",
+                Schema::new().attr(Attribute::required("configured", Type::Bool)),
+            ),
+            |data| {
+                let options = data.hibernation_options()?;
+                Some(Value::map([(
+                    "configured",
+                    Value::Bool(options.configured().unwrap_or(false)),
+                )]))
+            },
+        ),
+        data_block(
+            Block::single(
+                "iam_instance_profile",
+                Schema::new()
+                    .attr(optional_string("arn"))
+                    .attr(optional_string("name")),
+            ),
+            |data| {
+                let profile = data.iam_instance_profile()?;
+                Some(Value::map([
+                    ("arn", text(profile.arn())),
+                    ("name", text(profile.name())),
+                ]))
+            },
+        ),
+    ]
+}
+
+/// The launch data from `image_id` to `monitoring`: image, shutdown, market, instance type or
+/// requirements, kernel, key, licences, maintenance, metadata and monitoring.
+fn image_and_type_data() -> Vec<Declared<Template>> {
+    vec![
+        data_attribute(optional_string("image_id"), |data| text(data.image_id())),
+        data_attribute(
+            one_of("instance_initiated_shutdown_behavior", SHUTDOWN_BEHAVIORS),
+            |data| enum_value(data.instance_initiated_shutdown_behavior()),
+        ),
+        read_block(
+            Block::single("instance_market_options", market_options_schema()),
+            |t: &Template, at: &Reading| {
+                let configured_valid_until = single(at.prior, "instance_market_options")
+                    .and_then(|options| single(options, "spot_options"))
+                    .and_then(|spot| spot.get("valid_until").as_str());
+                optional_block(
+                    t.data
+                        .instance_market_options()
+                        .map(|options| market_options_value(options, configured_valid_until)),
+                )
+            },
+        ),
+        data_block(
+            Block::single("instance_requirements", instance_requirements_schema()),
+            |data| {
+                data.instance_requirements()
+                    .map(instance_requirements_value)
+            },
+        ),
+        data_attribute(optional_string("instance_type"), |data| {
+            enum_value(data.instance_type())
+        }),
+        data_attribute(optional_string("kernel_id"), |data| text(data.kernel_id())),
+        data_attribute(optional_string("key_name"), |data| text(data.key_name())),
+        data_list(
+            Block::set(
+                "license_specification",
+                Schema::new().attr(Attribute::required(
+                    "license_configuration_arn",
+                    Type::String,
+                )),
+            ),
+            ResponseLaunchTemplateData::license_specifications,
+            |license| {
+                Value::map([(
+                    "license_configuration_arn",
+                    text(license.license_configuration_arn()),
+                )])
+            },
+        ),
+        data_block(
+            Block::single(
+                "maintenance_options",
+                Schema::new().attr(one_of("auto_recovery", AUTO_RECOVERY)),
+            ),
+            |data| {
+                let options = data.maintenance_options()?;
+                Some(Value::map([(
+                    "auto_recovery",
+                    enum_value(options.auto_recovery()),
+                )]))
+            },
+        ),
+        data_block(
+            Block::single("metadata_options", metadata_options_schema(None)).computed(),
+            |data| {
+                data.metadata_options()
+                    .map(|options| metadata_options_value!(options))
+            },
+        ),
+        enabled_block(
+            "monitoring",
+            ResponseLaunchTemplateData::monitoring,
+            |monitoring| monitoring.enabled(),
+        ),
+    ]
+}
+
+/// The launch data from `network_interfaces` on: interfaces, placement, DNS names, RAM disk,
+/// security groups, tag specifications and user data.
+fn network_and_placement_data() -> Vec<Declared<Template>> {
+    vec![
+        data_list(
+            Block::list("network_interfaces", network_interface_schema()),
+            ResponseLaunchTemplateData::network_interfaces,
+            network_interface_value,
+        ),
+        data_block(
+            Block::single(
+                "network_performance_options",
+                Schema::new().attr(one_of("bandwidth_weighting", BANDWIDTH_WEIGHTINGS)),
+            ),
+            |data| {
+                let options = data.network_performance_options()?;
+                Some(Value::map([(
+                    "bandwidth_weighting",
+                    enum_value(options.bandwidth_weighting()),
+                )]))
+            },
+        ),
+        data_block(Block::single("placement", placement_schema()), |data| {
+            data.placement().map(placement_value)
+        }),
+        data_block(
+            Block::single(
+                "private_dns_name_options",
+                private_dns_name_options_schema(),
+            ),
+            |data| {
+                data.private_dns_name_options()
+                    .map(private_dns_name_options_value)
+            },
+        ),
+        data_attribute(optional_string("ram_disk_id"), |data| {
+            text(data.ram_disk_id())
+        }),
+        data_list(
+            Block::list("secondary_interfaces", secondary_interface_schema()),
+            ResponseLaunchTemplateData::secondary_interfaces,
+            secondary_interface_value,
+        ),
+        data_attribute(string_set("security_group_names"), |data| {
+            string_list(data.security_groups())
+        }),
+        read_block(
+            Block::list("tag_specifications", tag_specification_schema()),
+            |t: &Template, _: &Reading| tag_specifications_value(&t.data),
+        ),
+        data_attribute(optional_string("user_data"), |data| text(data.user_data())),
+        data_attribute(string_set("vpc_security_group_ids"), |data| {
+            string_list(data.security_group_ids())
+        }),
+    ]
+}
+
+/// `aws_launch_template`, declared once ([`LaunchTemplateObject`]).
+pub type AwsLaunchTemplate = ObjectType<LaunchTemplateObject>;
+
+/// What makes `aws_launch_template`: its attributes, each read from a [`Template`], and its
+/// batched describe, writes and lookup of a lost create.
+pub struct LaunchTemplateObject;
+
+/// A launch template as read: the template, its latest version with that version's launch
+/// data, and its ARN.
+pub struct Template {
+    template: LaunchTemplate,
+    version: LaunchTemplateVersion,
+    data: ResponseLaunchTemplateData,
+    arn: String,
+}
+
+impl Template {
+    fn name(&self) -> &str {
+        self.template.launch_template_name().unwrap_or_default()
     }
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsLaunchTemplate {
-    fn name(&self) -> &'static str {
-        "aws_launch_template"
+impl AwsObject for LaunchTemplateObject {
+    type Object = Template;
+    const NAME: &'static str = "aws_launch_template";
+    const KIND: &'static str = "EC2 Launch Template";
+    const KEY: &'static str = "id";
+    const GENERATED_NAME: bool = true;
+
+    fn attributes() -> Vec<Declared<Template>> {
+        [
+            template_attributes(),
+            hardware_data(),
+            image_and_type_data(),
+            network_and_placement_data(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.version(1)
     }
 
     /// The provider's `launchTemplateStateUpgradeV0` (6.13): the removed Elastic GPU and
     /// Elastic Inference arguments leave the object.
-    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
+    fn upgrade_state(from: u64, mut value: Value) -> Result<Value, String> {
         if let (0, Some(entries)) = (from, value.map_mut()) {
             entries.remove("elastic_gpu_specifications");
             entries.remove("elastic_inference_accelerator");
@@ -805,23 +775,80 @@ impl ResourceType for AwsLaunchTemplate {
         Ok(value)
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         validate_config(config)
     }
 
-    fn normalize(&self, value: &mut Value) {
-        normalize_object(&self.schema, value);
+    fn normalize(value: &mut Value) {
+        normalize_object(declared_schema(), value);
     }
 
-    /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).
-    fn with_generated_names(&self, operation: &Operation, planned: Value) -> Value {
-        with_name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
+    /// Each template by ID, one call each (a `LaunchTemplateIds` list with one missing ID
+    /// fails the whole call), then their latest versions and tags.
+    async fn describe(
+        this: &AwsLaunchTemplate,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Template>>, ProviderError> {
+        let mut templates = Vec::new();
+        for id in keys {
+            templates.extend(template_by_id(&this.aws, id).await?);
+        }
+        complete(&this.aws, templates).await
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    /// DescribeLaunchTemplates by name, 200 a call (imported templates, known only by ID, one
+    /// by one), then the latest versions and the tags of all found (see the module notes).
+    async fn describe_priors(
+        this: &AwsLaunchTemplate,
+        priors: &[Value],
+    ) -> Result<BTreeMap<String, Tagged<Template>>, ProviderError> {
+        let mut names: Vec<String> = Vec::new();
+        let mut ids: HashSet<String> = HashSet::new();
+        let mut ids_only: Vec<String> = Vec::new();
+        for prior in priors {
+            let Some(id) = Self::key_of(prior) else {
+                continue;
+            };
+            match prior.get("name").as_str().filter(|name| !name.is_empty()) {
+                Some(name) => names.push(name.to_string()),
+                None => ids_only.push(id.clone()),
+            }
+            ids.insert(id);
+        }
+        names.sort();
+        names.dedup();
+        ids_only.sort();
+        ids_only.dedup();
+        let mut templates: Vec<LaunchTemplate> = Vec::new();
+        for chunk in names.chunks(FILTER_VALUES_PER_CALL) {
+            let by_name = filter("launch-template-name", chunk.iter().cloned());
+            templates.extend(templates_matching(&this.aws, vec![by_name]).await?);
+        }
+        for id in &ids_only {
+            templates.extend(template_by_id(&this.aws, id).await?);
+        }
+        // A template recreated under a remembered name is another object: only remembered IDs
+        // count.
+        let mut seen: HashSet<String> = HashSet::new();
+        templates.retain(|template| {
+            template
+                .launch_template_id()
+                .is_some_and(|id| ids.contains(id) && seen.insert(id.to_string()))
+        });
+        complete(&this.aws, templates).await
+    }
+
+    async fn create_written(
+        this: &AwsLaunchTemplate,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Tagged<Template>, ProviderError> {
         let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
-        let data = self.request_data(planned).await?;
-        let ec2 = &self.aws.clients().await.ec2;
+        let data = request_data(
+            planned,
+            sends_credit_specification(&this.aws, planned).await?,
+        )?;
+        let ec2 = &this.aws.clients().await.ec2;
         let output = sent_in!(
             ec2.create_launch_template()
                 .client_token(client_token(operation, planned))
@@ -842,32 +869,32 @@ impl ResourceType for AwsLaunchTemplate {
                 ProviderError::new(format!(
                     "creating EC2 Launch Template ({name}): no launch template ID returned"
                 ))
-            })?
-            .to_string();
-        self.read_after_write(&id, planned).await
+            })?;
+        read_after_write(this, id).await
     }
 
-    async fn update(
-        &self,
+    /// A new version when the launch data or the description changed, the default version,
+    /// and the tags.
+    async fn update_written(
+        this: &AwsLaunchTemplate,
         operation: &Operation,
+        id: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = string_attribute(prior, "id")
-            .ok_or_else(|| ProviderError::new("aws_launch_template: prior state has no id"))?;
-        let ec2 = &self.aws.clients().await.ec2;
+    ) -> Result<Tagged<Template>, ProviderError> {
+        let ec2 = &this.aws.clients().await.ec2;
         let mut latest_version = prior.get("latest_version").as_i64();
         if VERSIONED
             .iter()
             .any(|key| !same(prior.get(key), planned.get(key)))
         {
-            let data = self.request_data(planned).await?;
+            let send_credit = sends_credit_specification(&this.aws, planned).await?;
             let output = sent_in!(
                 ec2.create_launch_template_version()
                     .client_token(client_token(operation, planned))
-                    .launch_template_id(&id)
+                    .launch_template_id(id)
                     .set_version_description(non_empty(planned, "description"))
-                    .launch_template_data(data),
+                    .launch_template_data(request_data(planned, send_credit)?),
                 format!("creating EC2 Launch Template ({id}) Version")
             )?;
             latest_version = output
@@ -885,22 +912,24 @@ impl ResourceType for AwsLaunchTemplate {
             if let Some(version) = version {
                 sent_in!(
                     ec2.modify_launch_template()
-                        .launch_template_id(&id)
+                        .launch_template_id(id)
                         .default_version(version.to_string()),
                     format!("updating EC2 Launch Template ({id})")
                 )?;
             }
         }
-        update_tags(ec2, &id, prior, planned).await?;
-        self.read_after_write(&id, planned).await
+        update_tags(ec2, id, prior, planned).await?;
+        read_after_write(this, id).await
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string_attribute(prior, "id") else {
-            return Ok(());
-        };
-        let ec2 = &self.aws.clients().await.ec2;
-        match sent!(ec2.delete_launch_template().launch_template_id(&id)) {
+    async fn delete(
+        this: &AwsLaunchTemplate,
+        _operation: &Operation,
+        id: &str,
+        _prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let ec2 = &this.aws.clients().await.ec2;
+        match sent!(ec2.delete_launch_template().launch_template_id(id)) {
             Ok(_) => Ok(()),
             Err(error) if is_not_found(&error) => Ok(()),
             Err(error) => Err(context(
@@ -910,70 +939,252 @@ impl ResourceType for AwsLaunchTemplate {
         }
     }
 
-    /// DescribeLaunchTemplates by name, 200 a call (imported templates, known only by ID, one
-    /// by one), then the latest versions and the tags of all found (see the module notes).
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let shapes: HashMap<String, &Value> = prior
-            .iter()
-            .filter_map(|value| Some((string_attribute(value, "id")?, value)))
-            .collect();
-        let mut names: Vec<String> = Vec::new();
-        let mut ids_only: Vec<String> = Vec::new();
-        for (id, value) in &shapes {
-            match value.get("name").as_str().filter(|name| !name.is_empty()) {
-                Some(name) => names.push(name.to_string()),
-                None => ids_only.push(id.clone()),
-            }
-        }
-        names.sort();
-        names.dedup();
-        ids_only.sort();
-        let mut templates: Vec<LaunchTemplate> = Vec::new();
-        for chunk in names.chunks(FILTER_VALUES_PER_CALL) {
-            templates.extend(
-                self.templates_matching(vec![filter(
-                    "launch-template-name",
-                    chunk.iter().cloned(),
-                )])
-                .await?,
-            );
-        }
-        for id in &ids_only {
-            templates.extend(self.template_by_id(id).await?);
-        }
-        // A template recreated under a remembered name is another object: only remembered IDs
-        // count.
-        let mut seen: HashSet<String> = HashSet::new();
-        templates.retain(|template| {
-            template
-                .launch_template_id()
-                .is_some_and(|id| shapes.contains_key(id) && seen.insert(id.to_string()))
-        });
-        let found = self.complete(templates, &shapes).await?;
-        Ok(in_prior_order(prior, &found))
-    }
-
     /// By the managed tags (set atomically by CreateLaunchTemplate), narrowed by the name when
     /// the configuration gives one (names are unique per region).
     async fn find_created(
-        &self,
+        this: &AwsLaunchTemplate,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<Template>>, ProviderError> {
         let mut filters = managed_tag_filters(operation);
         if let Some(name) = non_empty(planned, "name") {
             filters.push(filter("launch-template-name", [name]));
         }
-        let templates = self.templates_matching(filters).await?;
+        let templates = templates_matching(&this.aws, filters).await?;
         let Some(template) = templates.into_iter().next() else {
             return Ok(None);
         };
         let Some(id) = template.launch_template_id().map(str::to_string) else {
             return Ok(None);
         };
-        let shapes = HashMap::from([(id.clone(), planned)]);
-        Ok(self.complete(vec![template], &shapes).await?.remove(&id))
+        Ok(complete(&this.aws, vec![template]).await?.remove(&id))
     }
+}
+
+/// The declared schema, for [`normalize_object`] (the family's `normalize` has no schema).
+fn declared_schema() -> &'static Schema {
+    static SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
+        let (schema, _) = declare(Schema::new(), LaunchTemplateObject::attributes());
+        schema
+    });
+    &SCHEMA
+}
+
+/// Every template matching `filters`, all pages.
+async fn templates_matching(
+    aws: &Aws,
+    filters: Vec<Filter>,
+) -> Result<Vec<LaunchTemplate>, ProviderError> {
+    let ec2 = &aws.clients().await.ec2;
+    let mut templates = Vec::new();
+    let mut next_token: Option<String> = None;
+    loop {
+        let output = sent!(ec2
+            .describe_launch_templates()
+            .set_filters(Some(filters.clone()))
+            .max_results(MAX_RESULTS)
+            .set_next_token(next_token.take()))?;
+        templates.extend(output.launch_templates().iter().cloned());
+        match output.next_token() {
+            Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
+            _ => break,
+        }
+    }
+    Ok(templates)
+}
+
+/// One template by ID; `None` when it does not exist.
+async fn template_by_id(aws: &Aws, id: &str) -> Result<Option<LaunchTemplate>, ProviderError> {
+    let ec2 = &aws.clients().await.ec2;
+    match sent!(ec2.describe_launch_templates().launch_template_ids(id)) {
+        Ok(output) => Ok(output
+            .launch_templates()
+            .iter()
+            .find(|template| template.launch_template_id() == Some(id))
+            .cloned()),
+        Err(error) if is_not_found(&error) => Ok(None),
+        Err(error) => Err(context(
+            error,
+            &format!("reading EC2 Launch Template ({id})"),
+        )),
+    }
+}
+
+/// The latest version of each template, by template ID; a template deleted meanwhile is
+/// missing.
+async fn latest_versions(
+    aws: &Aws,
+    templates: &[LaunchTemplate],
+) -> Result<HashMap<String, LaunchTemplateVersion>, ProviderError> {
+    let ec2 = &aws.clients().await.ec2;
+    let latest: HashMap<&str, Option<i64>> = templates
+        .iter()
+        .filter_map(|template| {
+            Some((
+                template.launch_template_id()?,
+                template.latest_version_number(),
+            ))
+        })
+        .collect();
+    let mut found: HashMap<String, LaunchTemplateVersion> = HashMap::new();
+    if latest.len() > PER_TEMPLATE_READS {
+        let mut next_token: Option<String> = None;
+        loop {
+            let output = sent!(ec2
+                .describe_launch_template_versions()
+                .versions("$Latest")
+                .max_results(MAX_RESULTS)
+                .set_next_token(next_token.take()))?;
+            for version in output.launch_template_versions() {
+                let Some(id) = version.launch_template_id() else {
+                    continue;
+                };
+                // A version older than the template's latest was listed before a
+                // concurrent update: that template is read on its own below.
+                if let Some(expected) = latest.get(id) {
+                    if version.version_number() >= *expected {
+                        found.insert(id.to_string(), version.clone());
+                    }
+                }
+            }
+            if found.len() >= latest.len() {
+                break;
+            }
+            match output.next_token() {
+                Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
+                _ => break,
+            }
+        }
+    }
+    for (id, number) in &latest {
+        if found.contains_key(*id) {
+            continue;
+        }
+        // The provider reads the version numbered LatestVersionNumber.
+        let version = number
+            .map(|n| n.to_string())
+            .unwrap_or_else(|| "$Latest".to_string());
+        match sent!(ec2
+            .describe_launch_template_versions()
+            .launch_template_id(*id)
+            .versions(version.clone()))
+        {
+            Ok(output) => {
+                if let Some(found_version) = output.launch_template_versions().first() {
+                    found.insert(id.to_string(), found_version.clone());
+                }
+            }
+            Err(error) if is_not_found(&error) => {}
+            Err(error) => {
+                return Err(context(
+                    error,
+                    &format!("reading EC2 Launch Template ({id}) Version ({version})"),
+                ))
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// The tags of each template, by template ID.
+async fn tags_of(
+    aws: &Aws,
+    ids: &[String],
+) -> Result<HashMap<String, Vec<(String, String)>>, ProviderError> {
+    let ec2 = &aws.clients().await.ec2;
+    let mut tags: HashMap<String, Vec<(String, String)>> = HashMap::new();
+    for chunk in ids.chunks(FILTER_VALUES_PER_CALL) {
+        let mut next_token: Option<String> = None;
+        loop {
+            let output = sent!(ec2
+                .describe_tags()
+                .filters(filter("resource-id", chunk.iter().cloned()))
+                .max_results(1000)
+                .set_next_token(next_token.take()))?;
+            for tag in output.tags() {
+                if let (Some(id), Some(key)) = (tag.resource_id(), tag.key()) {
+                    tags.entry(id.to_string())
+                        .or_default()
+                        .push((key.to_string(), tag.value().unwrap_or_default().to_string()));
+                }
+            }
+            match output.next_token() {
+                Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
+                _ => break,
+            }
+        }
+    }
+    Ok(tags)
+}
+
+/// The whole objects of `templates` (latest version and tags added), by ID.
+async fn complete(
+    aws: &Aws,
+    templates: Vec<LaunchTemplate>,
+) -> Result<BTreeMap<String, Tagged<Template>>, ProviderError> {
+    if templates.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    let mut versions = latest_versions(aws, &templates).await?;
+    let ids: Vec<String> = templates
+        .iter()
+        .filter_map(|template| template.launch_template_id())
+        .map(str::to_string)
+        .collect();
+    let mut tags = tags_of(aws, &ids).await?;
+    let region = aws.clients().await.region.clone();
+    let account = aws.account_id().await?;
+    let mut found = BTreeMap::new();
+    for template in templates {
+        let Some(id) = template.launch_template_id().map(str::to_string) else {
+            continue;
+        };
+        // Deleted between the two describe calls: gone.
+        let Some(version) = versions.remove(&id) else {
+            continue;
+        };
+        let data = version
+            .launch_template_data()
+            .cloned()
+            .unwrap_or_else(|| ResponseLaunchTemplateData::builder().build());
+        let object = Template {
+            arn: ec2_arn(&region, account, "launch-template", &id),
+            template,
+            version,
+            data,
+        };
+        let tags = tags.remove(&id).unwrap_or_default();
+        found.insert(id, Tagged { object, tags });
+    }
+    Ok(found)
+}
+
+/// A template just written, waiting out eventual consistency.
+async fn read_after_write(
+    this: &AwsLaunchTemplate,
+    id: &str,
+) -> Result<Tagged<Template>, ProviderError> {
+    wait_for(
+        READ_AFTER_WRITE,
+        &format!("EC2 Launch Template ({id}) to be readable"),
+        || this.found(id),
+    )
+    .await
+}
+
+/// Whether `credit_specification` is sent: as in the provider, only for a configured
+/// instance type with burstable performance.
+async fn sends_credit_specification(aws: &Aws, planned: &Value) -> Result<bool, ProviderError> {
+    if single(planned, "credit_specification").is_none() {
+        return Ok(false);
+    }
+    let Some(instance_type) = non_empty(planned, "instance_type") else {
+        return Ok(false);
+    };
+    let ec2 = &aws.clients().await.ec2;
+    burstable_performance(ec2, &instance_type)
+        .await
+        .map_err(|error| error.context(&format!("reading EC2 Instance Type ({instance_type})")))
 }
 
 // ---- Request: the configured launch data ----
@@ -1496,177 +1707,6 @@ fn instance_requirements(requirements: &Value) -> InstanceRequirementsRequest {
 
 // ---- Response: the latest version's data, in the configuration's shape ----
 
-/// The launch-data attributes of a version, as the provider's
-/// `flattenResponseLaunchTemplateData` sets them.
-fn data_entries(
-    data: &ResponseLaunchTemplateData,
-    shape: Option<&Value>,
-) -> Vec<(&'static str, Value)> {
-    [
-        hardware_entries(data, shape),
-        image_and_type_entries(data, shape),
-        network_and_placement_entries(data),
-    ]
-    .concat()
-}
-
-/// The data from `block_device_mappings` to `iam_instance_profile`.
-fn hardware_entries(
-    data: &ResponseLaunchTemplateData,
-    shape: Option<&Value>,
-) -> Vec<(&'static str, Value)> {
-    let credit_specification = match data.credit_specification() {
-        Some(spec) => one(Value::map([("cpu_credits", text(spec.cpu_credits()))])),
-        // Not sent for instance types without burstable performance (as the provider does):
-        // keep what the configuration says rather than report drift.
-        None => shape
-            .map(|s| known(s, "credit_specification"))
-            .unwrap_or(Value::List(vec![])),
-    };
-    vec![
-        (
-            "block_device_mappings",
-            Value::List(
-                data.block_device_mappings()
-                    .iter()
-                    .map(block_device_mapping_value)
-                    .collect(),
-            ),
-        ),
-        (
-            "capacity_reservation_specification",
-            optional_block(data.capacity_reservation_specification().map(|spec| {
-                Value::map([
-                    (
-                        "capacity_reservation_preference",
-                        enum_value(spec.capacity_reservation_preference()),
-                    ),
-                    (
-                        "capacity_reservation_target",
-                        capacity_reservation_target_value(spec.capacity_reservation_target()),
-                    ),
-                ])
-            })),
-        ),
-        (
-            "cpu_options",
-            optional_block(data.cpu_options().map(|options| {
-                Value::map([
-                    ("amd_sev_snp", enum_value(options.amd_sev_snp())),
-                    ("core_count", int_value(options.core_count())),
-                    (
-                        "nested_virtualization",
-                        enum_value(options.nested_virtualization()),
-                    ),
-                    ("threads_per_core", int_value(options.threads_per_core())),
-                ])
-            })),
-        ),
-        ("credit_specification", credit_specification),
-        (
-            "disable_api_stop",
-            Value::Bool(data.disable_api_stop().unwrap_or(false)),
-        ),
-        (
-            "disable_api_termination",
-            Value::Bool(data.disable_api_termination().unwrap_or(false)),
-        ),
-        ("ebs_optimized", nullable_value(data.ebs_optimized())),
-        (
-            "enclave_options",
-            optional_block(data.enclave_options().map(|options| {
-                Value::map([("enabled", Value::Bool(options.enabled().unwrap_or(false)))])
-            })),
-        ),
-        (
-            "hibernation_options",
-            optional_block(data.hibernation_options().map(|options| {
-                Value::map([(
-                    "configured",
-                    Value::Bool(options.configured().unwrap_or(false)),
-                )])
-            })),
-        ),
-        (
-            "iam_instance_profile",
-            optional_block(data.iam_instance_profile().map(|profile| {
-                Value::map([("arn", text(profile.arn())), ("name", text(profile.name()))])
-            })),
-        ),
-    ]
-}
-
-/// The data from `image_id` to `monitoring`.
-fn image_and_type_entries(
-    data: &ResponseLaunchTemplateData,
-    shape: Option<&Value>,
-) -> Vec<(&'static str, Value)> {
-    let configured_valid_until = shape
-        .and_then(|s| single(s, "instance_market_options"))
-        .and_then(|options| single(options, "spot_options"))
-        .and_then(|spot| spot.get("valid_until").as_str());
-    vec![
-        ("image_id", text(data.image_id())),
-        (
-            "instance_initiated_shutdown_behavior",
-            enum_value(data.instance_initiated_shutdown_behavior()),
-        ),
-        (
-            "instance_market_options",
-            optional_block(
-                data.instance_market_options()
-                    .map(|options| market_options_value(options, configured_valid_until)),
-            ),
-        ),
-        (
-            "instance_requirements",
-            optional_block(
-                data.instance_requirements()
-                    .map(instance_requirements_value),
-            ),
-        ),
-        ("instance_type", enum_value(data.instance_type())),
-        ("kernel_id", text(data.kernel_id())),
-        ("key_name", text(data.key_name())),
-        (
-            "license_specification",
-            Value::List(
-                data.license_specifications()
-                    .iter()
-                    .map(|license| {
-                        Value::map([(
-                            "license_configuration_arn",
-                            text(license.license_configuration_arn()),
-                        )])
-                    })
-                    .collect(),
-            ),
-        ),
-        (
-            "maintenance_options",
-            optional_block(data.maintenance_options().map(|options| {
-                Value::map([("auto_recovery", enum_value(options.auto_recovery()))])
-            })),
-        ),
-        (
-            "metadata_options",
-            optional_block(
-                data.metadata_options()
-                    .map(|options| metadata_options_value!(options)),
-            ),
-        ),
-        (
-            "monitoring",
-            optional_block(data.monitoring().map(|monitoring| {
-                Value::map([(
-                    "enabled",
-                    Value::Bool(monitoring.enabled().unwrap_or(false)),
-                )])
-            })),
-        ),
-    ]
-}
-
 /// `instance_market_options`, `valid_until` in the configured form when it is the same time.
 fn market_options_value(
     options: &LaunchTemplateInstanceMarketOptions,
@@ -1698,108 +1738,64 @@ fn market_options_value(
     ])
 }
 
-/// The data from `network_interfaces` on.
-fn network_and_placement_entries(data: &ResponseLaunchTemplateData) -> Vec<(&'static str, Value)> {
-    vec![
+fn placement_value(placement: &LaunchTemplatePlacement) -> Value {
+    Value::map([
+        ("affinity", text(placement.affinity())),
+        ("availability_zone", text(placement.availability_zone())),
+        ("group_id", text(placement.group_id())),
+        ("group_name", text(placement.group_name())),
+        ("host_id", text(placement.host_id())),
         (
-            "network_interfaces",
-            Value::List(
-                data.network_interfaces()
-                    .iter()
-                    .map(network_interface_value)
-                    .collect(),
+            "host_resource_group_arn",
+            text(placement.host_resource_group_arn()),
+        ),
+        ("partition_number", int_value(placement.partition_number())),
+        ("spread_domain", text(placement.spread_domain())),
+        ("tenancy", enum_value(placement.tenancy())),
+    ])
+}
+
+fn private_dns_name_options_value(options: &LaunchTemplatePrivateDnsNameOptions) -> Value {
+    Value::map([
+        (
+            "enable_resource_name_dns_aaaa_record",
+            Value::Bool(
+                options
+                    .enable_resource_name_dns_aaaa_record()
+                    .unwrap_or(false),
             ),
         ),
         (
-            "network_performance_options",
-            optional_block(data.network_performance_options().map(|options| {
-                Value::map([(
-                    "bandwidth_weighting",
-                    enum_value(options.bandwidth_weighting()),
-                )])
-            })),
+            "enable_resource_name_dns_a_record",
+            Value::Bool(options.enable_resource_name_dns_a_record().unwrap_or(false)),
         ),
-        (
-            "placement",
-            optional_block(data.placement().map(|placement| {
+        ("hostname_type", enum_value(options.hostname_type())),
+    ])
+}
+
+fn tag_specifications_value(data: &ResponseLaunchTemplateData) -> Value {
+    Value::List(
+        data.tag_specifications()
+            .iter()
+            // moto copies the template's own tags in here; real AWS allows no launch-template
+            // entry in launch data.
+            .filter(|spec| spec.resource_type() != Some(&Ec2ResourceType::LaunchTemplate))
+            .map(|spec| {
+                let tags = Value::Map(
+                    spec.tags()
+                        .iter()
+                        .filter_map(|tag| Some((tag.key()?, tag.value().unwrap_or(""))))
+                        .filter(|(key, _)| !key.starts_with("aws:"))
+                        .map(|(key, value)| (key.to_string(), Value::string(value)))
+                        .collect(),
+                );
                 Value::map([
-                    ("affinity", text(placement.affinity())),
-                    ("availability_zone", text(placement.availability_zone())),
-                    ("group_id", text(placement.group_id())),
-                    ("group_name", text(placement.group_name())),
-                    ("host_id", text(placement.host_id())),
-                    (
-                        "host_resource_group_arn",
-                        text(placement.host_resource_group_arn()),
-                    ),
-                    ("partition_number", int_value(placement.partition_number())),
-                    ("spread_domain", text(placement.spread_domain())),
-                    ("tenancy", enum_value(placement.tenancy())),
+                    ("resource_type", enum_value(spec.resource_type())),
+                    ("tags", tags),
                 ])
-            })),
-        ),
-        (
-            "private_dns_name_options",
-            optional_block(data.private_dns_name_options().map(|options| {
-                Value::map([
-                    (
-                        "enable_resource_name_dns_aaaa_record",
-                        Value::Bool(
-                            options
-                                .enable_resource_name_dns_aaaa_record()
-                                .unwrap_or(false),
-                        ),
-                    ),
-                    (
-                        "enable_resource_name_dns_a_record",
-                        Value::Bool(options.enable_resource_name_dns_a_record().unwrap_or(false)),
-                    ),
-                    ("hostname_type", enum_value(options.hostname_type())),
-                ])
-            })),
-        ),
-        ("ram_disk_id", text(data.ram_disk_id())),
-        (
-            "secondary_interfaces",
-            Value::List(
-                data.secondary_interfaces()
-                    .iter()
-                    .map(secondary_interface_value)
-                    .collect(),
-            ),
-        ),
-        ("security_group_names", string_list(data.security_groups())),
-        (
-            "tag_specifications",
-            Value::List(
-                data.tag_specifications()
-                    .iter()
-                    // moto copies the template's own tags in here; real AWS allows no
-                    // launch-template entry in launch data.
-                    .filter(|spec| spec.resource_type() != Some(&Ec2ResourceType::LaunchTemplate))
-                    .map(|spec| {
-                        let tags = Value::Map(
-                            spec.tags()
-                                .iter()
-                                .filter_map(|tag| Some((tag.key()?, tag.value().unwrap_or(""))))
-                                .filter(|(key, _)| !key.starts_with("aws:"))
-                                .map(|(key, value)| (key.to_string(), Value::string(value)))
-                                .collect(),
-                        );
-                        Value::map([
-                            ("resource_type", enum_value(spec.resource_type())),
-                            ("tags", tags),
-                        ])
-                    })
-                    .collect(),
-            ),
-        ),
-        ("user_data", text(data.user_data())),
-        (
-            "vpc_security_group_ids",
-            string_list(data.security_group_ids()),
-        ),
-    ]
+            })
+            .collect(),
+    )
 }
 
 fn block_device_mapping_value(mapping: &LaunchTemplateBlockDeviceMapping) -> Value {
@@ -2578,7 +2574,7 @@ mod tests {
 
     #[test]
     fn nullable_booleans_are_canonical_and_empty_strings_unset() {
-        let schema = launch_template_schema();
+        let schema = declared_schema();
         let mut value = Value::map([
             ("ebs_optimized", Value::string("1")),
             ("image_id", Value::string("")),
@@ -2769,12 +2765,17 @@ mod tests {
             .build()
     }
 
+    /// `secondary_interfaces` as the declaration reads it from a version holding `data`.
     fn secondary_interfaces_read(data: &ResponseLaunchTemplateData) -> Value {
-        data_entries(data, None)
-            .into_iter()
-            .find(|(key, _)| *key == "secondary_interfaces")
-            .map(|(_, value)| value)
-            .unwrap_or(Value::Null)
+        let template = Template {
+            template: LaunchTemplate::builder().build(),
+            version: LaunchTemplateVersion::builder().build(),
+            data: data.clone(),
+            arn: String::new(),
+        };
+        let (_, declaration) = declare(Schema::new(), LaunchTemplateObject::attributes());
+        let value = declaration.value(&template, &Reading::of(&Value::Null));
+        value.get("secondary_interfaces").clone()
     }
 
     #[test]
@@ -2816,7 +2817,7 @@ mod tests {
     #[test]
     fn secondary_interfaces_are_versioned_with_the_provider_s_schema() {
         assert!(VERSIONED.contains(&"secondary_interfaces"));
-        let schema = launch_template_schema();
+        let schema = declared_schema();
         let block = schema
             .blocks
             .iter()
