@@ -189,13 +189,6 @@ pub fn has_managed_tags(tags: &[(String, String)], operation: &infra_core::Opera
         && get(infra_core::resource::LINEAGE_TAG) == Some(operation.lineage.as_str())
 }
 
-/// Copies attributes AWS cannot report (passwords, wait flags) from `source` into `object`.
-pub fn copy_attributes(object: &mut BTreeMap<String, Value>, source: &Value, keys: &[&str]) {
-    for key in keys {
-        object.insert((*key).to_string(), source.get(key).clone());
-    }
-}
-
 /// The attribute of `source` when it is wholly known, else null: for configuration-only
 /// attributes copied into a read-back object (a planned optional-computed value may still be
 /// unknown, and what a provider returns must be known).

@@ -112,11 +112,16 @@ impl RouteTarget {
 /// The provider's blue/green operations, sharing the provider's clients (and request log).
 pub struct AwsBlueGreen {
     aws: Arc<Aws>,
+    /// `aws_ecs_service`, which reads a colour service as a value.
+    services: aws_ecs_service::AwsEcsService,
 }
 
 impl AwsBlueGreen {
     pub fn new(aws: Arc<Aws>) -> AwsBlueGreen {
-        AwsBlueGreen { aws }
+        AwsBlueGreen {
+            services: aws_ecs_service::AwsEcsService::new(aws.clone()),
+            aws,
+        }
     }
 
     /// The ECS service `service_name` of `cluster` as DescribeServices reports it (with its
@@ -443,7 +448,8 @@ impl BlueGreenApi for AwsBlueGreen {
                     .service_arn()
                     .map(str::to_string)
                     .ok_or_else(|| crate::app_support::vanished("ECS service", service_name))?;
-                let prior = aws_ecs_service::service_to_value(&existing, &colour);
+                let found = aws_ecs_service::tagged(existing);
+                let prior = self.services.value_of(&found, "", &colour);
                 aws_ecs_service::update_service(&self.aws, &arn, &prior, &colour).await?;
                 // Tags added to the configuration since the colour was created; UpdateService
                 // takes none.

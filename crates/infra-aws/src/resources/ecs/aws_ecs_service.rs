@@ -5,7 +5,7 @@
 //! `load_balancer.advanced_configuration`) is accepted and kept as configuration here; the
 //! engine's blue/green deployer orchestrates it with the building blocks below
 //! ([`create_service`], [`update_service`], [`describe_services`], [`wait_for_steady_state`],
-//! [`scale_down_and_delete`], [`service_to_value`]).
+//! [`scale_down_and_delete`], and the declared type's `value_of` of a [`tagged`] service).
 //!
 //! Refresh is DescribeServices per cluster, 10 services a call (missing services come back in
 //! `failures`, deleted ones as `INACTIVE`), tags included. `service_connect_configuration`,
@@ -32,13 +32,12 @@
 //! the answer has none, as for the other deployment settings).
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use super::service_deployment;
 use std::time::Duration;
 
 use aws_sdk_ecs::types::{
-    AvailabilityZoneRebalancing, DeploymentAlarms, DeploymentCircuitBreaker,
+    AvailabilityZoneRebalancing, Deployment, DeploymentAlarms, DeploymentCircuitBreaker,
     DeploymentConfiguration, DeploymentController, DeploymentControllerType, EbsResourceType,
     EbsTagSpecification, LaunchType, LogConfiguration, LogDriver, PlacementConstraint,
     PlacementConstraintType, PlacementStrategy, PlacementStrategyType, PropagateTags,
@@ -52,14 +51,16 @@ use aws_sdk_ecs::types::{
     VpcLatticeConfiguration,
 };
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, changed, copy_attributes, int, number, sent, set_tags, single,
-    string, string_list, string_map, strings, text, vanished, wait_for,
+    arn_problem, blocks, boolean, changed, int, number, sent, single, string, string_list,
+    string_map, strings, text, vanished, wait_for,
 };
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::blue_green::deploy::PAUSE_SIGNAL_TAG;
+use crate::declared::{copied, read, read_block, Declared, Reading};
 use crate::ec2_support::token_of;
 use crate::ecs_support::{
     active_by_key, capacity_provider_strategy_block, capacity_provider_strategy_to_sdk,
@@ -69,7 +70,7 @@ use crate::ecs_support::{
     service_registries_value, tags_from_sdk, tags_to_sdk, update_tags,
 };
 use crate::error::is_not_found;
-use crate::tagging::{ManagedTags, WithTags};
+use crate::tagging::ManagedTags;
 use crate::Aws;
 
 /// The tag naming the `aws_ecs_service` a colour service belongs to, so the pair can be found
@@ -79,151 +80,296 @@ pub const COLOUR_OF_TAG: &str = "infra:colour-of";
 /// DescribeServices takes at most 10 services a call (moto accepts more; AWS does not).
 pub const SERVICES_PER_CALL: usize = 10;
 
-/// Attributes AWS does not report back, kept from the configuration.
-const CONFIG_ONLY: &[&str] = &[
-    "wait_for_steady_state",
-    "deployment_configuration",
-    "force_new_deployment",
-    "force_delete",
-    "triggers",
-    "sigint_rollback",
-];
+/// `aws_ecs_service`, declared once ([`EcsServiceObject`]).
+pub type AwsEcsService = ObjectType<EcsServiceObject>;
 
-pub struct AwsEcsService {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+/// What makes `aws_ecs_service`: its attributes, each read from ECS's `Service` with the prior
+/// (or planned) value as the hint, and its per-cluster describe, writes and lost-create lookup.
+pub struct EcsServiceObject;
 
-impl AwsEcsService {
-    pub fn new(aws: Arc<Aws>) -> AwsEcsService {
-        let schema = service_attributes().into_iter().fold(
-            Schema::new()
-                .timeouts(&["create", "update", "delete"])
-                .version(1),
-            Schema::attr,
-        );
-        let schema = service_blocks()
-            .into_iter()
-            .fold(schema, Schema::block)
-            .with_tags();
-        AwsEcsService { aws, schema }
-    }
-}
+// ---- The declaration ----
 
-// ---- The schema ----
-
-/// The service's attributes, in the order they have always been declared.
-fn service_attributes() -> Vec<Attribute> {
+/// The service's attributes, in the order they have always been declared, each with how it
+/// is read; `hint` (the reading's prior) supplies what ECS does not report.
+fn service_attributes() -> Vec<Declared<Service>> {
     vec![
-        Attribute::computed("id", Type::String),
-        Attribute::computed("arn", Type::String),
-        Attribute::required("name", Type::String).force_new(),
-        Attribute::optional_computed("cluster", Type::String).force_new(),
-        Attribute::optional("task_definition", Type::String),
-        Attribute::optional("sigint_rollback", Type::Bool),
-        Attribute::optional("desired_count", Type::Number)
-            .default(Value::Number(1.0))
-            .check(Check::Range(0, 100_000)),
-        Attribute::optional_computed("launch_type", Type::String)
-            .check(Check::OneOf(&["EC2", "FARGATE", "EXTERNAL"]))
-            .force_new(),
-        Attribute::optional_computed("platform_version", Type::String),
-        Attribute::optional("deployment_minimum_healthy_percent", Type::Number)
-            .default(Value::Number(100.0))
-            .check(Check::Range(0, 100)),
-        Attribute::optional("deployment_maximum_percent", Type::Number)
-            .default(Value::Number(200.0))
-            .check(Check::Range(0, 2000)),
-        Attribute::optional("health_check_grace_period_seconds", Type::Number)
-            .check(Check::Range(0, 2_147_483_647)),
-        Attribute::optional("enable_execute_command", Type::Bool).default(Value::Bool(false)),
-        Attribute::optional("propagate_tags", Type::String)
-            .check(Check::OneOf(&["SERVICE", "TASK_DEFINITION", "NONE"]))
-            .stored_when_unset(Value::string("NONE")),
-        Attribute::optional("wait_for_steady_state", Type::Bool).default(Value::Bool(false)),
-        Attribute::optional_computed("iam_role", Type::String).force_new(),
-        Attribute::optional("enable_ecs_managed_tags", Type::Bool).default(Value::Bool(false)),
-        Attribute::optional("scheduling_strategy", Type::String)
-            .default(Value::string("REPLICA"))
-            .check(Check::OneOf(&["REPLICA", "DAEMON"]))
-            .force_new(),
-        Attribute::optional_computed("availability_zone_rebalancing", Type::String)
-            .check(Check::OneOf(&["ENABLED", "DISABLED"])),
-        Attribute::optional("force_new_deployment", Type::Bool),
-        Attribute::optional("force_delete", Type::Bool),
-        Attribute::optional("triggers", Type::map(Type::String)),
+        read(Attribute::computed("id", Type::String), |s: &Service, _| {
+            Value::string(s.service_arn().unwrap_or_default())
+        }),
+        read(
+            Attribute::computed("arn", Type::String),
+            |s: &Service, _| Value::string(s.service_arn().unwrap_or_default()),
+        ),
+        read(
+            Attribute::required("name", Type::String).force_new(),
+            |s: &Service, _| text(s.service_name()),
+        ),
+        read(
+            Attribute::optional_computed("cluster", Type::String).force_new(),
+            |s: &Service, at: &Reading| same_or_reported(s.cluster_arn(), at.prior.get("cluster")),
+        ),
+        read(
+            Attribute::optional("task_definition", Type::String),
+            |s: &Service, at: &Reading| {
+                kept_for_code_deploy(s, at.prior, "task_definition").unwrap_or_else(|| {
+                    same_or_reported(s.task_definition(), at.prior.get("task_definition"))
+                })
+            },
+        ),
+        copied(Attribute::optional("sigint_rollback", Type::Bool)),
+        read(
+            Attribute::optional("desired_count", Type::Number)
+                .default(Value::Number(1.0))
+                .check(Check::Range(0, 100_000)),
+            desired_count_value,
+        ),
+        read(
+            Attribute::optional_computed("launch_type", Type::String)
+                .check(Check::OneOf(&["EC2", "FARGATE", "EXTERNAL"]))
+                .force_new(),
+            |s: &Service, _| text(s.launch_type().map(|l| l.as_str())),
+        ),
+        read(
+            Attribute::optional_computed("platform_version", Type::String),
+            |s: &Service, at: &Reading| match s.platform_version() {
+                Some(version) => Value::string(version),
+                None if at.prior.get("platform_version").is_unknown() => Value::Null,
+                None => at.prior.get("platform_version").clone(),
+            },
+        ),
+        read(
+            Attribute::optional("deployment_minimum_healthy_percent", Type::Number)
+                .default(Value::Number(100.0))
+                .check(Check::Range(0, 100)),
+            |s: &Service, at: &Reading| {
+                let deployment = s.deployment_configuration();
+                percent_value(
+                    s,
+                    at.prior,
+                    "deployment_minimum_healthy_percent",
+                    100.0,
+                    || deployment.and_then(|d| d.minimum_healthy_percent()),
+                )
+            },
+        ),
+        read(
+            Attribute::optional("deployment_maximum_percent", Type::Number)
+                .default(Value::Number(200.0))
+                .check(Check::Range(0, 2000)),
+            |s: &Service, at: &Reading| {
+                let deployment = s.deployment_configuration();
+                percent_value(s, at.prior, "deployment_maximum_percent", 200.0, || {
+                    deployment.and_then(|d| d.maximum_percent())
+                })
+            },
+        ),
+        read(
+            Attribute::optional("health_check_grace_period_seconds", Type::Number)
+                .check(Check::Range(0, 2_147_483_647)),
+            |s: &Service, at: &Reading| match s.health_check_grace_period_seconds() {
+                Some(0) | None => at.prior.get("health_check_grace_period_seconds").clone(),
+                Some(n) => number(Some(i64::from(n))),
+            },
+        ),
+        read(
+            Attribute::optional("enable_execute_command", Type::Bool).default(Value::Bool(false)),
+            |s: &Service, _| Value::Bool(s.enable_execute_command()),
+        ),
+        read(
+            Attribute::optional("propagate_tags", Type::String)
+                .check(Check::OneOf(&["SERVICE", "TASK_DEFINITION", "NONE"]))
+                .stored_when_unset(Value::string("NONE")),
+            |s: &Service, at: &Reading| match s.propagate_tags().map(|p| p.as_str()) {
+                Some("NONE") | None if at.prior.get("propagate_tags").as_str() != Some("NONE") => {
+                    Value::Null
+                }
+                other => text(other),
+            },
+        ),
+        kept_or(
+            Attribute::optional("wait_for_steady_state", Type::Bool).default(Value::Bool(false)),
+            Value::Bool(false),
+        ),
+        read(
+            Attribute::optional_computed("iam_role", Type::String).force_new(),
+            |s: &Service, at: &Reading| match s.role_arn() {
+                Some(role) => same_or_reported(Some(role), at.prior.get("iam_role")),
+                None => Value::Null,
+            },
+        ),
+        read(
+            Attribute::optional("enable_ecs_managed_tags", Type::Bool).default(Value::Bool(false)),
+            |s: &Service, _| Value::Bool(s.enable_ecs_managed_tags()),
+        ),
+        read(
+            Attribute::optional("scheduling_strategy", Type::String)
+                .default(Value::string("REPLICA"))
+                .check(Check::OneOf(&["REPLICA", "DAEMON"]))
+                .force_new(),
+            |s: &Service, at: &Reading| match s.scheduling_strategy() {
+                Some(strategy) => Value::string(strategy.as_str()),
+                None => at.prior.get("scheduling_strategy").clone(),
+            },
+        ),
+        read(
+            Attribute::optional_computed("availability_zone_rebalancing", Type::String)
+                .check(Check::OneOf(&["ENABLED", "DISABLED"])),
+            |s: &Service, _| text(s.availability_zone_rebalancing().map(|r| r.as_str())),
+        ),
+        copied(Attribute::optional("force_new_deployment", Type::Bool)),
+        copied(Attribute::optional("force_delete", Type::Bool)),
+        copied(Attribute::optional("triggers", Type::map(Type::String))),
     ]
 }
 
-/// The service's blocks, in the order they have always been declared.
-fn service_blocks() -> Vec<Block> {
+/// The service's blocks, in the order they have always been declared, each with how it is
+/// read.
+fn service_blocks() -> Vec<Declared<Service>> {
     vec![
-        capacity_provider_strategy_block("capacity_provider_strategy"),
-        Block::single(
-            "deployment_controller",
-            Schema::new().attr(
-                Attribute::optional("type", Type::String)
-                    .default(Value::string("ECS"))
-                    .check(Check::OneOf(&["ECS", "CODE_DEPLOY", "EXTERNAL"])),
-            ),
-        )
-        .kept_when_unset(),
-        Block {
-            max_items: Some(5),
-            ..Block::list(
-                "ordered_placement_strategy",
-                Schema::new()
-                    .attr(
-                        Attribute::required("type", Type::String)
-                            .check(Check::OneOf(&["binpack", "random", "spread"])),
-                    )
-                    .attr(Attribute::optional("field", Type::String)),
-            )
-        },
-        Block {
-            max_items: Some(10),
-            ..Block::set(
-                "placement_constraints",
-                Schema::new()
-                    .attr(
-                        Attribute::required("type", Type::String)
-                            .check(Check::OneOf(&["memberOf", "distinctInstance"])),
-                    )
-                    .attr(Attribute::optional("expression", Type::String)),
-            )
-        },
-        service_registries_block(),
-        Block::single(
-            "alarms",
-            Schema::new()
-                .attr(Attribute::required("alarm_names", Type::set(Type::String)))
-                .attr(Attribute::required("enable", Type::Bool))
-                .attr(Attribute::required("rollback", Type::Bool)),
-        )
-        .kept_when_unset(),
-        Block::single("service_connect_configuration", service_connect_schema()),
-        Block::single("volume_configuration", volume_configuration_schema()),
-        Block::set(
-            "vpc_lattice_configurations",
-            Schema::new()
-                .attr(Attribute::required("role_arn", Type::String))
-                .attr(Attribute::required("target_group_arn", Type::String))
-                .attr(Attribute::required("port_name", Type::String)),
+        read_block(
+            capacity_provider_strategy_block("capacity_provider_strategy"),
+            |s: &Service, _| capacity_provider_strategy_value(s.capacity_provider_strategy()),
         ),
-        network_configuration_block(),
-        Block::set("load_balancer", load_balancer_schema()),
-        Block::single(
+        read_block(
+            Block::single(
+                "deployment_controller",
+                Schema::new().attr(
+                    Attribute::optional("type", Type::String)
+                        .default(Value::string("ECS"))
+                        .check(Check::OneOf(&["ECS", "CODE_DEPLOY", "EXTERNAL"])),
+                ),
+            )
+            .kept_when_unset(),
+            |s: &Service, at: &Reading| controller_value(controller_type(s), at.prior),
+        ),
+        read_block(
+            Block {
+                max_items: Some(5),
+                ..Block::list(
+                    "ordered_placement_strategy",
+                    Schema::new()
+                        .attr(
+                            Attribute::required("type", Type::String)
+                                .check(Check::OneOf(&["binpack", "random", "spread"])),
+                        )
+                        .attr(Attribute::optional("field", Type::String)),
+                )
+            },
+            ordered_placement_strategy_value,
+        ),
+        read_block(
+            Block {
+                max_items: Some(10),
+                ..Block::set(
+                    "placement_constraints",
+                    Schema::new()
+                        .attr(
+                            Attribute::required("type", Type::String)
+                                .check(Check::OneOf(&["memberOf", "distinctInstance"])),
+                        )
+                        .attr(Attribute::optional("expression", Type::String)),
+                )
+            },
+            |s: &Service, _| placement_constraints_value(s),
+        ),
+        read_block(service_registries_block(), |s: &Service, _| {
+            service_registries_value(s.service_registries())
+        }),
+        read_block(
+            Block::single(
+                "alarms",
+                Schema::new()
+                    .attr(Attribute::required("alarm_names", Type::set(Type::String)))
+                    .attr(Attribute::required("enable", Type::Bool))
+                    .attr(Attribute::required("rollback", Type::Bool)),
+            )
+            .kept_when_unset(),
+            |s: &Service, at: &Reading| alarms_value(s.deployment_configuration(), at.prior),
+        ),
+        read_block(
+            Block::single("service_connect_configuration", service_connect_schema()),
+            |s: &Service, at: &Reading| match primary_deployment(s)
+                .and_then(|d| d.service_connect_configuration())
+            {
+                Some(config) => Value::List(vec![service_connect_value(config)]),
+                None => list_or_empty(at.prior.get("service_connect_configuration")),
+            },
+        ),
+        read_block(
+            Block::single("volume_configuration", volume_configuration_schema()),
+            |s: &Service, at: &Reading| match primary_deployment(s)
+                .map(|d| d.volume_configurations())
+            {
+                Some(volumes) if !volumes.is_empty() => {
+                    Value::List(volumes.iter().map(volume_value).collect())
+                }
+                _ => list_or_empty(at.prior.get("volume_configuration")),
+            },
+        ),
+        read_block(
+            Block::set(
+                "vpc_lattice_configurations",
+                Schema::new()
+                    .attr(Attribute::required("role_arn", Type::String))
+                    .attr(Attribute::required("target_group_arn", Type::String))
+                    .attr(Attribute::required("port_name", Type::String)),
+            ),
+            vpc_lattice_value,
+        ),
+        read_block(
+            network_configuration_block(),
+            |s: &Service, at: &Reading| network_value(s.network_configuration(), at.prior),
+        ),
+        read_block(
+            Block::set("load_balancer", load_balancer_schema()),
+            |s: &Service, at: &Reading| {
+                kept_for_code_deploy(s, at.prior, "load_balancer")
+                    .unwrap_or_else(|| load_balancer_value(s, at.prior))
+            },
+        ),
+        kept_block_or_empty(Block::single(
             "deployment_configuration",
             deployment_configuration_schema(),
+        )),
+        read_block(
+            Block::single(
+                "deployment_circuit_breaker",
+                Schema::new()
+                    .attr(Attribute::required("enable", Type::Bool))
+                    .attr(Attribute::required("rollback", Type::Bool)),
+            )
+            .kept_when_unset(),
+            |s: &Service, at: &Reading| {
+                circuit_breaker_value(s.deployment_configuration(), at.prior)
+            },
         ),
-        Block::single(
-            "deployment_circuit_breaker",
-            Schema::new()
-                .attr(Attribute::required("enable", Type::Bool))
-                .attr(Attribute::required("rollback", Type::Bool)),
-        )
-        .kept_when_unset(),
     ]
+}
+
+/// A configuration-only attribute ECS does not report: as the hint holds it, `empty` where
+/// the hint holds none.
+fn kept_or(attribute: Attribute, empty: Value) -> Declared<Service> {
+    let name = attribute.name;
+    read(attribute, move |_: &Service, at: &Reading| {
+        let kept = at.prior.get(name);
+        match kept.is_null() {
+            true => empty.clone(),
+            false => kept.clone(),
+        }
+    })
+}
+
+/// A configuration-only block ECS does not report (`deployment_configuration`): as the hint
+/// holds it, no block where the hint holds none.
+fn kept_block_or_empty(block: Block) -> Declared<Service> {
+    let name = block.name;
+    read_block(block, move |_: &Service, at: &Reading| {
+        let kept = at.prior.get(name);
+        match kept.is_null() {
+            true => Value::List(vec![]),
+            false => kept.clone(),
+        }
+    })
 }
 
 /// `volume_configuration`'s schema: a name and the required `managed_ebs_volume`.
@@ -1459,210 +1605,6 @@ fn same_or_reported(reported: Option<&str>, configured: &Value) -> Value {
     Value::string(reported)
 }
 
-/// The service as a value. `hint` (the planned or prior value) supplies what ECS does not
-/// report (the blue/green blocks, `wait_for_steady_state`) and, where ECS omits a setting
-/// (the emulator does for deployment settings), the configured value.
-pub fn service_to_value(service: &Service, hint: &Value) -> Value {
-    let mut object = BTreeMap::new();
-    let deployment = service.deployment_configuration();
-    let before_controller = [
-        identity_entries(service, hint),
-        deployment_entries(deployment, hint),
-        task_entries(service, hint),
-        vec![("load_balancer", load_balancer_value(service, hint))],
-    ];
-    for (key, value) in before_controller.into_iter().flatten() {
-        object.insert(key.to_string(), value);
-    }
-    let controller = service
-        .deployment_controller()
-        .map(|c| c.r#type().as_str().to_string());
-    object.insert(
-        "deployment_controller".to_string(),
-        controller_value(controller.as_deref(), hint),
-    );
-    // With CODE_DEPLOY the deployment tool owns the task definition and the load balancers.
-    if controller.as_deref() == Some("CODE_DEPLOY") {
-        for key in ["task_definition", "load_balancer"] {
-            let configured = hint.get(key);
-            if configured.is_wholly_known() && !configured.is_null() {
-                object.insert(key.to_string(), configured.clone());
-            }
-        }
-    }
-    let after_controller = [
-        placement_entries(service, hint),
-        vec![("alarms", alarms_value(deployment, hint))],
-        primary_deployment_entries(service, hint),
-    ];
-    for (key, value) in after_controller.into_iter().flatten() {
-        object.insert(key.to_string(), value);
-    }
-    if service.scheduling_strategy().map(|s| s.as_str()) == Some("DAEMON") {
-        keep_daemon_settings(&mut object, hint);
-    }
-    copy_attributes(&mut object, hint, CONFIG_ONLY);
-    if object
-        .get("deployment_configuration")
-        .is_some_and(Value::is_null)
-    {
-        object.insert("deployment_configuration".to_string(), Value::List(vec![]));
-    }
-    if object
-        .get("wait_for_steady_state")
-        .is_some_and(Value::is_null)
-    {
-        object.insert("wait_for_steady_state".to_string(), Value::Bool(false));
-    }
-    let mut tags = tags_from_sdk(service.tags());
-    // A blue/green colour's marker is infra's, not the configuration's.
-    // Nor is a paused deploy's signal (`blue_green::deploy::PAUSE_SIGNAL_TAG`).
-    tags.retain(|(key, _)| key != COLOUR_OF_TAG && key != PAUSE_SIGNAL_TAG);
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
-    Value::Map(object)
-}
-
-/// What names the service and what it runs: ids, name, cluster, task definition, count,
-/// launch type and platform version.
-fn identity_entries(service: &Service, hint: &Value) -> Vec<(&'static str, Value)> {
-    let arn = service.service_arn().unwrap_or_default();
-    vec![
-        ("id", Value::string(arn)),
-        ("arn", Value::string(arn)),
-        ("name", text(service.service_name())),
-        (
-            "cluster",
-            same_or_reported(service.cluster_arn(), hint.get("cluster")),
-        ),
-        (
-            "task_definition",
-            same_or_reported(service.task_definition(), hint.get("task_definition")),
-        ),
-        (
-            "desired_count",
-            number(Some(i64::from(service.desired_count()))),
-        ),
-        (
-            "launch_type",
-            text(service.launch_type().map(|l| l.as_str())),
-        ),
-        (
-            "platform_version",
-            match service.platform_version() {
-                Some(version) => Value::string(version),
-                None if hint.get("platform_version").is_unknown() => Value::Null,
-                None => hint.get("platform_version").clone(),
-            },
-        ),
-    ]
-}
-
-/// The rolling deployment's percentages and circuit breaker, from the hint where ECS omits
-/// them.
-fn deployment_entries(
-    deployment: Option<&DeploymentConfiguration>,
-    hint: &Value,
-) -> Vec<(&'static str, Value)> {
-    let or_hint = |reported: Option<i32>, key: &str| match reported {
-        Some(n) => number(Some(i64::from(n))),
-        None => hint.get(key).clone(),
-    };
-    let breaker = match deployment.and_then(|d| d.deployment_circuit_breaker()) {
-        // AWS reports a disabled breaker for services that never configured one.
-        Some(b)
-            if b.enable()
-                || b.rollback()
-                || !blocks(hint, "deployment_circuit_breaker").is_empty() =>
-        {
-            Value::List(vec![Value::map([
-                ("enable", Value::Bool(b.enable())),
-                ("rollback", Value::Bool(b.rollback())),
-            ])])
-        }
-        Some(_) => Value::List(vec![]),
-        None => hint.get("deployment_circuit_breaker").clone(),
-    };
-    vec![
-        (
-            "deployment_minimum_healthy_percent",
-            or_hint(
-                deployment.and_then(|d| d.minimum_healthy_percent()),
-                "deployment_minimum_healthy_percent",
-            ),
-        ),
-        (
-            "deployment_maximum_percent",
-            or_hint(
-                deployment.and_then(|d| d.maximum_percent()),
-                "deployment_maximum_percent",
-            ),
-        ),
-        (
-            "deployment_circuit_breaker",
-            if breaker.is_null() {
-                Value::List(vec![])
-            } else {
-                breaker
-            },
-        ),
-    ]
-}
-
-/// How the tasks are checked, reached and tagged: grace period, execute command, tag
-/// propagation and network configuration.
-fn task_entries(service: &Service, hint: &Value) -> Vec<(&'static str, Value)> {
-    vec![
-        (
-            "health_check_grace_period_seconds",
-            match service.health_check_grace_period_seconds() {
-                Some(0) | None => hint.get("health_check_grace_period_seconds").clone(),
-                Some(n) => number(Some(i64::from(n))),
-            },
-        ),
-        (
-            "enable_execute_command",
-            Value::Bool(service.enable_execute_command()),
-        ),
-        (
-            "propagate_tags",
-            match service.propagate_tags().map(|p| p.as_str()) {
-                Some("NONE") | None if hint.get("propagate_tags").as_str() != Some("NONE") => {
-                    Value::Null
-                }
-                other => text(other),
-            },
-        ),
-        (
-            "network_configuration",
-            network_value(service.network_configuration(), hint),
-        ),
-    ]
-}
-
-/// The provider's DiffSuppressFuncs of a DAEMON service: ECS decides its task count (one per
-/// instance), so the configured `desired_count` is kept whatever ECS reports, and the
-/// deployment percentages' defaults (100 and 200) are kept where ECS reports its own. What
-/// the configuration sets otherwise reads back as ECS reports it.
-fn keep_daemon_settings(object: &mut BTreeMap<String, Value>, hint: &Value) {
-    if matches!(hint.get("desired_count"), Value::Number(_)) {
-        object.insert(
-            "desired_count".to_string(),
-            hint.get("desired_count").clone(),
-        );
-    }
-    for (key, default) in [
-        ("deployment_minimum_healthy_percent", 100.0),
-        ("deployment_maximum_percent", 200.0),
-    ] {
-        if hint.get(key).as_f64() == Some(default) {
-            object.insert(key.to_string(), Value::Number(default));
-        }
-    }
-}
-
 /// `load_balancer`, each with the `advanced_configuration` of its hinted block (ECS does not
 /// report it).
 fn load_balancer_value(service: &Service, hint: &Value) -> Value {
@@ -1696,78 +1638,6 @@ fn controller_value(controller: Option<&str>, hint: &Value) -> Value {
         Some(kind) => Value::List(vec![Value::map([("type", Value::string(kind))])]),
         None => list_or_empty(hint.get("deployment_controller")),
     }
-}
-
-/// Where and how the tasks are placed: role, managed tags, scheduling, rebalancing,
-/// capacity providers, placement strategy and constraints, service registries.
-fn placement_entries(service: &Service, hint: &Value) -> Vec<(&'static str, Value)> {
-    vec![
-        (
-            "iam_role",
-            match service.role_arn() {
-                Some(role) => same_or_reported(Some(role), hint.get("iam_role")),
-                None => Value::Null,
-            },
-        ),
-        (
-            "enable_ecs_managed_tags",
-            Value::Bool(service.enable_ecs_managed_tags()),
-        ),
-        (
-            "scheduling_strategy",
-            match service.scheduling_strategy() {
-                Some(strategy) => Value::string(strategy.as_str()),
-                None => hint.get("scheduling_strategy").clone(),
-            },
-        ),
-        (
-            "availability_zone_rebalancing",
-            text(service.availability_zone_rebalancing().map(|r| r.as_str())),
-        ),
-        (
-            "capacity_provider_strategy",
-            capacity_provider_strategy_value(service.capacity_provider_strategy()),
-        ),
-        (
-            "ordered_placement_strategy",
-            Value::List(
-                service
-                    .placement_strategy()
-                    .iter()
-                    .enumerate()
-                    .map(|(i, p)| {
-                        let configured = blocks(hint, "ordered_placement_strategy")
-                            .get(i)
-                            .map(|b| b.get("field").clone())
-                            .unwrap_or(Value::Null);
-                        Value::map([
-                            ("type", text(p.r#type().map(|t| t.as_str()))),
-                            ("field", placement_field_value(p.field(), &configured)),
-                        ])
-                    })
-                    .collect(),
-            ),
-        ),
-        (
-            "placement_constraints",
-            Value::List(
-                service
-                    .placement_constraints()
-                    .iter()
-                    .map(|p| {
-                        Value::map([
-                            ("type", text(p.r#type().map(|t| t.as_str()))),
-                            ("expression", text(p.expression())),
-                        ])
-                    })
-                    .collect(),
-            ),
-        ),
-        (
-            "service_registries",
-            service_registries_value(service.service_registries()),
-        ),
-    ]
 }
 
 /// A placement strategy's `field` as the provider reads it: ECS answers `MEMORY` and `CPU`
@@ -1809,49 +1679,142 @@ fn alarms_value(deployment: Option<&DeploymentConfiguration>, hint: &Value) -> V
     }
 }
 
-/// Service Connect, volumes and VPC Lattice, which are reported on the PRIMARY deployment;
-/// from the hint when it reports none.
-fn primary_deployment_entries(service: &Service, hint: &Value) -> Vec<(&'static str, Value)> {
-    let primary = service
+/// The reported controller type (`ECS`, `CODE_DEPLOY`, `EXTERNAL`).
+fn controller_type(service: &Service) -> Option<&str> {
+    service.deployment_controller().map(|c| c.r#type().as_str())
+}
+
+/// With CODE_DEPLOY the deployment tool owns the task definition and the load balancers: the
+/// hint's `key` where it is known and set.
+fn kept_for_code_deploy(service: &Service, hint: &Value, key: &str) -> Option<Value> {
+    let configured = hint.get(key);
+    (controller_type(service) == Some("CODE_DEPLOY")
+        && configured.is_wholly_known()
+        && !configured.is_null())
+    .then(|| configured.clone())
+}
+
+/// Whether ECS schedules the service as a DAEMON.
+fn runs_as_daemon(service: &Service) -> bool {
+    service.scheduling_strategy().map(|s| s.as_str()) == Some("DAEMON")
+}
+
+/// `desired_count`: for a DAEMON service, whose count ECS decides (one task per instance),
+/// the configured count whatever ECS reports (the provider's DiffSuppressFunc).
+fn desired_count_value(service: &Service, at: &Reading) -> Value {
+    let configured = at.prior.get("desired_count");
+    match runs_as_daemon(service) && matches!(configured, Value::Number(_)) {
+        true => configured.clone(),
+        false => number(Some(i64::from(service.desired_count()))),
+    }
+}
+
+/// A rolling deployment percentage, from the hint where ECS omits it; for a DAEMON service
+/// the configured `default` is kept where ECS reports its own (the provider's
+/// DiffSuppressFunc).
+fn percent_value(
+    service: &Service,
+    hint: &Value,
+    key: &str,
+    default: f64,
+    reported: impl FnOnce() -> Option<i32>,
+) -> Value {
+    if runs_as_daemon(service) && hint.get(key).as_f64() == Some(default) {
+        return Value::Number(default);
+    }
+    match reported() {
+        Some(n) => number(Some(i64::from(n))),
+        None => hint.get(key).clone(),
+    }
+}
+
+/// `deployment_circuit_breaker`, from the hint where ECS omits it.
+fn circuit_breaker_value(deployment: Option<&DeploymentConfiguration>, hint: &Value) -> Value {
+    let breaker = match deployment.and_then(|d| d.deployment_circuit_breaker()) {
+        // AWS reports a disabled breaker for services that never configured one.
+        Some(b)
+            if b.enable()
+                || b.rollback()
+                || !blocks(hint, "deployment_circuit_breaker").is_empty() =>
+        {
+            Value::List(vec![Value::map([
+                ("enable", Value::Bool(b.enable())),
+                ("rollback", Value::Bool(b.rollback())),
+            ])])
+        }
+        Some(_) => Value::List(vec![]),
+        None => hint.get("deployment_circuit_breaker").clone(),
+    };
+    if breaker.is_null() {
+        Value::List(vec![])
+    } else {
+        breaker
+    }
+}
+
+/// `ordered_placement_strategy`, each `field` in the configured spelling where it means the
+/// reported one.
+fn ordered_placement_strategy_value(service: &Service, at: &Reading) -> Value {
+    let configured = blocks(at.prior, "ordered_placement_strategy");
+    Value::List(
+        service
+            .placement_strategy()
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let field = configured
+                    .get(i)
+                    .map(|b| b.get("field").clone())
+                    .unwrap_or(Value::Null);
+                Value::map([
+                    ("type", text(p.r#type().map(|t| t.as_str()))),
+                    ("field", placement_field_value(p.field(), &field)),
+                ])
+            })
+            .collect(),
+    )
+}
+
+fn placement_constraints_value(service: &Service) -> Value {
+    Value::List(
+        service
+            .placement_constraints()
+            .iter()
+            .map(|p| {
+                Value::map([
+                    ("type", text(p.r#type().map(|t| t.as_str()))),
+                    ("expression", text(p.expression())),
+                ])
+            })
+            .collect(),
+    )
+}
+
+/// The PRIMARY deployment, where ECS reports Service Connect, volumes and VPC Lattice.
+fn primary_deployment(service: &Service) -> Option<&Deployment> {
+    service
         .deployments()
         .iter()
-        .find(|d| d.status() == Some("PRIMARY"));
-    vec![
-        (
-            "service_connect_configuration",
-            match primary.and_then(|d| d.service_connect_configuration()) {
-                Some(config) => Value::List(vec![service_connect_value(config)]),
-                None => list_or_empty(hint.get("service_connect_configuration")),
-            },
+        .find(|d| d.status() == Some("PRIMARY"))
+}
+
+/// `vpc_lattice_configurations` of the PRIMARY deployment, from the hint when it reports none.
+fn vpc_lattice_value(service: &Service, at: &Reading) -> Value {
+    match primary_deployment(service).map(|d| d.vpc_lattice_configurations()) {
+        Some(lattice) if !lattice.is_empty() => Value::List(
+            lattice
+                .iter()
+                .map(|l| {
+                    Value::map([
+                        ("role_arn", Value::string(l.role_arn())),
+                        ("target_group_arn", Value::string(l.target_group_arn())),
+                        ("port_name", Value::string(l.port_name())),
+                    ])
+                })
+                .collect(),
         ),
-        (
-            "volume_configuration",
-            match primary.map(|d| d.volume_configurations()) {
-                Some(volumes) if !volumes.is_empty() => {
-                    Value::List(volumes.iter().map(volume_value).collect())
-                }
-                _ => list_or_empty(hint.get("volume_configuration")),
-            },
-        ),
-        (
-            "vpc_lattice_configurations",
-            match primary.map(|d| d.vpc_lattice_configurations()) {
-                Some(lattice) if !lattice.is_empty() => Value::List(
-                    lattice
-                        .iter()
-                        .map(|l| {
-                            Value::map([
-                                ("role_arn", Value::string(l.role_arn())),
-                                ("target_group_arn", Value::string(l.target_group_arn())),
-                                ("port_name", Value::string(l.port_name())),
-                            ])
-                        })
-                        .collect(),
-                ),
-                _ => list_or_empty(hint.get("vpc_lattice_configurations")),
-            },
-        ),
-    ]
+        _ => list_or_empty(at.prior.get("vpc_lattice_configurations")),
+    }
 }
 
 /// A block list from a hint: the list, or empty for null or unknown.
@@ -2054,21 +2017,6 @@ fn volume_value(volume: &ServiceVolumeConfiguration) -> Value {
     ])
 }
 
-impl AwsEcsService {
-    async fn read_one(
-        &self,
-        cluster: &str,
-        arn: &str,
-        hint: &Value,
-    ) -> Result<Value, ProviderError> {
-        describe_services(&self.aws, cluster, &[arn.to_string()])
-            .await?
-            .get(arn)
-            .map(|service| service_to_value(service, hint))
-            .ok_or_else(|| vanished("ECS service", arn))
-    }
-}
-
 /// `triggers` as the provider's triggersCustomizeDiff has them: without
 /// `force_new_deployment = true` a change to them is cleared from the diff (no change, no
 /// redeploy), so they mean nothing and are held as unset; with it, a change redeploys. A
@@ -2102,66 +2050,217 @@ fn triggers_removed(prior: &Value, planned: &Value) -> bool {
         && none
 }
 
+/// The provider's upgrader from schema version 0 (provider 5.58): a managed EBS volume's
+/// `throughput` was a string, and is a number (`""` is 0).
+fn upgrade_from_v0(from: u64, mut value: Value) -> Result<Value, String> {
+    if from != 0 {
+        return Ok(value);
+    }
+    let volume = value
+        .map_mut()
+        .and_then(|entries| entries.get_mut("volume_configuration"))
+        .and_then(|v| v.list_mut())
+        .and_then(|items| items.first_mut())
+        .and_then(|v| v.map_mut())
+        .and_then(|entries| entries.get_mut("managed_ebs_volume"))
+        .and_then(|v| v.list_mut())
+        .and_then(|items| items.first_mut())
+        .and_then(|v| v.map_mut());
+    if let Some(Value::String(text)) = volume
+        .as_ref()
+        .and_then(|entries| entries.get("throughput"))
+        .cloned()
+        .as_ref()
+    {
+        let throughput = if text.is_empty() {
+            0.0
+        } else {
+            text.parse::<i64>()
+                .map_err(|_| format!("throughput {text:?} is not a whole number"))?
+                as f64
+        };
+        if let Some(entries) = volume {
+            entries.insert("throughput".into(), Value::Number(throughput));
+        }
+    }
+    Ok(value)
+}
+
+/// The checks across attributes: percentages, launch type, scheduling, controller, ARNs,
+/// placement and test traffic rules.
+fn validate_service(config: &Value) -> Vec<(String, String)> {
+    let mut problems = Vec::new();
+    if let (Some(minimum), Some(maximum)) = (
+        config.get("deployment_minimum_healthy_percent").as_i64(),
+        config.get("deployment_maximum_percent").as_i64(),
+    ) {
+        if maximum < minimum {
+            problems.push((
+                "deployment_maximum_percent".to_string(),
+                format!("deployment_maximum_percent ({maximum}) must not be below deployment_minimum_healthy_percent ({minimum})"),
+            ));
+        }
+    }
+    if config.get("launch_type").as_str() == Some("FARGATE")
+        && blocks(config, "network_configuration").is_empty()
+    {
+        problems.push((
+            "network_configuration".to_string(),
+            "a FARGATE service needs a network_configuration block (awsvpc)".to_string(),
+        ));
+    }
+    problems.extend(launch_type_conflict(config));
+    let controller = controller_of(config);
+    if config.get("scheduling_strategy").as_str() == Some("DAEMON") {
+        if config.get("launch_type").as_str() == Some("FARGATE") || controller != "ECS" {
+            problems.push((
+                "scheduling_strategy".to_string(),
+                "the DAEMON scheduling strategy needs the ECS deployment controller and no FARGATE launch type".to_string(),
+            ));
+        }
+    }
+    let strategy = single(config, "deployment_configuration")
+        .and_then(|d| d.get("strategy").as_str().map(str::to_string));
+    if let Some(strategy) = strategy.filter(|s| s != "ROLLING") {
+        if controller != "ECS" {
+            problems.push((
+                "deployment_controller".to_string(),
+                format!("deployment_configuration.strategy = \"{strategy}\" needs the ECS deployment controller, not {controller}"),
+            ));
+        }
+    }
+    problems.extend(arn_problems(config));
+    problems.extend(placement_problems(config));
+    problems.extend(test_traffic_rules_problems(config));
+    problems.extend(service_deployment::validate(config));
+    if controller != "EXTERNAL" && config.get("task_definition").is_null() {
+        problems.push((
+            "task_definition".to_string(),
+            "The argument \"task_definition\" is required unless the deployment controller is EXTERNAL.".to_string(),
+        ));
+    }
+    problems
+}
+
+/// infra runs a blue/green service as two ECS services, `<name>-blue` and `<name>-green`
+/// ([`crate::blue_green`]); a single service is one ECS service named `<name>`. Turning
+/// blue/green on or off therefore replaces the object, where AWS's own blue/green (one
+/// service) updates it in place: an update would leave the other form running unrecorded.
+///
+/// A `capacity_provider_strategy` change replaces the service too, as the provider's
+/// capacityProviderStrategyCustomizeDiff has it ("to be backward compatible, should
+/// ForceNew almost always"): unless `force_new_deployment = true` and the strategy neither
+/// appears nor goes away (0 blocks to some, or some to 0), which ECS updates in place.
+fn replacing_paths(prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+    let mut paths = Vec::new();
+    let before = service_deployment::deployed_by_infra(prior);
+    let after = service_deployment::deployed_by_infra(planned);
+    if let (Some(before), Some(after)) = (before, after) {
+        if before != after {
+            paths.push("deployment_configuration".to_string());
+        }
+    }
+    let strategy = "capacity_provider_strategy";
+    if changed
+        .iter()
+        .any(|path| path == strategy || path.starts_with(&format!("{strategy}[")))
+    {
+        let in_place = boolean(planned, "force_new_deployment") == Some(true)
+            && blocks(prior, strategy).is_empty() == blocks(planned, strategy).is_empty();
+        if !in_place {
+            paths.push(strategy.to_string());
+        }
+    }
+    paths
+}
+
+/// A described service with its tags, without infra's own markers: a blue/green colour's
+/// [`COLOUR_OF_TAG`] and a paused deploy's [`PAUSE_SIGNAL_TAG`], which are not the
+/// configuration's.
+pub fn tagged(service: Service) -> Tagged<Service> {
+    let mut tags = tags_from_sdk(service.tags());
+    tags.retain(|(key, _)| key != COLOUR_OF_TAG && key != PAUSE_SIGNAL_TAG);
+    Tagged {
+        object: service,
+        tags,
+    }
+}
+
+/// The services of `cluster` among `services` (names or ARNs), each under the key it was
+/// asked for.
+async fn described(
+    aws: &Aws,
+    cluster: &str,
+    services: &[String],
+) -> Result<BTreeMap<String, Tagged<Service>>, ProviderError> {
+    let found = describe_services(aws, cluster, services).await?;
+    Ok(found
+        .into_iter()
+        .map(|(key, service)| (key, tagged(service)))
+        .collect())
+}
+
+/// The cluster a service ARN names (`service/<cluster>/<name>`), `default` for the old
+/// format without it (`service/<name>`), as ECS does.
+fn cluster_in_arn(arn: &str) -> String {
+    let resource = arn.splitn(6, ':').nth(5).unwrap_or_default();
+    match resource.split('/').collect::<Vec<_>>()[..] {
+        ["service", cluster, _] => cluster.to_string(),
+        _ => "default".to_string(),
+    }
+}
+
+/// The service just written, as ECS describes it in `cluster`: an error when ECS does not
+/// list it.
+async fn read_back(
+    this: &AwsEcsService,
+    cluster: &str,
+    arn: &str,
+) -> Result<Tagged<Service>, ProviderError> {
+    described(&this.aws, cluster, &[arn.to_string()])
+        .await?
+        .remove(arn)
+        .ok_or_else(|| vanished("ECS service", arn))
+}
+
 #[async_trait::async_trait]
-impl ResourceType for AwsEcsService {
-    fn name(&self) -> &'static str {
-        "aws_ecs_service"
+impl AwsObject for EcsServiceObject {
+    type Object = Service;
+    const NAME: &'static str = "aws_ecs_service";
+    const KIND: &'static str = "ECS service";
+    const KEY: &'static str = "arn";
+
+    fn attributes() -> Vec<Declared<Service>> {
+        [service_attributes(), service_blocks()]
+            .into_iter()
+            .flatten()
+            .collect()
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema.timeouts(&["create", "update", "delete"]).version(1)
     }
 
     /// 30 minutes each, where the provider's defaults are 20: the provider returns once ECS has
     /// taken a change (unless `wait_for_steady_state`), where infra runs the whole rollout
     /// (health gate, shifts, bakes) inside the create or update, and the rollouts written in
     /// the README's examples bake 10 minutes and more. Set `timeouts` to change it.
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts::default()
     }
 
     /// The provider's upgrader from schema version 0 (provider 5.58): a managed EBS volume's
     /// `throughput` was a string, and is a number (`""` is 0).
-    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
-        if from != 0 {
-            return Ok(value);
-        }
-        let volume = value
-            .map_mut()
-            .and_then(|entries| entries.get_mut("volume_configuration"))
-            .and_then(|v| v.list_mut())
-            .and_then(|items| items.first_mut())
-            .and_then(|v| v.map_mut())
-            .and_then(|entries| entries.get_mut("managed_ebs_volume"))
-            .and_then(|v| v.list_mut())
-            .and_then(|items| items.first_mut())
-            .and_then(|v| v.map_mut());
-        if let Some(Value::String(text)) = volume
-            .as_ref()
-            .and_then(|entries| entries.get("throughput"))
-            .cloned()
-            .as_ref()
-        {
-            let throughput = if text.is_empty() {
-                0.0
-            } else {
-                text.parse::<i64>()
-                    .map_err(|_| format!("throughput {text:?} is not a whole number"))?
-                    as f64
-            };
-            if let Some(entries) = volume {
-                entries.insert("throughput".into(), Value::Number(throughput));
-            }
-        }
-        Ok(value)
+    fn upgrade_state(from: u64, value: Value) -> Result<Value, String> {
+        upgrade_from_v0(from, value)
     }
 
-    fn normalize(&self, value: &mut Value) {
+    fn normalize(value: &mut Value) {
         service_deployment::normalize(value);
         triggers_only_with_force_new_deployment(value);
     }
 
-    fn cleared_changes(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {
+    fn cleared_changes(prior: &Value, planned: &Value) -> Vec<&'static str> {
         if triggers_removed(prior, planned) {
             vec!["triggers"]
         } else {
@@ -2169,185 +2268,142 @@ impl ResourceType for AwsEcsService {
         }
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if let (Some(minimum), Some(maximum)) = (
-            config.get("deployment_minimum_healthy_percent").as_i64(),
-            config.get("deployment_maximum_percent").as_i64(),
-        ) {
-            if maximum < minimum {
-                problems.push((
-                    "deployment_maximum_percent".to_string(),
-                    format!("deployment_maximum_percent ({maximum}) must not be below deployment_minimum_healthy_percent ({minimum})"),
-                ));
-            }
-        }
-        if config.get("launch_type").as_str() == Some("FARGATE")
-            && blocks(config, "network_configuration").is_empty()
-        {
-            problems.push((
-                "network_configuration".to_string(),
-                "a FARGATE service needs a network_configuration block (awsvpc)".to_string(),
-            ));
-        }
-        problems.extend(launch_type_conflict(config));
-        let controller = controller_of(config);
-        if config.get("scheduling_strategy").as_str() == Some("DAEMON") {
-            if config.get("launch_type").as_str() == Some("FARGATE") || controller != "ECS" {
-                problems.push((
-                    "scheduling_strategy".to_string(),
-                    "the DAEMON scheduling strategy needs the ECS deployment controller and no FARGATE launch type".to_string(),
-                ));
-            }
-        }
-        let strategy = single(config, "deployment_configuration")
-            .and_then(|d| d.get("strategy").as_str().map(str::to_string));
-        if let Some(strategy) = strategy.filter(|s| s != "ROLLING") {
-            if controller != "ECS" {
-                problems.push((
-                    "deployment_controller".to_string(),
-                    format!("deployment_configuration.strategy = \"{strategy}\" needs the ECS deployment controller, not {controller}"),
-                ));
-            }
-        }
-        problems.extend(arn_problems(config));
-        problems.extend(placement_problems(config));
-        problems.extend(test_traffic_rules_problems(config));
-        problems.extend(service_deployment::validate(config));
-        if controller != "EXTERNAL" && config.get("task_definition").is_null() {
-            problems.push((
-                "task_definition".to_string(),
-                "The argument \"task_definition\" is required unless the deployment controller is EXTERNAL.".to_string(),
-            ));
-        }
-        problems
+    fn validate(config: &Value) -> Vec<(String, String)> {
+        validate_service(config)
     }
 
-    /// infra runs a blue/green service as two ECS services, `<name>-blue` and `<name>-green`
-    /// ([`crate::blue_green`]); a single service is one ECS service named `<name>`. Turning
-    /// blue/green on or off therefore replaces the object, where AWS's own blue/green (one
-    /// service) updates it in place: an update would leave the other form running unrecorded.
-    ///
-    /// A `capacity_provider_strategy` change replaces the service too, as the provider's
-    /// capacityProviderStrategyCustomizeDiff has it ("to be backward compatible, should
-    /// ForceNew almost always"): unless `force_new_deployment = true` and the strategy neither
-    /// appears nor goes away (0 blocks to some, or some to 0), which ECS updates in place.
-    fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
-        let mut paths = Vec::new();
-        let before = service_deployment::deployed_by_infra(prior);
-        let after = service_deployment::deployed_by_infra(planned);
-        if let (Some(before), Some(after)) = (before, after) {
-            if before != after {
-                paths.push("deployment_configuration".to_string());
-            }
-        }
-        let strategy = "capacity_provider_strategy";
-        if changed
-            .iter()
-            .any(|path| path == strategy || path.starts_with(&format!("{strategy}[")))
-        {
-            let in_place = boolean(planned, "force_new_deployment") == Some(true)
-                && blocks(prior, strategy).is_empty() == blocks(planned, strategy).is_empty();
-            if !in_place {
-                paths.push(strategy.to_string());
-            }
-        }
-        paths
+    /// See [`replacing_paths`].
+    fn replacing_changes(prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+        replacing_paths(prior, planned, changed)
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let name = string(planned, "name")
-            .ok_or_else(|| ProviderError::new("aws_ecs_service needs a known \"name\""))?;
-        let cluster = cluster_of(planned);
-        let arn = create_service(
-            &self.aws,
-            &name,
-            planned,
-            &operation.tags_with_managed(planned),
-        )
-        .await?;
-        if boolean(planned, "wait_for_steady_state") == Some(true) {
-            wait_for_steady_state(&self.aws, &cluster, &arn, operation.timeouts.create).await?;
-        }
-        self.read_one(&cluster, &arn, planned).await
-    }
-
-    async fn update(
-        &self,
-        operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.ecs;
-        let arn = string(prior, "arn")
-            .ok_or_else(|| ProviderError::new("aws_ecs_service has no arn in state"))?;
-        let cluster = cluster_of(prior);
-        let sent = update_service(&self.aws, &arn, prior, planned).await?;
-        update_tags(client, &arn, prior, planned).await?;
-        if sent && boolean(planned, "wait_for_steady_state") == Some(true) {
-            wait_for_steady_state(&self.aws, &cluster, &arn, operation.timeouts.update).await?;
-        }
-        self.read_one(&cluster, &arn, planned).await
-    }
-
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(arn) = string(prior, "arn") else {
-            return Ok(());
-        };
-        delete_service(
-            &self.aws,
-            &cluster_of(prior),
-            &arn,
-            operation.timeouts.delete,
-            drains_before_delete(prior),
-        )
-        .await
-    }
-
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
+    /// By the cluster each ARN names (see [`cluster_in_arn`]).
+    async fn describe(
+        this: &AwsEcsService,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Service>>, ProviderError> {
         let mut by_cluster: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for p in prior {
+        for arn in keys {
+            by_cluster
+                .entry(cluster_in_arn(arn))
+                .or_default()
+                .push(arn.clone());
+        }
+        let mut found = BTreeMap::new();
+        for (cluster, arns) in &by_cluster {
+            found.extend(described(&this.aws, cluster, arns).await?);
+        }
+        Ok(found)
+    }
+
+    /// DescribeServices per cluster the priors name (10 services a call).
+    async fn describe_priors(
+        this: &AwsEcsService,
+        priors: &[Value],
+    ) -> Result<BTreeMap<String, Tagged<Service>>, ProviderError> {
+        let mut by_cluster: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for p in priors {
             if let Some(arn) = string(p, "arn") {
                 by_cluster.entry(cluster_of(p)).or_default().push(arn);
             }
         }
         let mut found = BTreeMap::new();
         for (cluster, arns) in &by_cluster {
-            for (arn, service) in describe_services(&self.aws, cluster, arns).await? {
-                found.insert((cluster.clone(), arn), service);
-            }
+            found.extend(described(&this.aws, cluster, arns).await?);
         }
-        Ok(prior
-            .iter()
-            .map(|p| {
-                let arn = string(p, "arn")?;
-                found
-                    .get(&(cluster_of(p), arn))
-                    .map(|service| service_to_value(service, p))
-            })
-            .collect())
+        Ok(found)
     }
 
-    async fn find_created(
-        &self,
+    async fn create_written(
+        this: &AwsEcsService,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Tagged<Service>, ProviderError> {
+        let name = string(planned, "name")
+            .ok_or_else(|| ProviderError::new("aws_ecs_service needs a known \"name\""))?;
+        let cluster = cluster_of(planned);
+        let tags = operation.tags_with_managed(planned);
+        let arn = create_service(&this.aws, &name, planned, &tags).await?;
+        if boolean(planned, "wait_for_steady_state") == Some(true) {
+            wait_for_steady_state(&this.aws, &cluster, &arn, operation.timeouts.create).await?;
+        }
+        read_back(this, &cluster, &arn).await
+    }
+
+    async fn update_written(
+        this: &AwsEcsService,
+        operation: &Operation,
+        arn: &str,
+        prior: &Value,
+        planned: &Value,
+    ) -> Result<Tagged<Service>, ProviderError> {
+        let client = &this.aws.clients().await.ecs;
+        let cluster = cluster_of(prior);
+        let sent = update_service(&this.aws, arn, prior, planned).await?;
+        update_tags(client, arn, prior, planned).await?;
+        if sent && boolean(planned, "wait_for_steady_state") == Some(true) {
+            wait_for_steady_state(&this.aws, &cluster, arn, operation.timeouts.update).await?;
+        }
+        read_back(this, &cluster, arn).await
+    }
+
+    async fn delete(
+        this: &AwsEcsService,
+        operation: &Operation,
+        arn: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        delete_service(
+            &this.aws,
+            &cluster_of(prior),
+            arn,
+            operation.timeouts.delete,
+            drains_before_delete(prior),
+        )
+        .await
+    }
+
+    /// The service of the configured name in its cluster, when it carries this operation's
+    /// managed tags.
+    async fn find_created(
+        this: &AwsEcsService,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Option<Tagged<Service>>, ProviderError> {
         let Some(name) = string(planned, "name") else {
             return Ok(None);
         };
-        let found =
-            describe_services(&self.aws, &cluster_of(planned), std::slice::from_ref(&name)).await?;
+        let cluster = cluster_of(planned);
+        let mut found = describe_services(&this.aws, &cluster, std::slice::from_ref(&name)).await?;
         Ok(found
-            .get(&name)
+            .remove(&name)
             .filter(|service| has_managed_tags(&tags_from_sdk(service.tags()), operation))
-            .map(|service| service_to_value(service, planned)))
+            .map(tagged))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use infra_core::ResourceType;
+
+    #[test]
+    fn a_service_arn_names_its_cluster_or_the_default_one() {
+        assert_eq!(
+            cluster_in_arn("arn:aws:ecs:us-east-1:1:service/main/web"),
+            "main"
+        );
+        assert_eq!(
+            cluster_in_arn("arn:aws:ecs:us-east-1:1:service/web"),
+            "default"
+        );
+    }
+
+    /// The service read back with `hint`, as the declared type reads it.
+    fn service_to_value(service: &Service, hint: &Value) -> Value {
+        let ecs = AwsEcsService::new(Aws::new(crate::ProviderSettings::default()));
+        ecs.value_of(&tagged(service.clone()), "", hint)
+    }
 
     fn service(strategy: Value) -> Value {
         Value::map([
