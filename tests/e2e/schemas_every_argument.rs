@@ -468,6 +468,7 @@ fn every_argument_moto_holds_reads_back_unchanged() {
         "Resources: 0 added, 9 changed, 0 destroyed.",
     );
     plans_clean(&stack, &moto, &CHANGED);
+    imports_the_service_by_cluster_and_name(&stack, &moto);
 
     let destroy = run(
         &stack,
@@ -478,4 +479,46 @@ fn every_argument_moto_holds_reads_back_unchanged() {
     .ok();
     assert_contains(&destroy.stdout, "Destroy complete!");
     assert_eq!(emulator_objects(&moto), Vec::<String>::new());
+}
+
+/// `terraform import aws_ecs_service.app CLUSTER/SERVICE` (the provider's import ID): the same
+/// service, its ID and cluster as ARNs. As in Terraform, what only the configuration holds
+/// (`wait_for_steady_state`) takes the import default, so one in-place update follows, and
+/// nothing is replaced.
+fn imports_the_service_by_cluster_and_name(stack: &Stack, moto: &Moto) {
+    let address = "aws_ecs_service.app";
+    let attribute = |name: &str| {
+        let state = stack.state();
+        let resources = state["resources"].as_array().cloned().unwrap_or_default();
+        let service = resources
+            .iter()
+            .find(|resource| resource["address"] == address)
+            .unwrap_or_else(|| panic!("{address} in the state"));
+        service["attributes"][name]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (arn, cluster) = (attribute("arn"), attribute("cluster"));
+    assert!(cluster.starts_with("arn:aws:ecs:"), "cluster {cluster}");
+    run(stack, moto, &["state", "rm", address], &[]).ok();
+    let import = ["import", "-input=false", address, "schemas/schemas-app"];
+    run(stack, moto, &import, &CHANGED).ok();
+    assert_eq!(attribute("id"), arn);
+    assert_eq!(attribute("arn"), arn);
+    assert_eq!(attribute("cluster"), cluster);
+    let plan = run(stack, moto, &["plan", "-input=false"], &CHANGED).ok();
+    assert_contains(
+        &plan.stdout,
+        "# aws_ecs_service.app will be updated in-place",
+    );
+    assert_contains(&plan.stdout, "Plan: 0 to add, 1 to change, 0 to destroy.");
+    run(
+        stack,
+        moto,
+        &["apply", "-input=false", "-auto-approve"],
+        &CHANGED,
+    )
+    .ok();
+    plans_clean(stack, moto, &CHANGED);
 }

@@ -12,6 +12,12 @@
 //! `volume_configuration` and `vpc_lattice_configurations` are read from the PRIMARY
 //! deployment; when ECS reports none there, the configured value is kept.
 //!
+//! The ID is the service's ARN. Import takes Terraform's ID, `CLUSTER/SERVICE` (the provider's
+//! `resourceServiceImport`; another form is its "wrong format of resource" error), and reads
+//! the service by that cluster and name: the ID and `cluster` read back as ARNs, as the
+//! provider sets them. A blue/green service is two ECS services (`<name>-blue`,
+//! `<name>-green`) and runtime state, not one object: importing it finds no `<name>`.
+//!
 //! A DAEMON service runs one task per instance: as the provider, infra sends no count and no
 //! maximum percent for it (the minimum only when set), and keeps the configured count and the
 //! default percentages where ECS reports its own.
@@ -2210,6 +2216,15 @@ fn cluster_in_arn(arn: &str) -> String {
     }
 }
 
+/// The cluster and service names of an import ID, `CLUSTER/SERVICE`; `None` for an ARN or
+/// another form.
+fn imported_service(key: &str) -> Option<(&str, &str)> {
+    match key.split('/').collect::<Vec<_>>()[..] {
+        [cluster, name] if !key.starts_with("arn:") => Some((cluster, name)),
+        _ => None,
+    }
+}
+
 /// The service just written, as ECS describes it in `cluster`: an error when ECS does not
 /// list it.
 async fn read_back(
@@ -2296,20 +2311,49 @@ impl AwsObject for EcsServiceObject {
         Ok(found)
     }
 
-    /// DescribeServices per cluster the priors name (10 services a call).
+    /// Terraform's import ID, `CLUSTER/SERVICE` (the provider's `resourceServiceImport`),
+    /// held as the prior's key until the read gives the service's ARN ([`describe_priors`]).
+    ///
+    /// [`describe_priors`]: AwsObject::describe_priors
+    fn import_prior(id: &str) -> Result<Value, ProviderError> {
+        match imported_service(id) {
+            Some(_) => Ok(infra_core::resource::import_by(Self::KEY, id)),
+            None => Err(ProviderError::new(format!(
+                "wrong format of resource: {id}, expecting 'cluster-name/service-name'"
+            ))),
+        }
+    }
+
+    /// DescribeServices per cluster the priors name (10 services a call); an imported prior
+    /// ([`imported_service`]) by the cluster and name of its import ID.
     async fn describe_priors(
         this: &AwsEcsService,
         priors: &[Value],
     ) -> Result<BTreeMap<String, Tagged<Service>>, ProviderError> {
-        let mut by_cluster: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        // Cluster → (the service as DescribeServices takes it, the prior's key).
+        let mut by_cluster: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
         for p in priors {
-            if let Some(arn) = string(p, "arn") {
-                by_cluster.entry(cluster_of(p)).or_default().push(arn);
-            }
+            let Some(key) = Self::key_of(p) else {
+                continue;
+            };
+            let (cluster, service) = match imported_service(&key) {
+                Some((cluster, name)) => (cluster.to_string(), name.to_string()),
+                None => (cluster_of(p), key.clone()),
+            };
+            by_cluster.entry(cluster).or_default().push((service, key));
         }
         let mut found = BTreeMap::new();
-        for (cluster, arns) in &by_cluster {
-            found.extend(described(&this.aws, cluster, arns).await?);
+        for (cluster, services) in &by_cluster {
+            let asked: Vec<String> = services
+                .iter()
+                .map(|(service, _)| service.clone())
+                .collect();
+            let mut answers = described(&this.aws, cluster, &asked).await?;
+            for (service, key) in services {
+                if let Some(answer) = answers.remove(service) {
+                    found.insert(key.clone(), answer);
+                }
+            }
         }
         Ok(found)
     }
@@ -2386,6 +2430,26 @@ impl AwsObject for EcsServiceObject {
 mod tests {
     use super::*;
     use infra_core::ResourceType;
+
+    #[test]
+    fn imports_by_cluster_and_service_name_as_the_provider_does() {
+        let prior = EcsServiceObject::import_prior("main/web").expect("an import ID");
+        assert_eq!(prior.get("arn"), &Value::string("main/web"));
+        assert_eq!(imported_service("main/web"), Some(("main", "web")));
+        let arn = "arn:aws:ecs:us-east-1:123456789012:service/main/web";
+        assert_eq!(imported_service(arn), None);
+        assert_eq!(
+            imported_service("arn:aws:ecs:us-east-1:1:service/web"),
+            None
+        );
+        for wrong in ["web", "a/b/c", arn] {
+            let error = EcsServiceObject::import_prior(wrong).expect_err(wrong);
+            assert_eq!(
+                error.to_string(),
+                format!("wrong format of resource: {wrong}, expecting 'cluster-name/service-name'")
+            );
+        }
+    }
 
     #[test]
     fn a_service_arn_names_its_cluster_or_the_default_one() {
