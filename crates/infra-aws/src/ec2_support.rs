@@ -464,9 +464,12 @@ where
     }
 }
 
-/// The ARN of an EC2 object, e.g. `arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1`.
+/// The ARN of an EC2 object in its region's partition, e.g.
+/// `arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1` or `arn:aws-cn:ec2:cn-north-1:…`, as the
+/// provider builds it (`arn.ARN{Partition: …}`). `owner_id` is empty for an AMI.
 pub(crate) fn ec2_arn(region: &str, owner_id: &str, kind: &str, id: &str) -> String {
-    format!("arn:aws:ec2:{region}:{owner_id}:{kind}/{id}")
+    let partition = crate::clients::partition_of(region);
+    format!("arn:{partition}:ec2:{region}:{owner_id}:{kind}/{id}")
 }
 
 /// A process-unique name like the provider's `terraform-2026112214300000000001`.
@@ -720,6 +723,29 @@ pub(crate) fn visible_ec2_tags(tags: &[Tag]) -> Value {
 #[cfg(test)]
 mod lookup_tests {
     use super::*;
+
+    /// An EC2 ARN names its region's partition, as the provider's do (China and GovCloud
+    /// included); an AMI's has no owner.
+    #[test]
+    fn an_ec2_arn_is_in_its_regions_partition() {
+        let arn = |region| ec2_arn(region, "123456789012", "vpc", "vpc-1");
+        assert_eq!(
+            arn("us-east-1"),
+            "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1"
+        );
+        assert_eq!(
+            arn("cn-north-1"),
+            "arn:aws-cn:ec2:cn-north-1:123456789012:vpc/vpc-1"
+        );
+        assert_eq!(
+            arn("us-gov-west-1"),
+            "arn:aws-us-gov:ec2:us-gov-west-1:123456789012:vpc/vpc-1"
+        );
+        assert_eq!(
+            ec2_arn("eu-west-1", "", "image", "ami-1"),
+            "arn:aws:ec2:eu-west-1::image/ami-1"
+        );
+    }
 
     /// Every resend of a create within one run (the engine's, after a lookup found nothing)
     /// computes the token again from the same inputs: it must come out the same, and fit the

@@ -15,7 +15,7 @@ use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
 use crate::app_support::sent;
 use crate::ec2_support::{
-    block_filters, exactly_one, filter_block, lookup_value, string_list, visible_ec2_tags,
+    block_filters, ec2_arn, exactly_one, filter_block, lookup_value, string_list, visible_ec2_tags,
 };
 use crate::name_regex::NameRegex;
 use crate::Aws;
@@ -260,7 +260,7 @@ impl DataSourceType for AwsAmi {
             ("image_id", Value::string(id)),
             (
                 "arn",
-                Value::string(format!("arn:aws:ec2:{}::image/{id}", clients.region)),
+                Value::string(ec2_arn(&clients.region, "", "image", id)),
             ),
             (
                 "architecture",
