@@ -148,13 +148,14 @@ fn service_attributes() -> Vec<Declared<Service>> {
                 .default(Value::Number(100.0))
                 .check(Check::Range(0, 100)),
             |s: &Service, at: &Reading| {
-                let deployment = s.deployment_configuration();
+                let reported = s.deployment_configuration();
+                let reported = reported.and_then(|d| d.minimum_healthy_percent());
                 percent_value(
                     s,
                     at.prior,
                     "deployment_minimum_healthy_percent",
                     100.0,
-                    || deployment.and_then(|d| d.minimum_healthy_percent()),
+                    reported,
                 )
             },
         ),
@@ -163,10 +164,10 @@ fn service_attributes() -> Vec<Declared<Service>> {
                 .default(Value::Number(200.0))
                 .check(Check::Range(0, 2000)),
             |s: &Service, at: &Reading| {
-                let deployment = s.deployment_configuration();
-                percent_value(s, at.prior, "deployment_maximum_percent", 200.0, || {
-                    deployment.and_then(|d| d.maximum_percent())
-                })
+                let reported = s
+                    .deployment_configuration()
+                    .and_then(|d| d.maximum_percent());
+                percent_value(s, at.prior, "deployment_maximum_percent", 200.0, reported)
             },
         ),
         read(
@@ -356,26 +357,28 @@ fn service_blocks() -> Vec<Declared<Service>> {
 /// the hint holds none.
 fn kept_or(attribute: Attribute, empty: Value) -> Declared<Service> {
     let name = attribute.name;
-    read(attribute, move |_: &Service, at: &Reading| {
-        let kept = at.prior.get(name);
-        match kept.is_null() {
-            true => empty.clone(),
-            false => kept.clone(),
-        }
-    })
+    read(attribute, kept_in_hint(name, empty))
 }
 
 /// A configuration-only block ECS does not report (`deployment_configuration`): as the hint
 /// holds it, no block where the hint holds none.
 fn kept_block_or_empty(block: Block) -> Declared<Service> {
     let name = block.name;
-    read_block(block, move |_: &Service, at: &Reading| {
+    read_block(block, kept_in_hint(name, Value::List(vec![])))
+}
+
+/// The reader of [`kept_or`] and [`kept_block_or_empty`]: the hint's `name`, else `empty`.
+fn kept_in_hint(
+    name: &'static str,
+    empty: Value,
+) -> impl Fn(&Service, &Reading) -> Value + Send + Sync + 'static {
+    move |_: &Service, at: &Reading| {
         let kept = at.prior.get(name);
         match kept.is_null() {
-            true => Value::List(vec![]),
+            true => empty.clone(),
             false => kept.clone(),
         }
-    })
+    }
 }
 
 /// `volume_configuration`'s schema: a name and the required `managed_ebs_volume`.
@@ -1723,12 +1726,12 @@ fn percent_value(
     hint: &Value,
     key: &str,
     default: f64,
-    reported: impl FnOnce() -> Option<i32>,
+    reported: Option<i32>,
 ) -> Value {
     if runs_as_daemon(service) && hint.get(key).as_f64() == Some(default) {
         return Value::Number(default);
     }
-    match reported() {
+    match reported {
         Some(n) => number(Some(i64::from(n))),
         None => hint.get(key).clone(),
     }
@@ -2225,6 +2228,43 @@ fn imported_service(key: &str) -> Option<(&str, &str)> {
     }
 }
 
+/// Where a key's service is described: `(cluster, the service as DescribeServices takes it,
+/// the key)`. An import ID ([`imported_service`]) names both; an ARN is asked for in the
+/// cluster `cluster_of_arn` gives (the prior's, or the ARN's own).
+fn lookup(key: &str, cluster_of_arn: impl FnOnce() -> String) -> (String, String, String) {
+    match imported_service(key) {
+        Some((cluster, name)) => (cluster.to_string(), name.to_string(), key.to_string()),
+        None => (cluster_of_arn(), key.to_string(), key.to_string()),
+    }
+}
+
+/// The services of `lookups` ([`lookup`]), DescribeServices per cluster (10 a call), each
+/// under its key.
+async fn described_by_key(
+    aws: &Aws,
+    lookups: impl Iterator<Item = (String, String, String)>,
+) -> Result<BTreeMap<String, Tagged<Service>>, ProviderError> {
+    // Cluster → (the service as DescribeServices takes it, its key).
+    let mut by_cluster: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for (cluster, service, key) in lookups {
+        by_cluster.entry(cluster).or_default().push((service, key));
+    }
+    let mut found = BTreeMap::new();
+    for (cluster, services) in &by_cluster {
+        let asked: Vec<String> = services
+            .iter()
+            .map(|(service, _)| service.clone())
+            .collect();
+        let mut answers = described(aws, cluster, &asked).await?;
+        for (service, key) in services {
+            if let Some(answer) = answers.remove(service) {
+                found.insert(key.clone(), answer);
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// The service just written, as ECS describes it in `cluster`: an error when ECS does not
 /// list it.
 async fn read_back(
@@ -2292,23 +2332,13 @@ impl AwsObject for EcsServiceObject {
         replacing_paths(prior, planned, changed)
     }
 
-    /// By the cluster each ARN names (see [`cluster_in_arn`]).
+    /// By the cluster each key names: an ARN's ([`cluster_in_arn`]) or an import ID's.
     async fn describe(
         this: &AwsEcsService,
         keys: &[String],
     ) -> Result<BTreeMap<String, Tagged<Service>>, ProviderError> {
-        let mut by_cluster: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for arn in keys {
-            by_cluster
-                .entry(cluster_in_arn(arn))
-                .or_default()
-                .push(arn.clone());
-        }
-        let mut found = BTreeMap::new();
-        for (cluster, arns) in &by_cluster {
-            found.extend(described(&this.aws, cluster, arns).await?);
-        }
-        Ok(found)
+        let lookups = keys.iter().map(|key| lookup(key, || cluster_in_arn(key)));
+        described_by_key(&this.aws, lookups).await
     }
 
     /// Terraform's import ID, `CLUSTER/SERVICE` (the provider's `resourceServiceImport`),
@@ -2330,32 +2360,11 @@ impl AwsObject for EcsServiceObject {
         this: &AwsEcsService,
         priors: &[Value],
     ) -> Result<BTreeMap<String, Tagged<Service>>, ProviderError> {
-        // Cluster → (the service as DescribeServices takes it, the prior's key).
-        let mut by_cluster: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-        for p in priors {
-            let Some(key) = Self::key_of(p) else {
-                continue;
-            };
-            let (cluster, service) = match imported_service(&key) {
-                Some((cluster, name)) => (cluster.to_string(), name.to_string()),
-                None => (cluster_of(p), key.clone()),
-            };
-            by_cluster.entry(cluster).or_default().push((service, key));
-        }
-        let mut found = BTreeMap::new();
-        for (cluster, services) in &by_cluster {
-            let asked: Vec<String> = services
-                .iter()
-                .map(|(service, _)| service.clone())
-                .collect();
-            let mut answers = described(&this.aws, cluster, &asked).await?;
-            for (service, key) in services {
-                if let Some(answer) = answers.remove(service) {
-                    found.insert(key.clone(), answer);
-                }
-            }
-        }
-        Ok(found)
+        let lookups = priors.iter().filter_map(|p| {
+            let key = Self::key_of(p)?;
+            Some(lookup(&key, || cluster_of(p)))
+        });
+        described_by_key(&this.aws, lookups).await
     }
 
     async fn create_written(
