@@ -17,10 +17,10 @@
 //!   [`AwsObject::create_written`] / [`AwsObject::update_written`] and is not read again;
 //! - the type's other names ([`AwsObject::ALIASES`]), by default none.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::marker::PhantomData;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value};
 
@@ -116,8 +116,14 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     fn normalize(_value: &mut Value) {}
     /// As [`ResourceType::replacing_changes`]: of the `changed` paths, those that replace the
     /// object beyond the schema's `force_new` (the provider's conditional `ForceNew`); by
-    /// default none.
-    fn replacing_changes(_prior: &Value, _planned: &Value, _changed: &[String]) -> Vec<String> {
+    /// default none. A rule that compares with what this run's refresh found asks
+    /// [`ObjectType::seen`].
+    fn replacing_changes(
+        _this: &ObjectType<Self>,
+        _prior: &Value,
+        _planned: &Value,
+        _changed: &[String],
+    ) -> Vec<String> {
         vec![]
     }
     /// As [`ResourceType::cleared_changes`]: the top-level attributes whose change the
@@ -292,6 +298,9 @@ pub struct ObjectType<O: AwsObject> {
     pub aws: Arc<Aws>,
     schema: Schema,
     declaration: Declaration<O::Object>,
+    /// What this run's reads found of each object that its value does not hold, by key, for
+    /// the plan's rules ([`ObjectType::remember`], [`ObjectType::seen`]); empty for most types.
+    seen: Mutex<HashMap<String, Value>>,
     object: PhantomData<O>,
 }
 
@@ -310,8 +319,29 @@ impl<O: AwsObject> ObjectType<O> {
                 (false, _) => schema,
             },
             declaration,
+            seen: Mutex::default(),
             object: PhantomData,
         }
+    }
+
+    /// Keeps, for this run's plan, what a read found of the object with this key beyond its
+    /// value (an instance's launch template versions, which its replacement rule compares
+    /// with, as the provider's CustomizeDiff compares with what it reads at plan time).
+    pub fn remember(&self, key: &str, seen: Value) {
+        self.seen
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(key.to_string(), seen);
+    }
+
+    /// What a read in this run kept of the object with this key ([`ObjectType::remember`]);
+    /// `None` when nothing read it (`-refresh=false`).
+    pub fn seen(&self, key: &str) -> Option<Value> {
+        self.seen
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .get(key)
+            .cloned()
     }
 
     /// The object with this key as described, or `None` when there is none.
@@ -391,7 +421,7 @@ impl<O: AwsObject> ResourceType for ObjectType<O> {
     }
 
     fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
-        O::replacing_changes(prior, planned, changed)
+        O::replacing_changes(self, prior, planned, changed)
     }
 
     fn cleared_changes(&self, prior: &Value, planned: &Value) -> Vec<&'static str> {

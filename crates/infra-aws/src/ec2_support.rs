@@ -229,19 +229,6 @@ pub(crate) fn whole_object<'a>(
     Value::Map(object)
 }
 
-/// Entries read from a part of an SDK object that may be absent (a placement, an address):
-/// each name with what its string accessor gives, null where the part or the value is absent.
-pub(crate) fn string_entries<T>(
-    part: Option<&T>,
-    fields: &[(&'static str, fn(&T) -> Option<&str>)],
-) -> Vec<(&'static str, Value)> {
-    let read = |accessor: &fn(&T) -> Option<&str>| optional_string(part.and_then(accessor));
-    fields
-        .iter()
-        .map(|(name, accessor)| (*name, read(accessor)))
-        .collect()
-}
-
 /// Copies attributes that AWS cannot report (config-only settings) from `from` into `to`.
 pub(crate) fn copy_attributes(from: &Value, to: &mut Value, names: &[&str]) {
     if let Some(entries) = to.map_mut() {

@@ -2115,7 +2115,12 @@ impl AwsObject for TableObject {
     }
 
     /// A table's warm throughput only goes up: a lower one is a new table.
-    fn replacing_changes(prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+    fn replacing_changes(
+        _this: &ObjectType<Self>,
+        prior: &Value,
+        planned: &Value,
+        changed: &[String],
+    ) -> Vec<String> {
         let mut paths = Vec::new();
         for key in ["read_units_per_second", "write_units_per_second"] {
             let path = format!("warm_throughput[0].{key}");

@@ -37,7 +37,7 @@
 //! `secondary_network_interface` (adding one too; removing them all only stops managing them,
 //! as Optional+Computed blocks),
 //! `primary_network_interface.network_interface_id`, and `enable_primary_ipv6` going from
-//! `true` to `false` ([`ResourceType::replacing_changes`]; AWS cannot disable it).
+//! `true` to `false` ([`AwsObject::replacing_changes`]; AWS cannot disable it).
 //! (`host_resource_group_arn` is not ForceNew in the provider, but the provider has no update
 //! for it either, so a change here replaces rather than being accepted and ignored.)
 //!
@@ -57,7 +57,7 @@
 //! engine cannot do: the planned value is what create sends). A `user_data` that already is
 //! base64 is sent as is, as the provider does. With `user_data_replace_on_change = true`, a
 //! changed `user_data` or `user_data_base64` replaces the instance instead
-//! ([`ResourceType::replacing_changes`]).
+//! ([`AwsObject::replacing_changes`]).
 //!
 //! Refresh is batched: one DescribeInstances per 200 IDs (an `instance-id` filter, so a
 //! missing instance is not an error; `shutting-down` and `terminated` instances are gone),
@@ -123,7 +123,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use aws_sdk_ec2::operation::modify_instance_attribute::builders::ModifyInstanceAttributeFluentBuilder as ModifyAttribute;
@@ -140,15 +140,15 @@ use aws_sdk_ec2::types::{
     InstanceMetadataEndpointState, InstanceMetadataOptionsRequest, InstanceMetadataOptionsState,
     InstanceNetworkInterface, InstanceNetworkInterfaceSpecification, InstanceSecondaryInterface,
     InstanceSecondaryInterfaceSpecificationRequest, InstanceStateName, LaunchTemplateSpecification,
-    MonitoringState, Placement, PrivateDnsNameOptionsRequest, PrivateIpAddressSpecification,
-    ResourceType as Ec2ResourceType, ResponseLaunchTemplateData, RunInstancesMonitoringEnabled,
-    SecureBlobAttributeValue, SpotInstanceRequest, SpotMarketOptions, Tag, TagSpecification,
-    Volume, VolumeModificationState, VolumeType,
+    MonitoringState, Placement, PrivateDnsNameOptionsRequest, PrivateDnsNameOptionsResponse,
+    PrivateIpAddressSpecification, ResourceType as Ec2ResourceType, ResponseLaunchTemplateData,
+    RunInstancesMonitoringEnabled, SecureBlobAttributeValue, SpotInstanceRequest,
+    SpotMarketOptions, Tag, TagSpecification, Volume, VolumeModificationState, VolumeType,
 };
 use aws_smithy_types::date_time::Format as DateTimeFormat;
 use aws_smithy_types::{Blob, DateTime};
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
 use super::launch_blocks::{
@@ -158,17 +158,16 @@ use super::launch_blocks::{
     SPOT_INSTANCE_TYPES, TENANCIES, VOLUME_TYPES,
 };
 use crate::app_support::{blocks, changed, deleted_or_gone, int, number, sent, vanished};
+use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::declared::{self, switch, Declared, Reading};
 use crate::ec2_support::{
     as_enum, by_id, chunks_of, client_token, created_id, describe_by_filter, ec2_arn, ec2_tags,
-    error_in, filter, has_code, in_prior_order, known_ids, managed_tag_filters,
-    non_empty_attribute, optional_string, sent_in, single_block, string_attribute, string_entries,
-    string_list, string_values, tag_specification, update_tags, wait_for, whole_object,
-    POLL_INTERVAL,
+    error_in, filter, has_code, known_ids, managed_tag_filters, non_empty_attribute,
+    optional_string, sent_in, single_block, string_attribute, string_list, string_values,
+    tag_specification, update_tags, wait_for, POLL_INTERVAL,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::paginated::all_items;
-use crate::tagging::WithTags;
-use crate::Aws;
 
 /// How long IAM may take to make a new instance profile usable by EC2 (the provider's
 /// `iamPropagationTimeout`).
@@ -185,36 +184,49 @@ const LAUNCH_TEMPLATE_VERSION_TAG: &str = "aws:ec2launchtemplate:version";
 const DEFAULT_VERSION: &str = "$Default";
 const LATEST_VERSION: &str = "$Latest";
 
-pub struct AwsInstance {
-    aws: Arc<Aws>,
-    schema: Schema,
-    /// What this run's refresh read of each instance's launch template, by instance ID: the
-    /// plan's version check ([`ResourceType::replacing_changes`]) compares with it, as the
-    /// provider's CustomizeDiff compares with what it reads at plan time.
-    launch_template_versions: Mutex<HashMap<String, LaunchTemplateVersions>>,
+/// `aws_instance` as a declared AWS object: see the module's documentation.
+pub type AwsInstance = ObjectType<InstanceObject>;
+
+pub struct InstanceObject;
+
+/// An instance as a read found it: DescribeInstances' answer and what the other lookups of
+/// its batch found ([`Related`]).
+pub struct Described {
+    instance: Instance,
+    related: Arc<Related>,
 }
 
-/// The version an instance was launched with, and its template's default and latest versions
-/// when it was read.
-#[derive(Clone, Debug, PartialEq)]
-struct LaunchTemplateVersions {
-    instance: String,
-    default: String,
-    latest: String,
-}
-
-impl LaunchTemplateVersions {
-    /// Whether a configured `launch_template.version` names another version than the one the
-    /// instance runs, so that it must be replaced (the provider's rule: `$Default` and
-    /// `$Latest` as they resolve now, a number as it is).
-    fn replaces(&self, configured: &str) -> bool {
-        let wanted = match configured {
-            DEFAULT_VERSION => &self.default,
-            LATEST_VERSION => &self.latest,
-            number => number,
-        };
-        *wanted != self.instance
+impl Described {
+    fn id(&self) -> &str {
+        self.instance.instance_id().unwrap_or_default()
     }
+
+    /// What DescribeInstanceAttribute (and GetPasswordData) reported of the instance.
+    fn attributes(&self) -> Option<&InstanceAttributes> {
+        self.related.attributes.get(self.id())
+    }
+}
+
+/// What a read keeps of an instance's launch template for the plan ([`ObjectType::remember`]):
+/// the version the instance was launched with, and the template's default and latest versions.
+fn launch_template_versions(instance: &str, template: &LaunchTemplateInfo) -> Value {
+    Value::map([
+        ("instance", Value::string(instance)),
+        ("default", Value::string(&template.default_version)),
+        ("latest", Value::string(&template.latest_version)),
+    ])
+}
+
+/// Whether a configured `launch_template.version` names another version than the one the
+/// instance runs (`seen`: [`launch_template_versions`]), so that it must be replaced (the
+/// provider's rule: `$Default` and `$Latest` as they resolve now, a number as it is).
+fn names_another_version(seen: &Value, configured: &str) -> bool {
+    let wanted = match configured {
+        DEFAULT_VERSION => seen.get("default").as_str(),
+        LATEST_VERSION => seen.get("latest").as_str(),
+        number => Some(number),
+    };
+    wanted != seen.get("instance").as_str()
 }
 
 // ---- Schema ----
@@ -401,141 +413,489 @@ fn root_block_device_schema() -> Schema {
         )
 }
 
-fn instance_schema() -> Schema {
-    let schema = instance_schema_attributes().into_iter().fold(
-        Schema::new()
-            .version(2)
-            .timeouts(&["create", "read", "update", "delete"]),
-        Schema::attr,
-    );
-    instance_schema_blocks()
-        .into_iter()
-        .fold(schema, Schema::block)
-        .with_tags()
+// ---- The declaration: each attribute with how it is read back ----
+
+/// An attribute read from the described instance and the prior value (or the planned value a
+/// write is read back for).
+fn reads(attribute: Attribute, read: fn(&Described, &Value) -> Value) -> Declared<Described> {
+    declared::read(attribute, move |described: &Described, at: &Reading| {
+        read(described, at.prior)
+    })
+}
+
+/// A block read as [`reads`] reads an attribute.
+fn reads_block(block: Block, read: fn(&Described, &Value) -> Value) -> Declared<Described> {
+    declared::read_block(block, move |described: &Described, at: &Reading| {
+        read(described, at.prior)
+    })
+}
+
+/// A string attribute read by one of `Instance`'s accessors.
+fn instance_string(
+    attribute: Attribute,
+    accessor: fn(&Instance) -> Option<&str>,
+) -> Declared<Described> {
+    declared::read(attribute, move |described: &Described, _: &Reading| {
+        optional_string(accessor(&described.instance))
+    })
+}
+
+/// A string attribute read by one of `Placement`'s accessors.
+fn placement_string(
+    attribute: Attribute,
+    accessor: fn(&Placement) -> Option<&str>,
+) -> Declared<Described> {
+    declared::read(attribute, move |described: &Described, _: &Reading| {
+        optional_string(described.instance.placement().and_then(accessor))
+    })
+}
+
+/// A flag DescribeInstanceAttribute reports (`read`), kept from the prior value where AWS did
+/// not say.
+fn reported_flag(
+    attribute: Attribute,
+    read: fn(&InstanceAttributes) -> Option<bool>,
+) -> Declared<Described> {
+    let name = attribute.name;
+    declared::read(
+        attribute,
+        move |described: &Described, at: &Reading| match described.attributes().and_then(read) {
+            Some(flag) => Value::Bool(flag),
+            None => kept(at.prior, name, Value::Null),
+        },
+    )
+}
+
+/// A block AWS reports (`read`), kept from the prior value where the answer leaves it out (as
+/// moto's does).
+fn reported_block(
+    block: Block,
+    read: fn(&Instance, &Value) -> Option<Value>,
+) -> Declared<Described> {
+    let name = block.name;
+    declared::read_block(block, move |described: &Described, at: &Reading| {
+        reported_or_kept(read(&described.instance, at.prior), at.prior, name)
+    })
 }
 
 /// The instance's attributes, in alphabetical order after `id` and `arn` (the v5 CPU counts
-/// beside the placement ones, as they have always been).
-fn instance_schema_attributes() -> Vec<Attribute> {
+/// beside the placement ones, as they have always been), in three lists to keep each short.
+fn instance_attributes() -> Vec<Declared<Described>> {
+    let mut declared = attributes_from_id_to_host();
+    declared.extend(attributes_from_iam_to_placement());
+    declared.extend(attributes_from_cpu_counts_to_vpc());
+    declared
+}
+
+/// `id` to `host_resource_group_arn`.
+fn attributes_from_id_to_host() -> Vec<Declared<Described>> {
     vec![
-        Attribute::computed("id", Type::String),
-        Attribute::computed("arn", Type::String),
-        Attribute::optional_computed("ami", Type::String).force_new(),
-        Attribute::optional_computed("associate_public_ip_address", Type::Bool).force_new(),
-        Attribute::optional_computed("availability_zone", Type::String).force_new(),
-        Attribute::optional_computed("disable_api_stop", Type::Bool),
-        Attribute::optional_computed("disable_api_termination", Type::Bool),
-        Attribute::optional_computed("ebs_optimized", Type::Bool).force_new(),
-        Attribute::optional_computed("enable_primary_ipv6", Type::Bool),
-        Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)),
-        Attribute::optional("get_password_data", Type::Bool).default(Value::Bool(false)),
-        Attribute::optional("hibernation", Type::Bool).force_new(),
-        Attribute::optional_computed("host_id", Type::String).force_new(),
-        Attribute::optional_computed("host_resource_group_arn", Type::String).force_new(),
-        Attribute::optional_computed("iam_instance_profile", Type::String),
-        Attribute::optional_computed("instance_initiated_shutdown_behavior", Type::String),
-        Attribute::computed("instance_lifecycle", Type::String),
-        Attribute::computed("instance_state", Type::String),
-        Attribute::optional_computed("instance_type", Type::String),
-        Attribute::optional_computed("ipv6_address_count", Type::Number),
-        Attribute::optional_computed("ipv6_addresses", Type::list(Type::String)).force_new(),
-        Attribute::optional_computed("key_name", Type::String).force_new(),
-        Attribute::optional_computed("monitoring", Type::Bool),
-        Attribute::computed("outpost_arn", Type::String),
-        Attribute::computed("password_data", Type::String),
-        Attribute::optional_computed("placement_group", Type::String).force_new(),
-        Attribute::optional_computed("placement_group_id", Type::String).force_new(),
+        reads(Attribute::computed("id", Type::String), |d, _| {
+            Value::string(d.id())
+        }),
+        declared::read(
+            Attribute::computed("arn", Type::String),
+            |d: &Described, at: &Reading| {
+                Value::string(ec2_arn(at.region, &d.related.account, "instance", d.id()))
+            },
+        ),
+        instance_string(
+            Attribute::optional_computed("ami", Type::String).force_new(),
+            Instance::image_id,
+        ),
+        reads(
+            Attribute::optional_computed("associate_public_ip_address", Type::Bool).force_new(),
+            |d, prior| match network(&d.instance) {
+                Network::Outside => Value::Bool(d.instance.public_ip_address().is_some()),
+                Network::Detached => kept(prior, "associate_public_ip_address", Value::Null),
+                // An empty association (as moto reports) is no public address.
+                Network::Primary(primary) => {
+                    Value::Bool(primary.association().and_then(|a| a.public_ip()).is_some())
+                }
+            },
+        ),
+        placement_string(
+            Attribute::optional_computed("availability_zone", Type::String).force_new(),
+            Placement::availability_zone,
+        ),
+        reported_flag(
+            Attribute::optional_computed("disable_api_stop", Type::Bool),
+            |attributes| attributes.disable_api_stop,
+        ),
+        reported_flag(
+            Attribute::optional_computed("disable_api_termination", Type::Bool),
+            |attributes| attributes.disable_api_termination,
+        ),
+        reads(
+            Attribute::optional_computed("ebs_optimized", Type::Bool).force_new(),
+            |d, _| Value::Bool(d.instance.ebs_optimized().unwrap_or(false)),
+        ),
+        reads(
+            Attribute::optional_computed("enable_primary_ipv6", Type::Bool),
+            |d, prior| enable_primary_ipv6_value(&d.instance, prior),
+        ),
+        // Configuration only: what the state holds (false after an import, as the provider's
+        // importer sets it).
+        switch(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false))),
+        switch(Attribute::optional("get_password_data", Type::Bool).default(Value::Bool(false))),
+        reads(
+            Attribute::optional("hibernation", Type::Bool).force_new(),
+            |d, prior| hibernation_value(&d.instance, prior),
+        ),
+        placement_string(
+            Attribute::optional_computed("host_id", Type::String).force_new(),
+            Placement::host_id,
+        ),
+        placement_string(
+            Attribute::optional_computed("host_resource_group_arn", Type::String).force_new(),
+            Placement::host_resource_group_arn,
+        ),
+    ]
+}
+
+/// `iam_instance_profile` to `placement_group_id`.
+fn attributes_from_iam_to_placement() -> Vec<Declared<Described>> {
+    vec![
+        reads(
+            Attribute::optional_computed("iam_instance_profile", Type::String),
+            |d, _| optional_string(d.related.profiles.get(d.id()).map(|arn| profile_name(arn))),
+        ),
+        reads(
+            Attribute::optional_computed("instance_initiated_shutdown_behavior", Type::String),
+            |d, prior| match d.attributes().and_then(|a| a.shutdown_behavior.as_deref()) {
+                Some(behavior) => Value::string(behavior),
+                None => kept(prior, "instance_initiated_shutdown_behavior", Value::Null),
+            },
+        ),
+        instance_string(
+            Attribute::computed("instance_lifecycle", Type::String),
+            |instance| instance.instance_lifecycle().map(|l| l.as_str()),
+        ),
+        instance_string(
+            Attribute::computed("instance_state", Type::String),
+            |instance| {
+                instance
+                    .state()
+                    .and_then(|state| state.name())
+                    .map(|name| name.as_str())
+            },
+        ),
+        instance_string(
+            Attribute::optional_computed("instance_type", Type::String),
+            |instance| instance.instance_type().map(|t| t.as_str()),
+        ),
+        reads(
+            Attribute::optional_computed("ipv6_address_count", Type::Number),
+            |d, prior| match network(&d.instance) {
+                Network::Outside => Value::Number(0.0),
+                Network::Detached => kept(prior, "ipv6_address_count", Value::Null),
+                Network::Primary(primary) => Value::Number(ipv6_addresses(primary).len() as f64),
+            },
+        ),
+        reads(
+            Attribute::optional_computed("ipv6_addresses", Type::list(Type::String)).force_new(),
+            |d, _| match network(&d.instance) {
+                Network::Primary(primary) => string_values(ipv6_addresses(primary)),
+                Network::Outside | Network::Detached => Value::List(Vec::new()),
+            },
+        ),
+        instance_string(
+            Attribute::optional_computed("key_name", Type::String).force_new(),
+            Instance::key_name,
+        ),
+        reads(
+            Attribute::optional_computed("monitoring", Type::Bool),
+            |d, _| {
+                Value::Bool(matches!(
+                    d.instance.monitoring().and_then(|m| m.state()),
+                    Some(MonitoringState::Enabled | MonitoringState::Pending)
+                ))
+            },
+        ),
+        instance_string(
+            Attribute::computed("outpost_arn", Type::String),
+            Instance::outpost_arn,
+        ),
+        reads(
+            Attribute::computed("password_data", Type::String),
+            |d, prior| match prior.get("get_password_data").as_bool() == Some(true) {
+                true => optional_string(d.attributes().and_then(|a| a.password_data.as_deref())),
+                false => Value::Null,
+            },
+        ),
+        placement_string(
+            Attribute::optional_computed("placement_group", Type::String).force_new(),
+            Placement::group_name,
+        ),
+        placement_string(
+            Attribute::optional_computed("placement_group_id", Type::String).force_new(),
+            Placement::group_id,
+        ),
+    ]
+}
+
+/// `cpu_core_count` to `vpc_security_group_ids`.
+fn attributes_from_cpu_counts_to_vpc() -> Vec<Declared<Described>> {
+    vec![
         // Provider v5's deprecated spellings of cpu_options' counts (removed in v6), still in
         // v5 stacks: sent as cpu_options, read back from it.
-        Attribute::optional_computed("cpu_core_count", Type::Number).force_new(),
-        Attribute::optional_computed("cpu_threads_per_core", Type::Number).force_new(),
-        Attribute::optional_computed("placement_partition_number", Type::Number).force_new(),
-        Attribute::computed("primary_network_interface_id", Type::String),
-        Attribute::computed("private_dns", Type::String),
-        Attribute::optional_computed("private_ip", Type::String).force_new(),
-        Attribute::computed("public_dns", Type::String),
-        Attribute::computed("public_ip", Type::String),
-        Attribute::optional_computed("secondary_private_ips", Type::set(Type::String)),
-        Attribute::optional_computed("security_groups", Type::set(Type::String)).force_new(),
-        Attribute::optional("source_dest_check", Type::Bool).default(Value::Bool(true)),
-        Attribute::computed("spot_instance_request_id", Type::String),
-        Attribute::optional_computed("subnet_id", Type::String).force_new(),
-        Attribute::optional_computed("tenancy", Type::String)
-            .force_new()
-            .check(Check::OneOf(TENANCIES)),
-        Attribute::optional_computed("user_data", Type::String),
-        Attribute::optional_computed("user_data_base64", Type::String),
-        Attribute::optional("user_data_replace_on_change", Type::Bool).default(Value::Bool(false)),
-        Attribute::optional("volume_tags", Type::map(Type::String)),
-        Attribute::optional_computed("vpc_security_group_ids", Type::set(Type::String)),
+        reads(
+            Attribute::optional_computed("cpu_core_count", Type::Number).force_new(),
+            |d, prior| match d.instance.cpu_options().and_then(|o| o.core_count()) {
+                Some(count) => number(Some(i64::from(count))),
+                None => kept(prior, "cpu_core_count", Value::Null),
+            },
+        ),
+        reads(
+            Attribute::optional_computed("cpu_threads_per_core", Type::Number).force_new(),
+            |d, prior| match d.instance.cpu_options().and_then(|o| o.threads_per_core()) {
+                Some(count) => number(Some(i64::from(count))),
+                None => kept(prior, "cpu_threads_per_core", Value::Null),
+            },
+        ),
+        reads(
+            Attribute::optional_computed("placement_partition_number", Type::Number).force_new(),
+            |d, _| {
+                let placement = d.instance.placement();
+                number(placement.and_then(|p| p.partition_number()).map(i64::from))
+            },
+        ),
+        reads(
+            Attribute::computed("primary_network_interface_id", Type::String),
+            |d, prior| match network(&d.instance) {
+                Network::Outside => Value::Null,
+                Network::Detached => kept(prior, "primary_network_interface_id", Value::Null),
+                Network::Primary(primary) => optional_string(primary.network_interface_id()),
+            },
+        ),
+        instance_string(
+            Attribute::computed("private_dns", Type::String),
+            Instance::private_dns_name,
+        ),
+        instance_string(
+            Attribute::optional_computed("private_ip", Type::String).force_new(),
+            Instance::private_ip_address,
+        ),
+        instance_string(
+            Attribute::computed("public_dns", Type::String),
+            Instance::public_dns_name,
+        ),
+        instance_string(
+            Attribute::computed("public_ip", Type::String),
+            Instance::public_ip_address,
+        ),
+        reads(
+            Attribute::optional_computed("secondary_private_ips", Type::set(Type::String)),
+            |d, _| match network(&d.instance) {
+                Network::Primary(primary) => string_values(
+                    primary
+                        .private_ip_addresses()
+                        .iter()
+                        .filter(|address| address.primary() != Some(true))
+                        .filter_map(|address| address.private_ip_address()),
+                ),
+                Network::Outside | Network::Detached => Value::List(Vec::new()),
+            },
+        ),
+        reads(
+            Attribute::optional_computed("security_groups", Type::set(Type::String)).force_new(),
+            |d, _| match groups_by_name(&d.instance, &d.related) {
+                true => string_values(groups_of(&d.instance).iter().filter_map(|g| g.group_name())),
+                false => Value::List(Vec::new()),
+            },
+        ),
+        reads(
+            Attribute::optional("source_dest_check", Type::Bool).default(Value::Bool(true)),
+            |d, prior| source_dest_check_value(&d.instance, prior),
+        ),
+        instance_string(
+            Attribute::computed("spot_instance_request_id", Type::String),
+            spot_request_id,
+        ),
+        reads(
+            Attribute::optional_computed("subnet_id", Type::String).force_new(),
+            |d, prior| match network(&d.instance) {
+                Network::Outside => optional_string(d.instance.subnet_id()),
+                Network::Detached => kept(prior, "subnet_id", Value::Null),
+                Network::Primary(primary) => {
+                    optional_string(primary.subnet_id().or(d.instance.subnet_id()))
+                }
+            },
+        ),
+        instance_string(
+            Attribute::optional_computed("tenancy", Type::String)
+                .force_new()
+                .check(Check::OneOf(TENANCIES)),
+            |instance| {
+                let placement = instance.placement();
+                placement.and_then(|p| p.tenancy()).map(|t| t.as_str())
+            },
+        ),
+        reads(
+            Attribute::optional_computed("user_data", Type::String),
+            |d, prior| user_data_read(encoded_user_data(d), prior).0,
+        ),
+        reads(
+            Attribute::optional_computed("user_data_base64", Type::String),
+            |d, prior| user_data_read(encoded_user_data(d), prior).1,
+        ),
+        switch(
+            Attribute::optional("user_data_replace_on_change", Type::Bool)
+                .default(Value::Bool(false)),
+        ),
+        reads(
+            Attribute::optional("volume_tags", Type::map(Type::String)),
+            volume_tags_value,
+        ),
+        reads(
+            Attribute::optional_computed("vpc_security_group_ids", Type::set(Type::String)),
+            |d, _| match has_subnet(&d.instance) {
+                true => string_values(groups_of(&d.instance).iter().filter_map(|g| g.group_id())),
+                false => Value::List(Vec::new()),
+            },
+        ),
     ]
 }
 
 /// The instance's blocks, in alphabetical order.
-fn instance_schema_blocks() -> Vec<Block> {
+fn instance_blocks() -> Vec<Declared<Described>> {
     vec![
-        Block::single(
-            "capacity_reservation_specification",
-            capacity_reservation_schema(),
-        )
-        .computed(),
-        Block::single("cpu_options", cpu_options_schema()).computed(),
+        reported_block(
+            Block::single(
+                "capacity_reservation_specification",
+                capacity_reservation_schema(),
+            )
+            .computed(),
+            |instance, _| {
+                let specification = instance.capacity_reservation_specification();
+                specification.map(capacity_reservation_value)
+            },
+        ),
+        reported_block(
+            Block::single("cpu_options", cpu_options_schema()).computed(),
+            |instance, prior| {
+                let options = instance.cpu_options();
+                options.map(|options| cpu_options_value(options, prior))
+            },
+        ),
         // Optional+Computed: removing the block stops managing the setting (the
         // provider's DiffSuppressFunc), it does not reset it.
-        Block::single(
-            "credit_specification",
-            Schema::new().attr(
-                Attribute::optional_computed("cpu_credits", Type::String)
-                    .check(Check::OneOf(CPU_CREDITS)),
-            ),
-        )
-        .computed(),
-        Block::set("ebs_block_device", ebs_block_device_schema()).computed(),
-        Block::single(
-            "enclave_options",
-            Schema::new().attr(Attribute::optional_computed("enabled", Type::Bool).force_new()),
-        )
-        .computed(),
-        Block::set("ephemeral_block_device", ephemeral_block_device_schema())
-            .computed()
-            .force_new(),
-        Block::single("instance_market_options", instance_market_options_schema())
-            .computed()
-            .force_new(),
+        reads_block(
+            Block::single(
+                "credit_specification",
+                Schema::new().attr(
+                    Attribute::optional_computed("cpu_credits", Type::String)
+                        .check(Check::OneOf(CPU_CREDITS)),
+                ),
+            )
+            .computed(),
+            |d, prior| credit_value(&d.instance, &d.related, prior),
+        ),
+        reads_block(
+            Block::set("ebs_block_device", ebs_block_device_schema()).computed(),
+            |d, prior| Value::List(block_devices(d, prior).ebs),
+        ),
+        reported_block(
+            Block::single(
+                "enclave_options",
+                Schema::new().attr(Attribute::optional_computed("enabled", Type::Bool).force_new()),
+            )
+            .computed(),
+            |instance, _| {
+                let options = instance.enclave_options();
+                options.map(|o| {
+                    single_object([("enabled", Value::Bool(o.enabled().unwrap_or(false)))])
+                })
+            },
+        ),
+        // AWS does not report instance store mappings: they stay as configured.
+        reads_block(
+            Block::set("ephemeral_block_device", ephemeral_block_device_schema())
+                .computed()
+                .force_new(),
+            |_, prior| kept(prior, "ephemeral_block_device", Value::List(Vec::new())),
+        ),
+        reads_block(
+            Block::single("instance_market_options", instance_market_options_schema())
+                .computed()
+                .force_new(),
+            |d, prior| market_options_value(&d.instance, &d.related, prior),
+        ),
         // Not force_new as a whole: its `id` and `name` are, and a new `version` replaces
         // only when it names another version than the instance's (`replacing_changes`).
-        Block::single("launch_template", launch_template_schema()),
-        Block::single(
-            "maintenance_options",
-            Schema::new().attr(
-                Attribute::optional_computed("auto_recovery", Type::String)
-                    .check(Check::OneOf(AUTO_RECOVERY)),
-            ),
-        )
-        .computed(),
-        Block::single(
-            "metadata_options",
-            metadata_options_schema(Some(("enabled", "disabled"))),
-        )
-        .computed(),
-        Block::set("network_interface", network_interface_schema()).computed(),
-        Block::single(
-            "primary_network_interface",
-            primary_network_interface_schema(),
-        )
-        .computed(),
-        Block::single(
-            "private_dns_name_options",
-            private_dns_name_options_schema(),
-        )
-        .computed()
-        .force_new(),
-        Block::single("root_block_device", root_block_device_schema()).computed(),
-        Block::set(
-            "secondary_network_interface",
-            secondary_network_interface_schema(),
-        )
-        .computed(),
+        reads_block(
+            Block::single("launch_template", launch_template_schema()),
+            |d, prior| launch_template_value(&d.instance, &d.related, prior),
+        ),
+        reported_block(
+            Block::single(
+                "maintenance_options",
+                Schema::new().attr(
+                    Attribute::optional_computed("auto_recovery", Type::String)
+                        .check(Check::OneOf(AUTO_RECOVERY)),
+                ),
+            )
+            .computed(),
+            |instance, _| {
+                instance.maintenance_options().map(|o| {
+                    single_object([(
+                        "auto_recovery",
+                        optional_string(o.auto_recovery().map(|a| a.as_str())),
+                    )])
+                })
+            },
+        ),
+        reported_block(
+            Block::single(
+                "metadata_options",
+                metadata_options_schema(Some(("enabled", "disabled"))),
+            )
+            .computed(),
+            |instance, _| {
+                let options = instance.metadata_options();
+                options.map(|options| Value::List(vec![metadata_options_value!(options)]))
+            },
+        ),
+        reads_block(
+            Block::set("network_interface", network_interface_schema()).computed(),
+            |d, prior| attached_interfaces_value(&d.instance, prior),
+        ),
+        reads_block(
+            Block::single(
+                "primary_network_interface",
+                primary_network_interface_schema(),
+            )
+            .computed(),
+            |d, prior| primary_interface_value(&d.instance, prior),
+        ),
+        reported_block(
+            Block::single(
+                "private_dns_name_options",
+                private_dns_name_options_schema(),
+            )
+            .computed()
+            .force_new(),
+            |instance, _| {
+                instance
+                    .private_dns_name_options()
+                    .map(private_dns_name_options_value)
+            },
+        ),
+        reads_block(
+            Block::single("root_block_device", root_block_device_schema()).computed(),
+            |d, prior| match block_devices(d, prior).root {
+                Some(item) => Value::List(vec![item]),
+                None => kept(prior, "root_block_device", Value::List(Vec::new())),
+            },
+        ),
+        reads_block(
+            Block::set(
+                "secondary_network_interface",
+                secondary_network_interface_schema(),
+            )
+            .computed(),
+            |d, prior| secondary_interfaces_value(d.instance.secondary_interfaces(), prior),
+        ),
     ]
 }
 
@@ -563,6 +923,8 @@ struct LaunchTemplateInfo {
 /// VPC, type, template or request ID.
 #[derive(Default)]
 struct Related {
+    /// The account's ID, for the instances' ARNs.
+    account: String,
     volumes: HashMap<String, Volume>,
     /// Instance ID → instance profile ARN of its live association.
     profiles: HashMap<String, String>,
@@ -596,32 +958,24 @@ impl Flag {
 }
 
 impl AwsInstance {
-    pub fn new(aws: Arc<Aws>) -> AwsInstance {
-        AwsInstance {
-            aws,
-            schema: instance_schema(),
-            launch_template_versions: Mutex::default(),
-        }
-    }
-
     async fn ec2(&self) -> &aws_sdk_ec2::Client {
         &self.aws.clients().await.ec2
     }
 
     // ---- Reading ----
 
-    /// Every instance matching `filters` that still exists, refreshed; `priors` (by ID, else
-    /// `fallback`) supply what AWS cannot report and the configuration's choices (which
-    /// user data attribute, `$Default` or `$Latest`, ...).
-    async fn describe(
+    /// Every instance matching `filters` that still exists, with what the other lookups found
+    /// of it, by ID; `priors` (by ID, else `fallback`) say what to look up beyond
+    /// DescribeInstances (`get_password_data`).
+    async fn described(
         &self,
         filters: Vec<Filter>,
         priors: &HashMap<String, &Value>,
         fallback: &Value,
-    ) -> Result<HashMap<String, Value>, ProviderError> {
+    ) -> Result<BTreeMap<String, Tagged<Described>>, ProviderError> {
         let instances = self.live_instances(filters).await?;
         if instances.is_empty() {
-            return Ok(HashMap::new());
+            return Ok(BTreeMap::new());
         }
         let pairs: Vec<(&Instance, &Value)> = instances
             .iter()
@@ -633,19 +987,29 @@ impl AwsInstance {
                 (instance, prior)
             })
             .collect();
-        let related = self.related(&pairs).await?;
-        let region = &self.aws.clients().await.region;
-        let account = self.aws.account_id().await?;
-        let mut found = HashMap::new();
-        for (instance, prior) in pairs {
-            if let Some(id) = instance.instance_id() {
-                found.insert(
-                    id.to_string(),
-                    self.instance_value(instance, &related, prior, region, account),
-                );
-            }
-        }
-        Ok(found)
+        let mut related = self.related(&pairs).await?;
+        related.account = self.aws.account_id().await?.to_string();
+        let related = Arc::new(related);
+        Ok(instances
+            .into_iter()
+            .filter_map(|instance| {
+                let id = instance.instance_id()?.to_string();
+                let tags = shown_tag_pairs(instance.tags())
+                    .map(|(key, value)| (key.to_string(), value.to_string()))
+                    .collect();
+                let described = Described {
+                    instance,
+                    related: Arc::clone(&related),
+                };
+                Some((
+                    id,
+                    Tagged {
+                        object: described,
+                        tags,
+                    },
+                ))
+            })
+            .collect())
     }
 
     /// Instances matching `filters`, without those shutting down or terminated (AWS lists
@@ -684,12 +1048,13 @@ impl AwsInstance {
             .cloned())
     }
 
-    async fn read_one(&self, id: &str, context: &Value) -> Result<Value, ProviderError> {
-        let priors = HashMap::from([(id.to_string(), context)]);
-        self.describe(vec![filter("instance-id", [id])], &priors, &Value::Null)
+    /// The instance just written, read for `planned`.
+    async fn written(&self, id: &str, planned: &Value) -> Result<Tagged<Described>, ProviderError> {
+        let priors = HashMap::from([(id.to_string(), planned)]);
+        self.described(vec![filter("instance-id", [id])], &priors, &Value::Null)
             .await?
             .remove(id)
-            .ok_or_else(|| vanished("EC2 Instance", id))
+            .ok_or_else(|| vanished(InstanceObject::KIND, id))
     }
 
     async fn related(&self, instances: &[(&Instance, &Value)]) -> Result<Related, ProviderError> {
@@ -891,10 +1256,6 @@ impl AwsInstance {
         instances: &[(&Instance, &Value)],
         related: &Related,
     ) {
-        let mut remembered = self
-            .launch_template_versions
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
         for (instance, _) in instances {
             let (Some(id), Some(template), Some(version)) = (
                 instance.instance_id(),
@@ -904,14 +1265,7 @@ impl AwsInstance {
             ) else {
                 continue;
             };
-            remembered.insert(
-                id.to_string(),
-                LaunchTemplateVersions {
-                    instance: version.to_string(),
-                    default: template.default_version.clone(),
-                    latest: template.latest_version.clone(),
-                },
-            );
+            self.remember(id, launch_template_versions(version, template));
         }
     }
 
@@ -1020,40 +1374,6 @@ impl AwsInstance {
             }
             tokio::time::sleep(POLL_INTERVAL * 5).await;
         }
-    }
-
-    /// The whole object for one described instance.
-    fn instance_value(
-        &self,
-        instance: &Instance,
-        related: &Related,
-        prior: &Value,
-        region: &str,
-        account: &str,
-    ) -> Value {
-        let id = instance.instance_id().unwrap_or_default();
-        let attributes = related.attributes.get(id);
-        let mut entries: Vec<(&str, Value)> = [
-            identity_entries(instance, region, account),
-            placement_entries(instance),
-            host_entries(instance, related, prior),
-            attribute_entries(attributes, prior),
-            launch_and_cpu_entries(instance, related, prior),
-            option_block_entries(instance, related, prior),
-        ]
-        .concat();
-        entries.extend(network_entries(instance, prior));
-        entries.extend(security_group_entries(instance, related));
-        entries.extend(user_data_entries(
-            attributes.and_then(|a| a.user_data.as_deref()),
-            prior,
-        ));
-        entries.extend(block_device_entries(instance, related, prior));
-        entries.extend(market_entries(instance, related, prior));
-        let tags = shown_tags(instance.tags());
-        entries.push(("tags", tags.clone()));
-        entries.push(("tags_all", tags));
-        whole_object(&self.schema, entries)
     }
 
     // ---- Waiting ----
@@ -1942,19 +2262,28 @@ impl AwsInstance {
 }
 
 #[async_trait::async_trait]
-impl ResourceType for AwsInstance {
-    fn name(&self) -> &'static str {
-        "aws_instance"
+impl AwsObject for InstanceObject {
+    type Object = Described;
+    const NAME: &'static str = "aws_instance";
+    const KIND: &'static str = "EC2 Instance";
+    const KEY: &'static str = "id";
+
+    fn attributes() -> Vec<Declared<Described>> {
+        let mut declared = instance_attributes();
+        declared.extend(instance_blocks());
+        declared
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
+    fn schema(schema: Schema) -> Schema {
+        schema
+            .version(2)
+            .timeouts(&["create", "read", "update", "delete"])
     }
 
     /// The provider's `instanceStateUpgradeV1`: `cpu_core_count` and `cpu_threads_per_core`
     /// move into `cpu_options` where it has no such key. (Its 0→1 step rewrites only Terraform
     /// 0.11's flat states, so a JSON object passes unchanged.)
-    fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
+    fn upgrade_state(from: u64, mut value: Value) -> Result<Value, String> {
         if from != 1 {
             return Ok(value);
         }
@@ -1983,7 +2312,7 @@ impl ResourceType for AwsInstance {
         Ok(value)
     }
 
-    fn default_timeouts(&self) -> Timeouts {
+    fn default_timeouts() -> Timeouts {
         Timeouts::minutes(10, 10, 20)
     }
 
@@ -1997,7 +2326,12 @@ impl ResourceType for AwsInstance {
     /// them), as the provider's CustomizeDiff does with the same reads at plan time; otherwise
     /// only the state changes. Without a refresh in this run (`-refresh=false`) infra cannot
     /// tell, and replaces.
-    fn replacing_changes(&self, prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+    fn replacing_changes(
+        this: &ObjectType<Self>,
+        prior: &Value,
+        planned: &Value,
+        changed: &[String],
+    ) -> Vec<String> {
         // A version not known until apply (a template changed in the same plan) replaces, as
         // in the provider, where it reads as "".
         let launch_template_replaces = || {
@@ -2006,13 +2340,9 @@ impl ResourceType for AwsInstance {
             else {
                 return true;
             };
-            let remembered = self
-                .launch_template_versions
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
             string_attribute(prior, "id")
-                .and_then(|id| remembered.get(&id).cloned())
-                .is_none_or(|versions| versions.replaces(configured))
+                .and_then(|id| this.seen(&id))
+                .is_none_or(|seen| names_another_version(&seen, configured))
         };
         let user_data_replaces = planned.get("user_data_replace_on_change").as_bool() == Some(true);
         let disables_primary_ipv6 = prior.get("enable_primary_ipv6").as_bool() == Some(true)
@@ -2040,7 +2370,7 @@ impl ResourceType for AwsInstance {
             .collect()
     }
 
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
+    fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         check_required_and_conflicting(&mut problems, config);
         check_attached_interfaces(&mut problems, config);
@@ -2052,7 +2382,7 @@ impl ResourceType for AwsInstance {
     }
 
     /// AWS reports a Spot price with trailing zeros (`0.003100`), which the provider ignores.
-    fn normalize(&self, value: &mut Value) {
+    fn normalize(value: &mut Value) {
         let Value::Map(entries) = value else {
             return;
         };
@@ -2076,8 +2406,12 @@ impl ResourceType for AwsInstance {
         }
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let template = self.launch_template_data(planned).await?;
+    async fn create_written(
+        this: &ObjectType<Self>,
+        operation: &Operation,
+        planned: &Value,
+    ) -> Result<Tagged<Described>, ProviderError> {
+        let template = this.launch_template_data(planned).await?;
         let interruption = template
             .as_ref()
             .and_then(|data| data.instance_market_options())
@@ -2085,13 +2419,13 @@ impl ResourceType for AwsInstance {
             .and_then(|spot| spot.instance_interruption_behavior())
             .map(|behavior| behavior.as_str().to_string());
         let root_device_name = if single_block(planned, "root_block_device").is_some() {
-            Some(self.root_device_name(planned, template.as_ref()).await?)
+            Some(this.root_device_name(planned, template.as_ref()).await?)
         } else {
             None
         };
-        let credit = self.credit_request(planned).await?;
+        let credit = this.credit_request(planned).await?;
         let mappings = block_device_mappings(planned, root_device_name.as_deref())?;
-        let mut request = self
+        let mut request = this
             .ec2()
             .await
             .run_instances()
@@ -2173,7 +2507,7 @@ impl ResourceType for AwsInstance {
                 .and_then(|instance| instance.instance_id()),
             "creating EC2 Instance: RunInstances returned no instance",
         )?;
-        self.wait_state(
+        this.wait_state(
             &id,
             &[InstanceStateName::Running],
             &[InstanceStateName::Pending],
@@ -2187,34 +2521,33 @@ impl ResourceType for AwsInstance {
         if planned.get("source_dest_check").as_bool() == Some(false)
             && blocks(planned, "network_interface").is_empty()
         {
-            self.set_flag(&id, Flag::SourceDestCheck, false).await?;
+            this.set_flag(&id, Flag::SourceDestCheck, false).await?;
         }
         // AWS applies DisableApiTermination at launch; moto ignores it there. Setting it again
         // is harmless on AWS and makes the emulator hold what was asked.
         if planned.get("disable_api_termination").as_bool() == Some(true) {
-            self.set_flag(&id, Flag::DisableApiTermination, true)
+            this.set_flag(&id, Flag::DisableApiTermination, true)
                 .await?;
         }
-        self.tag_block_devices(&id, planned).await;
-        self.read_one(&id, planned).await
+        this.tag_block_devices(&id, planned).await;
+        this.written(&id, planned).await
     }
 
-    async fn update(
-        &self,
+    async fn update_written(
+        this: &ObjectType<Self>,
         operation: &Operation,
+        id: &str,
         prior: &Value,
         planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = string_attribute(prior, "id")
-            .ok_or_else(|| ProviderError::new("aws_instance: prior state has no id"))?;
+    ) -> Result<Tagged<Described>, ProviderError> {
         let timeout = operation.timeouts.update;
-        let ec2 = self.ec2().await;
-        update_tags(ec2, &id, prior, planned).await?;
+        let ec2 = this.ec2().await;
+        update_tags(ec2, id, prior, planned).await?;
         if changed(prior, planned, "volume_tags") {
-            self.retag_volumes(&id, prior, planned).await?;
+            this.retag_volumes(id, prior, planned).await?;
         }
         if changed(prior, planned, "iam_instance_profile") {
-            self.change_instance_profile(&id, prior, planned, timeout)
+            this.change_instance_profile(id, prior, planned, timeout)
                 .await?;
         }
         // With `network_interface` blocks the interfaces carry the flag: the provider leaves it.
@@ -2222,13 +2555,13 @@ impl ResourceType for AwsInstance {
             && blocks(planned, "network_interface").is_empty()
         {
             if let Some(check) = planned.get("source_dest_check").as_bool() {
-                self.set_flag(&id, Flag::SourceDestCheck, check).await?;
+                this.set_flag(id, Flag::SourceDestCheck, check).await?;
             }
         }
         // Turning it off replaces the instance (see `replacing_changes`).
         if changed(prior, planned, "enable_primary_ipv6") {
             if let Some(enabled) = planned.get("enable_primary_ipv6").as_bool() {
-                self.enable_primary_ipv6(&id, enabled).await?;
+                this.enable_primary_ipv6(id, enabled).await?;
             }
         }
         if [
@@ -2239,9 +2572,9 @@ impl ResourceType for AwsInstance {
         .iter()
         .any(|name| changed(prior, planned, name))
         {
-            self.change_network(&id, prior, planned).await?;
+            this.change_network(id, prior, planned).await?;
         }
-        self.change_while_stopped(&id, prior, planned, timeout)
+        this.change_while_stopped(id, prior, planned, timeout)
             .await?;
         for (name, flag) in [
             ("disable_api_stop", Flag::DisableApiStop),
@@ -2249,7 +2582,7 @@ impl ResourceType for AwsInstance {
         ] {
             if changed(prior, planned, name) {
                 if let Some(value) = planned.get(name).as_bool() {
-                    self.set_flag(&id, flag, value).await?;
+                    this.set_flag(id, flag, value).await?;
                 }
             }
         }
@@ -2259,7 +2592,7 @@ impl ResourceType for AwsInstance {
             {
                 // The Attribute/Value form: the same change on AWS, and the form moto applies.
                 let what = "InstanceInitiatedShutdownBehavior";
-                self.modify_attribute(&id, what, |request| {
+                this.modify_attribute(id, what, |request| {
                     request
                         .attribute(InstanceAttributeName::InstanceInitiatedShutdownBehavior)
                         .value(behavior)
@@ -2268,21 +2601,21 @@ impl ResourceType for AwsInstance {
             }
         }
         if changed(prior, planned, "maintenance_options") {
-            self.change_maintenance_options(&id, planned, timeout)
+            this.change_maintenance_options(id, planned, timeout)
                 .await?;
         }
         if changed(prior, planned, "monitoring") {
             let answer = match planned.get("monitoring").as_bool() {
                 Some(true) => ec2
                     .monitor_instances()
-                    .instance_ids(&id)
+                    .instance_ids(id)
                     .send()
                     .await
                     .map(|_| ())
                     .map_err(aws_error),
                 Some(false) => ec2
                     .unmonitor_instances()
-                    .instance_ids(&id)
+                    .instance_ids(id)
                     .send()
                     .await
                     .map(|_| ())
@@ -2300,7 +2633,7 @@ impl ResourceType for AwsInstance {
                         .client_token(client_token(operation, planned))
                         .instance_credit_specifications(
                             InstanceCreditSpecificationRequest::builder()
-                                .instance_id(&id)
+                                .instance_id(id)
                                 .cpu_credits(credits)
                                 .build()
                         ),
@@ -2309,29 +2642,31 @@ impl ResourceType for AwsInstance {
             }
         }
         if changed(prior, planned, "metadata_options") {
-            self.change_metadata_options(&id, planned, timeout).await?;
+            this.change_metadata_options(id, planned, timeout).await?;
         }
         if changed(prior, planned, "root_block_device") {
-            self.change_root_block_device(&id, prior, planned, timeout)
+            this.change_root_block_device(id, prior, planned, timeout)
                 .await?;
         }
         if changed(prior, planned, "ebs_block_device") {
-            self.retag_ebs_block_devices(prior, planned).await?;
+            this.retag_ebs_block_devices(prior, planned).await?;
         }
-        self.read_one(&id, planned).await
+        this.written(id, planned).await
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(id) = string_attribute(prior, "id") else {
-            return Ok(());
-        };
-        let ec2 = self.ec2().await;
+    async fn delete(
+        this: &ObjectType<Self>,
+        operation: &Operation,
+        id: &str,
+        prior: &Value,
+    ) -> Result<(), ProviderError> {
+        let ec2 = this.ec2().await;
         // As provider v6 does, protection is turned off only with `force_destroy` (as applied
         // before this delete). Only a warning there: TerminateInstances reports what stops the
         // delete.
         if prior.get("force_destroy").as_bool() == Some(true) {
-            let _ = self.set_flag(&id, Flag::DisableApiTermination, false).await;
-            let _ = self.set_flag(&id, Flag::DisableApiStop, false).await;
+            let _ = this.set_flag(id, Flag::DisableApiTermination, false).await;
+            let _ = this.set_flag(id, Flag::DisableApiStop, false).await;
         }
         if prior.get("instance_lifecycle").as_str() == Some("spot") {
             if let Some(request) = non_empty_attribute(prior, "spot_instance_request_id") {
@@ -2346,13 +2681,13 @@ impl ResourceType for AwsInstance {
                 })?;
             }
         }
-        match sent!(ec2.terminate_instances().instance_ids(&id)) {
+        match sent!(ec2.terminate_instances().instance_ids(id)) {
             Ok(_) => {}
             Err(error) if is_not_found(&error) => return Ok(()),
             Err(error) => return Err(context(error, &format!("terminating EC2 Instance ({id})"))),
         }
-        self.wait_state(
-            &id,
+        this.wait_state(
+            id,
             &[InstanceStateName::Terminated],
             &[
                 InstanceStateName::Pending,
@@ -2368,38 +2703,46 @@ impl ResourceType for AwsInstance {
         .await
     }
 
+    /// The instances of these IDs (DescribeInstances by an `instance-id` filter, 200 a call).
+    async fn describe(
+        this: &ObjectType<Self>,
+        keys: &[String],
+    ) -> Result<BTreeMap<String, Tagged<Described>>, ProviderError> {
+        let none = HashMap::new();
+        let describe = |ids| this.described(vec![ids], &none, &Value::Null);
+        describe_by_filter("instance-id", keys, describe).await
+    }
+
     /// One DescribeInstances per 200 instances (an `instance-id` filter), then the batch
     /// lookups described at the top of this file.
-    async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        let priors: HashMap<String, &Value> = prior
+    async fn describe_priors(
+        this: &ObjectType<Self>,
+        priors: &[Value],
+    ) -> Result<BTreeMap<String, Tagged<Described>>, ProviderError> {
+        let by_id: HashMap<String, &Value> = priors
             .iter()
             .filter_map(|value| Some((string_attribute(value, "id")?, value)))
             .collect();
-        let describe = |ids| self.describe(vec![ids], &priors, &Value::Null);
-        let found = describe_by_filter("instance-id", &known_ids(prior), describe).await?;
-        Ok(in_prior_order(prior, &found))
+        let describe = |ids| this.described(vec![ids], &by_id, &Value::Null);
+        describe_by_filter("instance-id", &known_ids(priors), describe).await
     }
 
     /// By the managed tags, among instances that are not shutting down or terminated.
     async fn find_created(
-        &self,
+        this: &ObjectType<Self>,
         operation: &Operation,
         planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    ) -> Result<Option<Tagged<Described>>, ProviderError> {
         let mut filters = managed_tag_filters(operation);
         filters.push(filter(
             "instance-state-name",
             ["pending", "running", "stopping", "stopped"],
         ));
-        Ok(self
-            .describe(filters, &HashMap::new(), planned)
+        Ok(this
+            .described(filters, &HashMap::new(), planned)
             .await?
             .into_values()
             .next())
-    }
-
-    fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
-        Ok(Value::map([("id", Value::string(id))]))
     }
 }
 
@@ -2719,11 +3062,16 @@ fn tag_value<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
 
 /// Tags as the provider shows them: without AWS's own `aws:` keys (launch template, Spot,
 /// CloudFormation) and the managed `infra:` keys.
+fn shown_tag_pairs(tags: &[Tag]) -> impl Iterator<Item = (&str, &str)> {
+    tags.iter()
+        .filter_map(|tag| Some((tag.key()?, tag.value().unwrap_or(""))))
+        .filter(|(key, _)| !key.starts_with("aws:") && !key.starts_with("infra:"))
+}
+
+/// [`shown_tag_pairs`] as a map.
 fn shown_tags(tags: &[Tag]) -> Value {
     Value::Map(
-        tags.iter()
-            .filter_map(|tag| Some((tag.key()?, tag.value().unwrap_or(""))))
-            .filter(|(key, _)| !key.starts_with("aws:") && !key.starts_with("infra:"))
+        shown_tag_pairs(tags)
             .map(|(key, value)| (key.to_string(), Value::string(value)))
             .collect(),
     )
@@ -2816,19 +3164,13 @@ fn user_data_change(prior: &Value, planned: &Value) -> Option<Vec<u8>> {
 /// `user_data` and `user_data_base64` from what AWS holds (base64): the configured text when
 /// it is what AWS holds, base64 when the configuration uses `user_data_base64`, else the
 /// decoded text (after an import).
-fn user_data_entries(encoded: Option<&str>, prior: &Value) -> [(&'static str, Value); 2] {
+fn user_data_read(encoded: Option<&str>, prior: &Value) -> (Value, Value) {
     let Some(encoded) = encoded.filter(|e| !e.is_empty()) else {
-        return [
-            ("user_data", Value::Null),
-            ("user_data_base64", Value::Null),
-        ];
+        return (Value::Null, Value::Null);
     };
     if let Some(text) = prior.get("user_data").as_str() {
         if encode_once(text) == encoded {
-            return [
-                ("user_data", Value::string(text)),
-                ("user_data_base64", Value::Null),
-            ];
+            return (Value::string(text), Value::Null);
         }
     }
     if prior
@@ -2836,16 +3178,10 @@ fn user_data_entries(encoded: Option<&str>, prior: &Value) -> [(&'static str, Va
         .as_str()
         .is_some_and(|configured| !configured.is_empty())
     {
-        return [
-            ("user_data", Value::Null),
-            ("user_data_base64", Value::string(encoded)),
-        ];
+        return (Value::Null, Value::string(encoded));
     }
     let text = String::from_utf8_lossy(&user_data_bytes(encoded)).into_owned();
-    [
-        ("user_data", Value::string(text)),
-        ("user_data_base64", Value::Null),
-    ]
+    (Value::string(text), Value::Null)
 }
 
 // ---- To the SDK (create) ----
@@ -3280,403 +3616,6 @@ fn volume_id_of_device<'a>(instance: &'a Instance, device: &str) -> Option<&'a s
         .and_then(|ebs| ebs.volume_id())
 }
 
-/// What the instance is: its IDs, image, type and state.
-fn identity_entries(
-    instance: &Instance,
-    region: &str,
-    account: &str,
-) -> Vec<(&'static str, Value)> {
-    let id = instance.instance_id().unwrap_or_default();
-    vec![
-        ("id", Value::string(id)),
-        (
-            "arn",
-            Value::string(ec2_arn(region, account, "instance", id)),
-        ),
-        ("ami", optional_string(instance.image_id())),
-        (
-            "instance_type",
-            optional_string(instance.instance_type().map(|t| t.as_str())),
-        ),
-        (
-            "instance_state",
-            optional_string(
-                instance
-                    .state()
-                    .and_then(|state| state.name())
-                    .map(|name| name.as_str()),
-            ),
-        ),
-    ]
-}
-
-/// Where the instance runs: zone, placement group, host and tenancy.
-fn placement_entries(instance: &Instance) -> Vec<(&'static str, Value)> {
-    let placement = instance.placement();
-    let mut entries = string_entries(
-        placement,
-        &[
-            ("availability_zone", Placement::availability_zone),
-            ("placement_group", Placement::group_name),
-            ("placement_group_id", Placement::group_id),
-            ("host_id", Placement::host_id),
-            (
-                "host_resource_group_arn",
-                Placement::host_resource_group_arn,
-            ),
-        ],
-    );
-    entries.extend([
-        (
-            "placement_partition_number",
-            number(placement.and_then(|p| p.partition_number()).map(i64::from)),
-        ),
-        (
-            "tenancy",
-            optional_string(placement.and_then(|p| p.tenancy()).map(|t| t.as_str())),
-        ),
-    ]);
-    entries
-}
-
-/// The instance's key, addresses and names, EBS optimization, monitoring, profile,
-/// hibernation and source/destination check.
-fn host_entries(
-    instance: &Instance,
-    related: &Related,
-    prior: &Value,
-) -> Vec<(&'static str, Value)> {
-    let id = instance.instance_id().unwrap_or_default();
-    vec![
-        ("key_name", optional_string(instance.key_name())),
-        ("public_dns", optional_string(instance.public_dns_name())),
-        ("public_ip", optional_string(instance.public_ip_address())),
-        ("private_dns", optional_string(instance.private_dns_name())),
-        ("private_ip", optional_string(instance.private_ip_address())),
-        ("outpost_arn", optional_string(instance.outpost_arn())),
-        (
-            "ebs_optimized",
-            Value::Bool(instance.ebs_optimized().unwrap_or(false)),
-        ),
-        (
-            "monitoring",
-            Value::Bool(matches!(
-                instance.monitoring().and_then(|m| m.state()),
-                Some(MonitoringState::Enabled | MonitoringState::Pending)
-            )),
-        ),
-        (
-            "iam_instance_profile",
-            optional_string(related.profiles.get(id).map(|arn| profile_name(arn))),
-        ),
-        ("hibernation", hibernation_value(instance, prior)),
-        (
-            "source_dest_check",
-            source_dest_check_value(instance, prior),
-        ),
-    ]
-}
-
-/// What DescribeInstanceAttribute and GetPasswordData report, and the configuration-only
-/// flags kept from the state.
-fn attribute_entries(
-    attributes: Option<&InstanceAttributes>,
-    prior: &Value,
-) -> Vec<(&'static str, Value)> {
-    let with_password = prior.get("get_password_data").as_bool() == Some(true);
-    let flag = |reported: Option<bool>, name: &str| {
-        reported
-            .map(Value::Bool)
-            .unwrap_or_else(|| kept(prior, name, Value::Null))
-    };
-    vec![
-        (
-            "disable_api_stop",
-            flag(
-                attributes.and_then(|a| a.disable_api_stop),
-                "disable_api_stop",
-            ),
-        ),
-        (
-            "disable_api_termination",
-            flag(
-                attributes.and_then(|a| a.disable_api_termination),
-                "disable_api_termination",
-            ),
-        ),
-        (
-            "instance_initiated_shutdown_behavior",
-            attributes
-                .and_then(|a| a.shutdown_behavior.as_deref())
-                .map(Value::string)
-                .unwrap_or_else(|| {
-                    kept(prior, "instance_initiated_shutdown_behavior", Value::Null)
-                }),
-        ),
-        ("get_password_data", Value::Bool(with_password)),
-        (
-            // Configuration only: what the state holds (false after an import, as the
-            // provider's importer sets it).
-            "force_destroy",
-            Value::Bool(prior.get("force_destroy").as_bool().unwrap_or(false)),
-        ),
-        (
-            "password_data",
-            if with_password {
-                optional_string(attributes.and_then(|a| a.password_data.as_deref()))
-            } else {
-                Value::Null
-            },
-        ),
-        (
-            "user_data_replace_on_change",
-            Value::Bool(
-                prior
-                    .get("user_data_replace_on_change")
-                    .as_bool()
-                    .unwrap_or(false),
-            ),
-        ),
-    ]
-}
-
-/// The launch template and the CPU options (with the v5 counts).
-fn launch_and_cpu_entries(
-    instance: &Instance,
-    related: &Related,
-    prior: &Value,
-) -> Vec<(&'static str, Value)> {
-    vec![
-        (
-            "launch_template",
-            launch_template_value(instance, related, prior),
-        ),
-        (
-            "cpu_options",
-            reported_or_kept(
-                instance.cpu_options().map(|o| cpu_options_value(o, prior)),
-                prior,
-                "cpu_options",
-            ),
-        ),
-        (
-            "cpu_core_count",
-            match instance.cpu_options().and_then(|o| o.core_count()) {
-                Some(count) => number(Some(i64::from(count))),
-                None => kept(prior, "cpu_core_count", Value::Null),
-            },
-        ),
-        (
-            "cpu_threads_per_core",
-            match instance.cpu_options().and_then(|o| o.threads_per_core()) {
-                Some(count) => number(Some(i64::from(count))),
-                None => kept(prior, "cpu_threads_per_core", Value::Null),
-            },
-        ),
-    ]
-}
-
-/// The option blocks from `enclave_options` on, each kept from the state when AWS reports
-/// none, then the instance store and secondary interfaces.
-fn option_block_entries(
-    instance: &Instance,
-    related: &Related,
-    prior: &Value,
-) -> Vec<(&'static str, Value)> {
-    vec![
-        (
-            "enclave_options",
-            reported_or_kept(
-                instance.enclave_options().map(|o| {
-                    single_object([("enabled", Value::Bool(o.enabled().unwrap_or(false)))])
-                }),
-                prior,
-                "enclave_options",
-            ),
-        ),
-        (
-            "maintenance_options",
-            reported_or_kept(
-                instance.maintenance_options().map(|o| {
-                    single_object([(
-                        "auto_recovery",
-                        optional_string(o.auto_recovery().map(|a| a.as_str())),
-                    )])
-                }),
-                prior,
-                "maintenance_options",
-            ),
-        ),
-        (
-            "metadata_options",
-            reported_or_kept(
-                instance
-                    .metadata_options()
-                    .map(|options| Value::List(vec![metadata_options_value!(options)])),
-                prior,
-                "metadata_options",
-            ),
-        ),
-        (
-            "private_dns_name_options",
-            reported_or_kept(
-                instance.private_dns_name_options().map(|o| {
-                    single_object([
-                        (
-                            "enable_resource_name_dns_aaaa_record",
-                            optional_bool(o.enable_resource_name_dns_aaaa_record()),
-                        ),
-                        (
-                            "enable_resource_name_dns_a_record",
-                            optional_bool(o.enable_resource_name_dns_a_record()),
-                        ),
-                        (
-                            "hostname_type",
-                            optional_string(o.hostname_type().map(|t| t.as_str())),
-                        ),
-                    ])
-                }),
-                prior,
-                "private_dns_name_options",
-            ),
-        ),
-        (
-            "capacity_reservation_specification",
-            reported_or_kept(
-                instance
-                    .capacity_reservation_specification()
-                    .map(capacity_reservation_value),
-                prior,
-                "capacity_reservation_specification",
-            ),
-        ),
-        (
-            "credit_specification",
-            credit_value(instance, related, prior),
-        ),
-        (
-            // AWS does not report instance store mappings: they stay as configured.
-            "ephemeral_block_device",
-            kept(prior, "ephemeral_block_device", Value::List(Vec::new())),
-        ),
-        (
-            "secondary_network_interface",
-            secondary_interfaces_value(instance.secondary_interfaces(), prior),
-        ),
-    ]
-}
-
-/// Subnet, primary interface, public IP choice, secondary IPs and IPv6 addresses from the
-/// primary network interface (the instance's own fields without one), and the attached
-/// interfaces.
-fn network_entries(instance: &Instance, prior: &Value) -> Vec<(&'static str, Value)> {
-    let mut entries = vec![(
-        "network_interface",
-        attached_interfaces_value(instance, prior),
-    )];
-    // Where AWS lists no primary interface, the known interface settings stay.
-    let no_primary = [
-        (
-            "primary_network_interface",
-            kept(prior, "primary_network_interface", Value::List(Vec::new())),
-        ),
-        (
-            "enable_primary_ipv6",
-            kept(prior, "enable_primary_ipv6", Value::Bool(false)),
-        ),
-    ];
-    if instance.network_interfaces().is_empty() {
-        entries.extend([
-            (
-                "associate_public_ip_address",
-                Value::Bool(instance.public_ip_address().is_some()),
-            ),
-            ("ipv6_address_count", Value::Number(0.0)),
-            ("primary_network_interface_id", Value::Null),
-            ("subnet_id", optional_string(instance.subnet_id())),
-            ("secondary_private_ips", Value::List(Vec::new())),
-            ("ipv6_addresses", Value::List(Vec::new())),
-        ]);
-        entries.extend(no_primary);
-        return entries;
-    }
-    let Some(primary) = primary_interface(instance) else {
-        // A shutting-down instance's interfaces are detached: keep what was known.
-        entries.extend(
-            [
-                "associate_public_ip_address",
-                "ipv6_address_count",
-                "primary_network_interface_id",
-                "subnet_id",
-            ]
-            .into_iter()
-            .map(|name| (name, kept(prior, name, Value::Null))),
-        );
-        entries.extend([
-            ("secondary_private_ips", Value::List(Vec::new())),
-            ("ipv6_addresses", Value::List(Vec::new())),
-        ]);
-        entries.extend(no_primary);
-        return entries;
-    };
-    let ipv6: Vec<&str> = primary
-        .ipv6_addresses()
-        .iter()
-        .filter_map(|address| address.ipv6_address())
-        .collect();
-    let primary_block = match primary.network_interface_id() {
-        Some(id) => single_object([
-            (
-                "delete_on_termination",
-                Value::Bool(
-                    primary
-                        .attachment()
-                        .and_then(|attachment| attachment.delete_on_termination())
-                        .unwrap_or(false),
-                ),
-            ),
-            ("network_interface_id", Value::string(id)),
-        ]),
-        None => kept(prior, "primary_network_interface", Value::List(Vec::new())),
-    };
-    // AWS marks the first IPv6 address primary once a primary IPv6 address is enabled; with no
-    // IPv6 address nothing says, and the known value stays (as in the provider).
-    let enable_primary_ipv6 = match primary.ipv6_addresses().first() {
-        Some(address) => Value::Bool(address.is_primary_ipv6().unwrap_or(false)),
-        None => kept(prior, "enable_primary_ipv6", Value::Bool(false)),
-    };
-    entries.extend([
-        (
-            "subnet_id",
-            optional_string(primary.subnet_id().or(instance.subnet_id())),
-        ),
-        (
-            "primary_network_interface_id",
-            optional_string(primary.network_interface_id()),
-        ),
-        ("primary_network_interface", primary_block),
-        ("enable_primary_ipv6", enable_primary_ipv6),
-        ("ipv6_address_count", Value::Number(ipv6.len() as f64)),
-        (
-            // An empty association (as moto reports) is no public address.
-            "associate_public_ip_address",
-            Value::Bool(primary.association().and_then(|a| a.public_ip()).is_some()),
-        ),
-        (
-            "secondary_private_ips",
-            string_values(
-                primary
-                    .private_ip_addresses()
-                    .iter()
-                    .filter(|address| address.primary() != Some(true))
-                    .filter_map(|address| address.private_ip_address()),
-            ),
-        ),
-        ("ipv6_addresses", string_values(ipv6)),
-    ]);
-    entries
-}
-
 /// Whether `prior` is what an import starts from: nothing but the ID.
 fn is_import(prior: &Value) -> bool {
     prior
@@ -3827,39 +3766,6 @@ fn source_dest_check_value(instance: &Instance, prior: &Value) -> Value {
         .or(on_interface)
         .map(Value::Bool)
         .unwrap_or_else(|| kept(prior, "source_dest_check", Value::Bool(true)))
-}
-
-/// Security groups by ID for an instance in a subnet, by name for one in the default VPC
-/// (both there), as the provider decides.
-fn security_group_entries(instance: &Instance, related: &Related) -> [(&'static str, Value); 2] {
-    let has_subnet = instance
-        .subnet_id()
-        .is_some_and(|subnet| !subnet.is_empty());
-    let by_name = instance
-        .vpc_id()
-        .filter(|vpc| !vpc.is_empty())
-        .and_then(|vpc| related.default_vpcs.get(vpc).copied())
-        .unwrap_or(!has_subnet);
-    // AWS always lists a VPC instance's groups; moto lists none for an instance launched with
-    // a network interface specification, whose groups are on that interface.
-    let groups: &[GroupIdentifier] = if instance.security_groups().is_empty() {
-        primary_interface(instance)
-            .map(|eni| eni.groups())
-            .unwrap_or_default()
-    } else {
-        instance.security_groups()
-    };
-    let ids = if has_subnet {
-        string_values(groups.iter().filter_map(|group| group.group_id()))
-    } else {
-        Value::List(Vec::new())
-    };
-    let names = if by_name {
-        string_values(groups.iter().filter_map(|group| group.group_name()))
-    } else {
-        Value::List(Vec::new())
-    };
-    [("vpc_security_group_ids", ids), ("security_groups", names)]
 }
 
 /// `hibernation` is Optional without Computed in the provider, where unset and `false` are
@@ -4018,75 +3924,128 @@ fn block_device_tags_defined(prior: &Value) -> bool {
         })
 }
 
-/// `root_block_device`, `ebs_block_device` (every non-root EBS volume) and `volume_tags` (the
-/// tags of all the instance's volumes, when the configuration sets `volume_tags`).
-fn block_device_entries(
-    instance: &Instance,
-    related: &Related,
-    prior: &Value,
-) -> [(&'static str, Value); 3] {
-    let volume_tags_set = prior
-        .get("volume_tags")
-        .as_map()
-        .is_some_and(|tags| !tags.is_empty());
-    let mut root = None;
-    let mut ebs = Vec::new();
-    let mut all_tags: BTreeMap<String, Value> = BTreeMap::new();
-    for mapping in instance.block_device_mappings() {
-        let Some(device) = mapping.ebs() else {
-            continue;
-        };
-        let Some(volume) = device.volume_id().and_then(|id| related.volumes.get(id)) else {
-            continue;
-        };
-        if let Value::Map(tags) = shown_tags(volume.tags()) {
-            all_tags.extend(tags);
-        }
-        let is_root =
-            mapping.device_name().is_some() && mapping.device_name() == instance.root_device_name();
-        let item = volume_value(
-            volume,
-            device.delete_on_termination(),
-            mapping.device_name(),
-            !volume_tags_set,
-            !is_root,
-        );
-        if is_root {
-            root = Some(item);
-        } else {
-            ebs.push(item);
-        }
-    }
-    let root = match root {
-        Some(item) => Value::List(vec![item]),
-        None => kept(prior, "root_block_device", Value::List(Vec::new())),
-    };
-    let volume_tags = if volume_tags_set && !block_device_tags_defined(prior) {
-        Value::Map(all_tags)
-    } else {
-        kept(prior, "volume_tags", Value::Null)
-    };
-    [
-        ("root_block_device", root),
-        ("ebs_block_device", Value::List(ebs)),
-        ("volume_tags", volume_tags),
-    ]
+/// Where an instance's network settings are read from.
+enum Network<'a> {
+    /// No network interfaces listed: the instance's own fields.
+    Outside,
+    /// Interfaces listed, none at device index 0 (a shutting-down instance's are detached):
+    /// what was known stays.
+    Detached,
+    /// The primary network interface.
+    Primary(&'a InstanceNetworkInterface),
 }
 
-/// `instance_lifecycle`, `spot_instance_request_id` and `instance_market_options` (read from
-/// the Spot request; kept from the prior value for a Spot or Capacity Block instance whose
-/// request AWS does not give).
-fn market_entries(
-    instance: &Instance,
-    related: &Related,
-    prior: &Value,
-) -> [(&'static str, Value); 3] {
-    let lifecycle = instance.instance_lifecycle().map(|l| l.as_str());
-    let request_id = instance
+fn network(instance: &Instance) -> Network<'_> {
+    if instance.network_interfaces().is_empty() {
+        return Network::Outside;
+    }
+    match primary_interface(instance) {
+        Some(primary) => Network::Primary(primary),
+        None => Network::Detached,
+    }
+}
+
+fn ipv6_addresses(primary: &InstanceNetworkInterface) -> Vec<&str> {
+    primary
+        .ipv6_addresses()
+        .iter()
+        .filter_map(|address| address.ipv6_address())
+        .collect()
+}
+
+/// `primary_network_interface`: the interface at device index 0; where AWS lists none, the
+/// known block stays.
+fn primary_interface_value(instance: &Instance, prior: &Value) -> Value {
+    let known = || kept(prior, "primary_network_interface", Value::List(Vec::new()));
+    let Network::Primary(primary) = network(instance) else {
+        return known();
+    };
+    let Some(id) = primary.network_interface_id() else {
+        return known();
+    };
+    let delete_on_termination = primary
+        .attachment()
+        .and_then(|attachment| attachment.delete_on_termination())
+        .unwrap_or(false);
+    single_object([
+        ("delete_on_termination", Value::Bool(delete_on_termination)),
+        ("network_interface_id", Value::string(id)),
+    ])
+}
+
+/// `enable_primary_ipv6`: AWS marks the first IPv6 address of the primary interface primary
+/// once a primary IPv6 address is enabled; with no IPv6 address (or no primary interface)
+/// nothing says, and the known value stays (as in the provider).
+fn enable_primary_ipv6_value(instance: &Instance, prior: &Value) -> Value {
+    let first = match network(instance) {
+        Network::Primary(primary) => primary.ipv6_addresses().first(),
+        Network::Outside | Network::Detached => None,
+    };
+    match first {
+        Some(address) => Value::Bool(address.is_primary_ipv6().unwrap_or(false)),
+        None => kept(prior, "enable_primary_ipv6", Value::Bool(false)),
+    }
+}
+
+fn has_subnet(instance: &Instance) -> bool {
+    instance
+        .subnet_id()
+        .is_some_and(|subnet| !subnet.is_empty())
+}
+
+/// Whether security groups are shown by name (`security_groups`): for an instance in the
+/// default VPC, or outside a subnet, as the provider decides. An instance in a subnet shows
+/// them by ID (`vpc_security_group_ids`); one in the default VPC both ways.
+fn groups_by_name(instance: &Instance, related: &Related) -> bool {
+    instance
+        .vpc_id()
+        .filter(|vpc| !vpc.is_empty())
+        .and_then(|vpc| related.default_vpcs.get(vpc).copied())
+        .unwrap_or(!has_subnet(instance))
+}
+
+/// The instance's security groups. AWS always lists a VPC instance's; moto lists none for an
+/// instance launched with a network interface specification, whose groups are on that
+/// interface.
+fn groups_of(instance: &Instance) -> &[GroupIdentifier] {
+    if instance.security_groups().is_empty() {
+        primary_interface(instance)
+            .map(|eni| eni.groups())
+            .unwrap_or_default()
+    } else {
+        instance.security_groups()
+    }
+}
+
+fn private_dns_name_options_value(options: &PrivateDnsNameOptionsResponse) -> Value {
+    single_object([
+        (
+            "enable_resource_name_dns_aaaa_record",
+            optional_bool(options.enable_resource_name_dns_aaaa_record()),
+        ),
+        (
+            "enable_resource_name_dns_a_record",
+            optional_bool(options.enable_resource_name_dns_a_record()),
+        ),
+        (
+            "hostname_type",
+            optional_string(options.hostname_type().map(|t| t.as_str())),
+        ),
+    ])
+}
+
+/// The Spot request behind a Spot Instance (AWS may report it as "").
+fn spot_request_id(instance: &Instance) -> Option<&str> {
+    instance
         .spot_instance_request_id()
-        .filter(|id| !id.is_empty());
-    let request = request_id.and_then(|id| related.spot_requests.get(id));
-    let options = match (request, lifecycle) {
+        .filter(|id| !id.is_empty())
+}
+
+/// `instance_market_options`, read from the Spot request; kept from the prior value for a Spot
+/// or Capacity Block instance whose request AWS does not give.
+fn market_options_value(instance: &Instance, related: &Related, prior: &Value) -> Value {
+    let request = spot_request_id(instance).and_then(|id| related.spot_requests.get(id));
+    match (request, instance.instance_lifecycle()) {
         (Some(request), Some(_)) => single_object([
             ("market_type", Value::string("spot")),
             (
@@ -4120,16 +4079,83 @@ fn market_entries(
         ]),
         (None, Some(_)) => kept(prior, "instance_market_options", Value::List(Vec::new())),
         (_, None) => Value::List(Vec::new()),
+    }
+}
+
+/// The instance's EBS volumes as blocks: the root device's (`root_block_device`), every other
+/// one (`ebs_block_device`), and the tags of them all (for `volume_tags`).
+struct BlockDevices {
+    root: Option<Value>,
+    ebs: Vec<Value>,
+    tags: BTreeMap<String, Value>,
+}
+
+fn block_devices(described: &Described, prior: &Value) -> BlockDevices {
+    let instance = &described.instance;
+    let mut devices = BlockDevices {
+        root: None,
+        ebs: Vec::new(),
+        tags: BTreeMap::new(),
     };
-    [
-        ("instance_lifecycle", optional_string(lifecycle)),
-        ("spot_instance_request_id", optional_string(request_id)),
-        ("instance_market_options", options),
-    ]
+    for mapping in instance.block_device_mappings() {
+        let Some(device) = mapping.ebs() else {
+            continue;
+        };
+        let volumes = &described.related.volumes;
+        let Some(volume) = device.volume_id().and_then(|id| volumes.get(id)) else {
+            continue;
+        };
+        if let Value::Map(tags) = shown_tags(volume.tags()) {
+            devices.tags.extend(tags);
+        }
+        let is_root =
+            mapping.device_name().is_some() && mapping.device_name() == instance.root_device_name();
+        let item = volume_value(
+            volume,
+            device.delete_on_termination(),
+            mapping.device_name(),
+            !volume_tags_set(prior),
+            !is_root,
+        );
+        if is_root {
+            devices.root = Some(item);
+        } else {
+            devices.ebs.push(item);
+        }
+    }
+    devices
+}
+
+fn volume_tags_set(prior: &Value) -> bool {
+    prior
+        .get("volume_tags")
+        .as_map()
+        .is_some_and(|tags| !tags.is_empty())
+}
+
+/// `volume_tags`: the tags of all the instance's volumes, when the configuration sets
+/// `volume_tags` and tags no volume itself; else what was known.
+fn volume_tags_value(described: &Described, prior: &Value) -> Value {
+    if volume_tags_set(prior) && !block_device_tags_defined(prior) {
+        Value::Map(block_devices(described, prior).tags)
+    } else {
+        kept(prior, "volume_tags", Value::Null)
+    }
+}
+
+/// The user data AWS holds (base64), where it said.
+fn encoded_user_data(described: &Described) -> Option<&str> {
+    described
+        .attributes()
+        .and_then(|attributes| attributes.user_data.as_deref())
 }
 
 #[cfg(test)]
 mod tests {
+    use infra_core::ResourceType;
+
+    use crate::Aws;
+
     use super::*;
 
     #[test]
@@ -4174,15 +4200,16 @@ mod tests {
 
     #[test]
     fn a_launch_template_version_replaces_only_when_it_names_another_version() {
-        let versions = LaunchTemplateVersions {
-            instance: "1".into(),
-            default: "1".into(),
-            latest: "2".into(),
+        let template = LaunchTemplateInfo {
+            name: "web".into(),
+            default_version: "1".into(),
+            latest_version: "2".into(),
         };
-        assert!(!versions.replaces("$Default"));
-        assert!(!versions.replaces("1"));
-        assert!(versions.replaces("$Latest"));
-        assert!(versions.replaces("2"));
+        let versions = launch_template_versions("1", &template);
+        assert!(!names_another_version(&versions, "$Default"));
+        assert!(!names_another_version(&versions, "1"));
+        assert!(names_another_version(&versions, "$Latest"));
+        assert!(names_another_version(&versions, "2"));
 
         // What the refresh read is what the plan compares with; without it, a new version
         // replaces.
@@ -4202,11 +4229,7 @@ mod tests {
             instance.replacing_changes(&prior, &with_version(Value::string("1")), &changed),
             changed
         );
-        instance
-            .launch_template_versions
-            .lock()
-            .unwrap()
-            .insert("i-1".into(), versions);
+        instance.remember("i-1", versions);
         assert!(instance
             .replacing_changes(&prior, &with_version(Value::string("1")), &changed)
             .is_empty());
@@ -4250,16 +4273,15 @@ mod tests {
         let encoded = "IyEvYmluL3NoCmVjaG8gaGk=";
         let text = Value::map([("user_data", Value::string("#!/bin/sh\necho hi"))]);
         assert_eq!(
-            user_data_entries(Some(encoded), &text)[0].1,
+            user_data_read(Some(encoded), &text).0,
             Value::string("#!/bin/sh\necho hi")
         );
         let base64 = Value::map([("user_data_base64", Value::string(encoded))]);
-        let read = user_data_entries(Some(encoded), &base64);
-        assert_eq!(read[0].1, Value::Null);
-        assert_eq!(read[1].1, Value::string(encoded));
+        let read = user_data_read(Some(encoded), &base64);
+        assert_eq!(read, (Value::Null, Value::string(encoded)));
         // After an import nothing is configured: the decoded text.
         assert_eq!(
-            user_data_entries(Some(encoded), &Value::Null)[0].1,
+            user_data_read(Some(encoded), &Value::Null).0,
             Value::string("#!/bin/sh\necho hi")
         );
     }

@@ -1126,7 +1126,12 @@ impl AwsObject for CapacityProviderObject {
         problems
     }
 
-    fn replacing_changes(_prior: &Value, _planned: &Value, changed: &[String]) -> Vec<String> {
+    fn replacing_changes(
+        _this: &ObjectType<Self>,
+        _prior: &Value,
+        _planned: &Value,
+        changed: &[String],
+    ) -> Vec<String> {
         replacing_paths(changed)
     }
 

@@ -797,7 +797,12 @@ impl AwsObject for ExpressGatewayServiceObject {
 
     /// `cluster` forces a new service when it names another cluster (not when it writes the
     /// same one as an ARN instead of a name, or the other way round).
-    fn replacing_changes(prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+    fn replacing_changes(
+        _this: &ObjectType<Self>,
+        prior: &Value,
+        planned: &Value,
+        changed: &[String],
+    ) -> Vec<String> {
         if !changed.iter().any(|path| path == "cluster") {
             return vec![];
         }

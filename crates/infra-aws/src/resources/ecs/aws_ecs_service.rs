@@ -2328,7 +2328,12 @@ impl AwsObject for EcsServiceObject {
     }
 
     /// See [`replacing_paths`].
-    fn replacing_changes(prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+    fn replacing_changes(
+        _this: &ObjectType<Self>,
+        prior: &Value,
+        planned: &Value,
+        changed: &[String],
+    ) -> Vec<String> {
         replacing_paths(prior, planned, changed)
     }
 

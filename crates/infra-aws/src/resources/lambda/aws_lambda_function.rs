@@ -1946,7 +1946,12 @@ impl AwsObject for FunctionObject {
 
     /// Adding or removing `durable_config` replaces the function; changing its settings does
     /// not.
-    fn replacing_changes(prior: &Value, planned: &Value, changed: &[String]) -> Vec<String> {
+    fn replacing_changes(
+        _this: &ObjectType<Self>,
+        prior: &Value,
+        planned: &Value,
+        changed: &[String],
+    ) -> Vec<String> {
         if !durable_switches(prior, planned) {
             return Vec::new();
         }
