@@ -58,7 +58,8 @@ pub struct Clients {
     pub cognitoidp: aws_sdk_cognitoidentityprovider::Client,
 }
 
-/// The partition a region is in (`aws`, `aws-cn`, `aws-us-gov`, ...), as ARNs spell it.
+/// The partition a region is in (`aws`, `aws-cn`, `aws-us-gov`, ...), as ARNs spell it: the
+/// region patterns of the SDK's partitions table (`endpoint_lib`'s `regionRegex`).
 pub fn partition_of(region: &str) -> &'static str {
     if region.starts_with("cn-") {
         "aws-cn"
@@ -72,6 +73,8 @@ pub fn partition_of(region: &str) -> &'static str {
         "aws-iso-e"
     } else if region.starts_with("us-isof-") {
         "aws-iso-f"
+    } else if region.starts_with("eusc-") {
+        "aws-eusc"
     } else {
         "aws"
     }

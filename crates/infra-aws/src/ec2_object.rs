@@ -31,7 +31,7 @@ use crate::Aws;
 pub use crate::declared::{computed, read, read_block, string, Declared, Reading};
 
 impl Reading<'_> {
-    /// The object's ARN, `arn:aws:ec2:REGION:OWNER:KIND/ID`.
+    /// The object's ARN, `arn:PARTITION:ec2:REGION:OWNER:KIND/ID` (the region's partition).
     pub fn arn(&self, owner: &str, kind: &str, id: &str) -> Value {
         Value::string(ec2_arn(self.region, owner, kind, id))
     }

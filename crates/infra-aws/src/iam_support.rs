@@ -235,7 +235,7 @@ pub fn arn_problem(config: &Value, key: &str) -> Option<(String, String)> {
     (!text.starts_with("arn:")).then(|| {
         (
             key.to_string(),
-            format!("\"{text}\" is not an ARN (expected arn:aws:iam::...)"),
+            format!("\"{text}\" is not an ARN (expected arn:PARTITION:iam::...)"),
         )
     })
 }

@@ -32,6 +32,7 @@ fn dns_suffix(partition: &str) -> &'static str {
         "aws-iso-b" => "sc2s.sgov.gov",
         "aws-iso-e" => "cloud.adc-e.uk",
         "aws-iso-f" => "csp.hci.ic.gov",
+        "aws-eusc" => "amazonaws.eu",
         _ => "amazonaws.com",
     }
 }
@@ -74,6 +75,8 @@ mod tests {
         assert_eq!(partition_of("us-east-1"), "aws");
         assert_eq!(partition_of("cn-north-1"), "aws-cn");
         assert_eq!(partition_of("us-gov-west-1"), "aws-us-gov");
+        assert_eq!(partition_of("eusc-de-east-1"), "aws-eusc");
         assert_eq!(dns_suffix("aws-cn"), "amazonaws.com.cn");
+        assert_eq!(dns_suffix("aws-eusc"), "amazonaws.eu");
     }
 }

@@ -21,7 +21,7 @@ use crate::ec2_support::{
 use crate::error::is_not_found;
 
 /// `vpc_id` / `subnet_id` from an excluded resource's ARN
-/// (`arn:aws:ec2:REGION:ACCOUNT:vpc/vpc-1`).
+/// (`arn:PARTITION:ec2:REGION:ACCOUNT:vpc/vpc-1`).
 fn target_of(resource_arn: &str) -> (Option<&str>, Option<&str>) {
     let resource = resource_arn.rsplit(':').next().unwrap_or_default();
     match resource.split_once('/') {

@@ -149,7 +149,7 @@ impl AwsObject for ServiceLinkedRoleObject {
     fn import_prior(id: &str) -> Result<Value, ProviderError> {
         if parse_arn(id).is_none() {
             return Err(ProviderError::new(format!(
-                "unexpected format of ID ({id}), expected a service-linked role ARN (arn:aws:iam::ACCOUNT:role/aws-service-role/SERVICE/NAME)"
+                "unexpected format of ID ({id}), expected a service-linked role ARN (arn:PARTITION:iam::ACCOUNT:role/aws-service-role/SERVICE/NAME)"
             )));
         }
         Ok(infra_core::resource::import_by("arn", id))
