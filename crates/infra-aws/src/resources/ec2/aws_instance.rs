@@ -994,7 +994,9 @@ impl AwsInstance {
             .into_iter()
             .filter_map(|instance| {
                 let id = instance.instance_id()?.to_string();
-                let tags = shown_tag_pairs(instance.tags())
+                // The managed `infra:` keys stay: the family finds a lost create by them and
+                // leaves them out of `tags`.
+                let tags = user_tag_pairs(instance.tags())
                     .map(|(key, value)| (key.to_string(), value.to_string()))
                     .collect();
                 let described = Described {
@@ -3060,18 +3062,18 @@ fn tag_value<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
         .and_then(|tag| tag.value())
 }
 
-/// Tags as the provider shows them: without AWS's own `aws:` keys (launch template, Spot,
-/// CloudFormation) and the managed `infra:` keys.
-fn shown_tag_pairs(tags: &[Tag]) -> impl Iterator<Item = (&str, &str)> {
+/// Tags without AWS's own `aws:` keys (launch template, Spot, CloudFormation).
+fn user_tag_pairs(tags: &[Tag]) -> impl Iterator<Item = (&str, &str)> {
     tags.iter()
         .filter_map(|tag| Some((tag.key()?, tag.value().unwrap_or(""))))
-        .filter(|(key, _)| !key.starts_with("aws:") && !key.starts_with("infra:"))
+        .filter(|(key, _)| !key.starts_with("aws:"))
 }
 
-/// [`shown_tag_pairs`] as a map.
+/// Tags as the provider shows them: without the `aws:` keys and the managed `infra:` keys.
 fn shown_tags(tags: &[Tag]) -> Value {
     Value::Map(
-        shown_tag_pairs(tags)
+        user_tag_pairs(tags)
+            .filter(|(key, _)| !key.starts_with("infra:"))
             .map(|(key, value)| (key.to_string(), Value::string(value)))
             .collect(),
     )
