@@ -82,7 +82,7 @@ fn applied_with_a_target_per_colour_on(env: &[(&str, &str)], vars: &[&str]) -> (
     emulator.extend_from_slice(env);
     let moto = Moto::start_with_env(&emulator);
     let stack = Stack::from_fixture("examples/blue-green");
-    apply_run(&stack, &moto, &vars).ok();
+    apply_run(&stack, &moto, vars).ok();
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
     (moto, stack)

@@ -52,7 +52,7 @@ fn applied_with_a_pause_hook(vars: &[&str]) -> (Moto, Stack) {
         "pause.tf",
         "variable \"pause_timeout_action\" {\n  type    = string\n  default = \"ROLLBACK\"\n}\n",
     );
-    apply_run(&stack, &moto, &vars).ok();
+    apply_run(&stack, &moto, vars).ok();
     for (colour, ip) in [("blue", "10.0.0.10"), ("green", "10.0.1.10")] {
         let arn = output(&stack, &moto, &format!("{colour}_arn"));
         moto.python(&format!(
@@ -210,7 +210,7 @@ fn a_paused_deploy_goes_on_when_another_process_continues_it() {
         .find("traffic: green 100%")
         .unwrap_or_else(|| panic!("then traffic moved: {out}"));
     assert!(continued < switched, "{out}");
-    assert_contains(&out, "green is live");
+    assert_contains(out, "green is live");
     assert_eq!(production_weights(&stack, &moto), only("green"));
     assert_eq!(history(&stack), vec!["create", "deploy"]);
     // The signal is gone, and the pause left nothing a plan would change.

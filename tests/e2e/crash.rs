@@ -49,11 +49,14 @@ fn kill_at(stack: &Stack, mut command: std::process::Command, moment: &dyn Fn(&s
     );
 }
 
+/// A moment to kill the apply at: its name, and whether the apply's output has reached it.
+type Moment<'a> = (&'a str, &'a dyn Fn(&str) -> bool);
+
 #[test]
 fn an_apply_killed_at_any_moment_converges_without_duplicates() {
     // The VPC's create in flight; the VPC made and nothing else; the third and the fourth
     // (last) create started.
-    let moments: [(&str, &dyn Fn(&str) -> bool); 4] = [
+    let moments: [Moment; 4] = [
         ("the VPC's create", &|out| started(out) >= 1),
         ("after the VPC", &|out| {
             out.contains("aws_vpc.main: Creation complete")

@@ -777,7 +777,7 @@ fn kill_an_apply(
     point: &KillPoint,
     expected: &Census,
 ) -> KillOutcome {
-    let when = if index % 2 == 0 {
+    let when = if index.is_multiple_of(2) {
         HoldWhen::BeforeForwarding
     } else {
         HoldWhen::AfterForwarding
@@ -856,7 +856,7 @@ fn kill_a_destroy(
         "the apply before the killed destroy: {}",
         applied.all()
     );
-    let when = if index % 2 == 0 {
+    let when = if index.is_multiple_of(2) {
         HoldWhen::AfterForwarding
     } else {
         HoldWhen::BeforeForwarding

@@ -1,7 +1,6 @@
 //! Two runs at once: the second is refused and names the holder.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -17,7 +16,7 @@ fn a_held_lock_refuses_the_second_run_and_names_the_holder() {
     apply_run(&stack, &moto, NO_VARS).ok();
     let before = stack.read("terraform.tfstate");
 
-    let backend = LocalBackend::new(PathBuf::from(stack.path().join("terraform.tfstate")));
+    let backend = LocalBackend::new(stack.path().join("terraform.tfstate"));
     let holder = LockInfo::new("OperationTypeApply", "terraform.tfstate");
     let guard = backend
         .lock(holder.clone(), Duration::ZERO)

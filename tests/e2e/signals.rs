@@ -39,14 +39,28 @@ fn apply_until_first_create(
         .stderr(Stdio::piped())
         .spawn()
         .expect("start infra");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    loop {
-        line.clear();
-        let read = stdout.read_line(&mut line).expect("read stdout");
-        assert!(read > 0, "the apply ended before its first create finished");
-        if line.contains("Creation complete") {
-            return (child, stdout);
+    let first_create = child
+        .stdout
+        .take()
+        .map(BufReader::new)
+        .and_then(|mut stdout| {
+            let mut line = String::new();
+            loop {
+                line.clear();
+                if stdout.read_line(&mut line).unwrap_or(0) == 0 {
+                    return None;
+                }
+                if line.contains("Creation complete") {
+                    return Some(stdout);
+                }
+            }
+        });
+    match first_create {
+        Some(stdout) => (child, stdout),
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the apply's output ended before its first create finished");
         }
     }
 }

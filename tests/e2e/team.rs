@@ -181,9 +181,9 @@ fn two_concurrent_applies_one_runs_the_other_names_the_lock_holder() {
     );
 
     let refused = &outputs[loser].1;
-    assert_contains(&refused, "Error acquiring the state lock");
-    assert_contains(&refused, "OperationTypeApply");
-    assert_contains(&refused, &format!("s3://{BUCKET}/{KEY}"));
+    assert_contains(refused, "Error acquiring the state lock");
+    assert_contains(refused, "OperationTypeApply");
+    assert_contains(refused, &format!("s3://{BUCKET}/{KEY}"));
     // The holder is the other process.
     let holder_pid = pids[winner].to_string();
     assert!(
@@ -197,7 +197,7 @@ fn two_concurrent_applies_one_runs_the_other_names_the_lock_holder() {
         .find_map(|l| l.trim_start().strip_prefix("ID:"))
         .map(str::trim)
         .unwrap_or_else(|| panic!("a lock ID: {refused}"));
-    assert_contains(&refused, &format!("infra force-unlock {lock_id}"));
+    assert_contains(refused, &format!("infra force-unlock {lock_id}"));
     assert!(outputs[loser]
         .0
         .lines()

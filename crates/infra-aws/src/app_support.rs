@@ -498,35 +498,6 @@ pub fn map_value(map: Option<&HashMap<String, String>>) -> Value {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percent_decoding_handles_escapes_at_the_end() {
-        assert_eq!(percent_decode("%7B%22a%22%3A1%7D"), "{\"a\":1}");
-        assert_eq!(percent_decode("100%"), "100%");
-    }
-
-    #[test]
-    fn tag_changes_ignore_managed_keys() {
-        let prior = Value::map([(
-            "tags_all",
-            Value::map([("a", Value::string("1")), ("b", Value::string("2"))]),
-        )]);
-        let planned = Value::map([(
-            "tags_all",
-            Value::map([
-                ("a", Value::string("9")),
-                ("infra:address", Value::string("x")),
-            ]),
-        )]);
-        let (set, remove) = tag_changes(&prior, &planned);
-        assert_eq!(set, BTreeMap::from([("a".to_string(), "9".to_string())]));
-        assert_eq!(remove, vec!["b".to_string()]);
-    }
-}
-
 /// A data source's schema from the resource type it describes ("attributes identical to the
 /// resource's"): every attribute and block computed, blocks as lists of objects; `lookups` are
 /// the arguments that select the object (optional, and set from what was found); `omit` are
@@ -556,7 +527,7 @@ pub fn data_source_schema(
             .attribute(lookup)
             .map(|a| a.ty.clone())
             .unwrap_or(Type::String);
-        schema = schema.attr(Attribute::optional_computed(*lookup, ty));
+        schema = schema.attr(Attribute::optional_computed(lookup, ty));
     }
     schema
 }
@@ -624,4 +595,33 @@ pub fn hints_by<'p>(prior: &'p [Value], key: &str) -> BTreeMap<String, &'p Value
         .iter()
         .filter_map(|p| Some((string(p, key)?, p)))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_handles_escapes_at_the_end() {
+        assert_eq!(percent_decode("%7B%22a%22%3A1%7D"), "{\"a\":1}");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+
+    #[test]
+    fn tag_changes_ignore_managed_keys() {
+        let prior = Value::map([(
+            "tags_all",
+            Value::map([("a", Value::string("1")), ("b", Value::string("2"))]),
+        )]);
+        let planned = Value::map([(
+            "tags_all",
+            Value::map([
+                ("a", Value::string("9")),
+                ("infra:address", Value::string("x")),
+            ]),
+        )]);
+        let (set, remove) = tag_changes(&prior, &planned);
+        assert_eq!(set, BTreeMap::from([("a".to_string(), "9".to_string())]));
+        assert_eq!(remove, vec!["b".to_string()]);
+    }
 }

@@ -1753,9 +1753,9 @@ where
 {
     let mut parents: BTreeMap<String, Option<C>> = BTreeMap::new();
     for key in prior.iter().filter_map(&parent) {
-        if !parents.contains_key(&key) {
-            let found = children(key.clone()).await?;
-            parents.insert(key, found);
+        if let std::collections::btree_map::Entry::Vacant(entry) = parents.entry(key) {
+            let found = children(entry.key().clone()).await?;
+            entry.insert(found);
         }
     }
     Ok(prior

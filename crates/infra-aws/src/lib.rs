@@ -20,8 +20,10 @@
 //! - `subnet_group_support::SubnetGroupApi`: the ElastiCache and Redshift subnet groups;
 //! - `resources/appautoscaling` `Keyed`: scaling targets' policies and actions.
 //!
-//! The types that still write `impl ResourceType` themselves (`grep -rl "impl ResourceType
-//! for" src/resources`) are those whose requests or values no family fits yet.
+//! No type file writes `impl ResourceType` itself (`grep -rl "impl ResourceType for"
+//! src/resources` prints nothing): a type whose object no family above fits declares it on
+//! `AwsObject`, whose `Object` may gather several calls' answers (`aws_instance`'s
+//! `Described`).
 
 pub mod blue_green;
 mod call_log;
@@ -68,9 +70,7 @@ mod create_memo;
 // Every page of an SDK listing.
 mod paginated;
 
-// Resource types' default timeouts.
-
-// Which objects get one-object-at-a-time reads in a refresh.
+// Provider v6's resource-level `region` argument, added to every regional type.
 mod region;
 
 use std::sync::Arc;

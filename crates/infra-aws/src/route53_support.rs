@@ -226,18 +226,6 @@ pub async fn record_sets(
     Ok(records)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_compare_without_trailing_dot_and_escapes() {
-        assert_eq!(normalize_dns_name("Example.COM."), "example.com");
-        assert_eq!(normalize_dns_name("\\052.example.com."), "*.example.com");
-        assert_eq!(clean_zone_id("/hostedzone/Z123"), "Z123");
-    }
-}
-
 /// The part of a caller reference that names this state lineage and resource address, shared
 /// by zones, delegation sets and health checks so that crash recovery finds what a create made:
 /// `infra-<crc32 of the lineage><crc32 of the address>-`.
@@ -278,4 +266,16 @@ fn base36(mut number: u128) -> String {
     }
     out.reverse();
     String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_compare_without_trailing_dot_and_escapes() {
+        assert_eq!(normalize_dns_name("Example.COM."), "example.com");
+        assert_eq!(normalize_dns_name("\\052.example.com."), "*.example.com");
+        assert_eq!(clean_zone_id("/hostedzone/Z123"), "Z123");
+    }
 }

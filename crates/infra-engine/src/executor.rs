@@ -199,7 +199,7 @@ impl Executor<'_> {
                     finished += 1;
                     schedule.done(&node);
                 }
-                Err(RunError::Operation(error)) => errors.push(error),
+                Err(RunError::Operation(error)) => errors.push(*error),
                 Err(RunError::Fatal(error)) => fatal = Some(error),
             }
         }
@@ -232,7 +232,7 @@ impl Executor<'_> {
             }
             match self.delete_deposed(change, state).await {
                 Ok(()) => {}
-                Err(RunError::Operation(error)) => errors.push(error),
+                Err(RunError::Operation(error)) => errors.push(*error),
                 Err(RunError::Fatal(error)) => return Err(error),
             }
         }
@@ -1417,8 +1417,10 @@ impl RolloutEvents for ExecutorRolloutEvents<'_, '_> {
     }
 }
 
+/// Why an operation's run stopped: its own failure (boxed: it is the large variant, and most
+/// results are `Ok`), or one that ends the apply.
 enum RunError {
-    Operation(OperationError),
+    Operation(Box<OperationError>),
     Fatal(ApplyError),
 }
 
@@ -1677,11 +1679,11 @@ fn rolling_out<'r>(
 }
 
 fn op_error(address: &Address, action: Action, error: ProviderError) -> RunError {
-    RunError::Operation(OperationError {
+    RunError::Operation(Box::new(OperationError {
         address: address.clone(),
         action,
         error,
-    })
+    }))
 }
 
 /// The state's record of a provider configuration: only an aliased one (`aws.west`) is

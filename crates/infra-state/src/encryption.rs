@@ -52,9 +52,12 @@ pub struct Encryption {
     methods: Vec<Method>,
     /// The primary method's key and metadata, derived on first write.
     write_key: OnceLock<(Vec<u8>, Vec<u8>)>,
-    /// Decryption keys already derived, by provider address and stored metadata.
-    read_keys: Mutex<BTreeMap<(String, Vec<u8>), Vec<u8>>>,
+    /// Decryption keys already derived.
+    read_keys: Mutex<DerivedKeys>,
 }
+
+/// Keys derived for reading, by provider address and stored metadata.
+type DerivedKeys = BTreeMap<(String, Vec<u8>), Vec<u8>>;
 
 /// The fields of an encrypted file.
 #[derive(serde::Serialize, serde::Deserialize)]

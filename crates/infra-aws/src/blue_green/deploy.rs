@@ -428,7 +428,7 @@ pub async fn rederive(
         region,
         listener_arn: spec.route.clone(),
         test_listener_arn: spec.test_route.clone(),
-        live: live.clone(),
+        live,
         standby: Some(standby),
         standby_since: standby_running.then(now),
         standby_scaled_down: !standby_running,
@@ -1503,7 +1503,7 @@ pub async fn revert(
 ) -> Result<Result<(), RevertRefusal>, ProviderError> {
     // A deploy killed part way: the live colour is the safe one, whatever the listener has.
     if let Some(interrupted) = deployment.in_progress.take() {
-        let live = deployment.live.clone();
+        let live = deployment.live;
         route(api, deployment, live, 100).await?;
         let from = deployment.live_task_definition();
         deployment.record(
@@ -1517,7 +1517,7 @@ pub async fn revert(
         );
         return Ok(Ok(()));
     }
-    let Some(standby) = deployment.standby.clone() else {
+    let Some(standby) = deployment.standby else {
         return Ok(Err(RevertRefusal::NoStandby));
     };
     if deployment.standby_scaled_down {
@@ -1539,14 +1539,14 @@ pub async fn revert(
             }));
         }
     }
-    let live = deployment.live.clone();
+    let live = deployment.live;
     let from = deployment
         .colours
         .get(&live)
         .map(|c| c.task_definition.clone())
         .unwrap_or_default();
     route(api, deployment, standby, 100).await?;
-    deployment.live = standby.clone();
+    deployment.live = standby;
     deployment.standby = Some(live);
     deployment.standby_since = Some(now());
     deployment.record(
@@ -1574,7 +1574,7 @@ pub async fn recover_interrupted(
     let Some(interrupted) = deployment.in_progress.clone() else {
         return Ok(None);
     };
-    let live = deployment.live.clone();
+    let live = deployment.live;
     let found = describe_route(
         deployment,
         &api.current_route(&deployment.listener_arn).await?,
@@ -1589,15 +1589,15 @@ pub async fn recover_interrupted(
             let desired = target.desired_count.max(1);
             let healthy = api.healthy_targets(&target.target_group_arn).await?;
             if healthy >= desired {
-                let colour = interrupted.colour.clone();
+                let colour = interrupted.colour;
                 route(api, deployment, colour, 100).await?;
                 if let Some(test_route) = deployment.test_listener_arn.clone() {
                     route_test(api, deployment, &test_route, colour).await?;
                 }
                 let from = deployment.live_task_definition();
                 deployment.in_progress = None;
-                deployment.live = colour.clone();
-                deployment.standby = Some(live.clone());
+                deployment.live = colour;
+                deployment.standby = Some(live);
                 deployment.standby_since = Some(now());
                 deployment.standby_scaled_down = false;
                 deployment.record(
@@ -1631,7 +1631,7 @@ pub async fn recover_interrupted(
         )
         .await?;
         deployment.colours.insert(
-            interrupted.colour.clone(),
+            interrupted.colour,
             ColourState {
                 desired_count: 0,
                 ..colour
@@ -1689,7 +1689,7 @@ pub async fn finalize(
     service: &Value,
     deployment: &mut Deployment,
 ) -> Result<bool, ProviderError> {
-    let Some(standby) = deployment.standby.clone() else {
+    let Some(standby) = deployment.standby else {
         return Ok(false);
     };
     if deployment.standby_scaled_down {
@@ -1709,7 +1709,7 @@ pub async fn finalize(
     )
     .await?;
     deployment.colours.insert(
-        standby.clone(),
+        standby,
         ColourState {
             desired_count: 0,
             ..state.clone()

@@ -26,10 +26,7 @@ pub async fn plan(
     observer: &dyn Observer,
     destroy: bool,
 ) -> (Plan, State, BTreeMap<ResourceId, ResourceValue>) {
-    let mut state = backend
-        .read()
-        .expect("the state reads")
-        .unwrap_or_else(State::new);
+    let mut state = backend.read().expect("the state reads").unwrap_or_default();
     infra_engine::upgrade::upgrade_state(&mut state, registry).expect("the state upgrades");
     infra_engine::executor::rederive_missing_deployments(registry, &mut state)
         .await

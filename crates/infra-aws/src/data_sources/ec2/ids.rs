@@ -43,7 +43,7 @@ impl<K: Ids> IdsType<K> {
     pub fn new(aws: Arc<Aws>) -> IdsType<K> {
         let mut schema = Schema::new().attr(Attribute::computed("id", Type::String));
         for (argument, _) in K::ARGUMENTS {
-            schema = schema.attr(Attribute::optional(*argument, Type::String));
+            schema = schema.attr(Attribute::optional(argument, Type::String));
         }
         let tags = if K::TAGS_COMPUTED {
             Attribute::optional_computed("tags", Type::map(Type::String))

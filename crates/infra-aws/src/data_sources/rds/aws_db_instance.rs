@@ -80,16 +80,16 @@ impl AwsDbInstanceData {
             ))
             .attr(Attribute::computed("tags", Type::map(Type::String)));
         let schema = STRINGS.iter().fold(schema, |s, name| {
-            s.attr(Attribute::computed(*name, Type::String))
+            s.attr(Attribute::computed(name, Type::String))
         });
         let schema = NUMBERS.iter().fold(schema, |s, name| {
-            s.attr(Attribute::computed(*name, Type::Number))
+            s.attr(Attribute::computed(name, Type::Number))
         });
         let schema = BOOLS.iter().fold(schema, |s, name| {
-            s.attr(Attribute::computed(*name, Type::Bool))
+            s.attr(Attribute::computed(name, Type::Bool))
         });
         let schema = LISTS.iter().fold(schema, |s, name| {
-            s.attr(Attribute::computed(*name, Type::list(Type::String)))
+            s.attr(Attribute::computed(name, Type::list(Type::String)))
         });
         AwsDbInstanceData {
             resource: AwsDbInstance::new(aws),
@@ -98,8 +98,13 @@ impl AwsDbInstanceData {
     }
 }
 
+/// How an attribute is read from one field of the instance.
+type Text = fn(&DbInstance) -> Option<&str>;
+type Integer = fn(&DbInstance) -> Option<i32>;
+type Flag = fn(&DbInstance) -> Option<bool>;
+
 /// The attributes read from one text field of the instance.
-const TEXT: &[(&str, fn(&DbInstance) -> Option<&str>)] = &[
+const TEXT: &[(&str, Text)] = &[
     ("id", DbInstance::db_instance_identifier),
     ("availability_zone", DbInstance::availability_zone),
     ("ca_cert_identifier", DbInstance::ca_certificate_identifier),
@@ -132,7 +137,7 @@ const TEXT: &[(&str, fn(&DbInstance) -> Option<&str>)] = &[
 ];
 
 /// The attributes read from one integer field of the instance.
-const INTEGERS: &[(&str, fn(&DbInstance) -> Option<i32>)] = &[
+const INTEGERS: &[(&str, Integer)] = &[
     ("allocated_storage", DbInstance::allocated_storage),
     (
         "backup_retention_period",
@@ -145,7 +150,7 @@ const INTEGERS: &[(&str, fn(&DbInstance) -> Option<i32>)] = &[
 ];
 
 /// The attributes read from one boolean field of the instance.
-const FLAGS: &[(&str, fn(&DbInstance) -> Option<bool>)] = &[
+const FLAGS: &[(&str, Flag)] = &[
     (
         "auto_minor_version_upgrade",
         DbInstance::auto_minor_version_upgrade,

@@ -264,7 +264,7 @@ fn tracking_of(block: &Value) -> Result<TargetTrackingScalingPolicyConfiguration
     let customized = single(block, "customized_metric_specification")
         .map(customized_of)
         .transpose()?;
-    Ok(built(
+    built(
         TargetTrackingScalingPolicyConfiguration::builder()
             .set_target_value(block.get("target_value").as_f64())
             .set_disable_scale_in(boolean(block, "disable_scale_in"))
@@ -273,7 +273,7 @@ fn tracking_of(block: &Value) -> Result<TargetTrackingScalingPolicyConfiguration
             .set_predefined_metric_specification(predefined)
             .set_customized_metric_specification(customized)
             .build(),
-    )?)
+    )
 }
 
 fn customized_of(block: &Value) -> Result<CustomizedMetricSpecification, ProviderError> {

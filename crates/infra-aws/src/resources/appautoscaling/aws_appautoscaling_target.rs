@@ -459,7 +459,7 @@ mod tests {
             ]
         );
         let table = ("dynamodb".into(), "table/t".into(), "x".into());
-        assert_eq!(candidates(&table), [table.clone()]);
+        assert_eq!(candidates(&table), std::slice::from_ref(&table));
         let joined = TargetObject::key_of(&Value::map([
             ("service_namespace", Value::string("ecs")),
             ("resource_id", Value::string("service/main/app")),

@@ -295,68 +295,6 @@ pub(crate) async fn move_ecs_service_scaling(
     Ok(true)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn scaling(resource_id: &str) -> Value {
-        Value::map([
-            ("id", Value::string(resource_id)),
-            ("service_namespace", Value::string("ecs")),
-            ("resource_id", Value::string(resource_id)),
-        ])
-    }
-
-    fn deploying(cluster: &str, name: &str, live: &str) -> Operation {
-        Operation {
-            rollouts: vec![serde_json::json!({
-                "service": name, "cluster": cluster, "listener_arn": "listener", "live": "green",
-                "colours": { "green": {
-                    "service_name": live, "target_group_arn": "tg-green",
-                    "task_definition": "app:2", "desired_count": 1
-                } },
-                "weights": { "green": 100 }
-            })],
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn scaling_of_a_blue_green_service_is_registered_on_its_live_colour() {
-        let operation = deploying("arn:aws:ecs:eu-west-1:1:cluster/main", "app", "app-green");
-        let registered = at_live_colour(&operation, &scaling("service/main/app"));
-        assert_eq!(
-            string(&registered, "resource_id").as_deref(),
-            Some("service/main/app-green")
-        );
-        // Another service, or the same name in another cluster, stays as configured.
-        for other in ["service/main/web", "service/other/app"] {
-            let value = at_live_colour(&operation, &scaling(other));
-            assert_eq!(string(&value, "resource_id").as_deref(), Some(other));
-        }
-        let shown = as_configured(registered, &scaling("service/main/app"));
-        assert_eq!(shown, scaling("service/main/app"));
-    }
-
-    #[test]
-    fn reads_find_scaling_on_either_colour_and_show_the_configured_id() {
-        let prior = vec![scaling("service/main/app"), scaling("service/main/web")];
-        let read = |candidates: Vec<Value>| async move {
-            // app, app-blue, app-green, web, web-blue, web-green: found on app-green only.
-            assert_eq!(candidates.len(), 6);
-            Ok(candidates
-                .into_iter()
-                .map(|c| {
-                    (string(&c, "resource_id").as_deref() == Some("service/main/app-green"))
-                        .then(|| scaling("service/main/app-green"))
-                })
-                .collect())
-        };
-        let found = futures::executor::block_on(read_following_colours(&prior, read)).unwrap();
-        assert_eq!(found, vec![Some(scaling("service/main/app")), None]);
-    }
-}
-
 /// [`read_following_colours`] of objects found by a key: the candidates' keys (`key_of`) are
 /// described in one go (`describe`), and each candidate found made a value (`value`, given the
 /// candidate as the hint).
@@ -571,5 +509,67 @@ impl<K: Keyed> ResourceType for KeyedScaling<K> {
                 .map(|value| as_configured(value, planned))),
             None => Ok(None),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scaling(resource_id: &str) -> Value {
+        Value::map([
+            ("id", Value::string(resource_id)),
+            ("service_namespace", Value::string("ecs")),
+            ("resource_id", Value::string(resource_id)),
+        ])
+    }
+
+    fn deploying(cluster: &str, name: &str, live: &str) -> Operation {
+        Operation {
+            rollouts: vec![serde_json::json!({
+                "service": name, "cluster": cluster, "listener_arn": "listener", "live": "green",
+                "colours": { "green": {
+                    "service_name": live, "target_group_arn": "tg-green",
+                    "task_definition": "app:2", "desired_count": 1
+                } },
+                "weights": { "green": 100 }
+            })],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn scaling_of_a_blue_green_service_is_registered_on_its_live_colour() {
+        let operation = deploying("arn:aws:ecs:eu-west-1:1:cluster/main", "app", "app-green");
+        let registered = at_live_colour(&operation, &scaling("service/main/app"));
+        assert_eq!(
+            string(&registered, "resource_id").as_deref(),
+            Some("service/main/app-green")
+        );
+        // Another service, or the same name in another cluster, stays as configured.
+        for other in ["service/main/web", "service/other/app"] {
+            let value = at_live_colour(&operation, &scaling(other));
+            assert_eq!(string(&value, "resource_id").as_deref(), Some(other));
+        }
+        let shown = as_configured(registered, &scaling("service/main/app"));
+        assert_eq!(shown, scaling("service/main/app"));
+    }
+
+    #[test]
+    fn reads_find_scaling_on_either_colour_and_show_the_configured_id() {
+        let prior = vec![scaling("service/main/app"), scaling("service/main/web")];
+        let read = |candidates: Vec<Value>| async move {
+            // app, app-blue, app-green, web, web-blue, web-green: found on app-green only.
+            assert_eq!(candidates.len(), 6);
+            Ok(candidates
+                .into_iter()
+                .map(|c| {
+                    (string(&c, "resource_id").as_deref() == Some("service/main/app-green"))
+                        .then(|| scaling("service/main/app-green"))
+                })
+                .collect())
+        };
+        let found = futures::executor::block_on(read_following_colours(&prior, read)).unwrap();
+        assert_eq!(found, vec![Some(scaling("service/main/app")), None]);
     }
 }

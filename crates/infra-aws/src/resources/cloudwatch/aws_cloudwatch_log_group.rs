@@ -58,7 +58,7 @@ async fn tags_of(
     arns: &[String],
 ) -> Result<BTreeMap<String, Vec<(String, String)>>, ProviderError> {
     let clients = this.aws.clients().await;
-    let mut tags = tagging_tags(&clients, arns).await?;
+    let mut tags = tagging_tags(clients, arns).await?;
     for arn in arns {
         if tags.contains_key(arn) {
             continue;

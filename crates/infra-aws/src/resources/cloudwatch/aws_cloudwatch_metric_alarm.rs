@@ -359,7 +359,7 @@ impl AwsObject for MetricAlarmObject {
             .iter()
             .filter_map(|a| a.alarm_arn().map(str::to_string))
             .collect();
-        let mut tags = tagging_tags(&clients, &arns).await?;
+        let mut tags = tagging_tags(clients, &arns).await?;
         let mut out = BTreeMap::new();
         for alarm in alarms {
             let (Some(name), Some(arn)) = (alarm.alarm_name(), alarm.alarm_arn()) else {

@@ -757,16 +757,18 @@ async fn read_replica(
     reported_key: Option<String>,
 ) -> Result<ReplicaReport, ProviderError> {
     let regional = in_region(client, region);
-    let mut report = ReplicaReport::default();
-    report.recovery = continuous_backups(&regional, table)
-        .await?
-        .and_then(|backups| {
-            backups
-                .point_in_time_recovery_description()
-                .and_then(|d| d.point_in_time_recovery_status())
-                .map(|status| status.as_str() == "ENABLED")
-        })
-        .unwrap_or(false);
+    let mut report = ReplicaReport {
+        recovery: continuous_backups(&regional, table)
+            .await?
+            .and_then(|backups| {
+                backups
+                    .point_in_time_recovery_description()
+                    .and_then(|d| d.point_in_time_recovery_status())
+                    .map(|status| status.as_str() == "ENABLED")
+            })
+            .unwrap_or(false),
+        ..ReplicaReport::default()
+    };
     if let Ok(Some(replica)) = describe_table(&regional, table).await {
         report.deletion_protection = replica.deletion_protection_enabled();
         report.key = replica

@@ -237,8 +237,8 @@ impl Ec2Object for FlowLogObject {
         let mut problems = Vec::new();
         let target = match target(config) {
             Ok((name, _)) => Some(name),
-            Err(found) => {
-                problems.extend(found);
+            Err(problem) => {
+                problems.push(problem);
                 None
             }
         };
@@ -295,7 +295,7 @@ impl Ec2Object for FlowLogObject {
         planned: &Value,
     ) -> Result<String, ProviderError> {
         let (attribute, resource_id) =
-            target(planned).map_err(|problems| ProviderError::new(problems[0].1.clone()))?;
+            target(planned).map_err(|(_, problem)| ProviderError::new(problem))?;
         let resource_id = resource_id
             .ok_or_else(|| ProviderError::new(format!("aws_flow_log: {attribute} is unknown")))?;
         let destination_options = single_block(planned, "destination_options").map(|options| {
@@ -411,8 +411,9 @@ fn keep_unreported(prior: &Value, value: &mut Value) {
     }
 }
 
-/// The single target attribute set in `config`, or the problems with the set of targets.
-fn target(config: &Value) -> Result<(&'static str, Option<String>), Vec<(String, String)>> {
+/// The single target attribute set in `config` and its value, or the problem (attribute and
+/// message) with the set of targets.
+fn target(config: &Value) -> Result<(&'static str, Option<String>), (String, String)> {
     let set: Vec<&'static str> = TARGETS
         .iter()
         .map(|(name, _)| *name)
@@ -420,10 +421,10 @@ fn target(config: &Value) -> Result<(&'static str, Option<String>), Vec<(String,
         .collect();
     match set.as_slice() {
         [name] => Ok((name, string_attribute(config, name))),
-        _ => Err(vec![(
+        _ => Err((
             "vpc_id".to_string(),
             "exactly one of eni_id, subnet_id, transit_gateway_id, transit_gateway_attachment_id or vpc_id must be set.".to_string(),
-        )]),
+        )),
     }
 }
 

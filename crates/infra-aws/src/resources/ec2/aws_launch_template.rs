@@ -2586,7 +2586,7 @@ mod tests {
                 ])]),
             ),
         ]);
-        normalize_object(&schema, &mut value);
+        normalize_object(schema, &mut value);
         assert_eq!(value.get("ebs_optimized"), &Value::string("true"));
         assert_eq!(value.get("image_id"), &Value::Null);
         let interfaces = value.get("network_interfaces").as_list().unwrap_or(&[]);

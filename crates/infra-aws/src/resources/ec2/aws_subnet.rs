@@ -27,9 +27,12 @@ use crate::ec2_support::{
 };
 use crate::paginated::all_items;
 
+/// How a boolean attribute is read from the subnet.
+type SubnetFlag = fn(&Subnet) -> Option<bool>;
+
 /// The boolean subnet attributes ModifySubnetAttribute sets, with AWS's defaults and how each
 /// is read from the subnet.
-const FLAGS: &[(&str, bool, fn(&Subnet) -> Option<bool>)] = &[
+const FLAGS: &[(&str, bool, SubnetFlag)] = &[
     (
         "map_public_ip_on_launch",
         false,

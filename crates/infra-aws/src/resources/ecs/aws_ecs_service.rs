@@ -2120,13 +2120,13 @@ fn validate_service(config: &Value) -> Vec<(String, String)> {
     }
     problems.extend(launch_type_conflict(config));
     let controller = controller_of(config);
-    if config.get("scheduling_strategy").as_str() == Some("DAEMON") {
-        if config.get("launch_type").as_str() == Some("FARGATE") || controller != "ECS" {
-            problems.push((
+    if config.get("scheduling_strategy").as_str() == Some("DAEMON")
+        && (config.get("launch_type").as_str() == Some("FARGATE") || controller != "ECS")
+    {
+        problems.push((
                 "scheduling_strategy".to_string(),
                 "the DAEMON scheduling strategy needs the ECS deployment controller and no FARGATE launch type".to_string(),
             ));
-        }
     }
     let strategy = single(config, "deployment_configuration")
         .and_then(|d| d.get("strategy").as_str().map(str::to_string));

@@ -316,7 +316,7 @@ pub fn normalize(service: &mut Value) {
         if let Some(entries) = hook.map_mut() {
             let unset = entries
                 .get("target_type")
-                .map_or(true, |t| t.is_null() || t.as_str() == Some(""));
+                .is_none_or(|t| t.is_null() || t.as_str() == Some(""));
             if unset {
                 entries.insert("target_type".into(), Value::string("AWS_LAMBDA"));
             }

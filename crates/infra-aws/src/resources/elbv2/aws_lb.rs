@@ -609,8 +609,7 @@ fn reservation_state(reservation: &DescribeCapacityReservationOutput) -> String 
         .capacity_reservation_state()
         .iter()
         .map(|zone| zone.state().and_then(|state| state.code()))
-        .filter(|code| *code != Some(&provisioned))
-        .last()
+        .rfind(|code| *code != Some(&provisioned))
         .map_or_else(
             || provisioned.as_str().to_string(),
             |code| code.map_or_else(String::new, |code| code.as_str().to_string()),
@@ -2080,21 +2079,35 @@ mod provider_schema_tests {
             mappings
         );
         assert_eq!(
-            replaced("application", &[a.clone(), b.clone()], &[c.clone()]),
+            replaced(
+                "application",
+                &[a.clone(), b.clone()],
+                std::slice::from_ref(&c)
+            ),
             mappings
         );
         // Network: added in place; removed or changed replaces (an Elastic IP too).
         assert_eq!(
-            replaced("network", &[a.clone()], &[a.clone(), b.clone()]),
+            replaced("network", std::slice::from_ref(&a), &[a.clone(), b.clone()]),
             none
         );
         assert_eq!(
-            replaced("network", &[a.clone(), b.clone()], &[a.clone()]),
+            replaced("network", &[a.clone(), b.clone()], std::slice::from_ref(&a)),
             mappings
         );
         let a_with_eip = mapping("subnet-a", Some("eipalloc-1"));
-        assert_eq!(replaced("network", &[a.clone()], &[a_with_eip]), mappings);
-        assert_eq!(replaced("network", &[a.clone()], &[a.clone()]), none);
+        assert_eq!(
+            replaced("network", std::slice::from_ref(&a), &[a_with_eip]),
+            mappings
+        );
+        assert_eq!(
+            replaced(
+                "network",
+                std::slice::from_ref(&a),
+                std::slice::from_ref(&a)
+            ),
+            none
+        );
 
         // The update sends the new mappings with SetSubnets, and `subnets` is known after it.
         let prior = mapped("application", &[a.clone(), b.clone()]);

@@ -789,8 +789,6 @@ impl Elbv2Object for TargetGroups {
             // Checked in any case and stored upper-case (the provider's StateFunc): see
             // `validate` and `normalize`.
             .attr(Attribute::optional("protocol", Type::String).default(Value::string("HTTP")));
-        // AWS's health check and matcher limits.
-        let health_check = health_check;
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))

@@ -1695,7 +1695,7 @@ fn validate_combinations(config: &Value, problem: &mut impl FnMut(&str, String))
     let set = |key: &str| !config.get(key).is_null();
     let sources: Vec<&str> = ["filename", "image_uri", "s3_bucket"]
         .into_iter()
-        .filter(|key| set(*key))
+        .filter(|key| set(key))
         .collect();
     match sources.as_slice() {
         [] => problem(
@@ -1704,7 +1704,7 @@ fn validate_combinations(config: &Value, problem: &mut impl FnMut(&str, String))
         ),
         [_] => {}
         [_, second, ..] => problem(
-            *second,
+            second,
             format!(
                 "only one of `filename,image_uri,s3_bucket` can be specified, but `{}` were specified.",
                 sources.join(",")
@@ -1740,7 +1740,7 @@ fn validate_combinations(config: &Value, problem: &mut impl FnMut(&str, String))
     let package_type = config.get("package_type");
     let zip = package_type.is_null() || package_type.as_str() == Some("Zip");
     if zip {
-        if let Some(missing) = ["handler", "runtime"].into_iter().find(|key| !set(*key)) {
+        if let Some(missing) = ["handler", "runtime"].into_iter().find(|key| !set(key)) {
             problem(
                 missing,
                 "handler and runtime must be set when PackageType is Zip".to_string(),

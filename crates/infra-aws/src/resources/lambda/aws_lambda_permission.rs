@@ -231,7 +231,7 @@ fn is_region(text: &str) -> bool {
     (3..=4).contains(&parts.len())
         && parts[0].len() == 2
         && lower(parts[0])
-        && parts[1..parts.len() - 1].iter().all(|p| lower(*p))
+        && parts[1..parts.len() - 1].iter().all(|p| lower(p))
         && parts[parts.len() - 1].len() == 1
         && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
 }
@@ -513,7 +513,7 @@ fn is_region_name(text: &str) -> bool {
     parts.len() >= 3
         && parts[0].len() == 2
         && lower(parts[0])
-        && parts[1..parts.len() - 1].iter().all(|p| lower(*p))
+        && parts[1..parts.len() - 1].iter().all(|p| lower(p))
         && parts[parts.len() - 1].len() == 1
         && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
 }

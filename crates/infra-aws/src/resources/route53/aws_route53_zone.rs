@@ -468,7 +468,7 @@ impl AwsObject for ZoneObject {
                 continue;
             }
             let zone_id = clean_zone_id(zone.id());
-            let tags = zone_tags(&this.aws, &[zone_id.clone()]).await?;
+            let tags = zone_tags(&this.aws, std::slice::from_ref(&zone_id)).await?;
             let zone_tags = tags.get(&zone_id).cloned().unwrap_or_default();
             let tagged = has_managed_tags(&zone_tags, operation);
             if tagged || zone.caller_reference().starts_with(&marker) {

@@ -652,11 +652,11 @@ fn bucket_attributes() -> Vec<Declared<Bucket>> {
 /// `website_endpoint` or `website_domain`, as the provider sets them: from the region when the
 /// bucket has a website, else left as they were (null on a new bucket).
 fn website_name(bucket: &Bucket, at: &Reading, name: &str) -> Value {
-    if !bucket
+    if bucket
         .inline
         .website
         .as_list()
-        .is_some_and(|w| !w.is_empty())
+        .is_none_or(<[Value]>::is_empty)
     {
         return known(at.prior, name);
     }
@@ -677,10 +677,8 @@ async fn find(this: &AwsS3Bucket, bucket: &str) -> Result<Option<Found>, Provide
         Err(error) if is_gone(&error) => return Ok(None),
         Err(error) => return Err(error),
     };
-    let region = head
-        .bucket_region()
-        .map(str::to_string)
-        .unwrap_or_else(|| self_region_placeholder());
+    // HeadBucket always names the region on AWS; an empty one is filled in by `bucket_of`.
+    let region = head.bucket_region().map(str::to_string).unwrap_or_default();
     let tags = match bucket_call!(client, get_bucket_tagging(bucket)) {
         Ok(output) => output
             .tag_set()
@@ -1397,11 +1395,6 @@ fn replication_block(schema: &Schema, found: &ReplicationConfiguration) -> Value
     one_block(schema, "replication_configuration", Some(&block))
 }
 
-/// HeadBucket always names the region on AWS; an empty one is filled in by [`bucket_of`].
-fn self_region_placeholder() -> String {
-    String::new()
-}
-
 /// One split reader's answer: its kind's attributes, or `None` when the bucket has none.
 type Answer = Option<BTreeMap<String, Value>>;
 
@@ -1410,7 +1403,6 @@ type Answer = Option<BTreeMap<String, Value>>;
 /// `versioning` always one object (`enabled`, `mfa_delete`); `cors_rule` without the split
 /// resource's `id`; `logging` its target bucket and prefix; `lifecycle_rule` in provider v3's
 /// shape; each unset nested argument its zero value ([`zero_filled`]).
-
 fn inline_value(schema: &Schema, answers: Vec<Answer>) -> Inline {
     let [policy, cors, versioning, logging, lifecycle, encryption]: [Answer; 6] =
         answers.try_into().unwrap_or_default();

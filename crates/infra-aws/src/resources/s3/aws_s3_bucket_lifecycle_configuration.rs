@@ -548,6 +548,36 @@ pub(crate) async fn put_rules(
     .map(drop)
 }
 
+/// Calls `f` on each object of the nested block `name` of `object`.
+fn for_each_item(
+    object: &mut Value,
+    name: &str,
+    mut f: impl FnMut(&mut BTreeMap<String, Value>) -> Result<(), String>,
+) -> Result<(), String> {
+    let items = object
+        .map_mut()
+        .and_then(|entries| entries.get_mut(name))
+        .and_then(|items| items.list_mut());
+    for item in items.into_iter().flatten() {
+        if let Some(entries) = item.map_mut() {
+            f(entries)?;
+        }
+    }
+    Ok(())
+}
+
+/// A number the SDKv2 schema stored as a string: `""` is null, anything else must parse.
+fn upgraded_number(value: &Value) -> Result<Value, String> {
+    match value {
+        Value::String(text) if text.is_empty() => Ok(Value::Null),
+        Value::String(text) => text
+            .parse::<i64>()
+            .map(|n| Value::Number(n as f64))
+            .map_err(|_| format!("{text:?} is not a whole number")),
+        other => Ok(other.clone()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -595,35 +625,5 @@ mod tests {
             Lifecycle::validate(&config)[0].0,
             "rule[0].expiration[0].date"
         );
-    }
-}
-
-/// Calls `f` on each object of the nested block `name` of `object`.
-fn for_each_item(
-    object: &mut Value,
-    name: &str,
-    mut f: impl FnMut(&mut BTreeMap<String, Value>) -> Result<(), String>,
-) -> Result<(), String> {
-    let items = object
-        .map_mut()
-        .and_then(|entries| entries.get_mut(name))
-        .and_then(|items| items.list_mut());
-    for item in items.into_iter().flatten() {
-        if let Some(entries) = item.map_mut() {
-            f(entries)?;
-        }
-    }
-    Ok(())
-}
-
-/// A number the SDKv2 schema stored as a string: `""` is null, anything else must parse.
-fn upgraded_number(value: &Value) -> Result<Value, String> {
-    match value {
-        Value::String(text) if text.is_empty() => Ok(Value::Null),
-        Value::String(text) => text
-            .parse::<i64>()
-            .map(|n| Value::Number(n as f64))
-            .map_err(|_| format!("{text:?} is not a whole number")),
-        other => Ok(other.clone()),
     }
 }

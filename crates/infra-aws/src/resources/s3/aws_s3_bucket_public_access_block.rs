@@ -12,8 +12,11 @@ use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 use crate::app_support::{boolean, known};
 use crate::s3_support::{bucket_call, fields, BucketConfig, Fields, Target};
 
+/// How a flag is read from AWS's configuration.
+type ConfigFlag = fn(&Config) -> Option<bool>;
+
 /// The four flags, each with how it is read from AWS's configuration.
-const FLAGS: &[(&str, fn(&Config) -> Option<bool>)] = &[
+const FLAGS: &[(&str, ConfigFlag)] = &[
     ("block_public_acls", Config::block_public_acls),
     ("block_public_policy", Config::block_public_policy),
     ("ignore_public_acls", Config::ignore_public_acls),
