@@ -2124,9 +2124,9 @@ fn validate_service(config: &Value) -> Vec<(String, String)> {
         && (config.get("launch_type").as_str() == Some("FARGATE") || controller != "ECS")
     {
         problems.push((
-                "scheduling_strategy".to_string(),
-                "the DAEMON scheduling strategy needs the ECS deployment controller and no FARGATE launch type".to_string(),
-            ));
+            "scheduling_strategy".to_string(),
+            "the DAEMON scheduling strategy needs the ECS deployment controller and no FARGATE launch type".to_string(),
+        ));
     }
     let strategy = single(config, "deployment_configuration")
         .and_then(|d| d.get("strategy").as_str().map(str::to_string));
