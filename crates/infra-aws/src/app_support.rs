@@ -449,31 +449,6 @@ pub fn same_json(reported: Option<String>, configured: &Value) -> Value {
     }
 }
 
-/// The provider's `verify.ValidARN` checks of `value` (the `key` argument), in its wording: an
-/// `arn:` prefix, six sections and a partition. An empty value passes.
-pub fn arn_problem(key: &str, value: &str) -> Option<String> {
-    if value.is_empty() {
-        return None;
-    }
-    let reason = if !value.starts_with("arn:") {
-        "arn: invalid prefix"
-    } else if value.splitn(6, ':').count() < 6 {
-        "arn: not enough sections"
-    } else if value.split(':').nth(1) == Some("") {
-        "missing partition value"
-    } else {
-        return None;
-    };
-    Some(format!("\"{key}\" ({value}) is an invalid ARN: {reason}"))
-}
-
-/// The check of the provider's plugin-framework ARN type (`fwtypes.ARN`, the SDK's
-/// `arn.IsARN`: an `arn:` prefix and at least six sections), in its wording.
-pub fn arn_type_problem(value: &str) -> Option<String> {
-    let is_arn = value.starts_with("arn:") && value.matches(':').count() >= 5;
-    (!is_arn).then(|| format!("The provided value cannot be parsed as an ARN. Value: {value}"))
-}
-
 /// A string map attribute as the SDKs take it (a task definition's docker volume options, an
 /// event target's HTTP parameters, an ELBv2 authentication's extra parameters, a service
 /// connect log configuration's options).

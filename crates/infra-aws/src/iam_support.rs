@@ -17,6 +17,7 @@ use crate::app_support::{changed, is_missing, same_json, sent, string};
 use crate::declared::{reported, Declared};
 use crate::ec2_support::name_for_create;
 use crate::error::aws_error;
+use crate::verify::arn_problem_at;
 use crate::Aws;
 
 pub use crate::app_support::read_each;
@@ -227,17 +228,6 @@ pub fn json_problem(config: &Value, key: &str) -> Option<(String, String)> {
             format!("\"{text}\" is not a valid JSON policy document"),
         )),
     }
-}
-
-/// A problem when the attribute is known and not an ARN.
-pub fn arn_problem(config: &Value, key: &str) -> Option<(String, String)> {
-    let text = config.get(key).as_str()?;
-    (!text.starts_with("arn:")).then(|| {
-        (
-            key.to_string(),
-            format!("\"{text}\" is not an ARN (expected arn:PARTITION:iam::...)"),
-        )
-    })
 }
 
 /// Applies the tag difference between `prior` and `planned` to one IAM object: `$untag` and
@@ -596,7 +586,9 @@ impl ResourceType for PolicyAttachment {
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        arn_problem(config, "policy_arn").into_iter().collect()
+        arn_problem_at(config, "policy_arn", "")
+            .into_iter()
+            .collect()
     }
 
     async fn create(

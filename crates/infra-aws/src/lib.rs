@@ -63,6 +63,7 @@ mod route53_support;
 mod s3_support;
 mod sns_support;
 mod subnet_group_support;
+mod verify;
 
 // What a create saw before its first send, for finding it after a lost answer.
 mod create_memo;

@@ -56,13 +56,14 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, changed, deleted_or_missing, int, known, non_empty, number,
-    one_block, retry_while, sent, single, string, string_list, strings, text, vanished,
+    blocks, boolean, changed, deleted_or_missing, int, known, non_empty, number, one_block,
+    retry_while, sent, single, string, string_list, strings, text, vanished,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::error::built;
 use crate::tagging::ManagedTags;
+use crate::verify::arn_problem;
 
 /// BatchGetProjects takes at most 100 names a call.
 const NAMES_PER_CALL: usize = 100;

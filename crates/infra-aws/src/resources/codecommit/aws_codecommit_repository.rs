@@ -25,11 +25,12 @@ use aws_sdk_codecommit::types::RepositoryMetadata;
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
-    arn_problem, changed, deleted_or_gone, known, read_each, sent, string, tag_changes, vanished,
+    changed, deleted_or_gone, known, read_each, sent, string, tag_changes, vanished,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, string as text_of, Declared, Reading};
 use crate::tagging::ManagedTags;
+use crate::verify::arn_problem;
 
 /// BatchGetRepositories takes at most 100 names a call.
 const NAMES_PER_CALL: usize = 100;

@@ -58,6 +58,7 @@ use crate::app_support::{
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::tagging::ManagedTags;
+use crate::verify::arn_problem;
 
 /// BatchGetDeploymentGroups takes at most 100 names a call.
 const GROUPS_PER_CALL: usize = 100;
@@ -920,21 +921,6 @@ fn target_blocks() -> Vec<Declared<Group>> {
 
 // --- plan-time checks ------------------------------------------------------------------------
 
-/// The provider's ARN check (`verify.ValidARN`): an empty value passes.
-fn arn_problem(attribute: &str, value: &Value) -> Option<String> {
-    let text = value.as_str().filter(|t| !t.is_empty())?;
-    let reason = if !text.starts_with("arn:") {
-        "arn: invalid prefix"
-    } else if text.splitn(6, ':').count() < 6 {
-        "arn: not enough sections"
-    } else {
-        return None;
-    };
-    Some(format!(
-        "\"{attribute}\" ({text}) is an invalid ARN: {reason}"
-    ))
-}
-
 /// The provider's `NoZeroValues` check of a string.
 fn empty_problem(attribute: &str, value: &Value) -> Option<String> {
     (value.as_str() == Some("")).then(|| format!("{attribute} must not be empty, got "))
@@ -974,7 +960,10 @@ impl AwsObject for GroupObject {
         }
         check(
             "service_role_arn".to_string(),
-            arn_problem("service_role_arn", config.get("service_role_arn")),
+            config
+                .get("service_role_arn")
+                .as_str()
+                .and_then(|arn| arn_problem("service_role_arn", arn)),
         );
         for (i, alarm) in blocks(config, "alarm_configuration").iter().enumerate() {
             let count = alarm.get("alarms").as_list().map_or(0, <[Value]>::len);
@@ -1005,7 +994,10 @@ impl AwsObject for GroupObject {
             }
             check(
                 format!("{path}.trigger_target_arn"),
-                arn_problem("trigger_target_arn", trigger.get("trigger_target_arn")),
+                trigger
+                    .get("trigger_target_arn")
+                    .as_str()
+                    .and_then(|arn| arn_problem("trigger_target_arn", arn)),
             );
         }
         for (i, blue_green) in blocks(config, "blue_green_deployment_config")
@@ -1043,7 +1035,8 @@ impl AwsObject for GroupObject {
                         for arn in block.get("listener_arns").as_list().unwrap_or(&[]) {
                             check(
                                 format!("{path}.{route}[{k}].listener_arns"),
-                                arn_problem("listener_arns", arn),
+                                arn.as_str()
+                                    .and_then(|arn| arn_problem("listener_arns", arn)),
                             );
                         }
                     }

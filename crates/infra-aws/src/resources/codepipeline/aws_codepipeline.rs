@@ -54,6 +54,7 @@ use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::error::{aws_error, built};
 use crate::tagging::ManagedTags;
+use crate::verify::arn_problem_at;
 use aws_smithy_types::error::operation::BuildError;
 
 /// The action provider whose `OAuthToken` AWS masks (GitHub version 1).
@@ -1063,26 +1064,6 @@ fn hide_oauth_tokens(value: &mut Value) {
     }
 }
 
-/// Terraform's ValidARN check (an empty string passes).
-fn arn_problem(problems: &mut Vec<(String, String)>, path: String, key: &str, value: &Value) {
-    let Some(arn) = value.as_str().filter(|a| !a.is_empty()) else {
-        return;
-    };
-    let reason = if !arn.starts_with("arn:") {
-        Some("arn: invalid prefix")
-    } else if arn.splitn(6, ':').count() < 6 {
-        Some("arn: not enough sections")
-    } else {
-        None
-    };
-    if let Some(reason) = reason {
-        problems.push((
-            path,
-            format!("\"{key}\" ({arn}) is an invalid ARN: {reason}"),
-        ));
-    }
-}
-
 #[async_trait::async_trait]
 impl AwsObject for PipelineObject {
     type Object = Pipeline;
@@ -1097,12 +1078,7 @@ impl AwsObject for PipelineObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = name_problems(config);
-        arn_problem(
-            &mut problems,
-            "role_arn".into(),
-            "role_arn",
-            config.get("role_arn"),
-        );
+        problems.extend(arn_problem_at(config, "role_arn", ""));
         let stores = blocks(config, "artifact_store");
         if stores.iter().all(|s| s.get("region").is_wholly_known()) {
             let regions: Vec<Option<String>> =
@@ -1129,12 +1105,11 @@ impl AwsObject for PipelineObject {
                 ] {
                     length_problem(&mut problems, path(key), key, action.get(key), range);
                 }
-                arn_problem(
-                    &mut problems,
-                    path("role_arn"),
+                problems.extend(arn_problem_at(
+                    action,
                     "role_arn",
-                    action.get("role_arn"),
-                );
+                    &format!("{stage_path}.action[{j}]"),
+                ));
             }
         }
         for (i, trigger) in blocks(config, "trigger").iter().enumerate() {

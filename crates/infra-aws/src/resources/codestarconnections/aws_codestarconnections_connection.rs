@@ -21,13 +21,13 @@ use aws_sdk_codestarconnections::Client;
 use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
-    arn_problem, deleted_or_gone, has_managed_tags, non_empty, resource_tag_changes, sent, string,
-    text,
+    deleted_or_gone, has_managed_tags, non_empty, resource_tag_changes, sent, string, text,
 };
 use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, Declared, Reading};
 use crate::error::{aws_error, found_or_none, is_not_found};
 use crate::tagging::{sdk_tags_of, ManagedTags};
+use crate::verify::arn_problem;
 
 /// The provider's `provider_type` values (the API's ProviderType).
 const PROVIDER_TYPES: &[&str] = &[

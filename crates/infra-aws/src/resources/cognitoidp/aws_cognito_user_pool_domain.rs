@@ -222,7 +222,7 @@ impl AwsObject for UserPoolDomainObject {
             .collect();
         if let Some(arn) = non_empty(config, "certificate_arn") {
             problems.extend(
-                crate::app_support::arn_problem("certificate_arn", &arn)
+                crate::verify::arn_problem("certificate_arn", &arn)
                     .map(|p| ("certificate_arn".to_string(), p)),
             );
         }

@@ -46,9 +46,10 @@ use aws_sdk_dynamodb::Client;
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, changed, desired_tags, non_empty, sent, single, text, wait_for,
+    blocks, boolean, changed, desired_tags, non_empty, sent, single, text, wait_for,
 };
 use crate::error::{aws_error, built};
+use crate::verify::{arn_problem, is_region_name};
 
 use super::table_api::{
     continuous_backups, default_key_arn, describe_table, sdk_tags, table_tags, too_many_changes,
@@ -161,18 +162,6 @@ pub(super) fn validate(config: &Value, problems: &mut Vec<(String, String)>) {
                 .into(),
         ));
     }
-}
-
-/// The provider's `verify.ValidRegionName`: `us-east-1`, `eu-central-2`, `us-gov-west-1`...
-fn is_region_name(name: &str) -> bool {
-    let parts: Vec<&str> = name.split('-').collect();
-    parts.len() >= 3
-        && parts[0].len() == 2
-        && parts[..parts.len() - 1]
-            .iter()
-            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()))
-        && parts[parts.len() - 1].chars().all(|c| c.is_ascii_digit())
-        && !parts[parts.len() - 1].is_empty()
 }
 
 /// The DynamoDB client of the provider, in another region (same endpoint configuration,
@@ -1190,16 +1179,6 @@ mod tests {
         let found = problems(&with_replicas(vec![keyed], None));
         assert_eq!(found[0].0, "replica[0].kms_key_arn");
         assert!(found[0].1.contains("is an invalid ARN"), "{found:?}");
-        for (name, valid) in [
-            ("us-east-1", true),
-            ("us-gov-west-1", true),
-            ("eu-central-2", true),
-            ("useast1", false),
-            ("us-east", false),
-            ("US-EAST-1", false),
-        ] {
-            assert_eq!(is_region_name(name), valid, "{name}");
-        }
     }
 
     #[test]

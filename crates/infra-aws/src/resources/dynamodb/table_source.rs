@@ -26,9 +26,10 @@ use aws_sdk_dynamodb::Client;
 use aws_smithy_types::date_time::{DateTime, Format};
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{arn_problem, boolean, known, non_empty, sent, single, strings, wait_for};
+use crate::app_support::{boolean, known, non_empty, sent, single, strings, wait_for};
 use crate::declared::{from_prior, not_supported, read_block, Declared, Reading};
 use crate::error::built;
+use crate::verify::arn_problem;
 
 /// The arguments this file owns, at their place in the table's declaration. AWS does not
 /// report a table's origin: each reads back as the prior or planned value holds it.

@@ -58,8 +58,8 @@ use aws_sdk_ecs::types::{
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, int, non_empty, number, retry_while, sent, single, string,
-    string_list, strings, text, vanished, wait_for,
+    blocks, boolean, int, non_empty, number, retry_while, sent, single, string, string_list,
+    strings, text, vanished, wait_for,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{self, read, read_block, Declared, Reading};
@@ -68,6 +68,7 @@ use crate::ecs_support::{
 };
 use crate::error::is_not_found;
 use crate::tagging::ManagedTags;
+use crate::verify::arn_problem_at;
 
 /// DescribeCapacityProviders takes at most 100 names a call.
 const PROVIDERS_PER_CALL: usize = 100;
@@ -913,17 +914,6 @@ fn quoted(options: &[&str]) -> String {
         .join(", ")
 }
 
-/// The provider's `verify.ValidARN` on `object.key`, reported at `at.key`.
-fn arn_check(object: &Value, key: &str, at: &str, problems: &mut Vec<(String, String)>) {
-    if let Some(problem) = object
-        .get(key)
-        .as_str()
-        .and_then(|arn| arn_problem(key, arn))
-    {
-        problems.push((format!("{at}.{key}"), problem));
-    }
-}
-
 /// The provider's `validateClusterName` of `cluster`.
 fn cluster_problem(name: &str) -> Option<String> {
     crate::ecs_support::cluster_name_problem("cluster", name)
@@ -1101,20 +1091,20 @@ impl AwsObject for CapacityProviderObject {
             .enumerate()
         {
             let at = format!("auto_scaling_group_provider[{i}]");
-            arn_check(group, "auto_scaling_group_arn", &at, &mut problems);
+            problems.extend(arn_problem_at(group, "auto_scaling_group_arn", &at));
         }
         for (i, provider) in blocks(config, "managed_instances_provider")
             .iter()
             .enumerate()
         {
             let at = format!("managed_instances_provider[{i}]");
-            arn_check(provider, "infrastructure_role_arn", &at, &mut problems);
+            problems.extend(arn_problem_at(provider, "infrastructure_role_arn", &at));
             for (j, template) in blocks(provider, "instance_launch_template")
                 .iter()
                 .enumerate()
             {
                 let at = format!("{at}.instance_launch_template[{j}]");
-                arn_check(template, "ec2_instance_profile_arn", &at, &mut problems);
+                problems.extend(arn_problem_at(template, "ec2_instance_profile_arn", &at));
                 for (k, requirements) in
                     blocks(template, "instance_requirements").iter().enumerate()
                 {

@@ -61,8 +61,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    arn_type_problem, blocks, changed, has_managed_tags, int, known, non_empty, number, one_block,
-    retry_while, sent, single, string, string_list, strings, text, vanished, wait_for,
+    blocks, changed, has_managed_tags, int, known, non_empty, number, one_block, retry_while, sent,
+    single, string, string_list, strings, text, vanished, wait_for,
 };
 use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{self, read, Declared, Field, Reading};
@@ -70,6 +70,7 @@ use crate::ecs_support::{secrets_value, tags_from_sdk, tags_to_sdk, update_tags}
 use crate::error::is_not_found;
 use crate::resources::ecs::aws_ecs_service::describe_services;
 use crate::tagging::ManagedTags;
+use crate::verify::arn_type_problem;
 use crate::Aws;
 
 /// The provider's `ExpressGatewayServiceScalingMetric` values (its docs' `CPU` and `MEMORY`

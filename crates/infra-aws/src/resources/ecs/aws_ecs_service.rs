@@ -61,8 +61,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, changed, int, number, sent, single, string, string_list,
-    string_map, strings, text, vanished, wait_for,
+    blocks, boolean, changed, int, number, sent, single, string, string_list, string_map, strings,
+    text, vanished, wait_for,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::blue_green::deploy::PAUSE_SIGNAL_TAG;
@@ -77,6 +77,7 @@ use crate::ecs_support::{
 };
 use crate::error::is_not_found;
 use crate::tagging::ManagedTags;
+use crate::verify::arn_problem_at;
 use crate::Aws;
 
 /// The tag naming the `aws_ecs_service` a colour service belongs to, so the pair can be found
@@ -961,73 +962,53 @@ fn test_traffic_rules_value(rules: Option<&ServiceConnectTestTrafficRules>) -> V
 /// The provider's `verify.ValidARN` checks of the service's ARN arguments, each at its
 /// location, and its check of a VPC Lattice port name.
 fn arn_problems(config: &Value) -> Vec<(String, String)> {
-    fn check(problems: &mut Vec<(String, String)>, object: &Value, at: String, keys: &[&str]) {
-        for key in keys {
-            if let Some(problem) = object.get(key).as_str().and_then(|v| arn_problem(key, v)) {
-                problems.push((format!("{at}.{key}"), problem));
-            }
-        }
-    }
     let mut problems = Vec::new();
     for (i, balancer) in blocks(config, "load_balancer").iter().enumerate() {
         let at = format!("load_balancer[{i}]");
-        check(&mut problems, balancer, at.clone(), &["target_group_arn"]);
+        problems.extend(arn_problem_at(balancer, "target_group_arn", &at));
         for advanced in blocks(balancer, "advanced_configuration") {
-            check(
-                &mut problems,
-                advanced,
-                format!("{at}.advanced_configuration[0]"),
-                &[
-                    "alternate_target_group_arn",
-                    "production_listener_rule",
-                    "test_listener_rule",
-                    "role_arn",
-                ],
-            );
+            let at = format!("{at}.advanced_configuration[0]");
+            for key in [
+                "alternate_target_group_arn",
+                "production_listener_rule",
+                "test_listener_rule",
+                "role_arn",
+            ] {
+                problems.extend(arn_problem_at(advanced, key, &at));
+            }
         }
     }
     for registry in blocks(config, "service_registries") {
-        check(
-            &mut problems,
+        problems.extend(arn_problem_at(
             registry,
-            "service_registries[0]".into(),
-            &["registry_arn"],
-        );
+            "registry_arn",
+            "service_registries[0]",
+        ));
     }
     for connect in blocks(config, "service_connect_configuration") {
         for (i, service) in blocks(connect, "service").iter().enumerate() {
             let at = format!("service_connect_configuration[0].service[{i}].tls[0]");
             for tls in blocks(service, "tls") {
-                check(&mut problems, tls, at.clone(), &["role_arn"]);
+                problems.extend(arn_problem_at(tls, "role_arn", &at));
                 for authority in blocks(tls, "issuer_cert_authority") {
-                    check(
-                        &mut problems,
-                        authority,
-                        format!("{at}.issuer_cert_authority[0]"),
-                        &["aws_pca_authority_arn"],
-                    );
+                    let at = format!("{at}.issuer_cert_authority[0]");
+                    problems.extend(arn_problem_at(authority, "aws_pca_authority_arn", &at));
                 }
             }
         }
     }
     for volume in blocks(config, "volume_configuration") {
         for ebs in blocks(volume, "managed_ebs_volume") {
-            check(
-                &mut problems,
-                ebs,
-                "volume_configuration[0].managed_ebs_volume[0]".into(),
-                &["role_arn"],
-            );
+            let at = "volume_configuration[0].managed_ebs_volume[0]";
+            problems.extend(arn_problem_at(ebs, "role_arn", at));
         }
     }
     for deployment in blocks(config, "deployment_configuration") {
         for (i, hook) in blocks(deployment, "lifecycle_hook").iter().enumerate() {
-            check(
-                &mut problems,
-                hook,
-                format!("deployment_configuration[0].lifecycle_hook[{i}]"),
-                &["hook_target_arn", "role_arn"],
-            );
+            let at = format!("deployment_configuration[0].lifecycle_hook[{i}]");
+            for key in ["hook_target_arn", "role_arn"] {
+                problems.extend(arn_problem_at(hook, key, &at));
+            }
         }
     }
     for (i, lattice) in blocks(config, "vpc_lattice_configurations")
@@ -1035,12 +1016,9 @@ fn arn_problems(config: &Value) -> Vec<(String, String)> {
         .enumerate()
     {
         let at = format!("vpc_lattice_configurations[{i}]");
-        check(
-            &mut problems,
-            lattice,
-            at.clone(),
-            &["role_arn", "target_group_arn"],
-        );
+        for key in ["role_arn", "target_group_arn"] {
+            problems.extend(arn_problem_at(lattice, key, &at));
+        }
         if let Some(name) = lattice.get("port_name").as_str() {
             if let Some(problem) = lattice_port_name_problem(name) {
                 problems.push((format!("{at}.port_name"), problem));

@@ -37,8 +37,8 @@ use aws_sdk_ecs::types::{
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, int, map_value, number, one_block, sent, single, string,
-    string_list, string_map, strings, text,
+    blocks, boolean, int, map_value, number, one_block, sent, single, string, string_list,
+    string_map, strings, text,
 };
 use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{self, read, read_block, string_or_empty, switch};
@@ -49,6 +49,7 @@ use crate::ecs_support::{
     update_tags,
 };
 use crate::tagging::ManagedTags;
+use crate::verify::arn_problem_at;
 
 pub type AwsEcsTaskDefinition = ObjectType<TaskDefinitionObject>;
 
@@ -522,9 +523,7 @@ fn argument_problems(config: &Value) -> Vec<(String, String)> {
         }
     }
     for key in ["execution_role_arn", "task_role_arn"] {
-        if let Some(problem) = config.get(key).as_str().and_then(|v| arn_problem(key, v)) {
-            problems.push((key.to_string(), problem));
-        }
+        problems.extend(arn_problem_at(config, key, ""));
     }
     for compatibility in config
         .get("requires_compatibilities")
@@ -559,17 +558,10 @@ fn argument_problems(config: &Value) -> Vec<(String, String)> {
     for (i, volume) in blocks(config, "volume").iter().enumerate() {
         for fsx in blocks(volume, "fsx_windows_file_server_volume_configuration") {
             for authorization in blocks(fsx, "authorization_config") {
-                let key = "credentials_parameter";
-                if let Some(problem) = authorization
-                    .get(key)
-                    .as_str()
-                    .and_then(|v| arn_problem(key, v))
-                {
-                    problems.push((
-                        format!("volume[{i}].fsx_windows_file_server_volume_configuration[0].authorization_config[0].{key}"),
-                        problem,
-                    ));
-                }
+                let at = format!(
+                    "volume[{i}].fsx_windows_file_server_volume_configuration[0].authorization_config[0]"
+                );
+                problems.extend(arn_problem_at(authorization, "credentials_parameter", &at));
             }
         }
     }
@@ -581,17 +573,9 @@ fn s3files_problems(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     for (i, volume) in blocks(config, "volume").iter().enumerate() {
         for s3files in blocks(volume, "s3files_volume_configuration") {
+            let at = format!("volume[{i}].s3files_volume_configuration[0]");
             for key in ["file_system_arn", "access_point_arn"] {
-                if let Some(problem) = s3files
-                    .get(key)
-                    .as_str()
-                    .and_then(|arn| arn_problem(key, arn))
-                {
-                    problems.push((
-                        format!("volume[{i}].s3files_volume_configuration[0].{key}"),
-                        problem,
-                    ));
-                }
+                problems.extend(arn_problem_at(s3files, key, &at));
             }
         }
     }

@@ -19,7 +19,7 @@ use std::time::Duration;
 use aws_sdk_ecs::types::{LaunchType, Scale, ScaleUnit, TaskSet, TaskSetField};
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
-use crate::app_support::{arn_problem, blocks, sent, single, string, text, vanished, wait_for};
+use crate::app_support::{blocks, sent, single, string, text, vanished, wait_for};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{self, computed, copied, read, read_block, Declared, Reading};
 use crate::ec2_support::token_of;
@@ -31,6 +31,7 @@ use crate::ecs_support::{
 };
 use crate::error::is_not_found;
 use crate::tagging::ManagedTags;
+use crate::verify::arn_problem_at;
 
 /// The provider's wait for a deleted task set to be gone.
 const DELETE_WAIT: Duration = Duration::from_secs(600);
@@ -315,16 +316,16 @@ fn scale_to_sdk(value: &Value) -> Option<Scale> {
 /// left to apply.
 fn argument_problems(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
-    let mut arn = |object: &Value, at: &str, key: &str| {
-        if let Some(problem) = object.get(key).as_str().and_then(|v| arn_problem(key, v)) {
-            problems.push((format!("{at}.{key}"), problem));
-        }
-    };
     for (i, balancer) in blocks(config, "load_balancer").iter().enumerate() {
-        arn(balancer, &format!("load_balancer[{i}]"), "target_group_arn");
+        let at = format!("load_balancer[{i}]");
+        problems.extend(arn_problem_at(balancer, "target_group_arn", &at));
     }
     for registry in blocks(config, "service_registries") {
-        arn(registry, "service_registries[0]", "registry_arn");
+        problems.extend(arn_problem_at(
+            registry,
+            "registry_arn",
+            "service_registries[0]",
+        ));
     }
     let mut ports: Vec<(String, f64)> = Vec::new();
     for (i, balancer) in blocks(config, "load_balancer").iter().enumerate() {

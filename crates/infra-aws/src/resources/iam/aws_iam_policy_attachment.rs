@@ -19,7 +19,8 @@ use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 use crate::app_support::is_missing;
 use crate::association::{Members, MembersType};
 use crate::error::aws_error;
-use crate::iam_support::{arn_problem, Principal};
+use crate::iam_support::Principal;
+use crate::verify::arn_problem_at;
 
 pub type AwsIamPolicyAttachment = MembersType<PolicyAttachments>;
 
@@ -50,7 +51,9 @@ impl Members for PolicyAttachments {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems: Vec<_> = arn_problem(config, "policy_arn").into_iter().collect();
+        let mut problems: Vec<_> = arn_problem_at(config, "policy_arn", "")
+            .into_iter()
+            .collect();
         if config.get("name").as_str() == Some("") {
             problems.push(("name".to_string(), "\"name\" must not be empty".to_string()));
         }

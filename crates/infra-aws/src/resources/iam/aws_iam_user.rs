@@ -22,10 +22,11 @@ use crate::app_support::{boolean, changed, non_empty, sent, string, text};
 use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, Declared};
 use crate::iam_support::{
-    arn_problem, found, gone, name_problems, named_in_path, owned_tags, renamed_or_moved,
-    tags_to_sdk, update_tags,
+    found, gone, name_problems, named_in_path, owned_tags, renamed_or_moved, tags_to_sdk,
+    update_tags,
 };
 use crate::tagging::ManagedTags;
+use crate::verify::arn_problem_at;
 
 pub type AwsIamUser = ObjectType<UserObject>;
 
@@ -152,7 +153,7 @@ impl AwsObject for UserObject {
                 ));
             }
         }
-        problems.extend(arn_problem(config, "permissions_boundary"));
+        problems.extend(arn_problem_at(config, "permissions_boundary", ""));
         problems
     }
 

@@ -104,6 +104,7 @@ use crate::clients::partition_of;
 use crate::declared::{from_prior, read, read_block, switch, Declared, Reading};
 use crate::error::{aws_error, built};
 use crate::tagging::ManagedTags;
+use crate::verify::arn_problem;
 
 /// The provider's `lambdaPropagationTimeout`: how long a create or configuration update is
 /// retried while IAM or the function catches up, and a publish while an update is in progress.
@@ -1645,18 +1646,6 @@ fn drop_empty_block(
     if says_nothing {
         entries.insert(name.to_string(), Value::List(vec![]));
     }
-}
-
-/// `"<key>" (<value>) is an invalid ARN: ...` as the provider's `verify.ValidARN` words it.
-fn arn_problem(key: &str, value: &str) -> Option<String> {
-    let reason = if !value.starts_with("arn:") {
-        "arn: invalid prefix"
-    } else if value.split(':').count() < 6 {
-        "arn: not enough sections"
-    } else {
-        return None;
-    };
-    Some(format!("\"{key}\" ({value}) is an invalid ARN: {reason}"))
 }
 
 /// The provider's `validFunctionName`: a name, or a (partial) function ARN, 1 to 140

@@ -54,6 +54,7 @@ use crate::aws_object::{composite_key, key_parts, AwsObject, ObjectType, Tagged}
 use crate::clients::partition_of;
 use crate::declared::{read, Declared, Reading};
 use crate::ec2_support::{name_for_create, with_name_for_create};
+use crate::verify::{arn_problem, is_account_id};
 
 pub type AwsLambdaPermission = ObjectType<PermissionObject>;
 
@@ -236,10 +237,6 @@ fn is_region(text: &str) -> bool {
         && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
 }
 
-fn is_account(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
-}
-
 fn is_word(text: &str, extra: &str) -> bool {
     !text.is_empty()
         && text
@@ -258,7 +255,7 @@ pub(super) fn parse_function(text: &str) -> Option<(String, Option<String>)> {
     if parts.len() > 1 && is_region(parts[0]) {
         parts = &parts[1..];
     }
-    if parts.len() > 1 && is_account(parts[0]) {
+    if parts.len() > 1 && is_account_id(parts[0]) {
         parts = &parts[1..];
     }
     if parts.len() > 1 && parts[0] == "function" {
@@ -306,7 +303,7 @@ fn principal_value(statement: &Statement, hint: &Value) -> Value {
     };
     match hint.get("principal").as_str() {
         Some(configured)
-            if is_account(configured)
+            if is_account_id(configured)
                 && reported.starts_with("arn:")
                 && reported.ends_with(&format!(":iam::{configured}:root")) =>
         {
@@ -452,72 +449,6 @@ fn function_name_problems(name: &str) -> Vec<String> {
     problems
 }
 
-/// The provider's `verify.ValidARN`.
-fn arn_problem(key: &str, arn: &str) -> Option<String> {
-    if arn.is_empty() {
-        return None;
-    }
-    let invalid = |why: &str| Some(format!("\"{key}\" ({arn}) is an invalid ARN: {why}"));
-    if !arn.starts_with("arn:") {
-        return invalid("arn: invalid prefix");
-    }
-    let sections: Vec<&str> = arn.splitn(6, ':').collect();
-    if sections.len() < 6 {
-        return invalid("arn: not enough sections");
-    }
-    let partition = sections[1];
-    // `^aws(-[a-z]+)*$`
-    let partition_ok = match partition.strip_prefix("aws") {
-        Some("") => true,
-        Some(rest) => rest.strip_prefix('-').is_some_and(|rest| {
-            rest.split('-')
-                .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase()))
-        }),
-        None => false,
-    };
-    if partition.is_empty() {
-        return invalid("missing partition value");
-    }
-    if !partition_ok {
-        return invalid(
-            "invalid partition value (expecting to match regular expression: ^aws(-[a-z]+)*$)",
-        );
-    }
-    if !sections[3].is_empty() && !is_region_name(sections[3]) {
-        return invalid(
-            "invalid region value (expecting to match regular expression: \
-             ^[a-z]{2}(-[a-z]+)+-\\d$)",
-        );
-    }
-    let account = sections[4];
-    let account_ok = account.is_empty()
-        || is_account(account)
-        || matches!(account, "aws" | "aws-managed" | "third-party")
-        || (account.starts_with("cw") && account.chars().count() == 12);
-    if !account_ok {
-        return invalid(
-            "invalid account ID value (expecting to match regular expression: \
-             ^(aws|aws-managed|third-party|\\d{12}|cw.{10})$)",
-        );
-    }
-    if sections[5].is_empty() {
-        return invalid("missing resource value");
-    }
-    None
-}
-
-/// `verify`'s region pattern `^[a-z]{2}(-[a-z]+)+-\d$`.
-fn is_region_name(text: &str) -> bool {
-    let parts: Vec<&str> = text.split('-').collect();
-    let lower = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase());
-    parts.len() >= 3
-        && parts[0].len() == 2
-        && lower(parts[0])
-        && parts[1..parts.len() - 1].iter().all(|p| lower(p))
-        && parts[parts.len() - 1].len() == 1
-        && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
-}
-
 /// Whether a statement, as read back for `planned`, is the one `planned` describes (for
 /// adopting it after an interrupted create).
 fn describes(read: &Value, planned: &Value) -> bool {
@@ -649,7 +580,7 @@ impl AwsObject for PermissionObject {
             128,
         );
         if let Some(account) = config.get("source_account").as_str() {
-            if !is_account(account) {
+            if !is_account_id(account) {
                 problems.push((
                     "source_account".to_string(),
                     format!(

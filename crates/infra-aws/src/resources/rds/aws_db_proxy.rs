@@ -34,8 +34,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    arn_problem, blocks, boolean, changed, int, non_empty, number, sent, sent_unless_gone, string,
-    string_list, strings, vanished, wait_for,
+    blocks, boolean, changed, int, non_empty, number, sent, sent_unless_gone, string, string_list,
+    strings, vanished, wait_for,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, string_or_empty, Declared};
@@ -43,6 +43,7 @@ use crate::error::is_not_found;
 use crate::rds_support::{identifier_checks, tagged_groups, tags_to_sdk, update_tags};
 use crate::subnet_group_support::describe_by_name;
 use crate::tagging::ManagedTags;
+use crate::verify::arn_problem;
 
 /// The arguments ModifyDBProxy carries: a change to any of them is one ModifyDBProxy (the
 /// provider's `HasChangesExcept(tags, tags_all)`; the others force replacement).

@@ -93,9 +93,9 @@ use super::aws_s3_bucket_policy::Policy;
 use super::aws_s3_bucket_server_side_encryption_configuration::{by_default_schema, Encryption};
 use super::aws_s3_bucket_versioning::{put_versioning, Versioning};
 use crate::app_support::{
-    arn_problem, blocks, boolean, changed, has_managed_tags, int, invalid_json, known,
-    length_problem, non_empty, number, retry_while, single, string, string_list, strings,
-    tag_changes, text, vanished,
+    blocks, boolean, changed, has_managed_tags, int, invalid_json, known, length_problem,
+    non_empty, number, retry_while, single, string, string_list, strings, tag_changes, text,
+    vanished,
 };
 use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
@@ -108,6 +108,7 @@ use crate::s3_support::{
     bucket_call, bucket_names, empty_bucket, is_gone, website, BucketConfig, Target, BUCKET_NAMES,
 };
 use crate::tagging::ManagedTags;
+use crate::verify::arn_problem;
 
 /// The canned ACLs that apply to a bucket (the provider's list for `acl`; S3's canned ACL
 /// table: the others apply to objects only).

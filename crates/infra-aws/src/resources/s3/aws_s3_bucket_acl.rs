@@ -33,6 +33,7 @@ use crate::s3_support::{
     bucket_call, fields, grant_value, grantee_of, is_configured, BucketConfig, Fields, ImportId,
     Target,
 };
+use crate::verify::is_account_id;
 
 /// The provider's canned ACLs: the SDK's enum plus `aws-exec-read` and `log-delivery-write`.
 const CANNED_ACLS: &[&str] = &[
@@ -64,10 +65,6 @@ fn is_bucket_name(text: &str) -> bool {
         && text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
-}
-
-fn is_account_id(text: &str) -> bool {
-    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn is_canned_acl(text: &str) -> bool {

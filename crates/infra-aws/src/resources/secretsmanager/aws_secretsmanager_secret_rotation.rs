@@ -43,13 +43,14 @@ use aws_sdk_secretsmanager::Client;
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    arn_problem, blocks, known, non_empty, sent, single, string, text, text_or_null, POLL_INTERVAL,
+    blocks, known, non_empty, sent, single, string, text, text_or_null, POLL_INTERVAL,
 };
 use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::ec2_support::long_client_token;
 use crate::error::aws_error;
 use crate::resources::secretsmanager::aws_secretsmanager_secret::is_gone;
+use crate::verify::arn_problem_at;
 
 /// How long RotateSecret is retried while a new Lambda permission or role propagates (the
 /// provider's `propagationTimeout`).
@@ -348,9 +349,7 @@ impl AwsObject for RotationObject {
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         for key in ["rotation_lambda_arn", "external_secret_rotation_role_arn"] {
-            if let Some(problem) = config.get(key).as_str().and_then(|v| arn_problem(key, v)) {
-                problems.push((key.to_string(), problem));
-            }
+            problems.extend(arn_problem_at(config, key, ""));
         }
         // The provider's CustomizeDiff: rules unless rotation is explicitly disabled. An
         // unknown `rotation_enabled` counts as not disabled, as there.

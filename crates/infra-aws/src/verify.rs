@@ -1,0 +1,188 @@
+//! The provider's shared plan-time checks (`internal/verify` in terraform-provider-aws), written
+//! once, in its wording: an ARN, a region name, an account ID.
+//!
+//! Its patterns, quoted in the messages:
+//! - partition `^aws(-[a-z]+)*$`;
+//! - region `^[a-z]{2}(-[a-z]+)+-\d$`;
+//! - account in an ARN `^(aws|aws-managed|third-party|\d{12}|cw.{10})$`.
+
+use infra_core::Value;
+
+/// `verify.ValidARN` of `value`, the `key` argument: parsed as the SDK's `arn.Parse` does
+/// (an `arn:` prefix and six sections), then a partition, a region and an account that are
+/// empty or well formed, and a resource. An empty value passes. The provider reports every
+/// problem of one value; this gives the first, which is enough to say the value is wrong.
+pub fn arn_problem(key: &str, value: &str) -> Option<String> {
+    if value.is_empty() {
+        return None;
+    }
+    let sections: Vec<&str> = value.splitn(6, ':').collect();
+    let reason = if !value.starts_with("arn:") {
+        "arn: invalid prefix"
+    } else if sections.len() < 6 {
+        "arn: not enough sections"
+    } else if sections[1].is_empty() {
+        "missing partition value"
+    } else if !is_partition(sections[1]) {
+        "invalid partition value (expecting to match regular expression: ^aws(-[a-z]+)*$)"
+    } else if !sections[3].is_empty() && !is_region_name(sections[3]) {
+        "invalid region value (expecting to match regular expression: ^[a-z]{2}(-[a-z]+)+-\\d$)"
+    } else if !sections[4].is_empty() && !is_arn_account(sections[4]) {
+        "invalid account ID value (expecting to match regular expression: \
+         ^(aws|aws-managed|third-party|\\d{12}|cw.{10})$)"
+    } else if sections[5].is_empty() {
+        "missing resource value"
+    } else {
+        return None;
+    };
+    Some(format!("\"{key}\" ({value}) is an invalid ARN: {reason}"))
+}
+
+/// [`arn_problem`] of the string at `object.key`, reported at `{at}.{key}` (at `key` when `at`
+/// is empty), as `validate` lists problems.
+pub fn arn_problem_at(object: &Value, key: &str, at: &str) -> Option<(String, String)> {
+    let problem = arn_problem(key, object.get(key).as_str()?)?;
+    let path = if at.is_empty() {
+        key.to_string()
+    } else {
+        format!("{at}.{key}")
+    };
+    Some((path, problem))
+}
+
+/// The check of the plugin-framework ARN type (`fwtypes.ARN`, the SDK's `arn.IsARN`: an
+/// `arn:` prefix and at least six sections), in its wording.
+pub fn arn_type_problem(value: &str) -> Option<String> {
+    let is_arn = value.starts_with("arn:") && value.matches(':').count() >= 5;
+    (!is_arn).then(|| format!("The provided value cannot be parsed as an ARN. Value: {value}"))
+}
+
+/// `verify.ValidRegionName`'s pattern `^[a-z]{2}(-[a-z]+)+-\d$`: `us-east-1`,
+/// `us-gov-west-1`.
+pub fn is_region_name(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('-').collect();
+    let lower = |s: &&str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase());
+    let [first, middle @ .., last] = parts.as_slice() else {
+        return false;
+    };
+    first.len() == 2
+        && lower(first)
+        && !middle.is_empty()
+        && middle.iter().all(lower)
+        && last.len() == 1
+        && last.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `verify.ValidAccountID`'s test (`types.IsAWSAccountID`): exactly 12 digits.
+pub fn is_account_id(text: &str) -> bool {
+    text.len() == 12 && text.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `^aws(-[a-z]+)*$`.
+fn is_partition(text: &str) -> bool {
+    match text.strip_prefix("aws") {
+        Some(rest) => {
+            rest.split('-')
+                .skip(1)
+                .all(|word| !word.is_empty() && word.bytes().all(|b| b.is_ascii_lowercase()))
+                && (rest.is_empty() || rest.starts_with('-'))
+        }
+        None => false,
+    }
+}
+
+/// The account section of an ARN: `^(aws|aws-managed|third-party|\d{12}|cw.{10})$`.
+fn is_arn_account(text: &str) -> bool {
+    is_account_id(text)
+        || matches!(text, "aws" | "aws-managed" | "third-party")
+        || (text.starts_with("cw") && text.chars().count() == 12)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reason(value: &str) -> Option<String> {
+        arn_problem("k", value).map(|p| p.split(": ").skip(1).collect::<Vec<_>>().join(": "))
+    }
+
+    #[test]
+    fn arns_are_checked_as_the_provider_checks_them() {
+        for good in [
+            "",
+            "arn:aws:iam::123456789012:role/r",
+            "arn:aws:s3:::bucket",
+            "arn:aws-us-gov:kms:us-gov-west-1:123456789012:key/k",
+            "arn:aws:iam::aws:policy/ReadOnlyAccess",
+            "arn:aws:logs:eu-west-1:cw1234567890:x",
+            "arn:aws:lambda:us-east-1:123456789012:function:f:alias",
+        ] {
+            assert_eq!(arn_problem("k", good), None, "{good}");
+        }
+        let cases = [
+            ("role/r", "arn: invalid prefix"),
+            ("arn:aws:iam", "arn: not enough sections"),
+            ("arn::iam::123456789012:role/r", "missing partition value"),
+            (
+                "arn:amazon:iam::123456789012:role/r",
+                "invalid partition value",
+            ),
+            (
+                "arn:aws-:iam::123456789012:role/r",
+                "invalid partition value",
+            ),
+            (
+                "arn:aws:kms:useast1:123456789012:key/k",
+                "invalid region value",
+            ),
+            (
+                "arn:aws:kms:us-east-12:123456789012:key/k",
+                "invalid region value",
+            ),
+            ("arn:aws:iam::123:role/r", "invalid account ID value"),
+            ("arn:aws:iam::123456789012:", "missing resource value"),
+        ];
+        for (value, expected) in cases {
+            let got = reason(value).unwrap_or_default();
+            assert!(got.starts_with(expected), "{value}: {got}");
+        }
+        assert_eq!(
+            arn_problem("role_arn", "x").as_deref(),
+            Some("\"role_arn\" (x) is an invalid ARN: arn: invalid prefix")
+        );
+    }
+
+    #[test]
+    fn a_problem_is_reported_at_its_path() {
+        let object = Value::map([("role_arn", Value::string("nope"))]);
+        assert_eq!(
+            arn_problem_at(&object, "role_arn", "tls[0]").map(|(path, _)| path),
+            Some("tls[0].role_arn".to_string())
+        );
+        assert_eq!(
+            arn_problem_at(&object, "role_arn", "").map(|(path, _)| path),
+            Some("role_arn".to_string())
+        );
+        assert_eq!(arn_problem_at(&object, "other", ""), None);
+    }
+
+    #[test]
+    fn region_names_and_account_ids() {
+        for (name, valid) in [
+            ("us-east-1", true),
+            ("us-gov-west-1", true),
+            ("ap-southeast-2", true),
+            ("us-east", false),
+            ("us-east-12", false),
+            ("USA-east-1", false),
+            ("u-east-1", false),
+            ("us--1", false),
+            ("", false),
+        ] {
+            assert_eq!(is_region_name(name), valid, "{name}");
+        }
+        assert!(is_account_id("123456789012"));
+        assert!(!is_account_id("12345678901"));
+        assert!(!is_account_id("12345678901a"));
+    }
+}
