@@ -22,6 +22,7 @@ use crate::ecs_container_json::{
     bool_field, built_list, built_object, field, int_field, invalid, list_json, non_empty,
     objects_field, put, put_list, string_map_field, strings_field, text_field,
 };
+use crate::verify::ARN;
 
 /// The container fields this provider maps to the SDK.
 const CONTAINER_FIELDS: &[&str] = &[
@@ -736,7 +737,7 @@ pub fn service_registries_block() -> Block {
     Block::single(
         "service_registries",
         Schema::new()
-            .attr(Attribute::required("registry_arn", Type::String))
+            .attr(Attribute::required("registry_arn", Type::String).check(ARN))
             .attr(Attribute::optional("port", Type::Number).check(Check::Port))
             .attr(Attribute::optional("container_port", Type::Number).check(Check::Port))
             .attr(Attribute::optional("container_name", Type::String)),

@@ -17,7 +17,7 @@ use crate::app_support::{changed, is_missing, same_json, sent, string};
 use crate::declared::{reported, Declared};
 use crate::ec2_support::name_for_create;
 use crate::error::aws_error;
-use crate::verify::arn_problem_at;
+use crate::verify::ARN;
 use crate::Aws;
 
 pub use crate::app_support::read_each;
@@ -530,7 +530,11 @@ impl PolicyAttachment {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required(principal.attribute(), Type::String).force_new())
-            .attr(Attribute::required("policy_arn", Type::String).force_new());
+            .attr(
+                Attribute::required("policy_arn", Type::String)
+                    .force_new()
+                    .check(ARN),
+            );
         PolicyAttachment {
             aws,
             principal,
@@ -583,12 +587,6 @@ impl ResourceType for PolicyAttachment {
 
     fn schema(&self) -> &Schema {
         &self.schema
-    }
-
-    fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        arn_problem_at(config, "policy_arn", "")
-            .into_iter()
-            .collect()
     }
 
     async fn create(

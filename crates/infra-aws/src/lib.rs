@@ -20,6 +20,11 @@
 //! - `subnet_group_support::SubnetGroupApi`: the ElastiCache and Redshift subnet groups;
 //! - `resources/appautoscaling` `Keyed`: scaling targets' policies and actions.
 //!
+//! A check of one attribute's value is declared on the attribute, not written in `validate`:
+//! the provider's `verify.ValidARN` as `.check(verify::ARN)`, its `StringLenBetween` as
+//! `.check(Check::Length(min, max))`, a closed set as `Check::OneOf`. `validate` keeps the
+//! checks across attributes and the ones particular to the type.
+//!
 //! No type file writes `impl ResourceType` itself (`grep -rl "impl ResourceType for"
 //! src/resources` prints nothing): a type whose object no family above fits declares it on
 //! `AwsObject`, whose `Object` may gather several calls' answers (`aws_instance`'s

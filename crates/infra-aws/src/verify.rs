@@ -6,7 +6,14 @@
 //! - region `^[a-z]{2}(-[a-z]+)+-\d$`;
 //! - account in an ARN `^(aws|aws-managed|third-party|\d{12}|cw.{10})$`.
 
-use infra_core::Value;
+use infra_core::{Check, TextCheck};
+
+/// [`arn_problem`] declared on an attribute: `Attribute::optional("role_arn", Type::String)
+/// .check(ARN)` checks the string, or each string of a list or set, at plan time.
+pub const ARN: Check = Check::Text(TextCheck {
+    name: "verify.ValidARN",
+    check: arn_problem,
+});
 
 /// `verify.ValidARN` of `value`, the `key` argument: parsed as the SDK's `arn.Parse` does
 /// (an `arn:` prefix and six sections), then a partition, a region and an account that are
@@ -36,18 +43,6 @@ pub fn arn_problem(key: &str, value: &str) -> Option<String> {
         return None;
     };
     Some(format!("\"{key}\" ({value}) is an invalid ARN: {reason}"))
-}
-
-/// [`arn_problem`] of the string at `object.key`, reported at `{at}.{key}` (at `key` when `at`
-/// is empty), as `validate` lists problems.
-pub fn arn_problem_at(object: &Value, key: &str, at: &str) -> Option<(String, String)> {
-    let problem = arn_problem(key, object.get(key).as_str()?)?;
-    let path = if at.is_empty() {
-        key.to_string()
-    } else {
-        format!("{at}.{key}")
-    };
-    Some((path, problem))
 }
 
 /// The check of the plugin-framework ARN type (`fwtypes.ARN`, the SDK's `arn.IsARN`: an
@@ -150,20 +145,6 @@ mod tests {
             arn_problem("role_arn", "x").as_deref(),
             Some("\"role_arn\" (x) is an invalid ARN: arn: invalid prefix")
         );
-    }
-
-    #[test]
-    fn a_problem_is_reported_at_its_path() {
-        let object = Value::map([("role_arn", Value::string("nope"))]);
-        assert_eq!(
-            arn_problem_at(&object, "role_arn", "tls[0]").map(|(path, _)| path),
-            Some("tls[0].role_arn".to_string())
-        );
-        assert_eq!(
-            arn_problem_at(&object, "role_arn", "").map(|(path, _)| path),
-            Some("role_arn".to_string())
-        );
-        assert_eq!(arn_problem_at(&object, "other", ""), None);
     }
 
     #[test]

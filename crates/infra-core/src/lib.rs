@@ -26,6 +26,6 @@ pub use resource::{
     Cause, DataSourceType, Operation, ProviderError, Registry, ResourceType, StateReader, Timeouts,
 };
 pub use schema::{
-    Attribute, Block, Check, Nesting, Presence, RemovedArgument, Schema, Shape, Type,
+    Attribute, Block, Check, Nesting, Presence, RemovedArgument, Schema, Shape, TextCheck, Type,
 };
 pub use value::{PlainJson, Value};

@@ -117,6 +117,13 @@ pub trait ResourceType: Send + Sync {
     fn validate(&self, _config: &Value) -> Vec<(String, String)> {
         vec![]
     }
+    /// Every problem of a configuration, as the planner reports them: the schema's checks,
+    /// then [`ResourceType::validate`]'s.
+    fn problems(&self, config: &Value) -> Vec<(String, String)> {
+        let mut problems = self.schema().validate(config);
+        problems.extend(self.validate(config));
+        problems
+    }
     /// What the configuration holds that the provider accepts and ignores, each said once as
     /// a warning: `(attribute path, message)`.
     fn warnings(&self, _config: &Value) -> Vec<(String, String)> {

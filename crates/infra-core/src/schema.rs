@@ -69,6 +69,36 @@ pub enum Check {
     OneOf(&'static [&'static str]),
     /// A whole number in the inclusive range.
     Range(i64, i64),
+    /// A string's length in bytes, in the inclusive range: Terraform's
+    /// `validation.StringLenBetween`, with its message (`expected length of name to be in the
+    /// range (1 - 100), got ...`).
+    Length(usize, usize),
+    /// A provider's own check of a string, or of each string of a list or set: the
+    /// attribute's name and the string to the provider's whole message, shown as it is (an
+    /// ARN check: `"role_arn" (x) is an invalid ARN: arn: invalid prefix`).
+    Text(TextCheck),
+}
+
+/// The check of a [`Check::Text`], named: two are the same check when their names are (a
+/// function's address says nothing).
+#[derive(Clone, Copy)]
+pub struct TextCheck {
+    /// What the check is, for a reader: the provider's name for it (`verify.ValidARN`).
+    pub name: &'static str,
+    /// The attribute's name and a string to the problem's message, if there is one.
+    pub check: fn(&str, &str) -> Option<String>,
+}
+
+impl PartialEq for TextCheck {
+    fn eq(&self, other: &TextCheck) -> bool {
+        self.name == other.name
+    }
+}
+
+impl std::fmt::Debug for TextCheck {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -761,12 +791,26 @@ impl Schema {
             if let Some(check) = &attribute.check {
                 // A sensitive value is never echoed, not even in its own error.
                 let secret = attribute.sensitive || v.contains_sensitive();
-                if let Some(message) = run_check(check, v.unmarked(), secret) {
-                    problems.push((
-                        path(attribute.name),
-                        format!("Invalid value for \"{}\": {message}", attribute.name),
-                    ));
-                }
+                let found = match check {
+                    Check::Text(check) => {
+                        text_problems(*check, attribute.name, v.unmarked(), secret)
+                    }
+                    Check::Length(min, max) => {
+                        length_problem(attribute.name, v.unmarked(), (*min, *max), secret)
+                            .map(|message| (attribute.name.to_string(), message))
+                            .into_iter()
+                            .collect()
+                    }
+                    check => run_check(check, v.unmarked(), secret)
+                        .map(|message| {
+                            let message =
+                                format!("Invalid value for \"{}\": {message}", attribute.name);
+                            (attribute.name.to_string(), message)
+                        })
+                        .into_iter()
+                        .collect(),
+                };
+                problems.extend(found.into_iter().map(|(at, message)| (path(&at), message)));
             }
         }
         for block in &self.blocks {
@@ -929,6 +973,58 @@ fn type_label(ty: &Type) -> &'static str {
     }
 }
 
+/// [`Check::Length`]'s problem with a string, in Terraform's words (a secret string reads
+/// `(sensitive value)`). Go's `len`, which Terraform's check uses, counts bytes.
+fn length_problem(
+    name: &str,
+    value: &Value,
+    (min, max): (usize, usize),
+    secret: bool,
+) -> Option<String> {
+    let text = value.as_str()?;
+    if (min..=max).contains(&text.len()) {
+        return None;
+    }
+    let shown = if secret { "(sensitive value)" } else { text };
+    Some(format!(
+        "expected length of {name} to be in the range ({min} - {max}), got {shown}"
+    ))
+}
+
+/// The problems [`Check::Text`] finds in a string, or in each string of a list or set (at
+/// `name[i]`), as `(where, message)`; a secret string reads `(sensitive value)` in them.
+fn text_problems(
+    check: TextCheck,
+    name: &str,
+    value: &Value,
+    secret: bool,
+) -> Vec<(String, String)> {
+    let texts: Vec<(String, &str)> = match value {
+        Value::List(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| Some((format!("{name}[{i}]"), item.unmarked().as_str()?)))
+            .collect(),
+        other => other
+            .as_str()
+            .map(|text| (name.to_string(), text))
+            .into_iter()
+            .collect(),
+    };
+    texts
+        .into_iter()
+        .filter_map(|(at, text)| {
+            let message = (check.check)(name, text)?;
+            let message = if secret {
+                message.replace(text, "(sensitive value)")
+            } else {
+                message
+            };
+            Some((at, message))
+        })
+        .collect()
+}
+
 /// The problem with `value` under `check`, if any; `secret` keeps the value out of the message.
 fn run_check(check: &Check, value: &Value, secret: bool) -> Option<String> {
     let shown = |text: String| {
@@ -986,6 +1082,7 @@ fn run_check(check: &Check, value: &Value, secret: bool) -> Option<String> {
                 Some(format!("{} is outside {low}-{high}.", shown(number)))
             }
         }
+        Check::Text(_) | Check::Length(..) => None,
     }
 }
 
@@ -1045,6 +1142,95 @@ mod tests {
                 "{message}"
             );
         }
+    }
+
+    #[test]
+    fn a_text_check_gives_its_own_message_for_a_string_and_each_listed_string() {
+        fn has_x(name: &str, text: &str) -> Option<String> {
+            text.contains('x')
+                .then(|| format!("\"{name}\" ({text}) has an x"))
+        }
+        let no_x = TextCheck {
+            name: "no x",
+            check: has_x,
+        };
+        let schema = Schema::new()
+            .attr(Attribute::optional("one", Type::String).check(Check::Text(no_x)))
+            .attr(Attribute::optional("many", Type::list(Type::String)).check(Check::Text(no_x)))
+            .attr(
+                Attribute::optional("secret", Type::String)
+                    .sensitive()
+                    .check(Check::Text(no_x)),
+            )
+            .block(Block::list(
+                "inner",
+                Schema::new()
+                    .attr(Attribute::optional("one", Type::String).check(Check::Text(no_x))),
+            ));
+        let problems = schema.validate(&Value::map([
+            ("one", Value::string("ax")),
+            (
+                "many",
+                Value::List(vec![
+                    Value::string("b"),
+                    Value::string("cx"),
+                    Value::string("dx"),
+                ]),
+            ),
+            ("secret", Value::string("xyz")),
+            (
+                "inner",
+                Value::List(vec![Value::map([("one", Value::string("ex"))])]),
+            ),
+        ]));
+        assert_eq!(
+            problems,
+            vec![
+                ("one".to_string(), "\"one\" (ax) has an x".to_string()),
+                ("many[1]".to_string(), "\"many\" (cx) has an x".to_string()),
+                ("many[2]".to_string(), "\"many\" (dx) has an x".to_string()),
+                (
+                    "secret".to_string(),
+                    "\"secret\" ((sensitive value)) has an x".to_string()
+                ),
+                (
+                    "inner[0].one".to_string(),
+                    "\"one\" (ex) has an x".to_string()
+                ),
+            ]
+        );
+        assert!(schema
+            .validate(&Value::map([("one", Value::string("fine"))]))
+            .is_empty());
+    }
+
+    #[test]
+    fn lengths_are_checked_in_terraforms_words() {
+        let schema = Schema::new()
+            .attr(Attribute::optional("name", Type::String).check(Check::Length(1, 3)))
+            .attr(
+                Attribute::optional("token", Type::String)
+                    .sensitive()
+                    .check(Check::Length(0, 2)),
+            );
+        let problems = |name: &str| schema.validate(&Value::map([("name", Value::string(name))]));
+        assert!(problems("abc").is_empty());
+        assert_eq!(
+            problems("abcd"),
+            [(
+                "name".to_string(),
+                "expected length of name to be in the range (1 - 3), got abcd".to_string()
+            )]
+        );
+        assert_eq!(problems("")[0].0, "name");
+        // Bytes, as Go's len counts them: "é" is two.
+        assert!(problems("é").is_empty());
+        assert_eq!(problems("éé").len(), 1);
+        let secret = schema.validate(&Value::map([("token", Value::string("hunter2"))]));
+        assert_eq!(
+            secret[0].1,
+            "expected length of token to be in the range (0 - 2), got (sensitive value)"
+        );
     }
 
     #[test]

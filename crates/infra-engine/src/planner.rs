@@ -564,12 +564,7 @@ impl<'i, 'a> Planning<'i, 'a> {
         instance: &InstanceConfig,
     ) {
         let config = self.input.config;
-        for (path, message) in resource_type
-            .schema()
-            .validate(&instance.value)
-            .into_iter()
-            .chain(resource_type.validate(&instance.value))
-        {
+        for (path, message) in resource_type.problems(&instance.value) {
             self.diagnostics.push(
                 Diagnostic::error("Invalid resource argument", message)
                     .at(config.location_of(id, &path))

@@ -63,7 +63,7 @@ use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::error::built;
 use crate::tagging::ManagedTags;
-use crate::verify::arn_problem;
+use crate::verify::{arn_problem, ARN};
 
 /// BatchGetProjects takes at most 100 names a call.
 const NAMES_PER_CALL: usize = 100;
@@ -180,7 +180,7 @@ fn source_schema(secondary: bool) -> Schema {
         .block(Block::single(
             "auth",
             Schema::new()
-                .attr(Attribute::required("resource", Type::String))
+                .attr(Attribute::required("resource", Type::String).check(ARN))
                 .attr(Attribute::required("type", Type::String).check(one_of(AUTH_TYPES))),
         ))
         .block(Block::single(
@@ -225,7 +225,7 @@ fn environment_schema() -> Schema {
         ))
         .block(Block::single(
             "fleet",
-            Schema::new().attr(Attribute::optional("fleet_arn", Type::String)),
+            Schema::new().attr(Attribute::optional("fleet_arn", Type::String).check(ARN)),
         ))
         .block(Block::list(
             "environment_variable",
@@ -333,7 +333,7 @@ fn batch_schema() -> Schema {
                         .check(Check::Range(1, 100)),
                 ),
         ))
-        .attr(Attribute::required("service_role", Type::String))
+        .attr(Attribute::required("service_role", Type::String).check(ARN))
         .attr(Attribute::optional("timeout_in_mins", Type::Number).check(Check::Range(5, 2160)))
 }
 
@@ -1137,11 +1137,11 @@ fn identity() -> Vec<Declared<Project>> {
             |project: &P, _: &Reading| Value::string(project.name().unwrap_or_default()),
         ),
         as_configured(
-            Attribute::optional_computed("description", Type::String),
+            Attribute::optional_computed("description", Type::String).check(Check::Length(0, 255)),
             P::description,
         ),
         read(
-            Attribute::required("service_role", Type::String),
+            Attribute::required("service_role", Type::String).check(ARN),
             |project: &P, _: &Reading| text(project.service_role()),
         ),
         read(
@@ -1209,7 +1209,7 @@ fn settings() -> Vec<Declared<Project>> {
             |project: &P, _: &Reading| text(project.public_project_alias()),
         ),
         as_configured(
-            Attribute::optional("resource_access_role", Type::String),
+            Attribute::optional("resource_access_role", Type::String).check(ARN),
             P::resource_access_role,
         ),
         read(
@@ -1627,36 +1627,7 @@ impl AwsObject for ProjectObject {
                 problems.push(("name".to_string(), problem));
             }
         }
-        if let Some(description) = config.get("description").as_str() {
-            if description.chars().count() > 255 {
-                problems.push((
-                    "description".to_string(),
-                    format!(
-                        "expected length of description to be in the range (0 - 255), got {description}"
-                    ),
-                ));
-            }
-        }
-        let mut arns: Vec<(String, &Value)> = vec![
-            ("service_role".to_string(), config.get("service_role")),
-            (
-                "resource_access_role".to_string(),
-                config.get("resource_access_role"),
-            ),
-        ];
-        if let Some(batch) = single(config, "build_batch_config") {
-            arns.push((
-                "build_batch_config[0].service_role".to_string(),
-                batch.get("service_role"),
-            ));
-        }
         if let Some(environment) = single(config, "environment") {
-            if let Some(fleet) = single(environment, "fleet") {
-                arns.push((
-                    "environment[0].fleet[0].fleet_arn".to_string(),
-                    fleet.get("fleet_arn"),
-                ));
-            }
             if let Some(certificate) = environment.get("certificate").as_str() {
                 if !(certificate.ends_with(".pem") || certificate.ends_with(".zip")) {
                     problems.push((
@@ -1667,12 +1638,6 @@ impl AwsObject for ProjectObject {
             }
         }
         if let Some(source) = single(config, "source") {
-            if let Some(auth) = single(source, "auth") {
-                arns.push((
-                    "source[0].auth[0].resource".to_string(),
-                    auth.get("resource"),
-                ));
-            }
             // The provider refuses these at create; they are known at plan time.
             if source.get("type").as_str() == Some("NO_SOURCE") {
                 let buildspec = source.get("buildspec");
@@ -1691,22 +1656,6 @@ impl AwsObject for ProjectObject {
                         "source[0].location".to_string(),
                         "`location` must be empty when source's `type` is `NO_SOURCE`".to_string(),
                     ));
-                }
-            }
-        }
-        for (index, source) in blocks(config, "secondary_sources").iter().enumerate() {
-            if let Some(auth) = single(source, "auth") {
-                arns.push((
-                    format!("secondary_sources[{index}].auth[0].resource"),
-                    auth.get("resource"),
-                ));
-            }
-        }
-        for (path, value) in arns {
-            if let Some(arn) = value.as_str() {
-                let key = path.rsplit('.').next().unwrap_or(&path).to_string();
-                if let Some(problem) = arn_problem(&key, arn) {
-                    problems.push((path, problem));
                 }
             }
         }

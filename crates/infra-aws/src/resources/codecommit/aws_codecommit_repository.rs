@@ -30,7 +30,7 @@ use crate::app_support::{
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, string as text_of, Declared, Reading};
 use crate::tagging::ManagedTags;
-use crate::verify::arn_problem;
+use crate::verify::ARN;
 
 /// BatchGetRepositories takes at most 100 names a call.
 const NAMES_PER_CALL: usize = 100;
@@ -150,7 +150,7 @@ impl AwsObject for RepositoryObject {
                 },
             ),
             read(
-                Attribute::optional_computed("kms_key_id", Type::String),
+                Attribute::optional_computed("kms_key_id", Type::String).check(ARN),
                 |repository: &RepositoryMetadata, at| match repository.kms_key_id() {
                     Some(key) => Value::string(key),
                     None => known(at.prior, "kms_key_id"),
@@ -179,11 +179,6 @@ impl AwsObject for RepositoryObject {
                         ),
                     ));
                 }
-            }
-        }
-        if let Some(key_id) = config.get("kms_key_id").as_str() {
-            if let Some(problem) = arn_problem("kms_key_id", key_id) {
-                problems.push(("kms_key_id".to_string(), problem));
             }
         }
         problems
@@ -356,19 +351,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn arns_are_checked_in_the_providers_words() {
-        assert_eq!(arn_problem("kms_key_id", ""), None);
+    fn the_key_is_checked_as_an_arn() {
+        use infra_core::ResourceType;
+        let repository =
+            AwsCodecommitRepository::new(crate::Aws::new(crate::ProviderSettings::default()));
+        let problems = repository.problems(&Value::map([
+            ("repository_name", Value::string("app")),
+            ("kms_key_id", Value::string("key/k")),
+        ]));
         assert_eq!(
-            arn_problem("kms_key_id", "arn:aws:kms:us-east-1:123456789012:key/k"),
-            None
-        );
-        assert_eq!(
-            arn_problem("kms_key_id", "key/k").as_deref(),
-            Some("\"kms_key_id\" (key/k) is an invalid ARN: arn: invalid prefix")
-        );
-        assert_eq!(
-            arn_problem("kms_key_id", "arn:aws:kms").as_deref(),
-            Some("\"kms_key_id\" (arn:aws:kms) is an invalid ARN: arn: not enough sections")
+            problems,
+            [(
+                "kms_key_id".to_string(),
+                "\"kms_key_id\" (key/k) is an invalid ARN: arn: invalid prefix".to_string()
+            )]
         );
     }
 }

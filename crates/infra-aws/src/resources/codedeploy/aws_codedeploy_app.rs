@@ -23,7 +23,7 @@ use aws_sdk_codedeploy::types::{ApplicationInfo, ComputePlatform, Tag};
 use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
-    changed, deleted_or_gone, length_problem, read_each, resource_tag_changes, sent, string, text,
+    changed, deleted_or_gone, read_each, resource_tag_changes, sent, string, text,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
@@ -172,7 +172,7 @@ impl AwsObject for AppObject {
                 |app: &Application, _: &Reading| Value::string(app.id()),
             ),
             read(
-                Attribute::required("name", Type::String),
+                Attribute::required("name", Type::String).check(Check::Length(1, 100)),
                 |app: &Application, _: &Reading| Value::string(app.name()),
             ),
             read(
@@ -196,13 +196,6 @@ impl AwsObject for AppObject {
                 |app: &Application, _: &Reading| Value::Bool(app.info.linked_to_git_hub()),
             ),
         ]
-    }
-
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        length_problem("name", config.get("name"), (1, 100))
-            .map(|message| ("name".to_string(), message))
-            .into_iter()
-            .collect()
     }
 
     fn key_of(value: &Value) -> Option<String> {
@@ -366,7 +359,7 @@ mod tests {
         assert_eq!(prior.get("name").as_str(), Some("orders"));
         let prior = app.import_prior("0b1c-2d:orders").unwrap_or(Value::Null);
         assert_eq!(prior.get("name").as_str(), Some("orders"));
-        assert!(app.validate(&Value::map([("name", Value::string(""))]))[0]
+        assert!(app.problems(&Value::map([("name", Value::string(""))]))[0]
             .1
             .contains("(1 - 100)"));
     }

@@ -51,14 +51,13 @@ use super::aws_codedeploy_app::{
     arn_prefix, sdk_tags, tags_of, APPLICATION_MISSING, GROUP_MISSING,
 };
 use crate::app_support::{
-    blocks, boolean, changed, int, length_problem, non_empty, one_block, read_each,
-    resource_tag_changes, retry_while, sent, single, string, string_list, strings, text,
-    text_or_null, vanished,
+    blocks, boolean, changed, int, non_empty, one_block, read_each, resource_tag_changes,
+    retry_while, sent, single, string, string_list, strings, text, text_or_null, vanished,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::tagging::ManagedTags;
-use crate::verify::arn_problem;
+use crate::verify::ARN;
 
 /// BatchGetDeploymentGroups takes at most 100 names a call.
 const GROUPS_PER_CALL: usize = 100;
@@ -159,10 +158,7 @@ fn tag_filter_schema() -> Schema {
 }
 
 fn traffic_route_schema() -> Schema {
-    Schema::new().attr(Attribute::required(
-        "listener_arns",
-        Type::set(Type::String),
-    ))
+    Schema::new().attr(Attribute::required("listener_arns", Type::set(Type::String)).check(ARN))
 }
 
 fn name_schema() -> Schema {
@@ -631,20 +627,21 @@ fn identity() -> Vec<Declared<Group>> {
             |group: &G, _: &Reading| Value::string(group.id()),
         ),
         read(
-            Attribute::required("app_name", Type::String),
+            Attribute::required("app_name", Type::String).check(Check::Length(0, 100)),
             |group: &G, _: &Reading| text(group.info.application_name()),
         ),
         read(
-            Attribute::required("deployment_group_name", Type::String),
+            Attribute::required("deployment_group_name", Type::String).check(Check::Length(0, 100)),
             |group: &G, _: &Reading| text(group.info.deployment_group_name()),
         ),
         read(
-            Attribute::required("service_role_arn", Type::String),
+            Attribute::required("service_role_arn", Type::String).check(ARN),
             |group: &G, _: &Reading| text(group.info.service_role_arn()),
         ),
         read(
             Attribute::optional("deployment_config_name", Type::String)
-                .default(Value::string("CodeDeployDefault.OneAtATime")),
+                .default(Value::string("CodeDeployDefault.OneAtATime"))
+                .check(Check::Length(0, 100)),
             |group: &G, _: &Reading| text(group.info.deployment_config_name()),
         ),
         read(
@@ -829,7 +826,7 @@ fn target_blocks() -> Vec<Declared<Group>> {
             Type::set(Type::String),
         ))
         .attr(Attribute::required("trigger_name", Type::String))
-        .attr(Attribute::required("trigger_target_arn", Type::String));
+        .attr(Attribute::required("trigger_target_arn", Type::String).check(ARN));
     vec![
         read_block(
             Block::set("ec2_tag_filter", tag_filter_schema()),
@@ -948,23 +945,6 @@ impl AwsObject for GroupObject {
                 problems.push((path, message));
             }
         };
-        for attribute in [
-            "app_name",
-            "deployment_group_name",
-            "deployment_config_name",
-        ] {
-            check(
-                attribute.to_string(),
-                length_problem(attribute, config.get(attribute), (0, 100)),
-            );
-        }
-        check(
-            "service_role_arn".to_string(),
-            config
-                .get("service_role_arn")
-                .as_str()
-                .and_then(|arn| arn_problem("service_role_arn", arn)),
-        );
         for (i, alarm) in blocks(config, "alarm_configuration").iter().enumerate() {
             let count = alarm.get("alarms").as_list().map_or(0, <[Value]>::len);
             check(
@@ -992,13 +972,6 @@ impl AwsObject for GroupObject {
                     }),
                 );
             }
-            check(
-                format!("{path}.trigger_target_arn"),
-                trigger
-                    .get("trigger_target_arn")
-                    .as_str()
-                    .and_then(|arn| arn_problem("trigger_target_arn", arn)),
-            );
         }
         for (i, blue_green) in blocks(config, "blue_green_deployment_config")
             .iter()
@@ -1030,17 +1003,6 @@ impl AwsObject for GroupObject {
                 .enumerate()
             {
                 let path = format!("load_balancer_info[{i}].target_group_pair_info[{j}]");
-                for route in ["prod_traffic_route", "test_traffic_route"] {
-                    for (k, block) in blocks(pair, route).iter().enumerate() {
-                        for arn in block.get("listener_arns").as_list().unwrap_or(&[]) {
-                            check(
-                                format!("{path}.{route}[{k}].listener_arns"),
-                                arn.as_str()
-                                    .and_then(|arn| arn_problem("listener_arns", arn)),
-                            );
-                        }
-                    }
-                }
                 for (k, group) in blocks(pair, "target_group").iter().enumerate() {
                     check(
                         format!("{path}.target_group[{k}].name"),
@@ -1360,7 +1322,9 @@ mod tests {
 
     #[test]
     fn plan_checks_follow_the_provider() {
-        let problems = group_type().validate(&Value::map([
+        let problems = group_type().problems(&Value::map([
+            ("app_name", Value::string("app")),
+            ("deployment_group_name", Value::string("group")),
             ("service_role_arn", Value::string("role")),
             (
                 "trigger_configuration",

@@ -45,7 +45,8 @@ use aws_sdk_codepipeline::types::{
 };
 use infra_core::{Attribute, Block, Cause, Check, Operation, ProviderError, Schema, Type, Value};
 
-use super::support::{length_problem, list_tags, name_problems, sdk_tags, update_tags};
+use super::support::{list_tags, sdk_tags, update_tags};
+use crate::app_support::length_problem;
 use crate::app_support::{
     blocks, deleted_or_missing, int, is_missing, non_empty, number, retry_while, sent, single,
     string, string_list, strings, text, vanished,
@@ -54,7 +55,7 @@ use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::error::{aws_error, built};
 use crate::tagging::ManagedTags;
-use crate::verify::arn_problem_at;
+use crate::verify::ARN;
 use aws_smithy_types::error::operation::BuildError;
 
 /// The action provider whose `OAuthToken` AWS masks (GitHub version 1).
@@ -178,7 +179,7 @@ fn action_schema() -> Schema {
     with_inputs(Schema::new().attr(
         Attribute::required("category", Type::String).check(Check::OneOf(ActionCategory::values())),
     ))
-    .attr(Attribute::optional("namespace", Type::String))
+    .attr(Attribute::optional("namespace", Type::String).check(Check::Length(1, 100)))
     .attr(Attribute::optional(
         "output_artifacts",
         Type::list(Type::String),
@@ -186,10 +187,10 @@ fn action_schema() -> Schema {
     .attr(Attribute::required("owner", Type::String).check(Check::OneOf(ActionOwner::values())))
     .attr(Attribute::required("provider", Type::String))
     .attr(Attribute::optional_computed("region", Type::String))
-    .attr(Attribute::optional("role_arn", Type::String))
+    .attr(Attribute::optional("role_arn", Type::String).check(ARN))
     .attr(Attribute::optional_computed("run_order", Type::Number).check(Check::Range(1, 999)))
     .attr(timeout_in_minutes())
-    .attr(Attribute::required("version", Type::String))
+    .attr(Attribute::required("version", Type::String).check(Check::Length(1, 9)))
 }
 
 /// A stage: its name, actions and conditions.
@@ -209,7 +210,7 @@ fn stage_schema() -> Schema {
             ),
         ));
     Schema::new()
-        .attr(Attribute::required("name", Type::String))
+        .attr(Attribute::required("name", Type::String).check(Check::Length(1, 100)))
         .block(Block::list("action", action_schema()).required())
         .block(Block::single(
             "before_entry",
@@ -914,9 +915,14 @@ fn attributes() -> Vec<Declared<Pipeline>> {
             Attribute::computed("arn", Type::String),
             |found: &Pipeline, _: &Reading| Value::string(&found.arn),
         ),
-        read(Attribute::required("name", Type::String).force_new(), name),
         read(
-            Attribute::required("role_arn", Type::String),
+            Attribute::required("name", Type::String)
+                .force_new()
+                .check(Check::Length(1, 100)),
+            name,
+        ),
+        read(
+            Attribute::required("role_arn", Type::String).check(ARN),
             |found: &Pipeline, _: &Reading| Value::string(found.declaration.role_arn()),
         ),
         // AWS always reports both; absent means its defaults.
@@ -1077,8 +1083,7 @@ impl AwsObject for PipelineObject {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = name_problems(config);
-        problems.extend(arn_problem_at(config, "role_arn", ""));
+        let mut problems = Vec::new();
         let stores = blocks(config, "artifact_store");
         if stores.iter().all(|s| s.get("region").is_wholly_known()) {
             let regions: Vec<Option<String>> =
@@ -1088,28 +1093,12 @@ impl AwsObject for PipelineObject {
             }
         }
         for (i, stage) in blocks(config, "stage").iter().enumerate() {
-            let stage_path = format!("stage[{i}]");
-            length_problem(
-                &mut problems,
-                format!("{stage_path}.name"),
-                "name",
-                stage.get("name"),
-                (1, 100),
-            );
+            // An action's name, not a condition rule's (they share the declaration).
             for (j, action) in blocks(stage, "action").iter().enumerate() {
-                let path = |key: &str| format!("{stage_path}.action[{j}].{key}");
-                for (key, range) in [
-                    ("name", (1, 100)),
-                    ("namespace", (1, 100)),
-                    ("version", (1, 9)),
-                ] {
-                    length_problem(&mut problems, path(key), key, action.get(key), range);
-                }
-                problems.extend(arn_problem_at(
-                    action,
-                    "role_arn",
-                    &format!("{stage_path}.action[{j}]"),
-                ));
+                problems.extend(
+                    length_problem("name", action.get("name"), (1, 100))
+                        .map(|problem| (format!("stage[{i}].action[{j}].name"), problem)),
+                );
             }
         }
         for (i, trigger) in blocks(config, "trigger").iter().enumerate() {

@@ -34,7 +34,7 @@ use aws_sdk_codepipeline::types::{
 };
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
-use super::support::{length_problem, name_problems, sdk_tags, update_tags};
+use super::support::{sdk_tags, update_tags};
 use crate::app_support::{
     blocks, changed, deleted_or_missing, has_managed_tags, sent, single, string, text, vanished,
 };
@@ -225,11 +225,12 @@ impl AwsObject for WebhookObject {
             .attr(
                 Attribute::optional("secret_token", Type::String)
                     .sensitive()
-                    .force_new(),
+                    .force_new()
+                    .check(Check::Length(1, 100)),
             );
         let filter = Schema::new()
-            .attr(Attribute::required("json_path", Type::String))
-            .attr(Attribute::required("match_equals", Type::String));
+            .attr(Attribute::required("json_path", Type::String).check(Check::Length(1, 150)))
+            .attr(Attribute::required("match_equals", Type::String).check(Check::Length(1, 150)));
         vec![
             read(Attribute::computed("id", Type::String), arn),
             read(Attribute::computed("arn", Type::String), arn),
@@ -244,7 +245,9 @@ impl AwsObject for WebhookObject {
                 defined(|d| d.authentication().as_str()),
             ),
             read(
-                Attribute::required("name", Type::String).force_new(),
+                Attribute::required("name", Type::String)
+                    .force_new()
+                    .check(Check::Length(1, 100)),
                 defined(WebhookDefinition::name),
             ),
             read(
@@ -280,7 +283,7 @@ impl AwsObject for WebhookObject {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = name_problems(config);
+        let mut problems = Vec::new();
         if let Some(name) = config.get("name").as_str() {
             let allowed = |c: char| c.is_ascii_alphanumeric() || "_.@-".contains(c);
             if !name.chars().any(allowed) {
@@ -292,25 +295,7 @@ impl AwsObject for WebhookObject {
                 ));
             }
         }
-        for (i, filter) in blocks(config, "filter").iter().enumerate() {
-            for key in ["json_path", "match_equals"] {
-                length_problem(
-                    &mut problems,
-                    format!("filter[{i}].{key}"),
-                    key,
-                    filter.get(key),
-                    (1, 150),
-                );
-            }
-        }
         if let Some(block) = single(config, "authentication_configuration") {
-            length_problem(
-                &mut problems,
-                "authentication_configuration[0].secret_token".into(),
-                "secret_token",
-                block.get("secret_token"),
-                (1, 100),
-            );
             if let Some(cidr) = block.get("allowed_ip_range").as_str() {
                 if let Some(problem) = cidr_network_problem("allowed_ip_range", cidr) {
                     problems.push((
@@ -558,8 +543,13 @@ mod tests {
         assert!(blocks(&none, "authentication_configuration").is_empty());
     }
 
+    /// The value checks' problems with `config`, leaving out the required arguments it omits.
     fn problems(config: Value) -> Vec<(String, String)> {
-        AwsCodepipelineWebhook::new(Aws::new(crate::ProviderSettings::default())).validate(&config)
+        AwsCodepipelineWebhook::new(Aws::new(crate::ProviderSettings::default()))
+            .problems(&config)
+            .into_iter()
+            .filter(|(_, message)| !message.contains("is required"))
+            .collect()
     }
 
     #[test]
@@ -587,10 +577,10 @@ mod tests {
         assert_eq!(
             paths,
             [
-                "name",
+                "authentication_configuration[0].secret_token",
                 "filter[0].json_path",
                 "filter[0].match_equals",
-                "authentication_configuration[0].secret_token",
+                "name",
                 "authentication_configuration[0].allowed_ip_range",
             ]
         );

@@ -42,28 +42,3 @@ pub(super) async fn update_tags(
     resource_tag_changes!(client, resource_arn(arn), prior, planned);
     Ok(())
 }
-
-/// Terraform's StringLenBetween check.
-pub(super) fn length_problem(
-    problems: &mut Vec<(String, String)>,
-    path: String,
-    key: &str,
-    value: &Value,
-    range: (usize, usize),
-) {
-    problems.extend(crate::app_support::length_problem(key, value, range).map(|p| (path, p)));
-}
-
-/// The problems of a pipeline's or a webhook's `config`, starting with its `name`'s length (1 to
-/// 100, as the provider checks both).
-pub(super) fn name_problems(config: &Value) -> Vec<(String, String)> {
-    let mut problems = Vec::new();
-    length_problem(
-        &mut problems,
-        "name".into(),
-        "name",
-        config.get("name"),
-        (1, 100),
-    );
-    problems
-}

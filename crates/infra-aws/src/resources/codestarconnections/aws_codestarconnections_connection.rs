@@ -27,7 +27,7 @@ use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, Declared, Reading};
 use crate::error::{aws_error, found_or_none, is_not_found};
 use crate::tagging::{sdk_tags_of, ManagedTags};
-use crate::verify::arn_problem;
+use crate::verify::ARN;
 
 /// The provider's `provider_type` values (the API's ProviderType).
 const PROVIDER_TYPES: &[&str] = &[
@@ -77,7 +77,7 @@ async fn with_tags(
 
 sdk_tags_of!(Tag);
 
-/// The provider's ConflictsWith and ARN check, in its wording.
+/// The provider's ConflictsWith, in its wording.
 fn validate(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     let provider_type = non_empty(config, "provider_type");
@@ -91,9 +91,6 @@ fn validate(config: &Value) -> Vec<(String, String)> {
             "host_arn".to_string(),
             "\"host_arn\": conflicts with provider_type".to_string(),
         ));
-    }
-    if let Some(problem) = host_arn.and_then(|arn| arn_problem("host_arn", &arn)) {
-        problems.push(("host_arn".to_string(), problem));
     }
     problems
 }
@@ -128,7 +125,9 @@ impl AwsObject for ConnectionObject {
                 |c: &Connection, _: &Reading| text(c.provider_type().map(|p| p.as_str())),
             ),
             read(
-                Attribute::optional("host_arn", Type::String).force_new(),
+                Attribute::optional("host_arn", Type::String)
+                    .force_new()
+                    .check(ARN),
                 |c: &Connection, _: &Reading| match c.host_arn() {
                     Some(host) if !host.is_empty() => Value::string(host),
                     _ => Value::Null,
@@ -365,9 +364,13 @@ mod tests {
             ("host_arn", Value::string("not-an-arn")),
         ]));
         let messages: Vec<&str> = problems.iter().map(|(_, m)| m.as_str()).collect();
-        assert_eq!(messages[0], "\"provider_type\": conflicts with host_arn");
-        assert_eq!(messages[1], "\"host_arn\": conflicts with provider_type");
-        assert!(messages[2].contains("is an invalid ARN"), "{messages:?}");
+        assert_eq!(
+            messages,
+            [
+                "\"provider_type\": conflicts with host_arn",
+                "\"host_arn\": conflicts with provider_type"
+            ]
+        );
         assert!(validate(&Value::map([("provider_type", Value::string("GitLab"))])).is_empty());
     }
 }

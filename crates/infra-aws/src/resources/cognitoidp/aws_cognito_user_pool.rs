@@ -38,7 +38,7 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use infra_core::{Attribute, Block, Check, Nesting, Operation, ProviderError, Schema, Type, Value};
 
-use super::{conflict, each_one_of, enum_strings, length_between};
+use super::{conflict, each_one_of, enum_strings};
 use crate::app_support::{
     boolean, changed, deleted_or_missing, int, is_missing, resource_tag_changes, sent, single,
     string, strings,
@@ -390,7 +390,9 @@ impl AwsObject for UserPoolObject {
                 text(UserPoolType::arn),
             ),
             read(
-                Attribute::required("name", Type::String).force_new(),
+                Attribute::required("name", Type::String)
+                    .force_new()
+                    .check(Check::Length(1, 128)),
                 text(UserPoolType::name),
             ),
             read(
@@ -539,7 +541,6 @@ impl AwsObject for UserPoolObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         [
-            length_between(config, "name", 1, 128),
             each_one_of(config, "alias_attributes", ALIAS_ATTRIBUTES),
             each_one_of(config, "auto_verified_attributes", VERIFIED_ATTRIBUTES),
             each_one_of(config, "username_attributes", VERIFIED_ATTRIBUTES),
@@ -712,7 +713,7 @@ mod tests {
 
     #[test]
     fn arguments_are_validated_as_the_provider_does() {
-        let problems = UserPoolObject::validate(&Value::map([
+        let problems = pool_type().problems(&Value::map([
             ("name", Value::string("")),
             (
                 "alias_attributes",

@@ -31,7 +31,7 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use infra_core::{Attribute, Block, Check, Nesting, Operation, ProviderError, Schema, Type, Value};
 
-use super::{each_one_of, enum_strings, length_between};
+use super::{each_one_of, enum_strings};
 use crate::app_support::{
     boolean, deleted_or_missing, int, is_missing, sent, single, string, string_list, strings,
 };
@@ -295,9 +295,10 @@ impl AwsObject for UserPoolClientObject {
             read(Attribute::computed("id", Type::String), |c: &C, _| {
                 legacy_text(c.client_id())
             }),
-            read(Attribute::required("name", Type::String), |c: &C, _| {
-                legacy_text(c.client_name())
-            }),
+            read(
+                Attribute::required("name", Type::String).check(Check::Length(1, 128)),
+                |c: &C, _| legacy_text(c.client_name()),
+            ),
             read(
                 Attribute::required("user_pool_id", Type::String).force_new(),
                 |c: &C, _| legacy_text(c.user_pool_id()),
@@ -421,7 +422,6 @@ impl AwsObject for UserPoolClientObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems: Vec<(String, String)> = [
-            length_between(config, "name", 1, 128),
             each_one_of(config, "allowed_oauth_flows", OAUTH_FLOWS),
             each_one_of(config, "explicit_auth_flows", EXPLICIT_AUTH_FLOWS),
         ]

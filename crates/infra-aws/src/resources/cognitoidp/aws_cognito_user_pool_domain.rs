@@ -24,14 +24,14 @@ use std::time::Duration;
 use aws_sdk_cognitoidentityprovider::types::{
     CustomDomainConfigType, DomainDescriptionType, DomainStatusType,
 };
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
-use super::length_between;
 use crate::app_support::{
     changed, deleted_or_missing, int, non_empty, sent, string, text, wait_for,
 };
 use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, Declared};
+use crate::verify::ARN;
 
 pub type AwsCognitoUserPoolDomain = ObjectType<UserPoolDomainObject>;
 
@@ -168,7 +168,9 @@ impl AwsObject for UserPoolDomainObject {
                 text(d.domain())
             }),
             read(
-                Attribute::required("domain", Type::String).force_new(),
+                Attribute::required("domain", Type::String)
+                    .force_new()
+                    .check(Check::Length(1, 63)),
                 |d: &D, _| text(d.domain()),
             ),
             read(
@@ -176,7 +178,7 @@ impl AwsObject for UserPoolDomainObject {
                 |d: &D, _| text(d.user_pool_id()),
             ),
             read(
-                Attribute::optional("certificate_arn", Type::String),
+                Attribute::optional("certificate_arn", Type::String).check(ARN),
                 |d: &D, _| {
                     d.custom_domain_config()
                         .map(|c| Value::string(c.certificate_arn()))
@@ -214,19 +216,6 @@ impl AwsObject for UserPoolDomainObject {
                 text(d.version())
             }),
         ]
-    }
-
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems: Vec<(String, String)> = length_between(config, "domain", 1, 63)
-            .into_iter()
-            .collect();
-        if let Some(arn) = non_empty(config, "certificate_arn") {
-            problems.extend(
-                crate::verify::arn_problem("certificate_arn", &arn)
-                    .map(|p| ("certificate_arn".to_string(), p)),
-            );
-        }
-        problems
     }
 
     fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
@@ -340,8 +329,9 @@ mod tests {
             .unwrap()
             .is_computed());
         assert!(!schema.taggable);
-        let problems = UserPoolDomainObject::validate(&Value::map([
+        let problems = resource.problems(&Value::map([
             ("domain", Value::string("x".repeat(64))),
+            ("user_pool_id", Value::string("eu-west-1_abc")),
             ("certificate_arn", Value::string("not-an-arn")),
         ]));
         let keys: Vec<&str> = problems.iter().map(|(k, _)| k.as_str()).collect();

@@ -36,23 +36,6 @@ pub(crate) fn conflict(config: &Value, a: &str, b: &str) -> Option<(String, Stri
     (set(a) && set(b)).then(|| (b.to_string(), format!("\"{b}\": conflicts with {a}")))
 }
 
-/// The provider's `StringLenBetween(min, max)` on a string attribute.
-pub(crate) fn length_between(
-    config: &Value,
-    key: &str,
-    min: usize,
-    max: usize,
-) -> Option<(String, String)> {
-    let text = config.get(key).as_str()?;
-    let length = text.chars().count();
-    (length < min || length > max).then(|| {
-        (
-            key.to_string(),
-            format!("expected length of {key} to be in the range ({min} - {max}), got {text}"),
-        )
-    })
-}
-
 /// The SDK's enums in state: their wire strings.
 pub(crate) fn enum_strings<T: AsRef<str>>(items: &[T]) -> Value {
     crate::app_support::string_list(items.iter().map(|item| item.as_ref()))

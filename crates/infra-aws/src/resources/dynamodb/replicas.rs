@@ -49,7 +49,7 @@ use crate::app_support::{
     blocks, boolean, changed, desired_tags, non_empty, sent, single, text, wait_for,
 };
 use crate::error::{aws_error, built};
-use crate::verify::{arn_problem, is_region_name};
+use crate::verify::{is_region_name, ARN};
 
 use super::table_api::{
     continuous_backups, default_key_arn, describe_table, sdk_tags, table_tags, too_many_changes,
@@ -77,7 +77,7 @@ pub(super) fn blocks_owned() -> [Block; 2] {
             "deletion_protection_enabled",
             Type::Bool,
         ))
-        .attr(Attribute::optional_computed("kms_key_arn", Type::String))
+        .attr(Attribute::optional_computed("kms_key_arn", Type::String).check(ARN))
         .attr(Attribute::optional("point_in_time_recovery", Type::Bool).default(Value::Bool(false)))
         .attr(Attribute::optional("propagate_tags", Type::Bool).default(Value::Bool(false)))
         .attr(Attribute::required("region_name", Type::String))
@@ -138,13 +138,6 @@ pub(super) fn validate(config: &Value, problems: &mut Vec<(String, String)>) {
     }
     if let Some(problem) = strong_consistency_problem(&replicas, witness(config).is_some()) {
         problems.push(("replica".into(), format!("creating replicas: {problem}")));
-    }
-    for (index, replica) in replicas.iter().enumerate() {
-        if let Some(key) = replica.get("kms_key_arn").as_str() {
-            if let Some(problem) = arn_problem("kms_key_arn", key) {
-                problems.push((format!("replica[{index}].kms_key_arn"), problem));
-            }
-        }
     }
     if let Some(region) = witness(config) {
         if !is_region_name(&region) {
@@ -1170,15 +1163,25 @@ mod tests {
         assert!(retryable(&error("ResourceInUseException", "busy"), true));
     }
 
+    /// A replica's key is checked by the table's declaration (`verify::ARN`).
     #[test]
-    fn replica_keys_are_arns_and_the_witness_a_region() {
+    fn replica_keys_are_arns() {
+        use infra_core::ResourceType;
+        let table = super::super::aws_dynamodb_table::AwsDynamodbTable::new(crate::Aws::new(
+            crate::ProviderSettings::default(),
+        ));
         let mut keyed = replica("us-east-2", EVENTUAL);
         if let Some(entries) = keyed.map_mut() {
             entries.insert("kms_key_arn".into(), Value::string("alias/mine"));
         }
-        let found = problems(&with_replicas(vec![keyed], None));
-        assert_eq!(found[0].0, "replica[0].kms_key_arn");
-        assert!(found[0].1.contains("is an invalid ARN"), "{found:?}");
+        let found = table.schema().validate(&with_replicas(vec![keyed], None));
+        let keys: Vec<&String> = found
+            .iter()
+            .filter(|(at, _)| at == "replica[0].kms_key_arn")
+            .map(|(_, message)| message)
+            .collect();
+        assert_eq!(keys.len(), 1, "{found:?}");
+        assert!(keys[0].contains("is an invalid ARN"), "{found:?}");
     }
 
     #[test]

@@ -29,7 +29,7 @@ use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 use crate::app_support::{boolean, known, non_empty, sent, single, strings, wait_for};
 use crate::declared::{from_prior, not_supported, read_block, Declared, Reading};
 use crate::error::built;
-use crate::verify::arn_problem;
+use crate::verify::ARN;
 
 /// The arguments this file owns, at their place in the table's declaration. AWS does not
 /// report a table's origin: each reads back as the prior or planned value holds it.
@@ -63,10 +63,7 @@ pub(super) fn arguments<Item>() -> Vec<Declared<Item>> {
     vec![
         from_prior(Attribute::optional("restore_date_time", Type::String).force_new()),
         from_prior(Attribute::optional("restore_source_name", Type::String)),
-        from_prior(Attribute::optional(
-            "restore_source_table_arn",
-            Type::String,
-        )),
+        from_prior(Attribute::optional("restore_source_table_arn", Type::String).check(ARN)),
         from_prior(Attribute::optional("restore_to_latest_time", Type::Bool).force_new()),
         not_supported(
             "restore_backup_arn",
@@ -132,11 +129,6 @@ pub(super) fn validate(config: &Value, problems: &mut Vec<(String, String)>) {
                 format!("\"{key}\": conflicts with {other}"),
             ));
         }
-    }
-    if let Some(problem) = non_empty(config, "restore_source_table_arn")
-        .and_then(|arn| arn_problem("restore_source_table_arn", &arn))
-    {
-        problems.push(("restore_source_table_arn".to_string(), problem));
     }
     if let Some(text) = non_empty(config, "restore_date_time") {
         if parse_time(&text).is_none() {
@@ -291,9 +283,9 @@ mod tests {
             ("restore_source_table_arn", Value::string("orders")),
             ("restore_date_time", Value::string("yesterday")),
         ]));
-        assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found[0].1.contains("is an invalid ARN"), "{found:?}");
-        assert!(found[1].1.contains("RFC3339"), "{found:?}");
+        // The ARN is the declaration's check (`verify::ARN`), not this file's.
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(found[0].1.contains("RFC3339"), "{found:?}");
         assert!(problems(Value::map([(
             "restore_date_time",
             Value::string("2026-11-20T10:00:00Z")

@@ -464,9 +464,10 @@ fn template_attributes() -> Vec<Declared<Template>> {
                 }
             },
         ),
-        read(optional_string("description"), |t: &Template, _| {
-            text(t.version.version_description())
-        }),
+        read(
+            optional_string("description").check(Check::Length(0, 255)),
+            |t: &Template, _| text(t.version.version_description()),
+        ),
         read(
             Attribute::optional_computed("default_version", Type::Number),
             |t: &Template, _| number(t.template.default_version_number()),
@@ -2425,16 +2426,6 @@ fn check_top_level(problems: &mut Vec<(String, String)>, config: &Value) {
             problems.push((
                 "default_version".to_string(),
                 format!("expected default_version to be at least (1), got {version}"),
-            ));
-        }
-    }
-    if let Some(description) = config.get("description").as_str() {
-        if description.len() > 255 {
-            problems.push((
-                "description".to_string(),
-                format!(
-                    "expected length of description to be in the range (0 - 255), got {description}"
-                ),
             ));
         }
     }

@@ -68,7 +68,7 @@ use crate::ecs_support::{
 };
 use crate::error::is_not_found;
 use crate::tagging::ManagedTags;
-use crate::verify::arn_problem_at;
+use crate::verify::ARN;
 
 /// DescribeCapacityProviders takes at most 100 names a call.
 const PROVIDERS_PER_CALL: usize = 100;
@@ -225,10 +225,7 @@ fn instance_launch_template_schema() -> Schema {
                 .force_new()
                 .check(Check::OneOf(CAPACITY_OPTION_TYPES)),
         )
-        .attr(Attribute::required(
-            "ec2_instance_profile_arn",
-            Type::String,
-        ))
+        .attr(Attribute::required("ec2_instance_profile_arn", Type::String).check(ARN))
         .block(Block::single(
             "instance_requirements",
             instance_requirements_schema(),
@@ -266,7 +263,7 @@ fn managed_instances_provider_schema() -> Schema {
                     .check(Check::Range(-1, 3600)),
             ),
         ))
-        .attr(Attribute::required("infrastructure_role_arn", Type::String))
+        .attr(Attribute::required("infrastructure_role_arn", Type::String).check(ARN))
         .block(
             Block::single(
                 "instance_launch_template",
@@ -298,7 +295,11 @@ fn auto_scaling_group_provider_schema() -> Schema {
                 .check(Check::Range(1, 100)),
         );
     Schema::new()
-        .attr(Attribute::required("auto_scaling_group_arn", Type::String).force_new())
+        .attr(
+            Attribute::required("auto_scaling_group_arn", Type::String)
+                .force_new()
+                .check(ARN),
+        )
         .attr(
             Attribute::optional_computed("managed_draining", Type::String)
                 .check(ENABLED_OR_DISABLED),
@@ -1086,25 +1087,16 @@ impl AwsObject for CapacityProviderObject {
         if let Some(message) = cluster.as_str().and_then(cluster_problem) {
             problems.push(("cluster".to_string(), message));
         }
-        for (i, group) in blocks(config, "auto_scaling_group_provider")
-            .iter()
-            .enumerate()
-        {
-            let at = format!("auto_scaling_group_provider[{i}]");
-            problems.extend(arn_problem_at(group, "auto_scaling_group_arn", &at));
-        }
         for (i, provider) in blocks(config, "managed_instances_provider")
             .iter()
             .enumerate()
         {
             let at = format!("managed_instances_provider[{i}]");
-            problems.extend(arn_problem_at(provider, "infrastructure_role_arn", &at));
             for (j, template) in blocks(provider, "instance_launch_template")
                 .iter()
                 .enumerate()
             {
                 let at = format!("{at}.instance_launch_template[{j}]");
-                problems.extend(arn_problem_at(template, "ec2_instance_profile_arn", &at));
                 for (k, requirements) in
                     blocks(template, "instance_requirements").iter().enumerate()
                 {
@@ -1783,24 +1775,24 @@ mod tests {
             ("cluster", Value::string("my cluster")),
             ("managed_instances_provider", block(provider)),
         ]);
-        let problems = resource.validate(&config);
+        let problems = resource.problems(&config);
         let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
         assert_eq!(
             paths,
             [
-                "cluster",
-                "managed_instances_provider[0].infrastructure_role_arn"
+                "managed_instances_provider[0].infrastructure_role_arn",
+                "cluster"
             ]
         );
+        assert!(problems[0].1.contains("is an invalid ARN"), "{problems:?}");
         assert_eq!(
-            problems[0].1,
+            problems[1].1,
             "invalid value for cluster (The cluster name must consist of alphanumerics, \
              hyphens, and underscores.)"
         );
-        assert!(problems[1].1.contains("is an invalid ARN"), "{problems:?}");
         let bad_group = configured(vec![("auto_scaling_group_provider", group_provider("app"))]);
         assert_eq!(
-            resource.validate(&bad_group)[0].0,
+            resource.problems(&bad_group)[0].0,
             "auto_scaling_group_provider[0].auto_scaling_group_arn"
         );
     }

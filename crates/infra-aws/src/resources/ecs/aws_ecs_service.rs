@@ -77,7 +77,7 @@ use crate::ecs_support::{
 };
 use crate::error::is_not_found;
 use crate::tagging::ManagedTags;
-use crate::verify::arn_problem_at;
+use crate::verify::ARN;
 use crate::Aws;
 
 /// The tag naming the `aws_ecs_service` a colour service belongs to, so the pair can be found
@@ -318,8 +318,8 @@ fn service_blocks() -> Vec<Declared<Service>> {
             Block::set(
                 "vpc_lattice_configurations",
                 Schema::new()
-                    .attr(Attribute::required("role_arn", Type::String))
-                    .attr(Attribute::required("target_group_arn", Type::String))
+                    .attr(Attribute::required("role_arn", Type::String).check(ARN))
+                    .attr(Attribute::required("target_group_arn", Type::String).check(ARN))
                     .attr(Attribute::required("port_name", Type::String)),
             ),
             vpc_lattice_value,
@@ -391,7 +391,7 @@ fn volume_configuration_schema() -> Schema {
 
 fn managed_ebs_volume_schema() -> Schema {
     Schema::new()
-        .attr(Attribute::required("role_arn", Type::String))
+        .attr(Attribute::required("role_arn", Type::String).check(ARN))
         .attr(Attribute::optional("encrypted", Type::Bool).default(Value::Bool(true)))
         .attr(
             Attribute::optional("file_system_type", Type::String)
@@ -430,22 +430,16 @@ fn managed_ebs_volume_schema() -> Schema {
 fn load_balancer_schema() -> Schema {
     Schema::new()
         .attr(Attribute::optional("elb_name", Type::String))
-        .attr(Attribute::optional("target_group_arn", Type::String))
+        .attr(Attribute::optional("target_group_arn", Type::String).check(ARN))
         .attr(Attribute::required("container_name", Type::String))
         .attr(Attribute::required("container_port", Type::Number).check(Check::Port))
         .block(Block::single(
             "advanced_configuration",
             Schema::new()
-                .attr(Attribute::required(
-                    "alternate_target_group_arn",
-                    Type::String,
-                ))
-                .attr(Attribute::required(
-                    "production_listener_rule",
-                    Type::String,
-                ))
-                .attr(Attribute::optional("role_arn", Type::String))
-                .attr(Attribute::optional("test_listener_rule", Type::String)),
+                .attr(Attribute::required("alternate_target_group_arn", Type::String).check(ARN))
+                .attr(Attribute::required("production_listener_rule", Type::String).check(ARN))
+                .attr(Attribute::optional("role_arn", Type::String).check(ARN))
+                .attr(Attribute::optional("test_listener_rule", Type::String).check(ARN)),
         ))
 }
 
@@ -488,8 +482,8 @@ fn deployment_configuration_schema() -> Schema {
         .block(Block::set(
             "lifecycle_hook",
             Schema::new()
-                .attr(Attribute::optional("hook_target_arn", Type::String))
-                .attr(Attribute::optional("role_arn", Type::String))
+                .attr(Attribute::optional("hook_target_arn", Type::String).check(ARN))
+                .attr(Attribute::optional("role_arn", Type::String).check(ARN))
                 .attr(Attribute::required(
                     "lifecycle_stages",
                     Type::list(Type::String),
@@ -636,14 +630,14 @@ fn service_connect_schema() -> Schema {
                     "tls",
                     Schema::new()
                         .attr(Attribute::optional("kms_key", Type::String))
-                        .attr(Attribute::optional("role_arn", Type::String))
+                        .attr(Attribute::optional("role_arn", Type::String).check(ARN))
                         .block(
                             Block::single(
                                 "issuer_cert_authority",
-                                Schema::new().attr(Attribute::required(
-                                    "aws_pca_authority_arn",
-                                    Type::String,
-                                )),
+                                Schema::new().attr(
+                                    Attribute::required("aws_pca_authority_arn", Type::String)
+                                        .check(ARN),
+                                ),
                             )
                             .required(),
                         ),
@@ -959,69 +953,19 @@ fn test_traffic_rules_value(rules: Option<&ServiceConnectTestTrafficRules>) -> V
     Value::List(vec![Value::map([("header", Value::List(header))])])
 }
 
-/// The provider's `verify.ValidARN` checks of the service's ARN arguments, each at its
-/// location, and its check of a VPC Lattice port name.
-fn arn_problems(config: &Value) -> Vec<(String, String)> {
+/// The provider's check of each VPC Lattice configuration's port name.
+fn lattice_port_problems(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
-    for (i, balancer) in blocks(config, "load_balancer").iter().enumerate() {
-        let at = format!("load_balancer[{i}]");
-        problems.extend(arn_problem_at(balancer, "target_group_arn", &at));
-        for advanced in blocks(balancer, "advanced_configuration") {
-            let at = format!("{at}.advanced_configuration[0]");
-            for key in [
-                "alternate_target_group_arn",
-                "production_listener_rule",
-                "test_listener_rule",
-                "role_arn",
-            ] {
-                problems.extend(arn_problem_at(advanced, key, &at));
-            }
-        }
-    }
-    for registry in blocks(config, "service_registries") {
-        problems.extend(arn_problem_at(
-            registry,
-            "registry_arn",
-            "service_registries[0]",
-        ));
-    }
-    for connect in blocks(config, "service_connect_configuration") {
-        for (i, service) in blocks(connect, "service").iter().enumerate() {
-            let at = format!("service_connect_configuration[0].service[{i}].tls[0]");
-            for tls in blocks(service, "tls") {
-                problems.extend(arn_problem_at(tls, "role_arn", &at));
-                for authority in blocks(tls, "issuer_cert_authority") {
-                    let at = format!("{at}.issuer_cert_authority[0]");
-                    problems.extend(arn_problem_at(authority, "aws_pca_authority_arn", &at));
-                }
-            }
-        }
-    }
-    for volume in blocks(config, "volume_configuration") {
-        for ebs in blocks(volume, "managed_ebs_volume") {
-            let at = "volume_configuration[0].managed_ebs_volume[0]";
-            problems.extend(arn_problem_at(ebs, "role_arn", at));
-        }
-    }
-    for deployment in blocks(config, "deployment_configuration") {
-        for (i, hook) in blocks(deployment, "lifecycle_hook").iter().enumerate() {
-            let at = format!("deployment_configuration[0].lifecycle_hook[{i}]");
-            for key in ["hook_target_arn", "role_arn"] {
-                problems.extend(arn_problem_at(hook, key, &at));
-            }
-        }
-    }
     for (i, lattice) in blocks(config, "vpc_lattice_configurations")
         .iter()
         .enumerate()
     {
-        let at = format!("vpc_lattice_configurations[{i}]");
-        for key in ["role_arn", "target_group_arn"] {
-            problems.extend(arn_problem_at(lattice, key, &at));
-        }
         if let Some(name) = lattice.get("port_name").as_str() {
             if let Some(problem) = lattice_port_name_problem(name) {
-                problems.push((format!("{at}.port_name"), problem));
+                problems.push((
+                    format!("vpc_lattice_configurations[{i}].port_name"),
+                    problem,
+                ));
             }
         }
     }
@@ -2116,7 +2060,7 @@ fn validate_service(config: &Value) -> Vec<(String, String)> {
             ));
         }
     }
-    problems.extend(arn_problems(config));
+    problems.extend(lattice_port_problems(config));
     problems.extend(placement_problems(config));
     problems.extend(test_traffic_rules_problems(config));
     problems.extend(service_deployment::validate(config));
@@ -2926,16 +2870,16 @@ mod tests {
                 ),
             ])
         };
-        assert!(ecs.validate(&config(Value::string(arn), "http")).is_empty());
-        assert!(ecs.validate(&config(Value::Unknown, "http")).is_empty());
-        let problems = ecs.validate(&config(Value::string("my-target-group"), "-HTTP"));
+        assert!(ecs.problems(&config(Value::string(arn), "http")).is_empty());
+        assert!(ecs.problems(&config(Value::Unknown, "http")).is_empty());
+        let problems = ecs.problems(&config(Value::string("my-target-group"), "-HTTP"));
         let at: Vec<&str> = problems.iter().map(|(at, _)| at.as_str()).collect();
         assert_eq!(
             at,
             [
+                "vpc_lattice_configurations[0].target_group_arn",
                 "load_balancer[0].target_group_arn",
                 "deployment_configuration[0].lifecycle_hook[0].hook_target_arn",
-                "vpc_lattice_configurations[0].target_group_arn",
                 "vpc_lattice_configurations[0].port_name",
             ],
             "{problems:?}"

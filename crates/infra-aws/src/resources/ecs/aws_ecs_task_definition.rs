@@ -49,7 +49,7 @@ use crate::ecs_support::{
     update_tags,
 };
 use crate::tagging::ManagedTags;
-use crate::verify::arn_problem_at;
+use crate::verify::ARN;
 
 pub type AwsEcsTaskDefinition = ObjectType<TaskDefinitionObject>;
 
@@ -166,11 +166,15 @@ fn arguments() -> Vec<Declared<TaskDefinition>> {
             TaskDefinition::memory,
         ),
         declared::string(
-            Attribute::optional("execution_role_arn", Type::String).force_new(),
+            Attribute::optional("execution_role_arn", Type::String)
+                .force_new()
+                .check(ARN),
             TaskDefinition::execution_role_arn,
         ),
         declared::string(
-            Attribute::optional("task_role_arn", Type::String).force_new(),
+            Attribute::optional("task_role_arn", Type::String)
+                .force_new()
+                .check(ARN),
             TaskDefinition::task_role_arn,
         ),
         read(
@@ -347,8 +351,8 @@ fn volume_schema() -> Schema {
         .block(Block::single(
             "s3files_volume_configuration",
             Schema::new()
-                .attr(Attribute::optional("access_point_arn", Type::String))
-                .attr(Attribute::required("file_system_arn", Type::String))
+                .attr(Attribute::optional("access_point_arn", Type::String).check(ARN))
+                .attr(Attribute::required("file_system_arn", Type::String).check(ARN))
                 .attr(
                     Attribute::optional("root_directory", Type::String).default(Value::string("/")),
                 )
@@ -389,7 +393,10 @@ fn volume_schema() -> Schema {
                     Block::single(
                         "authorization_config",
                         Schema::new()
-                            .attr(Attribute::required("credentials_parameter", Type::String))
+                            .attr(
+                                Attribute::required("credentials_parameter", Type::String)
+                                    .check(ARN),
+                            )
                             .attr(Attribute::required("domain", Type::String)),
                     )
                     .required(),
@@ -502,8 +509,8 @@ const OS_FAMILIES: &[&str] = &[
 ];
 
 /// The provider's value checks that the schema does not express, in its wording: the family
-/// name, the role ARNs, the launch types required, the operating system family and the FSx
-/// credentials parameter's ARN. Unknown values are left to apply.
+/// name, the launch types required and the operating system family. Unknown values are left to
+/// apply.
 fn argument_problems(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     if let Some(family) = config.get("family").as_str() {
@@ -521,9 +528,6 @@ fn argument_problems(config: &Value) -> Vec<(String, String)> {
                 "invalid value for family (see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskDefinition.html)".to_string(),
             ));
         }
-    }
-    for key in ["execution_role_arn", "task_role_arn"] {
-        problems.extend(arn_problem_at(config, key, ""));
     }
     for compatibility in config
         .get("requires_compatibilities")
@@ -553,30 +557,6 @@ fn argument_problems(config: &Value) -> Vec<(String, String)> {
                     OS_FAMILIES.join(", ")
                 ),
             ));
-        }
-    }
-    for (i, volume) in blocks(config, "volume").iter().enumerate() {
-        for fsx in blocks(volume, "fsx_windows_file_server_volume_configuration") {
-            for authorization in blocks(fsx, "authorization_config") {
-                let at = format!(
-                    "volume[{i}].fsx_windows_file_server_volume_configuration[0].authorization_config[0]"
-                );
-                problems.extend(arn_problem_at(authorization, "credentials_parameter", &at));
-            }
-        }
-    }
-    problems
-}
-
-/// The provider's `verify.ValidARN` on an S3 Files volume's ARNs.
-fn s3files_problems(config: &Value) -> Vec<(String, String)> {
-    let mut problems = Vec::new();
-    for (i, volume) in blocks(config, "volume").iter().enumerate() {
-        for s3files in blocks(volume, "s3files_volume_configuration") {
-            let at = format!("volume[{i}].s3files_volume_configuration[0]");
-            for key in ["file_system_arn", "access_point_arn"] {
-                problems.extend(arn_problem_at(s3files, key, &at));
-            }
         }
     }
     problems
@@ -791,7 +771,6 @@ fn validate(config: &Value) -> Vec<(String, String)> {
     problems.extend(argument_problems(config));
     // The provider's validPlacementConstraint, run when it builds the request.
     problems.extend(super::aws_ecs_service::member_of_problems(config));
-    problems.extend(s3files_problems(config));
     let fargate = config
         .get("requires_compatibilities")
         .as_list()
@@ -1160,17 +1139,17 @@ mod tests {
             "EC2",
             "WINDOWS_SERVER_2022_CORE",
         );
-        assert!(ecs.validate(&good).is_empty(), "{:?}", ecs.validate(&good));
+        assert!(ecs.problems(&good).is_empty(), "{:?}", ecs.problems(&good));
         let bad = config("web.app", "exec", "LAMBDA", "MACOS");
-        let at: Vec<String> = ecs.validate(&bad).into_iter().map(|(at, _)| at).collect();
+        let at: Vec<String> = ecs.problems(&bad).into_iter().map(|(at, _)| at).collect();
         assert_eq!(
             at,
             [
-                "family",
                 "execution_role_arn",
+                "volume[0].fsx_windows_file_server_volume_configuration[0].authorization_config[0].credentials_parameter",
+                "family",
                 "requires_compatibilities",
                 "runtime_platform[0].operating_system_family",
-                "volume[0].fsx_windows_file_server_volume_configuration[0].authorization_config[0].credentials_parameter",
             ]
         );
         let long = config(
@@ -1231,7 +1210,11 @@ mod tests {
                 Value::string("arn:aws:s3files:us-east-1:123456789012:access-point/fsap-0123"),
             ),
         ]));
-        let problems = ecs.validate(&config);
+        let problems: Vec<_> = ecs
+            .problems(&config)
+            .into_iter()
+            .filter(|(at, _)| at.starts_with("volume"))
+            .collect();
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(
             problems[0].0,

@@ -31,7 +31,7 @@ use crate::ecs_support::{
 };
 use crate::error::is_not_found;
 use crate::tagging::ManagedTags;
-use crate::verify::arn_problem_at;
+use crate::verify::ARN;
 
 /// The provider's wait for a deleted task set to be gone.
 const DELETE_WAIT: Duration = Duration::from_secs(600);
@@ -125,7 +125,11 @@ fn attributes() -> Vec<Declared<TaskSet>> {
                             .force_new(),
                     )
                     .attr(Attribute::optional("load_balancer_name", Type::String).force_new())
-                    .attr(Attribute::optional("target_group_arn", Type::String).force_new()),
+                    .attr(
+                        Attribute::optional("target_group_arn", Type::String)
+                            .force_new()
+                            .check(ARN),
+                    ),
             )
             .force_new(),
             |set: &TaskSet, _: &Reading| {
@@ -311,22 +315,11 @@ fn scale_to_sdk(value: &Value) -> Option<Scale> {
 }
 
 /// The provider's checks of the task set's nested arguments that the schema does not express,
-/// in its wording: the ARNs (`verify.ValidARN`), the ports (`validation.IsPortNumber`, 1-65535)
-/// and the network configuration's limits (5 security groups, 16 subnets). Unknown values are
+/// in its wording: the ports (`validation.IsPortNumber`, 1-65535) and the network
+/// configuration's limits (5 security groups, 16 subnets). Unknown values are
 /// left to apply.
 fn argument_problems(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
-    for (i, balancer) in blocks(config, "load_balancer").iter().enumerate() {
-        let at = format!("load_balancer[{i}]");
-        problems.extend(arn_problem_at(balancer, "target_group_arn", &at));
-    }
-    for registry in blocks(config, "service_registries") {
-        problems.extend(arn_problem_at(
-            registry,
-            "registry_arn",
-            "service_registries[0]",
-        ));
-    }
     let mut ports: Vec<(String, f64)> = Vec::new();
     for (i, balancer) in blocks(config, "load_balancer").iter().enumerate() {
         if let Some(port) = balancer.get("container_port").as_f64() {
@@ -628,8 +621,8 @@ mod tests {
             ])
         };
         let tg = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/0123";
-        assert!(ecs.validate(&config(tg, 8080.0, 5, 16)).is_empty());
-        let problems = ecs.validate(&config("web", 0.0, 6, 17));
+        assert!(ecs.problems(&config(tg, 8080.0, 5, 16)).is_empty());
+        let problems = ecs.problems(&config("web", 0.0, 6, 17));
         let at: Vec<&str> = problems.iter().map(|(at, _)| at.as_str()).collect();
         assert_eq!(
             at,

@@ -20,7 +20,7 @@ use crate::app_support::is_missing;
 use crate::association::{Members, MembersType};
 use crate::error::aws_error;
 use crate::iam_support::Principal;
-use crate::verify::arn_problem_at;
+use crate::verify::ARN;
 
 pub type AwsIamPolicyAttachment = MembersType<PolicyAttachments>;
 
@@ -47,13 +47,15 @@ impl Members for PolicyAttachments {
             .attr(Attribute::optional("users", Type::set(Type::String)))
             .attr(Attribute::optional("roles", Type::set(Type::String)))
             .attr(Attribute::optional("groups", Type::set(Type::String)))
-            .attr(Attribute::required("policy_arn", Type::String).force_new())
+            .attr(
+                Attribute::required("policy_arn", Type::String)
+                    .force_new()
+                    .check(ARN),
+            )
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems: Vec<_> = arn_problem_at(config, "policy_arn", "")
-            .into_iter()
-            .collect();
+        let mut problems = Vec::new();
         if config.get("name").as_str() == Some("") {
             problems.push(("name".to_string(), "\"name\" must not be empty".to_string()));
         }

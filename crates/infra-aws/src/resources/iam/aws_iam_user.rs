@@ -26,7 +26,7 @@ use crate::iam_support::{
     update_tags,
 };
 use crate::tagging::ManagedTags;
-use crate::verify::arn_problem_at;
+use crate::verify::ARN;
 
 pub type AwsIamUser = ObjectType<UserObject>;
 
@@ -124,7 +124,7 @@ impl AwsObject for UserObject {
         let mut attributes = named_in_path(User::user_name, User::arn, User::user_id, User::path);
         attributes.extend([
             read(
-                Attribute::optional("permissions_boundary", Type::String),
+                Attribute::optional("permissions_boundary", Type::String).check(ARN),
                 |user: &User, _| {
                     text(
                         user.permissions_boundary()
@@ -153,7 +153,6 @@ impl AwsObject for UserObject {
                 ));
             }
         }
-        problems.extend(arn_problem_at(config, "permissions_boundary", ""));
         problems
     }
 

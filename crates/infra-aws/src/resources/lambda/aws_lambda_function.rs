@@ -104,7 +104,7 @@ use crate::clients::partition_of;
 use crate::declared::{from_prior, read, read_block, switch, Declared, Reading};
 use crate::error::{aws_error, built};
 use crate::tagging::ManagedTags;
-use crate::verify::arn_problem;
+use crate::verify::ARN;
 
 /// The provider's `lambdaPropagationTimeout`: how long a create or configuration update is
 /// retried while IAM or the function catches up, and a publish while an update is in progress.
@@ -548,7 +548,7 @@ fn attributes_to_package_type() -> Vec<Declared<Found>> {
             |c| text(c.and_then(|c| c.code_sha256())),
         ),
         read(
-            Attribute::optional("code_signing_config_arn", Type::String),
+            Attribute::optional("code_signing_config_arn", Type::String).check(ARN),
             |f: &Found, at: &Reading| match &f.code_signing {
                 Some(arn) => text(arn.as_deref()),
                 None => known(at.prior, "code_signing_config_arn"),
@@ -564,7 +564,7 @@ fn attributes_to_package_type() -> Vec<Declared<Found>> {
             name_read,
         ),
         configured_text(
-            Attribute::optional("handler", Type::String),
+            Attribute::optional("handler", Type::String).check(Check::Length(1, 128)),
             FunctionConfiguration::handler,
         ),
         read(
@@ -576,14 +576,14 @@ fn attributes_to_package_type() -> Vec<Declared<Found>> {
             |f: &Found, at: &Reading| invoke_arn_read(f, at, false, "2015-03-31", "invocations"),
         ),
         configured_text(
-            Attribute::optional("kms_key_arn", Type::String),
+            Attribute::optional("kms_key_arn", Type::String).check(ARN),
             FunctionConfiguration::kms_key_arn,
         ),
         configured(Attribute::computed("last_modified", Type::String), |c| {
             text(c.and_then(|c| c.last_modified()))
         }),
         configured(
-            Attribute::optional("layers", Type::list(Type::String)),
+            Attribute::optional("layers", Type::list(Type::String)).check(ARN),
             |c| {
                 string_list(
                     c.map(|c| c.layers())
@@ -651,7 +651,7 @@ fn attributes_from_publish() -> Vec<Declared<Found>> {
             },
         ),
         configured_text(
-            Attribute::required("role", Type::String),
+            Attribute::required("role", Type::String).check(ARN),
             FunctionConfiguration::role,
         ),
         configured(
@@ -682,7 +682,7 @@ fn attributes_from_publish() -> Vec<Declared<Found>> {
             Value::Number(c.map(|c| c.code_size()).unwrap_or(0) as f64)
         }),
         read(
-            Attribute::optional("source_kms_key_arn", Type::String),
+            Attribute::optional("source_kms_key_arn", Type::String).check(ARN),
             |f: &Found, _: &Reading| {
                 text_or_null(f.function.code().and_then(|c| c.source_kms_key_arn()))
             },
@@ -702,12 +702,13 @@ fn attributes_from_publish() -> Vec<Declared<Found>> {
 
 /// The function's blocks, in alphabetical order.
 fn configuration_blocks() -> Vec<Declared<Found>> {
-    let dead_letter = Schema::new().attr(Attribute::required("target_arn", Type::String));
+    let dead_letter =
+        Schema::new().attr(Attribute::required("target_arn", Type::String).check(ARN));
     let environment = Schema::new().attr(Attribute::optional("variables", Type::map(Type::String)));
     let ephemeral = Schema::new()
         .attr(Attribute::optional_computed("size", Type::Number).check(Check::Range(512, 10240)));
     let file_system = Schema::new()
-        .attr(Attribute::required("arn", Type::String))
+        .attr(Attribute::required("arn", Type::String).check(ARN))
         .attr(Attribute::required("local_mount_path", Type::String));
     let image = Schema::new()
         .attr(Attribute::optional("command", Type::list(Type::String)))
@@ -800,7 +801,7 @@ fn configuration_blocks() -> Vec<Declared<Found>> {
 
 fn capacity_provider_schema() -> Schema {
     let managed_instances = Schema::new()
-        .attr(Attribute::required("capacity_provider_arn", Type::String))
+        .attr(Attribute::required("capacity_provider_arn", Type::String).check(ARN))
         .attr(Attribute::optional_computed(
             "execution_environment_memory_gib_per_vcpu",
             Type::Number,
@@ -1738,8 +1739,8 @@ fn validate_combinations(config: &Value, problem: &mut impl FnMut(&str, String))
     }
 }
 
-/// The function name, the handler's length, and the ARNs outside lists.
-fn validate_names_and_arns(config: &Value, problem: &mut impl FnMut(&str, String)) {
+/// The function name.
+fn validate_function_name(config: &Value, problem: &mut impl FnMut(&str, String)) {
     if let Some(name) = config.get("function_name").as_str() {
         if !valid_function_name(name) {
             problem(
@@ -1749,57 +1750,11 @@ fn validate_names_and_arns(config: &Value, problem: &mut impl FnMut(&str, String
             );
         }
     }
-    if let Some(handler) = config.get("handler").as_str() {
-        let length = handler.chars().count();
-        if !(1..=128).contains(&length) {
-            problem(
-                "handler",
-                format!("expected length of handler to be in the range (1 - 128), got {handler}"),
-            );
-        }
-    }
-    for key in [
-        "role",
-        "kms_key_arn",
-        "code_signing_config_arn",
-        "source_kms_key_arn",
-    ] {
-        if let Some(message) = config.get(key).as_str().and_then(|v| arn_problem(key, v)) {
-            problem(key, message);
-        }
-    }
-    if let Some(message) = blocks(config, "dead_letter_config")
-        .first()
-        .and_then(|block| block.get("target_arn").as_str())
-        .and_then(|arn| arn_problem("target_arn", arn))
-    {
-        problem("dead_letter_config[0].target_arn", message);
-    }
-    if let Some(message) = blocks(config, "capacity_provider_config")
-        .first()
-        .and_then(|block| {
-            blocks(block, "lambda_managed_instances_capacity_provider_config").first()
-        })
-        .and_then(|managed| managed.get("capacity_provider_arn").as_str())
-        .and_then(|arn| arn_problem("capacity_provider_arn", arn))
-    {
-        problem(
-            "capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].capacity_provider_arn",
-            message,
-        );
-    }
 }
 
-/// `file_system_config`: its ARN, and a mount path under `/mnt/`.
+/// `file_system_config`: a mount path under `/mnt/`.
 fn validate_file_system(config: &Value, problem: &mut impl FnMut(&str, String)) {
     if let Some(block) = blocks(config, "file_system_config").first() {
-        if let Some(message) = block
-            .get("arn")
-            .as_str()
-            .and_then(|arn| arn_problem("arn", arn))
-        {
-            problem("file_system_config[0].arn", message);
-        }
         if let Some(path) = block.get("local_mount_path").as_str() {
             let valid = path.strip_prefix("/mnt/").is_some_and(|rest| {
                 !rest.is_empty()
@@ -1850,17 +1805,6 @@ fn validate_lists(config: &Value, problem: &mut impl FnMut(&str, String)) {
                     ),
                 );
             }
-        }
-    }
-    for (index, layer) in config
-        .get("layers")
-        .as_list()
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        if let Some(message) = layer.as_str().and_then(|arn| arn_problem("layers", arn)) {
-            problem(&format!("layers[{index}]"), message);
         }
     }
 }
@@ -1977,7 +1921,7 @@ impl AwsObject for FunctionObject {
         let mut problems: Vec<(String, String)> = Vec::new();
         let mut problem = |path: &str, message: String| problems.push((path.to_string(), message));
         validate_combinations(config, &mut problem);
-        validate_names_and_arns(config, &mut problem);
+        validate_function_name(config, &mut problem);
         validate_file_system(config, &mut problem);
         validate_lists(config, &mut problem);
         validate_concurrency_and_logging(config, &mut problem);
@@ -2591,31 +2535,23 @@ mod tests {
                 durable_block(31_622_401.0, Value::Number(91.0)),
             ),
         ]);
-        // The provider's `verify.ValidARN`, in the type's checks.
-        let problems = function().validate(&config);
-        assert_eq!(
-            problems,
-            [(
-                "capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].capacity_provider_arn"
-                    .to_string(),
-                "\"capacity_provider_arn\" (lmi) is an invalid ARN: arn: invalid prefix"
-                    .to_string()
-            )]
-        );
-        // The value checks and the required inner block, in the schema's.
-        let paths: Vec<String> = function()
-            .schema()
-            .validate(&config)
-            .into_iter()
-            .map(|(path, _)| path)
-            .collect();
+        assert!(function().validate(&config).is_empty());
+        // The value checks (the provider's `verify.ValidARN` among them) and the required inner
+        // block, in the schema's.
+        let problems = function().schema().validate(&config);
+        let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
         assert_eq!(
             paths,
             [
                 "publish_to",
+                "capacity_provider_config[0].lambda_managed_instances_capacity_provider_config[0].capacity_provider_arn",
                 "durable_config[0].execution_timeout",
                 "durable_config[0].retention_period"
             ]
+        );
+        assert_eq!(
+            problems[1].1,
+            "\"capacity_provider_arn\" (lmi) is an invalid ARN: arn: invalid prefix"
         );
         let mut without_inner = config.clone();
         if let Some(entries) = without_inner.map_mut() {

@@ -54,7 +54,7 @@ use crate::aws_object::{composite_key, key_parts, AwsObject, ObjectType, Tagged}
 use crate::clients::partition_of;
 use crate::declared::{read, Declared, Reading};
 use crate::ec2_support::{name_for_create, with_name_for_create};
-use crate::verify::{arn_problem, is_account_id};
+use crate::verify::{is_account_id, ARN};
 
 pub type AwsLambdaPermission = ObjectType<PermissionObject>;
 
@@ -531,7 +531,7 @@ impl AwsObject for PermissionObject {
                 "AWS:SourceAccount",
             ),
             conditioned(
-                argument("source_arn", Type::String),
+                argument("source_arn", Type::String).check(ARN),
                 "ArnLike",
                 "AWS:SourceArn",
             ),
@@ -588,11 +588,6 @@ impl AwsObject for PermissionObject {
                          digits): \"{account}\""
                     ),
                 ));
-            }
-        }
-        if let Some(arn) = config.get("source_arn").as_str() {
-            if let Some(message) = arn_problem("source_arn", arn) {
-                problems.push(("source_arn".to_string(), message));
             }
         }
         for key in ["statement_id", "statement_id_prefix"] {
@@ -1008,9 +1003,10 @@ mod tests {
     #[test]
     fn validation_follows_the_provider() {
         let resource = AwsLambdaPermission::new(Aws::new(crate::ProviderSettings::default()));
-        let problems = resource.validate(&Value::map([
+        let problems = resource.problems(&Value::map([
             ("action", Value::string("InvokeFunction")),
             ("function_name", Value::string("fn")),
+            ("principal", Value::string("events.amazonaws.com")),
             ("source_account", Value::string("12345")),
             ("source_arn", Value::string("not-an-arn")),
             ("statement_id", Value::string("a b")),
@@ -1020,18 +1016,19 @@ mod tests {
         assert_eq!(
             paths,
             [
+                "source_arn",
                 "action",
                 "source_account",
-                "source_arn",
                 "statement_id",
                 "statement_id",
                 "statement_id_prefix"
             ]
         );
         assert!(resource
-            .validate(&Value::map([
+            .problems(&Value::map([
                 ("action", Value::string("lambda:InvokeFunction")),
                 ("function_name", Value::string("fn")),
+                ("principal", Value::string("events.amazonaws.com")),
                 (
                     "source_arn",
                     Value::string("arn:aws:events:us-east-1:123456789012:rule/r")

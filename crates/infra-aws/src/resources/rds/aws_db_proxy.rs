@@ -43,7 +43,7 @@ use crate::error::is_not_found;
 use crate::rds_support::{identifier_checks, tagged_groups, tags_to_sdk, update_tags};
 use crate::subnet_group_support::describe_by_name;
 use crate::tagging::ManagedTags;
-use crate::verify::arn_problem;
+use crate::verify::ARN;
 
 /// The arguments ModifyDBProxy carries: a change to any of them is one ModifyDBProxy (the
 /// provider's `HasChangesExcept(tags, tags_all)`; the others force replacement).
@@ -219,7 +219,7 @@ fn auth_block() -> Declared<DbProxy> {
             Attribute::optional("iam_auth", Type::String)
                 .check(Check::OneOf(&["DISABLED", "REQUIRED", "ENABLED"])),
         )
-        .attr(Attribute::optional("secret_arn", Type::String))
+        .attr(Attribute::optional("secret_arn", Type::String).check(ARN))
         .attr(Attribute::optional("username", Type::String));
     read_block(Block::set("auth", auth), |proxy: &DbProxy, _| {
         Value::List(proxy.auth().iter().map(auth_value).collect())
@@ -278,7 +278,7 @@ impl AwsObject for ProxyObject {
             ),
             flag("require_tls", DbProxy::require_tls),
             string_or_empty(
-                Attribute::required("role_arn", Type::String),
+                Attribute::required("role_arn", Type::String).check(ARN),
                 DbProxy::role_arn,
             ),
             string_or_empty(
@@ -306,27 +306,9 @@ impl AwsObject for ProxyObject {
         Timeouts::minutes(30, 30, 60)
     }
 
-    /// The provider's plan-time checks beyond the schema's: `validIdentifier` on `name`, and
-    /// `verify.ValidARN` on `role_arn` and each `auth.secret_arn`.
+    /// The provider's plan-time check beyond the schema's: `validIdentifier` on `name`.
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = identifier_checks(config, &["name"]);
-        if let Some(problem) = config
-            .get("role_arn")
-            .as_str()
-            .and_then(|arn| arn_problem("role_arn", arn))
-        {
-            problems.push(("role_arn".to_string(), problem));
-        }
-        for (index, auth) in blocks(config, "auth").iter().enumerate() {
-            if let Some(problem) = auth
-                .get("secret_arn")
-                .as_str()
-                .and_then(|arn| arn_problem("secret_arn", arn))
-            {
-                problems.push((format!("auth[{index}].secret_arn"), problem));
-            }
-        }
-        problems
+        identifier_checks(config, &["name"])
     }
 
     /// A rename changes the ID and the endpoint (the proxy's name leads its host name).
@@ -681,7 +663,7 @@ mod tests {
     fn names_and_arns_are_checked_as_the_provider_checks_them() {
         let registry = crate::registry(crate::Aws::new(crate::ProviderSettings::default()));
         let proxy = registry.resource("aws_db_proxy").unwrap();
-        let problems = proxy.validate(&planned(vec![
+        let problems = proxy.problems(&planned(vec![
             ("name", Value::string("App_Proxy")),
             ("role_arn", Value::string("role/proxy")),
             (
@@ -692,9 +674,9 @@ mod tests {
         let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
         assert_eq!(
             paths,
-            ["name", "name", "role_arn", "auth[0].secret_arn"],
+            ["role_arn", "auth[0].secret_arn", "name", "name"],
             "{problems:?}"
         );
-        assert!(proxy.validate(&planned(vec![])).is_empty());
+        assert!(proxy.problems(&planned(vec![])).is_empty());
     }
 }

@@ -21,11 +21,9 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_route53::types::DelegationSet;
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
-use crate::app_support::{
-    deleted_or_gone, known, length_problem, non_empty, sent, string, string_list, text,
-};
+use crate::app_support::{deleted_or_gone, known, non_empty, sent, string, string_list, text};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
 use crate::declared::{read, Declared, Reading};
@@ -174,20 +172,14 @@ impl AwsObject for DelegationSetObject {
                 |set: &Set, _: &Reading| string_list(set.set.name_servers()),
             ),
             read(
-                Attribute::optional("reference_name", Type::String).force_new(),
+                Attribute::optional("reference_name", Type::String)
+                    .force_new()
+                    .check(Check::Length(0, 128)),
                 |set: &Set, at: &Reading| {
                     reference_name_value(set.set.caller_reference(), at.prior)
                 },
             ),
         ]
-    }
-
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        let problem = length_problem("reference_name", config.get("reference_name"), (0, 128));
-        problem
-            .map(|p| ("reference_name".to_string(), p))
-            .into_iter()
-            .collect()
     }
 
     /// The ID without Route 53's prefix.

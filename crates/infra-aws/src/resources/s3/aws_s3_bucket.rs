@@ -108,7 +108,7 @@ use crate::s3_support::{
     bucket_call, bucket_names, empty_bucket, is_gone, website, BucketConfig, Target, BUCKET_NAMES,
 };
 use crate::tagging::ManagedTags;
-use crate::verify::arn_problem;
+use crate::verify::{arn_problem, is_account_id};
 
 /// The canned ACLs that apply to a bucket (the provider's list for `acl`; S3's canned ACL
 /// table: the others apply to objects only).
@@ -1794,7 +1794,7 @@ fn replication_problems(config: &Value) -> Vec<(String, String)> {
             problems.push((format!("{at}.destination[0].bucket"), problem));
         }
         if let Some(account) = destination.get("account_id").as_str() {
-            if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+            if !is_account_id(account) {
                 problems.push((
                     format!("{at}.destination[0].account_id"),
                     format!(

@@ -50,7 +50,7 @@ use crate::declared::{read, read_block, Declared, Reading};
 use crate::ec2_support::long_client_token;
 use crate::error::aws_error;
 use crate::resources::secretsmanager::aws_secretsmanager_secret::is_gone;
-use crate::verify::arn_problem_at;
+use crate::verify::ARN;
 
 /// How long RotateSecret is retried while a new Lambda permission or role propagates (the
 /// provider's `propagationTimeout`).
@@ -297,11 +297,11 @@ impl AwsObject for RotationObject {
                 secret_id_value,
             ),
             read(
-                Attribute::optional("rotation_lambda_arn", Type::String),
+                Attribute::optional("rotation_lambda_arn", Type::String).check(ARN),
                 when_enabled(|s, _| text_or_null(s.rotation_lambda_arn()), Value::Null),
             ),
             read(
-                Attribute::optional("external_secret_rotation_role_arn", Type::String),
+                Attribute::optional("external_secret_rotation_role_arn", Type::String).check(ARN),
                 when_enabled(
                     |s, _| text_or_null(s.external_secret_rotation_role_arn()),
                     Value::Null,
@@ -348,9 +348,6 @@ impl AwsObject for RotationObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        for key in ["rotation_lambda_arn", "external_secret_rotation_role_arn"] {
-            problems.extend(arn_problem_at(config, key, ""));
-        }
         // The provider's CustomizeDiff: rules unless rotation is explicitly disabled. An
         // unknown `rotation_enabled` counts as not disabled, as there.
         let disabled = config.get("rotation_enabled").as_bool() == Some(false);
