@@ -1015,7 +1015,8 @@ fn text_problems(
         .into_iter()
         .filter_map(|(at, text)| {
             let message = (check.check)(name, text)?;
-            let message = if secret {
+            // An empty string is nowhere to replace (and replacing "" would insert everywhere).
+            let message = if secret && !text.is_empty() {
                 message.replace(text, "(sensitive value)")
             } else {
                 message
@@ -1202,6 +1203,20 @@ mod tests {
         assert!(schema
             .validate(&Value::map([("one", Value::string("fine"))]))
             .is_empty());
+        // A secret empty string leaves the message as the check wrote it.
+        let not_empty = TextCheck {
+            name: "not empty",
+            check: |name, text| text.is_empty().then(|| format!("\"{name}\" is empty")),
+        };
+        let secret = Schema::new().attr(
+            Attribute::optional("token", Type::String)
+                .sensitive()
+                .check(Check::Text(not_empty)),
+        );
+        assert_eq!(
+            secret.validate(&Value::map([("token", Value::string(""))]))[0].1,
+            "\"token\" is empty"
+        );
     }
 
     #[test]
