@@ -57,7 +57,7 @@ use aws_sdk_ecs::types::{
     VpcLatticeConfiguration,
 };
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
+    Attribute, Block, Check, Operation, ProviderError, Schema, TextCheck, Timeouts, Type, Value,
 };
 
 use crate::app_support::{
@@ -320,7 +320,14 @@ fn service_blocks() -> Vec<Declared<Service>> {
                 Schema::new()
                     .attr(Attribute::required("role_arn", Type::String).check(ARN))
                     .attr(Attribute::required("target_group_arn", Type::String).check(ARN))
-                    .attr(Attribute::required("port_name", Type::String)),
+                    .attr(
+                        Attribute::required("port_name", Type::String).check(Check::Text(
+                            TextCheck {
+                                name: "VPC Lattice port name",
+                                check: |_, name| lattice_port_name_problem(name),
+                            },
+                        )),
+                    ),
             ),
             vpc_lattice_value,
         ),
@@ -951,25 +958,6 @@ fn test_traffic_rules_value(rules: Option<&ServiceConnectTestTrafficRules>) -> V
         .into_iter()
         .collect();
     Value::List(vec![Value::map([("header", Value::List(header))])])
-}
-
-/// The provider's check of each VPC Lattice configuration's port name.
-fn lattice_port_problems(config: &Value) -> Vec<(String, String)> {
-    let mut problems = Vec::new();
-    for (i, lattice) in blocks(config, "vpc_lattice_configurations")
-        .iter()
-        .enumerate()
-    {
-        if let Some(name) = lattice.get("port_name").as_str() {
-            if let Some(problem) = lattice_port_name_problem(name) {
-                problems.push((
-                    format!("vpc_lattice_configurations[{i}].port_name"),
-                    problem,
-                ));
-            }
-        }
-    }
-    problems
 }
 
 /// The provider's `validPlacementStrategy` and `validPlacementConstraint` (which it runs when
@@ -2060,7 +2048,6 @@ fn validate_service(config: &Value) -> Vec<(String, String)> {
             ));
         }
     }
-    problems.extend(lattice_port_problems(config));
     problems.extend(placement_problems(config));
     problems.extend(test_traffic_rules_problems(config));
     problems.extend(service_deployment::validate(config));
@@ -2878,9 +2865,9 @@ mod tests {
             at,
             [
                 "vpc_lattice_configurations[0].target_group_arn",
+                "vpc_lattice_configurations[0].port_name",
                 "load_balancer[0].target_group_arn",
                 "deployment_configuration[0].lifecycle_hook[0].hook_target_arn",
-                "vpc_lattice_configurations[0].port_name",
             ],
             "{problems:?}"
         );
