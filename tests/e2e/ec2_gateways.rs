@@ -509,7 +509,7 @@ resource "aws_nat_gateway" "private" {
     let all = validate.all();
     for expected in [
         "exactly one of eni_id, subnet_id",
-        "expected 60 or 600",
+        "expected max_aggregation_interval to be one of [60 600], got 300",
         "exactly one of vpc_id or subnet_id",
         "amazon_side_asn",
         "Gatewayy",

@@ -181,7 +181,7 @@ fn launch_template_secondary_interfaces_are_checked_at_plan_time() {
             r#"secondary_interfaces {
     interface_type = "primary"
   }"#,
-            "\"primary\" is not one of \"secondary\".",
+            "expected interface_type to be one of [\"secondary\"], got primary",
         ),
     ];
     for (block, message) in cases {

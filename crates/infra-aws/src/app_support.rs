@@ -380,10 +380,10 @@ macro_rules! resource_tag_changes {
 }
 pub(crate) use resource_tag_changes;
 
-/// Terraform's `StringLenBetween(min, max)` check of the string `value`, in its wording and
-/// counting bytes as Go's `len` does; `None` when it passes or is not a known string. An
-/// attribute declares it as `Check::Length`; this is for a check the declaration cannot carry
-/// (a message naming a flattened path, one of two blocks that share a declaration).
+/// Terraform's `StringLenBetween(min, max)` check of the string `value`, the SDK's `key`
+/// (`stage.0.action.1.name`), in its wording and counting bytes as Go's `len` does; `None` when
+/// it passes or is not a known string. An attribute declares it as `Check::Length`; this is
+/// for a check the declaration cannot carry (one of two blocks that share a declaration).
 pub fn length_problem(key: &str, value: &Value, (min, max): (usize, usize)) -> Option<String> {
     let text = value.as_str()?;
     let length = text.len();

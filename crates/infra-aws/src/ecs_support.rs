@@ -540,6 +540,12 @@ pub fn created_arn(arn: Option<&str>, kind: &str, name: &str) -> Result<String, 
         .ok_or_else(|| crate::app_support::vanished(kind, name))
 }
 
+/// [`cluster_name_problem`] declared on an attribute.
+pub const CLUSTER_NAME: infra_core::Check = infra_core::Check::Text(infra_core::TextCheck {
+    name: "validateClusterName",
+    check: cluster_name_problem,
+});
+
 /// The provider's `validateClusterName` of the `key` argument, in its wording: 1-255
 /// alphanumerics, hyphens and underscores (`aws_ecs_cluster.name`,
 /// `aws_ecs_cluster_capacity_providers.cluster_name`, `aws_ecs_capacity_provider.cluster`).
@@ -556,16 +562,6 @@ pub fn cluster_name_problem(key: &str, name: &str) -> Option<String> {
              and underscores.)"
         )
     })
-}
-
-/// [`cluster_name_problem`] of a configuration's `key` argument, as `validate` answers it.
-pub fn cluster_name_problems(config: &infra_core::Value, key: &str) -> Vec<(String, String)> {
-    config
-        .get(key)
-        .as_str()
-        .and_then(|name| cluster_name_problem(key, name))
-        .map(|problem| vec![(key.to_string(), problem)])
-        .unwrap_or_default()
 }
 
 /// A capacity provider strategy block (the service's `capacity_provider_strategy`, the

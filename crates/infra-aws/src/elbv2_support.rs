@@ -147,11 +147,11 @@ pub fn action_block(name: &'static str) -> Block {
                 "authentication_request_extra_params",
                 Type::map(Type::String),
             ))
-            // Checked in any case by `validate_actions`, and lower-cased by `normalize_actions`.
-            .attr(Attribute::optional_computed(
-                "on_unauthenticated_request",
-                Type::String,
-            ))
+            // Lower-cased by `normalize_actions`.
+            .attr(
+                Attribute::optional_computed("on_unauthenticated_request", Type::String)
+                    .check(Check::OneOfAnyCase(UNAUTHENTICATED_BEHAVIOURS)),
+            )
             .attr(defaulted("scope", Type::String, Value::string("openid")))
             .attr(defaulted(
                 "session_cookie_name",
@@ -182,8 +182,10 @@ pub fn action_block(name: &'static str) -> Block {
     Block::list(
         name,
         Schema::new()
-            // Checked in any case by `validate_actions`, and lower-cased by `normalize_actions`.
-            .attr(Attribute::required("type", Type::String))
+            // Lower-cased by `normalize_actions`.
+            .attr(
+                Attribute::required("type", Type::String).check(Check::OneOfAnyCase(ACTION_TYPES)),
+            )
             .attr(Attribute::optional("target_group_arn", Type::String))
             .attr(
                 Attribute::optional_computed("order", Type::Number).check(Check::Range(1, 50_000)),
@@ -280,24 +282,13 @@ const ACTION_BLOCKS: &[(&str, &str, &str)] = &[
     ("authenticate-oidc", "authenticate_oidc", "an"),
 ];
 
-/// Checks the provider makes and moto does not: forward actions name target groups, weights
-/// are 0-999, and each action type has its block. Returns `(path, message)`.
+/// Checks the provider makes and moto does not: forward actions name target groups, and each
+/// action type has its block. Returns `(path, message)`.
 pub fn validate_actions(config: &Value, name: &str) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     for (index, action) in blocks(config, name).iter().enumerate() {
         let path = format!("{name}[{index}]");
         let kind = action.get("type").as_str().map(str::to_ascii_lowercase);
-        problems.extend(one_of_in_any_case(action, "type", ACTION_TYPES, &path));
-        for block in AUTHENTICATE_BLOCKS {
-            if let Some(auth) = single(action, block) {
-                problems.extend(one_of_in_any_case(
-                    auth,
-                    "on_unauthenticated_request",
-                    UNAUTHENTICATED_BEHAVIOURS,
-                    &format!("{path}.{block}[0]"),
-                ));
-            }
-        }
         match kind.as_deref() {
             Some("forward") => {
                 let forward = single(action, "forward");
@@ -328,18 +319,6 @@ pub fn validate_actions(config: &Value, name: &str) -> Vec<(String, String)> {
                         ),
                     ));
                 }
-                for (group_index, group) in groups.iter().enumerate() {
-                    if let Some(weight) = group.get("weight").as_i64() {
-                        if !(0..=999).contains(&weight) {
-                            problems.push((
-                                format!("{path}.forward[0].target_group[{group_index}].weight"),
-                                format!(
-                                    "expected weight to be in the range (0 - 999), got {weight}"
-                                ),
-                            ));
-                        }
-                    }
-                }
             }
             Some(kind) => {
                 let own_block = ACTION_BLOCKS.iter().find(|(with, ..)| *with == kind);
@@ -356,28 +335,6 @@ pub fn validate_actions(config: &Value, name: &str) -> Vec<(String, String)> {
         }
     }
     problems
-}
-
-/// The problem, at `path.key`, when `value`'s `key` is a string none of `allowed` (AWS's
-/// spellings) is in any case: the provider's `enum.ValidateIgnoreCase`.
-fn one_of_in_any_case(
-    value: &Value,
-    key: &str,
-    allowed: &[&str],
-    path: &str,
-) -> Option<(String, String)> {
-    let configured = value.get(key).as_str()?;
-    if allowed.contains(&configured.to_ascii_lowercase().as_str()) {
-        return None;
-    }
-    let listed: Vec<String> = allowed.iter().map(|a| format!("\"{a}\"")).collect();
-    Some((
-        format!("{path}.{key}"),
-        format!(
-            "\"{configured}\" is not one of {} (in any case).",
-            listed.join(", ")
-        ),
-    ))
 }
 
 /// Lower-cases `value`'s `key` where it is a string.
@@ -2104,9 +2061,12 @@ mod provider_schema_tests {
         assert_eq!(planned, action("forward"));
 
         let wrong = action("forwarding");
-        let problems = validate_actions(&wrong, "action");
+        let problems = schema.validate(&wrong);
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].0, "action[0].type");
+        assert!(problems[0]
+            .1
+            .starts_with(r#"expected type to be one of ["forward" "#));
     }
 
     /// `name` (`action` or `default_action`) with one action of `kind` whose `block` holds
@@ -2204,7 +2164,7 @@ mod provider_schema_tests {
             (cognito("refuse"), "action", "authenticate_cognito"),
             (oidc("refuse"), "default_action", "authenticate_oidc"),
         ] {
-            let problems = validate_actions(&config, name);
+            let problems = Schema::new().block(action_block(name)).validate(&config);
             assert_eq!(problems.len(), 1, "{problems:?}");
             assert_eq!(
                 problems[0].0,

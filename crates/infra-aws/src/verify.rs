@@ -15,6 +15,19 @@ pub const ARN: Check = Check::Text(TextCheck {
     check: arn_problem,
 });
 
+/// [`account_id_problem`] declared on an attribute.
+pub const ACCOUNT_ID: Check = Check::Text(TextCheck {
+    name: "verify.ValidAccountID",
+    check: account_id_problem,
+});
+
+/// `verify.ValidAccountID` of `value`, the `key` argument: exactly 12 digits.
+pub fn account_id_problem(key: &str, value: &str) -> Option<String> {
+    (!is_account_id(value)).then(|| {
+        format!("\"{key}\" doesn't look like AWS Account ID (exactly 12 digits): \"{value}\"")
+    })
+}
+
 /// `verify.ValidARN` of `value`, the `key` argument: parsed as the SDK's `arn.Parse` does
 /// (an `arn:` prefix and six sections), then a partition, a region and an account that are
 /// empty or well formed, and a resource. An empty value passes. The provider reports every

@@ -427,7 +427,7 @@ async fn target_group_listener_and_rule_life_cycle() {
         ])]),
     )]);
     assert!(
-        !listener.validate(&too_heavy).is_empty(),
+        !listener.problems(&too_heavy).is_empty(),
         "weight 1000 refused"
     );
     let no_target = Value::map([(
@@ -919,7 +919,7 @@ async fn rds_subnet_group_and_instance_life_cycle() {
             list([Value::map([("enabled", Value::Bool(true))])]),
         ),
     ]);
-    let problems = instance.validate(&conflicting);
+    let problems = instance.problems(&conflicting);
     for argument in [
         "identifier_prefix",
         "monitoring_interval",
@@ -1264,7 +1264,7 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
 
     let log_group = registry_type(&aws, "aws_cloudwatch_log_group");
     assert!(!log_group
-        .validate(&Value::map([
+        .problems(&Value::map([
             ("name", s("x")),
             ("retention_in_days", n(2.0))
         ]))

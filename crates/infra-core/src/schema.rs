@@ -59,23 +59,39 @@ pub enum Presence {
 }
 
 /// A plan-time check of an attribute's value, beyond its type.
+///
+/// The provider's checks word their messages as the Terraform plugin SDK does. Those the
+/// provider declares as a `ValidateFunc` (`Range`, `OneOfNumbers`, `Length`, `Text`) name the
+/// SDK's key for the value (`ingress.0.from_port`); the enum checks (`OneOf`, `OneOfAnyCase`),
+/// which the provider declares through `enum.Validate`, a `ValidateDiagFunc`, name the
+/// attribute (`protocol`). A check of a string checks each string of a list or set of strings
+/// on its own (reported at `names[1]`), as the SDK checks a list's elements.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Check {
-    /// An IPv4 CIDR block, e.g. `10.0.0.0/16`.
+    /// An IPv4 CIDR block, e.g. `10.0.0.0/16` (infra's own check, in its own words).
     Cidr,
-    /// A port number in 0..=65535 (or -1 meaning all, as AWS accepts for protocol -1).
+    /// A port number in 0..=65535, or -1 meaning all, as AWS accepts for protocol -1 (infra's
+    /// own check, in its own words).
     Port,
-    /// One of a closed set of strings.
+    /// One of a closed set of strings: `validation.StringInSlice` (and the provider's
+    /// `enum.Validate`), `expected mode to be one of ["a" "b"], got c`.
     OneOf(&'static [&'static str]),
-    /// A whole number in the inclusive range.
+    /// One of a closed set of strings in any case: `validation.StringInSlice` ignoring case
+    /// (`enum.ValidateIgnoreCase`), in the same words as [`Check::OneOf`].
+    OneOfAnyCase(&'static [&'static str]),
+    /// One of a closed set of whole numbers: `validation.IntInSlice`, `expected interval to be
+    /// one of [10 30], got 20`.
+    OneOfNumbers(&'static [i64]),
+    /// A whole number in the inclusive range: `validation.IntBetween`, `expected port to be in
+    /// the range (1 - 65535), got 0`; with no upper bound (`i64::MAX`), `validation.IntAtLeast`,
+    /// `expected days to be at least (0), got -1`.
     Range(i64, i64),
-    /// A string's length in bytes, in the inclusive range: Terraform's
-    /// `validation.StringLenBetween`, with its message (`expected length of name to be in the
-    /// range (1 - 100), got ...`).
+    /// A string's length in bytes, in the inclusive range: `validation.StringLenBetween`,
+    /// `expected length of name to be in the range (1 - 100), got ...`.
     Length(usize, usize),
-    /// A provider's own check of a string, or of each string of a list or set: the
-    /// attribute's name and the string to the provider's whole message, shown as it is (an
-    /// ARN check: `"role_arn" (x) is an invalid ARN: arn: invalid prefix`).
+    /// A provider's own check of a string: the SDK's key and the string to the provider's
+    /// whole message, shown as it is (an ARN check: `"role_arn" (x) is an invalid ARN: arn:
+    /// invalid prefix`).
     Text(TextCheck),
 }
 
@@ -85,7 +101,8 @@ pub enum Check {
 pub struct TextCheck {
     /// What the check is, for a reader: the provider's name for it (`verify.ValidARN`).
     pub name: &'static str,
-    /// The attribute's name and a string to the problem's message, if there is one.
+    /// The SDK's key for the string (`layers.1`) and the string to the problem's message, if
+    /// there is one.
     pub check: fn(&str, &str) -> Option<String>,
 }
 
@@ -791,26 +808,13 @@ impl Schema {
             if let Some(check) = &attribute.check {
                 // A sensitive value is never echoed, not even in its own error.
                 let secret = attribute.sensitive || v.contains_sensitive();
-                let found = match check {
-                    Check::Text(check) => {
-                        text_problems(*check, attribute.name, v.unmarked(), secret)
-                    }
-                    Check::Length(min, max) => {
-                        length_problem(attribute.name, v.unmarked(), (*min, *max), secret)
-                            .map(|message| (attribute.name.to_string(), message))
-                            .into_iter()
-                            .collect()
-                    }
-                    check => run_check(check, v.unmarked(), secret)
-                        .map(|message| {
-                            let message =
-                                format!("Invalid value for \"{}\": {message}", attribute.name);
-                            (attribute.name.to_string(), message)
-                        })
-                        .into_iter()
-                        .collect(),
-                };
-                problems.extend(found.into_iter().map(|(at, message)| (path(&at), message)));
+                problems.extend(check_problems(
+                    check,
+                    attribute.name,
+                    &path(attribute.name),
+                    v.unmarked(),
+                    secret,
+                ));
             }
         }
         for block in &self.blocks {
@@ -973,61 +977,25 @@ fn type_label(ty: &Type) -> &'static str {
     }
 }
 
-/// [`Check::Length`]'s problem with a string, in Terraform's words (a secret string reads
-/// `(sensitive value)`). Go's `len`, which Terraform's check uses, counts bytes.
-fn length_problem(
-    name: &str,
-    value: &Value,
-    (min, max): (usize, usize),
-    secret: bool,
-) -> Option<String> {
-    let text = value.as_str()?;
-    if (min..=max).contains(&text.len()) {
-        return None;
-    }
-    let shown = if secret { "(sensitive value)" } else { text };
-    Some(format!(
-        "expected length of {name} to be in the range ({min} - {max}), got {shown}"
-    ))
+/// The key the Terraform plugin SDK names a value by in a check's message: the path with each
+/// index as a part of its own (`ingress[0].protocol` is `ingress.0.protocol`), as its
+/// `validateList` and `validateObject` build it.
+fn sdk_key(at: &str) -> String {
+    at.replace('[', ".").replace(']', "")
 }
 
-/// The problems [`Check::Text`] finds in a string, or in each string of a list or set (at
-/// `name[i]`), as `(where, message)`; a secret string reads `(sensitive value)` in them.
-fn text_problems(
-    check: TextCheck,
+/// The problems `check` finds in the value of the attribute `name` at `at` (`ingress[0].port`),
+/// as `(where, message)`. A check of a string checks a string, or each string of a list or set
+/// on its own (at `at[1]`), as the SDK checks a list's elements; its messages are the
+/// provider's (see [`Check`] for which name they give). `secret` keeps the value out of every
+/// message.
+fn check_problems(
+    check: &Check,
     name: &str,
+    at: &str,
     value: &Value,
     secret: bool,
 ) -> Vec<(String, String)> {
-    let texts: Vec<(String, &str)> = match value {
-        Value::List(items) => items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, item)| Some((format!("{name}[{i}]"), item.unmarked().as_str()?)))
-            .collect(),
-        other => other
-            .as_str()
-            .map(|text| (name.to_string(), text))
-            .into_iter()
-            .collect(),
-    };
-    texts
-        .into_iter()
-        .filter_map(|(at, text)| {
-            let message = (check.check)(name, text)?;
-            // An empty string is nowhere to replace (and replacing "" would insert everywhere).
-            let message = if secret && !text.is_empty() {
-                message.replace(text, "(sensitive value)")
-            } else {
-                message
-            };
-            Some((at, message))
-        })
-        .collect()
-}
-
-/// The problem with `value` under `check`, if any; `secret` keeps the value out of the message.
-fn run_check(check: &Check, value: &Value, secret: bool) -> Option<String> {
     let shown = |text: String| {
         if secret {
             "(sensitive value)".to_string()
@@ -1035,55 +1003,133 @@ fn run_check(check: &Check, value: &Value, secret: bool) -> Option<String> {
             text
         }
     };
+    let strings: Vec<(String, &str)> = match value {
+        Value::List(items) => items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| Some((format!("{at}[{i}]"), item.unmarked().as_str()?)))
+            .collect(),
+        other => other
+            .as_str()
+            .map(|text| (at.to_string(), text))
+            .into_iter()
+            .collect(),
+    };
+    let each_string = |problem: &dyn Fn(&str, &str) -> Option<String>| -> Vec<(String, String)> {
+        strings
+            .iter()
+            .filter_map(|(at, text)| Some((at.clone(), problem(&sdk_key(at), text)?)))
+            .collect()
+    };
     match check {
-        Check::Cidr => {
-            let text = value.as_str()?;
-            if crate::cidr::parse_ipv4_cidr(text).is_some() {
-                None
+        // enum.Validate and enum.ValidateIgnoreCase: validation.StringInSlice through the SDK's
+        // ToDiagFunc, which names the attribute, not the whole key.
+        Check::OneOf(options) | Check::OneOfAnyCase(options) => each_string(&|_, text| {
+            let any_case = matches!(check, Check::OneOfAnyCase(_));
+            let matches =
+                |option: &&str| *option == text || any_case && option.eq_ignore_ascii_case(text);
+            (!options.iter().any(matches)).then(|| {
+                let quoted: Vec<String> = options.iter().map(|o| format!("{o:?}")).collect();
+                format!(
+                    "expected {name} to be one of [{}], got {}",
+                    quoted.join(" "),
+                    shown(text.to_string())
+                )
+            })
+        }),
+        // validation.StringLenBetween: Go's len counts bytes.
+        Check::Length(min, max) => each_string(&|key, text| {
+            (!(*min..=*max).contains(&text.len())).then(|| {
+                format!(
+                    "expected length of {key} to be in the range ({min} - {max}), got {}",
+                    shown(text.to_string())
+                )
+            })
+        }),
+        Check::Text(check) => each_string(&|key, text| {
+            let message = (check.check)(key, text)?;
+            // An empty string is nowhere to replace (and replacing "" would insert everywhere).
+            Some(if secret && !text.is_empty() {
+                message.replace(text, "(sensitive value)")
             } else {
-                Some(format!(
-                    "{} is not a valid IPv4 CIDR block (expected e.g. \"10.0.0.0/16\").",
-                    shown(format!("\"{text}\""))
-                ))
+                message
+            })
+        }),
+        // validation.IntInSlice.
+        Check::OneOfNumbers(options) => {
+            let Some(n) = value.as_f64() else {
+                return Vec::new();
+            };
+            if options.iter().any(|option| *option as f64 == n) {
+                return Vec::new();
             }
+            let listed: Vec<String> = options.iter().map(i64::to_string).collect();
+            let number = value
+                .as_i64()
+                .map_or_else(|| n.to_string(), |n| n.to_string());
+            vec![(
+                at.to_string(),
+                format!(
+                    "expected {} to be one of [{}], got {}",
+                    sdk_key(at),
+                    listed.join(" "),
+                    shown(number)
+                ),
+            )]
+        }
+        // validation.IntBetween.
+        Check::Range(low, high) => {
+            let Some(n) = value.as_f64() else {
+                return Vec::new();
+            };
+            if (*low as f64..=*high as f64).contains(&n) {
+                return Vec::new();
+            }
+            let number = match value.as_i64() {
+                Some(whole) => whole.to_string(),
+                None => n.to_string(),
+            };
+            let key = sdk_key(at);
+            let number = shown(number);
+            let message = if *high == i64::MAX {
+                // validation.IntAtLeast.
+                format!("expected {key} to be at least ({low}), got {number}")
+            } else {
+                format!("expected {key} to be in the range ({low} - {high}), got {number}")
+            };
+            vec![(at.to_string(), message)]
+        }
+        // infra's own checks, in its own words.
+        Check::Cidr => {
+            let Some(text) = value.as_str() else {
+                return Vec::new();
+            };
+            if crate::cidr::parse_ipv4_cidr(text).is_some() {
+                return Vec::new();
+            }
+            vec![(
+                at.to_string(),
+                format!(
+                    "Invalid value for \"{name}\": {} is not a valid IPv4 CIDR block (expected e.g. \"10.0.0.0/16\").",
+                    shown(format!("\"{text}\""))
+                ),
+            )]
         }
         Check::Port => {
-            let n = value.as_i64()?;
+            let Some(n) = value.as_i64() else {
+                return Vec::new();
+            };
             if (-1..=65535).contains(&n) {
-                None
-            } else {
-                Some(format!("port {} is outside 0-65535.", shown(n.to_string())))
+                return Vec::new();
             }
+            vec![(
+                at.to_string(),
+                format!(
+                    "Invalid value for \"{name}\": port {} is outside 0-65535.",
+                    shown(n.to_string())
+                ),
+            )]
         }
-        Check::OneOf(options) => {
-            let text = value.as_str()?;
-            if options.contains(&text) {
-                None
-            } else {
-                Some(format!(
-                    "{} is not one of {}.",
-                    shown(format!("\"{text}\"")),
-                    options
-                        .iter()
-                        .map(|o| format!("\"{o}\""))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-            }
-        }
-        Check::Range(low, high) => {
-            let n = value.as_f64()?;
-            if (*low as f64..=*high as f64).contains(&n) {
-                None
-            } else {
-                let number = match value.as_i64() {
-                    Some(whole) => whole.to_string(),
-                    None => n.to_string(),
-                };
-                Some(format!("{} is outside {low}-{high}.", shown(number)))
-            }
-        }
-        Check::Text(_) | Check::Length(..) => None,
     }
 }
 
@@ -1120,6 +1166,42 @@ mod tests {
     }
 
     #[test]
+    fn one_of_words_its_problem_as_the_sdk_for_a_string_and_each_listed_string() {
+        let schema = Schema::new()
+            .attr(Attribute::optional("mode", Type::String).check(Check::OneOf(&["a", "b"])))
+            .block(Block::list(
+                "rule",
+                Schema::new().attr(
+                    Attribute::optional("events", Type::set(Type::String))
+                        .check(Check::OneOf(&["start"])),
+                ),
+            ));
+        let problems = schema.validate(&Value::map([
+            ("mode", Value::string("c")),
+            (
+                "rule",
+                Value::List(vec![Value::map([(
+                    "events",
+                    Value::List(vec![Value::string("start"), Value::string("stop")]),
+                )])]),
+            ),
+        ]));
+        assert_eq!(
+            problems,
+            [
+                (
+                    "mode".to_string(),
+                    r#"expected mode to be one of ["a" "b"], got c"#.to_string()
+                ),
+                (
+                    "rule[0].events[1]".to_string(),
+                    r#"expected events to be one of ["start"], got stop"#.to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn a_check_never_echoes_a_sensitive_value() {
         let schema = Schema::new()
             .attr(
@@ -1139,7 +1221,7 @@ mod tests {
                 "{message}"
             );
             assert!(
-                message.contains("(sensitive value) is not one of"),
+                message.ends_with("got (sensitive value)") && message.contains("to be one of"),
                 "{message}"
             );
         }
@@ -1188,15 +1270,21 @@ mod tests {
             problems,
             vec![
                 ("one".to_string(), "\"one\" (ax) has an x".to_string()),
-                ("many[1]".to_string(), "\"many\" (cx) has an x".to_string()),
-                ("many[2]".to_string(), "\"many\" (dx) has an x".to_string()),
+                (
+                    "many[1]".to_string(),
+                    "\"many.1\" (cx) has an x".to_string()
+                ),
+                (
+                    "many[2]".to_string(),
+                    "\"many.2\" (dx) has an x".to_string()
+                ),
                 (
                     "secret".to_string(),
                     "\"secret\" ((sensitive value)) has an x".to_string()
                 ),
                 (
                     "inner[0].one".to_string(),
-                    "\"one\" (ex) has an x".to_string()
+                    "\"inner.0.one\" (ex) has an x".to_string()
                 ),
             ]
         );
@@ -1254,9 +1342,51 @@ mod tests {
             .attr(Attribute::optional("minutes", Type::Number).check(Check::Range(0, 1440)));
         let problems = |n: f64| schema.validate(&Value::map([("minutes", Value::Number(n))]));
         assert!(problems(1.5).is_empty());
-        assert!(problems(1e300)[0].1.contains("is outside 0-1440"));
-        assert!(problems(1440.5)[0].1.contains("1440.5 is outside 0-1440"));
-        assert!(problems(2000.0)[0].1.contains("2000 is outside 0-1440"));
+        assert!(problems(1e300)[0]
+            .1
+            .starts_with("expected minutes to be in the range (0 - 1440), got 1000"));
+        assert!(problems(1440.5)[0].1.ends_with("(0 - 1440), got 1440.5"));
+        assert_eq!(
+            problems(2000.0)[0].1,
+            "expected minutes to be in the range (0 - 1440), got 2000"
+        );
+        let at_least = Schema::new()
+            .attr(Attribute::optional("days", Type::Number).check(Check::Range(0, i64::MAX)));
+        assert_eq!(
+            at_least.validate(&Value::map([("days", Value::Number(-1.0))]))[0].1,
+            "expected days to be at least (0), got -1"
+        );
+    }
+
+    #[test]
+    fn closed_sets_of_numbers_and_of_strings_in_any_case() {
+        let schema = Schema::new()
+            .attr(
+                Attribute::optional("interval", Type::Number).check(Check::OneOfNumbers(&[10, 30])),
+            )
+            .attr(
+                Attribute::optional("protocol", Type::String).check(Check::OneOfAnyCase(&["HTTP"])),
+            );
+        let problems = |interval: f64, protocol: &str| {
+            schema.validate(&Value::map([
+                ("interval", Value::Number(interval)),
+                ("protocol", Value::string(protocol)),
+            ]))
+        };
+        assert!(problems(30.0, "http").is_empty());
+        assert_eq!(
+            problems(20.0, "tcp"),
+            [
+                (
+                    "interval".to_string(),
+                    "expected interval to be one of [10 30], got 20".to_string()
+                ),
+                (
+                    "protocol".to_string(),
+                    r#"expected protocol to be one of ["HTTP"], got tcp"#.to_string()
+                ),
+            ]
+        );
     }
 
     fn with_not_supported() -> Schema {

@@ -87,14 +87,17 @@ fn predictive_schema() -> Schema {
         .block(Block::single("metric", metric).required());
     let query = Schema::new()
         .attr(Attribute::required("id", Type::String))
-        .attr(Attribute::optional("expression", Type::String))
+        .attr(Attribute::optional("expression", Type::String).check(Check::Length(1, 2048)))
         .attr(Attribute::optional("label", Type::String))
         .attr(Attribute::optional("return_data", Type::Bool))
         .block(Block::single("metric_stat", metric_stat));
     let customized = Schema::new().block(Block::list("metric_data_query", query).required());
     let predefined = Schema::new()
-        .attr(Attribute::required("predefined_metric_type", Type::String))
-        .attr(Attribute::optional("resource_label", Type::String));
+        .attr(
+            Attribute::required("predefined_metric_type", Type::String)
+                .check(Check::Length(1, 128)),
+        )
+        .attr(Attribute::optional("resource_label", Type::String).check(Check::Length(1, 1023)));
     // The provider's nullable float: a number kept as its text.
     let mut specification = Schema::new().attr(Attribute::required("target_value", Type::String));
     for name in PREDEFINED_METRICS {
@@ -890,28 +893,8 @@ fn check(config: &Value) -> Vec<(String, String)> {
     problems
 }
 
-/// The provider's `validation.StringLenBetween` on a known string attribute.
-fn check_length(
-    block: &Value,
-    key: &str,
-    (low, high): (usize, usize),
-    path: &str,
-    problems: &mut Vec<(String, String)>,
-) {
-    if let Some(text) = block.get(key).as_str() {
-        let length = text.chars().count();
-        if length < low || length > high {
-            problems.push((
-                format!("{path}.{key}"),
-                format!("expected length of {key} to be in the range ({low} - {high}), got {text}"),
-            ));
-        }
-    }
-}
-
-/// The provider's plan-time rules inside `predictive_scaling_policy_configuration`: a
-/// `target_value` that parses as a float, and the lengths of metric types, labels and
-/// expressions.
+/// The provider's plan-time rule inside `predictive_scaling_policy_configuration` that the
+/// schema cannot express: a `target_value` that parses as a float.
 fn check_predictive(predictive: &Value, problems: &mut Vec<(String, String)>) {
     let prefix = "predictive_scaling_policy_configuration[0].metric_specification";
     for (i, specification) in blocks(predictive, "metric_specification")
@@ -921,22 +904,6 @@ fn check_predictive(predictive: &Value, problems: &mut Vec<(String, String)>) {
         let path = format!("{prefix}[{i}]");
         if let Err(error) = target_value(specification) {
             problems.push((format!("{path}.target_value"), error.message));
-        }
-        for name in PREDEFINED_METRICS {
-            if let Some(metric) = single(specification, name) {
-                let path = format!("{path}.{name}[0]");
-                check_length(metric, "predefined_metric_type", (1, 128), &path, problems);
-                check_length(metric, "resource_label", (1, 1023), &path, problems);
-            }
-        }
-        for name in CUSTOMIZED_METRICS {
-            let queries = single(specification, name)
-                .map(|c| blocks(c, "metric_data_query"))
-                .unwrap_or(&[]);
-            for (j, query) in queries.iter().enumerate() {
-                let path = format!("{path}.{name}[0].metric_data_query[{j}]");
-                check_length(query, "expression", (1, 2048), &path, problems);
-            }
         }
     }
 }

@@ -110,7 +110,7 @@ impl AwsObject for LogGroupObject {
             read(
                 Attribute::optional("retention_in_days", Type::Number)
                     .default(Value::Number(0.0))
-                    .check(Check::Range(0, 3653)),
+                    .check(Check::OneOfNumbers(RETENTION_DAYS)),
                 |group: &LogGroup, _| {
                     number(Some(i64::from(group.retention_in_days().unwrap_or(0))))
                 },
@@ -143,19 +143,7 @@ impl AwsObject for LogGroupObject {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if let Some(days) = config.get("retention_in_days").as_i64() {
-            if !RETENTION_DAYS.contains(&days) {
-                problems.push((
-                    "retention_in_days".to_string(),
-                    format!(
-                        "{days} is not a retention CloudWatch Logs accepts (one of {RETENTION_DAYS:?})"
-                    ),
-                ));
-            }
-        }
-        problems.extend(name_conflict(config));
-        problems
+        name_conflict(config).into_iter().collect()
     }
 
     /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).

@@ -141,10 +141,6 @@ pub type AwsCodebuildProject = ObjectType<ProjectObject>;
 
 pub struct ProjectObject;
 
-fn one_of(values: &'static [&'static str]) -> Check {
-    Check::OneOf(values)
-}
-
 /// `artifacts` (`secondary` false) or one of `secondary_artifacts`.
 fn artifacts_schema(secondary: bool) -> Schema {
     let identifier = if secondary {
@@ -162,16 +158,16 @@ fn artifacts_schema(secondary: bool) -> Schema {
         .attr(identifier)
         .attr(
             Attribute::optional("bucket_owner_access", Type::String)
-                .check(one_of(BUCKET_OWNER_ACCESS)),
+                .check(Check::OneOf(BUCKET_OWNER_ACCESS)),
         )
         .attr(Attribute::optional("encryption_disabled", Type::Bool).default(Value::Bool(false)))
         .attr(Attribute::optional("location", Type::String))
         .attr(Attribute::optional("name", Type::String))
-        .attr(namespace.check(one_of(NAMESPACE_TYPES)))
+        .attr(namespace.check(Check::OneOf(NAMESPACE_TYPES)))
         .attr(Attribute::optional("override_artifact_name", Type::Bool).default(Value::Bool(false)))
-        .attr(packaging.check(one_of(PACKAGINGS)))
+        .attr(packaging.check(Check::OneOf(PACKAGINGS)))
         .attr(Attribute::optional("path", Type::String))
-        .attr(Attribute::required("type", Type::String).check(one_of(ARTIFACTS_TYPES)))
+        .attr(Attribute::required("type", Type::String).check(Check::OneOf(ARTIFACTS_TYPES)))
 }
 
 /// `source` (`secondary` false) or one of `secondary_sources`.
@@ -181,7 +177,7 @@ fn source_schema(secondary: bool) -> Schema {
             "auth",
             Schema::new()
                 .attr(Attribute::required("resource", Type::String).check(ARN))
-                .attr(Attribute::required("type", Type::String).check(one_of(AUTH_TYPES))),
+                .attr(Attribute::required("type", Type::String).check(Check::OneOf(AUTH_TYPES))),
         ))
         .block(Block::single(
             "build_status_config",
@@ -201,7 +197,7 @@ fn source_schema(secondary: bool) -> Schema {
         .attr(Attribute::optional("insecure_ssl", Type::Bool))
         .attr(Attribute::optional("location", Type::String))
         .attr(Attribute::optional("report_build_status", Type::Bool))
-        .attr(Attribute::required("type", Type::String).check(one_of(SOURCE_TYPES)));
+        .attr(Attribute::required("type", Type::String).check(Check::OneOf(SOURCE_TYPES)));
     if secondary {
         schema = schema.attr(Attribute::required("source_identifier", Type::String));
     }
@@ -211,12 +207,13 @@ fn source_schema(secondary: bool) -> Schema {
 fn environment_schema() -> Schema {
     Schema::new()
         .attr(Attribute::optional("certificate", Type::String))
-        .attr(Attribute::required("compute_type", Type::String).check(one_of(COMPUTE_TYPES)))
+        .attr(Attribute::required("compute_type", Type::String).check(Check::OneOf(COMPUTE_TYPES)))
         .block(Block::single(
             "docker_server",
             Schema::new()
                 .attr(
-                    Attribute::required("compute_type", Type::String).check(one_of(COMPUTE_TYPES)),
+                    Attribute::required("compute_type", Type::String)
+                        .check(Check::OneOf(COMPUTE_TYPES)),
                 )
                 .attr(Attribute::optional(
                     "security_group_ids",
@@ -234,7 +231,7 @@ fn environment_schema() -> Schema {
                 .attr(
                     Attribute::optional("type", Type::String)
                         .default(Value::string("PLAINTEXT"))
-                        .check(one_of(VARIABLE_TYPES)),
+                        .check(Check::OneOf(VARIABLE_TYPES)),
                 )
                 .attr(Attribute::required("value", Type::String)),
         ))
@@ -242,7 +239,7 @@ fn environment_schema() -> Schema {
         .attr(
             Attribute::optional("image_pull_credentials_type", Type::String)
                 .default(Value::string("CODEBUILD"))
-                .check(one_of(PULL_CREDENTIALS)),
+                .check(Check::OneOf(PULL_CREDENTIALS)),
         )
         .attr(Attribute::optional("privileged_mode", Type::Bool).default(Value::Bool(false)))
         .block(Block::single(
@@ -251,10 +248,10 @@ fn environment_schema() -> Schema {
                 .attr(Attribute::required("credential", Type::String))
                 .attr(
                     Attribute::required("credential_provider", Type::String)
-                        .check(one_of(CREDENTIAL_PROVIDERS)),
+                        .check(Check::OneOf(CREDENTIAL_PROVIDERS)),
                 ),
         ))
-        .attr(Attribute::required("type", Type::String).check(one_of(ENVIRONMENT_TYPES)))
+        .attr(Attribute::required("type", Type::String).check(Check::OneOf(ENVIRONMENT_TYPES)))
 }
 
 fn logs_schema() -> Schema {
@@ -267,7 +264,7 @@ fn logs_schema() -> Schema {
                     .attr(
                         Attribute::optional("status", Type::String)
                             .default(Value::string("ENABLED"))
-                            .check(one_of(LOG_STATUSES)),
+                            .check(Check::OneOf(LOG_STATUSES)),
                     )
                     .attr(Attribute::optional("stream_name", Type::String)),
             )
@@ -279,7 +276,7 @@ fn logs_schema() -> Schema {
                 Schema::new()
                     .attr(
                         Attribute::optional("bucket_owner_access", Type::String)
-                            .check(one_of(BUCKET_OWNER_ACCESS)),
+                            .check(Check::OneOf(BUCKET_OWNER_ACCESS)),
                     )
                     .attr(
                         Attribute::optional("encryption_disabled", Type::Bool)
@@ -289,7 +286,7 @@ fn logs_schema() -> Schema {
                     .attr(
                         Attribute::optional("status", Type::String)
                             .default(Value::string("DISABLED"))
-                            .check(one_of(LOG_STATUSES)),
+                            .check(Check::OneOf(LOG_STATUSES)),
                     ),
             )
             .computed(),
@@ -300,11 +297,13 @@ fn cache_schema() -> Schema {
     Schema::new()
         .attr(Attribute::optional("cache_namespace", Type::String))
         .attr(Attribute::optional("location", Type::String))
-        .attr(Attribute::optional("modes", Type::list(Type::String)))
+        .attr(
+            Attribute::optional("modes", Type::list(Type::String)).check(Check::OneOf(CACHE_MODES)),
+        )
         .attr(
             Attribute::optional("type", Type::String)
                 .default(Value::string("NO_CACHE"))
-                .check(one_of(CACHE_TYPES)),
+                .check(Check::OneOf(CACHE_TYPES)),
         )
 }
 
@@ -324,10 +323,10 @@ fn batch_schema() -> Schema {
         .block(Block::single(
             "restrictions",
             Schema::new()
-                .attr(Attribute::optional(
-                    "compute_types_allowed",
-                    Type::list(Type::String),
-                ))
+                .attr(
+                    Attribute::optional("compute_types_allowed", Type::list(Type::String))
+                        .check(Check::OneOf(COMPUTE_TYPES)),
+                )
                 .attr(
                     Attribute::optional("maximum_builds_allowed", Type::Number)
                         .check(Check::Range(1, 100)),
@@ -346,7 +345,7 @@ fn file_system_schema() -> Schema {
         .attr(
             Attribute::optional("type", Type::String)
                 .default(Value::string("EFS"))
-                .check(one_of(FILE_SYSTEM_TYPES)),
+                .check(Check::OneOf(FILE_SYSTEM_TYPES)),
         )
 }
 
@@ -1198,7 +1197,7 @@ fn settings() -> Vec<Declared<Project>> {
         read(
             Attribute::optional("project_visibility", Type::String)
                 .default(Value::string("PRIVATE"))
-                .check(one_of(VISIBILITIES)),
+                .check(Check::OneOf(VISIBILITIES)),
             |project: &P, _: &Reading| {
                 let visibility = project.project_visibility().map(|v| v.as_str());
                 Value::string(visibility.unwrap_or("PRIVATE"))
@@ -1436,33 +1435,6 @@ fn s3_logs_location_problem(key: &str, location: &str) -> Option<String> {
     (!valid).then(|| format!("{key:?} does not match pattern ({pattern:?}): {location:?}"))
 }
 
-/// A value of a list argument outside its closed set, in the engine's wording.
-fn list_member_problems(
-    items: &Value,
-    key: &str,
-    allowed: &[&str],
-    path: &str,
-    problems: &mut Vec<(String, String)>,
-) {
-    for item in items.as_list().unwrap_or(&[]) {
-        if let Some(text) = item.as_str() {
-            if !allowed.contains(&text) {
-                problems.push((
-                    path.to_string(),
-                    format!(
-                        "Invalid value for \"{key}\": \"{text}\" is not one of {}.",
-                        allowed
-                            .iter()
-                            .map(|a| format!("\"{a}\""))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ));
-            }
-        }
-    }
-}
-
 /// Sends UpdateProjectVisibility for a change to the visibility or the resource access role.
 async fn update_visibility(
     client: &aws_sdk_codebuild::Client,
@@ -1660,13 +1632,6 @@ impl AwsObject for ProjectObject {
             }
         }
         if let Some(cache) = single(config, "cache") {
-            list_member_problems(
-                cache.get("modes"),
-                "modes",
-                CACHE_MODES,
-                "cache[0].modes",
-                &mut problems,
-            );
             // The provider's CustomizeDiff: S3 caches need a location (unknown ones pass).
             if let Some(kind) = cache.get("type").as_str() {
                 let location = cache.get("location");
@@ -1677,17 +1642,6 @@ impl AwsObject for ProjectObject {
                         format!("cache location is required when cache type is {kind:?}"),
                     ));
                 }
-            }
-        }
-        if let Some(batch) = single(config, "build_batch_config") {
-            if let Some(restrictions) = single(batch, "restrictions") {
-                list_member_problems(
-                    restrictions.get("compute_types_allowed"),
-                    "compute_types_allowed",
-                    COMPUTE_TYPES,
-                    "build_batch_config[0].restrictions[0].compute_types_allowed",
-                    &mut problems,
-                );
             }
         }
         if let Some(logs) = single(config, "logs_config") {

@@ -22,7 +22,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_codecommit::types::RepositoryMetadata;
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
     changed, deleted_or_gone, known, read_each, sent, string, tag_changes, vanished,
@@ -142,7 +142,7 @@ impl AwsObject for RepositoryObject {
             ),
             // AWS reports no description as none (or ""); a configured "" stays "".
             read(
-                Attribute::optional("description", Type::String),
+                Attribute::optional("description", Type::String).check(Check::Length(0, 1000)),
                 |repository: &RepositoryMetadata, at| match repository.repository_description() {
                     Some(d) if !d.is_empty() => Value::string(d),
                     _ if known(at.prior, "description").as_str() == Some("") => Value::string(""),
@@ -161,27 +161,10 @@ impl AwsObject for RepositoryObject {
                 RepositoryMetadata::repository_id,
             ),
             read(
-                Attribute::required("repository_name", Type::String),
+                Attribute::required("repository_name", Type::String).check(Check::Length(0, 100)),
                 name_of,
             ),
         ]
-    }
-
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        for (key, limit) in [("repository_name", 100), ("description", 1000)] {
-            if let Some(value) = config.get(key).as_str() {
-                if value.chars().count() > limit {
-                    problems.push((
-                        key.to_string(),
-                        format!(
-                            "expected length of {key} to be in the range (0 - {limit}), got {value}"
-                        ),
-                    ));
-                }
-            }
-        }
-        problems
     }
 
     /// Names are unique in a region; ours carries the managed tags.

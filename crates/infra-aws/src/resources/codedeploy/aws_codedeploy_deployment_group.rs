@@ -821,10 +821,10 @@ fn target_blocks() -> Vec<Declared<Group>> {
         .block(Block::set("target_group_info", name_schema()))
         .block(Block::single("target_group_pair_info", pair));
     let trigger = Schema::new()
-        .attr(Attribute::required(
-            "trigger_events",
-            Type::set(Type::String),
-        ))
+        .attr(
+            Attribute::required("trigger_events", Type::set(Type::String))
+                .check(Check::OneOf(TRIGGER_EVENTS)),
+        )
         .attr(Attribute::required("trigger_name", Type::String))
         .attr(Attribute::required("trigger_target_arn", Type::String).check(ARN));
     vec![
@@ -953,25 +953,6 @@ impl AwsObject for GroupObject {
                     format!("Attribute supports 10 item maximum, but config has {count} declared.")
                 }),
             );
-        }
-        for (i, trigger) in blocks(config, "trigger_configuration").iter().enumerate() {
-            let path = format!("trigger_configuration[{i}]");
-            for event in trigger.get("trigger_events").as_list().unwrap_or(&[]) {
-                let Some(event) = event.as_str() else {
-                    continue;
-                };
-                check(
-                    format!("{path}.trigger_events"),
-                    (!TRIGGER_EVENTS.contains(&event)).then(|| {
-                        let allowed: Vec<String> =
-                            TRIGGER_EVENTS.iter().map(|e| format!("{e:?}")).collect();
-                        format!(
-                            "expected trigger_events to be one of [{}], got {event}",
-                            allowed.join(" ")
-                        )
-                    }),
-                );
-            }
         }
         for (i, blue_green) in blocks(config, "blue_green_deployment_config")
             .iter()

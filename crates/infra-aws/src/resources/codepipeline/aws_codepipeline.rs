@@ -231,7 +231,10 @@ fn trigger_schema() -> Schema {
             .attr(Attribute::optional("includes", Type::list(Type::String)))
     };
     let pull_request = Schema::new()
-        .attr(Attribute::optional("events", Type::list(Type::String)))
+        .attr(
+            Attribute::optional("events", Type::list(Type::String))
+                .check(Check::OneOf(GitPullRequestEventType::values())),
+        )
         .block(Block::single("branches", criteria()))
         .block(Block::single("file_paths", criteria()));
     let push = Schema::new()
@@ -1095,29 +1098,11 @@ impl AwsObject for PipelineObject {
         for (i, stage) in blocks(config, "stage").iter().enumerate() {
             // An action's name, not a condition rule's (they share the declaration).
             for (j, action) in blocks(stage, "action").iter().enumerate() {
+                let key = format!("stage.{i}.action.{j}.name");
                 problems.extend(
-                    length_problem("name", action.get("name"), (1, 100))
+                    length_problem(&key, action.get("name"), (1, 100))
                         .map(|problem| (format!("stage[{i}].action[{j}].name"), problem)),
                 );
-            }
-        }
-        for (i, trigger) in blocks(config, "trigger").iter().enumerate() {
-            for git in blocks(trigger, "git_configuration") {
-                for (k, pull_request) in blocks(git, "pull_request").iter().enumerate() {
-                    for event in strings(pull_request, "events") {
-                        if !GitPullRequestEventType::values().contains(&event.as_str()) {
-                            problems.push((
-                                format!(
-                                    "trigger[{i}].git_configuration[0].pull_request[{k}].events"
-                                ),
-                                format!(
-                                    "expected events to be one of {:?}, got {event}",
-                                    GitPullRequestEventType::values()
-                                ),
-                            ));
-                        }
-                    }
-                }
             }
         }
         problems

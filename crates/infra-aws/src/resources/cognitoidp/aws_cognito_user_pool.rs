@@ -38,7 +38,7 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use infra_core::{Attribute, Block, Check, Nesting, Operation, ProviderError, Schema, Type, Value};
 
-use super::{conflict, each_one_of, enum_strings};
+use super::{conflict, enum_strings};
 use crate::app_support::{
     boolean, changed, deleted_or_missing, int, is_missing, resource_tag_changes, sent, single,
     string, strings,
@@ -380,6 +380,10 @@ impl AwsObject for UserPoolObject {
         let text = |f: fn(&UserPoolType) -> Option<&str>| {
             move |p: &Pool, _: &crate::declared::Reading| crate::app_support::text(f(&p.pool))
         };
+        // A set of attribute names, each one of `names`.
+        let names = |name, names| {
+            Attribute::optional(name, Type::set(Type::String)).check(Check::OneOf(names))
+        };
         vec![
             read(
                 Attribute::computed("id", Type::String),
@@ -420,7 +424,7 @@ impl AwsObject for UserPoolObject {
                 |p: &Pool, _| Value::Number(f64::from(p.pool.estimated_number_of_users())),
             ),
             read(
-                Attribute::optional("alias_attributes", Type::set(Type::String)).force_new(),
+                names("alias_attributes", ALIAS_ATTRIBUTES).force_new(),
                 // The provider sets it only when AWS reports some.
                 |p: &Pool, at| match p.pool.alias_attributes() {
                     [] => at.prior.get("alias_attributes").clone(),
@@ -428,11 +432,11 @@ impl AwsObject for UserPoolObject {
                 },
             ),
             read(
-                Attribute::optional("auto_verified_attributes", Type::set(Type::String)),
+                names("auto_verified_attributes", VERIFIED_ATTRIBUTES),
                 |p: &Pool, _| enum_strings(p.pool.auto_verified_attributes()),
             ),
             read(
-                Attribute::optional("username_attributes", Type::set(Type::String)).force_new(),
+                names("username_attributes", VERIFIED_ATTRIBUTES).force_new(),
                 |p: &Pool, _| enum_strings(p.pool.username_attributes()),
             ),
             read(
@@ -540,15 +544,9 @@ impl AwsObject for UserPoolObject {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        [
-            each_one_of(config, "alias_attributes", ALIAS_ATTRIBUTES),
-            each_one_of(config, "auto_verified_attributes", VERIFIED_ATTRIBUTES),
-            each_one_of(config, "username_attributes", VERIFIED_ATTRIBUTES),
-            conflict(config, "alias_attributes", "username_attributes"),
-        ]
-        .into_iter()
-        .flatten()
-        .collect()
+        conflict(config, "alias_attributes", "username_attributes")
+            .into_iter()
+            .collect()
     }
 
     /// Pools by ID, each a DescribeUserPool and a GetUserPoolMfaConfig.
@@ -725,7 +723,14 @@ mod tests {
             ),
         ]));
         let keys: Vec<&str> = problems.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(keys, ["name", "username_attributes", "username_attributes"]);
+        assert_eq!(
+            keys,
+            ["name", "username_attributes[0]", "username_attributes"]
+        );
+        assert_eq!(
+            problems[1].1,
+            r#"expected username_attributes to be one of ["phone_number" "email"], got nickname"#
+        );
         assert!(problems[2].1.contains("conflicts with alias_attributes"));
         // Arguments infra does not implement are refused by name.
         let schema = pool_type().schema().clone();

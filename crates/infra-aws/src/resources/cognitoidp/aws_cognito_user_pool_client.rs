@@ -31,7 +31,7 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use infra_core::{Attribute, Block, Check, Nesting, Operation, ProviderError, Schema, Type, Value};
 
-use super::{each_one_of, enum_strings};
+use super::enum_strings;
 use crate::app_support::{
     boolean, deleted_or_missing, int, is_missing, sent, single, string, string_list, strings,
 };
@@ -326,7 +326,8 @@ impl AwsObject for UserPoolClientObject {
                 |c: &C, _| legacy_number(c.auth_session_validity()),
             ),
             read(
-                Attribute::optional_computed("allowed_oauth_flows", Type::set(Type::String)),
+                Attribute::optional_computed("allowed_oauth_flows", Type::set(Type::String))
+                    .check(Check::OneOf(OAUTH_FLOWS)),
                 |c: &C, _| enum_strings(c.allowed_o_auth_flows()),
             ),
             read(
@@ -357,7 +358,8 @@ impl AwsObject for UserPoolClientObject {
                 |c: &C, _| string_list(c.supported_identity_providers()),
             ),
             read(
-                Attribute::optional_computed("explicit_auth_flows", Type::set(Type::String)),
+                Attribute::optional_computed("explicit_auth_flows", Type::set(Type::String))
+                    .check(Check::OneOf(EXPLICIT_AUTH_FLOWS)),
                 |c: &C, _| enum_strings(c.explicit_auth_flows()),
             ),
             read(
@@ -421,13 +423,7 @@ impl AwsObject for UserPoolClientObject {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems: Vec<(String, String)> = [
-            each_one_of(config, "allowed_oauth_flows", OAUTH_FLOWS),
-            each_one_of(config, "explicit_auth_flows", EXPLICIT_AUTH_FLOWS),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
+        let mut problems = Vec::new();
         for (key, most) in [
             ("allowed_oauth_flows", 3),
             ("allowed_oauth_scopes", 50),
@@ -798,8 +794,11 @@ mod tests {
     fn validities_are_checked_in_their_units() {
         let problems = UserPoolClientObject::validate(&planned());
         assert!(problems.is_empty(), "{problems:?}");
-        let problems = UserPoolClientObject::validate(&Value::map([
+        let client =
+            AwsCognitoUserPoolClient::new(crate::Aws::new(crate::ProviderSettings::default()));
+        let problems = client.problems(&Value::map([
             ("name", Value::string("app")),
+            ("user_pool_id", Value::string("pool")),
             ("access_token_validity", Value::Number(25.0)),
             ("refresh_token_validity", Value::Number(3651.0)),
             (
@@ -811,10 +810,17 @@ mod tests {
         assert_eq!(
             keys,
             [
-                "allowed_oauth_flows",
+                "allowed_oauth_flows[0]",
                 "access_token_validity",
                 "refresh_token_validity"
             ]
+        );
+        assert!(
+            problems[0]
+                .1
+                .starts_with("expected allowed_oauth_flows to be one of"),
+            "{}",
+            problems[0].1
         );
         assert!(problems[1].1.ends_with("got: 25h0m0s"), "{}", problems[1].1);
     }

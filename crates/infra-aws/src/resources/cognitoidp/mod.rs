@@ -3,28 +3,11 @@
 
 use infra_core::Value;
 
-use crate::app_support::strings;
-
 super::resource_types! {
     regional;
     aws_cognito_user_pool::AwsCognitoUserPool::new,
     aws_cognito_user_pool_client::AwsCognitoUserPoolClient::new,
     aws_cognito_user_pool_domain::AwsCognitoUserPoolDomain::new,
-}
-
-/// The provider's `enum.Validate` on each element of a set of strings: the first element of
-/// `key` that is not one of `options`, as a located problem.
-pub(crate) fn each_one_of(config: &Value, key: &str, options: &[&str]) -> Option<(String, String)> {
-    let wrong = strings(config, key)
-        .into_iter()
-        .find(|item| !options.contains(&item.as_str()))?;
-    Some((
-        key.to_string(),
-        format!(
-            "expected {key} to be one of [{}], got {wrong}",
-            options.join(" ")
-        ),
-    ))
 }
 
 /// The provider's `ConflictsWith`: both `a` and `b` set is an error on `b`.

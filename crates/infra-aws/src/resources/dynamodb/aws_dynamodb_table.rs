@@ -411,28 +411,31 @@ async fn table_value(
 }
 
 /// A block of two optional, computed numbers.
-fn two_numbers_block(name: &'static str, first: &'static str, second: &'static str) -> Block {
-    Block::single(
-        name,
-        Schema::new()
-            .attr(Attribute::optional_computed(first, Type::Number))
-            .attr(Attribute::optional_computed(second, Type::Number)),
-    )
-}
-
 fn on_demand_throughput_block() -> Block {
-    two_numbers_block(
+    Block::single(
         "on_demand_throughput",
-        "max_read_request_units",
-        "max_write_request_units",
+        Schema::new()
+            .attr(Attribute::optional_computed(
+                "max_read_request_units",
+                Type::Number,
+            ))
+            .attr(Attribute::optional_computed(
+                "max_write_request_units",
+                Type::Number,
+            )),
     )
 }
 
+/// A table's or an index's `warm_throughput`: at least AWS's defaults.
 fn warm_throughput_block() -> Block {
-    two_numbers_block(
+    let at_least = |name, minimum| {
+        Attribute::optional_computed(name, Type::Number).check(Check::Range(minimum, i64::MAX))
+    };
+    Block::single(
         "warm_throughput",
-        "read_units_per_second",
-        "write_units_per_second",
+        Schema::new()
+            .attr(at_least("read_units_per_second", DEFAULT_WARM_READ))
+            .attr(at_least("write_units_per_second", DEFAULT_WARM_WRITE)),
     )
     .computed()
 }
@@ -1335,22 +1338,6 @@ fn validate_ttl(config: &Value, problems: &mut Vec<(String, String)>) {
     }
 }
 
-fn validate_warm(block: &Value, path: &str, problems: &mut Vec<(String, String)>) {
-    for (key, minimum) in [
-        ("read_units_per_second", DEFAULT_WARM_READ),
-        ("write_units_per_second", DEFAULT_WARM_WRITE),
-    ] {
-        if let Some(n) = block.get(key).as_i64() {
-            if n < minimum {
-                problems.push((
-                    format!("{path}[0].{key}"),
-                    format!("expected {path}.0.{key} to be at least ({minimum}), got {n}"),
-                ));
-            }
-        }
-    }
-}
-
 fn validate_global_indexes(config: &Value, problems: &mut Vec<(String, String)>) {
     for (i, index) in blocks(config, "global_secondary_index").iter().enumerate() {
         let path = format!("global_secondary_index[{i}]");
@@ -1408,9 +1395,6 @@ fn validate_global_indexes(config: &Value, problems: &mut Vec<(String, String)>)
                     format!("The attribute \"{path}.key_schema\" must contain at most 4 elements with \"key_type\" \"RANGE\", got {ranges}"),
                 ));
             }
-        }
-        if let Some(warm) = single(index, "warm_throughput") {
-            validate_warm(warm, &format!("{path}.warm_throughput"), problems);
         }
     }
 }
@@ -2105,9 +2089,6 @@ impl AwsObject for TableObject {
         validate_capacity(config, &mut problems);
         validate_ttl(config, &mut problems);
         validate_global_indexes(config, &mut problems);
-        if let Some(warm) = single(config, "warm_throughput") {
-            validate_warm(warm, "warm_throughput", &mut problems);
-        }
         validate_attributes(config, &mut problems);
         table_source::validate(config, &mut problems);
         replicas::validate(config, &mut problems);

@@ -133,7 +133,8 @@ impl Ec2Object for FlowLogObject {
             read(
                 Attribute::optional("max_aggregation_interval", Type::Number)
                     .force_new()
-                    .default(Value::Number(600.0)),
+                    .default(Value::Number(600.0))
+                    .check(Check::OneOfNumbers(&[60, 600])),
                 |log: &FlowLog, _| {
                     let interval = log.max_aggregation_interval().unwrap_or(600);
                     Value::Number(f64::from(interval))
@@ -247,12 +248,7 @@ impl Ec2Object for FlowLogObject {
             Some("transit_gateway_id" | "transit_gateway_attachment_id")
         );
         if let Some(interval) = config.get("max_aggregation_interval").as_i64() {
-            if interval != 60 && interval != 600 {
-                problems.push((
-                    "max_aggregation_interval".into(),
-                    format!("Invalid value for \"max_aggregation_interval\": expected 60 or 600, got {interval}."),
-                ));
-            } else if transit && interval != 60 {
+            if transit && interval == 600 {
                 problems.push((
                     "max_aggregation_interval".into(),
                     "max_aggregation_interval must be 60 for a transit gateway or transit gateway attachment.".into(),

@@ -7,7 +7,7 @@
 //! it is read from AWS (`IncludePublicKey`).
 
 use aws_sdk_ec2::types::{Filter, KeyPairInfo, ResourceType as Ec2ResourceType, Tag};
-use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_object::{computed, read, string, Declared, Ec2Object, Ec2Type};
@@ -42,7 +42,9 @@ impl Ec2Object for KeyPairObject {
                 },
             ),
             string(
-                Attribute::optional_computed("key_name", Type::String).force_new(),
+                Attribute::optional_computed("key_name", Type::String)
+                    .force_new()
+                    .check(Check::Length(0, 255)),
                 KeyPairInfo::key_name,
             ),
             read(
@@ -93,14 +95,6 @@ impl Ec2Object for KeyPairObject {
                 "key_name_prefix".to_string(),
                 "\"key_name_prefix\": conflicts with key_name".to_string(),
             ));
-        }
-        if let Some(name) = config.get("key_name").as_str() {
-            if name.len() > 255 {
-                problems.push((
-                    "key_name".to_string(),
-                    "expected length of key_name to be in the range (0 - 255)".to_string(),
-                ));
-            }
         }
         problems
     }

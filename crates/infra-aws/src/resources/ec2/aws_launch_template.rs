@@ -469,7 +469,8 @@ fn template_attributes() -> Vec<Declared<Template>> {
             |t: &Template, _| text(t.version.version_description()),
         ),
         read(
-            Attribute::optional_computed("default_version", Type::Number),
+            Attribute::optional_computed("default_version", Type::Number)
+                .check(Check::Range(1, i64::MAX)),
             |t: &Template, _| number(t.template.default_version_number()),
         ),
         switch(flag_attribute("update_default_version")),
@@ -2419,14 +2420,6 @@ fn check_top_level(problems: &mut Vec<(String, String)>, config: &Value) {
             if let Some(problem) = name_problem(key, name) {
                 problems.push((key.to_string(), problem));
             }
-        }
-    }
-    if let Some(version) = config.get("default_version").as_i64() {
-        if version < 1 {
-            problems.push((
-                "default_version".to_string(),
-                format!("expected default_version to be at least (1), got {version}"),
-            ));
         }
     }
     check_nullable_bool(problems, config, "", "ebs_optimized");

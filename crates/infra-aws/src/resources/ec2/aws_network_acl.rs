@@ -38,7 +38,7 @@ const CATCH_ALL_RULE: i32 = 32767;
 /// The schema of one inline `ingress` or `egress` block.
 fn entry_schema() -> Schema {
     Schema::new()
-        .attr(Attribute::required("action", Type::String))
+        .attr(Attribute::required("action", Type::String).check(Check::OneOfAnyCase(RULE_ACTIONS)))
         .attr(Attribute::optional("cidr_block", Type::String).default(Value::string("")))
         .attr(Attribute::required("from_port", Type::Number).check(Check::Port))
         .attr(Attribute::optional("icmp_code", Type::Number).default(Value::Number(0.0)))
@@ -156,15 +156,12 @@ fn entries_by_number(entries: &Value) -> BTreeMap<i64, Value> {
         .collect()
 }
 
-/// Plan-time checks of the inline rule blocks: protocol, action, a CIDR block.
+/// Plan-time checks of the inline rule blocks: protocol and a CIDR block.
 fn validate_entries(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     for_each_inline_rule(config, |path, entry| {
         if let Some(problem) = entry.get("protocol").as_str().and_then(protocol_problem) {
             problems.push((path("protocol"), problem));
-        }
-        if let Some(problem) = entry.get("action").as_str().and_then(action_problem) {
-            problems.push((path("action"), problem));
         }
         if let Some(cidr) = entry.get("cidr_block").as_str().filter(|c| !c.is_empty()) {
             if infra_core::cidr::parse_ipv4_cidr(cidr).is_none() {
@@ -178,11 +175,8 @@ fn validate_entries(config: &Value) -> Vec<(String, String)> {
     problems
 }
 
-/// Why a rule action is not `allow` or `deny` (any case), if it is not.
-pub(crate) fn action_problem(action: &str) -> Option<String> {
-    (!["allow", "deny"].contains(&action.to_ascii_lowercase().as_str()))
-        .then(|| format!("\"{action}\" is not one of \"allow\", \"deny\"."))
-}
+/// A rule's action, checked in any case (the provider's `enum.ValidateIgnoreCase`).
+pub(crate) const RULE_ACTIONS: &[&str] = &["allow", "deny"];
 
 pub type AwsNetworkAcl = Ec2Type<AclObject<false>>;
 
@@ -624,8 +618,6 @@ mod tests {
         assert_eq!(protocol_number("58"), Some(58));
         assert_eq!(protocol_number("256"), None);
         assert!(protocol_problem("tcpp").is_some());
-        assert!(action_problem("ALLOW").is_none());
-        assert!(action_problem("permit").is_some());
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::ec2_support::{
     bool_attribute, crc32, distinct_ids, integer_attribute, string_attribute,
 };
 use crate::resources::ec2::aws_network_acl::{
-    acls_by_id, action_problem, create_entry, protocol_number, protocol_problem,
+    acls_by_id, create_entry, protocol_number, protocol_problem, RULE_ACTIONS,
 };
 
 pub type AwsNetworkAclRule = ObjectType<RuleObject>;
@@ -199,7 +199,9 @@ impl AwsObject for RuleObject {
                 },
             ),
             read(
-                Attribute::required("rule_action", Type::String).force_new(),
+                Attribute::required("rule_action", Type::String)
+                    .force_new()
+                    .check(Check::OneOfAnyCase(RULE_ACTIONS)),
                 |found: &FoundEntry, at: &Reading| {
                     let aws_action = found.entry.rule_action().map(|a| a.as_str());
                     let aws_action = aws_action.unwrap_or_default();
@@ -230,11 +232,6 @@ impl AwsObject for RuleObject {
         let mut problems = Vec::new();
         if let Some(problem) = config.get("protocol").as_str().and_then(protocol_problem) {
             problems.push(("protocol".to_string(), problem));
-        }
-        if let Some(action) = config.get("rule_action").as_str() {
-            if let Some(problem) = action_problem(action) {
-                problems.push(("rule_action".to_string(), problem));
-            }
         }
         let v4 = config.get("cidr_block");
         let v6 = config.get("ipv6_cidr_block");

@@ -55,7 +55,9 @@ use aws_sdk_ecs::types::{
     NetworkBandwidthGbpsRequest, NetworkInterfaceCountRequest, PropagateMiTags,
     TotalLocalStorageGbRequest, UpdateManagedInstancesProviderConfiguration, VCpuCountRangeRequest,
 };
-use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{
+    Attribute, Block, Check, Operation, ProviderError, Schema, TextCheck, Type, Value,
+};
 
 use crate::app_support::{
     blocks, boolean, int, non_empty, number, retry_while, sent, single, string, string_list,
@@ -64,7 +66,7 @@ use crate::app_support::{
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{self, read, read_block, Declared, Reading};
 use crate::ecs_support::{
-    active_by_key, created_arn, has_managed_tags, tags_to_sdk, update_tags, with_tags,
+    active_by_key, created_arn, has_managed_tags, tags_to_sdk, update_tags, with_tags, CLUSTER_NAME,
 };
 use crate::error::is_not_found;
 use crate::tagging::ManagedTags;
@@ -89,37 +91,6 @@ const INCLUSION: &[&str] = &["included", "excluded", "required"];
 
 /// The set arguments of `instance_requirements` that take a closed set of values (the SDK's
 /// enums, which the provider checks against).
-const ENUM_SETS: &[(&str, &[&str])] = &[
-    (
-        "accelerator_manufacturers",
-        &["amazon-web-services", "amd", "habana", "nvidia", "xilinx"],
-    ),
-    (
-        "accelerator_names",
-        &[
-            "a100",
-            "a10g",
-            "h100",
-            "inferentia",
-            "k520",
-            "k80",
-            "m60",
-            "radeon-pro-v520",
-            "t4",
-            "t4g",
-            "v100",
-            "vu9p",
-        ],
-    ),
-    ("accelerator_types", &["fpga", "gpu", "inference"]),
-    (
-        "cpu_manufacturers",
-        &["amazon-web-services", "amd", "intel"],
-    ),
-    ("instance_generations", &["current", "previous"]),
-    ("local_storage_types", &["hdd", "ssd"]),
-];
-
 /// Instance type lists of `instance_requirements`: at most 400 names or patterns (`m5.*`).
 const INSTANCE_TYPE_SETS: &[&str] = &["allowed_instance_types", "excluded_instance_types"];
 const MAX_INSTANCE_TYPES: usize = 400;
@@ -172,25 +143,50 @@ fn fraction_range() -> Schema {
 fn instance_requirements_schema() -> Schema {
     Schema::new()
         .block(Block::single("accelerator_count", whole_range(0, false)))
-        .attr(string_set("accelerator_manufacturers"))
-        .attr(string_set("accelerator_names"))
+        .attr(
+            string_set("accelerator_manufacturers").check(Check::OneOf(&[
+                "amazon-web-services",
+                "amd",
+                "habana",
+                "nvidia",
+                "xilinx",
+            ])),
+        )
+        .attr(string_set("accelerator_names").check(Check::OneOf(&[
+            "a100",
+            "a10g",
+            "h100",
+            "inferentia",
+            "k520",
+            "k80",
+            "m60",
+            "radeon-pro-v520",
+            "t4",
+            "t4g",
+            "v100",
+            "vu9p",
+        ])))
         .block(Block::single(
             "accelerator_total_memory_mib",
             whole_range(0, false),
         ))
-        .attr(string_set("accelerator_types"))
-        .attr(string_set("allowed_instance_types"))
+        .attr(string_set("accelerator_types").check(Check::OneOf(&["fpga", "gpu", "inference"])))
+        .attr(string_set("allowed_instance_types").check(INSTANCE_TYPE))
         .attr(one_of("bare_metal", INCLUSION))
         .block(Block::single(
             "baseline_ebs_bandwidth_mbps",
             whole_range(0, false),
         ))
         .attr(one_of("burstable_performance", INCLUSION))
-        .attr(string_set("cpu_manufacturers"))
-        .attr(string_set("excluded_instance_types"))
-        .attr(string_set("instance_generations"))
+        .attr(string_set("cpu_manufacturers").check(Check::OneOf(&[
+            "amazon-web-services",
+            "amd",
+            "intel",
+        ])))
+        .attr(string_set("excluded_instance_types").check(INSTANCE_TYPE))
+        .attr(string_set("instance_generations").check(Check::OneOf(&["current", "previous"])))
         .attr(one_of("local_storage", INCLUSION))
-        .attr(string_set("local_storage_types"))
+        .attr(string_set("local_storage_types").check(Check::OneOf(&["hdd", "ssd"])))
         .attr(zero_when_unset(
             "max_spot_price_as_percentage_of_optimal_on_demand_price",
             0,
@@ -907,37 +903,33 @@ fn block_count(config: &Value, key: &str) -> Option<usize> {
     Some(value.as_list().map_or(0, |items| items.len()))
 }
 
-fn quoted(options: &[&str]) -> String {
-    options
-        .iter()
-        .map(|option| format!("\"{option}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
+/// An instance type or pattern (`m5.*`) of `instance_requirements`' lists: 1 to 30
+/// characters, alphanumeric, dots, asterisks and hyphens.
+const INSTANCE_TYPE: Check = Check::Text(TextCheck {
+    name: "instance type pattern",
+    check: instance_type_problem,
+});
 
-/// The provider's `validateClusterName` of `cluster`.
-fn cluster_problem(name: &str) -> Option<String> {
-    crate::ecs_support::cluster_name_problem("cluster", name)
-}
-
-/// The checks of an `instance_requirements` block that the schema cannot express: the values
-/// of its enum sets, its instance type lists, and its fractions (at least 0).
-fn requirements_problems(requirements: &Value, at: &str, problems: &mut Vec<(String, String)>) {
-    for (key, options) in ENUM_SETS {
-        for item in requirements.get(key).as_list().unwrap_or(&[]) {
-            if let Some(text) = item.as_str() {
-                if !options.contains(&text) {
-                    problems.push((
-                        format!("{at}.{key}"),
-                        format!(
-                            "Invalid value for \"{key}\": \"{text}\" is not one of {}.",
-                            quoted(options)
-                        ),
-                    ));
-                }
-            }
-        }
+fn instance_type_problem(key: &str, text: &str) -> Option<String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '*' | '-');
+    if text.is_empty() || text.len() > MAX_INSTANCE_TYPE_LENGTH {
+        Some(format!(
+            "expected length of {key} to be in the range (1 - {MAX_INSTANCE_TYPE_LENGTH}), got \
+             {text}"
+        ))
+    } else if !text.chars().all(allowed) {
+        Some(format!(
+            "invalid value for {key} (must contain only alphanumeric characters, dots, \
+             asterisks, and hyphens)"
+        ))
+    } else {
+        None
     }
+}
+
+/// The checks of an `instance_requirements` block that the schema cannot express: the size of
+/// its instance type lists, and its fractions (at least 0).
+fn requirements_problems(requirements: &Value, at: &str, problems: &mut Vec<(String, String)>) {
     for key in INSTANCE_TYPE_SETS {
         let items = requirements.get(key).as_list().unwrap_or(&[]);
         if items.len() > MAX_INSTANCE_TYPES {
@@ -948,23 +940,6 @@ fn requirements_problems(requirements: &Value, at: &str, problems: &mut Vec<(Str
                     items.len()
                 ),
             ));
-        }
-        for text in items.iter().filter_map(Value::as_str) {
-            let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '*' | '-');
-            let problem = if text.is_empty() || text.len() > MAX_INSTANCE_TYPE_LENGTH {
-                format!(
-                    "expected length of {key} to be in the range (1 - \
-                     {MAX_INSTANCE_TYPE_LENGTH}), got {text}"
-                )
-            } else if !text.chars().all(allowed) {
-                format!(
-                    "invalid value for {key} (must contain only alphanumeric characters, dots, \
-                     asterisks, and hyphens)"
-                )
-            } else {
-                continue;
-            };
-            problems.push((format!("{at}.{key}"), problem));
         }
     }
     for key in FRACTION_RANGES {
@@ -1024,7 +999,9 @@ impl AwsObject for CapacityProviderObject {
                 CapacityProvider::name,
             ),
             declared::string(
-                Attribute::optional("cluster", Type::String).force_new(),
+                Attribute::optional("cluster", Type::String)
+                    .force_new()
+                    .check(CLUSTER_NAME),
                 CapacityProvider::cluster,
             ),
             read_block(
@@ -1083,9 +1060,6 @@ impl AwsObject for CapacityProviderObject {
         };
         if let Some((path, message)) = problem {
             problems.push((path.to_string(), message.to_string()));
-        }
-        if let Some(message) = cluster.as_str().and_then(cluster_problem) {
-            problems.push(("cluster".to_string(), message));
         }
         for (i, provider) in blocks(config, "managed_instances_provider")
             .iter()
@@ -1780,13 +1754,13 @@ mod tests {
         assert_eq!(
             paths,
             [
-                "managed_instances_provider[0].infrastructure_role_arn",
-                "cluster"
+                "cluster",
+                "managed_instances_provider[0].infrastructure_role_arn"
             ]
         );
-        assert!(problems[0].1.contains("is an invalid ARN"), "{problems:?}");
+        assert!(problems[1].1.contains("is an invalid ARN"), "{problems:?}");
         assert_eq!(
-            problems[1].1,
+            problems[0].1,
             "invalid value for cluster (The cluster name must consist of alphanumerics, \
              hyphens, and underscores.)"
         );
@@ -1815,18 +1789,22 @@ mod tests {
         ]);
         let at = "managed_instances_provider[0].instance_launch_template[0].\
                   instance_requirements[0]";
+        let key = "managed_instances_provider.0.instance_launch_template.0.\
+                   instance_requirements.0";
         assert_eq!(
-            resource.validate(&config),
+            resource.problems(&config),
             vec![
                 problem(
-                    &format!("{at}.cpu_manufacturers"),
-                    "Invalid value for \"cpu_manufacturers\": \"arm\" is not one of \
-                     \"amazon-web-services\", \"amd\", \"intel\"."
+                    &format!("{at}.allowed_instance_types[0]"),
+                    &format!(
+                        "invalid value for {key}.allowed_instance_types.0 (must contain only \
+                         alphanumeric characters, dots, asterisks, and hyphens)"
+                    )
                 ),
                 problem(
-                    &format!("{at}.allowed_instance_types"),
-                    "invalid value for allowed_instance_types (must contain only alphanumeric \
-                     characters, dots, asterisks, and hyphens)"
+                    &format!("{at}.cpu_manufacturers[1]"),
+                    "expected cpu_manufacturers to be one of \
+                     [\"amazon-web-services\" \"amd\" \"intel\"], got arm"
                 ),
                 problem(
                     &format!("{at}.memory_gib_per_vcpu[0].min"),

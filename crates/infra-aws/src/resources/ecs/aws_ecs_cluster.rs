@@ -21,7 +21,7 @@ use crate::app_support::{blocks, boolean, changed, deleted_or_gone, sent, single
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{self, read, read_block, Declared, Reading};
 use crate::ecs_support::{
-    active_by_key, cluster_name_problems, created_arn, tags_to_sdk, update_tags, with_tags,
+    active_by_key, created_arn, tags_to_sdk, update_tags, with_tags, CLUSTER_NAME,
 };
 use crate::error::{is_not_found, refused};
 use crate::tagging::ManagedTags;
@@ -43,7 +43,9 @@ fn attributes() -> Vec<Declared<Cluster>> {
         read(Attribute::computed("id", Type::String), arn_value),
         read(Attribute::computed("arn", Type::String), arn_value),
         declared::string(
-            Attribute::required("name", Type::String).force_new(),
+            Attribute::required("name", Type::String)
+                .force_new()
+                .check(CLUSTER_NAME),
             Cluster::cluster_name,
         ),
         read_block(
@@ -302,12 +304,9 @@ impl AwsObject for ClusterObject {
         attributes()
     }
 
-    /// The provider's `validateClusterName` of `name`. (The provider also requires
-    /// `service_connect_defaults.namespace` to be an ARN; infra keeps taking the namespace's
-    /// name as well, which the API accepts: see `service_connect_value`.)
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        cluster_name_problems(config, "name")
-    }
+    // The provider also requires `service_connect_defaults.namespace` to be an ARN; infra
+    // keeps taking the namespace's name as well, which the API accepts: see
+    // `service_connect_value`.
 
     fn created_key(_operation: &Operation, planned: &Value) -> Option<String> {
         string(planned, "name")
@@ -441,12 +440,12 @@ mod tests {
     fn the_name_is_checked_as_the_provider_checks_it() {
         let ecs = AwsEcsCluster::new(Aws::new(crate::ProviderSettings::default()));
         let named = |name: &str| Value::map([("name", Value::string(name))]);
-        assert!(ecs.validate(&named("prod_cluster-1")).is_empty());
+        assert!(ecs.problems(&named("prod_cluster-1")).is_empty());
         assert!(ecs
-            .validate(&Value::map([("name", Value::Unknown)]))
+            .problems(&Value::map([("name", Value::Unknown)]))
             .is_empty());
         assert_eq!(
-            ecs.validate(&named("prod.cluster")),
+            ecs.problems(&named("prod.cluster")),
             [(
                 "name".to_string(),
                 "invalid value for name (The cluster name must consist of alphanumerics, \
@@ -454,7 +453,7 @@ mod tests {
                     .to_string()
             )]
         );
-        assert_eq!(ecs.validate(&named(&"c".repeat(256))).len(), 1);
+        assert_eq!(ecs.problems(&named(&"c".repeat(256))).len(), 1);
     }
 
     /// `execute_command_configuration.logging` defaults to DEFAULT, as in the provider: it is

@@ -18,7 +18,7 @@ use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::ecs_support::{
     capacity_provider_strategy_block, capacity_provider_strategy_to_sdk,
-    capacity_provider_strategy_value, cluster_name_problems,
+    capacity_provider_strategy_value, CLUSTER_NAME,
 };
 use crate::error::is_not_found;
 #[cfg(test)]
@@ -93,7 +93,10 @@ impl AwsObject for ClusterCapacityProviders {
         vec![
             read(Attribute::computed("id", Type::String), cluster_name),
             read(
-                Attribute::required("cluster_name", Type::String).force_new(),
+                // A name, not an ARN, so that the read knows which to store.
+                Attribute::required("cluster_name", Type::String)
+                    .force_new()
+                    .check(CLUSTER_NAME),
                 cluster_name,
             ),
             read(
@@ -115,12 +118,6 @@ impl AwsObject for ClusterCapacityProviders {
                 },
             ),
         ]
-    }
-
-    /// The provider's `validateClusterName` of `cluster_name` (a name, not an ARN, so that the
-    /// read knows which to store).
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        cluster_name_problems(config, "cluster_name")
     }
 
     /// Putting the same lists again is harmless, so an unanswered create is simply retried:
@@ -200,8 +197,8 @@ mod tests {
     fn the_cluster_name_is_checked_as_the_provider_checks_it() {
         let ecs = AwsEcsClusterCapacityProviders::new(Aws::new(crate::ProviderSettings::default()));
         let named = |name: &str| Value::map([("cluster_name", Value::string(name))]);
-        assert!(ecs.validate(&named("prod")).is_empty());
-        let problems = ecs.validate(&named("arn:aws:ecs:us-east-1:123456789012:cluster/prod"));
+        assert!(ecs.problems(&named("prod")).is_empty());
+        let problems = ecs.problems(&named("arn:aws:ecs:us-east-1:123456789012:cluster/prod"));
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(problems[0].0, "cluster_name");
         assert!(problems[0].1.starts_with("invalid value for cluster_name"));

@@ -1771,7 +1771,10 @@ mod tests {
             "The provided value cannot be parsed as an ARN. Value: execution"
         );
         assert!(
-            found[0].1.contains("\"CPU\" is not one of \"AVERAGE_CPU\""),
+            found[0]
+                .1
+                .starts_with(r#"expected auto_scaling_metric to be one of ["AVERAGE_CPU" "#)
+                && found[0].1.ends_with("got CPU"),
             "{}",
             found[0].1
         );

@@ -34,7 +34,9 @@ use aws_sdk_ecs::types::{
     TaskDefinition, TaskDefinitionField, TaskDefinitionPlacementConstraint,
     TaskDefinitionPlacementConstraintType, TaskDefinitionStatus, Volume,
 };
-use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{
+    Attribute, Block, Check, Operation, ProviderError, Schema, TextCheck, Type, Value,
+};
 
 use crate::app_support::{
     blocks, boolean, int, map_value, number, one_block, sent, single, string, string_list,
@@ -136,7 +138,9 @@ fn identity() -> Vec<Declared<TaskDefinition>> {
 fn arguments() -> Vec<Declared<TaskDefinition>> {
     vec![
         declared::string(
-            Attribute::required("family", Type::String).force_new(),
+            Attribute::required("family", Type::String)
+                .force_new()
+                .check(FAMILY),
             TaskDefinition::family,
         ),
         read(
@@ -146,7 +150,9 @@ fn arguments() -> Vec<Declared<TaskDefinition>> {
             },
         ),
         read(
-            Attribute::optional("requires_compatibilities", Type::set(Type::String)).force_new(),
+            Attribute::optional("requires_compatibilities", Type::set(Type::String))
+                .force_new()
+                .check(Check::OneOf(COMPATIBILITIES)),
             |task: &TaskDefinition, _: &Reading| {
                 string_list(task.requires_compatibilities().iter().map(|c| c.as_str()))
             },
@@ -275,7 +281,10 @@ fn blocks_declared() -> Vec<Declared<TaskDefinition>> {
             Block::single(
                 "runtime_platform",
                 Schema::new()
-                    .attr(Attribute::optional("operating_system_family", Type::String))
+                    .attr(
+                        Attribute::optional("operating_system_family", Type::String)
+                            .check(Check::OneOf(OS_FAMILIES)),
+                    )
                     .attr(
                         Attribute::optional("cpu_architecture", Type::String)
                             .check(Check::OneOf(&["X86_64", "ARM64"])),
@@ -508,58 +517,28 @@ const OS_FAMILIES: &[&str] = &[
     "WINDOWS_SERVER_20H2_CORE",
 ];
 
-/// The provider's value checks that the schema does not express, in its wording: the family
-/// name, the launch types required and the operating system family. Unknown values are left to
-/// apply.
-fn argument_problems(config: &Value) -> Vec<(String, String)> {
-    let mut problems = Vec::new();
-    if let Some(family) = config.get("family").as_str() {
-        if !(1..=255).contains(&family.chars().count()) {
-            problems.push((
-                "family".to_string(),
-                format!("expected length of family to be in the range (1 - 255), got {family}"),
-            ));
-        } else if !family
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-        {
-            problems.push((
-                "family".to_string(),
-                "invalid value for family (see https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskDefinition.html)".to_string(),
-            ));
-        }
-    }
-    for compatibility in config
-        .get("requires_compatibilities")
-        .as_list()
-        .unwrap_or(&[])
-        .iter()
-        .filter_map(Value::as_str)
+/// The provider's check of `family`: 1 to 255 letters, digits, underscores and hyphens.
+const FAMILY: Check = Check::Text(TextCheck {
+    name: "task definition family",
+    check: family_problem,
+});
+
+fn family_problem(key: &str, family: &str) -> Option<String> {
+    if !(1..=255).contains(&family.len()) {
+        Some(format!(
+            "expected length of {key} to be in the range (1 - 255), got {family}"
+        ))
+    } else if !family
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     {
-        if !COMPATIBILITIES.contains(&compatibility) {
-            problems.push((
-                "requires_compatibilities".to_string(),
-                format!(
-                    "expected requires_compatibilities to be one of {}, got {compatibility}",
-                    COMPATIBILITIES.join(", ")
-                ),
-            ));
-        }
+        Some(format!(
+            "invalid value for {key} (see \
+             https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskDefinition.html)"
+        ))
+    } else {
+        None
     }
-    if let Some(family) =
-        single(config, "runtime_platform").and_then(|p| p.get("operating_system_family").as_str())
-    {
-        if !OS_FAMILIES.contains(&family) {
-            problems.push((
-                "runtime_platform[0].operating_system_family".to_string(),
-                format!(
-                    "expected operating_system_family to be one of {}, got {family}",
-                    OS_FAMILIES.join(", ")
-                ),
-            ));
-        }
-    }
-    problems
 }
 
 /// A volume's `s3files_volume_configuration` as ECS takes it (the provider's
@@ -759,8 +738,8 @@ fn fsx_volume_value(f: &FSxWindowsFileServerVolumeConfiguration) -> Value {
     ])
 }
 
-/// The plan-time checks: `container_definitions`, the provider's value checks, placement
-/// constraints, S3 Files ARNs and what Fargate requires.
+/// The plan-time checks: `container_definitions`, placement constraints, S3 Files ARNs and
+/// what Fargate requires.
 fn validate(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     if let Some(text) = config.get("container_definitions").as_str() {
@@ -768,7 +747,6 @@ fn validate(config: &Value) -> Vec<(String, String)> {
             problems.push(("container_definitions".to_string(), problem));
         }
     }
-    problems.extend(argument_problems(config));
     // The provider's validPlacementConstraint, run when it builds the request.
     problems.extend(super::aws_ecs_service::member_of_problems(config));
     let fargate = config
@@ -1145,10 +1123,10 @@ mod tests {
         assert_eq!(
             at,
             [
+                "family",
+                "requires_compatibilities[0]",
                 "execution_role_arn",
                 "volume[0].fsx_windows_file_server_volume_configuration[0].authorization_config[0].credentials_parameter",
-                "family",
-                "requires_compatibilities",
                 "runtime_platform[0].operating_system_family",
             ]
         );
@@ -1159,7 +1137,7 @@ mod tests {
             "LINUX",
         );
         assert_eq!(
-            ecs.validate(&long)
+            ecs.problems(&long)
                 .into_iter()
                 .map(|(_, message)| message)
                 .collect::<Vec<_>>(),

@@ -246,40 +246,10 @@ fn check_target_group_health(config: &Value) -> Vec<(String, String)> {
     problems
 }
 
-/// The provider's checks that the schema's cannot express: `protocol_version` and
-/// `health_check.protocol` among their values in any case (StringInSlice ignoring case),
-/// `slow_start` 0 or 30-900, and `deregistration_delay` a whole number (its nullable int, a
+/// The provider's checks that the schema's cannot express: `slow_start` 0 or 30-900, and `deregistration_delay` a whole number (its nullable int, a
 /// string in the provider's schema; "" is unset). Returns `(path, message)`.
 fn provider_value_checks(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
-    let one_of = |path: String, value: &Value, options: &[&str], problems: &mut Vec<_>| {
-        if let Some(text) = value.as_str() {
-            if !options.iter().any(|o| o.eq_ignore_ascii_case(text)) {
-                let listed: Vec<String> = options.iter().map(|o| format!("\"{o}\"")).collect();
-                problems.push((
-                    path,
-                    format!(
-                        "\"{text}\" is not one of {} (in any case).",
-                        listed.join(", ")
-                    ),
-                ));
-            }
-        }
-    };
-    one_of(
-        "protocol_version".to_string(),
-        config.get("protocol_version"),
-        &["GRPC", "HTTP1", "HTTP2"],
-        &mut problems,
-    );
-    for (index, check) in blocks(config, "health_check").iter().enumerate() {
-        one_of(
-            format!("health_check[{index}].protocol"),
-            check.get("protocol"),
-            &["HTTP", "HTTPS", "TCP"],
-            &mut problems,
-        );
-    }
     if let Some(seconds) = config.get("slow_start").as_i64() {
         if (1..30).contains(&seconds) {
             problems.push((
@@ -786,9 +756,12 @@ impl Elbv2Object for TargetGroups {
                     .check(Check::Range(2, 10)),
             )
             .attr(Attribute::optional("port", Type::String).default(Value::string("traffic-port")))
-            // Checked in any case and stored upper-case (the provider's StateFunc): see
-            // `validate` and `normalize`.
-            .attr(Attribute::optional("protocol", Type::String).default(Value::string("HTTP")));
+            // Stored upper-case (the provider's StateFunc): see `normalize`.
+            .attr(
+                Attribute::optional("protocol", Type::String)
+                    .default(Value::string("HTTP"))
+                    .check(Check::OneOfAnyCase(&["HTTP", "HTTPS", "TCP"])),
+            );
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
@@ -800,7 +773,11 @@ impl Elbv2Object for TargetGroups {
             ))
             .attr(Attribute::optional_computed("name", Type::String).force_new())
             .attr(Attribute::optional("name_prefix", Type::String).force_new())
-            .attr(Attribute::optional_computed("protocol_version", Type::String).force_new())
+            .attr(
+                Attribute::optional_computed("protocol_version", Type::String)
+                    .force_new()
+                    .check(Check::OneOfAnyCase(&["GRPC", "HTTP1", "HTTP2"])),
+            )
             .attr(
                 Attribute::optional_computed("ip_address_type", Type::String)
                     .check(Check::OneOf(&["ipv4", "ipv6"]))

@@ -183,7 +183,8 @@ impl AwsObject for KeyObject {
             ),
             read(Attribute::computed("key_id", Type::String), key_id_of),
             read(
-                Attribute::optional_computed("description", Type::String),
+                Attribute::optional_computed("description", Type::String)
+                    .check(Check::Length(0, 8192)),
                 |key: &KeyInfo, _| Value::string(key.metadata.description().unwrap_or_default()),
             ),
             read(
@@ -270,16 +271,6 @@ impl AwsObject for KeyObject {
             problems.push((
                 "xks_key_id".to_string(),
                 "all of `custom_key_store_id,xks_key_id` must be specified".to_string(),
-            ));
-        }
-        if config
-            .get("description")
-            .as_str()
-            .is_some_and(|d| d.len() > 8192)
-        {
-            problems.push((
-                "description".to_string(),
-                "expected length of description to be in the range (0 - 8192)".to_string(),
             ));
         }
         problems.extend(invalid_json(config, "policy"));

@@ -533,7 +533,8 @@ fn attributes_to_package_type() -> Vec<Declared<Found>> {
             |f: &Found, _: &Reading| Value::string(function_arn(f)),
         ),
         configured(
-            Attribute::optional_computed("architectures", Type::list(Type::String)),
+            Attribute::optional_computed("architectures", Type::list(Type::String))
+                .check(Check::OneOf(Architecture::values())),
             |c| {
                 string_list(
                     c.map(|c| c.architectures())
@@ -641,6 +642,7 @@ fn attributes_from_publish() -> Vec<Declared<Found>> {
         )),
         read(
             Attribute::optional("reserved_concurrent_executions", Type::Number)
+                .check(Check::Range(-1, i64::MAX))
                 .default(Value::Number(-1.0)),
             |f: &Found, _: &Reading| Value::Number(f64::from(f.reserved.unwrap_or(-1))),
         ),
@@ -1772,7 +1774,7 @@ fn validate_file_system(config: &Value, problem: &mut impl FnMut(&str, String)) 
     }
 }
 
-/// `architectures` and `layers`: how many, and each item.
+/// `architectures` and `layers`: how many.
 fn validate_lists(config: &Value, problem: &mut impl FnMut(&str, String)) {
     for (key, maximum) in [("architectures", 1), ("layers", 5)] {
         if let Some(items) = config.get(key).as_list() {
@@ -1788,39 +1790,10 @@ fn validate_lists(config: &Value, problem: &mut impl FnMut(&str, String)) {
             }
         }
     }
-    for (index, architecture) in config
-        .get("architectures")
-        .as_list()
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        if let Some(name) = architecture.as_str() {
-            if !Architecture::values().contains(&name) {
-                problem(
-                    &format!("architectures[{index}]"),
-                    format!(
-                        "expected architectures to be one of {:?}, got {name}",
-                        Architecture::values()
-                    ),
-                );
-            }
-        }
-    }
 }
 
-/// The reserved concurrency (-1 or more), and log levels only with JSON logs.
-fn validate_concurrency_and_logging(config: &Value, problem: &mut impl FnMut(&str, String)) {
-    if let Some(reserved) = config.get("reserved_concurrent_executions").as_i64() {
-        if reserved < -1 {
-            problem(
-                "reserved_concurrent_executions",
-                format!(
-                    "expected reserved_concurrent_executions to be at least (-1), got {reserved}"
-                ),
-            );
-        }
-    }
+/// Log levels only with JSON logs.
+fn validate_logging(config: &Value, problem: &mut impl FnMut(&str, String)) {
     if let Some(block) = blocks(config, "logging_config").first() {
         if block.get("log_format").as_str() == Some("Text") {
             for level in ["application_log_level", "system_log_level"] {
@@ -1924,7 +1897,7 @@ impl AwsObject for FunctionObject {
         validate_function_name(config, &mut problem);
         validate_file_system(config, &mut problem);
         validate_lists(config, &mut problem);
-        validate_concurrency_and_logging(config, &mut problem);
+        validate_logging(config, &mut problem);
         problems
     }
 
@@ -2551,7 +2524,8 @@ mod tests {
         );
         assert_eq!(
             problems[1].1,
-            "\"capacity_provider_arn\" (lmi) is an invalid ARN: arn: invalid prefix"
+            "\"capacity_provider_config.0.lambda_managed_instances_capacity_provider_config.0.\
+             capacity_provider_arn\" (lmi) is an invalid ARN: arn: invalid prefix"
         );
         let mut without_inner = config.clone();
         if let Some(entries) = without_inner.map_mut() {

@@ -54,7 +54,7 @@ use crate::aws_object::{composite_key, key_parts, AwsObject, ObjectType, Tagged}
 use crate::clients::partition_of;
 use crate::declared::{read, Declared, Reading};
 use crate::ec2_support::{name_for_create, with_name_for_create};
-use crate::verify::{is_account_id, ARN};
+use crate::verify::{is_account_id, ACCOUNT_ID, ARN};
 
 pub type AwsLambdaPermission = ObjectType<PermissionObject>;
 
@@ -526,7 +526,7 @@ impl AwsObject for PermissionObject {
                 },
             ),
             conditioned(
-                argument("source_account", Type::String),
+                argument("source_account", Type::String).check(ACCOUNT_ID),
                 "StringEquals",
                 "AWS:SourceAccount",
             ),
@@ -579,17 +579,6 @@ impl AwsObject for PermissionObject {
             "alphanumeric, dollar signs, underscores or dashes",
             128,
         );
-        if let Some(account) = config.get("source_account").as_str() {
-            if !is_account_id(account) {
-                problems.push((
-                    "source_account".to_string(),
-                    format!(
-                        "\"source_account\" doesn't look like AWS Account ID (exactly 12 \
-                         digits): \"{account}\""
-                    ),
-                ));
-            }
-        }
         for key in ["statement_id", "statement_id_prefix"] {
             check_text(
                 &mut problems,
@@ -1016,9 +1005,9 @@ mod tests {
         assert_eq!(
             paths,
             [
+                "source_account",
                 "source_arn",
                 "action",
-                "source_account",
                 "statement_id",
                 "statement_id",
                 "statement_id_prefix"

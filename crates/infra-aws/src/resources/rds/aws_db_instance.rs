@@ -531,7 +531,9 @@ fn monitoring_attributes() -> Vec<Declared<DbInstance>> {
             DbInstance::performance_insights_retention_period,
         ),
         read(
-            Attribute::optional("monitoring_interval", Type::Number).default(Value::Number(0.0)),
+            Attribute::optional("monitoring_interval", Type::Number)
+                .default(Value::Number(0.0))
+                .check(Check::OneOfNumbers(&[0, 1, 5, 10, 15, 30, 60])),
             |instance: &DbInstance, _: &Reading| {
                 number(Some(
                     instance.monitoring_interval().map(i64::from).unwrap_or(0),
@@ -1024,14 +1026,6 @@ fn validate(config: &Value) -> Vec<(String, String)> {
             "engine".to_string(),
             "The argument \"engine\" is required unless \"snapshot_identifier\", \"replicate_source_db\" or \"restore_to_point_in_time\" is set.".to_string(),
         ));
-    }
-    if let Some(interval) = config.get("monitoring_interval").as_i64() {
-        if ![0, 1, 5, 10, 15, 30, 60].contains(&interval) {
-            problems.push((
-                "monitoring_interval".to_string(),
-                format!("monitoring_interval ({interval}) must be one of 0, 1, 5, 10, 15, 30, 60"),
-            ));
-        }
     }
     if let Some(days) = config.get("performance_insights_retention_period").as_i64() {
         if !(days == 7 || days == 731 || (days > 0 && days % 31 == 0)) {

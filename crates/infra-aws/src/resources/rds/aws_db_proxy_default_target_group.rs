@@ -170,10 +170,10 @@ impl AwsObject for DefaultTargetGroupObject {
                     .default(Value::Number(50.0))
                     .check(Check::Range(0, 100)),
             )
-            .attr(Attribute::optional(
-                "session_pinning_filters",
-                Type::set(Type::String),
-            ));
+            .attr(
+                Attribute::optional("session_pinning_filters", Type::set(Type::String))
+                    .check(Check::OneOf(PINNING_FILTERS)),
+            );
         vec![
             read(Attribute::computed("id", Type::String), proxy_name),
             crate::declared::string(
@@ -204,24 +204,9 @@ impl AwsObject for DefaultTargetGroupObject {
         Timeouts::minutes(30, 30, 30)
     }
 
-    /// The provider's checks beyond the schema's: `validIdentifier` on `db_proxy_name`, and
-    /// each `session_pinning_filters` value one it knows.
+    /// The provider's check beyond the schema's: `validIdentifier` on `db_proxy_name`.
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = identifier_checks(config, &["db_proxy_name"]);
-        if let Some(pool) = single(config, "connection_pool_config") {
-            for filter in strings(pool, "session_pinning_filters") {
-                if !PINNING_FILTERS.contains(&filter.as_str()) {
-                    problems.push((
-                        "connection_pool_config[0].session_pinning_filters".to_string(),
-                        format!(
-                            "expected session_pinning_filters to be one of [\"{}\"], got {filter}",
-                            PINNING_FILTERS.join("\", \"")
-                        ),
-                    ));
-                }
-            }
-        }
-        problems
+        identifier_checks(config, &["db_proxy_name"])
     }
 
     /// The proxy a stored object belongs to: its ID (the proxy's name), else `db_proxy_name`.
@@ -416,7 +401,7 @@ mod tests {
         let group = registry
             .resource("aws_db_proxy_default_target_group")
             .unwrap();
-        let problems = group.validate(&Value::map([
+        let problems = group.problems(&Value::map([
             ("db_proxy_name", Value::string("proxy-")),
             (
                 "connection_pool_config",
@@ -430,10 +415,14 @@ mod tests {
         assert_eq!(
             paths,
             [
+                "connection_pool_config[0].session_pinning_filters[1]",
                 "db_proxy_name",
-                "connection_pool_config[0].session_pinning_filters"
             ],
             "{problems:?}"
+        );
+        assert_eq!(
+            problems[0].1,
+            "expected session_pinning_filters to be one of [\"EXCLUDE_VARIABLE_SETS\"], got OTHER"
         );
     }
 }

@@ -52,6 +52,7 @@ use crate::declared::{read, reported, Declared};
 use crate::error::{aws_error, built, refused};
 use crate::route53_support::{caller_reference, creation_marker, resource_tags, route53_tags};
 use crate::tagging::ManagedTags;
+use crate::verify::ARN;
 
 const TYPES: &[&str] = &[
     "HTTP",
@@ -347,7 +348,7 @@ impl AwsObject for HealthCheckObject {
                 |_| Value::Number(0.0),
             ),
             read(
-                optional("child_healthchecks", Type::set(Type::String)),
+                optional("child_healthchecks", Type::set(Type::String)).check(Check::Length(0, 64)),
                 |check: &HealthCheck, _| {
                     string_list(
                         setting(check, |c| Some(c.child_health_checks())).unwrap_or_default(),
@@ -383,7 +384,7 @@ impl AwsObject for HealthCheckObject {
                 |check: &HealthCheck, _| whole(check, HealthCheckConfig::failure_threshold),
             ),
             words(
-                optional("fqdn", Type::String),
+                optional("fqdn", Type::String).check(Check::Length(0, 255)),
                 HealthCheckConfig::fully_qualified_domain_name,
             ),
             kept(
@@ -418,33 +419,39 @@ impl AwsObject for HealthCheckObject {
                 |check| default_port(kind(check)),
             ),
             read(
-                optional("reference_name", Type::String).force_new(),
+                optional("reference_name", Type::String)
+                    .force_new()
+                    .check(Check::Length(0, REFERENCE_NAME_MAX)),
                 |check: &HealthCheck, at| {
                     reference_name_value(Some(check.caller_reference()), at.prior)
                 },
             ),
             read(
-                optional("regions", Type::set(Type::String)),
+                optional("regions", Type::set(Type::String)).check(Check::OneOf(CHECKER_REGIONS)),
                 |check: &HealthCheck, _| {
                     let regions = setting(check, |c| Some(c.regions())).unwrap_or_default();
                     string_list(regions.iter().map(|region| region.as_str()))
                 },
             ),
             defaulted(
-                optional("request_interval", Type::Number).force_new(),
+                optional("request_interval", Type::Number)
+                    .force_new()
+                    .check(Check::OneOfNumbers(&[10, 30])),
                 HealthCheckConfig::request_interval,
                 |_| Value::Number(30.0),
             ),
             words(
-                optional("resource_path", Type::String),
+                optional("resource_path", Type::String).check(Check::Length(0, 255)),
                 HealthCheckConfig::resource_path,
             ),
             kept(
-                optional("routing_control_arn", Type::String).force_new(),
+                optional("routing_control_arn", Type::String)
+                    .force_new()
+                    .check(ARN),
                 HealthCheckConfig::routing_control_arn,
             ),
             words(
-                optional("search_string", Type::String),
+                optional("search_string", Type::String).check(Check::Length(0, 255)),
                 HealthCheckConfig::search_string,
             ),
             read(
@@ -464,40 +471,11 @@ impl AwsObject for HealthCheckObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        let mut length_at_most = |key: &str, max: usize| {
-            if let Some(text) = config.get(key).as_str() {
-                if text.chars().count() > max {
-                    let expected = format!("expected length of {key} to be in the range");
-                    let message = format!("{expected} (0 - {max}), got {text}");
-                    problems.push((key.to_string(), message));
-                }
-            }
-        };
-        length_at_most("fqdn", 255);
-        length_at_most("resource_path", 255);
-        length_at_most("search_string", 255);
-        length_at_most("reference_name", REFERENCE_NAME_MAX);
-        if let Some(interval) = config.get("request_interval").as_i64() {
-            if interval != 10 && interval != 30 {
-                problems.push((
-                    "request_interval".to_string(),
-                    format!("expected request_interval to be one of [10 30], got {interval}"),
-                ));
-            }
-        }
         if let Some(ip) = config.get("ip_address").as_str() {
             if ip.parse::<std::net::IpAddr>().is_err() {
                 problems.push((
                     "ip_address".to_string(),
                     format!("expected ip_address to contain a valid IP, got: {ip}"),
-                ));
-            }
-        }
-        if let Some(arn) = config.get("routing_control_arn").as_str() {
-            if !arn.starts_with("arn:") || arn.split(':').count() < 6 {
-                problems.push((
-                    "routing_control_arn".to_string(),
-                    format!("\"routing_control_arn\" ({arn}) is an invalid ARN"),
                 ));
             }
         }
@@ -510,13 +488,6 @@ impl AwsObject for HealthCheckObject {
                         children.len()
                     ),
                 ));
-            }
-            for child in children.iter().filter_map(Value::as_str) {
-                if child.chars().count() > 64 {
-                    let expected = "expected length of child_healthchecks to be in the range";
-                    let message = format!("{expected} (0 - 64), got {child}");
-                    problems.push(("child_healthchecks".to_string(), message));
-                }
             }
         }
         if let Some(regions) = config.get("regions").as_list() {
@@ -537,17 +508,6 @@ impl AwsObject for HealthCheckObject {
                         regions.len()
                     ),
                 ));
-            }
-            for region in regions.iter().filter_map(Value::as_str) {
-                if !CHECKER_REGIONS.contains(&region) {
-                    problems.push((
-                        "regions".to_string(),
-                        format!(
-                            "expected regions to be one of [{}], got {region}",
-                            CHECKER_REGIONS.join(" ")
-                        ),
-                    ));
-                }
             }
         }
         problems
@@ -864,7 +824,7 @@ mod tests {
     #[test]
     fn plan_checks_follow_the_provider() {
         let check = AwsRoute53HealthCheck::new(Aws::new(crate::ProviderSettings::default()));
-        let problems = check.validate(&Value::map([
+        let problems = check.problems(&Value::map([
             ("type", Value::string("HTTP")),
             ("request_interval", Value::Number(20.0)),
             ("ip_address", Value::string("300.1.1.1")),
@@ -878,10 +838,9 @@ mod tests {
         assert!(paths.contains(&"request_interval"), "{problems:?}");
         assert!(paths.contains(&"ip_address"), "{problems:?}");
         assert!(paths.contains(&"reference_name"), "{problems:?}");
-        assert_eq!(
-            paths.iter().filter(|p| **p == "regions").count(),
-            2,
-            "{problems:?}"
-        );
+        // Too few regions, and one not a checker region.
+        assert!(paths.contains(&"regions"), "{problems:?}");
+        assert!(paths.contains(&"regions[1]"), "{problems:?}");
+        assert_eq!(problems.len(), 5, "{problems:?}");
     }
 }

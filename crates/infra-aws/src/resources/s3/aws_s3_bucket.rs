@@ -93,9 +93,8 @@ use super::aws_s3_bucket_policy::Policy;
 use super::aws_s3_bucket_server_side_encryption_configuration::{by_default_schema, Encryption};
 use super::aws_s3_bucket_versioning::{put_versioning, Versioning};
 use crate::app_support::{
-    blocks, boolean, changed, has_managed_tags, int, invalid_json, known, length_problem,
-    non_empty, number, retry_while, single, string, string_list, strings, tag_changes, text,
-    vanished,
+    blocks, boolean, changed, has_managed_tags, int, invalid_json, known, non_empty, number,
+    retry_while, single, string, string_list, strings, tag_changes, text, vanished,
 };
 use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
 use crate::clients::partition_of;
@@ -108,7 +107,7 @@ use crate::s3_support::{
     bucket_call, bucket_names, empty_bucket, is_gone, website, BucketConfig, Target, BUCKET_NAMES,
 };
 use crate::tagging::ManagedTags;
-use crate::verify::{arn_problem, is_account_id};
+use crate::verify::{ACCOUNT_ID, ARN};
 
 /// The canned ACLs that apply to a bucket (the provider's list for `acl`; S3's canned ACL
 /// table: the others apply to objects only).
@@ -286,7 +285,10 @@ fn inline_block(block: Block, found: fn(&Inline) -> &Value) -> Declared<Bucket> 
 fn grant_schema() -> Schema {
     Schema::new()
         .attr(Attribute::optional("id", Type::String))
-        .attr(Attribute::required("permissions", Type::set(Type::String)))
+        .attr(
+            Attribute::required("permissions", Type::set(Type::String))
+                .check(Check::OneOf(PERMISSIONS)),
+        )
         .attr(
             Attribute::required("type", Type::String)
                 .check(Check::OneOf(&["CanonicalUser", "Group"])),
@@ -309,8 +311,8 @@ fn replication_schema() -> Schema {
             .check(Check::OneOf(values))
     };
     let destination = Schema::new()
-        .attr(Attribute::optional("account_id", Type::String))
-        .attr(Attribute::required("bucket", Type::String))
+        .attr(Attribute::optional("account_id", Type::String).check(ACCOUNT_ID))
+        .attr(Attribute::required("bucket", Type::String).check(ARN))
         .attr(Attribute::optional("replica_kms_key_id", Type::String))
         .attr(
             Attribute::optional("storage_class", Type::String)
@@ -340,8 +342,8 @@ fn replication_schema() -> Schema {
             Attribute::optional("delete_marker_replication_status", Type::String)
                 .check(Check::OneOf(&["Enabled"])),
         )
-        .attr(Attribute::optional("id", Type::String))
-        .attr(Attribute::optional("prefix", Type::String))
+        .attr(Attribute::optional("id", Type::String).check(Check::Length(0, 255)))
+        .attr(Attribute::optional("prefix", Type::String).check(Check::Length(0, 1024)))
         .attr(Attribute::optional("priority", Type::Number))
         .attr(
             Attribute::required("status", Type::String)
@@ -351,7 +353,7 @@ fn replication_schema() -> Schema {
         .block(Block::single(
             "filter",
             Schema::new()
-                .attr(Attribute::optional("prefix", Type::String))
+                .attr(Attribute::optional("prefix", Type::String).check(Check::Length(0, 1024)))
                 .attr(Attribute::optional("tags", Type::map(Type::String))),
         ))
         .block(Block::single(
@@ -428,7 +430,7 @@ fn lifecycle_rule_schema() -> Schema {
             Type::Number,
         ))
         .attr(Attribute::required("enabled", Type::Bool))
-        .attr(Attribute::optional_computed("id", Type::String))
+        .attr(Attribute::optional_computed("id", Type::String).check(Check::Length(0, 255)))
         .attr(Attribute::optional("prefix", Type::String))
         .attr(Attribute::optional("tags", Type::map(Type::String)))
         .block(Block::single(
@@ -1722,22 +1724,11 @@ fn bucket_name(operation: &Operation, planned: &Value) -> String {
     name_for_create(operation, planned, BUCKET_NAME_ARGUMENTS, GENERATED_PREFIX)
 }
 
-/// The provider's checks of inline lifecycle rules the schema cannot express: an `id` of at
-/// most 255 characters, and dates as `YYYY-MM-DD` (its validBucketLifecycleTimestamp).
+/// The provider's check of inline lifecycle rules the schema cannot express: dates as
+/// `YYYY-MM-DD` (its validBucketLifecycleTimestamp).
 fn lifecycle_problems(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     for (i, rule) in blocks(config, "lifecycle_rule").iter().enumerate() {
-        if let Some(id) = rule.get("id").as_str() {
-            if id.chars().count() > 255 {
-                problems.push((
-                    format!("lifecycle_rule[{i}].id"),
-                    format!(
-                        "expected length of lifecycle_rule.{i}.id to be in the range (0 - 255), \
-                         got {id}"
-                    ),
-                ));
-            }
-        }
         for block in ["expiration", "transition"] {
             for (j, item) in blocks(rule, block).iter().enumerate() {
                 let Some(date) = item.get("date").as_str() else {
@@ -1753,55 +1744,6 @@ fn lifecycle_problems(config: &Value) -> Vec<(String, String)> {
                         format!("\"{date}\" cannot be parsed as RFC3339 Timestamp Format"),
                     ));
                 }
-            }
-        }
-    }
-    problems
-}
-
-/// The provider's checks of the inline replication rules the schema cannot express: an `id` of
-/// at most 255 characters, prefixes of at most 1024, a destination bucket ARN and a 12-digit
-/// account ID (its verify.ValidARN and verify.ValidAccountID).
-fn replication_problems(config: &Value) -> Vec<(String, String)> {
-    let mut problems = Vec::new();
-    let Some(replication) = single(config, "replication_configuration") else {
-        return problems;
-    };
-    for (i, rule) in blocks(replication, "rules").iter().enumerate() {
-        let at = format!("replication_configuration[0].rules[{i}]");
-        let key = format!("replication_configuration.0.rules.{i}");
-        let mut long = vec![
-            ("id", rule.get("id"), 255),
-            ("prefix", rule.get("prefix"), 1024),
-        ];
-        if let Some(filter) = single(rule, "filter") {
-            long.push(("filter[0].prefix", filter.get("prefix"), 1024));
-        }
-        for (name, value, max) in long {
-            let dotted = name.replace("[0]", ".0");
-            if let Some(problem) = length_problem(&format!("{key}.{dotted}"), value, (0, max)) {
-                problems.push((format!("{at}.{name}"), problem));
-            }
-        }
-        let Some(destination) = single(rule, "destination") else {
-            continue;
-        };
-        if let Some(problem) = destination
-            .get("bucket")
-            .as_str()
-            .and_then(|bucket| arn_problem(&format!("{key}.destination.0.bucket"), bucket))
-        {
-            problems.push((format!("{at}.destination[0].bucket"), problem));
-        }
-        if let Some(account) = destination.get("account_id").as_str() {
-            if !is_account_id(account) {
-                problems.push((
-                    format!("{at}.destination[0].account_id"),
-                    format!(
-                        "\"{key}.destination.0.account_id\" doesn't look like AWS Account ID \
-                         (exactly 12 digits): \"{account}\""
-                    ),
-                ));
             }
         }
     }
@@ -1831,16 +1773,6 @@ fn inline_conflicts(config: &Value) -> Vec<(String, String)> {
         if is_set(config, a) && is_set(config, b) {
             problems.push((a.to_string(), format!("\"{a}\": conflicts with {b}")));
             problems.push((b.to_string(), format!("\"{b}\": conflicts with {a}")));
-        }
-    }
-    for (i, grant) in blocks(config, "grant").iter().enumerate() {
-        for permission in strings(grant, "permissions") {
-            if !PERMISSIONS.contains(&permission.as_str()) {
-                problems.push((
-                    format!("grant[{i}].permissions"),
-                    format!("expected permissions to be one of {PERMISSIONS:?}, got {permission}"),
-                ));
-            }
         }
     }
     if let Some(site) = single(config, "website") {
@@ -1946,7 +1878,6 @@ impl AwsObject for BucketObject {
         problems.extend(invalid_json(config, "policy"));
         problems.extend(lifecycle_problems(config));
         problems.extend(inline_conflicts(config));
-        problems.extend(replication_problems(config));
         problems
     }
 
@@ -2919,11 +2850,6 @@ mod tests {
                 "\"2030-01-01T00:00:00Z\" cannot be parsed as RFC3339 Timestamp Format".to_string()
             )]
         );
-        let long_id = lifecycle_rule(vec![
-            ("enabled", Value::Bool(true)),
-            ("id", Value::string("x".repeat(256))),
-        ]);
-        assert_eq!(bucket().validate(&long_id)[0].0, "lifecycle_rule[0].id");
         let schema = bucket().schema().clone();
         let with_bucket = |mut value: Value| {
             value
@@ -2932,6 +2858,20 @@ mod tests {
                 .insert("bucket".into(), Value::string("logs"));
             value
         };
+        let long_id = lifecycle_rule(vec![
+            ("enabled", Value::Bool(true)),
+            ("id", Value::string("x".repeat(256))),
+        ]);
+        assert_eq!(
+            bucket().problems(&with_bucket(long_id)),
+            [(
+                "lifecycle_rule[0].id".to_string(),
+                format!(
+                    "expected length of lifecycle_rule.0.id to be in the range (0 - 255), got {}",
+                    "x".repeat(256)
+                )
+            )]
+        );
         let noncurrent = lifecycle_rule(vec![
             ("enabled", Value::Bool(true)),
             (

@@ -9,7 +9,7 @@
 //! returns every rule attribute, so drift on them is seen in tests.
 
 use aws_sdk_s3::types::{CorsConfiguration, CorsRule};
-use infra_core::{Attribute, Block, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, int, non_empty, number, string_list, strings, text};
 use crate::error::built;
@@ -75,30 +75,12 @@ impl BucketConfig for Cors {
                 "expose_headers",
                 Type::set(Type::String),
             ))
-            .attr(Attribute::optional("id", Type::String))
+            .attr(Attribute::optional("id", Type::String).check(Check::Length(0, MAX_ID_LENGTH)))
             .attr(Attribute::optional("max_age_seconds", Type::Number));
         Schema::new().block(Block {
             max_items: Some(MAX_RULES),
             ..Block::set("cors_rule", rule).required()
         })
-    }
-
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        for (i, rule) in blocks(config, "cors_rule").iter().enumerate() {
-            if let Some(id) = rule.get("id").as_str() {
-                if id.chars().count() > MAX_ID_LENGTH {
-                    problems.push((
-                        format!("cors_rule[{i}].id"),
-                        format!(
-                            "expected length of cors_rule.{i}.id to be in the range (0 - \
-                             {MAX_ID_LENGTH}), got {id}"
-                        ),
-                    ));
-                }
-            }
-        }
-        problems
     }
 
     async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError> {

@@ -165,7 +165,9 @@ impl AwsObject for ParameterObject {
                 |found: &Found, _| text(found.parameter.arn()),
             ),
             read(
-                Attribute::required("name", Type::String).force_new(),
+                Attribute::required("name", Type::String)
+                    .force_new()
+                    .check(Check::Length(1, 2048)),
                 name_of,
             ),
             read(
@@ -193,7 +195,7 @@ impl AwsObject for ParameterObject {
                 |_: &Found, at| Value::Bool(written_only(at.prior)),
             ),
             read(
-                Attribute::optional("description", Type::String),
+                Attribute::optional("description", Type::String).check(Check::Length(0, 1024)),
                 |found: &Found, _| metadata_text(found, ParameterMetadata::description),
             ),
             // `Intelligent-Tiering` makes AWS pick a tier; the provider then keeps what was
@@ -242,7 +244,7 @@ impl AwsObject for ParameterObject {
             ),
             copied(Attribute::optional("overwrite", Type::Bool)),
             read(
-                Attribute::optional("allowed_pattern", Type::String),
+                Attribute::optional("allowed_pattern", Type::String).check(Check::Length(0, 1024)),
                 |found: &Found, _| metadata_text(found, ParameterMetadata::allowed_pattern),
             ),
             read(
@@ -279,26 +281,6 @@ impl AwsObject for ParameterObject {
                 "invalid configuration, cannot set type = SecureString and insecure_value"
                     .to_string(),
             ));
-        }
-        if let Some(name) = config.get("name").as_str() {
-            if name.is_empty() || name.len() > 2048 {
-                problems.push((
-                    "name".to_string(),
-                    "expected length of name to be in the range (1 - 2048)".to_string(),
-                ));
-            }
-        }
-        for (attribute, limit) in [("description", 1024), ("allowed_pattern", 1024)] {
-            if config
-                .get(attribute)
-                .as_str()
-                .is_some_and(|s| s.len() > limit)
-            {
-                problems.push((
-                    attribute.to_string(),
-                    format!("expected length of {attribute} to be in the range (0 - {limit})"),
-                ));
-            }
         }
         problems
     }
