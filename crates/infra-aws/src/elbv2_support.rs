@@ -1731,12 +1731,10 @@ pub fn name_to_create(planned: &Value, default_prefix: &str) -> String {
     }
 }
 
-/// The provider's checks of `name_prefix` on a load balancer or target group: not with
-/// `name` ([`crate::iam_support::name_conflict`]), and at most 6 characters.
+/// The provider's check of `name_prefix` on a load balancer or target group: at most 6
+/// characters.
 pub fn name_prefix_problems(config: &Value) -> Vec<(String, String)> {
-    let mut problems: Vec<_> = crate::iam_support::name_conflict(config)
-        .into_iter()
-        .collect();
+    let mut problems = Vec::new();
     if let Some(prefix) = config.get("name_prefix").as_str() {
         if prefix.len() > 6 {
             problems.push((

@@ -119,25 +119,13 @@ pub fn name_prefix_from_name(name: &str) -> Value {
     }
 }
 
-/// The provider's `ConflictsWith` between `name` and `name_prefix` (the types that take both:
-/// IAM, KMS aliases, secrets, SNS topics, log groups, DB subnet groups): both set is an error
-/// on `name_prefix`.
-pub fn name_conflict(config: &Value) -> Option<(String, String)> {
-    (!config.get("name").is_null() && !config.get("name_prefix").is_null()).then(|| {
-        (
-            "name_prefix".to_string(),
-            "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
-        )
-    })
-}
-
-/// [`name_conflict`], then each of `name` and `name_prefix` that is known checked by
-/// `problem` (the message for a bad one), in that order.
+/// Each of `name` and `name_prefix` that is known checked by `problem` (the message for a
+/// bad one), in that order. (The two conflict: each declares it.)
 pub fn name_checks(
     config: &Value,
     problem: impl Fn(&str) -> Option<String>,
 ) -> Vec<(String, String)> {
-    let mut problems: Vec<(String, String)> = name_conflict(config).into_iter().collect();
+    let mut problems = Vec::new();
     for attribute in ["name", "name_prefix"] {
         if let Some(message) = config.get(attribute).as_str().and_then(&problem) {
             problems.push((attribute.to_string(), message));
@@ -192,10 +180,10 @@ pub fn renamed_or_moved(old_name: &str, prior: &Value, planned: &Value) -> Renam
     }
 }
 
-/// The checks of `name` / `name_prefix`: they conflict, and the prefix leaves room for the
-/// 26-character suffix within `max` characters.
+/// The checks of `name` / `name_prefix` (which conflict, as each declares): the prefix leaves
+/// room for the 26-character suffix within `max` characters.
 pub fn name_problems(config: &Value, max: usize) -> Vec<(String, String)> {
-    let mut problems: Vec<(String, String)> = name_conflict(config).into_iter().collect();
+    let mut problems = Vec::new();
     if let Some(name) = config.get("name").as_str() {
         if name.is_empty() || name.chars().count() > max {
             problems.push((
@@ -675,8 +663,16 @@ impl InlinePolicy {
     pub fn new(aws: Arc<Aws>, principal: Principal, type_name: &'static str) -> InlinePolicy {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional_computed("name_prefix", Type::String).force_new())
+            .attr(
+                Attribute::optional_computed("name", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name_prefix"]),
+            )
+            .attr(
+                Attribute::optional_computed("name_prefix", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name"]),
+            )
             .attr(Attribute::required("policy", Type::Json))
             .attr(Attribute::required(principal.attribute(), Type::String).force_new());
         InlinePolicy {
@@ -895,12 +891,7 @@ mod tests {
     }
 
     #[test]
-    fn name_and_prefix_conflict_and_prefixes_leave_room() {
-        let both = Value::map([
-            ("name", Value::string("a")),
-            ("name_prefix", Value::string("b")),
-        ]);
-        assert_eq!(name_problems(&both, 128).len(), 1);
+    fn prefixes_leave_room() {
         let long = Value::map([("name_prefix", Value::string("x".repeat(40)))]);
         assert_eq!(
             name_prefix_from_name("ci-01795366853011565009000002"),

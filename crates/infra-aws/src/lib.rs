@@ -22,8 +22,10 @@
 //!
 //! A check of one attribute's value is declared on the attribute, not written in `validate`:
 //! the provider's `verify.ValidARN` as `.check(verify::ARN)`, its `StringLenBetween` as
-//! `.check(Check::Length(min, max))`, a closed set as `Check::OneOf`. `validate` keeps the
-//! checks across attributes and the ones particular to the type.
+//! `.check(Check::Length(min, max))`, an `enum.Validate` as `Check::OneOf`, an `IntInSlice`
+//! as `Check::OneOfNumbers`; so is its `ConflictsWith`, as `.conflicts_with(&["name"])` on
+//! each side that declares it. `validate` keeps the checks across attributes that have no
+//! declaration and the ones particular to the type.
 //!
 //! No type file writes `impl ResourceType` itself (`grep -rl "impl ResourceType for"
 //! src/resources` prints nothing): a type whose object no family above fits declares it on

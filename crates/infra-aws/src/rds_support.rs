@@ -82,7 +82,9 @@ pub async fn update_tags(
 /// A parameter or option group's `name_prefix`, read as the prior state (or the planned value)
 /// holds it when the group's name (`name_of`) begins with it, else null.
 pub fn name_prefix<G: 'static>(name_of: fn(&G) -> Option<&str>) -> Declared<G> {
-    let attribute = Attribute::optional_computed("name_prefix", Type::String).force_new();
+    let attribute = Attribute::optional_computed("name_prefix", Type::String)
+        .force_new()
+        .conflicts_with(&["name"]);
     read(attribute, move |group: &G, at: &Reading| {
         match at.prior.get("name_prefix").as_str() {
             Some(prefix) if name_of(group).unwrap_or_default().starts_with(prefix) => {
@@ -119,19 +121,13 @@ pub fn identifier_problems(key: &str, value: &str) -> Vec<String> {
     problems
 }
 
-/// An RDS group's `name` and `name_prefix`: the two conflict (the provider's ConflictsWith), and
-/// each set one is checked by `problem(name, is_prefix)`.
+/// An RDS group's `name` and `name_prefix` (which conflict, as each declares): each set one
+/// checked by `problem(name, is_prefix)`.
 pub fn group_name_checks(
     config: &Value,
     problem: impl Fn(&str, bool) -> Option<String>,
 ) -> Vec<(String, String)> {
     let mut problems = Vec::new();
-    if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-        problems.push((
-            "name_prefix".to_string(),
-            "\"name_prefix\": conflicts with name".to_string(),
-        ));
-    }
     for key in ["name", "name_prefix"] {
         if let Some(name) = config.get(key).as_str() {
             if let Some(message) = problem(name, key == "name_prefix") {
@@ -345,7 +341,7 @@ mod tests {
     }
 
     #[test]
-    fn group_names_conflict_and_each_is_checked_knowing_whether_it_is_the_prefix() {
+    fn group_names_are_each_checked_knowing_whether_it_is_the_prefix() {
         let checked = |config: Value| {
             group_name_checks(&config, |name, prefix| {
                 (name != "ok").then(|| format!("{name} {prefix}"))
@@ -357,13 +353,7 @@ mod tests {
                 ("name", Value::string("ok")),
                 ("name_prefix", Value::string("pre")),
             ])),
-            [
-                (
-                    "name_prefix".to_string(),
-                    "\"name_prefix\": conflicts with name".to_string()
-                ),
-                ("name_prefix".to_string(), "pre true".to_string()),
-            ]
+            [("name_prefix".to_string(), "pre true".to_string())]
         );
         assert_eq!(
             checked(Value::map([("name", Value::string("bad"))])),

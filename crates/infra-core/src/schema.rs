@@ -155,6 +155,9 @@ pub struct Attribute {
     /// `acl`): a configuration that sets it gets Terraform's "Argument is deprecated" warning
     /// with this message, from `validate` on.
     pub deprecated: Option<&'static str>,
+    /// The provider's `ConflictsWith`: the arguments (by the SDK's key from the resource,
+    /// `cpu_options.0.core_count`) that may not be set with this one.
+    pub conflicts_with: &'static [&'static str],
 }
 
 impl Attribute {
@@ -175,6 +178,7 @@ impl Attribute {
             follows: None,
             not_supported: None,
             deprecated: None,
+            conflicts_with: &[],
         }
     }
     pub fn required(name: &'static str, ty: Type) -> Attribute {
@@ -241,6 +245,11 @@ impl Attribute {
         self.check = Some(check);
         self
     }
+    /// See [`Attribute::conflicts_with`].
+    pub fn conflicts_with(mut self, keys: &'static [&'static str]) -> Attribute {
+        self.conflicts_with = keys;
+        self
+    }
     pub fn is_settable(&self) -> bool {
         self.presence != Presence::Computed
     }
@@ -294,6 +303,8 @@ pub struct Block {
     /// where `ingress = []` says "none" while leaving every block out leaves the object's
     /// alone; its schema JSON lists it among the attributes, and the plan renders it as one.
     pub attribute_mode: bool,
+    /// The provider's `ConflictsWith` on the block: see [`Attribute::conflicts_with`].
+    pub conflicts_with: &'static [&'static str],
 }
 
 impl Block {
@@ -310,6 +321,7 @@ impl Block {
             not_supported: None,
             deprecated: None,
             attribute_mode: false,
+            conflicts_with: &[],
         }
     }
     pub fn set(name: &'static str, schema: Schema) -> Block {
@@ -345,6 +357,11 @@ impl Block {
     /// See [`Block::deprecated`].
     pub fn deprecated(mut self, message: &'static str) -> Block {
         self.deprecated = Some(message);
+        self
+    }
+    /// See [`Block::conflicts_with`].
+    pub fn conflicts_with(mut self, keys: &'static [&'static str]) -> Block {
+        self.conflicts_with = keys;
         self
     }
     /// See [`Block::attribute_mode`].
@@ -753,11 +770,18 @@ impl Schema {
     /// attributes, value types and `Check`s. Unknown values pass. Returns `(path, message)`.
     pub fn validate(&self, value: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        self.validate_into(value, "", &mut problems);
+        self.validate_into(value, value, "", &mut problems);
         problems
     }
 
-    fn validate_into(&self, value: &Value, prefix: &str, problems: &mut Vec<(String, String)>) {
+    /// [`Schema::validate`] of `value`, an object at `prefix` in the resource's `root`.
+    fn validate_into(
+        &self,
+        root: &Value,
+        value: &Value,
+        prefix: &str,
+        problems: &mut Vec<(String, String)>,
+    ) {
         let path = |name: &str| {
             if prefix.is_empty() {
                 name.to_string()
@@ -795,6 +819,9 @@ impl Schema {
             if v.is_null() || !v.is_wholly_known() {
                 continue;
             }
+            if let Some(problem) = conflict(root, &path(attribute.name), attribute.conflicts_with) {
+                problems.push(problem);
+            }
             if let Some(message) = check_type(&attribute.ty, v.unmarked()) {
                 problems.push((
                     path(attribute.name),
@@ -826,6 +853,9 @@ impl Schema {
                 continue;
             }
             let items = value.get(block.name).as_list().unwrap_or(&[]);
+            if !items.is_empty() {
+                problems.extend(conflict(root, &path(block.name), block.conflicts_with));
+            }
             if items.len() < block.min_items {
                 problems.push((
                     path(block.name),
@@ -844,9 +874,12 @@ impl Schema {
                 }
             }
             for (i, item) in items.iter().enumerate() {
-                block
-                    .schema
-                    .validate_into(item, &format!("{}[{i}]", path(block.name)), problems);
+                block.schema.validate_into(
+                    root,
+                    item,
+                    &format!("{}[{i}]", path(block.name)),
+                    problems,
+                );
             }
         }
     }
@@ -975,6 +1008,35 @@ fn type_label(ty: &Type) -> &'static str {
         Type::Map(_) => "map",
         Type::Any => "any",
     }
+}
+
+/// The SDK's `ConflictsWith` of the argument at `at`, which is set: the first of `keys` (the
+/// SDK's keys from the resource's `root`) that is set too and known, as
+/// `"at": conflicts with key` at `at`. An unknown one may turn out unset, so it passes.
+fn conflict(root: &Value, at: &str, keys: &[&str]) -> Option<(String, String)> {
+    let other = keys.iter().find(|key| {
+        let value = value_at(root, key);
+        let set = !value.is_null() && value.as_list().is_none_or(|items| !items.is_empty());
+        set && value.is_wholly_known()
+    })?;
+    Some((
+        at.to_string(),
+        format!("\"{}\": conflicts with {other}", sdk_key(at)),
+    ))
+}
+
+/// The value at the SDK's `key` (`cpu_options.0.core_count`) in `root`; null when absent.
+fn value_at<'a>(root: &'a Value, key: &str) -> &'a Value {
+    static NULL: Value = Value::Null;
+    key.split('.')
+        .try_fold(root.unmarked(), |value, part| {
+            let next = match part.parse::<usize>() {
+                Ok(index) => value.as_list()?.get(index)?,
+                Err(_) => value.get(part),
+            };
+            Some(next.unmarked())
+        })
+        .unwrap_or(&NULL)
 }
 
 /// The key the Terraform plugin SDK names a value by in a check's message: the path with each
@@ -1199,6 +1261,53 @@ mod tests {
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn conflicting_arguments_are_refused_as_the_sdk_refuses_them() {
+        let schema = Schema::new()
+            .attr(Attribute::optional("name", Type::String).conflicts_with(&["name_prefix"]))
+            .attr(Attribute::optional("name_prefix", Type::String).conflicts_with(&["name"]))
+            .attr(
+                Attribute::optional("cores", Type::Number)
+                    .conflicts_with(&["cpu_options.0.core_count"]),
+            )
+            .block(
+                Block::single(
+                    "cpu_options",
+                    Schema::new().attr(Attribute::optional("core_count", Type::Number)),
+                )
+                .conflicts_with(&["name"]),
+            );
+        let problems = |entries: Vec<(&str, Value)>| schema.validate(&Value::map(entries));
+        assert!(problems(vec![("name", Value::string("a"))]).is_empty());
+        let cpu = |count: Value| Value::List(vec![Value::map([("core_count", count)])]);
+        assert_eq!(
+            problems(vec![
+                ("name", Value::string("a")),
+                ("name_prefix", Value::string("b")),
+                ("cores", Value::Number(2.0)),
+                ("cpu_options", cpu(Value::Number(2.0))),
+            ]),
+            [
+                ("name", "\"name\": conflicts with name_prefix"),
+                ("name_prefix", "\"name_prefix\": conflicts with name"),
+                (
+                    "cores",
+                    "\"cores\": conflicts with cpu_options.0.core_count"
+                ),
+                ("cpu_options", "\"cpu_options\": conflicts with name"),
+            ]
+            .map(|(at, message)| (at.to_string(), message.to_string()))
+        );
+        // An unknown value may turn out unset: neither side is refused yet.
+        assert!(problems(vec![
+            ("name", Value::Unknown),
+            ("name_prefix", Value::string("b")),
+            ("cores", Value::Number(2.0)),
+            ("cpu_options", cpu(Value::Unknown)),
+        ])
+        .is_empty());
     }
 
     #[test]

@@ -143,10 +143,11 @@ pub fn assert_has_text(value: &Value, key: &str) {
     assert_text(value, key, |_| true);
 }
 
-/// Asserts that `resource` refuses `config` with a problem at `path` (`why` says which rule).
+/// Asserts that `resource` refuses `config` with a problem at `path` (`why` says which rule),
+/// as the planner reports its problems.
 pub fn assert_refused(resource: &dyn ResourceType, config: &Value, path: &str, why: &str) {
     assert!(
-        resource.validate(config).iter().any(|(at, _)| at == path),
+        resource.problems(config).iter().any(|(at, _)| at == path),
         "{why}"
     );
 }

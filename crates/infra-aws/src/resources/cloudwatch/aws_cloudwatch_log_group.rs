@@ -30,7 +30,6 @@ use crate::cloudwatch_support::{common_prefix, tag_map as sdk_tags, tagging_tags
 use crate::declared::{copied, read, string as text_of, switch, Declared};
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
-use crate::iam_support::name_conflict;
 use crate::tagging::ManagedTags;
 
 /// The retention periods CloudWatch Logs accepts (0 = never expire).
@@ -103,10 +102,16 @@ impl AwsObject for LogGroupObject {
                 |group: &LogGroup, _| Value::string(arn_of(group)),
             ),
             text_of(
-                Attribute::optional_computed("name", Type::String).force_new(),
+                Attribute::optional_computed("name", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name_prefix"]),
                 LogGroup::log_group_name,
             ),
-            copied(Attribute::optional("name_prefix", Type::String).force_new()),
+            copied(
+                Attribute::optional("name_prefix", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name"]),
+            ),
             read(
                 Attribute::optional("retention_in_days", Type::Number)
                     .default(Value::Number(0.0))
@@ -140,10 +145,6 @@ impl AwsObject for LogGroupObject {
             ),
             switch(Attribute::optional("skip_destroy", Type::Bool).default(Value::Bool(false))),
         ]
-    }
-
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        name_conflict(config).into_iter().collect()
     }
 
     /// The generated `name` goes into the create's pending entry ([`with_name_for_create`]).

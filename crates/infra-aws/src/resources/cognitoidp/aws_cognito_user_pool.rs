@@ -38,7 +38,7 @@ use aws_sdk_cognitoidentityprovider::types::{
 };
 use infra_core::{Attribute, Block, Check, Nesting, Operation, ProviderError, Schema, Type, Value};
 
-use super::{conflict, enum_strings};
+use super::enum_strings;
 use crate::app_support::{
     boolean, changed, deleted_or_missing, int, is_missing, resource_tag_changes, sent, single,
     string, strings,
@@ -49,6 +49,53 @@ use crate::declared::{read, read_block, Declared};
 use crate::error::aws_error;
 use crate::iam_support::date;
 use crate::tagging::ManagedTags;
+
+/// A set of user attribute names, each one of `names`.
+fn attribute_names(name: &'static str, names: &'static [&'static str]) -> Attribute {
+    Attribute::optional(name, Type::set(Type::String)).check(Check::OneOf(names))
+}
+
+/// `alias_attributes` or `username_attributes`: [`attribute_names`] that replace the pool and
+/// conflict with the `other` (each declares it).
+fn sign_in_names(
+    name: &'static str,
+    names: &'static [&'static str],
+    other: &'static [&'static str],
+) -> Attribute {
+    attribute_names(name, names)
+        .force_new()
+        .conflicts_with(other)
+}
+
+/// `alias_attributes`, `auto_verified_attributes` and `username_attributes`.
+fn sign_in_attributes() -> [Declared<Pool>; 3] {
+    [
+        read(
+            sign_in_names(
+                "alias_attributes",
+                ALIAS_ATTRIBUTES,
+                &["username_attributes"],
+            ),
+            // The provider sets it only when AWS reports some.
+            |p: &Pool, at| match p.pool.alias_attributes() {
+                [] => at.prior.get("alias_attributes").clone(),
+                aliases => enum_strings(aliases),
+            },
+        ),
+        read(
+            attribute_names("auto_verified_attributes", VERIFIED_ATTRIBUTES),
+            |p: &Pool, _| enum_strings(p.pool.auto_verified_attributes()),
+        ),
+        read(
+            sign_in_names(
+                "username_attributes",
+                VERIFIED_ATTRIBUTES,
+                &["alias_attributes"],
+            ),
+            |p: &Pool, _| enum_strings(p.pool.username_attributes()),
+        ),
+    ]
+}
 
 pub type AwsCognitoUserPool = ObjectType<UserPoolObject>;
 
@@ -380,11 +427,7 @@ impl AwsObject for UserPoolObject {
         let text = |f: fn(&UserPoolType) -> Option<&str>| {
             move |p: &Pool, _: &crate::declared::Reading| crate::app_support::text(f(&p.pool))
         };
-        // A set of attribute names, each one of `names`.
-        let names = |name, names| {
-            Attribute::optional(name, Type::set(Type::String)).check(Check::OneOf(names))
-        };
-        vec![
+        let mut attributes = vec![
             read(
                 Attribute::computed("id", Type::String),
                 text(UserPoolType::id),
@@ -423,22 +466,9 @@ impl AwsObject for UserPoolObject {
                 Attribute::computed("estimated_number_of_users", Type::Number),
                 |p: &Pool, _| Value::Number(f64::from(p.pool.estimated_number_of_users())),
             ),
-            read(
-                names("alias_attributes", ALIAS_ATTRIBUTES).force_new(),
-                // The provider sets it only when AWS reports some.
-                |p: &Pool, at| match p.pool.alias_attributes() {
-                    [] => at.prior.get("alias_attributes").clone(),
-                    aliases => enum_strings(aliases),
-                },
-            ),
-            read(
-                names("auto_verified_attributes", VERIFIED_ATTRIBUTES),
-                |p: &Pool, _| enum_strings(p.pool.auto_verified_attributes()),
-            ),
-            read(
-                names("username_attributes", VERIFIED_ATTRIBUTES).force_new(),
-                |p: &Pool, _| enum_strings(p.pool.username_attributes()),
-            ),
+        ];
+        attributes.extend(sign_in_attributes());
+        attributes.extend([
             read(
                 Attribute::optional("deletion_protection", Type::String)
                     .default(Value::string("INACTIVE"))
@@ -524,7 +554,8 @@ impl AwsObject for UserPoolObject {
                     None => Value::List(vec![]),
                 },
             ),
-        ]
+        ]);
+        attributes
     }
 
     fn schema(schema: Schema) -> Schema {
@@ -541,12 +572,6 @@ impl AwsObject for UserPoolObject {
             };
             schema.not_supported(name, nesting, NOT_YET)
         })
-    }
-
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        conflict(config, "alias_attributes", "username_attributes")
-            .into_iter()
-            .collect()
     }
 
     /// Pools by ID, each a DescribeUserPool and a GetUserPoolMfaConfig.
@@ -725,13 +750,25 @@ mod tests {
         let keys: Vec<&str> = problems.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(
             keys,
-            ["name", "username_attributes[0]", "username_attributes"]
+            [
+                "name",
+                "alias_attributes",
+                "username_attributes",
+                "username_attributes[0]"
+            ]
         );
         assert_eq!(
             problems[1].1,
+            "\"alias_attributes\": conflicts with username_attributes"
+        );
+        assert_eq!(
+            problems[2].1,
+            "\"username_attributes\": conflicts with alias_attributes"
+        );
+        assert_eq!(
+            problems[3].1,
             r#"expected username_attributes to be one of ["phone_number" "email"], got nickname"#
         );
-        assert!(problems[2].1.contains("conflicts with alias_attributes"));
         // Arguments infra does not implement are refused by name.
         let schema = pool_type().schema().clone();
         let problems = schema.validate(&Value::map([

@@ -10,15 +10,6 @@ super::resource_types! {
     aws_cognito_user_pool_domain::AwsCognitoUserPoolDomain::new,
 }
 
-/// The provider's `ConflictsWith`: both `a` and `b` set is an error on `b`.
-pub(crate) fn conflict(config: &Value, a: &str, b: &str) -> Option<(String, String)> {
-    let set = |key: &str| {
-        let value = config.get(key);
-        !value.is_null() && value.as_list().is_none_or(|items| !items.is_empty())
-    };
-    (set(a) && set(b)).then(|| (b.to_string(), format!("\"{b}\": conflicts with {a}")))
-}
-
 /// The SDK's enums in state: their wire strings.
 pub(crate) fn enum_strings<T: AsRef<str>>(items: &[T]) -> Value {
     crate::app_support::string_list(items.iter().map(|item| item.as_ref()))

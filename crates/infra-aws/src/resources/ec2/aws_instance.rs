@@ -547,7 +547,9 @@ fn attributes_from_id_to_host() -> Vec<Declared<Described>> {
             Placement::host_id,
         ),
         placement_string(
-            Attribute::optional_computed("host_resource_group_arn", Type::String).force_new(),
+            Attribute::optional_computed("host_resource_group_arn", Type::String)
+                .force_new()
+                .conflicts_with(&["placement_group", "placement_group_id"]),
             Placement::host_resource_group_arn,
         ),
     ]
@@ -585,7 +587,8 @@ fn attributes_from_iam_to_placement() -> Vec<Declared<Described>> {
             |instance| instance.instance_type().map(|t| t.as_str()),
         ),
         reads(
-            Attribute::optional_computed("ipv6_address_count", Type::Number),
+            Attribute::optional_computed("ipv6_address_count", Type::Number)
+                .conflicts_with(&["ipv6_addresses"]),
             |d, prior| match network(&d.instance) {
                 Network::Outside => Value::Number(0.0),
                 Network::Detached => kept(prior, "ipv6_address_count", Value::Null),
@@ -593,7 +596,9 @@ fn attributes_from_iam_to_placement() -> Vec<Declared<Described>> {
             },
         ),
         reads(
-            Attribute::optional_computed("ipv6_addresses", Type::list(Type::String)).force_new(),
+            Attribute::optional_computed("ipv6_addresses", Type::list(Type::String))
+                .force_new()
+                .conflicts_with(&["ipv6_address_count"]),
             |d, _| match network(&d.instance) {
                 Network::Primary(primary) => string_values(ipv6_addresses(primary)),
                 Network::Outside | Network::Detached => Value::List(Vec::new()),
@@ -624,11 +629,15 @@ fn attributes_from_iam_to_placement() -> Vec<Declared<Described>> {
             },
         ),
         placement_string(
-            Attribute::optional_computed("placement_group", Type::String).force_new(),
+            Attribute::optional_computed("placement_group", Type::String)
+                .force_new()
+                .conflicts_with(&["host_resource_group_arn", "placement_group_id"]),
             Placement::group_name,
         ),
         placement_string(
-            Attribute::optional_computed("placement_group_id", Type::String).force_new(),
+            Attribute::optional_computed("placement_group_id", Type::String)
+                .force_new()
+                .conflicts_with(&["host_resource_group_arn", "placement_group"]),
             Placement::group_id,
         ),
     ]
@@ -640,14 +649,18 @@ fn attributes_from_cpu_counts_to_vpc() -> Vec<Declared<Described>> {
         // Provider v5's deprecated spellings of cpu_options' counts (removed in v6), still in
         // v5 stacks: sent as cpu_options, read back from it.
         reads(
-            Attribute::optional_computed("cpu_core_count", Type::Number).force_new(),
+            Attribute::optional_computed("cpu_core_count", Type::Number)
+                .force_new()
+                .conflicts_with(&["cpu_options.0.core_count"]),
             |d, prior| match d.instance.cpu_options().and_then(|o| o.core_count()) {
                 Some(count) => number(Some(i64::from(count))),
                 None => kept(prior, "cpu_core_count", Value::Null),
             },
         ),
         reads(
-            Attribute::optional_computed("cpu_threads_per_core", Type::Number).force_new(),
+            Attribute::optional_computed("cpu_threads_per_core", Type::Number)
+                .force_new()
+                .conflicts_with(&["cpu_options.0.threads_per_core"]),
             |d, prior| match d.instance.cpu_options().and_then(|o| o.threads_per_core()) {
                 Some(count) => number(Some(i64::from(count))),
                 None => kept(prior, "cpu_threads_per_core", Value::Null),
@@ -732,11 +745,13 @@ fn attributes_from_cpu_counts_to_vpc() -> Vec<Declared<Described>> {
             },
         ),
         reads(
-            Attribute::optional_computed("user_data", Type::String),
+            Attribute::optional_computed("user_data", Type::String)
+                .conflicts_with(&["user_data_base64"]),
             |d, prior| user_data_read(encoded_user_data(d), prior).0,
         ),
         reads(
-            Attribute::optional_computed("user_data_base64", Type::String),
+            Attribute::optional_computed("user_data_base64", Type::String)
+                .conflicts_with(&["user_data"]),
             |d, prior| user_data_read(encoded_user_data(d), prior).1,
         ),
         switch(
@@ -857,7 +872,9 @@ fn instance_blocks() -> Vec<Declared<Described>> {
             },
         ),
         reads_block(
-            Block::set("network_interface", network_interface_schema()).computed(),
+            Block::set("network_interface", network_interface_schema())
+                .computed()
+                .conflicts_with(NETWORK_INTERFACE_CONFLICTS),
             |d, prior| attached_interfaces_value(&d.instance, prior),
         ),
         reads_block(
@@ -865,7 +882,8 @@ fn instance_blocks() -> Vec<Declared<Described>> {
                 "primary_network_interface",
                 primary_network_interface_schema(),
             )
-            .computed(),
+            .computed()
+            .conflicts_with(PRIMARY_NETWORK_INTERFACE_CONFLICTS),
             |d, prior| primary_interface_value(&d.instance, prior),
         ),
         reported_block(
@@ -2374,8 +2392,7 @@ impl AwsObject for InstanceObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        check_required_and_conflicting(&mut problems, config);
-        check_attached_interfaces(&mut problems, config);
+        check_required(&mut problems, config);
         check_user_data(&mut problems, config);
         check_launch_template(&mut problems, config);
         check_capacity_reservation(&mut problems, config);
@@ -2757,9 +2774,8 @@ fn present(value: &Value) -> bool {
     !value.is_null() && value.as_list().is_none_or(|items| !items.is_empty())
 }
 
-/// `ami` and `instance_type` unless a launch template is given, the arguments that conflict
-/// in pairs and the v5 CPU counts.
-fn check_required_and_conflicting(problems: &mut Vec<(String, String)>, config: &Value) {
+/// `ami` and `instance_type` unless a launch template is given.
+fn check_required(problems: &mut Vec<(String, String)>, config: &Value) {
     let template = present(config.get("launch_template"));
     for name in ["ami", "instance_type"] {
         if !template && !present(config.get(name)) {
@@ -2769,74 +2785,39 @@ fn check_required_and_conflicting(problems: &mut Vec<(String, String)>, config: 
             ));
         }
     }
-    for (first, second) in [
-        ("user_data", "user_data_base64"),
-        ("ipv6_address_count", "ipv6_addresses"),
-        ("placement_group", "host_resource_group_arn"),
-        ("placement_group", "placement_group_id"),
-        ("placement_group_id", "host_resource_group_arn"),
-    ] {
-        if present(config.get(first)) && present(config.get(second)) {
-            problems.push((
-                first.to_string(),
-                format!("\"{first}\": conflicts with {second}"),
-            ));
-            problems.push((
-                second.to_string(),
-                format!("\"{second}\": conflicts with {first}"),
-            ));
-        }
-    }
-    // Provider v5: the top-level counts conflict with the block's.
-    let cpu_options = crate::ec2_support::single_block(config, "cpu_options");
-    for (top_level, in_block) in [
-        ("cpu_core_count", "core_count"),
-        ("cpu_threads_per_core", "threads_per_core"),
-    ] {
-        if present(config.get(top_level))
-            && cpu_options.is_some_and(|options| present(options.get(in_block)))
-        {
-            problems.push((
-                top_level.to_string(),
-                format!("\"{top_level}\": conflicts with cpu_options.0.{in_block}"),
-            ));
-        }
-    }
 }
 
-fn check_attached_interfaces(problems: &mut Vec<(String, String)>, config: &Value) {
-    // Existing interfaces attached at launch bring their own subnet, addresses, groups and
-    // source/destination check (the provider's ConflictsWith, in its order).
-    for (block, other_block) in [
-        ("network_interface", "primary_network_interface"),
-        ("primary_network_interface", "network_interface"),
-    ] {
-        if !present(config.get(block)) {
-            continue;
-        }
-        let conflicts = [
-            "associate_public_ip_address",
-            "enable_primary_ipv6",
-            "ipv6_addresses",
-            "ipv6_address_count",
-            other_block,
-            "private_ip",
-            "secondary_private_ips",
-            "security_groups",
-            "source_dest_check",
-            "subnet_id",
-            "vpc_security_group_ids",
-        ];
-        for other in conflicts {
-            if present(config.get(other)) {
-                problems.push((
-                    block.to_string(),
-                    format!("\"{block}\": conflicts with {other}"),
-                ));
-            }
-        }
-    }
-}
+/// What an existing interface attached at launch conflicts with: it brings its own subnet,
+/// addresses, groups and source/destination check (the provider's `ConflictsWith`, in its
+/// order).
+const NETWORK_INTERFACE_CONFLICTS: &[&str] = &[
+    "associate_public_ip_address",
+    "enable_primary_ipv6",
+    "ipv6_addresses",
+    "ipv6_address_count",
+    "primary_network_interface",
+    "private_ip",
+    "secondary_private_ips",
+    "security_groups",
+    "source_dest_check",
+    "subnet_id",
+    "vpc_security_group_ids",
+];
+
+/// [`NETWORK_INTERFACE_CONFLICTS`] of `primary_network_interface`.
+const PRIMARY_NETWORK_INTERFACE_CONFLICTS: &[&str] = &[
+    "associate_public_ip_address",
+    "enable_primary_ipv6",
+    "ipv6_addresses",
+    "ipv6_address_count",
+    "network_interface",
+    "private_ip",
+    "secondary_private_ips",
+    "security_groups",
+    "source_dest_check",
+    "subnet_id",
+    "vpc_security_group_ids",
+];
 
 /// `user_data`'s length and `user_data_base64`'s encoding.
 fn check_user_data(problems: &mut Vec<(String, String)>, config: &Value) {
@@ -4312,18 +4293,18 @@ mod tests {
             ("user_data_replace_on_change", Value::Bool(true)),
         ]);
         assert!(instance.validate(&config).is_empty());
-        let missing = instance.validate(&Value::map([
+        let missing = instance.problems(&Value::map([
             ("user_data", Value::string("x")),
             ("user_data_base64", Value::string("eA==")),
         ]));
         let paths: Vec<&str> = missing.iter().map(|(path, _)| path.as_str()).collect();
         assert_eq!(
             paths,
-            ["ami", "instance_type", "user_data", "user_data_base64"],
+            ["user_data", "user_data_base64", "ami", "instance_type"],
             "{missing:?}"
         );
         assert_eq!(
-            missing[2].1,
+            missing[0].1,
             "\"user_data\": conflicts with user_data_base64"
         );
     }
@@ -4335,7 +4316,7 @@ mod tests {
             ("device_index", Value::Number(0.0)),
             ("network_interface_id", Value::string("eni-1")),
         ])]);
-        let problems = instance.validate(&Value::map([
+        let problems = instance.problems(&Value::map([
             ("ami", Value::string("ami-1")),
             ("instance_type", Value::string("t3.micro")),
             ("subnet_id", Value::string("subnet-1")),
@@ -4350,10 +4331,9 @@ mod tests {
             [
                 "\"placement_group\": conflicts with placement_group_id",
                 "\"placement_group_id\": conflicts with placement_group",
+                // The SDK names the first conflicting argument only.
                 "\"network_interface\": conflicts with primary_network_interface",
-                "\"network_interface\": conflicts with subnet_id",
                 "\"primary_network_interface\": conflicts with network_interface",
-                "\"primary_network_interface\": conflicts with subnet_id",
             ],
             "{problems:?}"
         );

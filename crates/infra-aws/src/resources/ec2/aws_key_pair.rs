@@ -44,11 +44,14 @@ impl Ec2Object for KeyPairObject {
             string(
                 Attribute::optional_computed("key_name", Type::String)
                     .force_new()
-                    .check(Check::Length(0, 255)),
+                    .check(Check::Length(0, 255))
+                    .conflicts_with(&["key_name_prefix"]),
                 KeyPairInfo::key_name,
             ),
             read(
-                Attribute::optional_computed("key_name_prefix", Type::String).force_new(),
+                Attribute::optional_computed("key_name_prefix", Type::String)
+                    .force_new()
+                    .conflicts_with(&["key_name"]),
                 |_: &KeyPairInfo, at| {
                     Some(at.prior.get("key_name_prefix").clone())
                         .filter(|v| !v.is_null() && v.is_wholly_known())
@@ -86,17 +89,6 @@ impl Ec2Object for KeyPairObject {
     /// Tags go on the key pair's ID, not its name.
     fn tagged_id(name: &str, prior: &Value) -> String {
         string_attribute(prior, "key_pair_id").unwrap_or_else(|| name.to_string())
-    }
-
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if !config.get("key_name").is_null() && !config.get("key_name_prefix").is_null() {
-            problems.push((
-                "key_name_prefix".to_string(),
-                "\"key_name_prefix\": conflicts with key_name".to_string(),
-            ));
-        }
-        problems
     }
 
     /// The generated `key_name` goes into the create's pending entry ([`with_name_for_create`]).

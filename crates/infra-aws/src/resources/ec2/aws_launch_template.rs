@@ -450,12 +450,16 @@ fn template_attributes() -> Vec<Declared<Template>> {
             |t: &Template, _| Value::string(&t.arn),
         ),
         read(
-            Attribute::optional_computed("name", Type::String).force_new(),
+            Attribute::optional_computed("name", Type::String)
+                .force_new()
+                .conflicts_with(&["name_prefix"]),
             |t: &Template, _| Value::string(t.name()),
         ),
         // AWS does not report it: kept as configured, else made from a generated name.
         read(
-            Attribute::optional_computed("name_prefix", Type::String).force_new(),
+            Attribute::optional_computed("name_prefix", Type::String)
+                .force_new()
+                .conflicts_with(&["name"]),
             |t: &Template, at: &Reading| {
                 let kept = at.prior.get("name_prefix");
                 match !kept.is_null() && kept.is_wholly_known() {
@@ -2393,7 +2397,6 @@ fn validate_config(config: &Value) -> Vec<(String, String)> {
 /// `ebs_optimized`.
 fn check_top_level(problems: &mut Vec<(String, String)>, config: &Value) {
     let top = ("", "");
-    check_conflict(problems, config, top, "name", "name_prefix");
     check_conflict(
         problems,
         config,
@@ -2595,8 +2598,10 @@ mod tests {
                 ])]),
             ),
         ]);
-        let problems = validate_config(&config);
+        let mut problems = declared_schema().validate(&config);
+        problems.extend(validate_config(&config));
         let messages: Vec<&str> = problems.iter().map(|(_, m)| m.as_str()).collect();
+        assert!(messages.contains(&"\"name\": conflicts with name_prefix"));
         assert!(messages.contains(&"\"name_prefix\": conflicts with name"));
         assert!(messages.contains(&"\"name\" cannot be less than 3 characters"));
         assert!(messages.contains(&"ebs_optimized: cannot parse 'maybe' as boolean"));

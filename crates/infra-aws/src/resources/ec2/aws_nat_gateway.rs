@@ -428,22 +428,6 @@ fn problem(path: &str, message: impl Into<String>) -> (String, String) {
     (path.to_string(), message.into())
 }
 
-/// The provider's `ConflictsWith` between the two ways to ask for secondary private addresses.
-fn secondary_address_conflicts(config: &Value) -> Vec<(String, String)> {
-    let count = "secondary_private_ip_address_count";
-    let addresses = "secondary_private_ip_addresses";
-    if !(is_configured(config, count) && is_configured(config, addresses)) {
-        return vec![];
-    }
-    vec![
-        problem(count, format!("\"{count}\": conflicts with {addresses}")),
-        problem(
-            addresses,
-            format!("\"{addresses}\": conflicts with {count}"),
-        ),
-    ]
-}
-
 /// The provider's checks of arguments against `connectivity_type`.
 fn connectivity_problems(config: &Value) -> Vec<(String, String)> {
     let unsupported = |name: &str, kind: &str| {
@@ -895,7 +879,8 @@ impl Ec2Object for NatGatewayObject {
             in_mode(
                 ZONAL,
                 Attribute::optional_computed("secondary_private_ip_address_count", Type::Number)
-                    .force_new(),
+                    .force_new()
+                    .conflicts_with(&["secondary_private_ip_addresses"]),
                 |gateway| Value::Number(secondary_private_ips(gateway).count() as f64),
             ),
             in_mode(
@@ -903,7 +888,8 @@ impl Ec2Object for NatGatewayObject {
                 Attribute::optional_computed(
                     "secondary_private_ip_addresses",
                     Type::set(Type::String),
-                ),
+                )
+                .conflicts_with(&["secondary_private_ip_address_count"]),
                 |gateway| string_values(secondary_private_ips(gateway)),
             ),
             primary_address(
@@ -1002,7 +988,7 @@ impl Ec2Object for NatGatewayObject {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = secondary_address_conflicts(config);
+        let mut problems = Vec::new();
         // A regional gateway refuses the zonal-only arguments outright, so the connectivity
         // checks (about the same arguments) would only repeat them.
         match setting(config, "availability_mode", ZONAL) {

@@ -408,7 +408,9 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
     const ADOPTS: bool = DEFAULT;
 
     fn attributes() -> Vec<Declared<SecurityGroup>> {
-        let name = Attribute::optional_computed("name", Type::String).force_new();
+        let name = Attribute::optional_computed("name", Type::String)
+            .force_new()
+            .conflicts_with(&["name_prefix"]);
         let description = Attribute::optional("description", Type::String)
             .default(Value::string("Managed by Terraform"))
             .force_new();
@@ -421,7 +423,11 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
         };
         let name_prefix = match DEFAULT {
             // AWS cannot report it: kept from the configuration.
-            false => copied(Attribute::optional("name_prefix", Type::String).force_new()),
+            false => copied(
+                Attribute::optional("name_prefix", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name"]),
+            ),
             // The provider derives name_prefix from the name: none for "default".
             true => read(
                 Attribute::computed("name_prefix", Type::String),
@@ -493,12 +499,6 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-            problems.push((
-                "name_prefix".to_string(),
-                "\"name_prefix\" conflicts with \"name\": set only one.".to_string(),
-            ));
-        }
         if let Some(name) = config.get("name").as_str() {
             if name.len() > 255 {
                 problems.push((

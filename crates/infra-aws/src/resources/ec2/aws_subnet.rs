@@ -131,11 +131,15 @@ impl Ec2Object for SubnetObject {
                 Subnet::cidr_block,
             ),
             string(
-                Attribute::optional_computed("availability_zone", Type::String).force_new(),
+                Attribute::optional_computed("availability_zone", Type::String)
+                    .force_new()
+                    .conflicts_with(&["availability_zone_id"]),
                 Subnet::availability_zone,
             ),
             string(
-                Attribute::optional_computed("availability_zone_id", Type::String).force_new(),
+                Attribute::optional_computed("availability_zone_id", Type::String)
+                    .force_new()
+                    .conflicts_with(&["availability_zone"]),
                 Subnet::availability_zone_id,
             ),
             read(
@@ -228,15 +232,6 @@ impl Ec2Object for SubnetObject {
             problems.push((
                 "cidr_block".to_string(),
                 "\"cidr_block\" is required unless \"ipv6_native\" is true".to_string(),
-            ));
-        }
-        if !config.get("availability_zone").is_null()
-            && !config.get("availability_zone_id").is_null()
-        {
-            problems.push((
-                "availability_zone_id".to_string(),
-                "\"availability_zone_id\" conflicts with \"availability_zone\": set only one."
-                    .to_string(),
             ));
         }
         problems

@@ -1005,8 +1005,16 @@ impl Elbv2Object for LoadBalancers {
             .attr(Attribute::computed("dns_name", Type::String))
             .attr(Attribute::computed("zone_id", Type::String))
             .attr(Attribute::computed("vpc_id", Type::String))
-            .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional("name_prefix", Type::String).force_new())
+            .attr(
+                Attribute::optional_computed("name", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name_prefix"]),
+            )
+            .attr(
+                Attribute::optional("name_prefix", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name"]),
+            )
             // Optional+Computed, as the provider has it: a configuration that omits it keeps
             // the scheme the load balancer has (an imported internal one is not replaced); a
             // new one is internet-facing.

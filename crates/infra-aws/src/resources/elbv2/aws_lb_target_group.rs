@@ -771,8 +771,16 @@ impl Elbv2Object for TargetGroups {
                 "load_balancer_arns",
                 Type::set(Type::String),
             ))
-            .attr(Attribute::optional_computed("name", Type::String).force_new())
-            .attr(Attribute::optional("name_prefix", Type::String).force_new())
+            .attr(
+                Attribute::optional_computed("name", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name_prefix"]),
+            )
+            .attr(
+                Attribute::optional("name_prefix", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name"]),
+            )
             .attr(
                 Attribute::optional_computed("protocol_version", Type::String)
                     .force_new()

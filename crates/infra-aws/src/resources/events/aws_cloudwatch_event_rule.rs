@@ -147,11 +147,15 @@ impl AwsObject for RuleObject {
                 r.rule.arn()
             }),
             read(
-                Attribute::optional_computed("name", Type::String).force_new(),
+                Attribute::optional_computed("name", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name_prefix"]),
                 |r: &RuleRead, _| Value::string(r.name()),
             ),
             read(
-                Attribute::optional_computed("name_prefix", Type::String).force_new(),
+                Attribute::optional_computed("name_prefix", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name"]),
                 |r: &RuleRead, at| match known(at.prior, "name_prefix") {
                     Value::Null => text(generated_prefix(r.name())),
                     prefix => prefix,
@@ -179,11 +183,13 @@ impl AwsObject for RuleObject {
                 text_or_null(r.rule.role_arn())
             }),
             read(
-                Attribute::optional_computed("is_enabled", Type::Bool),
+                Attribute::optional_computed("is_enabled", Type::Bool).conflicts_with(&["state"]),
                 |r: &RuleRead, _| Value::Bool(r.state().is_some_and(|s| s.starts_with("ENABLED"))),
             ),
             read(
-                Attribute::optional_computed("state", Type::String).check(Check::OneOf(STATES)),
+                Attribute::optional_computed("state", Type::String)
+                    .check(Check::OneOf(STATES))
+                    .conflicts_with(&["is_enabled"]),
                 |r: &RuleRead, _| text(r.state()),
             ),
             read(
@@ -212,18 +218,6 @@ impl AwsObject for RuleObject {
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let mut problem = |path: &str, message: String| problems.push((path.to_string(), message));
-        if !config.get("name").is_null() && !config.get("name_prefix").is_null() {
-            problem(
-                "name_prefix",
-                "\"name_prefix\": conflicts with name".to_string(),
-            );
-        }
-        if !config.get("state").is_null() && !config.get("is_enabled").is_null() {
-            problem(
-                "is_enabled",
-                "\"is_enabled\": conflicts with state".to_string(),
-            );
-        }
         if config.get("schedule_expression").is_null() && config.get("event_pattern").is_null() {
             problem(
                 "schedule_expression",

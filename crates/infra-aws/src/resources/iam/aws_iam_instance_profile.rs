@@ -98,11 +98,15 @@ impl AwsObject for InstanceProfileObject {
                 Profile::instance_profile_id,
             ),
             reported(
-                Attribute::optional_computed("name", Type::String).force_new(),
+                Attribute::optional_computed("name", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name_prefix"]),
                 Profile::instance_profile_name,
             ),
             read(
-                Attribute::optional_computed("name_prefix", Type::String).force_new(),
+                Attribute::optional_computed("name_prefix", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name"]),
                 |profile: &Profile, _: &Reading| {
                     name_prefix_from_name(profile.instance_profile_name())
                 },

@@ -170,11 +170,15 @@ impl AwsObject for PolicyObject {
                 |read: &PolicyRead, _| number(read.policy.attachment_count().map(i64::from)),
             ),
             read(
-                Attribute::optional_computed("name", Type::String).force_new(),
+                Attribute::optional_computed("name", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name_prefix"]),
                 |read: &PolicyRead, _| text(read.policy.policy_name()),
             ),
             read(
-                Attribute::optional_computed("name_prefix", Type::String).force_new(),
+                Attribute::optional_computed("name_prefix", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name"]),
                 |read: &PolicyRead, _| {
                     name_prefix_from_name(read.policy.policy_name().unwrap_or_default())
                 },

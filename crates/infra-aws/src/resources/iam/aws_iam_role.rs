@@ -27,8 +27,8 @@ use crate::app_support::{
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{copied, read, read_block, reported, Declared};
 use crate::iam_support::{
-    found, gone, name_conflict, new_name, owned_tags, read_each, sync_attachments, tags_to_sdk,
-    update_tags, Principal,
+    found, gone, new_name, owned_tags, read_each, sync_attachments, tags_to_sdk, update_tags,
+    Principal,
 };
 use crate::paginated::all_items;
 use crate::tagging::ManagedTags;
@@ -212,10 +212,16 @@ impl AwsObject for RoleObject {
                 },
             ),
             reported(
-                Attribute::optional_computed("name", Type::String).force_new(),
+                Attribute::optional_computed("name", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name_prefix"]),
                 |r: &RoleRead| r.role.role_name(),
             ),
-            copied(Attribute::optional("name_prefix", Type::String).force_new()),
+            copied(
+                Attribute::optional("name_prefix", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name"]),
+            ),
             read(
                 Attribute::required("assume_role_policy", Type::Json),
                 |r: &RoleRead, at| {
@@ -295,7 +301,6 @@ impl AwsObject for RoleObject {
                 problems.push(("name".to_string(), format!("\"{name}\" is not a valid IAM role name (at most 64 of [A-Za-z0-9+=,.@_-])")));
             }
         }
-        problems.extend(name_conflict(config));
         if let Some(prefix) = config.get("name_prefix").as_str() {
             if prefix.len() > 38 {
                 problems.push((

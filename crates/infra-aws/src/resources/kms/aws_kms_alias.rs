@@ -73,10 +73,16 @@ impl AwsObject for AliasObject {
             read(Attribute::computed("id", Type::String), name),
             computed("arn", AliasListEntry::alias_arn),
             read(
-                Attribute::optional_computed("name", Type::String).force_new(),
+                Attribute::optional_computed("name", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name_prefix"]),
                 name,
             ),
-            from_prior(Attribute::optional_computed("name_prefix", Type::String).force_new()),
+            from_prior(
+                Attribute::optional_computed("name_prefix", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name"]),
+            ),
             read(
                 Attribute::computed("target_key_arn", Type::String),
                 |alias: &AliasListEntry, _: &Reading| {

@@ -263,10 +263,16 @@ fn reported_attributes() -> Vec<Declared<DbInstance>> {
 fn instance_attributes() -> Vec<Declared<DbInstance>> {
     vec![
         string_or_empty(
-            Attribute::optional_computed("identifier", Type::String).force_new(),
+            Attribute::optional_computed("identifier", Type::String)
+                .force_new()
+                .conflicts_with(&["identifier_prefix"]),
             DbInstance::db_instance_identifier,
         ),
-        copied(Attribute::optional("identifier_prefix", Type::String).force_new()),
+        copied(
+            Attribute::optional("identifier_prefix", Type::String)
+                .force_new()
+                .conflicts_with(&["identifier"]),
+        ),
         text_of(
             Attribute::optional_computed("engine", Type::String).force_new(),
             DbInstance::engine,
@@ -345,13 +351,22 @@ fn credential_attributes() -> Vec<Declared<DbInstance>> {
             Attribute::optional_computed("username", Type::String).force_new(),
             DbInstance::master_username,
         ),
-        copied(Attribute::optional("password", Type::String).sensitive()),
+        copied(
+            Attribute::optional("password", Type::String)
+                .sensitive()
+                .conflicts_with(&["manage_master_user_password", "password_wo"]),
+        ),
         // Terraform 1.11's write-only password: sent, never stored; a new
         // `password_wo_version` sends it again.
-        Declared::unread(Attribute::optional("password_wo", Type::String).write_only()),
+        Declared::unread(
+            Attribute::optional("password_wo", Type::String)
+                .write_only()
+                .conflicts_with(&["manage_master_user_password", "password"]),
+        ),
         copied(Attribute::optional("password_wo_version", Type::Number)),
         read(
-            Attribute::optional("manage_master_user_password", Type::Bool),
+            Attribute::optional("manage_master_user_password", Type::Bool)
+                .conflicts_with(&["password", "password_wo"]),
             |instance: &DbInstance, at: &Reading| match (
                 instance.master_user_secret(),
                 at.prior.get("manage_master_user_password").as_bool(),
@@ -989,28 +1004,6 @@ fn validate(config: &Value) -> Vec<(String, String)> {
         }
     }
     let set = |key: &str| !config.get(key).is_null();
-    if set("identifier") && set("identifier_prefix") {
-        problems.push((
-            "identifier_prefix".to_string(),
-            "\"identifier_prefix\" conflicts with \"identifier\": set only one.".to_string(),
-        ));
-    }
-    for password in ["password", "password_wo"] {
-        if set(password) && config.get("manage_master_user_password").as_bool() == Some(true) {
-            problems.push((
-                "manage_master_user_password".to_string(),
-                format!(
-                    "\"manage_master_user_password\" conflicts with \"{password}\": set only one."
-                ),
-            ));
-        }
-    }
-    if set("password") && set("password_wo") {
-        problems.push((
-            "password_wo".to_string(),
-            "\"password_wo\" conflicts with \"password\": set only one.".to_string(),
-        ));
-    }
     if set("password_wo_version") && !set("password_wo") {
         problems.push((
             "password_wo_version".to_string(),

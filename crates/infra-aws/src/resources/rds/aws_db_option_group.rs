@@ -112,7 +112,9 @@ impl AwsObject for OptionGroupObject {
                 OptionGroup::major_engine_version,
             ),
             crate::declared::string(
-                Attribute::optional_computed("name", Type::String).force_new(),
+                Attribute::optional_computed("name", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name_prefix"]),
                 NAME_OF,
             ),
             name_prefix(NAME_OF),

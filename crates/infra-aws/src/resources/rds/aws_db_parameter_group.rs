@@ -93,7 +93,9 @@ impl AwsObject for ParameterGroupObject {
             computed("id", name_of),
             computed("arn", |g: &ParameterGroup| g.group.db_parameter_group_arn()),
             crate::declared::string(
-                Attribute::optional_computed("name", Type::String).force_new(),
+                Attribute::optional_computed("name", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name_prefix"]),
                 name_of,
             ),
             name_prefix(name_of),

@@ -15,7 +15,6 @@ use crate::app_support::{changed, deleted_or_gone, sent, string, string_list, st
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{computed, copied, read, Declared};
 use crate::error::is_not_found;
-use crate::iam_support::name_conflict;
 use crate::rds_support::{name_and_tags, tagged_groups, update_group_tags};
 use crate::subnet_group_support::describe_by_name;
 
@@ -43,10 +42,16 @@ impl AwsObject for DbSubnetGroupObject {
                 |group: &DbSubnetGroup, _| string_list(group.supported_network_types()),
             ),
             crate::declared::string(
-                Attribute::optional_computed("name", Type::String).force_new(),
+                Attribute::optional_computed("name", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name_prefix"]),
                 NAME_OF,
             ),
-            copied(Attribute::optional("name_prefix", Type::String).force_new()),
+            copied(
+                Attribute::optional("name_prefix", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name"]),
+            ),
             crate::declared::string(
                 Attribute::optional("description", Type::String)
                     .default(Value::string("Managed by Terraform")),
@@ -62,7 +67,7 @@ impl AwsObject for DbSubnetGroupObject {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems: Vec<_> = name_conflict(config).into_iter().collect();
+        let mut problems = Vec::new();
         if let Some(name) = config.get("name").as_str() {
             let valid = name.len() <= 255
                 && name.chars().all(|c| {

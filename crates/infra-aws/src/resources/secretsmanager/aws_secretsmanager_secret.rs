@@ -156,10 +156,16 @@ impl AwsObject for SecretObject {
             read(Attribute::computed("id", Type::String), arn_of),
             read(Attribute::computed("arn", Type::String), arn_of),
             read(
-                Attribute::optional_computed("name", Type::String).force_new(),
+                Attribute::optional_computed("name", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name_prefix"]),
                 |found: &Found, _| text(found.secret.name()),
             ),
-            from_prior(Attribute::optional_computed("name_prefix", Type::String).force_new()),
+            from_prior(
+                Attribute::optional_computed("name_prefix", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name"]),
+            ),
             read(
                 Attribute::optional("description", Type::String),
                 |found: &Found, _| text_or_null(found.secret.description()),

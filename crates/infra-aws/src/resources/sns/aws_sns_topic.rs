@@ -22,7 +22,6 @@ use crate::app_support::{
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, Declared};
 use crate::ec2_support::name_for_create;
-use crate::iam_support::name_conflict;
 use crate::sns_support::{
     attr, create_attributes, from_attribute, json_problems, sdk_tags, to_attribute, topic_arns,
     topic_attributes, topic_tags, update_tags, Kind, SnsAttribute,
@@ -228,11 +227,15 @@ impl AwsObject for TopicObject {
                 },
             ),
             read(
-                Attribute::optional_computed("name", Type::String).force_new(),
+                Attribute::optional_computed("name", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name_prefix"]),
                 |topic: &Topic, _| Value::string(topic_name_of(topic)),
             ),
             read(
-                Attribute::optional_computed("name_prefix", Type::String).force_new(),
+                Attribute::optional_computed("name_prefix", Type::String)
+                    .force_new()
+                    .conflicts_with(&["name"]),
                 |topic: &Topic, at| match known(at.prior, "name_prefix") {
                     Value::Null => text(name_prefix_of(topic_name_of(topic))),
                     prefix => prefix,
@@ -272,7 +275,7 @@ impl AwsObject for TopicObject {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems: Vec<_> = name_conflict(config).into_iter().collect();
+        let mut problems = Vec::new();
         let fifo = config.get("fifo_topic").as_bool() == Some(true);
         if let Some(name) = config.get("name").as_str() {
             let base = if fifo {
