@@ -155,9 +155,23 @@ pub struct Attribute {
     /// `acl`): a configuration that sets it gets Terraform's "Argument is deprecated" warning
     /// with this message, from `validate` on.
     pub deprecated: Option<&'static str>,
-    /// The provider's `ConflictsWith`: the arguments (by the SDK's key from the resource,
-    /// `cpu_options.0.core_count`) that may not be set with this one.
+    /// The provider's rules between this argument and others: see [`Relations`].
+    pub relations: Relations,
+}
+
+/// The provider's rules between arguments, each a list of the SDK's keys from the resource
+/// (`name`, `cpu_options.0.core_count`), checked and worded as the SDK checks them
+/// (`helper/schema/schema.go`). An argument carries only the rules the provider declares on it.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Relations {
+    /// `ConflictsWith`: none of these may be set with this argument.
     pub conflicts_with: &'static [&'static str],
+    /// `ExactlyOneOf`: exactly one of this argument and these is set.
+    pub exactly_one_of: &'static [&'static str],
+    /// `AtLeastOneOf`: at least one of this argument and these is set.
+    pub at_least_one_of: &'static [&'static str],
+    /// `RequiredWith`: with this argument set, all of these are set too.
+    pub required_with: &'static [&'static str],
 }
 
 impl Attribute {
@@ -178,7 +192,7 @@ impl Attribute {
             follows: None,
             not_supported: None,
             deprecated: None,
-            conflicts_with: &[],
+            relations: Relations::default(),
         }
     }
     pub fn required(name: &'static str, ty: Type) -> Attribute {
@@ -245,9 +259,24 @@ impl Attribute {
         self.check = Some(check);
         self
     }
-    /// See [`Attribute::conflicts_with`].
+    /// See [`Relations::conflicts_with`].
     pub fn conflicts_with(mut self, keys: &'static [&'static str]) -> Attribute {
-        self.conflicts_with = keys;
+        self.relations.conflicts_with = keys;
+        self
+    }
+    /// See [`Relations::exactly_one_of`].
+    pub fn exactly_one_of(mut self, keys: &'static [&'static str]) -> Attribute {
+        self.relations.exactly_one_of = keys;
+        self
+    }
+    /// See [`Relations::at_least_one_of`].
+    pub fn at_least_one_of(mut self, keys: &'static [&'static str]) -> Attribute {
+        self.relations.at_least_one_of = keys;
+        self
+    }
+    /// See [`Relations::required_with`].
+    pub fn required_with(mut self, keys: &'static [&'static str]) -> Attribute {
+        self.relations.required_with = keys;
         self
     }
     pub fn is_settable(&self) -> bool {
@@ -303,8 +332,8 @@ pub struct Block {
     /// where `ingress = []` says "none" while leaving every block out leaves the object's
     /// alone; its schema JSON lists it among the attributes, and the plan renders it as one.
     pub attribute_mode: bool,
-    /// The provider's `ConflictsWith` on the block: see [`Attribute::conflicts_with`].
-    pub conflicts_with: &'static [&'static str],
+    /// The provider's rules between the block and other arguments: see [`Relations`].
+    pub relations: Relations,
 }
 
 impl Block {
@@ -321,7 +350,7 @@ impl Block {
             not_supported: None,
             deprecated: None,
             attribute_mode: false,
-            conflicts_with: &[],
+            relations: Relations::default(),
         }
     }
     pub fn set(name: &'static str, schema: Schema) -> Block {
@@ -359,9 +388,19 @@ impl Block {
         self.deprecated = Some(message);
         self
     }
-    /// See [`Block::conflicts_with`].
+    /// See [`Relations::conflicts_with`].
     pub fn conflicts_with(mut self, keys: &'static [&'static str]) -> Block {
-        self.conflicts_with = keys;
+        self.relations.conflicts_with = keys;
+        self
+    }
+    /// See [`Relations::exactly_one_of`].
+    pub fn exactly_one_of(mut self, keys: &'static [&'static str]) -> Block {
+        self.relations.exactly_one_of = keys;
+        self
+    }
+    /// See [`Relations::at_least_one_of`].
+    pub fn at_least_one_of(mut self, keys: &'static [&'static str]) -> Block {
+        self.relations.at_least_one_of = keys;
         self
     }
     /// See [`Block::attribute_mode`].
@@ -806,6 +845,11 @@ impl Schema {
                 }
                 continue;
             }
+            problems.extend(relation_problems(
+                root,
+                &path(attribute.name),
+                &attribute.relations,
+            ));
             if attribute.presence == Presence::Required && v.is_null() {
                 problems.push((
                     path(attribute.name),
@@ -818,9 +862,6 @@ impl Schema {
             }
             if v.is_null() || !v.is_wholly_known() {
                 continue;
-            }
-            if let Some(problem) = conflict(root, &path(attribute.name), attribute.conflicts_with) {
-                problems.push(problem);
             }
             if let Some(message) = check_type(&attribute.ty, v.unmarked()) {
                 problems.push((
@@ -853,9 +894,7 @@ impl Schema {
                 continue;
             }
             let items = value.get(block.name).as_list().unwrap_or(&[]);
-            if !items.is_empty() {
-                problems.extend(conflict(root, &path(block.name), block.conflicts_with));
-            }
+            problems.extend(relation_problems(root, &path(block.name), &block.relations));
             if items.len() < block.min_items {
                 problems.push((
                     path(block.name),
@@ -1010,19 +1049,66 @@ fn type_label(ty: &Type) -> &'static str {
     }
 }
 
-/// The SDK's `ConflictsWith` of the argument at `at`, which is set: the first of `keys` (the
-/// SDK's keys from the resource's `root`) that is set too and known, as
-/// `"at": conflicts with key` at `at`. An unknown one may turn out unset, so it passes.
-fn conflict(root: &Value, at: &str, keys: &[&str]) -> Option<(String, String)> {
-    let other = keys.iter().find(|key| {
+/// The problems of the argument at `at` under the provider's `relations`, in the order and
+/// words of the SDK's `validate`: `ExactlyOneOf` and `AtLeastOneOf` whether the argument is
+/// set or not, `RequiredWith` when it is set, `ConflictsWith` when it is set and known (the
+/// first other key that is set and known). An unknown value counts as set for `AtLeastOneOf`
+/// and `RequiredWith`, as neither set nor unset for `ExactlyOneOf`, and as no conflict yet.
+fn relation_problems(root: &Value, at: &str, relations: &Relations) -> Vec<(String, String)> {
+    let key = sdk_key(at);
+    let set = |key: &str| {
         let value = value_at(root, key);
-        let set = !value.is_null() && value.as_list().is_none_or(|items| !items.is_empty());
-        set && value.is_wholly_known()
-    })?;
-    Some((
-        at.to_string(),
-        format!("\"{}\": conflicts with {other}", sdk_key(at)),
-    ))
+        !value.is_null() && value.as_list().is_none_or(|items| !items.is_empty())
+    };
+    let known = |key: &str| value_at(root, key).is_wholly_known();
+    // The SDK's allKeys: the rule's keys and the argument's own, sorted.
+    let all_keys = |keys: &[&'static str]| {
+        let mut all: Vec<&str> = keys.to_vec();
+        all.push(&key);
+        all.sort_unstable();
+        all.dedup();
+        all.join(",")
+    };
+    let mut problems = Vec::new();
+    let mut problem = |message: String| problems.push((at.to_string(), message));
+    if !relations.exactly_one_of.is_empty() {
+        let all = all_keys(relations.exactly_one_of);
+        let unknown = all.split(',').any(|k| set(k) && !known(k));
+        let specified: Vec<&str> = all.split(',').filter(|k| set(k) && known(k)).collect();
+        if specified.is_empty() && !unknown {
+            problem(format!("\"{key}\": one of `{all}` must be specified"));
+        } else if specified.len() > 1 {
+            problem(format!(
+                "\"{key}\": only one of `{all}` can be specified, but `{}` were specified.",
+                specified.join(",")
+            ));
+        }
+    }
+    if !relations.at_least_one_of.is_empty() {
+        let all = all_keys(relations.at_least_one_of);
+        if !all.split(',').any(set) {
+            problem(format!("\"{key}\": one of `{all}` must be specified"));
+        }
+    }
+    if !set(&key) {
+        return problems;
+    }
+    if !relations.required_with.is_empty() {
+        let all = all_keys(relations.required_with);
+        if !all.split(',').all(set) {
+            problem(format!("\"{key}\": all of `{all}` must be specified"));
+        }
+    }
+    if known(&key) {
+        let conflicting = relations.conflicts_with.iter();
+        if let Some(other) = conflicting
+            .into_iter()
+            .find(|other| set(other) && known(other))
+        {
+            problem(format!("\"{key}\": conflicts with {other}"));
+        }
+    }
+    problems
 }
 
 /// The value at the SDK's `key` (`cpu_options.0.core_count`) in `root`; null when absent.
@@ -1306,6 +1392,65 @@ mod tests {
             ("name_prefix", Value::string("b")),
             ("cores", Value::Number(2.0)),
             ("cpu_options", cpu(Value::Unknown)),
+        ])
+        .is_empty());
+    }
+
+    #[test]
+    fn exactly_one_at_least_one_and_required_with_are_worded_as_the_sdk() {
+        let schema = Schema::new()
+            .attr(Attribute::optional("ami", Type::String).at_least_one_of(&["template"]))
+            .attr(Attribute::optional("file", Type::String).exactly_one_of(&["bucket", "image"]))
+            .attr(Attribute::optional("image", Type::String).exactly_one_of(&["bucket", "file"]))
+            .attr(Attribute::optional("bucket", Type::String).required_with(&["key"]))
+            .attr(Attribute::optional("key", Type::String))
+            .attr(Attribute::optional("template", Type::String));
+        let problems = |entries: Vec<(&str, Value)>| schema.validate(&Value::map(entries));
+        assert_eq!(
+            problems(vec![]),
+            [
+                ("ami", "\"ami\": one of `ami,template` must be specified"),
+                (
+                    "file",
+                    "\"file\": one of `bucket,file,image` must be specified"
+                ),
+                (
+                    "image",
+                    "\"image\": one of `bucket,file,image` must be specified"
+                ),
+            ]
+            .map(|(at, message)| (at.to_string(), message.to_string()))
+        );
+        assert_eq!(
+            problems(vec![
+                ("template", Value::string("t")),
+                ("file", Value::string("f")),
+                ("bucket", Value::string("b")),
+            ]),
+            [
+                (
+                    "file",
+                    "\"file\": only one of `bucket,file,image` can be specified, but \
+                     `bucket,file` were specified."
+                ),
+                (
+                    "image",
+                    "\"image\": only one of `bucket,file,image` can be specified, but \
+                     `bucket,file` were specified."
+                ),
+                (
+                    "bucket",
+                    "\"bucket\": all of `bucket,key` must be specified"
+                ),
+            ]
+            .map(|(at, message)| (at.to_string(), message.to_string()))
+        );
+        // An unknown one: maybe the one, so no problem yet; and set, for the others.
+        assert!(problems(vec![
+            ("ami", Value::Unknown),
+            ("image", Value::Unknown),
+            ("bucket", Value::string("b")),
+            ("key", Value::Unknown),
         ])
         .is_empty());
     }

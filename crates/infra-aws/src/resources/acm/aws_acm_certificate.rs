@@ -58,6 +58,10 @@ pub const KEY_ALGORITHMS: &[&str] = &[
 /// Why `private_key_wo` and `private_key_wo_version` are not supported.
 const WRITE_ONLY_KEY: &str = "import the key with `private_key`";
 
+/// A certificate is requested (`domain_name`) or imported (`private_key`): exactly one (the
+/// provider's `ExactlyOneOf` on each).
+const REQUESTED_OR_IMPORTED: &[&str] = &["domain_name", "private_key"];
+
 pub type AwsAcmCertificate = ObjectType<CertificateObject>;
 
 pub struct CertificateObject;
@@ -304,7 +308,9 @@ impl AwsObject for CertificateObject {
             read(Attribute::computed("id", Type::String), arn_of),
             read(Attribute::computed("arn", Type::String), arn_of),
             read(
-                Attribute::optional_computed("domain_name", Type::String).force_new(),
+                Attribute::optional_computed("domain_name", Type::String)
+                    .force_new()
+                    .exactly_one_of(REQUESTED_OR_IMPORTED),
                 |detail: &D, _| Value::string(detail.domain_name().unwrap_or_default()),
             ),
             read(
@@ -334,7 +340,11 @@ impl AwsObject for CertificateObject {
             ),
             copied(Attribute::optional("certificate_body", Type::String)),
             copied(Attribute::optional("certificate_chain", Type::String)),
-            copied(Attribute::optional("private_key", Type::String).sensitive()),
+            copied(
+                Attribute::optional("private_key", Type::String)
+                    .sensitive()
+                    .exactly_one_of(REQUESTED_OR_IMPORTED),
+            ),
             not_supported("private_key_wo", Type::String, WRITE_ONLY_KEY),
             not_supported("private_key_wo_version", Type::Number, WRITE_ONLY_KEY),
             copied(Attribute::optional("early_renewal_duration", Type::String)),
@@ -449,12 +459,6 @@ impl AwsObject for CertificateObject {
         let mut problems = Vec::new();
         let imported = !config.get("private_key").is_null();
         let requested = !config.get("domain_name").is_null();
-        if imported == requested {
-            problems.push((
-                "domain_name".to_string(),
-                "exactly one of `domain_name,private_key` must be specified".to_string(),
-            ));
-        }
         if imported && config.get("certificate_body").is_null() {
             problems.push((
                 "certificate_body".to_string(),

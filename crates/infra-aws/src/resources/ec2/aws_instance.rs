@@ -310,10 +310,22 @@ fn instance_market_options_schema() -> Schema {
         )
 }
 
+/// A `launch_template` names its template by exactly one of `id` and `name` (the provider's
+/// `ExactlyOneOf` on each).
+const TEMPLATE_ID_OR_NAME: &[&str] = &["launch_template.0.name", "launch_template.0.id"];
+
 fn launch_template_schema() -> Schema {
     Schema::new()
-        .attr(Attribute::optional_computed("id", Type::String).force_new())
-        .attr(Attribute::optional_computed("name", Type::String).force_new())
+        .attr(
+            Attribute::optional_computed("id", Type::String)
+                .force_new()
+                .exactly_one_of(TEMPLATE_ID_OR_NAME),
+        )
+        .attr(
+            Attribute::optional_computed("name", Type::String)
+                .force_new()
+                .exactly_one_of(TEMPLATE_ID_OR_NAME),
+        )
         .attr(Attribute::optional("version", Type::String).default(Value::string(DEFAULT_VERSION)))
 }
 
@@ -500,7 +512,9 @@ fn attributes_from_id_to_host() -> Vec<Declared<Described>> {
             },
         ),
         instance_string(
-            Attribute::optional_computed("ami", Type::String).force_new(),
+            Attribute::optional_computed("ami", Type::String)
+                .force_new()
+                .at_least_one_of(&["ami", "launch_template"]),
             Instance::image_id,
         ),
         reads(
@@ -583,7 +597,8 @@ fn attributes_from_iam_to_placement() -> Vec<Declared<Described>> {
             },
         ),
         instance_string(
-            Attribute::optional_computed("instance_type", Type::String),
+            Attribute::optional_computed("instance_type", Type::String)
+                .at_least_one_of(&["instance_type", "launch_template"]),
             |instance| instance.instance_type().map(|t| t.as_str()),
         ),
         reads(
@@ -839,7 +854,11 @@ fn instance_blocks() -> Vec<Declared<Described>> {
         // Not force_new as a whole: its `id` and `name` are, and a new `version` replaces
         // only when it names another version than the instance's (`replacing_changes`).
         reads_block(
-            Block::single("launch_template", launch_template_schema()),
+            Block::single("launch_template", launch_template_schema()).at_least_one_of(&[
+                "ami",
+                "instance_type",
+                "launch_template",
+            ]),
             |d, prior| launch_template_value(&d.instance, &d.related, prior),
         ),
         reported_block(
@@ -2392,9 +2411,7 @@ impl AwsObject for InstanceObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        check_required(&mut problems, config);
         check_user_data(&mut problems, config);
-        check_launch_template(&mut problems, config);
         check_capacity_reservation(&mut problems, config);
         check_volume_tags(&mut problems, config);
         problems
@@ -2774,19 +2791,6 @@ fn present(value: &Value) -> bool {
     !value.is_null() && value.as_list().is_none_or(|items| !items.is_empty())
 }
 
-/// `ami` and `instance_type` unless a launch template is given.
-fn check_required(problems: &mut Vec<(String, String)>, config: &Value) {
-    let template = present(config.get("launch_template"));
-    for name in ["ami", "instance_type"] {
-        if !template && !present(config.get(name)) {
-            problems.push((
-                name.to_string(),
-                format!("\"{name}\": one of `{name},launch_template` must be specified"),
-            ));
-        }
-    }
-}
-
 /// What an existing interface attached at launch conflicts with: it brings its own subnet,
 /// addresses, groups and source/destination check (the provider's `ConflictsWith`, in its
 /// order).
@@ -2852,29 +2856,6 @@ fn exactly_one_of(keys: &str, first: bool, second: bool) -> Option<String> {
             "only one of {keys} can be specified, but {keys} were specified."
         )),
         _ => None,
-    }
-}
-
-/// Each `launch_template` names its template by exactly one of `id` and `name`.
-fn check_launch_template(problems: &mut Vec<(String, String)>, config: &Value) {
-    for (index, item) in config
-        .get("launch_template")
-        .as_list()
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        let message = exactly_one_of(
-            "`launch_template.0.id,launch_template.0.name`",
-            present(item.get("id")),
-            present(item.get("name")),
-        );
-        if let Some(message) = message {
-            problems.push((
-                format!("launch_template[{index}].id"),
-                format!("\"launch_template.0.id\": {message}"),
-            ));
-        }
     }
 }
 
@@ -4300,12 +4281,26 @@ mod tests {
         let paths: Vec<&str> = missing.iter().map(|(path, _)| path.as_str()).collect();
         assert_eq!(
             paths,
-            ["user_data", "user_data_base64", "ami", "instance_type"],
+            [
+                "ami",
+                "instance_type",
+                "user_data",
+                "user_data_base64",
+                "launch_template"
+            ],
             "{missing:?}"
         );
         assert_eq!(
             missing[0].1,
+            "\"ami\": one of `ami,launch_template` must be specified"
+        );
+        assert_eq!(
+            missing[2].1,
             "\"user_data\": conflicts with user_data_base64"
+        );
+        assert_eq!(
+            missing[4].1,
+            "\"launch_template\": one of `ami,instance_type,launch_template` must be specified"
         );
     }
 

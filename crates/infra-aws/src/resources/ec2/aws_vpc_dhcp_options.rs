@@ -35,6 +35,16 @@ const OPTIONS: &[(&str, &str, bool)] = &[
     ),
 ];
 
+/// A set needs at least one option: the provider's `AtLeastOneOf` on each, in its order.
+const AT_LEAST_ONE: &[&str] = &[
+    "domain_name",
+    "domain_name_servers",
+    "ipv6_address_preferred_lease_time",
+    "netbios_name_servers",
+    "netbios_node_type",
+    "ntp_servers",
+];
+
 /// The id AWS gives the DHCP options set every VPC falls back to.
 pub(crate) const DEFAULT_DHCP_OPTIONS_ID: &str = "default";
 
@@ -73,7 +83,9 @@ impl Ec2Object for DhcpOptionsObject {
                 false => Type::String,
             };
             attributes.push(read(
-                Attribute::optional(name, ty).force_new(),
+                Attribute::optional(name, ty)
+                    .force_new()
+                    .at_least_one_of(AT_LEAST_ONE),
                 move |set: &DhcpOptions, _| option_value(set, key, *list),
             ));
         }
@@ -99,20 +111,6 @@ impl Ec2Object for DhcpOptionsObject {
                 entries.insert(name.to_string(), Value::Null);
             }
         }
-    }
-
-    /// The provider's remark: every argument is optional, but a set needs at least one.
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        let any_unknown = OPTIONS
-            .iter()
-            .any(|(name, _, _)| !config.get(name).is_wholly_known());
-        if !any_unknown && configurations(config).is_empty() {
-            return vec![(
-                "domain_name".to_string(),
-                "at least one of domain_name, domain_name_servers, ntp_servers, netbios_name_servers, netbios_node_type or ipv6_address_preferred_lease_time must be set.".to_string(),
-            )];
-        }
-        vec![]
     }
 
     async fn describe(

@@ -36,6 +36,10 @@ const STATES: &[&str] = &[
     "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
 ];
 
+/// A rule runs on a pattern or a schedule: at least one of them (the provider's
+/// `AtLeastOneOf` on each).
+const PATTERN_OR_SCHEDULE: &[&str] = &["schedule_expression", "event_pattern"];
+
 pub type AwsCloudwatchEventRule = ObjectType<RuleObject>;
 
 pub struct RuleObject;
@@ -161,9 +165,10 @@ impl AwsObject for RuleObject {
                     prefix => prefix,
                 },
             ),
-            read(optional("schedule_expression"), |r: &RuleRead, _| {
-                text_or_null(r.rule.schedule_expression())
-            }),
+            read(
+                optional("schedule_expression").at_least_one_of(PATTERN_OR_SCHEDULE),
+                |r: &RuleRead, _| text_or_null(r.rule.schedule_expression()),
+            ),
             read(
                 optional("event_bus_name")
                     .default(Value::string(DEFAULT_BUS))
@@ -171,7 +176,8 @@ impl AwsObject for RuleObject {
                 |r: &RuleRead, _| Value::string(&r.bus),
             ),
             read(
-                Attribute::optional("event_pattern", Type::Json),
+                Attribute::optional("event_pattern", Type::Json)
+                    .at_least_one_of(PATTERN_OR_SCHEDULE),
                 |r: &RuleRead, at| {
                     policy_value(r.rule.event_pattern(), at.prior.get("event_pattern"))
                 },
@@ -218,12 +224,6 @@ impl AwsObject for RuleObject {
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let mut problem = |path: &str, message: String| problems.push((path.to_string(), message));
-        if config.get("schedule_expression").is_null() && config.get("event_pattern").is_null() {
-            problem(
-                "schedule_expression",
-                "one of `event_pattern,schedule_expression` must be specified".to_string(),
-            );
-        }
         let valid_name = |n: &str| {
             n.chars()
                 .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
@@ -434,7 +434,16 @@ mod tests {
     #[test]
     fn a_rule_needs_a_pattern_or_a_schedule() {
         let rule = AwsCloudwatchEventRule::new(Aws::new(crate::ProviderSettings::default()));
-        let problems = rule.validate(&Value::map([("name", Value::string("x"))]));
-        assert_eq!(problems[0].0, "schedule_expression");
+        let problems = rule.problems(&Value::map([("name", Value::string("x"))]));
+        let expected = |at: &str| {
+            (
+                at.to_string(),
+                format!("\"{at}\": one of `event_pattern,schedule_expression` must be specified"),
+            )
+        };
+        assert_eq!(
+            problems,
+            [expected("schedule_expression"), expected("event_pattern")]
+        );
     }
 }

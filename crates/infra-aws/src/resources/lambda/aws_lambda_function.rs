@@ -559,7 +559,7 @@ fn attributes_to_package_type() -> Vec<Declared<Found>> {
             Attribute::optional("description", Type::String),
             FunctionConfiguration::description,
         ),
-        from_prior(Attribute::optional("filename", Type::String)),
+        from_prior(Attribute::optional("filename", Type::String).exactly_one_of(SOURCES)),
         read(
             Attribute::required("function_name", Type::String).force_new(),
             name_read,
@@ -569,7 +569,7 @@ fn attributes_to_package_type() -> Vec<Declared<Found>> {
             FunctionConfiguration::handler,
         ),
         read(
-            Attribute::optional("image_uri", Type::String),
+            Attribute::optional("image_uri", Type::String).exactly_one_of(SOURCES),
             |f: &Found, _: &Reading| text_or_null(f.function.code().and_then(|c| c.image_uri())),
         ),
         read(
@@ -636,10 +636,10 @@ fn attributes_from_publish() -> Vec<Declared<Found>> {
             "replace_security_groups_on_destroy",
             Type::Bool,
         )),
-        from_prior(Attribute::optional(
-            "replacement_security_group_ids",
-            Type::set(Type::String),
-        )),
+        from_prior(
+            Attribute::optional("replacement_security_group_ids", Type::set(Type::String))
+                .required_with(&["replace_security_groups_on_destroy"]),
+        ),
         read(
             Attribute::optional("reserved_concurrent_executions", Type::Number)
                 .check(Check::Range(-1, i64::MAX))
@@ -660,9 +660,16 @@ fn attributes_from_publish() -> Vec<Declared<Found>> {
             Attribute::optional("runtime", Type::String).check(Check::OneOf(Runtime::values())),
             |c| text_or_null(c.and_then(|c| c.runtime()).map(|r| r.as_str())),
         ),
-        from_prior(Attribute::optional("s3_bucket", Type::String)),
-        from_prior(Attribute::optional("s3_key", Type::String)),
-        from_prior(Attribute::optional("s3_object_version", Type::String)),
+        from_prior(
+            Attribute::optional("s3_bucket", Type::String)
+                .exactly_one_of(SOURCES)
+                .required_with(&["s3_key"]),
+        ),
+        from_prior(Attribute::optional("s3_key", Type::String).required_with(&["s3_bucket"])),
+        from_prior(
+            Attribute::optional("s3_object_version", Type::String)
+                .conflicts_with(&["filename", "image_uri"]),
+        ),
         configured_text(
             Attribute::computed("signing_job_arn", Type::String),
             FunctionConfiguration::signing_job_arn,
@@ -684,7 +691,9 @@ fn attributes_from_publish() -> Vec<Declared<Found>> {
             Value::Number(c.map(|c| c.code_size()).unwrap_or(0) as f64)
         }),
         read(
-            Attribute::optional("source_kms_key_arn", Type::String).check(ARN),
+            Attribute::optional("source_kms_key_arn", Type::String)
+                .check(ARN)
+                .conflicts_with(&["image_uri"]),
             |f: &Found, _: &Reading| {
                 text_or_null(f.function.code().and_then(|c| c.source_kms_key_arn()))
             },
@@ -1680,55 +1689,13 @@ fn valid_function_name(name: &str) -> bool {
 
 // ---- Validation: each check reports a problem as `problem(path, message)` ----
 
-/// Arguments that need or exclude each other: one package source, both of `s3_bucket` and
-/// `s3_key`, the replacement security groups with their switch, and a handler and runtime for
-/// a zip.
+/// Where the code comes from: exactly one of them (the provider's `ExactlyOneOf`).
+const SOURCES: &[&str] = &["filename", "image_uri", "s3_bucket"];
+
+/// A handler and runtime for a zip (the package source, `s3_bucket` with `s3_key` and the
+/// replacement security groups with their switch are declared on the attributes).
 fn validate_combinations(config: &Value, problem: &mut impl FnMut(&str, String)) {
     let set = |key: &str| !config.get(key).is_null();
-    let sources: Vec<&str> = ["filename", "image_uri", "s3_bucket"]
-        .into_iter()
-        .filter(|key| set(key))
-        .collect();
-    match sources.as_slice() {
-        [] => problem(
-            "filename",
-            "one of `filename,image_uri,s3_bucket` must be specified".to_string(),
-        ),
-        [_] => {}
-        [_, second, ..] => problem(
-            second,
-            format!(
-                "only one of `filename,image_uri,s3_bucket` can be specified, but `{}` were specified.",
-                sources.join(",")
-            ),
-        ),
-    }
-    if set("s3_bucket") != set("s3_key") {
-        let key = if set("s3_bucket") {
-            "s3_bucket"
-        } else {
-            "s3_key"
-        };
-        problem(
-            key,
-            "all of `s3_bucket,s3_key` must be specified".to_string(),
-        );
-    }
-    for other in ["filename", "image_uri"] {
-        if set("s3_object_version") && set(other) {
-            problem("s3_object_version", format!("conflicts with {other}"));
-        }
-    }
-    if set("source_kms_key_arn") && set("image_uri") {
-        problem("source_kms_key_arn", "conflicts with image_uri".to_string());
-    }
-    if set("replacement_security_group_ids") && !set("replace_security_groups_on_destroy") {
-        problem(
-            "replacement_security_group_ids",
-            "all of `replace_security_groups_on_destroy,replacement_security_group_ids` must be specified"
-                .to_string(),
-        );
-    }
     let package_type = config.get("package_type");
     let zip = package_type.is_null() || package_type.as_str() == Some("Zip");
     if zip {
@@ -2144,13 +2111,23 @@ mod tests {
 
     #[test]
     fn exactly_one_package_source_and_a_zip_needs_handler_and_runtime() {
-        let problems = function().validate(&Value::map([
+        // Each source declares the provider's ExactlyOneOf, so each reports it, as in
+        // Terraform.
+        let problems = function().problems(&Value::map([
             ("function_name", Value::string("app")),
             ("role", Value::string("arn:aws:iam::123456789012:role/app")),
         ]));
         let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
-        assert_eq!(paths, ["filename", "handler"], "{problems:?}");
-        let problems = function().validate(&Value::map([
+        assert_eq!(
+            paths,
+            ["filename", "image_uri", "s3_bucket", "handler"],
+            "{problems:?}"
+        );
+        assert_eq!(
+            problems[0].1,
+            "\"filename\": one of `filename,image_uri,s3_bucket` must be specified"
+        );
+        let problems = function().problems(&Value::map([
             ("function_name", Value::string("app")),
             ("role", Value::string("arn:aws:iam::123456789012:role/app")),
             ("filename", Value::string("app.zip")),
@@ -2158,10 +2135,18 @@ mod tests {
             ("package_type", Value::string("Image")),
         ]));
         let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
-        assert_eq!(paths, ["s3_bucket", "s3_bucket"], "{problems:?}");
+        assert_eq!(
+            paths,
+            ["filename", "image_uri", "s3_bucket", "s3_bucket"],
+            "{problems:?}"
+        );
         assert!(problems[0]
             .1
             .contains("`filename,s3_bucket` were specified"));
+        assert_eq!(
+            problems[3].1,
+            "\"s3_bucket\": all of `s3_bucket,s3_key` must be specified"
+        );
     }
 
     #[test]
