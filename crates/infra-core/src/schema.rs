@@ -164,7 +164,8 @@ pub struct Attribute {
 /// (`helper/schema/schema.go`). An argument carries only the rules the provider declares on it.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Relations {
-    /// `ConflictsWith`: none of these may be set with this argument.
+    /// `ConflictsWith`: none of these may be set with this argument (its own key, where a
+    /// group shares one list, is passed over).
     pub conflicts_with: &'static [&'static str],
     /// `ExactlyOneOf`: exactly one of this argument and these is set.
     pub exactly_one_of: &'static [&'static str],
@@ -1100,11 +1101,12 @@ fn relation_problems(root: &Value, at: &str, relations: &Relations) -> Vec<(Stri
         }
     }
     if known(&key) {
-        let conflicting = relations.conflicts_with.iter();
-        if let Some(other) = conflicting
-            .into_iter()
-            .find(|other| set(other) && known(other))
-        {
+        // An argument never conflicts with itself (one list may serve a group of arguments).
+        let mut conflicting = relations
+            .conflicts_with
+            .iter()
+            .filter(|other| **other != key);
+        if let Some(other) = conflicting.find(|other| set(other) && known(other)) {
             problem(format!("\"{key}\": conflicts with {other}"));
         }
     }

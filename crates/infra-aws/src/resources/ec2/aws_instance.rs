@@ -893,7 +893,7 @@ fn instance_blocks() -> Vec<Declared<Described>> {
         reads_block(
             Block::set("network_interface", network_interface_schema())
                 .computed()
-                .conflicts_with(NETWORK_INTERFACE_CONFLICTS),
+                .conflicts_with(ATTACHED_INTERFACE_CONFLICTS),
             |d, prior| attached_interfaces_value(&d.instance, prior),
         ),
         reads_block(
@@ -902,7 +902,7 @@ fn instance_blocks() -> Vec<Declared<Described>> {
                 primary_network_interface_schema(),
             )
             .computed()
-            .conflicts_with(PRIMARY_NETWORK_INTERFACE_CONFLICTS),
+            .conflicts_with(ATTACHED_INTERFACE_CONFLICTS),
             |d, prior| primary_interface_value(&d.instance, prior),
         ),
         reported_block(
@@ -2791,30 +2791,17 @@ fn present(value: &Value) -> bool {
     !value.is_null() && value.as_list().is_none_or(|items| !items.is_empty())
 }
 
-/// What an existing interface attached at launch conflicts with: it brings its own subnet,
-/// addresses, groups and source/destination check (the provider's `ConflictsWith`, in its
-/// order).
-const NETWORK_INTERFACE_CONFLICTS: &[&str] = &[
-    "associate_public_ip_address",
-    "enable_primary_ipv6",
-    "ipv6_addresses",
-    "ipv6_address_count",
-    "primary_network_interface",
-    "private_ip",
-    "secondary_private_ips",
-    "security_groups",
-    "source_dest_check",
-    "subnet_id",
-    "vpc_security_group_ids",
-];
-
-/// [`NETWORK_INTERFACE_CONFLICTS`] of `primary_network_interface`.
-const PRIMARY_NETWORK_INTERFACE_CONFLICTS: &[&str] = &[
+/// What an existing interface attached at launch (`network_interface` or
+/// `primary_network_interface`) conflicts with: it brings its own subnet, addresses, groups and
+/// source/destination check, and the two exclude each other (the provider's `ConflictsWith` on
+/// each, in its order; each passes over its own name).
+const ATTACHED_INTERFACE_CONFLICTS: &[&str] = &[
     "associate_public_ip_address",
     "enable_primary_ipv6",
     "ipv6_addresses",
     "ipv6_address_count",
     "network_interface",
+    "primary_network_interface",
     "private_ip",
     "secondary_private_ips",
     "security_groups",
