@@ -24,8 +24,7 @@ pub fn config<const N: usize>(pairs: [(&str, Value); N]) -> Value {
 /// What the engine plans for a new object with this configuration. Panics (the test fails)
 /// when the configuration does not validate, so a test cannot silently plan nonsense.
 pub fn planned(resource: &dyn ResourceType, config: &Value) -> Value {
-    let mut problems = resource.schema().validate(config);
-    problems.extend(resource.validate(config));
+    let problems = problems(resource, config);
     assert!(problems.is_empty(), "configuration invalid: {problems:?}");
     let schema = resource.schema();
     let mut object = BTreeMap::new();
@@ -88,6 +87,19 @@ pub fn assert_computed_known(resource: &dyn ResourceType, value: &Value) {
     assert!(
         value.get("id").as_str().is_some_and(|id| !id.is_empty()),
         "{} has no id: {value:?}",
+        resource.name()
+    );
+}
+
+/// Asserts that the type has the attribute `name` and that a change of it replaces the object
+/// when `force_new`, or updates it in place when not.
+pub fn assert_force_new(resource: &dyn ResourceType, name: &str, force_new: bool) {
+    assert!(
+        resource
+            .schema()
+            .attribute(name)
+            .is_some_and(|a| a.force_new == force_new),
+        "{}.{name}: force_new is not {force_new}",
         resource.name()
     );
 }

@@ -11,7 +11,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use futures::stream::{FuturesUnordered, StreamExt};
-use infra_config::{Config, Evaluator, InstanceConfig, ResourceConfig, ResourceValue, When};
+use infra_config::{
+    Config, Evaluator, InstanceConfig, LocalExec, ResourceConfig, ResourceValue, When,
+};
 use infra_core::{
     Action, Address, Cause, InstanceKey, Mode, Operation, ProviderError, Registry, ResourceId,
     ResourceType, Timeouts, Value,
@@ -467,12 +469,8 @@ impl Executor<'_> {
         state: &RefCell<State>,
         resources: &BTreeMap<&ResourceId, &ResourceConfig>,
     ) -> Result<(), RunError> {
-        let Some(created) = self.object_for_provisioners(address, resource_type, state) else {
-            return Ok(());
-        };
-        let provisioners = self.with_applied_values(state, resources, |evaluator, values| {
-            evaluator.provisioners(address, values, When::Create, &created)
-        });
+        let provisioners =
+            self.provisioners(address, resource_type, state, resources, When::Create);
         let outcome = match provisioners {
             Ok(provisioners) if provisioners.is_empty() => return Ok(()),
             Ok(provisioners) => {
@@ -514,28 +512,31 @@ impl Executor<'_> {
         if state.borrow().get(address).is_some_and(|r| r.tainted) {
             return Ok(());
         }
-        let Some(object) = self.object_for_provisioners(address, resource_type, state) else {
-            return Ok(());
-        };
-        let provisioners = self.with_applied_values(state, resources, |evaluator, values| {
-            evaluator.provisioners(address, values, When::Destroy, &object)
-        })?;
+        let provisioners =
+            self.provisioners(address, resource_type, state, resources, When::Destroy)?;
         crate::provision::run(address, &provisioners, self.observer)
             .await
             .map_err(|error| op_error(address, Action::Delete, error))
     }
 
-    /// The stored object at `address` as a provisioner's `self`: its sensitive attributes
-    /// marked, so that a command using one has its output suppressed.
-    fn object_for_provisioners(
+    /// The provisioners of the object at `address` that run `when`, evaluated with the stored
+    /// object as their `self` (its sensitive attributes marked, so that a command using one has
+    /// its output suppressed); none when no object is stored there.
+    fn provisioners(
         &self,
         address: &Address,
         resource_type: &dyn ResourceType,
         state: &RefCell<State>,
-    ) -> Option<Value> {
-        let mut object = state.borrow().get(address)?.value.clone();
+        resources: &BTreeMap<&ResourceId, &ResourceConfig>,
+        when: When,
+    ) -> Result<Vec<LocalExec>, RunError> {
+        let Some(mut object) = state.borrow().get(address).map(|r| r.value.clone()) else {
+            return Ok(Vec::new());
+        };
         crate::diff::mark_sensitive(resource_type.schema(), &mut object);
-        Some(object)
+        self.with_applied_values(state, resources, |evaluator, values| {
+            evaluator.provisioners(address, values, when, &object)
+        })
     }
 
     /// Deletes the object of a delete or replacement; a `create_before_destroy` replacement

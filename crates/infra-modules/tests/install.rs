@@ -50,6 +50,21 @@ fn module_from(name: &str, source: &str) -> String {
     format!("module \"{name}\" {{\n  source = \"{source}\"\n}}\n")
 }
 
+/// A registry serving `acme/app/aws` made of `files` (`(path, text)` pairs, each path starting
+/// with the version, as `1.0.0/main.tf` does), and the directory of a root module,
+/// `scratch`/root, that calls it as `app`.
+fn root_calling_app(scratch: &Path, files: &[(&str, &str)]) -> (ModuleRegistry, PathBuf) {
+    let registry = ModuleRegistry::start();
+    let app = scratch.join("app");
+    for (relative, text) in files {
+        write(&app, relative, text);
+    }
+    registry.add_module("acme/app/aws", &app);
+    let root = scratch.join("root");
+    write_main_tf(&root, &module_from("app", "registry.test/acme/app/aws"));
+    (registry, root)
+}
+
 /// A root module calling `acme/vpc/aws` from [`HOST`] at `version`.
 fn vpc_module(version: &str) -> String {
     format!(
@@ -392,27 +407,25 @@ fn http_archives_tar_gz_and_zip_with_a_subdirectory() {
 #[test]
 fn nested_remote_and_local_modules_get_dotted_keys() {
     let scratch = tempfile::tempdir().unwrap();
-    let registry = ModuleRegistry::start();
-    let app = scratch.path().join("app");
-    write(
-        &app,
-        "1.0.0/main.tf",
-        "module \"sg\" {\n  source  = \"registry.test/acme/sg/aws\"\n  version = \">= 1.0, < 2.0\"\n}\n\
-         module \"inner\" {\n  source = \"./modules/inner\"\n}\n",
+    let (registry, root) = root_calling_app(
+        scratch.path(),
+        &[
+            (
+                "1.0.0/main.tf",
+                "module \"sg\" {\n  source  = \"registry.test/acme/sg/aws\"\n  version = \">= 1.0, < 2.0\"\n}\n\
+                 module \"inner\" {\n  source = \"./modules/inner\"\n}\n",
+            ),
+            (
+                "1.0.0/modules/inner/main.tf",
+                &module_from("util", "../util"),
+            ),
+            ("1.0.0/modules/util/main.tf", "# util\n"),
+        ],
     );
-    write(
-        &app,
-        "1.0.0/modules/inner/main.tf",
-        &module_from("util", "../util"),
-    );
-    write(&app, "1.0.0/modules/util/main.tf", "# util\n");
-    registry.add_module("acme/app/aws", &app);
     registry.add_module(
         "acme/sg/aws",
         &versions(scratch.path(), "sg", &["1.0.0", "1.2.0", "2.0.0"]),
     );
-    let root = scratch.path().join("root");
-    write_main_tf(&root, &module_from("app", "registry.test/acme/app/aws"));
 
     let (manifest, lines) = ok(&root, false, &host_config(&registry));
 
@@ -445,16 +458,10 @@ fn nested_remote_and_local_modules_get_dotted_keys() {
 #[test]
 fn a_local_path_cannot_leave_its_remote_package() {
     let scratch = tempfile::tempdir().unwrap();
-    let registry = ModuleRegistry::start();
-    let app = scratch.path().join("app");
-    write(
-        &app,
-        "1.0.0/main.tf",
-        &module_from("up", "../../../elsewhere"),
+    let (registry, root) = root_calling_app(
+        scratch.path(),
+        &[("1.0.0/main.tf", &module_from("up", "../../../elsewhere"))],
     );
-    registry.add_module("acme/app/aws", &app);
-    let root = scratch.path().join("root");
-    write_main_tf(&root, &module_from("app", "registry.test/acme/app/aws"));
     let error = run(&root, false, &host_config(&registry)).0.unwrap_err();
     assert!(
         matches!(error, InstallError::LocalEscapesPackage { .. }),

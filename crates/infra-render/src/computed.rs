@@ -490,15 +490,12 @@ fn forces_replacement(replace: bool, opts: Opts) -> &'static str {
     }
 }
 
-/// `renderers/util.go` `unchanged`.
-fn unchanged(out: &mut String, noun: &str, count: usize, indent: usize) {
+/// `renderers/util.go` `unchanged`: `# (N unchanged NOUNs hidden)`, indented `column` spaces,
+/// when any were hidden.
+pub(crate) fn unchanged(out: &mut String, noun: &str, count: usize, column: usize) {
     if count > 0 {
         let s = if count == 1 { "" } else { "s" };
-        let _ = writeln!(
-            out,
-            "{}# ({count} unchanged {noun}{s} hidden)",
-            pad(indent + 4)
-        );
+        let _ = writeln!(out, "{}# ({count} unchanged {noun}{s} hidden)", pad(column));
     }
 }
 
@@ -579,6 +576,31 @@ impl Diff<'_> {
         }
     }
 
+    /// What `write_object`, `write_map`, `write_list` and `write_set` share: `brackets`, `{}` or
+    /// `[]`, around the lines `write_items` writes, the closing one on a line of its own, with
+    /// the replacement note after the opening bracket and the null suffix after the closing one;
+    /// an empty collection as `brackets` alone, then the null suffix and the note.
+    fn write_collection(
+        &self,
+        out: &mut String,
+        is_empty: bool,
+        brackets: &str,
+        indent: usize,
+        opts: Opts,
+        write_items: impl FnOnce(&mut String),
+    ) {
+        let replace = forces_replacement(self.replace, opts);
+        let null = null_suffix(self.action, opts);
+        if is_empty {
+            let _ = write!(out, "{brackets}{null}{replace}");
+            return;
+        }
+        let (open, close) = brackets.split_at(1);
+        let _ = writeln!(out, "{open}{replace}");
+        write_items(out);
+        let _ = write!(out, "{}{close}{null}", pad(indent));
+    }
+
     /// `renderers/object.go` `objectRenderer.RenderHuman` (`Object`: its attributes never
     /// say `-> null`).
     fn write_object(
@@ -589,42 +611,36 @@ impl Diff<'_> {
         opts: Opts,
         style: Style,
     ) {
-        let replace = forces_replacement(self.replace, opts);
-        let null = null_suffix(self.action, opts);
-        if attributes.is_empty() {
-            let _ = write!(out, "{{}}{null}{replace}");
-            return;
-        }
         let attribute_opts = Opts {
             override_null_suffix: true,
             ..opts.child()
         };
-        let names: Vec<Cow<str>> = attributes
-            .iter()
-            .map(|(name, _)| quoted_key(name))
-            .collect();
-        let width = names.iter().map(|n| n.len()).max().unwrap_or(0);
-        let _ = writeln!(out, "{{{replace}");
-        let mut hidden = 0;
-        for ((name, attribute), escaped) in attributes.iter().zip(&names) {
-            let attribute_opts = if important_attribute(name) {
-                Opts {
-                    show_unchanged: true,
-                    ..attribute_opts
-                }
-            } else if attribute.action == Action::NoOp && !opts.show_unchanged {
-                hidden += 1;
-                continue;
-            } else {
-                attribute_opts
-            };
-            lead(out, attribute.action, indent, style);
-            let _ = write!(out, "{escaped:<width$} = ");
-            attribute.write(out, indent + 4, attribute_opts, style);
-            out.push('\n');
-        }
-        unchanged(out, "attribute", hidden, indent);
-        let _ = write!(out, "{}}}{null}", pad(indent));
+        self.write_collection(out, attributes.is_empty(), "{}", indent, opts, |out| {
+            let names: Vec<Cow<str>> = attributes
+                .iter()
+                .map(|(name, _)| quoted_key(name))
+                .collect();
+            let width = names.iter().map(|n| n.len()).max().unwrap_or(0);
+            let mut hidden = 0;
+            for ((name, attribute), escaped) in attributes.iter().zip(&names) {
+                let attribute_opts = if important_attribute(name) {
+                    Opts {
+                        show_unchanged: true,
+                        ..attribute_opts
+                    }
+                } else if attribute.action == Action::NoOp && !opts.show_unchanged {
+                    hidden += 1;
+                    continue;
+                } else {
+                    attribute_opts
+                };
+                lead(out, attribute.action, indent, style);
+                let _ = write!(out, "{escaped:<width$} = ");
+                attribute.write(out, indent + 4, attribute_opts, style);
+                out.push('\n');
+            }
+            unchanged(out, "attribute", hidden, indent + 4);
+        });
     }
 
     /// `renderers/map.go` `mapRenderer.RenderHuman` (`Map`: keys quoted and aligned).
@@ -636,38 +652,32 @@ impl Diff<'_> {
         opts: Opts,
         style: Style,
     ) {
-        let replace = forces_replacement(self.replace, opts);
-        let null = null_suffix(self.action, opts);
-        if entries.is_empty() {
-            let _ = write!(out, "{{}}{null}{replace}");
-            return;
-        }
-        let keys: Vec<String> = entries
-            .iter()
-            .map(|(key, _)| serde_json::to_string(key).unwrap_or_default())
-            .collect();
-        let width = keys.iter().map(String::len).max().unwrap_or(0);
         let element_opts = Opts {
             override_null_suffix: self.action == Action::Delete,
             ..opts.child()
         };
-        let _ = writeln!(out, "{{{replace}");
-        let mut hidden = 0;
-        for ((_, element), key) in entries.iter().zip(&keys) {
-            if element.action == Action::NoOp && !opts.show_unchanged {
-                hidden += 1;
-                continue;
+        self.write_collection(out, entries.is_empty(), "{}", indent, opts, |out| {
+            let keys: Vec<String> = entries
+                .iter()
+                .map(|(key, _)| serde_json::to_string(key).unwrap_or_default())
+                .collect();
+            let width = keys.iter().map(String::len).max().unwrap_or(0);
+            let mut hidden = 0;
+            for ((_, element), key) in entries.iter().zip(&keys) {
+                if element.action == Action::NoOp && !opts.show_unchanged {
+                    hidden += 1;
+                    continue;
+                }
+                lead(out, element.action, indent, style);
+                let _ = write!(out, "{key:<width$} = ");
+                element.write(out, indent + 4, element_opts, style);
+                if matches!(element.node, Node::Object(_)) {
+                    out.push(',');
+                }
+                out.push('\n');
             }
-            lead(out, element.action, indent, style);
-            let _ = write!(out, "{key:<width$} = ");
-            element.write(out, indent + 4, element_opts, style);
-            if matches!(element.node, Node::Object(_)) {
-                out.push(',');
-            }
-            out.push('\n');
-        }
-        unchanged(out, "element", hidden, indent);
-        let _ = write!(out, "{}}}{null}", pad(indent));
+            unchanged(out, "element", hidden, indent + 4);
+        });
     }
 
     /// `renderers/list.go` `listRenderer.RenderHuman` with `displayContext`: the unchanged
@@ -680,12 +690,6 @@ impl Diff<'_> {
         opts: Opts,
         style: Style,
     ) {
-        let replace = forces_replacement(self.replace, opts);
-        let null = null_suffix(self.action, opts);
-        if elements.is_empty() {
-            let _ = write!(out, "[]{null}{replace}");
-            return;
-        }
         let element_opts = Opts {
             override_null_suffix: true,
             ..opts.child()
@@ -694,36 +698,36 @@ impl Diff<'_> {
             show_unchanged: true,
             ..opts.child()
         };
-        let mut unchanged_elements: Vec<&Diff> = Vec::new();
-        let mut render_next = false;
-        let _ = writeln!(out, "[{replace}");
-        for element in elements {
-            if element.action == Action::NoOp && !render_next && !opts.show_unchanged {
-                unchanged_elements.push(element);
-                continue;
-            }
-            render_next = false;
-            let mut element_opts = element_opts;
-            if unchanged_elements.len() > 1 {
-                unchanged(out, "element", unchanged_elements.len() - 1, indent);
-            }
-            if let Some(last) = unchanged_elements.last() {
-                lead(out, last.action, indent, style);
-                last.write(out, indent + 4, unchanged_opts, style);
+        self.write_collection(out, elements.is_empty(), "[]", indent, opts, |out| {
+            let mut unchanged_elements: Vec<&Diff> = Vec::new();
+            let mut render_next = false;
+            for element in elements {
+                if element.action == Action::NoOp && !render_next && !opts.show_unchanged {
+                    unchanged_elements.push(element);
+                    continue;
+                }
+                render_next = false;
+                let mut element_opts = element_opts;
+                if unchanged_elements.len() > 1 {
+                    unchanged(out, "element", unchanged_elements.len() - 1, indent + 4);
+                }
+                if let Some(last) = unchanged_elements.last() {
+                    lead(out, last.action, indent, style);
+                    last.write(out, indent + 4, unchanged_opts, style);
+                    out.push_str(",\n");
+                }
+                unchanged_elements.clear();
+                if element.action == Action::NoOp {
+                    element_opts = unchanged_opts;
+                } else {
+                    render_next = true;
+                }
+                lead(out, element.action, indent, style);
+                element.write(out, indent + 4, element_opts, style);
                 out.push_str(",\n");
             }
-            unchanged_elements.clear();
-            if element.action == Action::NoOp {
-                element_opts = unchanged_opts;
-            } else {
-                render_next = true;
-            }
-            lead(out, element.action, indent, style);
-            element.write(out, indent + 4, element_opts, style);
-            out.push_str(",\n");
-        }
-        unchanged(out, "element", unchanged_elements.len(), indent);
-        let _ = write!(out, "{}]{null}", pad(indent));
+            unchanged(out, "element", unchanged_elements.len(), indent + 4);
+        });
     }
 
     /// `renderers/set.go` `setRenderer.RenderHuman`: the unchanged counted at the end.
@@ -735,29 +739,23 @@ impl Diff<'_> {
         opts: Opts,
         style: Style,
     ) {
-        let replace = forces_replacement(self.replace, opts);
-        let null = null_suffix(self.action, opts);
-        if elements.is_empty() {
-            let _ = write!(out, "[]{null}{replace}");
-            return;
-        }
         let element_opts = Opts {
             override_null_suffix: true,
             ..opts.child()
         };
-        let _ = writeln!(out, "[{replace}");
-        let mut hidden = 0;
-        for element in elements {
-            if element.action == Action::NoOp && !opts.show_unchanged {
-                hidden += 1;
-                continue;
+        self.write_collection(out, elements.is_empty(), "[]", indent, opts, |out| {
+            let mut hidden = 0;
+            for element in elements {
+                if element.action == Action::NoOp && !opts.show_unchanged {
+                    hidden += 1;
+                    continue;
+                }
+                lead(out, element.action, indent, style);
+                element.write(out, indent + 4, element_opts, style);
+                out.push_str(",\n");
             }
-            lead(out, element.action, indent, style);
-            element.write(out, indent + 4, element_opts, style);
-            out.push_str(",\n");
-        }
-        unchanged(out, "element", hidden, indent);
-        let _ = write!(out, "{}]{null}", pad(indent));
+            unchanged(out, "element", hidden, indent + 4);
+        });
     }
 
     /// `renderers/primitive.go` `renderStringDiff`: a JSON object or array as

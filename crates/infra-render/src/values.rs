@@ -353,7 +353,7 @@ fn write_object_diff_at(
             &values[value.clone()]
         );
     }
-    write_hidden_count(out, unchanged_attributes, "attribute", "attributes", indent);
+    computed::unchanged(out, "attribute", unchanged_attributes, indent + 2);
     for group in block_groups.iter().filter(|group| !group.is_empty()) {
         if has_attributes {
             out.push('\n');
@@ -362,7 +362,7 @@ fn write_object_diff_at(
     }
     if unchanged_blocks > 0 {
         out.push('\n');
-        write_hidden_count(out, unchanged_blocks, "block", "blocks", indent);
+        computed::unchanged(out, "block", unchanged_blocks, indent + 2);
     }
 }
 
@@ -616,18 +616,6 @@ fn write_unknown_block(
             replace_paths,
             indent,
             style,
-        );
-    }
-}
-
-/// "# (N unchanged attributes hidden)" and the like, when any were left out.
-fn write_hidden_count(out: &mut String, count: usize, one: &str, many: &str, indent: usize) {
-    if count > 0 {
-        let noun = if count == 1 { one } else { many };
-        let _ = writeln!(
-            out,
-            "{}# ({count} unchanged {noun} hidden)",
-            pad(indent + 2)
         );
     }
 }

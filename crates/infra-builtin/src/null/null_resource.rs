@@ -41,7 +41,9 @@ impl StateOnly for NullResource {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{assert_computed_known, assert_refresh_keeps, config, create_ok, planned};
+    use crate::testing::{
+        assert_computed_known, assert_force_new, assert_refresh_keeps, config, create_ok, planned,
+    };
     use infra_core::ResourceType;
 
     #[tokio::test]
@@ -62,10 +64,7 @@ mod tests {
     #[test]
     fn triggers_replace_and_import_is_refused() {
         let resource = NullResource::new();
-        assert!(resource
-            .schema()
-            .attribute("triggers")
-            .is_some_and(|a| a.force_new));
+        assert_force_new(&resource, "triggers", true);
         assert_eq!(
             resource.import_prior("123").err(),
             Some(ProviderError::not_importable("null_resource"))

@@ -115,7 +115,8 @@ impl StateOnly for RandomId {
 mod tests {
     use super::*;
     use crate::testing::{
-        assert_computed_known, assert_refresh_keeps, config, create_ok, import, planned, problems,
+        assert_computed_known, assert_force_new, assert_refresh_keeps, config, create_ok, import,
+        planned, problems,
     };
     use infra_core::ResourceType;
 
@@ -178,14 +179,8 @@ mod tests {
         let resource = RandomId::new();
         let found = problems(&resource, &config([("byte_length", Value::Number(0.0))]));
         assert_eq!(found.len(), 1, "{found:?}");
-        assert!(resource
-            .schema()
-            .attribute("byte_length")
-            .is_some_and(|a| a.force_new));
-        assert!(resource
-            .schema()
-            .attribute("keepers")
-            .is_some_and(|a| a.force_new));
+        assert_force_new(&resource, "byte_length", true);
+        assert_force_new(&resource, "keepers", true);
     }
 
     #[test]

@@ -76,7 +76,8 @@ impl StateOnly for TerraformData {
 mod tests {
     use super::*;
     use crate::testing::{
-        assert_computed_known, assert_refresh_keeps, config, create_ok, import, operation, planned,
+        assert_computed_known, assert_force_new, assert_refresh_keeps, config, create_ok, import,
+        operation, planned,
     };
     use infra_core::ResourceType;
 
@@ -127,10 +128,7 @@ mod tests {
             .schema()
             .attribute("triggers_replace")
             .is_some_and(|a| a.force_new && a.ty == Type::Any));
-        assert!(resource
-            .schema()
-            .attribute("input")
-            .is_some_and(|a| !a.force_new));
+        assert_force_new(&resource, "input", false);
         let imported = import(&resource, "4f8a2c8e-0b1a-4d8c-9a53-3f0b8f6f2d11").await;
         assert_eq!(
             imported.get("id"),

@@ -246,8 +246,8 @@ impl StateOnly for TimeRotating {
 mod tests {
     use super::*;
     use crate::testing::{
-        assert_computed_known, assert_refresh_keeps, config, create_ok, import, operation, planned,
-        problems,
+        assert_computed_known, assert_force_new, assert_refresh_keeps, config, create_ok, import,
+        operation, planned, problems,
     };
     use infra_core::ResourceType;
 
@@ -319,10 +319,7 @@ mod tests {
             ]),
         );
         let created = create_ok(&resource, &planned_value).await;
-        assert!(resource
-            .schema()
-            .attribute("rotation_days")
-            .is_some_and(|a| !a.force_new));
+        assert_force_new(&resource, "rotation_days", false);
         // The engine plans the prior rotation_rfc3339 (computed, not configured).
         let mut next = created.clone();
         if let Some(object) = next.map_mut() {

@@ -132,8 +132,8 @@ impl StateOnly for TimeSleep {
 mod tests {
     use super::*;
     use crate::testing::{
-        assert_computed_known, assert_refresh_keeps, config, create_ok, import, operation, planned,
-        problems,
+        assert_computed_known, assert_force_new, assert_refresh_keeps, config, create_ok, import,
+        operation, planned, problems,
     };
     use infra_core::ResourceType;
 
@@ -191,13 +191,7 @@ mod tests {
         );
         assert_eq!(bad.len(), 1, "{bad:?}");
         assert_eq!(bad[0].0, "create_duration");
-        assert!(resource
-            .schema()
-            .attribute("create_duration")
-            .is_some_and(|a| !a.force_new));
-        assert!(resource
-            .schema()
-            .attribute("triggers")
-            .is_some_and(|a| a.force_new));
+        assert_force_new(&resource, "create_duration", false);
+        assert_force_new(&resource, "triggers", true);
     }
 }
