@@ -9,7 +9,7 @@ use std::future::Future;
 use std::time::{Duration, Instant};
 
 use infra_core::resource::visible_tags;
-use infra_core::{ProviderError, Value};
+use infra_core::{Attribute, ProviderError, Type, Value};
 
 /// A request sent, its error as a `ProviderError`: `sent!(client.get_group().group_name(name))`
 /// is `client.get_group().group_name(name).send().await.map_err(aws_error)`. (A macro, not a
@@ -20,6 +20,31 @@ macro_rules! sent {
     };
 }
 pub(crate) use sent;
+
+/// The `name` of a type that generates one when neither it nor `name_prefix` is set (the
+/// provider's `create.Name`): optional and computed, forcing a new object, in conflict with
+/// `name_prefix`, as the provider declares it in every such type.
+pub fn name_attribute() -> Attribute {
+    Attribute::optional_computed("name", Type::String)
+        .force_new()
+        .conflicts_with(&["name_prefix"])
+}
+
+/// The `name_prefix` beside [`name_attribute`]: optional, forcing a new object, in conflict with
+/// `name`.
+pub fn name_prefix_attribute() -> Attribute {
+    Attribute::optional("name_prefix", Type::String)
+        .force_new()
+        .conflicts_with(&["name"])
+}
+
+/// [`name_prefix_attribute`] for the types whose provider schema also marks it `Computed`
+/// (read back from the name where the prior state does not hold it).
+pub fn computed_name_prefix_attribute() -> Attribute {
+    Attribute::optional_computed("name_prefix", Type::String)
+        .force_new()
+        .conflicts_with(&["name"])
+}
 
 /// How often waits poll. The emulator is instant; real AWS changes state in seconds.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(1500);

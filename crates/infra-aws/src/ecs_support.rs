@@ -540,29 +540,19 @@ pub fn created_arn(arn: Option<&str>, kind: &str, name: &str) -> Result<String, 
         .ok_or_else(|| crate::app_support::vanished(kind, name))
 }
 
-/// [`cluster_name_problem`] declared on an attribute.
-pub const CLUSTER_NAME: infra_core::Check = infra_core::Check::Text(infra_core::TextCheck {
-    name: "validateClusterName",
-    check: cluster_name_problem,
-});
-
-/// The provider's `validateClusterName` of the `key` argument, in its wording: 1-255
-/// alphanumerics, hyphens and underscores (`aws_ecs_cluster.name`,
+/// The pattern of the provider's `validateClusterName`, `validation.All` of
+/// `StringLenBetween(1, 255)` and this: declared as
+/// `.check(Check::Length(1, 255)).check(CLUSTER_NAME)` (`aws_ecs_cluster.name`,
 /// `aws_ecs_cluster_capacity_providers.cluster_name`, `aws_ecs_capacity_provider.cluster`).
-pub fn cluster_name_problem(key: &str, name: &str) -> Option<String> {
-    if name.is_empty() || name.len() > 255 {
-        return Some(format!(
-            "expected length of {key} to be in the range (1 - 255), got {name}"
-        ));
-    }
-    let allowed = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '_';
-    (!name.chars().all(allowed)).then(|| {
-        format!(
-            "invalid value for {key} (The cluster name must consist of alphanumerics, hyphens, \
-             and underscores.)"
-        )
-    })
-}
+pub const CLUSTER_NAME: infra_core::Check = infra_core::Check::Matches(infra_core::Pattern {
+    test: |name| {
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    },
+    message: "The cluster name must consist of alphanumerics, hyphens, and underscores.",
+});
 
 /// A capacity provider strategy block (the service's `capacity_provider_strategy`, the
 /// cluster's `default_capacity_provider_strategy`): provider, `base` 0–100000, `weight` 0–1000.

@@ -13,7 +13,9 @@ use std::sync::Arc;
 use aws_sdk_iam::types::Tag;
 use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
 
-use crate::app_support::{changed, is_missing, same_json, sent, string};
+use crate::app_support::{
+    changed, computed_name_prefix_attribute, is_missing, name_attribute, same_json, sent, string,
+};
 use crate::declared::{reported, Declared};
 use crate::ec2_support::name_for_create;
 use crate::error::aws_error;
@@ -663,16 +665,8 @@ impl InlinePolicy {
     pub fn new(aws: Arc<Aws>, principal: Principal, type_name: &'static str) -> InlinePolicy {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
-            .attr(
-                Attribute::optional_computed("name", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name_prefix"]),
-            )
-            .attr(
-                Attribute::optional_computed("name_prefix", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name"]),
-            )
+            .attr(name_attribute())
+            .attr(computed_name_prefix_attribute())
             .attr(Attribute::required("policy", Type::Json))
             .attr(Attribute::required(principal.attribute(), Type::String).force_new());
         InlinePolicy {

@@ -6,9 +6,12 @@ use std::collections::BTreeMap;
 use std::future::Future;
 
 use aws_sdk_rds::types::{MasterUserSecret, Tag};
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Operation, ProviderError, Value};
 
-use crate::app_support::{has_managed_tags, read_each, send_tag_changes, sent, string, text};
+use crate::app_support::{
+    computed_name_prefix_attribute, has_managed_tags, read_each, send_tag_changes, sent, string,
+    text,
+};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, Declared, Reading};
 use crate::ec2_support::name_for_create;
@@ -82,9 +85,7 @@ pub async fn update_tags(
 /// A parameter or option group's `name_prefix`, read as the prior state (or the planned value)
 /// holds it when the group's name (`name_of`) begins with it, else null.
 pub fn name_prefix<G: 'static>(name_of: fn(&G) -> Option<&str>) -> Declared<G> {
-    let attribute = Attribute::optional_computed("name_prefix", Type::String)
-        .force_new()
-        .conflicts_with(&["name"]);
+    let attribute = computed_name_prefix_attribute();
     read(attribute, move |group: &G, at: &Reading| {
         match at.prior.get("name_prefix").as_str() {
             Some(prefix) if name_of(group).unwrap_or_default().starts_with(prefix) => {

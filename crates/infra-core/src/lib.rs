@@ -26,6 +26,7 @@ pub use resource::{
     Cause, DataSourceType, Operation, ProviderError, Registry, ResourceType, StateReader, Timeouts,
 };
 pub use schema::{
-    Attribute, Block, Check, Nesting, Presence, RemovedArgument, Schema, Shape, TextCheck, Type,
+    Attribute, Block, Check, Nesting, Pattern, Presence, RemovedArgument, Schema, Shape, TextCheck,
+    Type,
 };
 pub use value::{PlainJson, Value};

@@ -89,10 +89,35 @@ pub enum Check {
     /// A string's length in bytes, in the inclusive range: `validation.StringLenBetween`,
     /// `expected length of name to be in the range (1 - 100), got ...`.
     Length(usize, usize),
+    /// A string that matches the provider's regular expression (written as a function):
+    /// `validation.StringMatch` with a message (and `StringDoesNotMatch`), `invalid value for
+    /// name (message)`.
+    Matches(Pattern),
     /// A provider's own check of a string: the SDK's key and the string to the provider's
     /// whole message, shown as it is (an ARN check: `"role_arn" (x) is an invalid ARN: arn:
     /// invalid prefix`).
     Text(TextCheck),
+}
+
+/// The test of a [`Check::Matches`] and the provider's message for a string that fails it.
+#[derive(Clone, Copy)]
+pub struct Pattern {
+    /// Whether the string matches (the provider's regular expression, as a function).
+    pub test: fn(&str) -> bool,
+    /// The message the provider gives `StringMatch` (`must contain only lowercase letters`).
+    pub message: &'static str,
+}
+
+impl PartialEq for Pattern {
+    fn eq(&self, other: &Pattern) -> bool {
+        self.message == other.message
+    }
+}
+
+impl std::fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.message)
+    }
 }
 
 /// The check of a [`Check::Text`], named: two are the same check when their names are (a
@@ -126,7 +151,9 @@ pub struct Attribute {
     pub default: Option<Value>,
     pub sensitive: bool,
     pub force_new: bool,
-    pub check: Option<Check>,
+    /// The checks of the value, each reporting its problems, in order (several are the
+    /// provider's `validation.All`).
+    pub checks: Vec<Check>,
     /// A computed attribute that AWS changes on its own all the time
     /// (`latest_restorable_time`): not a sign that the object changed.
     pub volatile: bool,
@@ -184,7 +211,7 @@ impl Attribute {
             default: None,
             sensitive: false,
             force_new: false,
-            check: None,
+            checks: Vec::new(),
             volatile: false,
             write_only: false,
             config_only: false,
@@ -256,8 +283,9 @@ impl Attribute {
         self.stored_when_unset = Some(value);
         self
     }
+    /// Adds a check; an attribute with several checks them all, as `validation.All` does.
     pub fn check(mut self, check: Check) -> Attribute {
-        self.check = Some(check);
+        self.checks.push(check);
         self
     }
     /// See [`Relations::conflicts_with`].
@@ -874,9 +902,9 @@ impl Schema {
                 ));
                 continue;
             }
-            if let Some(check) = &attribute.check {
-                // A sensitive value is never echoed, not even in its own error.
-                let secret = attribute.sensitive || v.contains_sensitive();
+            // A sensitive value is never echoed, not even in its own error.
+            let secret = attribute.sensitive || v.contains_sensitive();
+            for check in &attribute.checks {
                 problems.extend(check_problems(
                     check,
                     attribute.name,
@@ -1196,6 +1224,11 @@ fn check_problems(
                 )
             })
         }),
+        // validation.StringMatch with a message.
+        Check::Matches(pattern) => each_string(&|key, text| {
+            (!(pattern.test)(text))
+                .then(|| format!("invalid value for {key} ({})", pattern.message))
+        }),
         Check::Text(check) => each_string(&|key, text| {
             let message = (check.check)(key, text)?;
             // An empty string is nowhere to replace (and replacing "" would insert everywhere).
@@ -1346,6 +1379,40 @@ mod tests {
                 (
                     "rule[0].events[1]".to_string(),
                     r#"expected events to be one of ["start"], got stop"#.to_string()
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn several_checks_each_report_as_validation_all_does() {
+        const LOWERCASE: Pattern = Pattern {
+            test: |text| text.bytes().all(|b| b.is_ascii_lowercase()),
+            message: "must contain only lowercase letters",
+        };
+        let schema = Schema::new().block(Block::list(
+            "rule",
+            Schema::new().attr(
+                Attribute::optional("id", Type::String)
+                    .check(Check::Length(1, 3))
+                    .check(Check::Matches(LOWERCASE)),
+            ),
+        ));
+        let rule = |id: &str| Value::map([("id", Value::string(id))]);
+        let problems = schema.validate(&Value::map([(
+            "rule",
+            Value::List(vec![rule("ok"), rule("Long")]),
+        )]));
+        assert_eq!(
+            problems,
+            [
+                (
+                    "rule[1].id".to_string(),
+                    "expected length of rule.1.id to be in the range (1 - 3), got Long".to_string()
+                ),
+                (
+                    "rule[1].id".to_string(),
+                    "invalid value for rule.1.id (must contain only lowercase letters)".to_string()
                 ),
             ]
         );

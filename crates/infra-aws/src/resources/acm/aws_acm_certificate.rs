@@ -61,6 +61,13 @@ const WRITE_ONLY_KEY: &str = "import the key with `private_key`";
 /// A certificate is requested (`domain_name`) or imported (`private_key`): exactly one (the
 /// provider's `ExactlyOneOf` on each).
 const REQUESTED_OR_IMPORTED: &[&str] = &["domain_name", "private_key"];
+/// What an imported certificate's body and chain conflict with (the provider's
+/// `ConflictsWith`, in its order).
+const IMPORTED_CONFLICTS: &[&str] = &[
+    "certificate_authority_arn",
+    "domain_name",
+    "validation_method",
+];
 
 pub type AwsAcmCertificate = ObjectType<CertificateObject>;
 
@@ -310,7 +317,8 @@ impl AwsObject for CertificateObject {
             read(
                 Attribute::optional_computed("domain_name", Type::String)
                     .force_new()
-                    .exactly_one_of(REQUESTED_OR_IMPORTED),
+                    .exactly_one_of(REQUESTED_OR_IMPORTED)
+                    .conflicts_with(&["certificate_body", "certificate_chain", "private_key"]),
                 |detail: &D, _| Value::string(detail.domain_name().unwrap_or_default()),
             ),
             read(
@@ -335,11 +343,20 @@ impl AwsObject for CertificateObject {
                 |detail: &D, _| text(detail.key_algorithm().map(|k| k.as_str())),
             ),
             read(
-                Attribute::optional("certificate_authority_arn", Type::String).force_new(),
+                Attribute::optional("certificate_authority_arn", Type::String)
+                    .force_new()
+                    .conflicts_with(&["certificate_body", "private_key", "validation_method"]),
                 |detail: &D, _| text(detail.certificate_authority_arn()),
             ),
-            copied(Attribute::optional("certificate_body", Type::String)),
-            copied(Attribute::optional("certificate_chain", Type::String)),
+            copied(
+                Attribute::optional("certificate_body", Type::String)
+                    .required_with(&["private_key"])
+                    .conflicts_with(IMPORTED_CONFLICTS),
+            ),
+            copied(
+                Attribute::optional("certificate_chain", Type::String)
+                    .conflicts_with(IMPORTED_CONFLICTS),
+            ),
             copied(
                 Attribute::optional("private_key", Type::String)
                     .sensitive()
@@ -457,15 +474,7 @@ impl AwsObject for CertificateObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        let imported = !config.get("private_key").is_null();
         let requested = !config.get("domain_name").is_null();
-        if imported && config.get("certificate_body").is_null() {
-            problems.push((
-                "certificate_body".to_string(),
-                "\"certificate_body\": all of `certificate_body,private_key` must be specified"
-                    .to_string(),
-            ));
-        }
         if requested
             && config.get("validation_method").is_null()
             && config.get("certificate_authority_arn").is_null()

@@ -22,8 +22,8 @@ use aws_sdk_cloudwatchlogs::types::{LogGroup, LogGroupClass};
 use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
-    boolean, changed, deleted_or_missing, int, is_missing, non_empty, number, resource_tag_changes,
-    sent, string,
+    boolean, changed, deleted_or_missing, int, is_missing, name_attribute, name_prefix_attribute,
+    non_empty, number, resource_tag_changes, sent, string,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::cloudwatch_support::{common_prefix, tag_map as sdk_tags, tagging_tags};
@@ -101,17 +101,8 @@ impl AwsObject for LogGroupObject {
                 Attribute::computed("arn", Type::String),
                 |group: &LogGroup, _| Value::string(arn_of(group)),
             ),
-            text_of(
-                Attribute::optional_computed("name", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name_prefix"]),
-                LogGroup::log_group_name,
-            ),
-            copied(
-                Attribute::optional("name_prefix", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name"]),
-            ),
+            text_of(name_attribute(), LogGroup::log_group_name),
+            copied(name_prefix_attribute()),
             read(
                 Attribute::optional("retention_in_days", Type::Number)
                     .default(Value::Number(0.0))

@@ -77,24 +77,6 @@ async fn with_tags(
 
 sdk_tags_of!(Tag);
 
-/// The provider's ConflictsWith, in its wording.
-fn validate(config: &Value) -> Vec<(String, String)> {
-    let mut problems = Vec::new();
-    let provider_type = non_empty(config, "provider_type");
-    let host_arn = non_empty(config, "host_arn");
-    if provider_type.is_some() && host_arn.is_some() {
-        problems.push((
-            "provider_type".to_string(),
-            "\"provider_type\": conflicts with host_arn".to_string(),
-        ));
-        problems.push((
-            "host_arn".to_string(),
-            "\"host_arn\": conflicts with provider_type".to_string(),
-        ));
-    }
-    problems
-}
-
 #[async_trait::async_trait]
 impl AwsObject for ConnectionObject {
     type Object = Connection;
@@ -121,23 +103,21 @@ impl AwsObject for ConnectionObject {
             read(
                 Attribute::optional_computed("provider_type", Type::String)
                     .force_new()
-                    .check(Check::OneOf(PROVIDER_TYPES)),
+                    .check(Check::OneOf(PROVIDER_TYPES))
+                    .conflicts_with(&["host_arn"]),
                 |c: &Connection, _: &Reading| text(c.provider_type().map(|p| p.as_str())),
             ),
             read(
                 Attribute::optional("host_arn", Type::String)
                     .force_new()
-                    .check(ARN),
+                    .check(ARN)
+                    .conflicts_with(&["provider_type"]),
                 |c: &Connection, _: &Reading| match c.host_arn() {
                     Some(host) if !host.is_empty() => Value::string(host),
                     _ => Value::Null,
                 },
             ),
         ]
-    }
-
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        validate(config)
     }
 
     /// GetConnection for one connection, else one ListConnections pass for all of them; then
@@ -265,6 +245,7 @@ fn create_request(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use infra_core::ResourceType;
 
     /// The value read back from a connection and its tags.
     fn connection_value(connection: &Connection, tags: &[(String, String)]) -> Value {
@@ -359,9 +340,14 @@ mod tests {
 
     #[test]
     fn provider_type_and_host_arn_conflict() {
-        let problems = validate(&Value::map([
+        let resource = AwsCodestarconnectionsConnection::new(crate::Aws::new(
+            crate::ProviderSettings::default(),
+        ));
+        let host = "arn:aws:codestar-connections:us-east-1:123456789012:host/ghe-1";
+        let problems = resource.problems(&Value::map([
+            ("name", Value::string("github")),
             ("provider_type", Value::string("GitHub")),
-            ("host_arn", Value::string("not-an-arn")),
+            ("host_arn", Value::string(host)),
         ]));
         let messages: Vec<&str> = problems.iter().map(|(_, m)| m.as_str()).collect();
         assert_eq!(
@@ -371,6 +357,10 @@ mod tests {
                 "\"host_arn\": conflicts with provider_type"
             ]
         );
-        assert!(validate(&Value::map([("provider_type", Value::string("GitLab"))])).is_empty());
+        let one = Value::map([
+            ("name", Value::string("gitlab")),
+            ("provider_type", Value::string("GitLab")),
+        ]);
+        assert!(resource.problems(&one).is_empty());
     }
 }

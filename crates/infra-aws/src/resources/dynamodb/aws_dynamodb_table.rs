@@ -196,11 +196,13 @@ fn table_attributes() -> Vec<Declared<Table>> {
             },
         ),
         described(
-            Attribute::optional_computed("read_capacity", Type::Number),
+            Attribute::optional_computed("read_capacity", Type::Number)
+                .conflicts_with(&["on_demand_throughput"]),
             |t, hint| capacity_read(t, hint, "read_capacity"),
         ),
         described(
-            Attribute::optional_computed("write_capacity", Type::Number),
+            Attribute::optional_computed("write_capacity", Type::Number)
+                .conflicts_with(&["on_demand_throughput"]),
             |t, hint| capacity_read(t, hint, "write_capacity"),
         ),
         described(
@@ -1282,17 +1284,10 @@ fn validate_streams(config: &Value, problems: &mut Vec<(String, String)>) {
 }
 
 fn validate_capacity(config: &Value, problems: &mut Vec<(String, String)>) {
-    let on_demand = !blocks(config, "on_demand_throughput").is_empty();
     for key in ["read_capacity", "write_capacity"] {
         let value = config.get(key);
         if value.is_null() {
             continue;
-        }
-        if on_demand {
-            problems.push((
-                key.to_string(),
-                format!("\"{key}\": conflicts with on_demand_throughput"),
-            ));
         }
         let (Some(billing), Some(n)) = (config.get("billing_mode").as_str(), value.as_i64()) else {
             continue;

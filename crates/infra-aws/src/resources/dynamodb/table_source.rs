@@ -62,17 +62,26 @@ pub(super) fn arguments<Item>() -> Vec<Declared<Item>> {
         );
     vec![
         from_prior(Attribute::optional("restore_date_time", Type::String).force_new()),
-        from_prior(Attribute::optional("restore_source_name", Type::String)),
-        from_prior(Attribute::optional("restore_source_table_arn", Type::String).check(ARN)),
+        from_prior(
+            Attribute::optional("restore_source_name", Type::String)
+                .conflicts_with(&["import_table", "restore_source_table_arn"]),
+        ),
+        from_prior(
+            Attribute::optional("restore_source_table_arn", Type::String)
+                .check(ARN)
+                .conflicts_with(&["import_table", "restore_source_name"]),
+        ),
         from_prior(Attribute::optional("restore_to_latest_time", Type::Bool).force_new()),
         not_supported(
             "restore_backup_arn",
             Type::String,
             "restore from a point in time (`restore_source_table_arn`) instead",
         ),
-        read_block(Block::single("import_table", import), |_, at: &Reading| {
-            known(at.prior, "import_table")
-        }),
+        read_block(
+            Block::single("import_table", import)
+                .conflicts_with(&["restore_source_name", "restore_source_table_arn"]),
+            |_, at: &Reading| known(at.prior, "import_table"),
+        ),
     ]
 }
 
@@ -99,37 +108,8 @@ pub(super) fn source_of(planned: &Value) -> Source<'_> {
     }
 }
 
-/// The provider's ConflictsWith and value checks, in its wording.
+/// The provider's check of `restore_date_time`, in its wording (its conflicts are declared).
 pub(super) fn validate(config: &Value, problems: &mut Vec<(String, String)>) {
-    let set = |key: &str| match config.get(key) {
-        Value::Null => false,
-        Value::List(items) => !items.is_empty(),
-        _ => true,
-    };
-    for (key, others) in [
-        (
-            "import_table",
-            &["restore_source_name", "restore_source_table_arn"][..],
-        ),
-        (
-            "restore_source_name",
-            &["import_table", "restore_source_table_arn"][..],
-        ),
-        (
-            "restore_source_table_arn",
-            &["import_table", "restore_source_name"][..],
-        ),
-    ] {
-        if !set(key) {
-            continue;
-        }
-        for other in others.iter().filter(|other| set(other)) {
-            problems.push((
-                key.to_string(),
-                format!("\"{key}\": conflicts with {other}"),
-            ));
-        }
-    }
     if let Some(text) = non_empty(config, "restore_date_time") {
         if parse_time(&text).is_none() {
             problems.push((
@@ -251,8 +231,16 @@ mod tests {
         Client::from_conf(config)
     }
 
+    /// The problems of these arguments: their declarations' (checks and conflicts), then
+    /// [`validate`]'s.
     fn problems(config: Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
+        let declared = arguments::<()>()
+            .into_iter()
+            .fold(Schema::new(), |schema, argument| match argument.field {
+                crate::declared::Field::Attribute(attribute) => schema.attr(attribute),
+                crate::declared::Field::Block(block) => schema.block(block),
+            });
+        let mut problems = declared.validate(&config);
         validate(&config, &mut problems);
         problems
     }
@@ -283,9 +271,10 @@ mod tests {
             ("restore_source_table_arn", Value::string("orders")),
             ("restore_date_time", Value::string("yesterday")),
         ]));
-        // The ARN is the declaration's check (`verify::ARN`), not this file's.
-        assert_eq!(found.len(), 1, "{found:?}");
-        assert!(found[0].1.contains("RFC3339"), "{found:?}");
+        // The declaration's ARN check (`verify::ARN`), then this file's time check.
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].1.contains("is an invalid ARN"), "{found:?}");
+        assert!(found[1].1.contains("RFC3339"), "{found:?}");
         assert!(problems(Value::map([(
             "restore_date_time",
             Value::string("2026-11-20T10:00:00Z")

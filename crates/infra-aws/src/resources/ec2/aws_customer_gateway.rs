@@ -44,11 +44,15 @@ impl Ec2Object for CustomerGatewayObject {
                 },
             ),
             string(
-                Attribute::optional_computed("bgp_asn", Type::String).force_new(),
+                Attribute::optional_computed("bgp_asn", Type::String)
+                    .force_new()
+                    .conflicts_with(&["bgp_asn_extended"]),
                 CustomerGateway::bgp_asn,
             ),
             string(
-                Attribute::optional_computed("bgp_asn_extended", Type::String).force_new(),
+                Attribute::optional_computed("bgp_asn_extended", Type::String)
+                    .force_new()
+                    .conflicts_with(&["bgp_asn"]),
                 CustomerGateway::bgp_asn_extended,
             ),
             string(
@@ -90,12 +94,6 @@ impl Ec2Object for CustomerGatewayObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        if !config.get("bgp_asn").is_null() && !config.get("bgp_asn_extended").is_null() {
-            problems.push((
-                "bgp_asn".to_string(),
-                "\"bgp_asn\": conflicts with bgp_asn_extended.".to_string(),
-            ));
-        }
         if let Some(asn) = config.get("bgp_asn").as_str() {
             if !asn
                 .parse::<i64>()

@@ -155,7 +155,7 @@ use super::launch_blocks::{
     burstable_performance, capacity_reservation_parts, capacity_reservation_schema,
     capacity_reservation_target_value, metadata_options_schema, metadata_options_value,
     AUTO_RECOVERY, CPU_CREDITS, ENABLED_DISABLED, HOSTNAME_TYPES, INTERRUPTION_BEHAVIORS,
-    SPOT_INSTANCE_TYPES, TENANCIES, VOLUME_TYPES,
+    PREFERENCE_OR_TARGET, SPOT_INSTANCE_TYPES, TENANCIES, VOLUME_TYPES,
 };
 use crate::app_support::{blocks, changed, deleted_or_gone, int, number, sent, vanished};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
@@ -793,7 +793,7 @@ fn instance_blocks() -> Vec<Declared<Described>> {
         reported_block(
             Block::single(
                 "capacity_reservation_specification",
-                capacity_reservation_schema(),
+                capacity_reservation_schema(PREFERENCE_OR_TARGET),
             )
             .computed(),
             |instance, _| {
@@ -2412,7 +2412,6 @@ impl AwsObject for InstanceObject {
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         check_user_data(&mut problems, config);
-        check_capacity_reservation(&mut problems, config);
         check_volume_tags(&mut problems, config);
         problems
     }
@@ -2830,59 +2829,6 @@ fn check_user_data(problems: &mut Vec<(String, String)>, config: &Value) {
                 "user_data_base64".to_string(),
                 format!("\"user_data_base64\" (\"{encoded}\") must be base64-encoded"),
             ));
-        }
-    }
-}
-
-/// The provider's ExactlyOneOf message for the two arguments `keys` (as it lists them, in
-/// backquotes), given whether each is set; `None` when exactly one is.
-fn exactly_one_of(keys: &str, first: bool, second: bool) -> Option<String> {
-    match (first, second) {
-        (false, false) => Some(format!("one of {keys} must be specified")),
-        (true, true) => Some(format!(
-            "only one of {keys} can be specified, but {keys} were specified."
-        )),
-        _ => None,
-    }
-}
-
-/// Each `capacity_reservation_specification` has exactly one of a preference and a target,
-/// and the target one of an ID and a group.
-fn check_capacity_reservation(problems: &mut Vec<(String, String)>, config: &Value) {
-    for (index, item) in config
-        .get("capacity_reservation_specification")
-        .as_list()
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        let preference = present(item.get("capacity_reservation_preference"));
-        let target = present(item.get("capacity_reservation_target"));
-        let keys = "`capacity_reservation_specification.0.capacity_reservation_preference,\
-                    capacity_reservation_specification.0.capacity_reservation_target`";
-        let message = exactly_one_of(keys, preference, target);
-        if let Some(message) = message {
-            problems.push((
-                format!("capacity_reservation_specification[{index}]"),
-                format!(
-                    "\"capacity_reservation_specification.0.capacity_reservation_preference\": \
-                     {message}"
-                ),
-            ));
-        }
-        for target in blocks(item, "capacity_reservation_target") {
-            if present(target.get("capacity_reservation_id"))
-                && present(target.get("capacity_reservation_resource_group_arn"))
-            {
-                problems.push((
-                    format!(
-                        "capacity_reservation_specification[{index}].capacity_reservation_target[0].capacity_reservation_id"
-                    ),
-                    "\"capacity_reservation_specification.0.capacity_reservation_target.0.capacity_reservation_id\": \
-                     conflicts with capacity_reservation_specification.0.capacity_reservation_target.0.capacity_reservation_resource_group_arn"
-                        .to_string(),
-                ));
-            }
         }
     }
 }
@@ -4289,6 +4235,74 @@ mod tests {
             missing[4].1,
             "\"launch_template\": one of `ami,instance_type,launch_template` must be specified"
         );
+    }
+
+    #[test]
+    fn a_capacity_reservation_has_a_preference_or_a_target() {
+        let instance = AwsInstance::new(Aws::new(crate::ProviderSettings::default()));
+        let with = |specification: Value| {
+            instance.problems(&Value::map([
+                ("ami", Value::string("ami-1")),
+                ("instance_type", Value::string("t3.micro")),
+                (
+                    "capacity_reservation_specification",
+                    Value::List(vec![specification]),
+                ),
+            ]))
+        };
+        let keys = "capacity_reservation_specification.0.capacity_reservation_preference,\
+                    capacity_reservation_specification.0.capacity_reservation_target";
+        // Neither: each of the two declares the rule, and each reports it.
+        let neither = with(Value::map([(
+            "capacity_reservation_preference",
+            Value::Null,
+        )]));
+        assert_eq!(
+            neither,
+            [
+                (
+                    "capacity_reservation_specification[0].capacity_reservation_preference"
+                        .to_string(),
+                    format!(
+                        "\"capacity_reservation_specification.0.capacity_reservation_preference\": \
+                         one of `{keys}` must be specified"
+                    )
+                ),
+                (
+                    "capacity_reservation_specification[0].capacity_reservation_target".to_string(),
+                    format!(
+                        "\"capacity_reservation_specification.0.capacity_reservation_target\": \
+                         one of `{keys}` must be specified"
+                    )
+                ),
+            ]
+        );
+        // A target naming both a reservation and a group: the two conflict, and the group is
+        // an ARN.
+        let target = Value::map([
+            ("capacity_reservation_id", Value::string("cr-1")),
+            (
+                "capacity_reservation_resource_group_arn",
+                Value::string("group"),
+            ),
+        ]);
+        let both = with(Value::map([(
+            "capacity_reservation_target",
+            Value::List(vec![target]),
+        )]));
+        let messages: Vec<&str> = both.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(messages.len(), 3, "{messages:?}");
+        assert!(messages[0].ends_with(
+            "capacity_reservation_id\": conflicts with \
+             capacity_reservation_specification.0.capacity_reservation_target.0.\
+             capacity_reservation_resource_group_arn"
+        ));
+        assert!(messages[2].contains("is an invalid ARN"), "{messages:?}");
+        assert!(with(Value::map([(
+            "capacity_reservation_preference",
+            Value::string("open")
+        )]))
+        .is_empty());
     }
 
     #[test]

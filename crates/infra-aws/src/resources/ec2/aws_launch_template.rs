@@ -96,8 +96,8 @@ use super::launch_blocks::{
     SPOT_INSTANCE_TYPES, TENANCIES, VOLUME_TYPES,
 };
 use crate::app_support::{
-    blocks, boolean, int, known, non_empty, number, sent, single, string, string_list, strings,
-    text,
+    blocks, boolean, computed_name_prefix_attribute, int, known, name_attribute, non_empty, number,
+    sent, single, string, string_list, strings, text,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{self, declare, read, read_block, switch, Declared, Reading};
@@ -215,7 +215,10 @@ fn instance_requirements_schema() -> Schema {
             range_schema(false),
         ))
         .attr(string_set("accelerator_types"))
-        .attr(string_set("allowed_instance_types"))
+        .attr(
+            string_set("allowed_instance_types")
+                .conflicts_with(&["instance_requirements.0.excluded_instance_types"]),
+        )
         .attr(one_of("bare_metal", INCLUSION))
         .block(Block::single(
             "baseline_ebs_bandwidth_mbps",
@@ -223,13 +226,19 @@ fn instance_requirements_schema() -> Schema {
         ))
         .attr(one_of("burstable_performance", INCLUSION))
         .attr(string_set("cpu_manufacturers"))
-        .attr(string_set("excluded_instance_types"))
+        .attr(
+            string_set("excluded_instance_types")
+                .conflicts_with(&["instance_requirements.0.allowed_instance_types"]),
+        )
         .attr(string_set("instance_generations"))
         .attr(one_of("local_storage", INCLUSION))
         .attr(string_set("local_storage_types"))
-        .attr(optional_number(
-            "max_spot_price_as_percentage_of_optimal_on_demand_price",
-        ))
+        .attr(
+            optional_number("max_spot_price_as_percentage_of_optimal_on_demand_price")
+                .conflicts_with(&[
+                    "instance_requirements.0.spot_max_price_percentage_over_lowest_price",
+                ]),
+        )
         .block(Block::single("memory_gib_per_vcpu", range_schema(false)))
         .block(Block::single("memory_mib", range_schema(true)).required())
         .block(Block::single("network_bandwidth_gbps", range_schema(false)))
@@ -241,9 +250,11 @@ fn instance_requirements_schema() -> Schema {
             "on_demand_max_price_percentage_over_lowest_price",
         ))
         .attr(flag_attribute("require_hibernate_support"))
-        .attr(optional_number(
-            "spot_max_price_percentage_over_lowest_price",
-        ))
+        .attr(
+            optional_number("spot_max_price_percentage_over_lowest_price").conflicts_with(&[
+                "instance_requirements.0.max_spot_price_as_percentage_of_optimal_on_demand_price",
+            ]),
+        )
         .block(Block::single("total_local_storage_gb", range_schema(false)))
         .block(Block::single("vcpu_count", range_schema(true)).required())
 }
@@ -357,7 +368,7 @@ fn placement_schema() -> Schema {
         .attr(optional_string("group_id"))
         .attr(optional_string("group_name"))
         .attr(optional_string("host_id"))
-        .attr(optional_string("host_resource_group_arn"))
+        .attr(optional_string("host_resource_group_arn").conflicts_with(&["placement.0.host_id"]))
         .attr(optional_number("partition_number"))
         .attr(optional_string("spread_domain"))
         .attr(one_of("tenancy", TENANCIES))
@@ -449,17 +460,10 @@ fn template_attributes() -> Vec<Declared<Template>> {
             Attribute::computed("arn", Type::String),
             |t: &Template, _| Value::string(&t.arn),
         ),
-        read(
-            Attribute::optional_computed("name", Type::String)
-                .force_new()
-                .conflicts_with(&["name_prefix"]),
-            |t: &Template, _| Value::string(t.name()),
-        ),
+        read(name_attribute(), |t: &Template, _| Value::string(t.name())),
         // AWS does not report it: kept as configured, else made from a generated name.
         read(
-            Attribute::optional_computed("name_prefix", Type::String)
-                .force_new()
-                .conflicts_with(&["name"]),
+            computed_name_prefix_attribute(),
             |t: &Template, at: &Reading| {
                 let kept = at.prior.get("name_prefix");
                 match !kept.is_null() && kept.is_wholly_known() {
@@ -474,10 +478,11 @@ fn template_attributes() -> Vec<Declared<Template>> {
         ),
         read(
             Attribute::optional_computed("default_version", Type::Number)
-                .check(Check::Range(1, i64::MAX)),
+                .check(Check::Range(1, i64::MAX))
+                .conflicts_with(&["update_default_version"]),
             |t: &Template, _| number(t.template.default_version_number()),
         ),
-        switch(flag_attribute("update_default_version")),
+        switch(flag_attribute("update_default_version").conflicts_with(&["default_version"])),
         read(
             Attribute::computed("latest_version", Type::Number),
             |t: &Template, _| {
@@ -503,7 +508,7 @@ fn hardware_data() -> Vec<Declared<Template>> {
         data_block(
             Block::single(
                 "capacity_reservation_specification",
-                capacity_reservation_schema(),
+                capacity_reservation_schema(&[]),
             ),
             |data| {
                 let spec = data.capacity_reservation_specification()?;
@@ -576,7 +581,7 @@ fn hardware_data() -> Vec<Declared<Template>> {
             Block::single(
                 "iam_instance_profile",
                 Schema::new()
-                    .attr(optional_string("arn"))
+                    .attr(optional_string("arn").conflicts_with(&["iam_instance_profile.0.name"]))
                     .attr(optional_string("name")),
             ),
             |data| {
@@ -613,15 +618,17 @@ fn image_and_type_data() -> Vec<Declared<Template>> {
             },
         ),
         data_block(
-            Block::single("instance_requirements", instance_requirements_schema()),
+            Block::single("instance_requirements", instance_requirements_schema())
+                .conflicts_with(&["instance_type"]),
             |data| {
                 data.instance_requirements()
                     .map(instance_requirements_value)
             },
         ),
-        data_attribute(optional_string("instance_type"), |data| {
-            enum_value(data.instance_type())
-        }),
+        data_attribute(
+            optional_string("instance_type").conflicts_with(&["instance_requirements"]),
+            |data| enum_value(data.instance_type()),
+        ),
         data_attribute(optional_string("kernel_id"), |data| text(data.kernel_id())),
         data_attribute(optional_string("key_name"), |data| text(data.key_name())),
         data_list(
@@ -711,17 +718,19 @@ fn network_and_placement_data() -> Vec<Declared<Template>> {
             ResponseLaunchTemplateData::secondary_interfaces,
             secondary_interface_value,
         ),
-        data_attribute(string_set("security_group_names"), |data| {
-            string_list(data.security_groups())
-        }),
+        data_attribute(
+            string_set("security_group_names").conflicts_with(&["vpc_security_group_ids"]),
+            |data| string_list(data.security_groups()),
+        ),
         read_block(
             Block::list("tag_specifications", tag_specification_schema()),
             |t: &Template, _: &Reading| tag_specifications_value(&t.data),
         ),
         data_attribute(optional_string("user_data"), |data| text(data.user_data())),
-        data_attribute(string_set("vpc_security_group_ids"), |data| {
-            string_list(data.security_group_ids())
-        }),
+        data_attribute(
+            string_set("vpc_security_group_ids").conflicts_with(&["security_group_names"]),
+            |data| string_list(data.security_group_ids()),
+        ),
     ]
 }
 
@@ -2393,31 +2402,8 @@ fn validate_config(config: &Value) -> Vec<(String, String)> {
     problems
 }
 
-/// The top-level arguments: conflicts, names, `default_version`, `description` and
-/// `ebs_optimized`.
+/// The top-level names and `ebs_optimized`.
 fn check_top_level(problems: &mut Vec<(String, String)>, config: &Value) {
-    let top = ("", "");
-    check_conflict(
-        problems,
-        config,
-        top,
-        "default_version",
-        "update_default_version",
-    );
-    check_conflict(
-        problems,
-        config,
-        top,
-        "instance_type",
-        "instance_requirements",
-    );
-    check_conflict(
-        problems,
-        config,
-        top,
-        "security_group_names",
-        "vpc_security_group_ids",
-    );
     for key in ["name", "name_prefix"] {
         if let Some(name) = config.get(key).as_str() {
             if let Some(problem) = name_problem(key, name) {
@@ -2460,55 +2446,12 @@ fn check_disks_and_interfaces(problems: &mut Vec<(String, String)>, config: &Val
     }
 }
 
-/// The arguments that conflict within `iam_instance_profile`,
-/// `capacity_reservation_target`, `placement` and `instance_requirements`.
+/// `placement`'s `group_name` with its `group_id`: AWS takes one (infra's own check; the
+/// conflicts the provider declares are declared on the schema).
 fn check_block_conflicts(problems: &mut Vec<(String, String)>, config: &Value) {
-    if let Some(profile) = single(config, "iam_instance_profile") {
-        let at = ("iam_instance_profile[0].", "iam_instance_profile.0.");
-        check_conflict(problems, profile, at, "arn", "name");
-    }
-    if let Some(target) = single(config, "capacity_reservation_specification")
-        .and_then(|spec| single(spec, "capacity_reservation_target"))
-    {
-        let at = (
-            "capacity_reservation_specification[0].capacity_reservation_target[0].",
-            "capacity_reservation_specification.0.capacity_reservation_target.0.",
-        );
-        check_conflict(
-            problems,
-            target,
-            at,
-            "capacity_reservation_id",
-            "capacity_reservation_resource_group_arn",
-        );
-    }
     if let Some(placement) = single(config, "placement") {
         let at = ("placement[0].", "placement.0.");
-        check_conflict(
-            problems,
-            placement,
-            at,
-            "host_id",
-            "host_resource_group_arn",
-        );
         check_conflict(problems, placement, at, "group_name", "group_id");
-    }
-    if let Some(requirements) = single(config, "instance_requirements") {
-        let at = ("instance_requirements[0].", "instance_requirements.0.");
-        check_conflict(
-            problems,
-            requirements,
-            at,
-            "allowed_instance_types",
-            "excluded_instance_types",
-        );
-        check_conflict(
-            problems,
-            requirements,
-            at,
-            "spot_max_price_percentage_over_lowest_price",
-            "max_spot_price_as_percentage_of_optimal_on_demand_price",
-        );
     }
 }
 
@@ -2605,7 +2548,8 @@ mod tests {
         assert!(messages.contains(&"\"name_prefix\": conflicts with name"));
         assert!(messages.contains(&"\"name\" cannot be less than 3 characters"));
         assert!(messages.contains(&"ebs_optimized: cannot parse 'maybe' as boolean"));
-        let conflict = "\"iam_instance_profile.0.name\": conflicts with iam_instance_profile.0.arn";
+        // One-sided, as the provider declares it: on the ARN.
+        let conflict = "\"iam_instance_profile.0.arn\": conflicts with iam_instance_profile.0.name";
         assert!(messages.contains(&conflict));
     }
 
@@ -2833,8 +2777,8 @@ mod tests {
             Some(Value::Number(0.0))
         );
         assert_eq!(
-            attribute("interface_type").check,
-            Some(Check::OneOf(&["secondary"]))
+            attribute("interface_type").checks,
+            [Check::OneOf(&["secondary"])]
         );
         assert_eq!(
             attribute("private_ip_addresses").ty,

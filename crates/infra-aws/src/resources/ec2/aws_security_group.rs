@@ -22,7 +22,7 @@ use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
 };
 
-use crate::app_support::sent;
+use crate::app_support::{name_attribute, name_prefix_attribute, sent};
 use crate::declared::copied;
 use crate::ec2_object::{
     computed, owner_id, read, read_block, string, Declared, Ec2Object, Ec2Type,
@@ -408,9 +408,7 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
     const ADOPTS: bool = DEFAULT;
 
     fn attributes() -> Vec<Declared<SecurityGroup>> {
-        let name = Attribute::optional_computed("name", Type::String)
-            .force_new()
-            .conflicts_with(&["name_prefix"]);
+        let name = name_attribute();
         let description = Attribute::optional("description", Type::String)
             .default(Value::string("Managed by Terraform"))
             .force_new();
@@ -423,11 +421,7 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
         };
         let name_prefix = match DEFAULT {
             // AWS cannot report it: kept from the configuration.
-            false => copied(
-                Attribute::optional("name_prefix", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name"]),
-            ),
+            false => copied(name_prefix_attribute()),
             // The provider derives name_prefix from the name: none for "default".
             true => read(
                 Attribute::computed("name_prefix", Type::String),

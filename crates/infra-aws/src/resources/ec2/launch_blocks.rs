@@ -14,6 +14,7 @@ use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{non_empty, sent, single, text};
 use crate::ec2_support::as_enum;
+use crate::verify::ARN;
 
 pub(super) const VOLUME_TYPES: &[&str] = &["standard", "io1", "io2", "gp2", "sc1", "st1", "gp3"];
 pub(super) const ENABLED_DISABLED: &[&str] = &["enabled", "disabled"];
@@ -26,24 +27,47 @@ pub(super) const HOSTNAME_TYPES: &[&str] = &["ip-name", "resource-name"];
 const RESERVATION_PREFERENCES: &[&str] = &["capacity-reservations-only", "open", "none"];
 const HTTP_TOKENS: &[&str] = &["optional", "required"];
 
-/// `capacity_reservation_specification`, the same in both schemas: a preference, or a target
-/// reservation (or group).
-pub(super) fn capacity_reservation_schema() -> Schema {
+/// `capacity_reservation_specification` of the instance and the launch template: a preference,
+/// or a target reservation (or group).
+///
+/// `preference_or_target` is the provider's `ExactlyOneOf` between the preference and the
+/// target (the instance declares it, the launch template does not); the target's ID and group
+/// conflict in both.
+pub(super) fn capacity_reservation_schema(preference_or_target: &'static [&'static str]) -> Schema {
+    const ID: &str = "capacity_reservation_specification.0.capacity_reservation_target.0.capacity_reservation_id";
+    const GROUP: &str = "capacity_reservation_specification.0.capacity_reservation_target.0.capacity_reservation_resource_group_arn";
     Schema::new()
         .attr(
             Attribute::optional("capacity_reservation_preference", Type::String)
-                .check(Check::OneOf(RESERVATION_PREFERENCES)),
+                .check(Check::OneOf(RESERVATION_PREFERENCES))
+                .exactly_one_of(preference_or_target),
         )
-        .block(Block::single(
-            "capacity_reservation_target",
-            Schema::new()
-                .attr(Attribute::optional("capacity_reservation_id", Type::String))
-                .attr(Attribute::optional(
-                    "capacity_reservation_resource_group_arn",
-                    Type::String,
-                )),
-        ))
+        .block(
+            Block::single(
+                "capacity_reservation_target",
+                Schema::new()
+                    .attr(
+                        Attribute::optional("capacity_reservation_id", Type::String)
+                            .conflicts_with(&[GROUP]),
+                    )
+                    .attr(
+                        Attribute::optional(
+                            "capacity_reservation_resource_group_arn",
+                            Type::String,
+                        )
+                        .check(ARN)
+                        .conflicts_with(&[ID]),
+                    ),
+            )
+            .exactly_one_of(preference_or_target),
+        )
 }
+
+/// The instance's `ExactlyOneOf` between a reservation's preference and its target.
+pub(super) const PREFERENCE_OR_TARGET: &[&str] = &[
+    "capacity_reservation_specification.0.capacity_reservation_preference",
+    "capacity_reservation_specification.0.capacity_reservation_target",
+];
 
 /// The preference and the target of a `capacity_reservation_specification` block, as both
 /// requests (RunInstances' and the launch data's) take them.

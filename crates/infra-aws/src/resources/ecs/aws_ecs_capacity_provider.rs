@@ -55,9 +55,7 @@ use aws_sdk_ecs::types::{
     NetworkBandwidthGbpsRequest, NetworkInterfaceCountRequest, PropagateMiTags,
     TotalLocalStorageGbRequest, UpdateManagedInstancesProviderConfiguration, VCpuCountRangeRequest,
 };
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, Schema, TextCheck, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Operation, Pattern, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
     blocks, boolean, int, non_empty, number, retry_while, sent, single, string, string_list,
@@ -171,7 +169,11 @@ fn instance_requirements_schema() -> Schema {
             whole_range(0, false),
         ))
         .attr(string_set("accelerator_types").check(Check::OneOf(&["fpga", "gpu", "inference"])))
-        .attr(string_set("allowed_instance_types").check(INSTANCE_TYPE))
+        .attr(
+            string_set("allowed_instance_types")
+                .check(Check::Length(1, MAX_INSTANCE_TYPE_LENGTH))
+                .check(INSTANCE_TYPE),
+        )
         .attr(one_of("bare_metal", INCLUSION))
         .block(Block::single(
             "baseline_ebs_bandwidth_mbps",
@@ -183,7 +185,11 @@ fn instance_requirements_schema() -> Schema {
             "amd",
             "intel",
         ])))
-        .attr(string_set("excluded_instance_types").check(INSTANCE_TYPE))
+        .attr(
+            string_set("excluded_instance_types")
+                .check(Check::Length(1, MAX_INSTANCE_TYPE_LENGTH))
+                .check(INSTANCE_TYPE),
+        )
         .attr(string_set("instance_generations").check(Check::OneOf(&["current", "previous"])))
         .attr(one_of("local_storage", INCLUSION))
         .attr(string_set("local_storage_types").check(Check::OneOf(&["hdd", "ssd"])))
@@ -903,29 +909,17 @@ fn block_count(config: &Value, key: &str) -> Option<usize> {
     Some(value.as_list().map_or(0, |items| items.len()))
 }
 
-/// An instance type or pattern (`m5.*`) of `instance_requirements`' lists: 1 to 30
-/// characters, alphanumeric, dots, asterisks and hyphens.
-const INSTANCE_TYPE: Check = Check::Text(TextCheck {
-    name: "instance type pattern",
-    check: instance_type_problem,
+/// An instance type or pattern (`m5.*`) of `instance_requirements`' lists: the provider's
+/// `validation.All` of `StringLenBetween(1, 30)` and this `StringMatch`.
+const INSTANCE_TYPE: Check = Check::Matches(Pattern {
+    test: |text| {
+        !text.is_empty()
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '*' | '-'))
+    },
+    message: "must contain only alphanumeric characters, dots, asterisks, and hyphens",
 });
-
-fn instance_type_problem(key: &str, text: &str) -> Option<String> {
-    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '*' | '-');
-    if text.is_empty() || text.len() > MAX_INSTANCE_TYPE_LENGTH {
-        Some(format!(
-            "expected length of {key} to be in the range (1 - {MAX_INSTANCE_TYPE_LENGTH}), got \
-             {text}"
-        ))
-    } else if !text.chars().all(allowed) {
-        Some(format!(
-            "invalid value for {key} (must contain only alphanumeric characters, dots, \
-             asterisks, and hyphens)"
-        ))
-    } else {
-        None
-    }
-}
 
 /// The checks of an `instance_requirements` block that the schema cannot express: the size of
 /// its instance type lists, and its fractions (at least 0).
@@ -1001,6 +995,7 @@ impl AwsObject for CapacityProviderObject {
             declared::string(
                 Attribute::optional("cluster", Type::String)
                     .force_new()
+                    .check(Check::Length(1, 255))
                     .check(CLUSTER_NAME),
                 CapacityProvider::cluster,
             ),

@@ -45,6 +45,7 @@ fn attributes() -> Vec<Declared<Cluster>> {
         declared::string(
             Attribute::required("name", Type::String)
                 .force_new()
+                .check(Check::Length(1, 255))
                 .check(CLUSTER_NAME),
             Cluster::cluster_name,
         ),

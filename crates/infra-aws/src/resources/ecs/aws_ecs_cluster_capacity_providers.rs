@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_ecs::types::{CapacityProviderStrategyItem, Cluster};
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{sent, string, string_list, strings, vanished};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
@@ -96,6 +96,7 @@ impl AwsObject for ClusterCapacityProviders {
                 // A name, not an ARN, so that the read knows which to store.
                 Attribute::required("cluster_name", Type::String)
                     .force_new()
+                    .check(Check::Length(1, 255))
                     .check(CLUSTER_NAME),
                 cluster_name,
             ),

@@ -2772,8 +2772,8 @@ mod tests {
             .schema;
         assert_eq!(presence(log, "options"), Presence::OptionalComputed);
         assert!(matches!(
-            log.attribute("log_driver").and_then(|a| a.check.clone()),
-            Some(Check::OneOf(drivers)) if drivers.contains(&"awslogs") && drivers.len() == 8
+            log.attribute("log_driver").map(|a| a.checks.as_slice()),
+            Some([Check::OneOf(drivers)]) if drivers.contains(&"awslogs") && drivers.len() == 8
         ));
         let service = &connect.block_named("service").expect("declared").schema;
         assert_eq!(
@@ -2787,14 +2787,14 @@ mod tests {
             Presence::OptionalComputed
         );
         assert_eq!(
-            alias.schema.attribute("port").and_then(|a| a.check.clone()),
-            Some(Check::Range(0, 65535))
+            alias.schema.attribute("port").map(|a| a.checks.as_slice()),
+            Some(&[Check::Range(0, 65535)][..])
         );
         let timeout = &service.block_named("timeout").expect("declared").schema;
         for name in ["idle_timeout_seconds", "per_request_timeout_seconds"] {
             assert_eq!(
-                timeout.attribute(name).and_then(|a| a.check.clone()),
-                Some(Check::Range(0, 2_147_483_647))
+                timeout.attribute(name).map(|a| a.checks.as_slice()),
+                Some(&[Check::Range(0, 2_147_483_647)][..])
             );
         }
         let authority = &service

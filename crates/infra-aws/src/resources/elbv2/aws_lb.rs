@@ -65,8 +65,8 @@ use infra_core::{
 };
 
 use crate::app_support::{
-    blocks, boolean, changed, int, non_empty, number, sent, set_tags, single, string, string_list,
-    strings, text, text_or_null, wait_for,
+    blocks, boolean, changed, int, name_attribute, name_prefix_attribute, non_empty, number, sent,
+    set_tags, single, string, string_list, strings, text, text_or_null, wait_for,
 };
 use crate::elbv2_support::{
     arn_suffix, attributes_of, modify_attributes, name_prefix_of, name_prefix_problems,
@@ -74,6 +74,10 @@ use crate::elbv2_support::{
 };
 use crate::paginated::all_items;
 use crate::tagging::{ManagedTags, WithTags};
+
+/// The provider's `ExactlyOneOf` on `subnets` and `subnet_mapping`: a load balancer names its
+/// subnets one way.
+const SUBNETS_OR_MAPPINGS: &[&str] = &["subnet_mapping", "subnets"];
 
 const APPLICATION: &[&str] = &["application"];
 const NETWORK: &[&str] = &["network", "gateway"];
@@ -1005,16 +1009,8 @@ impl Elbv2Object for LoadBalancers {
             .attr(Attribute::computed("dns_name", Type::String))
             .attr(Attribute::computed("zone_id", Type::String))
             .attr(Attribute::computed("vpc_id", Type::String))
-            .attr(
-                Attribute::optional_computed("name", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name_prefix"]),
-            )
-            .attr(
-                Attribute::optional("name_prefix", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name"]),
-            )
+            .attr(name_attribute())
+            .attr(name_prefix_attribute())
             // Optional+Computed, as the provider has it: a configuration that omits it keeps
             // the scheme the load balancer has (an imported internal one is not replaced); a
             // new one is internet-facing.
@@ -1029,10 +1025,10 @@ impl Elbv2Object for LoadBalancers {
                 "security_groups",
                 Type::set(Type::String),
             ))
-            .attr(Attribute::optional_computed(
-                "subnets",
-                Type::set(Type::String),
-            ))
+            .attr(
+                Attribute::optional_computed("subnets", Type::set(Type::String))
+                    .exactly_one_of(SUBNETS_OR_MAPPINGS),
+            )
             .attr(
                 Attribute::optional_computed("ip_address_type", Type::String).check(Check::OneOf(
                     &["ipv4", "dualstack", "dualstack-without-public-ipv4"],
@@ -1053,7 +1049,8 @@ impl Elbv2Object for LoadBalancers {
                 )
                 // Changed in place (SetSubnets) except where the provider's CustomizeDiff
                 // replaces: [`subnet_replacements`].
-                .computed(),
+                .computed()
+                .exactly_one_of(SUBNETS_OR_MAPPINGS),
             );
         SETTINGS
             .iter()
@@ -1181,12 +1178,6 @@ impl Elbv2Object for LoadBalancers {
                 if let Some(problem) = misplaced_argument(config, name, types, kind) {
                     problems.push((name.to_string(), problem));
                 }
-            }
-            if !config.get("subnets").is_null() && !blocks(config, "subnet_mapping").is_empty() {
-                problems.push((
-                    "subnet_mapping".to_string(),
-                    "\"subnet_mapping\" conflicts with \"subnets\": set only one.".to_string(),
-                ));
             }
         }
         if let Some(name) = config.get("name").as_str() {
@@ -1620,6 +1611,47 @@ mod newer_argument_tests {
         );
     }
 
+    /// The provider's `ExactlyOneOf` on `subnets` and `subnet_mapping`, reported by each.
+    #[test]
+    fn subnets_are_named_one_way_exactly() {
+        let resource = load_balancer();
+        let subnets = Value::List(vec![Value::string("subnet-a"), Value::string("subnet-b")]);
+        let mappings = Value::List(
+            ["subnet-a", "subnet-b"]
+                .iter()
+                .map(|id| Value::map([("subnet_id", Value::string(*id))]))
+                .collect(),
+        );
+        let problems = |entries: Vec<(&str, Value)>| -> Vec<(String, String)> {
+            let mut config = vec![("name", Value::string("web"))];
+            config.extend(entries);
+            resource.problems(&Value::map(config))
+        };
+        let one_of = "one of `subnet_mapping,subnets` must be specified";
+        assert_eq!(
+            problems(vec![]),
+            [
+                ("subnets".to_string(), format!("\"subnets\": {one_of}")),
+                (
+                    "subnet_mapping".to_string(),
+                    format!("\"subnet_mapping\": {one_of}")
+                ),
+            ]
+        );
+        let both = problems(vec![
+            ("subnets", subnets.clone()),
+            ("subnet_mapping", mappings.clone()),
+        ]);
+        assert_eq!(both.len(), 2, "{both:?}");
+        assert_eq!(
+            both[0].1,
+            "\"subnets\": only one of `subnet_mapping,subnets` can be specified, but \
+             `subnet_mapping,subnets` were specified."
+        );
+        assert!(problems(vec![("subnets", subnets)]).is_empty());
+        assert!(problems(vec![("subnet_mapping", mappings)]).is_empty());
+    }
+
     /// Set on a type it does not apply to, each is a plan-time error (the provider would not
     /// send it); AWS's values for the other types are accepted.
     #[test]
@@ -1714,7 +1746,11 @@ mod newer_argument_tests {
         );
         // The schema checks the values themselves.
         let schema = resource.schema();
-        let check = |name: &str| schema.attribute(name).and_then(|a| a.check.clone());
+        let check = |name: &str| {
+            schema
+                .attribute(name)
+                .and_then(|a| a.checks.first().cloned())
+        };
         assert_eq!(check(SECONDARY_IPS), Some(Check::Range(0, 7)));
         assert_eq!(check(PRIVATE_LINK), Some(Check::OneOf(&["on", "off"])));
         assert!(schema

@@ -39,8 +39,8 @@ use aws_sdk_elasticloadbalancingv2::Client;
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, changed, int, non_empty, number, sent, set_tags, single, string, string_list,
-    text,
+    blocks, boolean, changed, int, name_attribute, name_prefix_attribute, non_empty, number, sent,
+    set_tags, single, string, string_list, text,
 };
 use crate::elbv2_support::{
     arn_suffix, attribute_value, attributes_of, modify_attributes, name_prefix_of,
@@ -771,16 +771,8 @@ impl Elbv2Object for TargetGroups {
                 "load_balancer_arns",
                 Type::set(Type::String),
             ))
-            .attr(
-                Attribute::optional_computed("name", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name_prefix"]),
-            )
-            .attr(
-                Attribute::optional("name_prefix", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name"]),
-            )
+            .attr(name_attribute())
+            .attr(name_prefix_attribute())
             .attr(
                 Attribute::optional_computed("protocol_version", Type::String)
                     .force_new()

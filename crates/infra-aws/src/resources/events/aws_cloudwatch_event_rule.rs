@@ -19,8 +19,9 @@ use aws_sdk_eventbridge::types::RuleState;
 use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    boolean, canonical_json, deleted_or_gone, has_managed_tags, known, non_empty, policy_value,
-    resource_tag_changes, sent, string, text, text_or_null,
+    boolean, canonical_json, computed_name_prefix_attribute, deleted_or_gone, has_managed_tags,
+    known, name_attribute, non_empty, policy_value, resource_tag_changes, sent, string, text,
+    text_or_null,
 };
 use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, string as text_of, Declared};
@@ -150,16 +151,9 @@ impl AwsObject for RuleObject {
             text_of(Attribute::computed("arn", Type::String), |r: &RuleRead| {
                 r.rule.arn()
             }),
+            read(name_attribute(), |r: &RuleRead, _| Value::string(r.name())),
             read(
-                Attribute::optional_computed("name", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name_prefix"]),
-                |r: &RuleRead, _| Value::string(r.name()),
-            ),
-            read(
-                Attribute::optional_computed("name_prefix", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name"]),
+                computed_name_prefix_attribute(),
                 |r: &RuleRead, at| match known(at.prior, "name_prefix") {
                     Value::Null => text(generated_prefix(r.name())),
                     prefix => prefix,

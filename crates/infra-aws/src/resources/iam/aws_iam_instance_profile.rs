@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use aws_sdk_iam::types::InstanceProfile;
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
-use crate::app_support::{non_empty, sent, string};
+use crate::app_support::{computed_name_prefix_attribute, name_attribute, non_empty, sent, string};
 use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{read, reported, Declared, Reading};
 use crate::ec2_support::with_name_for_create;
@@ -97,16 +97,9 @@ impl AwsObject for InstanceProfileObject {
                 Attribute::computed("unique_id", Type::String),
                 Profile::instance_profile_id,
             ),
-            reported(
-                Attribute::optional_computed("name", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name_prefix"]),
-                Profile::instance_profile_name,
-            ),
+            reported(name_attribute(), Profile::instance_profile_name),
             read(
-                Attribute::optional_computed("name_prefix", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name"]),
+                computed_name_prefix_attribute(),
                 |profile: &Profile, _: &Reading| {
                     name_prefix_from_name(profile.instance_profile_name())
                 },

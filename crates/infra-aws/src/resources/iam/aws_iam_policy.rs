@@ -23,7 +23,8 @@ use aws_sdk_iam::types::Policy;
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
-    decoded_policy, has_managed_tags, is_missing, number, same_json, sent, string, text,
+    computed_name_prefix_attribute, decoded_policy, has_managed_tags, is_missing, name_attribute,
+    number, same_json, sent, string, text,
 };
 use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{copied, read, Declared, Reading};
@@ -169,20 +170,12 @@ impl AwsObject for PolicyObject {
                 Attribute::computed("attachment_count", Type::Number).volatile(),
                 |read: &PolicyRead, _| number(read.policy.attachment_count().map(i64::from)),
             ),
-            read(
-                Attribute::optional_computed("name", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name_prefix"]),
-                |read: &PolicyRead, _| text(read.policy.policy_name()),
-            ),
-            read(
-                Attribute::optional_computed("name_prefix", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name"]),
-                |read: &PolicyRead, _| {
-                    name_prefix_from_name(read.policy.policy_name().unwrap_or_default())
-                },
-            ),
+            read(name_attribute(), |read: &PolicyRead, _| {
+                text(read.policy.policy_name())
+            }),
+            read(computed_name_prefix_attribute(), |read: &PolicyRead, _| {
+                name_prefix_from_name(read.policy.policy_name().unwrap_or_default())
+            }),
             read(
                 Attribute::optional("path", Type::String)
                     .default(Value::string("/"))

@@ -21,8 +21,8 @@ use aws_sdk_iam::types::Role;
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, canonical_json, changed, decoded_policy, int, non_empty, number, same_json,
-    sent, string, string_list, strings, text,
+    blocks, boolean, canonical_json, changed, decoded_policy, int, name_attribute,
+    name_prefix_attribute, non_empty, number, same_json, sent, string, string_list, strings, text,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{copied, read, read_block, reported, Declared};
@@ -211,17 +211,8 @@ impl AwsObject for RoleObject {
                     )
                 },
             ),
-            reported(
-                Attribute::optional_computed("name", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name_prefix"]),
-                |r: &RoleRead| r.role.role_name(),
-            ),
-            copied(
-                Attribute::optional("name_prefix", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name"]),
-            ),
+            reported(name_attribute(), |r: &RoleRead| r.role.role_name()),
+            copied(name_prefix_attribute()),
             read(
                 Attribute::required("assume_role_policy", Type::Json),
                 |r: &RoleRead, at| {

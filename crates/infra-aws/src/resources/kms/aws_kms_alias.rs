@@ -13,7 +13,9 @@ use std::collections::BTreeMap;
 use aws_sdk_kms::types::AliasListEntry;
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
-use crate::app_support::{changed, sent, string, text};
+use crate::app_support::{
+    changed, computed_name_prefix_attribute, name_attribute, sent, string, text,
+};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{computed, from_prior, read, Declared, Reading};
 use crate::ec2_support::{name_for_create, with_name_for_create};
@@ -72,17 +74,8 @@ impl AwsObject for AliasObject {
         vec![
             read(Attribute::computed("id", Type::String), name),
             computed("arn", AliasListEntry::alias_arn),
-            read(
-                Attribute::optional_computed("name", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name_prefix"]),
-                name,
-            ),
-            from_prior(
-                Attribute::optional_computed("name_prefix", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name"]),
-            ),
+            read(name_attribute(), name),
+            from_prior(computed_name_prefix_attribute()),
             read(
                 Attribute::computed("target_key_arn", Type::String),
                 |alias: &AliasListEntry, _: &Reading| {

@@ -44,7 +44,9 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use aws_sdk_lambda::types::FunctionUrlAuthType;
-use infra_core::{Attribute, Cause, Check, Operation, ProviderError, Type, Value};
+use infra_core::{
+    Attribute, Cause, Check, Operation, Pattern, ProviderError, TextCheck, Type, Value,
+};
 
 use crate::app_support::{
     boolean, is_missing, known, non_empty, read_each, retry_while, sent, sent_unless_gone, string,
@@ -384,70 +386,59 @@ fn is_retryable(error: &ProviderError) -> bool {
     ) && !is_taken(error)
 }
 
-/// The provider's `StringMatch` + `StringLenBetween` checks of one argument.
-fn check_text(
-    problems: &mut Vec<(String, String)>,
-    config: &Value,
-    key: &str,
-    extra: &str,
-    what: &str,
-    max: usize,
-) {
-    let Some(value) = config.get(key).as_str() else {
-        return;
-    };
-    if !value.is_empty() && !is_word(value, extra) {
-        problems.push((
-            key.to_string(),
-            format!("invalid value for {key} (must contain {what} only)"),
-        ));
-    }
-    if value.is_empty() || value.chars().count() > max {
-        problems.push((
-            key.to_string(),
-            format!("expected length of {key} to be in the range (1 - {max}), got {value}"),
-        ));
-    }
-}
-
 /// The provider's `validPermissionAction`: `^(lambda:[*]|lambda:[A-Za-z]+|[*])$`.
-fn is_action(action: &str) -> bool {
-    action == "*"
-        || action == "lambda:*"
-        || action
-            .strip_prefix("lambda:")
-            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphabetic()))
-}
+const ACTION: Check = Check::Matches(Pattern {
+    test: |action| {
+        action == "*"
+            || action == "lambda:*"
+            || action.strip_prefix("lambda:").is_some_and(|rest| {
+                !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphabetic())
+            })
+    },
+    message: "must be a valid action (usually starts with lambda:)",
+});
 
-/// The provider's `validFunctionName`.
-fn function_name_problems(name: &str) -> Vec<String> {
-    let mut problems = Vec::new();
-    let Some((bare, _)) = parse_function(name) else {
-        return vec![
-            "invalid value for function_name (must be valid function name or function ARN)"
-                .to_string(),
-        ];
-    };
-    if name.is_empty() || name.chars().count() > 140 {
-        problems.push(format!(
-            "expected length of function_name to be in the range (1 - 140), got {name}"
-        ));
-    }
-    // A full ARN or `ACCOUNT:function:NAME` counts by its name; anything else as written.
-    let counted = if name.starts_with("arn:") || name.contains(":function:") {
-        bare
-    } else {
-        name.to_string()
-    };
-    if counted.chars().count() > 64 {
-        problems.push(format!(
-            "expected length of the Lambda function name to be less than or equal to 64, got \
-             {counted} ({} characters)",
-            counted.chars().count()
-        ));
-    }
-    problems
-}
+/// The patterns of the provider's `validPermissionEventSourceToken`, `validQualifier` and
+/// `validPolicyStatementID`, each `validation.All` of this `StringMatch` and a
+/// `StringLenBetween` (declared beside it).
+const EVENT_SOURCE_TOKEN: Check = Check::Matches(Pattern {
+    test: |token| is_word(token, "._-"),
+    message: "must contain alphanumeric, periods, underscores or dashes only",
+});
+const QUALIFIER: Check = Check::Matches(Pattern {
+    test: |qualifier| is_word(qualifier, "$_-"),
+    message: "must contain alphanumeric, dollar signs, underscores or dashes only",
+});
+const STATEMENT_ID: Check = Check::Matches(Pattern {
+    test: |id| is_word(id, "_-"),
+    message: "must contain alphanumeric, underscores or dashes only",
+});
+
+/// The provider's `validFunctionName`: `validation.All` of this `StringMatch` (the
+/// `functionRegexp`), `StringLenBetween(1, 140)` and [`FUNCTION_NAME_LENGTH`].
+const FUNCTION_NAME: Check = Check::Matches(Pattern {
+    test: |name| parse_function(name).is_some(),
+    message: "must be valid function name or function ARN",
+});
+
+/// The third check of `validFunctionName`: a full ARN or `ACCOUNT:function:NAME` counts by
+/// its name, anything else as written; at most 64 bytes.
+const FUNCTION_NAME_LENGTH: Check = Check::Text(TextCheck {
+    name: "validFunctionName",
+    check: |_, name| {
+        let counted = match name.starts_with("arn:") || name.contains(":function:") {
+            true => parse_function(name).map_or_else(|| name.to_string(), |(bare, _)| bare),
+            false => name.to_string(),
+        };
+        (counted.len() > 64).then(|| {
+            format!(
+                "expected length of the Lambda function name to be less than or equal to 64, \
+                 got {counted} ({} characters)",
+                counted.len()
+            )
+        })
+    },
+});
 
 /// Whether a statement, as read back for `planned`, is the one `planned` describes (for
 /// adopting it after an interrupted create).
@@ -480,16 +471,24 @@ impl AwsObject for PermissionObject {
         vec![
             read(Attribute::computed("id", Type::String), sid),
             read(
-                Attribute::required("action", Type::String).force_new(),
+                Attribute::required("action", Type::String)
+                    .force_new()
+                    .check(ACTION),
                 |statement: &Statement, _: &Reading| text(statement.action.as_deref()),
             ),
             conditioned_or_kept(
-                argument("event_source_token", Type::String),
+                argument("event_source_token", Type::String)
+                    .check(EVENT_SOURCE_TOKEN)
+                    .check(Check::Length(1, 256)),
                 "StringEquals",
                 "lambda:EventSourceToken",
             ),
             read(
-                Attribute::required("function_name", Type::String).force_new(),
+                Attribute::required("function_name", Type::String)
+                    .force_new()
+                    .check(FUNCTION_NAME)
+                    .check(Check::Length(1, 140))
+                    .check(FUNCTION_NAME_LENGTH),
                 function_name,
             ),
             conditioned_or_kept(
@@ -519,7 +518,9 @@ impl AwsObject for PermissionObject {
                 "aws:PrincipalOrgID",
             ),
             read(
-                argument("qualifier", Type::String),
+                argument("qualifier", Type::String)
+                    .check(QUALIFIER)
+                    .check(Check::Length(1, 128)),
                 |statement: &Statement, _: &Reading| {
                     let parsed = parse_function(&statement.resource);
                     text(parsed.and_then(|(_, qualifier)| qualifier).as_deref())
@@ -536,70 +537,22 @@ impl AwsObject for PermissionObject {
                 "AWS:SourceArn",
             ),
             read(
-                Attribute::optional_computed("statement_id", Type::String).force_new(),
+                Attribute::optional_computed("statement_id", Type::String)
+                    .force_new()
+                    .check(STATEMENT_ID)
+                    .check(Check::Length(1, 100))
+                    .conflicts_with(&["statement_id_prefix"]),
                 sid,
             ),
             read(
-                Attribute::optional_computed("statement_id_prefix", Type::String).force_new(),
+                Attribute::optional_computed("statement_id_prefix", Type::String)
+                    .force_new()
+                    .check(STATEMENT_ID)
+                    .check(Check::Length(1, 100))
+                    .conflicts_with(&["statement_id"]),
                 |statement: &Statement, _: &Reading| prefix_from_statement_id(&statement.sid),
             ),
         ]
-    }
-
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if let Some(action) = config.get("action").as_str() {
-            if !is_action(action) {
-                problems.push((
-                    "action".to_string(),
-                    "invalid value for action (must be a valid action (usually starts with \
-                     lambda:))"
-                        .to_string(),
-                ));
-            }
-        }
-        check_text(
-            &mut problems,
-            config,
-            "event_source_token",
-            "._-",
-            "alphanumeric, periods, underscores or dashes",
-            256,
-        );
-        if let Some(name) = config.get("function_name").as_str() {
-            for message in function_name_problems(name) {
-                problems.push(("function_name".to_string(), message));
-            }
-        }
-        check_text(
-            &mut problems,
-            config,
-            "qualifier",
-            "$_-",
-            "alphanumeric, dollar signs, underscores or dashes",
-            128,
-        );
-        for key in ["statement_id", "statement_id_prefix"] {
-            check_text(
-                &mut problems,
-                config,
-                key,
-                "_-",
-                "alphanumeric, underscores or dashes",
-                100,
-            );
-        }
-        if !config.get("statement_id").is_null() && !config.get("statement_id_prefix").is_null() {
-            problems.push((
-                "statement_id".to_string(),
-                "\"statement_id\": conflicts with statement_id_prefix".to_string(),
-            ));
-            problems.push((
-                "statement_id_prefix".to_string(),
-                "\"statement_id_prefix\": conflicts with statement_id".to_string(),
-            ));
-        }
-        problems
     }
 
     /// The generated `statement_id` goes into the create's pending entry ([`with_name_for_create`]).
@@ -1002,15 +955,58 @@ mod tests {
             ("statement_id_prefix", Value::string("p")),
         ]));
         let paths: Vec<&str> = problems.iter().map(|(p, _)| p.as_str()).collect();
+        // In the schema's order, each argument's conflicts and then its checks, as the SDK's
+        // validate runs them.
         assert_eq!(
             paths,
             [
+                "action",
                 "source_account",
                 "source_arn",
-                "action",
                 "statement_id",
                 "statement_id",
                 "statement_id_prefix"
+            ]
+        );
+        assert_eq!(
+            problems[0].1,
+            "invalid value for action (must be a valid action (usually starts with lambda:))"
+        );
+        assert_eq!(
+            problems[4].1,
+            "invalid value for statement_id (must contain alphanumeric, underscores or dashes only)"
+        );
+        assert_eq!(
+            problems[3].1,
+            "\"statement_id\": conflicts with statement_id_prefix"
+        );
+        // validation.All: an empty qualifier fails both its pattern and its length, and a
+        // malformed function name its pattern as well as the name's length.
+        let problems = resource.problems(&Value::map([
+            ("action", Value::string("lambda:InvokeFunction")),
+            (
+                "function_name",
+                Value::string(format!("{}!", "f".repeat(140))),
+            ),
+            ("principal", Value::string("events.amazonaws.com")),
+            ("qualifier", Value::string("")),
+        ]));
+        let messages: Vec<&str> = problems.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(messages.len(), 5, "{messages:?}");
+        assert_eq!(
+            messages[0],
+            "invalid value for function_name (must be valid function name or function ARN)"
+        );
+        assert!(messages[1]
+            .starts_with("expected length of function_name to be in the range (1 - 140), got f"));
+        assert!(messages[2].starts_with(
+            "expected length of the Lambda function name to be less than or equal to 64"
+        ));
+        assert_eq!(
+            &messages[3..],
+            [
+                "invalid value for qualifier (must contain alphanumeric, dollar signs, underscores or dashes only)",
+                "expected length of qualifier to be in the range (1 - 128), got ",
             ]
         );
         assert!(resource

@@ -22,7 +22,8 @@ use aws_sdk_rds::types::{OptionConfiguration, OptionGroup, OptionSetting};
 use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{
-    blocks, int, non_empty, number, sent, string, string_list, strings, text, wait_for,
+    blocks, int, name_attribute, non_empty, number, sent, string, string_list, strings, text,
+    wait_for,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{computed, read_block, switch, Declared};
@@ -111,12 +112,7 @@ impl AwsObject for OptionGroupObject {
                 Attribute::required("major_engine_version", Type::String).force_new(),
                 OptionGroup::major_engine_version,
             ),
-            crate::declared::string(
-                Attribute::optional_computed("name", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name_prefix"]),
-                NAME_OF,
-            ),
+            crate::declared::string(name_attribute(), NAME_OF),
             name_prefix(NAME_OF),
             crate::declared::string(
                 Attribute::optional("option_group_description", Type::String)

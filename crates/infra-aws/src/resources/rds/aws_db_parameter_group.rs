@@ -19,8 +19,8 @@ use std::collections::BTreeMap;
 use aws_sdk_rds::types::{ApplyMethod, DbParameterGroup, Parameter};
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
-use crate::app_support::text;
 use crate::app_support::{blocks, deleted_or_gone, sent, string};
+use crate::app_support::{name_attribute, text};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{computed, read_block, switch, Declared};
 use crate::error::is_not_found;
@@ -92,12 +92,7 @@ impl AwsObject for ParameterGroupObject {
         vec![
             computed("id", name_of),
             computed("arn", |g: &ParameterGroup| g.group.db_parameter_group_arn()),
-            crate::declared::string(
-                Attribute::optional_computed("name", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name_prefix"]),
-                name_of,
-            ),
+            crate::declared::string(name_attribute(), name_of),
             name_prefix(name_of),
             crate::declared::string(
                 Attribute::required("family", Type::String).force_new(),

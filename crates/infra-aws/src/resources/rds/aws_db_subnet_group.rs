@@ -11,7 +11,10 @@ use std::future::ready;
 use aws_sdk_rds::types::DbSubnetGroup;
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
-use crate::app_support::{changed, deleted_or_gone, sent, string, string_list, strings};
+use crate::app_support::{
+    changed, deleted_or_gone, name_attribute, name_prefix_attribute, sent, string, string_list,
+    strings,
+};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{computed, copied, read, Declared};
 use crate::error::is_not_found;
@@ -41,17 +44,8 @@ impl AwsObject for DbSubnetGroupObject {
                 Attribute::computed("supported_network_types", Type::set(Type::String)),
                 |group: &DbSubnetGroup, _| string_list(group.supported_network_types()),
             ),
-            crate::declared::string(
-                Attribute::optional_computed("name", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name_prefix"]),
-                NAME_OF,
-            ),
-            copied(
-                Attribute::optional("name_prefix", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name"]),
-            ),
+            crate::declared::string(name_attribute(), NAME_OF),
+            copied(name_prefix_attribute()),
             crate::declared::string(
                 Attribute::optional("description", Type::String)
                     .default(Value::string("Managed by Terraform")),

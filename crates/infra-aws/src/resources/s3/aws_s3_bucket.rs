@@ -162,6 +162,7 @@ fn inline_settings() -> Vec<Declared<Bucket>> {
         inline_block(
             Block::set("grant", grant_schema())
                 .computed()
+                .conflicts_with(&["acl"])
                 .deprecated("grant is deprecated. Use the aws_s3_bucket_acl resource instead."),
             |inline| &inline.grant,
         ),
@@ -378,6 +379,7 @@ fn object_lock_schema() -> Schema {
             Attribute::optional("object_lock_enabled", Type::String)
                 .check(Check::OneOf(&["Enabled"]))
                 .force_new()
+                .conflicts_with(&["object_lock_enabled"])
                 .deprecated(
                     "object_lock_enabled is deprecated. Use the top-level parameter \
                      object_lock_enabled instead.",
@@ -594,9 +596,15 @@ fn bucket_attributes() -> Vec<Declared<Bucket>> {
     };
     let mut declared = vec![
         name(Attribute::computed("id", Type::String)),
-        name(Attribute::optional_computed("bucket", Type::String).force_new()),
+        name(
+            Attribute::optional_computed("bucket", Type::String)
+                .force_new()
+                .conflicts_with(&["bucket_prefix"]),
+        ),
         read(
-            Attribute::optional_computed("bucket_prefix", Type::String).force_new(),
+            Attribute::optional_computed("bucket_prefix", Type::String)
+                .force_new()
+                .conflicts_with(&["bucket"]),
             |bucket: &Bucket, at: &Reading| match known(at.prior, "bucket_prefix") {
                 Value::Null => text(generated_prefix(&bucket.name)),
                 prefix => prefix,
@@ -604,7 +612,9 @@ fn bucket_attributes() -> Vec<Declared<Bucket>> {
         ),
         switch(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false))),
         read(
-            Attribute::optional_computed("object_lock_enabled", Type::Bool).force_new(),
+            Attribute::optional_computed("object_lock_enabled", Type::Bool)
+                .force_new()
+                .conflicts_with(&["object_lock_configuration"]),
             |bucket: &Bucket, _: &Reading| {
                 let lock = bucket.object_lock.as_ref().unwrap_or(&Value::Null);
                 Value::Bool(lock.get("object_lock_enabled").as_str() == Some("Enabled"))
@@ -645,6 +655,7 @@ fn bucket_attributes() -> Vec<Declared<Bucket>> {
         from_prior(
             Attribute::optional_computed("acl", Type::String)
                 .check(Check::OneOf(CANNED_ACLS))
+                .conflicts_with(&["grant"])
                 .deprecated("acl is deprecated. Use the aws_s3_bucket_acl resource instead."),
         ),
     ]);
@@ -1759,22 +1770,12 @@ fn is_set(config: &Value, key: &str) -> bool {
     }
 }
 
-/// The provider's checks among the inline settings the schema cannot express: `acl` and
-/// `grant` conflict, as do `object_lock_enabled` and `object_lock_configuration`; a grant's
+/// The provider's checks among the inline settings the schema cannot express: a grant's
 /// permissions are S3's; a `website` has exactly one of `index_document` and
 /// `redirect_all_requests_to`, the redirect with neither `error_document` nor
 /// `routing_rules`, which is JSON.
 fn inline_conflicts(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
-    for (a, b) in [
-        ("acl", "grant"),
-        ("object_lock_enabled", "object_lock_configuration"),
-    ] {
-        if is_set(config, a) && is_set(config, b) {
-            problems.push((a.to_string(), format!("\"{a}\": conflicts with {b}")));
-            problems.push((b.to_string(), format!("\"{b}\": conflicts with {a}")));
-        }
-    }
     if let Some(site) = single(config, "website") {
         let exactly_one = "index_document,redirect_all_requests_to";
         match (
@@ -1806,16 +1807,6 @@ fn inline_conflicts(config: &Value) -> Vec<(String, String)> {
         }
         if let Some((_, problem)) = invalid_json(site, "routing_rules") {
             problems.push(("website[0].routing_rules".to_string(), problem));
-        }
-    }
-    if let Some(lock) = single(config, "object_lock_configuration") {
-        if is_set(lock, "object_lock_enabled") && is_set(config, "object_lock_enabled") {
-            problems.push((
-                "object_lock_configuration[0].object_lock_enabled".to_string(),
-                "\"object_lock_configuration.0.object_lock_enabled\": conflicts with \
-                 object_lock_enabled"
-                    .to_string(),
-            ));
         }
     }
     problems
@@ -1856,12 +1847,6 @@ impl AwsObject for BucketObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        if !config.get("bucket").is_null() && !config.get("bucket_prefix").is_null() {
-            problems.push((
-                "bucket_prefix".to_string(),
-                "\"bucket_prefix\": conflicts with bucket".to_string(),
-            ));
-        }
         if let Some(name) = config.get("bucket").as_str() {
             let short = name.len() < 3;
             if let Some(problem) = name_problem(name, 63)
@@ -2189,7 +2174,7 @@ mod tests {
             let nested = &destination.schema.block_named(name).unwrap().schema;
             let minutes = nested.attribute("minutes").unwrap();
             assert_eq!(minutes.default, Some(Value::Number(15.0)));
-            assert_eq!(minutes.check, Some(Check::Range(low, 15)));
+            assert_eq!(minutes.checks, [Check::Range(low, 15)]);
             assert_eq!(
                 nested.attribute("status").unwrap().default,
                 Some(Value::string("Enabled"))
@@ -3002,6 +2987,34 @@ mod tests {
                 ),
             ]
         );
+        let named_twice = with(vec![("bucket_prefix", Value::string("logs-"))]);
+        let messages: Vec<&str> = named_twice.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "\"bucket\": conflicts with bucket_prefix",
+                "\"bucket_prefix\": conflicts with bucket"
+            ]
+        );
+        let locked = with(vec![
+            ("object_lock_enabled", Value::Bool(true)),
+            (
+                "object_lock_configuration",
+                Value::List(vec![Value::map([(
+                    "object_lock_enabled",
+                    Value::string("Enabled"),
+                )])]),
+            ),
+        ]);
+        let messages: Vec<&str> = locked.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "\"object_lock_enabled\": conflicts with object_lock_configuration",
+                "\"object_lock_configuration.0.object_lock_enabled\": conflicts with \
+                 object_lock_enabled"
+            ]
+        );
         let site = |entries: Vec<(&str, &str)>| {
             Value::List(vec![Value::map(
                 entries.into_iter().map(|(k, v)| (k, Value::string(v))),
@@ -3040,7 +3053,8 @@ mod tests {
             ("object_lock_configuration", locked.clone()),
             ("object_lock_enabled", Value::Bool(true)),
         ]);
-        assert_eq!(conflicting.len(), 3, "{conflicting:?}");
+        // The top-level argument and the nested one declare the conflict; the block does not.
+        assert_eq!(conflicting.len(), 2, "{conflicting:?}");
         assert_eq!(with(vec![("object_lock_configuration", locked)]), vec![]);
     }
 

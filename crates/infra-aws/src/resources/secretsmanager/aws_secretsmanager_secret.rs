@@ -24,8 +24,8 @@ use aws_sdk_secretsmanager::types::{ReplicaRegionType, Tag};
 use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
-    blocks, boolean, canonical_json, changed, int, non_empty, policy_value, resource_tag_changes,
-    sent, string, text, text_or_null,
+    blocks, boolean, canonical_json, changed, computed_name_prefix_attribute, int, name_attribute,
+    non_empty, policy_value, resource_tag_changes, sent, string, text, text_or_null,
 };
 use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
 use crate::declared::{from_prior, read, read_block, switch, Declared};
@@ -155,17 +155,10 @@ impl AwsObject for SecretObject {
         vec![
             read(Attribute::computed("id", Type::String), arn_of),
             read(Attribute::computed("arn", Type::String), arn_of),
-            read(
-                Attribute::optional_computed("name", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name_prefix"]),
-                |found: &Found, _| text(found.secret.name()),
-            ),
-            from_prior(
-                Attribute::optional_computed("name_prefix", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name"]),
-            ),
+            read(name_attribute(), |found: &Found, _| {
+                text(found.secret.name())
+            }),
+            from_prior(computed_name_prefix_attribute()),
             read(
                 Attribute::optional("description", Type::String),
                 |found: &Found, _| text_or_null(found.secret.description()),

@@ -17,7 +17,8 @@ use std::collections::{BTreeMap, HashMap};
 use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
-    boolean, deleted_or_gone, has_managed_tags, known, non_empty, sent, text,
+    boolean, computed_name_prefix_attribute, deleted_or_gone, has_managed_tags, known,
+    name_attribute, non_empty, sent, text,
 };
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, Declared};
@@ -226,16 +227,11 @@ impl AwsObject for TopicObject {
                     None => known(at.prior, "beginning_archive_time"),
                 },
             ),
+            read(name_attribute(), |topic: &Topic, _| {
+                Value::string(topic_name_of(topic))
+            }),
             read(
-                Attribute::optional_computed("name", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name_prefix"]),
-                |topic: &Topic, _| Value::string(topic_name_of(topic)),
-            ),
-            read(
-                Attribute::optional_computed("name_prefix", Type::String)
-                    .force_new()
-                    .conflicts_with(&["name"]),
+                computed_name_prefix_attribute(),
                 |topic: &Topic, at| match known(at.prior, "name_prefix") {
                     Value::Null => text(name_prefix_of(topic_name_of(topic))),
                     prefix => prefix,
