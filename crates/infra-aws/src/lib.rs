@@ -22,10 +22,12 @@
 //!
 //! A check of one attribute's value is declared on the attribute, not written in `validate`:
 //! the provider's `verify.ValidARN` as `.check(verify::ARN)`, its `StringLenBetween` as
-//! `.check(Check::Length(min, max))`, an `enum.Validate` as `Check::OneOf`, an `IntInSlice`
-//! as `Check::OneOfNumbers`; so is its `ConflictsWith`, as `.conflicts_with(&["name"])` on
-//! each side that declares it. `validate` keeps the checks across attributes that have no
-//! declaration and the ones particular to the type.
+//! `.check(Check::Length(min, max))`, a `StringMatch` as `Check::Matches`, an `enum.Validate`
+//! as `Check::OneOf`, an `IntInSlice` as `Check::OneOfNumbers`, a `validation.All` as one
+//! `.check` a validator; so are its `ConflictsWith`, `ExactlyOneOf`, `AtLeastOneOf` and
+//! `RequiredWith`, as `.conflicts_with(&["name"])` and the like on each argument that declares
+//! them (`infra_core::Relations`). `validate` keeps the checks across attributes that have no
+//! declaration (the provider's CustomizeDiff) and the ones particular to the type.
 //!
 //! No type file writes `impl ResourceType` itself (`grep -rl "impl ResourceType for"
 //! src/resources` prints nothing): a type whose object no family above fits declares it on

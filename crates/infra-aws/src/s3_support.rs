@@ -466,15 +466,6 @@ impl<C: BucketConfig> ResourceType for BucketSubresource<C> {
     }
 }
 
-/// True when the configuration sets the attribute or block (an unknown value counts).
-pub fn is_configured(config: &Value, key: &str) -> bool {
-    match config.get(key).unmarked() {
-        Value::Null => false,
-        Value::List(items) => !items.is_empty(),
-        _ => true,
-    }
-}
-
 /// A grant block's `grantee` (a bucket ACL's grant, a logging target grant) as S3 takes it;
 /// none when the block has none.
 pub fn grantee_of(grant: &Value) -> Result<Option<Grantee>, ProviderError> {

@@ -188,7 +188,8 @@ pub struct Attribute {
 
 /// The provider's rules between arguments, each a list of the SDK's keys from the resource
 /// (`name`, `cpu_options.0.core_count`), checked and worded as the SDK checks them
-/// (`helper/schema/schema.go`). An argument carries only the rules the provider declares on it.
+/// (`helper/schema/schema.go`). An argument carries only the rules the provider declares on it,
+/// and reports the first it breaks; its value is checked only when it breaks none.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Relations {
     /// `ConflictsWith`: none of these may be set with this argument (its own key, where a
@@ -430,6 +431,11 @@ impl Block {
     /// See [`Relations::at_least_one_of`].
     pub fn at_least_one_of(mut self, keys: &'static [&'static str]) -> Block {
         self.relations.at_least_one_of = keys;
+        self
+    }
+    /// See [`Relations::required_with`].
+    pub fn required_with(mut self, keys: &'static [&'static str]) -> Block {
+        self.relations.required_with = keys;
         self
     }
     /// See [`Block::attribute_mode`].
@@ -874,11 +880,9 @@ impl Schema {
                 }
                 continue;
             }
-            problems.extend(relation_problems(
-                root,
-                &path(attribute.name),
-                &attribute.relations,
-            ));
+            let related = relation_problem(root, &path(attribute.name), &attribute.relations);
+            let follows_its_relations = related.is_none();
+            problems.extend(related);
             if attribute.presence == Presence::Required && v.is_null() {
                 problems.push((
                     path(attribute.name),
@@ -902,6 +906,10 @@ impl Schema {
                 ));
                 continue;
             }
+            // The SDK checks the value only when the argument breaks none of its relations.
+            if !follows_its_relations {
+                continue;
+            }
             // A sensitive value is never echoed, not even in its own error.
             let secret = attribute.sensitive || v.contains_sensitive();
             for check in &attribute.checks {
@@ -923,7 +931,9 @@ impl Schema {
                 continue;
             }
             let items = value.get(block.name).as_list().unwrap_or(&[]);
-            problems.extend(relation_problems(root, &path(block.name), &block.relations));
+            let related = relation_problem(root, &path(block.name), &block.relations);
+            let follows_its_relations = related.is_none();
+            problems.extend(related);
             if items.len() < block.min_items {
                 problems.push((
                     path(block.name),
@@ -941,6 +951,9 @@ impl Schema {
                     ));
                 }
             }
+            // Terraform checks the number of blocks; the SDK checks their contents only when
+            // the block breaks none of its relations.
+            let items = if follows_its_relations { items } else { &[] };
             for (i, item) in items.iter().enumerate() {
                 block.schema.validate_into(
                     root,
@@ -1078,12 +1091,13 @@ fn type_label(ty: &Type) -> &'static str {
     }
 }
 
-/// The problems of the argument at `at` under the provider's `relations`, in the order and
-/// words of the SDK's `validate`: `ExactlyOneOf` and `AtLeastOneOf` whether the argument is
-/// set or not, `RequiredWith` when it is set, `ConflictsWith` when it is set and known (the
-/// first other key that is set and known). An unknown value counts as set for `AtLeastOneOf`
-/// and `RequiredWith`, as neither set nor unset for `ExactlyOneOf`, and as no conflict yet.
-fn relation_problems(root: &Value, at: &str, relations: &Relations) -> Vec<(String, String)> {
+/// The first problem of the argument at `at` under the provider's `relations`, as the SDK's
+/// `validate` finds it: `ExactlyOneOf`, then `AtLeastOneOf`, whether the argument is set or
+/// not; then `RequiredWith` when it is set, then `ConflictsWith` when it is set and known (the
+/// first other key that is set and known). The SDK returns at the first rule that fails, and
+/// checks the value only when none does. An unknown value counts as set for `AtLeastOneOf` and
+/// `RequiredWith`, as neither set nor unset for `ExactlyOneOf`, and as no conflict yet.
+fn relation_problem(root: &Value, at: &str, relations: &Relations) -> Option<(String, String)> {
     let key = sdk_key(at);
     let set = |key: &str| {
         let value = value_at(root, key);
@@ -1098,16 +1112,16 @@ fn relation_problems(root: &Value, at: &str, relations: &Relations) -> Vec<(Stri
         all.dedup();
         all.join(",")
     };
-    let mut problems = Vec::new();
-    let mut problem = |message: String| problems.push((at.to_string(), message));
+    let problem = |message: String| Some((at.to_string(), message));
     if !relations.exactly_one_of.is_empty() {
         let all = all_keys(relations.exactly_one_of);
         let unknown = all.split(',').any(|k| set(k) && !known(k));
         let specified: Vec<&str> = all.split(',').filter(|k| set(k) && known(k)).collect();
         if specified.is_empty() && !unknown {
-            problem(format!("\"{key}\": one of `{all}` must be specified"));
-        } else if specified.len() > 1 {
-            problem(format!(
+            return problem(format!("\"{key}\": one of `{all}` must be specified"));
+        }
+        if specified.len() > 1 {
+            return problem(format!(
                 "\"{key}\": only one of `{all}` can be specified, but `{}` were specified.",
                 specified.join(",")
             ));
@@ -1116,29 +1130,28 @@ fn relation_problems(root: &Value, at: &str, relations: &Relations) -> Vec<(Stri
     if !relations.at_least_one_of.is_empty() {
         let all = all_keys(relations.at_least_one_of);
         if !all.split(',').any(set) {
-            problem(format!("\"{key}\": one of `{all}` must be specified"));
+            return problem(format!("\"{key}\": one of `{all}` must be specified"));
         }
     }
     if !set(&key) {
-        return problems;
+        return None;
     }
     if !relations.required_with.is_empty() {
         let all = all_keys(relations.required_with);
         if !all.split(',').all(set) {
-            problem(format!("\"{key}\": all of `{all}` must be specified"));
+            return problem(format!("\"{key}\": all of `{all}` must be specified"));
         }
     }
-    if known(&key) {
-        // An argument never conflicts with itself (one list may serve a group of arguments).
-        let mut conflicting = relations
-            .conflicts_with
-            .iter()
-            .filter(|other| **other != key);
-        if let Some(other) = conflicting.find(|other| set(other) && known(other)) {
-            problem(format!("\"{key}\": conflicts with {other}"));
-        }
+    if !known(&key) {
+        return None;
     }
-    problems
+    // An argument never conflicts with itself (one list may serve a group of arguments).
+    let other = relations
+        .conflicts_with
+        .iter()
+        .filter(|other| **other != key)
+        .find(|other| set(other) && known(other))?;
+    problem(format!("\"{key}\": conflicts with {other}"))
 }
 
 /// The value at the SDK's `key` (`cpu_options.0.core_count`) in `root`; null when absent.
@@ -1415,6 +1428,34 @@ mod tests {
                     "invalid value for rule.1.id (must contain only lowercase letters)".to_string()
                 ),
             ]
+        );
+    }
+
+    #[test]
+    fn an_argument_reports_its_first_broken_relation_and_then_no_check() {
+        let schema = Schema::new()
+            .attr(
+                Attribute::optional("a", Type::String)
+                    .check(Check::Length(1, 3))
+                    .exactly_one_of(&["b"])
+                    .conflicts_with(&["b"]),
+            )
+            .attr(Attribute::optional("b", Type::String));
+        let both = Value::map([("a", Value::string("long")), ("b", Value::string("x"))]);
+        assert_eq!(
+            schema.validate(&both),
+            [(
+                "a".to_string(),
+                "\"a\": only one of `a,b` can be specified, but `a,b` were specified.".to_string()
+            )]
+        );
+        let alone = Value::map([("a", Value::string("long"))]);
+        assert_eq!(
+            schema.validate(&alone),
+            [(
+                "a".to_string(),
+                "expected length of a to be in the range (1 - 3), got long".to_string()
+            )]
         );
     }
 

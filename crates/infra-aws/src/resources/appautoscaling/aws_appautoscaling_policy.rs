@@ -49,6 +49,10 @@ use crate::app_support::{
 use crate::error::built;
 use crate::paginated::all_items;
 
+/// What a customized metric's single-metric arguments conflict with: the provider's
+/// `ConflictsWith` on each.
+const METRICS: &[&str] =
+    &["target_tracking_scaling_policy_configuration.0.customized_metric_specification.0.metrics"];
 const STATISTICS: &[&str] = &["Average", "Minimum", "Maximum", "SampleCount", "Sum"];
 
 /// The predictive configuration's metric blocks that name a predefined metric.
@@ -168,12 +172,22 @@ fn schema() -> Schema {
         .attr(Attribute::optional("return_data", Type::Bool))
         .block(Block::single("metric_stat", metric_stat));
     let customized = Schema::new()
-        .attr(Attribute::optional("metric_name", Type::String))
-        .attr(Attribute::optional("namespace", Type::String))
-        .attr(Attribute::optional("statistic", Type::String).check(Check::OneOf(STATISTICS)))
-        .attr(Attribute::optional("unit", Type::String))
-        .block(Block::set("dimensions", dimension_schema()))
-        .block(Block::set("metrics", metrics));
+        .attr(Attribute::optional("metric_name", Type::String).conflicts_with(METRICS))
+        .attr(Attribute::optional("namespace", Type::String).conflicts_with(METRICS))
+        .attr(
+            Attribute::optional("statistic", Type::String)
+                .check(Check::OneOf(STATISTICS))
+                .conflicts_with(METRICS),
+        )
+        .attr(Attribute::optional("unit", Type::String).conflicts_with(METRICS))
+        .block(Block::set("dimensions", dimension_schema()).conflicts_with(METRICS))
+        .block(Block::set("metrics", metrics).conflicts_with(&[
+            "target_tracking_scaling_policy_configuration.0.customized_metric_specification.0.dimensions",
+            "target_tracking_scaling_policy_configuration.0.customized_metric_specification.0.metric_name",
+            "target_tracking_scaling_policy_configuration.0.customized_metric_specification.0.namespace",
+            "target_tracking_scaling_policy_configuration.0.customized_metric_specification.0.statistic",
+            "target_tracking_scaling_policy_configuration.0.customized_metric_specification.0.unit",
+        ]));
     let predefined = Schema::new()
         .attr(Attribute::required("predefined_metric_type", Type::String))
         .attr(Attribute::optional("resource_label", Type::String));
@@ -182,8 +196,16 @@ fn schema() -> Schema {
         .attr(Attribute::optional("disable_scale_in", Type::Bool).default(Value::Bool(false)))
         .attr(Attribute::optional("scale_in_cooldown", Type::Number))
         .attr(Attribute::optional("scale_out_cooldown", Type::Number))
-        .block(Block::single("customized_metric_specification", customized))
-        .block(Block::single("predefined_metric_specification", predefined));
+        .block(
+            Block::single("customized_metric_specification", customized).conflicts_with(&[
+                "target_tracking_scaling_policy_configuration.0.predefined_metric_specification",
+            ]),
+        )
+        .block(
+            Block::single("predefined_metric_specification", predefined).conflicts_with(&[
+                "target_tracking_scaling_policy_configuration.0.customized_metric_specification",
+            ]),
+        );
     Schema::new()
         .attr(Attribute::computed("id", Type::String))
         .attr(Attribute::computed("arn", Type::String))
@@ -845,33 +867,10 @@ fn split_import_id(id: &str) -> Result<Key, ProviderError> {
     Ok((name, namespace, resource, dimension))
 }
 
-/// The provider's plan-time rules across the configuration blocks.
+/// The provider's plan-time rules across the configuration blocks that its schema does not
+/// declare (the target tracking metric's conflicts are declared).
 fn check(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
-    if let Some(tracking) = single(config, "target_tracking_scaling_policy_configuration") {
-        let customized = single(tracking, "customized_metric_specification");
-        if customized.is_some() && single(tracking, "predefined_metric_specification").is_some() {
-            problems.push((
-                "target_tracking_scaling_policy_configuration[0].customized_metric_specification"
-                    .to_string(),
-                "\"customized_metric_specification\" conflicts with \"predefined_metric_specification\""
-                    .to_string(),
-            ));
-        }
-        if let Some(custom) = customized {
-            let has_metrics = !blocks(custom, "metrics").is_empty();
-            for key in ["metric_name", "namespace", "statistic", "unit"] {
-                if has_metrics && !custom.get(key).is_null() {
-                    problems.push((
-                        format!(
-                            "target_tracking_scaling_policy_configuration[0].customized_metric_specification[0].{key}"
-                        ),
-                        format!("\"{key}\" conflicts with \"metrics\""),
-                    ));
-                }
-            }
-        }
-    }
     if let Some(predictive) = single(config, "predictive_scaling_policy_configuration") {
         check_predictive(predictive, &mut problems);
     }

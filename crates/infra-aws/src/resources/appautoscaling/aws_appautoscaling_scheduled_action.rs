@@ -30,10 +30,15 @@ pub type AwsAppautoscalingScheduledAction = KeyedScaling<ScheduledActions>;
 pub struct ScheduledActions;
 
 fn schema() -> Schema {
-    // The provider keeps the capacities as nullable integers, in strings.
+    // The provider keeps the capacities as nullable integers, in strings; at least one is set
+    // (its AtLeastOneOf on each).
+    const CAPACITIES: &[&str] = &[
+        "scalable_target_action.0.max_capacity",
+        "scalable_target_action.0.min_capacity",
+    ];
     let action = Schema::new()
-        .attr(Attribute::optional("min_capacity", Type::String))
-        .attr(Attribute::optional("max_capacity", Type::String));
+        .attr(Attribute::optional("min_capacity", Type::String).at_least_one_of(CAPACITIES))
+        .attr(Attribute::optional("max_capacity", Type::String).at_least_one_of(CAPACITIES));
     Schema::new()
         .attr(Attribute::computed("id", Type::String))
         .attr(Attribute::computed("arn", Type::String))
@@ -154,12 +159,6 @@ impl Keyed for ScheduledActions {
         }
         if let Some(action) = single(config, "scalable_target_action") {
             let (min, max) = (action.get("min_capacity"), action.get("max_capacity"));
-            if min.is_null() && max.is_null() {
-                problems.push((
-                    "scalable_target_action[0]".to_string(),
-                    "one of `max_capacity` or `min_capacity` must be specified".to_string(),
-                ));
-            }
             for (key, value) in [("min_capacity", min), ("max_capacity", max)] {
                 if let Some(text) = value.as_str().filter(|t| !t.is_empty()) {
                     if text.trim().parse::<i32>().map_or(true, |n| n < 0) {
@@ -235,6 +234,45 @@ impl Keyed for ScheduledActions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The provider's AtLeastOneOf on the action's two capacities, reported by each.
+    #[test]
+    fn an_action_sets_a_capacity() {
+        let registry = crate::registry(crate::Aws::new(crate::ProviderSettings::default()));
+        let resource = registry
+            .resource("aws_appautoscaling_scheduled_action")
+            .expect("registered");
+        let messages = |config: Value| -> Vec<String> {
+            resource
+                .problems(&config)
+                .into_iter()
+                .map(|(_, message)| message)
+                .collect()
+        };
+        let config = Value::map([
+            ("name", Value::string("night")),
+            ("service_namespace", Value::string("ecs")),
+            ("resource_id", Value::string("service/c/s")),
+            (
+                "scalable_dimension",
+                Value::string("ecs:service:DesiredCount"),
+            ),
+            ("schedule", Value::string("cron(0 0 * * ? *)")),
+            (
+                "scalable_target_action",
+                Value::List(vec![Value::map([("min_capacity", Value::Null)])]),
+            ),
+        ]);
+        let one_of = "one of `scalable_target_action.0.max_capacity,\
+                      scalable_target_action.0.min_capacity` must be specified";
+        assert_eq!(
+            messages(config),
+            [
+                format!("\"scalable_target_action.0.min_capacity\": {one_of}"),
+                format!("\"scalable_target_action.0.max_capacity\": {one_of}"),
+            ]
+        );
+    }
 
     #[test]
     fn times_that_name_the_same_instant_keep_the_configured_text() {

@@ -20,7 +20,9 @@ use aws_sdk_cloudwatch::types::{
     ComparisonOperator, Dimension, Metric, MetricAlarm, MetricDataQuery, MetricStat, StandardUnit,
     Statistic, Tag,
 };
-use infra_core::{Attribute, Block, Check, Nesting, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{
+    Attribute, Block, Check, Nesting, Operation, Pattern, ProviderError, Schema, Type, Value,
+};
 
 use crate::app_support::{
     blocks, boolean, deleted_or_missing, int, is_missing, non_empty, number, resource_tag_changes,
@@ -46,6 +48,15 @@ const COMPARISON_OPERATORS: &[&str] = &[
 const STATISTICS: &[&str] = &["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
 const MISSING_DATA: &[&str] = &["missing", "ignore", "breaching", "notBreaching"];
 const LOW_SAMPLE_COUNT: &[&str] = &["ignore", "evaluate"];
+
+/// What the single-metric arguments conflict with: the provider's `ConflictsWith` on each.
+const METRIC_QUERY: &[&str] = &["metric_query"];
+
+/// The provider's pattern for `namespace`, `[^:].*` unanchored: some character is not a colon.
+const NAMESPACE: Check = Check::Matches(Pattern {
+    test: |namespace| namespace.chars().any(|c| c != ':'),
+    message: "must not contain colon characters",
+});
 
 /// Why `evaluation_criteria` and `evaluation_interval` are not supported.
 const PROMQL: &str = "it belongs to PromQL alarms, which infra does not make";
@@ -242,28 +253,43 @@ impl AwsObject for MetricAlarmObject {
                 Attribute::required("evaluation_periods", Type::Number),
                 |a: &A| number(a.evaluation_periods().map(i64::from)),
             ),
-            alarm(Attribute::optional("metric_name", Type::String), |a: &A| {
-                text(a.metric_name())
-            }),
-            alarm(Attribute::optional("namespace", Type::String), |a: &A| {
-                text(a.namespace())
-            }),
-            alarm(Attribute::optional("period", Type::Number), |a: &A| {
-                number(a.period().map(i64::from))
-            }),
             alarm(
-                Attribute::optional("statistic", Type::String).check(Check::OneOf(STATISTICS)),
+                Attribute::optional("metric_name", Type::String)
+                    .check(Check::Length(1, 255))
+                    .conflicts_with(METRIC_QUERY),
+                |a: &A| text(a.metric_name()),
+            ),
+            alarm(
+                Attribute::optional("namespace", Type::String)
+                    .check(Check::Length(1, 255))
+                    .check(NAMESPACE)
+                    .conflicts_with(METRIC_QUERY),
+                |a: &A| text(a.namespace()),
+            ),
+            alarm(
+                Attribute::optional("period", Type::Number).conflicts_with(METRIC_QUERY),
+                |a: &A| number(a.period().map(i64::from)),
+            ),
+            alarm(
+                Attribute::optional("statistic", Type::String)
+                    .check(Check::OneOf(STATISTICS))
+                    .conflicts_with(&["extended_statistic", "metric_query"]),
                 |a: &A| text(a.statistic().map(|s| s.as_str())),
             ),
             alarm(
-                Attribute::optional("extended_statistic", Type::String),
+                Attribute::optional("extended_statistic", Type::String)
+                    .conflicts_with(&["statistic", "metric_query"]),
                 |a: &A| text(a.extended_statistic()),
             ),
-            alarm(Attribute::optional("threshold", Type::Number), |a: &A| {
-                a.threshold().map(Value::Number).unwrap_or(Value::Null)
-            }),
             alarm(
-                Attribute::optional("threshold_metric_id", Type::String),
+                Attribute::optional("threshold", Type::Number)
+                    .conflicts_with(&["threshold_metric_id"]),
+                |a: &A| a.threshold().map(Value::Number).unwrap_or(Value::Null),
+            ),
+            alarm(
+                Attribute::optional("threshold_metric_id", Type::String)
+                    .check(Check::Length(1, 255))
+                    .conflicts_with(&["threshold"]),
                 |a: &A| text(a.threshold_metric_id()),
             ),
             alarm(
@@ -291,7 +317,8 @@ impl AwsObject for MetricAlarmObject {
                 |a: &A| number(a.datapoints_to_alarm().map(i64::from)),
             ),
             alarm(
-                Attribute::optional("dimensions", Type::map(Type::String)),
+                Attribute::optional("dimensions", Type::map(Type::String))
+                    .conflicts_with(METRIC_QUERY),
                 |a: &A| dimensions_value(a.dimensions()),
             ),
             alarm(
@@ -309,9 +336,10 @@ impl AwsObject for MetricAlarmObject {
                     .check(Check::OneOf(LOW_SAMPLE_COUNT)),
                 |a: &A| text(a.evaluate_low_sample_count_percentile()),
             ),
-            read_block(Block::set("metric_query", metric_query), |a: &A, _| {
-                Value::List(a.metrics().iter().map(metric_query_value).collect())
-            }),
+            read_block(
+                Block::set("metric_query", metric_query).conflicts_with(&["metric_name"]),
+                |a: &A, _| Value::List(a.metrics().iter().map(metric_query_value).collect()),
+            ),
         ]
     }
 
@@ -448,45 +476,17 @@ impl AwsObject for MetricAlarmObject {
     }
 }
 
-/// The provider's plan-time rules across attributes.
+/// The provider's plan-time rules its schema cannot declare (its CustomizeDiff's and the
+/// period's `validation.Any`); its conflicts are declared.
 fn check(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     let set = |key: &str| !config.get(key).is_null();
     let queries = blocks(config, "metric_query");
-    if !queries.is_empty() {
-        for key in [
-            "metric_name",
-            "namespace",
-            "period",
-            "statistic",
-            "extended_statistic",
-            "dimensions",
-        ] {
-            if set(key) {
-                problems.push((
-                    key.to_string(),
-                    format!("\"{key}\": conflicts with metric_query"),
-                ));
-            }
-        }
-    }
     if set("metric_name") && set("statistic") == set("extended_statistic") {
         problems.push((
             "statistic".to_string(),
             "One of `statistic` or `extended_statistic` must be set for a cloudwatch metric alarm"
                 .to_string(),
-        ));
-    }
-    if set("statistic") && set("extended_statistic") {
-        problems.push((
-            "extended_statistic".to_string(),
-            "\"extended_statistic\": conflicts with statistic".to_string(),
-        ));
-    }
-    if set("threshold") && set("threshold_metric_id") {
-        problems.push((
-            "threshold_metric_id".to_string(),
-            "\"threshold_metric_id\": conflicts with threshold".to_string(),
         ));
     }
     for (i, query) in queries.iter().enumerate() {
@@ -572,13 +572,28 @@ mod tests {
 
     #[test]
     fn metric_query_conflicts_with_a_single_metric() {
+        let alarm =
+            AwsCloudwatchMetricAlarm::new(crate::Aws::new(crate::ProviderSettings::default()));
         let config = Value::map([
+            ("alarm_name", Value::string("cpu")),
+            ("comparison_operator", Value::string("GreaterThanThreshold")),
+            ("evaluation_periods", Value::Number(1.0)),
             ("metric_name", Value::string("CPUUtilization")),
             ("statistic", Value::string("Average")),
             ("metric_query", Value::List(vec![query(None, true)])),
         ]);
-        let paths: Vec<String> = check(&config).into_iter().map(|(p, _)| p).collect();
-        assert_eq!(paths, ["metric_name", "statistic"]);
+        let problems = infra_core::ResourceType::problems(&alarm, &config);
+        let messages: Vec<&str> = problems.iter().map(|(_, m)| m.as_str()).collect();
+        // As the provider declares them: each single-metric argument with metric_query, and
+        // metric_query with metric_name.
+        assert_eq!(
+            messages,
+            [
+                "\"metric_name\": conflicts with metric_query",
+                "\"statistic\": conflicts with metric_query",
+                "\"metric_query\": conflicts with metric_name"
+            ]
+        );
     }
 
     #[test]

@@ -155,15 +155,17 @@ fn identity() -> Vec<Declared<RuleTarget>> {
             r.target.arn()
         }),
         read(
-            Attribute::optional("input", Type::Json),
+            Attribute::optional("input", Type::Json)
+                .conflicts_with(&["input_path", "input_transformer"]),
             |r: &R, at: &Reading| match r.target.input().filter(|i| !i.is_empty()) {
                 Some(input) => same_json(Some(canonical_json(input)), at.prior.get("input")),
                 None => Value::Null,
             },
         ),
-        read(s("input_path"), |r: &R, _: &Reading| {
-            text_or_null(r.target.input_path())
-        }),
+        read(
+            s("input_path").conflicts_with(&["input", "input_transformer"]),
+            |r: &R, _: &Reading| text_or_null(r.target.input_path()),
+        ),
         read(s("role_arn"), |r: &R, _: &Reading| {
             text_or_null(r.target.role_arn())
         }),
@@ -381,7 +383,8 @@ fn delivery_blocks() -> Vec<Declared<RuleTarget>> {
                 Schema::new()
                     .attr(Attribute::optional("input_paths", Type::map(Type::String)))
                     .attr(Attribute::required("input_template", Type::String)),
-            ),
+            )
+            .conflicts_with(&["input", "input_path"]),
             |target| {
                 one_block(target.input_transformer().map(|t| {
                     Value::map([
@@ -828,19 +831,6 @@ impl AwsObject for TargetObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        let inputs: Vec<&str> = ["input", "input_path", "input_transformer"]
-            .into_iter()
-            .filter(|k| match config.get(k) {
-                Value::List(items) => !items.is_empty(),
-                v => !v.is_null(),
-            })
-            .collect();
-        if inputs.len() > 1 {
-            problems.push((
-                inputs[1].to_string(),
-                format!("\"{}\": conflicts with {}", inputs[1], inputs[0]),
-            ));
-        }
         problems.extend(invalid_json(config, "input"));
         if let Some(id) = config.get("target_id").as_str() {
             let valid = !id.is_empty()
@@ -1019,11 +1009,23 @@ mod tests {
 
     #[test]
     fn inputs_conflict() {
-        let problems = resource().validate(&Value::map([
-            ("input", Value::string("{}")),
-            ("input_path", Value::string("$.detail")),
-        ]));
-        assert_eq!(problems[0].0, "input_path");
+        let problems = infra_core::ResourceType::problems(
+            &resource(),
+            &Value::map([
+                ("rule", Value::string("nightly")),
+                ("arn", Value::string("arn:aws:sns:us-east-1:123456789012:t")),
+                ("input", Value::string("{}")),
+                ("input_path", Value::string("$.detail")),
+            ]),
+        );
+        let messages: Vec<&str> = problems.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "\"input\": conflicts with input_path",
+                "\"input_path\": conflicts with input"
+            ]
+        );
     }
 
     #[test]

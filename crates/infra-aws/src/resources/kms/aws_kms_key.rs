@@ -229,7 +229,8 @@ impl AwsObject for KeyObject {
             // moto does not report the period; AWS does whenever rotation is on.
             read(
                 Attribute::optional_computed("rotation_period_in_days", Type::Number)
-                    .check(Check::Range(90, 2560)),
+                    .check(Check::Range(90, 2560))
+                    .required_with(&["enable_key_rotation"]),
                 |key: &KeyInfo, at| match key.rotation.unwrap_or((false, None)).1 {
                     Some(days) => number(Some(i64::from(days))),
                     None => known(at.prior, "rotation_period_in_days"),
@@ -240,11 +241,16 @@ impl AwsObject for KeyObject {
                 |key: &KeyInfo, _| Value::Bool(key.metadata.multi_region().unwrap_or(false)),
             ),
             read(
-                Attribute::optional("custom_key_store_id", Type::String).force_new(),
+                Attribute::optional("custom_key_store_id", Type::String)
+                    .force_new()
+                    .check(Check::Length(1, 22)),
                 |key: &KeyInfo, _| text_or_null(key.metadata.custom_key_store_id()),
             ),
             read(
-                Attribute::optional("xks_key_id", Type::String).force_new(),
+                Attribute::optional("xks_key_id", Type::String)
+                    .force_new()
+                    .check(Check::Length(1, 128))
+                    .required_with(&["custom_key_store_id"]),
                 |key: &KeyInfo, _| {
                     text_or_null(key.metadata.xks_key_configuration().and_then(|x| x.id()))
                 },
@@ -257,24 +263,7 @@ impl AwsObject for KeyObject {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if !config.get("rotation_period_in_days").is_null()
-            && config.get("enable_key_rotation").is_null()
-        {
-            problems.push((
-                "rotation_period_in_days".to_string(),
-                "all of `enable_key_rotation,rotation_period_in_days` must be specified"
-                    .to_string(),
-            ));
-        }
-        if !config.get("xks_key_id").is_null() && config.get("custom_key_store_id").is_null() {
-            problems.push((
-                "xks_key_id".to_string(),
-                "all of `custom_key_store_id,xks_key_id` must be specified".to_string(),
-            ));
-        }
-        problems.extend(invalid_json(config, "policy"));
-        problems
+        invalid_json(config, "policy").into_iter().collect()
     }
 
     /// KMS has no batched describe: each key on its own, in the order asked.

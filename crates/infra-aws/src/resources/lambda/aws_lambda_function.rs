@@ -2135,17 +2135,28 @@ mod tests {
             ("package_type", Value::string("Image")),
         ]));
         let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
+        // Each argument reports its first broken rule only: s3_bucket's ExactlyOneOf before
+        // its RequiredWith, as the SDK's validate returns at the first.
         assert_eq!(
             paths,
-            ["filename", "image_uri", "s3_bucket", "s3_bucket"],
+            ["filename", "image_uri", "s3_bucket"],
             "{problems:?}"
         );
         assert!(problems[0]
             .1
             .contains("`filename,s3_bucket` were specified"));
+        let problems = function().problems(&Value::map([
+            ("function_name", Value::string("app")),
+            ("role", Value::string("arn:aws:iam::123456789012:role/app")),
+            ("s3_bucket", Value::string("bucket")),
+            ("package_type", Value::string("Image")),
+        ]));
         assert_eq!(
-            problems[3].1,
-            "\"s3_bucket\": all of `s3_bucket,s3_key` must be specified"
+            problems,
+            [(
+                "s3_bucket".to_string(),
+                "\"s3_bucket\": all of `s3_bucket,s3_key` must be specified".to_string()
+            )]
         );
     }
 

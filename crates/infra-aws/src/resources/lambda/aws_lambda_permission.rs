@@ -955,15 +955,14 @@ mod tests {
             ("statement_id_prefix", Value::string("p")),
         ]));
         let paths: Vec<&str> = problems.iter().map(|(p, _)| p.as_str()).collect();
-        // In the schema's order, each argument's conflicts and then its checks, as the SDK's
-        // validate runs them.
+        // In the schema's order; an argument that conflicts is not checked further, as the
+        // SDK's validate returns at the conflict.
         assert_eq!(
             paths,
             [
                 "action",
                 "source_account",
                 "source_arn",
-                "statement_id",
                 "statement_id",
                 "statement_id_prefix"
             ]
@@ -973,12 +972,22 @@ mod tests {
             "invalid value for action (must be a valid action (usually starts with lambda:))"
         );
         assert_eq!(
-            problems[4].1,
-            "invalid value for statement_id (must contain alphanumeric, underscores or dashes only)"
-        );
-        assert_eq!(
             problems[3].1,
             "\"statement_id\": conflicts with statement_id_prefix"
+        );
+        let alone = resource.problems(&Value::map([
+            ("action", Value::string("lambda:InvokeFunction")),
+            ("function_name", Value::string("fn")),
+            ("principal", Value::string("events.amazonaws.com")),
+            ("statement_id", Value::string("a b")),
+        ]));
+        assert_eq!(
+            alone,
+            [(
+                "statement_id".to_string(),
+                "invalid value for statement_id (must contain alphanumeric, underscores or dashes only)"
+                    .to_string()
+            )]
         );
         // validation.All: an empty qualifier fails both its pattern and its length, and a
         // malformed function name its pattern as well as the name's length.

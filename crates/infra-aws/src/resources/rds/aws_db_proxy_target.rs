@@ -195,7 +195,9 @@ fn registered_key(planned: &Value, targets: &[DbProxyTarget]) -> Option<TargetKe
 /// An identifier argument: the target's own where it is of that kind (`instance`: an
 /// `RDS_INSTANCE`), else the configuration's.
 fn identifier(name: &'static str, instance: bool) -> Declared<Target> {
-    let attribute = Attribute::optional(name, Type::String).force_new();
+    let attribute = Attribute::optional(name, Type::String)
+        .force_new()
+        .exactly_one_of(&["db_instance_identifier", "db_cluster_identifier"]);
     read(attribute, move |found: &Target, at: &Reading| {
         match (found.target.r#type() == Some(&TargetType::RdsInstance)) == instance {
             true => text(found.target.rds_resource_id()),
@@ -253,10 +255,10 @@ impl AwsObject for TargetObject {
         ]
     }
 
-    /// The provider's checks beyond the schema's: exactly one of the two identifiers
-    /// (`ExactlyOneOf`), and `validIdentifier` on each name.
+    /// The provider's `validIdentifier` on each name (the identifiers' `ExactlyOneOf` is
+    /// declared).
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = identifier_checks(
+        identifier_checks(
             config,
             &[
                 "db_cluster_identifier",
@@ -264,26 +266,7 @@ impl AwsObject for TargetObject {
                 "db_proxy_name",
                 "target_group_name",
             ],
-        );
-        let both = "db_cluster_identifier,db_instance_identifier";
-        match (
-            config.get("db_cluster_identifier").is_null(),
-            config.get("db_instance_identifier").is_null(),
-        ) {
-            (true, true) => problems.push((
-                "db_instance_identifier".to_string(),
-                format!("\"db_instance_identifier\": one of `{both}` must be specified"),
-            )),
-            (false, false) => problems.push((
-                "db_cluster_identifier".to_string(),
-                format!(
-                    "\"db_cluster_identifier\": only one of `{both}` can be specified, but \
-                     `{both}` were specified."
-                ),
-            )),
-            _ => {}
-        }
-        problems
+        )
     }
 
     /// The stored ID, or a planned object's arguments (its ID is unknown).
@@ -545,13 +528,18 @@ mod tests {
         );
         let paths = |value: &Value| -> Vec<String> {
             resource
-                .validate(value)
+                .problems(value)
                 .into_iter()
                 .map(|(path, _)| path)
                 .collect()
         };
-        assert_eq!(paths(&neither), ["db_instance_identifier"]);
-        assert_eq!(paths(&both), ["db_cluster_identifier"]);
+        // Each identifier declares the ExactlyOneOf and reports it; an unknown one may still
+        // turn out null, so it is neither set nor unset yet (the SDK's IsComputed).
+        assert_eq!(
+            paths(&neither),
+            ["db_cluster_identifier", "db_instance_identifier"]
+        );
+        assert!(paths(&both).is_empty());
         assert_eq!(
             paths(&one),
             ["db_instance_identifier", "db_instance_identifier"]

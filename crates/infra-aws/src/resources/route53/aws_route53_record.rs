@@ -337,7 +337,9 @@ fn policy(
     read: fn(&ResourceRecordSet) -> Option<Value>,
 ) -> Declared<ZoneRecord> {
     read_block(
-        Block::single(name, schema),
+        Block::single(name, schema)
+            .conflicts_with(ROUTING_POLICIES)
+            .required_with(&["set_identifier"]),
         move |r: &ZoneRecord, _: &Reading| Value::List(read(&r.record).into_iter().collect()),
     )
 }
@@ -381,14 +383,17 @@ fn attributes() -> Vec<Declared<ZoneRecord>> {
             |r: &R, _: &Reading| Value::string(record_key(&r.record).1),
         ),
         read(
-            Attribute::optional("ttl", Type::Number),
+            Attribute::optional("ttl", Type::Number)
+                .conflicts_with(&["alias"])
+                .required_with(&["records", "ttl"]),
             |r: &R, _: &Reading| match r.record.alias_target() {
                 Some(_) => Value::Null,
                 None => number(r.record.ttl()),
             },
         ),
         read(
-            Attribute::optional("records", Type::set(Type::String)),
+            Attribute::optional("records", Type::set(Type::String))
+                .exactly_one_of(ALIAS_OR_RECORDS),
             |r: &R, _: &Reading| match r.record.alias_target() {
                 Some(_) => Value::Null,
                 None => records_value(&r.record),
@@ -403,7 +408,9 @@ fn attributes() -> Vec<Declared<ZoneRecord>> {
             |r: &R, _: &Reading| text(r.record.health_check_id()),
         ),
         read(
-            Attribute::optional("multivalue_answer_routing_policy", Type::Bool),
+            Attribute::optional("multivalue_answer_routing_policy", Type::Bool)
+                .conflicts_with(ROUTING_POLICIES)
+                .required_with(&["set_identifier"]),
             |r: &R, at: &Reading| match r.record.multi_value_answer() {
                 Some(true) => Value::Bool(true),
                 _ if boolean(at.prior, "multivalue_answer_routing_policy") == Some(false) => {
@@ -413,15 +420,20 @@ fn attributes() -> Vec<Declared<ZoneRecord>> {
             },
         ),
         switch(Attribute::optional("allow_overwrite", Type::Bool).default(Value::Bool(false))),
-        read_block(Block::single("alias", alias), |r: &R, _: &Reading| {
-            Value::List(
-                r.record
-                    .alias_target()
-                    .map(alias_value)
-                    .into_iter()
-                    .collect(),
-            )
-        }),
+        read_block(
+            Block::single("alias", alias)
+                .exactly_one_of(ALIAS_OR_RECORDS)
+                .conflicts_with(&["ttl"]),
+            |r: &R, _: &Reading| {
+                Value::List(
+                    r.record
+                        .alias_target()
+                        .map(alias_value)
+                        .into_iter()
+                        .collect(),
+                )
+            },
+        ),
         policy(
             "failover_routing_policy",
             Schema::new().attr(
@@ -509,59 +521,32 @@ fn alias_value(alias: &AliasTarget) -> Value {
     ])
 }
 
-const POLICIES: &[&str] = &[
+/// The routing policies, each in conflict with the others (the provider lists the other six
+/// on each, alphabetically; a policy passes over its own name here) and each needing a
+/// `set_identifier`.
+const ROUTING_POLICIES: &[&str] = &[
+    "cidr_routing_policy",
     "failover_routing_policy",
     "geolocation_routing_policy",
+    "geoproximity_routing_policy",
     "latency_routing_policy",
+    "multivalue_answer_routing_policy",
     "weighted_routing_policy",
-    "cidr_routing_policy",
 ];
 
-/// The checks across arguments the provider makes (alias or records and ttl, one routing
-/// policy with its set identifier, a geolocation with a continent or country).
+/// A record is an alias or has records: the provider's `ExactlyOneOf` on both.
+const ALIAS_OR_RECORDS: &[&str] = &["alias", "records"];
+
+/// The checks across arguments the schema does not declare: records without an alias have a
+/// `ttl`, a geolocation has a continent or a country (AWS refuses either at apply).
 fn record_problems(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     let has_alias = single(config, "alias").is_some();
     let has_records = !config.get("records").is_null();
-    if has_alias && (has_records || !config.get("ttl").is_null()) {
-        problems.push((
-            "alias".to_string(),
-            "\"alias\": conflicts with records and ttl".to_string(),
-        ));
-    }
-    if !has_alias && !has_records {
-        problems.push((
-            "records".to_string(),
-            "one of `alias,records` must be specified".to_string(),
-        ));
-    }
     if has_records && !has_alias && config.get("ttl").is_null() {
         problems.push((
             "ttl".to_string(),
             "\"ttl\": required field is not set (records without an alias need a ttl)".to_string(),
-        ));
-    }
-    let mut policies: Vec<&str> = POLICIES
-        .iter()
-        .copied()
-        .filter(|p| single(config, p).is_some())
-        .collect();
-    if boolean(config, "multivalue_answer_routing_policy") == Some(true) {
-        policies.push("multivalue_answer_routing_policy");
-    }
-    if policies.len() > 1 {
-        problems.push((
-            policies[1].to_string(),
-            format!("\"{}\": conflicts with {}", policies[1], policies[0]),
-        ));
-    }
-    if !policies.is_empty() && config.get("set_identifier").is_null() {
-        problems.push((
-            "set_identifier".to_string(),
-            format!(
-                "\"set_identifier\": required when \"{}\" is set",
-                policies[0]
-            ),
         ));
     }
     if let Some(policy) = single(config, "geolocation_routing_policy") {
@@ -802,6 +787,85 @@ impl AwsObject for RecordObject {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The provider's relations, each reported by the argument that declares it.
+    #[test]
+    fn an_alias_or_records_and_one_routing_policy_with_its_identifier() {
+        let record = AwsRoute53Record::new(crate::Aws::new(crate::ProviderSettings::default()));
+        let problems = |entries: Vec<(&str, Value)>| -> Vec<String> {
+            let mut config = vec![
+                ("zone_id", Value::string("Z123")),
+                ("name", Value::string("www")),
+                ("type", Value::string("A")),
+            ];
+            config.extend(entries);
+            infra_core::ResourceType::problems(&record, &Value::map(config))
+                .into_iter()
+                .map(|(_, message)| message)
+                .collect()
+        };
+        let records = || ("records", Value::List(vec![Value::string("192.0.2.1")]));
+        let alias = || {
+            let target = Value::map([
+                ("name", Value::string("lb.example.com")),
+                ("zone_id", Value::string("Z2")),
+                ("evaluate_target_health", Value::Bool(true)),
+            ]);
+            ("alias", Value::List(vec![target]))
+        };
+        assert_eq!(
+            problems(vec![("ttl", Value::Number(60.0))]),
+            [
+                "\"ttl\": all of `records,ttl` must be specified",
+                "\"records\": one of `alias,records` must be specified",
+                "\"alias\": one of `alias,records` must be specified",
+            ]
+        );
+        assert_eq!(
+            problems(vec![alias(), ("ttl", Value::Number(60.0))]),
+            // ttl's RequiredWith comes before its ConflictsWith, as in the SDK.
+            [
+                "\"ttl\": all of `records,ttl` must be specified",
+                "\"alias\": conflicts with ttl"
+            ]
+        );
+        let weighted = Value::List(vec![Value::map([("weight", Value::Number(10.0))])]);
+        let latency = Value::List(vec![Value::map([("region", Value::string("eu-west-1"))])]);
+        assert_eq!(
+            problems(vec![
+                records(),
+                ("ttl", Value::Number(60.0)),
+                ("weighted_routing_policy", weighted.clone()),
+                ("latency_routing_policy", latency),
+            ]),
+            [
+                "\"latency_routing_policy\": all of `latency_routing_policy,set_identifier` \
+                 must be specified",
+                "\"weighted_routing_policy\": all of `set_identifier,weighted_routing_policy` \
+                 must be specified",
+            ]
+        );
+        assert_eq!(
+            problems(vec![
+                records(),
+                ("ttl", Value::Number(60.0)),
+                ("set_identifier", Value::string("eu")),
+                ("multivalue_answer_routing_policy", Value::Bool(true)),
+                ("weighted_routing_policy", weighted.clone()),
+            ]),
+            [
+                "\"multivalue_answer_routing_policy\": conflicts with weighted_routing_policy",
+                "\"weighted_routing_policy\": conflicts with multivalue_answer_routing_policy",
+            ]
+        );
+        assert!(problems(vec![
+            records(),
+            ("ttl", Value::Number(60.0)),
+            ("set_identifier", Value::string("eu")),
+            ("weighted_routing_policy", weighted),
+        ])
+        .is_empty());
+    }
 
     #[test]
     fn record_ids_parse_as_the_provider_does() {

@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 use aws_sdk_route53::types::{
     Change, ChangeAction, ChangeBatch, HostedZoneConfig, RrType, TagResourceType, Vpc, VpcRegion,
 };
-use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
     blocks, boolean, has_managed_tags, non_empty, sent, string, string_list, tag_changes, text,
@@ -212,7 +212,10 @@ impl AwsObject for ZoneObject {
             ),
             // Only a reusable delegation set has an ID; a zone's own set has none.
             read(
-                Attribute::optional("delegation_set_id", Type::String).force_new(),
+                Attribute::optional("delegation_set_id", Type::String)
+                    .force_new()
+                    .check(Check::Length(0, 32))
+                    .conflicts_with(&["vpc"]),
                 |facts: &ZoneFacts, _| match (&facts.delegation_set_id, facts.private) {
                     (Some(id), false) if !id.is_empty() => Value::string(id),
                     _ => Value::Null,
@@ -230,7 +233,8 @@ impl AwsObject for ZoneObject {
                     Schema::new()
                         .attr(Attribute::required("vpc_id", Type::String))
                         .attr(Attribute::optional_computed("vpc_region", Type::String)),
-                ),
+                )
+                .conflicts_with(&["delegation_set_id"]),
                 |facts: &ZoneFacts, at: &Reading| {
                     let vpcs = facts.vpcs.iter().map(|(id, vpc_region)| {
                         let vpc_region = vpc_region.as_deref().unwrap_or(at.region);
@@ -251,18 +255,6 @@ impl AwsObject for ZoneObject {
 
     fn normalize(value: &mut Value) {
         normalize_name_attribute(value, "name");
-    }
-
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if !config.get("delegation_set_id").is_null() && !blocks(config, "vpc").is_empty() {
-            problems.push((
-                "delegation_set_id".to_string(),
-                "\"delegation_set_id\": conflicts with vpc (delegation sets are for public zones only)"
-                    .to_string(),
-            ));
-        }
-        problems
     }
 
     /// Terraform's import ID: the zone ID.
@@ -480,5 +472,37 @@ impl AwsObject for ZoneObject {
             }
         }
         Ok(None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A reusable delegation set is for public zones: the provider's conflict, both sides.
+    #[test]
+    fn a_delegation_set_conflicts_with_a_vpc() {
+        let registry = crate::registry(crate::Aws::new(crate::ProviderSettings::default()));
+        let resource = registry.resource("aws_route53_zone").expect("registered");
+        let messages = |config: Value| -> Vec<String> {
+            resource
+                .problems(&config)
+                .into_iter()
+                .map(|(_, message)| message)
+                .collect()
+        };
+        let vpc = Value::map([("vpc_id", Value::string("vpc-1"))]);
+        let config = Value::map([
+            ("name", Value::string("example.com")),
+            ("delegation_set_id", Value::string("N1")),
+            ("vpc", Value::List(vec![vpc])),
+        ]);
+        assert_eq!(
+            messages(config),
+            [
+                "\"delegation_set_id\": conflicts with vpc",
+                "\"vpc\": conflicts with delegation_set_id",
+            ]
+        );
     }
 }

@@ -30,8 +30,7 @@ use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, known, non_empty, single, string, text, text_or_null};
 use crate::s3_support::{
-    bucket_call, fields, grant_value, grantee_of, is_configured, BucketConfig, Fields, ImportId,
-    Target,
+    bucket_call, fields, grant_value, grantee_of, BucketConfig, Fields, ImportId, Target,
 };
 use crate::verify::is_account_id;
 
@@ -46,7 +45,8 @@ const CANNED_ACLS: &[&str] = &[
 ];
 const GRANTEE_TYPES: &[&str] = &["CanonicalUser", "AmazonCustomerByEmail", "Group"];
 pub(crate) const PERMISSIONS: &[&str] = &["FULL_CONTROL", "WRITE", "WRITE_ACP", "READ", "READ_ACP"];
-const ONE_OF: &str = "`access_control_policy,acl`";
+/// An ACL is a canned one or a policy: the provider's `ExactlyOneOf` on each.
+const POLICY_OR_ACL: &[&str] = &["access_control_policy", "acl"];
 
 pub struct Acl;
 
@@ -169,7 +169,11 @@ impl BucketConfig for Acl {
             .attr(Attribute::optional_computed("display_name", Type::String))
             .attr(Attribute::required("id", Type::String));
         Schema::new()
-            .attr(Attribute::optional("acl", Type::String).check(Check::OneOf(CANNED_ACLS)))
+            .attr(
+                Attribute::optional("acl", Type::String)
+                    .check(Check::OneOf(CANNED_ACLS))
+                    .exactly_one_of(POLICY_OR_ACL),
+            )
             .block(
                 Block::single(
                     "access_control_policy",
@@ -177,25 +181,9 @@ impl BucketConfig for Acl {
                         .block(Block::set("grant", grant))
                         .block(Block::single("owner", owner).required()),
                 )
-                .computed(),
+                .computed()
+                .exactly_one_of(POLICY_OR_ACL),
             )
-    }
-
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        let message = match (
-            is_configured(config, "access_control_policy"),
-            is_configured(config, "acl"),
-        ) {
-            (false, false) => format!("one of {ONE_OF} must be specified"),
-            (true, true) => {
-                format!("only one of {ONE_OF} can be specified, but {ONE_OF} were specified.")
-            }
-            _ => return vec![],
-        };
-        vec![(
-            "acl".to_string(),
-            format!("\"access_control_policy\": {message}"),
-        )]
     }
 
     async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError> {
@@ -206,7 +194,8 @@ impl BucketConfig for Acl {
             None => {
                 let policy = single(planned, "access_control_policy").ok_or_else(|| {
                     ProviderError::new(format!(
-                        "aws_s3_bucket_acl for bucket {}: one of {ONE_OF} must be specified",
+                        "aws_s3_bucket_acl for bucket {}: one of `access_control_policy,acl` \
+                         must be specified",
                         at.bucket
                     ))
                 })?;
@@ -293,18 +282,34 @@ mod tests {
 
     #[test]
     fn exactly_one_of_acl_and_policy() {
-        let acl = Value::map([("acl", Value::string("private"))]);
-        assert!(Acl::validate(&acl).is_empty());
-        let neither = Acl::validate(&Value::map([("bucket", Value::string("logs"))]));
-        assert!(neither[0].1.contains("must be specified"), "{neither:?}");
-        let both = Value::map([
+        let validate = |config: Value| Acl::schema().validate(&config);
+        let bucket = || ("bucket", Value::string("logs"));
+        assert!(validate(Value::map([bucket(), ("acl", Value::string("private"))])).is_empty());
+        let neither = validate(Value::map([bucket()]));
+        assert_eq!(
+            neither,
+            [
+                (
+                    "acl".to_string(),
+                    "\"acl\": one of `access_control_policy,acl` must be specified".to_string()
+                ),
+                (
+                    "access_control_policy".to_string(),
+                    "\"access_control_policy\": one of `access_control_policy,acl` must be \
+                     specified"
+                        .to_string()
+                ),
+            ]
+        );
+        let owner = Value::map([("id", Value::string("owner-id"))]);
+        let policy = Value::map([("owner", Value::List(vec![owner]))]);
+        let both = validate(Value::map([
+            bucket(),
             ("acl", Value::string("private")),
-            (
-                "access_control_policy",
-                Value::List(vec![Value::Map(Default::default())]),
-            ),
-        ]);
-        assert!(Acl::validate(&both)[0].1.contains("only one of"));
+            ("access_control_policy", Value::List(vec![policy])),
+        ]));
+        assert_eq!(both.len(), 2, "{both:?}");
+        assert!(both[0].1.contains("only one of"), "{both:?}");
     }
 
     #[test]

@@ -29,14 +29,17 @@ use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 use crate::app_support::{blocks, known, single, string, text};
 use crate::error::built;
 use crate::s3_support::{
-    bucket_call, fields, grant_value, grantee_of, is_configured, BucketConfig, Fields, Target,
+    bucket_call, fields, grant_value, grantee_of, BucketConfig, Fields, Target,
 };
 
 const GRANTEE_TYPES: &[&str] = &["CanonicalUser", "AmazonCustomerByEmail", "Group"];
 const PERMISSIONS: &[&str] = &["FULL_CONTROL", "READ", "WRITE"];
 const DATE_SOURCES: &[&str] = &["EventTime", "DeliveryTime"];
-const KEY_FORMATS: &str =
-    "`target_object_key_format.0.partitioned_prefix,target_object_key_format.0.simple_prefix`";
+/// A key format is partitioned or simple: the provider's `ExactlyOneOf` on each.
+const KEY_FORMATS: &[&str] = &[
+    "target_object_key_format.0.partitioned_prefix",
+    "target_object_key_format.0.simple_prefix",
+];
 
 pub struct Logging;
 
@@ -152,39 +155,20 @@ impl BucketConfig for Logging {
             .block(Block::single(
                 "target_object_key_format",
                 Schema::new()
-                    .block(Block::single(
-                        "partitioned_prefix",
-                        Schema::new().attr(
-                            Attribute::required("partition_date_source", Type::String)
-                                .check(Check::OneOf(DATE_SOURCES)),
-                        ),
-                    ))
-                    .block(Block::single("simple_prefix", Schema::new())),
+                    .block(
+                        Block::single(
+                            "partitioned_prefix",
+                            Schema::new().attr(
+                                Attribute::required("partition_date_source", Type::String)
+                                    .check(Check::OneOf(DATE_SOURCES)),
+                            ),
+                        )
+                        .exactly_one_of(KEY_FORMATS),
+                    )
+                    .block(
+                        Block::single("simple_prefix", Schema::new()).exactly_one_of(KEY_FORMATS),
+                    ),
             ))
-    }
-
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        for (i, format) in blocks(config, "target_object_key_format")
-            .iter()
-            .enumerate()
-        {
-            let message = match (
-                is_configured(format, "partitioned_prefix"),
-                is_configured(format, "simple_prefix"),
-            ) {
-                (false, false) => format!("one of {KEY_FORMATS} must be specified"),
-                (true, true) => format!(
-                    "only one of {KEY_FORMATS} can be specified, but {KEY_FORMATS} were specified."
-                ),
-                _ => continue,
-            };
-            problems.push((
-                format!("target_object_key_format[{i}]"),
-                format!("\"target_object_key_format.0.partitioned_prefix\": {message}"),
-            ));
-        }
-        problems
     }
 
     async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError> {
@@ -280,15 +264,41 @@ mod tests {
     fn exactly_one_key_format() {
         let config =
             |format: Value| Value::map([("target_object_key_format", Value::List(vec![format]))]);
-        let neither = Logging::validate(&config(Value::map([(
-            "simple_prefix",
-            Value::List(vec![]),
-        )])));
-        assert!(neither[0].1.contains("must be specified"), "{neither:?}");
-        let simple = Logging::validate(&config(Value::map([(
+        let problems = |format: Value| {
+            let mut config = config(format);
+            if let Some(entries) = config.map_mut() {
+                entries.insert("bucket".to_string(), Value::string("logs"));
+                entries.insert("target_bucket".to_string(), Value::string("archive"));
+                entries.insert("target_prefix".to_string(), Value::string("log/"));
+            }
+            Logging::schema().validate(&config)
+        };
+        let neither = problems(Value::map([("simple_prefix", Value::List(vec![]))]));
+        let keys = "target_object_key_format.0.partitioned_prefix,\
+                    target_object_key_format.0.simple_prefix";
+        assert_eq!(
+            neither,
+            [
+                (
+                    "target_object_key_format[0].partitioned_prefix".to_string(),
+                    format!(
+                        "\"target_object_key_format.0.partitioned_prefix\": one of `{keys}` must \
+                         be specified"
+                    )
+                ),
+                (
+                    "target_object_key_format[0].simple_prefix".to_string(),
+                    format!(
+                        "\"target_object_key_format.0.simple_prefix\": one of `{keys}` must be \
+                         specified"
+                    )
+                ),
+            ]
+        );
+        let simple = problems(Value::map([(
             "simple_prefix",
             Value::List(vec![Value::Map(BTreeMap::new())]),
-        )])));
+        )]));
         assert!(simple.is_empty(), "{simple:?}");
     }
 }

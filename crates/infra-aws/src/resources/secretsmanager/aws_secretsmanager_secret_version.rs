@@ -171,7 +171,8 @@ impl AwsObject for SecretVersionObject {
             read(
                 Attribute::optional("secret_string", Type::String)
                     .sensitive()
-                    .force_new(),
+                    .force_new()
+                    .conflicts_with(&["secret_binary", "secret_string_wo"]),
                 |v: &SecretVersion, at| match written_only(at.prior) {
                     true => Value::Null,
                     false => text(v.output.secret_string()),
@@ -180,7 +181,8 @@ impl AwsObject for SecretVersionObject {
             read(
                 Attribute::optional("secret_binary", Type::String)
                     .sensitive()
-                    .force_new(),
+                    .force_new()
+                    .conflicts_with(&["secret_string", "secret_string_wo"]),
                 |v: &SecretVersion, _| {
                     let binary = v.output.secret_binary();
                     text(
@@ -192,8 +194,17 @@ impl AwsObject for SecretVersionObject {
             ),
             // Terraform 1.11's write-only value: sent, never stored. A version's value cannot
             // change, so a new `secret_string_wo_version` makes a new version.
-            Declared::unread(Attribute::optional("secret_string_wo", Type::String).write_only()),
-            copied(Attribute::optional("secret_string_wo_version", Type::Number).force_new()),
+            Declared::unread(
+                Attribute::optional("secret_string_wo", Type::String)
+                    .write_only()
+                    .conflicts_with(&["secret_binary", "secret_string"])
+                    .required_with(&["secret_string_wo_version"]),
+            ),
+            copied(
+                Attribute::optional("secret_string_wo_version", Type::Number)
+                    .force_new()
+                    .required_with(&["secret_string_wo"]),
+            ),
             read(
                 Attribute::computed("has_secret_string_wo", Type::Bool),
                 |_: &SecretVersion, at| Value::Bool(written_only(at.prior)),
@@ -210,28 +221,6 @@ impl AwsObject for SecretVersionObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        if !config.get("secret_string").is_null() && !config.get("secret_binary").is_null() {
-            problems.push((
-                "secret_binary".to_string(),
-                "\"secret_binary\": conflicts with secret_string".to_string(),
-            ));
-        }
-        for other in ["secret_string", "secret_binary"] {
-            if !config.get("secret_string_wo").is_null() && !config.get(other).is_null() {
-                problems.push((
-                    "secret_string_wo".to_string(),
-                    format!("\"secret_string_wo\": conflicts with {other}"),
-                ));
-            }
-        }
-        if config.get("secret_string_wo_version").is_null()
-            != config.get("secret_string_wo").is_null()
-        {
-            problems.push((
-                "secret_string_wo_version".to_string(),
-                "all of `secret_string_wo,secret_string_wo_version` must be specified".to_string(),
-            ));
-        }
         if let Some(binary) = config.get("secret_binary").as_str() {
             if aws_smithy_types::base64::decode(binary).is_err() {
                 problems.push((
@@ -395,6 +384,42 @@ impl AwsObject for SecretVersionObject {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The provider's conflicts among the three values, and the write-only pair.
+    #[test]
+    fn a_version_has_one_kind_of_value() {
+        let registry = crate::registry(crate::Aws::new(crate::ProviderSettings::default()));
+        let resource = registry
+            .resource("aws_secretsmanager_secret_version")
+            .expect("registered");
+        let messages = |config: Value| -> Vec<String> {
+            resource
+                .problems(&config)
+                .into_iter()
+                .map(|(_, message)| message)
+                .collect()
+        };
+        let with = |extra: Vec<(&'static str, Value)>| {
+            let mut config = vec![("secret_id", Value::string("s"))];
+            config.extend(extra);
+            Value::map(config)
+        };
+        assert_eq!(
+            messages(with(vec![
+                ("secret_string", Value::string("a")),
+                ("secret_binary", Value::string("YQ==")),
+            ])),
+            [
+                "\"secret_string\": conflicts with secret_binary",
+                "\"secret_binary\": conflicts with secret_string",
+            ]
+        );
+        assert_eq!(
+            messages(with(vec![("secret_string_wo_version", Value::Number(1.0))])),
+            ["\"secret_string_wo_version\": all of `secret_string_wo,secret_string_wo_version` must be specified"]
+        );
+        assert!(messages(with(vec![])).is_empty());
+    }
 
     #[test]
     fn import_ids_are_secret_and_version() {

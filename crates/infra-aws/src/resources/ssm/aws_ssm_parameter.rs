@@ -37,6 +37,9 @@ const NAMES_PER_GET: usize = 10;
 /// A DescribeParameters filter takes at most 50 values.
 const NAMES_PER_DESCRIBE: usize = 50;
 
+/// A parameter's value is one of these three: the provider's `ExactlyOneOf` on each.
+const ONE_VALUE: &[&str] = &["value_wo", "insecure_value", "value"];
+
 pub type AwsSsmParameter = ObjectType<ParameterObject>;
 
 pub struct ParameterObject;
@@ -179,17 +182,27 @@ impl AwsObject for ParameterObject {
                 |found: &Found, _| Value::string(kind_of(found)),
             ),
             read(
-                Attribute::optional_computed("value", Type::String).sensitive(),
+                Attribute::optional_computed("value", Type::String)
+                    .sensitive()
+                    .exactly_one_of(ONE_VALUE),
                 |found: &Found, at| holds_value(found, at, "value"),
             ),
             read(
-                Attribute::optional_computed("insecure_value", Type::String),
+                Attribute::optional_computed("insecure_value", Type::String)
+                    .exactly_one_of(ONE_VALUE),
                 |found: &Found, at| holds_value(found, at, "insecure_value"),
             ),
             // Terraform 1.11's write-only value: sent, never stored; a new `value_wo_version`
             // sends it again.
-            Declared::unread(Attribute::optional("value_wo", Type::String).write_only()),
-            copied(Attribute::optional("value_wo_version", Type::Number)),
+            Declared::unread(
+                Attribute::optional("value_wo", Type::String)
+                    .write_only()
+                    .exactly_one_of(ONE_VALUE)
+                    .required_with(&["value_wo_version"]),
+            ),
+            copied(
+                Attribute::optional("value_wo_version", Type::Number).required_with(&["value_wo"]),
+            ),
             read(
                 Attribute::computed("has_value_wo", Type::Bool),
                 |_: &Found, at| Value::Bool(written_only(at.prior)),
@@ -256,23 +269,6 @@ impl AwsObject for ParameterObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        let given = ["value", "insecure_value", "value_wo"]
-            .iter()
-            .filter(|name| !config.get(name).is_null())
-            .count();
-        if given != 1 {
-            problems.push((
-                "value".to_string(),
-                "exactly one of `insecure_value,value,value_wo` must be specified".to_string(),
-            ));
-        }
-        if !config.get("value_wo_version").is_null() && config.get("value_wo").is_null() {
-            problems.push((
-                "value_wo_version".to_string(),
-                "\"value_wo_version\": all of `value_wo,value_wo_version` must be specified"
-                    .to_string(),
-            ));
-        }
         if !config.get("insecure_value").is_null()
             && config.get("type").as_str() == Some("SecureString")
         {
@@ -438,6 +434,55 @@ impl AwsObject for ParameterObject {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The provider's ExactlyOneOf among the three values, and the write-only pair.
+    #[test]
+    fn a_parameter_has_one_value() {
+        let registry = crate::registry(crate::Aws::new(crate::ProviderSettings::default()));
+        let resource = registry.resource("aws_ssm_parameter").expect("registered");
+        let messages = |config: Value| -> Vec<String> {
+            resource
+                .problems(&config)
+                .into_iter()
+                .map(|(_, message)| message)
+                .collect()
+        };
+        let base = || {
+            vec![
+                ("name", Value::string("p")),
+                ("type", Value::string("String")),
+            ]
+        };
+        let with = |extra: Vec<(&'static str, Value)>| {
+            let mut config = base();
+            config.extend(extra);
+            Value::map(config)
+        };
+        let one_of = "one of `insecure_value,value,value_wo` must be specified";
+        assert_eq!(
+            messages(with(vec![])),
+            [
+                format!("\"value\": {one_of}"),
+                format!("\"insecure_value\": {one_of}"),
+                format!("\"value_wo\": {one_of}"),
+            ]
+        );
+        assert!(messages(with(vec![("value", Value::string("v"))])).is_empty());
+        assert_eq!(
+            messages(with(vec![
+                ("value_wo", Value::string("v")),
+                ("value_wo_version", Value::Number(1.0)),
+                ("insecure_value", Value::string("v")),
+            ]))
+            .len(),
+            3,
+            "each of the three declares the rule, set or not"
+        );
+        assert_eq!(
+            messages(with(vec![("value_wo", Value::string("v"))])),
+            ["\"value_wo\": all of `value_wo,value_wo_version` must be specified"]
+        );
+    }
 
     #[test]
     fn the_stored_value_is_insecure_value_when_set() {
