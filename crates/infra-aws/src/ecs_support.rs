@@ -545,6 +545,7 @@ pub fn created_arn(arn: Option<&str>, kind: &str, name: &str) -> Result<String, 
 /// `.check(Check::Length(1, 255)).check(CLUSTER_NAME)` (`aws_ecs_cluster.name`,
 /// `aws_ecs_cluster_capacity_providers.cluster_name`, `aws_ecs_capacity_provider.cluster`).
 pub const CLUSTER_NAME: infra_core::Check = infra_core::Check::Matches(infra_core::Pattern {
+    expression: "^[0-9A-Za-z_-]+$",
     test: |name| {
         !name.is_empty()
             && name

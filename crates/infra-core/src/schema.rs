@@ -90,8 +90,8 @@ pub enum Check {
     /// `expected length of name to be in the range (1 - 100), got ...`.
     Length(usize, usize),
     /// A string that matches the provider's regular expression (written as a function):
-    /// `validation.StringMatch` with a message (and `StringDoesNotMatch`), `invalid value for
-    /// name (message)`.
+    /// `validation.StringMatch` (and `StringDoesNotMatch`), `invalid value for name (message)`,
+    /// or without a message `expected value of name to match regular expression "re", got x`.
     Matches(Pattern),
     /// A provider's own check of a string: the SDK's key and the string to the provider's
     /// whole message, shown as it is (an ARN check: `"role_arn" (x) is an invalid ARN: arn:
@@ -102,21 +102,24 @@ pub enum Check {
 /// The test of a [`Check::Matches`] and the provider's message for a string that fails it.
 #[derive(Clone, Copy)]
 pub struct Pattern {
-    /// Whether the string matches (the provider's regular expression, as a function).
+    /// The provider's regular expression, as it writes it (`^[0-9A-Za-z_-]+$`).
+    pub expression: &'static str,
+    /// Whether the string matches [`Pattern::expression`] (written as a function).
     pub test: fn(&str) -> bool,
-    /// The message the provider gives `StringMatch` (`must contain only lowercase letters`).
+    /// The message the provider gives `StringMatch` (`must contain only lowercase letters`);
+    /// empty where it gives none.
     pub message: &'static str,
 }
 
 impl PartialEq for Pattern {
     fn eq(&self, other: &Pattern) -> bool {
-        self.message == other.message
+        self.expression == other.expression && self.message == other.message
     }
 }
 
 impl std::fmt::Debug for Pattern {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.message)
+        f.write_str(self.expression)
     }
 }
 
@@ -1175,6 +1178,14 @@ fn sdk_key(at: &str) -> String {
     at.replace('[', ".").replace(']', "")
 }
 
+/// A number as a check's message shows it: whole when it is whole, as Go's `%d` of the int the
+/// SDK decoded.
+fn number_text(value: &Value, n: f64) -> String {
+    value
+        .as_i64()
+        .map_or_else(|| n.to_string(), |whole| whole.to_string())
+}
+
 /// The problems `check` finds in the value of the attribute `name` at `at` (`ingress[0].port`),
 /// as `(where, message)`. A check of a string checks a string, or each string of a list or set
 /// on its own (at `at[1]`), as the SDK checks a list's elements; its messages are the
@@ -1237,10 +1248,16 @@ fn check_problems(
                 )
             })
         }),
-        // validation.StringMatch with a message.
+        // validation.StringMatch, with its message or its regular expression.
         Check::Matches(pattern) => each_string(&|key, text| {
-            (!(pattern.test)(text))
-                .then(|| format!("invalid value for {key} ({})", pattern.message))
+            (!(pattern.test)(text)).then(|| match pattern.message {
+                "" => format!(
+                    "expected value of {key} to match regular expression {:?}, got {}",
+                    pattern.expression,
+                    shown(text.to_string())
+                ),
+                message => format!("invalid value for {key} ({message})"),
+            })
         }),
         Check::Text(check) => each_string(&|key, text| {
             let message = (check.check)(key, text)?;
@@ -1260,18 +1277,12 @@ fn check_problems(
                 return Vec::new();
             }
             let listed: Vec<String> = options.iter().map(i64::to_string).collect();
-            let number = value
-                .as_i64()
-                .map_or_else(|| n.to_string(), |n| n.to_string());
-            vec![(
-                at.to_string(),
-                format!(
-                    "expected {} to be one of [{}], got {}",
-                    sdk_key(at),
-                    listed.join(" "),
-                    shown(number)
-                ),
-            )]
+            let (key, number) = (sdk_key(at), shown(number_text(value, n)));
+            let message = format!(
+                "expected {key} to be one of [{}], got {number}",
+                listed.join(" ")
+            );
+            vec![(at.to_string(), message)]
         }
         // validation.IntBetween.
         Check::Range(low, high) => {
@@ -1281,12 +1292,7 @@ fn check_problems(
             if (*low as f64..=*high as f64).contains(&n) {
                 return Vec::new();
             }
-            let number = match value.as_i64() {
-                Some(whole) => whole.to_string(),
-                None => n.to_string(),
-            };
-            let key = sdk_key(at);
-            let number = shown(number);
+            let (key, number) = (sdk_key(at), shown(number_text(value, n)));
             let message = if *high == i64::MAX {
                 // validation.IntAtLeast.
                 format!("expected {key} to be at least ({low}), got {number}")
@@ -1400,6 +1406,7 @@ mod tests {
     #[test]
     fn several_checks_each_report_as_validation_all_does() {
         const LOWERCASE: Pattern = Pattern {
+            expression: "^[a-z]*$",
             test: |text| text.bytes().all(|b| b.is_ascii_lowercase()),
             message: "must contain only lowercase letters",
         };

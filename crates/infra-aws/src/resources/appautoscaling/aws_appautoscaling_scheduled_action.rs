@@ -238,17 +238,8 @@ mod tests {
     /// The provider's AtLeastOneOf on the action's two capacities, reported by each.
     #[test]
     fn an_action_sets_a_capacity() {
-        let registry = crate::registry(crate::Aws::new(crate::ProviderSettings::default()));
-        let resource = registry
-            .resource("aws_appautoscaling_scheduled_action")
-            .expect("registered");
-        let messages = |config: Value| -> Vec<String> {
-            resource
-                .problems(&config)
-                .into_iter()
-                .map(|(_, message)| message)
-                .collect()
-        };
+        let messages =
+            |config: Value| crate::problem_messages("aws_appautoscaling_scheduled_action", &config);
         let config = Value::map([
             ("name", Value::string("night")),
             ("service_namespace", Value::string("ecs")),

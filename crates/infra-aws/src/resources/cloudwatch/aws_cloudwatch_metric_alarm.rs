@@ -54,6 +54,7 @@ const METRIC_QUERY: &[&str] = &["metric_query"];
 
 /// The provider's pattern for `namespace`, `[^:].*` unanchored: some character is not a colon.
 const NAMESPACE: Check = Check::Matches(Pattern {
+    expression: "[^:].*",
     test: |namespace| namespace.chars().any(|c| c != ':'),
     message: "must not contain colon characters",
 });

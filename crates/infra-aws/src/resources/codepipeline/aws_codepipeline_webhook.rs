@@ -32,7 +32,7 @@ use aws_sdk_codepipeline::types::{
     ListWebhookItem, WebhookAuthConfiguration, WebhookAuthenticationType, WebhookDefinition,
     WebhookFilterRule,
 };
-use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, Operation, Pattern, ProviderError, Schema, Type, Value};
 
 use super::support::{sdk_tags, update_tags};
 use crate::app_support::{
@@ -53,8 +53,16 @@ const DEFINITION: &[&str] = &[
     "target_pipeline",
 ];
 
-/// The provider's (unanchored) pattern for `name`.
-const NAME_PATTERN: &str = "[0-9A-Za-z_.@-]+";
+/// The provider's pattern for `name`: `StringMatch` without a message, unanchored (one
+/// allowed character anywhere will do).
+const NAME: Check = Check::Matches(Pattern {
+    expression: "[0-9A-Za-z_.@-]+",
+    test: |name| {
+        name.chars()
+            .any(|c| c.is_ascii_alphanumeric() || "_.@-".contains(c))
+    },
+    message: "",
+});
 
 pub type AwsCodepipelineWebhook = ObjectType<WebhookObject>;
 
@@ -247,7 +255,8 @@ impl AwsObject for WebhookObject {
             read(
                 Attribute::required("name", Type::String)
                     .force_new()
-                    .check(Check::Length(1, 100)),
+                    .check(Check::Length(1, 100))
+                    .check(NAME),
                 defined(WebhookDefinition::name),
             ),
             read(
@@ -284,17 +293,6 @@ impl AwsObject for WebhookObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        if let Some(name) = config.get("name").as_str() {
-            let allowed = |c: char| c.is_ascii_alphanumeric() || "_.@-".contains(c);
-            if !name.chars().any(allowed) {
-                problems.push((
-                    "name".to_string(),
-                    format!(
-                        "expected value of name to match regular expression \"{NAME_PATTERN}\", got {name}"
-                    ),
-                ));
-            }
-        }
         if let Some(block) = single(config, "authentication_configuration") {
             if let Some(cidr) = block.get("allowed_ip_range").as_str() {
                 if let Some(problem) = cidr_network_problem("allowed_ip_range", cidr) {
@@ -576,11 +574,13 @@ mod tests {
         let paths: Vec<String> = problems(config).into_iter().map(|(path, _)| path).collect();
         assert_eq!(
             paths,
+            // The name's pattern is declared: it comes with the declared checks, in the
+            // schema's order, before validate's CIDR check.
             [
+                "name",
                 "authentication_configuration[0].secret_token",
                 "filter[0].json_path",
                 "filter[0].match_equals",
-                "name",
                 "authentication_configuration[0].allowed_ip_range",
             ]
         );
@@ -592,9 +592,10 @@ mod tests {
         assert_eq!(problems(long).len(), 1);
         // The provider's pattern is unanchored: one allowed character passes.
         assert!(problems(Value::map([("name", Value::string("my hook"))])).is_empty());
-        assert!(problems(Value::map([("name", Value::string("!!"))]))[0]
-            .1
-            .contains("[0-9A-Za-z_.@-]+"));
+        assert_eq!(
+            problems(Value::map([("name", Value::string("!!"))]))[0].1,
+            "expected value of name to match regular expression \"[0-9A-Za-z_.@-]+\", got !!"
+        );
 
         assert_eq!(cidr_network_problem("k", "10.0.0.0/8"), None);
         assert_eq!(cidr_network_problem("k", "0.0.0.0/0"), None);

@@ -27,6 +27,23 @@ use crate::resources::ec2::aws_security_group::{
     send_permissions, Atom,
 };
 
+/// Where a rule's traffic comes from: at least one of these (the provider's `AtLeastOneOf` on
+/// each). A written `self = false` counts as set, as the SDK counts it.
+const SOURCES: &[&str] = &[
+    "cidr_blocks",
+    "ipv6_cidr_blocks",
+    "prefix_list_ids",
+    "self",
+    "source_security_group_id",
+];
+
+/// An optional source of the rule's traffic, forcing a new rule ([`SOURCES`]).
+fn source(name: &'static str, ty: Type) -> Attribute {
+    Attribute::optional(name, ty)
+        .force_new()
+        .at_least_one_of(SOURCES)
+}
+
 pub type AwsSecurityGroupRule = ObjectType<Rule>;
 
 /// The type of [`AwsObject`]; its object is a [`Held`] rule.
@@ -238,20 +255,32 @@ impl AwsObject for Rule {
                 Attribute::required("protocol", Type::String).force_new(),
                 protocol,
             ),
-            copied(Attribute::optional("cidr_blocks", list()).force_new()),
-            copied(Attribute::optional("ipv6_cidr_blocks", list()).force_new()),
-            copied(Attribute::optional("prefix_list_ids", list()).force_new()),
+            copied(
+                source("cidr_blocks", list()).conflicts_with(&["source_security_group_id", "self"]),
+            ),
+            copied(
+                source("ipv6_cidr_blocks", list())
+                    .conflicts_with(&["source_security_group_id", "self"]),
+            ),
+            copied(source("prefix_list_ids", list())),
             read(
-                Attribute::optional_computed("source_security_group_id", Type::String).force_new(),
+                Attribute::optional_computed("source_security_group_id", Type::String)
+                    .force_new()
+                    .at_least_one_of(SOURCES)
+                    .conflicts_with(&["cidr_blocks", "ipv6_cidr_blocks", "self"]),
                 |_: &Held, at: &Reading| match at.prior.get("source_security_group_id") {
                     unknown if unknown.is_unknown() => Value::Null,
                     known => known.clone(),
                 },
             ),
             copied(
-                Attribute::optional("self", Type::Bool)
+                source("self", Type::Bool)
                     .default(Value::Bool(false))
-                    .force_new(),
+                    .conflicts_with(&[
+                        "cidr_blocks",
+                        "ipv6_cidr_blocks",
+                        "source_security_group_id",
+                    ]),
             ),
             read(
                 Attribute::optional("description", Type::String),
@@ -272,45 +301,11 @@ impl AwsObject for Rule {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if let Some(problem) = config.get("protocol").as_str().and_then(protocol_problem) {
-            problems.push(("protocol".to_string(), problem));
-        }
-        let sources = ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids"]
-            .iter()
-            .filter(|name| {
-                config
-                    .get(name)
-                    .as_list()
-                    .is_some_and(|items| !items.is_empty())
-            })
-            .count()
-            + usize::from(!config.get("source_security_group_id").is_null())
-            + usize::from(config.get("self").as_bool() == Some(true));
-        let all_known = [
-            "cidr_blocks",
-            "ipv6_cidr_blocks",
-            "prefix_list_ids",
-            "source_security_group_id",
-            "self",
-        ]
-        .iter()
-        .all(|name| config.get(name).is_wholly_known());
-        if all_known && sources == 0 {
-            problems.push((
-                "cidr_blocks".to_string(),
-                "one of cidr_blocks, ipv6_cidr_blocks, prefix_list_ids, source_security_group_id or self must be set.".to_string(),
-            ));
-        }
-        if !config.get("source_security_group_id").is_null()
-            && (config.get("self").as_bool() == Some(true) || !config.get("cidr_blocks").is_null())
-        {
-            problems.push((
-                "source_security_group_id".to_string(),
-                "source_security_group_id conflicts with self and cidr_blocks.".to_string(),
-            ));
-        }
-        problems
+        let problem = config.get("protocol").as_str().and_then(protocol_problem);
+        problem
+            .map(|p| ("protocol".to_string(), p))
+            .into_iter()
+            .collect()
     }
 
     fn normalize(value: &mut Value) {
@@ -476,6 +471,54 @@ mod tests {
 
     /// The key is the text the id hashes; the protocol's spelling and the sources' order do not
     /// change it, and an imported prior has the key of the state it becomes.
+    /// The provider's sources: at least one (each of the five reports it), and a group or
+    /// `self` in conflict with CIDR blocks. A written `self = false` is set, as in the SDK.
+    #[test]
+    fn a_rule_has_a_source_and_no_conflicting_ones() {
+        let messages = |extra: Vec<(&'static str, Value)>| -> Vec<String> {
+            let mut config = vec![
+                ("type", Value::string("ingress")),
+                ("security_group_id", Value::string("sg-1")),
+                ("from_port", Value::Number(443.0)),
+                ("to_port", Value::Number(443.0)),
+                ("protocol", Value::string("tcp")),
+            ];
+            config.extend(extra);
+            crate::problem_messages("aws_security_group_rule", &Value::map(config))
+        };
+        let none = messages(vec![]);
+        assert_eq!(none.len(), 5, "{none:?}");
+        assert_eq!(
+            none[0],
+            "\"cidr_blocks\": one of `cidr_blocks,ipv6_cidr_blocks,prefix_list_ids,self,\
+             source_security_group_id` must be specified"
+        );
+        let cidrs = || {
+            (
+                "cidr_blocks",
+                Value::List(vec![Value::string("10.0.0.0/16")]),
+            )
+        };
+        assert!(messages(vec![cidrs()]).is_empty());
+        assert_eq!(
+            messages(vec![cidrs(), ("self", Value::Bool(false))]),
+            [
+                "\"cidr_blocks\": conflicts with self",
+                "\"self\": conflicts with cidr_blocks"
+            ]
+        );
+        assert_eq!(
+            messages(vec![
+                cidrs(),
+                ("source_security_group_id", Value::string("sg-2"))
+            ]),
+            [
+                "\"cidr_blocks\": conflicts with source_security_group_id",
+                "\"source_security_group_id\": conflicts with cidr_blocks"
+            ]
+        );
+    }
+
     #[test]
     fn the_key_is_the_rule_and_the_id_its_crc32() {
         let stored = rule(vec![

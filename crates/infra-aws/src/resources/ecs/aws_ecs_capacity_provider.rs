@@ -912,6 +912,7 @@ fn block_count(config: &Value, key: &str) -> Option<usize> {
 /// An instance type or pattern (`m5.*`) of `instance_requirements`' lists: the provider's
 /// `validation.All` of `StringLenBetween(1, 30)` and this `StringMatch`.
 const INSTANCE_TYPE: Check = Check::Matches(Pattern {
+    expression: r"^[a-zA-Z0-9\.\*\-]+$",
     test: |text| {
         !text.is_empty()
             && text

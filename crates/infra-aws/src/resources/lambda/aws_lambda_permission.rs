@@ -388,6 +388,7 @@ fn is_retryable(error: &ProviderError) -> bool {
 
 /// The provider's `validPermissionAction`: `^(lambda:[*]|lambda:[A-Za-z]+|[*])$`.
 const ACTION: Check = Check::Matches(Pattern {
+    expression: "^(lambda:[*]|lambda:[A-Za-z]+|[*])$",
     test: |action| {
         action == "*"
             || action == "lambda:*"
@@ -402,14 +403,17 @@ const ACTION: Check = Check::Matches(Pattern {
 /// `validPolicyStatementID`, each `validation.All` of this `StringMatch` and a
 /// `StringLenBetween` (declared beside it).
 const EVENT_SOURCE_TOKEN: Check = Check::Matches(Pattern {
+    expression: "^[0-9A-Za-z_.-]+$",
     test: |token| is_word(token, "._-"),
     message: "must contain alphanumeric, periods, underscores or dashes only",
 });
 const QUALIFIER: Check = Check::Matches(Pattern {
+    expression: "^[0-9A-Za-z_$-]+$",
     test: |qualifier| is_word(qualifier, "$_-"),
     message: "must contain alphanumeric, dollar signs, underscores or dashes only",
 });
 const STATEMENT_ID: Check = Check::Matches(Pattern {
+    expression: "^[0-9A-Za-z_-]+$",
     test: |id| is_word(id, "_-"),
     message: "must contain alphanumeric, underscores or dashes only",
 });
@@ -417,6 +421,7 @@ const STATEMENT_ID: Check = Check::Matches(Pattern {
 /// The provider's `validFunctionName`: `validation.All` of this `StringMatch` (the
 /// `functionRegexp`), `StringLenBetween(1, 140)` and [`FUNCTION_NAME_LENGTH`].
 const FUNCTION_NAME: Check = Check::Matches(Pattern {
+    expression: r"^(arn:[\w-]+:lambda:)?([a-z]{2}-(?:[a-z]+-){1,2}\d{1}:)?(\d{12}:)?(function:)?([0-9A-Za-z_-]+)(:(\$LATEST|[0-9A-Za-z_-]+))?$",
     test: |name| parse_function(name).is_some(),
     message: "must be valid function name or function ARN",
 });

@@ -680,7 +680,10 @@ fn restore_to_point_in_time_block() -> Block {
     Block::single(
         "restore_to_point_in_time",
         Schema::new()
-            .attr(Attribute::optional("restore_time", Type::String))
+            .attr(
+                Attribute::optional("restore_time", Type::String)
+                    .conflicts_with(&["restore_to_point_in_time.0.use_latest_restorable_time"]),
+            )
             .attr(Attribute::optional(
                 "source_db_instance_identifier",
                 Type::String,
@@ -690,7 +693,10 @@ fn restore_to_point_in_time_block() -> Block {
                 Type::String,
             ))
             .attr(Attribute::optional("source_dbi_resource_id", Type::String))
-            .attr(defaulted_bool("use_latest_restorable_time", false)),
+            .attr(
+                defaulted_bool("use_latest_restorable_time", false)
+                    .conflicts_with(&["restore_to_point_in_time.0.restore_time"]),
+            ),
     )
     .force_new()
 }
@@ -1028,21 +1034,12 @@ fn validate(config: &Value) -> Vec<(String, String)> {
             ));
         }
     }
-    if let Some(pitr) = single(config, "restore_to_point_in_time") {
-        if set("identifier_prefix") || !set("identifier") {
-            problems.push((
-                "identifier".to_string(),
-                "\"identifier\" is required with \"restore_to_point_in_time\"".to_string(),
-            ));
-        }
-        if !pitr.get("restore_time").is_null()
-            && pitr.get("use_latest_restorable_time").as_bool() == Some(true)
-        {
-            problems.push((
-                "restore_to_point_in_time".to_string(),
-                "\"restore_time\" conflicts with \"use_latest_restorable_time\"".to_string(),
-            ));
-        }
+    let restores = single(config, "restore_to_point_in_time").is_some();
+    if restores && (set("identifier_prefix") || !set("identifier")) {
+        problems.push((
+            "identifier".to_string(),
+            "\"identifier\" is required with \"restore_to_point_in_time\"".to_string(),
+        ));
     }
     if single(config, "blue_green_update").is_some_and(|b| b.get("enabled").as_bool() == Some(true))
     {
@@ -1696,6 +1693,34 @@ mod tests {
         assert_eq!(value.get("customer_owned_ip_enabled"), &Value::Null);
         assert_eq!(value.get("enabled_cloudwatch_logs_exports"), &Value::Null);
         assert_eq!(value.get("identifier"), &Value::string(""));
+    }
+
+    /// A point-in-time restore names a time or the latest restorable one, not both: the
+    /// provider's conflict on each (a written `false` is set, as the SDK counts it).
+    #[test]
+    fn a_restore_time_conflicts_with_the_latest_restorable_time() {
+        let restore = Value::map([
+            ("identifier", Value::string("db")),
+            ("instance_class", Value::string("db.t3.micro")),
+            (
+                "restore_to_point_in_time",
+                Value::List(vec![Value::map([
+                    ("source_db_instance_identifier", Value::string("prod")),
+                    ("restore_time", Value::string("2026-11-20T10:00:00Z")),
+                    ("use_latest_restorable_time", Value::Bool(false)),
+                ])]),
+            ),
+        ]);
+        let messages = crate::problem_messages("aws_db_instance", &restore);
+        assert_eq!(
+            messages,
+            [
+                "\"restore_to_point_in_time.0.restore_time\": conflicts with \
+                 restore_to_point_in_time.0.use_latest_restorable_time",
+                "\"restore_to_point_in_time.0.use_latest_restorable_time\": conflicts with \
+                 restore_to_point_in_time.0.restore_time",
+            ]
+        );
     }
 
     #[test]

@@ -482,15 +482,7 @@ mod tests {
     /// A reusable delegation set is for public zones: the provider's conflict, both sides.
     #[test]
     fn a_delegation_set_conflicts_with_a_vpc() {
-        let registry = crate::registry(crate::Aws::new(crate::ProviderSettings::default()));
-        let resource = registry.resource("aws_route53_zone").expect("registered");
-        let messages = |config: Value| -> Vec<String> {
-            resource
-                .problems(&config)
-                .into_iter()
-                .map(|(_, message)| message)
-                .collect()
-        };
+        let messages = |config: Value| crate::problem_messages("aws_route53_zone", &config);
         let vpc = Value::map([("vpc_id", Value::string("vpc-1"))]);
         let config = Value::map([
             ("name", Value::string("example.com")),

@@ -40,7 +40,7 @@ use std::time::{Duration, Instant};
 use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
 use aws_sdk_secretsmanager::types::{ExternalSecretRotationMetadataItem, RotationRulesType};
 use aws_sdk_secretsmanager::Client;
-use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, Operation, Pattern, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
     blocks, known, non_empty, sent, single, string, text, text_or_null, POLL_INTERVAL,
@@ -244,21 +244,28 @@ fn metadata_value(secret: &DescribeSecretOutput) -> Value {
     Value::List(metadata)
 }
 
-/// `validation.StringMatch` without a message: the (unanchored) pattern must match somewhere,
-/// which `matches` says of one character.
-fn pattern_problem(
-    key: &str,
-    value: &str,
-    pattern: &str,
-    matches: impl Fn(char) -> bool,
-) -> Option<String> {
-    if value.chars().any(matches) {
-        return None;
-    }
-    Some(format!(
-        "expected value of {key} to match regular expression {pattern:?}, got {value}"
-    ))
-}
+/// A rule rotates every so many days or on a schedule: the provider's `ExactlyOneOf` on each.
+const DAYS_OR_SCHEDULE: &[&str] = &[
+    "rotation_rules.0.automatically_after_days",
+    "rotation_rules.0.schedule_expression",
+];
+
+/// The provider's patterns for a rule's `duration` and `schedule_expression`: `StringMatch`
+/// without a message, unanchored (a match anywhere, here of one character, will do).
+const DURATION: Check = Check::Matches(Pattern {
+    expression: "[0-9h]+",
+    test: |duration| duration.chars().any(|c| c.is_ascii_digit() || c == 'h'),
+    message: "",
+});
+const SCHEDULE: Check = Check::Matches(Pattern {
+    expression: r"[0-9A-Za-z\(\)#\?\*\-\/, ]+",
+    test: |schedule| {
+        schedule
+            .chars()
+            .any(|c| c.is_ascii_alphanumeric() || "()#?*-/, ".contains(c))
+    },
+    message: "",
+});
 
 #[async_trait::async_trait]
 impl AwsObject for RotationObject {
@@ -274,10 +281,17 @@ impl AwsObject for RotationObject {
         let rules = Schema::new()
             .attr(
                 Attribute::optional("automatically_after_days", Type::Number)
-                    .check(Check::Range(1, 1000)),
+                    .check(Check::Range(1, 1000))
+                    .exactly_one_of(DAYS_OR_SCHEDULE)
+                    .conflicts_with(&["rotation_rules.0.schedule_expression"]),
             )
-            .attr(Attribute::optional("duration", Type::String))
-            .attr(Attribute::optional("schedule_expression", Type::String));
+            .attr(Attribute::optional("duration", Type::String).check(DURATION))
+            .attr(
+                Attribute::optional("schedule_expression", Type::String)
+                    .check(SCHEDULE)
+                    .exactly_one_of(DAYS_OR_SCHEDULE)
+                    .conflicts_with(&["rotation_rules.0.automatically_after_days"]),
+            );
         let metadata = Schema::new()
             .attr(Attribute::required("key", Type::String))
             .attr(Attribute::required("value", Type::String));
@@ -366,56 +380,6 @@ impl AwsObject for RotationObject {
                     "rotation_rules".to_string(),
                     "`rotation_rules` is required unless `rotation_enabled` is `false`".to_string(),
                 ));
-            }
-        }
-        for (index, rule) in blocks(config, "rotation_rules").iter().enumerate() {
-            let path = |key: &str| format!("rotation_rules[{index}].{key}");
-            let days = rule.get("automatically_after_days");
-            let schedule = rule.get("schedule_expression");
-            // An unknown value may still turn out null: only known values conflict.
-            let set = |value: &Value| !value.is_null() && value.is_wholly_known();
-            if set(days) && set(schedule) {
-                problems.push((
-                    path("automatically_after_days"),
-                    format!(
-                        "\"rotation_rules.{index}.automatically_after_days\": conflicts with \
-                         rotation_rules.{index}.schedule_expression"
-                    ),
-                ));
-                problems.push((
-                    path("schedule_expression"),
-                    format!(
-                        "\"rotation_rules.{index}.schedule_expression\": conflicts with \
-                         rotation_rules.{index}.automatically_after_days"
-                    ),
-                ));
-            } else if days.is_null() && schedule.is_null() {
-                problems.push((
-                    format!("rotation_rules[{index}]"),
-                    format!(
-                        "\"rotation_rules.{index}.automatically_after_days\": one of \
-                         `rotation_rules.{index}.automatically_after_days,rotation_rules.{index}\
-                         .schedule_expression` must be specified"
-                    ),
-                ));
-            }
-            if let Some(duration) = rule.get("duration").as_str() {
-                let key = format!("rotation_rules.{index}.duration");
-                if let Some(problem) = pattern_problem(&key, duration, "[0-9h]+", |c| {
-                    c.is_ascii_digit() || c == 'h'
-                }) {
-                    problems.push((path("duration"), problem));
-                }
-            }
-            if let Some(expression) = schedule.as_str() {
-                let key = format!("rotation_rules.{index}.schedule_expression");
-                if let Some(problem) =
-                    pattern_problem(&key, expression, r"[0-9A-Za-z\(\)#\?\*\-\/, ]+", |c| {
-                        c.is_ascii_alphanumeric() || "()#?*-/, ".contains(c)
-                    })
-                {
-                    problems.push((path("schedule_expression"), problem));
-                }
             }
         }
         problems
@@ -521,5 +485,52 @@ impl AwsObject for RotationObject {
                     == secret.rotation_lambda_arn().filter(|arn| !arn.is_empty())
         };
         Ok(made.then_some(found))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rule rotates by days or on a schedule (the provider's `ExactlyOneOf`, reported by
+    /// each), and its duration and schedule match the provider's patterns.
+    #[test]
+    fn a_rule_has_days_or_a_schedule_in_the_providers_patterns() {
+        let messages = |rule: Vec<(&'static str, Value)>| -> Vec<String> {
+            let config = Value::map([
+                ("secret_id", Value::string("db")),
+                ("rotation_rules", Value::List(vec![Value::map(rule)])),
+            ]);
+            crate::problem_messages("aws_secretsmanager_secret_rotation", &config)
+        };
+        let keys = "rotation_rules.0.automatically_after_days,\
+                    rotation_rules.0.schedule_expression";
+        assert_eq!(
+            messages(vec![("duration", Value::string("2h"))]),
+            [
+                format!(
+                    "\"rotation_rules.0.automatically_after_days\": one of `{keys}` must be \
+                     specified"
+                ),
+                format!(
+                    "\"rotation_rules.0.schedule_expression\": one of `{keys}` must be specified"
+                ),
+            ]
+        );
+        assert_eq!(
+            messages(vec![
+                ("automatically_after_days", Value::Number(30.0)),
+                ("duration", Value::string("--")),
+            ]),
+            [
+                "expected value of rotation_rules.0.duration to match regular expression \
+              \"[0-9h]+\", got --"
+            ]
+        );
+        assert!(messages(vec![(
+            "schedule_expression",
+            Value::string("rate(4 hours)")
+        )])
+        .is_empty());
     }
 }

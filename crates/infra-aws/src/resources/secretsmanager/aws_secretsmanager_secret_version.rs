@@ -388,17 +388,8 @@ mod tests {
     /// The provider's conflicts among the three values, and the write-only pair.
     #[test]
     fn a_version_has_one_kind_of_value() {
-        let registry = crate::registry(crate::Aws::new(crate::ProviderSettings::default()));
-        let resource = registry
-            .resource("aws_secretsmanager_secret_version")
-            .expect("registered");
-        let messages = |config: Value| -> Vec<String> {
-            resource
-                .problems(&config)
-                .into_iter()
-                .map(|(_, message)| message)
-                .collect()
-        };
+        let messages =
+            |config: Value| crate::problem_messages("aws_secretsmanager_secret_version", &config);
         let with = |extra: Vec<(&'static str, Value)>| {
             let mut config = vec![("secret_id", Value::string("s"))];
             config.extend(extra);

@@ -438,15 +438,7 @@ mod tests {
     /// The provider's ExactlyOneOf among the three values, and the write-only pair.
     #[test]
     fn a_parameter_has_one_value() {
-        let registry = crate::registry(crate::Aws::new(crate::ProviderSettings::default()));
-        let resource = registry.resource("aws_ssm_parameter").expect("registered");
-        let messages = |config: Value| -> Vec<String> {
-            resource
-                .problems(&config)
-                .into_iter()
-                .map(|(_, message)| message)
-                .collect()
-        };
+        let messages = |config: Value| crate::problem_messages("aws_ssm_parameter", &config);
         let base = || {
             vec![
                 ("name", Value::string("p")),
