@@ -540,11 +540,17 @@ pub fn created_arn(arn: Option<&str>, kind: &str, name: &str) -> Result<String, 
         .ok_or_else(|| crate::app_support::vanished(kind, name))
 }
 
-/// The pattern of the provider's `validateClusterName`, `validation.All` of
-/// `StringLenBetween(1, 255)` and this: declared as
-/// `.check(Check::Length(1, 255)).check(CLUSTER_NAME)` (`aws_ecs_cluster.name`,
-/// `aws_ecs_cluster_capacity_providers.cluster_name`, `aws_ecs_capacity_provider.cluster`).
-pub const CLUSTER_NAME: infra_core::Check = infra_core::Check::Matches(infra_core::Pattern {
+/// The provider's `validateClusterName` on `attribute` (`aws_ecs_cluster.name`,
+/// `aws_ecs_cluster_capacity_providers.cluster_name`, `aws_ecs_capacity_provider.cluster`):
+/// `validation.All` of `StringLenBetween(1, 255)` and [`CLUSTER_NAME_PATTERN`], both reporting.
+pub fn cluster_name_checks(attribute: infra_core::Attribute) -> infra_core::Attribute {
+    attribute
+        .check(infra_core::Check::Length(1, 255))
+        .check(CLUSTER_NAME_PATTERN)
+}
+
+/// The pattern of the provider's `validateClusterName`.
+const CLUSTER_NAME_PATTERN: infra_core::Check = infra_core::Check::Matches(infra_core::Pattern {
     expression: "^[0-9A-Za-z_-]+$",
     test: |name| {
         !name.is_empty()

@@ -64,7 +64,8 @@ use crate::app_support::{
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{self, read, read_block, Declared, Reading};
 use crate::ecs_support::{
-    active_by_key, created_arn, has_managed_tags, tags_to_sdk, update_tags, with_tags, CLUSTER_NAME,
+    active_by_key, cluster_name_checks, created_arn, has_managed_tags, tags_to_sdk, update_tags,
+    with_tags,
 };
 use crate::error::is_not_found;
 use crate::tagging::ManagedTags;
@@ -994,10 +995,7 @@ impl AwsObject for CapacityProviderObject {
                 CapacityProvider::name,
             ),
             declared::string(
-                Attribute::optional("cluster", Type::String)
-                    .force_new()
-                    .check(Check::Length(1, 255))
-                    .check(CLUSTER_NAME),
+                cluster_name_checks(Attribute::optional("cluster", Type::String).force_new()),
                 CapacityProvider::cluster,
             ),
             read_block(

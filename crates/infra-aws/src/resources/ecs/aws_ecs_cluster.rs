@@ -21,7 +21,7 @@ use crate::app_support::{blocks, boolean, changed, deleted_or_gone, sent, single
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{self, read, read_block, Declared, Reading};
 use crate::ecs_support::{
-    active_by_key, created_arn, tags_to_sdk, update_tags, with_tags, CLUSTER_NAME,
+    active_by_key, cluster_name_checks, created_arn, tags_to_sdk, update_tags, with_tags,
 };
 use crate::error::{is_not_found, refused};
 use crate::tagging::ManagedTags;
@@ -43,10 +43,7 @@ fn attributes() -> Vec<Declared<Cluster>> {
         read(Attribute::computed("id", Type::String), arn_value),
         read(Attribute::computed("arn", Type::String), arn_value),
         declared::string(
-            Attribute::required("name", Type::String)
-                .force_new()
-                .check(Check::Length(1, 255))
-                .check(CLUSTER_NAME),
+            cluster_name_checks(Attribute::required("name", Type::String).force_new()),
             Cluster::cluster_name,
         ),
         read_block(

@@ -11,14 +11,14 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_ecs::types::{CapacityProviderStrategyItem, Cluster};
-use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{sent, string, string_list, strings, vanished};
 use crate::aws_object::{AwsObject, ObjectType, Tagged};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::ecs_support::{
     capacity_provider_strategy_block, capacity_provider_strategy_to_sdk,
-    capacity_provider_strategy_value, CLUSTER_NAME,
+    capacity_provider_strategy_value, cluster_name_checks,
 };
 use crate::error::is_not_found;
 #[cfg(test)]
@@ -94,10 +94,7 @@ impl AwsObject for ClusterCapacityProviders {
             read(Attribute::computed("id", Type::String), cluster_name),
             read(
                 // A name, not an ARN, so that the read knows which to store.
-                Attribute::required("cluster_name", Type::String)
-                    .force_new()
-                    .check(Check::Length(1, 255))
-                    .check(CLUSTER_NAME),
+                cluster_name_checks(Attribute::required("cluster_name", Type::String).force_new()),
                 cluster_name,
             ),
             read(
