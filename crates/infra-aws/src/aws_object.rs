@@ -42,6 +42,20 @@ pub struct Tagged<T> {
     pub tags: Vec<(String, String)>,
 }
 
+/// What a describe answers: the objects found, each under the key it was asked for.
+pub type DescribeResult<T> = Result<BTreeMap<String, Tagged<T>>, ProviderError>;
+
+/// One object, or `None` when there is none.
+pub type FindResult<T> = Result<Option<Tagged<T>>, ProviderError>;
+
+/// A create of an [`AwsObject`] ([`AwsObject::create`], [`AwsObject::create_written`]), or the
+/// search for what a lost create made ([`AwsObject::find_created`]).
+pub type Creating<'a, O> = crate::writes::Creating<'a, ObjectType<O>>;
+/// An update of an [`AwsObject`] ([`AwsObject::update`], [`AwsObject::update_written`]).
+pub type Updating<'a, O> = crate::writes::Updating<'a, ObjectType<O>>;
+/// A delete of an [`AwsObject`] ([`AwsObject::delete`]).
+pub type Deleting<'a, O> = crate::writes::Deleting<'a, ObjectType<O>>;
+
 impl<T> Tagged<T> {
     /// An object of an untagged type ([`AwsObject::TAGGED`] false).
     pub fn untagged(object: T) -> Tagged<T> {
@@ -174,10 +188,7 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     }
 
     /// The objects among `keys` that exist, each under the key it was asked for.
-    async fn describe(
-        this: &ObjectType<Self>,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Self::Object>>, ProviderError>;
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Self::Object>;
     /// The objects of the prior states `read_many` refreshes, each under its prior's key
     /// ([`AwsObject::key_of`]): by default [`AwsObject::describe`] of the priors' keys. A type
     /// whose describe needs more of a prior than its key overrides this: a fact the describe's
@@ -187,17 +198,13 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     async fn describe_priors(
         this: &ObjectType<Self>,
         priors: &[Value],
-    ) -> Result<BTreeMap<String, Tagged<Self::Object>>, ProviderError> {
+    ) -> DescribeResult<Self::Object> {
         let keys: Vec<String> = priors.iter().filter_map(Self::key_of).collect();
         Self::describe(this, &keys).await
     }
     /// Creates the object (tagged with the operation's managed tags); returns its key. A type
     /// that overrides [`AwsObject::create_written`] is never asked (by default an error).
-    async fn create(
-        _this: &ObjectType<Self>,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<String, ProviderError> {
+    async fn create(_at: Creating<'_, Self>) -> Result<String, ProviderError> {
         Err(ProviderError::new(format!(
             "{} creates in create_written",
             Self::NAME
@@ -207,24 +214,14 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     /// the object read back ([`AwsObject::written`]); a type whose create already holds the
     /// object as read (a wait that ends on it described, or an answer with what no read gives
     /// back, such as a secret) returns that instead, and the family does not read it again.
-    async fn create_written(
-        this: &ObjectType<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<Self::Object>, ProviderError> {
-        let key = Self::create(this, operation, planned).await?;
-        Self::written(this, &key).await
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<Self::Object>, ProviderError> {
+        let key = Self::create(at).await?;
+        Self::written(at.this, &key).await
     }
     /// Changes what differs between `prior` and `planned`, tags too; returns the key after
     /// (a rename changes it). A type that overrides [`AwsObject::update_written`] is never
     /// asked (by default an error).
-    async fn update(
-        _this: &ObjectType<Self>,
-        _operation: &Operation,
-        _key: &str,
-        _prior: &Value,
-        _planned: &Value,
-    ) -> Result<String, ProviderError> {
+    async fn update(_at: Updating<'_, Self>) -> Result<String, ProviderError> {
         Err(ProviderError::new(format!(
             "{} updates in update_written",
             Self::NAME
@@ -232,23 +229,12 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     }
     /// Changes the object and returns it as written, as [`AwsObject::create_written`] does
     /// for a create: by default [`AwsObject::update`], then the object read back.
-    async fn update_written(
-        this: &ObjectType<Self>,
-        operation: &Operation,
-        key: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Tagged<Self::Object>, ProviderError> {
-        let key = Self::update(this, operation, key, prior, planned).await?;
-        Self::written(this, &key).await
+    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<Self::Object>, ProviderError> {
+        let key = Self::update(at).await?;
+        Self::written(at.this, &key).await
     }
     /// Deletes the object (`prior` is its state); a missing object is deleted.
-    async fn delete(
-        this: &ObjectType<Self>,
-        operation: &Operation,
-        key: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError>;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError>;
     /// What the type reads of a described object beyond its describe, for the prior state
     /// (or planned value) it is read for: e.g. a role's inline policies, where that prior
     /// manages them. Run after the describe for each prior in the prior's order, and for the
@@ -278,18 +264,15 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     /// After a create whose answer was lost: the object it made, by default the one of its
     /// [`AwsObject::created_key`] (that carries the operation's managed tags, where the type
     /// is tagged).
-    async fn find_created(
-        this: &ObjectType<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<Self::Object>>, ProviderError> {
-        let Some(key) = Self::created_key(operation, planned) else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<Self::Object> {
+        let Some(key) = Self::created_key(at.operation, at.planned) else {
             return Ok(None);
         };
-        Ok(this
+        Ok(at
+            .this
             .found(&key)
             .await?
-            .filter(|found| !Self::TAGGED || has_managed_tags(&found.tags, operation)))
+            .filter(|found| !Self::TAGGED || has_managed_tags(&found.tags, at.operation)))
     }
 }
 
@@ -345,7 +328,7 @@ impl<O: AwsObject> ObjectType<O> {
     }
 
     /// The object with this key as described, or `None` when there is none.
-    pub async fn found(&self, key: &str) -> Result<Option<Tagged<O::Object>>, ProviderError> {
+    pub async fn found(&self, key: &str) -> FindResult<O::Object> {
         Ok(O::describe(self, &[key.to_string()]).await?.remove(key))
     }
 
@@ -441,7 +424,13 @@ impl<O: AwsObject> ResourceType for ObjectType<O> {
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let found = O::create_written(self, operation, planned).await?;
+        let this = self;
+        let found = O::create_written(Creating {
+            this,
+            operation,
+            planned,
+        })
+        .await?;
         self.value_written(found, planned).await
     }
 
@@ -452,7 +441,14 @@ impl<O: AwsObject> ResourceType for ObjectType<O> {
         planned: &Value,
     ) -> Result<Value, ProviderError> {
         let key = Self::key_in_state(prior)?;
-        let found = O::update_written(self, operation, &key, prior, planned).await?;
+        let at = Updating {
+            this: self,
+            operation,
+            key: &key,
+            prior,
+            planned,
+        };
+        let found = O::update_written(at).await?;
         self.value_written(found, planned).await
     }
 
@@ -461,7 +457,15 @@ impl<O: AwsObject> ResourceType for ObjectType<O> {
             return Ok(());
         }
         match O::key_of(prior) {
-            Some(key) => O::delete(self, operation, &key, prior).await,
+            Some(key) => {
+                O::delete(Deleting {
+                    this: self,
+                    operation,
+                    key: &key,
+                    prior,
+                })
+                .await
+            }
             None => Ok(()),
         }
     }
@@ -490,7 +494,14 @@ impl<O: AwsObject> ResourceType for ObjectType<O> {
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let Some(mut found) = O::find_created(self, operation, planned).await? else {
+        let this = self;
+        let Some(mut found) = O::find_created(Creating {
+            this,
+            operation,
+            planned,
+        })
+        .await?
+        else {
             return Ok(None);
         };
         O::read_more(self, &mut found.object, planned).await?;
@@ -599,44 +610,26 @@ mod tests {
             ]
         }
 
-        async fn describe(
-            _this: &ObjectType<Self>,
-            _keys: &[String],
-        ) -> Result<BTreeMap<String, Tagged<String>>, ProviderError> {
+        async fn describe(_this: &ObjectType<Self>, _keys: &[String]) -> DescribeResult<String> {
             DESCRIBES.fetch_add(1, Ordering::SeqCst);
             Ok(BTreeMap::new())
         }
 
-        async fn create_written(
-            _this: &ObjectType<Self>,
-            _operation: &Operation,
-            planned: &Value,
-        ) -> Result<Tagged<String>, ProviderError> {
+        async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<String>, ProviderError> {
             Ok(Tagged {
-                object: format!("made-{}", string(planned, "note").unwrap_or_default()),
+                object: format!("made-{}", string(at.planned, "note").unwrap_or_default()),
                 tags: vec![],
             })
         }
 
-        async fn update_written(
-            _this: &ObjectType<Self>,
-            _operation: &Operation,
-            key: &str,
-            _prior: &Value,
-            _planned: &Value,
-        ) -> Result<Tagged<String>, ProviderError> {
+        async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<String>, ProviderError> {
             Ok(Tagged {
-                object: format!("{key}-updated"),
+                object: format!("{}-updated", at.key),
                 tags: vec![],
             })
         }
 
-        async fn delete(
-            _this: &ObjectType<Self>,
-            _operation: &Operation,
-            _key: &str,
-            _prior: &Value,
-        ) -> Result<(), ProviderError> {
+        async fn delete(_at: Deleting<'_, Self>) -> Result<(), ProviderError> {
             DELETES.fetch_add(1, Ordering::SeqCst);
             Ok(())
         }
@@ -716,17 +709,14 @@ mod tests {
             )]
         }
 
-        async fn describe(
-            _this: &ObjectType<Self>,
-            _keys: &[String],
-        ) -> Result<BTreeMap<String, Tagged<String>>, ProviderError> {
+        async fn describe(_this: &ObjectType<Self>, _keys: &[String]) -> DescribeResult<String> {
             Err(ProviderError::new("read_many describes with the priors"))
         }
 
         async fn describe_priors(
             _this: &ObjectType<Self>,
             priors: &[Value],
-        ) -> Result<BTreeMap<String, Tagged<String>>, ProviderError> {
+        ) -> DescribeResult<String> {
             Ok(priors
                 .iter()
                 .filter_map(|prior| {
@@ -737,12 +727,7 @@ mod tests {
                 .collect())
         }
 
-        async fn delete(
-            _this: &ObjectType<Self>,
-            _operation: &Operation,
-            _key: &str,
-            _prior: &Value,
-        ) -> Result<(), ProviderError> {
+        async fn delete(_at: Deleting<'_, Self>) -> Result<(), ProviderError> {
             Ok(())
         }
     }
@@ -827,19 +812,11 @@ mod tests {
             declared
         }
 
-        async fn describe(
-            _this: &ObjectType<Self>,
-            _keys: &[String],
-        ) -> Result<BTreeMap<String, Tagged<String>>, ProviderError> {
+        async fn describe(_this: &ObjectType<Self>, _keys: &[String]) -> DescribeResult<String> {
             Ok(BTreeMap::new())
         }
 
-        async fn delete(
-            _this: &ObjectType<Self>,
-            _operation: &Operation,
-            _key: &str,
-            _prior: &Value,
-        ) -> Result<(), ProviderError> {
+        async fn delete(_at: Deleting<'_, Self>) -> Result<(), ProviderError> {
             Ok(())
         }
     }

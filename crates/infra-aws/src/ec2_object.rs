@@ -144,20 +144,12 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     ) -> Result<Vec<Self::Item>, ProviderError>;
     /// Creates the object, tagged with [`crate::ec2_support::tag_specification`], and waits
     /// until it is usable; returns its ID.
-    async fn create(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError>;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError>;
     /// Creates the object and reads it whole: [`Ec2Object::create`], then one read. A type
     /// whose wait after the create reads the object whole gives that read instead.
-    async fn create_and_read(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = Self::create(this, operation, planned).await?;
-        this.read_one(&id, planned).await
+    async fn create_and_read(at: Creating<'_, Self>) -> Result<Value, ProviderError> {
+        let id = Self::create(at).await?;
+        at.this.read_one(&id, at.planned).await
     }
     /// After a create whose answer was lost, with the object found by its managed tags (read
     /// whole): finishes what `create` does after its create call. Returns whether it changed
@@ -173,12 +165,8 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     /// The object a create whose answer was lost made, read whole, or `None`: by default the
     /// one carrying this run's managed tags ([`Ec2Type::find_tagged`]); a type that adopts an
     /// object finds it by its natural key instead ([`Ec2Object::find_adopted`]).
-    async fn find_created(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        this.find_tagged(operation, planned).await
+    async fn find_created(at: Creating<'_, Self>) -> Result<Option<Value>, ProviderError> {
+        at.this.find_tagged(at.operation, at.planned).await
     }
     /// Whether the type adopts an existing object instead of creating one (the `aws_default_*`
     /// types, as in the provider): its create is [`Ec2Object::adopt`], a lost create's object
@@ -187,11 +175,7 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     /// With [`Ec2Object::ADOPTS`]: takes the planned object over (its settings but its tags
     /// become the configured ones) and returns its ID and the object as read before its tags
     /// change ([`Ec2Type`] then makes its tags the configured ones and reads it back).
-    async fn adopt(
-        _this: &Ec2Type<Self>,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<(String, Value), ProviderError> {
+    async fn adopt(_at: Creating<'_, Self>) -> Result<(String, Value), ProviderError> {
         Err(ProviderError::new(format!(
             "{} adopts no object",
             Self::NAME
@@ -220,24 +204,21 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
         planned
     }
     /// What an update changes beyond the tags (which [`Ec2Type`] updates after it).
-    async fn update(
-        _this: &Ec2Type<Self>,
-        _operation: &Operation,
-        _id: &str,
-        _prior: &Value,
-        _planned: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn update(_at: Updating<'_, Self>) -> Result<(), ProviderError> {
         Ok(())
     }
     /// Deletes the object (`prior` is its state) and waits until it is gone; a missing object
     /// is deleted.
-    async fn delete(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        id: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError>;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError>;
 }
+
+/// A create of an [`Ec2Object`] ([`Ec2Object::create`], [`Ec2Object::adopt`]), or the search
+/// for what a lost create made ([`Ec2Object::find_created`]).
+pub type Creating<'a, O> = crate::writes::Creating<'a, Ec2Type<O>>;
+/// An update of an [`Ec2Object`] beyond its tags ([`Ec2Object::update`]).
+pub type Updating<'a, O> = crate::writes::Updating<'a, Ec2Type<O>>;
+/// A delete of an [`Ec2Object`] ([`Ec2Object::delete`]).
+pub type Deleting<'a, O> = crate::writes::Deleting<'a, Ec2Type<O>>;
 
 /// The [`ResourceType`] of a declared EC2 object.
 pub struct Ec2Type<O: Ec2Object> {
@@ -505,11 +486,21 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
         if O::ADOPTS {
-            let (id, current) = O::adopt(self, operation, planned).await?;
+            let at = Creating {
+                this: self,
+                operation,
+                planned,
+            };
+            let (id, current) = O::adopt(at).await?;
             update_tags(self.ec2().await, &id, &current, planned).await?;
             return self.read_one(&id, planned).await;
         }
-        O::create_and_read(self, operation, planned).await
+        O::create_and_read(Creating {
+            this: self,
+            operation,
+            planned,
+        })
+        .await
     }
 
     async fn update(
@@ -519,7 +510,14 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
         planned: &Value,
     ) -> Result<Value, ProviderError> {
         let id = Self::id_of(prior)?;
-        O::update(self, operation, &id, prior, planned).await?;
+        O::update(Updating {
+            this: self,
+            operation,
+            key: &id,
+            prior,
+            planned,
+        })
+        .await?;
         let tagged = O::tagged_id(&id, prior);
         update_tags(self.ec2().await, &tagged, prior, planned).await?;
         self.read_one(&id, planned).await
@@ -528,7 +526,15 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
     /// An adopted object cannot be deleted: it is only forgotten, as in the provider.
     async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
         match string_attribute(prior, "id") {
-            Some(id) if !O::ADOPTS => O::delete(self, operation, &id, prior).await,
+            Some(id) if !O::ADOPTS => {
+                O::delete(Deleting {
+                    this: self,
+                    operation,
+                    key: &id,
+                    prior,
+                })
+                .await
+            }
             _ => Ok(()),
         }
     }
@@ -552,7 +558,14 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
     ) -> Result<Option<Value>, ProviderError> {
         match O::ADOPTS {
             true => O::find_adopted(self, planned).await,
-            false => O::find_created(self, operation, planned).await,
+            false => {
+                O::find_created(Creating {
+                    this: self,
+                    operation,
+                    planned,
+                })
+                .await
+            }
         }
     }
 }

@@ -1122,19 +1122,10 @@ pub trait Elbv2Object: Send + Sync + Sized + 'static {
         hint: &Value,
     ) -> Result<Value, ProviderError>;
     /// Creates the object (tagged with the operation's managed tags); returns its ARN.
-    async fn create(
-        this: &Elbv2Type<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError>;
-    /// Changes what differs between `prior` and `planned` on `arn`, except tags.
-    async fn update(
-        this: &Elbv2Type<Self>,
-        operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError>;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError>;
+    /// Changes what differs between `prior` and `planned` on the object (its key is its ARN),
+    /// except tags.
+    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError>;
     /// Sends the Delete call for `arn` (a missing object is deleted).
     async fn delete(this: &Elbv2Type<Self>, arn: &str) -> Result<(), ProviderError>;
     /// What a delete waits for once sent; by default nothing.
@@ -1146,12 +1137,14 @@ pub trait Elbv2Object: Send + Sync + Sized + 'static {
         Ok(())
     }
     /// After a create whose answer was lost: the object it made, read.
-    async fn find_created(
-        this: &Elbv2Type<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError>;
+    async fn find_created(at: Creating<'_, Self>) -> Result<Option<Value>, ProviderError>;
 }
+
+/// A create of an [`Elbv2Object`] ([`Elbv2Object::create`]), or the search for what a lost
+/// create made ([`Elbv2Object::find_created`]).
+pub type Creating<'a, O> = crate::writes::Creating<'a, Elbv2Type<O>>;
+/// An update of an [`Elbv2Object`] ([`Elbv2Object::update`]).
+pub type Updating<'a, O> = crate::writes::Updating<'a, Elbv2Type<O>>;
 
 /// The [`ResourceType`] of an [`Elbv2Object`].
 pub struct Elbv2Type<O> {
@@ -1423,7 +1416,13 @@ impl<O: Elbv2Object> ResourceType for Elbv2Type<O> {
     }
 
     async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let arn = O::create(self, operation, planned).await?;
+        let this = self;
+        let arn = O::create(Creating {
+            this,
+            operation,
+            planned,
+        })
+        .await?;
         self.read_one(&arn, planned).await
     }
 
@@ -1435,7 +1434,15 @@ impl<O: Elbv2Object> ResourceType for Elbv2Type<O> {
     ) -> Result<Value, ProviderError> {
         let arn = string(prior, "arn")
             .ok_or_else(|| ProviderError::new(format!("{} has no arn in state", O::NAME)))?;
-        O::update(self, operation, &arn, prior, planned).await?;
+        let key = &arn;
+        O::update(Updating {
+            this: self,
+            operation,
+            key,
+            prior,
+            planned,
+        })
+        .await?;
         update_tags(&self.aws.clients().await.elbv2, &arn, prior, planned).await?;
         self.read_one(&arn, planned).await
     }
@@ -1467,7 +1474,13 @@ impl<O: Elbv2Object> ResourceType for Elbv2Type<O> {
         operation: &Operation,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        O::find_created(self, operation, planned).await
+        let this = self;
+        O::find_created(Creating {
+            this,
+            operation,
+            planned,
+        })
+        .await
     }
 }
 

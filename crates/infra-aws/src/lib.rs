@@ -77,6 +77,9 @@ mod verify;
 // What a create saw before its first send, for finding it after a lost answer.
 mod create_memo;
 
+// What a family's create, update and delete are handed.
+mod writes;
+
 // Every page of an SDK listing.
 mod paginated;
 

@@ -22,7 +22,6 @@
 
 #![allow(deprecated)] // The provider still takes certificate_transparency_logging_preference.
 
-use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime};
 
 use aws_sdk_acm::primitives::Blob;
@@ -32,13 +31,16 @@ use aws_sdk_acm::types::{
     ValidationMethod,
 };
 use aws_smithy_types::date_time::Format;
-use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
     blocks, has_managed_tags, is_missing, non_empty, sent, single, string, string_list, strings,
     tag_changes, text,
 };
-use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    key_by_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::declared::{copied, not_supported, read, read_block, Declared, Reading};
 use crate::ec2_support::client_token;
 use crate::error::{aws_error, built};
@@ -498,9 +500,9 @@ impl AwsObject for CertificateObject {
     /// DescribeCertificate and ListTagsForCertificate per certificate (ACM has no batched
     /// describe).
     async fn describe(
-        this: &AwsAcmCertificate,
+        this: &ObjectType<Self>,
         arns: &[String],
-    ) -> Result<BTreeMap<String, Tagged<CertificateDetail>>, ProviderError> {
+    ) -> DescribeResult<CertificateDetail> {
         let client = &this.aws.clients().await.acm;
         key_by_key(arns, |arn| async move {
             let Some(object) = certificate(client, arn).await? else {
@@ -512,17 +514,13 @@ impl AwsObject for CertificateObject {
         .await
     }
 
-    async fn create(
-        this: &AwsAcmCertificate,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.acm;
-        let tags = sdk_tags(&operation.tags_with_managed(planned))?;
-        let arn = if string(planned, "private_key").is_some() {
-            import(client, None, planned, Some(tags)).await?
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.acm;
+        let tags = sdk_tags(&at.operation.tags_with_managed(at.planned))?;
+        let arn = if string(at.planned, "private_key").is_some() {
+            import(client, None, at.planned, Some(tags)).await?
         } else {
-            let options = single(planned, "options").map(|o| {
+            let options = single(at.planned, "options").map(|o| {
                 CertificateOptions::builder()
                     .set_certificate_transparency_logging_preference(
                         string(o, "certificate_transparency_logging_preference")
@@ -531,7 +529,7 @@ impl AwsObject for CertificateObject {
                     .set_export(non_empty(o, "export").map(|e| CertificateExport::from(e.as_str())))
                     .build()
             });
-            let validation_options = blocks(planned, "validation_option")
+            let validation_options = blocks(at.planned, "validation_option")
                 .iter()
                 .map(|o| {
                     built(
@@ -542,25 +540,25 @@ impl AwsObject for CertificateObject {
                     )
                 })
                 .collect::<Result<Vec<_>, _>>()?;
-            let sans = strings(planned, "subject_alternative_names");
+            let sans = strings(at.planned, "subject_alternative_names");
             let response = sent!(client
                 .request_certificate()
-                .set_domain_name(string(planned, "domain_name"))
+                .set_domain_name(string(at.planned, "domain_name"))
                 .set_subject_alternative_names((!sans.is_empty()).then_some(sans))
                 .set_validation_method(
-                    non_empty(planned, "validation_method")
+                    non_empty(at.planned, "validation_method")
                         .filter(|m| m != "NONE")
                         .map(|m| ValidationMethod::from(m.as_str())),
                 )
                 .set_key_algorithm(
-                    non_empty(planned, "key_algorithm").map(|k| KeyAlgorithm::from(k.as_str())),
+                    non_empty(at.planned, "key_algorithm").map(|k| KeyAlgorithm::from(k.as_str())),
                 )
                 .set_options(options)
                 .set_domain_validation_options(
                     (!validation_options.is_empty()).then_some(validation_options),
                 )
-                .set_certificate_authority_arn(non_empty(planned, "certificate_authority_arn"))
-                .idempotency_token(client_token(operation, planned).replace('-', ""))
+                .set_certificate_authority_arn(non_empty(at.planned, "certificate_authority_arn"))
+                .idempotency_token(client_token(at.operation, at.planned).replace('-', ""))
                 .set_tags(Some(tags)))?;
             response
                 .certificate_arn()
@@ -570,33 +568,28 @@ impl AwsObject for CertificateObject {
         Ok(arn)
     }
 
-    async fn update(
-        this: &AwsAcmCertificate,
-        operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.acm;
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let arn = at.key;
+        let client = &at.this.aws.clients().await.acm;
         let reimport = ["certificate_body", "certificate_chain", "private_key"]
             .iter()
-            .any(|k| crate::app_support::changed(prior, planned, k));
-        if reimport && string(planned, "private_key").is_some() {
-            import(client, Some(arn), planned, None).await?;
+            .any(|k| crate::app_support::changed(at.prior, at.planned, k));
+        if reimport && string(at.planned, "private_key").is_some() {
+            import(client, Some(arn), at.planned, None).await?;
             // AWS keeps a certificate's tags across a re-import; moto drops them, so they are
             // set again (a no-op on AWS).
             sent!(client
                 .add_tags_to_certificate()
                 .certificate_arn(arn)
-                .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?)))?;
+                .set_tags(Some(sdk_tags(&at.operation.tags_with_managed(at.planned))?)))?;
         }
-        let prior_ct = single(prior, "options")
+        let prior_ct = single(at.prior, "options")
             .and_then(|o| string(o, "certificate_transparency_logging_preference"));
-        let planned_ct = single(planned, "options")
+        let planned_ct = single(at.planned, "options")
             .and_then(|o| string(o, "certificate_transparency_logging_preference"));
         if planned_ct.is_some()
             && prior_ct != planned_ct
-            && string(planned, "private_key").is_none()
+            && string(at.planned, "private_key").is_none()
         {
             sent!(client
                 .update_certificate_options()
@@ -609,16 +602,16 @@ impl AwsObject for CertificateObject {
                         .build(),
                 ))?;
         }
-        if planned.get("pending_renewal").as_bool() == Some(true)
-            || prior.get("pending_renewal").as_bool() == Some(true)
+        if at.planned.get("pending_renewal").as_bool() == Some(true)
+            || at.prior.get("pending_renewal").as_bool() == Some(true)
         {
             if let Some(detail) = certificate(client, arn).await? {
-                if pending_renewal(&detail, planned) {
+                if pending_renewal(&detail, at.planned) {
                     sent!(client.renew_certificate().certificate_arn(arn))?;
                 }
             }
         }
-        let (to_set, to_remove) = tag_changes(prior, planned);
+        let (to_set, to_remove) = tag_changes(at.prior, at.planned);
         if !to_remove.is_empty() {
             let keys = to_remove
                 .iter()
@@ -640,16 +633,12 @@ impl AwsObject for CertificateObject {
 
     /// Deletes the certificate, retrying while a load balancer still uses it
     /// (`ResourceInUseException`, as the provider retries).
-    async fn delete(
-        this: &AwsAcmCertificate,
-        operation: &Operation,
-        arn: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.acm;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let arn = at.key;
+        let client = &at.this.aws.clients().await.acm;
         crate::app_support::wait_for(
             "the certificate to be no longer in use",
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
             || {
                 let arn = arn.to_string();
                 async move {
@@ -677,13 +666,9 @@ impl AwsObject for CertificateObject {
         .await
     }
 
-    async fn find_created(
-        this: &AwsAcmCertificate,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<CertificateDetail>>, ProviderError> {
-        let client = &this.aws.clients().await.acm;
-        let domain = string(planned, "domain_name");
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<CertificateDetail> {
+        let client = &at.this.aws.clients().await.acm;
+        let domain = string(at.planned, "domain_name");
         let mut arns = Vec::new();
         let mut pages = client.list_certificates().into_paginator().send();
         while let Some(page) = pages.next().await {
@@ -694,8 +679,8 @@ impl AwsObject for CertificateObject {
             }
         }
         for arn in arns {
-            if has_managed_tags(&certificate_tags(client, &arn).await?, operation) {
-                return this.found(&arn).await;
+            if has_managed_tags(&certificate_tags(client, &arn).await?, at.operation) {
+                return at.this.found(&arn).await;
             }
         }
         Ok(None)

@@ -9,14 +9,14 @@
 //! or not the validation records exist, so a missing record is not seen in tests beyond the
 //! `validation_record_fqdns` check made here.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_acm::types::CertificateDetail;
 use aws_smithy_types::date_time::Format;
 use infra_core::{Attribute, Operation, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{string, strings, wait_for};
-use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    key_by_key, AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{copied, read, Declared};
 use crate::resources::acm::aws_acm_certificate::certificate;
 use crate::route53_support::normalize_dns_name;
@@ -109,9 +109,9 @@ impl AwsObject for ValidationObject {
 
     /// One DescribeCertificate per certificate, in turn; a certificate not ISSUED is not found.
     async fn describe(
-        this: &AwsAcmCertificateValidation,
+        this: &ObjectType<Self>,
         arns: &[String],
-    ) -> Result<BTreeMap<String, Tagged<CertificateDetail>>, ProviderError> {
+    ) -> DescribeResult<CertificateDetail> {
         key_by_key(arns, |arn| async move {
             Ok(describe(this, arn)
                 .await?
@@ -127,24 +127,24 @@ impl AwsObject for ValidationObject {
     /// The checks, then the wait: the certificate as described once ISSUED, which is the
     /// object (nothing is read again).
     async fn create_written(
-        this: &AwsAcmCertificateValidation,
-        operation: &Operation,
-        planned: &Value,
+        at: Creating<'_, Self>,
     ) -> Result<Tagged<CertificateDetail>, ProviderError> {
-        let arn = string(planned, "certificate_arn").unwrap_or_default();
-        let detail = describe(this, &arn).await?.ok_or_else(|| not_found(&arn))?;
+        let arn = string(at.planned, "certificate_arn").unwrap_or_default();
+        let detail = describe(at.this, &arn)
+            .await?
+            .ok_or_else(|| not_found(&arn))?;
         let method = detail
             .domain_validation_options()
             .iter()
             .find_map(|d| d.validation_method())
             .map(|m| m.as_str().to_string());
-        if !planned.get("validation_record_fqdns").is_null() {
+        if !at.planned.get("validation_record_fqdns").is_null() {
             if method.as_deref() == Some("EMAIL") {
                 return Err(ProviderError::new(format!(
                     "validation_record_fqdns is not valid for EMAIL validation of ACM Certificate ({arn})"
                 )));
             }
-            let missing = missing_records(&detail, &strings(planned, "validation_record_fqdns"));
+            let missing = missing_records(&detail, &strings(at.planned, "validation_record_fqdns"));
             if !missing.is_empty() {
                 return Err(ProviderError::new(format!(
                     "ACM Certificate ({arn}): missing DNS validation record: {}",
@@ -154,9 +154,9 @@ impl AwsObject for ValidationObject {
         }
         let done = wait_for(
             &format!("ACM Certificate ({arn}) to be issued"),
-            operation.timeouts.create,
+            at.operation.timeouts.create,
             || async {
-                match describe(this, &arn).await? {
+                match describe(at.this, &arn).await? {
                     Some(detail) if issued(&detail) => Ok(Some(detail)),
                     Some(detail)
                         if matches!(
@@ -182,23 +182,12 @@ impl AwsObject for ValidationObject {
     }
 
     /// Every argument forces a new wait; nothing to change in place.
-    async fn update(
-        _this: &AwsAcmCertificateValidation,
-        _operation: &Operation,
-        arn: &str,
-        _prior: &Value,
-        _planned: &Value,
-    ) -> Result<String, ProviderError> {
-        Ok(arn.to_string())
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        Ok(at.key.to_string())
     }
 
     /// Only forgets the wait.
-    async fn delete(
-        _this: &AwsAcmCertificateValidation,
-        _operation: &Operation,
-        _arn: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(_at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         Ok(())
     }
 }

@@ -24,14 +24,16 @@ use std::collections::BTreeMap;
 use aws_sdk_applicationautoscaling::types::{
     ScalableDimension, ScalableTarget, ServiceNamespace, SuspendedState,
 };
-use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, ProviderError, Schema, Type, Value};
 
 use super::{at_live_colour, ecs_service_of, names_by_namespace, COLOURS};
 use crate::app_support::{
     boolean, has_managed_tags, int, number, resource_tag_changes, sent, single, string, text,
     vanished,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::cloudwatch_support::tag_map as sdk_tags;
 use crate::declared::{read, read_block, reported, Declared, Reading};
 use crate::error::aws_error;
@@ -283,10 +285,7 @@ impl AwsObject for TargetObject {
     /// Each key's target where it is registered: on the key's resource, else (an ECS service's
     /// scaling that a deployment moved) on the first of the service's colours that has it. All
     /// the keys' candidates are described in one go ([`registered`]).
-    async fn describe(
-        this: &AwsAppautoscalingTarget,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<ScalableTarget>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<ScalableTarget> {
         let wanted: Vec<(&String, Vec<Key>)> = keys
             .iter()
             .filter_map(|joined| Some((joined, candidates(&serde_json::from_str(joined).ok()?))))
@@ -309,30 +308,24 @@ impl AwsObject for TargetObject {
     /// Registers the target at the live colour with the operation's managed tags, and reads
     /// that registration back.
     async fn create_written(
-        this: &AwsAppautoscalingTarget,
-        operation: &Operation,
-        planned: &Value,
+        at: Creating<'_, Self>,
     ) -> Result<Tagged<ScalableTarget>, ProviderError> {
-        let key = natural_key(&at_live_colour(operation, planned)).ok_or_else(|| {
+        let key = natural_key(&at_live_colour(at.operation, at.planned)).ok_or_else(|| {
             ProviderError::new(
                 "aws_appautoscaling_target needs its namespace, resource and dimension",
             )
         })?;
-        let tags = operation.tags_with_managed(planned);
-        register(&this.aws, &key, planned, Some(tags)).await?;
-        registered_now(&this.aws, &key).await
+        let tags = at.operation.tags_with_managed(at.planned);
+        register(&at.this.aws, &key, at.planned, Some(tags)).await?;
+        registered_now(&at.this.aws, &key).await
     }
 
     /// Registers the target again (at the live colour) when a capacity, the role or the
     /// suspended state changed, then changes its tags on its ARN.
     async fn update_written(
-        this: &AwsAppautoscalingTarget,
-        operation: &Operation,
-        _key: &str,
-        prior: &Value,
-        planned: &Value,
+        at: Updating<'_, Self>,
     ) -> Result<Tagged<ScalableTarget>, ProviderError> {
-        let key = natural_key(&at_live_colour(operation, planned))
+        let key = natural_key(&at_live_colour(at.operation, at.planned))
             .ok_or_else(|| ProviderError::new("aws_appautoscaling_target has no key in state"))?;
         let settings = [
             "min_capacity",
@@ -342,28 +335,24 @@ impl AwsObject for TargetObject {
         ];
         if settings
             .iter()
-            .any(|name| crate::app_support::changed(prior, planned, name))
+            .any(|name| crate::app_support::changed(at.prior, at.planned, name))
         {
-            register(&this.aws, &key, planned, None).await?;
+            register(&at.this.aws, &key, at.planned, None).await?;
         }
-        if let Some(arn) = string(prior, "arn") {
-            let client = &this.aws.clients().await.appautoscaling;
-            resource_tag_changes!(client, resource_arn(&arn), prior, planned);
+        if let Some(arn) = string(at.prior, "arn") {
+            let client = &at.this.aws.clients().await.appautoscaling;
+            resource_tag_changes!(client, resource_arn(&arn), at.prior, at.planned);
         }
-        registered_now(&this.aws, &key).await
+        registered_now(&at.this.aws, &key).await
     }
 
     /// Deregisters the target at the live colour; one not registered is deleted.
-    async fn delete(
-        this: &AwsAppautoscalingTarget,
-        operation: &Operation,
-        _key: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let Some(key) = natural_key(&at_live_colour(operation, prior)) else {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let Some(key) = natural_key(&at_live_colour(at.operation, at.prior)) else {
             return Ok(());
         };
-        let result = sent!(this
+        let result = sent!(at
+            .this
             .aws
             .clients()
             .await
@@ -387,18 +376,14 @@ impl AwsObject for TargetObject {
 
     /// A resource and dimension have one registration: the one at the live colour is the one
     /// the create wrote when it carries this configuration's managed tags.
-    async fn find_created(
-        this: &AwsAppautoscalingTarget,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<ScalableTarget>>, ProviderError> {
-        let Some(key) = natural_key(&at_live_colour(operation, planned)) else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<ScalableTarget> {
+        let Some(key) = natural_key(&at_live_colour(at.operation, at.planned)) else {
             return Ok(None);
         };
-        Ok(registered(&this.aws, std::slice::from_ref(&key))
+        Ok(registered(&at.this.aws, std::slice::from_ref(&key))
             .await?
             .remove(&key)
-            .filter(|found| has_managed_tags(&found.tags, operation)))
+            .filter(|found| has_managed_tags(&found.tags, at.operation)))
     }
 }
 

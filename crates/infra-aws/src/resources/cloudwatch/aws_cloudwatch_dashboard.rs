@@ -6,15 +6,15 @@
 //! one GetDashboard per dashboard. Dashboards take no tags: crash recovery finds the dashboard
 //! by its name. Import ID: the dashboard name.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_cloudwatch::operation::get_dashboard::GetDashboardOutput as Dashboard;
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{
     canonical_json, deleted_or_missing, invalid_json, is_missing, same_json, sent, string,
 };
-use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    key_by_key, AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{self, computed, read, Reading};
 
 pub type AwsCloudwatchDashboard = ObjectType<DashboardObject>;
@@ -98,38 +98,20 @@ impl AwsObject for DashboardObject {
     }
 
     /// CloudWatch has no call that returns many bodies: one GetDashboard per dashboard.
-    async fn describe(
-        this: &AwsCloudwatchDashboard,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Dashboard>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<Dashboard> {
         key_by_key(names, |name| get(this, name)).await
     }
 
-    async fn create(
-        this: &AwsCloudwatchDashboard,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        put(this, planned).await
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        put(at.this, at.planned).await
     }
 
-    async fn update(
-        this: &AwsCloudwatchDashboard,
-        _operation: &Operation,
-        _name: &str,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        put(this, planned).await
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        put(at.this, at.planned).await
     }
 
-    async fn delete(
-        this: &AwsCloudwatchDashboard,
-        _operation: &Operation,
-        name: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.cloudwatch;
-        deleted_or_missing(sent!(client.delete_dashboards().dashboard_names(name)))
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.cloudwatch;
+        deleted_or_missing(sent!(client.delete_dashboards().dashboard_names(at.key)))
     }
 }

@@ -25,7 +25,9 @@ use crate::app_support::{
     boolean, changed, deleted_or_missing, int, is_missing, name_attribute, name_prefix_attribute,
     non_empty, number, resource_tag_changes, sent, string,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::cloudwatch_support::{common_prefix, tag_map as sdk_tags, tagging_tags};
 use crate::declared::{copied, read, string as text_of, switch, Declared};
 use crate::ec2_support::{name_for_create, with_name_for_create};
@@ -149,10 +151,7 @@ impl AwsObject for LogGroupObject {
 
     /// Log groups by exact name, with tags: one DescribeLogGroups walk by the longest prefix
     /// every name shares.
-    async fn describe(
-        this: &AwsCloudwatchLogGroup,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<LogGroup>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<LogGroup> {
         let client = &this.aws.clients().await.logs;
         let mut out = BTreeMap::new();
         if names.is_empty() {
@@ -193,25 +192,24 @@ impl AwsObject for LogGroupObject {
         Ok(out)
     }
 
-    async fn create(
-        this: &AwsCloudwatchLogGroup,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.logs;
-        let name = created_name(operation, planned);
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.logs;
+        let name = created_name(at.operation, at.planned);
         sent!(client
             .create_log_group()
             .log_group_name(&name)
-            .set_kms_key_id(non_empty(planned, "kms_key_id"))
+            .set_kms_key_id(non_empty(at.planned, "kms_key_id"))
             .set_log_group_class(
-                string(planned, "log_group_class").map(|c| LogGroupClass::from(c.as_str())),
+                string(at.planned, "log_group_class").map(|c| LogGroupClass::from(c.as_str())),
             )
-            .set_deletion_protection_enabled(boolean(planned, "deletion_protection_enabled"))
+            .set_deletion_protection_enabled(boolean(at.planned, "deletion_protection_enabled"))
             .set_tags(Some(
-                operation.tags_with_managed(planned).into_iter().collect(),
+                at.operation
+                    .tags_with_managed(at.planned)
+                    .into_iter()
+                    .collect(),
             )))?;
-        if let Some(days) = int(planned, "retention_in_days").filter(|d| *d > 0) {
+        if let Some(days) = int(at.planned, "retention_in_days").filter(|d| *d > 0) {
             sent!(client
                 .put_retention_policy()
                 .log_group_name(&name)
@@ -220,60 +218,49 @@ impl AwsObject for LogGroupObject {
         Ok(name)
     }
 
-    async fn update(
-        this: &AwsCloudwatchLogGroup,
-        _operation: &Operation,
-        name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.logs;
-        if changed(prior, planned, "retention_in_days") {
-            match int(planned, "retention_in_days").filter(|d| *d > 0) {
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.logs;
+        if changed(at.prior, at.planned, "retention_in_days") {
+            match int(at.planned, "retention_in_days").filter(|d| *d > 0) {
                 Some(days) => {
                     sent!(client
                         .put_retention_policy()
-                        .log_group_name(name)
+                        .log_group_name(at.key)
                         .retention_in_days(days))?;
                 }
                 None => {
-                    sent!(client.delete_retention_policy().log_group_name(name))?;
+                    sent!(client.delete_retention_policy().log_group_name(at.key))?;
                 }
             }
         }
-        if changed(prior, planned, "kms_key_id") {
-            match non_empty(planned, "kms_key_id") {
+        if changed(at.prior, at.planned, "kms_key_id") {
+            match non_empty(at.planned, "kms_key_id") {
                 Some(key) => {
                     sent!(client
                         .associate_kms_key()
-                        .log_group_name(name)
+                        .log_group_name(at.key)
                         .kms_key_id(key))?;
                 }
                 None => {
-                    sent!(client.disassociate_kms_key().log_group_name(name))?;
+                    sent!(client.disassociate_kms_key().log_group_name(at.key))?;
                 }
             }
         }
-        if changed(prior, planned, "deletion_protection_enabled") {
-            if let Some(enabled) = boolean(planned, "deletion_protection_enabled") {
+        if changed(at.prior, at.planned, "deletion_protection_enabled") {
+            if let Some(enabled) = boolean(at.planned, "deletion_protection_enabled") {
                 sent!(client
                     .put_log_group_deletion_protection()
-                    .log_group_identifier(name)
+                    .log_group_identifier(at.key)
                     .deletion_protection_enabled(enabled))?;
             }
         }
-        let arn = string(prior, "arn").unwrap_or_default();
-        resource_tag_changes!(client, resource_arn(&arn), prior, planned);
-        Ok(name.to_string())
+        let arn = string(at.prior, "arn").unwrap_or_default();
+        resource_tag_changes!(client, resource_arn(&arn), at.prior, at.planned);
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsCloudwatchLogGroup,
-        _operation: &Operation,
-        name: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.logs;
-        deleted_or_missing(sent!(client.delete_log_group().log_group_name(name)))
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.logs;
+        deleted_or_missing(sent!(client.delete_log_group().log_group_name(at.key)))
     }
 }

@@ -28,7 +28,9 @@ use crate::app_support::{
     blocks, boolean, deleted_or_missing, int, is_missing, non_empty, number, resource_tag_changes,
     sent, single, string, string_list, strings, text,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::cloudwatch_support::{tagging_tags, UNITS};
 use crate::declared::{read, read_block, Declared};
 use crate::tagging::ManagedTags;
@@ -361,10 +363,7 @@ impl AwsObject for MetricAlarmObject {
 
     /// Metric alarms by exact name, with their tags: DescribeAlarms 100 names a call, tags
     /// through [`tagging_tags`] and ListTagsForResource for the alarms it leaves out.
-    async fn describe(
-        this: &AwsCloudwatchMetricAlarm,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<MetricAlarm>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<MetricAlarm> {
         let clients = this.aws.clients().await;
         let mut alarms = Vec::new();
         for chunk in names.chunks(NAMES_PER_CALL) {
@@ -422,34 +421,24 @@ impl AwsObject for MetricAlarmObject {
         Ok(out)
     }
 
-    async fn create(
-        this: &AwsCloudwatchMetricAlarm,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let name = string(planned, "alarm_name")
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let name = string(at.planned, "alarm_name")
             .ok_or_else(|| ProviderError::new("aws_cloudwatch_metric_alarm needs alarm_name"))?;
         // PutMetricAlarm overwrites an alarm of the same name: refuse, as the provider does.
-        if this.found(&name).await?.is_some() {
+        if at.this.found(&name).await?.is_some() {
             return Err(ProviderError::with_code(
                 "ResourceAlreadyExists",
                 format!("CloudWatch metric alarm \"{name}\" already exists"),
             ));
         }
-        let tags = sdk_tags(&operation.tags_with_managed(planned))?;
-        put(this, planned, Some(tags)).await?;
+        let tags = sdk_tags(&at.operation.tags_with_managed(at.planned))?;
+        put(at.this, at.planned, Some(tags)).await?;
         Ok(name)
     }
 
-    async fn update(
-        this: &AwsCloudwatchMetricAlarm,
-        _operation: &Operation,
-        name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let mut prior_rest = prior.clone();
-        let mut planned_rest = planned.clone();
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let mut prior_rest = at.prior.clone();
+        let mut planned_rest = at.planned.clone();
         for value in [&mut prior_rest, &mut planned_rest] {
             if let Some(map) = value.map_mut() {
                 map.remove("tags");
@@ -458,22 +447,17 @@ impl AwsObject for MetricAlarmObject {
         }
         if prior_rest.to_json() != planned_rest.to_json() {
             // Tags on PutMetricAlarm apply only to a new alarm; existing ones stay.
-            put(this, planned, None).await?;
+            put(at.this, at.planned, None).await?;
         }
-        let client = &this.aws.clients().await.cloudwatch;
-        let arn = string(prior, "arn").unwrap_or_default();
-        resource_tag_changes!(client, resource_arn(&arn), prior, planned);
-        Ok(name.to_string())
+        let client = &at.this.aws.clients().await.cloudwatch;
+        let arn = string(at.prior, "arn").unwrap_or_default();
+        resource_tag_changes!(client, resource_arn(&arn), at.prior, at.planned);
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsCloudwatchMetricAlarm,
-        _operation: &Operation,
-        name: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.cloudwatch;
-        deleted_or_missing(sent!(client.delete_alarms().alarm_names(name)))
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.cloudwatch;
+        deleted_or_missing(sent!(client.delete_alarms().alarm_names(at.key)))
     }
 }
 

@@ -59,7 +59,9 @@ use crate::app_support::{
     blocks, boolean, changed, deleted_or_missing, int, known, non_empty, number, one_block,
     retry_while, sent, single, string, string_list, strings, text, vanished,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::error::built;
 use crate::tagging::ManagedTags;
@@ -1679,10 +1681,7 @@ impl AwsObject for ProjectObject {
 
     /// The projects among `keys` (names or ARNs) that exist, with their tags: one
     /// BatchGetProjects per [`NAMES_PER_CALL`] keys.
-    async fn describe(
-        this: &AwsCodebuildProject,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Project>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Project> {
         let client = &this.aws.clients().await.codebuild;
         let mut projects = Vec::new();
         for chunk in keys.chunks(NAMES_PER_CALL) {
@@ -1707,57 +1706,64 @@ impl AwsObject for ProjectObject {
 
     /// CreateProject (retried while the service role propagates), then
     /// UpdateProjectVisibility for a visibility other than PRIVATE; the key is the name.
-    async fn create(
-        this: &AwsCodebuildProject,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.codebuild;
-        let name = string(planned, "name")
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.codebuild;
+        let name = string(at.planned, "name")
             .ok_or_else(|| ProviderError::new("aws_codebuild_project needs a known \"name\""))?;
-        let secondary_sources = each(planned, "secondary_sources", source_to_sdk)?;
-        let secondary_versions = each(planned, "secondary_source_version", source_version_to_sdk)?;
-        let secondary_artifacts = each(planned, "secondary_artifacts", artifacts_to_sdk)?;
-        let file_systems: Vec<ProjectFileSystemLocation> = blocks(planned, "file_system_locations")
-            .iter()
-            .map(file_system_to_sdk)
-            .collect();
+        let secondary_sources = each(at.planned, "secondary_sources", source_to_sdk)?;
+        let secondary_versions = each(
+            at.planned,
+            "secondary_source_version",
+            source_version_to_sdk,
+        )?;
+        let secondary_artifacts = each(at.planned, "secondary_artifacts", artifacts_to_sdk)?;
+        let file_systems: Vec<ProjectFileSystemLocation> =
+            blocks(at.planned, "file_system_locations")
+                .iter()
+                .map(file_system_to_sdk)
+                .collect();
         let request = client
             .create_project()
             .name(&name)
-            .set_description(non_empty(planned, "description"))
-            .set_source(single(planned, "source").map(source_to_sdk).transpose()?)
+            .set_description(non_empty(at.planned, "description"))
+            .set_source(
+                single(at.planned, "source")
+                    .map(source_to_sdk)
+                    .transpose()?,
+            )
             .set_secondary_sources((!secondary_sources.is_empty()).then_some(secondary_sources))
-            .set_source_version(non_empty(planned, "source_version"))
+            .set_source_version(non_empty(at.planned, "source_version"))
             .set_secondary_source_versions(
                 (!secondary_versions.is_empty()).then_some(secondary_versions),
             )
             .set_artifacts(
-                single(planned, "artifacts")
+                single(at.planned, "artifacts")
                     .map(artifacts_to_sdk)
                     .transpose()?,
             )
             .set_secondary_artifacts(
                 (!secondary_artifacts.is_empty()).then_some(secondary_artifacts),
             )
-            .set_cache(single(planned, "cache").map(cache_to_sdk).transpose()?)
+            .set_cache(single(at.planned, "cache").map(cache_to_sdk).transpose()?)
             .set_environment(
-                single(planned, "environment")
+                single(at.planned, "environment")
                     .map(environment_to_sdk)
                     .transpose()?,
             )
-            .set_service_role(non_empty(planned, "service_role"))
-            .set_timeout_in_minutes(int(planned, "build_timeout").filter(|n| *n != 0))
-            .set_queued_timeout_in_minutes(int(planned, "queued_timeout").filter(|n| *n != 0))
-            .set_encryption_key(non_empty(planned, "encryption_key"))
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))))
-            .set_vpc_config(single(planned, "vpc_config").map(vpc_to_sdk))
-            .set_badge_enabled(boolean(planned, "badge_enabled").filter(|enabled| *enabled))
-            .logs_config(logs_to_sdk(planned)?)
+            .set_service_role(non_empty(at.planned, "service_role"))
+            .set_timeout_in_minutes(int(at.planned, "build_timeout").filter(|n| *n != 0))
+            .set_queued_timeout_in_minutes(int(at.planned, "queued_timeout").filter(|n| *n != 0))
+            .set_encryption_key(non_empty(at.planned, "encryption_key"))
+            .set_tags(Some(sdk_tags(&at.operation.tags_with_managed(at.planned))))
+            .set_vpc_config(single(at.planned, "vpc_config").map(vpc_to_sdk))
+            .set_badge_enabled(boolean(at.planned, "badge_enabled").filter(|enabled| *enabled))
+            .logs_config(logs_to_sdk(at.planned)?)
             .set_file_system_locations((!file_systems.is_empty()).then_some(file_systems))
-            .set_build_batch_config(single(planned, "build_batch_config").map(batch_to_sdk))
-            .set_concurrent_build_limit(int(planned, "concurrent_build_limit").filter(|n| *n != 0))
-            .set_auto_retry_limit(int(planned, "auto_retry_limit").filter(|n| *n != 0));
+            .set_build_batch_config(single(at.planned, "build_batch_config").map(batch_to_sdk))
+            .set_concurrent_build_limit(
+                int(at.planned, "concurrent_build_limit").filter(|n| *n != 0),
+            )
+            .set_auto_retry_limit(int(at.planned, "auto_retry_limit").filter(|n| *n != 0));
         let created = retry_while(PROPAGATION, is_propagating, || {
             let request = request.clone();
             async move { sent!(request) }
@@ -1769,9 +1775,10 @@ impl AwsObject for ProjectObject {
             .and_then(|p| p.arn())
             .map(str::to_string)
             .ok_or_else(|| vanished("CodeBuild Project", &name))?;
-        let visibility = string(planned, "project_visibility").unwrap_or_else(|| "PRIVATE".into());
+        let visibility =
+            string(at.planned, "project_visibility").unwrap_or_else(|| "PRIVATE".into());
         if visibility != "PRIVATE" {
-            update_visibility(client, &arn, &arn, planned).await?;
+            update_visibility(client, &arn, &arn, at.planned).await?;
         }
         Ok(name)
     }
@@ -1779,26 +1786,20 @@ impl AwsObject for ProjectObject {
     /// UpdateProjectVisibility for a changed visibility or resource access role, then one
     /// UpdateProject with every other change (retried while the service role propagates); the
     /// key after is the name.
-    async fn update(
-        this: &AwsCodebuildProject,
-        operation: &Operation,
-        _key: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.codebuild;
-        let name = string(planned, "name")
-            .or_else(|| string(prior, "name"))
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.codebuild;
+        let name = string(at.planned, "name")
+            .or_else(|| string(at.prior, "name"))
             .ok_or_else(|| ProviderError::new("aws_codebuild_project has no name in state"))?;
-        let arn = string(prior, "arn").unwrap_or_else(|| name.clone());
-        let id = string(prior, "id").unwrap_or_else(|| arn.clone());
+        let arn = string(at.prior, "arn").unwrap_or_else(|| name.clone());
+        let id = string(at.prior, "id").unwrap_or_else(|| arn.clone());
         if VISIBILITY_ARGUMENTS
             .iter()
-            .any(|key| changed(prior, planned, key))
+            .any(|key| changed(at.prior, at.planned, key))
         {
-            update_visibility(client, &arn, &id, planned).await?;
+            update_visibility(client, &arn, &id, at.planned).await?;
         }
-        let schema = ResourceType::schema(this);
+        let schema = ResourceType::schema(at.this);
         let others_changed = schema
             .attributes
             .iter()
@@ -1807,13 +1808,13 @@ impl AwsObject for ProjectObject {
             .chain(schema.blocks.iter().map(|b| b.name))
             .chain(["tags_all"])
             .filter(|key| !VISIBILITY_ARGUMENTS.contains(key))
-            .any(|key| changed(prior, planned, key));
+            .any(|key| changed(at.prior, at.planned, key));
         if others_changed {
             let request = client.update_project().name(&name);
-            let request = with_changes_a_to_e(request, prior, planned)?;
-            let mut request = with_changes_f_to_v(request, prior, planned)?;
+            let request = with_changes_a_to_e(request, at.prior, at.planned)?;
+            let mut request = with_changes_f_to_v(request, at.prior, at.planned)?;
             // UpdateProject's tags replace the project's: always send the whole set.
-            request = request.set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))));
+            request = request.set_tags(Some(sdk_tags(&at.operation.tags_with_managed(at.planned))));
             retry_while(PROPAGATION, is_propagating, || {
                 let request = request.clone();
                 async move { sent!(request) }
@@ -1824,18 +1825,15 @@ impl AwsObject for ProjectObject {
         Ok(name)
     }
 
-    async fn delete(
-        this: &AwsCodebuildProject,
-        _operation: &Operation,
-        key: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         // DeleteProject takes the name; an imported project's key may be its ARN.
-        let name = key
+        let name = at
+            .key
             .rsplit_once(":project/")
-            .map_or(key, |(_, n)| n)
+            .map_or(at.key, |(_, n)| n)
             .to_string();
-        deleted_or_missing(sent!(this
+        deleted_or_missing(sent!(at
+            .this
             .aws
             .clients()
             .await

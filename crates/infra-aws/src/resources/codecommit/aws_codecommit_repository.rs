@@ -19,7 +19,7 @@
 //! rest. Its repositories have no commits, so `default_branch` is never set there. Where an
 //! answer has no `kmsKeyId` the prior value is kept.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use aws_sdk_codecommit::types::RepositoryMetadata;
 use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
@@ -27,7 +27,9 @@ use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 use crate::app_support::{
     changed, deleted_or_gone, known, read_each, sent, string, tag_changes, vanished,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, string as text_of, Declared, Reading};
 use crate::tagging::ManagedTags;
 use crate::verify::ARN;
@@ -174,9 +176,9 @@ impl AwsObject for RepositoryObject {
 
     /// The repositories that exist among `names`, by name, with their tags.
     async fn describe(
-        this: &AwsCodecommitRepository,
+        this: &ObjectType<Self>,
         names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<RepositoryMetadata>>, ProviderError> {
+    ) -> DescribeResult<RepositoryMetadata> {
         let client = &this.aws.clients().await.codecommit;
         let mut repositories: Vec<RepositoryMetadata> = Vec::new();
         for chunk in names.chunks(NAMES_PER_CALL) {
@@ -222,39 +224,33 @@ impl AwsObject for RepositoryObject {
             .collect())
     }
 
-    async fn create(
-        this: &AwsCodecommitRepository,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.codecommit;
-        let name = string(planned, "repository_name").ok_or_else(|| {
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.codecommit;
+        let name = string(at.planned, "repository_name").ok_or_else(|| {
             ProviderError::new("aws_codecommit_repository needs a known \"repository_name\"")
         })?;
-        let tags: HashMap<String, String> =
-            operation.tags_with_managed(planned).into_iter().collect();
+        let tags: HashMap<String, String> = at
+            .operation
+            .tags_with_managed(at.planned)
+            .into_iter()
+            .collect();
         sent!(client
             .create_repository()
             .repository_name(&name)
-            .set_repository_description(string(planned, "description").filter(|d| !d.is_empty()))
-            .set_kms_key_id(string(planned, "kms_key_id").filter(|k| !k.is_empty()))
+            .set_repository_description(string(at.planned, "description").filter(|d| !d.is_empty()))
+            .set_kms_key_id(string(at.planned, "kms_key_id").filter(|k| !k.is_empty()))
             .set_tags(Some(tags)))
         .map_err(|e| e.context(&format!("creating CodeCommit Repository ({name})")))?;
-        if let Some(branch) = string(planned, "default_branch").filter(|b| !b.is_empty()) {
-            update_default_branch(this, &name, &branch).await?;
+        if let Some(branch) = string(at.planned, "default_branch").filter(|b| !b.is_empty()) {
+            update_default_branch(at.this, &name, &branch).await?;
         }
         Ok(name)
     }
 
-    async fn update(
-        this: &AwsCodecommitRepository,
-        _operation: &Operation,
-        old_name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.codecommit;
-        let name = string(planned, "repository_name").unwrap_or_else(|| old_name.to_string());
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let old_name = at.key;
+        let client = &at.this.aws.clients().await.codecommit;
+        let name = string(at.planned, "repository_name").unwrap_or_else(|| old_name.to_string());
         if name != old_name {
             sent!(client
                 .update_repository_name()
@@ -262,24 +258,24 @@ impl AwsObject for RepositoryObject {
                 .new_name(&name))
             .map_err(|e| e.context(&format!("updating CodeCommit Repository ({old_name}) name")))?;
         }
-        if changed(prior, planned, "default_branch") {
-            if let Some(branch) = string(planned, "default_branch").filter(|b| !b.is_empty()) {
-                update_default_branch(this, &name, &branch).await?;
+        if changed(at.prior, at.planned, "default_branch") {
+            if let Some(branch) = string(at.planned, "default_branch").filter(|b| !b.is_empty()) {
+                update_default_branch(at.this, &name, &branch).await?;
             }
         }
-        if changed(prior, planned, "description") {
+        if changed(at.prior, at.planned, "description") {
             sent!(client
                 .update_repository_description()
                 .repository_name(&name)
-                .repository_description(string(planned, "description").unwrap_or_default()))
+                .repository_description(string(at.planned, "description").unwrap_or_default()))
             .map_err(|e| {
                 e.context(&format!(
                     "updating CodeCommit Repository ({name}) description"
                 ))
             })?;
         }
-        if changed(prior, planned, "kms_key_id") {
-            if let Some(key) = string(planned, "kms_key_id").filter(|k| !k.is_empty()) {
+        if changed(at.prior, at.planned, "kms_key_id") {
+            if let Some(key) = string(at.planned, "kms_key_id").filter(|k| !k.is_empty()) {
                 sent!(client
                     .update_repository_encryption_key()
                     .repository_name(&name)
@@ -291,10 +287,10 @@ impl AwsObject for RepositoryObject {
                 })?;
             }
         }
-        let (to_set, to_remove) = tag_changes(prior, planned);
+        let (to_set, to_remove) = tag_changes(at.prior, at.planned);
         if !to_set.is_empty() || !to_remove.is_empty() {
             // A rename changes the ARN: tag the repository by the ARN it has now.
-            let arn = match this.found(&name).await? {
+            let arn = match at.this.found(&name).await? {
                 Some(found) => found.object.arn().unwrap_or_default().to_string(),
                 None => return Err(vanished("CodeCommit Repository", &name)),
             };
@@ -314,13 +310,9 @@ impl AwsObject for RepositoryObject {
         Ok(name)
     }
 
-    async fn delete(
-        this: &AwsCodecommitRepository,
-        _operation: &Operation,
-        name: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.codecommit;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let name = at.key;
+        let client = &at.this.aws.clients().await.codecommit;
         deleted_or_gone(
             sent!(client.delete_repository().repository_name(name)),
             is_gone,

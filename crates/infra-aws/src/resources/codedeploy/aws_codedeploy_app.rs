@@ -25,7 +25,9 @@ use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 use crate::app_support::{
     changed, deleted_or_gone, read_each, resource_tag_changes, sent, string, text,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::clients::partition_of;
 use crate::declared::{read, Declared, Reading};
 use crate::tagging::ManagedTags;
@@ -226,10 +228,7 @@ impl AwsObject for AppObject {
 
     /// The applications among `names` that exist, by name, with all their tags (the managed
     /// `infra:*` ones too, which the value leaves out).
-    async fn describe(
-        this: &AwsCodedeployApp,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Application>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<Application> {
         if names.is_empty() {
             return Ok(BTreeMap::new());
         }
@@ -271,15 +270,12 @@ impl AwsObject for AppObject {
         Ok(read_each(reads).await?.into_iter().flatten().collect())
     }
 
-    async fn create(
-        this: &AwsCodedeployApp,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let name = string(planned, "name")
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let name = string(at.planned, "name")
             .ok_or_else(|| ProviderError::new("aws_codedeploy_app needs a known \"name\""))?;
-        let platform = string(planned, "compute_platform").unwrap_or_else(|| "Server".into());
-        sent!(this
+        let platform = string(at.planned, "compute_platform").unwrap_or_else(|| "Server".into());
+        sent!(at
+            .this
             .aws
             .clients()
             .await
@@ -287,25 +283,20 @@ impl AwsObject for AppObject {
             .create_application()
             .application_name(&name)
             .compute_platform(ComputePlatform::from(platform.as_str()))
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?)))
+            .set_tags(Some(sdk_tags(&at.operation.tags_with_managed(at.planned))?)))
         .map_err(|e| e.context(&format!("creating CodeDeploy Application ({name})")))?;
         Ok(name)
     }
 
-    async fn update(
-        this: &AwsCodedeployApp,
-        _operation: &Operation,
-        old_name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.codedeploy;
-        let new_name = string(planned, "name").unwrap_or_else(|| old_name.to_string());
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let old_name = at.key;
+        let client = &at.this.aws.clients().await.codedeploy;
+        let new_name = string(at.planned, "name").unwrap_or_else(|| old_name.to_string());
         // Tags first, on the ARN the application has until it is renamed.
-        let prefix = arn_prefix(&this.aws).await?;
+        let prefix = arn_prefix(&at.this.aws).await?;
         let arn = application_arn(&prefix, old_name);
-        resource_tag_changes!(client, resource_arn(&arn), prior, planned);
-        if changed(prior, planned, "name") && new_name != old_name {
+        resource_tag_changes!(client, resource_arn(&arn), at.prior, at.planned);
+        if changed(at.prior, at.planned, "name") && new_name != old_name {
             sent!(client
                 .update_application()
                 .application_name(old_name)
@@ -319,13 +310,9 @@ impl AwsObject for AppObject {
         Ok(new_name)
     }
 
-    async fn delete(
-        this: &AwsCodedeployApp,
-        _operation: &Operation,
-        name: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.codedeploy;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let name = at.key;
+        let client = &at.this.aws.clients().await.codedeploy;
         let answer = sent!(client.delete_application().application_name(name));
         deleted_or_gone(answer, |error| {
             error.code.as_deref() == Some(APPLICATION_MISSING)

@@ -54,7 +54,9 @@ use crate::app_support::{
     blocks, boolean, changed, int, non_empty, one_block, read_each, resource_tag_changes,
     retry_while, sent, single, string, string_list, strings, text, text_or_null, vanished,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::tagging::ManagedTags;
 use crate::verify::ARN;
@@ -1022,10 +1024,7 @@ impl AwsObject for GroupObject {
     }
 
     /// The groups among `keys` that exist ([`groups`]), each under the key it was asked for.
-    async fn describe(
-        this: &AwsCodedeployDeploymentGroup,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Group>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Group> {
         let wanted: Vec<(&String, Key)> = keys
             .iter()
             .filter_map(|joined| Some((joined, split(joined)?)))
@@ -1053,13 +1052,10 @@ impl AwsObject for GroupObject {
             .ok_or_else(|| vanished(Self::KIND, &shown))
     }
 
-    async fn create(
-        this: &AwsCodedeployDeploymentGroup,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let key = planned_key(planned)?;
-        let mut request = this
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let key = planned_key(at.planned)?;
+        let mut request = at
+            .this
             .aws
             .clients()
             .await
@@ -1067,48 +1063,48 @@ impl AwsObject for GroupObject {
             .create_deployment_group()
             .application_name(&key.0)
             .deployment_group_name(&key.1)
-            .set_service_role_arn(string(planned, "service_role_arn"))
-            .set_deployment_config_name(non_empty(planned, "deployment_config_name"))
+            .set_service_role_arn(string(at.planned, "service_role_arn"))
+            .set_deployment_config_name(non_empty(at.planned, "deployment_config_name"))
             .set_outdated_instances_strategy(
-                non_empty(planned, "outdated_instances_strategy")
+                non_empty(at.planned, "outdated_instances_strategy")
                     .map(|s| OutdatedInstancesStrategy::from(s.as_str())),
             )
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?));
-        if boolean(planned, "termination_hook_enabled") == Some(true) {
+            .set_tags(Some(sdk_tags(&at.operation.tags_with_managed(at.planned))?));
+        if boolean(at.planned, "termination_hook_enabled") == Some(true) {
             request = request.termination_hook_enabled(true);
         }
-        let autoscaling_groups = strings(planned, "autoscaling_groups");
+        let autoscaling_groups = strings(at.planned, "autoscaling_groups");
         if !autoscaling_groups.is_empty() {
             request = request.set_auto_scaling_groups(Some(autoscaling_groups));
         }
-        if has_block(planned, "alarm_configuration") {
-            request = request.alarm_configuration(alarm_configuration(planned));
+        if has_block(at.planned, "alarm_configuration") {
+            request = request.alarm_configuration(alarm_configuration(at.planned));
         }
-        if has_block(planned, "auto_rollback_configuration") {
-            request = request.auto_rollback_configuration(auto_rollback_configuration(planned));
+        if has_block(at.planned, "auto_rollback_configuration") {
+            request = request.auto_rollback_configuration(auto_rollback_configuration(at.planned));
         }
         request = request
-            .set_blue_green_deployment_configuration(blue_green_configuration(planned))
-            .set_deployment_style(deployment_style(planned));
-        if has_block(planned, "ec2_tag_filter") {
+            .set_blue_green_deployment_configuration(blue_green_configuration(at.planned))
+            .set_deployment_style(deployment_style(at.planned));
+        if has_block(at.planned, "ec2_tag_filter") {
             request = request
-                .set_ec2_tag_filters(Some(ec2_tag_filters(blocks(planned, "ec2_tag_filter"))));
+                .set_ec2_tag_filters(Some(ec2_tag_filters(blocks(at.planned, "ec2_tag_filter"))));
         }
-        if has_block(planned, "ec2_tag_set") {
-            request = request.ec2_tag_set(ec2_tag_set(planned));
+        if has_block(at.planned, "ec2_tag_set") {
+            request = request.ec2_tag_set(ec2_tag_set(at.planned));
         }
-        if has_block(planned, "ecs_service") {
-            request = request.set_ecs_services(Some(ecs_services(planned)));
+        if has_block(at.planned, "ecs_service") {
+            request = request.set_ecs_services(Some(ecs_services(at.planned)));
         }
-        if has_block(planned, "load_balancer_info") {
-            request = request.load_balancer_info(load_balancer_info(planned));
+        if has_block(at.planned, "load_balancer_info") {
+            request = request.load_balancer_info(load_balancer_info(at.planned));
         }
-        if has_block(planned, "on_premises_instance_tag_filter") {
-            let filters = on_premises_tag_filters(planned);
+        if has_block(at.planned, "on_premises_instance_tag_filter") {
+            let filters = on_premises_tag_filters(at.planned);
             request = request.set_on_premises_instance_tag_filters(Some(filters));
         }
-        if has_block(planned, "trigger_configuration") {
-            request = request.set_trigger_configurations(Some(trigger_configurations(planned)));
+        if has_block(at.planned, "trigger_configuration") {
+            request = request.set_trigger_configurations(Some(trigger_configurations(at.planned)));
         }
         retry_while(PROPAGATION_TIMEOUT, propagating, move || {
             let request = request.clone();
@@ -1121,91 +1117,91 @@ impl AwsObject for GroupObject {
 
     /// Tags, then UpdateDeploymentGroup with the settings that changed; the key after is the
     /// planned one (the application and name as planned).
-    async fn update(
-        this: &AwsCodedeployDeploymentGroup,
-        _operation: &Operation,
-        _key: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.codedeploy;
-        let key = planned_key(planned)?;
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.codedeploy;
+        let key = planned_key(at.planned)?;
         let (application, new_name) = &key;
-        let old_name = string(prior, "deployment_group_name").unwrap_or_else(|| new_name.clone());
+        let old_name =
+            string(at.prior, "deployment_group_name").unwrap_or_else(|| new_name.clone());
         // Tags first, on the ARN the group has now: under its application's current name (an
         // application renamed in place is renamed before its groups are updated) and the
         // group's old name.
-        let prefix = arn_prefix(&this.aws).await?;
+        let prefix = arn_prefix(&at.this.aws).await?;
         let arn = group_arn(&prefix, application, &old_name);
-        resource_tag_changes!(client, resource_arn(&arn), prior, planned);
+        resource_tag_changes!(client, resource_arn(&arn), at.prior, at.planned);
         if SETTINGS
             .iter()
-            .any(|setting| changed(prior, planned, setting))
+            .any(|setting| changed(at.prior, at.planned, setting))
         {
-            let is = |setting: &str| changed(prior, planned, setting);
+            let is = |setting: &str| changed(at.prior, at.planned, setting);
             let mut request = client
                 .update_deployment_group()
                 .application_name(application)
                 .current_deployment_group_name(&old_name)
-                .set_service_role_arn(string(planned, "service_role_arn"));
+                .set_service_role_arn(string(at.planned, "service_role_arn"));
             if *new_name != old_name {
                 request = request.new_deployment_group_name(new_name);
             }
             if is("deployment_style") {
-                request = request.set_deployment_style(deployment_style(planned));
+                request = request.set_deployment_style(deployment_style(at.planned));
             }
             if is("deployment_config_name") {
-                request =
-                    request.set_deployment_config_name(string(planned, "deployment_config_name"));
+                request = request
+                    .set_deployment_config_name(string(at.planned, "deployment_config_name"));
             }
             // The provider sends the Auto Scaling groups with a changed blue/green
             // configuration too (except for ECS), as AWS needs them to copy a group.
-            let ecs = has_block(planned, "ecs_service");
+            let ecs = has_block(at.planned, "ecs_service");
             if is("autoscaling_groups") || (is("blue_green_deployment_config") && !ecs) {
-                request =
-                    request.set_auto_scaling_groups(Some(strings(planned, "autoscaling_groups")));
+                request = request
+                    .set_auto_scaling_groups(Some(strings(at.planned, "autoscaling_groups")));
             }
             // Tag filters are replaced whole, an empty list clears them.
             if is("on_premises_instance_tag_filter") {
-                request = request
-                    .set_on_premises_instance_tag_filters(Some(on_premises_tag_filters(planned)));
+                request = request.set_on_premises_instance_tag_filters(Some(
+                    on_premises_tag_filters(at.planned),
+                ));
             }
             if is("ec2_tag_set") {
-                request = request.ec2_tag_set(ec2_tag_set(planned));
+                request = request.ec2_tag_set(ec2_tag_set(at.planned));
             }
             if is("ec2_tag_filter") {
-                request = request
-                    .set_ec2_tag_filters(Some(ec2_tag_filters(blocks(planned, "ec2_tag_filter"))));
+                request = request.set_ec2_tag_filters(Some(ec2_tag_filters(blocks(
+                    at.planned,
+                    "ec2_tag_filter",
+                ))));
             }
             if is("ecs_service") {
-                request = request.set_ecs_services(Some(ecs_services(planned)));
+                request = request.set_ecs_services(Some(ecs_services(at.planned)));
             }
             if is("trigger_configuration") {
-                request = request.set_trigger_configurations(Some(trigger_configurations(planned)));
+                request =
+                    request.set_trigger_configurations(Some(trigger_configurations(at.planned)));
             }
             if is("auto_rollback_configuration") {
-                request = request.auto_rollback_configuration(auto_rollback_configuration(planned));
+                request =
+                    request.auto_rollback_configuration(auto_rollback_configuration(at.planned));
             }
             if is("alarm_configuration") {
-                request = request.alarm_configuration(alarm_configuration(planned));
+                request = request.alarm_configuration(alarm_configuration(at.planned));
             }
             if is("load_balancer_info") {
-                request = request.load_balancer_info(load_balancer_info(planned));
+                request = request.load_balancer_info(load_balancer_info(at.planned));
             }
             if is("blue_green_deployment_config") {
-                let blue_green = blue_green_configuration(planned);
+                let blue_green = blue_green_configuration(at.planned);
                 request = request.set_blue_green_deployment_configuration(blue_green);
             }
             if is("outdated_instances_strategy") {
                 // An unset strategy is AWS's default, UPDATE.
-                let strategy = non_empty(planned, "outdated_instances_strategy")
+                let strategy = non_empty(at.planned, "outdated_instances_strategy")
                     .unwrap_or_else(|| "UPDATE".to_string());
                 let strategy = OutdatedInstancesStrategy::from(strategy.as_str());
                 request = request.outdated_instances_strategy(strategy);
             }
             if is("termination_hook_enabled") {
                 request = request.termination_hook_enabled(
-                    boolean(planned, "termination_hook_enabled").unwrap_or(false),
+                    boolean(at.planned, "termination_hook_enabled").unwrap_or(false),
                 );
             }
             retry_while(PROPAGATION_TIMEOUT, propagating, move || {
@@ -1222,16 +1218,12 @@ impl AwsObject for GroupObject {
         Ok(joined(&key))
     }
 
-    async fn delete(
-        this: &AwsCodedeployDeploymentGroup,
-        _operation: &Operation,
-        _key: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let Some((application, group)) = natural_key(prior) else {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let Some((application, group)) = natural_key(at.prior) else {
             return Ok(());
         };
-        match sent!(this
+        match sent!(at
+            .this
             .aws
             .clients()
             .await

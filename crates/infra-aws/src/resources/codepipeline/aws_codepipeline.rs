@@ -51,7 +51,9 @@ use crate::app_support::{
     blocks, deleted_or_missing, int, is_missing, non_empty, number, retry_while, sent, single,
     string, string_list, strings, text, vanished,
 };
-use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    each_key, AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::error::{aws_error, built};
 use crate::tagging::ManagedTags;
@@ -1120,22 +1122,15 @@ impl AwsObject for PipelineObject {
 
     /// GetPipeline and ListTagsForResource per pipeline, several in flight: there is no batched
     /// read.
-    async fn describe(
-        this: &AwsCodepipeline,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Pipeline>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<Pipeline> {
         each_key(names, |name| fetch(this, name)).await
     }
 
-    async fn create(
-        this: &AwsCodepipeline,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.codepipeline;
-        let declaration = pipeline_declaration(planned)?;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.codepipeline;
+        let declaration = pipeline_declaration(at.planned)?;
         let name = declaration.name().to_string();
-        let tags = sdk_tags(&operation.tags_with_managed(planned))?;
+        let tags = sdk_tags(&at.operation.tags_with_managed(at.planned))?;
         retry_while(IAM_PROPAGATION, role_not_assumable_yet, || {
             let request = client
                 .create_pipeline()
@@ -1155,41 +1150,32 @@ impl AwsObject for PipelineObject {
         Ok(name)
     }
 
-    async fn update(
-        this: &AwsCodepipeline,
-        _operation: &Operation,
-        name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.codepipeline;
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let name = at.key;
+        let client = &at.this.aws.clients().await.codepipeline;
         let declaration_changed = DECLARATION
             .iter()
-            .any(|key| !equivalent(prior.get(key), planned.get(key)));
+            .any(|key| !equivalent(at.prior.get(key), at.planned.get(key)));
         if declaration_changed {
             sent!(client
                 .update_pipeline()
-                .pipeline(pipeline_declaration(planned)?))
+                .pipeline(pipeline_declaration(at.planned)?))
             .map_err(|e| e.context(&format!("updating CodePipeline Pipeline ({name})")))?;
         }
-        let arn = match string(prior, "arn") {
+        let arn = match string(at.prior, "arn") {
             Some(arn) => arn,
-            None => fetch(this, name)
+            None => fetch(at.this, name)
                 .await?
                 .map(|found| found.object.arn)
                 .ok_or_else(|| vanished("CodePipeline Pipeline", name))?,
         };
-        update_tags(client, &arn, prior, planned).await?;
+        update_tags(client, &arn, at.prior, at.planned).await?;
         Ok(name.to_string())
     }
 
-    async fn delete(
-        this: &AwsCodepipeline,
-        _operation: &Operation,
-        name: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.codepipeline;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let name = at.key;
+        let client = &at.this.aws.clients().await.codepipeline;
         deleted_or_missing(sent!(client.delete_pipeline().name(name)))
             .map_err(|error| error.context(&format!("deleting CodePipeline Pipeline ({name})")))
     }

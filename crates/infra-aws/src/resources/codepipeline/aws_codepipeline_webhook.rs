@@ -32,13 +32,15 @@ use aws_sdk_codepipeline::types::{
     ListWebhookItem, WebhookAuthConfiguration, WebhookAuthenticationType, WebhookDefinition,
     WebhookFilterRule,
 };
-use infra_core::{Attribute, Block, Check, Operation, Pattern, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, Pattern, ProviderError, Schema, Type, Value};
 
 use super::support::{sdk_tags, update_tags};
 use crate::app_support::{
     blocks, changed, deleted_or_missing, has_managed_tags, sent, single, string, text, vanished,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::error::{aws_error, built};
 use crate::tagging::ManagedTags;
@@ -307,10 +309,7 @@ impl AwsObject for WebhookObject {
     }
 
     /// One paginated ListWebhooks for every webhook refreshed, matched by ARN.
-    async fn describe(
-        this: &AwsCodepipelineWebhook,
-        arns: &[String],
-    ) -> Result<BTreeMap<String, Tagged<ListWebhookItem>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, arns: &[String]) -> DescribeResult<ListWebhookItem> {
         if arns.is_empty() {
             return Ok(BTreeMap::new());
         }
@@ -326,18 +325,14 @@ impl AwsObject for WebhookObject {
         Ok(found)
     }
 
-    async fn create(
-        this: &AwsCodepipelineWebhook,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.codepipeline;
-        let definition = webhook_definition(planned)?;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.codepipeline;
+        let definition = webhook_definition(at.planned)?;
         let name = definition.name().to_string();
         let output = sent!(client
             .put_webhook()
             .webhook(definition)
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?)))
+            .set_tags(Some(sdk_tags(&at.operation.tags_with_managed(at.planned))?)))
         .map_err(|e| e.context(&format!("creating CodePipeline Webhook ({name})")))?;
         output
             .webhook()
@@ -346,52 +341,43 @@ impl AwsObject for WebhookObject {
             .ok_or_else(|| vanished("CodePipeline Webhook", &name))
     }
 
-    async fn update(
-        this: &AwsCodepipelineWebhook,
-        _operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.codepipeline;
-        if DEFINITION.iter().any(|key| changed(prior, planned, key)) {
-            sent!(client.put_webhook().webhook(webhook_definition(planned)?))
-                .map_err(|e| e.context(&format!("updating CodePipeline Webhook ({arn})")))?;
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let arn = at.key;
+        let client = &at.this.aws.clients().await.codepipeline;
+        if DEFINITION
+            .iter()
+            .any(|key| changed(at.prior, at.planned, key))
+        {
+            sent!(client
+                .put_webhook()
+                .webhook(webhook_definition(at.planned)?))
+            .map_err(|e| e.context(&format!("updating CodePipeline Webhook ({arn})")))?;
         }
-        update_tags(client, arn, prior, planned)
+        update_tags(client, arn, at.prior, at.planned)
             .await
             .map_err(|e| e.context(&format!("updating CodePipeline Webhook ({arn}) tags")))?;
         Ok(arn.to_string())
     }
 
     /// DeleteWebhook by name.
-    async fn delete(
-        this: &AwsCodepipelineWebhook,
-        _operation: &Operation,
-        _arn: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let Some(name) = string(prior, "name") else {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let Some(name) = string(at.prior, "name") else {
             return Ok(());
         };
-        let client = &this.aws.clients().await.codepipeline;
+        let client = &at.this.aws.clients().await.codepipeline;
         deleted_or_missing(sent!(client.delete_webhook().name(&name)))
             .map_err(|error| error.context(&format!("deleting CodePipeline Webhook ({name})")))
     }
 
     /// Webhook names are unique in an account and region (PutWebhook replaces the webhook of
     /// that name); ours carries the managed tags.
-    async fn find_created(
-        this: &AwsCodepipelineWebhook,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<ListWebhookItem>>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<ListWebhookItem> {
+        let Some(name) = string(at.planned, "name") else {
             return Ok(None);
         };
-        Ok(list(this).await?.into_iter().find(|item| {
+        Ok(list(at.this).await?.into_iter().find(|item| {
             item.object.definition().map(|d| d.name()) == Some(name.as_str())
-                && has_managed_tags(&item.tags, operation)
+                && has_managed_tags(&item.tags, at.operation)
         }))
     }
 }

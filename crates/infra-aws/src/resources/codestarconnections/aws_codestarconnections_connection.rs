@@ -14,8 +14,6 @@
 //! moto 5.2.5 has no CodeStar Connections service, so no end-to-end test applies this type:
 //! unit tests show the requests and the read-back, and the calls follow the API reference.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_codestarconnections::types::{Connection, ProviderType, Tag};
 use aws_sdk_codestarconnections::Client;
 use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
@@ -23,7 +21,10 @@ use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 use crate::app_support::{
     deleted_or_gone, has_managed_tags, non_empty, resource_tag_changes, sent, string, text,
 };
-use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    each_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::declared::{read, Declared, Reading};
 use crate::error::{aws_error, found_or_none, is_not_found};
 use crate::tagging::{sdk_tags_of, ManagedTags};
@@ -122,10 +123,7 @@ impl AwsObject for ConnectionObject {
 
     /// GetConnection for one connection, else one ListConnections pass for all of them; then
     /// ListTagsForResource per connection, several at once.
-    async fn describe(
-        this: &AwsCodestarconnectionsConnection,
-        arns: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Connection>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, arns: &[String]) -> DescribeResult<Connection> {
         let client = this.aws.clients().await.codestarconnections.clone();
         let connections: Vec<Connection> = match arns {
             [] => Vec::new(),
@@ -148,16 +146,12 @@ impl AwsObject for ConnectionObject {
         .await
     }
 
-    async fn create(
-        this: &AwsCodestarconnectionsConnection,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let name = string(planned, "name").ok_or_else(|| {
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let name = string(at.planned, "name").ok_or_else(|| {
             ProviderError::new("aws_codestarconnections_connection needs a known \"name\"")
         })?;
-        let client = &this.aws.clients().await.codestarconnections;
-        let output = create_request(client, operation, planned)?
+        let client = &at.this.aws.clients().await.codestarconnections;
+        let output = create_request(client, at.operation, at.planned)?
             .send()
             .await
             .map_err(|error| {
@@ -169,16 +163,11 @@ impl AwsObject for ConnectionObject {
     }
 
     /// Tags only: every other argument forces a new connection.
-    async fn update(
-        this: &AwsCodestarconnectionsConnection,
-        _operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.codestarconnections;
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let arn = at.key;
+        let client = &at.this.aws.clients().await.codestarconnections;
         let tagged: Result<(), ProviderError> = async {
-            resource_tag_changes!(client, resource_arn(arn), prior, planned);
+            resource_tag_changes!(client, resource_arn(arn), at.prior, at.planned);
             Ok(())
         }
         .await;
@@ -190,13 +179,9 @@ impl AwsObject for ConnectionObject {
         Ok(arn.to_string())
     }
 
-    async fn delete(
-        this: &AwsCodestarconnectionsConnection,
-        _operation: &Operation,
-        arn: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.codestarconnections;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let arn = at.key;
+        let client = &at.this.aws.clients().await.codestarconnections;
         let answer = sent!(client.delete_connection().connection_arn(arn));
         deleted_or_gone(answer, is_not_found).map_err(|error| {
             error.context(&format!("deleting CodeStar Connections Connection ({arn})"))
@@ -204,15 +189,11 @@ impl AwsObject for ConnectionObject {
     }
 
     /// The connection of this name (names are unique in an account) with the managed tags.
-    async fn find_created(
-        this: &AwsCodestarconnectionsConnection,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<Connection>>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<Connection> {
+        let Some(name) = string(at.planned, "name") else {
             return Ok(None);
         };
-        let client = &this.aws.clients().await.codestarconnections;
+        let client = &at.this.aws.clients().await.codestarconnections;
         let Some(connection) = list_connections(client)
             .await?
             .into_iter()
@@ -221,7 +202,7 @@ impl AwsObject for ConnectionObject {
             return Ok(None);
         };
         let found = with_tags(client, connection).await?;
-        Ok(found.filter(|found| has_managed_tags(&found.tags, operation)))
+        Ok(found.filter(|found| has_managed_tags(&found.tags, at.operation)))
     }
 }
 

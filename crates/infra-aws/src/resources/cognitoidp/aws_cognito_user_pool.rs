@@ -36,14 +36,17 @@ use aws_sdk_cognitoidentityprovider::types::{
     SoftwareTokenMfaConfigType, UserPoolMfaType, UserPoolPolicyType, UserPoolTierType,
     UserPoolType, UsernameAttributeType, UsernameConfigurationType, VerifiedAttributeType,
 };
-use infra_core::{Attribute, Block, Check, Nesting, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, Nesting, ProviderError, Schema, Type, Value};
 
 use super::enum_strings;
 use crate::app_support::{
     boolean, changed, deleted_or_missing, int, is_missing, resource_tag_changes, sent, single,
     string, strings,
 };
-use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    each_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::cloudwatch_support::tag_map as sdk_tags;
 use crate::declared::{read, read_block, Declared};
 use crate::error::aws_error;
@@ -575,10 +578,7 @@ impl AwsObject for UserPoolObject {
     }
 
     /// Pools by ID, each a DescribeUserPool and a GetUserPoolMfaConfig.
-    async fn describe(
-        this: &AwsCognitoUserPool,
-        ids: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Pool>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, ids: &[String]) -> DescribeResult<Pool> {
         each_key(ids, |id| async move {
             Ok(describe_one(this, id).await?.map(|pool| Tagged {
                 tags: tags_of(&pool.pool),
@@ -588,75 +588,60 @@ impl AwsObject for UserPoolObject {
         .await
     }
 
-    async fn create(
-        this: &AwsCognitoUserPool,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.cognitoidp;
-        let request = create_request(client, planned, operation.tags_with_managed(planned))?;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.cognitoidp;
+        let request = create_request(
+            client,
+            at.planned,
+            at.operation.tags_with_managed(at.planned),
+        )?;
         let created = request.send().await.map_err(aws_error)?;
         let id = created
             .user_pool()
             .and_then(|p| p.id())
             .ok_or_else(|| ProviderError::new("CreateUserPool returned no user pool ID"))?
             .to_string();
-        if mfa_of(planned) != "OFF" {
-            set_mfa(client, &id, planned).await?;
+        if mfa_of(at.planned) != "OFF" {
+            set_mfa(client, &id, at.planned).await?;
         }
         Ok(id)
     }
 
-    async fn update(
-        this: &AwsCognitoUserPool,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.cognitoidp;
-        if changed(prior, planned, "mfa_configuration")
-            || changed(prior, planned, "software_token_mfa_configuration")
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.cognitoidp;
+        if changed(at.prior, at.planned, "mfa_configuration")
+            || changed(at.prior, at.planned, "software_token_mfa_configuration")
         {
-            set_mfa(client, id, planned).await?;
+            set_mfa(client, at.key, at.planned).await?;
         }
         if UPDATED_BY_UPDATE_USER_POOL
             .iter()
-            .any(|key| changed(prior, planned, key))
+            .any(|key| changed(at.prior, at.planned, key))
         {
-            let current = describe_one(this, id)
+            let current = describe_one(at.this, at.key)
                 .await?
-                .ok_or_else(|| crate::app_support::vanished(Self::KIND, id))?;
-            sent!(update_request(client, id, &current.pool, planned))?;
+                .ok_or_else(|| crate::app_support::vanished(Self::KIND, at.key))?;
+            sent!(update_request(client, at.key, &current.pool, at.planned))?;
         }
-        let arn = string(prior, "arn").unwrap_or_default();
-        resource_tag_changes!(client, resource_arn(&arn), prior, planned);
-        Ok(id.to_string())
+        let arn = string(at.prior, "arn").unwrap_or_default();
+        resource_tag_changes!(client, resource_arn(&arn), at.prior, at.planned);
+        Ok(at.key.to_string())
     }
 
     /// DeleteUserPool; AWS refuses it while `deletion_protection` is `ACTIVE`, as in the
     /// provider.
-    async fn delete(
-        this: &AwsCognitoUserPool,
-        _operation: &Operation,
-        id: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.cognitoidp;
-        deleted_or_missing(sent!(client.delete_user_pool().user_pool_id(id)))
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.cognitoidp;
+        deleted_or_missing(sent!(client.delete_user_pool().user_pool_id(at.key)))
     }
 
     /// After a create whose answer was lost: the pool of the planned name that carries this
     /// operation's managed tags (ListUserPools, then DescribeUserPool of each of that name).
-    async fn find_created(
-        this: &AwsCognitoUserPool,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<Pool>>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<Pool> {
+        let Some(name) = string(at.planned, "name") else {
             return Ok(None);
         };
-        let client = &this.aws.clients().await.cognitoidp;
+        let client = &at.this.aws.clients().await.cognitoidp;
         let mut pages = client
             .list_user_pools()
             .max_results(60)
@@ -671,9 +656,9 @@ impl AwsObject for UserPoolObject {
             }
         }
         for id in ids {
-            if let Some(pool) = describe_one(this, &id).await? {
+            if let Some(pool) = describe_one(at.this, &id).await? {
                 let tags = tags_of(&pool.pool);
-                if crate::app_support::has_managed_tags(&tags, operation) {
+                if crate::app_support::has_managed_tags(&tags, at.operation) {
                     return Ok(Some(Tagged { object: pool, tags }));
                 }
             }

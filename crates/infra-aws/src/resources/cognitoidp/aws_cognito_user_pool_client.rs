@@ -23,19 +23,20 @@
 //!
 //! The import ID is `USER-POOL-ID/CLIENT-ID`, as the provider's.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_cognitoidentityprovider::types::{
     ExplicitAuthFlowsType, OAuthFlowType, PreventUserExistenceErrorTypes, TimeUnitsType,
     TokenValidityUnitsType, UserPoolClientType,
 };
-use infra_core::{Attribute, Block, Check, Nesting, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, Nesting, ProviderError, Schema, Type, Value};
 
 use super::enum_strings;
 use crate::app_support::{
     boolean, deleted_or_missing, int, is_missing, sent, single, string, string_list, strings,
 };
-use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    each_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::create_memo;
 use crate::declared::{copied, read, read_block, Declared, Reading};
 use crate::error::aws_error;
@@ -464,9 +465,9 @@ impl AwsObject for UserPoolClientObject {
 
     /// Clients by pool and ID, one DescribeUserPoolClient each.
     async fn describe(
-        this: &AwsCognitoUserPoolClient,
+        this: &ObjectType<Self>,
         keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<UserPoolClientType>>, ProviderError> {
+    ) -> DescribeResult<UserPoolClientType> {
         each_key(keys, |key| async move {
             let (pool, id) = split_key(key)?;
             Ok(describe_one(this, pool, id).await?.map(|object| Tagged {
@@ -480,17 +481,13 @@ impl AwsObject for UserPoolClientObject {
     /// Clients carry no tags and their names need not be unique in a pool: the pool's clients
     /// of the planned name are listed before the first send (`create_memo`), and a lost
     /// create's client is the one of that name that appeared since ([`Self::find_created`]).
-    async fn create(
-        this: &AwsCognitoUserPoolClient,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        if !create_memo::recorded(operation) {
-            let existing = clients_named(this, planned).await?;
-            create_memo::record(operation, existing);
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        if !create_memo::recorded(at.operation) {
+            let existing = clients_named(at.this, at.planned).await?;
+            create_memo::record(at.operation, existing);
         }
-        let client = &this.aws.clients().await.cognitoidp;
-        let created = create_request(client, planned)
+        let client = &at.this.aws.clients().await.cognitoidp;
+        let created = create_request(client, at.planned)
             .send()
             .await
             .map_err(aws_error)?;
@@ -506,19 +503,16 @@ impl AwsObject for UserPoolClientObject {
     /// After a create whose answer was lost: the client of the planned name that was not in the
     /// pool before this operation's first send. A run after a crash has no such list and finds
     /// none (CREATE_PROTECTION.md).
-    async fn find_created(
-        this: &AwsCognitoUserPoolClient,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<UserPoolClientType>>, ProviderError> {
-        let Some(pool) = string(planned, "user_pool_id") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<UserPoolClientType> {
+        let Some(pool) = string(at.planned, "user_pool_id") else {
             return Ok(None);
         };
-        let named = clients_named(this, planned).await?;
-        let made = create_memo::made_since_first_send(operation, named.iter().map(String::as_str))
-            .unwrap_or_default();
+        let named = clients_named(at.this, at.planned).await?;
+        let made =
+            create_memo::made_since_first_send(at.operation, named.iter().map(String::as_str))
+                .unwrap_or_default();
         for id in made {
-            if let Some(object) = describe_one(this, &pool, &id).await? {
+            if let Some(object) = describe_one(at.this, &pool, &id).await? {
                 return Ok(Some(Tagged {
                     object,
                     tags: vec![],
@@ -528,36 +522,29 @@ impl AwsObject for UserPoolClientObject {
         Ok(None)
     }
 
-    async fn update(
-        this: &AwsCognitoUserPoolClient,
-        _operation: &Operation,
-        key: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let (pool, id) = split_key(key)?;
-        let current = describe_one(this, pool, id)
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let (pool, id) = split_key(at.key)?;
+        let current = describe_one(at.this, pool, id)
             .await?
-            .ok_or_else(|| crate::app_support::vanished(Self::KIND, key))?;
-        let client = &this.aws.clients().await.cognitoidp;
+            .ok_or_else(|| crate::app_support::vanished(Self::KIND, at.key))?;
+        let client = &at.this.aws.clients().await.cognitoidp;
         // The provider retries a ConcurrentModificationException for two minutes.
         crate::app_support::retry_while(
             std::time::Duration::from_secs(120),
             |error| error.code.as_deref() == Some("ConcurrentModificationException"),
-            || async { sent!(update_request(client, pool, id, &current, prior, planned)) },
+            || async {
+                sent!(update_request(
+                    client, pool, id, &current, at.prior, at.planned
+                ))
+            },
         )
         .await?;
-        Ok(key.to_string())
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsCognitoUserPoolClient,
-        _operation: &Operation,
-        key: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let (pool, id) = split_key(key)?;
-        let client = &this.aws.clients().await.cognitoidp;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let (pool, id) = split_key(at.key)?;
+        let client = &at.this.aws.clients().await.cognitoidp;
         deleted_or_missing(sent!(client
             .delete_user_pool_client()
             .user_pool_id(pool)

@@ -18,7 +18,6 @@
 //! what AWS does (tests/support/moto_server.py, `cognito_user_pool_domains_as_aws_describes`).
 //! moto's domains are `ACTIVE` at once, so the waits are unit-tested on the status reading.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_sdk_cognitoidentityprovider::types::{
@@ -29,7 +28,10 @@ use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 use crate::app_support::{
     changed, deleted_or_missing, int, non_empty, sent, string, text, wait_for,
 };
-use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    each_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::declared::{read, Declared};
 use crate::verify::ARN;
 
@@ -224,17 +226,13 @@ impl AwsObject for UserPoolDomainObject {
 
     /// After a create whose answer was lost: the domain of the planned name, if it belongs to
     /// the planned pool (a domain name is unique across AWS; domains carry no tags).
-    async fn find_created(
-        this: &AwsCognitoUserPoolDomain,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<DomainDescriptionType>>, ProviderError> {
-        let Some(domain) = string(planned, "domain") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<DomainDescriptionType> {
+        let Some(domain) = string(at.planned, "domain") else {
             return Ok(None);
         };
-        Ok(describe_one(this, &domain)
+        Ok(describe_one(at.this, &domain)
             .await?
-            .filter(|d| d.user_pool_id() == string(planned, "user_pool_id").as_deref())
+            .filter(|d| d.user_pool_id() == string(at.planned, "user_pool_id").as_deref())
             .map(|object| Tagged {
                 object,
                 tags: vec![],
@@ -243,9 +241,9 @@ impl AwsObject for UserPoolDomainObject {
 
     /// Domains by name, one DescribeUserPoolDomain each.
     async fn describe(
-        this: &AwsCognitoUserPoolDomain,
+        this: &ObjectType<Self>,
         domains: &[String],
-    ) -> Result<BTreeMap<String, Tagged<DomainDescriptionType>>, ProviderError> {
+    ) -> DescribeResult<DomainDescriptionType> {
         each_key(domains, |domain| async move {
             Ok(describe_one(this, domain).await?.map(|object| Tagged {
                 object,
@@ -255,54 +253,42 @@ impl AwsObject for UserPoolDomainObject {
         .await
     }
 
-    async fn create(
-        this: &AwsCognitoUserPoolDomain,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.cognitoidp;
-        let domain = string(planned, "domain").unwrap_or_default();
-        sent!(create_request(client, planned)?)?;
-        wait_active(this, &domain, timeout_for(planned)).await?;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.cognitoidp;
+        let domain = string(at.planned, "domain").unwrap_or_default();
+        sent!(create_request(client, at.planned)?)?;
+        wait_active(at.this, &domain, timeout_for(at.planned)).await?;
         Ok(domain)
     }
 
-    async fn update(
-        this: &AwsCognitoUserPoolDomain,
-        _operation: &Operation,
-        domain: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        if changed(prior, planned, "certificate_arn")
-            || changed(prior, planned, "managed_login_version")
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        if changed(at.prior, at.planned, "certificate_arn")
+            || changed(at.prior, at.planned, "managed_login_version")
         {
-            let client = &this.aws.clients().await.cognitoidp;
-            sent!(update_request(client, domain, planned)?)?;
-            wait_active(this, domain, timeout_for(planned)).await?;
+            let client = &at.this.aws.clients().await.cognitoidp;
+            sent!(update_request(client, at.key, at.planned)?)?;
+            wait_active(at.this, at.key, timeout_for(at.planned)).await?;
         }
-        Ok(domain.to_string())
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsCognitoUserPoolDomain,
-        _operation: &Operation,
-        domain: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.cognitoidp;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let domain = at.key;
+        let client = &at.this.aws.clients().await.cognitoidp;
         deleted_or_missing(sent!(client
             .delete_user_pool_domain()
             .domain(domain)
-            .user_pool_id(string(prior, "user_pool_id").unwrap_or_default())))?;
+            .user_pool_id(string(at.prior, "user_pool_id").unwrap_or_default())))?;
         wait_for(
             &format!("Cognito user pool domain {domain} to be deleted"),
-            timeout_for(prior),
+            timeout_for(at.prior),
             || async {
-                Ok(match standing(describe_one(this, domain).await?.as_ref()) {
-                    Standing::Gone => Some(()),
-                    _ => None,
-                })
+                Ok(
+                    match standing(describe_one(at.this, domain).await?.as_ref()) {
+                        Standing::Gone => Some(()),
+                        _ => None,
+                    },
+                )
             },
         )
         .await

@@ -61,7 +61,9 @@ use crate::app_support::{
     blocks, boolean, changed, int, is_missing, known, non_empty, number, sent, single, string_list,
     strings, tag_changes, text, vanished, wait_for,
 };
-use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    each_key, AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::ec2_support::client_token;
 use crate::error::{aws_error, built};
@@ -2124,10 +2126,7 @@ impl AwsObject for TableObject {
     }
 
     /// Each table read whole (DynamoDB has no batched describe), several at once.
-    async fn describe(
-        this: &AwsDynamodbTable,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Table>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<Table> {
         each_key(names, |name| table_of(this, name)).await
     }
 
@@ -2145,25 +2144,21 @@ impl AwsObject for TableObject {
         Ok(())
     }
 
-    async fn create_written(
-        this: &AwsDynamodbTable,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<Table>, ProviderError> {
-        let client = this.aws.clients().await.dynamodb.clone();
-        let name = non_empty(planned, "name")
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<Table>, ProviderError> {
+        let client = at.this.aws.clients().await.dynamodb.clone();
+        let name = non_empty(at.planned, "name")
             .ok_or_else(|| ProviderError::new("aws_dynamodb_table needs a known \"name\""))?;
         let doing = format!("creating DynamoDB Table ({name})");
-        let table = NewTable::planned(planned, &doing)?;
+        let table = NewTable::planned(at.planned, &doing)?;
         let creation = Creation {
             client: &client,
-            operation,
-            planned,
+            operation: at.operation,
+            planned: at.planned,
             name: &name,
             doing: &doing,
-            timeout: operation.timeouts.create,
+            timeout: at.operation.timeouts.create,
         };
-        let source = table_source::source_of(planned);
+        let source = table_source::source_of(at.planned);
         let import_arn = match source {
             Source::Empty => {
                 creation.create_table(table).await?;
@@ -2187,13 +2182,13 @@ impl AwsObject for TableObject {
             // the managed tags go on first (a run stopped from here finds the table by them),
             // then the table is updated to the rest of its configuration.
             creation.tag_made_table().await?;
-            let made = table_value(this, &name, planned).await?;
-            return Self::update_written(this, operation, &name, &made, planned).await;
+            let made = table_value(at.this, &name, at.planned).await?;
+            return Self::update_written(at.then_update(&name, &made)).await;
         }
         creation.enable_ttl_and_recovery().await?;
-        let new_replicas: Vec<&Value> = blocks(planned, "replica").iter().collect();
+        let new_replicas: Vec<&Value> = blocks(at.planned, "replica").iter().collect();
         if !new_replicas.is_empty() {
-            let witness = replicas::witness(planned);
+            let witness = replicas::witness(at.planned);
             replicas::create(
                 &client,
                 &name,
@@ -2203,31 +2198,26 @@ impl AwsObject for TableObject {
             )
             .await
             .map_err(|e| e.context(&format!("{doing}: replicas")))?;
-            let made = table_value(this, &name, planned).await?;
+            let made = table_value(at.this, &name, at.planned).await?;
             let arn = non_empty(&made, "arn").unwrap_or_default();
-            replicas::propagate_tags(&client, &arn, planned).await?;
+            replicas::propagate_tags(&client, &arn, at.planned).await?;
         }
-        Self::written(this, &name).await
+        Self::written(at.this, &name).await
     }
 
     /// UpdateTable takes one kind of change a call: each in the provider's order (see the
     /// module comment), then TTL, replicas, tags, recovery and warm throughput.
-    async fn update_written(
-        this: &AwsDynamodbTable,
-        operation: &Operation,
-        name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Tagged<Table>, ProviderError> {
-        let client = this.aws.clients().await.dynamodb.clone();
+    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<Table>, ProviderError> {
+        let name = at.key;
+        let client = at.this.aws.clients().await.dynamodb.clone();
         let doing = format!("updating DynamoDB Table ({name})");
         let update = TableUpdate {
             client: &client,
             name,
             doing: &doing,
-            timeout: operation.timeouts.update,
-            prior,
-            planned,
+            timeout: at.operation.timeouts.update,
+            prior: at.prior,
+            planned: at.planned,
         };
         let indexes = update.index_changes()?;
         // GSIs go first, one at a time (AWS deletes one online index at a time), so a switch
@@ -2246,21 +2236,17 @@ impl AwsObject for TableObject {
         update.change_tags().await?;
         update.change_recovery().await?;
         update.change_warm_throughput().await?;
-        Self::written(this, name).await
+        Self::written(at.this, name).await
     }
 
-    async fn delete(
-        this: &AwsDynamodbTable,
-        operation: &Operation,
-        name: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = this.aws.clients().await.dynamodb.clone();
-        let timeout = operation.timeouts.delete;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let name = at.key;
+        let client = at.this.aws.clients().await.dynamodb.clone();
+        let timeout = at.operation.timeouts.delete;
         let doing = format!("deleting DynamoDB Table ({name})");
-        let old_replicas: Vec<&Value> = blocks(prior, "replica").iter().collect();
+        let old_replicas: Vec<&Value> = blocks(at.prior, "replica").iter().collect();
         if !old_replicas.is_empty() {
-            let witness = replicas::witness(prior);
+            let witness = replicas::witness(at.prior);
             replicas::delete(
                 &client,
                 name,

@@ -9,10 +9,10 @@
 use aws_sdk_ec2::types::{
     CustomerGateway, Filter, GatewayType, ResourceType as Ec2ResourceType, Tag,
 };
-use infra_core::{Attribute, Check, Operation, ProviderError, Timeouts, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Timeouts, Type, Value};
 
 use crate::app_support::{sent, sent_unless_gone};
-use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
+use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type};
 use crate::ec2_support::{created_id, non_empty_attribute, optional_string, tag_specification};
 use crate::error::is_not_found;
 
@@ -131,26 +131,23 @@ impl Ec2Object for CustomerGatewayObject {
         Ok(output.customer_gateways().to_vec())
     }
 
-    async fn create(
-        this: &AwsCustomerGateway,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let output = sent!(this
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let output = sent!(at
+            .this
             .ec2()
             .await
             .create_customer_gateway()
             .r#type(GatewayType::Ipsec1)
-            .set_bgp_asn(non_empty_attribute(planned, "bgp_asn").and_then(|a| a.parse().ok()))
+            .set_bgp_asn(non_empty_attribute(at.planned, "bgp_asn").and_then(|a| a.parse().ok()))
             .set_bgp_asn_extended(
-                non_empty_attribute(planned, "bgp_asn_extended").and_then(|a| a.parse().ok()),
+                non_empty_attribute(at.planned, "bgp_asn_extended").and_then(|a| a.parse().ok()),
             )
-            .set_certificate_arn(non_empty_attribute(planned, "certificate_arn"))
-            .set_device_name(non_empty_attribute(planned, "device_name"))
-            .set_ip_address(non_empty_attribute(planned, "ip_address"))
+            .set_certificate_arn(non_empty_attribute(at.planned, "certificate_arn"))
+            .set_device_name(non_empty_attribute(at.planned, "device_name"))
+            .set_ip_address(non_empty_attribute(at.planned, "ip_address"))
             .tag_specifications(tag_specification(
-                operation,
-                planned,
+                at.operation,
+                at.planned,
                 Ec2ResourceType::CustomerGateway,
             )))?;
         let id = created_id(
@@ -160,20 +157,18 @@ impl Ec2Object for CustomerGatewayObject {
             "CreateCustomerGateway returned no id",
         )?;
         let what = format!("customer gateway {id} to become available");
-        this.wait_until(&id, operation.timeouts.create, &what, |gateway| {
-            gateway.is_some_and(|g| g.state().unwrap_or("available") == "available")
-        })
-        .await?;
+        at.this
+            .wait_until(&id, at.operation.timeouts.create, &what, |gateway| {
+                gateway.is_some_and(|g| g.state().unwrap_or("available") == "available")
+            })
+            .await?;
         Ok(id)
     }
 
-    async fn delete(
-        this: &AwsCustomerGateway,
-        operation: &Operation,
-        id: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let deleted = sent!(this
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
+        let deleted = sent!(at
+            .this
             .ec2()
             .await
             .delete_customer_gateway()
@@ -182,9 +177,10 @@ impl Ec2Object for CustomerGatewayObject {
             return Ok(());
         }
         let what = format!("customer gateway {id} to be deleted");
-        this.wait_until(id, operation.timeouts.delete, &what, |gateway| {
-            gateway.is_none()
-        })
-        .await
+        at.this
+            .wait_until(id, at.operation.timeouts.delete, &what, |gateway| {
+                gateway.is_none()
+            })
+            .await
     }
 }

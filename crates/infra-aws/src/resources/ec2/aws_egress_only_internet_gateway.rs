@@ -5,10 +5,10 @@
 //! tags it asked for.
 
 use aws_sdk_ec2::types::{EgressOnlyInternetGateway, Filter, ResourceType as Ec2ResourceType, Tag};
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, ProviderError, Type};
 
 use crate::app_support::{deleted_or_gone, sent};
-use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type};
+use crate::ec2_object::{read, Creating, Declared, Deleting, Ec2Object, Ec2Type};
 use crate::ec2_support::{created_id, optional_string, string_attribute, tag_specification};
 use crate::paginated::all_items;
 
@@ -60,19 +60,16 @@ impl Ec2Object for EgressOnlyInternetGatewayObject {
             .set_filters((!filters.is_empty()).then_some(filters)))
     }
 
-    async fn create(
-        this: &AwsEgressOnlyInternetGateway,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let output = sent!(this
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let output = sent!(at
+            .this
             .ec2()
             .await
             .create_egress_only_internet_gateway()
-            .set_vpc_id(string_attribute(planned, "vpc_id"))
+            .set_vpc_id(string_attribute(at.planned, "vpc_id"))
             .tag_specifications(tag_specification(
-                operation,
-                planned,
+                at.operation,
+                at.planned,
                 Ec2ResourceType::EgressOnlyInternetGateway,
             )))?;
         created_id(
@@ -83,17 +80,13 @@ impl Ec2Object for EgressOnlyInternetGatewayObject {
         )
     }
 
-    async fn delete(
-        this: &AwsEgressOnlyInternetGateway,
-        _operation: &Operation,
-        id: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let deleted = sent!(this
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let deleted = sent!(at
+            .this
             .ec2()
             .await
             .delete_egress_only_internet_gateway()
-            .egress_only_internet_gateway_id(id));
+            .egress_only_internet_gateway_id(at.key));
         deleted_or_gone(deleted, crate::error::is_not_found)
     }
 }

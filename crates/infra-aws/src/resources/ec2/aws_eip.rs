@@ -16,10 +16,12 @@
 use aws_sdk_ec2::types::{
     Address, AddressAttributeName, DomainType, Filter, ResourceType as Ec2ResourceType, Tag,
 };
-use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Timeouts, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
-use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type, Reading};
+use crate::ec2_object::{
+    read, Creating, Declared, Deleting, Ec2Object, Ec2Type, Reading, Updating,
+};
 use std::collections::HashMap;
 
 use crate::ec2_support::{
@@ -274,64 +276,54 @@ impl Ec2Object for EipObject {
             .collect())
     }
 
-    async fn create(
-        this: &AwsEip,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let domain = string_attribute(planned, "domain").unwrap_or_else(|| "vpc".to_string());
-        let output = sent!(this
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let domain = string_attribute(at.planned, "domain").unwrap_or_else(|| "vpc".to_string());
+        let output = sent!(at
+            .this
             .ec2()
             .await
             .allocate_address()
             .domain(DomainType::from(domain.as_str()))
-            .set_address(non_empty_attribute(planned, "address"))
-            .set_network_border_group(non_empty_attribute(planned, "network_border_group"))
-            .set_public_ipv4_pool(non_empty_attribute(planned, "public_ipv4_pool"))
-            .set_customer_owned_ipv4_pool(non_empty_attribute(planned, "customer_owned_ipv4_pool"))
+            .set_address(non_empty_attribute(at.planned, "address"))
+            .set_network_border_group(non_empty_attribute(at.planned, "network_border_group"))
+            .set_public_ipv4_pool(non_empty_attribute(at.planned, "public_ipv4_pool"))
+            .set_customer_owned_ipv4_pool(non_empty_attribute(
+                at.planned,
+                "customer_owned_ipv4_pool"
+            ))
             .tag_specifications(tag_specification(
-                operation,
-                planned,
+                at.operation,
+                at.planned,
                 Ec2ResourceType::ElasticIp,
             )))?;
         let id = created_id(
             output.allocation_id(),
             "AllocateAddress returned no allocation id",
         )?;
-        associate(this, &id, &Value::Null, planned).await?;
+        associate(at.this, &id, &Value::Null, at.planned).await?;
         Ok(id)
     }
 
-    async fn update(
-        this: &AwsEip,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
         let reassociate = ASSOCIATION.iter().any(|key| {
-            let next = planned.get(key);
+            let next = at.planned.get(key);
             // An unset optional-computed value keeps what AWS has.
-            !next.is_unknown() && prior.get(key).to_json() != next.to_json()
+            !next.is_unknown() && at.prior.get(key).to_json() != next.to_json()
         });
         if reassociate {
-            disassociate(this, prior).await?;
-            associate(this, id, prior, planned).await?;
+            disassociate(at.this, at.prior).await?;
+            associate(at.this, at.key, at.prior, at.planned).await?;
         }
         Ok(())
     }
 
-    async fn delete(
-        this: &AwsEip,
-        operation: &Operation,
-        id: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        disassociate(this, prior).await?;
-        let ec2 = this.ec2().await;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
+        disassociate(at.this, at.prior).await?;
+        let ec2 = at.this.ec2().await;
         // A NAT gateway being deleted keeps the address "in use" for a while.
         wait_for(
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
             &format!("Elastic IP {id} to be released"),
             || async {
                 match sent!(ec2.release_address().allocation_id(id)) {

@@ -14,10 +14,12 @@ use aws_sdk_ec2::types::{
     DestinationFileFormat, DestinationOptionsRequest, Filter, FlowLog, FlowLogsResourceType,
     LogDestinationType, ResourceType as Ec2ResourceType, Tag, TrafficType,
 };
-use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::sent;
-use crate::ec2_object::{read, read_block, string, Declared, Ec2Object, Ec2Type};
+use crate::ec2_object::{
+    read, read_block, string, Creating, Declared, Deleting, Ec2Object, Ec2Type,
+};
 use crate::ec2_support::{
     as_enum, bool_attribute, client_token, created_id, integer_attribute, non_empty_attribute,
     optional_string, single_block, string_attribute, tag_specification,
@@ -285,16 +287,12 @@ impl Ec2Object for FlowLogObject {
             .set_filter((!filters.is_empty()).then_some(filters)))
     }
 
-    async fn create(
-        this: &AwsFlowLog,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
         let (attribute, resource_id) =
-            target(planned).map_err(|(_, problem)| ProviderError::new(problem))?;
+            target(at.planned).map_err(|(_, problem)| ProviderError::new(problem))?;
         let resource_id = resource_id
             .ok_or_else(|| ProviderError::new(format!("aws_flow_log: {attribute} is unknown")))?;
-        let destination_options = single_block(planned, "destination_options").map(|options| {
+        let destination_options = single_block(at.planned, "destination_options").map(|options| {
             DestinationOptionsRequest::builder()
                 .set_file_format(as_enum(non_empty_attribute(options, "file_format")))
                 .hive_compatible_partitions(bool_attribute(
@@ -305,33 +303,34 @@ impl Ec2Object for FlowLogObject {
                 .per_hour_partition(bool_attribute(options, "per_hour_partition", false))
                 .build()
         });
-        let output = sent!(this
+        let output = sent!(at
+            .this
             .ec2()
             .await
             .create_flow_logs()
-            .client_token(client_token(operation, planned))
+            .client_token(client_token(at.operation, at.planned))
             .resource_type(resource_type_of(attribute))
             .resource_ids(&resource_id)
-            .set_traffic_type(as_enum(non_empty_attribute(planned, "traffic_type")),)
-            .set_deliver_logs_permission_arn(non_empty_attribute(planned, "iam_role_arn"))
+            .set_traffic_type(as_enum(non_empty_attribute(at.planned, "traffic_type")),)
+            .set_deliver_logs_permission_arn(non_empty_attribute(at.planned, "iam_role_arn"))
             .set_deliver_cross_account_role(non_empty_attribute(
-                planned,
+                at.planned,
                 "deliver_cross_account_role",
             ))
             .set_log_destination_type(as_enum(non_empty_attribute(
-                planned,
+                at.planned,
                 "log_destination_type"
             )),)
-            .set_log_destination(non_empty_attribute(planned, "log_destination"))
-            .set_log_group_name(non_empty_attribute(planned, "log_group_name"))
-            .set_log_format(non_empty_attribute(planned, "log_format"))
+            .set_log_destination(non_empty_attribute(at.planned, "log_destination"))
+            .set_log_group_name(non_empty_attribute(at.planned, "log_group_name"))
+            .set_log_format(non_empty_attribute(at.planned, "log_format"))
             .set_max_aggregation_interval(
-                integer_attribute(planned, "max_aggregation_interval").map(|n| n as i32),
+                integer_attribute(at.planned, "max_aggregation_interval").map(|n| n as i32),
             )
             .set_destination_options(destination_options)
             .tag_specifications(tag_specification(
-                operation,
-                planned,
+                at.operation,
+                at.planned,
                 Ec2ResourceType::VpcFlowLog,
             )))?;
         if let Some(failure) = output.unsuccessful().first() {
@@ -352,13 +351,9 @@ impl Ec2Object for FlowLogObject {
         Ok(id)
     }
 
-    async fn delete(
-        this: &AwsFlowLog,
-        _operation: &Operation,
-        id: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let output = sent!(this.ec2().await.delete_flow_logs().flow_log_ids(id));
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
+        let output = sent!(at.this.ec2().await.delete_flow_logs().flow_log_ids(id));
         let output = match output {
             Err(error) if crate::error::is_not_found(&error) => return Ok(()),
             other => other?,

@@ -147,9 +147,7 @@ use aws_sdk_ec2::types::{
 };
 use aws_smithy_types::date_time::Format as DateTimeFormat;
 use aws_smithy_types::{Blob, DateTime};
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Timeouts, Type, Value};
 
 use super::launch_blocks::{
     burstable_performance, capacity_reservation_parts, capacity_reservation_schema,
@@ -158,7 +156,9 @@ use super::launch_blocks::{
     PREFERENCE_OR_TARGET, SPOT_INSTANCE_TYPES, TENANCIES, VOLUME_TYPES,
 };
 use crate::app_support::{blocks, changed, deleted_or_gone, int, number, sent, vanished};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{self, switch, Declared, Reading};
 use crate::ec2_support::{
     as_enum, by_id, chunks_of, client_token, created_id, describe_by_filter, ec2_arn, ec2_tags,
@@ -2441,85 +2441,86 @@ impl AwsObject for InstanceObject {
         }
     }
 
-    async fn create_written(
-        this: &ObjectType<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<Described>, ProviderError> {
-        let template = this.launch_template_data(planned).await?;
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<Described>, ProviderError> {
+        let template = at.this.launch_template_data(at.planned).await?;
         let interruption = template
             .as_ref()
             .and_then(|data| data.instance_market_options())
             .and_then(|options| options.spot_options())
             .and_then(|spot| spot.instance_interruption_behavior())
             .map(|behavior| behavior.as_str().to_string());
-        let root_device_name = if single_block(planned, "root_block_device").is_some() {
-            Some(this.root_device_name(planned, template.as_ref()).await?)
+        let root_device_name = if single_block(at.planned, "root_block_device").is_some() {
+            Some(
+                at.this
+                    .root_device_name(at.planned, template.as_ref())
+                    .await?,
+            )
         } else {
             None
         };
-        let credit = this.credit_request(planned).await?;
-        let mappings = block_device_mappings(planned, root_device_name.as_deref())?;
-        let mut request = this
+        let credit = at.this.credit_request(at.planned).await?;
+        let mappings = block_device_mappings(at.planned, root_device_name.as_deref())?;
+        let mut request = at
+            .this
             .ec2()
             .await
             .run_instances()
             .min_count(1)
             .max_count(1)
-            .client_token(client_token(operation, planned))
-            .set_image_id(non_empty_attribute(planned, "ami"))
-            .set_instance_type(as_enum(non_empty_attribute(planned, "instance_type")))
-            .set_key_name(non_empty_attribute(planned, "key_name"))
-            .set_user_data(launch_user_data(planned))
+            .client_token(client_token(at.operation, at.planned))
+            .set_image_id(non_empty_attribute(at.planned, "ami"))
+            .set_instance_type(as_enum(non_empty_attribute(at.planned, "instance_type")))
+            .set_key_name(non_empty_attribute(at.planned, "key_name"))
+            .set_user_data(launch_user_data(at.planned))
             .set_iam_instance_profile(
-                non_empty_attribute(planned, "iam_instance_profile")
+                non_empty_attribute(at.planned, "iam_instance_profile")
                     .map(|name| profile_specification(&name)),
             )
             .set_instance_initiated_shutdown_behavior(as_enum(non_empty_attribute(
-                planned,
+                at.planned,
                 "instance_initiated_shutdown_behavior",
             )))
             .monitoring(
                 RunInstancesMonitoringEnabled::builder()
-                    .enabled(planned.get("monitoring").as_bool().unwrap_or(false))
+                    .enabled(at.planned.get("monitoring").as_bool().unwrap_or(false))
                     .build(),
             )
             .disable_api_termination(
-                planned
+                at.planned
                     .get("disable_api_termination")
                     .as_bool()
                     .unwrap_or(false),
             )
             .set_disable_api_stop(
-                planned
+                at.planned
                     .get("disable_api_stop")
                     .as_bool()
                     .filter(|stop| *stop),
             )
-            .ebs_optimized(planned.get("ebs_optimized").as_bool().unwrap_or(false))
+            .ebs_optimized(at.planned.get("ebs_optimized").as_bool().unwrap_or(false))
             .hibernation_options(
                 HibernationOptionsRequest::builder()
-                    .configured(planned.get("hibernation").as_bool().unwrap_or(false))
+                    .configured(at.planned.get("hibernation").as_bool().unwrap_or(false))
                     .build(),
             )
-            .placement(placement_request(planned, interruption.as_deref()))
+            .placement(placement_request(at.planned, interruption.as_deref()))
             .set_block_device_mappings(non_empty(mappings))
-            .set_cpu_options(cpu_options_request(planned))
+            .set_cpu_options(cpu_options_request(at.planned))
             .set_credit_specification(credit)
-            .set_enclave_options(enclave_options_request(planned))
-            .set_metadata_options(metadata_options_request(planned))
-            .set_capacity_reservation_specification(capacity_reservation_request(planned))
-            .set_maintenance_options(maintenance_options_request(planned))
-            .set_private_dns_name_options(private_dns_name_options_request(planned))
-            .set_instance_market_options(market_options_request(planned)?)
-            .set_launch_template(launch_template_request(planned))
-            .set_secondary_interfaces(secondary_interfaces_request(planned))
+            .set_enclave_options(enclave_options_request(at.planned))
+            .set_metadata_options(metadata_options_request(at.planned))
+            .set_capacity_reservation_specification(capacity_reservation_request(at.planned))
+            .set_maintenance_options(maintenance_options_request(at.planned))
+            .set_private_dns_name_options(private_dns_name_options_request(at.planned))
+            .set_instance_market_options(market_options_request(at.planned)?)
+            .set_launch_template(launch_template_request(at.planned))
+            .set_secondary_interfaces(secondary_interfaces_request(at.planned))
             .tag_specifications(tag_specification(
-                operation,
-                planned,
+                at.operation,
+                at.planned,
                 Ec2ResourceType::Instance,
             ));
-        let volume_tags = string_map(planned.get("volume_tags"));
+        let volume_tags = string_map(at.planned.get("volume_tags"));
         if !volume_tags.is_empty() {
             request = request.tag_specifications(
                 TagSpecification::builder()
@@ -2528,7 +2529,7 @@ impl AwsObject for InstanceObject {
                     .build(),
             );
         }
-        let request = with_network(request, planned);
+        let request = with_network(request, at.planned);
         let output = retry_while(IAM_PROPAGATION, iam_not_yet_usable, || {
             let request = request.clone();
             async move { request.send().await.map_err(aws_error) }
@@ -2542,61 +2543,59 @@ impl AwsObject for InstanceObject {
                 .and_then(|instance| instance.instance_id()),
             "creating EC2 Instance: RunInstances returned no instance",
         )?;
-        this.wait_state(
-            &id,
-            &[InstanceStateName::Running],
-            &[InstanceStateName::Pending],
-            false,
-            "create",
-            operation.timeouts.create,
-        )
-        .await?;
+        at.this
+            .wait_state(
+                &id,
+                &[InstanceStateName::Running],
+                &[InstanceStateName::Pending],
+                false,
+                "create",
+                at.operation.timeouts.create,
+            )
+            .await?;
         // RunInstances cannot turn source/destination checking off: the provider does it
         // right after launch (not with `network_interface` blocks, whose interfaces carry it).
-        if planned.get("source_dest_check").as_bool() == Some(false)
-            && blocks(planned, "network_interface").is_empty()
+        if at.planned.get("source_dest_check").as_bool() == Some(false)
+            && blocks(at.planned, "network_interface").is_empty()
         {
-            this.set_flag(&id, Flag::SourceDestCheck, false).await?;
+            at.this.set_flag(&id, Flag::SourceDestCheck, false).await?;
         }
         // AWS applies DisableApiTermination at launch; moto ignores it there. Setting it again
         // is harmless on AWS and makes the emulator hold what was asked.
-        if planned.get("disable_api_termination").as_bool() == Some(true) {
-            this.set_flag(&id, Flag::DisableApiTermination, true)
+        if at.planned.get("disable_api_termination").as_bool() == Some(true) {
+            at.this
+                .set_flag(&id, Flag::DisableApiTermination, true)
                 .await?;
         }
-        this.tag_block_devices(&id, planned).await;
-        this.written(&id, planned).await
+        at.this.tag_block_devices(&id, at.planned).await;
+        at.this.written(&id, at.planned).await
     }
 
-    async fn update_written(
-        this: &ObjectType<Self>,
-        operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Tagged<Described>, ProviderError> {
-        let timeout = operation.timeouts.update;
-        let ec2 = this.ec2().await;
-        update_tags(ec2, id, prior, planned).await?;
-        if changed(prior, planned, "volume_tags") {
-            this.retag_volumes(id, prior, planned).await?;
+    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<Described>, ProviderError> {
+        let id = at.key;
+        let timeout = at.operation.timeouts.update;
+        let ec2 = at.this.ec2().await;
+        update_tags(ec2, id, at.prior, at.planned).await?;
+        if changed(at.prior, at.planned, "volume_tags") {
+            at.this.retag_volumes(id, at.prior, at.planned).await?;
         }
-        if changed(prior, planned, "iam_instance_profile") {
-            this.change_instance_profile(id, prior, planned, timeout)
+        if changed(at.prior, at.planned, "iam_instance_profile") {
+            at.this
+                .change_instance_profile(id, at.prior, at.planned, timeout)
                 .await?;
         }
         // With `network_interface` blocks the interfaces carry the flag: the provider leaves it.
-        if changed(prior, planned, "source_dest_check")
-            && blocks(planned, "network_interface").is_empty()
+        if changed(at.prior, at.planned, "source_dest_check")
+            && blocks(at.planned, "network_interface").is_empty()
         {
-            if let Some(check) = planned.get("source_dest_check").as_bool() {
-                this.set_flag(id, Flag::SourceDestCheck, check).await?;
+            if let Some(check) = at.planned.get("source_dest_check").as_bool() {
+                at.this.set_flag(id, Flag::SourceDestCheck, check).await?;
             }
         }
         // Turning it off replaces the instance (see `replacing_changes`).
-        if changed(prior, planned, "enable_primary_ipv6") {
-            if let Some(enabled) = planned.get("enable_primary_ipv6").as_bool() {
-                this.enable_primary_ipv6(id, enabled).await?;
+        if changed(at.prior, at.planned, "enable_primary_ipv6") {
+            if let Some(enabled) = at.planned.get("enable_primary_ipv6").as_bool() {
+                at.this.enable_primary_ipv6(id, enabled).await?;
             }
         }
         if [
@@ -2605,42 +2604,45 @@ impl AwsObject for InstanceObject {
             "vpc_security_group_ids",
         ]
         .iter()
-        .any(|name| changed(prior, planned, name))
+        .any(|name| changed(at.prior, at.planned, name))
         {
-            this.change_network(id, prior, planned).await?;
+            at.this.change_network(id, at.prior, at.planned).await?;
         }
-        this.change_while_stopped(id, prior, planned, timeout)
+        at.this
+            .change_while_stopped(id, at.prior, at.planned, timeout)
             .await?;
         for (name, flag) in [
             ("disable_api_stop", Flag::DisableApiStop),
             ("disable_api_termination", Flag::DisableApiTermination),
         ] {
-            if changed(prior, planned, name) {
-                if let Some(value) = planned.get(name).as_bool() {
-                    this.set_flag(id, flag, value).await?;
+            if changed(at.prior, at.planned, name) {
+                if let Some(value) = at.planned.get(name).as_bool() {
+                    at.this.set_flag(id, flag, value).await?;
                 }
             }
         }
-        if changed(prior, planned, "instance_initiated_shutdown_behavior") {
+        if changed(at.prior, at.planned, "instance_initiated_shutdown_behavior") {
             if let Some(behavior) =
-                non_empty_attribute(planned, "instance_initiated_shutdown_behavior")
+                non_empty_attribute(at.planned, "instance_initiated_shutdown_behavior")
             {
                 // The Attribute/Value form: the same change on AWS, and the form moto applies.
                 let what = "InstanceInitiatedShutdownBehavior";
-                this.modify_attribute(id, what, |request| {
-                    request
-                        .attribute(InstanceAttributeName::InstanceInitiatedShutdownBehavior)
-                        .value(behavior)
-                })
-                .await?;
+                at.this
+                    .modify_attribute(id, what, |request| {
+                        request
+                            .attribute(InstanceAttributeName::InstanceInitiatedShutdownBehavior)
+                            .value(behavior)
+                    })
+                    .await?;
             }
         }
-        if changed(prior, planned, "maintenance_options") {
-            this.change_maintenance_options(id, planned, timeout)
+        if changed(at.prior, at.planned, "maintenance_options") {
+            at.this
+                .change_maintenance_options(id, at.planned, timeout)
                 .await?;
         }
-        if changed(prior, planned, "monitoring") {
-            let answer = match planned.get("monitoring").as_bool() {
+        if changed(at.prior, at.planned, "monitoring") {
+            let answer = match at.planned.get("monitoring").as_bool() {
                 Some(true) => ec2
                     .monitor_instances()
                     .instance_ids(id)
@@ -2659,13 +2661,13 @@ impl AwsObject for InstanceObject {
             };
             answer.map_err(|error| context(error, "updating Instance monitoring"))?;
         }
-        if changed(prior, planned, "credit_specification") {
-            let credits = single_block(planned, "credit_specification")
+        if changed(at.prior, at.planned, "credit_specification") {
+            let credits = single_block(at.planned, "credit_specification")
                 .and_then(|block| non_empty_attribute(block, "cpu_credits"));
             if let Some(credits) = credits {
                 sent_in!(
                     ec2.modify_instance_credit_specification()
-                        .client_token(client_token(operation, planned))
+                        .client_token(client_token(at.operation, at.planned))
                         .instance_credit_specifications(
                             InstanceCreditSpecificationRequest::builder()
                                 .instance_id(id)
@@ -2676,35 +2678,39 @@ impl AwsObject for InstanceObject {
                 )?;
             }
         }
-        if changed(prior, planned, "metadata_options") {
-            this.change_metadata_options(id, planned, timeout).await?;
-        }
-        if changed(prior, planned, "root_block_device") {
-            this.change_root_block_device(id, prior, planned, timeout)
+        if changed(at.prior, at.planned, "metadata_options") {
+            at.this
+                .change_metadata_options(id, at.planned, timeout)
                 .await?;
         }
-        if changed(prior, planned, "ebs_block_device") {
-            this.retag_ebs_block_devices(prior, planned).await?;
+        if changed(at.prior, at.planned, "root_block_device") {
+            at.this
+                .change_root_block_device(id, at.prior, at.planned, timeout)
+                .await?;
         }
-        this.written(id, planned).await
+        if changed(at.prior, at.planned, "ebs_block_device") {
+            at.this
+                .retag_ebs_block_devices(at.prior, at.planned)
+                .await?;
+        }
+        at.this.written(id, at.planned).await
     }
 
-    async fn delete(
-        this: &ObjectType<Self>,
-        operation: &Operation,
-        id: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let ec2 = this.ec2().await;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
+        let ec2 = at.this.ec2().await;
         // As provider v6 does, protection is turned off only with `force_destroy` (as applied
         // before this delete). Only a warning there: TerminateInstances reports what stops the
         // delete.
-        if prior.get("force_destroy").as_bool() == Some(true) {
-            let _ = this.set_flag(id, Flag::DisableApiTermination, false).await;
-            let _ = this.set_flag(id, Flag::DisableApiStop, false).await;
+        if at.prior.get("force_destroy").as_bool() == Some(true) {
+            let _ = at
+                .this
+                .set_flag(id, Flag::DisableApiTermination, false)
+                .await;
+            let _ = at.this.set_flag(id, Flag::DisableApiStop, false).await;
         }
-        if prior.get("instance_lifecycle").as_str() == Some("spot") {
-            if let Some(request) = non_empty_attribute(prior, "spot_instance_request_id") {
+        if at.prior.get("instance_lifecycle").as_str() == Some("spot") {
+            if let Some(request) = non_empty_attribute(at.prior, "spot_instance_request_id") {
                 let answer = sent!(ec2
                     .cancel_spot_instance_requests()
                     .spot_instance_request_ids(&request));
@@ -2721,28 +2727,26 @@ impl AwsObject for InstanceObject {
             Err(error) if is_not_found(&error) => return Ok(()),
             Err(error) => return Err(context(error, &format!("terminating EC2 Instance ({id})"))),
         }
-        this.wait_state(
-            id,
-            &[InstanceStateName::Terminated],
-            &[
-                InstanceStateName::Pending,
-                InstanceStateName::Running,
-                InstanceStateName::ShuttingDown,
-                InstanceStateName::Stopping,
-                InstanceStateName::Stopped,
-            ],
-            true,
-            "delete",
-            operation.timeouts.delete,
-        )
-        .await
+        at.this
+            .wait_state(
+                id,
+                &[InstanceStateName::Terminated],
+                &[
+                    InstanceStateName::Pending,
+                    InstanceStateName::Running,
+                    InstanceStateName::ShuttingDown,
+                    InstanceStateName::Stopping,
+                    InstanceStateName::Stopped,
+                ],
+                true,
+                "delete",
+                at.operation.timeouts.delete,
+            )
+            .await
     }
 
     /// The instances of these IDs (DescribeInstances by an `instance-id` filter, 200 a call).
-    async fn describe(
-        this: &ObjectType<Self>,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Described>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Described> {
         let none = HashMap::new();
         let describe = |ids| this.described(vec![ids], &none, &Value::Null);
         describe_by_filter("instance-id", keys, describe).await
@@ -2753,7 +2757,7 @@ impl AwsObject for InstanceObject {
     async fn describe_priors(
         this: &ObjectType<Self>,
         priors: &[Value],
-    ) -> Result<BTreeMap<String, Tagged<Described>>, ProviderError> {
+    ) -> DescribeResult<Described> {
         let by_id: HashMap<String, &Value> = priors
             .iter()
             .filter_map(|value| Some((string_attribute(value, "id")?, value)))
@@ -2763,18 +2767,15 @@ impl AwsObject for InstanceObject {
     }
 
     /// By the managed tags, among instances that are not shutting down or terminated.
-    async fn find_created(
-        this: &ObjectType<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<Described>>, ProviderError> {
-        let mut filters = managed_tag_filters(operation);
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<Described> {
+        let mut filters = managed_tag_filters(at.operation);
         filters.push(filter(
             "instance-state-name",
             ["pending", "running", "stopping", "stopped"],
         ));
-        Ok(this
-            .described(filters, &HashMap::new(), planned)
+        Ok(at
+            .this
+            .described(filters, &HashMap::new(), at.planned)
             .await?
             .into_values()
             .next())

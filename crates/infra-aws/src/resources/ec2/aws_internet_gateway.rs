@@ -2,10 +2,10 @@
 //! detaches and re-attaches in place.
 
 use aws_sdk_ec2::types::{Filter, InternetGateway, ResourceType as Ec2ResourceType, Tag};
-use infra_core::{Attribute, Operation, ProviderError, Timeouts, Type, Value};
+use infra_core::{Attribute, ProviderError, Timeouts, Type, Value};
 
 use crate::app_support::sent;
-use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
+use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type, Updating};
 use crate::ec2_support::{
     created_id, delete_with_retry, has_code, non_empty_attribute, optional_string,
     tag_specification,
@@ -74,18 +74,15 @@ impl Ec2Object for InternetGatewayObject {
             .set_filters((!filters.is_empty()).then_some(filters)))
     }
 
-    async fn create(
-        this: &AwsInternetGateway,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let output = sent!(this
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let output = sent!(at
+            .this
             .ec2()
             .await
             .create_internet_gateway()
             .tag_specifications(tag_specification(
-                operation,
-                planned,
+                at.operation,
+                at.planned,
                 Ec2ResourceType::InternetGateway,
             )))?;
         let id = created_id(
@@ -94,48 +91,38 @@ impl Ec2Object for InternetGatewayObject {
                 .and_then(InternetGateway::internet_gateway_id),
             "CreateInternetGateway returned no id",
         )?;
-        if let Some(vpc_id) = non_empty_attribute(planned, "vpc_id") {
-            attach(this, &id, &vpc_id).await?;
+        if let Some(vpc_id) = non_empty_attribute(at.planned, "vpc_id") {
+            attach(at.this, &id, &vpc_id).await?;
         }
         Ok(id)
     }
 
-    async fn update(
-        this: &AwsInternetGateway,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
-        let before = non_empty_attribute(prior, "vpc_id");
-        let after = non_empty_attribute(planned, "vpc_id");
+    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
+        let before = non_empty_attribute(at.prior, "vpc_id");
+        let after = non_empty_attribute(at.planned, "vpc_id");
         if before != after {
             if let Some(vpc_id) = &before {
-                detach(this, id, vpc_id).await?;
+                detach(at.this, at.key, vpc_id).await?;
             }
             if let Some(vpc_id) = &after {
-                attach(this, id, vpc_id).await?;
+                attach(at.this, at.key, vpc_id).await?;
             }
         }
         Ok(())
     }
 
-    async fn delete(
-        this: &AwsInternetGateway,
-        operation: &Operation,
-        id: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
         // Detach from whatever AWS says it is attached to, not only what the state says.
-        let Some(current) = this.find(id, None).await? else {
+        let Some(current) = at.this.find(id, None).await? else {
             return Ok(());
         };
         if let Some(vpc_id) = non_empty_attribute(&current, "vpc_id") {
-            detach(this, id, &vpc_id).await?;
+            detach(at.this, id, &vpc_id).await?;
         }
-        let ec2 = this.ec2().await;
+        let ec2 = at.this.ec2().await;
         delete_with_retry(
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
             &format!("internet gateway {id}"),
             || async { sent!(ec2.delete_internet_gateway().internet_gateway_id(id)) },
         )

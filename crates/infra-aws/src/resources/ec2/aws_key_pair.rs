@@ -10,7 +10,7 @@ use aws_sdk_ec2::types::{Filter, KeyPairInfo, ResourceType as Ec2ResourceType, T
 use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
-use crate::ec2_object::{computed, read, string, Declared, Ec2Object, Ec2Type};
+use crate::ec2_object::{computed, read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type};
 use crate::ec2_support::{
     filter, managed_tag_filters, name_for_create, non_empty_attribute, optional_string,
     string_attribute, tag_specification, with_name_for_create,
@@ -119,28 +119,25 @@ impl Ec2Object for KeyPairObject {
         .unwrap_or_default())
     }
 
-    async fn create(
-        this: &AwsKeyPair,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
         let name = name_for_create(
-            operation,
-            planned,
+            at.operation,
+            at.planned,
             ["key_name", "key_name_prefix"],
             "terraform-",
         );
-        let public_key = string_attribute(planned, "public_key")
+        let public_key = string_attribute(at.planned, "public_key")
             .ok_or_else(|| ProviderError::new("aws_key_pair: public_key is not known"))?;
-        sent!(this
+        sent!(at
+            .this
             .ec2()
             .await
             .import_key_pair()
             .key_name(&name)
             .public_key_material(aws_smithy_types::Blob::new(public_key.into_bytes()))
             .tag_specifications(tag_specification(
-                operation,
-                planned,
+                at.operation,
+                at.planned,
                 Ec2ResourceType::KeyPair,
             )))?;
         Ok(name)
@@ -148,33 +145,24 @@ impl Ec2Object for KeyPairObject {
 
     /// By its name when the configuration names it, else by the managed tags; the key
     /// material is what this configuration sent.
-    async fn find_created(
-        this: &AwsKeyPair,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let filters = match non_empty_attribute(planned, "key_name") {
+    async fn find_created(at: Creating<'_, Self>) -> Result<Option<Value>, ProviderError> {
+        let filters = match non_empty_attribute(at.planned, "key_name") {
             Some(name) => vec![filter("key-name", [name])],
-            None => managed_tag_filters(operation),
+            None => managed_tag_filters(at.operation),
         };
-        let mut found = this.find_matching(filters, &Value::Null).await?;
+        let mut found = at.this.find_matching(filters, &Value::Null).await?;
         if let (Some(entries), Some(key)) = (
             found.as_mut().and_then(Value::map_mut),
-            string_attribute(planned, "public_key"),
+            string_attribute(at.planned, "public_key"),
         ) {
             entries.insert("public_key".into(), Value::String(key));
         }
         Ok(found)
     }
 
-    async fn delete(
-        this: &AwsKeyPair,
-        _operation: &Operation,
-        name: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         deleted_or_gone(
-            sent!(this.ec2().await.delete_key_pair().key_name(name)),
+            sent!(at.this.ec2().await.delete_key_pair().key_name(at.key)),
             crate::error::is_not_found,
         )
     }

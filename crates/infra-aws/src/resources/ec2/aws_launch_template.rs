@@ -85,9 +85,7 @@ use aws_sdk_ec2::types::{
 };
 use aws_smithy_types::date_time::Format;
 use aws_smithy_types::DateTime;
-use infra_core::{
-    Attribute, Block, Check, Operation, Presence, ProviderError, Schema, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, Presence, ProviderError, Schema, Type, Value};
 
 use super::launch_blocks::{
     burstable_performance, capacity_reservation_parts, capacity_reservation_schema,
@@ -99,7 +97,9 @@ use crate::app_support::{
     blocks, boolean, computed_name_prefix_attribute, int, known, name_attribute, non_empty, number,
     sent, single, string, string_list, strings, text,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{self, declare, read, read_block, switch, Declared, Reading};
 use crate::ec2_support::{
     as_enum, client_token, ec2_arn, filter, managed_tag_filters, name_for_create, sent_in,
@@ -800,10 +800,7 @@ impl AwsObject for LaunchTemplateObject {
 
     /// Each template by ID, one call each (a `LaunchTemplateIds` list with one missing ID
     /// fails the whole call), then their latest versions and tags.
-    async fn describe(
-        this: &AwsLaunchTemplate,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Template>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Template> {
         let mut templates = Vec::new();
         for id in keys {
             templates.extend(template_by_id(&this.aws, id).await?);
@@ -814,9 +811,9 @@ impl AwsObject for LaunchTemplateObject {
     /// DescribeLaunchTemplates by name, 200 a call (imported templates, known only by ID, one
     /// by one), then the latest versions and the tags of all found (see the module notes).
     async fn describe_priors(
-        this: &AwsLaunchTemplate,
+        this: &ObjectType<Self>,
         priors: &[Value],
-    ) -> Result<BTreeMap<String, Tagged<Template>>, ProviderError> {
+    ) -> DescribeResult<Template> {
         let mut names: Vec<String> = Vec::new();
         let mut ids: HashSet<String> = HashSet::new();
         let mut ids_only: Vec<String> = Vec::new();
@@ -853,26 +850,27 @@ impl AwsObject for LaunchTemplateObject {
         complete(&this.aws, templates).await
     }
 
-    async fn create_written(
-        this: &AwsLaunchTemplate,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<Template>, ProviderError> {
-        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<Template>, ProviderError> {
+        let name = name_for_create(
+            at.operation,
+            at.planned,
+            ["name", "name_prefix"],
+            "terraform-",
+        );
         let data = request_data(
-            planned,
-            sends_credit_specification(&this.aws, planned).await?,
+            at.planned,
+            sends_credit_specification(&at.this.aws, at.planned).await?,
         )?;
-        let ec2 = &this.aws.clients().await.ec2;
+        let ec2 = &at.this.aws.clients().await.ec2;
         let output = sent_in!(
             ec2.create_launch_template()
-                .client_token(client_token(operation, planned))
+                .client_token(client_token(at.operation, at.planned))
                 .launch_template_name(&name)
-                .set_version_description(non_empty(planned, "description"))
+                .set_version_description(non_empty(at.planned, "description"))
                 .launch_template_data(data)
                 .tag_specifications(tag_specification(
-                    operation,
-                    planned,
+                    at.operation,
+                    at.planned,
                     Ec2ResourceType::LaunchTemplate
                 )),
             format!("creating EC2 Launch Template ({name})")
@@ -885,31 +883,26 @@ impl AwsObject for LaunchTemplateObject {
                     "creating EC2 Launch Template ({name}): no launch template ID returned"
                 ))
             })?;
-        read_after_write(this, id).await
+        read_after_write(at.this, id).await
     }
 
     /// A new version when the launch data or the description changed, the default version,
     /// and the tags.
-    async fn update_written(
-        this: &AwsLaunchTemplate,
-        operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Tagged<Template>, ProviderError> {
-        let ec2 = &this.aws.clients().await.ec2;
-        let mut latest_version = prior.get("latest_version").as_i64();
+    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<Template>, ProviderError> {
+        let id = at.key;
+        let ec2 = &at.this.aws.clients().await.ec2;
+        let mut latest_version = at.prior.get("latest_version").as_i64();
         if VERSIONED
             .iter()
-            .any(|key| !same(prior.get(key), planned.get(key)))
+            .any(|key| !same(at.prior.get(key), at.planned.get(key)))
         {
-            let send_credit = sends_credit_specification(&this.aws, planned).await?;
+            let send_credit = sends_credit_specification(&at.this.aws, at.planned).await?;
             let output = sent_in!(
                 ec2.create_launch_template_version()
-                    .client_token(client_token(operation, planned))
+                    .client_token(client_token(at.operation, at.planned))
                     .launch_template_id(id)
-                    .set_version_description(non_empty(planned, "description"))
-                    .launch_template_data(request_data(planned, send_credit)?),
+                    .set_version_description(non_empty(at.planned, "description"))
+                    .launch_template_data(request_data(at.planned, send_credit)?),
                 format!("creating EC2 Launch Template ({id}) Version")
             )?;
             latest_version = output
@@ -917,12 +910,17 @@ impl AwsObject for LaunchTemplateObject {
                 .and_then(|version| version.version_number())
                 .or(latest_version);
         }
-        let update_default = boolean(planned, "update_default_version").unwrap_or(false);
-        if update_default || !same(prior.get("default_version"), planned.get("default_version")) {
+        let update_default = boolean(at.planned, "update_default_version").unwrap_or(false);
+        if update_default
+            || !same(
+                at.prior.get("default_version"),
+                at.planned.get("default_version"),
+            )
+        {
             let version = if update_default {
                 latest_version
             } else {
-                planned.get("default_version").as_i64()
+                at.planned.get("default_version").as_i64()
             };
             if let Some(version) = version {
                 sent_in!(
@@ -933,17 +931,13 @@ impl AwsObject for LaunchTemplateObject {
                 )?;
             }
         }
-        update_tags(ec2, id, prior, planned).await?;
-        read_after_write(this, id).await
+        update_tags(ec2, id, at.prior, at.planned).await?;
+        read_after_write(at.this, id).await
     }
 
-    async fn delete(
-        this: &AwsLaunchTemplate,
-        _operation: &Operation,
-        id: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let ec2 = &this.aws.clients().await.ec2;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
+        let ec2 = &at.this.aws.clients().await.ec2;
         match sent!(ec2.delete_launch_template().launch_template_id(id)) {
             Ok(_) => Ok(()),
             Err(error) if is_not_found(&error) => Ok(()),
@@ -956,23 +950,19 @@ impl AwsObject for LaunchTemplateObject {
 
     /// By the managed tags (set atomically by CreateLaunchTemplate), narrowed by the name when
     /// the configuration gives one (names are unique per region).
-    async fn find_created(
-        this: &AwsLaunchTemplate,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<Template>>, ProviderError> {
-        let mut filters = managed_tag_filters(operation);
-        if let Some(name) = non_empty(planned, "name") {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<Template> {
+        let mut filters = managed_tag_filters(at.operation);
+        if let Some(name) = non_empty(at.planned, "name") {
             filters.push(filter("launch-template-name", [name]));
         }
-        let templates = templates_matching(&this.aws, filters).await?;
+        let templates = templates_matching(&at.this.aws, filters).await?;
         let Some(template) = templates.into_iter().next() else {
             return Ok(None);
         };
         let Some(id) = template.launch_template_id().map(str::to_string) else {
             return Ok(None);
         };
-        Ok(complete(&this.aws, vec![template]).await?.remove(&id))
+        Ok(complete(&at.this.aws, vec![template]).await?.remove(&id))
     }
 }
 

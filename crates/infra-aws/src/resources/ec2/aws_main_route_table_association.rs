@@ -8,10 +8,12 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::RouteTable;
-use infra_core::{Attribute, Operation, ProviderError, Schema, Timeouts, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, Declared, Reading};
 use crate::ec2_support::{chunks_of, created_id, distinct_ids, filter, string_attribute};
 use crate::paginated::all_items;
@@ -137,10 +139,7 @@ impl AwsObject for MainAssociation {
 
     /// The main associations among `keys`, a chunk of IDs a DescribeRouteTables; the table
     /// that was main before is the prior state's.
-    async fn describe(
-        this: &AwsMainRouteTableAssociation,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<MainAssociation>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<MainAssociation> {
         let ids = distinct_ids(keys);
         let mut found = BTreeMap::new();
         for chunk in chunks_of(&ids) {
@@ -170,14 +169,12 @@ impl AwsObject for MainAssociation {
     /// Finds the VPC's main association and makes the planned table main through it; the
     /// table main before is `original_route_table_id`. Nothing is read back.
     async fn create_written(
-        this: &AwsMainRouteTableAssociation,
-        _operation: &Operation,
-        planned: &Value,
+        at: Creating<'_, Self>,
     ) -> Result<Tagged<MainAssociation>, ProviderError> {
-        let vpc_id = string_attribute(planned, "vpc_id").unwrap_or_default();
-        let route_table_id = string_attribute(planned, "route_table_id").unwrap_or_default();
+        let vpc_id = string_attribute(at.planned, "vpc_id").unwrap_or_default();
+        let route_table_id = string_attribute(at.planned, "route_table_id").unwrap_or_default();
         let tables = tables(
-            this,
+            at.this,
             vec![
                 filter("vpc-id", [vpc_id.as_str()]),
                 filter("association.main", ["true"]),
@@ -193,7 +190,7 @@ impl AwsObject for MainAssociation {
                     format!("finding the main route table of VPC {vpc_id}: none"),
                 )
             })?;
-        let id = replace(this, &association_id, &route_table_id).await?;
+        let id = replace(at.this, &association_id, &route_table_id).await?;
         Ok(Tagged::untagged(MainAssociation {
             id,
             route_table_id,
@@ -204,37 +201,28 @@ impl AwsObject for MainAssociation {
 
     /// Makes the planned table main through the association; nothing is read back.
     async fn update_written(
-        this: &AwsMainRouteTableAssociation,
-        _operation: &Operation,
-        key: &str,
-        prior: &Value,
-        planned: &Value,
+        at: Updating<'_, Self>,
     ) -> Result<Tagged<MainAssociation>, ProviderError> {
-        let route_table_id = string_attribute(planned, "route_table_id").unwrap_or_default();
-        let id = replace(this, key, &route_table_id).await?;
+        let route_table_id = string_attribute(at.planned, "route_table_id").unwrap_or_default();
+        let id = replace(at.this, at.key, &route_table_id).await?;
         Ok(Tagged::untagged(MainAssociation {
             id,
             route_table_id,
-            vpc_id: string_attribute(prior, "vpc_id").unwrap_or_default(),
-            original: Some(prior.get("original_route_table_id").clone()),
+            vpc_id: string_attribute(at.prior, "vpc_id").unwrap_or_default(),
+            original: Some(at.prior.get("original_route_table_id").clone()),
         }))
     }
 
     /// Makes the original table main again.
-    async fn delete(
-        this: &AwsMainRouteTableAssociation,
-        _operation: &Operation,
-        _key: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         let (Some(id), Some(original)) = (
-            string_attribute(prior, "id"),
-            string_attribute(prior, "original_route_table_id"),
+            string_attribute(at.prior, "id"),
+            string_attribute(at.prior, "original_route_table_id"),
         ) else {
             return Ok(());
         };
         deleted_or_gone(
-            replace(this, &id, &original).await,
+            replace(at.this, &id, &original).await,
             crate::error::is_not_found,
         )
     }
@@ -243,11 +231,7 @@ impl AwsObject for MainAssociation {
     /// be known afterwards, so an interrupted create is not recovered: it runs again, and its
     /// `original_route_table_id` is then the planned table itself (a destroy leaves that table
     /// main).
-    async fn find_created(
-        _this: &AwsMainRouteTableAssociation,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Tagged<MainAssociation>>, ProviderError> {
+    async fn find_created(_at: Creating<'_, Self>) -> FindResult<MainAssociation> {
         Ok(None)
     }
 }

@@ -63,7 +63,9 @@ use infra_core::{
 };
 
 use crate::app_support::{blocks, sent, sent_unless_gone};
-use crate::ec2_object::{read, read_block, string, Declared, Ec2Object, Ec2Type, Reading};
+use crate::ec2_object::{
+    read, read_block, string, Creating, Declared, Deleting, Ec2Object, Ec2Type, Reading, Updating,
+};
 use crate::ec2_support::{
     as_enum, client_token, created_id, filter, integer_attribute, non_empty_attribute,
     non_empty_list, optional_string, set_changes, string_attribute, string_list, string_values,
@@ -1014,36 +1016,35 @@ impl Ec2Object for NatGatewayObject {
     }
 
     /// Creates the gateway and waits until it is available.
-    async fn create(
-        this: &AwsNatGateway,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let ec2 = this.ec2().await;
-        let connectivity =
-            string_attribute(planned, "connectivity_type").unwrap_or_else(|| "public".to_string());
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let ec2 = at.this.ec2().await;
+        let connectivity = string_attribute(at.planned, "connectivity_type")
+            .unwrap_or_else(|| "public".to_string());
         let output = sent!(ec2
             .create_nat_gateway()
-            .client_token(client_token(operation, planned))
-            .set_subnet_id(string_attribute(planned, "subnet_id"))
-            .set_allocation_id(non_empty_attribute(planned, "allocation_id"))
-            .set_private_ip_address(non_empty_attribute(planned, "private_ip"))
+            .client_token(client_token(at.operation, at.planned))
+            .set_subnet_id(string_attribute(at.planned, "subnet_id"))
+            .set_allocation_id(non_empty_attribute(at.planned, "allocation_id"))
+            .set_private_ip_address(non_empty_attribute(at.planned, "private_ip"))
             .connectivity_type(ConnectivityType::from(connectivity.as_str()))
-            .set_availability_mode(as_enum(non_empty_attribute(planned, "availability_mode")),)
-            .set_vpc_id(non_empty_attribute(planned, "vpc_id"))
-            .set_availability_zone_addresses(zone_addresses_request(planned))
+            .set_availability_mode(as_enum(non_empty_attribute(
+                at.planned,
+                "availability_mode"
+            )),)
+            .set_vpc_id(non_empty_attribute(at.planned, "vpc_id"))
+            .set_availability_zone_addresses(zone_addresses_request(at.planned))
             .set_secondary_allocation_ids(non_empty_list(string_list(
-                planned,
+                at.planned,
                 "secondary_allocation_ids",
             )))
             .set_secondary_private_ip_addresses(non_empty_list(string_list(
-                planned,
+                at.planned,
                 "secondary_private_ip_addresses",
             )))
-            .set_secondary_private_ip_address_count(secondary_address_count(planned))
+            .set_secondary_private_ip_address_count(secondary_address_count(at.planned))
             .tag_specifications(tag_specification(
-                operation,
-                planned,
+                at.operation,
+                at.planned,
                 Ec2ResourceType::Natgateway,
             )))?;
         let id = created_id(
@@ -1051,10 +1052,10 @@ impl Ec2Object for NatGatewayObject {
             "CreateNatGateway returned no id",
         )?;
         wait_for(
-            operation.timeouts.create,
+            at.operation.timeouts.create,
             &format!("NAT gateway {id} to become available"),
             || async {
-                match this.state(&id).await? {
+                match at.this.state(&id).await? {
                     Some((NatGatewayState::Available, _)) => Ok(Some(())),
                     Some((NatGatewayState::Failed, reason)) => Err(ProviderError::with_code(
                         "NatGatewayFailed",
@@ -1068,33 +1069,26 @@ impl Ec2Object for NatGatewayObject {
         Ok(id)
     }
 
-    async fn update(
-        this: &AwsNatGateway,
-        operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
-        let timeout = operation.timeouts.update;
-        if is_regional(planned) {
-            this.update_zone_addresses(operation, id, prior, planned)
+    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
+        let timeout = at.operation.timeouts.update;
+        if is_regional(at.planned) {
+            at.this
+                .update_zone_addresses(at.operation, at.key, at.prior, at.planned)
                 .await
-        } else if is_private(planned) {
-            this.update_private_addresses(id, prior, planned, timeout)
+        } else if is_private(at.planned) {
+            at.this
+                .update_private_addresses(at.key, at.prior, at.planned, timeout)
                 .await
         } else {
-            this.update_secondary_allocations(id, prior, planned, timeout)
+            at.this
+                .update_secondary_allocations(at.key, at.prior, at.planned, timeout)
                 .await
         }
     }
 
-    async fn delete(
-        this: &AwsNatGateway,
-        operation: &Operation,
-        id: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let ec2 = this.ec2().await;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
+        let ec2 = at.this.ec2().await;
         if !sent_unless_gone(
             sent!(ec2.delete_nat_gateway().nat_gateway_id(id)),
             is_not_found,
@@ -1102,17 +1096,17 @@ impl Ec2Object for NatGatewayObject {
             return Ok(());
         }
         wait_for(
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
             &format!("NAT gateway {id} to be deleted"),
             || async {
-                Ok(match this.state(id).await? {
+                Ok(match at.this.state(id).await? {
                     None | Some((NatGatewayState::Deleted, _)) => Some(()),
                     _ => None,
                 })
             },
         )
         .await?;
-        this.release_address(prior).await;
+        at.this.release_address(at.prior).await;
         Ok(())
     }
 }

@@ -17,13 +17,12 @@ use aws_sdk_ec2::types::{
     Filter, IcmpTypeCode, NetworkAcl, NetworkAclEntry, PortRange, ResourceType as Ec2ResourceType,
     RuleAction, Tag,
 };
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_object::{
-    arn, computed, owner_id, read, read_block, string, Declared, Ec2Object, Ec2Type,
+    arn, computed, owner_id, read, read_block, string, Creating, Declared, Deleting, Ec2Object,
+    Ec2Type, Updating,
 };
 use crate::ec2_support::{
     chunks_of, client_token, created_id, delete_with_retry, describe_by_ids, filter,
@@ -282,42 +281,35 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
         }
     }
 
-    async fn create(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let ec2 = this.ec2().await;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let ec2 = at.this.ec2().await;
         let output = sent!(ec2
             .create_network_acl()
-            .client_token(client_token(operation, planned))
-            .set_vpc_id(string_attribute(planned, "vpc_id"))
+            .client_token(client_token(at.operation, at.planned))
+            .set_vpc_id(string_attribute(at.planned, "vpc_id"))
             .tag_specifications(tag_specification(
-                operation,
-                planned,
+                at.operation,
+                at.planned,
                 Ec2ResourceType::NetworkAcl,
             )))?;
         let id = created_id(
             output.network_acl().and_then(NetworkAcl::network_acl_id),
             "CreateNetworkAcl returned no id",
         )?;
-        change_all_entries(ec2, &id, &Value::Null, planned).await?;
-        associate(ec2, &id, &string_list(planned, "subnet_ids")).await?;
+        change_all_entries(ec2, &id, &Value::Null, at.planned).await?;
+        associate(ec2, &id, &string_list(at.planned, "subnet_ids")).await?;
         Ok(id)
     }
 
     /// Adopts the planned default ACL: its entries and subnets (then its tags) are updated from
     /// what they are to the configuration.
-    async fn adopt(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<(String, Value), ProviderError> {
-        let id = string_attribute(planned, "default_network_acl_id").ok_or_else(|| {
+    async fn adopt(at: Creating<'_, Self>) -> Result<(String, Value), ProviderError> {
+        let id = string_attribute(at.planned, "default_network_acl_id").ok_or_else(|| {
             ProviderError::new("aws_default_network_acl: default_network_acl_id is not known")
         })?;
         // As in the provider, only a default ACL can be adopted.
-        let is_default = this
+        let is_default = at
+            .this
             .item(&id)
             .await?
             .is_some_and(|acl| acl.is_default() == Some(true));
@@ -326,9 +318,9 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
                 "use the aws_network_acl resource instead: EC2 Network ACL ({id}) is not a VPC's default network ACL (or does not exist)"
             )));
         }
-        let current = this.read_one(&id, &Value::Null).await?;
+        let current = at.this.read_one(&id, &Value::Null).await?;
         // Adoption: every entry goes, then the configured ones are created.
-        Self::update(this, operation, &id, &current, planned).await?;
+        Self::update(at.then_update(&id, &current)).await?;
         Ok((id, current))
     }
 
@@ -343,17 +335,11 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
         }
     }
 
-    async fn update(
-        this: &Ec2Type<Self>,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
-        let ec2 = this.ec2().await;
-        change_all_entries(ec2, id, prior, planned).await?;
-        let before = string_list(prior, "subnet_ids");
-        let after = string_list(planned, "subnet_ids");
+    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
+        let ec2 = at.this.ec2().await;
+        change_all_entries(ec2, at.key, at.prior, at.planned).await?;
+        let before = string_list(at.prior, "subnet_ids");
+        let after = string_list(at.planned, "subnet_ids");
         let added: Vec<String> = after
             .iter()
             .filter(|s| !before.contains(s))
@@ -361,36 +347,32 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
             .collect();
         if DEFAULT {
             // A subnet cannot be taken away from the default ACL: it must join another one.
-            return associate(ec2, id, &added).await;
+            return associate(ec2, at.key, &added).await;
         }
-        if planned.get("subnet_ids").as_list().is_some() {
+        if at.planned.get("subnet_ids").as_list().is_some() {
             let removed: Vec<String> = before
                 .iter()
                 .filter(|s| !after.contains(s))
                 .cloned()
                 .collect();
-            associate(ec2, id, &added).await?;
-            let vpc_id = string_attribute(prior, "vpc_id").unwrap_or_default();
+            associate(ec2, at.key, &added).await?;
+            let vpc_id = string_attribute(at.prior, "vpc_id").unwrap_or_default();
             release(ec2, &vpc_id, &removed).await?;
         }
         Ok(())
     }
 
-    async fn delete(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        id: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
         // Whatever AWS says is associated now goes back to the default ACL first.
-        let Some(current) = this.find(id, None).await? else {
+        let Some(current) = at.this.find(id, None).await? else {
             return Ok(());
         };
-        let ec2 = this.ec2().await;
+        let ec2 = at.this.ec2().await;
         let vpc_id = string_attribute(&current, "vpc_id").unwrap_or_default();
         release(ec2, &vpc_id, &string_list(&current, "subnet_ids")).await?;
         delete_with_retry(
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
             &format!("network ACL {id}"),
             || async { sent!(ec2.delete_network_acl().network_acl_id(id)) },
         )

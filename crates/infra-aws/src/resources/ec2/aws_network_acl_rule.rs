@@ -15,10 +15,13 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_ec2::types::NetworkAclEntry;
-use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
-use crate::aws_object::{composite_key, key_parts, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    composite_key, key_parts, AwsObject, Creating, Deleting, DescribeResult, FindResult,
+    ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, string, Declared, Reading};
 use crate::ec2_support::{
     bool_attribute, crc32, distinct_ids, integer_attribute, string_attribute,
@@ -265,10 +268,7 @@ impl AwsObject for RuleObject {
 
     /// The keys' ACLs, as AWS describes them (a chunk of IDs a call); each key's entry found
     /// by its direction and rule number.
-    async fn describe(
-        this: &AwsNetworkAclRule,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<FoundEntry>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<FoundEntry> {
         let wanted: Vec<(&String, EntryKey)> = keys
             .iter()
             .filter_map(|key| Some((key, key_parts(key)?)))
@@ -300,13 +300,9 @@ impl AwsObject for RuleObject {
 
     /// Creates the entry, refused where one with its key exists (CreateNetworkAclEntry
     /// succeeds for an identical entry; the provider refuses), and reads it back.
-    async fn create_written(
-        this: &AwsNetworkAclRule,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<FoundEntry>, ProviderError> {
-        let key = entry_key(planned);
-        if this.found(&composite_key(&key)).await?.is_some() {
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<FoundEntry>, ProviderError> {
+        let key = entry_key(at.planned);
+        if at.this.found(&composite_key(&key)).await?.is_some() {
             return Err(entry_error(
                 "NetworkAclEntryAlreadyExists",
                 &key,
@@ -314,18 +310,18 @@ impl AwsObject for RuleObject {
             ));
         }
         let (acl_id, egress, number) = &key;
-        let protocol = string_attribute(planned, "protocol").unwrap_or_default();
+        let protocol = string_attribute(at.planned, "protocol").unwrap_or_default();
         create_entry(
-            &this.aws.clients().await.ec2,
+            &at.this.aws.clients().await.ec2,
             acl_id,
             *egress,
             *number,
             &protocol,
-            &string_attribute(planned, "rule_action").unwrap_or_default(),
-            planned,
+            &string_attribute(at.planned, "rule_action").unwrap_or_default(),
+            at.planned,
         )
         .await?;
-        let mut found = this.found(&composite_key(&key)).await?.ok_or_else(|| {
+        let mut found = at.this.found(&composite_key(&key)).await?.ok_or_else(|| {
             entry_error(
                 "InvalidNetworkAclEntry.NotFound",
                 &key,
@@ -338,25 +334,15 @@ impl AwsObject for RuleObject {
 
     /// Every argument forces a new rule, so the engine never updates one in place; an update
     /// reads it back.
-    async fn update(
-        _this: &AwsNetworkAclRule,
-        _operation: &Operation,
-        key: &str,
-        _prior: &Value,
-        _planned: &Value,
-    ) -> Result<String, ProviderError> {
-        Ok(key.to_string())
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsNetworkAclRule,
-        _operation: &Operation,
-        _key: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let (acl_id, egress, number) = entry_key(prior);
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let (acl_id, egress, number) = entry_key(at.prior);
         deleted_or_gone(
-            sent!(this
+            sent!(at
+                .this
                 .aws
                 .clients()
                 .await
@@ -370,12 +356,8 @@ impl AwsObject for RuleObject {
     }
 
     /// Found by its natural key: the ACL, direction and rule number.
-    async fn find_created(
-        this: &AwsNetworkAclRule,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<FoundEntry>>, ProviderError> {
-        this.found(&composite_key(&entry_key(planned))).await
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<FoundEntry> {
+        at.this.found(&composite_key(&entry_key(at.planned))).await
     }
 }
 

@@ -12,13 +12,13 @@
 //! `ROUTE-TABLE-ID_DESTINATION`: a refresh describes the keys' tables in one paginated call
 //! per 200 tables and finds each route by its destination.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_ec2::types::{Route, RouteTable};
-use infra_core::{Attribute, Operation, ProviderError, Schema, Timeouts, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{not_supported, read, string, Declared, Reading};
 use crate::ec2_support::{
     by_id, crc32, describe_by_filter, distinct_ids, non_empty_attribute, string_attribute,
@@ -303,10 +303,7 @@ impl AwsObject for RouteObject {
 
     /// The keys' tables, in one paginated call per 200 tables; each key's route found by its
     /// destination.
-    async fn describe(
-        this: &AwsRoute,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<FoundRoute>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<FoundRoute> {
         let wanted: Vec<(&String, (&str, &str))> = keys
             .iter()
             .filter_map(|key| Some((key, split_key(key)?)))
@@ -335,45 +332,30 @@ impl AwsObject for RouteObject {
         Ok(found.collect())
     }
 
-    async fn create(
-        this: &AwsRoute,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let ec2 = &this.aws.clients().await.ec2;
-        sent!(with_route!(ec2.create_route(), planned))?;
-        Ok(planned_key(planned))
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let ec2 = &at.this.aws.clients().await.ec2;
+        sent!(with_route!(ec2.create_route(), at.planned))?;
+        Ok(planned_key(at.planned))
     }
 
-    async fn update(
-        this: &AwsRoute,
-        _operation: &Operation,
-        _key: &str,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let ec2 = &this.aws.clients().await.ec2;
-        sent!(with_route!(ec2.replace_route(), planned))?;
-        Ok(planned_key(planned))
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let ec2 = &at.this.aws.clients().await.ec2;
+        sent!(with_route!(ec2.replace_route(), at.planned))?;
+        Ok(planned_key(at.planned))
     }
 
-    async fn delete(
-        this: &AwsRoute,
-        _operation: &Operation,
-        _key: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let ec2 = &this.aws.clients().await.ec2;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let ec2 = &at.this.aws.clients().await.ec2;
         let result = sent!(ec2
             .delete_route()
-            .set_route_table_id(string_attribute(prior, "route_table_id"))
-            .set_destination_cidr_block(non_empty_attribute(prior, "destination_cidr_block"))
+            .set_route_table_id(string_attribute(at.prior, "route_table_id"))
+            .set_destination_cidr_block(non_empty_attribute(at.prior, "destination_cidr_block"))
             .set_destination_ipv6_cidr_block(non_empty_attribute(
-                prior,
+                at.prior,
                 "destination_ipv6_cidr_block",
             ))
             .set_destination_prefix_list_id(non_empty_attribute(
-                prior,
+                at.prior,
                 "destination_prefix_list_id",
             )));
         deleted_or_gone(result, crate::error::is_not_found)
@@ -391,13 +373,9 @@ impl AwsObject for RouteObject {
     }
 
     /// Routes carry no tags: found by the planned table and destination.
-    async fn find_created(
-        this: &AwsRoute,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<FoundRoute>>, ProviderError> {
-        match route_key(planned) {
-            Some(key) => this.found(&key).await,
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<FoundRoute> {
+        match route_key(at.planned) {
+            Some(key) => at.this.found(&key).await,
             None => Ok(None),
         }
     }

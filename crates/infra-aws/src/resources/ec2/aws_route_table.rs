@@ -19,11 +19,12 @@ use std::collections::BTreeMap;
 use aws_sdk_ec2::types::{
     Filter, ResourceType as Ec2ResourceType, Route, RouteOrigin, RouteTable, Tag,
 };
-use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Timeouts, Type, Value};
+use infra_core::{Attribute, Block, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_object::{
-    arn, computed, owner_id, read, read_block, string, Declared, Ec2Object, Ec2Type,
+    arn, computed, owner_id, read, read_block, string, Creating, Declared, Deleting, Ec2Object,
+    Ec2Type, Updating,
 };
 use crate::ec2_support::{
     client_token, created_id, delete_with_retry, filter, in_prior_order, managed_tag_filters,
@@ -418,42 +419,34 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
             .set_filters(Some(filters)))
     }
 
-    async fn create(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let ec2 = this.ec2().await;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let ec2 = at.this.ec2().await;
         let output = sent!(ec2
             .create_route_table()
-            .client_token(client_token(operation, planned))
-            .set_vpc_id(string_attribute(planned, "vpc_id"))
+            .client_token(client_token(at.operation, at.planned))
+            .set_vpc_id(string_attribute(at.planned, "vpc_id"))
             .tag_specifications(tag_specification(
-                operation,
-                planned,
+                at.operation,
+                at.planned,
                 Ec2ResourceType::RouteTable,
             )))?;
         let id = created_id(
             output.route_table().and_then(RouteTable::route_table_id),
             "CreateRouteTable returned no id",
         )?;
-        change_propagation(ec2, &id, &[], &string_list(planned, "propagating_vgws")).await?;
-        let routes = routes_by_destination(planned.get("route"), Self::KIND);
+        change_propagation(ec2, &id, &[], &string_list(at.planned, "propagating_vgws")).await?;
+        let routes = routes_by_destination(at.planned.get("route"), Self::KIND);
         change_routes(ec2, &id, &BTreeMap::new(), &routes).await?;
         Ok(id)
     }
 
     /// Adopts the planned main table: its propagations and routes are replaced by the configured
     /// ones (its tags then become the configured tags).
-    async fn adopt(
-        this: &Ec2Type<Self>,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<(String, Value), ProviderError> {
-        let id = string_attribute(planned, "default_route_table_id").ok_or_else(|| {
+    async fn adopt(at: Creating<'_, Self>) -> Result<(String, Value), ProviderError> {
+        let id = string_attribute(at.planned, "default_route_table_id").ok_or_else(|| {
             ProviderError::new("aws_default_route_table: default_route_table_id is not known")
         })?;
-        let ec2 = this.ec2().await;
+        let ec2 = at.this.ec2().await;
         let in_table = vec![filter("route-table-id", [id.as_str()])];
         let tables = Self::describe(ec2, None, in_table).await?;
         let table = tables.first().ok_or_else(|| {
@@ -491,10 +484,10 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
             ]);
             delete_route(ec2, &id, &destination).await?;
         }
-        change_propagation(ec2, &id, &[], &string_list(planned, "propagating_vgws")).await?;
-        let after = routes_by_destination(planned.get("route"), TableKind::Default);
+        change_propagation(ec2, &id, &[], &string_list(at.planned, "propagating_vgws")).await?;
+        let after = routes_by_destination(at.planned.get("route"), TableKind::Default);
         change_routes(ec2, &id, &BTreeMap::new(), &after).await?;
-        let current = this.read_one(&id, &Value::Null).await?;
+        let current = at.this.read_one(&id, &Value::Null).await?;
         Ok((id, current))
     }
 
@@ -509,14 +502,11 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
         this.find(&id, Some(planned)).await
     }
 
-    async fn find_created(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let tagged = Self::describe(this.ec2().await, None, managed_tag_filters(operation)).await?;
+    async fn find_created(at: Creating<'_, Self>) -> Result<Option<Value>, ProviderError> {
+        let tagged =
+            Self::describe(at.this.ec2().await, None, managed_tag_filters(at.operation)).await?;
         match tagged.iter().find_map(RouteTable::route_table_id) {
-            Some(id) => this.read_one(id, planned).await.map(Some),
+            Some(id) => at.this.read_one(id, at.planned).await.map(Some),
             None => Ok(None),
         }
     }
@@ -532,42 +522,33 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
     }
 
     /// Propagation, then routes (both table types).
-    async fn update(
-        this: &Ec2Type<Self>,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
-        let ec2 = this.ec2().await;
+    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
+        let prior = at.prior;
+        let ec2 = at.this.ec2().await;
         // Unknown or unset (Optional+Computed on aws_route_table): not managed.
-        if planned.get("propagating_vgws").as_list().is_some() {
+        if at.planned.get("propagating_vgws").as_list().is_some() {
             change_propagation(
                 ec2,
-                id,
+                at.key,
                 &string_list(prior, "propagating_vgws"),
-                &string_list(planned, "propagating_vgws"),
+                &string_list(at.planned, "propagating_vgws"),
             )
             .await?;
         }
         // No route blocks: routes are not managed here (see the module doc).
-        if let Some(planned_routes) = planned.get("route").as_list() {
+        if let Some(planned_routes) = at.planned.get("route").as_list() {
             let after = routes_by_destination(&Value::List(planned_routes.to_vec()), Self::KIND);
             if !after.is_empty() || prior.get("route").as_list().is_some_and(|r| !r.is_empty()) {
                 let before = routes_by_destination(prior.get("route"), Self::KIND);
-                change_routes(ec2, id, &before, &after).await?;
+                change_routes(ec2, at.key, &before, &after).await?;
             }
         }
         Ok(())
     }
 
-    async fn delete(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        id: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let ec2 = this.ec2().await;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
+        let ec2 = at.this.ec2().await;
         // Subnet associations block the delete; the provider removes them first.
         let tables: Vec<RouteTable> = sent!(ec2
             .describe_route_tables()
@@ -586,7 +567,7 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
             }
         }
         delete_with_retry(
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
             &format!("route table {id}"),
             || async { sent!(ec2.delete_route_table().route_table_id(id)) },
         )

@@ -3,13 +3,15 @@
 //! ID is `SUBNET-ID/ROUTE-TABLE-ID` (or `GATEWAY-ID/ROUTE-TABLE-ID`): an imported prior has no
 //! id yet, and its association is the one of its subnet (or gateway) among the table's.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use aws_sdk_ec2::types::{Filter, RouteTable, RouteTableAssociation};
-use infra_core::{Attribute, Operation, ProviderError, Schema, Timeouts, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{computed, string, Declared};
 use crate::ec2_support::{
     created_id, describe_by_filter, distinct_ids, filter, known_ids, non_empty_attribute,
@@ -150,9 +152,9 @@ impl AwsObject for Association {
 
     /// The associations of the IDs among `keys`, a chunk of IDs a DescribeRouteTables.
     async fn describe(
-        this: &AwsRouteTableAssociation,
+        this: &ObjectType<Self>,
         keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<RouteTableAssociation>>, ProviderError> {
+    ) -> DescribeResult<RouteTableAssociation> {
         let describe = |ids| associations(this, vec![ids]);
         let name = "association.route-table-association-id";
         let found: HashMap<_, _> = describe_by_filter(name, &distinct_ids(keys), describe).await?;
@@ -166,9 +168,9 @@ impl AwsObject for Association {
     /// prior's, in the priors' order: a DescribeRouteTables of its table, the association of
     /// its subnet (or gateway) among the table's.
     async fn describe_priors(
-        this: &AwsRouteTableAssociation,
+        this: &ObjectType<Self>,
         priors: &[Value],
-    ) -> Result<BTreeMap<String, Tagged<RouteTableAssociation>>, ProviderError> {
+    ) -> DescribeResult<RouteTableAssociation> {
         let mut found = Self::describe(this, &known_ids(priors)).await?;
         for prior in priors {
             let Some(table) = imported_table(prior) else {
@@ -185,43 +187,35 @@ impl AwsObject for Association {
         Ok(found)
     }
 
-    async fn create(
-        this: &AwsRouteTableAssociation,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let output = sent!(this
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let output = sent!(at
+            .this
             .aws
             .clients()
             .await
             .ec2
             .associate_route_table()
-            .set_route_table_id(string_attribute(planned, "route_table_id"))
-            .set_subnet_id(non_empty_attribute(planned, "subnet_id"))
-            .set_gateway_id(non_empty_attribute(planned, "gateway_id")))?;
+            .set_route_table_id(string_attribute(at.planned, "route_table_id"))
+            .set_subnet_id(non_empty_attribute(at.planned, "subnet_id"))
+            .set_gateway_id(non_empty_attribute(at.planned, "gateway_id")))?;
         created_id(
             output.association_id(),
             "AssociateRouteTable returned no association id",
         )
     }
 
-    async fn update(
-        this: &AwsRouteTableAssociation,
-        _operation: &Operation,
-        _key: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
         // An imported prior's key is not an id: the update needs the stored one.
-        let id = string_attribute(prior, "id").ok_or_else(Self::missing_key)?;
-        let output = sent!(this
+        let id = string_attribute(at.prior, "id").ok_or_else(Self::missing_key)?;
+        let output = sent!(at
+            .this
             .aws
             .clients()
             .await
             .ec2
             .replace_route_table_association()
             .association_id(&id)
-            .set_route_table_id(string_attribute(planned, "route_table_id")))?;
+            .set_route_table_id(string_attribute(at.planned, "route_table_id")))?;
         Ok(output.new_association_id().unwrap_or(&id).to_string())
     }
 
@@ -238,16 +232,12 @@ impl AwsObject for Association {
         })
     }
 
-    async fn delete(
-        this: &AwsRouteTableAssociation,
-        _operation: &Operation,
-        _key: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let Some(id) = string_attribute(prior, "id") else {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let Some(id) = string_attribute(at.prior, "id") else {
             return Ok(());
         };
-        let result = sent!(this
+        let result = sent!(at
+            .this
             .aws
             .clients()
             .await
@@ -258,23 +248,19 @@ impl AwsObject for Association {
     }
 
     /// Associations carry no tags: the natural key is the subnet (or gateway) and table.
-    async fn find_created(
-        this: &AwsRouteTableAssociation,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<RouteTableAssociation>>, ProviderError> {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<RouteTableAssociation> {
         let (key, target, subnet) = match (
-            non_empty_attribute(planned, "subnet_id"),
-            non_empty_attribute(planned, "gateway_id"),
+            non_empty_attribute(at.planned, "subnet_id"),
+            non_empty_attribute(at.planned, "gateway_id"),
         ) {
             (Some(subnet), _) => ("association.subnet-id", subnet, true),
             (None, Some(gateway)) => ("association.gateway-id", gateway, false),
             (None, None) => return Ok(None),
         };
-        let table = string_attribute(planned, "route_table_id");
+        let table = string_attribute(at.planned, "route_table_id");
         // The filter answers whole route tables, with every association they have: the one
         // this create made is the one of this subnet (or gateway), not a sibling's.
-        Ok(associations(this, vec![filter(key, [target.clone()])])
+        Ok(associations(at.this, vec![filter(key, [target.clone()])])
             .await?
             .into_values()
             .find(|association| {

@@ -25,7 +25,8 @@ use infra_core::{
 use crate::app_support::{name_attribute, name_prefix_attribute, sent};
 use crate::declared::copied;
 use crate::ec2_object::{
-    computed, owner_id, read, read_block, string, Declared, Ec2Object, Ec2Type,
+    computed, owner_id, read, read_block, string, Creating, Declared, Deleting, Ec2Object, Ec2Type,
+    Updating,
 };
 use crate::ec2_support::{
     bool_attribute, created_id, delete_with_retry, filter, for_each_inline_rule, has_code,
@@ -582,28 +583,29 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
             .set_filters(Some(filters)))
     }
 
-    async fn create(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let ec2 = this.ec2().await;
-        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let ec2 = at.this.ec2().await;
+        let name = name_for_create(
+            at.operation,
+            at.planned,
+            ["name", "name_prefix"],
+            "terraform-",
+        );
         let output = sent!(ec2
             .create_security_group()
             .group_name(&name)
-            .set_description(string_attribute(planned, "description"))
-            .set_vpc_id(non_empty_attribute(planned, "vpc_id"))
+            .set_description(string_attribute(at.planned, "description"))
+            .set_vpc_id(non_empty_attribute(at.planned, "vpc_id"))
             .tag_specifications(tag_specification(
-                operation,
-                planned,
+                at.operation,
+                at.planned,
                 Ec2ResourceType::SecurityGroup,
             )))?;
         let id = created_id(
             output.group_id(),
             "CreateSecurityGroup returned no group id",
         )?;
-        finish_rules(ec2, &id, &Value::Null, planned).await?;
+        finish_rules(ec2, &id, &Value::Null, at.planned).await?;
         Ok(id)
     }
 
@@ -622,13 +624,9 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
     /// Adopts the VPC's default group: every existing rule goes, then the configured ones are
     /// authorized by the ordinary update from an empty group (the tags then become the
     /// configured ones).
-    async fn adopt(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<(String, Value), ProviderError> {
-        let ec2 = this.ec2().await;
-        let groups = Self::describe(ec2, None, lookup(planned)).await?;
+    async fn adopt(at: Creating<'_, Self>) -> Result<(String, Value), ProviderError> {
+        let ec2 = at.this.ec2().await;
+        let groups = Self::describe(ec2, None, lookup(at.planned)).await?;
         let (id, ingress, egress) = groups
             .iter()
             .find_map(|group| {
@@ -644,19 +642,19 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
                     "InvalidGroup.NotFound",
                     format!(
                         "reading Default Security Group: no default group in {}",
-                        string_attribute(planned, "vpc_id")
+                        string_attribute(at.planned, "vpc_id")
                             .unwrap_or_else(|| "the default VPC".to_string())
                     ),
                 )
             })?;
         change_rules(ec2, &id, "ingress", &ingress, &BTreeSet::new()).await?;
         change_rules(ec2, &id, "egress", &egress, &BTreeSet::new()).await?;
-        let mut current = this.read_one(&id, &Value::Null).await?;
+        let mut current = at.this.read_one(&id, &Value::Null).await?;
         if let Some(entries) = current.map_mut() {
             entries.insert("ingress".into(), Value::List(Vec::new()));
             entries.insert("egress".into(), Value::List(Vec::new()));
         }
-        Self::update(this, operation, &id, &current, planned).await?;
+        Self::update(at.then_update(&id, &current)).await?;
         Ok((id, current))
     }
 
@@ -672,32 +670,22 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
         }
     }
 
-    async fn update(
-        this: &Ec2Type<Self>,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
-        let ec2 = this.ec2().await;
+    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
+        let ec2 = at.this.ec2().await;
         for direction in ["ingress", "egress"] {
-            let before = rules_atoms(prior.get(direction));
-            let after = rules_atoms(planned.get(direction));
+            let before = rules_atoms(at.prior.get(direction));
+            let after = rules_atoms(at.planned.get(direction));
             let remove: BTreeSet<Atom> = before.difference(&after).cloned().collect();
             let add: BTreeSet<Atom> = after.difference(&before).cloned().collect();
-            change_rules(ec2, id, direction, &remove, &add).await?;
+            change_rules(ec2, at.key, direction, &remove, &add).await?;
         }
         Ok(())
     }
 
-    async fn delete(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        id: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let ec2 = this.ec2().await;
-        if bool_attribute(prior, "revoke_rules_on_delete", false) {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
+        let ec2 = at.this.ec2().await;
+        if bool_attribute(at.prior, "revoke_rules_on_delete", false) {
             // Rules that reference other groups would otherwise block either group's delete.
             let groups = Self::describe(ec2, None, vec![filter("group-id", [id])]).await?;
             for group in &groups {
@@ -708,7 +696,7 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
             }
         }
         delete_with_retry(
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
             &format!("security group {id}"),
             || async { sent!(ec2.delete_security_group().group_id(id)) },
         )

@@ -12,10 +12,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use aws_sdk_ec2::types::SecurityGroup;
-use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Timeouts, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::sent;
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{computed, copied, read, Declared, Reading};
 use crate::ec2_support::{
     bool_attribute, by_id, crc32, describe_by_filter, has_code, known_strings, non_empty_attribute,
@@ -369,20 +371,14 @@ impl AwsObject for Rule {
     /// Never asked: a key alone is not read (the family reads through
     /// [`AwsObject::describe_priors`], and this type's writes and `find_created` read with the
     /// value they hold).
-    async fn describe(
-        _this: &AwsSecurityGroupRule,
-        _keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Held>>, ProviderError> {
+    async fn describe(_this: &ObjectType<Self>, _keys: &[String]) -> DescribeResult<Held> {
         Err(ProviderError::new(
             "aws_security_group_rule reads a rule with its prior state, not by its key",
         ))
     }
 
     /// The priors' groups, described in one go; each prior's rule as its group holds it.
-    async fn describe_priors(
-        this: &AwsSecurityGroupRule,
-        priors: &[Value],
-    ) -> Result<BTreeMap<String, Tagged<Held>>, ProviderError> {
+    async fn describe_priors(this: &ObjectType<Self>, priors: &[Value]) -> DescribeResult<Held> {
         let groups = groups(this, &known_strings(priors, "security_group_id")).await?;
         Ok(priors
             .iter()
@@ -390,29 +386,21 @@ impl AwsObject for Rule {
             .collect())
     }
 
-    async fn create_written(
-        this: &AwsSecurityGroupRule,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<Held>, ProviderError> {
-        change(this, planned, true).await?;
-        written_rule(this, planned).await
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<Held>, ProviderError> {
+        change(at.this, at.planned, true).await?;
+        written_rule(at.this, at.planned).await
     }
 
     /// Only the description changes in place: re-authorizing is refused as a duplicate, so
     /// the description is updated through UpdateSecurityGroupRuleDescriptions*.
-    async fn update_written(
-        this: &AwsSecurityGroupRule,
-        _operation: &Operation,
-        _key: &str,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Tagged<Held>, ProviderError> {
-        let ec2 = &this.aws.clients().await.ec2;
-        let group_id = string_attribute(planned, "security_group_id").unwrap_or_default();
-        let atoms: BTreeSet<Atom> = rule_atoms(&as_inline_rule(planned)).into_iter().collect();
+    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<Held>, ProviderError> {
+        let ec2 = &at.this.aws.clients().await.ec2;
+        let group_id = string_attribute(at.planned, "security_group_id").unwrap_or_default();
+        let atoms: BTreeSet<Atom> = rule_atoms(&as_inline_rule(at.planned))
+            .into_iter()
+            .collect();
         let permissions = Some(permissions(&atoms, &group_id));
-        if planned.get("type").as_str() == Some("egress") {
+        if at.planned.get("type").as_str() == Some("egress") {
             sent!(ec2
                 .update_security_group_rule_descriptions_egress()
                 .group_id(&group_id)
@@ -423,25 +411,16 @@ impl AwsObject for Rule {
                 .group_id(&group_id)
                 .set_ip_permissions(permissions))?;
         }
-        written_rule(this, planned).await
+        written_rule(at.this, at.planned).await
     }
 
-    async fn delete(
-        this: &AwsSecurityGroupRule,
-        _operation: &Operation,
-        _key: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        change(this, prior, false).await
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        change(at.this, at.prior, false).await
     }
 
     /// Rules carry no tags: the rule its group holds, if it holds every one of its sources.
-    async fn find_created(
-        this: &AwsSecurityGroupRule,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<Held>>, ProviderError> {
-        group_held(this, planned).await
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<Held> {
+        group_held(at.this, at.planned).await
     }
 }
 

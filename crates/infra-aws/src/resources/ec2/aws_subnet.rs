@@ -17,10 +17,10 @@ use aws_sdk_ec2::types::{
     AttributeBooleanValue, Filter, HostnameType, ResourceType as Ec2ResourceType, Subnet,
     SubnetCidrBlockStateCode, SubnetIpv6CidrBlockAssociation, Tag,
 };
-use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Timeouts, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::sent;
-use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
+use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type, Updating};
 use crate::ec2_support::{
     bool_attribute, created_id, delete_with_retry, integer_attribute, non_empty_attribute,
     optional_string, string_attribute, tag_specification,
@@ -248,35 +248,32 @@ impl Ec2Object for SubnetObject {
             .set_filters((!filters.is_empty()).then_some(filters)))
     }
 
-    async fn create(
-        this: &AwsSubnet,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let output = sent!(this
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let output = sent!(at
+            .this
             .ec2()
             .await
             .create_subnet()
-            .set_vpc_id(string_attribute(planned, "vpc_id"))
-            .set_cidr_block(string_attribute(planned, "cidr_block"))
-            .set_ipv6_cidr_block(non_empty_attribute(planned, "ipv6_cidr_block"))
-            .set_ipv6_native(Some(bool_attribute(planned, "ipv6_native", false)).filter(|n| *n))
-            .set_outpost_arn(non_empty_attribute(planned, "outpost_arn"))
-            .set_availability_zone(non_empty_attribute(planned, "availability_zone"))
+            .set_vpc_id(string_attribute(at.planned, "vpc_id"))
+            .set_cidr_block(string_attribute(at.planned, "cidr_block"))
+            .set_ipv6_cidr_block(non_empty_attribute(at.planned, "ipv6_cidr_block"))
+            .set_ipv6_native(Some(bool_attribute(at.planned, "ipv6_native", false)).filter(|n| *n))
+            .set_outpost_arn(non_empty_attribute(at.planned, "outpost_arn"))
+            .set_availability_zone(non_empty_attribute(at.planned, "availability_zone"))
             .set_availability_zone_id(
-                non_empty_attribute(planned, "availability_zone_id")
-                    .filter(|_| non_empty_attribute(planned, "availability_zone").is_none()),
+                non_empty_attribute(at.planned, "availability_zone_id")
+                    .filter(|_| non_empty_attribute(at.planned, "availability_zone").is_none()),
             )
             .tag_specifications(tag_specification(
-                operation,
-                planned,
+                at.operation,
+                at.planned,
                 Ec2ResourceType::Subnet,
             )))?;
         let id = created_id(
             output.subnet().and_then(Subnet::subnet_id),
             "CreateSubnet returned no subnet id",
         )?;
-        apply_attributes(this, &id, &Value::Null, planned).await?;
+        apply_attributes(at.this, &id, &Value::Null, at.planned).await?;
         Ok(id)
     }
 
@@ -292,25 +289,15 @@ impl Ec2Object for SubnetObject {
         Ok(true)
     }
 
-    async fn update(
-        this: &AwsSubnet,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
-        apply_attributes(this, id, prior, planned).await
+    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
+        apply_attributes(at.this, at.key, at.prior, at.planned).await
     }
 
-    async fn delete(
-        this: &AwsSubnet,
-        operation: &Operation,
-        id: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let ec2 = this.ec2().await;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
+        let ec2 = at.this.ec2().await;
         delete_with_retry(
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
             &format!("subnet {id}"),
             || async { sent!(ec2.delete_subnet().subnet_id(id)) },
         )

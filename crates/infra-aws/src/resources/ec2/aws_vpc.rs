@@ -18,13 +18,13 @@ use aws_sdk_ec2::types::{
     SecurityGroup, Tag, Tenancy, Vpc, VpcAttributeName, VpcCidrBlockStateCode,
     VpcIpv6CidrBlockAssociation,
 };
-use infra_core::{
-    Attribute, Check, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
-};
+use infra_core::{Attribute, Check, ProviderError, ResourceType, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{sent, text};
 use crate::declared::copied;
-use crate::ec2_object::{arn, owner_id, read, Declared, Ec2Object, Ec2Type, Reading};
+use crate::ec2_object::{
+    arn, owner_id, read, Creating, Declared, Deleting, Ec2Object, Ec2Type, Reading, Updating,
+};
 use crate::ec2_support::{
     as_enum, bool_attribute, chunks_of, created_id, delete_with_retry, filter, in_prior_order,
     integer_attribute, known_ids, non_empty_attribute, string_attribute, tag_specification,
@@ -263,42 +263,43 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
         Ok(described.read(&attributes))
     }
 
-    async fn create(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let ec2 = this.ec2().await;
-        let generated = bool_attribute(planned, "assign_generated_ipv6_cidr_block", false);
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let ec2 = at.this.ec2().await;
+        let generated = bool_attribute(at.planned, "assign_generated_ipv6_cidr_block", false);
         let output = sent!(ec2
             .create_vpc()
-            .set_cidr_block(string_attribute(planned, "cidr_block"))
-            .set_ipv4_ipam_pool_id(non_empty_attribute(planned, "ipv4_ipam_pool_id"))
+            .set_cidr_block(string_attribute(at.planned, "cidr_block"))
+            .set_ipv4_ipam_pool_id(non_empty_attribute(at.planned, "ipv4_ipam_pool_id"))
             .set_ipv4_netmask_length(
-                integer_attribute(planned, "ipv4_netmask_length").map(|n| n as i32),
+                integer_attribute(at.planned, "ipv4_netmask_length").map(|n| n as i32),
             )
             .set_amazon_provided_ipv6_cidr_block(generated.then_some(true))
             .set_ipv6_cidr_block(
-                non_empty_attribute(planned, "ipv6_cidr_block").filter(|_| !generated),
+                non_empty_attribute(at.planned, "ipv6_cidr_block").filter(|_| !generated),
             )
-            .set_ipv6_ipam_pool_id(non_empty_attribute(planned, "ipv6_ipam_pool_id"))
+            .set_ipv6_ipam_pool_id(non_empty_attribute(at.planned, "ipv6_ipam_pool_id"))
             .set_ipv6_netmask_length(
-                integer_attribute(planned, "ipv6_netmask_length").map(|n| n as i32),
+                integer_attribute(at.planned, "ipv6_netmask_length").map(|n| n as i32),
             )
             .set_ipv6_cidr_block_network_border_group(non_empty_attribute(
-                planned,
+                at.planned,
                 "ipv6_cidr_block_network_border_group",
             ))
-            .set_instance_tenancy(as_enum(string_attribute(planned, "instance_tenancy")),)
-            .tag_specifications(tag_specification(operation, planned, Ec2ResourceType::Vpc)))?;
+            .set_instance_tenancy(as_enum(string_attribute(at.planned, "instance_tenancy")),)
+            .tag_specifications(tag_specification(
+                at.operation,
+                at.planned,
+                Ec2ResourceType::Vpc
+            )))?;
         let id = created_id(
             output.vpc().and_then(Vpc::vpc_id),
             "CreateVpc returned no VPC id",
         )?;
         // New VPCs have DNS support on and hostnames off; change only what differs.
-        let support = bool_attribute(planned, "enable_dns_support", true);
-        let hostnames = bool_attribute(planned, "enable_dns_hostnames", false);
-        let address_usage_metrics = planned
+        let support = bool_attribute(at.planned, "enable_dns_support", true);
+        let hostnames = bool_attribute(at.planned, "enable_dns_hostnames", false);
+        let address_usage_metrics = at
+            .planned
             .get("enable_network_address_usage_metrics")
             .as_bool()
             .filter(|enabled| *enabled);
@@ -316,24 +317,20 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
     /// `aws_vpc`: the create, then one read. `aws_default_vpc`: adopts the region's default
     /// VPC, creating one with CreateDefaultVpc where the region has none, then applies the
     /// configuration as an update from what the VPC is.
-    async fn create_and_read(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
+    async fn create_and_read(at: Creating<'_, Self>) -> Result<Value, ProviderError> {
         if !DEFAULT {
-            let id = Self::create(this, operation, planned).await?;
-            return this.read_one(&id, planned).await;
+            let id = Self::create(at).await?;
+            return at.this.read_one(&id, at.planned).await;
         }
-        let (mut current, existing) = match find_default(this).await? {
+        let (mut current, existing) = match find_default(at.this).await? {
             Some(current) => (current, true),
             None => {
-                let output = sent!(this.ec2().await.create_default_vpc())?;
+                let output = sent!(at.this.ec2().await.create_default_vpc())?;
                 let id = created_id(
                     output.vpc().and_then(|vpc| vpc.vpc_id()),
                     "CreateDefaultVpc returned no VPC id",
                 )?;
-                (this.read_one(&id, planned).await?, false)
+                (at.this.read_one(&id, at.planned).await?, false)
             }
         };
         // The configuration is applied as an update from what the VPC is now.
@@ -341,9 +338,12 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
             for name in ["ipv6_ipam_pool_id", "ipv6_netmask_length"] {
                 entries.insert(name.into(), Value::Null);
             }
-            entries.insert("force_destroy".into(), planned.get("force_destroy").clone());
+            entries.insert(
+                "force_destroy".into(),
+                at.planned.get("force_destroy").clone(),
+            );
         }
-        let mut adopted = this.update(operation, &current, planned).await?;
+        let mut adopted = at.this.update(at.operation, &current, at.planned).await?;
         if let Some(entries) = adopted.map_mut() {
             entries.insert("existing_default_vpc".into(), Value::Bool(existing));
         }
@@ -353,17 +353,16 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
     /// `aws_default_vpc`'s is found by its natural key: the region's default VPC (whether
     /// adopted or created, a lost answer leaves `existing_default_vpc` unknown; false is the
     /// safe side).
-    async fn find_created(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    async fn find_created(at: Creating<'_, Self>) -> Result<Option<Value>, ProviderError> {
         if !DEFAULT {
-            return this.find_tagged(operation, planned).await;
+            return at.this.find_tagged(at.operation, at.planned).await;
         }
-        Ok(find_default(this).await?.map(|mut value| {
+        Ok(find_default(at.this).await?.map(|mut value| {
             if let Some(entries) = value.map_mut() {
-                entries.insert("force_destroy".into(), planned.get("force_destroy").clone());
+                entries.insert(
+                    "force_destroy".into(),
+                    at.planned.get("force_destroy").clone(),
+                );
                 entries.insert("existing_default_vpc".into(), Value::Bool(false));
             }
             value
@@ -399,53 +398,45 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
         ))
     }
 
-    async fn update(
-        this: &Ec2Type<Self>,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
         let changed = |name: &str, default: bool| {
-            let after = bool_attribute(planned, name, default);
-            (bool_attribute(prior, name, default) != after).then_some(after)
+            let after = bool_attribute(at.planned, name, default);
+            (bool_attribute(at.prior, name, default) != after).then_some(after)
         };
         set_dns(
-            this.ec2().await,
-            id,
+            at.this.ec2().await,
+            at.key,
             changed("enable_dns_support", true),
             changed("enable_dns_hostnames", false),
-            planned
+            at.planned
                 .get("enable_network_address_usage_metrics")
                 .as_bool()
                 .filter(|_| changed("enable_network_address_usage_metrics", false).is_some()),
         )
         .await?;
         let ipv6_changed = IPV6.iter().any(|name| {
-            let next = planned.get(name);
-            !next.is_unknown() && prior.get(name).to_json() != next.to_json()
+            let next = at.planned.get(name);
+            !next.is_unknown() && at.prior.get(name).to_json() != next.to_json()
         });
         if ipv6_changed {
-            reassociate_ipv6(this, id, prior, planned).await?;
+            reassociate_ipv6(at.this, at.key, at.prior, at.planned).await?;
         }
         Ok(())
     }
 
     /// `aws_default_vpc` is only forgotten, unless `force_destroy`: then deleted, as in the
     /// provider.
-    async fn delete(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        id: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        if DEFAULT && !bool_attribute(prior, "force_destroy", false) {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
+        if DEFAULT && !bool_attribute(at.prior, "force_destroy", false) {
             return Ok(());
         }
-        let ec2 = this.ec2().await;
-        delete_with_retry(operation.timeouts.delete, &format!("VPC {id}"), || async {
-            sent!(ec2.delete_vpc().vpc_id(id))
-        })
+        let ec2 = at.this.ec2().await;
+        delete_with_retry(
+            at.operation.timeouts.delete,
+            &format!("VPC {id}"),
+            || async { sent!(ec2.delete_vpc().vpc_id(id)) },
+        )
         .await
     }
 }

@@ -11,10 +11,10 @@ use aws_sdk_ec2::types::{
     VpcBlockPublicAccessExclusion as Exclusion,
     VpcBlockPublicAccessExclusionState as ExclusionState,
 };
-use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{sent, sent_unless_gone};
-use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
+use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type, Updating};
 use crate::ec2_support::{
     created_id, non_empty_attribute, optional_string, string_attribute, tag_specification, wait_for,
 };
@@ -126,23 +126,20 @@ impl Ec2Object for ExclusionObject {
         Ok(output.vpc_block_public_access_exclusions().to_vec())
     }
 
-    async fn create(
-        this: &AwsVpcBlockPublicAccessExclusion,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let mode = string_attribute(planned, "internet_gateway_exclusion_mode")
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let mode = string_attribute(at.planned, "internet_gateway_exclusion_mode")
             .ok_or_else(|| ProviderError::new("internet_gateway_exclusion_mode is required"))?;
-        let output = sent!(this
+        let output = sent!(at
+            .this
             .ec2()
             .await
             .create_vpc_block_public_access_exclusion()
             .internet_gateway_exclusion_mode(InternetGatewayExclusionMode::from(mode.as_str()))
-            .set_vpc_id(non_empty_attribute(planned, "vpc_id"))
-            .set_subnet_id(non_empty_attribute(planned, "subnet_id"))
+            .set_vpc_id(non_empty_attribute(at.planned, "vpc_id"))
+            .set_subnet_id(non_empty_attribute(at.planned, "subnet_id"))
             .tag_specifications(tag_specification(
-                operation,
-                planned,
+                at.operation,
+                at.planned,
                 Ec2ResourceType::VpcBlockPublicAccessExclusion,
             )))?;
         let id = created_id(
@@ -151,41 +148,33 @@ impl Ec2Object for ExclusionObject {
                 .and_then(Exclusion::exclusion_id),
             "CreateVpcBlockPublicAccessExclusion returned no id",
         )?;
-        settle(this, &id, operation.timeouts.create).await?;
+        settle(at.this, &id, at.operation.timeouts.create).await?;
         Ok(id)
     }
 
     /// A changed mode is modified and waited for, as the provider does; tags change after.
-    async fn update(
-        this: &AwsVpcBlockPublicAccessExclusion,
-        operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
-        let mode = string_attribute(planned, "internet_gateway_exclusion_mode");
-        if mode == string_attribute(prior, "internet_gateway_exclusion_mode") {
+    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
+        let mode = string_attribute(at.planned, "internet_gateway_exclusion_mode");
+        if mode == string_attribute(at.prior, "internet_gateway_exclusion_mode") {
             return Ok(());
         }
         let Some(mode) = mode else {
             return Ok(());
         };
-        sent!(this
+        sent!(at
+            .this
             .ec2()
             .await
             .modify_vpc_block_public_access_exclusion()
-            .exclusion_id(id)
+            .exclusion_id(at.key)
             .internet_gateway_exclusion_mode(InternetGatewayExclusionMode::from(mode.as_str())))?;
-        settle(this, id, operation.timeouts.update).await
+        settle(at.this, at.key, at.operation.timeouts.update).await
     }
 
-    async fn delete(
-        this: &AwsVpcBlockPublicAccessExclusion,
-        operation: &Operation,
-        id: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let result = sent!(this
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
+        let result = sent!(at
+            .this
             .ec2()
             .await
             .delete_vpc_block_public_access_exclusion()
@@ -194,10 +183,11 @@ impl Ec2Object for ExclusionObject {
             return Ok(());
         }
         let what = format!("VPC Block Public Access exclusion {id} to be deleted");
-        this.wait_until(id, operation.timeouts.delete, &what, |exclusion| {
-            exclusion.is_none()
-        })
-        .await
+        at.this
+            .wait_until(id, at.operation.timeouts.delete, &what, |exclusion| {
+                exclusion.is_none()
+            })
+            .await
     }
 }
 

@@ -13,10 +13,12 @@ use std::collections::BTreeMap;
 use aws_sdk_ec2::types::{
     InternetGatewayBlockMode, VpcBlockPublicAccessOptions as Options, VpcBlockPublicAccessState,
 };
-use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{sent, string, text};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{computed, read, Declared, Reading};
 use crate::ec2_support::wait_for;
 
@@ -105,10 +107,7 @@ impl AwsObject for BpaOptions {
     }
 
     /// The options always exist; one describe call answers for every key.
-    async fn describe(
-        this: &AwsVpcBlockPublicAccessOptions,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Options>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Options> {
         if keys.is_empty() {
             return Ok(BTreeMap::new());
         }
@@ -117,43 +116,34 @@ impl AwsObject for BpaOptions {
         Ok(keys.iter().map(found).collect())
     }
 
-    async fn create_written(
-        this: &AwsVpcBlockPublicAccessOptions,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<Options>, ProviderError> {
-        set_mode(this, planned.get(MODE).as_str(), operation.timeouts.create).await
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<Options>, ProviderError> {
+        set_mode(
+            at.this,
+            at.planned.get(MODE).as_str(),
+            at.operation.timeouts.create,
+        )
+        .await
     }
 
-    async fn update_written(
-        this: &AwsVpcBlockPublicAccessOptions,
-        operation: &Operation,
-        _region: &str,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Tagged<Options>, ProviderError> {
-        set_mode(this, planned.get(MODE).as_str(), operation.timeouts.update).await
+    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<Options>, ProviderError> {
+        set_mode(
+            at.this,
+            at.planned.get(MODE).as_str(),
+            at.operation.timeouts.update,
+        )
+        .await
     }
 
-    async fn delete(
-        this: &AwsVpcBlockPublicAccessOptions,
-        operation: &Operation,
-        _region: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        set_mode(this, Some("off"), operation.timeouts.delete).await?;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        set_mode(at.this, Some("off"), at.operation.timeouts.delete).await?;
         Ok(())
     }
 
     /// The options cannot be lost: a create whose answer was lost set the mode already, so the
     /// current options are what it made when they carry the planned mode.
-    async fn find_created(
-        this: &AwsVpcBlockPublicAccessOptions,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<Options>>, ProviderError> {
-        let options = described(this).await?;
-        Ok((&mode(&options) == planned.get(MODE)).then(|| Tagged::untagged(options)))
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<Options> {
+        let options = described(at.this).await?;
+        Ok((&mode(&options) == at.planned.get(MODE)).then(|| Tagged::untagged(options)))
     }
 }
 

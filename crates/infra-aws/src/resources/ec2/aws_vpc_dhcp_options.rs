@@ -10,10 +10,10 @@ use aws_sdk_ec2::types::{
     DhcpOptions, Filter, NewDhcpConfiguration, ResourceType as Ec2ResourceType, Tag,
 };
 use infra_core::resource::ADDRESS_TAG;
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, ProviderError, Type, Value};
 
 use crate::app_support::sent;
-use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
+use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type};
 use crate::ec2_support::{
     created_id, delete_with_retry, ec2_tags, filter, has_code, non_empty_attribute,
     optional_string, string_list, string_values, tag_specification,
@@ -124,18 +124,14 @@ impl Ec2Object for DhcpOptionsObject {
             .set_filters((!filters.is_empty()).then_some(filters)))
     }
 
-    async fn create(
-        this: &AwsVpcDhcpOptions,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let ec2 = this.ec2().await;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let ec2 = at.this.ec2().await;
         let output = sent!(ec2
             .create_dhcp_options()
-            .set_dhcp_configurations(Some(configurations(planned)))
+            .set_dhcp_configurations(Some(configurations(at.planned)))
             .tag_specifications(tag_specification(
-                operation,
-                planned,
+                at.operation,
+                at.planned,
                 Ec2ResourceType::DhcpOptions,
             )))?;
         let id = created_id(
@@ -151,18 +147,14 @@ impl Ec2Object for DhcpOptionsObject {
             sent!(ec2
                 .create_tags()
                 .resources(&id)
-                .set_tags(Some(ec2_tags(&operation.tags_with_managed(planned)))))?;
+                .set_tags(Some(ec2_tags(&at.operation.tags_with_managed(at.planned)))))?;
         }
         Ok(id)
     }
 
-    async fn delete(
-        this: &AwsVpcDhcpOptions,
-        operation: &Operation,
-        id: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let ec2 = this.ec2().await;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
+        let ec2 = at.this.ec2().await;
         let vpcs: Vec<_> =
             all_items!(ec2.describe_vpcs().filters(filter("dhcp-options-id", [id])))?;
         for vpc_id in vpcs.iter().filter_map(|vpc| vpc.vpc_id()) {
@@ -177,7 +169,7 @@ impl Ec2Object for DhcpOptionsObject {
             }
         }
         delete_with_retry(
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
             &format!("DHCP options set {id}"),
             || async { sent!(ec2.delete_dhcp_options().dhcp_options_id(id)) },
         )

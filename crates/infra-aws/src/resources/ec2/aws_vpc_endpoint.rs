@@ -18,12 +18,12 @@ use aws_sdk_ec2::types::{
     DnsOptionsSpecification, DnsRecordIpType, Filter, IpAddressType,
     ResourceType as Ec2ResourceType, State, SubnetConfiguration, Tag, VpcEndpoint, VpcEndpointType,
 };
-use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
-};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::sent;
-use crate::ec2_object::{read, read_block, Declared, Ec2Object, Ec2Type, Reading};
+use crate::ec2_object::{
+    read, read_block, Creating, Declared, Deleting, Ec2Object, Ec2Type, Reading, Updating,
+};
 use crate::ec2_support::{
     as_enum, bool_attribute, client_token, copy_attributes, created_id, filter, has_code,
     non_empty_attribute, non_empty_list, optional_string, set_changes, single_block,
@@ -498,43 +498,43 @@ impl Ec2Object for VpcEndpointObject {
         Ok(read)
     }
 
-    async fn create(
-        this: &AwsVpcEndpoint,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let kind = non_empty_attribute(planned, "vpc_endpoint_type")
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let kind = non_empty_attribute(at.planned, "vpc_endpoint_type")
             .unwrap_or_else(|| "Gateway".to_string());
         let interface = kind == "Interface";
-        let output = sent!(this
+        let output = sent!(at
+            .this
             .ec2()
             .await
             .create_vpc_endpoint()
-            .client_token(client_token(operation, planned))
+            .client_token(client_token(at.operation, at.planned))
             .vpc_endpoint_type(VpcEndpointType::from(kind.as_str()))
-            .set_vpc_id(string_attribute(planned, "vpc_id"))
-            .set_service_name(non_empty_attribute(planned, "service_name"))
-            .set_service_region(non_empty_attribute(planned, "service_region"))
-            .set_service_network_arn(non_empty_attribute(planned, "service_network_arn"))
+            .set_vpc_id(string_attribute(at.planned, "vpc_id"))
+            .set_service_name(non_empty_attribute(at.planned, "service_name"))
+            .set_service_region(non_empty_attribute(at.planned, "service_region"))
+            .set_service_network_arn(non_empty_attribute(at.planned, "service_network_arn"))
             .set_resource_configuration_arn(non_empty_attribute(
-                planned,
+                at.planned,
                 "resource_configuration_arn",
             ))
-            .set_policy_document(non_empty_attribute(planned, "policy"))
+            .set_policy_document(non_empty_attribute(at.planned, "policy"))
             .set_private_dns_enabled(if interface {
-                Some(bool_attribute(planned, "private_dns_enabled", false))
+                Some(bool_attribute(at.planned, "private_dns_enabled", false))
             } else {
                 None
             })
-            .set_ip_address_type(as_enum(non_empty_attribute(planned, "ip_address_type")),)
-            .set_route_table_ids(non_empty_list(string_list(planned, "route_table_ids")))
-            .set_subnet_ids(non_empty_list(string_list(planned, "subnet_ids")))
-            .set_security_group_ids(non_empty_list(string_list(planned, "security_group_ids")))
-            .set_dns_options(dns_options_request(planned))
-            .set_subnet_configurations(subnet_configurations(planned))
+            .set_ip_address_type(as_enum(non_empty_attribute(at.planned, "ip_address_type")),)
+            .set_route_table_ids(non_empty_list(string_list(at.planned, "route_table_ids")))
+            .set_subnet_ids(non_empty_list(string_list(at.planned, "subnet_ids")))
+            .set_security_group_ids(non_empty_list(string_list(
+                at.planned,
+                "security_group_ids"
+            )))
+            .set_dns_options(dns_options_request(at.planned))
+            .set_subnet_configurations(subnet_configurations(at.planned))
             .tag_specifications(tag_specification(
-                operation,
-                planned,
+                at.operation,
+                at.planned,
                 Ec2ResourceType::VpcEndpoint,
             )))?;
         created_id(
@@ -544,31 +544,23 @@ impl Ec2Object for VpcEndpointObject {
     }
 
     /// The wait until the endpoint is available reads it whole: that read is the result.
-    async fn create_and_read(
-        this: &AwsVpcEndpoint,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = Self::create(this, operation, planned).await?;
-        this.wait_available(&id, planned, operation.timeouts.create)
+    async fn create_and_read(at: Creating<'_, Self>) -> Result<Value, ProviderError> {
+        let id = Self::create(at).await?;
+        at.this
+            .wait_available(&id, at.planned, at.operation.timeouts.create)
             .await
     }
 
-    async fn update(
-        this: &AwsVpcEndpoint,
-        operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
-        let (add_tables, remove_tables) = set_changes(prior, planned, "route_table_ids");
-        let (add_subnets, remove_subnets) = set_changes(prior, planned, "subnet_ids");
-        let (add_groups, remove_groups) = set_changes(prior, planned, "security_group_ids");
-        let mut request = this
+    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
+        let (add_tables, remove_tables) = set_changes(at.prior, at.planned, "route_table_ids");
+        let (add_subnets, remove_subnets) = set_changes(at.prior, at.planned, "subnet_ids");
+        let (add_groups, remove_groups) = set_changes(at.prior, at.planned, "security_group_ids");
+        let mut request = at
+            .this
             .ec2()
             .await
             .modify_vpc_endpoint()
-            .vpc_endpoint_id(id)
+            .vpc_endpoint_id(at.key)
             .set_add_route_table_ids(non_empty_list(add_tables))
             .set_remove_route_table_ids(non_empty_list(remove_tables))
             .set_add_subnet_ids(non_empty_list(add_subnets))
@@ -581,11 +573,11 @@ impl Ec2Object for VpcEndpointObject {
             || request.get_remove_subnet_ids().is_some()
             || request.get_add_security_group_ids().is_some()
             || request.get_remove_security_group_ids().is_some();
-        let policy_changed =
-            planned.get("policy").is_wholly_known() && prior.get("policy") != planned.get("policy");
+        let policy_changed = at.planned.get("policy").is_wholly_known()
+            && at.prior.get("policy") != at.planned.get("policy");
         if policy_changed {
             changed = true;
-            request = match non_empty_attribute(planned, "policy") {
+            request = match non_empty_attribute(at.planned, "policy") {
                 Some(policy) => request.policy_document(policy),
                 None => request.reset_policy(true),
             };
@@ -596,33 +588,36 @@ impl Ec2Object for VpcEndpointObject {
             ("dns_options", 2),
             ("subnet_configuration", 3),
         ] {
-            let value = planned.get(name);
-            if !value.is_wholly_known() || value.is_null() || prior.get(name) == value {
+            let value = at.planned.get(name);
+            if !value.is_wholly_known() || value.is_null() || at.prior.get(name) == value {
                 continue;
             }
             changed = true;
             request = match apply {
                 0 => request.set_private_dns_enabled(value.as_bool()),
                 1 => request.set_ip_address_type(value.as_str().map(IpAddressType::from)),
-                2 => request.set_dns_options(dns_options_request(planned)),
-                _ => request.set_subnet_configurations(subnet_configurations(planned)),
+                2 => request.set_dns_options(dns_options_request(at.planned)),
+                _ => request.set_subnet_configurations(subnet_configurations(at.planned)),
             };
         }
         if changed {
             request.send().await.map_err(aws_error)?;
-            this.wait_available(id, planned, operation.timeouts.update)
+            at.this
+                .wait_available(at.key, at.planned, at.operation.timeouts.update)
                 .await?;
         }
         Ok(())
     }
 
-    async fn delete(
-        this: &AwsVpcEndpoint,
-        operation: &Operation,
-        id: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let output = sent!(this.ec2().await.delete_vpc_endpoints().vpc_endpoint_ids(id));
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
+        let prior = at.prior;
+        let output = sent!(at
+            .this
+            .ec2()
+            .await
+            .delete_vpc_endpoints()
+            .vpc_endpoint_ids(id));
         let output = match output {
             Err(error) if crate::error::is_not_found(&error) => return Ok(()),
             other => other?,
@@ -640,9 +635,9 @@ impl Ec2Object for VpcEndpointObject {
             }
         }
         wait_for(
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
             &format!("VPC endpoint {id} to be deleted"),
-            || async { Ok(this.find(id, Some(prior)).await?.is_none().then_some(())) },
+            || async { Ok(at.this.find(id, Some(prior)).await?.is_none().then_some(())) },
         )
         .await
     }
@@ -661,6 +656,8 @@ pub(crate) fn is_gone(endpoint: &VpcEndpoint) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use infra_core::Operation;
+
     use super::*;
 
     #[test]

@@ -9,10 +9,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_ec2::types::{Filter, VpcCidrBlockStateCode};
-use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Timeouts, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{sent, sent_unless_gone};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{copied, read, Declared, Reading};
 use crate::ec2_support::{
     chunks_of, created_id, distinct_ids, filter, integer_attribute, non_empty_attribute,
@@ -218,10 +220,7 @@ impl AwsObject for CidrAssociation {
     }
 
     /// The associations of `keys`, a chunk of IDs a DescribeVpcs.
-    async fn describe(
-        this: &AwsVpcIpv4CidrBlockAssociation,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<CidrAssociation>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<CidrAssociation> {
         let ids = distinct_ids(keys);
         let mut found = BTreeMap::new();
         for chunk in chunks_of(&ids) {
@@ -239,21 +238,20 @@ impl AwsObject for CidrAssociation {
     /// Associates the block and waits until it is `associated` (the association as waited
     /// for is not read again).
     async fn create_written(
-        this: &AwsVpcIpv4CidrBlockAssociation,
-        operation: &Operation,
-        planned: &Value,
+        at: Creating<'_, Self>,
     ) -> Result<Tagged<CidrAssociation>, ProviderError> {
-        let output = sent!(this
+        let output = sent!(at
+            .this
             .aws
             .clients()
             .await
             .ec2
             .associate_vpc_cidr_block()
-            .set_vpc_id(string_attribute(planned, "vpc_id"))
-            .set_cidr_block(non_empty_attribute(planned, "cidr_block"))
-            .set_ipv4_ipam_pool_id(non_empty_attribute(planned, "ipv4_ipam_pool_id"))
+            .set_vpc_id(string_attribute(at.planned, "vpc_id"))
+            .set_cidr_block(non_empty_attribute(at.planned, "cidr_block"))
+            .set_ipv4_ipam_pool_id(non_empty_attribute(at.planned, "ipv4_ipam_pool_id"))
             .set_ipv4_netmask_length(
-                integer_attribute(planned, "ipv4_netmask_length").map(|n| n as i32),
+                integer_attribute(at.planned, "ipv4_netmask_length").map(|n| n as i32),
             ))?;
         let id = created_id(
             output
@@ -262,10 +260,10 @@ impl AwsObject for CidrAssociation {
             "AssociateVpcCidrBlock returned no association id",
         )?;
         let found = wait_for(
-            operation.timeouts.create,
+            at.operation.timeouts.create,
             &format!("VPC CIDR block association {id} to become associated"),
             || async {
-                match find(this, &id).await? {
+                match find(at.this, &id).await? {
                     Some(found) if state(&found) == Some(&VpcCidrBlockStateCode::Associated) => {
                         Ok(Some(found))
                     }
@@ -283,25 +281,17 @@ impl AwsObject for CidrAssociation {
 
     /// Every argument forces a new association; nothing changes in place (nothing is sent).
     async fn update_written(
-        _this: &AwsVpcIpv4CidrBlockAssociation,
-        _operation: &Operation,
-        _key: &str,
-        prior: &Value,
-        _planned: &Value,
+        at: Updating<'_, Self>,
     ) -> Result<Tagged<CidrAssociation>, ProviderError> {
-        Ok(Tagged::untagged(CidrAssociation::Kept(prior.clone())))
+        Ok(Tagged::untagged(CidrAssociation::Kept(at.prior.clone())))
     }
 
-    async fn delete(
-        this: &AwsVpcIpv4CidrBlockAssociation,
-        operation: &Operation,
-        _key: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let Some(id) = string_attribute(prior, "id") else {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let Some(id) = string_attribute(at.prior, "id") else {
             return Ok(());
         };
-        let result = sent!(this
+        let result = sent!(at
+            .this
             .aws
             .clients()
             .await
@@ -312,10 +302,10 @@ impl AwsObject for CidrAssociation {
             return Ok(());
         }
         wait_for(
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
             &format!("VPC CIDR block association {id} to be disassociated"),
             || async {
-                let found = find(this, &id).await?;
+                let found = find(at.this, &id).await?;
                 Ok(match found.as_ref().and_then(state) {
                     Some(VpcCidrBlockStateCode::Disassociating)
                     | Some(VpcCidrBlockStateCode::Associated) => None,
@@ -327,14 +317,10 @@ impl AwsObject for CidrAssociation {
     }
 
     /// An association has no tags: the natural key is the VPC and the CIDR block.
-    async fn find_created(
-        this: &AwsVpcIpv4CidrBlockAssociation,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<CidrAssociation>>, ProviderError> {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<CidrAssociation> {
         let (Some(vpc_id), Some(cidr)) = (
-            non_empty_attribute(planned, "vpc_id"),
-            non_empty_attribute(planned, "cidr_block"),
+            non_empty_attribute(at.planned, "vpc_id"),
+            non_empty_attribute(at.planned, "cidr_block"),
         ) else {
             return Ok(None);
         };
@@ -342,7 +328,7 @@ impl AwsObject for CidrAssociation {
             filter("vpc-id", [vpc_id]),
             filter("cidr-block-association.cidr-block", [cidr.clone()]),
         ];
-        Ok(associations(this, filters)
+        Ok(associations(at.this, filters)
             .await?
             .into_values()
             .find(|found| {

@@ -9,10 +9,12 @@ use aws_sdk_ec2::types::{
     SecurityGroup, SecurityGroupRule, SecurityGroupRuleRequest, SecurityGroupRuleUpdate, Tag,
     UserIdGroupPair,
 };
-use infra_core::{Attribute, Check, Operation, ProviderError, Timeouts, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Timeouts, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent, text};
-use crate::ec2_object::{read, Declared, Ec2Object, Ec2Type, Reading};
+use crate::ec2_object::{
+    read, Creating, Declared, Deleting, Ec2Object, Ec2Type, Reading, Updating,
+};
 use crate::ec2_support::{
     filter, integer_attribute, non_empty_attribute, string_attribute, tag_specification,
 };
@@ -198,15 +200,11 @@ impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
         Ok(rules)
     }
 
-    async fn create(
-        this: &Ec2Type<Self>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let ec2 = this.ec2().await;
-        let group_id = string_attribute(planned, "security_group_id");
-        let tags = tag_specification(operation, planned, Ec2ResourceType::SecurityGroupRule);
-        let permission = permission(planned);
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let ec2 = at.this.ec2().await;
+        let group_id = string_attribute(at.planned, "security_group_id");
+        let tags = tag_specification(at.operation, at.planned, Ec2ResourceType::SecurityGroupRule);
+        let permission = permission(at.planned);
         let rules: Vec<SecurityGroupRule> = if EGRESS {
             sent!(ec2
                 .authorize_security_group_egress()
@@ -233,13 +231,7 @@ impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
         Ok(id.to_string())
     }
 
-    async fn update(
-        this: &Ec2Type<Self>,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
         let rule_fields = [
             "ip_protocol",
             "from_port",
@@ -250,8 +242,8 @@ impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
             "referenced_security_group_id",
             "description",
         ];
-        let mut normalized_prior = prior.clone();
-        let mut normalized_planned = planned.clone();
+        let mut normalized_prior = at.prior.clone();
+        let mut normalized_planned = at.planned.clone();
         Self::normalize(&mut normalized_prior);
         Self::normalize(&mut normalized_planned);
         if rule_fields
@@ -260,45 +252,44 @@ impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
         {
             return Ok(());
         }
-        let (protocol, from_port, to_port) = ports(planned);
+        let (protocol, from_port, to_port) = ports(at.planned);
         let request = SecurityGroupRuleRequest::builder()
             .ip_protocol(protocol)
             .set_from_port(from_port)
             .set_to_port(to_port)
-            .set_cidr_ipv4(non_empty_attribute(planned, "cidr_ipv4"))
-            .set_cidr_ipv6(non_empty_attribute(planned, "cidr_ipv6"))
-            .set_prefix_list_id(non_empty_attribute(planned, "prefix_list_id"))
-            .set_referenced_group_id(non_empty_attribute(planned, "referenced_security_group_id"))
-            .set_description(non_empty_attribute(planned, "description"))
+            .set_cidr_ipv4(non_empty_attribute(at.planned, "cidr_ipv4"))
+            .set_cidr_ipv6(non_empty_attribute(at.planned, "cidr_ipv6"))
+            .set_prefix_list_id(non_empty_attribute(at.planned, "prefix_list_id"))
+            .set_referenced_group_id(non_empty_attribute(
+                at.planned,
+                "referenced_security_group_id",
+            ))
+            .set_description(non_empty_attribute(at.planned, "description"))
             .build();
-        sent!(this
+        sent!(at
+            .this
             .ec2()
             .await
             .modify_security_group_rules()
-            .set_group_id(string_attribute(prior, "security_group_id"))
+            .set_group_id(string_attribute(at.prior, "security_group_id"))
             .security_group_rules(
                 SecurityGroupRuleUpdate::builder()
-                    .security_group_rule_id(id)
+                    .security_group_rule_id(at.key)
                     .security_group_rule(request)
                     .build(),
             ))?;
         Ok(())
     }
 
-    async fn delete(
-        this: &Ec2Type<Self>,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let ec2 = this.ec2().await;
-        let group_id = string_attribute(prior, "security_group_id");
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let ec2 = at.this.ec2().await;
+        let group_id = string_attribute(at.prior, "security_group_id");
         let result = if EGRESS {
             let request = ec2.revoke_security_group_egress().set_group_id(group_id);
-            sent!(request.security_group_rule_ids(id)).map(|_| ())
+            sent!(request.security_group_rule_ids(at.key)).map(|_| ())
         } else {
             let request = ec2.revoke_security_group_ingress().set_group_id(group_id);
-            sent!(request.security_group_rule_ids(id)).map(|_| ())
+            sent!(request.security_group_rule_ids(at.key)).map(|_| ())
         };
         // `InvalidSecurityGroupRuleId.NotFound` is one of is_not_found's codes.
         deleted_or_gone(result, crate::error::is_not_found)

@@ -12,10 +12,10 @@ use aws_sdk_ec2::types::{
     AttachmentStatus, Filter, GatewayType, ResourceType as Ec2ResourceType, Tag, VpnGateway,
     VpnState,
 };
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, ProviderError, Type, Value};
 
 use crate::app_support::sent;
-use crate::ec2_object::{read, string, Declared, Ec2Object, Ec2Type};
+use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type, Updating};
 use crate::ec2_support::{
     created_id, delete_with_retry, filter, has_code, non_empty_attribute, optional_string,
     tag_specification, wait_for,
@@ -212,22 +212,18 @@ impl Ec2Object for VpnGatewayObject {
         Ok(output.vpn_gateways().to_vec())
     }
 
-    async fn create(
-        this: &AwsVpnGateway,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let ec2 = this.ec2().await;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let ec2 = at.this.ec2().await;
         let output = sent!(ec2
             .create_vpn_gateway()
             .r#type(GatewayType::Ipsec1)
             .set_amazon_side_asn(
-                non_empty_attribute(planned, "amazon_side_asn").and_then(|a| a.parse().ok()),
+                non_empty_attribute(at.planned, "amazon_side_asn").and_then(|a| a.parse().ok()),
             )
-            .set_availability_zone(non_empty_attribute(planned, "availability_zone"))
+            .set_availability_zone(non_empty_attribute(at.planned, "availability_zone"))
             .tag_specifications(tag_specification(
-                operation,
-                planned,
+                at.operation,
+                at.planned,
                 Ec2ResourceType::VpnGateway,
             )))?;
         let id = created_id(
@@ -235,56 +231,47 @@ impl Ec2Object for VpnGatewayObject {
             "CreateVpnGateway returned no id",
         )?;
         let what = format!("VPN gateway {id} to become available");
-        this.wait_until(&id, operation.timeouts.create, &what, |gateway| {
-            gateway.is_some_and(|g| g.state() == Some(&VpnState::Available))
-        })
-        .await?;
-        if let Some(vpc_id) = non_empty_attribute(planned, "vpc_id") {
-            attach_vpn_gateway(ec2, &id, &vpc_id, operation.timeouts.create).await?;
+        at.this
+            .wait_until(&id, at.operation.timeouts.create, &what, |gateway| {
+                gateway.is_some_and(|g| g.state() == Some(&VpnState::Available))
+            })
+            .await?;
+        if let Some(vpc_id) = non_empty_attribute(at.planned, "vpc_id") {
+            attach_vpn_gateway(ec2, &id, &vpc_id, at.operation.timeouts.create).await?;
         }
         Ok(id)
     }
 
     /// A changed `vpc_id` detaches from the old VPC and attaches to the new one.
-    async fn update(
-        this: &AwsVpnGateway,
-        operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
-        let ec2 = this.ec2().await;
-        let timeout = operation.timeouts.update;
-        let before = non_empty_attribute(prior, "vpc_id");
-        let after = non_empty_attribute(planned, "vpc_id");
-        if before != after && !planned.get("vpc_id").is_unknown() {
+    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
+        let ec2 = at.this.ec2().await;
+        let timeout = at.operation.timeouts.update;
+        let before = non_empty_attribute(at.prior, "vpc_id");
+        let after = non_empty_attribute(at.planned, "vpc_id");
+        if before != after && !at.planned.get("vpc_id").is_unknown() {
             if let Some(vpc_id) = &before {
-                detach_vpn_gateway(ec2, id, vpc_id, timeout).await?;
+                detach_vpn_gateway(ec2, at.key, vpc_id, timeout).await?;
             }
             if let Some(vpc_id) = &after {
-                attach_vpn_gateway(ec2, id, vpc_id, timeout).await?;
+                attach_vpn_gateway(ec2, at.key, vpc_id, timeout).await?;
             }
         }
         Ok(())
     }
 
-    async fn delete(
-        this: &AwsVpnGateway,
-        operation: &Operation,
-        id: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let ec2 = this.ec2().await;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
+        let ec2 = at.this.ec2().await;
         // Detach from whatever AWS says it is attached to, not only what the state says.
-        let Some(gateway) = this.item(id).await? else {
+        let Some(gateway) = at.this.item(id).await? else {
             return Ok(());
         };
         let attached: Vec<String> = attached_vpcs(&gateway).map(str::to_string).collect();
         for vpc_id in attached {
-            detach_vpn_gateway(ec2, id, &vpc_id, operation.timeouts.delete).await?;
+            detach_vpn_gateway(ec2, id, &vpc_id, at.operation.timeouts.delete).await?;
         }
         delete_with_retry(
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
             &format!("VPN gateway {id}"),
             || async {
                 match sent!(ec2.delete_vpn_gateway().vpn_gateway_id(id)) {

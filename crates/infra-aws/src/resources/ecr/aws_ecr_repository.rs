@@ -23,7 +23,9 @@ use aws_sdk_ecr::types::{
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, boolean, changed, non_empty, sent, single, string, text};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{copied, read, read_block, string as text_of, Declared};
 use crate::ecr_support::{is_gone, list_tags, sdk_tags, update_tags};
 use crate::error::{aws_error, built};
@@ -274,10 +276,7 @@ impl AwsObject for RepositoryObject {
     /// Repositories by name, with tags: one DescribeRepositories per 100 names (each name on
     /// its own when one is gone, since ECR then refuses the whole call), ListTagsForResource
     /// per repository.
-    async fn describe(
-        this: &AwsEcrRepository,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Repository>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<Repository> {
         let client = &this.aws.clients().await.ecr;
         let mut repositories = Vec::new();
         for chunk in names.chunks(NAMES_PER_DESCRIBE) {
@@ -320,15 +319,11 @@ impl AwsObject for RepositoryObject {
         Ok(out)
     }
 
-    async fn create(
-        this: &AwsEcrRepository,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.ecr;
-        let name = string(planned, "name")
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.ecr;
+        let name = string(at.planned, "name")
             .ok_or_else(|| ProviderError::new("aws_ecr_repository has no name"))?;
-        let encryption = match single(planned, "encryption_configuration") {
+        let encryption = match single(at.planned, "encryption_configuration") {
             Some(config) => Some(built(
                 EncryptionConfiguration::builder()
                     .encryption_type(EncryptionType::from(
@@ -341,72 +336,66 @@ impl AwsObject for RepositoryObject {
             )?),
             None => None,
         };
-        let scanning = single(planned, "image_scanning_configuration").map(|c| {
+        let scanning = single(at.planned, "image_scanning_configuration").map(|c| {
             ImageScanningConfiguration::builder()
                 .scan_on_push(boolean(c, "scan_on_push").unwrap_or(false))
                 .build()
         });
-        let filters = exclusion_filters(planned)?;
+        let filters = exclusion_filters(at.planned)?;
         sent!(client
             .create_repository()
             .repository_name(&name)
             .image_tag_mutability(ImageTagMutability::from(
-                string(planned, "image_tag_mutability")
+                string(at.planned, "image_tag_mutability")
                     .unwrap_or_else(|| "MUTABLE".into())
                     .as_str(),
             ))
             .set_image_tag_mutability_exclusion_filters((!filters.is_empty()).then_some(filters))
             .set_encryption_configuration(encryption)
             .set_image_scanning_configuration(scanning)
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?)))?;
+            .set_tags(Some(sdk_tags(&at.operation.tags_with_managed(at.planned))?)))?;
         Ok(name)
     }
 
-    async fn update(
-        this: &AwsEcrRepository,
-        _operation: &Operation,
-        name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.ecr;
-        if changed(prior, planned, "image_tag_mutability")
-            || changed(prior, planned, "image_tag_mutability_exclusion_filter")
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.ecr;
+        if changed(at.prior, at.planned, "image_tag_mutability")
+            || changed(
+                at.prior,
+                at.planned,
+                "image_tag_mutability_exclusion_filter",
+            )
         {
-            put_mutability(client, name, planned).await?;
+            put_mutability(client, at.key, at.planned).await?;
         }
-        if changed(prior, planned, "image_scanning_configuration") {
-            let scan = single(planned, "image_scanning_configuration")
+        if changed(at.prior, at.planned, "image_scanning_configuration") {
+            let scan = single(at.planned, "image_scanning_configuration")
                 .and_then(|c| boolean(c, "scan_on_push"))
                 .unwrap_or(false);
             sent!(client
                 .put_image_scanning_configuration()
-                .repository_name(name)
-                .set_registry_id(string(prior, "registry_id"))
+                .repository_name(at.key)
+                .set_registry_id(string(at.prior, "registry_id"))
                 .image_scanning_configuration(
                     ImageScanningConfiguration::builder()
                         .scan_on_push(scan)
                         .build(),
                 ))?;
         }
-        if let Some(arn) = string(prior, "arn") {
-            update_tags(client, &arn, prior, planned).await?;
+        if let Some(arn) = string(at.prior, "arn") {
+            update_tags(client, &arn, at.prior, at.planned).await?;
         }
-        Ok(name.to_string())
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsEcrRepository,
-        _operation: &Operation,
-        name: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.ecr;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let name = at.key;
+        let client = &at.this.aws.clients().await.ecr;
         match sent!(client
             .delete_repository()
             .repository_name(name)
-            .set_registry_id(string(prior, "registry_id"))
-            .force(boolean(prior, "force_delete").unwrap_or(false)))
+            .set_registry_id(string(at.prior, "registry_id"))
+            .force(boolean(at.prior, "force_delete").unwrap_or(false)))
         {
             Ok(_) => Ok(()),
             Err(error) if is_gone(&error) => Ok(()),

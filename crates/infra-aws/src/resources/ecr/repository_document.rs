@@ -3,12 +3,13 @@
 //!
 //! moto holds every argument of both types; drift on all of them is seen in tests.
 
-use std::collections::BTreeMap;
-
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, ProviderError, Type, Value};
 
 use crate::app_support::{canonical_json, invalid_json, policy_value, sent, string};
-use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    key_by_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::declared::{read, Declared, Reading};
 use crate::ecr_support::is_gone;
 use crate::error::aws_error;
@@ -151,40 +152,25 @@ impl<const ACCESS: bool> AwsObject for RepositoryDocument<ACCESS> {
 
     /// The document per repository, one after another: ECR has no batched read.
     async fn describe(
-        this: &DocumentType<ACCESS>,
+        this: &ObjectType<Self>,
         repositories: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Document>>, ProviderError> {
+    ) -> DescribeResult<Document> {
         let found = key_by_key(repositories, |repository| Self::get(this, repository)).await?;
         Ok(found.into_iter().map(|(k, d)| (k, untagged(d))).collect())
     }
 
-    async fn create(
-        this: &DocumentType<ACCESS>,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        Self::put(this, planned).await
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        Self::put(at.this, at.planned).await
     }
 
-    async fn update(
-        this: &DocumentType<ACCESS>,
-        _operation: &Operation,
-        _repository: &str,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        Self::put(this, planned).await
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        Self::put(at.this, at.planned).await
     }
 
     /// By the prior's `repository`.
-    async fn delete(
-        this: &DocumentType<ACCESS>,
-        _operation: &Operation,
-        _key: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.ecr;
-        let Some(repository) = string(prior, "repository") else {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.ecr;
+        let Some(repository) = string(at.prior, "repository") else {
             return Ok(());
         };
         let deleted = match Self::KIND_OF {
@@ -209,16 +195,12 @@ impl<const ACCESS: bool> AwsObject for RepositoryDocument<ACCESS> {
         }
     }
 
-    async fn find_created(
-        this: &DocumentType<ACCESS>,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<Document>>, ProviderError> {
-        let Some(repository) = string(planned, "repository") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<Document> {
+        let Some(repository) = string(at.planned, "repository") else {
             return Ok(None);
         };
-        let wanted = canonical_json(&string(planned, "policy").unwrap_or_default());
-        Ok(Self::get(this, &repository)
+        let wanted = canonical_json(&string(at.planned, "policy").unwrap_or_default());
+        Ok(Self::get(at.this, &repository)
             .await?
             .filter(|document| canonical_json(&document.policy) == wanted)
             .map(untagged))

@@ -55,13 +55,15 @@ use aws_sdk_ecs::types::{
     NetworkBandwidthGbpsRequest, NetworkInterfaceCountRequest, PropagateMiTags,
     TotalLocalStorageGbRequest, UpdateManagedInstancesProviderConfiguration, VCpuCountRangeRequest,
 };
-use infra_core::{Attribute, Block, Check, Operation, Pattern, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, Pattern, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
     blocks, boolean, int, non_empty, number, retry_while, sent, single, string, string_list,
     strings, text, vanished, wait_for,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{self, read, read_block, Declared, Reading};
 use crate::ecs_support::{
     active_by_key, cluster_name_checks, created_arn, has_managed_tags, tags_to_sdk, update_tags,
@@ -1086,62 +1088,55 @@ impl AwsObject for CapacityProviderObject {
     }
 
     async fn describe(
-        this: &AwsEcsCapacityProvider,
+        this: &ObjectType<Self>,
         keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<CapacityProvider>>, ProviderError> {
+    ) -> DescribeResult<CapacityProvider> {
         describe(this, keys, None).await
     }
 
-    async fn create(
-        this: &AwsEcsCapacityProvider,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let name = string(planned, "name").ok_or_else(|| {
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let name = string(at.planned, "name").ok_or_else(|| {
             ProviderError::new("aws_ecs_capacity_provider needs a known \"name\"")
         })?;
-        let group = single(planned, "auto_scaling_group_provider")
+        let group = single(at.planned, "auto_scaling_group_provider")
             .map(group_of)
             .transpose()?;
-        let instances = single(planned, "managed_instances_provider")
+        let instances = single(at.planned, "managed_instances_provider")
             .map(managed_instances_provider_of)
             .transpose()?;
-        let response = sent!(this
+        let response = sent!(at
+            .this
             .aws
             .clients()
             .await
             .ecs
             .create_capacity_provider()
             .name(&name)
-            .set_cluster(non_empty(planned, "cluster"))
+            .set_cluster(non_empty(at.planned, "cluster"))
             .set_auto_scaling_group_provider(group)
             .set_managed_instances_provider(instances)
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
+            .set_tags(Some(tags_to_sdk(
+                &at.operation.tags_with_managed(at.planned)
+            ))))?;
         let arn = response
             .capacity_provider()
             .and_then(CapacityProvider::capacity_provider_arn);
         created_arn(arn, "ECS capacity provider", &name)
     }
 
-    async fn update(
-        this: &AwsEcsCapacityProvider,
-        _operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.ecs;
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.ecs;
         let providers = ["auto_scaling_group_provider", "managed_instances_provider"];
         let settings_changed = providers
             .iter()
-            .any(|key| single(prior, key) != single(planned, key));
+            .any(|key| single(at.prior, key) != single(at.planned, key));
         if settings_changed {
             // As the provider: the whole configured block, and the cluster a managed instances
             // provider belongs to.
-            let name = string(planned, "name").unwrap_or_else(|| arn.to_string());
-            let cluster = non_empty(planned, "cluster");
-            let group = single(planned, "auto_scaling_group_provider").map(group_update_of);
-            let instances = single(planned, "managed_instances_provider")
+            let name = string(at.planned, "name").unwrap_or_else(|| at.key.to_string());
+            let cluster = non_empty(at.planned, "cluster");
+            let group = single(at.planned, "auto_scaling_group_provider").map(group_update_of);
+            let instances = single(at.planned, "managed_instances_provider")
                 .map(managed_instances_update_of)
                 .transpose()?;
             retry_while(UPDATE_TIMEOUT, is_update_in_progress, || {
@@ -1154,27 +1149,23 @@ impl AwsObject for CapacityProviderObject {
                 async move { sent!(request) }
             })
             .await?;
-            wait_for_update(this, arn).await?;
+            wait_for_update(at.this, at.key).await?;
         }
-        update_tags(client, arn, prior, planned).await?;
-        Ok(arn.to_string())
+        update_tags(client, at.key, at.prior, at.planned).await?;
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsEcsCapacityProvider,
-        _operation: &Operation,
-        arn: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         // A managed instances provider is cluster-scoped: it is deleted from its cluster.
-        match sent!(this
+        match sent!(at
+            .this
             .aws
             .clients()
             .await
             .ecs
             .delete_capacity_provider()
-            .capacity_provider(arn)
-            .set_cluster(non_empty(prior, "cluster")))
+            .capacity_provider(at.key)
+            .set_cluster(non_empty(at.prior, "cluster")))
         {
             Ok(_) => {}
             Err(error) if is_not_found(&error) => return Ok(()),
@@ -1185,7 +1176,7 @@ impl AwsObject for CapacityProviderObject {
             "the ECS capacity provider to be deleted",
             Duration::from_secs(20 * 60),
             || async {
-                let remaining = describe(this, &[arn.to_string()], None).await?;
+                let remaining = describe(at.this, &[at.key.to_string()], None).await?;
                 Ok(remaining.is_empty().then_some(()))
             },
         )
@@ -1194,19 +1185,15 @@ impl AwsObject for CapacityProviderObject {
 
     /// Names are unique in a region (a managed instances provider's in its cluster, where it
     /// is looked up); ours carries the managed tags.
-    async fn find_created(
-        this: &AwsEcsCapacityProvider,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<CapacityProvider>>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<CapacityProvider> {
+        let Some(name) = string(at.planned, "name") else {
             return Ok(None);
         };
-        let cluster = non_empty(planned, "cluster");
-        let mut found = describe(this, std::slice::from_ref(&name), cluster.as_deref()).await?;
+        let cluster = non_empty(at.planned, "cluster");
+        let mut found = describe(at.this, std::slice::from_ref(&name), cluster.as_deref()).await?;
         Ok(found
             .remove(&name)
-            .filter(|provider| has_managed_tags(&provider.tags, operation)))
+            .filter(|provider| has_managed_tags(&provider.tags, at.operation)))
     }
 }
 

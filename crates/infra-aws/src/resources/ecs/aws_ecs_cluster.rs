@@ -18,7 +18,7 @@ use aws_sdk_ecs::types::{
 use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, boolean, changed, deleted_or_gone, sent, single, string, text};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{AwsObject, Creating, Deleting, DescribeResult, ObjectType, Updating};
 use crate::declared::{self, read, read_block, Declared, Reading};
 use crate::ecs_support::{
     active_by_key, cluster_name_checks, created_arn, tags_to_sdk, update_tags, with_tags,
@@ -312,10 +312,7 @@ impl AwsObject for ClusterObject {
 
     /// Active clusters by ARN or name, as asked (DescribeClusters, 100 a call), with their
     /// tags, settings and configuration.
-    async fn describe(
-        this: &AwsEcsCluster,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Cluster>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Cluster> {
         let client = &this.aws.clients().await.ecs;
         let mut out = BTreeMap::new();
         for chunk in keys.chunks(CLUSTERS_PER_CALL) {
@@ -336,40 +333,32 @@ impl AwsObject for ClusterObject {
         Ok(with_tags(out, Cluster::tags))
     }
 
-    async fn create(
-        this: &AwsEcsCluster,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.ecs;
-        let name = string(planned, "name")
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.ecs;
+        let name = string(at.planned, "name")
             .ok_or_else(|| ProviderError::new("aws_ecs_cluster needs a known \"name\""))?;
-        let settings = settings_to_sdk(planned);
+        let settings = settings_to_sdk(at.planned);
         let response = sent!(client
             .create_cluster()
             .cluster_name(&name)
             .set_settings((!settings.is_empty()).then_some(settings))
-            .set_configuration(configuration_to_sdk(planned))
-            .set_service_connect_defaults(service_connect_to_sdk(planned)?)
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
+            .set_configuration(configuration_to_sdk(at.planned))
+            .set_service_connect_defaults(service_connect_to_sdk(at.planned)?)
+            .set_tags(Some(tags_to_sdk(
+                &at.operation.tags_with_managed(at.planned)
+            ))))?;
         let arn = response.cluster().and_then(Cluster::cluster_arn);
         created_arn(arn, "ECS cluster", &name)
     }
 
-    async fn update(
-        this: &AwsEcsCluster,
-        _operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.ecs;
-        if changed(prior, planned, "setting") {
-            let mut settings = settings_to_sdk(planned);
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.ecs;
+        if changed(at.prior, at.planned, "setting") {
+            let mut settings = settings_to_sdk(at.planned);
             // A removed setting goes back to AWS's default rather than staying as it was.
-            for old in blocks(prior, "setting") {
+            for old in blocks(at.prior, "setting") {
                 let name = string(old, "name").unwrap_or_default();
-                if !blocks(planned, "setting")
+                if !blocks(at.planned, "setting")
                     .iter()
                     .any(|s| string(s, "name").as_deref() == Some(name.as_str()))
                 {
@@ -384,23 +373,23 @@ impl AwsObject for ClusterObject {
             // UpdateCluster carries settings too, and the emulator implements it.
             sent!(client
                 .update_cluster()
-                .cluster(arn)
+                .cluster(at.key)
                 .set_settings(Some(settings)))?;
         }
-        if changed(prior, planned, "configuration")
-            || changed(prior, planned, "service_connect_defaults")
+        if changed(at.prior, at.planned, "configuration")
+            || changed(at.prior, at.planned, "service_connect_defaults")
         {
-            let mut request = client.update_cluster().cluster(arn);
-            if changed(prior, planned, "configuration") {
+            let mut request = client.update_cluster().cluster(at.key);
+            if changed(at.prior, at.planned, "configuration") {
                 // No block clears the configuration.
                 request = request.configuration(
-                    configuration_to_sdk(planned)
+                    configuration_to_sdk(at.planned)
                         .unwrap_or_else(|| ClusterConfiguration::builder().build()),
                 );
             }
-            if changed(prior, planned, "service_connect_defaults") {
+            if changed(at.prior, at.planned, "service_connect_defaults") {
                 request = request.set_service_connect_defaults(Some(match service_connect_to_sdk(
-                    planned,
+                    at.planned,
                 )? {
                     Some(defaults) => defaults,
                     // An empty namespace removes the default.
@@ -412,18 +401,13 @@ impl AwsObject for ClusterObject {
             }
             sent!(request)?;
         }
-        update_tags(client, arn, prior, planned).await?;
-        Ok(arn.to_string())
+        update_tags(client, at.key, at.prior, at.planned).await?;
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsEcsCluster,
-        _operation: &Operation,
-        arn: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.ecs;
-        deleted_or_gone(sent!(client.delete_cluster().cluster(arn)), is_not_found)
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.ecs;
+        deleted_or_gone(sent!(client.delete_cluster().cluster(at.key)), is_not_found)
     }
 }
 

@@ -14,7 +14,9 @@ use aws_sdk_ecs::types::{CapacityProviderStrategyItem, Cluster};
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{sent, string, string_list, strings, vanished};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::ecs_support::{
     capacity_provider_strategy_block, capacity_provider_strategy_to_sdk,
@@ -126,10 +128,7 @@ impl AwsObject for ClusterCapacityProviders {
 
     /// Active clusters by name (DescribeClusters, 100 names a call), each under the name AWS
     /// reports.
-    async fn describe(
-        this: &AwsEcsClusterCapacityProviders,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Cluster>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<Cluster> {
         let client = &this.aws.clients().await.ecs;
         let mut found = BTreeMap::new();
         for chunk in names.chunks(CLUSTERS_PER_CALL) {
@@ -152,32 +151,17 @@ impl AwsObject for ClusterCapacityProviders {
         Ok(found)
     }
 
-    async fn create_written(
-        this: &AwsEcsClusterCapacityProviders,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<Cluster>, ProviderError> {
-        put_planned(this, planned).await
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<Cluster>, ProviderError> {
+        put_planned(at.this, at.planned).await
     }
 
-    async fn update_written(
-        this: &AwsEcsClusterCapacityProviders,
-        _operation: &Operation,
-        _cluster: &str,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Tagged<Cluster>, ProviderError> {
-        put_planned(this, planned).await
+    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<Cluster>, ProviderError> {
+        put_planned(at.this, at.planned).await
     }
 
     /// Empty lists, as the provider does; a cluster that is gone needs nothing.
-    async fn delete(
-        this: &AwsEcsClusterCapacityProviders,
-        _operation: &Operation,
-        cluster: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        match put(this, cluster, Vec::new(), Vec::new()).await {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        match put(at.this, at.key, Vec::new(), Vec::new()).await {
             Ok(_) => Ok(()),
             Err(error) if is_not_found(&error) => Ok(()),
             Err(error) => Err(error),

@@ -41,7 +41,6 @@
 //! show the requests, the read-back and the plan-time checks, and the calls follow the API
 //! reference.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime};
@@ -64,7 +63,10 @@ use crate::app_support::{
     blocks, changed, has_managed_tags, int, known, non_empty, number, one_block, retry_while, sent,
     single, string, string_list, strings, text, vanished, wait_for,
 };
-use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    each_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::declared::{self, read, Declared, Field, Reading};
 use crate::ecs_support::{secrets_value, tags_from_sdk, tags_to_sdk, update_tags};
 use crate::error::is_not_found;
@@ -840,10 +842,7 @@ impl AwsObject for ExpressGatewayServiceObject {
     /// The services among `keys` (ARNs) as ECS reports them, with their tags, whatever their
     /// state (the read after a write takes them so): one DescribeExpressGatewayService each,
     /// several at once.
-    async fn describe(
-        this: &AwsEcsExpressGatewayService,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Service>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Service> {
         let client = this.aws.clients().await.ecs.clone();
         let client = &client;
         each_key(keys, |arn| async move {
@@ -853,10 +852,7 @@ impl AwsObject for ExpressGatewayServiceObject {
     }
 
     /// Refresh: the priors' services, but a DRAINING or INACTIVE one is gone.
-    async fn describe_priors(
-        this: &AwsEcsExpressGatewayService,
-        priors: &[Value],
-    ) -> Result<BTreeMap<String, Tagged<Service>>, ProviderError> {
+    async fn describe_priors(this: &ObjectType<Self>, priors: &[Value]) -> DescribeResult<Service> {
         let keys: Vec<String> = priors.iter().filter_map(Self::key_of).collect();
         let mut found = Self::describe(this, &keys).await?;
         found.retain(|_, service| is_live(&service.object));
@@ -865,16 +861,13 @@ impl AwsObject for ExpressGatewayServiceObject {
 
     /// The provider's check that no service of the configured name exists, the create, and
     /// its wait; the key is the new service's ARN.
-    async fn create(
-        this: &AwsEcsExpressGatewayService,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = this.aws.clients().await.ecs.clone();
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = at.this.aws.clients().await.ecs.clone();
         // The provider's check: a service of the configured name in the cluster already exists.
-        if let Some(name) = non_empty(planned, "service_name") {
-            let cluster = non_empty(planned, "cluster").unwrap_or_else(|| "default".to_string());
-            let found = describe_services(&this.aws, &cluster, std::slice::from_ref(&name)).await?;
+        if let Some(name) = non_empty(at.planned, "service_name") {
+            let cluster = non_empty(at.planned, "cluster").unwrap_or_else(|| "default".to_string());
+            let found =
+                describe_services(&at.this.aws, &cluster, std::slice::from_ref(&name)).await?;
             if found.contains_key(&name) {
                 return Err(ProviderError::with_code(
                     "ResourceAlreadyExists",
@@ -883,7 +876,7 @@ impl AwsObject for ExpressGatewayServiceObject {
                 .with_cause(Cause::AlreadyExists));
             }
         }
-        let request = create_request(&client, operation, planned)?;
+        let request = create_request(&client, at.operation, at.planned)?;
         let sent_at = SystemTime::now();
         let response = retry_while(ROLE_PROPAGATION, is_role_propagating, || {
             let request = request.clone();
@@ -897,40 +890,44 @@ impl AwsObject for ExpressGatewayServiceObject {
                 ProviderError::new("CreateExpressGatewayService answered no service ARN")
             })?
             .to_string();
-        wait(&client, &arn, planned, sent_at, operation.timeouts.create).await?;
+        wait(
+            &client,
+            &arn,
+            at.planned,
+            sent_at,
+            at.operation.timeouts.create,
+        )
+        .await?;
         Ok(arn)
     }
 
     /// UpdateExpressGatewayService and its wait when what it takes changed, then the tags.
-    async fn update(
-        this: &AwsEcsExpressGatewayService,
-        operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = this.aws.clients().await.ecs.clone();
-        if sends_update(prior, planned) {
-            let request = update_request(&client, arn, planned)?;
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = at.this.aws.clients().await.ecs.clone();
+        if sends_update(at.prior, at.planned) {
+            let request = update_request(&client, at.key, at.planned)?;
             let sent_at = SystemTime::now();
             retry_while(ROLE_PROPAGATION, is_role_propagating, || {
                 let request = request.clone();
                 async move { sent!(request) }
             })
             .await?;
-            wait(&client, arn, planned, sent_at, operation.timeouts.update).await?;
+            wait(
+                &client,
+                at.key,
+                at.planned,
+                sent_at,
+                at.operation.timeouts.update,
+            )
+            .await?;
         }
-        update_tags(&client, arn, prior, planned).await?;
-        Ok(arn.to_string())
+        update_tags(&client, at.key, at.prior, at.planned).await?;
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsEcsExpressGatewayService,
-        operation: &Operation,
-        arn: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = this.aws.clients().await.ecs.clone();
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let arn = at.key;
+        let client = at.this.aws.clients().await.ecs.clone();
         match sent!(client.delete_express_gateway_service().service_arn(arn)) {
             Ok(_) => {}
             // Already deleted, or its deletion under way.
@@ -939,7 +936,7 @@ impl AwsObject for ExpressGatewayServiceObject {
         }
         wait_for(
             &format!("ECS Express Gateway Service {arn} to be deleted"),
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
             || async {
                 match describe(&client, arn, false).await {
                     Ok(Some(service)) => match status_of(&service) {
@@ -961,29 +958,27 @@ impl AwsObject for ExpressGatewayServiceObject {
 
     /// The service of the configured name in its cluster with the managed tags; without a
     /// name (ECS generates one), the ECS service carrying the managed tags.
-    async fn find_created(
-        this: &AwsEcsExpressGatewayService,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<Service>>, ProviderError> {
-        let arns = match non_empty(planned, "service_name") {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<Service> {
+        let arns = match non_empty(at.planned, "service_name") {
             Some(name) => {
                 let cluster =
-                    non_empty(planned, "cluster").unwrap_or_else(|| "default".to_string());
+                    non_empty(at.planned, "cluster").unwrap_or_else(|| "default".to_string());
                 let found =
-                    describe_services(&this.aws, &cluster, std::slice::from_ref(&name)).await?;
+                    describe_services(&at.this.aws, &cluster, std::slice::from_ref(&name)).await?;
                 found
                     .get(&name)
-                    .filter(|service| has_managed_tags(&tags_from_sdk(service.tags()), operation))
+                    .filter(|service| {
+                        has_managed_tags(&tags_from_sdk(service.tags()), at.operation)
+                    })
                     .and_then(|service| service.service_arn())
                     .map(str::to_string)
                     .into_iter()
                     .collect::<Vec<_>>()
             }
-            None => tagged_services(&this.aws, operation).await?,
+            None => tagged_services(&at.this.aws, at.operation).await?,
         };
         for arn in arns {
-            if let Some(found) = this.found(&arn).await?.filter(|f| is_live(&f.object)) {
+            if let Some(found) = at.this.found(&arn).await?.filter(|f| is_live(&f.object)) {
                 return Ok(Some(found));
             }
         }

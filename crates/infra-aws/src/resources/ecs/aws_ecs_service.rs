@@ -57,14 +57,16 @@ use aws_sdk_ecs::types::{
     VpcLatticeConfiguration,
 };
 use infra_core::{
-    Attribute, Block, Check, Operation, ProviderError, Schema, TextCheck, Timeouts, Type, Value,
+    Attribute, Block, Check, ProviderError, Schema, TextCheck, Timeouts, Type, Value,
 };
 
 use crate::app_support::{
     blocks, boolean, changed, int, number, sent, single, string, string_list, string_map, strings,
     text, vanished, wait_for,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::blue_green::deploy::PAUSE_SIGNAL_TAG;
 use crate::declared::{copied, read, read_block, Declared, Reading};
 use crate::ec2_support::token_of;
@@ -2247,10 +2249,7 @@ impl AwsObject for EcsServiceObject {
     }
 
     /// By the cluster each key names: an ARN's ([`cluster_in_arn`]) or an import ID's.
-    async fn describe(
-        this: &AwsEcsService,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Service>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Service> {
         let lookups = keys.iter().map(|key| lookup(key, || cluster_in_arn(key)));
         described_by_key(&this.aws, lookups).await
     }
@@ -2270,10 +2269,7 @@ impl AwsObject for EcsServiceObject {
 
     /// DescribeServices per cluster the priors name (10 services a call); an imported prior
     /// ([`imported_service`]) by the cluster and name of its import ID.
-    async fn describe_priors(
-        this: &AwsEcsService,
-        priors: &[Value],
-    ) -> Result<BTreeMap<String, Tagged<Service>>, ProviderError> {
+    async fn describe_priors(this: &ObjectType<Self>, priors: &[Value]) -> DescribeResult<Service> {
         let lookups = priors.iter().filter_map(|p| {
             let key = Self::key_of(p)?;
             Some(lookup(&key, || cluster_of(p)))
@@ -2281,70 +2277,54 @@ impl AwsObject for EcsServiceObject {
         described_by_key(&this.aws, lookups).await
     }
 
-    async fn create_written(
-        this: &AwsEcsService,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<Service>, ProviderError> {
-        let name = string(planned, "name")
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<Service>, ProviderError> {
+        let name = string(at.planned, "name")
             .ok_or_else(|| ProviderError::new("aws_ecs_service needs a known \"name\""))?;
-        let cluster = cluster_of(planned);
-        let tags = operation.tags_with_managed(planned);
-        let arn = create_service(&this.aws, &name, planned, &tags).await?;
-        if boolean(planned, "wait_for_steady_state") == Some(true) {
-            wait_for_steady_state(&this.aws, &cluster, &arn, operation.timeouts.create).await?;
+        let cluster = cluster_of(at.planned);
+        let tags = at.operation.tags_with_managed(at.planned);
+        let arn = create_service(&at.this.aws, &name, at.planned, &tags).await?;
+        if boolean(at.planned, "wait_for_steady_state") == Some(true) {
+            wait_for_steady_state(&at.this.aws, &cluster, &arn, at.operation.timeouts.create)
+                .await?;
         }
-        read_back(this, &cluster, &arn).await
+        read_back(at.this, &cluster, &arn).await
     }
 
-    async fn update_written(
-        this: &AwsEcsService,
-        operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Tagged<Service>, ProviderError> {
-        let client = &this.aws.clients().await.ecs;
-        let cluster = cluster_of(prior);
-        let sent = update_service(&this.aws, arn, prior, planned).await?;
-        update_tags(client, arn, prior, planned).await?;
-        if sent && boolean(planned, "wait_for_steady_state") == Some(true) {
-            wait_for_steady_state(&this.aws, &cluster, arn, operation.timeouts.update).await?;
+    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<Service>, ProviderError> {
+        let client = &at.this.aws.clients().await.ecs;
+        let cluster = cluster_of(at.prior);
+        let sent = update_service(&at.this.aws, at.key, at.prior, at.planned).await?;
+        update_tags(client, at.key, at.prior, at.planned).await?;
+        if sent && boolean(at.planned, "wait_for_steady_state") == Some(true) {
+            wait_for_steady_state(&at.this.aws, &cluster, at.key, at.operation.timeouts.update)
+                .await?;
         }
-        read_back(this, &cluster, arn).await
+        read_back(at.this, &cluster, at.key).await
     }
 
-    async fn delete(
-        this: &AwsEcsService,
-        operation: &Operation,
-        arn: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         delete_service(
-            &this.aws,
-            &cluster_of(prior),
-            arn,
-            operation.timeouts.delete,
-            drains_before_delete(prior),
+            &at.this.aws,
+            &cluster_of(at.prior),
+            at.key,
+            at.operation.timeouts.delete,
+            drains_before_delete(at.prior),
         )
         .await
     }
 
     /// The service of the configured name in its cluster, when it carries this operation's
     /// managed tags.
-    async fn find_created(
-        this: &AwsEcsService,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<Service>>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<Service> {
+        let Some(name) = string(at.planned, "name") else {
             return Ok(None);
         };
-        let cluster = cluster_of(planned);
-        let mut found = describe_services(&this.aws, &cluster, std::slice::from_ref(&name)).await?;
+        let cluster = cluster_of(at.planned);
+        let mut found =
+            describe_services(&at.this.aws, &cluster, std::slice::from_ref(&name)).await?;
         Ok(found
             .remove(&name)
-            .filter(|service| has_managed_tags(&tags_from_sdk(service.tags()), operation))
+            .filter(|service| has_managed_tags(&tags_from_sdk(service.tags()), at.operation))
             .map(tagged))
     }
 }

@@ -42,7 +42,9 @@ use crate::app_support::{
     blocks, boolean, int, map_value, number, one_block, sent, single, string, string_list,
     string_map, strings, text,
 };
-use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    key_by_key, AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{self, read, read_block, string_or_empty, switch};
 use crate::declared::{Declared, Reading};
 use crate::ecs_support::{
@@ -880,10 +882,7 @@ impl AwsObject for TaskDefinitionObject {
     }
 
     /// One DescribeTaskDefinition (tags included) per key, one after another.
-    async fn describe(
-        this: &AwsEcsTaskDefinition,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<TaskDefinition>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<TaskDefinition> {
         key_by_key(keys, |key| this.found_tagged(key)).await
     }
 
@@ -891,9 +890,9 @@ impl AwsObject for TaskDefinitionObject {
     /// `track_latest`, the family's latest ACTIVE revision instead (so a revision registered
     /// outside, by a CI pipeline, is not drift), filed under the prior's ARN.
     async fn describe_priors(
-        this: &AwsEcsTaskDefinition,
+        this: &ObjectType<Self>,
         priors: &[Value],
-    ) -> Result<BTreeMap<String, Tagged<TaskDefinition>>, ProviderError> {
+    ) -> DescribeResult<TaskDefinition> {
         let mut out = BTreeMap::new();
         for prior in priors {
             let Some(arn) = Self::key_of(prior) else {
@@ -911,49 +910,47 @@ impl AwsObject for TaskDefinitionObject {
     }
 
     /// One RegisterTaskDefinition, tagged with the managed tags; its answer's ARN.
-    async fn create(
-        this: &AwsEcsTaskDefinition,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.ecs;
-        let family = string(planned, "family").ok_or_else(|| {
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.ecs;
+        let family = string(at.planned, "family").ok_or_else(|| {
             ProviderError::new("aws_ecs_task_definition needs a known \"family\"")
         })?;
         let containers =
-            containers_to_sdk(&string(planned, "container_definitions").unwrap_or_default())?;
-        let compatibilities: Vec<Compatibility> = strings(planned, "requires_compatibilities")
+            containers_to_sdk(&string(at.planned, "container_definitions").unwrap_or_default())?;
+        let compatibilities: Vec<Compatibility> = strings(at.planned, "requires_compatibilities")
             .iter()
             .map(|c| Compatibility::from(c.as_str()))
             .collect();
-        let volumes = volumes_to_sdk(planned)?;
-        let proxy = proxy_to_sdk(planned)?;
-        let constraints = constraints_to_sdk(planned);
+        let volumes = volumes_to_sdk(at.planned)?;
+        let proxy = proxy_to_sdk(at.planned)?;
+        let constraints = constraints_to_sdk(at.planned);
         let response = sent!(client
             .register_task_definition()
             .family(&family)
             .set_container_definitions(Some(containers))
             .set_requires_compatibilities((!compatibilities.is_empty()).then_some(compatibilities))
             .set_network_mode(
-                string(planned, "network_mode").map(|m| NetworkMode::from(m.as_str())),
+                string(at.planned, "network_mode").map(|m| NetworkMode::from(m.as_str())),
             )
-            .set_cpu(string(planned, "cpu"))
-            .set_memory(string(planned, "memory"))
-            .set_execution_role_arn(string(planned, "execution_role_arn"))
-            .set_task_role_arn(string(planned, "task_role_arn"))
-            .set_runtime_platform(runtime_platform_to_sdk(planned))
-            .set_pid_mode(string(planned, "pid_mode").map(|m| PidMode::from(m.as_str())))
-            .set_ipc_mode(string(planned, "ipc_mode").map(|m| IpcMode::from(m.as_str())))
-            .set_enable_fault_injection(boolean(planned, "enable_fault_injection"))
+            .set_cpu(string(at.planned, "cpu"))
+            .set_memory(string(at.planned, "memory"))
+            .set_execution_role_arn(string(at.planned, "execution_role_arn"))
+            .set_task_role_arn(string(at.planned, "task_role_arn"))
+            .set_runtime_platform(runtime_platform_to_sdk(at.planned))
+            .set_pid_mode(string(at.planned, "pid_mode").map(|m| PidMode::from(m.as_str())))
+            .set_ipc_mode(string(at.planned, "ipc_mode").map(|m| IpcMode::from(m.as_str())))
+            .set_enable_fault_injection(boolean(at.planned, "enable_fault_injection"))
             .set_volumes((!volumes.is_empty()).then_some(volumes))
             .set_ephemeral_storage(
-                single(planned, "ephemeral_storage")
+                single(at.planned, "ephemeral_storage")
                     .and_then(|e| int(e, "size_in_gib"))
                     .map(|size| EphemeralStorage::builder().size_in_gib(size).build()),
             )
             .set_proxy_configuration(proxy)
             .set_placement_constraints((!constraints.is_empty()).then_some(constraints))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
+            .set_tags(Some(tags_to_sdk(
+                &at.operation.tags_with_managed(at.planned)
+            ))))?;
         let arn = response
             .task_definition()
             .and_then(TaskDefinition::task_definition_arn);
@@ -961,30 +958,19 @@ impl AwsObject for TaskDefinitionObject {
     }
 
     /// Only the tags (and the configuration-only switches) change in place.
-    async fn update(
-        this: &AwsEcsTaskDefinition,
-        _operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.ecs;
-        update_tags(client, arn, prior, planned).await?;
-        Ok(arn.to_string())
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.ecs;
+        update_tags(client, at.key, at.prior, at.planned).await?;
+        Ok(at.key.to_string())
     }
 
     /// DeregisterTaskDefinition, unless the revision is already gone (or deregistered).
-    async fn delete(
-        this: &AwsEcsTaskDefinition,
-        _operation: &Operation,
-        arn: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.ecs;
-        if this.found_tagged(arn).await?.is_none() {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.ecs;
+        if at.this.found_tagged(at.key).await?.is_none() {
             return Ok(());
         }
-        sent!(client.deregister_task_definition().task_definition(arn))?;
+        sent!(client.deregister_task_definition().task_definition(at.key))?;
         Ok(())
     }
 }

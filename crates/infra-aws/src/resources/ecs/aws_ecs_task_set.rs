@@ -17,10 +17,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
 use aws_sdk_ecs::types::{LaunchType, Scale, ScaleUnit, TaskSet, TaskSetField};
-use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, sent, single, string, text, vanished, wait_for};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{self, computed, copied, read, read_block, Declared, Reading};
 use crate::ec2_support::token_of;
 use crate::ecs_support::{
@@ -406,10 +408,7 @@ impl AwsObject for TaskSets {
 
     /// One DescribeTaskSets per service (in the order the keys first name it), for all of
     /// its task sets.
-    async fn describe(
-        this: &AwsEcsTaskSet,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<TaskSet>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<TaskSet> {
         let (mut found, mut services) = (BTreeMap::new(), BTreeSet::new());
         for key in keys.iter().filter_map(|key| TaskSetKey::parse(key).ok()) {
             if services.insert((key.cluster.clone(), key.service.clone())) {
@@ -430,22 +429,19 @@ impl AwsObject for TaskSets {
             .ok_or_else(|| vanished("ECS task set", &key.id))
     }
 
-    async fn create(
-        this: &AwsEcsTaskSet,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
         let (Some(cluster), Some(service)) =
-            (string(planned, "cluster"), string(planned, "service"))
+            (string(at.planned, "cluster"), string(at.planned, "service"))
         else {
             return Err(ProviderError::new(
                 "aws_ecs_task_set needs a known \"cluster\" and \"service\"",
             ));
         };
-        let load_balancers = load_balancers_to_sdk(planned, "load_balancer_name");
-        let registries = service_registries_to_sdk(planned);
-        let strategy = capacity_provider_strategy_to_sdk(planned, "capacity_provider_strategy")?;
-        let response = sent!(this
+        let load_balancers = load_balancers_to_sdk(at.planned, "load_balancer_name");
+        let registries = service_registries_to_sdk(at.planned);
+        let strategy = capacity_provider_strategy_to_sdk(at.planned, "capacity_provider_strategy")?;
+        let response = sent!(at
+            .this
             .aws
             .clients()
             .await
@@ -453,21 +449,25 @@ impl AwsObject for TaskSets {
             .create_task_set()
             .client_token(token_of(
                 &format!("{cluster}/{service}"),
-                &operation.address,
-                planned,
+                &at.operation.address,
+                at.planned,
             ))
             .cluster(&cluster)
             .service(&service)
-            .set_task_definition(string(planned, "task_definition"))
-            .set_external_id(string(planned, "external_id"))
-            .set_launch_type(string(planned, "launch_type").map(|t| LaunchType::from(t.as_str())))
-            .set_platform_version(string(planned, "platform_version"))
-            .set_network_configuration(network_to_sdk(planned)?)
+            .set_task_definition(string(at.planned, "task_definition"))
+            .set_external_id(string(at.planned, "external_id"))
+            .set_launch_type(
+                string(at.planned, "launch_type").map(|t| LaunchType::from(t.as_str()))
+            )
+            .set_platform_version(string(at.planned, "platform_version"))
+            .set_network_configuration(network_to_sdk(at.planned)?)
             .set_load_balancers((!load_balancers.is_empty()).then_some(load_balancers))
             .set_service_registries((!registries.is_empty()).then_some(registries))
             .set_capacity_provider_strategy((!strategy.is_empty()).then_some(strategy))
-            .set_scale(scale_to_sdk(planned))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
+            .set_scale(scale_to_sdk(at.planned))
+            .set_tags(Some(tags_to_sdk(
+                &at.operation.tags_with_managed(at.planned)
+            ))))?;
         let created = response
             .task_set()
             .and_then(|set| set.id())
@@ -477,43 +477,35 @@ impl AwsObject for TaskSets {
             service,
             cluster,
         };
-        this.wait_until_stable(planned, &key).await?;
+        at.this.wait_until_stable(at.planned, &key).await?;
         Ok(key.terraform_id())
     }
 
     /// Only `scale` (UpdateTaskSet) and the tags change in place.
-    async fn update(
-        this: &AwsEcsTaskSet,
-        _operation: &Operation,
-        key: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let key = at.key;
         let key = TaskSetKey::parse(key)?;
-        let client = &this.aws.clients().await.ecs;
-        if crate::app_support::changed(prior, planned, "scale") {
+        let client = &at.this.aws.clients().await.ecs;
+        if crate::app_support::changed(at.prior, at.planned, "scale") {
             sent!(client
                 .update_task_set()
                 .cluster(&key.cluster)
                 .service(&key.service)
                 .task_set(&key.id)
-                .set_scale(scale_to_sdk(planned)))?;
-            this.wait_until_stable(planned, &key).await?;
+                .set_scale(scale_to_sdk(at.planned)))?;
+            at.this.wait_until_stable(at.planned, &key).await?;
         }
-        if let Some(arn) = string(prior, "arn") {
-            update_tags(client, &arn, prior, planned).await?;
+        if let Some(arn) = string(at.prior, "arn") {
+            update_tags(client, &arn, at.prior, at.planned).await?;
         }
         Ok(key.terraform_id())
     }
 
-    async fn delete(
-        this: &AwsEcsTaskSet,
-        _operation: &Operation,
-        key: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let key = at.key;
         let key = TaskSetKey::parse(key)?;
-        let deleted = sent!(this
+        let deleted = sent!(at
+            .this
             .aws
             .clients()
             .await
@@ -522,33 +514,29 @@ impl AwsObject for TaskSets {
             .cluster(&key.cluster)
             .service(&key.service)
             .task_set(&key.id)
-            .force(prior.get("force_delete").as_bool() == Some(true)));
+            .force(at.prior.get("force_delete").as_bool() == Some(true)));
         match deleted {
             Ok(_) => {}
             Err(error) if is_not_found(&error) => return Ok(()),
             Err(error) => return Err(error),
         }
         wait_for("ECS task set to be deleted", DELETE_WAIT, || async {
-            Ok(this.describe_one(&key).await?.is_none().then_some(()))
+            Ok(at.this.describe_one(&key).await?.is_none().then_some(()))
         })
         .await
     }
 
     /// A task set whose create got no answer carries this operation's managed tags.
-    async fn find_created(
-        this: &AwsEcsTaskSet,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<TaskSet>>, ProviderError> {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<TaskSet> {
         let (Some(cluster), Some(service)) =
-            (string(planned, "cluster"), string(planned, "service"))
+            (string(at.planned, "cluster"), string(at.planned, "service"))
         else {
             return Ok(None);
         };
-        let found = this.describe(&cluster, &service, None).await?;
+        let found = at.this.describe(&cluster, &service, None).await?;
         Ok(found
             .into_values()
-            .find(|set| has_managed_tags(&tags_from_sdk(set.tags()), operation))
+            .find(|set| has_managed_tags(&tags_from_sdk(set.tags()), at.operation))
             .map(tagged))
     }
 }

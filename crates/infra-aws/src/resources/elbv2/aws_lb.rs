@@ -70,7 +70,8 @@ use crate::app_support::{
 };
 use crate::elbv2_support::{
     arn_suffix, attributes_of, modify_attributes, name_prefix_of, name_prefix_problems,
-    name_to_create, settings_to_send, tags_to_sdk, Elbv2Object, Elbv2Type, Setting, SettingKind,
+    name_to_create, settings_to_send, tags_to_sdk, Creating, Elbv2Object, Elbv2Type, Setting,
+    SettingKind, Updating,
 };
 use crate::paginated::all_items;
 use crate::tagging::{ManagedTags, WithTags};
@@ -1228,86 +1229,86 @@ impl Elbv2Object for LoadBalancers {
         ))
     }
 
-    async fn create(
-        this: &AwsLb,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.elbv2;
-        let name = name_to_create(planned, "tf-lb-");
-        let load_balancer_type = load_balancer_type(planned);
-        let security_groups = strings(planned, "security_groups");
-        let response = sent!(create_request(client, &name, planned)
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.elbv2;
+        let name = name_to_create(at.planned, "tf-lb-");
+        let load_balancer_type = load_balancer_type(at.planned);
+        let security_groups = strings(at.planned, "security_groups");
+        let response = sent!(create_request(client, &name, at.planned).set_tags(Some(
+            tags_to_sdk(&at.operation.tags_with_managed(at.planned))
+        )))?;
         let arn = AwsLb::created_arn(response.load_balancers(), &name)?;
         // Only what differs from AWS's defaults: a new load balancer has those already.
-        let mut attributes = settings_to_send(SETTINGS, &load_balancer_type, &Value::Null, planned);
-        attributes.extend(log_attributes(&load_balancer_type, &Value::Null, planned));
-        this.modify_attributes(&arn, attributes).await?;
-        let timeout = operation.timeouts.create;
-        this.wait_active(&arn, &name, timeout).await?;
+        let mut attributes =
+            settings_to_send(SETTINGS, &load_balancer_type, &Value::Null, at.planned);
+        attributes.extend(log_attributes(
+            &load_balancer_type,
+            &Value::Null,
+            at.planned,
+        ));
+        at.this.modify_attributes(&arn, attributes).await?;
+        let timeout = at.operation.timeouts.create;
+        at.this.wait_active(&arn, &name, timeout).await?;
         // The provider's order once the load balancer is active: the capacity reservation (and
         // its wait), then the PrivateLink enforcement, then a wait for it to be active again.
         if APPLICATION_AND_NETWORK.contains(&load_balancer_type.as_str())
-            && single(planned, MINIMUM_CAPACITY).is_some()
+            && single(at.planned, MINIMUM_CAPACITY).is_some()
         {
-            this.modify_capacity(&arn, planned, timeout).await?;
+            at.this.modify_capacity(&arn, at.planned, timeout).await?;
         }
-        if let Some(enforcement) = private_link_enforcement(planned) {
-            this.set_security_groups(&arn, security_groups, Some(enforcement))
+        if let Some(enforcement) = private_link_enforcement(at.planned) {
+            at.this
+                .set_security_groups(&arn, security_groups, Some(enforcement))
                 .await?;
-            this.wait_active(&arn, &name, timeout).await?;
+            at.this.wait_active(&arn, &name, timeout).await?;
         }
         Ok(arn)
     }
 
-    async fn update(
-        this: &AwsLb,
-        operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.elbv2;
-        if let Some((groups, enforcement)) = security_groups_request(prior, planned) {
-            this.set_security_groups(arn, groups, enforcement).await?;
+    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.elbv2;
+        if let Some((groups, enforcement)) = security_groups_request(at.prior, at.planned) {
+            at.this
+                .set_security_groups(at.key, groups, enforcement)
+                .await?;
         }
-        if let Some((subnets, mappings)) = subnets_request(prior, planned) {
+        if let Some((subnets, mappings)) = subnets_request(at.prior, at.planned) {
             sent!(client
                 .set_subnets()
-                .load_balancer_arn(arn)
+                .load_balancer_arn(at.key)
                 .set_subnets(subnets)
                 .set_subnet_mappings(mappings))?;
         }
-        if changed(prior, planned, "ip_address_type") {
-            if let Some(kind) = non_empty(planned, "ip_address_type") {
+        if changed(at.prior, at.planned, "ip_address_type") {
+            if let Some(kind) = non_empty(at.planned, "ip_address_type") {
                 sent!(client
                     .set_ip_address_type()
-                    .load_balancer_arn(arn)
+                    .load_balancer_arn(at.key)
                     .ip_address_type(IpAddressType::from(kind.as_str())))?;
             }
         }
-        match ip_pools_change(prior, planned) {
+        match ip_pools_change(at.prior, at.planned) {
             Some(IpPoolsChange::Set(pools)) => {
                 sent!(client
                     .modify_ip_pools()
-                    .load_balancer_arn(arn)
+                    .load_balancer_arn(at.key)
                     .ipam_pools(pools))?;
             }
             Some(IpPoolsChange::RemoveIpv4) => {
                 sent!(client
                     .modify_ip_pools()
-                    .load_balancer_arn(arn)
+                    .load_balancer_arn(at.key)
                     .remove_ipam_pools(RemoveIpamPoolEnum::Ipv4))?;
             }
             None => {}
         }
-        let load_balancer_type = load_balancer_type(planned);
-        let mut attributes = settings_to_send(SETTINGS, &load_balancer_type, prior, planned);
-        attributes.extend(log_attributes(&load_balancer_type, prior, planned));
-        this.modify_attributes(arn, attributes).await?;
-        if changed(prior, planned, MINIMUM_CAPACITY) {
-            this.modify_capacity(arn, planned, operation.timeouts.update)
+        let load_balancer_type = load_balancer_type(at.planned);
+        let mut attributes = settings_to_send(SETTINGS, &load_balancer_type, at.prior, at.planned);
+        attributes.extend(log_attributes(&load_balancer_type, at.prior, at.planned));
+        at.this.modify_attributes(at.key, attributes).await?;
+        if changed(at.prior, at.planned, MINIMUM_CAPACITY) {
+            at.this
+                .modify_capacity(at.key, at.planned, at.operation.timeouts.update)
                 .await?;
         }
         Ok(())
@@ -1334,20 +1335,17 @@ impl Elbv2Object for LoadBalancers {
         .await
     }
 
-    async fn find_created(
-        this: &AwsLb,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let client = &this.aws.clients().await.elbv2;
-        this.created_named(
-            operation,
-            planned,
-            |name| client.describe_load_balancers().names(name).send(),
-            |answer| answer.load_balancers(),
-            async { all_items!(client.describe_load_balancers()) },
-        )
-        .await
+    async fn find_created(at: Creating<'_, Self>) -> Result<Option<Value>, ProviderError> {
+        let client = &at.this.aws.clients().await.elbv2;
+        at.this
+            .created_named(
+                at.operation,
+                at.planned,
+                |name| client.describe_load_balancers().names(name).send(),
+                |answer| answer.load_balancers(),
+                async { all_items!(client.describe_load_balancers()) },
+            )
+            .await
     }
 }
 

@@ -43,14 +43,14 @@ use aws_sdk_elasticloadbalancingv2::types::{
     ProtocolEnum,
 };
 use aws_sdk_elasticloadbalancingv2::Client;
-use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
     boolean, changed, int, known, non_empty, number, sent, set_tags, single, string, text,
 };
 use crate::elbv2_support::{
     action_block, actions_from_sdk, actions_to_sdk, attributes_of, modify_attributes, tags_to_sdk,
-    Elbv2Object, Elbv2Type,
+    Creating, Elbv2Object, Elbv2Type, Updating,
 };
 use crate::error::is_not_found;
 use crate::paginated::all_items;
@@ -643,34 +643,32 @@ impl Elbv2Object for Listeners {
         Ok(to_value(listener, hint, tags, attributes.as_ref()))
     }
 
-    async fn create(
-        this: &AwsLbListener,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.elbv2;
-        let load_balancer_arn = string(planned, "load_balancer_arn").ok_or_else(|| {
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.elbv2;
+        let load_balancer_arn = string(at.planned, "load_balancer_arn").ok_or_else(|| {
             ProviderError::new("aws_lb_listener needs a known \"load_balancer_arn\"")
         })?;
         // "For Application Load Balancers, ... with a default of HTTP" (the provider's docs).
-        let protocol = string(planned, "protocol").or_else(|| {
+        let protocol = string(at.planned, "protocol").or_else(|| {
             load_balancer_arn
                 .contains(":loadbalancer/app/")
                 .then(|| "HTTP".to_string())
         });
         // Checked before anything is created.
-        let attributes = attributes_to_send(None, planned)?;
+        let attributes = attributes_to_send(None, at.planned)?;
         let response = sent!(client
             .create_listener()
             .load_balancer_arn(&load_balancer_arn)
-            .set_port(int(planned, "port"))
+            .set_port(int(at.planned, "port"))
             .set_protocol(protocol.map(|p| ProtocolEnum::from(p.as_str())))
-            .set_default_actions(Some(actions_to_sdk(planned, "default_action")))
-            .set_certificates(certificates(planned))
-            .set_ssl_policy(ssl_policy(planned))
-            .set_alpn_policy(non_empty(planned, "alpn_policy").map(|p| vec![p]))
-            .set_mutual_authentication(mutual_authentication(planned, false))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
+            .set_default_actions(Some(actions_to_sdk(at.planned, "default_action")))
+            .set_certificates(certificates(at.planned))
+            .set_ssl_policy(ssl_policy(at.planned))
+            .set_alpn_policy(non_empty(at.planned, "alpn_policy").map(|p| vec![p]))
+            .set_mutual_authentication(mutual_authentication(at.planned, false))
+            .set_tags(Some(tags_to_sdk(
+                &at.operation.tags_with_managed(at.planned)
+            ))))?;
         let arn = AwsLbListener::created_arn(response.listeners(), &load_balancer_arn)?;
         // "Listener attributes like TCP idle timeout are not supported on create" (the
         // provider): one ModifyListenerAttributes after it.
@@ -681,23 +679,18 @@ impl Elbv2Object for Listeners {
         Ok(arn)
     }
 
-    async fn update(
-        this: &AwsLbListener,
-        _operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.elbv2;
+    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
+        let prior = at.prior;
+        let client = &at.this.aws.clients().await.elbv2;
         if LISTENER_SETTINGS
             .iter()
-            .any(|key| changed(prior, planned, key))
+            .any(|key| changed(prior, at.planned, key))
         {
-            modify(client, arn, prior, planned).await?;
+            modify(client, at.key, prior, at.planned).await?;
         }
         modify_attributes!(
-            client.modify_listener_attributes().listener_arn(arn),
-            attributes_to_send(Some(prior), planned)?
+            client.modify_listener_attributes().listener_arn(at.key),
+            attributes_to_send(Some(prior), at.planned)?
         )
     }
 
@@ -706,20 +699,17 @@ impl Elbv2Object for Listeners {
         sent!(client.delete_listener().listener_arn(arn)).map(|_| ())
     }
 
-    async fn find_created(
-        this: &AwsLbListener,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let client = &this.aws.clients().await.elbv2;
-        this.created_under(
-            operation,
-            planned,
-            string(planned, "load_balancer_arn"),
-            |arn| client.describe_listeners().load_balancer_arn(arn).send(),
-            |answer| answer.listeners().to_vec(),
-        )
-        .await
+    async fn find_created(at: Creating<'_, Self>) -> Result<Option<Value>, ProviderError> {
+        let client = &at.this.aws.clients().await.elbv2;
+        at.this
+            .created_under(
+                at.operation,
+                at.planned,
+                string(at.planned, "load_balancer_arn"),
+                |arn| client.describe_listeners().load_balancer_arn(arn).send(),
+                |answer| answer.listeners().to_vec(),
+            )
+            .await
     }
 }
 

@@ -20,12 +20,13 @@ use aws_sdk_elasticloadbalancingv2::types::{
     HostHeaderRewriteConfig, RewriteConfig, Rule, RulePriorityPair, RuleTransform,
     TransformTypeEnum, UrlRewriteConfig,
 };
-use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, changed, int, sent, set_tags, single, string, text};
 use crate::elbv2_support::{
     action_block, actions_from_sdk, actions_to_sdk, condition_block, conditions_from_sdk,
-    conditions_to_sdk, tags_to_sdk, validate_conditions, Elbv2Object, Elbv2Type,
+    conditions_to_sdk, tags_to_sdk, validate_conditions, Creating, Elbv2Object, Elbv2Type,
+    Updating,
 };
 use crate::tagging::{ManagedTags, WithTags};
 
@@ -316,60 +317,52 @@ impl Elbv2Object for ListenerRule {
         Ok(to_value(rule, hint, tags))
     }
 
-    async fn create(
-        this: &AwsLbListenerRule,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.elbv2;
-        let listener_arn = string(planned, "listener_arn").ok_or_else(|| {
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.elbv2;
+        let listener_arn = string(at.planned, "listener_arn").ok_or_else(|| {
             ProviderError::new("aws_lb_listener_rule needs a known \"listener_arn\"")
         })?;
-        let priority = match int(planned, "priority") {
+        let priority = match int(at.planned, "priority") {
             Some(priority) => priority,
-            None => this.next_priority(&listener_arn).await?,
+            None => at.this.next_priority(&listener_arn).await?,
         };
-        let transforms = transforms_to_sdk(planned);
+        let transforms = transforms_to_sdk(at.planned);
         let response = sent!(client
             .create_rule()
             .listener_arn(&listener_arn)
             .priority(priority)
-            .set_actions(Some(actions_to_sdk(planned, "action")))
-            .set_conditions(Some(conditions_to_sdk(planned)))
+            .set_actions(Some(actions_to_sdk(at.planned, "action")))
+            .set_conditions(Some(conditions_to_sdk(at.planned)))
             .set_transforms((!transforms.is_empty()).then_some(transforms))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
+            .set_tags(Some(tags_to_sdk(
+                &at.operation.tags_with_managed(at.planned)
+            ))))?;
         AwsLbListenerRule::created_arn(response.rules(), &listener_arn)
     }
 
-    async fn update(
-        this: &AwsLbListenerRule,
-        _operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.elbv2;
-        if changed(prior, planned, "priority") {
-            if let Some(priority) = int(planned, "priority") {
+    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.elbv2;
+        if changed(at.prior, at.planned, "priority") {
+            if let Some(priority) = int(at.planned, "priority") {
                 sent!(client.set_rule_priorities().rule_priorities(
                     RulePriorityPair::builder()
-                        .rule_arn(arn)
+                        .rule_arn(at.key)
                         .priority(priority)
                         .build(),
                 ))?;
             }
         }
-        let (transforms, reset_transforms) = transforms_update(prior, planned);
-        if changed(prior, planned, "action")
-            || changed(prior, planned, "condition")
+        let (transforms, reset_transforms) = transforms_update(at.prior, at.planned);
+        if changed(at.prior, at.planned, "action")
+            || changed(at.prior, at.planned, "condition")
             || transforms.is_some()
             || reset_transforms.is_some()
         {
             sent!(client
                 .modify_rule()
-                .rule_arn(arn)
-                .set_actions(Some(actions_to_sdk(planned, "action")))
-                .set_conditions(Some(conditions_to_sdk(planned)))
+                .rule_arn(at.key)
+                .set_actions(Some(actions_to_sdk(at.planned, "action")))
+                .set_conditions(Some(conditions_to_sdk(at.planned)))
                 .set_transforms(transforms)
                 .set_reset_transforms(reset_transforms))?;
         }
@@ -381,27 +374,24 @@ impl Elbv2Object for ListenerRule {
         sent!(client.delete_rule().rule_arn(arn)).map(|_| ())
     }
 
-    async fn find_created(
-        this: &AwsLbListenerRule,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let client = &this.aws.clients().await.elbv2;
-        this.created_under(
-            operation,
-            planned,
-            string(planned, "listener_arn"),
-            |arn| client.describe_rules().listener_arn(arn).send(),
-            // A default rule is the listener's, never one created here (and has no tags).
-            |answer| {
-                let rules = answer.rules().iter();
-                rules
-                    .filter(|r| r.is_default() != Some(true))
-                    .cloned()
-                    .collect()
-            },
-        )
-        .await
+    async fn find_created(at: Creating<'_, Self>) -> Result<Option<Value>, ProviderError> {
+        let client = &at.this.aws.clients().await.elbv2;
+        at.this
+            .created_under(
+                at.operation,
+                at.planned,
+                string(at.planned, "listener_arn"),
+                |arn| client.describe_rules().listener_arn(arn).send(),
+                // A default rule is the listener's, never one created here (and has no tags).
+                |answer| {
+                    let rules = answer.rules().iter();
+                    rules
+                        .filter(|r| r.is_default() != Some(true))
+                        .cloned()
+                        .collect()
+                },
+            )
+            .await
     }
 }
 

@@ -36,7 +36,7 @@ use aws_sdk_elasticloadbalancingv2::types::{
     TargetTypeEnum,
 };
 use aws_sdk_elasticloadbalancingv2::Client;
-use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
     blocks, boolean, changed, int, name_attribute, name_prefix_attribute, non_empty, number, sent,
@@ -44,8 +44,8 @@ use crate::app_support::{
 };
 use crate::elbv2_support::{
     arn_suffix, attribute_value, attributes_of, modify_attributes, name_prefix_of,
-    name_prefix_problems, name_to_create, settings_to_send, tags_to_sdk, Elbv2Object, Elbv2Type,
-    Setting, SettingKind,
+    name_prefix_problems, name_to_create, settings_to_send, tags_to_sdk, Creating, Elbv2Object,
+    Elbv2Type, Setting, SettingKind, Updating,
 };
 use crate::paginated::all_items;
 use crate::tagging::{ManagedTags, WithTags};
@@ -1003,40 +1003,31 @@ impl Elbv2Object for TargetGroups {
         ))
     }
 
-    async fn create(
-        this: &AwsLbTargetGroup,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.elbv2;
-        let name = name_to_create(planned, "tf-");
-        let response = sent!(create_request(client, &name, planned)
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned)))))?;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.elbv2;
+        let name = name_to_create(at.planned, "tf-");
+        let response = sent!(create_request(client, &name, at.planned).set_tags(Some(
+            tags_to_sdk(&at.operation.tags_with_managed(at.planned))
+        )))?;
         let arn = AwsLbTargetGroup::created_arn(response.target_groups(), &name)?;
         // Only what differs from AWS's own defaults: saves a call per group.
-        let kind = group_kind(planned).unwrap_or_default();
-        let mut attributes = settings_to_send(SETTINGS, &kind, &Value::Null, planned);
-        attributes.extend(block_attributes(&Value::Null, planned));
-        this.modify_attributes(&arn, attributes).await?;
+        let kind = group_kind(at.planned).unwrap_or_default();
+        let mut attributes = settings_to_send(SETTINGS, &kind, &Value::Null, at.planned);
+        attributes.extend(block_attributes(&Value::Null, at.planned));
+        at.this.modify_attributes(&arn, attributes).await?;
         Ok(arn)
     }
 
-    async fn update(
-        this: &AwsLbTargetGroup,
-        _operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.elbv2;
-        if changed(prior, planned, "health_check") {
-            let call = client.modify_target_group().target_group_arn(arn);
-            sent!(with_health_check!(call, planned))?;
+    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.elbv2;
+        if changed(at.prior, at.planned, "health_check") {
+            let call = client.modify_target_group().target_group_arn(at.key);
+            sent!(with_health_check!(call, at.planned))?;
         }
-        let kind = group_kind(planned).unwrap_or_default();
-        let mut attributes = settings_to_send(SETTINGS, &kind, prior, planned);
-        attributes.extend(block_attributes(prior, planned));
-        this.modify_attributes(arn, attributes).await
+        let kind = group_kind(at.planned).unwrap_or_default();
+        let mut attributes = settings_to_send(SETTINGS, &kind, at.prior, at.planned);
+        attributes.extend(block_attributes(at.prior, at.planned));
+        at.this.modify_attributes(at.key, attributes).await
     }
 
     async fn delete(this: &AwsLbTargetGroup, arn: &str) -> Result<(), ProviderError> {
@@ -1044,20 +1035,17 @@ impl Elbv2Object for TargetGroups {
         sent!(client.delete_target_group().target_group_arn(arn)).map(|_| ())
     }
 
-    async fn find_created(
-        this: &AwsLbTargetGroup,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let client = &this.aws.clients().await.elbv2;
-        this.created_named(
-            operation,
-            planned,
-            |name| client.describe_target_groups().names(name).send(),
-            |answer| answer.target_groups(),
-            async { all_items!(client.describe_target_groups()) },
-        )
-        .await
+    async fn find_created(at: Creating<'_, Self>) -> Result<Option<Value>, ProviderError> {
+        let client = &at.this.aws.clients().await.elbv2;
+        at.this
+            .created_named(
+                at.operation,
+                at.planned,
+                |name| client.describe_target_groups().names(name).send(),
+                |answer| answer.target_groups(),
+                async { all_items!(client.describe_target_groups()) },
+            )
+            .await
     }
 }
 

@@ -27,10 +27,13 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_elasticloadbalancingv2::types::{TargetDescription, TargetHealthDescription};
-use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Type, Value};
 
 use crate::app_support::{int, non_empty, number, sent, string, text, vanished};
-use crate::aws_object::{composite_key, key_parts, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    composite_key, key_parts, AwsObject, Creating, Deleting, DescribeResult, FindResult,
+    ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, Declared, Reading};
 use crate::error::is_not_found;
 
@@ -210,10 +213,7 @@ impl AwsObject for AttachmentObject {
     /// One DescribeTargetHealth per target group (without targets: it lists every registered
     /// target), one group after another in the order first named; each key's target found
     /// among its group's.
-    async fn describe(
-        this: &AwsLbTargetGroupAttachment,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Registered>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Registered> {
         let wanted: Vec<(&String, Named)> = keys
             .iter()
             .filter_map(|key| Some((key, key_parts::<Named>(key)?)))
@@ -240,53 +240,38 @@ impl AwsObject for AttachmentObject {
     }
 
     /// RegisterTargets, then the target as its group lists it, with a new ID.
-    async fn create_written(
-        this: &AwsLbTargetGroupAttachment,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<Registered>, ProviderError> {
-        let client = &this.aws.clients().await.elbv2;
-        let group = string(planned, "target_group_arn").ok_or_else(|| {
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<Registered>, ProviderError> {
+        let client = &at.this.aws.clients().await.elbv2;
+        let group = string(at.planned, "target_group_arn").ok_or_else(|| {
             ProviderError::new("aws_lb_target_group_attachment: no target_group_arn")
         })?;
         sent!(client
             .register_targets()
             .target_group_arn(&group)
-            .targets(target(planned)))?;
-        let registered = group_targets(this, &group).await?.unwrap_or_default();
-        created(planned, &group, &registered)
+            .targets(target(at.planned)))?;
+        let registered = group_targets(at.this, &group).await?.unwrap_or_default();
+        created(at.planned, &group, &registered)
             .ok_or_else(|| vanished("target group attachment", &group))
     }
 
     /// Every argument forces replacement: nothing is sent, and the planned value stands (read
     /// back from the target it plans, which gives each argument as planned).
-    async fn update_written(
-        _this: &AwsLbTargetGroupAttachment,
-        _operation: &Operation,
-        _key: &str,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Tagged<Registered>, ProviderError> {
+    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<Registered>, ProviderError> {
         Ok(Tagged::untagged(Registered {
             id: None,
-            target: target(planned),
+            target: target(at.planned),
         }))
     }
 
-    async fn delete(
-        this: &AwsLbTargetGroupAttachment,
-        _operation: &Operation,
-        _key: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.elbv2;
-        let Some(group) = string(prior, "target_group_arn") else {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.elbv2;
+        let Some(group) = string(at.prior, "target_group_arn") else {
             return Ok(());
         };
         match sent!(client
             .deregister_targets()
             .target_group_arn(&group)
-            .targets(target(prior)))
+            .targets(target(at.prior)))
         {
             Ok(_) => Ok(()),
             Err(error)
@@ -299,18 +284,14 @@ impl AwsObject for AttachmentObject {
     }
 
     /// The target's registration is its natural key: registered means the create happened.
-    async fn find_created(
-        this: &AwsLbTargetGroupAttachment,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<Registered>>, ProviderError> {
-        let Some(group) = string(planned, "target_group_arn") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<Registered> {
+        let Some(group) = string(at.planned, "target_group_arn") else {
             return Ok(None);
         };
-        let Some(registered) = group_targets(this, &group).await? else {
+        let Some(registered) = group_targets(at.this, &group).await? else {
             return Ok(None);
         };
-        Ok(created(planned, &group, &registered))
+        Ok(created(at.planned, &group, &registered))
     }
 }
 

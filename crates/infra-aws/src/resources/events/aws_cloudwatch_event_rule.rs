@@ -16,14 +16,17 @@ use std::collections::BTreeMap;
 
 use aws_sdk_eventbridge::operation::describe_rule::DescribeRuleOutput;
 use aws_sdk_eventbridge::types::RuleState;
-use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
     boolean, canonical_json, computed_name_prefix_attribute, deleted_or_gone, has_managed_tags,
     known, name_attribute, non_empty, policy_value, resource_tag_changes, sent, string, text,
     text_or_null,
 };
-use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    key_by_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::declared::{read, string as text_of, Declared};
 use crate::ec2_support::name_for_create;
 use crate::events_support::{
@@ -277,10 +280,7 @@ impl AwsObject for RuleObject {
 
     /// DescribeRule plus ListTagsForResource per rule, one rule after another (the tags are
     /// not in ListRules, so a batch saves nothing).
-    async fn describe(
-        this: &AwsCloudwatchEventRule,
-        ids: &[String],
-    ) -> Result<BTreeMap<String, Tagged<RuleRead>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, ids: &[String]) -> DescribeResult<RuleRead> {
         key_by_key(ids, |id| async move {
             let (bus, name) = parse_rule_id(id)?;
             find(this, &bus, &name).await
@@ -288,27 +288,22 @@ impl AwsObject for RuleObject {
         .await
     }
 
-    async fn create(
-        this: &AwsCloudwatchEventRule,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
-        let bus = bus_or_default(string(planned, "event_bus_name"));
-        let tags = operation.tags_with_managed(planned);
-        put(this, &name, planned, Some(&tags)).await?;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let name = name_for_create(
+            at.operation,
+            at.planned,
+            ["name", "name_prefix"],
+            "terraform-",
+        );
+        let bus = bus_or_default(string(at.planned, "event_bus_name"));
+        let tags = at.operation.tags_with_managed(at.planned);
+        put(at.this, &name, at.planned, Some(&tags)).await?;
         Ok(rule_id(&bus, &name))
     }
 
-    async fn update(
-        this: &AwsCloudwatchEventRule,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.events;
-        let (_, name) = parse_rule_id(id)?;
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.events;
+        let (_, name) = parse_rule_id(at.key)?;
         let settings = [
             "schedule_expression",
             "event_pattern",
@@ -319,47 +314,38 @@ impl AwsObject for RuleObject {
         ];
         if settings
             .iter()
-            .any(|k| prior.get(k).to_json() != planned.get(k).to_json())
+            .any(|k| at.prior.get(k).to_json() != at.planned.get(k).to_json())
         {
-            put(this, &name, planned, None).await?;
+            put(at.this, &name, at.planned, None).await?;
         }
-        let arn = string(prior, "arn")
+        let arn = string(at.prior, "arn")
             .ok_or_else(|| ProviderError::new("aws_cloudwatch_event_rule has no ARN in state"))?;
-        resource_tag_changes!(client, resource_arn(&arn), prior, planned);
-        Ok(id.to_string())
+        resource_tag_changes!(client, resource_arn(&arn), at.prior, at.planned);
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsCloudwatchEventRule,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.events;
-        let (bus, name) = parse_rule_id(id)?;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.events;
+        let (bus, name) = parse_rule_id(at.key)?;
         deleted_or_gone(
             sent!(client
                 .delete_rule()
                 .name(&name)
                 .event_bus_name(&bus)
-                .force(boolean(prior, "force_destroy").unwrap_or(false))),
+                .force(boolean(at.prior, "force_destroy").unwrap_or(false))),
             is_gone,
         )
     }
 
     /// The rule with this name (or any with this prefix) carrying this operation's tags.
-    async fn find_created(
-        this: &AwsCloudwatchEventRule,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<RuleRead>>, ProviderError> {
-        let client = &this.aws.clients().await.events;
-        let bus = bus_or_default(string(planned, "event_bus_name"));
-        let names = match non_empty(planned, "name") {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<RuleRead> {
+        let client = &at.this.aws.clients().await.events;
+        let bus = bus_or_default(string(at.planned, "event_bus_name"));
+        let names = match non_empty(at.planned, "name") {
             Some(name) => vec![name],
             None => {
                 let prefix =
-                    non_empty(planned, "name_prefix").unwrap_or_else(|| "terraform-".into());
+                    non_empty(at.planned, "name_prefix").unwrap_or_else(|| "terraform-".into());
                 let mut names = Vec::new();
                 let mut token: Option<String> = None;
                 loop {
@@ -382,8 +368,8 @@ impl AwsObject for RuleObject {
             }
         };
         for name in names {
-            if let Some(found) = find(this, &bus, &name).await? {
-                if has_managed_tags(&found.tags, operation) {
+            if let Some(found) = find(at.this, &bus, &name).await? {
+                if has_managed_tags(&found.tags, at.operation) {
                     return Ok(Some(found));
                 }
             }

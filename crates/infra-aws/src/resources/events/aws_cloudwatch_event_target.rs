@@ -23,14 +23,16 @@ use aws_sdk_eventbridge::types::{
     PropagateTags, RedshiftDataParameters, RetryPolicy, RunCommandParameters, RunCommandTarget,
     SageMakerPipelineParameter, SageMakerPipelineParameters, SqsParameters, Target,
 };
-use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
     blocks, boolean, canonical_json, int, invalid_json, map_value, non_empty, number, one_block,
     same_json, sent, single, string, string_list, string_map, strings, text, text_or_null,
     vanished,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, read_block, reported, Declared, Reading};
 use crate::ec2_support::unique_name;
 use crate::ecs_support::{
@@ -875,10 +877,7 @@ impl AwsObject for TargetObject {
 
     /// One ListTargetsByRule per rule, for all of that rule's targets, in the order the keys
     /// first name the rule.
-    async fn describe(
-        this: &AwsCloudwatchEventTarget,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<RuleTarget>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<RuleTarget> {
         let keys: Vec<(&String, Key)> = keys
             .iter()
             .filter_map(|joined| Some((joined, serde_json::from_str(joined).ok()?)))
@@ -904,36 +903,21 @@ impl AwsObject for TargetObject {
             .collect())
     }
 
-    async fn create_written(
-        this: &AwsCloudwatchEventTarget,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<RuleTarget>, ProviderError> {
-        let id = non_empty(planned, "target_id").unwrap_or_else(|| unique_name("terraform-"));
-        put(&this.aws, planned, &id).await
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<RuleTarget>, ProviderError> {
+        let id = non_empty(at.planned, "target_id").unwrap_or_else(|| unique_name("terraform-"));
+        put(&at.this.aws, at.planned, &id).await
     }
 
-    async fn update_written(
-        this: &AwsCloudwatchEventTarget,
-        _operation: &Operation,
-        _key: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Tagged<RuleTarget>, ProviderError> {
-        let (_, _, id) = natural_key(prior).ok_or_else(|| {
+    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<RuleTarget>, ProviderError> {
+        let (_, _, id) = natural_key(at.prior).ok_or_else(|| {
             ProviderError::new("aws_cloudwatch_event_target has no target_id in state")
         })?;
-        put(&this.aws, planned, &id).await
+        put(&at.this.aws, at.planned, &id).await
     }
 
-    async fn delete(
-        this: &AwsCloudwatchEventTarget,
-        _operation: &Operation,
-        _key: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.events;
-        let Some((bus, rule, id)) = natural_key(prior) else {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.events;
+        let Some((bus, rule, id)) = natural_key(at.prior) else {
             return Ok(());
         };
         match sent!(client
@@ -941,7 +925,7 @@ impl AwsObject for TargetObject {
             .rule(&rule)
             .event_bus_name(&bus)
             .ids(&id)
-            .force(boolean(prior, "force_destroy").unwrap_or(false)))
+            .force(boolean(at.prior, "force_destroy").unwrap_or(false)))
         {
             Ok(output) => match output.failed_entries().first() {
                 Some(failed) => Err(ProviderError::with_code(
@@ -960,20 +944,16 @@ impl AwsObject for TargetObject {
 
     /// By natural key: the rule's target with the planned `target_id`, or, for a generated
     /// one, a `terraform-` target with the planned ARN.
-    async fn find_created(
-        this: &AwsCloudwatchEventTarget,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<RuleTarget>>, ProviderError> {
-        let bus = bus_or_default(string(planned, "event_bus_name"));
-        let Some(rule) = string(planned, "rule") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<RuleTarget> {
+        let bus = bus_or_default(string(at.planned, "event_bus_name"));
+        let Some(rule) = string(at.planned, "rule") else {
             return Ok(None);
         };
-        let Some(targets) = targets_of(&this.aws, &bus, &rule).await? else {
+        let Some(targets) = targets_of(&at.this.aws, &bus, &rule).await? else {
             return Ok(None);
         };
-        let wanted = non_empty(planned, "target_id");
-        let arn = string(planned, "arn");
+        let wanted = non_empty(at.planned, "target_id");
+        let arn = string(at.planned, "arn");
         Ok(targets
             .iter()
             .find(|t| match &wanted {

@@ -29,10 +29,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, LazyLock, Mutex, MutexGuard, PoisonError};
 
 use aws_sdk_iam::types::{AccessKeyMetadata, StatusType};
-use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Type, Value};
 
 use crate::app_support::{is_missing, sent, string};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::create_memo;
 use crate::declared::{copied, read, Declared};
 use crate::error::aws_error;
@@ -190,10 +192,7 @@ impl AwsObject for AccessKeyObject {
 
     /// The owners of keys without a user (GetAccessKeyLastUsed), then one ListAccessKeys per
     /// distinct user, each step run concurrently.
-    async fn describe(
-        this: &AwsIamAccessKey,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<AccessKey>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<AccessKey> {
         let owners = read_each(
             keys.iter()
                 .map(|key| async move {
@@ -246,19 +245,15 @@ impl AwsObject for AccessKeyObject {
 
     /// CreateAccessKey (the user's keys listed first, once per operation, in the user's turn),
     /// the status where the new key's differs, then the key as listed, with the answer's secret.
-    async fn create_written(
-        this: &AwsIamAccessKey,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<AccessKey>, ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let user = string(planned, "user")
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<AccessKey>, ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        let user = string(at.planned, "user")
             .ok_or_else(|| ProviderError::new("aws_iam_access_key needs a known user"))?;
         let turn = user_turn(&user);
         let guard = turn.lock().await;
-        if !create_memo::recorded(operation) {
-            let existing = keys_of(this, &user).await?.unwrap_or_default();
-            create_memo::record(operation, existing.into_keys());
+        if !create_memo::recorded(at.operation) {
+            let existing = keys_of(at.this, &user).await?.unwrap_or_default();
+            create_memo::record(at.operation, existing.into_keys());
         }
         let response = sent!(client.create_access_key().user_name(&user))?;
         let key = response
@@ -267,52 +262,41 @@ impl AwsObject for AccessKeyObject {
         let id = key.access_key_id().to_string();
         received().insert(id.clone());
         drop(guard);
-        let region = this.aws.clients().await.region.clone();
+        let region = at.this.aws.clients().await.region.clone();
         let secret = key.secret_access_key();
         let secrets = [
             Value::string(secret),
             Value::string(ses_smtp_password_v4(secret, &region)),
         ];
-        let status = string(planned, "status").unwrap_or_else(|| "Active".into());
+        let status = string(at.planned, "status").unwrap_or_else(|| "Active".into());
         if status != key.status().as_str() {
             set_status(client, &user, &id, &status).await?;
         }
-        let mut written = Self::written(this, &format!("{user}/{id}")).await?;
+        let mut written = Self::written(at.this, &format!("{user}/{id}")).await?;
         written.object.secrets = Some(secrets);
         Ok(written)
     }
 
     /// The status where it changes, then the key as listed, with the secrets the prior state
     /// holds.
-    async fn update_written(
-        this: &AwsIamAccessKey,
-        _operation: &Operation,
-        key: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Tagged<AccessKey>, ProviderError> {
-        let (Some(user), Some(id)) = (string(prior, "user"), string(prior, "id")) else {
+    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<AccessKey>, ProviderError> {
+        let (Some(user), Some(id)) = (string(at.prior, "user"), string(at.prior, "id")) else {
             return Err(ProviderError::new(
                 "aws_iam_access_key has no user or id in state",
             ));
         };
-        let status = string(planned, "status").unwrap_or_else(|| "Active".into());
-        if string(prior, "status").as_deref() != Some(status.as_str()) {
-            set_status(&this.aws.clients().await.iam, &user, &id, &status).await?;
+        let status = string(at.planned, "status").unwrap_or_else(|| "Active".into());
+        if string(at.prior, "status").as_deref() != Some(status.as_str()) {
+            set_status(&at.this.aws.clients().await.iam, &user, &id, &status).await?;
         }
-        let mut written = Self::written(this, key).await?;
-        written.object.secrets = Some(SECRETS.map(|name| prior.get(name).clone()));
+        let mut written = Self::written(at.this, at.key).await?;
+        written.object.secrets = Some(SECRETS.map(|name| at.prior.get(name).clone()));
         Ok(written)
     }
 
-    async fn delete(
-        this: &AwsIamAccessKey,
-        _operation: &Operation,
-        key: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let (Some(user), id) = user_and_id(key) else {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        let (Some(user), id) = user_and_id(at.key) else {
             return Ok(());
         };
         if id.is_empty() {
@@ -334,30 +318,27 @@ impl AwsObject for AccessKeyObject {
 
     /// Deletes the user's keys that this run's create of `operation` made and never received
     /// (their secrets are lost), and finds nothing; see the module documentation.
-    async fn find_created(
-        this: &AwsIamAccessKey,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<AccessKey>>, ProviderError> {
-        let Some(user) = string(planned, "user") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<AccessKey> {
+        let Some(user) = string(at.planned, "user") else {
             return Ok(None);
         };
         let turn = user_turn(&user);
         let _guard = turn.lock().await;
-        let keys = keys_of(this, &user).await?.unwrap_or_default();
+        let keys = keys_of(at.this, &user).await?.unwrap_or_default();
         // Only a key IAM dates from this operation's first send on (less a minute for clocks)
         // can be the lost one. One made for this user by someone else in that window cannot
         // be told from it (CREATE_PROTECTION.md, "Known gaps").
-        let since =
-            create_memo::first_send_at(operation).map(|at| at - std::time::Duration::from_secs(60));
+        let since = create_memo::first_send_at(at.operation)
+            .map(|at| at - std::time::Duration::from_secs(60));
         let recent = keys.iter().filter(|(_, key)| {
             let created = key
                 .create_date()
                 .and_then(|d| std::time::SystemTime::try_from(*d).ok());
             matches!((since, created), (Some(since), Some(created)) if created >= since)
         });
-        let made = create_memo::made_since_first_send(operation, recent.map(|(id, _)| id.as_str()))
-            .unwrap_or_default();
+        let made =
+            create_memo::made_since_first_send(at.operation, recent.map(|(id, _)| id.as_str()))
+                .unwrap_or_default();
         let lost: Vec<String> = {
             let received = received();
             made.into_iter()
@@ -366,11 +347,12 @@ impl AwsObject for AccessKeyObject {
         };
         for id in lost {
             tracing::info!(
-                address = %operation.address,
+                address = %at.operation.address,
                 access_key_id = %id,
                 "deleting the access key whose create answer was lost (its secret is gone)"
             );
-            Self::delete(this, operation, &format!("{user}/{id}"), &Value::Null).await?;
+            let key = format!("{user}/{id}");
+            Self::delete(at.then_delete(&key, &Value::Null)).await?;
         }
         Ok(None)
     }

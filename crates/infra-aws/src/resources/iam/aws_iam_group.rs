@@ -13,7 +13,9 @@ use aws_sdk_iam::types::Group;
 use infra_core::{Operation, ProviderError, Value};
 
 use crate::app_support::{sent, string};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::Declared;
 use crate::error::aws_error;
 use crate::iam_support::{found, gone, name_problems, named_in_path, renamed_or_moved};
@@ -63,10 +65,7 @@ impl AwsObject for GroupObject {
     }
 
     /// Groups by name: one GetGroup for one name, else one ListGroups walk.
-    async fn describe(
-        this: &AwsIamGroup,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Group>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<Group> {
         let client = &this.aws.clients().await.iam;
         let mut out = BTreeMap::new();
         if let [name] = names {
@@ -89,47 +88,32 @@ impl AwsObject for GroupObject {
         Ok(out)
     }
 
-    async fn create(
-        this: &AwsIamGroup,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let name = string(planned, "name")
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        let name = string(at.planned, "name")
             .ok_or_else(|| ProviderError::new("aws_iam_group needs a known name"))?;
         sent!(client
             .create_group()
             .group_name(&name)
-            .set_path(string(planned, "path")))?;
+            .set_path(string(at.planned, "path")))?;
         Ok(name)
     }
 
-    async fn update(
-        this: &AwsIamGroup,
-        _operation: &Operation,
-        old_name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let renamed = renamed_or_moved(old_name, prior, planned);
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        let renamed = renamed_or_moved(at.key, at.prior, at.planned);
         if renamed.sent {
             sent!(client
                 .update_group()
-                .group_name(old_name)
+                .group_name(at.key)
                 .set_new_group_name(renamed.new_name)
                 .set_new_path(renamed.new_path))?;
         }
         Ok(renamed.name)
     }
 
-    async fn delete(
-        this: &AwsIamGroup,
-        _operation: &Operation,
-        name: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        gone(sent!(client.delete_group().group_name(name)))
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        gone(sent!(client.delete_group().group_name(at.key)))
     }
 }

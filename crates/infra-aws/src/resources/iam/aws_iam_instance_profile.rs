@@ -9,13 +9,13 @@
 //! read back from the name (one ending in a 26-hex-digit unique suffix), as the provider does.
 //! moto holds every argument; drift on them is seen in tests.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_iam::types::InstanceProfile;
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{computed_name_prefix_attribute, name_attribute, non_empty, sent, string};
-use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    each_key, AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, reported, Declared, Reading};
 use crate::ec2_support::with_name_for_create;
 use crate::error::aws_error;
@@ -137,76 +137,63 @@ impl AwsObject for InstanceProfileObject {
     /// One GetInstanceProfile per profile (ListInstanceProfiles returns no tags), run
     /// concurrently.
     async fn describe(
-        this: &AwsIamInstanceProfile,
+        this: &ObjectType<Self>,
         names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<InstanceProfile>>, ProviderError> {
+    ) -> DescribeResult<InstanceProfile> {
         each_key(names, |name| get(this, name)).await
     }
 
-    async fn create(
-        this: &AwsIamInstanceProfile,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let name = new_name(operation, planned);
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        let name = new_name(at.operation, at.planned);
         sent!(client
             .create_instance_profile()
             .instance_profile_name(&name)
-            .set_path(string(planned, "path"))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?)))?;
-        if let Some(role) = non_empty(planned, "role") {
+            .set_path(string(at.planned, "path"))
+            .set_tags(Some(tags_to_sdk(
+                &at.operation.tags_with_managed(at.planned)
+            )?)))?;
+        if let Some(role) = non_empty(at.planned, "role") {
             add_role(client, &name, &role).await?;
         }
         Ok(name)
     }
 
-    async fn update(
-        this: &AwsIamInstanceProfile,
-        _operation: &Operation,
-        name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let before = non_empty(prior, "role");
-        let after = non_empty(planned, "role");
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        let before = non_empty(at.prior, "role");
+        let after = non_empty(at.planned, "role");
         if before != after {
             if let Some(role) = &before {
-                remove_role(client, name, role).await?;
+                remove_role(client, at.key, role).await?;
             }
             if let Some(role) = &after {
-                add_role(client, name, role).await?;
+                add_role(client, at.key, role).await?;
             }
         }
         update_tags!(
             client,
             untag_instance_profile,
             tag_instance_profile,
-            instance_profile_name(name),
-            prior,
-            planned
+            instance_profile_name(at.key),
+            at.prior,
+            at.planned
         )
         .await?;
-        Ok(name.to_string())
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsIamInstanceProfile,
-        _operation: &Operation,
-        name: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let Some(profile) = get(this, name).await? else {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        let Some(profile) = get(at.this, at.key).await? else {
             return Ok(());
         };
         // DeleteInstanceProfile fails while the profile holds a role.
         for role in profile.object.roles() {
-            remove_role(client, name, role.role_name()).await?;
+            remove_role(client, at.key, role.role_name()).await?;
         }
         gone(sent!(client
             .delete_instance_profile()
-            .instance_profile_name(name)))
+            .instance_profile_name(at.key)))
     }
 }

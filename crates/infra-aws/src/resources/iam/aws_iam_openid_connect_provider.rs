@@ -8,13 +8,16 @@
 //!
 //! moto holds every argument; drift on them is seen in tests.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use aws_sdk_iam::operation::get_open_id_connect_provider::GetOpenIdConnectProviderOutput;
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, ProviderError, Type, Value};
 
 use crate::app_support::{changed, has_managed_tags, sent, string, string_list, strings};
-use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    each_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::declared::{read, Declared, Reading};
 use crate::iam_support::{found, gone, owned_tags, tags_to_sdk, update_tags};
 use crate::tagging::ManagedTags;
@@ -122,26 +125,21 @@ impl AwsObject for OidcProviderObject {
     }
 
     /// One GetOpenIDConnectProvider per provider, run concurrently.
-    async fn describe(
-        this: &AwsIamOpenidConnectProvider,
-        arns: &[String],
-    ) -> Result<BTreeMap<String, Tagged<OidcProvider>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, arns: &[String]) -> DescribeResult<OidcProvider> {
         each_key(arns, |arn| get(this, arn)).await
     }
 
-    async fn create(
-        this: &AwsIamOpenidConnectProvider,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let thumbprints = strings(planned, "thumbprint_list");
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        let thumbprints = strings(at.planned, "thumbprint_list");
         let response = sent!(client
             .create_open_id_connect_provider()
-            .set_url(string(planned, "url"))
-            .set_client_id_list(Some(strings(planned, "client_id_list")))
+            .set_url(string(at.planned, "url"))
+            .set_client_id_list(Some(strings(at.planned, "client_id_list")))
             .set_thumbprint_list((!thumbprints.is_empty()).then_some(thumbprints))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?)))?;
+            .set_tags(Some(tags_to_sdk(
+                &at.operation.tags_with_managed(at.planned)
+            )?)))?;
         let arn = response
             .open_id_connect_provider_arn()
             .ok_or_else(|| ProviderError::new("CreateOpenIDConnectProvider returned no ARN"))?
@@ -149,72 +147,57 @@ impl AwsObject for OidcProviderObject {
         Ok(arn)
     }
 
-    async fn update(
-        this: &AwsIamOpenidConnectProvider,
-        _operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let before: BTreeSet<String> = strings(prior, "client_id_list").into_iter().collect();
-        let after: BTreeSet<String> = strings(planned, "client_id_list").into_iter().collect();
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        let before: BTreeSet<String> = strings(at.prior, "client_id_list").into_iter().collect();
+        let after: BTreeSet<String> = strings(at.planned, "client_id_list").into_iter().collect();
         for id in after.difference(&before) {
             sent!(client
                 .add_client_id_to_open_id_connect_provider()
-                .open_id_connect_provider_arn(arn)
+                .open_id_connect_provider_arn(at.key)
                 .client_id(id))?;
         }
         for id in before.difference(&after) {
             sent!(client
                 .remove_client_id_from_open_id_connect_provider()
-                .open_id_connect_provider_arn(arn)
+                .open_id_connect_provider_arn(at.key)
                 .client_id(id))?;
         }
         // An empty list cannot be sent (IAM needs at least one thumbprint on update), as in
         // the provider: clearing the list keeps what IAM has.
-        if planned.get("thumbprint_list").is_wholly_known()
-            && !strings(planned, "thumbprint_list").is_empty()
-            && changed(prior, planned, "thumbprint_list")
+        if at.planned.get("thumbprint_list").is_wholly_known()
+            && !strings(at.planned, "thumbprint_list").is_empty()
+            && changed(at.prior, at.planned, "thumbprint_list")
         {
             sent!(client
                 .update_open_id_connect_provider_thumbprint()
-                .open_id_connect_provider_arn(arn)
-                .set_thumbprint_list(Some(strings(planned, "thumbprint_list"))))?;
+                .open_id_connect_provider_arn(at.key)
+                .set_thumbprint_list(Some(strings(at.planned, "thumbprint_list"))))?;
         }
         update_tags!(
             client,
             untag_open_id_connect_provider,
             tag_open_id_connect_provider,
-            open_id_connect_provider_arn(arn),
-            prior,
-            planned
+            open_id_connect_provider_arn(at.key),
+            at.prior,
+            at.planned
         )
         .await?;
-        Ok(arn.to_string())
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsIamOpenidConnectProvider,
-        _operation: &Operation,
-        arn: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.iam;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
         gone(sent!(client
             .delete_open_id_connect_provider()
-            .open_id_connect_provider_arn(arn)))
+            .open_id_connect_provider_arn(at.key)))
     }
 
     /// By URL (the ARN ends with it) among the account's providers, with this operation's
     /// managed tags.
-    async fn find_created(
-        this: &AwsIamOpenidConnectProvider,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<OidcProvider>>, ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let Some(url) = string(planned, "url") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<OidcProvider> {
+        let client = &at.this.aws.clients().await.iam;
+        let Some(url) = string(at.planned, "url") else {
             return Ok(None);
         };
         let suffix = format!(":oidc-provider/{}", bare_url(&url));
@@ -227,8 +210,8 @@ impl AwsObject for OidcProviderObject {
         else {
             return Ok(None);
         };
-        Ok(get(this, arn)
+        Ok(get(at.this, arn)
             .await?
-            .filter(|found| has_managed_tags(&found.tags, operation)))
+            .filter(|found| has_managed_tags(&found.tags, at.operation)))
     }
 }

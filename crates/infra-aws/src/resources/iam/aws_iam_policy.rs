@@ -16,7 +16,6 @@
 //! the provider does. `delay_after_policy_creation_in_ms` is configuration only. moto holds
 //! every other argument; drift on them is seen in tests.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use aws_sdk_iam::types::Policy;
@@ -26,7 +25,10 @@ use crate::app_support::{
     computed_name_prefix_attribute, decoded_policy, has_managed_tags, is_missing, name_attribute,
     number, same_json, sent, string, text,
 };
-use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    each_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::declared::{copied, read, Declared, Reading};
 use crate::ec2_support::with_name_for_create;
 use crate::error::aws_error;
@@ -229,26 +231,21 @@ impl AwsObject for PolicyObject {
     }
 
     /// GetPolicy plus GetPolicyVersion of the default version per policy, run concurrently.
-    async fn describe(
-        this: &AwsIamPolicy,
-        arns: &[String],
-    ) -> Result<BTreeMap<String, Tagged<PolicyRead>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, arns: &[String]) -> DescribeResult<PolicyRead> {
         each_key(arns, |arn| get(this, arn)).await
     }
 
-    async fn create(
-        this: &AwsIamPolicy,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.iam;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
         let response = sent!(client
             .create_policy()
-            .policy_name(new_name(operation, planned))
-            .set_path(string(planned, "path"))
-            .set_description(string(planned, "description"))
-            .set_policy_document(string(planned, "policy"))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?)))?;
+            .policy_name(new_name(at.operation, at.planned))
+            .set_path(string(at.planned, "path"))
+            .set_description(string(at.planned, "description"))
+            .set_policy_document(string(at.planned, "policy"))
+            .set_tags(Some(tags_to_sdk(
+                &at.operation.tags_with_managed(at.planned)
+            )?)))?;
         let arn = response
             .policy()
             .and_then(|p| p.arn())
@@ -257,22 +254,16 @@ impl AwsObject for PolicyObject {
         Ok(arn)
     }
 
-    async fn update(
-        this: &AwsIamPolicy,
-        _operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let before = string(prior, "policy").map(|p| crate::app_support::canonical_json(&p));
-        let after = string(planned, "policy").map(|p| crate::app_support::canonical_json(&p));
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        let before = string(at.prior, "policy").map(|p| crate::app_support::canonical_json(&p));
+        let after = string(at.planned, "policy").map(|p| crate::app_support::canonical_json(&p));
         if before != after {
             new_version(
                 client,
-                arn,
-                &string(planned, "policy").unwrap_or_default(),
-                delay(planned),
+                at.key,
+                &string(at.planned, "policy").unwrap_or_default(),
+                delay(at.planned),
             )
             .await?;
         }
@@ -280,23 +271,18 @@ impl AwsObject for PolicyObject {
             client,
             untag_policy,
             tag_policy,
-            policy_arn(arn),
-            prior,
-            planned
+            policy_arn(at.key),
+            at.prior,
+            at.planned
         )
         .await?;
-        Ok(arn.to_string())
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsIamPolicy,
-        _operation: &Operation,
-        arn: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.iam;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
         // DeletePolicy fails while non-default versions exist.
-        let versions = match sent!(client.list_policy_versions().policy_arn(arn)) {
+        let versions = match sent!(client.list_policy_versions().policy_arn(at.key)) {
             Ok(response) => response.versions().to_vec(),
             Err(error) if is_missing(&error) => return Ok(()),
             Err(error) => return Err(error),
@@ -304,26 +290,22 @@ impl AwsObject for PolicyObject {
         for version in versions.iter().filter(|v| !v.is_default_version()) {
             gone(sent!(client
                 .delete_policy_version()
-                .policy_arn(arn)
+                .policy_arn(at.key)
                 .set_version_id(version.version_id().map(str::to_string))))?;
         }
-        gone(sent!(client.delete_policy().policy_arn(arn)))
+        gone(sent!(client.delete_policy().policy_arn(at.key)))
     }
 
     /// By name and path in the account's own policies, when the name was known before the
     /// create, and only if it carries this operation's managed tags.
-    async fn find_created(
-        this: &AwsIamPolicy,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<PolicyRead>>, ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let name = new_name(operation, planned);
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<PolicyRead> {
+        let client = &at.this.aws.clients().await.iam;
+        let name = new_name(at.operation, at.planned);
         let mut arn = None;
         let mut pages = client
             .list_policies()
             .scope(aws_sdk_iam::types::PolicyScopeType::Local)
-            .set_path_prefix(string(planned, "path"))
+            .set_path_prefix(string(at.planned, "path"))
             .into_paginator()
             .send();
         while let Some(page) = pages.next().await {
@@ -339,9 +321,9 @@ impl AwsObject for PolicyObject {
         let Some(arn) = arn else {
             return Ok(None);
         };
-        Ok(get(this, &arn)
+        Ok(get(at.this, &arn)
             .await?
-            .filter(|found| has_managed_tags(&found.tags, operation)))
+            .filter(|found| has_managed_tags(&found.tags, at.operation)))
     }
 }
 

@@ -18,13 +18,15 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_iam::types::Role;
-use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
     blocks, boolean, canonical_json, changed, decoded_policy, int, name_attribute,
     name_prefix_attribute, non_empty, number, same_json, sent, string, string_list, strings, text,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{copied, read, read_block, reported, Declared};
 use crate::iam_support::{
     found, gone, new_name, owned_tags, read_each, sync_attachments, tags_to_sdk, update_tags,
@@ -315,10 +317,7 @@ impl AwsObject for RoleObject {
 
     /// Roles by name. One name is a GetRole; more are one ListRoles walk plus GetRole per
     /// found role.
-    async fn describe(
-        this: &AwsIamRole,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<RoleRead>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<RoleRead> {
         let client = &this.aws.clients().await.iam;
         let mut out = BTreeMap::new();
         if let [name] = names {
@@ -368,132 +367,120 @@ impl AwsObject for RoleObject {
         Ok(())
     }
 
-    async fn create(
-        this: &AwsIamRole,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let name = new_name(operation, planned);
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        let name = new_name(at.operation, at.planned);
         sent!(client
             .create_role()
             .role_name(&name)
-            .set_assume_role_policy_document(string(planned, "assume_role_policy"))
-            .set_description(string(planned, "description"))
-            .set_path(string(planned, "path"))
-            .set_max_session_duration(int(planned, "max_session_duration"))
-            .set_permissions_boundary(non_empty(planned, "permissions_boundary"))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?)))?;
-        if manages_inline(planned) {
-            sync_inline_policies(client, &name, planned).await?;
+            .set_assume_role_policy_document(string(at.planned, "assume_role_policy"))
+            .set_description(string(at.planned, "description"))
+            .set_path(string(at.planned, "path"))
+            .set_max_session_duration(int(at.planned, "max_session_duration"))
+            .set_permissions_boundary(non_empty(at.planned, "permissions_boundary"))
+            .set_tags(Some(tags_to_sdk(
+                &at.operation.tags_with_managed(at.planned)
+            )?)))?;
+        if manages_inline(at.planned) {
+            sync_inline_policies(client, &name, at.planned).await?;
         }
-        if manages_attachments(planned) {
-            sync_managed(client, &name, planned).await?;
+        if manages_attachments(at.planned) {
+            sync_managed(client, &name, at.planned).await?;
         }
         Ok(name)
     }
 
-    async fn update(
-        this: &AwsIamRole,
-        _operation: &Operation,
-        name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let prior_policy = string(prior, "assume_role_policy").map(|p| canonical_json(&p));
-        let planned_policy = string(planned, "assume_role_policy").map(|p| canonical_json(&p));
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        let prior_policy = string(at.prior, "assume_role_policy").map(|p| canonical_json(&p));
+        let planned_policy = string(at.planned, "assume_role_policy").map(|p| canonical_json(&p));
         if prior_policy != planned_policy {
             sent!(client
                 .update_assume_role_policy()
-                .role_name(name)
-                .set_policy_document(string(planned, "assume_role_policy")))?;
+                .role_name(at.key)
+                .set_policy_document(string(at.planned, "assume_role_policy")))?;
         }
-        if changed(prior, planned, "description") || changed(prior, planned, "max_session_duration")
+        if changed(at.prior, at.planned, "description")
+            || changed(at.prior, at.planned, "max_session_duration")
         {
             sent!(client
                 .update_role()
-                .role_name(name)
-                .description(string(planned, "description").unwrap_or_default())
-                .set_max_session_duration(int(planned, "max_session_duration")))?;
+                .role_name(at.key)
+                .description(string(at.planned, "description").unwrap_or_default())
+                .set_max_session_duration(int(at.planned, "max_session_duration")))?;
         }
-        if changed(prior, planned, "permissions_boundary") {
-            match non_empty(planned, "permissions_boundary") {
+        if changed(at.prior, at.planned, "permissions_boundary") {
+            match non_empty(at.planned, "permissions_boundary") {
                 Some(boundary) => {
                     sent!(client
                         .put_role_permissions_boundary()
-                        .role_name(name)
+                        .role_name(at.key)
                         .permissions_boundary(boundary))?;
                 }
                 None => {
-                    sent!(client.delete_role_permissions_boundary().role_name(name))?;
+                    sent!(client.delete_role_permissions_boundary().role_name(at.key))?;
                 }
             }
         }
-        if manages_inline(planned) && changed(prior, planned, "inline_policy") {
-            sync_inline_policies(client, name, planned).await?;
-        } else if manages_inline(prior) && !manages_inline(planned) {
+        if manages_inline(at.planned) && changed(at.prior, at.planned, "inline_policy") {
+            sync_inline_policies(client, at.key, at.planned).await?;
+        } else if manages_inline(at.prior) && !manages_inline(at.planned) {
             // No longer managed here: the policies this role owned go.
-            for policy in configured_inline(prior).keys() {
+            for policy in configured_inline(at.prior).keys() {
                 Principal::Role
-                    .delete_inline_policy(client, name, policy)
+                    .delete_inline_policy(client, at.key, policy)
                     .await?;
             }
         }
-        if manages_attachments(planned)
-            && planned.get("managed_policy_arns").is_wholly_known()
-            && changed(prior, planned, "managed_policy_arns")
+        if manages_attachments(at.planned)
+            && at.planned.get("managed_policy_arns").is_wholly_known()
+            && changed(at.prior, at.planned, "managed_policy_arns")
         {
-            sync_managed(client, name, planned).await?;
+            sync_managed(client, at.key, at.planned).await?;
         }
         update_tags!(
             client,
             untag_role,
             tag_role,
-            role_name(name),
-            prior,
-            planned
+            role_name(at.key),
+            at.prior,
+            at.planned
         )
         .await?;
-        Ok(name.to_string())
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsIamRole,
-        _operation: &Operation,
-        name: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        if get(this, name).await?.is_none() {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        if get(at.this, at.key).await?.is_none() {
             return Ok(());
         }
         // DeleteRole fails while the role is in an instance profile or has policies.
         let profiles: Vec<_> =
-            all_items!(client.list_instance_profiles_for_role().role_name(name))?;
+            all_items!(client.list_instance_profiles_for_role().role_name(at.key))?;
         for profile in profiles {
             sent!(client
                 .remove_role_from_instance_profile()
-                .role_name(name)
+                .role_name(at.key)
                 .instance_profile_name(profile.instance_profile_name()))?;
         }
-        let force = boolean(prior, "force_detach_policies").unwrap_or(false);
+        let force = boolean(at.prior, "force_detach_policies").unwrap_or(false);
         let inline = match force {
-            true => inline_policies(client, name).await?,
-            false => configured_inline(prior),
+            true => inline_policies(client, at.key).await?,
+            false => configured_inline(at.prior),
         };
         for policy in inline.keys() {
             Principal::Role
-                .delete_inline_policy(client, name, policy)
+                .delete_inline_policy(client, at.key, policy)
                 .await?;
         }
         let attached = match force {
-            true => attached_policies(client, name).await?,
-            false => strings(prior, "managed_policy_arns"),
+            true => attached_policies(client, at.key).await?,
+            false => strings(at.prior, "managed_policy_arns"),
         };
         for arn in attached {
-            Principal::Role.detach(client, name, &arn).await?;
+            Principal::Role.detach(client, at.key, &arn).await?;
         }
-        gone(sent!(client.delete_role().role_name(name)))
+        gone(sent!(client.delete_role().role_name(at.key)))
     }
 }

@@ -9,13 +9,14 @@
 //!
 //! moto holds every argument; drift on them is seen in tests.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_iam::types::{DeletionTaskStatusType, Role};
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, ProviderError, Type, Value};
 
 use crate::app_support::{changed, has_managed_tags, sent, string, text, wait_for};
-use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    each_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::create_memo;
 use crate::declared::{read, reported, Declared};
 use crate::iam_support::{date, found, owned_tags, tags_to_sdk, update_tags};
@@ -157,10 +158,7 @@ impl AwsObject for ServiceLinkedRoleObject {
 
     /// One GetRole per role (by the name in its ARN), run concurrently; an ARN not of a
     /// service-linked role is not found.
-    async fn describe(
-        this: &AwsIamServiceLinkedRole,
-        arns: &[String],
-    ) -> Result<BTreeMap<String, Tagged<LinkedRole>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, arns: &[String]) -> DescribeResult<LinkedRole> {
         each_key(arns, |arn| async move {
             match parse_arn(arn) {
                 Some((service, name)) => get(this, service, &name).await,
@@ -170,70 +168,57 @@ impl AwsObject for ServiceLinkedRoleObject {
         .await
     }
 
-    async fn create(
-        this: &AwsIamServiceLinkedRole,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.iam;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
         // Tagged by a later call: a role whose create answer was lost is found by having
         // been absent before the first send (`find_created`).
-        if !create_memo::recorded(operation) {
-            let existing = roles_like(this, planned).await?;
-            create_memo::record(operation, existing);
+        if !create_memo::recorded(at.operation) {
+            let existing = roles_like(at.this, at.planned).await?;
+            create_memo::record(at.operation, existing);
         }
         let response = sent!(client
             .create_service_linked_role()
-            .set_aws_service_name(string(planned, "aws_service_name"))
-            .set_custom_suffix(string(planned, "custom_suffix"))
-            .set_description(string(planned, "description")))?;
+            .set_aws_service_name(string(at.planned, "aws_service_name"))
+            .set_custom_suffix(string(at.planned, "custom_suffix"))
+            .set_description(string(at.planned, "description")))?;
         let role = response
             .role()
             .ok_or_else(|| ProviderError::new("CreateServiceLinkedRole returned no role"))?;
         sent!(client
             .tag_role()
             .role_name(role.role_name())
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?)))?;
+            .set_tags(Some(tags_to_sdk(
+                &at.operation.tags_with_managed(at.planned)
+            )?)))?;
         Ok(role.arn().to_string())
     }
 
-    async fn update(
-        this: &AwsIamServiceLinkedRole,
-        _operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let name = string(prior, "name").ok_or_else(|| {
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        let name = string(at.prior, "name").ok_or_else(|| {
             ProviderError::new("aws_iam_service_linked_role has no arn or name in state")
         })?;
-        if changed(prior, planned, "description") {
+        if changed(at.prior, at.planned, "description") {
             sent!(client
                 .update_role()
                 .role_name(&name)
-                .description(string(planned, "description").unwrap_or_default()))?;
+                .description(string(at.planned, "description").unwrap_or_default()))?;
         }
         update_tags!(
             client,
             untag_role,
             tag_role,
             role_name(&name),
-            prior,
-            planned
+            at.prior,
+            at.planned
         )
         .await?;
-        Ok(arn.to_string())
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsIamServiceLinkedRole,
-        operation: &Operation,
-        _arn: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let Some(name) = string(prior, "name") else {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        let Some(name) = string(at.prior, "name") else {
             return Ok(());
         };
         let Some(task) = found(sent!(client.delete_service_linked_role().role_name(&name)))?
@@ -243,7 +228,7 @@ impl AwsObject for ServiceLinkedRoleObject {
         };
         wait_for(
             &format!("deletion of service-linked role {name}"),
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
             || async {
                 let status = sent!(client
                     .get_service_linked_role_deletion_status()
@@ -267,20 +252,17 @@ impl AwsObject for ServiceLinkedRoleObject {
     /// Among the roles under the service's path with the configured suffix, the one this run's
     /// create made (absent before its first send, `create_memo`), else the one with this
     /// operation's managed tags.
-    async fn find_created(
-        this: &AwsIamServiceLinkedRole,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<LinkedRole>>, ProviderError> {
-        let Some(service) = string(planned, "aws_service_name") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<LinkedRole> {
+        let Some(service) = string(at.planned, "aws_service_name") else {
             return Ok(None);
         };
-        let names = roles_like(this, planned).await?;
-        let made = create_memo::made_since_first_send(operation, names.iter().map(String::as_str))
-            .unwrap_or_default();
+        let names = roles_like(at.this, at.planned).await?;
+        let made =
+            create_memo::made_since_first_send(at.operation, names.iter().map(String::as_str))
+                .unwrap_or_default();
         for name in names {
-            if let Some(found) = get(this, service.clone(), &name).await? {
-                if made.contains(&name) || has_managed_tags(&found.tags, operation) {
+            if let Some(found) = get(at.this, service.clone(), &name).await? {
+                if made.contains(&name) || has_managed_tags(&found.tags, at.operation) {
                     return Ok(Some(found));
                 }
             }

@@ -13,13 +13,13 @@
 //! `permissions_boundary` is not set in tests and drift on it is not seen. moto holds every
 //! other argument; drift on them is seen in tests.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_iam::types::User;
 use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{boolean, changed, non_empty, sent, string, text};
-use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    each_key, AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, Declared};
 use crate::iam_support::{
     found, gone, name_problems, named_in_path, owned_tags, renamed_or_moved, tags_to_sdk,
@@ -162,49 +162,38 @@ impl AwsObject for UserObject {
 
     /// One GetUser per user (ListUsers returns neither tags nor the permissions boundary),
     /// run concurrently.
-    async fn describe(
-        this: &AwsIamUser,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<User>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<User> {
         each_key(names, |name| get(this, name)).await
     }
 
-    async fn create(
-        this: &AwsIamUser,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let name = string(planned, "name")
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        let name = string(at.planned, "name")
             .ok_or_else(|| ProviderError::new("aws_iam_user needs a known name"))?;
         sent!(client
             .create_user()
             .user_name(&name)
-            .set_path(string(planned, "path"))
-            .set_permissions_boundary(non_empty(planned, "permissions_boundary"))
-            .set_tags(Some(tags_to_sdk(&operation.tags_with_managed(planned))?)))?;
+            .set_path(string(at.planned, "path"))
+            .set_permissions_boundary(non_empty(at.planned, "permissions_boundary"))
+            .set_tags(Some(tags_to_sdk(
+                &at.operation.tags_with_managed(at.planned)
+            )?)))?;
         Ok(name)
     }
 
-    async fn update(
-        this: &AwsIamUser,
-        _operation: &Operation,
-        old_name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        let renamed = renamed_or_moved(old_name, prior, planned);
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        let renamed = renamed_or_moved(at.key, at.prior, at.planned);
         if renamed.sent {
             sent!(client
                 .update_user()
-                .user_name(old_name)
+                .user_name(at.key)
                 .set_new_user_name(renamed.new_name)
                 .set_new_path(renamed.new_path))?;
         }
         let name = renamed.name;
-        if changed(prior, planned, "permissions_boundary") {
-            match non_empty(planned, "permissions_boundary") {
+        if changed(at.prior, at.planned, "permissions_boundary") {
+            match non_empty(at.planned, "permissions_boundary") {
                 Some(boundary) => {
                     sent!(client
                         .put_user_permissions_boundary()
@@ -221,27 +210,22 @@ impl AwsObject for UserObject {
             untag_user,
             tag_user,
             user_name(&name),
-            prior,
-            planned
+            at.prior,
+            at.planned
         )
         .await?;
         Ok(name)
     }
 
-    async fn delete(
-        this: &AwsIamUser,
-        _operation: &Operation,
-        name: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.iam;
-        if get(this, name).await?.is_none() {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.iam;
+        if get(at.this, at.key).await?.is_none() {
             return Ok(());
         }
-        leave_groups(client, name).await?;
-        if boolean(prior, "force_destroy").unwrap_or(false) {
-            strip(client, name).await?;
+        leave_groups(client, at.key).await?;
+        if boolean(at.prior, "force_destroy").unwrap_or(false) {
+            strip(client, at.key).await?;
         }
-        gone(sent!(client.delete_user().user_name(name)))
+        gone(sent!(client.delete_user().user_name(at.key)))
     }
 }

@@ -16,7 +16,9 @@ use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 use crate::app_support::{
     changed, computed_name_prefix_attribute, name_attribute, sent, string, text,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{computed, from_prior, read, Declared, Reading};
 use crate::ec2_support::{name_for_create, with_name_for_create};
 use crate::error::aws_error;
@@ -114,10 +116,7 @@ impl AwsObject for AliasObject {
     }
 
     /// One ListAliases walk for every alias at once, matched by name.
-    async fn describe(
-        this: &AwsKmsAlias,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<AliasListEntry>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<AliasListEntry> {
         if names.is_empty() {
             return Ok(BTreeMap::new());
         }
@@ -136,45 +135,30 @@ impl AwsObject for AliasObject {
             .collect())
     }
 
-    async fn create(
-        this: &AwsKmsAlias,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.kms;
-        let name = name_for_create(operation, planned, ["name", "name_prefix"], "alias/");
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.kms;
+        let name = name_for_create(at.operation, at.planned, ["name", "name_prefix"], "alias/");
         sent!(client
             .create_alias()
             .alias_name(&name)
-            .target_key_id(string(planned, "target_key_id").unwrap_or_default()))?;
+            .target_key_id(string(at.planned, "target_key_id").unwrap_or_default()))?;
         Ok(name)
     }
 
-    async fn update(
-        this: &AwsKmsAlias,
-        _operation: &Operation,
-        name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.kms;
-        if changed(prior, planned, "target_key_id") {
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.kms;
+        if changed(at.prior, at.planned, "target_key_id") {
             sent!(client
                 .update_alias()
-                .alias_name(name)
-                .target_key_id(string(planned, "target_key_id").unwrap_or_default()))?;
+                .alias_name(at.key)
+                .target_key_id(string(at.planned, "target_key_id").unwrap_or_default()))?;
         }
-        Ok(name.to_string())
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsKmsAlias,
-        _operation: &Operation,
-        name: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.kms;
-        match sent!(client.delete_alias().alias_name(name)) {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.kms;
+        match sent!(client.delete_alias().alias_name(at.key)) {
             Ok(_) => Ok(()),
             Err(error) if is_gone(&error) => Ok(()),
             Err(error) => Err(error),
@@ -182,14 +166,10 @@ impl AwsObject for AliasObject {
     }
 
     /// Aliases carry no tags: the alias of the create's name that targets the planned key.
-    async fn find_created(
-        this: &AwsKmsAlias,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<AliasListEntry>>, ProviderError> {
-        let name = name_for_create(operation, planned, ["name", "name_prefix"], "alias/");
-        Ok(this.found(&name).await?.filter(|alias| {
-            planned
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<AliasListEntry> {
+        let name = name_for_create(at.operation, at.planned, ["name", "name_prefix"], "alias/");
+        Ok(at.this.found(&name).await?.filter(|alias| {
+            at.planned
                 .get("target_key_id")
                 .as_str()
                 .zip(alias.object.target_key_id())

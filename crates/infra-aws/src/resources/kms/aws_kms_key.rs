@@ -17,16 +17,17 @@
 //! custom key stores, so drift on `rotation_period_in_days` is not seen in tests and
 //! `custom_key_store_id` / `xks_key_id` are untested.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_kms::types::{KeySpec, KeyState, KeyUsageType, OriginType, Tag};
-use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Type, Value};
 
 use crate::app_support::{
     boolean, canonical_json, changed, int, invalid_json, known, non_empty, number, policy_value,
     resource_tag_changes, sent, string, text, text_or_null, wait_for,
 };
-use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    key_by_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::declared::{copied, read, switch, Declared};
 use crate::error::aws_error;
 use crate::tagging::{sdk_tags_of, ManagedTags};
@@ -267,45 +268,38 @@ impl AwsObject for KeyObject {
     }
 
     /// KMS has no batched describe: each key on its own, in the order asked.
-    async fn describe(
-        this: &AwsKmsKey,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<KeyInfo>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<KeyInfo> {
         let client = &this.aws.clients().await.kms;
         key_by_key(keys, |key_id| find_key(client, key_id)).await
     }
 
-    async fn create(
-        this: &AwsKmsKey,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.kms;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.kms;
         let mut request = client
             .create_key()
             .bypass_policy_lockout_safety_check(
-                boolean(planned, "bypass_policy_lockout_safety_check").unwrap_or(false),
+                boolean(at.planned, "bypass_policy_lockout_safety_check").unwrap_or(false),
             )
             .key_spec(KeySpec::from(
-                string(planned, "customer_master_key_spec")
+                string(at.planned, "customer_master_key_spec")
                     .unwrap_or_else(|| "SYMMETRIC_DEFAULT".into())
                     .as_str(),
             ))
             .key_usage(KeyUsageType::from(
-                string(planned, "key_usage")
+                string(at.planned, "key_usage")
                     .unwrap_or_else(|| "ENCRYPT_DECRYPT".into())
                     .as_str(),
             ))
-            .set_description(non_empty(planned, "description"))
-            .set_multi_region(boolean(planned, "multi_region"))
-            .set_policy(non_empty(planned, "policy").map(|p| canonical_json(&p)))
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?));
-        if let Some(store) = non_empty(planned, "custom_key_store_id") {
+            .set_description(non_empty(at.planned, "description"))
+            .set_multi_region(boolean(at.planned, "multi_region"))
+            .set_policy(non_empty(at.planned, "policy").map(|p| canonical_json(&p)))
+            .set_tags(Some(sdk_tags(&at.operation.tags_with_managed(at.planned))?));
+        if let Some(store) = non_empty(at.planned, "custom_key_store_id") {
             request = request
                 .origin(OriginType::AwsCloudhsm)
                 .custom_key_store_id(store);
         }
-        if let Some(xks) = non_empty(planned, "xks_key_id") {
+        if let Some(xks) = non_empty(at.planned, "xks_key_id") {
             request = request.origin(OriginType::ExternalKeyStore).xks_key_id(xks);
         }
         // KMS refuses a policy naming a principal IAM has not propagated yet: retry that
@@ -313,7 +307,7 @@ impl AwsObject for KeyObject {
         // propagation time) within the create timeout, as the provider does.
         let created = wait_for(
             "the key policy's principals to exist",
-            operation.timeouts.create.min(IAM_PROPAGATION),
+            at.operation.timeouts.create.min(IAM_PROPAGATION),
             || {
                 let request = request.clone();
                 async move {
@@ -335,82 +329,71 @@ impl AwsObject for KeyObject {
             .key_metadata()
             .map(|m| m.key_id().to_string())
             .ok_or_else(|| ProviderError::new("CreateKey returned no key"))?;
-        if boolean(planned, "enable_key_rotation") == Some(true) {
+        if boolean(at.planned, "enable_key_rotation") == Some(true) {
             set_rotation(
                 client,
                 &key_id,
                 true,
-                int(planned, "rotation_period_in_days"),
+                int(at.planned, "rotation_period_in_days"),
             )
             .await?;
         }
-        if boolean(planned, "is_enabled") == Some(false) {
+        if boolean(at.planned, "is_enabled") == Some(false) {
             set_enabled(client, &key_id, false).await?;
         }
         Ok(key_id)
     }
 
-    async fn update(
-        this: &AwsKmsKey,
-        _operation: &Operation,
-        key_id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.kms;
-        let enabled = boolean(planned, "is_enabled").unwrap_or(true);
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.kms;
+        let enabled = boolean(at.planned, "is_enabled").unwrap_or(true);
         // A disabled key cannot be changed: enable it first, disable it last.
-        if changed(prior, planned, "is_enabled") && enabled {
-            set_enabled(client, key_id, true).await?;
+        if changed(at.prior, at.planned, "is_enabled") && enabled {
+            set_enabled(client, at.key, true).await?;
         }
-        let rotation = boolean(planned, "enable_key_rotation").unwrap_or(false);
-        if changed(prior, planned, "enable_key_rotation")
-            || (rotation && changed(prior, planned, "rotation_period_in_days"))
+        let rotation = boolean(at.planned, "enable_key_rotation").unwrap_or(false);
+        if changed(at.prior, at.planned, "enable_key_rotation")
+            || (rotation && changed(at.prior, at.planned, "rotation_period_in_days"))
         {
             set_rotation(
                 client,
-                key_id,
+                at.key,
                 rotation,
-                int(planned, "rotation_period_in_days"),
+                int(at.planned, "rotation_period_in_days"),
             )
             .await?;
         }
-        if changed(prior, planned, "description") {
+        if changed(at.prior, at.planned, "description") {
             sent!(client
                 .update_key_description()
-                .key_id(key_id)
-                .description(string(planned, "description").unwrap_or_default()))?;
+                .key_id(at.key)
+                .description(string(at.planned, "description").unwrap_or_default()))?;
         }
-        if changed(prior, planned, "policy") {
-            if let Some(policy) = non_empty(planned, "policy") {
+        if changed(at.prior, at.planned, "policy") {
+            if let Some(policy) = non_empty(at.planned, "policy") {
                 sent!(client
                     .put_key_policy()
-                    .key_id(key_id)
+                    .key_id(at.key)
                     .policy_name("default")
                     .policy(canonical_json(&policy))
                     .bypass_policy_lockout_safety_check(
-                        boolean(planned, "bypass_policy_lockout_safety_check").unwrap_or(false),
+                        boolean(at.planned, "bypass_policy_lockout_safety_check").unwrap_or(false),
                     ))?;
             }
         }
-        resource_tag_changes!(client, key_id(key_id), prior, planned);
-        if changed(prior, planned, "is_enabled") && !enabled {
-            set_enabled(client, key_id, false).await?;
+        resource_tag_changes!(client, key_id(at.key), at.prior, at.planned);
+        if changed(at.prior, at.planned, "is_enabled") && !enabled {
+            set_enabled(client, at.key, false).await?;
         }
-        Ok(key_id.to_string())
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsKmsKey,
-        _operation: &Operation,
-        key_id: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.kms;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.kms;
         match sent!(client
             .schedule_key_deletion()
-            .key_id(key_id)
-            .set_pending_window_in_days(int(prior, "deletion_window_in_days")))
+            .key_id(at.key)
+            .set_pending_window_in_days(int(at.prior, "deletion_window_in_days")))
         {
             Ok(_) => Ok(()),
             Err(error) if is_gone(&error) => Ok(()),
@@ -420,12 +403,8 @@ impl AwsObject for KeyObject {
 
     /// A key has no natural key: the keys tagged with this operation's managed tags, found
     /// with the Resource Groups Tagging API.
-    async fn find_created(
-        this: &AwsKmsKey,
-        operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Tagged<KeyInfo>>, ProviderError> {
-        let clients = this.aws.clients().await;
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<KeyInfo> {
+        let clients = at.this.aws.clients().await;
         let response = sent!(clients
             .tagging
             .get_resources()
@@ -433,13 +412,13 @@ impl AwsObject for KeyObject {
             .tag_filters(
                 aws_sdk_resourcegroupstagging::types::TagFilter::builder()
                     .key(infra_core::resource::ADDRESS_TAG)
-                    .values(&operation.address)
+                    .values(&at.operation.address)
                     .build(),
             )
             .tag_filters(
                 aws_sdk_resourcegroupstagging::types::TagFilter::builder()
                     .key(infra_core::resource::LINEAGE_TAG)
-                    .values(&operation.lineage)
+                    .values(&at.operation.lineage)
                     .build(),
             ))?;
         for mapping in response.resource_tag_mapping_list() {

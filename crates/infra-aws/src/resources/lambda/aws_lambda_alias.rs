@@ -19,14 +19,15 @@ use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_lambda::operation::get_alias::GetAliasOutput;
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
-use infra_core::{
-    Attribute, Block, Cause, Operation, ProviderError, Schema, Timeouts, Type, Value,
-};
+use infra_core::{Attribute, Block, Cause, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{
     deleted_or_missing, is_missing, known, sent, single, string, text, vanished, wait_for,
 };
-use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    each_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::clients::partition_of;
 use crate::declared::{read, read_block, Declared, Reading};
 
@@ -199,10 +200,7 @@ impl AwsObject for AliasObject {
     }
 
     /// GetAlias per alias (Lambda has no batched alias read), at most eight in flight.
-    async fn describe(
-        this: &AwsLambdaAlias,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<GetAliasOutput>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<GetAliasOutput> {
         each_key(keys, |key| async move {
             match parts(key) {
                 Some((function, name)) => get(this, function, name).await,
@@ -223,21 +221,18 @@ impl AwsObject for AliasObject {
             .ok_or_else(|| vanished(Self::KIND, name))
     }
 
-    async fn create(
-        this: &AwsLambdaAlias,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
         let (Some(function), Some(name), Some(version)) = (
-            string(planned, "function_name"),
-            string(planned, "name"),
-            string(planned, "function_version"),
+            string(at.planned, "function_name"),
+            string(at.planned, "name"),
+            string(at.planned, "function_version"),
         ) else {
             return Err(ProviderError::new(
                 "aws_lambda_alias needs known function_name, name and function_version",
             ));
         };
-        let created = sent!(this
+        let created = sent!(at
+            .this
             .aws
             .clients()
             .await
@@ -246,8 +241,8 @@ impl AwsObject for AliasObject {
             .function_name(&function)
             .name(&name)
             .function_version(version)
-            .description(string(planned, "description").unwrap_or_default())
-            .routing_config(routing(planned)));
+            .description(string(at.planned, "description").unwrap_or_default())
+            .routing_config(routing(at.planned)));
         let creating = format!("creating Lambda Alias ({name})");
         match created {
             Ok(_) => {}
@@ -259,22 +254,18 @@ impl AwsObject for AliasObject {
         Ok(format!("{function}{SEPARATOR}{name}"))
     }
 
-    async fn update(
-        this: &AwsLambdaAlias,
-        operation: &Operation,
-        _key: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let (Some(function), Some(name)) = (string(prior, "function_name"), string(prior, "name"))
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let (Some(function), Some(name)) =
+            (string(at.prior, "function_name"), string(at.prior, "name"))
         else {
             return Err(ProviderError::new(
                 "aws_lambda_alias has no function_name or name in state",
             ));
         };
-        let id = string(prior, "id").unwrap_or_else(|| format!("{function}/{name}"));
-        let routing_config = routing(planned);
-        sent!(this
+        let id = string(at.prior, "id").unwrap_or_else(|| format!("{function}/{name}"));
+        let routing_config = routing(at.planned);
+        sent!(at
+            .this
             .aws
             .clients()
             .await
@@ -282,9 +273,9 @@ impl AwsObject for AliasObject {
             .update_alias()
             .function_name(&function)
             .name(&name)
-            .set_function_version(string(planned, "function_version"))
+            .set_function_version(string(at.planned, "function_version"))
             // Every setting is sent: an unset description as "" clears it.
-            .description(string(planned, "description").unwrap_or_default())
+            .description(string(at.planned, "description").unwrap_or_default())
             .routing_config(routing_config.clone()))
         .map_err(|e| e.context(&format!("updating Lambda Alias ({id})")))?;
         let cleared = routing_config
@@ -294,9 +285,9 @@ impl AwsObject for AliasObject {
         if cleared && name.parse::<i64>().is_err() {
             wait_for(
                 "the Lambda alias routing weights to clear",
-                operation.timeouts.update,
+                at.operation.timeouts.update,
                 || async {
-                    Ok(match get(this, &function, &name).await? {
+                    Ok(match get(at.this, &function, &name).await? {
                         None => Some(()),
                         Some(found) => found
                             .object
@@ -315,20 +306,17 @@ impl AwsObject for AliasObject {
             })?;
         }
         // Read back by the planned function and name (the same: both force a new alias).
-        Ok(Self::key_of(planned).unwrap_or_default())
+        Ok(Self::key_of(at.planned).unwrap_or_default())
     }
 
-    async fn delete(
-        this: &AwsLambdaAlias,
-        _operation: &Operation,
-        _key: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let (Some(function), Some(name)) = (string(prior, "function_name"), string(prior, "name"))
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let (Some(function), Some(name)) =
+            (string(at.prior, "function_name"), string(at.prior, "name"))
         else {
             return Ok(());
         };
-        let deleted = sent!(this
+        let deleted = sent!(at
+            .this
             .aws
             .clients()
             .await
@@ -337,7 +325,7 @@ impl AwsObject for AliasObject {
             .function_name(&function)
             .name(&name));
         deleted_or_missing(deleted).map_err(|error| {
-            let id = string(prior, "id").unwrap_or_else(|| format!("{function}/{name}"));
+            let id = string(at.prior, "id").unwrap_or_else(|| format!("{function}/{name}"));
             error.context(&format!("deleting Lambda Alias ({id})"))
         })
     }
@@ -371,17 +359,13 @@ impl AwsObject for AliasObject {
 
     /// By natural key: the function's alias of this name, when it points at the planned
     /// version.
-    async fn find_created(
-        this: &AwsLambdaAlias,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<GetAliasOutput>>, ProviderError> {
-        let Some(key) = Self::key_of(planned) else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<GetAliasOutput> {
+        let Some(key) = Self::key_of(at.planned) else {
             return Ok(None);
         };
-        let found = this.found(&key).await?;
+        let found = at.this.found(&key).await?;
         Ok(found.filter(|alias| {
-            alias.object.function_version() == planned.get("function_version").as_str()
+            alias.object.function_version() == at.planned.get("function_version").as_str()
         }))
     }
 }

@@ -99,7 +99,9 @@ use crate::app_support::{
     sent_unless_gone, single, string, string_list, strings, tag_changes, text, text_or_null,
     vanished, wait_for,
 };
-use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    each_key, AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::clients::partition_of;
 use crate::declared::{from_prior, read, read_block, switch, Declared, Reading};
 use crate::error::{aws_error, built};
@@ -1875,51 +1877,47 @@ impl AwsObject for FunctionObject {
     }
 
     /// Lambda has no batched read: each function read whole, eight at a time.
-    async fn describe(
-        this: &AwsLambdaFunction,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Found>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<Found> {
         each_key(names, |name| function_of(this, name)).await
     }
 
-    async fn create_written(
-        this: &AwsLambdaFunction,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<Found>, ProviderError> {
-        let clients = this.aws.clients().await;
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<Found>, ProviderError> {
+        let clients = at.this.aws.clients().await;
         let client = &clients.lambda;
-        let name = string(planned, "function_name").ok_or_else(|| {
+        let name = string(at.planned, "function_name").ok_or_else(|| {
             ProviderError::new("aws_lambda_function needs a known \"function_name\"")
         })?;
-        let package_type = string(planned, "package_type").unwrap_or_else(|| "Zip".to_string());
-        let tags: HashMap<String, String> =
-            operation.tags_with_managed(planned).into_iter().collect();
+        let package_type = string(at.planned, "package_type").unwrap_or_else(|| "Zip".to_string());
+        let tags: HashMap<String, String> = at
+            .operation
+            .tags_with_managed(at.planned)
+            .into_iter()
+            .collect();
         let mut request = client
             .create_function()
             .function_name(&name)
-            .set_role(string(planned, "role"))
-            .code(function_code(planned)?)
-            .description(string(planned, "description").unwrap_or_default())
-            .memory_size(int(planned, "memory_size").unwrap_or(128))
-            .timeout(int(planned, "timeout").unwrap_or(3))
-            .publish(boolean(planned, "publish").unwrap_or(false))
+            .set_role(string(at.planned, "role"))
+            .code(function_code(at.planned)?)
+            .description(string(at.planned, "description").unwrap_or_default())
+            .memory_size(int(at.planned, "memory_size").unwrap_or(128))
+            .timeout(int(at.planned, "timeout").unwrap_or(3))
+            .publish(boolean(at.planned, "publish").unwrap_or(false))
             .package_type(PackageType::from(package_type.as_str()))
             .set_tags(Some(tags))
-            .set_architectures(architectures(planned))
-            .set_capacity_provider_config(capacity_provider_config(planned)?)
-            .set_code_signing_config_arn(non_empty(planned, "code_signing_config_arn"))
-            .set_dead_letter_config(dead_letter_config(planned))
-            .set_durable_config(durable_config(planned))
-            .set_publish_to(publish_to(planned))
-            .set_ephemeral_storage(ephemeral_storage(planned)?)
-            .set_image_config(image_config(planned))
-            .set_logging_config(logging_config(planned))
-            .set_kms_key_arn(non_empty(planned, "kms_key_arn"))
-            .set_tracing_config(tracing_config(planned))
-            .set_vpc_config(vpc_config(planned))
-            .set_tenancy_config(tenancy_config(planned)?);
-        let variables = environment_variables(planned);
+            .set_architectures(architectures(at.planned))
+            .set_capacity_provider_config(capacity_provider_config(at.planned)?)
+            .set_code_signing_config_arn(non_empty(at.planned, "code_signing_config_arn"))
+            .set_dead_letter_config(dead_letter_config(at.planned))
+            .set_durable_config(durable_config(at.planned))
+            .set_publish_to(publish_to(at.planned))
+            .set_ephemeral_storage(ephemeral_storage(at.planned)?)
+            .set_image_config(image_config(at.planned))
+            .set_logging_config(logging_config(at.planned))
+            .set_kms_key_arn(non_empty(at.planned, "kms_key_arn"))
+            .set_tracing_config(tracing_config(at.planned))
+            .set_vpc_config(vpc_config(at.planned))
+            .set_tenancy_config(tenancy_config(at.planned)?);
+        let variables = environment_variables(at.planned);
         if !variables.is_empty() {
             request = request.environment(
                 Environment::builder()
@@ -1927,21 +1925,21 @@ impl AwsObject for FunctionObject {
                     .build(),
             );
         }
-        let file_systems = file_system_configs(planned)?;
+        let file_systems = file_system_configs(at.planned)?;
         if !file_systems.is_empty() {
             request = request.set_file_system_configs(Some(file_systems));
         }
-        let layers = strings(planned, "layers");
+        let layers = strings(at.planned, "layers");
         if !layers.is_empty() {
             request = request.set_layers(Some(layers));
         }
-        if single(planned, "snap_start").is_some() {
-            request = request.snap_start(snap_start(planned));
+        if single(at.planned, "snap_start").is_some() {
+            request = request.snap_start(snap_start(at.planned));
         }
         if package_type == "Zip" {
             request = request
-                .set_handler(string(planned, "handler"))
-                .set_runtime(string(planned, "runtime").map(|r| Runtime::from(r.as_str())));
+                .set_handler(string(at.planned, "handler"))
+                .set_runtime(string(at.planned, "runtime").map(|r| Runtime::from(r.as_str())));
         }
         retry_while(PROPAGATION, is_propagation_error, || {
             let request = request.clone();
@@ -1959,28 +1957,23 @@ impl AwsObject for FunctionObject {
                 error
             }
         })?;
-        wait_active(client, &name, operation.timeouts.create).await?;
+        wait_active(client, &name, at.operation.timeouts.create).await?;
         if let Some(reserved) =
-            int(planned, "reserved_concurrent_executions").filter(|reserved| *reserved >= 0)
+            int(at.planned, "reserved_concurrent_executions").filter(|reserved| *reserved >= 0)
         {
             set_concurrency(client, &name, Some(reserved)).await?;
         }
-        Self::written(this, &name).await
+        Self::written(at.this, &name).await
     }
 
-    async fn update_written(
-        this: &AwsLambdaFunction,
-        operation: &Operation,
-        name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Tagged<Found>, ProviderError> {
-        let clients = this.aws.clients().await;
+    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<Found>, ProviderError> {
+        let name = at.key;
+        let clients = at.this.aws.clients().await;
         let client = &clients.lambda;
-        let arn = string(prior, "arn").unwrap_or_else(|| name.to_string());
-        let timeout = operation.timeouts.update;
+        let arn = string(at.prior, "arn").unwrap_or_else(|| name.to_string());
+        let timeout = at.operation.timeouts.update;
 
-        let (to_set, to_remove) = tag_changes(prior, planned);
+        let (to_set, to_remove) = tag_changes(at.prior, at.planned);
         if !to_remove.is_empty() {
             sent!(client
                 .untag_resource()
@@ -1996,8 +1989,8 @@ impl AwsObject for FunctionObject {
             .map_err(|error| error.context(&format!("tagging Lambda Function ({name})")))?;
         }
 
-        if changed(prior, planned, "code_signing_config_arn") {
-            let (done, sent) = match non_empty(planned, "code_signing_config_arn") {
+        if changed(at.prior, at.planned, "code_signing_config_arn") {
+            let (done, sent) = match non_empty(at.planned, "code_signing_config_arn") {
                 Some(config_arn) => (
                     "setting",
                     sent!(client
@@ -2023,38 +2016,43 @@ impl AwsObject for FunctionObject {
 
         let config = CONFIG_ARGUMENTS
             .iter()
-            .any(|key| changed(prior, planned, key));
+            .any(|key| changed(at.prior, at.planned, key));
         if config {
-            this.update_configuration(client, name, prior, planned, timeout)
+            at.this
+                .update_configuration(client, name, at.prior, at.planned, timeout)
                 .await?;
         }
-        let code = code_changed(prior, planned);
+        let code = code_changed(at.prior, at.planned);
         if code {
-            this.update_code(client, name, prior, planned, timeout)
+            at.this
+                .update_code(client, name, at.prior, at.planned, timeout)
                 .await?;
         }
-        if changed(prior, planned, "reserved_concurrent_executions") {
-            set_concurrency(client, name, int(planned, "reserved_concurrent_executions")).await?;
+        if changed(at.prior, at.planned, "reserved_concurrent_executions") {
+            set_concurrency(
+                client,
+                name,
+                int(at.planned, "reserved_concurrent_executions"),
+            )
+            .await?;
         }
-        if publishes(prior, planned, code, config) {
-            publish_version(client, name, publish_to(planned), timeout).await?;
+        if publishes(at.prior, at.planned, code, config) {
+            publish_version(client, name, publish_to(at.planned), timeout).await?;
         }
-        Self::written(this, name).await
+        Self::written(at.this, name).await
     }
 
-    async fn delete(
-        this: &AwsLambdaFunction,
-        operation: &Operation,
-        name: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let timeout = operation.timeouts.delete;
-        if boolean(prior, "replace_security_groups_on_destroy") == Some(true) {
-            this.replace_security_groups(name, prior, timeout).await?;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let name = at.key;
+        let timeout = at.operation.timeouts.delete;
+        if boolean(at.prior, "replace_security_groups_on_destroy") == Some(true) {
+            at.this
+                .replace_security_groups(name, at.prior, timeout)
+                .await?;
         }
-        let client = &this.aws.clients().await.lambda;
+        let client = &at.this.aws.clients().await.lambda;
         // A durable function's running executions are stopped first, as the provider does.
-        if single(prior, "durable_config").is_some() {
+        if single(at.prior, "durable_config").is_some() {
             stop_durable_executions(client, name, timeout)
                 .await
                 .map_err(|error| {

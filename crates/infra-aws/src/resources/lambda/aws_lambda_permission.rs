@@ -52,7 +52,10 @@ use crate::app_support::{
     boolean, is_missing, known, non_empty, read_each, retry_while, sent, sent_unless_gone, string,
     text, wait_for,
 };
-use crate::aws_object::{composite_key, key_parts, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    composite_key, key_parts, AwsObject, Creating, Deleting, DescribeResult, FindResult,
+    ObjectType, Tagged, Updating,
+};
 use crate::clients::partition_of;
 use crate::declared::{read, Declared, Reading};
 use crate::ec2_support::{name_for_create, with_name_for_create};
@@ -596,10 +599,7 @@ impl AwsObject for PermissionObject {
     }
 
     /// One GetPolicy per function and qualifier the keys name, in parallel.
-    async fn describe(
-        this: &AwsLambdaPermission,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Statement>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Statement> {
         let wanted: Vec<(PolicyKey, String)> = keys.iter().filter_map(|k| split_key(k)).collect();
         let policies = distinct(wanted.iter().map(|(policy, _)| policy.clone()));
         statements(this, policies, wanted).await
@@ -608,9 +608,9 @@ impl AwsObject for PermissionObject {
     /// One GetPolicy per function and qualifier the priors name (a prior without a statement
     /// ID too), in parallel; each permission finds its statement by `Sid`.
     async fn describe_priors(
-        this: &AwsLambdaPermission,
+        this: &ObjectType<Self>,
         priors: &[Value],
-    ) -> Result<BTreeMap<String, Tagged<Statement>>, ProviderError> {
+    ) -> DescribeResult<Statement> {
         let policies = distinct(priors.iter().filter_map(policy_key));
         let wanted = priors
             .iter()
@@ -621,29 +621,26 @@ impl AwsObject for PermissionObject {
 
     /// AddPermission (retried while the function is not ready), then the statement once
     /// GetPolicy shows it.
-    async fn create_written(
-        this: &AwsLambdaPermission,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<Statement>, ProviderError> {
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<Statement>, ProviderError> {
         let (Some(function), Some(action), Some(principal)) = (
-            non_empty(planned, "function_name"),
-            non_empty(planned, "action"),
-            non_empty(planned, "principal"),
+            non_empty(at.planned, "function_name"),
+            non_empty(at.planned, "action"),
+            non_empty(at.planned, "principal"),
         ) else {
             return Err(ProviderError::new(
                 "aws_lambda_permission needs known function_name, action and principal",
             ));
         };
         let sid = name_for_create(
-            operation,
-            planned,
+            at.operation,
+            at.planned,
             ["statement_id", "statement_id_prefix"],
             "terraform-",
         );
-        let qualifier = non_empty(planned, "qualifier");
-        let limit = PROPAGATION.min(operation.timeouts.create);
-        let request = this
+        let qualifier = non_empty(at.planned, "qualifier");
+        let limit = PROPAGATION.min(at.operation.timeouts.create);
+        let request = at
+            .this
             .aws
             .clients()
             .await
@@ -653,19 +650,19 @@ impl AwsObject for PermissionObject {
             .statement_id(&sid)
             .action(action)
             .principal(principal)
-            .set_event_source_token(non_empty(planned, "event_source_token"))
+            .set_event_source_token(non_empty(at.planned, "event_source_token"))
             .set_function_url_auth_type(
-                non_empty(planned, "function_url_auth_type")
+                non_empty(at.planned, "function_url_auth_type")
                     .map(|auth| FunctionUrlAuthType::from(auth.as_str())),
             )
             // Sent only when true, as the provider's `GetOk` does.
             .set_invoked_via_function_url(
-                boolean(planned, "invoked_via_function_url").filter(|flag| *flag),
+                boolean(at.planned, "invoked_via_function_url").filter(|flag| *flag),
             )
-            .set_principal_org_id(non_empty(planned, "principal_org_id"))
+            .set_principal_org_id(non_empty(at.planned, "principal_org_id"))
             .set_qualifier(qualifier.clone())
-            .set_source_account(non_empty(planned, "source_account"))
-            .set_source_arn(non_empty(planned, "source_arn"));
+            .set_source_account(non_empty(at.planned, "source_account"))
+            .set_source_arn(non_empty(at.planned, "source_arn"));
         let adding = format!("adding Lambda Permission ({function}/{sid})");
         {
             let _guard = lock_for(&function).lock_owned().await;
@@ -685,7 +682,7 @@ impl AwsObject for PermissionObject {
         let statement = wait_for(
             "the Lambda permission to appear in the policy",
             limit,
-            || find_statement(this, &function, qualifier.as_deref(), &sid),
+            || find_statement(at.this, &function, qualifier.as_deref(), &sid),
         )
         .await
         .map_err(|e| e.context(&format!("reading Lambda Permission ({function}/{sid})")))?;
@@ -695,18 +692,13 @@ impl AwsObject for PermissionObject {
     /// Every argument forces a new permission: nothing changes in place, and the statement is
     /// read again. (It is read back for the planned value, which equals the prior in every
     /// argument the read-back looks at, since each forces a new permission.)
-    async fn update_written(
-        this: &AwsLambdaPermission,
-        _operation: &Operation,
-        _key: &str,
-        prior: &Value,
-        _planned: &Value,
-    ) -> Result<Tagged<Statement>, ProviderError> {
-        let (Some((function, qualifier)), Some(sid)) = (policy_key(prior), statement_id_of(prior))
+    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<Statement>, ProviderError> {
+        let (Some((function, qualifier)), Some(sid)) =
+            (policy_key(at.prior), statement_id_of(at.prior))
         else {
             return Err(Self::missing_key());
         };
-        let statement = find_statement(this, &function, qualifier.as_deref(), &sid)
+        let statement = find_statement(at.this, &function, qualifier.as_deref(), &sid)
             .await?
             .ok_or_else(|| {
                 ProviderError::with_code(
@@ -717,19 +709,16 @@ impl AwsObject for PermissionObject {
         Ok(Tagged::untagged(statement))
     }
 
-    async fn delete(
-        this: &AwsLambdaPermission,
-        operation: &Operation,
-        _key: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let (Some((function, qualifier)), Some(sid)) = (policy_key(prior), statement_id_of(prior))
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let (Some((function, qualifier)), Some(sid)) =
+            (policy_key(at.prior), statement_id_of(at.prior))
         else {
             return Ok(());
         };
         {
             let _guard = lock_for(&function).lock_owned().await;
-            let removed = sent!(this
+            let removed = sent!(at
+                .this
                 .aws
                 .clients()
                 .await
@@ -745,15 +734,17 @@ impl AwsObject for PermissionObject {
                 return Ok(());
             }
         }
-        let limit = PROPAGATION.min(operation.timeouts.delete);
+        let limit = PROPAGATION.min(at.operation.timeouts.delete);
         wait_for(
             "the Lambda permission to leave the policy",
             limit,
             || async {
-                Ok(find_statement(this, &function, qualifier.as_deref(), &sid)
-                    .await?
-                    .is_none()
-                    .then_some(()))
+                Ok(
+                    find_statement(at.this, &function, qualifier.as_deref(), &sid)
+                        .await?
+                        .is_none()
+                        .then_some(()),
+                )
             },
         )
         .await
@@ -767,22 +758,18 @@ impl AwsObject for PermissionObject {
     /// By natural key: the statement with the planned ID, or else the one statement whose ID is
     /// the planned prefix (or `terraform-`) plus a unique suffix, when it grants what the plan
     /// grants.
-    async fn find_created(
-        this: &AwsLambdaPermission,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<Statement>>, ProviderError> {
-        let Some((function, qualifier)) = policy_key(planned) else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<Statement> {
+        let Some((function, qualifier)) = policy_key(at.planned) else {
             return Ok(None);
         };
-        let Some(statements) = policy(this, &function, qualifier.as_deref()).await? else {
+        let Some(statements) = policy(at.this, &function, qualifier.as_deref()).await? else {
             return Ok(None);
         };
-        let region = this.aws.clients().await.region.clone();
-        let candidates: Vec<&Statement> = match non_empty(planned, "statement_id") {
+        let region = at.this.aws.clients().await.region.clone();
+        let candidates: Vec<&Statement> = match non_empty(at.planned, "statement_id") {
             Some(sid) => statements.iter().filter(|s| s.sid == sid).collect(),
             None => {
-                let prefix = non_empty(planned, "statement_id_prefix")
+                let prefix = non_empty(at.planned, "statement_id_prefix")
                     .unwrap_or_else(|| "terraform-".to_string());
                 statements
                     .iter()
@@ -798,7 +785,7 @@ impl AwsObject for PermissionObject {
         let mut matching: Vec<Tagged<Statement>> = candidates
             .into_iter()
             .map(|statement| Tagged::untagged(statement.clone()))
-            .filter(|found| describes(&this.value_of(found, &region, planned), planned))
+            .filter(|found| describes(&at.this.value_of(found, &region, at.planned), at.planned))
             .collect();
         Ok((matching.len() == 1).then(|| matching.remove(0)))
     }

@@ -48,7 +48,9 @@ use crate::app_support::{
     blocks, boolean, changed, int, non_empty, number, sent, sent_unless_gone, single, string,
     string_list, strings, text, vanished, wait_for,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{copied, read, read_block, string as text_of, string_or_empty, switch};
 use crate::declared::{Declared, Reading};
 use crate::ec2_support::{name_for_create, with_name_for_create};
@@ -844,9 +846,9 @@ impl AwsObject for InstanceObject {
     }
 
     async fn describe(
-        this: &AwsDbInstance,
+        this: &ObjectType<Self>,
         identifiers: &[String],
-    ) -> Result<BTreeMap<String, Tagged<DbInstance>>, ProviderError> {
+    ) -> DescribeResult<DbInstance> {
         Ok(this
             .describe(identifiers)
             .await?
@@ -864,60 +866,60 @@ impl AwsObject for InstanceObject {
 
     /// The create call of its kind, the wait for `available`, and after a restore or a
     /// replica's creation the ModifyDBInstance of what those calls do not take.
-    async fn create_written(
-        this: &AwsDbInstance,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<DbInstance>, ProviderError> {
-        let client = &this.aws.clients().await.rds;
-        let identifier =
-            name_for_create(operation, planned, IDENTIFIER_ARGUMENTS, GENERATED_PREFIX);
-        let arguments = CreateArguments::new(operation, planned);
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<DbInstance>, ProviderError> {
+        let client = &at.this.aws.clients().await.rds;
+        let identifier = name_for_create(
+            at.operation,
+            at.planned,
+            IDENTIFIER_ARGUMENTS,
+            GENERATED_PREFIX,
+        );
+        let arguments = CreateArguments::new(at.operation, at.planned);
         // Restores and replicas take fewer arguments; the rest follow in a ModifyDBInstance.
-        let follow_up = if let Some(source) = non_empty(planned, "replicate_source_db") {
-            create_read_replica(client, &identifier, source, planned, arguments).await?;
+        let follow_up = if let Some(source) = non_empty(at.planned, "replicate_source_db") {
+            create_read_replica(client, &identifier, source, at.planned, arguments).await?;
             true
-        } else if let Some(snapshot) = non_empty(planned, "snapshot_identifier") {
-            restore_from_snapshot(client, &identifier, snapshot, planned, arguments).await?;
+        } else if let Some(snapshot) = non_empty(at.planned, "snapshot_identifier") {
+            restore_from_snapshot(client, &identifier, snapshot, at.planned, arguments).await?;
             true
-        } else if let Some(pitr) = single(planned, "restore_to_point_in_time") {
-            restore_to_point_in_time(client, &identifier, pitr, planned, arguments).await?;
+        } else if let Some(pitr) = single(at.planned, "restore_to_point_in_time") {
+            restore_to_point_in_time(client, &identifier, pitr, at.planned, arguments).await?;
             true
         } else {
-            create_instance(client, &identifier, planned, arguments).await?;
+            create_instance(client, &identifier, at.planned, arguments).await?;
             false
         };
-        let mut found = wait_available(this, &identifier, operation.timeouts.create).await?;
+        let mut found = wait_available(at.this, &identifier, at.operation.timeouts.create).await?;
         if follow_up {
-            found =
-                modify_after_restore(this, &identifier, found, planned, operation.timeouts.create)
-                    .await?;
+            found = modify_after_restore(
+                at.this,
+                &identifier,
+                found,
+                at.planned,
+                at.operation.timeouts.create,
+            )
+            .await?;
         }
         Ok(found)
     }
 
     /// The promotion (when `replicate_source_db` goes), one ModifyDBInstance, the tags, and
     /// the wait for `available`.
-    async fn update_written(
-        this: &AwsDbInstance,
-        operation: &Operation,
-        identifier: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Tagged<DbInstance>, ProviderError> {
-        let client = &this.aws.clients().await.rds;
+    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<DbInstance>, ProviderError> {
+        let identifier = at.key;
+        let client = &at.this.aws.clients().await.rds;
         match (
-            non_empty(prior, "replicate_source_db"),
-            non_empty(planned, "replicate_source_db"),
+            non_empty(at.prior, "replicate_source_db"),
+            non_empty(at.planned, "replicate_source_db"),
         ) {
             (Some(_), None) => {
                 // Removing the source promotes the replica to a standalone instance.
                 sent!(client
                     .promote_read_replica()
                     .db_instance_identifier(identifier)
-                    .set_backup_retention_period(int(planned, "backup_retention_period"))
-                    .set_preferred_backup_window(string(planned, "backup_window")))?;
-                wait_available(this, identifier, operation.timeouts.update).await?;
+                    .set_backup_retention_period(int(at.planned, "backup_retention_period"))
+                    .set_preferred_backup_window(string(at.planned, "backup_window")))?;
+                wait_available(at.this, identifier, at.operation.timeouts.update).await?;
             }
             (Some(before), Some(after)) if before != after => {
                 return Err(ProviderError::with_code(
@@ -933,25 +935,21 @@ impl AwsObject for InstanceObject {
             }
             _ => {}
         }
-        let immediately = boolean(planned, "apply_immediately").unwrap_or(false);
-        modify(this, identifier, prior, planned, immediately).await?;
-        if let Some(arn) = string(prior, "arn") {
-            update_tags(client, &arn, prior, planned).await?;
+        let immediately = boolean(at.planned, "apply_immediately").unwrap_or(false);
+        modify(at.this, identifier, at.prior, at.planned, immediately).await?;
+        if let Some(arn) = string(at.prior, "arn") {
+            update_tags(client, &arn, at.prior, at.planned).await?;
         }
-        wait_available(this, identifier, operation.timeouts.update).await
+        wait_available(at.this, identifier, at.operation.timeouts.update).await
     }
 
     /// DeleteDBInstance (with the final snapshot, unless skipped), then the wait until the
     /// instance is gone.
-    async fn delete(
-        this: &AwsDbInstance,
-        operation: &Operation,
-        identifier: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.rds;
-        let skip = boolean(prior, "skip_final_snapshot").unwrap_or(false);
-        let snapshot = string(prior, "final_snapshot_identifier").filter(|s| !s.is_empty());
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let identifier = at.key;
+        let client = &at.this.aws.clients().await.rds;
+        let skip = boolean(at.prior, "skip_final_snapshot").unwrap_or(false);
+        let snapshot = string(at.prior, "final_snapshot_identifier").filter(|s| !s.is_empty());
         // AWS refuses this too; moto does not, and would silently drop the data.
         if !skip && snapshot.is_none() {
             return Err(ProviderError::with_code(
@@ -963,7 +961,7 @@ impl AwsObject for InstanceObject {
             .delete_db_instance()
             .db_instance_identifier(identifier)
             .skip_final_snapshot(skip)
-            .set_delete_automated_backups(boolean(prior, "delete_automated_backups"))
+            .set_delete_automated_backups(boolean(at.prior, "delete_automated_backups"))
             .set_final_db_snapshot_identifier(if skip { None } else { snapshot });
         if !sent_unless_gone(sent!(request), is_not_found)? {
             return Ok(());
@@ -972,8 +970,15 @@ impl AwsObject for InstanceObject {
         let identifiers = [identifier.to_string()];
         wait_for(
             &format!("DB instance {identifier} to be deleted"),
-            operation.timeouts.delete,
-            || async { Ok(this.describe(&identifiers).await?.is_empty().then_some(())) },
+            at.operation.timeouts.delete,
+            || async {
+                Ok(at
+                    .this
+                    .describe(&identifiers)
+                    .await?
+                    .is_empty()
+                    .then_some(()))
+            },
         )
         .await
     }

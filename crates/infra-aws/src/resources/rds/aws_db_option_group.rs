@@ -19,13 +19,15 @@ use std::collections::BTreeMap;
 use std::future::ready;
 
 use aws_sdk_rds::types::{OptionConfiguration, OptionGroup, OptionSetting};
-use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Timeouts, Type, Value};
+use infra_core::{Attribute, Block, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{
     blocks, int, name_attribute, non_empty, number, sent, string, string_list, strings, text,
     wait_for,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Updating,
+};
 use crate::declared::{computed, read_block, switch, Declared};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::{created_group, group_name_checks, name_and_tags, name_prefix};
@@ -143,10 +145,7 @@ impl AwsObject for OptionGroupObject {
         })
     }
 
-    async fn describe(
-        this: &AwsDbOptionGroup,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<OptionGroup>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<OptionGroup> {
         let rds = &this.aws.clients().await.rds;
         let groups = describe_by_name!(
             rds.describe_option_groups(),
@@ -161,50 +160,36 @@ impl AwsObject for OptionGroupObject {
         tagged_groups(rds, groups, NAME_OF, arn_of, |_, group| ready(Ok(group))).await
     }
 
-    async fn create(
-        this: &AwsDbOptionGroup,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let rds = &this.aws.clients().await.rds;
-        let (name, tags) = name_and_tags(operation, planned);
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let rds = &at.this.aws.clients().await.rds;
+        let (name, tags) = name_and_tags(at.operation, at.planned);
         sent!(rds
             .create_option_group()
             .option_group_name(&name)
-            .engine_name(string(planned, "engine_name").unwrap_or_default())
-            .major_engine_version(string(planned, "major_engine_version").unwrap_or_default())
+            .engine_name(string(at.planned, "engine_name").unwrap_or_default())
+            .major_engine_version(string(at.planned, "major_engine_version").unwrap_or_default())
             .option_group_description(
-                string(planned, "option_group_description")
+                string(at.planned, "option_group_description")
                     .unwrap_or_else(|| "Managed by Terraform".into()),
             )
             .set_tags(Some(tags)))?;
-        modify(rds, &name, &Value::Null, planned).await?;
+        modify(rds, &name, &Value::Null, at.planned).await?;
         Ok(name)
     }
 
-    async fn update(
-        this: &AwsDbOptionGroup,
-        _operation: &Operation,
-        name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let rds = &this.aws.clients().await.rds;
-        modify(rds, name, prior, planned).await?;
-        update_group_tags(rds, prior, planned).await?;
-        Ok(name.to_string())
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let rds = &at.this.aws.clients().await.rds;
+        modify(rds, at.key, at.prior, at.planned).await?;
+        update_group_tags(rds, at.prior, at.planned).await?;
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsDbOptionGroup,
-        operation: &Operation,
-        name: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let rds = &this.aws.clients().await.rds;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let name = at.key;
+        let rds = &at.this.aws.clients().await.rds;
         wait_for(
             &format!("DB option group {name} to be deletable"),
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
             || async move {
                 match sent!(rds.delete_option_group().option_group_name(name)) {
                     Ok(_) => Ok(Some(())),
@@ -221,14 +206,10 @@ impl AwsObject for OptionGroupObject {
 
     /// The group of the configured name; for a generated name every group is a candidate,
     /// and the tags decide.
-    async fn find_created(
-        this: &AwsDbOptionGroup,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<OptionGroup>>, ProviderError> {
-        let rds = &this.aws.clients().await.rds;
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<OptionGroup> {
+        let rds = &at.this.aws.clients().await.rds;
         let all = || all_groups(rds);
-        created_group(this, operation, planned, |name| name, all, NAME_OF).await
+        created_group(at.this, at.operation, at.planned, |name| name, all, NAME_OF).await
     }
 }
 

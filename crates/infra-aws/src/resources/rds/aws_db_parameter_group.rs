@@ -17,11 +17,13 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_rds::types::{ApplyMethod, DbParameterGroup, Parameter};
-use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{blocks, deleted_or_gone, sent, string};
 use crate::app_support::{name_attribute, text};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Updating,
+};
 use crate::declared::{computed, read_block, switch, Declared};
 use crate::error::is_not_found;
 use crate::paginated::all_items;
@@ -127,10 +129,7 @@ impl AwsObject for ParameterGroupObject {
     }
 
     /// Groups by name (AWS stores names in lower case), each with its parameters.
-    async fn describe(
-        this: &AwsDbParameterGroup,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<ParameterGroup>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<ParameterGroup> {
         let rds = &this.aws.clients().await.rds;
         let groups = describe_by_name!(
             rds.describe_db_parameter_groups(),
@@ -153,67 +152,48 @@ impl AwsObject for ParameterGroupObject {
         .await
     }
 
-    async fn create(
-        this: &AwsDbParameterGroup,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let rds = &this.aws.clients().await.rds;
-        let (name, tags) = name_and_tags(operation, planned);
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let rds = &at.this.aws.clients().await.rds;
+        let (name, tags) = name_and_tags(at.operation, at.planned);
         sent!(rds
             .create_db_parameter_group()
             .db_parameter_group_name(&name)
-            .db_parameter_group_family(string(planned, "family").unwrap_or_default())
+            .db_parameter_group_family(string(at.planned, "family").unwrap_or_default())
             .description(
-                string(planned, "description").unwrap_or_else(|| "Managed by Terraform".into()),
+                string(at.planned, "description").unwrap_or_else(|| "Managed by Terraform".into()),
             )
             .set_tags(Some(tags)))?;
         let name = name.to_lowercase();
-        let (set, _) = parameter_changes(&Value::Null, planned);
+        let (set, _) = parameter_changes(&Value::Null, at.planned);
         send_parameters(rds, &name, set, false).await?;
         Ok(name)
     }
 
-    async fn update(
-        this: &AwsDbParameterGroup,
-        _operation: &Operation,
-        name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let rds = &this.aws.clients().await.rds;
-        let (set, reset) = parameter_changes(prior, planned);
-        send_parameters(rds, name, reset, true).await?;
-        send_parameters(rds, name, set, false).await?;
-        update_group_tags(rds, prior, planned).await?;
-        Ok(name.to_string())
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let rds = &at.this.aws.clients().await.rds;
+        let (set, reset) = parameter_changes(at.prior, at.planned);
+        send_parameters(rds, at.key, reset, true).await?;
+        send_parameters(rds, at.key, set, false).await?;
+        update_group_tags(rds, at.prior, at.planned).await?;
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsDbParameterGroup,
-        _operation: &Operation,
-        name: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let rds = &this.aws.clients().await.rds;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let rds = &at.this.aws.clients().await.rds;
         let answer = rds
             .delete_db_parameter_group()
-            .db_parameter_group_name(name);
+            .db_parameter_group_name(at.key);
         deleted_or_gone(sent!(answer), is_not_found)
     }
 
     /// The group of the configured name; for a generated name every group is a candidate,
     /// and the tags decide.
-    async fn find_created(
-        this: &AwsDbParameterGroup,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<ParameterGroup>>, ProviderError> {
-        let rds = &this.aws.clients().await.rds;
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<ParameterGroup> {
+        let rds = &at.this.aws.clients().await.rds;
         let all = || async { all_items!(rds.describe_db_parameter_groups()) };
         let stored = |name: String| name.to_lowercase();
         let name_of = DbParameterGroup::db_parameter_group_name;
-        created_group(this, operation, planned, stored, all, name_of).await
+        created_group(at.this, at.operation, at.planned, stored, all, name_of).await
     }
 }
 

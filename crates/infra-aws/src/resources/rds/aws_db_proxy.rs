@@ -19,7 +19,6 @@
 //! default), and its DeleteDBProxy of an unknown proxy fails with HTTP 500 where AWS answers
 //! `DBProxyNotFoundFault`.
 
-use std::collections::BTreeMap;
 use std::future::ready;
 
 use aws_sdk_rds::operation::create_db_proxy::builders::CreateDBProxyFluentBuilder;
@@ -37,7 +36,9 @@ use crate::app_support::{
     blocks, boolean, changed, int, non_empty, number, sent, sent_unless_gone, string, string_list,
     strings, vanished, wait_for,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, read_block, string_or_empty, Declared};
 use crate::error::is_not_found;
 use crate::rds_support::{identifier_checks, tagged_groups, tags_to_sdk, update_tags};
@@ -327,10 +328,7 @@ impl AwsObject for ProxyObject {
 
     /// Proxies by name, each with its tags (ListTagsForResource by its ARN); missing ones are
     /// left out.
-    async fn describe(
-        this: &AwsDbProxy,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<DbProxy>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<DbProxy> {
         let client = &this.aws.clients().await.rds;
         // The provider's eventual-consistency check: only a proxy of the asked name counts.
         let found = describe_by_name!(
@@ -345,67 +343,56 @@ impl AwsObject for ProxyObject {
         tagged_groups(client, found, NAME_OF, arn_of, |_, proxy| ready(Ok(proxy))).await
     }
 
-    async fn create_written(
-        this: &AwsDbProxy,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<DbProxy>, ProviderError> {
-        let client = &this.aws.clients().await.rds;
-        let name = string(planned, "name")
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<DbProxy>, ProviderError> {
+        let client = &at.this.aws.clients().await.rds;
+        let name = string(at.planned, "name")
             .ok_or_else(|| ProviderError::new("aws_db_proxy has no name"))?;
-        sent!(create_request(client, operation, planned))?;
+        sent!(create_request(client, at.operation, at.planned))?;
         wait_available(
-            this,
+            at.this,
             &name,
             DbProxyStatus::Creating,
-            operation.timeouts.create,
+            at.operation.timeouts.create,
         )
         .await
     }
 
     /// The tags first, then one ModifyDBProxy (and the wait) when a modifiable argument
     /// changed; the proxy is read under its new name.
-    async fn update_written(
-        this: &AwsDbProxy,
-        operation: &Operation,
-        prior_name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Tagged<DbProxy>, ProviderError> {
-        let client = &this.aws.clients().await.rds;
-        if let Some(arn) = string(prior, "arn") {
-            update_tags(client, &arn, prior, planned).await?;
+    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<DbProxy>, ProviderError> {
+        let client = &at.this.aws.clients().await.rds;
+        if let Some(arn) = string(at.prior, "arn") {
+            update_tags(client, &arn, at.prior, at.planned).await?;
         }
-        let name = string(planned, "name").unwrap_or_else(|| prior_name.to_string());
-        if MODIFIABLE.iter().any(|key| changed(prior, planned, key)) {
-            sent!(modify_request(client, prior, planned))?;
+        let name = string(at.planned, "name").unwrap_or_else(|| at.key.to_string());
+        if MODIFIABLE
+            .iter()
+            .any(|key| changed(at.prior, at.planned, key))
+        {
+            sent!(modify_request(client, at.prior, at.planned))?;
             return wait_available(
-                this,
+                at.this,
                 &name,
                 DbProxyStatus::Modifying,
-                operation.timeouts.update,
+                at.operation.timeouts.update,
             )
             .await;
         }
-        Self::written(this, &name).await
+        Self::written(at.this, &name).await
     }
 
-    async fn delete(
-        this: &AwsDbProxy,
-        operation: &Operation,
-        name: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.rds;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let name = at.key;
+        let client = &at.this.aws.clients().await.rds;
         let answer = sent!(client.delete_db_proxy().db_proxy_name(name));
         if !sent_unless_gone(answer, is_not_found)? {
             return Ok(());
         }
         wait_for(
             &format!("DB proxy {name} to be deleted"),
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
             || async {
-                match this.found(name).await? {
+                match at.this.found(name).await? {
                     None => Ok(Some(())),
                     Some(found) if found.object.status() == Some(&DbProxyStatus::Deleting) => {
                         Ok(None)

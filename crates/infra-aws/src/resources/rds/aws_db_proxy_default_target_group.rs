@@ -17,8 +17,6 @@
 //! `DBProxyNotFoundFault`) for the groups of a proxy that does not exist; unit tests show
 //! `init_query`'s request and read-back.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_rds::operation::modify_db_proxy_target_group::builders::ModifyDBProxyTargetGroupFluentBuilder;
 use aws_sdk_rds::types::{ConnectionPoolConfiguration, DbProxyTargetGroup};
 use infra_core::{
@@ -27,7 +25,9 @@ use infra_core::{
 
 use crate::app_support::{int, non_empty, number, sent, single, string, string_list, strings};
 use crate::app_support::{vanished, wait_for};
-use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    each_key, AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, read_block, Declared};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::identifier_checks;
@@ -223,37 +223,26 @@ impl AwsObject for DefaultTargetGroupObject {
     /// One DescribeDBProxyTargetGroups per proxy (the API has no batch form), run
     /// concurrently.
     async fn describe(
-        this: &AwsDbProxyDefaultTargetGroup,
+        this: &ObjectType<Self>,
         proxies: &[String],
-    ) -> Result<BTreeMap<String, Tagged<DbProxyTargetGroup>>, ProviderError> {
+    ) -> DescribeResult<DbProxyTargetGroup> {
         each_key(proxies, |proxy| default_group_of(this, proxy)).await
     }
 
     async fn create_written(
-        this: &AwsDbProxyDefaultTargetGroup,
-        operation: &Operation,
-        planned: &Value,
+        at: Creating<'_, Self>,
     ) -> Result<Tagged<DbProxyTargetGroup>, ProviderError> {
-        put(this, planned, operation.timeouts.create).await
+        put(at.this, at.planned, at.operation.timeouts.create).await
     }
 
     async fn update_written(
-        this: &AwsDbProxyDefaultTargetGroup,
-        operation: &Operation,
-        _proxy: &str,
-        _prior: &Value,
-        planned: &Value,
+        at: Updating<'_, Self>,
     ) -> Result<Tagged<DbProxyTargetGroup>, ProviderError> {
-        put(this, planned, operation.timeouts.update).await
+        put(at.this, at.planned, at.operation.timeouts.update).await
     }
 
     /// The group goes only with its proxy: nothing is sent, as in the provider.
-    async fn delete(
-        _this: &AwsDbProxyDefaultTargetGroup,
-        _operation: &Operation,
-        _proxy: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn delete(_at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         Ok(())
     }
 }

@@ -27,7 +27,9 @@ use infra_core::{Attribute, Operation, ProviderError, Type, Value};
 use crate::app_support::{
     deleted_or_gone, known, non_empty, number, retry_while, sent, string, text,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, string_or_empty, Declared, Reading};
 use crate::error::{aws_error, is_not_found};
 use crate::rds_support::identifier_checks;
@@ -293,10 +295,7 @@ impl AwsObject for TargetObject {
 
     /// One DescribeDBProxyTargets per (proxy, target group) pair of the keys, each target
     /// matched by type and `rds_resource_id`.
-    async fn describe(
-        this: &AwsDbProxyTarget,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Target>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Target> {
         let client = &this.aws.clients().await.rds;
         let keys: Vec<TargetKey> = keys
             .iter()
@@ -327,42 +326,27 @@ impl AwsObject for TargetObject {
             .collect())
     }
 
-    async fn create(
-        this: &AwsDbProxyTarget,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.rds;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.rds;
         let response = retry_while(PROXY_CREATING, proxy_still_creating, || async {
-            sent!(register_request(client, planned))
+            sent!(register_request(client, at.planned))
         })
         .await?;
-        let key = registered_key(planned, response.db_proxy_targets()).ok_or_else(|| {
+        let key = registered_key(at.planned, response.db_proxy_targets()).ok_or_else(|| {
             ProviderError::new("RegisterDBProxyTargets answered without the registered target")
         })?;
         Ok(key.id())
     }
 
     /// Every argument forces replacement: an update never happens (the target is read back).
-    async fn update(
-        _this: &AwsDbProxyTarget,
-        _operation: &Operation,
-        key: &str,
-        _prior: &Value,
-        _planned: &Value,
-    ) -> Result<String, ProviderError> {
-        Ok(key.to_string())
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        Ok(at.key.to_string())
     }
 
     /// By the stored ID (a malformed one is its error), as the provider's delete parses it.
-    async fn delete(
-        this: &AwsDbProxyTarget,
-        _operation: &Operation,
-        _key: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.rds;
-        let key = match non_empty(prior, "id") {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.rds;
+        let key = match non_empty(at.prior, "id") {
             Some(id) => TargetKey::parse(&id)?,
             None => return Ok(()),
         };

@@ -5,17 +5,16 @@
 //! (ListTagsForResource; the describe answer carries none). Without `name`, create generates
 //! one from `name_prefix` (configuration only) or `terraform-`.
 
-use std::collections::BTreeMap;
 use std::future::ready;
 
 use aws_sdk_rds::types::DbSubnetGroup;
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, ProviderError, Type, Value};
 
 use crate::app_support::{
     changed, deleted_or_gone, name_attribute, name_prefix_attribute, sent, string, string_list,
     strings,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{AwsObject, Creating, Deleting, DescribeResult, ObjectType, Updating};
 use crate::declared::{computed, copied, read, Declared};
 use crate::error::is_not_found;
 use crate::rds_support::{name_and_tags, tagged_groups, update_group_tags};
@@ -80,10 +79,7 @@ impl AwsObject for DbSubnetGroupObject {
         problems
     }
 
-    async fn describe(
-        this: &AwsDbSubnetGroup,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<DbSubnetGroup>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<DbSubnetGroup> {
         let rds = &this.aws.clients().await.rds;
         let groups = describe_by_name!(
             rds.describe_db_subnet_groups(),
@@ -97,52 +93,39 @@ impl AwsObject for DbSubnetGroupObject {
         tagged_groups(rds, groups, NAME_OF, arn_of, |_, group| ready(Ok(group))).await
     }
 
-    async fn create(
-        this: &AwsDbSubnetGroup,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let rds = &this.aws.clients().await.rds;
-        let (name, tags) = name_and_tags(operation, planned);
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let rds = &at.this.aws.clients().await.rds;
+        let (name, tags) = name_and_tags(at.operation, at.planned);
         sent!(rds
             .create_db_subnet_group()
             .db_subnet_group_name(&name)
             .db_subnet_group_description(
-                string(planned, "description")
+                string(at.planned, "description")
                     .unwrap_or_else(|| "Managed by Terraform".to_string()),
             )
-            .set_subnet_ids(Some(strings(planned, "subnet_ids")))
+            .set_subnet_ids(Some(strings(at.planned, "subnet_ids")))
             .set_tags(Some(tags)))?;
         Ok(name)
     }
 
-    async fn update(
-        this: &AwsDbSubnetGroup,
-        _operation: &Operation,
-        name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let rds = &this.aws.clients().await.rds;
-        if changed(prior, planned, "description") || changed(prior, planned, "subnet_ids") {
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let rds = &at.this.aws.clients().await.rds;
+        if changed(at.prior, at.planned, "description")
+            || changed(at.prior, at.planned, "subnet_ids")
+        {
             sent!(rds
                 .modify_db_subnet_group()
-                .db_subnet_group_name(name)
-                .set_db_subnet_group_description(string(planned, "description"))
-                .set_subnet_ids(Some(strings(planned, "subnet_ids"))))?;
+                .db_subnet_group_name(at.key)
+                .set_db_subnet_group_description(string(at.planned, "description"))
+                .set_subnet_ids(Some(strings(at.planned, "subnet_ids"))))?;
         }
-        update_group_tags(rds, prior, planned).await?;
-        Ok(name.to_string())
+        update_group_tags(rds, at.prior, at.planned).await?;
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsDbSubnetGroup,
-        _operation: &Operation,
-        name: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let rds = &this.aws.clients().await.rds;
-        let answer = rds.delete_db_subnet_group().db_subnet_group_name(name);
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let rds = &at.this.aws.clients().await.rds;
+        let answer = rds.delete_db_subnet_group().db_subnet_group_name(at.key);
         deleted_or_gone(sent!(answer), is_not_found)
     }
 }

@@ -21,10 +21,12 @@
 use std::collections::BTreeMap;
 
 use aws_sdk_route53::types::DelegationSet;
-use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Type, Value};
 
 use crate::app_support::{deleted_or_gone, known, non_empty, sent, string, string_list, text};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::clients::partition_of;
 use crate::declared::{read, Declared, Reading};
 use crate::route53_support::{caller_reference, creation_marker};
@@ -196,10 +198,7 @@ impl AwsObject for DelegationSetObject {
     }
 
     /// One GetReusableDelegationSet for a single set; one listing answers for more.
-    async fn describe(
-        this: &AwsRoute53DelegationSet,
-        ids: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Set>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, ids: &[String]) -> DescribeResult<Set> {
         let sets = match ids {
             [] => BTreeMap::new(),
             [id] => get(this, id)
@@ -215,14 +214,10 @@ impl AwsObject for DelegationSetObject {
             .collect())
     }
 
-    async fn create(
-        this: &AwsRoute53DelegationSet,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.route53;
-        let reference_name = non_empty(planned, "reference_name");
-        let reference = caller_reference(operation, reference_name.as_deref());
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.route53;
+        let reference_name = non_empty(at.planned, "reference_name");
+        let reference = caller_reference(at.operation, reference_name.as_deref());
         let response = sent!(client
             .create_reusable_delegation_set()
             .caller_reference(reference))?;
@@ -235,23 +230,13 @@ impl AwsObject for DelegationSetObject {
     }
 
     /// Nothing changes in place (`reference_name` forces a new set): it is read back.
-    async fn update(
-        _this: &AwsRoute53DelegationSet,
-        _operation: &Operation,
-        id: &str,
-        _prior: &Value,
-        _planned: &Value,
-    ) -> Result<String, ProviderError> {
-        Ok(id.to_string())
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsRoute53DelegationSet,
-        _operation: &Operation,
-        id: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.route53;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
+        let client = &at.this.aws.clients().await.route53;
         deleted_or_gone(
             sent!(client.delete_reusable_delegation_set().id(id)),
             is_no_such_delegation_set,
@@ -261,14 +246,10 @@ impl AwsObject for DelegationSetObject {
 
     /// The set whose caller reference carries this lineage's and address's marker and the
     /// planned reference name.
-    async fn find_created(
-        this: &AwsRoute53DelegationSet,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<Set>>, ProviderError> {
-        let marker = creation_marker(operation);
-        let wanted = non_empty(planned, "reference_name");
-        Ok(list(this)
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<Set> {
+        let marker = creation_marker(at.operation);
+        let wanted = non_empty(at.planned, "reference_name");
+        Ok(list(at.this)
             .await?
             .into_values()
             .find(|set| {
@@ -283,6 +264,8 @@ impl AwsObject for DelegationSetObject {
 
 #[cfg(test)]
 mod tests {
+    use infra_core::Operation;
+
     use super::*;
 
     fn operation() -> Operation {

@@ -39,14 +39,17 @@ use aws_sdk_route53::types::{
     AlarmIdentifier, CloudWatchRegion, HealthCheck, HealthCheckConfig, HealthCheckRegion,
     HealthCheckType, InsufficientDataHealthStatus, ResettableElementName, TagResourceType,
 };
-use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Type, Value};
 
 use super::aws_route53_delegation_set::{reference_name_of, reference_name_value};
 use crate::app_support::{
     boolean, deleted_or_gone, int, known, non_empty, number, sent, string, string_list, strings,
     tag_changes, text, text_or_null, vanished,
 };
-use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    each_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::clients::partition_of;
 use crate::declared::{read, reported, Declared};
 use crate::error::{aws_error, built, refused};
@@ -514,10 +517,7 @@ impl AwsObject for HealthCheckObject {
     }
 
     /// One GetHealthCheck per check (8 in flight) and one ListTagsForResources per 10 checks.
-    async fn describe(
-        this: &AwsRoute53HealthCheck,
-        ids: &[String],
-    ) -> Result<BTreeMap<String, Tagged<HealthCheck>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, ids: &[String]) -> DescribeResult<HealthCheck> {
         let checks = each_key(ids, |id| fetch(this, id)).await?;
         let found: Vec<String> = ids
             .iter()
@@ -543,63 +543,59 @@ impl AwsObject for HealthCheckObject {
             .collect())
     }
 
-    async fn create(
-        this: &AwsRoute53HealthCheck,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.route53;
-        let kind = string(planned, "type")
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.route53;
+        let kind = string(at.planned, "type")
             .ok_or_else(|| ProviderError::new("aws_route53_health_check needs a type"))?;
         let check_type = HealthCheckType::from(kind.as_str());
         let mut config = HealthCheckConfig::builder()
             .r#type(check_type.clone())
             // As the provider, send the switches when set; Route 53's defaults are false.
-            .set_disabled(boolean(planned, "disabled").filter(|on| *on))
-            .set_inverted(boolean(planned, "invert_healthcheck").filter(|on| *on))
+            .set_disabled(boolean(at.planned, "disabled").filter(|on| *on))
+            .set_inverted(boolean(at.planned, "invert_healthcheck").filter(|on| *on))
             // Sent whenever configured: Route 53's default is true for HTTPS checks.
-            .set_enable_sni(boolean(planned, "enable_sni"))
-            .set_failure_threshold(int(planned, "failure_threshold"))
-            .set_fully_qualified_domain_name(non_empty(planned, "fqdn"))
-            .set_ip_address(non_empty(planned, "ip_address"))
-            .set_port(int(planned, "port"))
-            .set_request_interval(int(planned, "request_interval"))
-            .set_resource_path(non_empty(planned, "resource_path"))
-            .set_search_string(non_empty(planned, "search_string"));
+            .set_enable_sni(boolean(at.planned, "enable_sni"))
+            .set_failure_threshold(int(at.planned, "failure_threshold"))
+            .set_fully_qualified_domain_name(non_empty(at.planned, "fqdn"))
+            .set_ip_address(non_empty(at.planned, "ip_address"))
+            .set_port(int(at.planned, "port"))
+            .set_request_interval(int(at.planned, "request_interval"))
+            .set_resource_path(non_empty(at.planned, "resource_path"))
+            .set_search_string(non_empty(at.planned, "search_string"));
         match &check_type {
             HealthCheckType::Calculated => {
-                let children = strings(planned, "child_healthchecks");
+                let children = strings(at.planned, "child_healthchecks");
                 config = config
-                    .set_health_threshold(int(planned, "child_health_threshold"))
+                    .set_health_threshold(int(at.planned, "child_health_threshold"))
                     .set_child_health_checks((!children.is_empty()).then_some(children));
             }
             HealthCheckType::CloudwatchMetric => {
                 config = config
-                    .set_alarm_identifier(alarm_identifier(planned)?)
+                    .set_alarm_identifier(alarm_identifier(at.planned)?)
                     .set_insufficient_data_health_status(
-                        non_empty(planned, "insufficient_data_health_status")
+                        non_empty(at.planned, "insufficient_data_health_status")
                             .map(|status| InsufficientDataHealthStatus::from(status.as_str())),
                     );
             }
             HealthCheckType::RecoveryControl => {
                 config = config
-                    .set_routing_control_arn(non_empty(planned, "routing_control_arn"))
-                    .set_measure_latency(boolean(planned, "measure_latency").filter(|on| *on));
+                    .set_routing_control_arn(non_empty(at.planned, "routing_control_arn"))
+                    .set_measure_latency(boolean(at.planned, "measure_latency").filter(|on| *on));
             }
             _ => {
-                let measure_latency = boolean(planned, "measure_latency").filter(|on| *on);
+                let measure_latency = boolean(at.planned, "measure_latency").filter(|on| *on);
                 config = config.set_measure_latency(measure_latency);
             }
         }
-        let regions = checker_regions(planned);
+        let regions = checker_regions(at.planned);
         if !regions.is_empty() {
             config = config.set_regions(Some(regions));
         }
         let config = built(config.build())?;
-        let reference_name = non_empty(planned, "reference_name");
+        let reference_name = non_empty(at.planned, "reference_name");
         let response = sent!(client
             .create_health_check()
-            .caller_reference(caller_reference(operation, reference_name.as_deref()))
+            .caller_reference(caller_reference(at.operation, reference_name.as_deref()))
             .health_check_config(config))?;
         let id = response
             .health_check()
@@ -609,7 +605,9 @@ impl AwsObject for HealthCheckObject {
             .change_tags_for_resource()
             .resource_type(TagResourceType::Healthcheck)
             .resource_id(&id)
-            .set_add_tags(Some(route53_tags(&operation.tags_with_managed(planned))))
+            .set_add_tags(Some(route53_tags(
+                &at.operation.tags_with_managed(at.planned),
+            )))
             .send()
             .await
             .map_err(|error| {
@@ -618,23 +616,19 @@ impl AwsObject for HealthCheckObject {
         Ok(id)
     }
 
-    async fn update(
-        this: &AwsRoute53HealthCheck,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.route53;
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let id = at.key;
+        let client = &at.this.aws.clients().await.route53;
         let mut request = client.update_health_check().health_check_id(id);
         let mut resets = Vec::new();
         let mut any = false;
-        if differs(prior, planned, "child_health_threshold") {
-            request = request.health_threshold(int(planned, "child_health_threshold").unwrap_or(0));
+        if differs(at.prior, at.planned, "child_health_threshold") {
+            request =
+                request.health_threshold(int(at.planned, "child_health_threshold").unwrap_or(0));
             any = true;
         }
-        if set_differs(prior, planned, "child_healthchecks") {
-            let children = strings(planned, "child_healthchecks");
+        if set_differs(at.prior, at.planned, "child_healthchecks") {
+            let children = strings(at.planned, "child_healthchecks");
             if children.is_empty() {
                 resets.push(ResettableElementName::ChildHealthChecks);
             } else {
@@ -642,64 +636,64 @@ impl AwsObject for HealthCheckObject {
             }
             any = true;
         }
-        let alarm_changed = differs(prior, planned, "cloudwatch_alarm_name")
-            || differs(prior, planned, "cloudwatch_alarm_region")
-            || (differs(prior, planned, "triggers")
-                && non_empty(planned, "cloudwatch_alarm_name").is_some());
+        let alarm_changed = differs(at.prior, at.planned, "cloudwatch_alarm_name")
+            || differs(at.prior, at.planned, "cloudwatch_alarm_region")
+            || (differs(at.prior, at.planned, "triggers")
+                && non_empty(at.planned, "cloudwatch_alarm_name").is_some());
         if alarm_changed {
-            if let Some(alarm) = alarm_identifier(planned)? {
+            if let Some(alarm) = alarm_identifier(at.planned)? {
                 request = request.alarm_identifier(alarm);
                 any = true;
             }
         }
-        if differs(prior, planned, "disabled") {
-            request = request.disabled(boolean(planned, "disabled").unwrap_or(false));
+        if differs(at.prior, at.planned, "disabled") {
+            request = request.disabled(boolean(at.planned, "disabled").unwrap_or(false));
             any = true;
         }
-        if differs(prior, planned, "enable_sni") {
-            if let Some(enable_sni) = boolean(planned, "enable_sni") {
+        if differs(at.prior, at.planned, "enable_sni") {
+            if let Some(enable_sni) = boolean(at.planned, "enable_sni") {
                 request = request.enable_sni(enable_sni);
                 any = true;
             }
         }
-        if differs(prior, planned, "failure_threshold") {
-            if let Some(threshold) = int(planned, "failure_threshold") {
+        if differs(at.prior, at.planned, "failure_threshold") {
+            if let Some(threshold) = int(at.planned, "failure_threshold") {
                 request = request.failure_threshold(threshold);
                 any = true;
             }
         }
-        if differs(prior, planned, "fqdn") {
-            match non_empty(planned, "fqdn") {
+        if differs(at.prior, at.planned, "fqdn") {
+            match non_empty(at.planned, "fqdn") {
                 Some(fqdn) => request = request.fully_qualified_domain_name(fqdn),
                 None => resets.push(ResettableElementName::FullyQualifiedDomainName),
             }
             any = true;
         }
-        if differs(prior, planned, "insufficient_data_health_status") {
-            if let Some(status) = non_empty(planned, "insufficient_data_health_status") {
+        if differs(at.prior, at.planned, "insufficient_data_health_status") {
+            if let Some(status) = non_empty(at.planned, "insufficient_data_health_status") {
                 request = request.insufficient_data_health_status(
                     InsufficientDataHealthStatus::from(status.as_str()),
                 );
                 any = true;
             }
         }
-        if differs(prior, planned, "invert_healthcheck") {
-            request = request.inverted(boolean(planned, "invert_healthcheck").unwrap_or(false));
+        if differs(at.prior, at.planned, "invert_healthcheck") {
+            request = request.inverted(boolean(at.planned, "invert_healthcheck").unwrap_or(false));
             any = true;
         }
-        if differs(prior, planned, "ip_address") {
+        if differs(at.prior, at.planned, "ip_address") {
             // Route 53 refuses to add or remove an address; the provider sends "" to remove.
-            request = request.ip_address(string(planned, "ip_address").unwrap_or_default());
+            request = request.ip_address(string(at.planned, "ip_address").unwrap_or_default());
             any = true;
         }
-        if differs(prior, planned, "port") {
-            if let Some(port) = int(planned, "port") {
+        if differs(at.prior, at.planned, "port") {
+            if let Some(port) = int(at.planned, "port") {
                 request = request.port(port);
                 any = true;
             }
         }
-        if set_differs(prior, planned, "regions") {
-            let regions = checker_regions(planned);
+        if set_differs(at.prior, at.planned, "regions") {
+            let regions = checker_regions(at.planned);
             if regions.is_empty() {
                 resets.push(ResettableElementName::Regions);
             } else {
@@ -707,21 +701,22 @@ impl AwsObject for HealthCheckObject {
             }
             any = true;
         }
-        if differs(prior, planned, "resource_path") {
-            match non_empty(planned, "resource_path") {
+        if differs(at.prior, at.planned, "resource_path") {
+            match non_empty(at.planned, "resource_path") {
                 Some(path) => request = request.resource_path(path),
                 None => resets.push(ResettableElementName::ResourcePath),
             }
             any = true;
         }
-        if differs(prior, planned, "search_string") {
-            request = request.search_string(string(planned, "search_string").unwrap_or_default());
+        if differs(at.prior, at.planned, "search_string") {
+            request =
+                request.search_string(string(at.planned, "search_string").unwrap_or_default());
             any = true;
         }
         if any {
             // The version read just now: an update made since by someone else is not
             // overwritten (HealthCheckVersionMismatch).
-            let current = fetch(this, id)
+            let current = fetch(at.this, id)
                 .await?
                 .ok_or_else(|| vanished("Route 53 health check", id))?;
             request
@@ -733,7 +728,7 @@ impl AwsObject for HealthCheckObject {
                     aws_error(error).context(&format!("updating Route53 Health Check ({id})"))
                 })?;
         }
-        let (to_set, to_remove) = tag_changes(prior, planned);
+        let (to_set, to_remove) = tag_changes(at.prior, at.planned);
         if !to_set.is_empty() || !to_remove.is_empty() {
             sent!(client
                 .change_tags_for_resource()
@@ -745,13 +740,9 @@ impl AwsObject for HealthCheckObject {
         Ok(id.to_string())
     }
 
-    async fn delete(
-        this: &AwsRoute53HealthCheck,
-        _operation: &Operation,
-        id: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.route53;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
+        let client = &at.this.aws.clients().await.route53;
         let answer = sent!(client.delete_health_check().health_check_id(id));
         deleted_or_gone(answer, is_no_such_health_check)
             .map_err(|error| error.context(&format!("deleting Route53 Health Check ({id})")))
@@ -759,15 +750,11 @@ impl AwsObject for HealthCheckObject {
 
     /// The check whose caller reference carries this lineage's and address's marker and the
     /// planned reference name; it gets the tags the interrupted create may not have set.
-    async fn find_created(
-        this: &AwsRoute53HealthCheck,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<HealthCheck>>, ProviderError> {
-        let client = &this.aws.clients().await.route53;
-        let marker = creation_marker(operation);
-        let wanted = non_empty(planned, "reference_name");
-        for check in list(this).await? {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<HealthCheck> {
+        let client = &at.this.aws.clients().await.route53;
+        let marker = creation_marker(at.operation);
+        let wanted = non_empty(at.planned, "reference_name");
+        for check in list(at.this).await? {
             let reference = check.caller_reference();
             if !reference.contains(&marker) || reference_name_of(reference) != Some(wanted.clone())
             {
@@ -777,8 +764,10 @@ impl AwsObject for HealthCheckObject {
                 .change_tags_for_resource()
                 .resource_type(TagResourceType::Healthcheck)
                 .resource_id(check.id())
-                .set_add_tags(Some(route53_tags(&operation.tags_with_managed(planned)))))?;
-            return Ok(Some(Self::written(this, check.id()).await?));
+                .set_add_tags(Some(route53_tags(
+                    &at.operation.tags_with_managed(at.planned)
+                ))))?;
+            return Ok(Some(Self::written(at.this, check.id()).await?));
         }
         Ok(None)
     }

@@ -31,12 +31,14 @@ use aws_sdk_route53::types::{
     ResourceRecordSet, ResourceRecordSetFailover, ResourceRecordSetRegion, RrType,
 };
 use aws_sdk_route53::Client;
-use infra_core::{Attribute, Block, Check, Nesting, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, Nesting, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{
     boolean, deleted_or_gone, non_empty, number, sent, single, string, strings, text,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, read_block, switch, Declared, Reading};
 use crate::error::{aws_error, built};
 use crate::route53_support::{
@@ -640,10 +642,7 @@ impl AwsObject for RecordObject {
 
     /// One GetHostedZone and one ListResourceRecordSets walk per zone, in the order the keys
     /// first name it; a key without a zone is not found.
-    async fn describe(
-        this: &AwsRoute53Record,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<ZoneRecord>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<ZoneRecord> {
         let client = &this.aws.clients().await.route53;
         let mut zones: BTreeMap<String, ZoneRecords> = BTreeMap::new();
         let mut found = BTreeMap::new();
@@ -673,13 +672,9 @@ impl AwsObject for RecordObject {
         Ok(found)
     }
 
-    async fn create_written(
-        this: &AwsRoute53Record,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<ZoneRecord>, ProviderError> {
-        let client = &this.aws.clients().await.route53;
-        let zone_id = string(planned, "zone_id")
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<ZoneRecord>, ProviderError> {
+        let client = &at.this.aws.clients().await.route53;
+        let zone_id = string(at.planned, "zone_id")
             .map(|z| clean_zone_id(&z))
             .ok_or_else(|| ProviderError::new("aws_route53_record needs a zone_id"))?;
         let zone_name = zone_name(client, &zone_id).await?.ok_or_else(|| {
@@ -688,10 +683,10 @@ impl AwsObject for RecordObject {
                 format!("No hosted zone found with ID: {zone_id}"),
             )
         })?;
-        let overwrite = boolean(planned, "allow_overwrite") == Some(true);
+        let overwrite = boolean(at.planned, "allow_overwrite") == Some(true);
         if !overwrite {
             // AWS refuses a CREATE of an existing record; moto does not always.
-            let key = wanted_key(planned, &zone_name);
+            let key = wanted_key(at.planned, &zone_name);
             if zone_records(client, &zone_id).await?.contains_key(&key) {
                 return Err(ProviderError::with_code(
                     "InvalidChangeBatch",
@@ -713,27 +708,21 @@ impl AwsObject for RecordObject {
             ChangeAction::Create
         };
         change_records(
-            &this.aws,
+            &at.this.aws,
             &zone_id,
-            vec![change(action, record_set(planned, &zone_name)?)?],
-            operation.timeouts.create,
+            vec![change(action, record_set(at.planned, &zone_name)?)?],
+            at.operation.timeouts.create,
         )
         .await?;
-        written(client, planned).await
+        written(client, at.planned).await
     }
 
-    async fn update_written(
-        this: &AwsRoute53Record,
-        operation: &Operation,
-        _key: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Tagged<ZoneRecord>, ProviderError> {
-        let client = &this.aws.clients().await.route53;
-        let Some(current) = find(client, prior).await? else {
-            return Err(vanished(prior));
+    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<ZoneRecord>, ProviderError> {
+        let client = &at.this.aws.clients().await.route53;
+        let Some(current) = find(client, at.prior).await? else {
+            return Err(vanished(at.prior));
         };
-        let wanted = record_set(planned, &current.zone_name)?;
+        let wanted = record_set(at.planned, &current.zone_name)?;
         let changes = if record_key(&current.record) != record_key(&wanted) {
             vec![
                 change(ChangeAction::Delete, as_read(current.record))?,
@@ -743,44 +732,35 @@ impl AwsObject for RecordObject {
             vec![change(ChangeAction::Upsert, wanted)?]
         };
         change_records(
-            &this.aws,
-            &zone_of(prior),
+            &at.this.aws,
+            &zone_of(at.prior),
             changes,
-            operation.timeouts.update,
+            at.operation.timeouts.update,
         )
         .await?;
-        written(client, planned).await
+        written(client, at.planned).await
     }
 
-    async fn delete(
-        this: &AwsRoute53Record,
-        operation: &Operation,
-        _key: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.route53;
-        let Some(current) = find(client, prior).await? else {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.route53;
+        let Some(current) = find(client, at.prior).await? else {
             return Ok(());
         };
         let changes = vec![change(ChangeAction::Delete, as_read(current.record))?];
         let answer = change_records(
-            &this.aws,
-            &zone_of(prior),
+            &at.this.aws,
+            &zone_of(at.prior),
             changes,
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
         )
         .await;
         deleted_or_gone(answer, is_no_such_zone)
     }
 
     /// A record's natural key is its zone, name, type and set identifier.
-    async fn find_created(
-        this: &AwsRoute53Record,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<ZoneRecord>>, ProviderError> {
-        let client = &this.aws.clients().await.route53;
-        Ok(find(client, planned).await?.map(untagged))
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<ZoneRecord> {
+        let client = &at.this.aws.clients().await.route53;
+        Ok(find(client, at.planned).await?.map(untagged))
     }
 }
 

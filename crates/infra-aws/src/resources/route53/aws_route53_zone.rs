@@ -26,7 +26,9 @@ use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type
 use crate::app_support::{
     blocks, boolean, has_managed_tags, non_empty, sent, string, string_list, tag_changes, text,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::clients::partition_of;
 use crate::declared::{read, read_block, switch, Declared, Reading};
 use crate::error::{aws_error, built};
@@ -267,10 +269,7 @@ impl AwsObject for ZoneObject {
 
     /// GetHostedZone and the apex records a zone in turn, then one ListTagsForResources per
     /// 10 zones found.
-    async fn describe(
-        this: &AwsRoute53Zone,
-        ids: &[String],
-    ) -> Result<BTreeMap<String, Tagged<ZoneFacts>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, ids: &[String]) -> DescribeResult<ZoneFacts> {
         let client = &this.aws.clients().await.route53;
         let mut found = BTreeMap::new();
         for id in ids {
@@ -292,27 +291,23 @@ impl AwsObject for ZoneObject {
             .collect())
     }
 
-    async fn create(
-        this: &AwsRoute53Zone,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let clients = this.aws.clients().await;
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let clients = at.this.aws.clients().await;
         let client = &clients.route53;
-        let name = string(planned, "name")
+        let name = string(at.planned, "name")
             .ok_or_else(|| ProviderError::new("aws_route53_zone needs a name"))?;
-        let vpcs = blocks(planned, "vpc");
+        let vpcs = blocks(at.planned, "vpc");
         let mut request = client
             .create_hosted_zone()
             .name(&name)
-            .caller_reference(caller_reference(operation, None))
+            .caller_reference(caller_reference(at.operation, None))
             .hosted_zone_config(
                 HostedZoneConfig::builder()
-                    .set_comment(string(planned, "comment"))
+                    .set_comment(string(at.planned, "comment"))
                     .private_zone(!vpcs.is_empty())
                     .build(),
             )
-            .set_delegation_set_id(non_empty(planned, "delegation_set_id"));
+            .set_delegation_set_id(non_empty(at.planned, "delegation_set_id"));
         if let Some(first) = vpcs.first() {
             request = request.vpc(sdk_vpc(first, &clients.region));
         }
@@ -322,9 +317,9 @@ impl AwsObject for ZoneObject {
             .map(|z| clean_zone_id(z.id()))
             .ok_or_else(|| ProviderError::new("CreateHostedZone returned no zone"))?;
         wait_insync(
-            &this.aws,
+            &at.this.aws,
             response.change_info().map(|c| c.id()),
-            operation.timeouts.create,
+            at.operation.timeouts.create,
         )
         .await?;
         for vpc in vpcs.iter().skip(1) {
@@ -333,8 +328,8 @@ impl AwsObject for ZoneObject {
                 .hosted_zone_id(&zone_id)
                 .vpc(sdk_vpc(vpc, &clients.region)))?;
         }
-        tag_new_zone(client, &zone_id, operation, planned).await?;
-        if boolean(planned, "enable_accelerated_recovery") == Some(true) {
+        tag_new_zone(client, &zone_id, at.operation, at.planned).await?;
+        if boolean(at.planned, "enable_accelerated_recovery") == Some(true) {
             sent!(client
                 .update_hosted_zone_features()
                 .hosted_zone_id(&zone_id)
@@ -343,20 +338,14 @@ impl AwsObject for ZoneObject {
         Ok(zone_id)
     }
 
-    async fn update(
-        this: &AwsRoute53Zone,
-        _operation: &Operation,
-        zone_id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let clients = this.aws.clients().await;
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let clients = at.this.aws.clients().await;
         let client = &clients.route53;
-        if string(prior, "comment") != string(planned, "comment") {
+        if string(at.prior, "comment") != string(at.planned, "comment") {
             sent!(client
                 .update_hosted_zone_comment()
-                .id(zone_id)
-                .comment(string(planned, "comment").unwrap_or_default()))?;
+                .id(at.key)
+                .comment(string(at.planned, "comment").unwrap_or_default()))?;
         }
         let vpc_key = |b: &Value| {
             (
@@ -364,69 +353,64 @@ impl AwsObject for ZoneObject {
                 non_empty(b, "vpc_region").unwrap_or_else(|| clients.region.clone()),
             )
         };
-        let before: Vec<(String, String)> = blocks(prior, "vpc").iter().map(vpc_key).collect();
-        let after: Vec<&Value> = blocks(planned, "vpc").iter().collect();
+        let before: Vec<(String, String)> = blocks(at.prior, "vpc").iter().map(vpc_key).collect();
+        let after: Vec<&Value> = blocks(at.planned, "vpc").iter().collect();
         // Associate first: a private zone must keep one VPC at all times.
         for block in &after {
             if !before.contains(&vpc_key(block)) {
                 sent!(client
                     .associate_vpc_with_hosted_zone()
-                    .hosted_zone_id(zone_id)
+                    .hosted_zone_id(at.key)
                     .vpc(sdk_vpc(block, &clients.region)))?;
             }
         }
         let after_keys: Vec<(String, String)> = after.iter().map(|b| vpc_key(b)).collect();
-        for block in blocks(prior, "vpc") {
+        for block in blocks(at.prior, "vpc") {
             if !after_keys.contains(&vpc_key(block)) {
                 sent!(client
                     .disassociate_vpc_from_hosted_zone()
-                    .hosted_zone_id(zone_id)
+                    .hosted_zone_id(at.key)
                     .vpc(sdk_vpc(block, &clients.region)))?;
             }
         }
-        if boolean(prior, "enable_accelerated_recovery")
-            != boolean(planned, "enable_accelerated_recovery")
+        if boolean(at.prior, "enable_accelerated_recovery")
+            != boolean(at.planned, "enable_accelerated_recovery")
         {
             sent!(client
                 .update_hosted_zone_features()
-                .hosted_zone_id(zone_id)
+                .hosted_zone_id(at.key)
                 .enable_accelerated_recovery(
-                    boolean(planned, "enable_accelerated_recovery").unwrap_or(false),
+                    boolean(at.planned, "enable_accelerated_recovery").unwrap_or(false),
                 ))?;
         }
-        let (to_set, to_remove) = tag_changes(prior, planned);
+        let (to_set, to_remove) = tag_changes(at.prior, at.planned);
         if !to_set.is_empty() || !to_remove.is_empty() {
             sent!(client
                 .change_tags_for_resource()
                 .resource_type(TagResourceType::Hostedzone)
-                .resource_id(zone_id)
+                .resource_id(at.key)
                 .set_add_tags((!to_set.is_empty()).then(|| route53_tags(&to_set)))
                 .set_remove_tag_keys((!to_remove.is_empty()).then_some(to_remove)))?;
         }
-        Ok(zone_id.to_string())
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsRoute53Zone,
-        operation: &Operation,
-        zone_id: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.route53;
-        if boolean(prior, "force_destroy") == Some(true) {
-            let name = string(prior, "name").map(|n| normalize_dns_name(&n));
-            match empty_zone(client, zone_id, &name.unwrap_or_default()).await {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.route53;
+        if boolean(at.prior, "force_destroy") == Some(true) {
+            let name = string(at.prior, "name").map(|n| normalize_dns_name(&n));
+            match empty_zone(client, at.key, &name.unwrap_or_default()).await {
                 Ok(()) => {}
                 Err(error) if is_no_such_zone(&error) => return Ok(()),
                 Err(error) => return Err(error),
             }
         }
-        match client.delete_hosted_zone().id(zone_id).send().await {
+        match client.delete_hosted_zone().id(at.key).send().await {
             Ok(response) => {
                 wait_insync(
-                    &this.aws,
+                    &at.this.aws,
                     response.change_info().map(|c| c.id()),
-                    operation.timeouts.delete,
+                    at.operation.timeouts.delete,
                 )
                 .await
             }
@@ -441,17 +425,13 @@ impl AwsObject for ZoneObject {
         }
     }
 
-    async fn find_created(
-        this: &AwsRoute53Zone,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<ZoneFacts>>, ProviderError> {
-        let client = &this.aws.clients().await.route53;
-        let Some(name) = string(planned, "name") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<ZoneFacts> {
+        let client = &at.this.aws.clients().await.route53;
+        let Some(name) = string(at.planned, "name") else {
             return Ok(None);
         };
         let name = normalize_dns_name(&name);
-        let marker = creation_marker(operation);
+        let marker = creation_marker(at.operation);
         let response = sent!(client
             .list_hosted_zones_by_name()
             .dns_name(format!("{name}.")))?;
@@ -460,15 +440,15 @@ impl AwsObject for ZoneObject {
                 continue;
             }
             let zone_id = clean_zone_id(zone.id());
-            let tags = zone_tags(&this.aws, std::slice::from_ref(&zone_id)).await?;
+            let tags = zone_tags(&at.this.aws, std::slice::from_ref(&zone_id)).await?;
             let zone_tags = tags.get(&zone_id).cloned().unwrap_or_default();
-            let tagged = has_managed_tags(&zone_tags, operation);
+            let tagged = has_managed_tags(&zone_tags, at.operation);
             if tagged || zone.caller_reference().starts_with(&marker) {
                 if !tagged {
                     // The create stopped between CreateHostedZone and tagging: finish it.
-                    tag_new_zone(client, &zone_id, operation, planned).await?;
+                    tag_new_zone(client, &zone_id, at.operation, at.planned).await?;
                 }
-                return Self::written(this, &zone_id).await.map(Some);
+                return Self::written(at.this, &zone_id).await.map(Some);
             }
         }
         Ok(None)

@@ -96,7 +96,10 @@ use crate::app_support::{
     blocks, boolean, changed, has_managed_tags, int, invalid_json, known, non_empty, number,
     retry_while, single, string, string_list, strings, tag_changes, text, vanished,
 };
-use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    key_by_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::clients::partition_of;
 use crate::create_memo;
 use crate::declared::{from_prior, not_supported, read, read_block, switch, Declared, Reading};
@@ -1875,10 +1878,7 @@ impl AwsObject for BucketObject {
     /// without a prior, so a policy reads as S3's text; the type's own paths read with the
     /// prior or the planned value ([`AwsObject::describe_priors`], [`read_back`],
     /// [`BucketObject::find_created`]), and only [`ObjectType::found`] comes here.
-    async fn describe(
-        this: &AwsS3Bucket,
-        keys: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Bucket>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Bucket> {
         key_by_key(keys, |bucket| bucket_of(this, bucket, &Value::Null)).await
     }
 
@@ -1886,10 +1886,7 @@ impl AwsObject for BucketObject {
     /// is the same document), one after another in the priors' order. As the family files
     /// answers by key, priors that name one bucket (a state that manages it twice) share the
     /// first one's read, its policy text included.
-    async fn describe_priors(
-        this: &AwsS3Bucket,
-        priors: &[Value],
-    ) -> Result<BTreeMap<String, Tagged<Bucket>>, ProviderError> {
+    async fn describe_priors(this: &ObjectType<Self>, priors: &[Value]) -> DescribeResult<Bucket> {
         let mut out = BTreeMap::new();
         for prior in priors {
             let Some(bucket) = Self::key_of(prior).filter(|key| !out.contains_key(key)) else {
@@ -1902,17 +1899,13 @@ impl AwsObject for BucketObject {
         Ok(out)
     }
 
-    async fn create_written(
-        this: &AwsS3Bucket,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Tagged<Bucket>, ProviderError> {
-        let clients = this.aws.clients().await;
+    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<Bucket>, ProviderError> {
+        let clients = at.this.aws.clients().await;
         let client = &clients.s3;
-        let bucket = bucket_name(operation, planned);
+        let bucket = bucket_name(at.operation, at.planned);
         let region = clients.region.clone();
         // The provider sends a canned ACL with every create, `private` when none is set.
-        let acl = string(planned, "acl").unwrap_or_else(|| "private".to_string());
+        let acl = string(at.planned, "acl").unwrap_or_else(|| "private".to_string());
         let mut request = client
             .create_bucket()
             .bucket(&bucket)
@@ -1926,59 +1919,62 @@ impl AwsObject for BucketObject {
         }
         // Object Lock is enabled at creation only: by `object_lock_enabled`, or the inline
         // block's `object_lock_enabled = "Enabled"`.
-        let inline_lock = single(planned, "object_lock_configuration")
+        let inline_lock = single(at.planned, "object_lock_configuration")
             .and_then(|lock| string(lock, "object_lock_enabled"));
-        if boolean(planned, "object_lock_enabled") == Some(true)
+        if boolean(at.planned, "object_lock_enabled") == Some(true)
             || inline_lock.as_deref() == Some("Enabled")
         {
             request = request.object_lock_enabled_for_bucket(true);
         }
         // Its tags come after CreateBucket, so a configured bucket whose create answer was
         // lost is found by having been absent before the first send (`find_created`).
-        if !is_generated(planned, &bucket) && !create_memo::recorded(operation) {
+        if !is_generated(at.planned, &bucket) && !create_memo::recorded(at.operation) {
             let absent = matches!(
                 client.head_bucket().bucket(&bucket).send().await.map_err(aws_error),
                 Err(error) if is_gone(&error)
             );
-            create_memo::record(operation, (!absent).then(|| bucket.clone()));
+            create_memo::record(at.operation, (!absent).then(|| bucket.clone()));
         }
         request.send().await.map_err(aws_error)?;
-        put_tags(this, &bucket, &operation.tags_with_managed(planned)).await?;
-        put_inline(this, &bucket, None, planned, operation.timeouts.update).await?;
-        read_back(this, &bucket, planned).await
-    }
-
-    async fn update_written(
-        this: &AwsS3Bucket,
-        operation: &Operation,
-        bucket: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Tagged<Bucket>, ProviderError> {
-        put_inline(
-            this,
-            bucket,
-            Some(prior),
-            planned,
-            operation.timeouts.update,
+        put_tags(
+            at.this,
+            &bucket,
+            &at.operation.tags_with_managed(at.planned),
         )
         .await?;
-        let (to_set, to_remove) = tag_changes(prior, planned);
-        if !to_set.is_empty() || !to_remove.is_empty() {
-            // S3 replaces the whole tag set; the managed tags stay in it.
-            put_tags(this, bucket, &operation.tags_with_managed(planned)).await?;
-        }
-        read_back(this, bucket, planned).await
+        put_inline(
+            at.this,
+            &bucket,
+            None,
+            at.planned,
+            at.operation.timeouts.update,
+        )
+        .await?;
+        read_back(at.this, &bucket, at.planned).await
     }
 
-    async fn delete(
-        this: &AwsS3Bucket,
-        _operation: &Operation,
-        bucket: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.s3;
-        if boolean(prior, "force_destroy") == Some(true) {
+    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<Bucket>, ProviderError> {
+        let prior = at.prior;
+        put_inline(
+            at.this,
+            at.key,
+            Some(prior),
+            at.planned,
+            at.operation.timeouts.update,
+        )
+        .await?;
+        let (to_set, to_remove) = tag_changes(prior, at.planned);
+        if !to_set.is_empty() || !to_remove.is_empty() {
+            // S3 replaces the whole tag set; the managed tags stay in it.
+            put_tags(at.this, at.key, &at.operation.tags_with_managed(at.planned)).await?;
+        }
+        read_back(at.this, at.key, at.planned).await
+    }
+
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let bucket = at.key;
+        let client = &at.this.aws.clients().await.s3;
+        if boolean(at.prior, "force_destroy") == Some(true) {
             empty_bucket(client, bucket).await?;
         }
         match client.delete_bucket().bucket(bucket).send().await.map_err(aws_error) {
@@ -2001,24 +1997,20 @@ impl AwsObject for BucketObject {
     /// or interrupted create made, tagged or not (its tags come after CreateBucket, and the
     /// adoption's update puts them). Otherwise buckets of `bucket_prefix` with the managed
     /// tags are looked for.
-    async fn find_created(
-        this: &AwsS3Bucket,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<Bucket>>, ProviderError> {
-        let name = bucket_name(operation, planned);
-        let made_by_this_create = is_generated(planned, &name)
-            || create_memo::made_since_first_send(operation, [name.as_str()])
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<Bucket> {
+        let name = bucket_name(at.operation, at.planned);
+        let made_by_this_create = is_generated(at.planned, &name)
+            || create_memo::made_since_first_send(at.operation, [name.as_str()])
                 .is_some_and(|made| !made.is_empty());
-        if made_by_this_create && find(this, &name).await?.is_some() {
-            return bucket_of(this, &name, planned).await;
+        if made_by_this_create && find(at.this, &name).await?.is_some() {
+            return bucket_of(at.this, &name, at.planned).await;
         }
-        let client = &this.aws.clients().await.s3;
-        let names = match non_empty(planned, "bucket") {
+        let client = &at.this.aws.clients().await.s3;
+        let names = match non_empty(at.planned, "bucket") {
             Some(name) => vec![name],
             None => {
-                let prefix =
-                    non_empty(planned, "bucket_prefix").unwrap_or_else(|| GENERATED_PREFIX.into());
+                let prefix = non_empty(at.planned, "bucket_prefix")
+                    .unwrap_or_else(|| GENERATED_PREFIX.into());
                 let listed = client.list_buckets().send().await.map_err(aws_error)?;
                 listed
                     .buckets()
@@ -2030,9 +2022,9 @@ impl AwsObject for BucketObject {
             }
         };
         for name in names {
-            if let Some(found) = find(this, &name).await? {
-                if has_managed_tags(&found.tags, operation) {
-                    return bucket_of(this, &name, planned).await;
+            if let Some(found) = find(at.this, &name).await? {
+                if has_managed_tags(&found.tags, at.operation) {
+                    return bucket_of(at.this, &name, at.planned).await;
                 }
             }
         }

@@ -27,7 +27,9 @@ use crate::app_support::{
     blocks, boolean, canonical_json, changed, computed_name_prefix_attribute, int, name_attribute,
     non_empty, policy_value, resource_tag_changes, sent, string, text, text_or_null,
 };
-use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    key_by_key, AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{from_prior, read, read_block, switch, Declared};
 use crate::ec2_support::with_name_for_create;
 use crate::ec2_support::{long_client_token, name_for_create};
@@ -274,53 +276,45 @@ impl AwsObject for SecretObject {
 
     /// DescribeSecret (which carries the tags and replication status) plus GetResourcePolicy
     /// per secret: Secrets Manager has no batched describe.
-    async fn describe(
-        this: &AwsSecretsmanagerSecret,
-        ids: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Found>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, ids: &[String]) -> DescribeResult<Found> {
         key_by_key(ids, |id| find(this, id)).await
     }
 
-    async fn create(
-        this: &AwsSecretsmanagerSecret,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.secretsmanager;
-        let name = name_for_create(operation, planned, ["name", "name_prefix"], "terraform-");
-        let replicas = replicas(planned);
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.secretsmanager;
+        let name = name_for_create(
+            at.operation,
+            at.planned,
+            ["name", "name_prefix"],
+            "terraform-",
+        );
+        let replicas = replicas(at.planned);
         let created = sent!(client
             .create_secret()
             .name(&name)
-            .client_request_token(long_client_token(operation, planned))
-            .set_description(string(planned, "description"))
-            .set_kms_key_id(non_empty(planned, "kms_key_id"))
-            .set_type(non_empty(planned, "type"))
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?))
+            .client_request_token(long_client_token(at.operation, at.planned))
+            .set_description(string(at.planned, "description"))
+            .set_kms_key_id(non_empty(at.planned, "kms_key_id"))
+            .set_type(non_empty(at.planned, "type"))
+            .set_tags(Some(sdk_tags(&at.operation.tags_with_managed(at.planned))?))
             .set_add_replica_regions((!replicas.is_empty()).then(|| replica_regions(&replicas)))
             .force_overwrite_replica_secret(
-                boolean(planned, "force_overwrite_replica_secret").unwrap_or(false),
+                boolean(at.planned, "force_overwrite_replica_secret").unwrap_or(false),
             ))?;
         let arn = created
             .arn()
             .map(str::to_string)
             .ok_or_else(|| ProviderError::new("CreateSecret returned no ARN"))?;
-        if non_empty(planned, "policy").is_some_and(|p| canonical_json(&p) != "{}") {
-            put_policy(client, &arn, planned).await?;
+        if non_empty(at.planned, "policy").is_some_and(|p| canonical_json(&p) != "{}") {
+            put_policy(client, &arn, at.planned).await?;
         }
         Ok(arn)
     }
 
-    async fn update(
-        this: &AwsSecretsmanagerSecret,
-        _operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.secretsmanager;
-        let before = replicas(prior);
-        let after = replicas(planned);
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.secretsmanager;
+        let before = replicas(at.prior);
+        let after = replicas(at.planned);
         let removed: Vec<String> = before
             .iter()
             .filter(|(region, key)| after.get(*region) != Some(*key))
@@ -329,7 +323,7 @@ impl AwsObject for SecretObject {
         if !removed.is_empty() {
             sent!(client
                 .remove_regions_from_replication()
-                .secret_id(arn)
+                .secret_id(at.key)
                 .set_remove_replica_regions(Some(removed)))?;
         }
         let added: BTreeMap<String, Option<String>> = after
@@ -340,38 +334,35 @@ impl AwsObject for SecretObject {
         if !added.is_empty() {
             sent!(client
                 .replicate_secret_to_regions()
-                .secret_id(arn)
+                .secret_id(at.key)
                 .set_add_replica_regions(Some(replica_regions(&added)))
                 .force_overwrite_replica_secret(
-                    boolean(planned, "force_overwrite_replica_secret").unwrap_or(false),
+                    boolean(at.planned, "force_overwrite_replica_secret").unwrap_or(false),
                 ))?;
         }
-        if changed(prior, planned, "description") || changed(prior, planned, "kms_key_id") {
+        if changed(at.prior, at.planned, "description")
+            || changed(at.prior, at.planned, "kms_key_id")
+        {
             sent!(client
                 .update_secret()
-                .secret_id(arn)
-                .description(string(planned, "description").unwrap_or_default())
-                .set_kms_key_id(non_empty(planned, "kms_key_id")))?;
+                .secret_id(at.key)
+                .description(string(at.planned, "description").unwrap_or_default())
+                .set_kms_key_id(non_empty(at.planned, "kms_key_id")))?;
         }
-        if changed(prior, planned, "policy") {
-            put_policy(client, arn, planned).await?;
+        if changed(at.prior, at.planned, "policy") {
+            put_policy(client, at.key, at.planned).await?;
         }
-        resource_tag_changes!(client, secret_id(arn), prior, planned);
-        Ok(arn.to_string())
+        resource_tag_changes!(client, secret_id(at.key), at.prior, at.planned);
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsSecretsmanagerSecret,
-        _operation: &Operation,
-        arn: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.secretsmanager;
-        let regions: Vec<String> = replicas(prior).into_keys().collect();
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.secretsmanager;
+        let regions: Vec<String> = replicas(at.prior).into_keys().collect();
         if !regions.is_empty() {
             match sent!(client
                 .remove_regions_from_replication()
-                .secret_id(arn)
+                .secret_id(at.key)
                 .set_remove_replica_regions(Some(regions)))
             {
                 Ok(_) => {}
@@ -379,8 +370,8 @@ impl AwsObject for SecretObject {
                 Err(error) => return Err(error),
             }
         }
-        let mut request = client.delete_secret().secret_id(arn);
-        match int(prior, "recovery_window_in_days").unwrap_or(30) {
+        let mut request = client.delete_secret().secret_id(at.key);
+        match int(at.prior, "recovery_window_in_days").unwrap_or(30) {
             0 => request = request.force_delete_without_recovery(true),
             days => request = request.recovery_window_in_days(i64::from(days)),
         }

@@ -34,7 +34,6 @@
 //! them is not seen in tests. moto's RotateSecret invokes the rotation function, which needs
 //! moto's Lambda without Docker in the tests (`tests/support/moto_lambda.py`).
 
-use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput;
@@ -45,7 +44,10 @@ use infra_core::{Attribute, Block, Check, Operation, Pattern, ProviderError, Sch
 use crate::app_support::{
     blocks, known, non_empty, sent, single, string, text, text_or_null, POLL_INTERVAL,
 };
-use crate::aws_object::{each_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    each_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::declared::{read, read_block, Declared, Reading};
 use crate::ec2_support::long_client_token;
 use crate::error::aws_error;
@@ -392,22 +394,18 @@ impl AwsObject for RotationObject {
 
     /// DescribeSecret per secret, eight in flight.
     async fn describe(
-        this: &AwsSecretsmanagerSecretRotation,
+        this: &ObjectType<Self>,
         ids: &[String],
-    ) -> Result<BTreeMap<String, Tagged<DescribeSecretOutput>>, ProviderError> {
+    ) -> DescribeResult<DescribeSecretOutput> {
         each_key(ids, |id| find(this, id)).await
     }
 
     /// RotateSecret (or CancelRotateSecret); the secret's ARN, which the object is read by.
-    async fn create(
-        this: &AwsSecretsmanagerSecretRotation,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let secret_id = string(planned, "secret_id").ok_or_else(|| {
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let secret_id = string(at.planned, "secret_id").ok_or_else(|| {
             ProviderError::new("aws_secretsmanager_secret_rotation has no secret_id")
         })?;
-        configure(this, operation, &secret_id, planned)
+        configure(at.this, at.operation, &secret_id, at.planned)
             .await
             .map_err(|error| {
                 error.context(&format!(
@@ -416,14 +414,9 @@ impl AwsObject for RotationObject {
             })
     }
 
-    async fn update(
-        this: &AwsSecretsmanagerSecretRotation,
-        operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let secret_id = string(planned, "secret_id").unwrap_or_else(|| id.to_string());
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let id = at.key;
+        let secret_id = string(at.planned, "secret_id").unwrap_or_else(|| id.to_string());
         // `rotate_immediately` alone is configuration only: it matters at the next rotation
         // request, as in the provider.
         let rotation_changed = [
@@ -434,9 +427,9 @@ impl AwsObject for RotationObject {
             "external_secret_rotation_metadata",
         ]
         .iter()
-        .any(|key| prior.get(key).to_json() != planned.get(key).to_json());
+        .any(|key| at.prior.get(key).to_json() != at.planned.get(key).to_json());
         if rotation_changed {
-            configure(this, operation, &secret_id, planned)
+            configure(at.this, at.operation, &secret_id, at.planned)
                 .await
                 .map_err(|error| {
                     error.context(&format!("updating Secrets Manager Secret Rotation ({id})"))
@@ -445,14 +438,9 @@ impl AwsObject for RotationObject {
         Ok(id.to_string())
     }
 
-    async fn delete(
-        this: &AwsSecretsmanagerSecretRotation,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let secret_id = string(prior, "secret_id").unwrap_or_else(|| id.to_string());
-        let client = &this.aws.clients().await.secretsmanager;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let secret_id = string(at.prior, "secret_id").unwrap_or_else(|| at.key.to_string());
+        let client = &at.this.aws.clients().await.secretsmanager;
         match cancel(client, &secret_id).await {
             Ok(_) => Ok(()),
             // The secret went first (or is scheduled for deletion): no rotation is left.
@@ -465,23 +453,19 @@ impl AwsObject for RotationObject {
 
     /// A create whose answer was lost: the secret's rotation is what the create asked for
     /// (on with the planned Lambda function, or off), so RotateSecret ran.
-    async fn find_created(
-        this: &AwsSecretsmanagerSecretRotation,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<DescribeSecretOutput>>, ProviderError> {
-        let Some(secret_id) = non_empty(planned, "secret_id") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<DescribeSecretOutput> {
+        let Some(secret_id) = non_empty(at.planned, "secret_id") else {
             return Ok(None);
         };
-        let Some(found) = find(this, &secret_id).await? else {
+        let Some(found) = find(at.this, &secret_id).await? else {
             return Ok(None);
         };
         let secret = &found.object;
-        let made = if rotation_disabled(planned) {
+        let made = if rotation_disabled(at.planned) {
             !enabled(secret)
         } else {
             enabled(secret)
-                && non_empty(planned, "rotation_lambda_arn").as_deref()
+                && non_empty(at.planned, "rotation_lambda_arn").as_deref()
                     == secret.rotation_lambda_arn().filter(|arn| !arn.is_empty())
         };
         Ok(made.then_some(found))

@@ -15,14 +15,15 @@
 //!
 //! moto holds every argument of this type; drift on all of them is seen in tests.
 
-use std::collections::BTreeMap;
-
 use aws_sdk_secretsmanager::operation::get_secret_value::GetSecretValueOutput;
 use aws_sdk_secretsmanager::primitives::Blob;
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, ProviderError, Type, Value};
 
 use crate::app_support::{sent, string, string_list, strings, text, vanished};
-use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    key_by_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::declared::{copied, read, Declared, Reading};
 use crate::ec2_support::long_client_token;
 use crate::error::aws_error;
@@ -249,10 +250,7 @@ impl AwsObject for SecretVersionObject {
     }
 
     /// GetSecretValue per version, one after another in the priors' order.
-    async fn describe(
-        this: &AwsSecretsmanagerSecretVersion,
-        ids: &[String],
-    ) -> Result<BTreeMap<String, Tagged<SecretVersion>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, ids: &[String]) -> DescribeResult<SecretVersion> {
         key_by_key(ids, |id| async move {
             match parse_id(id) {
                 Ok((secret_id, version_id)) => get(this, &secret_id, Some(&version_id), None).await,
@@ -262,30 +260,26 @@ impl AwsObject for SecretVersionObject {
         .await
     }
 
-    async fn create(
-        this: &AwsSecretsmanagerSecretVersion,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.secretsmanager;
-        let secret_id = string(planned, "secret_id").ok_or_else(|| {
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.secretsmanager;
+        let secret_id = string(at.planned, "secret_id").ok_or_else(|| {
             ProviderError::new("aws_secretsmanager_secret_version has no secret_id")
         })?;
         let mut request = client
             .put_secret_value()
             .secret_id(&secret_id)
             // Stable for the operation: a resend after a lost answer is the same version.
-            .client_request_token(long_client_token(operation, planned));
-        if let Some(binary) = string(planned, "secret_binary") {
+            .client_request_token(long_client_token(at.operation, at.planned));
+        if let Some(binary) = string(at.planned, "secret_binary") {
             let bytes = aws_smithy_types::base64::decode(&binary)
                 .map_err(|_| ProviderError::new("secret_binary is not base64-encoded"))?;
             request = request.secret_binary(Blob::new(bytes));
         } else if let Some(secret) =
-            string(planned, "secret_string").or_else(|| string(planned, "secret_string_wo"))
+            string(at.planned, "secret_string").or_else(|| string(at.planned, "secret_string_wo"))
         {
             request = request.secret_string(secret);
         }
-        let stages = strings(planned, "version_stages");
+        let stages = strings(at.planned, "version_stages");
         if !stages.is_empty() {
             request = request.set_version_stages(Some(stages));
         }
@@ -296,26 +290,27 @@ impl AwsObject for SecretVersionObject {
         Ok(format!("{secret_id}|{version_id}"))
     }
 
-    async fn update(
-        this: &AwsSecretsmanagerSecretVersion,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let (secret_id, version_id) = parse_id(id)?;
-        let before = strings(prior, "version_stages");
-        let after = strings(planned, "version_stages");
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let (secret_id, version_id) = parse_id(at.key)?;
+        let before = strings(at.prior, "version_stages");
+        let after = strings(at.planned, "version_stages");
         let mut moved_current = false;
         for stage in after.iter().filter(|s| !before.contains(s)) {
             // AWSCURRENT is moved: AWS needs the version that holds it named.
             let from = if stage == CURRENT {
                 moved_current = true;
-                current_version(this, &secret_id).await?
+                current_version(at.this, &secret_id).await?
             } else {
                 None
             };
-            move_stage(this, &secret_id, stage, Some(&version_id), from.as_deref()).await?;
+            move_stage(
+                at.this,
+                &secret_id,
+                stage,
+                Some(&version_id),
+                from.as_deref(),
+            )
+            .await?;
         }
         for stage in before.iter().filter(|s| !after.contains(s)) {
             // AWSCURRENT can only move away; AWSPREVIOUS has moved already if we took
@@ -323,25 +318,20 @@ impl AwsObject for SecretVersionObject {
             if stage == CURRENT || (moved_current && stage == PREVIOUS) {
                 continue;
             }
-            move_stage(this, &secret_id, stage, None, Some(&version_id)).await?;
+            move_stage(at.this, &secret_id, stage, None, Some(&version_id)).await?;
         }
-        Ok(id.to_string())
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsSecretsmanagerSecretVersion,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let Ok((secret_id, version_id)) = parse_id(id) else {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let Ok((secret_id, version_id)) = parse_id(at.key) else {
             return Ok(());
         };
-        for stage in strings(prior, "version_stages") {
+        for stage in strings(at.prior, "version_stages") {
             if stage == CURRENT {
                 continue;
             }
-            match move_stage(this, &secret_id, &stage, None, Some(&version_id)).await {
+            match move_stage(at.this, &secret_id, &stage, None, Some(&version_id)).await {
                 Ok(()) => {}
                 Err(error) if is_gone(&error) => return Ok(()),
                 Err(error) => return Err(error),
@@ -363,21 +353,17 @@ impl AwsObject for SecretVersionObject {
 
     /// The version that holds the planned stage (`AWSCURRENT` by default), when it holds the
     /// planned value.
-    async fn find_created(
-        this: &AwsSecretsmanagerSecretVersion,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<SecretVersion>>, ProviderError> {
-        let Some(secret_id) = string(planned, "secret_id") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<SecretVersion> {
+        let Some(secret_id) = string(at.planned, "secret_id") else {
             return Ok(None);
         };
-        let stage = strings(planned, "version_stages")
+        let stage = strings(at.planned, "version_stages")
             .into_iter()
             .next()
             .unwrap_or_else(|| CURRENT.to_string());
-        Ok(get(this, &secret_id, None, Some(&stage))
+        Ok(get(at.this, &secret_id, None, Some(&stage))
             .await?
-            .filter(|found| same_value(&found.object.output, planned)))
+            .filter(|found| same_value(&found.object.output, at.planned)))
     }
 }
 

@@ -41,14 +41,16 @@ use aws_sdk_servicediscovery::types::{
     ServiceFilter, ServiceFilterName, ServiceSummary, ServiceTypeOption,
 };
 use aws_sdk_servicediscovery::Client;
-use infra_core::{Attribute, Block, Check, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use super::support::{resource_tags, sdk_tags, update_tags, wait_answer};
 use crate::app_support::{
     blocks, boolean, changed, deleted_or_gone, has_managed_tags, int, known, non_empty, number,
     read_each, sent, single, string, text, text_or_null, vanished,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{self, read, read_block, Declared, Reading};
 use crate::ec2_support::client_token;
 use crate::error::{aws_error, built, found_or_none, is_not_found};
@@ -504,10 +506,7 @@ impl AwsObject for DiscoveryService {
     }
 
     /// The services of `ids` ([`listed_services`]), read without a prior value.
-    async fn describe(
-        this: &AwsServiceDiscoveryService,
-        ids: &[String],
-    ) -> Result<BTreeMap<String, Tagged<ServiceFacts>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, ids: &[String]) -> DescribeResult<ServiceFacts> {
         let client = &this.aws.clients().await.servicediscovery;
         let wanted = ids.iter().map(|id| (id.clone(), &Value::Null)).collect();
         listed_services(client, wanted).await
@@ -516,9 +515,9 @@ impl AwsObject for DiscoveryService {
     /// The priors' services ([`listed_services`]), each read with its prior value: a summary
     /// has no top-level namespace, which the prior holds.
     async fn describe_priors(
-        this: &AwsServiceDiscoveryService,
+        this: &ObjectType<Self>,
         priors: &[Value],
-    ) -> Result<BTreeMap<String, Tagged<ServiceFacts>>, ProviderError> {
+    ) -> DescribeResult<ServiceFacts> {
         let client = &this.aws.clients().await.servicediscovery;
         let wanted = priors
             .iter()
@@ -527,26 +526,22 @@ impl AwsObject for DiscoveryService {
         listed_services(client, wanted).await
     }
 
-    async fn create(
-        this: &AwsServiceDiscoveryService,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.servicediscovery;
-        let name = string(planned, "name").ok_or_else(|| {
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.servicediscovery;
+        let name = string(at.planned, "name").ok_or_else(|| {
             ProviderError::new("aws_service_discovery_service needs a known \"name\"")
         })?;
         let response = client
             .create_service()
             .name(&name)
-            .creator_request_id(client_token(operation, planned))
-            .set_namespace_id(non_empty(planned, "namespace_id"))
-            .set_description(non_empty(planned, "description"))
-            .set_dns_config(dns_config(planned)?)
-            .set_health_check_config(health_check_config(planned)?)
-            .set_health_check_custom_config(health_check_custom_config(planned))
-            .set_type(non_empty(planned, "type").map(|t| ServiceTypeOption::from(t.as_str())))
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?))
+            .creator_request_id(client_token(at.operation, at.planned))
+            .set_namespace_id(non_empty(at.planned, "namespace_id"))
+            .set_description(non_empty(at.planned, "description"))
+            .set_dns_config(dns_config(at.planned)?)
+            .set_health_check_config(health_check_config(at.planned)?)
+            .set_health_check_custom_config(health_check_custom_config(at.planned))
+            .set_type(non_empty(at.planned, "type").map(|t| ServiceTypeOption::from(t.as_str())))
+            .set_tags(Some(sdk_tags(&at.operation.tags_with_managed(at.planned))?))
             .send()
             .await
             .map_err(|error| {
@@ -563,22 +558,20 @@ impl AwsObject for DiscoveryService {
             })
     }
 
-    async fn update(
-        this: &AwsServiceDiscoveryService,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.servicediscovery;
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let id = at.key;
+        let client = &at.this.aws.clients().await.servicediscovery;
         let in_place = ["description", "dns_config", "health_check_config"];
-        if in_place.iter().any(|key| changed(prior, planned, key)) {
+        if in_place
+            .iter()
+            .any(|key| changed(at.prior, at.planned, key))
+        {
             // The whole configuration goes: AWS deletes the DNS records or health check that
             // an update leaves out. An emptied description is sent as "", as the provider does.
             let change = ServiceChange::builder()
-                .description(string(planned, "description").unwrap_or_default())
-                .set_dns_config(dns_config_change(planned)?)
-                .set_health_check_config(health_check_config(planned)?)
+                .description(string(at.planned, "description").unwrap_or_default())
+                .set_dns_config(dns_config_change(at.planned)?)
+                .set_health_check_config(health_check_config(at.planned)?)
                 .build();
             let response = client
                 .update_service()
@@ -596,7 +589,7 @@ impl AwsObject for DiscoveryService {
             )
             .await?;
         }
-        update_tags(client, prior, planned).await?;
+        update_tags(client, at.prior, at.planned).await?;
         Ok(id.to_string())
     }
 
@@ -619,14 +612,10 @@ impl AwsObject for DiscoveryService {
         })
     }
 
-    async fn delete(
-        this: &AwsServiceDiscoveryService,
-        _operation: &Operation,
-        id: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.servicediscovery;
-        if boolean(prior, "force_destroy") == Some(true) {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let id = at.key;
+        let client = &at.this.aws.clients().await.servicediscovery;
+        if boolean(at.prior, "force_destroy") == Some(true) {
             deregister_instances(client, id).await?;
         }
         deleted_or_gone(sent!(client.delete_service().id(id)), is_not_found)
@@ -634,16 +623,12 @@ impl AwsObject for DiscoveryService {
     }
 
     /// The service with this name in its namespace that carries this operation's managed tags.
-    async fn find_created(
-        this: &AwsServiceDiscoveryService,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<ServiceFacts>>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<ServiceFacts> {
+        let Some(name) = string(at.planned, "name") else {
             return Ok(None);
         };
-        let namespace = namespace_of(planned);
-        let client = &this.aws.clients().await.servicediscovery;
+        let namespace = namespace_of(at.planned);
+        let client = &at.this.aws.clients().await.servicediscovery;
         for summary in list_services(client, namespace.as_deref()).await? {
             let Some(id) = summary
                 .id()
@@ -663,7 +648,7 @@ impl AwsObject for DiscoveryService {
             let Some(tags) = resource_tags(client, &arn).await? else {
                 continue;
             };
-            if has_managed_tags(&tags, operation) {
+            if has_managed_tags(&tags, at.operation) {
                 return Ok(Some(Tagged {
                     object: facts,
                     tags,

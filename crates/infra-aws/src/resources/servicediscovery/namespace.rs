@@ -5,7 +5,6 @@
 //! [`NamespaceKind`]: its schema, what it reads beyond the shared attributes, its create call,
 //! what it updates beyond tags and its import ID.
 
-use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
 use aws_sdk_servicediscovery::types::NamespaceType;
@@ -17,7 +16,9 @@ use super::support::{
     update_tags, validate_namespace_name, NamespaceFacts,
 };
 use crate::app_support::{string, text, text_or_null, vanished};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, Declared, Reading};
 
 /// One kind of namespace: see the module's documentation.
@@ -118,47 +119,29 @@ impl<K: NamespaceKind> AwsObject for NamespaceOf<K> {
     }
 
     /// One ListNamespaces pass for every namespace ([`read_namespaces`]).
-    async fn describe(
-        this: &Namespace<K>,
-        ids: &[String],
-    ) -> Result<BTreeMap<String, Tagged<NamespaceFacts>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, ids: &[String]) -> DescribeResult<NamespaceFacts> {
         let client = &this.aws.clients().await.servicediscovery;
         let found = read_namespaces(client, ids).await?;
         Ok(found.into_iter().map(|(id, f)| (id, tagged(f))).collect())
     }
 
-    async fn create(
-        this: &Namespace<K>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.servicediscovery;
-        let name = string(planned, "name")
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.servicediscovery;
+        let name = string(at.planned, "name")
             .ok_or_else(|| ProviderError::new(format!("{} needs a known \"name\"", K::NAME)))?;
-        let operation_id = K::create(client, operation, planned, &name).await?;
+        let operation_id = K::create(client, at.operation, at.planned, &name).await?;
         created_namespace_id(client, operation_id.as_deref(), &name).await
     }
 
-    async fn update(
-        this: &Namespace<K>,
-        operation: &Operation,
-        id: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.servicediscovery;
-        K::update(client, operation, id, prior, planned).await?;
-        update_tags(client, prior, planned).await?;
-        Ok(id.to_string())
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.servicediscovery;
+        K::update(client, at.operation, at.key, at.prior, at.planned).await?;
+        update_tags(client, at.prior, at.planned).await?;
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &Namespace<K>,
-        _operation: &Operation,
-        id: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        delete_namespace(&this.aws.clients().await.servicediscovery, id).await
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        delete_namespace(&at.this.aws.clients().await.servicediscovery, at.key).await
     }
 
     /// The namespace just written: GetNamespace and its tags.
@@ -172,16 +155,12 @@ impl<K: NamespaceKind> AwsObject for NamespaceOf<K> {
     }
 
     /// The namespace of this kind with this name that carries this operation's managed tags.
-    async fn find_created(
-        this: &Namespace<K>,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<NamespaceFacts>>, ProviderError> {
-        let Some(name) = string(planned, "name") else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<NamespaceFacts> {
+        let Some(name) = string(at.planned, "name") else {
             return Ok(None);
         };
-        let client = &this.aws.clients().await.servicediscovery;
-        let found = find_namespace(client, operation, &name, K::TYPE).await?;
+        let client = &at.this.aws.clients().await.servicediscovery;
+        let found = find_namespace(client, at.operation, &name, K::TYPE).await?;
         Ok(found.map(tagged))
     }
 }

@@ -20,7 +20,9 @@ use crate::app_support::{
     boolean, computed_name_prefix_attribute, deleted_or_gone, has_managed_tags, known,
     name_attribute, non_empty, sent, text,
 };
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{read, Declared};
 use crate::ec2_support::name_for_create;
 use crate::sns_support::{
@@ -330,10 +332,7 @@ impl AwsObject for TopicObject {
     }
 
     /// GetTopicAttributes plus ListTagsForResource per topic: SNS has no batched read.
-    async fn describe(
-        this: &AwsSnsTopic,
-        arns: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Topic>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, arns: &[String]) -> DescribeResult<Topic> {
         let client = &this.aws.clients().await.sns;
         let mut out = BTreeMap::new();
         for arn in arns {
@@ -351,18 +350,14 @@ impl AwsObject for TopicObject {
         Ok(out)
     }
 
-    async fn create(
-        this: &AwsSnsTopic,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.sns;
-        let name = topic_name(operation, planned);
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.sns;
+        let name = topic_name(at.operation, at.planned);
         let created = sent!(client
             .create_topic()
             .name(&name)
-            .set_attributes(create_attributes(planned, ATTRIBUTES))
-            .set_tags(Some(sdk_tags(&operation.tags_with_managed(planned))?)))?;
+            .set_attributes(create_attributes(at.planned, ATTRIBUTES))
+            .set_tags(Some(sdk_tags(&at.operation.tags_with_managed(at.planned))?)))?;
         let arn = created
             .topic_arn()
             .map(str::to_string)
@@ -370,24 +365,18 @@ impl AwsObject for TopicObject {
         Ok(arn)
     }
 
-    async fn update(
-        this: &AwsSnsTopic,
-        _operation: &Operation,
-        arn: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.sns;
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.sns;
         for spec in ATTRIBUTES {
             if spec.argument == "fifo_topic" {
                 continue;
             }
-            let before = to_attribute(prior, spec);
-            let after = to_attribute(planned, spec);
+            let before = to_attribute(at.prior, spec);
+            let after = to_attribute(at.planned, spec);
             // An optional-computed attribute left out of the configuration keeps AWS's value.
             if before == after
                 || (after.is_none()
-                    && planned.get(spec.argument).is_null()
+                    && at.planned.get(spec.argument).is_null()
                     && matches!(
                         spec.argument,
                         "policy" | "signature_version" | "tracing_config" | "fifo_throughput_scope"
@@ -397,44 +386,35 @@ impl AwsObject for TopicObject {
             }
             sent!(client
                 .set_topic_attributes()
-                .topic_arn(arn)
+                .topic_arn(at.key)
                 .attribute_name(spec.attribute)
                 .attribute_value(after.unwrap_or_default()))?;
         }
-        update_tags(client, arn, prior, planned).await?;
-        Ok(arn.to_string())
+        update_tags(client, at.key, at.prior, at.planned).await?;
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsSnsTopic,
-        _operation: &Operation,
-        arn: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.sns;
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.sns;
         deleted_or_gone(
-            sent!(client.delete_topic().topic_arn(arn)),
+            sent!(client.delete_topic().topic_arn(at.key)),
             crate::sns_support::is_gone,
         )
     }
 
     /// The topic with this name (or name prefix) that carries this operation's managed tags.
-    async fn find_created(
-        this: &AwsSnsTopic,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<Topic>>, ProviderError> {
-        let client = &this.aws.clients().await.sns;
-        let name = non_empty(planned, "name");
-        let prefix = non_empty(planned, "name_prefix").unwrap_or_else(|| "terraform-".into());
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<Topic> {
+        let client = &at.this.aws.clients().await.sns;
+        let name = non_empty(at.planned, "name");
+        let prefix = non_empty(at.planned, "name_prefix").unwrap_or_else(|| "terraform-".into());
         for arn in topic_arns(client).await? {
             let topic_name = arn.rsplit(':').next().unwrap_or_default();
             let matches = match &name {
                 Some(name) => topic_name == name.as_str(),
                 None => topic_name.starts_with(&prefix),
             };
-            if matches && has_managed_tags(&topic_tags(client, &arn).await?, operation) {
-                return this.found(&arn).await;
+            if matches && has_managed_tags(&topic_tags(client, &arn).await?, at.operation) {
+                return at.this.found(&arn).await;
             }
         }
         Ok(None)

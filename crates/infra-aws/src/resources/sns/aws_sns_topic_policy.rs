@@ -7,14 +7,15 @@
 //!
 //! moto holds and returns the policy and owner, so drift on every attribute is seen in tests.
 
-use std::collections::BTreeMap;
-
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, ProviderError, Type, Value};
 
 use crate::app_support::{
     canonical_json, deleted_or_gone, invalid_json, policy_value, sent, string, text,
 };
-use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    key_by_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::declared::{read, Declared, Reading};
 use crate::resources::sns::aws_sns_topic::Topic;
 use crate::sns_support::{default_topic_policy, is_gone, topic_attributes};
@@ -76,10 +77,7 @@ impl AwsObject for TopicPolicyObject {
 
     /// GetTopicAttributes per topic (SNS has no batched read); a deleted topic means the
     /// policy is gone.
-    async fn describe(
-        this: &AwsSnsTopicPolicy,
-        arns: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Topic>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, arns: &[String]) -> DescribeResult<Topic> {
         let client = &this.aws.clients().await.sns;
         key_by_key(arns, |arn| async move {
             Ok(topic_attributes(client, arn).await?.map(|attributes| {
@@ -94,61 +92,43 @@ impl AwsObject for TopicPolicyObject {
         .await
     }
 
-    async fn create(
-        this: &AwsSnsTopicPolicy,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        put(this, planned).await
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        put(at.this, at.planned).await
     }
 
-    async fn update(
-        this: &AwsSnsTopicPolicy,
-        _operation: &Operation,
-        _arn: &str,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        put(this, planned).await
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        put(at.this, at.planned).await
     }
 
     /// Puts back the topic's default policy (the topic itself stays).
-    async fn delete(
-        this: &AwsSnsTopicPolicy,
-        _operation: &Operation,
-        arn: &str,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.sns;
-        let Some(attributes) = topic_attributes(client, arn).await? else {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.sns;
+        let Some(attributes) = topic_attributes(client, at.key).await? else {
             return Ok(());
         };
         let owner = attributes
             .get("Owner")
             .cloned()
-            .or_else(|| string(prior, "owner"))
+            .or_else(|| string(at.prior, "owner"))
             .unwrap_or_default();
         deleted_or_gone(
             sent!(client
                 .set_topic_attributes()
-                .topic_arn(arn)
+                .topic_arn(at.key)
                 .attribute_name("Policy")
-                .attribute_value(default_topic_policy(arn, &owner))),
+                .attribute_value(default_topic_policy(at.key, &owner))),
             is_gone,
         )
     }
 
     /// By natural key: the topic's policy, when it already is the planned one.
-    async fn find_created(
-        this: &AwsSnsTopicPolicy,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<Topic>>, ProviderError> {
-        let (Some(arn), Some(policy)) = (string(planned, "arn"), string(planned, "policy")) else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<Topic> {
+        let (Some(arn), Some(policy)) = (string(at.planned, "arn"), string(at.planned, "policy"))
+        else {
             return Ok(None);
         };
         // The policy read back (`policy_value`) is the planned one when it means the same JSON.
-        Ok(this.found(&arn).await?.filter(|found| {
+        Ok(at.this.found(&arn).await?.filter(|found| {
             let reported = found.object.attributes.get("Policy");
             reported
                 .filter(|p| !p.trim().is_empty())

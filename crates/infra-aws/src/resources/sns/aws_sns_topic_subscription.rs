@@ -19,13 +19,16 @@
 //! `ReplayPolicy`, so the pending-confirmation path and drift on `replay_policy` are not seen in
 //! tests.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::time::Duration;
 
-use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Type, Value};
 
 use crate::app_support::{boolean, int, known, sent, string, text, wait_for};
-use crate::aws_object::{key_by_key, AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    key_by_key, AwsObject, Creating, Deleting, DescribeResult, FindResult, ObjectType, Tagged,
+    Updating,
+};
 use crate::declared::{read, switch, Declared, Reading};
 use crate::sns_support::{
     attr, create_attributes, from_attribute, is_gone, json_problems, subscription_attributes,
@@ -208,20 +211,13 @@ impl AwsObject for SubscriptionObject {
 
     /// GetSubscriptionAttributes per subscription, one after another in the priors' order
     /// (SNS has no batched read).
-    async fn describe(
-        this: &AwsSnsTopicSubscription,
-        arns: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Subscription>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, arns: &[String]) -> DescribeResult<Subscription> {
         key_by_key(arns, |arn| get(this, arn)).await
     }
 
-    async fn create(
-        this: &AwsSnsTopicSubscription,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.sns;
-        let Some((topic, protocol, endpoint)) = natural_key(planned) else {
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.sns;
+        let Some((topic, protocol, endpoint)) = natural_key(at.planned) else {
             return Err(ProviderError::new(
                 "aws_sns_topic_subscription needs known topic_arn, protocol and endpoint",
             ));
@@ -231,15 +227,15 @@ impl AwsObject for SubscriptionObject {
             .topic_arn(&topic)
             .protocol(&protocol)
             .endpoint(&endpoint)
-            .set_attributes(create_attributes(planned, ATTRIBUTES))
+            .set_attributes(create_attributes(at.planned, ATTRIBUTES))
             .return_subscription_arn(true))?;
         let arn = subscribed
             .subscription_arn()
             .map(str::to_string)
             .ok_or_else(|| ProviderError::new("Subscribe returned no SubscriptionArn"))?;
-        let auto_confirms = boolean(planned, "endpoint_auto_confirms") == Some(true);
+        let auto_confirms = boolean(at.planned, "endpoint_auto_confirms") == Some(true);
         if auto_confirms && (protocol == "http" || protocol == "https") {
-            let minutes = int(planned, "confirmation_timeout_in_minutes").unwrap_or(1);
+            let minutes = int(at.planned, "confirmation_timeout_in_minutes").unwrap_or(1);
             let timeout = Duration::from_secs(60 * u64::try_from(minutes.max(0)).unwrap_or(1));
             wait_for("the subscription to be confirmed", timeout, || async {
                 let attributes = subscription_attributes(client, &arn).await?;
@@ -252,22 +248,17 @@ impl AwsObject for SubscriptionObject {
         Ok(arn)
     }
 
-    async fn update(
-        this: &AwsSnsTopicSubscription,
-        _operation: &Operation,
-        _key: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.sns;
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.sns;
         // The ARN itself (the key may have been read from `id`), as before.
-        let arn = string(prior, "arn")
+        let arn = string(at.prior, "arn")
             .ok_or_else(|| ProviderError::new("aws_sns_topic_subscription has no ARN in state"))?;
         for spec in ATTRIBUTES {
-            let before = to_attribute(prior, spec);
-            let after = to_attribute(planned, spec);
+            let before = to_attribute(at.prior, spec);
+            let after = to_attribute(at.planned, spec);
             if before == after
-                || (spec.argument == "filter_policy_scope" && planned.get(spec.argument).is_null())
+                || (spec.argument == "filter_policy_scope"
+                    && at.planned.get(spec.argument).is_null())
             {
                 continue;
             }
@@ -286,14 +277,9 @@ impl AwsObject for SubscriptionObject {
     }
 
     /// Unsubscribes; a subscription pending confirmation cannot be, and is only forgotten.
-    async fn delete(
-        this: &AwsSnsTopicSubscription,
-        _operation: &Operation,
-        arn: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.sns;
-        match sent!(client.unsubscribe().subscription_arn(arn)) {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.sns;
+        match sent!(client.unsubscribe().subscription_arn(at.key)) {
             Ok(_) => Ok(()),
             Err(error) if is_gone(&error) => Ok(()),
             Err(error)
@@ -307,13 +293,9 @@ impl AwsObject for SubscriptionObject {
     }
 
     /// By natural key: the topic's subscription with this protocol and endpoint.
-    async fn find_created(
-        this: &AwsSnsTopicSubscription,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Tagged<Subscription>>, ProviderError> {
-        let client = &this.aws.clients().await.sns;
-        let Some((topic, protocol, endpoint)) = natural_key(planned) else {
+    async fn find_created(at: Creating<'_, Self>) -> FindResult<Subscription> {
+        let client = &at.this.aws.clients().await.sns;
+        let Some((topic, protocol, endpoint)) = natural_key(at.planned) else {
             return Ok(None);
         };
         let mut token: Option<String> = None;
@@ -332,7 +314,7 @@ impl AwsObject for SubscriptionObject {
             });
             if let Some(arn) = found.and_then(|s| s.subscription_arn()) {
                 if arn.starts_with("arn:") {
-                    return get(this, arn).await;
+                    return get(at.this, arn).await;
                 }
             }
             match page.next_token().filter(|t| !t.is_empty()) {

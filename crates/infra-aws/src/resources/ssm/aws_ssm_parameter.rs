@@ -27,7 +27,9 @@ use aws_sdk_ssm::types::{
 use infra_core::{Attribute, Check, Operation, ProviderError, Type, Value};
 
 use crate::app_support::{boolean, number, send_tag_changes, sent, string, text, text_or_null};
-use crate::aws_object::{AwsObject, ObjectType, Tagged};
+use crate::aws_object::{
+    AwsObject, Creating, Deleting, DescribeResult, ObjectType, Tagged, Updating,
+};
 use crate::declared::{copied, read, Declared, Reading};
 use crate::error::{aws_error, built};
 use crate::tagging::{sdk_tags_of, ManagedTags};
@@ -286,10 +288,7 @@ impl AwsObject for ParameterObject {
     }
 
     /// Parameters by name: values (decrypted), metadata and tags. Missing names are left out.
-    async fn describe(
-        this: &AwsSsmParameter,
-        names: &[String],
-    ) -> Result<BTreeMap<String, Tagged<Found>>, ProviderError> {
+    async fn describe(this: &ObjectType<Self>, names: &[String]) -> DescribeResult<Found> {
         let client = &this.aws.clients().await.ssm;
         let mut parameters = BTreeMap::new();
         for chunk in names.chunks(NAMES_PER_GET) {
@@ -342,20 +341,16 @@ impl AwsObject for ParameterObject {
         Ok(out)
     }
 
-    async fn create(
-        this: &AwsSsmParameter,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.ssm;
-        let name = string(planned, "name")
+    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.ssm;
+        let name = string(at.planned, "name")
             .ok_or_else(|| ProviderError::new("aws_ssm_parameter has no name"))?;
-        let overwrite = boolean(planned, "overwrite").unwrap_or(false);
-        let tags = sdk_tags(&operation.tags_with_managed(planned))?;
+        let overwrite = boolean(at.planned, "overwrite").unwrap_or(false);
+        let tags = sdk_tags(&at.operation.tags_with_managed(at.planned))?;
         if overwrite {
             // PutParameter refuses tags together with Overwrite: they follow on their own, as
             // the provider does.
-            put(client, planned, true, None).await?;
+            put(client, at.planned, true, None).await?;
             sent!(client
                 .add_tags_to_resource()
                 .resource_type(ResourceTypeForTagging::Parameter)
@@ -364,19 +359,13 @@ impl AwsObject for ParameterObject {
         } else {
             // The tags go with the create, so a parameter whose answer was lost carries this
             // address's managed tags and `find_created` adopts it (issue 33).
-            put(client, planned, false, Some(tags)).await?;
+            put(client, at.planned, false, Some(tags)).await?;
         }
         Ok(name)
     }
 
-    async fn update(
-        this: &AwsSsmParameter,
-        _operation: &Operation,
-        name: &str,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<String, ProviderError> {
-        let client = &this.aws.clients().await.ssm;
+    async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
+        let client = &at.this.aws.clients().await.ssm;
         let put_changes = [
             "type",
             "value",
@@ -388,42 +377,37 @@ impl AwsObject for ParameterObject {
             "allowed_pattern",
         ]
         .iter()
-        .any(|key| crate::app_support::changed(prior, planned, key));
+        .any(|key| crate::app_support::changed(at.prior, at.planned, key));
         if put_changes {
             // An explicit `overwrite = false` is the user's to keep, as in the provider.
             put(
                 client,
-                planned,
-                boolean(planned, "overwrite").unwrap_or(true),
+                at.planned,
+                boolean(at.planned, "overwrite").unwrap_or(true),
                 None,
             )
             .await?;
         }
         send_tag_changes!(
-            prior,
-            planned,
+            at.prior,
+            at.planned,
             |to_remove| client
                 .remove_tags_from_resource()
                 .resource_type(ResourceTypeForTagging::Parameter)
-                .resource_id(name)
+                .resource_id(at.key)
                 .set_tag_keys(Some(to_remove)),
             |to_set| client
                 .add_tags_to_resource()
                 .resource_type(ResourceTypeForTagging::Parameter)
-                .resource_id(name)
+                .resource_id(at.key)
                 .set_tags(Some(sdk_tags(&to_set)?))
         );
-        Ok(name.to_string())
+        Ok(at.key.to_string())
     }
 
-    async fn delete(
-        this: &AwsSsmParameter,
-        _operation: &Operation,
-        name: &str,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.ssm;
-        match sent!(client.delete_parameter().name(name)) {
+    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
+        let client = &at.this.aws.clients().await.ssm;
+        match sent!(client.delete_parameter().name(at.key)) {
             Ok(_) => Ok(()),
             Err(error) if is_missing(&error) => Ok(()),
             Err(error) => Err(error),
