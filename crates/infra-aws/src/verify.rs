@@ -1,11 +1,12 @@
 //! The provider's shared plan-time checks (`internal/verify` in terraform-provider-aws), written
-//! once, in its wording: an ARN, a region name, an account ID.
+//! once, in its wording: an ARN, a region name, an account ID, an IPv4 network.
 //!
 //! Its patterns, quoted in the messages:
 //! - partition `^aws(-[a-z]+)*$`;
 //! - region `^[a-z]{2}(-[a-z]+)+-\d$`;
 //! - account in an ARN `^(aws|aws-managed|third-party|\d{12}|cw.{10})$`.
 
+use infra_core::cidr::Cidr;
 use infra_core::{Check, TextCheck};
 
 /// [`arn_problem`] declared on an attribute: `Attribute::optional("role_arn", Type::String)
@@ -20,6 +21,30 @@ pub const ACCOUNT_ID: Check = Check::Text(TextCheck {
     name: "verify.ValidAccountID",
     check: account_id_problem,
 });
+
+/// [`ipv4_network_problem`] declared on an attribute.
+pub const IPV4_NETWORK: Check = Check::Text(TextCheck {
+    name: "verify.ValidIPv4CIDRNetworkAddress",
+    check: ipv4_network_problem,
+});
+
+/// `verify.ValidIPv4CIDRNetworkAddress` of `value` (its `ValidateIPv4CIDRBlock`): a CIDR
+/// block as Go's `net.ParseCIDR` reads it, of an IPv4 address, that is its network's own
+/// address. The message names the value, not the argument.
+pub fn ipv4_network_problem(_key: &str, value: &str) -> Option<String> {
+    let Some(cidr) = Cidr::parse(value) else {
+        return Some(format!(
+            "{value:?} is not a valid CIDR block: invalid CIDR address: {value}"
+        ));
+    };
+    if !cidr.address.is_ipv4() {
+        return Some(format!("{value:?} is not a valid IPv4 CIDR block"));
+    }
+    (cidr.network() != cidr.address).then(|| {
+        let network = cidr.network_text();
+        format!("{value:?} is not a valid IPv4 CIDR block; did you mean {network:?}?")
+    })
+}
 
 /// `verify.ValidAccountID` of `value`, the `key` argument: exactly 12 digits.
 pub fn account_id_problem(key: &str, value: &str) -> Option<String> {
@@ -112,6 +137,28 @@ mod tests {
 
     fn reason(value: &str) -> Option<String> {
         arn_problem("k", value).map(|p| p.split(": ").skip(1).collect::<Vec<_>>().join(": "))
+    }
+
+    /// `verify.ValidIPv4CIDRNetworkAddress`, in its words: the value quoted as Go's `%q`
+    /// quotes it, the network address suggested for a host address.
+    #[test]
+    fn ipv4_networks_are_checked_as_the_provider_checks_them() {
+        for good in ["10.0.0.0/16", "0.0.0.0/0", "192.168.1.128/25"] {
+            assert_eq!(ipv4_network_problem("k", good), None, "{good}");
+        }
+        let problem = |value: &str| ipv4_network_problem("k", value).unwrap();
+        assert_eq!(
+            problem("10.0.0.1/16"),
+            "\"10.0.0.1/16\" is not a valid IPv4 CIDR block; did you mean \"10.0.0.0/16\"?"
+        );
+        assert_eq!(
+            problem("2001:db8::/32"),
+            "\"2001:db8::/32\" is not a valid IPv4 CIDR block"
+        );
+        assert_eq!(
+            problem("10.0.0.0"),
+            "\"10.0.0.0\" is not a valid CIDR block: invalid CIDR address: 10.0.0.0"
+        );
     }
 
     #[test]

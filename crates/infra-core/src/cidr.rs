@@ -1,6 +1,51 @@
-//! IPv4 CIDR arithmetic, shared by plan-time checks and the `cidr*` functions.
+//! CIDR parsing and IPv4 CIDR arithmetic, shared by plan-time checks and the `cidr*`
+//! functions.
 
-use std::net::Ipv4Addr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// A CIDR block as Go's `net.ParseCIDR` reads it, which the provider's checks use: an IPv4 or
+/// IPv6 address, `/`, and a prefix length the address's size allows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Cidr {
+    /// The address as written.
+    pub address: IpAddr,
+    pub prefix: u8,
+}
+
+impl Cidr {
+    /// `text` as a CIDR block, or `None` where Go's `net.ParseCIDR` fails.
+    pub fn parse(text: &str) -> Option<Cidr> {
+        let (address, prefix) = text.split_once('/')?;
+        let address: IpAddr = address.parse().ok()?;
+        let bits = match address {
+            IpAddr::V4(_) => 32,
+            IpAddr::V6(_) => 128,
+        };
+        let digits = !prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_digit());
+        let prefix: u8 = prefix.parse().ok().filter(|n| digits && *n <= bits)?;
+        Some(Cidr { address, prefix })
+    }
+
+    /// The block's network address (the address with its host bits cleared).
+    pub fn network(&self) -> IpAddr {
+        match self.address {
+            IpAddr::V4(address) => {
+                IpAddr::V4(Ipv4Addr::from(u32::from(address) & mask(self.prefix)))
+            }
+            IpAddr::V6(address) => {
+                let mask = u128::MAX
+                    .checked_shl(128 - u32::from(self.prefix))
+                    .unwrap_or(0);
+                IpAddr::V6(Ipv6Addr::from(u128::from(address) & mask))
+            }
+        }
+    }
+
+    /// The block as Go's `IPNet.String` writes it: its network address and prefix.
+    pub fn network_text(&self) -> String {
+        format!("{}/{}", self.network(), self.prefix)
+    }
+}
 
 /// Parses `a.b.c.d/n` into (address, prefix length).
 pub fn parse_ipv4_cidr(text: &str) -> Option<(Ipv4Addr, u8)> {

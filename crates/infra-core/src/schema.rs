@@ -70,6 +70,10 @@ pub enum Presence {
 pub enum Check {
     /// An IPv4 CIDR block, e.g. `10.0.0.0/16` (infra's own check, in its own words).
     Cidr,
+    /// A CIDR block that is its network's own address, with a prefix length in the inclusive
+    /// range: `validation.IsCIDRNetwork`, `expected cidr_block to contain a valid network
+    /// Value, expected 10.0.0.0/16, got 10.0.0.1/16`.
+    CidrNetwork(u8, u8),
     /// A port number in 0..=65535, or -1 meaning all, as AWS accepts for protocol -1 (infra's
     /// own check, in its own words).
     Port,
@@ -1178,6 +1182,31 @@ fn sdk_key(at: &str) -> String {
     at.replace('[', ".").replace(']', "")
 }
 
+/// `validation.IsCIDRNetwork(min, max)` of `text`, the `key` argument: a block that does not
+/// parse stops there; a block that is not its network's own address and a prefix length out of
+/// the range are both reported.
+fn cidr_network_problems(key: &str, text: &str, min: u8, max: u8) -> Vec<String> {
+    let Some(cidr) = crate::cidr::Cidr::parse(text) else {
+        return vec![format!(
+            "expected {key} to contain a valid Value, got: {text} with err: invalid CIDR address: {text}"
+        )];
+    };
+    let mut problems = Vec::new();
+    let network = cidr.network_text();
+    if network != text {
+        problems.push(format!(
+            "expected {key} to contain a valid network Value, expected {network}, got {text}"
+        ));
+    }
+    if cidr.prefix < min || cidr.prefix > max {
+        problems.push(format!(
+            "expected \"{key}\" to contain a network Value with between {min} and {max} significant bits, got: {}",
+            cidr.prefix
+        ));
+    }
+    problems
+}
+
 /// A number as a check's message shows it: whole when it is whole, as Go's `%d` of the int the
 /// SDK decoded.
 fn number_text(value: &Value, n: f64) -> String {
@@ -1301,22 +1330,26 @@ fn check_problems(
             };
             vec![(at.to_string(), message)]
         }
+        // validation.IsCIDRNetwork: a block that does not parse stops there; a host address
+        // and a prefix out of the range are both reported.
+        Check::CidrNetwork(min, max) => strings
+            .iter()
+            .flat_map(|(at, text)| {
+                let problems = cidr_network_problems(&sdk_key(at), text, *min, *max);
+                problems.into_iter().map(|message| (at.clone(), message))
+            })
+            .collect(),
         // infra's own checks, in its own words.
-        Check::Cidr => {
-            let Some(text) = value.as_str() else {
-                return Vec::new();
-            };
-            if crate::cidr::parse_ipv4_cidr(text).is_some() {
-                return Vec::new();
-            }
-            vec![(
-                at.to_string(),
-                format!(
-                    "Invalid value for \"{name}\": {} is not a valid IPv4 CIDR block (expected e.g. \"10.0.0.0/16\").",
-                    shown(format!("\"{text}\""))
-                ),
-            )]
-        }
+        Check::Cidr => value
+            .as_str()
+            .filter(|text| crate::cidr::parse_ipv4_cidr(text).is_none())
+            .map(|text| {
+                let text = shown(format!("\"{text}\""));
+                let message = format!("Invalid value for \"{name}\": {text} is not a valid IPv4 CIDR block (expected e.g. \"10.0.0.0/16\").");
+                (at.to_string(), message)
+            })
+            .into_iter()
+            .collect(),
         Check::Port => {
             let Some(n) = value.as_i64() else {
                 return Vec::new();
@@ -1338,6 +1371,51 @@ fn check_problems(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `validation.IsCIDRNetwork`, in its words: an IPv4 or IPv6 network address with a
+    /// prefix in the range; a host address and a prefix out of range both reported.
+    #[test]
+    fn cidr_networks_are_checked_as_the_sdk_checks_them() {
+        let problems = |text: &str| cidr_network_problems("k", text, 0, 32);
+        for good in [
+            "10.0.0.0/8",
+            "0.0.0.0/0",
+            "2001:db8::/32",
+            "192.168.1.128/25",
+        ] {
+            assert_eq!(problems(good), Vec::<String>::new(), "{good}");
+        }
+        assert_eq!(
+            problems("10.0.0.1/8"),
+            ["expected k to contain a valid network Value, expected 10.0.0.0/8, got 10.0.0.1/8"]
+        );
+        assert_eq!(
+            problems("2001:db8::1/64"),
+            [
+                "expected k to contain a valid network Value, expected 2001:db8::/64, got 2001:db8::1/64",
+                "expected \"k\" to contain a network Value with between 0 and 32 significant bits, got: 64",
+            ]
+        );
+        for invalid in ["10.0.0.0", "10.0.0.0/33", "nonsense/8", "", "10.0.0.0/+8"] {
+            assert_eq!(
+                problems(invalid),
+                [format!("expected k to contain a valid Value, got: {invalid} with err: invalid CIDR address: {invalid}")],
+                "{invalid}"
+            );
+        }
+        let schema = Schema::new().attr(
+            Attribute::optional("cidr_block", Type::String).check(Check::CidrNetwork(16, 28)),
+        );
+        let config = Value::map([("cidr_block", Value::string("10.0.0.0/8"))]);
+        assert_eq!(
+            schema.validate(&config),
+            [(
+                "cidr_block".to_string(),
+                "expected \"cidr_block\" to contain a network Value with between 16 and 28 significant bits, got: 8"
+                    .to_string()
+            )]
+        );
+    }
 
     fn schema() -> Schema {
         Schema::new()

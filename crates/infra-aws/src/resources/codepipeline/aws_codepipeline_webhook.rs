@@ -26,7 +26,6 @@
 //! `allowed_ip_range` a network CIDR with a prefix of 0 to 32 bits.
 
 use std::collections::BTreeMap;
-use std::net::IpAddr;
 
 use aws_sdk_codepipeline::types::{
     ListWebhookItem, WebhookAuthConfiguration, WebhookAuthenticationType, WebhookDefinition,
@@ -175,48 +174,6 @@ fn tag_pairs(item: &ListWebhookItem) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Terraform's IsCIDRNetwork(0, 32): a CIDR whose address is its network address, with a
-/// prefix of 0 to 32 bits.
-fn cidr_network_problem(key: &str, cidr: &str) -> Option<String> {
-    let invalid = || {
-        Some(format!(
-            "expected {key} to contain a valid Value, got: {cidr} with err: invalid CIDR address: {cidr}"
-        ))
-    };
-    let Some((address, bits)) = cidr.split_once('/') else {
-        return invalid();
-    };
-    let Ok(address) = address.parse::<IpAddr>() else {
-        return invalid();
-    };
-    let Ok(bits) = bits.parse::<u8>() else {
-        return invalid();
-    };
-    let network = match address {
-        IpAddr::V4(v4) if bits <= 32 => {
-            let mask = u32::MAX.checked_shl(32 - u32::from(bits)).unwrap_or(0);
-            IpAddr::from(std::net::Ipv4Addr::from(u32::from(v4) & mask))
-        }
-        IpAddr::V6(v6) if bits <= 128 => {
-            let mask = u128::MAX.checked_shl(128 - u32::from(bits)).unwrap_or(0);
-            IpAddr::from(std::net::Ipv6Addr::from(u128::from(v6) & mask))
-        }
-        _ => return invalid(),
-    };
-    let canonical = format!("{network}/{bits}");
-    if canonical != cidr {
-        return Some(format!(
-            "expected {key} to contain a valid network Value, expected {canonical}, got {cidr}"
-        ));
-    }
-    if bits > 32 {
-        return Some(format!(
-            "expected \"{key}\" to contain a network Value with between 0 and 32 significant bits, got: {bits}"
-        ));
-    }
-    None
-}
-
 #[async_trait::async_trait]
 impl AwsObject for WebhookObject {
     type Object = ListWebhookItem;
@@ -231,7 +188,11 @@ impl AwsObject for WebhookObject {
             Value::string(item.arn().unwrap_or_default())
         }
         let configuration = Schema::new()
-            .attr(Attribute::optional("allowed_ip_range", Type::String).force_new())
+            .attr(
+                Attribute::optional("allowed_ip_range", Type::String)
+                    .force_new()
+                    .check(Check::CidrNetwork(0, 32)),
+            )
             .attr(
                 Attribute::optional("secret_token", Type::String)
                     .sensitive()
@@ -291,21 +252,6 @@ impl AwsObject for WebhookObject {
                 },
             ),
         ]
-    }
-
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if let Some(block) = single(config, "authentication_configuration") {
-            if let Some(cidr) = block.get("allowed_ip_range").as_str() {
-                if let Some(problem) = cidr_network_problem("allowed_ip_range", cidr) {
-                    problems.push((
-                        "authentication_configuration[0].allowed_ip_range".to_string(),
-                        problem,
-                    ));
-                }
-            }
-        }
-        problems
     }
 
     /// One paginated ListWebhooks for every webhook refreshed, matched by ARN.
@@ -557,18 +503,24 @@ mod tests {
                 ])]),
             );
         }
-        let paths: Vec<String> = problems(config).into_iter().map(|(path, _)| path).collect();
+        let found = problems(config);
+        let paths: Vec<&str> = found.iter().map(|(path, _)| path.as_str()).collect();
+        // Every check is declared: they come in the schema's order.
         assert_eq!(
             paths,
-            // The name's pattern is declared: it comes with the declared checks, in the
-            // schema's order, before validate's CIDR check.
             [
                 "name",
+                "authentication_configuration[0].allowed_ip_range",
                 "authentication_configuration[0].secret_token",
                 "filter[0].json_path",
                 "filter[0].match_equals",
-                "authentication_configuration[0].allowed_ip_range",
             ]
+        );
+        // validation.IsCIDRNetwork(0, 32), naming the SDK's key.
+        assert_eq!(
+            found[1].1,
+            "expected authentication_configuration.0.allowed_ip_range to contain a valid network \
+             Value, expected 10.0.0.0/8, got 10.0.0.1/8"
         );
     }
 
@@ -582,23 +534,5 @@ mod tests {
             problems(Value::map([("name", Value::string("!!"))]))[0].1,
             "expected value of name to match regular expression \"[0-9A-Za-z_.@-]+\", got !!"
         );
-
-        assert_eq!(cidr_network_problem("k", "10.0.0.0/8"), None);
-        assert_eq!(cidr_network_problem("k", "0.0.0.0/0"), None);
-        assert_eq!(cidr_network_problem("k", "2001:db8::/32"), None);
-        assert!(cidr_network_problem("k", "10.0.0.1/8")
-            .unwrap()
-            .contains("expected 10.0.0.0/8"));
-        assert!(cidr_network_problem("k", "2001:db8::/64")
-            .unwrap()
-            .contains("between 0 and 32"));
-        for invalid in ["10.0.0.0", "10.0.0.0/33", "nonsense/8", ""] {
-            assert!(
-                cidr_network_problem("k", invalid)
-                    .unwrap()
-                    .contains("valid Value"),
-                "{invalid}"
-            );
-        }
     }
 }

@@ -32,6 +32,9 @@ use crate::resources::ec2::aws_network_acl::{
 
 pub type AwsNetworkAclRule = ObjectType<RuleObject>;
 
+/// A rule's IPv4 or IPv6 block: exactly one of them (the provider's `ExactlyOneOf` on each).
+const CIDR_BLOCKS: &[&str] = &["cidr_block", "ipv6_cidr_block"];
+
 /// The type of [`AwsObject`]; its object is a [`FoundEntry`].
 pub struct RuleObject;
 
@@ -216,12 +219,15 @@ impl AwsObject for RuleObject {
             ),
             string(
                 Attribute::optional("cidr_block", Type::String)
+                    .exactly_one_of(CIDR_BLOCKS)
                     .check(Check::Cidr)
                     .force_new(),
                 |found: &FoundEntry| found.entry.cidr_block(),
             ),
             string(
-                Attribute::optional("ipv6_cidr_block", Type::String).force_new(),
+                Attribute::optional("ipv6_cidr_block", Type::String)
+                    .exactly_one_of(CIDR_BLOCKS)
+                    .force_new(),
                 |found: &FoundEntry| found.entry.ipv6_cidr_block(),
             ),
             port(number("from_port"), |range| range.from()),
@@ -235,14 +241,6 @@ impl AwsObject for RuleObject {
         let mut problems = Vec::new();
         if let Some(problem) = config.get("protocol").as_str().and_then(protocol_problem) {
             problems.push(("protocol".to_string(), problem));
-        }
-        let v4 = config.get("cidr_block");
-        let v6 = config.get("ipv6_cidr_block");
-        if v4.is_wholly_known() && v6.is_wholly_known() && v4.is_null() == v6.is_null() {
-            problems.push((
-                "cidr_block".to_string(),
-                "exactly one of cidr_block and ipv6_cidr_block must be set.".to_string(),
-            ));
         }
         problems
     }

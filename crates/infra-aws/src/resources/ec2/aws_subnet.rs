@@ -26,6 +26,7 @@ use crate::ec2_support::{
     optional_string, string_attribute, tag_specification,
 };
 use crate::paginated::all_items;
+use crate::verify;
 
 /// How a boolean attribute is read from the subnet.
 type SubnetFlag = fn(&Subnet) -> Option<bool>;
@@ -127,7 +128,7 @@ impl Ec2Object for SubnetObject {
             string(
                 Attribute::optional("cidr_block", Type::String)
                     .force_new()
-                    .check(Check::Cidr),
+                    .check(verify::IPV4_NETWORK),
                 Subnet::cidr_block,
             ),
             string(

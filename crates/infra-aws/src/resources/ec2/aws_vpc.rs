@@ -116,7 +116,8 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
                 vpc(
                     Attribute::optional_computed("cidr_block", Type::String)
                         .force_new()
-                        .check(Check::Cidr),
+                        .conflicts_with(&["ipv4_netmask_length"])
+                        .check(Check::CidrNetwork(16, 28)),
                     cidr_block,
                 ),
                 // AWS does not report these: kept from the configuration.
@@ -124,7 +125,9 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
                 copied(
                     Attribute::optional("ipv4_netmask_length", Type::Number)
                         .force_new()
-                        .check(Check::Range(0, 32)),
+                        .conflicts_with(&["cidr_block"])
+                        .required_with(&["ipv4_ipam_pool_id"])
+                        .check(Check::Range(16, 28)),
                 ),
             ]),
             true => declared.push(vpc(
@@ -137,21 +140,30 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
         declared.extend([
             vpc(
                 Attribute::optional("assign_generated_ipv6_cidr_block", Type::Bool)
-                    .default(Value::Bool(false)),
+                    .default(Value::Bool(false))
+                    .conflicts_with(&["ipv6_ipam_pool_id"]),
                 // An Amazon-provided block is one from the "Amazon" pool.
                 |v| Value::Bool(v.ipv6().and_then(|a| a.ipv6_pool()) == Some("Amazon")),
             ),
             vpc(
-                Attribute::optional_computed("ipv6_cidr_block", Type::String),
+                Attribute::optional_computed("ipv6_cidr_block", Type::String)
+                    .conflicts_with(&["ipv6_netmask_length", "assign_generated_ipv6_cidr_block"])
+                    .required_with(&["ipv6_ipam_pool_id"]),
                 |v| text(v.ipv6().and_then(|a| a.ipv6_cidr_block())),
             ),
-            copied(Attribute::optional("ipv6_ipam_pool_id", Type::String)),
+            copied(
+                Attribute::optional("ipv6_ipam_pool_id", Type::String)
+                    .conflicts_with(&["assign_generated_ipv6_cidr_block"]),
+            ),
             copied(
                 Attribute::optional("ipv6_netmask_length", Type::Number)
-                    .check(Check::Range(0, 128)),
+                    .conflicts_with(&["ipv6_cidr_block"])
+                    .required_with(&["ipv6_ipam_pool_id"])
+                    .check(Check::OneOfNumbers(&[56])),
             ),
             vpc(
-                Attribute::optional_computed("ipv6_cidr_block_network_border_group", Type::String),
+                Attribute::optional_computed("ipv6_cidr_block_network_border_group", Type::String)
+                    .required_with(&["assign_generated_ipv6_cidr_block"]),
                 |v| text(v.ipv6().and_then(|a| a.network_border_group())),
             ),
             vpc(
@@ -235,19 +247,17 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
         item.vpc.tags()
     }
 
+    /// infra's own check: CreateVpc takes a CIDR block or an IPv4 IPAM pool (the provider
+    /// declares no rule for it, so Terraform learns it from AWS's answer at apply).
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        if !DEFAULT
-            && config.get("cidr_block").is_null()
-            && config.get("ipv4_ipam_pool_id").is_null()
-        {
-            problems.push((
+        let neither = ["cidr_block", "ipv4_ipam_pool_id"].map(|key| config.get(key).is_null());
+        match !DEFAULT && neither == [true, true] {
+            true => vec![(
                 "cidr_block".to_string(),
                 "\"cidr_block\" is required unless \"ipv4_ipam_pool_id\" is set".to_string(),
-            ));
+            )],
+            false => vec![],
         }
-        problems.extend(ipv6_pool_conflict(config));
-        problems
     }
 
     /// DescribeVpcs, then the VPCs' defaults (main route tables, default security groups and
@@ -610,19 +620,6 @@ async fn set_dns(
     Ok(())
 }
 
-/// The check `aws_vpc` and `aws_default_vpc` share: an IPAM pool and an Amazon-provided IPv6
-/// block exclude each other.
-pub(crate) fn ipv6_pool_conflict(config: &Value) -> Option<(String, String)> {
-    (config.get("assign_generated_ipv6_cidr_block").as_bool() == Some(true)
-        && !config.get("ipv6_ipam_pool_id").is_null())
-    .then(|| {
-        (
-            "ipv6_ipam_pool_id".to_string(),
-            "\"ipv6_ipam_pool_id\" conflicts with \"assign_generated_ipv6_cidr_block\"".to_string(),
-        )
-    })
-}
-
 /// VPCs as DescribeVpcs answers them, with their defaults.
 struct DescribedVpcs {
     vpcs: Vec<Vpc>,
@@ -698,4 +695,90 @@ async fn default_ids<O: Ec2Object>(
     let objects = O::describe(ec2, None, filters).await?;
     let ids = |o: &O::Item| Some((vpc_id(o)?.to_string(), O::id(o)?.to_string()));
     Ok(objects.iter().filter_map(ids).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use infra_core::Value;
+
+    /// The provider's relations between the IPv4 and IPv6 arguments (`ConflictsWith`,
+    /// `RequiredWith`) and its netmask checks, for both types; each argument reports its first
+    /// broken rule.
+    #[test]
+    fn address_arguments_are_checked_as_the_provider_declares_them() {
+        let messages = |name: &str, entries: Vec<(&'static str, Value)>| {
+            crate::problem_messages(name, &Value::map(entries))
+        };
+        let cidr = ("cidr_block", Value::string("10.0.0.0/16"));
+        assert!(messages("aws_vpc", vec![cidr.clone()]).is_empty());
+        assert_eq!(
+            messages(
+                "aws_vpc",
+                vec![cidr.clone(), ("ipv4_netmask_length", Value::Number(20.0))]
+            ),
+            [
+                "\"cidr_block\": conflicts with ipv4_netmask_length",
+                "\"ipv4_netmask_length\": all of `ipv4_ipam_pool_id,ipv4_netmask_length` must be specified",
+            ]
+        );
+        assert_eq!(
+            messages(
+                "aws_vpc",
+                vec![
+                    ("ipv4_ipam_pool_id", Value::string("ipam-pool-1")),
+                    ("ipv4_netmask_length", Value::Number(30.0))
+                ]
+            ),
+            ["expected ipv4_netmask_length to be in the range (16 - 28), got 30"]
+        );
+        for name in ["aws_vpc", "aws_default_vpc"] {
+            // The default VPC's CIDR block is AWS's (computed only).
+            let with = |mut entries: Vec<(&'static str, Value)>| {
+                if name == "aws_vpc" {
+                    entries.push(cidr.clone());
+                }
+                entries
+            };
+            let pool = ("ipv6_ipam_pool_id", Value::string("ipam-pool-6"));
+            assert_eq!(
+                messages(
+                    name,
+                    with(vec![
+                        ("assign_generated_ipv6_cidr_block", Value::Bool(true)),
+                        pool.clone()
+                    ])
+                ),
+                [
+                    "\"assign_generated_ipv6_cidr_block\": conflicts with ipv6_ipam_pool_id",
+                    "\"ipv6_ipam_pool_id\": conflicts with assign_generated_ipv6_cidr_block",
+                ],
+                "{name}"
+            );
+            assert_eq!(
+                messages(
+                    name,
+                    with(vec![
+                        ("ipv6_netmask_length", Value::Number(48.0)),
+                        ("ipv6_cidr_block_network_border_group", Value::string("us-west-2-lax-1"))
+                    ])
+                ),
+                [
+                    "\"ipv6_netmask_length\": all of `ipv6_ipam_pool_id,ipv6_netmask_length` must be specified",
+                    "\"ipv6_cidr_block_network_border_group\": all of `assign_generated_ipv6_cidr_block,ipv6_cidr_block_network_border_group` must be specified",
+                ],
+                "{name}"
+            );
+            assert_eq!(
+                messages(
+                    name,
+                    with(vec![
+                        pool.clone(),
+                        ("ipv6_netmask_length", Value::Number(48.0))
+                    ])
+                ),
+                ["expected ipv6_netmask_length to be one of [56], got 48"],
+                "{name}"
+            );
+        }
+    }
 }

@@ -168,7 +168,7 @@ impl AwsObject for CidrAssociation {
             reported(
                 Attribute::optional_computed("cidr_block", Type::String)
                     .force_new()
-                    .check(Check::Cidr),
+                    .check(Check::CidrNetwork(16, 28)),
                 |found| match found {
                     CidrAssociation::Found { cidr_block, .. } => Some(cidr_block),
                     CidrAssociation::Kept(_) => None,

@@ -20,6 +20,7 @@ use crate::ec2_support::{
 };
 use crate::paginated::all_items;
 use crate::resources::ec2::aws_security_group::{canonical_protocol, protocol_problem};
+use crate::verify;
 
 /// The attributes naming where traffic comes from (or goes to); exactly one is set.
 const SOURCES: &[&str] = &[
@@ -103,7 +104,7 @@ impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
                 |r| port_value(&protocol(r), r.to_port()),
             ),
             rule(
-                Attribute::optional("cidr_ipv4", Type::String).check(Check::Cidr),
+                Attribute::optional("cidr_ipv4", Type::String).check(verify::IPV4_NETWORK),
                 |r| text(r.cidr_ipv4()),
             ),
             rule(Attribute::optional("cidr_ipv6", Type::String), |r| {
