@@ -37,7 +37,7 @@ pub fn ipv4_network_problem(_key: &str, value: &str) -> Option<String> {
             "{value:?} is not a valid CIDR block: invalid CIDR address: {value}"
         ));
     };
-    if !cidr.address.is_ipv4() {
+    if !cidr.is_ipv4() {
         return Some(format!("{value:?} is not a valid IPv4 CIDR block"));
     }
     (cidr.network() != cidr.address).then(|| {
@@ -154,6 +154,12 @@ mod tests {
         assert_eq!(
             problem("2001:db8::/32"),
             "\"2001:db8::/32\" is not a valid IPv4 CIDR block"
+        );
+        // An IPv4-mapped block is IPv4 to Go's `IP.To4`.
+        assert_eq!(ipv4_network_problem("k", "::ffff:10.0.0.0/104"), None);
+        assert_eq!(
+            problem("::ffff:10.0.0.1/104"),
+            "\"::ffff:10.0.0.1/104\" is not a valid IPv4 CIDR block; did you mean \"10.0.0.0/8\"?"
         );
         assert_eq!(
             problem("10.0.0.0"),

@@ -41,9 +41,25 @@ impl Cidr {
         }
     }
 
-    /// The block as Go's `IPNet.String` writes it: its network address and prefix.
+    /// The block as Go's `IPNet.String` writes it: its network address and prefix, an
+    /// IPv4-mapped IPv6 network (`::ffff:10.0.0.0/104`) as the IPv4 one (`10.0.0.0/8`).
     pub fn network_text(&self) -> String {
-        format!("{}/{}", self.network(), self.prefix)
+        match self.network() {
+            IpAddr::V6(network) => match network.to_ipv4_mapped() {
+                // Masking keeps the mapped prefix only for a prefix of 96 bits or more.
+                Some(v4) => format!("{v4}/{}", self.prefix - 96),
+                None => format!("{network}/{}", self.prefix),
+            },
+            network => format!("{network}/{}", self.prefix),
+        }
+    }
+
+    /// Whether the address is IPv4, as Go's `IP.To4` tells: an IPv4-mapped IPv6 address is.
+    pub fn is_ipv4(&self) -> bool {
+        match self.address {
+            IpAddr::V4(_) => true,
+            IpAddr::V6(address) => address.to_ipv4_mapped().is_some(),
+        }
     }
 }
 

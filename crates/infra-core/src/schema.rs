@@ -1185,17 +1185,20 @@ fn sdk_key(at: &str) -> String {
 /// `validation.IsCIDRNetwork(min, max)` of `text`, the `key` argument: a block that does not
 /// parse stops there; a block that is not its network's own address and a prefix length out of
 /// the range are both reported.
-fn cidr_network_problems(key: &str, text: &str, min: u8, max: u8) -> Vec<String> {
+/// `secret` keeps the value out of the messages.
+fn cidr_network_problems(key: &str, text: &str, (min, max): (u8, u8), secret: bool) -> Vec<String> {
+    let shown = if secret { "(sensitive value)" } else { text };
     let Some(cidr) = crate::cidr::Cidr::parse(text) else {
         return vec![format!(
-            "expected {key} to contain a valid Value, got: {text} with err: invalid CIDR address: {text}"
+            "expected {key} to contain a valid Value, got: {shown} with err: invalid CIDR address: {shown}"
         )];
     };
     let mut problems = Vec::new();
     let network = cidr.network_text();
     if network != text {
+        let network = if secret { shown } else { &network };
         problems.push(format!(
-            "expected {key} to contain a valid network Value, expected {network}, got {text}"
+            "expected {key} to contain a valid network Value, expected {network}, got {shown}"
         ));
     }
     if cidr.prefix < min || cidr.prefix > max {
@@ -1335,7 +1338,7 @@ fn check_problems(
         Check::CidrNetwork(min, max) => strings
             .iter()
             .flat_map(|(at, text)| {
-                let problems = cidr_network_problems(&sdk_key(at), text, *min, *max);
+                let problems = cidr_network_problems(&sdk_key(at), text, (*min, *max), secret);
                 problems.into_iter().map(|message| (at.clone(), message))
             })
             .collect(),
@@ -1376,7 +1379,7 @@ mod tests {
     /// prefix in the range; a host address and a prefix out of range both reported.
     #[test]
     fn cidr_networks_are_checked_as_the_sdk_checks_them() {
-        let problems = |text: &str| cidr_network_problems("k", text, 0, 32);
+        let problems = |text: &str| cidr_network_problems("k", text, (0, 32), false);
         for good in [
             "10.0.0.0/8",
             "0.0.0.0/0",
@@ -1395,6 +1398,18 @@ mod tests {
                 "expected k to contain a valid network Value, expected 2001:db8::/64, got 2001:db8::1/64",
                 "expected \"k\" to contain a network Value with between 0 and 32 significant bits, got: 64",
             ]
+        );
+        // An IPv4-mapped block is written as Go writes it: the IPv4 network.
+        assert_eq!(
+            problems("::ffff:10.0.0.0/104"),
+            [
+                "expected k to contain a valid network Value, expected 10.0.0.0/8, got ::ffff:10.0.0.0/104",
+                "expected \"k\" to contain a network Value with between 0 and 32 significant bits, got: 104",
+            ]
+        );
+        assert_eq!(
+            cidr_network_problems("k", "10.0.0.1/8", (0, 32), true),
+            ["expected k to contain a valid network Value, expected (sensitive value), got (sensitive value)"]
         );
         for invalid in ["10.0.0.0", "10.0.0.0/33", "nonsense/8", "", "10.0.0.0/+8"] {
             assert_eq!(
