@@ -22,7 +22,8 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use infra_core::{
-    Attribute, Operation, ProviderError, ResourceType, Schema, Timeouts, Type, Value,
+    Attribute, Creating, Deleting, Operation, ProviderError, ResourceType, Schema, Timeouts, Type,
+    Updating, Value,
 };
 
 use crate::app_support::{is_missing, read_each, read_one, string, string_list, strings};
@@ -159,28 +160,29 @@ impl<A: Association> ResourceType for AssociationType<A> {
         A::default_timeouts()
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let pair = A::pair(planned).ok_or_else(|| ProviderError::new(A::UNKNOWN))?;
-        A::attach(self, operation, &pair).await?;
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        let pair = A::pair(at.planned).ok_or_else(|| ProviderError::new(A::UNKNOWN))?;
+        A::attach(self, at.operation, &pair).await?;
         Ok(Self::value_of(&pair))
     }
 
-    async fn update(
-        &self,
-        operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
+    async fn update(&self, at: Updating<'_>) -> Result<Value, ProviderError> {
         match A::UPDATE {
-            Update::KeepPrior => Ok(prior.clone()),
-            Update::Planned => Ok(planned.clone()),
-            Update::Attach => self.create(operation, planned).await,
+            Update::KeepPrior => Ok(at.prior.clone()),
+            Update::Planned => Ok(at.planned.clone()),
+            Update::Attach => {
+                let creating = Creating {
+                    operation: at.operation,
+                    planned: at.planned,
+                };
+                self.create(creating).await
+            }
         }
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        match A::pair(prior) {
-            Some(pair) => A::detach(self, operation, &pair, prior).await,
+    async fn delete(&self, at: Deleting<'_>) -> Result<(), ProviderError> {
+        match A::pair(at.prior) {
+            Some(pair) => A::detach(self, at.operation, &pair, at.prior).await,
             None => Ok(()),
         }
     }
@@ -198,14 +200,10 @@ impl<A: Association> ResourceType for AssociationType<A> {
     }
 
     /// The planned pair, linked now.
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(read_one(self, planned)
+    async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
+        Ok(read_one(self, at.planned)
             .await?
-            .filter(|found| A::pair(found) == A::pair(planned)))
+            .filter(|found| A::pair(found) == A::pair(at.planned)))
     }
 }
 
@@ -346,35 +344,27 @@ impl<M: Members> ResourceType for MembersType<M> {
 
     /// Adds what is configured; other members are removed by the next apply, after refresh
     /// shows them (as the provider does).
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let key = string(planned, M::KEY).ok_or_else(|| ProviderError::new(M::UNKNOWN))?;
-        let wanted = Self::configured(planned);
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        let key = string(at.planned, M::KEY).ok_or_else(|| ProviderError::new(M::UNKNOWN))?;
+        let wanted = Self::configured(at.planned);
         self.sync(&key, &Self::none(), &wanted).await?;
-        Ok(Self::value_of(&key, &wanted, planned))
+        Ok(Self::value_of(&key, &wanted, at.planned))
     }
 
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let key = string(prior, M::KEY).ok_or_else(|| ProviderError::new(M::NO_KEY))?;
-        let wanted = Self::configured(planned);
-        self.sync(&key, &Self::configured(prior), &wanted).await?;
-        Ok(Self::value_of(&key, &wanted, planned))
+    async fn update(&self, at: Updating<'_>) -> Result<Value, ProviderError> {
+        let key = string(at.prior, M::KEY).ok_or_else(|| ProviderError::new(M::NO_KEY))?;
+        let wanted = Self::configured(at.planned);
+        self.sync(&key, &Self::configured(at.prior), &wanted)
+            .await?;
+        Ok(Self::value_of(&key, &wanted, at.planned))
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(key) = string(prior, M::KEY) else {
+    async fn delete(&self, at: Deleting<'_>) -> Result<(), ProviderError> {
+        let Some(key) = string(at.prior, M::KEY) else {
             return Ok(());
         };
         match self
-            .sync(&key, &Self::configured(prior), &Self::none())
+            .sync(&key, &Self::configured(at.prior), &Self::none())
             .await
         {
             Err(error) if M::DELETE_GONE_OK && is_missing(&error) => Ok(()),
@@ -391,21 +381,17 @@ impl<M: Members> ResourceType for MembersType<M> {
     }
 
     /// Found when every configured member is there.
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(key) = string(planned, M::KEY) else {
+    async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
+        let Some(key) = string(at.planned, M::KEY) else {
             return Ok(None);
         };
-        let wanted = Self::configured(planned);
+        let wanted = Self::configured(at.planned);
         let Some(found) = M::members(self, &key).await? else {
             return Ok(None);
         };
         let complete = wanted.iter().zip(&found).all(|(w, f)| w.is_subset(f));
         let nothing = M::NONE_IS_GONE && wanted.iter().all(BTreeSet::is_empty);
-        Ok((complete && !nothing).then(|| Self::value_of(&key, &found, planned)))
+        Ok((complete && !nothing).then(|| Self::value_of(&key, &found, at.planned)))
     }
 }
 

@@ -423,49 +423,23 @@ impl<O: AwsObject> ResourceType for ObjectType<O> {
         O::with_generated_names(operation, planned)
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let this = self;
-        let found = O::create_written(Creating {
-            this,
-            operation,
-            planned,
-        })
-        .await?;
-        self.value_written(found, planned).await
+    async fn create(&self, at: infra_core::Creating<'_>) -> Result<Value, ProviderError> {
+        let found = O::create_written(Creating::new(self, at)).await?;
+        self.value_written(found, at.planned).await
     }
 
-    async fn update(
-        &self,
-        operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let key = Self::key_in_state(prior)?;
-        let at = Updating {
-            this: self,
-            operation,
-            key: &key,
-            prior,
-            planned,
-        };
-        let found = O::update_written(at).await?;
-        self.value_written(found, planned).await
+    async fn update(&self, at: infra_core::Updating<'_>) -> Result<Value, ProviderError> {
+        let key = Self::key_in_state(at.prior)?;
+        let found = O::update_written(Updating::new(self, &key, at)).await?;
+        self.value_written(found, at.planned).await
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        if O::SKIP_DESTROY && skips_destroy(prior) {
+    async fn delete(&self, at: infra_core::Deleting<'_>) -> Result<(), ProviderError> {
+        if O::SKIP_DESTROY && skips_destroy(at.prior) {
             return Ok(());
         }
-        match O::key_of(prior) {
-            Some(key) => {
-                O::delete(Deleting {
-                    this: self,
-                    operation,
-                    key: &key,
-                    prior,
-                })
-                .await
-            }
+        match O::key_of(at.prior) {
+            Some(key) => O::delete(Deleting::new(self, &key, at)).await,
             None => Ok(()),
         }
     }
@@ -491,22 +465,14 @@ impl<O: AwsObject> ResourceType for ObjectType<O> {
 
     async fn find_created(
         &self,
-        operation: &Operation,
-        planned: &Value,
+        at: infra_core::Creating<'_>,
     ) -> Result<Option<Value>, ProviderError> {
-        let this = self;
-        let Some(mut found) = O::find_created(Creating {
-            this,
-            operation,
-            planned,
-        })
-        .await?
-        else {
+        let Some(mut found) = O::find_created(Creating::new(self, at)).await? else {
             return Ok(None);
         };
-        O::read_more(self, &mut found.object, planned).await?;
+        O::read_more(self, &mut found.object, at.planned).await?;
         let region = self.region().await;
-        Ok(Some(self.value_of(&found, &region, planned)))
+        Ok(Some(self.value_of(&found, &region, at.planned)))
     }
 }
 
@@ -652,9 +618,15 @@ mod tests {
             address: "test_waited.a".into(),
             ..Operation::default()
         };
-        let value = ResourceType::create(&waited, &operation, &planned)
-            .await
-            .unwrap();
+        let value = ResourceType::create(
+            &waited,
+            infra_core::Creating {
+                operation: &operation,
+                planned: &planned,
+            },
+        )
+        .await
+        .unwrap();
         assert_eq!(
             value,
             Value::map([
@@ -662,9 +634,16 @@ mod tests {
                 ("note", Value::string("x")),
             ])
         );
-        let value = ResourceType::update(&waited, &operation, &value, &planned)
-            .await
-            .unwrap();
+        let value = ResourceType::update(
+            &waited,
+            infra_core::Updating {
+                operation: &operation,
+                prior: &value,
+                planned: &planned,
+            },
+        )
+        .await
+        .unwrap();
         assert_eq!(value.get("name"), &Value::string("made-x-updated"));
         assert_eq!(DESCRIBES.load(Ordering::SeqCst), 0);
     }
@@ -680,13 +659,25 @@ mod tests {
             ])
         };
         let operation = Operation::default();
-        ResourceType::delete(&kept, &operation, &prior(true))
-            .await
-            .unwrap();
+        ResourceType::delete(
+            &kept,
+            infra_core::Deleting {
+                operation: &operation,
+                prior: &prior(true),
+            },
+        )
+        .await
+        .unwrap();
         assert_eq!(DELETES.load(Ordering::SeqCst), 0);
-        ResourceType::delete(&kept, &operation, &prior(false))
-            .await
-            .unwrap();
+        ResourceType::delete(
+            &kept,
+            infra_core::Deleting {
+                operation: &operation,
+                prior: &prior(false),
+            },
+        )
+        .await
+        .unwrap();
         assert_eq!(DELETES.load(Ordering::SeqCst), 1);
     }
 

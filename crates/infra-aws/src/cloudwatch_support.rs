@@ -7,7 +7,7 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use aws_sdk_cloudwatchlogs::Client as LogsClient;
-use infra_core::{Operation, ProviderError, ResourceType, Schema, Value};
+use infra_core::{Creating, Deleting, ProviderError, ResourceType, Schema, Updating, Value};
 
 use crate::app_support::{deleted_or_missing, sent, string, vanished};
 use crate::association::split_pair;
@@ -327,32 +327,23 @@ impl<M: LogGroupMember> ResourceType for InLogGroup<M> {
         M::normalize(value)
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.write(planned).await
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        self.write(at.planned).await
     }
 
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
+    async fn update(&self, at: Updating<'_>) -> Result<Value, ProviderError> {
         if M::WRITES_ON_UPDATE {
-            return self.write(planned).await;
+            return self.write(at.planned).await;
         }
-        let (group, name) = log_group_and_name(prior)
+        let (group, name) = log_group_and_name(at.prior)
             .ok_or_else(|| ProviderError::new(format!("{} has no key in state", M::TYPE_NAME)))?;
         self.read_one(&group, &name)
             .await?
             .ok_or_else(|| vanished(M::KIND, &name))
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some((group, name)) = log_group_and_name(prior) else {
+    async fn delete(&self, at: Deleting<'_>) -> Result<(), ProviderError> {
+        let Some((group, name)) = log_group_and_name(at.prior) else {
             return Ok(());
         };
         deleted_or_missing(M::delete(&self.aws.clients().await.logs, group, name).await)
@@ -370,12 +361,8 @@ impl<M: LogGroupMember> ResourceType for InLogGroup<M> {
         Ok(imported_in_log_group(M::id(&group, &name), group, name))
     }
 
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        match log_group_and_name(planned) {
+    async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
+        match log_group_and_name(at.planned) {
             Some((group, name)) => self.read_one(&group, &name).await,
             None => Ok(None),
         }

@@ -484,57 +484,27 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
         O::default_timeouts()
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(&self, at: infra_core::Creating<'_>) -> Result<Value, ProviderError> {
         if O::ADOPTS {
-            let at = Creating {
-                this: self,
-                operation,
-                planned,
-            };
-            let (id, current) = O::adopt(at).await?;
-            update_tags(self.ec2().await, &id, &current, planned).await?;
-            return self.read_one(&id, planned).await;
+            let (id, current) = O::adopt(Creating::new(self, at)).await?;
+            update_tags(self.ec2().await, &id, &current, at.planned).await?;
+            return self.read_one(&id, at.planned).await;
         }
-        O::create_and_read(Creating {
-            this: self,
-            operation,
-            planned,
-        })
-        .await
+        O::create_and_read(Creating::new(self, at)).await
     }
 
-    async fn update(
-        &self,
-        operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let id = Self::id_of(prior)?;
-        O::update(Updating {
-            this: self,
-            operation,
-            key: &id,
-            prior,
-            planned,
-        })
-        .await?;
-        let tagged = O::tagged_id(&id, prior);
-        update_tags(self.ec2().await, &tagged, prior, planned).await?;
-        self.read_one(&id, planned).await
+    async fn update(&self, at: infra_core::Updating<'_>) -> Result<Value, ProviderError> {
+        let id = Self::id_of(at.prior)?;
+        O::update(Updating::new(self, &id, at)).await?;
+        let tagged = O::tagged_id(&id, at.prior);
+        update_tags(self.ec2().await, &tagged, at.prior, at.planned).await?;
+        self.read_one(&id, at.planned).await
     }
 
     /// An adopted object cannot be deleted: it is only forgotten, as in the provider.
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        match string_attribute(prior, "id") {
-            Some(id) if !O::ADOPTS => {
-                O::delete(Deleting {
-                    this: self,
-                    operation,
-                    key: &id,
-                    prior,
-                })
-                .await
-            }
+    async fn delete(&self, at: infra_core::Deleting<'_>) -> Result<(), ProviderError> {
+        match string_attribute(at.prior, "id") {
+            Some(id) if !O::ADOPTS => O::delete(Deleting::new(self, &id, at)).await,
             _ => Ok(()),
         }
     }
@@ -553,19 +523,11 @@ impl<O: Ec2Object> ResourceType for Ec2Type<O> {
 
     async fn find_created(
         &self,
-        operation: &Operation,
-        planned: &Value,
+        at: infra_core::Creating<'_>,
     ) -> Result<Option<Value>, ProviderError> {
         match O::ADOPTS {
-            true => O::find_adopted(self, planned).await,
-            false => {
-                O::find_created(Creating {
-                    this: self,
-                    operation,
-                    planned,
-                })
-                .await
-            }
+            true => O::find_adopted(self, at.planned).await,
+            false => O::find_created(Creating::new(self, at)).await,
         }
     }
 }

@@ -1415,44 +1415,25 @@ impl<O: Elbv2Object> ResourceType for Elbv2Type<O> {
         problems
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let this = self;
-        let arn = O::create(Creating {
-            this,
-            operation,
-            planned,
-        })
-        .await?;
-        self.read_one(&arn, planned).await
+    async fn create(&self, at: infra_core::Creating<'_>) -> Result<Value, ProviderError> {
+        let arn = O::create(Creating::new(self, at)).await?;
+        self.read_one(&arn, at.planned).await
     }
 
-    async fn update(
-        &self,
-        operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let arn = string(prior, "arn")
+    async fn update(&self, at: infra_core::Updating<'_>) -> Result<Value, ProviderError> {
+        let arn = string(at.prior, "arn")
             .ok_or_else(|| ProviderError::new(format!("{} has no arn in state", O::NAME)))?;
-        let key = &arn;
-        O::update(Updating {
-            this: self,
-            operation,
-            key,
-            prior,
-            planned,
-        })
-        .await?;
-        update_tags(&self.aws.clients().await.elbv2, &arn, prior, planned).await?;
-        self.read_one(&arn, planned).await
+        O::update(Updating::new(self, &arn, at)).await?;
+        update_tags(&self.aws.clients().await.elbv2, &arn, at.prior, at.planned).await?;
+        self.read_one(&arn, at.planned).await
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(arn) = string(prior, "arn") else {
+    async fn delete(&self, at: infra_core::Deleting<'_>) -> Result<(), ProviderError> {
+        let Some(arn) = string(at.prior, "arn") else {
             return Ok(());
         };
         match O::delete(self, &arn).await {
-            Ok(()) => O::deleted(self, operation, &arn).await,
+            Ok(()) => O::deleted(self, at.operation, &arn).await,
             Err(error) if is_not_found(&error) => Ok(()),
             Err(error) => Err(error),
         }
@@ -1471,16 +1452,9 @@ impl<O: Elbv2Object> ResourceType for Elbv2Type<O> {
 
     async fn find_created(
         &self,
-        operation: &Operation,
-        planned: &Value,
+        at: infra_core::Creating<'_>,
     ) -> Result<Option<Value>, ProviderError> {
-        let this = self;
-        O::find_created(Creating {
-            this,
-            operation,
-            planned,
-        })
-        .await
+        O::find_created(Creating::new(self, at)).await
     }
 }
 

@@ -11,7 +11,10 @@ use std::future::Future;
 use std::sync::Arc;
 
 use aws_sdk_iam::types::Tag;
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{
+    Attribute, Creating, Deleting, Operation, ProviderError, ResourceType, Schema, Type, Updating,
+    Value,
+};
 
 use crate::app_support::{
     changed, computed_name_prefix_attribute, is_missing, name_attribute, same_json, sent, string,
@@ -579,31 +582,22 @@ impl ResourceType for PolicyAttachment {
         &self.schema
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let (owner, policy_arn) = self.key(planned)?;
+        let (owner, policy_arn) = self.key(at.planned)?;
         self.principal.attach(client, &owner, &policy_arn).await?;
         Ok(self.to_value(&owner, &policy_arn))
     }
 
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        _planned: &Value,
-    ) -> Result<Value, ProviderError> {
+    async fn update(&self, at: Updating<'_>) -> Result<Value, ProviderError> {
         // Both attributes force replacement: nothing changes in place.
-        let (owner, policy_arn) = self.key(prior)?;
+        let (owner, policy_arn) = self.key(at.prior)?;
         Ok(self.to_value(&owner, &policy_arn))
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+    async fn delete(&self, at: Deleting<'_>) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let (owner, policy_arn) = self.key(prior)?;
+        let (owner, policy_arn) = self.key(at.prior)?;
         self.principal.detach(client, &owner, &policy_arn).await
     }
 
@@ -635,13 +629,9 @@ impl ResourceType for PolicyAttachment {
         ]))
     }
 
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let Ok((owner, policy_arn)) = self.key(planned) else {
+        let Ok((owner, policy_arn)) = self.key(at.planned) else {
             return Ok(None);
         };
         let attached = self.principal.attached(client, &owner).await?;
@@ -767,28 +757,23 @@ impl ResourceType for InlinePolicy {
         )
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let owner = self.owner(planned)?;
-        self.put(&owner, &new_name(operation, planned), planned)
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        let owner = self.owner(at.planned)?;
+        self.put(&owner, &new_name(at.operation, at.planned), at.planned)
             .await
     }
 
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
+    async fn update(&self, at: Updating<'_>) -> Result<Value, ProviderError> {
         // Only the document changes in place; the owner and the name force replacement.
-        let owner = self.owner(prior)?;
-        let name = string(prior, "name").unwrap_or_default();
-        self.put(&owner, &name, planned).await
+        let owner = self.owner(at.prior)?;
+        let name = string(at.prior, "name").unwrap_or_default();
+        self.put(&owner, &name, at.planned).await
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+    async fn delete(&self, at: Deleting<'_>) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let owner = self.owner(prior)?;
-        let Some(name) = string(prior, "name") else {
+        let owner = self.owner(at.prior)?;
+        let Some(name) = string(at.prior, "name") else {
             return Ok(());
         };
         self.principal
@@ -811,14 +796,13 @@ impl ResourceType for InlinePolicy {
     }
 
     /// Inline policies have no tags: found by (owner, name), the name the create sent.
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let mut named = planned.clone();
+    async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
+        let mut named = at.planned.clone();
         if let Some(entries) = named.map_mut() {
-            entries.insert("name".into(), Value::string(new_name(operation, planned)));
+            entries.insert(
+                "name".into(),
+                Value::string(new_name(at.operation, at.planned)),
+            );
         }
         self.read_one(&named).await
     }

@@ -14,8 +14,8 @@
 use std::sync::Arc;
 
 use infra_core::{
-    Attribute, DataSourceType, Operation, ProviderError, ResourceType, Schema, Timeouts, Type,
-    Value,
+    Attribute, Creating, DataSourceType, Deleting, Operation, ProviderError, ResourceType, Schema,
+    Timeouts, Type, Updating, Value,
 };
 
 use crate::Aws;
@@ -175,26 +175,21 @@ impl ResourceType for Regional<dyn ResourceType> {
         self.inner.with_generated_names(operation, planned)
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        let region = effective_region(planned, &self.aws).await?;
-        let created = self.inner.create(operation, planned).await?;
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        let region = effective_region(at.planned, &self.aws).await?;
+        let created = self.inner.create(at).await?;
         Ok(with_region(created, &region))
     }
 
-    async fn update(
-        &self,
-        operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let region = effective_region(planned, &self.aws).await?;
-        let updated = self.inner.update(operation, prior, planned).await?;
+    async fn update(&self, at: Updating<'_>) -> Result<Value, ProviderError> {
+        let region = effective_region(at.planned, &self.aws).await?;
+        let updated = self.inner.update(at).await?;
         Ok(with_region(updated, &region))
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        effective_region(prior, &self.aws).await?;
-        self.inner.delete(operation, prior).await
+    async fn delete(&self, at: Deleting<'_>) -> Result<(), ProviderError> {
+        effective_region(at.prior, &self.aws).await?;
+        self.inner.delete(at).await
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
@@ -206,13 +201,9 @@ impl ResourceType for Regional<dyn ResourceType> {
             .collect())
     }
 
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let region = effective_region(planned, &self.aws).await?;
-        let found = self.inner.find_created(operation, planned).await?;
+    async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
+        let region = effective_region(at.planned, &self.aws).await?;
+        let found = self.inner.find_created(at).await?;
         Ok(found.map(|value| with_region(value, &region)))
     }
 

@@ -14,7 +14,9 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 
 use aws_sdk_s3::types::{Delete, Grantee, ObjectIdentifier, Type as GranteeType};
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{
+    Attribute, Creating, Deleting, ProviderError, ResourceType, Schema, Type, Updating, Value,
+};
 
 use crate::app_support::{non_empty, single, string, text, text_or_null};
 use crate::clients::partition_of;
@@ -408,29 +410,20 @@ impl<C: BucketConfig> ResourceType for BucketSubresource<C> {
         C::upgrade_state(from, value)
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.put(planned).await
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        self.put(at.planned).await
     }
 
-    async fn update(
-        &self,
-        _operation: &Operation,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.put(planned).await
+    async fn update(&self, at: Updating<'_>) -> Result<Value, ProviderError> {
+        self.put(at.planned).await
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
+    async fn delete(&self, at: Deleting<'_>) -> Result<(), ProviderError> {
         let client = &self.aws.clients().await.s3;
-        let Some(bucket) = string(prior, "bucket") else {
+        let Some(bucket) = string(at.prior, "bucket") else {
             return Ok(());
         };
-        match C::delete(&Self::target(client, &bucket, prior), prior).await {
+        match C::delete(&Self::target(client, &bucket, at.prior), at.prior).await {
             Ok(()) => Ok(()),
             Err(error) if Self::is_gone(&error) => Ok(()),
             Err(error) => Err(error),
@@ -454,13 +447,9 @@ impl<C: BucketConfig> ResourceType for BucketSubresource<C> {
     }
 
     /// By natural key: the bucket's configuration of this kind, if it has one.
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        match string(planned, "bucket") {
-            Some(bucket) => self.read(bucket, planned).await,
+    async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
+        match string(at.planned, "bucket") {
+            Some(bucket) => self.read(bucket, at.planned).await,
             None => Ok(None),
         }
     }

@@ -8,7 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use infra_core::{Attribute, Operation, ProviderError, ResourceType, Schema, Type, Value};
+use infra_core::{
+    Attribute, Creating, Deleting, ProviderError, ResourceType, Schema, Type, Updating, Value,
+};
 
 use crate::app_support::{changed, has_managed_tags, set_tags, string, string_list, strings, text};
 use crate::app_support::{tag_changes, vanished};
@@ -341,37 +343,38 @@ impl<A: SubnetGroupApi + 'static> ResourceType for SubnetGroup<A> {
         }
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
         let name = self
-            .name_of(planned)
+            .name_of(at.planned)
             .ok_or_else(|| ProviderError::new(format!("{}: no name", self.api.type_name())))?;
         self.api
             .create(
                 &name,
-                &description(planned),
-                strings(planned, "subnet_ids"),
-                &operation.tags_with_managed(planned),
+                &description(at.planned),
+                strings(at.planned, "subnet_ids"),
+                &at.operation.tags_with_managed(at.planned),
             )
             .await?;
         self.read_one(&name).await
     }
 
-    async fn update(
-        &self,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let name = self.name_of(prior).ok_or_else(|| {
+    async fn update(&self, at: Updating<'_>) -> Result<Value, ProviderError> {
+        let name = self.name_of(at.prior).ok_or_else(|| {
             ProviderError::new(format!("{}: no name in state", self.api.type_name()))
         })?;
-        if changed(prior, planned, "description") || changed(prior, planned, "subnet_ids") {
+        if changed(at.prior, at.planned, "description")
+            || changed(at.prior, at.planned, "subnet_ids")
+        {
             self.api
-                .modify(&name, &description(planned), strings(planned, "subnet_ids"))
+                .modify(
+                    &name,
+                    &description(at.planned),
+                    strings(at.planned, "subnet_ids"),
+                )
                 .await?;
         }
-        let (to_set, to_remove) = tag_changes(prior, planned);
-        if let Some(arn) = string(prior, "arn") {
+        let (to_set, to_remove) = tag_changes(at.prior, at.planned);
+        if let Some(arn) = string(at.prior, "arn") {
             if !to_remove.is_empty() {
                 self.api.remove_tags(&arn, to_remove).await?;
             }
@@ -382,8 +385,8 @@ impl<A: SubnetGroupApi + 'static> ResourceType for SubnetGroup<A> {
         self.read_one(&name).await
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        match self.name_of(prior) {
+    async fn delete(&self, at: Deleting<'_>) -> Result<(), ProviderError> {
+        match self.name_of(at.prior) {
             Some(name) => match self.api.delete(&name).await {
                 Err(error) if !is_not_found(&error) => Err(error),
                 _ => Ok(()),
@@ -412,12 +415,8 @@ impl<A: SubnetGroupApi + 'static> ResourceType for SubnetGroup<A> {
         Ok(infra_core::resource::import_by("name", id))
     }
 
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(name) = self.name_of(planned) else {
+    async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
+        let Some(name) = self.name_of(at.planned) else {
             return Ok(None);
         };
         Ok(self
@@ -425,7 +424,7 @@ impl<A: SubnetGroupApi + 'static> ResourceType for SubnetGroup<A> {
             .describe(std::slice::from_ref(&name))
             .await?
             .iter()
-            .find(|record| record.name == name && has_managed_tags(&record.tags, operation))
+            .find(|record| record.name == name && has_managed_tags(&record.tags, at.operation))
             .map(|record| self.to_value(record)))
     }
 }

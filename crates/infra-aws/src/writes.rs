@@ -32,6 +32,31 @@ pub struct Deleting<'a, T> {
     pub prior: &'a Value,
 }
 
+impl<'a, T> Updating<'a, T> {
+    /// The update `at` as an update of `this` type's object `key`.
+    pub fn new(this: &'a T, key: &'a str, at: infra_core::Updating<'a>) -> Self {
+        Updating {
+            this,
+            operation: at.operation,
+            key,
+            prior: at.prior,
+            planned: at.planned,
+        }
+    }
+}
+
+impl<'a, T> Deleting<'a, T> {
+    /// The delete `at` as a delete of `this` type's object `key`.
+    pub fn new(this: &'a T, key: &'a str, at: infra_core::Deleting<'a>) -> Self {
+        Deleting {
+            this,
+            operation: at.operation,
+            key,
+            prior: at.prior,
+        }
+    }
+}
+
 // Copied as the references they hold (a derive would ask `T: Copy`).
 impl<T> Clone for Creating<'_, T> {
     fn clone(&self) -> Self {
@@ -53,6 +78,15 @@ impl<T> Clone for Deleting<'_, T> {
 impl<T> Copy for Deleting<'_, T> {}
 
 impl<'a, T> Creating<'a, T> {
+    /// The create `at` as a create of `this` type.
+    pub fn new(this: &'a T, at: infra_core::Creating<'a>) -> Self {
+        Creating {
+            this,
+            operation: at.operation,
+            planned: at.planned,
+        }
+    }
+
     /// An update of what this create made (or took over), `key`, from its state `prior` to
     /// the planned value: the second step of a create that sends only part of its
     /// configuration first.

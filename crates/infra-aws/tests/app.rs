@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use infra_aws::Aws;
-use infra_core::{Block, Operation, ResourceType, Schema, Value};
+use infra_core::{Block, Creating, Deleting, Operation, ResourceType, Schema, Updating, Value};
 use support::{
     assert_refused, assert_text, planned_attributes, read_one, tags, vpc_with_two_subnets, with,
     SdkNetwork,
@@ -118,7 +118,10 @@ fn list(items: impl IntoIterator<Item = Value>) -> Value {
 /// `config` planned and created at `address`, which must succeed (`what` names it otherwise).
 async fn create(resource: &dyn ResourceType, address: &str, config: Value, what: &str) -> Value {
     resource
-        .create(&operation(address), &planned(resource.schema(), config))
+        .create(Creating {
+            operation: &operation(address),
+            planned: &planned(resource.schema(), config),
+        })
         .await
         .expect(what)
 }
@@ -151,7 +154,13 @@ fn with_all(mut config: Value, extra: &[(&str, Value)]) -> Value {
 async fn life_cycle(resource: &dyn ResourceType, address: &str, config: Value, update: Value) {
     let operation = operation(address);
     let first = planned(resource.schema(), config);
-    let created = resource.create(&operation, &first).await.expect("create");
+    let created = resource
+        .create(Creating {
+            operation: &operation,
+            planned: &first,
+        })
+        .await
+        .expect("create");
     assert!(
         created.is_wholly_known(),
         "create returned unknowns: {created}"
@@ -161,14 +170,21 @@ async fn life_cycle(resource: &dyn ResourceType, address: &str, config: Value, u
 
     let second = keep_prior(planned(resource.schema(), update), &created);
     let updated = resource
-        .update(&operation, &created, &second)
+        .update(Updating {
+            operation: &operation,
+            prior: &created,
+            planned: &second,
+        })
         .await
         .expect("update");
     assert_matches_config(resource, &second, &updated);
     assert_reads_back(resource, &updated).await;
 
     let found = resource
-        .find_created(&operation, &second)
+        .find_created(Creating {
+            operation: &operation,
+            planned: &second,
+        })
         .await
         .expect("find_created");
     assert_eq!(
@@ -177,12 +193,21 @@ async fn life_cycle(resource: &dyn ResourceType, address: &str, config: Value, u
         "find_created"
     );
     let stranger = resource
-        .find_created(&self::operation("other.address"), &second)
+        .find_created(Creating {
+            operation: &self::operation("other.address"),
+            planned: &second,
+        })
         .await
         .expect("find_created");
     assert!(stranger.is_none(), "find_created matched another address");
 
-    resource.delete(&operation, &updated).await.expect("delete");
+    resource
+        .delete(Deleting {
+            operation: &operation,
+            prior: &updated,
+        })
+        .await
+        .expect("delete");
     assert_eq!(
         read_one(resource, &updated).await,
         None,
@@ -190,7 +215,10 @@ async fn life_cycle(resource: &dyn ResourceType, address: &str, config: Value, u
         resource.name()
     );
     resource
-        .delete(&operation, &updated)
+        .delete(Deleting {
+            operation: &operation,
+            prior: &updated,
+        })
         .await
         .expect("deleting twice is fine");
 }
@@ -824,7 +852,10 @@ async fn rds_subnet_group_and_instance_life_cycle() {
     assert_text(&prefixed, "name", |n| n.starts_with("data-"));
     assert_reads_back(subnet_group.as_ref(), &prefixed).await;
     subnet_group
-        .delete(&operation("aws_db_subnet_group.prefixed"), &prefixed)
+        .delete(Deleting {
+            operation: &operation("aws_db_subnet_group.prefixed"),
+            prior: &prefixed,
+        })
         .await
         .expect("delete");
 
@@ -947,7 +978,10 @@ async fn rds_subnet_group_and_instance_life_cycle() {
     assert!(generated.starts_with("pre-"), "{generated}");
     assert_eq!(prefixed.get("identifier_prefix"), &s("pre-"));
     instance
-        .delete(&operation("aws_db_instance.prefixed"), &prefixed)
+        .delete(Deleting {
+            operation: &operation("aws_db_instance.prefixed"),
+            prior: &prefixed,
+        })
         .await
         .expect("delete");
 
@@ -961,7 +995,10 @@ async fn rds_subnet_group_and_instance_life_cycle() {
     .await;
     let no_choice = with(&kept, "skip_final_snapshot", Value::Bool(false));
     let refused = instance
-        .delete(&operation("aws_db_instance.kept"), &no_choice)
+        .delete(Deleting {
+            operation: &operation("aws_db_instance.kept"),
+            prior: &no_choice,
+        })
         .await
         .expect_err("refused");
     assert!(
@@ -1000,7 +1037,10 @@ async fn rds_subnet_group_and_instance_life_cycle() {
     );
     let restore_plan = planned(instance.schema(), restore_config);
     let restored = instance
-        .create(&operation("aws_db_instance.restored"), &restore_plan)
+        .create(Creating {
+            operation: &operation("aws_db_instance.restored"),
+            planned: &restore_plan,
+        })
         .await
         .expect("restore");
     assert_matches_config(instance.as_ref(), &restore_plan, &restored);
@@ -1026,7 +1066,11 @@ async fn rds_subnet_group_and_instance_life_cycle() {
         &replica,
     );
     let promoted = instance
-        .update(&operation("aws_db_instance.replica"), &replica, &promote)
+        .update(Updating {
+            operation: &operation("aws_db_instance.replica"),
+            prior: &replica,
+            planned: &promote,
+        })
         .await
         .expect("promote");
     // moto keeps reporting the source after PromoteReadReplica; AWS clears it.
@@ -1054,7 +1098,10 @@ async fn rds_subnet_group_and_instance_life_cycle() {
         ),
     );
     let managed = instance
-        .create(&operation("aws_db_instance.managed"), &managed_plan)
+        .create(Creating {
+            operation: &operation("aws_db_instance.managed"),
+            planned: &managed_plan,
+        })
         .await
         .expect("managed password");
     assert_matches_config(instance.as_ref(), &managed_plan, &managed);
@@ -1071,7 +1118,10 @@ async fn rds_subnet_group_and_instance_life_cycle() {
         ("aws_db_instance.managed", &managed),
     ] {
         instance
-            .delete(&operation(address), value)
+            .delete(Deleting {
+                operation: &operation(address),
+                prior: value,
+            })
             .await
             .expect("delete");
     }
@@ -1085,7 +1135,10 @@ async fn rds_subnet_group_and_instance_life_cycle() {
     )
     .await;
     instance
-        .delete(&operation("aws_db_instance.other"), &other)
+        .delete(Deleting {
+            operation: &operation("aws_db_instance.other"),
+            prior: &other,
+        })
         .await
         .expect("delete");
     let before = aws.requests.count();
@@ -1185,9 +1238,12 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
     .await;
     assert_text(&prefixed, "name", |n| n.starts_with("svc-"));
     assert_text(&prefixed, "create_date", |d| !d.is_empty());
-    role.delete(&operation("aws_iam_role.prefixed"), &prefixed)
-        .await
-        .expect("delete");
+    role.delete(Deleting {
+        operation: &operation("aws_iam_role.prefixed"),
+        prior: &prefixed,
+    })
+    .await
+    .expect("delete");
 
     // Two roles, one deleted outside: ListRoles plus one GetRole (tags, boundary).
     let mut roles = Vec::new();
@@ -1237,7 +1293,10 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
         Value::map([("role", s("exec-a")), ("policy_arn", s(&policy_arn))]),
     );
     let attached = attachment
-        .create(&operation_attach, &planned_attach)
+        .create(Creating {
+            operation: &operation_attach,
+            planned: &planned_attach,
+        })
         .await
         .expect("attach");
     assert_eq!(attached.get("id"), &s(&format!("exec-a/{policy_arn}")));
@@ -1247,18 +1306,27 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
     );
     assert_eq!(
         attachment
-            .find_created(&operation_attach, &planned_attach)
+            .find_created(Creating {
+                operation: &operation_attach,
+                planned: &planned_attach
+            })
             .await
             .expect("find"),
         Some(attached.clone())
     );
     attachment
-        .delete(&operation_attach, &attached)
+        .delete(Deleting {
+            operation: &operation_attach,
+            prior: &attached,
+        })
         .await
         .expect("detach");
     assert_eq!(read_one(attachment.as_ref(), &attached).await, None);
     attachment
-        .delete(&operation_attach, &attached)
+        .delete(Deleting {
+            operation: &operation_attach,
+            prior: &attached,
+        })
         .await
         .expect("detaching twice is fine");
 
@@ -1308,7 +1376,10 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
     .await;
     assert_text(&kept, "name", |n| n.starts_with("/kept/"));
     log_group
-        .delete(&operation("aws_cloudwatch_log_group.kept"), &kept)
+        .delete(Deleting {
+            operation: &operation("aws_cloudwatch_log_group.kept"),
+            prior: &kept,
+        })
         .await
         .expect("delete");
     assert!(

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use infra_aws::Aws;
-use infra_core::{Operation, Registry, ResourceType, Schema, Value};
+use infra_core::{Creating, Deleting, Operation, Registry, ResourceType, Schema, Updating, Value};
 use support::{
     assert_has_text, assert_refused, assert_text, normalized, planned_attributes, read_one,
     strings, tags, with,
@@ -166,7 +166,11 @@ async fn lifecycle(
         }
     }
     let updated = resource
-        .update(&operation, &created, &updated_planned)
+        .update(Updating {
+            operation: &operation,
+            prior: &created,
+            planned: &updated_planned,
+        })
         .await
         .unwrap_or_else(|e| panic!("{name} update: {e}"));
     let reread = read_one(resource.as_ref(), &updated)
@@ -175,7 +179,10 @@ async fn lifecycle(
     assert_no_changes(resource.as_ref(), &updated_planned, &reread);
 
     let found = resource
-        .find_created(&operation, &updated_planned)
+        .find_created(Creating {
+            operation: &operation,
+            planned: &updated_planned,
+        })
         .await
         .unwrap_or_else(|e| panic!("{name} find_created: {e}"));
     // An update may give a new id (route table associations), so compare with the latest.
@@ -186,14 +193,20 @@ async fn lifecycle(
     );
 
     resource
-        .delete(&operation, &reread)
+        .delete(Deleting {
+            operation: &operation,
+            prior: &reread,
+        })
         .await
         .unwrap_or_else(|e| panic!("{name} delete: {e}"));
     let gone = read_one(resource.as_ref(), &reread).await;
     assert_eq!(gone, None, "{name}: still there after delete");
     // Deleting again is not an error.
     resource
-        .delete(&operation, &reread)
+        .delete(Deleting {
+            operation: &operation,
+            prior: &reread,
+        })
         .await
         .unwrap_or_else(|e| panic!("{name} second delete: {e}"));
     reread
@@ -205,7 +218,10 @@ async fn create(harness: &Harness, address: &str, config: Value) -> Value {
     let resource = harness.resource(name);
     let planned_value = planned(resource.schema(), &config);
     let created = resource
-        .create(&operation(address), &planned_value)
+        .create(Creating {
+            operation: &operation(address),
+            planned: &planned_value,
+        })
         .await
         .unwrap_or_else(|e| panic!("{address} create: {e}"));
     assert_no_changes(resource.as_ref(), &planned_value, &created);
@@ -256,7 +272,11 @@ async fn vpc_scenario(harness: &Harness) {
         &plain,
     );
     let with_ipv6 = resource
-        .update(&operation("aws_vpc.ipv6"), &plain, &generated)
+        .update(Updating {
+            operation: &operation("aws_vpc.ipv6"),
+            prior: &plain,
+            planned: &generated,
+        })
         .await
         .expect("add IPv6");
     assert_has_text(&with_ipv6, "ipv6_cidr_block");
@@ -267,7 +287,11 @@ async fn vpc_scenario(harness: &Harness) {
     );
     let without = keep_prior(planned(resource.schema(), &config), &with_ipv6);
     let without_ipv6 = resource
-        .update(&operation("aws_vpc.ipv6"), &with_ipv6, &without)
+        .update(Updating {
+            operation: &operation("aws_vpc.ipv6"),
+            prior: &with_ipv6,
+            planned: &without,
+        })
         .await
         .expect("remove IPv6");
     assert_eq!(
@@ -301,7 +325,10 @@ async fn batched_read_scenario(harness: &Harness) {
         );
     }
     resource
-        .delete(&operation("aws_vpc.batch[2]"), &vpcs[2])
+        .delete(Deleting {
+            operation: &operation("aws_vpc.batch[2]"),
+            prior: &vpcs[2],
+        })
         .await
         .expect("delete outside");
     let before = harness.aws.requests.count();
@@ -321,7 +348,10 @@ async fn batched_read_scenario(harness: &Harness) {
     );
     for vpc in read.into_iter().flatten() {
         resource
-            .delete(&operation("aws_vpc.batch"), &vpc)
+            .delete(Deleting {
+                operation: &operation("aws_vpc.batch"),
+                prior: &vpc,
+            })
             .await
             .expect("cleanup");
     }
@@ -508,7 +538,10 @@ async fn security_group_without_egress_scenario(harness: &Harness, vpc_id: &str)
     assert_eq!(group.get("name_prefix"), &Value::string("bare-"));
     let resource = harness.resource("aws_security_group");
     resource
-        .delete(&operation("aws_security_group.bare"), &group)
+        .delete(Deleting {
+            operation: &operation("aws_security_group.bare"),
+            prior: &group,
+        })
         .await
         .expect("delete");
 }
@@ -605,7 +638,10 @@ fn id_of(value: &Value) -> String {
 async fn delete(harness: &Harness, name: &str, value: &Value) {
     harness
         .resource(name)
-        .delete(&operation(&format!("{name}.cleanup")), value)
+        .delete(Deleting {
+            operation: &operation(&format!("{name}.cleanup")),
+            prior: value,
+        })
         .await
         .unwrap_or_else(|e| panic!("{name} delete: {e}"));
 }
@@ -791,9 +827,9 @@ async fn route_scenario(harness: &Harness, vpc_id: &str, subnet_id: &str) {
     assert_eq!(standalone.get("nat_gateway_id"), &Value::string(&nat_id));
     let route_resource = harness.resource("aws_route");
     route_resource
-        .create(
-            &operation("aws_route.kept"),
-            &planned(
+        .create(Creating {
+            operation: &operation("aws_route.kept"),
+            planned: &planned(
                 route_resource.schema(),
                 &Value::map([
                     ("route_table_id", Value::string(&bare_id)),
@@ -801,7 +837,7 @@ async fn route_scenario(harness: &Harness, vpc_id: &str, subnet_id: &str) {
                     ("gateway_id", Value::string(&gateway_id)),
                 ]),
             ),
-        )
+        })
         .await
         .expect("route create");
     let reread = harness

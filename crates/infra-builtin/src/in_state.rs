@@ -9,7 +9,9 @@
 //! - a create whose answer was lost finds nothing (it made nothing outside the state);
 //! - an import takes the ID as the object's `id`, as [`ResourceType::import_prior`] does.
 
-use infra_core::{Operation, ProviderError, ResourceType, Schema, Timeouts, Value};
+use infra_core::{
+    Creating, Deleting, ProviderError, ResourceType, Schema, Timeouts, Updating, Value,
+};
 
 use crate::support::{carry_computed, keep_priors};
 
@@ -17,7 +19,7 @@ use crate::support::{carry_computed, keep_priors};
 /// default described in the module's documentation.
 #[async_trait::async_trait]
 pub trait StateOnly: Send + Sync + 'static {
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError>;
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError>;
 
     /// Checks across arguments, as [`ResourceType::validate`].
     fn validate(&self, _config: &Value) -> Vec<(String, String)> {
@@ -34,26 +36,16 @@ pub trait StateOnly: Send + Sync + 'static {
         Timeouts::default()
     }
     /// `schema` is the type's.
-    async fn update(
-        &self,
-        schema: &Schema,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        Ok(carry_computed(schema, prior, planned))
+    async fn update(&self, schema: &Schema, at: Updating<'_>) -> Result<Value, ProviderError> {
+        Ok(carry_computed(schema, at.prior, at.planned))
     }
-    async fn delete(&self, _operation: &Operation, _prior: &Value) -> Result<(), ProviderError> {
+    async fn delete(&self, _at: Deleting<'_>) -> Result<(), ProviderError> {
         Ok(())
     }
     async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
         Ok(keep_priors(priors))
     }
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
+    async fn find_created(&self, _at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
         Ok(None)
     }
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
@@ -101,35 +93,24 @@ impl<T: StateOnly> ResourceType for InState<T> {
         self.kind.default_timeouts()
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        self.kind.create(operation, planned).await
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        self.kind.create(at).await
     }
 
-    async fn update(
-        &self,
-        operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.kind
-            .update(&self.schema, operation, prior, planned)
-            .await
+    async fn update(&self, at: Updating<'_>) -> Result<Value, ProviderError> {
+        self.kind.update(&self.schema, at).await
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        self.kind.delete(operation, prior).await
+    async fn delete(&self, at: Deleting<'_>) -> Result<(), ProviderError> {
+        self.kind.delete(at).await
     }
 
     async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
         self.kind.read_many(priors).await
     }
 
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        self.kind.find_created(operation, planned).await
+    async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
+        self.kind.find_created(at).await
     }
 
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {

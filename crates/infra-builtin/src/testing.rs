@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use infra_core::{Operation, Presence, ResourceType, Timeouts, Value};
+use infra_core::{Creating, Operation, Presence, ResourceType, Timeouts, Value};
 
 /// The operation a test passes to create/update/delete.
 pub fn operation() -> Operation {
@@ -66,7 +66,10 @@ pub fn problems(resource: &dyn ResourceType, config: &Value) -> Vec<(String, Str
 /// `planned` created, which must succeed.
 pub async fn create_ok(resource: &dyn ResourceType, planned: &Value) -> Value {
     resource
-        .create(&operation(), planned)
+        .create(Creating {
+            operation: &operation(),
+            planned,
+        })
         .await
         .expect("create")
 }

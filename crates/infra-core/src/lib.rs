@@ -23,7 +23,8 @@ pub use checks::{CheckResult, CheckStatus, CheckableKind, CheckedObject};
 pub use diagnostics::{Diagnostic, Diagnostics, Location, Severity};
 pub use provider::{Argument, BlockBody, NestedBlock, ProviderBlock};
 pub use resource::{
-    Cause, DataSourceType, Operation, ProviderError, Registry, ResourceType, StateReader, Timeouts,
+    Cause, Creating, DataSourceType, Deleting, Operation, ProviderError, Registry, ResourceType,
+    StateReader, Timeouts, Updating,
 };
 pub use schema::{
     Attribute, Block, Check, Nesting, Pattern, Presence, RemovedArgument, Schema, Shape, TextCheck,

@@ -50,6 +50,29 @@ pub struct Operation {
     pub rollouts: Vec<crate::rollout::RolloutRecord>,
 }
 
+/// What a create is handed, and the search for what a create whose answer was lost made: the
+/// operation and the planned value.
+#[derive(Clone, Copy)]
+pub struct Creating<'a> {
+    pub operation: &'a Operation,
+    pub planned: &'a Value,
+}
+
+/// What an update is handed: the operation and the values the object goes between.
+#[derive(Clone, Copy)]
+pub struct Updating<'a> {
+    pub operation: &'a Operation,
+    pub prior: &'a Value,
+    pub planned: &'a Value,
+}
+
+/// What a delete is handed: the operation and the object's prior state.
+#[derive(Clone, Copy)]
+pub struct Deleting<'a> {
+    pub operation: &'a Operation,
+    pub prior: &'a Value,
+}
+
 /// The provider a resource type belongs to, as Terraform names it in plan JSON: the type's
 /// prefix (`aws_vpc` → `registry.terraform.io/hashicorp/aws`), and Terraform's built-in
 /// provider for `terraform_data`.
@@ -186,23 +209,14 @@ pub trait ResourceType: Send + Sync {
         planned
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError>;
-    async fn update(
-        &self,
-        operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError>;
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError>;
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError>;
+    async fn update(&self, at: Updating<'_>) -> Result<Value, ProviderError>;
+    async fn delete(&self, at: Deleting<'_>) -> Result<(), ProviderError>;
     /// Refreshes many instances of this type in as few calls as the API allows. The result has
     /// one entry per `prior`, in order: `None` where the object no longer exists.
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError>;
     /// Resolves an interrupted create: finds the object by its managed tags or natural key.
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError>;
+    async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError>;
 
     /// Import (`import` blocks, `infra import ADDR ID`): the prior value that [`read_many`]
     /// refreshes into the imported object, from the type's Terraform import ID. The default

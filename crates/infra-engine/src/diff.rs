@@ -526,7 +526,7 @@ pub fn equivalent(a: &Value, b: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use infra_core::{Attribute, Block, Operation, ProviderError, Type};
+    use infra_core::{Attribute, Block, Creating, Deleting, ProviderError, Type, Updating};
 
     /// A schema-only resource type: the diff never calls the provider.
     struct Network(Schema);
@@ -590,28 +590,19 @@ mod tests {
                 vec![]
             }
         }
-        async fn create(&self, _: &Operation, _: &Value) -> Result<Value, ProviderError> {
+        async fn create(&self, _at: Creating<'_>) -> Result<Value, ProviderError> {
             unreachable!("the diff never calls the provider")
         }
-        async fn update(
-            &self,
-            _: &Operation,
-            _: &Value,
-            _: &Value,
-        ) -> Result<Value, ProviderError> {
+        async fn update(&self, _at: Updating<'_>) -> Result<Value, ProviderError> {
             unreachable!("the diff never calls the provider")
         }
-        async fn delete(&self, _: &Operation, _: &Value) -> Result<(), ProviderError> {
+        async fn delete(&self, _at: Deleting<'_>) -> Result<(), ProviderError> {
             unreachable!("the diff never calls the provider")
         }
         async fn read_many(&self, _: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
             unreachable!("the diff never calls the provider")
         }
-        async fn find_created(
-            &self,
-            _: &Operation,
-            _: &Value,
-        ) -> Result<Option<Value>, ProviderError> {
+        async fn find_created(&self, _at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
             unreachable!("the diff never calls the provider")
         }
     }

@@ -20,7 +20,10 @@
 
 use std::time::{Duration, SystemTime};
 
-use infra_core::{Action, Address, Cause, Operation, ProviderError, ResourceType, Value};
+use infra_core::{
+    Action, Address, Cause, Creating, Deleting, Operation, ProviderError, ResourceType, Updating,
+    Value,
+};
 
 use crate::diff::{changed_paths, normalize};
 use crate::observer::{Event, Observer};
@@ -39,12 +42,20 @@ pub(crate) struct Careful<'a> {
 }
 
 impl Careful<'_> {
+    /// The create of `planned` in this operation.
+    fn creating<'b>(&'b self, planned: &'b Value) -> Creating<'b> {
+        Creating {
+            operation: self.operation,
+            planned,
+        }
+    }
+
     /// Creates the object of `planned`; see the module documentation.
     pub async fn create(&self, planned: &Value) -> Result<Value, ProviderError> {
         let mut resent = 0;
         loop {
             let sent_at = SystemTime::now();
-            let error = match self.resource.create(self.operation, planned).await {
+            let error = match self.resource.create(self.creating(planned)).await {
                 Err(error) if error.cause == Cause::AlreadyExists => {
                     return self.adopt_or_explain(planned, error).await;
                 }
@@ -53,7 +64,7 @@ impl Careful<'_> {
             };
             self.lost(Action::Create, &error);
             loop {
-                match find_settled(self.resource, self.operation, planned, sent_at).await {
+                match find_settled(self.resource, self.creating(planned), sent_at).await {
                     Ok(Some(found)) => return self.adopt(found, planned).await,
                     Ok(None) => break,
                     // A lookup that finishes what the create began (a type's `find_created`
@@ -76,7 +87,12 @@ impl Careful<'_> {
         let mut prior = prior.clone();
         let mut resent = 0;
         loop {
-            let error = match self.resource.update(self.operation, &prior, planned).await {
+            let updating = Updating {
+                operation: self.operation,
+                prior: &prior,
+                planned,
+            };
+            let error = match self.resource.update(updating).await {
                 Err(error) if error.cause == Cause::Unknown && resent < self.retries => error,
                 other => return other,
             };
@@ -106,9 +122,13 @@ impl Careful<'_> {
 
     /// Deletes `prior`; when the answer is lost, the object is read again: gone is done.
     pub async fn delete(&self, prior: &Value) -> Result<(), ProviderError> {
+        let deleting = Deleting {
+            operation: self.operation,
+            prior,
+        };
         let mut resent = 0;
         loop {
-            let error = match self.resource.delete(self.operation, prior).await {
+            let error = match self.resource.delete(deleting).await {
                 Err(error) if error.cause == Cause::Unknown && resent < self.retries => error,
                 other => return other,
             };
@@ -132,7 +152,7 @@ impl Careful<'_> {
         error: ProviderError,
     ) -> Result<Value, ProviderError> {
         let address = self.address;
-        match self.resource.find_created(self.operation, planned).await {
+        match self.resource.find_created(self.creating(planned)).await {
             Ok(Some(found)) => self.adopt(found, planned).await,
             Ok(None) => Err(error.context(&format!(
                 "an object that {address} would create exists already and was not made by this \

@@ -10,7 +10,7 @@
 use std::time::{Duration, SystemTime};
 
 use infra_core::{
-    Diagnostic, Diagnostics, Operation, ProviderError, Registry, ResourceType, Value,
+    Creating, Diagnostic, Diagnostics, Operation, ProviderError, Registry, ResourceType, Value,
 };
 use infra_state::{Backend, ResourceState, State};
 
@@ -54,14 +54,12 @@ pub async fn resolve_pending(
         };
         let started_at =
             humantime::parse_rfc3339(&entry.started_at).unwrap_or(SystemTime::UNIX_EPOCH);
-        match find_settled(
-            resource.as_ref(),
-            &operation,
-            &entry.planned.unmark_deep(),
-            started_at,
-        )
-        .await
-        {
+        let planned = entry.planned.unmark_deep();
+        let creating = Creating {
+            operation: &operation,
+            planned: &planned,
+        };
+        match find_settled(resource.as_ref(), creating, started_at).await {
             Ok(Some(mut value)) => {
                 normalize(resource.as_ref(), &mut value);
                 mark_sensitive(resource.schema(), &mut value);
@@ -107,13 +105,12 @@ const SETTLE: Duration = Duration::from_secs(10);
 /// and nothing is found.
 pub(crate) async fn find_settled(
     resource: &dyn ResourceType,
-    operation: &Operation,
-    planned: &Value,
+    at: Creating<'_>,
     started_at: SystemTime,
 ) -> Result<Option<Value>, ProviderError> {
     let settled_at = started_at + SETTLE;
     loop {
-        let found = resource.find_created(operation, planned).await?;
+        let found = resource.find_created(at).await?;
         if found.is_some() || SystemTime::now() >= settled_at {
             return Ok(found);
         }

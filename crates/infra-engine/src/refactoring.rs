@@ -247,7 +247,7 @@ pub fn annotate(
 
 #[cfg(test)]
 mod tests {
-    use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Type};
+    use infra_core::{Attribute, Block, Creating, Deleting, ProviderError, Schema, Type, Updating};
 
     use super::*;
 
@@ -263,18 +263,13 @@ mod tests {
         fn schema(&self) -> &Schema {
             &self.0
         }
-        async fn create(&self, _: &Operation, _: &Value) -> Result<Value, ProviderError> {
+        async fn create(&self, _at: Creating<'_>) -> Result<Value, ProviderError> {
             unreachable!("an import never creates")
         }
-        async fn update(
-            &self,
-            _: &Operation,
-            _: &Value,
-            _: &Value,
-        ) -> Result<Value, ProviderError> {
+        async fn update(&self, _at: Updating<'_>) -> Result<Value, ProviderError> {
             unreachable!("an import never updates")
         }
-        async fn delete(&self, _: &Operation, _: &Value) -> Result<(), ProviderError> {
+        async fn delete(&self, _at: Deleting<'_>) -> Result<(), ProviderError> {
             unreachable!("an import never deletes")
         }
         async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
@@ -289,11 +284,7 @@ mod tests {
                 })
                 .collect())
         }
-        async fn find_created(
-            &self,
-            _: &Operation,
-            _: &Value,
-        ) -> Result<Option<Value>, ProviderError> {
+        async fn find_created(&self, _at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
             unreachable!("an import never creates")
         }
     }

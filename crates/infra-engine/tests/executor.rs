@@ -13,7 +13,8 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use infra_core::{
-    Action, Attribute, Cause, Operation, ProviderError, Registry, ResourceType, Schema, Type, Value,
+    Action, Attribute, Cause, Creating, Deleting, ProviderError, Registry, ResourceType, Schema,
+    Type, Updating, Value,
 };
 use infra_engine::executor::ApplyError;
 use infra_engine::observer::{Event, Observer};
@@ -131,9 +132,14 @@ impl ResourceType for FakeThing {
         &self.schema
     }
 
-    async fn create(&self, _: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        self.cloud.log("create", planned);
-        let name = planned.get("name").as_str().unwrap_or_default().to_string();
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        self.cloud.log("create", at.planned);
+        let name = at
+            .planned
+            .get("name")
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
         let fault = self.cloud.faults.lock().unwrap().get(&name).copied();
         if fault == Some(Fault::Refuse) {
             return Err(ProviderError::with_code(
@@ -145,7 +151,7 @@ impl ResourceType for FakeThing {
             "thing-{}",
             self.cloud.made.fetch_add(1, Ordering::SeqCst) + 1
         );
-        let object = with_id(planned, &id);
+        let object = with_id(at.planned, &id);
         self.cloud
             .objects
             .lock()
@@ -161,23 +167,18 @@ impl ResourceType for FakeThing {
         Ok(object)
     }
 
-    async fn update(
-        &self,
-        _: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.cloud.log("update", planned);
-        let id = prior.get("id").as_str().unwrap_or_default();
+    async fn update(&self, at: Updating<'_>) -> Result<Value, ProviderError> {
+        self.cloud.log("update", at.planned);
+        let id = at.prior.get("id").as_str().unwrap_or_default();
         let mut objects = self.cloud.objects.lock().unwrap();
         let object = objects.get_mut(id).ok_or_else(|| not_found(id))?;
-        *object = with_id(planned, id);
+        *object = with_id(at.planned, id);
         Ok(object.clone())
     }
 
-    async fn delete(&self, _: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        self.cloud.log("delete", prior);
-        let id = prior.get("id").as_str().unwrap_or_default();
+    async fn delete(&self, at: Deleting<'_>) -> Result<(), ProviderError> {
+        self.cloud.log("delete", at.prior);
+        let id = at.prior.get("id").as_str().unwrap_or_default();
         match self.cloud.objects.lock().unwrap().remove(id) {
             Some(_) => Ok(()),
             None => Err(not_found(id)),
@@ -197,19 +198,15 @@ impl ResourceType for FakeThing {
     }
 
     /// By name, as a real type finds its object by its tags or natural key.
-    async fn find_created(
-        &self,
-        _: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        self.cloud.log("find", planned);
+    async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
+        self.cloud.log("find", at.planned);
         if self.cloud.lookups_fail.load(Ordering::SeqCst) {
             return Err(ProviderError::with_code(
                 "AccessDenied",
                 "not allowed to list things",
             ));
         }
-        let name = planned.get("name").as_str().unwrap_or_default();
+        let name = at.planned.get("name").as_str().unwrap_or_default();
         Ok(self.cloud.named(name).into_iter().next())
     }
 }

@@ -23,7 +23,8 @@ use std::sync::{Arc, Mutex};
 
 use infra_core::rollout::{Recovered, RolloutEvents, RolloutPlan, RolloutRecord, Rollouts};
 use infra_core::{
-    Action, Attribute, Operation, ProviderError, Registry, ResourceType, Schema, Type, Value,
+    Action, Attribute, Creating, Deleting, ProviderError, Registry, ResourceType, Schema, Type,
+    Updating, Value,
 };
 use infra_engine::executor::ApplyError;
 use infra_engine::Plan;
@@ -150,21 +151,16 @@ impl ResourceType for FakeService {
         &self.schema
     }
 
-    async fn create(&self, _: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        Err(self.not_here("create", planned))
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        Err(self.not_here("create", at.planned))
     }
 
-    async fn update(
-        &self,
-        _: &Operation,
-        _: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        Err(self.not_here("update", planned))
+    async fn update(&self, at: Updating<'_>) -> Result<Value, ProviderError> {
+        Err(self.not_here("update", at.planned))
     }
 
-    async fn delete(&self, _: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        Err(self.not_here("delete", prior))
+    async fn delete(&self, at: Deleting<'_>) -> Result<(), ProviderError> {
+        Err(self.not_here("delete", at.prior))
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
@@ -179,12 +175,8 @@ impl ResourceType for FakeService {
             .collect())
     }
 
-    async fn find_created(
-        &self,
-        _: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let name = planned.get("name").as_str().unwrap_or("?");
+    async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
+        let name = at.planned.get("name").as_str().unwrap_or("?");
         self.cloud.log(format!("type find {name}"));
         Ok(None)
     }

@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 
 use base64::Engine;
-use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Creating, Deleting, ProviderError, Schema, Type, Value};
 
 use crate::digest::sha1;
 use crate::in_state::{InState, StateOnly};
@@ -196,25 +196,21 @@ impl StateOnly for LocalFile {
         problems
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
         let name = self.type_name();
-        let filename = text(planned, "filename")
+        let filename = text(at.planned, "filename")
             .ok_or_else(|| ProviderError::new(format!("{name} needs a known \"filename\"")))?;
-        let content = self.content_of(planned)?;
-        let file_mode = self.permission(planned, "file_permission")?;
-        let directory_mode = self.permission(planned, "directory_permission")?;
+        let content = self.content_of(at.planned)?;
+        let file_mode = self.permission(at.planned, "file_permission")?;
+        let directory_mode = self.permission(at.planned, "directory_permission")?;
         write_file(Path::new(&filename), &content, file_mode, directory_mode).map_err(|error| {
             ProviderError::new(format!("{name}: writing {filename:?}: {error}"))
         })?;
-        Ok(self.finished(planned, &content))
+        Ok(self.finished(at.planned, &content))
     }
 
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(filename) = text(prior, "filename") else {
+    async fn delete(&self, at: Deleting<'_>) -> Result<(), ProviderError> {
+        let Some(filename) = text(at.prior, "filename") else {
             return Ok(());
         };
         match std::fs::remove_file(&filename) {
@@ -246,21 +242,17 @@ impl StateOnly for LocalFile {
     }
 
     /// After a crash during create: the file exists if it holds exactly the planned content.
-    async fn find_created(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let Some(filename) = text(planned, "filename") else {
+    async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
+        let Some(filename) = text(at.planned, "filename") else {
             return Ok(None);
         };
-        let Ok(content) = self.content_of(planned) else {
+        let Ok(content) = self.content_of(at.planned) else {
             return Ok(None);
         };
         let expected = hex::encode(sha1(&content));
         Ok(
             (file_sha1(&filename)?.as_deref() == Some(expected.as_str()))
-                .then(|| self.finished(planned, &content)),
+                .then(|| self.finished(at.planned, &content)),
         )
     }
 
@@ -382,26 +374,38 @@ mod tests {
         // Recovery after a crash finds the file only with the planned content.
         assert_eq!(
             resource
-                .find_created(&operation(), &planned)
+                .find_created(Creating {
+                    operation: &operation(),
+                    planned: &planned
+                })
                 .await
                 .expect("find"),
             None
         );
         std::fs::write(&filename, "original").expect("rewrite");
         let found = resource
-            .find_created(&operation(), &planned)
+            .find_created(Creating {
+                operation: &operation(),
+                planned: &planned,
+            })
             .await
             .expect("find")
             .expect("found");
         assert_eq!(found.get("id"), created.get("id"));
 
         resource
-            .delete(&operation(), &created)
+            .delete(Deleting {
+                operation: &operation(),
+                prior: &created,
+            })
             .await
             .expect("delete");
         assert!(!Path::new(&filename).exists());
         resource
-            .delete(&operation(), &created)
+            .delete(Deleting {
+                operation: &operation(),
+                prior: &created,
+            })
             .await
             .expect("deleting a missing file is fine");
     }

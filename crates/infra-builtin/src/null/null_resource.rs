@@ -2,7 +2,7 @@
 //! provisioners). Its `id` is a random non-negative decimal number, as the provider's
 //! `rand.Int()`. The provider offers no import.
 
-use infra_core::{Operation, ProviderError, Value};
+use infra_core::{Creating, ProviderError, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::random::source::{OsRandom, RandomSource};
@@ -21,14 +21,10 @@ impl NullResource {
 
 #[async_trait::async_trait]
 impl StateOnly for NullResource {
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
         // Go's rand.Int(): a non-negative 63-bit number.
         let id = OsRandom.next_word()? >> 1;
-        let mut object = object_of(planned);
+        let mut object = object_of(at.planned);
         object.insert("id".into(), Value::String(id.to_string()));
         Ok(Value::Map(object))
     }

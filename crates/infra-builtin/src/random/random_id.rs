@@ -3,7 +3,7 @@
 //! decimal. Imported by `b64_url`, optionally `PREFIX,B64_URL`.
 
 use base64::Engine;
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Creating, ProviderError, Type, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::random::source::os_bytes;
@@ -68,14 +68,10 @@ impl StateOnly for RandomId {
         at_least(config, "byte_length", 1).into_iter().collect()
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let bytes = os_bytes(count_of(planned, "byte_length", NAME)?)?;
-        let prefix = text(planned, "prefix").unwrap_or_default();
-        Ok(presented(object_of(planned), &bytes, &prefix))
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        let bytes = os_bytes(count_of(at.planned, "byte_length", NAME)?)?;
+        let prefix = text(at.planned, "prefix").unwrap_or_default();
+        Ok(presented(object_of(at.planned), &bytes, &prefix))
     }
 
     /// `B64_URL` or `PREFIX,B64_URL`: the prefix is everything before the last comma.

@@ -2,7 +2,7 @@
 //! `id`), from the operating system or, given a `seed`, the same number every time. Imported
 //! as `RESULT,MIN,MAX` or `RESULT,MIN,MAX,SEED`.
 
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Creating, ProviderError, Type, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::random::source::{RandomSource, SeedableSource};
@@ -57,19 +57,15 @@ impl StateOnly for RandomInteger {
         min_max_problem(config).into_iter().collect()
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let min = required_integer(planned, "min", NAME)?;
-        let max = required_integer(planned, "max", NAME)?;
-        if let Some((_, message)) = min_max_problem(planned) {
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        let min = required_integer(at.planned, "min", NAME)?;
+        let max = required_integer(at.planned, "max", NAME)?;
+        if let Some((_, message)) = min_max_problem(at.planned) {
             return Err(ProviderError::new(message));
         }
-        let seed = text(planned, "seed");
+        let seed = text(at.planned, "seed");
         let result = between(min, max, &mut SeedableSource::for_seed(seed.as_deref()))?;
-        let mut object = object_of(planned);
+        let mut object = object_of(at.planned);
         object.insert("result".into(), number(result));
         object.insert("id".into(), Value::String(result.to_string()));
         Ok(Value::Map(object))

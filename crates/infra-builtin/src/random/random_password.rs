@@ -2,7 +2,7 @@
 //! sensitive and the `id` is the constant `"none"`, as in the provider. Imported by the
 //! password itself. Arguments and generator are shared with `random_string`.
 
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Creating, ProviderError, Type, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::random::string_generator;
@@ -75,12 +75,8 @@ impl StateOnly for RandomPassword {
         string_generator::normalize(value);
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let (object, password) = string_generator::generated(planned, NAME)?;
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        let (object, password) = string_generator::generated(at.planned, NAME)?;
         // bcrypt is deliberately slow: keep it off the async workers.
         tokio::task::spawn_blocking(move || with_password(object, &password))
             .await

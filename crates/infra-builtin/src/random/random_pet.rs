@@ -2,7 +2,7 @@
 //! ("adverb-adjective-animal" for three words), with an optional `prefix` word. The name is
 //! the `id`. The provider offers no import.
 
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Creating, ProviderError, Type, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::random::pet_words::{ADJECTIVES, ADVERBS, NAMES};
@@ -60,19 +60,15 @@ impl StateOnly for RandomPet {
         at_least(config, "length", 1).into_iter().collect()
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let words = count_of(planned, "length", NAME)?;
-        let separator = text(planned, "separator").unwrap_or_else(|| "-".into());
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        let words = count_of(at.planned, "length", NAME)?;
+        let separator = text(at.planned, "separator").unwrap_or_else(|| "-".into());
         let name = pet_name(words, &separator, &mut OsRandom)?;
-        let id = match text(planned, "prefix").filter(|p| !p.is_empty()) {
+        let id = match text(at.planned, "prefix").filter(|p| !p.is_empty()) {
             Some(prefix) => format!("{prefix}{separator}{name}"),
             None => name,
         };
-        let mut object = object_of(planned);
+        let mut object = object_of(at.planned);
         object.insert("id".into(), Value::String(id));
         Ok(Value::Map(object))
     }

@@ -3,7 +3,7 @@
 //! the operating system or, given a `seed`, the same order every time. The `id` is the
 //! provider's constant `"-"`. The provider offers no import.
 
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Creating, ProviderError, Type, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::random::at_least;
@@ -50,17 +50,13 @@ impl StateOnly for RandomShuffle {
         at_least(config, "result_count", 0).into_iter().collect()
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let input = planned.get("input").as_list().ok_or_else(|| {
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        let input = at.planned.get("input").as_list().ok_or_else(|| {
             ProviderError::new("random_shuffle: \"input\" must be a known list of strings")
         })?;
-        let count = match planned.get("result_count") {
+        let count = match at.planned.get("result_count") {
             Value::Null => input.len(),
-            _ => integer(planned, "result_count")
+            _ => integer(at.planned, "result_count")
                 .and_then(|n| usize::try_from(n).ok())
                 .ok_or_else(|| {
                     ProviderError::new(
@@ -68,9 +64,9 @@ impl StateOnly for RandomShuffle {
                     )
                 })?,
         };
-        let seed = text(planned, "seed");
+        let seed = text(at.planned, "seed");
         let result = shuffled(input, count, &mut SeedableSource::for_seed(seed.as_deref()))?;
-        let mut object = object_of(planned);
+        let mut object = object_of(at.planned);
         object.insert("result".into(), Value::List(result));
         object.insert("id".into(), Value::string("-"));
         Ok(Value::Map(object))

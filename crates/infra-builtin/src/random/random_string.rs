@@ -4,7 +4,7 @@
 //!
 //! [`string_generator`]: crate::random::string_generator
 
-use infra_core::{Operation, ProviderError, Value};
+use infra_core::{Creating, ProviderError, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::random::string_generator;
@@ -49,12 +49,8 @@ impl StateOnly for RandomString {
         string_generator::normalize(value);
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let (mut object, result) = string_generator::generated(planned, NAME)?;
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        let (mut object, result) = string_generator::generated(at.planned, NAME)?;
         object.insert("result".into(), Value::string(&result));
         object.insert("id".into(), Value::String(result));
         Ok(Value::Map(object))

@@ -1,7 +1,7 @@
 //! `random_uuid`: a random UUID (`result`, also the `id`) from the operating system's
 //! randomness. Imported by the UUID, which is normalized to lower-case hyphenated form.
 
-use infra_core::{Attribute, Operation, ProviderError, Type, Value};
+use infra_core::{Attribute, Creating, ProviderError, Type, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::random::source::os_bytes;
@@ -32,13 +32,9 @@ pub fn new_uuid() -> Result<String, ProviderError> {
 
 #[async_trait::async_trait]
 impl StateOnly for RandomUuid {
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
         let uuid = new_uuid()?;
-        let mut object = object_of(planned);
+        let mut object = object_of(at.planned);
         object.insert("result".into(), Value::string(&uuid));
         object.insert("id".into(), Value::String(uuid));
         Ok(Value::Map(object))

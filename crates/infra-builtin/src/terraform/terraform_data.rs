@@ -7,7 +7,7 @@
 //! `output` the planned `input` itself, so the plan shows the value `output` will have (and
 //! unknown exactly when `input` is).
 
-use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Creating, ProviderError, Schema, Type, Updating, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::random::random_uuid::new_uuid;
@@ -45,27 +45,17 @@ impl StateOnly for TerraformData {
         }
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let mut object = with_output(planned);
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        let mut object = with_output(at.planned);
         object.insert("id".into(), Value::String(new_uuid()?));
         Ok(Value::Map(object))
     }
 
-    async fn update(
-        &self,
-        _schema: &Schema,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let mut object = with_output(planned);
-        let id = match planned.get("id") {
+    async fn update(&self, _schema: &Schema, at: Updating<'_>) -> Result<Value, ProviderError> {
+        let mut object = with_output(at.planned);
+        let id = match at.planned.get("id") {
             id @ Value::String(_) => id.clone(),
-            _ => prior.get("id").clone(),
+            _ => at.prior.get("id").clone(),
         };
         object.insert("id".into(), id);
         Ok(Value::Map(object))
@@ -112,7 +102,11 @@ mod tests {
         resource.normalize(&mut next);
         assert_eq!(next.get("output"), &Value::Number(3.0));
         let updated = resource
-            .update(&operation(), &created, &next)
+            .update(Updating {
+                operation: &operation(),
+                prior: &created,
+                planned: &next,
+            })
             .await
             .expect("update");
         assert_eq!(updated.get("id").as_str(), Some(id.as_str()));

@@ -8,7 +8,7 @@
 //! base is known: `normalize` computes it.
 
 use ::time::OffsetDateTime;
-use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Creating, ProviderError, Schema, Type, Updating, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::support::{integer, object_of, problem, replacing_map, text, Object};
@@ -99,29 +99,19 @@ impl StateOnly for TimeOffset {
         }
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let base = clock::configured_or_now(planned, "base_rfc3339")?;
-        stamped(known_arguments(planned), base)
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        let base = clock::configured_or_now(at.planned, "base_rfc3339")?;
+        stamped(known_arguments(at.planned), base)
     }
 
     /// New offsets, counted from the same base (the plan carries the prior base when none is
     /// configured).
-    async fn update(
-        &self,
-        _schema: &Schema,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let base_text = text(planned, "base_rfc3339")
-            .or_else(|| text(prior, "base_rfc3339"))
+    async fn update(&self, _schema: &Schema, at: Updating<'_>) -> Result<Value, ProviderError> {
+        let base_text = text(at.planned, "base_rfc3339")
+            .or_else(|| text(at.prior, "base_rfc3339"))
             .ok_or_else(|| ProviderError::new(format!("{NAME}: no base timestamp to offset")))?;
         let base = clock::parse(&base_text, "base_rfc3339")?;
-        stamped(known_arguments(planned), base)
+        stamped(known_arguments(at.planned), base)
     }
 
     /// `BASE,YEARS,MONTHS,DAYS,HOURS,MINUTES,SECONDS`, e.g. `2020-02-12T06:36:13Z,0,0,7,0,0,0`.
@@ -208,7 +198,11 @@ mod tests {
         }
         resource.normalize(&mut next);
         let updated = resource
-            .update(&operation(), &created, &next)
+            .update(Updating {
+                operation: &operation(),
+                prior: &created,
+                planned: &next,
+            })
             .await
             .expect("update");
         assert_eq!(updated.get("id"), created.get("id"));

@@ -10,7 +10,7 @@
 //! `BASE,YEARS,MONTHS,DAYS,HOURS,MINUTES` (empty for unset) or `BASE,ROTATION_RFC3339`.
 
 use ::time::OffsetDateTime;
-use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Creating, ProviderError, Schema, Type, Updating, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::support::{
@@ -129,37 +129,27 @@ impl StateOnly for TimeRotating {
         problems
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let base = clock::configured_or_now(planned, "rfc3339")?;
-        let explicit = text(planned, "rotation_rfc3339")
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        let base = clock::configured_or_now(at.planned, "rfc3339")?;
+        let explicit = text(at.planned, "rotation_rfc3339")
             .map(|text| clock::parse(&text, "rotation_rfc3339"))
             .transpose()?;
-        let rotation = rotation_time(base, planned, explicit)?;
-        Ok(stamped(known_arguments(planned), base, rotation))
+        let rotation = rotation_time(base, at.planned, explicit)?;
+        Ok(stamped(known_arguments(at.planned), base, rotation))
     }
 
     /// A changed rotation argument moves the rotation time, counted from the same base.
-    async fn update(
-        &self,
-        schema: &Schema,
-        _operation: &Operation,
-        prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let carried = carry_computed(schema, prior, planned);
+    async fn update(&self, schema: &Schema, at: Updating<'_>) -> Result<Value, ProviderError> {
+        let carried = carry_computed(schema, at.prior, at.planned);
         let unchanged = NUMERIC_ROTATIONS
             .iter()
             .chain(&["rotation_rfc3339"])
-            .all(|key| prior.get(key) == carried.get(key));
+            .all(|key| at.prior.get(key) == carried.get(key));
         if unchanged {
             return Ok(carried);
         }
-        let base_text = text(prior, "id")
-            .or_else(|| text(prior, "rfc3339"))
+        let base_text = text(at.prior, "id")
+            .or_else(|| text(at.prior, "rfc3339"))
             .ok_or_else(|| {
                 ProviderError::new(format!("{NAME}: the prior object has no base time"))
             })?;
@@ -171,7 +161,7 @@ impl StateOnly for TimeRotating {
             .any(|key| integer(&carried, key).is_some());
         let explicit = text(&carried, "rotation_rfc3339")
             .filter(|rotation| {
-                !numeric_set || prior.get("rotation_rfc3339").as_str() != Some(rotation.as_str())
+                !numeric_set || at.prior.get("rotation_rfc3339").as_str() != Some(rotation.as_str())
             })
             .map(|rotation| clock::parse(&rotation, "rotation_rfc3339"))
             .transpose()?;
@@ -326,7 +316,11 @@ mod tests {
             object.insert("rotation_days".into(), Value::Number(2.0));
         }
         let updated = resource
-            .update(&operation(), &created, &next)
+            .update(Updating {
+                operation: &operation(),
+                prior: &created,
+                planned: &next,
+            })
             .await
             .expect("update");
         assert_eq!(updated.get("id"), &Value::string("2030-01-01T00:00:00Z"));

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use infra_core::{Attribute, Operation, ProviderError, Schema, Timeouts, Type, Value};
+use infra_core::{Attribute, Creating, Deleting, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::support::{object_of, problem, replacing_map, text};
@@ -74,22 +74,18 @@ impl StateOnly for TimeSleep {
         problems
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        if let Some(wait) = duration(planned, "create_duration")? {
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        if let Some(wait) = duration(at.planned, "create_duration")? {
             tokio::time::sleep(wait).await;
         }
-        let mut object = object_of(planned);
+        let mut object = object_of(at.planned);
         object.insert("id".into(), Value::String(clock::format(clock::now())));
         Ok(Value::Map(object))
     }
 
     /// Only the durations can change in place; recording them is all there is to do.
-    async fn delete(&self, _operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        if let Some(wait) = duration(prior, "destroy_duration")? {
+    async fn delete(&self, at: Deleting<'_>) -> Result<(), ProviderError> {
+        if let Some(wait) = duration(at.prior, "destroy_duration")? {
             tokio::time::sleep(wait).await;
         }
         Ok(())
@@ -158,7 +154,10 @@ mod tests {
 
         let started = std::time::Instant::now();
         resource
-            .delete(&operation(), &created)
+            .delete(Deleting {
+                operation: &operation(),
+                prior: &created,
+            })
             .await
             .expect("delete");
         assert!(started.elapsed() >= Duration::from_millis(100));

@@ -2,7 +2,7 @@
 //! `year`, `month`, `day`, `hour`, `minute`, `second` and `unix`. Changing `rfc3339` or
 //! `triggers` replaces it, taking a new time. Imported by the RFC 3339 timestamp.
 
-use infra_core::{Attribute, Operation, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Creating, ProviderError, Schema, Type, Value};
 
 use crate::in_state::{InState, StateOnly};
 use crate::support::{object_of, replacing_map, Object};
@@ -45,14 +45,10 @@ impl StateOnly for TimeStatic {
             .collect()
     }
 
-    async fn create(
-        &self,
-        _operation: &Operation,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        let timestamp = clock::configured_or_now(planned, "rfc3339")?;
-        let mut object = object_of(planned);
-        if planned.get("rfc3339").is_unknown() {
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        let timestamp = clock::configured_or_now(at.planned, "rfc3339")?;
+        let mut object = object_of(at.planned);
+        if at.planned.get("rfc3339").is_unknown() {
             object.remove("rfc3339");
         }
         Ok(stamped(object, timestamp))

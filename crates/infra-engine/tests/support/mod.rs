@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::atomic::AtomicBool;
 
 use infra_config::{Config, Evaluator, InputVariables, ResourceValue};
-use infra_core::{Action, Address, Registry, ResourceId};
+use infra_core::{Action, Address, Creating, Deleting, Registry, ResourceId, Updating};
 use infra_engine::executor::{ApplyError, Executor, OperationError};
 use infra_engine::observer::{Observer, Silent};
 use infra_engine::planner::{self, PlanOptions};
@@ -326,26 +326,19 @@ impl infra_core::ResourceType for Fake {
 
     async fn create(
         &self,
-        _: &infra_core::Operation,
-        planned: &infra_core::Value,
+        at: Creating<'_>,
     ) -> Result<infra_core::Value, infra_core::ProviderError> {
-        Ok((self.create)(planned))
+        Ok((self.create)(at.planned))
     }
 
     async fn update(
         &self,
-        _: &infra_core::Operation,
-        _: &infra_core::Value,
-        planned: &infra_core::Value,
+        at: Updating<'_>,
     ) -> Result<infra_core::Value, infra_core::ProviderError> {
-        Ok(planned.clone())
+        Ok(at.planned.clone())
     }
 
-    async fn delete(
-        &self,
-        _: &infra_core::Operation,
-        _: &infra_core::Value,
-    ) -> Result<(), infra_core::ProviderError> {
+    async fn delete(&self, _at: Deleting<'_>) -> Result<(), infra_core::ProviderError> {
         Ok(())
     }
 
@@ -358,8 +351,7 @@ impl infra_core::ResourceType for Fake {
 
     async fn find_created(
         &self,
-        _: &infra_core::Operation,
-        _: &infra_core::Value,
+        _at: Creating<'_>,
     ) -> Result<Option<infra_core::Value>, infra_core::ProviderError> {
         Ok(None)
     }

@@ -13,7 +13,9 @@ use std::sync::Arc;
 
 use aws_sdk_applicationautoscaling::types::{ScalableDimension, ScalableTarget, ServiceNamespace};
 use aws_sdk_applicationautoscaling::types::{ScalingPolicy, ScheduledAction};
-use infra_core::{Operation, ProviderError, ResourceType, Schema, Value};
+use infra_core::{
+    Creating, Deleting, Operation, ProviderError, ResourceType, Schema, Updating, Value,
+};
 
 use crate::app_support::{deleted_or_missing, sent, string};
 use crate::paginated::all_items;
@@ -466,21 +468,16 @@ impl<K: Keyed> ResourceType for KeyedScaling<K> {
         K::validate(config)
     }
 
-    async fn create(&self, operation: &Operation, planned: &Value) -> Result<Value, ProviderError> {
-        self.put(operation, planned).await
+    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
+        self.put(at.operation, at.planned).await
     }
 
-    async fn update(
-        &self,
-        operation: &Operation,
-        _prior: &Value,
-        planned: &Value,
-    ) -> Result<Value, ProviderError> {
-        self.put(operation, planned).await
+    async fn update(&self, at: Updating<'_>) -> Result<Value, ProviderError> {
+        self.put(at.operation, at.planned).await
     }
 
-    async fn delete(&self, operation: &Operation, prior: &Value) -> Result<(), ProviderError> {
-        let Some(key) = key_of(&at_live_colour(operation, prior)) else {
+    async fn delete(&self, at: Deleting<'_>) -> Result<(), ProviderError> {
+        let Some(key) = key_of(&at_live_colour(at.operation, at.prior)) else {
             return Ok(());
         };
         deleted_or_missing(K::delete(&self.aws.clients().await.appautoscaling, key).await)
@@ -496,17 +493,13 @@ impl<K: Keyed> ResourceType for KeyedScaling<K> {
     }
 
     /// No tags: the object of this key is the one the create wrote.
-    async fn find_created(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        let registered = at_live_colour(operation, planned);
+    async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
+        let registered = at_live_colour(at.operation, at.planned);
         match key_of(&registered) {
             Some(key) => Ok(self
                 .read_one(&key, &registered)
                 .await?
-                .map(|value| as_configured(value, planned))),
+                .map(|value| as_configured(value, at.planned))),
             None => Ok(None),
         }
     }

@@ -353,7 +353,12 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
                 at.planned.get("force_destroy").clone(),
             );
         }
-        let mut adopted = at.this.update(at.operation, &current, at.planned).await?;
+        let updating = infra_core::Updating {
+            operation: at.operation,
+            prior: &current,
+            planned: at.planned,
+        };
+        let mut adopted = at.this.update(updating).await?;
         if let Some(entries) = adopted.map_mut() {
             entries.insert("existing_default_vpc".into(), Value::Bool(existing));
         }
