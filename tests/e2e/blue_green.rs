@@ -21,9 +21,7 @@ fn start() -> (Moto, Stack) {
 }
 
 fn output(stack: &Stack, moto: &Moto, name: &str) -> String {
-    infra(stack, Some(moto), &["output", "-raw", name])
-        .ok()
-        .stdout
+    infra(stack, Some(moto), &["output", "-raw", name]).ok().stdout
 }
 
 /// The forward weights of a listener's default action or a rule's action, by colour.
@@ -112,10 +110,7 @@ fn history(stack: &Stack) -> Vec<String> {
     state["deployments"]["aws_ecs_service.web"]["history"]
         .as_array()
         .map(|entries| {
-            entries
-                .iter()
-                .map(|e| e["action"].as_str().unwrap_or_default().to_string())
-                .collect()
+            entries.iter().map(|e| e["action"].as_str().unwrap_or_default().to_string()).collect()
         })
         .unwrap_or_default()
 }
@@ -133,36 +128,18 @@ fn deploy_through_the_gate_then_revert_instantly() {
     // 2. A new image: green is deployed, the gate passes, the listener forwards to green.
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-var", "image=nginx:1.28"],
-    )
-    .ok();
+    let plan =
+        infra(&stack, Some(&moto), &["plan", "-input=false", "-var", "image=nginx:1.28"]).ok();
     assert_contains(&plan.stdout, "# aws_ecs_service.web will be deployed blue/green: green ← revision 2 (live: blue, revision 1)");
-    assert!(
-        !plan.stdout.contains("aws_ecs_service.web must be replaced"),
-        "{}",
-        plan.stdout
-    );
+    assert!(!plan.stdout.contains("aws_ecs_service.web must be replaced"), "{}", plan.stdout);
     // Through the machine-readable UI: each step is a `deployment_step` message; in the log,
     // each step is a `deploy_step` span closed with its duration.
     let log = stack.path().join("deploy.log");
     let mut command = infra_testkit::infra_command(super::BINARY, stack.path(), Some(&moto));
-    command
-        .env("INFRA_LOG", "info")
-        .env("INFRA_LOG_FORMAT", "json")
-        .env("INFRA_LOG_PATH", &log);
+    command.env("INFRA_LOG", "info").env("INFRA_LOG_FORMAT", "json").env("INFRA_LOG_PATH", &log);
     let deploy = infra_testkit::run(
         command,
-        &[
-            "apply",
-            "-json",
-            "-input=false",
-            "-auto-approve",
-            "-var",
-            "image=nginx:1.28",
-        ],
+        &["apply", "-json", "-input=false", "-auto-approve", "-var", "image=nginx:1.28"],
     )
     .ok();
     let log = std::fs::read_to_string(&log).expect("the log");
@@ -173,12 +150,7 @@ fn deploy_through_the_gate_then_revert_instantly() {
             l["span"]["name"] == "deploy_step" && l["fields"]["message"] == "close"
         })
         .collect();
-    assert!(
-        step_spans
-            .iter()
-            .any(|l| l["span"]["step"] == "health gate"),
-        "{log}"
-    );
+    assert!(step_spans.iter().any(|l| l["span"]["step"] == "health gate"), "{log}");
     assert!(step_spans
         .iter()
         .all(|l| l["fields"]["time.busy"].is_string() && l["fields"]["time.idle"].is_string()));
@@ -189,13 +161,8 @@ fn deploy_through_the_gate_then_revert_instantly() {
         .filter(|m: &serde_json::Value| m["type"] == "deployment_step")
         .collect();
     assert!(steps.len() >= 3, "{}", deploy.stdout);
-    assert!(steps
-        .iter()
-        .all(|m| m["hook"]["resource"]["addr"] == "aws_ecs_service.web"
-            && m["@message"]
-                .as_str()
-                .unwrap()
-                .starts_with("aws_ecs_service.web: ")));
+    assert!(steps.iter().all(|m| m["hook"]["resource"]["addr"] == "aws_ecs_service.web"
+        && m["@message"].as_str().unwrap().starts_with("aws_ecs_service.web: ")));
     assert_contains(&deploy.stdout, "health gate passed");
     assert_contains(&deploy.stdout, "green is live with revision 2");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
@@ -211,39 +178,25 @@ fn deploy_through_the_gate_then_revert_instantly() {
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     let shown = infra(&stack, Some(&moto), &["deployments"]).ok();
     assert_contains(&shown.stdout, "live:     blue (revision 1)");
-    assert!(
-        shown.stdout.contains("standby:  green (revision 2"),
-        "{}",
-        shown.stdout
-    );
+    assert!(shown.stdout.contains("standby:  green (revision 2"), "{}", shown.stdout);
 
     // 5. A failing deployment: the new colour never gets healthy targets. No switch, exit 1.
     deregister_targets(&stack, &moto, "green");
     let failed = apply_run(
         &stack,
         &moto,
-        &[
-            "-var",
-            "image=nginx:1.29",
-            "-var",
-            "health_gate_timeout_seconds=2",
-        ],
+        &["-var", "image=nginx:1.29", "-var", "health_gate_timeout_seconds=2"],
     )
     .expect_code(1);
     assert!(
-        failed
-            .all()
-            .contains("health gate failed, traffic was not switched"),
+        failed.all().contains("health gate failed, traffic was not switched"),
         "{}",
         failed.all()
     );
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
 
     // 9. The history is in the state.
-    assert_eq!(
-        history(&stack),
-        vec!["create", "deploy", "revert", "deploy"]
-    );
+    assert_eq!(history(&stack), vec!["create", "deploy", "revert", "deploy"]);
     let state = stack.read("terraform.tfstate");
     assert!(state.contains("failed: "), "the failed deploy is recorded");
 
@@ -252,12 +205,7 @@ fn deploy_through_the_gate_then_revert_instantly() {
     apply_run(
         &stack,
         &moto,
-        &[
-            "-var",
-            "image=nginx:1.29",
-            "-var",
-            "health_gate_timeout_seconds=1",
-        ],
+        &["-var", "image=nginx:1.29", "-var", "health_gate_timeout_seconds=1"],
     )
     .expect_code(1);
     let refused = infra(&stack, Some(&moto), &["revert"]).expect_code(1);
@@ -268,14 +216,8 @@ fn deploy_through_the_gate_then_revert_instantly() {
     let services = moto.python(
         "import boto3\nr = boto3.client('ecs').describe_services(cluster='web', services=['web-blue', 'web-green'])\nprint(sorted(s['status'] for s in r['services']))",
     );
-    assert!(
-        !services.contains("ACTIVE'") || services.contains("INACTIVE"),
-        "{services}"
-    );
-    assert!(
-        !services.contains("'ACTIVE'"),
-        "colour services left behind: {services}"
-    );
+    assert!(!services.contains("ACTIVE'") || services.contains("INACTIVE"), "{services}");
+    assert!(!services.contains("'ACTIVE'"), "colour services left behind: {services}");
 }
 
 /// Applies a new image while, as soon as the listener sends green any traffic, the load
@@ -453,17 +395,10 @@ fn canary_and_linear_shift_traffic_in_steps() {
     apply_run(&stack, &moto, &["-var", "traffic_shift=canary"]).ok();
     register_target(&stack, &moto, "blue", "10.0.0.10");
     register_target(&stack, &moto, "green", "10.0.1.10");
-    let canary = apply_run(
-        &stack,
-        &moto,
-        &["-var", "traffic_shift=canary", "-var", "image=nginx:1.28"],
-    )
-    .ok();
-    let steps: Vec<&str> = canary
-        .stdout
-        .lines()
-        .filter(|l| l.contains("traffic:"))
-        .collect();
+    let canary =
+        apply_run(&stack, &moto, &["-var", "traffic_shift=canary", "-var", "image=nginx:1.28"])
+            .ok();
+    let steps: Vec<&str> = canary.stdout.lines().filter(|l| l.contains("traffic:")).collect();
     assert_eq!(steps.len(), 2, "{}", canary.stdout);
     assert!(
         steps[0].contains("green 25%, blue 75%") && steps[1].contains("green 100%, blue 0%"),
@@ -471,17 +406,10 @@ fn canary_and_linear_shift_traffic_in_steps() {
     );
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
 
-    let linear = apply_run(
-        &stack,
-        &moto,
-        &["-var", "traffic_shift=linear", "-var", "image=nginx:1.29"],
-    )
-    .ok();
-    let steps: Vec<&str> = linear
-        .stdout
-        .lines()
-        .filter(|l| l.contains("traffic:"))
-        .collect();
+    let linear =
+        apply_run(&stack, &moto, &["-var", "traffic_shift=linear", "-var", "image=nginx:1.29"])
+            .ok();
+    let steps: Vec<&str> = linear.stdout.lines().filter(|l| l.contains("traffic:")).collect();
     assert_eq!(steps.len(), 4, "{}", linear.stdout);
     for (step, expected) in steps.iter().zip([
         "blue 25%, green 75%",
@@ -496,11 +424,7 @@ fn canary_and_linear_shift_traffic_in_steps() {
 
 /// The `traffic:` lines of an apply's output.
 fn traffic_steps(stdout: &str) -> Vec<String> {
-    stdout
-        .lines()
-        .filter(|l| l.contains("traffic:"))
-        .map(str::to_string)
-        .collect()
+    stdout.lines().filter(|l| l.contains("traffic:")).map(str::to_string).collect()
 }
 
 #[test]
@@ -529,25 +453,16 @@ fn the_providers_canary_and_linear_blocks_shift_traffic_in_steps() {
     let linear = apply(&["strategy=LINEAR", "image=nginx:1.29"]);
     let steps = traffic_steps(&linear.stdout);
     assert_eq!(steps.len(), 3, "{}", linear.stdout);
-    for (step, expected) in steps.iter().zip([
-        "blue 34%, green 66%",
-        "blue 68%, green 32%",
-        "blue 100%, green 0%",
-    ]) {
+    for (step, expected) in
+        steps.iter().zip(["blue 34%, green 66%", "blue 68%, green 32%", "blue 100%, green 0%"])
+    {
         assert!(step.contains(expected), "{step} should say {expected}");
     }
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     let plan = infra(
         &stack,
         Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-var",
-            "strategy=LINEAR",
-            "-var",
-            "image=nginx:1.29",
-        ],
+        &["plan", "-input=false", "-var", "strategy=LINEAR", "-var", "image=nginx:1.29"],
     )
     .ok();
     assert_contains(&plan.stdout, "No changes.");
@@ -559,16 +474,9 @@ fn fractional_percents_and_a_reconcile_hook_are_refused_at_their_line() {
     let main = stack.read("main.tf");
     stack.write(
         "main.tf",
-        &main.replace(
-            "canary_percent              = 10",
-            "canary_percent              = 2.5",
-        ),
+        &main.replace("canary_percent              = 10", "canary_percent              = 2.5"),
     );
-    let refused = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-var", "strategy=CANARY"],
-    );
+    let refused = infra(&stack, Some(&moto), &["plan", "-input=false", "-var", "strategy=CANARY"]);
     let all = refused.all();
     assert_eq!(refused.code, 1, "{all}");
     assert_contains(&all, "canary_percent = 2.5");
@@ -618,20 +526,12 @@ fn a_lifecycle_hook_in_progress_is_invoked_again_until_it_succeeds() {
     let (moto, stack) = applied_with_a_target_per_colour(&[]);
     let hook = hook_function(
         &moto,
-        &[
-            r#"{"hookStatus": "IN_PROGRESS", "callBackDelay": 1}"#,
-            r#"{"hookStatus": "SUCCEEDED"}"#,
-        ],
+        &[r#"{"hookStatus": "IN_PROGRESS", "callBackDelay": 1}"#, r#"{"hookStatus": "SUCCEEDED"}"#],
     );
     let deploy = apply_run(
         &stack,
         &moto,
-        &[
-            "-var",
-            "image=nginx:1.28",
-            "-var",
-            &format!("hook_function_arn={hook}"),
-        ],
+        &["-var", "image=nginx:1.28", "-var", &format!("hook_function_arn={hook}")],
     )
     .ok();
     let out = &deploy.stdout;
@@ -639,12 +539,9 @@ fn a_lifecycle_hook_in_progress_is_invoked_again_until_it_succeeds() {
         .find("lifecycle hook POST_SCALE_UP: ")
         .filter(|at| out[*at..].contains("IN_PROGRESS; invoking it again in 1s"))
         .unwrap_or_else(|| panic!("the hook asked to wait: {out}"));
-    let succeeded = out
-        .find("SUCCEEDED")
-        .unwrap_or_else(|| panic!("the hook succeeded: {out}"));
-    let switched = out
-        .find("traffic: green 100%")
-        .unwrap_or_else(|| panic!("then traffic moved: {out}"));
+    let succeeded = out.find("SUCCEEDED").unwrap_or_else(|| panic!("the hook succeeded: {out}"));
+    let switched =
+        out.find("traffic: green 100%").unwrap_or_else(|| panic!("then traffic moved: {out}"));
     assert!(waiting < succeeded && succeeded < switched, "{out}");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
 }
@@ -652,13 +549,8 @@ fn a_lifecycle_hook_in_progress_is_invoked_again_until_it_succeeds() {
 #[test]
 fn a_lifecycle_hook_that_fails_rolls_the_deploy_back() {
     let (moto, stack) = applied_with_a_target_per_colour(&[]);
-    let hook = hook_function(
-        &moto,
-        &[
-            r#"{"hookStatus": "SUCCEEDED"}"#,
-            r#"{"hookStatus": "FAILED"}"#,
-        ],
-    );
+    let hook =
+        hook_function(&moto, &[r#"{"hookStatus": "SUCCEEDED"}"#, r#"{"hookStatus": "FAILED"}"#]);
     let failed = infra(
         &stack,
         Some(&moto),
@@ -729,11 +621,7 @@ fn a_blue_green_service_is_refreshed_through_its_live_colour() {
     apply_run(&stack, &moto, NO_VARS).ok();
     let clean = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
     assert_contains(&clean.stdout, "No changes.");
-    assert!(
-        !clean.stdout.contains("changed outside"),
-        "{}",
-        clean.stdout
-    );
+    assert!(!clean.stdout.contains("changed outside"), "{}", clean.stdout);
     // Someone narrows the live colour's network to one subnet, outside infra.
     moto.python(
         r#"
@@ -771,11 +659,8 @@ fn a_listener_rule_can_be_the_production_route() {
         only("blue"),
         "the listener's default action is untouched"
     );
-    let plan = plan_run(
-        &stack,
-        &moto,
-        &["-var", "use_listener_rule=true", "-var", "image=nginx:1.28"],
-    );
+    let plan =
+        plan_run(&stack, &moto, &["-var", "use_listener_rule=true", "-var", "image=nginx:1.28"]);
     assert_eq!(plan.code, 0, "{}", plan.all());
     let revert = infra(&stack, Some(&moto), &["revert", "aws_ecs_service.web"]).ok();
     assert_contains(&revert.stdout, "(ModifyRule)");
@@ -796,10 +681,8 @@ fn desired_count(moto: &Moto, colour: &str) -> i64 {
 fn revert_is_refused_with_its_reason_forced_and_finalize_scales_the_standby_down() {
     let (moto, stack) = applied_with_a_target_per_colour(&[]);
     let new_image = ["-var", "image=nginx:1.28"];
-    let apply_new_image: Vec<&str> = ["apply", "-input=false", "-auto-approve"]
-        .into_iter()
-        .chain(new_image)
-        .collect();
+    let apply_new_image: Vec<&str> =
+        ["apply", "-input=false", "-auto-approve"].into_iter().chain(new_image).collect();
     infra(&stack, Some(&moto), &apply_new_image).ok();
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
 
@@ -819,9 +702,7 @@ fn revert_is_refused_with_its_reason_forced_and_finalize_scales_the_standby_down
     let forced = infra(&stack, Some(&moto), &["revert", "-force"]).ok();
     assert!(
         forced.stdout.contains("blue is live again (revision 1)")
-            && forced
-                .stdout
-                .contains("1 mutating AWS call (ModifyListener)"),
+            && forced.stdout.contains("1 mutating AWS call (ModifyListener)"),
         "{}",
         forced.stdout
     );
@@ -831,9 +712,7 @@ fn revert_is_refused_with_its_reason_forced_and_finalize_scales_the_standby_down
     register_target(&stack, &moto, "blue", "10.0.0.11");
     let finalized = infra(&stack, Some(&moto), &["finalize"]).ok();
     assert!(
-        finalized
-            .stdout
-            .contains("standby colour scaled to 0; blue stays live"),
+        finalized.stdout.contains("standby colour scaled to 0; blue stays live"),
         "{}",
         finalized.stdout
     );
@@ -852,12 +731,7 @@ fn revert_is_refused_with_its_reason_forced_and_finalize_scales_the_standby_down
     apply_run(
         &stack,
         &moto,
-        &[
-            "-var",
-            "image=nginx:1.29",
-            "-var",
-            "health_gate_timeout_seconds=1",
-        ],
+        &["-var", "image=nginx:1.29", "-var", "health_gate_timeout_seconds=1"],
     )
     .expect_code(1);
     assert_eq!(desired_count(&moto, "green"), 0);
@@ -869,14 +743,9 @@ fn revert_is_refused_with_its_reason_forced_and_finalize_scales_the_standby_down
         .as_array()
         .expect("a history")
         .clone();
-    let actions: Vec<&str> = entries
-        .iter()
-        .map(|e| e["action"].as_str().unwrap_or_default())
-        .collect();
-    assert_eq!(
-        actions,
-        vec!["create", "deploy", "revert", "finalize", "deploy"]
-    );
+    let actions: Vec<&str> =
+        entries.iter().map(|e| e["action"].as_str().unwrap_or_default()).collect();
+    assert_eq!(actions, vec!["create", "deploy", "revert", "finalize", "deploy"]);
     for entry in &entries {
         for field in ["time", "operator", "result"] {
             assert!(
@@ -886,10 +755,7 @@ fn revert_is_refused_with_its_reason_forced_and_finalize_scales_the_standby_down
         }
     }
     assert_eq!(
-        (
-            entries[1]["from_revision"].as_str(),
-            entries[1]["to_revision"].as_str()
-        ),
+        (entries[1]["from_revision"].as_str(), entries[1]["to_revision"].as_str()),
         (Some("1"), Some("2")),
         "the deploy went from revision 1 to 2: {}",
         entries[1]
@@ -946,10 +812,7 @@ fn apply_killed_at(stack: &Stack, moto: &Moto, args: &[&str], marker: &str) -> S
     }
     let _ = child.kill();
     let _ = child.wait();
-    assert!(
-        seen.contains(marker),
-        "the apply ended before {marker}: {seen}"
-    );
+    assert!(seen.contains(marker), "the apply ended before {marker}: {seen}");
     seen
 }
 
@@ -1001,9 +864,8 @@ fn a_deploy_killed_mid_shift_is_rolled_back_by_revert_or_by_the_next_apply() {
             ))
         })
         .unwrap_or_else(|| panic!("{recovered}"));
-    let live = recovered
-        .find("green is live with revision")
-        .unwrap_or_else(|| panic!("{recovered}"));
+    let live =
+        recovered.find("green is live with revision").unwrap_or_else(|| panic!("{recovered}"));
     assert!(rolled_back < live, "{recovered}");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"));
     assert!(in_progress(&stack).is_null());
@@ -1011,30 +873,16 @@ fn a_deploy_killed_mid_shift_is_rolled_back_by_revert_or_by_the_next_apply() {
     args.extend(deploy);
     let plan = infra(&stack, Some(&moto), &args).ok();
     assert_contains(&plan.stdout, "No changes.");
-    assert_eq!(
-        history(&stack),
-        vec!["create", "revert", "interrupted", "deploy"]
-    );
+    assert_eq!(history(&stack), vec!["create", "revert", "interrupted", "deploy"]);
 }
 
 #[test]
 fn sigint_during_a_deploy_with_sigint_rollback_puts_traffic_back_before_exiting() {
     use std::io::{BufRead, BufReader};
-    let vars = [
-        "-var",
-        "traffic_shift=linear",
-        "-var",
-        "sigint_rollback=true",
-    ];
+    let vars = ["-var", "traffic_shift=linear", "-var", "sigint_rollback=true"];
     let (moto, stack) = applied_with_a_target_per_colour(&vars);
     let mut child = infra_testkit::infra_command(super::BINARY, stack.path(), Some(&moto))
-        .args([
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-var",
-            "image=nginx:1.28",
-        ])
+        .args(["apply", "-input=false", "-auto-approve", "-var", "image=nginx:1.28"])
         .args(vars)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -1063,17 +911,11 @@ fn sigint_during_a_deploy_with_sigint_rollback_puts_traffic_back_before_exiting(
     let output = child.wait_with_output().expect("apply exits");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{seen}{stderr}");
-    assert!(
-        seen.contains("sigint_rollback = true, rolling the traffic back"),
-        "{seen}{stderr}"
-    );
+    assert!(seen.contains("sigint_rollback = true, rolling the traffic back"), "{seen}{stderr}");
     assert_eq!(weights(&stack, &moto, "listener_arn"), only("blue"));
     assert_eq!(desired_count(&moto, "green"), 0);
     assert!(in_progress(&stack).is_null());
-    assert_eq!(
-        history(&stack).last().map(String::as_str),
-        Some("interrupted")
-    );
+    assert_eq!(history(&stack).last().map(String::as_str), Some("interrupted"));
 }
 
 #[test]
@@ -1118,19 +960,10 @@ fn a_deploy_killed_at_each_step_converges_on_the_next_apply() {
     // Each marker is printed just before the next step is journaled, so the kill lands on
     // one of two steps.
     let steps = [
-        (
-            "waiting for the health gate",
-            ["updating green", "health gate"],
-        ),
+        ("waiting for the health gate", ["updating green", "health gate"]),
         ("health gate passed", ["health gate", "test traffic"]),
-        (
-            "test traffic: green 100%",
-            ["test traffic", "shifting traffic"],
-        ),
-        (
-            "traffic: green 50%",
-            ["shifting traffic", "shifting traffic"],
-        ),
+        ("test traffic: green 100%", ["test traffic", "shifting traffic"]),
+        ("traffic: green 50%", ["shifting traffic", "shifting traffic"]),
         ("traffic: green 100%, blue 0%", ["shifting traffic", "bake"]),
     ];
     for (marker, journaled) in steps {
@@ -1149,35 +982,20 @@ fn a_deploy_killed_at_each_step_converges_on_the_next_apply() {
         let mut deploy = vars.to_vec();
         deploy.extend(["-var", "image=nginx:1.28"]);
         apply_killed_at(&stack, &moto, &deploy, marker);
-        let step = in_progress(&stack)["step"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        assert!(
-            journaled.contains(&step.as_str()),
-            "killed at {marker}: {step}"
-        );
+        let step = in_progress(&stack)["step"].as_str().unwrap_or_default().to_string();
+        assert!(journaled.contains(&step.as_str()), "killed at {marker}: {step}");
 
         // The next apply rolls back first, then deploys again: with a bake of a minute, the
         // test lets it through with a shorter one.
         let mut args = vec!["apply", "-input=false", "-auto-approve"];
-        args.extend([
-            "-var",
-            "traffic_shift=linear",
-            "-var",
-            "use_test_listener_rule=true",
-        ]);
+        args.extend(["-var", "traffic_shift=linear", "-var", "use_test_listener_rule=true"]);
         args.extend(["-var", "image=nginx:1.28"]);
         let recovered = infra(&stack, Some(&moto), &args).ok().stdout;
         assert!(
             recovered.contains(&format!("was interrupted at \"{step}\"")),
             "killed at {marker}: {recovered}"
         );
-        assert_eq!(
-            weights(&stack, &moto, "listener_arn"),
-            only("green"),
-            "killed at {marker}"
-        );
+        assert_eq!(weights(&stack, &moto, "listener_arn"), only("green"), "killed at {marker}");
         assert_eq!(weights(&stack, &moto, "test_rule_arn"), only("green"));
         let state: serde_json::Value = stack.state();
         let deployment = &state["deployments"]["aws_ecs_service.web"];
@@ -1185,12 +1003,7 @@ fn a_deploy_killed_at_each_step_converges_on_the_next_apply() {
         assert_eq!(deployment["weights"]["green"], 100, "killed at {marker}");
         assert!(in_progress(&stack).is_null());
         let mut args = vec!["plan", "-input=false", "-detailed-exitcode"];
-        args.extend([
-            "-var",
-            "traffic_shift=linear",
-            "-var",
-            "use_test_listener_rule=true",
-        ]);
+        args.extend(["-var", "traffic_shift=linear", "-var", "use_test_listener_rule=true"]);
         args.extend(["-var", "image=nginx:1.28"]);
         let plan = infra(&stack, Some(&moto), &args);
         assert_eq!(plan.code, 0, "killed at {marker}: {}", plan.all());
@@ -1274,12 +1087,7 @@ fn the_health_gate_fails_while_the_new_colours_tasks_are_not_running() {
     let failed = apply_run(
         &stack,
         &moto,
-        &[
-            "-var",
-            "image=nginx:1.28",
-            "-var",
-            "health_gate_timeout_seconds=2",
-        ],
+        &["-var", "image=nginx:1.28", "-var", "health_gate_timeout_seconds=2"],
     )
     .expect_code(1);
     let all = failed.all();
@@ -1381,9 +1189,7 @@ fn a_deploy_whose_state_cannot_be_saved_stops_and_rolls_back() {
     // the journal swapped for a link to /dev/full, make every further save of this run fail as
     // a full disk would. The journal so far is kept aside (a second link to it, made first, so
     // no line is lost) and put back after the run, as a disk that comes back would have it.
-    let blocker = stack
-        .path()
-        .join(format!("terraform.tfstate.tmp-{}", child.id()));
+    let blocker = stack.path().join(format!("terraform.tfstate.tmp-{}", child.id()));
     // The run may be writing through that very name right now: wait for its rename.
     let started = std::time::Instant::now();
     while let Err(error) = std::fs::create_dir(&blocker) {
@@ -1434,11 +1240,7 @@ print(json.dumps([sorted(targets), sorted(policies), sorted(actions)]))
 }
 
 fn all_on(resource_id: &str) -> [Vec<String>; 3] {
-    [
-        vec![resource_id.to_string()],
-        vec![resource_id.to_string()],
-        vec![resource_id.to_string()],
-    ]
+    [vec![resource_id.to_string()], vec![resource_id.to_string()], vec![resource_id.to_string()]]
 }
 
 #[test]
@@ -1492,10 +1294,7 @@ fn auto_scaling_of_a_blue_green_service_follows_the_live_colour() {
     // 3. A change to the scaling is made where it is now, and shows the configured ID.
     let wider = ["-var", "image=nginx:1.28", "-var", "max_capacity=6"];
     let plan = run("plan", &wider);
-    assert_contains(
-        &plan.stdout,
-        "# aws_appautoscaling_target.web[0] will be updated in-place",
-    );
+    assert_contains(&plan.stdout, "# aws_appautoscaling_target.web[0] will be updated in-place");
     run("apply", &wider);
     assert_eq!(max_capacity(&moto, "service/web/web-green"), 6);
     no_changes(&wider);
@@ -1505,9 +1304,7 @@ fn auto_scaling_of_a_blue_green_service_follows_the_live_colour() {
     register_target(&stack, &moto, "blue", "10.0.0.11");
     let revert = infra(&stack, Some(&moto), &["revert"]).ok();
     assert!(
-        revert
-            .stdout
-            .contains("1 mutating AWS call (ModifyListener)")
+        revert.stdout.contains("1 mutating AWS call (ModifyListener)")
             && revert.stdout.contains("Auto scaling moved to blue."),
         "{}",
         revert.stdout
@@ -1517,11 +1314,8 @@ fn auto_scaling_of_a_blue_green_service_follows_the_live_colour() {
     // The plan shows the reverted deploy again, and nothing of the scaling.
     let plan = run("plan", &wider);
     assert!(
-        plan.stdout
-            .contains("green ← revision 2 (live: blue, revision 1)")
-            && plan
-                .stdout
-                .contains("Plan: 0 to add, 1 to change, 0 to destroy."),
+        plan.stdout.contains("green ← revision 2 (live: blue, revision 1)")
+            && plan.stdout.contains("Plan: 0 to add, 1 to change, 0 to destroy."),
         "{}",
         plan.stdout
     );
@@ -1547,13 +1341,7 @@ fn max_capacity(moto: &Moto, resource_id: &str) -> i64 {
 fn a_state_rewritten_without_infras_records_re_derives_the_live_colour() {
     let (moto, stack) = applied_with_a_target_per_colour(&[]);
     let apply_v2 = || {
-        let args = [
-            "apply",
-            "-input=false",
-            "-auto-approve",
-            "-var",
-            "image=nginx:1.28",
-        ];
+        let args = ["apply", "-input=false", "-auto-approve", "-var", "image=nginx:1.28"];
         infra(&stack, Some(&moto), &args).ok()
     };
     apply_v2();
@@ -1561,10 +1349,7 @@ fn a_state_rewritten_without_infras_records_re_derives_the_live_colour() {
     let mut file: serde_json::Value =
         serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
     file.as_object_mut().unwrap().remove("infra");
-    stack.write(
-        "terraform.tfstate",
-        &serde_json::to_string_pretty(&file).unwrap(),
-    );
+    stack.write("terraform.tfstate", &serde_json::to_string_pretty(&file).unwrap());
 
     let plan = plan_run(&stack, &moto, &["-var", "image=nginx:1.28"]);
     assert_eq!(plan.code, 0, "{}", plan.all());

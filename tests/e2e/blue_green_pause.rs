@@ -63,9 +63,7 @@ fn applied_with_a_pause_hook(vars: &[&str]) -> (Moto, Stack) {
 }
 
 fn output(stack: &Stack, moto: &Moto, name: &str) -> String {
-    infra(stack, Some(moto), &["output", "-raw", name])
-        .ok()
-        .stdout
+    infra(stack, Some(moto), &["output", "-raw", name]).ok().stdout
 }
 
 /// The colours the production listener forwards to, with their weights.
@@ -124,10 +122,7 @@ fn history(stack: &Stack) -> Vec<String> {
     state["deployments"][ADDRESS]["history"]
         .as_array()
         .map(|entries| {
-            entries
-                .iter()
-                .map(|e| e["action"].as_str().unwrap_or_default().to_string())
-                .collect()
+            entries.iter().map(|e| e["action"].as_str().unwrap_or_default().to_string()).collect()
         })
         .unwrap_or_default()
 }
@@ -142,34 +137,19 @@ fn a_paused_deploy_goes_on_when_another_process_continues_it() {
     // blue/green or not there at all.
     let early = infra(&stack, Some(&moto), &["deployments", "continue", ADDRESS]);
     assert_eq!(early.code, 1, "{}", early.all());
-    assert!(
-        early.all().contains("no deployment is paused"),
-        "{}",
-        early.all()
-    );
-    let not_blue_green = infra(
-        &stack,
-        Some(&moto),
-        &["deployments", "continue", "aws_lb.web"],
-    );
+    assert!(early.all().contains("no deployment is paused"), "{}", early.all());
+    let not_blue_green = infra(&stack, Some(&moto), &["deployments", "continue", "aws_lb.web"]);
     assert_eq!(not_blue_green.code, 1, "{}", not_blue_green.all());
     assert!(
-        not_blue_green
-            .all()
-            .contains("aws_lb.web is not a blue/green service"),
+        not_blue_green.all().contains("aws_lb.web is not a blue/green service"),
         "{}",
         not_blue_green.all()
     );
-    let missing = infra(
-        &stack,
-        Some(&moto),
-        &["deployments", "rollback", "module.x.aws_ecs_service.web"],
-    );
+    let missing =
+        infra(&stack, Some(&moto), &["deployments", "rollback", "module.x.aws_ecs_service.web"]);
     assert_eq!(missing.code, 1, "{}", missing.all());
     assert!(
-        missing
-            .all()
-            .contains("no resource module.x.aws_ecs_service.web in the state"),
+        missing.all().contains("no resource module.x.aws_ecs_service.web in the state"),
         "{}",
         missing.all()
     );
@@ -196,19 +176,15 @@ fn a_paused_deploy_goes_on_when_another_process_continues_it() {
     assert_contains(&listed.stdout, "paused:   at POST_TEST_TRAFFIC_SHIFT");
     // Another process, while the apply holds the state lock.
     let signal = infra(&stack, Some(&moto), &["deployments", "continue", ADDRESS]).ok();
-    assert_contains(
-        &signal.stdout,
-        "the deploy paused at POST_TEST_TRAFFIC_SHIFT",
-    );
+    assert_contains(&signal.stdout, "the deploy paused at POST_TEST_TRAFFIC_SHIFT");
     let done = finished(&stack, apply);
     assert_eq!(done.code, 0, "{}", done.all());
     let out = &done.stdout;
     let continued = out
         .find("continued by `infra deployments continue`")
         .unwrap_or_else(|| panic!("continued: {out}"));
-    let switched = out
-        .find("traffic: green 100%")
-        .unwrap_or_else(|| panic!("then traffic moved: {out}"));
+    let switched =
+        out.find("traffic: green 100%").unwrap_or_else(|| panic!("then traffic moved: {out}"));
     assert!(continued < switched, "{out}");
     assert_contains(out, "green is live");
     assert_eq!(production_weights(&stack, &moto), only("green"));
@@ -223,11 +199,7 @@ fn a_paused_deploy_goes_on_when_another_process_continues_it() {
     assert_eq!(plan.code, 0, "{}", plan.all());
     let after = infra(&stack, Some(&moto), &["deployments", "continue", ADDRESS]);
     assert_eq!(after.code, 1, "{}", after.all());
-    assert!(
-        after.all().contains("no deployment is paused"),
-        "{}",
-        after.all()
-    );
+    assert!(after.all().contains("no deployment is paused"), "{}", after.all());
 }
 
 #[test]
@@ -237,12 +209,7 @@ fn a_paused_deploy_rolled_back_by_another_process_reverts_and_fails() {
         &stack,
         &moto,
         &[],
-        &[
-            "-var",
-            "image=nginx:1.28",
-            "-var",
-            "use_test_listener_rule=true",
-        ],
+        &["-var", "image=nginx:1.28", "-var", "use_test_listener_rule=true"],
     );
     wait_for_output(&stack, PAUSED);
     let signal = infra(&stack, Some(&moto), &["deployments", "rollback", ADDRESS]).ok();
@@ -273,26 +240,16 @@ fn a_paused_deploy_takes_its_timeout_action_continue() {
         &stack,
         &moto,
         &[("INFRA_TEST_HOOK_TIMEOUT_SECONDS", "2")],
-        &[
-            "-var",
-            "image=nginx:1.28",
-            "-var",
-            "pause_timeout_action=CONTINUE",
-        ],
+        &["-var", "image=nginx:1.28", "-var", "pause_timeout_action=CONTINUE"],
     );
     let done = finished(&stack, apply);
     assert_eq!(done.code, 0, "{}", done.all());
     let out = &done.stdout;
-    assert!(
-        out.contains(PAUSED) && out.contains("the deploy will continue"),
-        "{out}"
-    );
+    assert!(out.contains(PAUSED) && out.contains("the deploy will continue"), "{out}");
     let timed_out = out
         .find("timed out after 2s; its timeout action is CONTINUE")
         .unwrap_or_else(|| panic!("timed out: {out}"));
-    let live = out
-        .find("green is live")
-        .unwrap_or_else(|| panic!("green went live: {out}"));
+    let live = out.find("green is live").unwrap_or_else(|| panic!("green went live: {out}"));
     assert!(timed_out < live, "{out}");
     assert_eq!(production_weights(&stack, &moto), only("green"));
 }
@@ -345,13 +302,10 @@ fn a_deploy_killed_while_paused_is_rolled_back_not_resumed() {
         "{}",
         state["deployments"][ADDRESS]
     );
-    let recovered = apply_run(
-        &stack,
-        &moto,
-        &["-resume", "-refresh-only", "-var", "image=nginx:1.28"],
-    )
-    .ok()
-    .stdout;
+    let recovered =
+        apply_run(&stack, &moto, &["-resume", "-refresh-only", "-var", "image=nginx:1.28"])
+            .ok()
+            .stdout;
     assert_contains(&recovered, "not resumed: a PAUSE lifecycle hook held it at POST_TEST_TRAFFIC_SHIFT, and nothing continued it");
     assert_eq!(production_weights(&stack, &moto), only("blue"));
     assert_eq!(desired_count(&moto, "green"), 0);

@@ -171,10 +171,7 @@ fn codebuild_and_codecommit_apply_update_replace_import_and_destroy() {
     let mut vars: Vec<String> = vec![];
 
     let created = apply(&stack, &moto, &vars);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
         emulator_view(&moto),
@@ -201,10 +198,7 @@ fn codebuild_and_codecommit_apply_update_replace_import_and_destroy() {
         "-var=repository_description=App sources and tests".to_string(),
     ]);
     let changed = apply(&stack, &moto, &vars);
-    assert_contains(
-        &changed,
-        "Apply complete! Resources: 0 added, 2 changed, 0 destroyed.",
-    );
+    assert_contains(&changed, "Apply complete! Resources: 0 added, 2 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert_eq!(
         emulator_view(&moto),
@@ -218,10 +212,7 @@ fn codebuild_and_codecommit_apply_update_replace_import_and_destroy() {
     // A new name replaces the project.
     vars.push("-var=project_name=app-build-2".to_string());
     let replaced = apply(&stack, &moto, &vars);
-    assert_contains(
-        &replaced,
-        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
-    );
+    assert_contains(&replaced, "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert!(
         emulator_view(&moto).starts_with(&format!(
@@ -238,10 +229,7 @@ fn codebuild_and_codecommit_apply_update_replace_import_and_destroy() {
         &stack,
         &moto,
         &vars,
-        &[
-            ("aws_codebuild_project.app", "app-build-2"),
-            ("aws_codecommit_repository.app", "app"),
-        ],
+        &[("aws_codebuild_project.app", "app-build-2"), ("aws_codecommit_repository.app", "app")],
     );
     plan_is_clean(&stack, &moto, &vars, "after the imports");
     assert_eq!(state_id(&stack, "aws_codebuild_project.app"), "app-build-2");

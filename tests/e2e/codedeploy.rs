@@ -243,10 +243,7 @@ fn codedeploy_apps_and_groups_apply_update_replace_import_and_destroy() {
     stack.write("main.tf", STACK);
 
     let created = apply(&stack, &moto, NO_VARS);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 5 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 5 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, NO_VARS, "after the first apply");
     assert_eq!(
         emulator_view(&moto),
@@ -269,10 +266,7 @@ fn codedeploy_apps_and_groups_apply_update_replace_import_and_destroy() {
     );
     // The group's Terraform ID is its deployment group ID, the application's `<id>:<name>`.
     let group_id = state_id(&stack, "aws_codedeploy_deployment_group.ecs");
-    assert!(
-        !group_id.is_empty() && !group_id.contains(':'),
-        "{group_id}"
-    );
+    assert!(!group_id.is_empty() && !group_id.contains(':'), "{group_id}");
     let app_id = state_id(&stack, "aws_codedeploy_app.ecs");
     assert!(app_id.ends_with(":deploy-ecs"), "{app_id}");
 
@@ -286,20 +280,13 @@ fn codedeploy_apps_and_groups_apply_update_replace_import_and_destroy() {
         "-var=env=prod".to_string(),
     ];
     let changed = apply(&stack, &moto, &vars);
-    assert_contains(
-        &changed,
-        "Apply complete! Resources: 0 added, 4 changed, 0 destroyed.",
-    );
+    assert_contains(&changed, "Apply complete! Resources: 0 added, 4 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     let after_update = format!(
         "app deploy-ecs ECS ['Env=prod']\n{}\
          app deploy-spare Lambda []\n\
          app deploy-web-v2 Server []\n{}",
-        ecs_group(
-            "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
-            "False",
-            "prod"
-        ),
+        ecs_group("CodeDeployDefault.ECSLinear10PercentEvery1Minutes", "False", "prod"),
         server_group("deploy-web-rolling"),
     );
     assert_eq!(emulator_view(&moto), after_update);
@@ -312,10 +299,7 @@ fn codedeploy_apps_and_groups_apply_update_replace_import_and_destroy() {
     // A new compute platform replaces the spare application.
     vars.push("-var=spare_platform=Server".to_string());
     let replaced = apply(&stack, &moto, &vars);
-    assert_contains(
-        &replaced,
-        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
-    );
+    assert_contains(&replaced, "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert_eq!(
         emulator_view(&moto),
@@ -332,15 +316,9 @@ fn codedeploy_apps_and_groups_apply_update_replace_import_and_destroy() {
         &vars,
         &[
             ("aws_codedeploy_app.ecs", "deploy-ecs"),
-            (
-                "aws_codedeploy_deployment_group.ecs",
-                "deploy-ecs:deploy-ecs-blue-green",
-            ),
+            ("aws_codedeploy_deployment_group.ecs", "deploy-ecs:deploy-ecs-blue-green"),
             ("aws_codedeploy_app.server", "deploy-web-v2"),
-            (
-                "aws_codedeploy_deployment_group.server",
-                "deploy-web-v2:deploy-web-rolling",
-            ),
+            ("aws_codedeploy_deployment_group.server", "deploy-web-v2:deploy-web-rolling"),
             ("aws_codedeploy_app.spare", spare_id.as_str()),
         ],
     );

@@ -181,14 +181,8 @@ fn codepipeline_applies_updates_replaces_imports_and_destroys() {
     let mut vars: Vec<String> = vec![];
 
     let created = apply(&stack, &moto, &vars);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.",
-    );
-    assert!(
-        !created.contains(FIRST_TOKEN),
-        "the token leaked: {created}"
-    );
+    assert_contains(&created, "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.");
+    assert!(!created.contains(FIRST_TOKEN), "the token leaked: {created}");
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
         emulator_view(&moto),
@@ -199,10 +193,7 @@ fn codepipeline_applies_updates_replaces_imports_and_destroys() {
         )
     );
     let output = infra(&stack, Some(&moto), &["output", "-json", "pipeline"]).ok();
-    assert_contains(
-        &output.stdout,
-        "arn:aws:codepipeline:us-east-1:123456789012:release",
-    );
+    assert_contains(&output.stdout, "arn:aws:codepipeline:us-east-1:123456789012:release");
 
     // In place: the S3 source's object key, the GitHub token and a tag. The plan shows the
     // token only as a sensitive value.
@@ -214,11 +205,7 @@ fn codepipeline_applies_updates_replaces_imports_and_destroys() {
     let mut args = vec!["plan", "-input=false"];
     args.extend(vars.iter().map(String::as_str));
     let plan = infra(&stack, Some(&moto), &args).ok();
-    assert!(
-        plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
-        "{}",
-        plan.all()
-    );
+    assert!(plan.stdout.contains("0 to add, 1 to change, 0 to destroy"), "{}", plan.all());
     assert_contains(&plan.stdout, "(sensitive value)");
     assert!(
         !plan.all().contains(FIRST_TOKEN) && !plan.all().contains(SECOND_TOKEN),
@@ -227,10 +214,7 @@ fn codepipeline_applies_updates_replaces_imports_and_destroys() {
     );
     let changed = apply(&stack, &moto, &vars);
     assert_contains(&changed, "Resources: 0 added, 1 changed, 0 destroyed.");
-    assert!(
-        !changed.contains(SECOND_TOKEN),
-        "the token leaked: {changed}"
-    );
+    assert!(!changed.contains(SECOND_TOKEN), "the token leaked: {changed}");
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert_eq!(
         emulator_view(&moto),
@@ -260,12 +244,7 @@ fn codepipeline_applies_updates_replaces_imports_and_destroys() {
     );
 
     // Import by the Terraform import ID, the pipeline name.
-    reimport(
-        &stack,
-        &moto,
-        &vars,
-        &[("aws_codepipeline.main", "release-next")],
-    );
+    reimport(&stack, &moto, &vars, &[("aws_codepipeline.main", "release-next")]);
     plan_is_clean(&stack, &moto, &vars, "after the import");
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
@@ -432,14 +411,8 @@ fn codepipeline_webhooks_apply_update_in_place_import_and_destroy() {
     let mut vars: Vec<String> = vec![];
 
     let created = apply(&stack, &moto, &vars);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 5 added, 0 changed, 0 destroyed.",
-    );
-    assert!(
-        !created.contains(WEBHOOK_SECRET),
-        "the secret leaked: {created}"
-    );
+    assert_contains(&created, "Apply complete! Resources: 5 added, 0 changed, 0 destroyed.");
+    assert!(!created.contains(WEBHOOK_SECRET), "the secret leaked: {created}");
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     let managed = "['infra:address', 'infra:lineage']";
     assert_eq!(
@@ -451,9 +424,7 @@ fn codepipeline_webhooks_apply_update_in_place_import_and_destroy() {
     );
     let output = infra(&stack, Some(&moto), &["output", "-json", "hooks"]).ok();
     assert!(
-        output
-            .stdout
-            .contains("https://us-east-1.webhooks.aws/trigger?t=")
+        output.stdout.contains("https://us-east-1.webhooks.aws/trigger?t=")
             && output
                 .stdout
                 .contains("arn:aws:codepipeline:us-east-1:123456789012:webhook:hooked-ip"),
@@ -462,23 +433,12 @@ fn codepipeline_webhooks_apply_update_in_place_import_and_destroy() {
     );
 
     // In place: the GitHub webhook's filter (PutWebhook) and the IP webhook's tag (TagResource).
-    vars.extend([
-        "-var=branch=release".to_string(),
-        "-var=env=prod".to_string(),
-    ]);
+    vars.extend(["-var=branch=release".to_string(), "-var=env=prod".to_string()]);
     let mut args = vec!["plan", "-input=false"];
     args.extend(vars.iter().map(String::as_str));
     let plan = infra(&stack, Some(&moto), &args).ok();
-    assert!(
-        plan.stdout.contains("0 to add, 2 to change, 0 to destroy"),
-        "{}",
-        plan.all()
-    );
-    assert!(
-        !plan.all().contains(WEBHOOK_SECRET),
-        "the secret leaked: {}",
-        plan.all()
-    );
+    assert!(plan.stdout.contains("0 to add, 2 to change, 0 to destroy"), "{}", plan.all());
+    assert!(!plan.all().contains(WEBHOOK_SECRET), "the secret leaked: {}", plan.all());
     apply_and_plan_clean(
         &stack,
         &moto,
@@ -496,16 +456,8 @@ fn codepipeline_webhooks_apply_update_in_place_import_and_destroy() {
 
     // Import by the Terraform import ID, the webhook's ARN.
     let arn = state_id(&stack, "aws_codepipeline_webhook.ip");
-    assert_eq!(
-        arn,
-        "arn:aws:codepipeline:us-east-1:123456789012:webhook:hooked-ip"
-    );
-    reimport(
-        &stack,
-        &moto,
-        &vars,
-        &[("aws_codepipeline_webhook.ip", &arn)],
-    );
+    assert_eq!(arn, "arn:aws:codepipeline:us-east-1:123456789012:webhook:hooked-ip");
+    reimport(&stack, &moto, &vars, &[("aws_codepipeline_webhook.ip", &arn)]);
     plan_is_clean(&stack, &moto, &vars, "after the import");
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
@@ -540,15 +492,9 @@ output "connection" {
 "#,
     );
     let planned = infra(&stack, None, &["plan", "-input=false", "-refresh=false"]).ok();
-    assert_contains(
-        &planned.stdout,
-        "aws_codestarconnections_connection.github will be created",
-    );
+    assert_contains(&planned.stdout, "aws_codestarconnections_connection.github will be created");
     assert_contains(&planned.stdout, "connection_status = (known after apply)");
-    assert_contains(
-        &planned.stdout,
-        "Plan: 1 to add, 0 to change, 0 to destroy.",
-    );
+    assert_contains(&planned.stdout, "Plan: 1 to add, 0 to change, 0 to destroy.");
 
     stack.write(
         "main.tf",
@@ -567,11 +513,7 @@ resource "aws_codestarconnections_connection" "both" {
         "\"host_arn\": conflicts with provider_type",
         "main.tf:4",
     ] {
-        assert!(
-            refused.all().contains(message),
-            "{message}: {}",
-            refused.all()
-        );
+        assert!(refused.all().contains(message), "{message}: {}", refused.all());
     }
     assert!(refused.all().contains("Gitea"), "{}", refused.all());
 }

@@ -79,34 +79,16 @@ fn described(moto: &Moto) -> String {
 fn a_user_pool_with_client_and_domain_applies_changes_imports_and_destroys() {
     let moto = Moto::start();
     let stack = Stack::new();
-    stack.write(
-        "main.tf",
-        &stack_text(10, "https://example.com/callback", 1, "auth"),
-    );
+    stack.write("main.tf", &stack_text(10, "https://example.com/callback", 1, "auth"));
     let created = apply(&stack, &moto, &[] as &[&str]);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.",
-    );
-    assert_eq!(
-        described(&moto),
-        "1 10 {'team': 'auth'} ['https://example.com/callback'] 1"
-    );
+    assert_contains(&created, "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.");
+    assert_eq!(described(&moto), "1 10 {'team': 'auth'} ['https://example.com/callback'] 1");
     plan_is_clean(&stack, &moto, &[] as &[&str], "after the apply");
 
-    stack.write(
-        "main.tf",
-        &stack_text(12, "https://example.com/signed-in", 2, "identity"),
-    );
+    stack.write("main.tf", &stack_text(12, "https://example.com/signed-in", 2, "identity"));
     let changed = apply(&stack, &moto, &[] as &[&str]);
-    assert_contains(
-        &changed,
-        "Apply complete! Resources: 0 added, 3 changed, 0 destroyed.",
-    );
-    assert_eq!(
-        described(&moto),
-        "1 12 {'team': 'identity'} ['https://example.com/signed-in'] 2"
-    );
+    assert_contains(&changed, "Apply complete! Resources: 0 added, 3 changed, 0 destroyed.");
+    assert_eq!(described(&moto), "1 12 {'team': 'identity'} ['https://example.com/signed-in'] 2");
     plan_is_clean(&stack, &moto, &[] as &[&str], "after the change");
 
     let pool = state_id(&stack, "aws_cognito_user_pool.users");
@@ -117,10 +99,7 @@ fn a_user_pool_with_client_and_domain_applies_changes_imports_and_destroys() {
         &[] as &[&str],
         &[
             ("aws_cognito_user_pool.users", &pool),
-            (
-                "aws_cognito_user_pool_client.web",
-                &format!("{pool}/{client}"),
-            ),
+            ("aws_cognito_user_pool_client.web", &format!("{pool}/{client}")),
             ("aws_cognito_user_pool_domain.login", "infra-cognito-test"),
         ],
     );

@@ -58,9 +58,7 @@ fn an_apply_killed_at_any_moment_converges_without_duplicates() {
     // (last) create started.
     let moments: [Moment; 4] = [
         ("the VPC's create", &|out| started(out) >= 1),
-        ("after the VPC", &|out| {
-            out.contains("aws_vpc.main: Creation complete")
-        }),
+        ("after the VPC", &|out| out.contains("aws_vpc.main: Creation complete")),
         ("the third create", &|out| started(out) >= 3),
         ("the last create", &|out| started(out) >= 4),
     ];
@@ -72,19 +70,9 @@ fn an_apply_killed_at_any_moment_converges_without_duplicates() {
         kill_at(&stack, command, moment);
 
         let recovered = apply_run(&stack, &moto, NO_VARS);
-        assert_eq!(
-            recovered.code,
-            0,
-            "kill at {moment_name}: {}",
-            recovered.all()
-        );
+        assert_eq!(recovered.code, 0, "kill at {moment_name}: {}", recovered.all());
         let plan = plan_run(&stack, &moto, NO_VARS);
-        assert_eq!(
-            plan.code,
-            0,
-            "kill at {moment_name}, then a plan: {}",
-            plan.all()
-        );
+        assert_eq!(plan.code, 0, "kill at {moment_name}, then a plan: {}", plan.all());
         assert_eq!(
             managed_objects(&moto),
             vec!["sg", "subnet", "subnet", "vpc"],
@@ -119,12 +107,7 @@ fn kinds(moto: &Moto) -> std::collections::BTreeMap<String, usize> {
 
 #[test]
 fn the_reference_stack_killed_at_several_moments_converges_without_duplicates() {
-    let apply = [
-        "apply",
-        "-input=false",
-        "-auto-approve",
-        "-var-file=envs/dev.tfvars",
-    ];
+    let apply = ["apply", "-input=false", "-auto-approve", "-var-file=envs/dev.tfvars"];
     let with_password =
         |stack: &Stack, moto: &Moto| command_with_password(stack, moto, "crash-test-password");
     // What one uninterrupted apply makes.
@@ -144,27 +127,12 @@ fn the_reference_stack_killed_at_several_moments_converges_without_duplicates() 
         kill_at(&stack, command, &|out| started(out) >= creates);
 
         let recovered = infra_testkit::run(with_password(&stack, &moto), &apply);
-        assert_eq!(
-            recovered.code,
-            0,
-            "kill at {moment_name}: {}",
-            recovered.all()
-        );
+        assert_eq!(recovered.code, 0, "kill at {moment_name}: {}", recovered.all());
         let plan = infra_testkit::run(
             with_password(&stack, &moto),
-            &[
-                "plan",
-                "-input=false",
-                "-detailed-exitcode",
-                "-var-file=envs/dev.tfvars",
-            ],
+            &["plan", "-input=false", "-detailed-exitcode", "-var-file=envs/dev.tfvars"],
         );
-        assert_eq!(
-            plan.code,
-            0,
-            "kill at {moment_name}, then a plan: {}",
-            plan.all()
-        );
+        assert_eq!(plan.code, 0, "kill at {moment_name}, then a plan: {}", plan.all());
         assert_eq!(kinds(&moto), expected, "kill at {moment_name}");
     }
 }

@@ -213,27 +213,17 @@ fn db_proxy_with_its_default_target_group_and_target_applies_updates_imports_and
 
     // In place: the proxy's tags (AddTagsToResource) and the pool settings
     // (ModifyDBProxyTargetGroup).
-    let vars = [
-        "-var=team=platform",
-        "-var=borrow_timeout=60",
-        "-var=max_connections=90",
-    ];
+    let vars = ["-var=team=platform", "-var=borrow_timeout=60", "-var=max_connections=90"];
     let update = apply_ok(&stack, &moto, &vars);
     assert_contains(&update, "0 added, 2 changed, 0 destroyed");
     let held = proxy_in_emulator(&moto);
     assert_eq!(held["tags"], serde_json::json!({"Team": "platform"}));
-    assert_eq!(
-        (held["borrow"].as_i64(), held["max"].as_i64()),
-        (Some(60), Some(90))
-    );
+    assert_eq!((held["borrow"].as_i64(), held["max"].as_i64()), (Some(60), Some(90)));
     plan_is_clean(&stack, &moto, &vars, "after the update");
 
     // Import: each by its Terraform ID reads back as configured.
     assert_eq!(state_id(&stack, "aws_db_proxy.main"), "app-proxy");
-    assert_eq!(
-        state_id(&stack, "aws_db_proxy_default_target_group.main"),
-        "app-proxy"
-    );
+    assert_eq!(state_id(&stack, "aws_db_proxy_default_target_group.main"), "app-proxy");
     reimport(
         &stack,
         &moto,
@@ -241,27 +231,15 @@ fn db_proxy_with_its_default_target_group_and_target_applies_updates_imports_and
         &[
             ("aws_db_proxy.main", "app-proxy"),
             ("aws_db_proxy_default_target_group.main", "app-proxy"),
-            (
-                "aws_db_proxy_target.main",
-                "app-proxy/default/RDS_INSTANCE/db-proxy-target",
-            ),
+            ("aws_db_proxy_target.main", "app-proxy/default/RDS_INSTANCE/db-proxy-target"),
         ],
     );
     plan_is_clean(&stack, &moto, &vars, "after the imports");
 
     // A target ID that is not the provider's four parts is refused with its message.
-    infra(
-        &stack,
-        Some(&moto),
-        &["state", "rm", "aws_db_proxy_target.main"],
-    )
-    .ok();
-    let mut args = vec![
-        "import",
-        "-input=false",
-        "aws_db_proxy_target.main",
-        "app-proxy/db-proxy-target",
-    ];
+    infra(&stack, Some(&moto), &["state", "rm", "aws_db_proxy_target.main"]).ok();
+    let mut args =
+        vec!["import", "-input=false", "aws_db_proxy_target.main", "app-proxy/db-proxy-target"];
     args.extend(vars);
     let refused = infra(&stack, Some(&moto), &args);
     assert_eq!(refused.code, 1, "{}", refused.all());
@@ -320,10 +298,6 @@ resource "aws_db_proxy_target" "bad" {
         "main.tf:8:",
         "one of `db_cluster_identifier,db_instance_identifier` must be specified",
     ] {
-        assert!(
-            run.stderr.contains(expected),
-            "{expected:?} in {}",
-            run.stderr
-        );
+        assert!(run.stderr.contains(expected), "{expected:?} in {}", run.stderr);
     }
 }

@@ -207,10 +207,7 @@ fn state_attribute(stack: &Stack, address: &str, attribute: &str) -> serde_json:
 }
 
 fn state_id(stack: &Stack, address: &str) -> String {
-    state_attribute(stack, address, "id")
-        .as_str()
-        .expect("id")
-        .to_string()
+    state_attribute(stack, address, "id").as_str().expect("id").to_string()
 }
 
 /// A key and two self-signed certificates for it (`imported.dns-tls.example`), made with the
@@ -261,10 +258,7 @@ fn zone_certificate_validation_listener_and_records() {
 
     // One run: the validation records' for_each keys are known at plan time.
     let created = apply(&stack, &moto, NO_VARS);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 19 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 19 added, 0 changed, 0 destroyed.");
     // Refresh lists each zone's records once: one walk per zone for the 7 records, and one
     // apex read per zone for the zones' name servers (moto logs each request).
     let listings = |moto: &Moto| {
@@ -278,10 +272,7 @@ fn zone_certificate_validation_listener_and_records() {
     assert_eq!(listings(&moto) - before, 4, "ListResourceRecordSets calls");
     let zone_id = state_id(&stack, "aws_route53_zone.main");
     let certificate = state_attribute(&stack, "aws_acm_certificate.web", "arn");
-    assert_eq!(
-        state_attribute(&stack, "aws_lb_listener.https", "certificate_arn"),
-        certificate
-    );
+    assert_eq!(state_attribute(&stack, "aws_lb_listener.https", "certificate_arn"), certificate);
     // The validation waited for the certificate to be issued.
     assert!(!state_id(&stack, "aws_acm_certificate_validation.web").is_empty());
     assert_eq!(
@@ -292,10 +283,7 @@ fn zone_certificate_validation_listener_and_records() {
         state_id(&stack, "aws_route53_record.weighted"),
         format!("{zone_id}_api.dns-tls.example_CNAME_blue")
     );
-    assert_eq!(
-        state_attribute(&stack, "aws_route53_zone.main", "name"),
-        "dns-tls.example"
-    );
+    assert_eq!(state_attribute(&stack, "aws_route53_zone.main", "name"), "dns-tls.example");
     let held = inventory(&moto);
     assert_contains(&held, "zones 2\n");
     assert_contains(&held, "certificates 3\n");
@@ -351,30 +339,18 @@ output "certificate_status" {
 }
 "#,
     );
-    let looked_up = infra(
-        &lookup,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    );
+    let looked_up = infra(&lookup, Some(&moto), &["apply", "-input=false", "-auto-approve"]);
     assert_eq!(looked_up.code, 0, "{}", looked_up.all());
     assert_contains(&looked_up.stdout, &format!("zone_id = \"{zone_id}\""));
     assert_contains(&looked_up.stdout, "internal_private = true");
     assert_contains(&looked_up.stdout, &format!("certificate = {certificate}"));
     assert_contains(&looked_up.stdout, "certificate_status = \"ISSUED\"");
     let missing = Stack::new();
-    missing.write(
-        "main.tf",
-        "data \"aws_route53_zone\" \"none\" {\n  name = \"absent.example\"\n}\n",
-    );
+    missing
+        .write("main.tf", "data \"aws_route53_zone\" \"none\" {\n  name = \"absent.example\"\n}\n");
     let refused = infra(&missing, Some(&moto), &["plan", "-input=false"]);
     assert_ne!(refused.code, 0, "{}", refused.all());
-    assert!(
-        refused
-            .all()
-            .contains("no matching Route 53 Hosted Zone found"),
-        "{}",
-        refused.all()
-    );
+    assert!(refused.all().contains("no matching Route 53 Hosted Zone found"), "{}", refused.all());
 
     // A record that already exists, without allow_overwrite, is AWS's error.
     let clash = Stack::new();
@@ -384,17 +360,9 @@ output "certificate_status" {
             "resource \"aws_route53_record\" \"again\" {{\n  zone_id = \"{zone_id}\"\n  name = \"info\"\n  type = \"TXT\"\n  ttl = 60\n  records = [\"x\"]\n}}\n"
         ),
     );
-    let refused = infra(
-        &clash,
-        Some(&moto),
-        &["apply", "-input=false", "-auto-approve"],
-    );
+    let refused = infra(&clash, Some(&moto), &["apply", "-input=false", "-auto-approve"]);
     assert_ne!(refused.code, 0, "{}", refused.all());
-    assert!(
-        refused.all().contains("but it already exists"),
-        "{}",
-        refused.all()
-    );
+    assert!(refused.all().contains("but it already exists"), "{}", refused.all());
 
     // In place: a record's ttl, the zone's comment, the certificate's tags.
     let changed = [
@@ -404,20 +372,14 @@ output "certificate_status" {
         "-var=certificate_file=second.pem",
     ];
     let updated = apply(&stack, &moto, &changed);
-    assert_contains(
-        &updated,
-        "Apply complete! Resources: 0 added, 4 changed, 0 destroyed.",
-    );
+    assert_contains(&updated, "Apply complete! Resources: 0 added, 4 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &changed, "after the in-place update");
     assert_eq!(
         state_id(&stack, "aws_acm_certificate.web"),
         certificate.as_str().unwrap_or_default()
     );
     let held = inventory(&moto);
-    assert_contains(
-        &held,
-        "record info.dns-tls.example. TXT 600 DNS for the web stack",
-    );
+    assert_contains(&held, "record info.dns-tls.example. TXT 600 DNS for the web stack");
 
     // A new name replaces the record.
     let renamed = [
@@ -428,10 +390,7 @@ output "certificate_status" {
         "-var=info_name=about",
     ];
     let replaced = apply(&stack, &moto, &renamed);
-    assert_contains(
-        &replaced,
-        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
-    );
+    assert_contains(&replaced, "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
     plan_is_clean(&stack, &moto, &renamed, "after the replacement");
     let held = inventory(&moto);
     assert!(!held.contains("record info.dns-tls.example."), "{held}");
@@ -440,18 +399,9 @@ output "certificate_status" {
     // Import by Terraform's IDs: the zone by its ID, records by ZONEID_NAME_TYPE[_SET].
     let imports = [
         ("aws_route53_zone.main", zone_id.clone()),
-        (
-            "aws_route53_record.info",
-            format!("{zone_id}_about.dns-tls.example_TXT"),
-        ),
-        (
-            "aws_route53_record.weighted",
-            format!("{zone_id}_api.dns-tls.example_CNAME_blue"),
-        ),
-        (
-            "aws_acm_certificate.web",
-            certificate.as_str().unwrap_or_default().to_string(),
-        ),
+        ("aws_route53_record.info", format!("{zone_id}_about.dns-tls.example_TXT")),
+        ("aws_route53_record.weighted", format!("{zone_id}_api.dns-tls.example_CNAME_blue")),
+        ("aws_acm_certificate.web", certificate.as_str().unwrap_or_default().to_string()),
     ];
     for (address, id) in &imports {
         infra(&stack, Some(&moto), &["state", "rm", address]).ok();
@@ -468,10 +418,7 @@ output "certificate_status" {
 
     let destroyed = destroy_run(&stack, &moto, &renamed);
     assert_eq!(destroyed.code, 0, "{}", destroyed.all());
-    assert_contains(
-        &destroyed.stdout,
-        "Destroy complete! Resources: 19 destroyed.",
-    );
+    assert_contains(&destroyed.stdout, "Destroy complete! Resources: 19 destroyed.");
     assert_eq!(inventory(&moto), "zones 0\ncertificates 0\n");
 }
 
@@ -609,10 +556,7 @@ fn a_listener_certificate_is_added_read_imported_and_removed() {
     stack.write("main.tf", LISTENER_CERTIFICATE);
     write_self_signed(&stack, &moto);
     let created = apply(&stack, &moto, NO_VARS);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 9 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 9 added, 0 changed, 0 destroyed.");
     let listener = state_id(&stack, "aws_lb_listener.https");
     let default = state_id(&stack, "aws_acm_certificate.default");
     let extra = state_id(&stack, "aws_acm_certificate.extra");
@@ -634,30 +578,19 @@ fn a_listener_certificate_is_added_read_imported_and_removed() {
     ));
     let drifted = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(drifted.code, 2, "{}", drifted.all());
-    assert_contains(
-        &drifted.stdout,
-        "# aws_lb_listener_certificate.extra will be created",
-    );
+    assert_contains(&drifted.stdout, "# aws_lb_listener_certificate.extra will be created");
     apply(&stack, &moto, NO_VARS);
     assert!(listener_certificates(&moto, &listener).contains(&format!("{extra} False")));
 
     // Imported by Terraform's ID.
     let id = format!("{listener}_{extra}");
-    let forgotten = infra(
-        &stack,
-        Some(&moto),
-        &["state", "rm", "aws_lb_listener_certificate.extra"],
-    );
+    let forgotten =
+        infra(&stack, Some(&moto), &["state", "rm", "aws_lb_listener_certificate.extra"]);
     assert_eq!(forgotten.code, 0, "{}", forgotten.all());
     let imported = infra(
         &stack,
         Some(&moto),
-        &[
-            "import",
-            "-input=false",
-            "aws_lb_listener_certificate.extra",
-            &id,
-        ],
+        &["import", "-input=false", "aws_lb_listener_certificate.extra", &id],
     );
     assert_eq!(imported.code, 0, "{}", imported.all());
     plan_is_clean(&stack, &moto, NO_VARS, "after the import");

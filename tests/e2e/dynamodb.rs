@@ -175,10 +175,7 @@ fn dynamodb_tables_apply_update_replace_import_and_destroy() {
     let mut vars: Vec<String> = Vec::new();
 
     let created = apply(&stack, &moto, &vars);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 2 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 2 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
         emulator_view(&moto),
@@ -189,15 +186,9 @@ fn dynamodb_tables_apply_update_replace_import_and_destroy() {
     );
     assert_eq!(state_id(&stack, "aws_dynamodb_table.orders"), "orders");
     let orders = infra(&stack, Some(&moto), &["output", "-json", "orders"]).ok();
-    assert_contains(
-        &orders.stdout,
-        "arn:aws:dynamodb:us-east-1:123456789012:table/orders",
-    );
+    assert_contains(&orders.stdout, "arn:aws:dynamodb:us-east-1:123456789012:table/orders");
     let stream = infra(&stack, Some(&moto), &["output", "-json", "stream"]).ok();
-    assert_contains(
-        &stream.stdout,
-        "arn:aws:dynamodb:us-east-1:123456789012:table/events/stream/",
-    );
+    assert_contains(&stream.stdout, "arn:aws:dynamodb:us-east-1:123456789012:table/events/stream/");
 
     // In place: the table's and the GSI's capacity (one UpdateTable), point-in-time recovery
     // off, a tag removed and one added.
@@ -245,10 +236,7 @@ fn dynamodb_tables_apply_update_replace_import_and_destroy() {
         &stack,
         &moto,
         &vars,
-        &[
-            ("aws_dynamodb_table.orders", "orders"),
-            ("aws_dynamodb_table.events", "events"),
-        ],
+        &[("aws_dynamodb_table.orders", "orders"), ("aws_dynamodb_table.events", "events")],
     );
     plan_is_clean(&stack, &moto, &vars, "after the imports");
 
@@ -375,10 +363,7 @@ s3.put_object(Bucket='orders-export', Key='archive/part-1.json',
     let mut vars: Vec<String> = Vec::new();
 
     let created = apply(&stack, &moto, &vars);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after restoring and importing");
     // The restored table carries what RestoreTableToPointInTime does not take (stream, TTL,
     // tags); the imported one holds the two items under its prefix.
@@ -390,10 +375,7 @@ s3.put_object(Bucket='orders-export', Key='archive/part-1.json',
     );
 
     // A tag changes in place; another prefix is another import, so a new table.
-    vars.extend([
-        "-var=env=copy".to_string(),
-        "-var=prefix=archive/".to_string(),
-    ]);
+    vars.extend(["-var=env=copy".to_string(), "-var=prefix=archive/".to_string()]);
     let changed = apply(&stack, &moto, &vars);
     assert_contains(&changed, "Resources: 1 added, 1 changed, 1 destroyed.");
     assert_contains(&changed, "aws_dynamodb_table.imported must be replaced");
@@ -483,9 +465,7 @@ resource "aws_dynamodb_table" "global" {{
 "#,
         ),
     );
-    let planned = infra(&stack, Some(&moto), &["plan", "-input=false"])
-        .ok()
-        .stdout;
+    let planned = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok().stdout;
     for expected in [
         "# aws_dynamodb_table.global will be updated in-place",
         "+ replica {",
@@ -516,11 +496,7 @@ resource "aws_dynamodb_table" "global" {{
          region was provided",
         "main.tf:",
     ] {
-        assert!(
-            refused.all().contains(message),
-            "{message}: {}",
-            refused.all()
-        );
+        assert!(refused.all().contains(message), "{message}: {}", refused.all());
     }
 
     // With a witness region it plans.
@@ -539,9 +515,7 @@ resource "aws_dynamodb_table" "global" {{
 "#,
         ),
     );
-    let witnessed = infra(&stack, Some(&moto), &["plan", "-input=false"])
-        .ok()
-        .stdout;
+    let witnessed = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok().stdout;
     assert!(
         witnessed.contains("+ global_table_witness {") && witnessed.contains("\"STRONG\""),
         "{witnessed}"

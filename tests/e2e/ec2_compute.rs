@@ -261,10 +261,7 @@ fn ec2_compute_stack_applies_updates_replaces_imports_and_destroys() {
     stack.write("main.tf", STACK);
 
     let created = apply(&stack, &moto, NO_VARS);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 9 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 9 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, NO_VARS, "after the first apply");
 
     let vpc = state_id(&stack, "aws_vpc.main");
@@ -277,12 +274,7 @@ fn ec2_compute_stack_applies_updates_replaces_imports_and_destroys() {
     assert_eq!(values["vpc"][0], "10.80.0.0/16");
     assert_eq!(values["vpc"][1], "compute");
     assert_eq!(values["vpc"][2], "false");
-    assert!(
-        values["vpc"][3]
-            .as_str()
-            .is_some_and(|id| id.starts_with("rtb-")),
-        "{values}"
-    );
+    assert!(values["vpc"][3].as_str().is_some_and(|id| id.starts_with("rtb-")), "{values}");
     assert_eq!(values["vpc"][4], "10.80.0.0/16");
     assert_eq!(values["default_vpc"], true);
     assert_eq!(values["vpcs"], serde_json::json!([vpc]));
@@ -295,18 +287,9 @@ fn ec2_compute_stack_applies_updates_replaces_imports_and_destroys() {
     let mut both = vec![app.clone(), db.clone()];
     both.sort();
     assert_eq!(values["subnets"], serde_json::json!(both));
-    assert_eq!(
-        values["security_group"],
-        serde_json::json!([group, "app servers", "compute-app"])
-    );
-    assert_eq!(
-        values["route_table"],
-        serde_json::json!([table, gateway, app])
-    );
-    assert_eq!(
-        values["route_tables"],
-        serde_json::json!([2, true, [table]])
-    );
+    assert_eq!(values["security_group"], serde_json::json!([group, "app servers", "compute-app"]));
+    assert_eq!(values["route_table"], serde_json::json!([table, gateway, app]));
+    assert_eq!(values["route_tables"], serde_json::json!([2, true, [table]]));
     let (newest, matching) = newest_amazon_linux(&moto);
     assert!(matching > 1, "most_recent chooses among {matching} images");
     assert!(
@@ -314,20 +297,10 @@ fn ec2_compute_stack_applies_updates_replaces_imports_and_destroys() {
         "{values} is not among the newest {newest:?}"
     );
     assert_eq!(values["ami"][2], "ebs");
-    assert!(
-        values["prefix_list"][0]
-            .as_str()
-            .is_some_and(|id| id.starts_with("pl-")),
-        "{values}"
-    );
+    assert!(values["prefix_list"][0].as_str().is_some_and(|id| id.starts_with("pl-")), "{values}");
     assert_eq!(values["prefix_list"][1], "IPv4");
     assert_eq!(values["key_pairs"][0], "ed25519");
-    assert!(
-        values["key_pairs"][1]
-            .as_str()
-            .is_some_and(|f| !f.is_empty()),
-        "{values}"
-    );
+    assert!(values["key_pairs"][1].as_str().is_some_and(|f| !f.is_empty()), "{values}");
     assert!(
         values["key_pairs"][2]
             .as_str()
@@ -335,20 +308,9 @@ fn ec2_compute_stack_applies_updates_replaces_imports_and_destroys() {
                 && arn.ends_with(":key-pair/compute-deploy")),
         "{values}"
     );
-    assert!(
-        values["key_pairs"][3]
-            .as_str()
-            .is_some_and(|id| id.starts_with("key-")),
-        "{values}"
-    );
-    let generated = values["key_pairs"][4]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    assert!(
-        generated.starts_with("compute-") && generated.len() > 20,
-        "{values}"
-    );
+    assert!(values["key_pairs"][3].as_str().is_some_and(|id| id.starts_with("key-")), "{values}");
+    let generated = values["key_pairs"][4].as_str().unwrap_or_default().to_string();
+    assert!(generated.starts_with("compute-") && generated.len() > 20, "{values}");
     assert_eq!(state_id(&stack, "aws_key_pair.generated"), generated);
 
     // In place: a changed lookup input reads the other subnet, and the key pair's tags change.
@@ -361,10 +323,8 @@ fn ec2_compute_stack_applies_updates_replaces_imports_and_destroys() {
         "after the in-place update",
     );
     assert_eq!(outputs(&stack, &moto)["subnet"][0], db.as_str());
-    let mut expected = vec![
-        "compute-deploy ed25519 Env=prod".to_string(),
-        format!("{generated} rsa"),
-    ];
+    let mut expected =
+        vec!["compute-deploy ed25519 Env=prod".to_string(), format!("{generated} rsa")];
     expected.sort();
     assert_eq!(key_pairs(&moto), expected);
 
@@ -386,19 +346,10 @@ fn ec2_compute_stack_applies_updates_replaces_imports_and_destroys() {
 
     // Import by the key name.
     infra(&stack, Some(&moto), &["state", "rm", "aws_key_pair.deploy"]).ok();
-    let mut args = vec![
-        "import",
-        "-input=false",
-        "aws_key_pair.deploy",
-        "compute-deploy",
-    ];
+    let mut args = vec!["import", "-input=false", "aws_key_pair.deploy", "compute-deploy"];
     args.extend_from_slice(&vars);
     let import = infra(&stack, Some(&moto), &args);
-    assert!(
-        import.code == 0 && import.stdout.contains("Import successful!"),
-        "{}",
-        import.all()
-    );
+    assert!(import.code == 0 && import.stdout.contains("Import successful!"), "{}", import.all());
     plan_is_clean(&stack, &moto, &vars, "after the import");
 
     let destroyed = destroy_ok(&stack, &moto, &vars);

@@ -38,38 +38,22 @@ fn v5_cpu_counts_apply_replace_and_conflict_with_the_block() {
     let stack = Stack::new();
     stack.write("main.tf", &stack_with(2, ""));
     let created = apply(&stack, &moto, &[] as &[&str]);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 1 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &[] as &[&str], "after the first apply");
-    let cores = infra(&stack, Some(&moto), &["output", "-raw", "cores"])
-        .ok()
-        .stdout;
+    let cores = infra(&stack, Some(&moto), &["output", "-raw", "cores"]).ok().stdout;
     assert_eq!(cores.trim(), "2");
 
     stack.write("main.tf", &stack_with(4, ""));
-    let plan = infra(&stack, Some(&moto), &["plan", "-input=false"])
-        .ok()
-        .stdout;
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok().stdout;
     assert!(
         plan.contains("# aws_instance.db must be replaced") && plan.contains("cpu_core_count"),
         "{plan}"
     );
 
-    stack.write(
-        "main.tf",
-        &stack_with(4, "cpu_options {\n    core_count = 4\n  }"),
-    );
+    stack.write("main.tf", &stack_with(4, "cpu_options {\n    core_count = 4\n  }"));
     let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]);
     let all = refused.all();
     assert_eq!(refused.code, 1, "{all}");
-    assert_contains(
-        &all,
-        "\"cpu_core_count\": conflicts with cpu_options.0.core_count",
-    );
-    assert!(
-        all.contains("main.tf:9"),
-        "located at cpu_core_count: {all}"
-    );
+    assert_contains(&all, "\"cpu_core_count\": conflicts with cpu_options.0.core_count");
+    assert!(all.contains("main.tf:9"), "located at cpu_core_count: {all}");
 }

@@ -351,33 +351,16 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
     assert!(validate.all().contains("valid"), "{}", validate.all());
 
     let created = apply(&stack, &moto, NO_VARS);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 16 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 16 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, NO_VARS, "after the first apply");
 
     // Adoption replaced moto's defaults with exactly the configured rules, routes and tags.
     let held = describe(&moto);
-    assert_eq!(
-        held["sg_in"],
-        serde_json::json!(["-1::self", "tcp:443:10.0.0.0/8"]),
-        "{held}"
-    );
-    assert_eq!(
-        held["sg_out"],
-        serde_json::json!(["-1:0.0.0.0/0"]),
-        "{held}"
-    );
+    assert_eq!(held["sg_in"], serde_json::json!(["-1::self", "tcp:443:10.0.0.0/8"]), "{held}");
+    assert_eq!(held["sg_out"], serde_json::json!(["-1:0.0.0.0/0"]), "{held}");
     assert_eq!(held["sg_tags"]["Name"], "main-default", "{held}");
     assert_eq!(held["routes"].as_array().map(Vec::len), Some(1), "{held}");
-    assert!(
-        held["routes"][0]
-            .as_str()
-            .unwrap_or_default()
-            .starts_with("0.0.0.0/0>igw-"),
-        "{held}"
-    );
+    assert!(held["routes"][0].as_str().unwrap_or_default().starts_with("0.0.0.0/0>igw-"), "{held}");
     assert_eq!(
         held["default_acl"],
         serde_json::json!(["False:100:-1:allow", "True:100:-1:allow"]),
@@ -388,11 +371,7 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
         serde_json::json!(["10.40.1.0/24=public", "10.40.2.0/24=private"]),
         "{held}"
     );
-    assert_eq!(
-        held["second_main_routes"],
-        serde_json::json!(["::/0>eigw-"]),
-        "{held}"
-    );
+    assert_eq!(held["second_main_routes"], serde_json::json!(["::/0>eigw-"]), "{held}");
     assert_eq!(held["eigws"], serde_json::json!(["egress"]), "{held}");
 
     // In place: a security group rule, an ACL's inline rule, and a subnet leaving an ACL
@@ -412,11 +391,7 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
         "after the in-place update",
     );
     let held = describe(&moto);
-    assert_eq!(
-        held["sg_in"],
-        serde_json::json!(["-1::self", "tcp:8443:10.0.0.0/8"]),
-        "{held}"
-    );
+    assert_eq!(held["sg_in"], serde_json::json!(["-1::self", "tcp:8443:10.0.0.0/8"]), "{held}");
     assert_eq!(
         held["subnet_acls"],
         serde_json::json!(["10.40.1.0/24=public", "10.40.2.0/24=default"]),
@@ -450,14 +425,8 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
     let default_acl = state_attribute(&stack, "aws_default_network_acl.this", "id");
     let eigw = state_attribute(&stack, "aws_egress_only_internet_gateway.this", "id");
     let imports = [
-        (
-            "aws_network_acl_rule.private_inbound",
-            format!("{acl}:100:tcp:false"),
-        ),
-        (
-            "aws_network_acl_rule.private_outbound",
-            format!("{acl}:100:-1:true"),
-        ),
+        ("aws_network_acl_rule.private_inbound", format!("{acl}:100:tcp:false")),
+        ("aws_network_acl_rule.private_outbound", format!("{acl}:100:-1:true")),
         ("aws_default_route_table.default", vpc.clone()),
         ("aws_default_security_group.this", sg),
         ("aws_network_acl.public", public_acl),
@@ -482,8 +451,7 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
     let plan = plan_run(&stack, &moto, &replace_vars);
     assert_eq!(plan.code, 2, "{}", plan.all());
     assert!(
-        plan.stdout
-            .contains("aws_default_route_table.default will be updated in-place")
+        plan.stdout.contains("aws_default_route_table.default will be updated in-place")
             && plan.stdout.contains("0 to add, 1 to change, 0 to destroy")
             && plan.stdout.contains("timeouts"),
         "{}",
@@ -503,12 +471,7 @@ fn vpc_defaults_and_network_acls_apply_update_import_and_destroy() {
     ];
     let reverted = apply(&stack, &moto, &final_vars);
     assert_contains(&reverted, "Resources: 0 added, 1 changed, 0 destroyed.");
-    plan_is_clean(
-        &stack,
-        &moto,
-        &final_vars,
-        "after updating the imported ACL",
-    );
+    plan_is_clean(&stack, &moto, &final_vars, "after updating the imported ACL");
 
     let destroyed = destroy_ok(&stack, &moto, &final_vars);
     assert_contains(&destroyed, "Destroy complete! Resources: 16 destroyed.");
@@ -606,11 +569,7 @@ print(len(sg['IpPermissions']), len(sg['IpPermissionsEgress']), len([r for r in 
     let still = moto.python(&format!(
         "import boto3\nec2 = boto3.client('ec2')\nprint(len(ec2.describe_vpcs(VpcIds=['{vpc}'])['Vpcs']))"
     ));
-    assert_eq!(
-        still.trim(),
-        "1",
-        "destroying adopted defaults touched the VPC"
-    );
+    assert_eq!(still.trim(), "1", "destroying adopted defaults touched the VPC");
 }
 
 const DEFAULT_VPC: &str = r#"
@@ -667,11 +626,7 @@ fn default_vpc_is_adopted_or_created_and_destroy_forgets_it() {
         "after adopting the default VPC",
     );
     assert_eq!(default_vpc(&moto), format!("{id} True default"));
-    assert_eq!(
-        state_attribute(&stack, "aws_default_vpc.this", "id"),
-        id,
-        "adopted another VPC"
-    );
+    assert_eq!(state_attribute(&stack, "aws_default_vpc.this", "id"), id, "adopted another VPC");
     let state = stack.read("terraform.tfstate");
     assert_contains(&state, "\"existing_default_vpc\": true");
 
@@ -680,33 +635,18 @@ fn default_vpc_is_adopted_or_created_and_destroy_forgets_it() {
     plan_is_clean(&stack, &moto, &["-var=hostnames=false"], "after the update");
     assert_eq!(default_vpc(&moto), format!("{id} False default"));
 
+    infra(&stack, Some(&moto), &["state", "rm", "aws_default_vpc.this"]).ok();
     infra(
         &stack,
         Some(&moto),
-        &["state", "rm", "aws_default_vpc.this"],
-    )
-    .ok();
-    infra(
-        &stack,
-        Some(&moto),
-        &[
-            "import",
-            "-input=false",
-            "-var=hostnames=false",
-            "aws_default_vpc.this",
-            &id,
-        ],
+        &["import", "-input=false", "-var=hostnames=false", "aws_default_vpc.this", &id],
     )
     .ok();
     plan_is_clean(&stack, &moto, &["-var=hostnames=false"], "after the import");
 
     let destroyed = destroy_run(&stack, &moto, &["-var=hostnames=false"]).ok();
     assert_contains(&destroyed.stdout, "Resources: 1 destroyed.");
-    assert_eq!(
-        default_vpc(&moto),
-        format!("{id} False default"),
-        "destroy touched it"
-    );
+    assert_eq!(default_vpc(&moto), format!("{id} False default"), "destroy touched it");
 
     // Without a default VPC, one is created.
     moto.python(&format!(
@@ -730,18 +670,11 @@ ec2.delete_vpc(VpcId='{id}')
         "after creating a default VPC",
     );
     let now = default_vpc(&moto);
-    assert!(
-        now.ends_with(" True default") && !now.starts_with(&id),
-        "{now}"
-    );
+    assert!(now.ends_with(" True default") && !now.starts_with(&id), "{now}");
     let state = stack.read("terraform.tfstate");
     assert_contains(&state, "\"existing_default_vpc\": false");
     destroy_run(&stack, &moto, NO_VARS).ok();
-    assert_eq!(
-        default_vpc(&moto),
-        now,
-        "destroy without force_destroy deleted it"
-    );
+    assert_eq!(default_vpc(&moto), now, "destroy without force_destroy deleted it");
 }
 
 /// `enable_classiclink` and `enable_classiclink_dns_support`, which AWS provider 5.0 removed
@@ -769,10 +702,7 @@ resource "aws_vpc" "main" {
     stack.write("main.tf", main);
     let validate = infra(&stack, Some(&moto), &["validate"]);
     assert_eq!(validate.code, 0, "{}", validate.all());
-    for (argument, line) in [
-        ("enable_classiclink", 10),
-        ("enable_classiclink_dns_support", 11),
-    ] {
+    for (argument, line) in [("enable_classiclink", 10), ("enable_classiclink_dns_support", 11)] {
         assert!(
             validate.all().contains(&format!("main.tf:{line}:"))
                 && validate
@@ -786,11 +716,7 @@ resource "aws_vpc" "main" {
     let stored = &stack.state()["resources"][0]["attributes"];
     assert!(stored.get("enable_classiclink").is_none(), "{stored}");
 
-    let asked = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-var=classiclink=true"],
-    );
+    let asked = infra(&stack, Some(&moto), &["plan", "-input=false", "-var=classiclink=true"]);
     assert_eq!(asked.code, 1, "{}", asked.all());
     assert!(
         asked.stderr.contains("main.tf:10:")

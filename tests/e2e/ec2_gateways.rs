@@ -217,10 +217,7 @@ fn vpc_edge_types_apply_update_replace_import_and_destroy() {
     stack.write("main.tf", STACK);
 
     let created = apply(&stack, &moto, NO_VARS);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 19 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 19 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, NO_VARS, "after the first apply");
     let vpc_id = state_id(&stack, "aws_vpc.main");
     let dhcp_id = state_id(&stack, "aws_vpc_dhcp_options.main");
@@ -272,30 +269,15 @@ fn vpc_edge_types_apply_update_replace_import_and_destroy() {
     // Import by Terraform's IDs: the association by its VPC id, the others by their own id.
     let imports = [
         ("aws_vpc_dhcp_options_association.main", vpc_id.clone()),
-        (
-            "aws_vpc_dhcp_options.main",
-            state_id(&stack, "aws_vpc_dhcp_options.main"),
-        ),
+        ("aws_vpc_dhcp_options.main", state_id(&stack, "aws_vpc_dhcp_options.main")),
         (
             "aws_vpc_ipv4_cidr_block_association.secondary",
             state_id(&stack, "aws_vpc_ipv4_cidr_block_association.secondary"),
         ),
-        (
-            "aws_flow_log.cloudwatch",
-            state_id(&stack, "aws_flow_log.cloudwatch"),
-        ),
-        (
-            "aws_vpc_endpoint.s3",
-            state_id(&stack, "aws_vpc_endpoint.s3"),
-        ),
-        (
-            "aws_vpn_gateway.main",
-            state_id(&stack, "aws_vpn_gateway.main"),
-        ),
-        (
-            "aws_customer_gateway.office",
-            state_id(&stack, "aws_customer_gateway.office"),
-        ),
+        ("aws_flow_log.cloudwatch", state_id(&stack, "aws_flow_log.cloudwatch")),
+        ("aws_vpc_endpoint.s3", state_id(&stack, "aws_vpc_endpoint.s3")),
+        ("aws_vpn_gateway.main", state_id(&stack, "aws_vpn_gateway.main")),
+        ("aws_customer_gateway.office", state_id(&stack, "aws_customer_gateway.office")),
     ];
     for (address, id) in &imports {
         infra(&stack, Some(&moto), &["state", "rm", address]).ok();
@@ -417,11 +399,7 @@ fn vpc_edge_types_gated_off_with_count_zero_validate_and_plan() {
     let stack = Stack::new();
     stack.write("main.tf", GATED);
     let validate = infra(&stack, Some(&moto), &["validate"]).ok();
-    assert!(
-        validate.stdout.contains("The configuration is valid"),
-        "{}",
-        validate.all()
-    );
+    assert!(validate.stdout.contains("The configuration is valid"), "{}", validate.all());
     let plan = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(plan.code, 0, "{}", plan.all());
     assert_contains(&plan.stdout, "No changes");
@@ -430,32 +408,22 @@ fn vpc_edge_types_gated_off_with_count_zero_validate_and_plan() {
     let on = infra(
         &stack,
         Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-refresh=false",
-            "-var=enabled=true",
-        ],
+        &["plan", "-input=false", "-refresh=false", "-var=enabled=true"],
     )
     .ok();
     assert_contains(&on.stdout, "Plan: 11 to add, 0 to change, 0 to destroy.");
 
     // As in the provider, these two types have no import.
-    for address in [
-        "aws_vpn_gateway_attachment.this[0]",
-        "aws_vpn_gateway_route_propagation.this[0]",
-    ] {
+    for address in
+        ["aws_vpn_gateway_attachment.this[0]", "aws_vpn_gateway_route_propagation.this[0]"]
+    {
         let import = infra(
             &stack,
             Some(&moto),
             &["import", "-input=false", "-var=enabled=true", address, "x"],
         );
         assert_ne!(import.code, 0, "{}", import.all());
-        assert!(
-            import.all().contains("doesn't support import"),
-            "{address}: {}",
-            import.all()
-        );
+        assert!(import.all().contains("doesn't support import"), "{address}: {}", import.all());
     }
 }
 
@@ -590,10 +558,7 @@ fn endpoint_route_table_associations_add_read_import_and_remove() {
         "{}",
         created.stdout
     );
-    let (a, b) = (
-        state_id(&stack, "aws_route_table.a"),
-        state_id(&stack, "aws_route_table.b"),
-    );
+    let (a, b) = (state_id(&stack, "aws_route_table.a"), state_id(&stack, "aws_route_table.b"));
     let mut both = vec![a.clone(), b.clone()];
     both.sort();
     assert_eq!(endpoint_route_tables(&moto, &endpoint), both);
@@ -606,11 +571,8 @@ fn endpoint_route_table_associations_add_read_import_and_remove() {
     assert_eq!(clean.code, 0, "{}", clean.all());
 
     // Imported by Terraform's ID.
-    let forgotten = infra(
-        &stack,
-        Some(&moto),
-        &["state", "rm", "aws_vpc_endpoint_route_table_association.b"],
-    );
+    let forgotten =
+        infra(&stack, Some(&moto), &["state", "rm", "aws_vpc_endpoint_route_table_association.b"]);
     assert_eq!(forgotten.code, 0, "{}", forgotten.all());
     let imported = infra(
         &stack,
@@ -648,9 +610,7 @@ fn endpoint_route_table_associations_add_read_import_and_remove() {
     let refused = infra(&none, Some(&moto), &["plan", "-input=false"]);
     assert_eq!(refused.code, 1, "{}", refused.all());
     assert!(
-        refused
-            .all()
-            .contains("no matching EC2 VPC Endpoint Service found"),
+        refused.all().contains("no matching EC2 VPC Endpoint Service found"),
         "{}",
         refused.all()
     );

@@ -172,10 +172,7 @@ fn instances_on_existing_interfaces_apply_update_replace_import_and_destroy() {
 
     // The network first: the interfaces need its subnet and group.
     let network = apply(&stack, &moto, NO_VARS);
-    assert_contains(
-        &network,
-        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&network, "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.");
     let subnet = state_id(&stack, "aws_subnet.a");
     let group = state_id(&stack, "aws_security_group.web");
     let enis = network_interfaces(&moto, &subnet, &group);
@@ -186,19 +183,14 @@ fn instances_on_existing_interfaces_apply_update_replace_import_and_destroy() {
     stack.write("instances.tf", INSTANCES);
     let vars = instance_vars(web_a, api, "test");
     let created = apply(&stack, &moto, &vars);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 2 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 2 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
         emulator_view(&moto).trim(),
         "instance interfaces-api 0:interfaces-api Env=test protected=True\n\
          instance interfaces-web 0:interfaces-web-a Env=test protected=False"
     );
-    let output = infra(&stack, Some(&moto), &["output", "-json", "interfaces"])
-        .ok()
-        .stdout;
+    let output = infra(&stack, Some(&moto), &["output", "-json", "interfaces"]).ok().stdout;
     for expected in [web_a, api, &subnet] {
         assert!(output.contains(expected.as_str()), "{expected}: {output}");
     }
@@ -206,10 +198,7 @@ fn instances_on_existing_interfaces_apply_update_replace_import_and_destroy() {
     // In place: the tags of both instances.
     let vars = instance_vars(web_a, api, "prod");
     let changed = apply(&stack, &moto, &vars);
-    assert_contains(
-        &changed,
-        "Apply complete! Resources: 0 added, 2 changed, 0 destroyed.",
-    );
+    assert_contains(&changed, "Apply complete! Resources: 0 added, 2 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert_eq!(
         emulator_view(&moto).trim(),
@@ -228,23 +217,15 @@ fn instances_on_existing_interfaces_apply_update_replace_import_and_destroy() {
         "{plan}"
     );
     let replaced = apply(&stack, &moto, &vars);
-    assert_contains(
-        &replaced,
-        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
-    );
+    assert_contains(&replaced, "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert_eq!(
         emulator_view(&moto).trim(),
         "instance interfaces-api 0:interfaces-api Env=prod protected=True\n\
          instance interfaces-web 0:interfaces-web-b Env=prod protected=False"
     );
-    let output = infra(&stack, Some(&moto), &["output", "-json", "interfaces"])
-        .ok()
-        .stdout;
-    assert!(
-        output.contains(web_b.as_str()) && !output.contains(web_a.as_str()),
-        "{output}"
-    );
+    let output = infra(&stack, Some(&moto), &["output", "-json", "interfaces"]).ok().stdout;
+    assert!(output.contains(web_b.as_str()) && !output.contains(web_a.as_str()), "{output}");
 
     // Import by instance ID. As in Terraform, `force_destroy` is configuration only: an import
     // reads it as false, so the protected instance plans one in-place update.
@@ -264,20 +245,14 @@ fn instances_on_existing_interfaces_apply_update_replace_import_and_destroy() {
         "{plan}"
     );
     let updated = apply(&stack, &moto, &vars);
-    assert_contains(
-        &updated,
-        "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.",
-    );
+    assert_contains(&updated, "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the imports");
 
     // The instances go (the protected one through force_destroy); the interfaces made outside
     // the stack stay, and the test deletes them.
     stack.write("instances.tf", "");
     let removed = apply(&stack, &moto, NO_VARS);
-    assert_contains(
-        &removed,
-        "Apply complete! Resources: 0 added, 0 changed, 2 destroyed.",
-    );
+    assert_contains(&removed, "Apply complete! Resources: 0 added, 0 changed, 2 destroyed.");
     assert_eq!(emulator_view(&moto).trim(), "");
     assert_eq!(
         leftovers(&moto).trim(),

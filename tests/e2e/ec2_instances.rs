@@ -263,10 +263,7 @@ fn instances_and_launch_templates_apply_update_replace_import_and_destroy() {
     let mut vars: Vec<String> = Vec::new();
 
     let created = apply(&stack, &moto, &vars);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 11 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 11 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
         emulator_view(&moto).trim(),
@@ -295,11 +292,7 @@ fn instances_and_launch_templates_apply_update_replace_import_and_destroy() {
     );
     // A type of another CPU architecture (Graviton) is a new instance, as in the provider.
     let mut args = vec!["plan", "-input=false", "-var=instance_type=t4g.small"];
-    args.extend(
-        vars.iter()
-            .map(String::as_str)
-            .filter(|v| !v.starts_with("-var=instance_type=")),
-    );
+    args.extend(vars.iter().map(String::as_str).filter(|v| !v.starts_with("-var=instance_type=")));
     let graviton = infra(&stack, Some(&moto), &args).ok().stdout;
     assert!(
         graviton.contains("must be replaced") && graviton.contains("# forces replacement"),
@@ -339,14 +332,11 @@ fn instances_and_launch_templates_apply_update_replace_import_and_destroy() {
     );
 
     // Import by ID.
-    let ids: Vec<(&str, String)> = [
-        "aws_instance.web",
-        "aws_launch_template.web",
-        "aws_launch_template.eni",
-    ]
-    .into_iter()
-    .map(|address| (address, state_id(&stack, address)))
-    .collect();
+    let ids: Vec<(&str, String)> =
+        ["aws_instance.web", "aws_launch_template.web", "aws_launch_template.eni"]
+            .into_iter()
+            .map(|address| (address, state_id(&stack, address)))
+            .collect();
     let imports: Vec<(&str, &str)> = ids.iter().map(|(a, id)| (*a, id.as_str())).collect();
     reimport(&stack, &moto, &vars, &imports);
     // As in Terraform, `update_default_version` is configuration only: an import reads it
@@ -361,11 +351,7 @@ fn instances_and_launch_templates_apply_update_replace_import_and_destroy() {
     );
     apply(&stack, &moto, &vars);
     plan_is_clean(&stack, &moto, &vars, "after the imports");
-    assert!(
-        emulator_view(&moto).contains("template web 2/2 t3.small"),
-        "{}",
-        emulator_view(&moto)
-    );
+    assert!(emulator_view(&moto).contains("template web 2/2 t3.small"), "{}", emulator_view(&moto));
 
     let destroyed = destroy_ok(&stack, &moto, &vars);
     assert_contains(&destroyed, "Destroy complete! Resources: 11 destroyed.");

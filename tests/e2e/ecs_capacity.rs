@@ -144,10 +144,7 @@ fn ecs_capacity_providers_apply_update_replace_import_and_destroy() {
     let mut vars = vec![format!("-var=asg_arn={asg}")];
 
     let created = apply(&stack, &moto, &vars);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 4 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 4 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
         emulator_view(&moto),

@@ -116,10 +116,7 @@ fn a_task_set_is_created_scaled_replaced_imported_and_deleted() {
     let id = state_id(&stack, "aws_ecs_task_set.blue");
     let parts: Vec<&str> = id.split(',').collect();
     assert_eq!(parts.len(), 3, "TASK_SET_ID,SERVICE,CLUSTER: {id}");
-    assert!(
-        parts[1].ends_with(":service/task-sets/task-set-app"),
-        "{id}"
-    );
+    assert!(parts[1].ends_with(":service/task-sets/task-set-app"), "{id}");
     assert!(parts[2].ends_with(":cluster/task-sets"), "{id}");
     let first = parts[0].to_string();
     assert_eq!(task_sets(&moto), [format!("{first} 50.0 task-set-app:1")]);
@@ -127,16 +124,8 @@ fn a_task_set_is_created_scaled_replaced_imported_and_deleted() {
 
     // `scale` changes in place: the same task set.
     let scaled = ["-var", "scale=100"];
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-var", "scale=100"],
-    )
-    .ok();
-    assert_contains(
-        &plan.stdout,
-        "# aws_ecs_task_set.blue will be updated in-place",
-    );
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false", "-var", "scale=100"]).ok();
+    assert_contains(&plan.stdout, "# aws_ecs_task_set.blue will be updated in-place");
     apply_ok(&stack, &moto, &scaled);
     assert_eq!(task_sets(&moto), [format!("{first} 100.0 task-set-app:1")]);
     plan_is_clean(&stack, &moto, &scaled, "after the scale");
@@ -146,24 +135,14 @@ fn a_task_set_is_created_scaled_replaced_imported_and_deleted() {
     let plan = infra(
         &stack,
         Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-var",
-            "scale=100",
-            "-var",
-            "image=nginx:2",
-        ],
+        &["plan", "-input=false", "-var", "scale=100", "-var", "image=nginx:2"],
     )
     .ok();
     assert_contains(&plan.stdout, "# aws_ecs_task_set.blue must be replaced");
     apply_ok(&stack, &moto, &replaced);
     let sets = task_sets(&moto);
     assert_eq!(sets.len(), 1, "{sets:?}");
-    assert!(
-        !sets[0].starts_with(&first) && sets[0].ends_with("100.0 task-set-app:2"),
-        "{sets:?}"
-    );
+    assert!(!sets[0].starts_with(&first) && sets[0].ends_with("100.0 task-set-app:2"), "{sets:?}");
     plan_is_clean(&stack, &moto, &replaced, "after the replacement");
 
     let id = state_id(&stack, "aws_ecs_task_set.blue");

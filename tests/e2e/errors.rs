@@ -56,9 +56,7 @@ fn every_bad_configuration_is_located_and_changes_nothing() {
             case.location
                 .filter(|l| !run.stderr.contains(l))
                 .map(|l| format!("stderr lacks location {l:?}")),
-            run.all()
-                .contains("panicked")
-                .then(|| "panicked".to_string()),
+            run.all().contains("panicked").then(|| "panicked".to_string()),
             stack
                 .path()
                 .join("terraform.tfstate")
@@ -77,23 +75,14 @@ fn every_bad_configuration_is_located_and_changes_nothing() {
             ));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} cases failed:\n\n{}",
-        failures.len(),
-        failures.join("\n\n")
-    );
+    assert!(failures.is_empty(), "{} cases failed:\n\n{}", failures.len(), failures.join("\n\n"));
 }
 
 #[test]
 fn a_corrupt_or_newer_state_file_is_refused_and_kept() {
     for (name, contents, expect) in [
         ("corrupt", "{ this is not json", "not valid JSON"),
-        (
-            "newer",
-            "{\"version\": 99, \"serial\": 1, \"lineage\": \"x\", \"resources\": []}",
-            "99",
-        ),
+        ("newer", "{\"version\": 99, \"serial\": 1, \"lineage\": \"x\", \"resources\": []}", "99"),
     ] {
         let stack = Stack::new();
         stack.write("main.tf", VPC);
@@ -106,11 +95,7 @@ fn a_corrupt_or_newer_state_file_is_refused_and_kept() {
             "{name}: the message names the file: {}",
             run.stderr
         );
-        assert_eq!(
-            stack.read("terraform.tfstate"),
-            contents,
-            "{name}: the state file was changed"
-        );
+        assert_eq!(stack.read("terraform.tfstate"), contents, "{name}: the state file was changed");
         let apply = infra(&stack, None, &["apply", "-input=false", "-auto-approve"]);
         assert_eq!(apply.code, 1, "{name}");
         assert_eq!(
@@ -142,20 +127,13 @@ fn validate_json_is_terraforms_validate_document() {
     stack.write("main.tf", source);
     let run = infra(&stack, None, &["validate", "-json"]);
     assert_eq!(run.code, 1, "{}", run.all());
-    assert!(
-        run.stderr.is_empty(),
-        "nothing but the document: {}",
-        run.stderr
-    );
+    assert!(run.stderr.is_empty(), "nothing but the document: {}", run.stderr);
     let document: serde_json::Value = serde_json::from_str(&run.stdout).expect("JSON on stdout");
     assert_eq!(document["valid"], false);
     assert_eq!(document["error_count"], 2, "{document:#}");
     assert_eq!(document["warning_count"], 0);
     let diagnostics = document["diagnostics"].as_array().expect("diagnostics");
-    let summaries: Vec<&str> = diagnostics
-        .iter()
-        .filter_map(|d| d["summary"].as_str())
-        .collect();
+    let summaries: Vec<&str> = diagnostics.iter().filter_map(|d| d["summary"].as_str()).collect();
     assert!(
         summaries.contains(&"Unsupported argument") && summaries.contains(&"Invalid resource type"),
         "{summaries:?}"
@@ -170,11 +148,7 @@ fn validate_json_is_terraforms_validate_document() {
             range["start"]["byte"].as_u64().unwrap_or(0) as usize,
         );
         // The byte offset points at the same place as the line and column.
-        let line_start: usize = source
-            .split_inclusive('\n')
-            .take(line - 1)
-            .map(str::len)
-            .sum();
+        let line_start: usize = source.split_inclusive('\n').take(line - 1).map(str::len).sum();
         assert_eq!(byte, line_start + column - 1, "{diagnostic:#}");
         assert_eq!(
             diagnostic["snippet"]["code"],

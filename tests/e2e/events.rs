@@ -134,18 +134,11 @@ fn sns_topics_policies_and_subscriptions() {
     let out = apply(&stack, &moto, &vars);
     assert_contains(&out, "Apply complete! Resources: 4 added");
     let fifo = state_attribute(&stack, "aws_sns_topic.fifo", "name");
-    assert!(
-        fifo.starts_with("ledger-") && fifo.ends_with(".fifo"),
-        "{fifo}"
-    );
+    assert!(fifo.starts_with("ledger-") && fifo.ends_with(".fifo"), "{fifo}");
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
 
     // In place: the topic's display name and the subscription's raw delivery.
-    let updated = [
-        queue_var.as_str(),
-        "-var=display_name=Orders v2",
-        "-var=raw=true",
-    ];
+    let updated = [queue_var.as_str(), "-var=display_name=Orders v2", "-var=raw=true"];
     let out = apply(&stack, &moto, &updated);
     assert_contains(&out, "0 added, 2 changed, 0 destroyed");
     let raw = moto.python(&format!(
@@ -182,11 +175,9 @@ fn sns_topics_policies_and_subscriptions() {
 
     // Import by the Terraform import IDs (ARNs). (The orders topic's feedback settings are
     // not returned by moto, so it is the FIFO topic that is imported.)
-    for address in [
-        "aws_sns_topic.fifo",
-        "aws_sns_topic_policy.orders",
-        "aws_sns_topic_subscription.queue",
-    ] {
+    for address in
+        ["aws_sns_topic.fifo", "aws_sns_topic_policy.orders", "aws_sns_topic_subscription.queue"]
+    {
         let id = state_attribute(&stack, address, "id");
         infra(&stack, Some(&moto), &["state", "rm", address]).ok();
         let mut args = vec!["import", "-input=false", address, id.as_str()];
@@ -202,10 +193,7 @@ fn sns_topics_policies_and_subscriptions() {
 
     let destroyed = destroy_run(&stack, &moto, &renamed);
     assert_eq!(destroyed.code, 0, "{}", destroyed.all());
-    assert_contains(
-        &destroyed.stdout,
-        "Destroy complete! Resources: 4 destroyed.",
-    );
+    assert_contains(&destroyed.stdout, "Destroy complete! Resources: 4 destroyed.");
     assert_eq!(inventory(&moto), "");
 }
 
@@ -339,11 +327,7 @@ fn eventbridge_rules_and_targets() {
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
 
     // In place: the rule's description and the ECS target's task count.
-    let updated = [
-        "-var=bus=orders",
-        "-var=description=Orders",
-        "-var=task_count=2",
-    ];
+    let updated = ["-var=bus=orders", "-var=description=Orders", "-var=task_count=2"];
     let out = apply(&stack, &moto, &updated);
     assert_contains(&out, "0 added, 2 changed, 0 destroyed");
     let count = moto.python(&format!(
@@ -373,15 +357,9 @@ fn eventbridge_rules_and_targets() {
         state_attribute(&stack, "aws_cloudwatch_event_target.report", "target_id")
     );
     for (address, id) in [
-        (
-            "aws_cloudwatch_event_rule.placed",
-            "orders/order-created".to_string(),
-        ),
+        ("aws_cloudwatch_event_rule.placed", "orders/order-created".to_string()),
         ("aws_cloudwatch_event_rule.nightly", nightly.clone()),
-        (
-            "aws_cloudwatch_event_target.alert",
-            "orders/order-created/alert".to_string(),
-        ),
+        ("aws_cloudwatch_event_target.alert", "orders/order-created/alert".to_string()),
         ("aws_cloudwatch_event_target.report", report_id),
     ] {
         infra(&stack, Some(&moto), &["state", "rm", address]).ok();
@@ -398,9 +376,6 @@ fn eventbridge_rules_and_targets() {
 
     let destroyed = destroy_run(&stack, &moto, &renamed);
     assert_eq!(destroyed.code, 0, "{}", destroyed.all());
-    assert_contains(
-        &destroyed.stdout,
-        "Destroy complete! Resources: 6 destroyed.",
-    );
+    assert_contains(&destroyed.stdout, "Destroy complete! Resources: 6 destroyed.");
     assert_eq!(inventory(&moto), "");
 }

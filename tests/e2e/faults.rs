@@ -26,24 +26,10 @@ const PASSWORD: &str = "fault-test-password-7d41";
 /// RequestCertificate, CreateRole, ChangeTagsForResource (hosted zone), CreateListener and
 /// CreateRule: creates that a retry repeats.
 const SEED: u64 = 1;
-const APPLY: [&str; 4] = [
-    "apply",
-    "-input=false",
-    "-auto-approve",
-    "-var-file=envs/dev.tfvars",
-];
-const PLAN: [&str; 4] = [
-    "plan",
-    "-input=false",
-    "-detailed-exitcode",
-    "-var-file=envs/dev.tfvars",
-];
-const DESTROY: [&str; 4] = [
-    "destroy",
-    "-input=false",
-    "-auto-approve",
-    "-var-file=envs/dev.tfvars",
-];
+const APPLY: [&str; 4] = ["apply", "-input=false", "-auto-approve", "-var-file=envs/dev.tfvars"];
+const PLAN: [&str; 4] = ["plan", "-input=false", "-detailed-exitcode", "-var-file=envs/dev.tfvars"];
+const DESTROY: [&str; 4] =
+    ["destroy", "-input=false", "-auto-approve", "-var-file=envs/dev.tfvars"];
 /// An uninterrupted apply of the reference stack takes seconds; one still running after this
 /// long, faults or not, is wedged.
 const DEADLINE: Duration = Duration::from_secs(300);
@@ -129,11 +115,7 @@ fn assert_orderly(run: &Run, when: &str) {
 #[track_caller]
 fn assert_fails_clearly(run: &Run, when: &str) {
     assert_eq!(run.code, 1, "{when}: exit {}\n{}", run.code, run.all());
-    assert!(
-        !run.all().contains("panicked"),
-        "{when}: a panic\n{}",
-        run.all()
-    );
+    assert!(!run.all().contains("panicked"), "{when}: a panic\n{}", run.all());
     assert!(
         run.stderr.contains("Error:") && FAULT_WORDS.iter().any(|w| run.stderr.contains(w)),
         "{when}: the error does not name the failure (one of {FAULT_WORDS:?})\n{}",
@@ -348,11 +330,7 @@ fn census(moto: &Moto, stack: &Stack) -> Census {
         addresses: answer["addresses"].as_u64().unwrap_or_default(),
         problems: answer["problems"]
             .as_array()
-            .map(|p| {
-                p.iter()
-                    .filter_map(|p| p.as_str().map(str::to_string))
-                    .collect()
-            })
+            .map(|p| p.iter().filter_map(|p| p.as_str().map(str::to_string)).collect())
             .unwrap_or_default(),
     }
 }
@@ -360,13 +338,7 @@ fn census(moto: &Moto, stack: &Stack) -> Census {
 /// A plan against moto directly finds no changes; `None`, or what is wrong.
 fn plan_problem(stack: &Stack, moto: &Moto) -> Option<String> {
     let plan = run(stack, moto, None, &PLAN);
-    (plan.code != 0).then(|| {
-        format!(
-            "the plan is not clean (exit {}):\n{}",
-            plan.code,
-            plan.all()
-        )
-    })
+    (plan.code != 0).then(|| format!("the plan is not clean (exit {}):\n{}", plan.code, plan.all()))
 }
 
 /// Destroys through `proxy` (a second destroy is allowed when the first fails under faults);
@@ -385,11 +357,7 @@ fn destroy_clean(stack: &Stack, moto: &Moto, proxy: &FaultProxy, when: &str) {
             first.all()
         );
     }
-    assert_eq!(
-        emulator_objects(moto),
-        Vec::<String>::new(),
-        "{when}: left after destroy"
-    );
+    assert_eq!(emulator_objects(moto), Vec::<String>::new(), "{when}: left after destroy");
     assert_eq!(
         readable_state(stack, when),
         Vec::<String>::new(),
@@ -408,10 +376,8 @@ fn destroy_clean(stack: &Stack, moto: &Moto, proxy: &FaultProxy, when: &str) {
 /// (a second destroy is allowed) and leaves nothing.
 #[test]
 fn the_reference_stack_applies_at_ten_percent_faults() {
-    let seed = std::env::var("INFRA_FAULT_SEED")
-        .ok()
-        .and_then(|seed| seed.parse().ok())
-        .unwrap_or(SEED);
+    let seed =
+        std::env::var("INFRA_FAULT_SEED").ok().and_then(|seed| seed.parse().ok()).unwrap_or(SEED);
     let moto = Moto::start();
     let proxy = FaultProxy::start(&moto, FaultSettings::faults(seed, 0.05, 0.05));
     proxy.lose_as(LostAs::Mixed);
@@ -439,18 +405,12 @@ fn the_reference_stack_applies_at_ten_percent_faults() {
     let lost_creates: Vec<String> = proxy
         .request_log()
         .iter()
-        .filter(|entry| {
-            entry["fault"]
-                .as_str()
-                .is_some_and(|f| f.starts_with("answer lost"))
-        })
+        .filter(|entry| entry["fault"].as_str().is_some_and(|f| f.starts_with("answer lost")))
         .filter_map(|entry| entry["operation"].as_str())
         .filter(|operation| {
-            [
-                "Create", "Put", "Register", "Request", "Allocate", "Run", "POST ",
-            ]
-            .iter()
-            .any(|prefix| operation.starts_with(prefix))
+            ["Create", "Put", "Register", "Request", "Allocate", "Run", "POST "]
+                .iter()
+                .any(|prefix| operation.starts_with(prefix))
         })
         .map(str::to_string)
         .collect();
@@ -517,11 +477,7 @@ fn every_call_failing_exits_1_with_a_clear_error_and_a_readable_state() {
         apply.all()
     );
     readable_state(&stack, "after an apply with every call failing");
-    assert_eq!(
-        emulator_objects(&moto),
-        Vec::<String>::new(),
-        "a refused call reached moto"
-    );
+    assert_eq!(emulator_objects(&moto), Vec::<String>::new(), "a refused call reached moto");
 
     proxy.faults_off();
     let made = run(&stack, &moto, Some(&proxy), &APPLY);
@@ -569,21 +525,11 @@ fn every_call_failing_exits_1_with_a_clear_error_and_a_readable_state() {
     // takes the same variable, may have been changed already) and the plan is clean.
     proxy.configure(serde_json::json!({ "before": 0.0, "services": null }));
     let applied = run(&stack, &moto, Some(&proxy), &changed);
-    assert_eq!(
-        applied.code,
-        0,
-        "the change with the faults off: {}",
-        applied.all()
-    );
+    assert_eq!(applied.code, 0, "the change with the faults off: {}", applied.all());
     let mut plan = PLAN.to_vec();
     plan.push("-var=log_retention_days=14");
     let plan = run(&stack, &moto, Some(&proxy), &plan);
-    assert_eq!(
-        plan.code,
-        0,
-        "with the faults off, the plan is not clean: {}",
-        plan.all()
-    );
+    assert_eq!(plan.code, 0, "with the faults off, the plan is not clean: {}", plan.all());
     let found = census(&moto, &stack);
     assert!(found.problems.is_empty(), "{found:#?}");
 }
@@ -621,9 +567,7 @@ fn changes_something(entry: &serde_json::Value) -> bool {
     let name = key.rsplit('.').next().unwrap_or(key);
     !(key.starts_with("GET ")
         || key.starts_with("HEAD ")
-        || ["Describe", "List", "Get", "Lookup"]
-            .iter()
-            .any(|p| name.starts_with(p)))
+        || ["Describe", "List", "Get", "Lookup"].iter().any(|p| name.starts_with(p)))
 }
 
 /// The calls of a run's log (`service`, operation key) that change something, each once, in
@@ -790,11 +734,7 @@ fn kill_an_apply(
     };
     let recovered = run(&stack, moto, None, &APPLY);
     let failure = if recovered.code != 0 {
-        Some(format!(
-            "{label}: the next apply exits {}:\n{}",
-            recovered.code,
-            recovered.all()
-        ))
+        Some(format!("{label}: the next apply exits {}:\n{}", recovered.code, recovered.all()))
     } else if let Some(problem) = plan_problem(&stack, moto) {
         Some(format!("{label}: {problem}"))
     } else {
@@ -809,10 +749,7 @@ fn kill_an_apply(
                 )
             })
     };
-    KillOutcome {
-        failure,
-        apply_held: held.is_some(),
-    }
+    KillOutcome { failure, apply_held: held.is_some() }
 }
 
 /// Runs `infra ARGS` in `stack` losing some answers (by `seed`), holds its call at `point`
@@ -850,12 +787,7 @@ fn kill_a_destroy(
 ) -> Option<String> {
     let stack = Stack::from_fixture("infrastructure");
     let applied = run(&stack, moto, None, &APPLY);
-    assert_eq!(
-        applied.code,
-        0,
-        "the apply before the killed destroy: {}",
-        applied.all()
-    );
+    assert_eq!(applied.code, 0, "the apply before the killed destroy: {}", applied.all());
     let when = if index.is_multiple_of(2) {
         HoldWhen::AfterForwarding
     } else {
@@ -870,9 +802,7 @@ fn kill_a_destroy(
     let cleaned = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         destroy_clean(&stack, moto, proxy, &label)
     }));
-    cleaned
-        .is_err()
-        .then(|| format!("{label}: the destroy after it did not leave nothing"))
+    cleaned.is_err().then(|| format!("{label}: the destroy after it did not leave nothing"))
 }
 
 /// `kill -9` of the reference stack's apply during each of a deterministic sample of its
@@ -906,12 +836,7 @@ fn an_apply_and_a_destroy_killed_during_each_of_a_sample_of_calls_converge() {
         let stack = Stack::from_fixture("infrastructure");
         let start = proxy.requests() as usize;
         let applied = run(&stack, &moto, Some(&proxy), &APPLY);
-        assert_eq!(
-            applied.code,
-            0,
-            "the uninterrupted apply: {}",
-            applied.all()
-        );
+        assert_eq!(applied.code, 0, "the uninterrupted apply: {}", applied.all());
         let apply_log: Vec<serde_json::Value> = proxy.request_log()[start..].to_vec();
         if let Some(problem) = plan_problem(&stack, &moto) {
             panic!("after the uninterrupted apply, {problem}");
@@ -948,9 +873,7 @@ fn an_apply_and_a_destroy_killed_during_each_of_a_sample_of_calls_converge() {
         )
         .collect();
     let outcomes = on_own_emulators(&kills, |moto, proxy, kill| kill.run(moto, proxy, &expected));
-    let failures: Vec<&str> = (outcomes.iter())
-        .filter_map(|o| o.failure.as_deref())
-        .collect();
+    let failures: Vec<&str> = (outcomes.iter()).filter_map(|o| o.failure.as_deref()).collect();
     let held_count = outcomes.iter().filter(|o| o.apply_held).count();
     let total = apply_points.len() + destroy_points.len();
     assert!(
@@ -1009,22 +932,11 @@ fn a_create_killed_in_flight_journals_no_write_only_password() {
     assert!(held.is_some(), "the apply never created the database");
     let state: serde_json::Value = stack.state();
     let pending = state["pending"].to_string();
-    assert!(
-        pending.contains("aws_db_instance.main"),
-        "no pending entry: {pending}"
-    );
+    assert!(pending.contains("aws_db_instance.main"), "no pending entry: {pending}");
     let holding = super::files_holding(stack.path(), PASSWORD);
-    assert!(
-        holding.is_empty(),
-        "files holding the password: {holding:?}"
-    );
+    assert!(holding.is_empty(), "files holding the password: {holding:?}");
     let applied = run(&stack, &moto, None, &APPLY);
-    assert_eq!(
-        applied.code,
-        0,
-        "the apply after the kill: {}",
-        applied.all()
-    );
+    assert_eq!(applied.code, 0, "the apply after the kill: {}", applied.all());
     assert!(super::files_holding(stack.path(), PASSWORD).is_empty());
 }
 
@@ -1089,11 +1001,7 @@ fn every_create_with_its_first_answer_lost_converges_with_one_object_per_address
     });
     for (how, outcome) in THREE_WAYS.into_iter().zip(outcomes) {
         let looked = looked_before_resending(&outcome.stdout);
-        eprintln!(
-            "first answers lost ({}): {}",
-            how.name(),
-            outcome.lost.len()
-        );
+        eprintln!("first answers lost ({}): {}", how.name(), outcome.lost.len());
         if looked.len() < 15 {
             failures.push(format!(
                 "{}: only {} creates looked before resending ({looked:?}):\n{}",
@@ -1160,10 +1068,7 @@ fn every_create_with_its_first_answer_lost_converges_with_one_object_per_address
             ));
         }
         failures.extend(
-            outcome
-                .failures
-                .into_iter()
-                .map(|f| format!("one at a time, {key} #{nth}: {f}")),
+            outcome.failures.into_iter().map(|f| format!("one at a time, {key} #{nth}: {f}")),
         );
     }
     eprintln!(
@@ -1228,10 +1133,8 @@ fn every_create_that_takes_an_idempotency_token_resends_the_same_one() {
     let log = proxy.request_log().split_off(expected_after);
     assert_eq!(applied.code, 0, "the apply: {}", applied.all());
 
-    let refused: Vec<&serde_json::Value> = log
-        .iter()
-        .filter(|entry| entry["fault"] == REFUSED_FIRST)
-        .collect();
+    let refused: Vec<&serde_json::Value> =
+        log.iter().filter(|entry| entry["fault"] == REFUSED_FIRST).collect();
     let mut problems = Vec::new();
     for known in TOKEN_CARRIERS {
         if !refused.iter().any(|entry| entry["key"] == *known) {
@@ -1254,18 +1157,11 @@ fn every_create_that_takes_an_idempotency_token_resends_the_same_one() {
             ));
         }
     }
-    assert!(
-        problems.is_empty(),
-        "{}\n\nthe requests: {log:#?}",
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "{}\n\nthe requests: {log:#?}", problems.join("\n"));
     eprintln!(
         "{} requests refused before moto, each resent with its token: {:?}",
         refused.len(),
-        refused
-            .iter()
-            .map(|entry| &entry["key"])
-            .collect::<Vec<_>>()
+        refused.iter().map(|entry| &entry["key"]).collect::<Vec<_>>()
     );
     if let Some(problem) = plan_problem(&stack, &moto) {
         panic!("{problem}");
@@ -1301,26 +1197,14 @@ fn apply_losing_first_answers(
     let applied = run(&stack, moto, Some(proxy), &APPLY);
     let lost: Vec<String> = proxy.request_log()[seen..]
         .iter()
-        .filter(|entry| {
-            entry["fault"]
-                .as_str()
-                .is_some_and(|f| f.starts_with("answer lost"))
-        })
+        .filter(|entry| entry["fault"].as_str().is_some_and(|f| f.starts_with("answer lost")))
         .filter_map(|entry| entry["key"].as_str().map(str::to_string))
         .collect();
     let way = how.name();
     let mut failures = Vec::new();
     if applied.code != 0 {
-        failures.push(format!(
-            "{way}: the apply exited {}:\n{}",
-            applied.code,
-            applied.all()
-        ));
-        return LostAnswersApply {
-            lost,
-            stdout: applied.stdout,
-            failures,
-        };
+        failures.push(format!("{way}: the apply exited {}:\n{}", applied.code, applied.all()));
+        return LostAnswersApply { lost, stdout: applied.stdout, failures };
     }
     if let Some(problem) = plan_problem(&stack, moto) {
         failures.push(format!("{way}: {problem}"));
@@ -1337,11 +1221,7 @@ fn apply_losing_first_answers(
             expected.kinds
         ));
     }
-    LostAnswersApply {
-        lost,
-        stdout: applied.stdout,
-        failures,
-    }
+    LostAnswersApply { lost, stdout: applied.stdout, failures }
 }
 
 /// The addresses whose create lost its answer, then found its object (adopted) before the
@@ -1475,29 +1355,15 @@ fn a_create_with_a_generated_name_and_its_first_answer_lost_makes_one_object() {
         let stack = Stack::new();
         stack.write("main.tf", GENERATED_NAMES);
         let seen = proxy.request_log().len();
-        let applied = run(
-            &stack,
-            &moto,
-            Some(&proxy),
-            &["apply", "-input=false", "-auto-approve"],
-        );
+        let applied = run(&stack, &moto, Some(&proxy), &["apply", "-input=false", "-auto-approve"]);
         assert_eq!(applied.code, 0, "{}: {}", how.name(), applied.all());
         let lost = proxy.request_log()[seen..]
             .iter()
-            .filter(|entry| {
-                entry["fault"]
-                    .as_str()
-                    .is_some_and(|f| f.starts_with("answer lost"))
-            })
+            .filter(|entry| entry["fault"].as_str().is_some_and(|f| f.starts_with("answer lost")))
             .count();
         assert!(lost >= creates.len(), "{}: {lost} answers lost", how.name());
         assert_eq!(generated_copies(&moto), "1 1 1 1 1 1 1 1", "{}", how.name());
-        let plan = run(
-            &stack,
-            &moto,
-            None,
-            &["plan", "-input=false", "-detailed-exitcode"],
-        );
+        let plan = run(&stack, &moto, None, &["plan", "-input=false", "-detailed-exitcode"]);
         assert_eq!(plan.code, 0, "{}: {}", how.name(), plan.all());
     }
     proxy.lose_none();
@@ -1553,35 +1419,23 @@ print(' '.join(str(c) for c in counts))
 fn a_create_tagged_after_it_or_untaggable_and_its_first_answer_lost_makes_one_object() {
     let moto = Moto::start();
     let proxy = FaultProxy::start(&moto, FaultSettings::none());
-    let creates: Vec<String> = [
-        "PUT /after-create-bucket/",
-        "CreateServiceLinkedRole",
-        "CreateAccessKey",
-    ]
-    .iter()
-    .map(|key| key.to_string())
-    .collect();
+    let creates: Vec<String> =
+        ["PUT /after-create-bucket/", "CreateServiceLinkedRole", "CreateAccessKey"]
+            .iter()
+            .map(|key| key.to_string())
+            .collect();
     for how in THREE_WAYS {
         proxy.reset_emulator();
         proxy.lose_first(&creates, how);
         let stack = Stack::new();
         stack.write("main.tf", TAGGED_AFTER_CREATE);
         let seen = proxy.request_log().len();
-        let applied = run(
-            &stack,
-            &moto,
-            Some(&proxy),
-            &["apply", "-input=false", "-auto-approve"],
-        );
+        let applied = run(&stack, &moto, Some(&proxy), &["apply", "-input=false", "-auto-approve"]);
         assert_eq!(applied.code, 0, "{}: {}", how.name(), applied.all());
         let log = &proxy.request_log()[seen..];
         let lost = log
             .iter()
-            .filter(|entry| {
-                entry["fault"]
-                    .as_str()
-                    .is_some_and(|f| f.starts_with("answer lost"))
-            })
+            .filter(|entry| entry["fault"].as_str().is_some_and(|f| f.starts_with("answer lost")))
             .count();
         assert!(lost >= creates.len(), "{}: {lost} answers lost", how.name());
         assert_eq!(tagged_after_create_copies(&moto), "1 1 1", "{}", how.name());
@@ -1597,12 +1451,7 @@ fn a_create_tagged_after_it_or_untaggable_and_its_first_answer_lost_makes_one_ob
             "{}: the key's secret is in the state",
             how.name()
         );
-        let plan = run(
-            &stack,
-            &moto,
-            None,
-            &["plan", "-input=false", "-detailed-exitcode"],
-        );
+        let plan = run(&stack, &moto, None, &["plan", "-input=false", "-detailed-exitcode"]);
         assert_eq!(plan.code, 0, "{}: {}", how.name(), plan.all());
     }
     proxy.lose_none();
@@ -1632,31 +1481,15 @@ fn a_create_with_a_generated_name_killed_after_aws_did_it_is_found_by_the_next_r
         .find(|entry| entry["address"] == "aws_iam_role.app")
         .cloned()
         .unwrap_or_default();
-    let journaled = pending["planned"]["name"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-    assert!(
-        journaled.starts_with("gen-"),
-        "the pending entry: {pending}"
-    );
+    let journaled = pending["planned"]["name"].as_str().unwrap_or_default().to_string();
+    assert!(journaled.starts_with("gen-"), "the pending entry: {pending}");
     let applied = run(&stack, &moto, None, &apply);
-    assert_eq!(
-        applied.code,
-        0,
-        "the apply after the kill: {}",
-        applied.all()
-    );
+    assert_eq!(applied.code, 0, "the apply after the kill: {}", applied.all());
     assert_eq!(generated_copies(&moto), "1 1 1 1 1 1 1 1");
     let role = moto.python(
         "import boto3\nprint([r['RoleName'] for r in boto3.client('iam').list_roles()['Roles'] if r['RoleName'].startswith('gen-')][0])",
     );
     assert_eq!(role.trim(), journaled);
-    let plan = run(
-        &stack,
-        &moto,
-        None,
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let plan = run(&stack, &moto, None, &["plan", "-input=false", "-detailed-exitcode"]);
     assert_eq!(plan.code, 0, "{}", plan.all());
 }

@@ -222,15 +222,9 @@ fn an_iam_stack_applies_updates_imports_and_destroys() {
     stack.write("main.tf", STACK);
 
     let created = apply(&stack, &moto, NO_VARS);
-    assert_contains(
-        &created,
-        &format!("Apply complete! Resources: {RESOURCES} added"),
-    );
+    assert_contains(&created, &format!("Apply complete! Resources: {RESOURCES} added"));
     // The data sources read the role and the policy's default version.
-    assert_contains(
-        &created,
-        "role_arn = \"arn:aws:iam::123456789012:role/app\"",
-    );
+    assert_contains(&created, "role_arn = \"arn:aws:iam::123456789012:role/app\"");
     assert_contains(&created, "s3:ListBucket");
     let (code, text) = plan_code(&stack, &moto, &[]);
     assert_eq!(code, 0, "a second plan shows changes:\n{text}");
@@ -259,24 +253,14 @@ fn an_iam_stack_applies_updates_imports_and_destroys() {
     let versions: Vec<&str> = versions.lines().collect();
     assert_eq!(
         versions,
-        [
-            "v1 False False",
-            "v3 False False",
-            "v4 False False",
-            "v5 False False",
-            "v6 True True"
-        ],
+        ["v1 False False", "v3 False False", "v4 False False", "v5 False False", "v6 True True"],
         "the oldest non-default version (v2) is deleted and the new one is the default"
     );
     let (code, text) = plan_code(&stack, &moto, &["-var=action=s3:GetObject"]);
     assert_eq!(code, 0, "after the policy update:\n{text}");
 
     // In-place updates of the other updatable arguments.
-    let vars = [
-        "-var=action=s3:GetObject",
-        "-var=team=data",
-        "-var=key_status=Inactive",
-    ];
+    let vars = ["-var=action=s3:GetObject", "-var=team=data", "-var=key_status=Inactive"];
     let updated = apply(&stack, &moto, &vars);
     assert_contains(&updated, "0 added, 6 changed, 0 destroyed");
     let (code, text) = plan_code(&stack, &moto, &vars);
@@ -314,37 +298,18 @@ fn an_iam_stack_applies_updates_imports_and_destroys() {
 
     // Import: a managed policy by ARN, an inline role policy by `role:name`.
     let key_id = state_attribute(&stack, "aws_iam_access_key.ci", "id");
-    for address in [
-        "aws_iam_policy.read",
-        "aws_iam_role_policy.inline",
-        "aws_iam_access_key.ci",
-    ] {
+    for address in ["aws_iam_policy.read", "aws_iam_role_policy.inline", "aws_iam_access_key.ci"] {
         infra(&stack, Some(&moto), &["state", "rm", address]).ok();
     }
+    infra(&stack, Some(&moto), &["import", "-input=false", "aws_iam_policy.read", &arn]).ok();
     infra(
         &stack,
         Some(&moto),
-        &["import", "-input=false", "aws_iam_policy.read", &arn],
-    )
-    .ok();
-    infra(
-        &stack,
-        Some(&moto),
-        &[
-            "import",
-            "-input=false",
-            "aws_iam_role_policy.inline",
-            "app:write-logs",
-        ],
+        &["import", "-input=false", "aws_iam_role_policy.inline", "app:write-logs"],
     )
     .ok();
     // An access key imports by its ID (its user is looked up); its secret is not readable.
-    infra(
-        &stack,
-        Some(&moto),
-        &["import", "-input=false", "aws_iam_access_key.ci", &key_id],
-    )
-    .ok();
+    infra(&stack, Some(&moto), &["import", "-input=false", "aws_iam_access_key.ci", &key_id]).ok();
     // The policy's delay is configuration only, so the imported policy takes it in place.
     let (code, text) = plan_code(&stack, &moto, &renamed_vars);
     assert_eq!(code, 2, "after the imports:\n{text}");
@@ -356,21 +321,14 @@ fn an_iam_stack_applies_updates_imports_and_destroys() {
     apply(&stack, &moto, &renamed_vars);
     let (code, text) = plan_code(&stack, &moto, &renamed_vars);
     assert_eq!(code, 0, "after the imports:\n{text}");
-    assert_eq!(
-        state_attribute(&stack, "aws_iam_access_key.ci", "user"),
-        "ci"
-    );
+    assert_eq!(state_attribute(&stack, "aws_iam_access_key.ci", "user"), "ci");
 
     // An access key made outside infra: `force_destroy` lets the user go anyway.
     moto.python("import boto3\nboto3.client('iam').create_access_key(UserName='ci')");
     let destroyed = infra(
         &stack,
         Some(&moto),
-        &[
-            &["destroy", "-input=false", "-auto-approve"],
-            &renamed_vars[..],
-        ]
-        .concat(),
+        &[&["destroy", "-input=false", "-auto-approve"], &renamed_vars[..]].concat(),
     )
     .ok();
     assert_contains(

@@ -59,12 +59,7 @@ fn a_new_launch_template_version_replaces_the_instance_only_when_it_names_anothe
 
     let created = apply(&stack, &moto, &["-var=version=$Latest"]);
     assert_contains(&created, "Resources: 2 added, 0 changed, 0 destroyed.");
-    plan_is_clean(
-        &stack,
-        &moto,
-        &["-var=version=$Latest"],
-        "after the first apply",
-    );
+    plan_is_clean(&stack, &moto, &["-var=version=$Latest"], "after the first apply");
 
     // `$Latest` is version 1, the one the instance runs: the number changes in place, and so
     // does `$Default` (also 1).
@@ -77,20 +72,10 @@ fn a_new_launch_template_version_replaces_the_instance_only_when_it_names_anothe
     );
     let changed = apply(&stack, &moto, &["-var=version=1"]);
     assert_contains(&changed, "Resources: 0 added, 1 changed, 0 destroyed.");
-    plan_is_clean(
-        &stack,
-        &moto,
-        &["-var=version=1"],
-        "after moving to the number",
-    );
+    plan_is_clean(&stack, &moto, &["-var=version=1"], "after moving to the number");
     let changed = apply(&stack, &moto, &["-var=version=$Default"]);
     assert_contains(&changed, "Resources: 0 added, 1 changed, 0 destroyed.");
-    plan_is_clean(
-        &stack,
-        &moto,
-        &["-var=version=$Default"],
-        "after moving to $Default",
-    );
+    plan_is_clean(&stack, &moto, &["-var=version=$Default"], "after moving to $Default");
 
     // A new template version (2, not the default): `$Default` still names the instance's
     // version, so nothing happens to the instance.
@@ -113,11 +98,7 @@ fn a_new_launch_template_version_replaces_the_instance_only_when_it_names_anothe
         );
     }
     // `1` is the instance's version: in place.
-    let same = plan(
-        &stack,
-        &moto,
-        &["-var=version=1", "-var=description=second"],
-    );
+    let same = plan(&stack, &moto, &["-var=version=1", "-var=description=second"]);
     assert!(
         same.contains("# aws_instance.app will be updated in-place")
             && !same.contains("must be replaced"),
@@ -125,22 +106,11 @@ fn a_new_launch_template_version_replaces_the_instance_only_when_it_names_anothe
     );
 
     // Without a refresh the versions are not known, and infra replaces.
-    let unrefreshed = plan(
-        &stack,
-        &moto,
-        &[
-            "-refresh=false",
-            "-var=version=1",
-            "-var=description=second",
-        ],
-    );
+    let unrefreshed =
+        plan(&stack, &moto, &["-refresh=false", "-var=version=1", "-var=description=second"]);
     assert_contains(&unrefreshed, "# aws_instance.app must be replaced");
 
-    let replaced = apply(
-        &stack,
-        &moto,
-        &["-var=version=$Latest", "-var=description=second"],
-    );
+    let replaced = apply(&stack, &moto, &["-var=version=$Latest", "-var=description=second"]);
     assert_contains(&replaced, "Resources: 1 added, 0 changed, 1 destroyed.");
     plan_is_clean(
         &stack,
@@ -148,8 +118,6 @@ fn a_new_launch_template_version_replaces_the_instance_only_when_it_names_anothe
         &["-var=version=$Latest", "-var=description=second"],
         "after the replacement",
     );
-    let destroyed = destroy_run(&stack, &moto, &["-var=description=second"])
-        .ok()
-        .stdout;
+    let destroyed = destroy_run(&stack, &moto, &["-var=description=second"]).ok().stdout;
     assert_contains(&destroyed, "2 destroyed");
 }

@@ -162,10 +162,7 @@ fn lambda_function_alias_and_permission_apply_update_replace_import_and_destroy(
     let mut vars: Vec<String> = Vec::new();
 
     let created = apply(&stack, &moto, &vars);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 4 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 4 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
         emulator_view(&moto),
@@ -176,9 +173,7 @@ fn lambda_function_alias_and_permission_apply_update_replace_import_and_destroy(
              role infra-lambda-role\n"
         )
     );
-    let output = infra(&stack, Some(&moto), &["output", "-json", "function"])
-        .ok()
-        .stdout;
+    let output = infra(&stack, Some(&moto), &["output", "-json", "function"]).ok().stdout;
     for expected in [
         "arn:aws:lambda:us-east-1:123456789012:function:infra-lambda:1",
         "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn:aws:lambda:us-east-1:123456789012:function:infra-lambda/invocations",

@@ -139,10 +139,7 @@ fn lambda_capacity_provider_publish_to_and_durable_config_apply_update_replace_i
     let mut vars: Vec<String> = Vec::new();
 
     let created = apply(&stack, &moto, &vars);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
         emulator_view(&moto),
@@ -151,9 +148,7 @@ fn lambda_capacity_provider_publish_to_and_durable_config_apply_update_replace_i
          role infra-lambda-v6-role\n"
     );
     // The state holds the durable settings as configured, with the default retention period.
-    let output = infra(&stack, Some(&moto), &["output", "-json", "durable"])
-        .ok()
-        .stdout;
+    let output = infra(&stack, Some(&moto), &["output", "-json", "durable"]).ok().stdout;
     let output: serde_json::Value = serde_json::from_str(&output).expect("output JSON");
     assert_eq!(
         output,
@@ -163,10 +158,7 @@ fn lambda_capacity_provider_publish_to_and_durable_config_apply_update_replace_i
 
     // In place: the concurrency per execution environment (UpdateFunctionConfiguration, then
     // PublishVersion to LATEST_PUBLISHED: version 2) and the durable execution timeout.
-    vars.extend([
-        "-var=max_concurrency=20".to_string(),
-        "-var=durable_timeout=7200".to_string(),
-    ]);
+    vars.extend(["-var=max_concurrency=20".to_string(), "-var=durable_timeout=7200".to_string()]);
     let planned = plan(&stack, &moto, &vars);
     assert!(
         planned.contains("# aws_lambda_function.managed will be updated in-place")
@@ -175,10 +167,7 @@ fn lambda_capacity_provider_publish_to_and_durable_config_apply_update_replace_i
         "{planned}"
     );
     let changed = apply(&stack, &moto, &vars);
-    assert_contains(
-        &changed,
-        "Apply complete! Resources: 0 added, 2 changed, 0 destroyed.",
-    );
+    assert_contains(&changed, "Apply complete! Resources: 0 added, 2 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert_eq!(
         emulator_view(&moto),
@@ -186,9 +175,7 @@ fn lambda_capacity_provider_publish_to_and_durable_config_apply_update_replace_i
          function infra-lmi 2048 ['$LATEST', '1', '2']\n\
          role infra-lambda-v6-role\n"
     );
-    let output = infra(&stack, Some(&moto), &["output", "-json", "durable"])
-        .ok()
-        .stdout;
+    let output = infra(&stack, Some(&moto), &["output", "-json", "durable"]).ok().stdout;
     let output: serde_json::Value = serde_json::from_str(&output).expect("output JSON");
     assert_eq!(
         output,
@@ -205,10 +192,7 @@ fn lambda_capacity_provider_publish_to_and_durable_config_apply_update_replace_i
         "{planned}"
     );
     let replaced = apply(&stack, &moto, &vars);
-    assert_contains(
-        &replaced,
-        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
-    );
+    assert_contains(&replaced, "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert_eq!(
         emulator_view(&moto),
@@ -239,10 +223,7 @@ fn lambda_capacity_provider_publish_to_and_durable_config_apply_update_replace_i
         "{planned}"
     );
     let recorded = apply(&stack, &moto, &vars);
-    assert_contains(
-        &recorded,
-        "Apply complete! Resources: 0 added, 2 changed, 0 destroyed.",
-    );
+    assert_contains(&recorded, "Apply complete! Resources: 0 added, 2 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the imports");
     assert_eq!(
         emulator_view(&moto),

@@ -104,10 +104,7 @@ fn launch_template_secondary_interfaces_apply_update_replace_import_and_destroy(
     let mut vars: Vec<String> = Vec::new();
 
     let created = apply(&stack, &moto, &vars);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 1 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 1 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
         emulator_view(&moto).trim(),
@@ -118,15 +115,9 @@ fn launch_template_secondary_interfaces_apply_update_replace_import_and_destroy(
     assert_eq!(versions(&stack, &moto), serde_json::json!([1, 1]));
 
     // In place: a new version with the changed interfaces; the default stays version 1.
-    vars.extend([
-        "-var=first_device=3".to_string(),
-        "-var=address_count=3".to_string(),
-    ]);
+    vars.extend(["-var=first_device=3".to_string(), "-var=address_count=3".to_string()]);
     let changed = apply(&stack, &moto, &vars);
-    assert_contains(
-        &changed,
-        "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.",
-    );
+    assert_contains(&changed, "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert_eq!(
         emulator_view(&moto).trim(),
@@ -139,10 +130,7 @@ fn launch_template_secondary_interfaces_apply_update_replace_import_and_destroy(
     // Replacement: a new name makes a new template carrying the same interfaces.
     vars.push("-var=template_name=secondary-interfaces-2".to_string());
     let replaced = apply(&stack, &moto, &vars);
-    assert_contains(
-        &replaced,
-        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
-    );
+    assert_contains(&replaced, "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert_eq!(
         emulator_view(&moto).trim(),
@@ -154,12 +142,7 @@ fn launch_template_secondary_interfaces_apply_update_replace_import_and_destroy(
     // Import by the template ID: the interfaces read back as configured.
     let id = state_id(&stack, "aws_launch_template.secondary");
     assert!(id.starts_with("lt-"), "{id}");
-    reimport(
-        &stack,
-        &moto,
-        &vars,
-        &[("aws_launch_template.secondary", id.as_str())],
-    );
+    reimport(&stack, &moto, &vars, &[("aws_launch_template.secondary", id.as_str())]);
     plan_is_clean(&stack, &moto, &vars, "after the import");
 
     let destroyed = destroy_ok(&stack, &moto, &vars);

@@ -394,12 +394,7 @@ fn lb_ecs_rds_data_sources_and_target_attachments() {
             "-var=audit_events=CONNECT,QUERY",
         ],
     );
-    assert_eq!(
-        plan.code,
-        0,
-        "a plan after the update shows changes:\n{}",
-        plan.all()
-    );
+    assert_eq!(plan.code, 0, "a plan after the update shows changes:\n{}", plan.all());
 
     assert_eq!(audit_events(&moto), "CONNECT,QUERY");
 
@@ -433,12 +428,7 @@ fn lb_ecs_rds_data_sources_and_target_attachments() {
             "-var=audit_events=CONNECT,QUERY",
         ],
     );
-    assert_eq!(
-        plan.code,
-        0,
-        "a plan after the import shows changes:\n{}",
-        plan.all()
-    );
+    assert_eq!(plan.code, 0, "a plan after the import shows changes:\n{}", plan.all());
 
     // Replacement: an attachment's port forces a new registration.
     let replace = apply_run(
@@ -473,10 +463,7 @@ elbv2.deregister_targets(TargetGroupArn=arn, Targets=[{'Id': '10.40.0.10', 'Port
         ],
     );
     assert_eq!(drift.code, 2, "{}", drift.all());
-    assert_contains(
-        &drift.stdout,
-        "aws_lb_target_group_attachment.app will be created",
-    );
+    assert_contains(&drift.stdout, "aws_lb_target_group_attachment.app will be created");
 
     let destroy = destroy_run(
         &stack,
@@ -508,9 +495,5 @@ elbv2.deregister_targets(TargetGroupArn=arn, Targets=[{'Id': '10.40.0.10', 'Port
         ],
     );
     assert_ne!(import.code, 0, "{}", import.all());
-    assert!(
-        import.all().contains("doesn't support import"),
-        "{}",
-        import.all()
-    );
+    assert!(import.all().contains("doesn't support import"), "{}", import.all());
 }

@@ -13,12 +13,7 @@ fn plan_apply_update_replace_destroy() {
     let moto = Moto::start();
     let stack = Stack::from_fixture("tests/fixtures/network");
 
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-out=plan.json"],
-    )
-    .ok();
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false", "-out=plan.json"]).ok();
     assert_contains(&plan.stdout, "# aws_vpc.main will be created");
     assert_contains(&plan.stdout, "Plan: 4 to add, 0 to change, 0 to destroy.");
     assert!(plan.stdout.contains("(known after apply)"));
@@ -26,19 +21,11 @@ fn plan_apply_update_replace_destroy() {
 
     let apply = infra(&stack, Some(&moto), &["apply", "plan.json"]).ok();
     assert_contains(&apply.stdout, "aws_vpc.main: Creation complete after");
-    assert_contains(
-        &apply.stdout,
-        "Apply complete! Resources: 4 added, 0 changed, 0 destroyed.",
-    );
-    assert_eq!(
-        managed_objects(&moto),
-        vec!["sg", "subnet", "subnet", "vpc"]
-    );
+    assert_contains(&apply.stdout, "Apply complete! Resources: 4 added, 0 changed, 0 destroyed.");
+    assert_eq!(managed_objects(&moto), vec!["sg", "subnet", "subnet", "vpc"]);
 
-    let mode = std::fs::metadata(stack.path().join("terraform.tfstate"))
-        .unwrap()
-        .permissions()
-        .mode();
+    let mode =
+        std::fs::metadata(stack.path().join("terraform.tfstate")).unwrap().permissions().mode();
     assert_eq!(mode & 0o777, 0o600, "state file mode");
     let state: serde_json::Value = stack.state();
     let addresses: Vec<&str> = state["resources"]
@@ -59,10 +46,7 @@ fn plan_apply_update_replace_destroy() {
 
     let again = plan_run(&stack, &moto, NO_VARS);
     let again = again.expect_code(0);
-    assert_contains(
-        &again.stdout,
-        "No changes. Your infrastructure matches the configuration.",
-    );
+    assert_contains(&again.stdout, "No changes. Your infrastructure matches the configuration.");
 
     // A tag change is an in-place update.
     let tagged = plan_run(&stack, &moto, &["-var", "name=renamed"]).expect_code(2);
@@ -75,14 +59,7 @@ fn plan_apply_update_replace_destroy() {
     let replaced = infra(
         &stack,
         Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-var",
-            "name=renamed",
-            "-var",
-            "cidr=10.1.0.0/16",
-        ],
+        &["plan", "-input=false", "-var", "name=renamed", "-var", "cidr=10.1.0.0/16"],
     )
     .ok();
     assert_contains(&replaced.stdout, "# aws_vpc.main must be replaced");
@@ -97,20 +74,11 @@ fn plan_apply_update_replace_destroy() {
         "{}",
         replaced.stdout
     );
-    let applied = apply_run(
-        &stack,
-        &moto,
-        &["-var", "name=renamed", "-var", "cidr=10.1.0.0/16"],
-    )
-    .ok();
+    let applied =
+        apply_run(&stack, &moto, &["-var", "name=renamed", "-var", "cidr=10.1.0.0/16"]).ok();
     assert_contains(&applied.stdout, "aws_vpc.main: Destruction complete");
     assert_eq!(vpcs_tagged(&moto, "aws_vpc.main"), 1);
-    plan_run(
-        &stack,
-        &moto,
-        &["-var", "name=renamed", "-var", "cidr=10.1.0.0/16"],
-    )
-    .expect_code(0);
+    plan_run(&stack, &moto, &["-var", "name=renamed", "-var", "cidr=10.1.0.0/16"]).expect_code(0);
 
     let outputs = infra(&stack, Some(&moto), &["output", "-raw", "vpc_id"]).ok();
     assert!(outputs.stdout.starts_with("vpc-"), "{}", outputs.stdout);
@@ -130,11 +98,7 @@ fn plan_apply_update_replace_destroy() {
     )
     .ok();
     assert_contains(&destroy.stdout, "Destroy complete! Resources: 4 destroyed.");
-    assert!(
-        managed_objects(&moto).is_empty(),
-        "left behind: {:?}",
-        managed_objects(&moto)
-    );
+    assert!(managed_objects(&moto).is_empty(), "left behind: {:?}", managed_objects(&moto));
     assert!(stack.path().join("terraform.tfstate.backup").exists());
 }
 
@@ -145,62 +109,30 @@ fn a_saved_plan_is_refused_once_the_state_or_an_object_changed() {
     apply_run(&stack, &moto, NO_VARS).ok();
 
     // The state moved on after the plan was saved.
-    infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-out=old.json", "-var", "name=one"],
-    )
-    .ok();
+    infra(&stack, Some(&moto), &["plan", "-input=false", "-out=old.json", "-var", "name=one"]).ok();
     apply_run(&stack, &moto, &["-var", "name=two"]).ok();
     let before = stack.read("terraform.tfstate");
-    let stale = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-var", "name=one", "old.json"],
-    )
-    .expect_code(1);
+    let stale =
+        infra(&stack, Some(&moto), &["apply", "-input=false", "-var", "name=one", "old.json"])
+            .expect_code(1);
     assert_contains(&stale.stderr, "Saved plan is stale");
     assert_contains(&stale.stderr, "serial");
-    assert_eq!(
-        stack.read("terraform.tfstate"),
-        before,
-        "a refused plan must not touch the state"
-    );
+    assert_eq!(stack.read("terraform.tfstate"), before, "a refused plan must not touch the state");
 
     // An object the plan changes was modified directly in the emulator.
-    infra(
-        &stack,
-        Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-out=fresh.json",
-            "-var",
-            "name=three",
-        ],
-    )
-    .ok();
-    let vpc_id = infra(&stack, Some(&moto), &["output", "-raw", "vpc_id"])
-        .ok()
-        .stdout;
+    infra(&stack, Some(&moto), &["plan", "-input=false", "-out=fresh.json", "-var", "name=three"])
+        .ok();
+    let vpc_id = infra(&stack, Some(&moto), &["output", "-raw", "vpc_id"]).ok().stdout;
     moto.python(&format!(
         "import boto3\nboto3.client('ec2').create_tags(Resources=['{vpc_id}'], Tags=[{{'Key': 'Owner', 'Value': 'someone-else'}}])"
     ));
-    let drifted = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-input=false", "-var", "name=three", "fresh.json"],
-    )
-    .expect_code(1);
+    let drifted =
+        infra(&stack, Some(&moto), &["apply", "-input=false", "-var", "name=three", "fresh.json"])
+            .expect_code(1);
     assert_contains(&drifted.stderr, "aws_vpc.main was modified outside infra");
 
     // And a plan now reports the drift before the plan.
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-var", "name=three"],
-    )
-    .ok();
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false", "-var", "name=three"]).ok();
     assert_contains(&plan.stdout, "Objects have changed outside of infra");
 }
 
@@ -252,10 +184,7 @@ fn security_group_rules_are_left_alone_without_blocks_and_removed_with_an_empty_
     stack.write("main.tf", &group("  ingress = []\n"));
     let removal = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(removal.code, 2, "{}", removal.all());
-    assert_contains(
-        &removal.stdout,
-        "# aws_security_group.web will be updated in-place",
-    );
+    assert_contains(&removal.stdout, "# aws_security_group.web will be updated in-place");
     apply_run(&stack, &moto, NO_VARS).ok();
     assert_eq!(rules(), "0");
     plan_run(&stack, &moto, NO_VARS).ok();
@@ -327,9 +256,7 @@ fn destroy_false_forgets_instead_of_destroying() {
     let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]);
     assert_eq!(refused.code, 1, "{}", refused.all());
     assert!(
-        refused
-            .all()
-            .contains("Replacement not supported yet with destroy = false")
+        refused.all().contains("Replacement not supported yet with destroy = false")
             && refused.all().contains("main.tf:1"),
         "{}",
         refused.all()

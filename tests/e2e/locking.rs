@@ -18,9 +18,7 @@ fn a_held_lock_refuses_the_second_run_and_names_the_holder() {
 
     let backend = LocalBackend::new(stack.path().join("terraform.tfstate"));
     let holder = LockInfo::new("OperationTypeApply", "terraform.tfstate");
-    let guard = backend
-        .lock(holder.clone(), Duration::ZERO)
-        .expect("the test takes the lock");
+    let guard = backend.lock(holder.clone(), Duration::ZERO).expect("the test takes the lock");
 
     let refused = apply_run(&stack, &moto, &["-var", "name=other"]).expect_code(1);
     assert_contains(&refused.stderr, "Error acquiring the state lock");
@@ -35,12 +33,8 @@ fn a_held_lock_refuses_the_second_run_and_names_the_holder() {
     // -lock-timeout waits for the holder: held throughout, the run is refused, and not
     // before its timeout has passed.
     let started = std::time::Instant::now();
-    let waited = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-lock-timeout=2s"],
-    )
-    .expect_code(1);
+    let waited =
+        infra(&stack, Some(&moto), &["plan", "-input=false", "-lock-timeout=2s"]).expect_code(1);
     assert_contains(&waited.stderr, "Error acquiring the state lock");
     assert!(
         started.elapsed() >= Duration::from_secs(2),
@@ -57,29 +51,15 @@ fn a_held_lock_refuses_the_second_run_and_names_the_holder() {
     std::thread::sleep(Duration::from_secs(2));
     if waiting.try_wait().expect("poll the plan").is_some() {
         let output = waiting.wait_with_output().expect("the plan's output");
-        panic!(
-            "the plan did not wait for the lock: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
+        panic!("the plan did not wait for the lock: {}", String::from_utf8_lossy(&output.stderr));
     }
     drop(guard);
     let output = waiting.wait_with_output().expect("the plan's output");
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 
     // -lock=false skips the lock entirely.
-    let _guard = backend
-        .lock(LockInfo::new("OperationTypePlan", "x"), Duration::ZERO)
-        .unwrap();
-    infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-lock=false"],
-    )
-    .ok();
+    let _guard = backend.lock(LockInfo::new("OperationTypePlan", "x"), Duration::ZERO).unwrap();
+    infra(&stack, Some(&moto), &["plan", "-input=false", "-lock=false"]).ok();
 }
 
 /// What Terraform 1.x does to lock a local state (`statemgr.Filesystem.Lock`): an fcntl write
@@ -120,9 +100,7 @@ fn terraform_lock(stack: &Stack, mode: &str) -> std::process::Child {
 
 fn first_line(child: &mut std::process::Child) -> String {
     let mut line = String::new();
-    BufReader::new(child.stdout.as_mut().unwrap())
-        .read_line(&mut line)
-        .unwrap();
+    BufReader::new(child.stdout.as_mut().unwrap()).read_line(&mut line).unwrap();
     line.trim().to_string()
 }
 
@@ -143,9 +121,7 @@ fn terraform_and_infra_exclude_each_other_on_a_local_state() {
     let refused = infra(&stack, None, &["plan", "-input=false"]).expect_code(1);
     assert!(
         refused.stderr.contains("Error acquiring the state lock")
-            && refused
-                .stderr
-                .contains("6c2a9c1e-0000-4000-8000-000000000001")
+            && refused.stderr.contains("6c2a9c1e-0000-4000-8000-000000000001")
             && refused.stderr.contains("alice@laptop"),
         "{}",
         refused.stderr
@@ -175,19 +151,11 @@ fn terraform_and_infra_exclude_each_other_on_a_local_state() {
         printed.push(byte[0]);
     }
     let mut attempt = terraform_lock(&stack, "try");
-    assert_eq!(
-        first_line(&mut attempt),
-        "refused",
-        "Terraform took infra's lock"
-    );
+    assert_eq!(first_line(&mut attempt), "refused", "Terraform took infra's lock");
     attempt.wait().unwrap();
     apply.stdin.take().unwrap().write_all(b"no\n").unwrap();
     apply.wait().unwrap();
     let mut attempt = terraform_lock(&stack, "try");
-    assert_eq!(
-        first_line(&mut attempt),
-        "granted",
-        "infra let go of the lock"
-    );
+    assert_eq!(first_line(&mut attempt), "granted", "infra let go of the lock");
     attempt.wait().unwrap();
 }

@@ -47,12 +47,7 @@ fn a_create_refused_because_its_object_exists_adopts_it_when_it_is_ours() {
     infra(
         &stack,
         Some(&moto),
-        &[
-            "state",
-            "rm",
-            "aws_iam_role.app",
-            "aws_cloudwatch_log_group.app",
-        ],
+        &["state", "rm", "aws_iam_role.app", "aws_cloudwatch_log_group.app"],
     )
     .ok();
 
@@ -75,12 +70,8 @@ fn a_create_refused_by_an_object_infra_did_not_make_names_it_and_the_import() {
     let apply = apply_run(&stack, &moto, NO_VARS);
     assert_eq!(apply.code, 1, "{}", apply.all());
     assert!(
-        apply
-            .all()
-            .contains("exists already and was not made by this configuration")
-            && apply
-                .all()
-                .contains("infra import aws_cloudwatch_log_group.app <its id>"),
+        apply.all().contains("exists already and was not made by this configuration")
+            && apply.all().contains("infra import aws_cloudwatch_log_group.app <its id>"),
         "{}",
         apply.all()
     );

@@ -141,11 +141,7 @@ pub fn apply_and_plan_clean<S: AsRef<str>>(
 
 /// The lines `script` prints in moto, without empty ones.
 pub fn python_lines(moto: &Moto, script: &str) -> Vec<String> {
-    moto.python(script)
-        .lines()
-        .filter(|line| !line.is_empty())
-        .map(str::to_string)
-        .collect()
+    moto.python(script).lines().filter(|line| !line.is_empty()).map(str::to_string).collect()
 }
 
 /// [`python_lines`], sorted.

@@ -85,25 +85,16 @@ output "prod_id" {
         "module.env[\"staging\"].aws_vpc.this",
     ] {
         assert!(
-            plan.stdout
-                .contains(&format!("# {address} will be created")),
+            plan.stdout.contains(&format!("# {address} will be created")),
             "{address}: {}",
             plan.stdout
         );
     }
     assert_contains(&plan.stdout, "Plan: 4 to add, 0 to change, 0 to destroy.");
 
-    let apply = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-auto-approve", "-input=false"],
-    )
-    .ok();
+    let apply = infra(&stack, Some(&moto), &["apply", "-auto-approve", "-input=false"]).ok();
     assert_contains(&apply.stdout, "prod_id = \"vpc-");
-    assert_eq!(
-        vpcs_in(&moto, "us-east-1"),
-        vec!["prod", "shared-0", "shared-1", "staging"]
-    );
+    assert_eq!(vpcs_in(&moto, "us-east-1"), vec!["prod", "shared-0", "shared-1", "staging"]);
     let again = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(again.code, 0, "{}", again.all());
 
@@ -123,12 +114,7 @@ output "prod_id" {
     .ok();
     assert_contains(&plan.stdout, "Plan: 0 to add, 0 to change, 3 to destroy.");
 
-    infra(
-        &stack,
-        Some(&moto),
-        &["destroy", "-auto-approve", "-input=false"],
-    )
-    .ok();
+    infra(&stack, Some(&moto), &["destroy", "-auto-approve", "-input=false"]).ok();
     assert!(vpcs_in(&moto, "us-east-1").is_empty());
 
     // A count that depends on a resource attribute is Terraform's error, located.
@@ -268,12 +254,7 @@ module "west_network" {
 }
 "#,
     );
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-auto-approve", "-input=false"],
-    )
-    .ok();
+    infra(&stack, Some(&moto), &["apply", "-auto-approve", "-input=false"]).ok();
     assert_eq!(vpcs_in(&moto, "us-east-1"), vec!["east"]);
     assert_eq!(vpcs_in(&moto, "us-west-2"), vec!["west", "west-module"]);
     let state = stack.read("terraform.tfstate");
@@ -291,12 +272,7 @@ module "west_network" {
     let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
     assert_contains(&plan.stdout, "# aws_vpc.west will be created");
 
-    infra(
-        &stack,
-        Some(&moto),
-        &["destroy", "-auto-approve", "-input=false"],
-    )
-    .ok();
+    infra(&stack, Some(&moto), &["destroy", "-auto-approve", "-input=false"]).ok();
     assert!(vpcs_in(&moto, "us-east-1").is_empty());
     assert!(vpcs_in(&moto, "us-west-2").is_empty());
 
@@ -320,28 +296,15 @@ fn moved_into_a_module_and_import_with_for_each() {
         "main.tf",
         &format!("{provider}\nresource \"aws_vpc\" \"net\" {{\n  cidr_block = \"10.90.0.0/16\"\n  tags = {{\n    Name = \"net\"\n  }}\n}}\n"),
     );
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-auto-approve", "-input=false"],
-    )
-    .ok();
+    infra(&stack, Some(&moto), &["apply", "-auto-approve", "-input=false"]).ok();
     stack.write(
         "main.tf",
         &format!("{provider}\nmodule \"network\" {{\n  source = \"./modules/network\"\n  cidr   = \"10.90.0.0/16\"\n  name   = \"net\"\n}}\n\nmoved {{\n  from = aws_vpc.net\n  to   = module.network.aws_vpc.this\n}}\n"),
     );
     let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
-    assert_contains(
-        &plan.stdout,
-        "# aws_vpc.net has moved to module.network.aws_vpc.this",
-    );
+    assert_contains(&plan.stdout, "# aws_vpc.net has moved to module.network.aws_vpc.this");
     assert_contains(&plan.stdout, "0 to add, 0 to change, 0 to destroy.");
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-auto-approve", "-input=false"],
-    )
-    .ok();
+    infra(&stack, Some(&moto), &["apply", "-auto-approve", "-input=false"]).ok();
     assert_eq!(vpcs_in(&moto, "us-east-1"), vec!["net"]);
 
     // import with for_each: two existing VPCs adopted by key.
@@ -358,16 +321,8 @@ fn moved_into_a_module_and_import_with_for_each() {
     );
     let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
     assert_contains(&plan.stdout, "# aws_vpc.imported[\"a\"] will be imported");
-    assert_contains(
-        &plan.stdout,
-        "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.",
-    );
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-auto-approve", "-input=false"],
-    )
-    .ok();
+    assert_contains(&plan.stdout, "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.");
+    infra(&stack, Some(&moto), &["apply", "-auto-approve", "-input=false"]).ok();
     assert_eq!(vpcs_in(&moto, "us-east-1"), vec!["a", "b", "net"]);
     let again = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(again.code, 0, "{}", again.all());

@@ -179,29 +179,14 @@ fn run(stack: &Stack, moto: &Moto, command: &[&str], vars: &[String]) -> infra_t
 }
 
 fn apply(stack: &Stack, moto: &Moto, vars: &[String]) -> String {
-    let run = run(
-        stack,
-        moto,
-        &["apply", "-input=false", "-auto-approve"],
-        vars,
-    );
+    let run = run(stack, moto, &["apply", "-input=false", "-auto-approve"], vars);
     assert_eq!(run.code, 0, "apply {vars:?}:\n{}", run.all());
     run.stdout
 }
 
 fn plan_is_clean(stack: &Stack, moto: &Moto, vars: &[String], when: &str) {
-    let plan = run(
-        stack,
-        moto,
-        &["plan", "-input=false", "-detailed-exitcode"],
-        vars,
-    );
-    assert_eq!(
-        plan.code,
-        0,
-        "{when}: the plan shows changes:\n{}",
-        plan.all()
-    );
+    let plan = run(stack, moto, &["plan", "-input=false", "-detailed-exitcode"], vars);
+    assert_eq!(plan.code, 0, "{when}: the plan shows changes:\n{}", plan.all());
 }
 
 fn import(stack: &Stack, moto: &Moto, vars: &[String], address: &str, id: &str) {
@@ -276,10 +261,7 @@ fn alarms_log_filters_and_dashboard() {
         "-var=dashboard_title=CPU of web".to_string(),
     ]);
     let updated = apply(&stack, &moto, &changed);
-    assert_contains(
-        &updated,
-        "Apply complete! Resources: 0 added, 3 changed, 0 destroyed.",
-    );
+    assert_contains(&updated, "Apply complete! Resources: 0 added, 3 changed, 0 destroyed.");
     let held = monitoring_objects(&moto);
     assert_contains(&held, "alarm monitoring-cpu 90.0");
     assert_contains(&held, "metric_filter errors FATAL");
@@ -288,10 +270,7 @@ fn alarms_log_filters_and_dashboard() {
     // A new stream name replaces the stream.
     changed.push("-var=stream_name=web-2".to_string());
     let replaced = apply(&stack, &moto, &changed);
-    assert_contains(
-        &replaced,
-        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
-    );
+    assert_contains(&replaced, "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
     let held = monitoring_objects(&moto);
     assert_contains(&held, "log_stream web-2");
     assert!(!held.contains("log_stream web-1"), "{held}");
@@ -300,19 +279,10 @@ fn alarms_log_filters_and_dashboard() {
     // Import by Terraform's IDs.
     for (address, id) in [
         ("aws_cloudwatch_metric_alarm.cpu", "monitoring-cpu"),
-        (
-            "aws_cloudwatch_metric_alarm.error_rate",
-            "monitoring-error-rate",
-        ),
+        ("aws_cloudwatch_metric_alarm.error_rate", "monitoring-error-rate"),
         ("aws_cloudwatch_log_stream.web", "monitoring-app:web-2"),
-        (
-            "aws_cloudwatch_log_metric_filter.errors",
-            "monitoring-app:errors",
-        ),
-        (
-            "aws_cloudwatch_log_subscription_filter.ship",
-            "monitoring-app|ship",
-        ),
+        ("aws_cloudwatch_log_metric_filter.errors", "monitoring-app:errors"),
+        ("aws_cloudwatch_log_subscription_filter.ship", "monitoring-app|ship"),
         ("aws_cloudwatch_dashboard.main", "monitoring"),
     ] {
         import(&stack, &moto, &changed, address, id);
@@ -325,28 +295,15 @@ fn alarms_log_filters_and_dashboard() {
          cw = boto3.client('cloudwatch')\n\
          cw.put_metric_alarm(AlarmName='monitoring-cpu', ComparisonOperator='GreaterThanOrEqualToThreshold', EvaluationPeriods=2, MetricName='CPUUtilization', Namespace='AWS/ECS', Period=60, Statistic='Average', Threshold=50.0)",
     );
-    let drift = run(
-        &stack,
-        &moto,
-        &["plan", "-input=false", "-detailed-exitcode"],
-        &changed,
-    );
+    let drift = run(&stack, &moto, &["plan", "-input=false", "-detailed-exitcode"], &changed);
     assert_eq!(drift.code, 2, "drift not seen:\n{}", drift.all());
     let fixed = apply(&stack, &moto, &changed);
     assert_contains(&fixed, "1 changed");
     plan_is_clean(&stack, &moto, &changed, "after putting the alarm back");
 
-    let destroyed = run(
-        &stack,
-        &moto,
-        &["destroy", "-input=false", "-auto-approve"],
-        &changed,
-    );
+    let destroyed = run(&stack, &moto, &["destroy", "-input=false", "-auto-approve"], &changed);
     assert_eq!(destroyed.code, 0, "{}", destroyed.all());
-    assert_contains(
-        &destroyed.stdout,
-        "Destroy complete! Resources: 8 destroyed.",
-    );
+    assert_contains(&destroyed.stdout, "Destroy complete! Resources: 8 destroyed.");
     assert_eq!(monitoring_objects(&moto).trim(), "");
 }
 
@@ -451,10 +408,7 @@ fn group_inline_policy_and_ecr_image() {
 
     let changed = vec!["-var=action=logs:FilterLogEvents".to_string()];
     let updated = apply(&stack, &moto, &changed);
-    assert_contains(
-        &updated,
-        "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.",
-    );
+    assert_contains(&updated, "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
     assert!(
         group_policies(&moto).contains("policy read-logs logs:FilterLogEvents"),
         "{}",
@@ -465,34 +419,17 @@ fn group_inline_policy_and_ecr_image() {
     let mut renamed = changed.clone();
     renamed.push("-var=policy_name=read-all-logs".to_string());
     let replaced = apply(&stack, &moto, &renamed);
-    assert_contains(
-        &replaced,
-        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
-    );
+    assert_contains(&replaced, "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
     let held = group_policies(&moto);
     assert_contains(&held, "policy read-all-logs");
     assert!(!held.contains("policy read-logs "), "{held}");
 
-    import(
-        &stack,
-        &moto,
-        &renamed,
-        "aws_iam_group_policy.read",
-        "monitoring-devs:read-all-logs",
-    );
+    import(&stack, &moto, &renamed, "aws_iam_group_policy.read", "monitoring-devs:read-all-logs");
     plan_is_clean(&stack, &moto, &renamed, "after the import");
 
-    let destroyed = run(
-        &stack,
-        &moto,
-        &["destroy", "-input=false", "-auto-approve"],
-        &renamed,
-    );
+    let destroyed = run(&stack, &moto, &["destroy", "-input=false", "-auto-approve"], &renamed);
     assert_eq!(destroyed.code, 0, "{}", destroyed.all());
-    assert_contains(
-        &destroyed.stdout,
-        "Destroy complete! Resources: 2 destroyed.",
-    );
+    assert_contains(&destroyed.stdout, "Destroy complete! Resources: 2 destroyed.");
     assert_eq!(group_policies(&moto).trim(), "");
 }
 
@@ -735,10 +672,7 @@ fn ecs_service_scaling_policies_and_schedule() {
         "-var=team=platform".to_string(),
     ];
     let updated = apply(&stack, &moto, &changed);
-    assert_contains(
-        &updated,
-        "Apply complete! Resources: 0 added, 3 changed, 0 destroyed.",
-    );
+    assert_contains(&updated, "Apply complete! Resources: 0 added, 3 changed, 0 destroyed.");
     let held = scaling_objects(&moto);
     assert_contains(&held, "policy cpu TargetTrackingScaling 70");
     assert_contains(&held, "scheduled_action night cron(0 22 * * ? *)");
@@ -748,20 +682,14 @@ fn ecs_service_scaling_policies_and_schedule() {
     let mut renamed = changed.clone();
     renamed.push("-var=cpu_policy_name=cpu-target".to_string());
     let replaced = apply(&stack, &moto, &renamed);
-    assert_contains(
-        &replaced,
-        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
-    );
+    assert_contains(&replaced, "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
     let held = scaling_objects(&moto);
     assert_contains(&held, "policy cpu-target ");
     assert!(!held.contains("policy cpu "), "{held}");
     plan_is_clean(&stack, &moto, &renamed, "after the replacement");
 
     for (address, id) in [
-        (
-            "aws_appautoscaling_target.api",
-            "ecs/service/monitoring/api/ecs:service:DesiredCount",
-        ),
+        ("aws_appautoscaling_target.api", "ecs/service/monitoring/api/ecs:service:DesiredCount"),
         (
             "aws_appautoscaling_policy.step",
             "ecs/service/monitoring/api/ecs:service:DesiredCount/step-out",
@@ -775,16 +703,8 @@ fn ecs_service_scaling_policies_and_schedule() {
     }
     plan_is_clean(&stack, &moto, &renamed, "after the imports");
 
-    let destroyed = run(
-        &stack,
-        &moto,
-        &["destroy", "-input=false", "-auto-approve"],
-        &renamed,
-    );
+    let destroyed = run(&stack, &moto, &["destroy", "-input=false", "-auto-approve"], &renamed);
     assert_eq!(destroyed.code, 0, "{}", destroyed.all());
-    assert_contains(
-        &destroyed.stdout,
-        "Destroy complete! Resources: 6 destroyed.",
-    );
+    assert_contains(&destroyed.stdout, "Destroy complete! Resources: 6 destroyed.");
     assert_eq!(scaling_objects(&moto).trim(), "");
 }

@@ -101,21 +101,13 @@ fn trace_logs_in_json_name_every_aws_call_and_never_the_secret() {
         .unwrap_or_else(|| panic!("no CreateDBInstance call in the log:\n{text}"));
     let fields = &create["fields"];
     assert_eq!(fields["status"], 200, "{create}");
-    assert!(
-        !fields["service"].as_str().unwrap_or("").is_empty(),
-        "{create}"
-    );
-    assert!(
-        !fields["request_id"].as_str().unwrap_or("").is_empty(),
-        "{create}"
-    );
+    assert!(!fields["service"].as_str().unwrap_or("").is_empty(), "{create}");
+    assert!(!fields["request_id"].as_str().unwrap_or("").is_empty(), "{create}");
     assert!(fields["attempts"].as_u64().unwrap_or(0) >= 1, "{create}");
     assert!(fields["duration_ms"].is_u64(), "{create}");
     let spans = create["spans"].as_array().expect("the call's spans");
     assert!(
-        spans
-            .iter()
-            .any(|s| s["name"] == "operation" && s["address"] == "aws_db_instance.db"),
+        spans.iter().any(|s| s["name"] == "operation" && s["address"] == "aws_db_instance.db"),
         "{create}"
     );
     for operation in ["CreateSecret", "PutSecretValue", "PutParameter"] {
@@ -138,20 +130,11 @@ fn trace_logs_in_json_name_every_aws_call_and_never_the_secret() {
     assert!(!text.contains(PASSWORD), "the password is in the trace log");
 
     // A plan in text to stderr: the refresh per type is a span, and stdout is only the plan.
-    let plan = infra_env(
-        &stack,
-        &moto,
-        &[("TF_LOG", "debug")],
-        &["plan", "-input=false"],
-    )
-    .ok();
+    let plan = infra_env(&stack, &moto, &[("TF_LOG", "debug")], &["plan", "-input=false"]).ok();
     assert_contains(&plan.stdout, "No changes");
     assert!(!plan.stdout.contains("AWS call"), "{}", plan.stdout);
     assert_contains(&plan.stderr, "AWS call");
-    assert_contains(
-        &plan.stderr,
-        "refresh{provider=\"\" resource_type=\"aws_db_instance\"",
-    );
+    assert_contains(&plan.stderr, "refresh{provider=\"\" resource_type=\"aws_db_instance\"");
     assert!(!plan.stderr.contains(PASSWORD));
 }
 
@@ -212,10 +195,7 @@ fn assert_encrypted(bytes: &[u8], provider: &str) {
     let text = String::from_utf8_lossy(bytes);
     let document: Json = serde_json::from_slice(bytes).expect("JSON");
     assert_eq!(document["encryption_version"], "v0", "{text}");
-    assert!(
-        document["meta"].get(provider).is_some(),
-        "written with {provider}: {text}"
-    );
+    assert!(document["meta"].get(provider).is_some(), "written with {provider}: {text}");
     assert!(!text.contains(PASSWORD), "{text}");
     assert!(!text.contains("aws_ssm_parameter"), "{text}");
 }
@@ -242,18 +222,11 @@ fn a_local_state_is_encrypted_rotated_and_refused_with_a_wrong_passphrase() {
     assert_encrypted(&state_bytes(&stack), "key_provider.pbkdf2.first");
     let backup = std::fs::read(stack.path().join("terraform.tfstate.backup")).unwrap();
     assert!(!backup.is_empty());
-    let mode = std::fs::metadata(stack.path().join("terraform.tfstate"))
-        .unwrap()
-        .permissions()
-        .mode()
-        & 0o777;
+    let mode =
+        std::fs::metadata(stack.path().join("terraform.tfstate")).unwrap().permissions().mode()
+            & 0o777;
     assert_eq!(mode, 0o600);
-    let plan = infra_env(
-        &stack,
-        &moto,
-        none,
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let plan = infra_env(&stack, &moto, none, &["plan", "-input=false", "-detailed-exitcode"]);
     assert_eq!(plan.code, 0, "{}", plan.all());
 
     // `state pull` prints the plaintext with the key.
@@ -270,17 +243,9 @@ fn a_local_state_is_encrypted_rotated_and_refused_with_a_wrong_passphrase() {
     );
     stack.write("main.tf", &encrypted_stack(&wrong));
     let refused = infra_env(&stack, &moto, none, APPLY).expect_code(1);
-    assert!(
-        refused.stderr.contains("message authentication failed"),
-        "{}",
-        refused.all()
-    );
+    assert!(refused.stderr.contains("message authentication failed"), "{}", refused.all());
     let pull = infra_env(&stack, &moto, none, &["state", "pull"]).expect_code(1);
-    assert!(
-        !pull.stdout.contains("aws_cloudwatch_log_group"),
-        "{}",
-        pull.stdout
-    );
+    assert!(!pull.stdout.contains("aws_cloudwatch_log_group"), "{}", pull.stdout);
     assert_eq!(state_bytes(&stack), before, "a wrong key wrote the state");
 
     // No encryption configuration at all: the state says it is encrypted.
@@ -320,10 +285,8 @@ fn a_local_state_is_encrypted_rotated_and_refused_with_a_wrong_passphrase() {
         &["plan", "-input=false", "-detailed-exitcode"],
     );
     assert_eq!(plan.code, 0, "{}", plan.all());
-    let first_only = format!(
-        "{}state {{\n  method = method.aes_gcm.first\n}}\n",
-        pbkdf2_block("first", old)
-    );
+    let first_only =
+        format!("{}state {{\n  method = method.aes_gcm.first\n}}\n", pbkdf2_block("first", old));
     let refused = infra_env(
         &stack,
         &moto,
@@ -331,11 +294,7 @@ fn a_local_state_is_encrypted_rotated_and_refused_with_a_wrong_passphrase() {
         &["plan", "-input=false"],
     )
     .expect_code(1);
-    assert!(
-        refused.stderr.contains("no decryption key available"),
-        "{}",
-        refused.all()
-    );
+    assert!(refused.stderr.contains("no decryption key available"), "{}", refused.all());
 }
 
 #[test]
@@ -351,16 +310,8 @@ fn enforced_encryption_refuses_the_unencrypted_method_at_its_line() {
         &["plan", "-input=false", "-var", "db_password=x"],
     )
     .expect_code(1);
-    assert!(
-        refused.stderr.contains("Unencrypted method is forbidden"),
-        "{}",
-        refused.all()
-    );
-    assert!(
-        refused.stderr.contains("main.tf:"),
-        "located: {}",
-        refused.all()
-    );
+    assert!(refused.stderr.contains("Unencrypted method is forbidden"), "{}", refused.all());
+    assert!(refused.stderr.contains("main.tf:"), "located: {}", refused.all());
     let short = encryption(
         &pbkdf2_block("k", "short"),
         "    state {\n      method = method.aes_gcm.k\n    }\n",
@@ -371,11 +322,7 @@ fn enforced_encryption_refuses_the_unencrypted_method_at_its_line() {
         &["plan", "-input=false", "-var", "db_password=x"],
     )
     .expect_code(1);
-    assert!(
-        refused.stderr.contains("passphrase is too short"),
-        "{}",
-        refused.all()
-    );
+    assert!(refused.stderr.contains("passphrase is too short"), "{}", refused.all());
 }
 
 #[test]
@@ -401,13 +348,7 @@ fn an_s3_state_and_a_plan_file_are_encrypted_with_a_kms_data_key() {
     infra_env(&stack, &moto, none, &["init", "-input=false"]).ok();
 
     // A plan file, encrypted, applied.
-    infra_env(
-        &stack,
-        &moto,
-        none,
-        &["plan", "-input=false", "-out=app.tfplan"],
-    )
-    .ok();
+    infra_env(&stack, &moto, none, &["plan", "-input=false", "-out=app.tfplan"]).ok();
     let plan_file = std::fs::read(stack.path().join("app.tfplan")).unwrap();
     let document: Json = serde_json::from_slice(&plan_file).expect("an encrypted plan is JSON");
     assert_eq!(document["encryption_version"], "v0");
@@ -417,25 +358,14 @@ fn an_s3_state_and_a_plan_file_are_encrypted_with_a_kms_data_key() {
     assert!(!String::from_utf8_lossy(&plan_file).contains(PASSWORD));
     let show = infra_env(&stack, &moto, none, &["show", "app.tfplan"]).ok();
     assert_contains(&show.stdout, "aws_ssm_parameter.db");
-    infra_env(
-        &stack,
-        &moto,
-        none,
-        &["apply", "-input=false", "app.tfplan"],
-    )
-    .ok();
+    infra_env(&stack, &moto, none, &["apply", "-input=false", "app.tfplan"]).ok();
 
     // The state object in S3 is encrypted; a plan reads it back clean.
     let object = moto.python(
         "import boto3\nprint(boto3.client('s3').get_object(Bucket='enc-state', Key='app.tfstate')['Body'].read().decode())",
     );
     assert_encrypted(object.trim().as_bytes(), "key_provider.aws_kms.k");
-    let plan = infra_env(
-        &stack,
-        &moto,
-        none,
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let plan = infra_env(&stack, &moto, none, &["plan", "-input=false", "-detailed-exitcode"]);
     assert_eq!(plan.code, 0, "{}", plan.all());
 
     // Without the configuration, neither the plan file nor the state opens.
@@ -443,11 +373,7 @@ fn an_s3_state_and_a_plan_file_are_encrypted_with_a_kms_data_key() {
         "  backend \"s3\" {\n    bucket = \"enc-state\"\n    key    = \"app.tfstate\"\n    region = \"us-east-1\"\n  }\n",
     ));
     let refused = infra_env(&stack, &moto, none, &["show", "app.tfplan"]).expect_code(1);
-    assert!(
-        refused.stderr.contains("plan file is encrypted"),
-        "{}",
-        refused.all()
-    );
+    assert!(refused.stderr.contains("plan file is encrypted"), "{}", refused.all());
     let refused = infra_env(&stack, &moto, none, &["state", "pull"]).expect_code(1);
     assert!(refused.stderr.contains("is encrypted"), "{}", refused.all());
 }
@@ -518,44 +444,28 @@ fn regex_like_rfc3339_micros(text: &str) -> bool {
 
 /// Terraform's resource object.
 fn check_resource(resource: &Json, context: &Json) {
-    for key in [
-        "addr",
-        "module",
-        "resource",
-        "implied_provider",
-        "resource_type",
-        "resource_name",
-    ] {
+    for key in ["addr", "module", "resource", "implied_provider", "resource_type", "resource_name"]
+    {
         assert!(resource[key].is_string(), "{key} in {context}");
     }
-    assert!(
-        resource.get("resource_key").is_some(),
-        "resource_key in {context}"
-    );
+    assert!(resource.get("resource_key").is_some(), "resource_key in {context}");
     assert_eq!(resource["implied_provider"], "aws", "{context}");
 }
 
-const ACTIONS: &[&str] = &[
-    "noop", "create", "read", "update", "replace", "delete", "move", "import", "remove",
-];
+const ACTIONS: &[&str] =
+    &["noop", "create", "read", "update", "replace", "delete", "move", "import", "remove"];
 
 /// Each type's payload as Terraform's machine-readable UI documents it.
 fn check_message(message: &Json) {
     let kind = message["type"].as_str().unwrap();
     match kind {
         "version" => {
-            assert!(
-                message["terraform"].is_string() && message["ui"].is_string(),
-                "{message}"
-            );
+            assert!(message["terraform"].is_string() && message["ui"].is_string(), "{message}");
         }
         "planned_change" | "resource_drift" => {
             let change = &message["change"];
             check_resource(&change["resource"], message);
-            assert!(
-                ACTIONS.contains(&change["action"].as_str().unwrap_or("")),
-                "{message}"
-            );
+            assert!(ACTIONS.contains(&change["action"].as_str().unwrap_or("")), "{message}");
         }
         "change_summary" => {
             let changes = &message["changes"];
@@ -563,10 +473,7 @@ fn check_message(message: &Json) {
                 assert!(changes[key].is_u64(), "{key} in {message}");
             }
             assert!(
-                matches!(
-                    changes["operation"].as_str(),
-                    Some("plan" | "apply" | "destroy")
-                ),
+                matches!(changes["operation"].as_str(), Some("plan" | "apply" | "destroy")),
                 "{message}"
             );
         }
@@ -574,20 +481,14 @@ fn check_message(message: &Json) {
             for (_, output) in message["outputs"].as_object().expect("outputs object") {
                 assert!(output["sensitive"].is_boolean(), "{message}");
                 if output["sensitive"] == true {
-                    assert!(
-                        output.get("value").is_none(),
-                        "a sensitive value: {message}"
-                    );
+                    assert!(output.get("value").is_none(), "a sensitive value: {message}");
                 }
             }
         }
         "apply_start" | "apply_progress" | "apply_complete" | "apply_errored" => {
             let hook = &message["hook"];
             check_resource(&hook["resource"], message);
-            assert!(
-                ACTIONS.contains(&hook["action"].as_str().unwrap_or("")),
-                "{message}"
-            );
+            assert!(ACTIONS.contains(&hook["action"].as_str().unwrap_or("")), "{message}");
             if kind != "apply_start" {
                 assert!(hook["elapsed_seconds"].is_u64(), "{message}");
             }
@@ -616,10 +517,7 @@ fn check_message(message: &Json) {
                     }
                 }
                 let snippet = &diagnostic["snippet"];
-                assert!(
-                    snippet["code"].is_string() && snippet["start_line"].is_u64(),
-                    "{message}"
-                );
+                assert!(snippet["code"].is_string() && snippet["start_line"].is_u64(), "{message}");
                 assert!(snippet["values"].is_array(), "{message}");
             }
         }
@@ -654,18 +552,12 @@ fn plan_apply_and_destroy_speak_terraforms_machine_readable_ui() {
         .expect("the counted instance");
     assert_eq!(counted["change"]["resource"]["resource_key"], 1);
     assert_eq!(counted["change"]["action"], "create");
-    assert_eq!(
-        counted["@message"],
-        "aws_cloudwatch_log_group.app[1]: Plan to create"
-    );
+    assert_eq!(counted["@message"], "aws_cloudwatch_log_group.app[1]: Plan to create");
     let summary = of_type(&plan, "change_summary");
     assert_eq!(summary.len(), 1);
     assert_eq!(summary[0]["changes"]["add"], 3);
     assert_eq!(summary[0]["changes"]["operation"], "plan");
-    assert_eq!(
-        summary[0]["@message"],
-        "Plan: 3 to add, 0 to change, 0 to destroy."
-    );
+    assert_eq!(summary[0]["@message"], "Plan: 3 to add, 0 to change, 0 to destroy.");
     let outputs = of_type(&plan, "outputs");
     assert_eq!(outputs[0]["outputs"]["groups"]["action"], "create");
 
@@ -698,20 +590,11 @@ fn plan_apply_and_destroy_speak_terraforms_machine_readable_ui() {
     let summaries = of_type(&apply, "change_summary");
     let last = summaries.last().unwrap();
     assert_eq!(last["changes"]["operation"], "apply");
-    assert_eq!(
-        last["@message"],
-        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed."
-    );
+    assert_eq!(last["@message"], "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.");
     let outputs = of_type(&apply, "outputs");
     let outputs = &outputs.last().unwrap()["outputs"];
-    assert_eq!(
-        outputs["groups"]["value"],
-        serde_json::json!(["/ui/app-0", "/ui/app-1"])
-    );
-    assert_eq!(
-        outputs["groups"]["type"],
-        serde_json::json!(["tuple", ["string", "string"]])
-    );
+    assert_eq!(outputs["groups"]["value"], serde_json::json!(["/ui/app-0", "/ui/app-1"]));
+    assert_eq!(outputs["groups"]["type"], serde_json::json!(["tuple", ["string", "string"]]));
     assert_eq!(outputs["secret"]["sensitive"], true);
     assert!(outputs["secret"].get("value").is_none());
     assert!(!apply
@@ -726,36 +609,21 @@ fn plan_apply_and_destroy_speak_terraforms_machine_readable_ui() {
     let drift = of_type(&plan, "resource_drift");
     assert_eq!(drift.len(), 1, "{plan:?}");
     assert_eq!(drift[0]["change"]["action"], "delete");
-    assert_eq!(
-        drift[0]["@message"],
-        "aws_cloudwatch_log_group.app[1]: Drift detected (delete)"
-    );
+    assert_eq!(drift[0]["@message"], "aws_cloudwatch_log_group.app[1]: Drift detected (delete)");
 
     // The same drift with -refresh-only: drift only, no planned change.
     let refresh_only = infra_env(&stack, &moto, none, &["plan", "-json", "-refresh-only"]).ok();
     let refresh_only = messages(&refresh_only);
-    assert_eq!(
-        of_type(&refresh_only, "resource_drift").len(),
-        1,
-        "{refresh_only:?}"
-    );
-    assert!(
-        of_type(&refresh_only, "planned_change").is_empty(),
-        "{refresh_only:?}"
-    );
+    assert_eq!(of_type(&refresh_only, "resource_drift").len(), 1, "{refresh_only:?}");
+    assert!(of_type(&refresh_only, "planned_change").is_empty(), "{refresh_only:?}");
 
     let destroy = infra_env(&stack, &moto, none, &["destroy", "-json", "-auto-approve"]).ok();
     let destroy = messages(&destroy);
-    assert!(of_type(&destroy, "apply_start")
-        .iter()
-        .all(|m| m["hook"]["action"] == "delete"));
+    assert!(of_type(&destroy, "apply_start").iter().all(|m| m["hook"]["action"] == "delete"));
     let last = of_type(&destroy, "change_summary");
     let last = last.last().unwrap();
     assert_eq!(last["changes"]["operation"], "destroy");
-    assert!(last["@message"]
-        .as_str()
-        .unwrap()
-        .starts_with("Destroy complete! Resources: "));
+    assert!(last["@message"].as_str().unwrap().starts_with("Destroy complete! Resources: "));
 
     // A failed operation: `apply_errored`, then a diagnostic naming the address. The parameter
     // exists already and is not this configuration's, so the create is refused.
@@ -767,10 +635,7 @@ fn plan_apply_and_destroy_speak_terraforms_machine_readable_ui() {
     let failed = messages(&failed);
     let errored = of_type(&failed, "apply_errored");
     assert_eq!(errored.len(), 1, "{failed:?}");
-    assert_eq!(
-        errored[0]["hook"]["resource"]["addr"],
-        "aws_ssm_parameter.region"
-    );
+    assert_eq!(errored[0]["hook"]["resource"]["addr"], "aws_ssm_parameter.region");
     assert!(
         of_type(&failed, "diagnostic")
             .iter()
@@ -849,22 +714,13 @@ fn write_only_arguments_are_sent_never_stored_and_sent_again_when_their_version_
     let with = |password: &'static str, version: &str, args: &[&str]| {
         let mut command = infra_command(BINARY, stack.path(), Some(&moto));
         command.env("TF_VAR_db_password", password);
-        command
-            .args(args)
-            .args(["-var", &format!("password_version={version}")]);
+        command.args(args).args(["-var", &format!("password_version={version}")]);
         run(command, &[])
     };
     with(first, "1", APPLY).ok();
-    assert_eq!(
-        stored_secret(&moto),
-        format!("{first}\n{first}\n"),
-        "sent on create"
-    );
+    assert_eq!(stored_secret(&moto), format!("{first}\n{first}\n"), "sent on create");
     let state = stack.read("terraform.tfstate");
-    assert!(
-        !state.contains(first),
-        "the state holds the password: {state}"
-    );
+    assert!(!state.contains(first), "the state holds the password: {state}");
     let document: Json = stack.state();
     let parameter = document["resources"]
         .as_array()
@@ -874,10 +730,7 @@ fn write_only_arguments_are_sent_never_stored_and_sent_again_when_their_version_
         .expect("the parameter");
     let attributes = &parameter["attributes"];
     assert_eq!(attributes["has_value_wo"], true, "{attributes}");
-    assert!(
-        attributes["value_wo"].is_null() && attributes["value"].is_null(),
-        "{attributes}"
-    );
+    assert!(attributes["value_wo"].is_null() && attributes["value"].is_null(), "{attributes}");
     assert_eq!(attributes["value_wo_version"], 1);
 
     // A new password alone changes nothing: write-only values are never compared.
@@ -898,20 +751,10 @@ fn write_only_arguments_are_sent_never_stored_and_sent_again_when_their_version_
         .env("INFRA_LOG_PATH", &log)
         .args(["apply", "-input=false", "rotate.tfplan"]);
     let applied = run(apply, &[]).ok();
-    assert_contains(
-        &applied.stdout,
-        "aws_secretsmanager_secret_version.db: Destroying",
-    );
-    assert_eq!(
-        stored_secret(&moto),
-        format!("{second}\n{second}\n"),
-        "sent again"
-    );
+    assert_contains(&applied.stdout, "aws_secretsmanager_secret_version.db: Destroying");
+    assert_eq!(stored_secret(&moto), format!("{second}\n{second}\n"), "sent again");
     let log = std::fs::read_to_string(&log).unwrap();
-    assert!(
-        log.contains("operation=\"ModifyDBInstance\""),
-        "no ModifyDBInstance in\n{log}"
-    );
+    assert!(log.contains("operation=\"ModifyDBInstance\""), "no ModifyDBInstance in\n{log}");
     assert!(!log.contains(second));
     let state = stack.read("terraform.tfstate");
     assert!(!state.contains(second) && !state.contains(first));
@@ -922,9 +765,7 @@ fn write_only_arguments_are_sent_never_stored_and_sent_again_when_their_version_
     stack.write("extra.tf", "resource \"aws_ssm_parameter\" \"bad\" {\n  name             = \"/wo/bad\"\n  type             = \"String\"\n  value            = \"x\"\n  value_wo_version = 1\n}\n");
     let refused = with(second, "2", &["plan", "-input=false"]).expect_code(1);
     assert!(
-        refused
-            .stderr
-            .contains("all of `value_wo,value_wo_version` must be specified"),
+        refused.stderr.contains("all of `value_wo,value_wo_version` must be specified"),
         "{}",
         refused.all()
     );
@@ -1004,15 +845,11 @@ fn ephemeral_resources_are_opened_when_known_feed_write_only_arguments_and_are_n
         planned.stdout
     );
     assert!(
-        !planned
-            .stdout
-            .contains("ephemeral.aws_secretsmanager_secret_version.db"),
+        !planned.stdout.contains("ephemeral.aws_secretsmanager_secret_version.db"),
         "an ephemeral resource is not a change of the plan:\n{}",
         planned.stdout
     );
-    assert!(planned
-        .stdout
-        .contains("Plan: 4 to add, 0 to change, 0 to destroy."));
+    assert!(planned.stdout.contains("Plan: 4 to add, 0 to change, 0 to destroy."));
     let plan_file = stack.read("eph.tfplan");
     let document: Json = serde_json::from_str(&plan_file).unwrap();
     for change in document["resource_changes"].as_array().unwrap() {
@@ -1045,17 +882,9 @@ fn ephemeral_resources_are_opened_when_known_feed_write_only_arguments_and_are_n
             applied.stdout
         );
     }
-    let closing = applied
-        .stdout
-        .find("ephemeral.aws_secretsmanager_secret_version.db: Closing...");
-    let last_create = applied
-        .stdout
-        .find("aws_ssm_parameter.again: Creation complete");
-    assert!(
-        closing > last_create,
-        "closed at the end:\n{}",
-        applied.stdout
-    );
+    let closing = applied.stdout.find("ephemeral.aws_secretsmanager_secret_version.db: Closing...");
+    let last_create = applied.stdout.find("aws_ssm_parameter.again: Creation complete");
+    assert!(closing > last_create, "closed at the end:\n{}", applied.stdout);
     let values = moto.python(
         "import boto3\nssm = boto3.client('ssm')\nprint(boto3.client('secretsmanager').get_secret_value(SecretId='eph-db-password')['SecretString'])\nfor name in ['/eph/copy', '/eph/again']:\n    print(ssm.get_parameter(Name=name, WithDecryption=True)['Parameter']['Value'])",
     );
@@ -1066,10 +895,7 @@ fn ephemeral_resources_are_opened_when_known_feed_write_only_arguments_and_are_n
     assert!(password.chars().all(char::is_alphanumeric), "{password}");
     assert_eq!(values, [password; 3], "the password went through each step");
     let state = stack.read("terraform.tfstate");
-    assert!(
-        !state.contains(password),
-        "the state holds the password: {state}"
-    );
+    assert!(!state.contains(password), "the state holds the password: {state}");
     assert!(!state.contains("ephemeral"), "{state}");
     assert!(!applied.all().contains(password), "{}", applied.all());
 
@@ -1088,20 +914,13 @@ fn ephemeral_resources_are_opened_when_known_feed_write_only_arguments_and_are_n
         .map(|message| {
             (
                 message["type"].as_str().unwrap_or_default().to_string(),
-                message["hook"]["action"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
+                message["hook"]["action"].as_str().unwrap_or_default().to_string(),
                 message["@message"].as_str().unwrap_or_default().to_string(),
             )
         })
         .collect();
     let step = |kind: &str, action: &str, message: &str| {
-        (
-            kind.to_string(),
-            action.to_string(),
-            format!("ephemeral.random_password.db: {message}"),
-        )
+        (kind.to_string(), action.to_string(), format!("ephemeral.random_password.db: {message}"))
     };
     assert_eq!(
         steps,
@@ -1109,11 +928,7 @@ fn ephemeral_resources_are_opened_when_known_feed_write_only_arguments_and_are_n
             step("ephemeral_op_start", "open", "Opening..."),
             step("ephemeral_op_complete", "open", "Opening complete after 0s"),
             step("ephemeral_op_start", "close", "Closing..."),
-            step(
-                "ephemeral_op_complete",
-                "close",
-                "Closing complete after 0s"
-            ),
+            step("ephemeral_op_complete", "close", "Closing complete after 0s"),
         ],
         "{}",
         again.stdout
@@ -1151,11 +966,7 @@ fn an_ephemeral_variable_flows_only_into_write_only_arguments_and_is_asked_for_a
     command(Some(password), &["plan", "-input=false", "-out=eph.tfplan"]).ok();
     let plan_file = stack.read("eph.tfplan");
     let document: Json = serde_json::from_str(&plan_file).unwrap();
-    assert!(
-        document["variables"].get("db_password").is_none(),
-        "{}",
-        document["variables"]
-    );
+    assert!(document["variables"].get("db_password").is_none(), "{}", document["variables"]);
     assert!(!plan_file.contains(password));
 
     // Ephemeral variables are not in a saved plan: apply asks for them again.
@@ -1166,11 +977,7 @@ fn an_ephemeral_variable_flows_only_into_write_only_arguments_and_is_asked_for_a
         "import boto3\nprint(boto3.client('ssm').get_parameter(Name='/wo/via-module', WithDecryption=True)['Parameter']['Value'])",
     );
     assert_eq!(via_module.trim(), password);
-    let output = run(
-        infra_command(BINARY, stack.path(), Some(&moto)),
-        &["output", "-json"],
-    )
-    .ok();
+    let output = run(infra_command(BINARY, stack.path(), Some(&moto)), &["output", "-json"]).ok();
     let outputs: Json = serde_json::from_str(&output.stdout).unwrap();
     // Only the ephemeral parts are null.
     assert_eq!(
@@ -1209,18 +1016,11 @@ fn an_ephemeral_variable_flows_only_into_write_only_arguments_and_is_asked_for_a
             3,
         ),
     ];
-    stack.write(
-        "modules/plain/main.tf",
-        "variable \"secret\" {\n  type = string\n}\n",
-    );
+    stack.write("modules/plain/main.tf", "variable \"secret\" {\n  type = string\n}\n");
     for (text, message, line) in misuses {
         stack.write("misuse.tf", text);
         let refused = command(Some(password), &["validate"]).expect_code(1);
-        assert!(
-            refused.stderr.contains(message),
-            "{text}\n{}",
-            refused.all()
-        );
+        assert!(refused.stderr.contains(message), "{text}\n{}", refused.all());
         assert!(
             refused.stderr.contains(&format!("misuse.tf:{line}")),
             "located at line {line}: {}",
@@ -1258,18 +1058,11 @@ output "secret_arn" {
     );
     let none: &[(&str, &str)] = &[];
     infra_env(&stack, &moto, none, APPLY).ok();
-    let plan = infra_env(
-        &stack,
-        &moto,
-        none,
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let plan = infra_env(&stack, &moto, none, &["plan", "-input=false", "-detailed-exitcode"]);
     assert_eq!(plan.code, 0, "{}", plan.all());
-    let output = run(
-        infra_command(BINARY, stack.path(), Some(&moto)),
-        &["output", "-raw", "secret_arn"],
-    )
-    .ok();
+    let output =
+        run(infra_command(BINARY, stack.path(), Some(&moto)), &["output", "-raw", "secret_arn"])
+            .ok();
     let secrets = moto.python(
         "import boto3\nprint([s['ARN'] for s in boto3.client('secretsmanager').list_secrets()['SecretList']])",
     );
@@ -1283,11 +1076,5 @@ output "secret_arn" {
     let attributes = &state["resources"][0]["attributes"];
     assert_eq!(attributes["manage_master_user_password"], true);
     assert!(attributes["password"].is_null(), "{attributes}");
-    infra_env(
-        &stack,
-        &moto,
-        none,
-        &["destroy", "-input=false", "-auto-approve"],
-    )
-    .ok();
+    infra_env(&stack, &moto, none, &["destroy", "-input=false", "-auto-approve"]).ok();
 }

@@ -15,20 +15,14 @@ use super::{apply_run, assert_contains, has_plan_line, infra, infra_with_passwor
 fn filters() -> Vec<(&'static str, &'static str)> {
     vec![
         (r"arn:aws:[^\x22\s]+", "[ARN]"),
-        (
-            r"\b(vpc|subnet|sg|rtb|igw|nat|eni|eipalloc)-[0-9a-f]{8,17}\b",
-            "[ID]",
-        ),
+        (r"\b(vpc|subnet|sg|rtb|igw|nat|eni|eipalloc)-[0-9a-f]{8,17}\b", "[ID]"),
         (r"/tmp/[^\s\x22]+", "[PATH]"),
     ]
 }
 
 /// The plan text without the "Saved the plan to" trailer that only `plan -out` prints.
 fn plan_part(run: &Run) -> &str {
-    run.stdout
-        .split("\nSaved the plan to:")
-        .next()
-        .unwrap_or_default()
+    run.stdout.split("\nSaved the plan to:").next().unwrap_or_default()
 }
 
 /// The block of one resource in a human plan: from its `# ADDRESS` comment to its closing brace.
@@ -57,9 +51,7 @@ fn array<'a>(value: &'a Json, key: &str, context: &str) -> &'a Vec<Json> {
 }
 
 fn string<'a>(value: &'a Json, key: &str, context: &str) -> &'a str {
-    value[key]
-        .as_str()
-        .unwrap_or_else(|| panic!("{context}.{key} is not a string: {}", value[key]))
+    value[key].as_str().unwrap_or_else(|| panic!("{context}.{key} is not a string: {}", value[key]))
 }
 
 /// A resource change (in `resource_changes` or `resource_drift`) has Terraform's keys and types.
@@ -69,10 +61,7 @@ fn check_resource_change(change: &Json) {
     for key in ["type", "name", "provider_name"] {
         string(change, key, &context);
     }
-    assert!(
-        matches!(string(change, "mode", &context), "managed" | "data"),
-        "{change}"
-    );
+    assert!(matches!(string(change, "mode", &context), "managed" | "data"), "{change}");
     if address.starts_with("module.") {
         let module = string(change, "module_address", &context);
         assert!(address.starts_with(&format!("{module}.")), "{change}");
@@ -80,10 +69,7 @@ fn check_resource_change(change: &Json) {
         assert!(change.get("module_address").is_none(), "{change}");
     }
     if address.ends_with(']') {
-        assert!(
-            change["index"].is_u64() || change["index"].is_string(),
-            "{change}"
-        );
+        assert!(change["index"].is_u64() || change["index"].is_string(), "{change}");
     } else {
         assert!(change.get("index").is_none(), "{change}");
     }
@@ -129,13 +115,7 @@ fn check_resource_change(change: &Json) {
         ),
         "{change}"
     );
-    for key in [
-        "before",
-        "after",
-        "after_unknown",
-        "before_sensitive",
-        "after_sensitive",
-    ] {
+    for key in ["before", "after", "after_unknown", "before_sensitive", "after_sensitive"] {
         assert!(inner.get(key).is_some(), "{context}: no change.{key}");
     }
     if actions == ["create"] {
@@ -155,10 +135,7 @@ fn check_resource_change(change: &Json) {
         for path in paths.as_array().expect("replace_paths is an array") {
             let steps = path.as_array().expect("a replace path is an array");
             assert!(!steps.is_empty(), "{change}");
-            assert!(
-                steps.iter().all(|s| s.is_string() || s.is_u64()),
-                "{change}"
-            );
+            assert!(steps.iter().all(|s| s.is_string() || s.is_u64()), "{change}");
         }
     }
 }
@@ -200,9 +177,7 @@ fn applied(fixture: &str, variables: &[&str]) -> (Moto, Stack) {
 /// plan saved as `plan.json` with one change of every kind.
 fn drifted_plan_with_every_action() -> (Moto, Stack, Run) {
     let (moto, stack) = applied("tests/fixtures/audit_plan", &[]);
-    let vpc_id = infra(&stack, Some(&moto), &["output", "-raw", "vpc_id"])
-        .ok()
-        .stdout;
+    let vpc_id = infra(&stack, Some(&moto), &["output", "-raw", "vpc_id"]).ok().stdout;
     moto.python(&format!(
         "import boto3\nboto3.client('ec2').create_tags(Resources=['{vpc_id}'], Tags=[{{'Key': 'Owner', 'Value': 'someone-else'}}])"
     ));
@@ -240,13 +215,7 @@ fn show_json_is_terraforms_plan_representation() {
     string(&document, "terraform_version", "plan");
 
     let variables = object(&document, "variables", "plan");
-    for name in [
-        "name",
-        "subnet_count",
-        "subnet_offset",
-        "extra_group",
-        "api_token",
-    ] {
+    for name in ["name", "subnet_count", "subnet_offset", "extra_group", "api_token"] {
         assert!(
             variables.get(name).and_then(|v| v.get("value")).is_some(),
             "variable {name}: {variables:?}"
@@ -260,11 +229,7 @@ fn show_json_is_terraforms_plan_representation() {
         "a sensitive variable is masked: {}",
         variables["api_token"]
     );
-    assert!(
-        !shown.stdout.contains("token-Kx7-never-shown"),
-        "{}",
-        shown.stdout
-    );
+    assert!(!shown.stdout.contains("token-Kx7-never-shown"), "{}", shown.stdout);
 
     let planned = object(&document, "planned_values", "plan");
     assert!(planned.contains_key("root_module") && planned.contains_key("outputs"));
@@ -317,15 +282,9 @@ fn show_json_is_terraforms_plan_representation() {
     assert_eq!(created["index"], 0);
     assert_eq!(created["change"]["after_unknown"]["id"], true);
     let replaced = by_address("aws_subnet.private[0]");
-    assert_eq!(
-        replaced["change"]["actions"],
-        serde_json::json!(["delete", "create"])
-    );
+    assert_eq!(replaced["change"]["actions"], serde_json::json!(["delete", "create"]));
     assert_eq!(replaced["action_reason"], "replace_because_cannot_update");
-    assert_eq!(
-        replaced["change"]["replace_paths"],
-        serde_json::json!([["cidr_block"]])
-    );
+    assert_eq!(replaced["change"]["replace_paths"], serde_json::json!([["cidr_block"]]));
     let deleted = by_address("aws_subnet.private[1]");
     assert_eq!(deleted["change"]["actions"], serde_json::json!(["delete"]));
     assert_eq!(deleted["action_reason"], "delete_because_count_index");
@@ -335,10 +294,7 @@ fn show_json_is_terraforms_plan_representation() {
     assert_eq!(updated["change"]["after"]["tags"]["Name"], "renamed");
     assert_eq!(updated["type"], "aws_vpc");
     assert_eq!(updated["name"], "main");
-    assert_eq!(
-        updated["provider_name"],
-        "registry.terraform.io/hashicorp/aws"
-    );
+    assert_eq!(updated["provider_name"], "registry.terraform.io/hashicorp/aws");
     let in_module = by_address("module.firewall.aws_security_group.web");
     assert_eq!(in_module["module_address"], "module.firewall");
     assert_eq!(in_module["change"]["actions"], serde_json::json!(["no-op"]));
@@ -355,16 +311,9 @@ fn show_json_is_terraforms_plan_representation() {
     assert_eq!(section["lineage"], state["lineage"]);
     assert_eq!(section["serial"], state["serial"]);
     assert!(section["serial"].is_u64());
-    assert_eq!(
-        string(&document["infra"], "config_digest", "infra").len(),
-        64
-    );
+    assert_eq!(string(&document["infra"], "config_digest", "infra").len(), 64);
     let fingerprints = object(&document["infra"], "fingerprints", "infra");
-    for address in [
-        "aws_subnet.private[0]",
-        "aws_subnet.private[1]",
-        "aws_vpc.main",
-    ] {
+    for address in ["aws_subnet.private[0]", "aws_subnet.private[1]", "aws_vpc.main"] {
         assert!(
             fingerprints.get(address).is_some_and(Json::is_string),
             "no fingerprint for {address}: {fingerprints:?}"
@@ -394,12 +343,8 @@ fn show_renders_the_saved_plan_as_plan_printed_it() {
     assert_same_text(plan_part(&plan), &shown.stdout);
 
     // A destroy plan, read back, still says why each object goes.
-    let destroy = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-destroy", "-out=destroy.json"],
-    )
-    .ok();
+    let destroy =
+        infra(&stack, Some(&moto), &["plan", "-input=false", "-destroy", "-out=destroy.json"]).ok();
     assert_contains(&destroy.stdout, "# aws_vpc.main will be destroyed\n");
     let shown = infra(&stack, Some(&moto), &["show", "destroy.json"]).ok();
     assert_same_text(plan_part(&destroy), &shown.stdout);
@@ -435,12 +380,7 @@ fn assert_same_text(expected: &str, actual: &str) {
 #[test]
 fn markdown_summary_puts_destructive_changes_first() {
     let (moto, stack, _) = drifted_plan_with_every_action();
-    let markdown = infra(
-        &stack,
-        Some(&moto),
-        &["show", "-format=markdown", "plan.json"],
-    )
-    .ok();
+    let markdown = infra(&stack, Some(&moto), &["show", "-format=markdown", "plan.json"]).ok();
     insta::with_settings!({filters => filters()}, {
         insta::assert_snapshot!("markdown_summary", markdown.stdout);
     });
@@ -449,12 +389,8 @@ fn markdown_summary_puts_destructive_changes_first() {
 #[test]
 fn one_changed_environment_variable_is_a_one_line_diff() {
     let (moto, stack) = applied("tests/fixtures/audit_task_definition", &[]);
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-var", "log_level=debug"],
-    )
-    .ok();
+    let plan =
+        infra(&stack, Some(&moto), &["plan", "-input=false", "-var", "log_level=debug"]).ok();
     let block = resource_block(&plan.stdout, "aws_ecs_task_definition.app");
     // Inside `jsonencode(...)`, as Terraform writes it, the one value that changes is the
     // one line with an arrow; nothing is deleted or added.
@@ -463,11 +399,7 @@ fn one_changed_environment_variable_is_a_one_line_diff() {
         .skip_while(|l| !l.contains("jsonencode("))
         .take_while(|l| l.trim() != ")")
         .collect();
-    let changed: Vec<&str> = json
-        .iter()
-        .copied()
-        .filter(|l| l.contains(" -> "))
-        .collect();
+    let changed: Vec<&str> = json.iter().copied().filter(|l| l.contains(" -> ")).collect();
     assert_eq!(
         changed,
         vec!["                          ~ value = \"info\" -> \"debug\""],
@@ -502,10 +434,7 @@ fn a_sensitive_variable_never_leaves_the_process() {
     let state_shown = infra(SECRET, &["show"]).ok();
     let state_json = infra(SECRET, &["show", "-json"]).ok();
     let output = infra(SECRET, &["output", "-json"]).ok();
-    assert_contains(
-        &plan.stdout,
-        "+ password                              = (sensitive value)",
-    );
+    assert_contains(&plan.stdout, "+ password                              = (sensitive value)");
     assert_contains(&apply.stdout, "Apply complete! Resources: 1 added");
     for (what, text) in [
         ("plan output", plan.all()),
@@ -533,22 +462,16 @@ fn a_sensitive_variable_never_leaves_the_process() {
 
     // Changing it: both the old and the new value stay hidden, and the change still shows.
     let update = infra(NEXT_SECRET, &["plan", "-input=false", "-out=next.json"]).ok();
-    assert!(
-        has_plan_line(&update.stdout, "~ password = (sensitive value)"),
-        "{}",
-        update.stdout
-    );
+    assert!(has_plan_line(&update.stdout, "~ password = (sensitive value)"), "{}", update.stdout);
     let apply_next = infra(NEXT_SECRET, &["apply", "-input=false", "next.json"]).ok();
     let file = stack.read("next.json");
     let document: Json = serde_json::from_str(&file).expect("plan JSON");
     let change = &document["resource_changes"][0]["change"];
     assert_eq!(change["before_sensitive"]["password"], true);
     assert_eq!(change["after_sensitive"]["password"], true);
-    for (what, text) in [
-        ("plan output", update.all()),
-        ("apply output", apply_next.all()),
-        ("the plan file", file),
-    ] {
+    for (what, text) in
+        [("plan output", update.all()), ("apply output", apply_next.all()), ("the plan file", file)]
+    {
         assert!(
             !text.contains(SECRET) && !text.contains(NEXT_SECRET),
             "{what} shows a password:\n{text}"
@@ -572,12 +495,7 @@ fn checkov() -> std::path::PathBuf {
 fn checkov_reads_the_plan_file_and_flags_ssh_from_anywhere() {
     let moto = Moto::start();
     let stack = Stack::from_fixture("tests/fixtures/audit_security_group");
-    infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-out=tfplan.json"],
-    )
-    .ok();
+    infra(&stack, Some(&moto), &["plan", "-input=false", "-out=tfplan.json"]).ok();
     let output = Command::new(checkov())
         .current_dir(stack.path())
         .args([
@@ -600,11 +518,7 @@ fn checkov_reads_the_plan_file_and_flags_ssh_from_anywhere() {
         )
     });
     assert_eq!(report["check_type"], "terraform_plan", "{report}");
-    assert_eq!(
-        report["results"]["parsing_errors"],
-        serde_json::json!([]),
-        "{report}"
-    );
+    assert_eq!(report["results"]["parsing_errors"], serde_json::json!([]), "{report}");
     let failed: Vec<(String, String)> = report["results"]["failed_checks"]
         .as_array()
         .into_iter()
@@ -617,10 +531,7 @@ fn checkov_reads_the_plan_file_and_flags_ssh_from_anywhere() {
         })
         .collect();
     assert!(
-        failed.contains(&(
-            "CKV_AWS_24".to_string(),
-            "aws_security_group.ssh".to_string()
-        )),
+        failed.contains(&("CKV_AWS_24".to_string(), "aws_security_group.ssh".to_string())),
         "CKV_AWS_24 did not fail for aws_security_group.ssh: {failed:?}"
     );
     let passed: Vec<&str> = report["results"]["passed_checks"]

@@ -189,10 +189,7 @@ fn ecs_predictive_scaling_policies() {
     let mut vars: Vec<String> = vec![];
 
     let created = apply(&stack, &moto, &vars);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 3 added, 0 changed, 0 destroyed.");
     assert_eq!(
         scaling_objects(&moto),
         format!(
@@ -222,10 +219,7 @@ fn ecs_predictive_scaling_policies() {
         "# aws_appautoscaling_policy.forecast will be updated in-place",
     );
     let restored = apply(&stack, &moto, &vars);
-    assert_contains(
-        &restored,
-        "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.",
-    );
+    assert_contains(&restored, "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
     assert!(
         scaling_objects(&moto).starts_with(
             "policy cpu-forecast PredictiveScaling ForecastOnly 40 300 IncreaseMaxCapacity 10 "
@@ -236,15 +230,9 @@ fn ecs_predictive_scaling_policies() {
     plan_is_clean(&stack, &moto, &vars, "after the drift was undone");
 
     // In place: the target value and the mode.
-    vars.extend([
-        "-var=target_value=55.5".to_string(),
-        "-var=mode=ForecastAndScale".to_string(),
-    ]);
+    vars.extend(["-var=target_value=55.5".to_string(), "-var=mode=ForecastAndScale".to_string()]);
     let changed = apply(&stack, &moto, &vars);
-    assert_contains(
-        &changed,
-        "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.",
-    );
+    assert_contains(&changed, "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
     assert!(
         scaling_objects(&moto).starts_with(
             "policy cpu-forecast PredictiveScaling ForecastAndScale 55.5 300 IncreaseMaxCapacity 10 \
@@ -258,10 +246,7 @@ fn ecs_predictive_scaling_policies() {
     // A new name replaces the policy.
     vars.push("-var=custom_name=load-forecast".to_string());
     let replaced = apply(&stack, &moto, &vars);
-    assert_contains(
-        &replaced,
-        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
-    );
+    assert_contains(&replaced, "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
     let held = scaling_objects(&moto);
     assert_contains(&held, &format!(
             "policy load-forecast PredictiveScaling ForecastOnly 70.5 None None None {CUSTOM_METRICS}\n"
@@ -274,10 +259,7 @@ fn ecs_predictive_scaling_policies() {
         &moto,
         &vars,
         &[
-            (
-                "aws_appautoscaling_target.api",
-                "ecs/service/forecast/api/ecs:service:DesiredCount",
-            ),
+            ("aws_appautoscaling_target.api", "ecs/service/forecast/api/ecs:service:DesiredCount"),
             (
                 "aws_appautoscaling_policy.forecast",
                 "ecs/service/forecast/api/ecs:service:DesiredCount/cpu-forecast",

@@ -62,16 +62,8 @@ fn a_provider_block_reads_an_ephemeral_resource_opened_before_it_is_configured()
     // validate: the value is not known, and provider configuration may take it.
     infra(&stack, None, &["validate"]).ok();
 
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-out=p.tfplan"],
-    )
-    .ok();
-    assert_contains(
-        &plan.stdout,
-        "ephemeral.random_password.session: Opening...",
-    );
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false", "-out=p.tfplan"]).ok();
+    assert_contains(&plan.stdout, "ephemeral.random_password.session: Opening...");
     let arn_line = plan
         .stdout
         .lines()
@@ -87,10 +79,7 @@ fn a_provider_block_reads_an_ephemeral_resource_opened_before_it_is_configured()
     infra(&stack, Some(&moto), &["apply", "-input=false", "p.tfplan"]).ok();
     let state = stack.read("terraform.tfstate");
     assert!(!state.contains("ephemeral"), "{state}");
-    assert!(
-        state.contains("\"/deployer/who\""),
-        "made with the role: {state}"
-    );
+    assert!(state.contains("\"/deployer/who\""), "made with the role: {state}");
     let output = infra(&stack, Some(&moto), &["output", "-raw", "arn"]).ok();
     let applied_session = assumed_session(output.stdout.trim()).to_string();
 
@@ -99,17 +88,11 @@ fn a_provider_block_reads_an_ephemeral_resource_opened_before_it_is_configured()
     apply_ok(&stack, &moto, NO_VARS);
     let output = infra(&stack, Some(&moto), &["output", "-raw", "arn"]).ok();
     let again = assumed_session(output.stdout.trim());
-    assert!(
-        again != planned_session && again != applied_session,
-        "{again}"
-    );
+    assert!(again != planned_session && again != applied_session, "{again}");
     let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
     assert!(
-        plan.stdout
-            .contains("Plan: 0 to add, 0 to change, 0 to destroy.")
-            && plan
-                .stdout
-                .contains("~ arn = \"arn:aws:sts::123456789012:assumed-role/deployer/s-"),
+        plan.stdout.contains("Plan: 0 to add, 0 to change, 0 to destroy.")
+            && plan.stdout.contains("~ arn = \"arn:aws:sts::123456789012:assumed-role/deployer/s-"),
         "{}",
         plan.stdout
     );
@@ -147,12 +130,8 @@ provider "aws" {
     );
     let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]).expect_code(1);
     assert!(
-        refused
-            .stderr
-            .contains("Unsupported provider configuration")
-            && refused
-                .stderr
-                .contains("aws_ssm_parameter.role, a managed resource")
+        refused.stderr.contains("Unsupported provider configuration")
+            && refused.stderr.contains("aws_ssm_parameter.role, a managed resource")
             && refused.stderr.contains("on main.tf:12:1"),
         "{}",
         refused.all()
@@ -175,9 +154,5 @@ fn an_object_constructor_may_repeat_a_key_the_last_one_winning() {
     // A body's attribute may still not be repeated.
     stack.write("main.tf", "locals {\n  a = 1\n  a = 2\n}\n");
     let refused = infra(&stack, None, &["validate"]).expect_code(1);
-    assert!(
-        refused.stderr.contains("Attribute redefined"),
-        "{}",
-        refused.all()
-    );
+    assert!(refused.stderr.contains("Attribute redefined"), "{}", refused.all());
 }

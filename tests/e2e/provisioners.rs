@@ -64,12 +64,8 @@ fn local_exec_runs_after_create_and_before_destroy_with_self() {
         assert!(first.stdout.contains(line), "{line}\n{}", first.stdout);
     }
     // As Terraform: the object is complete once its provisioners have run.
-    let at = |line: &str| {
-        first
-            .stdout
-            .find(line)
-            .unwrap_or_else(|| panic!("{line}\n{}", first.stdout))
-    };
+    let at =
+        |line: &str| first.stdout.find(line).unwrap_or_else(|| panic!("{line}\n{}", first.stdout));
     assert!(
         at("terraform_data.image (local-exec): pushing repo:v1")
             < at("terraform_data.image: Creation complete after"),
@@ -88,14 +84,8 @@ fn local_exec_runs_after_create_and_before_destroy_with_self() {
     assert_eq!(log(&stack), ["built v1", "removed v1", "built v2"]);
 
     let destroyed = infra(&stack, None, &["destroy", "-input=false", "-auto-approve"]).ok();
-    assert_contains(
-        &destroyed.stdout,
-        "terraform_data.image: Provisioning with 'local-exec'...",
-    );
-    assert_eq!(
-        log(&stack),
-        ["built v1", "removed v1", "built v2", "removed v2"]
-    );
+    assert_contains(&destroyed.stdout, "terraform_data.image: Provisioning with 'local-exec'...");
+    assert_eq!(log(&stack), ["built v1", "removed v1", "built v2", "removed v2"]);
 }
 
 #[test]
@@ -194,11 +184,7 @@ resource "terraform_data" "login" {
 "#,
     );
     let applied = apply(&stack, &[]).ok();
-    assert!(
-        !applied.stdout.contains("s3cret-token"),
-        "{}",
-        applied.stdout
-    );
+    assert!(!applied.stdout.contains("s3cret-token"), "{}", applied.stdout);
     assert_contains(
         &applied.stdout,
         "terraform_data.login (local-exec): (output suppressed due to sensitive value in config)",
@@ -250,10 +236,7 @@ resource "terraform_data" "seed" {
     child.kill().expect("kill infra");
     child.wait().expect("wait for infra");
     let plan = infra(&stack, None, &["plan", "-input=false"]).ok();
-    assert_contains(
-        &plan.stdout,
-        "terraform_data.seed is tainted, so must be replaced",
-    );
+    assert_contains(&plan.stdout, "terraform_data.seed is tainted, so must be replaced");
 }
 
 /// Terraform 1.9: a `removed` block's destroy-time provisioners run before the objects it
@@ -291,10 +274,7 @@ fn a_removed_blocks_destroy_time_provisioner_runs_before_the_destroy() {
         ),
     );
     let applied = apply(&stack, &[]).ok();
-    assert_contains(
-        &applied.stdout,
-        "terraform_data.image[1]: Provisioning with 'local-exec'...",
-    );
+    assert_contains(&applied.stdout, "terraform_data.image[1]: Provisioning with 'local-exec'...");
     assert_contains(&applied.stdout, "0 added, 0 changed, 2 destroyed");
     let mut lines = log(&stack);
     lines.sort();

@@ -31,11 +31,7 @@ fn the_public_vpc_module_validates_applies_plans_clean_and_destroys() {
     let stack = Stack::from_fixture("tests/fixtures/vpc_module");
 
     let validate = infra(&stack, None, &["validate"]).ok();
-    assert!(
-        validate.stdout.contains("The configuration is valid"),
-        "{}",
-        validate.all()
-    );
+    assert!(validate.stdout.contains("The configuration is valid"), "{}", validate.all());
 
     let apply = apply_run(&stack, &moto, NO_VARS).ok();
     assert_contains(&apply.stdout, "Apply complete!");
@@ -50,10 +46,7 @@ fn the_public_vpc_module_validates_applies_plans_clean_and_destroys() {
     assert_eq!(plan.code, 0, "a second plan shows changes:\n{}", plan.all());
 
     destroy_run(&stack, &moto, NO_VARS).ok();
-    assert_eq!(
-        objects_left(&moto),
-        "vpcs=0 subnets=0 nat=0 db=0 cache=0 redshift=0"
-    );
+    assert_eq!(objects_left(&moto), "vpcs=0 subnets=0 nat=0 db=0 cache=0 redshift=0");
 }
 
 /// What the alb module made in eu-west-1, counted through the AWS API: load balancers,
@@ -105,18 +98,11 @@ fn the_public_alb_module_validates_applies_plans_clean_and_destroys() {
          cert = x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key()).serial_number(1001).not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=365)).sign(key, hashes.SHA256())\n\
          print(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()).decode() + '%%' + cert.public_bytes(serialization.Encoding.PEM).decode())",
     );
-    let (key, cert) = pems
-        .trim()
-        .split_once("%%")
-        .expect("a key and a certificate");
+    let (key, cert) = pems.trim().split_once("%%").expect("a key and a certificate");
     stack.write("key.pem", key);
     stack.write("cert.pem", cert);
     let validate = infra(&stack, None, &["validate"]).ok();
-    assert!(
-        validate.stdout.contains("The configuration is valid"),
-        "{}",
-        validate.all()
-    );
+    assert!(validate.stdout.contains("The configuration is valid"), "{}", validate.all());
     let web_acl = moto
         .python(
             "import boto3\n\
@@ -176,11 +162,7 @@ fn the_public_ecs_module_validates_applies_plans_clean_and_destroys() {
     let moto = Moto::start();
     let stack = Stack::from_fixture("tests/fixtures/ecs_module");
     let validate = infra(&stack, None, &["validate"]).ok();
-    assert!(
-        validate.stdout.contains("The configuration is valid"),
-        "{}",
-        validate.all()
-    );
+    assert!(validate.stdout.contains("The configuration is valid"), "{}", validate.all());
 
     let apply = apply_run(&stack, &moto, NO_VARS).ok();
     assert_contains(&apply.stdout, "Apply complete!");

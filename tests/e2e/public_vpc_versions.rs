@@ -22,12 +22,7 @@ fn validated(fixture: &str) -> String {
 #[test]
 fn the_vpc_module_2x_validates_with_a_warning_at_each_removed_argument() {
     let all = validated("tests/fixtures/vpc_module_v2");
-    assert_eq!(
-        all.matches("Warning: Argument removed by the provider")
-            .count(),
-        3,
-        "{all}"
-    );
+    assert_eq!(all.matches("Warning: Argument removed by the provider").count(), 3, "{all}");
     for line in [
         "on modules/terraform-aws-vpc/main.tf:36:3, in module.vpc.aws_vpc.this",
         "on modules/terraform-aws-vpc/main.tf:37:3, in module.vpc.aws_vpc.this",

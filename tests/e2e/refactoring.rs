@@ -51,13 +51,7 @@ fn a_moved_block_renames_an_rds_instance_without_destroying_it() {
     let stack = Stack::new();
     let password = "s3cret-Pa55word";
     stack.write("main.tf", &DATABASE.replace("NAME", "old"));
-    infra_with_password(
-        &stack,
-        &moto,
-        password,
-        &["apply", "-auto-approve", "-input=false"],
-    )
-    .ok();
+    infra_with_password(&stack, &moto, password, &["apply", "-auto-approve", "-input=false"]).ok();
     assert_eq!(database_identifiers(&moto), vec!["orders-db"]);
 
     stack.write(
@@ -67,17 +61,10 @@ fn a_moved_block_renames_an_rds_instance_without_destroying_it() {
             DATABASE.replace("NAME", "new")
         ),
     );
-    let plan = infra_with_password(
-        &stack,
-        &moto,
-        password,
-        &["plan", "-input=false", "-out=plan.json"],
-    )
-    .ok();
-    assert_contains(
-        &plan.stdout,
-        "# aws_db_instance.old has moved to aws_db_instance.new",
-    );
+    let plan =
+        infra_with_password(&stack, &moto, password, &["plan", "-input=false", "-out=plan.json"])
+            .ok();
+    assert_contains(&plan.stdout, "# aws_db_instance.old has moved to aws_db_instance.new");
     assert_contains(&plan.stdout, "Plan: 0 to add, 0 to change, 0 to destroy.");
     let plan_json =
         infra_with_password(&stack, &moto, password, &["show", "-json", "plan.json"]).ok();
@@ -145,20 +132,10 @@ fn an_import_block_adopts_an_existing_vpc_then_plans_no_changes() {
 
     let plan = infra(&stack, Some(&moto), &["plan", "-input=false", "-var", &var]).ok();
     assert_contains(&plan.stdout, "# aws_vpc.imported will be imported");
-    assert_contains(
-        &plan.stdout,
-        "Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.",
-    );
-    let apply = infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-auto-approve", "-input=false", "-var", &var],
-    )
-    .ok();
-    assert_contains(
-        &apply.stdout,
-        "Apply complete! Resources: 1 imported, 0 added",
-    );
+    assert_contains(&plan.stdout, "Plan: 1 to import, 0 to add, 0 to change, 0 to destroy.");
+    let apply =
+        infra(&stack, Some(&moto), &["apply", "-auto-approve", "-input=false", "-var", &var]).ok();
+    assert_contains(&apply.stdout, "Apply complete! Resources: 1 imported, 0 added");
     assert_eq!(vpc_count(&moto), 1, "the import made no second VPC");
     let state = stack.read("terraform.tfstate");
     assert_contains(&state, &vpc_id);
@@ -172,12 +149,7 @@ fn an_import_block_adopts_an_existing_vpc_then_plans_no_changes() {
     let refused = infra(
         &missing,
         Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-var",
-            "vpc_id=vpc-0000000000000000",
-        ],
+        &["plan", "-input=false", "-var", "vpc_id=vpc-0000000000000000"],
     )
     .expect_code(1);
     assert_contains(&refused.stderr, "Cannot import non-existent remote object");
@@ -204,12 +176,8 @@ resource "aws_vpc" "main" {
 }
 "#,
     );
-    let import = infra(
-        &stack,
-        Some(&moto),
-        &["import", "-input=false", "aws_vpc.main", &vpc_id],
-    )
-    .ok();
+    let import =
+        infra(&stack, Some(&moto), &["import", "-input=false", "aws_vpc.main", &vpc_id]).ok();
     assert_contains(&import.stdout, "Import successful!");
     assert_eq!(state_addresses(&stack), vec!["aws_vpc.main"]);
     let again = plan_run(&stack, &moto, NO_VARS);
@@ -241,12 +209,7 @@ fn a_removed_block_with_destroy_false_forgets_the_object_and_keeps_it() {
     let moto = Moto::start();
     let stack = Stack::new();
     stack.write("main.tf", ONE_VPC);
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-auto-approve", "-input=false"],
-    )
-    .ok();
+    infra(&stack, Some(&moto), &["apply", "-auto-approve", "-input=false"]).ok();
     assert_eq!(vpc_count(&moto), 1);
 
     stack.write(
@@ -254,20 +217,9 @@ fn a_removed_block_with_destroy_false_forgets_the_object_and_keeps_it() {
         "provider \"aws\" {\n  region = \"us-east-1\"\n}\n\nremoved {\n  from = aws_vpc.main\n  lifecycle {\n    destroy = false\n  }\n}\n",
     );
     let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
-    assert_contains(
-        &plan.stdout,
-        "# aws_vpc.main will no longer be managed by infra",
-    );
-    assert_contains(
-        &plan.stdout,
-        "Plan: 0 to add, 0 to change, 0 to destroy, 1 to forget.",
-    );
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-auto-approve", "-input=false"],
-    )
-    .ok();
+    assert_contains(&plan.stdout, "# aws_vpc.main will no longer be managed by infra");
+    assert_contains(&plan.stdout, "Plan: 0 to add, 0 to change, 0 to destroy, 1 to forget.");
+    infra(&stack, Some(&moto), &["apply", "-auto-approve", "-input=false"]).ok();
     assert!(state_addresses(&stack).is_empty());
     assert_eq!(vpc_count(&moto), 1, "the VPC still exists");
 
@@ -286,37 +238,19 @@ fn state_mv_renames_and_the_plan_agrees() {
     let moto = Moto::start();
     let stack = Stack::new();
     stack.write("main.tf", ONE_VPC);
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-auto-approve", "-input=false"],
-    )
-    .ok();
+    infra(&stack, Some(&moto), &["apply", "-auto-approve", "-input=false"]).ok();
     let moved = infra(
         &stack,
         Some(&moto),
-        &[
-            "state",
-            "mv",
-            "-input=false",
-            "aws_vpc.main",
-            "aws_vpc.renamed",
-        ],
+        &["state", "mv", "-input=false", "aws_vpc.main", "aws_vpc.renamed"],
     )
     .ok();
-    assert_contains(
-        &moved.stdout,
-        "Move \"aws_vpc.main\" to \"aws_vpc.renamed\"",
-    );
+    assert_contains(&moved.stdout, "Move \"aws_vpc.main\" to \"aws_vpc.renamed\"");
     stack.write("main.tf", &ONE_VPC.replace("\"main\"", "\"renamed\""));
     let plan = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(plan.code, 0, "{}", plan.all());
-    let missing = infra(
-        &stack,
-        Some(&moto),
-        &["state", "mv", "aws_vpc.nothing", "aws_vpc.else"],
-    )
-    .expect_code(1);
+    let missing = infra(&stack, Some(&moto), &["state", "mv", "aws_vpc.nothing", "aws_vpc.else"])
+        .expect_code(1);
     assert_contains(&missing.stderr, "nothing was moved");
 }
 
@@ -392,30 +326,16 @@ resource "aws_security_group" "loop" {
 fn exclude_leaves_out_an_address_and_what_depends_on_it() {
     let moto = Moto::start();
     let stack = Stack::from_fixture("tests/fixtures/network");
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-exclude=aws_security_group.web"],
-    )
-    .ok();
+    let plan =
+        infra(&stack, Some(&moto), &["plan", "-input=false", "-exclude=aws_security_group.web"])
+            .ok();
     assert_contains(&plan.stdout, "Plan: 3 to add, 0 to change, 0 to destroy.");
-    assert!(
-        !plan.stdout.contains("aws_security_group.web will be"),
-        "{}",
-        plan.stdout
-    );
+    assert!(!plan.stdout.contains("aws_security_group.web will be"), "{}", plan.stdout);
 
     // Excluding the VPC leaves out everything that depends on it: here, everything.
-    stack.write(
-        "exclude.txt",
-        "# the network stays as it is\naws_vpc.main\n",
-    );
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-exclude-file=exclude.txt"],
-    )
-    .ok();
+    stack.write("exclude.txt", "# the network stays as it is\naws_vpc.main\n");
+    let plan =
+        infra(&stack, Some(&moto), &["plan", "-input=false", "-exclude-file=exclude.txt"]).ok();
     assert_contains(&plan.stdout, "No changes.");
 }
 
@@ -424,40 +344,22 @@ fn refresh_only_records_drift_without_changing_any_object() {
     let moto = Moto::start();
     let stack = Stack::new();
     stack.write("main.tf", ONE_VPC);
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-auto-approve", "-input=false"],
-    )
-    .ok();
+    infra(&stack, Some(&moto), &["apply", "-auto-approve", "-input=false"]).ok();
     moto.python("import boto3\nec2 = boto3.client('ec2')\nfor v in ec2.describe_vpcs(Filters=[{'Name': 'tag:Name', 'Values': ['kept']}])['Vpcs']:\n    ec2.create_tags(Resources=[v['VpcId']], Tags=[{'Key': 'Owner', 'Value': 'ops'}])");
 
     let plan = infra(
         &stack,
         Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-refresh-only",
-            "-detailed-exitcode",
-        ],
+        &["plan", "-input=false", "-refresh-only", "-detailed-exitcode"],
     );
     assert_eq!(plan.code, 2, "{}", plan.all());
     assert_contains(&plan.stdout, "# aws_vpc.main has changed");
     assert_contains(&plan.stdout, "This is a refresh-only plan");
     assert!(!plan.stdout.contains("Plan:"), "{}", plan.stdout);
 
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-refresh-only", "-auto-approve", "-input=false"],
-    )
-    .ok();
+    infra(&stack, Some(&moto), &["apply", "-refresh-only", "-auto-approve", "-input=false"]).ok();
     let state = stack.read("terraform.tfstate");
-    assert!(
-        state.contains("\"Owner\""),
-        "the drift is recorded: {state}"
-    );
+    assert!(state.contains("\"Owner\""), "the drift is recorded: {state}");
     let tags = moto.python("import boto3\nec2 = boto3.client('ec2')\nprint(sorted(t['Key'] for v in ec2.describe_vpcs(Filters=[{'Name': 'tag:Name', 'Values': ['kept']}])['Vpcs'] for t in v['Tags']))");
     assert!(tags.contains("Owner"), "the object was not changed: {tags}");
 
@@ -472,9 +374,7 @@ fn graph_prints_the_dependencies_as_dot() {
     let graph = infra(&stack, None, &["graph"]).ok();
     assert!(graph.stdout.starts_with("digraph G {"), "{}", graph.stdout);
     assert!(
-        graph
-            .stdout
-            .contains("\"aws_subnet.private\" -> \"aws_vpc.main\";"),
+        graph.stdout.contains("\"aws_subnet.private\" -> \"aws_vpc.main\";"),
         "{}",
         graph.stdout
     );
@@ -495,11 +395,7 @@ fn every_command_accepts_input_false_and_auto_approve() {
         &["workspace", "show", "-input=false"],
     ] {
         let run = infra(&stack, None, args);
-        assert!(
-            !run.stderr.contains("unexpected argument"),
-            "{args:?}: {}",
-            run.all()
-        );
+        assert!(!run.stderr.contains("unexpected argument"), "{args:?}: {}", run.all());
     }
 }
 
@@ -546,36 +442,21 @@ resource "aws_iam_role" "second" {
 }
 "#,
     );
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-out=plan.json"],
-    )
-    .ok();
-    assert_contains(
-        &plan.stdout,
-        "# data.aws_iam_policy_document.trust will be read during apply",
-    );
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false", "-out=plan.json"]).ok();
+    assert_contains(&plan.stdout, "# data.aws_iam_policy_document.trust will be read during apply");
     assert_contains(
         &plan.stdout,
         "# data.aws_availability_zones.after_role will be read during apply",
     );
     let apply = infra(&stack, Some(&moto), &["apply", "plan.json"]).ok();
-    assert_contains(
-        &apply.stdout,
-        "data.aws_iam_policy_document.trust: Read complete",
-    );
+    assert_contains(&apply.stdout, "data.aws_iam_policy_document.trust: Read complete");
     let trust = moto.python("import boto3, json\niam = boto3.client('iam')\nprint(json.dumps(iam.get_role(RoleName='deferred-second')['Role']['AssumeRolePolicyDocument']))");
     assert_contains(&trust, "role/deferred-first");
 
     // Now that the role exists and nothing changes, the data sources are read while planning.
     let again = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(again.code, 0, "{}", again.all());
-    assert!(
-        !again.stdout.contains("will be read during apply"),
-        "{}",
-        again.stdout
-    );
+    assert!(!again.stdout.contains("will be read during apply"), "{}", again.stdout);
 }
 
 const CONDITIONS: &str = r#"
@@ -636,16 +517,8 @@ fn replace_triggered_by_conditions_and_checks_behave_as_in_terraform() {
     let stack = Stack::new();
     stack.write("main.tf", CONDITIONS);
     let apply = infra(&stack, None, &["apply", "-auto-approve", "-input=false"]).ok();
-    assert!(
-        apply.stderr.contains("Check block assertion failed"),
-        "{}",
-        apply.all()
-    );
-    assert!(
-        apply.stderr.contains("The port is below 1000."),
-        "{}",
-        apply.all()
-    );
+    assert!(apply.stderr.contains("Check block assertion failed"), "{}", apply.all());
+    assert!(apply.stderr.contains("The port is below 1000."), "{}", apply.all());
 
     let plan = infra(&stack, None, &["plan", "-input=false", "-var", "image=v2"]).ok();
     assert_contains(
@@ -653,21 +526,12 @@ fn replace_triggered_by_conditions_and_checks_behave_as_in_terraform() {
         "# random_id.service will be replaced due to changes in replace_triggered_by",
     );
     assert_contains(&plan.stdout, "Plan: 1 to add, 1 to change, 1 to destroy.");
-    infra(
-        &stack,
-        None,
-        &["plan", "-input=false", "-var", "image=v2", "-out=plan.json"],
-    )
-    .ok();
+    infra(&stack, None, &["plan", "-input=false", "-var", "image=v2", "-out=plan.json"]).ok();
     let shown = infra(&stack, None, &["show", "-json", "plan.json"]).ok();
     assert_contains(&shown.stdout, "\"action_reason\":\"replace_by_triggers\"");
 
-    let refused = infra(
-        &stack,
-        None,
-        &["plan", "-input=false", "-var", "min_port=0"],
-    )
-    .expect_code(1);
+    let refused =
+        infra(&stack, None, &["plan", "-input=false", "-var", "min_port=0"]).expect_code(1);
     assert_contains(&refused.stderr, "Resource precondition failed");
     assert_contains(&refused.stderr, "min_port must be positive, got 0.");
     assert_contains(&refused.stderr, "main.tf:28:");
@@ -683,11 +547,7 @@ fn replace_triggered_by_conditions_and_checks_behave_as_in_terraform() {
         "resource \"random_integer\" \"port\" {\n  min = 1\n  max = 100\n  lifecycle {\n    postcondition {\n      condition     = self.result > 1000\n      error_message = \"Ports above 1000 only.\"\n    }\n  }\n}\n",
     );
     let failed = infra(&post, None, &["apply", "-auto-approve", "-input=false"]).expect_code(1);
-    assert!(
-        failed.stderr.contains("Ports above 1000 only."),
-        "{}",
-        failed.all()
-    );
+    assert!(failed.stderr.contains("Ports above 1000 only."), "{}", failed.all());
 }
 
 #[test]
@@ -701,34 +561,20 @@ fn generate_config_out_writes_configuration_for_an_import_block() {
     );
     // Without configuration for the target, Terraform's error.
     let refused = infra(&stack, Some(&moto), &["plan", "-input=false"]).expect_code(1);
-    assert_contains(
-        &refused.stderr,
-        "Configuration for import target does not exist",
-    );
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-generate-config-out=generated.tf"],
-    )
-    .ok();
+    assert_contains(&refused.stderr, "Configuration for import target does not exist");
+    let plan =
+        infra(&stack, Some(&moto), &["plan", "-input=false", "-generate-config-out=generated.tf"])
+            .ok();
     let generated = stack.read("generated.tf");
     assert_contains(&generated, "resource \"aws_vpc\" \"legacy\" {");
     assert_contains(&generated, "cidr_block = \"10.44.0.0/16\"");
     assert_contains(&plan.stdout, "# aws_vpc.legacy will be imported");
-    infra(
-        &stack,
-        Some(&moto),
-        &["apply", "-auto-approve", "-input=false"],
-    )
-    .ok();
+    infra(&stack, Some(&moto), &["apply", "-auto-approve", "-input=false"]).ok();
     let again = plan_run(&stack, &moto, NO_VARS);
     assert_eq!(again.code, 0, "{}", again.all());
     // A second run refuses to overwrite the file.
-    let refused = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-generate-config-out=generated.tf"],
-    )
-    .expect_code(1);
+    let refused =
+        infra(&stack, Some(&moto), &["plan", "-input=false", "-generate-config-out=generated.tf"])
+            .expect_code(1);
     assert_contains(&refused.stderr, "already exists");
 }

@@ -66,17 +66,9 @@ fn refreshing_many_log_groups_and_target_groups_takes_a_bounded_number_of_reques
     let moto = Moto::start();
     let count = 30;
     let stack = stack(count);
-    infra_counting(
-        &stack,
-        &moto,
-        &["apply", "-input=false", "-auto-approve", "-parallelism=20"],
-    )
-    .ok();
-    let plan = infra_counting(
-        &stack,
-        &moto,
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    infra_counting(&stack, &moto, &["apply", "-input=false", "-auto-approve", "-parallelism=20"])
+        .ok();
+    let plan = infra_counting(&stack, &moto, &["plan", "-input=false", "-detailed-exitcode"]);
     assert_eq!(plan.code, 0, "{}", plan.all());
     // Batched: DescribeVpcs, the VPCs' default ACLs, main route tables and default groups;
     // DescribeLogGroups and one GetResources for the tags; DescribeTargetGroups and
@@ -96,68 +88,32 @@ fn refreshing_many_log_groups_and_target_groups_takes_a_bounded_number_of_reques
     moto.python(
         "import boto3\ne = boto3.client('elbv2')\narn = e.describe_target_groups(Names=['app-23'])['TargetGroups'][0]['TargetGroupArn']\ne.modify_target_group_attributes(TargetGroupArn=arn, Attributes=[{'Key': 'deregistration_delay.timeout_seconds', 'Value': '17'}])",
     );
-    let drifted = infra_counting(
-        &stack,
-        &moto,
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let drifted = infra_counting(&stack, &moto, &["plan", "-input=false", "-detailed-exitcode"]);
     assert_eq!(drifted.code, 2, "{}", drifted.all());
-    assert_contains(
-        &drifted.stdout,
-        "# aws_lb_target_group.app[23] will be updated in-place",
-    );
+    assert_contains(&drifted.stdout, "# aws_lb_target_group.app[23] will be updated in-place");
     // The same cloud gives the same plan, byte for byte, drift section included.
-    let again = infra_counting(
-        &stack,
-        &moto,
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
-    assert_eq!(
-        again.stdout, drifted.stdout,
-        "two plans of the same cloud differ"
-    );
-    infra_counting(
-        &stack,
-        &moto,
-        &["apply", "-input=false", "-auto-approve", "-parallelism=20"],
-    )
-    .ok();
+    let again = infra_counting(&stack, &moto, &["plan", "-input=false", "-detailed-exitcode"]);
+    assert_eq!(again.stdout, drifted.stdout, "two plans of the same cloud differ");
+    infra_counting(&stack, &moto, &["apply", "-input=false", "-auto-approve", "-parallelism=20"])
+        .ok();
 
     // Drift on a VPC's DNS attribute is seen on the very next plan, for any VPC.
     moto.python(
         "import boto3\nec2 = boto3.client('ec2')\nvpc = ec2.describe_vpcs(Filters=[{'Name': 'cidr', 'Values': ['10.8.0.0/16']}])['Vpcs'][0]['VpcId']\nec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={'Value': False})",
     );
-    let drifted = infra_counting(
-        &stack,
-        &moto,
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let drifted = infra_counting(&stack, &moto, &["plan", "-input=false", "-detailed-exitcode"]);
     assert_eq!(drifted.code, 2, "{}", drifted.all());
-    assert_contains(
-        &drifted.stdout,
-        "# aws_vpc.extra[7] will be updated in-place",
-    );
-    infra_counting(
-        &stack,
-        &moto,
-        &["apply", "-input=false", "-auto-approve", "-parallelism=20"],
-    )
-    .ok();
+    assert_contains(&drifted.stdout, "# aws_vpc.extra[7] will be updated in-place");
+    infra_counting(&stack, &moto, &["apply", "-input=false", "-auto-approve", "-parallelism=20"])
+        .ok();
 
     // Drift on a tag is still seen through the batched tag read.
     moto.python(
         "import boto3\nlogs = boto3.client('logs')\narn = [g['arn'] for g in logs.describe_log_groups(logGroupNamePrefix='/bench/app-7')['logGroups'] if g['logGroupName'] == '/bench/app-7'][0]\nlogs.tag_resource(resourceArn=arn.removesuffix(':*'), tags={'Index': 'changed'})",
     );
-    let drifted = infra_counting(
-        &stack,
-        &moto,
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let drifted = infra_counting(&stack, &moto, &["plan", "-input=false", "-detailed-exitcode"]);
     assert_eq!(drifted.code, 2, "{}", drifted.all());
-    assert_contains(
-        &drifted.stdout,
-        "# aws_cloudwatch_log_group.app[7] will be updated in-place",
-    );
+    assert_contains(&drifted.stdout, "# aws_cloudwatch_log_group.app[7] will be updated in-place");
 }
 
 /// `count` each of key pairs, launch templates, network ACLs, metric alarms and ECS capacity
@@ -236,10 +192,7 @@ print(autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=['bench'])[
     // Eight times the objects, the same requests: DescribeKeyPairs, DescribeLaunchTemplates,
     // their latest versions and DescribeTags, DescribeNetworkAcls, DescribeAlarms and the
     // tagging API's GetResources, DescribeCapacityProviders, and the VPC's reads.
-    assert_eq!(
-        made[0], made[1],
-        "requests to refresh 5 and 40 of each type: {made:?}"
-    );
+    assert_eq!(made[0], made[1], "requests to refresh 5 and 40 of each type: {made:?}");
 }
 
 /// `count` CodeBuild projects: BatchGetProjects reads 100 a call, tags included.
@@ -281,10 +234,7 @@ fn refreshing_many_codebuild_projects_takes_the_same_requests_for_5_and_40() {
     let moto = Moto::start();
     let made = requests_to_refresh(&moto, &[5, 40], codebuild_stack);
     // One BatchGetProjects (up to 100 names) answers every project with its tags.
-    assert_eq!(
-        made[0], made[1],
-        "requests to refresh 5 and 40 projects: {made:?}"
-    );
+    assert_eq!(made[0], made[1], "requests to refresh 5 and 40 projects: {made:?}");
 }
 
 /// For each count: applies the stack `stack(count)` makes, counts the requests of a plan (which
@@ -303,22 +253,13 @@ fn requests_to_refresh(
             &["apply", "-input=false", "-auto-approve", "-parallelism=20"],
         )
         .ok();
-        let plan = infra_counting(
-            &stack,
-            moto,
-            &["plan", "-input=false", "-detailed-exitcode"],
-        );
+        let plan = infra_counting(&stack, moto, &["plan", "-input=false", "-detailed-exitcode"]);
         assert_eq!(plan.code, 0, "{}", plan.all());
         made.push(requests(&plan));
         infra_counting(
             &stack,
             moto,
-            &[
-                "destroy",
-                "-input=false",
-                "-auto-approve",
-                "-parallelism=20",
-            ],
+            &["destroy", "-input=false", "-auto-approve", "-parallelism=20"],
         )
         .ok();
     }

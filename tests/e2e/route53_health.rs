@@ -132,10 +132,7 @@ fn route53_health_checks_and_delegation_sets_apply_update_replace_import_and_des
     let mut vars: Vec<String> = Vec::new();
 
     let created = apply(&stack, &moto, &vars);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 5 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 5 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
         emulator_view(&moto),
@@ -147,23 +144,14 @@ fn route53_health_checks_and_delegation_sets_apply_update_replace_import_and_des
     );
     let http_id = state_id(&stack, "aws_route53_health_check.http");
     let arn = infra(&stack, Some(&moto), &["output", "-json", "http_arn"]).ok();
-    assert_contains(
-        &arn.stdout,
-        &format!("arn:aws:route53:::healthcheck/{http_id}"),
-    );
+    assert_contains(&arn.stdout, &format!("arn:aws:route53:::healthcheck/{http_id}"));
     let name_servers = infra(&stack, Some(&moto), &["output", "-json", "name_servers"]).ok();
     assert_contains(&name_servers.stdout, "ns-2048.awsdns-64.com");
 
     // In place: the HTTP check's failure threshold and tags.
-    vars.extend([
-        "-var=failure_threshold=4".to_string(),
-        "-var=env=prod".to_string(),
-    ]);
+    vars.extend(["-var=failure_threshold=4".to_string(), "-var=env=prod".to_string()]);
     let changed = apply(&stack, &moto, &vars);
-    assert_contains(
-        &changed,
-        "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.",
-    );
+    assert_contains(&changed, "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert!(
         emulator_view(&moto).contains("check http HTTP 4 [] None [] ['Env=prod', 'Name=http']\n"),
@@ -179,10 +167,7 @@ fn route53_health_checks_and_delegation_sets_apply_update_replace_import_and_des
     // A new reference name replaces the delegation set, and the zone on it.
     vars.push("-var=set_name=dyndns2".to_string());
     let replaced = apply(&stack, &moto, &vars);
-    assert_contains(
-        &replaced,
-        "Apply complete! Resources: 2 added, 0 changed, 2 destroyed.",
-    );
+    assert_contains(&replaced, "Apply complete! Resources: 2 added, 0 changed, 2 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert!(
         emulator_view(&moto).starts_with("set dyndns2\nzone health.example. on dyndns2\n"),
@@ -201,10 +186,8 @@ fn route53_health_checks_and_delegation_sets_apply_update_replace_import_and_des
     .into_iter()
     .map(|address| (address, state_id(&stack, address)))
     .collect();
-    let imports: Vec<(&str, &str)> = imports
-        .iter()
-        .map(|(address, id)| (*address, id.as_str()))
-        .collect();
+    let imports: Vec<(&str, &str)> =
+        imports.iter().map(|(address, id)| (*address, id.as_str())).collect();
     reimport(&stack, &moto, &vars, &imports);
     plan_is_clean(&stack, &moto, &vars, "after the imports");
 

@@ -432,12 +432,7 @@ fn run(stack: &Stack, moto: &Moto, command: &[&str], variables: &[&str]) -> infr
 }
 
 fn plans_clean(stack: &Stack, moto: &Moto, variables: &[&str]) {
-    let plan = run(
-        stack,
-        moto,
-        &["plan", "-input=false", "-detailed-exitcode"],
-        variables,
-    );
+    let plan = run(stack, moto, &["plan", "-input=false", "-detailed-exitcode"], variables);
     assert_eq!(plan.code, 0, "a plan right after apply:\n{}", plan.all());
 }
 
@@ -446,37 +441,16 @@ fn every_argument_moto_holds_reads_back_unchanged() {
     let moto = Moto::start();
     let stack = Stack::new();
     stack.write("main.tf", STACK);
-    let apply = run(
-        &stack,
-        &moto,
-        &["apply", "-input=false", "-auto-approve"],
-        &[],
-    )
-    .ok();
+    let apply = run(&stack, &moto, &["apply", "-input=false", "-auto-approve"], &[]).ok();
     assert_contains(&apply.stdout, "Apply complete! Resources: 39 added");
     plans_clean(&stack, &moto, &[]);
 
-    let update = run(
-        &stack,
-        &moto,
-        &["apply", "-input=false", "-auto-approve"],
-        &CHANGED,
-    )
-    .ok();
-    assert_contains(
-        &update.stdout,
-        "Resources: 0 added, 9 changed, 0 destroyed.",
-    );
+    let update = run(&stack, &moto, &["apply", "-input=false", "-auto-approve"], &CHANGED).ok();
+    assert_contains(&update.stdout, "Resources: 0 added, 9 changed, 0 destroyed.");
     plans_clean(&stack, &moto, &CHANGED);
     imports_the_service_by_cluster_and_name(&stack, &moto);
 
-    let destroy = run(
-        &stack,
-        &moto,
-        &["destroy", "-input=false", "-auto-approve"],
-        &CHANGED,
-    )
-    .ok();
+    let destroy = run(&stack, &moto, &["destroy", "-input=false", "-auto-approve"], &CHANGED).ok();
     assert_contains(&destroy.stdout, "Destroy complete!");
     assert_eq!(emulator_objects(&moto), Vec::<String>::new());
 }
@@ -494,10 +468,7 @@ fn imports_the_service_by_cluster_and_name(stack: &Stack, moto: &Moto) {
             .iter()
             .find(|resource| resource["address"] == address)
             .unwrap_or_else(|| panic!("{address} in the state"));
-        service["attributes"][name]
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        service["attributes"][name].as_str().unwrap_or_default().to_string()
     };
     let (arn, cluster) = (attribute("arn"), attribute("cluster"));
     assert!(cluster.starts_with("arn:aws:ecs:"), "cluster {cluster}");
@@ -508,17 +479,8 @@ fn imports_the_service_by_cluster_and_name(stack: &Stack, moto: &Moto) {
     assert_eq!(attribute("arn"), arn);
     assert_eq!(attribute("cluster"), cluster);
     let plan = run(stack, moto, &["plan", "-input=false"], &CHANGED).ok();
-    assert_contains(
-        &plan.stdout,
-        "# aws_ecs_service.app will be updated in-place",
-    );
+    assert_contains(&plan.stdout, "# aws_ecs_service.app will be updated in-place");
     assert_contains(&plan.stdout, "Plan: 0 to add, 1 to change, 0 to destroy.");
-    run(
-        stack,
-        moto,
-        &["apply", "-input=false", "-auto-approve"],
-        &CHANGED,
-    )
-    .ok();
+    run(stack, moto, &["apply", "-input=false", "-auto-approve"], &CHANGED).ok();
     plans_clean(stack, moto, &CHANGED);
 }

@@ -135,11 +135,7 @@ print('\n'.join(sorted(out)))
 }
 
 fn output(stack: &Stack, moto: &Moto, name: &str) -> String {
-    infra(stack, Some(moto), &["output", "-raw", name])
-        .ok()
-        .stdout
-        .trim()
-        .to_string()
+    infra(stack, Some(moto), &["output", "-raw", name]).ok().stdout.trim().to_string()
 }
 
 #[test]
@@ -151,10 +147,7 @@ fn secret_rotation_apply_update_replace_import_and_destroy() {
     let mut vars: Vec<String> = vec![];
 
     let created = apply(&stack, &moto, &vars);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 6 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 6 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
         emulator_view(&moto),
@@ -173,10 +166,7 @@ fn secret_rotation_apply_update_replace_import_and_destroy() {
     // In place: the rotation schedule.
     vars.push("-var=rotation_days=60".to_string());
     let changed = apply(&stack, &moto, &vars);
-    assert_contains(
-        &changed,
-        "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.",
-    );
+    assert_contains(&changed, "Apply complete! Resources: 0 added, 1 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert!(
         emulator_view(&moto).contains("secret rotated/db rotation 60 secret-rotator\n"),
@@ -188,10 +178,7 @@ fn secret_rotation_apply_update_replace_import_and_destroy() {
     // source is the secret, and the rotation (`secret_id` forces a new one).
     vars.push("-var=secret_name=rotated/db-2".to_string());
     let replaced = apply(&stack, &moto, &vars);
-    assert_contains(
-        &replaced,
-        "Apply complete! Resources: 4 added, 0 changed, 4 destroyed.",
-    );
+    assert_contains(&replaced, "Apply complete! Resources: 4 added, 0 changed, 4 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert_eq!(
         emulator_view(&moto),

@@ -120,10 +120,7 @@ fn service_discovery_namespaces_and_services_apply_update_replace_import_and_des
     let mut vars: Vec<String> = Vec::new();
 
     let created = apply(&stack, &moto, &vars);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 5 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 5 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the first apply");
     assert_eq!(
         emulator_view(&moto),
@@ -134,9 +131,7 @@ fn service_discovery_namespaces_and_services_apply_update_replace_import_and_des
     );
     let output = infra(&stack, Some(&moto), &["output", "-json", "namespace"]).ok();
     assert!(
-        output
-            .stdout
-            .contains("arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-")
+        output.stdout.contains("arn:aws:servicediscovery:us-east-1:123456789012:namespace/ns-")
             && output.stdout.contains("\"sd-http\"")
             && output
                 .stdout
@@ -147,15 +142,9 @@ fn service_discovery_namespaces_and_services_apply_update_replace_import_and_des
 
     // In place: the namespace's description (UpdatePrivateDnsNamespace), the service's
     // description and its records' TTL (UpdateService).
-    vars.extend([
-        "-var=description=second".to_string(),
-        "-var=ttl=30".to_string(),
-    ]);
+    vars.extend(["-var=description=second".to_string(), "-var=ttl=30".to_string()]);
     let changed = apply(&stack, &moto, &vars);
-    assert_contains(
-        &changed,
-        "Apply complete! Resources: 0 added, 2 changed, 0 destroyed.",
-    );
+    assert_contains(&changed, "Apply complete! Resources: 0 added, 2 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the in-place update");
     assert_eq!(
         emulator_view(&moto),
@@ -168,10 +157,7 @@ fn service_discovery_namespaces_and_services_apply_update_replace_import_and_des
     // A new name replaces the service.
     vars.push("-var=api_name=api-v2".to_string());
     let replaced = apply(&stack, &moto, &vars);
-    assert_contains(
-        &replaced,
-        "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.",
-    );
+    assert_contains(&replaced, "Apply complete! Resources: 1 added, 0 changed, 1 destroyed.");
     plan_is_clean(&stack, &moto, &vars, "after the replacement");
     assert_eq!(
         emulator_view(&moto),
@@ -184,10 +170,7 @@ fn service_discovery_namespaces_and_services_apply_update_replace_import_and_des
     // Import: the private namespace by NAMESPACE_ID:VPC_ID, the rest by their IDs.
     let private_namespace = format!(
         "{}:{}",
-        state_id(
-            &stack,
-            "aws_service_discovery_private_dns_namespace.private"
-        ),
+        state_id(&stack, "aws_service_discovery_private_dns_namespace.private"),
         state_id(&stack, "aws_vpc.main")
     );
     let http_namespace = state_id(&stack, "aws_service_discovery_http_namespace.http");
@@ -198,14 +181,8 @@ fn service_discovery_namespaces_and_services_apply_update_replace_import_and_des
         &moto,
         &vars,
         &[
-            (
-                "aws_service_discovery_private_dns_namespace.private",
-                private_namespace.as_str(),
-            ),
-            (
-                "aws_service_discovery_http_namespace.http",
-                http_namespace.as_str(),
-            ),
+            ("aws_service_discovery_private_dns_namespace.private", private_namespace.as_str()),
+            ("aws_service_discovery_http_namespace.http", http_namespace.as_str()),
             ("aws_service_discovery_service.dns", dns_service.as_str()),
             ("aws_service_discovery_service.http", http_service.as_str()),
         ],

@@ -241,10 +241,7 @@ print('\n'.join(sorted(out)))
 
 fn assert_no_secret(output: &str) {
     for secret in [SECRET, NEW_SECRET] {
-        assert!(
-            !output.contains(secret),
-            "a secret value appears in the output:\n{output}"
-        );
+        assert!(!output.contains(secret), "a secret value appears in the output:\n{output}");
     }
 }
 
@@ -263,11 +260,7 @@ fn application_services_apply_update_import_and_destroy() {
     stack.write("main.tf", STACK);
 
     let apply = apply_run(&stack, &moto, NO_VARS).ok();
-    assert!(
-        apply.stdout.contains("Apply complete! Resources: 10 added"),
-        "{}",
-        apply.all()
-    );
+    assert!(apply.stdout.contains("Apply complete! Resources: 10 added"), "{}", apply.all());
     assert_no_secret(&apply.all());
     for (name, expected) in [
         ("alias_target", "true"),
@@ -292,11 +285,7 @@ fn application_services_apply_update_import_and_destroy() {
         "import boto3\nboto3.client('ssm').put_parameter(Name='/e2e/app/password', Type='SecureString', Value='{DRIFTED}', Overwrite=True)\nboto3.client('ecr').put_image_tag_mutability(repositoryName='e2e-app', imageTagMutability='MUTABLE')"
     ));
     let drift = infra(&stack, Some(&moto), &["plan", "-input=false"]).ok();
-    assert!(
-        drift.stdout.contains("0 to add, 2 to change, 0 to destroy"),
-        "{}",
-        drift.all()
-    );
+    assert!(drift.stdout.contains("0 to add, 2 to change, 0 to destroy"), "{}", drift.all());
     assert!(!drift.all().contains(DRIFTED), "{}", drift.all());
     let undo = apply_run(&stack, &moto, NO_VARS).ok();
     assert!(!undo.all().contains(DRIFTED), "{}", undo.all());
@@ -309,11 +298,7 @@ fn application_services_apply_update_import_and_destroy() {
         "-var=mutability=IMMUTABLE_WITH_EXCLUSION",
     ];
     let update = apply_run(&stack, &moto, &changed).ok();
-    assert!(
-        update.stdout.contains("0 added, 3 changed, 0 destroyed"),
-        "{}",
-        update.all()
-    );
+    assert!(update.stdout.contains("0 added, 3 changed, 0 destroyed"), "{}", update.all());
     plan_is_clean(&stack, &moto, &changed);
     let read_back = moto.python(
         "import boto3\nprint(boto3.client('ssm').get_parameter(Name='/e2e/app/plain')['Parameter']['Value'])\nprint(boto3.client('ecr').describe_repositories(repositoryNames=['e2e-app'])['repositories'][0]['imageTagMutability'])",
@@ -328,19 +313,11 @@ fn application_services_apply_update_import_and_destroy() {
     let mut args = vec!["plan", "-input=false"];
     args.extend_from_slice(&rotated);
     let plan = infra(&stack, Some(&moto), &args).ok();
-    assert!(
-        plan.stdout.contains("1 to add, 1 to change, 1 to destroy"),
-        "{}",
-        plan.all()
-    );
+    assert!(plan.stdout.contains("1 to add, 1 to change, 1 to destroy"), "{}", plan.all());
     assert_contains(&plan.stdout, "(sensitive value)");
     assert_no_secret(&plan.all());
     let replace = apply_run(&stack, &moto, &rotated).ok();
-    assert!(
-        replace.stdout.contains("1 added, 1 changed, 1 destroyed"),
-        "{}",
-        replace.all()
-    );
+    assert!(replace.stdout.contains("1 added, 1 changed, 1 destroyed"), "{}", replace.all());
     assert_no_secret(&replace.all());
     plan_is_clean(&stack, &moto, &rotated);
     let current = moto.python(
@@ -356,12 +333,7 @@ fn application_services_apply_update_import_and_destroy() {
         .expect("resources")
         .iter()
         .find(|r| r["address"] == "aws_secretsmanager_secret_version.db")
-        .map(|r| {
-            r["attributes"]["id"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string()
-        })
+        .map(|r| r["attributes"]["id"].as_str().unwrap_or_default().to_string())
         .expect("the secret version in state");
     for (address, id) in [
         ("aws_ssm_parameter.hosts", "/e2e/app/hosts"),
@@ -380,9 +352,7 @@ fn application_services_apply_update_import_and_destroy() {
 
     let destroy = destroy_run(&stack, &moto, &rotated).ok();
     assert!(
-        destroy
-            .stdout
-            .contains("Destroy complete! Resources: 10 destroyed."),
+        destroy.stdout.contains("Destroy complete! Resources: 10 destroyed."),
         "{}",
         destroy.all()
     );

@@ -39,22 +39,18 @@ fn apply_until_first_create(
         .stderr(Stdio::piped())
         .spawn()
         .expect("start infra");
-    let first_create = child
-        .stdout
-        .take()
-        .map(BufReader::new)
-        .and_then(|mut stdout| {
-            let mut line = String::new();
-            loop {
-                line.clear();
-                if stdout.read_line(&mut line).unwrap_or(0) == 0 {
-                    return None;
-                }
-                if line.contains("Creation complete") {
-                    return Some(stdout);
-                }
+    let first_create = child.stdout.take().map(BufReader::new).and_then(|mut stdout| {
+        let mut line = String::new();
+        loop {
+            line.clear();
+            if stdout.read_line(&mut line).unwrap_or(0) == 0 {
+                return None;
             }
-        });
+            if line.contains("Creation complete") {
+                return Some(stdout);
+            }
+        }
+    });
     match first_create {
         Some(stdout) => (child, stdout),
         None => {
@@ -87,10 +83,7 @@ fn finish(child: Child, mut stdout: BufReader<std::process::ChildStdout>) -> (i3
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stdout, &mut rest).expect("read stdout");
     let output = child.wait_with_output().expect("wait for infra");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
 }
 
 #[test]
@@ -102,18 +95,13 @@ fn a_first_signal_finishes_what_is_in_flight_saves_and_exits_1() {
         signal(&child, name);
         let (code, stderr) = finish(child, stdout);
         assert_eq!(code, 1, "SIG{name}: {stderr}");
-        assert!(
-            stderr.contains("Interrupt received."),
-            "SIG{name}: {stderr}"
-        );
+        assert!(stderr.contains("Interrupt received."), "SIG{name}: {stderr}");
         let summary = stderr
             .lines()
             .find_map(|line| line.split("Interrupted: ").nth(1))
             .unwrap_or_else(|| panic!("SIG{name}: no summary in {stderr}"));
-        let numbers: Vec<usize> = summary
-            .split(|c: char| !c.is_ascii_digit())
-            .filter_map(|n| n.parse().ok())
-            .collect();
+        let numbers: Vec<usize> =
+            summary.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse().ok()).collect();
         let [finished, not_started] = numbers[..] else {
             panic!("SIG{name}: {summary}");
         };
@@ -124,12 +112,7 @@ fn a_first_signal_finishes_what_is_in_flight_saves_and_exits_1() {
         assert_eq!(listed.lines().count(), finished, "SIG{name}: {listed}");
         assert_eq!(groups(&moto), finished);
         apply_ok(&stack, &moto, NO_VARS);
-        plan_is_clean(
-            &stack,
-            &moto,
-            NO_VARS,
-            "after the interrupted apply was run again",
-        );
+        plan_is_clean(&stack, &moto, NO_VARS, "after the interrupted apply was run again");
         assert_eq!(groups(&moto), GROUPS);
     }
 }
@@ -162,10 +145,9 @@ resource "time_sleep" "slow" {
     let stdout = BufReader::new(child.stdout.take().expect("stdout"));
     let stderr = BufReader::new(child.stderr.take().expect("stderr"));
     let (lines, seen) = std::sync::mpsc::channel();
-    for reader in [
-        Box::new(stdout) as Box<dyn BufRead + Send>,
-        Box::new(stderr) as Box<dyn BufRead + Send>,
-    ] {
+    for reader in
+        [Box::new(stdout) as Box<dyn BufRead + Send>, Box::new(stderr) as Box<dyn BufRead + Send>]
+    {
         let lines = lines.clone();
         std::thread::spawn(move || {
             for line in reader.lines().map_while(Result::ok) {

@@ -27,25 +27,12 @@ fn apply_and_plan_clean(stack: &Stack, moto: &Moto, variables: &[&str]) {
         .args(["apply", "-input=false", "-auto-approve"])
         .args(variables);
     let applied = infra_testkit::run(apply, &[]).ok();
-    assert!(
-        applied.stdout.contains("Apply complete!"),
-        "{}",
-        applied.all()
-    );
-    assert!(
-        emulator_objects(moto).len() > 1,
-        "the apply made nothing in the emulator"
-    );
-    let plan = run_with(
-        stack,
-        moto,
-        &["plan", "-input=false", "-detailed-exitcode"],
-        variables,
-    );
+    assert!(applied.stdout.contains("Apply complete!"), "{}", applied.all());
+    assert!(emulator_objects(moto).len() > 1, "the apply made nothing in the emulator");
+    let plan = run_with(stack, moto, &["plan", "-input=false", "-detailed-exitcode"], variables);
     assert_eq!(plan.code, 0, "a plan right after apply: {}", plan.all());
     assert!(
-        plan.stdout
-            .contains("No changes. Your infrastructure matches the configuration."),
+        plan.stdout.contains("No changes. Your infrastructure matches the configuration."),
         "{}",
         plan.all()
     );
@@ -55,43 +42,18 @@ fn apply_and_plan_clean(stack: &Stack, moto: &Moto, variables: &[&str]) {
     );
     // The password is write-only (`password_wo`, `secret_string_wo`): the state, its backup,
     // a plan file and the trace log never hold it.
-    run_with(
-        stack,
-        moto,
-        &["plan", "-input=false", "-out=saved.tfplan"],
-        variables,
-    )
-    .ok();
-    assert!(
-        std::fs::metadata(&log).is_ok_and(|m| m.len() > 0),
-        "no trace log"
-    );
+    run_with(stack, moto, &["plan", "-input=false", "-out=saved.tfplan"], variables).ok();
+    assert!(std::fs::metadata(&log).is_ok_and(|m| m.len() > 0), "no trace log");
     let holding = files_holding(stack.path(), PASSWORD);
-    assert!(
-        holding.is_empty(),
-        "files holding the password: {holding:?}"
-    );
+    assert!(holding.is_empty(), "files holding the password: {holding:?}");
 }
 
 /// Destroys, and expects nothing left in the emulator or the state.
 fn destroy_clean(stack: &Stack, moto: &Moto, variables: &[&str]) {
-    let destroyed = run_with(
-        stack,
-        moto,
-        &["destroy", "-input=false", "-auto-approve"],
-        variables,
-    )
-    .ok();
-    assert!(
-        destroyed.stdout.contains("Destroy complete!"),
-        "{}",
-        destroyed.all()
-    );
-    assert_eq!(
-        emulator_objects(moto),
-        Vec::<String>::new(),
-        "left after destroy"
-    );
+    let destroyed =
+        run_with(stack, moto, &["destroy", "-input=false", "-auto-approve"], variables).ok();
+    assert!(destroyed.stdout.contains("Destroy complete!"), "{}", destroyed.all());
+    assert_eq!(emulator_objects(moto), Vec::<String>::new(), "left after destroy");
     let state: serde_json::Value = stack.state();
     assert!(
         state["resources"].as_array().is_none_or(|r| r.is_empty()),
@@ -120,11 +82,7 @@ fn reference_stack_dev_applies_replaces_every_type_and_destroys() {
     let stack = Stack::from_fixture("infrastructure");
     apply_and_plan_clean(&stack, &moto, &["-var-file=envs/dev.tfvars"]);
 
-    let renamed = [
-        "-var-file=envs/dev.tfvars",
-        "-var=vpc_cidr=10.11.0.0/16",
-        "-var=project=shop2",
-    ];
+    let renamed = ["-var-file=envs/dev.tfvars", "-var=vpc_cidr=10.11.0.0/16", "-var=project=shop2"];
     let plan = run_with(&stack, &moto, &["plan", "-input=false"], &renamed).ok();
     for address in [
         "aws_vpc.main",
@@ -160,16 +118,12 @@ fn reference_stack_dev_applies_replaces_every_type_and_destroys() {
         "aws_cloudwatch_log_group.app",
     ] {
         assert!(
-            plan.stdout
-                .contains(&format!("# {address} must be replaced")),
+            plan.stdout.contains(&format!("# {address} must be replaced")),
             "{address} is not replaced:\n{}",
             plan.stdout
         );
     }
-    assert_contains(
-        &plan.stdout,
-        "# aws_internet_gateway.main will be updated in-place",
-    );
+    assert_contains(&plan.stdout, "# aws_internet_gateway.main will be updated in-place");
     apply_and_plan_clean(&stack, &moto, &renamed);
     let objects = emulator_objects(&moto);
     assert!(
@@ -192,12 +146,7 @@ fn reference_stack_prod_is_protected_until_protection_is_lifted() {
     let prod = ["-var-file=envs/prod.tfvars"];
     apply_and_plan_clean(&stack, &moto, &prod);
     // Production has deletion protection: the destroy stops at the database, exit 1.
-    let refused = run_with(
-        &stack,
-        &moto,
-        &["destroy", "-input=false", "-auto-approve"],
-        &prod,
-    );
+    let refused = run_with(&stack, &moto, &["destroy", "-input=false", "-auto-approve"], &prod);
     assert_eq!(refused.code, 1, "{}", refused.all());
     assert!(
         refused.all().contains("aws_db_instance.main"),
@@ -205,9 +154,7 @@ fn reference_stack_prod_is_protected_until_protection_is_lifted() {
         refused.all()
     );
     assert!(
-        emulator_objects(&moto)
-            .iter()
-            .any(|l| l == "db_instance shop-prod"),
+        emulator_objects(&moto).iter().any(|l| l == "db_instance shop-prod"),
         "the protected database is gone"
     );
     // Lifting the protection is an ordinary apply (it also puts back what the failed destroy
@@ -254,11 +201,7 @@ fn example_s3_backend() {
     let stack = Stack::from_fixture("examples/s3-backend");
     infra_with_password(&stack, &moto, PASSWORD, &["init", "-input=false"]).ok();
     apply_plan_destroy(&stack, &moto, &[]);
-    assert_eq!(
-        stack.read("terraform.tfstate"),
-        "",
-        "the S3 backend wrote a local state file"
-    );
+    assert_eq!(stack.read("terraform.tfstate"), "", "the S3 backend wrote a local state file");
 }
 
 /// The import ID the Terraform AWS provider documents for an object of the reference stack,
@@ -277,11 +220,7 @@ fn terraform_import_id(resource_type: &str, values: &serde_json::Value) -> Strin
             let cluster = cluster.rsplit('/').next().unwrap_or_default();
             format!("{cluster}/{}", text("name"))
         }
-        "aws_route" => format!(
-            "{}_{}",
-            text("route_table_id"),
-            text("destination_cidr_block")
-        ),
+        "aws_route" => format!("{}_{}", text("route_table_id"), text("destination_cidr_block")),
         "aws_route_table_association" => {
             format!("{}/{}", text("subnet_id"), text("route_table_id"))
         }
@@ -301,11 +240,9 @@ fn terraform_import_id(resource_type: &str, values: &serde_json::Value) -> Strin
         ),
         "aws_security_group_rule" => {
             let source = match values["cidr_blocks"].as_array() {
-                Some(cidrs) if !cidrs.is_empty() => cidrs
-                    .iter()
-                    .filter_map(|c| c.as_str())
-                    .collect::<Vec<_>>()
-                    .join("_"),
+                Some(cidrs) if !cidrs.is_empty() => {
+                    cidrs.iter().filter_map(|c| c.as_str()).collect::<Vec<_>>().join("_")
+                }
                 _ if values["self"] == serde_json::Value::Bool(true) => "self".to_string(),
                 _ => text("source_security_group_id"),
             };
@@ -334,10 +271,7 @@ fn every_type_of_the_reference_stack_imports_by_its_terraform_id() {
         serde_json::from_str(&stack.read("terraform.tfstate")).expect("state JSON");
     super::terraform_state::assert_is_the_providers(&written);
     let state: serde_json::Value = stack.state();
-    let deployments = state["deployments"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
+    let deployments = state["deployments"].as_object().cloned().unwrap_or_default();
     let mut failures = Vec::new();
     let mut imported = std::collections::BTreeSet::new();
     for resource in state["resources"].as_array().expect("resources") {
@@ -353,30 +287,15 @@ fn every_type_of_the_reference_stack_imports_by_its_terraform_id() {
         }
         let id = terraform_import_id(resource_type, &resource["attributes"]);
         run_with(&stack, &moto, &["state", "rm", address], &[]).ok();
-        let import = run_with(
-            &stack,
-            &moto,
-            &["import", "-input=false", address, &id],
-            &variables,
-        );
+        let import = run_with(&stack, &moto, &["import", "-input=false", address, &id], &variables);
         if import.code != 0 {
-            failures.push(format!(
-                "{resource_type} ({address}, id {id}): {}",
-                import.all()
-            ));
+            failures.push(format!("{resource_type} ({address}, id {id}): {}", import.all()));
         } else {
             imported.insert(resource_type.to_string());
         }
     }
-    assert!(
-        failures.is_empty(),
-        "imports failed:\n{}",
-        failures.join("\n")
-    );
-    assert!(
-        imported.len() >= 20,
-        "only these types were imported: {imported:?}"
-    );
+    assert!(failures.is_empty(), "imports failed:\n{}", failures.join("\n"));
+    assert!(imported.len() >= 20, "only these types were imported: {imported:?}");
     // As in Terraform, an import reads only what AWS reports. Arguments that are
     // configuration only take the provider's import defaults, so each of these objects plans
     // one in-place update, and applying it settles them:
@@ -402,33 +321,19 @@ fn every_type_of_the_reference_stack_imports_by_its_terraform_id() {
         "aws_s3_bucket_policy.alb_logs",
     ];
     assert!(
-        plan.stdout.contains(&format!(
-            "Plan: 1 to add, {} to change, 1 to destroy.",
-            updated.len()
-        )),
+        plan.stdout
+            .contains(&format!("Plan: 1 to add, {} to change, 1 to destroy.", updated.len())),
         "after importing every object: {}",
         plan.all()
     );
     for address in updated {
         assert!(
-            plan.stdout
-                .contains(&format!("# {address} will be updated in-place")),
+            plan.stdout.contains(&format!("# {address} will be updated in-place")),
             "{address}: {}",
             plan.stdout
         );
     }
-    run_with(
-        &stack,
-        &moto,
-        &["apply", "-input=false", "-auto-approve"],
-        &variables,
-    )
-    .ok();
-    let plan = run_with(
-        &stack,
-        &moto,
-        &["plan", "-input=false", "-detailed-exitcode"],
-        &variables,
-    );
+    run_with(&stack, &moto, &["apply", "-input=false", "-auto-approve"], &variables).ok();
+    let plan = run_with(&stack, &moto, &["plan", "-input=false", "-detailed-exitcode"], &variables);
     assert_eq!(plan.code, 0, "after importing and applying: {}", plan.all());
 }

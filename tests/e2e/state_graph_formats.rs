@@ -176,12 +176,7 @@ fn state_show_json_prints_terraforms_document() {
 
     // TestStateShow_json's shape; the index, and Go's escaping of `<`, `>` and `&`.
     let id = attribute(&stack, "null_resource.n[1]", "id");
-    let shown = infra(
-        &stack,
-        None,
-        &["state", "show", "-json", "null_resource.n[1]"],
-    )
-    .ok();
+    let shown = infra(&stack, None, &["state", "show", "-json", "null_resource.n[1]"]).ok();
     assert_eq!(
         shown.stdout,
         format!(
@@ -214,12 +209,7 @@ fn state_show_json_prints_terraforms_document() {
     // A dynamic attribute as its value (not the state file's {"value", "type"}), collections
     // in sensitive_values as Terraform's SensitiveAsBool keeps them, and depends_on.
     let id = attribute(&stack, "terraform_data.baz", "id");
-    let shown = infra(
-        &stack,
-        None,
-        &["state", "show", "-json", "terraform_data.baz"],
-    )
-    .ok();
+    let shown = infra(&stack, None, &["state", "show", "-json", "terraform_data.baz"]).ok();
     assert_eq!(
         shown.stdout,
         format!(
@@ -280,22 +270,9 @@ fn state_show_json_keeps_sensitive_values_hidden() {
     let stack = applied();
     let password = attribute(&stack, "random_password.db", "result");
     let hash = attribute(&stack, "random_password.db", "bcrypt_hash");
-    let shown = infra(
-        &stack,
-        None,
-        &["state", "show", "-json", "random_password.db"],
-    )
-    .ok();
-    assert!(
-        !shown.all().contains(&password),
-        "the password is printed:\n{}",
-        shown.all()
-    );
-    assert!(
-        !shown.all().contains(&hash),
-        "the hash is printed:\n{}",
-        shown.all()
-    );
+    let shown = infra(&stack, None, &["state", "show", "-json", "random_password.db"]).ok();
+    assert!(!shown.all().contains(&password), "the password is printed:\n{}", shown.all());
+    assert!(!shown.all().contains(&hash), "the hash is printed:\n{}", shown.all());
     let document: serde_json::Value = serde_json::from_str(&shown.stdout).expect("JSON");
     let resource = &document["resource"];
     assert_eq!(
@@ -306,10 +283,7 @@ fn state_show_json_keeps_sensitive_values_hidden() {
     assert!(resource["values"]["result"].is_null(), "{resource}");
     assert!(resource["values"]["bcrypt_hash"].is_null(), "{resource}");
     assert_eq!(resource["values"]["length"], 16, "{resource}");
-    assert_eq!(
-        resource["provider_name"], "registry.terraform.io/hashicorp/random",
-        "{resource}"
-    );
+    assert_eq!(resource["provider_name"], "registry.terraform.io/hashicorp/random", "{resource}");
     assert_eq!(document["diagnostics"], serde_json::json!([]));
 
     // The same object in `show -json`, which prints it with the same code.
@@ -340,12 +314,8 @@ fn state_show_json_errors_are_diagnostics() {
     stack.write("main.tf", STATE_CONFIG);
 
     // TestStateShow_noState.
-    let none = infra(
-        &stack,
-        None,
-        &["state", "show", "-json", "terraform_data.bar"],
-    )
-    .expect_code(1);
+    let none =
+        infra(&stack, None, &["state", "show", "-json", "terraform_data.bar"]).expect_code(1);
     assert_eq!(
         none.stdout,
         error_document(
@@ -355,12 +325,8 @@ fn state_show_json_errors_are_diagnostics() {
 
     // TestStateShow_emptyState: an address with no instance.
     infra(&stack, None, &["apply", "-auto-approve", "-input=false"]).ok();
-    let missing = infra(
-        &stack,
-        None,
-        &["state", "show", "-json", "terraform_data.missing"],
-    )
-    .expect_code(1);
+    let missing =
+        infra(&stack, None, &["state", "show", "-json", "terraform_data.missing"]).expect_code(1);
     assert_eq!(
         missing.stdout,
         error_document(
@@ -374,9 +340,5 @@ fn state_show_json_errors_are_diagnostics() {
 
     // The text form is unchanged.
     let text = infra(&stack, None, &["state", "show", "terraform_data.bar"]).ok();
-    assert!(
-        text.stdout.starts_with("# terraform_data.bar:\n"),
-        "{}",
-        text.stdout
-    );
+    assert!(text.stdout.starts_with("# terraform_data.bar:\n"), "{}", text.stdout);
 }

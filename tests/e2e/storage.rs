@@ -175,10 +175,7 @@ fn s3_buckets_and_their_configurations() {
     );
     assert!(state_attribute(&stack, "aws_s3_bucket.assets", "bucket").starts_with("assets-"));
     // The data source reads the bucket back.
-    assert_contains(
-        &out,
-        "logs_domain = \"infra-storage-logs.s3.us-east-1.amazonaws.com\"",
-    );
+    assert_contains(&out, "logs_domain = \"infra-storage-logs.s3.us-east-1.amazonaws.com\"");
     assert_contains(&out, "logs_zone = \"Z3AQBSTGFYJSTF\"");
     plan_is_clean(&stack, &moto, NO_VARS, "after the first apply");
 
@@ -205,11 +202,8 @@ fn s3_buckets_and_their_configurations() {
 
     // Replacement: a new name replaces the bucket (emptied by force_destroy) and its
     // configurations.
-    let renamed = [
-        "-var=env=prod",
-        "-var=versioning=Suspended",
-        "-var=bucket_name=infra-storage-logs-v2",
-    ];
+    let renamed =
+        ["-var=env=prod", "-var=versioning=Suspended", "-var=bucket_name=infra-storage-logs-v2"];
     apply_and_plan_clean(
         &stack,
         &moto,
@@ -245,10 +239,7 @@ fn s3_buckets_and_their_configurations() {
 
     let destroyed = destroy_run(&stack, &moto, &renamed);
     assert_eq!(destroyed.code, 0, "{}", destroyed.all());
-    assert_contains(
-        &destroyed.stdout,
-        "Destroy complete! Resources: 8 destroyed.",
-    );
+    assert_contains(&destroyed.stdout, "Destroy complete! Resources: 8 destroyed.");
     assert_eq!(buckets(&moto), "");
 }
 
@@ -424,10 +415,7 @@ fn s3_access_logging_acls_cors_and_notifications() {
     let stack = Stack::new();
     stack.write("main.tf", ACCESS_STACK);
     let created = apply(&stack, &moto, NO_VARS);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 12 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 12 added, 0 changed, 0 destroyed.");
     plan_is_clean(&stack, &moto, NO_VARS, "after the first apply");
     assert_eq!(access_settings(&moto), "access/ 1 [0, 3000] ['.log']");
 
@@ -446,14 +434,8 @@ fn s3_access_logging_acls_cors_and_notifications() {
     );
     // log-delivery-write: the owner's full control plus the log delivery group's grants.
     let held = access_settings(&moto);
-    assert!(
-        held.starts_with("access-v2/ ") && held.ends_with(" [0, 600] ['.gz']"),
-        "{held}"
-    );
-    assert!(
-        !held.contains(" 1 ["),
-        "the canned ACL did not change: {held}"
-    );
+    assert!(held.starts_with("access-v2/ ") && held.ends_with(" [0, 600] ['.gz']"), "{held}");
+    assert!(!held.contains(" 1 ["), "the canned ACL did not change: {held}");
 
     super::reimport(
         &stack,
@@ -461,15 +443,9 @@ fn s3_access_logging_acls_cors_and_notifications() {
         &changed_vars,
         &[
             ("aws_s3_bucket_logging.source", "infra-access-source"),
-            (
-                "aws_s3_bucket_cors_configuration.source",
-                "infra-access-source",
-            ),
+            ("aws_s3_bucket_cors_configuration.source", "infra-access-source"),
             ("aws_s3_bucket_notification.source", "infra-access-source"),
-            (
-                "aws_s3_bucket_acl.shared",
-                "infra-access-shared,log-delivery-write",
-            ),
+            ("aws_s3_bucket_acl.shared", "infra-access-shared,log-delivery-write"),
         ],
     );
     // moto does not return the logging `target_object_key_format` (AWS does), so after the
@@ -535,11 +511,7 @@ fn an_object_lock_configuration_is_put_changed_imported_and_removed() {
     apply(&stack, &moto, NO_VARS);
     assert_eq!(object_lock(&moto), "Enabled COMPLIANCE 5 None");
     assert_eq!(
-        state_attribute(
-            &stack,
-            "aws_s3_bucket_object_lock_configuration.locked",
-            "id"
-        ),
+        state_attribute(&stack, "aws_s3_bucket_object_lock_configuration.locked", "id"),
         "infra-object-lock"
     );
     plan_is_clean(&stack, &moto, NO_VARS, "after the apply");
@@ -551,11 +523,7 @@ fn an_object_lock_configuration_is_put_changed_imported_and_removed() {
     let forgotten = infra(
         &stack,
         Some(&moto),
-        &[
-            "state",
-            "rm",
-            "aws_s3_bucket_object_lock_configuration.locked",
-        ],
+        &["state", "rm", "aws_s3_bucket_object_lock_configuration.locked"],
     );
     assert_eq!(forgotten.code, 0, "{}", forgotten.all());
     let imported = infra(
@@ -576,12 +544,7 @@ fn an_object_lock_configuration_is_put_changed_imported_and_removed() {
     let removed = destroy_run(
         &stack,
         &moto,
-        &[
-            "-var",
-            "days=7",
-            "-target",
-            "aws_s3_bucket_object_lock_configuration.locked",
-        ],
+        &["-var", "days=7", "-target", "aws_s3_bucket_object_lock_configuration.locked"],
     );
     assert_eq!(removed.code, 0, "{}", removed.all());
     assert_eq!(object_lock(&moto), "Enabled None None None");
@@ -649,10 +612,7 @@ fn a_buckets_deprecated_acl_is_created_changed_in_place_and_warned_of() {
         "acl is deprecated. Use the aws_s3_bucket_acl resource instead.",
     );
     assert_eq!(grants(&moto), "[('CanonicalUser', 'FULL_CONTROL')]");
-    assert_eq!(
-        state_attribute(&stack, "aws_s3_bucket.logs", "acl"),
-        "private"
-    );
+    assert_eq!(state_attribute(&stack, "aws_s3_bucket.logs", "acl"), "private");
 
     let vars = ["-var", "acl=log-delivery-write"];
     changed_in_place(&stack, &moto, &vars);
@@ -816,10 +776,7 @@ fn a_buckets_deprecated_inline_settings_are_created_read_and_changed_in_place() 
         .iter()
         .find(|r| r["address"] == "aws_s3_bucket.site")
         .expect("the site bucket")["attributes"];
-    assert_eq!(
-        site["versioning"],
-        serde_json::json!([{"enabled": true, "mfa_delete": false}])
-    );
+    assert_eq!(site["versioning"], serde_json::json!([{"enabled": true, "mfa_delete": false}]));
     assert_eq!(
         site["server_side_encryption_configuration"][0]["rule"][0]
             ["apply_server_side_encryption_by_default"][0]["kms_master_key_id"],
@@ -831,9 +788,7 @@ fn a_buckets_deprecated_inline_settings_are_created_read_and_changed_in_place() 
     // request payment, logging, lifecycle, replication, encryption), as the provider reads
     // them; two buckets here.
     let mut command = infra_command(BINARY, stack.path(), Some(&moto));
-    command
-        .env("INFRA_LOG", "debug")
-        .env("INFRA_LOG_FORMAT", "json");
+    command.env("INFRA_LOG", "debug").env("INFRA_LOG_FORMAT", "json");
     let refresh = run(command, &["plan", "-input=false", "-refresh-only"]);
     assert_eq!(refresh.code, 0, "{}", refresh.all());
     let mut calls = std::collections::BTreeMap::<String, usize>::new();
@@ -847,10 +802,7 @@ fn a_buckets_deprecated_inline_settings_are_created_read_and_changed_in_place() 
         *calls.entry(operation.to_string()).or_default() += 1;
     }
     assert_eq!(
-        calls
-            .into_iter()
-            .map(|(o, n)| format!("{o} {n}"))
-            .collect::<Vec<_>>(),
+        calls.into_iter().map(|(o, n)| format!("{o} {n}")).collect::<Vec<_>>(),
         [
             "GetBucketAccelerateConfiguration 2",
             "GetBucketAcl 2",
@@ -869,14 +821,7 @@ fn a_buckets_deprecated_inline_settings_are_created_read_and_changed_in_place() 
         ]
     );
 
-    let vars = [
-        "-var",
-        "versioning=false",
-        "-var",
-        "max_age=600",
-        "-var",
-        "expire_days=180",
-    ];
+    let vars = ["-var", "versioning=false", "-var", "max_age=600", "-var", "expire_days=180"];
     changed_in_place(&stack, &moto, &vars);
     assert_eq!(inline_settings(&moto), held("Suspended", 600, 180));
     destroy_ok(&stack, &moto, &vars);
@@ -1089,14 +1034,8 @@ fn a_buckets_later_deprecated_inline_settings_are_created_read_and_changed_in_pl
          [('CanonicalUser', 'FULL_CONTROL')]"
     );
     // As the provider stores them: the locked bucket never had acceleration set.
-    assert_eq!(
-        state_attribute(&stack, "aws_s3_bucket.locked", "acceleration_status"),
-        ""
-    );
-    assert_eq!(
-        state_attribute(&stack, "aws_s3_bucket.locked", "request_payer"),
-        "BucketOwner"
-    );
+    assert_eq!(state_attribute(&stack, "aws_s3_bucket.locked", "acceleration_status"), "");
+    assert_eq!(state_attribute(&stack, "aws_s3_bucket.locked", "request_payer"), "BucketOwner");
     assert_eq!(
         state_attribute(&stack, "aws_s3_bucket.site", "website_endpoint"),
         "infra-inline-website.s3-website-us-east-1.amazonaws.com"
@@ -1118,13 +1057,7 @@ fn a_buckets_later_deprecated_inline_settings_are_created_read_and_changed_in_pl
         "-var",
         "replica_class=STANDARD_IA",
     ];
-    apply_and_plan_clean(
-        &stack,
-        &moto,
-        &vars,
-        "0 added, 3 changed",
-        "after the change",
-    );
+    apply_and_plan_clean(&stack, &moto, &vars, "0 added, 3 changed", "after the change");
     assert_eq!(
         later_settings(&moto),
         "main.html error.html docs/ documents/ Enabled 2\n\

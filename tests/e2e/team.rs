@@ -21,9 +21,7 @@ fn signal(pid: u32, name: &str) {
 }
 
 fn create_bucket(moto: &Moto, bucket: &str) {
-    moto.python(&format!(
-        "import boto3\nboto3.client('s3').create_bucket(Bucket='{bucket}')"
-    ));
+    moto.python(&format!("import boto3\nboto3.client('s3').create_bucket(Bucket='{bucket}')"));
 }
 
 /// The S3 fixture with its bucket created.
@@ -53,10 +51,7 @@ fn addresses(state: &serde_json::Value) -> Vec<String> {
     state["resources"]
         .as_array()
         .map(|resources| {
-            resources
-                .iter()
-                .filter_map(|r| r["address"].as_str().map(str::to_string))
-                .collect()
+            resources.iter().filter_map(|r| r["address"].as_str().map(str::to_string)).collect()
         })
         .unwrap_or_default()
 }
@@ -76,10 +71,7 @@ fn apply_plan_and_state_recovery_with_the_s3_backend() {
     let init = infra(&stack, Some(&moto), &["init", "-input=false"]).ok();
     assert_contains(&init.stdout, &format!("backend: s3://{BUCKET}/{KEY}"));
     let apply = apply_run(&stack, &moto, NO_VARS).ok();
-    assert_contains(
-        &apply.stdout,
-        "Apply complete! Resources: 10 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&apply.stdout, "Apply complete! Resources: 10 added, 0 changed, 0 destroyed.");
     assert!(
         !stack.path().join("terraform.tfstate").exists(),
         "the state goes to S3, not to a local file"
@@ -149,10 +141,7 @@ fn two_concurrent_applies_one_runs_the_other_names_the_lock_holder() {
                 }
             }
         }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "neither apply planned within two minutes"
-        );
+        assert!(std::time::Instant::now() < deadline, "neither apply planned within two minutes");
         std::thread::sleep(std::time::Duration::from_millis(2));
     };
     let loser = 1 - winner;
@@ -169,16 +158,8 @@ fn two_concurrent_applies_one_runs_the_other_names_the_lock_holder() {
         .map(|(stdout, stderr)| format!("--- stdout\n{stdout}\n--- stderr\n{stderr}"))
         .collect::<Vec<_>>()
         .join("\n");
-    assert_eq!(
-        winner_status.code(),
-        Some(0),
-        "the holder applies: {report}"
-    );
-    assert_eq!(
-        loser_status.code(),
-        Some(1),
-        "the other is refused: {report}"
-    );
+    assert_eq!(winner_status.code(), Some(0), "the holder applies: {report}");
+    assert_eq!(loser_status.code(), Some(1), "the other is refused: {report}");
 
     let refused = &outputs[loser].1;
     assert_contains(refused, "Error acquiring the state lock");
@@ -198,10 +179,7 @@ fn two_concurrent_applies_one_runs_the_other_names_the_lock_holder() {
         .map(str::trim)
         .unwrap_or_else(|| panic!("a lock ID: {refused}"));
     assert_contains(refused, &format!("infra force-unlock {lock_id}"));
-    assert!(outputs[loser]
-        .0
-        .lines()
-        .all(|l| !l.contains("Creation complete")));
+    assert!(outputs[loser].0.lines().all(|l| !l.contains("Creation complete")));
 
     // One set of objects, all of them in the state, and no lock left behind.
     assert_eq!(vpcs_named(&moto, "team-default").len(), 1);
@@ -226,12 +204,7 @@ fn a_stale_lock_object_is_refused_until_force_unlock() {
 
     // The wrong ID is refused; the right one removes the lock.
     infra(&stack, Some(&moto), &["force-unlock", "not-the-id"]).expect_code(1);
-    infra(
-        &stack,
-        Some(&moto),
-        &["force-unlock", "1b4e0f7c-dead-4bee-9a1e-5c0ffee00001"],
-    )
-    .ok();
+    infra(&stack, Some(&moto), &["force-unlock", "1b4e0f7c-dead-4bee-9a1e-5c0ffee00001"]).ok();
     assert!(object_keys(&moto, BUCKET).is_empty());
     apply_run(&stack, &moto, &["-lock-timeout=10s"]).ok();
     assert_eq!(vpcs_named(&moto, "team-default").len(), 1);
@@ -253,12 +226,7 @@ fn migrate_state_moves_a_local_state_into_the_bucket() {
     let unmigrated = plan_run(&stack, &moto, NO_VARS).expect_code(2);
     assert_contains(&unmigrated.stdout, "10 to add");
 
-    let migrated = infra(
-        &stack,
-        Some(&moto),
-        &["init", "-input=false", "-migrate-state"],
-    )
-    .ok();
+    let migrated = infra(&stack, Some(&moto), &["init", "-input=false", "-migrate-state"]).ok();
     assert_contains(
         &migrated.stdout,
         &format!("Migrated 10 resources from local state to s3://{BUCKET}/{KEY}"),
@@ -272,12 +240,8 @@ fn migrate_state_moves_a_local_state_into_the_bucket() {
     assert_eq!(listed.stdout.lines().count(), 10, "{}", listed.stdout);
 
     // A second migration does not overwrite the bucket's state.
-    let again = infra(
-        &stack,
-        Some(&moto),
-        &["init", "-input=false", "-migrate-state"],
-    )
-    .expect_code(1);
+    let again =
+        infra(&stack, Some(&moto), &["init", "-input=false", "-migrate-state"]).expect_code(1);
     assert_contains(&again.stderr, "refusing to overwrite");
     assert_eq!(object_json(&moto, BUCKET, KEY), remote);
 }
@@ -290,25 +254,11 @@ fn local_workspaces_keep_separate_states() {
 
     apply_run(&stack, &moto, &["-var", "subnets=1"]).ok();
     let created = infra(&stack, Some(&moto), &["workspace", "new", "staging"]).ok();
-    assert_contains(
-        &created.stdout,
-        "Created and switched to workspace \"staging\"",
-    );
-    assert_eq!(
-        infra(&stack, Some(&moto), &["workspace", "show"])
-            .ok()
-            .stdout
-            .trim(),
-        "staging"
-    );
+    assert_contains(&created.stdout, "Created and switched to workspace \"staging\"");
+    assert_eq!(infra(&stack, Some(&moto), &["workspace", "show"]).ok().stdout.trim(), "staging");
     // A new workspace starts empty.
     plan_run(&stack, &moto, &["-var", "subnets=1"]).expect_code(2);
-    let staged = apply_run(
-        &stack,
-        &moto,
-        &["-var", "subnets=2", "-var", "cidr=10.9.0.0/16"],
-    )
-    .ok();
+    let staged = apply_run(&stack, &moto, &["-var", "subnets=2", "-var", "cidr=10.9.0.0/16"]).ok();
     assert_contains(&staged.stdout, "workspace = \"staging\"");
     let staging: serde_json::Value =
         stack.state_at("terraform.tfstate.d/staging/terraform.tfstate");
@@ -327,10 +277,7 @@ fn local_workspaces_keep_separate_states() {
     assert_contains(&missing.stderr, "doesn't exist");
     let not_empty = infra(&stack, Some(&moto), &["workspace", "delete", "staging"]).expect_code(1);
     assert_contains(&not_empty.stderr, "not empty");
-    assert!(stack
-        .path()
-        .join("terraform.tfstate.d/staging/terraform.tfstate")
-        .exists());
+    assert!(stack.path().join("terraform.tfstate.d/staging/terraform.tfstate").exists());
 
     // INFRA_WORKSPACE (as CI sets it) overrides the selection; a name that is not a safe
     // path segment is refused.
@@ -354,11 +301,7 @@ fn s3_workspaces_keep_separate_states_under_env_prefix() {
     infra(
         &stack,
         Some(&moto),
-        &[
-            "init",
-            "-input=false",
-            &format!("-backend-config=bucket={bucket}"),
-        ],
+        &["init", "-input=false", &format!("-backend-config=bucket={bucket}")],
     )
     .ok();
 
@@ -366,18 +309,10 @@ fn s3_workspaces_keep_separate_states_under_env_prefix() {
     let created = infra(&stack, Some(&moto), &["workspace", "new", "staging"]).ok();
     assert_contains(&created.stdout, "staging");
     // The new workspace exists in the bucket at once, so other clones can select it.
-    assert_eq!(
-        object_keys(&moto, bucket),
-        vec![format!("env:/staging/{KEY}"), KEY.to_string()]
-    );
+    assert_eq!(object_keys(&moto, bucket), vec![format!("env:/staging/{KEY}"), KEY.to_string()]);
     let listed = infra(&stack, Some(&moto), &["workspace", "list"]).ok();
     assert_eq!(listed.stdout, "  default\n* staging\n");
-    let staged = apply_run(
-        &stack,
-        &moto,
-        &["-var", "subnets=2", "-var", "cidr=10.9.0.0/16"],
-    )
-    .ok();
+    let staged = apply_run(&stack, &moto, &["-var", "subnets=2", "-var", "cidr=10.9.0.0/16"]).ok();
     assert_contains(&staged.stdout, "Resources: 4 added");
     let staging = object_json(&moto, bucket, &format!("env:/staging/{KEY}"));
     let default = object_json(&moto, bucket, KEY);
@@ -392,11 +327,7 @@ fn s3_workspaces_keep_separate_states_under_env_prefix() {
     infra(
         &clone,
         Some(&moto),
-        &[
-            "init",
-            "-input=false",
-            &format!("-backend-config=bucket={bucket}"),
-        ],
+        &["init", "-input=false", &format!("-backend-config=bucket={bucket}")],
     )
     .ok();
     let listed = infra(&clone, Some(&moto), &["workspace", "list"]).ok();
@@ -445,10 +376,7 @@ fn s3_workspaces_keep_separate_states_under_env_prefix() {
     assert_eq!(object_keys(&moto, bucket), vec![KEY.to_string()]);
     let listed = infra(&stack, Some(&moto), &["workspace", "list"]).ok();
     assert_eq!(listed.stdout, "* default\n");
-    assert!(
-        object_keys(&moto, BUCKET).is_empty(),
-        "the block's bucket is unused"
-    );
+    assert!(object_keys(&moto, BUCKET).is_empty(), "the block's bucket is unused");
 }
 
 /// One job of the CI workflow, as read line by line from the YAML.
@@ -505,10 +433,7 @@ fn read_workflow(text: &str) -> (BTreeMap<String, String>, String, Vec<Job>) {
                 global_env.insert(key, value.trim_matches('"').to_string());
             }
             "defaults" if key == "working-directory" => working_directory = value,
-            "jobs" if indent == 2 => jobs.push(Job {
-                name: key,
-                ..Job::default()
-            }),
+            "jobs" if indent == 2 => jobs.push(Job { name: key, ..Job::default() }),
             "jobs" => {
                 let Some(job) = jobs.last_mut() else { continue };
                 if indent == 4 {
@@ -517,8 +442,7 @@ fn read_workflow(text: &str) -> (BTreeMap<String, String>, String, Vec<Job>) {
                         job.environment = Some(value.clone());
                     }
                 } else if job_key == "env" && indent == 6 {
-                    job.env
-                        .insert(key.clone(), value.trim_matches('"').to_string());
+                    job.env.insert(key.clone(), value.trim_matches('"').to_string());
                 } else if job_key == "strategy" && key == "environment" {
                     job.matrix = value
                         .trim_matches(['[', ']'])
@@ -552,9 +476,9 @@ fn expand(value: &str, bucket: &str, environment: Option<&str>) -> String {
         let expression = out[start + 3..end - 2].trim();
         let replacement = match expression {
             "vars.INFRA_STATE_BUCKET" => bucket.to_string(),
-            "matrix.environment" => environment
-                .unwrap_or_else(|| panic!("`{value}` outside a matrix job"))
-                .to_string(),
+            "matrix.environment" => {
+                environment.unwrap_or_else(|| panic!("`{value}` outside a matrix job")).to_string()
+            }
             "github.event.pull_request.number" => "42".to_string(),
             "github.token" => "not-used".to_string(),
             other => panic!("the test has no value for `${{{{ {other} }}}}` in `{value}`"),
@@ -572,10 +496,7 @@ fn the_ci_example_runs_against_the_emulator() {
 
     // The shape the issue asks for.
     assert!(text.contains("pull_request:"), "runs on pull requests");
-    assert!(
-        text.contains("push:\n    branches: [main]"),
-        "applies on merge to main"
-    );
+    assert!(text.contains("push:\n    branches: [main]"), "applies on merge to main");
     assert!(text.contains("actions/upload-artifact"), "uploads the plan");
     assert!(text.contains("gh pr comment"), "comments the plan");
     let names: Vec<&str> = jobs.iter().map(|j| j.name.as_str()).collect();
@@ -627,11 +548,7 @@ for name, job in workflow["jobs"].items():
     let bucket = "ci-state";
     create_bucket(&moto, bucket);
     let bin_dir = std::path::Path::new(BINARY).parent().unwrap().to_path_buf();
-    let path = format!(
-        "{}:{}",
-        bin_dir.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
     let mut runs = Vec::new();
     for job in &jobs {
         let environments: Vec<Option<&str>> = if job.matrix.is_empty() {
@@ -658,11 +575,8 @@ for name, job in workflow["jobs"].items():
                 let code = output.status.code().unwrap_or(-1);
                 let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
                 let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-                let allowed: &[i32] = if command.contains("-detailed-exitcode") {
-                    &[0, 2]
-                } else {
-                    &[0]
-                };
+                let allowed: &[i32] =
+                    if command.contains("-detailed-exitcode") { &[0, 2] } else { &[0] };
                 assert!(
                     allowed.contains(&code),
                     "job {} ({environment:?}): `{command}` exited {code}\n--- stdout\n{stdout}\n--- stderr\n{stderr}",
@@ -678,11 +592,7 @@ for name, job in workflow["jobs"].items():
                 // The Markdown summary the pull request comment is made of.
                 let comment = stack.read("comment.md");
                 assert!(comment.starts_with("### infra plan"), "{comment}");
-                let to_add = if environment == Some("production") {
-                    4
-                } else {
-                    3
-                };
+                let to_add = if environment == Some("production") { 4 } else { 3 };
                 assert_contains(
                     &comment,
                     &format!("**{to_add} to add, 0 to change, 0 to destroy.**"),
@@ -695,21 +605,12 @@ for name, job in workflow["jobs"].items():
 
     // The pull request's plans saw changes; the applies created each environment in its own
     // workspace, with its own variables; nothing was written in the default workspace.
-    let plan_codes: Vec<i32> = runs
-        .iter()
-        .filter(|r| r.2.starts_with("infra plan"))
-        .map(|r| r.3)
-        .collect();
+    let plan_codes: Vec<i32> =
+        runs.iter().filter(|r| r.2.starts_with("infra plan")).map(|r| r.3).collect();
     assert_eq!(plan_codes, vec![2, 2]);
-    let shown: Vec<&String> = runs
-        .iter()
-        .filter(|r| r.2.starts_with("infra workspace show"))
-        .map(|r| &r.4)
-        .collect();
-    assert_eq!(
-        shown,
-        vec!["staging\n", "production\n", "staging\n", "production\n"]
-    );
+    let shown: Vec<&String> =
+        runs.iter().filter(|r| r.2.starts_with("infra workspace show")).map(|r| &r.4).collect();
+    assert_eq!(shown, vec!["staging\n", "production\n", "staging\n", "production\n"]);
     assert_eq!(
         object_keys(&moto, bucket),
         vec![
@@ -740,53 +641,21 @@ fn the_s3_state_and_its_lock_survive_lost_answers() {
     proxy.configure(serde_json::json!({ "seed": 1, "after": 0.5, "services": ["s3"] }));
     // And the first answer of each of the lock's, the state's and the journal's PUTs, so
     // that each is shown whatever the seed draws.
-    proxy.lose_first(
-        &[format!("PUT /{BUCKET}/{KEY}")],
-        infra_testkit::fault_proxy::LostAs::Error,
-    );
+    proxy.lose_first(&[format!("PUT /{BUCKET}/{KEY}")], infra_testkit::fault_proxy::LostAs::Error);
     let run = |args: &[&str]| {
         let mut command = infra_command(BINARY, stack.path(), Some(&moto));
         command.envs(proxy.env());
         infra_testkit::run(command, args)
     };
     for (args, when) in [
-        (
-            vec![
-                "apply",
-                "-input=false",
-                "-auto-approve",
-                "-var",
-                "subnets=2",
-            ],
-            "the apply",
-        ),
-        (
-            vec![
-                "apply",
-                "-input=false",
-                "-auto-approve",
-                "-var",
-                "subnets=3",
-            ],
-            "the second apply",
-        ),
-        (
-            vec![
-                "plan",
-                "-input=false",
-                "-detailed-exitcode",
-                "-var",
-                "subnets=3",
-            ],
-            "the plan",
-        ),
+        (vec!["apply", "-input=false", "-auto-approve", "-var", "subnets=2"], "the apply"),
+        (vec!["apply", "-input=false", "-auto-approve", "-var", "subnets=3"], "the second apply"),
+        (vec!["plan", "-input=false", "-detailed-exitcode", "-var", "subnets=3"], "the plan"),
     ] {
         let done = run(&args);
         assert_eq!(done.code, 0, "{when}: {}", done.all());
         assert!(
-            !object_keys(&moto, BUCKET)
-                .iter()
-                .any(|k| k.ends_with(".tflock")),
+            !object_keys(&moto, BUCKET).iter().any(|k| k.ends_with(".tflock")),
             "{when} left a lock: {:?}",
             object_keys(&moto, BUCKET)
         );
@@ -794,11 +663,7 @@ fn the_s3_state_and_its_lock_survive_lost_answers() {
     let lost: Vec<String> = proxy
         .request_log()
         .iter()
-        .filter(|entry| {
-            entry["fault"]
-                .as_str()
-                .is_some_and(|f| f.starts_with("answer lost"))
-        })
+        .filter(|entry| entry["fault"].as_str().is_some_and(|f| f.starts_with("answer lost")))
         .filter_map(|entry| entry["operation"].as_str().map(str::to_string))
         .collect();
     for wanted in [
@@ -869,9 +734,7 @@ fn an_s3_apply_journals_each_operation_and_the_next_run_replays_a_killed_ones() 
     );
 
     // The next run (the lock the killed one left, broken first) replays the journal.
-    let lock = object_keys(&moto, BUCKET)
-        .into_iter()
-        .find(|key| key.ends_with(".tflock"));
+    let lock = object_keys(&moto, BUCKET).into_iter().find(|key| key.ends_with(".tflock"));
     if lock.is_some() {
         let info: serde_json::Value = serde_json::from_str(&moto.python(&format!(
             "import boto3\nprint(boto3.client('s3').get_object(Bucket='{BUCKET}', Key='{KEY}.tflock')['Body'].read().decode())"
@@ -883,12 +746,7 @@ fn an_s3_apply_journals_each_operation_and_the_next_run_replays_a_killed_ones() 
     }
     let start = proxy.requests() as usize;
     let applied = infra_testkit::run(command(&apply), &[]);
-    assert_eq!(
-        applied.code,
-        0,
-        "the apply after the kill: {}",
-        applied.all()
-    );
+    assert_eq!(applied.code, 0, "the apply after the kill: {}", applied.all());
     assert_eq!(vpcs_named(&moto, "team-default"), vec![state_vpc(&moto)]);
     assert_eq!(subnets_named(&moto, "team-default-"), 8);
     assert_eq!(object_keys(&moto, BUCKET), vec![KEY.to_string()]);
@@ -913,10 +771,7 @@ fn an_s3_apply_journals_each_operation_and_the_next_run_replays_a_killed_ones() 
     // at its end; each of its creates wrote two journal objects (pending, then done).
     assert!(state_puts <= 2, "whole-state PUTs: {state_puts}");
     assert!(journal_puts >= 6, "journal PUTs: {journal_puts}");
-    let plan = infra_testkit::run(
-        command(&["plan", "-input=false", "-detailed-exitcode"]),
-        &[],
-    );
+    let plan = infra_testkit::run(command(&["plan", "-input=false", "-detailed-exitcode"]), &[]);
     assert_eq!(plan.code, 0, "{}", plan.all());
 }
 

@@ -25,12 +25,7 @@ fn a_terraform_written_state_plans_no_changes_then_only_the_change() {
     let plan = infra(
         &stack,
         Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-refresh=false",
-            "-detailed-exitcode",
-        ],
+        &["plan", "-input=false", "-refresh=false", "-detailed-exitcode"],
     );
     assert_eq!(plan.code, 0, "{}", plan.all());
     assert_contains(&plan.stdout, "No changes.");
@@ -41,19 +36,11 @@ fn a_terraform_written_state_plans_no_changes_then_only_the_change() {
     );
 
     let main = stack.read("main.tf");
-    stack.write(
-        "main.tf",
-        &main.replacen("Name = \"VPC\"", "Name = \"VPC (infra)\"", 1),
-    );
+    stack.write("main.tf", &main.replacen("Name = \"VPC\"", "Name = \"VPC (infra)\"", 1));
     let plan = infra(
         &stack,
         Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-refresh=false",
-            "-detailed-exitcode",
-        ],
+        &["plan", "-input=false", "-refresh=false", "-detailed-exitcode"],
     );
     assert_eq!(plan.code, 2, "{}", plan.all());
     assert_contains(&plan.stdout, "# aws_vpc.vpc will be updated in-place");
@@ -96,21 +83,11 @@ fn arguments_infra_does_not_support_yet_are_kept_from_a_state_and_refused_in_con
     stack.write("terraform.tfstate", &original);
 
     infra(&stack, Some(&moto), &["init", "-input=false"]).ok();
-    let plan_args = [
-        "plan",
-        "-input=false",
-        "-refresh=false",
-        "-detailed-exitcode",
-    ];
+    let plan_args = ["plan", "-input=false", "-refresh=false", "-detailed-exitcode"];
     let plan = infra(&stack, Some(&moto), &plan_args);
     assert_eq!(plan.code, 0, "{}", plan.all());
     assert_contains(&plan.stdout, "No changes.");
-    let shown = infra(
-        &stack,
-        Some(&moto),
-        &["state", "show", "aws_eip.eip_natgateway"],
-    )
-    .ok();
+    let shown = infra(&stack, Some(&moto), &["state", "show", "aws_eip.eip_natgateway"]).ok();
     assert_contains(&shown.stdout, "ipam-pool-0123456789abcdef0");
 
     let main = stack.read("main.tf");
@@ -121,17 +98,10 @@ fn arguments_infra_does_not_support_yet_are_kept_from_a_state_and_refused_in_con
     );
     assert_ne!(configured, main);
     stack.write("main.tf", &configured);
-    let line = configured
-        .lines()
-        .position(|l| l.contains("ipv4_ipam_pool_id"))
-        .unwrap()
-        + 1;
+    let line = configured.lines().position(|l| l.contains("ipv4_ipam_pool_id")).unwrap() + 1;
     let plan = infra(&stack, Some(&moto), &plan_args);
     assert_eq!(plan.code, 1, "{}", plan.all());
-    assert_contains(
-        &plan.stderr,
-        "infra does not support \"ipv4_ipam_pool_id\" of aws_subnet yet",
-    );
+    assert_contains(&plan.stderr, "infra does not support \"ipv4_ipam_pool_id\" of aws_subnet yet");
     assert_contains(&plan.stderr, &format!("main.tf:{line}:"));
     assert_eq!(stack.read("terraform.tfstate"), original);
 }
@@ -159,20 +129,12 @@ fn an_opentofu_encrypted_state_reads_with_the_encryption_blocks_keys() {
              method.aes_gcm.tofu\n    }}\n  }}\n}}\n"
         )
     };
-    let plan_args = [
-        "plan",
-        "-input=false",
-        "-refresh=false",
-        "-detailed-exitcode",
-    ];
+    let plan_args = ["plan", "-input=false", "-refresh=false", "-detailed-exitcode"];
 
     let refused = infra(&stack, Some(&moto), &plan_args);
     assert_eq!(refused.code, 1, "{}", refused.all());
     assert_contains(&refused.stderr, "encrypted");
-    stack.write(
-        "encryption.tf",
-        &encryption("not the passphrase OpenTofu used"),
-    );
+    stack.write("encryption.tf", &encryption("not the passphrase OpenTofu used"));
     let refused = infra(&stack, Some(&moto), &plan_args);
     assert_eq!(refused.code, 1, "{}", refused.all());
     assert_eq!(stack.read("terraform.tfstate"), sealed);
@@ -182,11 +144,7 @@ fn an_opentofu_encrypted_state_reads_with_the_encryption_blocks_keys() {
     let plan = infra(&stack, Some(&moto), &plan_args);
     assert_eq!(plan.code, 0, "{}", plan.all());
     assert_contains(&plan.stdout, "No changes.");
-    assert_eq!(
-        stack.read("terraform.tfstate"),
-        sealed,
-        "a plan leaves the file as it was"
-    );
+    assert_eq!(stack.read("terraform.tfstate"), sealed, "a plan leaves the file as it was");
     let pulled: serde_json::Value =
         serde_json::from_str(&infra(&stack, Some(&moto), &["state", "pull"]).ok().stdout)
             .expect("state pull prints the plain state");
@@ -216,12 +174,7 @@ fn opentofu_encrypted(plain: &str, key_provider: &str, passphrase: &str) -> Stri
         .stdout(std::process::Stdio::piped())
         .spawn()
         .expect("run opentofu_encrypt.py");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(plain.as_bytes())
-        .unwrap();
+    child.stdin.take().unwrap().write_all(plain.as_bytes()).unwrap();
     let output = child.wait_with_output().unwrap();
     assert!(output.status.success(), "opentofu_encrypt.py failed");
     String::from_utf8(output.stdout).unwrap()
@@ -261,10 +214,7 @@ for r in data:
         )["Subnet"]["SubnetId"]
 print(json.dumps(ids))
 "#
-        .replace(
-            "terraform.tfstate",
-            &stack.path().join("terraform.tfstate").display().to_string(),
-        )
+        .replace("terraform.tfstate", &stack.path().join("terraform.tfstate").display().to_string())
         .as_str(),
     );
     let ids: std::collections::BTreeMap<String, String> =
@@ -283,16 +233,11 @@ print(json.dumps(ids))
     let image =
         "-var=demoapp_image=808694706516.dkr.ecr.us-east-1.amazonaws.com/ecs-demo-app:1.0.1";
     let plan_args = |extra: &[&'static str]| -> Vec<String> {
-        let mut args: Vec<String> = [
-            "plan",
-            "-input=false",
-            "-refresh=false",
-            "-detailed-exitcode",
-            image,
-        ]
-        .iter()
-        .map(|a| a.to_string())
-        .collect();
+        let mut args: Vec<String> =
+            ["plan", "-input=false", "-refresh=false", "-detailed-exitcode", image]
+                .iter()
+                .map(|a| a.to_string())
+                .collect();
         args.extend(extra.iter().map(|a| a.to_string()));
         args
     };
@@ -306,8 +251,7 @@ print(json.dumps(ids))
     // The container definitions carry a task-level `networkMode` inside the container, which
     // ECS has no field for: ignored, as the provider ignores it, and said.
     assert!(
-        plan.all()
-            .contains("\"networkMode\" is not a field of an ECS container definition"),
+        plan.all().contains("\"networkMode\" is not a field of an ECS container definition"),
         "{}",
         plan.all()
     );
@@ -321,10 +265,7 @@ print(json.dumps(ids))
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let plan = infra(&stack, Some(&moto), &args);
     assert_eq!(plan.code, 2, "{}", plan.all());
-    assert_contains(
-        &plan.stdout,
-        "# aws_ecs_service.demoapp_main will be updated in-place",
-    );
+    assert_contains(&plan.stdout, "# aws_ecs_service.demoapp_main will be updated in-place");
     assert!(
         plan.stdout.contains("~ desired_count") && plan.stdout.contains("2 -> 3"),
         "{}",
@@ -360,12 +301,7 @@ fn a_terraform_written_rds_state_plans_no_changes_then_only_the_change() {
     let plan = infra(
         &stack,
         Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-refresh=false",
-            "-detailed-exitcode",
-        ],
+        &["plan", "-input=false", "-refresh=false", "-detailed-exitcode"],
     );
     assert_eq!(plan.code, 0, "{}", plan.all());
     assert_contains(&plan.stdout, "No changes.");
@@ -437,17 +373,9 @@ fn infras_earlier_state_file_moves_with_init_migrate_state() {
     let plan = infra(&stack, Some(&moto), &["plan", "-input=false"]);
     assert_eq!(plan.code, 1, "{}", plan.all());
     assert_contains(&plan.stderr, "infra init -migrate-state");
-    assert!(
-        !stack.path().join("terraform.tfstate").exists(),
-        "a refused plan writes no state"
-    );
+    assert!(!stack.path().join("terraform.tfstate").exists(), "a refused plan writes no state");
 
-    let init = infra(
-        &stack,
-        Some(&moto),
-        &["init", "-input=false", "-migrate-state"],
-    )
-    .ok();
+    let init = infra(&stack, Some(&moto), &["init", "-input=false", "-migrate-state"]).ok();
     assert_contains(&init.stdout, "Migrated workspace \"default\"");
     assert_eq!(stack.read("infra.tfstate.json.migrated"), earlier_text);
     let migrated: serde_json::Value =
@@ -455,14 +383,8 @@ fn infras_earlier_state_file_moves_with_init_migrate_state() {
     assert_eq!(migrated["version"], 4);
     assert_eq!(migrated["lineage"], flat["lineage"]);
     assert_eq!(migrated["serial"], flat["serial"]);
-    assert_eq!(
-        migrated["infra"]["deployments"]["aws_ecs_service.gone"]["note"],
-        "kept as it is"
-    );
-    assert_eq!(
-        migrated["infra"]["pending"][0]["address"],
-        "aws_subnet.pending"
-    );
+    assert_eq!(migrated["infra"]["deployments"]["aws_ecs_service.gone"]["note"], "kept as it is");
+    assert_eq!(migrated["infra"]["pending"][0]["address"], "aws_subnet.pending");
     let vpc = &migrated["resources"][0];
     assert_eq!(vpc["type"], "aws_vpc");
     assert_eq!(
@@ -519,10 +441,7 @@ resource "aws_route_table" "private" {
             .clone()
     };
     let group = attributes("aws_security_group.web");
-    assert_eq!(
-        group["timeouts"],
-        serde_json::json!({"create": "5m", "delete": null})
-    );
+    assert_eq!(group["timeouts"], serde_json::json!({"create": "5m", "delete": null}));
     let table = attributes("aws_route_table.private");
     assert!(
         table.as_object().unwrap().contains_key("timeouts") && table["timeouts"].is_null(),
@@ -538,18 +457,11 @@ resource "aws_route_table" "private" {
     let plan = infra(
         &stack,
         Some(&moto),
-        &[
-            "plan",
-            "-input=false",
-            "-detailed-exitcode",
-            changed[0],
-            changed[1],
-        ],
+        &["plan", "-input=false", "-detailed-exitcode", changed[0], changed[1]],
     );
     assert_eq!(plan.code, 2, "{}", plan.all());
     assert!(
-        plan.stdout
-            .contains("aws_security_group.web will be updated in-place")
+        plan.stdout.contains("aws_security_group.web will be updated in-place")
             && plan.stdout.contains("\"7m\"")
             && plan.stdout.contains("0 to add, 1 to change, 0 to destroy"),
         "{}",
@@ -635,12 +547,7 @@ check "dns_hostnames" {
 "#;
     stack.write("main.tf", main);
     let apply = apply_run(&stack, &moto, NO_VARS);
-    assert_eq!(
-        apply.code,
-        1,
-        "the second VPC fails its postcondition: {}",
-        apply.all()
-    );
+    assert_eq!(apply.code, 1, "the second VPC fails its postcondition: {}", apply.all());
     let written: serde_json::Value =
         serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
     let results = written["check_results"].as_array().expect("check_results");
@@ -693,11 +600,7 @@ check "dns_hostnames" {
     apply_ok(&stack, &moto, NO_VARS);
     let written: serde_json::Value =
         serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
-    assert!(
-        written["check_results"].is_null(),
-        "{}",
-        written["check_results"]
-    );
+    assert!(written["check_results"].is_null(), "{}", written["check_results"]);
 }
 
 /// A deposed object in a Terraform state (what a `create_before_destroy` replacement set aside
@@ -723,32 +626,22 @@ fn a_deposed_object_is_planned_for_deletion_and_deleted() {
     deposed["deposed"] = serde_json::json!("00000001");
     deposed["create_before_destroy"] = serde_json::json!(true);
     let main_at = resources.iter().position(|r| r["name"] == "main").unwrap();
-    resources[main_at]["instances"]
-        .as_array_mut()
-        .unwrap()
-        .push(deposed);
-    stack.write(
-        "terraform.tfstate",
-        &serde_json::to_string_pretty(&written).unwrap(),
-    );
+    resources[main_at]["instances"].as_array_mut().unwrap().push(deposed);
+    stack.write("terraform.tfstate", &serde_json::to_string_pretty(&written).unwrap());
     stack.write("main.tf", &format!("{provider}{main}"));
 
     let plan = plan_run(&stack, &moto, &["-out=tfplan"]);
     assert_eq!(plan.code, 2, "{}", plan.all());
     assert!(
-        plan.stdout
-            .contains("# aws_vpc.main (deposed object 00000001) will be destroyed")
+        plan.stdout.contains("# aws_vpc.main (deposed object 00000001) will be destroyed")
             && plan.stdout.contains(&old_id)
             && plan.stdout.contains("0 to add, 0 to change, 1 to destroy"),
         "{}",
         plan.stdout
     );
-    let shown: serde_json::Value = serde_json::from_str(
-        &infra(&stack, Some(&moto), &["show", "-json", "tfplan"])
-            .ok()
-            .stdout,
-    )
-    .unwrap();
+    let shown: serde_json::Value =
+        serde_json::from_str(&infra(&stack, Some(&moto), &["show", "-json", "tfplan"]).ok().stdout)
+            .unwrap();
     let changes: Vec<&serde_json::Value> = shown["resource_changes"]
         .as_array()
         .unwrap()
@@ -758,10 +651,7 @@ fn a_deposed_object_is_planned_for_deletion_and_deleted() {
     assert_eq!(changes.len(), 1, "{changes:?}");
     assert_eq!(changes[0]["address"], "aws_vpc.main");
     assert_eq!(changes[0]["deposed"], "00000001");
-    assert_eq!(
-        changes[0]["change"]["actions"],
-        serde_json::json!(["delete"])
-    );
+    assert_eq!(changes[0]["change"]["actions"], serde_json::json!(["delete"]));
     assert_eq!(changes[0]["change"]["before"]["id"], old_id.as_str());
 
     infra(&stack, Some(&moto), &["apply", "-input=false", "tfplan"]).ok();
@@ -772,12 +662,7 @@ fn a_deposed_object_is_planned_for_deletion_and_deleted() {
     let written = stack.read("terraform.tfstate");
     assert!(!written.contains("\"deposed\""), "{written}");
     assert!(!written.contains(&old_id), "{written}");
-    plan_is_clean(
-        &stack,
-        &moto,
-        NO_VARS,
-        "after the deposed object is deleted",
-    );
+    plan_is_clean(&stack, &moto, NO_VARS, "after the deposed object is deleted");
 }
 
 /// A `create_before_destroy` replacement whose delete fails sets the replaced object aside
@@ -813,11 +698,7 @@ resource "aws_s3_bucket" "logs" {
 
     let replace = apply_run(&stack, &moto, &["-var=name=infra-deposed-b"]);
     assert_eq!(replace.code, 1, "{}", replace.all());
-    assert!(
-        replace.all().contains("BucketNotEmpty"),
-        "{}",
-        replace.all()
-    );
+    assert!(replace.all().contains("BucketNotEmpty"), "{}", replace.all());
     let written: serde_json::Value =
         serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
     let instances = written["resources"][0]["instances"].as_array().unwrap();
@@ -827,15 +708,10 @@ resource "aws_s3_bucket" "logs" {
     assert_eq!(instances[1]["deposed"], "00000001");
 
     let vars = ["-var=name=infra-deposed-b"];
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-detailed-exitcode", vars[0]],
-    );
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false", "-detailed-exitcode", vars[0]]);
     assert_eq!(plan.code, 2, "{}", plan.all());
     assert!(
-        plan.stdout
-            .contains("# aws_s3_bucket.logs (deposed object 00000001) will be destroyed")
+        plan.stdout.contains("# aws_s3_bucket.logs (deposed object 00000001) will be destroyed")
             && plan.stdout.contains("0 to add, 0 to change, 1 to destroy"),
         "{}",
         plan.stdout
@@ -896,12 +772,7 @@ fn undeclared(
     ours: &serde_json::Value,
     missing: &mut Vec<String>,
 ) {
-    for name in block["attributes"]
-        .as_object()
-        .into_iter()
-        .flatten()
-        .map(|(n, _)| n)
-    {
+    for name in block["attributes"].as_object().into_iter().flatten().map(|(n, _)| n) {
         let declared = ours["attributes"].get(name).is_some()
             // SDKv2 blocks that infra declares as attributes (or the other way round) are one
             // stored value all the same.
@@ -937,10 +808,7 @@ fn an_applied_state_is_terraforms_format_with_the_providers_attributes() {
     std::fs::remove_file(stack.path().join("terraform.tfstate")).unwrap();
     // Provider 6 spells the fixture's `vpc = true` (provider 4) as `domain = "vpc"`.
     let main = stack.read("main.tf");
-    stack.write(
-        "main.tf",
-        &main.replace("vpc        = true", "domain     = \"vpc\""),
-    );
+    stack.write("main.tf", &main.replace("vpc        = true", "domain     = \"vpc\""));
     apply_ok(&stack, &moto, NO_VARS);
     let written: serde_json::Value =
         serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
@@ -970,19 +838,11 @@ pub(super) fn assert_is_the_providers(written: &serde_json::Value) {
                     instance["schema_version"], schema["version"]
                 ));
             }
-            conforms(
-                kind,
-                &schema["block"],
-                &instance["attributes"],
-                &mut problems,
-                &mut missing,
-            );
+            conforms(kind, &schema["block"], &instance["attributes"], &mut problems, &mut missing);
         }
     }
     problems.retain(|problem| {
-        !KNOWN_EXTRA
-            .iter()
-            .any(|extra| problem.starts_with(&format!("{extra}: not an attribute")))
+        !KNOWN_EXTRA.iter().any(|extra| problem.starts_with(&format!("{extra}: not an attribute")))
     });
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     assert!(
@@ -1024,10 +884,7 @@ fn conforms(
         return;
     };
     let attributes = block["attributes"].as_object().cloned().unwrap_or_default();
-    let blocks = block["block_types"]
-        .as_object()
-        .cloned()
-        .unwrap_or_default();
+    let blocks = block["block_types"].as_object().cloned().unwrap_or_default();
     for (name, value) in entries {
         let here = format!("{path}.{name}");
         if let Some(attribute) = attributes.get(name) {
@@ -1107,9 +964,7 @@ fn value_conforms(ty: &serde_json::Value, value: &serde_json::Value) -> bool {
                 .is_some_and(|entries| entries.values().all(|item| value_conforms(element, item))),
             (Some("object"), Value::Object(fields)) => value.as_object().is_some_and(|entries| {
                 entries.iter().all(|(key, item)| {
-                    fields
-                        .get(key)
-                        .is_some_and(|field| value_conforms(field, item))
+                    fields.get(key).is_some_and(|field| value_conforms(field, item))
                 })
             }),
             _ => true,
@@ -1130,21 +985,13 @@ fn v4_format_problems(state: &serde_json::Value) -> Vec<String> {
     };
     check(state["version"] == 4, "version is 4".into());
     check(
-        state["terraform_version"]
-            .as_str()
-            .is_some_and(|v| v.split('.').count() == 3),
+        state["terraform_version"].as_str().is_some_and(|v| v.split('.').count() == 3),
         "terraform_version is a version".into(),
     );
     check(state["serial"].is_u64(), "serial is a number".into());
-    check(
-        state["lineage"].as_str().is_some_and(|l| l.len() == 36),
-        "lineage is a UUID".into(),
-    );
+    check(state["lineage"].as_str().is_some_and(|l| l.len() == 36), "lineage is a UUID".into());
     check(state["outputs"].is_object(), "outputs is an object".into());
-    check(
-        state.get("check_results").is_some(),
-        "check_results is present".into(),
-    );
+    check(state.get("check_results").is_some(), "check_results is present".into());
     for (name, output) in state["outputs"].as_object().into_iter().flatten() {
         check(
             output.get("value").is_some() && output.get("type").is_some(),
@@ -1171,14 +1018,8 @@ fn v4_format_problems(state: &serde_json::Value) -> Vec<String> {
             resource["name"].as_str().unwrap_or_default().to_string(),
         ));
         for instance in resource["instances"].as_array().into_iter().flatten() {
-            check(
-                instance["schema_version"].is_u64(),
-                format!("{name}: schema_version"),
-            );
-            check(
-                instance["attributes"].is_object(),
-                format!("{name}: attributes"),
-            );
+            check(instance["schema_version"].is_u64(), format!("{name}: schema_version"));
+            check(instance["attributes"].is_object(), format!("{name}: attributes"));
             check(
                 instance["sensitive_attributes"].is_array(),
                 format!("{name}: sensitive_attributes"),
@@ -1274,18 +1115,12 @@ output "token" {{
     );
     let applied = apply_ok(&consumer, &moto, NO_VARS);
     assert!(!applied.contains("s3cr3t-token"), "{applied}");
-    let outputs: serde_json::Value = serde_json::from_str(
-        &infra(&consumer, Some(&moto), &["output", "-json"])
-            .ok()
-            .stdout,
-    )
-    .expect("output -json");
+    let outputs: serde_json::Value =
+        serde_json::from_str(&infra(&consumer, Some(&moto), &["output", "-json"]).ok().stdout)
+            .expect("output -json");
     assert_eq!(outputs["tf_local"]["value"], terraform_vpc.as_str());
     assert_eq!(outputs["infra_local"]["value"], infra_vpc.as_str());
-    assert_eq!(
-        outputs["tf_s3"]["value"],
-        serde_json::json!(["10.0.16.0/20", "10.0.32.0/20"])
-    );
+    assert_eq!(outputs["tf_s3"]["value"], serde_json::json!(["10.0.16.0/20", "10.0.32.0/20"]));
     assert_eq!(outputs["infra_s3"]["value"], infra_vpc.as_str());
     assert_eq!(outputs["owner"]["value"], "platform");
     assert_eq!(outputs["token"]["sensitive"], true);
@@ -1316,11 +1151,7 @@ fn init_refuses_a_missing_bucket_and_a_lock_table_without_lock_id() {
     let init = infra(&stack, Some(&moto), &["init", "-input=false"]);
     assert_eq!(init.code, 1, "{}", init.all());
     assert_contains(&init.stderr, "S3 bucket \"no-such-bucket\" does not exist.");
-    assert!(
-        !init.stdout.contains("successfully initialized"),
-        "{}",
-        init.stdout
-    );
+    assert!(!init.stdout.contains("successfully initialized"), "{}", init.stdout);
 
     moto.python(
         "import boto3\nboto3.client('s3').create_bucket(Bucket='states')\n\
@@ -1367,20 +1198,9 @@ fn state_push_takes_a_terraform_state_with_terraforms_checks() {
     same_serial["outputs"] = serde_json::json!({});
     stack.write("same.tfstate", &same_serial.to_string());
     let refused = infra(&stack, None, &["state", "push", "same.tfstate"]).expect_code(1);
-    assert_contains(
-        &refused.stderr,
-        "with a different state that has the same serial",
-    );
-    infra(
-        &stack,
-        None,
-        &["state", "push", "-force", "unrelated.tfstate"],
-    )
-    .ok();
-    assert_eq!(
-        stack.state()["lineage"],
-        "00000000-0000-4000-8000-000000000000"
-    );
+    assert_contains(&refused.stderr, "with a different state that has the same serial");
+    infra(&stack, None, &["state", "push", "-force", "unrelated.tfstate"]).ok();
+    assert_eq!(stack.state()["lineage"], "00000000-0000-4000-8000-000000000000");
 }
 
 /// Every public Terraform state in the fixtures reads as it is: Terraform 0.12's
@@ -1389,12 +1209,9 @@ fn state_push_takes_a_terraform_state_with_terraforms_checks() {
 /// modules, data sources, `check_results` and `identity_schema_version` (cms-npd).
 #[test]
 fn every_public_terraform_state_reads_as_it_is() {
-    for fixture in [
-        "platy-tf012-legacy",
-        "ecs-fargate-alb-aws4",
-        "packt-vpc-natgw",
-        "cms-npd-ecs-alb-rds",
-    ] {
+    for fixture in
+        ["platy-tf012-legacy", "ecs-fargate-alb-aws4", "packt-vpc-natgw", "cms-npd-ecs-alb-rds"]
+    {
         let stack = Stack::from_fixture(&format!("tests/fixtures/terraform_states/{fixture}"));
         let written: serde_json::Value =
             serde_json::from_str(&stack.read("terraform.tfstate")).unwrap();
@@ -1406,28 +1223,16 @@ fn every_public_terraform_state_reads_as_it_is() {
             .sum();
         let listed = infra(&stack, None, &["state", "list", "-state=terraform.tfstate"]);
         assert_eq!(listed.code, 0, "{fixture}: {}", listed.all());
-        assert_eq!(
-            listed.stdout.lines().count(),
-            instances,
-            "{fixture}: {}",
-            listed.stdout
-        );
+        assert_eq!(listed.stdout.lines().count(), instances, "{fixture}: {}", listed.stdout);
         let pulled: serde_json::Value = serde_json::from_str(
-            &infra(&stack, None, &["state", "pull", "-state=terraform.tfstate"])
-                .ok()
-                .stdout,
+            &infra(&stack, None, &["state", "pull", "-state=terraform.tfstate"]).ok().stdout,
         )
         .unwrap();
         assert_eq!(pulled["lineage"], written["lineage"], "{fixture}");
         for (name, output) in written["outputs"].as_object().unwrap() {
+            assert_eq!(pulled["outputs"][name]["value"], output["value"], "{fixture}: {name}");
             assert_eq!(
-                pulled["outputs"][name]["value"], output["value"],
-                "{fixture}: {name}"
-            );
-            assert_eq!(
-                pulled["outputs"][name]["sensitive"]
-                    .as_bool()
-                    .unwrap_or(false),
+                pulled["outputs"][name]["sensitive"].as_bool().unwrap_or(false),
                 output["sensitive"].as_bool().unwrap_or(false),
                 "{fixture}: {name}"
             );
@@ -1437,12 +1242,8 @@ fn every_public_terraform_state_reads_as_it_is() {
         let key = |r: &serde_json::Value| {
             format!("{} {} {}.{}", r["module"], r["mode"], r["type"], r["name"])
         };
-        let ours: std::collections::BTreeMap<String, &serde_json::Value> = pulled["resources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| (key(r), r))
-            .collect();
+        let ours: std::collections::BTreeMap<String, &serde_json::Value> =
+            pulled["resources"].as_array().unwrap().iter().map(|r| (key(r), r)).collect();
         for theirs in written["resources"].as_array().unwrap() {
             let ours = ours
                 .get(&key(theirs))
@@ -1494,10 +1295,7 @@ fn utility_provider_objects_in_a_terraform_state_are_adopted() {
         data["instances"][0]["attributes"]["input"],
         serde_json::json!({"value": "v2", "type": "string"})
     );
-    assert_eq!(
-        data["provider"],
-        "provider[\"terraform.io/builtin/terraform\"]"
-    );
+    assert_eq!(data["provider"], "provider[\"terraform.io/builtin/terraform\"]");
     plan_is_clean(&stack, &moto, NO_VARS, "after the apply");
 }
 
@@ -1547,10 +1345,7 @@ resource "terraform_data" "second" {
     child.kill().expect("kill infra");
     child.wait().expect("wait for infra");
     assert!(
-        stack
-            .path()
-            .join("terraform.tfstate.infra-journal")
-            .exists(),
+        stack.path().join("terraform.tfstate.infra-journal").exists(),
         "the killed run left its journal"
     );
     let first_id = {
@@ -1558,11 +1353,7 @@ resource "terraform_data" "second" {
             serde_json::from_str(&stack.state_text_at("terraform.tfstate")).expect("state");
         infra_testkit::flat_state(&state)["resources"]
             .as_array()
-            .and_then(|resources| {
-                resources
-                    .iter()
-                    .find(|r| r["address"] == "terraform_data.first")
-            })
+            .and_then(|resources| resources.iter().find(|r| r["address"] == "terraform_data.first"))
             .map(|r| r["id"].as_str().unwrap_or_default().to_string())
             .expect("the journal holds terraform_data.first")
     };
@@ -1590,28 +1381,10 @@ resource "terraform_data" "second" {
 
     let plan = infra(&stack, None, &["plan", "-input=false"]);
     assert_eq!(plan.code, 1, "{}", plan.all());
-    assert!(
-        plan.stderr
-            .contains("holds the records of an infra run that died"),
-        "{}",
-        plan.all()
-    );
-    assert!(
-        plan.stderr
-            .contains(&format!("terraform_data.first ({first_id})")),
-        "{}",
-        plan.all()
-    );
-    assert!(
-        plan.stderr.contains("terraform_data.second"),
-        "{}",
-        plan.all()
-    );
-    assert_eq!(
-        stack.read("terraform.tfstate"),
-        terraform_text,
-        "nothing was changed"
-    );
+    assert!(plan.stderr.contains("holds the records of an infra run that died"), "{}", plan.all());
+    assert!(plan.stderr.contains(&format!("terraform_data.first ({first_id})")), "{}", plan.all());
+    assert!(plan.stderr.contains("terraform_data.second"), "{}", plan.all());
+    assert_eq!(stack.read("terraform.tfstate"), terraform_text, "nothing was changed");
 
     std::fs::rename(
         stack.path().join("terraform.tfstate.infra-journal"),

@@ -139,10 +139,7 @@ fn every_utility_type_is_created_stable_replaced_by_its_keepers_and_destroyed() 
     stack.write("input.txt", "read me\n");
 
     let apply = infra(&stack, None, &["apply", "-auto-approve", "-input=false"]).ok();
-    assert_contains(
-        &apply.stdout,
-        "Apply complete! Resources: 14 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&apply.stdout, "Apply complete! Resources: 14 added, 0 changed, 0 destroyed.");
     assert_contains(&apply.stdout, "greeting = \"Hello, world!\"");
     assert_contains(&apply.stdout, "readme = \"read me\\n\"");
     let written = std::fs::read_to_string(stack.path().join("out/config.txt")).unwrap();
@@ -153,47 +150,22 @@ fn every_utility_type_is_created_stable_replaced_by_its_keepers_and_destroyed() 
     assert!(!apply.all().contains(password), "the password was printed");
 
     // Stable: nothing is regenerated on the next plan.
-    let again = infra(
-        &stack,
-        None,
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let again = infra(&stack, None, &["plan", "-input=false", "-detailed-exitcode"]);
     assert_eq!(again.code, 0, "{}", again.all());
     assert_contains(&again.stdout, "No changes.");
 
     // A keeper or trigger change replaces exactly the resources that use it.
     let suffix = attribute(&stack, "random_id.suffix", "hex");
-    let plan = infra(
-        &stack,
-        None,
-        &["plan", "-input=false", "-var", "generation=2"],
-    )
-    .ok();
-    for address in [
-        "random_id.suffix",
-        "null_resource.migrate",
-        "terraform_data.release",
-    ] {
+    let plan = infra(&stack, None, &["plan", "-input=false", "-var", "generation=2"]).ok();
+    for address in ["random_id.suffix", "null_resource.migrate", "terraform_data.release"] {
         assert!(
-            plan.stdout
-                .contains(&format!("# {address} must be replaced")),
+            plan.stdout.contains(&format!("# {address} must be replaced")),
             "{address}: {}",
             plan.stdout
         );
     }
     assert_contains(&plan.stdout, "Plan: 3 to add, 0 to change, 3 to destroy.");
-    infra(
-        &stack,
-        None,
-        &[
-            "apply",
-            "-auto-approve",
-            "-input=false",
-            "-var",
-            "generation=2",
-        ],
-    )
-    .ok();
+    infra(&stack, None, &["apply", "-auto-approve", "-input=false", "-var", "generation=2"]).ok();
     assert_ne!(attribute(&stack, "random_id.suffix", "hex"), suffix);
     assert_eq!(
         // A dynamic attribute, in cty's wrapped form as Terraform stores it.
@@ -203,54 +175,25 @@ fn every_utility_type_is_created_stable_replaced_by_its_keepers_and_destroyed() 
 
     // A deleted local file is drift: it is written again.
     std::fs::remove_file(stack.path().join("out/config.txt")).unwrap();
-    let plan = infra(
-        &stack,
-        None,
-        &["plan", "-input=false", "-var", "generation=2"],
-    )
-    .ok();
+    let plan = infra(&stack, None, &["plan", "-input=false", "-var", "generation=2"]).ok();
     assert_contains(&plan.stdout, "# local_file.config will be created");
-    let apply = infra(
-        &stack,
-        None,
-        &[
-            "apply",
-            "-auto-approve",
-            "-input=false",
-            "-var",
-            "generation=2",
-        ],
-    )
-    .ok();
+    let apply =
+        infra(&stack, None, &["apply", "-auto-approve", "-input=false", "-var", "generation=2"])
+            .ok();
     assert_contains(&apply.stdout, "Resources: 1 added, 0 changed, 0 destroyed.");
     assert!(stack.path().join("out/config.txt").exists());
 
-    let destroy = infra(
-        &stack,
-        None,
-        &[
-            "destroy",
-            "-auto-approve",
-            "-input=false",
-            "-var",
-            "generation=2",
-        ],
-    )
-    .ok();
-    assert_contains(
-        &destroy.stdout,
-        "Destroy complete! Resources: 14 destroyed.",
-    );
+    let destroy =
+        infra(&stack, None, &["destroy", "-auto-approve", "-input=false", "-var", "generation=2"])
+            .ok();
+    assert_contains(&destroy.stdout, "Destroy complete! Resources: 14 destroyed.");
     assert!(!stack.path().join("out/config.txt").exists());
 }
 
 #[test]
 fn an_archive_for_a_lambda_does_not_churn() {
     let stack = Stack::new();
-    stack.write(
-        "src/index.py",
-        "def handler(event, context):\n    return 'ok'\n",
-    );
+    stack.write("src/index.py", "def handler(event, context):\n    return 'ok'\n");
     stack.write(
         "main.tf",
         r#"
@@ -267,24 +210,14 @@ resource "terraform_data" "code" {
     );
     infra(&stack, None, &["apply", "-auto-approve", "-input=false"]).ok();
     let first = std::fs::read(stack.path().join("build/lambda.zip")).unwrap();
-    let again = infra(
-        &stack,
-        None,
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let again = infra(&stack, None, &["plan", "-input=false", "-detailed-exitcode"]);
     assert_eq!(again.code, 0, "{}", again.all());
     let second = std::fs::read(stack.path().join("build/lambda.zip")).unwrap();
     assert_eq!(first, second, "the zip is byte-identical");
 
-    stack.write(
-        "src/index.py",
-        "def handler(event, context):\n    return 'changed'\n",
-    );
+    stack.write("src/index.py", "def handler(event, context):\n    return 'changed'\n");
     let changed = infra(&stack, None, &["plan", "-input=false"]).ok();
-    assert_contains(
-        &changed.stdout,
-        "# terraform_data.code will be updated in-place",
-    );
+    assert_contains(&changed.stdout, "# terraform_data.code will be updated in-place");
 }
 
 #[test]
@@ -312,25 +245,15 @@ import {
 resource "random_uuid" "run" {}
 "#,
     );
-    let import = infra(
-        &stack,
-        None,
-        &["import", "random_password.imported", "Sup3rS3cret!xy"],
-    )
-    .ok();
+    let import =
+        infra(&stack, None, &["import", "random_password.imported", "Sup3rS3cret!xy"]).ok();
     assert_contains(&import.stdout, "Import successful!");
-    assert!(
-        !import.all().contains("Sup3rS3cret!xy"),
-        "the imported password was printed"
-    );
+    assert!(!import.all().contains("Sup3rS3cret!xy"), "the imported password was printed");
     infra(&stack, None, &["import", "random_integer.port", "42,1,100"]).ok();
     assert_eq!(attribute(&stack, "random_integer.port", "result"), 42.0);
 
     let refused = infra(&stack, None, &["import", "random_pet.name", "anything"]).expect_code(1);
-    assert_contains(
-        &refused.stderr,
-        "resource random_pet doesn't support import",
-    );
+    assert_contains(&refused.stderr, "resource random_pet doesn't support import");
 
     let plan = infra(&stack, None, &["plan", "-input=false"]).ok();
     assert_contains(&plan.stdout, "# random_uuid.run will be imported");
@@ -340,11 +263,7 @@ resource "random_uuid" "run" {}
         attribute(&stack, "random_uuid.run", "result"),
         "c0b1a9f2-7d7e-4b8e-9a55-2f1c3e4d5a6b"
     );
-    let again = infra(
-        &stack,
-        None,
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let again = infra(&stack, None, &["plan", "-input=false", "-detailed-exitcode"]);
     assert_eq!(again.code, 0, "{}", again.all());
 }
 
@@ -376,24 +295,11 @@ resource "aws_db_instance" "main" {
 }
 "#,
     );
-    infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-out=plan.json"],
-    )
-    .ok();
+    infra(&stack, Some(&moto), &["plan", "-input=false", "-out=plan.json"]).ok();
     let apply = infra(&stack, Some(&moto), &["apply", "plan.json"]).ok();
     let password = attribute(&stack, "random_password.master", "result");
-    let password = password
-        .as_str()
-        .expect("the password is in the state")
-        .to_string();
-    let plan = infra(
-        &stack,
-        Some(&moto),
-        &["plan", "-input=false", "-out=again.json"],
-    )
-    .ok();
+    let password = password.as_str().expect("the password is in the state").to_string();
+    let plan = infra(&stack, Some(&moto), &["plan", "-input=false", "-out=again.json"]).ok();
     let shown = infra(&stack, Some(&moto), &["show", "-json", "again.json"]).ok();
     let text = infra(&stack, Some(&moto), &["show"]).ok();
     for (what, output) in [
@@ -475,20 +381,11 @@ output "secret" {
         "names = [\"c.txt\", \"/a/b\", \"cba\", 255]",
         "secret = true",
     ] {
-        assert!(
-            apply.stdout.contains(expected),
-            "{expected}: {}",
-            apply.stdout
-        );
+        assert!(apply.stdout.contains(expected), "{expected}: {}", apply.stdout);
     }
-    assert_contains(
-        &apply.stdout,
-        r#"yaml = "\"name\": \"web\"\n\"ports\":\n- 80\n- 443\n""#,
-    );
+    assert_contains(&apply.stdout, r#"yaml = "\"name\": \"web\"\n\"ports\":\n- 80\n- 443\n""#);
     let stamp = attribute(&stack, "terraform_data.stamp", "output");
-    let stamp = stamp["value"]
-        .as_str()
-        .expect("timestamp() has the apply time at apply");
+    let stamp = stamp["value"].as_str().expect("timestamp() has the apply time at apply");
     assert!(stamp.starts_with("20") && stamp.ends_with('Z'), "{stamp}");
 }
 
@@ -545,11 +442,7 @@ resource "null_resource" "y" {
         let shown = infra(&stack, None, args).ok().stdout;
         assert!(!shown.contains("hunter2-in-config"), "{args:?}: {shown}");
     }
-    let plan = infra(
-        &stack,
-        None,
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let plan = infra(&stack, None, &["plan", "-input=false", "-detailed-exitcode"]);
     assert_eq!(plan.code, 0, "{}", plan.stdout);
 }
 
@@ -596,26 +489,15 @@ import {
             &format!("# module.names[{index}].random_string.s will be imported"),
         );
     }
-    assert_contains(
-        &plan.stdout,
-        "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.",
-    );
+    assert_contains(&plan.stdout, "Plan: 2 to import, 0 to add, 0 to change, 0 to destroy.");
     infra(&stack, None, &["apply", "-auto-approve", "-input=false"]).ok();
     for index in 0..2 {
         assert_eq!(
-            attribute(
-                &stack,
-                &format!("module.names[{index}].random_string.s"),
-                "result"
-            ),
+            attribute(&stack, &format!("module.names[{index}].random_string.s"), "result"),
             format!("n{index}abc")
         );
     }
-    let again = infra(
-        &stack,
-        None,
-        &["plan", "-input=false", "-detailed-exitcode"],
-    );
+    let again = infra(&stack, None, &["plan", "-input=false", "-detailed-exitcode"]);
     assert_eq!(again.code, 0, "{}", again.all());
 }
 

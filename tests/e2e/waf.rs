@@ -67,32 +67,21 @@ fn a_web_acl_association_protects_the_load_balancer_until_destroyed() {
     let first = web_acl(&moto, "first");
     let vars = [format!("-var=web_acl_arn={first}")];
     let created = apply(&stack, &moto, &vars);
-    assert_contains(
-        &created,
-        "Apply complete! Resources: 5 added, 0 changed, 0 destroyed.",
-    );
+    assert_contains(&created, "Apply complete! Resources: 5 added, 0 changed, 0 destroyed.");
     let lb = state_id(&stack, "aws_lb.web");
     let id = format!("{first},{lb}");
     assert_eq!(state_id(&stack, "aws_wafv2_web_acl_association.web"), id);
     assert_eq!(protecting(&moto, &lb), first);
     plan_is_clean(&stack, &moto, &vars, "after the apply");
 
-    reimport(
-        &stack,
-        &moto,
-        &vars,
-        &[("aws_wafv2_web_acl_association.web", &id)],
-    );
+    reimport(&stack, &moto, &vars, &[("aws_wafv2_web_acl_association.web", &id)]);
     plan_is_clean(&stack, &moto, &vars, "after the import");
 
     // Another web ACL: both arguments force a new association.
     let second = web_acl(&moto, "second");
     let vars = [format!("-var=web_acl_arn={second}")];
     let plan = infra(&stack, Some(&moto), &["plan", "-input=false", &vars[0]]).ok();
-    assert_contains(
-        &plan.stdout,
-        "# aws_wafv2_web_acl_association.web must be replaced",
-    );
+    assert_contains(&plan.stdout, "# aws_wafv2_web_acl_association.web must be replaced");
     apply(&stack, &moto, &vars);
     assert_eq!(protecting(&moto, &lb), second);
 

@@ -74,13 +74,9 @@ trait WithTags {
 
 impl WithTags for Schema {
     fn with_tags(self) -> Schema {
-        self.taggable()
-            .attr(Attribute::optional("tags", Type::map(Type::String)))
-            .attr(
-                Attribute::computed("tags_all", Type::map(Type::String))
-                    .compared()
-                    .follows("tags"),
-            )
+        self.taggable().attr(Attribute::optional("tags", Type::map(Type::String))).attr(
+            Attribute::computed("tags_all", Type::map(Type::String)).compared().follows("tags"),
+        )
     }
 }
 
@@ -125,11 +121,7 @@ fn registry() -> Registry {
     let vpc = Schema::new()
         .attr(id())
         .attr(arn())
-        .attr(
-            Attribute::required("cidr_block", Type::String)
-                .force_new()
-                .check(Check::Cidr),
-        )
+        .attr(Attribute::required("cidr_block", Type::String).force_new().check(Check::Cidr))
         .attr(Attribute::optional("enable_dns_support", Type::Bool).default(Value::Bool(true)))
         .attr(Attribute::optional("enable_dns_hostnames", Type::Bool).default(Value::Bool(false)))
         .attr(
@@ -138,10 +130,7 @@ fn registry() -> Registry {
                 .force_new()
                 .check(Check::OneOf(&["default", "dedicated"])),
         )
-        .attr(Attribute::computed(
-            "default_security_group_id",
-            Type::String,
-        ))
+        .attr(Attribute::computed("default_security_group_id", Type::String))
         .attr(Attribute::computed("main_route_table_id", Type::String))
         .attr(Attribute::computed("default_route_table_id", Type::String))
         .attr(Attribute::computed("dhcp_options_id", Type::String))
@@ -151,11 +140,7 @@ fn registry() -> Registry {
         .attr(id())
         .attr(arn())
         .attr(Attribute::required("vpc_id", Type::String).force_new())
-        .attr(
-            Attribute::required("cidr_block", Type::String)
-                .force_new()
-                .check(Check::Cidr),
-        )
+        .attr(Attribute::required("cidr_block", Type::String).force_new().check(Check::Cidr))
         .attr(Attribute::optional_computed("availability_zone", Type::String).force_new())
         .attr(Attribute::computed("availability_zone_id", Type::String))
         .attr(
@@ -225,16 +210,10 @@ fn registry() -> Registry {
         .attr(arn())
         .attr(Attribute::computed("arn_suffix", Type::String))
         .attr(Attribute::optional_computed("name", Type::String).force_new())
-        .attr(
-            Attribute::optional("port", Type::Number)
-                .check(Check::Port)
-                .force_new(),
-        )
+        .attr(Attribute::optional("port", Type::Number).check(Check::Port).force_new())
         .attr(
             Attribute::optional("protocol", Type::String)
-                .check(Check::OneOf(&[
-                    "HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE",
-                ]))
+                .check(Check::OneOf(&["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE"]))
                 .force_new(),
         )
         .attr(
@@ -324,15 +303,8 @@ fn synthetic(count: usize) -> String {
     out
 }
 
-const PHASES: [&str; 7] = [
-    "load+parse",
-    "evaluator",
-    "schemas",
-    "dependencies+order",
-    "plan",
-    "render",
-    "total",
-];
+const PHASES: [&str; 7] =
+    ["load+parse", "evaluator", "schemas", "dependencies+order", "plan", "render", "total"];
 
 /// What one run measured, phase by phase (the indices of [`PHASES`]).
 struct Run {
@@ -462,11 +434,7 @@ fn rss_mb(field: &str) -> f64 {
 fn main() {
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     let runs: usize = arguments.first().and_then(|a| a.parse().ok()).unwrap_or(5);
-    let mut sizes: Vec<usize> = arguments
-        .iter()
-        .skip(1)
-        .filter_map(|a| a.parse().ok())
-        .collect();
+    let mut sizes: Vec<usize> = arguments.iter().skip(1).filter_map(|a| a.parse().ok()).collect();
     if sizes.is_empty() {
         sizes = vec![1_000, 10_000];
     }

@@ -25,25 +25,19 @@ pub(crate) use sent;
 /// provider's `create.Name`): optional and computed, forcing a new object, in conflict with
 /// `name_prefix`, as the provider declares it in every such type.
 pub fn name_attribute() -> Attribute {
-    Attribute::optional_computed("name", Type::String)
-        .force_new()
-        .conflicts_with(&["name_prefix"])
+    Attribute::optional_computed("name", Type::String).force_new().conflicts_with(&["name_prefix"])
 }
 
 /// The `name_prefix` beside [`name_attribute`]: optional, forcing a new object, in conflict with
 /// `name`.
 pub fn name_prefix_attribute() -> Attribute {
-    Attribute::optional("name_prefix", Type::String)
-        .force_new()
-        .conflicts_with(&["name"])
+    Attribute::optional("name_prefix", Type::String).force_new().conflicts_with(&["name"])
 }
 
 /// [`name_prefix_attribute`] for the types whose provider schema also marks it `Computed`
 /// (read back from the name where the prior state does not hold it).
 pub fn computed_name_prefix_attribute() -> Attribute {
-    Attribute::optional_computed("name_prefix", Type::String)
-        .force_new()
-        .conflicts_with(&["name"])
+    Attribute::optional_computed("name_prefix", Type::String).force_new().conflicts_with(&["name"])
 }
 
 /// How often waits poll. The emulator is instant; real AWS changes state in seconds.
@@ -127,12 +121,7 @@ pub fn policy_value(reported: Option<&str>, configured: &Value) -> Value {
 pub fn invalid_json(config: &Value, key: &str) -> Option<(String, String)> {
     let text = config.get(key).as_str()?;
     let invalid = serde_json::from_str::<serde_json::Value>(text).is_err();
-    invalid.then(|| {
-        (
-            key.to_string(),
-            format!("\"{key}\" contains an invalid JSON"),
-        )
-    })
+    invalid.then(|| (key.to_string(), format!("\"{key}\" contains an invalid JSON")))
 }
 
 /// A value marked sensitive (null stays plain null).
@@ -146,19 +135,12 @@ pub fn sensitive(value: Value) -> Value {
 
 /// A number (or null) as a `Value`.
 pub fn number(value: Option<i64>) -> Value {
-    value
-        .map(|n| Value::Number(n as f64))
-        .unwrap_or(Value::Null)
+    value.map(|n| Value::Number(n as f64)).unwrap_or(Value::Null)
 }
 
 /// A list of strings as a `Value`.
 pub fn string_list<S: AsRef<str>>(items: impl IntoIterator<Item = S>) -> Value {
-    Value::List(
-        items
-            .into_iter()
-            .map(|s| Value::string(s.as_ref()))
-            .collect(),
-    )
+    Value::List(items.into_iter().map(|s| Value::string(s.as_ref())).collect())
 }
 
 /// Sets `tags` and `tags_all` to what AWS reports, without the managed `infra:*` keys.
@@ -199,11 +181,7 @@ pub fn tag_changes(prior: &Value, planned: &Value) -> (BTreeMap<String, String>,
         .filter(|(k, v)| before.get(*k) != Some(*v))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let to_remove = before
-        .keys()
-        .filter(|k| !after.contains_key(*k))
-        .cloned()
-        .collect();
+    let to_remove = before.keys().filter(|k| !after.contains_key(*k)).cloned().collect();
     (to_set, to_remove)
 }
 
@@ -285,10 +263,7 @@ where
 /// `ResourceNotFoundException`.
 pub fn is_missing(error: &ProviderError) -> bool {
     crate::error::is_not_found(error)
-        || matches!(
-            error.code.as_deref(),
-            Some("NoSuchEntity" | "ResourceNotFoundException")
-        )
+        || matches!(error.code.as_deref(), Some("NoSuchEntity" | "ResourceNotFoundException"))
 }
 
 /// A delete's answer as its outcome: an object already gone (a not-found answer, as
@@ -329,11 +304,7 @@ pub async fn read_one(
     resource: &dyn infra_core::ResourceType,
     value: &Value,
 ) -> Result<Option<Value>, ProviderError> {
-    Ok(resource
-        .read_many(std::slice::from_ref(value))
-        .await?
-        .pop()
-        .flatten())
+    Ok(resource.read_many(std::slice::from_ref(value)).await?.pop().flatten())
 }
 
 /// The objects named `names`, described as the APIs that take one name or list everything
@@ -392,14 +363,8 @@ macro_rules! resource_tag_changes {
         $crate::app_support::send_tag_changes!(
             $prior,
             $planned,
-            |to_remove| $client
-                .untag_resource()
-                .$name($id)
-                .set_tag_keys(Some(to_remove)),
-            |to_set| $client
-                .tag_resource()
-                .$name($id)
-                .set_tags(Some(sdk_tags(&to_set)?))
+            |to_remove| $client.untag_resource().$name($id).set_tag_keys(Some(to_remove)),
+            |to_set| $client.tag_resource().$name($id).set_tags(Some(sdk_tags(&to_set)?))
         )
     };
 }
@@ -481,21 +446,16 @@ pub fn same_json(reported: Option<String>, configured: &Value) -> Value {
 /// connect log configuration's options).
 pub fn string_map(value: &Value, key: &str) -> Option<HashMap<String, String>> {
     value.get(key).as_map().map(|entries| {
-        entries
-            .iter()
-            .filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string())))
-            .collect()
+        entries.iter().filter_map(|(k, v)| v.as_str().map(|v| (k.clone(), v.to_string()))).collect()
     })
 }
 
 /// A string map as a value (null when absent or empty).
 pub fn map_value(map: Option<&HashMap<String, String>>) -> Value {
     match map {
-        Some(map) if !map.is_empty() => Value::Map(
-            map.iter()
-                .map(|(k, v)| (k.clone(), Value::string(v)))
-                .collect(),
-        ),
+        Some(map) if !map.is_empty() => {
+            Value::Map(map.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect())
+        }
         _ => Value::Null,
     }
 }
@@ -525,10 +485,7 @@ pub fn data_source_schema(
         }
     }
     for lookup in lookups {
-        let ty = resource
-            .attribute(lookup)
-            .map(|a| a.ty.clone())
-            .unwrap_or(Type::String);
+        let ty = resource.attribute(lookup).map(|a| a.ty.clone()).unwrap_or(Type::String);
         schema = schema.attr(Attribute::optional_computed(lookup, ty));
     }
     schema
@@ -538,10 +495,7 @@ pub fn data_source_schema(
 pub fn data_source_value(schema: &infra_core::Schema, value: Value) -> Value {
     match value {
         Value::Map(entries) => Value::Map(
-            entries
-                .into_iter()
-                .filter(|(key, _)| schema.attribute(key).is_some())
-                .collect(),
+            entries.into_iter().filter(|(key, _)| schema.attribute(key).is_some()).collect(),
         ),
         other => other,
     }
@@ -552,8 +506,7 @@ pub fn tags_match(tags: &[(String, String)], wanted: &Value) -> bool {
     match wanted.as_map() {
         None => true,
         Some(wanted) => wanted.iter().all(|(key, value)| {
-            tags.iter()
-                .any(|(k, v)| k == key && value.as_str() == Some(v.as_str()))
+            tags.iter().any(|(k, v)| k == key && value.as_str() == Some(v.as_str()))
         }),
     }
 }
@@ -571,10 +524,7 @@ where
     Fut: Future<Output = Result<T, ProviderError>>,
 {
     use futures::{StreamExt, TryStreamExt};
-    futures::stream::iter(reads)
-        .buffered(READS_IN_FLIGHT)
-        .try_collect()
-        .await
+    futures::stream::iter(reads).buffered(READS_IN_FLIGHT).try_collect().await
 }
 
 /// Each prior object's refreshed value, in the prior's order: the object `found` under its
@@ -585,18 +535,12 @@ pub fn by_key<'f, T: 'f>(
     found: impl Fn(&str) -> Option<&'f T>,
     value: impl Fn(&T, &Value) -> Value,
 ) -> Vec<Option<Value>> {
-    prior
-        .iter()
-        .map(|p| Some(value(found(&string(p, key)?)?, p)))
-        .collect()
+    prior.iter().map(|p| Some(value(found(&string(p, key)?)?, p))).collect()
 }
 
 /// The prior objects by their `key` attribute: the hints a reader of many objects takes.
 pub fn hints_by<'p>(prior: &'p [Value], key: &str) -> BTreeMap<String, &'p Value> {
-    prior
-        .iter()
-        .filter_map(|p| Some((string(p, key)?, p)))
-        .collect()
+    prior.iter().filter_map(|p| Some((string(p, key)?, p))).collect()
 }
 
 #[cfg(test)]
@@ -617,10 +561,7 @@ mod tests {
         )]);
         let planned = Value::map([(
             "tags_all",
-            Value::map([
-                ("a", Value::string("9")),
-                ("infra:address", Value::string("x")),
-            ]),
+            Value::map([("a", Value::string("9")), ("infra:address", Value::string("x"))]),
         )]);
         let (set, remove) = tag_changes(&prior, &planned);
         assert_eq!(set, BTreeMap::from([("a".to_string(), "9".to_string())]));

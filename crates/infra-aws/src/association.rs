@@ -113,11 +113,7 @@ impl<A: Association> AssociationType<A> {
                 true => Attribute::required(A::PAIR.1, Type::String).force_new(),
                 false => Attribute::required(A::PAIR.1, Type::String),
             });
-        AssociationType {
-            aws,
-            schema,
-            association: PhantomData,
-        }
+        AssociationType { aws, schema, association: PhantomData }
     }
 
     /// The state of a link.
@@ -171,10 +167,7 @@ impl<A: Association> ResourceType for AssociationType<A> {
             Update::KeepPrior => Ok(at.prior.clone()),
             Update::Planned => Ok(at.planned.clone()),
             Update::Attach => {
-                let creating = Creating {
-                    operation: at.operation,
-                    planned: at.planned,
-                };
+                let creating = Creating { operation: at.operation, planned: at.planned };
                 self.create(creating).await
             }
         }
@@ -189,10 +182,7 @@ impl<A: Association> ResourceType for AssociationType<A> {
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
         let linked = A::read(self, prior).await?;
-        Ok(linked
-            .iter()
-            .map(|p| p.as_ref().map(Self::value_of))
-            .collect())
+        Ok(linked.iter().map(|p| p.as_ref().map(Self::value_of)).collect())
     }
 
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
@@ -201,9 +191,7 @@ impl<A: Association> ResourceType for AssociationType<A> {
 
     /// The planned pair, linked now.
     async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
-        Ok(read_one(self, at.planned)
-            .await?
-            .filter(|found| A::pair(found) == A::pair(at.planned)))
+        Ok(read_one(self, at.planned).await?.filter(|found| A::pair(found) == A::pair(at.planned)))
     }
 }
 
@@ -262,11 +250,7 @@ pub struct MembersType<M: Members> {
 
 impl<M: Members> MembersType<M> {
     pub fn new(aws: Arc<Aws>) -> MembersType<M> {
-        MembersType {
-            aws,
-            schema: M::schema(),
-            members: PhantomData,
-        }
+        MembersType { aws, schema: M::schema(), members: PhantomData }
     }
 
     fn configured(value: &Value) -> Vec<BTreeSet<String>> {
@@ -354,8 +338,7 @@ impl<M: Members> ResourceType for MembersType<M> {
     async fn update(&self, at: Updating<'_>) -> Result<Value, ProviderError> {
         let key = string(at.prior, M::KEY).ok_or_else(|| ProviderError::new(M::NO_KEY))?;
         let wanted = Self::configured(at.planned);
-        self.sync(&key, &Self::configured(at.prior), &wanted)
-            .await?;
+        self.sync(&key, &Self::configured(at.prior), &wanted).await?;
         Ok(Self::value_of(&key, &wanted, at.planned))
     }
 
@@ -363,10 +346,7 @@ impl<M: Members> ResourceType for MembersType<M> {
         let Some(key) = string(at.prior, M::KEY) else {
             return Ok(());
         };
-        match self
-            .sync(&key, &Self::configured(at.prior), &Self::none())
-            .await
-        {
+        match self.sync(&key, &Self::configured(at.prior), &Self::none()).await {
             Err(error) if M::DELETE_GONE_OK && is_missing(&error) => Ok(()),
             other => other,
         }
@@ -410,9 +390,7 @@ mod tests {
         let certificate = AwsLbListenerCertificate::new(aws.clone());
         assert_eq!(certificate.name(), "aws_lb_listener_certificate");
         assert_eq!(certificate.aliases(), ["aws_alb_listener_certificate"]);
-        assert!(AwsWafv2WebAclAssociation::new(aws.clone())
-            .aliases()
-            .is_empty());
+        assert!(AwsWafv2WebAclAssociation::new(aws.clone()).aliases().is_empty());
         let registry = crate::registry(aws);
         let alias = registry.resource("aws_alb_listener_certificate");
         assert_eq!(alias.map(|t| t.name()), Some("aws_lb_listener_certificate"));

@@ -59,10 +59,7 @@ pub type Deleting<'a, O> = crate::writes::Deleting<'a, ObjectType<O>>;
 impl<T> Tagged<T> {
     /// An object of an untagged type ([`AwsObject::TAGGED`] false).
     pub fn untagged(object: T) -> Tagged<T> {
-        Tagged {
-            object,
-            tags: vec![],
-        }
+        Tagged { object, tags: vec![] }
     }
 }
 
@@ -205,10 +202,7 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     /// Creates the object (tagged with the operation's managed tags); returns its key. A type
     /// that overrides [`AwsObject::create_written`] is never asked (by default an error).
     async fn create(_at: Creating<'_, Self>) -> Result<String, ProviderError> {
-        Err(ProviderError::new(format!(
-            "{} creates in create_written",
-            Self::NAME
-        )))
+        Err(ProviderError::new(format!("{} creates in create_written", Self::NAME)))
     }
     /// Creates the object and returns it as written. By default [`AwsObject::create`], then
     /// the object read back ([`AwsObject::written`]); a type whose create already holds the
@@ -222,10 +216,7 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     /// (a rename changes it). A type that overrides [`AwsObject::update_written`] is never
     /// asked (by default an error).
     async fn update(_at: Updating<'_, Self>) -> Result<String, ProviderError> {
-        Err(ProviderError::new(format!(
-            "{} updates in update_written",
-            Self::NAME
-        )))
+        Err(ProviderError::new(format!("{} updates in update_written", Self::NAME)))
     }
     /// Changes the object and returns it as written, as [`AwsObject::create_written`] does
     /// for a create: by default [`AwsObject::update`], then the object read back.
@@ -255,10 +246,7 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     ) -> Result<Tagged<Self::Object>, ProviderError> {
         match Self::EVENTUALLY_CONSISTENT {
             true => propagated(Self::KIND, key, || this.found(key)).await,
-            false => this
-                .found(key)
-                .await?
-                .ok_or_else(|| vanished(Self::KIND, key)),
+            false => this.found(key).await?.ok_or_else(|| vanished(Self::KIND, key)),
         }
     }
     /// After a create whose answer was lost: the object it made, by default the one of its
@@ -320,11 +308,7 @@ impl<O: AwsObject> ObjectType<O> {
     /// What a read in this run kept of the object with this key ([`ObjectType::remember`]);
     /// `None` when nothing read it (`-refresh=false`).
     pub fn seen(&self, key: &str) -> Option<Value> {
-        self.seen
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .get(key)
-            .cloned()
+        self.seen.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).get(key).cloned()
     }
 
     /// The object with this key as described, or `None` when there is none.
@@ -335,20 +319,13 @@ impl<O: AwsObject> ObjectType<O> {
     /// The value of a found object; `prior` is the prior state (or the planned value), for
     /// what AWS does not report.
     pub fn value_of(&self, found: &Tagged<O::Object>, region: &str, prior: &Value) -> Value {
-        let reading = Reading {
-            region,
-            account: "",
-            prior,
-        };
+        let reading = Reading { region, account: "", prior };
         let mut value = self.declaration.value(&found.object, &reading);
         if !O::TAGGED {
             return value;
         }
         if let Some(object) = value.map_mut() {
-            set_tags(
-                object,
-                found.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-            );
+            set_tags(object, found.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         }
         value
     }
@@ -503,11 +480,7 @@ where
     Fut: Future<Output = Result<Option<T>, ProviderError>>,
 {
     let found = read_each(keys.iter().map(|key| read(key)).collect()).await?;
-    Ok(keys
-        .iter()
-        .zip(found)
-        .filter_map(|(key, found)| Some((key.clone(), found?)))
-        .collect())
+    Ok(keys.iter().zip(found).filter_map(|(key, found)| Some((key.clone(), found?))).collect())
 }
 
 /// [`each_key`] one key after another, in the order given.
@@ -534,10 +507,7 @@ pub fn value_of<O: AwsObject>(found: &Tagged<O::Object>, prior: &Value) -> Value
     let (_, declaration) = declare(Schema::new(), O::attributes());
     let mut value = declaration.value(&found.object, &Reading::of(prior));
     if let Some(object) = value.map_mut().filter(|_| O::TAGGED) {
-        set_tags(
-            object,
-            found.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        );
+        set_tags(object, found.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     }
     value
 }
@@ -569,10 +539,7 @@ mod tests {
         fn attributes() -> Vec<Declared<String>> {
             vec![
                 computed("name", |name: &String| Some(name.as_str())),
-                copied(infra_core::Attribute::optional(
-                    "note",
-                    infra_core::Type::String,
-                )),
+                copied(infra_core::Attribute::optional("note", infra_core::Type::String)),
             ]
         }
 
@@ -589,10 +556,7 @@ mod tests {
         }
 
         async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<String>, ProviderError> {
-            Ok(Tagged {
-                object: format!("{}-updated", at.key),
-                tags: vec![],
-            })
+            Ok(Tagged { object: format!("{}-updated", at.key), tags: vec![] })
         }
 
         async fn delete(_at: Deleting<'_, Self>) -> Result<(), ProviderError> {
@@ -614,33 +578,20 @@ mod tests {
     async fn a_write_that_holds_the_object_is_not_read_again() {
         let waited = in_us_east_1::<Waited>();
         let planned = Value::map([("note", Value::string("x"))]);
-        let operation = Operation {
-            address: "test_waited.a".into(),
-            ..Operation::default()
-        };
+        let operation = Operation { address: "test_waited.a".into(), ..Operation::default() };
         let value = ResourceType::create(
             &waited,
-            infra_core::Creating {
-                operation: &operation,
-                planned: &planned,
-            },
+            infra_core::Creating { operation: &operation, planned: &planned },
         )
         .await
         .unwrap();
         assert_eq!(
             value,
-            Value::map([
-                ("name", Value::string("made-x")),
-                ("note", Value::string("x")),
-            ])
+            Value::map([("name", Value::string("made-x")), ("note", Value::string("x")),])
         );
         let value = ResourceType::update(
             &waited,
-            infra_core::Updating {
-                operation: &operation,
-                prior: &value,
-                planned: &planned,
-            },
+            infra_core::Updating { operation: &operation, prior: &value, planned: &planned },
         )
         .await
         .unwrap();
@@ -652,29 +603,19 @@ mod tests {
     #[tokio::test]
     async fn skip_destroy_leaves_the_object_and_sends_nothing() {
         let kept = ObjectType::<Waited>::new(Aws::new(ProviderSettings::default()));
-        let prior = |skip| {
-            Value::map([
-                ("name", Value::string("a")),
-                ("skip_destroy", Value::Bool(skip)),
-            ])
-        };
+        let prior =
+            |skip| Value::map([("name", Value::string("a")), ("skip_destroy", Value::Bool(skip))]);
         let operation = Operation::default();
         ResourceType::delete(
             &kept,
-            infra_core::Deleting {
-                operation: &operation,
-                prior: &prior(true),
-            },
+            infra_core::Deleting { operation: &operation, prior: &prior(true) },
         )
         .await
         .unwrap();
         assert_eq!(DELETES.load(Ordering::SeqCst), 0);
         ResourceType::delete(
             &kept,
-            infra_core::Deleting {
-                operation: &operation,
-                prior: &prior(false),
-            },
+            infra_core::Deleting { operation: &operation, prior: &prior(false) },
         )
         .await
         .unwrap();
@@ -742,33 +683,18 @@ mod tests {
         ];
         let read = ResourceType::read_many(&hinted, &priors).await.unwrap();
         let found = |text: &str| Some(Value::map([("found", Value::string(text))]));
-        assert_eq!(
-            read,
-            [
-                found("b in west"),
-                None,
-                found("a in east"),
-                found("b in west")
-            ]
-        );
+        assert_eq!(read, [found("b in west"), None, found("a in east"), found("b in west")]);
     }
 
     /// A [`composite_key`] reads back as its parts, whatever characters they hold; a key of
     /// another shape has none.
     #[test]
     fn a_composite_key_reads_back_as_its_parts() {
-        let parts = (
-            "arn:aws:lambda:us-east-1:1:function:fn".to_string(),
-            None::<String>,
-            80,
-        );
+        let parts = ("arn:aws:lambda:us-east-1:1:function:fn".to_string(), None::<String>, 80);
         let key = composite_key(&parts);
         assert_eq!(key, r#"["arn:aws:lambda:us-east-1:1:function:fn",null,80]"#);
         assert_eq!(key_parts(&key), Some(parts));
-        assert_eq!(
-            key_parts::<(String, Option<String>, i32)>("rtb-1_10.0.0.0/16"),
-            None
-        );
+        assert_eq!(key_parts::<(String, Option<String>, i32)>("rtb-1_10.0.0.0/16"), None);
     }
 
     /// [`AwsObject::ALIASES`] are the type's other names; a type that sets none has none.
@@ -796,10 +722,8 @@ mod tests {
             if IN_PLACE {
                 declared.extend(crate::tagging::tag_attributes().map(Declared::unread));
             }
-            declared.push(copied(infra_core::Attribute::optional(
-                "after",
-                infra_core::Type::String,
-            )));
+            declared
+                .push(copied(infra_core::Attribute::optional("after", infra_core::Type::String)));
             declared
         }
 
@@ -819,15 +743,10 @@ mod tests {
         let names =
             |schema: &Schema| -> Vec<&str> { schema.attributes.iter().map(|a| a.name).collect() };
         let in_place = ObjectType::<TagsAt<true>>::new(Aws::new(ProviderSettings::default()));
-        assert_eq!(
-            names(in_place.schema()),
-            ["name", "tags", "tags_all", "after"]
-        );
+        assert_eq!(names(in_place.schema()), ["name", "tags", "tags_all", "after"]);
         assert!(in_place.schema().taggable);
-        let found = Tagged {
-            object: "a".to_string(),
-            tags: vec![("team".to_string(), "web".to_string())],
-        };
+        let found =
+            Tagged { object: "a".to_string(), tags: vec![("team".to_string(), "web".to_string())] };
         let value = in_place.value_of(&found, "us-east-1", &Value::Null);
         let tags = Value::map([("team", Value::string("web"))]);
         assert_eq!(value.get("tags"), &tags);

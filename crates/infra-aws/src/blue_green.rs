@@ -53,29 +53,17 @@ pub enum BlueGreenInputError {
     #[error("routing `{0}` needs at least one target group")]
     NoTargets(String),
     #[error("routing `{listener_or_rule_arn}` to {count} target groups; a forward action takes at most {MAX_FORWARD_TARGET_GROUPS}")]
-    TooManyTargets {
-        listener_or_rule_arn: String,
-        count: usize,
-    },
+    TooManyTargets { listener_or_rule_arn: String, count: usize },
     #[error("weight {weight} for target group `{target_group_arn}` is outside 0..={MAX_WEIGHT}")]
-    WeightOutOfRange {
-        target_group_arn: String,
-        weight: i64,
-    },
+    WeightOutOfRange { target_group_arn: String, weight: i64 },
     #[error("target group `{0}` is listed more than once in one forward action")]
     DuplicateTarget(String),
     #[error("`{0}` is not a target group ARN (`arn:...:targetgroup/<name>/<id>`)")]
     NotATargetGroup(String),
     #[error("the aws_ecs_service value for `{service_name}` has no known `{attribute}`")]
-    MissingAttribute {
-        service_name: String,
-        attribute: &'static str,
-    },
+    MissingAttribute { service_name: String, attribute: &'static str },
     #[error("desired count {desired_count} for `{service_name}` is outside 0..=2147483647")]
-    DesiredCountOutOfRange {
-        service_name: String,
-        desired_count: i64,
-    },
+    DesiredCountOutOfRange { service_name: String, desired_count: i64 },
     #[error(
         "the metrics window must start at a positive number of seconds since the epoch, not {0}"
     )]
@@ -118,10 +106,7 @@ pub struct AwsBlueGreen {
 
 impl AwsBlueGreen {
     pub fn new(aws: Arc<Aws>) -> AwsBlueGreen {
-        AwsBlueGreen {
-            services: aws_ecs_service::AwsEcsService::new(aws.clone()),
-            aws,
-        }
+        AwsBlueGreen { services: aws_ecs_service::AwsEcsService::new(aws.clone()), aws }
     }
 
     /// The ECS service `service_name` of `cluster` as DescribeServices reports it (with its
@@ -139,11 +124,7 @@ impl AwsBlueGreen {
             .services(service_name)
             .set_include(with_tags.then(|| vec![aws_sdk_ecs::types::ServiceField::Tags])))?;
         // Missing services come back in `failures[]`, not as an error.
-        Ok(output
-            .services()
-            .iter()
-            .find(|service| service.status() != Some("INACTIVE"))
-            .cloned())
+        Ok(output.services().iter().find(|service| service.status() != Some("INACTIVE")).cloned())
     }
 
     /// The provider block's `region` (none: aws-config's, from the environment).
@@ -159,9 +140,7 @@ pub fn validate_route(
     targets: &[WeightedTarget],
 ) -> Result<(), BlueGreenInputError> {
     if targets.is_empty() {
-        return Err(BlueGreenInputError::NoTargets(
-            listener_or_rule_arn.to_string(),
-        ));
+        return Err(BlueGreenInputError::NoTargets(listener_or_rule_arn.to_string()));
     }
     if targets.len() > MAX_FORWARD_TARGET_GROUPS {
         return Err(BlueGreenInputError::TooManyTargets {
@@ -181,9 +160,7 @@ pub fn validate_route(
             .iter()
             .any(|earlier| earlier.target_group_arn == target.target_group_arn)
         {
-            return Err(BlueGreenInputError::DuplicateTarget(
-                target.target_group_arn.clone(),
-            ));
+            return Err(BlueGreenInputError::DuplicateTarget(target.target_group_arn.clone()));
         }
     }
     Ok(())
@@ -204,11 +181,7 @@ pub fn forward_action(targets: &[WeightedTarget]) -> Action {
         .collect();
     Action::builder()
         .r#type(ActionTypeEnum::Forward)
-        .forward_config(
-            ForwardActionConfig::builder()
-                .set_target_groups(Some(groups))
-                .build(),
-        )
+        .forward_config(ForwardActionConfig::builder().set_target_groups(Some(groups)).build())
         .build()
 }
 
@@ -217,9 +190,8 @@ pub fn forward_action(targets: &[WeightedTarget]) -> Action {
 /// A forward to a single group gets all the traffic whatever its weight (AWS reports a plain
 /// `TargetGroupArn` forward as weight 1), so it is reported as 100.
 pub fn forward_targets(actions: &[Action]) -> Vec<WeightedTarget> {
-    let Some(forward) = actions
-        .iter()
-        .find(|action| action.r#type() == Some(&ActionTypeEnum::Forward))
+    let Some(forward) =
+        actions.iter().find(|action| action.r#type() == Some(&ActionTypeEnum::Forward))
     else {
         return Vec::new();
     };
@@ -240,10 +212,7 @@ pub fn forward_targets(actions: &[Action]) -> Vec<WeightedTarget> {
         .unwrap_or_default();
     if targets.is_empty() {
         if let Some(arn) = forward.target_group_arn() {
-            targets.push(WeightedTarget {
-                target_group_arn: arn.to_string(),
-                weight: 100,
-            });
+            targets.push(WeightedTarget { target_group_arn: arn.to_string(), weight: 100 });
         }
     }
     if let [only] = targets.as_mut_slice() {
@@ -261,9 +230,7 @@ pub fn target_group_dimension(target_group_arn: &str) -> Result<String, BlueGree
         Some(start) if target_group_arn[start + 1..].split('/').count() == 3 => {
             Ok(target_group_arn[start + 1..].to_string())
         }
-        _ => Err(BlueGreenInputError::NotATargetGroup(
-            target_group_arn.to_string(),
-        )),
+        _ => Err(BlueGreenInputError::NotATargetGroup(target_group_arn.to_string())),
     }
 }
 
@@ -278,9 +245,7 @@ pub fn load_balancer_dimension(listener_or_rule_arn: &str) -> Result<String, Blu
         Some(parts) if parts.len() >= 4 && parts[..3].iter().all(|p| !p.is_empty()) => {
             Ok(parts[..3].join("/"))
         }
-        _ => Err(BlueGreenInputError::NotAListenerOrRule(
-            listener_or_rule_arn.to_string(),
-        )),
+        _ => Err(BlueGreenInputError::NotAListenerOrRule(listener_or_rule_arn.to_string())),
     }
 }
 
@@ -431,13 +396,8 @@ impl BlueGreenApi for AwsBlueGreen {
         task_definition: &str,
         desired_count: i64,
     ) -> Result<String, ProviderError> {
-        let colour = colour_value(
-            config,
-            service_name,
-            target_group_arn,
-            task_definition,
-            desired_count,
-        )?;
+        let colour =
+            colour_value(config, service_name, target_group_arn, task_definition, desired_count)?;
         let cluster = non_empty(config, "cluster").unwrap_or_default();
         let original_name = non_empty(config, "name").unwrap_or_else(|| service_name.to_string());
         let tags = colour_tags(config, &original_name);
@@ -469,24 +429,19 @@ impl BlueGreenApi for AwsBlueGreen {
         service_name: &str,
     ) -> Result<ServiceStatus, ProviderError> {
         let ecs = &self.aws.clients().await.ecs;
-        let output = match ecs
-            .describe_services()
-            .cluster(cluster)
-            .services(service_name)
-            .send()
-            .await
-        {
-            Ok(output) => output,
-            // No cluster, no service.
-            Err(error)
-                if error
-                    .as_service_error()
-                    .is_some_and(|e| e.is_cluster_not_found_exception()) =>
-            {
-                return Ok(ServiceStatus::default());
-            }
-            Err(error) => return Err(aws_error(error)),
-        };
+        let output =
+            match ecs.describe_services().cluster(cluster).services(service_name).send().await {
+                Ok(output) => output,
+                // No cluster, no service.
+                Err(error)
+                    if error
+                        .as_service_error()
+                        .is_some_and(|e| e.is_cluster_not_found_exception()) =>
+                {
+                    return Ok(ServiceStatus::default());
+                }
+                Err(error) => return Err(aws_error(error)),
+            };
         Ok(output.services().first().map(status_of).unwrap_or_default())
     }
 
@@ -531,14 +486,7 @@ impl BlueGreenApi for AwsBlueGreen {
             }
             Err(error) => return Err(aws_error(error)),
         }
-        match ecs
-            .delete_service()
-            .cluster(cluster)
-            .service(service_name)
-            .force(true)
-            .send()
-            .await
-        {
+        match ecs.delete_service().cluster(cluster).service(service_name).force(true).send().await {
             Ok(_) => Ok(()),
             Err(error)
                 if error.as_service_error().is_some_and(|e| {
@@ -554,16 +502,12 @@ impl BlueGreenApi for AwsBlueGreen {
     async fn healthy_targets(&self, target_group_arn: &str) -> Result<i64, ProviderError> {
         target_group_dimension(target_group_arn)?;
         let elbv2 = &self.aws.clients().await.elbv2;
-        let output = sent!(elbv2
-            .describe_target_health()
-            .target_group_arn(target_group_arn))?;
+        let output = sent!(elbv2.describe_target_health().target_group_arn(target_group_arn))?;
         let healthy = output
             .target_health_descriptions()
             .iter()
             .filter(|description| {
-                description
-                    .target_health()
-                    .and_then(|health| health.state())
+                description.target_health().and_then(|health| health.state())
                     == Some(&TargetHealthStateEnum::Healthy)
             })
             .count();
@@ -586,11 +530,9 @@ impl BlueGreenApi for AwsBlueGreen {
         let action = forward_action(targets);
         let arn = listener_or_rule_arn;
         match kind {
-            RouteTarget::Listener => sent!(elbv2
-                .modify_listener()
-                .listener_arn(arn)
-                .default_actions(action))
-            .map(drop),
+            RouteTarget::Listener => {
+                sent!(elbv2.modify_listener().listener_arn(arn).default_actions(action)).map(drop)
+            }
             RouteTarget::ListenerRule => {
                 sent!(elbv2.modify_rule().rule_arn(arn).actions(action)).map(drop)
             }
@@ -644,16 +586,13 @@ impl BlueGreenApi for AwsBlueGreen {
         service_name: &str,
         key: &str,
     ) -> Result<Option<String>, ProviderError> {
-        Ok(self
-            .describe_service(cluster, service_name, true)
-            .await?
-            .and_then(|service| {
-                service
-                    .tags()
-                    .iter()
-                    .find(|tag| tag.key() == Some(key))
-                    .and_then(|tag| tag.value().map(str::to_string))
-            }))
+        Ok(self.describe_service(cluster, service_name, true).await?.and_then(|service| {
+            service
+                .tags()
+                .iter()
+                .find(|tag| tag.key() == Some(key))
+                .and_then(|tag| tag.value().map(str::to_string))
+        }))
     }
 
     async fn set_service_tag(
@@ -673,12 +612,10 @@ impl BlueGreenApi for AwsBlueGreen {
         let ecs = &self.aws.clients().await.ecs;
         match value {
             Some(value) => {
-                sent!(ecs.tag_resource().resource_arn(&arn).tags(
-                    aws_sdk_ecs::types::Tag::builder()
-                        .key(key)
-                        .value(value)
-                        .build(),
-                ))?;
+                sent!(ecs
+                    .tag_resource()
+                    .resource_arn(&arn)
+                    .tags(aws_sdk_ecs::types::Tag::builder().key(key).value(value).build(),))?;
             }
             // One read, and no write when there is nothing to remove.
             None if has => {
@@ -704,8 +641,7 @@ impl BlueGreenApi for AwsBlueGreen {
             // AWS applies both filters; moto 5.2.5 drops StateValue when AlarmNames is given,
             // so the state is checked here too.
             let in_alarm = |name: Option<&str>, state: Option<&StateValue>| {
-                name.filter(|_| state == Some(&StateValue::Alarm))
-                    .map(str::to_string)
+                name.filter(|_| state == Some(&StateValue::Alarm)).map(str::to_string)
             };
             firing.extend(
                 output
@@ -749,10 +685,8 @@ impl BlueGreenApi for AwsBlueGreen {
         let end = aws_smithy_types::DateTime::from_secs(now + METRIC_PERIOD_SECONDS);
         let dimension =
             |name: &str, value: &str| Dimension::builder().name(name).value(value).build();
-        let of_target_group = [
-            dimension("TargetGroup", &target_group),
-            dimension("LoadBalancer", &load_balancer),
-        ];
+        let of_target_group =
+            [dimension("TargetGroup", &target_group), dimension("LoadBalancer", &load_balancer)];
         let of_load_balancer = [dimension("LoadBalancer", &load_balancer)];
         let queries: [(&str, &[Dimension]); 4] = [
             ("HTTPCode_Target_5XX_Count", &of_target_group),
@@ -800,10 +734,7 @@ mod tests {
         "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/green/fedcba9876543210";
 
     fn target(arn: &str, weight: i64) -> WeightedTarget {
-        WeightedTarget {
-            target_group_arn: arn.to_string(),
-            weight,
-        }
+        WeightedTarget { target_group_arn: arn.to_string(), weight }
     }
 
     #[test]
@@ -821,10 +752,7 @@ mod tests {
     #[test]
     fn routes_are_validated_before_any_call() {
         let arn = "arn:aws:elasticloadbalancing:us-east-1:1:listener/app/web/1/2";
-        assert_eq!(
-            validate_route(arn, &[]),
-            Err(BlueGreenInputError::NoTargets(arn.to_string()))
-        );
+        assert_eq!(validate_route(arn, &[]), Err(BlueGreenInputError::NoTargets(arn.to_string())));
         assert!(matches!(
             validate_route(arn, &[target(TG, 1000)]),
             Err(BlueGreenInputError::WeightOutOfRange { weight: 1000, .. })
@@ -846,24 +774,15 @@ mod tests {
             validate_route(arn, &six),
             Err(BlueGreenInputError::TooManyTargets { count: 6, .. })
         ));
-        assert_eq!(
-            validate_route(arn, &[target(TG, 0), target(TG2, 999)]),
-            Ok(())
-        );
+        assert_eq!(validate_route(arn, &[target(TG, 0), target(TG2, 999)]), Ok(()));
     }
 
     #[test]
     fn the_load_balancer_dimension_comes_from_a_listener_or_rule() {
         let listener = "arn:aws:elasticloadbalancing:us-east-1:1:listener/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2";
         let rule = "arn:aws:elasticloadbalancing:us-east-1:1:listener-rule/app/web/50dc6c495c0c9188/f2f7dc8efc522ab2/9683b2d02a6cabee";
-        assert_eq!(
-            load_balancer_dimension(listener).as_deref(),
-            Ok("app/web/50dc6c495c0c9188")
-        );
-        assert_eq!(
-            load_balancer_dimension(rule).as_deref(),
-            Ok("app/web/50dc6c495c0c9188")
-        );
+        assert_eq!(load_balancer_dimension(listener).as_deref(), Ok("app/web/50dc6c495c0c9188"));
+        assert_eq!(load_balancer_dimension(rule).as_deref(), Ok("app/web/50dc6c495c0c9188"));
         assert!(load_balancer_dimension(TG).is_err());
         assert!(
             load_balancer_dimension("arn:aws:elasticloadbalancing:r:a:listener/app/web").is_err()
@@ -872,33 +791,20 @@ mod tests {
 
     #[test]
     fn the_dimension_is_the_target_group_suffix() {
-        assert_eq!(
-            target_group_dimension(TG).as_deref(),
-            Ok("targetgroup/blue/0123456789abcdef")
-        );
-        assert!(
-            target_group_dimension("arn:aws:elasticloadbalancing:r:a:loadbalancer/app/web/1")
-                .is_err()
-        );
+        assert_eq!(target_group_dimension(TG).as_deref(), Ok("targetgroup/blue/0123456789abcdef"));
+        assert!(target_group_dimension("arn:aws:elasticloadbalancing:r:a:loadbalancer/app/web/1")
+            .is_err());
     }
 
     #[test]
     fn forward_actions_read_back_as_weighted_targets() {
         let weighted = forward_action(&[target(TG, 10), target(TG2, 90)]);
-        assert_eq!(
-            forward_targets(&[weighted]),
-            vec![target(TG, 10), target(TG2, 90)]
-        );
-        let plain = Action::builder()
-            .r#type(ActionTypeEnum::Forward)
-            .target_group_arn(TG)
-            .build();
+        assert_eq!(forward_targets(&[weighted]), vec![target(TG, 10), target(TG2, 90)]);
+        let plain = Action::builder().r#type(ActionTypeEnum::Forward).target_group_arn(TG).build();
         assert_eq!(forward_targets(&[plain]), vec![target(TG, 100)]);
         let single_weight_one = forward_action(&[target(TG, 1)]);
         assert_eq!(forward_targets(&[single_weight_one]), vec![target(TG, 100)]);
-        let fixed = Action::builder()
-            .r#type(ActionTypeEnum::FixedResponse)
-            .build();
+        let fixed = Action::builder().r#type(ActionTypeEnum::FixedResponse).build();
         assert_eq!(forward_targets(&[fixed]), vec![]);
     }
 
@@ -929,43 +835,19 @@ mod tests {
 
     #[test]
     fn status_follows_the_primary_rollout_state() {
-        let done = status_of(&service(
-            2,
-            2,
-            Some(primary(Some(DeploymentRolloutState::Completed), 0)),
-        ));
-        assert!(
-            done.exists && done.rollout_completed && !done.rollout_failed,
-            "{done:?}"
-        );
-        assert_eq!(
-            done.task_definition,
-            "arn:aws:ecs:us-east-1:1:task-definition/web:3"
-        );
-        let going = status_of(&service(
-            2,
-            1,
-            Some(primary(Some(DeploymentRolloutState::InProgress), 0)),
-        ));
-        assert!(
-            !going.rollout_completed && !going.rollout_failed,
-            "{going:?}"
-        );
-        let failed = status_of(&service(
-            2,
-            0,
-            Some(primary(Some(DeploymentRolloutState::Failed), 0)),
-        ));
-        assert!(
-            failed.rollout_failed && !failed.rollout_completed,
-            "{failed:?}"
-        );
+        let done =
+            status_of(&service(2, 2, Some(primary(Some(DeploymentRolloutState::Completed), 0))));
+        assert!(done.exists && done.rollout_completed && !done.rollout_failed, "{done:?}");
+        assert_eq!(done.task_definition, "arn:aws:ecs:us-east-1:1:task-definition/web:3");
+        let going =
+            status_of(&service(2, 1, Some(primary(Some(DeploymentRolloutState::InProgress), 0))));
+        assert!(!going.rollout_completed && !going.rollout_failed, "{going:?}");
+        let failed =
+            status_of(&service(2, 0, Some(primary(Some(DeploymentRolloutState::Failed), 0))));
+        assert!(failed.rollout_failed && !failed.rollout_completed, "{failed:?}");
         // What moto reports under MOTO_ECS_SERVICE_FAILED_TASKS: COMPLETED, but tasks failed.
-        let flapping = status_of(&service(
-            2,
-            2,
-            Some(primary(Some(DeploymentRolloutState::Completed), 1)),
-        ));
+        let flapping =
+            status_of(&service(2, 2, Some(primary(Some(DeploymentRolloutState::Completed), 1))));
         assert!(flapping.rollout_failed, "{flapping:?}");
     }
 
@@ -974,10 +856,7 @@ mod tests {
         assert!(status_of(&service(2, 2, Some(primary(None, 0)))).rollout_completed);
         assert!(!status_of(&service(2, 1, Some(primary(None, 0)))).rollout_completed);
         assert!(status_of(&service(0, 0, None)).rollout_completed);
-        let inactive = Service::builder()
-            .status("INACTIVE")
-            .desired_count(2)
-            .build();
+        let inactive = Service::builder().status("INACTIVE").desired_count(2).build();
         assert_eq!(status_of(&inactive), ServiceStatus::default());
     }
 
@@ -1000,14 +879,8 @@ mod tests {
             ("name", Value::string("web")),
             ("cluster", Value::string("main")),
             ("launch_type", Value::string("FARGATE")),
-            (
-                "iam_role",
-                Value::string("arn:aws:iam::1:role/aws-service-role/ecs"),
-            ),
-            (
-                "alarms",
-                Value::List(vec![Value::map([("enable", Value::Bool(true))])]),
-            ),
+            ("iam_role", Value::string("arn:aws:iam::1:role/aws-service-role/ecs")),
+            ("alarms", Value::List(vec![Value::map([("enable", Value::Bool(true))])])),
             (
                 "load_balancer",
                 Value::List(vec![Value::map([
@@ -1037,12 +910,6 @@ mod tests {
     fn colour_tags_add_the_original_name() {
         let config = Value::map([("tags", Value::map([("env", Value::string("prod"))]))]);
         let tags: Vec<(String, String)> = colour_tags(&config, "web").into_iter().collect();
-        assert_eq!(
-            tags,
-            vec![
-                ("env".into(), "prod".into()),
-                (COLOUR_OF_TAG.into(), "web".into())
-            ]
-        );
+        assert_eq!(tags, vec![("env".into(), "prod".into()), (COLOUR_OF_TAG.into(), "web".into())]);
     }
 }

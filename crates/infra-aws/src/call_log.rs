@@ -43,8 +43,7 @@ impl Intercept for LogCalls {
         _context: &BeforeSerializationInterceptorContextRef<'_>,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        cfg.interceptor_state()
-            .store_put(CallStarted(Instant::now()));
+        cfg.interceptor_state().store_put(CallStarted(Instant::now()));
         Ok(())
     }
 
@@ -65,12 +64,10 @@ impl Intercept for LogCalls {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let (service, operation) = cfg
-            .load::<Metadata>()
-            .map_or(("", ""), |m| (m.service(), m.name()));
-        let duration_ms = cfg
-            .load::<CallStarted>()
-            .map_or(0, |started| started.0.elapsed().as_millis() as u64);
+        let (service, operation) =
+            cfg.load::<Metadata>().map_or(("", ""), |m| (m.service(), m.name()));
+        let duration_ms =
+            cfg.load::<CallStarted>().map_or(0, |started| started.0.elapsed().as_millis() as u64);
         let attempts = cfg.load::<Attempts>().map_or(0, |a| a.0);
         let response = context.response();
         let status = response.map_or(0, |r| r.status().as_u16());
@@ -106,9 +103,7 @@ static FAILED_ATTEMPTS: std::sync::LazyLock<std::sync::Mutex<HashMap<String, u32
     std::sync::LazyLock::new(Default::default);
 
 pub(crate) fn remember_attempts(request_id: &str, attempts: u32) {
-    let mut failed = FAILED_ATTEMPTS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut failed = FAILED_ATTEMPTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     // Errors that no caller reads are not kept for long.
     if failed.len() >= 1024 {
         failed.clear();
@@ -118,10 +113,7 @@ pub(crate) fn remember_attempts(request_id: &str, attempts: u32) {
 
 /// The attempts the failed call with `request_id` made, once.
 pub(crate) fn failed_attempts(request_id: &str) -> Option<u32> {
-    FAILED_ATTEMPTS
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .remove(request_id)
+    FAILED_ATTEMPTS.lock().unwrap_or_else(std::sync::PoisonError::into_inner).remove(request_id)
 }
 
 /// The request ID AWS gave the call: a header for JSON and REST protocols (`x-amzn-RequestId`,
@@ -129,9 +121,8 @@ pub(crate) fn failed_attempts(request_id: &str) -> Option<u32> {
 /// `requestId`).
 pub(crate) fn request_id(response: &HttpResponse) -> Option<String> {
     let headers = response.headers();
-    if let Some(id) = ["x-amzn-requestid", "x-amz-request-id"]
-        .iter()
-        .find_map(|name| headers.get(*name))
+    if let Some(id) =
+        ["x-amzn-requestid", "x-amz-request-id"].iter().find_map(|name| headers.get(*name))
     {
         return Some(id.to_string());
     }
@@ -150,14 +141,10 @@ mod tests {
     use aws_smithy_types::body::SdkBody;
 
     fn response(headers: &[(&str, &str)], body: &str) -> HttpResponse {
-        let mut response = HttpResponse::new(
-            StatusCode::try_from(200).unwrap(),
-            SdkBody::from(body.to_string()),
-        );
+        let mut response =
+            HttpResponse::new(StatusCode::try_from(200).unwrap(), SdkBody::from(body.to_string()));
         for (name, value) in headers {
-            response
-                .headers_mut()
-                .insert(name.to_string(), value.to_string());
+            response.headers_mut().insert(name.to_string(), value.to_string());
         }
         response
     }

@@ -93,10 +93,7 @@ impl RequestLog {
         self.count.load(Ordering::Relaxed)
     }
     pub fn operations(&self) -> Vec<String> {
-        self.operations
-            .lock()
-            .map(|o| o.clone())
-            .unwrap_or_default()
+        self.operations.lock().map(|o| o.clone()).unwrap_or_default()
     }
 }
 
@@ -142,9 +139,7 @@ fn loader(settings: &ProviderSettings) -> aws_config::ConfigLoader {
             std::env::var("AWS_MAX_ATTEMPTS").ok().as_deref(),
             std::env::var("AWS_RETRY_MODE").ok().as_deref(),
         ))
-        .timeout_config(timeout_config(
-            std::env::var(READ_TIMEOUT_VARIABLE).ok().as_deref(),
-        ))
+        .timeout_config(timeout_config(std::env::var(READ_TIMEOUT_VARIABLE).ok().as_deref()))
 }
 
 /// The shared configuration and credentials files of `shared_config_files` and
@@ -361,10 +356,8 @@ mod tests {
         )
         .unwrap();
         let credentials_of = |files: Vec<String>| {
-            let settings = ProviderSettings {
-                shared_credentials_files: files,
-                ..ProviderSettings::default()
-            };
+            let settings =
+                ProviderSettings { shared_credentials_files: files, ..ProviderSettings::default() };
             let files = profile_files(&settings, home.to_str()).expect("profile files");
             ProfileFileCredentialsProvider::builder()
                 .profile_files(files)

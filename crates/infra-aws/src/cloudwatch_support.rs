@@ -68,10 +68,8 @@ pub async fn tagging_tags(
     for chunk in arns.chunks(TAGGING_ARNS_PER_CALL) {
         // AWS refuses ResourceARNList together with any paging parameter and answers all
         // the ARNs at once; moto pages the answer anyway, so follow its token on its own.
-        let mut response = sent!(clients
-            .tagging
-            .get_resources()
-            .set_resource_arn_list(Some(chunk.to_vec())))?;
+        let mut response =
+            sent!(clients.tagging.get_resources().set_resource_arn_list(Some(chunk.to_vec())))?;
         loop {
             for mapping in response.resource_tag_mapping_list() {
                 let Some(arn) = mapping.resource_arn() else {
@@ -99,12 +97,7 @@ pub fn common_prefix(names: &[String]) -> String {
         return String::new();
     };
     names.iter().skip(1).fold(first.clone(), |common, name| {
-        common
-            .chars()
-            .zip(name.chars())
-            .take_while(|(a, b)| a == b)
-            .map(|(a, _)| a)
-            .collect()
+        common.chars().zip(name.chars()).take_while(|(a, b)| a == b).map(|(a, _)| a).collect()
     })
 }
 
@@ -270,11 +263,7 @@ pub struct InLogGroup<M> {
 
 impl<M: LogGroupMember> InLogGroup<M> {
     pub fn new(aws: Arc<Aws>) -> InLogGroup<M> {
-        InLogGroup {
-            aws,
-            schema: M::schema(),
-            member: PhantomData,
-        }
+        InLogGroup { aws, schema: M::schema(), member: PhantomData }
     }
 
     /// The objects found, by `(group, name)`: one listing per group.
@@ -283,10 +272,7 @@ impl<M: LogGroupMember> InLogGroup<M> {
         keys: &[(String, String)],
     ) -> Result<BTreeMap<(String, String), M::Object>, ProviderError> {
         let client = &self.aws.clients().await.logs;
-        describe_in_log_groups(keys, M::name_of, |group, names| {
-            M::list(client, group, names)
-        })
-        .await
+        describe_in_log_groups(keys, M::name_of, |group, names| M::list(client, group, names)).await
     }
 
     async fn read_one(&self, group: &str, name: &str) -> Result<Option<Value>, ProviderError> {
@@ -303,9 +289,7 @@ impl<M: LogGroupMember> InLogGroup<M> {
             ProviderError::new(format!("{} needs a name and group", M::TYPE_NAME))
         })?;
         M::write(&self.aws.clients().await.logs, &group, &name, planned).await?;
-        self.read_one(&group, &name)
-            .await?
-            .ok_or_else(|| vanished(M::KIND, &name))
+        self.read_one(&group, &name).await?.ok_or_else(|| vanished(M::KIND, &name))
     }
 }
 
@@ -337,9 +321,7 @@ impl<M: LogGroupMember> ResourceType for InLogGroup<M> {
         }
         let (group, name) = log_group_and_name(at.prior)
             .ok_or_else(|| ProviderError::new(format!("{} has no key in state", M::TYPE_NAME)))?;
-        self.read_one(&group, &name)
-            .await?
-            .ok_or_else(|| vanished(M::KIND, &name))
+        self.read_one(&group, &name).await?.ok_or_else(|| vanished(M::KIND, &name))
     }
 
     async fn delete(&self, at: Deleting<'_>) -> Result<(), ProviderError> {
@@ -376,10 +358,7 @@ mod tests {
     #[test]
     fn common_prefix_of_names() {
         assert_eq!(common_prefix(&[]), "");
-        assert_eq!(
-            common_prefix(&["app-a".to_string(), "app-b".to_string()]),
-            "app-"
-        );
+        assert_eq!(common_prefix(&["app-a".to_string(), "app-b".to_string()]), "app-");
         assert_eq!(common_prefix(&["x".to_string()]), "x");
     }
 

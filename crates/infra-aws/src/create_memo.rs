@@ -31,23 +31,15 @@ fn key(operation: &Operation) -> String {
 
 /// Whether this operation has recorded what was there before its first send.
 pub(crate) fn recorded(operation: &Operation) -> bool {
-    BEFORE
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .contains_key(&key(operation))
+    BEFORE.lock().unwrap_or_else(PoisonError::into_inner).contains_key(&key(operation))
 }
 
 /// Records `existing`, the ids that were there before this operation's first send. A later
 /// record for the same operation (a resend) is ignored.
 pub(crate) fn record(operation: &Operation, existing: impl IntoIterator<Item = String>) {
-    BEFORE
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .entry(key(operation))
-        .or_insert_with(|| Before {
-            existing: existing.into_iter().collect(),
-            at: SystemTime::now(),
-        });
+    BEFORE.lock().unwrap_or_else(PoisonError::into_inner).entry(key(operation)).or_insert_with(
+        || Before { existing: existing.into_iter().collect(), at: SystemTime::now() },
+    );
 }
 
 /// The ids of `now` that were not there before this operation's first send: what its sends
@@ -59,12 +51,7 @@ pub(crate) fn made_since_first_send<'a>(
 ) -> Option<Vec<String>> {
     let before = BEFORE.lock().unwrap_or_else(PoisonError::into_inner);
     let before = before.get(&key(operation))?;
-    Some(
-        now.into_iter()
-            .filter(|id| !before.existing.contains(*id))
-            .map(str::to_string)
-            .collect(),
-    )
+    Some(now.into_iter().filter(|id| !before.existing.contains(*id)).map(str::to_string).collect())
 }
 
 /// When this operation looked before its first send; `None` when it sent no create here.
@@ -81,11 +68,7 @@ mod tests {
     use super::*;
 
     fn operation(address: &str) -> Operation {
-        Operation {
-            address: address.into(),
-            lineage: "lineage".into(),
-            ..Operation::default()
-        }
+        Operation { address: address.into(), lineage: "lineage".into(), ..Operation::default() }
     }
 
     #[test]
@@ -97,13 +80,7 @@ mod tests {
         // A resend records again; the first record stands.
         record(&create, ["a".to_string(), "b".to_string()]);
         assert!(recorded(&create));
-        assert_eq!(
-            made_since_first_send(&create, ["a", "b"]),
-            Some(vec!["b".to_string()])
-        );
-        assert_eq!(
-            made_since_first_send(&operation("aws_iam_access_key.other"), ["a", "b"]),
-            None
-        );
+        assert_eq!(made_since_first_send(&create, ["a", "b"]), Some(vec!["b".to_string()]));
+        assert_eq!(made_since_first_send(&operation("aws_iam_access_key.other"), ["a", "b"]), None);
     }
 }

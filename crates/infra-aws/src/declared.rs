@@ -23,11 +23,7 @@ pub struct Reading<'a> {
 impl<'a> Reading<'a> {
     /// A reading for `prior` that needs neither region nor account.
     pub fn of(prior: &'a Value) -> Reading<'a> {
-        Reading {
-            region: "",
-            account: "",
-            prior,
-        }
+        Reading { region: "", account: "", prior }
     }
 }
 
@@ -41,10 +37,7 @@ pub struct Declared<Item> {
 impl<Item> Declared<Item> {
     /// An attribute AWS does not report: it reads as null (or as kept from the prior value).
     pub fn unread(attribute: Attribute) -> Declared<Item> {
-        Declared {
-            field: Field::Attribute(attribute),
-            read: None,
-        }
+        Declared { field: Field::Attribute(attribute), read: None }
     }
 }
 
@@ -86,10 +79,7 @@ fn read_field<Item>(
     field: Field,
     read: impl Fn(&Item, &Reading) -> Value + Send + Sync + 'static,
 ) -> Declared<Item> {
-    Declared {
-        field,
-        read: Some(Box::new(read)),
-    }
+    Declared { field, read: Some(Box::new(read)) }
 }
 
 /// A string attribute read by one of the SDK object's accessors, e.g. `Subnet::vpc_id`.
@@ -97,9 +87,7 @@ pub fn string<Item: 'static>(
     attribute: Attribute,
     accessor: fn(&Item) -> Option<&str>,
 ) -> Declared<Item> {
-    read(attribute, move |item: &Item, _: &Reading| {
-        text(accessor(item))
-    })
+    read(attribute, move |item: &Item, _: &Reading| text(accessor(item)))
 }
 
 /// A string attribute read by one of the SDK object's accessors as the provider's read stores
@@ -119,9 +107,7 @@ pub fn reported<Item: 'static>(
     attribute: Attribute,
     accessor: fn(&Item) -> &str,
 ) -> Declared<Item> {
-    read(attribute, move |item: &Item, _: &Reading| {
-        Value::string(accessor(item))
-    })
+    read(attribute, move |item: &Item, _: &Reading| Value::string(accessor(item)))
 }
 
 /// A computed string attribute read by one of the SDK object's accessors.
@@ -136,17 +122,13 @@ pub fn computed<Item: 'static>(
 /// it, null where that is not wholly known (`force_destroy`, `name_prefix`).
 pub fn from_prior<Item>(attribute: Attribute) -> Declared<Item> {
     let name = attribute.name;
-    read(attribute, move |_: &Item, at: &Reading| {
-        known(at.prior, name)
-    })
+    read(attribute, move |_: &Item, at: &Reading| known(at.prior, name))
 }
 
 /// An attribute AWS does not report, read back as the prior value holds it (`force_delete`).
 pub fn copied<Item>(attribute: Attribute) -> Declared<Item> {
     let name = attribute.name;
-    read(attribute, move |_: &Item, at: &Reading| {
-        at.prior.get(name).clone()
-    })
+    read(attribute, move |_: &Item, at: &Reading| at.prior.get(name).clone())
 }
 
 /// A configuration-only switch AWS does not report (`skip_destroy`): the prior value's when
@@ -166,10 +148,7 @@ pub fn switch<Item>(attribute: Attribute) -> Declared<Item> {
 /// An argument infra does not support yet ([`infra_core::Schema::not_supported`]) at its place
 /// in the schema; never read (the engine keeps what the prior state stores).
 pub fn not_supported<Item>(name: &'static str, ty: Type, why: &'static str) -> Declared<Item> {
-    Declared::unread(Attribute {
-        not_supported: Some(why),
-        ..Attribute::optional(name, ty)
-    })
+    Declared::unread(Attribute { not_supported: Some(why), ..Attribute::optional(name, ty) })
 }
 
 /// The readers of a declared type, in the schema's order.
@@ -237,9 +216,7 @@ where
 {
     let mut out = Vec::with_capacity(prior.len());
     for p in prior {
-        let key = keys
-            .iter()
-            .find_map(|key| crate::app_support::string(p, key));
+        let key = keys.iter().find_map(|key| crate::app_support::string(p, key));
         out.push(match key {
             Some(key) => read(key, p).await?,
             None => None,
@@ -258,9 +235,7 @@ mod tests {
 
     fn declared() -> Vec<Declared<Item>> {
         vec![
-            reported(Attribute::computed("id", Type::String), |item: &Item| {
-                item.name
-            }),
+            reported(Attribute::computed("id", Type::String), |item: &Item| item.name),
             Declared::unread(Attribute::optional("unreported", Type::String)),
             from_prior(Attribute::optional("kept", Type::String)),
             computed("arn", |_: &Item| None),
@@ -302,10 +277,7 @@ mod tests {
         ]);
         assert_eq!(
             declaration.value(&item, &Reading::of(&prior)),
-            Value::map([
-                ("copied", Value::Number(7.0)),
-                ("switch", Value::Bool(true))
-            ])
+            Value::map([("copied", Value::Number(7.0)), ("switch", Value::Bool(true))])
         );
         assert_eq!(
             declaration.value(&item, &Reading::of(&Value::Null)),
@@ -320,14 +292,14 @@ mod tests {
             Value::map([("arn", Value::string("a")), ("id", Value::string("x"))]),
             Value::map([("other", Value::string("c"))]),
         ];
-        let read = read_in_turn(&prior, &["arn", "id"], |key, _| async move {
-            Ok(Some(Value::string(key)))
-        })
-        .await
-        .unwrap();
-        assert_eq!(
-            read,
-            [Some(Value::string("b")), Some(Value::string("a")), None]
-        );
+        let read =
+            read_in_turn(
+                &prior,
+                &["arn", "id"],
+                |key, _| async move { Ok(Some(Value::string(key))) },
+            )
+            .await
+            .unwrap();
+        assert_eq!(read, [Some(Value::string("b")), Some(Value::string("a")), None]);
     }
 }

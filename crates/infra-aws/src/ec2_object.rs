@@ -43,24 +43,16 @@ pub fn arn<Item: 'static>(
     id: fn(&Item) -> Option<&str>,
     owner: fn(&Item) -> Option<&str>,
 ) -> Declared<Item> {
-    read(
-        Attribute::computed("arn", Type::String),
-        move |item: &Item, at: &Reading| {
-            at.arn(
-                owner(item).unwrap_or_default(),
-                kind,
-                id(item).unwrap_or_default(),
-            )
-        },
-    )
+    read(Attribute::computed("arn", Type::String), move |item: &Item, at: &Reading| {
+        at.arn(owner(item).unwrap_or_default(), kind, id(item).unwrap_or_default())
+    })
 }
 
 /// The computed `owner_id`, read by its accessor ("" where AWS leaves it out).
 pub fn owner_id<Item: 'static>(owner: fn(&Item) -> Option<&str>) -> Declared<Item> {
-    read(
-        Attribute::computed("owner_id", Type::String),
-        move |item: &Item, _: &Reading| Value::string(owner(item).unwrap_or_default()),
-    )
+    read(Attribute::computed("owner_id", Type::String), move |item: &Item, _: &Reading| {
+        Value::string(owner(item).unwrap_or_default())
+    })
 }
 
 /// What makes one EC2 object type; see the module's documentation.
@@ -176,10 +168,7 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     /// become the configured ones) and returns its ID and the object as read before its tags
     /// change ([`Ec2Type`] then makes its tags the configured ones and reads it back).
     async fn adopt(_at: Creating<'_, Self>) -> Result<(String, Value), ProviderError> {
-        Err(ProviderError::new(format!(
-            "{} adopts no object",
-            Self::NAME
-        )))
+        Err(ProviderError::new(format!("{} adopts no object", Self::NAME)))
     }
     /// With [`Ec2Object::ADOPTS`]: the adopted object, found by its natural key, read whole.
     async fn find_adopted(
@@ -231,12 +220,7 @@ pub struct Ec2Type<O: Ec2Object> {
 impl<O: Ec2Object> Ec2Type<O> {
     pub fn new(aws: Arc<Aws>) -> Ec2Type<O> {
         let (schema, declaration) = declare(Schema::new(), O::attributes());
-        Ec2Type {
-            aws,
-            schema: O::schema(schema).with_tags(),
-            declaration,
-            object: PhantomData,
-        }
+        Ec2Type { aws, schema: O::schema(schema).with_tags(), declaration, object: PhantomData }
     }
 
     pub async fn ec2(&self) -> &aws_sdk_ec2::Client {
@@ -272,11 +256,7 @@ impl<O: Ec2Object> Ec2Type<O> {
             .into_iter()
             .filter_map(|item| {
                 let id = O::id(&item)?.to_string();
-                let reading = Reading {
-                    region: &clients.region,
-                    account,
-                    prior: priors.of(&id),
-                };
+                let reading = Reading { region: &clients.region, account, prior: priors.of(&id) };
                 let value = self.value_of(&item, &reading);
                 Some((id, item, value))
             })
@@ -345,28 +325,23 @@ impl<O: Ec2Object> Ec2Type<O> {
         done: impl Fn(Option<&O::Item>) -> bool,
     ) -> Result<(), ProviderError> {
         let done = &done;
-        wait_for(timeout, what, || async move {
-            Ok(done(self.item(id).await?.as_ref()).then_some(()))
-        })
+        wait_for(
+            timeout,
+            what,
+            || async move { Ok(done(self.item(id).await?.as_ref()).then_some(())) },
+        )
         .await
     }
 
     /// The SDK's object with this ID, or `None` when there is none (or it is gone).
     pub async fn item(&self, id: &str) -> Result<Option<O::Item>, ProviderError> {
-        let read = self
-            .read_ids(&[id.to_string()], &Priors::one(&Value::Null))
-            .await?;
-        Ok(read
-            .into_iter()
-            .find(|(found, _, _)| found == id)
-            .map(|(_, item, _)| item))
+        let read = self.read_ids(&[id.to_string()], &Priors::one(&Value::Null)).await?;
+        Ok(read.into_iter().find(|(found, _, _)| found == id).map(|(_, item, _)| item))
     }
 
     /// The object with this ID, read whole; an error when there is none.
     pub async fn read_one(&self, id: &str, prior: &Value) -> Result<Value, ProviderError> {
-        self.find(id, Some(prior))
-            .await?
-            .ok_or_else(|| O::not_found(id))
+        self.find(id, Some(prior)).await?.ok_or_else(|| O::not_found(id))
     }
 
     /// The objects of a refresh (`prior`) that exist, read whole, by ID: a chunk of IDs a call.
@@ -411,9 +386,7 @@ impl<O: Ec2Object> Ec2Type<O> {
         filters: Vec<Filter>,
         prior: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let found = self
-            .read_matching(None, filters, &Priors::one(prior))
-            .await?;
+        let found = self.read_matching(None, filters, &Priors::one(prior)).await?;
         Ok(found.into_iter().next().map(|(_, _, value)| value))
     }
 
@@ -426,9 +399,7 @@ impl<O: Ec2Object> Ec2Type<O> {
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
         let tagged = |item: &O::Item, key: &str, value: &str| {
-            O::tags(item)
-                .iter()
-                .any(|tag| tag.key() == Some(key) && tag.value() == Some(value))
+            O::tags(item).iter().any(|tag| tag.key() == Some(key) && tag.value() == Some(value))
         };
         let found = self
             .read_matching(None, managed_tag_filters(operation), &Priors::one(planned))
@@ -542,19 +513,13 @@ impl<'a> Priors<'a> {
     /// The prior values of a refresh, each by its `id`.
     fn by_id(prior: &'a [Value]) -> Priors<'a> {
         Priors {
-            by_id: prior
-                .iter()
-                .filter_map(|p| Some((p.get("id").as_str()?, p)))
-                .collect(),
+            by_id: prior.iter().filter_map(|p| Some((p.get("id").as_str()?, p))).collect(),
             fallback: &Value::Null,
         }
     }
 
     fn one(prior: &'a Value) -> Priors<'a> {
-        Priors {
-            by_id: HashMap::new(),
-            fallback: prior,
-        }
+        Priors { by_id: HashMap::new(), fallback: prior }
     }
 
     fn of(&self, id: &str) -> &'a Value {
@@ -573,14 +538,8 @@ mod tests {
     #[test]
     fn a_refresh_keeps_what_aws_leaves_out_from_each_objects_own_prior() {
         let prior = [
-            Value::map([
-                ("id", Value::string("cgw-1")),
-                ("device_name", Value::string("a")),
-            ]),
-            Value::map([
-                ("id", Value::string("cgw-2")),
-                ("device_name", Value::string("b")),
-            ]),
+            Value::map([("id", Value::string("cgw-1")), ("device_name", Value::string("a"))]),
+            Value::map([("id", Value::string("cgw-2")), ("device_name", Value::string("b"))]),
         ];
         let read = |id: &str| {
             let value = Value::map([("id", Value::string(id)), ("device_name", Value::Null)]);

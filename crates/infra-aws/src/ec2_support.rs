@@ -104,10 +104,7 @@ where
 /// every EC2 call whose error names the step in the provider's words.
 macro_rules! sent_in {
     ($request:expr, $doing:expr) => {
-        $request
-            .send()
-            .await
-            .map_err($crate::ec2_support::error_in($doing))
+        $request.send().await.map_err($crate::ec2_support::error_in($doing))
     };
 }
 pub(crate) use sent_in;
@@ -168,13 +165,7 @@ pub(crate) fn in_prior_order(
 ) -> Vec<Option<Value>> {
     prior
         .iter()
-        .map(|value| {
-            value
-                .get("id")
-                .as_str()
-                .and_then(|id| found.get(id))
-                .cloned()
-        })
+        .map(|value| value.get("id").as_str().and_then(|id| found.get(id)).cloned())
         .collect()
 }
 
@@ -193,12 +184,7 @@ pub(crate) fn string_list(value: &Value, name: &str) -> Vec<String> {
     value
         .get(name)
         .as_list()
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| item.as_str().map(str::to_string))
-                .collect()
-        })
+        .map(|items| items.iter().filter_map(|item| item.as_str().map(str::to_string)).collect())
         .unwrap_or_default()
 }
 
@@ -255,16 +241,8 @@ pub(crate) fn set_changes(
     let before = string_list(prior, name);
     let after = string_list(planned, name);
     (
-        after
-            .iter()
-            .filter(|v| !before.contains(v))
-            .cloned()
-            .collect(),
-        before
-            .iter()
-            .filter(|v| !after.contains(v))
-            .cloned()
-            .collect(),
+        after.iter().filter(|v| !before.contains(v)).cloned().collect(),
+        before.iter().filter(|v| !after.contains(v)).cloned().collect(),
     )
 }
 
@@ -311,19 +289,12 @@ where
     I: IntoIterator<Item = S>,
     S: Into<String>,
 {
-    Value::List(
-        items
-            .into_iter()
-            .map(|item| Value::String(item.into()))
-            .collect(),
-    )
+    Value::List(items.into_iter().map(|item| Value::String(item.into())).collect())
 }
 
 /// EC2 tags for a tag specification or CreateTags.
 pub(crate) fn ec2_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter()
-        .map(|(key, value)| Tag::builder().key(key).value(value).build())
-        .collect()
+    tags.iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect()
 }
 
 /// The tag specification for a create call: the planned tags plus the managed `infra:*` tags.
@@ -340,16 +311,13 @@ pub(crate) fn tag_specification(
 
 /// The ID a create call answered with, or the error `missing` where the answer holds none.
 pub(crate) fn created_id(id: Option<&str>, missing: &str) -> Result<String, ProviderError> {
-    id.map(str::to_string)
-        .ok_or_else(|| ProviderError::new(missing))
+    id.map(str::to_string).ok_or_else(|| ProviderError::new(missing))
 }
 
 /// `tags` and `tags_all` as read: what AWS has, minus the managed `infra:*` keys.
 pub(crate) fn tag_entries(tags: &[Tag]) -> [(&'static str, Value); 2] {
-    let visible = visible_tags(
-        tags.iter()
-            .filter_map(|tag| Some((tag.key()?, tag.value().unwrap_or("")))),
-    );
+    let visible =
+        visible_tags(tags.iter().filter_map(|tag| Some((tag.key()?, tag.value().unwrap_or("")))));
     [("tags", visible.clone()), ("tags_all", visible)]
 }
 
@@ -382,16 +350,10 @@ pub(crate) async fn update_tags(
         .map(|(key, value)| (key.clone(), value.clone()))
         .collect();
     if !removed.is_empty() {
-        sent!(ec2
-            .delete_tags()
-            .resources(resource_id)
-            .set_tags(Some(removed)))?;
+        sent!(ec2.delete_tags().resources(resource_id).set_tags(Some(removed)))?;
     }
     if !changed.is_empty() {
-        sent!(ec2
-            .create_tags()
-            .resources(resource_id)
-            .set_tags(Some(ec2_tags(&changed))))?;
+        sent!(ec2.create_tags().resources(resource_id).set_tags(Some(ec2_tags(&changed))))?;
     }
     Ok(())
 }
@@ -524,11 +486,7 @@ pub(crate) fn crc32(bytes: &[u8]) -> u32 {
     for byte in bytes {
         crc ^= u32::from(*byte);
         for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
+            crc = if crc & 1 == 1 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
         }
     }
     !crc
@@ -549,11 +507,7 @@ pub(crate) fn client_token(operation: &Operation, planned: &Value) -> String {
 /// [`client_token`] lengthened for the APIs whose tokens are 32 to 64 characters: Secrets
 /// Manager's `ClientRequestToken` (39 characters).
 pub(crate) fn long_client_token(operation: &Operation, planned: &Value) -> String {
-    format!(
-        "{}-{:08x}",
-        client_token(operation, planned),
-        crc32(operation.lineage.as_bytes())
-    )
+    format!("{}-{:08x}", client_token(operation, planned), crc32(operation.lineage.as_bytes()))
 }
 
 /// [`client_token`] for a call made outside a resource operation: `scope` and `name` say
@@ -701,10 +655,7 @@ pub(crate) fn lookup_value<'a>(
 
 /// The visible tags of an EC2 object (without the managed `infra:*` tags).
 pub(crate) fn visible_ec2_tags(tags: &[Tag]) -> Value {
-    visible_tags(
-        tags.iter()
-            .filter_map(|tag| Some((tag.key()?, tag.value().unwrap_or("")))),
-    )
+    visible_tags(tags.iter().filter_map(|tag| Some((tag.key()?, tag.value().unwrap_or("")))))
 }
 
 #[cfg(test)]
@@ -716,18 +667,9 @@ mod lookup_tests {
     #[test]
     fn an_ec2_arn_is_in_its_regions_partition() {
         let arn = |region| ec2_arn(region, "123456789012", "vpc", "vpc-1");
-        assert_eq!(
-            arn("us-east-1"),
-            "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1"
-        );
-        assert_eq!(
-            arn("cn-north-1"),
-            "arn:aws-cn:ec2:cn-north-1:123456789012:vpc/vpc-1"
-        );
-        assert_eq!(
-            arn("us-gov-west-1"),
-            "arn:aws-us-gov:ec2:us-gov-west-1:123456789012:vpc/vpc-1"
-        );
+        assert_eq!(arn("us-east-1"), "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1");
+        assert_eq!(arn("cn-north-1"), "arn:aws-cn:ec2:cn-north-1:123456789012:vpc/vpc-1");
+        assert_eq!(arn("us-gov-west-1"), "arn:aws-us-gov:ec2:us-gov-west-1:123456789012:vpc/vpc-1");
         assert_eq!(
             ec2_arn("eu-west-1", "", "image", "ami-1"),
             "arn:aws:ec2:eu-west-1::image/ami-1"
@@ -744,19 +686,13 @@ mod lookup_tests {
         let token = token_of("main", "app-blue", &planned);
         assert_eq!(token, token_of("main", "app-blue", &planned));
         assert_ne!(token, token_of("main", "app-green", &planned));
-        assert!(
-            token.len() <= 36 && token.replace('-', "").len() <= 32,
-            "{token}"
-        );
+        assert!(token.len() <= 36 && token.replace('-', "").len() <= 32, "{token}");
         let operation = Operation {
             address: "aws_nat_gateway.main".into(),
             lineage: "lineage".into(),
             ..Operation::default()
         };
-        assert_eq!(
-            client_token(&operation, &planned),
-            client_token(&operation, &planned)
-        );
+        assert_eq!(client_token(&operation, &planned), client_token(&operation, &planned));
         assert_eq!(
             client_token(&operation, &planned),
             token_of("lineage", "aws_nat_gateway.main", &planned)
@@ -775,10 +711,7 @@ mod lookup_tests {
         let planned = Value::map([("name_prefix", Value::string("app-"))]);
         let names = ["name", "name_prefix"];
         let first = name_for_create(&operation("aws_iam_role.a"), &planned, names, "terraform-");
-        assert!(
-            first.starts_with("app-") && first.len() == "app-".len() + 26,
-            "{first}"
-        );
+        assert!(first.starts_with("app-") && first.len() == "app-".len() + 26, "{first}");
         assert_eq!(
             name_for_create(&operation("aws_iam_role.a"), &planned, names, "terraform-"),
             first
@@ -807,29 +740,17 @@ mod lookup_tests {
                 "filter",
                 Value::List(vec![Value::map([
                     ("name", Value::string("owner-id")),
-                    (
-                        "values",
-                        Value::List(vec![Value::string("1"), Value::string("2")]),
-                    ),
+                    ("values", Value::List(vec![Value::string("1"), Value::string("2")])),
                 ])]),
             ),
         ]);
         let filters = lookup_filters(
             &config,
-            &[
-                ("cidr_block", "cidr"),
-                ("default", "is-default"),
-                ("state", "state"),
-            ],
+            &[("cidr_block", "cidr"), ("default", "is-default"), ("state", "state")],
         );
         let shown: Vec<(String, Vec<String>)> = filters
             .iter()
-            .map(|f| {
-                (
-                    f.name().unwrap_or_default().to_string(),
-                    f.values().to_vec(),
-                )
-            })
+            .map(|f| (f.name().unwrap_or_default().to_string(), f.values().to_vec()))
             .collect();
         assert_eq!(
             shown,
@@ -837,10 +758,7 @@ mod lookup_tests {
                 ("cidr".to_string(), vec!["10.0.0.0/16".to_string()]),
                 ("is-default".to_string(), vec!["false".to_string()]),
                 ("tag:Name".to_string(), vec!["main".to_string()]),
-                (
-                    "owner-id".to_string(),
-                    vec!["1".to_string(), "2".to_string()]
-                ),
+                ("owner-id".to_string(), vec!["1".to_string(), "2".to_string()]),
             ]
         );
     }
@@ -849,9 +767,7 @@ mod lookup_tests {
     fn single_match_uses_the_provider_wording() {
         assert_eq!(single_match(vec![7], "EC2 VPC").unwrap(), 7);
         assert_eq!(
-            single_match(Vec::<u8>::new(), "EC2 VPC")
-                .unwrap_err()
-                .message,
+            single_match(Vec::<u8>::new(), "EC2 VPC").unwrap_err().message,
             "no matching EC2 VPC found"
         );
         assert_eq!(
@@ -868,10 +784,7 @@ mod lookup_tests {
             .block(filter_block());
         let config = Value::map([
             ("subnet_id", Value::string("subnet-1")),
-            (
-                "filter",
-                Value::List(vec![Value::map([("name", Value::string("x"))])]),
-            ),
+            ("filter", Value::List(vec![Value::map([("name", Value::string("x"))])])),
         ]);
         let value = lookup_value(&schema, &config, [("id", Value::string("rtb-1"))]);
         assert_eq!(value.get("id").as_str(), Some("rtb-1"));

@@ -29,11 +29,7 @@ pub async fn list_tags(
     arn: &str,
 ) -> Result<Vec<(String, String)>, ProviderError> {
     let response = sent!(client.list_tags_for_resource().resource_arn(arn))?;
-    Ok(tag_pairs(
-        response.tags(),
-        |t| Some(t.key()),
-        |t| Some(t.value()),
-    ))
+    Ok(tag_pairs(response.tags(), |t| Some(t.key()), |t| Some(t.value())))
 }
 
 /// Adds and removes the tag difference between `prior` and `planned` on a repository ARN.

@@ -12,10 +12,7 @@ use serde_json::{json, Map, Value as Json};
 /// writes `entrypoint`.
 pub(crate) fn field<'a>(object: &'a Map<String, Json>, key: &str) -> Option<&'a Json> {
     object.get(key).or_else(|| {
-        object
-            .iter()
-            .find(|(name, _)| name.eq_ignore_ascii_case(key))
-            .map(|(_, value)| value)
+        object.iter().find(|(name, _)| name.eq_ignore_ascii_case(key)).map(|(_, value)| value)
     })
 }
 
@@ -30,9 +27,7 @@ pub(crate) fn text_field(object: &Map<String, Json>, key: &str) -> Option<String
 
 pub(crate) fn int_field(object: &Map<String, Json>, key: &str) -> Option<i32> {
     let value = field(object, key)?;
-    let number = value
-        .as_i64()
-        .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))?;
+    let number = value.as_i64().or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))?;
     i32::try_from(number).ok()
 }
 
@@ -46,12 +41,7 @@ pub(crate) fn bool_field(object: &Map<String, Json>, key: &str) -> Option<bool> 
 
 pub(crate) fn strings_field(object: &Map<String, Json>, key: &str) -> Option<Vec<String>> {
     let items = field(object, key)?.as_array()?;
-    Some(
-        items
-            .iter()
-            .filter_map(|i| i.as_str().map(str::to_string))
-            .collect(),
-    )
+    Some(items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect())
 }
 
 pub(crate) fn objects_field<'a>(
@@ -128,11 +118,7 @@ pub(crate) fn put_list<T>(
     items: &[T],
     item: impl Fn(&T) -> Json,
 ) {
-    put(
-        object,
-        key,
-        Some(Json::Array(items.iter().map(item).collect())),
-    );
+    put(object, key, Some(Json::Array(items.iter().map(item).collect())));
 }
 
 pub(crate) fn list_json(items: &[String]) -> Option<Json> {

@@ -107,12 +107,8 @@ fn linux_parameters_to_sdk(
             .build()
     });
     let devices = built_list(index, l, "linuxParameters.devices", |d| {
-        let permissions = strings_field(d, "permissions").map(|items| {
-            items
-                .iter()
-                .map(|p| DeviceCgroupPermission::from(p.as_str()))
-                .collect()
-        });
+        let permissions = strings_field(d, "permissions")
+            .map(|items| items.iter().map(|p| DeviceCgroupPermission::from(p.as_str())).collect());
         Device::builder()
             .set_host_path(text_field(d, "hostPath"))
             .set_container_path(text_field(d, "containerPath"))
@@ -177,16 +173,8 @@ pub(crate) fn to_json(c: &ContainerDefinition, o: &mut Map<String, Json>) {
         c.environment_files(),
         |f| json!({"value": f.value(), "type": f.r#type().as_str()}),
     );
-    put(
-        o,
-        "linuxParameters",
-        c.linux_parameters().map(linux_parameters_json),
-    );
-    put(
-        o,
-        "versionConsistency",
-        c.version_consistency().map(|v| json!(v.as_str())),
-    );
+    put(o, "linuxParameters", c.linux_parameters().map(linux_parameters_json));
+    put(o, "versionConsistency", c.version_consistency().map(|v| json!(v.as_str())));
     put_list(
         o,
         "systemControls",
@@ -259,15 +247,9 @@ mod tests {
             "credentialSpecs":["credentialspecdomainless:arn:aws:s3:::bucket/spec.json"]}]"#;
         let containers = crate::ecs_support::containers_to_sdk(text).unwrap();
         let c = &containers[0];
-        assert_eq!(
-            c.firelens_configuration().map(|f| f.r#type().as_str()),
-            Some("fluentbit")
-        );
+        assert_eq!(c.firelens_configuration().map(|f| f.r#type().as_str()), Some("fluentbit"));
         assert_eq!(c.version_consistency(), Some(&VersionConsistency::Disabled));
-        assert_eq!(
-            c.restart_policy().map(|r| r.ignored_exit_codes()),
-            Some(&[1][..])
-        );
+        assert_eq!(c.restart_policy().map(|r| r.ignored_exit_codes()), Some(&[1][..]));
         let linux = c.linux_parameters().unwrap();
         assert_eq!(linux.capabilities().unwrap().drop(), ["NET_RAW"]);
         assert_eq!(linux.init_process_enabled(), Some(true));
@@ -285,10 +267,7 @@ mod tests {
         assert!(crate::ecs_support::container_definition_problems(text).is_empty());
         let containers = crate::ecs_support::containers_to_sdk(text).unwrap();
         assert_eq!(containers[0].entry_point(), ["/bin/sh", "-c"]);
-        assert_eq!(
-            containers[0].restart_policy().map(|r| r.enabled()),
-            Some(true)
-        );
+        assert_eq!(containers[0].restart_policy().map(|r| r.enabled()), Some(true));
         // The normal form compares a container's own fields whatever their case (a nested
         // field in another case is sent right but compared as written).
         let normal = |text: &str| crate::ecs_support::normalize_container_definitions(text, true);

@@ -115,9 +115,8 @@ pub fn container_definition_problems(text: &str) -> Vec<String> {
         };
         for required in ["name", "image"] {
             if !field(fields, required).is_some_and(Json::is_string) {
-                problems.push(format!(
-                    "container_definitions[{index}] needs a string \"{required}\""
-                ));
+                problems
+                    .push(format!("container_definitions[{index}] needs a string \"{required}\""));
             }
         }
     }
@@ -395,10 +394,8 @@ fn drop_empty(value: Json) -> Option<Json> {
             (!items.is_empty()).then_some(Json::Array(items))
         }
         Json::Object(entries) => {
-            let mut sorted: Vec<(String, Json)> = entries
-                .into_iter()
-                .filter_map(|(k, v)| drop_empty(v).map(|v| (k, v)))
-                .collect();
+            let mut sorted: Vec<(String, Json)> =
+                entries.into_iter().filter_map(|(k, v)| drop_empty(v).map(|v| (k, v))).collect();
             sorted.sort_by(|a, b| a.0.cmp(&b.0));
             (!sorted.is_empty()).then(|| Json::Object(sorted.into_iter().collect()))
         }
@@ -433,13 +430,7 @@ pub fn normalize_container_definitions(text: &str, awsvpc: bool) -> String {
                 .into_iter()
                 .filter_map(|(key, value)| Some((ecs_container_field(&key)?.to_string(), value)))
                 .collect();
-            for key in [
-                "cpu",
-                "memory",
-                "memoryReservation",
-                "startTimeout",
-                "stopTimeout",
-            ] {
+            for key in ["cpu", "memory", "memoryReservation", "startTimeout", "stopTimeout"] {
                 if let Some(value) = c.get_mut(key) {
                     number_from_text(value);
                 }
@@ -472,22 +463,16 @@ pub fn normalize_container_definitions(text: &str, awsvpc: bool) -> String {
             if let Some(Json::Array(environment)) = c.get_mut("environment") {
                 environment.sort_by(|a, b| {
                     let name = |v: &Json| {
-                        v.get("name")
-                            .and_then(Json::as_str)
-                            .unwrap_or_default()
-                            .to_string()
+                        v.get("name").and_then(Json::as_str).unwrap_or_default().to_string()
                     };
                     name(a).cmp(&name(b))
                 });
             }
             if let Some(Json::Object(health)) = c.get_mut("healthCheck") {
                 // AWS's health check defaults.
-                for (key, default) in [
-                    ("interval", 30),
-                    ("timeout", 5),
-                    ("retries", 3),
-                    ("startPeriod", 0),
-                ] {
+                for (key, default) in
+                    [("interval", 30), ("timeout", 5), ("retries", 3), ("startPeriod", 0)]
+                {
                     if health.get(key) == Some(&json!(default)) {
                         health.remove(key);
                     }
@@ -500,9 +485,7 @@ pub fn normalize_container_definitions(text: &str, awsvpc: bool) -> String {
 }
 
 pub fn tags_to_sdk(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect()
+    tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()
 }
 
 pub fn tags_from_sdk(tags: &[Tag]) -> Vec<(String, String)> {
@@ -519,14 +502,8 @@ pub async fn update_tags(
     crate::app_support::send_tag_changes!(
         prior,
         planned,
-        |to_remove| client
-            .untag_resource()
-            .resource_arn(arn)
-            .set_tag_keys(Some(to_remove)),
-        |to_set| client
-            .tag_resource()
-            .resource_arn(arn)
-            .set_tags(Some(tags_to_sdk(&to_set)))
+        |to_remove| client.untag_resource().resource_arn(arn).set_tag_keys(Some(to_remove)),
+        |to_set| client.tag_resource().resource_arn(arn).set_tags(Some(tags_to_sdk(&to_set)))
     );
     Ok(())
 }
@@ -536,27 +513,21 @@ pub use crate::app_support::has_managed_tags;
 /// The ARN a create call answered with; where the answer holds none, the `kind` named `name`
 /// [vanished](crate::app_support::vanished).
 pub fn created_arn(arn: Option<&str>, kind: &str, name: &str) -> Result<String, ProviderError> {
-    arn.map(str::to_string)
-        .ok_or_else(|| crate::app_support::vanished(kind, name))
+    arn.map(str::to_string).ok_or_else(|| crate::app_support::vanished(kind, name))
 }
 
 /// The provider's `validateClusterName` on `attribute` (`aws_ecs_cluster.name`,
 /// `aws_ecs_cluster_capacity_providers.cluster_name`, `aws_ecs_capacity_provider.cluster`):
 /// `validation.All` of `StringLenBetween(1, 255)` and [`CLUSTER_NAME_PATTERN`], both reporting.
 pub fn cluster_name_checks(attribute: infra_core::Attribute) -> infra_core::Attribute {
-    attribute
-        .check(infra_core::Check::Length(1, 255))
-        .check(CLUSTER_NAME_PATTERN)
+    attribute.check(infra_core::Check::Length(1, 255)).check(CLUSTER_NAME_PATTERN)
 }
 
 /// The pattern of the provider's `validateClusterName`.
 const CLUSTER_NAME_PATTERN: infra_core::Check = infra_core::Check::Matches(infra_core::Pattern {
     expression: "^[0-9A-Za-z_-]+$",
     test: |name| {
-        !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     },
     message: "The cluster name must consist of alphanumerics, hyphens, and underscores.",
 });
@@ -642,10 +613,7 @@ pub fn network_configuration_block() -> Block {
         "network_configuration",
         Schema::new()
             .attr(Attribute::required("subnets", Type::set(Type::String)))
-            .attr(Attribute::optional(
-                "security_groups",
-                Type::set(Type::String),
-            ))
+            .attr(Attribute::optional("security_groups", Type::set(Type::String)))
             .attr(
                 Attribute::optional("assign_public_ip", Type::Bool)
                     .default(infra_core::Value::Bool(false)),
@@ -671,11 +639,7 @@ pub fn network_to_sdk(
         })
         .build()
         .map_err(|e| ProviderError::new(format!("network_configuration: {e}")))?;
-    Ok(Some(
-        NetworkConfiguration::builder()
-            .awsvpc_configuration(awsvpc)
-            .build(),
-    ))
+    Ok(Some(NetworkConfiguration::builder().awsvpc_configuration(awsvpc).build()))
 }
 
 /// `network_configuration` as read back; no security groups read back as the configuration

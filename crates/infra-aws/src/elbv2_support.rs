@@ -55,9 +55,7 @@ pub(crate) fn forward_action(name: &str, kind: &str) -> Value {
 pub(crate) fn test_client() -> aws_sdk_elasticloadbalancingv2::Client {
     let config = aws_sdk_elasticloadbalancingv2::Config::builder()
         .behavior_version(aws_sdk_elasticloadbalancingv2::config::BehaviorVersion::latest())
-        .region(aws_sdk_elasticloadbalancingv2::config::Region::new(
-            "eu-west-1",
-        ))
+        .region(aws_sdk_elasticloadbalancingv2::config::Region::new("eu-west-1"))
         .build();
     aws_sdk_elasticloadbalancingv2::Client::from_conf(config)
 }
@@ -94,13 +92,11 @@ pub fn action_block(name: &'static str) -> Block {
     let forward = Schema::new()
         .block(Block::set(
             "target_group",
-            Schema::new()
-                .attr(Attribute::required("arn", Type::String))
-                .attr(
-                    Attribute::optional("weight", Type::Number)
-                        .default(Value::Number(1.0))
-                        .check(Check::Range(0, 999)),
-                ),
+            Schema::new().attr(Attribute::required("arn", Type::String)).attr(
+                Attribute::optional("weight", Type::Number)
+                    .default(Value::Number(1.0))
+                    .check(Check::Range(0, 999)),
+            ),
         ))
         .block(Block::single(
             "stickiness",
@@ -121,15 +117,13 @@ pub fn action_block(name: &'static str) -> Block {
                 .check(Check::OneOf(&["HTTP_301", "HTTP_302"])),
         );
     let fixed_response = Schema::new()
-        .attr(
-            Attribute::required("content_type", Type::String).check(Check::OneOf(&[
-                "text/plain",
-                "text/css",
-                "text/html",
-                "application/javascript",
-                "application/json",
-            ])),
-        )
+        .attr(Attribute::required("content_type", Type::String).check(Check::OneOf(&[
+            "text/plain",
+            "text/css",
+            "text/html",
+            "application/javascript",
+            "application/json",
+        ])))
         .attr(Attribute::optional("message_body", Type::String))
         .attr(Attribute::optional_computed("status_code", Type::String));
     // AWS fills in scope, cookie name, timeout and the unauthenticated behaviour; a rule's
@@ -158,11 +152,7 @@ pub fn action_block(name: &'static str) -> Block {
                 Type::String,
                 Value::string("AWSELBAuthSessionCookie"),
             ))
-            .attr(defaulted(
-                "session_timeout",
-                Type::Number,
-                Value::Number(604_800.0),
-            ))
+            .attr(defaulted("session_timeout", Type::Number, Value::Number(604_800.0)))
     };
     let authenticate_cognito = authenticate_common(
         Schema::new()
@@ -212,13 +202,11 @@ fn jwt_validation_schema() -> Schema {
             ..Block::set(
                 "additional_claim",
                 Schema::new()
-                    .attr(
-                        Attribute::required("format", Type::String).check(Check::OneOf(&[
-                            "single-string",
-                            "string-array",
-                            "space-separated-values",
-                        ])),
-                    )
+                    .attr(Attribute::required("format", Type::String).check(Check::OneOf(&[
+                        "single-string",
+                        "string-array",
+                        "space-separated-values",
+                    ])))
                     .attr(Attribute::required("name", Type::String))
                     .attr(Attribute::required("values", Type::set(Type::String))),
             )
@@ -369,9 +357,7 @@ pub fn actions_to_sdk(value: &Value, name: &str) -> Vec<Action> {
         .iter()
         .enumerate()
         .map(|(index, action)| {
-            let kind = string(action, "type")
-                .unwrap_or_default()
-                .to_ascii_lowercase();
+            let kind = string(action, "type").unwrap_or_default().to_ascii_lowercase();
             let mut builder = Action::builder()
                 .r#type(ActionTypeEnum::from(kind.as_str()))
                 .order(int(action, "order").unwrap_or(index as i32 + 1));
@@ -500,10 +486,7 @@ pub fn actions_from_sdk(actions: &[Action], hint: &Value, name: &str) -> Value {
 
 /// One action as AWS reports it, shaped after its hinted block.
 fn action_value(action: &Action, hint: &Value) -> Value {
-    let kind = action
-        .r#type()
-        .map(|t| t.as_str().to_string())
-        .unwrap_or_default();
+    let kind = action.r#type().map(|t| t.as_str().to_string()).unwrap_or_default();
     let mut object = BTreeMap::new();
     object.insert("type".to_string(), Value::string(&kind));
     object.insert("order".to_string(), number(action.order().map(i64::from)));
@@ -539,18 +522,9 @@ fn action_value(action: &Action, hint: &Value) -> Value {
         })
         .unwrap_or_default();
     object.insert("fixed_response".to_string(), Value::List(fixed));
-    object.insert(
-        "authenticate_cognito".to_string(),
-        Value::List(cognito_blocks(action)),
-    );
-    object.insert(
-        "authenticate_oidc".to_string(),
-        Value::List(oidc_blocks(action, hint)),
-    );
-    object.insert(
-        "jwt_validation".to_string(),
-        Value::List(jwt_validation_blocks(action)),
-    );
+    object.insert("authenticate_cognito".to_string(), Value::List(cognito_blocks(action)));
+    object.insert("authenticate_oidc".to_string(), Value::List(oidc_blocks(action, hint)));
+    object.insert("jwt_validation".to_string(), Value::List(jwt_validation_blocks(action)));
     Value::Map(object)
 }
 
@@ -562,20 +536,12 @@ fn forward_value(action: &Action, hint: &Value) -> (Value, Value) {
             .target_groups()
             .iter()
             .map(|g| {
-                (
-                    g.target_group_arn().unwrap_or_default().to_string(),
-                    g.weight().unwrap_or(1),
-                )
+                (g.target_group_arn().unwrap_or_default().to_string(), g.weight().unwrap_or(1))
             })
             .collect(),
-        _ => action
-            .target_group_arn()
-            .map(|arn| vec![(arn.to_string(), 1)])
-            .unwrap_or_default(),
+        _ => action.target_group_arn().map(|arn| vec![(arn.to_string(), 1)]).unwrap_or_default(),
     };
-    let stickiness = action
-        .forward_config()
-        .and_then(|c| c.target_group_stickiness_config());
+    let stickiness = action.forward_config().and_then(|c| c.target_group_stickiness_config());
     let hint_uses_block = single(hint, "forward").is_some();
     let hint_uses_arn = !hint.get("target_group_arn").is_null();
     let as_arn = if hint_uses_block {
@@ -588,9 +554,7 @@ fn forward_value(action: &Action, hint: &Value) -> (Value, Value) {
     if as_arn {
         return (Value::string(&groups[0].0), Value::List(vec![]));
     }
-    let hint_stickiness = single(hint, "forward")
-        .and_then(|f| single(f, "stickiness"))
-        .is_some();
+    let hint_stickiness = single(hint, "forward").and_then(|f| single(f, "stickiness")).is_some();
     let stickiness_blocks = match stickiness {
         Some(s) if hint_stickiness || s.enabled().unwrap_or(false) => {
             vec![Value::map([
@@ -755,10 +719,7 @@ const PATTERN_KINDS: &[&str] = &["host_header", "http_header", "path_pattern"];
 pub fn validate_conditions(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     for (index, condition) in blocks(config, "condition").iter().enumerate() {
-        let set = CONDITION_KINDS
-            .iter()
-            .filter(|kind| single(condition, kind).is_some())
-            .count();
+        let set = CONDITION_KINDS.iter().filter(|kind| single(condition, kind).is_some()).count();
         if set != 1 {
             problems.push((
                 format!("condition[{index}]"),
@@ -898,10 +859,7 @@ pub fn conditions_to_sdk(value: &Value) -> Vec<RuleCondition> {
 
 pub fn conditions_from_sdk(conditions: &[RuleCondition]) -> Value {
     let values_block = |values: &[String]| {
-        Value::List(vec![Value::map([(
-            "values",
-            crate::app_support::string_list(values),
-        )])])
+        Value::List(vec![Value::map([("values", crate::app_support::string_list(values))])])
     };
     Value::List(
         conditions
@@ -926,10 +884,8 @@ pub fn conditions_from_sdk(conditions: &[RuleCondition]) -> Value {
                         object.insert("source_ip".into(), values_block(&values));
                     }
                     "query-string" => {
-                        let pairs = condition
-                            .query_string_config()
-                            .map(|c| c.values())
-                            .unwrap_or(&[]);
+                        let pairs =
+                            condition.query_string_config().map(|c| c.values()).unwrap_or(&[]);
                         object.insert(
                             "query_string".into(),
                             Value::List(
@@ -1004,9 +960,7 @@ fn patterns_block(values: &[String], regex_values: &[String], condition: &RuleCo
 
 /// SDK tags from a tag map.
 pub fn tags_to_sdk(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect()
+    tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()
 }
 
 /// The tags of each ARN, 20 ARNs a DescribeTags call.
@@ -1016,9 +970,7 @@ pub async fn describe_tags(
 ) -> Result<BTreeMap<String, Vec<(String, String)>>, ProviderError> {
     let mut out = BTreeMap::new();
     for chunk in arns.chunks(TAGS_PER_CALL) {
-        let response = sent!(client
-            .describe_tags()
-            .set_resource_arns(Some(chunk.to_vec())))?;
+        let response = sent!(client.describe_tags().set_resource_arns(Some(chunk.to_vec())))?;
         for description in response.tag_descriptions() {
             let Some(arn) = description.resource_arn() else {
                 continue;
@@ -1039,16 +991,10 @@ pub async fn update_tags(
 ) -> Result<(), ProviderError> {
     let (to_set, to_remove) = tag_changes(prior, planned);
     if !to_remove.is_empty() {
-        sent!(client
-            .remove_tags()
-            .resource_arns(arn)
-            .set_tag_keys(Some(to_remove)))?;
+        sent!(client.remove_tags().resource_arns(arn).set_tag_keys(Some(to_remove)))?;
     }
     if !to_set.is_empty() {
-        sent!(client
-            .add_tags()
-            .resource_arns(arn)
-            .set_tags(Some(tags_to_sdk(&to_set))))?;
+        sent!(client.add_tags().resource_arns(arn).set_tags(Some(tags_to_sdk(&to_set))))?;
     }
     Ok(())
 }
@@ -1155,11 +1101,7 @@ pub struct Elbv2Type<O> {
 
 impl<O: Elbv2Object> Elbv2Type<O> {
     pub fn new(aws: Arc<Aws>) -> Elbv2Type<O> {
-        Elbv2Type {
-            aws,
-            schema: O::schema(),
-            object: PhantomData,
-        }
+        Elbv2Type { aws, schema: O::schema(), object: PhantomData }
     }
 
     /// The objects `hints` name (ARN → prior or planned value, which shapes each value), read
@@ -1237,10 +1179,8 @@ impl<O: Elbv2Object> Elbv2Type<O> {
     where
         Fut: Future<Output = Result<Vec<O::Object>, ProviderError>>,
     {
-        let parents: BTreeSet<String> = hints
-            .values()
-            .filter_map(|v| string(v, parent_key))
-            .collect();
+        let parents: BTreeSet<String> =
+            hints.values().filter_map(|v| string(v, parent_key)).collect();
         let mut all = Vec::new();
         for parent in parents {
             match of_parent(parent).await {
@@ -1276,10 +1216,8 @@ impl<O: Elbv2Object> Elbv2Type<O> {
             Err(error) if is_not_found(&error) => return Ok(None),
             Err(error) => return Err(error),
         };
-        let arns: Vec<String> = listed
-            .iter()
-            .filter_map(|o| O::arn_of(o).map(str::to_string))
-            .collect();
+        let arns: Vec<String> =
+            listed.iter().filter_map(|o| O::arn_of(o).map(str::to_string)).collect();
         let tags = describe_tags(&self.aws.clients().await.elbv2, &arns).await?;
         for object in &listed {
             let Some(arn) = O::arn_of(object) else {
@@ -1298,8 +1236,7 @@ impl<O: Elbv2Object> Elbv2Type<O> {
     /// was asked for (`name`) when there is none.
     pub fn created_arn(objects: &[O::Object], name: &str) -> Result<String, ProviderError> {
         let arn = objects.first().and_then(O::arn_of);
-        arn.map(str::to_string)
-            .ok_or_else(|| vanished(O::KIND, name))
+        arn.map(str::to_string).ok_or_else(|| vanished(O::KIND, name))
     }
 
     /// The one object `arn`, shaped after `hint`, with its tags; `None` when it is gone.
@@ -1316,8 +1253,7 @@ impl<O: Elbv2Object> Elbv2Type<O> {
     /// after `hint`; one gone is an error.
     pub(crate) async fn read_one(&self, arn: &str, hint: &Value) -> Result<Value, ProviderError> {
         let read = self.read_arn(arn, hint).await?;
-        read.map(|(value, _)| value)
-            .ok_or_else(|| vanished(O::KIND, arn))
+        read.map(|(value, _)| value).ok_or_else(|| vanished(O::KIND, arn))
     }
 
     /// What a lost create of a load balancer or target group left: the object named as
@@ -1352,10 +1288,7 @@ impl<O: Elbv2Object> Elbv2Type<O> {
                     .map(|(arn, _)| arn)
             }
             Some(name) => match by_name(name).await.map_err(aws_error) {
-                Ok(answer) => objects(&answer)
-                    .first()
-                    .and_then(O::arn_of)
-                    .map(str::to_string),
+                Ok(answer) => objects(&answer).first().and_then(O::arn_of).map(str::to_string),
                 Err(error) if is_not_found(&error) => None,
                 Err(error) => return Err(error),
             },
@@ -1407,10 +1340,8 @@ impl<O: Elbv2Object> ResourceType for Elbv2Type<O> {
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let mut problems: Vec<(String, String)> = O::ACTIONS
-            .iter()
-            .flat_map(|actions| validate_actions(config, actions))
-            .collect();
+        let mut problems: Vec<(String, String)> =
+            O::ACTIONS.iter().flat_map(|actions| validate_actions(config, actions)).collect();
         problems.extend(O::validate(config));
         problems
     }
@@ -1490,13 +1421,9 @@ pub(crate) use modify_attributes;
 /// for one ARN), or the call's error.
 macro_rules! attributes_of {
     ($request:expr) => {
-        $request
-            .send()
-            .await
-            .map_err($crate::error::aws_error)
-            .map(|answer| {
-                $crate::elbv2_support::attribute_map(answer.attributes(), |a| (a.key(), a.value()))
-            })
+        $request.send().await.map_err($crate::error::aws_error).map(|answer| {
+            $crate::elbv2_support::attribute_map(answer.attributes(), |a| (a.key(), a.value()))
+        })
     };
 }
 pub(crate) use attributes_of;
@@ -1556,15 +1483,7 @@ impl Setting {
         default: Option<&'static str>,
         types: &'static [&'static str],
     ) -> Setting {
-        Setting {
-            name,
-            key,
-            kind,
-            default,
-            types,
-            neutral: None,
-            check: None,
-        }
+        Setting { name, key, kind, default, types, neutral: None, check: None }
     }
 
     pub const fn checked(mut self, check: Check) -> Setting {
@@ -1588,10 +1507,9 @@ impl Setting {
     fn parse(&self, text: &str) -> Value {
         match self.kind {
             SettingKind::Bool => Value::Bool(text == "true"),
-            SettingKind::Number => text
-                .parse::<f64>()
-                .map(Value::Number)
-                .unwrap_or_else(|_| Value::string(text)),
+            SettingKind::Number => {
+                text.parse::<f64>().map(Value::Number).unwrap_or_else(|_| Value::string(text))
+            }
             SettingKind::String => Value::string(text),
         }
     }
@@ -1614,10 +1532,7 @@ impl Setting {
 
     /// The value AWS reports, or the default when it reports none (another type's attribute).
     pub fn read(&self, attributes: &BTreeMap<String, String>) -> Value {
-        match attributes
-            .get(self.key)
-            .or(self.default.map(str::to_string).as_ref())
-        {
+        match attributes.get(self.key).or(self.default.map(str::to_string).as_ref()) {
             Some(text) => self.parse(text),
             None => Value::Null,
         }
@@ -1702,10 +1617,7 @@ where
             entry.insert(found);
         }
     }
-    Ok(prior
-        .iter()
-        .map(|p| find(p, parents.get(&parent(p)?)?.as_ref()?))
-        .collect())
+    Ok(prior.iter().map(|p| find(p, parents.get(&parent(p)?)?.as_ref()?)).collect())
 }
 
 /// The name a create gives a load balancer or target group, as the provider makes it: `name`,
@@ -1807,11 +1719,7 @@ impl<O: Elbv2Lookup> Elbv2Data<O> {
             &["arn", "name", "tags"],
             &["name_prefix", "tags_all"],
         );
-        Elbv2Data {
-            aws,
-            resource,
-            schema,
-        }
+        Elbv2Data { aws, resource, schema }
     }
 }
 
@@ -1854,32 +1762,19 @@ mod condition_tests {
     fn regex_values_go_to_aws_and_come_back() {
         let header = Value::map([
             ("http_header_name", Value::string("x-Gimme-Fixed-Response")),
-            (
-                "regex_values",
-                crate::app_support::string_list(["^yes$", "^please$"]),
-            ),
+            ("regex_values", crate::app_support::string_list(["^yes$", "^please$"])),
         ]);
         let rule = Value::map([(
             "condition",
-            Value::List(vec![Value::map([(
-                "http_header",
-                Value::List(vec![header]),
-            )])]),
+            Value::List(vec![Value::map([("http_header", Value::List(vec![header]))])]),
         )]);
-        assert!(
-            validate_conditions(&rule).is_empty(),
-            "{:?}",
-            validate_conditions(&rule)
-        );
+        assert!(validate_conditions(&rule).is_empty(), "{:?}", validate_conditions(&rule));
         let sent = conditions_to_sdk(&rule);
         let config = sent[0].http_header_config().unwrap();
         assert_eq!(config.regex_values(), ["^yes$", "^please$"]);
         assert!(config.values.is_none(), "values left out");
         let read = conditions_from_sdk(&sent);
-        let header = &read.as_list().unwrap()[0]
-            .get("http_header")
-            .as_list()
-            .unwrap()[0];
+        let header = &read.as_list().unwrap()[0].get("http_header").as_list().unwrap()[0];
         assert_eq!(
             header.get("regex_values"),
             &crate::app_support::string_list(["^yes$", "^please$"])
@@ -1923,10 +1818,7 @@ mod jwt_validation_tests {
         ]);
         let jwt = Value::map([
             ("issuer", Value::string("https://issuer.example")),
-            (
-                "jwks_endpoint",
-                Value::string("https://issuer.example/jwks.json"),
-            ),
+            ("jwks_endpoint", Value::string("https://issuer.example/jwks.json")),
             ("additional_claim", Value::List(vec![claim])),
         ]);
         let action = Value::map([
@@ -1942,17 +1834,11 @@ mod jwt_validation_tests {
         assert_eq!(config.issuer(), Some("https://issuer.example"));
         assert_eq!(config.additional_claims()[0].values(), ["read", "write"]);
         let read = actions_from_sdk(&sent, &rule, "action");
-        assert_eq!(
-            read.as_list().unwrap()[0].get("jwt_validation"),
-            &Value::List(vec![jwt])
-        );
+        assert_eq!(read.as_list().unwrap()[0].get("jwt_validation"), &Value::List(vec![jwt]));
 
         let missing = Value::map([(
             "action",
-            Value::List(vec![Value::map([(
-                "type",
-                Value::string("jwt-validation"),
-            )])]),
+            Value::List(vec![Value::map([("type", Value::string("jwt-validation"))])]),
         )]);
         assert_eq!(
             validate_actions(&missing, "action")[0].1,
@@ -1979,10 +1865,7 @@ mod provider_schema_tests {
         for block in ["authenticate_cognito", "authenticate_oidc"] {
             let defaults = [
                 ("scope", Value::string("openid")),
-                (
-                    "session_cookie_name",
-                    Value::string("AWSELBAuthSessionCookie"),
-                ),
+                ("session_cookie_name", Value::string("AWSELBAuthSessionCookie")),
                 ("session_timeout", Value::Number(604_800.0)),
             ];
             for (attribute, default) in defaults {
@@ -2000,17 +1883,11 @@ mod provider_schema_tests {
             (
                 "authenticate_cognito",
                 Value::List(vec![Value::map([
-                    (
-                        "user_pool_arn",
-                        Value::string("arn:aws:cognito-idp:us-east-1:1:userpool/p"),
-                    ),
+                    ("user_pool_arn", Value::string("arn:aws:cognito-idp:us-east-1:1:userpool/p")),
                     ("user_pool_client_id", Value::string("client")),
                     ("user_pool_domain", Value::string("domain")),
                     ("scope", Value::string("openid")),
-                    (
-                        "session_cookie_name",
-                        Value::string("AWSELBAuthSessionCookie"),
-                    ),
+                    ("session_cookie_name", Value::string("AWSELBAuthSessionCookie")),
                     ("session_timeout", Value::Number(604_800.0)),
                 ])]),
             ),
@@ -2019,10 +1896,7 @@ mod provider_schema_tests {
         let sent = actions_to_sdk(&rule, "action");
         let config = sent[0].authenticate_cognito_config().unwrap();
         assert_eq!(config.scope(), Some("openid"));
-        assert_eq!(
-            config.session_cookie_name(),
-            Some("AWSELBAuthSessionCookie")
-        );
+        assert_eq!(config.session_cookie_name(), Some("AWSELBAuthSessionCookie"));
         assert_eq!(config.session_timeout(), Some(604_800));
     }
 
@@ -2049,9 +1923,7 @@ mod provider_schema_tests {
         let problems = schema.validate(&wrong);
         assert_eq!(problems.len(), 1);
         assert_eq!(problems[0].0, "action[0].type");
-        assert!(problems[0]
-            .1
-            .starts_with(r#"expected type to be one of ["forward" "#));
+        assert!(problems[0].1.starts_with(r#"expected type to be one of ["forward" "#));
     }
 
     /// `name` (`action` or `default_action`) with one action of `kind` whose `block` holds
@@ -2079,10 +1951,7 @@ mod provider_schema_tests {
                 "authenticate-cognito",
                 "authenticate_cognito",
                 &[
-                    (
-                        "user_pool_arn",
-                        Value::string("arn:aws:cognito-idp:us-east-1:1:userpool/p"),
-                    ),
+                    ("user_pool_arn", Value::string("arn:aws:cognito-idp:us-east-1:1:userpool/p")),
                     ("user_pool_client_id", Value::string("client")),
                     ("user_pool_domain", Value::string("domain")),
                     ("on_unauthenticated_request", Value::string(behaviour)),
@@ -2117,9 +1986,7 @@ mod provider_schema_tests {
         assert_eq!(planned, cognito("deny"));
         let sent = actions_to_sdk(&planned, "action");
         assert_eq!(
-            sent[0]
-                .authenticate_cognito_config()
-                .and_then(|c| c.on_unauthenticated_request()),
+            sent[0].authenticate_cognito_config().and_then(|c| c.on_unauthenticated_request()),
             Some(&AuthenticateCognitoActionConditionalBehaviorEnum::Deny)
         );
         // AWS reports `deny`: the value read back is the planned one, so no change is planned.
@@ -2139,9 +2006,7 @@ mod provider_schema_tests {
         assert_eq!(planned, oidc("authenticate"));
         let sent = actions_to_sdk(&planned, "default_action");
         assert_eq!(
-            sent[0]
-                .authenticate_oidc_config()
-                .and_then(|c| c.on_unauthenticated_request()),
+            sent[0].authenticate_oidc_config().and_then(|c| c.on_unauthenticated_request()),
             Some(&AuthenticateOidcActionConditionalBehaviorEnum::Authenticate)
         );
 
@@ -2151,10 +2016,7 @@ mod provider_schema_tests {
         ] {
             let problems = Schema::new().block(action_block(name)).validate(&config);
             assert_eq!(problems.len(), 1, "{problems:?}");
-            assert_eq!(
-                problems[0].0,
-                format!("{name}[0].{block}[0].on_unauthenticated_request")
-            );
+            assert_eq!(problems[0].0, format!("{name}[0].{block}[0].on_unauthenticated_request"));
         }
     }
 
@@ -2182,10 +2044,7 @@ mod provider_schema_tests {
                         "jwt_validation",
                         Value::List(vec![Value::map([
                             ("issuer", Value::string("https://issuer.example.com")),
-                            (
-                                "jwks_endpoint",
-                                Value::string("https://issuer.example.com/jwks"),
-                            ),
+                            ("jwks_endpoint", Value::string("https://issuer.example.com/jwks")),
                             ("additional_claim", Value::List(claims(count))),
                         ])]),
                     ),
@@ -2196,9 +2055,6 @@ mod provider_schema_tests {
         assert!(schema.validate(&rule(10)).is_empty());
         let problems = schema.validate(&rule(11));
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert_eq!(
-            problems[0].0,
-            "action[0].jwt_validation[0].additional_claim"
-        );
+        assert_eq!(problems[0].0, "action[0].jwt_validation[0].additional_claim");
     }
 }

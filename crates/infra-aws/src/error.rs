@@ -23,28 +23,19 @@ where
         },
         (None, SdkError::ResponseError(_)) => "the answer could not be read".to_string(),
         (None, SdkError::ServiceError(context)) => {
-            format!(
-                "HTTP {} without an error message",
-                context.raw().status().as_u16()
-            )
+            format!("HTTP {} without an error message", context.raw().status().as_u16())
         }
         (None, _) => DisplayErrorContext(&error).to_string(),
     };
     let cause = cause(&error, code.as_deref());
-    let request = error
-        .raw_response()
-        .and_then(crate::call_log::request_id)
-        .map(|id| match crate::call_log::failed_attempts(&id) {
+    let request = error.raw_response().and_then(crate::call_log::request_id).map(|id| {
+        match crate::call_log::failed_attempts(&id) {
             Some(attempts) if attempts > 1 => format!("request ID {id}, {attempts} attempts"),
             Some(_) => format!("request ID {id}, 1 attempt"),
             None => format!("request ID {id}"),
-        });
-    ProviderError {
-        code,
-        message,
-        cause,
-        request,
-    }
+        }
+    });
+    ProviderError { code, message, cause, request }
 }
 
 /// Codes by which a service throttles (after the SDK's last retry).
@@ -180,11 +171,7 @@ mod tests {
         ] {
             assert!(is_already_exists(code), "{code}");
         }
-        for code in [
-            "InvalidParameterValue",
-            "AccessDenied",
-            "InvalidVpcID.NotFound",
-        ] {
+        for code in ["InvalidParameterValue", "AccessDenied", "InvalidVpcID.NotFound"] {
             assert!(!is_already_exists(code), "{code}");
         }
     }

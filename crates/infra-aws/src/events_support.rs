@@ -12,8 +12,7 @@ pub const DEFAULT_BUS: &str = "default";
 
 /// The bus name a value carries: `default` when unset or empty.
 pub fn bus_or_default(bus: Option<String>) -> String {
-    bus.filter(|b| !b.is_empty())
-        .unwrap_or_else(|| DEFAULT_BUS.to_string())
+    bus.filter(|b| !b.is_empty()).unwrap_or_else(|| DEFAULT_BUS.to_string())
 }
 
 /// The bus part of an ID: a bus ARN's name part (`arn:...:event-bus/name` → `name`) stays an
@@ -85,11 +84,7 @@ pub async fn tags_of(
     arn: &str,
 ) -> Result<Vec<(String, String)>, ProviderError> {
     let output = sent!(client.list_tags_for_resource().resource_arn(arn))?;
-    Ok(output
-        .tags()
-        .iter()
-        .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect())
+    Ok(output.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect())
 }
 
 #[cfg(test)]

@@ -97,9 +97,7 @@ pub fn tag_pairs(tags: &[Tag]) -> Vec<(&str, &str)> {
 
 /// SDK tags as owned pairs (for [`crate::app_support::has_managed_tags`]).
 pub fn owned_tags(tags: &[Tag]) -> Vec<(String, String)> {
-    tags.iter()
-        .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect()
+    tags.iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()
 }
 
 /// The name a create uses: `name`, else `name_prefix` plus a unique suffix, else
@@ -216,10 +214,7 @@ pub fn json_problem(config: &Value, key: &str) -> Option<(String, String)> {
     let text = config.get(key).as_str()?;
     match serde_json::from_str::<serde_json::Value>(text) {
         Ok(serde_json::Value::Object(_)) => None,
-        _ => Some((
-            key.to_string(),
-            format!("\"{text}\" is not a valid JSON policy document"),
-        )),
+        _ => Some((key.to_string(), format!("\"{text}\" is not a valid JSON policy document"))),
     }
 }
 
@@ -396,15 +391,7 @@ impl Principal {
             client,
             owner,
             [put_user_policy, put_role_policy, put_group_policy],
-            |request| {
-                sent(
-                    request
-                        .policy_name(policy)
-                        .policy_document(document)
-                        .send()
-                        .await,
-                )
-            }
+            |request| sent(request.policy_name(policy).policy_document(document).send().await)
         )
     }
 
@@ -523,17 +510,8 @@ impl PolicyAttachment {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required(principal.attribute(), Type::String).force_new())
-            .attr(
-                Attribute::required("policy_arn", Type::String)
-                    .force_new()
-                    .check(ARN),
-            );
-        PolicyAttachment {
-            aws,
-            principal,
-            type_name,
-            schema,
-        }
+            .attr(Attribute::required("policy_arn", Type::String).force_new().check(ARN));
+        PolicyAttachment { aws, principal, type_name, schema }
     }
 
     fn to_value(&self, owner: &str, policy_arn: &str) -> Value {
@@ -545,10 +523,7 @@ impl PolicyAttachment {
     }
 
     fn key(&self, value: &Value) -> Result<(String, String), ProviderError> {
-        match (
-            string(value, self.principal.attribute()),
-            string(value, "policy_arn"),
-        ) {
+        match (string(value, self.principal.attribute()), string(value, "policy_arn")) {
             (Some(owner), Some(policy_arn)) => Ok((owner, policy_arn)),
             _ => Err(ProviderError::new(format!(
                 "{} needs a known \"{}\" and \"policy_arn\"",
@@ -603,10 +578,8 @@ impl ResourceType for PolicyAttachment {
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let owners: BTreeSet<String> = prior
-            .iter()
-            .filter_map(|p| string(p, self.principal.attribute()))
-            .collect();
+        let owners: BTreeSet<String> =
+            prior.iter().filter_map(|p| string(p, self.principal.attribute())).collect();
         let attached = attached_by_owner(client, self.principal, owners).await?;
         Ok(prior
             .iter()
@@ -635,9 +608,7 @@ impl ResourceType for PolicyAttachment {
             return Ok(None);
         };
         let attached = self.principal.attached(client, &owner).await?;
-        Ok(attached
-            .filter(|p| p.contains(&policy_arn))
-            .map(|_| self.to_value(&owner, &policy_arn)))
+        Ok(attached.filter(|p| p.contains(&policy_arn)).map(|_| self.to_value(&owner, &policy_arn)))
     }
 }
 
@@ -659,12 +630,7 @@ impl InlinePolicy {
             .attr(computed_name_prefix_attribute())
             .attr(Attribute::required("policy", Type::Json))
             .attr(Attribute::required(principal.attribute(), Type::String).force_new());
-        InlinePolicy {
-            aws,
-            principal,
-            type_name,
-            schema,
-        }
+        InlinePolicy { aws, principal, type_name, schema }
     }
 
     fn owner(&self, value: &Value) -> Result<String, ProviderError> {
@@ -689,10 +655,9 @@ impl InlinePolicy {
 
     async fn read_one(&self, prior: &Value) -> Result<Option<Value>, ProviderError> {
         let client = &self.aws.clients().await.iam;
-        let (Some(owner), Some(name)) = (
-            string(prior, self.principal.attribute()),
-            string(prior, "name"),
-        ) else {
+        let (Some(owner), Some(name)) =
+            (string(prior, self.principal.attribute()), string(prior, "name"))
+        else {
             return Ok(None);
         };
         let document = self.principal.inline_policy(client, &owner, &name).await?;
@@ -704,17 +669,12 @@ impl InlinePolicy {
     async fn put(&self, owner: &str, name: &str, planned: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.iam;
         let document = string(planned, "policy").unwrap_or_default();
-        self.principal
-            .put_inline_policy(client, owner, name, &document)
-            .await?;
+        self.principal.put_inline_policy(client, owner, name, &document).await?;
         let mut written = planned.clone();
         if let Some(entries) = written.map_mut() {
             entries.insert("name".into(), Value::string(name));
         }
-        propagated(self.type_name, &format!("{owner}:{name}"), || {
-            self.read_one(&written)
-        })
-        .await
+        propagated(self.type_name, &format!("{owner}:{name}"), || self.read_one(&written)).await
     }
 }
 
@@ -759,8 +719,7 @@ impl ResourceType for InlinePolicy {
 
     async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
         let owner = self.owner(at.planned)?;
-        self.put(&owner, &new_name(at.operation, at.planned), at.planned)
-            .await
+        self.put(&owner, &new_name(at.operation, at.planned), at.planned).await
     }
 
     async fn update(&self, at: Updating<'_>) -> Result<Value, ProviderError> {
@@ -776,9 +735,7 @@ impl ResourceType for InlinePolicy {
         let Some(name) = string(at.prior, "name") else {
             return Ok(());
         };
-        self.principal
-            .delete_inline_policy(client, &owner, &name)
-            .await
+        self.principal.delete_inline_policy(client, &owner, &name).await
     }
 
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
@@ -799,10 +756,7 @@ impl ResourceType for InlinePolicy {
     async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
         let mut named = at.planned.clone();
         if let Some(entries) = named.map_mut() {
-            entries.insert(
-                "name".into(),
-                Value::string(new_name(at.operation, at.planned)),
-            );
+            entries.insert("name".into(), Value::string(new_name(at.operation, at.planned)));
         }
         self.read_one(&named).await
     }
@@ -827,10 +781,7 @@ mod tests {
                 new_name: new_name.map(str::to_string),
                 new_path: new_path.map(str::to_string),
             };
-        assert_eq!(
-            renamed_or_moved("ci", &prior, &prior),
-            expected("ci", false, None, None)
-        );
+        assert_eq!(renamed_or_moved("ci", &prior, &prior), expected("ci", false, None, None));
         assert_eq!(
             renamed_or_moved("ci", &prior, &value("cd", "/robots/")),
             expected("cd", true, Some("cd"), None)
@@ -849,10 +800,7 @@ mod tests {
     fn attachment_ids_split_at_the_first_slash() {
         assert_eq!(
             split_attachment_id("app/arn:aws:iam::123456789012:policy/team/read", "user").unwrap(),
-            (
-                "app".to_string(),
-                "arn:aws:iam::123456789012:policy/team/read".to_string()
-            )
+            ("app".to_string(), "arn:aws:iam::123456789012:policy/team/read".to_string())
         );
         assert!(split_attachment_id("app", "user").is_err());
         assert!(split_attachment_id("app/not-an-arn", "role").is_err());
@@ -871,25 +819,17 @@ mod tests {
     #[test]
     fn prefixes_leave_room() {
         let long = Value::map([("name_prefix", Value::string("x".repeat(40)))]);
-        assert_eq!(
-            name_prefix_from_name("ci-01795366853011565009000002"),
-            Value::string("ci-")
-        );
+        assert_eq!(name_prefix_from_name("ci-01795366853011565009000002"), Value::string("ci-"));
         assert_eq!(name_prefix_from_name("read-logs"), Value::Null);
-        assert_eq!(
-            name_prefix_from_name("not-generated-abcdefghijklmnopqrstuvwxyz"),
-            Value::Null
-        );
+        assert_eq!(name_prefix_from_name("not-generated-abcdefghijklmnopqrstuvwxyz"), Value::Null);
         assert_eq!(name_problems(&long, 64).len(), 1);
         assert!(name_problems(&long, 128).is_empty());
     }
 
     #[test]
     fn dates_are_whole_seconds() {
-        let date = date(Some(&aws_smithy_types::DateTime::from_fractional_secs(
-            1_700_000_000,
-            0.25,
-        )));
+        let date =
+            date(Some(&aws_smithy_types::DateTime::from_fractional_secs(1_700_000_000, 0.25)));
         assert_eq!(date, Value::string("2023-11-14T22:13:20Z"));
     }
 

@@ -76,11 +76,7 @@ impl KeyProvider for KmsKeyProvider {
         })
         .map_err(|error| error.to_string())?
         .map_err(|error| {
-            format!(
-                "KMS GenerateDataKey with {}: {}",
-                self.key_id,
-                aws_error(error)
-            )
+            format!("KMS GenerateDataKey with {}: {}", self.key_id, aws_error(error))
         })?;
         let (Some(plaintext), Some(blob)) = (generated.plaintext(), generated.ciphertext_blob())
         else {

@@ -98,15 +98,9 @@ pub fn registry(aws: Arc<Aws>) -> Registry {
     resources::register_all(&mut registry, &aws);
     data_sources::register_all(&mut registry, &aws);
     ephemeral_resources::register_all(&mut registry, &aws);
-    registry.set_tagging(Arc::new(tagging::DefaultTags::new(
-        aws.settings.default_tags.clone(),
-    )));
+    registry.set_tagging(Arc::new(tagging::DefaultTags::new(aws.settings.default_tags.clone())));
     registry.set_rollouts(Arc::new(blue_green::BlueGreenRollouts::new(aws.clone())));
-    registry.set_resend_budget(
-        aws.settings
-            .max_retries
-            .unwrap_or(retries::DEFAULT_MAX_RETRIES),
-    );
+    registry.set_resend_budget(aws.settings.max_retries.unwrap_or(retries::DEFAULT_MAX_RETRIES));
     registry
 }
 

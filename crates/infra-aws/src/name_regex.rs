@@ -70,9 +70,7 @@ impl Parser<'_> {
     }
 
     fn escape(&mut self) -> Result<Node, String> {
-        let c = self
-            .peek()
-            .ok_or_else(|| self.error("trailing backslash"))?;
+        let c = self.peek().ok_or_else(|| self.error("trailing backslash"))?;
         self.at += 1;
         if let Some((ranges, negated)) = class_of(c) {
             return Ok(Node::Class(ranges, negated));
@@ -130,9 +128,7 @@ impl Parser<'_> {
             }
             first = false;
             let low = if c == '\\' {
-                let e = self
-                    .peek()
-                    .ok_or_else(|| self.error("trailing backslash"))?;
+                let e = self.peek().ok_or_else(|| self.error("trailing backslash"))?;
                 self.at += 1;
                 if let Some((more, false)) = class_of(e) {
                     ranges.extend(more);
@@ -164,11 +160,7 @@ impl Parser<'_> {
         while self.peek().is_some_and(|c| c.is_ascii_digit()) {
             self.at += 1;
         }
-        self.chars[start..self.at]
-            .iter()
-            .collect::<String>()
-            .parse()
-            .ok()
+        self.chars[start..self.at].iter().collect::<String>().parse().ok()
     }
 
     fn quantified(&mut self, atom: Node) -> Result<Node, String> {
@@ -219,11 +211,7 @@ pub(crate) struct NameRegex {
 
 impl NameRegex {
     pub(crate) fn new(pattern: &str) -> Result<NameRegex, String> {
-        let mut parser = Parser {
-            chars: pattern.chars().collect(),
-            at: 0,
-            pattern,
-        };
+        let mut parser = Parser { chars: pattern.chars().collect(), at: 0, pattern };
         let branches = parser.alternation()?;
         if parser.at != parser.chars.len() {
             return Err(parser.error("unexpected )"));
@@ -251,9 +239,9 @@ fn match_node(node: &Node, text: &[char], at: usize, rest: &mut dyn FnMut(usize)
                 ranges.iter().any(|(low, high)| (low..=high).contains(&c)) != *negated
             }) && rest(at + 1)
         }
-        Node::Group(branches) => branches
-            .iter()
-            .any(|branch| match_sequence(branch, text, at, rest)),
+        Node::Group(branches) => {
+            branches.iter().any(|branch| match_sequence(branch, text, at, rest))
+        }
         Node::Repeat(inner, min, max) => match_repeat(inner, *min, *max, 0, text, at, rest),
     }
 }
@@ -266,9 +254,9 @@ fn match_sequence(
 ) -> bool {
     match nodes.split_first() {
         None => rest(at),
-        Some((first, others)) => match_node(first, text, at, &mut |next| {
-            match_sequence(others, text, next, rest)
-        }),
+        Some((first, others)) => {
+            match_node(first, text, at, &mut |next| match_sequence(others, text, next, rest))
+        }
     }
 }
 
@@ -304,10 +292,7 @@ mod tests {
     fn matches_like_go_match_string() {
         assert!(matches("^myami-\\d{3}", "myami-123-extra"));
         assert!(!matches("^myami-\\d{3}", "myami-12"));
-        assert!(matches(
-            "amzn2-ami-hvm-.*-x86_64-gp2",
-            "amzn2-ami-hvm-2.0.2023-x86_64-gp2"
-        ));
+        assert!(matches("amzn2-ami-hvm-.*-x86_64-gp2", "amzn2-ami-hvm-2.0.2023-x86_64-gp2"));
         assert!(matches("ebs$", "amzn-ami-ebs"));
         assert!(!matches("^ebs$", "amzn-ami-ebs"));
         assert!(matches("(ubuntu|debian)-[0-9]+\\.[0-9]+", "x-debian-12.4"));

@@ -72,9 +72,7 @@ const TABLE: &str = include_str!("rate_buckets.json");
 pub fn buckets() -> &'static [Row] {
     static ROWS: std::sync::OnceLock<Vec<Row>> = std::sync::OnceLock::new();
     ROWS.get_or_init(|| {
-        serde_json::from_str::<Table>(TABLE)
-            .map(|table| table.buckets)
-            .unwrap_or_default()
+        serde_json::from_str::<Table>(TABLE).map(|table| table.buckets).unwrap_or_default()
     })
 }
 
@@ -84,10 +82,7 @@ pub fn bucket_of(service: &str, operation: &str) -> Option<(String, Bucket)> {
     let row = buckets().iter().find(|row| {
         row.service == service
             && (row.operations.is_empty()
-                || row
-                    .operations
-                    .iter()
-                    .any(|prefix| operation.starts_with(prefix.as_str())))
+                || row.operations.iter().any(|prefix| operation.starts_with(prefix.as_str())))
     })?;
     let key = match row.scope {
         Scope::PerOperation => format!("{service}/{operation}"),
@@ -124,10 +119,7 @@ impl RateLimiter {
             return Duration::ZERO;
         };
         let capacity = bucket.capacity * (1.0 - RESERVE);
-        let level = levels.entry(key.to_string()).or_insert(Level {
-            tokens: capacity,
-            at: now,
-        });
+        let level = levels.entry(key.to_string()).or_insert(Level { tokens: capacity, at: now });
         let elapsed = now.saturating_duration_since(level.at).as_secs_f64();
         level.tokens = (level.tokens + elapsed * bucket.refill_per_second).min(capacity);
         level.at = now;
@@ -160,10 +152,7 @@ impl Intercept for TagBucket {
     ) -> Result<(), BoxError> {
         if let Some(metadata) = cfg.load::<Metadata>() {
             let label = format!("{}|{}", metadata.service(), metadata.name());
-            context
-                .request_mut()
-                .headers_mut()
-                .insert(BUCKET_HEADER, label);
+            context.request_mut().headers_mut().insert(BUCKET_HEADER, label);
         }
         Ok(())
     }
@@ -203,10 +192,7 @@ struct RateLimitedConnector {
 
 impl HttpConnector for RateLimitedConnector {
     fn call(&self, mut request: HttpRequest) -> HttpConnectorFuture {
-        let label = request
-            .headers_mut()
-            .remove(BUCKET_HEADER)
-            .map(|value| value.to_string());
+        let label = request.headers_mut().remove(BUCKET_HEADER).map(|value| value.to_string());
         let wait = label
             .as_deref()
             .and_then(|label| label.split_once('|'))
@@ -238,10 +224,7 @@ mod tests {
     use super::*;
 
     fn bucket(capacity: f64, refill_per_second: f64) -> Bucket {
-        Bucket {
-            capacity,
-            refill_per_second,
-        }
+        Bucket { capacity, refill_per_second }
     }
 
     #[test]
@@ -257,23 +240,14 @@ mod tests {
     #[test]
     fn each_ec2_api_has_its_own_bucket_and_elb_shares_one() {
         let (describe, bucket) = bucket_of("EC2", "DescribeVpcs").unwrap();
-        assert_eq!(
-            (describe.as_str(), bucket),
-            ("EC2/DescribeVpcs", self::bucket(100.0, 20.0))
-        );
+        assert_eq!((describe.as_str(), bucket), ("EC2/DescribeVpcs", self::bucket(100.0, 20.0)));
         assert_ne!(bucket_of("EC2", "DescribeSubnets").unwrap().0, describe);
         assert_eq!(bucket_of("EC2", "CreateVpc"), None);
         let elb = bucket_of("Elastic Load Balancing v2", "DescribeTargetGroups").unwrap();
         let elb_write = bucket_of("Elastic Load Balancing v2", "ModifyListener").unwrap();
         assert_eq!(elb.0, elb_write.0, "one bucket for all ELB calls");
-        assert_eq!(
-            bucket_of("ECS", "DescribeServices").unwrap().1,
-            self::bucket(100.0, 20.0)
-        );
-        assert_eq!(
-            bucket_of("RDS", "DescribeDBInstances").unwrap().1,
-            self::bucket(300.0, 12.0)
-        );
+        assert_eq!(bucket_of("ECS", "DescribeServices").unwrap().1, self::bucket(100.0, 20.0));
+        assert_eq!(bucket_of("RDS", "DescribeDBInstances").unwrap().1, self::bucket(300.0, 12.0));
         assert_eq!(bucket_of("Lambda", "GetFunction"), None);
     }
 
@@ -302,11 +276,7 @@ mod tests {
 
     impl HttpConnector for Recorder {
         fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-            let names = request
-                .headers()
-                .iter()
-                .map(|(k, _)| k.to_string())
-                .collect();
+            let names = request.headers().iter().map(|(k, _)| k.to_string()).collect();
             if let Ok(mut seen) = self.0.lock() {
                 seen.push(names);
             }
@@ -328,12 +298,8 @@ mod tests {
             limiter: Arc::default(),
         };
         let mut request = HttpRequest::new(aws_smithy_types::body::SdkBody::empty());
-        request
-            .headers_mut()
-            .insert(BUCKET_HEADER, "EC2|DescribeVpcs");
-        request
-            .headers_mut()
-            .insert("x-amz-date", "20261123T000000Z");
+        request.headers_mut().insert(BUCKET_HEADER, "EC2|DescribeVpcs");
+        request.headers_mut().insert("x-amz-date", "20261123T000000Z");
         futures::executor::block_on(connector.call(request)).unwrap();
         let seen = recorder.0.lock().unwrap().clone();
         assert_eq!(seen, vec![vec!["x-amz-date".to_string()]]);

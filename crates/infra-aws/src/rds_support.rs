@@ -18,18 +18,13 @@ use crate::ec2_support::name_for_create;
 use crate::tagging::ManagedTags;
 
 pub fn tags_to_sdk(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect()
+    tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()
 }
 
 pub fn tags_from_sdk(tags: &[Tag]) -> Vec<(String, String)> {
     tags.iter()
         .map(|t| {
-            (
-                t.key().unwrap_or_default().to_string(),
-                t.value().unwrap_or_default().to_string(),
-            )
+            (t.key().unwrap_or_default().to_string(), t.value().unwrap_or_default().to_string())
         })
         .collect()
 }
@@ -86,13 +81,11 @@ pub async fn update_tags(
 /// holds it when the group's name (`name_of`) begins with it, else null.
 pub fn name_prefix<G: 'static>(name_of: fn(&G) -> Option<&str>) -> Declared<G> {
     let attribute = computed_name_prefix_attribute();
-    read(attribute, move |group: &G, at: &Reading| {
-        match at.prior.get("name_prefix").as_str() {
-            Some(prefix) if name_of(group).unwrap_or_default().starts_with(prefix) => {
-                Value::string(prefix)
-            }
-            _ => Value::Null,
+    read(attribute, move |group: &G, at: &Reading| match at.prior.get("name_prefix").as_str() {
+        Some(prefix) if name_of(group).unwrap_or_default().starts_with(prefix) => {
+            Value::string(prefix)
         }
+        _ => Value::Null,
     })
 }
 
@@ -102,9 +95,7 @@ pub fn name_prefix<G: 'static>(name_of: fn(&G) -> Option<&str>) -> Declared<G> {
 pub fn identifier_problems(key: &str, value: &str) -> Vec<String> {
     let mut problems = Vec::new();
     if value.is_empty()
-        || !value
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        || !value.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
     {
         problems.push(format!(
             "only lowercase alphanumeric characters and hyphens allowed in \"{key}\""
@@ -223,9 +214,7 @@ pub fn first_managed<T>(
     found: BTreeMap<String, Tagged<T>>,
     operation: &Operation,
 ) -> Option<Tagged<T>> {
-    found
-        .into_values()
-        .find(|group| has_managed_tags(&group.tags, operation))
+    found.into_values().find(|group| has_managed_tags(&group.tags, operation))
 }
 
 /// A lost create's group (the groups' `find_created`): the group of the configured `name`, as
@@ -245,11 +234,9 @@ where
 {
     let names = match string(planned, "name") {
         Some(name) => vec![stored(name)],
-        None => all()
-            .await?
-            .iter()
-            .filter_map(|group| name_of(group).map(str::to_string))
-            .collect(),
+        None => {
+            all().await?.iter().filter_map(|group| name_of(group).map(str::to_string)).collect()
+        }
     };
     Ok(first_managed(O::describe(this, &names).await?, operation))
 }
@@ -291,10 +278,7 @@ mod tests {
         let prior = Value::map([("name_prefix", Value::string("app-"))]);
         let read =
             |name: &str, prior: &Value| declaration.value(&name.to_string(), &Reading::of(prior));
-        assert_eq!(
-            read("app-123", &prior),
-            Value::map([("name_prefix", Value::string("app-"))])
-        );
+        assert_eq!(read("app-123", &prior), Value::map([("name_prefix", Value::string("app-"))]));
         let none = Value::map([("name_prefix", Value::Null)]);
         assert_eq!(read("other", &prior), none);
         assert_eq!(read("app-123", &Value::Null), none);
@@ -317,19 +301,10 @@ mod tests {
             ..Operation::default()
         };
         let managed = vec![
-            (
-                infra_core::resource::ADDRESS_TAG.to_string(),
-                operation.address.clone(),
-            ),
-            (
-                infra_core::resource::LINEAGE_TAG.to_string(),
-                operation.lineage.clone(),
-            ),
+            (infra_core::resource::ADDRESS_TAG.to_string(), operation.address.clone()),
+            (infra_core::resource::LINEAGE_TAG.to_string(), operation.lineage.clone()),
         ];
-        let group = |tags: &Vec<(String, String)>| Tagged {
-            object: (),
-            tags: tags.clone(),
-        };
+        let group = |tags: &Vec<(String, String)>| Tagged { object: (), tags: tags.clone() };
         let found = BTreeMap::from([
             ("a".to_string(), group(&vec![])),
             ("b".to_string(), group(&managed)),

@@ -102,9 +102,7 @@ impl<T: ?Sized> Regional<T> {
     fn of(inner: &Arc<T>, schema: &Schema, aws: &Arc<Aws>) -> Option<Regional<T>> {
         schema.attribute(REGION).is_none().then(|| Regional {
             inner: inner.clone(),
-            schema: schema
-                .clone()
-                .attr(Attribute::optional_computed(REGION, Type::String)),
+            schema: schema.clone().attr(Attribute::optional_computed(REGION, Type::String)),
             aws: aws.clone(),
         })
     }
@@ -138,10 +136,7 @@ impl ResourceType for Regional<dyn ResourceType> {
     fn normalize(&self, value: &mut Value) {
         self.inner.normalize(value);
         if let (Some(region), Some(entries)) = (self.aws.known_region(), value.map_mut()) {
-            if entries
-                .get(REGION)
-                .is_none_or(|v| v.is_null() || v.is_unknown())
-            {
+            if entries.get(REGION).is_none_or(|v| v.is_null() || v.is_unknown()) {
                 entries.insert(REGION.to_string(), Value::string(region));
             }
         }
@@ -195,10 +190,7 @@ impl ResourceType for Regional<dyn ResourceType> {
     async fn read_many(&self, prior: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
         let region = self.aws.clients().await.region.clone();
         let found = self.inner.read_many(prior).await?;
-        Ok(found
-            .into_iter()
-            .map(|value| value.map(|v| with_region(v, &region)))
-            .collect())
+        Ok(found.into_iter().map(|value| value.map(|v| with_region(v, &region))).collect())
     }
 
     async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError> {

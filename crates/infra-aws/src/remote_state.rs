@@ -38,10 +38,9 @@ impl StateReader for S3StateReader {
     ) -> Result<Option<(Vec<u8>, String)>, ProviderError> {
         let setting = |name: &str| config.get(name).as_str().map(str::to_string);
         for key in config.as_map().into_iter().flat_map(|m| m.keys()) {
-            let known = matches!(
-                key.as_str(),
-                "bucket" | "key" | "region" | "workspace_key_prefix"
-            ) || WRITE_ONLY_SETTINGS.contains(&key.as_str());
+            let known =
+                matches!(key.as_str(), "bucket" | "key" | "region" | "workspace_key_prefix")
+                    || WRITE_ONLY_SETTINGS.contains(&key.as_str());
             if !known {
                 return Err(ProviderError::new(format!(
                     "terraform_remote_state: the s3 backend's \"{key}\" is not supported by \
@@ -63,20 +62,10 @@ impl StateReader for S3StateReader {
             workspace,
             &required("key")?,
         );
-        let aws = Aws::new(ProviderSettings {
-            region: setting("region"),
-            ..Default::default()
-        });
+        let aws = Aws::new(ProviderSettings { region: setting("region"), ..Default::default() });
         let clients = aws.clients().await;
         let location = format!("s3://{bucket}/{key}");
-        match clients
-            .s3
-            .get_object()
-            .bucket(&bucket)
-            .key(&key)
-            .send()
-            .await
-        {
+        match clients.s3.get_object().bucket(&bucket).key(&key).send().await {
             Ok(output) => {
                 let bytes = output
                     .body

@@ -77,10 +77,7 @@ pub(crate) fn timeout_config(env_read_timeout: Option<&str>) -> TimeoutConfig {
         .filter(|seconds| seconds.is_finite() && *seconds > 0.0)
         .map(Duration::from_secs_f64)
         .unwrap_or(DEFAULT_READ_TIMEOUT);
-    TimeoutConfig::builder()
-        .connect_timeout(CONNECT_TIMEOUT)
-        .read_timeout(read)
-        .build()
+    TimeoutConfig::builder().connect_timeout(CONNECT_TIMEOUT).read_timeout(read).build()
 }
 
 /// Calls that make something new on each attempt, or fail because an earlier attempt
@@ -206,9 +203,7 @@ impl Intercept for OneAttemptForCreates {
         _runtime_components: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let once = cfg
-            .load::<Metadata>()
-            .is_some_and(|m| one_attempt_only(m.name()));
+        let once = cfg.load::<Metadata>().is_some_and(|m| one_attempt_only(m.name()));
         if once {
             let config = cfg
                 .load::<RetryConfig>()
@@ -248,14 +243,8 @@ mod tests {
 
     #[test]
     fn the_read_timeout_is_generous_by_default_and_set_by_the_environment() {
-        assert_eq!(
-            timeout_config(None).read_timeout(),
-            Some(DEFAULT_READ_TIMEOUT)
-        );
-        assert_eq!(
-            timeout_config(Some("2.5")).read_timeout(),
-            Some(Duration::from_millis(2500))
-        );
+        assert_eq!(timeout_config(None).read_timeout(), Some(DEFAULT_READ_TIMEOUT));
+        assert_eq!(timeout_config(Some("2.5")).read_timeout(), Some(Duration::from_millis(2500)));
         for unusable in ["0", "-1", "soon", "NaN"] {
             assert_eq!(
                 timeout_config(Some(unusable)).read_timeout(),
@@ -263,10 +252,7 @@ mod tests {
                 "{unusable}"
             );
         }
-        assert_eq!(
-            timeout_config(None).connect_timeout(),
-            Some(CONNECT_TIMEOUT)
-        );
+        assert_eq!(timeout_config(None).connect_timeout(), Some(CONNECT_TIMEOUT));
     }
 
     #[test]

@@ -37,9 +37,7 @@ fn unescape_octal(name: &str) -> String {
     while i < bytes.len() {
         if bytes[i] == b'\\'
             && i + 3 < bytes.len()
-            && bytes[i + 1..i + 4]
-                .iter()
-                .all(|b| (b'0'..=b'7').contains(b))
+            && bytes[i + 1..i + 4].iter().all(|b| (b'0'..=b'7').contains(b))
         {
             let code = (bytes[i + 1] - b'0') as u32 * 64
                 + (bytes[i + 2] - b'0') as u32 * 8
@@ -115,12 +113,7 @@ pub(crate) async fn apex_name_servers(
 ) -> Result<(Vec<String>, Option<String>), ProviderError> {
     let mut name_servers: Vec<String> = response
         .delegation_set()
-        .map(|d| {
-            d.name_servers()
-                .iter()
-                .map(|n| normalize_dns_name(n))
-                .collect()
-        })
+        .map(|d| d.name_servers().iter().map(|n| normalize_dns_name(n)).collect())
         .unwrap_or_default();
     let apex = sent!(client
         .list_resource_record_sets()
@@ -132,11 +125,7 @@ pub(crate) async fn apex_name_servers(
         if normalize_dns_name(record.name()) != name {
             continue;
         }
-        let values: Vec<&str> = record
-            .resource_records()
-            .iter()
-            .map(|r| r.value())
-            .collect();
+        let values: Vec<&str> = record.resource_records().iter().map(|r| r.value()).collect();
         match record.r#type() {
             RrType::Soa => {
                 primary = values
@@ -156,9 +145,7 @@ pub(crate) async fn apex_name_servers(
 
 /// Route 53 tags from a map.
 pub(crate) fn route53_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect()
+    tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect()
 }
 
 /// Waits until a change is INSYNC (the provider waits for this after every change).
@@ -175,10 +162,7 @@ pub(crate) async fn wait_insync(
         let change_id = change_id.clone();
         async move {
             let response = sent!(client.get_change().id(change_id))?;
-            Ok(response
-                .change_info()
-                .filter(|c| *c.status() == ChangeStatus::Insync)
-                .map(|_| ()))
+            Ok(response.change_info().filter(|c| *c.status() == ChangeStatus::Insync).map(|_| ()))
         }
     })
     .await
@@ -208,11 +192,7 @@ pub async fn record_sets(
         }
         let page = request.send().await.map_err(crate::error::aws_error)?;
         records.extend(page.resource_record_sets().iter().cloned());
-        match (
-            page.is_truncated(),
-            page.next_record_name(),
-            page.next_record_type(),
-        ) {
+        match (page.is_truncated(), page.next_record_name(), page.next_record_type()) {
             (true, Some(name), Some(kind)) => {
                 next = Some((
                     name.to_string(),

@@ -142,10 +142,7 @@ impl S3Backend {
 
     /// The same bucket and settings, for another workspace.
     pub fn for_workspace(&self, workspace: &str) -> S3Backend {
-        let config = S3BackendConfig {
-            workspace: workspace.to_string(),
-            ..self.config.clone()
-        };
+        let config = S3BackendConfig { workspace: workspace.to_string(), ..self.config.clone() };
         S3Backend::new(self.aws.clone(), config, self.runtime.clone())
             .with_encryption(self.encryption.clone())
     }
@@ -178,9 +175,7 @@ impl S3Backend {
     }
 
     fn session(&self) -> std::sync::MutexGuard<'_, Session> {
-        self.session
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn failed(&self, what: &str, error: impl std::fmt::Display) -> StateError {
@@ -203,17 +198,14 @@ impl S3Backend {
             let Some(table) = &self.config.dynamodb_table else {
                 return Ok(());
             };
-            let described = clients
-                .dynamodb
-                .describe_table()
-                .table_name(table)
-                .send()
-                .await
-                .map_err(|error| {
-                    let doing =
-                        format!("the lock table \"{table}\" (dynamodb_table) cannot be used");
-                    sdk_failed(doing, error)
-                })?;
+            let described =
+                clients.dynamodb.describe_table().table_name(table).send().await.map_err(
+                    |error| {
+                        let doing =
+                            format!("the lock table \"{table}\" (dynamodb_table) cannot be used");
+                        sdk_failed(doing, error)
+                    },
+                )?;
             let definition = described.table();
             let hash_key = definition
                 .map(|t| t.key_schema())
@@ -221,11 +213,8 @@ impl S3Backend {
                 .iter()
                 .find(|k| k.key_type() == &aws_sdk_dynamodb::types::KeyType::Hash)
                 .map(|k| k.attribute_name().to_string());
-            let string_key = definition
-                .map(|t| t.attribute_definitions())
-                .unwrap_or_default()
-                .iter()
-                .any(|a| {
+            let string_key =
+                definition.map(|t| t.attribute_definitions()).unwrap_or_default().iter().any(|a| {
                     a.attribute_name() == "LockID"
                         && a.attribute_type() == &aws_sdk_dynamodb::types::ScalarAttributeType::S
                 });
@@ -244,10 +233,7 @@ impl S3Backend {
     pub fn list_workspaces(&self) -> Result<Vec<String>, StateError> {
         let prefix = format!("{}/", self.config.workspace_key_prefix);
         let suffix = format!("/{}", self.config.key);
-        let keys = block_on(
-            &self.runtime,
-            self.list_keys(&prefix, "listing workspaces in"),
-        )??;
+        let keys = block_on(&self.runtime, self.list_keys(&prefix, "listing workspaces in"))??;
         let mut names: Vec<String> = keys
             .iter()
             .filter_map(|key| key.strip_prefix(&prefix)?.strip_suffix(&suffix))
@@ -276,17 +262,9 @@ impl S3Backend {
                 .send()
                 .await
                 .map_err(|error| {
-                    sdk_failed(
-                        format!("{what} s3://{}/{prefix} failed", self.config.bucket),
-                        error,
-                    )
+                    sdk_failed(format!("{what} s3://{}/{prefix} failed", self.config.bucket), error)
                 })?;
-            keys.extend(
-                page.contents()
-                    .iter()
-                    .filter_map(|o| o.key())
-                    .map(str::to_string),
-            );
+            keys.extend(page.contents().iter().filter_map(|o| o.key()).map(str::to_string));
             match page.next_continuation_token() {
                 Some(token) if page.is_truncated() == Some(true) => {
                     continuation = Some(token.to_string())
@@ -300,15 +278,10 @@ impl S3Backend {
 
     /// The journal's objects, in serial order, and their lines one after another.
     async fn read_journal(&self) -> Result<(Vec<String>, Vec<u8>), StateError> {
-        let keys = self
-            .list_keys(&self.journal_prefix(), "listing the journal of")
-            .await?;
+        let keys = self.list_keys(&self.journal_prefix(), "listing the journal of").await?;
         let mut lines = Vec::new();
         for key in &keys {
-            if let Some((_, body)) = self
-                .get_object(key.clone(), "reading the journal of")
-                .await?
-            {
+            if let Some((_, body)) = self.get_object(key.clone(), "reading the journal of").await? {
                 lines.extend(body);
             }
         }
@@ -406,10 +379,7 @@ impl S3Backend {
             Ok(_) => Ok(Ok(())),
             // A resent PUT whose first attempt wrote: the object holds exactly this body.
             Err(error) if is_precondition_failed(&error) => {
-                match self
-                    .get_object(key.to_string(), "reading the journal of")
-                    .await?
-                {
+                match self.get_object(key.to_string(), "reading the journal of").await? {
                     Some((_, written)) if written == body => Ok(Ok(())),
                     _ => Err(StateError::Conflict {
                         location: format!("s3://{}/{key}", self.config.bucket),
@@ -428,16 +398,11 @@ impl S3Backend {
             let objects: Vec<_> = batch
                 .iter()
                 .filter_map(|key| {
-                    aws_sdk_s3::types::ObjectIdentifier::builder()
-                        .key(key)
-                        .build()
-                        .ok()
+                    aws_sdk_s3::types::ObjectIdentifier::builder().key(key).build().ok()
                 })
                 .collect();
-            let Ok(delete) = aws_sdk_s3::types::Delete::builder()
-                .set_objects(Some(objects))
-                .quiet(true)
-                .build()
+            let Ok(delete) =
+                aws_sdk_s3::types::Delete::builder().set_objects(Some(objects)).quiet(true).build()
             else {
                 continue;
             };
@@ -498,9 +463,8 @@ impl S3Backend {
                 .await
                 .map_err(|error| target.failed("deleting", aws_error(error)))?;
             // The journal of a run that died in this workspace goes with it.
-            let journal = target
-                .list_keys(&target.journal_prefix(), "listing the journal of")
-                .await?;
+            let journal =
+                target.list_keys(&target.journal_prefix(), "listing the journal of").await?;
             target.delete_journal(&journal).await;
             Ok(())
         })?
@@ -533,9 +497,7 @@ impl S3Backend {
             Err(error) if is_precondition_failed(&error) => match self.read_lock_file().await? {
                 Some(holder) if holder.id == info.id => Ok(None),
                 holder => {
-                    Ok(Some(holder.unwrap_or_else(|| {
-                        LockInfo::unknown_holder(&self.location())
-                    })))
+                    Ok(Some(holder.unwrap_or_else(|| LockInfo::unknown_holder(&self.location()))))
                 }
             },
             Err(error) => Err(self.failed("locking", aws_error(error))),
@@ -550,25 +512,15 @@ impl S3Backend {
         what: &str,
     ) -> Result<Option<(Option<String>, Vec<u8>)>, StateError> {
         let clients = self.aws.clients().await;
-        let got = clients
-            .s3
-            .get_object()
-            .bucket(&self.config.bucket)
-            .key(key)
-            .send()
-            .await;
+        let got = clients.s3.get_object().bucket(&self.config.bucket).key(key).send().await;
         let output = match got {
             Ok(output) => output,
             Err(error) if is_not_found(&error) => return Ok(None),
             Err(error) => return Err(self.failed(what, aws_error(error))),
         };
         let etag = output.e_tag().map(str::to_string);
-        let body = output
-            .body
-            .collect()
-            .await
-            .map_err(|error| self.failed(what, error))?
-            .into_bytes();
+        let body =
+            output.body.collect().await.map_err(|error| self.failed(what, error))?.into_bytes();
         Ok(Some((etag, body.to_vec())))
     }
 
@@ -582,13 +534,10 @@ impl S3Backend {
 
     /// The lock object's info; `None` when there is no lock object.
     async fn read_lock_file(&self) -> Result<Option<LockInfo>, StateError> {
-        Ok(self
-            .get_object(self.lock_key(), "reading the lock of")
-            .await?
-            .map(|(_, bytes)| {
-                LockInfo::from_json(&bytes)
-                    .unwrap_or_else(|| LockInfo::unknown_holder(&self.location()))
-            }))
+        Ok(self.get_object(self.lock_key(), "reading the lock of").await?.map(|(_, bytes)| {
+            LockInfo::from_json(&bytes)
+                .unwrap_or_else(|| LockInfo::unknown_holder(&self.location()))
+        }))
     }
 
     /// One attempt at the DynamoDB lock item. `Ok(None)` when taken, `Ok(Some(holder))` when busy.
@@ -617,17 +566,14 @@ impl S3Backend {
                 // As for the lock object: a retried put that finds our own ID holds the lock.
                 match self.read_lock_item(table).await? {
                     Some(holder) if holder.id == info.id => Ok(None),
-                    holder => {
-                        Ok(Some(holder.unwrap_or_else(|| {
-                            LockInfo::unknown_holder(&self.location())
-                        })))
-                    }
+                    holder => Ok(Some(
+                        holder.unwrap_or_else(|| LockInfo::unknown_holder(&self.location())),
+                    )),
                 }
             }
-            Err(error) => Err(self.failed(
-                &format!("locking (DynamoDB table {table})"),
-                aws_error(error),
-            )),
+            Err(error) => {
+                Err(self.failed(&format!("locking (DynamoDB table {table})"), aws_error(error)))
+            }
         }
     }
 
@@ -740,9 +686,7 @@ impl Backend for S3Backend {
                 Err(error) if is_precondition_failed(&error) => {
                     match self.read_own_write(&written).await? {
                         Some(etag) => Ok(etag),
-                        None => Err(StateError::Conflict {
-                            location: self.location(),
-                        }),
+                        None => Err(StateError::Conflict { location: self.location() }),
                     }
                 }
                 Err(error) => Err(self.failed("writing", aws_error(error))),
@@ -766,9 +710,8 @@ impl Backend for S3Backend {
     /// the whole state when it is encrypted or the journal has grown large.
     fn write_object(&self, state: &State, address: &infra_core::Address) -> Result<(), StateError> {
         let mut session = self.session();
-        let line = session
-            .file_serial
-            .map(|file_serial| journal::entry(state, address, file_serial));
+        let line =
+            session.file_serial.map(|file_serial| journal::entry(state, address, file_serial));
         let whole = match &line {
             // Not read in this run: no record can name the object it extends.
             None => true,
@@ -793,12 +736,7 @@ impl Backend for S3Backend {
         };
         // Serial first, so that the keys sort in serial order; the lineage, so that records
         // of an earlier state of this key (a deleted workspace) never collide with these.
-        let key = format!(
-            "{}{:020}-{}",
-            self.journal_prefix(),
-            state.serial,
-            state.lineage
-        );
+        let key = format!("{}{:020}-{}", self.journal_prefix(), state.serial, state.lineage);
         let written = block_on(&self.runtime, self.put_journal_object(&key, &line))??;
         match written {
             Ok(()) => {}
@@ -827,9 +765,7 @@ impl Backend for S3Backend {
         // Each lock is taken in turn; the guard built so far releases what was taken if a
         // later one fails.
         if self.config.use_lockfile {
-            lock_in_time(start, timeout, || {
-                block_on(&self.runtime, self.try_lock_file(&info))?
-            })?;
+            lock_in_time(start, timeout, || block_on(&self.runtime, self.try_lock_file(&info))?)?;
             release.lock_key = Some(self.lock_key());
         }
         if let Some(table) = &self.config.dynamodb_table {
@@ -854,9 +790,7 @@ impl Backend for S3Backend {
             }
         }
         if holders.is_empty() {
-            return Err(StateError::NotLocked {
-                path: self.location(),
-            });
+            return Err(StateError::NotLocked { path: self.location() });
         }
         if let Some((holder, _)) = holders.iter().find(|(holder, _)| holder.id != id) {
             return Err(StateError::LockMismatch {
@@ -907,25 +841,19 @@ impl LockRelease {
             let clients = self.aws.clients().await;
             if let Some(key) = lock_key {
                 let location = format!("s3://{}/{key}", self.bucket);
-                let current = match clients
-                    .s3
-                    .get_object()
-                    .bucket(&self.bucket)
-                    .key(&key)
-                    .send()
-                    .await
-                {
-                    Ok(output) => output
-                        .body
-                        .collect()
-                        .await
-                        .ok()
-                        .and_then(|bytes| LockInfo::from_json(&bytes.into_bytes())),
-                    Err(error) if is_not_found(&error) => None,
-                    Err(error) => {
-                        return Err(sdk_failed(format!("unlocking {location} failed"), error))
-                    }
-                };
+                let current =
+                    match clients.s3.get_object().bucket(&self.bucket).key(&key).send().await {
+                        Ok(output) => output
+                            .body
+                            .collect()
+                            .await
+                            .ok()
+                            .and_then(|bytes| LockInfo::from_json(&bytes.into_bytes())),
+                        Err(error) if is_not_found(&error) => None,
+                        Err(error) => {
+                            return Err(sdk_failed(format!("unlocking {location} failed"), error))
+                        }
+                    };
                 if current.is_some_and(|info| info.id == self.id) {
                     clients
                         .s3
@@ -1030,10 +958,7 @@ fn http_status<E>(error: &SdkError<E, HttpResponse>) -> Option<u16> {
 /// HTTP 412 (the condition did not hold) or 409 (a concurrent conditional write won).
 fn is_precondition_failed<E: ProvideErrorMetadata>(error: &SdkError<E, HttpResponse>) -> bool {
     matches!(http_status(error), Some(412 | 409))
-        || matches!(
-            error.code(),
-            Some("PreconditionFailed" | "ConditionalRequestConflict")
-        )
+        || matches!(error.code(), Some("PreconditionFailed" | "ConditionalRequestConflict"))
 }
 
 fn is_not_found<E: ProvideErrorMetadata>(error: &SdkError<E, HttpResponse>) -> bool {

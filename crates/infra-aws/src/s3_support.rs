@@ -55,10 +55,7 @@ pub(crate) use bucket_call;
 /// S3's "no such bucket" answers.
 pub fn is_gone(error: &ProviderError) -> bool {
     crate::error::is_not_found(error)
-        || matches!(
-            error.code.as_deref(),
-            Some("NoSuchBucket" | "NotFound" | "404")
-        )
+        || matches!(error.code.as_deref(), Some("NoSuchBucket" | "NotFound" | "404"))
 }
 
 /// The Route 53 hosted zone of S3 website endpoints in a region, as the provider reports it.
@@ -91,19 +88,14 @@ pub fn hosted_zone_id(region: &str) -> Option<&'static str> {
 
 /// The computed attributes S3's names for a bucket fill ([`bucket_names`]), in the bucket
 /// resource's and data source's schema order.
-pub const BUCKET_NAMES: [&str; 5] = [
-    "arn",
-    "bucket_domain_name",
-    "bucket_regional_domain_name",
-    "bucket_region",
-    "hosted_zone_id",
-];
+pub const BUCKET_NAMES: [&str; 5] =
+    ["arn", "bucket_domain_name", "bucket_regional_domain_name", "bucket_region", "hosted_zone_id"];
 
 /// The schema with [`BUCKET_NAMES`] added, computed.
 pub fn with_bucket_names(schema: Schema) -> Schema {
-    BUCKET_NAMES.into_iter().fold(schema, |schema, name| {
-        schema.attr(Attribute::computed(name, Type::String))
-    })
+    BUCKET_NAMES
+        .into_iter()
+        .fold(schema, |schema, name| schema.attr(Attribute::computed(name, Type::String)))
 }
 
 /// A bucket's names in `region`, as the provider derives them ([`BUCKET_NAMES`]): its ARN,
@@ -150,11 +142,7 @@ pub async fn empty_bucket(client: &aws_sdk_s3::Client, bucket: &str) -> Result<(
             .versions()
             .iter()
             .map(|v| (v.key(), v.version_id()))
-            .chain(
-                page.delete_markers()
-                    .iter()
-                    .map(|m| (m.key(), m.version_id())),
-            )
+            .chain(page.delete_markers().iter().map(|m| (m.key(), m.version_id())))
         {
             if let Some(key) = key {
                 objects.push(
@@ -169,15 +157,13 @@ pub async fn empty_bucket(client: &aws_sdk_s3::Client, bucket: &str) -> Result<(
         for chunk in objects.chunks(1000) {
             let output = bucket_call!(
                 client,
-                delete_objects(bucket)
-                    .bypass_governance_retention(true)
-                    .delete(
-                        Delete::builder()
-                            .set_objects(Some(chunk.to_vec()))
-                            .quiet(true)
-                            .build()
-                            .map_err(refused)?,
-                    )
+                delete_objects(bucket).bypass_governance_retention(true).delete(
+                    Delete::builder()
+                        .set_objects(Some(chunk.to_vec()))
+                        .quiet(true)
+                        .build()
+                        .map_err(refused)?,
+                )
             )?;
             if let Some(failed) = output.errors().first() {
                 return Err(ProviderError::with_code(
@@ -209,11 +195,7 @@ pub struct Target<'a> {
 impl<'a> Target<'a> {
     /// `bucket` without an expected owner.
     pub fn bucket(client: &'a aws_sdk_s3::Client, bucket: &'a str) -> Target<'a> {
-        Target {
-            client,
-            bucket,
-            owner: None,
-        }
+        Target { client, bucket, owner: None }
     }
 }
 
@@ -222,10 +204,7 @@ pub type Fields = BTreeMap<String, Value>;
 
 /// `entries` as [`Fields`].
 pub fn fields<'a>(entries: impl IntoIterator<Item = (&'a str, Value)>) -> Fields {
-    entries
-        .into_iter()
-        .map(|(key, value)| (key.to_string(), value))
-        .collect()
+    entries.into_iter().map(|(key, value)| (key.to_string(), value)).collect()
 }
 
 /// One kind of bucket sub-configuration, put, read and deleted as a whole.
@@ -305,15 +284,8 @@ impl<C: BucketConfig> BucketSubresource<C> {
             shared.push(Attribute::optional("expected_bucket_owner", Type::String).force_new());
         }
         shared.extend(own.attributes);
-        let schema = Schema {
-            attributes: shared,
-            ..own
-        };
-        BucketSubresource {
-            aws,
-            schema,
-            kind: PhantomData,
-        }
+        let schema = Schema { attributes: shared, ..own };
+        BucketSubresource { aws, schema, kind: PhantomData }
     }
 
     /// Whether `error` says the bucket, or its configuration of this kind, is not there.
@@ -323,11 +295,7 @@ impl<C: BucketConfig> BucketSubresource<C> {
 
     /// `bucket` as the requests name it, with `value`'s expected owner where the kind takes one.
     fn target<'a>(client: &'a aws_sdk_s3::Client, bucket: &'a str, value: &Value) -> Target<'a> {
-        Target {
-            client,
-            bucket,
-            owner: owner_of(value).filter(|_| C::EXPECTED_OWNER),
-        }
+        Target { client, bucket, owner: owner_of(value).filter(|_| C::EXPECTED_OWNER) }
     }
 
     /// `bucket`'s configuration of this kind, `value` the prior or planned object.
@@ -340,10 +308,7 @@ impl<C: BucketConfig> BucketSubresource<C> {
             Err(error) => return Err(error),
         };
         Ok(found.map(|mut object| {
-            object.insert(
-                "id".into(),
-                Value::string(sub_id(&bucket, owner.as_deref())),
-            );
+            object.insert("id".into(), Value::string(sub_id(&bucket, owner.as_deref())));
             object.insert("bucket".into(), Value::string(&bucket));
             if C::EXPECTED_OWNER {
                 object.insert(
@@ -468,9 +433,7 @@ fn grantee(value: &Value) -> Result<Grantee, ProviderError> {
         Grantee::builder()
             .set_email_address(non_empty(value, "email_address"))
             .set_id(non_empty(value, "id"))
-            .r#type(GranteeType::from(
-                string(value, "type").unwrap_or_default().as_str(),
-            ))
+            .r#type(GranteeType::from(string(value, "type").unwrap_or_default().as_str()))
             .set_uri(non_empty(value, "uri"))
             .build(),
     )
@@ -479,10 +442,7 @@ fn grantee(value: &Value) -> Result<Grantee, ProviderError> {
 /// A grant (a bucket ACL's, a logging target's) as read: its grantee and permission.
 pub fn grant_value(grantee: Option<&Grantee>, permission: Option<&str>) -> Value {
     Value::map([
-        (
-            "grantee",
-            Value::List(grantee.map(grantee_value).into_iter().collect()),
-        ),
+        ("grantee", Value::List(grantee.map(grantee_value).into_iter().collect())),
         ("permission", text(permission)),
     ])
 }
@@ -541,11 +501,7 @@ pub mod website {
     pub fn redirect_all_requests_to(text: &str) -> Result<RedirectAllRequestsTo, ProviderError> {
         let builder = match split_url(text) {
             Some((scheme, host, path, query)) => {
-                let query = if query.is_empty() {
-                    String::new()
-                } else {
-                    format!("?{query}")
-                };
+                let query = if query.is_empty() { String::new() } else { format!("?{query}") };
                 RedirectAllRequestsTo::builder()
                     .host_name(format!("{host}{path}{query}"))
                     .protocol(Protocol::from(scheme))
@@ -558,10 +514,7 @@ pub mod website {
     /// One field of a routing rule's JSON object, matched without regard to case as Go's
     /// decoder matches struct fields; a string, or an error.
     fn field(object: &Map<String, Json>, name: &str) -> Result<Option<String>, ProviderError> {
-        match object
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-        {
+        match object.iter().find(|(key, _)| key.eq_ignore_ascii_case(name)) {
             None | Some((_, Json::Null)) => Ok(None),
             Some((_, Json::String(text))) => Ok(Some(text.clone())),
             Some((key, other)) => Err(ProviderError::new(format!(
@@ -619,10 +572,7 @@ pub mod website {
                 None => None,
             };
             out.push(
-                RoutingRule::builder()
-                    .set_condition(condition)
-                    .set_redirect(redirect)
-                    .build(),
+                RoutingRule::builder().set_condition(condition).set_redirect(redirect).build(),
             );
         }
         Ok(out)
@@ -655,10 +605,7 @@ pub mod website {
         let text = |value: Option<&str>| value.map(|v| Json::String(v.to_string()));
         let object = |entries: Vec<(&str, Option<Json>)>| {
             Json::Object(
-                entries
-                    .into_iter()
-                    .filter_map(|(k, v)| v.map(|v| (k.to_string(), v)))
-                    .collect(),
+                entries.into_iter().filter_map(|(k, v)| v.map(|v| (k.to_string(), v))).collect(),
             )
         };
         let rules: Vec<Json> = rules
@@ -666,10 +613,7 @@ pub mod website {
             .map(|rule| {
                 let condition = rule.condition().map(|c| {
                     object(vec![
-                        (
-                            "HttpErrorCodeReturnedEquals",
-                            text(c.http_error_code_returned_equals()),
-                        ),
+                        ("HttpErrorCodeReturnedEquals", text(c.http_error_code_returned_equals())),
                         ("KeyPrefixEquals", text(c.key_prefix_equals())),
                     ])
                 });
@@ -740,11 +684,7 @@ pub mod website {
             "us-west-1",
             "us-west-2",
         ];
-        let region = if region.is_empty() {
-            "us-east-1"
-        } else {
-            region
-        };
+        let region = if region.is_empty() { "us-east-1" } else { region };
         let domain = if DASHED.contains(&region) {
             format!("s3-website-{region}.amazonaws.com")
         } else {
@@ -763,10 +703,7 @@ pub(crate) fn log_delivery_grant(permission: &str) -> Value {
             "grantee",
             Value::List(vec![Value::map([
                 ("type", Value::string("Group")),
-                (
-                    "uri",
-                    Value::string("http://acs.amazonaws.com/groups/s3/LogDelivery"),
-                ),
+                ("uri", Value::string("http://acs.amazonaws.com/groups/s3/LogDelivery")),
             ])]),
         ),
         ("permission", Value::string(permission)),
@@ -807,16 +744,10 @@ mod tests {
             ),
         ]);
         let sent = website::configuration(&block).unwrap();
-        assert_eq!(
-            sent.index_document().map(|i| i.suffix()),
-            Some("index.html")
-        );
+        assert_eq!(sent.index_document().map(|i| i.suffix()), Some("index.html"));
         assert!(sent.error_document().is_none(), "an empty one is left out");
         let rule = &sent.routing_rules()[0];
-        assert_eq!(
-            rule.condition().and_then(|c| c.key_prefix_equals()),
-            Some("docs/")
-        );
+        assert_eq!(rule.condition().and_then(|c| c.key_prefix_equals()), Some("docs/"));
         assert_eq!(
             website::routing_rules_json(sent.routing_rules()),
             r#"[{"Condition":{"KeyPrefixEquals":"docs/"},"Redirect":{"Protocol":"","ReplaceKeyPrefixWith":"documents/"}}]"#

@@ -64,10 +64,7 @@ pub fn configurations(
     reading: Reading,
 ) -> Result<(BTreeMap<String, ProviderSettings>, Diagnostics), Diagnostics> {
     let mut configurations = BTreeMap::new();
-    let mut problems = Problems {
-        reading,
-        diagnostics: Diagnostics::new(),
-    };
+    let mut problems = Problems { reading, diagnostics: Diagnostics::new() };
     for block in blocks.iter().filter(|block| block.name == PROVIDER) {
         configurations.insert(block.address(), from_block(block, &mut problems));
     }
@@ -101,10 +98,7 @@ impl Problems {
             self.push(
                 Diagnostic::error(
                     "Invalid provider argument",
-                    format!(
-                        "{} must be a known string, got an unknown value.",
-                        argument.name
-                    ),
+                    format!("{} must be a known string, got an unknown value.", argument.name),
                 )
                 .at(argument.value_location.clone()),
             );
@@ -226,11 +220,7 @@ fn text(argument: &Argument, diagnostics: &mut Problems) -> Option<String> {
             diagnostics.push(
                 Diagnostic::error(
                     "Invalid provider argument",
-                    format!(
-                        "{} must be a known string, got {}.",
-                        argument.name,
-                        other.describe()
-                    ),
+                    format!("{} must be a known string, got {}.", argument.name, other.describe()),
                 )
                 .at(argument.value_location.clone()),
             );
@@ -279,9 +269,7 @@ fn default_tags(tags: &Argument, settings: &mut ProviderSettings, diagnostics: &
                         settings.default_tags.insert(key, text);
                     }
                     Value::Number(n) => {
-                        settings
-                            .default_tags
-                            .insert(key, infra_core::value::format_number(n));
+                        settings.default_tags.insert(key, infra_core::value::format_number(n));
                     }
                     Value::Bool(b) => {
                         settings.default_tags.insert(key, b.to_string());
@@ -344,12 +332,7 @@ mod tests {
     use infra_core::{BlockBody, NestedBlock, Severity};
 
     fn argument(name: &str, value: Value) -> Argument {
-        Argument {
-            name: name.into(),
-            value,
-            location: None,
-            value_location: None,
-        }
+        Argument { name: name.into(), value, location: None, value_location: None }
     }
 
     fn block(alias: Option<&str>, body: BlockBody) -> ProviderBlock {
@@ -362,11 +345,7 @@ mod tests {
     }
 
     fn summaries(diagnostics: &Diagnostics) -> Vec<(Severity, String)> {
-        diagnostics
-            .0
-            .iter()
-            .map(|d| (d.severity, d.summary.clone()))
-            .collect()
+        diagnostics.0.iter().map(|d| (d.severity, d.summary.clone())).collect()
     }
 
     #[test]
@@ -421,17 +400,11 @@ mod tests {
             };
             configurations(&[block(None, body)], reading)
         };
-        for (quiet, reading) in [
-            (Value::Null, Reading::Run),
-            (Value::Unknown, Reading::Validate),
-        ] {
+        for (quiet, reading) in [(Value::Null, Reading::Run), (Value::Unknown, Reading::Validate)] {
             let (_, warnings) = with(quiet, reading).unwrap();
             assert_eq!(
                 summaries(&warnings),
-                [(
-                    Severity::Warning,
-                    "Argument removed by the provider".to_string()
-                )]
+                [(Severity::Warning, "Argument removed by the provider".to_string())]
             );
         }
         let errors = with(Value::string("~/.aws/credentials"), Reading::Run).unwrap_err();
@@ -439,10 +412,7 @@ mod tests {
             summaries(&errors),
             [(Severity::Error, "Unsupported provider argument".to_string())]
         );
-        assert!(
-            errors.to_string().contains("shared_credentials_files"),
-            "{errors}"
-        );
+        assert!(errors.to_string().contains("shared_credentials_files"), "{errors}");
     }
 
     /// `shared_config_files` and `shared_credentials_files` are read (the loader uses them:
@@ -450,26 +420,14 @@ mod tests {
     #[test]
     fn shared_files_are_lists_of_paths() {
         let with = |name: &str, value: Value| {
-            let body = BlockBody {
-                arguments: vec![argument(name, value)],
-                blocks: vec![],
-            };
+            let body = BlockBody { arguments: vec![argument(name, value)], blocks: vec![] };
             configurations(&[block(None, body)], Reading::Run)
         };
-        let paths = Value::List(vec![
-            Value::string("~/.aws/team"),
-            Value::string("/etc/aws"),
-        ]);
+        let paths = Value::List(vec![Value::string("~/.aws/team"), Value::string("/etc/aws")]);
         let (settings, _) = with("shared_credentials_files", paths.clone()).unwrap();
-        assert_eq!(
-            settings["aws"].shared_credentials_files,
-            ["~/.aws/team", "/etc/aws"]
-        );
+        assert_eq!(settings["aws"].shared_credentials_files, ["~/.aws/team", "/etc/aws"]);
         let (settings, _) = with("shared_config_files", paths).unwrap();
-        assert_eq!(
-            settings["aws"].shared_config_files,
-            ["~/.aws/team", "/etc/aws"]
-        );
+        assert_eq!(settings["aws"].shared_config_files, ["~/.aws/team", "/etc/aws"]);
         let errors = with("shared_config_files", Value::string("~/.aws/config")).unwrap_err();
         assert_eq!(
             summaries(&errors),
@@ -499,10 +457,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(
-            summaries(&errors)
-                .into_iter()
-                .map(|(_, summary)| summary)
-                .collect::<Vec<_>>(),
+            summaries(&errors).into_iter().map(|(_, summary)| summary).collect::<Vec<_>>(),
             [
                 "Invalid provider argument",
                 "Unsupported provider argument",
@@ -541,9 +496,7 @@ mod tests {
             ]
         );
         assert!(
-            errors
-                .to_string()
-                .contains("region must be a known string, got an unknown value"),
+            errors.to_string().contains("region must be a known string, got an unknown value"),
             "{errors}"
         );
     }

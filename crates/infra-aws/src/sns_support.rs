@@ -33,11 +33,7 @@ pub struct SnsAttribute {
 }
 
 pub const fn attr(argument: &'static str, attribute: &'static str, kind: Kind) -> SnsAttribute {
-    SnsAttribute {
-        argument,
-        attribute,
-        kind,
-    }
+    SnsAttribute { argument, attribute, kind }
 }
 
 /// The attribute's value as SNS takes it, from a planned value: `None` when unset.
@@ -110,10 +106,7 @@ pub fn from_attribute(
 /// ARN of an object that cannot exist).
 pub fn is_gone(error: &ProviderError) -> bool {
     crate::app_support::is_missing(error)
-        || matches!(
-            error.code.as_deref(),
-            Some("NotFound" | "NotFoundException")
-        )
+        || matches!(error.code.as_deref(), Some("NotFound" | "NotFoundException"))
 }
 
 /// A topic's attributes; `None` when the topic does not exist.
@@ -146,11 +139,7 @@ pub async fn topic_arns(client: &aws_sdk_sns::Client) -> Result<Vec<String>, Pro
     let mut token: Option<String> = None;
     loop {
         let page = sent!(client.list_topics().set_next_token(token.clone()))?;
-        arns.extend(
-            page.topics()
-                .iter()
-                .filter_map(|t| t.topic_arn().map(str::to_string)),
-        );
+        arns.extend(page.topics().iter().filter_map(|t| t.topic_arn().map(str::to_string)));
         match page.next_token().filter(|t| !t.is_empty()) {
             Some(next) => token = Some(next.to_string()),
             None => return Ok(arns),
@@ -164,11 +153,7 @@ pub async fn topic_tags(
     arn: &str,
 ) -> Result<Vec<(String, String)>, ProviderError> {
     let output = sent!(client.list_tags_for_resource().resource_arn(arn))?;
-    Ok(tag_pairs(
-        output.tags(),
-        |t| Some(t.key()),
-        |t| Some(t.value()),
-    ))
+    Ok(tag_pairs(output.tags(), |t| Some(t.key()), |t| Some(t.value())))
 }
 
 sdk_tags_of!(pub Tag);
@@ -218,21 +203,12 @@ mod tests {
     fn attributes_convert_both_ways() {
         let json = attr("policy", "Policy", Kind::Json);
         let hint = Value::map([("policy", Value::string("{ \"b\": 1, \"a\": 2 }"))]);
-        assert_eq!(
-            to_attribute(&hint, &json).as_deref(),
-            Some("{\"a\":2,\"b\":1}")
-        );
+        assert_eq!(to_attribute(&hint, &json).as_deref(), Some("{\"a\":2,\"b\":1}"));
         let reported = HashMap::from([("Policy".to_string(), "{\"a\":2,\"b\":1}".to_string())]);
-        assert_eq!(
-            from_attribute(&reported, &json, &hint),
-            Some(hint.get("policy").clone())
-        );
+        assert_eq!(from_attribute(&reported, &json, &hint), Some(hint.get("policy").clone()));
         let rate = attr("rate", "Rate", Kind::Number);
         let reported = HashMap::from([("Rate".to_string(), "50".to_string())]);
-        assert_eq!(
-            from_attribute(&reported, &rate, &Value::Null),
-            Some(Value::Number(50.0))
-        );
+        assert_eq!(from_attribute(&reported, &rate, &Value::Null), Some(Value::Number(50.0)));
         assert_eq!(from_attribute(&HashMap::new(), &rate, &Value::Null), None);
     }
 }

@@ -89,10 +89,7 @@ pub fn tag_pairs<T>(
 
 /// The IDs of a subnet group's subnets (each service has its own `Subnet` type).
 pub fn subnet_ids<S>(subnets: &[S], id: fn(&S) -> Option<&str>) -> Vec<String> {
-    subnets
-        .iter()
-        .filter_map(|s| id(s).map(str::to_string))
-        .collect()
+    subnets.iter().filter_map(|s| id(s).map(str::to_string)).collect()
 }
 
 /// The objects named `$names` (a `&[String]`), by [`crate::app_support::describe_named`] over
@@ -272,18 +269,12 @@ impl<A: SubnetGroupApi> SubnetGroup<A> {
         object.insert("id".to_string(), Value::string(&record.name));
         object.insert("arn".to_string(), text(record.arn.as_deref()));
         object.insert("name".to_string(), Value::string(&record.name));
-        object.insert(
-            "description".to_string(),
-            text(record.description.as_deref()),
-        );
+        object.insert("description".to_string(), text(record.description.as_deref()));
         object.insert("subnet_ids".to_string(), string_list(&record.subnet_ids));
         if self.api.exports_vpc_id() {
             object.insert("vpc_id".to_string(), text(record.vpc_id.as_deref()));
         }
-        set_tags(
-            &mut object,
-            record.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-        );
+        set_tags(&mut object, record.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
         Value::Map(object)
     }
 
@@ -318,11 +309,7 @@ impl<A: SubnetGroupApi + 'static> ResourceType for SubnetGroup<A> {
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        if let Some(problem) = config
-            .get("name")
-            .as_str()
-            .and_then(|n| self.api.name_problem(n))
-        {
+        if let Some(problem) = config.get("name").as_str().and_then(|n| self.api.name_problem(n)) {
             problems.push(("name".to_string(), problem));
         }
         if config.get("description").as_str() == Some("") {
@@ -366,11 +353,7 @@ impl<A: SubnetGroupApi + 'static> ResourceType for SubnetGroup<A> {
             || changed(at.prior, at.planned, "subnet_ids")
         {
             self.api
-                .modify(
-                    &name,
-                    &description(at.planned),
-                    strings(at.planned, "subnet_ids"),
-                )
+                .modify(&name, &description(at.planned), strings(at.planned, "subnet_ids"))
                 .await?;
         }
         let (to_set, to_remove) = tag_changes(at.prior, at.planned);
@@ -402,10 +385,7 @@ impl<A: SubnetGroupApi + 'static> ResourceType for SubnetGroup<A> {
             .iter()
             .map(|p| {
                 let name = self.name_of(p)?;
-                found
-                    .iter()
-                    .find(|record| record.name == name)
-                    .map(|record| self.to_value(record))
+                found.iter().find(|record| record.name == name).map(|record| self.to_value(record))
             })
             .collect())
     }

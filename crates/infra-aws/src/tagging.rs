@@ -27,9 +27,7 @@ impl WithTags for Schema {
 pub fn tag_attributes() -> [Attribute; 2] {
     [
         Attribute::optional("tags", Type::map(Type::String)),
-        Attribute::computed("tags_all", Type::map(Type::String))
-            .compared()
-            .follows("tags"),
+        Attribute::computed("tags_all", Type::map(Type::String)).compared().follows("tags"),
     ]
 }
 
@@ -102,11 +100,8 @@ impl Tagging for DefaultTags {
         let tags_all = if tags.is_unknown() {
             Value::Unknown
         } else {
-            let mut merged: BTreeMap<String, Value> = self
-                .default_tags
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::string(v)))
-                .collect();
+            let mut merged: BTreeMap<String, Value> =
+                self.default_tags.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect();
             if let Some(own) = tags.as_map() {
                 for (k, v) in own {
                     merged.insert(k.clone(), v.clone());
@@ -150,11 +145,7 @@ impl Tagging for DefaultTags {
         if let Some(entries) = value.map_mut() {
             entries.insert(
                 "tags".into(),
-                if configured.is_null() {
-                    Value::Map(Default::default())
-                } else {
-                    configured
-                },
+                if configured.is_null() { Value::Map(Default::default()) } else { configured },
             );
         }
     }
@@ -165,12 +156,7 @@ mod tests {
     use super::*;
 
     fn tags(pairs: &[(&str, &str)]) -> Value {
-        Value::Map(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), Value::string(*v)))
-                .collect(),
-        )
+        Value::Map(pairs.iter().map(|(k, v)| (k.to_string(), Value::string(*v))).collect())
     }
 
     fn object(own: &[(&str, &str)], all: &[(&str, &str)]) -> Value {
@@ -181,12 +167,7 @@ mod tests {
     }
 
     fn defaults(pairs: &[(&str, &str)]) -> DefaultTags {
-        DefaultTags::new(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-        )
+        DefaultTags::new(pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
     }
 
     #[test]
@@ -216,9 +197,6 @@ mod tests {
         let prior = object(&[], &[("Project", "shop")]);
         let mut remote = object(&[], &[("Owner", "someone"), ("Project", "other")]);
         defaults(&[("Project", "shop")]).read(&mut remote, &prior);
-        assert_eq!(
-            remote.get("tags"),
-            &tags(&[("Owner", "someone"), ("Project", "other")])
-        );
+        assert_eq!(remote.get("tags"), &tags(&[("Owner", "someone"), ("Project", "other")]));
     }
 }

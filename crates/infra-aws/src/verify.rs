@@ -11,16 +11,11 @@ use infra_core::{Check, TextCheck};
 
 /// [`arn_problem`] declared on an attribute: `Attribute::optional("role_arn", Type::String)
 /// .check(ARN)` checks the string, or each string of a list or set, at plan time.
-pub const ARN: Check = Check::Text(TextCheck {
-    name: "verify.ValidARN",
-    check: arn_problem,
-});
+pub const ARN: Check = Check::Text(TextCheck { name: "verify.ValidARN", check: arn_problem });
 
 /// [`account_id_problem`] declared on an attribute.
-pub const ACCOUNT_ID: Check = Check::Text(TextCheck {
-    name: "verify.ValidAccountID",
-    check: account_id_problem,
-});
+pub const ACCOUNT_ID: Check =
+    Check::Text(TextCheck { name: "verify.ValidAccountID", check: account_id_problem });
 
 /// [`ipv4_network_problem`] declared on an attribute.
 pub const IPV4_NETWORK: Check = Check::Text(TextCheck {
@@ -33,9 +28,7 @@ pub const IPV4_NETWORK: Check = Check::Text(TextCheck {
 /// address. The message names the value, not the argument.
 pub fn ipv4_network_problem(_key: &str, value: &str) -> Option<String> {
     let Some(cidr) = Cidr::parse(value) else {
-        return Some(format!(
-            "{value:?} is not a valid CIDR block: invalid CIDR address: {value}"
-        ));
+        return Some(format!("{value:?} is not a valid CIDR block: invalid CIDR address: {value}"));
     };
     if !cidr.is_ipv4() {
         return Some(format!("{value:?} is not a valid IPv4 CIDR block"));
@@ -151,10 +144,7 @@ mod tests {
             problem("10.0.0.1/16"),
             "\"10.0.0.1/16\" is not a valid IPv4 CIDR block; did you mean \"10.0.0.0/16\"?"
         );
-        assert_eq!(
-            problem("2001:db8::/32"),
-            "\"2001:db8::/32\" is not a valid IPv4 CIDR block"
-        );
+        assert_eq!(problem("2001:db8::/32"), "\"2001:db8::/32\" is not a valid IPv4 CIDR block");
         // An IPv4-mapped block is IPv4 to Go's `IP.To4`.
         assert_eq!(ipv4_network_problem("k", "::ffff:10.0.0.0/104"), None);
         assert_eq!(
@@ -184,22 +174,10 @@ mod tests {
             ("role/r", "arn: invalid prefix"),
             ("arn:aws:iam", "arn: not enough sections"),
             ("arn::iam::123456789012:role/r", "missing partition value"),
-            (
-                "arn:amazon:iam::123456789012:role/r",
-                "invalid partition value",
-            ),
-            (
-                "arn:aws-:iam::123456789012:role/r",
-                "invalid partition value",
-            ),
-            (
-                "arn:aws:kms:useast1:123456789012:key/k",
-                "invalid region value",
-            ),
-            (
-                "arn:aws:kms:us-east-12:123456789012:key/k",
-                "invalid region value",
-            ),
+            ("arn:amazon:iam::123456789012:role/r", "invalid partition value"),
+            ("arn:aws-:iam::123456789012:role/r", "invalid partition value"),
+            ("arn:aws:kms:useast1:123456789012:key/k", "invalid region value"),
+            ("arn:aws:kms:us-east-12:123456789012:key/k", "invalid region value"),
             ("arn:aws:iam::123:role/r", "invalid account ID value"),
             ("arn:aws:iam::123456789012:", "missing resource value"),
         ];

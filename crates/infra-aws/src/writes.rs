@@ -35,25 +35,14 @@ pub struct Deleting<'a, T> {
 impl<'a, T> Updating<'a, T> {
     /// The update `at` as an update of `this` type's object `key`.
     pub fn new(this: &'a T, key: &'a str, at: infra_core::Updating<'a>) -> Self {
-        Updating {
-            this,
-            operation: at.operation,
-            key,
-            prior: at.prior,
-            planned: at.planned,
-        }
+        Updating { this, operation: at.operation, key, prior: at.prior, planned: at.planned }
     }
 }
 
 impl<'a, T> Deleting<'a, T> {
     /// The delete `at` as a delete of `this` type's object `key`.
     pub fn new(this: &'a T, key: &'a str, at: infra_core::Deleting<'a>) -> Self {
-        Deleting {
-            this,
-            operation: at.operation,
-            key,
-            prior: at.prior,
-        }
+        Deleting { this, operation: at.operation, key, prior: at.prior }
     }
 }
 
@@ -80,34 +69,19 @@ impl<T> Copy for Deleting<'_, T> {}
 impl<'a, T> Creating<'a, T> {
     /// The create `at` as a create of `this` type.
     pub fn new(this: &'a T, at: infra_core::Creating<'a>) -> Self {
-        Creating {
-            this,
-            operation: at.operation,
-            planned: at.planned,
-        }
+        Creating { this, operation: at.operation, planned: at.planned }
     }
 
     /// An update of what this create made (or took over), `key`, from its state `prior` to
     /// the planned value: the second step of a create that sends only part of its
     /// configuration first.
     pub fn then_update(self, key: &'a str, prior: &'a Value) -> Updating<'a, T> {
-        Updating {
-            this: self.this,
-            operation: self.operation,
-            key,
-            prior,
-            planned: self.planned,
-        }
+        Updating { this: self.this, operation: self.operation, key, prior, planned: self.planned }
     }
 
     /// A delete of `key`, whose state is `prior`, within this operation (an object a lost
     /// create left that cannot be used).
     pub fn then_delete(self, key: &'a str, prior: &'a Value) -> Deleting<'a, T> {
-        Deleting {
-            this: self.this,
-            operation: self.operation,
-            key,
-            prior,
-        }
+        Deleting { this: self.this, operation: self.operation, key, prior }
     }
 }

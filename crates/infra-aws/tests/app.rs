@@ -30,20 +30,13 @@ fn operation(address: &str) -> Operation {
 fn planned(schema: &Schema, config: Value) -> Value {
     let mut object = planned_attributes(schema, &config);
     for block in &schema.blocks {
-        object.insert(
-            block.name.to_string(),
-            planned_block(block, config.get(block.name)),
-        );
+        object.insert(block.name.to_string(), planned_block(block, config.get(block.name)));
     }
     if schema.taggable {
         let tags = config.get("tags").clone();
         object.insert(
             "tags_all".into(),
-            if tags.is_null() {
-                Value::Map(BTreeMap::new())
-            } else {
-                tags
-            },
+            if tags.is_null() { Value::Map(BTreeMap::new()) } else { tags },
         );
     }
     Value::Map(object)
@@ -96,11 +89,7 @@ fn assert_matches_config(resource: &dyn ResourceType, planned: &Value, actual: &
             ));
         }
     }
-    assert!(
-        differences.is_empty(),
-        "differs after apply:\n{}",
-        differences.join("\n")
-    );
+    assert!(differences.is_empty(), "differs after apply:\n{}", differences.join("\n"));
 }
 
 fn s(text: &str) -> Value {
@@ -154,37 +143,22 @@ fn with_all(mut config: Value, extra: &[(&str, Value)]) -> Value {
 async fn life_cycle(resource: &dyn ResourceType, address: &str, config: Value, update: Value) {
     let operation = operation(address);
     let first = planned(resource.schema(), config);
-    let created = resource
-        .create(Creating {
-            operation: &operation,
-            planned: &first,
-        })
-        .await
-        .expect("create");
-    assert!(
-        created.is_wholly_known(),
-        "create returned unknowns: {created}"
-    );
+    let created =
+        resource.create(Creating { operation: &operation, planned: &first }).await.expect("create");
+    assert!(created.is_wholly_known(), "create returned unknowns: {created}");
     assert_matches_config(resource, &first, &created);
     assert_reads_back(resource, &created).await;
 
     let second = keep_prior(planned(resource.schema(), update), &created);
     let updated = resource
-        .update(Updating {
-            operation: &operation,
-            prior: &created,
-            planned: &second,
-        })
+        .update(Updating { operation: &operation, prior: &created, planned: &second })
         .await
         .expect("update");
     assert_matches_config(resource, &second, &updated);
     assert_reads_back(resource, &updated).await;
 
     let found = resource
-        .find_created(Creating {
-            operation: &operation,
-            planned: &second,
-        })
+        .find_created(Creating { operation: &operation, planned: &second })
         .await
         .expect("find_created");
     assert_eq!(
@@ -193,21 +167,12 @@ async fn life_cycle(resource: &dyn ResourceType, address: &str, config: Value, u
         "find_created"
     );
     let stranger = resource
-        .find_created(Creating {
-            operation: &self::operation("other.address"),
-            planned: &second,
-        })
+        .find_created(Creating { operation: &self::operation("other.address"), planned: &second })
         .await
         .expect("find_created");
     assert!(stranger.is_none(), "find_created matched another address");
 
-    resource
-        .delete(Deleting {
-            operation: &operation,
-            prior: &updated,
-        })
-        .await
-        .expect("delete");
+    resource.delete(Deleting { operation: &operation, prior: &updated }).await.expect("delete");
     assert_eq!(
         read_one(resource, &updated).await,
         None,
@@ -215,10 +180,7 @@ async fn life_cycle(resource: &dyn ResourceType, address: &str, config: Value, u
         resource.name()
     );
     resource
-        .delete(Deleting {
-            operation: &operation,
-            prior: &updated,
-        })
+        .delete(Deleting { operation: &operation, prior: &updated })
         .await
         .expect("deleting twice is fine");
 }
@@ -226,9 +188,7 @@ async fn life_cycle(resource: &dyn ResourceType, address: &str, config: Value, u
 /// A refresh of `value` gives it back, as the engine compares it.
 async fn assert_reads_back(resource: &dyn ResourceType, value: &Value) {
     assert_eq!(
-        read_one(resource, value)
-            .await
-            .map(|read| normalized(resource, &read)),
+        read_one(resource, value).await.map(|read| normalized(resource, &read)),
         Some(normalized(resource, value))
     );
 }
@@ -240,10 +200,7 @@ async fn network(aws: &Aws, second_octet: u8) -> SdkNetwork {
 fn registry_type(aws: &Arc<Aws>, name: &str) -> Arc<dyn ResourceType> {
     let registry = infra_aws::registry(aws.clone());
     let known: Vec<&str> = registry.resource_names().collect();
-    registry
-        .resource(name)
-        .cloned()
-        .unwrap_or_else(|| panic!("{name} is registered: {known:?}"))
+    registry.resource(name).cloned().unwrap_or_else(|| panic!("{name} is registered: {known:?}"))
 }
 
 #[tokio::test]
@@ -251,19 +208,11 @@ async fn load_balancer_life_cycle_and_batched_refresh() {
     let aws = aws();
     let net = network(&aws, 10).await;
     let lb = registry_type(&aws, "aws_lb");
-    assert!(
-        infra_aws::registry(aws.clone())
-            .resource("aws_alb")
-            .is_some(),
-        "aws_alb alias"
-    );
+    assert!(infra_aws::registry(aws.clone()).resource("aws_alb").is_some(), "aws_alb alias");
     let subnets = list(net.subnet_ids.iter().map(|id| s(id)));
 
     let one_subnet = Value::map([("name", s("x")), ("subnets", list([s(&net.subnet_ids[0])]))]);
-    assert!(
-        !lb.validate(&one_subnet).is_empty(),
-        "one subnet is refused for an ALB"
-    );
+    assert!(!lb.validate(&one_subnet).is_empty(), "one subnet is refused for an ALB");
 
     let web = Value::map([
         ("name", s("web-lb")),
@@ -297,17 +246,9 @@ async fn load_balancer_life_cycle_and_batched_refresh() {
     // Three load balancers, one deleted outside: still one describe call and one tags call.
     let mut created = Vec::new();
     for index in 0..3 {
-        let config = Value::map([
-            ("name", s(&format!("batch-lb-{index}"))),
-            ("subnets", subnets.clone()),
-        ]);
-        let value = create(
-            lb.as_ref(),
-            &format!("aws_lb.batch[{index}]"),
-            config,
-            "create",
-        )
-        .await;
+        let config =
+            Value::map([("name", s(&format!("batch-lb-{index}"))), ("subnets", subnets.clone())]);
+        let value = create(lb.as_ref(), &format!("aws_lb.batch[{index}]"), config, "create").await;
         created.push(value);
     }
     let elbv2 = &aws.clients().await.elbv2;
@@ -320,10 +261,7 @@ async fn load_balancer_life_cycle_and_batched_refresh() {
     let before = aws.requests.count();
     let read = lb.read_many(&created).await.expect("read_many");
     let calls = aws.requests.count() - before;
-    assert!(
-        read[0].is_some() && read[1].is_none() && read[2].is_some(),
-        "{read:?}"
-    );
+    assert!(read[0].is_some() && read[1].is_none() && read[2].is_some(), "{read:?}");
     // Describe (fails on the missing ARN) + listing + tags + one attributes call per survivor.
     assert!(
         calls <= 5,
@@ -343,13 +281,7 @@ async fn target_group_listener_and_rule_life_cycle() {
         ("protocol", s("HTTP")),
         ("target_type", s("ip")),
         ("vpc_id", s(&net.vpc_id)),
-        (
-            "health_check",
-            list([Value::map([
-                ("path", s("/health")),
-                ("matcher", s("200-299")),
-            ])]),
-        ),
+        ("health_check", list([Value::map([("path", s("/health")), ("matcher", s("200-299"))])])),
     ]);
     life_cycle(
         target_group.as_ref(),
@@ -409,18 +341,11 @@ async fn target_group_listener_and_rule_life_cycle() {
             ("protocol", s("HTTP")),
             ("vpc_id", s(&net.vpc_id)),
         ]);
-        let created = create(
-            target_group.as_ref(),
-            &format!("aws_lb_target_group.{name}"),
-            config,
-            "group",
-        )
-        .await;
+        let created =
+            create(target_group.as_ref(), &format!("aws_lb_target_group.{name}"), config, "group")
+                .await;
         assert!(
-            created
-                .get("health_check")
-                .as_list()
-                .is_some_and(|l| l.is_empty()),
+            created.get("health_check").as_list().is_some_and(|l| l.is_empty()),
             "default health check hidden: {created}"
         );
         groups.push(created.get("arn").as_str().expect("arn").to_string());
@@ -454,18 +379,9 @@ async fn target_group_listener_and_rule_life_cycle() {
             ),
         ])]),
     )]);
-    assert!(
-        !listener.problems(&too_heavy).is_empty(),
-        "weight 1000 refused"
-    );
-    let no_target = Value::map([(
-        "default_action",
-        list([Value::map([("type", s("forward"))])]),
-    )]);
-    assert!(
-        !listener.validate(&no_target).is_empty(),
-        "forward without a target refused"
-    );
+    assert!(!listener.problems(&too_heavy).is_empty(), "weight 1000 refused");
+    let no_target = Value::map([("default_action", list([Value::map([("type", s("forward"))])]))]);
+    assert!(!listener.validate(&no_target).is_empty(), "forward without a target refused");
     let lb_arn = balancer.get("arn").as_str().expect("arn").to_string();
     let http_listener = Value::map([
         ("load_balancer_arn", s(&lb_arn)),
@@ -570,10 +486,7 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
             ("name", s("life")),
             (
                 "setting",
-                list([Value::map([
-                    ("name", s("containerInsights")),
-                    ("value", s("enabled")),
-                ])]),
+                list([Value::map([("name", s("containerInsights")), ("value", s("enabled"))])]),
             ),
             (
                 "configuration",
@@ -599,10 +512,7 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
     let task = registry_type(&aws, "aws_ecs_task_definition");
     let bad = Value::map([
         ("family", s("x")),
-        (
-            "container_definitions",
-            s(r#"[{"name":"a","image":"b","gpu":1}]"#),
-        ),
+        ("container_definitions", s(r#"[{"name":"a","image":"b","gpu":1}]"#)),
     ]);
     // ECS's ContainerDefinition has no `gpu` (that is resourceRequirements): the provider
     // drops such keys, and infra does the same with a warning that names the key.
@@ -626,16 +536,10 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
             task_definition_config("web-rich", tags_value),
             &[
                 ("task_role_arn", s("arn:aws:iam::123456789012:role/task")),
-                (
-                    "execution_role_arn",
-                    s("arn:aws:iam::123456789012:role/exec"),
-                ),
+                ("execution_role_arn", s("arn:aws:iam::123456789012:role/exec")),
                 ("pid_mode", s("task")),
                 ("skip_destroy", Value::Bool(false)),
-                (
-                    "ephemeral_storage",
-                    list([Value::map([("size_in_gib", n(30.0))])]),
-                ),
+                ("ephemeral_storage", list([Value::map([("size_in_gib", n(30.0))])])),
                 (
                     "volume",
                     list([
@@ -689,10 +593,8 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
     let service = registry_type(&aws, "aws_ecs_service");
     let cluster_arn = main.get("arn").as_str().expect("arn").to_string();
     let task_arn = web.get("arn").as_str().expect("arn").to_string();
-    let network_block = list([Value::map([(
-        "subnets",
-        list(net.subnet_ids.iter().map(|id| s(id))),
-    )])]);
+    let network_block =
+        list([Value::map([("subnets", list(net.subnet_ids.iter().map(|id| s(id))))])]);
     let service_config = |desired: f64, extra: &[(&str, Value)]| {
         let config = Value::map([
             ("name", s("web")),
@@ -720,10 +622,7 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
     )
     .await;
     let registry = list([Value::map([
-        (
-            "registry_arn",
-            s("arn:aws:servicediscovery:us-east-1:123456789012:service/srv-web"),
-        ),
+        ("registry_arn", s("arn:aws:servicediscovery:us-east-1:123456789012:service/srv-web")),
         ("container_name", s("web")),
         ("container_port", n(8080.0)),
     ])]);
@@ -741,10 +640,7 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
             ("scheduling_strategy", s("REPLICA")),
             ("force_delete", Value::Bool(true)),
             ("service_registries", registry.clone()),
-            (
-                "deployment_controller",
-                list([Value::map([("type", s("ECS"))])]),
-            ),
+            ("deployment_controller", list([Value::map([("type", s("ECS"))])])),
         ];
         with_all(service_config(desired, &shared), extra)
     };
@@ -792,13 +688,9 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
             ("launch_type", s("FARGATE")),
             ("network_configuration", network_block.clone()),
         ]);
-        let created = create(
-            service.as_ref(),
-            &format!("aws_ecs_service.batch[{index}]"),
-            config,
-            "service",
-        )
-        .await;
+        let created =
+            create(service.as_ref(), &format!("aws_ecs_service.batch[{index}]"), config, "service")
+                .await;
         services.push(created);
     }
     let ecs = &aws.clients().await.ecs;
@@ -812,18 +704,9 @@ async fn ecs_cluster_task_definition_and_service_life_cycle() {
     let before = aws.requests.count();
     let read = service.read_many(&services).await.expect("read_many");
     let calls = aws.requests.count() - before;
-    assert_eq!(
-        read.iter().filter(|r| r.is_none()).count(),
-        1,
-        "one service gone"
-    );
+    assert_eq!(read.iter().filter(|r| r.is_none()).count(), 1, "one service gone");
     assert!(read[3].is_none());
-    assert_eq!(
-        calls,
-        2,
-        "12 services refresh in 2 calls: {:?}",
-        aws.requests.operations()
-    );
+    assert_eq!(calls, 2, "12 services refresh in 2 calls: {:?}", aws.requests.operations());
 }
 
 #[tokio::test]
@@ -877,10 +760,7 @@ async fn rds_subnet_group_and_instance_life_cycle() {
             ("db_name", s("orders")),
             ("username", s("app")),
             ("password", s("hunter2hunter2").mark_sensitive()),
-            (
-                "db_subnet_group_name",
-                s(group.get("name").as_str().expect("name")),
-            ),
+            ("db_subnet_group_name", s(group.get("name").as_str().expect("name"))),
             ("skip_final_snapshot", Value::Bool(true)),
         ]);
         with_all(config, extra)
@@ -891,10 +771,7 @@ async fn rds_subnet_group_and_instance_life_cycle() {
         config("db.t3.micro", &[]),
         config(
             "db.t3.small",
-            &[
-                ("apply_immediately", Value::Bool(true)),
-                ("tags", tags(&[("backup", "daily")])),
-            ],
+            &[("apply_immediately", Value::Bool(true)), ("tags", tags(&[("backup", "daily")]))],
         ),
     )
     .await;
@@ -931,10 +808,7 @@ async fn rds_subnet_group_and_instance_life_cycle() {
             ("maintenance_window", s("Tue:05:00-Tue:06:00")),
             ("copy_tags_to_snapshot", Value::Bool(false)),
             ("auto_minor_version_upgrade", Value::Bool(true)),
-            (
-                "enabled_cloudwatch_logs_exports",
-                list([s("postgresql"), s("upgrade")]),
-            ),
+            ("enabled_cloudwatch_logs_exports", list([s("postgresql"), s("upgrade")])),
             ("allow_major_version_upgrade", Value::Bool(true)),
         ]),
     )
@@ -945,17 +819,10 @@ async fn rds_subnet_group_and_instance_life_cycle() {
         ("engine", s("postgres")),
         ("instance_class", s("db.t3.micro")),
         ("monitoring_interval", n(7.0)),
-        (
-            "blue_green_update",
-            list([Value::map([("enabled", Value::Bool(true))])]),
-        ),
+        ("blue_green_update", list([Value::map([("enabled", Value::Bool(true))])])),
     ]);
     let problems = instance.problems(&conflicting);
-    for argument in [
-        "identifier_prefix",
-        "monitoring_interval",
-        "blue_green_update",
-    ] {
+    for argument in ["identifier_prefix", "monitoring_interval", "blue_green_update"] {
         assert!(
             problems.iter().any(|(path, _)| path == argument),
             "{argument} refused: {problems:?}"
@@ -978,10 +845,7 @@ async fn rds_subnet_group_and_instance_life_cycle() {
     assert!(generated.starts_with("pre-"), "{generated}");
     assert_eq!(prefixed.get("identifier_prefix"), &s("pre-"));
     instance
-        .delete(Deleting {
-            operation: &operation("aws_db_instance.prefixed"),
-            prior: &prefixed,
-        })
+        .delete(Deleting { operation: &operation("aws_db_instance.prefixed"), prior: &prefixed })
         .await
         .expect("delete");
 
@@ -995,18 +859,10 @@ async fn rds_subnet_group_and_instance_life_cycle() {
     .await;
     let no_choice = with(&kept, "skip_final_snapshot", Value::Bool(false));
     let refused = instance
-        .delete(Deleting {
-            operation: &operation("aws_db_instance.kept"),
-            prior: &no_choice,
-        })
+        .delete(Deleting { operation: &operation("aws_db_instance.kept"), prior: &no_choice })
         .await
         .expect_err("refused");
-    assert!(
-        refused
-            .message
-            .contains("final_snapshot_identifier is required"),
-        "{refused}"
-    );
+    assert!(refused.message.contains("final_snapshot_identifier is required"), "{refused}");
     assert_eq!(
         kept.get("password"),
         &s("hunter2hunter2").mark_sensitive(),
@@ -1031,10 +887,7 @@ async fn rds_subnet_group_and_instance_life_cycle() {
         ("backup_retention_period", n(3.0)),
         ("skip_final_snapshot", Value::Bool(true)),
     ]);
-    assert!(
-        instance.validate(&restore_config).is_empty(),
-        "engine not needed for a restore"
-    );
+    assert!(instance.validate(&restore_config).is_empty(), "engine not needed for a restore");
     let restore_plan = planned(instance.schema(), restore_config);
     let restored = instance
         .create(Creating {
@@ -1053,18 +906,11 @@ async fn rds_subnet_group_and_instance_life_cycle() {
             ("skip_final_snapshot", Value::Bool(true)),
         ])
     };
-    let replica = create(
-        instance.as_ref(),
-        "aws_db_instance.replica",
-        replica_config(s("kept")),
-        "replica",
-    )
-    .await;
+    let replica =
+        create(instance.as_ref(), "aws_db_instance.replica", replica_config(s("kept")), "replica")
+            .await;
     assert_eq!(replica.get("replicate_source_db"), &s("kept"));
-    let promote = keep_prior(
-        planned(instance.schema(), replica_config(Value::Null)),
-        &replica,
-    );
+    let promote = keep_prior(planned(instance.schema(), replica_config(Value::Null)), &replica);
     let promoted = instance
         .update(Updating {
             operation: &operation("aws_db_instance.replica"),
@@ -1075,10 +921,7 @@ async fn rds_subnet_group_and_instance_life_cycle() {
         .expect("promote");
     // moto keeps reporting the source after PromoteReadReplica; AWS clears it.
     assert!(
-        aws.requests
-            .operations()
-            .iter()
-            .any(|o| o.contains("PromoteReadReplica")),
+        aws.requests.operations().iter().any(|o| o.contains("PromoteReadReplica")),
         "{:?}",
         aws.requests.operations()
     );
@@ -1086,10 +929,7 @@ async fn rds_subnet_group_and_instance_life_cycle() {
         instance.schema(),
         with(
             &with(
-                &config(
-                    "db.t3.micro",
-                    &[("manage_master_user_password", Value::Bool(true))],
-                ),
+                &config("db.t3.micro", &[("manage_master_user_password", Value::Bool(true))]),
                 "password",
                 Value::Null,
             ),
@@ -1105,23 +945,14 @@ async fn rds_subnet_group_and_instance_life_cycle() {
         .await
         .expect("managed password");
     assert_matches_config(instance.as_ref(), &managed_plan, &managed);
-    assert!(
-        managed
-            .get("master_user_secret")
-            .as_list()
-            .is_some_and(|l| l.len() == 1),
-        "{managed}"
-    );
+    assert!(managed.get("master_user_secret").as_list().is_some_and(|l| l.len() == 1), "{managed}");
     for (address, value) in [
         ("aws_db_instance.restored", &restored),
         ("aws_db_instance.replica", &promoted),
         ("aws_db_instance.managed", &managed),
     ] {
         instance
-            .delete(Deleting {
-                operation: &operation(address),
-                prior: value,
-            })
+            .delete(Deleting { operation: &operation(address), prior: value })
             .await
             .expect("delete");
     }
@@ -1135,23 +966,12 @@ async fn rds_subnet_group_and_instance_life_cycle() {
     )
     .await;
     instance
-        .delete(Deleting {
-            operation: &operation("aws_db_instance.other"),
-            prior: &other,
-        })
+        .delete(Deleting { operation: &operation("aws_db_instance.other"), prior: &other })
         .await
         .expect("delete");
     let before = aws.requests.count();
-    let read = instance
-        .read_many(&[kept.clone(), other])
-        .await
-        .expect("read_many");
-    assert_eq!(
-        aws.requests.count() - before,
-        1,
-        "{:?}",
-        aws.requests.operations()
-    );
+    let read = instance.read_many(&[kept.clone(), other]).await.expect("read_many");
+    assert_eq!(aws.requests.count() - before, 1, "{:?}", aws.requests.operations());
     assert!(read[0].is_some() && read[1].is_none());
 }
 
@@ -1169,11 +989,7 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
         .send()
         .await
         .expect("policy");
-    let boundary_arn = boundary
-        .policy()
-        .and_then(|p| p.arn())
-        .expect("arn")
-        .to_string();
+    let boundary_arn = boundary.policy().and_then(|p| p.arn()).expect("arn").to_string();
     // Same policy, other whitespace and key order: must read back as the configuration wrote it.
     let spaced = r#"{ "Statement": [ { "Action": "sts:AssumeRole", "Effect": "Allow", "Principal": { "Service": "ecs-tasks.amazonaws.com" } } ], "Version": "2012-10-17" }"#;
     let inline = |name: &str, action: &str| {
@@ -1207,10 +1023,7 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
             ("max_session_duration", n(7200.0)),
             (
                 "inline_policy",
-                list([
-                    inline("logs", "logs:CreateLogStream"),
-                    inline("s3", "s3:GetObject"),
-                ]),
+                list([inline("logs", "logs:CreateLogStream"), inline("s3", "s3:GetObject")]),
             ),
             ("managed_policy_arns", list([])),
             ("force_detach_policies", Value::Bool(true)),
@@ -1218,17 +1031,9 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
         ]),
     )
     .await;
-    let both = Value::map([
-        ("name", s("a")),
-        ("name_prefix", s("a")),
-        ("assume_role_policy", s(TRUST)),
-    ]);
-    assert_refused(
-        role.as_ref(),
-        &both,
-        "name_prefix",
-        "name and name_prefix refused",
-    );
+    let both =
+        Value::map([("name", s("a")), ("name_prefix", s("a")), ("assume_role_policy", s(TRUST))]);
+    assert_refused(role.as_ref(), &both, "name_prefix", "name and name_prefix refused");
     let prefixed = create(
         role.as_ref(),
         "aws_iam_role.prefixed",
@@ -1238,41 +1043,21 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
     .await;
     assert_text(&prefixed, "name", |n| n.starts_with("svc-"));
     assert_text(&prefixed, "create_date", |d| !d.is_empty());
-    role.delete(Deleting {
-        operation: &operation("aws_iam_role.prefixed"),
-        prior: &prefixed,
-    })
-    .await
-    .expect("delete");
+    role.delete(Deleting { operation: &operation("aws_iam_role.prefixed"), prior: &prefixed })
+        .await
+        .expect("delete");
 
     // Two roles, one deleted outside: ListRoles plus one GetRole (tags, boundary).
     let mut roles = Vec::new();
     for name in ["exec-a", "exec-b"] {
         let config = Value::map([("name", s(name)), ("assume_role_policy", s(TRUST))]);
-        roles.push(
-            create(
-                role.as_ref(),
-                &format!("aws_iam_role.{name}"),
-                config,
-                "role",
-            )
-            .await,
-        );
+        roles.push(create(role.as_ref(), &format!("aws_iam_role.{name}"), config, "role").await);
     }
-    iam.delete_role()
-        .role_name("exec-b")
-        .send()
-        .await
-        .expect("delete outside");
+    iam.delete_role().role_name("exec-b").send().await.expect("delete outside");
     let before = aws.requests.count();
     let read = role.read_many(&roles).await.expect("read_many");
     assert!(read[0].is_some() && read[1].is_none());
-    assert_eq!(
-        aws.requests.count() - before,
-        2,
-        "{:?}",
-        aws.requests.operations()
-    );
+    assert_eq!(aws.requests.count() - before, 2, "{:?}", aws.requests.operations());
 
     let attachment = registry_type(&aws, "aws_iam_role_policy_attachment");
     let policy = iam
@@ -1282,60 +1067,38 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
         .send()
         .await
         .expect("policy");
-    let policy_arn = policy
-        .policy()
-        .and_then(|p| p.arn())
-        .expect("arn")
-        .to_string();
+    let policy_arn = policy.policy().and_then(|p| p.arn()).expect("arn").to_string();
     let operation_attach = operation("aws_iam_role_policy_attachment.logs");
     let planned_attach = planned(
         attachment.schema(),
         Value::map([("role", s("exec-a")), ("policy_arn", s(&policy_arn))]),
     );
     let attached = attachment
-        .create(Creating {
-            operation: &operation_attach,
-            planned: &planned_attach,
-        })
+        .create(Creating { operation: &operation_attach, planned: &planned_attach })
         .await
         .expect("attach");
     assert_eq!(attached.get("id"), &s(&format!("exec-a/{policy_arn}")));
-    assert_eq!(
-        read_one(attachment.as_ref(), &attached).await,
-        Some(attached.clone())
-    );
+    assert_eq!(read_one(attachment.as_ref(), &attached).await, Some(attached.clone()));
     assert_eq!(
         attachment
-            .find_created(Creating {
-                operation: &operation_attach,
-                planned: &planned_attach
-            })
+            .find_created(Creating { operation: &operation_attach, planned: &planned_attach })
             .await
             .expect("find"),
         Some(attached.clone())
     );
     attachment
-        .delete(Deleting {
-            operation: &operation_attach,
-            prior: &attached,
-        })
+        .delete(Deleting { operation: &operation_attach, prior: &attached })
         .await
         .expect("detach");
     assert_eq!(read_one(attachment.as_ref(), &attached).await, None);
     attachment
-        .delete(Deleting {
-            operation: &operation_attach,
-            prior: &attached,
-        })
+        .delete(Deleting { operation: &operation_attach, prior: &attached })
         .await
         .expect("detaching twice is fine");
 
     let log_group = registry_type(&aws, "aws_cloudwatch_log_group");
     assert!(!log_group
-        .problems(&Value::map([
-            ("name", s("x")),
-            ("retention_in_days", n(2.0))
-        ]))
+        .problems(&Value::map([("name", s("x")), ("retention_in_days", n(2.0))]))
         .is_empty());
     life_cycle(
         log_group.as_ref(),
@@ -1350,10 +1113,7 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
     .await;
     let archive = Value::map([
         ("name", s("/ecs/archive")),
-        (
-            "kms_key_id",
-            s("arn:aws:kms:us-east-1:123456789012:key/one"),
-        ),
+        ("kms_key_id", s("arn:aws:kms:us-east-1:123456789012:key/one")),
     ]);
     life_cycle(
         log_group.as_ref(),
@@ -1367,23 +1127,14 @@ async fn iam_role_attachment_and_log_group_life_cycle() {
     let kept = create(
         log_group.as_ref(),
         "aws_cloudwatch_log_group.kept",
-        Value::map([
-            ("name_prefix", s("/kept/")),
-            ("skip_destroy", Value::Bool(true)),
-        ]),
+        Value::map([("name_prefix", s("/kept/")), ("skip_destroy", Value::Bool(true))]),
         "log group from a prefix",
     )
     .await;
     assert_text(&kept, "name", |n| n.starts_with("/kept/"));
     log_group
-        .delete(Deleting {
-            operation: &operation("aws_cloudwatch_log_group.kept"),
-            prior: &kept,
-        })
+        .delete(Deleting { operation: &operation("aws_cloudwatch_log_group.kept"), prior: &kept })
         .await
         .expect("delete");
-    assert!(
-        read_one(log_group.as_ref(), &kept).await.is_some(),
-        "skip_destroy kept the group"
-    );
+    assert!(read_one(log_group.as_ref(), &kept).await.is_some(), "skip_destroy kept the group");
 }

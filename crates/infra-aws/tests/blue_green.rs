@@ -34,10 +34,7 @@ fn s(text: &str) -> Value {
 }
 
 fn weighted(target_group_arn: &str, weight: i64) -> WeightedTarget {
-    WeightedTarget {
-        target_group_arn: target_group_arn.to_string(),
-        weight,
-    }
+    WeightedTarget { target_group_arn: target_group_arn.to_string(), weight }
 }
 
 /// Everything a blue/green service stands on, made with the SDK.
@@ -53,10 +50,7 @@ struct Stack {
 }
 
 fn forward_to(target_group_arn: &str) -> Action {
-    Action::builder()
-        .r#type(ActionTypeEnum::Forward)
-        .target_group_arn(target_group_arn)
-        .build()
+    Action::builder().r#type(ActionTypeEnum::Forward).target_group_arn(target_group_arn).build()
 }
 
 /// `name` keeps the ELBv2 and ECS names of different tests apart; `second_octet` the CIDRs.
@@ -82,10 +76,8 @@ async fn stack(aws: &Aws, name: &str, second_octet: u8) -> Stack {
         .send()
         .await
         .expect("load balancer");
-    let load_balancer_arn = load_balancer.load_balancers()[0]
-        .load_balancer_arn()
-        .expect("alb arn")
-        .to_string();
+    let load_balancer_arn =
+        load_balancer.load_balancers()[0].load_balancer_arn().expect("alb arn").to_string();
     let mut target_groups = Vec::new();
     for colour in ["blue", "green"] {
         let created = clients
@@ -100,12 +92,8 @@ async fn stack(aws: &Aws, name: &str, second_octet: u8) -> Stack {
             .send()
             .await
             .expect("target group");
-        target_groups.push(
-            created.target_groups()[0]
-                .target_group_arn()
-                .expect("tg arn")
-                .to_string(),
-        );
+        target_groups
+            .push(created.target_groups()[0].target_group_arn().expect("tg arn").to_string());
     }
     let listener = clients
         .elbv2
@@ -117,10 +105,7 @@ async fn stack(aws: &Aws, name: &str, second_octet: u8) -> Stack {
         .send()
         .await
         .expect("listener");
-    let listener_arn = listener.listeners()[0]
-        .listener_arn()
-        .expect("listener arn")
-        .to_string();
+    let listener_arn = listener.listeners()[0].listener_arn().expect("listener arn").to_string();
     let rule = clients
         .elbv2
         .create_rule()
@@ -129,11 +114,7 @@ async fn stack(aws: &Aws, name: &str, second_octet: u8) -> Stack {
         .conditions(
             RuleCondition::builder()
                 .field("path-pattern")
-                .path_pattern_config(
-                    PathPatternConditionConfig::builder()
-                        .values("/api/*")
-                        .build(),
-                )
+                .path_pattern_config(PathPatternConditionConfig::builder().values("/api/*").build())
                 .build(),
         )
         .actions(forward_to(&target_groups[0]))
@@ -149,11 +130,8 @@ async fn stack(aws: &Aws, name: &str, second_octet: u8) -> Stack {
         .send()
         .await
         .expect("cluster");
-    let cluster = cluster
-        .cluster()
-        .and_then(|c| c.cluster_name())
-        .expect("cluster name")
-        .to_string();
+    let cluster =
+        cluster.cluster().and_then(|c| c.cluster_name()).expect("cluster name").to_string();
     let task_definition = clients
         .ecs
         .register_task_definition()
@@ -207,14 +185,8 @@ fn service_config(stack: &Stack, name: &str) -> Value {
         (
             "network_configuration",
             Value::List(vec![Value::map([
-                (
-                    "subnets",
-                    Value::List(stack.subnet_ids.iter().map(|id| s(id)).collect()),
-                ),
-                (
-                    "security_groups",
-                    Value::List(vec![s(&stack.security_group_id)]),
-                ),
+                ("subnets", Value::List(stack.subnet_ids.iter().map(|id| s(id)).collect())),
+                ("security_groups", Value::List(vec![s(&stack.security_group_id)])),
                 ("assign_public_ip", Value::Bool(false)),
             ])]),
         ),
@@ -275,20 +247,12 @@ async fn bindings_and_tags(
         .filter_map(|lb| lb.target_group_arn().map(str::to_string))
         .collect();
     let arn = service.service_arn().expect("service arn");
-    let listed = ecs
-        .list_tags_for_resource()
-        .resource_arn(arn)
-        .send()
-        .await
-        .expect("list tags");
+    let listed = ecs.list_tags_for_resource().resource_arn(arn).send().await.expect("list tags");
     let tags = listed
         .tags()
         .iter()
         .map(|t| {
-            (
-                t.key().unwrap_or_default().to_string(),
-                t.value().unwrap_or_default().to_string(),
-            )
+            (t.key().unwrap_or_default().to_string(), t.value().unwrap_or_default().to_string())
         })
         .collect();
     (groups, tags)
@@ -307,10 +271,8 @@ async fn put_metric(
 ) {
     let load_balancer =
         infra_aws::blue_green::load_balancer_dimension(listener_arn).expect("listener arn");
-    let mut dimensions = vec![Dimension::builder()
-        .name("LoadBalancer")
-        .value(load_balancer)
-        .build()];
+    let mut dimensions =
+        vec![Dimension::builder().name("LoadBalancer").value(load_balancer).build()];
     if let Some(arn) = target_group_arn {
         dimensions.insert(
             0,
@@ -330,10 +292,8 @@ async fn put_datum(
     value: f64,
     seconds_ago: i64,
 ) {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+        as i64;
     aws.clients()
         .await
         .cloudwatch
@@ -372,8 +332,7 @@ async fn put(
         true => &stack.green_tg,
         false => &stack.blue_tg,
     };
-    api.put_service(config, name, target_group, &stack.task_definition, count)
-        .await
+    api.put_service(config, name, target_group, &stack.task_definition, count).await
 }
 
 /// The status of the stack's service `name`.
@@ -389,112 +348,70 @@ async fn services_are_created_updated_reported_and_deleted() {
     let api = AwsBlueGreen::new(aws.clone());
     let config = service_config(&stack, "web");
 
-    let blue_arn = put(&api, &stack, &config, "web-blue", 2)
-        .await
-        .expect("blue");
-    let green_arn = put(&api, &stack, &config, "web-green", 0)
-        .await
-        .expect("green");
+    let blue_arn = put(&api, &stack, &config, "web-blue", 2).await.expect("blue");
+    let green_arn = put(&api, &stack, &config, "web-green", 0).await.expect("green");
     assert!(blue_arn.ends_with("/web-blue"), "{blue_arn}");
     assert!(green_arn.ends_with("/web-green"), "{green_arn}");
 
     // Each colour is bound to its own target group only, and tagged with the service it serves.
     let (groups, tags) = bindings_and_tags(&aws, &stack.cluster, "web-green").await;
     assert_eq!(groups, vec![stack.green_tg.clone()]);
-    assert!(
-        tags.contains(&(COLOUR_OF_TAG.to_string(), "web".to_string())),
-        "{tags:?}"
-    );
-    assert!(
-        tags.contains(&("env".to_string(), "test".to_string())),
-        "{tags:?}"
-    );
+    assert!(tags.contains(&(COLOUR_OF_TAG.to_string(), "web".to_string())), "{tags:?}");
+    assert!(tags.contains(&("env".to_string(), "test".to_string())), "{tags:?}");
     let (groups, _) = bindings_and_tags(&aws, &stack.cluster, "web-blue").await;
     assert_eq!(groups, vec![stack.blue_tg.clone()]);
 
     // moto 5.2.5 reports runningCount = MOTO_ECS_SERVICE_RUNNING at creation whatever the
     // desired count, and a PRIMARY deployment COMPLETED when that covers the desired count.
     let blue = status(&api, &stack, "web-blue").await;
-    assert!(
-        blue.exists && blue.rollout_completed && !blue.rollout_failed,
-        "{blue:?}"
-    );
+    assert!(blue.exists && blue.rollout_completed && !blue.rollout_failed, "{blue:?}");
     assert_eq!((blue.desired, blue.running), (2, RUNNING));
     assert_eq!(blue.task_definition, stack.task_definition);
     let green = status(&api, &stack, "web-green").await;
-    assert!(
-        green.exists && green.rollout_completed && !green.rollout_failed,
-        "{green:?}"
-    );
+    assert!(green.exists && green.rollout_completed && !green.rollout_failed, "{green:?}");
     assert_eq!((green.desired, green.running), (0, RUNNING));
 
     // A second put updates in place: same ARN, new count, binding unchanged.
     let before = aws.requests.operations().len();
-    let again = put(&api, &stack, &config, "web-green", 2)
-        .await
-        .expect("update green");
+    let again = put(&api, &stack, &config, "web-green", 2).await.expect("update green");
     assert_eq!(again, green_arn);
     let operations = aws.requests.operations()[before..].to_vec();
-    assert_eq!(
-        operations,
-        ["DescribeServices", "UpdateService", "TagResource"]
-    );
+    assert_eq!(operations, ["DescribeServices", "UpdateService", "TagResource"]);
     let green = status(&api, &stack, "web-green").await;
-    assert_eq!(
-        (green.desired, green.running, green.rollout_completed),
-        (2, 2, true),
-        "{green:?}"
-    );
+    assert_eq!((green.desired, green.running, green.rollout_completed), (2, 2, true), "{green:?}");
 
     // Missing: a name never created, and a cluster that does not exist.
     let missing = status(&api, &stack, "web-none").await;
     assert!(!missing.exists, "{missing:?}");
-    let no_cluster = api
-        .service_status("no-such-cluster", "web-blue")
-        .await
-        .expect("missing cluster");
+    let no_cluster =
+        api.service_status("no-such-cluster", "web-blue").await.expect("missing cluster");
     assert!(!no_cluster.exists, "{no_cluster:?}");
 
     // Config problems are refused before any call.
     let before = aws.requests.count();
     let mut no_cluster_config = config.clone();
     no_cluster_config.map_mut().expect("map").remove("cluster");
-    let error = put(&api, &stack, &no_cluster_config, "web-blue", 2)
-        .await
-        .expect_err("no cluster");
-    assert!(
-        error.message.contains("`cluster`") && error.message.contains("web-blue"),
-        "{error}"
-    );
-    let error = put(&api, &stack, &config, "web-blue", -1)
-        .await
-        .expect_err("negative");
+    let error = put(&api, &stack, &no_cluster_config, "web-blue", 2).await.expect_err("no cluster");
+    assert!(error.message.contains("`cluster`") && error.message.contains("web-blue"), "{error}");
+    let error = put(&api, &stack, &config, "web-blue", -1).await.expect_err("negative");
     assert!(error.message.contains("-1"), "{error}");
     assert_eq!(aws.requests.count(), before);
 
     for name in ["web-blue", "web-green"] {
-        api.delete_service(&stack.cluster, name)
-            .await
-            .expect("delete");
+        api.delete_service(&stack.cluster, name).await.expect("delete");
         let status = status(&api, &stack, name).await;
         assert!(!status.exists, "{name} still exists: {status:?}");
-        api.delete_service(&stack.cluster, name)
-            .await
-            .expect("deleting twice is fine");
+        api.delete_service(&stack.cluster, name).await.expect("deleting twice is fine");
     }
     api.delete_service(&stack.cluster, "web-none")
         .await
         .expect("deleting a missing service is fine");
 
     // A deleted (INACTIVE) colour is created again, not updated.
-    put(&api, &stack, &config, "web-blue", 1)
-        .await
-        .expect("recreate");
+    put(&api, &stack, &config, "web-blue", 1).await.expect("recreate");
     let blue = status(&api, &stack, "web-blue").await;
     assert!(blue.exists && blue.desired == 1, "{blue:?}");
-    api.delete_service(&stack.cluster, "web-blue")
-        .await
-        .expect("delete");
+    api.delete_service(&stack.cluster, "web-blue").await.expect("delete");
 }
 
 #[tokio::test]
@@ -504,39 +421,18 @@ async fn health_routing_and_error_counts() {
     let api = AwsBlueGreen::new(aws.clone());
 
     // moto reports registered IP targets healthy.
-    assert_eq!(
-        api.healthy_targets(&stack.green_tg).await.expect("empty"),
-        0
-    );
+    assert_eq!(api.healthy_targets(&stack.green_tg).await.expect("empty"), 0);
     let elbv2 = &aws.clients().await.elbv2;
     elbv2
         .register_targets()
         .target_group_arn(&stack.green_tg)
-        .targets(
-            TargetDescription::builder()
-                .id("10.0.1.10")
-                .port(8080)
-                .build(),
-        )
-        .targets(
-            TargetDescription::builder()
-                .id("10.0.1.11")
-                .port(8080)
-                .build(),
-        )
+        .targets(TargetDescription::builder().id("10.0.1.10").port(8080).build())
+        .targets(TargetDescription::builder().id("10.0.1.11").port(8080).build())
         .send()
         .await
         .expect("register targets");
-    assert_eq!(
-        api.healthy_targets(&stack.green_tg).await.expect("healthy"),
-        2
-    );
-    assert_eq!(
-        api.healthy_targets(&stack.blue_tg)
-            .await
-            .expect("blue healthy"),
-        0
-    );
+    assert_eq!(api.healthy_targets(&stack.green_tg).await.expect("healthy"), 2);
+    assert_eq!(api.healthy_targets(&stack.blue_tg).await.expect("blue healthy"), 0);
 
     // A plain forward (no ForwardConfig) reads as 100.
     assert_eq!(
@@ -544,9 +440,7 @@ async fn health_routing_and_error_counts() {
         vec![weighted(&stack.blue_tg, 100)]
     );
     assert_eq!(
-        api.current_route(&stack.rule_arn)
-            .await
-            .expect("rule route"),
+        api.current_route(&stack.rule_arn).await.expect("rule route"),
         vec![weighted(&stack.blue_tg, 100)]
     );
 
@@ -554,18 +448,10 @@ async fn health_routing_and_error_counts() {
     let switch = [weighted(&stack.green_tg, 100), weighted(&stack.blue_tg, 0)];
     let count = aws.requests.count();
     let before = aws.requests.operations().len();
-    api.route(&stack.listener_arn, &switch)
-        .await
-        .expect("switch");
+    api.route(&stack.listener_arn, &switch).await.expect("switch");
     assert_eq!(aws.requests.count() - count, 1);
-    assert_eq!(
-        aws.requests.operations()[before..].to_vec(),
-        ["ModifyListener"]
-    );
-    assert_eq!(
-        api.current_route(&stack.listener_arn).await.expect("route"),
-        switch.to_vec()
-    );
+    assert_eq!(aws.requests.operations()[before..].to_vec(), ["ModifyListener"]);
+    assert_eq!(api.current_route(&stack.listener_arn).await.expect("route"), switch.to_vec());
     let listener = elbv2
         .describe_listeners()
         .listener_arns(&stack.listener_arn)
@@ -583,81 +469,39 @@ async fn health_routing_and_error_counts() {
     let before = aws.requests.operations().len();
     api.route(&stack.rule_arn, &canary).await.expect("canary");
     assert_eq!(aws.requests.operations()[before..].to_vec(), ["ModifyRule"]);
-    assert_eq!(
-        api.current_route(&stack.rule_arn)
-            .await
-            .expect("rule route"),
-        canary.to_vec()
-    );
-    let rules = elbv2
-        .describe_rules()
-        .rule_arns(&stack.rule_arn)
-        .send()
-        .await
-        .expect("rule");
+    assert_eq!(api.current_route(&stack.rule_arn).await.expect("rule route"), canary.to_vec());
+    let rules = elbv2.describe_rules().rule_arns(&stack.rule_arn).send().await.expect("rule");
     let conditions = rules.rules()[0].conditions();
     assert_eq!(conditions.len(), 1, "{conditions:?}");
     assert_eq!(conditions[0].field(), Some("path-pattern"));
 
     // Refused before any call: weights out of range, no targets, an ARN of the wrong kind.
     let count = aws.requests.count();
-    let error = api
-        .route(&stack.listener_arn, &[weighted(&stack.green_tg, 1000)])
-        .await
-        .expect_err("1000");
-    assert!(
-        error.message.contains("1000") && error.message.contains(&stack.green_tg),
-        "{error}"
-    );
-    api.route(&stack.listener_arn, &[weighted(&stack.green_tg, -1)])
-        .await
-        .expect_err("negative");
-    api.route(&stack.listener_arn, &[])
-        .await
-        .expect_err("no targets");
-    let error = api
-        .route(&stack.green_tg, &switch)
-        .await
-        .expect_err("not a listener");
+    let error =
+        api.route(&stack.listener_arn, &[weighted(&stack.green_tg, 1000)]).await.expect_err("1000");
+    assert!(error.message.contains("1000") && error.message.contains(&stack.green_tg), "{error}");
+    api.route(&stack.listener_arn, &[weighted(&stack.green_tg, -1)]).await.expect_err("negative");
+    api.route(&stack.listener_arn, &[]).await.expect_err("no targets");
+    let error = api.route(&stack.green_tg, &switch).await.expect_err("not a listener");
     assert!(error.message.contains(&stack.green_tg), "{error}");
-    api.current_route(&stack.green_tg)
-        .await
-        .expect_err("not a listener");
+    api.current_route(&stack.green_tg).await.expect_err("not a listener");
     assert_eq!(aws.requests.count(), count);
 
     // CloudWatch sums what the load balancer published since the switch, under the
     // dimensions AWS uses, and only that.
     let listener = &stack.listener_arn;
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_secs() as i64;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+        as i64;
     let switch = now - 30;
     let green = Some(stack.green_tg.as_str());
     put_metric(&aws, listener, green, "HTTPCode_Target_5XX_Count", 2.0, 10).await;
     put_metric(&aws, listener, green, "HTTPCode_Target_5XX_Count", 3.0, 5).await;
     put_metric(&aws, listener, green, "RequestCount", 100.0, 5).await;
-    put_metric(
-        &aws,
-        listener,
-        Some(&stack.blue_tg),
-        "RequestCount",
-        40.0,
-        5,
-    )
-    .await;
+    put_metric(&aws, listener, Some(&stack.blue_tg), "RequestCount", 40.0, 5).await;
     put_metric(&aws, listener, None, "HTTPCode_ELB_5XX_Count", 4.0, 5).await;
     put_metric(&aws, listener, None, "RequestCount", 150.0, 5).await;
     // Before the switch: not counted.
-    put_metric(
-        &aws,
-        listener,
-        green,
-        "HTTPCode_Target_5XX_Count",
-        50.0,
-        600,
-    )
-    .await;
+    put_metric(&aws, listener, green, "HTTPCode_Target_5XX_Count", 50.0, 600).await;
     // A shape AWS never publishes (the target group alone): not counted.
     put_datum(
         &aws,
@@ -670,10 +514,7 @@ async fn health_routing_and_error_counts() {
         5,
     )
     .await;
-    let counts = api
-        .error_counts(listener, &stack.green_tg, switch)
-        .await
-        .expect("green counts");
+    let counts = api.error_counts(listener, &stack.green_tg, switch).await.expect("green counts");
     assert_eq!(
         counts,
         ErrorCounts {
@@ -683,10 +524,7 @@ async fn health_routing_and_error_counts() {
             load_balancer_requests: 150.0,
         }
     );
-    let blue = api
-        .error_counts(listener, &stack.blue_tg, switch)
-        .await
-        .expect("blue counts");
+    let blue = api.error_counts(listener, &stack.blue_tg, switch).await.expect("blue counts");
     assert_eq!((blue.target_5xx, blue.target_requests), (0.0, 40.0));
     // A switch two days ago needs a coarser period; the sums are the same.
     let days = api
@@ -697,10 +535,6 @@ async fn health_routing_and_error_counts() {
         (days.target_5xx - 50.0, days.target_requests),
         (counts.target_5xx, counts.target_requests)
     );
-    api.error_counts(listener, &stack.green_tg, 0)
-        .await
-        .expect_err("no switch time");
-    api.error_counts(&stack.green_tg, &stack.green_tg, switch)
-        .await
-        .expect_err("not a listener");
+    api.error_counts(listener, &stack.green_tg, 0).await.expect_err("no switch time");
+    api.error_counts(&stack.green_tg, &stack.green_tg, switch).await.expect_err("not a listener");
 }

@@ -20,10 +20,7 @@ struct Harness {
 
 impl Harness {
     fn resource(&self, name: &str) -> Arc<dyn ResourceType> {
-        self.registry
-            .resource(name)
-            .unwrap_or_else(|| panic!("{name} is registered"))
-            .clone()
+        self.registry.resource(name).unwrap_or_else(|| panic!("{name} is registered")).clone()
     }
 }
 
@@ -52,11 +49,7 @@ fn planned(schema: &Schema, config: &Value) -> Value {
     }
     if schema.taggable {
         let tags = config.get("tags").clone();
-        let tags = if tags.is_null() {
-            Value::Map(Default::default())
-        } else {
-            tags
-        };
+        let tags = if tags.is_null() { Value::Map(Default::default()) } else { tags };
         entries.insert("tags".into(), tags.clone());
         entries.insert("tags_all".into(), tags);
     }
@@ -103,10 +96,8 @@ fn assert_no_changes(resource: &dyn ResourceType, planned: &Value, read: &Value)
     let read = normalized(resource, read);
     for (name, value) in planned.as_map().expect("planned is an object") {
         // A removed argument still read from configuration is never stored or read back.
-        let config_only = resource
-            .schema()
-            .attribute(name)
-            .is_some_and(|attribute| attribute.config_only);
+        let config_only =
+            resource.schema().attribute(name).is_some_and(|attribute| attribute.config_only);
         if value.is_wholly_known() && !config_only {
             assert_eq!(
                 value,
@@ -116,15 +107,10 @@ fn assert_no_changes(resource: &dyn ResourceType, planned: &Value, read: &Value)
             );
         }
     }
-    assert!(
-        read.is_wholly_known(),
-        "{}: read has unknowns: {read}",
-        resource.name()
-    );
+    assert!(read.is_wholly_known(), "{}: read has unknowns: {read}", resource.name());
     for attribute in &resource.schema().attributes {
         assert!(
-            read.as_map()
-                .is_some_and(|m| m.contains_key(attribute.name)),
+            read.as_map().is_some_and(|m| m.contains_key(attribute.name)),
             "{}: read lacks {}",
             resource.name(),
             attribute.name
@@ -166,47 +152,28 @@ async fn lifecycle(
         }
     }
     let updated = resource
-        .update(Updating {
-            operation: &operation,
-            prior: &created,
-            planned: &updated_planned,
-        })
+        .update(Updating { operation: &operation, prior: &created, planned: &updated_planned })
         .await
         .unwrap_or_else(|e| panic!("{name} update: {e}"));
-    let reread = read_one(resource.as_ref(), &updated)
-        .await
-        .expect("still exists");
+    let reread = read_one(resource.as_ref(), &updated).await.expect("still exists");
     assert_no_changes(resource.as_ref(), &updated_planned, &reread);
 
     let found = resource
-        .find_created(Creating {
-            operation: &operation,
-            planned: &updated_planned,
-        })
+        .find_created(Creating { operation: &operation, planned: &updated_planned })
         .await
         .unwrap_or_else(|e| panic!("{name} find_created: {e}"));
     // An update may give a new id (route table associations), so compare with the latest.
-    assert_eq!(
-        found.as_ref().map(|f| f.get("id")),
-        Some(reread.get("id")),
-        "{name}: find_created"
-    );
+    assert_eq!(found.as_ref().map(|f| f.get("id")), Some(reread.get("id")), "{name}: find_created");
 
     resource
-        .delete(Deleting {
-            operation: &operation,
-            prior: &reread,
-        })
+        .delete(Deleting { operation: &operation, prior: &reread })
         .await
         .unwrap_or_else(|e| panic!("{name} delete: {e}"));
     let gone = read_one(resource.as_ref(), &reread).await;
     assert_eq!(gone, None, "{name}: still there after delete");
     // Deleting again is not an error.
     resource
-        .delete(Deleting {
-            operation: &operation,
-            prior: &reread,
-        })
+        .delete(Deleting { operation: &operation, prior: &reread })
         .await
         .unwrap_or_else(|e| panic!("{name} second delete: {e}"));
     reread
@@ -218,10 +185,7 @@ async fn create(harness: &Harness, address: &str, config: Value) -> Value {
     let resource = harness.resource(name);
     let planned_value = planned(resource.schema(), &config);
     let created = resource
-        .create(Creating {
-            operation: &operation(address),
-            planned: &planned_value,
-        })
+        .create(Creating { operation: &operation(address), planned: &planned_value })
         .await
         .unwrap_or_else(|e| panic!("{address} create: {e}"));
     assert_no_changes(resource.as_ref(), &planned_value, &created);
@@ -263,11 +227,7 @@ async fn vpc_scenario(harness: &Harness) {
     let generated = keep_prior(
         planned(
             resource.schema(),
-            &with(
-                &config,
-                "assign_generated_ipv6_cidr_block",
-                Value::Bool(true),
-            ),
+            &with(&config, "assign_generated_ipv6_cidr_block", Value::Bool(true)),
         ),
         &plain,
     );
@@ -281,10 +241,7 @@ async fn vpc_scenario(harness: &Harness) {
         .expect("add IPv6");
     assert_has_text(&with_ipv6, "ipv6_cidr_block");
     assert_has_text(&with_ipv6, "ipv6_association_id");
-    assert_eq!(
-        with_ipv6.get("assign_generated_ipv6_cidr_block"),
-        &Value::Bool(true)
-    );
+    assert_eq!(with_ipv6.get("assign_generated_ipv6_cidr_block"), &Value::Bool(true));
     let without = keep_prior(planned(resource.schema(), &config), &with_ipv6);
     let without_ipv6 = resource
         .update(Updating {
@@ -305,9 +262,7 @@ async fn vpc_scenario(harness: &Harness) {
     assert_eq!(vpc.get("tags"), &tags(&[("Env", "dev"), ("Name", "two")]));
     assert_eq!(vpc.get("enable_dns_hostnames"), &Value::Bool(true));
     assert_text(&vpc, "main_route_table_id", |id| id.starts_with("rtb-"));
-    assert_text(&vpc, "default_security_group_id", |id| {
-        id.starts_with("sg-")
-    });
+    assert_text(&vpc, "default_security_group_id", |id| id.starts_with("sg-"));
 }
 
 /// Several instances of one type refresh in a few calls, and one deleted outside is `None`.
@@ -325,10 +280,7 @@ async fn batched_read_scenario(harness: &Harness) {
         );
     }
     resource
-        .delete(Deleting {
-            operation: &operation("aws_vpc.batch[2]"),
-            prior: &vpcs[2],
-        })
+        .delete(Deleting { operation: &operation("aws_vpc.batch[2]"), prior: &vpcs[2] })
         .await
         .expect("delete outside");
     let before = harness.aws.requests.count();
@@ -341,17 +293,10 @@ async fn batched_read_scenario(harness: &Harness) {
     // DescribeVpcs + main route tables + default groups + default network ACLs + 3 attributes
     // per known VPC (DNS support, DNS hostnames, Network Address Usage metrics): the attribute
     // calls start beside the describes, so the deleted VPC's are made too (NotFound).
-    assert!(
-        requests <= 4 + 3 * 5,
-        "{requests} requests: {:?}",
-        harness.aws.requests.operations()
-    );
+    assert!(requests <= 4 + 3 * 5, "{requests} requests: {:?}", harness.aws.requests.operations());
     for vpc in read.into_iter().flatten() {
         resource
-            .delete(Deleting {
-                operation: &operation("aws_vpc.batch"),
-                prior: &vpc,
-            })
+            .delete(Deleting { operation: &operation("aws_vpc.batch"), prior: &vpc })
             .await
             .expect("cleanup");
     }
@@ -375,39 +320,22 @@ async fn subnet_scenario(harness: &Harness, vpc_id: &str) {
             ("vpc_id", Value::string(vpc_id)),
             ("cidr_block", Value::string("10.7.1.0/24")),
             ("availability_zone", Value::string("us-east-1a")),
-            (
-                "enable_resource_name_dns_a_record_on_launch",
-                Value::Bool(true),
-            ),
+            ("enable_resource_name_dns_a_record_on_launch", Value::Bool(true)),
         ]),
         |config| {
             let config = with(config, "map_public_ip_on_launch", Value::Bool(true));
-            with(
-                &config,
-                "assign_ipv6_address_on_creation",
-                Value::Bool(true),
-            )
+            with(&config, "assign_ipv6_address_on_creation", Value::Bool(true))
         },
     )
     .await;
-    assert_eq!(
-        subnet.get("assign_ipv6_address_on_creation"),
-        &Value::Bool(true)
-    );
+    assert_eq!(subnet.get("assign_ipv6_address_on_creation"), &Value::Bool(true));
     assert_eq!(subnet.get("map_public_ip_on_launch"), &Value::Bool(true));
     assert_has_text(&subnet, "availability_zone_id");
 }
 
 async fn security_group_scenario(harness: &Harness, vpc_id: &str) {
-    let https = |description| {
-        rule(
-            "tcp",
-            443.0,
-            443.0,
-            &["10.0.0.0/8", "192.168.0.0/16"],
-            description,
-        )
-    };
+    let https =
+        |description| rule("tcp", 443.0, 443.0, &["10.0.0.0/8", "192.168.0.0/16"], description);
     let group = lifecycle(
         harness,
         "aws_security_group",
@@ -416,10 +344,7 @@ async fn security_group_scenario(harness: &Harness, vpc_id: &str) {
             ("vpc_id", Value::string(vpc_id)),
             (
                 "ingress",
-                Value::List(vec![
-                    https("https"),
-                    rule("6", 80.0, 80.0, &["0.0.0.0/0"], ""),
-                ]),
+                Value::List(vec![https("https"), rule("6", 80.0, 80.0, &["0.0.0.0/0"], "")]),
             ),
         ]),
         |config| {
@@ -429,11 +354,7 @@ async fn security_group_scenario(harness: &Harness, vpc_id: &str) {
                 "ingress",
                 Value::List(vec![
                     https("https in"),
-                    with(
-                        &rule("tcp", 5432.0, 5432.0, &[], ""),
-                        "self",
-                        Value::Bool(true),
-                    ),
+                    with(&rule("tcp", 5432.0, 5432.0, &[], ""), "self", Value::Bool(true)),
                 ]),
             );
             let config = with(
@@ -447,21 +368,9 @@ async fn security_group_scenario(harness: &Harness, vpc_id: &str) {
     .await;
     let ingress = group.get("ingress").as_list().expect("ingress");
     assert_eq!(ingress.len(), 2, "{group}");
-    assert!(
-        ingress
-            .iter()
-            .any(|rule| rule.get("self") == &Value::Bool(true)),
-        "{group}"
-    );
-    assert_eq!(
-        group.get("egress").as_list().map(<[Value]>::len),
-        Some(1),
-        "{group}"
-    );
-    assert_eq!(
-        group.get("egress").as_list().unwrap()[0].get("protocol"),
-        &Value::string("-1")
-    );
+    assert!(ingress.iter().any(|rule| rule.get("self") == &Value::Bool(true)), "{group}");
+    assert_eq!(group.get("egress").as_list().map(<[Value]>::len), Some(1), "{group}");
+    assert_eq!(group.get("egress").as_list().unwrap()[0].get("protocol"), &Value::string("-1"));
 }
 
 /// Rules from IPv6 ranges, a prefix list and another group, on a group that revokes its rules
@@ -494,10 +403,7 @@ async fn security_group_sources_scenario(harness: &Harness, vpc_id: &str) {
             ("protocol", Value::string("tcp")),
             ("ipv6_cidr_blocks", strings(&["2001:db8::/32"])),
             ("prefix_list_ids", strings(&[&prefix_list_id])),
-            (
-                "security_groups",
-                Value::List(vec![other.get("id").clone()]),
-            ),
+            ("security_groups", Value::List(vec![other.get("id").clone()])),
             // moto drops the description of prefix list sources.
             ("description", Value::string("")),
         ])
@@ -527,10 +433,7 @@ async fn security_group_without_egress_scenario(harness: &Harness, vpc_id: &str)
     let group = create(
         harness,
         "aws_security_group.bare",
-        Value::map([
-            ("name_prefix", Value::string("bare-")),
-            ("vpc_id", Value::string(vpc_id)),
-        ]),
+        Value::map([("name_prefix", Value::string("bare-")), ("vpc_id", Value::string(vpc_id))]),
     )
     .await;
     assert_eq!(group.get("egress"), &Value::List(vec![]), "{group}");
@@ -538,10 +441,7 @@ async fn security_group_without_egress_scenario(harness: &Harness, vpc_id: &str)
     assert_eq!(group.get("name_prefix"), &Value::string("bare-"));
     let resource = harness.resource("aws_security_group");
     resource
-        .delete(Deleting {
-            operation: &operation("aws_security_group.bare"),
-            prior: &group,
-        })
+        .delete(Deleting { operation: &operation("aws_security_group.bare"), prior: &group })
         .await
         .expect("delete");
 }
@@ -553,30 +453,16 @@ async fn data_source_scenario(harness: &Harness) {
             .data_source(name)
             .unwrap_or_else(|| panic!("{name} is registered"))
             .clone();
-        async move {
-            source
-                .read(&config)
-                .await
-                .unwrap_or_else(|e| panic!("{name} read: {e}"))
-        }
+        async move { source.read(&config).await.unwrap_or_else(|e| panic!("{name} read: {e}")) }
     };
-    let zones = read(
-        "aws_availability_zones",
-        Value::map([("state", Value::string("available"))]),
-    )
-    .await;
+    let zones =
+        read("aws_availability_zones", Value::map([("state", Value::string("available"))])).await;
     let names = zones.get("names").as_list().expect("names");
     assert!(
-        !names.is_empty()
-            && names[0]
-                .as_str()
-                .is_some_and(|n| n.starts_with("us-east-1")),
+        !names.is_empty() && names[0].as_str().is_some_and(|n| n.starts_with("us-east-1")),
         "{zones}"
     );
-    assert_eq!(
-        zones.get("zone_ids").as_list().map(<[Value]>::len),
-        Some(names.len())
-    );
+    assert_eq!(zones.get("zone_ids").as_list().map(<[Value]>::len), Some(names.len()));
     assert_eq!(zones.get("id"), &Value::string("us-east-1"));
     // Provider 6.x's `filter` blocks go to DescribeAvailabilityZones: only the zone named.
     let filtered = read(
@@ -598,17 +484,10 @@ async fn data_source_scenario(harness: &Harness) {
 
     let region = read("aws_region", Value::map::<&str>([])).await;
     assert_eq!(region.get("name"), &Value::string("us-east-1"));
-    assert_eq!(
-        region.get("description"),
-        &Value::string("US East (N. Virginia)")
-    );
+    assert_eq!(region.get("description"), &Value::string("US East (N. Virginia)"));
 
     let identity = read("aws_caller_identity", Value::map::<&str>([])).await;
-    assert_eq!(
-        identity.get("account_id"),
-        &Value::string("123456789012"),
-        "{identity}"
-    );
+    assert_eq!(identity.get("account_id"), &Value::string("123456789012"), "{identity}");
     assert_text(&identity, "arn", |arn| arn.starts_with("arn:aws:"));
 
     let policy = read(
@@ -622,9 +501,7 @@ async fn data_source_scenario(harness: &Harness) {
         )]),
     )
     .await;
-    assert_text(&policy, "json", |json| {
-        json.contains("\"Action\": \"s3:GetObject\"")
-    });
+    assert_text(&policy, "json", |json| json.contains("\"Action\": \"s3:GetObject\""));
 }
 
 fn without(value: &Value, name: &str) -> Value {
@@ -638,27 +515,15 @@ fn id_of(value: &Value) -> String {
 async fn delete(harness: &Harness, name: &str, value: &Value) {
     harness
         .resource(name)
-        .delete(Deleting {
-            operation: &operation(&format!("{name}.cleanup")),
-            prior: value,
-        })
+        .delete(Deleting { operation: &operation(&format!("{name}.cleanup")), prior: value })
         .await
         .unwrap_or_else(|e| panic!("{name} delete: {e}"));
 }
 
 async fn gateway_scenario(harness: &Harness, vpc_id: &str) {
-    let gateway = lifecycle(
-        harness,
-        "aws_internet_gateway",
-        Value::map::<&str>([]),
-        |config| {
-            with(
-                &with(config, "vpc_id", Value::string(vpc_id)),
-                "tags",
-                tags(&[("Name", "igw")]),
-            )
-        },
-    )
+    let gateway = lifecycle(harness, "aws_internet_gateway", Value::map::<&str>([]), |config| {
+        with(&with(config, "vpc_id", Value::string(vpc_id)), "tags", tags(&[("Name", "igw")]))
+    })
     .await;
     assert_eq!(gateway.get("vpc_id"), &Value::string(vpc_id));
 
@@ -717,11 +582,7 @@ async fn eip_scenario(harness: &Harness, subnet_id: &str) {
         ]),
         |config| {
             let config = with(config, "network_interface", Value::string(&interface_id));
-            with(
-                &config,
-                "associate_with_private_ip",
-                Value::string(&private_ip),
-            )
+            with(&config, "associate_with_private_ip", Value::string(&private_ip))
         },
     )
     .await;
@@ -741,10 +602,7 @@ async fn eip_scenario(harness: &Harness, subnet_id: &str) {
 }
 
 fn route(cidr: &str, target: &str, id: &str) -> Value {
-    Value::map([
-        ("cidr_block", Value::string(cidr)),
-        (target, Value::string(id)),
-    ])
+    Value::map([("cidr_block", Value::string(cidr)), (target, Value::string(id))])
 }
 
 async fn route_scenario(harness: &Harness, vpc_id: &str, subnet_id: &str) {
@@ -771,21 +629,14 @@ async fn route_scenario(harness: &Harness, vpc_id: &str, subnet_id: &str) {
         "aws_route_table",
         Value::map([
             ("vpc_id", Value::string(vpc_id)),
-            (
-                "route",
-                Value::List(vec![route("0.0.0.0/0", "gateway_id", &gateway_id)]),
-            ),
+            ("route", Value::List(vec![route("0.0.0.0/0", "gateway_id", &gateway_id)])),
         ]),
         |config| {
             let routes = Value::List(vec![
                 route("0.0.0.0/0", "nat_gateway_id", &nat_id),
                 route("192.168.0.0/16", "gateway_id", &gateway_id),
             ]);
-            with(
-                &with(config, "route", routes),
-                "tags",
-                tags(&[("Name", "private")]),
-            )
+            with(&with(config, "route", routes), "tags", tags(&[("Name", "private")]))
         },
     )
     .await;
@@ -796,12 +647,9 @@ async fn route_scenario(harness: &Harness, vpc_id: &str, subnet_id: &str) {
     );
 
     // A table without route blocks leaves its routes to aws_route.
-    let bare = create(
-        harness,
-        "aws_route_table.bare",
-        Value::map([("vpc_id", Value::string(vpc_id))]),
-    )
-    .await;
+    let bare =
+        create(harness, "aws_route_table.bare", Value::map([("vpc_id", Value::string(vpc_id))]))
+            .await;
     let bare_id = id_of(&bare);
     let standalone = lifecycle(
         harness,
@@ -811,19 +659,10 @@ async fn route_scenario(harness: &Harness, vpc_id: &str, subnet_id: &str) {
             ("destination_cidr_block", Value::string("0.0.0.0/0")),
             ("gateway_id", Value::string(&gateway_id)),
         ]),
-        |config| {
-            with(
-                &without(config, "gateway_id"),
-                "nat_gateway_id",
-                Value::string(&nat_id),
-            )
-        },
+        |config| with(&without(config, "gateway_id"), "nat_gateway_id", Value::string(&nat_id)),
     )
     .await;
-    assert!(
-        id_of(&standalone).starts_with(&format!("r-{bare_id}")),
-        "{standalone}"
-    );
+    assert!(id_of(&standalone).starts_with(&format!("r-{bare_id}")), "{standalone}");
     assert_eq!(standalone.get("nat_gateway_id"), &Value::string(&nat_id));
     let route_resource = harness.resource("aws_route");
     route_resource
@@ -851,12 +690,9 @@ async fn route_scenario(harness: &Harness, vpc_id: &str, subnet_id: &str) {
         "unmanaged routes stay unreported"
     );
 
-    let other = create(
-        harness,
-        "aws_route_table.other",
-        Value::map([("vpc_id", Value::string(vpc_id))]),
-    )
-    .await;
+    let other =
+        create(harness, "aws_route_table.other", Value::map([("vpc_id", Value::string(vpc_id))]))
+            .await;
     lifecycle(
         harness,
         "aws_route_table_association",
@@ -954,12 +790,9 @@ impl LbNetwork {
 }
 
 async fn lb_network(harness: &Harness) -> LbNetwork {
-    let vpc = create(
-        harness,
-        "aws_vpc.lb",
-        Value::map([("cidr_block", Value::string("10.8.0.0/16"))]),
-    )
-    .await;
+    let vpc =
+        create(harness, "aws_vpc.lb", Value::map([("cidr_block", Value::string("10.8.0.0/16"))]))
+            .await;
     let mut subnets = Vec::new();
     for (index, zone) in ["us-east-1a", "us-east-1b"].iter().enumerate() {
         subnets.push(
@@ -968,10 +801,7 @@ async fn lb_network(harness: &Harness) -> LbNetwork {
                 &format!("aws_subnet.lb[{index}]"),
                 Value::map([
                     ("vpc_id", vpc.get("id").clone()),
-                    (
-                        "cidr_block",
-                        Value::string(format!("10.8.{}.0/24", index + 1)),
-                    ),
+                    ("cidr_block", Value::string(format!("10.8.{}.0/24", index + 1))),
                     ("availability_zone", Value::string(*zone)),
                 ]),
             )
@@ -1035,14 +865,10 @@ async fn lb_scenario(harness: &Harness, net: &LbNetwork) {
         },
     )
     .await;
-    assert_text(&application, "name", |name| {
-        name.starts_with("web-") && name.len() <= 32
-    });
+    assert_text(&application, "name", |name| name.starts_with("web-") && name.len() <= 32);
     assert_has_text(&application, "dns_name");
     assert_has_text(&application, "zone_id");
-    assert_text(&application, "arn_suffix", |suffix| {
-        suffix.starts_with("app/web-")
-    });
+    assert_text(&application, "arn_suffix", |suffix| suffix.starts_with("app/web-"));
 
     let mapping = |subnet: &Value| Value::map([("subnet_id", subnet.get("id").clone())]);
     let network = lifecycle(
@@ -1052,42 +878,25 @@ async fn lb_scenario(harness: &Harness, net: &LbNetwork) {
             ("name", Value::string("net")),
             ("load_balancer_type", Value::string("network")),
             ("internal", Value::Bool(true)),
-            (
-                "subnet_mapping",
-                Value::List(net.subnets.iter().map(mapping).collect()),
-            ),
+            ("subnet_mapping", Value::List(net.subnets.iter().map(mapping).collect())),
             ("enable_cross_zone_load_balancing", Value::Bool(true)),
         ]),
         |config| {
-            let config = with(
-                config,
-                "enable_cross_zone_load_balancing",
-                Value::Bool(false),
-            );
+            let config = with(config, "enable_cross_zone_load_balancing", Value::Bool(false));
             with(&config, "enable_deletion_protection", Value::Bool(false))
         },
     )
     .await;
     assert_eq!(network.get("load_balancer_type"), &Value::string("network"));
-    assert_eq!(
-        network.get("subnets").as_list().map(<[Value]>::len),
-        Some(2)
-    );
-    assert_eq!(
-        network.get("subnet_mapping").as_list().map(<[Value]>::len),
-        Some(2),
-        "{network}"
-    );
+    assert_eq!(network.get("subnets").as_list().map(<[Value]>::len), Some(2));
+    assert_eq!(network.get("subnet_mapping").as_list().map(<[Value]>::len), Some(2), "{network}");
 }
 
 /// HTTP, TCP and lambda target groups with the attributes moto holds, updated in place.
 async fn target_group_scenario(harness: &Harness, net: &LbNetwork) {
     let resource = harness.resource("aws_lb_target_group");
-    let misplaced = with(
-        &group_target(80.0, "HTTP", "vpc-1"),
-        "proxy_protocol_v2",
-        Value::Bool(true),
-    );
+    let misplaced =
+        with(&group_target(80.0, "HTTP", "vpc-1"), "proxy_protocol_v2", Value::Bool(true));
     assert_refused(
         resource.as_ref(),
         &misplaced,
@@ -1116,10 +925,7 @@ async fn target_group_scenario(harness: &Harness, net: &LbNetwork) {
             ("vpc_id", Value::string(net.vpc_id())),
             ("deregistration_delay", Value::Number(30.0)),
             ("slow_start", Value::Number(60.0)),
-            (
-                "load_balancing_algorithm_type",
-                Value::string("least_outstanding_requests"),
-            ),
+            ("load_balancing_algorithm_type", Value::string("least_outstanding_requests")),
             ("stickiness", stickiness("lb_cookie", 3600.0, None)),
             (
                 "health_check",
@@ -1138,23 +944,14 @@ async fn target_group_scenario(harness: &Harness, net: &LbNetwork) {
         ]),
         |config| {
             let config = with(config, "slow_start", Value::Number(120.0));
-            let config = with(
-                &config,
-                "load_balancing_algorithm_type",
-                Value::string("round_robin"),
-            );
-            with(
-                &config,
-                "stickiness",
-                stickiness("app_cookie", 600.0, Some("session")),
-            )
+            let config =
+                with(&config, "load_balancing_algorithm_type", Value::string("round_robin"));
+            with(&config, "stickiness", stickiness("app_cookie", 600.0, Some("session")))
         },
     )
     .await;
     assert!(
-        http.get("name")
-            .as_str()
-            .is_some_and(|name| name.starts_with("tg-") && name.len() <= 32),
+        http.get("name").as_str().is_some_and(|name| name.starts_with("tg-") && name.len() <= 32),
         "{http}"
     );
 
@@ -1173,21 +970,14 @@ async fn target_group_scenario(harness: &Harness, net: &LbNetwork) {
             (
                 "target_health_state",
                 Value::List(vec![Value::map([
-                    (
-                        "enable_unhealthy_connection_termination",
-                        Value::Bool(false),
-                    ),
+                    ("enable_unhealthy_connection_termination", Value::Bool(false)),
                     ("unhealthy_draining_interval", Value::Number(60.0)),
                 ])]),
             ),
         ]),
         |config| {
             let config = with(config, "proxy_protocol_v2", Value::Bool(false));
-            with(
-                &config,
-                "stickiness",
-                stickiness("source_ip", 86400.0, None),
-            )
+            with(&config, "stickiness", stickiness("source_ip", 86400.0, None))
         },
     )
     .await;
@@ -1200,13 +990,7 @@ async fn target_group_scenario(harness: &Harness, net: &LbNetwork) {
             ("target_type", Value::string("lambda")),
             ("lambda_multi_value_headers_enabled", Value::Bool(true)),
         ]),
-        |config| {
-            with(
-                config,
-                "lambda_multi_value_headers_enabled",
-                Value::Bool(false),
-            )
-        },
+        |config| with(config, "lambda_multi_value_headers_enabled", Value::Bool(false)),
     )
     .await;
     assert_eq!(lambda.get("health_check"), &Value::List(vec![]), "{lambda}");
@@ -1214,11 +998,7 @@ async fn target_group_scenario(harness: &Harness, net: &LbNetwork) {
     let instance = lifecycle(
         harness,
         "aws_lb_target_group",
-        with(
-            &group_target(8080.0, "HTTP", &net.vpc_id()),
-            "name",
-            Value::string("instances"),
-        ),
+        with(&group_target(8080.0, "HTTP", &net.vpc_id()), "name", Value::string("instances")),
         |config| with(config, "deregistration_delay", Value::Number(10.0)),
     )
     .await;
@@ -1246,10 +1026,7 @@ fn listener_on(
         ("load_balancer_arn", balancer.get("arn").clone()),
         ("port", Value::Number(port)),
         ("protocol", Value::string(protocol)),
-        (
-            "certificate_arn",
-            certificate_arn.map_or(Value::Null, Value::string),
-        ),
+        ("certificate_arn", certificate_arn.map_or(Value::Null, Value::string)),
         ("default_action", Value::List(actions)),
     ])
 }
@@ -1264,12 +1041,9 @@ fn certificate(moto: &infra_testkit::Moto, domain: &str) -> String {
 }
 
 async fn listener_scenario(harness: &Harness, moto: &infra_testkit::Moto, net: &LbNetwork) {
-    let balancer = create_named(
-        harness,
-        "aws_lb.listeners",
-        Value::map([("subnets", net.subnet_ids())]),
-    )
-    .await;
+    let balancer =
+        create_named(harness, "aws_lb.listeners", Value::map([("subnets", net.subnet_ids())]))
+            .await;
     let group = create_named(
         harness,
         "aws_lb_target_group.listeners",
@@ -1308,28 +1082,15 @@ async fn listener_scenario(harness: &Harness, moto: &infra_testkit::Moto, net: &
             tags(&[("Name", "https")]),
         ),
         |config| {
-            let config = with(
-                config,
-                "ssl_policy",
-                Value::string("ELBSecurityPolicy-TLS13-1-2-2021-06"),
-            );
-            let config = with(
-                &config,
-                "certificate_arn",
-                Value::string(&other_certificate),
-            );
+            let config =
+                with(config, "ssl_policy", Value::string("ELBSecurityPolicy-TLS13-1-2-2021-06"));
+            let config = with(&config, "certificate_arn", Value::string(&other_certificate));
             with(&config, "tags", tags(&[("Name", "https2")]))
         },
     )
     .await;
-    assert_eq!(
-        https.get("ssl_policy"),
-        &Value::string("ELBSecurityPolicy-TLS13-1-2-2021-06")
-    );
-    assert_eq!(
-        https.get("certificate_arn"),
-        &Value::string(&other_certificate)
-    );
+    assert_eq!(https.get("ssl_policy"), &Value::string("ELBSecurityPolicy-TLS13-1-2-2021-06"));
+    assert_eq!(https.get("certificate_arn"), &Value::string(&other_certificate));
 
     // The default SSL policy, and authenticate actions ahead of the forward.
     let cognito = Value::map([
@@ -1350,10 +1111,7 @@ async fn listener_scenario(harness: &Harness, moto: &infra_testkit::Moto, net: &
                 ("scope", Value::string("openid email")),
                 ("session_cookie_name", Value::string("session")),
                 ("session_timeout", Value::Number(3600.0)),
-                (
-                    "authentication_request_extra_params",
-                    tags(&[("display", "page")]),
-                ),
+                ("authentication_request_extra_params", tags(&[("display", "page")])),
             ])]),
         ),
     ]);
@@ -1363,21 +1121,12 @@ async fn listener_scenario(harness: &Harness, moto: &infra_testkit::Moto, net: &
         (
             "authenticate_oidc",
             Value::List(vec![Value::map([
-                (
-                    "authorization_endpoint",
-                    Value::string("https://idp.example.com/authorize"),
-                ),
+                ("authorization_endpoint", Value::string("https://idp.example.com/authorize")),
                 ("client_id", Value::string("client")),
                 ("client_secret", Value::string("secret")),
                 ("issuer", Value::string("https://idp.example.com")),
-                (
-                    "token_endpoint",
-                    Value::string("https://idp.example.com/token"),
-                ),
-                (
-                    "user_info_endpoint",
-                    Value::string("https://idp.example.com/userinfo"),
-                ),
+                ("token_endpoint", Value::string("https://idp.example.com/token")),
+                ("user_info_endpoint", Value::string("https://idp.example.com/userinfo")),
                 ("on_unauthenticated_request", Value::string("authenticate")),
                 ("scope", Value::string("openid")),
                 ("session_cookie_name", Value::string("oidc")),
@@ -1396,11 +1145,7 @@ async fn listener_scenario(harness: &Harness, moto: &infra_testkit::Moto, net: &
             vec![cognito, ordered_forward.clone()],
         ),
         |config| {
-            with(
-                config,
-                "default_action",
-                Value::List(vec![oidc.clone(), ordered_forward.clone()]),
-            )
+            with(config, "default_action", Value::List(vec![oidc.clone(), ordered_forward.clone()]))
         },
     )
     .await;
@@ -1436,10 +1181,7 @@ async fn listener_scenario(harness: &Harness, moto: &infra_testkit::Moto, net: &
     let condition = |kind: &str, body: Value| condition_of(kind, vec![body]);
     let values = |items: &[&str]| Value::map([("values", strings(items))]);
     let query = vec![
-        Value::map([
-            ("key", Value::string("version")),
-            ("value", Value::string("2")),
-        ]),
+        Value::map([("key", Value::string("version")), ("value", Value::string("2"))]),
         Value::map([("key", Value::Null), ("value", Value::string("beta"))]),
     ];
     let rule = harness.resource("aws_lb_listener_rule");
@@ -1503,12 +1245,9 @@ async fn listener_scenario(harness: &Harness, moto: &infra_testkit::Moto, net: &
         ]),
     )
     .await;
-    let tcp = create_named(
-        harness,
-        "aws_lb_target_group.tls",
-        group_target(443.0, "TCP", &net.vpc_id()),
-    )
-    .await;
+    let tcp =
+        create_named(harness, "aws_lb_target_group.tls", group_target(443.0, "TCP", &net.vpc_id()))
+            .await;
     let tls = lifecycle(
         harness,
         "aws_lb_listener",
@@ -1529,10 +1268,7 @@ async fn listener_scenario(harness: &Harness, moto: &infra_testkit::Moto, net: &
     )
     .await;
     assert_eq!(tls.get("alpn_policy"), &Value::string("HTTP2Preferred"));
-    assert_eq!(
-        tls.get("ssl_policy"),
-        &Value::string("ELBSecurityPolicy-2016-08")
-    );
+    assert_eq!(tls.get("ssl_policy"), &Value::string("ELBSecurityPolicy-2016-08"));
     delete(harness, "aws_lb_target_group", &tcp).await;
     delete(harness, "aws_lb", &network).await;
     delete(harness, "aws_lb_target_group", &group).await;
@@ -1543,10 +1279,7 @@ async fn listener_scenario(harness: &Harness, moto: &infra_testkit::Moto, net: &
 async fn network_types_against_moto() {
     let moto = support::start_moto();
     let aws = support::aws_in_us_east_1();
-    let harness = Harness {
-        registry: infra_aws::registry(aws.clone()),
-        aws,
-    };
+    let harness = Harness { registry: infra_aws::registry(aws.clone()), aws };
     data_source_scenario(&harness).await;
     vpc_scenario(&harness).await;
     batched_read_scenario(&harness).await;

@@ -29,24 +29,13 @@ impl Harness {
             workspace: workspace.to_string(),
             ..S3BackendConfig::new(BUCKET, key)
         };
-        S3Backend::new(
-            Aws::new(ProviderSettings::default()),
-            config,
-            self.runtime.handle().clone(),
-        )
+        S3Backend::new(Aws::new(ProviderSettings::default()), config, self.runtime.handle().clone())
     }
 
     fn object_exists(&self, key: &str) -> bool {
         self.runtime.block_on(async {
             let clients = self.aws.clients().await;
-            clients
-                .s3
-                .head_object()
-                .bucket(BUCKET)
-                .key(key)
-                .send()
-                .await
-                .is_ok()
+            clients.s3.head_object().bucket(BUCKET).key(key).send().await.is_ok()
         })
     }
 }
@@ -81,13 +70,7 @@ fn s3_backend_against_moto() {
     };
     harness.runtime.block_on(async {
         let clients = harness.aws.clients().await;
-        clients
-            .s3
-            .create_bucket()
-            .bucket(BUCKET)
-            .send()
-            .await
-            .unwrap();
+        clients.s3.create_bucket().bucket(BUCKET).send().await.unwrap();
         clients
             .dynamodb
             .create_table()
@@ -125,10 +108,7 @@ fn s3_backend_against_moto() {
 
 fn read_write_round_trip(harness: &Harness) {
     let backend = harness.backend("round-trip/terraform.tfstate", "default");
-    assert_eq!(
-        backend.describe(),
-        format!("s3://{BUCKET}/round-trip/terraform.tfstate")
-    );
+    assert_eq!(backend.describe(), format!("s3://{BUCKET}/round-trip/terraform.tfstate"));
     assert!(backend.read().unwrap().is_none());
     let state = state_with(1, "vpc-1");
     backend.write(&state).unwrap();
@@ -138,26 +118,14 @@ fn read_write_round_trip(harness: &Harness) {
         next.serial = serial;
         backend.write(&next).unwrap();
     }
-    let read = harness
-        .backend("round-trip/terraform.tfstate", "default")
-        .read()
-        .unwrap()
-        .unwrap();
+    let read = harness.backend("round-trip/terraform.tfstate", "default").read().unwrap().unwrap();
     assert_eq!(read, next);
-    assert!(read
-        .get(&"aws_vpc.main".parse().unwrap())
-        .unwrap()
-        .value
-        .get("secret")
-        .is_sensitive());
+    assert!(read.get(&"aws_vpc.main".parse().unwrap()).unwrap().value.get("secret").is_sensitive());
 }
 
 fn stale_writer_gets_conflict(harness: &Harness) {
     let key = "conflict/terraform.tfstate";
-    harness
-        .backend(key, "default")
-        .write(&state_with(1, "vpc-1"))
-        .unwrap();
+    harness.backend(key, "default").write(&state_with(1, "vpc-1")).unwrap();
     let first = harness.backend(key, "default");
     let second = harness.backend(key, "default");
     let mut state = first.read().unwrap().unwrap();
@@ -165,10 +133,7 @@ fn stale_writer_gets_conflict(harness: &Harness) {
     state.serial = 2;
     first.write(&state).unwrap();
     let error = second.write(&state_with(2, "vpc-stale")).unwrap_err();
-    assert!(
-        matches!(error, StateError::Conflict { .. }),
-        "expected Conflict, got {error}"
-    );
+    assert!(matches!(error, StateError::Conflict { .. }), "expected Conflict, got {error}");
     assert_eq!(
         error.to_string(),
         format!(
@@ -204,9 +169,7 @@ fn corrupt_object_is_never_overwritten(harness: &Harness) {
             .put_object()
             .bucket(BUCKET)
             .key(key)
-            .body(aws_sdk_s3::primitives::ByteStream::from_static(
-                b"{ not json",
-            ))
+            .body(aws_sdk_s3::primitives::ByteStream::from_static(b"{ not json"))
             .send()
             .await
             .unwrap();
@@ -214,14 +177,9 @@ fn corrupt_object_is_never_overwritten(harness: &Harness) {
     let backend = harness.backend(key, "default");
     let error = backend.read().unwrap_err();
     assert!(matches!(error, StateError::Corrupt { .. }), "{error}");
-    assert!(error
-        .to_string()
-        .contains(&format!("s3://{BUCKET}/{key} is not valid JSON")));
+    assert!(error.to_string().contains(&format!("s3://{BUCKET}/{key} is not valid JSON")));
     let error = backend.write(&state_with(1, "vpc-1")).unwrap_err();
-    assert!(
-        error.to_string().contains("refusing to overwrite"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("refusing to overwrite"), "{error}");
 }
 
 fn lock_file_contention(harness: &Harness) {
@@ -243,9 +201,7 @@ fn lock_file_contention(harness: &Harness) {
     assert!(error.to_string().contains(&holder.id));
 
     let start = Instant::now();
-    assert!(second
-        .lock(LockInfo::new("plan", "x"), Duration::from_millis(500))
-        .is_err());
+    assert!(second.lock(LockInfo::new("plan", "x"), Duration::from_millis(500)).is_err());
     assert!(start.elapsed() >= Duration::from_millis(500));
 
     // force-unlock with the wrong id names the real holder.
@@ -260,19 +216,10 @@ fn lock_file_contention(harness: &Harness) {
     let second_guard = second.lock(second_holder.clone(), Duration::ZERO).unwrap();
     // A run that died: its lock stays until force-unlock with the right id.
     std::mem::forget(second_guard);
-    assert!(first
-        .lock(LockInfo::new("apply", "x"), Duration::ZERO)
-        .is_err());
+    assert!(first.lock(LockInfo::new("apply", "x"), Duration::ZERO).is_err());
     first.force_unlock(&second_holder.id).unwrap();
-    assert!(matches!(
-        first.force_unlock(&second_holder.id),
-        Err(StateError::NotLocked { .. })
-    ));
-    drop(
-        first
-            .lock(LockInfo::new("apply", "x"), Duration::ZERO)
-            .unwrap(),
-    );
+    assert!(matches!(first.force_unlock(&second_holder.id), Err(StateError::NotLocked { .. })));
+    drop(first.lock(LockInfo::new("apply", "x"), Duration::ZERO).unwrap());
 }
 
 fn dynamodb_lock_contention(harness: &Harness) {
@@ -306,10 +253,7 @@ fn dynamodb_lock_contention(harness: &Harness) {
             .dynamodb
             .get_item()
             .table_name(TABLE)
-            .key(
-                "LockID",
-                aws_sdk_dynamodb::types::AttributeValue::S(format!("{BUCKET}/{key}")),
-            )
+            .key("LockID", aws_sdk_dynamodb::types::AttributeValue::S(format!("{BUCKET}/{key}")))
             .send()
             .await
             .unwrap()
@@ -317,11 +261,7 @@ fn dynamodb_lock_contention(harness: &Harness) {
     });
     assert!(item.is_some());
     drop(guard);
-    drop(
-        second
-            .lock(LockInfo::new("plan", "x"), Duration::ZERO)
-            .unwrap(),
-    );
+    drop(second.lock(LockInfo::new("plan", "x"), Duration::ZERO).unwrap());
 }
 
 /// The SDK retries a lock PUT whose answer was lost. If the first attempt made the lock, the
@@ -371,23 +311,14 @@ fn workspace_keys_list_and_delete(harness: &Harness) {
     let prod = harness.backend(key, "prod");
     assert_eq!(default.state_key(), key);
     assert_eq!(staging.state_key(), format!("env:/staging/{key}"));
-    assert_eq!(
-        staging.describe(),
-        format!("s3://{BUCKET}/env:/staging/{key}")
-    );
+    assert_eq!(staging.describe(), format!("s3://{BUCKET}/env:/staging/{key}"));
     default.write(&state_with(1, "vpc-default")).unwrap();
     staging.write(&state_with(1, "vpc-staging")).unwrap();
     prod.write(&State::new()).unwrap();
     assert!(harness.object_exists(&format!("env:/staging/{key}")));
     // Another key in the same bucket is another configuration's workspace, not ours.
-    harness
-        .backend("other/terraform.tfstate", "qa")
-        .write(&State::new())
-        .unwrap();
-    assert_eq!(
-        default.list_workspaces().unwrap(),
-        vec!["default", "prod", "staging"]
-    );
+    harness.backend("other/terraform.tfstate", "qa").write(&State::new()).unwrap();
+    assert_eq!(default.list_workspaces().unwrap(), vec!["default", "prod", "staging"]);
     // A workspace still tracking resources is kept unless forced.
     let error = default.delete_workspace("staging", false).unwrap_err();
     assert!(error.to_string().contains("not empty"), "{error}");
@@ -405,9 +336,7 @@ fn works_from_inside_the_runtime(harness: &Harness) {
     let read = harness.runtime.block_on(async {
         tokio::spawn(async move {
             backend.write(&state).unwrap();
-            let guard = backend
-                .lock(LockInfo::new("apply", "x"), Duration::ZERO)
-                .unwrap();
+            let guard = backend.lock(LockInfo::new("apply", "x"), Duration::ZERO).unwrap();
             drop(guard);
             backend.read().unwrap()
         })

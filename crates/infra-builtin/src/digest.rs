@@ -49,10 +49,7 @@ mod tests {
             sums.sha256_hex,
             "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824"
         );
-        assert_eq!(
-            sums.sha256_base64,
-            "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ="
-        );
+        assert_eq!(sums.sha256_base64, "LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=");
         assert!(sums.sha512_hex.starts_with("9b71d224bd62f378"));
         assert_eq!(sums.sha512_base64.len(), 88);
     }

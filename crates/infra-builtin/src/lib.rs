@@ -48,9 +48,7 @@ pub fn register_all(
     registry.register_data_source(Arc::new(local::data_local_file::DataLocalFile::new()));
     registry.register_data_source(Arc::new(local::data_local_file::DataLocalFile::sensitive()));
     registry.register_data_source(Arc::new(archive::data_archive_file::DataArchiveFile::new()));
-    registry.register_data_source(Arc::new(
-        template::data_template_file::DataTemplateFile::new(),
-    ));
+    registry.register_data_source(Arc::new(template::data_template_file::DataTemplateFile::new()));
     registry.register_data_source(Arc::new(
         terraform::terraform_remote_state::TerraformRemoteState::new(remote_state_backends),
     ));
@@ -99,10 +97,7 @@ mod tests {
         for name in resources {
             let resource = registry.resource(name).expect("registered");
             assert_eq!(resource.name(), name);
-            assert!(
-                resource.schema().attribute("id").is_some(),
-                "{name} has no id attribute"
-            );
+            assert!(resource.schema().attribute("id").is_some(), "{name} has no id attribute");
         }
     }
 
@@ -110,19 +105,12 @@ mod tests {
     fn the_types_without_import_refuse_it_in_terraforms_words() {
         let mut registry = Registry::new();
         register_all(&mut registry, vec![]);
-        for name in [
-            "random_pet",
-            "random_shuffle",
-            "null_resource",
-            "local_file",
-            "local_sensitive_file",
-        ] {
+        for name in
+            ["random_pet", "random_shuffle", "null_resource", "local_file", "local_sensitive_file"]
+        {
             let resource = registry.resource(name).expect("registered");
             let error = resource.import_prior("anything").expect_err("no import");
-            assert_eq!(
-                error.message,
-                format!("resource {name} doesn't support import")
-            );
+            assert_eq!(error.message, format!("resource {name} doesn't support import"));
         }
     }
 }

@@ -60,9 +60,7 @@ pub fn replacing_map(name: &'static str) -> Attribute {
 
 /// The schema these types start from: the computed `id`, then [`replacing_map`] `name`.
 pub fn id_and_replacing_map(name: &'static str) -> Schema {
-    Schema::new()
-        .attr(Attribute::computed("id", Type::String))
-        .attr(replacing_map(name))
+    Schema::new().attr(Attribute::computed("id", Type::String)).attr(replacing_map(name))
 }
 
 /// The refresh of a type whose object lives only in state: every prior object still exists,
@@ -76,18 +74,12 @@ pub fn keep_priors(priors: &[Value]) -> Vec<Option<Value>> {
 pub fn carry_computed(schema: &Schema, prior: &Value, planned: &Value) -> Value {
     let mut object = object_of(planned);
     for attribute in &schema.attributes {
-        if !matches!(
-            attribute.presence,
-            Presence::Computed | Presence::OptionalComputed
-        ) {
+        if !matches!(attribute.presence, Presence::Computed | Presence::OptionalComputed) {
             continue;
         }
         let planned_value = planned.get(attribute.name);
         if planned_value.is_unknown() || planned_value.is_null() {
-            object.insert(
-                attribute.name.to_string(),
-                prior.get(attribute.name).clone(),
-            );
+            object.insert(attribute.name.to_string(), prior.get(attribute.name).clone());
         }
     }
     Value::Map(object)
@@ -105,28 +97,17 @@ pub fn is_set(config: &Value, key: &str) -> bool {
 
 /// Checks that exactly one of `keys` is set, with the providers' wording.
 pub fn exactly_one_of(config: &Value, keys: &[&str]) -> Vec<(String, String)> {
-    let set: Vec<&str> = keys
-        .iter()
-        .copied()
-        .filter(|key| is_set(config, key))
-        .collect();
+    let set: Vec<&str> = keys.iter().copied().filter(|key| is_set(config, key)).collect();
     if set.len() == 1 {
         return vec![];
     }
-    let listed = keys
-        .iter()
-        .map(|k| format!("\"{k}\""))
-        .collect::<Vec<_>>()
-        .join(", ");
+    let listed = keys.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ");
     let message = if set.is_empty() {
         format!("Exactly one of these attributes must be configured: [{listed}]")
     } else {
         format!(
             "Exactly one of these attributes must be configured: [{listed}], but {} are",
-            set.iter()
-                .map(|k| format!("\"{k}\""))
-                .collect::<Vec<_>>()
-                .join(", ")
+            set.iter().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ")
         )
     };
     vec![problem(set.first().copied().unwrap_or(keys[0]), message)]
@@ -141,10 +122,7 @@ mod tests {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional("input", Type::String));
-        let prior = Value::map([
-            ("id", Value::string("abc")),
-            ("input", Value::string("old")),
-        ]);
+        let prior = Value::map([("id", Value::string("abc")), ("input", Value::string("old"))]);
         let planned = Value::map([("id", Value::Unknown), ("input", Value::string("new"))]);
         let updated = carry_computed(&schema, &prior, &planned);
         assert_eq!(updated.get("id"), &Value::string("abc"));
@@ -156,15 +134,9 @@ mod tests {
         let both = Value::map([("a", Value::string("x")), ("b", Value::Unknown)]);
         let problems = exactly_one_of(&both, &["a", "b", "c"]);
         assert_eq!(problems.len(), 1);
-        assert!(
-            problems[0].1.contains("but \"a\", \"b\" are"),
-            "{problems:?}"
-        );
+        assert!(problems[0].1.contains("but \"a\", \"b\" are"), "{problems:?}");
         let one = Value::map([("c", Value::string("x"))]);
         assert!(exactly_one_of(&one, &["a", "b", "c"]).is_empty());
-        assert_eq!(
-            exactly_one_of(&Value::map::<&str>([]), &["a", "b"]).len(),
-            1
-        );
+        assert_eq!(exactly_one_of(&Value::map::<&str>([]), &["a", "b"]).len(), 1);
     }
 }

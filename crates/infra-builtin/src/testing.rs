@@ -43,11 +43,7 @@ pub fn planned(resource: &dyn ResourceType, config: &Value) -> Value {
     }
     for block in &schema.blocks {
         let configured = config.get(block.name);
-        let items = if configured.is_null() {
-            Value::List(vec![])
-        } else {
-            configured.clone()
-        };
+        let items = if configured.is_null() { Value::List(vec![]) } else { configured.clone() };
         object.insert(block.name.to_string(), items);
     }
     let mut value = Value::Map(object);
@@ -65,13 +61,7 @@ pub fn problems(resource: &dyn ResourceType, config: &Value) -> Vec<(String, Str
 
 /// `planned` created, which must succeed.
 pub async fn create_ok(resource: &dyn ResourceType, planned: &Value) -> Value {
-    resource
-        .create(Creating {
-            operation: &operation(),
-            planned,
-        })
-        .await
-        .expect("create")
+    resource.create(Creating { operation: &operation(), planned }).await.expect("create")
 }
 
 /// Every computed attribute of a created object is known, and the computed-only ones are set.
@@ -98,10 +88,7 @@ pub fn assert_computed_known(resource: &dyn ResourceType, value: &Value) {
 /// when `force_new`, or updates it in place when not.
 pub fn assert_force_new(resource: &dyn ResourceType, name: &str, force_new: bool) {
     assert!(
-        resource
-            .schema()
-            .attribute(name)
-            .is_some_and(|a| a.force_new == force_new),
+        resource.schema().attribute(name).is_some_and(|a| a.force_new == force_new),
         "{}.{name}: force_new is not {force_new}",
         resource.name()
     );
@@ -109,22 +96,14 @@ pub fn assert_force_new(resource: &dyn ResourceType, name: &str, force_new: bool
 
 /// Refreshing the object returns it unchanged (nothing generated is lost or regenerated).
 pub async fn assert_refresh_keeps(resource: &dyn ResourceType, value: &Value) {
-    let refreshed = resource
-        .read_many(std::slice::from_ref(value))
-        .await
-        .expect("refresh");
+    let refreshed = resource.read_many(std::slice::from_ref(value)).await.expect("refresh");
     assert_eq!(refreshed, vec![Some(value.clone())]);
 }
 
 /// Imports `id` the way the engine does: `import_prior`, then one refresh.
 pub async fn import(resource: &dyn ResourceType, id: &str) -> Value {
     let prior = resource.import_prior(id).expect("import_prior");
-    let mut refreshed = resource
-        .read_many(std::slice::from_ref(&prior))
-        .await
-        .expect("refresh after import");
-    refreshed
-        .pop()
-        .flatten()
-        .expect("the imported object exists")
+    let mut refreshed =
+        resource.read_many(std::slice::from_ref(&prior)).await.expect("refresh after import");
+    refreshed.pop().flatten().expect("the imported object exists")
 }

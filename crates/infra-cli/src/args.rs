@@ -452,9 +452,7 @@ mod tests {
 
     #[test]
     fn variable_sources_keep_order() {
-        let args = normalize(words(
-            "infra plan -var-file=a.tfvars -var x=1 -var-file b.tfvars",
-        ));
+        let args = normalize(words("infra plan -var-file=a.tfvars -var x=1 -var-file b.tfvars"));
         assert_eq!(
             ordered_variable_sources(&args),
             vec![

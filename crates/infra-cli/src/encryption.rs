@@ -55,10 +55,7 @@ pub fn targets(config: Option<EncryptionConfig>) -> Result<Targets> {
         }
         let mut methods = Vec::new();
         for (address, location) in &target.methods {
-            let Some(block) = config
-                .methods
-                .iter()
-                .find(|m| &m.address("method") == address)
+            let Some(block) = config.methods.iter().find(|m| &m.address("method") == address)
             else {
                 return Err(located(
                     location,
@@ -76,18 +73,11 @@ pub fn targets(config: Option<EncryptionConfig>) -> Result<Targets> {
         }
         Ok(Some(Arc::new(Encryption::new(name, methods))))
     };
-    Ok(Targets {
-        state: build(&config.state, "state")?,
-        plan: build(&config.plan, "plan")?,
-    })
+    Ok(Targets { state: build(&config.state, "state")?, plan: build(&config.plan, "plan")? })
 }
 
 fn first_message(diagnostics: &infra_core::Diagnostics) -> String {
-    diagnostics
-        .0
-        .first()
-        .map(|d| format!("{}: {}", d.summary, d.detail))
-        .unwrap_or_default()
+    diagnostics.0.first().map(|d| format!("{}: {}", d.summary, d.detail)).unwrap_or_default()
 }
 
 fn located(location: &Option<Location>, message: String) -> anyhow::Error {
@@ -109,11 +99,7 @@ impl<'a> Arguments<'a> {
         Arguments {
             block,
             what: block.address(prefix),
-            left: block
-                .settings
-                .iter()
-                .map(|(k, v)| (k.as_str(), v))
-                .collect(),
+            left: block.settings.iter().map(|(k, v)| (k.as_str(), v)).collect(),
         }
     }
 
@@ -204,9 +190,8 @@ fn key_provider(block: &EncryptionBlock) -> Result<Arc<dyn KeyProvider>> {
                 .string("key_spec")?
                 .ok_or_else(|| args.error("no key_spec provided".to_string()))?;
             if !KEY_SPECS.contains(&key_spec.as_str()) {
-                return Err(args.error(format!(
-                    "invalid key_spec {key_spec}, expected one of {KEY_SPECS:?}"
-                )));
+                return Err(args
+                    .error(format!("invalid key_spec {key_spec}, expected one of {KEY_SPECS:?}")));
             }
             let region = args.string("region")?;
             let encryption_context = match args.left.remove("encryption_context") {
@@ -225,17 +210,8 @@ fn key_provider(block: &EncryptionBlock) -> Result<Arc<dyn KeyProvider>> {
             args.finish()?;
             // Credentials and endpoints come from the standard chain (AWS_ENDPOINT_URL, the
             // profile), as for the S3 backend.
-            let aws = Aws::new(ProviderSettings {
-                region,
-                profile,
-                ..Default::default()
-            });
-            Ok(Arc::new(KmsKeyProvider::new(
-                aws,
-                key_id,
-                &key_spec,
-                encryption_context,
-            )))
+            let aws = Aws::new(ProviderSettings { region, profile, ..Default::default() });
+            Ok(Arc::new(KmsKeyProvider::new(aws, key_id, &key_spec, encryption_context)))
         }
         other => Err(args.error(format!(
             "key provider type \"{other}\" is not supported by infra (pbkdf2 and aws_kms are)"

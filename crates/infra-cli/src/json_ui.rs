@@ -36,11 +36,7 @@ pub fn enable(dir: &Path) {
             "info",
             format!("infra {version}"),
             "version",
-            [
-                ("terraform", json!(version)),
-                ("infra", json!(version)),
-                ("ui", json!(UI_VERSION)),
-            ],
+            [("terraform", json!(version)), ("infra", json!(version)), ("ui", json!(UI_VERSION))],
         );
     }
 }
@@ -77,12 +73,8 @@ pub fn log(message: String) {
 /// `resource_type`, `resource_name`, `resource_key`.
 fn resource(address: &Address) -> Json {
     let id = &address.resource;
-    let module: String = id
-        .module
-        .iter()
-        .map(|m| format!("module.{m}"))
-        .collect::<Vec<_>>()
-        .join(".");
+    let module: String =
+        id.module.iter().map(|m| format!("module.{m}")).collect::<Vec<_>>().join(".");
     let addr = address.to_string();
     let resource = match module.is_empty() {
         true => addr.clone(),
@@ -150,19 +142,12 @@ fn change_object(change: &ResourceChange) -> Json {
 /// What a plan says, in Terraform's order: drift, the planned changes, the summary, then the
 /// outputs that change.
 pub fn plan(plan: &Plan) {
-    let drift: Vec<&ResourceChange> = if plan.refresh_only {
-        plan.drift.iter().collect()
-    } else {
-        plan.relevant_drift()
-    };
+    let drift: Vec<&ResourceChange> =
+        if plan.refresh_only { plan.drift.iter().collect() } else { plan.relevant_drift() };
     for change in drift {
         emit(
             "info",
-            format!(
-                "{}: Drift detected ({})",
-                change.address,
-                action_name(change)
-            ),
+            format!("{}: Drift detected ({})", change.address, action_name(change)),
             "resource_drift",
             [("change", change_object(change))],
         );
@@ -186,10 +171,7 @@ pub fn plan(plan: &Plan) {
                 Action::Delete => "delete",
                 _ => "update",
             };
-            (
-                name.clone(),
-                json!({"sensitive": output.sensitive, "action": action}),
-            )
+            (name.clone(), json!({"sensitive": output.sensitive, "action": action}))
         })
         .collect();
     if !outputs.is_empty() {
@@ -207,10 +189,7 @@ pub fn change_summary(plan: &Plan, operation: &str) {
     let summary = plan.summary();
     let message = match operation {
         "plan" => format!("Plan: {}", infra_render::summary_line(plan)),
-        "destroy" => format!(
-            "Destroy complete! Resources: {} destroyed.",
-            summary.destroy
-        ),
+        "destroy" => format!("Destroy complete! Resources: {} destroyed.", summary.destroy),
         _ => {
             let imported = match summary.import {
                 0 => String::new(),
@@ -273,19 +252,14 @@ fn type_of(value: &Json) -> Json {
         Json::Array(items) => json!(["tuple", items.iter().map(type_of).collect::<Vec<_>>()]),
         Json::Object(map) => json!([
             "object",
-            map.iter()
-                .map(|(k, v)| (k.clone(), type_of(v)))
-                .collect::<Map<_, _>>()
+            map.iter().map(|(k, v)| (k.clone(), type_of(v))).collect::<Map<_, _>>()
         ]),
     }
 }
 
 /// A `diagnostic` line.
 pub fn diagnostic(diagnostic: &Diagnostic) {
-    let dir = JSON_DIR
-        .get()
-        .map(PathBuf::as_path)
-        .unwrap_or(Path::new("."));
+    let dir = JSON_DIR.get().map(PathBuf::as_path).unwrap_or(Path::new("."));
     let (level, word) = match diagnostic.severity {
         Severity::Error => ("error", "Error"),
         Severity::Warning => ("warn", "Warning"),
@@ -305,12 +279,7 @@ pub fn error(summary: &str, detail: String, address: Option<&Address>) {
     if let Some(address) = address {
         object["address"] = json!(address.to_string());
     }
-    emit(
-        "error",
-        format!("Error: {summary}"),
-        "diagnostic",
-        [("diagnostic", object)],
-    );
+    emit("error", format!("Error: {summary}"), "diagnostic", [("diagnostic", object)]);
 }
 
 /// One diagnostic as Terraform writes it (in the UI stream and in `validate -json`): the
@@ -326,12 +295,8 @@ pub fn diagnostic_json(dir: &Path, diagnostic: &Diagnostic) -> Json {
         "detail": diagnostic.detail,
     });
     if let Some(location) = &diagnostic.location {
-        let filename = location
-            .file
-            .strip_prefix(dir)
-            .unwrap_or(&location.file)
-            .display()
-            .to_string();
+        let filename =
+            location.file.strip_prefix(dir).unwrap_or(&location.file).display().to_string();
         let byte = byte_offset(&location.file, location.line, location.column);
         let position = json!({"line": location.line, "column": location.column, "byte": byte});
         object["range"] = json!({"filename": filename, "start": position, "end": position});
@@ -352,16 +317,10 @@ fn byte_offset(file: &Path, line: usize, column: usize) -> usize {
     let Ok(text) = std::fs::read_to_string(file) else {
         return 0;
     };
-    let line_start: usize = text
-        .split_inclusive('\n')
-        .take(line.saturating_sub(1))
-        .map(str::len)
-        .sum();
-    let in_line: usize = text[line_start..]
-        .chars()
-        .take(column.saturating_sub(1))
-        .map(char::len_utf8)
-        .sum();
+    let line_start: usize =
+        text.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
+    let in_line: usize =
+        text[line_start..].chars().take(column.saturating_sub(1)).map(char::len_utf8).sum();
     line_start + in_line
 }
 

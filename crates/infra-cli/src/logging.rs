@@ -24,11 +24,8 @@ struct LogSettings {
 }
 
 fn settings(var: impl Fn(&str) -> Option<String>) -> Option<LogSettings> {
-    let first = |names: &[&str]| {
-        names
-            .iter()
-            .find_map(|name| var(name).filter(|value| !value.is_empty()))
-    };
+    let first =
+        |names: &[&str]| names.iter().find_map(|name| var(name).filter(|value| !value.is_empty()));
     let raw = first(&["INFRA_LOG", "TF_LOG"])?;
     let mut json = first(&["INFRA_LOG_FORMAT"]).is_some_and(|f| f.eq_ignore_ascii_case("json"));
     let mut invalid_level = None;
@@ -76,20 +73,12 @@ pub fn init() -> Result<(), String> {
         (Some(path), json) => {
             let file = open_log_file(path)?;
             if json {
-                builder
-                    .json()
-                    .with_span_list(true)
-                    .with_writer(Mutex::new(file))
-                    .try_init()
+                builder.json().with_span_list(true).with_writer(Mutex::new(file)).try_init()
             } else {
                 builder.with_writer(Mutex::new(file)).try_init()
             }
         }
-        (None, true) => builder
-            .json()
-            .with_span_list(true)
-            .with_writer(std::io::stderr)
-            .try_init(),
+        (None, true) => builder.json().with_span_list(true).with_writer(std::io::stderr).try_init(),
         (None, false) => builder.with_writer(std::io::stderr).try_init(),
     };
     installed.map_err(|error| format!("cannot start logging: {error}"))
@@ -115,12 +104,7 @@ mod tests {
     use super::*;
 
     fn from(pairs: &[(&str, &str)]) -> Option<LogSettings> {
-        settings(|name| {
-            pairs
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.to_string())
-        })
+        settings(|name| pairs.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string()))
     }
 
     #[test]
@@ -132,19 +116,13 @@ mod tests {
             (tf.level, tf.json, tf.path.as_deref()),
             (LevelFilter::DEBUG, false, Some("/tmp/x.log"))
         );
-        let ours = from(&[
-            ("TF_LOG", "debug"),
-            ("INFRA_LOG", "warn"),
-            ("INFRA_LOG_FORMAT", "json"),
-        ])
-        .unwrap();
+        let ours =
+            from(&[("TF_LOG", "debug"), ("INFRA_LOG", "warn"), ("INFRA_LOG_FORMAT", "json")])
+                .unwrap();
         assert_eq!((ours.level, ours.json), (LevelFilter::WARN, true));
         let json = from(&[("TF_LOG", "JSON")]).unwrap();
         assert_eq!((json.level, json.json), (LevelFilter::TRACE, true));
         let bad = from(&[("INFRA_LOG", "loud")]).unwrap();
-        assert_eq!(
-            (bad.level, bad.invalid_level.as_deref()),
-            (LevelFilter::TRACE, Some("loud"))
-        );
+        assert_eq!((bad.level, bad.invalid_level.as_deref()), (LevelFilter::TRACE, Some("loud")));
     }
 }

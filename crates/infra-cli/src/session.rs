@@ -56,13 +56,7 @@ impl Workdir {
             Ok(name) => name,
             Err(_) => infra_state::workspace::current(&dir),
         };
-        Ok(Workdir {
-            dir,
-            style: Style { colour },
-            workspace,
-            input: true,
-            auto_approve: false,
-        })
+        Ok(Workdir { dir, style: Style { colour }, workspace, input: true, auto_approve: false })
     }
 
     /// Resolves a user-given path against -chdir, as Terraform does for -out, -state and files.
@@ -189,11 +183,7 @@ pub fn input_variables_with(
             VariableSource::Var(raw) => check(inputs.add_cli(raw), work.style)?,
             VariableSource::File(path) => {
                 // Like Terraform, -var-file paths are relative to the current directory, not -chdir.
-                let path = if path.exists() {
-                    path.clone()
-                } else {
-                    work.path(path)
-                };
+                let path = if path.exists() { path.clone() } else { work.path(path) };
                 check(inputs.add_file(&path), work.style)?
             }
         }
@@ -202,16 +192,10 @@ pub fn input_variables_with(
         for variable in config.root_variables() {
             if variable.required && !inputs.has(&variable.name) {
                 let description = variable.description.clone().unwrap_or_default();
-                eprint!(
-                    "var.{}\n  {description}\n\n  Enter a value: ",
-                    variable.name
-                );
+                eprint!("var.{}\n  {description}\n\n  Enter a value: ", variable.name);
                 let _ = std::io::stderr().flush();
                 let mut line = String::new();
-                std::io::stdin()
-                    .lock()
-                    .read_line(&mut line)
-                    .context("reading a variable value")?;
+                std::io::stdin().lock().read_line(&mut line).context("reading a variable value")?;
                 inputs.set_string(&variable.name, line.trim_end_matches(['\r', '\n']));
             }
         }
@@ -316,10 +300,7 @@ pub async fn providers(
         return configure(check(evaluator.provider_blocks(), style)?, style);
     }
     let opened = open_for_providers(evaluator, &reads, style, observer).await?;
-    configure(
-        check(evaluator.provider_blocks_with(&opened), style)?,
-        style,
-    )
+    configure(check(evaluator.provider_blocks_with(&opened), style)?, style)
 }
 
 /// Opens the ephemeral resources that provider blocks read (`reads`, by the configuration
@@ -377,13 +358,11 @@ async fn open_for_providers(
         .filter(|block| !reads.contains_key(&block.address()))
         .collect();
     let (_, registry) = configure(blocks, style)?;
-    let order: Vec<ResourceId> = check(
-        infra_engine::planner::resource_order(config, &dependencies),
-        style,
-    )?
-    .into_iter()
-    .filter(|id| needed.contains(id))
-    .collect();
+    let order: Vec<ResourceId> =
+        check(infra_engine::planner::resource_order(config, &dependencies), style)?
+            .into_iter()
+            .filter(|id| needed.contains(id))
+            .collect();
     let data = check(
         infra_engine::data::read_data_sources(
             config,
@@ -410,9 +389,7 @@ fn configure(blocks: Vec<infra_core::ProviderBlock>, style: Style) -> Result<(Ar
         style,
     )?;
     report(&warnings, style)?;
-    let settings = configurations
-        .remove(infra_aws::settings::PROVIDER)
-        .unwrap_or_default();
+    let settings = configurations.remove(infra_aws::settings::PROVIDER).unwrap_or_default();
     let (aws, mut registry) = provider(settings.clone());
     for (address, alias_settings) in configurations {
         if alias_settings.default_tags != settings.default_tags
@@ -437,9 +414,7 @@ pub fn backend(
 ) -> Result<Box<dyn Backend>> {
     let encryption = settings.encryption.state.clone();
     let local = |path: PathBuf| -> Result<Box<dyn Backend>> {
-        Ok(Box::new(
-            LocalBackend::new(path).with_encryption(encryption.clone()),
-        ))
+        Ok(Box::new(LocalBackend::new(path).with_encryption(encryption.clone())))
     };
     if let Some(path) = &args.state {
         return local(work.path(path));
@@ -464,15 +439,9 @@ pub fn backend(
         }
     }
     Ok(Box::new(
-        LocalBackend::new(infra_state::workspace_state_path(
-            &work.dir,
-            &work.workspace,
-        ))
-        .with_encryption(encryption)
-        .with_legacy(infra_state::legacy_workspace_state_path(
-            &work.dir,
-            &work.workspace,
-        )),
+        LocalBackend::new(infra_state::workspace_state_path(&work.dir, &work.workspace))
+            .with_encryption(encryption)
+            .with_legacy(infra_state::legacy_workspace_state_path(&work.dir, &work.workspace)),
     ))
 }
 
@@ -486,10 +455,7 @@ pub fn lock(
         return Ok(None);
     }
     let timeout: Duration = humantime::parse_duration(&args.lock_timeout).with_context(|| {
-        format!(
-            "-lock-timeout={}: expected a duration such as 30s or 5m",
-            args.lock_timeout
-        )
+        format!("-lock-timeout={}: expected a duration such as 30s or 5m", args.lock_timeout)
     })?;
     let info = LockInfo::new(operation, &backend.describe());
     match backend.lock(info, timeout) {
@@ -543,10 +509,7 @@ pub fn s3_backend(work: &Workdir, backend: &BackendConfig) -> Result<S3Backend> 
     };
     let mut config = S3BackendConfig::new(&required("bucket")?, &required("key")?);
     config.workspace = work.workspace.clone();
-    config.use_lockfile = settings
-        .get("use_lockfile")
-        .map(|v| v == "true")
-        .unwrap_or(false);
+    config.use_lockfile = settings.get("use_lockfile").map(|v| v == "true").unwrap_or(false);
     config.dynamodb_table = settings.get("dynamodb_table").cloned();
     if let Some(prefix) = settings.get("workspace_key_prefix") {
         config.workspace_key_prefix = prefix.clone();
@@ -556,9 +519,5 @@ pub fn s3_backend(work: &Workdir, backend: &BackendConfig) -> Result<S3Backend> 
         default_tags: Default::default(),
         ..Default::default()
     });
-    Ok(S3Backend::new(
-        aws,
-        config,
-        tokio::runtime::Handle::current(),
-    ))
+    Ok(S3Backend::new(aws, config, tokio::runtime::Handle::current()))
 }

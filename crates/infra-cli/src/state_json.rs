@@ -211,15 +211,9 @@ mod tests {
             ("id", Value::string("x")),
             ("none", Value::Null),
             ("tags", Value::map::<&str>([])),
-            (
-                "list",
-                Value::List(vec![Value::string("a"), Value::string("b")]),
-            ),
+            ("list", Value::List(vec![Value::string("a"), Value::string("b")])),
             ("secret", Value::string("s").mark_sensitive()),
-            (
-                "nested",
-                Value::map([("inner", Value::string("s").mark_sensitive())]),
-            ),
+            ("nested", Value::map([("inner", Value::string("s").mark_sensitive())])),
         ]);
         assert_eq!(
             sensitive_as_bool(&value),

@@ -237,13 +237,10 @@ pub fn timeout_duration(
     text: &str,
 ) -> Result<std::time::Duration, (&'static str, String)> {
     match crate::functions::parse_duration(text) {
-        Ok(nanoseconds) if nanoseconds >= 0 => Ok(std::time::Duration::from_nanos(
-            u64::try_from(nanoseconds).unwrap_or_default(),
-        )),
-        Ok(_) => Err((
-            "Invalid timeout value",
-            format!("The {key} timeout {text:?} is negative."),
-        )),
+        Ok(nanoseconds) if nanoseconds >= 0 => {
+            Ok(std::time::Duration::from_nanos(u64::try_from(nanoseconds).unwrap_or_default()))
+        }
+        Ok(_) => Err(("Invalid timeout value", format!("The {key} timeout {text:?} is negative."))),
         Err(message) => Err((
             "Invalid timeout value",
             format!(
@@ -266,15 +263,8 @@ const VARIABLE_ARGUMENTS: &[&str] = &[
 ];
 
 /// What an `output` block takes.
-const OUTPUT_ARGUMENTS: &[&str] = &[
-    "value",
-    "description",
-    "sensitive",
-    "ephemeral",
-    "depends_on",
-    "type",
-    "deprecated",
-];
+const OUTPUT_ARGUMENTS: &[&str] =
+    &["value", "description", "sensitive", "ephemeral", "depends_on", "type", "deprecated"];
 
 /// What a resource's `lifecycle` block takes.
 const LIFECYCLE_ARGUMENTS: &[&str] = &[
@@ -334,10 +324,7 @@ pub(crate) fn manifest_path(path: &[String], name: &str) -> Vec<String> {
 /// label. `aws_lb.backend` or a resource named "backend" do not count.
 fn mentions_backend_block(text: &str) -> bool {
     text.match_indices("backend").any(|(at, word)| {
-        let starts_a_word = text[..at]
-            .chars()
-            .next_back()
-            .is_none_or(char::is_whitespace);
+        let starts_a_word = text[..at].chars().next_back().is_none_or(char::is_whitespace);
         let rest = &text[at + word.len()..];
         let label = rest.trim_start();
         starts_a_word && label.len() < rest.len() && label.starts_with('"')
@@ -377,8 +364,7 @@ impl Loader {
     }
 
     fn error(&mut self, summary: &str, detail: String, location: Option<Location>) {
-        self.diagnostics
-            .push(Diagnostic::error(summary, detail).at(location));
+        self.diagnostics.push(Diagnostic::error(summary, detail).at(location));
     }
 
     /// The `*.tf` files of `dir`, sorted by name; None (with the error) if it cannot be read.
@@ -428,11 +414,8 @@ impl Loader {
             if self.backend_only && !mentions_backend_block(&text) && !text.contains("encryption") {
                 continue;
             }
-            let relative_name = if relative.is_empty() {
-                name.clone()
-            } else {
-                format!("{relative}/{name}")
-            };
+            let relative_name =
+                if relative.is_empty() { name.clone() } else { format!("{relative}/{name}") };
             let file = SourceFile::new(display_path(dir, &name), relative_name, text);
             let file_index = self.config.files.len();
             let parsed = file.parse();
@@ -494,25 +477,15 @@ impl Loader {
             let location = self.location(source.file, source.expr.span());
             self.error(
                 "Module not found",
-                format!(
-                    "The module directory `{}` does not exist.",
-                    child_dir.display()
-                ),
+                format!("The module directory `{}` does not exist.", child_dir.display()),
                 location,
             );
             return;
         }
         let mut call_path = path.to_vec();
         call_path.push(name.clone());
-        let expanded = self.config.modules[module_index].calls[call_position]
-            .expansion
-            .is_some();
-        match self
-            .module_instances
-            .get(&call_path)
-            .filter(|_| expanded)
-            .cloned()
-        {
+        let expanded = self.config.modules[module_index].calls[call_position].expansion.is_some();
+        match self.module_instances.get(&call_path).filter(|_| expanded).cloned() {
             Some(instances) => {
                 let for_each = matches!(
                     self.config.modules[module_index].calls[call_position].expansion,
@@ -574,10 +547,7 @@ impl Loader {
         if stack.contains(&canonical) {
             self.error(
                 "Module calls itself",
-                format!(
-                    "The module in {} is called from inside itself.",
-                    dir.display()
-                ),
+                format!("The module in {} is called from inside itself.", dir.display()),
                 None,
             );
             return None;
@@ -663,11 +633,7 @@ impl Loader {
     }
 
     fn labels(&mut self, file: usize, block: &Block, expected: &[&str]) -> Option<Vec<String>> {
-        let labels: Vec<String> = block
-            .labels
-            .iter()
-            .map(|l| l.as_str().to_string())
-            .collect();
+        let labels: Vec<String> = block.labels.iter().map(|l| l.as_str().to_string()).collect();
         if labels.len() != expected.len() {
             let location = self.location(file, block.span());
             let kind = block.ident.value().as_str();
@@ -704,35 +670,28 @@ impl Loader {
         self.check_arguments(file, body, OUTPUT_ARGUMENTS, &["precondition"]);
         let output = OutputDecl {
             name: name.clone(),
-            value: body.get_attribute("value").map(|a| Expr {
-                file,
-                expr: a.value.clone(),
-            }),
+            value: body.get_attribute("value").map(|a| Expr { file, expr: a.value.clone() }),
             sensitive: self.literal_bool(file, body, "sensitive"),
             ephemeral: self.literal_bool(file, body, "ephemeral"),
             description: self.literal_string(file, body, "description"),
-            depends_on: body.get_attribute("depends_on").map(|a| Expr {
-                file,
-                expr: a.value.clone(),
-            }),
+            depends_on: body
+                .get_attribute("depends_on")
+                .map(|a| Expr { file, expr: a.value.clone() }),
             location: location.clone(),
             preconditions: self.conditions(file, body, "precondition"),
             deprecated: self.literal_string(file, body, "deprecated"),
-            ty: body
-                .get_attribute("type")
-                .and_then(|a| match TypeConstraint::parse(&a.value) {
-                    Ok(ty) => Some(ty),
-                    Err(message) => {
-                        let location = self.location(file, a.value.span());
-                        self.error("Invalid type specification", message, location);
-                        None
-                    }
-                }),
+            ty: body.get_attribute("type").and_then(|a| match TypeConstraint::parse(&a.value) {
+                Ok(ty) => Some(ty),
+                Err(message) => {
+                    let location = self.location(file, a.value.span());
+                    self.error("Invalid type specification", message, location);
+                    None
+                }
+            }),
         };
         if module == 0 && output.deprecated.is_some() {
-            let at = body
-                .get_attribute("deprecated")
-                .and_then(|a| self.location(file, a.value.span()));
+            let at =
+                body.get_attribute("deprecated").and_then(|a| self.location(file, a.value.span()));
             self.error(
                 "Root module output deprecated",
                 "Root module outputs cannot be deprecated, as there is no higher-level module to inform of the deprecation.".into(),
@@ -774,10 +733,7 @@ impl Loader {
         let (mut source, mut version) = (None, None);
         for attribute in block.body.attributes() {
             let key = attribute.key.value().as_str();
-            let expr = Expr {
-                file,
-                expr: attribute.value.clone(),
-            };
+            let expr = Expr { file, expr: attribute.value.clone() };
             match key {
                 "count" | "for_each" => {
                     if expansion.is_some() {
@@ -880,13 +836,7 @@ impl Loader {
                     }
                     self.config.modules[module].locals.insert(
                         name,
-                        LocalDecl {
-                            value: Expr {
-                                file,
-                                expr: attribute.value.clone(),
-                            },
-                            location,
-                        },
+                        LocalDecl { value: Expr { file, expr: attribute.value.clone() }, location },
                     );
                 }
             }
@@ -921,11 +871,7 @@ impl Loader {
                     );
                 }
                 let asserts = self.conditions(file, &block.body, "assert");
-                self.config.checks.push(CheckDecl {
-                    name: labels[0].clone(),
-                    module,
-                    asserts,
-                });
+                self.config.checks.push(CheckDecl { name: labels[0].clone(), module, asserts });
             }
             other => {
                 self.error(
@@ -975,11 +921,8 @@ impl Loader {
                     }
                 }
             }
-            self.config.modules[module].backend = Some(BackendConfig {
-                kind: labels[0].clone(),
-                settings,
-                location,
-            });
+            self.config.modules[module].backend =
+                Some(BackendConfig { kind: labels[0].clone(), settings, location });
         }
     }
 
@@ -1116,13 +1059,7 @@ impl Loader {
         let mut arguments = BTreeMap::new();
         for name in ["to", "id", "for_each", "provider"] {
             if let Some(attribute) = body.get_attribute(name) {
-                arguments.insert(
-                    name,
-                    Expr {
-                        file,
-                        expr: attribute.value.clone(),
-                    },
-                );
+                arguments.insert(name, Expr { file, expr: attribute.value.clone() });
             }
         }
         if body.get_attribute("identity").is_some() || body.get_blocks("identity").next().is_some()
@@ -1169,14 +1106,8 @@ impl Loader {
             let error_message = block.body.get_attribute("error_message");
             match (condition, error_message) {
                 (Some(condition), Some(error_message)) => out.push(ConditionDecl {
-                    condition: Expr {
-                        file,
-                        expr: condition.value.clone(),
-                    },
-                    error_message: Expr {
-                        file,
-                        expr: error_message.value.clone(),
-                    },
+                    condition: Expr { file, expr: condition.value.clone() },
+                    error_message: Expr { file, expr: error_message.value.clone() },
                 }),
                 _ => {
                     let location = self.location(file, block.span());
@@ -1236,9 +1167,8 @@ impl Loader {
             Some(v) => match v.as_bool() {
                 Some(b) => b,
                 None => {
-                    let location = body
-                        .get_attribute(name)
-                        .and_then(|a| self.location(file, a.value.span()));
+                    let location =
+                        body.get_attribute(name).and_then(|a| self.location(file, a.value.span()));
                     self.error(
                         "Invalid argument",
                         format!("The argument \"{name}\" must be true or false, got {v}."),
@@ -1262,8 +1192,7 @@ impl Loader {
     }
 
     fn literal_string(&mut self, file: usize, body: &Body, name: &str) -> Option<String> {
-        self.literal(file, body, name)
-            .and_then(|v| v.as_str().map(str::to_string))
+        self.literal(file, body, name).and_then(|v| v.as_str().map(str::to_string))
     }
 
     fn read_variable(
@@ -1320,14 +1249,8 @@ impl Loader {
             let message = validation.body.get_attribute("error_message");
             match (condition, message) {
                 (Some(c), Some(m)) => validations.push((
-                    Expr {
-                        file,
-                        expr: c.value.clone(),
-                    },
-                    Expr {
-                        file,
-                        expr: m.value.clone(),
-                    },
+                    Expr { file, expr: c.value.clone() },
+                    Expr { file, expr: m.value.clone() },
                 )),
                 _ => {
                     let location = self.location(file, validation.span());
@@ -1352,10 +1275,8 @@ impl Loader {
             validations,
             deprecated: self.literal_string(file, body, "deprecated"),
         };
-        for (marked, what) in [
-            (variable.sensitive, "sensitive"),
-            (variable.ephemeral, "ephemeral"),
-        ] {
+        for (marked, what) in [(variable.sensitive, "sensitive"), (variable.ephemeral, "ephemeral")]
+        {
             if variable.constant && marked {
                 self.error(
                     &format!("Const variable cannot be {what}"),
@@ -1450,11 +1371,8 @@ impl Loader {
         }
         let mut lifecycle = Lifecycle::default();
         for lifecycle_block in body.get_blocks("lifecycle") {
-            let arguments: &[&str] = if mode == Mode::Ephemeral {
-                &[]
-            } else {
-                LIFECYCLE_ARGUMENTS
-            };
+            let arguments: &[&str] =
+                if mode == Mode::Ephemeral { &[] } else { LIFECYCLE_ARGUMENTS };
             self.check_arguments(
                 file,
                 &lifecycle_block.body,
@@ -1499,9 +1417,8 @@ impl Loader {
             }
         }
         if body.get_attribute("count").is_some() && body.get_attribute("for_each").is_some() {
-            let location = body
-                .get_attribute("for_each")
-                .and_then(|a| self.location(file, a.span()));
+            let location =
+                body.get_attribute("for_each").and_then(|a| self.location(file, a.span()));
             self.error(
                 "Invalid combination of \"count\" and \"for_each\"",
                 "The \"count\" and \"for_each\" meta-arguments are mutually-exclusive, only one should be used.".into(),
@@ -1518,12 +1435,7 @@ impl Loader {
             has_timeouts: crate::syntax::timeouts_blocks(&body).next().is_some(),
         };
         let index = self.config.resources.len();
-        self.config.resources.push(ResourceDecl {
-            config,
-            module,
-            file,
-            body,
-        });
+        self.config.resources.push(ResourceDecl { config, module, file, body });
         self.config.resource_index.insert(id, index);
         self.config.modules[module].resources.push(index);
     }
@@ -1613,10 +1525,7 @@ impl Config {
 
     /// Every resource block by its ID.
     pub fn resources_by_id(&self) -> BTreeMap<&ResourceId, &ResourceConfig> {
-        self.resources
-            .iter()
-            .map(|r| (&r.config.id, &r.config))
-            .collect()
+        self.resources.iter().map(|r| (&r.config.id, &r.config)).collect()
     }
 
     /// The root provider configuration a resource uses (`aws`, `aws.west`, `random`): its
@@ -1640,10 +1549,7 @@ impl Config {
 
     pub(crate) fn parent_of(&self, module: usize) -> Option<(usize, &ModuleCall)> {
         self.modules.iter().enumerate().find_map(|(index, m)| {
-            m.calls
-                .iter()
-                .find(|call| call.children().contains(&module))
-                .map(|call| (index, call))
+            m.calls.iter().find(|call| call.children().contains(&module)).map(|call| (index, call))
         })
     }
 
@@ -1655,10 +1561,7 @@ impl Config {
     /// Whether a module call writes its `source` or `version` as an expression (Terraform
     /// 1.15), to be evaluated ([`crate::Evaluator::module_sources`]) before its module loads.
     pub fn has_module_sources_to_evaluate(&self) -> bool {
-        self.modules
-            .iter()
-            .flat_map(|m| &m.calls)
-            .any(|call| !call.source_is_literal())
+        self.modules.iter().flat_map(|m| &m.calls).any(|call| !call.source_is_literal())
     }
 
     /// `moved` blocks, from the root's point of view, in the order written.

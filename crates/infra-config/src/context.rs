@@ -89,9 +89,7 @@ impl Ctx<'_> {
     }
 
     pub fn loc(&self, span: Option<Range<usize>>) -> Option<Location> {
-        self.files
-            .get(self.file)
-            .and_then(|f| f.span_location(span))
+        self.files.get(self.file).and_then(|f| f.span_location(span))
     }
 
     pub fn fail(

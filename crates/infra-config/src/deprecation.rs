@@ -94,10 +94,7 @@ fn deprecated_output<'c>(
     call_name: &str,
     output_name: &str,
 ) -> Option<&'c str> {
-    let call = config.modules[index]
-        .calls
-        .iter()
-        .find(|call| call.name == call_name)?;
+    let call = config.modules[index].calls.iter().find(|call| call.name == call_name)?;
     let child = &config.modules[*call.children().first()?];
     let output = &child.outputs[*child.output_index.get(output_name)?];
     output.deprecated.as_deref()
@@ -110,9 +107,7 @@ fn module_references(config: &Config, index: usize) -> Vec<(usize, Reference)> {
     let mut found = Vec::new();
     let mut add = |expr: &Expr| {
         found.extend(
-            references::in_expr(&expr.expr)
-                .into_iter()
-                .map(|reference| (expr.file, reference)),
+            references::in_expr(&expr.expr).into_iter().map(|reference| (expr.file, reference)),
         );
     };
     for local in module.locals.values() {

@@ -52,10 +52,7 @@ pub struct EncryptionTarget {
 
 /// Reads an `encryption` block's body.
 pub(crate) fn parse(file: &SourceFile, body: &Body) -> (EncryptionConfig, Diagnostics) {
-    let mut reader = Reader {
-        file,
-        diagnostics: Diagnostics::new(),
-    };
+    let mut reader = Reader { file, diagnostics: Diagnostics::new() };
     let mut config = EncryptionConfig::default();
     for attribute in body.attributes() {
         reader.error(
@@ -93,10 +90,7 @@ pub(crate) fn parse(file: &SourceFile, body: &Body) -> (EncryptionConfig, Diagno
             ),
         }
     }
-    for (kind, blocks) in [
-        ("key_provider", &config.key_providers),
-        ("method", &config.methods),
-    ] {
+    for (kind, blocks) in [("key_provider", &config.key_providers), ("method", &config.methods)] {
         let mut seen = std::collections::BTreeSet::new();
         for block in blocks {
             if !seen.insert((&block.kind, &block.name)) {
@@ -118,11 +112,7 @@ pub(crate) fn parse(file: &SourceFile, body: &Body) -> (EncryptionConfig, Diagno
 
 /// Reads `TF_ENCRYPTION`: the body of an encryption block, in HCL.
 pub fn parse_environment(text: &str) -> Result<EncryptionConfig, Diagnostics> {
-    let file = SourceFile::new(
-        "TF_ENCRYPTION".into(),
-        "TF_ENCRYPTION".into(),
-        text.to_string(),
-    );
+    let file = SourceFile::new("TF_ENCRYPTION".into(), "TF_ENCRYPTION".into(), text.to_string());
     if text.trim_start().starts_with('{') {
         return Err(Diagnostics::from(Diagnostic::error(
             "Unsupported TF_ENCRYPTION format",
@@ -142,10 +132,7 @@ impl EncryptionConfig {
     pub fn merge(mut self, over: EncryptionConfig) -> EncryptionConfig {
         fn merge_blocks(into: &mut Vec<EncryptionBlock>, over: Vec<EncryptionBlock>) {
             for block in over {
-                match into
-                    .iter_mut()
-                    .find(|b| b.kind == block.kind && b.name == block.name)
-                {
+                match into.iter_mut().find(|b| b.kind == block.kind && b.name == block.name) {
                     Some(existing) => {
                         existing.settings.extend(block.settings);
                         existing.references.extend(block.references);
@@ -161,11 +148,7 @@ impl EncryptionConfig {
             match (into, over) {
                 (Some(into), Some(over)) => Some(EncryptionTarget {
                     enforced: into.enforced || over.enforced,
-                    methods: if over.methods.is_empty() {
-                        into.methods
-                    } else {
-                        over.methods
-                    },
+                    methods: if over.methods.is_empty() { into.methods } else { over.methods },
                     location: over.location.or(into.location),
                 }),
                 (into, over) => over.or(into),
@@ -186,8 +169,7 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn error(&mut self, summary: &str, detail: String, span: Option<std::ops::Range<usize>>) {
-        self.diagnostics
-            .push(Diagnostic::error(summary, detail).at(self.file.span_location(span)));
+        self.diagnostics.push(Diagnostic::error(summary, detail).at(self.file.span_location(span)));
     }
 
     fn labelled(&mut self, block: &Block) -> Option<EncryptionBlock> {
@@ -196,18 +178,13 @@ impl Reader<'_> {
         let [type_label, name] = labels[..] else {
             self.error(
                 "Invalid block labels",
-                format!(
-                    "A \"{kind}\" block expects 2 labels (type, name), got {}.",
-                    labels.len()
-                ),
+                format!("A \"{kind}\" block expects 2 labels (type, name), got {}.", labels.len()),
                 block.span(),
             );
             return None;
         };
         let valid = |s: &str| {
-            !s.is_empty()
-                && s.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         };
         if !valid(type_label) || !valid(name) {
             self.error(
@@ -273,9 +250,9 @@ impl Reader<'_> {
                 "method" => match traversal_path(&attribute.value)
                     .filter(|path| path.starts_with("method.") && path.split('.').count() == 3)
                 {
-                    Some(path) => target
-                        .methods
-                        .push((path, self.file.span_location(attribute.value.span()))),
+                    Some(path) => {
+                        target.methods.push((path, self.file.span_location(attribute.value.span())))
+                    }
                     None => self.error(
                         "Invalid encryption method identifier",
                         "Expected a reference to a method, such as method.aes_gcm.NAME."
@@ -359,14 +336,8 @@ state {
     fn a_block_reads_its_providers_methods_and_fallback_chain() {
         let config = parse_environment(BLOCK).unwrap();
         assert_eq!(config.key_providers.len(), 2);
-        assert_eq!(
-            config.key_providers[1].settings["iterations"],
-            Value::Number(200000.0)
-        );
-        assert_eq!(
-            config.methods[0].references["keys"],
-            "key_provider.pbkdf2.new"
-        );
+        assert_eq!(config.key_providers[1].settings["iterations"], Value::Number(200000.0));
+        assert_eq!(config.methods[0].references["keys"], "key_provider.pbkdf2.new");
         let state = config.state.unwrap();
         let chain: Vec<&str> = state.methods.iter().map(|(m, _)| m.as_str()).collect();
         assert_eq!(chain, ["method.aes_gcm.new", "method.aes_gcm.old"]);
@@ -376,20 +347,16 @@ state {
 
     #[test]
     fn the_environment_overrides_arguments_and_methods_and_ors_enforced() {
-        let file = parse_environment(&format!(
-            "{BLOCK}plan {{\n  method = method.aes_gcm.old\n}}\n"
-        ))
-        .unwrap();
+        let file =
+            parse_environment(&format!("{BLOCK}plan {{\n  method = method.aes_gcm.old\n}}\n"))
+                .unwrap();
         let environment = parse_environment(
             "key_provider \"pbkdf2\" \"new\" {\n  passphrase = \"from the environment\"\n}\nstate {\n  enforced = true\n  method = method.aes_gcm.old\n}\n",
         )
         .unwrap();
         let merged = file.merge(environment);
         let new = &merged.key_providers[1];
-        assert_eq!(
-            new.settings["passphrase"],
-            Value::String("from the environment".into())
-        );
+        assert_eq!(new.settings["passphrase"], Value::String("from the environment".into()));
         assert_eq!(new.settings["iterations"], Value::Number(200000.0));
         let state = merged.state.unwrap();
         assert!(state.enforced);

@@ -26,10 +26,8 @@ struct Scope<'a> {
 
 impl Scope<'_> {
     fn is_ephemeral(&self, expr: &Expression) -> bool {
-        in_expr(expr)
-            .iter()
-            .filter(|reference| !reference.ephemeral_masked)
-            .any(|reference| match &reference.kind {
+        in_expr(expr).iter().filter(|reference| !reference.ephemeral_masked).any(|reference| {
+            match &reference.kind {
                 RefKind::Var(name) => self
                     .module
                     .variable_index
@@ -40,7 +38,8 @@ impl Scope<'_> {
                     self.module_output_is_ephemeral(call, output.as_deref())
                 }
                 RefKind::Resource(mode, ..) => *mode == Mode::Ephemeral,
-            })
+            }
+        })
     }
 
     fn module_output_is_ephemeral(&self, call: &str, output: Option<&str>) -> bool {
@@ -58,11 +57,7 @@ impl Scope<'_> {
 
 impl<'a> Scope<'a> {
     fn of(config: &'a Config, module: &'a Module) -> Scope<'a> {
-        let mut scope = Scope {
-            config,
-            module,
-            locals: BTreeSet::new(),
-        };
+        let mut scope = Scope { config, module, locals: BTreeSet::new() };
         // Locals derived from ephemeral values are ephemeral, through any chain of locals.
         loop {
             let more: Vec<String> = module
@@ -82,10 +77,7 @@ impl<'a> Scope<'a> {
 
 /// Whether `expr`, in the module at `module`, reads an ephemeral value (`ephemeralasnull`).
 pub(crate) fn is_ephemeral(config: &Config, module: usize, expr: &Expression) -> bool {
-    config
-        .modules
-        .get(module)
-        .is_some_and(|m| Scope::of(config, m).is_ephemeral(expr))
+    config.modules.get(module).is_some_and(|m| Scope::of(config, m).is_ephemeral(expr))
 }
 
 /// Every misuse of an ephemeral value in the configuration.
@@ -101,11 +93,8 @@ pub(crate) fn check(config: &Config, registry: &Registry) -> Diagnostics {
                 continue;
             }
             let schema = registry.schema(id.mode, &id.resource_type);
-            let write_only = |name: &str| {
-                schema
-                    .and_then(|s| s.attribute(name))
-                    .is_some_and(|a| a.write_only)
-            };
+            let write_only =
+                |name: &str| schema.and_then(|s| s.attribute(name)).is_some_and(|a| a.write_only);
             let mut misuses = Vec::new();
             arguments(&scope, &decl.body, true, &write_only, &mut misuses);
             for (name, span) in misuses {
@@ -149,10 +138,7 @@ pub(crate) fn check(config: &Config, registry: &Registry) -> Diagnostics {
                 }
                 let accepts = call.children().iter().all(|&child| {
                     let child = &config.modules[child];
-                    child
-                        .variable_index
-                        .get(name)
-                        .is_none_or(|&i| child.variables[i].ephemeral)
+                    child.variable_index.get(name).is_none_or(|&i| child.variables[i].ephemeral)
                 });
                 if !accepts {
                     diagnostics.push(

@@ -17,11 +17,7 @@ use std::ops::Range;
 
 impl Ctx<'_> {
     fn binding(&self, name: &str) -> Option<&Value> {
-        self.bindings
-            .iter()
-            .rev()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v)
+        self.bindings.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 
     pub fn eval(&mut self, expr: &Expression) -> EvalResult {
@@ -72,11 +68,7 @@ impl Ctx<'_> {
                     let v = self.eval(value.expr())?;
                     out.insert(name, v);
                 }
-                let result = if unknown {
-                    Value::Unknown
-                } else {
-                    Value::Map(out)
-                };
+                let result = if unknown { Value::Unknown } else { Value::Map(out) };
                 Ok(mark_if(result, sensitive))
             }
             Expression::StringTemplate(template) => self.template(template),
@@ -105,11 +97,7 @@ impl Ctx<'_> {
                         cond.cond_expr.span(),
                     ));
                 };
-                let chosen = if flag {
-                    &cond.true_expr
-                } else {
-                    &cond.false_expr
-                };
+                let chosen = if flag { &cond.true_expr } else { &cond.false_expr };
                 Ok(mark_if(self.eval(chosen)?, sensitive))
             }
             Expression::FuncCall(call) => crate::functions::call(self, call),
@@ -141,13 +129,7 @@ impl Ctx<'_> {
             Expression::BinaryOp(op) => {
                 let left = self.eval(&op.lhs_expr)?;
                 let right = self.eval(&op.rhs_expr)?;
-                self.binary(
-                    *op.operator.value(),
-                    left,
-                    right,
-                    &op.lhs_expr,
-                    &op.rhs_expr,
-                )
+                self.binary(*op.operator.value(), left, right, &op.lhs_expr, &op.rhs_expr)
             }
             Expression::ForExpr(for_expr) => self.for_expr(for_expr),
         }
@@ -217,10 +199,7 @@ impl Ctx<'_> {
                 return Ok(mark_if(Value::Unknown, sensitive));
             }
             let equal = equal_values(&left.unmark_deep(), &right.unmark_deep());
-            return Ok(mark_if(
-                Value::Bool(equal == (operator == B::Eq)),
-                sensitive,
-            ));
+            return Ok(mark_if(Value::Bool(equal == (operator == B::Eq)), sensitive));
         }
         let (left, left_marked) = left.unmark();
         let (right, right_marked) = right.unmark();
@@ -380,10 +359,7 @@ impl Ctx<'_> {
                 let Some(i) = key.as_i64() else {
                     return Err(self.fail(
                         "Invalid index",
-                        format!(
-                            "A list index must be a whole number, got {}.",
-                            key.describe()
-                        ),
+                        format!("A list index must be a whole number, got {}.", key.describe()),
                         span,
                     ));
                 };
@@ -445,18 +421,11 @@ impl Ctx<'_> {
         match collection {
             Value::Unknown => Ok(None),
             Value::List(items) => Ok(Some(
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, v)| (Value::Number(i as f64), v))
-                    .collect(),
+                items.into_iter().enumerate().map(|(i, v)| (Value::Number(i as f64), v)).collect(),
             )),
-            Value::Map(entries) => Ok(Some(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (Value::String(k), v))
-                    .collect(),
-            )),
+            Value::Map(entries) => {
+                Ok(Some(entries.into_iter().map(|(k, v)| (Value::String(k), v)).collect()))
+            }
             Value::Null => Err(self.fail(
                 "Iteration over null value",
                 "A null value cannot be used as the collection in a 'for' expression.",
@@ -480,10 +449,7 @@ impl Ctx<'_> {
         let Some(items) = self.iteration_items(collection, intro.collection_expr.span())? else {
             return Ok(mark_if(Value::Unknown, sensitive));
         };
-        let key_var = intro
-            .key_var
-            .as_ref()
-            .map(|k| k.value().as_str().to_string());
+        let key_var = intro.key_var.as_ref().map(|k| k.value().as_str().to_string());
         let value_var = intro.value_var.value().as_str().to_string();
         let mut list = Vec::new();
         let mut map: BTreeMap<String, Value> = BTreeMap::new();
@@ -567,11 +533,7 @@ impl Ctx<'_> {
         }
         let mut state = TemplateState::default();
         self.render(template, &mut state)?;
-        let value = if state.unknown {
-            Value::Unknown
-        } else {
-            Value::String(state.out)
-        };
+        let value = if state.unknown { Value::Unknown } else { Value::String(state.out) };
         Ok(mark_if(value, state.sensitive))
     }
 
@@ -722,29 +684,17 @@ pub(crate) mod tests {
     fn operators_and_conditionals() {
         assert_eq!(eval_text("1 + 2 * 3").unwrap(), Value::Number(7.0));
         assert_eq!(eval_text("\"3\" + 1").unwrap(), Value::Number(4.0));
-        assert_eq!(
-            eval_text("5 % 3 == 2 && !false").unwrap(),
-            Value::Bool(true)
-        );
+        assert_eq!(eval_text("5 % 3 == 2 && !false").unwrap(), Value::Bool(true));
         assert_eq!(eval_text("1 == \"1\"").unwrap(), Value::Bool(false));
-        assert_eq!(
-            eval_text("true ? \"a\" : \"b\"").unwrap(),
-            Value::string("a")
-        );
+        assert_eq!(eval_text("true ? \"a\" : \"b\"").unwrap(), Value::string("a"));
         assert_eq!(eval_text("-(2 - 5)").unwrap(), Value::Number(3.0));
         assert!(eval_text("1 / 0").is_err());
     }
 
     #[test]
     fn templates_and_heredocs() {
-        assert_eq!(
-            eval_text("\"a-${1 + 1}-b\"").unwrap(),
-            Value::string("a-2-b")
-        );
-        assert_eq!(
-            eval_text("\"${[1]}\"").unwrap(),
-            Value::List(vec![Value::Number(1.0)])
-        );
+        assert_eq!(eval_text("\"a-${1 + 1}-b\"").unwrap(), Value::string("a-2-b"));
+        assert_eq!(eval_text("\"${[1]}\"").unwrap(), Value::List(vec![Value::Number(1.0)]));
         assert_eq!(
             eval_text("\"%{ if true }yes%{ else }no%{ endif }\"").unwrap(),
             Value::string("yes")
@@ -753,15 +703,9 @@ pub(crate) mod tests {
             eval_text("\"%{ for x in [1, 2] }<${x}>%{ endfor }\"").unwrap(),
             Value::string("<1><2>")
         );
-        assert_eq!(
-            eval_text("\"a ${~ \"b\" ~} c\"").unwrap(),
-            Value::string("abc")
-        );
+        assert_eq!(eval_text("\"a ${~ \"b\" ~} c\"").unwrap(), Value::string("abc"));
         let heredoc = "<<-EOT\n    hello\n      world\n    EOT";
-        assert_eq!(
-            eval_text(heredoc).unwrap(),
-            Value::string("hello\n  world\n")
-        );
+        assert_eq!(eval_text(heredoc).unwrap(), Value::string("hello\n  world\n"));
         let plain = "<<EOT\nx ${1}\nEOT";
         assert_eq!(eval_text(plain).unwrap(), Value::string("x 1\n"));
     }
@@ -779,10 +723,7 @@ pub(crate) mod tests {
         assert_eq!(
             eval_text("{for s in [\"a\", \"ab\", \"b\"] : substr(s, 0, 1) => s...}").unwrap(),
             Value::map([
-                (
-                    "a",
-                    Value::List(vec![Value::string("a"), Value::string("ab")])
-                ),
+                ("a", Value::List(vec![Value::string("a"), Value::string("ab")])),
                 ("b", Value::List(vec![Value::string("b")])),
             ])
         );
@@ -795,29 +736,18 @@ pub(crate) mod tests {
             eval_text("[{id = 1}, {id = 2}].*.id").unwrap(),
             Value::List(vec![Value::Number(1.0), Value::Number(2.0)])
         );
-        assert_eq!(
-            eval_text("{a = [10, 20]}.a[1]").unwrap(),
-            Value::Number(20.0)
-        );
+        assert_eq!(eval_text("{a = [10, 20]}.a[1]").unwrap(), Value::Number(20.0));
         assert_eq!(eval_text("[10, 20].1").unwrap(), Value::Number(20.0));
         let out_of_range = eval_text("[1][3]").unwrap_err();
-        assert!(
-            out_of_range.detail.contains("out of range"),
-            "{}",
-            out_of_range.detail
-        );
+        assert!(out_of_range.detail.contains("out of range"), "{}", out_of_range.detail);
     }
 
     #[test]
     fn unknown_and_sensitive_propagate() {
         let mut ctx = Ctx::without_scope();
         ctx.bindings.push(("u".into(), Value::Unknown));
-        ctx.bindings
-            .push(("s".into(), Value::string("x").mark_sensitive()));
-        let mut run = |text: &str| {
-            ctx.eval(&hcl_edit::parser::parse_expr(text).unwrap())
-                .unwrap()
-        };
+        ctx.bindings.push(("s".into(), Value::string("x").mark_sensitive()));
+        let mut run = |text: &str| ctx.eval(&hcl_edit::parser::parse_expr(text).unwrap()).unwrap();
         assert_eq!(run("u + 1"), Value::Unknown);
         assert_eq!(run("u ? 1 : 2"), Value::Unknown);
         assert_eq!(run("\"a${u}\""), Value::Unknown);

@@ -114,9 +114,7 @@ impl<'c> Evaluator<'c> {
         self.root_variables
             .iter()
             .filter(|(name, _)| {
-                root.variable_index
-                    .get(*name)
-                    .is_none_or(|&i| !root.variables[i].ephemeral)
+                root.variable_index.get(*name).is_none_or(|&i| !root.variables[i].ephemeral)
             })
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
@@ -200,9 +198,7 @@ impl<'c> Evaluator<'c> {
         }
         for decl in &root.variables {
             if walk == Walk::Init && !decl.constant {
-                evaluator
-                    .root_variables
-                    .insert(decl.name.clone(), Value::Unknown);
+                evaluator.root_variables.insert(decl.name.clone(), Value::Unknown);
                 continue;
             }
             let raw = match inputs.values.get(&decl.name) {
@@ -305,10 +301,7 @@ impl<'c> Evaluator<'c> {
             if let Some(depends_on) = decl.attribute("depends_on") {
                 deps.extend(walker.depends_on(
                     decl.module,
-                    &Expr {
-                        file: decl.file,
-                        expr: depends_on.value.clone(),
-                    },
+                    &Expr { file: decl.file, expr: depends_on.value.clone() },
                 ));
             }
             // A module call's depends_on applies to every resource inside the module.
@@ -389,9 +382,7 @@ impl<'c> Evaluator<'c> {
     /// Whether the resource of `address` has provisioners that run `when` (not evaluated).
     pub fn has_provisioners(&self, address: &Address, when: crate::When) -> bool {
         self.config.resource(&address.resource).is_some_and(|decl| {
-            decl.body
-                .get_blocks("provisioner")
-                .any(|block| crate::syntax::when(block) == when)
+            decl.body.get_blocks("provisioner").any(|block| crate::syntax::when(block) == when)
         })
     }
 
@@ -410,29 +401,21 @@ impl<'c> Evaluator<'c> {
     ) -> Result<Vec<crate::LocalExec>, Diagnostics> {
         let decl = self.config.resource(&address.resource);
         let (blocks, file, module): (Vec<&Block>, usize, usize) = match decl {
-            Some(decl) => (
-                decl.body.get_blocks("provisioner").collect(),
-                decl.file,
-                decl.module,
-            ),
+            Some(decl) => (decl.body.get_blocks("provisioner").collect(), decl.file, decl.module),
             None => match self
                 .config
                 .removals
                 .iter()
                 .find(|removal| removal.destroy && removal.from.matches(address))
             {
-                Some(removal) => (
-                    removal.provisioners.iter().collect(),
-                    removal.file,
-                    removal.module,
-                ),
+                Some(removal) => {
+                    (removal.provisioners.iter().collect(), removal.file, removal.module)
+                }
                 None => return Ok(Vec::new()),
             },
         };
-        let blocks: Vec<&Block> = blocks
-            .into_iter()
-            .filter(|block| crate::syntax::when(block) == when)
-            .collect();
+        let blocks: Vec<&Block> =
+            blocks.into_iter().filter(|block| crate::syntax::when(block) == when).collect();
         if blocks.is_empty() {
             return Ok(Vec::new());
         }
@@ -503,11 +486,7 @@ impl<'c> Evaluator<'c> {
             for i in 0..n {
                 instances.push((
                     Some(InstanceKey::Index(i)),
-                    Instance {
-                        count_index: Some(i),
-                        each: None,
-                        unexpanded: None,
-                    },
+                    Instance { count_index: Some(i), each: None, unexpanded: None },
                 ));
             }
         } else if let Some(for_each) = decl.attribute("for_each") {
@@ -564,11 +543,7 @@ impl<'c> Evaluator<'c> {
             let for_address = |errors: Diagnostics| errors.for_address(&address);
             let value = eval_body(&mut ctx, &decl.body, true).map_err(for_address)?;
             let timeouts = eval_timeouts(&mut ctx, &decl.body).map_err(for_address)?;
-            out.push(InstanceConfig {
-                address,
-                value,
-                timeouts,
-            });
+            out.push(InstanceConfig { address, value, timeouts });
         }
         Ok(out)
     }
@@ -589,24 +564,22 @@ impl<'c> Evaluator<'c> {
                     continue;
                 };
                 let key = crate::config::manifest_path(&module.path, &call.name).join(".");
-                let evaluated = env
-                    .early_string(index, source, "source")
-                    .and_then(|source| {
-                        let version = match &call.version {
-                            None => None,
-                            Some(version) => env.early_string(index, version, "version")?,
-                        };
-                        let source = source.ok_or_else(|| {
-                            Box::new(
-                                Diagnostic::error(
-                                    "Invalid module source",
-                                    "The module source is null.",
-                                )
-                                .at(Some(call.location.clone())),
+                let evaluated = env.early_string(index, source, "source").and_then(|source| {
+                    let version = match &call.version {
+                        None => None,
+                        Some(version) => env.early_string(index, version, "version")?,
+                    };
+                    let source = source.ok_or_else(|| {
+                        Box::new(
+                            Diagnostic::error(
+                                "Invalid module source",
+                                "The module source is null.",
                             )
-                        })?;
-                        Ok(crate::ModuleSource { source, version })
-                    });
+                            .at(Some(call.location.clone())),
+                        )
+                    })?;
+                    Ok(crate::ModuleSource { source, version })
+                });
                 match evaluated {
                     Err(error) => diagnostics.push(*error),
                     Ok(resolved) => match sources.get(&key) {
@@ -643,11 +616,8 @@ impl<'c> Evaluator<'c> {
                 };
                 let mut ctx = env.ctx(expr.file, index);
                 let location = ctx.loc(expr.expr.span());
-                let (argument, what) = if *for_each {
-                    ("for_each", "for_each")
-                } else {
-                    ("count", "count")
-                };
+                let (argument, what) =
+                    if *for_each { ("for_each", "for_each") } else { ("count", "count") };
                 let value = match ctx.eval(&expr.expr) {
                     Ok(value) => value,
                     Err(error) => {
@@ -673,19 +643,16 @@ impl<'c> Evaluator<'c> {
                         Some(n)
                             if (0..=MAX_COUNT).contains(&n) && !matches!(value, Value::Bool(_)) =>
                         {
-                            (0..n)
-                                .map(|i| (InstanceKey::Index(i), Value::Null))
-                                .collect()
+                            (0..n).map(|i| (InstanceKey::Index(i), Value::Null)).collect()
                         }
                         _ => {
                             diagnostics.push(fail(format!("The given \"count\" argument value is unsuitable: a whole number from 0 to {MAX_COUNT} is required, got {}.", value.describe())));
                             continue;
                         }
                     },
-                    (Value::Map(entries), true) => entries
-                        .into_iter()
-                        .map(|(k, v)| (InstanceKey::Key(k), v))
-                        .collect(),
+                    (Value::Map(entries), true) => {
+                        entries.into_iter().map(|(k, v)| (InstanceKey::Key(k), v)).collect()
+                    }
                     (Value::List(_), true) if !env.is_set_expr(index, &expr.expr, 0) => {
                         diagnostics.push(fail("The given \"for_each\" argument value is unsuitable: for_each supports maps and sets of strings, but you have provided a list (tuple). Convert it with toset(...), or build a map with a for expression.".into()));
                         continue;
@@ -791,10 +758,7 @@ impl<'c> Evaluator<'c> {
         let mut results: BTreeMap<(CheckableKind, String), Vec<CheckedObject>> = BTreeMap::new();
         let mut instances: BTreeMap<&ResourceId, Vec<(&Address, &Value)>> = BTreeMap::new();
         for (address, value) in objects {
-            instances
-                .entry(&address.resource)
-                .or_default()
-                .push((address, value));
+            instances.entry(&address.resource).or_default().push((address, value));
         }
         for decl in &self.config.resources {
             let preconditions = lifecycle_conditions(decl, "precondition");
@@ -806,14 +770,9 @@ impl<'c> Evaluator<'c> {
             let config_address = format!(
                 "{}{}",
                 module_prefix(&id.module, false),
-                ResourceId {
-                    module: Vec::new(),
-                    ..id.clone()
-                }
+                ResourceId { module: Vec::new(), ..id.clone() }
             );
-            let checked = results
-                .entry((CheckableKind::Resource, config_address))
-                .or_default();
+            let checked = results.entry((CheckableKind::Resource, config_address)).or_default();
             for (address, value) in instances.get(id).into_iter().flatten() {
                 let mut ctx = env.ctx(decl.file, decl.module);
                 ctx.instance = self.instance_binding(&env, decl, &address.key);
@@ -920,12 +879,7 @@ impl<'c> Evaluator<'c> {
                 match operator {
                     TraversalOperator::Index(index) if key.is_none() && attribute.is_none() => {
                         key = Some(
-                            match ctx
-                                .eval(index)
-                                .map_err(|e| Diagnostics::from(*e))?
-                                .unmark()
-                                .0
-                            {
+                            match ctx.eval(index).map_err(|e| Diagnostics::from(*e))?.unmark().0 {
                                 Value::String(k) => InstanceKey::Key(k),
                                 Value::Number(n) if n.fract() == 0.0 => {
                                     InstanceKey::Index(n as i64)
@@ -946,11 +900,7 @@ impl<'c> Evaluator<'c> {
             if self.config.resource(&resource).is_none() {
                 return Err(invalid(&ctx, item.span()));
             }
-            triggers.push(ReplaceTrigger {
-                resource,
-                key,
-                attribute,
-            });
+            triggers.push(ReplaceTrigger { resource, key, attribute });
         }
         Ok(triggers)
     }
@@ -963,11 +913,9 @@ impl<'c> Evaluator<'c> {
         key: &Option<InstanceKey>,
     ) -> Instance {
         match key {
-            Some(InstanceKey::Index(i)) if decl.config.has_count => Instance {
-                count_index: Some(*i),
-                each: None,
-                unexpanded: None,
-            },
+            Some(InstanceKey::Index(i)) if decl.config.has_count => {
+                Instance { count_index: Some(*i), each: None, unexpanded: None }
+            }
             Some(InstanceKey::Key(k)) => {
                 let value = decl
                     .attribute("for_each")
@@ -977,11 +925,7 @@ impl<'c> Evaluator<'c> {
                         _ => Value::String(k.clone()),
                     })
                     .unwrap_or(Value::Unknown);
-                Instance {
-                    count_index: None,
-                    each: Some((k.clone(), value)),
-                    unexpanded: None,
-                }
+                Instance { count_index: None, each: Some((k.clone(), value)), unexpanded: None }
             }
             _ => Instance::default(),
         }
@@ -1080,11 +1024,7 @@ impl<'c> Evaluator<'c> {
                         if first < module.path.len() {
                             continue;
                         }
-                        targets.push(ImportTarget {
-                            to,
-                            id,
-                            location: decl.location.clone(),
-                        });
+                        targets.push(ImportTarget { to, id, location: decl.location.clone() });
                     }
                     Err(error) => diagnostics.push(*error),
                 }
@@ -1187,20 +1127,13 @@ impl<'c> Evaluator<'c> {
     ) -> Result<Vec<(ProviderBlock, BTreeSet<ResourceId>)>, Diagnostics> {
         let mut out: Vec<(ProviderBlock, BTreeSet<ResourceId>)> = Vec::new();
         let mut diagnostics = Diagnostics::new();
-        let blocks = self
-            .config
-            .modules
-            .first()
-            .map(|m| m.providers.as_slice())
-            .unwrap_or_default();
+        let blocks =
+            self.config.modules.first().map(|m| m.providers.as_slice()).unwrap_or_default();
         let env = Env::new(self, values);
         for (file, block) in blocks {
             let mut ctx = env.ctx(*file, 0);
-            let name = block
-                .labels
-                .first()
-                .map(|label| label.as_str().to_string())
-                .unwrap_or_default();
+            let name =
+                block.labels.first().map(|label| label.as_str().to_string()).unwrap_or_default();
             let mut body = evaluate_body(&mut ctx, &block.body, &mut diagnostics);
             let mut alias = None;
             if let Some(at) = body.arguments.iter().position(|a| a.name == "alias") {
@@ -1216,12 +1149,7 @@ impl<'c> Evaluator<'c> {
                     ),
                 }
             }
-            let provider = ProviderBlock {
-                name,
-                alias,
-                location: ctx.loc(block.span()),
-                body,
-            };
+            let provider = ProviderBlock { name, alias, location: ctx.loc(block.span()), body };
             let address = provider.address();
             if out.iter().any(|(p, _)| p.address() == address) {
                 diagnostics.push(Diagnostic::error("Duplicate provider configuration", format!("A provider configuration for {address} was already given. Each configuration needs a unique alias.")).at(provider.location.clone()));
@@ -1385,10 +1313,7 @@ fn condition_outcomes(
                 out.push(ConditionOutcome::Invalid(
                     Diagnostic::error(
                         "Invalid condition result",
-                        format!(
-                            "The condition must be true or false, got {}.",
-                            other.describe()
-                        ),
+                        format!("The condition must be true or false, got {}.", other.describe()),
                     )
                     .at(location),
                 ));
@@ -1405,9 +1330,7 @@ fn condition_outcomes(
             Ok(other) => other.to_string(),
             Err(error) => error.detail,
         };
-        out.push(ConditionOutcome::Fails(
-            Diagnostic::error(summary, message).at(location),
-        ));
+        out.push(ConditionOutcome::Fails(Diagnostic::error(summary, message).at(location)));
     }
     out
 }
@@ -1425,11 +1348,7 @@ fn checked_object(address: String, outcomes: Vec<ConditionOutcome>) -> CheckedOb
         ConditionOutcome::Invalid(_) => CheckStatus::Error,
     }));
     failure_messages.sort();
-    CheckedObject {
-        address,
-        status,
-        failure_messages,
-    }
+    CheckedObject { address, status, failure_messages }
 }
 
 /// The `precondition` or `postcondition` blocks (`kind`) of a resource's `lifecycle`.
@@ -1457,11 +1376,7 @@ fn lifecycle_conditions(decl: &crate::config::ResourceDecl, kind: &str) -> Vec<C
 fn module_prefix(path: &[String], keys: bool) -> String {
     path.iter()
         .map(|step| {
-            let step = if keys {
-                step.as_str()
-            } else {
-                step.split('[').next().unwrap_or(step)
-            };
+            let step = if keys { step.as_str() } else { step.split('[').next().unwrap_or(step) };
             format!("module.{step}.")
         })
         .collect()
@@ -1506,19 +1421,13 @@ fn import_address(ctx: &mut Ctx, expr: &Expression) -> Result<Address, Fail> {
             }
             (text, key)
         }
-        other => (
-            crate::syntax::traversal_path(other).ok_or_else(|| invalid(ctx))?,
-            None,
-        ),
+        other => (crate::syntax::traversal_path(other).ok_or_else(|| invalid(ctx))?, None),
     };
     let address: Address = base.parse().map_err(|_| invalid(ctx))?;
     if address.key.is_some() || address.resource.mode != Mode::Managed {
         return Err(invalid(ctx));
     }
-    Ok(Address {
-        resource: address.resource,
-        key,
-    })
+    Ok(Address { resource: address.resource, key })
 }
 
 /// A resource's address in the configuration: its module path without instance keys
@@ -1533,11 +1442,9 @@ fn configuration_resource(id: &ResourceId) -> String {
 /// is not known.
 fn key_binding(key: &Option<InstanceKey>) -> Instance {
     match key {
-        Some(InstanceKey::Index(index)) => Instance {
-            count_index: Some(*index),
-            each: None,
-            unexpanded: None,
-        },
+        Some(InstanceKey::Index(index)) => {
+            Instance { count_index: Some(*index), each: None, unexpanded: None }
+        }
         Some(InstanceKey::Key(key)) => Instance {
             count_index: None,
             each: Some((key.clone(), Value::Unknown)),
@@ -1561,12 +1468,7 @@ fn eval_timeouts(
     for block in crate::syntax::timeouts_blocks(body) {
         let TimeoutsBlock::Dynamic(dynamic) = block else {
             let arguments = &block.block().body;
-            eval_timeout_arguments(
-                ctx,
-                arguments,
-                timeouts.get_or_insert_default(),
-                &mut errors,
-            );
+            eval_timeout_arguments(ctx, arguments, timeouts.get_or_insert_default(), &mut errors);
             continue;
         };
         let dynamic = match Dynamic::expand(ctx, dynamic) {
@@ -1680,12 +1582,7 @@ fn eval_body(ctx: &mut Ctx, body: &Body, top: bool) -> Result<Value, Diagnostics
                         continue;
                     }
                 };
-                let Dynamic {
-                    label,
-                    iterator,
-                    content,
-                    items,
-                } = dynamic;
+                let Dynamic { label, iterator, content, items } = dynamic;
                 let Some(items) = items else {
                     out.insert(label, Value::Unknown);
                     continue;
@@ -1693,10 +1590,8 @@ fn eval_body(ctx: &mut Ctx, body: &Body, top: bool) -> Result<Value, Diagnostics
                 // One that generates no block is as none written (Terraform expands dynamic
                 // blocks before decoding): an Optional+Computed block keeps what the object has.
                 for (key, value) in items {
-                    ctx.bindings.push((
-                        iterator.clone(),
-                        Value::map([("key", key), ("value", value)]),
-                    ));
+                    ctx.bindings
+                        .push((iterator.clone(), Value::map([("key", key), ("value", value)])));
                     let result = eval_body(ctx, content, false);
                     ctx.bindings.pop();
                     match result {
@@ -1760,20 +1655,14 @@ impl<'b> Dynamic<'b> {
         };
         let collection = ctx.eval(&for_each.value)?.unmark().0;
         let items = ctx.iteration_items(collection, for_each.value.span())?;
-        Ok(Dynamic {
-            label,
-            iterator,
-            content: &content.body,
-            items,
-        })
+        Ok(Dynamic { label, iterator, content: &content.body, items })
     }
 }
 
 fn push_block(out: &mut BTreeMap<String, Value>, name: &str, value: Value) {
     // An unknown dynamic block of the same name keeps the whole list unknown.
-    if let Value::List(items) = out
-        .entry(name.to_string())
-        .or_insert_with(|| Value::List(Vec::new()))
+    if let Value::List(items) =
+        out.entry(name.to_string()).or_insert_with(|| Value::List(Vec::new()))
     {
         items.push(value);
     }
@@ -1855,21 +1744,14 @@ impl<'a> Env<'a> {
         };
         match output {
             Some(output) => {
-                if !self.ev.config.modules[child]
-                    .output_index
-                    .contains_key(output)
-                {
+                if !self.ev.config.modules[child].output_index.contains_key(output) {
                     return Err(ctx.fail(
                         "Unsupported attribute",
                         format!("This object does not have an attribute named \"{output}\": module \"{call_name}\" has no output of that name."),
                         output_span,
                     ));
                 }
-                Ok((
-                    self.named(&Named::Output(child, output.to_string()))?,
-                    2,
-                    false,
-                ))
+                Ok((self.named(&Named::Output(child, output.to_string()))?, 2, false))
             }
             None => Ok((self.module_outputs(child)?, 1, false)),
         }
@@ -1904,10 +1786,7 @@ impl<'a> Env<'a> {
             })
         };
         let span_to = |count: usize| -> Option<Range<usize>> {
-            let end = operators
-                .get(count.saturating_sub(1))
-                .and_then(|o| o.span())
-                .map(|s| s.end);
+            let end = operators.get(count.saturating_sub(1)).and_then(|o| o.span()).map(|s| s.end);
             match (span.clone(), end) {
                 (Some(s), Some(e)) => Some(s.start..e),
                 (s, _) => s,
@@ -2037,10 +1916,7 @@ impl<'a> Env<'a> {
         }
         self.touched.set(true);
         let steps = plain_steps(operators);
-        Ok(self
-            .values
-            .get_part(&id, &steps)
-            .unwrap_or((Value::Unknown, 0)))
+        Ok(self.values.get_part(&id, &steps).unwrap_or((Value::Unknown, 0)))
     }
 
     /// Evaluates (or fetches from a cache) a variable, local or module output.
@@ -2060,10 +1936,7 @@ impl<'a> Env<'a> {
                 .collect();
             return Err(Box::new(Diagnostic::error(
                 "Cycle in references",
-                format!(
-                    "The values refer to each other in a cycle: {}.",
-                    chain.join(" -> ")
-                ),
+                format!("The values refer to each other in a cycle: {}.", chain.join(" -> ")),
             )));
         }
         self.in_progress.borrow_mut().push(key.clone());
@@ -2073,14 +1946,9 @@ impl<'a> Env<'a> {
         self.touched.set(outer || touched);
         self.in_progress.borrow_mut().pop();
         if touched {
-            self.call_cache
-                .borrow_mut()
-                .insert(key.clone(), result.clone());
+            self.call_cache.borrow_mut().insert(key.clone(), result.clone());
         } else {
-            self.ev
-                .cache
-                .borrow_mut()
-                .insert(key.clone(), result.clone());
+            self.ev.cache.borrow_mut().insert(key.clone(), result.clone());
         }
         result
     }
@@ -2088,12 +1956,9 @@ impl<'a> Env<'a> {
     fn compute(&self, key: &Named) -> EvalResult {
         let config = self.ev.config;
         match key {
-            Named::Var(0, name) => Ok(self
-                .ev
-                .root_variables
-                .get(name)
-                .cloned()
-                .unwrap_or(Value::Null)),
+            Named::Var(0, name) => {
+                Ok(self.ev.root_variables.get(name).cloned().unwrap_or(Value::Null))
+            }
             Named::Var(module, name) => {
                 let decl = &config.modules[*module].variables
                     [config.modules[*module].variable_index[name]];
@@ -2127,10 +1992,7 @@ impl<'a> Env<'a> {
                     return Ok(Value::Null);
                 };
                 let mut ctx = self.ctx(expr.file, *module);
-                Ok(mark_if(
-                    output_value(&mut ctx, output, expr)?,
-                    output.sensitive,
-                ))
+                Ok(mark_if(output_value(&mut ctx, output, expr)?, output.sensitive))
             }
         }
     }
@@ -2157,10 +2019,7 @@ impl<'a> Env<'a> {
         for (condition, message) in &decl.validations {
             let mut ctx = self.ctx(condition.file, module);
             // `var.<name>` inside the condition is the value being validated.
-            ctx.bindings.push((
-                "var".into(),
-                Value::map([(decl.name.clone(), value.clone())]),
-            ));
+            ctx.bindings.push(("var".into(), Value::map([(decl.name.clone(), value.clone())])));
             let result = ctx.eval(&condition.expr)?;
             if result.is_unknown() {
                 continue;
@@ -2373,23 +2232,15 @@ impl DependencyWalker<'_, '_> {
                 self.named(&Named::Local(module, name.clone()))
             }
             RefKind::Module(call, output) => {
-                let children = m
-                    .call_index
-                    .get(call)
-                    .map(|&i| m.calls[i].children())
-                    .unwrap_or_default();
+                let children =
+                    m.call_index.get(call).map(|&i| m.calls[i].children()).unwrap_or_default();
                 if children.len() > 1
-                    || m.call_index
-                        .get(call)
-                        .is_some_and(|&i| !m.calls[i].instances.is_empty())
+                    || m.call_index.get(call).is_some_and(|&i| !m.calls[i].instances.is_empty())
                 {
                     let mut out = BTreeSet::new();
                     for child in children {
-                        let names: Vec<String> = config.modules[child]
-                            .outputs
-                            .iter()
-                            .map(|o| o.name.clone())
-                            .collect();
+                        let names: Vec<String> =
+                            config.modules[child].outputs.iter().map(|o| o.name.clone()).collect();
                         for name in names {
                             out.extend(self.named(&Named::Output(child, name)));
                         }
@@ -2413,11 +2264,8 @@ impl DependencyWalker<'_, '_> {
                         self.named(&Named::Output(child, output.clone()))
                     }
                     None => {
-                        let names: Vec<String> = child_module
-                            .outputs
-                            .iter()
-                            .map(|o| o.name.clone())
-                            .collect();
+                        let names: Vec<String> =
+                            child_module.outputs.iter().map(|o| o.name.clone()).collect();
                         let mut out = BTreeSet::new();
                         for name in names {
                             out.extend(self.named(&Named::Output(child, name)));
@@ -2462,10 +2310,7 @@ impl DependencyWalker<'_, '_> {
             self.error(
                 Diagnostic::error(
                     "Cycle in references",
-                    format!(
-                        "The values refer to each other in a cycle: {}.",
-                        chain.join(" -> ")
-                    ),
+                    format!("The values refer to each other in a cycle: {}.", chain.join(" -> ")),
                 )
                 .at(location),
             );

@@ -60,13 +60,8 @@ pub fn format_source(source: &str) -> Result<String, Diagnostics> {
         let mut j = i;
         let mut width = 0;
         while j < lines.len() && lines[j].aligned() && lines[j].indent == lines[i].indent {
-            width = width.max(
-                lines[j]
-                    .attribute_key
-                    .as_ref()
-                    .map(|k| k.chars().count())
-                    .unwrap_or(0),
-            );
+            width =
+                width.max(lines[j].attribute_key.as_ref().map(|k| k.chars().count()).unwrap_or(0));
             j += 1;
         }
         for w in widths.iter_mut().take(j).skip(i) {

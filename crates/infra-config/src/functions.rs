@@ -42,11 +42,7 @@ use Body::{Deep, Files, Impure, Lazy, Raw, Shallow};
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub(crate) enum FunctionError {
     #[error("Function \"{name}\" expects {expected} argument(s), but {got} were given.")]
-    Arity {
-        name: String,
-        expected: String,
-        got: usize,
-    },
+    Arity { name: String, expected: String, got: usize },
     /// The argument at `index` is wrong.
     #[error("Invalid value for argument {}: {message}", index + 1)]
     Argument { index: usize, message: String },
@@ -57,10 +53,7 @@ pub(crate) enum FunctionError {
 type FnResult = Result<Value, FunctionError>;
 
 fn arg_error(index: usize, message: impl Into<String>) -> FunctionError {
-    FunctionError::Argument {
-        index,
-        message: message.into(),
-    }
+    FunctionError::Argument { index, message: message.into() }
 }
 
 /// A built-in function: its name, how many arguments it takes, and what computes it.
@@ -101,10 +94,7 @@ enum Body {
     /// Terraform's impure functions give a new value on every call, so while planning they are
     /// "known after apply" ([`Value::Unknown`]) once `check` has accepted the arguments' types;
     /// at apply time `value` computes them. Otherwise as [`Body::Deep`].
-    Impure {
-        check: fn(&[Value]) -> Result<(), FunctionError>,
-        value: fn(&[Value]) -> FnResult,
-    },
+    Impure { check: fn(&[Value]) -> Result<(), FunctionError>, value: fn(&[Value]) -> FnResult },
     /// Evaluates the argument expressions itself, and checks their number with messages of
     /// its own (`try`, `can`).
     Lazy(fn(&mut Ctx, &Call) -> EvalResult),
@@ -112,13 +102,7 @@ enum Body {
 
 /// A row of [`FUNCTIONS`].
 const fn function(name: &'static str, min: usize, max: usize, body: Body) -> Function {
-    Function {
-        name,
-        min,
-        max,
-        body,
-        before: None,
-    }
+    Function { name, min, max, body, before: None }
 }
 
 /// Every built-in function, once, grouped as Terraform's documentation groups them.
@@ -260,10 +244,7 @@ static FUNCTIONS: &[Function] = &[
 /// The function named `name`.
 fn lookup(name: &str) -> Option<&'static Function> {
     static BY_NAME: OnceLock<HashMap<&'static str, &'static Function>> = OnceLock::new();
-    BY_NAME
-        .get_or_init(|| FUNCTIONS.iter().map(|f| (f.name, f)).collect())
-        .get(name)
-        .copied()
+    BY_NAME.get_or_init(|| FUNCTIONS.iter().map(|f| (f.name, f)).collect()).get(name).copied()
 }
 
 /// The argument check of an impure function that takes no arguments.
@@ -274,10 +255,7 @@ fn no_check(_: &[Value]) -> Result<(), FunctionError> {
 impl Function {
     /// This function, with a look at its argument expressions before they are evaluated.
     const fn before(self, hook: Before) -> Function {
-        Function {
-            before: Some(hook),
-            ..self
-        }
+        Function { before: Some(hook), ..self }
     }
 
     fn check_arity(&self, got: usize) -> Result<(), FunctionError> {
@@ -291,11 +269,7 @@ impl Function {
         } else {
             format!("{} to {}", self.min, self.max)
         };
-        Err(FunctionError::Arity {
-            name: self.name.to_string(),
-            expected,
-            got,
-        })
+        Err(FunctionError::Arity { name: self.name.to_string(), expected, got })
     }
 
     /// Runs the body on arguments already prepared as it asks (see [`apply`]).
@@ -330,9 +304,7 @@ pub(crate) fn impure_value(name: &str, args: &[Value]) -> FnResult {
         .ok_or_else(|| FunctionError::Failed(format!("There is no function named \"{name}\".")))?;
     function.check_arity(args.len())?;
     let Body::Impure { check, value } = function.body else {
-        return Err(FunctionError::Failed(format!(
-            "\"{name}\" is not an impure function"
-        )));
+        return Err(FunctionError::Failed(format!("\"{name}\" is not an impure function")));
     };
     check(args)?;
     value(args)
@@ -450,11 +422,8 @@ fn function_diag(
         FunctionError::Failed(_) => "Error in function call",
     };
     Box::new(
-        Diagnostic::error(
-            summary,
-            format!("Call to function \"{name}\" failed: {error}"),
-        )
-        .at(ctx.loc(span)),
+        Diagnostic::error(summary, format!("Call to function \"{name}\" failed: {error}"))
+            .at(ctx.loc(span)),
     )
 }
 
@@ -470,10 +439,7 @@ fn apply(ctx: &Ctx, function: &Function, mut args: Vec<Value>) -> FnResult {
     };
     // Sensitive text must not show up in an error message: remember it to redact it. Only
     // marked arguments are walked, so unmarked calls cost nothing more.
-    let secrets = if args
-        .iter()
-        .any(|a| a.is_sensitive() || (deep && a.contains_sensitive()))
-    {
+    let secrets = if args.iter().any(|a| a.is_sensitive() || (deep && a.contains_sensitive())) {
         secret_strings(&args)
     } else {
         Vec::new()
@@ -539,10 +505,9 @@ fn redact(error: FunctionError, secrets: &[String]) -> FunctionError {
         message
     };
     match error {
-        FunctionError::Argument { index, message } => FunctionError::Argument {
-            index,
-            message: clean(message),
-        },
+        FunctionError::Argument { index, message } => {
+            FunctionError::Argument { index, message: clean(message) }
+        }
         FunctionError::Failed(message) => FunctionError::Failed(clean(message)),
         other => other,
     }
@@ -553,48 +518,33 @@ fn string(args: &[Value], i: usize) -> Result<String, FunctionError> {
         Value::String(s) => Ok(s.clone()),
         Value::Number(n) => Ok(format_number(*n)),
         Value::Bool(b) => Ok(b.to_string()),
-        other => Err(arg_error(
-            i,
-            format!("a string is required, got {}", other.describe()),
-        )),
+        other => Err(arg_error(i, format!("a string is required, got {}", other.describe()))),
     }
 }
 
 fn number(args: &[Value], i: usize) -> Result<f64, FunctionError> {
-    args[i].as_f64().ok_or_else(|| {
-        arg_error(
-            i,
-            format!("a number is required, got {}", args[i].describe()),
-        )
-    })
+    args[i]
+        .as_f64()
+        .ok_or_else(|| arg_error(i, format!("a number is required, got {}", args[i].describe())))
 }
 
 fn integer(args: &[Value], i: usize) -> Result<i64, FunctionError> {
     args[i].as_i64().ok_or_else(|| {
-        arg_error(
-            i,
-            format!("a whole number is required, got {}", args[i].describe()),
-        )
+        arg_error(i, format!("a whole number is required, got {}", args[i].describe()))
     })
 }
 
 fn list(args: &[Value], i: usize) -> Result<Vec<Value>, FunctionError> {
     match &args[i] {
         Value::List(items) => Ok(items.clone()),
-        other => Err(arg_error(
-            i,
-            format!("a list is required, got {}", other.describe()),
-        )),
+        other => Err(arg_error(i, format!("a list is required, got {}", other.describe()))),
     }
 }
 
 fn map(args: &[Value], i: usize) -> Result<BTreeMap<String, Value>, FunctionError> {
     match &args[i] {
         Value::Map(entries) => Ok(entries.clone()),
-        other => Err(arg_error(
-            i,
-            format!("a map is required, got {}", other.describe()),
-        )),
+        other => Err(arg_error(i, format!("a map is required, got {}", other.describe()))),
     }
 }
 
@@ -637,9 +587,7 @@ pub fn render_template(text: &str, variables: BTreeMap<String, Value>) -> Result
     let mut template_ctx = Ctx::without_scope();
     template_ctx.bindings = variables.into_iter().collect();
     let expr = hcl_edit::expr::Expression::StringTemplate(template.into());
-    let rendered = template_ctx
-        .eval(&expr)
-        .map_err(|d| format!("{}: {}", d.summary, d.detail))?;
+    let rendered = template_ctx.eval(&expr).map_err(|d| format!("{}: {}", d.summary, d.detail))?;
     let (value, marked) = rendered.unmark();
     let text = match value {
         Value::String(_) | Value::Unknown => value,
@@ -682,10 +630,7 @@ mod tests {
     /// Evaluates an expression with names bound to values (unknown or sensitive ones).
     pub(crate) fn with(text: &str, bindings: &[(&str, Value)]) -> EvalResult {
         let mut ctx = Ctx::without_scope();
-        ctx.bindings = bindings
-            .iter()
-            .map(|(n, v)| (n.to_string(), v.clone()))
-            .collect();
+        ctx.bindings = bindings.iter().map(|(n, v)| (n.to_string(), v.clone())).collect();
         ctx.eval(&hcl_edit::parser::parse_expr(text).expect("test expression parses"))
     }
 
@@ -710,30 +655,17 @@ mod tests {
         assert_eq!(ok("min([4, 2]...)"), Value::Number(2.0));
         assert_eq!(
             ok("range(3)"),
-            Value::List(vec![
-                Value::Number(0.0),
-                Value::Number(1.0),
-                Value::Number(2.0)
-            ])
+            Value::List(vec![Value::Number(0.0), Value::Number(1.0), Value::Number(2.0)])
         );
-        assert_eq!(
-            ok("range(1, 7, 3)"),
-            Value::List(vec![Value::Number(1.0), Value::Number(4.0)])
-        );
+        assert_eq!(ok("range(1, 7, 3)"), Value::List(vec![Value::Number(1.0), Value::Number(4.0)]));
         assert_eq!(ok("sum([1, 2])"), Value::Number(3.0));
     }
 
     #[test]
     fn strings() {
-        assert_eq!(
-            ok("format(\"%s-%03d-%.1f-%v\", \"a\", 7, 1.25, true)"),
-            s("a-007-1.2-true")
-        );
+        assert_eq!(ok("format(\"%s-%03d-%.1f-%v\", \"a\", 7, 1.25, true)"), s("a-007-1.2-true"));
         assert_eq!(ok("format(\"%q %%\", \"x\")"), s("\"x\" %"));
-        assert_eq!(
-            ok("formatlist(\"%s=%s\", [\"a\", \"b\"], \"x\")"),
-            list(&["a=x", "b=x"])
-        );
+        assert_eq!(ok("formatlist(\"%s=%s\", [\"a\", \"b\"], \"x\")"), list(&["a=x", "b=x"]));
         assert_eq!(ok("join(\",\", [\"a\", \"b\"], [\"c\"])"), s("a,b,c"));
         assert_eq!(ok("split(\",\", \"a,b\")"), list(&["a", "b"]));
         assert_eq!(ok("lower(\"AB\")"), s("ab"));
@@ -750,10 +682,7 @@ mod tests {
         assert_eq!(ok("startswith(\"abc\", \"ab\")"), Value::Bool(true));
         assert_eq!(ok("endswith(\"abc\", \"bc\")"), Value::Bool(true));
         assert_eq!(ok("regex(\"[a-z]+\", \"123abc\")"), s("abc"));
-        assert_eq!(
-            ok("regex(\"(\\\\d+)-(\\\\d+)\", \"10-20\")"),
-            list(&["10", "20"])
-        );
+        assert_eq!(ok("regex(\"(\\\\d+)-(\\\\d+)\", \"10-20\")"), list(&["10", "20"]));
         assert_eq!(ok("base64decode(base64encode(\"hi\"))"), s("hi"));
         assert_eq!(ok("md5(\"hi\")"), s("49f68a5c8493ec2c0bf489821c21fc3b"));
         assert_eq!(
@@ -771,10 +700,7 @@ mod tests {
         assert_eq!(ok("concat([\"a\"], [\"b\"])"), list(&["a", "b"]));
         assert_eq!(ok("contains([\"a\"], \"a\")"), Value::Bool(true));
         assert_eq!(ok("distinct([\"a\", \"b\", \"a\"])"), list(&["a", "b"]));
-        assert_eq!(
-            ok("flatten([[\"a\"], [[\"b\"]], \"c\"])"),
-            list(&["a", "b", "c"])
-        );
+        assert_eq!(ok("flatten([[\"a\"], [[\"b\"]], \"c\"])"), list(&["a", "b", "c"]));
         assert_eq!(ok("keys({b = 1, a = 2})"), list(&["a", "b"]));
         assert_eq!(ok("values({b = \"1\", a = \"2\"})"), list(&["2", "1"]));
         assert_eq!(ok("lookup({a = \"x\"}, \"b\", \"d\")"), s("d"));
@@ -783,10 +709,7 @@ mod tests {
             ok("merge({a = 1}, null, {a = 2, b = 3})"),
             Value::map([("a", Value::Number(2.0)), ("b", Value::Number(3.0))])
         );
-        assert_eq!(
-            ok("zipmap([\"a\"], [1])"),
-            Value::map([("a", Value::Number(1.0))])
-        );
+        assert_eq!(ok("zipmap([\"a\"], [1])"), Value::map([("a", Value::Number(1.0))]));
         assert_eq!(ok("compact([\"a\", \"\", null])"), list(&["a"]));
         assert_eq!(ok("coalesce(\"\", null, \"x\")"), s("x"));
         assert_eq!(ok("coalescelist([], [\"a\"])"), list(&["a"]));
@@ -797,10 +720,7 @@ mod tests {
         assert_eq!(ok("sort([\"b\", \"a\"])"), list(&["a", "b"]));
         assert_eq!(ok("toset([\"b\", \"a\", \"b\"])"), list(&["a", "b"]));
         assert_eq!(ok("tolist([\"a\"])"), list(&["a"]));
-        assert_eq!(
-            ok("tomap({a = 1})"),
-            Value::map([("a", Value::Number(1.0))])
-        );
+        assert_eq!(ok("tomap({a = 1})"), Value::map([("a", Value::Number(1.0))]));
         assert_eq!(ok("tostring(1)"), s("1"));
         assert_eq!(ok("tonumber(\"2\")"), Value::Number(2.0));
         assert_eq!(ok("tobool(\"true\")"), Value::Bool(true));
@@ -831,10 +751,7 @@ mod tests {
 
     #[test]
     fn encoding_cidr_and_errors() {
-        assert_eq!(
-            ok("jsonencode({b = [1, \"x\"], a = null})"),
-            s("{\"a\":null,\"b\":[1,\"x\"]}")
-        );
+        assert_eq!(ok("jsonencode({b = [1, \"x\"], a = null})"), s("{\"a\":null,\"b\":[1,\"x\"]}"));
         assert_eq!(
             ok("jsondecode(\"{\\\"a\\\": [1]}\")"),
             Value::map([("a", Value::List(vec![Value::Number(1.0)]))])
@@ -903,10 +820,7 @@ mod tests {
         assert_eq!(ok("strrev(\"a ☃\")"), s("☃ a"));
         // A combining accent stays on its letter; a flag stays one flag.
         assert_eq!(ok("strrev(\"cafe\u{301}!\")"), s("!e\u{301}fac"));
-        assert_eq!(
-            ok("strrev(\"\u{1F1EB}\u{1F1F7}x\")"),
-            s("x\u{1F1EB}\u{1F1F7}")
-        );
+        assert_eq!(ok("strrev(\"\u{1F1EB}\u{1F1F7}x\")"), s("x\u{1F1EB}\u{1F1F7}"));
         // Lengths and offsets count characters as people see them.
         assert_eq!(ok("length(\"cafe\u{301}\")"), n(4.0));
         assert_eq!(ok("substr(\"cafe\u{301}s\", 3, 1)"), s("e\u{301}"));
@@ -929,14 +843,8 @@ mod tests {
         assert_eq!(ok("trimprefix(\"--hello\", \"-\")"), s("-hello"));
         assert_eq!(ok("trimsuffix(\"helloworld\", \"world\")"), s("hello"));
         assert_eq!(ok("trimsuffix(\"hello--\", \"-\")"), s("hello-"));
-        assert_eq!(
-            ok("regexall(\"[a-z]+\", \"1234abcd5678efgh9\")"),
-            list(&["abcd", "efgh"])
-        );
-        assert_eq!(
-            ok("length(regexall(\"[a-z]+\", \"123456789\")) > 0"),
-            b(false)
-        );
+        assert_eq!(ok("regexall(\"[a-z]+\", \"1234abcd5678efgh9\")"), list(&["abcd", "efgh"]));
+        assert_eq!(ok("length(regexall(\"[a-z]+\", \"123456789\")) > 0"), b(false));
         assert!(err("regex(\"(?P<a>x)(y)\", \"xy\")").contains("cannot mix both named and unnamed"));
         assert!(err("regex(\"[a-z]+\", \"123\")")
             .ends_with("pattern did not match any part of the given string"));
@@ -964,18 +872,9 @@ mod tests {
             "Call to function \"coalesce\" failed: all arguments must have the same type"
         );
         assert_eq!(ok("keys({a = 1, c = 2, d = 3})"), list(&["a", "c", "d"]));
-        assert_eq!(
-            ok("values({a = 3, c = 2, d = 1})"),
-            Value::List(vec![n(3.0), n(2.0), n(1.0)])
-        );
-        assert_eq!(
-            ok("lookup({a = \"ay\", b = \"bee\"}, \"a\", \"what?\")"),
-            s("ay")
-        );
-        assert_eq!(
-            ok("lookup({a = \"ay\", b = \"bee\"}, \"c\", \"what?\")"),
-            s("what?")
-        );
+        assert_eq!(ok("values({a = 3, c = 2, d = 1})"), Value::List(vec![n(3.0), n(2.0), n(1.0)]));
+        assert_eq!(ok("lookup({a = \"ay\", b = \"bee\"}, \"a\", \"what?\")"), s("ay"));
+        assert_eq!(ok("lookup({a = \"ay\", b = \"bee\"}, \"c\", \"what?\")"), s("what?"));
         assert_eq!(
             err("lookup({a = \"ay\"}, \"c\")"),
             "Call to function \"lookup\" failed: lookup failed to find key \"c\""
@@ -1048,10 +947,7 @@ mod tests {
         assert_eq!(ok("nonsensitive(\"clear\")"), s("clear"));
         let inner = run("nonsensitive(sensitive({a = secret}))");
         assert!(!inner.is_sensitive() && inner.get("a").is_sensitive());
-        assert_eq!(
-            run("ephemeralasnull(secret)"),
-            s("hunter2").mark_sensitive()
-        );
+        assert_eq!(run("ephemeralasnull(secret)"), s("hunter2").mark_sensitive());
         assert_eq!(ok("ephemeralasnull({a = 1})"), Value::map([("a", n(1.0))]));
         assert!(run("sha1(secret)").is_sensitive());
         assert!(run("yamlencode({a = secret})").is_sensitive());
@@ -1065,16 +961,8 @@ mod tests {
             "cidrsubnets(\"10.0.0.0/8\", 1, [secret][0])",
         ] {
             let error = with(text, &secret).unwrap_err();
-            assert!(
-                !error.detail.contains("hunter2"),
-                "{text}: {}",
-                error.detail
-            );
-            assert!(
-                error.detail.contains("(sensitive value)"),
-                "{text}: {}",
-                error.detail
-            );
+            assert!(!error.detail.contains("hunter2"), "{text}: {}", error.detail);
+            assert!(error.detail.contains("(sensitive value)"), "{text}: {}", error.detail);
         }
     }
 
@@ -1091,23 +979,14 @@ mod tests {
         assert_eq!(run("contains([u, \"a\"], \"b\")"), Value::Unknown);
         assert_eq!(run("contains([], u)"), Value::Unknown);
         assert_eq!(run("contains([], \"a\")"), b(false));
-        assert_eq!(
-            run("contains([secret, \"y\"], \"y\")"),
-            b(true).mark_sensitive()
-        );
-        assert_eq!(
-            run("index([secret, \"y\"], \"y\")"),
-            n(1.0).mark_sensitive()
-        );
+        assert_eq!(run("contains([secret, \"y\"], \"y\")"), b(true).mark_sensitive());
+        assert_eq!(run("index([secret, \"y\"], \"y\")"), n(1.0).mark_sensitive());
         assert_eq!(run("contains([\"y\"], \"y\")"), b(true));
         assert_eq!(run("issensitive(u)"), Value::Unknown);
         assert_eq!(run("issensitive(sensitive(u))"), b(true));
         assert_eq!(run("sha512(u)"), Value::Unknown);
         assert_eq!(run("yamlencode({a = [u]})"), Value::Unknown);
-        assert_eq!(
-            run("formatdate(u, \"2018-01-02T23:12:01Z\")"),
-            Value::Unknown
-        );
+        assert_eq!(run("formatdate(u, \"2018-01-02T23:12:01Z\")"), Value::Unknown);
         assert_eq!(
             run("setproduct([\"a\"], [u, 1])"),
             Value::List(vec![
@@ -1133,10 +1012,7 @@ mod tests {
             ("greeting", s("Hello, ${name}!")),
             ("nested", s("${templatestring(greeting, {name = \"x\"})}")),
             ("reads", s("${file(\"/etc/hostname\")}")),
-            (
-                "templates",
-                Value::map([("t", s("%{ for x in xs }${x};%{ endfor }"))]),
-            ),
+            ("templates", Value::map([("t", s("%{ for x in xs }${x};%{ endfor }"))])),
             ("secret", s("pw").mark_sensitive()),
             ("u", Value::Unknown),
             ("listy", s("${[1]}")),
@@ -1147,33 +1023,18 @@ mod tests {
             run("templatestring(greeting, {name = \"world\"})").unwrap(),
             s("Hello, world!")
         );
-        assert_eq!(
-            run("templatestring(templates[\"t\"], {xs = [1, 2]})").unwrap(),
-            s("1;2;")
-        );
-        assert_eq!(
-            run("templatestring(templates.t, {xs = [\"a\"]})").unwrap(),
-            s("a;")
-        );
-        assert!(run("templatestring(greeting, {name = secret})")
+        assert_eq!(run("templatestring(templates[\"t\"], {xs = [1, 2]})").unwrap(), s("1;2;"));
+        assert_eq!(run("templatestring(templates.t, {xs = [\"a\"]})").unwrap(), s("a;"));
+        assert!(run("templatestring(greeting, {name = secret})").unwrap().is_sensitive());
+        assert!(run("templatestring(greeting, {name = \"n\", other = secret})")
             .unwrap()
             .is_sensitive());
-        assert!(
-            run("templatestring(greeting, {name = \"n\", other = secret})")
-                .unwrap()
-                .is_sensitive()
-        );
-        assert_eq!(
-            run("templatestring(greeting, {name = u})").unwrap(),
-            Value::Unknown
-        );
+        assert_eq!(run("templatestring(greeting, {name = u})").unwrap(), Value::Unknown);
         assert_eq!(run("templatestring(u, {})").unwrap(), Value::Unknown);
         let error = |text: &str| run(text).unwrap_err().detail;
-        assert!(
-            error("templatestring(\"Hello, ${name}\", {name = 1})").contains(
-                "to render an inline template, consider using a plain template string expression"
-            )
-        );
+        assert!(error("templatestring(\"Hello, ${name}\", {name = 1})").contains(
+            "to render an inline template, consider using a plain template string expression"
+        ));
         assert!(error("templatestring(\"literal\", {})")
             .contains("does not support providing a literal template"));
         assert!(error("templatestring(\"${greeting}\", {})")
@@ -1185,11 +1046,9 @@ mod tests {
         );
         assert!(error("templatestring(greeting, {\"a b\" = 1})")
             .contains("invalid template variable name \"a b\""));
-        assert!(
-            error("templatestring(nested, {greeting = \"g\"})").contains(
-                "cannot recursively call templatestring from inside another template function"
-            )
-        );
+        assert!(error("templatestring(nested, {greeting = \"g\"})").contains(
+            "cannot recursively call templatestring from inside another template function"
+        ));
         assert!(error("templatestring(reads, {})").contains(
             "cannot use filesystem access functions like file in templatestring templates"
         ));

@@ -210,22 +210,13 @@ mod tests {
         inputs.add_cli("a=cli").unwrap();
         assert!(matches!(&inputs.values["a"].value, RawValue::Text(t) if t == "cli"));
         assert!(inputs.add_cli("novalue").is_err());
-        let missing = inputs
-            .add_file(Path::new("/nonexistent/x.tfvars"))
-            .unwrap_err();
+        let missing = inputs.add_file(Path::new("/nonexistent/x.tfvars")).unwrap_err();
         assert!(missing.0[0].detail.contains("/nonexistent/x.tfvars"));
-        inputs
-            .add_source(Path::new("t.tfvars"), "b = [1, 2]\nc = \"x\"\n".into())
-            .unwrap();
+        inputs.add_source(Path::new("t.tfvars"), "b = [1, 2]\nc = \"x\"\n".into()).unwrap();
         assert!(
             matches!(&inputs.values["b"].value, RawValue::Value(Value::List(items)) if items.len() == 2)
         );
-        let bad = inputs
-            .add_source(Path::new("t.tfvars"), "b = var.x\n".into())
-            .unwrap_err();
-        assert_eq!(
-            bad.0[0].location.as_ref().map(|l| (l.line, l.column)),
-            Some((1, 5))
-        );
+        let bad = inputs.add_source(Path::new("t.tfvars"), "b = var.x\n".into()).unwrap_err();
+        assert_eq!(bad.0[0].location.as_ref().map(|l| (l.line, l.column)), Some((1, 5)));
     }
 }

@@ -277,10 +277,9 @@ impl<T> Shaped<T> {
     pub fn instance(&self, steps: &[Step]) -> Option<(&T, usize)> {
         match (self, steps.first()) {
             (Shaped::Single(one), _) => Some((one, 0)),
-            (Shaped::Counted(items), Some(Step::Index(i))) => usize::try_from(*i)
-                .ok()
-                .and_then(|i| items.get(i))
-                .map(|v| (v, 1)),
+            (Shaped::Counted(items), Some(Step::Index(i))) => {
+                usize::try_from(*i).ok().and_then(|i| items.get(i)).map(|v| (v, 1))
+            }
             (Shaped::Keyed(entries), Some(Step::Attr(key) | Step::Key(key))) => {
                 entries.get(*key).map(|v| (v, 1))
             }

@@ -43,15 +43,8 @@ impl LocalExec {
     pub const KIND: &'static str = "local-exec";
 }
 
-const LOCAL_EXEC_ARGUMENTS: &[&str] = &[
-    "command",
-    "interpreter",
-    "working_dir",
-    "environment",
-    "quiet",
-    "when",
-    "on_failure",
-];
+const LOCAL_EXEC_ARGUMENTS: &[&str] =
+    &["command", "interpreter", "working_dir", "environment", "quiet", "when", "on_failure"];
 
 /// The provisioners Terraform 0.15 removed: its own error names them.
 const REMOVED: &[&str] = &["chef", "habitat", "puppet", "salt-masterless"];
@@ -135,10 +128,7 @@ fn check_local_exec(
             .at(locate(block.span())),
         );
     }
-    for (name, words) in [
-        ("when", ["create", "destroy"]),
-        ("on_failure", ["continue", "fail"]),
-    ] {
+    for (name, words) in [("when", ["create", "destroy"]), ("on_failure", ["continue", "fail"])] {
         let Some(attribute) = block.body.get_attribute(name) else {
             continue;
         };
@@ -241,41 +231,30 @@ pub(crate) fn evaluate(ctx: &mut Ctx, block: &Block) -> Result<LocalExec, Diagno
             Ok(Value::Null) => None,
             Ok(value) => Some(value),
             Err(reason) => {
-                errors.push(invalid(format!(
-                    "Inappropriate value for {name}: {reason}."
-                )));
+                errors.push(invalid(format!("Inappropriate value for {name}: {reason}.")));
                 None
             }
         }
     };
     let command = argument("command", TypeConstraint::String);
-    let interpreter = argument(
-        "interpreter",
-        TypeConstraint::List(Box::new(TypeConstraint::String)),
-    );
+    let interpreter =
+        argument("interpreter", TypeConstraint::List(Box::new(TypeConstraint::String)));
     let working_dir = argument("working_dir", TypeConstraint::String);
-    let environment = argument(
-        "environment",
-        TypeConstraint::Map(Box::new(TypeConstraint::String)),
-    );
+    let environment =
+        argument("environment", TypeConstraint::Map(Box::new(TypeConstraint::String)));
     let quiet = argument("quiet", TypeConstraint::Bool);
     if !errors.is_empty() {
         return Err(errors);
     }
     let strings = |value: Option<Value>| -> Vec<String> {
         match value {
-            Some(Value::List(items)) => items
-                .into_iter()
-                .filter_map(|item| item.as_str().map(str::to_string))
-                .collect(),
+            Some(Value::List(items)) => {
+                items.into_iter().filter_map(|item| item.as_str().map(str::to_string)).collect()
+            }
             _ => Vec::new(),
         }
     };
-    let command = command
-        .as_ref()
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+    let command = command.as_ref().and_then(Value::as_str).unwrap_or_default().to_string();
     if command.is_empty() {
         return Err(Diagnostics(vec![Diagnostic::error(
             "Invalid local-exec provisioner command",
@@ -302,10 +281,7 @@ pub(crate) fn evaluate(ctx: &mut Ctx, block: &Block) -> Result<LocalExec, Diagno
     Ok(LocalExec {
         command,
         interpreter,
-        working_dir: working_dir
-            .as_ref()
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        working_dir: working_dir.as_ref().and_then(Value::as_str).map(str::to_string),
         environment,
         quiet: matches!(quiet, Some(Value::Bool(true))),
         continue_on_failure,

@@ -150,10 +150,11 @@ pub(crate) fn walk(expr: &Expression, bound: &mut Vec<String>, out: &mut Vec<Ref
         Expression::FuncCall(call) if call.name.name.as_str() == "ephemeralasnull" => {
             let mut inner = Vec::new();
             call.args.iter().for_each(|a| walk(a, bound, &mut inner));
-            out.extend(inner.into_iter().map(|reference| Reference {
-                ephemeral_masked: true,
-                ..reference
-            }));
+            out.extend(
+                inner
+                    .into_iter()
+                    .map(|reference| Reference { ephemeral_masked: true, ..reference }),
+            );
         }
         Expression::FuncCall(call) => call.args.iter().for_each(|a| walk(a, bound, out)),
         Expression::UnaryOp(op) => walk(&op.expr, bound, out),
@@ -215,11 +216,7 @@ pub(crate) fn walk(expr: &Expression, bound: &mut Vec<String>, out: &mut Vec<Ref
             };
             // The attribute comes after `type.name` (or `data.type.name`) and one optional
             // index or splat.
-            let first = if matches!(root_name, "data" | "ephemeral") {
-                2
-            } else {
-                1
-            };
+            let first = if matches!(root_name, "data" | "ephemeral") { 2 } else { 1 };
             let attribute = match t.operators.get(first).map(|o| o.value()) {
                 Some(TraversalOperator::GetAttr(name)) => Some(name.value().as_str().to_string()),
                 Some(
@@ -231,12 +228,7 @@ pub(crate) fn walk(expr: &Expression, bound: &mut Vec<String>, out: &mut Vec<Ref
                 _ => None,
             };
             if let Some(kind) = kind {
-                out.push(Reference {
-                    kind,
-                    span: t.span(),
-                    attribute,
-                    ephemeral_masked: false,
-                });
+                out.push(Reference { kind, span: t.span(), attribute, ephemeral_masked: false });
             }
         }
     }

@@ -17,26 +17,15 @@ mod tests {
     }
 
     fn object(pairs: &[(&str, Value)]) -> Value {
-        Value::Map(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
+        Value::Map(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
     }
 
     #[test]
     fn the_last_of_a_repeated_key_wins() {
-        assert_eq!(
-            eval("{ a = 1, a = 2 }"),
-            Ok(object(&[("a", Value::Number(2.0))]))
-        );
+        assert_eq!(eval("{ a = 1, a = 2 }"), Ok(object(&[("a", Value::Number(2.0))])));
         assert_eq!(
             eval("{\n  a = 1\n  b = 3\n  a = 2\n  a = \"x\"\n}"),
-            Ok(object(&[
-                ("a", Value::String("x".into())),
-                ("b", Value::Number(3.0))
-            ]))
+            Ok(object(&[("a", Value::String("x".into())), ("b", Value::Number(3.0))]))
         );
         // Quoted, parenthesized and one-letter keys, and keys whose placeholders collide
         // with the keys around them.
@@ -46,10 +35,7 @@ mod tests {
         );
         assert_eq!(
             eval("{ \"k\" = 1, _ = 0, \"k\" = 2, (\"k\") = 3, (\"k\") = 4 }"),
-            Ok(object(&[
-                ("_", Value::Number(0.0)),
-                ("k", Value::Number(4.0))
-            ]))
+            Ok(object(&[("_", Value::Number(0.0)), ("k", Value::Number(4.0))]))
         );
         assert_eq!(
             eval("{ ab = 1, _0 = 0, ab = 2, _1 = 1, ab = 3 }"),
@@ -60,10 +46,7 @@ mod tests {
             ]))
         );
         // In a template's interpolation.
-        assert_eq!(
-            eval("\"port ${ { p = 1, p = 2 }.p }\""),
-            Ok(Value::String("port 2".into()))
-        );
+        assert_eq!(eval("\"port ${ { p = 1, p = 2 }.p }\""), Ok(Value::String("port 2".into())));
         // Nested, and inside the value of a repeated key.
         assert_eq!(
             eval("{ o = { x = 1, x = 2 }, o = { y = 1, y = [{ z = 1, z = 5 }] } }"),
@@ -81,10 +64,7 @@ mod tests {
         assert!(error.contains("nosuch"), "{error}");
         // And its references count.
         let expr = parse("{ a = var.x, a = local.y }", hcl_edit::parser::parse_expr).unwrap();
-        let refs: Vec<_> = crate::references::in_expr(&expr)
-            .into_iter()
-            .map(|r| r.kind)
-            .collect();
+        let refs: Vec<_> = crate::references::in_expr(&expr).into_iter().map(|r| r.kind).collect();
         assert_eq!(
             refs,
             vec![

@@ -20,12 +20,7 @@ impl SourceFile {
     pub fn new(path: PathBuf, relative: String, text: String) -> SourceFile {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        SourceFile {
-            path,
-            relative,
-            text,
-            line_starts,
-        }
+        SourceFile { path, relative, text, line_starts }
     }
 
     /// The location of a byte offset.
@@ -42,12 +37,7 @@ impl SourceFile {
             .map(|e| e.saturating_sub(1))
             .unwrap_or(self.text.len());
         let line_text = self.text.get(start..end).unwrap_or("");
-        let column = self
-            .text
-            .get(start..offset)
-            .map(|s| s.chars().count())
-            .unwrap_or(0)
-            + 1;
+        let column = self.text.get(start..offset).map(|s| s.chars().count()).unwrap_or(0) + 1;
         Location {
             file: self.path.clone(),
             line: line_index + 1,
@@ -140,10 +130,8 @@ impl SourceFile {
 /// A file's name as diagnostics show it, like Terraform's: `main.tf` for `./main.tf`, and
 /// `modules/vpc/main.tf` for a local module called as `./modules/vpc` (no `./` components).
 pub(crate) fn display_path(dir: &std::path::Path, name: &str) -> PathBuf {
-    let dir: PathBuf = dir
-        .components()
-        .filter(|part| !matches!(part, std::path::Component::CurDir))
-        .collect();
+    let dir: PathBuf =
+        dir.components().filter(|part| !matches!(part, std::path::Component::CurDir)).collect();
     dir.join(name)
 }
 
@@ -165,14 +153,8 @@ mod tests {
         let shown = |dir: &str| display_path(std::path::Path::new(dir), "main.tf");
         assert_eq!(shown("."), PathBuf::from("main.tf"));
         assert_eq!(shown(""), PathBuf::from("main.tf"));
-        assert_eq!(
-            shown("././modules/vpc"),
-            PathBuf::from("modules/vpc/main.tf")
-        );
-        assert_eq!(
-            shown("./../shared/./net"),
-            PathBuf::from("../shared/net/main.tf")
-        );
+        assert_eq!(shown("././modules/vpc"), PathBuf::from("modules/vpc/main.tf"));
+        assert_eq!(shown("./../shared/./net"), PathBuf::from("../shared/net/main.tf"));
         assert_eq!(shown("/srv/stack"), PathBuf::from("/srv/stack/main.tf"));
     }
 }

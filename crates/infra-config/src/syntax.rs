@@ -17,11 +17,7 @@ pub enum When {
 /// The `when` of a provisioner block, as written; an invalid keyword reads as `create` (its
 /// error was given when the configuration was loaded).
 pub(crate) fn when(block: &Block) -> When {
-    match block
-        .body
-        .get_attribute("when")
-        .and_then(|a| keyword(&a.value))
-    {
+    match block.body.get_attribute("when").and_then(|a| keyword(&a.value)) {
         Some(("destroy", _)) => When::Destroy,
         _ => When::Create,
     }
@@ -47,12 +43,7 @@ impl<'b> TimeoutsBlock<'b> {
     pub(crate) fn of(block: &'b Block) -> Option<TimeoutsBlock<'b>> {
         match block.ident.value().as_str() {
             "timeouts" => Some(TimeoutsBlock::Literal(block)),
-            "dynamic"
-                if block
-                    .labels
-                    .first()
-                    .is_some_and(|l| l.as_str() == "timeouts") =>
-            {
+            "dynamic" if block.labels.first().is_some_and(|l| l.as_str() == "timeouts") => {
                 Some(TimeoutsBlock::Dynamic(block))
             }
             _ => None,
@@ -71,11 +62,9 @@ impl<'b> TimeoutsBlock<'b> {
     pub(crate) fn arguments(self) -> Option<&'b Body> {
         match self {
             TimeoutsBlock::Literal(block) => Some(&block.body),
-            TimeoutsBlock::Dynamic(block) => block
-                .body
-                .get_blocks("content")
-                .next()
-                .map(|content| &content.body),
+            TimeoutsBlock::Dynamic(block) => {
+                block.body.get_blocks("content").next().map(|content| &content.body)
+            }
         }
     }
 }
@@ -149,9 +138,8 @@ pub(crate) fn unexpected_names(
         if allowed.contains(&name) {
             continue;
         }
-        let suggestion = closest(name, allowed)
-            .map(|n| format!(" Did you mean \"{n}\"?"))
-            .unwrap_or_default();
+        let suggestion =
+            closest(name, allowed).map(|n| format!(" Did you mean \"{n}\"?")).unwrap_or_default();
         out.push(
             Diagnostic::error(summary, format!("{}{suggestion}", what.replace("{}", name)))
                 .at(locate(span)),
@@ -178,9 +166,7 @@ fn edit_distance(a: &str, b: &str) -> usize {
         let mut current = vec![i; b.len() + 1];
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            current[j] = (previous[j] + 1)
-                .min(current[j - 1] + 1)
-                .min(previous[j - 1] + cost);
+            current[j] = (previous[j] + 1).min(current[j - 1] + 1).min(previous[j - 1] + cost);
         }
         previous = current;
     }

@@ -91,9 +91,7 @@ fn managed(ty: &str, name: &str) -> ResourceId {
 }
 
 fn one(ev: &Evaluator, id: &ResourceId) -> Value {
-    let mut instances = ev
-        .expand(id, &NoResourceValues)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let mut instances = ev.expand(id, &NoResourceValues).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(instances.len(), 1);
     instances.remove(0).value
 }
@@ -104,10 +102,7 @@ fn one(ev: &Evaluator, id: &ResourceId) -> Value {
 fn parse_error_unclosed_brace_is_located() {
     let errors =
         load_main_tf_err("resource \"aws_vpc\" \"main\" {\n  cidr_block = \"10.0.0.0/16\"\n");
-    assert_located(
-        &errors,
-        &[at("Unclosed configuration block", "main.tf", 1, 27)],
-    );
+    assert_located(&errors, &[at("Unclosed configuration block", "main.tf", 1, 27)]);
 }
 
 #[test]
@@ -122,10 +117,7 @@ fn parse_error_unterminated_heredoc_is_located() {
 fn errors_from_all_files_are_collected() {
     let errors = load_err(&[("a.tf", "resource \"x\" {\n"), ("b.tf", "bogus \"y\" {}\n")]);
     let files: Vec<String> = located(&errors).into_iter().map(|l| l.1).collect();
-    assert!(
-        files.contains(&"a.tf".to_string()) && files.contains(&"b.tf".to_string()),
-        "{errors}"
-    );
+    assert!(files.contains(&"a.tf".to_string()) && files.contains(&"b.tf".to_string()), "{errors}");
 }
 
 #[test]
@@ -134,35 +126,17 @@ fn duplicate_resource_names_both_places() {
         ("a.tf", "resource \"aws_vpc\" \"main\" {}\n"),
         ("b.tf", "\n\nresource \"aws_vpc\" \"main\" {}\n"),
     ]);
-    assert_located(
-        &errors,
-        &[at(
-            "Duplicate resource \"aws_vpc\" configuration",
-            "b.tf",
-            3,
-            1,
-        )],
-    );
-    assert!(
-        errors.0[0].detail.contains("a.tf:1:1"),
-        "{}",
-        errors.0[0].detail
-    );
+    assert_located(&errors, &[at("Duplicate resource \"aws_vpc\" configuration", "b.tf", 3, 1)]);
+    assert!(errors.0[0].detail.contains("a.tf:1:1"), "{}", errors.0[0].detail);
 }
 
 #[test]
 fn duplicate_variable_output_local_module() {
     let errors = load_main_tf_err("variable \"a\" {}\nvariable \"a\" {}\noutput \"o\" { value = 1 }\noutput \"o\" { value = 2 }\nlocals { l = 1 }\nlocals { l = 2 }\n");
     let got = located(&errors);
-    assert_eq!(
-        got[0],
-        at("Duplicate variable declaration", "main.tf", 2, 1)
-    );
+    assert_eq!(got[0], at("Duplicate variable declaration", "main.tf", 2, 1));
     assert_eq!(got[1], at("Duplicate output definition", "main.tf", 4, 1));
-    assert_eq!(
-        got[2],
-        at("Duplicate local value definition", "main.tf", 6, 10)
-    );
+    assert_eq!(got[2], at("Duplicate local value definition", "main.tf", 6, 10));
 }
 
 #[test]
@@ -206,9 +180,7 @@ fn remote_module_not_installed_is_an_error_at_its_source() {
     let errors =
         load_main_tf_err("module \"vpc\" {\n  source = \"terraform-aws-modules/vpc/aws\"\n}\n");
     assert_located(&errors, &[at("Module not installed", "main.tf", 2, 12)]);
-    assert!(errors.0[0]
-        .detail
-        .contains("Module \"vpc\" is not yet installed. Run \"infra init\""));
+    assert!(errors.0[0].detail.contains("Module \"vpc\" is not yet installed. Run \"infra init\""));
 }
 
 /// A root calling `vpc` from a registry (with `version`), installed as `modules.json` says.
@@ -234,10 +206,7 @@ fn installed_remote_module(version: &str, source: &str) -> Vec<(String, String)>
 }
 
 fn as_refs(files: &[(String, String)]) -> Vec<(&str, &str)> {
-    files
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect()
+    files.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect()
 }
 
 #[test]
@@ -246,10 +215,7 @@ fn installed_remote_modules_load_from_the_manifest() {
     let config = load_ok(&as_refs(&files));
     assert_eq!(
         resource_addresses(&config),
-        [
-            "module.vpc.aws_vpc.this",
-            "module.vpc.module.sub.aws_subnet.this"
-        ]
+        ["module.vpc.aws_vpc.this", "module.vpc.module.sub.aws_subnet.this"]
     );
 }
 
@@ -257,40 +223,17 @@ fn installed_remote_modules_load_from_the_manifest() {
 fn remote_modules_that_no_longer_match_the_manifest_are_errors() {
     let files = installed_remote_module("~> 7.0", "registry.test/acme/vpc/aws");
     let errors = load_err(&as_refs(&files));
-    assert_located(
-        &errors,
-        &[at(
-            "Module version requirements have changed",
-            "main.tf",
-            2,
-            13,
-        )],
-    );
-    assert!(
-        errors.0[0].detail.contains("(6.0.1)"),
-        "{}",
-        errors.0[0].detail
-    );
+    assert_located(&errors, &[at("Module version requirements have changed", "main.tf", 2, 13)]);
+    assert!(errors.0[0].detail.contains("(6.0.1)"), "{}", errors.0[0].detail);
     assert!(errors.0[0].detail.contains("infra init"));
 
     let files = installed_remote_module("~> 6.0", "registry.test/acme/subnets/aws");
     let errors = load_err(&as_refs(&files));
-    assert_located(
-        &errors,
-        &[at("Module source has changed", "main.tf", 2, 13)],
-    );
+    assert_located(&errors, &[at("Module source has changed", "main.tf", 2, 13)]);
 
     let files = installed_remote_module("~> 6.0", "git::https://example.com/vpc.git");
     let errors = load_err(&as_refs(&files));
-    assert_located(
-        &errors,
-        &[at(
-            "Invalid registry module source address",
-            "main.tf",
-            2,
-            13,
-        )],
-    );
+    assert_located(&errors, &[at("Invalid registry module source address", "main.tf", 2, 13)]);
 }
 
 #[test]
@@ -342,10 +285,7 @@ resource "aws_subnet" "a" {
         instances[0].timeouts,
         Some(BTreeMap::from([(
             "create".to_string(),
-            crate::Timeout {
-                text: "10m".into(),
-                duration: std::time::Duration::from_secs(600)
-            }
+            crate::Timeout { text: "10m".into(), duration: std::time::Duration::from_secs(600) }
         )]))
     );
     assert_eq!(resources[1].id.mode, Mode::Data);
@@ -403,13 +343,8 @@ fn variables_types_defaults_and_prompt_info() {
     );
     assert!(infos[3].sensitive && !infos[3].required);
 
-    let missing = Evaluator::new(&config, &InputVariables::new(), "default")
-        .err()
-        .unwrap();
-    assert_located(
-        &missing,
-        &[at("No value for required variable", "variables.tf", 2, 1)],
-    );
+    let missing = Evaluator::new(&config, &InputVariables::new(), "default").err().unwrap();
+    assert_located(&missing, &[at("No value for required variable", "variables.tf", 2, 1)]);
 
     let mut inputs = InputVariables::new();
     inputs.add_cli("name=web").unwrap();
@@ -430,10 +365,7 @@ fn variable_validation_failure_is_located_at_condition() {
     inputs.add_cli("name=x").unwrap();
     inputs.add_cli("env=qa").unwrap();
     let errors = Evaluator::new(&config, &inputs, "default").err().unwrap();
-    assert_located(
-        &errors,
-        &[at("Invalid value for variable", "variables.tf", 23, 21)],
-    );
+    assert_located(&errors, &[at("Invalid value for variable", "variables.tf", 23, 21)]);
     assert!(errors.0[0].detail.contains("env must be dev or prod."));
 }
 
@@ -519,20 +451,12 @@ fn expand_count_for_each_blocks_and_dynamic() {
     let ev = evaluator(&config, &[]);
     let vpc = one(&ev, &managed("aws_vpc", "main"));
     assert_eq!(vpc.get("cidr_block"), &Value::string("10.0.0.0/16"));
-    assert_eq!(
-        vpc.get("tags"),
-        &Value::map([("Name", Value::string("app-default"))])
-    );
+    assert_eq!(vpc.get("tags"), &Value::map([("Name", Value::string("app-default"))]));
 
-    let subnets = ev
-        .expand(&managed("aws_subnet", "private"), &NoResourceValues)
-        .unwrap();
+    let subnets = ev.expand(&managed("aws_subnet", "private"), &NoResourceValues).unwrap();
     assert_eq!(subnets.len(), 3);
     assert_eq!(subnets[2].address.key, Some(InstanceKey::Index(2)));
-    assert_eq!(
-        subnets[2].value.get("cidr_block"),
-        &Value::string("10.0.2.0/24")
-    );
+    assert_eq!(subnets[2].value.get("cidr_block"), &Value::string("10.0.2.0/24"));
     assert_eq!(subnets[2].value.get("az"), &Value::string("c"));
     assert_eq!(subnets[0].value.get("vpc_id"), &Value::Unknown);
     assert!(subnets[0].value.as_map().unwrap().get("count").is_none());
@@ -549,9 +473,7 @@ fn expand_count_for_each_blocks_and_dynamic() {
             ("id", Value::string("s-0")),
         ])]),
     );
-    let groups = ev
-        .expand(&managed("aws_security_group", "web"), &values)
-        .unwrap();
+    let groups = ev.expand(&managed("aws_security_group", "web"), &values).unwrap();
     assert_eq!(groups.len(), 2);
     assert_eq!(groups[0].address.key, Some(InstanceKey::Key("http".into())));
     let group = &groups[0].value;
@@ -559,17 +481,11 @@ fn expand_count_for_each_blocks_and_dynamic() {
     assert_eq!(group.get("vpc_id"), &Value::string("vpc-1"));
     let ingress = group.get("ingress").as_list().unwrap();
     assert_eq!(ingress.len(), 2);
-    assert_eq!(
-        ingress[0].get("cidr_blocks"),
-        &Value::List(vec![Value::string("10.0.0.0/24")])
-    );
+    assert_eq!(ingress[0].get("cidr_blocks"), &Value::List(vec![Value::string("10.0.0.0/24")]));
     let egress = group.get("egress").as_list().unwrap();
     assert_eq!(
         egress[0],
-        Value::map([
-            ("to_port", Value::Number(0.0)),
-            ("key", Value::string("all"))
-        ])
+        Value::map([("to_port", Value::Number(0.0)), ("key", Value::string("all"))])
     );
     assert!(
         group.get("lifecycle").is_null()
@@ -579,10 +495,7 @@ fn expand_count_for_each_blocks_and_dynamic() {
 
     let outputs = ev.outputs(&values).unwrap();
     assert_eq!(outputs["vpc_id"].value, Value::string("vpc-1"));
-    assert_eq!(
-        outputs["subnet_ids"].value,
-        Value::List(vec![Value::string("s-0")])
-    );
+    assert_eq!(outputs["subnet_ids"].value, Value::List(vec![Value::string("s-0")]));
 }
 
 /// A `dynamic` block that generates nothing is as no block written, as in Terraform (which
@@ -631,19 +544,14 @@ resource "aws_eip" "b" {
     );
     let ev = evaluator(&config, &[]);
     let deps = ev.dependencies().unwrap();
-    let region = ResourceId {
-        mode: Mode::Data,
-        ..managed("aws_region", "current")
-    };
+    let region = ResourceId { mode: Mode::Data, ..managed("aws_region", "current") };
     assert_eq!(
         deps[&managed("aws_subnet", "a")],
         [managed("aws_vpc", "main"), region].into_iter().collect()
     );
     assert_eq!(
         deps[&managed("aws_eip", "b")],
-        [managed("aws_subnet", "a"), managed("aws_vpc", "main")]
-            .into_iter()
-            .collect()
+        [managed("aws_subnet", "a"), managed("aws_vpc", "main")].into_iter().collect()
     );
     assert!(deps[&managed("aws_vpc", "main")].is_empty());
 }
@@ -662,13 +570,8 @@ fn undeclared_references_are_located() {
         ],
     );
     // The same errors come out of evaluation.
-    let errors = ev
-        .expand(&managed("aws_subnet", "a"), &NoResourceValues)
-        .unwrap_err();
-    assert_eq!(
-        located(&errors)[0],
-        at("Reference to undeclared resource", "main.tf", 2, 12)
-    );
+    let errors = ev.expand(&managed("aws_subnet", "a"), &NoResourceValues).unwrap_err();
+    assert_eq!(located(&errors)[0], at("Reference to undeclared resource", "main.tf", 2, 12));
 }
 
 #[test]
@@ -677,15 +580,9 @@ fn local_cycle_is_an_error_naming_the_chain() {
     let ev = evaluator(&config, &[]);
     let errors = ev.dependencies().unwrap_err();
     assert_eq!(errors.0[0].summary, "Cycle in references");
-    assert!(
-        errors.0[0].detail.contains("local.a -> local.b -> local.a"),
-        "{}",
-        errors.0[0].detail
-    );
+    assert!(errors.0[0].detail.contains("local.a -> local.b -> local.a"), "{}", errors.0[0].detail);
     assert!(errors.0[0].location.is_some());
-    assert!(ev
-        .expand(&managed("aws_vpc", "x"), &NoResourceValues)
-        .is_err());
+    assert!(ev.expand(&managed("aws_vpc", "x"), &NoResourceValues).is_err());
 }
 
 #[test]
@@ -720,34 +617,19 @@ resource "aws_subnet" "huge" {
     );
     let ev = evaluator(&config, &[]);
     let check = |name: &str, summary: &str, line: usize, column: usize, detail: &str| {
-        let errors = ev
-            .expand(&managed("aws_subnet", name), &NoResourceValues)
-            .unwrap_err();
+        let errors = ev.expand(&managed("aws_subnet", name), &NoResourceValues).unwrap_err();
         assert_eq!(
             located(&errors)[0],
             (summary.to_string(), "main.tf".to_string(), line, column),
             "{errors}"
         );
-        assert!(
-            errors.0[0].detail.contains(detail),
-            "{}",
-            errors.0[0].detail
-        );
+        assert!(errors.0[0].detail.contains(detail), "{}", errors.0[0].detail);
         assert_eq!(
-            errors.0[0]
-                .address
-                .as_deref()
-                .map(|a| a.starts_with("aws_subnet.")),
+            errors.0[0].address.as_deref().map(|a| a.starts_with("aws_subnet.")),
             Some(true)
         );
     };
-    check(
-        "unknown",
-        "Invalid count argument",
-        3,
-        11,
-        "cannot be determined until apply",
-    );
+    check("unknown", "Invalid count argument", 3, 11, "cannot be determined until apply");
     check("negative", "Invalid count argument", 6, 11, "non-negative");
     check("list", "Invalid for_each argument", 9, 14, "toset(");
     check("secret", "Invalid for_each argument", 12, 14, "Sensitive");
@@ -821,18 +703,10 @@ resource "aws_vpc" "v" {
     ]);
     let ev = Evaluator::for_validation(&config, "default").unwrap_or_else(|e| panic!("{e}"));
     for call in ["each", "counted"] {
-        let id = ResourceId {
-            module: vec![call.to_string()],
-            ..managed("aws_vpc", "v")
-        };
-        let instances = ev
-            .expand(&id, &NoResourceValues)
-            .unwrap_or_else(|e| panic!("module.{call}: {e}"));
-        assert_eq!(
-            instances[0].value.get("cidr_block"),
-            &Value::Unknown,
-            "{call}"
-        );
+        let id = ResourceId { module: vec![call.to_string()], ..managed("aws_vpc", "v") };
+        let instances =
+            ev.expand(&id, &NoResourceValues).unwrap_or_else(|e| panic!("module.{call}: {e}"));
+        assert_eq!(instances[0].value.get("cidr_block"), &Value::Unknown, "{call}");
     }
 }
 
@@ -887,10 +761,7 @@ resource "aws_lb" "this" {
 }
 "#,
     );
-    assert!(
-        errors.to_string().contains("Unsupported argument"),
-        "{errors}"
-    );
+    assert!(errors.to_string().contains("Unsupported argument"), "{errors}");
 }
 
 /// terraform-aws-modules write `create = lookup(var.timeouts, "create", null)`: timeouts are
@@ -931,15 +802,10 @@ resource "aws_vpc" "bad" {
         durations(instances[0].configured_timeouts()),
         [("create".into(), 40), ("delete".into(), 120)]
     );
-    assert_eq!(
-        durations(instances[1].configured_timeouts()),
-        [("delete".into(), 120)]
-    );
+    assert_eq!(durations(instances[1].configured_timeouts()), [("delete".into(), 120)]);
     assert_eq!(instances[1].configured_timeouts()["delete"].text, "2h");
     let ev = evaluator(&config, &["timeouts={x = \"soon\"}"]);
-    let errors = ev
-        .expand(&managed("aws_vpc", "bad"), &NoResourceValues)
-        .unwrap_err();
+    let errors = ev.expand(&managed("aws_vpc", "bad"), &NoResourceValues).unwrap_err();
     assert_eq!(
         located(&errors),
         vec![
@@ -955,10 +821,7 @@ fn sensitive_output_must_be_declared() {
     let config = load_main_tf("variable \"p\" {\n  sensitive = true\n  default = \"x\"\n}\noutput \"leak\" {\n  value = \"${var.p}!\"\n}\noutput \"ok\" {\n  value = var.p\n  sensitive = true\n}\noutput \"len\" {\n  value = nonsensitive(length(var.p))\n}\n");
     let ev = evaluator(&config, &[]);
     let errors = ev.outputs(&NoResourceValues).unwrap_err();
-    assert_located(
-        &errors,
-        &[at("Output refers to sensitive values", "main.tf", 5, 1)],
-    );
+    assert_located(&errors, &[at("Output refers to sensitive values", "main.tf", 5, 1)]);
     let config = load_main_tf("variable \"p\" {\n  sensitive = true\n  default = \"x\"\n}\noutput \"ok\" {\n  value = var.p\n  sensitive = true\n}\n");
     let ev = evaluator(&config, &[]);
     let outputs = ev.outputs(&NoResourceValues).unwrap();
@@ -977,29 +840,17 @@ fn provider_blocks_are_evaluated_for_their_provider() {
     let addresses: Vec<String> = blocks.iter().map(|b| b.address()).collect();
     assert_eq!(addresses, ["aws", "aws.west"]);
     let region = &blocks[0].body.arguments[0];
-    assert_eq!(
-        (region.name.as_str(), &region.value),
-        ("region", &Value::string("us-east-1"))
-    );
+    assert_eq!((region.name.as_str(), &region.value), ("region", &Value::string("us-east-1")));
     let tags = &blocks[0].body.blocks[0];
     assert_eq!(tags.name, "default_tags");
-    assert_eq!(
-        tags.body.arguments[0].value.get("Env"),
-        &Value::string("prod")
-    );
+    assert_eq!(tags.body.arguments[0].value.get("Env"), &Value::string("prod"));
     assert_eq!(blocks[1].body.arguments[0].name, "anything");
-    assert!(evaluator(&load_main_tf(""), &[])
-        .provider_blocks()
-        .unwrap()
-        .is_empty());
+    assert!(evaluator(&load_main_tf(""), &[]).provider_blocks().unwrap().is_empty());
 
     let twice =
         load_main_tf("provider \"aws\" {}\nprovider \"aws\" {\n  region = \"us-east-1\"\n}\n");
     let errors = evaluator(&twice, &[]).provider_blocks().unwrap_err();
-    assert_located(
-        &errors,
-        &[at("Duplicate provider configuration", "main.tf", 2, 1)],
-    );
+    assert_located(&errors, &[at("Duplicate provider configuration", "main.tf", 2, 1)]);
 }
 
 /// Provider configuration may read an ephemeral value (Terraform 1.10): the ephemeral
@@ -1022,12 +873,9 @@ fn provider_blocks_read_ephemeral_resources_once_opened() {
         reads.into_iter().collect::<Vec<_>>(),
         vec![(
             "aws.target".to_string(),
-            [
-                ephemeral("aws_ssm_parameter", "role"),
-                ephemeral("random_password", "session")
-            ]
-            .into_iter()
-            .collect()
+            [ephemeral("aws_ssm_parameter", "role"), ephemeral("random_password", "session")]
+                .into_iter()
+                .collect()
         )]
     );
     let unopened = ev.provider_blocks().unwrap();
@@ -1049,10 +897,7 @@ fn provider_blocks_read_ephemeral_resources_once_opened() {
     let assume_role = &opened[1].body.blocks[0].body.arguments;
     assert_eq!(
         (&assume_role[0].value, &assume_role[1].value),
-        (
-            &Value::string("arn:aws:iam::123456789012:role/r"),
-            &Value::string("s-abc")
-        )
+        (&Value::string("arn:aws:iam::123456789012:role/r"), &Value::string("s-abc"))
     );
     assert_eq!(opened[0], unopened[0]);
 }
@@ -1120,10 +965,7 @@ output "subnet_ids" {
 }
 "#,
         ),
-        (
-            "modules/net/inner/main.tf",
-            "resource \"aws_route\" \"r\" {}\n",
-        ),
+        ("modules/net/inner/main.tf", "resource \"aws_route\" \"r\" {}\n"),
     ]);
     assert_eq!(
         resource_addresses(&config),
@@ -1137,26 +979,12 @@ output "subnet_ids" {
     );
     let ev = evaluator(&config, &[]);
     let deps = ev.dependencies().unwrap();
-    let subnet = ResourceId {
-        module: vec!["net".into()],
-        ..managed("aws_subnet", "this")
-    };
-    let route = ResourceId {
-        module: vec!["net".into(), "inner".into()],
-        ..managed("aws_route", "r")
-    };
-    assert_eq!(
-        deps[&subnet],
-        [managed("aws_vpc", "main")].into_iter().collect()
-    );
-    assert_eq!(
-        deps[&managed("aws_instance", "web")],
-        [subnet.clone()].into_iter().collect()
-    );
-    assert_eq!(
-        deps[&managed("aws_eip", "after")],
-        [subnet.clone(), route].into_iter().collect()
-    );
+    let subnet = ResourceId { module: vec!["net".into()], ..managed("aws_subnet", "this") };
+    let route =
+        ResourceId { module: vec!["net".into(), "inner".into()], ..managed("aws_route", "r") };
+    assert_eq!(deps[&subnet], [managed("aws_vpc", "main")].into_iter().collect());
+    assert_eq!(deps[&managed("aws_instance", "web")], [subnet.clone()].into_iter().collect());
+    assert_eq!(deps[&managed("aws_eip", "after")], [subnet.clone(), route].into_iter().collect());
 
     let mut values = BTreeMap::new();
     values.insert(
@@ -1166,10 +994,7 @@ output "subnet_ids" {
     let subnets = ev.expand(&subnet, &values).unwrap();
     assert_eq!(subnets.len(), 2);
     assert_eq!(subnets[1].value.get("vpc_id"), &Value::string("vpc-9"));
-    assert_eq!(
-        subnets[1].address.to_string(),
-        "module.net.aws_subnet.this[1]"
-    );
+    assert_eq!(subnets[1].address.to_string(), "module.net.aws_subnet.this[1]");
     values.insert(
         subnet.clone(),
         ResourceValue::Counted(vec![
@@ -1180,32 +1005,20 @@ output "subnet_ids" {
     let web = ev.expand(&managed("aws_instance", "web"), &values).unwrap();
     assert_eq!(web[0].value.get("subnet_id"), &Value::string("s-1"));
     let outputs = ev.outputs(&values).unwrap();
-    assert_eq!(
-        outputs["ids"].value,
-        Value::List(vec![Value::string("s-1"), Value::string("s-2")])
-    );
+    assert_eq!(outputs["ids"].value, Value::List(vec![Value::string("s-1"), Value::string("s-2")]));
 }
 
 #[test]
 fn module_missing_input_is_reported() {
     let config = load_ok(&[
-        (
-            "main.tf",
-            "module \"m\" {\n  source = \"./m\"\n  extra = 1\n}\n",
-        ),
+        ("main.tf", "module \"m\" {\n  source = \"./m\"\n  extra = 1\n}\n"),
         ("m/main.tf", "variable \"needed\" {}\n"),
     ]);
     let ev = evaluator(&config, &[]);
     let errors = ev.dependencies().unwrap_err();
     let summaries: Vec<String> = errors.iter().map(|d| d.summary.clone()).collect();
-    assert!(
-        summaries.contains(&"Unsupported argument".to_string()),
-        "{errors}"
-    );
-    assert!(
-        summaries.contains(&"Missing required argument".to_string()),
-        "{errors}"
-    );
+    assert!(summaries.contains(&"Unsupported argument".to_string()), "{errors}");
+    assert!(summaries.contains(&"Missing required argument".to_string()), "{errors}");
 }
 
 // ---- priority 4: schemas and locations ----
@@ -1275,19 +1088,15 @@ data "fake_thing" "x" {
 "#,
     );
     let mut registry = infra_core::Registry::new();
-    registry.register_data_source(std::sync::Arc::new(fake_provider::Thing(
-        fake_provider::schema(),
-    )));
+    registry
+        .register_data_source(std::sync::Arc::new(fake_provider::Thing(fake_provider::schema())));
     let errors = config.validate_schemas(&registry);
     let got = located(&errors);
     assert_eq!(got[0], at("Invalid data source", "main.tf", 1, 1));
     assert!(errors.0[0].detail.contains("Did you mean \"fake_thing\"?"));
     assert_eq!(got[1], at("Unsupported argument", "main.tf", 4, 3));
     assert!(errors.0[1].detail.contains("Did you mean \"name\"?"));
-    assert_eq!(
-        got[2],
-        at("Value for unconfigurable attribute", "main.tf", 5, 3)
-    );
+    assert_eq!(got[2], at("Value for unconfigurable attribute", "main.tf", 5, 3));
     assert_eq!(got[3], at("Unsupported argument", "main.tf", 6, 3));
     assert!(errors.0[3].detail.contains("block of type \"ingress\""));
     assert_eq!(got[4], at("Unsupported block type", "main.tf", 7, 3));
@@ -1307,9 +1116,7 @@ fn location_of_attribute_paths() {
     assert_eq!(at("ingress[1].cidr_blocks[1]"), Some((8, 25)));
     assert_eq!(at("ingress[0]"), Some((3, 3)));
     assert_eq!(at("missing"), Some((1, 1)));
-    assert!(config
-        .location_of(&managed("aws_vpc", "none"), "x")
-        .is_none());
+    assert!(config.location_of(&managed("aws_vpc", "none"), "x").is_none());
 }
 
 #[test]
@@ -1323,9 +1130,7 @@ fn load_backend_reads_only_the_files_that_mention_a_backend() {
         ("main.tf", "resource \"aws_lb\" \"backend\" {\n  name = aws_lb.backend.arn\n"),
         ("modules/child/main.tf", "terraform {\n  backend \"local\" {}\n}\n"),
     ]);
-    let backend = load_backend(&dir)
-        .expect("only backend.tf is parsed")
-        .expect("a backend");
+    let backend = load_backend(&dir).expect("only backend.tf is parsed").expect("a backend");
     assert_eq!(backend.kind, "s3");
     assert_eq!(backend.settings["bucket"], Value::string("state"));
     assert!(load(&dir).is_err(), "the whole configuration is broken");
@@ -1418,10 +1223,7 @@ output "name" {
 
     let errors =
         load_main_tf_err("output \"id\" {\n  value      = \"x\"\n  deprecated = \"gone\"\n}\n");
-    assert_located(
-        &errors,
-        &[at("Root module output deprecated", "main.tf", 3, 16)],
-    );
+    assert_located(&errors, &[at("Root module output deprecated", "main.tf", 3, 16)]);
 }
 
 /// `ignore_nested_deprecations = true` on a module call quiets the deprecation warnings from
@@ -1446,18 +1248,12 @@ fn ignore_nested_deprecations_quiets_the_called_module() {
     ]);
     assert!(quiet.warnings().is_empty(), "{}", quiet.warnings());
     let loud = load_ok(&[
-        (
-            "main.tf",
-            "module \"wrapper\" {\n  source = \"./modules/wrapper\"\n}\n",
-        ),
+        ("main.tf", "module \"wrapper\" {\n  source = \"./modules/wrapper\"\n}\n"),
         wrapper,
         logs,
     ]);
     assert_eq!(
-        loud.warnings()
-            .iter()
-            .map(|d| d.summary.clone())
-            .collect::<Vec<_>>(),
+        loud.warnings().iter().map(|d| d.summary.clone()).collect::<Vec<_>>(),
         vec!["Deprecated value used".to_string()]
     );
     let errors = load_err(&[(
@@ -1466,12 +1262,7 @@ fn ignore_nested_deprecations_quiets_the_called_module() {
     ), wrapper, logs]);
     assert_eq!(
         located(&errors)[0],
-        at(
-            "Invalid value for ignore_nested_deprecations",
-            "main.tf",
-            6,
-            32
-        )
+        at("Invalid value for ignore_nested_deprecations", "main.tf", 6, 32)
     );
 }
 
@@ -1483,10 +1274,7 @@ fn an_output_type_converts_its_value() {
     let ev = evaluator(&config, &[]);
     let outputs = ev.outputs(&NoResourceValues).unwrap();
     assert_eq!(outputs["port"].value, Value::Number(8080.0));
-    assert_eq!(
-        outputs["app"].value,
-        Value::map([("name", Value::string("web"))])
-    );
+    assert_eq!(outputs["app"].value, Value::map([("name", Value::string("web"))]));
     let config = load_main_tf("output \"port\" {\n  type  = number\n  value = \"eighty\"\n}\n");
     let ev = evaluator(&config, &[]);
     let errors = ev.outputs(&NoResourceValues).unwrap_err();
@@ -1500,12 +1288,7 @@ fn unknown_arguments_of_variable_output_and_lifecycle_are_errors() {
     let errors = load_main_tf_err("variable \"a\" {\n  defualt = 1\n  const   = true\n}\n\noutput \"b\" {\n  value     = 1\n  sensitiv = true\n}\n\nresource \"aws_vpc\" \"c\" {\n  lifecycle {\n    prevent_destory = true\n    destroy         = false\n  }\n}\n");
     let found: Vec<(String, usize)> = errors
         .iter()
-        .map(|d| {
-            (
-                d.detail.clone(),
-                d.location.as_ref().map(|l| l.line).unwrap_or(0),
-            )
-        })
+        .map(|d| (d.detail.clone(), d.location.as_ref().map(|l| l.line).unwrap_or(0)))
         .collect();
     assert_eq!(
         found,
@@ -1608,10 +1391,8 @@ data "aws_region" "current" {}
         resource_type: "aws_region".into(),
         name: "current".into(),
     };
-    values.insert(
-        region,
-        ResourceValue::Single(Value::map([("name", Value::string("eu-west-1"))])),
-    );
+    values
+        .insert(region, ResourceValue::Single(Value::map([("name", Value::string("eu-west-1"))])));
     // Each reference in a configuration of its own, so that one failing does not hide another.
     for (i, reference) in references.iter().enumerate() {
         let config = load_ok(&[(
@@ -1622,16 +1403,10 @@ data "aws_region" "current" {}
         )]);
         let ev = evaluator(&config, &[]);
         let lent = ev.outputs(&values).map(|o| o["o"].value.clone());
-        let copied = ev
-            .outputs(&CopiedWhole(&values))
-            .map(|o| o["o"].value.clone());
+        let copied = ev.outputs(&CopiedWhole(&values)).map(|o| o["o"].value.clone());
         assert_eq!(format!("{lent:?}"), format!("{copied:?}"), "{reference}");
         // The last four fail: out of range, no such key, no such element, no attributes.
-        assert_eq!(
-            lent.is_err(),
-            i >= references.len() - 4,
-            "{reference}: {lent:?}"
-        );
+        assert_eq!(lent.is_err(), i >= references.len() - 4, "{reference}: {lent:?}");
     }
 }
 
@@ -1675,30 +1450,12 @@ resource "null_resource" "a" {
             at("Unsupported argument", "main.tf", 11, 5),
             at("Missing required argument", "main.tf", 10, 3),
             at("Invalid \"when\" keyword", "main.tf", 15, 15),
-            at(
-                "Invalid reference from destroy provisioner",
-                "main.tf",
-                19,
-                33,
-            ),
-            at(
-                "Invalid reference from destroy provisioner",
-                "main.tf",
-                19,
-                59,
-            ),
-            at(
-                "The \"chef\" provisioner has been removed",
-                "main.tf",
-                21,
-                3,
-            ),
+            at("Invalid reference from destroy provisioner", "main.tf", 19, 33),
+            at("Invalid reference from destroy provisioner", "main.tf", 19, 59),
+            at("The \"chef\" provisioner has been removed", "main.tf", 21, 3),
         ],
     );
-    assert!(
-        errors.to_string().contains("Did you mean \"command\"?"),
-        "{errors}"
-    );
+    assert!(errors.to_string().contains("Did you mean \"command\"?"), "{errors}");
 }
 
 #[test]
@@ -1746,10 +1503,7 @@ resource "null_resource" "image" {
     let push = only_at(When::Create);
     assert_eq!(push.command, "docker push repo:v1-1-42");
     assert_eq!(push.interpreter, ["/bin/sh", "-c"]);
-    assert_eq!(
-        push.environment,
-        [("TOKEN".to_string(), "t0ken".to_string())]
-    );
+    assert_eq!(push.environment, [("TOKEN".to_string(), "t0ken".to_string())]);
     assert!(push.continue_on_failure && push.sensitive && !push.quiet);
     let gone = only_at(When::Destroy);
     assert_eq!(gone.command, "echo gone 42");
@@ -1757,10 +1511,7 @@ resource "null_resource" "image" {
     assert!(gone.quiet && !gone.sensitive && !gone.continue_on_failure);
     let module_dir = config.modules[0].dir.display().to_string();
     assert_eq!(gone.working_dir.as_deref(), Some(module_dir.as_str()));
-    assert!(config
-        .warnings()
-        .iter()
-        .any(|w| w.summary == "Quoted keywords are deprecated"));
+    assert!(config.warnings().iter().any(|w| w.summary == "Quoted keywords are deprecated"));
 }
 
 #[test]
@@ -1839,21 +1590,13 @@ import {
         ),
     ]);
     let config = load(&dir).unwrap_or_else(|errors| panic!("{errors}"));
-    let instances = evaluator(&config, &[])
-        .module_instances()
-        .unwrap_or_else(|errors| panic!("{errors}"));
-    let resolved = Resolved {
-        instances,
-        ..Resolved::default()
-    };
+    let instances =
+        evaluator(&config, &[]).module_instances().unwrap_or_else(|errors| panic!("{errors}"));
+    let resolved = Resolved { instances, ..Resolved::default() };
     let config = load_with(&dir, &resolved).unwrap_or_else(|e| panic!("{e}"));
-    let targets = evaluator(&config, &[])
-        .imports()
-        .unwrap_or_else(|errors| panic!("{errors}"));
-    let mut found: Vec<(String, String)> = targets
-        .iter()
-        .map(|t| (t.to.to_string(), t.id.clone()))
-        .collect();
+    let targets = evaluator(&config, &[]).imports().unwrap_or_else(|errors| panic!("{errors}"));
+    let mut found: Vec<(String, String)> =
+        targets.iter().map(|t| (t.to.to_string(), t.id.clone())).collect();
     found.sort();
     assert_eq!(
         found,
@@ -1928,23 +1671,13 @@ module "leaf" {
 }
 "#,
         ),
-        (
-            "modules/small/leaf/main.tf",
-            "resource \"random_id\" \"r\" {\n  byte_length = 4\n}\n",
-        ),
-        (
-            "modules/large/main.tf",
-            "variable \"size\" {}\n\nresource \"random_pet\" \"p\" {}\n",
-        ),
+        ("modules/small/leaf/main.tf", "resource \"random_id\" \"r\" {\n  byte_length = 4\n}\n"),
+        ("modules/large/main.tf", "variable \"size\" {}\n\nresource \"random_pet\" \"p\" {}\n"),
     ])
 }
 
 fn resource_addresses(config: &Config) -> Vec<String> {
-    config
-        .resources()
-        .iter()
-        .map(|r| r.id.to_string())
-        .collect()
+    config.resources().iter().map(|r| r.id.to_string()).collect()
 }
 
 #[test]
@@ -1957,10 +1690,7 @@ fn module_sources_from_constant_variables_and_locals_load_their_modules() {
     let config = load_resolving_sources(&dir, &[]).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         resource_addresses(&config),
-        [
-            "module.app.random_string.s",
-            "module.app.module.leaf.random_id.r"
-        ]
+        ["module.app.random_string.s", "module.app.module.leaf.random_id.r"]
     );
     let config = load_resolving_sources(&dir, &["flavour=large"]).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(resource_addresses(&config), ["module.app.random_pet.p"]);
@@ -1977,9 +1707,7 @@ fn a_module_source_from_a_variable_not_marked_const_is_an_error() {
     assert_eq!(error.summary, "Invalid module source");
     assert!(
         error.detail.contains("unknown during init")
-            && error
-                .detail
-                .contains("constant variables (with const = true)"),
+            && error.detail.contains("constant variables (with const = true)"),
         "{}",
         error.detail
     );
@@ -1998,10 +1726,7 @@ module "app" {
 }
 "#,
     );
-    let details: Vec<_> = errors
-        .iter()
-        .map(|d| (d.summary.as_str(), d.detail.as_str()))
-        .collect();
+    let details: Vec<_> = errors.iter().map(|d| (d.summary.as_str(), d.detail.as_str())).collect();
     assert_eq!(
         details,
         [
@@ -2023,10 +1748,7 @@ fn a_const_variable_cannot_be_sensitive_or_ephemeral() {
     let summaries: Vec<_> = errors.iter().map(|d| d.summary.as_str()).collect();
     assert_eq!(
         summaries,
-        [
-            "Const variable cannot be sensitive",
-            "Const variable cannot be ephemeral"
-        ]
+        ["Const variable cannot be sensitive", "Const variable cannot be ephemeral"]
     );
 }
 
@@ -2054,12 +1776,7 @@ removed {
     );
     let found: Vec<_> = errors
         .iter()
-        .map(|d| {
-            (
-                d.summary.as_str(),
-                d.detail.lines().next().unwrap_or_default(),
-            )
-        })
+        .map(|d| (d.summary.as_str(), d.detail.lines().next().unwrap_or_default()))
         .collect();
     assert_eq!(
         found,
@@ -2074,10 +1791,7 @@ removed {
             ),
         ]
     );
-    assert_eq!(
-        located(&errors).iter().map(|l| l.2).collect::<Vec<_>>(),
-        [5, 14]
-    );
+    assert_eq!(located(&errors).iter().map(|l| l.2).collect::<Vec<_>>(), [5, 14]);
 }
 
 /// The legacy shorthands `type = list` and `type = map` (Terraform 1.x still takes them, as
@@ -2107,8 +1821,5 @@ resource "aws_vpc" "v" {
         &Value::map([("Team", Value::string("web")), ("Zone", Value::string("1"))])
     );
     let errors = load_main_tf_err("variable \"s\" {\n  type = set\n}\n");
-    assert!(
-        errors.to_string().contains("Invalid type specification"),
-        "{errors}"
-    );
+    assert!(errors.to_string().contains("Invalid type specification"), "{errors}");
 }

@@ -100,14 +100,7 @@ impl TypeConstraint {
                             let key = object_key_name(key)
                                 .ok_or("object attribute names must be identifiers")?;
                             let (ty, optional, default) = Self::parse_inner(value.expr(), true)?;
-                            attributes.insert(
-                                key,
-                                ObjectAttribute {
-                                    ty,
-                                    optional,
-                                    default,
-                                },
-                            );
+                            attributes.insert(key, ObjectAttribute { ty, optional, default });
                         }
                         plain(TypeConstraint::Object(attributes))
                     }
@@ -203,11 +196,7 @@ impl TypeConstraint {
                 let mut converted = items
                     .into_iter()
                     .enumerate()
-                    .map(|(i, item)| {
-                        element
-                            .convert(item)
-                            .map_err(|e| format!("element {i}: {e}"))
-                    })
+                    .map(|(i, item)| element.convert(item).map_err(|e| format!("element {i}: {e}")))
                     .collect::<Result<Vec<_>, _>>()?;
                 if self.is_set() {
                     sort_set(&mut converted);
@@ -345,34 +334,17 @@ mod tests {
 
     #[test]
     fn converts_like_terraform() {
-        assert_eq!(
-            ty("number").convert(Value::string("3")),
-            Ok(Value::Number(3.0))
-        );
-        assert_eq!(
-            ty("string").convert(Value::Number(3.0)),
-            Ok(Value::string("3"))
-        );
+        assert_eq!(ty("number").convert(Value::string("3")), Ok(Value::Number(3.0)));
+        assert_eq!(ty("string").convert(Value::Number(3.0)), Ok(Value::string("3")));
         assert!(ty("number").convert(Value::string("x")).is_err());
         let set = ty("set(string)")
-            .convert(Value::List(vec![
-                Value::string("b"),
-                Value::string("a"),
-                Value::string("b"),
-            ]))
+            .convert(Value::List(vec![Value::string("b"), Value::string("a"), Value::string("b")]))
             .unwrap();
-        assert_eq!(
-            set,
-            Value::List(vec![Value::string("a"), Value::string("b")])
-        );
+        assert_eq!(set, Value::List(vec![Value::string("a"), Value::string("b")]));
         let object = ty("object({ name = string, size = optional(number, 2) })");
-        let converted = object
-            .convert(Value::map([("name", Value::string("x"))]))
-            .unwrap();
+        let converted = object.convert(Value::map([("name", Value::string("x"))])).unwrap();
         assert_eq!(converted.get("size"), &Value::Number(2.0));
-        let missing = object
-            .convert(Value::map([("size", Value::Number(1.0))]))
-            .unwrap_err();
+        let missing = object.convert(Value::map([("size", Value::Number(1.0))])).unwrap_err();
         assert!(missing.contains("\"name\" is required"), "{missing}");
         assert!(TypeConstraint::parse(&hcl_edit::parser::parse_expr("strin").unwrap()).is_err());
     }
@@ -382,14 +354,8 @@ mod tests {
         let variable_type = |text: &str| {
             TypeConstraint::parse_variable_type(&hcl_edit::parser::parse_expr(text).unwrap())
         };
-        assert_eq!(
-            variable_type("list"),
-            Ok(TypeConstraint::List(Box::new(TypeConstraint::Any)))
-        );
-        assert_eq!(
-            variable_type("map"),
-            Ok(TypeConstraint::Map(Box::new(TypeConstraint::Any)))
-        );
+        assert_eq!(variable_type("list"), Ok(TypeConstraint::List(Box::new(TypeConstraint::Any))));
+        assert_eq!(variable_type("map"), Ok(TypeConstraint::Map(Box::new(TypeConstraint::Any))));
         assert_eq!(variable_type("list(string)"), Ok(ty("list(string)")));
         // Terraform has no `set` shorthand, and none inside a constructor.
         assert!(variable_type("set").is_err());

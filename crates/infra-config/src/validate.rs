@@ -48,12 +48,8 @@ impl Config {
                 );
                 continue;
             };
-            let mut checker = Checker {
-                config: self,
-                decl,
-                diagnostics: &mut diagnostics,
-                in_dynamic: false,
-            };
+            let mut checker =
+                Checker { config: self, decl, diagnostics: &mut diagnostics, in_dynamic: false };
             checker.check_body(&decl.body, schema, true, Some(decl.config.location.clone()));
             for reference in crate::references::in_resource_body(&decl.body) {
                 if let RefKind::Resource(mode, ty, name) = &reference.kind {
@@ -80,9 +76,7 @@ impl Config {
         let mut references: Vec<(usize, crate::references::Reference)> = Vec::new();
         for decl in &self.resources {
             references.extend(
-                crate::references::in_resource_body(&decl.body)
-                    .into_iter()
-                    .map(|r| (decl.file, r)),
+                crate::references::in_resource_body(&decl.body).into_iter().map(|r| (decl.file, r)),
             );
         }
         for module in &self.modules {
@@ -90,18 +84,11 @@ impl Config {
                 .locals
                 .values()
                 .map(|local| &local.value)
-                .chain(
-                    module
-                        .outputs
-                        .iter()
-                        .filter_map(|output| output.value.as_ref()),
-                )
+                .chain(module.outputs.iter().filter_map(|output| output.value.as_ref()))
                 .chain(module.calls.iter().flat_map(|call| call.inputs.values()));
             for expr in expressions {
                 references.extend(
-                    crate::references::in_expr(&expr.expr)
-                        .into_iter()
-                        .map(|r| (expr.file, r)),
+                    crate::references::in_expr(&expr.expr).into_iter().map(|r| (expr.file, r)),
                 );
             }
         }
@@ -222,8 +209,7 @@ impl Checker<'_> {
     /// `diagnostic` at `span` of this resource's block.
     fn report(&mut self, diagnostic: Diagnostic, span: Option<std::ops::Range<usize>>) {
         let location = self.config.location(self.decl.file, span);
-        self.diagnostics
-            .push(diagnostic.at(location).for_address(&self.decl.config.id));
+        self.diagnostics.push(diagnostic.at(location).for_address(&self.decl.config.id));
     }
 
     /// An argument the provider removed: a literal that asks for it (anything but `null` or
@@ -243,11 +229,7 @@ impl Checker<'_> {
         if asks {
             self.push("Unsupported argument", removed.error(), attribute.span());
         } else {
-            self.warn(
-                "Argument removed by the provider",
-                removed.warning(),
-                attribute.key.span(),
-            );
+            self.warn("Argument removed by the provider", removed.warning(), attribute.key.span());
         }
     }
 
@@ -553,9 +535,11 @@ data "fake_thing" "x" {
             .not_supported("logs", Nesting::List, why)
             .block(Block::list(
                 "action",
-                Schema::new()
-                    .attr(Attribute::required("type", Type::String))
-                    .not_supported("regex", Type::set(Type::String), why),
+                Schema::new().attr(Attribute::required("type", Type::String)).not_supported(
+                    "regex",
+                    Type::set(Type::String),
+                    why,
+                ),
             ));
         let mut registry = Registry::new();
         registry.register_data_source(std::sync::Arc::new(Thing(schema)));
@@ -596,10 +580,8 @@ data "fake_thing" "x" {
     /// argument".
     #[test]
     fn only_an_attribute_mode_block_is_written_as_an_attribute() {
-        let dir = std::env::temp_dir().join(format!(
-            "infra-config-attribute-mode-{}",
-            std::process::id()
-        ));
+        let dir = std::env::temp_dir()
+            .join(format!("infra-config-attribute-mode-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
@@ -614,29 +596,18 @@ data "fake_thing" "x" {
         let config = crate::load(&dir).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
         let schema = Schema::new()
-            .block(
-                infra_core::Block::set("ingress", Schema::new())
-                    .computed()
-                    .attribute_mode(),
-            )
+            .block(infra_core::Block::set("ingress", Schema::new()).computed().attribute_mode())
             .block(infra_core::Block::single("versioning", Schema::new()).computed());
         let mut registry = Registry::new();
         registry.register_data_source(std::sync::Arc::new(Thing(schema)));
         let errors = config.validate_schemas(&registry);
         let located: Vec<(&str, usize)> = errors
             .iter()
-            .map(|d| {
-                (
-                    d.summary.as_str(),
-                    d.location.as_ref().expect("located").line,
-                )
-            })
+            .map(|d| (d.summary.as_str(), d.location.as_ref().expect("located").line))
             .collect();
         assert_eq!(located, [("Unsupported argument", 3)], "{errors}");
         assert!(
-            errors.0[0]
-                .detail
-                .contains("Did you mean to define a block of type \"versioning\"?"),
+            errors.0[0].detail.contains("Did you mean to define a block of type \"versioning\"?"),
             "{errors}"
         );
     }
@@ -680,20 +651,12 @@ data "fake_thing" "null" {
             .iter()
             .map(|d| {
                 let location = d.location.as_ref().expect("located");
-                (
-                    d.summary.as_str(),
-                    d.detail.as_str(),
-                    location.line,
-                    location.column,
-                )
+                (d.summary.as_str(), d.detail.as_str(), location.line, location.column)
             })
             .collect();
         assert_eq!(
             located,
-            [
-                ("Argument is deprecated", message, 5, 3),
-                ("Argument is deprecated", message, 8, 3),
-            ],
+            [("Argument is deprecated", message, 5, 3), ("Argument is deprecated", message, 8, 3),],
             "{warnings}"
         );
     }
@@ -702,10 +665,8 @@ data "fake_thing" "null" {
     /// one too), with the provider's message.
     #[test]
     fn a_deprecated_block_warns_once_at_its_first_block() {
-        let dir = std::env::temp_dir().join(format!(
-            "infra-config-deprecated-block-{}",
-            std::process::id()
-        ));
+        let dir = std::env::temp_dir()
+            .join(format!("infra-config-deprecated-block-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
@@ -734,10 +695,8 @@ data "fake_thing" "none" {}
         std::fs::remove_dir_all(&dir).unwrap();
         let message =
             "cors_rule is deprecated. Use the aws_s3_bucket_cors_configuration resource instead.";
-        let cors = Schema::new().attr(Attribute::optional(
-            "allowed_methods",
-            Type::Set(Box::new(Type::String)),
-        ));
+        let cors = Schema::new()
+            .attr(Attribute::optional("allowed_methods", Type::Set(Box::new(Type::String))));
         let schema =
             Schema::new().block(infra_core::Block::list("cors_rule", cors).deprecated(message));
         let mut registry = Registry::new();
@@ -753,20 +712,14 @@ data "fake_thing" "none" {}
             .collect();
         assert_eq!(
             located,
-            [
-                ("Argument is deprecated", message, 2),
-                ("Argument is deprecated", message, 10),
-            ],
+            [("Argument is deprecated", message, 2), ("Argument is deprecated", message, 10),],
             "{warnings}"
         );
     }
 
     #[test]
     fn suggests_close_names() {
-        assert_eq!(
-            closest("aws_vcp", &["aws_vpc", "aws_subnet"]),
-            Some("aws_vpc")
-        );
+        assert_eq!(closest("aws_vcp", &["aws_vpc", "aws_subnet"]), Some("aws_vpc"));
         assert_eq!(closest("zzz", &["aws_vpc"]), None);
     }
 }

@@ -19,10 +19,7 @@ pub enum Action {
 
 impl Action {
     pub fn is_destructive(self) -> bool {
-        matches!(
-            self,
-            Action::Delete | Action::DeleteThenCreate | Action::CreateThenDelete
-        )
+        matches!(self, Action::Delete | Action::DeleteThenCreate | Action::CreateThenDelete)
     }
 
     pub fn is_replace(self) -> bool {

@@ -67,10 +67,7 @@ impl ResourceId {
     }
 
     pub fn instance(&self, key: Option<InstanceKey>) -> Address {
-        Address {
-            resource: self.clone(),
-            key,
-        }
+        Address { resource: self.clone(), key }
     }
 
     /// `module.a.module.b` or the empty string for the root module.
@@ -98,21 +95,15 @@ impl ResourceId {
 /// ([`ResourceId::config_resource`]), sorted and without repeats. Terraform's reader refuses an
 /// instance key here.
 pub fn config_resources(dependencies: &[Address]) -> Vec<String> {
-    let mut out: Vec<String> = dependencies
-        .iter()
-        .map(|address| address.resource.config_resource())
-        .collect();
+    let mut out: Vec<String> =
+        dependencies.iter().map(|address| address.resource.config_resource()).collect();
     out.sort();
     out.dedup();
     out
 }
 
 pub fn module_address(module: &[String]) -> String {
-    module
-        .iter()
-        .map(|m| format!("module.{m}"))
-        .collect::<Vec<_>>()
-        .join(".")
+    module.iter().map(|m| format!("module.{m}")).collect::<Vec<_>>().join(".")
 }
 
 impl fmt::Display for ResourceId {
@@ -166,9 +157,7 @@ fn steps(text: &str) -> Option<Vec<Step>> {
             chars.next();
         }
         let valid = !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         if !valid {
             return None;
         }
@@ -341,10 +330,9 @@ impl AddressPattern {
                     [to.as_slice(), &address.resource.module[from.len()..]].concat();
                 Some(moved)
             }
-            (AddressPattern::Resource(_), AddressPattern::Resource(to)) => Some(Address {
-                resource: to.clone(),
-                key: address.key.clone(),
-            }),
+            (AddressPattern::Resource(_), AddressPattern::Resource(to)) => {
+                Some(Address { resource: to.clone(), key: address.key.clone() })
+            }
             (AddressPattern::Instance(_), AddressPattern::Instance(to)) => Some(to.clone()),
             // `aws_x.a` ↔ `aws_x.b[0]`: a resource without count and one of its instances.
             (AddressPattern::Resource(_), AddressPattern::Instance(to))
@@ -352,10 +340,9 @@ impl AddressPattern {
             {
                 Some(to.clone())
             }
-            (AddressPattern::Instance(_), AddressPattern::Resource(to)) => Some(Address {
-                resource: to.clone(),
-                key: None,
-            }),
+            (AddressPattern::Instance(_), AddressPattern::Resource(to)) => {
+                Some(Address { resource: to.clone(), key: None })
+            }
             _ => None,
         }
     }
@@ -369,34 +356,21 @@ mod tests {
     fn patterns_move_modules_resources_and_instances() {
         let pattern = |text: &str| text.parse::<AddressPattern>().unwrap();
         let address = |text: &str| text.parse::<Address>().unwrap();
-        assert_eq!(
-            pattern("module.a"),
-            AddressPattern::Module(vec!["a".into()])
-        );
-        let moved = pattern("module.a").rewrite(
-            &pattern("module.b.module.c"),
-            &address("module.a.test_network.x[1]"),
-        );
-        assert_eq!(
-            moved.unwrap().to_string(),
-            "module.b.module.c.test_network.x[1]"
-        );
+        assert_eq!(pattern("module.a"), AddressPattern::Module(vec!["a".into()]));
+        let moved = pattern("module.a")
+            .rewrite(&pattern("module.b.module.c"), &address("module.a.test_network.x[1]"));
+        assert_eq!(moved.unwrap().to_string(), "module.b.module.c.test_network.x[1]");
         let moved = pattern("test_database.old")
             .rewrite(&pattern("test_database.new"), &address("test_database.old"));
         assert_eq!(moved.unwrap().to_string(), "test_database.new");
         let moved = pattern("test_network.x")
             .rewrite(&pattern("test_network.x[0]"), &address("test_network.x"));
         assert_eq!(moved.unwrap().to_string(), "test_network.x[0]");
-        let moved = pattern("test_network.x[\"a\"]").rewrite(
-            &pattern("test_network.y"),
-            &address("test_network.x[\"a\"]"),
-        );
+        let moved = pattern("test_network.x[\"a\"]")
+            .rewrite(&pattern("test_network.y"), &address("test_network.x[\"a\"]"));
         assert_eq!(moved.unwrap().to_string(), "test_network.y");
         assert!(pattern("module.a")
-            .rewrite(
-                &pattern("test_network.y"),
-                &address("module.a.test_network.x")
-            )
+            .rewrite(&pattern("test_network.y"), &address("module.a.test_network.x"))
             .is_none());
         assert!(pattern("test_network.x")
             .in_module(&["m".into()])
@@ -422,9 +396,8 @@ mod tests {
         assert_eq!(ephemeral.resource.mode, Mode::Ephemeral);
         assert!("test_network".parse::<Address>().is_err());
         assert!("test_network.main[x]".parse::<Address>().is_err());
-        let address: Address = "module.app[\"a.b\"].module.db[0].test_database.main[\"x]\"]"
-            .parse()
-            .unwrap();
+        let address: Address =
+            "module.app[\"a.b\"].module.db[0].test_database.main[\"x]\"]".parse().unwrap();
         assert_eq!(address.resource.module, vec!["app[\"a.b\"]", "db[0]"]);
         assert_eq!(address.key, Some(InstanceKey::Key("x]".into())));
         assert_eq!(

@@ -33,9 +33,7 @@ impl Cidr {
                 IpAddr::V4(Ipv4Addr::from(u32::from(address) & mask(self.prefix)))
             }
             IpAddr::V6(address) => {
-                let mask = u128::MAX
-                    .checked_shl(128 - u32::from(self.prefix))
-                    .unwrap_or(0);
+                let mask = u128::MAX.checked_shl(128 - u32::from(self.prefix)).unwrap_or(0);
                 IpAddr::V6(Ipv6Addr::from(u128::from(address) & mask))
             }
         }
@@ -107,9 +105,7 @@ pub fn cidrhost(prefix: &str, hostnum: i64) -> Result<String, String> {
     let size: i64 = 1i64 << (32 - length as u32);
     let index = if hostnum < 0 { size + hostnum } else { hostnum };
     if index < 0 || index >= size {
-        return Err(format!(
-            "prefix of {length} does not accommodate a host numbered {hostnum}"
-        ));
+        return Err(format!("prefix of {length} does not accommodate a host numbered {hostnum}"));
     }
     let base = u32::from(address) & mask(length);
     Ok(Ipv4Addr::from(base + index as u32).to_string())

@@ -49,10 +49,7 @@ impl Diagnostic {
     }
 
     pub fn warning(summary: impl Into<String>, detail: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(summary, detail)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(summary, detail) }
     }
 
     pub fn at(mut self, location: Option<Location>) -> Diagnostic {
@@ -118,12 +115,7 @@ impl Diagnostics {
     /// Each diagnostic said of the resource instance at `address`.
     pub fn for_address(self, address: impl fmt::Display) -> Diagnostics {
         let address = address.to_string();
-        Diagnostics(
-            self.0
-                .into_iter()
-                .map(|d| d.for_address(&address))
-                .collect(),
-        )
+        Diagnostics(self.0.into_iter().map(|d| d.for_address(&address)).collect())
     }
 
     pub fn has_errors(&self) -> bool {

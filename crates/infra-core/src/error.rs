@@ -30,12 +30,7 @@ pub enum Cause {
 
 impl ProviderError {
     pub fn new(message: impl Into<String>) -> ProviderError {
-        ProviderError {
-            code: None,
-            message: message.into(),
-            cause: Cause::Failed,
-            request: None,
-        }
+        ProviderError { code: None, message: message.into(), cause: Cause::Failed, request: None }
     }
     pub fn with_code(code: impl Into<String>, message: impl Into<String>) -> ProviderError {
         ProviderError {

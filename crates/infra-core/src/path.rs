@@ -79,9 +79,6 @@ mod tests {
             ]
         );
         assert_eq!(format_path(&steps), "ingress[0].cidr_blocks");
-        assert_eq!(
-            parse_path("tags[\"Name\"]")[1],
-            PathStep::Attr("Name".into())
-        );
+        assert_eq!(parse_path("tags[\"Name\"]")[1], PathStep::Attr("Name".into()));
     }
 }

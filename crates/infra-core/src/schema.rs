@@ -320,10 +320,7 @@ impl Attribute {
         self.presence != Presence::Computed
     }
     pub fn is_computed(&self) -> bool {
-        matches!(
-            self.presence,
-            Presence::Computed | Presence::OptionalComputed
-        )
+        matches!(self.presence, Presence::Computed | Presence::OptionalComputed)
     }
 }
 
@@ -391,17 +388,11 @@ impl Block {
         }
     }
     pub fn set(name: &'static str, schema: Schema) -> Block {
-        Block {
-            nesting: Nesting::Set,
-            ..Block::list(name, schema)
-        }
+        Block { nesting: Nesting::Set, ..Block::list(name, schema) }
     }
     /// At most one block, still stored as a list of one object.
     pub fn single(name: &'static str, schema: Schema) -> Block {
-        Block {
-            max_items: Some(1),
-            ..Block::list(name, schema)
-        }
+        Block { max_items: Some(1), ..Block::list(name, schema) }
     }
     pub fn force_new(mut self) -> Block {
         self.force_new = true;
@@ -597,10 +588,9 @@ impl Schema {
         why: &'static str,
     ) -> Schema {
         match shape.into() {
-            Shape::Attribute(ty) => self.attr(Attribute {
-                not_supported: Some(why),
-                ..Attribute::optional(name, ty)
-            }),
+            Shape::Attribute(ty) => {
+                self.attr(Attribute { not_supported: Some(why), ..Attribute::optional(name, ty) })
+            }
             Shape::Block(nesting) => self.block(Block {
                 nesting,
                 not_supported: Some(why),
@@ -620,12 +610,7 @@ impl Schema {
             .iter()
             .filter(|a| a.not_supported.is_some())
             .map(|a| a.name)
-            .chain(
-                self.blocks
-                    .iter()
-                    .filter(|b| b.not_supported.is_some())
-                    .map(|b| b.name),
-            );
+            .chain(self.blocks.iter().filter(|b| b.not_supported.is_some()).map(|b| b.name));
         let Some(entries) = read.map_mut() else {
             return;
         };
@@ -656,10 +641,7 @@ impl Schema {
                 .iter()
                 .map(|operation| {
                     let text = configured.get(*operation).cloned();
-                    (
-                        operation.to_string(),
-                        text.map_or(Value::Null, Value::String),
-                    )
+                    (operation.to_string(), text.map_or(Value::Null, Value::String))
                 })
                 .collect(),
         )
@@ -692,10 +674,7 @@ impl Schema {
             .attributes
             .iter()
             .map(|attribute| (attribute.name.to_string(), attribute.ty.cty_json()));
-        let blocks = self
-            .blocks
-            .iter()
-            .map(|block| (block.name.to_string(), block.cty_json()));
+        let blocks = self.blocks.iter().map(|block| (block.name.to_string(), block.cty_json()));
         attributes.chain(blocks).collect()
     }
 
@@ -712,18 +691,12 @@ impl Schema {
             flag("required", attribute.presence == Presence::Required);
             flag(
                 "optional",
-                matches!(
-                    attribute.presence,
-                    Presence::Optional | Presence::OptionalComputed
-                ),
+                matches!(attribute.presence, Presence::Optional | Presence::OptionalComputed),
             );
             flag("computed", attribute.is_computed());
             flag("sensitive", attribute.sensitive);
             flag("write_only", attribute.write_only);
-            flag(
-                "deprecated",
-                attribute.config_only || attribute.deprecated.is_some(),
-            );
+            flag("deprecated", attribute.config_only || attribute.deprecated.is_some());
             attributes.insert(attribute.name.to_string(), serde_json::Value::Object(entry));
         }
         for block in self.blocks.iter().filter(|block| block.attribute_mode) {
@@ -832,12 +805,8 @@ impl Schema {
             }
         }
         for block in &self.blocks {
-            for (index, item) in value
-                .get(block.name)
-                .as_list()
-                .unwrap_or_default()
-                .iter()
-                .enumerate()
+            for (index, item) in
+                value.get(block.name).as_list().unwrap_or_default().iter().enumerate()
             {
                 if let Some(path) = block.schema.unknown_configured_path(item) {
                     return Some(format!("{}[{index}].{path}", block.name));
@@ -906,10 +875,7 @@ impl Schema {
             if let Some(message) = check_type(&attribute.ty, v.unmarked()) {
                 problems.push((
                     path(attribute.name),
-                    format!(
-                        "Inappropriate value for attribute \"{}\": {message}.",
-                        attribute.name
-                    ),
+                    format!("Inappropriate value for attribute \"{}\": {message}.", attribute.name),
                 ));
                 continue;
             }
@@ -944,10 +910,7 @@ impl Schema {
             if items.len() < block.min_items {
                 problems.push((
                     path(block.name),
-                    format!(
-                        "At least {} \"{}\" block is required.",
-                        block.min_items, block.name
-                    ),
+                    format!("At least {} \"{}\" block is required.", block.min_items, block.name),
                 ));
             }
             if let Some(max) = block.max_items {
@@ -984,14 +947,10 @@ impl Schema {
         // What infra does not support is in every object all the same, as the provider
         // stores it unset.
         for attribute in self.attributes.iter().filter(|a| a.not_supported.is_some()) {
-            entries
-                .entry(attribute.name.to_string())
-                .or_insert(Value::Null);
+            entries.entry(attribute.name.to_string()).or_insert(Value::Null);
         }
         for block in self.blocks.iter().filter(|b| b.not_supported.is_some()) {
-            entries
-                .entry(block.name.to_string())
-                .or_insert_with(|| block.absent());
+            entries.entry(block.name.to_string()).or_insert_with(|| block.absent());
         }
         for attribute in &self.attributes {
             if let Some(v) = entries.get_mut(attribute.name) {
@@ -1064,25 +1023,17 @@ fn check_type(ty: &Type, value: &Value) -> Option<String> {
         (Type::Number, v) => v.as_f64().is_some(),
         (Type::Bool, v) => v.as_bool().is_some(),
         (Type::List(element) | Type::Set(element), Value::List(items)) => {
-            return items
-                .iter()
-                .find_map(|item| check_type(element, item.unmarked()));
+            return items.iter().find_map(|item| check_type(element, item.unmarked()));
         }
         (Type::Map(element), Value::Map(entries)) => {
-            return entries
-                .values()
-                .find_map(|item| check_type(element, item.unmarked()));
+            return entries.values().find_map(|item| check_type(element, item.unmarked()));
         }
         _ => false,
     };
     if ok {
         None
     } else {
-        Some(format!(
-            "{} required, got {}",
-            type_label(ty),
-            value.type_name()
-        ))
+        Some(format!("{} required, got {}", type_label(ty), value.type_name()))
     }
 }
 
@@ -1213,9 +1164,7 @@ fn cidr_network_problems(key: &str, text: &str, (min, max): (u8, u8), secret: bo
 /// A number as a check's message shows it: whole when it is whole, as Go's `%d` of the int the
 /// SDK decoded.
 fn number_text(value: &Value, n: f64) -> String {
-    value
-        .as_i64()
-        .map_or_else(|| n.to_string(), |whole| whole.to_string())
+    value.as_i64().map_or_else(|| n.to_string(), |whole| whole.to_string())
 }
 
 /// The problems `check` finds in the value of the attribute `name` at `at` (`ingress[0].port`),
@@ -1243,11 +1192,7 @@ fn check_problems(
             .enumerate()
             .filter_map(|(i, item)| Some((format!("{at}[{i}]"), item.unmarked().as_str()?)))
             .collect(),
-        other => other
-            .as_str()
-            .map(|text| (at.to_string(), text))
-            .into_iter()
-            .collect(),
+        other => other.as_str().map(|text| (at.to_string(), text)).into_iter().collect(),
     };
     let each_string = |problem: &dyn Fn(&str, &str) -> Option<String>| -> Vec<(String, String)> {
         strings
@@ -1380,12 +1325,7 @@ mod tests {
     #[test]
     fn cidr_networks_are_checked_as_the_sdk_checks_them() {
         let problems = |text: &str| cidr_network_problems("k", text, (0, 32), false);
-        for good in [
-            "10.0.0.0/8",
-            "0.0.0.0/0",
-            "2001:db8::/32",
-            "192.168.1.128/25",
-        ] {
+        for good in ["10.0.0.0/8", "0.0.0.0/0", "2001:db8::/32", "192.168.1.128/25"] {
             assert_eq!(problems(good), Vec::<String>::new(), "{good}");
         }
         assert_eq!(
@@ -1447,10 +1387,7 @@ mod tests {
     fn validation_names_the_path() {
         let value = Value::map([
             ("cidr_block", Value::string("10.0.0.0/33")),
-            (
-                "ingress",
-                Value::List(vec![Value::map([("from_port", Value::Number(70000.0))])]),
-            ),
+            ("ingress", Value::List(vec![Value::map([("from_port", Value::Number(70000.0))])])),
         ]);
         let problems = schema().validate(&value);
         assert_eq!(problems.len(), 2, "{problems:?}");
@@ -1484,10 +1421,7 @@ mod tests {
         assert_eq!(
             problems,
             [
-                (
-                    "mode".to_string(),
-                    r#"expected mode to be one of ["a" "b"], got c"#.to_string()
-                ),
+                ("mode".to_string(), r#"expected mode to be one of ["a" "b"], got c"#.to_string()),
                 (
                     "rule[0].events[1]".to_string(),
                     r#"expected events to be one of ["start"], got stop"#.to_string()
@@ -1512,10 +1446,8 @@ mod tests {
             ),
         ));
         let rule = |id: &str| Value::map([("id", Value::string(id))]);
-        let problems = schema.validate(&Value::map([(
-            "rule",
-            Value::List(vec![rule("ok"), rule("Long")]),
-        )]));
+        let problems =
+            schema.validate(&Value::map([("rule", Value::List(vec![rule("ok"), rule("Long")]))]));
         assert_eq!(
             problems,
             [
@@ -1588,10 +1520,7 @@ mod tests {
             [
                 ("name", "\"name\": conflicts with name_prefix"),
                 ("name_prefix", "\"name_prefix\": conflicts with name"),
-                (
-                    "cores",
-                    "\"cores\": conflicts with cpu_options.0.core_count"
-                ),
+                ("cores", "\"cores\": conflicts with cpu_options.0.core_count"),
                 ("cpu_options", "\"cpu_options\": conflicts with name"),
             ]
             .map(|(at, message)| (at.to_string(), message.to_string()))
@@ -1620,14 +1549,8 @@ mod tests {
             problems(vec![]),
             [
                 ("ami", "\"ami\": one of `ami,template` must be specified"),
-                (
-                    "file",
-                    "\"file\": one of `bucket,file,image` must be specified"
-                ),
-                (
-                    "image",
-                    "\"image\": one of `bucket,file,image` must be specified"
-                ),
+                ("file", "\"file\": one of `bucket,file,image` must be specified"),
+                ("image", "\"image\": one of `bucket,file,image` must be specified"),
             ]
             .map(|(at, message)| (at.to_string(), message.to_string()))
         );
@@ -1648,10 +1571,7 @@ mod tests {
                     "\"image\": only one of `bucket,file,image` can be specified, but \
                      `bucket,file` were specified."
                 ),
-                (
-                    "bucket",
-                    "\"bucket\": all of `bucket,key` must be specified"
-                ),
+                ("bucket", "\"bucket\": all of `bucket,key` must be specified"),
             ]
             .map(|(at, message)| (at.to_string(), message.to_string()))
         );
@@ -1680,10 +1600,7 @@ mod tests {
         ]));
         assert_eq!(problems.len(), 2, "{problems:?}");
         for (_, message) in &problems {
-            assert!(
-                !message.contains("hunter2") && !message.contains("s3cret"),
-                "{message}"
-            );
+            assert!(!message.contains("hunter2") && !message.contains("s3cret"), "{message}");
             assert!(
                 message.ends_with("got (sensitive value)") && message.contains("to be one of"),
                 "{message}"
@@ -1694,21 +1611,13 @@ mod tests {
     #[test]
     fn a_text_check_gives_its_own_message_for_a_string_and_each_listed_string() {
         fn has_x(name: &str, text: &str) -> Option<String> {
-            text.contains('x')
-                .then(|| format!("\"{name}\" ({text}) has an x"))
+            text.contains('x').then(|| format!("\"{name}\" ({text}) has an x"))
         }
-        let no_x = TextCheck {
-            name: "no x",
-            check: has_x,
-        };
+        let no_x = TextCheck { name: "no x", check: has_x };
         let schema = Schema::new()
             .attr(Attribute::optional("one", Type::String).check(Check::Text(no_x)))
             .attr(Attribute::optional("many", Type::list(Type::String)).check(Check::Text(no_x)))
-            .attr(
-                Attribute::optional("secret", Type::String)
-                    .sensitive()
-                    .check(Check::Text(no_x)),
-            )
+            .attr(Attribute::optional("secret", Type::String).sensitive().check(Check::Text(no_x)))
             .block(Block::list(
                 "inner",
                 Schema::new()
@@ -1718,52 +1627,29 @@ mod tests {
             ("one", Value::string("ax")),
             (
                 "many",
-                Value::List(vec![
-                    Value::string("b"),
-                    Value::string("cx"),
-                    Value::string("dx"),
-                ]),
+                Value::List(vec![Value::string("b"), Value::string("cx"), Value::string("dx")]),
             ),
             ("secret", Value::string("xyz")),
-            (
-                "inner",
-                Value::List(vec![Value::map([("one", Value::string("ex"))])]),
-            ),
+            ("inner", Value::List(vec![Value::map([("one", Value::string("ex"))])])),
         ]));
         assert_eq!(
             problems,
             vec![
                 ("one".to_string(), "\"one\" (ax) has an x".to_string()),
-                (
-                    "many[1]".to_string(),
-                    "\"many.1\" (cx) has an x".to_string()
-                ),
-                (
-                    "many[2]".to_string(),
-                    "\"many.2\" (dx) has an x".to_string()
-                ),
-                (
-                    "secret".to_string(),
-                    "\"secret\" ((sensitive value)) has an x".to_string()
-                ),
-                (
-                    "inner[0].one".to_string(),
-                    "\"inner.0.one\" (ex) has an x".to_string()
-                ),
+                ("many[1]".to_string(), "\"many.1\" (cx) has an x".to_string()),
+                ("many[2]".to_string(), "\"many.2\" (dx) has an x".to_string()),
+                ("secret".to_string(), "\"secret\" ((sensitive value)) has an x".to_string()),
+                ("inner[0].one".to_string(), "\"inner.0.one\" (ex) has an x".to_string()),
             ]
         );
-        assert!(schema
-            .validate(&Value::map([("one", Value::string("fine"))]))
-            .is_empty());
+        assert!(schema.validate(&Value::map([("one", Value::string("fine"))])).is_empty());
         // A secret empty string leaves the message as the check wrote it.
         let not_empty = TextCheck {
             name: "not empty",
             check: |name, text| text.is_empty().then(|| format!("\"{name}\" is empty")),
         };
         let secret = Schema::new().attr(
-            Attribute::optional("token", Type::String)
-                .sensitive()
-                .check(Check::Text(not_empty)),
+            Attribute::optional("token", Type::String).sensitive().check(Check::Text(not_empty)),
         );
         assert_eq!(
             secret.validate(&Value::map([("token", Value::string(""))]))[0].1,
@@ -1776,9 +1662,7 @@ mod tests {
         let schema = Schema::new()
             .attr(Attribute::optional("name", Type::String).check(Check::Length(1, 3)))
             .attr(
-                Attribute::optional("token", Type::String)
-                    .sensitive()
-                    .check(Check::Length(0, 2)),
+                Attribute::optional("token", Type::String).sensitive().check(Check::Length(0, 2)),
             );
         let problems = |name: &str| schema.validate(&Value::map([("name", Value::string(name))]));
         assert!(problems("abc").is_empty());
@@ -1861,51 +1745,37 @@ mod tests {
             .not_supported("health", Nesting::Single, "set it outside infra")
             .block(Block::list(
                 "action",
-                Schema::new()
-                    .attr(Attribute::required("type", Type::String))
-                    .not_supported("jwt_validation", Nesting::List, "use a Lambda"),
+                Schema::new().attr(Attribute::required("type", Type::String)).not_supported(
+                    "jwt_validation",
+                    Nesting::List,
+                    "use a Lambda",
+                ),
             ))
     }
 
     #[test]
     fn a_not_supported_argument_is_an_error_when_set_and_null_when_not() {
         let schema = with_not_supported();
-        let unset = Value::map([
-            ("name", Value::string("a")),
-            ("connection_logs", Value::List(vec![])),
-        ]);
+        let unset =
+            Value::map([("name", Value::string("a")), ("connection_logs", Value::List(vec![]))]);
         assert_eq!(schema.validate(&unset), vec![]);
 
         let set = Value::map([
             ("name", Value::string("a")),
             ("zonal_shift", Value::Bool(false)),
-            (
-                "connection_logs",
-                Value::List(vec![Value::Map(Default::default())]),
-            ),
+            ("connection_logs", Value::List(vec![Value::Map(Default::default())])),
             ("health", Value::Unknown),
             (
                 "action",
                 Value::List(vec![Value::map([
                     ("type", Value::string("forward")),
-                    (
-                        "jwt_validation",
-                        Value::List(vec![Value::Map(Default::default())]),
-                    ),
+                    ("jwt_validation", Value::List(vec![Value::Map(Default::default())])),
                 ])]),
             ),
         ]);
         let problems = schema.validate(&set);
         let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
-        assert_eq!(
-            paths,
-            [
-                "zonal_shift",
-                "connection_logs",
-                "health",
-                "action[0].jwt_validation"
-            ]
-        );
+        assert_eq!(paths, ["zonal_shift", "connection_logs", "health", "action[0].jwt_validation"]);
         assert!(
             problems[0]
                 .1
@@ -1917,10 +1787,7 @@ mod tests {
         // Every object holds them as the provider stores them unset.
         let mut stored = Value::map([
             ("name", Value::string("a")),
-            (
-                "action",
-                Value::List(vec![Value::map([("type", Value::string("forward"))])]),
-            ),
+            ("action", Value::List(vec![Value::map([("type", Value::string("forward"))])])),
         ]);
         schema.normalize(&mut stored);
         assert_eq!(stored.get("zonal_shift"), &Value::Null);
@@ -1946,14 +1813,8 @@ mod tests {
             json["block"]["attributes"]["zonal_shift"],
             serde_json::json!({"type": "bool", "optional": true})
         );
-        assert_eq!(
-            json["block"]["block_types"]["connection_logs"]["nesting_mode"],
-            "list"
-        );
-        assert_eq!(
-            json["block"]["block_types"]["health"]["nesting_mode"],
-            "single"
-        );
+        assert_eq!(json["block"]["block_types"]["connection_logs"]["nesting_mode"], "list");
+        assert_eq!(json["block"]["block_types"]["health"]["nesting_mode"], "single");
         assert_eq!(
             json["block"]["block_types"]["action"]["block"]["block_types"]["jwt_validation"]
                 ["nesting_mode"],
@@ -1969,11 +1830,7 @@ mod tests {
             .attr(Attribute::optional("from_port", Type::Number))
             .attr(Attribute::optional("cidr_blocks", Type::list(Type::String)));
         let json = Schema::new()
-            .block(
-                Block::set("ingress", rule.clone())
-                    .computed()
-                    .attribute_mode(),
-            )
+            .block(Block::set("ingress", rule.clone()).computed().attribute_mode())
             .block(Block::list("rule", rule))
             .to_terraform_json();
         assert_eq!(
@@ -1992,15 +1849,9 @@ mod tests {
     fn normalize_sorts_sets() {
         let mut a = Value::map([
             ("cidr_block", Value::string("10.0.0.0/16")),
-            (
-                "ids",
-                Value::List(vec![Value::string("b"), Value::string("a")]),
-            ),
+            ("ids", Value::List(vec![Value::string("b"), Value::string("a")])),
         ]);
         schema().normalize(&mut a);
-        assert_eq!(
-            a.get("ids"),
-            &Value::List(vec![Value::string("a"), Value::string("b")])
-        );
+        assert_eq!(a.get("ids"), &Value::List(vec![Value::string("a"), Value::string("b")]));
     }
 }

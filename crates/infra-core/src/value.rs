@@ -79,12 +79,9 @@ impl Value {
         match self {
             Value::Sensitive(inner) => inner.unmark_deep(),
             Value::List(items) => Value::List(items.iter().map(Value::unmark_deep).collect()),
-            Value::Map(entries) => Value::Map(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.unmark_deep()))
-                    .collect(),
-            ),
+            Value::Map(entries) => {
+                Value::Map(entries.iter().map(|(k, v)| (k.clone(), v.unmark_deep())).collect())
+            }
             other => other.clone(),
         }
     }
@@ -157,9 +154,7 @@ impl Value {
 
     /// A whole number, if the value is one.
     pub fn as_i64(&self) -> Option<i64> {
-        self.as_f64()
-            .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
-            .map(|n| n as i64)
+        self.as_f64().filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15).map(|n| n as i64)
     }
 
     pub fn as_list(&self) -> Option<&[Value]> {
@@ -246,12 +241,9 @@ impl Value {
             Value::Number(n) => number_to_json(*n),
             Value::String(s) => J::String(s.clone()),
             Value::List(items) => J::Array(items.iter().map(Value::to_json).collect()),
-            Value::Map(entries) => J::Object(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.clone(), v.to_json()))
-                    .collect(),
-            ),
+            Value::Map(entries) => {
+                J::Object(entries.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+            }
             Value::Sensitive(inner) => inner.to_json(),
         }
     }
@@ -364,12 +356,9 @@ impl Value {
             J::Number(n) => Value::Number(n.as_f64().unwrap_or(0.0)),
             J::String(s) => Value::String(s.clone()),
             J::Array(items) => Value::List(items.iter().map(Value::from_json).collect()),
-            J::Object(entries) => Value::Map(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Value::from_json(v)))
-                    .collect(),
-            ),
+            J::Object(entries) => {
+                Value::Map(entries.iter().map(|(k, v)| (k.clone(), Value::from_json(v))).collect())
+            }
         }
     }
 
@@ -418,11 +407,7 @@ fn collect_sensitive_paths(value: &Value, prefix: String, out: &mut Vec<String>)
         }
         Value::Map(entries) => {
             for (k, v) in entries {
-                let path = if prefix.is_empty() {
-                    k.clone()
-                } else {
-                    format!("{prefix}.{k}")
-                };
+                let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
                 collect_sensitive_paths(v, path, out);
             }
         }
@@ -514,26 +499,14 @@ mod tests {
         let from = Value::map([
             ("password", Value::string("x").mark_sensitive()),
             ("name", Value::string("n")),
-            (
-                "triggers",
-                Value::map([("pw", Value::string("x").mark_sensitive())]),
-            ),
-            (
-                "keys",
-                Value::List(vec![Value::string("a").mark_sensitive()]),
-            ),
+            ("triggers", Value::map([("pw", Value::string("x").mark_sensitive())])),
+            ("keys", Value::List(vec![Value::string("a").mark_sensitive()])),
         ]);
         let mut returned = Value::map([
             ("password", Value::string("x")),
             ("name", Value::string("n")),
-            (
-                "triggers",
-                Value::map([("pw", Value::string("x")), ("other", Value::string("o"))]),
-            ),
-            (
-                "keys",
-                Value::List(vec![Value::string("b"), Value::string("a")]),
-            ),
+            ("triggers", Value::map([("pw", Value::string("x")), ("other", Value::string("o"))])),
+            ("keys", Value::List(vec![Value::string("b"), Value::string("a")])),
             ("id", Value::string("i-1")),
         ]);
         returned.carry_marks(&from);

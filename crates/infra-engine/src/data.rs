@@ -89,13 +89,8 @@ pub async fn read_data_sources(
             let value = if deferred.contains(id) || !instance.value.is_wholly_known() {
                 Value::Unknown
             } else {
-                match read_one(
-                    data_source.as_ref(),
-                    &instance.address,
-                    &instance.value,
-                    observer,
-                )
-                .await
+                match read_one(data_source.as_ref(), &instance.address, &instance.value, observer)
+                    .await
                 {
                     Ok(value) => value,
                     Err(error) => {
@@ -196,9 +191,7 @@ pub(crate) async fn read_one(
     configured: &Value,
     observer: &dyn Observer,
 ) -> Result<Value, ProviderError> {
-    observer.event(Event::ReadingData {
-        address: address.clone(),
-    });
+    observer.event(Event::ReadingData { address: address.clone() });
     let started = std::time::Instant::now();
     let value = reader.read(&configured.unmark_deep()).await?;
     if address.resource.mode == Mode::Ephemeral {
@@ -216,10 +209,7 @@ pub(crate) async fn read_one(
 pub fn opened(data: &BTreeMap<ResourceId, ResourceValue>) -> BTreeSet<Address> {
     let mut open = BTreeSet::new();
     for (id, value) in data.iter().filter(|(id, _)| id.mode == Mode::Ephemeral) {
-        let address = |key| Address {
-            resource: id.clone(),
-            key,
-        };
+        let address = |key| Address { resource: id.clone(), key };
         match value {
             ResourceValue::Single(value) if !value.is_unknown() => {
                 open.insert(address(None));

@@ -45,20 +45,15 @@ pub fn plan_instance(input: InstanceInput<'_>) -> InstancePlan {
     if input.resource.schema().timeouts.is_empty() {
         return decision;
     }
-    let stored = input
-        .prior
-        .map(|prior| prior.get("timeouts").unmark_deep())
-        .unwrap_or(Value::Null);
+    let stored =
+        input.prior.map(|prior| prior.get("timeouts").unmark_deep()).unwrap_or(Value::Null);
     let ignored = match &input.lifecycle.ignore_changes {
         IgnoreChanges::None => false,
         IgnoreChanges::All => true,
         IgnoreChanges::Paths(paths) => paths.iter().any(|path| path == "timeouts"),
     };
-    let timeouts = if ignored && input.prior.is_some() {
-        stored.clone()
-    } else {
-        input.timeouts.clone()
-    };
+    let timeouts =
+        if ignored && input.prior.is_some() { stored.clone() } else { input.timeouts.clone() };
     if decision.action == Action::NoOp && timeouts != stored {
         decision.action = Action::Update;
     }
@@ -99,28 +94,17 @@ fn plan_object(input: &InstanceInput<'_>) -> InstancePlan {
     let schema = input.resource.schema();
     let Some(prior) = input.prior else {
         let after = planned_object(input, None);
-        return InstancePlan {
-            action: Action::Create,
-            reason: None,
-            after,
-            replace_paths: vec![],
-        };
+        return InstancePlan { action: Action::Create, reason: None, after, replace_paths: vec![] };
     };
     let mut proposed = planned_object(input, Some(prior));
     apply_ignore_changes(schema, input.lifecycle, prior, &mut proposed);
     keep_cleared_changes(input, prior, &mut proposed);
 
     let changed = changed_paths(schema, prior, &proposed);
-    let mut replace_paths: Vec<String> = changed
-        .iter()
-        .filter(|c| c.force_new)
-        .map(|c| c.path.clone())
-        .collect();
+    let mut replace_paths: Vec<String> =
+        changed.iter().filter(|c| c.force_new).map(|c| c.path.clone()).collect();
     let changed_names: Vec<String> = changed.iter().map(|c| c.path.clone()).collect();
-    for path in input
-        .resource
-        .replacing_changes(prior, &proposed, &changed_names)
-    {
+    for path in input.resource.replacing_changes(prior, &proposed, &changed_names) {
         if !replace_paths.contains(&path) {
             replace_paths.push(path);
         }
@@ -142,12 +126,7 @@ fn plan_object(input: &InstanceInput<'_>) -> InstancePlan {
         } else {
             Reason::ReplaceBecauseCannotUpdate
         };
-        return InstancePlan {
-            action: replace_action,
-            reason: Some(reason),
-            after,
-            replace_paths,
-        };
+        return InstancePlan { action: replace_action, reason: Some(reason), after, replace_paths };
     }
     if changed.is_empty() {
         InstancePlan {
@@ -233,18 +212,13 @@ fn object_from_schema(schema: &Schema, config: &Value, prior: Option<&Value>) ->
     for block in &schema.blocks {
         if block.not_supported.is_some() {
             let kept = prior.map(|p| p.get(block.name)).filter(|v| !v.is_null());
-            out.insert(
-                block.name.to_string(),
-                kept.cloned().unwrap_or_else(|| block.absent()),
-            );
+            out.insert(block.name.to_string(), kept.cloned().unwrap_or_else(|| block.absent()));
             continue;
         }
         let configured = config.get(block.name);
         let items = match configured.unmarked() {
             Value::List(items) => {
-                let prior_items = prior
-                    .and_then(|p| p.get(block.name).as_list())
-                    .unwrap_or(&[]);
+                let prior_items = prior.and_then(|p| p.get(block.name).as_list()).unwrap_or(&[]);
                 let pairs = prior_counterparts(block, items, prior_items);
                 Value::List(
                     items
@@ -368,10 +342,8 @@ fn apply_ignore_changes(
         match steps.as_slice() {
             [infra_core::path::PathStep::Attr(name)] => {
                 entries.insert(name.clone(), prior.get(name).clone());
-                for follower in schema
-                    .attributes
-                    .iter()
-                    .filter(|a| a.follows == Some(name.as_str()))
+                for follower in
+                    schema.attributes.iter().filter(|a| a.follows == Some(name.as_str()))
                 {
                     entries.insert(follower.name.into(), prior.get(follower.name).clone());
                 }
@@ -509,10 +481,7 @@ pub fn equivalent(a: &Value, b: &Value) -> bool {
         (Value::Map(x), Value::Map(y)) => {
             let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
             keys.into_iter().all(|k| {
-                equivalent(
-                    x.get(k).unwrap_or(&Value::Null),
-                    y.get(k).unwrap_or(&Value::Null),
-                )
+                equivalent(x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null))
             })
         }
         (Value::List(x), Value::List(y)) => {
@@ -611,10 +580,7 @@ mod tests {
         Value::map([
             ("cidr_block", Value::string(cidr)),
             ("labels", Value::map([("Name", Value::string(name))])),
-            (
-                "ingress",
-                Value::List(vec![Value::map([("from_port", Value::Number(443.0))])]),
-            ),
+            ("ingress", Value::List(vec![Value::map([("from_port", Value::Number(443.0))])])),
         ])
     }
 
@@ -634,10 +600,7 @@ mod tests {
     /// What the provider would have stored after creating `config`.
     fn applied(config: &Value) -> Value {
         let mut value = decide(config, None, &Lifecycle::default()).after;
-        value
-            .map_mut()
-            .unwrap()
-            .insert("id".into(), Value::string("net-1"));
+        value.map_mut().unwrap().insert("id".into(), Value::string("net-1"));
         value
     }
 
@@ -647,34 +610,19 @@ mod tests {
         assert_eq!(plan.action, Action::Create);
         assert_eq!(plan.after.get("enable_dns_support"), &Value::Bool(true));
         assert_eq!(plan.after.get("id"), &Value::Unknown);
-        assert_eq!(
-            plan.after.get("all_labels").get("Team"),
-            &Value::string("platform")
-        );
-        assert_eq!(
-            plan.after.get("all_labels").get("Name"),
-            &Value::string("a")
-        );
+        assert_eq!(plan.after.get("all_labels").get("Team"), &Value::string("platform"));
+        assert_eq!(plan.after.get("all_labels").get("Name"), &Value::string("a"));
     }
 
     #[test]
     fn unchanged_is_no_op_tag_change_is_update_cidr_change_is_replace() {
         let prior = applied(&config("10.0.0.0/16", "a"));
         assert_eq!(
-            decide(
-                &config("10.0.0.0/16", "a"),
-                Some(&prior),
-                &Lifecycle::default()
-            )
-            .action,
+            decide(&config("10.0.0.0/16", "a"), Some(&prior), &Lifecycle::default()).action,
             Action::NoOp
         );
 
-        let update = decide(
-            &config("10.0.0.0/16", "b"),
-            Some(&prior),
-            &Lifecycle::default(),
-        );
+        let update = decide(&config("10.0.0.0/16", "b"), Some(&prior), &Lifecycle::default());
         assert_eq!(update.action, Action::Update);
         assert_eq!(
             update.after.get("id"),
@@ -682,11 +630,7 @@ mod tests {
             "an update keeps computed values"
         );
 
-        let replace = decide(
-            &config("10.1.0.0/16", "a"),
-            Some(&prior),
-            &Lifecycle::default(),
-        );
+        let replace = decide(&config("10.1.0.0/16", "a"), Some(&prior), &Lifecycle::default());
         assert_eq!(replace.action, Action::DeleteThenCreate);
         assert_eq!(replace.replace_paths, vec!["cidr_block".to_string()]);
         assert_eq!(
@@ -696,10 +640,7 @@ mod tests {
         );
         assert_eq!(replace.reason, Some(Reason::ReplaceBecauseCannotUpdate));
 
-        let create_first = Lifecycle {
-            create_before_destroy: true,
-            ..Lifecycle::default()
-        };
+        let create_first = Lifecycle { create_before_destroy: true, ..Lifecycle::default() };
         assert_eq!(
             decide(&config("10.1.0.0/16", "a"), Some(&prior), &create_first).action,
             Action::CreateThenDelete
@@ -718,11 +659,7 @@ mod tests {
         let prior = applied(&with_password(Some("one")));
         let removed = decide(&with_password(None), Some(&prior), &Lifecycle::default());
         assert_eq!(removed.action, Action::NoOp, "{:?}", removed.after);
-        let changed = decide(
-            &with_password(Some("two")),
-            Some(&prior),
-            &Lifecycle::default(),
-        );
+        let changed = decide(&with_password(Some("two")), Some(&prior), &Lifecycle::default());
         assert_eq!(changed.action, Action::Update);
         // In a replacement the new object keeps it too.
         let mut replaced_config = with_password(None);
@@ -732,10 +669,7 @@ mod tests {
             .insert("cidr_block".into(), Value::string("10.1.0.0/16"));
         let replaced = decide(&replaced_config, Some(&prior), &Lifecycle::default());
         assert_eq!(replaced.action, Action::DeleteThenCreate);
-        assert_eq!(
-            replaced.after.get("password").unmarked(),
-            &Value::string("one")
-        );
+        assert_eq!(replaced.after.get("password").unmarked(), &Value::string("one"));
     }
 
     #[test]
@@ -749,10 +683,7 @@ mod tests {
             decide(&config("10.0.0.0/16", "b"), Some(&prior), &ignore_tags).action,
             Action::NoOp
         );
-        let ignore_all = Lifecycle {
-            ignore_changes: IgnoreChanges::All,
-            ..Lifecycle::default()
-        };
+        let ignore_all = Lifecycle { ignore_changes: IgnoreChanges::All, ..Lifecycle::default() };
         assert_eq!(
             decide(&config("10.9.0.0/16", "b"), Some(&prior), &ignore_all).action,
             Action::NoOp
@@ -763,10 +694,7 @@ mod tests {
     fn an_unknown_reference_to_a_force_new_attribute_forces_replacement() {
         let prior = applied(&config("10.0.0.0/16", "a"));
         let mut unknown = config("10.0.0.0/16", "a");
-        unknown
-            .map_mut()
-            .unwrap()
-            .insert("cidr_block".into(), Value::Unknown);
+        unknown.map_mut().unwrap().insert("cidr_block".into(), Value::Unknown);
         assert_eq!(
             decide(&unknown, Some(&prior), &Lifecycle::default()).action,
             Action::DeleteThenCreate
@@ -776,10 +704,7 @@ mod tests {
     #[test]
     fn sensitive_attributes_are_marked() {
         let mut with_password = config("10.0.0.0/16", "a");
-        with_password
-            .map_mut()
-            .unwrap()
-            .insert("password".into(), Value::string("hunter2"));
+        with_password.map_mut().unwrap().insert("password".into(), Value::string("hunter2"));
         let plan = decide(&with_password, None, &Lifecycle::default());
         assert!(plan.after.get("password").is_sensitive());
         assert!(!plan.after.to_string().contains("hunter2"));
@@ -813,10 +738,8 @@ mod tests {
         let mut prior = applied(&config("10.0.0.0/16", "a"));
         let entries = prior.map_mut().unwrap();
         entries.insert("zonal_shift".into(), Value::Bool(true));
-        entries.insert(
-            "logs".into(),
-            Value::List(vec![Value::map([("bucket", Value::string("b"))])]),
-        );
+        entries
+            .insert("logs".into(), Value::List(vec![Value::map([("bucket", Value::string("b"))])]));
         let kept = decide(Some(&prior));
         assert_eq!(kept.action, Action::NoOp);
         assert_eq!(kept.after.get("zonal_shift"), &Value::Bool(true));
@@ -902,33 +825,17 @@ mod set_pairing_tests {
     #[test]
     fn a_set_item_takes_its_computed_values_from_the_prior_item_it_agrees_with() {
         let block = replica_block();
-        let prior = [
-            item("eu-west-1", Some("arn-eu")),
-            item("us-west-2", Some("arn-us")),
-        ];
-        let config = [
-            item("us-west-2", None),
-            item("ap-south-1", None),
-            item("eu-west-1", None),
-        ];
+        let prior = [item("eu-west-1", Some("arn-eu")), item("us-west-2", Some("arn-us"))];
+        let config = [item("us-west-2", None), item("ap-south-1", None), item("eu-west-1", None)];
         let pairs = prior_counterparts(&block, &config, &prior);
-        assert_eq!(
-            pairs[0].map(|p| p.get("arn").clone()),
-            Some(Value::string("arn-us"))
-        );
+        assert_eq!(pairs[0].map(|p| p.get("arn").clone()), Some(Value::string("arn-us")));
         assert_eq!(pairs[1], None, "a new item pairs with nothing left");
-        assert_eq!(
-            pairs[2].map(|p| p.get("arn").clone()),
-            Some(Value::string("arn-eu"))
-        );
+        assert_eq!(pairs[2].map(|p| p.get("arn").clone()), Some(Value::string("arn-eu")));
 
         // A list pairs by position.
         let list = Block::list("replica", block.schema.clone());
         let pairs = prior_counterparts(&list, &config[..2], &prior);
-        assert_eq!(
-            pairs[0].map(|p| p.get("arn").clone()),
-            Some(Value::string("arn-eu"))
-        );
+        assert_eq!(pairs[0].map(|p| p.get("arn").clone()), Some(Value::string("arn-eu")));
     }
 
     /// An Optional+Computed block inside a set item (an ECS lifecycle hook's
@@ -943,9 +850,7 @@ mod set_pairing_tests {
         .computed();
         let hook = Block::set(
             "lifecycle_hook",
-            Schema::new()
-                .attr(Attribute::required("target_type", Type::String))
-                .block(timeout),
+            Schema::new().attr(Attribute::required("target_type", Type::String)).block(timeout),
         );
         let schema = Schema::new().block(hook);
         let filled = Value::map([(
@@ -956,19 +861,13 @@ mod set_pairing_tests {
             "lifecycle_hook",
             Value::List(vec![Value::map([
                 ("target_type", Value::string("PAUSE")),
-                (
-                    "timeout_configuration",
-                    filled.get("timeout_configuration").clone(),
-                ),
+                ("timeout_configuration", filled.get("timeout_configuration").clone()),
             ])]),
         )]);
         let config = |target_type: &str| {
             Value::map([(
                 "lifecycle_hook",
-                Value::List(vec![Value::map([(
-                    "target_type",
-                    Value::string(target_type),
-                )])]),
+                Value::List(vec![Value::map([("target_type", Value::string(target_type))])]),
             )])
         };
         let kept = object_from_schema(&schema, &config("PAUSE"), Some(&prior));

@@ -69,11 +69,7 @@ pub enum ApplyError {
     Config(infra_core::Diagnostics),
     /// Stopped by [`Executor::stop`]: `finished` operations completed (and are in the state),
     /// `not_started` were never begun, and `failed` had failed before the stop.
-    Interrupted {
-        finished: usize,
-        not_started: usize,
-        failed: Vec<OperationError>,
-    },
+    Interrupted { finished: usize, not_started: usize, failed: Vec<OperationError> },
 }
 
 impl std::fmt::Display for ApplyError {
@@ -90,11 +86,7 @@ impl std::fmt::Display for ApplyError {
             }
             ApplyError::State(error) => write!(f, "{error}"),
             ApplyError::Config(diagnostics) => write!(f, "{diagnostics}"),
-            ApplyError::Interrupted {
-                finished,
-                not_started,
-                failed,
-            } => {
+            ApplyError::Interrupted { finished, not_started, failed } => {
                 write!(
                     f,
                     "Interrupted: {finished} operations finished, {not_started} not started"
@@ -147,12 +139,8 @@ impl Executor<'_> {
         if let Err(cycle) = graph.topological_order() {
             return (state, Err(cycle_error(&cycle)));
         }
-        let changes: BTreeMap<&Address, &ResourceChange> = plan
-            .changes
-            .iter()
-            .filter(|c| c.deposed.is_none())
-            .map(|c| (&c.address, c))
-            .collect();
+        let changes: BTreeMap<&Address, &ResourceChange> =
+            plan.changes.iter().filter(|c| c.deposed.is_none()).map(|c| (&c.address, c)).collect();
         let resources = self.config.resources_by_id();
 
         // The rollout records as the apply found them: a create_before_destroy replacement
@@ -165,10 +153,7 @@ impl Executor<'_> {
         let mut schedule = Schedule::of(&graph);
         let mut running = FuturesUnordered::new();
         let mut fatal: Option<ApplyError> = None;
-        let operations = graph
-            .nodes()
-            .filter(|node| changes.contains_key(&node.0))
-            .count();
+        let operations = graph.nodes().filter(|node| changes.contains_key(&node.0)).count();
         let mut finished = 0;
         let failed_before = errors.len();
         let watchdog = crate::watchdog::Watchdog::start(self.watchdog_quiet);
@@ -251,12 +236,7 @@ impl Executor<'_> {
         resources: &BTreeMap<&ResourceId, &ResourceConfig>,
         outcome: Outcome,
     ) -> (State, Result<(), ApplyError>) {
-        let Outcome {
-            mut fatal,
-            mut errors,
-            finished,
-            not_started,
-        } = outcome;
+        let Outcome { mut fatal, mut errors, finished, not_started } = outcome;
         if self.stop.load(Ordering::SeqCst) && fatal.is_none() && not_started > 0 {
             // The failures go with the interruption, so that both are reported.
             fatal = Some(ApplyError::Interrupted {
@@ -350,11 +330,8 @@ impl Executor<'_> {
     ) -> Vec<infra_core::CheckResult> {
         let data = self.data.borrow();
         let values = StateValues::applied(state, resources, &data);
-        let objects: Vec<(&Address, &Value)> = state
-            .resources
-            .iter()
-            .map(|(address, resource)| (address, &resource.value))
-            .collect();
+        let objects: Vec<(&Address, &Value)> =
+            state.resources.iter().map(|(address, resource)| (address, &resource.value)).collect();
         self.evaluator.check_results(&values, &objects)
     }
 
@@ -374,20 +351,12 @@ impl Executor<'_> {
         let outputs = {
             let data = self.data.borrow();
             let values = StateValues::applied(state, resources, &data);
-            self.evaluator
-                .outputs(&values)
-                .map_err(ApplyError::Config)?
+            self.evaluator.outputs(&values).map_err(ApplyError::Config)?
         };
         state.outputs = outputs
             .into_iter()
             .map(|(name, output)| {
-                (
-                    name,
-                    OutputState {
-                        value: output.value,
-                        sensitive: output.sensitive,
-                    },
-                )
+                (name, OutputState { value: output.value, sensitive: output.sensitive })
             })
             .collect();
         persist(self.backend, state).map_err(ApplyError::State)
@@ -412,9 +381,7 @@ impl Executor<'_> {
     ) -> Result<(), RunError> {
         let address = &node.0;
         if change.action == Action::Read {
-            return self
-                .read_deferred(address, change, state, resources, expansions)
-                .await;
+            return self.read_deferred(address, change, state, resources, expansions).await;
         }
         let configuration = self.configuration_of(address, state);
         let registry = self.registry.for_configuration(&configuration);
@@ -448,8 +415,7 @@ impl Executor<'_> {
                 if change.action == Action::Update {
                     return Ok(());
                 }
-                self.provision_created(address, resource_type, state, resources)
-                    .await?;
+                self.provision_created(address, resource_type, state, resources).await?;
                 if let Some(finish) = held {
                     finish.announce(self.observer);
                 }
@@ -577,28 +543,16 @@ impl Executor<'_> {
         if matches!(change.action, Action::Delete | Action::DeleteThenCreate) {
             // Not for a create_before_destroy replacement: Terraform deposes the old object
             // and destroys it without its provisioners.
-            self.provision_destroyed(address, resource_type, state, resources)
-                .await?;
+            self.provision_destroyed(address, resource_type, state, resources).await?;
         }
         let action = Action::Delete;
         let record = match change.action {
             // The new object's record is at the address by now; the old one's is this.
             Action::CreateThenDelete => replaced_record.clone(),
-            _ => state
-                .borrow()
-                .deployments
-                .get(&address.to_string())
-                .cloned(),
+            _ => state.borrow().deployments.get(&address.to_string()).cloned(),
         };
         let deleted = self
-            .delete_object(
-                address,
-                registry,
-                resource_type,
-                &operation,
-                record.as_ref(),
-                &prior,
-            )
+            .delete_object(address, registry, resource_type, &operation, record.as_ref(), &prior)
             .await;
         if let Err(error) = deleted {
             if change.action == Action::CreateThenDelete {
@@ -619,9 +573,7 @@ impl Executor<'_> {
                 if let Some(record) = replaced_record {
                     // The deposed object is deleted through its rollout record, as it would
                     // have been now.
-                    state
-                        .deployments
-                        .insert(deposed_record_key(address, &key), record);
+                    state.deployments.insert(deposed_record_key(address, &key), record);
                 }
                 persist(self.backend, &mut state)
                     .map_err(|e| RunError::Fatal(ApplyError::State(e)))?;
@@ -652,19 +604,11 @@ impl Executor<'_> {
         let id = object.get("id").as_str().map(str::to_string);
         match (record, registry.rollouts()) {
             (Some(record), Some(rollouts)) => {
-                self.timed(address, action, id, limit, rollouts.delete(record))
-                    .await
+                self.timed(address, action, id, limit, rollouts.delete(record)).await
             }
             _ => {
                 let careful = self.careful(registry, resource_type, operation, address);
-                self.timed(
-                    address,
-                    action,
-                    id,
-                    limit,
-                    careful.delete(&object.unmark_deep()),
-                )
-                .await
+                self.timed(address, action, id, limit, careful.delete(&object.unmark_deep())).await
             }
         }
     }
@@ -679,13 +623,7 @@ impl Executor<'_> {
         expansions: &RefCell<BTreeMap<ResourceId, Vec<InstanceConfig>>>,
     ) -> Result<Option<HeldFinish>, RunError> {
         let Target {
-            address,
-            change,
-            configuration,
-            registry,
-            resource_type,
-            mut operation,
-            ..
+            address, change, configuration, registry, resource_type, mut operation, ..
         } = target;
         let is_create = change.action != Action::Update;
         let Some(PlannedNow { after, prior }) = self.plan_now(
@@ -702,23 +640,13 @@ impl Executor<'_> {
             .as_ref()
             .is_some_and(|prior| !is_create && crate::diff::only_timeouts_change(prior, &planned))
         {
-            return self
-                .store_timeouts(address, resource_type, &planned, state)
-                .map(|()| None);
+            return self.store_timeouts(address, resource_type, &planned, state).map(|()| None);
         }
-        let action = if is_create {
-            Action::Create
-        } else {
-            Action::Update
-        };
+        let action = if is_create { Action::Create } else { Action::Update };
         still_unknown(address, action, resource_type, &planned)?;
         let rollouts =
             rolling_out(registry, &change.resource_type, &planned).map_err(|reason| {
-                op_error(
-                    address,
-                    action,
-                    ProviderError::with_code("InvalidDeployment", reason),
-                )
+                op_error(address, action, ProviderError::with_code("InvalidDeployment", reason))
             })?;
         if let Some(rollouts) = rollouts {
             return self
@@ -740,8 +668,7 @@ impl Executor<'_> {
             let mut pending = after.clone();
             resource_type.schema().clear_write_only(&mut pending);
             self.journal_create(address, change, pending, &configuration, state)?;
-            self.timed_create(&careful, operation.timeouts.create, &planned)
-                .await
+            self.timed_create(&careful, operation.timeouts.create, &planned).await
         } else {
             let prior = prior.unwrap_or(Value::Null).unmark_deep();
             let id = prior.get("id").as_str().map(str::to_string);
@@ -775,9 +702,8 @@ impl Executor<'_> {
         let address = careful.address;
         let provisioned = self.evaluator.has_provisioners(address, When::Create);
         let created = careful.create(planned);
-        let (outcome, held) = self
-            .timed_call(address, Action::Create, None, limit, created, provisioned)
-            .await;
+        let (outcome, held) =
+            self.timed_call(address, Action::Create, None, limit, created, provisioned).await;
         (outcome.into_result(), held)
     }
 
@@ -823,11 +749,8 @@ impl Executor<'_> {
         let instance = self.evaluate(address, resource_config, state, resources, expansions)?;
         operation.timeouts = timeouts(instance.configured_timeouts(), resource_type);
         let is_create = change.action != Action::Update;
-        let prior = if is_create {
-            None
-        } else {
-            state.borrow().get(address).map(|r| r.value.clone())
-        };
+        let prior =
+            if is_create { None } else { state.borrow().get(address).map(|r| r.value.clone()) };
         let decision = plan_instance(InstanceInput {
             resource: resource_type,
             config: &instance.value,
@@ -936,8 +859,7 @@ impl Executor<'_> {
         let data = self.data.borrow();
         let values = StateValues::applied(state, resources, &data);
         let failures =
-            self.evaluator
-                .condition_failures(address, &values, "postcondition", applied.as_ref());
+            self.evaluator.condition_failures(address, &values, "postcondition", applied.as_ref());
         if failures.has_errors() {
             let message: Vec<String> = failures.iter().map(|d| d.detail.clone()).collect();
             return Err(op_error(
@@ -983,19 +905,9 @@ impl Executor<'_> {
         operation: &Operation,
         state: &RefCell<State>,
     ) -> Result<(), RunError> {
-        let events = ExecutorRolloutEvents {
-            executor: self,
-            address,
-            state,
-        };
+        let events = ExecutorRolloutEvents { executor: self, address, state };
         let type_name = change.resource_type.as_str();
-        let record = || {
-            state
-                .borrow()
-                .deployments
-                .get(&address.to_string())
-                .cloned()
-        };
+        let record = || state.borrow().deployments.get(&address.to_string()).cloned();
         let existing = record();
         if action == Action::Update && existing.is_none() {
             return Err(op_error(address, action, record_missing(address)));
@@ -1004,9 +916,7 @@ impl Executor<'_> {
             Action::Create => (operation.timeouts.create, None),
             _ => (
                 operation.timeouts.update,
-                prior
-                    .as_ref()
-                    .and_then(|p| p.get("id").as_str().map(str::to_string)),
+                prior.as_ref().and_then(|p| p.get("id").as_str().map(str::to_string)),
             ),
         };
         let (outcome, _) = self
@@ -1031,9 +941,8 @@ impl Executor<'_> {
             Timed::Answered(Ok(finished)) => finished.get("id").clone(),
             Timed::Answered(Err(error)) => return Err(op_error(address, action, error)),
             Timed::Abandoned(error) => {
-                let error = self
-                    .roll_back_abandoned(rollouts, planned, record(), &events, error)
-                    .await;
+                let error =
+                    self.roll_back_abandoned(rollouts, planned, record(), &events, error).await;
                 return Err(op_error(address, action, error));
             }
         };
@@ -1041,10 +950,7 @@ impl Executor<'_> {
         if let Some(entries) = value.map_mut() {
             for (key, item) in entries.iter_mut() {
                 if item.is_unknown() {
-                    *item = prior
-                        .as_ref()
-                        .map(|p| p.get(key).clone())
-                        .unwrap_or(Value::Null);
+                    *item = prior.as_ref().map(|p| p.get(key).clone()).unwrap_or(Value::Null);
                 }
             }
             entries.insert("id".into(), id);
@@ -1111,13 +1017,9 @@ impl Executor<'_> {
         if self.config.declares(&address.resource) {
             return self.config.provider_configuration(&address.resource);
         }
-        state
-            .borrow()
-            .get(address)
-            .and_then(|r| r.provider.clone())
-            .unwrap_or_else(|| {
-                infra_core::resource::provider_name(&address.resource.resource_type).to_string()
-            })
+        state.borrow().get(address).and_then(|r| r.provider.clone()).unwrap_or_else(|| {
+            infra_core::resource::provider_name(&address.resource.resource_type).to_string()
+        })
     }
 
     /// Reads a data source the plan deferred, now that what it depends on is applied, and
@@ -1150,9 +1052,7 @@ impl Executor<'_> {
                 ProviderError::new("the data source is no longer in the configuration"),
             ));
         };
-        let config = self
-            .evaluate(address, resource_config, state, resources, expansions)?
-            .value;
+        let config = self.evaluate(address, resource_config, state, resources, expansions)?.value;
         if let Some(path) = data_source.schema().unknown_configured_path(&config) {
             return Err(op_error(
                 address,
@@ -1177,14 +1077,7 @@ impl Executor<'_> {
                 ))),
             }
         } else {
-            self.timed(
-                address,
-                action,
-                None,
-                limit,
-                data_source.read(&config.unmark_deep()),
-            )
-            .await
+            self.timed(address, action, None, limit, data_source.read(&config.unmark_deep())).await
         }
         .map_err(|error| op_error(address, action, error))?;
         let mut data = self.data.borrow_mut();
@@ -1273,10 +1166,7 @@ impl Executor<'_> {
     where
         T: IdOf,
     {
-        self.timed_call(address, action, id, limit, call, false)
-            .await
-            .0
-            .into_result()
+        self.timed_call(address, action, id, limit, call, false).await.0.into_result()
     }
 
     /// [`Executor::timed`], telling a call abandoned at its timeout from one that answered
@@ -1295,11 +1185,7 @@ impl Executor<'_> {
         T: IdOf,
     {
         let started = Instant::now();
-        self.observer.event(Event::Started {
-            address: address.clone(),
-            action,
-            id: id.clone(),
-        });
+        self.observer.event(Event::Started { address: address.clone(), action, id: id.clone() });
         let mut call = std::pin::pin!(tokio::time::timeout(limit, call));
         let mut ticker = tokio::time::interval_at(
             tokio::time::Instant::now() + Duration::from_secs(10),
@@ -1330,12 +1216,8 @@ impl Executor<'_> {
         let mut held = None;
         match &result {
             Ok(value) => {
-                let finish = HeldFinish {
-                    address: address.clone(),
-                    action,
-                    started,
-                    id: value.id().or(id),
-                };
+                let finish =
+                    HeldFinish { address: address.clone(), action, started, id: value.id().or(id) };
                 if hold {
                     held = Some(finish);
                 } else {
@@ -1398,17 +1280,14 @@ impl RolloutEvents for ExecutorRolloutEvents<'_, '_> {
 
     fn message(&self, text: String) {
         tracing::info!(target: "infra::deploy", "{text}");
-        self.executor.observer.event(Event::Deployment {
-            address: self.address.clone(),
-            message: text,
-        });
+        self.executor
+            .observer
+            .event(Event::Deployment { address: self.address.clone(), message: text });
     }
 
     fn save(&self, record: &RolloutRecord) -> Result<(), String> {
         let mut state = self.state.borrow_mut();
-        state
-            .deployments
-            .insert(self.address.to_string(), record.clone());
+        state.deployments.insert(self.address.to_string(), record.clone());
         persist_object(self.executor.backend, &mut state, self.address)
             .map_err(|error| error.to_string())
     }
@@ -1450,22 +1329,11 @@ impl Schedule {
             let deps: Vec<&Node> = graph.dependencies_of(node).collect();
             remaining.insert(node.clone(), deps.len());
             for dep in deps {
-                dependents
-                    .entry(dep.clone())
-                    .or_default()
-                    .push(node.clone());
+                dependents.entry(dep.clone()).or_default().push(node.clone());
             }
         }
-        let ready = remaining
-            .iter()
-            .filter(|(_, n)| **n == 0)
-            .map(|(n, _)| n.clone())
-            .collect();
-        Schedule {
-            remaining,
-            dependents,
-            ready,
-        }
+        let ready = remaining.iter().filter(|(_, n)| **n == 0).map(|(n, _)| n.clone()).collect();
+        Schedule { remaining, dependents, ready }
     }
 
     /// `node` finished: those waiting on nothing else now are ready.
@@ -1483,10 +1351,8 @@ impl Schedule {
 
 /// The error for a plan whose operations depend on each other: nothing is changed.
 fn cycle_error(cycle: &[Node]) -> ApplyError {
-    let steps: Vec<String> = cycle
-        .iter()
-        .map(|(address, phase)| format!("{phase:?} {address}"))
-        .collect();
+    let steps: Vec<String> =
+        cycle.iter().map(|(address, phase)| format!("{phase:?} {address}")).collect();
     ApplyError::Operations(vec![OperationError {
         address: cycle[0].0.clone(),
         action: Action::NoOp,
@@ -1680,19 +1546,13 @@ fn rolling_out<'r>(
 }
 
 fn op_error(address: &Address, action: Action, error: ProviderError) -> RunError {
-    RunError::Operation(Box::new(OperationError {
-        address: address.clone(),
-        action,
-        error,
-    }))
+    RunError::Operation(Box::new(OperationError { address: address.clone(), action, error }))
 }
 
 /// The state's record of a provider configuration: only an aliased one (`aws.west`) is
 /// written; the default is implied by the type.
 fn aliased(configuration: &str) -> Option<String> {
-    configuration
-        .contains('.')
-        .then(|| configuration.to_string())
+    configuration.contains('.').then(|| configuration.to_string())
 }
 
 /// What an object's new record keeps of its prior one: through an in-place update (the same
@@ -1726,12 +1586,8 @@ fn rolled_out_objects(state: &State) -> Vec<(String, RolloutRecord, String, Valu
         .filter(|(key, _)| !key.contains(DEPOSED_RECORD))
         .map(|(address, record)| {
             let resource = address.parse::<Address>().ok().and_then(|a| state.get(&a));
-            let type_name = resource
-                .map(|r| r.resource_type.clone())
-                .unwrap_or_default();
-            let value = resource
-                .map(|r| r.value.unmark_deep())
-                .unwrap_or(Value::Null);
+            let type_name = resource.map(|r| r.resource_type.clone()).unwrap_or_default();
+            let value = resource.map(|r| r.value.unmark_deep()).unwrap_or(Value::Null);
             (address.clone(), record.clone(), type_name, value)
         })
         .collect()
@@ -1831,10 +1687,7 @@ pub async fn finalize_expired(
     };
     let mut finalized = Vec::new();
     for (address, mut record, type_name, value) in rolled_out_objects(state) {
-        if rollouts
-            .finalize_expired(&type_name, &value, &mut record)
-            .await?
-        {
+        if rollouts.finalize_expired(&type_name, &value, &mut record).await? {
             state.deployments.insert(address.clone(), record);
             persist(backend, state).map_err(|e| ProviderError::new(e.to_string()))?;
             finalized.push(address);
@@ -1868,11 +1721,8 @@ fn timeouts(
 fn operation_graph(plan: &Plan, state: &State, registry: &Registry) -> Graph<Node> {
     let mut graph = Graph::new();
     // Deposed objects are deleted before this graph runs (see `Executor::apply`).
-    let plan_changes: Vec<&ResourceChange> = plan
-        .changes
-        .iter()
-        .filter(|c| c.deposed.is_none())
-        .collect();
+    let plan_changes: Vec<&ResourceChange> =
+        plan.changes.iter().filter(|c| c.deposed.is_none()).collect();
     let applies: BTreeSet<&Address> = plan_changes
         .iter()
         .filter(|c| {
@@ -1887,11 +1737,8 @@ fn operation_graph(plan: &Plan, state: &State, registry: &Registry) -> Graph<Nod
         })
         .map(|c| &c.address)
         .collect();
-    let deletes: BTreeSet<&Address> = plan_changes
-        .iter()
-        .filter(|c| c.action.is_destructive())
-        .map(|c| &c.address)
-        .collect();
+    let deletes: BTreeSet<&Address> =
+        plan_changes.iter().filter(|c| c.action.is_destructive()).map(|c| &c.address).collect();
     for change in &plan_changes {
         let address = &change.address;
         if applies.contains(address) {
@@ -1906,14 +1753,12 @@ fn operation_graph(plan: &Plan, state: &State, registry: &Registry) -> Graph<Nod
             graph.add_node((address.clone(), Phase::Delete));
         }
         match change.action {
-            Action::DeleteThenCreate => graph.add_edge(
-                (address.clone(), Phase::Apply),
-                (address.clone(), Phase::Delete),
-            ),
-            Action::CreateThenDelete => graph.add_edge(
-                (address.clone(), Phase::Delete),
-                (address.clone(), Phase::Apply),
-            ),
+            Action::DeleteThenCreate => {
+                graph.add_edge((address.clone(), Phase::Apply), (address.clone(), Phase::Delete))
+            }
+            Action::CreateThenDelete => {
+                graph.add_edge((address.clone(), Phase::Delete), (address.clone(), Phase::Apply))
+            }
             _ => {}
         }
     }
@@ -1933,15 +1778,9 @@ fn order_deletes_by_dependencies(
 ) {
     for change in plan_changes {
         let user = &change.address;
-        let prior_dependencies: Vec<&Address> = state
-            .get(user)
-            .map(|r| r.dependencies.iter().collect())
-            .unwrap_or_default();
-        for used in prior_dependencies
-            .iter()
-            .copied()
-            .chain(change.dependencies.iter())
-        {
+        let prior_dependencies: Vec<&Address> =
+            state.get(user).map(|r| r.dependencies.iter().collect()).unwrap_or_default();
+        for used in prior_dependencies.iter().copied().chain(change.dependencies.iter()) {
             if !deletes.contains(used) || used == user {
                 continue;
             }
@@ -2094,13 +1933,7 @@ mod tests {
     }
 
     fn delete(at: &str, resource_type: &str) -> ResourceChange {
-        ResourceChange::new(
-            address(at),
-            resource_type,
-            Action::Delete,
-            Value::Null,
-            Value::Null,
-        )
+        ResourceChange::new(address(at), resource_type, Action::Delete, Value::Null, Value::Null)
     }
 
     /// A state with a rolled-out service, the route it moves and the pool it routes to, and a
@@ -2112,14 +1945,9 @@ mod tests {
             ("fake_route.front", "fake_route", "route-1"),
             ("fake_pool.blue", "fake_pool", "pool-1"),
         ] {
-            state
-                .resources
-                .insert(address(at), object(resource_type, id));
+            state.resources.insert(address(at), object(resource_type, id));
         }
-        state.deployments.insert(
-            "fake_service.app".into(),
-            serde_json::json!({"opaque": true}),
-        );
+        state.deployments.insert("fake_service.app".into(), serde_json::json!({"opaque": true}));
         let mut registry = Registry::new();
         if with_rollouts {
             registry.set_rollouts(Arc::new(FakeRollouts));

@@ -6,9 +6,7 @@ use infra_core::Value;
 
 /// sha256 of an object's plain JSON (marks removed), as a hex string.
 pub fn fingerprint(value: &Value) -> String {
-    hex::encode(Sha256::digest(
-        value.unmark_deep().to_json().to_string().as_bytes(),
-    ))
+    hex::encode(Sha256::digest(value.unmark_deep().to_json().to_string().as_bytes()))
 }
 
 /// sha256 over sorted `name=value` pairs of input variables; sensitive values take part

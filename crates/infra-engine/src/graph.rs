@@ -11,9 +11,7 @@ pub struct Graph<N: Ord + Clone> {
 
 impl<N: Ord + Clone> Default for Graph<N> {
     fn default() -> Self {
-        Graph {
-            dependencies: BTreeMap::new(),
-        }
+        Graph { dependencies: BTreeMap::new() }
     }
 }
 
@@ -29,10 +27,7 @@ impl<N: Ord + Clone> Graph<N> {
     /// `node` depends on `dependency` (both are added if missing).
     pub fn add_edge(&mut self, node: N, dependency: N) {
         self.add_node(dependency.clone());
-        self.dependencies
-            .entry(node)
-            .or_default()
-            .insert(dependency);
+        self.dependencies.entry(node).or_default().insert(dependency);
     }
 
     pub fn nodes(&self) -> impl Iterator<Item = &N> {
@@ -46,22 +41,16 @@ impl<N: Ord + Clone> Graph<N> {
     /// Nodes in dependency order (dependencies first), ties broken by node order, so the result
     /// is deterministic. `Err(cycle)` names the nodes of one cycle, in order.
     pub fn topological_order(&self) -> Result<Vec<N>, Vec<N>> {
-        let mut remaining: BTreeMap<&N, usize> = self
-            .dependencies
-            .iter()
-            .map(|(node, deps)| (node, deps.len()))
-            .collect();
+        let mut remaining: BTreeMap<&N, usize> =
+            self.dependencies.iter().map(|(node, deps)| (node, deps.len())).collect();
         let mut dependents: BTreeMap<&N, Vec<&N>> = BTreeMap::new();
         for (node, deps) in &self.dependencies {
             for dep in deps {
                 dependents.entry(dep).or_default().push(node);
             }
         }
-        let mut ready: BTreeSet<&N> = remaining
-            .iter()
-            .filter(|(_, count)| **count == 0)
-            .map(|(node, _)| *node)
-            .collect();
+        let mut ready: BTreeSet<&N> =
+            remaining.iter().filter(|(_, count)| **count == 0).map(|(node, _)| *node).collect();
         let mut order = Vec::with_capacity(self.dependencies.len());
         while let Some(node) = ready.pop_first() {
             order.push(node.clone());
@@ -125,10 +114,7 @@ mod tests {
         graph.add_edge("sg", "vpc");
         graph.add_edge("lb", "subnet");
         graph.add_edge("lb", "sg");
-        assert_eq!(
-            graph.topological_order().unwrap(),
-            vec!["vpc", "sg", "subnet", "lb"]
-        );
+        assert_eq!(graph.topological_order().unwrap(), vec!["vpc", "sg", "subnet", "lb"]);
         assert_eq!(graph.closure(["subnet"]), BTreeSet::from(["subnet", "vpc"]));
     }
 

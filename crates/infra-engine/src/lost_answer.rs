@@ -44,10 +44,7 @@ pub(crate) struct Careful<'a> {
 impl Careful<'_> {
     /// The create of `planned` in this operation.
     fn creating<'b>(&'b self, planned: &'b Value) -> Creating<'b> {
-        Creating {
-            operation: self.operation,
-            planned,
-        }
+        Creating { operation: self.operation, planned }
     }
 
     /// Creates the object of `planned`; see the module documentation.
@@ -87,11 +84,7 @@ impl Careful<'_> {
         let mut prior = prior.clone();
         let mut resent = 0;
         loop {
-            let updating = Updating {
-                operation: self.operation,
-                prior: &prior,
-                planned,
-            };
+            let updating = Updating { operation: self.operation, prior: &prior, planned };
             let error = match self.resource.update(updating).await {
                 Err(error) if error.cause == Cause::Unknown && resent < self.retries => error,
                 other => return other,
@@ -100,11 +93,7 @@ impl Careful<'_> {
             // Read as the object is meant to be: what it manages (inline routes, rules) is
             // what the plan says, and what the plan did not know comes from before.
             let reading = known_from(planned, &prior);
-            match self
-                .resource
-                .read_many(std::slice::from_ref(&reading))
-                .await
-            {
+            match self.resource.read_many(std::slice::from_ref(&reading)).await {
                 Ok(mut found) => match found.pop().flatten() {
                     Some(mut current) => {
                         normalize(self.resource, &mut current);
@@ -122,10 +111,7 @@ impl Careful<'_> {
 
     /// Deletes `prior`; when the answer is lost, the object is read again: gone is done.
     pub async fn delete(&self, prior: &Value) -> Result<(), ProviderError> {
-        let deleting = Deleting {
-            operation: self.operation,
-            prior,
-        };
+        let deleting = Deleting { operation: self.operation, prior };
         let mut resent = 0;
         loop {
             let error = match self.resource.delete(deleting).await {
@@ -166,9 +152,7 @@ impl Careful<'_> {
     /// Takes a found object into the state and makes it what the plan says: the calls after
     /// the one whose answer was lost (tags, attributes, attachments) never ran.
     async fn adopt(&self, mut found: Value, planned: &Value) -> Result<Value, ProviderError> {
-        self.observer.event(Event::Adopted {
-            address: self.address.clone(),
-        });
+        self.observer.event(Event::Adopted { address: self.address.clone() });
         normalize(self.resource, &mut found);
         let wanted = known_from(planned, &found);
         let changed = changed_paths(self.resource.schema(), &found, &wanted);
@@ -181,9 +165,7 @@ impl Careful<'_> {
         let mut adopted = if changed.is_empty() || changed.iter().any(|change| change.force_new) {
             found
         } else {
-            self.update(&found, &wanted)
-                .await
-                .map_err(|error| error.with_cause(Cause::Unknown))?
+            self.update(&found, &wanted).await.map_err(|error| error.with_cause(Cause::Unknown))?
         };
         fill_unreadable(&mut adopted, planned);
         Ok(adopted)
@@ -199,11 +181,7 @@ impl Careful<'_> {
 
     async fn resend(&self, action: Action, attempt: u32) {
         tokio::time::sleep(backoff(attempt)).await;
-        self.observer.event(Event::Resending {
-            address: self.address.clone(),
-            action,
-            attempt,
-        });
+        self.observer.event(Event::Resending { address: self.address.clone(), action, attempt });
     }
 }
 
@@ -229,11 +207,7 @@ pub(crate) fn known_from(planned: &Value, found: &Value) -> Value {
                 .collect(),
         ),
         (Value::List(wanted), Value::List(have)) if wanted.len() == have.len() => Value::List(
-            wanted
-                .iter()
-                .zip(have)
-                .map(|(value, have)| known_from(value, have))
-                .collect(),
+            wanted.iter().zip(have).map(|(value, have)| known_from(value, have)).collect(),
         ),
         _ => planned.clone(),
     }
@@ -246,10 +220,7 @@ mod tests {
     #[test]
     fn backoff_doubles_from_a_quarter_second_to_twenty_seconds() {
         let waits: Vec<u64> = (1..=9).map(|n| backoff(n).as_millis() as u64).collect();
-        assert_eq!(
-            waits,
-            [250, 500, 1000, 2000, 4000, 8000, 16000, 20000, 20000]
-        );
+        assert_eq!(waits, [250, 500, 1000, 2000, 4000, 8000, 16000, 20000, 20000]);
         assert_eq!(backoff(40), Duration::from_secs(20));
     }
 

@@ -26,11 +26,7 @@ pub enum PlanFileError {
     #[error(
         "plan file {path} has infra section version {found}; this infra reads version {supported}"
     )]
-    NewerFormat {
-        path: String,
-        found: u64,
-        supported: u64,
-    },
+    NewerFormat { path: String, found: u64, supported: u64 },
 }
 
 /// Removes the values under sensitive marks, keeping the marks.
@@ -43,12 +39,9 @@ fn redacted_json(value: &Value) -> Json {
     match value {
         Value::Sensitive(_) | Value::Unknown | Value::Null => Json::Null,
         Value::List(items) => Json::Array(items.iter().map(redacted_json).collect()),
-        Value::Map(entries) => Json::Object(
-            entries
-                .iter()
-                .map(|(k, v)| (k.clone(), redacted_json(v)))
-                .collect(),
-        ),
+        Value::Map(entries) => {
+            Json::Object(entries.iter().map(|(k, v)| (k.clone(), redacted_json(v))).collect())
+        }
         other => other.to_json(),
     }
 }
@@ -79,15 +72,9 @@ fn resource_change_json(change: &ResourceChange) -> Json {
     let mut object = Map::new();
     object.insert("address".into(), json!(change.address.to_string()));
     if !change.address.resource.module.is_empty() {
-        object.insert(
-            "module_address".into(),
-            json!(change.address.resource.module_address()),
-        );
+        object.insert("module_address".into(), json!(change.address.resource.module_address()));
     }
-    object.insert(
-        "mode".into(),
-        json!(change.address.resource.mode.json_name()),
-    );
+    object.insert("mode".into(), json!(change.address.resource.mode.json_name()));
     object.insert("type".into(), json!(change.resource_type));
     object.insert("name".into(), json!(change.address.resource.name));
     if let Some(index) = index_json(&change.address.key) {
@@ -109,11 +96,7 @@ fn resource_change_json(change: &ResourceChange) -> Json {
     inner.insert("after".into(), after);
     inner.insert(
         "after_unknown".into(),
-        if change.after.is_null() {
-            json!(false)
-        } else {
-            after_unknown
-        },
+        if change.after.is_null() { json!(false) } else { after_unknown },
     );
     inner.insert("before_sensitive".into(), before_sensitive);
     inner.insert("after_sensitive".into(), after_sensitive);
@@ -129,9 +112,8 @@ fn resource_change_json(change: &ResourceChange) -> Json {
     object.insert("change".into(), Json::Object(inner));
     // Terraform gives no reason for a plain create (even of an object deleted outside) or for a
     // destroy plan; our section keeps the exact reason for `show FILE`.
-    if let Some(reason) = change
-        .reason
-        .filter(|r| !matches!(r, Reason::DeletedOutside | Reason::Destroy))
+    if let Some(reason) =
+        change.reason.filter(|r| !matches!(r, Reason::DeletedOutside | Reason::Destroy))
     {
         object.insert("action_reason".into(), json!(reason.terraform_name()));
     }
@@ -157,12 +139,7 @@ fn reason_from_name(name: &str) -> Option<Reason> {
 }
 
 fn string_list(value: &Json) -> Vec<&str> {
-    value
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Json::as_str)
-        .collect()
+    value.as_array().into_iter().flatten().filter_map(Json::as_str).collect()
 }
 
 /// One entry of `resource_drift`, read back for display.
@@ -194,23 +171,14 @@ fn module_tree(resources: Vec<(Address, Json)>) -> Json {
     // Group by module path; Terraform nests child_modules by address.
     let mut by_module: BTreeMap<Vec<String>, Vec<Json>> = BTreeMap::new();
     for (address, resource) in resources {
-        by_module
-            .entry(address.resource.module.clone())
-            .or_default()
-            .push(resource);
+        by_module.entry(address.resource.module.clone()).or_default().push(resource);
     }
     fn build(path: &[String], by_module: &BTreeMap<Vec<String>, Vec<Json>>) -> Json {
         let mut object = Map::new();
         if !path.is_empty() {
-            object.insert(
-                "address".into(),
-                json!(infra_core::address::module_address(path)),
-            );
+            object.insert("address".into(), json!(infra_core::address::module_address(path)));
         }
-        object.insert(
-            "resources".into(),
-            json!(by_module.get(path).cloned().unwrap_or_default()),
-        );
+        object.insert("resources".into(), json!(by_module.get(path).cloned().unwrap_or_default()));
         let children: Vec<Json> = by_module
             .keys()
             .filter(|p| p.len() == path.len() + 1 && p.starts_with(path))
@@ -258,11 +226,7 @@ fn state_resource_json(address: &Address, resource_type: &str, value: &Value) ->
     object.insert("values".into(), values);
     object.insert(
         "sensitive_values".into(),
-        if sensitive == json!(false) {
-            json!({})
-        } else {
-            sensitive
-        },
+        if sensitive == json!(false) { json!({}) } else { sensitive },
     );
     Json::Object(object)
 }
@@ -273,12 +237,7 @@ pub fn to_json(plan: &Plan, prior: &infra_state::State, terraform_version: &str)
     let shown = || plan.changes.iter().filter(|c| !c.opens_ephemeral());
     let planned_resources: Vec<(Address, Json)> = shown()
         .filter(|c| !matches!(c.action, Action::Delete))
-        .map(|c| {
-            (
-                c.address.clone(),
-                state_resource_json(&c.address, &c.resource_type, &c.after),
-            )
-        })
+        .map(|c| (c.address.clone(), state_resource_json(&c.address, &c.resource_type, &c.after)))
         .collect();
     let planned_outputs: Map<String, Json> = plan
         .outputs
@@ -290,10 +249,7 @@ pub fn to_json(plan: &Plan, prior: &infra_state::State, terraform_version: &str)
         .resources
         .iter()
         .map(|(address, r)| {
-            (
-                address.clone(),
-                state_resource_json(address, &r.resource_type, &r.value),
-            )
+            (address.clone(), state_resource_json(address, &r.resource_type, &r.value))
         })
         .collect();
     let prior_outputs: Map<String, Json> = prior
@@ -301,11 +257,8 @@ pub fn to_json(plan: &Plan, prior: &infra_state::State, terraform_version: &str)
         .iter()
         .map(|(name, o)| (name.clone(), json!({"sensitive": o.sensitive, "value": if o.sensitive { Json::Null } else { redacted_json(&o.value) }})))
         .collect();
-    let output_changes: Map<String, Json> = plan
-        .outputs
-        .iter()
-        .map(|(name, o)| (name.clone(), output_change_json(o)))
-        .collect();
+    let output_changes: Map<String, Json> =
+        plan.outputs.iter().map(|(name, o)| (name.clone(), output_change_json(o))).collect();
     let variables: Map<String, Json> = plan
         .variables
         .iter()
@@ -361,11 +314,7 @@ pub fn to_json(plan: &Plan, prior: &infra_state::State, terraform_version: &str)
 fn output_change_json(output: &OutputChange) -> Json {
     let (before, _, _) = masked_parts(&output.before);
     let (after, after_unknown, _) = masked_parts(&output.after);
-    let (before, after) = if output.sensitive {
-        (Json::Null, Json::Null)
-    } else {
-        (before, after)
-    };
+    let (before, after) = if output.sensitive { (Json::Null, Json::Null) } else { (before, after) };
     json!({
         "actions": output.action.terraform_actions(),
         "before": before,
@@ -422,20 +371,12 @@ fn infra_section(plan: &Plan) -> Json {
 /// Reads a plan file back into a [`Plan`]. Values under sensitive marks come back as marked
 /// nulls; apply re-evaluates them from the configuration.
 pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
-    let document: Json = serde_json::from_str(text).map_err(|e| PlanFileError::NotJson {
-        path: path.into(),
-        detail: e.to_string(),
-    })?;
-    let not_ours = |detail: &str| PlanFileError::NotOurs {
-        path: path.into(),
-        detail: detail.into(),
-    };
-    let section = document
-        .get("infra")
-        .ok_or_else(|| not_ours("missing `infra`"))?;
-    let version = section["version"]
-        .as_u64()
-        .ok_or_else(|| not_ours("missing infra.version"))?;
+    let document: Json = serde_json::from_str(text)
+        .map_err(|e| PlanFileError::NotJson { path: path.into(), detail: e.to_string() })?;
+    let not_ours =
+        |detail: &str| PlanFileError::NotOurs { path: path.into(), detail: detail.into() };
+    let section = document.get("infra").ok_or_else(|| not_ours("missing `infra`"))?;
+    let version = section["version"].as_u64().ok_or_else(|| not_ours("missing infra.version"))?;
     if version > INFRA_SECTION_VERSION {
         return Err(PlanFileError::NewerFormat {
             path: path.into(),
@@ -445,11 +386,7 @@ pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
     }
     // By address and deposed key: a deposed object's change shares its instance's address.
     let mut changes_json: BTreeMap<(String, Option<&str>), &Json> = BTreeMap::new();
-    for change in document["resource_changes"]
-        .as_array()
-        .into_iter()
-        .flatten()
-    {
+    for change in document["resource_changes"].as_array().into_iter().flatten() {
         if let Some(address) = change["address"].as_str() {
             changes_json.insert((address.to_string(), change["deposed"].as_str()), change);
         }
@@ -467,8 +404,7 @@ pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
         .flatten()
         .map(|(a, f)| {
             Ok((
-                a.parse::<Address>()
-                    .map_err(|_| not_ours("bad fingerprint address"))?,
+                a.parse::<Address>().map_err(|_| not_ours("bad fingerprint address"))?,
                 f.as_str().unwrap_or_default().to_string(),
             ))
         })
@@ -491,10 +427,7 @@ pub fn from_json(path: &str, text: &str) -> Result<Plan, PlanFileError> {
             lineage: section["lineage"].as_str().unwrap_or_default().into(),
             serial: section["serial"].as_u64().unwrap_or(0),
             config_digest: section["config_digest"].as_str().unwrap_or_default().into(),
-            variables_digest: section["variables_digest"]
-                .as_str()
-                .unwrap_or_default()
-                .into(),
+            variables_digest: section["variables_digest"].as_str().unwrap_or_default().into(),
             fingerprints,
             workspace: section["workspace"].as_str().unwrap_or("default").into(),
         },
@@ -513,12 +446,7 @@ fn address_from_json(
 
 /// Terraform's `actions` list (`["delete", "create"]`).
 fn actions_of(actions: &Json) -> Vec<&str> {
-    actions
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Json::as_str)
-        .collect()
+    actions.as_array().into_iter().flatten().filter_map(Json::as_str).collect()
 }
 
 /// One step of infra's section, with its `resource_changes` entry (`changes_json`, by address
@@ -534,14 +462,9 @@ fn step_from_json(
     let action = Action::from_terraform_actions(&actions_of(&step["action"]))
         .ok_or_else(|| not_ours("bad action"))?;
     let change = entry.map(|c| &c["change"]).unwrap_or(&Json::Null);
-    let reason = step["reason"]
-        .as_str()
-        .and_then(reason_from_name)
-        .or_else(|| {
-            entry
-                .and_then(|c| c["action_reason"].as_str())
-                .and_then(Reason::from_terraform_name)
-        });
+    let reason = step["reason"].as_str().and_then(reason_from_name).or_else(|| {
+        entry.and_then(|c| c["action_reason"].as_str()).and_then(Reason::from_terraform_name)
+    });
     let dependencies = step["dependencies"]
         .as_array()
         .into_iter()
@@ -567,15 +490,12 @@ fn step_from_json(
             .collect(),
         dependencies,
         create_before_destroy: step["create_before_destroy"].as_bool().unwrap_or(false),
-        deployment: step
-            .get("deployment")
-            .filter(|d| !d.is_null())
-            .map(|d| DeploymentPlan {
-                live_colour: d["live_colour"].as_str().unwrap_or_default().into(),
-                target_colour: d["target_colour"].as_str().unwrap_or_default().into(),
-                live_revision: d["live_revision"].as_str().unwrap_or_default().into(),
-                target_revision: d["target_revision"].as_str().unwrap_or_default().into(),
-            }),
+        deployment: step.get("deployment").filter(|d| !d.is_null()).map(|d| DeploymentPlan {
+            live_colour: d["live_colour"].as_str().unwrap_or_default().into(),
+            target_colour: d["target_colour"].as_str().unwrap_or_default().into(),
+            live_revision: d["live_revision"].as_str().unwrap_or_default().into(),
+            target_revision: d["target_revision"].as_str().unwrap_or_default().into(),
+        }),
         previous_address: entry
             .and_then(|c| c["previous_address"].as_str())
             .map(|text| address_from_json(&Json::from(text), not_ours))

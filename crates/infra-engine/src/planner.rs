@@ -169,11 +169,7 @@ pub fn routes_owned_by_rollouts(state: &State, registry: &Registry) -> BTreeSet<
     let Some(rollouts) = registry.rollouts() else {
         return BTreeSet::new();
     };
-    state
-        .deployments
-        .values()
-        .flat_map(|record| rollouts.routes(record))
-        .collect()
+    state.deployments.values().flat_map(|record| rollouts.routes(record)).collect()
 }
 
 /// The lifecycle to plan with: an object whose traffic a deployment moves ignores the
@@ -184,9 +180,7 @@ fn effective_lifecycle(
     owned: &BTreeSet<String>,
     traffic_paths: &[&str],
 ) -> infra_config::Lifecycle {
-    let owned_here = prior
-        .and_then(|p| p.get("id").as_str())
-        .is_some_and(|id| owned.contains(id));
+    let owned_here = prior.and_then(|p| p.get("id").as_str()).is_some_and(|id| owned.contains(id));
     if !owned_here || traffic_paths.is_empty() {
         return lifecycle.clone();
     }
@@ -285,27 +279,14 @@ pub fn plan(input: PlanInput<'_>) -> Result<Plan, Diagnostics> {
     }
     planning.plan_deletions();
     planning.check_removals();
-    let Planning {
-        resources,
-        mut plan,
-        mut diagnostics,
-        planned_at,
-        ..
-    } = planning;
+    let Planning { resources, mut plan, mut diagnostics, planned_at, .. } = planning;
     // The outputs and check blocks read the planned values, which are in the changes: before
     // `-target` and `-exclude` narrow them.
-    let planned = PlannedValues {
-        data: input.data,
-        at: &planned_at,
-        changes: &plan.changes,
-    };
+    let planned = PlannedValues { data: input.data, at: &planned_at, changes: &plan.changes };
     let mut output_errors = Diagnostics::new();
     plan_outputs(&input, &planned, &mut plan.outputs, &mut output_errors);
-    let check_warnings = if input.options.destroy {
-        Vec::new()
-    } else {
-        input.evaluator.check_failures(&planned).0
-    };
+    let check_warnings =
+        if input.options.destroy { Vec::new() } else { input.evaluator.check_failures(&planned).0 };
     if !input.options.targets.is_empty() {
         restrict_to_targets(
             &mut plan,
@@ -360,11 +341,7 @@ impl<'i, 'a> Planning<'i, 'a> {
             input,
             resources,
             owned_routes: routes_owned_by_rollouts(input.state, input.registry),
-            plan: Plan {
-                destroy: input.options.destroy,
-                changes,
-                ..Plan::default()
-            },
+            plan: Plan { destroy: input.options.destroy, changes, ..Plan::default() },
             diagnostics: Diagnostics::new(),
             planned_at: BTreeMap::new(),
             instances_of: BTreeMap::new(),
@@ -374,11 +351,7 @@ impl<'i, 'a> Planning<'i, 'a> {
 
     /// The values planned so far, as references see them.
     fn planned(&self) -> PlannedValues<'_> {
-        PlannedValues {
-            data: self.input.data,
-            at: &self.planned_at,
-            changes: &self.plan.changes,
-        }
+        PlannedValues { data: self.input.data, at: &self.planned_at, changes: &self.plan.changes }
     }
 
     /// Plans every instance of one configured resource (a data source: the reads deferred to
@@ -390,10 +363,7 @@ impl<'i, 'a> Planning<'i, 'a> {
         };
         if id.mode != Mode::Managed {
             let reads = deferred_reads(input, id, &self.planned(), &self.instances_of);
-            self.instances_of.insert(
-                id.clone(),
-                reads.iter().map(|c| c.address.clone()).collect(),
-            );
+            self.instances_of.insert(id.clone(), reads.iter().map(|c| c.address.clone()).collect());
             self.plan.changes.extend(reads);
             return;
         }
@@ -424,8 +394,7 @@ impl<'i, 'a> Planning<'i, 'a> {
             self.desired.insert(change.address.clone());
             self.plan.changes.push(change);
         }
-        self.instances_of
-            .insert(id.clone(), planned.iter().map(|(a, _)| a.clone()).collect());
+        self.instances_of.insert(id.clone(), planned.iter().map(|(a, _)| a.clone()).collect());
         if let Some(at) = shaped(resource, planned) {
             self.planned_at.insert(id.clone(), at);
         }
@@ -455,10 +424,7 @@ impl<'i, 'a> Planning<'i, 'a> {
             self.diagnostics.push(
                 Diagnostic::error(
                     "Unknown resource type",
-                    format!(
-                        "The resource type \"{}\" is not supported.",
-                        id.resource_type
-                    ),
+                    format!("The resource type \"{}\" is not supported.", id.resource_type),
                 )
                 .at(Some(resource.location.clone())),
             );
@@ -532,10 +498,7 @@ impl<'i, 'a> Planning<'i, 'a> {
         let deployment = (decision.action == Action::Update)
             .then(|| {
                 let record = input.state.deployments.get(&instance.address.to_string())?;
-                input
-                    .registry
-                    .rollouts()?
-                    .plan(&id.resource_type, &decision.after, record)
+                input.registry.rollouts()?.plan(&id.resource_type, &decision.after, record)
             })
             .flatten();
         ResourceChange {
@@ -604,10 +567,7 @@ impl<'i, 'a> Planning<'i, 'a> {
         address: &Address,
         decision: &crate::diff::InstancePlan,
     ) {
-        if !matches!(
-            decision.action,
-            Action::DeleteThenCreate | Action::CreateThenDelete
-        ) {
+        if !matches!(decision.action, Action::DeleteThenCreate | Action::CreateThenDelete) {
             return;
         }
         let why = if decision.replace_paths.is_empty() {
@@ -660,11 +620,8 @@ impl<'i, 'a> Planning<'i, 'a> {
                 .get(&address.resource)
                 .is_some_and(|resource| resource.lifecycle.forget_instead_of_destroy);
             let forget = removed_not_destroyed || kept;
-            let (action, reason) = if forget {
-                (Action::Forget, None)
-            } else {
-                (Action::Delete, Some(reason))
-            };
+            let (action, reason) =
+                if forget { (Action::Forget, None) } else { (Action::Delete, Some(reason)) };
             let mut change = deletion(input, &in_state, address, resource);
             (change.action, change.reason) = (action, reason);
             self.plan.changes.push(change);
@@ -682,12 +639,10 @@ impl<'i, 'a> Planning<'i, 'a> {
     /// A `removed` block whose resource is still declared is an error.
     fn check_removals(&mut self) {
         for removal in self.input.config.removals() {
-            let still_declared = self.resources.keys().any(|id| {
-                removal.from.matches(&Address {
-                    resource: (*id).clone(),
-                    key: None,
-                })
-            });
+            let still_declared = self
+                .resources
+                .keys()
+                .any(|id| removal.from.matches(&Address { resource: (*id).clone(), key: None }));
             if still_declared {
                 self.diagnostics.push(
                     Diagnostic::error(
@@ -862,10 +817,7 @@ fn selection<'a>(
 fn instances_by_resource(state: &State) -> BTreeMap<&ResourceId, Vec<&Address>> {
     let mut instances: BTreeMap<&ResourceId, Vec<&Address>> = BTreeMap::new();
     for address in state.resources.keys() {
-        instances
-            .entry(&address.resource)
-            .or_default()
-            .push(address);
+        instances.entry(&address.resource).or_default().push(address);
     }
     instances
 }
@@ -899,12 +851,7 @@ fn delete_dependencies(
     recorded: &[Address],
 ) -> Vec<Address> {
     let mut dependencies: Vec<Address> = recorded.to_vec();
-    for used in input
-        .dependencies
-        .get(&address.resource)
-        .into_iter()
-        .flatten()
-    {
+    for used in input.dependencies.get(&address.resource).into_iter().flatten() {
         dependencies.extend(
             in_state
                 .get(used)
@@ -941,10 +888,7 @@ mod selection_tests {
         let addresses: Vec<Address> = addresses.iter().map(|a| at(a)).collect();
         let dependencies = chain();
         let selects = selection(&addresses, &dependencies, toward_dependencies);
-        ["x.a", "x.b[0]", "x.b[1]", "x.c"]
-            .into_iter()
-            .filter(|a| selects(&at(a)))
-            .collect()
+        ["x.a", "x.b[0]", "x.b[1]", "x.c"].into_iter().filter(|a| selects(&at(a))).collect()
     }
 
     #[test]

@@ -84,11 +84,7 @@ async fn run_one(
         Ok(status) => exit_text(status),
         Err(error) => error.to_string(),
     };
-    let at = provisioner
-        .location
-        .as_ref()
-        .map(|l| format!(" ({l})"))
-        .unwrap_or_default();
+    let at = provisioner.location.as_ref().map(|l| format!(" ({l})")).unwrap_or_default();
     let message = if provisioner.sensitive {
         format!("local-exec provisioner error{at}: Error running command (not shown: the provisioner's configuration holds a sensitive value): {failure}.")
     } else {
@@ -192,10 +188,9 @@ mod tests {
             let line = match event {
                 Event::ProvisionOutput { line, .. } => line,
                 Event::Provisioning { failed: None, .. } => "<start>".into(),
-                Event::Provisioning {
-                    failed: Some(failed),
-                    ..
-                } => format!("<end failed={failed}>"),
+                Event::Provisioning { failed: Some(failed), .. } => {
+                    format!("<end failed={failed}>")
+                }
                 _ => return,
             };
             self.0.lock().unwrap().push(line);
@@ -221,10 +216,7 @@ mod tests {
 
     fn run_now(provisioners: &[LocalExec]) -> (Result<(), ProviderError>, Vec<String>) {
         let observer = Recorded::default();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let outcome = runtime.block_on(run(&address(), provisioners, &observer));
         (outcome, observer.0.into_inner().unwrap())
     }
@@ -281,9 +273,7 @@ mod tests {
         let error = outcome.unwrap_err().message;
         assert!(!error.contains("s3cret"), "{error}");
         assert!(lines.iter().all(|l| !l.contains("s3cret")), "{lines:?}");
-        assert!(lines
-            .iter()
-            .any(|l| l == "(output suppressed due to sensitive value in config)"));
+        assert!(lines.iter().any(|l| l == "(output suppressed due to sensitive value in config)"));
     }
 
     #[test]

@@ -32,9 +32,8 @@ pub async fn resolve_pending(
     let mut diagnostics = Diagnostics::new();
     for (address, entry) in pending {
         let configuration = entry.provider.as_deref().unwrap_or_default();
-        let Some(resource) = registry
-            .for_configuration(configuration)
-            .resource(&entry.resource_type)
+        let Some(resource) =
+            registry.for_configuration(configuration).resource(&entry.resource_type)
         else {
             diagnostics.push(Diagnostic::error(
                 "Unknown resource type in state",
@@ -55,19 +54,13 @@ pub async fn resolve_pending(
         let started_at =
             humantime::parse_rfc3339(&entry.started_at).unwrap_or(SystemTime::UNIX_EPOCH);
         let planned = entry.planned.unmark_deep();
-        let creating = Creating {
-            operation: &operation,
-            planned: &planned,
-        };
+        let creating = Creating { operation: &operation, planned: &planned };
         match find_settled(resource.as_ref(), creating, started_at).await {
             Ok(Some(mut value)) => {
                 normalize(resource.as_ref(), &mut value);
                 mark_sensitive(resource.schema(), &mut value);
                 fill_unreadable(&mut value, &entry.planned);
-                observer.event(Event::Recovered {
-                    address: address.clone(),
-                    found: true,
-                });
+                observer.event(Event::Recovered { address: address.clone(), found: true });
                 state.resources.insert(
                     address,
                     ResourceState {
@@ -80,10 +73,7 @@ pub async fn resolve_pending(
                     },
                 );
             }
-            Ok(None) => observer.event(Event::Recovered {
-                address: address.clone(),
-                found: false,
-            }),
+            Ok(None) => observer.event(Event::Recovered { address: address.clone(), found: false }),
             Err(error) => {
                 diagnostics.push(
                     Diagnostic::error("Failed to resolve an interrupted create", error.to_string())

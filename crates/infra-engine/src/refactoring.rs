@@ -19,12 +19,8 @@ pub fn move_objects(
     to: &AddressPattern,
     warnings: &mut Diagnostics,
 ) -> Vec<(Address, Address)> {
-    let named: Vec<Address> = state
-        .resources
-        .keys()
-        .filter(|address| from.matches(address))
-        .cloned()
-        .collect();
+    let named: Vec<Address> =
+        state.resources.keys().filter(|address| from.matches(address)).cloned().collect();
     let mut moved = Vec::new();
     for address in named {
         let Some(destination) = from.rewrite(to, &address) else {
@@ -44,9 +40,7 @@ pub fn move_objects(
             state.pending.insert(destination.clone(), pending);
         }
         if let Some(deployment) = state.deployments.remove(&address.to_string()) {
-            state
-                .deployments
-                .insert(destination.to_string(), deployment);
+            state.deployments.insert(destination.to_string(), deployment);
         }
         moved.push((address, destination));
     }
@@ -64,10 +58,7 @@ pub fn apply_moved_blocks(
     for statement in moves {
         for (from, to) in move_objects(state, &statement.from, &statement.to, warnings) {
             // A chain keeps the original address as where the object came from.
-            match moved
-                .iter_mut()
-                .find(|(_, previous_to)| previous_to == &from)
-            {
+            match moved.iter_mut().find(|(_, previous_to)| previous_to == &from) {
                 Some(entry) => entry.1 = to,
                 None => moved.push((from, to)),
             }
@@ -128,9 +119,7 @@ pub async fn read_imported(
     id: &str,
 ) -> Result<ResourceState, Diagnostic> {
     let failed = |detail: String| Diagnostic::error("Import failed", detail).for_address(address);
-    let prior = resource
-        .import_prior(id)
-        .map_err(|error| failed(format!("{address}: {error}")))?;
+    let prior = resource.import_prior(id).map_err(|error| failed(format!("{address}: {error}")))?;
     let read = resource
         .read_many(std::slice::from_ref(&prior))
         .await
@@ -176,10 +165,7 @@ pub async fn read_import_targets(
         if state.resources.contains_key(&target.to) {
             continue;
         }
-        if imported
-            .iter()
-            .any(|(t, _): &(ImportTarget, ResourceState)| t.to == target.to)
-        {
+        if imported.iter().any(|(t, _): &(ImportTarget, ResourceState)| t.to == target.to) {
             diagnostics.push(
                 Diagnostic::error(
                     "Duplicate import configuration",
@@ -190,9 +176,8 @@ pub async fn read_import_targets(
             continue;
         }
         let configuration = config.provider_configuration(&target.to.resource);
-        let Some(resource) = registry
-            .for_configuration(&configuration)
-            .resource(&target.to.resource.resource_type)
+        let Some(resource) =
+            registry.for_configuration(&configuration).resource(&target.to.resource.resource_type)
         else {
             diagnostics.push(
                 Diagnostic::error(
@@ -206,10 +191,7 @@ pub async fn read_import_targets(
             );
             continue;
         };
-        observer.event(Event::Importing {
-            address: target.to.clone(),
-            id: target.id.clone(),
-        });
+        observer.event(Event::Importing { address: target.to.clone(), id: target.id.clone() });
         match read_imported(
             resource.as_ref(),
             &configuration,
@@ -236,10 +218,7 @@ pub fn annotate(
         if let Some((from, _)) = moved.iter().find(|(_, to)| to == &change.address) {
             change.previous_address = Some(from.clone());
         }
-        if let Some((target, _)) = imported
-            .iter()
-            .find(|(target, _)| target.to == change.address)
-        {
+        if let Some((target, _)) = imported.iter().find(|(target, _)| target.to == change.address) {
             change.importing = Some(target.id.clone());
         }
     }
@@ -304,20 +283,11 @@ mod tests {
                 .timeouts(&["create"]),
         );
         let address: Address = "test_firewall.edge".parse().unwrap();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .unwrap();
-        let imported = runtime
-            .block_on(read_imported(&firewall, "test", None, &address, "fw-1"))
-            .unwrap();
-        let ports: Vec<&Value> = imported
-            .value
-            .get("rule")
-            .as_list()
-            .unwrap()
-            .iter()
-            .map(|r| r.get("port"))
-            .collect();
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let imported =
+            runtime.block_on(read_imported(&firewall, "test", None, &address, "fw-1")).unwrap();
+        let ports: Vec<&Value> =
+            imported.value.get("rule").as_list().unwrap().iter().map(|r| r.get("port")).collect();
         assert_eq!(ports, [&Value::Number(443.0), &Value::Number(8443.0)]);
         let stored = imported.value.as_map().unwrap();
         assert_eq!(stored.get("timeouts"), Some(&Value::Null));

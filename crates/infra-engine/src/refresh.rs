@@ -26,10 +26,7 @@ pub async fn refresh(
     observer: &dyn Observer,
     only: Option<&BTreeSet<Address>>,
 ) -> Result<Refreshed, Diagnostics> {
-    let Batches {
-        by_type,
-        read_priors,
-    } = batches(state, registry, only);
+    let Batches { by_type, read_priors } = batches(state, registry, only);
     let mut diagnostics = Diagnostics::new();
     let reads = by_type.iter().filter_map(|(key, instances)| {
         let (configuration, type_name) = *key;
@@ -102,11 +99,7 @@ pub async fn refresh(
             }
         }
     }
-    diagnostics.into_result(Refreshed {
-        state: refreshed,
-        drift,
-        deleted,
-    })
+    diagnostics.into_result(Refreshed { state: refreshed, drift, deleted })
 }
 
 /// The objects to read, one batch per provider configuration and type (`aws.west`'s VPCs are
@@ -123,10 +116,7 @@ fn batches<'a>(
     registry: &Registry,
     only: Option<&BTreeSet<Address>>,
 ) -> Batches<'a> {
-    let mut batches = Batches {
-        by_type: BTreeMap::new(),
-        read_priors: BTreeMap::new(),
-    };
+    let mut batches = Batches { by_type: BTreeMap::new(), read_priors: BTreeMap::new() };
     let rollouts = registry.rollouts();
     for (address, resource) in &state.resources {
         if only.is_some_and(|only| !only.contains(address)) {
@@ -134,11 +124,7 @@ fn batches<'a>(
         }
         if let Some(record) = state.deployments.get(&address.to_string()) {
             let read_prior = rollouts.and_then(|rollouts| {
-                rollouts.read_prior(
-                    &resource.resource_type,
-                    &resource.value.unmark_deep(),
-                    record,
-                )
+                rollouts.read_prior(&resource.resource_type, &resource.value.unmark_deep(), record)
             });
             match read_prior {
                 Some(read_prior) => {
@@ -180,10 +166,7 @@ fn batch_values(
             diagnostics.push(
                 Diagnostic::error(
                     "Failed to refresh",
-                    format!(
-                        "refreshing {type_name} ({} instances): {error}",
-                        instances.len()
-                    ),
+                    format!("refreshing {type_name} ({} instances): {error}", instances.len()),
                 )
                 .for_address(instances[0].0),
             );
@@ -212,11 +195,7 @@ impl Read<'_> {
         if let (true, Some(rollouts)) = (self.rolled_out, self.registry.rollouts()) {
             remote = rollouts.with_runtime_attributes(resource.name(), remote, prior);
         }
-        if remote
-            .get("id")
-            .as_str()
-            .is_some_and(|id| self.owned_routes.contains(id))
-        {
+        if remote.get("id").as_str().is_some_and(|id| self.owned_routes.contains(id)) {
             // The deployment moves this object's traffic; those attributes are not drift.
             if let Some(entries) = remote.map_mut() {
                 for &key in resource.traffic_paths() {

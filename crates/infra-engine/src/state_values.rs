@@ -35,12 +35,7 @@ impl<'a> StateValues<'a> {
         resources: &'a BTreeMap<&'a ResourceId, &'a ResourceConfig>,
         data: &'a BTreeMap<ResourceId, ResourceValue>,
     ) -> StateValues<'a> {
-        StateValues {
-            state,
-            resources,
-            data,
-            without_objects: WithoutObjects::Absent,
-        }
+        StateValues { state, resources, data, without_objects: WithoutObjects::Absent }
     }
 
     /// The state as applied so far: a resource without objects is shaped from none.
@@ -49,12 +44,7 @@ impl<'a> StateValues<'a> {
         resources: &'a BTreeMap<&'a ResourceId, &'a ResourceConfig>,
         data: &'a BTreeMap<ResourceId, ResourceValue>,
     ) -> StateValues<'a> {
-        StateValues {
-            state,
-            resources,
-            data,
-            without_objects: WithoutObjects::Empty,
-        }
+        StateValues { state, resources, data, without_objects: WithoutObjects::Empty }
     }
 }
 

@@ -32,13 +32,7 @@ pub struct Walk {
 
 impl Walk {
     pub fn new(now: Instant) -> Walk {
-        Walk {
-            moved: now,
-            reported: None,
-            running: BTreeSet::new(),
-            ready: 0,
-            finished: false,
-        }
+        Walk { moved: now, reported: None, running: BTreeSet::new(), ready: 0, finished: false }
     }
 
     /// `address` started, with `ready` more waiting for a slot.
@@ -58,9 +52,7 @@ impl Walk {
     /// The report due at `now`, if the walk has been quiet for `quiet`.
     pub fn stalled(&mut self, now: Instant, quiet: Duration) -> Option<String> {
         let since = now.saturating_duration_since(self.moved);
-        let last = self
-            .reported
-            .map_or(self.moved, |reported| reported.max(self.moved));
+        let last = self.reported.map_or(self.moved, |reported| reported.max(self.moved));
         if self.finished || since < quiet || now.saturating_duration_since(last) < quiet {
             return None;
         }
@@ -136,27 +128,17 @@ mod tests {
         walk.started(&address("fake_thing.main"), 3, start);
         let minute = Duration::from_secs(60);
         assert_eq!(walk.stalled(start + Duration::from_secs(59), minute), None);
-        let report = walk
-            .stalled(start + Duration::from_secs(61), minute)
-            .unwrap();
+        let report = walk.stalled(start + Duration::from_secs(61), minute).unwrap();
         assert_eq!(
             report,
             "no operation has started or finished for 61s: 1 in flight: fake_thing.main, 3 ready to start"
         );
         assert_eq!(walk.stalled(start + Duration::from_secs(90), minute), None);
-        assert!(walk
-            .stalled(start + Duration::from_secs(122), minute)
-            .is_some());
+        assert!(walk.stalled(start + Duration::from_secs(122), minute).is_some());
         // Something moves: quiet again for a minute before the next report.
-        walk.ended(
-            &address("fake_thing.main"),
-            3,
-            start + Duration::from_secs(130),
-        );
+        walk.ended(&address("fake_thing.main"), 3, start + Duration::from_secs(130));
         assert_eq!(walk.stalled(start + Duration::from_secs(180), minute), None);
-        let report = walk
-            .stalled(start + Duration::from_secs(191), minute)
-            .unwrap();
+        let report = walk.stalled(start + Duration::from_secs(191), minute).unwrap();
         assert!(report.contains("0 in flight, 3 ready to start"), "{report}");
     }
 }

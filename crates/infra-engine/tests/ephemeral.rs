@@ -120,10 +120,7 @@ fn secret(name: &str, secret_wo: Option<&str>) -> String {
 /// The configurations' blocks: a password opened at plan time (`now`), and a secret that
 /// takes it.
 fn now_and_a_from_it() -> [String; 2] {
-    [
-        password("now", "\"x\""),
-        secret("a", Some("ephemeral.fake_password.now.result")),
-    ]
+    [password("now", "\"x\""), secret("a", Some("ephemeral.fake_password.now.result"))]
 }
 
 /// A password that waits on `a`'s create, and a secret `b` that takes it.
@@ -161,10 +158,7 @@ async fn an_ephemeral_resource_waiting_on_a_create_is_opened_during_apply_after_
     let applied = workspace.apply(Run::default()).await;
 
     applied.result.expect("the apply succeeds");
-    assert_eq!(
-        cloud.take_calls(),
-        ["create a null", "open id-a", "create b secret-2-id-a"]
-    );
+    assert_eq!(cloud.take_calls(), ["create a null", "open id-a", "create b secret-2-id-a"]);
     let opening = applied
         .plan
         .change(&at("ephemeral.fake_password.later"))
@@ -177,14 +171,10 @@ async fn an_ephemeral_resource_waiting_on_a_create_is_opened_during_apply_after_
     // A saved plan keeps the opening in infra's own section only.
     let document = planfile::to_json(&applied.plan, &infra_state::State::new(), "1.16.0");
     let changes = document["resource_changes"].as_array().unwrap();
-    assert!(
-        changes.iter().all(|c| c["mode"] == "managed"),
-        "{changes:?}"
-    );
+    assert!(changes.iter().all(|c| c["mode"] == "managed"), "{changes:?}");
     let read_back = planfile::from_json("plan.json", &document.to_string()).expect("it reads");
-    let step = read_back
-        .change(&at("ephemeral.fake_password.later"))
-        .expect("the opening comes back");
+    let step =
+        read_back.change(&at("ephemeral.fake_password.later")).expect("the opening comes back");
     assert_eq!(step.action, Action::Read);
     assert_eq!(step.dependencies, [at("fake_secret.a")]);
 
@@ -214,9 +204,7 @@ impl Observer for Said {
                     EphemeralStep::Closed => "closed",
                 }
             ),
-            Event::Finished {
-                address, action, ..
-            } => format!("{address}: {action:?} done"),
+            Event::Finished { address, action, .. } => format!("{address}: {action:?} done"),
             _ => return,
         };
         self.0.lock().unwrap().push(line);
@@ -229,12 +217,7 @@ async fn each_ephemeral_resource_is_closed_once_at_the_end_of_the_walk_that_open
         stack(&[now_and_a_from_it().concat(), later_and_b_from_it().concat()].concat());
     let said = Said::default();
 
-    let applied = workspace
-        .apply(Run {
-            observer: &said,
-            ..Run::default()
-        })
-        .await;
+    let applied = workspace.apply(Run { observer: &said, ..Run::default() }).await;
 
     applied.result.expect("the apply succeeds");
     assert_eq!(
@@ -288,10 +271,8 @@ async fn what_a_failed_plan_opened_is_closed() {
 
     assert!(planned.is_err(), "the refused opening fails the plan");
     let lines = said.0.lock().unwrap();
-    let now: Vec<&String> = lines
-        .iter()
-        .filter(|l| l.starts_with("ephemeral.fake_password.now: "))
-        .collect();
+    let now: Vec<&String> =
+        lines.iter().filter(|l| l.starts_with("ephemeral.fake_password.now: ")).collect();
     assert_eq!(
         now,
         [
@@ -350,8 +331,5 @@ ephemeral "fake_password" "now" {
     let errors = loaded.expect_err("the block is refused");
     let text = format!("{errors:?}");
     assert!(text.contains("create_before_destroy"), "{text}");
-    assert!(
-        text.contains("an ephemeral resource is opened, not created"),
-        "{text}"
-    );
+    assert!(text.contains("an ephemeral resource is opened, not created"), "{text}");
 }

@@ -111,10 +111,7 @@ impl FakeThing {
 
 fn with_id(object: &Value, id: &str) -> Value {
     let mut object = object.clone();
-    object
-        .map_mut()
-        .expect("an object")
-        .insert("id".into(), Value::string(id));
+    object.map_mut().expect("an object").insert("id".into(), Value::string(id));
     object
 }
 
@@ -134,12 +131,7 @@ impl ResourceType for FakeThing {
 
     async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
         self.cloud.log("create", at.planned);
-        let name = at
-            .planned
-            .get("name")
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
+        let name = at.planned.get("name").as_str().unwrap_or_default().to_string();
         let fault = self.cloud.faults.lock().unwrap().get(&name).copied();
         if fault == Some(Fault::Refuse) {
             return Err(ProviderError::with_code(
@@ -147,22 +139,13 @@ impl ResourceType for FakeThing {
                 format!("{name} is not an acceptable name"),
             ));
         }
-        let id = format!(
-            "thing-{}",
-            self.cloud.made.fetch_add(1, Ordering::SeqCst) + 1
-        );
+        let id = format!("thing-{}", self.cloud.made.fetch_add(1, Ordering::SeqCst) + 1);
         let object = with_id(at.planned, &id);
-        self.cloud
-            .objects
-            .lock()
-            .unwrap()
-            .insert(id, object.clone());
+        self.cloud.objects.lock().unwrap().insert(id, object.clone());
         if fault == Some(Fault::LoseAnswer) {
             self.cloud.faults.lock().unwrap().remove(&name);
-            return Err(
-                ProviderError::with_code("RequestTimeout", "the connection was reset")
-                    .with_cause(Cause::Unknown),
-            );
+            return Err(ProviderError::with_code("RequestTimeout", "the connection was reset")
+                .with_cause(Cause::Unknown));
         }
         Ok(object)
     }
@@ -189,11 +172,7 @@ impl ResourceType for FakeThing {
         let objects = self.cloud.objects.lock().unwrap();
         Ok(prior
             .iter()
-            .map(|p| {
-                objects
-                    .get(p.get("id").as_str().unwrap_or_default())
-                    .cloned()
-            })
+            .map(|p| objects.get(p.get("id").as_str().unwrap_or_default()).cloned())
             .collect())
     }
 
@@ -201,10 +180,7 @@ impl ResourceType for FakeThing {
     async fn find_created(&self, at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
         self.cloud.log("find", at.planned);
         if self.cloud.lookups_fail.load(Ordering::SeqCst) {
-            return Err(ProviderError::with_code(
-                "AccessDenied",
-                "not allowed to list things",
-            ));
+            return Err(ProviderError::with_code("AccessDenied", "not allowed to list things"));
         }
         let name = at.planned.get("name").as_str().unwrap_or_default();
         Ok(self.cloud.named(name).into_iter().next())
@@ -261,11 +237,7 @@ impl Stack {
 
     /// An apply with one operation at a time, so that the calls come in a known order.
     async fn apply_one_at_a_time(&self) -> Applied {
-        self.apply_with(Run {
-            parallelism: 1,
-            ..Run::default()
-        })
-        .await
+        self.apply_with(Run { parallelism: 1, ..Run::default() }).await
     }
 
     /// An apply with one operation at a time that `observer` stops after the first finishes.
@@ -326,10 +298,8 @@ async fn creates_run_after_what_they_reference_and_a_second_plan_changes_nothing
     assert_eq!(addresses(&state), ["fake_thing.app", "fake_thing.network"]);
     assert_eq!(state.resources, applied.state.resources);
     assert!(state.pending.is_empty(), "pending: {:?}", state.pending);
-    let (app, network) = (
-        &state.resources[&at("fake_thing.app")],
-        &state.resources[&at("fake_thing.network")],
-    );
+    let (app, network) =
+        (&state.resources[&at("fake_thing.app")], &state.resources[&at("fake_thing.network")]);
     stack.assert_is_object(app, "app");
     stack.assert_is_object(network, "network");
     assert_eq!(app.value.get("parent_id").as_str(), network.id());
@@ -384,12 +354,8 @@ async fn replacement(
 
 #[tokio::test]
 async fn a_replacement_deletes_the_old_object_before_creating_the_new_one_by_default() {
-    replacement(
-        |name| thing_a(name, None),
-        Action::DeleteThenCreate,
-        ["delete a-1", "create a-2"],
-    )
-    .await;
+    replacement(|name| thing_a(name, None), Action::DeleteThenCreate, ["delete a-1", "create a-2"])
+        .await;
 }
 
 #[tokio::test]
@@ -406,12 +372,8 @@ resource "fake_thing" "a" {{
 "#
         )
     };
-    let state = replacement(
-        configuration,
-        Action::CreateThenDelete,
-        ["create a-2", "delete a-1"],
-    )
-    .await;
+    let state =
+        replacement(configuration, Action::CreateThenDelete, ["create a-2", "delete a-1"]).await;
     assert!(state.deposed.is_empty(), "deposed: {:?}", state.deposed);
 }
 
@@ -445,10 +407,7 @@ resource "fake_thing" "other" {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].address, at("fake_thing.broken"));
     assert_eq!(errors[0].action, Action::Create);
-    assert_eq!(
-        errors[0].error.code.as_deref(),
-        Some("InvalidParameterValue")
-    );
+    assert_eq!(errors[0].error.code.as_deref(), Some("InvalidParameterValue"));
     assert_eq!(stack.cloud.take_calls(), ["create broken", "create other"]);
     assert_eq!(stack.cloud.names(), ["other"]);
     let state = stack.stored_state();
@@ -475,10 +434,7 @@ async fn a_create_whose_answer_is_lost_stays_pending_and_the_next_run_adopts_its
     assert_eq!(stack.cloud.take_calls(), ["create a", "find a"]);
     let state = stack.stored_state();
     assert!(state.resources.is_empty(), "{:?}", state.resources);
-    assert_eq!(
-        state.pending.keys().collect::<Vec<_>>(),
-        [&at("fake_thing.a")]
-    );
+    assert_eq!(state.pending.keys().collect::<Vec<_>>(), [&at("fake_thing.a")]);
     assert_eq!(stack.cloud.named("a").len(), 1);
 
     stack.cloud.lookups_fail.store(false, Ordering::SeqCst);
@@ -519,11 +475,7 @@ async fn an_interrupted_apply_saves_what_finished_and_starts_nothing_more() {
     let applied = stack.apply_stopping_after_first_finish(&observer).await;
 
     match applied.result {
-        Err(ApplyError::Interrupted {
-            finished,
-            not_started,
-            failed,
-        }) => {
+        Err(ApplyError::Interrupted { finished, not_started, failed }) => {
             assert_eq!((finished, not_started), (1, 2));
             assert!(failed.is_empty(), "{failed:?}");
         }
@@ -553,9 +505,7 @@ async fn an_interrupted_apply_still_reports_what_failed_before_the_stop() {
                 error.to_string(),
                 "Interrupted: 1 operations finished, 1 not started, 1 failed"
             );
-            let ApplyError::Interrupted { failed, .. } = error else {
-                unreachable!()
-            };
+            let ApplyError::Interrupted { failed, .. } = error else { unreachable!() };
             assert_eq!(failed.len(), 1);
             assert_eq!(failed[0].address, at("fake_thing.a"));
         }
@@ -582,13 +532,7 @@ resource "fake_thing" "web" {
     )
     .await;
 
-    let destroyed = stack
-        .apply_with(Run {
-            destroy: true,
-            parallelism: 1,
-            ..Run::default()
-        })
-        .await;
+    let destroyed = stack.apply_with(Run { destroy: true, parallelism: 1, ..Run::default() }).await;
 
     destroyed.result.expect("the destroy succeeds");
     assert!(destroyed.plan.destroy);

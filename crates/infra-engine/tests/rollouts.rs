@@ -105,10 +105,7 @@ impl Cloud {
 
     fn set_image(&self, id: &str, image: &str) {
         if let Some(service) = self.services.lock().unwrap().get_mut(id) {
-            service
-                .map_mut()
-                .expect("an object")
-                .insert("image".into(), Value::string(image));
+            service.map_mut().expect("an object").insert("image".into(), Value::string(image));
         }
     }
 }
@@ -234,10 +231,7 @@ impl FakeRollouts {
                 "" => "DeploymentFailed",
                 code => code,
             };
-            return Err(ProviderError::with_code(
-                code,
-                format!("the rollout failed at {step}"),
-            ));
+            return Err(ProviderError::with_code(code, format!("the rollout failed at {step}")));
         }
         Ok(())
     }
@@ -300,11 +294,7 @@ impl Rollouts for FakeRollouts {
         record: &RolloutRecord,
         events: &dyn RolloutEvents,
     ) -> Result<String, ProviderError> {
-        self.cloud.log(format!(
-            "update {} from {}",
-            name_of(planned),
-            text(record, "step")
-        ));
+        self.cloud.log(format!("update {} from {}", name_of(planned), text(record, "step")));
         self.cloud.received.lock().unwrap().push(record.clone());
         let id = text(record, "service").to_string();
         let target = planned.get("image").as_str().unwrap_or_default();
@@ -336,16 +326,12 @@ impl Rollouts for FakeRollouts {
         }
         match self.cloud.services.lock().unwrap().remove(id) {
             Some(_) => Ok(()),
-            None => Err(ProviderError::with_code(
-                "NotFound",
-                format!("no service {id}"),
-            )),
+            None => Err(ProviderError::with_code("NotFound", format!("no service {id}"))),
         }
     }
 
     fn in_progress(&self, record: &RolloutRecord) -> bool {
-        self.cloud
-            .log(format!("in_progress {}", text(record, "step")));
+        self.cloud.log(format!("in_progress {}", text(record, "step")));
         record["in_progress"] == json!(true)
     }
 
@@ -356,16 +342,12 @@ impl Rollouts for FakeRollouts {
         resume: bool,
     ) -> Result<Option<Recovered>, ProviderError> {
         let how = if resume { "resume" } else { "roll back" };
-        self.cloud
-            .log(format!("recover {} ({how})", text(record, "step")));
+        self.cloud.log(format!("recover {} ({how})", text(record, "step")));
         if record["in_progress"] != json!(true) {
             return Ok(None);
         }
         if *self.cloud.recovers_fail.lock().unwrap() {
-            return Err(ProviderError::with_code(
-                "RouteNotChanged",
-                "the listener did not answer",
-            ));
+            return Err(ProviderError::with_code("RouteNotChanged", "the listener did not answer"));
         }
         let id = text(record, "service").to_string();
         if resume {
@@ -380,10 +362,8 @@ impl Rollouts for FakeRollouts {
                 live_revision: Some(target),
             }))
         } else {
-            let (live, image) = (
-                text(record, "live").to_string(),
-                text(record, "image").to_string(),
-            );
+            let (live, image) =
+                (text(record, "live").to_string(), text(record, "image").to_string());
             self.cloud.set_image(&id, &image);
             settled(record, "rolled back");
             Ok(Some(Recovered {
@@ -394,8 +374,7 @@ impl Rollouts for FakeRollouts {
     }
 
     async fn follow_live(&self, record: &RolloutRecord) -> Result<Option<String>, ProviderError> {
-        self.cloud
-            .log(format!("follow_live {}", text(record, "service")));
+        self.cloud.log(format!("follow_live {}", text(record, "service")));
         Ok(None)
     }
 
@@ -405,8 +384,7 @@ impl Rollouts for FakeRollouts {
         _: &Value,
         record: &mut RolloutRecord,
     ) -> Result<bool, ProviderError> {
-        self.cloud
-            .log(format!("finalize_expired {}", text(record, "service")));
+        self.cloud.log(format!("finalize_expired {}", text(record, "service")));
         Ok(false)
     }
 
@@ -474,10 +452,7 @@ impl Stack {
         Stack::with_registry(configuration, |cloud, state_path| {
             let mut registry = Registry::new();
             registry.register_resource(Arc::new(FakeService::new(cloud.clone())));
-            registry.set_rollouts(Arc::new(FakeRollouts {
-                cloud: cloud.clone(),
-                state_path,
-            }));
+            registry.set_rollouts(Arc::new(FakeRollouts { cloud: cloud.clone(), state_path }));
             registry
         })
     }
@@ -499,19 +474,8 @@ impl Stack {
         } else {
             settle_rollouts(&self.registry, &self.backend(), settings.resume).await
         };
-        let run = self
-            .workspace
-            .apply(Run {
-                destroy: settings.destroy,
-                ..Run::default()
-            })
-            .await;
-        Applied {
-            recovered,
-            plan: run.plan,
-            state: run.state,
-            result: run.result,
-        }
+        let run = self.workspace.apply(Run { destroy: settings.destroy, ..Run::default() }).await;
+        Applied { recovered, plan: run.plan, state: run.state, result: run.result }
     }
 }
 
@@ -546,9 +510,7 @@ fn type_writes(calls: &[String]) -> Vec<&String> {
     calls
         .iter()
         .filter(|call| {
-            ["type create", "type update", "type delete"]
-                .iter()
-                .any(|verb| call.starts_with(verb))
+            ["type create", "type update", "type delete"].iter().any(|verb| call.starts_with(verb))
         })
         .collect()
 }
@@ -697,10 +659,7 @@ async fn a_rolled_out_update_carries_the_providers_plan_and_rolls_out_from_the_h
             "type read svc-1",
         ]
     );
-    assert_eq!(
-        stack.stored_record(),
-        Some(settled_record("green", "v2", "done"))
-    );
+    assert_eq!(stack.stored_record(), Some(settled_record("green", "v2", "done")));
     let stored = &stack.stored_state().resources[&at(ADDRESS)];
     assert_eq!(stored.id(), Some("svc-1"));
     assert_eq!(stored.value.get("image").as_str(), Some("v2"));
@@ -762,15 +721,9 @@ async fn the_next_run_first_rolls_back_an_interrupted_rollout_then_rolls_out_aga
     let applied = stack.apply().await;
 
     applied.result.expect("the second run succeeds");
-    assert_eq!(
-        applied.recovered,
-        [(ADDRESS.to_string(), "rolled back to blue (v1)".to_string())]
-    );
+    assert_eq!(applied.recovered, [(ADDRESS.to_string(), "rolled back to blue (v1)".to_string())]);
     let calls = stack.cloud.take_calls();
-    assert_eq!(
-        calls[0], "recover shifted (roll back)",
-        "recovery comes first: {calls:?}"
-    );
+    assert_eq!(calls[0], "recover shifted (roll back)", "recovery comes first: {calls:?}");
     assert_eq!(
         calls,
         [
@@ -795,10 +748,7 @@ async fn the_next_run_first_rolls_back_an_interrupted_rollout_then_rolls_out_aga
         "the update starts from the rolled-back record"
     );
     assert_eq!(
-        applied
-            .plan
-            .change(&at(ADDRESS))
-            .and_then(|c| c.deployment.clone()),
+        applied.plan.change(&at(ADDRESS)).and_then(|c| c.deployment.clone()),
         Some(RolloutPlan {
             live_colour: "blue".into(),
             target_colour: "green".into(),
@@ -810,10 +760,7 @@ async fn the_next_run_first_rolls_back_an_interrupted_rollout_then_rolls_out_aga
     assert_eq!(record["in_progress"], json!(false), "{record}");
     assert_eq!(record, settled_record("green", "v2", "done"));
     assert_eq!(
-        stack.stored_state().resources[&at(ADDRESS)]
-            .value
-            .get("image")
-            .as_str(),
+        stack.stored_state().resources[&at(ADDRESS)].value.get("image").as_str(),
         Some("v2")
     );
 }
@@ -824,20 +771,12 @@ async fn the_next_run_first_rolls_back_an_interrupted_rollout_then_rolls_out_aga
 async fn with_resume_the_next_run_first_finishes_an_interrupted_rollout() {
     let stack = interrupted_at_shifted().await;
 
-    let applied = stack
-        .apply_with(Settings {
-            resume: true,
-            ..Settings::default()
-        })
-        .await;
+    let applied = stack.apply_with(Settings { resume: true, ..Settings::default() }).await;
 
     applied.result.expect("the second run succeeds");
     assert_eq!(
         applied.recovered,
-        [(
-            ADDRESS.to_string(),
-            "finished the rollout to green (v2)".to_string()
-        )]
+        [(ADDRESS.to_string(), "finished the rollout to green (v2)".to_string())]
     );
     assert!(!applied.plan.has_changes(), "{:?}", applied.plan.changes);
     assert_eq!(
@@ -852,14 +791,8 @@ async fn with_resume_the_next_run_first_finishes_an_interrupted_rollout() {
         ]
     );
     let state = stack.stored_state();
-    assert_eq!(
-        state.deployments[ADDRESS],
-        settled_record("green", "v2", "done")
-    );
-    assert_eq!(
-        state.resources[&at(ADDRESS)].value.get("image").as_str(),
-        Some("v2")
-    );
+    assert_eq!(state.deployments[ADDRESS], settled_record("green", "v2", "done"));
+    assert_eq!(state.resources[&at(ADDRESS)].value.get("image").as_str(), Some("v2"));
 }
 
 /// 5. A destroy deletes a rolled-out object through `Rollouts::delete`, given its record, and
@@ -871,19 +804,11 @@ async fn a_destroy_deletes_through_rollouts_with_the_record_and_forgets_the_reco
     let held = stack.stored_record().expect("the create's record");
     stack.cloud.take_calls();
 
-    let destroyed = stack
-        .apply_with(Settings {
-            destroy: true,
-            ..Settings::default()
-        })
-        .await;
+    let destroyed = stack.apply_with(Settings { destroy: true, ..Settings::default() }).await;
 
     destroyed.result.expect("the destroy succeeds");
     assert_eq!(action_of(&destroyed.plan, ADDRESS), Action::Delete);
-    assert_eq!(
-        stack.cloud.take_calls(),
-        ["read_prior svc-1", "type read svc-1", "delete svc-1"]
-    );
+    assert_eq!(stack.cloud.take_calls(), ["read_prior svc-1", "type read svc-1", "delete svc-1"]);
     assert_eq!(stack.cloud.take_received(), [held]);
     assert_eq!(stack.cloud.serving(), BTreeMap::new());
     let state = stack.stored_state();
@@ -904,42 +829,26 @@ async fn a_rollout_that_times_out_is_rolled_back_in_the_same_run() {
     let calls = stack.cloud.take_calls();
     assert_eq!(
         calls[calls.len() - 3..],
-        [
-            "save shifted",
-            "in_progress shifted",
-            "recover shifted (roll back)"
-        ],
+        ["save shifted", "in_progress shifted", "recover shifted (roll back)"],
         "{calls:?}"
     );
-    assert_eq!(
-        stack.stored_record(),
-        Some(settled_record("blue", "v1", "rolled back"))
-    );
-    assert_eq!(
-        stack.cloud.serving(),
-        running_image("svc-1", "v1"),
-        "the traffic is back on v1"
-    );
+    assert_eq!(stack.stored_record(), Some(settled_record("blue", "v1", "rolled back")));
+    assert_eq!(stack.cloud.serving(), running_image("svc-1", "v1"), "the traffic is back on v1");
 }
 
 /// A replacement (delete, then create, by default) deletes the old object through its record
 /// and creates the new one through the rollouts, which keep only the new record.
 #[tokio::test]
 async fn a_replacement_deletes_through_the_old_record_and_creates_through_rollouts() {
-    let stack = created_then(
-        &service_named("app-1", "v1", ""),
-        &service_named("app-2", "v1", ""),
-    )
-    .await;
+    let stack =
+        created_then(&service_named("app-1", "v1", ""), &service_named("app-2", "v1", "")).await;
     let applied = stack.apply().await;
 
     applied.result.expect("the replacement succeeds");
     assert_eq!(action_of(&applied.plan, ADDRESS), Action::DeleteThenCreate);
     let calls = calls_without_type_writes(&stack);
-    let writes: Vec<&String> = calls
-        .iter()
-        .filter(|c| c.starts_with("delete") || c.starts_with("create"))
-        .collect();
+    let writes: Vec<&String> =
+        calls.iter().filter(|c| c.starts_with("delete") || c.starts_with("create")).collect();
     assert_eq!(writes, ["delete svc-1", "create app-2"]);
     assert_eq!(stack.cloud.serving(), running_image("svc-2", "v1"));
     let state = stack.stored_state();
@@ -955,27 +864,16 @@ async fn a_replacement_deletes_through_the_old_record_and_creates_through_rollou
 #[tokio::test]
 async fn a_create_before_destroy_replacement_deletes_the_old_object_through_its_own_record() {
     let cbd = "lifecycle {\n    create_before_destroy = true\n  }";
-    let stack = created_then(
-        &service_named("app-1", "v1", cbd),
-        &service_named("app-2", "v1", cbd),
-    )
-    .await;
+    let stack =
+        created_then(&service_named("app-1", "v1", cbd), &service_named("app-2", "v1", cbd)).await;
     let old = stack.stored_record().expect("the create's record");
     stack.cloud.take_received();
     let applied = stack.apply().await;
 
     applied.result.expect("the replacement succeeds");
     assert_eq!(action_of(&applied.plan, ADDRESS), Action::CreateThenDelete);
-    assert_eq!(
-        stack.cloud.take_received(),
-        [old],
-        "the old record is deleted"
-    );
-    assert_eq!(
-        stack.cloud.serving(),
-        running_image("svc-2", "v1"),
-        "only the new service runs"
-    );
+    assert_eq!(stack.cloud.take_received(), [old], "the old record is deleted");
+    assert_eq!(stack.cloud.serving(), running_image("svc-2", "v1"), "only the new service runs");
     let state = stack.stored_state();
     assert_eq!(state.resources[&at(ADDRESS)].id(), Some("svc-2"));
     assert_eq!(
@@ -1007,11 +905,7 @@ async fn a_deposed_rolled_out_object_keeps_its_record_and_is_deleted_through_it(
     let state = stack.stored_state();
     assert_eq!(state.resources[&at(ADDRESS)].id(), Some("svc-2"));
     let deposed = &state.deposed[&at(ADDRESS)];
-    let key = deposed
-        .keys()
-        .next()
-        .expect("the old object is deposed")
-        .clone();
+    let key = deposed.keys().next().expect("the old object is deposed").clone();
     assert_eq!(deposed[&key].id(), Some("svc-1"));
     assert_eq!(
         state.deployments.get(&format!("{ADDRESS} deposed {key}")),
@@ -1027,10 +921,7 @@ async fn a_deposed_rolled_out_object_keeps_its_record_and_is_deleted_through_it(
 
     applied.result.expect("the deposed object is deleted");
     assert_eq!(stack.cloud.take_received(), [old], "through its record");
-    assert_eq!(
-        type_writes(&stack.cloud.take_calls()),
-        Vec::<&String>::new()
-    );
+    assert_eq!(type_writes(&stack.cloud.take_calls()), Vec::<&String>::new());
     assert_eq!(stack.cloud.serving(), running_image("svc-2", "v1"));
     let state = stack.stored_state();
     assert!(state.deposed.is_empty());
@@ -1059,25 +950,14 @@ async fn an_update_without_a_rollout_record_fails_and_creates_no_second_object()
     let errors = operation_errors(applied.result);
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].action, Action::Update);
-    assert_eq!(
-        errors[0].error.code.as_deref(),
-        Some("RolloutRecordMissing")
-    );
+    assert_eq!(errors[0].error.code.as_deref(), Some("RolloutRecordMissing"));
     assert!(
-        errors[0]
-            .error
-            .message
-            .contains("-replace=fake_service.app"),
+        errors[0].error.message.contains("-replace=fake_service.app"),
         "{}",
         errors[0].error.message
     );
     let calls = stack.cloud.take_calls();
-    assert!(
-        !calls
-            .iter()
-            .any(|c| c.starts_with("create") || c.starts_with("update")),
-        "{calls:?}"
-    );
+    assert!(!calls.iter().any(|c| c.starts_with("create") || c.starts_with("update")), "{calls:?}");
     assert_eq!(stack.cloud.serving(), running_image("svc-1", "v1"));
 }
 
@@ -1098,14 +978,8 @@ async fn a_timed_out_rollout_whose_roll_back_fails_says_so() {
     assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(errors[0].error.code.as_deref(), Some("Timeout"));
     let message = &errors[0].error.message;
-    assert!(
-        message.contains("rolling the rollout back failed too"),
-        "{message}"
-    );
-    assert!(
-        message.contains("the next apply rolls it back"),
-        "{message}"
-    );
+    assert!(message.contains("rolling the rollout back failed too"), "{message}");
+    assert!(message.contains("the next apply rolls it back"), "{message}");
     assert_eq!(stack.stored_record(), Some(update_record("shifted")));
 }
 
@@ -1121,10 +995,6 @@ async fn a_providers_own_timeout_error_is_not_taken_for_an_abandoned_call() {
     let errors = operation_errors(applied.result);
     assert_eq!(errors[0].error.code.as_deref(), Some("Timeout"));
     let calls = stack.cloud.take_calls();
-    assert_eq!(
-        calls.last().map(String::as_str),
-        Some("save shifted"),
-        "{calls:?}"
-    );
+    assert_eq!(calls.last().map(String::as_str), Some("save shifted"), "{calls:?}");
     assert_eq!(stack.stored_record(), Some(update_record("shifted")));
 }

@@ -95,11 +95,7 @@ resource "fake_slow" "b" {
     );
 
     let applied = workspace
-        .apply(Run {
-            parallelism: 1,
-            watchdog_quiet: Duration::from_millis(200),
-            ..Run::default()
-        })
+        .apply(Run { parallelism: 1, watchdog_quiet: Duration::from_millis(200), ..Run::default() })
         .await;
 
     applied.result.expect("the apply succeeds");
@@ -110,9 +106,6 @@ resource "fake_slow" "b" {
         .collect();
     assert!(!stalls.is_empty(), "no stall reported: {logged:?}");
     for stall in &stalls {
-        assert!(
-            stall.ends_with(": 1 in flight: fake_slow.a, 1 ready to start"),
-            "{stall}"
-        );
+        assert!(stall.ends_with(": 1 in flight: fake_slow.a, 1 ready to start"), "{stall}");
     }
 }

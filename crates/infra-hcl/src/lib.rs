@@ -90,10 +90,7 @@ pub fn parse<T: Visitable>(
 
         match parse(&current) {
             Ok(mut parsed) => {
-                let mut restore = Restore {
-                    replaced: &replaced,
-                    restored: 0,
-                };
+                let mut restore = Restore { replaced: &replaced, restored: 0 };
                 parsed.visit(&mut restore);
                 if restore.restored != replaced.len() {
                     // Not every placeholder was found again; never evaluate one.
@@ -260,10 +257,8 @@ impl VisitMut for Restore<'_> {
         }
         // Every item is taken out and put back in order, so that each restored item keeps its
         // place among the items of the same name.
-        let items: Vec<(ObjectKey, ObjectValue)> = node
-            .iter()
-            .map(|(key, value)| (key.clone(), value.clone()))
-            .collect();
+        let items: Vec<(ObjectKey, ObjectValue)> =
+            node.iter().map(|(key, value)| (key.clone(), value.clone())).collect();
         node.clear();
         for (key, value) in items {
             let replaced = match &key {
@@ -309,18 +304,10 @@ mod tests {
     #[test]
     fn other_syntax_errors_are_hcl_edits() {
         let error = parse("x = { a = 1, a = 2 }\ny = {", hcl_edit::parser::parse_body).unwrap_err();
-        assert!(
-            !error.message().contains("redefined"),
-            "{}",
-            error.message()
-        );
+        assert!(!error.message().contains("redefined"), "{}", error.message());
         // A body's attribute may not be repeated (Terraform's "Attribute redefined").
         let error = parse("a = 1\na = 2\n", hcl_edit::parser::parse_body).unwrap_err();
-        assert!(
-            error.message().contains("redefined attribute"),
-            "{}",
-            error.message()
-        );
+        assert!(error.message().contains("redefined attribute"), "{}", error.message());
     }
 
     #[test]

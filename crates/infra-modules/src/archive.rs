@@ -15,23 +15,14 @@ pub enum ArchiveError {
     #[error("the archive link \"{entry}\" points to \"{target}\", outside the package directory")]
     UnsafeLink { entry: String, target: String },
     #[error("the {format} archive is not valid: {message}")]
-    Corrupt {
-        format: &'static str,
-        message: String,
-    },
+    Corrupt { format: &'static str, message: String },
     #[error("cannot write {}: {error}", path.display())]
-    Write {
-        path: PathBuf,
-        error: std::io::Error,
-    },
+    Write { path: PathBuf, error: std::io::Error },
 }
 
 /// Unpacks `file` (an archive in `format`) into the existing directory `dest`.
 pub fn unpack(file: &mut File, format: ArchiveFormat, dest: &Path) -> Result<(), ArchiveError> {
-    let corrupt = |message: String| ArchiveError::Corrupt {
-        format: format.name(),
-        message,
-    };
+    let corrupt = |message: String| ArchiveError::Corrupt { format: format.name(), message };
     file.rewind().map_err(|e| corrupt(e.to_string()))?;
     match format {
         ArchiveFormat::Zip => unpack_zip(file, dest),
@@ -82,26 +73,17 @@ fn link_inside(entry: &Path, target: &Path) -> bool {
 }
 
 fn write_error(path: &Path) -> impl Fn(std::io::Error) -> ArchiveError + '_ {
-    move |error| ArchiveError::Write {
-        path: path.to_path_buf(),
-        error,
-    }
+    move |error| ArchiveError::Write { path: path.to_path_buf(), error }
 }
 
 fn unpack_tar(reader: impl Read, format: ArchiveFormat, dest: &Path) -> Result<(), ArchiveError> {
-    let corrupt = |message: String| ArchiveError::Corrupt {
-        format: format.name(),
-        message,
-    };
+    let corrupt = |message: String| ArchiveError::Corrupt { format: format.name(), message };
     let mut archive = tar::Archive::new(reader);
     archive.set_overwrite(true);
     let entries = archive.entries().map_err(|e| corrupt(e.to_string()))?;
     for entry in entries {
         let mut entry = entry.map_err(|e| corrupt(e.to_string()))?;
-        let raw = entry
-            .path()
-            .map_err(|e| corrupt(e.to_string()))?
-            .into_owned();
+        let raw = entry.path().map_err(|e| corrupt(e.to_string()))?.into_owned();
         let shown = raw.display().to_string();
         let kind = entry.header().entry_type();
         let wanted = kind.is_file()
@@ -138,9 +120,7 @@ fn unpack_tar(reader: impl Read, format: ArchiveFormat, dest: &Path) -> Result<(
                 });
             }
         }
-        let unpacked = entry
-            .unpack_in(dest)
-            .map_err(write_error(&dest.join(&relative)))?;
+        let unpacked = entry.unpack_in(dest).map_err(write_error(&dest.join(&relative)))?;
         if !unpacked {
             return Err(ArchiveError::UnsafePath { entry: shown });
         }
@@ -149,19 +129,12 @@ fn unpack_tar(reader: impl Read, format: ArchiveFormat, dest: &Path) -> Result<(
 }
 
 fn unpack_zip(file: &mut File, dest: &Path) -> Result<(), ArchiveError> {
-    let corrupt = |message: String| ArchiveError::Corrupt {
-        format: "zip",
-        message,
-    };
+    let corrupt = |message: String| ArchiveError::Corrupt { format: "zip", message };
     let mut archive = zip::ZipArchive::new(file).map_err(|e| corrupt(e.to_string()))?;
     for index in 0..archive.len() {
-        let mut entry = archive
-            .by_index(index)
-            .map_err(|e| corrupt(e.to_string()))?;
-        let name = entry
-            .name()
-            .map(|n| n.into_owned())
-            .unwrap_or_else(|_| format!("entry {index}"));
+        let mut entry = archive.by_index(index).map_err(|e| corrupt(e.to_string()))?;
+        let name =
+            entry.name().map(|n| n.into_owned()).unwrap_or_else(|_| format!("entry {index}"));
         let Some(relative) = entry.enclosed_name().and_then(|p| inside(&p)) else {
             return Err(ArchiveError::UnsafePath { entry: name });
         };
@@ -178,14 +151,9 @@ fn unpack_zip(file: &mut File, dest: &Path) -> Result<(), ArchiveError> {
         }
         if entry.is_symlink() {
             let mut link = String::new();
-            entry
-                .read_to_string(&mut link)
-                .map_err(|e| corrupt(e.to_string()))?;
+            entry.read_to_string(&mut link).map_err(|e| corrupt(e.to_string()))?;
             if !link_inside(&relative, Path::new(&link)) {
-                return Err(ArchiveError::UnsafeLink {
-                    entry: name,
-                    target: link,
-                });
+                return Err(ArchiveError::UnsafeLink { entry: name, target: link });
             }
             make_symlink(Path::new(&link), &target).map_err(write_error(&target))?;
             continue;
@@ -254,10 +222,7 @@ mod tests {
         });
         let dest = tempfile::tempdir().unwrap();
         unpack(&mut file, ArchiveFormat::TarGz, dest.path()).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(dest.path().join("main.tf")).unwrap(),
-            "# main"
-        );
+        assert_eq!(std::fs::read_to_string(dest.path().join("main.tf")).unwrap(), "# main");
         assert_eq!(
             std::fs::read_to_string(dest.path().join("modules/sub/sub.tf")).unwrap(),
             "# sub"
@@ -270,10 +235,7 @@ mod tests {
             let mut file = tar_gz(|b| add_file(b, path, "x"));
             let dest = tempfile::tempdir().unwrap();
             let error = unpack(&mut file, ArchiveFormat::TarGz, dest.path()).unwrap_err();
-            assert!(
-                matches!(error, ArchiveError::UnsafePath { .. }),
-                "{path}: {error}"
-            );
+            assert!(matches!(error, ArchiveError::UnsafePath { .. }), "{path}: {error}");
             assert!(error.to_string().contains(path), "{error}");
         }
     }
@@ -294,8 +256,7 @@ mod tests {
             let mut header = tar::Header::new_gnu();
             header.set_entry_type(tar::EntryType::Symlink);
             header.set_size(0);
-            b.append_link(&mut header, "sub/link.tf", "../main.tf")
-                .unwrap();
+            b.append_link(&mut header, "sub/link.tf", "../main.tf").unwrap();
         });
         let dest = tempfile::tempdir().unwrap();
         unpack(&mut file, ArchiveFormat::TarGz, dest.path()).unwrap();
@@ -304,9 +265,7 @@ mod tests {
     fn zip_file(entries: &[(&str, &str)]) -> File {
         let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
         for (name, text) in entries {
-            writer
-                .start_file(*name, zip::write::SimpleFileOptions::default())
-                .unwrap();
+            writer.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
             writer.write_all(text.as_bytes()).unwrap();
         }
         let bytes = writer.finish().unwrap().into_inner();
@@ -320,10 +279,7 @@ mod tests {
         let mut file = zip_file(&[("main.tf", "# main"), ("sub/x.tf", "# x")]);
         let dest = tempfile::tempdir().unwrap();
         unpack(&mut file, ArchiveFormat::Zip, dest.path()).unwrap();
-        assert_eq!(
-            std::fs::read_to_string(dest.path().join("sub/x.tf")).unwrap(),
-            "# x"
-        );
+        assert_eq!(std::fs::read_to_string(dest.path().join("sub/x.tf")).unwrap(), "# x");
 
         let mut file = zip_file(&[("../evil.tf", "x")]);
         let dest = tempfile::tempdir().unwrap();

@@ -13,10 +13,7 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum CliConfigError {
     #[error("cannot read the CLI configuration file {}: {error}", path.display())]
-    Read {
-        path: PathBuf,
-        error: std::io::Error,
-    },
+    Read { path: PathBuf, error: std::io::Error },
     #[error("the CLI configuration file {} is not valid HCL: {message}", path.display())]
     Parse { path: PathBuf, message: String },
     #[error("the CLI configuration file {}: {message}", path.display())]
@@ -99,10 +96,8 @@ impl CliConfig {
 
     /// Reads one CLI configuration file: HCL, or JSON when its name ends in `.json`.
     pub fn read_file(path: &Path) -> Result<CliConfig, CliConfigError> {
-        let text = std::fs::read_to_string(path).map_err(|error| CliConfigError::Read {
-            path: path.to_path_buf(),
-            error,
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|error| CliConfigError::Read { path: path.to_path_buf(), error })?;
         let mut config = if path.extension().is_some_and(|e| e == "json") {
             CliConfig::parse_json(&text, path)?
         } else {
@@ -115,10 +110,8 @@ impl CliConfig {
     /// Reads the HCL text of a CLI configuration file (`path` is named in errors).
     pub fn parse(text: &str, path: &Path) -> Result<CliConfig, CliConfigError> {
         use hcl_edit::structure::Structure;
-        let invalid = |message: String| CliConfigError::Invalid {
-            path: path.to_path_buf(),
-            message,
-        };
+        let invalid =
+            |message: String| CliConfigError::Invalid { path: path.to_path_buf(), message };
         // Only the position and message: the error's snippet could show a token.
         let body = hcl_edit::parser::parse_body(text).map_err(|error| CliConfigError::Parse {
             path: path.to_path_buf(),
@@ -182,10 +175,8 @@ impl CliConfig {
     /// Reads the JSON form (`{"credentials": {"HOST": {"token": "…"}}, "host": {…}}`), as
     /// `terraform login` writes to `credentials.tfrc.json`.
     pub fn parse_json(text: &str, path: &Path) -> Result<CliConfig, CliConfigError> {
-        let invalid = |message: String| CliConfigError::Invalid {
-            path: path.to_path_buf(),
-            message,
-        };
+        let invalid =
+            |message: String| CliConfigError::Invalid { path: path.to_path_buf(), message };
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|error| CliConfigError::Parse {
                 path: path.to_path_buf(),
@@ -320,10 +311,7 @@ provider_installation {
 "#;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     }
 
     #[test]
@@ -339,15 +327,13 @@ provider_installation {
 
     #[test]
     fn env_tokens_win_and_decode_the_host() {
-        let config = CliConfig::parse(FILE, Path::new("rc"))
-            .unwrap()
-            .with_env_tokens(&env(&[
-                ("TF_TOKEN_registry_test", "from-env"),
-                ("TF_TOKEN_my__registry_example_com", "dashed"),
-                ("TF_TOKEN_xn--caf-dma.fr", "direct"),
-                ("TF_TOKEN_", "ignored"),
-                ("OTHER", "x"),
-            ]));
+        let config = CliConfig::parse(FILE, Path::new("rc")).unwrap().with_env_tokens(&env(&[
+            ("TF_TOKEN_registry_test", "from-env"),
+            ("TF_TOKEN_my__registry_example_com", "dashed"),
+            ("TF_TOKEN_xn--caf-dma.fr", "direct"),
+            ("TF_TOKEN_", "ignored"),
+            ("OTHER", "x"),
+        ]));
         assert_eq!(config.token("registry.test"), Some("from-env"));
         assert_eq!(config.token("my-registry.example.com"), Some("dashed"));
         assert_eq!(config.token("xn--caf-dma.fr"), Some("direct"));
@@ -400,11 +386,9 @@ provider_installation {
     fn bad_files_are_errors_naming_the_file() {
         let error = CliConfig::parse("host {", Path::new("/x/rc")).unwrap_err();
         assert!(error.to_string().contains("/x/rc"), "{error}");
-        let error = CliConfig::parse(
-            "credentials \"a.test\" { token = var.x }",
-            Path::new("/x/rc"),
-        )
-        .unwrap_err();
+        let error =
+            CliConfig::parse("credentials \"a.test\" { token = var.x }", Path::new("/x/rc"))
+                .unwrap_err();
         assert!(error.to_string().contains("a.test"), "{error}");
         let error =
             CliConfig::parse("host \"a.test\" { services = 1 }", Path::new("rc")).unwrap_err();

@@ -19,27 +19,15 @@ pub enum FetchError {
     )]
     GitMissing { error: std::io::Error },
     #[error("git {step} of {url} failed: {stderr}")]
-    Git {
-        step: &'static str,
-        url: String,
-        stderr: String,
-    },
+    Git { step: &'static str, url: String, stderr: String },
     #[error(transparent)]
     Http(#[from] HttpError),
     #[error("{url} answered HTTP {status}: {body}")]
-    Status {
-        url: String,
-        status: u16,
-        body: String,
-    },
+    Status { url: String, status: u16, body: String },
     #[error("{url} is not an archive and gave no X-Terraform-Get location")]
     NoLocation { url: String },
     #[error("{url} named \"{location}\", which cannot be installed: {reason}")]
-    BadLocation {
-        url: String,
-        location: String,
-        reason: String,
-    },
+    BadLocation { url: String, location: String, reason: String },
     #[error("unpacking {url}: {error}")]
     Archive { url: String, error: ArchiveError },
     #[error("cannot write the download of {url} to a temporary file: {error}")]
@@ -51,10 +39,7 @@ pub enum FetchError {
     )]
     SubdirAmbiguous { subdir: String, count: usize },
     #[error("cannot read {}: {error}", path.display())]
-    Read {
-        path: PathBuf,
-        error: std::io::Error,
-    },
+    Read { path: PathBuf, error: std::io::Error },
 }
 
 /// Fetches `source`'s package into the empty directory `dest`. Returns the subdirectory the
@@ -107,12 +92,7 @@ fn fetch_git(source: &GitSource, dest: &Path) -> Result<(), FetchError> {
     args.extend(["--", &source.url, &dest_text]);
     git(None, "clone", &source.url, &args)?;
     if let (None, Some(reference)) = (&depth, &source.reference) {
-        git(
-            Some(dest),
-            "checkout",
-            &source.url,
-            &["checkout", "--quiet", reference, "--"],
-        )?;
+        git(Some(dest), "checkout", &source.url, &["checkout", "--quiet", reference, "--"])?;
     }
     if dest.join(".gitmodules").is_file() {
         git(
@@ -146,22 +126,14 @@ fn fetch_http(
             body: body_excerpt(&mut response),
         });
     }
-    let temporary = |error| FetchError::Temporary {
-        url: source.url.clone(),
-        error,
-    };
+    let temporary = |error| FetchError::Temporary { url: source.url.clone(), error };
     let mut file = tempfile::tempfile().map_err(temporary)?;
     let mut reader = response.into_body().into_reader();
     std::io::copy(&mut reader, &mut file).map_err(|error| {
-        FetchError::Http(HttpError {
-            url: source.url.clone(),
-            message: error.to_string(),
-        })
+        FetchError::Http(HttpError { url: source.url.clone(), message: error.to_string() })
     })?;
-    archive::unpack(&mut file, format, dest).map_err(|error| FetchError::Archive {
-        url: source.url.clone(),
-        error,
-    })?;
+    archive::unpack(&mut file, format, dest)
+        .map_err(|error| FetchError::Archive { url: source.url.clone(), error })?;
     Ok(None)
 }
 
@@ -202,9 +174,8 @@ fn follow_terraform_get(
                 .limit(1024 * 1024)
                 .read_to_string()
                 .unwrap_or_default();
-            meta_terraform_get(&body).ok_or_else(|| FetchError::NoLocation {
-                url: source.url.clone(),
-            })?
+            meta_terraform_get(&body)
+                .ok_or_else(|| FetchError::NoLocation { url: source.url.clone() })?
         }
     };
     let location_url =
@@ -277,10 +248,8 @@ pub fn select_subdir(package: &Path, subdir: Option<&str>) -> Result<PathBuf, Fe
     let mut current = package.to_path_buf();
     for component in subdir.split('/').filter(|c| !c.is_empty() && *c != ".") {
         if component.contains(['*', '?']) {
-            let entries = std::fs::read_dir(&current).map_err(|error| FetchError::Read {
-                path: current.clone(),
-                error,
-            })?;
+            let entries = std::fs::read_dir(&current)
+                .map_err(|error| FetchError::Read { path: current.clone(), error })?;
             let mut matches: Vec<PathBuf> = entries
                 .filter_map(|e| e.ok())
                 .filter(|e| e.path().is_dir())
@@ -289,16 +258,9 @@ pub fn select_subdir(package: &Path, subdir: Option<&str>) -> Result<PathBuf, Fe
                 .collect();
             match matches.len() {
                 1 => current = matches.remove(0),
-                0 => {
-                    return Err(FetchError::SubdirMissing {
-                        subdir: subdir.to_string(),
-                    })
-                }
+                0 => return Err(FetchError::SubdirMissing { subdir: subdir.to_string() }),
                 count => {
-                    return Err(FetchError::SubdirAmbiguous {
-                        subdir: subdir.to_string(),
-                        count,
-                    })
+                    return Err(FetchError::SubdirAmbiguous { subdir: subdir.to_string(), count })
                 }
             }
         } else {
@@ -306,9 +268,7 @@ pub fn select_subdir(package: &Path, subdir: Option<&str>) -> Result<PathBuf, Fe
         }
     }
     if !current.is_dir() {
-        return Err(FetchError::SubdirMissing {
-            subdir: subdir.to_string(),
-        });
+        return Err(FetchError::SubdirMissing { subdir: subdir.to_string() });
     }
     Ok(current)
 }

@@ -33,9 +33,7 @@ impl Http {
             .timeout_recv_body(Some(Duration::from_secs(600)))
             .user_agent(concat!("infra/", env!("CARGO_PKG_VERSION")))
             .build();
-        Http {
-            agent: config.new_agent(),
-        }
+        Http { agent: config.new_agent() }
     }
 
     /// `GET url`, with `Authorization: Bearer <token>` when a token is given.
@@ -48,21 +46,15 @@ impl Http {
         if let Some(token) = token {
             request = request.header("Authorization", format!("Bearer {token}"));
         }
-        request.call().map_err(|error| HttpError {
-            url: url.to_string(),
-            message: error.to_string(),
-        })
+        request
+            .call()
+            .map_err(|error| HttpError { url: url.to_string(), message: error.to_string() })
     }
 }
 
 /// The first part of a response body, for an error message.
 pub(crate) fn body_excerpt(response: &mut ureq::http::Response<ureq::Body>) -> String {
-    let text = response
-        .body_mut()
-        .with_config()
-        .limit(4096)
-        .read_to_string()
-        .unwrap_or_default();
+    let text = response.body_mut().with_config().limit(4096).read_to_string().unwrap_or_default();
     let text = text.trim();
     let mut excerpt: String = text.chars().take(200).collect();
     if excerpt.len() < text.len() {

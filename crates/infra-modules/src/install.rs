@@ -26,18 +26,11 @@ pub struct InstallOptions {
 #[derive(Debug, thiserror::Error)]
 pub enum InstallError {
     #[error("cannot read the module directory {}: {error}", path.display())]
-    ReadDir {
-        path: PathBuf,
-        error: std::io::Error,
-    },
+    ReadDir { path: PathBuf, error: std::io::Error },
     #[error("{}: {message}", file.display())]
     Parse { file: PathBuf, message: String },
     #[error("module \"{key}\" ({}): {message}", file.display())]
-    Call {
-        key: String,
-        file: PathBuf,
-        message: String,
-    },
+    Call { key: String, file: PathBuf, message: String },
     #[error("module \"{key}\": {error}")]
     Source { key: String, error: SourceError },
     #[error("module \"{key}\": {error}")]
@@ -45,42 +38,21 @@ pub enum InstallError {
     #[error("module \"{key}\": {error}")]
     Registry { key: String, error: RegistryError },
     #[error("module \"{key}\": there is no available version of {module} that matches the version constraint \"{constraint}\"; available versions: {}", if available.is_empty() { "none".to_string() } else { available.join(", ") })]
-    NoMatchingVersion {
-        key: String,
-        module: String,
-        constraint: String,
-        available: Vec<String>,
-    },
+    NoMatchingVersion { key: String, module: String, constraint: String, available: Vec<String> },
     #[error(
         "module \"{key}\": the registry's download location \"{location}\" cannot be used: {error}"
     )]
-    Location {
-        key: String,
-        location: String,
-        error: SourceError,
-    },
+    Location { key: String, location: String, error: SourceError },
     #[error("module \"{key}\": failed to download \"{address}\": {error}")]
-    Fetch {
-        key: String,
-        address: String,
-        error: Box<FetchError>,
-    },
+    Fetch { key: String, address: String, error: Box<FetchError> },
     #[error("module \"{key}\": the local module directory \"{dir}\" does not exist")]
     LocalMissing { key: String, dir: String },
     #[error("module \"{key}\": the local path \"{path}\" leads outside of its module package \"{package}\"")]
-    LocalEscapesPackage {
-        key: String,
-        path: String,
-        package: String,
-    },
+    LocalEscapesPackage { key: String, path: String, package: String },
     #[error("module \"{key}\" calls itself (through {dir})")]
     Cycle { key: String, dir: String },
     #[error("module \"{key}\": cannot write {}: {error}", path.display())]
-    Write {
-        key: String,
-        path: PathBuf,
-        error: std::io::Error,
-    },
+    Write { key: String, path: PathBuf, error: std::io::Error },
     #[error(transparent)]
     Manifest(#[from] ManifestError),
 }
@@ -111,10 +83,8 @@ pub type ModuleSources = std::collections::BTreeMap<String, ModuleSource>;
 /// error.
 pub fn module_calls(dir: &Path) -> Result<Vec<ModuleCall>, InstallError> {
     use hcl_edit::structure::Structure;
-    let entries = std::fs::read_dir(dir).map_err(|error| InstallError::ReadDir {
-        path: dir.to_path_buf(),
-        error,
-    })?;
+    let entries = std::fs::read_dir(dir)
+        .map_err(|error| InstallError::ReadDir { path: dir.to_path_buf(), error })?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok())
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
@@ -124,10 +94,8 @@ pub fn module_calls(dir: &Path) -> Result<Vec<ModuleCall>, InstallError> {
     files.sort();
     let mut calls = Vec::new();
     for file in files {
-        let text = std::fs::read_to_string(&file).map_err(|error| InstallError::ReadDir {
-            path: file.clone(),
-            error,
-        })?;
+        let text = std::fs::read_to_string(&file)
+            .map_err(|error| InstallError::ReadDir { path: file.clone(), error })?;
         let body = infra_hcl::parse_body(&text).map_err(|error| InstallError::Parse {
             file: file.clone(),
             message: crate::cli_config::located_message(&error),
@@ -148,26 +116,18 @@ pub fn module_calls(dir: &Path) -> Result<Vec<ModuleCall>, InstallError> {
             let Some(source) = block.body.get_attribute("source") else {
                 return Err(call_error("the \"source\" argument is required"));
             };
-            let version = block
-                .body
-                .get_attribute("version")
-                .map(|v| v.value.as_str());
+            let version = block.body.get_attribute("version").map(|v| v.value.as_str());
             let literal = match (source.value.as_str(), version) {
-                (Some(source), None) => Some(ModuleSource {
-                    source: source.to_string(),
-                    version: None,
-                }),
+                (Some(source), None) => {
+                    Some(ModuleSource { source: source.to_string(), version: None })
+                }
                 (Some(source), Some(Some(version))) => Some(ModuleSource {
                     source: source.to_string(),
                     version: Some(version.to_string()),
                 }),
                 _ => None,
             };
-            calls.push(ModuleCall {
-                name,
-                literal,
-                file: file.clone(),
-            });
+            calls.push(ModuleCall { name, literal, file: file.clone() });
         }
     }
     calls.sort_by(|a, b| a.name.cmp(&b.name));
@@ -240,11 +200,8 @@ struct Installer<'a, 'p> {
 
 /// Joins a relative path onto a `/`-separated directory relative to the root, lexically.
 fn join_relative(dir: &str, path: &str) -> String {
-    let mut parts: Vec<String> = dir
-        .split('/')
-        .filter(|p| !p.is_empty() && *p != ".")
-        .map(str::to_string)
-        .collect();
+    let mut parts: Vec<String> =
+        dir.split('/').filter(|p| !p.is_empty() && *p != ".").map(str::to_string).collect();
     for part in path.replace('\\', "/").split('/') {
         match part {
             "" | "." => {}
@@ -284,10 +241,7 @@ impl Installer<'_, '_> {
         let absolute = self.absolute(dir);
         let canonical = absolute.canonicalize().unwrap_or_else(|_| absolute.clone());
         if self.stack.contains(&canonical) {
-            return Err(InstallError::Cycle {
-                key: prefix.to_string(),
-                dir: dir.to_string(),
-            });
+            return Err(InstallError::Cycle { key: prefix.to_string(), dir: dir.to_string() });
         }
         self.stack.push(canonical);
         let result = self.walk_calls(dir, prefix, package, &absolute);
@@ -317,19 +271,13 @@ impl Installer<'_, '_> {
                 Some(_) => Source::parse_with_version(&call_source.source),
                 None => Source::parse(&call_source.source),
             }
-            .map_err(|error| InstallError::Source {
-                key: key.clone(),
-                error,
-            })?;
+            .map_err(|error| InstallError::Source { key: key.clone(), error })?;
             let constraints = call_source
                 .version
                 .as_deref()
                 .map(VersionConstraints::parse)
                 .transpose()
-                .map_err(|error| InstallError::Version {
-                    key: key.clone(),
-                    error,
-                })?;
+                .map_err(|error| InstallError::Version { key: key.clone(), error })?;
             if let Source::Local(path) = &source {
                 let child = join_relative(dir, path);
                 if let Some(package) = package {
@@ -358,12 +306,7 @@ impl Installer<'_, '_> {
                 None
             } else {
                 self.previous
-                    .check(
-                        self.root,
-                        &key,
-                        &call_source.source,
-                        call_source.version.as_deref(),
-                    )
+                    .check(self.root, &key, &call_source.source, call_source.version.as_deref())
                     .ok()
                     .map(|(record, _)| record.clone())
             };
@@ -399,18 +342,11 @@ impl Installer<'_, '_> {
         let fetch_error = |address: &Source| {
             let key = key.to_string();
             let address = address.to_string();
-            move |error| InstallError::Fetch {
-                key,
-                address,
-                error: Box::new(error),
-            }
+            move |error| InstallError::Fetch { key, address, error: Box::new(error) }
         };
         let (version, subdir) = match source {
             Source::Registry(registry) => {
-                let registry_error = |error| InstallError::Registry {
-                    key: key.to_string(),
-                    error,
-                };
+                let registry_error = |error| InstallError::Registry { key: key.to_string(), error };
                 let available = self.registry.versions(registry).map_err(registry_error)?;
                 let selected = match constraints {
                     Some(constraints) => constraints.newest(&available),
@@ -429,10 +365,8 @@ impl Installer<'_, '_> {
                     });
                 };
                 (self.progress)(format!("Downloading {registry} {selected} for {key}..."));
-                let location = self
-                    .registry
-                    .download_location(registry, &selected)
-                    .map_err(registry_error)?;
+                let location =
+                    self.registry.download_location(registry, &selected).map_err(registry_error)?;
                 let real = Source::parse_download_location(&location).map_err(|error| {
                     InstallError::Location {
                         key: key.to_string(),
@@ -443,10 +377,7 @@ impl Installer<'_, '_> {
                 let extra =
                     fetch::fetch(&real, self.http, download.path()).map_err(fetch_error(source))?;
                 let outer = join_subdirs(real.subdir(), registry.subdir.as_deref());
-                (
-                    Some(selected.to_string()),
-                    join_subdirs(extra.as_deref(), outer.as_deref()),
-                )
+                (Some(selected.to_string()), join_subdirs(extra.as_deref(), outer.as_deref()))
             }
             Source::Git(_) | Source::Http(_) => {
                 (self.progress)(format!("Downloading {source} for {key}..."));
@@ -475,18 +406,9 @@ impl Installer<'_, '_> {
             let _ = std::fs::remove_dir_all(&downloaded);
             return Err(write_error(&target)(error));
         }
-        let dir = if inside.is_empty() {
-            package
-        } else {
-            format!("{package}/{inside}")
-        };
+        let dir = if inside.is_empty() { package } else { format!("{package}/{inside}") };
         (self.progress)(format!("- {key} in {dir}"));
-        Ok(Record {
-            key: key.to_string(),
-            source: source.to_string(),
-            version,
-            dir,
-        })
+        Ok(Record { key: key.to_string(), source: source.to_string(), version, dir })
     }
 }
 
@@ -572,21 +494,14 @@ resource "aws_vpc" "x" {}
         assert_eq!(calls[0].literal, None);
         let mut lines = Vec::new();
         let none = ModuleSources::new();
-        install(
-            dir.path(),
-            InstallOptions::default(),
-            &CliConfig::new(),
-            &none,
-            &mut |line| lines.push(line),
-        )
+        install(dir.path(), InstallOptions::default(), &CliConfig::new(), &none, &mut |line| {
+            lines.push(line)
+        })
         .unwrap();
         assert!(lines.is_empty(), "{lines:?}");
         let evaluated = ModuleSources::from([(
             "vpc".to_string(),
-            ModuleSource {
-                source: "./networks/east".into(),
-                version: None,
-            },
+            ModuleSource { source: "./networks/east".into(), version: None },
         )]);
         let manifest = install(
             dir.path(),
@@ -599,21 +514,15 @@ resource "aws_vpc" "x" {}
         assert_eq!(lines, ["- vpc in networks/east"]);
         assert_eq!(manifest.get("vpc").unwrap().dir, "networks/east");
         std::fs::write(dir.path().join("main.tf"), "module \"vpc\" {\n").unwrap();
-        assert!(matches!(
-            module_calls(dir.path()),
-            Err(InstallError::Parse { .. })
-        ));
+        assert!(matches!(module_calls(dir.path()), Err(InstallError::Parse { .. })));
     }
 
     #[test]
     fn local_only_configurations_install_without_network() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("app/net")).unwrap();
-        std::fs::write(
-            dir.path().join("main.tf"),
-            "module \"app\" {\n  source = \"./app\"\n}\n",
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("main.tf"), "module \"app\" {\n  source = \"./app\"\n}\n")
+            .unwrap();
         std::fs::write(
             dir.path().join("app/main.tf"),
             "module \"net\" {\n  source = \"./net\"\n}\n",
@@ -652,10 +561,7 @@ resource "aws_vpc" "x" {}
         .unwrap_err();
         assert!(matches!(
             error,
-            InstallError::Source {
-                error: SourceError::VersionNeedsRegistry { .. },
-                ..
-            }
+            InstallError::Source { error: SourceError::VersionNeedsRegistry { .. }, .. }
         ));
         assert!(error.to_string().contains("\"./app\""), "{error}");
     }

@@ -18,17 +18,11 @@ pub const MANIFEST_PATH: &str = ".infra/modules/modules.json";
 #[derive(Debug, thiserror::Error)]
 pub enum ManifestError {
     #[error("cannot read the module manifest {}: {error}", path.display())]
-    Read {
-        path: PathBuf,
-        error: std::io::Error,
-    },
+    Read { path: PathBuf, error: std::io::Error },
     #[error("the module manifest {} is not valid ({message}); run \"infra init\" to rebuild it", path.display())]
     Invalid { path: PathBuf, message: String },
     #[error("cannot write the module manifest {}: {error}", path.display())]
-    Write {
-        path: PathBuf,
-        error: std::io::Error,
-    },
+    Write { path: PathBuf, error: std::io::Error },
 }
 
 /// One installed (or local) module.
@@ -60,15 +54,9 @@ pub enum Mismatch {
     #[error("This module is not yet installed. Run \"infra init\" to install all modules required by this configuration.")]
     NotInstalled,
     #[error("The source address was changed since this module was installed (from \"{installed}\" to \"{configured}\"). Run \"infra init\" to install all modules required by this configuration.")]
-    SourceChanged {
-        installed: String,
-        configured: String,
-    },
+    SourceChanged { installed: String, configured: String },
     #[error("The version requirements have changed since this module was installed and the installed version ({}) is no longer acceptable. Run \"infra init\" to install all modules required by this configuration.", installed.as_deref().unwrap_or("unknown"))]
-    VersionChanged {
-        installed: Option<String>,
-        constraint: String,
-    },
+    VersionChanged { installed: Option<String>, constraint: String },
     #[error("This module's local cache directory {dir} could not be read. Run \"infra init\" to install all modules required by this configuration.")]
     DirectoryMissing { dir: String },
     #[error("{0}")]
@@ -131,19 +119,14 @@ impl Manifest {
             }
             Err(error) => return Err(ManifestError::Read { path, error }),
         };
-        serde_json::from_str(&text).map_err(|error| ManifestError::Invalid {
-            path,
-            message: error.to_string(),
-        })
+        serde_json::from_str(&text)
+            .map_err(|error| ManifestError::Invalid { path, message: error.to_string() })
     }
 
     /// Writes `ROOT/.infra/modules/modules.json`, records sorted by key.
     pub fn save(&self, root: &Path) -> Result<(), ManifestError> {
         let path = root.join(MANIFEST_PATH);
-        let write_error = |error| ManifestError::Write {
-            path: path.clone(),
-            error,
-        };
+        let write_error = |error| ManifestError::Write { path: path.clone(), error };
         let mut sorted = self.clone();
         sorted.modules.sort_by(|a, b| a.key.cmp(&b.key));
         let text = serde_json::to_string(&sorted).map_err(|error| ManifestError::Invalid {
@@ -180,23 +163,15 @@ impl Manifest {
             None => Source::parse(source),
         }
         .map_err(Mismatch::InvalidSource)?;
-        let constraints = version
-            .map(VersionConstraints::parse)
-            .transpose()
-            .map_err(Mismatch::InvalidVersion)?;
+        let constraints =
+            version.map(VersionConstraints::parse).transpose().map_err(Mismatch::InvalidVersion)?;
         let record = self.get(key).ok_or(Mismatch::NotInstalled)?;
         let configured = parsed.to_string();
         if record.source != configured {
-            return Err(Mismatch::SourceChanged {
-                installed: record.source.clone(),
-                configured,
-            });
+            return Err(Mismatch::SourceChanged { installed: record.source.clone(), configured });
         }
         if let Some(constraints) = &constraints {
-            let installed = record
-                .version
-                .as_deref()
-                .and_then(|v| Version::parse(v).ok());
+            let installed = record.version.as_deref().and_then(|v| Version::parse(v).ok());
             if !installed.is_some_and(|v| constraints.allows(&v)) {
                 return Err(Mismatch::VersionChanged {
                     installed: record.version.clone(),
@@ -206,9 +181,7 @@ impl Manifest {
         }
         let dir = root.join(&record.dir);
         if !dir.is_dir() {
-            return Err(Mismatch::DirectoryMissing {
-                dir: record.dir.clone(),
-            });
+            return Err(Mismatch::DirectoryMissing { dir: record.dir.clone() });
         }
         Ok((record, dir))
     }
@@ -247,10 +220,7 @@ mod tests {
         );
         let loaded = Manifest::load(dir.path()).unwrap();
         assert_eq!(loaded.get("vpc"), manifest.get("vpc"));
-        assert_eq!(
-            Manifest::load(&dir.path().join("nowhere")).unwrap(),
-            Manifest::default()
-        );
+        assert_eq!(Manifest::load(&dir.path().join("nowhere")).unwrap(), Manifest::default());
     }
 
     #[test]
@@ -258,14 +228,9 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let manifest = manifest();
         let check = |key: &str, source: &str, version: Option<&str>| {
-            manifest
-                .check(root.path(), key, source, version)
-                .map(|_| ())
+            manifest.check(root.path(), key, source, version).map(|_| ())
         };
-        assert_eq!(
-            check("other", "registry.test/acme/vpc/aws", None),
-            Err(Mismatch::NotInstalled)
-        );
+        assert_eq!(check("other", "registry.test/acme/vpc/aws", None), Err(Mismatch::NotInstalled));
         assert!(matches!(
             check("vpc", "registry.test/acme/subnets/aws", None),
             Err(Mismatch::SourceChanged { .. })
@@ -278,10 +243,7 @@ mod tests {
             Err(Mismatch::DirectoryMissing { .. })
         ));
         std::fs::create_dir_all(root.path().join(".infra/modules/vpc")).unwrap();
-        assert_eq!(
-            check("vpc", "Registry.Test/acme/vpc/aws", Some("~> 6.0")),
-            Ok(())
-        );
+        assert_eq!(check("vpc", "Registry.Test/acme/vpc/aws", Some("~> 6.0")), Ok(()));
         assert_eq!(
             check("vpc", "./x", Some("1.0")).unwrap_err().summary(),
             "Invalid registry module source address"

@@ -19,38 +19,21 @@ pub const MODULES_SERVICE: &str = "modules.v1";
 #[derive(Debug, thiserror::Error)]
 pub enum RegistryError {
     #[error("failed to discover the services of host \"{host}\" at {url}: {message}")]
-    Discovery {
-        host: String,
-        url: String,
-        message: String,
-    },
+    Discovery { host: String, url: String, message: String },
     #[error("host \"{host}\" does not provide a module registry (its discovery document has no \"modules.v1\")")]
     NoModuleRegistry { host: String },
     #[error("module \"{module}\" was not found in its registry ({url} answered 404)")]
     NotFound { module: String, url: String },
     #[error("the registry at \"{host}\" refused access to \"{module}\" (HTTP {status}): {hint}")]
-    Unauthorized {
-        module: String,
-        host: String,
-        status: u16,
-        hint: String,
-    },
+    Unauthorized { module: String, host: String, status: u16, hint: String },
     #[error("{url} answered HTTP {status}: {body}")]
-    Status {
-        url: String,
-        status: u16,
-        body: String,
-    },
+    Status { url: String, status: u16, body: String },
     #[error(transparent)]
     Http(#[from] crate::http::HttpError),
     #[error("{url} answered with an unexpected document: {message}")]
     BadResponse { url: String, message: String },
     #[error("the registry gave no download location for \"{module}\" {version} (no X-Terraform-Get header at {url})")]
-    NoLocation {
-        module: String,
-        version: String,
-        url: String,
-    },
+    NoLocation { module: String, version: String, url: String },
 }
 
 /// Asks module registries about modules, caching each host's base URL.
@@ -62,11 +45,7 @@ pub struct RegistryClient<'a> {
 
 impl<'a> RegistryClient<'a> {
     pub fn new(http: &'a Http, config: &'a CliConfig) -> RegistryClient<'a> {
-        RegistryClient {
-            http,
-            config,
-            bases: HashMap::new(),
-        }
+        RegistryClient { http, config, bases: HashMap::new() }
     }
 
     /// The `modules.v1` base URL of `host`: from a `host` block, else from discovery over HTTPS.
@@ -75,18 +54,13 @@ impl<'a> RegistryClient<'a> {
             return Ok(base.clone());
         }
         let base = match self.config.host_services(host) {
-            Some(services) => services.get(MODULES_SERVICE).cloned().ok_or_else(|| {
-                RegistryError::NoModuleRegistry {
-                    host: host.to_string(),
-                }
-            })?,
+            Some(services) => services
+                .get(MODULES_SERVICE)
+                .cloned()
+                .ok_or_else(|| RegistryError::NoModuleRegistry { host: host.to_string() })?,
             None => self.discover(host, &format!("https://{host}/.well-known/terraform.json"))?,
         };
-        let base = if base.ends_with('/') {
-            base
-        } else {
-            format!("{base}/")
-        };
+        let base = if base.ends_with('/') { base } else { format!("{base}/") };
         self.bases.insert(host.to_string(), base.clone());
         Ok(base)
     }
@@ -106,15 +80,10 @@ impl<'a> RegistryClient<'a> {
             .map_err(|error| discovery_error(error.message))?;
         let status = response.status().as_u16();
         if status == 404 {
-            return Err(RegistryError::NoModuleRegistry {
-                host: host.to_string(),
-            });
+            return Err(RegistryError::NoModuleRegistry { host: host.to_string() });
         }
         if status != 200 {
-            return Err(discovery_error(format!(
-                "HTTP {status}: {}",
-                body_excerpt(&mut response)
-            )));
+            return Err(discovery_error(format!("HTTP {status}: {}", body_excerpt(&mut response))));
         }
         let document: serde_json::Value = read_json(&mut response, document_url)
             .map_err(|error| discovery_error(error.to_string()))?;
@@ -123,12 +92,8 @@ impl<'a> RegistryClient<'a> {
         };
         match object.get(MODULES_SERVICE) {
             Some(serde_json::Value::String(base)) => Ok(url::resolve(document_url, base)),
-            Some(_) => Err(discovery_error(format!(
-                "\"{MODULES_SERVICE}\" is not a URL string"
-            ))),
-            None => Err(RegistryError::NoModuleRegistry {
-                host: host.to_string(),
-            }),
+            Some(_) => Err(discovery_error(format!("\"{MODULES_SERVICE}\" is not a URL string"))),
+            None => Err(RegistryError::NoModuleRegistry { host: host.to_string() }),
         }
     }
 
@@ -136,26 +101,16 @@ impl<'a> RegistryClient<'a> {
     /// Terraform does).
     pub fn versions(&mut self, source: &RegistrySource) -> Result<Vec<Version>, RegistryError> {
         let base = self.modules_base(&source.host)?;
-        let url = format!(
-            "{base}{}/{}/{}/versions",
-            source.namespace, source.name, source.provider
-        );
+        let url =
+            format!("{base}{}/{}/{}/versions", source.namespace, source.name, source.provider);
         let mut response = self.call(source, &url)?;
         let document: VersionsResponse = read_json(&mut response, &url)?;
         let module =
-            document
-                .modules
-                .into_iter()
-                .next()
-                .ok_or_else(|| RegistryError::BadResponse {
-                    url: url.clone(),
-                    message: "the \"modules\" list is empty".into(),
-                })?;
-        Ok(module
-            .versions
-            .iter()
-            .filter_map(|entry| Version::parse(&entry.version).ok())
-            .collect())
+            document.modules.into_iter().next().ok_or_else(|| RegistryError::BadResponse {
+                url: url.clone(),
+                message: "the \"modules\" list is empty".into(),
+            })?;
+        Ok(module.versions.iter().filter_map(|entry| Version::parse(&entry.version).ok()).collect())
     }
 
     /// Where to download `version` of `source` from: the `X-Terraform-Get` location (or the
@@ -212,10 +167,7 @@ impl<'a> RegistryClient<'a> {
         let status = response.status().as_u16();
         match status {
             200 | 204 => Ok(response),
-            404 => Err(RegistryError::NotFound {
-                module: source.package(),
-                url: url.to_string(),
-            }),
+            404 => Err(RegistryError::NotFound { module: source.package(), url: url.to_string() }),
             401 | 403 => Err(RegistryError::Unauthorized {
                 module: source.package(),
                 host: source.host.clone(),
@@ -260,15 +212,9 @@ fn read_json<T: serde::de::DeserializeOwned>(
     response: &mut ureq::http::Response<ureq::Body>,
     url: &str,
 ) -> Result<T, RegistryError> {
-    let text = response
-        .body_mut()
-        .with_config()
-        .limit(16 * 1024 * 1024)
-        .read_to_string()
-        .map_err(|error| RegistryError::BadResponse {
-            url: url.to_string(),
-            message: error.to_string(),
-        })?;
+    let text = response.body_mut().with_config().limit(16 * 1024 * 1024).read_to_string().map_err(
+        |error| RegistryError::BadResponse { url: url.to_string(), message: error.to_string() },
+    )?;
     serde_json::from_str(&text).map_err(|error| RegistryError::BadResponse {
         url: url.to_string(),
         message: format!("not the expected JSON: {error}"),

@@ -124,12 +124,9 @@ impl Source {
     /// Reads a `source` argument of a `module` block that also has a `version` argument, which
     /// only a registry address may have (Terraform's "Invalid registry module source address").
     pub fn parse_with_version(text: &str) -> Result<Source, SourceError> {
-        RegistrySource::parse(text)
-            .map(Source::Registry)
-            .map_err(|reason| SourceError::VersionNeedsRegistry {
-                address: text.to_string(),
-                reason,
-            })
+        RegistrySource::parse(text).map(Source::Registry).map_err(|reason| {
+            SourceError::VersionNeedsRegistry { address: text.to_string(), reason }
+        })
     }
 
     /// Reads a registry's `X-Terraform-Get` location: any remote source but another registry
@@ -214,9 +211,7 @@ impl RegistrySource {
         let provider = rest[2];
         if provider.is_empty()
             || provider.len() > 64
-            || !provider
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            || !provider.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
         {
             return Err(format!(
                 "invalid target system {provider:?}: must be between one and 64 ASCII letters or digits"
@@ -233,10 +228,7 @@ impl RegistrySource {
 
     /// `host/namespace/name/provider`, without the subdirectory.
     pub fn package(&self) -> String {
-        format!(
-            "{}/{}/{}/{}",
-            self.host, self.namespace, self.name, self.provider
-        )
+        format!("{}/{}/{}/{}", self.host, self.namespace, self.name, self.provider)
     }
 }
 
@@ -290,9 +282,7 @@ impl fmt::Display for HttpSource {
 }
 
 fn is_local(text: &str) -> bool {
-    ["./", "../", ".\\", "..\\"]
-        .iter()
-        .any(|prefix| text.starts_with(prefix))
+    ["./", "../", ".\\", "..\\"].iter().any(|prefix| text.starts_with(prefix))
 }
 
 fn parse_host(text: &str) -> Result<String, String> {
@@ -334,9 +324,7 @@ fn registry_name(text: &str) -> Result<&str, &'static str> {
         && chars.len() <= 64
         && ends_ok(chars.first())
         && ends_ok(chars.last())
-        && chars
-            .iter()
-            .all(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_');
+        && chars.iter().all(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_');
     if valid {
         Ok(text)
     } else {
@@ -381,17 +369,11 @@ fn split_subdir(text: &str) -> (String, Option<String>) {
 }
 
 fn unsupported(text: &str, reason: &str) -> SourceError {
-    SourceError::Unsupported {
-        address: text.to_string(),
-        reason: reason.to_string(),
-    }
+    SourceError::Unsupported { address: text.to_string(), reason: reason.to_string() }
 }
 
 fn invalid(text: &str, reason: impl Into<String>) -> SourceError {
-    SourceError::Invalid {
-        address: text.to_string(),
-        reason: reason.into(),
-    }
+    SourceError::Invalid { address: text.to_string(), reason: reason.into() }
 }
 
 const SUPPORTED: &str =
@@ -460,8 +442,7 @@ fn scp_like(text: &str) -> Option<(&str, &str)> {
     let (user, host) = user_host.split_once('@')?;
     let word = |s: &str| {
         !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
     };
     (word(user) && word(host) && !path.is_empty()).then_some((user_host, path))
 }
@@ -470,10 +451,7 @@ fn github_shorthand(text: &str, rest: &str, subdir: Option<String>) -> Result<So
     let (path, query) = url::split_query(rest);
     let parts: Vec<&str> = path.split('/').collect();
     if parts.len() < 2 || parts[0].is_empty() || parts[1].is_empty() {
-        return Err(invalid(
-            text,
-            "GitHub addresses have the form github.com/OWNER/REPOSITORY",
-        ));
+        return Err(invalid(text, "GitHub addresses have the form github.com/OWNER/REPOSITORY"));
     }
     let mut repository = parts[1].to_string();
     if !repository.ends_with(".git") {
@@ -551,21 +529,13 @@ fn parse_git(text: &str, package: &str, subdir: Option<String>) -> Result<Source
         url.push('?');
         url.push_str(&url::join_query(&rest));
     }
-    Ok(Source::Git(GitSource {
-        url,
-        reference,
-        depth,
-        subdir,
-    }))
+    Ok(Source::Git(GitSource { url, reference, depth, subdir }))
 }
 
 fn parse_http(text: &str, package: &str, subdir: Option<String>) -> Result<Source, SourceError> {
     let (base, query) = url::split_query(package);
     if !matches!(url::scheme(base), Some("http" | "https")) {
-        return Err(invalid(
-            text,
-            "an HTTP source must start with http:// or https://",
-        ));
+        return Err(invalid(text, "an HTTP source must start with http:// or https://"));
     }
     if url::authority(base).is_none_or(str::is_empty) {
         return Err(invalid(text, "the URL has no host"));
@@ -595,9 +565,8 @@ fn parse_http(text: &str, package: &str, subdir: Option<String>) -> Result<Sourc
             }
         }
         if archive.is_none() {
-            if let Some(name) = UNSUPPORTED_ARCHIVES
-                .iter()
-                .find(|name| path.ends_with(&format!(".{name}")))
+            if let Some(name) =
+                UNSUPPORTED_ARCHIVES.iter().find(|name| path.ends_with(&format!(".{name}")))
             {
                 return Err(unsupported(text, &format!("the archive format {name:?} is not supported; use zip, tar.gz (tgz) or tar")));
             }
@@ -608,12 +577,7 @@ fn parse_http(text: &str, package: &str, subdir: Option<String>) -> Result<Sourc
         url.push('?');
         url.push_str(&url::join_query(&rest));
     }
-    Ok(Source::Http(HttpSource {
-        url,
-        archive,
-        archive_forced,
-        subdir,
-    }))
+    Ok(Source::Http(HttpSource { url, archive, archive_forced, subdir }))
 }
 
 #[cfg(test)]
@@ -630,10 +594,7 @@ mod tests {
 
     #[test]
     fn local_paths() {
-        assert_eq!(
-            parse("./modules/vpc"),
-            Source::Local("./modules/vpc".into())
-        );
+        assert_eq!(parse("./modules/vpc"), Source::Local("./modules/vpc".into()));
         assert_eq!(parse("../shared"), Source::Local("../shared".into()));
         assert_eq!(canonical("./x"), "./x");
     }
@@ -652,14 +613,8 @@ mod tests {
             canonical("terraform-aws-modules/iam/aws//modules/iam-user"),
             "registry.terraform.io/terraform-aws-modules/iam/aws//modules/iam-user"
         );
-        assert_eq!(
-            canonical("Registry.Test/acme/vpc/aws"),
-            "registry.test/acme/vpc/aws"
-        );
-        assert_eq!(
-            canonical("127.0.0.1:8443/acme/vpc/aws"),
-            "127.0.0.1:8443/acme/vpc/aws"
-        );
+        assert_eq!(canonical("Registry.Test/acme/vpc/aws"), "registry.test/acme/vpc/aws");
+        assert_eq!(canonical("127.0.0.1:8443/acme/vpc/aws"), "127.0.0.1:8443/acme/vpc/aws");
         let Source::Registry(source) = parse("app.terraform.io/acme_corp/net-work/azurerm//a/./b")
         else {
             panic!("not a registry source");
@@ -687,20 +642,10 @@ mod tests {
     #[test]
     fn version_is_only_for_registry_sources() {
         assert!(Source::parse_with_version("acme/vpc/aws").is_ok());
-        for text in [
-            "./local",
-            "git::https://example.com/x.git",
-            "github.com/org/repo",
-        ] {
+        for text in ["./local", "git::https://example.com/x.git", "github.com/org/repo"] {
             let error = Source::parse_with_version(text).unwrap_err();
-            assert!(
-                matches!(error, SourceError::VersionNeedsRegistry { .. }),
-                "{text}"
-            );
-            assert!(
-                error.to_string().contains("\"version\" argument"),
-                "{error}"
-            );
+            assert!(matches!(error, SourceError::VersionNeedsRegistry { .. }), "{text}");
+            assert!(error.to_string().contains("\"version\" argument"), "{error}");
         }
     }
 
@@ -781,10 +726,7 @@ mod tests {
         };
         assert_eq!(source.archive, Some(ArchiveFormat::Zip));
         assert_eq!(source.url, "https://example.com/download?token=1");
-        assert_eq!(
-            source.to_string(),
-            "https://example.com/download?token=1&archive=zip"
-        );
+        assert_eq!(source.to_string(), "https://example.com/download?token=1&archive=zip");
         let Source::Http(source) =
             parse("https://api.github.com/repos/h/c/tarball/v0.0.1//*?archive=tar.gz")
         else {
@@ -801,15 +743,9 @@ mod tests {
     #[test]
     fn other_forms_are_refused_by_name() {
         for (text, word) in [
-            (
-                "s3::https://s3-eu-west-1.amazonaws.com/bucket/vpc.zip",
-                "S3",
-            ),
+            ("s3::https://s3-eu-west-1.amazonaws.com/bucket/vpc.zip", "S3"),
             ("bucket.s3-eu-west-1.amazonaws.com/vpc.zip", "S3"),
-            (
-                "gcs::https://www.googleapis.com/storage/v1/b/vpc.zip",
-                "Google Cloud Storage",
-            ),
+            ("gcs::https://www.googleapis.com/storage/v1/b/vpc.zip", "Google Cloud Storage"),
             ("hg::http://example.com/vpc.hg", "Mercurial"),
             ("bitbucket.org/hashicorp/tf-consul", "bitbucket"),
             ("https://example.com/x.tar.bz2", "tar.bz2"),
@@ -821,10 +757,7 @@ mod tests {
         ] {
             let error = Source::parse(text).unwrap_err();
             let message = error.to_string();
-            assert!(
-                matches!(error, SourceError::Unsupported { .. }),
-                "{text}: {message}"
-            );
+            assert!(matches!(error, SourceError::Unsupported { .. }), "{text}: {message}");
             assert!(message.contains(word), "{text}: {message}");
             assert!(message.contains(&format!("\"{text}\"")), "{message}");
         }
@@ -840,10 +773,7 @@ mod tests {
             "git::https://x.test/r.git?ref=--upload-pack=x",
         ] {
             let error = Source::parse(text).unwrap_err();
-            assert!(
-                matches!(error, SourceError::Invalid { .. }),
-                "{text}: {error}"
-            );
+            assert!(matches!(error, SourceError::Invalid { .. }), "{text}: {error}");
         }
         assert_eq!(Source::parse("  ").unwrap_err(), SourceError::Empty);
     }

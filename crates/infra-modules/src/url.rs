@@ -26,13 +26,7 @@ pub(crate) fn query_pairs(query: &str) -> Vec<(String, String)> {
 pub(crate) fn join_query(pairs: &[(String, String)]) -> String {
     pairs
         .iter()
-        .map(|(key, value)| {
-            if value.is_empty() {
-                key.clone()
-            } else {
-                format!("{key}={value}")
-            }
-        })
+        .map(|(key, value)| if value.is_empty() { key.clone() } else { format!("{key}={value}") })
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -76,9 +70,7 @@ pub(crate) fn scheme(url: &str) -> Option<&str> {
     let (scheme, _) = url.split_once("://")?;
     let valid = !scheme.is_empty()
         && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        && scheme
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     valid.then_some(scheme)
 }
 
@@ -177,21 +169,12 @@ mod tests {
             resolve(base, "./vpc.tar.gz?archive=tar.gz"),
             "https://registry.test/v1/modules/acme/vpc/aws/6.0.1/vpc.tar.gz?archive=tar.gz"
         );
+        assert_eq!(resolve(base, "../../x.zip"), "https://registry.test/v1/modules/acme/vpc/x.zip");
         assert_eq!(
-            resolve(base, "../../x.zip"),
-            "https://registry.test/v1/modules/acme/vpc/x.zip"
-        );
-        assert_eq!(
-            resolve(
-                "http://127.0.0.1:80/.well-known/terraform.json",
-                "/v1/modules/"
-            ),
+            resolve("http://127.0.0.1:80/.well-known/terraform.json", "/v1/modules/"),
             "http://127.0.0.1:80/v1/modules/"
         );
-        assert_eq!(
-            resolve(base, "https://other.test/a"),
-            "https://other.test/a"
-        );
+        assert_eq!(resolve(base, "https://other.test/a"), "https://other.test/a");
         assert_eq!(resolve(base, "//cdn.test/a"), "https://cdn.test/a");
         assert_eq!(resolve("https://h.test", "x/y"), "https://h.test/x/y");
     }
@@ -212,10 +195,7 @@ mod tests {
     fn splits_urls() {
         assert_eq!(scheme("git+ssh://x"), Some("git+ssh"));
         assert_eq!(scheme("github.com/a/b"), None);
-        assert_eq!(
-            authority("https://user@h.test:8443/p?q"),
-            Some("user@h.test:8443")
-        );
+        assert_eq!(authority("https://user@h.test:8443/p?q"), Some("user@h.test:8443"));
         assert_eq!(path("https://h.test/a/b.zip?x=1"), "/a/b.zip");
         assert_eq!(path("https://h.test"), "");
     }

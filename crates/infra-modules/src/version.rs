@@ -51,9 +51,7 @@ impl Version {
         let valid_identifiers = |part: &str| {
             part.split('.').all(|identifier| {
                 !identifier.is_empty()
-                    && identifier
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '-')
+                    && identifier.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
             })
         };
         if body.contains('-') && (prerelease.is_empty() || !valid_identifiers(prerelease)) {
@@ -67,15 +65,11 @@ impl Version {
             if part.is_empty() || !part.chars().all(|c| c.is_ascii_digit()) {
                 return Err(invalid("each component must be a number"));
             }
-            let number = part
-                .parse::<u64>()
-                .map_err(|_| invalid("a component is too large"))?;
+            let number = part.parse::<u64>().map_err(|_| invalid("a component is too large"))?;
             segments.push(number);
         }
         if segments.len() > 3 {
-            return Err(invalid(
-                "at most three components (major.minor.patch) are allowed",
-            ));
+            return Err(invalid("at most three components (major.minor.patch) are allowed"));
         }
         let written = segments.len();
         segments.resize(3, 0);
@@ -169,11 +163,7 @@ impl Ord for Version {
 /// The canonical form: `1.2.3`, `1.2.3-beta.1`, `1.2.3-rc1+build`.
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}.{}.{}",
-            self.segments[0], self.segments[1], self.segments[2]
-        )?;
+        write!(f, "{}.{}.{}", self.segments[0], self.segments[1], self.segments[2])?;
         if !self.prerelease.is_empty() {
             write!(f, "-{}", self.prerelease)?;
         }
@@ -252,10 +242,8 @@ pub struct VersionConstraints {
 impl VersionConstraints {
     /// Reads `">= 1.2, < 2.0"`, `"~> 6.0"`, `"1.2.3"` and the like.
     pub fn parse(text: &str) -> Result<VersionConstraints, VersionError> {
-        let invalid = |reason: String| VersionError::InvalidConstraint {
-            text: text.to_string(),
-            reason,
-        };
+        let invalid =
+            |reason: String| VersionError::InvalidConstraint { text: text.to_string(), reason };
         let mut constraints = Vec::new();
         for part in text.split(',') {
             let part = part.trim();
@@ -286,10 +274,7 @@ impl VersionConstraints {
             })?;
             constraints.push(Constraint { operator, version });
         }
-        Ok(VersionConstraints {
-            constraints,
-            original: text.trim().to_string(),
-        })
+        Ok(VersionConstraints { constraints, original: text.trim().to_string() })
     }
 
     /// Whether `version` meets every constraint. A prerelease must also be named exactly by one
@@ -343,9 +328,7 @@ mod tests {
     }
 
     fn allows(constraints: &str, version: &str) -> bool {
-        VersionConstraints::parse(constraints)
-            .unwrap()
-            .allows(&v(version))
+        VersionConstraints::parse(constraints).unwrap().allows(&v(version))
     }
 
     #[test]
@@ -412,15 +395,10 @@ mod tests {
 
     #[test]
     fn newest_matching_version_is_selected() {
-        let available: Vec<Version> = ["5.0.0", "6.0.0", "6.0.1", "6.10.0", "7.0.0"]
-            .iter()
-            .map(|t| v(t))
-            .collect();
+        let available: Vec<Version> =
+            ["5.0.0", "6.0.0", "6.0.1", "6.10.0", "7.0.0"].iter().map(|t| v(t)).collect();
         let newest = |c: &str| {
-            VersionConstraints::parse(c)
-                .unwrap()
-                .newest(&available)
-                .map(|v| v.to_string())
+            VersionConstraints::parse(c).unwrap().newest(&available).map(|v| v.to_string())
         };
         assert_eq!(newest("~> 6.0").as_deref(), Some("6.10.0"));
         assert_eq!(newest("~> 6.0.0").as_deref(), Some("6.0.1"));
@@ -444,17 +422,11 @@ mod tests {
     fn bad_input_is_an_error_naming_the_text() {
         for text in ["", "abc", "1.x", "1..2", "1.2.3.4", "1.2.3-", "1.2.3+"] {
             let error = Version::parse(text).unwrap_err();
-            assert!(
-                error.to_string().contains(&format!("\"{text}\"")),
-                "{error}"
-            );
+            assert!(error.to_string().contains(&format!("\"{text}\"")), "{error}");
         }
         for text in ["", ">= ", "=> 1.0", ">= 1.0,", "~> x", ">>1"] {
             let error = VersionConstraints::parse(text).unwrap_err();
-            assert!(
-                error.to_string().contains(&format!("\"{text}\"")),
-                "{error}"
-            );
+            assert!(error.to_string().contains(&format!("\"{text}\"")), "{error}");
         }
     }
 

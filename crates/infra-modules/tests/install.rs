@@ -24,11 +24,7 @@ fn read(dir: &Path, relative: &str) -> String {
 fn versions(parent: &Path, name: &str, list: &[&str]) -> PathBuf {
     let dir = parent.join(name);
     for version in list {
-        write(
-            &dir,
-            &format!("{version}/main.tf"),
-            &format!("# {name} {version}\n"),
-        );
+        write(&dir, &format!("{version}/main.tf"), &format!("# {name} {version}\n"));
     }
     dir
 }
@@ -82,13 +78,10 @@ fn run(
     config: &CliConfig,
 ) -> (Result<Manifest, InstallError>, Vec<String>) {
     let mut lines = Vec::new();
-    let result = install(
-        root,
-        InstallOptions { upgrade },
-        config,
-        &Default::default(),
-        &mut |line| lines.push(line),
-    );
+    let result =
+        install(root, InstallOptions { upgrade }, config, &Default::default(), &mut |line| {
+            lines.push(line)
+        });
     (result, lines)
 }
 
@@ -112,19 +105,14 @@ fn assert_install_error_names(root: &Path, config: &CliConfig, parts: &[&str]) {
 
 fn ok(root: &Path, upgrade: bool, config: &CliConfig) -> (Manifest, Vec<String>) {
     let (result, lines) = run(root, upgrade, config);
-    (
-        result.unwrap_or_else(|e| panic!("install failed: {e}")),
-        lines,
-    )
+    (result.unwrap_or_else(|e| panic!("install failed: {e}")), lines)
 }
 
 #[test]
 fn registry_module_through_a_host_block_at_the_newest_matching_version() {
     let scratch = tempfile::tempdir().unwrap();
-    let registry = registry_of_vpc(
-        scratch.path(),
-        &["5.0.0", "6.0.0", "6.0.1", "6.1.0-beta1", "7.0.0"],
-    );
+    let registry =
+        registry_of_vpc(scratch.path(), &["5.0.0", "6.0.0", "6.0.1", "6.1.0-beta1", "7.0.0"]);
     let root = scratch.path().join("root");
     write_main_tf(&root, "module \"vpc\" {\n  source  = \"registry.test/acme/vpc/aws\"\n  version = \"~> 6.0\"\n  cidr    = \"10.0.0.0/16\"\n}\n",
     );
@@ -133,10 +121,7 @@ fn registry_module_through_a_host_block_at_the_newest_matching_version() {
 
     assert_eq!(
         lines,
-        [
-            "Downloading registry.test/acme/vpc/aws 6.0.1 for vpc...",
-            "- vpc in .infra/modules/vpc"
-        ]
+        ["Downloading registry.test/acme/vpc/aws 6.0.1 for vpc...", "- vpc in .infra/modules/vpc"]
     );
     let record = manifest.get("vpc").unwrap();
     assert_eq!(record.version.as_deref(), Some("6.0.1"));
@@ -163,12 +148,8 @@ fn discovery_reads_the_modules_service_relative_to_the_document() {
     let http = infra_modules::http::Http::new();
     let config = CliConfig::new();
     let mut client = RegistryClient::new(&http, &config);
-    let base = client
-        .discover(
-            HOST,
-            &format!("{}/.well-known/terraform.json", registry.url()),
-        )
-        .unwrap();
+    let base =
+        client.discover(HOST, &format!("{}/.well-known/terraform.json", registry.url())).unwrap();
     assert_eq!(base, registry.modules_url());
 }
 
@@ -182,10 +163,7 @@ fn a_token_from_tf_token_is_required_and_sent() {
     let root = scratch.path().join("root");
     write_main_tf(&root, &module_from("vpc", "registry.test/acme/vpc/aws"));
     let env = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
     };
     let rc_text = rc.to_str().unwrap();
 
@@ -196,24 +174,15 @@ fn a_token_from_tf_token_is_required_and_sent() {
     assert!(
         matches!(
             error,
-            InstallError::Registry {
-                error: RegistryError::Unauthorized { status: 401, .. },
-                ..
-            }
+            InstallError::Registry { error: RegistryError::Unauthorized { status: 401, .. }, .. }
         ),
         "{error}"
     );
-    assert!(
-        error.to_string().contains("TF_TOKEN_registry_test"),
-        "{error}"
-    );
+    assert!(error.to_string().contains("TF_TOKEN_registry_test"), "{error}");
 
     // A wrong token: refused, and not shown.
     let config = CliConfig::load_from(
-        &env(&[
-            ("TF_CLI_CONFIG_FILE", rc_text),
-            ("TF_TOKEN_registry_test", "wrong-token"),
-        ]),
+        &env(&[("TF_CLI_CONFIG_FILE", rc_text), ("TF_TOKEN_registry_test", "wrong-token")]),
         None,
     )
     .unwrap();
@@ -224,18 +193,12 @@ fn a_token_from_tf_token_is_required_and_sent() {
     // The right token, from the environment.
     registry.clear_requests();
     let config = CliConfig::load_from(
-        &env(&[
-            ("TF_CLI_CONFIG_FILE", rc_text),
-            ("TF_TOKEN_registry_test", "s3cret-token"),
-        ]),
+        &env(&[("TF_CLI_CONFIG_FILE", rc_text), ("TF_TOKEN_registry_test", "s3cret-token")]),
         None,
     )
     .unwrap();
     let (manifest, _) = ok(&root, false, &config);
-    assert_eq!(
-        manifest.get("vpc").unwrap().version.as_deref(),
-        Some("1.0.0")
-    );
+    assert_eq!(manifest.get("vpc").unwrap().version.as_deref(), Some("1.0.0"));
     for request in registry.requests() {
         let expected = if request.path.starts_with("/v1/modules/") {
             Some("Bearer s3cret-token")
@@ -243,12 +206,7 @@ fn a_token_from_tf_token_is_required_and_sent() {
             // The package URL is not the registry API: no token goes there.
             None
         };
-        assert_eq!(
-            request.authorization.as_deref(),
-            expected,
-            "{}",
-            request.path
-        );
+        assert_eq!(request.authorization.as_deref(), expected, "{}", request.path);
     }
     assert!(!format!("{config:?}").contains("s3cret-token"));
 }
@@ -259,11 +217,7 @@ fn net_repository(scratch: &Path) -> String {
     let dir = scratch.join("net-versions");
     for version in ["1.0.0", "2.0.0"] {
         write(&dir, &format!("{version}/main.tf"), "# repository root\n");
-        write(
-            &dir,
-            &format!("{version}/modules/net/main.tf"),
-            &format!("# net {version}\n"),
-        );
+        write(&dir, &format!("{version}/modules/net/main.tf"), &format!("# net {version}\n"));
     }
     format!("file://{}", git_fixture(&dir).display())
 }
@@ -285,28 +239,14 @@ fn git_module_at_a_tag_a_branch_and_a_subdirectory() {
 
     let (manifest, lines) = ok(&root, false, &CliConfig::new());
 
-    assert_eq!(
-        read(&root, ".infra/modules/old/modules/net/main.tf"),
-        "# net 1.0.0\n"
-    );
+    assert_eq!(read(&root, ".infra/modules/old/modules/net/main.tf"), "# net 1.0.0\n");
     assert_dir(&manifest, "old", ".infra/modules/old/modules/net");
-    assert_eq!(
-        manifest.get("old").unwrap().source,
-        format!("git::{url}//modules/net?ref=v1.0.0")
-    );
+    assert_eq!(manifest.get("old").unwrap().source, format!("git::{url}//modules/net?ref=v1.0.0"));
     assert_eq!(manifest.get("old").unwrap().version, None);
-    assert_eq!(
-        read(&root, ".infra/modules/main/modules/net/main.tf"),
-        "# net 2.0.0\n"
-    );
+    assert_eq!(read(&root, ".infra/modules/main/modules/net/main.tf"), "# net 2.0.0\n");
     assert_dir(&manifest, "shallow", ".infra/modules/shallow");
-    assert_eq!(
-        read(&root, ".infra/modules/shallow/modules/net/main.tf"),
-        "# net 2.0.0\n"
-    );
-    assert!(lines.contains(&format!(
-        "Downloading git::{url}//modules/net?ref=v1.0.0 for old..."
-    )));
+    assert_eq!(read(&root, ".infra/modules/shallow/modules/net/main.tf"), "# net 2.0.0\n");
+    assert!(lines.contains(&format!("Downloading git::{url}//modules/net?ref=v1.0.0 for old...")));
     assert!(lines.contains(&"- old in .infra/modules/old/modules/net".to_string()));
 }
 
@@ -315,16 +255,10 @@ fn git_errors_name_the_ref_and_the_subdirectory() {
     let scratch = tempfile::tempdir().unwrap();
     let url = net_repository(scratch.path());
     let root = scratch.path().join("root");
-    write_main_tf(
-        &root,
-        &module_from("net", &format!("git::{url}?ref=v9.9.9")),
-    );
+    write_main_tf(&root, &module_from("net", &format!("git::{url}?ref=v9.9.9")));
     assert_install_error_names(&root, &CliConfig::new(), &["module \"net\"", "v9.9.9"]);
 
-    write_main_tf(
-        &root,
-        &module_from("net", &format!("git::{url}//modules/nope?ref=v1.0.0")),
-    );
+    write_main_tf(&root, &module_from("net", &format!("git::{url}//modules/nope?ref=v1.0.0")));
     let error = install_error(&root, &CliConfig::new());
     assert!(error.contains("no directory \"modules/nope\""), "{error}");
 }
@@ -335,11 +269,7 @@ fn registry_download_location_may_be_a_git_address_with_a_subdirectory() {
     let url = net_repository(scratch.path());
     let registry = ModuleRegistry::start();
     registry.add_module("acme/net/aws", &versions(scratch.path(), "net", &["1.0.0"]));
-    registry.set_location(
-        "acme/net/aws",
-        "1.0.0",
-        &format!("git::{url}//modules?ref=v1.0.0"),
-    );
+    registry.set_location("acme/net/aws", "1.0.0", &format!("git::{url}//modules?ref=v1.0.0"));
     let root = scratch.path().join("root");
     write_main_tf(&root, "module \"net\" {\n  source  = \"registry.test/acme/net/aws//net\"\n  version = \"1.0.0\"\n}\n",
     );
@@ -347,10 +277,7 @@ fn registry_download_location_may_be_a_git_address_with_a_subdirectory() {
     let record = manifest.get("net").unwrap();
     assert_eq!(record.dir, ".infra/modules/net/modules/net");
     assert_eq!(record.source, "registry.test/acme/net/aws//net");
-    assert_eq!(
-        read(&root, ".infra/modules/net/modules/net/main.tf"),
-        "# net 1.0.0\n"
-    );
+    assert_eq!(read(&root, ".infra/modules/net/modules/net/main.tf"), "# net 1.0.0\n");
 }
 
 #[test]
@@ -364,26 +291,17 @@ fn http_archives_tar_gz_and_zip_with_a_subdirectory() {
     write_main_tf(
         &root,
         &[
-            module_from(
-                "tgz",
-                &registry.archive_url("acme/pkg/aws", "1.0.0", "tar.gz"),
-            ),
+            module_from("tgz", &registry.archive_url("acme/pkg/aws", "1.0.0", "tar.gz")),
             module_from(
                 "zip",
-                &format!(
-                    "{}//modules/sub",
-                    registry.archive_url("acme/pkg/aws", "1.0.0", "zip")
-                ),
+                &format!("{}//modules/sub", registry.archive_url("acme/pkg/aws", "1.0.0", "zip")),
             ),
         ]
         .concat(),
     );
     let (manifest, lines) = ok(&root, false, &CliConfig::new());
     assert_eq!(read(&root, ".infra/modules/tgz/main.tf"), "# pkg 1.0.0\n");
-    assert_eq!(
-        read(&root, ".infra/modules/zip/modules/sub/main.tf"),
-        "# sub\n"
-    );
+    assert_eq!(read(&root, ".infra/modules/zip/modules/sub/main.tf"), "# sub\n");
     assert_dir(&manifest, "zip", ".infra/modules/zip/modules/sub");
     assert_eq!(
         lines[0],
@@ -422,18 +340,13 @@ fn nested_remote_and_local_modules_get_dotted_keys() {
             ("1.0.0/modules/util/main.tf", "# util\n"),
         ],
     );
-    registry.add_module(
-        "acme/sg/aws",
-        &versions(scratch.path(), "sg", &["1.0.0", "1.2.0", "2.0.0"]),
-    );
+    registry
+        .add_module("acme/sg/aws", &versions(scratch.path(), "sg", &["1.0.0", "1.2.0", "2.0.0"]));
 
     let (manifest, lines) = ok(&root, false, &host_config(&registry));
 
-    let keys: Vec<(&str, &str)> = manifest
-        .modules
-        .iter()
-        .map(|r| (r.key.as_str(), r.dir.as_str()))
-        .collect();
+    let keys: Vec<(&str, &str)> =
+        manifest.modules.iter().map(|r| (r.key.as_str(), r.dir.as_str())).collect();
     assert_eq!(
         keys,
         [
@@ -444,10 +357,7 @@ fn nested_remote_and_local_modules_get_dotted_keys() {
             ("app.sg", ".infra/modules/app.sg"),
         ]
     );
-    assert_eq!(
-        manifest.get("app.sg").unwrap().version.as_deref(),
-        Some("1.2.0")
-    );
+    assert_eq!(manifest.get("app.sg").unwrap().version.as_deref(), Some("1.2.0"));
     assert_eq!(read(&root, ".infra/modules/app.sg/main.tf"), "# sg 1.2.0\n");
     assert!(lines.contains(&"- app.inner.util in .infra/modules/app/modules/util".to_string()));
 
@@ -463,10 +373,7 @@ fn a_local_path_cannot_leave_its_remote_package() {
         &[("1.0.0/main.tf", &module_from("up", "../../../elsewhere"))],
     );
     let error = run(&root, false, &host_config(&registry)).0.unwrap_err();
-    assert!(
-        matches!(error, InstallError::LocalEscapesPackage { .. }),
-        "{error}"
-    );
+    assert!(matches!(error, InstallError::LocalEscapesPackage { .. }), "{error}");
     assert!(error.to_string().contains("module \"app.up\""), "{error}");
 }
 
@@ -485,35 +392,20 @@ fn upgrade_moves_to_a_newer_version_and_plain_init_keeps_the_installed_one() {
     registry.add_version("acme/vpc/aws", "6.1.0", &newer.join("6.1.0"));
     registry.clear_requests();
     let (manifest, lines) = ok(&root, false, &config);
-    assert_eq!(
-        manifest.get("vpc").unwrap().version.as_deref(),
-        Some("6.0.0")
-    );
+    assert_eq!(manifest.get("vpc").unwrap().version.as_deref(), Some("6.0.0"));
     assert!(registry.requests().is_empty(), "{:?}", registry.requests());
     assert!(lines.is_empty(), "{lines:?}");
 
     // -upgrade selects the newest acceptable version.
     let (manifest, lines) = ok(&root, true, &config);
-    assert_eq!(
-        manifest.get("vpc").unwrap().version.as_deref(),
-        Some("6.1.0")
-    );
-    assert_eq!(
-        read(&root, ".infra/modules/vpc/main.tf"),
-        "# vpc-newer 6.1.0\n"
-    );
-    assert_eq!(
-        lines[0],
-        "Downloading registry.test/acme/vpc/aws 6.1.0 for vpc..."
-    );
+    assert_eq!(manifest.get("vpc").unwrap().version.as_deref(), Some("6.1.0"));
+    assert_eq!(read(&root, ".infra/modules/vpc/main.tf"), "# vpc-newer 6.1.0\n");
+    assert_eq!(lines[0], "Downloading registry.test/acme/vpc/aws 6.1.0 for vpc...");
 
     // A constraint the installed version no longer meets is resolved again without -upgrade.
     write_main_tf(&root, &vpc_module("6.0.0"));
     let (manifest, _) = ok(&root, false, &config);
-    assert_eq!(
-        manifest.get("vpc").unwrap().version.as_deref(),
-        Some("6.0.0")
-    );
+    assert_eq!(manifest.get("vpc").unwrap().version.as_deref(), Some("6.0.0"));
 }
 
 #[test]
@@ -522,11 +414,7 @@ fn no_matching_version_lists_what_is_available() {
     let registry = registry_of_vpc(scratch.path(), &["1.0.0", "2.0.0"]);
     let root = scratch.path().join("root");
     write_main_tf(&root, &vpc_module("~> 3.0"));
-    assert_install_error_names(
-        &root,
-        &host_config(&registry),
-        &["\"~> 3.0\"", "1.0.0, 2.0.0"],
-    );
+    assert_install_error_names(&root, &host_config(&registry), &["\"~> 3.0\"", "1.0.0, 2.0.0"]);
 
     write_main_tf(&root, &module_from("vpc", "registry.test/acme/nope/aws"));
     assert_install_error_names(
@@ -552,28 +440,16 @@ fn missing_or_changed_modules_are_located_loader_errors() {
     };
 
     let (summary, detail, line, column) = summary_and_line(&root);
-    assert_eq!(
-        (summary.as_str(), line, column),
-        ("Module not installed", 2, 13)
-    );
-    assert!(
-        detail.contains("Module \"vpc\" is not yet installed. Run \"infra init\""),
-        "{detail}"
-    );
+    assert_eq!((summary.as_str(), line, column), ("Module not installed", 2, 13));
+    assert!(detail.contains("Module \"vpc\" is not yet installed. Run \"infra init\""), "{detail}");
 
     ok(&root, false, &host_config(&registry));
     infra_config::load(&root).unwrap_or_else(|e| panic!("load failed: {e}"));
 
     write_main_tf(&root, &main.replace("~> 6.0", "~> 7.0"));
     let (summary, detail, line, _) = summary_and_line(&root);
-    assert_eq!(
-        (summary.as_str(), line),
-        ("Module version requirements have changed", 2)
-    );
-    assert!(
-        detail.contains("(6.0.1)") && detail.contains("infra init"),
-        "{detail}"
-    );
+    assert_eq!((summary.as_str(), line), ("Module version requirements have changed", 2));
+    assert!(detail.contains("(6.0.1)") && detail.contains("infra init"), "{detail}");
 
     std::fs::remove_dir_all(root.join(".infra/modules/vpc")).unwrap();
     write_main_tf(&root, main);

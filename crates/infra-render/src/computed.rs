@@ -128,27 +128,16 @@ pub(crate) fn diff<'v>(
             (Some(b), Some(a)) if b == a => Action::NoOp,
             _ => Action::Update,
         };
-        return Diff {
-            action,
-            replace,
-            node: Node::Sensitive,
-        };
+        return Diff { action, replace, node: Node::Sensitive };
     }
     // `structured/unknown.go` `CheckForUnknown`: what it was is shown as deleted.
     if let Some(Value::Unknown) = after {
         let (action, was) = match before {
             None => (Action::Create, None),
             Some(Value::Null) => (Action::Update, None),
-            Some(b) => (
-                Action::Update,
-                Some(Box::new(diff(Some(b), None, kind, false))),
-            ),
+            Some(b) => (Action::Update, Some(Box::new(diff(Some(b), None, kind, false)))),
         };
-        return Diff {
-            action,
-            replace,
-            node: Node::Unknown(was),
-        };
+        return Diff { action, replace, node: Node::Unknown(was) };
     }
     // `jsondiff/diff.go` `Transform`: a change of type is the one deleted and the other
     // created.
@@ -221,11 +210,9 @@ fn list_diff<'v>(
     let (element, set, objects): (Kind, bool, Option<bool>) = match kind {
         Kind::Type(Type::List(element)) => (Kind::of_type(Some(element)), false, None),
         Kind::Type(Type::Set(element)) => (Kind::of_type(Some(element)), true, None),
-        Kind::Objects(block) => (
-            Kind::Object(&block.schema),
-            block.nesting == Nesting::Set,
-            Some(true),
-        ),
+        Kind::Objects(block) => {
+            (Kind::Object(&block.schema), block.nesting == Nesting::Set, Some(true))
+        }
         _ => (Kind::Dynamic, false, None),
     };
     let is_object = |value: &Value| objects.unwrap_or_else(|| element_is_object(element, value));
@@ -240,15 +227,7 @@ fn list_diff<'v>(
     } else {
         process_slice(b, a, is_object, &mut process);
     }
-    Diff {
-        action,
-        replace,
-        node: if set {
-            Node::Set(elements)
-        } else {
-            Node::List(elements)
-        },
-    }
+    Diff { action, replace, node: if set { Node::Set(elements) } else { Node::List(elements) } }
 }
 
 /// Whether a list element is an object: only where its type is not given (Terraform's
@@ -320,11 +299,7 @@ fn longest_common_subsequence<'v>(xs: &'v [Value], ys: &[Value]) -> Vec<&'v Valu
         for x in 0..xs.len() {
             if xs[x] == ys[y] {
                 eqs[w * y + x] = true;
-                c[w * y + x] = if x == 0 || y == 0 {
-                    1
-                } else {
-                    c[w * (y - 1) + (x - 1)] + 1
-                };
+                c[w * y + x] = if x == 0 || y == 0 { 1 } else { c[w * (y - 1) + (x - 1)] + 1 };
             } else {
                 let l = if x > 0 { c[w * y + (x - 1)] } else { 0 };
                 let u = if y > 0 { c[w * (y - 1) + x] } else { 0 };
@@ -393,24 +368,16 @@ fn map_diff<'v>(
     };
     let (b, a) = (entries(before), entries(after));
     let mut action = starting_action(b.is_some(), a.is_some());
-    let keys: std::collections::BTreeSet<&'v str> = b
-        .into_iter()
-        .chain(a)
-        .flat_map(|entries| entries.keys().map(String::as_str))
-        .collect();
+    let keys: std::collections::BTreeSet<&'v str> =
+        b.into_iter().chain(a).flat_map(|entries| entries.keys().map(String::as_str)).collect();
     let mut children = Vec::with_capacity(keys.len());
     for key in keys {
-        let (child_before, child_after) = (
-            b.and_then(|entries| entries.get(key)),
-            a.and_then(|entries| entries.get(key)),
-        );
+        let (child_before, child_after) =
+            (b.and_then(|entries| entries.get(key)), a.and_then(|entries| entries.get(key)));
         let child = match kind {
-            Kind::Type(Type::Map(element)) => diff(
-                child_before,
-                child_after,
-                Kind::of_type(Some(element)),
-                false,
-            ),
+            Kind::Type(Type::Map(element)) => {
+                diff(child_before, child_after, Kind::of_type(Some(element)), false)
+            }
             // `differ/object.go` `processObject`: an object's attributes are implicit, and
             // one null on both sides is left out, not even counted as unchanged.
             Kind::Object(schema) => {
@@ -454,11 +421,7 @@ pub(crate) struct Opts {
 impl Opts {
     /// `RenderHumanOpts.Clone`: the replacement overrides do not cascade.
     fn child(self) -> Opts {
-        Opts {
-            force_replace: false,
-            forbid_replace: false,
-            ..self
-        }
+        Opts { force_replace: false, forbid_replace: false, ..self }
     }
 }
 
@@ -521,11 +484,7 @@ impl Diff<'_> {
         let replace = forces_replacement(self.replace, opts);
         match &self.node {
             Node::Sensitive => {
-                let _ = write!(
-                    out,
-                    "(sensitive value){}{replace}",
-                    null_suffix(self.action, opts)
-                );
+                let _ = write!(out, "(sensitive value){}{replace}", null_suffix(self.action, opts));
             }
             Node::Unknown(was) => match was {
                 Some(was) if self.action != Action::Create => {
@@ -542,10 +501,7 @@ impl Diff<'_> {
                 }
             },
             Node::TypeChange(old, new) => {
-                let opts = Opts {
-                    override_null_suffix: true,
-                    ..opts
-                };
+                let opts = Opts { override_null_suffix: true, ..opts };
                 old.write(out, indent, opts, style);
                 out.push_str(" -> ");
                 new.write(out, indent, opts, style);
@@ -559,12 +515,9 @@ impl Diff<'_> {
                 let text = |v: Option<&Value>| v.map_or("null".to_string(), |v| v.to_string());
                 let _ = match self.action {
                     Action::Create => write!(out, "{}{replace}", text(*after)),
-                    Action::Delete => write!(
-                        out,
-                        "{}{}{replace}",
-                        text(*before),
-                        null_suffix(self.action, opts)
-                    ),
+                    Action::Delete => {
+                        write!(out, "{}{}{replace}", text(*before), null_suffix(self.action, opts))
+                    }
                     Action::NoOp => write!(out, "{}{replace}", text(*before)),
                     _ => write!(out, "{} -> {}{replace}", text(*before), text(*after)),
                 };
@@ -611,23 +564,15 @@ impl Diff<'_> {
         opts: Opts,
         style: Style,
     ) {
-        let attribute_opts = Opts {
-            override_null_suffix: true,
-            ..opts.child()
-        };
+        let attribute_opts = Opts { override_null_suffix: true, ..opts.child() };
         self.write_collection(out, attributes.is_empty(), "{}", indent, opts, |out| {
-            let names: Vec<Cow<str>> = attributes
-                .iter()
-                .map(|(name, _)| quoted_key(name))
-                .collect();
+            let names: Vec<Cow<str>> =
+                attributes.iter().map(|(name, _)| quoted_key(name)).collect();
             let width = names.iter().map(|n| n.len()).max().unwrap_or(0);
             let mut hidden = 0;
             for ((name, attribute), escaped) in attributes.iter().zip(&names) {
                 let attribute_opts = if important_attribute(name) {
-                    Opts {
-                        show_unchanged: true,
-                        ..attribute_opts
-                    }
+                    Opts { show_unchanged: true, ..attribute_opts }
                 } else if attribute.action == Action::NoOp && !opts.show_unchanged {
                     hidden += 1;
                     continue;
@@ -652,10 +597,8 @@ impl Diff<'_> {
         opts: Opts,
         style: Style,
     ) {
-        let element_opts = Opts {
-            override_null_suffix: self.action == Action::Delete,
-            ..opts.child()
-        };
+        let element_opts =
+            Opts { override_null_suffix: self.action == Action::Delete, ..opts.child() };
         self.write_collection(out, entries.is_empty(), "{}", indent, opts, |out| {
             let keys: Vec<String> = entries
                 .iter()
@@ -690,14 +633,8 @@ impl Diff<'_> {
         opts: Opts,
         style: Style,
     ) {
-        let element_opts = Opts {
-            override_null_suffix: true,
-            ..opts.child()
-        };
-        let unchanged_opts = Opts {
-            show_unchanged: true,
-            ..opts.child()
-        };
+        let element_opts = Opts { override_null_suffix: true, ..opts.child() };
+        let unchanged_opts = Opts { show_unchanged: true, ..opts.child() };
         self.write_collection(out, elements.is_empty(), "[]", indent, opts, |out| {
             let mut unchanged_elements: Vec<&Diff> = Vec::new();
             let mut render_next = false;
@@ -739,10 +676,7 @@ impl Diff<'_> {
         opts: Opts,
         style: Style,
     ) {
-        let element_opts = Opts {
-            override_null_suffix: true,
-            ..opts.child()
-        };
+        let element_opts = Opts { override_null_suffix: true, ..opts.child() };
         self.write_collection(out, elements.is_empty(), "[]", indent, opts, |out| {
             let mut hidden = 0;
             for element in elements {
@@ -790,11 +724,7 @@ impl Diff<'_> {
                 if let Some(json) = &before_json {
                     return self.write_json(out, Some(json), None, indent, opts, style);
                 }
-                let null = if before.is_some() {
-                    null_suffix(self.action, opts)
-                } else {
-                    ""
-                };
+                let null = if before.is_some() { null_suffix(self.action, opts) } else { "" };
                 write_string(out, before, indent, replace, null);
             }
             _ => {
@@ -840,10 +770,7 @@ impl Diff<'_> {
         style: Style,
     ) {
         let json = diff(before, after, Kind::Dynamic, false);
-        let mut json_opts = Opts {
-            override_null_suffix: true,
-            ..opts.child()
-        };
+        let mut json_opts = Opts { override_null_suffix: true, ..opts.child() };
         let mut action = self.action;
         let (mut whitespace, mut replace) = ("", "");
         if json.action == Action::NoOp && self.action == Action::Update {
@@ -879,7 +806,5 @@ pub(crate) fn as_json(text: &str) -> Option<Value> {
     if !(text.starts_with('{') || text.starts_with('[')) {
         return None;
     }
-    serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .map(|json| Value::from_json(&json))
+    serde_json::from_str::<serde_json::Value>(text).ok().map(|json| Value::from_json(&json))
 }

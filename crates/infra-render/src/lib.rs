@@ -54,11 +54,7 @@ pub fn plan_text_pieces(
     let mut out = String::new();
     let drift = plan.relevant_drift();
     if !drift.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}\n",
-            style.bold("Note: Objects have changed outside of infra")
-        );
+        let _ = writeln!(out, "\n{}\n", style.bold("Note: Objects have changed outside of infra"));
         out.push_str("infra detected the following changes made outside of infra since the last \"infra apply\":\n\n");
         piece(&std::mem::take(&mut out));
         render_changes(&drift, schemas, style, true, &mut piece);
@@ -95,11 +91,8 @@ pub fn plan_text_pieces(
     }
     let _ = writeln!(out, "{} {}", style.bold("Plan:"), summary_line(plan));
     out.push_str(&addresses_by_action(plan));
-    let outputs: Vec<(&String, &OutputChange)> = plan
-        .outputs
-        .iter()
-        .filter(|(_, o)| o.action.is_change())
-        .collect();
+    let outputs: Vec<(&String, &OutputChange)> =
+        plan.outputs.iter().filter(|(_, o)| o.action.is_change()).collect();
     if !outputs.is_empty() {
         out.push_str("\nChanges to Outputs:\n");
         for (name, output) in outputs {
@@ -132,10 +125,7 @@ pub fn summary_line(plan: &Plan) -> String {
 /// The list under the summary line: every changed address, grouped by action.
 fn addresses_by_action(plan: &Plan) -> String {
     let groups: [(&str, &[Action]); 4] = [
-        (
-            "replace",
-            &[Action::DeleteThenCreate, Action::CreateThenDelete],
-        ),
+        ("replace", &[Action::DeleteThenCreate, Action::CreateThenDelete]),
         ("destroy", &[Action::Delete]),
         ("update", &[Action::Update]),
         ("create", &[Action::Create]),
@@ -167,11 +157,7 @@ fn output_line(name: &str, output: &OutputChange, style: Style) -> String {
     match output.action {
         Action::Create => format!("  {symbol} {name} = {}\n", shown(&output.after)),
         Action::Delete => format!("  {symbol} {name} = {} -> null\n", shown(&output.before)),
-        _ => format!(
-            "  {symbol} {name} = {} -> {}\n",
-            shown(&output.before),
-            shown(&output.after)
-        ),
+        _ => format!("  {symbol} {name} = {} -> {}\n", shown(&output.before), shown(&output.after)),
     }
 }
 
@@ -215,16 +201,12 @@ fn render_changes(
     }
     for batch in changes.chunks(threads * SLICE) {
         let texts: Vec<String> = std::thread::scope(|scope| {
-            let running: Vec<_> = batch
-                .chunks(SLICE)
-                .map(|slice| scope.spawn(move || render(slice)))
-                .collect();
+            let running: Vec<_> =
+                batch.chunks(SLICE).map(|slice| scope.spawn(move || render(slice))).collect();
             running
                 .into_iter()
                 .map(|thread| {
-                    thread
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
                 })
                 .collect()
         });
@@ -285,19 +267,11 @@ fn write_change(
             }
             (Action::Delete, Some(Reason::DeleteBecauseCountIndex)) => format!(
                 "# {address} will be destroyed\n  # (because index {} is out of range for count)",
-                address
-                    .key
-                    .as_ref()
-                    .map(|k| k.to_string())
-                    .unwrap_or_default()
+                address.key.as_ref().map(|k| k.to_string()).unwrap_or_default()
             ),
             (Action::Delete, Some(Reason::DeleteBecauseEachKey)) => format!(
                 "# {address} will be destroyed\n  # (because key {} is not in for_each map)",
-                address
-                    .key
-                    .as_ref()
-                    .map(|k| k.to_string())
-                    .unwrap_or_default()
+                address.key.as_ref().map(|k| k.to_string()).unwrap_or_default()
             ),
             (Action::Delete, Some(Reason::DeleteBecauseNoResourceConfig)) => format!(
                 "# {address} will be destroyed\n  # (because {} is not in configuration)",
@@ -321,11 +295,7 @@ fn write_change(
         (None, Some(id)) => format!("{comment}\n  # (imported from \"{id}\")"),
         (None, None) => comment,
     };
-    let keyword = if resource.mode == infra_core::Mode::Data {
-        "data"
-    } else {
-        "resource"
-    };
+    let keyword = if resource.mode == infra_core::Mode::Data { "data" } else { "resource" };
     let symbol = if drift && change.action == Action::Update {
         style.action(Action::Update)
     } else {
@@ -343,21 +313,8 @@ fn write_change(
         Action::Forget => Action::NoOp,
         action => action,
     };
-    let after = if change.action == Action::Forget {
-        &change.before
-    } else {
-        &change.after
-    };
-    write_object_diff(
-        out,
-        &change.before,
-        after,
-        schema,
-        action,
-        &change.replace_paths,
-        6,
-        style,
-    );
+    let after = if change.action == Action::Forget { &change.before } else { &change.after };
+    write_object_diff(out, &change.before, after, schema, action, &change.replace_paths, 6, style);
     out.push_str("    }\n");
 }
 
@@ -372,18 +329,11 @@ pub fn configuration_body(schema: &infra_core::Schema, value: &Value, indent: us
             continue;
         }
         let v = value.get(attribute.name);
-        if v.is_null()
-            || v.as_map()
-                .is_some_and(|m| m.is_empty() && attribute.name == "tags")
-        {
+        if v.is_null() || v.as_map().is_some_and(|m| m.is_empty() && attribute.name == "tags") {
             continue;
         }
         if v.is_sensitive() || attribute.sensitive {
-            let _ = writeln!(
-                out,
-                "{pad}{} = null # sensitive: set it yourself",
-                attribute.name
-            );
+            let _ = writeln!(out, "{pad}{} = null # sensitive: set it yourself", attribute.name);
             continue;
         }
         let json = serde_json::to_string(&v.unmark_deep().to_json()).unwrap_or_default();
@@ -411,14 +361,7 @@ pub fn state_text(resources: &[(String, String, Value)], style: Style) -> String
             "resource \"{resource_type}\" \"{}\" {{",
             name.split('[').next().unwrap_or(name)
         );
-        out.push_str(&render_object_diff(
-            value,
-            value,
-            Action::NoOp,
-            &[],
-            4,
-            style,
-        ));
+        out.push_str(&render_object_diff(value, value, Action::NoOp, &[], 4, style));
         out.push_str("}\n\n");
     }
     out
@@ -445,20 +388,15 @@ mod tests {
     fn changes_are_rendered_with_their_types_schemas() {
         use infra_core::{Attribute, Block, Type};
         let schemas = OneType(
-            Schema::new()
-                .attr(Attribute::required("bucket", Type::String))
-                .block(
-                    Block::single(
-                        "versioning",
-                        Schema::new().attr(Attribute::optional("enabled", Type::Bool)),
-                    )
-                    .computed(),
-                ),
+            Schema::new().attr(Attribute::required("bucket", Type::String)).block(
+                Block::single(
+                    "versioning",
+                    Schema::new().attr(Attribute::optional("enabled", Type::Bool)),
+                )
+                .computed(),
+            ),
         );
-        let after = Value::map([
-            ("bucket", Value::string("logs")),
-            ("versioning", Value::Unknown),
-        ]);
+        let after = Value::map([("bucket", Value::string("logs")), ("versioning", Value::Unknown)]);
         let managed = ResourceId::managed("test_bucket", "logs").instance(None);
         let mut data = managed.clone();
         data.resource.mode = Mode::Data;
@@ -506,12 +444,9 @@ mod tests {
             .map(|index| {
                 let address = ResourceId::managed("aws_vpc", &format!("v{index}")).instance(None);
                 let after = Value::Map(
-                    [(
-                        "cidr_block".to_string(),
-                        Value::string(format!("10.{index}.0.0/16")),
-                    )]
-                    .into_iter()
-                    .collect(),
+                    [("cidr_block".to_string(), Value::string(format!("10.{index}.0.0/16")))]
+                        .into_iter()
+                        .collect(),
                 );
                 ResourceChange::new(address, "aws_vpc", Action::Create, Value::Null, after)
             })
@@ -522,17 +457,11 @@ mod tests {
             write_change(&mut one_by_one, change, None, style, false);
             one_by_one.push('\n');
         }
-        let plan = Plan {
-            changes,
-            ..Plan::default()
-        };
+        let plan = Plan { changes, ..Plan::default() };
 
         let text = plan_text(&plan, &Registry::new(), style);
 
-        assert!(
-            text.contains(&one_by_one),
-            "the changes are not in the plan's order"
-        );
+        assert!(text.contains(&one_by_one), "the changes are not in the plan's order");
         assert!(text.contains("Plan: 5000 to add, 0 to change, 0 to destroy."));
     }
 }

@@ -13,25 +13,15 @@ pub fn plan_markdown(plan: &Plan) -> String {
         return out;
     }
     let (add, change, destroy) = plan.counts();
-    let _ = writeln!(
-        out,
-        "**{add} to add, {change} to change, {destroy} to destroy.**\n"
-    );
+    let _ = writeln!(out, "**{add} to add, {change} to change, {destroy} to destroy.**\n");
     let sections: [(&str, &[Action]); 4] = [
         (":warning: Destroy", &[Action::Delete]),
-        (
-            ":warning: Replace",
-            &[Action::DeleteThenCreate, Action::CreateThenDelete],
-        ),
+        (":warning: Replace", &[Action::DeleteThenCreate, Action::CreateThenDelete]),
         ("Update", &[Action::Update]),
         ("Create", &[Action::Create]),
     ];
     for (title, actions) in sections {
-        let changes: Vec<_> = plan
-            .changes
-            .iter()
-            .filter(|c| actions.contains(&c.action))
-            .collect();
+        let changes: Vec<_> = plan.changes.iter().filter(|c| actions.contains(&c.action)).collect();
         if changes.is_empty() {
             continue;
         }
@@ -53,11 +43,8 @@ pub fn plan_markdown(plan: &Plan) -> String {
     }
     let drift = plan.relevant_drift();
     if !drift.is_empty() {
-        let _ = writeln!(
-            out,
-            "<details><summary>Changed outside infra ({})</summary>\n",
-            drift.len()
-        );
+        let _ =
+            writeln!(out, "<details><summary>Changed outside infra ({})</summary>\n", drift.len());
         for change in drift {
             let _ = writeln!(out, "- `{}`", change.address);
         }

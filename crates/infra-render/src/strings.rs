@@ -79,9 +79,7 @@ pub(crate) fn write_string_change(
         }
         _ => {
             let text = |s: Option<&str>| {
-                s.map_or("null".to_string(), |s| {
-                    serde_json::to_string(s).unwrap_or_default()
-                })
+                s.map_or("null".to_string(), |s| serde_json::to_string(s).unwrap_or_default())
             };
             let _ = write!(out, "{} -> {}{replace}", text(before), text(after));
         }
@@ -109,9 +107,7 @@ fn line_diff(before: &str, after: &str, indent: usize, style: Style) -> String {
 /// A name as Terraform writes it: bare when it is an identifier, quoted otherwise
 /// (`renderers/util.go` `EnsureValidAttributeName`, `hclEscapeString`).
 pub(crate) fn quoted_key(key: &str) -> Cow<'_, str> {
-    if key
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    if key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         && !key.starts_with(|c: char| c.is_ascii_digit())
     {
         Cow::Borrowed(key)

@@ -43,11 +43,7 @@ struct Elements<'a> {
 
 impl<'a> Elements<'a> {
     fn plain() -> Elements<'a> {
-        Elements {
-            action: None,
-            style: Style::plain(),
-            ty: None,
-        }
+        Elements { action: None, style: Style::plain(), ty: None }
     }
     /// The elements of an element of this value.
     fn inner(self) -> Elements<'a> {
@@ -85,11 +81,7 @@ fn write_elements(out: &mut String, value: &Value, indent: usize, elements: Elem
                 Some(_) => (None, Some(value), false),
                 None => (Some(value), Some(value), true),
             };
-            let opts = Opts {
-                override_null_suffix: true,
-                show_unchanged,
-                ..Opts::default()
-            };
+            let opts = Opts { override_null_suffix: true, show_unchanged, ..Opts::default() };
             computed::diff(before, after, Kind::Type(&Type::String), false).write_to(
                 out,
                 indent,
@@ -113,19 +105,10 @@ fn write_elements(out: &mut String, value: &Value, indent: usize, elements: Elem
         }
         Value::Map(entries) if entries.is_empty() => out.push_str("{}"),
         Value::Map(entries) => {
-            let width = entries
-                .keys()
-                .map(|k| elements.key(k).len())
-                .max()
-                .unwrap_or(0);
+            let width = entries.keys().map(|k| elements.key(k).len()).max().unwrap_or(0);
             out.push_str("{\n");
             for (key, item) in entries {
-                let _ = write!(
-                    out,
-                    "{}{:<width$} = ",
-                    elements.lead(indent),
-                    elements.key(key)
-                );
+                let _ = write!(out, "{}{:<width$} = ", elements.lead(indent), elements.key(key));
                 write_elements(out, item, indent + 4, elements.inner());
                 out.push('\n');
             }
@@ -150,8 +133,7 @@ fn same(a: &Value, b: &Value) -> bool {
 /// Whether `path`, or an attribute or item under it, is one of `replace_paths`.
 fn forces_replacement(path: &str, replace_paths: &[String]) -> bool {
     replace_paths.iter().any(|p| {
-        p.strip_prefix(path)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
+        p.strip_prefix(path).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '[']))
     })
 }
 
@@ -169,16 +151,7 @@ pub fn render_object_diff(
     style: Style,
 ) -> String {
     let mut out = String::new();
-    write_object_diff(
-        &mut out,
-        before,
-        after,
-        None,
-        action,
-        replace_paths,
-        indent,
-        style,
-    );
+    write_object_diff(&mut out, before, after, None, action, replace_paths, indent, style);
     out
 }
 
@@ -196,17 +169,7 @@ pub(crate) fn write_object_diff(
     indent: usize,
     style: Style,
 ) {
-    write_object_diff_at(
-        out,
-        before,
-        after,
-        schema,
-        action,
-        replace_paths,
-        "",
-        indent,
-        style,
-    );
+    write_object_diff_at(out, before, after, schema, action, replace_paths, "", indent, style);
 }
 
 /// Terraform's `renderers/block.go` (`blockRenderer.RenderHuman`): the attribute lines,
@@ -267,16 +230,7 @@ fn write_object_diff_at(
         // A nested block that will be known after apply: its shape does not show it is one.
         if let (Some(block), Value::Unknown) = (block, a) {
             let mut group = String::new();
-            write_unknown_block(
-                &mut group,
-                block,
-                &path,
-                b,
-                action,
-                replace_paths,
-                indent,
-                style,
-            );
+            write_unknown_block(&mut group, block, &path, b, action, replace_paths, indent, style);
             block_groups.push(group);
             continue;
         }
@@ -308,19 +262,12 @@ fn write_object_diff_at(
             continue;
         }
         has_attributes = true;
-        let forced = if forces_replacement(&path, replace_paths) {
-            " # forces replacement"
-        } else {
-            ""
-        };
+        let forced =
+            if forces_replacement(&path, replace_paths) { " # forces replacement" } else { "" };
         let start = values.len();
         let kind = match attribute_mode {
             Some(block) => Kind::Objects(block),
-            None => Kind::of_type(
-                schema
-                    .and_then(|schema| schema.attribute(key))
-                    .map(|a| &a.ty),
-            ),
+            None => Kind::of_type(schema.and_then(|schema| schema.attribute(key)).map(|a| &a.ty)),
         };
         let important = computed::important_attribute(key);
         let line = write_attribute_value(
@@ -346,12 +293,8 @@ fn write_object_diff_at(
         }
     }
     for (symbol, name, value) in &lines {
-        let _ = writeln!(
-            out,
-            "{}{symbol} {name:<width$} = {}",
-            pad(indent),
-            &values[value.clone()]
-        );
+        let _ =
+            writeln!(out, "{}{symbol} {name:<width$} = {}", pad(indent), &values[value.clone()]);
     }
     computed::unchanged(out, "attribute", unchanged_attributes, indent + 2);
     for group in block_groups.iter().filter(|group| !group.is_empty()) {
@@ -396,11 +339,7 @@ fn write_attribute_value(
         _ => None,
     };
     let whole = |values: &mut String, value: &Value, action: Action| {
-        let elements = Elements {
-            action: Some(action),
-            style,
-            ty,
-        };
+        let elements = Elements { action: Some(action), style, ty };
         write_elements(values, value, indent + 2, elements);
     };
     let symbol = match action {
@@ -459,10 +398,7 @@ fn unchanged_attribute(
     if !important {
         return AttributeLine::Unchanged;
     }
-    let opts = Opts {
-        show_unchanged: true,
-        ..Opts::default()
-    };
+    let opts = Opts { show_unchanged: true, ..Opts::default() };
     // What infra holds the same (an empty map and null) is shown as it was.
     let value = if before.is_null() { after } else { before };
     computed::diff(Some(value), Some(value), kind, false).write_to(values, indent + 2, opts, style);
@@ -506,11 +442,7 @@ fn write_block_list_diff(
             unchanged += 1;
             continue;
         }
-        let symbol = if show_all {
-            Cow::Borrowed(" ")
-        } else {
-            style.action(item_action)
-        };
+        let symbol = if show_all { Cow::Borrowed(" ") } else { style.action(item_action) };
         let block_path = format!("{path}[{i}]");
         let forced = if forces_replacement(&block_path, replace_paths)
             || forces_replacement(path, replace_paths)
@@ -560,11 +492,7 @@ fn write_unknown_block(
     indent: usize,
     style: Style,
 ) {
-    let forced = if replace_paths.iter().any(|p| p == path) {
-        " # forces replacement"
-    } else {
-        ""
-    };
+    let forced = if replace_paths.iter().any(|p| p == path) { " # forces replacement" } else { "" };
     let name = quoted_key(block.name);
     let enclosing = match action {
         Action::Create | Action::Read => Action::Create,
@@ -578,12 +506,7 @@ fn write_unknown_block(
         for nested in &block.schema.blocks {
             after.remove(nested.name);
         }
-        let _ = writeln!(
-            blocks,
-            "{}{} {name} {{",
-            pad(indent),
-            style.action(Action::Update)
-        );
+        let _ = writeln!(blocks, "{}{} {name} {{", pad(indent), style.action(Action::Update));
         write_object_diff_at(
             blocks,
             before,
@@ -598,12 +521,7 @@ fn write_unknown_block(
         let _ = writeln!(blocks, "{}}} -> {UNKNOWN}{forced}", pad(indent + 2));
         return;
     }
-    let _ = writeln!(
-        blocks,
-        "{}{} {name} {UNKNOWN}{forced}",
-        pad(indent),
-        style.action(enclosing)
-    );
+    let _ = writeln!(blocks, "{}{} {name} {UNKNOWN}{forced}", pad(indent), style.action(enclosing));
     if block.nesting != Nesting::Single {
         write_block_list_diff(
             blocks,
@@ -638,9 +556,7 @@ fn pair_blocks<'v>(
         _ => {}
     }
     if !set {
-        return (0..before.len().max(after.len()))
-            .map(|i| (before.get(i), after.get(i)))
-            .collect();
+        return (0..before.len().max(after.len())).map(|i| (before.get(i), after.get(i))).collect();
     }
     let mut matched = vec![false; after.len()];
     let mut pairs = Vec::new();
@@ -686,13 +602,8 @@ mod tests {
     fn one_changed_environment_variable_is_one_changed_line() {
         let before = r#"[{"name":"web","environment":[{"name":"A","value":"1"},{"name":"B","value":"2"}],"image":"nginx"}]"#;
         let after = r#"[{"name":"web","environment":[{"name":"A","value":"1"},{"name":"B","value":"3"}],"image":"nginx"}]"#;
-        let text = render_change(
-            &Value::string(before),
-            &Value::string(after),
-            None,
-            8,
-            Style::plain(),
-        );
+        let text =
+            render_change(&Value::string(before), &Value::string(after), None, 8, Style::plain());
         assert_eq!(
             text,
             r#"jsonencode(
@@ -796,13 +707,7 @@ mod tests {
         )
 "#
         );
-        let forced = diff(
-            &before,
-            &after,
-            None,
-            Action::DeleteThenCreate,
-            &["json_field"],
-        );
+        let forced = diff(&before, &after, None, Action::DeleteThenCreate, &["json_field"]);
         assert!(
             forced.contains("jsonencode( # whitespace changes force replacement\n"),
             "{forced}"
@@ -899,13 +804,7 @@ mod tests {
     fn a_json_string_deleted_unchanged_unknown_or_sensitive() {
         let policy = r#"{"Version":"2012-10-17"}"#;
         let json = |value: Value| object([("bucket", Value::string("b")), ("policy", value)]);
-        let deleted = diff(
-            &json(Value::string(policy)),
-            &Value::Null,
-            None,
-            Action::Delete,
-            &[],
-        );
+        let deleted = diff(&json(Value::string(policy)), &Value::Null, None, Action::Delete, &[]);
         assert!(
             deleted.contains(
                 "      - policy = jsonencode(\n            {\n              - Version = \"2012-10-17\"\n            }\n        ) -> null\n"
@@ -914,10 +813,7 @@ mod tests {
         );
         let unchanged = diff(
             &json(Value::string(policy)),
-            &object([
-                ("bucket", Value::string("c")),
-                ("policy", Value::string(policy)),
-            ]),
+            &object([("bucket", Value::string("c")), ("policy", Value::string(policy))]),
             None,
             Action::Update,
             &[],
@@ -926,13 +822,8 @@ mod tests {
             unchanged,
             "      ~ bucket = \"b\" -> \"c\"\n        # (1 unchanged attribute hidden)\n"
         );
-        let unknown = diff(
-            &json(Value::string(policy)),
-            &json(Value::Unknown),
-            None,
-            Action::Update,
-            &[],
-        );
+        let unknown =
+            diff(&json(Value::string(policy)), &json(Value::Unknown), None, Action::Update, &[]);
         assert!(
             unknown.contains(
                 "      ~ policy = jsonencode(\n            {\n              - Version = \"2012-10-17\"\n            }\n        ) -> (known after apply)\n"
@@ -964,10 +855,8 @@ mod tests {
             "{retyped}"
         );
         // In a value created whole (a map of them), each element is marked too.
-        let schema = Schema::new().attr(infra_core::Attribute::optional(
-            "documents",
-            Type::map(Type::String),
-        ));
+        let schema = Schema::new()
+            .attr(infra_core::Attribute::optional("documents", Type::map(Type::String)));
         let created = diff(
             &Value::Null,
             &object([("documents", object([("a", Value::string("[1]"))]))]),
@@ -985,13 +874,8 @@ mod tests {
     fn a_changed_string_of_several_lines_shows_every_line() {
         let before: String = (1..=20).map(|i| format!("line {i}\n")).collect();
         let after = before.replace("line 10\n", "line ten\n");
-        let text = render_change(
-            &Value::string(&before),
-            &Value::string(&after),
-            None,
-            6,
-            Style::plain(),
-        );
+        let text =
+            render_change(&Value::string(&before), &Value::string(&after), None, 6, Style::plain());
         assert!(!text.contains("unchanged"), "{text}");
         for i in (1..=20).filter(|i| *i != 10) {
             assert!(text.contains(&format!("   line {i}\n")), "{text}");
@@ -1023,10 +907,7 @@ mod tests {
                 )
                 .computed(),
             )
-            .block(Block {
-                nesting: Nesting::Single,
-                ..Block::list("website", flags())
-            })
+            .block(Block { nesting: Nesting::Single, ..Block::list("website", flags()) })
     }
 
     fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
@@ -1034,10 +915,7 @@ mod tests {
     }
 
     fn flags(enabled: bool) -> Value {
-        object([
-            ("enabled", Value::Bool(enabled)),
-            ("mfa_delete", Value::Bool(false)),
-        ])
+        object([("enabled", Value::Bool(enabled)), ("mfa_delete", Value::Bool(false))])
     }
 
     fn diff(
@@ -1090,10 +968,7 @@ mod tests {
         );
         // A data source read during apply is shown as created.
         let read = diff(&Value::Null, &after, Some(&schema()), Action::Read, &[]);
-        assert!(
-            read.contains("      + versioning (known after apply)\n"),
-            "{read}"
-        );
+        assert!(read.contains("      + versioning (known after apply)\n"), "{read}");
     }
 
     /// Without the type's schema an unknown value's shape says nothing: it is an attribute.
@@ -1110,15 +985,8 @@ mod tests {
     #[test]
     fn an_unknown_attribute_mode_block_is_an_attribute() {
         let schema = Schema::new()
-            .attr(infra_core::Attribute::required(
-                "name",
-                infra_core::Type::String,
-            ))
-            .block(
-                Block::set("ingress", Schema::new())
-                    .computed()
-                    .attribute_mode(),
-            );
+            .attr(infra_core::Attribute::required("name", infra_core::Type::String))
+            .block(Block::set("ingress", Schema::new()).computed().attribute_mode());
         let after = object([("ingress", Value::Unknown), ("name", Value::string("web"))]);
         let text = diff(&Value::Null, &after, Some(&schema), Action::Create, &[]);
         assert_eq!(
@@ -1188,17 +1056,11 @@ mod tests {
         let ids = |ids: &[&str]| Value::List(ids.iter().map(|id| Value::string(*id)).collect());
         let before = object([
             ("ids", ids(&["a", "b", "c"])),
-            (
-                "tags",
-                object([("A", Value::string("1")), ("B", Value::string("2"))]),
-            ),
+            ("tags", object([("A", Value::string("1")), ("B", Value::string("2"))])),
         ]);
         let after = object([
             ("ids", ids(&["a", "x", "c"])),
-            (
-                "tags",
-                object([("A", Value::string("1")), ("B", Value::string("3"))]),
-            ),
+            ("tags", object([("A", Value::string("1")), ("B", Value::string("3"))])),
         ]);
         let text = diff(&before, &after, Some(&schema), Action::Update, &[]);
         assert_eq!(
@@ -1269,10 +1131,7 @@ mod tests {
             ("bucket", Value::string("logs")),
             ("versioning", Value::List(vec![flags(true)])),
         ]);
-        let after = object([
-            ("bucket", Value::string("logs")),
-            ("versioning", Value::Unknown),
-        ]);
+        let after = object([("bucket", Value::string("logs")), ("versioning", Value::Unknown)]);
 
         let text = diff(&before, &after, Some(&schema()), Action::Update, &[]);
 
@@ -1330,13 +1189,7 @@ mod tests {
         let before = object([("website", flags(true))]);
         let after = object([("website", Value::Unknown)]);
 
-        let text = diff(
-            &before,
-            &after,
-            Some(&schema()),
-            Action::Update,
-            &["website.enabled"],
-        );
+        let text = diff(&before, &after, Some(&schema()), Action::Update, &["website.enabled"]);
 
         assert_eq!(
             text,
@@ -1370,22 +1223,14 @@ mod tests {
         let rule = |id: &str, expiration: Value| {
             object([("expiration", expiration), ("id", Value::string(id))])
         };
-        let before = object([(
-            "rule",
-            Value::List(vec![rule("a", Value::List(vec![flags(false)]))]),
-        )]);
+        let before =
+            object([("rule", Value::List(vec![rule("a", Value::List(vec![flags(false)]))]))]);
         let after = object([("rule", Value::List(vec![rule("a", Value::Unknown)]))]);
         let list = rules(Nesting::List);
 
         let updated = diff(&before, &after, Some(&list), Action::Update, &[]);
         let created = diff(&Value::Null, &after, Some(&list), Action::Create, &[]);
-        let in_a_set = diff(
-            &before,
-            &after,
-            Some(&rules(Nesting::Set)),
-            Action::Update,
-            &[],
-        );
+        let in_a_set = diff(&before, &after, Some(&rules(Nesting::Set)), Action::Update, &[]);
 
         assert_eq!(
             updated,
@@ -1440,10 +1285,7 @@ mod tests {
             .attr(Attribute::required("port", Type::Number))
             .attr(Attribute::optional("protocol", Type::String))
             .block(Block::list("default_action", action))
-            .block(Block::set(
-                "tag",
-                Schema::new().attr(Attribute::required("key", Type::String)),
-            ));
+            .block(Block::set("tag", Schema::new().attr(Attribute::required("key", Type::String))));
         let act = |t: &str, order: f64| {
             object([("order", Value::Number(order)), ("type", Value::string(t))])
         };
@@ -1455,10 +1297,7 @@ mod tests {
             ("tag", Value::List(vec![tag("a"), tag("b")])),
         ]);
         let after = object([
-            (
-                "default_action",
-                Value::List(vec![act("redirect", 1.0), act("forward", 2.0)]),
-            ),
+            ("default_action", Value::List(vec![act("redirect", 1.0), act("forward", 2.0)])),
             ("port", Value::Number(443.0)),
             ("protocol", Value::string("HTTP")),
             ("tag", Value::List(vec![tag("a"), tag("b")])),
@@ -1544,20 +1383,8 @@ mod tests {
             ]),
         )]);
 
-        let list = diff(
-            &before,
-            &after,
-            Some(&accounts(Nesting::List)),
-            Action::Update,
-            &[],
-        );
-        let set = diff(
-            &before,
-            &after,
-            Some(&accounts(Nesting::Set)),
-            Action::Update,
-            &[],
-        );
+        let list = diff(&before, &after, Some(&accounts(Nesting::List)), Action::Update, &[]);
+        let set = diff(&before, &after, Some(&accounts(Nesting::Set)), Action::Update, &[]);
 
         assert_eq!(
             list,

@@ -91,12 +91,7 @@ pub fn is_encrypted(bytes: &[u8]) -> bool {
 impl Encryption {
     /// `target` is `state` or `plan`; `methods` primary first, then the fallbacks in order.
     pub fn new(target: &'static str, methods: Vec<Method>) -> Encryption {
-        Encryption {
-            target,
-            methods,
-            write_key: OnceLock::new(),
-            read_keys: Mutex::default(),
-        }
+        Encryption { target, methods, write_key: OnceLock::new(), read_keys: Mutex::default() }
     }
 
     /// The file's bytes for `plaintext`; a state file keeps its serial and lineage readable.
@@ -105,12 +100,7 @@ impl Encryption {
         plaintext: &[u8],
         serial_and_lineage: Option<(u64, &str)>,
     ) -> Result<Vec<u8>, String> {
-        let Some(Method::AesGcm {
-            provider_address,
-            provider,
-            aad,
-            ..
-        }) = self.methods.first()
+        let Some(Method::AesGcm { provider_address, provider, aad, .. }) = self.methods.first()
         else {
             return Ok(plaintext.to_vec());
         };
@@ -126,13 +116,7 @@ impl Encryption {
         let cipher = cipher(&key)?;
         let nonce = aes_gcm::Aes256Gcm::generate_nonce(&mut OsRng);
         let sealed = cipher
-            .encrypt(
-                &nonce,
-                Payload {
-                    msg: plaintext,
-                    aad,
-                },
-            )
+            .encrypt(&nonce, Payload { msg: plaintext, aad })
             .map_err(|_| format!("encryption of the {} failed", self.target))?;
         let mut data = nonce.to_vec();
         data.extend_from_slice(&sealed);
@@ -152,11 +136,7 @@ impl Encryption {
     /// file only when `unencrypted` is in the chain. The error says what was tried.
     pub fn decrypt(&self, bytes: &[u8]) -> Result<Vec<u8>, String> {
         if !is_encrypted(bytes) {
-            if self
-                .methods
-                .iter()
-                .any(|m| matches!(m, Method::Unencrypted))
-            {
+            if self.methods.iter().any(|m| matches!(m, Method::Unencrypted)) {
                 return Ok(bytes.to_vec());
             }
             return Err(format!(
@@ -179,13 +159,7 @@ impl Encryption {
             .map_err(|error| format!("the encrypted {} is damaged: {error}", self.target))?;
         let mut failures = Vec::new();
         for method in &self.methods {
-            let Method::AesGcm {
-                address,
-                provider_address,
-                provider,
-                aad,
-            } = method
-            else {
+            let Method::AesGcm { address, provider_address, provider, aad } = method else {
                 continue;
             };
             let Some(meta) = envelope.meta.get(provider_address) else {
@@ -206,10 +180,7 @@ impl Encryption {
                 Err(error) => failures.push(format!("{address} with {provider_address}: {error}")),
             }
         }
-        Err(format!(
-            "decryption failed for all provided methods:\n  {}",
-            failures.join("\n  ")
-        ))
+        Err(format!("decryption failed for all provided methods:\n  {}", failures.join("\n  ")))
     }
 
     fn read_key(
@@ -229,9 +200,7 @@ impl Encryption {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn written_with(envelope: &Envelope) -> String {
@@ -257,15 +226,9 @@ fn cipher(key: &[u8]) -> Result<Cipher, String> {
         format!("AES-GCM requires the key length to be one of: 16, 24 or 32, received {} bytes in the key", key.len())
     };
     match key.len() {
-        16 => aes_gcm::Aes128Gcm::new_from_slice(key)
-            .map(Cipher::Aes128)
-            .map_err(wrong),
-        24 => aes_gcm::AesGcm::new_from_slice(key)
-            .map(Cipher::Aes192)
-            .map_err(wrong),
-        _ => aes_gcm::Aes256Gcm::new_from_slice(key)
-            .map(Cipher::Aes256)
-            .map_err(wrong),
+        16 => aes_gcm::Aes128Gcm::new_from_slice(key).map(Cipher::Aes128).map_err(wrong),
+        24 => aes_gcm::AesGcm::new_from_slice(key).map(Cipher::Aes192).map_err(wrong),
+        _ => aes_gcm::Aes256Gcm::new_from_slice(key).map(Cipher::Aes256).map_err(wrong),
     }
 }
 
@@ -299,15 +262,12 @@ fn open(key: &[u8], data: &[u8], aad: &[u8]) -> Result<Vec<u8>, String> {
         return Err("the encrypted data is too short".to_string());
     }
     let (nonce, sealed) = data.split_at(12);
-    cipher(key)?
-        .decrypt(
-            aes_gcm::Nonce::from_slice(nonce),
-            Payload { msg: sealed, aad },
-        )
-        .map_err(|_| {
+    cipher(key)?.decrypt(aes_gcm::Nonce::from_slice(nonce), Payload { msg: sealed, aad }).map_err(
+        |_| {
             "cipher: message authentication failed (a wrong key or passphrase, or a changed file)"
                 .to_string()
-        })
+        },
+    )
 }
 
 /// `key_provider "pbkdf2"`: a key derived from a passphrase, with a new random salt each run;

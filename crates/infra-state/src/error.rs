@@ -14,11 +14,7 @@ pub enum StateError {
         "state file {path} has format version {found}, but this version of infra reads at most \
          {supported}; upgrade infra to use this state"
     )]
-    NewerFormat {
-        path: String,
-        found: u64,
-        supported: u64,
-    },
+    NewerFormat { path: String, found: u64, supported: u64 },
 
     /// The state is still in infra's earlier file (format 1), and Terraform's file does not
     /// exist yet.
@@ -45,11 +41,7 @@ pub enum StateError {
         "cannot unlock {path}: lock ID {requested} does not match the current lock holder's ID \
          {holder}"
     )]
-    LockMismatch {
-        path: String,
-        requested: String,
-        holder: String,
-    },
+    LockMismatch { path: String, requested: String, holder: String },
 
     /// `force-unlock` when no lock is held.
     #[error("cannot unlock {path}: it is not locked")]
@@ -73,11 +65,7 @@ pub enum StateError {
         match file_serial { Some(serial) => format!("its serial is now {serial}"), None => "it is gone".to_string() },
         objects.join("\n  ")
     )]
-    StaleJournal {
-        path: String,
-        file_serial: Option<u64>,
-        objects: Vec<String>,
-    },
+    StaleJournal { path: String, file_serial: Option<u64>, objects: Vec<String> },
 
     /// The state could not be encrypted (its key provider failed).
     #[error("state encryption: {0}")]
@@ -91,9 +79,6 @@ pub enum StateError {
 
 impl StateError {
     pub(crate) fn io(path: impl std::fmt::Display, source: std::io::Error) -> StateError {
-        StateError::Io {
-            path: path.to_string(),
-            source,
-        }
+        StateError::Io { path: path.to_string(), source }
     }
 }

@@ -47,12 +47,10 @@ pub fn decode_with(
     match encryption {
         None => decode(bytes, path),
         Some(encryption) => {
-            let plain = encryption
-                .decrypt(bytes)
-                .map_err(|detail| StateError::Corrupt {
-                    path: path.to_string(),
-                    detail: format!("cannot be decrypted: {detail}"),
-                })?;
+            let plain = encryption.decrypt(bytes).map_err(|detail| StateError::Corrupt {
+                path: path.to_string(),
+                detail: format!("cannot be decrypted: {detail}"),
+            })?;
             decode(&plain, path)
         }
     }
@@ -60,19 +58,14 @@ pub fn decode_with(
 
 /// Reads a state file's bytes. `path` names the file (or object) in errors.
 pub fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
-    let corrupt = |detail: String| StateError::Corrupt {
-        path: path.to_string(),
-        detail,
-    };
+    let corrupt = |detail: String| StateError::Corrupt { path: path.to_string(), detail };
     // The whole file is parsed once, into the version's own structs; these first passes only
     // check the syntax and read the header, without building the document in memory.
     serde_json::from_slice::<serde::de::IgnoredAny>(bytes)
         .map_err(|error| corrupt(format!("is not valid JSON: {}", json_error(&error))))?;
     let kind = json_kind(bytes);
     if kind != "an object" {
-        return Err(corrupt(format!(
-            "is not a state file: expected a JSON object, found {kind}"
-        )));
+        return Err(corrupt(format!("is not a state file: expected a JSON object, found {kind}")));
     }
     let header: Header = serde_json::from_slice(bytes)
         .map_err(|error| corrupt(format!("is not valid JSON: {}", json_error(&error))))?;
@@ -102,9 +95,7 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
                      older); run `terraform apply` once with Terraform 0.12 or newer to upgrade \
                      it to version 4, then use infra"
                 ))),
-                0 => Err(corrupt(
-                    "has version 0, which no Terraform wrote".to_string(),
-                )),
+                0 => Err(corrupt("has version 0, which no Terraform wrote".to_string())),
                 found => Err(StateError::NewerFormat {
                     path: path.to_string(),
                     found,
@@ -119,9 +110,9 @@ pub fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
                 "has format_version {format_version}, which no version of infra wrote"
             ))),
         },
-        (None, None) => Err(corrupt(
-            "has no \"version\": it is not a Terraform state file".to_string(),
-        )),
+        (None, None) => {
+            Err(corrupt("has no \"version\": it is not a Terraform state file".to_string()))
+        }
     }
 }
 
@@ -182,11 +173,7 @@ fn address_from_parts(
             Some(index) => Some(InstanceKey::Index(index)),
             None => return Err(format!("index_key {number} is not a whole number")),
         },
-        Some(other) => {
-            return Err(format!(
-                "index_key {other} is neither a number nor a string"
-            ))
-        }
+        Some(other) => return Err(format!("index_key {other} is neither a number nor a string")),
     };
     Ok(Address {
         resource: ResourceId {

@@ -82,11 +82,7 @@ impl Default for WholeWrites {
 impl WholeWrites {
     /// Whole writes at least every `interval`.
     pub fn every(interval: Duration) -> WholeWrites {
-        WholeWrites {
-            last: None,
-            cost: Duration::ZERO,
-            interval,
-        }
+        WholeWrites { last: None, cost: Duration::ZERO, interval }
     }
 
     /// A whole write that began at `started` has just ended.
@@ -136,10 +132,7 @@ pub fn compacted_marker(file: &[u8]) -> Vec<u8> {
 
 fn digest(bytes: &[u8]) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(bytes)
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    sha2::Sha256::digest(bytes).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// A [`compacted_marker`] line.
@@ -176,9 +169,7 @@ pub fn replay(
     journal: &[u8],
     path: &str,
 ) -> Result<Option<State>, StateError> {
-    let file = base
-        .as_ref()
-        .map(|state| (state.lineage.clone(), state.serial));
+    let file = base.as_ref().map(|state| (state.lineage.clone(), state.serial));
     let mut state = base;
     let mut stale = Vec::new();
     let complete = match journal.iter().rposition(|b| *b == b'\n') {
@@ -282,11 +273,8 @@ fn stale_objects(records: Vec<ObjectRecord>) -> Vec<String> {
 /// state>}`), left by a run that died before that version compacted its journal.
 fn earlier_record(line: &[u8], path: &str) -> Result<ObjectRecord, String> {
     let parsed: serde_json::Value = serde_json::from_slice(line).map_err(|e| e.to_string())?;
-    let address: Address = parsed["address"]
-        .as_str()
-        .ok_or("no address")?
-        .parse()
-        .map_err(|e| format!("{e}"))?;
+    let address: Address =
+        parsed["address"].as_str().ok_or("no address")?.parse().map_err(|e| format!("{e}"))?;
     let bytes = serde_json::to_vec(&parsed["state"]).map_err(|e| e.to_string())?;
     let mut one = format::decode(&bytes, path).map_err(|e| e.to_string())?;
     Ok(ObjectRecord {
@@ -362,21 +350,14 @@ mod tests {
         state.resources.remove(&address("aws_vpc.old"));
         journal.extend(entry(&state, &address("aws_vpc.old"), Some(3)));
 
-        let replayed = replay(Some(base.clone()), b"", &journal, "j")
-            .unwrap()
-            .unwrap();
+        let replayed = replay(Some(base.clone()), b"", &journal, "j").unwrap().unwrap();
         assert_eq!(replayed.serial, 6);
-        assert_eq!(
-            replayed.resources.keys().collect::<Vec<_>>(),
-            vec![&address("aws_vpc.a")]
-        );
+        assert_eq!(replayed.resources.keys().collect::<Vec<_>>(), vec![&address("aws_vpc.a")]);
         assert!(replayed.pending.is_empty());
 
         // Cut after the pending create: the create is pending; a torn last line is dropped.
         let cut = journal.len() - entry(&state, &address("aws_vpc.old"), Some(3)).len() - 10;
-        let torn = replay(Some(base.clone()), b"", &journal[..cut], "j")
-            .unwrap()
-            .unwrap();
+        let torn = replay(Some(base.clone()), b"", &journal[..cut], "j").unwrap().unwrap();
         assert_eq!(torn.serial, 4);
         assert!(torn.pending.contains_key(&address("aws_vpc.a")));
         assert!(torn.resources.contains_key(&address("aws_vpc.old")));
@@ -397,16 +378,11 @@ mod tests {
         let compacted = format::encode(&state);
         journal.extend(compacted_marker(&compacted));
 
-        let replayed = replay(Some(state.clone()), &compacted, &journal, "j")
-            .unwrap()
-            .unwrap();
+        let replayed = replay(Some(state.clone()), &compacted, &journal, "j").unwrap().unwrap();
         assert_eq!(replayed, state);
         let base = format::decode(&file, "f").unwrap();
         let replayed = replay(Some(base), &file, &journal, "j").unwrap().unwrap();
-        assert_eq!(
-            replayed.serial, 4,
-            "the marker of bytes never written is ignored"
-        );
+        assert_eq!(replayed.serial, 4, "the marker of bytes never written is ignored");
         assert!(replayed.resources.contains_key(&address("aws_vpc.a")));
     }
 
@@ -429,10 +405,7 @@ mod tests {
         let attributes = Value::map([
             ("id", Value::string("/ecs/app")),
             ("name", Value::string("/ecs/app")),
-            (
-                "arn",
-                Value::string("arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/app"),
-            ),
+            ("arn", Value::string("arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/app")),
             ("retention_in_days", Value::Number(14.0)),
             ("kms_key_id", Value::Null),
             ("log_group_class", Value::string("STANDARD")),
@@ -467,16 +440,11 @@ mod tests {
         let mut one = state.clone();
         one.resources.retain(|a, _| *a == address("aws_vpc.a"));
         let encoded: serde_json::Value = serde_json::from_slice(&format::encode(&one)).unwrap();
-        let line = format!(
-            "{}\n",
-            serde_json::json!({ "address": "aws_vpc.a", "state": encoded })
-        );
+        let line = format!("{}\n", serde_json::json!({ "address": "aws_vpc.a", "state": encoded }));
         let mut base = state.clone();
         base.serial = 1;
         base.resources.clear();
-        let replayed = replay(Some(base), b"", line.as_bytes(), "j")
-            .unwrap()
-            .unwrap();
+        let replayed = replay(Some(base), b"", line.as_bytes(), "j").unwrap().unwrap();
         assert_eq!(replayed, state);
     }
 
@@ -484,9 +452,8 @@ mod tests {
     fn a_journal_without_a_state_file_makes_the_state() {
         let mut state = state_at(1);
         put_vpc(&mut state, "aws_vpc.a", "vpc-1");
-        let replayed = replay(None, b"", &entry(&state, &address("aws_vpc.a"), None), "j")
-            .unwrap()
-            .unwrap();
+        let replayed =
+            replay(None, b"", &entry(&state, &address("aws_vpc.a"), None), "j").unwrap().unwrap();
         assert_eq!(replayed.lineage, state.lineage);
         assert_eq!(replayed.resources, state.resources);
     }
@@ -509,28 +476,16 @@ mod tests {
         journal.extend(entry(&state, &address("aws_subnet.b"), Some(3)));
 
         // The journal extends the file: replayed.
-        let replayed = replay(Some(file.clone()), b"", &journal, "j")
-            .unwrap()
-            .unwrap();
+        let replayed = replay(Some(file.clone()), b"", &journal, "j").unwrap().unwrap();
         assert_eq!(replayed.serial, 5);
 
         // Terraform read serial 3 and wrote serial 4 with something else in it.
         let mut terraform = file.clone();
         terraform.serial = 4;
         put_vpc(&mut terraform, "aws_vpc.z", "vpc-9");
-        let error = replay(
-            Some(terraform),
-            b"",
-            &journal,
-            "terraform.tfstate.infra-journal",
-        )
-        .unwrap_err();
-        let StateError::StaleJournal {
-            objects,
-            file_serial,
-            ..
-        } = &error
-        else {
+        let error =
+            replay(Some(terraform), b"", &journal, "terraform.tfstate.infra-journal").unwrap_err();
+        let StateError::StaleJournal { objects, file_serial, .. } = &error else {
             panic!("{error}");
         };
         assert_eq!(*file_serial, Some(4));

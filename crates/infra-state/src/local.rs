@@ -46,9 +46,7 @@ pub fn workspace_state_path(dir: &Path, workspace: &str) -> PathBuf {
     if workspace == "default" {
         dir.join(STATE_FILE_NAME)
     } else {
-        dir.join(WORKSPACES_DIR_NAME)
-            .join(workspace)
-            .join(STATE_FILE_NAME)
+        dir.join(WORKSPACES_DIR_NAME).join(workspace).join(STATE_FILE_NAME)
     }
 }
 
@@ -58,9 +56,7 @@ pub fn legacy_workspace_state_path(dir: &Path, workspace: &str) -> PathBuf {
     if workspace == "default" {
         dir.join(LEGACY_STATE_FILE_NAME)
     } else {
-        dir.join(LEGACY_WORKSPACES_DIR_NAME)
-            .join(workspace)
-            .join(LEGACY_STATE_FILE_NAME)
+        dir.join(LEGACY_WORKSPACES_DIR_NAME).join(workspace).join(LEGACY_STATE_FILE_NAME)
     }
 }
 
@@ -253,18 +249,14 @@ impl LocalBackend {
         let state = match &bytes {
             None => {
                 self.check_not_legacy()?;
-                self.session
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner())
-                    .file_serial = Some(None);
+                self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).file_serial =
+                    Some(None);
                 None
             }
             Some(bytes) => {
                 let state = format::decode_with(bytes, &self.display(), self.encryption())?;
-                let mut session = self
-                    .session
-                    .lock()
-                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let mut session =
+                    self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
                 session.state_bytes = bytes.len() as u64;
                 session.file_serial = Some(Some(state.serial));
                 if !session.existing_checked {
@@ -287,9 +279,7 @@ impl LocalBackend {
     }
 
     fn read_lock_info(&self) -> Option<LockInfo> {
-        fs::read(self.lock_info_path())
-            .ok()
-            .and_then(|bytes| LockInfo::from_json(&bytes))
+        fs::read(self.lock_info_path()).ok().and_then(|bytes| LockInfo::from_json(&bytes))
     }
 }
 
@@ -299,18 +289,12 @@ impl Backend for LocalBackend {
     }
 
     fn write(&self, state: &State) -> Result<(), StateError> {
-        let mut session = self
-            .session
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut session = self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         self.write_whole(&mut session, state)
     }
 
     fn write_object(&self, state: &State, address: &infra_core::Address) -> Result<(), StateError> {
-        let mut session = self
-            .session
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut session = self.session.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let Some(file_serial) = session.file_serial else {
             // Not read in this run: no journal line can name the file it extends.
             return self.write_whole(&mut session, state);
@@ -418,9 +402,7 @@ impl Backend for LocalBackend {
         let bytes = match fs::read(&info_path) {
             Ok(bytes) => bytes,
             Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                return Err(StateError::NotLocked {
-                    path: self.display(),
-                })
+                return Err(StateError::NotLocked { path: self.display() })
             }
             Err(error) => return Err(StateError::io(info_path.display(), error)),
         };
@@ -508,8 +490,7 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
 }
 
 fn parent_dir(path: &Path) -> Option<&Path> {
-    path.parent()
-        .filter(|parent| !parent.as_os_str().is_empty())
+    path.parent().filter(|parent| !parent.as_os_str().is_empty())
 }
 
 /// Removes `<path>.tmp-<pid>` files [`write_atomic`] left when a run was killed between writing
@@ -559,17 +540,11 @@ fn replace_file(path: &Path, bytes: &[u8], locked: bool) -> io::Result<Option<Fi
     // A leftover from a crashed run with the same pid would keep its old mode; start afresh.
     let _ = fs::remove_file(&temp);
     let result = (|| {
-        let mut file = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&temp)?;
+        let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&temp)?;
         // The umask may have narrowed the mode further; make it exactly 0600.
         file.set_permissions(fs::Permissions::from_mode(0o600))?;
         if locked && !try_lock_whole_file(&file)? {
-            return Err(io::Error::other(
-                "a new state file was locked by another process",
-            ));
+            return Err(io::Error::other("a new state file was locked by another process"));
         }
         file.write_all(bytes)?;
         file.sync_all()?;

@@ -57,9 +57,7 @@ pub fn valid_name(name: &str) -> bool {
         && name.len() <= 90
         && name != "."
         && name != ".."
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
 }
 
 /// The selected workspace: the content of `dir/.infra/environment`, else `default`.
@@ -115,10 +113,8 @@ pub fn create_local(dir: &Path, name: &str) -> Result<(), WorkspaceError> {
     if name == DEFAULT || path.exists() {
         return Err(WorkspaceError::AlreadyExists(name.to_string()));
     }
-    fs::create_dir_all(&path).map_err(|source| WorkspaceError::Io {
-        path: path.display().to_string(),
-        source,
-    })
+    fs::create_dir_all(&path)
+        .map_err(|source| WorkspaceError::Io { path: path.display().to_string(), source })
 }
 
 /// Deletes a workspace and its state. Refuses `default`, the selected workspace, a locked
@@ -151,20 +147,15 @@ pub fn delete_local(dir: &Path, name: &str, force: bool) -> Result<(), Workspace
                 .count()
                 + state.pending.len();
             if resources > 0 {
-                return Err(WorkspaceError::NotEmpty {
-                    name: name.to_string(),
-                    resources,
-                });
+                return Err(WorkspaceError::NotEmpty { name: name.to_string(), resources });
             }
         }
         Err(error) if !force => return Err(error.into()),
         _ => {}
     }
     drop(lock_guard);
-    fs::remove_dir_all(&path).map_err(|source| WorkspaceError::Io {
-        path: path.display().to_string(),
-        source,
-    })
+    fs::remove_dir_all(&path)
+        .map_err(|source| WorkspaceError::Io { path: path.display().to_string(), source })
 }
 
 #[cfg(test)]
@@ -185,10 +176,7 @@ mod tests {
     #[test]
     fn workspace_paths() {
         let dir = Path::new("/stack");
-        assert_eq!(
-            workspace_state_path(dir, "default"),
-            Path::new("/stack/terraform.tfstate")
-        );
+        assert_eq!(workspace_state_path(dir, "default"), Path::new("/stack/terraform.tfstate"));
         assert_eq!(
             workspace_state_path(dir, "staging"),
             Path::new("/stack/terraform.tfstate.d/staging/terraform.tfstate")
@@ -211,30 +199,18 @@ mod tests {
         assert_eq!(list_local(&dir), vec!["default"]);
         create_local(&dir, "staging").unwrap();
         create_local(&dir, "dev").unwrap();
-        assert!(matches!(
-            create_local(&dir, "dev"),
-            Err(WorkspaceError::AlreadyExists(_))
-        ));
-        assert!(matches!(
-            create_local(&dir, "a/b"),
-            Err(WorkspaceError::InvalidName(_))
-        ));
+        assert!(matches!(create_local(&dir, "dev"), Err(WorkspaceError::AlreadyExists(_))));
+        assert!(matches!(create_local(&dir, "a/b"), Err(WorkspaceError::InvalidName(_))));
         assert_eq!(list_local(&dir), vec!["default", "dev", "staging"]);
         select(&dir, "staging").unwrap();
         assert_eq!(current(&dir), "staging");
         assert!(select(&dir, "../x").is_err());
-        assert!(matches!(
-            delete_local(&dir, "staging", false),
-            Err(WorkspaceError::IsCurrent(_))
-        ));
+        assert!(matches!(delete_local(&dir, "staging", false), Err(WorkspaceError::IsCurrent(_))));
         assert!(matches!(
             delete_local(&dir, "default", false),
             Err(WorkspaceError::CannotDeleteDefault)
         ));
-        assert!(matches!(
-            delete_local(&dir, "nope", false),
-            Err(WorkspaceError::NotFound(_))
-        ));
+        assert!(matches!(delete_local(&dir, "nope", false), Err(WorkspaceError::NotFound(_))));
         delete_local(&dir, "dev", false).unwrap();
         assert_eq!(list_local(&dir), vec!["default", "staging"]);
         fs::remove_dir_all(&dir).unwrap();
@@ -253,14 +229,9 @@ mod tests {
                 ..ResourceState::default()
             },
         );
-        LocalBackend::new(workspace_state_path(&dir, "dev"))
-            .write(&state)
-            .unwrap();
+        LocalBackend::new(workspace_state_path(&dir, "dev")).write(&state).unwrap();
         let error = delete_local(&dir, "dev", false).unwrap_err();
-        assert!(
-            matches!(error, WorkspaceError::NotEmpty { resources: 1, .. }),
-            "{error}"
-        );
+        assert!(matches!(error, WorkspaceError::NotEmpty { resources: 1, .. }), "{error}");
         assert!(error.to_string().contains("`dev`"));
         delete_local(&dir, "dev", true).unwrap();
         assert_eq!(list_local(&dir), vec!["default"]);

@@ -25,9 +25,7 @@ pub(crate) fn request(request: &serde_json::Value) -> UnixStream {
     let mut connection = connect(&socket).unwrap_or_else(|| start(&socket));
     let mut line = serde_json::to_vec(request).expect("a request");
     line.push(b'\n');
-    connection
-        .write_all(&line)
-        .expect("send a request to the emulator parent");
+    connection.write_all(&line).expect("send a request to the emulator parent");
     connection
 }
 
@@ -52,9 +50,7 @@ fn named_socket() -> PathBuf {
         .collect();
     files.sort();
     for file in files {
-        std::fs::read(&file)
-            .expect("a support file")
-            .hash(&mut hasher);
+        std::fs::read(&file).expect("a support file").hash(&mut hasher);
     }
     std::env::temp_dir().join(format!("infra-moto-{:016x}.sock", hasher.finish()))
 }
@@ -91,9 +87,7 @@ fn start(socket: &PathBuf) -> UnixStream {
         .stderr(log)
         // Its own process group: a signal to the test's group (nextest's timeout) is not its.
         .process_group(0);
-    let mut parent = command
-        .spawn()
-        .expect("start tests/support/moto_forkserver.py");
+    let mut parent = command.spawn().expect("start tests/support/moto_forkserver.py");
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         if let Some(connection) = connect(socket) {

@@ -75,13 +75,7 @@ pub struct FaultSettings {
 
 impl Default for FaultSettings {
     fn default() -> Self {
-        FaultSettings {
-            seed: 1,
-            before: 0.0,
-            after: 0.0,
-            latency_ms: 0,
-            jitter_ms: 0,
-        }
+        FaultSettings { seed: 1, before: 0.0, after: 0.0, latency_ms: 0, jitter_ms: 0 }
     }
 }
 
@@ -93,12 +87,7 @@ impl FaultSettings {
 
     /// `before` and `after` rates with `seed`, no added latency.
     pub fn faults(seed: u64, before: f64, after: f64) -> FaultSettings {
-        FaultSettings {
-            seed,
-            before,
-            after,
-            ..FaultSettings::default()
-        }
+        FaultSettings { seed, before, after, ..FaultSettings::default() }
     }
 }
 
@@ -124,11 +113,7 @@ pub struct HeldRequest {
 
 impl std::fmt::Display for HeldRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "request {} ({} {})",
-            self.number, self.service, self.operation
-        )
+        write!(f, "request {} ({} {})", self.number, self.service, self.operation)
     }
 }
 
@@ -192,13 +177,7 @@ impl FaultProxy {
         // An answer the proxy withholds ("timeout") costs the client its read timeout: short
         // here, generous by default.
         upstream_env.push((READ_TIMEOUT_VARIABLE.into(), READ_TIMEOUT_SECONDS.into()));
-        let mut proxy = FaultProxy {
-            port: 0,
-            upstream_port: moto.port,
-            upstream_env,
-            child,
-            log,
-        };
+        let mut proxy = FaultProxy { port: 0, upstream_port: moto.port, upstream_env, child, log };
         proxy.wait_ready();
         proxy
     }
@@ -207,14 +186,10 @@ impl FaultProxy {
         let deadline = Instant::now() + Duration::from_secs(60);
         while Instant::now() < deadline {
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!(
-                    "the fault proxy exited at start ({status}); log: {}",
-                    self.log_text()
-                );
+                panic!("the fault proxy exited at start ({status}); log: {}", self.log_text());
             }
             let listening = self.log_text().lines().find_map(|line| {
-                line.strip_prefix("listening ")
-                    .and_then(|port| port.trim().parse::<u16>().ok())
+                line.strip_prefix("listening ").and_then(|port| port.trim().parse::<u16>().ok())
             });
             if let Some(port) = listening {
                 if TcpStream::connect(("127.0.0.1", port)).is_ok() {
@@ -477,23 +452,18 @@ fn stats_from(value: &serde_json::Value) -> ProxyStats {
 /// One HTTP/1.1 request to 127.0.0.1:`port` on its own connection; the body of a 200 answer.
 fn http(port: u16, method: &str, path: &str, body: &str) -> Result<String, String> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).map_err(|e| e.to_string())?;
-    stream
-        .set_read_timeout(Some(Duration::from_secs(60)))
-        .map_err(|e| e.to_string())?;
+    stream.set_read_timeout(Some(Duration::from_secs(60))).map_err(|e| e.to_string())?;
     let request = format!(
         "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/json\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
-    stream
-        .write_all(request.as_bytes())
-        .map_err(|e| e.to_string())?;
+    stream.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
     let mut answer = Vec::new();
     stream.read_to_end(&mut answer).map_err(|e| e.to_string())?;
     let answer = String::from_utf8_lossy(&answer);
-    let (head, body) = answer
-        .split_once("\r\n\r\n")
-        .ok_or_else(|| format!("no HTTP answer: {answer}"))?;
+    let (head, body) =
+        answer.split_once("\r\n\r\n").ok_or_else(|| format!("no HTTP answer: {answer}"))?;
     let status = head.split(' ').nth(1).unwrap_or_default();
     if status != "200" {
         return Err(format!("HTTP {status}: {body}"));

@@ -55,10 +55,7 @@ pub fn venv() -> PathBuf {
                 .arg(root.join("scripts/setup-emulator"))
                 .status()
                 .expect("run scripts/setup-emulator");
-            assert!(
-                status.success(),
-                "scripts/setup-emulator failed with {status}"
-            );
+            assert!(status.success(), "scripts/setup-emulator failed with {status}");
             root.join(".venv")
         })
         .clone()
@@ -100,11 +97,7 @@ impl Moto {
         }
         let request = serde_json::json!({"serve": {"env": environment, "log": log}});
         let connection = emulator::request(&request);
-        let mut moto = Moto {
-            port: 0,
-            connection,
-            log,
-        };
+        let mut moto = Moto { port: 0, connection, log };
         moto.port = moto.wait_ready();
         moto
     }
@@ -179,16 +172,11 @@ impl Moto {
     /// Runs a small Python snippet with boto3 (installed with moto) against this server, for
     /// tests that change or inspect the emulator directly. Returns stdout.
     pub fn python(&self, script: &str) -> String {
-        let env: serde_json::Map<String, serde_json::Value> = self
-            .env()
-            .into_iter()
-            .map(|(key, value)| (key, value.into()))
-            .collect();
+        let env: serde_json::Map<String, serde_json::Value> =
+            self.env().into_iter().map(|(key, value)| (key, value.into())).collect();
         let connection = emulator::request(&serde_json::json!({"python": script, "env": env}));
         let mut answer = String::new();
-        BufReader::new(&connection)
-            .read_line(&mut answer)
-            .expect("read the script's answer");
+        BufReader::new(&connection).read_line(&mut answer).expect("read the script's answer");
         let answer: serde_json::Value = serde_json::from_str(&answer)
             .unwrap_or_else(|error| panic!("the script gave no answer ({error}):\n{script}"));
         assert!(
@@ -205,9 +193,7 @@ impl Drop for Moto {
     fn drop(&mut self) {
         // The server exits when its connection closes; its end closing shows that it did.
         let _ = self.connection.shutdown(Shutdown::Write);
-        let _ = self
-            .connection
-            .set_read_timeout(Some(Duration::from_secs(10)));
+        let _ = self.connection.set_read_timeout(Some(Duration::from_secs(10)));
         let _ = std::io::copy(&mut self.connection, &mut std::io::sink());
         if std::thread::panicking() {
             eprintln!("moto's log is kept: {}", self.log.display());
@@ -225,12 +211,7 @@ pub struct Stack {
 impl Stack {
     /// An empty stack directory.
     pub fn new() -> Stack {
-        Stack {
-            dir: tempfile::Builder::new()
-                .prefix("infra-test-")
-                .tempdir()
-                .expect("tempdir"),
-        }
+        Stack { dir: tempfile::Builder::new().prefix("infra-test-").tempdir().expect("tempdir") }
     }
 
     /// A copy of a fixture folder (relative to the repository root).
@@ -434,10 +415,7 @@ impl Run {
 /// Builds an `infra` command for `binary` in `dir` against `moto` (or no emulator).
 pub fn infra_command(binary: &str, dir: &Path, moto: Option<&Moto>) -> Command {
     let mut command = Command::new(binary);
-    command
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .env("NO_COLOR", "1");
+    command.current_dir(dir).stdin(Stdio::null()).env("NO_COLOR", "1");
     for key in [
         "TF_WORKSPACE",
         "INFRA_WORKSPACE",
@@ -464,12 +442,8 @@ pub fn infra_command(binary: &str, dir: &Path, moto: Option<&Moto>) -> Command {
         }
         None => {
             // Nothing listens here: a command that should not touch AWS fails fast if it does.
-            command
-                .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
-                .env("AWS_REGION", "us-east-1");
-            command
-                .env("AWS_ACCESS_KEY_ID", "testing")
-                .env("AWS_SECRET_ACCESS_KEY", "testing");
+            command.env("AWS_ENDPOINT_URL", "http://127.0.0.1:9").env("AWS_REGION", "us-east-1");
+            command.env("AWS_ACCESS_KEY_ID", "testing").env("AWS_SECRET_ACCESS_KEY", "testing");
         }
     }
     command

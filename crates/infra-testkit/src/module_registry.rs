@@ -68,12 +68,7 @@ impl ModuleRegistry {
                 }
             })
         };
-        ModuleRegistry {
-            address,
-            state,
-            stop,
-            thread: Some(thread),
-        }
+        ModuleRegistry { address, state, stop, thread: Some(thread) }
     }
 
     /// Adds every version of module `address` (`namespace/name/provider`): each subdirectory
@@ -100,10 +95,9 @@ impl ModuleRegistry {
     /// Makes `download` of `address` `version` answer `location` (a git:: address, say)
     /// instead of this server's own archive.
     pub fn set_location(&self, address: &str, version: &str, location: &str) {
-        self.lock().locations.insert(
-            (address.to_string(), version.to_string()),
-            location.to_string(),
-        );
+        self.lock()
+            .locations
+            .insert((address.to_string(), version.to_string()), location.to_string());
     }
 
     /// From now on, discovery is open but every registry call needs `Authorization: Bearer
@@ -178,12 +172,7 @@ impl Response {
     }
 
     fn json(value: serde_json::Value) -> Response {
-        Response::new(
-            200,
-            "OK",
-            "application/json",
-            value.to_string().into_bytes(),
-        )
+        Response::new(200, "OK", "application/json", value.to_string().into_bytes())
     }
 
     fn not_found() -> Response {
@@ -270,19 +259,13 @@ fn route(state: &State, method: &str, path: &str, authorization: Option<&str>) -
             let Some(versions) = state.modules.get(&address) else {
                 return Response::not_found();
             };
-            let versions: Vec<serde_json::Value> = versions
-                .keys()
-                .map(|v| serde_json::json!({ "version": v }))
-                .collect();
+            let versions: Vec<serde_json::Value> =
+                versions.keys().map(|v| serde_json::json!({ "version": v })).collect();
             Response::json(serde_json::json!({ "modules": [{ "versions": versions }] }))
         }
         [namespace, name, provider, version, "download"] => {
             let address = format!("{namespace}/{name}/{provider}");
-            if !state
-                .modules
-                .get(&address)
-                .is_some_and(|v| v.contains_key(version))
-            {
+            if !state.modules.get(&address).is_some_and(|v| v.contains_key(version)) {
                 return Response::not_found();
             }
             let location = state
@@ -345,14 +328,9 @@ pub fn tar_gz_bytes(dir: &Path, files: &[PathBuf]) -> Vec<u8> {
     let encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     let mut builder = tar::Builder::new(encoder);
     for file in files {
-        builder
-            .append_path_with_name(dir.join(file), file)
-            .expect("add a file to the tar");
+        builder.append_path_with_name(dir.join(file), file).expect("add a file to the tar");
     }
-    builder
-        .into_inner()
-        .and_then(|encoder| encoder.finish())
-        .expect("finish the tar.gz")
+    builder.into_inner().and_then(|encoder| encoder.finish()).expect("finish the tar.gz")
 }
 
 /// A `.zip` of `files` (relative to `dir`).
@@ -374,10 +352,7 @@ pub fn zip_bytes(dir: &Path, files: &[PathBuf]) -> Vec<u8> {
 }
 
 fn version_key(name: &str) -> Vec<u64> {
-    name.trim_start_matches('v')
-        .split(['.', '-'])
-        .map(|part| part.parse().unwrap_or(0))
-        .collect()
+    name.trim_start_matches('v').split(['.', '-']).map(|part| part.parse().unwrap_or(0)).collect()
 }
 
 fn git(dir: &Path, args: &[&str]) {
@@ -421,10 +396,7 @@ pub fn git_fixture(dir_with_versions: &Path) -> PathBuf {
     let work = tempfile::tempdir().expect("a work tree");
     git(work.path(), &["init", "--quiet"]);
     for version in &versions {
-        for entry in std::fs::read_dir(work.path())
-            .expect("read the work tree")
-            .flatten()
-        {
+        for entry in std::fs::read_dir(work.path()).expect("read the work tree").flatten() {
             if entry.file_name() == ".git" {
                 continue;
             }
@@ -435,27 +407,10 @@ pub fn git_fixture(dir_with_versions: &Path) -> PathBuf {
             }
         }
         crate::copy_dir(version, work.path());
-        let name = version
-            .file_name()
-            .unwrap_or_default()
-            .to_string_lossy()
-            .into_owned();
-        let tag = if name.starts_with('v') {
-            name.clone()
-        } else {
-            format!("v{name}")
-        };
+        let name = version.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let tag = if name.starts_with('v') { name.clone() } else { format!("v{name}") };
         git(work.path(), &["add", "--all"]);
-        git(
-            work.path(),
-            &[
-                "commit",
-                "--quiet",
-                "--allow-empty",
-                "-m",
-                &format!("Version {name}"),
-            ],
-        );
+        git(work.path(), &["commit", "--quiet", "--allow-empty", "-m", &format!("Version {name}")]);
         git(work.path(), &["tag", &tag]);
     }
     let mut bare = dir_with_versions.as_os_str().to_owned();

@@ -139,10 +139,7 @@ pub async fn signal_pause(
         )));
     };
     let Some(colour) = deployment.colours.get(&in_progress.colour) else {
-        return Ok(Err(format!(
-            "the deployment state has no {} colour",
-            in_progress.colour
-        )));
+        return Ok(Err(format!("the deployment state has no {} colour", in_progress.colour)));
     };
     api.set_service_tag(
         &deployment.cluster,
@@ -188,11 +185,7 @@ pub fn with_runtime_attributes(mut remote: Value, prior: &Value, attributes: &[&
 
 /// The revision part of a task definition ARN or `family:revision`.
 pub fn revision(task_definition: &str) -> String {
-    task_definition
-        .rsplit(':')
-        .next()
-        .unwrap_or(task_definition)
-        .to_string()
+    task_definition.rsplit(':').next().unwrap_or(task_definition).to_string()
 }
 
 /// One of the two ECS services of a blue/green object. Stored as `"blue"` / `"green"`.
@@ -259,9 +252,7 @@ impl Deployment {
 
     /// The task definition the live colour runs (empty when the state lacks the colour).
     pub fn live_task_definition(&self) -> String {
-        self.live_state()
-            .map(|c| c.task_definition.clone())
-            .unwrap_or_default()
+        self.live_state().map(|c| c.task_definition.clone()).unwrap_or_default()
     }
 
     /// The colour whose target group this is, if either's.
@@ -274,9 +265,7 @@ impl Deployment {
 
     /// The listener and listener rule whose traffic the deployment moves.
     pub fn routes(&self) -> Vec<String> {
-        std::iter::once(self.listener_arn.clone())
-            .chain(self.test_listener_arn.clone())
-            .collect()
+        std::iter::once(self.listener_arn.clone()).chain(self.test_listener_arn.clone()).collect()
     }
 
     pub fn to_json(&self) -> serde_json::Value {
@@ -394,16 +383,12 @@ pub async fn rederive(
     if weights.values().all(|weight| *weight == 0) {
         return Ok(None);
     }
-    let live = if weights[&Colour::Green] > weights[&Colour::Blue] {
-        Colour::Green
-    } else {
-        Colour::Blue
-    };
+    let live =
+        if weights[&Colour::Green] > weights[&Colour::Blue] { Colour::Green } else { Colour::Blue };
     let mut colours = BTreeMap::new();
-    for (colour, target_group) in [
-        (Colour::Blue, &spec.blue_target_group),
-        (Colour::Green, &spec.green_target_group),
-    ] {
+    for (colour, target_group) in
+        [(Colour::Blue, &spec.blue_target_group), (Colour::Green, &spec.green_target_group)]
+    {
         let service_name = format!("{}-{colour}", spec.name);
         let status = api.service_status(&spec.cluster, &service_name).await?;
         if !status.exists && colour == live {
@@ -466,11 +451,8 @@ pub async fn create(
         (Colour::Green, &spec.green_target_group, 0),
     ] {
         let service_name = format!("{name}-{colour}");
-        api.put_service(service, &service_name, tg, &task_definition, count)
-            .await?;
-        events.message(format!(
-            "{colour} service {service_name} created with {count} task(s)"
-        ));
+        api.put_service(service, &service_name, tg, &task_definition, count).await?;
+        events.message(format!("{colour} service {service_name} created with {count} task(s)"));
         colours.insert(
             colour,
             ColourState {
@@ -589,18 +571,11 @@ async fn starting_count(
     live_state: &ColourState,
     configured: i64,
 ) -> Result<i64, ProviderError> {
-    Ok(
-        if api
-            .is_autoscaled(&deployment.cluster, &live_state.service_name)
-            .await?
-        {
-            api.service_status(&deployment.cluster, &live_state.service_name)
-                .await?
-                .desired
-        } else {
-            configured
-        },
-    )
+    Ok(if api.is_autoscaled(&deployment.cluster, &live_state.service_name).await? {
+        api.service_status(&deployment.cluster, &live_state.service_name).await?.desired
+    } else {
+        configured
+    })
 }
 
 /// The deploy's journal. Each step is in the state before it is taken; a deploy whose state
@@ -616,8 +591,7 @@ struct Journal<'a> {
 
 impl Journal<'_> {
     fn step(&self, deployment: &mut Deployment, step: &str) -> Result<(), String> {
-        self.span
-            .replace(Some(tracing::info_span!("deploy_step", step)));
+        self.span.replace(Some(tracing::info_span!("deploy_step", step)));
         deployment.in_progress = Some(InProgress {
             colour: self.colour,
             task_definition: self.task_definition.to_string(),
@@ -660,12 +634,7 @@ impl DeploySteps<'_> {
 
         if let Err(reason) = self.hooks.run(deployment, stage::PRE_SCALE_UP).await? {
             deployment.in_progress = None;
-            deployment.record(
-                "deploy",
-                self.from,
-                task_definition,
-                format!("failed: {reason}"),
-            );
+            deployment.record("deploy", self.from, task_definition, format!("failed: {reason}"));
             let _ = self.events.save(deployment);
             return Err(DeployError::HookFailed(reason));
         }
@@ -703,18 +672,12 @@ impl DeploySteps<'_> {
         let mut passed = false;
         let mut last;
         loop {
-            let status = api
-                .service_status(&deployment.cluster, &idle_state.service_name)
-                .await?;
+            let status = api.service_status(&deployment.cluster, &idle_state.service_name).await?;
             let healthy = api.healthy_targets(&idle_state.target_group_arn).await?;
             last = format!(
                 "{} of {desired} tasks running, rollout {}, {healthy} of {desired} targets healthy",
                 status.running,
-                if status.rollout_completed {
-                    "completed"
-                } else {
-                    "in progress"
-                }
+                if status.rollout_completed { "completed" } else { "in progress" }
             );
             if status.rollout_failed {
                 last = format!("the ECS deployment failed ({last})");
@@ -741,12 +704,9 @@ impl DeploySteps<'_> {
         }
         if !passed {
             // A colour that never became healthy is not kept: it served nothing.
-            Stop {
-                keep_failed_colour: false,
-                ..*stop
-            }
-            .roll_back(deployment, "deploy", format!("failed: {last}"))
-            .await?;
+            Stop { keep_failed_colour: false, ..*stop }
+                .roll_back(deployment, "deploy", format!("failed: {last}"))
+                .await?;
             if self.live_state.desired_count > 0 {
                 deployment.standby = None;
             }
@@ -772,10 +732,7 @@ impl DeploySteps<'_> {
             route_test(self.api, deployment, &test_route, idle).await?;
             self.events.message(format!("test traffic: {idle} 100%"));
         }
-        if let Err(reason) = hooks
-            .run(deployment, stage::POST_TEST_TRAFFIC_SHIFT)
-            .await?
-        {
+        if let Err(reason) = hooks.run(deployment, stage::POST_TEST_TRAFFIC_SHIFT).await? {
             return Err(stop.hook_failed(deployment, reason).await?);
         }
         Ok(())
@@ -830,18 +787,14 @@ impl DeploySteps<'_> {
                 }
             }
             route(api, deployment, idle, *weight).await?;
-            events.message(format!(
-                "traffic: {idle} {weight}%, {live} {}%",
-                100 - weight
-            ));
+            events.message(format!("traffic: {idle} {weight}%, {live} {}%", 100 - weight));
             if let Err(error) = events.save(deployment) {
                 return Err(stop.state_not_saved(deployment, error).await?);
             }
             let last_step = index + 1 == steps.len();
             if last_step {
-                if let Err(reason) = hooks
-                    .run(deployment, stage::POST_PRODUCTION_TRAFFIC_SHIFT)
-                    .await?
+                if let Err(reason) =
+                    hooks.run(deployment, stage::POST_PRODUCTION_TRAFFIC_SHIFT).await?
                 {
                     return Err(stop.hook_failed(deployment, reason).await?);
                 }
@@ -856,8 +809,7 @@ impl DeploySteps<'_> {
                 if watch.interrupted {
                     return Err(stop.interrupted(deployment).await?);
                 }
-                stop.roll_back(deployment, "auto-revert", format!("reverted: {reason}"))
-                    .await?;
+                stop.roll_back(deployment, "auto-revert", format!("reverted: {reason}")).await?;
                 let _ = events.save(deployment);
                 return Err(DeployError::Reverted(reason));
             }
@@ -900,11 +852,9 @@ fn shift_steps(shift: &TrafficShift) -> (Vec<i64>, Duration) {
     let steps: Vec<i64> = match shift {
         TrafficShift::AllAtOnce => vec![100],
         TrafficShift::Canary { percent, .. } => vec![*percent, 100],
-        TrafficShift::Linear { percent, .. } => (1..)
-            .map(|i| (i * percent).min(100))
-            .take_while(|w| *w < 100)
-            .chain([100])
-            .collect(),
+        TrafficShift::Linear { percent, .. } => {
+            (1..).map(|i| (i * percent).min(100)).take_while(|w| *w < 100).chain([100]).collect()
+        }
     };
     let interval = match shift {
         TrafficShift::AllAtOnce => Duration::ZERO,
@@ -926,8 +876,7 @@ pub async fn scaling_follows_live(
     ) else {
         return Ok(false);
     };
-    api.move_scaling(&deployment.cluster, &other.service_name, &live.service_name)
-        .await
+    api.move_scaling(&deployment.cluster, &other.service_name, &live.service_name).await
 }
 
 /// How a deployment stops part way: traffic back on the live colour, the new colour scaled
@@ -953,8 +902,7 @@ impl Stop<'_> {
     ) -> Result<(), ProviderError> {
         if deployment.weights.get(&self.idle).copied().unwrap_or(0) > 0 {
             route(self.api, deployment, self.idle, 0).await?;
-            self.events
-                .message(format!("traffic is back on {}", self.live));
+            self.events.message(format!("traffic is back on {}", self.live));
         }
         if let Some(test_route) = deployment.test_listener_arn.clone() {
             route_test(self.api, deployment, &test_route, self.live).await?;
@@ -974,17 +922,12 @@ impl Stop<'_> {
                     0,
                 )
                 .await?;
-            self.events
-                .message(format!("{} scaled to 0 task(s)", self.idle));
+            self.events.message(format!("{} scaled to 0 task(s)", self.idle));
             0
         };
-        deployment.colours.insert(
-            self.idle,
-            ColourState {
-                desired_count: remaining,
-                ..self.target.clone()
-            },
-        );
+        deployment
+            .colours
+            .insert(self.idle, ColourState { desired_count: remaining, ..self.target.clone() });
         deployment.in_progress = None;
         deployment.record(action, self.from, &self.target.task_definition, result);
         Ok(())
@@ -992,10 +935,8 @@ impl Stop<'_> {
 
     /// A signal with `sigint_rollback = true`: roll back before exiting, as the provider does.
     async fn interrupted(&self, deployment: &mut Deployment) -> Result<DeployError, ProviderError> {
-        self.events
-            .message("interrupted: sigint_rollback = true, rolling the traffic back".into());
-        self.roll_back(deployment, "interrupted", "rolled back on a signal".into())
-            .await?;
+        self.events.message("interrupted: sigint_rollback = true, rolling the traffic back".into());
+        self.roll_back(deployment, "interrupted", "rolled back on a signal".into()).await?;
         let _ = self.events.save(deployment);
         Ok(DeployError::Interrupted)
     }
@@ -1006,8 +947,7 @@ impl Stop<'_> {
         deployment: &mut Deployment,
         error: String,
     ) -> Result<DeployError, ProviderError> {
-        self.roll_back(deployment, "failed", format!("state not saved: {error}"))
-            .await?;
+        self.roll_back(deployment, "failed", format!("state not saved: {error}")).await?;
         let _ = self.events.save(deployment);
         Ok(DeployError::StateNotSaved(error))
     }
@@ -1019,8 +959,7 @@ impl Stop<'_> {
         reason: String,
     ) -> Result<DeployError, ProviderError> {
         self.events.message(reason.clone());
-        self.roll_back(deployment, "hook-failed", format!("rolled back: {reason}"))
-            .await?;
+        self.roll_back(deployment, "hook-failed", format!("rolled back: {reason}")).await?;
         let _ = self.events.save(deployment);
         Ok(DeployError::HookFailed(reason))
     }
@@ -1067,11 +1006,7 @@ impl Hooks<'_> {
         deployment: &mut Deployment,
         stage: &str,
     ) -> Result<Result<(), String>, ProviderError> {
-        for hook in self
-            .hooks
-            .iter()
-            .filter(|hook| hook.stages.iter().any(|s| s == stage))
-        {
+        for hook in self.hooks.iter().filter(|hook| hook.stages.iter().any(|s| s == stage)) {
             let outcome = match &hook.target {
                 HookTarget::Lambda(name) => self.invoke(deployment, stage, hook, name).await?,
                 HookTarget::Pause => self.pause(deployment, stage, hook).await?,
@@ -1113,9 +1048,7 @@ impl Hooks<'_> {
             let body = match self.api.invoke_hook(name, &payload.to_string()).await? {
                 Ok(body) => body,
                 Err(failure) => {
-                    return Ok(Err(format!(
-                        "lifecycle hook {name} failed at {stage}: {failure}"
-                    )))
+                    return Ok(Err(format!("lifecycle hook {name} failed at {stage}: {failure}")))
                 }
             };
             let answer: serde_json::Value =
@@ -1173,8 +1106,7 @@ impl Hooks<'_> {
         let cluster = deployment.cluster.clone();
         let service = self.target.service_name.clone();
         // A signal left by an earlier pause ends none but its own; clear it all the same.
-        api.set_service_tag(&cluster, &service, PAUSE_SIGNAL_TAG, None)
-            .await?;
+        api.set_service_tag(&cluster, &service, PAUSE_SIGNAL_TAG, None).await?;
         let since = now();
         let expires_at = humantime::format_rfc3339_seconds(SystemTime::now() + hook.timeout);
         let pause = Pause {
@@ -1205,13 +1137,8 @@ impl Hooks<'_> {
         let started = Instant::now();
         let mut reported = Instant::now();
         let outcome = loop {
-            let signal = api
-                .service_tag(&cluster, &service, PAUSE_SIGNAL_TAG)
-                .await?;
-            match signal
-                .as_deref()
-                .and_then(|value| signalled(value, &pause.id))
-            {
+            let signal = api.service_tag(&cluster, &service, PAUSE_SIGNAL_TAG).await?;
+            match signal.as_deref().and_then(|value| signalled(value, &pause.id)) {
                 Some(HookAction::Continue) => {
                     events.message(format!(
                         "lifecycle hook {stage}: continued by `infra deployments continue`"
@@ -1226,9 +1153,7 @@ impl Hooks<'_> {
                 None => {}
             }
             if self.sigint_rollback && events.interrupted() {
-                break Err(format!(
-                    "interrupted while paused at {stage}; sigint_rollback = true"
-                ));
+                break Err(format!("interrupted while paused at {stage}; sigint_rollback = true"));
             }
             let elapsed = started.elapsed();
             if elapsed >= hook.timeout {
@@ -1240,9 +1165,7 @@ impl Hooks<'_> {
                 events.message(format!("Still paused at {stage} ({left}m left)"));
             }
             tokio::time::sleep(
-                self.poll
-                    .min(hook.timeout.saturating_sub(elapsed))
-                    .max(Duration::from_millis(50)),
+                self.poll.min(hook.timeout.saturating_sub(elapsed)).max(Duration::from_millis(50)),
             )
             .await;
         };
@@ -1250,9 +1173,7 @@ impl Hooks<'_> {
             in_progress.pause = None;
         }
         // The signal served its pause; a failed removal is cleared by the next pause.
-        let _ = api
-            .set_service_tag(&cluster, &service, PAUSE_SIGNAL_TAG, None)
-            .await;
+        let _ = api.set_service_tag(&cluster, &service, PAUSE_SIGNAL_TAG, None).await;
         let _ = events.save(deployment);
         Ok(outcome)
     }
@@ -1381,16 +1302,12 @@ impl Watch<'_> {
                 self.interrupted = true;
                 return Ok(Err("interrupted by a signal".into()));
             }
-            let counts = self
-                .api
-                .error_counts(self.listener_arn, self.idle_tg, self.since)
-                .await?;
+            let counts = self.api.error_counts(self.listener_arn, self.idle_tg, self.since).await?;
             match five_xx_verdict(&counts, self.threshold, self.minimum_requests) {
                 Err(reason) => return Ok(Err(reason)),
                 Ok(figures) if self.reported != Some(counts) => {
                     self.reported = Some(counts);
-                    self.events
-                        .message(format!("5xx since the switch: {figures}"));
+                    self.events.message(format!("5xx since the switch: {figures}"));
                 }
                 Ok(_) => {}
             }
@@ -1411,10 +1328,7 @@ impl Watch<'_> {
             }
             let healthy = self.api.healthy_targets(self.idle_tg).await?;
             if healthy < self.desired {
-                return Ok(Err(format!(
-                    "only {healthy} of {} targets are healthy",
-                    self.desired
-                )));
+                return Ok(Err(format!("only {healthy} of {} targets are healthy", self.desired)));
             }
             if started.elapsed() >= window {
                 return Ok(Ok(()));
@@ -1438,11 +1352,7 @@ fn five_xx_verdict(
     minimum_requests: f64,
 ) -> Result<String, String> {
     let ratios = [
-        (
-            "HTTPCode_Target_5XX_Count / RequestCount",
-            counts.target_5xx,
-            counts.target_requests,
-        ),
+        ("HTTPCode_Target_5XX_Count / RequestCount", counts.target_5xx, counts.target_requests),
         (
             "HTTPCode_ELB_5XX_Count / RequestCount of the load balancer",
             counts.load_balancer_5xx,
@@ -1474,14 +1384,8 @@ fn five_xx_verdict(
 #[derive(Debug, Clone, PartialEq)]
 pub enum RevertRefusal {
     NoStandby,
-    ScaledDown {
-        colour: Colour,
-    },
-    Unhealthy {
-        colour: Colour,
-        healthy: i64,
-        desired: i64,
-    },
+    ScaledDown { colour: Colour },
+    Unhealthy { colour: Colour, healthy: i64, desired: i64 },
 }
 
 impl std::fmt::Display for RevertRefusal {
@@ -1510,10 +1414,7 @@ pub async fn revert(
             "revert",
             &interrupted.task_definition,
             &from,
-            format!(
-                "interrupted deploy to {} reverted; {live} is live",
-                interrupted.colour
-            ),
+            format!("interrupted deploy to {} reverted; {live} is live", interrupted.colour),
         );
         return Ok(Ok(()));
     }
@@ -1532,19 +1433,11 @@ pub async fn revert(
         let desired = standby_state.desired_count.max(1);
         let healthy = api.healthy_targets(&standby_state.target_group_arn).await?;
         if healthy < desired {
-            return Ok(Err(RevertRefusal::Unhealthy {
-                colour: standby,
-                healthy,
-                desired,
-            }));
+            return Ok(Err(RevertRefusal::Unhealthy { colour: standby, healthy, desired }));
         }
     }
     let live = deployment.live;
-    let from = deployment
-        .colours
-        .get(&live)
-        .map(|c| c.task_definition.clone())
-        .unwrap_or_default();
+    let from = deployment.colours.get(&live).map(|c| c.task_definition.clone()).unwrap_or_default();
     route(api, deployment, standby, 100).await?;
     deployment.live = standby;
     deployment.standby = Some(live);
@@ -1575,10 +1468,7 @@ pub async fn recover_interrupted(
         return Ok(None);
     };
     let live = deployment.live;
-    let found = describe_route(
-        deployment,
-        &api.current_route(&deployment.listener_arn).await?,
-    );
+    let found = describe_route(deployment, &api.current_route(&deployment.listener_arn).await?);
     let gate_passed =
         !interrupted.step.starts_with("updating ") && interrupted.step != "health gate";
     // A deploy killed while a PAUSE hook held it never had its go-ahead: resuming would skip
@@ -1630,13 +1520,7 @@ pub async fn recover_interrupted(
             0,
         )
         .await?;
-        deployment.colours.insert(
-            interrupted.colour,
-            ColourState {
-                desired_count: 0,
-                ..colour
-            },
-        );
+        deployment.colours.insert(interrupted.colour, ColourState { desired_count: 0, ..colour });
     }
     deployment.in_progress = None;
     let from = deployment.live_task_definition();
@@ -1661,10 +1545,7 @@ pub async fn recover_interrupted(
         &interrupted.task_definition,
         format!("rolled back to {live}"),
     );
-    Ok(Some(Recovered {
-        report,
-        live_revision: None,
-    }))
+    Ok(Some(Recovered { report, live_revision: None }))
 }
 
 /// Forward weights as `green 50%, blue 50%`, by colour where the target group is one.
@@ -1708,31 +1589,16 @@ pub async fn finalize(
         0,
     )
     .await?;
-    deployment.colours.insert(
-        standby,
-        ColourState {
-            desired_count: 0,
-            ..state.clone()
-        },
-    );
+    deployment.colours.insert(standby, ColourState { desired_count: 0, ..state.clone() });
     deployment.standby_scaled_down = true;
     let live = deployment.live_task_definition();
-    deployment.record(
-        "finalize",
-        &state.task_definition,
-        &live,
-        format!("{standby} scaled to 0"),
-    );
+    deployment.record("finalize", &state.task_definition, &live, format!("{standby} scaled to 0"));
     Ok(true)
 }
 
 /// True when the standby has outlived its retention.
 pub fn standby_expired(deployment: &Deployment, retention: Duration) -> bool {
-    match (
-        &deployment.standby,
-        &deployment.standby_since,
-        deployment.standby_scaled_down,
-    ) {
+    match (&deployment.standby, &deployment.standby_since, deployment.standby_scaled_down) {
         (Some(_), Some(since), false) => humantime::parse_rfc3339(since)
             .ok()
             .and_then(|t| SystemTime::now().duration_since(t).ok())
@@ -1745,17 +1611,10 @@ pub fn standby_expired(deployment: &Deployment, retention: Duration) -> bool {
 /// live colour, so a run stopped between the two still finds it, and the next destroy deletes
 /// what is left instead of forgetting the idle colour.
 pub async fn delete(api: &dyn BlueGreenApi, deployment: &Deployment) -> Result<(), ProviderError> {
-    let idle = deployment
-        .colours
-        .iter()
-        .filter(|(colour, _)| **colour != deployment.live);
-    let live = deployment
-        .colours
-        .iter()
-        .filter(|(colour, _)| **colour == deployment.live);
+    let idle = deployment.colours.iter().filter(|(colour, _)| **colour != deployment.live);
+    let live = deployment.colours.iter().filter(|(colour, _)| **colour == deployment.live);
     for (_, colour) in idle.chain(live) {
-        api.delete_service(&deployment.cluster, &colour.service_name)
-            .await?;
+        api.delete_service(&deployment.cluster, &colour.service_name).await?;
     }
     Ok(())
 }
@@ -1820,10 +1679,7 @@ mod tests {
     fn errors_within_the_threshold_go_on_and_say_so() {
         let figures = five_xx_verdict(&counts((1.0, 200.0), (0.0, 200.0)), 1.0, 20.0)
             .expect("within the threshold");
-        assert!(
-            figures.contains("= 1 / 200 = 0.5%, within the 1% threshold"),
-            "{figures}"
-        );
+        assert!(figures.contains("= 1 / 200 = 0.5%, within the 1% threshold"), "{figures}");
     }
 
     /// A signal names its pause: one left by an earlier pause (or a mistyped value) ends no
@@ -1849,10 +1705,7 @@ mod tests {
         assert_eq!(signalled(earlier, &pause.id), None);
         assert_eq!(signalled("continue", &pause.id), None);
         assert_eq!(
-            signalled(
-                "PAUSE POST_TEST_TRAFFIC_SHIFT@2026-11-26T23:00:00Z",
-                &pause.id
-            ),
+            signalled("PAUSE POST_TEST_TRAFFIC_SHIFT@2026-11-26T23:00:00Z", &pause.id),
             None
         );
     }

@@ -22,17 +22,13 @@ pub struct BlueGreenRollouts {
 
 impl BlueGreenRollouts {
     pub fn new(aws: Arc<Aws>) -> BlueGreenRollouts {
-        BlueGreenRollouts {
-            api: AwsBlueGreen::new(aws),
-        }
+        BlueGreenRollouts { api: AwsBlueGreen::new(aws) }
     }
 }
 
 /// What the deployment needs from `value`, when it is an ECS service deployed blue/green.
 fn spec(resource_type: &str, value: &Value) -> Option<Result<DeploymentSpec, String>> {
-    (resource_type == ECS_SERVICE)
-        .then(|| service_deployment::deployment_spec(value))
-        .flatten()
+    (resource_type == ECS_SERVICE).then(|| service_deployment::deployment_spec(value)).flatten()
 }
 
 fn valid_spec(resource_type: &str, value: &Value) -> Result<DeploymentSpec, ProviderError> {
@@ -115,9 +111,8 @@ impl Rollouts for BlueGreenRollouts {
         record: &RolloutRecord,
     ) -> Option<RolloutPlan> {
         let deployment = Deployment::from_json(record)?;
-        let target = spec(resource_type, planned)
-            .and_then(Result::ok)
-            .and_then(|spec| spec.task_definition);
+        let target =
+            spec(resource_type, planned).and_then(Result::ok).and_then(|spec| spec.task_definition);
         deploy::plan(&deployment, target.as_deref())
     }
 
@@ -193,12 +188,7 @@ impl Rollouts for BlueGreenRollouts {
         Ok(deploy::scaling_follows_live(&self.api, &deployment)
             .await
             .map_err(|error| error.context("moving auto scaling to the live colour"))?
-            .then(|| {
-                format!(
-                    "its auto scaling moved to the live colour, {}",
-                    deployment.live
-                )
-            }))
+            .then(|| format!("its auto scaling moved to the live colour, {}", deployment.live)))
     }
 
     async fn finalize_expired(
@@ -230,17 +220,15 @@ impl Rollouts for BlueGreenRollouts {
             return Ok(None);
         };
         let region = value.get("region").as_str().map(str::to_string);
-        Ok(deploy::rederive(&self.api, &spec, region)
-            .await?
-            .map(|deployment| {
-                let found = format!(
-                    "its blue/green record was missing from the state (the file was rewritten \
+        Ok(deploy::rederive(&self.api, &spec, region).await?.map(|deployment| {
+            let found = format!(
+                "its blue/green record was missing from the state (the file was rewritten \
                      by a tool that does not keep it); re-derived from its listener: {} is \
                      live",
-                    deployment.live
-                );
-                (deployment.to_json(), found)
-            }))
+                deployment.live
+            );
+            (deployment.to_json(), found)
+        }))
     }
 
     fn read_prior(
@@ -251,10 +239,7 @@ impl Rollouts for BlueGreenRollouts {
     ) -> Option<Value> {
         let deployment = Deployment::from_json(record)?;
         let live = deployment.live_state()?;
-        Some(service_deployment::live_colour_prior(
-            value,
-            &live.service_name,
-        ))
+        Some(service_deployment::live_colour_prior(value, &live.service_name))
     }
 
     fn with_runtime_attributes(&self, resource_type: &str, remote: Value, prior: &Value) -> Value {
@@ -272,9 +257,7 @@ impl Rollouts for BlueGreenRollouts {
     }
 
     fn routes(&self, record: &RolloutRecord) -> Vec<String> {
-        Deployment::from_json(record)
-            .map(|d| d.routes())
-            .unwrap_or_default()
+        Deployment::from_json(record).map(|d| d.routes()).unwrap_or_default()
     }
 
     fn delete_order(&self, record: &RolloutRecord) -> Vec<(String, String)> {

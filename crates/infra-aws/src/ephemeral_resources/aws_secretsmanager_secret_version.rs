@@ -46,9 +46,8 @@ impl DataSourceType for EphemeralSecretVersion {
         let mut value = config.clone();
         if let Some(entries) = value.map_mut() {
             entries.insert("version_id".into(), text(output.version_id()));
-            let binary = output
-                .secret_binary()
-                .map(|b| String::from_utf8_lossy(b.as_ref()).into_owned());
+            let binary =
+                output.secret_binary().map(|b| String::from_utf8_lossy(b.as_ref()).into_owned());
             insert_secret_value(entries, &output, binary);
         }
         Ok(value)

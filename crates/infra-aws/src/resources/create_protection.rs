@@ -29,10 +29,7 @@ fn rows() -> BTreeMap<String, Vec<String>> {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
         let name = cells[1].trim_matches('`').to_string();
         let mechanisms = cells[2].split(" + ").map(str::to_string).collect();
-        assert!(
-            rows.insert(name.clone(), mechanisms).is_none(),
-            "{name} has two rows"
-        );
+        assert!(rows.insert(name.clone(), mechanisms).is_none(), "{name} has two rows");
     }
     rows
 }
@@ -47,9 +44,8 @@ fn every_registered_type_says_how_its_create_is_protected() {
     let registry = registry();
     let registered: Vec<&str> = registry.resource_names().collect();
     for name in &registered {
-        let mechanisms = rows
-            .get(*name)
-            .unwrap_or_else(|| panic!("CREATE_PROTECTION.md has no row for {name}"));
+        let mechanisms =
+            rows.get(*name).unwrap_or_else(|| panic!("CREATE_PROTECTION.md has no row for {name}"));
         for mechanism in mechanisms {
             assert!(
                 MECHANISMS.contains(&mechanism.as_str()),
@@ -81,19 +77,12 @@ fn the_counts_line_adds_up() {
         .filter(|(name, _)| !name.starts_with("aws_alb"))
         .map(|(_, mechanisms)| mechanisms)
         .collect();
-    let counts_line = TABLE
-        .lines()
-        .find(|line| line.starts_with("**Counts**"))
-        .expect("a counts line");
-    assert!(
-        counts_line.contains(&format!("({} registered types", counted.len())),
-        "{counts_line}"
-    );
+    let counts_line =
+        TABLE.lines().find(|line| line.starts_with("**Counts**")).expect("a counts line");
+    assert!(counts_line.contains(&format!("({} registered types", counted.len())), "{counts_line}");
     for mechanism in MECHANISMS {
-        let count = counted
-            .iter()
-            .filter(|mechanisms| mechanisms.iter().any(|m| m == mechanism))
-            .count();
+        let count =
+            counted.iter().filter(|mechanisms| mechanisms.iter().any(|m| m == mechanism)).count();
         assert!(
             counts_line.contains(&format!("{mechanism} {count} ")),
             "{mechanism}: {count} types, but {counts_line}"
@@ -122,16 +111,11 @@ fn each_rows_evidence_names_functions_that_are_in_their_files() {
                 continue;
             };
             let functions = functions.trim_end_matches(')').split(", ");
-            for function in functions
-                .map(|f| f.trim_matches('`'))
-                .filter(|f| !f.is_empty())
-            {
-                let defined = text
-                    .match_indices(&format!("fn {function}"))
-                    .any(|(at, found)| {
-                        let next = text[at + found.len()..].chars().next();
-                        matches!(next, Some('(' | '<'))
-                    });
+            for function in functions.map(|f| f.trim_matches('`')).filter(|f| !f.is_empty()) {
+                let defined = text.match_indices(&format!("fn {function}")).any(|(at, found)| {
+                    let next = text[at + found.len()..].chars().next();
+                    matches!(next, Some('(' | '<'))
+                });
                 if !defined {
                     missing.push(format!("{name}: no fn {function} in {path}"));
                 }

@@ -73,54 +73,30 @@ fn ecs_service_throughput_becomes_a_number() {
         0,
         serde_json::json!({"volume_configuration": [{"managed_ebs_volume": [{"throughput": "125"}]}]}),
     );
-    assert_eq!(
-        value["volume_configuration"][0]["managed_ebs_volume"][0]["throughput"],
-        125
-    );
+    assert_eq!(value["volume_configuration"][0]["managed_ebs_volume"][0]["throughput"], 125);
     let empty = upgraded(
         "aws_ecs_service",
         0,
         serde_json::json!({"volume_configuration": [{"managed_ebs_volume": [{"throughput": ""}]}]}),
     );
-    assert_eq!(
-        empty["volume_configuration"][0]["managed_ebs_volume"][0]["throughput"],
-        0
-    );
+    assert_eq!(empty["volume_configuration"][0]["managed_ebs_volume"][0]["throughput"], 0);
     let untouched = upgraded("aws_ecs_service", 0, serde_json::json!({"name": "web"}));
     assert_eq!(untouched, serde_json::json!({"name": "web"}));
 }
 
 #[test]
 fn event_rule_state_target_bus_and_rotation_defaults() {
-    let rule = upgraded(
-        "aws_cloudwatch_event_rule",
-        0,
-        serde_json::json!({"is_enabled": false}),
-    );
+    let rule = upgraded("aws_cloudwatch_event_rule", 0, serde_json::json!({"is_enabled": false}));
     assert_eq!(rule["state"], "DISABLED");
-    let rule = upgraded(
-        "aws_cloudwatch_event_rule",
-        0,
-        serde_json::json!({"is_enabled": true}),
-    );
+    let rule = upgraded("aws_cloudwatch_event_rule", 0, serde_json::json!({"is_enabled": true}));
     assert_eq!(rule["state"], "ENABLED");
-    let target = upgraded(
-        "aws_cloudwatch_event_target",
-        0,
-        serde_json::json!({"rule": "r"}),
-    );
+    let target = upgraded("aws_cloudwatch_event_target", 0, serde_json::json!({"rule": "r"}));
     assert_eq!(target["event_bus_name"], "default");
-    let kept = upgraded(
-        "aws_cloudwatch_event_target",
-        0,
-        serde_json::json!({"event_bus_name": "orders"}),
-    );
+    let kept =
+        upgraded("aws_cloudwatch_event_target", 0, serde_json::json!({"event_bus_name": "orders"}));
     assert_eq!(kept["event_bus_name"], "orders");
-    let rotation = upgraded(
-        "aws_secretsmanager_secret_rotation",
-        0,
-        serde_json::json!({"secret_id": "s"}),
-    );
+    let rotation =
+        upgraded("aws_secretsmanager_secret_rotation", 0, serde_json::json!({"secret_id": "s"}));
     assert_eq!(rotation["rotate_immediately"], true);
 }
 
@@ -139,22 +115,14 @@ fn lifecycle_configuration_numbers_and_empty_dates() {
     let rule = &value["rule"][0];
     assert_eq!(rule["filter"][0]["object_size_greater_than"], 1024);
     assert!(rule["filter"][0]["object_size_less_than"].is_null());
-    assert_eq!(
-        rule["noncurrent_version_expiration"][0]["newer_noncurrent_versions"],
-        3
-    );
+    assert_eq!(rule["noncurrent_version_expiration"][0]["newer_noncurrent_versions"], 3);
     assert!(rule["expiration"][0]["date"].is_null());
     assert_eq!(rule["expiration"][0]["days"], 30);
     assert_eq!(rule["transition"][0]["date"], "2027-01-01T00:00:00Z");
     let registry = registry();
-    let lifecycle = registry
-        .resource("aws_s3_bucket_lifecycle_configuration")
-        .unwrap();
+    let lifecycle = registry.resource("aws_s3_bucket_lifecycle_configuration").unwrap();
     let bad = serde_json::json!({"rule": [{"filter": [{"object_size_greater_than": "big"}]}]});
-    assert!(lifecycle
-        .upgrade_state(0, Value::from_json(&bad))
-        .unwrap_err()
-        .contains("\"big\""));
+    assert!(lifecycle.upgrade_state(0, Value::from_json(&bad)).unwrap_err().contains("\"big\""));
 }
 
 #[test]
@@ -164,10 +132,7 @@ fn instance_cpu_counts_move_into_cpu_options() {
         1,
         serde_json::json!({"cpu_core_count": 2, "cpu_threads_per_core": 1, "cpu_options": []}),
     );
-    assert_eq!(
-        value["cpu_options"],
-        serde_json::json!([{"core_count": 2, "threads_per_core": 1}])
-    );
+    assert_eq!(value["cpu_options"], serde_json::json!([{"core_count": 2, "threads_per_core": 1}]));
     assert!(value["cpu_core_count"].is_null());
     let kept = upgraded(
         "aws_instance",
@@ -188,10 +153,7 @@ fn flow_log_group_name_becomes_its_arn_and_launch_template_drops_removed_argumen
             "log_destination": ""
         }),
     );
-    assert_eq!(
-        value["log_destination"],
-        "arn:aws:logs:eu-west-1:123456789012:log-group:vpc-logs"
-    );
+    assert_eq!(value["log_destination"], "arn:aws:logs:eu-west-1:123456789012:log-group:vpc-logs");
     assert!(value["log_group_name"].is_null());
     let template = upgraded(
         "aws_launch_template",

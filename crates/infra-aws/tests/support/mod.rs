@@ -26,10 +26,7 @@ pub fn aws_on_shared_moto(ecs_running: &str) -> Arc<Aws> {
 
 /// The provider as the tests configure it: us-east-1, everything else by default.
 pub fn aws_in_us_east_1() -> Arc<Aws> {
-    Aws::new(ProviderSettings {
-        region: Some("us-east-1".into()),
-        ..Default::default()
-    })
+    Aws::new(ProviderSettings { region: Some("us-east-1".into()), ..Default::default() })
 }
 
 /// A VPC `10.{second_octet}.0.0/16` with a subnet in us-east-1a and one in us-east-1b.
@@ -40,17 +37,9 @@ pub struct SdkNetwork {
 
 /// Makes an [`SdkNetwork`] with the SDK directly, so that no resource type is involved.
 pub async fn vpc_with_two_subnets(ec2: &aws_sdk_ec2::Client, second_octet: u8) -> SdkNetwork {
-    let vpc = ec2
-        .create_vpc()
-        .cidr_block(format!("10.{second_octet}.0.0/16"))
-        .send()
-        .await
-        .expect("vpc");
-    let vpc_id = vpc
-        .vpc()
-        .and_then(|v| v.vpc_id())
-        .expect("vpc id")
-        .to_string();
+    let vpc =
+        ec2.create_vpc().cidr_block(format!("10.{second_octet}.0.0/16")).send().await.expect("vpc");
+    let vpc_id = vpc.vpc().and_then(|v| v.vpc_id()).expect("vpc id").to_string();
     let mut subnet_ids = Vec::new();
     for (index, zone) in ["us-east-1a", "us-east-1b"].iter().enumerate() {
         let subnet = ec2
@@ -61,13 +50,8 @@ pub async fn vpc_with_two_subnets(ec2: &aws_sdk_ec2::Client, second_octet: u8) -
             .send()
             .await
             .expect("subnet");
-        subnet_ids.push(
-            subnet
-                .subnet()
-                .and_then(|s| s.subnet_id())
-                .expect("subnet id")
-                .to_string(),
-        );
+        subnet_ids
+            .push(subnet.subnet().and_then(|s| s.subnet_id()).expect("subnet id").to_string());
     }
     SdkNetwork { vpc_id, subnet_ids }
 }
@@ -77,11 +61,7 @@ pub fn operation(address: &str, lineage: &str, timeout: Duration) -> Operation {
     Operation {
         address: address.to_string(),
         lineage: lineage.to_string(),
-        timeouts: Timeouts {
-            create: timeout,
-            update: timeout,
-            delete: timeout,
-        },
+        timeouts: Timeouts { create: timeout, update: timeout, delete: timeout },
         ..Default::default()
     }
 }
@@ -146,10 +126,7 @@ pub fn assert_has_text(value: &Value, key: &str) {
 /// Asserts that `resource` refuses `config` with a problem at `path` (`why` says which rule),
 /// as the planner reports its problems.
 pub fn assert_refused(resource: &dyn ResourceType, config: &Value, path: &str, why: &str) {
-    assert!(
-        resource.problems(config).iter().any(|(at, _)| at == path),
-        "{why}"
-    );
+    assert!(resource.problems(config).iter().any(|(at, _)| at == path), "{why}");
 }
 
 /// Refreshes one object: what `read_many` gives for it (`None` when it is gone).
@@ -158,11 +135,6 @@ pub async fn read_one(resource: &dyn ResourceType, value: &Value) -> Option<Valu
         .read_many(std::slice::from_ref(value))
         .await
         .unwrap_or_else(|e| panic!("{} read: {e}", resource.name()));
-    assert_eq!(
-        read.len(),
-        1,
-        "{}: one answer for one object",
-        resource.name()
-    );
+    assert_eq!(read.len(), 1, "{}: one answer for one object", resource.name());
     read.pop().flatten()
 }

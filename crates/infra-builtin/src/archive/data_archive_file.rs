@@ -42,10 +42,7 @@ impl DataArchiveFile {
             .attr(Attribute::optional("source_file", Type::String))
             .attr(Attribute::optional("source_dir", Type::String))
             .attr(Attribute::optional("excludes", Type::set(Type::String)))
-            .attr(Attribute::optional(
-                "exclude_symlink_directories",
-                Type::Bool,
-            ))
+            .attr(Attribute::optional("exclude_symlink_directories", Type::Bool))
             .attr(Attribute::required("output_path", Type::String))
             .attr(Attribute::optional("output_file_mode", Type::String))
             .attr(Attribute::computed("output_size", Type::Number));
@@ -62,9 +59,7 @@ impl DataArchiveFile {
         let source = Schema::new()
             .attr(Attribute::required("content", Type::String))
             .attr(Attribute::required("filename", Type::String));
-        DataArchiveFile {
-            schema: schema.block(Block::set("source", source)),
-        }
+        DataArchiveFile { schema: schema.block(Block::set("source", source)) }
     }
 }
 
@@ -152,14 +147,10 @@ fn source_of(config: &Value) -> Result<Source, ProviderError> {
         (Some(filename), Some(content)) => kinds.push(Source::Content { filename, content }),
         (None, None) => {}
         (Some(_), None) => {
-            return Err(error(
-                "source_content_filename is set but source_content is not",
-            ))
+            return Err(error("source_content_filename is set but source_content is not"))
         }
         (None, Some(_)) => {
-            return Err(error(
-                "source_content is set but source_content_filename is not",
-            ))
+            return Err(error("source_content is set but source_content_filename is not"))
         }
     }
     if !blocks.is_empty() {
@@ -208,22 +199,13 @@ impl DirectoryWalk<'_> {
             .map_err(|e| error(format!("error encountered during file walk: {e}")))?
             .map(|entry| {
                 entry
-                    .map(|entry| {
-                        (
-                            entry.file_name().to_string_lossy().into_owned(),
-                            entry.path(),
-                        )
-                    })
+                    .map(|entry| (entry.file_name().to_string_lossy().into_owned(), entry.path()))
                     .map_err(|e| error(format!("error encountered during file walk: {e}")))
             })
             .collect::<Result<_, _>>()?;
         names.sort();
         for (name, path) in names {
-            let archive_path = if prefix.is_empty() {
-                name
-            } else {
-                format!("{prefix}/{name}")
-            };
+            let archive_path = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
             let metadata = std::fs::symlink_metadata(&path)
                 .map_err(|e| error(format!("reading {}: {e}", path.display())))?;
             if self.excluded(&archive_path) {
@@ -265,9 +247,7 @@ fn entries_of(config: &Value, mode_override: Option<u32>) -> Result<Vec<Entry>, 
     match source_of(config)? {
         Source::File(file) => {
             let metadata = std::fs::metadata(&file).map_err(|e| {
-                error(format!(
-                    "error archiving file: could not archive missing file: {file} ({e})"
-                ))
+                error(format!("error archiving file: could not archive missing file: {file} ({e})"))
             })?;
             let content = std::fs::read(&file)
                 .map_err(|e| error(format!("error archiving file {file}: {e}")))?;
@@ -321,11 +301,9 @@ fn entries_of(config: &Value, mode_override: Option<u32>) -> Result<Vec<Entry>, 
             }
             Ok(walk.entries)
         }
-        Source::Content { filename, content } => Ok(vec![Entry {
-            name: filename,
-            content: content.into_bytes(),
-            mode: content_mode,
-        }]),
+        Source::Content { filename, content } => {
+            Ok(vec![Entry { name: filename, content: content.into_bytes(), mode: content_mode }])
+        }
         Source::Blocks(blocks) => Ok(blocks
             .into_iter()
             .map(|(name, content)| Entry {
@@ -348,16 +326,11 @@ fn zip_bytes(entries: &[Entry]) -> Result<Vec<u8>, ProviderError> {
         writer
             .start_file(entry.name.replace('\\', "/"), options)
             .map_err(|e| error(format!("error creating file inside archive: {e}")))?;
-        writer.write_all(&entry.content).map_err(|e| {
-            error(format!(
-                "error writing {} into the archive: {e}",
-                entry.name
-            ))
-        })?;
+        writer
+            .write_all(&entry.content)
+            .map_err(|e| error(format!("error writing {} into the archive: {e}", entry.name)))?;
     }
-    let cursor = writer
-        .finish()
-        .map_err(|e| error(format!("error finishing the archive: {e}")))?;
+    let cursor = writer.finish().map_err(|e| error(format!("error finishing the archive: {e}")))?;
     Ok(cursor.into_inner())
 }
 
@@ -471,10 +444,8 @@ mod tests {
         let first_path = directory.path().join("first.zip");
         let second_path = directory.path().join("out/second.zip");
         let data = DataArchiveFile::new();
-        let first = data
-            .read(&content_config(&first_path, "exports.handler = 1;"))
-            .await
-            .expect("archive");
+        let first =
+            data.read(&content_config(&first_path, "exports.handler = 1;")).await.expect("archive");
         let second = data
             .read(&content_config(&second_path, "exports.handler = 1;"))
             .await
@@ -483,31 +454,20 @@ mod tests {
             std::fs::read(&first_path).expect("first"),
             std::fs::read(&second_path).expect("second")
         );
-        assert_eq!(
-            first.get("output_base64sha256"),
-            second.get("output_base64sha256")
-        );
+        assert_eq!(first.get("output_base64sha256"), second.get("output_base64sha256"));
         assert_eq!(first.get("id"), first.get("output_sha"));
         let bytes = std::fs::read(&first_path).expect("first");
         assert_eq!(first.get("output_size"), &Value::Number(bytes.len() as f64));
-        assert_eq!(
-            first.get("output_sha256"),
-            &Value::String(Checksums::of(&bytes).sha256_hex)
-        );
+        assert_eq!(first.get("output_sha256"), &Value::String(Checksums::of(&bytes).sha256_hex));
         let entries = read_back(&first_path);
         assert_eq!(entries.len(), 1);
         assert_eq!(entries[0].0, "index.js");
         assert_eq!(entries[0].1, b"exports.handler = 1;");
         assert_eq!(entries[0].2.map(|m| m & 0o777), Some(0o644));
 
-        let changed = data
-            .read(&content_config(&first_path, "exports.handler = 2;"))
-            .await
-            .expect("archive");
-        assert_ne!(
-            changed.get("output_base64sha256"),
-            first.get("output_base64sha256")
-        );
+        let changed =
+            data.read(&content_config(&first_path, "exports.handler = 2;")).await.expect("archive");
+        assert_ne!(changed.get("output_base64sha256"), first.get("output_base64sha256"));
         assert_ne!(changed.get("id"), first.get("id"));
     }
 
@@ -532,10 +492,7 @@ mod tests {
             ("source_dir", Value::string(source.to_string_lossy())),
             (
                 "excludes",
-                Value::List(vec![
-                    Value::string("**/*.pyc"),
-                    Value::string("node_modules"),
-                ]),
+                Value::List(vec![Value::string("**/*.pyc"), Value::string("node_modules")]),
             ),
             ("output_path", Value::string(output.to_string_lossy())),
             ("output_file_mode", Value::string("0666")),
@@ -544,14 +501,9 @@ mod tests {
         let first = data.read(&config).await.expect("archive");
         let names: Vec<String> = read_back(&output).into_iter().map(|e| e.0).collect();
         assert_eq!(names, vec!["a/b.txt", "a-c.txt", "z.txt"]);
-        assert!(read_back(&output)
-            .iter()
-            .all(|e| e.2.map(|m| m & 0o777) == Some(0o666)));
+        assert!(read_back(&output).iter().all(|e| e.2.map(|m| m & 0o777) == Some(0o666)));
         let again = data.read(&config).await.expect("archive");
-        assert_eq!(
-            first.get("output_base64sha256"),
-            again.get("output_base64sha256")
-        );
+        assert_eq!(first.get("output_base64sha256"), again.get("output_base64sha256"));
     }
 
     #[tokio::test]
@@ -559,17 +511,11 @@ mod tests {
         let directory = tempfile::tempdir().expect("temp dir");
         let output = directory.path().join("blocks.zip");
         let block = |name: &str, content: &str| {
-            Value::map([
-                ("filename", Value::string(name)),
-                ("content", Value::string(content)),
-            ])
+            Value::map([("filename", Value::string(name)), ("content", Value::string(content))])
         };
         let config = Value::map([
             ("type", Value::string("zip")),
-            (
-                "source",
-                Value::List(vec![block("z.txt", "last"), block("a.txt", "first")]),
-            ),
+            ("source", Value::List(vec![block("z.txt", "last"), block("a.txt", "first")])),
             ("output_path", Value::string(output.to_string_lossy())),
         ]);
         DataArchiveFile::new().read(&config).await.expect("archive");
@@ -642,10 +588,8 @@ mod tests {
         };
         let data = DataArchiveFile::new();
         data.read(&config(false)).await.expect("archive");
-        let followed: Vec<(String, Vec<u8>)> = read_back(&output)
-            .into_iter()
-            .map(|(name, content, _)| (name, content))
-            .collect();
+        let followed: Vec<(String, Vec<u8>)> =
+            read_back(&output).into_iter().map(|(name, content, _)| (name, content)).collect();
         assert_eq!(
             followed,
             vec![

@@ -19,10 +19,8 @@ fn match_segments(pattern: &[&str], path: &[&str]) -> bool {
         Some((&"**", rest)) => (0..=path.len()).any(|skip| match_segments(rest, &path[skip..])),
         Some((first, rest)) => match path.split_first() {
             Some((name, remaining)) => {
-                match_segment(
-                    &first.chars().collect::<Vec<_>>(),
-                    &name.chars().collect::<Vec<_>>(),
-                ) && match_segments(rest, remaining)
+                match_segment(&first.chars().collect::<Vec<_>>(), &name.chars().collect::<Vec<_>>())
+                    && match_segments(rest, remaining)
             }
             None => false,
         },
@@ -35,10 +33,7 @@ fn match_segment(pattern: &[char], name: &[char]) -> bool {
         None => name.is_empty(),
         Some('*') => (0..=name.len()).any(|skip| match_segment(&pattern[1..], &name[skip..])),
         Some('?') => !name.is_empty() && match_segment(&pattern[1..], &name[1..]),
-        Some('[') => match (
-            class_match(&pattern[1..], name.first().copied()),
-            name.first(),
-        ) {
+        Some('[') => match (class_match(&pattern[1..], name.first().copied()), name.first()) {
             (Some((true, consumed)), Some(_)) => {
                 match_segment(&pattern[1 + consumed..], &name[1..])
             }
@@ -178,10 +173,7 @@ mod tests {
         assert!(matches("**/*.pyc", "a.pyc"));
         assert!(matches("**/*.pyc", "a/b/c.pyc"));
         assert!(matches("dir/**", "dir/x/y"));
-        assert!(matches(
-            "**/node_modules/**",
-            "web/node_modules/left-pad/index.js"
-        ));
+        assert!(matches("**/node_modules/**", "web/node_modules/left-pad/index.js"));
         assert!(!matches("**/node_modules/**", "web/src/index.js"));
     }
 

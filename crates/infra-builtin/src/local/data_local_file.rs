@@ -39,10 +39,7 @@ impl DataLocalFile {
             .attr(Attribute::required("filename", Type::String))
             .attr(content("content"))
             .attr(content("content_base64"));
-        DataLocalFile {
-            sensitivity,
-            schema: with_checksums(schema),
-        }
+        DataLocalFile { sensitivity, schema: with_checksums(schema) }
     }
 }
 
@@ -70,16 +67,11 @@ impl DataSourceType for DataLocalFile {
             ProviderError::new(format!("data.{} needs a known \"filename\"", self.name()))
         })?;
         let bytes = std::fs::read(&filename).map_err(|error| {
-            ProviderError::new(format!(
-                "data.{}: reading {filename:?}: {error}",
-                self.name()
-            ))
+            ProviderError::new(format!("data.{}: reading {filename:?}: {error}", self.name()))
         })?;
         let mut object = object_of(config);
-        object.insert(
-            "content".into(),
-            Value::String(String::from_utf8_lossy(&bytes).into_owned()),
-        );
+        object
+            .insert("content".into(), Value::String(String::from_utf8_lossy(&bytes).into_owned()));
         object.insert(
             "content_base64".into(),
             Value::String(base64::engine::general_purpose::STANDARD.encode(&bytes)),
@@ -103,20 +95,14 @@ mod tests {
         let read = DataLocalFile::new().read(&config).await.expect("read");
         assert_eq!(read.get("content"), &Value::string("hello"));
         assert_eq!(read.get("content_base64"), &Value::string("aGVsbG8="));
-        assert_eq!(
-            read.get("id"),
-            &Value::string("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d")
-        );
+        assert_eq!(read.get("id"), &Value::string("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"));
         assert_eq!(
             read.get("content_sha256"),
             &Value::string("2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824")
         );
         assert!(!read.get("content").is_sensitive());
 
-        let secret = DataLocalFile::sensitive()
-            .read(&config)
-            .await
-            .expect("read");
+        let secret = DataLocalFile::sensitive().read(&config).await.expect("read");
         assert!(secret.get("content").is_sensitive());
         assert!(secret.get("content_base64").is_sensitive());
         assert_eq!(secret.get("id"), read.get("id"));
@@ -136,10 +122,7 @@ mod tests {
     #[tokio::test]
     async fn a_missing_file_is_an_error() {
         let config = Value::map([("filename", Value::string("/nonexistent/infra/file"))]);
-        let error = DataLocalFile::new()
-            .read(&config)
-            .await
-            .expect_err("missing");
+        let error = DataLocalFile::new().read(&config).await.expect_err("missing");
         assert!(error.message.contains("/nonexistent/infra/file"), "{error}");
     }
 }

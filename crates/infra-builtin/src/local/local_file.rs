@@ -66,9 +66,7 @@ impl LocalFile {
             .attr(permission("directory_permission"));
         if !sensitive {
             schema = schema.attr(
-                Attribute::optional("sensitive_content", Type::String)
-                    .sensitive()
-                    .force_new(),
+                Attribute::optional("sensitive_content", Type::String).sensitive().force_new(),
             );
         }
         let schema = with_checksums(schema);
@@ -102,13 +100,13 @@ impl LocalFile {
             return Ok(text.into_bytes());
         }
         if let Some(encoded) = text(planned, "content_base64") {
-            return base64::engine::general_purpose::STANDARD
-                .decode(encoded.trim())
-                .map_err(|error| {
+            return base64::engine::general_purpose::STANDARD.decode(encoded.trim()).map_err(
+                |error| {
                     ProviderError::new(format!(
                         "{name}: content_base64 is not valid base64: {error}"
                     ))
-                });
+                },
+            );
         }
         if let Some(source) = text(planned, "source") {
             return std::fs::read(&source).map_err(|error| {
@@ -117,12 +115,9 @@ impl LocalFile {
         }
         match planned.get("content") {
             Value::Null => Ok(Vec::new()),
-            content => content
-                .as_str()
-                .map(|s| s.as_bytes().to_vec())
-                .ok_or_else(|| {
-                    ProviderError::new(format!("{name}: content must be a known string"))
-                }),
+            content => content.as_str().map(|s| s.as_bytes().to_vec()).ok_or_else(|| {
+                ProviderError::new(format!("{name}: content must be a known string"))
+            }),
         }
     }
 
@@ -250,10 +245,8 @@ impl StateOnly for LocalFile {
             return Ok(None);
         };
         let expected = hex::encode(sha1(&content));
-        Ok(
-            (file_sha1(&filename)?.as_deref() == Some(expected.as_str()))
-                .then(|| self.finished(at.planned, &content)),
-        )
+        Ok((file_sha1(&filename)?.as_deref() == Some(expected.as_str()))
+            .then(|| self.finished(at.planned, &content)))
     }
 
     fn import_prior(&self, _id: &str) -> Result<Value, ProviderError> {
@@ -281,27 +274,15 @@ mod tests {
         let resource = LocalFile::new();
         let planned = planned(
             &resource,
-            &config([
-                ("filename", Value::string(&filename)),
-                ("content", Value::string("hello")),
-            ]),
+            &config([("filename", Value::string(&filename)), ("content", Value::string("hello"))]),
         );
         assert_eq!(planned.get("file_permission"), &Value::string("0777"));
         let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
-        assert_eq!(
-            std::fs::read_to_string(&filename).expect("written"),
-            "hello"
-        );
-        assert_eq!(
-            created.get("id"),
-            &Value::string("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d")
-        );
+        assert_eq!(std::fs::read_to_string(&filename).expect("written"), "hello");
+        assert_eq!(created.get("id"), &Value::string("aaf4c61ddcc5e8a2dabede0f3b482cd9aea9434d"));
         assert_eq!(created.get("content_sha1"), created.get("id"));
-        assert_eq!(
-            created.get("content_md5"),
-            &Value::string("5d41402abc4b2a76b9719d911017c592")
-        );
+        assert_eq!(created.get("content_md5"), &Value::string("5d41402abc4b2a76b9719d911017c592"));
         assert_eq!(
             created.get("content_base64sha256"),
             &Value::string("LPJNul+wow4m6DsqxbninhsWHlwfp0JecwQzYpOLmCQ=")
@@ -326,14 +307,8 @@ mod tests {
             ]),
         );
         create_ok(&resource, &planned).await;
-        assert_eq!(
-            std::fs::read(&filename).expect("written"),
-            vec![0, 1, 2, 255]
-        );
-        let file_mode = std::fs::metadata(&filename)
-            .expect("file")
-            .permissions()
-            .mode();
+        assert_eq!(std::fs::read(&filename).expect("written"), vec![0, 1, 2, 255]);
+        let file_mode = std::fs::metadata(&filename).expect("file").permissions().mode();
         assert_eq!(file_mode & 0o777, 0o600);
         let directory_mode = std::fs::metadata(directory.path().join("sub"))
             .expect("directory")
@@ -358,54 +333,36 @@ mod tests {
         assert_refresh_keeps(&resource, &created).await;
 
         std::fs::write(&filename, "edited by hand").expect("edit");
-        let refreshed = resource
-            .read_many(std::slice::from_ref(&created))
-            .await
-            .expect("refresh");
+        let refreshed = resource.read_many(std::slice::from_ref(&created)).await.expect("refresh");
         assert_eq!(refreshed, vec![None], "changed content: re-create");
 
         std::fs::remove_file(&filename).expect("delete");
-        let refreshed = resource
-            .read_many(std::slice::from_ref(&created))
-            .await
-            .expect("refresh");
+        let refreshed = resource.read_many(std::slice::from_ref(&created)).await.expect("refresh");
         assert_eq!(refreshed, vec![None], "missing file: re-create");
 
         // Recovery after a crash finds the file only with the planned content.
         assert_eq!(
             resource
-                .find_created(Creating {
-                    operation: &operation(),
-                    planned: &planned
-                })
+                .find_created(Creating { operation: &operation(), planned: &planned })
                 .await
                 .expect("find"),
             None
         );
         std::fs::write(&filename, "original").expect("rewrite");
         let found = resource
-            .find_created(Creating {
-                operation: &operation(),
-                planned: &planned,
-            })
+            .find_created(Creating { operation: &operation(), planned: &planned })
             .await
             .expect("find")
             .expect("found");
         assert_eq!(found.get("id"), created.get("id"));
 
         resource
-            .delete(Deleting {
-                operation: &operation(),
-                prior: &created,
-            })
+            .delete(Deleting { operation: &operation(), prior: &created })
             .await
             .expect("delete");
         assert!(!Path::new(&filename).exists());
         resource
-            .delete(Deleting {
-                operation: &operation(),
-                prior: &created,
-            })
+            .delete(Deleting { operation: &operation(), prior: &created })
             .await
             .expect("deleting a missing file is fine");
     }
@@ -419,17 +376,11 @@ mod tests {
         let resource = LocalFile::new();
         let planned = planned(
             &resource,
-            &config([
-                ("filename", Value::string(&filename)),
-                ("source", Value::string(&source)),
-            ]),
+            &config([("filename", Value::string(&filename)), ("source", Value::string(&source))]),
         );
         let created = create_ok(&resource, &planned).await;
         assert_eq!(std::fs::read(&filename).expect("copy"), vec![7, 8, 9]);
-        assert_eq!(
-            created.get("id"),
-            &Value::String(hex::encode(sha1(&[7, 8, 9])))
-        );
+        assert_eq!(created.get("id"), &Value::String(hex::encode(sha1(&[7, 8, 9]))));
     }
 
     #[test]
@@ -449,22 +400,11 @@ mod tests {
             ("file_permission", Value::string("0999")),
         ]);
         assert_eq!(problems(&resource, &bad_mode).len(), 1);
-        for attribute in resource
-            .schema()
-            .attributes
-            .iter()
-            .filter(|a| a.is_settable())
-        {
+        for attribute in resource.schema().attributes.iter().filter(|a| a.is_settable()) {
             assert!(attribute.force_new, "{}", attribute.name);
         }
-        assert!(resource
-            .schema()
-            .attribute("sensitive_content")
-            .is_some_and(|a| a.sensitive));
-        assert!(resource
-            .schema()
-            .attribute("content")
-            .is_some_and(|a| !a.sensitive));
+        assert!(resource.schema().attribute("sensitive_content").is_some_and(|a| a.sensitive));
+        assert!(resource.schema().attribute("content").is_some_and(|a| !a.sensitive));
         assert_eq!(
             resource.import_prior("x").err(),
             Some(ProviderError::not_importable("local_file"))

@@ -22,14 +22,10 @@ mod tests {
         assert_eq!(resource.name(), "local_sensitive_file");
         let schema = resource.schema();
         assert!(schema.attribute("content").is_some_and(|a| a.sensitive));
-        assert!(schema
-            .attribute("content_base64")
-            .is_some_and(|a| a.sensitive));
+        assert!(schema.attribute("content_base64").is_some_and(|a| a.sensitive));
         assert!(schema.attribute("sensitive_content").is_none());
         assert_eq!(
-            schema
-                .attribute("file_permission")
-                .and_then(|a| a.default.clone()),
+            schema.attribute("file_permission").and_then(|a| a.default.clone()),
             Some(Value::string("0700"))
         );
     }
@@ -49,17 +45,11 @@ mod tests {
         let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         assert!(created.get("content").is_sensitive());
-        assert_eq!(
-            std::fs::read_to_string(&filename).expect("written"),
-            "hunter2"
-        );
+        assert_eq!(std::fs::read_to_string(&filename).expect("written"), "hunter2");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&filename)
-                .expect("file")
-                .permissions()
-                .mode();
+            let mode = std::fs::metadata(&filename).expect("file").permissions().mode();
             assert_eq!(mode & 0o077, 0, "no access for group or others: {mode:o}");
         }
         assert_refresh_keeps(&resource, &created).await;

@@ -54,26 +54,17 @@ pub fn insert_checksums(object: &mut Object, content: &[u8]) {
 /// most 0777.
 pub fn parse_permission(text: &str) -> Result<u32, String> {
     if !(3..=4).contains(&text.len()) {
-        return Err(format!(
-            "bad mode permission: string length should be 3 or 4 digits: {text}"
-        ));
+        return Err(format!("bad mode permission: string length should be 3 or 4 digits: {text}"));
     }
-    u32::from_str_radix(text, 8)
-        .ok()
-        .filter(|mode| *mode <= 0o777)
-        .ok_or_else(|| {
-            format!(
-                "bad mode permission: string must be expressed in octal numeric notation: {text}"
-            )
-        })
+    u32::from_str_radix(text, 8).ok().filter(|mode| *mode <= 0o777).ok_or_else(|| {
+        format!("bad mode permission: string must be expressed in octal numeric notation: {text}")
+    })
 }
 
 /// A validation problem when `key` is a known string that is not a permission.
 pub fn permission_problem(config: &Value, key: &str) -> Option<(String, String)> {
     let text = config.get(key).as_str()?;
-    parse_permission(text)
-        .err()
-        .map(|message| problem(key, message))
+    parse_permission(text).err().map(|message| problem(key, message))
 }
 
 /// Marks the schema's sensitive attributes in an object this crate returns, so the values are

@@ -86,14 +86,8 @@ mod tests {
         ]);
         let first = password.read(&config).await.expect("opened");
         let second = password.read(&config).await.expect("opened again");
-        let result = |value: &Value| {
-            value
-                .get("result")
-                .unmark_deep()
-                .as_str()
-                .unwrap()
-                .to_string()
-        };
+        let result =
+            |value: &Value| value.get("result").unmark_deep().as_str().unwrap().to_string();
         assert_ne!(result(&first), result(&second));
         assert_eq!(result(&first).chars().count(), 20);
         assert!(result(&first).chars().all(char::is_alphanumeric));

@@ -22,10 +22,7 @@ use crate::support::{integer, problem, required_integer};
 /// not known yet passes).
 fn at_least(config: &Value, key: &str, minimum: i64) -> Option<(String, String)> {
     let value = integer(config, key).filter(|n| *n < minimum)?;
-    Some(problem(
-        key,
-        format!("Attribute {key} value must be at least {minimum}, got: {value}"),
-    ))
+    Some(problem(key, format!("Attribute {key} value must be at least {minimum}, got: {value}")))
 }
 
 /// The planned whole number `key` of a `type_name` object, at least 1, as a count.

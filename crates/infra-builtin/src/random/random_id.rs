@@ -80,28 +80,21 @@ impl StateOnly for RandomId {
             Some(comma) => (&id[..comma], &id[comma + 1..]),
             None => ("", id),
         };
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(encoded)
-            .map_err(|error| {
+        let bytes =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(encoded).map_err(|error| {
                 ProviderError::new(format!(
                     "importing random_id: \"{encoded}\" is not unpadded URL-safe base64 \
                      (the b64_url value, optionally PREFIX,B64_URL): {error}"
                 ))
             })?;
         if bytes.is_empty() {
-            return Err(ProviderError::new(
-                "importing random_id: the ID holds no bytes",
-            ));
+            return Err(ProviderError::new("importing random_id: the ID holds no bytes"));
         }
         let mut object = crate::support::Object::new();
         object.insert("keepers".into(), Value::Null);
         object.insert(
             "prefix".into(),
-            if prefix.is_empty() {
-                Value::Null
-            } else {
-                Value::string(prefix)
-            },
+            if prefix.is_empty() { Value::Null } else { Value::string(prefix) },
         );
         Ok(presented(object, &bytes, prefix))
     }
@@ -121,29 +114,19 @@ mod tests {
         let resource = RandomId::new();
         let planned = planned(
             &resource,
-            &config([
-                ("byte_length", Value::Number(8.0)),
-                ("prefix", Value::string("app-")),
-            ]),
+            &config([("byte_length", Value::Number(8.0)), ("prefix", Value::string("app-"))]),
         );
         let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         let id = created.get("id").as_str().expect("id");
         assert_eq!(id.len(), 11, "8 bytes are 11 unpadded base64 characters");
-        let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-            .decode(id)
-            .expect("id decodes");
+        let bytes =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(id).expect("id decodes");
         assert_eq!(created.get("b64_url"), &Value::string(format!("app-{id}")));
-        assert_eq!(
-            created.get("hex"),
-            &Value::string(format!("app-{}", hex::encode(&bytes)))
-        );
+        assert_eq!(created.get("hex"), &Value::string(format!("app-{}", hex::encode(&bytes))));
         let mut word = [0u8; 8];
         word.copy_from_slice(&bytes);
-        assert_eq!(
-            created.get("dec"),
-            &Value::string(format!("app-{}", u64::from_be_bytes(word)))
-        );
+        assert_eq!(created.get("dec"), &Value::string(format!("app-{}", u64::from_be_bytes(word))));
         assert_refresh_keeps(&resource, &created).await;
         let again = create_ok(&resource, &planned).await;
         assert_ne!(again.get("id"), created.get("id"));

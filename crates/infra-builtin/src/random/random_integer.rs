@@ -97,12 +97,7 @@ impl StateOnly for RandomInteger {
             ("result", number(result)),
             ("min", number(min)),
             ("max", number(max)),
-            (
-                "seed",
-                parts
-                    .get(3)
-                    .map_or(Value::Null, |seed| Value::string(*seed)),
-            ),
+            ("seed", parts.get(3).map_or(Value::Null, |seed| Value::string(*seed))),
         ]))
     }
 }
@@ -119,10 +114,8 @@ mod tests {
     #[tokio::test]
     async fn create_stays_in_range_and_keeps_its_value() {
         let resource = RandomInteger::new();
-        let planned = planned(
-            &resource,
-            &config([("min", Value::Number(1.0)), ("max", Value::Number(6.0))]),
-        );
+        let planned =
+            planned(&resource, &config([("min", Value::Number(1.0)), ("max", Value::Number(6.0))]));
         for _ in 0..20 {
             let created = create_ok(&resource, &planned).await;
             assert_computed_known(&resource, &created);

@@ -39,10 +39,7 @@ fn with_password(
     mut object: crate::support::Object,
     password: &str,
 ) -> Result<Value, ProviderError> {
-    object.insert(
-        "bcrypt_hash".into(),
-        Value::string(bcrypt_hash(password)?).mark_sensitive(),
-    );
+    object.insert("bcrypt_hash".into(), Value::string(bcrypt_hash(password)?).mark_sensitive());
     object.insert("result".into(), Value::string(password).mark_sensitive());
     object.insert("id".into(), Value::string("none"));
     Ok(Value::Map(object))
@@ -111,10 +108,7 @@ mod tests {
         let resource = RandomPassword::new();
         let planned = planned(
             &resource,
-            &config([
-                ("length", Value::Number(20.0)),
-                ("special", Value::Bool(false)),
-            ]),
+            &config([("length", Value::Number(20.0)), ("special", Value::Bool(false))]),
         );
         let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);

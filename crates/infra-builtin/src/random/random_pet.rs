@@ -18,9 +18,7 @@ impl RandomPet {
     pub fn new() -> InState<RandomPet> {
         let schema = id_and_replacing_map("keepers")
             .attr(
-                Attribute::optional("length", Type::Number)
-                    .default(Value::Number(2.0))
-                    .force_new(),
+                Attribute::optional("length", Type::Number).default(Value::Number(2.0)).force_new(),
             )
             .attr(Attribute::optional("prefix", Type::String).force_new())
             .attr(
@@ -115,10 +113,7 @@ mod tests {
         let words: Vec<&str> = id.split('_').collect();
         assert_eq!(words.len(), 5, "{id}");
         assert_eq!(words[0], "web");
-        assert!(
-            ADVERBS.contains(&words[1]) && ADVERBS.contains(&words[2]),
-            "{id}"
-        );
+        assert!(ADVERBS.contains(&words[1]) && ADVERBS.contains(&words[2]), "{id}");
         assert!(ADJECTIVES.contains(&words[3]), "{id}");
         assert!(NAMES.contains(&words[4]), "{id}");
     }
@@ -131,10 +126,7 @@ mod tests {
             Some(ProviderError::not_importable("random_pet"))
         );
         for word in ADVERBS.iter().chain(ADJECTIVES).chain(NAMES) {
-            assert!(
-                !word.is_empty() && word.chars().all(|c| c.is_ascii_lowercase()),
-                "{word:?}"
-            );
+            assert!(!word.is_empty() && word.chars().all(|c| c.is_ascii_lowercase()), "{word:?}");
         }
     }
 }

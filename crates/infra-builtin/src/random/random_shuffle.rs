@@ -106,10 +106,7 @@ mod tests {
         let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         assert_eq!(created.get("id"), &Value::string("-"));
-        assert_eq!(
-            sorted_strings(created.get("result")),
-            sorted_strings(&input)
-        );
+        assert_eq!(sorted_strings(created.get("result")), sorted_strings(&input));
         assert_refresh_keeps(&resource, &created).await;
     }
 
@@ -119,10 +116,7 @@ mod tests {
         let input = letters(&["a", "b", "c"]);
         let fewer = planned(
             &resource,
-            &config([
-                ("input", input.clone()),
-                ("result_count", Value::Number(2.0)),
-            ]),
+            &config([("input", input.clone()), ("result_count", Value::Number(2.0))]),
         );
         let created = create_ok(&resource, &fewer).await;
         assert_eq!(created.get("result").as_list().map(<[Value]>::len), Some(2));
@@ -141,10 +135,7 @@ mod tests {
         // Each item at most ceil(7 / 3) = 3 times: permutations follow one another.
         for letter in ["a", "b", "c"] {
             let times = result.iter().filter(|v| v.as_str() == Some(letter)).count();
-            assert!(
-                (2..=3).contains(&times),
-                "{letter} {times} times in {result:?}"
-            );
+            assert!((2..=3).contains(&times), "{letter} {times} times in {result:?}");
         }
         let second = create_ok(&resource, &more).await;
         assert_eq!(first.get("result"), second.get("result"));

@@ -15,11 +15,7 @@ pub struct RandomString;
 
 impl RandomString {
     pub fn new() -> InState<RandomString> {
-        InState::new(
-            NAME,
-            string_generator::schema(false).version(2),
-            RandomString,
-        )
+        InState::new(NAME, string_generator::schema(false).version(2), RandomString)
     }
 }
 
@@ -29,11 +25,9 @@ impl StateOnly for RandomString {
     /// none from version 0, and neither has infra.
     fn upgrade_state(&self, from: u64, mut value: Value) -> Result<Value, String> {
         match from {
-            0 => Err(
-                "the random provider cannot upgrade a random_string of schema version 0 \
+            0 => Err("the random provider cannot upgrade a random_string of schema version 0 \
                       either; recreate it (`infra apply -replace=ADDRESS`)"
-                    .to_string(),
-            ),
+                .to_string()),
             _ => {
                 string_generator::upgrade_fills(&mut value);
                 Ok(value)
@@ -91,14 +85,8 @@ mod tests {
         assert!(!created.get("result").is_sensitive());
         assert_eq!(created.get("id").as_str(), Some(result.as_str()));
         assert_eq!(result.chars().count(), 16);
-        assert!(
-            result.chars().filter(char::is_ascii_digit).count() >= 5,
-            "{result}"
-        );
-        assert!(
-            result.chars().filter(|c| "/@".contains(*c)).count() >= 3,
-            "{result}"
-        );
+        assert!(result.chars().filter(char::is_ascii_digit).count() >= 5, "{result}");
+        assert!(result.chars().filter(|c| "/@".contains(*c)).count() >= 3, "{result}");
         assert!(!result.chars().any(|c| c.is_ascii_uppercase()), "{result}");
         assert!(
             !result.chars().any(|c| "!#$%&*()-_=+[]{}<>:?".contains(c)),
@@ -120,12 +108,7 @@ mod tests {
         assert_eq!(imported.get("min_upper"), &Value::Number(0.0));
         // The documented way to avoid a replacement after import: length = 4, rest default.
         let matching = planned(&resource, &config([("length", Value::Number(4.0))]));
-        for attribute in resource
-            .schema()
-            .attributes
-            .iter()
-            .filter(|a| a.is_settable())
-        {
+        for attribute in resource.schema().attributes.iter().filter(|a| a.is_settable()) {
             assert_eq!(
                 matching.get(attribute.name),
                 imported.get(attribute.name),
@@ -138,17 +121,8 @@ mod tests {
     #[test]
     fn every_argument_replaces() {
         let resource = RandomString::new();
-        for attribute in resource
-            .schema()
-            .attributes
-            .iter()
-            .filter(|a| a.is_settable())
-        {
-            assert!(
-                attribute.force_new,
-                "{} should force a new string",
-                attribute.name
-            );
+        for attribute in resource.schema().attributes.iter().filter(|a| a.is_settable()) {
+            assert!(attribute.force_new, "{} should force a new string", attribute.name);
         }
     }
 }

@@ -24,10 +24,7 @@ pub fn new_uuid() -> Result<String, ProviderError> {
     let bytes = os_bytes(16)?;
     let mut random = [0u8; 16];
     random.copy_from_slice(&bytes);
-    Ok(uuid::Builder::from_random_bytes(random)
-        .into_uuid()
-        .hyphenated()
-        .to_string())
+    Ok(uuid::Builder::from_random_bytes(random).into_uuid().hyphenated().to_string())
 }
 
 #[async_trait::async_trait]
@@ -88,14 +85,9 @@ mod tests {
     async fn import_by_uuid() {
         let resource = RandomUuid::new();
         let imported = import(&resource, "AABBCCDD-EEFF-0011-2233-445566778899").await;
-        assert_eq!(
-            imported.get("result"),
-            &Value::string("aabbccdd-eeff-0011-2233-445566778899")
-        );
+        assert_eq!(imported.get("result"), &Value::string("aabbccdd-eeff-0011-2233-445566778899"));
         assert_eq!(imported.get("id"), imported.get("result"));
         assert!(resource.import_prior("not-a-uuid").is_err());
-        assert!(resource
-            .import_prior("aabbccddeeff00112233445566778899")
-            .is_err());
+        assert!(resource.import_prior("aabbccddeeff00112233445566778899").is_err());
     }
 }

@@ -17,9 +17,7 @@ pub trait RandomSource {
     /// A uniform number in `0..bound` (`bound` > 0), by rejection so that no value is favoured.
     fn below(&mut self, bound: u64) -> Result<u64, ProviderError> {
         if bound == 0 {
-            return Err(ProviderError::new(
-                "cannot choose from an empty range of random values",
-            ));
+            return Err(ProviderError::new("cannot choose from an empty range of random values"));
         }
         // 2^64 mod bound: the words under it would make the low residues more likely.
         let threshold = bound.wrapping_neg() % bound;
@@ -58,16 +56,12 @@ impl RandomSource for OsRandom {
 /// `count` bytes from the operating system's cryptographic randomness.
 pub fn os_bytes(count: usize) -> Result<Vec<u8>, ProviderError> {
     let mut bytes = vec![0u8; count];
-    rand::rngs::OsRng
-        .try_fill_bytes(&mut bytes)
-        .map_err(os_error)?;
+    rand::rngs::OsRng.try_fill_bytes(&mut bytes).map_err(os_error)?;
     Ok(bytes)
 }
 
 fn os_error(error: impl std::fmt::Display) -> ProviderError {
-    ProviderError::new(format!(
-        "reading randomness from the operating system failed: {error}"
-    ))
+    ProviderError::new(format!("reading randomness from the operating system failed: {error}"))
 }
 
 /// SplitMix64 seeded from a string: the same seed always gives the same stream.
@@ -80,9 +74,7 @@ impl SeededRandom {
         let digest = Sha256::digest(seed.as_bytes());
         let mut first = [0u8; 8];
         first.copy_from_slice(&digest[..8]);
-        SeededRandom {
-            state: u64::from_be_bytes(first),
-        }
+        SeededRandom { state: u64::from_be_bytes(first) }
     }
 }
 

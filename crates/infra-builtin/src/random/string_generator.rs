@@ -25,21 +25,10 @@ const MINIMUMS: [&str; 4] = ["min_upper", "min_lower", "min_numeric", "min_speci
 /// Every argument replaces the object: a new string is generated.
 pub fn schema(sensitive: bool) -> Schema {
     let result = Attribute::computed("result", Type::String);
-    let result = if sensitive {
-        result.sensitive()
-    } else {
-        result
-    };
-    let class = |name| {
-        Attribute::optional(name, Type::Bool)
-            .default(Value::Bool(true))
-            .force_new()
-    };
-    let minimum = |name| {
-        Attribute::optional(name, Type::Number)
-            .default(Value::Number(0.0))
-            .force_new()
-    };
+    let result = if sensitive { result.sensitive() } else { result };
+    let class = |name| Attribute::optional(name, Type::Bool).default(Value::Bool(true)).force_new();
+    let minimum =
+        |name| Attribute::optional(name, Type::Number).default(Value::Number(0.0)).force_new();
     id_and_replacing_map("keepers")
         .attr(Attribute::required("length", Type::Number).force_new())
         .attr(class("special"))
@@ -111,11 +100,7 @@ pub fn normalize(value: &mut Value) {
         }
         _ => {}
     }
-    if object
-        .get("override_special")
-        .and_then(Value::as_str)
-        .is_some_and(str::is_empty)
-    {
+    if object.get("override_special").and_then(Value::as_str).is_some_and(str::is_empty) {
         object.insert("override_special".into(), Value::Null);
     }
 }
@@ -126,14 +111,10 @@ pub fn validate(config: &Value) -> Vec<(String, String)> {
     let length = integer(config, "length");
     problems.extend(at_least(config, "length", 1));
     problems.extend(MINIMUMS.iter().filter_map(|key| at_least(config, key, 0)));
-    let minimums_known = MINIMUMS
-        .iter()
-        .all(|key| config.get(key).is_null() || integer(config, key).is_some());
+    let minimums_known =
+        MINIMUMS.iter().all(|key| config.get(key).is_null() || integer(config, key).is_some());
     if let (Some(length), true) = (length, minimums_known) {
-        let sum: i64 = MINIMUMS
-            .iter()
-            .map(|key| integer(config, key).unwrap_or(0))
-            .sum();
+        let sum: i64 = MINIMUMS.iter().map(|key| integer(config, key).unwrap_or(0)).sum();
         if length < sum {
             problems.push(problem(
                 "length",
@@ -154,9 +135,7 @@ pub fn validate(config: &Value) -> Vec<(String, String)> {
         }
     }
     // An unset class defaults to true; only an explicit `false` for all four empties the set.
-    let all_off = ["upper", "lower", "special"]
-        .iter()
-        .all(|key| flag(config, key) == Some(false))
+    let all_off = ["upper", "lower", "special"].iter().all(|key| flag(config, key) == Some(false))
         && (flag(config, "numeric") == Some(false)
             || (config.get("numeric").is_null() && flag(config, "number") == Some(false)));
     if all_off {
@@ -201,9 +180,7 @@ impl StringParams {
                 ProviderError::new(format!("{type_name}: \"{key}\" must not be negative"))
             })
         };
-        let numeric = flag(planned, "numeric")
-            .or_else(|| flag(planned, "number"))
-            .unwrap_or(true);
+        let numeric = flag(planned, "numeric").or_else(|| flag(planned, "number")).unwrap_or(true);
         Ok(StringParams {
             length: count("length", 0)?,
             upper: flag(planned, "upper").unwrap_or(true),
@@ -232,12 +209,8 @@ fn generate_with(
     params: &StringParams,
     source: &mut impl RandomSource,
 ) -> Result<String, ProviderError> {
-    let special: Vec<char> = params
-        .override_special
-        .as_deref()
-        .unwrap_or(DEFAULT_SPECIAL)
-        .chars()
-        .collect();
+    let special: Vec<char> =
+        params.override_special.as_deref().unwrap_or(DEFAULT_SPECIAL).chars().collect();
     let upper: Vec<char> = UPPER.chars().collect();
     let lower: Vec<char> = LOWER.chars().collect();
     let numeric: Vec<char> = NUMERIC.chars().collect();
@@ -346,37 +319,15 @@ mod tests {
 
     #[test]
     fn honours_length_minimums_and_classes() {
-        let wanted = StringParams {
-            min_upper: 3,
-            min_numeric: 4,
-            min_special: 2,
-            ..params(12)
-        };
+        let wanted = StringParams { min_upper: 3, min_numeric: 4, min_special: 2, ..params(12) };
         for _ in 0..20 {
             let text = generate(&wanted).expect("generate");
             assert_eq!(text.chars().count(), 12);
-            assert!(
-                text.chars().filter(char::is_ascii_uppercase).count() >= 3,
-                "{text}"
-            );
-            assert!(
-                text.chars().filter(char::is_ascii_digit).count() >= 4,
-                "{text}"
-            );
-            assert!(
-                text.chars()
-                    .filter(|c| DEFAULT_SPECIAL.contains(*c))
-                    .count()
-                    >= 2,
-                "{text}"
-            );
+            assert!(text.chars().filter(char::is_ascii_uppercase).count() >= 3, "{text}");
+            assert!(text.chars().filter(char::is_ascii_digit).count() >= 4, "{text}");
+            assert!(text.chars().filter(|c| DEFAULT_SPECIAL.contains(*c)).count() >= 2, "{text}");
         }
-        let digits_only = StringParams {
-            upper: false,
-            lower: false,
-            special: false,
-            ..params(30)
-        };
+        let digits_only = StringParams { upper: false, lower: false, special: false, ..params(30) };
         let text = generate(&digits_only).expect("generate");
         assert!(text.chars().all(|c| c.is_ascii_digit()), "{text}");
     }

@@ -62,11 +62,7 @@ fn string_variables(vars: &Value) -> Result<BTreeMap<String, Value>, ProviderErr
                 )))
             }
         };
-        let converted = if sensitive {
-            converted.mark_sensitive()
-        } else {
-            converted
-        };
+        let converted = if sensitive { converted.mark_sensitive() } else { converted };
         variables.insert(key.clone(), converted);
     }
     if !bad.is_empty() {
@@ -93,9 +89,7 @@ impl DataSourceType for DataTemplateFile {
             .ok_or_else(|| ProviderError::new(format!("data.{NAME} needs a known \"template\"")))?;
         let variables = string_variables(config.get("vars"))?;
         let rendered = infra_config::render_template(&template, variables).map_err(|message| {
-            ProviderError::new(format!(
-                "data.{NAME}: failed to render the template: {message}"
-            ))
+            ProviderError::new(format!("data.{NAME}: failed to render the template: {message}"))
         })?;
         let (rendered, sensitive) = rendered.unmark();
         let rendered = match rendered {
@@ -108,18 +102,11 @@ impl DataSourceType for DataTemplateFile {
             }
         };
         let mut object = object_of(config);
-        object.insert(
-            "id".into(),
-            Value::String(hex::encode(Sha256::digest(rendered.as_bytes()))),
-        );
+        object.insert("id".into(), Value::String(hex::encode(Sha256::digest(rendered.as_bytes()))));
         let rendered = Value::String(rendered);
         object.insert(
             "rendered".into(),
-            if sensitive {
-                rendered.mark_sensitive()
-            } else {
-                rendered
-            },
+            if sensitive { rendered.mark_sensitive() } else { rendered },
         );
         Ok(Value::Map(object))
     }
@@ -131,9 +118,7 @@ mod tests {
 
     fn render(template: &str, vars: Value) -> Result<Value, ProviderError> {
         let config = Value::map([("template", Value::string(template)), ("vars", vars)]);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .build()
-            .expect("runtime");
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
         runtime.block_on(DataTemplateFile::new().read(&config))
     }
 
@@ -156,11 +141,9 @@ mod tests {
     #[test]
     fn directives_and_functions_work() {
         let vars = Value::map([("count", Value::string("3"))]);
-        let read = render(
-            "%{ if count == \"3\" }three%{ else }other%{ endif } ${upper(\"x\")}",
-            vars,
-        )
-        .expect("render");
+        let read =
+            render("%{ if count == \"3\" }three%{ else }other%{ endif } ${upper(\"x\")}", vars)
+                .expect("render");
         assert_eq!(read.get("rendered"), &Value::string("three X"));
         let plain = render("no variables", Value::Null).expect("render");
         assert_eq!(plain.get("rendered"), &Value::string("no variables"));

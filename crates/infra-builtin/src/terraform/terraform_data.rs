@@ -76,17 +76,10 @@ mod tests {
         let resource = TerraformData::new();
         let input = Value::map([
             ("name", Value::string("web")),
-            (
-                "ports",
-                Value::List(vec![Value::Number(80.0), Value::Number(443.0)]),
-            ),
+            ("ports", Value::List(vec![Value::Number(80.0), Value::Number(443.0)])),
         ]);
         let planned = planned(&resource, &config([("input", input.clone())]));
-        assert_eq!(
-            planned.get("output"),
-            &input,
-            "the plan already shows the output"
-        );
+        assert_eq!(planned.get("output"), &input, "the plan already shows the output");
         let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         assert_eq!(created.get("output"), &input);
@@ -102,11 +95,7 @@ mod tests {
         resource.normalize(&mut next);
         assert_eq!(next.get("output"), &Value::Number(3.0));
         let updated = resource
-            .update(Updating {
-                operation: &operation(),
-                prior: &created,
-                planned: &next,
-            })
+            .update(Updating { operation: &operation(), prior: &created, planned: &next })
             .await
             .expect("update");
         assert_eq!(updated.get("id").as_str(), Some(id.as_str()));
@@ -124,10 +113,7 @@ mod tests {
             .is_some_and(|a| a.force_new && a.ty == Type::Any));
         assert_force_new(&resource, "input", false);
         let imported = import(&resource, "4f8a2c8e-0b1a-4d8c-9a53-3f0b8f6f2d11").await;
-        assert_eq!(
-            imported.get("id"),
-            &Value::string("4f8a2c8e-0b1a-4d8c-9a53-3f0b8f6f2d11")
-        );
+        assert_eq!(imported.get("id"), &Value::string("4f8a2c8e-0b1a-4d8c-9a53-3f0b8f6f2d11"));
         assert_eq!(imported.get("output"), &Value::Null);
     }
 }

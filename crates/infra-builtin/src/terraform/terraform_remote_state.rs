@@ -78,11 +78,8 @@ impl DataSourceType for TerraformRemoteState {
             let state = infra_state::format::decode(&bytes, &location)
                 .map_err(|error| ProviderError::new(format!("terraform_remote_state: {error}")))?;
             for (name, output) in state.outputs {
-                let value = if output.sensitive {
-                    output.value.mark_sensitive()
-                } else {
-                    output.value
-                };
+                let value =
+                    if output.sensitive { output.value.mark_sensitive() } else { output.value };
                 outputs.insert(name, value);
             }
         }
@@ -105,9 +102,8 @@ impl StateReader for LocalStateReader {
         workspace: &str,
     ) -> Result<Option<(Vec<u8>, String)>, ProviderError> {
         if let Some(entries) = config.as_map() {
-            if let Some(key) = entries
-                .keys()
-                .find(|key| !matches!(key.as_str(), "path" | "workspace_dir"))
+            if let Some(key) =
+                entries.keys().find(|key| !matches!(key.as_str(), "path" | "workspace_dir"))
             {
                 return Err(ProviderError::new(format!(
                     "terraform_remote_state: the local backend has no setting \"{key}\" \
@@ -116,25 +112,18 @@ impl StateReader for LocalStateReader {
             }
         }
         let path = if workspace == "default" {
-            config
-                .get("path")
-                .as_str()
-                .unwrap_or("terraform.tfstate")
-                .to_string()
+            config.get("path").as_str().unwrap_or("terraform.tfstate").to_string()
         } else {
-            let dir = config
-                .get("workspace_dir")
-                .as_str()
-                .unwrap_or("terraform.tfstate.d");
+            let dir = config.get("workspace_dir").as_str().unwrap_or("terraform.tfstate.d");
             format!("{dir}/{workspace}/terraform.tfstate")
         };
         match std::fs::read(&path) {
             Ok(bytes) if bytes.iter().all(u8::is_ascii_whitespace) => Ok(None),
             Ok(bytes) => Ok(Some((bytes, path))),
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(error) => Err(ProviderError::new(format!(
-                "terraform_remote_state: reading {path}: {error}"
-            ))),
+            Err(error) => {
+                Err(ProviderError::new(format!("terraform_remote_state: reading {path}: {error}")))
+            }
         }
     }
 }
@@ -160,10 +149,7 @@ mod tests {
         let data = TerraformRemoteState::new(vec![]);
         let config = Value::map([
             ("backend", Value::string("local")),
-            (
-                "config",
-                Value::map([("path", Value::string(path.display().to_string()))]),
-            ),
+            ("config", Value::map([("path", Value::string(path.display().to_string()))])),
             (
                 "defaults",
                 Value::map([
@@ -185,10 +171,7 @@ mod tests {
         let data = TerraformRemoteState::new(vec![]);
         let config = Value::map([
             ("backend", Value::string("local")),
-            (
-                "config",
-                Value::map([("path", Value::string("/nonexistent/terraform.tfstate"))]),
-            ),
+            ("config", Value::map([("path", Value::string("/nonexistent/terraform.tfstate"))])),
             ("defaults", Value::map([("a", Value::string("b"))])),
         ]);
         let read = data.read(&config).await.unwrap();

@@ -37,10 +37,7 @@ pub fn configured_or_now(planned: &Value, key: &str) -> Result<OffsetDateTime, P
 /// Sets `key` to `instant` unless it already holds text for that instant: a configured
 /// timestamp stays as written, since another spelling of the same time must not plan a change.
 pub fn keep_or_insert(object: &mut Object, key: &str, instant: OffsetDateTime) {
-    let written = object
-        .get(key)
-        .and_then(Value::as_str)
-        .and_then(|text| parse(text, key).ok());
+    let written = object.get(key).and_then(Value::as_str).and_then(|text| parse(text, key).ok());
     if written != Some(instant) {
         object.insert(key.into(), Value::String(format(instant)));
     }
@@ -56,9 +53,7 @@ pub fn format(timestamp: OffsetDateTime) -> String {
 /// A validation problem when `key` is set to a known string that is not RFC 3339.
 pub fn rfc3339_problem(config: &Value, key: &str) -> Option<(String, String)> {
     let text = config.get(key).as_str()?;
-    parse(text, key)
-        .err()
-        .map(|error| problem(key, error.message))
+    parse(text, key).err().map(|error| problem(key, error.message))
 }
 
 /// Go's `t.AddDate(years, months, days)`: the calendar fields added, then normalized.
@@ -78,9 +73,7 @@ pub fn add_date(
         Month::try_from((month_index.rem_euclid(12) + 1) as u8).map_err(|_| out_of_range())?;
     let first = Date::from_calendar_date(year, month, 1).map_err(|_| out_of_range())?;
     let day_offset = i64::from(timestamp.day()) - 1 + days;
-    let date = first
-        .checked_add(Duration::days(day_offset))
-        .ok_or_else(out_of_range)?;
+    let date = first.checked_add(Duration::days(day_offset)).ok_or_else(out_of_range)?;
     Ok(PrimitiveDateTime::new(date, timestamp.time()).assume_offset(timestamp.offset()))
 }
 
@@ -144,14 +137,8 @@ mod tests {
     #[test]
     fn formats_like_go_rfc3339() {
         assert_eq!(format(at("2020-02-12T06:36:13Z")), "2020-02-12T06:36:13Z");
-        assert_eq!(
-            format(at("2020-02-12T06:36:13.75Z")),
-            "2020-02-12T06:36:13Z"
-        );
-        assert_eq!(
-            format(at("2020-02-12T06:36:13+02:00")),
-            "2020-02-12T06:36:13+02:00"
-        );
+        assert_eq!(format(at("2020-02-12T06:36:13.75Z")), "2020-02-12T06:36:13Z");
+        assert_eq!(format(at("2020-02-12T06:36:13+02:00")), "2020-02-12T06:36:13+02:00");
         assert!(parse("2020-02-12 06:36", "rfc3339").is_err());
     }
 
@@ -161,18 +148,9 @@ mod tests {
         assert_eq!(add("2020-01-31T10:00:00Z", 0, 1, 0), "2020-03-02T10:00:00Z");
         assert_eq!(add("2021-01-31T10:00:00Z", 0, 1, 0), "2021-03-03T10:00:00Z");
         assert_eq!(add("2020-02-29T00:00:00Z", 1, 0, 0), "2021-03-01T00:00:00Z");
-        assert_eq!(
-            add("2020-12-15T00:00:00Z", 0, 1, 30),
-            "2021-02-14T00:00:00Z"
-        );
-        assert_eq!(
-            add("2020-03-01T00:00:00Z", 0, -1, -1),
-            "2020-01-31T00:00:00Z"
-        );
-        assert_eq!(
-            add("2020-02-12T06:36:13Z", 0, 0, 30),
-            "2020-03-13T06:36:13Z"
-        );
+        assert_eq!(add("2020-12-15T00:00:00Z", 0, 1, 30), "2021-02-14T00:00:00Z");
+        assert_eq!(add("2020-03-01T00:00:00Z", 0, -1, -1), "2020-01-31T00:00:00Z");
+        assert_eq!(add("2020-02-12T06:36:13Z", 0, 0, 30), "2020-03-13T06:36:13Z");
     }
 
     #[test]

@@ -19,17 +19,15 @@ pub fn parse(text: &str) -> Result<Duration, String> {
     }
     let mut total_nanos: f64 = 0.0;
     while !rest.is_empty() {
-        let number_length = rest
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(rest.len());
+        let number_length =
+            rest.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(rest.len());
         let (number, after) = rest.split_at(number_length);
         if number.is_empty() || number == "." || number.matches('.').count() > 1 {
             return Err(invalid());
         }
         let value: f64 = number.parse().map_err(|_| invalid())?;
-        let unit_length = after
-            .find(|c: char| c.is_ascii_digit() || c == '.')
-            .unwrap_or(after.len());
+        let unit_length =
+            after.find(|c: char| c.is_ascii_digit() || c == '.').unwrap_or(after.len());
         let (unit, remaining) = after.split_at(unit_length);
         let nanos_per_unit = match unit {
             "ns" => 1.0,

@@ -71,9 +71,8 @@ fn stamped(mut object: Object, base: OffsetDateTime) -> Result<Value, ProviderEr
 #[async_trait::async_trait]
 impl StateOnly for TimeOffset {
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        let mut problems: Vec<(String, String)> = clock::rfc3339_problem(config, "base_rfc3339")
-            .into_iter()
-            .collect();
+        let mut problems: Vec<(String, String)> =
+            clock::rfc3339_problem(config, "base_rfc3339").into_iter().collect();
         if OFFSETS.iter().all(|key| config.get(key).is_null()) {
             problems.push(problem(
                 "offset_days",
@@ -165,10 +164,7 @@ mod tests {
             ]),
         );
         // The base is known, so the plan already knows the result.
-        assert_eq!(
-            planned.get("rfc3339"),
-            &Value::string("2020-03-02T08:00:30Z")
-        );
+        assert_eq!(planned.get("rfc3339"), &Value::string("2020-03-02T08:00:30Z"));
         let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         assert_eq!(created, planned, "create gives what the plan showed");
@@ -198,11 +194,7 @@ mod tests {
         }
         resource.normalize(&mut next);
         let updated = resource
-            .update(Updating {
-                operation: &operation(),
-                prior: &created,
-                planned: &next,
-            })
+            .update(Updating { operation: &operation(), prior: &created, planned: &next })
             .await
             .expect("update");
         assert_eq!(updated.get("id"), created.get("id"));
@@ -216,10 +208,7 @@ mod tests {
     async fn import_base_and_offsets() {
         let resource = TimeOffset::new();
         let imported = import(&resource, "2020-02-12T06:36:13Z,0,0,7,0,0,0").await;
-        assert_eq!(
-            imported.get("rfc3339"),
-            &Value::string("2020-02-19T06:36:13Z")
-        );
+        assert_eq!(imported.get("rfc3339"), &Value::string("2020-02-19T06:36:13Z"));
         assert_eq!(imported.get("offset_days"), &Value::Number(7.0));
         assert_eq!(imported.get("id"), &Value::string("2020-02-12T06:36:13Z"));
         assert!(resource.import_prior("2020-02-12T06:36:13Z,,,,,,").is_err());

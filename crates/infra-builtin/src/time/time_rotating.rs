@@ -22,13 +22,8 @@ const NAME: &str = "time_rotating";
 
 /// The numeric rotation arguments, in the order the provider applies them: where several are
 /// set, the last one set wins (then an explicit `rotation_rfc3339`, then years).
-const NUMERIC_ROTATIONS: [&str; 5] = [
-    "rotation_days",
-    "rotation_hours",
-    "rotation_minutes",
-    "rotation_months",
-    "rotation_years",
-];
+const NUMERIC_ROTATIONS: [&str; 5] =
+    ["rotation_days", "rotation_hours", "rotation_minutes", "rotation_months", "rotation_years"];
 
 pub struct TimeRotating;
 
@@ -37,10 +32,7 @@ impl TimeRotating {
         let mut schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional_computed("rfc3339", Type::String).force_new())
-            .attr(Attribute::optional_computed(
-                "rotation_rfc3339",
-                Type::String,
-            ))
+            .attr(Attribute::optional_computed("rotation_rfc3339", Type::String))
             .attr(replacing_map("triggers"));
         for key in NUMERIC_ROTATIONS {
             schema = schema.attr(Attribute::optional(key, Type::Number));
@@ -64,11 +56,7 @@ fn rotation_time(
         let Some(amount) = integer(arguments, key).filter(|n| *n != 0) else {
             continue;
         };
-        rotation = Some(clock::add(
-            base,
-            key.trim_start_matches("rotation_"),
-            amount,
-        )?);
+        rotation = Some(clock::add(base, key.trim_start_matches("rotation_"), amount)?);
     }
     let years_set = integer(arguments, "rotation_years").is_some_and(|n| n != 0);
     match (explicit, years_set) {
@@ -148,17 +136,14 @@ impl StateOnly for TimeRotating {
         if unchanged {
             return Ok(carried);
         }
-        let base_text = text(at.prior, "id")
-            .or_else(|| text(at.prior, "rfc3339"))
-            .ok_or_else(|| {
+        let base_text =
+            text(at.prior, "id").or_else(|| text(at.prior, "rfc3339")).ok_or_else(|| {
                 ProviderError::new(format!("{NAME}: the prior object has no base time"))
             })?;
         let base = clock::parse(&base_text, "id")?;
         // The plan carries the prior rotation time when it is not configured: it is the
         // user's only when it changed, or when no numeric rotation is set.
-        let numeric_set = NUMERIC_ROTATIONS
-            .iter()
-            .any(|key| integer(&carried, key).is_some());
+        let numeric_set = NUMERIC_ROTATIONS.iter().any(|key| integer(&carried, key).is_some());
         let explicit = text(&carried, "rotation_rfc3339")
             .filter(|rotation| {
                 !numeric_set || at.prior.get("rotation_rfc3339").as_str() != Some(rotation.as_str())
@@ -254,10 +239,7 @@ mod tests {
         let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         assert_eq!(created.get("id"), &Value::string("2020-02-12T06:36:13Z"));
-        assert_eq!(
-            created.get("rotation_rfc3339"),
-            &Value::string("2020-03-13T06:36:13Z")
-        );
+        assert_eq!(created.get("rotation_rfc3339"), &Value::string("2020-03-13T06:36:13Z"));
         assert_eq!(created.get("month"), &Value::Number(3.0));
         assert_eq!(created.get("day"), &Value::Number(13.0));
         assert_eq!(created.get("unix"), &Value::Number(1_584_081_373.0));
@@ -274,15 +256,8 @@ mod tests {
             ]),
         );
         let expired = create_ok(&resource, &past).await;
-        let refreshed = resource
-            .read_many(std::slice::from_ref(&expired))
-            .await
-            .expect("refresh");
-        assert_eq!(
-            refreshed,
-            vec![None],
-            "past rotation: the engine re-creates it"
-        );
+        let refreshed = resource.read_many(std::slice::from_ref(&expired)).await.expect("refresh");
+        assert_eq!(refreshed, vec![None], "past rotation: the engine re-creates it");
 
         let now = planned(&resource, &config([("rotation_years", Value::Number(1.0))]));
         let fresh = create_ok(&resource, &now).await;
@@ -291,10 +266,7 @@ mod tests {
         assert!((clock::now() - base).whole_seconds() <= 5);
         assert_refresh_keeps(&resource, &fresh).await;
         // Both lists answered in order, one gone and one kept.
-        let both = resource
-            .read_many(&[expired.clone(), fresh.clone()])
-            .await
-            .expect("refresh");
+        let both = resource.read_many(&[expired.clone(), fresh.clone()]).await.expect("refresh");
         assert_eq!(both, vec![None, Some(fresh)]);
     }
 
@@ -316,42 +288,24 @@ mod tests {
             object.insert("rotation_days".into(), Value::Number(2.0));
         }
         let updated = resource
-            .update(Updating {
-                operation: &operation(),
-                prior: &created,
-                planned: &next,
-            })
+            .update(Updating { operation: &operation(), prior: &created, planned: &next })
             .await
             .expect("update");
         assert_eq!(updated.get("id"), &Value::string("2030-01-01T00:00:00Z"));
-        assert_eq!(
-            updated.get("rotation_rfc3339"),
-            &Value::string("2030-01-03T00:00:00Z")
-        );
+        assert_eq!(updated.get("rotation_rfc3339"), &Value::string("2030-01-03T00:00:00Z"));
         assert_eq!(updated.get("day"), &Value::Number(3.0));
     }
 
     #[tokio::test]
     async fn import_both_forms() {
         let resource = TimeRotating::new();
-        let numeric = resource
-            .import_prior("2020-02-12T06:36:13Z,0,0,30,0,0")
-            .expect("import");
-        assert_eq!(
-            numeric.get("rotation_rfc3339"),
-            &Value::string("2020-03-13T06:36:13Z")
-        );
+        let numeric = resource.import_prior("2020-02-12T06:36:13Z,0,0,30,0,0").expect("import");
+        assert_eq!(numeric.get("rotation_rfc3339"), &Value::string("2020-03-13T06:36:13Z"));
         assert_eq!(numeric.get("rotation_days"), &Value::Number(30.0));
-        assert_eq!(
-            numeric.get("rfc3339"),
-            &Value::string("2020-02-12T06:36:13Z")
-        );
+        assert_eq!(numeric.get("rfc3339"), &Value::string("2020-02-12T06:36:13Z"));
 
         let future = import(&resource, "2030-02-12T06:36:13Z,2031-02-13T06:36:13Z").await;
-        assert_eq!(
-            future.get("rotation_rfc3339"),
-            &Value::string("2031-02-13T06:36:13Z")
-        );
+        assert_eq!(future.get("rotation_rfc3339"), &Value::string("2031-02-13T06:36:13Z"));
         assert_eq!(future.get("year"), &Value::Number(2031.0));
         assert_eq!(future.get("rotation_days"), &Value::Null);
 
@@ -363,10 +317,7 @@ mod tests {
     fn validation_needs_a_rotation() {
         let resource = TimeRotating::new();
         assert_eq!(problems(&resource, &config([])).len(), 1);
-        assert_eq!(
-            problems(&resource, &config([("rotation_days", Value::Number(0.0))])).len(),
-            1
-        );
+        assert_eq!(problems(&resource, &config([("rotation_days", Value::Number(0.0))])).len(), 1);
         assert!(problems(
             &resource,
             &config([("rotation_rfc3339", Value::string("2030-01-01T00:00:00Z"))])

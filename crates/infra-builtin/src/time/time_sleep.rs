@@ -45,11 +45,7 @@ fn duration(value: &Value, key: &str) -> Result<Option<Duration>, ProviderError>
 #[async_trait::async_trait]
 impl StateOnly for TimeSleep {
     fn default_timeouts(&self) -> Timeouts {
-        Timeouts {
-            create: SLEEP_LIMIT,
-            update: SLEEP_LIMIT,
-            delete: SLEEP_LIMIT,
-        }
+        Timeouts { create: SLEEP_LIMIT, update: SLEEP_LIMIT, delete: SLEEP_LIMIT }
     }
 
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
@@ -154,10 +150,7 @@ mod tests {
 
         let started = std::time::Instant::now();
         resource
-            .delete(Deleting {
-                operation: &operation(),
-                prior: &created,
-            })
+            .delete(Deleting { operation: &operation(), prior: &created })
             .await
             .expect("delete");
         assert!(started.elapsed() >= Duration::from_millis(100));
@@ -171,10 +164,7 @@ mod tests {
         assert_eq!(create_only.get("destroy_duration"), &Value::Null);
         assert!(create_only.get("id").as_str().is_some());
         let destroy_only = import(&resource, ",1m30s").await;
-        assert_eq!(
-            destroy_only.get("destroy_duration"),
-            &Value::string("1m30s")
-        );
+        assert_eq!(destroy_only.get("destroy_duration"), &Value::string("1m30s"));
         assert!(resource.import_prior(",").is_err());
         assert!(resource.import_prior("30s").is_err());
         assert!(resource.import_prior("soon,").is_err());
@@ -184,10 +174,7 @@ mod tests {
     fn validation_needs_one_valid_duration() {
         let resource = TimeSleep::new();
         assert_eq!(problems(&resource, &config([])).len(), 1);
-        let bad = problems(
-            &resource,
-            &config([("create_duration", Value::string("30"))]),
-        );
+        let bad = problems(&resource, &config([("create_duration", Value::string("30"))]));
         assert_eq!(bad.len(), 1, "{bad:?}");
         assert_eq!(bad[0].0, "create_duration");
         assert_force_new(&resource, "create_duration", false);

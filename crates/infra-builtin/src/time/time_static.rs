@@ -40,9 +40,7 @@ fn stamped(mut object: Object, timestamp: ::time::OffsetDateTime) -> Value {
 #[async_trait::async_trait]
 impl StateOnly for TimeStatic {
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
-        clock::rfc3339_problem(config, "rfc3339")
-            .into_iter()
-            .collect()
+        clock::rfc3339_problem(config, "rfc3339").into_iter().collect()
     }
 
     async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
@@ -90,10 +88,8 @@ mod tests {
     #[tokio::test]
     async fn configured_time_gives_its_components() {
         let resource = TimeStatic::new();
-        let planned = planned(
-            &resource,
-            &config([("rfc3339", Value::string("2020-02-12T06:36:13Z"))]),
-        );
+        let planned =
+            planned(&resource, &config([("rfc3339", Value::string("2020-02-12T06:36:13Z"))]));
         let created = create_ok(&resource, &planned).await;
         assert_computed_known(&resource, &created);
         for (key, expected) in [
@@ -114,16 +110,10 @@ mod tests {
     async fn import_by_timestamp() {
         let resource = TimeStatic::new();
         let imported = import(&resource, "2020-02-12T06:36:13Z").await;
-        assert_eq!(
-            imported.get("rfc3339"),
-            &Value::string("2020-02-12T06:36:13Z")
-        );
+        assert_eq!(imported.get("rfc3339"), &Value::string("2020-02-12T06:36:13Z"));
         assert_eq!(imported.get("id"), &Value::string("2020-02-12T06:36:13Z"));
         assert_eq!(imported.get("unix"), &Value::Number(1_581_489_373.0));
         assert!(resource.import_prior("yesterday").is_err());
-        assert_eq!(
-            problems(&resource, &config([("rfc3339", Value::string("soon"))])).len(),
-            1
-        );
+        assert_eq!(problems(&resource, &config([("rfc3339", Value::string("soon"))])).len(), 1);
     }
 }

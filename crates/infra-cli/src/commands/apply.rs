@@ -36,9 +36,7 @@ pub async fn run(
     let state_settings = session::StateSettings::of(&config)?;
     let saved_plan = read_saved_plan(work, args, &state_settings)?;
     // A saved plan carries its variables (all but the sensitive ones, which are masked).
-    let saved_variables = saved_plan
-        .as_ref()
-        .map(|saved| &saved.document["variables"]);
+    let saved_variables = saved_plan.as_ref().map(|saved| &saved.document["variables"]);
     let inputs = session::input_variables_with(
         work,
         &config,
@@ -56,11 +54,7 @@ pub async fn run(
     .await?;
     session::report(&config.validate_schemas(&registry), work.style)?;
     let backend = session::backend(work, &state_settings, &args.plan.state)?;
-    let operation = if destroy {
-        "OperationTypeDestroy"
-    } else {
-        "OperationTypeApply"
-    };
+    let operation = if destroy { "OperationTypeDestroy" } else { "OperationTypeApply" };
     let _lock = session::lock(backend.as_ref(), &args.plan.state, operation)?;
     let progress = crate::commands::plan::progress(work, json);
     let context = ApplyContext {
@@ -135,44 +129,26 @@ fn read_saved_plan(
         crate::commands::plan::read_plan_file(&path, state_settings.encryption.plan.as_deref())?;
     let document: serde_json::Value = serde_json::from_str(&text)
         .with_context(|| format!("the plan file {} is not valid JSON", path.display()))?;
-    Ok(Some(SavedPlan {
-        path,
-        text,
-        document,
-    }))
+    Ok(Some(SavedPlan { path, text, document }))
 }
 
 /// A saved plan, once it is known to be current (same configuration, variables and state, and
 /// the objects it changes unchanged since), with the data sources it does not defer read again.
 async fn prepare_saved_plan(context: &ApplyContext<'_>, saved: &SavedPlan) -> Result<PlanToApply> {
-    let ApplyContext {
-        work,
-        config,
-        evaluator,
-        registry,
-        backend,
-        progress,
-    } = *context;
+    let ApplyContext { work, config, evaluator, registry, backend, progress } = *context;
     let plan = infra_engine::planfile::from_json(&saved.path.display().to_string(), &saved.text)?;
     // With no state yet, the state the plan was made against is the new one it names.
-    let mut state = backend.read()?.unwrap_or_else(|| State {
-        lineage: plan.basis.lineage.clone(),
-        ..State::new()
-    });
-    check(
-        infra_engine::upgrade::upgrade_state(&mut state, registry),
-        work.style,
-    )?;
+    let mut state = backend
+        .read()?
+        .unwrap_or_else(|| State { lineage: plan.basis.lineage.clone(), ..State::new() });
+    check(infra_engine::upgrade::upgrade_state(&mut state, registry), work.style)?;
     check_plan_is_current(&plan, &state, config, evaluator, work)?;
     // The objects the plan moved or imported are checked where the plan put them.
     let mut edited = state.clone();
     infra_engine::refactoring::apply_state_edits(&plan, &mut edited, registry);
     check_objects_unchanged(&plan, &edited, registry, progress, work).await?;
     let dependencies = check(evaluator.dependencies(), work.style)?;
-    let order = check(
-        infra_engine::planner::resource_order(config, &dependencies),
-        work.style,
-    )?;
+    let order = check(infra_engine::planner::resource_order(config, &dependencies), work.style)?;
     // What the plan reads during apply stays unread until the executor reaches it.
     let deferred: BTreeSet<ResourceId> = plan
         .changes
@@ -194,12 +170,7 @@ async fn prepare_saved_plan(context: &ApplyContext<'_>, saved: &SavedPlan) -> Re
         .await,
         work.style,
     )?;
-    Ok(PlanToApply {
-        plan,
-        state,
-        open: infra_engine::data::opened(&data),
-        data,
-    })
+    Ok(PlanToApply { plan, state, open: infra_engine::data::opened(&data), data })
 }
 
 /// Without a saved plan: settles rollouts, plans, shows the plan and asks for approval.
@@ -229,10 +200,7 @@ async fn plan_and_confirm(
     } else {
         super::plan::print_plan_text(&planned.plan, context.registry, work.style);
     }
-    session::report(
-        &infra_core::Diagnostics(planned.plan.warnings.clone()),
-        work.style,
-    )?;
+    session::report(&infra_core::Diagnostics(planned.plan.warnings.clone()), work.style)?;
     if !planned.plan.has_changes() {
         print_summary(&planned.plan, destroy);
         return Ok(None);
@@ -244,12 +212,7 @@ async fn plan_and_confirm(
     // operation needs them, as Terraform does.
     let mut state = planned.state;
     state.resources = planned.refreshed.resources;
-    Ok(Some(PlanToApply {
-        plan: planned.plan,
-        state,
-        data: planned.data,
-        open: BTreeSet::new(),
-    }))
+    Ok(Some(PlanToApply { plan: planned.plan, state, data: planned.data, open: BTreeSet::new() }))
 }
 
 /// Carries out the plan (until done, or stopped by a signal), then reports how it went.
@@ -284,15 +247,7 @@ async fn execute(
         eprintln!("AWS requests: {}", aws.requests.count());
         eprintln!("{}", infra_state::written::summary());
     }
-    report_result(
-        context.work,
-        &executor,
-        &plan,
-        &final_state,
-        result,
-        destroy,
-        json,
-    )
+    report_result(context.work, &executor, &plan, &final_state, result, destroy, json)
 }
 
 /// `apply -refresh-only`: the refreshed objects replace those in the state; no object changes.
@@ -343,10 +298,7 @@ fn confirm(destroy: bool, input: bool) -> Result<()> {
     if line.trim() == "yes" {
         Ok(())
     } else {
-        Err(anyhow!(
-            "{} cancelled.",
-            if destroy { "Destroy" } else { "Apply" }
-        ))
+        Err(anyhow!("{} cancelled.", if destroy { "Destroy" } else { "Apply" }))
     }
 }
 
@@ -369,9 +321,7 @@ async fn settle_rollouts(
             }
         }
         Err(error) => {
-            return Err(anyhow::anyhow!(
-                "rolling back an interrupted deploy failed: {error}"
-            ))
+            return Err(anyhow::anyhow!("rolling back an interrupted deploy failed: {error}"))
         }
     }
     match infra_engine::executor::finalize_expired(registry, backend, &mut state).await {
@@ -456,12 +406,7 @@ fn report_failures(errors: Vec<OperationError>, work: &Workdir, json: bool) {
             );
             continue;
         }
-        let code = error
-            .error
-            .code
-            .clone()
-            .map(|c| format!(" ({c})"))
-            .unwrap_or_default();
+        let code = error.error.code.clone().map(|c| format!(" ({c})")).unwrap_or_default();
         eprintln!(
             "\n{} {}: {} failed{code}\n\n  with {},\n\n{}",
             work.style.red("Error:"),
@@ -506,10 +451,7 @@ fn print_summary(plan: &Plan, destroy: bool) {
     }
     let summary = plan.summary();
     if destroy {
-        println!(
-            "\nDestroy complete! Resources: {} destroyed.",
-            summary.destroy
-        );
+        println!("\nDestroy complete! Resources: {} destroyed.", summary.destroy);
     } else {
         let imported = if summary.import > 0 {
             format!("{} imported, ", summary.import)

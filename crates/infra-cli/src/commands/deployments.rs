@@ -34,19 +34,12 @@ fn pick(state: &State, address: Option<&str>) -> Result<(String, Deployment)> {
             match (keys.next(), keys.next()) {
                 (Some(only), None) => only.clone(),
                 (None, _) => {
-                    return Err(anyhow!(
-                        "nothing to revert: the state has no blue/green service"
-                    ))
+                    return Err(anyhow!("nothing to revert: the state has no blue/green service"))
                 }
                 (Some(_), Some(_)) => {
                     return Err(anyhow!(
                         "the state has several blue/green services; name one: {}",
-                        state
-                            .deployments
-                            .keys()
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        state.deployments.keys().cloned().collect::<Vec<_>>().join(", ")
                     ))
                 }
             }
@@ -61,9 +54,7 @@ fn pick(state: &State, address: Option<&str>) -> Result<(String, Deployment)> {
 }
 
 fn is_mutating(operation: &str) -> bool {
-    !["Describe", "Get", "List"]
-        .iter()
-        .any(|prefix| operation.starts_with(prefix))
+    !["Describe", "Get", "List"].iter().any(|prefix| operation.starts_with(prefix))
 }
 
 pub async fn revert(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
@@ -115,11 +106,7 @@ pub async fn revert(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
         "{} mutating AWS call{} ({}), {} in all, {:.2}s.",
         writes.len(),
         if writes.len() == 1 { "" } else { "s" },
-        writes
-            .iter()
-            .map(|s| s.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
+        writes.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
         operations.len(),
         started.elapsed().as_secs_f64()
     );
@@ -147,17 +134,11 @@ pub async fn finalize(work: &Workdir, args: &RevertArgs) -> Result<Exit> {
         .ok()
         .and_then(|a| state.get(&a).map(|r| r.value.unmark_deep()))
         .ok_or_else(|| anyhow!("{key} is not in the state"))?;
-    if deploy::finalize(&api, &service, &mut deployment)
-        .await
-        .map_err(|e| anyhow!("{key}: {e}"))?
-    {
+    if deploy::finalize(&api, &service, &mut deployment).await.map_err(|e| anyhow!("{key}: {e}"))? {
         state.deployments.insert(key.clone(), deployment.to_json());
         state.serial += 1;
         backend.write(&state)?;
-        println!(
-            "{key}: standby colour scaled to 0; {} stays live.",
-            deployment.live
-        );
+        println!("{key}: standby colour scaled to 0; {} stays live.", deployment.live);
     } else {
         println!("{key}: no standby colour is running; nothing to do.");
     }
@@ -195,9 +176,7 @@ async fn signal(work: &Workdir, args: &PausedArgs, action: HookAction) -> Result
         .map_err(|error| anyhow!("{key} is not a resource address: {error}"))?;
     let backend = open(work, &args.state)?;
     let state = session::read_state(backend.as_ref())?;
-    let resource = state
-        .get(&address)
-        .ok_or_else(|| anyhow!("no resource {key} in the state"))?;
+    let resource = state.get(&address).ok_or_else(|| anyhow!("no resource {key} in the state"))?;
     let deployment = state
         .deployments
         .get(key)
@@ -244,26 +223,18 @@ pub async fn list(work: &Workdir, args: &StateArgs) -> Result<Exit> {
         println!(
             "  live:     {} (revision {})",
             deployment.live,
-            live.map(|c| deploy::revision(&c.task_definition))
-                .unwrap_or_default()
+            live.map(|c| deploy::revision(&c.task_definition)).unwrap_or_default()
         );
         match (
             &deployment.standby,
-            deployment
-                .standby
-                .as_ref()
-                .and_then(|s| deployment.colours.get(s)),
+            deployment.standby.as_ref().and_then(|s| deployment.colours.get(s)),
         ) {
             (Some(colour), Some(standby)) => {
                 let health = match api.healthy_targets(&standby.target_group_arn).await {
                     Ok(n) => format!("{n} healthy targets"),
                     Err(e) => format!("health unknown: {e}"),
                 };
-                let scaled = if deployment.standby_scaled_down {
-                    ", scaled down"
-                } else {
-                    ""
-                };
+                let scaled = if deployment.standby_scaled_down { ", scaled down" } else { "" };
                 println!(
                     "  standby:  {colour} (revision {}, {health}{scaled})",
                     deploy::revision(&standby.task_definition)
@@ -271,17 +242,10 @@ pub async fn list(work: &Workdir, args: &StateArgs) -> Result<Exit> {
             }
             _ => println!("  standby:  none"),
         }
-        let weights: Vec<String> = deployment
-            .weights
-            .iter()
-            .map(|(c, w)| format!("{c} {w}%"))
-            .collect();
+        let weights: Vec<String> =
+            deployment.weights.iter().map(|(c, w)| format!("{c} {w}%")).collect();
         println!("  weights:  {}", weights.join(", "));
-        if let Some(pause) = deployment
-            .in_progress
-            .as_ref()
-            .and_then(|p| p.pause.as_ref())
-        {
+        if let Some(pause) = deployment.in_progress.as_ref().and_then(|p| p.pause.as_ref()) {
             println!(
                 "  paused:   at {} since {} (PAUSE lifecycle hook); `infra deployments continue {key}` or `infra deployments rollback {key}`; at {} it will {}",
                 pause.stage,

@@ -19,10 +19,7 @@ fn collect(path: &Path, recursive: bool, files: &mut Vec<PathBuf>) -> Result<()>
         .collect();
     entries.sort();
     for entry in entries {
-        let name = entry
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default();
+        let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or_default();
         if entry.is_dir() {
             if recursive && !name.starts_with('.') && name != "target" {
                 collect(&entry, recursive, files)?;
@@ -73,9 +70,5 @@ pub fn run(work: &Workdir, args: &FmtArgs) -> Result<Exit> {
     if failed {
         return Err(Reported.into());
     }
-    Ok(if args.check && unformatted {
-        Exit::FormatNeeded
-    } else {
-        Exit::Ok
-    })
+    Ok(if args.check && unformatted { Exit::FormatNeeded } else { Exit::Ok })
 }

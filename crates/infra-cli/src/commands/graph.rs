@@ -19,17 +19,11 @@ pub fn run(work: &Workdir, args: &GraphArgs) -> Result<Exit> {
     let config = session::load_required_config(work, false)?;
     let config = if config.has_module_sources_to_evaluate() {
         let inputs = session::input_variables(work, &config, &[], false)?;
-        check(
-            session::resolve_module_sources(work, config, &inputs),
-            work.style,
-        )?
+        check(session::resolve_module_sources(work, config, &inputs), work.style)?
     } else {
         config
     };
-    let evaluator = check(
-        Evaluator::for_validation(&config, &work.workspace),
-        work.style,
-    )?;
+    let evaluator = check(Evaluator::for_validation(&config, &work.workspace), work.style)?;
     let dependencies = check(evaluator.dependencies(), work.style)?;
     let graph = ResourceGraph::walk(&dependencies);
     let text = match args.format.as_str() {
@@ -262,10 +256,8 @@ mod tests {
     fn data_sources_come_first_and_keep_their_prefix() {
         let vpc = id(&[], Mode::Managed, "aws_vpc", "main");
         let ami = id(&[], Mode::Data, "aws_ami", "base");
-        let graph = ResourceGraph::walk(&BTreeMap::from([
-            (vpc, BTreeSet::new()),
-            (ami, BTreeSet::new()),
-        ]));
+        let graph =
+            ResourceGraph::walk(&BTreeMap::from([(vpc, BTreeSet::new()), (ami, BTreeSet::new())]));
         assert_eq!(
             graph.mermaid(),
             "flowchart LR\n  data.aws_ami.base[\"data.aws_ami.base\"]\n  aws_vpc.main[\"aws_vpc.main\"]\n"

@@ -25,15 +25,10 @@ pub async fn run(work: &Workdir, args: &ImportArgs, sources: &[VariableSource]) 
         ));
     }
     let configuration = config.provider_configuration(resource);
-    let resource_type = registry
-        .for_configuration(&configuration)
-        .resource(&resource.resource_type)
-        .ok_or_else(|| {
-            anyhow!(
-                "The resource type \"{}\" is not supported.",
-                resource.resource_type
-            )
-        })?;
+    let resource_type =
+        registry.for_configuration(&configuration).resource(&resource.resource_type).ok_or_else(
+            || anyhow!("The resource type \"{}\" is not supported.", resource.resource_type),
+        )?;
     let state_settings = session::StateSettings::of(&config)?;
     let backend = session::backend(work, &state_settings, &args.state)?;
     let _lock = session::lock(backend.as_ref(), &args.state, "OperationTypeImport")?;
@@ -57,10 +52,7 @@ pub async fn run(work: &Workdir, args: &ImportArgs, sources: &[VariableSource]) 
         .map_err(infra_core::Diagnostics::from),
         work.style,
     )?;
-    println!(
-        "{address}: Import prepared!\n  Prepared {} for import",
-        resource.resource_type
-    );
+    println!("{address}: Import prepared!\n  Prepared {} for import", resource.resource_type);
     state.resources.insert(address.clone(), object);
     state.serial += 1;
     backend.write(&state)?;

@@ -17,27 +17,19 @@ pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) ->
     let mut overrides = session::saved_settings(&work.dir);
     for item in &args.backend_config {
         if let Some((key, value)) = item.split_once('=') {
-            overrides.insert(
-                key.trim().to_string(),
-                value.trim().trim_matches('"').to_string(),
-            );
+            overrides.insert(key.trim().to_string(), value.trim().trim_matches('"').to_string());
         } else {
             let path = work.path(Path::new(item));
             let text = std::fs::read_to_string(&path).with_context(|| {
                 format!("-backend-config={item}: cannot read {}", path.display())
             })?;
-            for line in text
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            for line in text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#'))
             {
                 let (key, value) = line.split_once('=').ok_or_else(|| {
                     anyhow!("{}: expected KEY = VALUE, got `{line}`", path.display())
                 })?;
-                overrides.insert(
-                    key.trim().to_string(),
-                    value.trim().trim_matches('"').to_string(),
-                );
+                overrides
+                    .insert(key.trim().to_string(), value.trim().trim_matches('"').to_string());
             }
         }
     }
@@ -54,11 +46,7 @@ pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) ->
     let backend = session::backend(
         work,
         &state_settings,
-        &StateArgs {
-            lock: true,
-            lock_timeout: "0s".into(),
-            state: None,
-        },
+        &StateArgs { lock: true, lock_timeout: "0s".into(), state: None },
     )?;
     // As Terraform's init: a missing bucket or an unusable lock table stops here.
     if let Some(backend) = state_settings.backend.as_ref().filter(|b| b.kind == "s3") {
@@ -67,11 +55,9 @@ pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) ->
     // Reading proves the backend is reachable and its state readable.
     let existing = backend.read()?;
     if args.migrate_state {
-        let local = LocalBackend::new(infra_state::workspace_state_path(
-            &work.dir,
-            &work.workspace,
-        ))
-        .with_encryption(state_settings.encryption.state.clone());
+        let local =
+            LocalBackend::new(infra_state::workspace_state_path(&work.dir, &work.workspace))
+                .with_encryption(state_settings.encryption.state.clone());
         let same_file = local.describe() == backend.describe();
         match (local.read()?.filter(|_| !same_file), existing) {
             (None, _) if same_file => {}
@@ -93,10 +79,7 @@ pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) ->
             }
         }
     }
-    println!(
-        "\ninfra has been successfully initialized! (backend: {})",
-        backend.describe()
-    );
+    println!("\ninfra has been successfully initialized! (backend: {})", backend.describe());
     Ok(Exit::Ok)
 }
 
@@ -106,10 +89,9 @@ pub async fn run(work: &Workdir, args: &InitArgs, sources: &[VariableSource]) ->
 /// `infra.tfstate.json.migrated`. Refuses where both files exist.
 fn migrate_legacy_states(work: &Workdir, settings: &session::StateSettings) -> Result<()> {
     let mut workspaces = vec![infra_state::workspace::DEFAULT.to_string()];
-    if let Ok(entries) = std::fs::read_dir(
-        work.dir
-            .join(infra_state::local::LEGACY_WORKSPACES_DIR_NAME),
-    ) {
+    if let Ok(entries) =
+        std::fs::read_dir(work.dir.join(infra_state::local::LEGACY_WORKSPACES_DIR_NAME))
+    {
         let mut names: Vec<String> = entries
             .filter_map(|entry| entry.ok())
             .filter(|entry| entry.path().is_dir())
@@ -140,9 +122,8 @@ fn migrate_legacy_states(work: &Workdir, settings: &session::StateSettings) -> R
             session::report(&diagnostics, work.style)?;
         }
         target.write(&state)?;
-        let check = target
-            .read()?
-            .ok_or_else(|| anyhow!("the migrated state could not be read back"))?;
+        let check =
+            target.read()?.ok_or_else(|| anyhow!("the migrated state could not be read back"))?;
         if check.lineage != state.lineage
             || check.serial != state.serial
             || check.resources.len() != state.resources.len()
@@ -155,10 +136,8 @@ fn migrate_legacy_states(work: &Workdir, settings: &session::StateSettings) -> R
                 legacy_path.display()
             ));
         }
-        let kept = legacy_path.with_file_name(format!(
-            "{}.migrated",
-            infra_state::local::LEGACY_STATE_FILE_NAME
-        ));
+        let kept = legacy_path
+            .with_file_name(format!("{}.migrated", infra_state::local::LEGACY_STATE_FILE_NAME));
         std::fs::rename(&legacy_path, &kept)
             .with_context(|| format!("renaming {} to {}", legacy_path.display(), kept.display()))?;
         println!(
@@ -193,18 +172,14 @@ fn install_modules(
         tokio::task::block_in_place(|| {
             infra_modules::install(
                 &work.dir,
-                infra_modules::InstallOptions {
-                    upgrade: upgrade && round == 0,
-                },
+                infra_modules::InstallOptions { upgrade: upgrade && round == 0 },
                 &cli_config,
                 &evaluated,
                 &mut |line: String| println!("{line}"),
             )
         })?;
-        let resolved = infra_config::Resolved {
-            instances: Default::default(),
-            sources: evaluated.clone(),
-        };
+        let resolved =
+            infra_config::Resolved { instances: Default::default(), sources: evaluated.clone() };
         let config = session::check(infra_config::load_with(&work.dir, &resolved), work.style)?;
         // Checks every variable value given, as the commands that follow will.
         let inputs = session::input_variables(work, &config, sources, false)?;
@@ -223,7 +198,5 @@ fn install_modules(
         }
         evaluated = next;
     }
-    Err(anyhow!(
-        "module sources kept changing after 16 rounds of evaluation"
-    ))
+    Err(anyhow!("module sources kept changing after 16 rounds of evaluation"))
 }

@@ -52,11 +52,8 @@ pub async fn run(work: &Workdir, args: &OutputArgs) -> Result<Exit> {
 /// the end of `infra apply` print.
 pub(crate) fn print_all(state: &State) {
     for (name, output) in &state.outputs {
-        let shown = if output.sensitive {
-            "<sensitive>".to_string()
-        } else {
-            output.value.to_string()
-        };
+        let shown =
+            if output.sensitive { "<sensitive>".to_string() } else { output.value.to_string() };
         println!("{name} = {shown}");
     }
 }

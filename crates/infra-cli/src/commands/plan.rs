@@ -54,10 +54,7 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
     } else {
         print_plan_text(&planned.plan, &registry, work.style);
     }
-    session::report(
-        &infra_core::Diagnostics(planned.plan.warnings.clone()),
-        work.style,
-    )?;
+    session::report(&infra_core::Diagnostics(planned.plan.warnings.clone()), work.style)?;
     if let Some(out) = &args.out {
         let path = work.path(out);
         write_plan_file(
@@ -74,11 +71,7 @@ pub async fn run(work: &Workdir, args: &PlanArgs, sources: &[VariableSource]) ->
         eprintln!("AWS requests: {}", aws.requests.count());
         eprintln!("{}", infra_state::written::summary());
     }
-    Ok(if args.detailed_exitcode && planned.plan.has_changes() {
-        Exit::Changes
-    } else {
-        Exit::Ok
-    })
+    Ok(if args.detailed_exitcode && planned.plan.has_changes() { Exit::Changes } else { Exit::Ok })
 }
 
 /// `-generate-config-out=FILE`: for every `import` target without a `resource` block, reads
@@ -137,10 +130,7 @@ async fn generate_config(
     }
     if generated > 0 {
         fs::write(out, text).with_context(|| format!("writing {}", out.display()))?;
-        eprintln!(
-            "Generated configuration for {generated} import target(s) in {}.",
-            out.display()
-        );
+        eprintln!("Generated configuration for {generated} import target(s) in {}.", out.display());
     }
     Ok(())
 }
@@ -150,10 +140,7 @@ pub fn progress(work: &Workdir, json: bool) -> Box<dyn Observer> {
     if json {
         Box::new(crate::json_ui::JsonProgress)
     } else {
-        Box::new(Progress {
-            style: work.style,
-            show_refresh: false,
-        })
+        Box::new(Progress { style: work.style, show_refresh: false })
     }
 }
 
@@ -233,20 +220,15 @@ pub async fn make_plan(
     // them at their new addresses; apply repeats the moves on the persisted state.
     let mut moved_state = state.clone();
     let moved = move_objects(&mut moved_state, config, destroy, style)?;
-    let Refreshed {
-        state: mut refreshed,
-        drift,
-        deleted,
-    } = refresh_unless_skipped(moved_state, args.refresh, registry, observer, style).await?;
+    let Refreshed { state: mut refreshed, drift, deleted } =
+        refresh_unless_skipped(moved_state, args.refresh, registry, observer, style).await?;
     let imported = if destroy {
         Vec::new()
     } else {
         read_imports(config, evaluator, &refreshed, registry, observer, style).await?
     };
     for (target, object) in &imported {
-        refreshed
-            .resources
-            .insert(target.to.clone(), object.clone());
+        refreshed.resources.insert(target.to.clone(), object.clone());
     }
     let dependencies = check(evaluator.dependencies(), style)?;
     let order = check(planner::resource_order(config, &dependencies), style)?;
@@ -284,12 +266,7 @@ pub async fn make_plan(
         workspace: work.workspace.clone(),
     };
     plan.variables = variables;
-    Ok(Planned {
-        plan,
-        state,
-        refreshed,
-        data,
-    })
+    Ok(Planned { plan, state, refreshed, data })
 }
 
 /// The persisted state, upgraded to the current schemas, with missing blue/green records
@@ -301,10 +278,7 @@ async fn read_recovered_state(
     style: Style,
 ) -> Result<State> {
     let mut state = session::read_state(backend)?;
-    check(
-        infra_engine::upgrade::upgrade_state(&mut state, registry),
-        style,
-    )?;
+    check(infra_engine::upgrade::upgrade_state(&mut state, registry), style)?;
     let rederived = infra_engine::executor::rederive_missing_deployments(registry, &mut state)
         .await
         .map_err(|error| anyhow::anyhow!("{error}"))?;
@@ -350,16 +324,9 @@ async fn refresh_unless_skipped(
     style: Style,
 ) -> Result<Refreshed> {
     if !refresh {
-        return Ok(Refreshed {
-            state,
-            drift: vec![],
-            deleted: BTreeSet::new(),
-        });
+        return Ok(Refreshed { state, drift: vec![], deleted: BTreeSet::new() });
     }
-    check(
-        infra_engine::refresh::refresh(&state, registry, observer, None).await,
-        style,
-    )
+    check(infra_engine::refresh::refresh(&state, registry, observer, None).await, style)
 }
 
 /// The objects the `import` blocks name, read from AWS; every target must have a `resource`
@@ -402,18 +369,12 @@ fn plan_options(work: &Workdir, args: &PlanArgs, destroy: bool) -> Result<PlanOp
     Ok(PlanOptions {
         destroy,
         targets: check(
-            parse_addresses(
-                "-target",
-                &with_file(work, &args.target, &args.target_file)?,
-            ),
+            parse_addresses("-target", &with_file(work, &args.target, &args.target_file)?),
             style,
         )?,
         replace: check(parse_addresses("-replace", &args.replace), style)?,
         excludes: check(
-            parse_addresses(
-                "-exclude",
-                &with_file(work, &args.exclude, &args.exclude_file)?,
-            ),
+            parse_addresses("-exclude", &with_file(work, &args.exclude, &args.exclude_file)?),
             style,
         )?,
     })
@@ -465,10 +426,8 @@ fn parse_addresses(flag: &str, texts: &[String]) -> Result<Vec<Address>, Diagnos
     for text in texts {
         match text.parse::<Address>() {
             Ok(address) => addresses.push(address),
-            Err(error) => diagnostics.push(Diagnostic::error(
-                format!("Invalid {flag} address"),
-                error.to_string(),
-            )),
+            Err(error) => diagnostics
+                .push(Diagnostic::error(format!("Invalid {flag} address"), error.to_string())),
         }
     }
     diagnostics.into_result(addresses)

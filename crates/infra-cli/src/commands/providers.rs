@@ -14,9 +14,7 @@ use crate::Exit;
 pub fn run(command: ProvidersCommand) -> Result<Exit> {
     let ProvidersCommand::Schema { json } = command;
     if !json {
-        return Err(anyhow!(
-            "The `infra providers schema` command requires the `-json` flag."
-        ));
+        return Err(anyhow!("The `infra providers schema` command requires the `-json` flag."));
     }
     let (_, registry) = session::provider(ProviderSettings::default());
     let mut providers: BTreeMap<String, serde_json::Map<String, serde_json::Value>> =
@@ -24,9 +22,7 @@ pub fn run(command: ProvidersCommand) -> Result<Exit> {
     let mut add = |kind: &str, name: &str, schema: serde_json::Value| {
         let source = infra_core::resource::provider_source(name);
         let entry = providers.entry(source).or_default();
-        let group = entry
-            .entry(kind.to_string())
-            .or_insert_with(|| serde_json::json!({}));
+        let group = entry.entry(kind.to_string()).or_insert_with(|| serde_json::json!({}));
         group[name] = schema;
     };
     for name in registry.resource_names() {
@@ -41,11 +37,7 @@ pub fn run(command: ProvidersCommand) -> Result<Exit> {
     }
     for name in registry.ephemeral_resource_names() {
         if let Some(schema) = registry.schema(Mode::Ephemeral, name) {
-            add(
-                "ephemeral_resource_schemas",
-                name,
-                schema.to_terraform_json(),
-            );
+            add("ephemeral_resource_schemas", name, schema.to_terraform_json());
         }
     }
     let document = serde_json::json!({

@@ -45,9 +45,7 @@ pub async fn run(work: &Workdir, args: &ShowArgs) -> Result<Exit> {
             .collect();
         let document = ShowState {
             format_version: "1.0",
-            values: StateValues {
-                root_module: Module { resources },
-            },
+            values: StateValues { root_module: Module { resources } },
         };
         println!("{}", crate::state_json::to_go_json(&document)?);
         return Ok(Exit::Ok);
@@ -59,13 +57,7 @@ pub async fn run(work: &Workdir, args: &ShowArgs) -> Result<Exit> {
     let resources: Vec<(String, String, infra_core::Value)> = state
         .resources
         .iter()
-        .map(|(address, r)| {
-            (
-                address.to_string(),
-                r.resource_type.clone(),
-                r.value.clone(),
-            )
-        })
+        .map(|(address, r)| (address.to_string(), r.resource_type.clone(), r.value.clone()))
         .collect();
     print!("{}", infra_render::state_text(&resources, work.style));
     Ok(Exit::Ok)

@@ -30,16 +30,10 @@ pub async fn run(work: &Workdir, command: StateCommand) -> Result<Exit> {
                 println!("{address}");
             }
         }
-        StateCommand::Show {
-            state: args,
-            json: true,
-            address,
-        } => return show_json(work, &args, &address),
-        StateCommand::Show {
-            state: args,
-            json: false,
-            address,
-        } => {
+        StateCommand::Show { state: args, json: true, address } => {
+            return show_json(work, &args, &address)
+        }
+        StateCommand::Show { state: args, json: false, address } => {
             let address: Address = address.parse()?;
             let state = session::read_state(open(work, &args)?.as_ref())?;
             let resource = state
@@ -57,22 +51,15 @@ pub async fn run(work: &Workdir, command: StateCommand) -> Result<Exit> {
                 )
             );
         }
-        StateCommand::Rm {
-            state: args,
-            addresses,
-        } => {
+        StateCommand::Rm { state: args, addresses } => {
             let backend = open(work, &args)?;
             let _lock = session::lock(backend.as_ref(), &args, "OperationTypeStateRm")?;
             let mut state = session::read_state(backend.as_ref())?;
             let mut removed = 0;
             for text in addresses {
                 let address: Address = text.parse()?;
-                let matching: Vec<Address> = state
-                    .resources
-                    .keys()
-                    .filter(|a| address.contains(a))
-                    .cloned()
-                    .collect();
+                let matching: Vec<Address> =
+                    state.resources.keys().filter(|a| address.contains(a)).cloned().collect();
                 if matching.is_empty() {
                     return Err(anyhow!(
                         "No instance found for the given address: {address}; nothing was removed"
@@ -88,12 +75,7 @@ pub async fn run(work: &Workdir, command: StateCommand) -> Result<Exit> {
             backend.write(&state)?;
             println!("Successfully removed {removed} resource instance(s).");
         }
-        StateCommand::Mv {
-            state: args,
-            dry_run,
-            source,
-            destination,
-        } => {
+        StateCommand::Mv { state: args, dry_run, source, destination } => {
             let from: AddressPattern = source.parse()?;
             let to: AddressPattern = destination.parse()?;
             let backend = open(work, &args)?;
@@ -123,16 +105,9 @@ pub async fn run(work: &Workdir, command: StateCommand) -> Result<Exit> {
         }
         StateCommand::Pull(args) => {
             let state = session::read_state(open(work, &args)?.as_ref())?;
-            println!(
-                "{}",
-                String::from_utf8_lossy(&infra_state::format::encode(&state))
-            );
+            println!("{}", String::from_utf8_lossy(&infra_state::format::encode(&state)));
         }
-        StateCommand::Push {
-            state: args,
-            force,
-            file,
-        } => {
+        StateCommand::Push { state: args, force, file } => {
             let (state_settings, backend) = open_with_settings(work, &args)?;
             let _lock = session::lock(backend.as_ref(), &args, "OperationTypeStatePush")?;
             let path = work.path(&file);
@@ -175,9 +150,7 @@ fn show_json(work: &Workdir, args: &StateArgs, text: &str) -> Result<Exit> {
     let Ok(address) = text.parse::<Address>() else {
         return print_state_show_json(
             crate::state_json::Resource::default(),
-            Some(format!(
-                "Error parsing instance address: {text}\n\n{REFERENCE_ONE_INSTANCE}"
-            )),
+            Some(format!("Error parsing instance address: {text}\n\n{REFERENCE_ONE_INSTANCE}")),
         );
     };
     let Some(state) = backend.read()? else {
@@ -189,16 +162,11 @@ fn show_json(work: &Workdir, args: &StateArgs, text: &str) -> Result<Exit> {
     let Some(object) = state.get(&address) else {
         return print_state_show_json(
             crate::state_json::Resource::default(),
-            Some(format!(
-                "No instance found for the given address!\n\n{REFERENCE_ONE_INSTANCE}"
-            )),
+            Some(format!("No instance found for the given address!\n\n{REFERENCE_ONE_INSTANCE}")),
         );
     };
     let registry = crate::state_json::schemas();
-    print_state_show_json(
-        crate::state_json::resource(&address, object, &registry),
-        None,
-    )
+    print_state_show_json(crate::state_json::resource(&address, object, &registry), None)
 }
 
 /// Terraform's `errNoInstanceFound` and `errParsingAddress` after their first line.
@@ -238,11 +206,7 @@ fn print_state_show_json(
         resource,
         diagnostics: error
             .into_iter()
-            .map(|summary| Diagnostic {
-                severity: "error",
-                summary,
-                detail: String::new(),
-            })
+            .map(|summary| Diagnostic { severity: "error", summary, detail: String::new() })
             .collect(),
     };
     println!("{}", crate::state_json::to_go_json_indent(&output)?);

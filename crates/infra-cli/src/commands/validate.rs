@@ -18,18 +18,10 @@ pub fn run(work: &Workdir, args: &ValidateArgs, sources: &[VariableSource]) -> R
     let diagnostics = problems(work, sources)?;
     if args.json {
         println!("{:#}", validate_json(work, &diagnostics));
-        return if diagnostics.has_errors() {
-            Err(Reported.into())
-        } else {
-            Ok(Exit::Ok)
-        };
+        return if diagnostics.has_errors() { Err(Reported.into()) } else { Ok(Exit::Ok) };
     }
     session::report(&diagnostics, work.style)?;
-    println!(
-        "{}",
-        work.style
-            .bold_green("Success! The configuration is valid.")
-    );
+    println!("{}", work.style.bold_green("Success! The configuration is valid."));
     Ok(Exit::Ok)
 }
 
@@ -102,10 +94,7 @@ fn problems_of(work: &Workdir, config: &infra_config::Config) -> Diagnostics {
 
 /// Terraform's `validate -json` document (format version 1.0).
 fn validate_json(work: &Workdir, diagnostics: &Diagnostics) -> Json {
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
     json!({
         "format_version": "1.0",
         "valid": errors == 0,

@@ -29,12 +29,8 @@ fn stringify(value: Value) -> Value {
 
 /// Terraform's type unification for primitive elements: strings win.
 fn unify(items: Vec<Value>) -> Vec<Value> {
-    let strings = items
-        .iter()
-        .any(|i| matches!(i.unmarked(), Value::String(_)));
-    let others = items
-        .iter()
-        .any(|i| matches!(i.unmarked(), Value::Number(_) | Value::Bool(_)));
+    let strings = items.iter().any(|i| matches!(i.unmarked(), Value::String(_)));
+    let others = items.iter().any(|i| matches!(i.unmarked(), Value::Number(_) | Value::Bool(_)));
     if strings && others {
         items.into_iter().map(stringify).collect()
     } else {
@@ -56,12 +52,7 @@ fn unified_sets(a: &[Value]) -> Result<Option<Vec<Vec<Value>>>, FunctionError> {
         return Ok(None);
     }
     let mut all = unify(all).into_iter();
-    Ok(Some(
-        lengths
-            .iter()
-            .map(|n| all.by_ref().take(*n).collect())
-            .collect(),
-    ))
+    Ok(Some(lengths.iter().map(|n| all.by_ref().take(*n).collect()).collect()))
 }
 
 /// `setunion(sets...)`.
@@ -76,16 +67,12 @@ pub(super) fn setunion(a: &[Value]) -> FnResult {
 
 /// `setintersection(sets...)`.
 pub(super) fn setintersection(a: &[Value]) -> FnResult {
-    filter_first_set(a, |others, item| {
-        others.iter().all(|set| set.contains(item))
-    })
+    filter_first_set(a, |others, item| others.iter().all(|set| set.contains(item)))
 }
 
 /// `setsubtract(a, b)`.
 pub(super) fn setsubtract(a: &[Value]) -> FnResult {
-    filter_first_set(a, |others, item| {
-        !others.iter().any(|set| set.contains(item))
-    })
+    filter_first_set(a, |others, item| !others.iter().any(|set| set.contains(item)))
 }
 
 /// The elements of the first set that `keep` keeps, given the other sets (all unmarked).
@@ -95,10 +82,8 @@ fn filter_first_set(a: &[Value], keep: fn(&[Vec<Value>], &Value) -> bool) -> FnR
     };
     let mut first = std::mem::take(&mut sets[0]);
     sort_set(&mut first);
-    let others: Vec<Vec<Value>> = sets[1..]
-        .iter()
-        .map(|set| set.iter().map(Value::unmark_deep).collect())
-        .collect();
+    let others: Vec<Vec<Value>> =
+        sets[1..].iter().map(|set| set.iter().map(Value::unmark_deep).collect()).collect();
     first.retain(|item| keep(&others, &item.unmark_deep()));
     sort_set(&mut first);
     Ok(Value::List(first))
@@ -123,13 +108,7 @@ pub(super) fn setproduct(a: &[Value]) -> FnResult {
     let mut out = Vec::with_capacity(total);
     let mut positions = vec![0usize; lists.len()];
     for _ in 0..total {
-        out.push(Value::List(
-            positions
-                .iter()
-                .zip(&lists)
-                .map(|(p, l)| l[*p].clone())
-                .collect(),
-        ));
+        out.push(Value::List(positions.iter().zip(&lists).map(|(p, l)| l[*p].clone()).collect()));
         for (position, l) in positions.iter_mut().zip(&lists).rev() {
             *position += 1;
             if *position < l.len() {
@@ -154,12 +133,7 @@ pub(super) fn chunklist(a: &[Value]) -> FnResult {
     if size == 0 {
         return Ok(Value::List(vec![Value::List(items)]));
     }
-    Ok(Value::List(
-        items
-            .chunks(size)
-            .map(|chunk| Value::List(chunk.to_vec()))
-            .collect(),
-    ))
+    Ok(Value::List(items.chunks(size).map(|chunk| Value::List(chunk.to_vec())).collect()))
 }
 
 /// `transpose(map)`: a map of lists of strings turned inside out, each list sorted.
@@ -170,9 +144,7 @@ pub(super) fn transpose(a: &[Value]) -> FnResult {
         let items = match value {
             Value::List(items) => items,
             Value::Null => {
-                return Err(FunctionError::Failed(
-                    "input must not contain null list".into(),
-                ))
+                return Err(FunctionError::Failed("input must not contain null list".into()))
             }
             _ => return Err(arg_error(0, "input must be a map of lists of strings")),
         };
@@ -193,10 +165,7 @@ pub(super) fn transpose(a: &[Value]) -> FnResult {
         out.into_iter()
             .map(|(k, mut keys)| {
                 keys.sort();
-                (
-                    k,
-                    Value::List(keys.into_iter().map(Value::String).collect()),
-                )
+                (k, Value::List(keys.into_iter().map(Value::String).collect()))
             })
             .collect(),
     ))
@@ -209,9 +178,7 @@ pub(super) fn matchkeys(a: &[Value]) -> FnResult {
     let keys = list(a, 1)?;
     let search = list(a, 2)?;
     if values.len() != keys.len() {
-        return Err(FunctionError::Failed(
-            "length of keys and values should be equal".into(),
-        ));
+        return Err(FunctionError::Failed("length of keys and values should be equal".into()));
     }
     if search.is_empty() {
         return Ok(Value::List(vec![]));
@@ -312,9 +279,7 @@ fn first_present(a: &[Value]) -> FnResult {
         }
     }
     if (collections && (strings || numbers || bools)) || (!strings && numbers && bools) {
-        return Err(FunctionError::Failed(
-            "all arguments must have the same type".into(),
-        ));
+        return Err(FunctionError::Failed("all arguments must have the same type".into()));
     }
     let as_string = strings && (numbers || bools);
     for arg in a {
@@ -328,9 +293,7 @@ fn first_present(a: &[Value]) -> FnResult {
             _ => return Ok(arg.clone()),
         }
     }
-    Err(FunctionError::Failed(
-        "no non-null, non-empty-string arguments".into(),
-    ))
+    Err(FunctionError::Failed("no non-null, non-empty-string arguments".into()))
 }
 
 /// `coalescelist(lists...)`: the first non-empty list.
@@ -340,10 +303,7 @@ pub(super) fn coalescelist(a: &[Value]) -> FnResult {
             Value::List(items) if !items.is_empty() => return Ok(arg.clone()),
             Value::List(_) | Value::Null => {}
             other => {
-                return Err(arg_error(
-                    i,
-                    format!("a list is required, got {}", other.describe()),
-                ))
+                return Err(arg_error(i, format!("a list is required, got {}", other.describe())))
             }
         }
     }
@@ -356,12 +316,7 @@ pub(super) fn compact(a: &[Value]) -> FnResult {
     if items.iter().any(Value::is_unknown) {
         return Ok(Value::Unknown);
     }
-    Ok(Value::List(
-        items
-            .into_iter()
-            .filter(|v| !v.is_null() && v.as_str() != Some(""))
-            .collect(),
-    ))
+    Ok(Value::List(items.into_iter().filter(|v| !v.is_null() && v.as_str() != Some("")).collect()))
 }
 
 pub(super) fn concat(a: &[Value]) -> FnResult {
@@ -425,9 +380,7 @@ pub(super) fn element(a: &[Value]) -> FnResult {
     let items = list(a, 0)?;
     let index = integer(a, 1)?;
     if items.is_empty() {
-        return Err(FunctionError::Failed(
-            "cannot use element function with an empty list".into(),
-        ));
+        return Err(FunctionError::Failed("cannot use element function with an empty list".into()));
     }
     let length = i64::try_from(items.len()).unwrap_or(i64::MAX);
     let wrapped = usize::try_from(index.rem_euclid(length)).unwrap_or(0);
@@ -467,17 +420,12 @@ pub(super) fn index(a: &[Value]) -> FnResult {
     let needle = a[1].unmark_deep();
     match items.iter().position(|item| item.unmark_deep() == needle) {
         Some(i) => Ok(mark_if(Value::Number(i as f64), sensitive)),
-        None => Err(arg_error(
-            1,
-            format!("{} is not in the list", needle.describe()),
-        )),
+        None => Err(arg_error(1, format!("{} is not in the list", needle.describe()))),
     }
 }
 
 pub(super) fn keys(a: &[Value]) -> FnResult {
-    Ok(Value::List(
-        map(a, 0)?.into_keys().map(Value::String).collect(),
-    ))
+    Ok(Value::List(map(a, 0)?.into_keys().map(Value::String).collect()))
 }
 
 /// `length`: of a collection, or of a string in user-perceived characters.
@@ -488,10 +436,7 @@ pub(super) fn length(a: &[Value]) -> FnResult {
         Value::String(s) => Ok(Value::Number(graphemes(s).len() as f64)),
         other => Err(arg_error(
             0,
-            format!(
-                "a collection or string is required, got {}",
-                other.describe()
-            ),
+            format!("a collection or string is required, got {}", other.describe()),
         )),
     }
 }
@@ -504,9 +449,7 @@ pub(super) fn lookup(a: &[Value]) -> FnResult {
         Some(v) => Ok(v.clone()),
         None => match a.get(2) {
             Some(default) => Ok(default.clone()),
-            None => Err(FunctionError::Failed(format!(
-                "lookup failed to find key {key:?}"
-            ))),
+            None => Err(FunctionError::Failed(format!("lookup failed to find key {key:?}"))),
         },
     }
 }
@@ -535,10 +478,9 @@ pub(super) fn one(a: &[Value]) -> FnResult {
     match items.len() {
         0 => Ok(Value::Null),
         1 => Ok(items.into_iter().next().unwrap_or_default()),
-        n => Err(arg_error(
-            0,
-            format!("must be a list with at most one element, got {n} elements"),
-        )),
+        n => {
+            Err(arg_error(0, format!("must be a list with at most one element, got {n} elements")))
+        }
     }
 }
 
@@ -558,9 +500,7 @@ pub(super) fn range(a: &[Value]) -> FnResult {
         out.push(Value::Number(current));
         current += step;
         if out.len() > 1_048_576 {
-            return Err(FunctionError::Failed(
-                "range produces more than 1048576 elements".into(),
-            ));
+            return Err(FunctionError::Failed("range produces more than 1048576 elements".into()));
         }
     }
     Ok(Value::List(out))
@@ -580,10 +520,7 @@ pub(super) fn slice(a: &[Value]) -> FnResult {
     if start < 0 || end < start || end as usize > items.len() {
         return Err(arg_error(
             2,
-            format!(
-                "slice bounds {start}..{end} are outside a list of {} elements",
-                items.len()
-            ),
+            format!("slice bounds {start}..{end} are outside a list of {} elements", items.len()),
         ));
     }
     Ok(Value::List(items[start as usize..end as usize].to_vec()))
@@ -599,9 +536,7 @@ pub(super) fn sort(a: &[Value]) -> FnResult {
         );
     }
     strings.sort();
-    Ok(Value::List(
-        strings.into_iter().map(Value::String).collect(),
-    ))
+    Ok(Value::List(strings.into_iter().map(Value::String).collect()))
 }
 
 /// `sum(list)` of numbers, which must not be empty.
@@ -617,9 +552,7 @@ pub(super) fn sum(a: &[Value]) -> FnResult {
             .ok_or_else(|| arg_error(0, "argument must be list, set, or tuple of number values"))?;
     }
     if total.is_nan() {
-        return Err(FunctionError::Failed(
-            "can't compute sum of opposing infinities".into(),
-        ));
+        return Err(FunctionError::Failed("can't compute sum of opposing infinities".into()));
     }
     Ok(Value::Number(total))
 }
@@ -633,10 +566,7 @@ pub(super) fn zipmap(a: &[Value]) -> FnResult {
     let keys = list(a, 0)?;
     let values = list(a, 1)?;
     if keys.len() != values.len() {
-        return Err(arg_error(
-            1,
-            format!("{} keys but {} values", keys.len(), values.len()),
-        ));
+        return Err(arg_error(1, format!("{} keys but {} values", keys.len(), values.len())));
     }
     let mut out = BTreeMap::new();
     for (k, v) in keys.iter().zip(values) {
@@ -706,10 +636,7 @@ mod tests {
             list(&["3", "jane"])
         );
         assert_eq!(ok("setintersection([\"a\", \"a\"])"), list(&["a"]));
-        assert_eq!(
-            ok("setsubtract([\"a\", \"b\", \"c\"], [\"a\", \"c\"])"),
-            list(&["b"])
-        );
+        assert_eq!(ok("setsubtract([\"a\", \"b\", \"c\"], [\"a\", \"c\"])"), list(&["b"]));
         assert_eq!(
             ok("setunion(setsubtract([\"a\", \"b\", \"c\"], [\"a\", \"c\", \"d\"]), setsubtract([\"a\", \"c\", \"d\"], [\"a\", \"b\", \"c\"]))"),
             list(&["b", "d"])
@@ -747,17 +674,10 @@ mod tests {
     fn transpose_like_terraform_docs() {
         assert_eq!(
             ok("transpose({\"a\" = [\"1\", \"2\"], \"b\" = [\"2\", \"3\"]})"),
-            Value::map([
-                ("1", list(&["a"])),
-                ("2", list(&["a", "b"])),
-                ("3", list(&["b"])),
-            ])
+            Value::map([("1", list(&["a"])), ("2", list(&["a", "b"])), ("3", list(&["b"])),])
         );
         assert_eq!(ok("transpose({})"), Value::Map(Default::default()));
-        assert_eq!(
-            ok("transpose({a = [1]})"),
-            Value::map([("1", list(&["a"]))])
-        );
+        assert_eq!(ok("transpose({a = [1]})"), Value::map([("1", list(&["a"]))]));
         assert!(err("transpose({a = null})").contains("input must not contain null list"));
         assert!(err("transpose({a = [null]})").contains("input list must not contain null string"));
         assert!(err("transpose({a = \"x\"})").contains("map of lists of strings"));
@@ -769,10 +689,7 @@ mod tests {
             ok("matchkeys([\"i-123\", \"i-abc\", \"i-def\"], [\"us-west\", \"us-east\", \"us-east\"], [\"us-east\"])"),
             list(&["i-abc", "i-def"])
         );
-        assert_eq!(
-            ok("matchkeys([\"a\", \"b\"], [1, 2], [\"2\"])"),
-            list(&["b"])
-        );
+        assert_eq!(ok("matchkeys([\"a\", \"b\"], [1, 2], [\"2\"])"), list(&["b"]));
         assert_eq!(ok("matchkeys([\"a\"], [\"k\"], [])"), Value::List(vec![]));
         assert!(err("matchkeys([\"a\"], [], [\"k\"])")
             .contains("length of keys and values should be equal"));

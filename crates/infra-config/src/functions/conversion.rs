@@ -28,9 +28,7 @@ pub(super) fn r#try(ctx: &mut Ctx, call: &Call) -> EvalResult {
     let detail = last.map(|e| e.detail).unwrap_or_default();
     Err(call.fail(
         ctx,
-        &FunctionError::Failed(format!(
-            "no expression succeeded; the last error was: {detail}"
-        )),
+        &FunctionError::Failed(format!("no expression succeeded; the last error was: {detail}")),
     ))
 }
 
@@ -47,22 +45,12 @@ pub(super) fn convert(ctx: &mut Ctx, call: &Call) -> EvalResult {
         ));
     };
     let constraint = TypeConstraint::parse(constraint).map_err(|problem| {
-        ctx.fail(
-            "Invalid type specification",
-            problem,
-            call.spans.get(1).cloned().flatten(),
-        )
+        ctx.fail("Invalid type specification", problem, call.spans.get(1).cloned().flatten())
     })?;
     let value = ctx.eval(value)?;
-    constraint.convert(value).map_err(|problem| {
-        call.fail(
-            ctx,
-            &FunctionError::Argument {
-                index: 0,
-                message: problem,
-            },
-        )
-    })
+    constraint
+        .convert(value)
+        .map_err(|problem| call.fail(ctx, &FunctionError::Argument { index: 0, message: problem }))
 }
 
 /// `can(expression)`: whether the expression evaluates without an error (unknown when its
@@ -88,10 +76,7 @@ pub(super) fn null_ephemeral_argument(ctx: &mut Ctx, call: &Call) -> Option<Eval
     let [expr] = call.exprs.as_slice() else {
         return None;
     };
-    Some(
-        ctx.eval(expr)
-            .map(|value| null_ephemeral_parts(ctx, expr, value)),
-    )
+    Some(ctx.eval(expr).map(|value| null_ephemeral_parts(ctx, expr, value)))
 }
 
 /// `value`, the result of `expr`, with the parts that read an ephemeral value made null: an
@@ -111,10 +96,9 @@ fn null_ephemeral_parts(ctx: &mut Ctx, expr: &hcl_edit::expr::Expression, value:
             for (key, item) in object.iter() {
                 let name = match key {
                     ObjectKey::Ident(ident) => Some(ident.value().as_str().to_string()),
-                    ObjectKey::Expression(key) => ctx
-                        .eval(key)
-                        .ok()
-                        .and_then(|k| k.unmark().0.as_str().map(str::to_string)),
+                    ObjectKey::Expression(key) => {
+                        ctx.eval(key).ok().and_then(|k| k.unmark().0.as_str().map(str::to_string))
+                    }
                 };
                 match name.and_then(|name| map.get_mut(&name)) {
                     Some(slot) => {
@@ -189,20 +173,14 @@ pub(super) fn tobool(a: &[Value]) -> FnResult {
 pub(super) fn tolist(a: &[Value]) -> FnResult {
     match &a[0] {
         Value::List(_) | Value::Null => Ok(a[0].clone()),
-        other => Err(arg_error(
-            0,
-            format!("cannot convert {} to a list", other.describe()),
-        )),
+        other => Err(arg_error(0, format!("cannot convert {} to a list", other.describe()))),
     }
 }
 
 pub(super) fn tomap(a: &[Value]) -> FnResult {
     match &a[0] {
         Value::Map(_) | Value::Null => Ok(a[0].clone()),
-        other => Err(arg_error(
-            0,
-            format!("cannot convert {} to a map", other.describe()),
-        )),
+        other => Err(arg_error(0, format!("cannot convert {} to a map", other.describe()))),
     }
 }
 
@@ -210,10 +188,7 @@ pub(super) fn tonumber(a: &[Value]) -> FnResult {
     match &a[0] {
         Value::Null => Ok(Value::Null),
         other => Ok(Value::Number(other.as_f64().ok_or_else(|| {
-            arg_error(
-                0,
-                format!("cannot convert {} to a number", other.describe()),
-            )
+            arg_error(0, format!("cannot convert {} to a number", other.describe()))
         })?)),
     }
 }
@@ -235,10 +210,7 @@ pub(super) fn tostring(a: &[Value]) -> FnResult {
     match &a[0] {
         Value::Null => Ok(Value::Null),
         other => Ok(Value::String(to_string_value(other).ok_or_else(|| {
-            arg_error(
-                0,
-                format!("cannot convert {} to a string", other.describe()),
-            )
+            arg_error(0, format!("cannot convert {} to a string", other.describe()))
         })?)),
     }
 }

@@ -68,10 +68,7 @@ const INVALID: &str = "not a valid RFC3339 timestamp";
 fn two_digits(text: &str) -> Option<(u32, &str)> {
     let bytes = text.as_bytes();
     if bytes.len() >= 2 && bytes[0].is_ascii_digit() && bytes[1].is_ascii_digit() {
-        Some((
-            u32::from(bytes[0] - b'0') * 10 + u32::from(bytes[1] - b'0'),
-            &text[2..],
-        ))
+        Some((u32::from(bytes[0] - b'0') * 10 + u32::from(bytes[1] - b'0'), &text[2..]))
     } else {
         None
     }
@@ -114,15 +111,9 @@ fn separator(rest: &str, literal: char) -> Result<&str, String> {
     Err(if literal == 'T' {
         format!("{INVALID}: missing required time introducer 'T'")
     } else if rest.is_empty() {
-        format!(
-            "{INVALID}: end of string where {:?} is expected",
-            literal.to_string()
-        )
+        format!("{INVALID}: end of string where {:?} is expected", literal.to_string())
     } else {
-        format!(
-            "{INVALID}: found {rest:?} where {:?} is expected",
-            literal.to_string()
-        )
+        format!("{INVALID}: found {rest:?} where {:?} is expected", literal.to_string())
     })
 }
 
@@ -171,13 +162,7 @@ pub(super) fn parse_rfc3339(text: &str) -> Result<OffsetDateTime, String> {
     }
     if rest.starts_with('.') && fraction_digits(rest) > 0 {
         let digits = fraction_digits(rest);
-        for (i, b) in rest
-            .bytes()
-            .skip(1)
-            .take(9)
-            .take_while(u8::is_ascii_digit)
-            .enumerate()
-        {
+        for (i, b) in rest.bytes().skip(1).take(9).take_while(u8::is_ascii_digit).enumerate() {
             nanosecond += u32::from(b - b'0') * 10u32.pow(8 - i as u32);
         }
         rest = &rest[1 + digits..];
@@ -186,9 +171,7 @@ pub(super) fn parse_rfc3339(text: &str) -> Result<OffsetDateTime, String> {
         rest = after;
         0
     } else {
-        let zone = rest
-            .get(..6)
-            .ok_or_else(|| cannot_use("UTC offset", rest))?;
+        let zone = rest.get(..6).ok_or_else(|| cannot_use("UTC offset", rest))?;
         let sign = match zone.as_bytes()[0] {
             b'+' => 1,
             b'-' => -1,
@@ -231,15 +214,8 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
-const WEEKDAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
+const WEEKDAYS: [&str; 7] =
+    ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
 /// `formatdate(spec, timestamp)`. The spec is read as Terraform reads it: runs of one
 /// ASCII letter are verbs, `'...'` is literal text (`''` is a quote), anything else is copied.
@@ -291,10 +267,8 @@ pub(super) fn formatdate(a: &[Value]) -> FnResult {
             out.push_str(&format_verb(verb, t).map_err(|e| arg_error(0, e))?);
             i += run;
         } else {
-            let run = bytes[i..]
-                .iter()
-                .take_while(|b| **b != b'\'' && !b.is_ascii_alphabetic())
-                .count();
+            let run =
+                bytes[i..].iter().take_while(|b| **b != b'\'' && !b.is_ascii_alphabetic()).count();
             out.push_str(&spec[i..i + run]);
             i += run;
         }
@@ -404,9 +378,7 @@ pub(crate) fn parse_duration(text: &str) -> Result<i64, String> {
         if digits == 0 && fraction_digits == 0 {
             return Err(invalid());
         }
-        let unit_length = rest
-            .find(|c: char| c == '.' || c.is_ascii_digit())
-            .unwrap_or(rest.len());
+        let unit_length = rest.find(|c: char| c == '.' || c.is_ascii_digit()).unwrap_or(rest.len());
         if unit_length == 0 {
             return Err(format!("time: missing unit in duration {text:?}"));
         }
@@ -419,11 +391,7 @@ pub(crate) fn parse_duration(text: &str) -> Result<i64, String> {
             "s" => 1_000_000_000,
             "m" => 60_000_000_000,
             "h" => 3_600_000_000_000,
-            _ => {
-                return Err(format!(
-                    "time: unknown unit {unit_text:?} in duration {text:?}"
-                ))
-            }
+            _ => return Err(format!("time: unknown unit {unit_text:?} in duration {text:?}")),
         };
         if whole > MAX / unit {
             return Err(invalid());
@@ -435,10 +403,7 @@ pub(crate) fn parse_duration(text: &str) -> Result<i64, String> {
                 return Err(invalid());
             }
         }
-        total = total
-            .checked_add(value)
-            .filter(|t| *t <= MAX)
-            .ok_or_else(invalid)?;
+        total = total.checked_add(value).filter(|t| *t <= MAX).ok_or_else(invalid)?;
     }
     if negative {
         Ok(0i64.wrapping_sub_unsigned(total))
@@ -479,11 +444,7 @@ mod tests {
     #[test]
     fn formatdate_like_terraform_docs() {
         let cases = [
-            (
-                "DD MMM YYYY hh:mm ZZZ",
-                "2018-01-02T23:12:01Z",
-                "02 Jan 2018 23:12 UTC",
-            ),
+            ("DD MMM YYYY hh:mm ZZZ", "2018-01-02T23:12:01Z", "02 Jan 2018 23:12 UTC"),
             (
                 "EEEE, DD-MMM-YY hh:mm:ss ZZZ",
                 "2018-01-02T23:12:01Z",
@@ -508,21 +469,9 @@ mod tests {
             ("MMMM", "2006-01-02T15:04:05Z", "January"),
             ("EEEE", "2006-01-02T15:04:05Z", "Monday"),
             ("aa", "2006-01-02T15:04:05Z", "pm"),
-            (
-                "YYYY-MM-DD'T'hh:mm:ssZ",
-                "2006-01-02T15:04:05Z",
-                "2006-01-02T15:04:05Z",
-            ),
-            (
-                "YYYY-MM-DD'T'hh:mm:ssZ",
-                "2022-03-01T00:23:45+01:00",
-                "2022-03-01T00:23:45+01:00",
-            ),
-            (
-                "YYYY-MM-DD'T'hh:mm:ssZ",
-                "2022-03-01T00:23:45+00:00",
-                "2022-03-01T00:23:45Z",
-            ),
+            ("YYYY-MM-DD'T'hh:mm:ssZ", "2006-01-02T15:04:05Z", "2006-01-02T15:04:05Z"),
+            ("YYYY-MM-DD'T'hh:mm:ssZ", "2022-03-01T00:23:45+01:00", "2022-03-01T00:23:45+01:00"),
+            ("YYYY-MM-DD'T'hh:mm:ssZ", "2022-03-01T00:23:45+00:00", "2022-03-01T00:23:45Z"),
             (
                 "EEEE, DD-MMM-YY hh:mm:ss ZZZ",
                 "1900-01-01T00:00:00Z",
@@ -533,34 +482,21 @@ mod tests {
             ("YYYY→MM", "2006-01-02T03:04:05Z", "2006→01"),
         ];
         for (spec, time, want) in cases {
-            assert_eq!(
-                ok(&format!("formatdate({spec:?}, {time:?})")),
-                s(want),
-                "{spec} {time}"
-            );
+            assert_eq!(ok(&format!("formatdate({spec:?}, {time:?})")), s(want), "{spec} {time}");
         }
     }
 
     #[test]
     fn formatdate_errors() {
         let cases = [
-            (
-                "Y",
-                "invalid date format verb \"Y\": year must either be \"YY\" or \"YYYY\"",
-            ),
-            (
-                "YYYYY",
-                "invalid date format verb \"YYYYY\": year must either be \"YY\" or \"YYYY\"",
-            ),
+            ("Y", "invalid date format verb \"Y\": year must either be \"YY\" or \"YYYY\""),
+            ("YYYYY", "invalid date format verb \"YYYYY\": year must either be \"YY\" or \"YYYY\""),
             ("A", "invalid date format verb \"A\": must be \"AA\""),
             ("a", "invalid date format verb \"a\": must be \"aa\""),
             ("'blah blah", "unterminated literal '"),
             ("'", "unterminated literal '"),
             ("T", "invalid date format verb \"T\""),
-            (
-                "ZZ",
-                "invalid date format verb \"ZZ\": timezone must be Z, ZZZZ, or ZZZZZ",
-            ),
+            ("ZZ", "invalid date format verb \"ZZ\": timezone must be Z, ZZZZ, or ZZZZZ"),
         ];
         for (spec, want) in cases {
             let detail = err(&format!("formatdate({spec:?}, \"2006-01-02T15:04:05Z\")"));
@@ -578,55 +514,25 @@ mod tests {
         let cases = [
             ("", "end of string before year"),
             ("2017-01-02", "missing required time introducer 'T'"),
-            (
-                "2017-12-02t00:00:00Z",
-                "missing required time introducer 'T'",
-            ),
+            ("2017-12-02t00:00:00Z", "missing required time introducer 'T'"),
             ("2017:01:02", "found \":01:02\" where \"-\" is expected"),
             ("2017", "end of string where \"-\" is expected"),
             ("2017-01-02T", "end of string before hour"),
             ("2017-01-02T00", "end of string where \":\" is expected"),
             ("2017-01-02T00:00:00", "end of string before UTC offset"),
-            (
-                "2017-01-02T26:00:00Z",
-                "hour must be between 0 and 23 inclusive",
-            ),
-            (
-                "2017-13-02T00:00:00Z",
-                "cannot use \"-02T00:00:00Z\" as month",
-            ),
+            ("2017-01-02T26:00:00Z", "hour must be between 0 and 23 inclusive"),
+            ("2017-13-02T00:00:00Z", "cannot use \"-02T00:00:00Z\" as month"),
             ("2017-02-31T00:00:00Z", "day out of range"),
-            (
-                "\"2017-12-02T00:00:00Z\"",
-                "cannot use \"\\\"2017-12-02T00:00:00Z\\\"\" as year",
-            ),
-            (
-                "2-12-02T00:00:00Z",
-                "cannot use \"2-12-02T00:00:00Z\" as year",
-            ),
+            ("\"2017-12-02T00:00:00Z\"", "cannot use \"\\\"2017-12-02T00:00:00Z\\\"\" as year"),
+            ("2-12-02T00:00:00Z", "cannot use \"2-12-02T00:00:00Z\" as year"),
             ("2000-01-01T1:12:34Z", "hour must have exactly two digits"),
             ("2000-01-01T01:1:34Z", "minute must have exactly two digits"),
             ("2000-01-01T01:01:1Z", "cannot use \"1Z\" as second"),
-            (
-                "2000-01-01T00:00:00,000Z",
-                "cannot use \",\" as timestamp segment",
-            ),
-            (
-                "2000-01-01T00:00:00+24:00",
-                "cannot use \"+24:00\" as UTC offset",
-            ),
-            (
-                "2000-01-01T00:00:00+00:60",
-                "cannot use \"+00:60\" as UTC offset",
-            ),
-            (
-                "2000-01-01T00:00:00Zjunk",
-                "cannot use \"junk\" as timestamp segment",
-            ),
-            (
-                "2000-01-01T00:00:00+0\u{e9}:00",
-                "cannot use \"+0\u{e9}:00\" as UTC offset",
-            ),
+            ("2000-01-01T00:00:00,000Z", "cannot use \",\" as timestamp segment"),
+            ("2000-01-01T00:00:00+24:00", "cannot use \"+24:00\" as UTC offset"),
+            ("2000-01-01T00:00:00+00:60", "cannot use \"+00:60\" as UTC offset"),
+            ("2000-01-01T00:00:00Zjunk", "cannot use \"junk\" as timestamp segment"),
+            ("2000-01-01T00:00:00+0\u{e9}:00", "cannot use \"+0\u{e9}:00\" as UTC offset"),
         ];
         for (text, want) in cases {
             assert_eq!(
@@ -642,34 +548,13 @@ mod tests {
     #[test]
     fn timeadd_and_timecmp_like_terraform_docs() {
         let add = |t: &str, d: &str| ok(&format!("timeadd({t:?}, {d:?})"));
-        assert_eq!(
-            add("2024-08-16T12:45:05Z", "10m"),
-            s("2024-08-16T12:55:05Z")
-        );
-        assert_eq!(
-            add("2024-08-16T12:45:05Z", "-10m"),
-            s("2024-08-16T12:35:05Z")
-        );
-        assert_eq!(
-            add("2017-11-22T00:00:00Z", "1h30m"),
-            s("2017-11-22T01:30:00Z")
-        );
-        assert_eq!(
-            add("2017-11-22T00:00:00Z", "1.5h"),
-            s("2017-11-22T01:30:00Z")
-        );
-        assert_eq!(
-            add("2017-11-22T00:00:00Z", "-720h"),
-            s("2017-10-23T00:00:00Z")
-        );
-        assert_eq!(
-            add("2017-11-22T00:00:00+01:00", "90s"),
-            s("2017-11-22T00:01:30+01:00")
-        );
-        assert_eq!(
-            add("2017-11-22T00:00:00.75Z", "500ms"),
-            s("2017-11-22T00:00:01Z")
-        );
+        assert_eq!(add("2024-08-16T12:45:05Z", "10m"), s("2024-08-16T12:55:05Z"));
+        assert_eq!(add("2024-08-16T12:45:05Z", "-10m"), s("2024-08-16T12:35:05Z"));
+        assert_eq!(add("2017-11-22T00:00:00Z", "1h30m"), s("2017-11-22T01:30:00Z"));
+        assert_eq!(add("2017-11-22T00:00:00Z", "1.5h"), s("2017-11-22T01:30:00Z"));
+        assert_eq!(add("2017-11-22T00:00:00Z", "-720h"), s("2017-10-23T00:00:00Z"));
+        assert_eq!(add("2017-11-22T00:00:00+01:00", "90s"), s("2017-11-22T00:01:30+01:00"));
+        assert_eq!(add("2017-11-22T00:00:00.75Z", "500ms"), s("2017-11-22T00:00:01Z"));
         assert_eq!(add("2017-11-22T00:00:00Z", "0"), s("2017-11-22T00:00:00Z"));
         assert!(err("timeadd(\"2017-11-22T00:00:00Z\", \"1d\")")
             .ends_with("time: unknown unit \"d\" in duration \"1d\""));
@@ -680,10 +565,7 @@ mod tests {
         assert_eq!(cmp("2017-11-22T00:00:00Z", "2017-11-22T00:00:00Z"), n(0.0));
         assert_eq!(cmp("2017-11-22T00:00:00Z", "2017-11-22T01:00:00Z"), n(-1.0));
         assert_eq!(cmp("2017-11-22T01:00:00Z", "2017-11-22T00:00:00Z"), n(1.0));
-        assert_eq!(
-            cmp("2017-11-22T01:00:00Z", "2017-11-22T00:00:00-01:00"),
-            n(0.0)
-        );
+        assert_eq!(cmp("2017-11-22T01:00:00Z", "2017-11-22T00:00:00-01:00"), n(0.0));
         assert!(err("timecmp(\"2017-11-22T00:00:00Z\", \"nope\")")
             .contains("Invalid value for argument 2: not a valid RFC3339 timestamp"));
     }
@@ -715,10 +597,7 @@ mod tests {
             ("1 h", "time: unknown unit \" h\" in duration \"1 h\""),
             (".h", "time: invalid duration \".h\""),
             ("h", "time: invalid duration \"h\""),
-            (
-                "9223372036854775808ns",
-                "time: invalid duration \"9223372036854775808ns\"",
-            ),
+            ("9223372036854775808ns", "time: invalid duration \"9223372036854775808ns\""),
             ("3000000h", "time: invalid duration \"3000000h\""),
         ];
         for (text, want) in errors {

@@ -10,13 +10,7 @@ use std::io::Write as _;
 /// SHA-1 (FIPS 180-4). The crate has no SHA-1 dependency, and `sha1`, `filesha1` and
 /// `uuidv5` need one.
 pub fn sha1(data: &[u8]) -> [u8; 20] {
-    let mut state: [u32; 5] = [
-        0x6745_2301,
-        0xEFCD_AB89,
-        0x98BA_DCFE,
-        0x1032_5476,
-        0xC3D2_E1F0,
-    ];
+    let mut state: [u32; 5] = [0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0];
     let mut tail = data.chunks_exact(64).remainder().to_vec();
     tail.push(0x80);
     while tail.len() % 64 != 56 {
@@ -71,9 +65,10 @@ pub(super) fn base64decode(a: &[Value]) -> FnResult {
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(string(a, 0)?.trim())
         .map_err(|e| arg_error(0, format!("invalid base64: {e}")))?;
-    Ok(Value::String(String::from_utf8(bytes).map_err(|_| {
-        arg_error(0, "the decoded bytes are not valid UTF-8")
-    })?))
+    Ok(Value::String(
+        String::from_utf8(bytes)
+            .map_err(|_| arg_error(0, "the decoded bytes are not valid UTF-8"))?,
+    ))
 }
 
 pub(super) fn jsonencode(a: &[Value]) -> FnResult {
@@ -105,9 +100,7 @@ fn string_bytes(a: &[Value]) -> Result<Vec<u8>, FunctionError> {
 }
 
 pub(super) fn md5(a: &[Value]) -> FnResult {
-    Ok(Value::String(hex::encode(::md5::Md5::digest(
-        string_bytes(a)?,
-    ))))
+    Ok(Value::String(hex::encode(::md5::Md5::digest(string_bytes(a)?))))
 }
 
 /// `sha1(string)` (the [`sha1`] of its bytes, in hex).
@@ -116,27 +109,19 @@ pub(super) fn sha1_function(a: &[Value]) -> FnResult {
 }
 
 pub(super) fn sha256(a: &[Value]) -> FnResult {
-    Ok(Value::String(hex::encode(sha2::Sha256::digest(
-        string_bytes(a)?,
-    ))))
+    Ok(Value::String(hex::encode(sha2::Sha256::digest(string_bytes(a)?))))
 }
 
 pub(super) fn sha512(a: &[Value]) -> FnResult {
-    Ok(Value::String(hex::encode(sha2::Sha512::digest(
-        string_bytes(a)?,
-    ))))
+    Ok(Value::String(hex::encode(sha2::Sha512::digest(string_bytes(a)?))))
 }
 
 pub(super) fn base64sha256(a: &[Value]) -> FnResult {
-    Ok(Value::String(to_base64(&sha2::Sha256::digest(
-        string_bytes(a)?,
-    ))))
+    Ok(Value::String(to_base64(&sha2::Sha256::digest(string_bytes(a)?))))
 }
 
 pub(super) fn base64sha512(a: &[Value]) -> FnResult {
-    Ok(Value::String(to_base64(&sha2::Sha512::digest(
-        string_bytes(a)?,
-    ))))
+    Ok(Value::String(to_base64(&sha2::Sha512::digest(string_bytes(a)?))))
 }
 
 /// `base64gzip`: gzip (default level, no name, no time, "unknown" OS, as Go writes the
@@ -293,9 +278,7 @@ pub(super) fn textencodebase64(a: &[Value]) -> FnResult {
             }
         }
     }
-    Ok(Value::String(
-        base64::engine::general_purpose::STANDARD.encode(bytes),
-    ))
+    Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(bytes)))
 }
 
 /// `textdecodebase64(source, encoding)`.
@@ -303,20 +286,17 @@ pub(super) fn textdecodebase64(a: &[Value]) -> FnResult {
     let source = string(a, 0)?;
     let (charset, charset_name) = charset_arg(a)?;
     // Go's decoder skips line breaks.
-    let source: String = source
-        .chars()
-        .filter(|c| *c != '\r' && *c != '\n')
-        .collect();
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(source.as_bytes())
-        .map_err(|e| match e {
+    let source: String = source.chars().filter(|c| *c != '\r' && *c != '\n').collect();
+    let bytes = base64::engine::general_purpose::STANDARD.decode(source.as_bytes()).map_err(
+        |e| match e {
             base64::DecodeError::InvalidByte(offset, _)
             | base64::DecodeError::InvalidLastSymbol(offset, _) => arg_error(
                 0,
                 format!("the given value has an invalid base64 symbol at offset {offset}"),
             ),
             other => arg_error(0, format!("invalid source string: {other}")),
-        })?;
+        },
+    )?;
     let undefined = || {
         arg_error(
             0,
@@ -348,9 +328,7 @@ pub(super) fn textdecodebase64(a: &[Value]) -> FnResult {
                     u16::from_le_bytes(pair)
                 }
             });
-            char::decode_utf16(units)
-                .collect::<Result<String, _>>()
-                .map_err(|_| undefined())?
+            char::decode_utf16(units).collect::<Result<String, _>>().map_err(|_| undefined())?
         }
         Charset::Ascii => bytes
             .iter()
@@ -391,12 +369,7 @@ pub(super) fn uuidv5(a: &[Value]) -> FnResult {
     let hash = sha1(&input);
     let mut bytes = [0u8; 16];
     bytes.copy_from_slice(&hash[..16]);
-    Ok(Value::String(
-        ::uuid::Builder::from_sha1_bytes(bytes)
-            .into_uuid()
-            .hyphenated()
-            .to_string(),
-    ))
+    Ok(Value::String(::uuid::Builder::from_sha1_bytes(bytes).into_uuid().hyphenated().to_string()))
 }
 
 /// `uuid()` at apply time: a random UUID.
@@ -431,9 +404,7 @@ pub(super) fn bcrypt(a: &[Value]) -> FnResult {
     }
     let parts = ::bcrypt::hash_with_result(password.as_bytes(), cost)
         .map_err(|e| FunctionError::Failed(format!("error occured generating password {e}")))?;
-    Ok(Value::String(
-        parts.format_for_version(::bcrypt::Version::TwoA),
-    ))
+    Ok(Value::String(parts.format_for_version(::bcrypt::Version::TwoA)))
 }
 
 /// `csvdecode(string)`: the rows after the header line as objects keyed by the header's
@@ -448,9 +419,7 @@ pub(super) fn csvdecode(a: &[Value]) -> FnResult {
     let mut seen = std::collections::BTreeSet::new();
     for name in &header {
         if !seen.insert(name) {
-            return Err(FunctionError::Failed(format!(
-                "duplicate column name {name:?}"
-            )));
+            return Err(FunctionError::Failed(format!("duplicate column name {name:?}")));
         }
     }
     let mut objects = Vec::new();
@@ -460,12 +429,7 @@ pub(super) fn csvdecode(a: &[Value]) -> FnResult {
                 "CSV parse error on row {line}, column 1: wrong number of fields"
             )));
         }
-        objects.push(Value::map(
-            header
-                .iter()
-                .cloned()
-                .zip(fields.into_iter().map(Value::String)),
-        ));
+        objects.push(Value::map(header.iter().cloned().zip(fields.into_iter().map(Value::String))));
     }
     Ok(Value::List(objects))
 }
@@ -473,9 +437,7 @@ pub(super) fn csvdecode(a: &[Value]) -> FnResult {
 /// The records of CSV `text` with the line each starts on, as Go's `encoding/csv` reads them.
 fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, FunctionError> {
     let error = |line: usize, column: usize, what: &str| {
-        FunctionError::Failed(format!(
-            "CSV parse error on row {line}, column {column}: {what}"
-        ))
+        FunctionError::Failed(format!("CSV parse error on row {line}, column {column}: {what}"))
     };
     let mut records = Vec::new();
     let mut chars = text.chars().peekable();
@@ -526,11 +488,7 @@ fn csv_records(text: &str) -> Result<Vec<(usize, Vec<String>)>, FunctionError> {
                     column += 1;
                 }
                 if !matches!(chars.peek(), Some(',' | '\n' | '\r') | None) {
-                    return Err(error(
-                        line,
-                        column,
-                        "extraneous or missing \" in quoted-field",
-                    ));
+                    return Err(error(line, column, "extraneous or missing \" in quoted-field"));
                 }
             } else {
                 while let Some(&c) = chars.peek() {
@@ -584,10 +542,7 @@ mod tests {
 
     #[test]
     fn hashes_like_terraform_docs() {
-        assert_eq!(
-            ok("sha1(\"hello world\")"),
-            s("2aae6c35c94fcfb415dbe95f408b9ce91ee846ed")
-        );
+        assert_eq!(ok("sha1(\"hello world\")"), s("2aae6c35c94fcfb415dbe95f408b9ce91ee846ed"));
         assert_eq!(
             ok("sha512(\"hello world\")"),
             s("309ecc489c12d6eb4cc40f50c902f2b4d0ed77ee511a7c7a9bcd3ca86d4cd86f989dd35bc5ff499670da34255b45b0cfd830e81f605dcf7dc5542e93ae9cd76f")
@@ -601,24 +556,13 @@ mod tests {
             s("MJ7MSJwS1utMxA9QyQLytNDtd+5RGnx6m808qG1M2G+YndNbxf9JlnDaNCVbRbDP2DDoH2Bdz33FVC6TrpzXbw==")
         );
         // FIPS 180 test vectors, across the one- and two-block paddings.
+        assert_eq!(hex::encode(sha1(b"")), "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+        assert_eq!(hex::encode(sha1(b"abc")), "a9993e364706816aba3e25717850c26c9cd0d89d");
         assert_eq!(
-            hex::encode(sha1(b"")),
-            "da39a3ee5e6b4b0d3255bfef95601890afd80709"
-        );
-        assert_eq!(
-            hex::encode(sha1(b"abc")),
-            "a9993e364706816aba3e25717850c26c9cd0d89d"
-        );
-        assert_eq!(
-            hex::encode(sha1(
-                b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
-            )),
+            hex::encode(sha1(b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
             "84983e441c3bd26ebaae4aa1f95129e5e54670f1"
         );
-        assert_eq!(
-            hex::encode(sha1(&[b'a'; 1000])),
-            "291e9a6c66994949b57ba5e650361e98fc36b1ba"
-        );
+        assert_eq!(hex::encode(sha1(&[b'a'; 1000])), "291e9a6c66994949b57ba5e650361e98fc36b1ba");
         assert_eq!(
             hex::encode(sha1(&vec![b'a'; 1_000_000])),
             "34aa973cd4c4daa4f61eeb2bdbad27316534016f"
@@ -628,22 +572,10 @@ mod tests {
     #[test]
     fn uuidv5_like_terraform_docs() {
         let cases = [
-            (
-                "dns",
-                "www.terraform.io",
-                "a5008fae-b28c-5ba5-96cd-82b4c53552d6",
-            ),
-            (
-                "url",
-                "https://www.terraform.io/",
-                "9db6f67c-dd95-5ea0-aa5b-e70e5c5f7cf5",
-            ),
+            ("dns", "www.terraform.io", "a5008fae-b28c-5ba5-96cd-82b4c53552d6"),
+            ("url", "https://www.terraform.io/", "9db6f67c-dd95-5ea0-aa5b-e70e5c5f7cf5"),
             ("oid", "1.3.6.1.4", "af9d40a5-7a36-5c07-b23a-851cd99fbfa5"),
-            (
-                "x500",
-                "CN=Example,C=GB",
-                "84e09961-4aa4-57f8-95b7-03edb1073253",
-            ),
+            ("x500", "CN=Example,C=GB", "84e09961-4aa4-57f8-95b7-03edb1073253"),
             (
                 "6ba7b810-9dad-11d1-80b4-00c04fd430c8",
                 "www.terraform.io",
@@ -669,24 +601,18 @@ mod tests {
             ok("\"http://example.com/search?q=${urlencode(\"terraform urlencode\")}\""),
             s("http://example.com/search?q=terraform+urlencode")
         );
-        assert_eq!(
-            ok("urlencode(\"a-b_c.d~e/f?g=h&i\")"),
-            s("a-b_c.d~e%2Ff%3Fg%3Dh%26i")
-        );
+        assert_eq!(ok("urlencode(\"a-b_c.d~e/f?g=h&i\")"), s("a-b_c.d~e%2Ff%3Fg%3Dh%26i"));
     }
 
     #[test]
     fn base64gzip_is_gzip_with_gos_header() {
         let encoded = ok("base64gzip(\"hello world hello world\")");
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(encoded.as_str().unwrap())
-            .unwrap();
+        let bytes =
+            base64::engine::general_purpose::STANDARD.decode(encoded.as_str().unwrap()).unwrap();
         // Magic, deflate, no flags, no time, default level, unknown OS: as Go writes it.
         assert_eq!(&bytes[..10], &[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
         let mut text = String::new();
-        flate2::read::GzDecoder::new(bytes.as_slice())
-            .read_to_string(&mut text)
-            .unwrap();
+        flate2::read::GzDecoder::new(bytes.as_slice()).read_to_string(&mut text).unwrap();
         assert_eq!(text, "hello world hello world");
     }
 

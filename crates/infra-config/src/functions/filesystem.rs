@@ -48,10 +48,7 @@ fn basename(path: &str) -> String {
     if trimmed.is_empty() {
         return "/".into();
     }
-    trimmed
-        .rsplit_once('/')
-        .map_or(trimmed, |(_, last)| last)
-        .to_string()
+    trimmed.rsplit_once('/').map_or(trimmed, |(_, last)| last).to_string()
 }
 
 /// Go's `filepath.Dir`: everything but the last element, cleaned.
@@ -80,9 +77,7 @@ fn expand_home(path: &str) -> Result<String, FunctionError> {
         return Ok(path.to_string());
     };
     if !rest.is_empty() && !rest.starts_with('/') && !rest.starts_with('\\') {
-        return Err(FunctionError::Failed(
-            "cannot expand user-specific home dir".into(),
-        ));
+        return Err(FunctionError::Failed("cannot expand user-specific home dir".into()));
     }
     let home = std::env::var("HOME").unwrap_or_default();
     if home.is_empty() {
@@ -163,11 +158,8 @@ pub(super) fn fileexists(ctx: &Ctx, a: &[Value]) -> FnResult {
     if metadata.is_file() {
         return Ok(Value::Bool(true));
     }
-    let what = if metadata.is_dir() {
-        "is a directory, not a file"
-    } else {
-        "is not a regular file"
-    };
+    let what =
+        if metadata.is_dir() { "is a directory, not a file" } else { "is not a regular file" };
     Err(arg_error(0, format!("{given:?} {what}")))
 }
 
@@ -205,11 +197,7 @@ fn regular_files(dir: &std::path::Path, prefix: &str, out: &mut Vec<String>) {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let relative = if prefix.is_empty() {
-            name
-        } else {
-            format!("{prefix}/{name}")
-        };
+        let relative = if prefix.is_empty() { name } else { format!("{prefix}/{name}") };
         match std::fs::metadata(entry.path()) {
             Ok(metadata) if metadata.is_file() => out.push(relative),
             Ok(metadata) if metadata.is_dir() => regular_files(&entry.path(), &relative, out),
@@ -312,9 +300,7 @@ fn file_bytes(ctx: &Ctx, a: &[Value]) -> Result<Vec<u8>, FunctionError> {
 }
 
 fn to_base64(bytes: &[u8]) -> FnResult {
-    Ok(Value::String(
-        base64::engine::general_purpose::STANDARD.encode(bytes),
-    ))
+    Ok(Value::String(base64::engine::general_purpose::STANDARD.encode(bytes)))
 }
 
 pub(super) fn filebase64(ctx: &Ctx, a: &[Value]) -> FnResult {
@@ -330,9 +316,7 @@ pub(super) fn filebase64sha512(ctx: &Ctx, a: &[Value]) -> FnResult {
 }
 
 pub(super) fn filemd5(ctx: &Ctx, a: &[Value]) -> FnResult {
-    Ok(Value::String(hex::encode(md5::Md5::digest(file_bytes(
-        ctx, a,
-    )?))))
+    Ok(Value::String(hex::encode(md5::Md5::digest(file_bytes(ctx, a)?))))
 }
 
 pub(super) fn filesha1(ctx: &Ctx, a: &[Value]) -> FnResult {
@@ -340,15 +324,11 @@ pub(super) fn filesha1(ctx: &Ctx, a: &[Value]) -> FnResult {
 }
 
 pub(super) fn filesha256(ctx: &Ctx, a: &[Value]) -> FnResult {
-    Ok(Value::String(hex::encode(sha2::Sha256::digest(
-        file_bytes(ctx, a)?,
-    ))))
+    Ok(Value::String(hex::encode(sha2::Sha256::digest(file_bytes(ctx, a)?))))
 }
 
 pub(super) fn filesha512(ctx: &Ctx, a: &[Value]) -> FnResult {
-    Ok(Value::String(hex::encode(sha2::Sha512::digest(
-        file_bytes(ctx, a)?,
-    ))))
+    Ok(Value::String(hex::encode(sha2::Sha512::digest(file_bytes(ctx, a)?))))
 }
 
 #[cfg(test)]
@@ -376,14 +356,8 @@ mod tests {
             call("filesha256", "hello.txt"),
             s("a591a6d40bf420404a011733cfb7b190d62c65bf0bcda32b57b277d9ad9f146e")
         );
-        assert_eq!(
-            call("filesha1", "hello.txt"),
-            s("0a4d55a8d778e5022fab701977c5d840bbc486d0")
-        );
-        assert_eq!(
-            call("filemd5", "hello.txt"),
-            s("b10a8db164e0754105b7a99be72e3fe5")
-        );
+        assert_eq!(call("filesha1", "hello.txt"), s("0a4d55a8d778e5022fab701977c5d840bbc486d0"));
+        assert_eq!(call("filemd5", "hello.txt"), s("b10a8db164e0754105b7a99be72e3fe5"));
         assert_eq!(
             call("filesha512", "hello.txt"),
             s("2c74fd17edafd80e8447b0d46741ee243b7eb74dd2149a0ab1b9246fb30382f27e853d8585719e0e67cbda0daa8f51671064615d645ae27acb15bfb1447f459b")
@@ -407,14 +381,8 @@ mod tests {
             missing.contains("no file exists at") && missing.contains("missing.txt"),
             "{missing}"
         );
-        assert_eq!(
-            ok(&format!("fileexists(\"{dir}/hello.txt\")")),
-            Value::Bool(true)
-        );
-        assert_eq!(
-            ok(&format!("fileexists(\"{dir}/nope.txt\")")),
-            Value::Bool(false)
-        );
+        assert_eq!(ok(&format!("fileexists(\"{dir}/hello.txt\")")), Value::Bool(true));
+        assert_eq!(ok(&format!("fileexists(\"{dir}/nope.txt\")")), Value::Bool(false));
         assert!(err(&format!("fileexists(\"{dir}\")")).contains("is a directory, not a file"));
         std::fs::remove_dir_all(&dir).ok();
     }
@@ -440,10 +408,7 @@ mod tests {
         assert_eq!(ok("abspath(\"/a/b/../c/\")"), s("/a/c"));
         let cwd = std::env::current_dir().unwrap().display().to_string();
         assert_eq!(ok("abspath(\"x/./y\")"), s(&format!("{cwd}/x/y")));
-        assert_eq!(
-            ok("pathexpand(\"/etc/resolv.conf\")"),
-            s("/etc/resolv.conf")
-        );
+        assert_eq!(ok("pathexpand(\"/etc/resolv.conf\")"), s("/etc/resolv.conf"));
         assert_eq!(ok("pathexpand(\"relative/~/x\")"), s("relative/~/x"));
         match std::env::var("HOME") {
             Ok(home) if !home.is_empty() => {
@@ -463,14 +428,7 @@ mod tests {
     #[test]
     fn fileset_matches_globs_under_a_path() {
         let dir = std::env::temp_dir().join(format!("infra-fileset-{}", std::process::id()));
-        for file in [
-            "a.txt",
-            "b.txt",
-            "c.json",
-            "sub/d.txt",
-            "sub/deeper/e.txt",
-            "f1.tf",
-        ] {
+        for file in ["a.txt", "b.txt", "c.json", "sub/d.txt", "sub/deeper/e.txt", "f1.tf"] {
             let path = dir.join(file);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, "x").unwrap();
@@ -478,27 +436,15 @@ mod tests {
         std::fs::create_dir_all(dir.join("empty.txt")).unwrap();
         let d = dir.display();
         let set = |items: &[&str]| Value::List(items.iter().map(|i| s(i)).collect());
-        assert_eq!(
-            ok(&format!("fileset(\"{d}\", \"*.txt\")")),
-            set(&["a.txt", "b.txt"])
-        );
+        assert_eq!(ok(&format!("fileset(\"{d}\", \"*.txt\")")), set(&["a.txt", "b.txt"]));
         assert_eq!(
             ok(&format!("fileset(\"{d}\", \"**/*.txt\")")),
             set(&["a.txt", "b.txt", "sub/d.txt", "sub/deeper/e.txt"])
         );
-        assert_eq!(
-            ok(&format!("fileset(\"{d}\", \"{{a,c}}.*\")")),
-            set(&["a.txt", "c.json"])
-        );
-        assert_eq!(
-            ok(&format!("fileset(\"{d}\", \"[ab].txt\")")),
-            set(&["a.txt", "b.txt"])
-        );
+        assert_eq!(ok(&format!("fileset(\"{d}\", \"{{a,c}}.*\")")), set(&["a.txt", "c.json"]));
+        assert_eq!(ok(&format!("fileset(\"{d}\", \"[ab].txt\")")), set(&["a.txt", "b.txt"]));
         assert_eq!(ok(&format!("fileset(\"{d}\", \"f?.tf\")")), set(&["f1.tf"]));
-        assert_eq!(
-            ok(&format!("fileset(\"{d}\", \"sub/*\")")),
-            set(&["sub/d.txt"])
-        );
+        assert_eq!(ok(&format!("fileset(\"{d}\", \"sub/*\")")), set(&["sub/d.txt"]));
         assert_eq!(ok(&format!("fileset(\"{d}/nothing\", \"*\")")), set(&[]));
         assert!(err(&format!("fileset(\"{d}\", \"{{a\")")).contains("unclosed"));
         std::fs::remove_dir_all(&dir).unwrap();

@@ -38,11 +38,7 @@ impl Prefix {
     }
 
     fn with(&self, address: u128, length: u32) -> Prefix {
-        Prefix {
-            address: address & self.network_mask(length),
-            length,
-            bits: self.bits,
-        }
+        Prefix { address: address & self.network_mask(length), length, bits: self.bits }
     }
 
     fn last(&self) -> u128 {
@@ -90,17 +86,10 @@ fn parse_ipv4(text: &str) -> Option<u32> {
         if digits.len() > 3 {
             return None;
         }
-        let value: u16 = if digits.is_empty() {
-            0
-        } else {
-            digits.parse().ok()?
-        };
+        let value: u16 = if digits.is_empty() { 0 } else { digits.parse().ok()? };
         *octet = u8::try_from(value).ok()?;
     }
-    parts
-        .next()
-        .is_none()
-        .then(|| u32::from(Ipv4Addr::from(octets)))
+    parts.next().is_none().then(|| u32::from(Ipv4Addr::from(octets)))
 }
 
 /// Parses `address/length`, with Go's error wording.
@@ -109,10 +98,7 @@ fn parse_prefix(text: &str) -> Result<Prefix, String> {
     let (address, length) = text.split_once('/').ok_or_else(invalid)?;
     let (address, bits) = match parse_ipv4(address) {
         Some(v4) => (u128::from(v4), 32),
-        None => (
-            u128::from(address.parse::<Ipv6Addr>().map_err(|_| invalid())?),
-            128,
-        ),
+        None => (u128::from(address.parse::<Ipv6Addr>().map_err(|_| invalid())?), 128),
     };
     if length.is_empty() || !length.bytes().all(|b| b.is_ascii_digit()) {
         return Err(invalid());
@@ -121,11 +107,7 @@ fn parse_prefix(text: &str) -> Result<Prefix, String> {
     if length > bits {
         return Err(invalid());
     }
-    let prefix = Prefix {
-        address: 0,
-        length,
-        bits,
-    };
+    let prefix = Prefix { address: 0, length, bits };
     Ok(prefix.with(address, length))
 }
 
@@ -139,9 +121,7 @@ pub(super) fn cidrhost(a: &[Value]) -> FnResult {
 
 /// `cidrnetmask(prefix)`.
 pub(super) fn cidrnetmask(a: &[Value]) -> FnResult {
-    Ok(Value::String(
-        infra_core::cidr::cidrnetmask(&string(a, 0)?).map_err(FunctionError::Failed)?,
-    ))
+    Ok(Value::String(infra_core::cidr::cidrnetmask(&string(a, 0)?).map_err(FunctionError::Failed)?))
 }
 
 /// `cidrsubnet(prefix, newbits, netnum)`.
@@ -149,16 +129,10 @@ pub(super) fn cidrsubnet(a: &[Value]) -> FnResult {
     let newbits = integer(a, 1)?;
     let netnum = integer(a, 2)?;
     if !(0..=32).contains(&newbits) {
-        return Err(arg_error(
-            1,
-            format!("newbits must be between 0 and 32, got {newbits}"),
-        ));
+        return Err(arg_error(1, format!("newbits must be between 0 and 32, got {newbits}")));
     }
     if netnum < 0 {
-        return Err(arg_error(
-            2,
-            format!("netnum must not be negative, got {netnum}"),
-        ));
+        return Err(arg_error(2, format!("netnum must not be negative, got {netnum}")));
     }
     Ok(Value::String(
         infra_core::cidr::cidrsubnet(&string(a, 0)?, newbits as u8, netnum as u64)
@@ -227,12 +201,7 @@ mod tests {
     fn cidrsubnets_like_terraform_docs() {
         assert_eq!(
             ok("cidrsubnets(\"10.1.0.0/16\", 4, 4, 8, 4)"),
-            list(&[
-                "10.1.0.0/20",
-                "10.1.16.0/20",
-                "10.1.32.0/24",
-                "10.1.48.0/20"
-            ])
+            list(&["10.1.0.0/20", "10.1.16.0/20", "10.1.32.0/24", "10.1.48.0/20"])
         );
         assert_eq!(
             ok("cidrsubnets(\"fd00:fd12:3456:7890::/56\", 16, 16, 16, 32)"),
@@ -255,23 +224,11 @@ mod tests {
         assert_eq!(ok("cidrsubnets(\"10.0.0.0/8\")"), Value::List(vec![]));
         // The whole space, and octets with leading zeros read as decimal.
         // Terraform fails on these (hashicorp/terraform#35486); the answer is plain.
-        assert_eq!(
-            ok("cidrsubnets(\"0.0.0.0/0\", 1, 1)"),
-            list(&["0.0.0.0/1", "128.0.0.0/1"])
-        );
-        assert_eq!(
-            ok("cidrsubnets(\"0.0.0.0/1\", 1, 1)"),
-            list(&["0.0.0.0/2", "64.0.0.0/2"])
-        );
+        assert_eq!(ok("cidrsubnets(\"0.0.0.0/0\", 1, 1)"), list(&["0.0.0.0/1", "128.0.0.0/1"]));
+        assert_eq!(ok("cidrsubnets(\"0.0.0.0/1\", 1, 1)"), list(&["0.0.0.0/2", "64.0.0.0/2"]));
         assert_eq!(ok("cidrsubnets(\"::/0\", 1)"), list(&["::/1"]));
-        assert_eq!(
-            ok("cidrsubnets(\"010.0.0.0/8\", 8)"),
-            list(&["10.0.0.0/16"])
-        );
-        assert_eq!(
-            ok("cidrsubnets(\"10.0.0.0/30\", 1, 1)"),
-            list(&["10.0.0.0/31", "10.0.0.2/31"])
-        );
+        assert_eq!(ok("cidrsubnets(\"010.0.0.0/8\", 8)"), list(&["10.0.0.0/16"]));
+        assert_eq!(ok("cidrsubnets(\"10.0.0.0/30\", 1, 1)"), list(&["10.0.0.0/31", "10.0.0.2/31"]));
     }
 
     #[test]

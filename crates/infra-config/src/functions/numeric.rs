@@ -66,10 +66,7 @@ pub(super) fn parseint(a: &[Value]) -> FnResult {
     };
     let base = integer(a, 1)?;
     if !(2..=62).contains(&base) {
-        return Err(arg_error(
-            1,
-            "base must be a whole number between 2 and 62 inclusive",
-        ));
+        return Err(arg_error(1, "base must be a whole number between 2 and 62 inclusive"));
     }
     let base = base as u32;
     let fail = || arg_error(0, format!("cannot parse {text:?} as a base {base} integer"));

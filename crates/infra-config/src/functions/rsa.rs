@@ -11,9 +11,8 @@ use num_bigint::BigUint;
 
 pub(super) fn rsadecrypt(a: &[Value]) -> FnResult {
     let text = string(a, 0)?;
-    let ciphertext = base64::engine::general_purpose::STANDARD
-        .decode(text.as_bytes())
-        .map_err(|_| {
+    let ciphertext =
+        base64::engine::general_purpose::STANDARD.decode(text.as_bytes()).map_err(|_| {
             arg_error(
                 0,
                 format!("failed to decode input {text:?}: cipher text must be base64-encoded"),
@@ -23,9 +22,7 @@ pub(super) fn rsadecrypt(a: &[Value]) -> FnResult {
     let message = key.decrypt(&ciphertext).ok_or_else(|| {
         FunctionError::Failed("failed to decrypt: crypto/rsa: decryption error".to_string())
     })?;
-    Ok(Value::String(
-        String::from_utf8_lossy(&message).into_owned(),
-    ))
+    Ok(Value::String(String::from_utf8_lossy(&message).into_owned()))
 }
 
 /// The parts of an RSA private key that decryption needs.
@@ -44,9 +41,7 @@ impl PrivateKey {
         match label.as_str() {
             "RSA PRIVATE KEY" => PrivateKey::from_pkcs1(&der),
             "PRIVATE KEY" => PrivateKey::from_pkcs8(&der),
-            other => Err(format!(
-                "invalid private key: ssh: unsupported key type {other:?}"
-            )),
+            other => Err(format!("invalid private key: ssh: unsupported key type {other:?}")),
         }
         .map_err(|why| format!("invalid ASN1 data in the given private key: {why}"))
     }
@@ -58,10 +53,7 @@ impl PrivateKey {
         let modulus = BigUint::from_bytes_be(fields.integer()?);
         fields.integer()?; // public exponent
         let private_exponent = BigUint::from_bytes_be(fields.integer()?);
-        Ok(PrivateKey {
-            modulus,
-            private_exponent,
-        })
+        Ok(PrivateKey { modulus, private_exponent })
     }
 
     /// RFC 5208's PrivateKeyInfo: version, the algorithm, and the key as an octet string.
@@ -86,9 +78,7 @@ impl PrivateKey {
         if c >= self.modulus {
             return None;
         }
-        let m = c
-            .modpow(&self.private_exponent, &self.modulus)
-            .to_bytes_be();
+        let m = c.modpow(&self.private_exponent, &self.modulus).to_bytes_be();
         // The encoded message: 0x00 0x02, at least 8 non-zero padding bytes, 0x00, the message.
         let mut encoded = vec![0; size - m.len()];
         encoded.extend_from_slice(&m);
@@ -114,9 +104,7 @@ fn pem_block(text: &str) -> Option<(String, Vec<u8>)> {
         .filter(|line| !line.trim().is_empty())
         .collect::<Vec<_>>()
         .join("");
-    let der = base64::engine::general_purpose::STANDARD
-        .decode(body.trim())
-        .ok()?;
+    let der = base64::engine::general_purpose::STANDARD.decode(body.trim()).ok()?;
     Some((label.to_string(), der))
 }
 
@@ -170,23 +158,14 @@ mod tests {
     const CIPHERTEXT: &str = include_str!("testdata/rsa_ciphertext.b64");
 
     fn decrypt(ciphertext: &str, key: &str) -> Result<Value, String> {
-        with(
-            "rsadecrypt(c, k)",
-            &[("c", Value::string(ciphertext)), ("k", Value::string(key))],
-        )
-        .map_err(|e| e.detail)
+        with("rsadecrypt(c, k)", &[("c", Value::string(ciphertext)), ("k", Value::string(key))])
+            .map_err(|e| e.detail)
     }
 
     #[test]
     fn decrypts_with_a_pkcs1_or_pkcs8_key() {
-        assert_eq!(
-            decrypt(CIPHERTEXT.trim(), PKCS1),
-            Ok(Value::string("Hello, infra!"))
-        );
-        assert_eq!(
-            decrypt(CIPHERTEXT.trim(), PKCS8),
-            Ok(Value::string("Hello, infra!"))
-        );
+        assert_eq!(decrypt(CIPHERTEXT.trim(), PKCS1), Ok(Value::string("Hello, infra!")));
+        assert_eq!(decrypt(CIPHERTEXT.trim(), PKCS8), Ok(Value::string("Hello, infra!")));
     }
 
     #[test]

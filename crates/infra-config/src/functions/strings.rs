@@ -30,9 +30,7 @@ pub(super) struct TemplateGuard {
 
 impl TemplateGuard {
     pub(super) fn enter(function: &'static str) -> TemplateGuard {
-        TemplateGuard {
-            previous: RENDERING.with(|r| r.replace(Some(function))),
-        }
+        TemplateGuard { previous: RENDERING.with(|r| r.replace(Some(function))) }
     }
 }
 
@@ -124,10 +122,8 @@ pub(super) fn templatestring(a: &[Value]) -> FnResult {
         ));
     }
     let sensitive = vars.values().any(Value::contains_sensitive);
-    let vars: BTreeMap<String, Value> = vars
-        .iter()
-        .map(|(k, v)| (k.clone(), v.unmark_deep()))
-        .collect();
+    let vars: BTreeMap<String, Value> =
+        vars.iter().map(|(k, v)| (k.clone(), v.unmark_deep())).collect();
     let _guard = TemplateGuard::enter(TEMPLATESTRING);
     let rendered = render_template(template, vars)
         .map_err(|message| FunctionError::Failed(format!("in the template: {message}")))?;
@@ -135,9 +131,7 @@ pub(super) fn templatestring(a: &[Value]) -> FnResult {
 }
 
 pub(super) fn chomp(a: &[Value]) -> FnResult {
-    Ok(Value::String(
-        string(a, 0)?.trim_end_matches(['\n', '\r']).to_string(),
-    ))
+    Ok(Value::String(string(a, 0)?.trim_end_matches(['\n', '\r']).to_string()))
 }
 
 pub(super) fn endswith(a: &[Value]) -> FnResult {
@@ -151,15 +145,9 @@ pub(super) fn format(a: &[Value]) -> FnResult {
 /// `formatlist(spec, values...)`: `format` once per element of the list arguments, which
 /// must all be as long; the other arguments are repeated.
 pub(super) fn formatlist(a: &[Value]) -> FnResult {
-    let length = a[1..]
-        .iter()
-        .filter_map(|v| v.as_list().map(<[Value]>::len))
-        .max();
+    let length = a[1..].iter().filter_map(|v| v.as_list().map(<[Value]>::len)).max();
     let Some(length) = length else {
-        return Ok(Value::List(vec![Value::String(format_text(
-            &string(a, 0)?,
-            &a[1..],
-        )?)]));
+        return Ok(Value::List(vec![Value::String(format_text(&string(a, 0)?, &a[1..])?)]));
     };
     let mut out = Vec::with_capacity(length);
     for row in 0..length {
@@ -188,10 +176,7 @@ pub(super) fn join(a: &[Value]) -> FnResult {
     for i in 1..a.len() {
         for item in super::list(a, i)? {
             parts.push(to_string_value(&item).ok_or_else(|| {
-                arg_error(
-                    i,
-                    format!("every element must be a string, got {}", item.describe()),
-                )
+                arg_error(i, format!("every element must be a string, got {}", item.describe()))
             })?);
         }
     }
@@ -208,9 +193,9 @@ pub(super) fn regex(a: &[Value]) -> FnResult {
     let names: Vec<Option<&str>> = regex.capture_names().collect();
     match regex.captures(&text) {
         Some(captures) => Ok(capture_value(&names, &captures)),
-        None => Err(FunctionError::Failed(
-            "pattern did not match any part of the given string".into(),
-        )),
+        None => {
+            Err(FunctionError::Failed("pattern did not match any part of the given string".into()))
+        }
     }
 }
 
@@ -219,10 +204,7 @@ pub(super) fn regexall(a: &[Value]) -> FnResult {
     let (regex, text) = compile(a)?;
     let names: Vec<Option<&str>> = regex.capture_names().collect();
     Ok(Value::List(
-        regex
-            .captures_iter(&text)
-            .map(|captures| capture_value(&names, &captures))
-            .collect(),
+        regex.captures_iter(&text).map(|captures| capture_value(&names, &captures)).collect(),
     ))
 }
 
@@ -248,12 +230,7 @@ fn compile(a: &[Value]) -> Result<(::regex::Regex, String), FunctionError> {
 /// first.
 fn capture_value(names: &[Option<&str>], captures: &::regex::Captures) -> Value {
     if names.len() == 1 {
-        return Value::String(
-            captures
-                .get(0)
-                .map(|m| m.as_str().to_string())
-                .unwrap_or_default(),
-        );
+        return Value::String(captures.get(0).map(|m| m.as_str().to_string()).unwrap_or_default());
     }
     if names.iter().skip(1).any(Option::is_some) {
         return Value::Map(
@@ -263,10 +240,7 @@ fn capture_value(names: &[Option<&str>], captures: &::regex::Captures) -> Value 
                 .map(|n| {
                     (
                         n.to_string(),
-                        captures
-                            .name(n)
-                            .map(|m| Value::string(m.as_str()))
-                            .unwrap_or_default(),
+                        captures.name(n).map(|m| Value::string(m.as_str())).unwrap_or_default(),
                     )
                 })
                 .collect(),
@@ -274,12 +248,7 @@ fn capture_value(names: &[Option<&str>], captures: &::regex::Captures) -> Value 
     }
     Value::List(
         (1..names.len())
-            .map(|i| {
-                captures
-                    .get(i)
-                    .map(|m| Value::string(m.as_str()))
-                    .unwrap_or_default()
-            })
+            .map(|i| captures.get(i).map(|m| Value::string(m.as_str())).unwrap_or_default())
             .collect(),
     )
 }
@@ -293,9 +262,7 @@ pub(super) fn replace(a: &[Value]) -> FnResult {
         let pattern = &search[1..search.len() - 1];
         let regex = ::regex::Regex::new(pattern)
             .map_err(|e| arg_error(1, format!("invalid regular expression /{pattern}/: {e}")))?;
-        Ok(Value::String(
-            regex.replace_all(&text, replacement.as_str()).into_owned(),
-        ))
+        Ok(Value::String(regex.replace_all(&text, replacement.as_str()).into_owned()))
     } else {
         Ok(Value::String(text.replace(&search, &replacement)))
     }
@@ -308,9 +275,7 @@ pub(super) fn split(a: &[Value]) -> FnResult {
     if text.is_empty() {
         Ok(Value::List(vec![]))
     } else {
-        Ok(Value::List(
-            text.split(separator.as_str()).map(Value::string).collect(),
-        ))
+        Ok(Value::List(text.split(separator.as_str()).map(Value::string).collect()))
     }
 }
 
@@ -340,14 +305,8 @@ pub(super) fn substr(a: &[Value]) -> FnResult {
         offset += length_total;
     }
     let offset = offset.clamp(0, length_total);
-    let end = if length < 0 {
-        length_total
-    } else {
-        (offset + length).min(length_total)
-    };
-    Ok(Value::String(
-        chars[offset as usize..end.max(offset) as usize].concat(),
-    ))
+    let end = if length < 0 { length_total } else { (offset + length).min(length_total) };
+    Ok(Value::String(chars[offset as usize..end.max(offset) as usize].concat()))
 }
 
 /// `title`: the first letter of every word in upper case.
@@ -369,19 +328,13 @@ pub(super) fn title(a: &[Value]) -> FnResult {
 /// `trim(string, characters)`.
 pub(super) fn trim(a: &[Value]) -> FnResult {
     let cutset: Vec<char> = string(a, 1)?.chars().collect();
-    Ok(Value::String(
-        string(a, 0)?.trim_matches(cutset.as_slice()).to_string(),
-    ))
+    Ok(Value::String(string(a, 0)?.trim_matches(cutset.as_slice()).to_string()))
 }
 
 pub(super) fn trimprefix(a: &[Value]) -> FnResult {
     let text = string(a, 0)?;
     let prefix = string(a, 1)?;
-    Ok(Value::String(
-        text.strip_prefix(prefix.as_str())
-            .unwrap_or(&text)
-            .to_string(),
-    ))
+    Ok(Value::String(text.strip_prefix(prefix.as_str()).unwrap_or(&text).to_string()))
 }
 
 pub(super) fn trimspace(a: &[Value]) -> FnResult {
@@ -391,11 +344,7 @@ pub(super) fn trimspace(a: &[Value]) -> FnResult {
 pub(super) fn trimsuffix(a: &[Value]) -> FnResult {
     let text = string(a, 0)?;
     let suffix = string(a, 1)?;
-    Ok(Value::String(
-        text.strip_suffix(suffix.as_str())
-            .unwrap_or(&text)
-            .to_string(),
-    ))
+    Ok(Value::String(text.strip_suffix(suffix.as_str()).unwrap_or(&text).to_string()))
 }
 
 pub(super) fn upper(a: &[Value]) -> FnResult {
@@ -553,10 +502,7 @@ fn format_text(spec: &str, args: &[Value]) -> Result<String, FunctionError> {
             precision = Some(p.parse().unwrap_or(0));
         }
         let Some(verb) = chars.next() else {
-            return Err(arg_error(
-                0,
-                "the format string ends with an incomplete verb",
-            ));
+            return Err(arg_error(0, "the format string ends with an incomplete verb"));
         };
         if verb == '%' {
             out.push('%');
@@ -565,45 +511,30 @@ fn format_text(spec: &str, args: &[Value]) -> Result<String, FunctionError> {
         let Some(value) = args.get(next) else {
             return Err(arg_error(
                 0,
-                format!(
-                    "the format string needs more than {} argument(s)",
-                    args.len()
-                ),
+                format!("the format string needs more than {} argument(s)", args.len()),
             ));
         };
         let index = next + 1;
         next += 1;
         let text = match verb {
             's' => to_string_value(value).ok_or_else(|| {
-                arg_error(
-                    index,
-                    format!("%s needs a string, got {}", value.describe()),
-                )
+                arg_error(index, format!("%s needs a string, got {}", value.describe()))
             })?,
             'd' => {
                 let n = value.as_f64().ok_or_else(|| {
-                    arg_error(
-                        index,
-                        format!("%d needs a number, got {}", value.describe()),
-                    )
+                    arg_error(index, format!("%d needs a number, got {}", value.describe()))
                 })?;
                 format!("{}", n.trunc() as i64)
             }
             'f' => {
                 let n = value.as_f64().ok_or_else(|| {
-                    arg_error(
-                        index,
-                        format!("%f needs a number, got {}", value.describe()),
-                    )
+                    arg_error(index, format!("%f needs a number, got {}", value.describe()))
                 })?;
                 format!("{:.*}", precision.unwrap_or(6), n)
             }
             'x' => {
                 let n = value.as_i64().ok_or_else(|| {
-                    arg_error(
-                        index,
-                        format!("%x needs a whole number, got {}", value.describe()),
-                    )
+                    arg_error(index, format!("%x needs a whole number, got {}", value.describe()))
                 })?;
                 format!("{n:x}")
             }
@@ -618,10 +549,7 @@ fn format_text(spec: &str, args: &[Value]) -> Result<String, FunctionError> {
                 other => other.to_json().to_string(),
             },
             'q' => serde_json::Value::String(to_string_value(value).ok_or_else(|| {
-                arg_error(
-                    index,
-                    format!("%q needs a string, got {}", value.describe()),
-                )
+                arg_error(index, format!("%q needs a string, got {}", value.describe()))
             })?)
             .to_string(),
             other => return Err(arg_error(0, format!("unsupported format verb %{other}"))),
@@ -632,10 +560,8 @@ fn format_text(spec: &str, args: &[Value]) -> Result<String, FunctionError> {
             out.push_str(&text);
             out.push_str(&" ".repeat(padding));
         } else if flags.contains('0') && matches!(verb, 'd' | 'f') {
-            let (sign, digits) = text
-                .strip_prefix('-')
-                .map(|d| ("-", d))
-                .unwrap_or(("", text.as_str()));
+            let (sign, digits) =
+                text.strip_prefix('-').map(|d| ("-", d)).unwrap_or(("", text.as_str()));
             out.push_str(sign);
             out.push_str(&"0".repeat(padding));
             out.push_str(digits);

@@ -54,10 +54,7 @@ struct Analysis {
 
 fn analyze(value: &str) -> Analysis {
     if value.is_empty() {
-        return Analysis {
-            multiline: false,
-            block_allowed: false,
-        };
+        return Analysis { multiline: false, block_allowed: false };
     }
     let (mut line_breaks, mut special) = (false, false);
     let (mut trailing_space, mut space_break) = (false, false);
@@ -82,10 +79,7 @@ fn analyze(value: &str) -> Analysis {
             previous_space = false;
         }
     }
-    Analysis {
-        multiline: line_breaks,
-        block_allowed: !(trailing_space || space_break || special),
-    }
+    Analysis { multiline: line_breaks, block_allowed: !(trailing_space || space_break || special) }
 }
 
 impl Emitter {
@@ -174,19 +168,10 @@ impl Emitter {
                 self.increase_indent(false, false);
                 for (key, item) in entries {
                     self.write_indent();
-                    let key_context = Context {
-                        mapping: true,
-                        ..Context::default()
-                    };
+                    let key_context = Context { mapping: true, ..Context::default() };
                     let simple = !analyze(key).multiline && key.len() <= 128;
                     if simple {
-                        self.string_scalar(
-                            key,
-                            Context {
-                                simple_key: true,
-                                ..key_context
-                            },
-                        )?;
+                        self.string_scalar(key, Context { simple_key: true, ..key_context })?;
                         self.write_indicator(":", false, false, false);
                     } else {
                         self.write_indicator("?", true, false, true);
@@ -364,13 +349,7 @@ fn number_text(n: f64) -> String {
 pub(super) fn encode(value: &Value) -> Result<String, FunctionError> {
     let mut emitter = Emitter::new();
     emitter
-        .node(
-            value,
-            Context {
-                root: true,
-                ..Context::default()
-            },
-        )
+        .node(value, Context { root: true, ..Context::default() })
         .map_err(FunctionError::Failed)?;
     // The end of the document, and of the stream.
     emitter.write_indent();
@@ -385,11 +364,7 @@ pub(super) fn encode(value: &Value) -> Result<String, FunctionError> {
 pub(super) fn decode(source: &str) -> FnResult {
     let parsed: serde_yaml::Value =
         serde_yaml::from_str(source).map_err(|e| FunctionError::Failed(e.to_string()))?;
-    let mut converter = Converter {
-        source,
-        scalars: None,
-        seen: BTreeMap::new(),
-    };
+    let mut converter = Converter { source, scalars: None, seen: BTreeMap::new() };
     converter.convert(parsed).map_err(FunctionError::Failed)
 }
 
@@ -428,10 +403,7 @@ impl<'s> Converter<'s> {
                 }
             }
             serde_yaml::Value::Sequence(items) => Value::List(
-                items
-                    .into_iter()
-                    .map(|item| self.convert(item))
-                    .collect::<Result<_, _>>()?,
+                items.into_iter().map(|item| self.convert(item)).collect::<Result<_, _>>()?,
             ),
             serde_yaml::Value::Mapping(mapping) => {
                 let mut entries = BTreeMap::new();
@@ -785,25 +757,16 @@ mod tests {
         assert_eq!(yaml(n(1e21)), "1000000000000000000000\n...\n");
         assert_eq!(yaml(n(-0.25)), "-0.25\n...\n");
         // Multi-line strings are literal blocks, with libyaml's indentation and chomping hints.
-        assert_eq!(
-            yaml(Value::map([("k", s("a\nb\n"))])),
-            "\"k\": |\n  a\n  b\n"
-        );
+        assert_eq!(yaml(Value::map([("k", s("a\nb\n"))])), "\"k\": |\n  a\n  b\n");
         assert_eq!(yaml(s("a\n\n")), "|+\n  a\n\n");
         assert_eq!(yaml(s(" a\nb")), "|2-\n   a\n  b\n");
         assert_eq!(yaml(list(&["x\n\ny"])), "- |-\n  x\n\n  y\n");
         // ... unless they cannot be: trailing spaces, tabs, characters outside libyaml's set.
         assert_eq!(yaml(s("a \nb")), "\"a \\nb\"\n");
         assert_eq!(yaml(s("a\tb\nc")), "\"a\\tb\\nc\"\n");
-        assert_eq!(
-            yaml(s("q\"\\ \u{1b}\u{85}\u{1F600}é☃")),
-            "\"q\\\"\\\\ \\e\\N\\U0001F600é☃\"\n"
-        );
+        assert_eq!(yaml(s("q\"\\ \u{1b}\u{85}\u{1F600}é☃")), "\"q\\\"\\\\ \\e\\N\\U0001F600é☃\"\n");
         // Keys that cannot be simple keys use "? ".
-        assert_eq!(
-            yaml(Value::map([("a\nb", n(1.0))])),
-            "? |-\n  a\n  b\n: 1\n"
-        );
+        assert_eq!(yaml(Value::map([("a\nb", n(1.0))])), "? |-\n  a\n  b\n: 1\n");
         let long_key = "k".repeat(129);
         assert_eq!(
             yaml(Value::map([(long_key.as_str(), n(1.0))])),
@@ -843,10 +806,7 @@ mod tests {
 
     #[test]
     fn yamldecode_like_terraform_docs() {
-        assert_eq!(
-            ok("yamldecode(\"hello: world\")"),
-            Value::map([("hello", s("world"))])
-        );
+        assert_eq!(ok("yamldecode(\"hello: world\")"), Value::map([("hello", s("world"))]));
         assert_eq!(ok("yamldecode(\"true\")"), Value::Bool(true));
         let numbers = Value::List(vec![n(1.0), n(2.0), n(3.0)]);
         assert_eq!(
@@ -864,28 +824,14 @@ mod tests {
         assert_eq!(decode("---").unwrap(), Value::Null);
         assert_eq!(decode("~").unwrap(), Value::Null);
         assert_eq!(decode("").unwrap(), Value::Null);
-        let merged = Value::map([
-            ("a", s("aa")),
-            ("b", s("bb")),
-            ("c", s("cc")),
-            ("d", s("dd")),
-        ]);
-        assert_eq!(
-            decode("a: aa\n<<:\n  b: bb\n  c: cc\nd: dd\n").unwrap(),
-            merged
-        );
-        assert_eq!(
-            decode("a: aa\n<<:\n  - b: bb\n  - c: cc\nd: dd\n").unwrap(),
-            merged
-        );
+        let merged = Value::map([("a", s("aa")), ("b", s("bb")), ("c", s("cc")), ("d", s("dd"))]);
+        assert_eq!(decode("a: aa\n<<:\n  b: bb\n  c: cc\nd: dd\n").unwrap(), merged);
+        assert_eq!(decode("a: aa\n<<:\n  - b: bb\n  - c: cc\nd: dd\n").unwrap(), merged);
         assert_eq!(
             decode("a: &foo\n  beep: boop\nb:\n  <<: *foo\n  bleep: bloop\n").unwrap(),
             Value::map([
                 ("a", Value::map([("beep", s("boop"))])),
-                (
-                    "b",
-                    Value::map([("beep", s("boop")), ("bleep", s("bloop"))])
-                ),
+                ("b", Value::map([("beep", s("boop")), ("bleep", s("bloop"))])),
             ])
         );
         assert!(decode("<<: 1")
@@ -942,12 +888,7 @@ on: key
             ("p", s("2001-12-14")),
             (
                 "q",
-                Value::List(vec![
-                    Value::Bool(true),
-                    Value::Bool(false),
-                    s("y"),
-                    Value::Bool(true),
-                ]),
+                Value::List(vec![Value::Bool(true), Value::Bool(false), s("y"), Value::Bool(true)]),
             ),
             ("r", s("yes\n")),
             ("s", Value::Bool(true)),
@@ -978,9 +919,6 @@ on: key
             .unwrap_err()
             .to_string()
             .contains("only strings are allowed as mapping keys"));
-        assert!(decode("~: x")
-            .unwrap_err()
-            .to_string()
-            .contains("mapping key cannot be null"));
+        assert!(decode("~: x").unwrap_err().to_string().contains("mapping key cannot be null"));
     }
 }

@@ -47,12 +47,7 @@ pub async fn plan(
         &order,
         &refreshed.state,
         &refreshed.deleted,
-        &PlanOptions {
-            destroy,
-            targets: Vec::new(),
-            replace: Vec::new(),
-            excludes: Vec::new(),
-        },
+        &PlanOptions { destroy, targets: Vec::new(), replace: Vec::new(), excludes: Vec::new() },
         observer,
     )
     .await
@@ -94,9 +89,7 @@ pub fn addresses(state: &State) -> Vec<String> {
 
 #[allow(dead_code)]
 pub fn action_of(plan: &Plan, address: &str) -> Action {
-    plan.change(&at(address))
-        .unwrap_or_else(|| panic!("{address} is in the plan"))
-        .action
+    plan.change(&at(address)).unwrap_or_else(|| panic!("{address} is in the plan")).action
 }
 
 /// The errors of an apply that failed because operations did.
@@ -193,10 +186,7 @@ impl Workspace {
     /// The state as the next run reads it: the file with its journal replayed.
     #[allow(dead_code)]
     pub fn stored_state(&self) -> State {
-        self.backend()
-            .read()
-            .expect("the state reads")
-            .expect("a state was written")
+        self.backend().read().expect("the state reads").expect("a state was written")
     }
 
     /// The configuration, its schemas checked.
@@ -213,16 +203,7 @@ impl Workspace {
         let config = self.load();
         let inputs = InputVariables::new();
         let evaluator = Evaluator::new(&config, &inputs, "default").expect("the stack evaluates");
-        plan(
-            &config,
-            &evaluator,
-            &self.registry,
-            &self.backend(),
-            &Silent,
-            false,
-        )
-        .await
-        .0
+        plan(&config, &evaluator, &self.registry, &self.backend(), &Silent, false).await.0
     }
 
     /// `infra apply -auto-approve` (or `destroy`) after `settle` (what the CLI does before it
@@ -232,21 +213,10 @@ impl Workspace {
         let inputs = InputVariables::new();
         let evaluator = Evaluator::new(&config, &inputs, "default").expect("the stack evaluates");
         let backend = self.backend();
-        let (plan, state, data) = plan(
-            &config,
-            &evaluator,
-            &self.registry,
-            &backend,
-            run.observer,
-            run.destroy,
-        )
-        .await;
+        let (plan, state, data) =
+            plan(&config, &evaluator, &self.registry, &backend, run.observer, run.destroy).await;
         if !plan.has_changes() {
-            return Applied {
-                plan,
-                state,
-                result: Ok(()),
-            };
+            return Applied { plan, state, result: Ok(()) };
         }
         let never = AtomicBool::new(false);
         let executor = Executor {
@@ -261,11 +231,7 @@ impl Workspace {
             watchdog_quiet: run.watchdog_quiet,
         };
         let (state, result) = executor.apply(&plan, state).await;
-        Applied {
-            plan,
-            state,
-            result,
-        }
+        Applied { plan, state, result }
     }
 }
 

@@ -23,27 +23,20 @@ fn aes(name: &str, provider: &str, passphrase: &str) -> Method {
 #[test]
 fn a_state_round_trips_in_opentofus_format() {
     let encryption = Encryption::new("state", vec![aes("m", "k", "correct horse battery")]);
-    let sealed = encryption
-        .encrypt(b"{\"secret\":\"hunter2\"}", Some((7, "lin-1")))
-        .unwrap();
+    let sealed = encryption.encrypt(b"{\"secret\":\"hunter2\"}", Some((7, "lin-1"))).unwrap();
     let text = String::from_utf8(sealed.clone()).unwrap();
     assert!(!text.contains("hunter2"), "{text}");
     let document: serde_json::Value = serde_json::from_slice(&sealed).unwrap();
     assert_eq!(document["serial"], 7);
     assert_eq!(document["lineage"], "lin-1");
     assert_eq!(document["encryption_version"], "v0");
-    let meta = BASE64
-        .decode(document["meta"]["key_provider.pbkdf2.k"].as_str().unwrap())
-        .unwrap();
+    let meta = BASE64.decode(document["meta"]["key_provider.pbkdf2.k"].as_str().unwrap()).unwrap();
     let meta: serde_json::Value = serde_json::from_slice(&meta).unwrap();
     assert_eq!(meta["hash_function"], "sha512");
     assert_eq!(meta["iterations"], 1000);
     assert_eq!(meta["key_length"], 32);
     assert!(is_encrypted(&sealed));
-    assert_eq!(
-        encryption.decrypt(&sealed).unwrap(),
-        b"{\"secret\":\"hunter2\"}"
-    );
+    assert_eq!(encryption.decrypt(&sealed).unwrap(), b"{\"secret\":\"hunter2\"}");
 }
 
 #[test]
@@ -82,10 +75,7 @@ fn the_fallback_chain_opens_old_files_and_plain_ones_when_unencrypted_is_in_it()
     assert!(document["meta"].get("key_provider.pbkdf2.new").is_some());
     assert!(document["meta"].get("key_provider.pbkdf2.old").is_none());
     let unencrypted_primary = Encryption::new("plan", vec![Method::Unencrypted]);
-    assert_eq!(
-        unencrypted_primary.encrypt(b"plain", None).unwrap(),
-        b"plain"
-    );
+    assert_eq!(unencrypted_primary.encrypt(b"plain", None).unwrap(), b"plain");
 }
 
 #[test]
@@ -132,12 +122,7 @@ fn pbkdf2_derives_opentofus_key_for_opentofus_example() {
         salt_length: 32,
         hash_function: HashFunction::Sha512,
     };
-    let key = provider
-        .decryption_key(stored.to_string().as_bytes())
-        .unwrap();
+    let key = provider.decryption_key(stored.to_string().as_bytes()).unwrap();
     let hex: String = key.iter().map(|byte| format!("{byte:02x}")).collect();
-    assert_eq!(
-        hex,
-        "225872367198760137e0a18580433447bbf578fbe2b87ff36aef3c175fe5709c"
-    );
+    assert_eq!(hex, "225872367198760137e0a18580433447bbf578fbe2b87ff36aef3c175fe5709c");
 }

@@ -10,11 +10,7 @@ fn address(text: &str) -> Address {
 }
 
 fn resource(resource_type: &str, value: Value) -> ResourceState {
-    ResourceState {
-        resource_type: resource_type.to_string(),
-        value,
-        ..ResourceState::default()
-    }
+    ResourceState { resource_type: resource_type.to_string(), value, ..ResourceState::default() }
 }
 
 fn sample_state() -> State {
@@ -35,10 +31,7 @@ fn sample_state() -> State {
                         ("Secret", Value::string("s").mark_sensitive()),
                     ]),
                 ),
-                (
-                    "list",
-                    Value::List(vec![Value::Bool(true), Value::string("x").mark_sensitive()]),
-                ),
+                ("list", Value::List(vec![Value::Bool(true), Value::string("x").mark_sensitive()])),
             ]),
             dependencies: vec![address("aws_subnet.private"), address("aws_vpc.main")],
             create_before_destroy: true,
@@ -53,38 +46,22 @@ fn sample_state() -> State {
     );
     state.resources.insert(
         address("aws_subnet.private[0]"),
-        resource(
-            "aws_subnet",
-            Value::map([("id", Value::string("subnet-0"))]),
-        ),
+        resource("aws_subnet", Value::map([("id", Value::string("subnet-0"))])),
     );
     state.resources.insert(
         address("aws_subnet.by_zone[\"a\"]"),
-        resource(
-            "aws_subnet",
-            Value::map([("id", Value::string("subnet-a"))]),
-        ),
+        resource("aws_subnet", Value::map([("id", Value::string("subnet-a"))])),
     );
     state.resources.insert(
         address("data.aws_region.current"),
-        resource(
-            "aws_region",
-            Value::map([("name", Value::string("us-east-1"))]),
-        ),
+        resource("aws_region", Value::map([("name", Value::string("us-east-1"))])),
     );
-    state.outputs.insert(
-        "vpc_id".into(),
-        OutputState {
-            value: Value::string("vpc-1"),
-            sensitive: false,
-        },
-    );
+    state
+        .outputs
+        .insert("vpc_id".into(), OutputState { value: Value::string("vpc-1"), sensitive: false });
     state.outputs.insert(
         "db_password".into(),
-        OutputState {
-            value: Value::string("hunter2").mark_sensitive(),
-            sensitive: true,
-        },
+        OutputState { value: Value::string("hunter2").mark_sensitive(), sensitive: true },
     );
     state.deployments.insert(
         "aws_ecs_service.web".into(),
@@ -121,10 +98,7 @@ fn round_trip_keeps_sensitive_marks() {
         .find(|r| r["type"] == "aws_db_instance")
         .unwrap();
     assert_eq!(db["module"], "module.db");
-    assert_eq!(
-        db["provider"],
-        "provider[\"registry.terraform.io/hashicorp/aws\"]"
-    );
+    assert_eq!(db["provider"], "provider[\"registry.terraform.io/hashicorp/aws\"]");
     let instance = &db["instances"][0];
     assert_eq!(instance["schema_version"], 2);
     assert_eq!(instance["attributes"]["password"], "hunter2");
@@ -138,37 +112,25 @@ fn round_trip_keeps_sensitive_marks() {
             [get("tags"), get("Secret")]
         ])
     );
-    assert_eq!(
-        instance["dependencies"],
-        serde_json::json!(["aws_subnet.private", "aws_vpc.main"])
-    );
+    assert_eq!(instance["dependencies"], serde_json::json!(["aws_subnet.private", "aws_vpc.main"]));
     assert_eq!(instance["create_before_destroy"], true);
     assert_eq!(json["version"], 4);
     assert_eq!(json["terraform_version"], v4::TERRAFORM_VERSION);
     assert_eq!(json["serial"], 7);
     assert_eq!(json["lineage"], state.lineage.as_str());
     assert_eq!(json["check_results"], serde_json::Value::Null);
-    assert_eq!(
-        json["outputs"]["vpc_id"],
-        serde_json::json!({"value": "vpc-1", "type": "string"})
-    );
+    assert_eq!(json["outputs"]["vpc_id"], serde_json::json!({"value": "vpc-1", "type": "string"}));
     assert_eq!(
         json["outputs"]["db_password"],
         serde_json::json!({"value": "hunter2", "type": "string", "sensitive": true})
     );
     // infra's own records sit under the one key Terraform ignores.
-    assert_eq!(
-        json["infra"]["pending"][0]["planned_unknown"],
-        serde_json::json!({"id": true})
-    );
+    assert_eq!(json["infra"]["pending"][0]["planned_unknown"], serde_json::json!({"id": true}));
     assert_eq!(
         json["infra"]["pending"][0]["planned_sensitive"],
         serde_json::json!({"password": true})
     );
-    assert_eq!(
-        json["infra"]["deployments"]["aws_ecs_service.web"]["live"],
-        "blue"
-    );
+    assert_eq!(json["infra"]["deployments"]["aws_ecs_service.web"]["live"], "blue");
 }
 
 #[test]
@@ -177,10 +139,7 @@ fn encoding_is_deterministic_and_pretty() {
     let first = encode(&state);
     assert_eq!(first, encode(&state.clone()));
     let text = String::from_utf8(first).unwrap();
-    assert!(
-        text.starts_with("{\n  \"version\": 4,\n  \"terraform_version\": \""),
-        "{text}"
-    );
+    assert!(text.starts_with("{\n  \"version\": 4,\n  \"terraform_version\": \""), "{text}");
     assert!(text.ends_with("}\n"));
 }
 
@@ -199,10 +158,9 @@ fn resources_sorted_and_grouped_as_terraform_does() {
         "aws_subnet.private[0]",
         "aws_eip.nat",
     ] {
-        state.resources.insert(
-            address(text),
-            resource("t", Value::map([("id", Value::string(text))])),
-        );
+        state
+            .resources
+            .insert(address(text), resource("t", Value::map([("id", Value::string(text))])));
     }
     let json: serde_json::Value = serde_json::from_slice(&encode(&state)).unwrap();
     let resources = json["resources"].as_array().unwrap();
@@ -211,10 +169,7 @@ fn resources_sorted_and_grouped_as_terraform_does() {
         .map(|r| {
             format!(
                 "{}{} {}.{}",
-                r["module"]
-                    .as_str()
-                    .map(|m| format!("{m} "))
-                    .unwrap_or_default(),
+                r["module"].as_str().map(|m| format!("{m} ")).unwrap_or_default(),
                 r["mode"].as_str().unwrap(),
                 r["type"].as_str().unwrap(),
                 r["name"].as_str().unwrap()
@@ -237,20 +192,9 @@ fn resources_sorted_and_grouped_as_terraform_does() {
     assert_eq!(private["each"], "list");
     assert_eq!(resources[2]["each"], "map");
     assert!(resources[1].get("each").is_none());
-    let keys: Vec<&serde_json::Value> = private["instances"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|i| &i["index_key"])
-        .collect();
-    assert_eq!(
-        keys,
-        vec![
-            &serde_json::json!(0),
-            &serde_json::json!(2),
-            &serde_json::json!(10)
-        ]
-    );
+    let keys: Vec<&serde_json::Value> =
+        private["instances"].as_array().unwrap().iter().map(|i| &i["index_key"]).collect();
+    assert_eq!(keys, vec![&serde_json::json!(0), &serde_json::json!(2), &serde_json::json!(10)]);
     assert!(resources[1]["instances"][0].get("index_key").is_none());
     assert!(resources[1].get("module").is_none());
 }
@@ -306,18 +250,12 @@ fn reads_what_terraform_wrote() {
     assert!(db.tainted);
     assert_eq!(db.schema_version, 2);
     assert_eq!(db.provider.as_deref(), Some("aws.west"));
-    assert_eq!(
-        db.value.get("password"),
-        &Value::string("pw").mark_sensitive()
-    );
+    assert_eq!(db.value.get("password"), &Value::string("pw").mark_sensitive());
     assert_eq!(db.value.get("tags"), &Value::Null);
     assert_eq!(db.dependencies, vec![address("aws_db_subnet_group.db")]);
     assert_eq!(
         db.identity,
-        Some((
-            0,
-            serde_json::json!({"identifier": "db", "region": "eu-west-1"})
-        ))
+        Some((0, serde_json::json!({"identifier": "db", "region": "eu-west-1"})))
     );
     let region = state.get(&address("data.aws_region.current")).unwrap();
     assert_eq!(region.value.get("name").as_str(), Some("eu-west-1"));
@@ -355,20 +293,14 @@ fn reads_infra_format_1() {
     assert_eq!(vpc.id(), Some("vpc-1"));
     assert_eq!(vpc.schema_version, crate::model::SCHEMA_VERSION_CURRENT);
     assert_eq!(state.deployments["aws_ecs_service.web"]["live"], "green");
-    assert_eq!(
-        state.pending[&address("aws_subnet.a")].planned.get("id"),
-        &Value::Unknown
-    );
+    assert_eq!(state.pending[&address("aws_subnet.a")].planned.get("id"), &Value::Unknown);
     assert_eq!(state.outputs, BTreeMap::new());
 }
 
 #[test]
 fn invalid_json_is_corrupt_with_location() {
-    let error = decode(
-        b"{\n  \"version\": 4,\n  \"serial\": ,\n}",
-        "dir/terraform.tfstate",
-    )
-    .unwrap_err();
+    let error =
+        decode(b"{\n  \"version\": 4,\n  \"serial\": ,\n}", "dir/terraform.tfstate").unwrap_err();
     let message = error.to_string();
     assert!(matches!(error, StateError::Corrupt { .. }), "{message}");
     assert!(
@@ -379,22 +311,9 @@ fn invalid_json_is_corrupt_with_location() {
 
 #[test]
 fn newer_format_is_refused() {
-    let error = decode(
-        br#"{"version": 5, "serial": 1, "lineage": "x", "whatever": []}"#,
-        "s.json",
-    )
-    .unwrap_err();
-    assert!(
-        matches!(
-            error,
-            StateError::NewerFormat {
-                found: 5,
-                supported: 4,
-                ..
-            }
-        ),
-        "{error}"
-    );
+    let error = decode(br#"{"version": 5, "serial": 1, "lineage": "x", "whatever": []}"#, "s.json")
+        .unwrap_err();
+    assert!(matches!(error, StateError::NewerFormat { found: 5, supported: 4, .. }), "{error}");
     assert!(error.to_string().contains("s.json"));
 }
 
@@ -442,10 +361,7 @@ fn unknown_fields_are_ignored() {
     )
     .unwrap();
     assert_eq!(state.serial, 3);
-    assert_eq!(
-        state.get(&address("aws_vpc.main")).unwrap().id(),
-        Some("vpc-1")
-    );
+    assert_eq!(state.get(&address("aws_vpc.main")).unwrap().id(), Some("vpc-1"));
     assert_eq!(state.outputs, BTreeMap::new());
 }
 
@@ -472,10 +388,7 @@ fn check_results_round_trip() {
     assert_eq!(vpc.kind, infra_core::CheckableKind::Resource);
     assert_eq!(vpc.status, infra_core::CheckStatus::Fail);
     assert_eq!(vpc.objects[0].failure_messages, ["the VPC needs DNS"]);
-    assert_eq!(
-        state.check_results[2].status,
-        infra_core::CheckStatus::Unknown
-    );
+    assert_eq!(state.check_results[2].status, infra_core::CheckStatus::Unknown);
     let json: serde_json::Value = serde_json::from_slice(&encode(&state)).unwrap();
     assert_eq!(
         json["check_results"][0],

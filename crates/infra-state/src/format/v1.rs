@@ -84,10 +84,7 @@ pub(super) struct PendingFile {
 }
 
 pub(super) fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
-    let corrupt = |detail: String| StateError::Corrupt {
-        path: path.to_string(),
-        detail,
-    };
+    let corrupt = |detail: String| StateError::Corrupt { path: path.to_string(), detail };
     let file: StateFile = super::parse_file(bytes, path, "state format version 1")?;
     let mut state = State {
         lineage: file.lineage,
@@ -101,13 +98,7 @@ pub(super) fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
     };
     for (name, output) in file.outputs {
         let value = Value::from_json(&output.value).mark_paths(&output.sensitive_attributes);
-        state.outputs.insert(
-            name,
-            OutputState {
-                value,
-                sensitive: output.sensitive,
-            },
-        );
+        state.outputs.insert(name, OutputState { value, sensitive: output.sensitive });
     }
     for (position, resource) in file.resources.into_iter().enumerate() {
         let address = address_from_parts(
@@ -165,16 +156,10 @@ impl PendingFile {
 
     pub(super) fn decode(self) -> Result<(Address, PendingCreate), String> {
         let address: Address = self.address.parse().map_err(|_| {
-            format!(
-                "has a pending create with an invalid address `{}`",
-                self.address
-            )
+            format!("has a pending create with an invalid address `{}`", self.address)
         })?;
-        let planned = Value::from_json_parts(
-            &self.planned,
-            &self.planned_unknown,
-            &self.planned_sensitive,
-        );
+        let planned =
+            Value::from_json_parts(&self.planned, &self.planned_unknown, &self.planned_sensitive);
         let pending = PendingCreate {
             resource_type: self.resource_type,
             planned,

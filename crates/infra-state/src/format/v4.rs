@@ -200,9 +200,7 @@ pub(super) fn encode(state: &State) -> Vec<u8> {
         .iter()
         .map(|(address, resource)| (address, None, resource))
         .chain(state.deposed.iter().flat_map(|(address, objects)| {
-            objects
-                .iter()
-                .map(move |(key, resource)| (address, Some(key.as_str()), resource))
+            objects.iter().map(move |(key, resource)| (address, Some(key.as_str()), resource))
         }))
         .collect();
     instances.sort_by_cached_key(|(address, deposed, _)| {
@@ -262,13 +260,8 @@ pub(super) fn encode(state: &State) -> Vec<u8> {
             })
             .collect(),
         resources,
-        check_results: (!state.check_results.is_empty()).then(|| {
-            state
-                .check_results
-                .iter()
-                .map(CheckResultFile::of)
-                .collect()
-        }),
+        check_results: (!state.check_results.is_empty())
+            .then(|| state.check_results.iter().map(CheckResultFile::of).collect()),
         infra: (!infra.deployments.is_empty() || !infra.pending.is_empty()).then_some(infra),
     };
     // Plain data with string keys always serializes.
@@ -284,10 +277,8 @@ struct Attributes<'a>(&'a ResourceState);
 impl Serialize for Attributes<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let resource = self.0;
-        let Some(entries) = resource
-            .value
-            .as_map()
-            .filter(|_| !resource.dynamic_attributes.is_empty())
+        let Some(entries) =
+            resource.value.as_map().filter(|_| !resource.dynamic_attributes.is_empty())
         else {
             return PlainJson(&resource.value).serialize(serializer);
         };
@@ -340,21 +331,10 @@ fn encode_instance<'a>(
         attributes: Some(Attributes(resource)),
         attributes_flat: None,
         sensitive_attributes: Some(
-            resource
-                .value
-                .sensitive_paths()
-                .iter()
-                .map(|path| encode_path(path))
-                .collect(),
+            resource.value.sensitive_paths().iter().map(|path| encode_path(path)).collect(),
         ),
-        identity_schema_version: resource
-            .identity
-            .as_ref()
-            .map_or(0, |(version, _)| *version),
-        identity: resource
-            .identity
-            .as_ref()
-            .map(|(_, identity)| identity.clone()),
+        identity_schema_version: resource.identity.as_ref().map_or(0, |(version, _)| *version),
+        identity: resource.identity.as_ref().map(|(_, identity)| identity.clone()),
         private: resource.private.clone(),
         dependencies: config_resources(&resource.dependencies),
         create_before_destroy: resource.create_before_destroy,
@@ -362,10 +342,7 @@ fn encode_instance<'a>(
 }
 
 pub(super) fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
-    let corrupt = |detail: String| StateError::Corrupt {
-        path: path.to_string(),
-        detail,
-    };
+    let corrupt = |detail: String| StateError::Corrupt { path: path.to_string(), detail };
     let file: StateFile = super::parse_file(bytes, path, "Terraform's state format version 4")?;
     let infra = file.infra.unwrap_or_default();
     let mut state = State {
@@ -388,18 +365,8 @@ pub(super) fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
     }
     for (name, output) in file.outputs {
         let value = Value::from_json(&output.value);
-        let value = if output.sensitive {
-            value.mark_sensitive()
-        } else {
-            value
-        };
-        state.outputs.insert(
-            name,
-            OutputState {
-                value,
-                sensitive: output.sensitive,
-            },
-        );
+        let value = if output.sensitive { value.mark_sensitive() } else { value };
+        state.outputs.insert(name, OutputState { value, sensitive: output.sensitive });
     }
     for resource in file.resources {
         let provider = parse_provider(&resource.provider).map_err(|detail| {
@@ -435,9 +402,7 @@ pub(super) fn decode(bytes: &[u8], path: &str) -> Result<State, StateError> {
                 continue;
             }
             if state.resources.insert(address.clone(), entry).is_some() {
-                return Err(corrupt(format!(
-                    "lists resource instance `{address}` twice"
-                )));
+                return Err(corrupt(format!("lists resource instance `{address}` twice")));
             }
         }
     }
@@ -456,9 +421,7 @@ fn decode_instance(
 ) -> Result<ResourceState, String> {
     if let Some(deposed) = &instance.deposed {
         if deposed.is_empty() || address.resource.mode != infra_core::Mode::Managed {
-            return Err(format!(
-                "has `{address}` with an invalid deposed key `{deposed}`"
-            ));
+            return Err(format!("has `{address}` with an invalid deposed key `{deposed}`"));
         }
     }
     if instance.attributes.is_none() && instance.attributes_flat.is_some() {
@@ -479,9 +442,8 @@ fn decode_instance(
         .map(|steps| decode_path(steps))
         .collect::<Result<_, _>>()
         .map_err(|detail| format!("has an invalid sensitive path in `{address}`: {detail}"))?;
-    let attributes = instance
-        .attributes
-        .unwrap_or_else(|| serde_json::Value::Object(Default::default()));
+    let attributes =
+        instance.attributes.unwrap_or_else(|| serde_json::Value::Object(Default::default()));
     Ok(ResourceState {
         resource_type: resource_type.to_string(),
         value: Value::from_json(&attributes).mark_paths(&paths),
@@ -534,9 +496,7 @@ pub fn parse_provider(text: &str) -> Result<Option<String>, String> {
         .ok_or("expected `provider[\"SOURCE\"]` or `provider.NAME`")?;
     let rest = &text[start + "provider".len()..];
     let (source, alias) = if let Some(quoted) = rest.strip_prefix("[\"") {
-        let (source, after) = quoted
-            .split_once("\"]")
-            .ok_or("unterminated provider source")?;
+        let (source, after) = quoted.split_once("\"]").ok_or("unterminated provider source")?;
         let alias = match after {
             "" => None,
             other => Some(other.strip_prefix('.').ok_or("expected `.ALIAS`")?),
@@ -641,23 +601,13 @@ mod tests {
         );
         for (text, expected) in [
             ("provider[\"registry.terraform.io/hashicorp/aws\"]", None),
-            (
-                "provider[\"registry.terraform.io/hashicorp/aws\"].west",
-                Some("aws.west"),
-            ),
-            (
-                "module.net.provider[\"registry.terraform.io/hashicorp/aws\"]",
-                None,
-            ),
+            ("provider[\"registry.terraform.io/hashicorp/aws\"].west", Some("aws.west")),
+            ("module.net.provider[\"registry.terraform.io/hashicorp/aws\"]", None),
             ("provider.aws", None),
             ("provider.aws.east", Some("aws.east")),
             ("provider[\"terraform.io/builtin/terraform\"]", None),
         ] {
-            assert_eq!(
-                parse_provider(text),
-                Ok(expected.map(str::to_string)),
-                "{text}"
-            );
+            assert_eq!(parse_provider(text), Ok(expected.map(str::to_string)), "{text}");
         }
         assert!(parse_provider("aws").is_err());
         assert!(parse_provider("provider[\"registry.terraform.io/hashicorp/aws").is_err());
@@ -697,21 +647,14 @@ mod tests {
         .collect();
         assert_eq!(
             config_resources(&addresses),
-            vec![
-                "aws_subnet.private",
-                "data.aws_region.current",
-                "module.net.aws_vpc.main"
-            ]
+            vec!["aws_subnet.private", "data.aws_region.current", "module.net.aws_vpc.main"]
         );
     }
 
     #[test]
     fn output_types() {
         let value = Value::map([
-            (
-                "a",
-                Value::List(vec![Value::string("x"), Value::Number(1.0)]),
-            ),
+            ("a", Value::List(vec![Value::string("x"), Value::Number(1.0)])),
             ("b", Value::Bool(true)),
         ]);
         assert_eq!(
@@ -748,11 +691,7 @@ struct ObjectRecordFile<I = InstanceFile> {
     serial: u64,
     /// The serial of the state file this journal extends, `null` when there was none
     /// ([`crate::journal`]: a file written since by another tool makes the line stale).
-    #[serde(
-        default,
-        deserialize_with = "present",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, deserialize_with = "present", skip_serializing_if = "Option::is_none")]
     base: Option<Option<u64>>,
     /// The object's provider configuration (`aws.west`; absent for the type's default). Its
     /// type is the address's.
@@ -799,10 +738,8 @@ pub fn encode_record(state: &State, address: &Address, base: Option<u64>) -> Vec
 /// A journal line's record; the error says what is wrong with it.
 pub fn decode_record(line: &[u8]) -> Result<ObjectRecord, String> {
     let file: ObjectRecordFile = serde_json::from_slice(line).map_err(|e| e.to_string())?;
-    let address: Address = file
-        .address
-        .parse()
-        .map_err(|_| format!("has an invalid address `{}`", file.address))?;
+    let address: Address =
+        file.address.parse().map_err(|_| format!("has an invalid address `{}`", file.address))?;
     let object = file
         .object
         .map(|instance| {

@@ -31,9 +31,7 @@ impl Drop for TempDir {
 
 /// Takes the lock at once as `operation` by `who`, which must succeed.
 fn lock_now(backend: &LocalBackend, operation: &str, who: &str) -> Box<dyn LockGuard> {
-    backend
-        .lock(LockInfo::new(operation, who), Duration::ZERO)
-        .unwrap()
+    backend.lock(LockInfo::new(operation, who), Duration::ZERO).unwrap()
 }
 
 /// An object of `resource_type` whose `id` is `id`.
@@ -58,9 +56,7 @@ fn written_backend(label: &str) -> (TempDir, LocalBackend, State) {
 fn state_with_serial(serial: u64) -> State {
     let mut state = State::new();
     state.serial = serial;
-    state
-        .resources
-        .insert("aws_vpc.main".parse().unwrap(), object("aws_vpc", "vpc-1"));
+    state.resources.insert("aws_vpc.main".parse().unwrap(), object("aws_vpc", "vpc-1"));
     state
 }
 
@@ -75,10 +71,7 @@ fn missing_or_empty_file_is_no_state() {
     assert!(backend.read().unwrap().is_none());
     fs::write(dir.state_path(), "\n").unwrap();
     assert!(backend.read().unwrap().is_none());
-    assert_eq!(
-        backend.describe(),
-        format!("local state {}", dir.state_path().display())
-    );
+    assert_eq!(backend.describe(), format!("local state {}", dir.state_path().display()));
 }
 
 #[test]
@@ -127,9 +120,7 @@ fn backup_is_the_state_from_before_the_run() {
 fn creates_workspace_directories_on_write() {
     let dir = TempDir::new("wsdir");
     let path = workspace_state_path(&dir.0, "staging");
-    LocalBackend::new(path.clone())
-        .write(&state_with_serial(1))
-        .unwrap();
+    LocalBackend::new(path.clone()).write(&state_with_serial(1)).unwrap();
     assert!(path.exists());
 }
 
@@ -147,16 +138,10 @@ fn corrupt_and_newer_files_are_refused_and_left_untouched() {
         let write_error = backend.write(&state_with_serial(1)).unwrap_err();
         for error in [&read_error, &write_error] {
             if newer {
-                assert!(
-                    matches!(error, StateError::NewerFormat { found: 99, .. }),
-                    "{error}"
-                );
+                assert!(matches!(error, StateError::NewerFormat { found: 99, .. }), "{error}");
             } else {
                 assert!(matches!(error, StateError::Corrupt { .. }), "{error}");
-                assert!(
-                    error.to_string().contains("is not valid JSON: line 3"),
-                    "{error}"
-                );
+                assert!(error.to_string().contains("is not valid JSON: line 3"), "{error}");
             }
             assert!(error.to_string().contains(&path.display().to_string()));
         }
@@ -189,9 +174,7 @@ fn second_lock_is_refused_naming_the_holder() {
 
     // With a timeout it retries for that long before giving up.
     let start = Instant::now();
-    assert!(second
-        .lock(LockInfo::new("plan", "x"), Duration::from_millis(300))
-        .is_err());
+    assert!(second.lock(LockInfo::new("plan", "x"), Duration::from_millis(300)).is_err());
     assert!(start.elapsed() >= Duration::from_millis(300));
 
     drop(guard);
@@ -219,9 +202,7 @@ fn lock_waits_for_release_within_timeout() {
     };
     let second = LocalBackend::new(dir.state_path());
     asking.send(()).unwrap();
-    second
-        .lock(LockInfo::new("plan", "x"), Duration::from_secs(10))
-        .unwrap();
+    second.lock(LockInfo::new("plan", "x"), Duration::from_secs(10)).unwrap();
     assert!(
         released.load(std::sync::atomic::Ordering::SeqCst),
         "the second lock was granted while the first was held"
@@ -245,10 +226,7 @@ fn stale_lock_info_is_not_a_lock() {
 fn force_unlock_checks_the_id() {
     let dir = TempDir::new("force");
     let backend = LocalBackend::new(dir.state_path());
-    assert!(matches!(
-        backend.force_unlock("anything"),
-        Err(StateError::NotLocked { .. })
-    ));
+    assert!(matches!(backend.force_unlock("anything"), Err(StateError::NotLocked { .. })));
     let holder = LockInfo::new("apply", "x");
     // Simulates a run that died: its info file is left, its OS lock is gone.
     drop(backend.lock(holder.clone(), Duration::ZERO).unwrap());
@@ -256,11 +234,7 @@ fn force_unlock_checks_the_id() {
 
     let error = backend.force_unlock("wrong-id").unwrap_err();
     match &error {
-        StateError::LockMismatch {
-            requested,
-            holder: real,
-            ..
-        } => {
+        StateError::LockMismatch { requested, holder: real, .. } => {
             assert_eq!(requested, "wrong-id");
             assert_eq!(real, &holder.id);
         }
@@ -287,11 +261,7 @@ fn lock_contention_between_processes() {
     }
     let dir = TempDir::new("process");
     let mut child = std::process::Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "local::tests::lock_contention_between_processes",
-            "--nocapture",
-        ])
+        .args(["--exact", "local::tests::lock_contention_between_processes", "--nocapture"])
         .env(CHILD, dir.state_path())
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
@@ -301,10 +271,7 @@ fn lock_contention_between_processes() {
     let mut line = String::new();
     loop {
         line.clear();
-        assert!(
-            std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() > 0,
-            "child exited"
-        );
+        assert!(std::io::BufRead::read_line(&mut stdout, &mut line).unwrap() > 0, "child exited");
         if line.contains("locked") {
             break;
         }
@@ -370,30 +337,15 @@ fn taking_the_lock_removes_temp_files_of_killed_runs() {
 fn a_state_only_in_infras_earlier_file_asks_for_migration() {
     let dir = TempDir::new("legacy");
     let legacy = dir.0.join(crate::local::LEGACY_STATE_FILE_NAME);
-    fs::write(
-        &legacy,
-        br#"{"format_version": 1, "serial": 1, "lineage": "l"}"#,
-    )
-    .unwrap();
+    fs::write(&legacy, br#"{"format_version": 1, "serial": 1, "lineage": "l"}"#).unwrap();
     let backend = LocalBackend::new(dir.state_path()).with_legacy(legacy.clone());
-    for error in [
-        backend.read().unwrap_err(),
-        backend.write(&state_with_serial(2)).unwrap_err(),
-    ] {
-        assert!(
-            matches!(error, StateError::NeedsMigration { .. }),
-            "{error}"
-        );
-        assert!(
-            error.to_string().contains("infra init -migrate-state"),
-            "{error}"
-        );
+    for error in [backend.read().unwrap_err(), backend.write(&state_with_serial(2)).unwrap_err()] {
+        assert!(matches!(error, StateError::NeedsMigration { .. }), "{error}");
+        assert!(error.to_string().contains("infra init -migrate-state"), "{error}");
     }
     assert!(!dir.state_path().exists(), "nothing written");
     // Once Terraform's file exists, the earlier one no longer matters.
-    LocalBackend::new(dir.state_path())
-        .write(&state_with_serial(3))
-        .unwrap();
+    LocalBackend::new(dir.state_path()).write(&state_with_serial(3)).unwrap();
     assert_eq!(backend.read().unwrap().unwrap().serial, 3);
 }
 
@@ -407,9 +359,7 @@ fn an_objects_change_goes_to_the_journal_until_the_whole_state_is_written() {
 
     let added: infra_core::Address = "aws_subnet.a".parse().unwrap();
     state.serial = 2;
-    state
-        .resources
-        .insert(added.clone(), object("aws_subnet", "subnet-1"));
+    state.resources.insert(added.clone(), object("aws_subnet", "subnet-1"));
     backend.write_object(&state, &added).unwrap();
     let removed: infra_core::Address = "aws_vpc.main".parse().unwrap();
     state.serial = 3;
@@ -420,10 +370,7 @@ fn an_objects_change_goes_to_the_journal_until_the_whole_state_is_written() {
     let journal = backend.journal_path();
     assert_eq!(mode(&journal), 0o600);
     let journal_bytes = fs::metadata(&journal).unwrap().len();
-    assert!(
-        journal_bytes < 2_000,
-        "{journal_bytes} bytes for two small objects"
-    );
+    assert!(journal_bytes < 2_000, "{journal_bytes} bytes for two small objects");
 
     // What another run reads: the file with the journal replayed.
     let reader = LocalBackend::new(dir.state_path());
@@ -454,10 +401,7 @@ fn a_journal_larger_than_the_state_is_compacted() {
         assert!(fs::metadata(backend.journal_path()).map_or(0, |m| m.len()) <= 1 << 20);
     }
     assert!(compactions >= 2, "{compactions}");
-    assert_eq!(
-        LocalBackend::new(dir.state_path()).read().unwrap(),
-        Some(state)
-    );
+    assert_eq!(LocalBackend::new(dir.state_path()).read().unwrap(), Some(state));
 }
 
 /// The journal is also compacted once the last whole write is Terraform's persist interval
@@ -472,10 +416,7 @@ fn an_old_journal_is_compacted_and_one_that_terraform_wrote_over_is_refused() {
     let subnet = |state: &mut State, serial: u64| {
         let address: infra_core::Address = format!("aws_subnet.s{serial}").parse().unwrap();
         state.serial = serial;
-        state.resources.insert(
-            address.clone(),
-            object("aws_subnet", &format!("subnet-{serial}")),
-        );
+        state.resources.insert(address.clone(), object("aws_subnet", &format!("subnet-{serial}")));
         address
     };
     let file_alone = || {
@@ -487,11 +428,7 @@ fn an_old_journal_is_compacted_and_one_that_terraform_wrote_over_is_refused() {
     assert!(!file_alone().resources.contains_key(&address));
     let address = subnet(&mut state, 3);
     backend.write_object(&state, &address).unwrap();
-    assert_eq!(
-        file_alone(),
-        state,
-        "the second record found the journal old and compacted it"
-    );
+    assert_eq!(file_alone(), state, "the second record found the journal old and compacted it");
     assert!(!backend.journal_path().exists());
 
     // The run records one more object and dies; Terraform then reads the file (serial 3) and
@@ -500,9 +437,7 @@ fn an_old_journal_is_compacted_and_one_that_terraform_wrote_over_is_refused() {
     backend.write_object(&state, &address).unwrap();
     let mut terraform = file_alone();
     terraform.serial = 4;
-    terraform
-        .resources
-        .insert("aws_vpc.other".parse().unwrap(), object("aws_vpc", "vpc-9"));
+    terraform.resources.insert("aws_vpc.other".parse().unwrap(), object("aws_vpc", "vpc-9"));
     fs::write(dir.state_path(), format::encode(&terraform)).unwrap();
     let error = LocalBackend::new(dir.state_path()).read().unwrap_err();
     assert!(
@@ -512,31 +447,18 @@ fn an_old_journal_is_compacted_and_one_that_terraform_wrote_over_is_refused() {
     );
     // Nothing was changed: moved aside, the file reads as Terraform wrote it.
     fs::rename(backend.journal_path(), dir.0.join("journal-aside")).unwrap();
-    assert_eq!(
-        LocalBackend::new(dir.state_path()).read().unwrap(),
-        Some(terraform)
-    );
+    assert_eq!(LocalBackend::new(dir.state_path()).read().unwrap(), Some(terraform));
 }
 
 /// Terraform's lock on a local state (`statemgr.Filesystem.lock`): a POSIX record lock,
 /// `F_SETLK` with `F_WRLCK` over the whole state file, on a descriptor of its own. `true`
 /// when granted.
 fn terraform_lock(file: &File) -> bool {
-    nix::fcntl::fcntl(
-        file,
-        nix::fcntl::FcntlArg::F_SETLK(&whole_file_write_lock()),
-    )
-    .is_ok()
+    nix::fcntl::fcntl(file, nix::fcntl::FcntlArg::F_SETLK(&whole_file_write_lock())).is_ok()
 }
 
 fn open_state(path: &Path) -> File {
-    OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(path)
-        .unwrap()
+    OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path).unwrap()
 }
 
 /// infra and Terraform exclude each other on one local state: Terraform's lock refuses infra,
@@ -546,10 +468,7 @@ fn open_state(path: &Path) -> File {
 fn terraforms_lock_and_infras_exclude_each_other() {
     let dir = TempDir::new("terraform-lock");
     let backend = LocalBackend::new(dir.state_path());
-    assert_eq!(
-        backend.lock_info_path(),
-        dir.0.join(".terraform.tfstate.lock.info")
-    );
+    assert_eq!(backend.lock_info_path(), dir.0.join(".terraform.tfstate.lock.info"));
 
     // Terraform holds it, and wrote its info as Terraform 1.x writes it.
     let terraform = open_state(&dir.state_path());
@@ -610,9 +529,7 @@ fn every_moment_a_kill_can_leave_in_a_journal_write_or_a_compaction_reads_back()
     for (serial, id) in [(2, "subnet-1"), (3, "subnet-2"), (4, "subnet-3")] {
         let address: infra_core::Address = format!("aws_subnet.s{serial}").parse().unwrap();
         state.serial = serial;
-        state
-            .resources
-            .insert(address.clone(), object("aws_subnet", id));
+        state.resources.insert(address.clone(), object("aws_subnet", id));
         backend.write_object(&state, &address).unwrap();
         recorded.push(state.clone());
     }
@@ -621,16 +538,8 @@ fn every_moment_a_kill_can_leave_in_a_journal_write_or_a_compaction_reads_back()
     let read = || LocalBackend::new(dir.state_path()).read().unwrap();
 
     // Killed mid-append: every cut of the last line reads as the record before it.
-    let last_line_starts = lines[..lines.len() - 1]
-        .iter()
-        .rposition(|b| *b == b'\n')
-        .unwrap()
-        + 1;
-    for cut in [
-        last_line_starts + 1,
-        (last_line_starts + lines.len()) / 2,
-        lines.len() - 1,
-    ] {
+    let last_line_starts = lines[..lines.len() - 1].iter().rposition(|b| *b == b'\n').unwrap() + 1;
+    for cut in [last_line_starts + 1, (last_line_starts + lines.len()) / 2, lines.len() - 1] {
         fs::write(&journal, &lines[..cut]).unwrap();
         assert_eq!(read(), Some(recorded[1].clone()), "cut at byte {cut}");
     }
@@ -640,9 +549,7 @@ fn every_moment_a_kill_can_leave_in_a_journal_write_or_a_compaction_reads_back()
     // A compaction killed before its rename: a temp file beside the state, which a read
     // ignores; the file and the journal are as they were.
     let file = fs::read(dir.state_path()).unwrap();
-    let temp = dir
-        .state_path()
-        .with_file_name("terraform.tfstate.tmp-4242");
+    let temp = dir.state_path().with_file_name("terraform.tfstate.tmp-4242");
     fs::write(&temp, format::encode(&recorded[2])).unwrap();
     assert_eq!(read(), Some(recorded[2].clone()));
     fs::remove_file(&temp).unwrap();
@@ -650,9 +557,7 @@ fn every_moment_a_kill_can_leave_in_a_journal_write_or_a_compaction_reads_back()
     // The compaction appends a marker naming the new file's digest before the rename. Killed
     // between the two, the marker names bytes the file does not hold, and the lines replay.
     state.serial = 5;
-    state
-        .resources
-        .remove(&"aws_subnet.s3".parse::<infra_core::Address>().unwrap());
+    state.resources.remove(&"aws_subnet.s3".parse::<infra_core::Address>().unwrap());
     let mut marked = lines.clone();
     marked.extend(journal::compacted_marker(&format::encode(&state)));
     fs::write(&journal, &marked).unwrap();
@@ -678,10 +583,6 @@ fn every_moment_a_kill_can_leave_in_a_journal_write_or_a_compaction_reads_back()
     assert!(!journal.exists());
     let kept = fs::read(&aside).unwrap();
     let marker = journal::compacted_marker(&fs::read(dir.state_path()).unwrap());
-    assert!(
-        kept.ends_with(&marker),
-        "{}",
-        String::from_utf8_lossy(&kept)
-    );
+    assert!(kept.ends_with(&marker), "{}", String::from_utf8_lossy(&kept));
     assert_ne!(fs::read(dir.state_path()).unwrap(), file);
 }

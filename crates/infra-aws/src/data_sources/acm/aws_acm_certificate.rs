@@ -28,10 +28,7 @@ impl AwsAcmCertificateData {
             .attr(Attribute::optional("types", Type::list(Type::String)))
             .attr(Attribute::optional("key_types", Type::set(Type::String)))
             .attr(Attribute::optional("most_recent", Type::Bool).default(Value::Bool(false)))
-            .attr(Attribute::optional_computed(
-                "tags",
-                Type::map(Type::String),
-            ))
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("status", Type::String))
             .attr(Attribute::computed("certificate", Type::String))
@@ -54,14 +51,10 @@ impl DataSourceType for AwsAcmCertificateData {
         let client = &self.aws.clients().await.acm;
         let domain = non_empty(config, "domain");
         // Only whether each wanted tag is there counts, so the map's order does not.
-        let wanted_tags: Vec<(String, String)> = string_map(config, "tags")
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
+        let wanted_tags: Vec<(String, String)> =
+            string_map(config, "tags").unwrap_or_default().into_iter().collect();
         if domain.is_none() && wanted_tags.is_empty() {
-            return Err(ProviderError::new(
-                "at least one of `domain,tags` must be specified",
-            ));
+            return Err(ProviderError::new("at least one of `domain,tags` must be specified"));
         }
         let arns = listed_certificates(client, config, domain.as_deref()).await?;
         let mut matched = tagged_certificates(client, arns, &wanted_tags).await?;
@@ -79,11 +72,7 @@ impl DataSourceType for AwsAcmCertificateData {
         }
         // The most recent: latest issued (or imported), then latest not_before.
         let recency = |d: &aws_sdk_acm::types::CertificateDetail| {
-            d.issued_at()
-                .or(d.imported_at())
-                .or(d.not_before())
-                .map(|t| t.secs())
-                .unwrap_or(0)
+            d.issued_at().or(d.imported_at()).or(d.not_before()).map(|t| t.secs()).unwrap_or(0)
         };
         matched.sort_by_key(|(_, detail, _)| recency(detail));
         let (arn, detail, tags) = matched.pop().expect("one match at least");
@@ -136,18 +125,12 @@ async fn listed_certificates(
     let mut pages = client
         .list_certificates()
         .set_certificate_statuses(Some(
-            statuses
-                .iter()
-                .map(|s| CertificateStatus::from(s.as_str()))
-                .collect(),
+            statuses.iter().map(|s| CertificateStatus::from(s.as_str())).collect(),
         ))
         .includes(
             Filters::builder()
                 .set_key_types(Some(
-                    key_types
-                        .iter()
-                        .map(|k| KeyAlgorithm::from(k.as_str()))
-                        .collect(),
+                    key_types.iter().map(|k| KeyAlgorithm::from(k.as_str())).collect(),
                 ))
                 .build(),
         )
@@ -159,9 +142,7 @@ async fn listed_certificates(
                 continue;
             }
             if !types.is_empty()
-                && !summary
-                    .r#type()
-                    .is_some_and(|t| types.iter().any(|w| w == t.as_str()))
+                && !summary.r#type().is_some_and(|t| types.iter().any(|w| w == t.as_str()))
             {
                 continue;
             }
@@ -178,11 +159,7 @@ async fn tagged_certificates(
     arns: Vec<String>,
     wanted_tags: &[(String, String)],
 ) -> Result<
-    Vec<(
-        String,
-        aws_sdk_acm::types::CertificateDetail,
-        Vec<(String, String)>,
-    )>,
+    Vec<(String, aws_sdk_acm::types::CertificateDetail, Vec<(String, String)>)>,
     ProviderError,
 > {
     let mut matched = Vec::new();
@@ -191,22 +168,12 @@ async fn tagged_certificates(
             sent!(client.list_tags_for_certificate().certificate_arn(&arn))?
                 .tags()
                 .iter()
-                .map(|t| {
-                    (
-                        t.key().to_string(),
-                        t.value().unwrap_or_default().to_string(),
-                    )
-                })
+                .map(|t| (t.key().to_string(), t.value().unwrap_or_default().to_string()))
                 .collect();
         if !wanted_tags.iter().all(|t| tags.contains(t)) {
             continue;
         }
-        let detail = match client
-            .describe_certificate()
-            .certificate_arn(&arn)
-            .send()
-            .await
-        {
+        let detail = match client.describe_certificate().certificate_arn(&arn).send().await {
             Ok(response) => response.certificate().cloned(),
             Err(error) => {
                 let error = aws_error(error);

@@ -59,10 +59,7 @@ impl AwsAmi {
         let mut schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional("owners", Type::list(Type::String)))
-            .attr(Attribute::optional(
-                "executable_users",
-                Type::list(Type::String),
-            ))
+            .attr(Attribute::optional("executable_users", Type::list(Type::String)))
             .attr(Attribute::optional("most_recent", Type::Bool).default(Value::Bool(false)))
             .attr(Attribute::optional("name_regex", Type::String))
             .attr(Attribute::optional("include_deprecated", Type::Bool).default(Value::Bool(false)))
@@ -70,17 +67,11 @@ impl AwsAmi {
                 Attribute::optional("allow_unsafe_filter", Type::Bool).default(Value::Bool(false)),
             )
             .attr(Attribute::optional_computed("uefi_data", Type::String))
-            .attr(Attribute::optional_computed(
-                "tags",
-                Type::map(Type::String),
-            ))
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
             .attr(Attribute::computed("ena_support", Type::Bool))
             .attr(Attribute::computed("public", Type::Bool))
             // Objects of `device_name`, `ebs` (a string map), `no_device`, `virtual_name`.
-            .attr(Attribute::computed(
-                "block_device_mappings",
-                Type::set(Type::Any),
-            ))
+            .attr(Attribute::computed("block_device_mappings", Type::set(Type::Any)))
             // Objects of `product_code_id`, `product_code_type`.
             .attr(Attribute::computed("product_codes", Type::set(Type::Any)))
             .attr(Attribute::computed("state_reason", Type::map(Type::String)))
@@ -106,23 +97,11 @@ fn block_device_mappings(image: &Image) -> Vec<Value> {
                             "delete_on_termination",
                             Value::string(ebs.delete_on_termination().unwrap_or(false).to_string()),
                         ),
-                        (
-                            "encrypted",
-                            Value::string(ebs.encrypted().unwrap_or(false).to_string()),
-                        ),
+                        ("encrypted", Value::string(ebs.encrypted().unwrap_or(false).to_string())),
                         ("iops", Value::string(ebs.iops().unwrap_or(0).to_string())),
-                        (
-                            "snapshot_id",
-                            Value::string(ebs.snapshot_id().unwrap_or_default()),
-                        ),
-                        (
-                            "throughput",
-                            Value::string(ebs.throughput().unwrap_or(0).to_string()),
-                        ),
-                        (
-                            "volume_size",
-                            Value::string(ebs.volume_size().unwrap_or(0).to_string()),
-                        ),
+                        ("snapshot_id", Value::string(ebs.snapshot_id().unwrap_or_default())),
+                        ("throughput", Value::string(ebs.throughput().unwrap_or(0).to_string())),
+                        ("volume_size", Value::string(ebs.volume_size().unwrap_or(0).to_string())),
                         (
                             "volume_type",
                             Value::string(
@@ -133,19 +112,10 @@ fn block_device_mappings(image: &Image) -> Vec<Value> {
                 })
                 .unwrap_or_else(|| Value::Map(Default::default()));
             Value::map([
-                (
-                    "device_name",
-                    Value::string(mapping.device_name().unwrap_or_default()),
-                ),
+                ("device_name", Value::string(mapping.device_name().unwrap_or_default())),
                 ("ebs", ebs),
-                (
-                    "no_device",
-                    Value::string(mapping.no_device().unwrap_or_default()),
-                ),
-                (
-                    "virtual_name",
-                    Value::string(mapping.virtual_name().unwrap_or_default()),
-                ),
+                ("no_device", Value::string(mapping.no_device().unwrap_or_default())),
+                ("virtual_name", Value::string(mapping.virtual_name().unwrap_or_default())),
             ])
         })
         .collect()
@@ -171,9 +141,7 @@ fn unsafe_filter(config: &Value, owners: &[String], filters: &[Filter]) -> Optio
     let most_recent = config.get("most_recent").as_bool() == Some(true);
     let allowed = config.get("allow_unsafe_filter").as_bool() == Some(true);
     let pinned = !owners.is_empty()
-        || filters
-            .iter()
-            .any(|f| matches!(f.name(), Some("image-id" | "owner-id")));
+        || filters.iter().any(|f| matches!(f.name(), Some("image-id" | "owner-id")));
     (most_recent && !allowed && !pinned).then(|| {
         "aws_ami: most_recent = true without `owners` or an \"image-id\" or \"owner-id\" filter \
          could return an image a third party published; set `owners`, or \
@@ -233,14 +201,12 @@ impl DataSourceType for AwsAmi {
         let id = image.image_id().unwrap_or_default();
         let text = |value: Option<&str>| Value::string(value.unwrap_or_default());
         let state_reason = match image.state_reason() {
-            Some(reason) => Value::map([
-                ("code", text(reason.code())),
-                ("message", text(reason.message())),
-            ]),
-            None => Value::map([
-                ("code", Value::string("UNSET")),
-                ("message", Value::string("UNSET")),
-            ]),
+            Some(reason) => {
+                Value::map([("code", text(reason.code())), ("message", text(reason.message()))])
+            }
+            None => {
+                Value::map([("code", Value::string("UNSET")), ("message", Value::string("UNSET"))])
+            }
         };
         let product_codes: Vec<Value> = image
             .product_codes()
@@ -248,40 +214,25 @@ impl DataSourceType for AwsAmi {
             .map(|code| {
                 Value::map([
                     ("product_code_id", text(code.product_code_id())),
-                    (
-                        "product_code_type",
-                        text(code.product_code_type().map(|t| t.as_str())),
-                    ),
+                    ("product_code_type", text(code.product_code_type().map(|t| t.as_str()))),
                 ])
             })
             .collect();
         let entries = [
             ("id", Value::string(id)),
             ("image_id", Value::string(id)),
-            (
-                "arn",
-                Value::string(ec2_arn(&clients.region, "", "image", id)),
-            ),
-            (
-                "architecture",
-                text(image.architecture().map(|a| a.as_str())),
-            ),
+            ("arn", Value::string(ec2_arn(&clients.region, "", "image", id))),
+            ("architecture", text(image.architecture().map(|a| a.as_str()))),
             ("boot_mode", text(image.boot_mode().map(|m| m.as_str()))),
             ("creation_date", text(image.creation_date())),
             ("deprecation_time", text(image.deprecation_time())),
             ("description", text(image.description())),
-            (
-                "ena_support",
-                Value::Bool(image.ena_support().unwrap_or(false)),
-            ),
+            ("ena_support", Value::Bool(image.ena_support().unwrap_or(false))),
             ("hypervisor", text(image.hypervisor().map(|h| h.as_str()))),
             ("image_location", text(image.image_location())),
             ("image_owner_alias", text(image.image_owner_alias())),
             ("image_type", text(image.image_type().map(|t| t.as_str()))),
-            (
-                "imds_support",
-                text(image.imds_support().map(|s| s.as_str())),
-            ),
+            ("imds_support", text(image.imds_support().map(|s| s.as_str()))),
             ("kernel_id", text(image.kernel_id())),
             ("name", text(image.name())),
             ("owner_id", text(image.owner_id())),
@@ -290,26 +241,17 @@ impl DataSourceType for AwsAmi {
             ("public", Value::Bool(image.public().unwrap_or(false))),
             ("ramdisk_id", text(image.ramdisk_id())),
             ("root_device_name", text(image.root_device_name())),
-            (
-                "root_device_type",
-                text(image.root_device_type().map(|t| t.as_str())),
-            ),
+            ("root_device_type", text(image.root_device_type().map(|t| t.as_str()))),
             ("root_snapshot_id", text(root_snapshot_id(&image))),
             ("sriov_net_support", text(image.sriov_net_support())),
             ("state", text(image.state().map(|s| s.as_str()))),
             ("tpm_support", text(image.tpm_support().map(|t| t.as_str()))),
             ("usage_operation", text(image.usage_operation())),
-            (
-                "virtualization_type",
-                text(image.virtualization_type().map(|v| v.as_str())),
-            ),
+            ("virtualization_type", text(image.virtualization_type().map(|v| v.as_str()))),
             ("tags", visible_ec2_tags(image.tags())),
             ("state_reason", state_reason),
             ("product_codes", Value::List(product_codes)),
-            (
-                "block_device_mappings",
-                Value::List(block_device_mappings(&image)),
-            ),
+            ("block_device_mappings", Value::List(block_device_mappings(&image))),
         ];
         Ok(lookup_value(&self.schema, config, entries))
     }

@@ -19,23 +19,15 @@ impl AwsAvailabilityZones {
     pub fn new(aws: Arc<Aws>) -> AwsAvailabilityZones {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
-            .attr(
-                Attribute::optional("state", Type::String).check(Check::OneOf(&[
-                    "available",
-                    "information",
-                    "impaired",
-                    "unavailable",
-                ])),
-            )
+            .attr(Attribute::optional("state", Type::String).check(Check::OneOf(&[
+                "available",
+                "information",
+                "impaired",
+                "unavailable",
+            ])))
             .attr(Attribute::optional("all_availability_zones", Type::Bool))
-            .attr(Attribute::optional(
-                "exclude_names",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::optional(
-                "exclude_zone_ids",
-                Type::set(Type::String),
-            ))
+            .attr(Attribute::optional("exclude_names", Type::set(Type::String)))
+            .attr(Attribute::optional("exclude_zone_ids", Type::set(Type::String)))
             .attr(Attribute::computed("names", Type::list(Type::String)))
             .attr(Attribute::computed("zone_ids", Type::list(Type::String)))
             .attr(Attribute::computed("group_names", Type::set(Type::String)))
@@ -82,24 +74,15 @@ impl DataSourceType for AwsAvailabilityZones {
             .collect();
         // The provider reports zones sorted by name.
         zones.sort();
-        let mut groups: Vec<String> = zones
-            .iter()
-            .map(|z| z.2.clone())
-            .filter(|g| !g.is_empty())
-            .collect();
+        let mut groups: Vec<String> =
+            zones.iter().map(|z| z.2.clone()).filter(|g| !g.is_empty()).collect();
         groups.sort();
         groups.dedup();
         let mut value = config.clone();
         if let Some(entries) = value.map_mut() {
             entries.insert("id".into(), Value::string(&clients.region));
-            entries.insert(
-                "names".into(),
-                string_values(zones.iter().map(|z| z.0.clone())),
-            );
-            entries.insert(
-                "zone_ids".into(),
-                string_values(zones.iter().map(|z| z.1.clone())),
-            );
+            entries.insert("names".into(), string_values(zones.iter().map(|z| z.0.clone())));
+            entries.insert("zone_ids".into(), string_values(zones.iter().map(|z| z.1.clone())));
             entries.insert("group_names".into(), string_values(groups));
         }
         Ok(value)

@@ -71,10 +71,7 @@ impl DataSourceType for AwsEc2ManagedPrefixList {
             .map(|entry| {
                 Value::map([
                     ("cidr", optional_string(entry.cidr())),
-                    (
-                        "description",
-                        Value::string(entry.description().unwrap_or_default()),
-                    ),
+                    ("description", Value::string(entry.description().unwrap_or_default())),
                 ])
             })
             .collect();
@@ -86,16 +83,11 @@ impl DataSourceType for AwsEc2ManagedPrefixList {
             ("entries", Value::List(entries)),
             (
                 "max_entries",
-                list.max_entries()
-                    .map(|n| Value::Number(f64::from(n)))
-                    .unwrap_or(Value::Null),
+                list.max_entries().map(|n| Value::Number(f64::from(n))).unwrap_or(Value::Null),
             ),
             ("owner_id", optional_string(list.owner_id())),
             ("tags", visible_ec2_tags(list.tags())),
-            (
-                "version",
-                Value::Number(list.version().unwrap_or_default() as f64),
-            ),
+            ("version", Value::Number(list.version().unwrap_or_default() as f64)),
         ];
         Ok(lookup_value(&self.schema, config, values))
     }

@@ -29,10 +29,7 @@ impl AwsRouteTable {
             .attr(Attribute::optional_computed("vpc_id", Type::String))
             .attr(Attribute::optional_computed("subnet_id", Type::String))
             .attr(Attribute::optional_computed("gateway_id", Type::String))
-            .attr(Attribute::optional_computed(
-                "tags",
-                Type::map(Type::String),
-            ))
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("owner_id", Type::String))
             // Objects of `cidr_block`, `ipv6_cidr_block`, `destination_prefix_list_id` and
@@ -63,33 +60,18 @@ fn routes(table: &RouteTable) -> Vec<Value> {
             Value::map([
                 ("cidr_block", text(route.destination_cidr_block())),
                 ("ipv6_cidr_block", text(route.destination_ipv6_cidr_block())),
-                (
-                    "destination_prefix_list_id",
-                    text(route.destination_prefix_list_id()),
-                ),
+                ("destination_prefix_list_id", text(route.destination_prefix_list_id())),
                 ("carrier_gateway_id", text(route.carrier_gateway_id())),
                 ("core_network_arn", text(route.core_network_arn())),
-                (
-                    "egress_only_gateway_id",
-                    text(route.egress_only_internet_gateway_id()),
-                ),
-                (
-                    "gateway_id",
-                    text(route.gateway_id().filter(|g| !endpoint(Some(*g)))),
-                ),
+                ("egress_only_gateway_id", text(route.egress_only_internet_gateway_id())),
+                ("gateway_id", text(route.gateway_id().filter(|g| !endpoint(Some(*g))))),
                 ("instance_id", text(route.instance_id())),
                 ("local_gateway_id", text(route.local_gateway_id())),
                 ("nat_gateway_id", text(route.nat_gateway_id())),
                 ("network_interface_id", text(route.network_interface_id())),
                 ("transit_gateway_id", text(route.transit_gateway_id())),
-                (
-                    "vpc_endpoint_id",
-                    text(route.gateway_id().filter(|g| endpoint(Some(*g)))),
-                ),
-                (
-                    "vpc_peering_connection_id",
-                    text(route.vpc_peering_connection_id()),
-                ),
+                ("vpc_endpoint_id", text(route.gateway_id().filter(|g| endpoint(Some(*g))))),
+                ("vpc_peering_connection_id", text(route.vpc_peering_connection_id())),
             ])
         })
         .collect()
@@ -104,10 +86,7 @@ fn associations(table: &RouteTable) -> Vec<Value> {
             Value::map([
                 ("gateway_id", text(association.gateway_id())),
                 ("main", Value::Bool(association.main().unwrap_or(false))),
-                (
-                    "route_table_association_id",
-                    text(association.route_table_association_id()),
-                ),
+                ("route_table_association_id", text(association.route_table_association_id())),
                 ("route_table_id", text(association.route_table_id())),
                 ("subnet_id", text(association.subnet_id())),
             ])
@@ -127,14 +106,9 @@ impl DataSourceType for AwsRouteTable {
 
     async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
         let set = |name: &str| !config.get(name).is_null();
-        let has_filter = config
-            .get("filter")
-            .as_list()
-            .is_some_and(|l| !l.is_empty());
+        let has_filter = config.get("filter").as_list().is_some_and(|l| !l.is_empty());
         let has_tags = config.get("tags").as_map().is_some_and(|m| !m.is_empty());
-        if !["route_table_id", "vpc_id", "subnet_id", "gateway_id"]
-            .iter()
-            .any(|name| set(name))
+        if !["route_table_id", "vpc_id", "subnet_id", "gateway_id"].iter().any(|name| set(name))
             && !has_filter
             && !has_tags
         {
@@ -169,10 +143,7 @@ impl DataSourceType for AwsRouteTable {
             ("id", Value::string(id)),
             ("route_table_id", Value::string(id)),
             ("vpc_id", Value::string(table.vpc_id().unwrap_or_default())),
-            (
-                "arn",
-                Value::string(ec2_arn(&clients.region, owner, "route-table", id)),
-            ),
+            ("arn", Value::string(ec2_arn(&clients.region, owner, "route-table", id))),
             ("owner_id", Value::string(owner)),
             ("tags", visible_ec2_tags(table.tags())),
             ("routes", Value::List(routes(&table))),

@@ -22,9 +22,6 @@ impl Ids for RouteTables {
         filters: Option<Vec<Filter>>,
     ) -> Result<Vec<String>, ProviderError> {
         let tables: Vec<_> = all_items!(ec2.describe_route_tables().set_filters(filters))?;
-        Ok(tables
-            .iter()
-            .filter_map(|table| table.route_table_id().map(str::to_string))
-            .collect())
+        Ok(tables.iter().filter_map(|table| table.route_table_id().map(str::to_string)).collect())
     }
 }

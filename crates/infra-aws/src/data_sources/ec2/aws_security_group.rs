@@ -23,10 +23,7 @@ impl AwsSecurityGroup {
             .attr(Attribute::optional_computed("id", Type::String))
             .attr(Attribute::optional_computed("name", Type::String))
             .attr(Attribute::optional_computed("vpc_id", Type::String))
-            .attr(Attribute::optional_computed(
-                "tags",
-                Type::map(Type::String),
-            ))
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("description", Type::String))
             .block(filter_block());

@@ -37,52 +37,22 @@ impl AwsSubnet {
         }
         let schema = schema
             .attr(Attribute::optional_computed("default_for_az", Type::Bool))
-            .attr(Attribute::optional_computed(
-                "available_ip_address_count",
-                Type::Number,
-            ))
-            .attr(Attribute::optional_computed(
-                "tags",
-                Type::map(Type::String),
-            ))
+            .attr(Attribute::optional_computed("available_ip_address_count", Type::Number))
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
             .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed(
-                "assign_ipv6_address_on_creation",
-                Type::Bool,
-            ))
-            .attr(Attribute::computed(
-                "customer_owned_ipv4_pool",
-                Type::String,
-            ))
+            .attr(Attribute::computed("assign_ipv6_address_on_creation", Type::Bool))
+            .attr(Attribute::computed("customer_owned_ipv4_pool", Type::String))
             .attr(Attribute::computed("enable_dns64", Type::Bool))
-            .attr(Attribute::computed(
-                "enable_lni_at_device_index",
-                Type::Number,
-            ))
-            .attr(Attribute::computed(
-                "enable_resource_name_dns_aaaa_record_on_launch",
-                Type::Bool,
-            ))
-            .attr(Attribute::computed(
-                "enable_resource_name_dns_a_record_on_launch",
-                Type::Bool,
-            ))
-            .attr(Attribute::computed(
-                "ipv6_cidr_block_association_id",
-                Type::String,
-            ))
+            .attr(Attribute::computed("enable_lni_at_device_index", Type::Number))
+            .attr(Attribute::computed("enable_resource_name_dns_aaaa_record_on_launch", Type::Bool))
+            .attr(Attribute::computed("enable_resource_name_dns_a_record_on_launch", Type::Bool))
+            .attr(Attribute::computed("ipv6_cidr_block_association_id", Type::String))
             .attr(Attribute::computed("ipv6_native", Type::Bool))
-            .attr(Attribute::computed(
-                "map_customer_owned_ip_on_launch",
-                Type::Bool,
-            ))
+            .attr(Attribute::computed("map_customer_owned_ip_on_launch", Type::Bool))
             .attr(Attribute::computed("map_public_ip_on_launch", Type::Bool))
             .attr(Attribute::computed("outpost_arn", Type::String))
             .attr(Attribute::computed("owner_id", Type::String))
-            .attr(Attribute::computed(
-                "private_dns_hostname_type_on_launch",
-                Type::String,
-            ))
+            .attr(Attribute::computed("private_dns_hostname_type_on_launch", Type::String))
             .block(filter_block());
         AwsSubnet { aws, schema }
     }
@@ -108,18 +78,13 @@ impl DataSourceType for AwsSubnet {
                 ("available_ip_address_count", "available-ip-address-count"),
                 ("cidr_block", "cidr-block"),
                 ("default_for_az", "default-for-az"),
-                (
-                    "ipv6_cidr_block",
-                    "ipv6-cidr-block-association.ipv6-cidr-block",
-                ),
+                ("ipv6_cidr_block", "ipv6-cidr-block-association.ipv6-cidr-block"),
                 ("state", "state"),
                 ("vpc_id", "vpc-id"),
             ],
         );
-        let mut request = clients
-            .ec2
-            .describe_subnets()
-            .set_filters((!filters.is_empty()).then_some(filters));
+        let mut request =
+            clients.ec2.describe_subnets().set_filters((!filters.is_empty()).then_some(filters));
         if let Some(id) = config.get("id").as_str() {
             request = request.subnet_ids(id);
         }
@@ -141,24 +106,15 @@ impl DataSourceType for AwsSubnet {
         let entries = [
             ("id", Value::string(id)),
             ("arn", Value::string(arn)),
-            (
-                "availability_zone",
-                optional_string(subnet.availability_zone()),
-            ),
-            (
-                "availability_zone_id",
-                optional_string(subnet.availability_zone_id()),
-            ),
+            ("availability_zone", optional_string(subnet.availability_zone())),
+            ("availability_zone_id", optional_string(subnet.availability_zone_id())),
             (
                 "available_ip_address_count",
                 Value::Number(f64::from(subnet.available_ip_address_count().unwrap_or(0))),
             ),
             ("cidr_block", optional_string(subnet.cidr_block())),
             ("default_for_az", flag(subnet.default_for_az())),
-            (
-                "ipv6_cidr_block",
-                optional_string(ipv6.and_then(|a| a.ipv6_cidr_block())),
-            ),
+            ("ipv6_cidr_block", optional_string(ipv6.and_then(|a| a.ipv6_cidr_block()))),
             (
                 "ipv6_cidr_block_association_id",
                 optional_string(ipv6.and_then(|a| a.association_id())),
@@ -166,10 +122,7 @@ impl DataSourceType for AwsSubnet {
             ("state", optional_string(subnet.state().map(|s| s.as_str()))),
             ("vpc_id", optional_string(subnet.vpc_id())),
             ("tags", visible_ec2_tags(subnet.tags())),
-            (
-                "assign_ipv6_address_on_creation",
-                flag(subnet.assign_ipv6_address_on_creation()),
-            ),
+            ("assign_ipv6_address_on_creation", flag(subnet.assign_ipv6_address_on_creation())),
             (
                 "customer_owned_ipv4_pool",
                 Value::string(subnet.customer_owned_ipv4_pool().unwrap_or_default()),
@@ -188,18 +141,9 @@ impl DataSourceType for AwsSubnet {
                 flag(dns.and_then(|d| d.enable_resource_name_dns_a_record())),
             ),
             ("ipv6_native", flag(subnet.ipv6_native())),
-            (
-                "map_customer_owned_ip_on_launch",
-                flag(subnet.map_customer_owned_ip_on_launch()),
-            ),
-            (
-                "map_public_ip_on_launch",
-                flag(subnet.map_public_ip_on_launch()),
-            ),
-            (
-                "outpost_arn",
-                Value::string(subnet.outpost_arn().unwrap_or_default()),
-            ),
+            ("map_customer_owned_ip_on_launch", flag(subnet.map_customer_owned_ip_on_launch())),
+            ("map_public_ip_on_launch", flag(subnet.map_public_ip_on_launch())),
+            ("outpost_arn", Value::string(subnet.outpost_arn().unwrap_or_default())),
             ("owner_id", Value::string(owner)),
             (
                 "private_dns_hostname_type_on_launch",

@@ -20,9 +20,6 @@ impl Ids for Subnets {
         filters: Option<Vec<Filter>>,
     ) -> Result<Vec<String>, ProviderError> {
         let subnets: Vec<_> = all_items!(ec2.describe_subnets().set_filters(filters))?;
-        Ok(subnets
-            .iter()
-            .filter_map(|subnet| subnet.subnet_id().map(str::to_string))
-            .collect())
+        Ok(subnets.iter().filter_map(|subnet| subnet.subnet_id().map(str::to_string)).collect())
     }
 }

@@ -27,33 +27,21 @@ impl AwsVpc {
         let schema = Schema::new()
             .attr(Attribute::optional_computed("id", Type::String))
             .attr(Attribute::optional_computed("cidr_block", Type::String))
-            .attr(Attribute::optional_computed(
-                "dhcp_options_id",
-                Type::String,
-            ))
+            .attr(Attribute::optional_computed("dhcp_options_id", Type::String))
             .attr(Attribute::optional_computed("default", Type::Bool))
             .attr(Attribute::optional_computed("state", Type::String))
-            .attr(Attribute::optional_computed(
-                "tags",
-                Type::map(Type::String),
-            ))
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("enable_dns_support", Type::Bool))
             .attr(Attribute::computed("enable_dns_hostnames", Type::Bool))
-            .attr(Attribute::computed(
-                "enable_network_address_usage_metrics",
-                Type::Bool,
-            ))
+            .attr(Attribute::computed("enable_network_address_usage_metrics", Type::Bool))
             .attr(Attribute::computed("instance_tenancy", Type::String))
             .attr(Attribute::computed("ipv6_association_id", Type::String))
             .attr(Attribute::computed("ipv6_cidr_block", Type::String))
             .attr(Attribute::computed("main_route_table_id", Type::String))
             .attr(Attribute::computed("owner_id", Type::String))
             // Objects of `association_id`, `cidr_block`, `state`.
-            .attr(Attribute::computed(
-                "cidr_block_associations",
-                Type::list(Type::Any),
-            ))
+            .attr(Attribute::computed("cidr_block_associations", Type::list(Type::Any)))
             .block(filter_block());
         AwsVpc { aws, schema }
     }
@@ -81,9 +69,7 @@ impl DataSourceType for AwsVpc {
                 ("state", "state"),
             ],
         );
-        let mut request = ec2
-            .describe_vpcs()
-            .set_filters((!filters.is_empty()).then_some(filters));
+        let mut request = ec2.describe_vpcs().set_filters((!filters.is_empty()).then_some(filters));
         if let Some(id) = config.get("id").as_str() {
             request = request.vpc_ids(id);
         }
@@ -99,19 +85,13 @@ impl DataSourceType for AwsVpc {
                 VpcAttributeName::EnableNetworkAddressUsageMetrics,
             ),
         ] {
-            let answer = sent!(ec2
-                .describe_vpc_attribute()
-                .vpc_id(&id)
-                .attribute(attribute))?;
+            let answer = sent!(ec2.describe_vpc_attribute().vpc_id(&id).attribute(attribute))?;
             let flag = match name {
                 "enable_dns_support" => answer.enable_dns_support(),
                 "enable_dns_hostnames" => answer.enable_dns_hostnames(),
                 _ => answer.enable_network_address_usage_metrics(),
             };
-            flags.push((
-                name,
-                Value::Bool(flag.and_then(|f| f.value()).unwrap_or(false)),
-            ));
+            flags.push((name, Value::Bool(flag.and_then(|f| f.value()).unwrap_or(false))));
         }
         let main_table = sent!(ec2
             .describe_route_tables()
@@ -148,31 +128,16 @@ impl DataSourceType for AwsVpc {
             .collect();
         let mut entries = vec![
             ("id", Value::string(&id)),
-            (
-                "arn",
-                Value::string(ec2_arn(&clients.region, owner, "vpc", &id)),
-            ),
+            ("arn", Value::string(ec2_arn(&clients.region, owner, "vpc", &id))),
             ("cidr_block", optional_string(vpc.cidr_block())),
             ("dhcp_options_id", optional_string(vpc.dhcp_options_id())),
             ("default", Value::Bool(vpc.is_default().unwrap_or(false))),
             ("state", optional_string(vpc.state().map(|s| s.as_str()))),
             ("tags", visible_ec2_tags(vpc.tags())),
-            (
-                "instance_tenancy",
-                optional_string(vpc.instance_tenancy().map(|t| t.as_str())),
-            ),
-            (
-                "ipv6_association_id",
-                optional_string(ipv6.and_then(|a| a.association_id())),
-            ),
-            (
-                "ipv6_cidr_block",
-                optional_string(ipv6.and_then(|a| a.ipv6_cidr_block())),
-            ),
-            (
-                "main_route_table_id",
-                optional_string(main_table.as_deref()),
-            ),
+            ("instance_tenancy", optional_string(vpc.instance_tenancy().map(|t| t.as_str()))),
+            ("ipv6_association_id", optional_string(ipv6.and_then(|a| a.association_id()))),
+            ("ipv6_cidr_block", optional_string(ipv6.and_then(|a| a.ipv6_cidr_block()))),
+            ("main_route_table_id", optional_string(main_table.as_deref())),
             ("owner_id", Value::string(owner)),
             ("cidr_block_associations", Value::List(associations)),
         ];

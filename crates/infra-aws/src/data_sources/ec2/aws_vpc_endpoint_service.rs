@@ -31,40 +31,21 @@ impl AwsVpcEndpointService {
                 .attr(Attribute::optional("service", Type::String))
                 .attr(Attribute::optional_computed("service_name", Type::String))
                 .attr(
-                    Attribute::optional_computed("service_type", Type::String).check(Check::OneOf(
-                        &["Interface", "Gateway", "GatewayLoadBalancer"],
-                    )),
+                    Attribute::optional_computed("service_type", Type::String)
+                        .check(Check::OneOf(&["Interface", "Gateway", "GatewayLoadBalancer"])),
                 )
-                .attr(Attribute::optional_computed(
-                    "tags",
-                    Type::map(Type::String),
-                ))
+                .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
                 .attr(Attribute::computed("acceptance_required", Type::Bool))
                 .attr(Attribute::computed("arn", Type::String))
-                .attr(Attribute::computed(
-                    "availability_zones",
-                    Type::set(Type::String),
-                ))
-                .attr(Attribute::computed(
-                    "base_endpoint_dns_names",
-                    Type::set(Type::String),
-                ))
+                .attr(Attribute::computed("availability_zones", Type::set(Type::String)))
+                .attr(Attribute::computed("base_endpoint_dns_names", Type::set(Type::String)))
                 .attr(Attribute::computed("manages_vpc_endpoints", Type::Bool))
                 .attr(Attribute::computed("owner", Type::String))
                 .attr(Attribute::computed("private_dns_name", Type::String))
-                .attr(Attribute::computed(
-                    "private_dns_names",
-                    Type::list(Type::String),
-                ))
+                .attr(Attribute::computed("private_dns_names", Type::list(Type::String)))
                 .attr(Attribute::computed("service_id", Type::String))
-                .attr(Attribute::computed(
-                    "supported_ip_address_types",
-                    Type::set(Type::String),
-                ))
-                .attr(Attribute::computed(
-                    "vpc_endpoint_policy_supported",
-                    Type::Bool,
-                ))
+                .attr(Attribute::computed("supported_ip_address_types", Type::set(Type::String)))
+                .attr(Attribute::computed("vpc_endpoint_policy_supported", Type::Bool))
                 .block(filter_block());
         AwsVpcEndpointService { aws, schema }
     }
@@ -83,9 +64,7 @@ impl DataSourceType for AwsVpcEndpointService {
     async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
         // The provider's ConflictsWith, which infra's schemas do not declare: refused here.
         if !config.get("service").is_null() && !config.get("service_name").is_null() {
-            return Err(ProviderError::new(
-                "\"service\": conflicts with service_name",
-            ));
+            return Err(ProviderError::new("\"service\": conflicts with service_name"));
         }
         let clients = self.aws.clients().await;
         let region = clients.region.clone();
@@ -144,46 +123,23 @@ impl DataSourceType for AwsVpcEndpointService {
                 ("tags", visible_ec2_tags(detail.tags())),
                 ("acceptance_required", flag(detail.acceptance_required())),
                 ("arn", Value::string(arn)),
-                (
-                    "availability_zones",
-                    string_values(detail.availability_zones()),
-                ),
-                (
-                    "base_endpoint_dns_names",
-                    string_values(detail.base_endpoint_dns_names()),
-                ),
-                (
-                    "manages_vpc_endpoints",
-                    flag(detail.manages_vpc_endpoints()),
-                ),
+                ("availability_zones", string_values(detail.availability_zones())),
+                ("base_endpoint_dns_names", string_values(detail.base_endpoint_dns_names())),
+                ("manages_vpc_endpoints", flag(detail.manages_vpc_endpoints())),
                 ("owner", detail.owner().map_or(Value::Null, Value::string)),
-                (
-                    "private_dns_name",
-                    detail.private_dns_name().map_or(Value::Null, Value::string),
-                ),
+                ("private_dns_name", detail.private_dns_name().map_or(Value::Null, Value::string)),
                 (
                     "private_dns_names",
                     string_values(
-                        detail
-                            .private_dns_names()
-                            .iter()
-                            .filter_map(|d| d.private_dns_name()),
+                        detail.private_dns_names().iter().filter_map(|d| d.private_dns_name()),
                     ),
                 ),
                 ("service_id", Value::string(service_id)),
                 (
                     "supported_ip_address_types",
-                    string_values(
-                        detail
-                            .supported_ip_address_types()
-                            .iter()
-                            .map(|t| t.as_str()),
-                    ),
+                    string_values(detail.supported_ip_address_types().iter().map(|t| t.as_str())),
                 ),
-                (
-                    "vpc_endpoint_policy_supported",
-                    flag(detail.vpc_endpoint_policy_supported()),
-                ),
+                ("vpc_endpoint_policy_supported", flag(detail.vpc_endpoint_policy_supported())),
             ],
         ))
     }

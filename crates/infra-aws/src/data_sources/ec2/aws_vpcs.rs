@@ -20,9 +20,6 @@ impl Ids for Vpcs {
         filters: Option<Vec<Filter>>,
     ) -> Result<Vec<String>, ProviderError> {
         let vpcs: Vec<_> = all_items!(ec2.describe_vpcs().set_filters(filters))?;
-        Ok(vpcs
-            .iter()
-            .filter_map(|vpc| vpc.vpc_id().map(str::to_string))
-            .collect())
+        Ok(vpcs.iter().filter_map(|vpc| vpc.vpc_id().map(str::to_string)).collect())
     }
 }

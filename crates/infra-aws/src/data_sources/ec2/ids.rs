@@ -54,11 +54,7 @@ impl<K: Ids> IdsType<K> {
             .attr(tags)
             .attr(Attribute::computed("ids", Type::list(Type::String)))
             .block(filter_block());
-        IdsType {
-            aws,
-            schema,
-            kind: PhantomData,
-        }
+        IdsType { aws, schema, kind: PhantomData }
     }
 }
 
@@ -79,10 +75,7 @@ impl<K: Ids> DataSourceType for IdsType<K> {
         Ok(lookup_value(
             &self.schema,
             config,
-            [
-                ("id", Value::string(&clients.region)),
-                ("ids", string_values(ids)),
-            ],
+            [("id", Value::string(&clients.region)), ("ids", string_values(ids))],
         ))
     }
 }

@@ -78,10 +78,8 @@ impl DataSourceType for AwsEcrImage {
                 "aws_ecr_image: one of `image_digest`, `image_tag` or `most_recent` must be specified",
             ));
         }
-        let mut request = client
-            .describe_images()
-            .repository_name(&repository)
-            .set_registry_id(registry.clone());
+        let mut request =
+            client.describe_images().repository_name(&repository).set_registry_id(registry.clone());
         if digest.is_some() || tag.is_some() {
             request = request.image_ids(
                 ImageIdentifier::builder()
@@ -120,10 +118,7 @@ impl DataSourceType for AwsEcrImage {
                 "image_pushed_at".into(),
                 number(image.image_pushed_at().map(|t| t.secs())),
             );
-            entries.insert(
-                "image_size_in_bytes".into(),
-                number(image.image_size_in_bytes()),
-            );
+            entries.insert("image_size_in_bytes".into(), number(image.image_size_in_bytes()));
             entries.insert("image_tags".into(), string_list(image.image_tags()));
             entries.insert("image_uri".into(), Value::string(image_uri));
         }
@@ -144,11 +139,7 @@ mod tests {
 
     #[test]
     fn most_recent_picks_the_last_pushed_image() {
-        let chosen = choose(
-            vec![image("a", 10), image("b", 30), image("c", 20)],
-            true,
-            "r",
-        );
+        let chosen = choose(vec![image("a", 10), image("b", 30), image("c", 20)], true, "r");
         assert_eq!(chosen.unwrap().image_digest(), Some("b"));
     }
 

@@ -31,22 +31,10 @@ impl AwsEcrRepository {
                 "image_tag_mutability_exclusion_filter",
                 Type::list(Type::Any),
             ))
-            .attr(Attribute::computed(
-                "image_scanning_configuration",
-                Type::list(Type::Any),
-            ))
-            .attr(Attribute::computed(
-                "encryption_configuration",
-                Type::list(Type::Any),
-            ))
-            .attr(Attribute::computed(
-                "most_recent_image_tags",
-                Type::list(Type::String),
-            ))
-            .attr(Attribute::optional_computed(
-                "tags",
-                Type::map(Type::String),
-            ));
+            .attr(Attribute::computed("image_scanning_configuration", Type::list(Type::Any)))
+            .attr(Attribute::computed("encryption_configuration", Type::list(Type::Any)))
+            .attr(Attribute::computed("most_recent_image_tags", Type::list(Type::String)))
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)));
         AwsEcrRepository { aws, schema }
     }
 }
@@ -112,14 +100,8 @@ impl DataSourceType for AwsEcrRepository {
                 "image_tag_mutability_exclusion_filter".into(),
                 exclusion_filter_blocks(repository),
             );
-            entries.insert(
-                "image_scanning_configuration".into(),
-                scanning_blocks(repository),
-            );
-            entries.insert(
-                "encryption_configuration".into(),
-                encryption_blocks(repository),
-            );
+            entries.insert("image_scanning_configuration".into(), scanning_blocks(repository));
+            entries.insert("encryption_configuration".into(), encryption_blocks(repository));
             entries.insert(
                 "most_recent_image_tags".into(),
                 string_list(latest.map(|(_, tags)| tags).unwrap_or_default()),

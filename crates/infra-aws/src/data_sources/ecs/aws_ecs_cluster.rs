@@ -26,20 +26,11 @@ impl AwsEcsClusterData {
             .attr(Attribute::computed("status", Type::String))
             .attr(Attribute::computed("pending_tasks_count", Type::Number))
             .attr(Attribute::computed("running_tasks_count", Type::Number))
-            .attr(Attribute::computed(
-                "registered_container_instances_count",
-                Type::Number,
-            ))
-            .attr(Attribute::computed(
-                "service_connect_defaults",
-                Type::list(Type::Any),
-            ))
+            .attr(Attribute::computed("registered_container_instances_count", Type::Number))
+            .attr(Attribute::computed("service_connect_defaults", Type::list(Type::Any)))
             .attr(Attribute::computed("setting", Type::set(Type::Any)))
             .attr(Attribute::computed("tags", Type::map(Type::String)));
-        AwsEcsClusterData {
-            resource: AwsEcsCluster::new(aws),
-            schema,
-        }
+        AwsEcsClusterData { resource: AwsEcsCluster::new(aws), schema }
     }
 }
 
@@ -57,9 +48,7 @@ impl DataSourceType for AwsEcsClusterData {
         let name = string(config, "cluster_name")
             .ok_or_else(|| ProviderError::new("aws_ecs_cluster: cluster_name is required"))?;
         let found = self.resource.found(&name).await?.ok_or_else(|| {
-            ProviderError::new(format!(
-                "reading ECS Cluster ({name}): couldn't find resource"
-            ))
+            ProviderError::new(format!("reading ECS Cluster ({name}): couldn't find resource"))
         })?;
         let cluster = &found.object;
         // The resource's reading of settings, Service Connect defaults and tags; every setting
@@ -91,9 +80,7 @@ impl DataSourceType for AwsEcsClusterData {
             );
             entries.insert(
                 "registered_container_instances_count".into(),
-                number(Some(i64::from(
-                    cluster.registered_container_instances_count(),
-                ))),
+                number(Some(i64::from(cluster.registered_container_instances_count()))),
             );
             for key in ["setting", "service_connect_defaults", "tags"] {
                 entries.insert(key.into(), read.get(key).clone());

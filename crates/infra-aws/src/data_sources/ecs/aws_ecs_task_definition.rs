@@ -28,10 +28,7 @@ impl AwsEcsTaskDefinitionData {
         )
         .attr(Attribute::required("task_definition", Type::String))
         .attr(Attribute::computed("status", Type::String))
-        .attr(Attribute::computed(
-            "trusted_execution_configuration",
-            Type::list(Type::Any),
-        ));
+        .attr(Attribute::computed("trusted_execution_configuration", Type::list(Type::Any)));
         AwsEcsTaskDefinitionData { resource, schema }
     }
 }
@@ -63,10 +60,7 @@ impl DataSourceType for AwsEcsTaskDefinitionData {
             entries.insert("id".into(), text(task.task_definition_arn()));
             entries.insert("task_definition".into(), Value::string(&key));
             entries.insert("status".into(), text(task.status().map(|s| s.as_str())));
-            entries.insert(
-                "trusted_execution_configuration".into(),
-                Value::List(vec![]),
-            );
+            entries.insert("trusted_execution_configuration".into(), Value::List(vec![]));
         }
         Ok(value)
     }

@@ -28,11 +28,7 @@ impl AwsLbListenerData {
             &["arn", "load_balancer_arn", "port"],
             &["tags_all"],
         );
-        AwsLbListenerData {
-            aws,
-            resource,
-            schema,
-        }
+        AwsLbListenerData { aws, resource, schema }
     }
 }
 
@@ -107,9 +103,7 @@ mod tests {
             ("port", Value::Number(80.0)),
         ]))
         .is_none());
-        assert!(
-            lookup_problem(&Value::map([("load_balancer_arn", Value::string("lb"))])).is_some()
-        );
+        assert!(lookup_problem(&Value::map([("load_balancer_arn", Value::string("lb"))])).is_some());
         assert!(lookup_problem(&Value::Map(Default::default())).is_some());
     }
 }

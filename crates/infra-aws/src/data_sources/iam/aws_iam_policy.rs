@@ -31,10 +31,7 @@ impl AwsIamPolicy {
             .attr(Attribute::computed("path", Type::String))
             .attr(Attribute::computed("policy", Type::String))
             .attr(Attribute::computed("policy_id", Type::String))
-            .attr(Attribute::optional_computed(
-                "tags",
-                Type::map(Type::String),
-            ));
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)));
         AwsIamPolicy { aws, schema }
     }
 
@@ -46,11 +43,8 @@ impl AwsIamPolicy {
     ) -> Result<String, ProviderError> {
         let client = &self.aws.clients().await.iam;
         let mut matches = Vec::new();
-        let mut pages = client
-            .list_policies()
-            .set_path_prefix(path_prefix.clone())
-            .into_paginator()
-            .send();
+        let mut pages =
+            client.list_policies().set_path_prefix(path_prefix.clone()).into_paginator().send();
         while let Some(page) = pages.next().await {
             matches.extend(
                 page.map_err(aws_error)?
@@ -99,10 +93,7 @@ impl DataSourceType for AwsIamPolicy {
                 }
                 arn
             }
-            None => {
-                self.search(string(config, "name"), string(config, "path_prefix"))
-                    .await?
-            }
+            None => self.search(string(config, "name"), string(config, "path_prefix")).await?,
         };
         let policy: Policy = found(sent!(client.get_policy().policy_arn(&arn)))?
             .and_then(|r| r.policy().cloned())

@@ -31,10 +31,8 @@ impl Json {
             }
             serde_json::Value::Object(entries) => {
                 // Go marshals maps with sorted keys.
-                let mut pairs: Vec<(String, Json)> = entries
-                    .iter()
-                    .map(|(k, v)| (k.clone(), Json::from_serde(v)))
-                    .collect();
+                let mut pairs: Vec<(String, Json)> =
+                    entries.iter().map(|(k, v)| (k.clone(), Json::from_serde(v))).collect();
                 pairs.sort_by(|a, b| a.0.cmp(&b.0));
                 Json::Object(pairs)
             }
@@ -184,49 +182,28 @@ impl Document {
             )
         })?;
         let field = |name: &str| {
-            parsed
-                .get(name)
-                .and_then(serde_json::Value::as_str)
-                .unwrap_or_default()
-                .to_string()
+            parsed.get(name).and_then(serde_json::Value::as_str).unwrap_or_default().to_string()
         };
         let statements = match parsed.get("Statement") {
             Some(serde_json::Value::Array(items)) => items.iter().map(parse_statement).collect(),
             Some(single @ serde_json::Value::Object(_)) => vec![parse_statement(single)],
             _ => Vec::new(),
         };
-        Ok(Document {
-            version: field("Version"),
-            id: field("Id"),
-            statements,
-        })
+        Ok(Document { version: field("Version"), id: field("Id"), statements })
     }
 }
 
 /// A statement from a JSON document, re-emitted in the provider's field order. Principals
 /// and conditions go through the provider's types: condition values become lists.
 fn parse_statement(statement: &serde_json::Value) -> Statement {
-    let sid = statement
-        .get("Sid")
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+    let sid =
+        statement.get("Sid").and_then(serde_json::Value::as_str).unwrap_or_default().to_string();
     let mut entries = vec![("Sid".to_string(), Json::String(sid.clone()))];
-    let effect = statement
-        .get("Effect")
-        .and_then(serde_json::Value::as_str)
-        .unwrap_or_default();
+    let effect = statement.get("Effect").and_then(serde_json::Value::as_str).unwrap_or_default();
     if !effect.is_empty() {
         entries.push(("Effect".to_string(), Json::String(effect.to_string())));
     }
-    for key in [
-        "Action",
-        "NotAction",
-        "Resource",
-        "NotResource",
-        "Principal",
-        "NotPrincipal",
-    ] {
+    for key in ["Action", "NotAction", "Resource", "NotResource", "Principal", "NotPrincipal"] {
         if let Some(value) = statement.get(key).filter(|v| !v.is_null()) {
             entries.push((key.to_string(), Json::from_serde(value)));
         }
@@ -246,10 +223,7 @@ fn parse_statement(statement: &serde_json::Value) -> Statement {
         }
         entries.push(("Condition".to_string(), condition));
     }
-    Statement {
-        sid,
-        json: Json::Object(entries),
-    }
+    Statement { sid, json: Json::Object(entries) }
 }
 
 /// Principals as the provider's `IAMPolicyStatementPrincipalSet` marshals them.
@@ -260,14 +234,9 @@ fn principals_json(blocks: &[Value]) -> Option<Json> {
     let principals: Vec<(String, Vec<String>)> = blocks
         .iter()
         .map(|block| {
-            let identifiers = strings_of(block, "identifiers")
-                .iter()
-                .map(|i| replace_variables(i))
-                .collect();
-            (
-                block.get("type").as_str().unwrap_or_default().to_string(),
-                identifiers,
-            )
+            let identifiers =
+                strings_of(block, "identifiers").iter().map(|i| replace_variables(i)).collect();
+            (block.get("type").as_str().unwrap_or_default().to_string(), identifiers)
         })
         .collect();
     if let [(kind, identifiers)] = principals.as_slice() {
@@ -306,15 +275,9 @@ fn conditions_json(blocks: &[Value]) -> Option<Json> {
         Default::default();
     for block in blocks {
         let test = block.get("test").as_str().unwrap_or_default().to_string();
-        let variable = block
-            .get("variable")
-            .as_str()
-            .unwrap_or_default()
-            .to_string();
-        let values: Vec<String> = strings_of(block, "values")
-            .iter()
-            .map(|v| replace_variables(v))
-            .collect();
+        let variable = block.get("variable").as_str().unwrap_or_default().to_string();
+        let values: Vec<String> =
+            strings_of(block, "values").iter().map(|v| replace_variables(v)).collect();
         let entry = tests.entry(test).or_default();
         let value = if values.len() == 1 {
             Json::String(values[0].clone())
@@ -346,13 +309,7 @@ fn statement_from_config(block: &Value) -> Statement {
     let mut list = |key: &str, name: &str, variables: bool| {
         let items: Vec<String> = strings_of(block, name)
             .into_iter()
-            .map(|item| {
-                if variables {
-                    replace_variables(&item)
-                } else {
-                    item
-                }
-            })
+            .map(|item| if variables { replace_variables(&item) } else { item })
             .collect();
         if !items.is_empty() {
             entries.push((key.to_string(), string_or_list(items)));
@@ -372,10 +329,7 @@ fn statement_from_config(block: &Value) -> Statement {
     if let Some(conditions) = conditions_json(block.get("condition").as_list().unwrap_or(&[])) {
         entries.push(("Condition".to_string(), conditions));
     }
-    Statement {
-        sid,
-        json: Json::Object(entries),
-    }
+    Statement { sid, json: Json::Object(entries) }
 }
 
 /// Builds `(json, minified_json)` from a data source configuration.
@@ -384,10 +338,7 @@ pub(crate) fn render(config: &Value) -> Result<(String, String), ProviderError> 
         Some(text) => Document::parse(text, "source_json")?,
         None => Document::default(),
     };
-    for (index, text) in strings_of(config, "source_policy_documents")
-        .iter()
-        .enumerate()
-    {
+    for (index, text) in strings_of(config, "source_policy_documents").iter().enumerate() {
         let source = Document::parse(text, &format!("source_policy_documents[{index}]"))?;
         let mut seen = std::collections::BTreeSet::new();
         for statement in &source.statements {
@@ -401,26 +352,12 @@ pub(crate) fn render(config: &Value) -> Result<(String, String), ProviderError> 
         merged.merge(source);
     }
     let mut own = Document {
-        version: config
-            .get("version")
-            .as_str()
-            .unwrap_or("2012-10-17")
-            .to_string(),
-        id: config
-            .get("policy_id")
-            .as_str()
-            .unwrap_or_default()
-            .to_string(),
+        version: config.get("version").as_str().unwrap_or("2012-10-17").to_string(),
+        id: config.get("policy_id").as_str().unwrap_or_default().to_string(),
         statements: Vec::new(),
     };
     let mut sids = std::collections::BTreeSet::new();
-    for (index, block) in config
-        .get("statement")
-        .as_list()
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
+    for (index, block) in config.get("statement").as_list().unwrap_or(&[]).iter().enumerate() {
         if !block.get("resources").is_null() && !block.get("not_resources").is_null() {
             return Err(ProviderError::new(format!(
                 "statement[{index}]: \"resources\" conflicts with \"not_resources\": set only one"
@@ -436,20 +373,10 @@ pub(crate) fn render(config: &Value) -> Result<(String, String), ProviderError> 
         own.statements.push(statement);
     }
     merged.merge(own);
-    for (index, text) in strings_of(config, "override_policy_documents")
-        .iter()
-        .enumerate()
-    {
-        merged.merge(Document::parse(
-            text,
-            &format!("override_policy_documents[{index}]"),
-        )?);
+    for (index, text) in strings_of(config, "override_policy_documents").iter().enumerate() {
+        merged.merge(Document::parse(text, &format!("override_policy_documents[{index}]"))?);
     }
-    if let Some(text) = config
-        .get("override_json")
-        .as_str()
-        .filter(|t| !t.is_empty())
-    {
+    if let Some(text) = config.get("override_json").as_str().filter(|t| !t.is_empty()) {
         merged.merge(Document::parse(text, "override_json")?);
     }
     let document = merged.to_json();
@@ -486,10 +413,7 @@ impl AwsIamPolicyDocument {
             .attr(Attribute::optional("actions", Type::set(Type::String)))
             .attr(Attribute::optional("not_actions", Type::set(Type::String)))
             .attr(Attribute::optional("resources", Type::set(Type::String)))
-            .attr(Attribute::optional(
-                "not_resources",
-                Type::set(Type::String),
-            ))
+            .attr(Attribute::optional("not_resources", Type::set(Type::String)))
             .block(Block::set("principals", principal()))
             .block(Block::set("not_principals", principal()))
             .block(Block::set(
@@ -506,14 +430,8 @@ impl AwsIamPolicyDocument {
             .attr(Attribute::optional("policy_id", Type::String))
             .attr(Attribute::optional("source_json", Type::String))
             .attr(Attribute::optional("override_json", Type::String))
-            .attr(Attribute::optional(
-                "source_policy_documents",
-                Type::list(Type::String),
-            ))
-            .attr(Attribute::optional(
-                "override_policy_documents",
-                Type::list(Type::String),
-            ))
+            .attr(Attribute::optional("source_policy_documents", Type::list(Type::String)))
+            .attr(Attribute::optional("override_policy_documents", Type::list(Type::String)))
             .attr(
                 Attribute::optional("version", Type::String)
                     .default(Value::string("2012-10-17"))
@@ -541,10 +459,7 @@ impl DataSourceType for AwsIamPolicyDocument {
             if entries.get("version").is_none_or(Value::is_null) {
                 entries.insert("version".into(), Value::string("2012-10-17"));
             }
-            entries.insert(
-                "id".into(),
-                Value::string(crc32(json.as_bytes()).to_string()),
-            );
+            entries.insert("id".into(), Value::string(crc32(json.as_bytes()).to_string()));
             entries.insert("json".into(), Value::String(json));
             entries.insert("minified_json".into(), Value::String(minified));
         }
@@ -578,14 +493,8 @@ mod tests {
                 Value::map([
                     ("sid", Value::string("Logs")),
                     ("effect", Value::string("Deny")),
-                    (
-                        "actions",
-                        strings(&["logs:PutLogEvents", "logs:CreateLogStream"]),
-                    ),
-                    (
-                        "resources",
-                        strings(&["arn:aws:logs:*:*:log-group:&{aws:username}"]),
-                    ),
+                    ("actions", strings(&["logs:PutLogEvents", "logs:CreateLogStream"])),
+                    ("resources", strings(&["arn:aws:logs:*:*:log-group:&{aws:username}"])),
                     (
                         "condition",
                         Value::List(vec![Value::map([
@@ -690,18 +599,9 @@ mod tests {
         };
         let config = Value::map([
             ("source_json", Value::string(statement("A", "s3:GetObject"))),
-            (
-                "source_policy_documents",
-                strings(&[&statement("B", "s3:PutObject")]),
-            ),
-            (
-                "override_policy_documents",
-                strings(&[&statement("A", "s3:ListBucket")]),
-            ),
-            (
-                "override_json",
-                Value::string(statement("A", "s3:DeleteObject")),
-            ),
+            ("source_policy_documents", strings(&[&statement("B", "s3:PutObject")])),
+            ("override_policy_documents", strings(&[&statement("A", "s3:ListBucket")])),
+            ("override_json", Value::string(statement("A", "s3:DeleteObject"))),
             ("policy_id", Value::string("doc")),
         ]);
         let (_, minified) = render(&config).unwrap();
@@ -716,10 +616,7 @@ mod tests {
                 ("not_resources", strings(&["x"])),
             ])]),
         )]);
-        assert!(render(&conflicting)
-            .unwrap_err()
-            .message
-            .contains("not_resources"));
+        assert!(render(&conflicting).unwrap_err().message.contains("not_resources"));
     }
 
     #[test]

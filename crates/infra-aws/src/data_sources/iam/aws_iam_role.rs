@@ -27,15 +27,9 @@ impl AwsIamRole {
             .attr(Attribute::computed("max_session_duration", Type::Number))
             .attr(Attribute::computed("path", Type::String))
             .attr(Attribute::computed("permissions_boundary", Type::String))
-            .attr(Attribute::computed(
-                "role_last_used",
-                Type::list(Type::map(Type::String)),
-            ))
+            .attr(Attribute::computed("role_last_used", Type::list(Type::map(Type::String))))
             .attr(Attribute::computed("unique_id", Type::String))
-            .attr(Attribute::optional_computed(
-                "tags",
-                Type::map(Type::String),
-            ));
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)));
         AwsIamRole { aws, schema }
     }
 }
@@ -78,11 +72,7 @@ impl DataSourceType for AwsIamRole {
             entries.insert("arn".into(), Value::string(role.arn()));
             entries.insert(
                 "assume_role_policy".into(),
-                text(
-                    role.assume_role_policy_document()
-                        .map(decoded_policy)
-                        .as_deref(),
-                ),
+                text(role.assume_role_policy_document().map(decoded_policy).as_deref()),
             );
             entries.insert("create_date".into(), date(Some(role.create_date())));
             entries.insert("description".into(), text(role.description()));
@@ -93,17 +83,12 @@ impl DataSourceType for AwsIamRole {
             entries.insert("path".into(), Value::string(role.path()));
             entries.insert(
                 "permissions_boundary".into(),
-                text(
-                    role.permissions_boundary()
-                        .and_then(|b| b.permissions_boundary_arn()),
-                ),
+                text(role.permissions_boundary().and_then(|b| b.permissions_boundary_arn())),
             );
             entries.insert("role_last_used".into(), Value::List(last_used));
             entries.insert("unique_id".into(), Value::string(role.role_id()));
-            entries.insert(
-                "tags".into(),
-                infra_core::resource::visible_tags(tag_pairs(role.tags())),
-            );
+            entries
+                .insert("tags".into(), infra_core::resource::visible_tags(tag_pairs(role.tags())));
         }
         Ok(value)
     }

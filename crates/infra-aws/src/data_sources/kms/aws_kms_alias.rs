@@ -57,10 +57,7 @@ impl DataSourceType for AwsKmsAlias {
                 "target_key_id".into(),
                 text(metadata.map(|m| m.key_id()).or(alias.target_key_id())),
             );
-            entries.insert(
-                "target_key_arn".into(),
-                text(metadata.and_then(|m| m.arn())),
-            );
+            entries.insert("target_key_arn".into(), text(metadata.and_then(|m| m.arn())));
         }
         Ok(value)
     }

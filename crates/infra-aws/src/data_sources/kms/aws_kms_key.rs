@@ -18,10 +18,7 @@ impl AwsKmsKey {
         let mut schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("key_id", Type::String))
-            .attr(Attribute::optional(
-                "grant_tokens",
-                Type::list(Type::String),
-            ));
+            .attr(Attribute::optional("grant_tokens", Type::list(Type::String)));
         for name in [
             "arn",
             "aws_account_id",
@@ -44,26 +41,11 @@ impl AwsKmsKey {
         schema = schema
             .attr(Attribute::computed("enabled", Type::Bool))
             .attr(Attribute::computed("multi_region", Type::Bool))
-            .attr(Attribute::computed(
-                "pending_deletion_window_in_days",
-                Type::Number,
-            ))
-            .attr(Attribute::computed(
-                "encryption_algorithms",
-                Type::list(Type::String),
-            ))
-            .attr(Attribute::computed(
-                "signing_algorithms",
-                Type::list(Type::String),
-            ))
-            .attr(Attribute::computed(
-                "multi_region_configuration",
-                Type::list(Type::Any),
-            ))
-            .attr(Attribute::computed(
-                "xks_key_configuration",
-                Type::list(Type::Any),
-            ));
+            .attr(Attribute::computed("pending_deletion_window_in_days", Type::Number))
+            .attr(Attribute::computed("encryption_algorithms", Type::list(Type::String)))
+            .attr(Attribute::computed("signing_algorithms", Type::list(Type::String)))
+            .attr(Attribute::computed("multi_region_configuration", Type::list(Type::Any)))
+            .attr(Attribute::computed("xks_key_configuration", Type::list(Type::Any)));
         AwsKmsKey { aws, schema }
     }
 }
@@ -105,27 +87,18 @@ impl DataSourceType for AwsKmsKey {
             set("cloud_hsm_cluster_id", text(key.cloud_hsm_cluster_id()));
             set("creation_date", date(key.creation_date()));
             set("custom_key_store_id", text(key.custom_key_store_id()));
-            set(
-                "customer_master_key_spec",
-                text(key.key_spec().map(|s| s.as_str())),
-            );
+            set("customer_master_key_spec", text(key.key_spec().map(|s| s.as_str())));
             set("key_spec", text(key.key_spec().map(|s| s.as_str())));
             set("deletion_date", date(key.deletion_date()));
             set("description", text(key.description()));
-            set(
-                "expiration_model",
-                text(key.expiration_model().map(|m| m.as_str())),
-            );
+            set("expiration_model", text(key.expiration_model().map(|m| m.as_str())));
             set("key_manager", text(key.key_manager().map(|m| m.as_str())));
             set("key_state", text(key.key_state().map(|s| s.as_str())));
             set("key_usage", text(key.key_usage().map(|u| u.as_str())));
             set("origin", text(key.origin().map(|o| o.as_str())));
             set("valid_to", date(key.valid_to()));
             set("enabled", Value::Bool(key.enabled()));
-            set(
-                "multi_region",
-                Value::Bool(key.multi_region().unwrap_or(false)),
-            );
+            set("multi_region", Value::Bool(key.multi_region().unwrap_or(false)));
             set(
                 "pending_deletion_window_in_days",
                 number(key.pending_deletion_window_in_days().map(i64::from)),

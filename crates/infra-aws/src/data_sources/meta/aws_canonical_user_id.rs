@@ -35,12 +35,7 @@ impl DataSourceType for AwsCanonicalUserId {
 
     async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
         let client = &self.aws.clients().await.s3;
-        let response = client
-            .list_buckets()
-            .max_buckets(1)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let response = client.list_buckets().max_buckets(1).send().await.map_err(aws_error)?;
         let owner = response.owner().ok_or_else(|| {
             ProviderError::new("S3 ListBuckets returned no owner: no canonical user ID")
         })?;

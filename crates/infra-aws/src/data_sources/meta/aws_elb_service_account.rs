@@ -44,10 +44,7 @@ const ACCOUNT_PER_REGION: &[(&str, &str)] = &[
 ];
 
 fn account_of(region: &str) -> Option<&'static str> {
-    ACCOUNT_PER_REGION
-        .iter()
-        .find(|(name, _)| *name == region)
-        .map(|(_, account)| *account)
+    ACCOUNT_PER_REGION.iter().find(|(name, _)| *name == region).map(|(_, account)| *account)
 }
 
 pub struct AwsElbServiceAccount {

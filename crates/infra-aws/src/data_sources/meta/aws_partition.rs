@@ -57,10 +57,7 @@ impl DataSourceType for AwsPartition {
             entries.insert("id".into(), Value::string(partition));
             entries.insert("partition".into(), Value::string(partition));
             entries.insert("dns_suffix".into(), Value::string(suffix));
-            entries.insert(
-                "reverse_dns_prefix".into(),
-                Value::string(reverse.join(".")),
-            );
+            entries.insert("reverse_dns_prefix".into(), Value::string(reverse.join(".")));
         }
         Ok(value)
     }

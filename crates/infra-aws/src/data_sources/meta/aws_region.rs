@@ -83,10 +83,7 @@ impl DataSourceType for AwsRegion {
             entries.insert("name".into(), Value::string(&region));
             entries.insert("region".into(), Value::string(&region));
             entries.insert("description".into(), description);
-            entries.insert(
-                "endpoint".into(),
-                Value::string(format!("ec2.{region}.amazonaws.com")),
-            );
+            entries.insert("endpoint".into(), Value::string(format!("ec2.{region}.amazonaws.com")));
         }
         Ok(value)
     }

@@ -50,12 +50,8 @@ const NUMBERS: &[&str] = &[
     "port",
     "storage_throughput",
 ];
-const BOOLS: &[&str] = &[
-    "auto_minor_version_upgrade",
-    "multi_az",
-    "publicly_accessible",
-    "storage_encrypted",
-];
+const BOOLS: &[&str] =
+    &["auto_minor_version_upgrade", "multi_az", "publicly_accessible", "storage_encrypted"];
 const LISTS: &[&str] = &[
     "db_parameter_groups",
     "db_security_groups",
@@ -74,27 +70,18 @@ impl AwsDbInstanceData {
         let schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("db_instance_identifier", Type::String))
-            .attr(Attribute::computed(
-                "master_user_secret",
-                Type::list(Type::Any),
-            ))
+            .attr(Attribute::computed("master_user_secret", Type::list(Type::Any)))
             .attr(Attribute::computed("tags", Type::map(Type::String)));
-        let schema = STRINGS.iter().fold(schema, |s, name| {
-            s.attr(Attribute::computed(name, Type::String))
-        });
-        let schema = NUMBERS.iter().fold(schema, |s, name| {
-            s.attr(Attribute::computed(name, Type::Number))
-        });
-        let schema = BOOLS.iter().fold(schema, |s, name| {
-            s.attr(Attribute::computed(name, Type::Bool))
-        });
-        let schema = LISTS.iter().fold(schema, |s, name| {
-            s.attr(Attribute::computed(name, Type::list(Type::String)))
-        });
-        AwsDbInstanceData {
-            resource: AwsDbInstance::new(aws),
-            schema,
-        }
+        let schema =
+            STRINGS.iter().fold(schema, |s, name| s.attr(Attribute::computed(name, Type::String)));
+        let schema =
+            NUMBERS.iter().fold(schema, |s, name| s.attr(Attribute::computed(name, Type::Number)));
+        let schema =
+            BOOLS.iter().fold(schema, |s, name| s.attr(Attribute::computed(name, Type::Bool)));
+        let schema = LISTS
+            .iter()
+            .fold(schema, |s, name| s.attr(Attribute::computed(name, Type::list(Type::String))));
+        AwsDbInstanceData { resource: AwsDbInstance::new(aws), schema }
     }
 }
 
@@ -119,18 +106,9 @@ const TEXT: &[(&str, Text)] = &[
     ("master_username", DbInstance::master_username),
     ("monitoring_role_arn", DbInstance::monitoring_role_arn),
     ("network_type", DbInstance::network_type),
-    (
-        "preferred_backup_window",
-        DbInstance::preferred_backup_window,
-    ),
-    (
-        "preferred_maintenance_window",
-        DbInstance::preferred_maintenance_window,
-    ),
-    (
-        "replicate_source_db",
-        DbInstance::read_replica_source_db_instance_identifier,
-    ),
+    ("preferred_backup_window", DbInstance::preferred_backup_window),
+    ("preferred_maintenance_window", DbInstance::preferred_maintenance_window),
+    ("replicate_source_db", DbInstance::read_replica_source_db_instance_identifier),
     ("resource_id", DbInstance::dbi_resource_id),
     ("storage_type", DbInstance::storage_type),
     ("timezone", DbInstance::timezone),
@@ -139,10 +117,7 @@ const TEXT: &[(&str, Text)] = &[
 /// The attributes read from one integer field of the instance.
 const INTEGERS: &[(&str, Integer)] = &[
     ("allocated_storage", DbInstance::allocated_storage),
-    (
-        "backup_retention_period",
-        DbInstance::backup_retention_period,
-    ),
+    ("backup_retention_period", DbInstance::backup_retention_period),
     ("db_instance_port", DbInstance::db_instance_port),
     ("iops", DbInstance::iops),
     ("monitoring_interval", DbInstance::monitoring_interval),
@@ -151,10 +126,7 @@ const INTEGERS: &[(&str, Integer)] = &[
 
 /// The attributes read from one boolean field of the instance.
 const FLAGS: &[(&str, Flag)] = &[
-    (
-        "auto_minor_version_upgrade",
-        DbInstance::auto_minor_version_upgrade,
-    ),
+    ("auto_minor_version_upgrade", DbInstance::auto_minor_version_upgrade),
     ("multi_az", DbInstance::multi_az),
     ("publicly_accessible", DbInstance::publicly_accessible),
     ("storage_encrypted", DbInstance::storage_encrypted),
@@ -188,69 +160,39 @@ fn to_value(instance: &DbInstance, config: &Value) -> Value {
             _ => Value::Null,
         },
     );
-    put(
-        "hosted_zone_id",
-        text(endpoint.and_then(|e| e.hosted_zone_id())),
-    );
+    put("hosted_zone_id", text(endpoint.and_then(|e| e.hosted_zone_id())));
     put("port", number(port.map(i64::from)));
     put(
         "db_parameter_groups",
         string_list(
-            instance
-                .db_parameter_groups()
-                .iter()
-                .filter_map(|g| g.db_parameter_group_name()),
+            instance.db_parameter_groups().iter().filter_map(|g| g.db_parameter_group_name()),
         ),
     );
     put(
         "db_security_groups",
         string_list(
-            instance
-                .db_security_groups()
-                .iter()
-                .filter_map(|g| g.db_security_group_name()),
+            instance.db_security_groups().iter().filter_map(|g| g.db_security_group_name()),
         ),
     );
-    put(
-        "db_subnet_group",
-        text(
-            instance
-                .db_subnet_group()
-                .and_then(|g| g.db_subnet_group_name()),
-        ),
-    );
-    put(
-        "enabled_cloudwatch_logs_exports",
-        string_list(instance.enabled_cloudwatch_logs_exports()),
-    );
-    put(
-        "master_user_secret",
-        master_user_secret(instance.master_user_secret()),
-    );
+    put("db_subnet_group", text(instance.db_subnet_group().and_then(|g| g.db_subnet_group_name())));
+    put("enabled_cloudwatch_logs_exports", string_list(instance.enabled_cloudwatch_logs_exports()));
+    put("master_user_secret", master_user_secret(instance.master_user_secret()));
     put(
         "option_group_memberships",
         string_list(
-            instance
-                .option_group_memberships()
-                .iter()
-                .filter_map(|g| g.option_group_name()),
+            instance.option_group_memberships().iter().filter_map(|g| g.option_group_name()),
         ),
     );
     put(
         "vpc_security_groups",
         string_list(
-            instance
-                .vpc_security_groups()
-                .iter()
-                .filter_map(|g| g.vpc_security_group_id()),
+            instance.vpc_security_groups().iter().filter_map(|g| g.vpc_security_group_id()),
         ),
     );
     put(
         "tags",
         infra_core::resource::visible_tags(
-            tags_from_sdk(instance.tag_list())
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str())),
+            tags_from_sdk(instance.tag_list()).iter().map(|(k, v)| (k.as_str(), v.as_str())),
         ),
     );
     value

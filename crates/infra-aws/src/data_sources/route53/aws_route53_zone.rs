@@ -27,34 +27,16 @@ impl AwsRoute53ZoneData {
             .attr(Attribute::optional_computed("name", Type::String))
             .attr(Attribute::optional("private_zone", Type::Bool).default(Value::Bool(false)))
             .attr(Attribute::optional_computed("vpc_id", Type::String))
-            .attr(Attribute::optional_computed(
-                "tags",
-                Type::map(Type::String),
-            ))
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("caller_reference", Type::String))
             .attr(Attribute::computed("comment", Type::String))
-            .attr(Attribute::computed(
-                "enable_accelerated_recovery",
-                Type::Bool,
-            ))
-            .attr(Attribute::computed(
-                "linked_service_description",
-                Type::String,
-            ))
-            .attr(Attribute::computed(
-                "linked_service_principal",
-                Type::String,
-            ))
-            .attr(Attribute::computed(
-                "name_servers",
-                Type::list(Type::String),
-            ))
+            .attr(Attribute::computed("enable_accelerated_recovery", Type::Bool))
+            .attr(Attribute::computed("linked_service_description", Type::String))
+            .attr(Attribute::computed("linked_service_principal", Type::String))
+            .attr(Attribute::computed("name_servers", Type::list(Type::String)))
             .attr(Attribute::computed("primary_name_server", Type::String))
-            .attr(Attribute::computed(
-                "resource_record_set_count",
-                Type::Number,
-            ));
+            .attr(Attribute::computed("resource_record_set_count", Type::Number));
         AwsRoute53ZoneData { aws, schema }
     }
 }
@@ -75,21 +57,15 @@ impl DataSourceType for AwsRoute53ZoneData {
         let wanted_id = non_empty(config, "zone_id").map(|z| clean_zone_id(&z));
         let wanted_name = non_empty(config, "name").map(|n| normalize_dns_name(&n));
         if wanted_id.is_some() == wanted_name.is_some() {
-            return Err(ProviderError::new(
-                "exactly one of `name,zone_id` must be specified",
-            ));
+            return Err(ProviderError::new("exactly one of `name,zone_id` must be specified"));
         }
         let private = boolean(config, "private_zone").unwrap_or(false);
         let vpc_id = non_empty(config, "vpc_id");
         // Only whether each wanted tag is there counts, so the map's order does not.
-        let wanted_tags: Vec<(String, String)> = string_map(config, "tags")
-            .unwrap_or_default()
-            .into_iter()
-            .collect();
+        let wanted_tags: Vec<(String, String)> =
+            string_map(config, "tags").unwrap_or_default().into_iter().collect();
         let candidates = candidate_ids(client, &wanted_id, &wanted_name, private).await?;
-        let found = self
-            .matching_zone(client, candidates, vpc_id.as_deref(), &wanted_tags)
-            .await?;
+        let found = self.matching_zone(client, candidates, vpc_id.as_deref(), &wanted_tags).await?;
         let zone = found
             .response
             .hosted_zone()
@@ -145,11 +121,7 @@ impl AwsRoute53ZoneData {
             if !wanted_tags.iter().all(|t| zone_tags.contains(t)) {
                 continue;
             }
-            matched.push(Found {
-                id,
-                response,
-                tags: zone_tags,
-            });
+            matched.push(Found { id, response, tags: zone_tags });
         }
         match matched.len() {
             1 => Ok(matched.remove(0)),
@@ -201,10 +173,7 @@ fn identity_entries(
         ("id", Value::string(id)),
         ("zone_id", Value::string(id)),
         ("name", Value::string(name)),
-        (
-            "private_zone",
-            Value::Bool(zone.config().is_some_and(|c| c.private_zone())),
-        ),
+        ("private_zone", Value::Bool(zone.config().is_some_and(|c| c.private_zone()))),
         (
             "vpc_id",
             match vpc_id {
@@ -218,13 +187,7 @@ fn identity_entries(
                 found.tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
             ),
         ),
-        (
-            "arn",
-            Value::string(format!(
-                "arn:{}:route53:::hostedzone/{id}",
-                partition_of(region)
-            )),
-        ),
+        ("arn", Value::string(format!("arn:{}:route53:::hostedzone/{id}", partition_of(region)))),
     ]
 }
 
@@ -246,19 +209,13 @@ fn detail_entries(
                     .is_some_and(|s| s.as_str().starts_with("ENABL")),
             ),
         ),
-        (
-            "linked_service_description",
-            text(zone.linked_service().and_then(|l| l.description())),
-        ),
+        ("linked_service_description", text(zone.linked_service().and_then(|l| l.description()))),
         (
             "linked_service_principal",
             text(zone.linked_service().and_then(|l| l.service_principal())),
         ),
         ("name_servers", string_list(name_servers)),
         ("primary_name_server", text(primary)),
-        (
-            "resource_record_set_count",
-            number(zone.resource_record_set_count()),
-        ),
+        ("resource_record_set_count", number(zone.resource_record_set_count())),
     ]
 }

@@ -93,19 +93,11 @@ impl DataSourceType for AwsS3Bucket {
             }
             entries.insert(
                 "website_endpoint".into(),
-                if website {
-                    Value::string(format!("{bucket}.{domain}"))
-                } else {
-                    Value::Null
-                },
+                if website { Value::string(format!("{bucket}.{domain}")) } else { Value::Null },
             );
             entries.insert(
                 "website_domain".into(),
-                if website {
-                    Value::string(domain)
-                } else {
-                    Value::Null
-                },
+                if website { Value::string(domain) } else { Value::Null },
             );
         }
         Ok(value)
@@ -118,13 +110,7 @@ mod tests {
 
     #[test]
     fn website_domains_follow_the_region_style() {
-        assert_eq!(
-            website_domain("us-east-1"),
-            "s3-website-us-east-1.amazonaws.com"
-        );
-        assert_eq!(
-            website_domain("eu-central-1"),
-            "s3-website.eu-central-1.amazonaws.com"
-        );
+        assert_eq!(website_domain("us-east-1"), "s3-website-us-east-1.amazonaws.com");
+        assert_eq!(website_domain("eu-central-1"), "s3-website.eu-central-1.amazonaws.com");
     }
 }

@@ -38,10 +38,7 @@ pub(crate) fn with_secret_value(schema: Schema) -> Schema {
         .attr(Attribute::computed("created_date", Type::String))
         .attr(Attribute::computed("secret_string", Type::String).sensitive())
         .attr(Attribute::computed("secret_binary", Type::String).sensitive())
-        .attr(Attribute::computed(
-            "version_stages",
-            Type::list(Type::String),
-        ))
+        .attr(Attribute::computed("version_stages", Type::list(Type::String)))
 }
 
 /// Sets what [`with_secret_value`] declares, and `arn`, from GetSecretValue's answer;
@@ -57,15 +54,9 @@ pub(crate) fn insert_secret_value(
         "created_date".into(),
         text(output.created_date().map(|d| d.to_string()).as_deref()),
     );
-    entries.insert(
-        "secret_string".into(),
-        sensitive(text(output.secret_string())),
-    );
+    entries.insert("secret_string".into(), sensitive(text(output.secret_string())));
     entries.insert("secret_binary".into(), sensitive(text(binary.as_deref())));
-    entries.insert(
-        "version_stages".into(),
-        string_list(output.version_stages()),
-    );
+    entries.insert("version_stages".into(), string_list(output.version_stages()));
 }
 
 /// GetSecretValue for `config`'s `secret_id`, by `version_id` (which overrides
@@ -115,9 +106,8 @@ impl DataSourceType for AwsSecretsmanagerSecretVersion {
             }
             // `arn` is the provider's deprecated name for `secret_arn`.
             entries.insert("secret_arn".into(), text(output.arn()));
-            let binary = output
-                .secret_binary()
-                .map(|b| aws_smithy_types::base64::encode(b.as_ref()));
+            let binary =
+                output.secret_binary().map(|b| aws_smithy_types::base64::encode(b.as_ref()));
             insert_secret_value(entries, &output, binary);
         }
         Ok(value)

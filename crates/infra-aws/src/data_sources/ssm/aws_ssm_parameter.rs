@@ -37,16 +37,9 @@ pub(crate) async fn get_parameter(
     name: &str,
     decrypt: bool,
 ) -> Result<Parameter, ProviderError> {
-    let output = sent!(aws
-        .clients()
-        .await
-        .ssm
-        .get_parameter()
-        .name(name)
-        .with_decryption(decrypt))?;
-    output
-        .parameter
-        .ok_or_else(|| ProviderError::new(format!("SSM parameter {name} not found")))
+    let output =
+        sent!(aws.clients().await.ssm.get_parameter().name(name).with_decryption(decrypt))?;
+    output.parameter.ok_or_else(|| ProviderError::new(format!("SSM parameter {name} not found")))
 }
 
 #[async_trait::async_trait]
@@ -76,11 +69,7 @@ impl DataSourceType for AwsSsmParameter {
             entries.insert("value".into(), sensitive(text(parameter.value())));
             entries.insert(
                 "insecure_value".into(),
-                if kind == "SecureString" {
-                    Value::Null
-                } else {
-                    text(parameter.value())
-                },
+                if kind == "SecureString" { Value::Null } else { text(parameter.value()) },
             );
             entries.insert("version".into(), number(Some(parameter.version())));
         }

@@ -35,15 +35,8 @@ impl DataSourceType for AwsCallerIdentity {
     }
 
     async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let output = self
-            .aws
-            .clients()
-            .await
-            .sts
-            .get_caller_identity()
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let output =
+            self.aws.clients().await.sts.get_caller_identity().send().await.map_err(aws_error)?;
         let mut value = config.clone();
         if let Some(entries) = value.map_mut() {
             entries.insert("id".into(), optional_string(output.account()));

@@ -65,11 +65,8 @@ const WRITE_ONLY_KEY: &str = "import the key with `private_key`";
 const REQUESTED_OR_IMPORTED: &[&str] = &["domain_name", "private_key"];
 /// What an imported certificate's body and chain conflict with (the provider's
 /// `ConflictsWith`, in its order).
-const IMPORTED_CONFLICTS: &[&str] = &[
-    "certificate_authority_arn",
-    "domain_name",
-    "validation_method",
-];
+const IMPORTED_CONFLICTS: &[&str] =
+    &["certificate_authority_arn", "domain_name", "validation_method"];
 
 pub type AwsAcmCertificate = ObjectType<CertificateObject>;
 
@@ -80,12 +77,7 @@ pub(crate) async fn certificate(
     client: &aws_sdk_acm::Client,
     arn: &str,
 ) -> Result<Option<CertificateDetail>, ProviderError> {
-    match client
-        .describe_certificate()
-        .certificate_arn(arn)
-        .send()
-        .await
-    {
+    match client.describe_certificate().certificate_arn(arn).send().await {
         Ok(response) => Ok(response.certificate().cloned()),
         Err(error) => {
             let error = aws_error(error);
@@ -106,12 +98,7 @@ async fn certificate_tags(
     Ok(response
         .tags()
         .iter()
-        .map(|t| {
-            (
-                t.key().to_string(),
-                t.value().unwrap_or_default().to_string(),
-            )
-        })
+        .map(|t| (t.key().to_string(), t.value().unwrap_or_default().to_string()))
         .collect())
 }
 
@@ -124,12 +111,8 @@ async fn import(
     let response = sent!(client
         .import_certificate()
         .set_certificate_arn(arn.map(str::to_string))
-        .certificate(Blob::new(
-            string(planned, "certificate_body").unwrap_or_default(),
-        ))
-        .private_key(Blob::new(
-            string(planned, "private_key").unwrap_or_default(),
-        ))
+        .certificate(Blob::new(string(planned, "certificate_body").unwrap_or_default(),))
+        .private_key(Blob::new(string(planned, "private_key").unwrap_or_default(),))
         .set_certificate_chain(non_empty(planned, "certificate_chain").map(Blob::new))
         .set_tags(tags))?;
     response
@@ -171,9 +154,7 @@ pub(crate) fn parse_duration(text: &str) -> Option<Duration> {
         seen = true;
     }
     // A duration too long to represent is not a valid one.
-    (seen && number.is_empty())
-        .then(|| Duration::try_from_secs_f64(total).ok())
-        .flatten()
+    (seen && number.is_empty()).then(|| Duration::try_from_secs_f64(total).ok()).flatten()
 }
 
 /// True when the certificate is within `early_renewal_duration` of its expiry.
@@ -210,10 +191,7 @@ fn validation_method(detail: &CertificateDetail, at: &Reading) -> Value {
         .find_map(|d| d.validation_method())
         .map(|m| m.as_str().to_string())
         .or_else(|| {
-            detail
-                .options()
-                .and_then(|o| o.validation_method())
-                .map(|m| m.as_str().to_string())
+            detail.options().and_then(|o| o.validation_method()).map(|m| m.as_str().to_string())
         })
         .or_else(|| (kind_of(detail) != "AMAZON_ISSUED").then(|| "NONE".to_string()))
         .or_else(|| string(at.prior, "validation_method"));
@@ -252,10 +230,7 @@ fn domain_validation_options(detail: &CertificateDetail) -> Value {
         Some(Value::map([
             ("domain_name", Value::string(dvo.domain_name())),
             ("resource_record_name", Value::string(record.name())),
-            (
-                "resource_record_type",
-                Value::string(record.r#type().as_str()),
-            ),
+            ("resource_record_type", Value::string(record.r#type().as_str())),
             ("resource_record_value", Value::string(record.value())),
         ]))
     });
@@ -268,10 +243,7 @@ fn renewal_summary(detail: &CertificateDetail) -> Value {
             .renewal_summary()
             .map(|summary| {
                 vec![Value::map([
-                    (
-                        "renewal_status",
-                        Value::string(summary.renewal_status().as_str()),
-                    ),
+                    ("renewal_status", Value::string(summary.renewal_status().as_str())),
                     (
                         "renewal_status_reason",
                         text(summary.renewal_status_reason().map(|r| r.as_str())),
@@ -406,30 +378,24 @@ impl AwsObject for CertificateObject {
                 ),
                 |detail: &D, _| domain_validation_options(detail),
             ),
-            read(
-                Attribute::computed("status", Type::String),
-                |detail: &D, _| text(detail.status().map(|s| s.as_str())),
-            ),
-            read(
-                Attribute::computed("type", Type::String),
-                |detail: &D, _| Value::string(kind_of(detail)),
-            ),
-            read(
-                Attribute::computed("not_after", Type::String),
-                |detail: &D, _| time(detail.not_after()),
-            ),
-            read(
-                Attribute::computed("not_before", Type::String),
-                |detail: &D, _| time(detail.not_before()),
-            ),
-            read(
-                Attribute::computed("renewal_eligibility", Type::String),
-                |detail: &D, _| text(detail.renewal_eligibility().map(|r| r.as_str())),
-            ),
-            read(
-                Attribute::computed("pending_renewal", Type::Bool),
-                |detail: &D, at: &Reading| Value::Bool(pending_renewal(detail, at.prior)),
-            ),
+            read(Attribute::computed("status", Type::String), |detail: &D, _| {
+                text(detail.status().map(|s| s.as_str()))
+            }),
+            read(Attribute::computed("type", Type::String), |detail: &D, _| {
+                Value::string(kind_of(detail))
+            }),
+            read(Attribute::computed("not_after", Type::String), |detail: &D, _| {
+                time(detail.not_after())
+            }),
+            read(Attribute::computed("not_before", Type::String), |detail: &D, _| {
+                time(detail.not_before())
+            }),
+            read(Attribute::computed("renewal_eligibility", Type::String), |detail: &D, _| {
+                text(detail.renewal_eligibility().map(|r| r.as_str()))
+            }),
+            read(Attribute::computed("pending_renewal", Type::Bool), |detail: &D, at: &Reading| {
+                Value::Bool(pending_renewal(detail, at.prior))
+            }),
             read(
                 Attribute::computed("renewal_summary", Type::list(Type::map(Type::String))),
                 |detail: &D, _| renewal_summary(detail),
@@ -591,16 +557,15 @@ impl AwsObject for CertificateObject {
             && prior_ct != planned_ct
             && string(at.planned, "private_key").is_none()
         {
-            sent!(client
-                .update_certificate_options()
-                .certificate_arn(arn)
-                .options(
-                    CertificateOptions::builder()
-                        .set_certificate_transparency_logging_preference(planned_ct.map(|p| {
+            sent!(client.update_certificate_options().certificate_arn(arn).options(
+                CertificateOptions::builder()
+                    .set_certificate_transparency_logging_preference(
+                        planned_ct.map(|p| {
                             CertificateTransparencyLoggingPreference::from(p.as_str())
-                        }),)
-                        .build(),
-                ))?;
+                        }),
+                    )
+                    .build(),
+            ))?;
         }
         if at.planned.get("pending_renewal").as_bool() == Some(true)
             || at.prior.get("pending_renewal").as_bool() == Some(true)
@@ -617,10 +582,7 @@ impl AwsObject for CertificateObject {
                 .iter()
                 .map(|k| built(Tag::builder().key(k).build()))
                 .collect::<Result<Vec<_>, _>>()?;
-            sent!(client
-                .remove_tags_from_certificate()
-                .certificate_arn(arn)
-                .set_tags(Some(keys)))?;
+            sent!(client.remove_tags_from_certificate().certificate_arn(arn).set_tags(Some(keys)))?;
         }
         if !to_set.is_empty() {
             sent!(client
@@ -642,12 +604,7 @@ impl AwsObject for CertificateObject {
             || {
                 let arn = arn.to_string();
                 async move {
-                    match client
-                        .delete_certificate()
-                        .certificate_arn(arn)
-                        .send()
-                        .await
-                    {
+                    match client.delete_certificate().certificate_arn(arn).send().await {
                         Ok(_) => Ok(Some(())),
                         Err(error) => {
                             let error = aws_error(error);
@@ -693,10 +650,7 @@ mod tests {
 
     #[test]
     fn go_durations_parse() {
-        assert_eq!(
-            parse_duration("720h"),
-            Some(Duration::from_secs(720 * 3600))
-        );
+        assert_eq!(parse_duration("720h"), Some(Duration::from_secs(720 * 3600)));
         assert_eq!(parse_duration("1h30m"), Some(Duration::from_secs(5400)));
         assert_eq!(parse_duration("720"), None);
         assert_eq!(parse_duration("3d"), None);
@@ -706,17 +660,11 @@ mod tests {
     fn validation_domains_are_the_domain_and_its_sans() {
         let value = Value::map([
             ("domain_name", Value::string("example.com")),
-            (
-                "subject_alternative_names",
-                Value::List(vec![Value::string("www.example.com")]),
-            ),
+            ("subject_alternative_names", Value::List(vec![Value::string("www.example.com")])),
         ]);
         assert_eq!(
             domains_to_validate(&value),
-            Some(vec![
-                "example.com".to_string(),
-                "www.example.com".to_string()
-            ])
+            Some(vec!["example.com".to_string(), "www.example.com".to_string()])
         );
     }
 }

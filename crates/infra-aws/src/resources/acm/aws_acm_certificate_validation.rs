@@ -73,9 +73,7 @@ impl AwsObject for ValidationObject {
 
     fn attributes() -> Vec<Declared<CertificateDetail>> {
         vec![
-            read(Attribute::computed("id", Type::String), |detail, _| {
-                issued_at(detail)
-            }),
+            read(Attribute::computed("id", Type::String), |detail, _| issued_at(detail)),
             read(
                 Attribute::required("certificate_arn", Type::String).force_new(),
                 |detail: &CertificateDetail, _| {
@@ -97,9 +95,7 @@ impl AwsObject for ValidationObject {
     }
 
     fn import_prior(_id: &str) -> Result<Value, ProviderError> {
-        Err(ProviderError::not_importable(
-            "aws_acm_certificate_validation",
-        ))
+        Err(ProviderError::not_importable("aws_acm_certificate_validation"))
     }
 
     /// The lost create is found by the certificate it waited for, once issued.
@@ -116,10 +112,7 @@ impl AwsObject for ValidationObject {
             Ok(describe(this, arn)
                 .await?
                 .filter(issued)
-                .map(|object| Tagged {
-                    object,
-                    tags: vec![],
-                }))
+                .map(|object| Tagged { object, tags: vec![] }))
         })
         .await
     }
@@ -130,9 +123,7 @@ impl AwsObject for ValidationObject {
         at: Creating<'_, Self>,
     ) -> Result<Tagged<CertificateDetail>, ProviderError> {
         let arn = string(at.planned, "certificate_arn").unwrap_or_default();
-        let detail = describe(at.this, &arn)
-            .await?
-            .ok_or_else(|| not_found(&arn))?;
+        let detail = describe(at.this, &arn).await?.ok_or_else(|| not_found(&arn))?;
         let method = detail
             .domain_validation_options()
             .iter()
@@ -175,10 +166,7 @@ impl AwsObject for ValidationObject {
             },
         )
         .await?;
-        Ok(Tagged {
-            object: done,
-            tags: vec![],
-        })
+        Ok(Tagged { object: done, tags: vec![] })
     }
 
     /// Every argument forces a new wait; nothing to change in place.

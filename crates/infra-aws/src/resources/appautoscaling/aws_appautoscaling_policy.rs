@@ -130,32 +130,21 @@ fn predictive_schema() -> Schema {
 fn schema() -> Schema {
     let step_adjustment = Schema::new()
         // The provider keeps the bounds as strings, so that 0 differs from unset.
-        .attr(Attribute::optional(
-            "metric_interval_lower_bound",
-            Type::String,
-        ))
-        .attr(Attribute::optional(
-            "metric_interval_upper_bound",
-            Type::String,
-        ))
+        .attr(Attribute::optional("metric_interval_lower_bound", Type::String))
+        .attr(Attribute::optional("metric_interval_upper_bound", Type::String))
         .attr(Attribute::required("scaling_adjustment", Type::Number));
     let step = Schema::new()
-        .attr(
-            Attribute::optional("adjustment_type", Type::String).check(Check::OneOf(&[
-                "ChangeInCapacity",
-                "ExactCapacity",
-                "PercentChangeInCapacity",
-            ])),
-        )
+        .attr(Attribute::optional("adjustment_type", Type::String).check(Check::OneOf(&[
+            "ChangeInCapacity",
+            "ExactCapacity",
+            "PercentChangeInCapacity",
+        ])))
         .attr(Attribute::optional("cooldown", Type::Number))
         .attr(
             Attribute::optional("metric_aggregation_type", Type::String)
                 .check(Check::OneOf(&["Average", "Minimum", "Maximum"])),
         )
-        .attr(Attribute::optional(
-            "min_adjustment_magnitude",
-            Type::Number,
-        ))
+        .attr(Attribute::optional("min_adjustment_magnitude", Type::Number))
         .block(Block::set("step_adjustment", step_adjustment));
     let metric = Schema::new()
         .attr(Attribute::required("metric_name", Type::String))
@@ -196,16 +185,12 @@ fn schema() -> Schema {
         .attr(Attribute::optional("disable_scale_in", Type::Bool).default(Value::Bool(false)))
         .attr(Attribute::optional("scale_in_cooldown", Type::Number))
         .attr(Attribute::optional("scale_out_cooldown", Type::Number))
-        .block(
-            Block::single("customized_metric_specification", customized).conflicts_with(&[
-                "target_tracking_scaling_policy_configuration.0.predefined_metric_specification",
-            ]),
-        )
-        .block(
-            Block::single("predefined_metric_specification", predefined).conflicts_with(&[
-                "target_tracking_scaling_policy_configuration.0.customized_metric_specification",
-            ]),
-        );
+        .block(Block::single("customized_metric_specification", customized).conflicts_with(&[
+            "target_tracking_scaling_policy_configuration.0.predefined_metric_specification",
+        ]))
+        .block(Block::single("predefined_metric_specification", predefined).conflicts_with(&[
+            "target_tracking_scaling_policy_configuration.0.customized_metric_specification",
+        ]));
     Schema::new()
         .attr(Attribute::computed("id", Type::String))
         .attr(Attribute::computed("arn", Type::String))
@@ -223,15 +208,9 @@ fn schema() -> Schema {
                     "TargetTrackingScaling",
                 ])),
         )
-        .block(Block::single(
-            "predictive_scaling_policy_configuration",
-            predictive_schema(),
-        ))
+        .block(Block::single("predictive_scaling_policy_configuration", predictive_schema()))
         .block(Block::single("step_scaling_policy_configuration", step))
-        .block(Block::single(
-            "target_tracking_scaling_policy_configuration",
-            target_tracking,
-        ))
+        .block(Block::single("target_tracking_scaling_policy_configuration", target_tracking))
 }
 
 /// A bound kept as a string (`"0"`), as a number.
@@ -286,9 +265,8 @@ fn tracking_of(block: &Value) -> Result<TargetTrackingScalingPolicyConfiguration
             )
         })
         .transpose()?;
-    let customized = single(block, "customized_metric_specification")
-        .map(customized_of)
-        .transpose()?;
+    let customized =
+        single(block, "customized_metric_specification").map(customized_of).transpose()?;
     built(
         TargetTrackingScalingPolicyConfiguration::builder()
             .set_target_value(block.get("target_value").as_f64())
@@ -313,10 +291,7 @@ fn customized_of(block: &Value) -> Result<CustomizedMetricSpecification, Provide
             )
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let metrics = blocks(block, "metrics")
-        .iter()
-        .map(query_of)
-        .collect::<Result<Vec<_>, _>>()?;
+    let metrics = blocks(block, "metrics").iter().map(query_of).collect::<Result<Vec<_>, _>>()?;
     Ok(CustomizedMetricSpecification::builder()
         .set_metric_name(non_empty(block, "metric_name"))
         .set_namespace(non_empty(block, "namespace"))
@@ -421,11 +396,8 @@ fn predictive_of(block: &Value) -> Result<PredictiveScalingPolicyConfiguration, 
 fn predictive_specification_of(
     specification: &Value,
 ) -> Result<PredictiveScalingMetricSpecification, ProviderError> {
-    let customized = |key: &str| {
-        single(specification, key)
-            .map(predictive_customized_of)
-            .transpose()
-    };
+    let customized =
+        |key: &str| single(specification, key).map(predictive_customized_of).transpose();
     let pair = single(specification, "predefined_metric_pair_specification")
         .map(|p| {
             built(
@@ -502,19 +474,14 @@ fn predictive_query_of(query: &Value) -> Result<PredictiveScalingMetricDataQuery
 
 /// A bound as the provider stores it: the number's shortest text, or null.
 fn bound_value(bound: Option<f64>) -> Value {
-    bound
-        .map(|b| Value::string(infra_core::value::format_number(b)))
-        .unwrap_or(Value::Null)
+    bound.map(|b| Value::string(infra_core::value::format_number(b))).unwrap_or(Value::Null)
 }
 
 fn dimensions_value<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Value {
     Value::List(
         pairs
             .map(|(name, value)| {
-                Value::map([
-                    ("name", Value::string(name)),
-                    ("value", Value::string(value)),
-                ])
+                Value::map([("name", Value::string(name)), ("value", Value::string(value))])
             })
             .collect(),
     )
@@ -522,19 +489,10 @@ fn dimensions_value<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> Valu
 
 fn step_value(step: &StepScalingPolicyConfiguration) -> Value {
     Value::map([
-        (
-            "adjustment_type",
-            text(step.adjustment_type().map(|t| t.as_str())),
-        ),
+        ("adjustment_type", text(step.adjustment_type().map(|t| t.as_str()))),
         ("cooldown", number(step.cooldown().map(i64::from))),
-        (
-            "metric_aggregation_type",
-            text(step.metric_aggregation_type().map(|t| t.as_str())),
-        ),
-        (
-            "min_adjustment_magnitude",
-            number(step.min_adjustment_magnitude().map(i64::from)),
-        ),
+        ("metric_aggregation_type", text(step.metric_aggregation_type().map(|t| t.as_str()))),
+        ("min_adjustment_magnitude", number(step.min_adjustment_magnitude().map(i64::from))),
         (
             "step_adjustment",
             Value::List(
@@ -589,10 +547,7 @@ macro_rules! metric_data_query_value {
             ("id", Value::string(query.id())),
             ("expression", text(query.expression())),
             ("label", text(query.label())),
-            (
-                "return_data",
-                query.return_data().map(Value::Bool).unwrap_or(Value::Null),
-            ),
+            ("return_data", query.return_data().map(Value::Bool).unwrap_or(Value::Null)),
             ("metric_stat", Value::List(stat.into_iter().collect())),
         ])
     }};
@@ -607,10 +562,7 @@ fn tracking_value(tracking: &TargetTrackingScalingPolicyConfiguration) -> Value 
         .predefined_metric_specification()
         .map(|p| {
             vec![Value::map([
-                (
-                    "predefined_metric_type",
-                    Value::string(p.predefined_metric_type().as_str()),
-                ),
+                ("predefined_metric_type", Value::string(p.predefined_metric_type().as_str())),
                 ("resource_label", text(p.resource_label())),
             ])]
         })
@@ -627,27 +579,15 @@ fn tracking_value(tracking: &TargetTrackingScalingPolicyConfiguration) -> Value 
                     "dimensions",
                     dimensions_value(c.dimensions().iter().map(|d| (d.name(), d.value()))),
                 ),
-                (
-                    "metrics",
-                    Value::List(c.metrics().iter().map(query_value).collect()),
-                ),
+                ("metrics", Value::List(c.metrics().iter().map(query_value).collect())),
             ])]
         })
         .unwrap_or_default();
     Value::map([
         ("target_value", Value::Number(tracking.target_value())),
-        (
-            "disable_scale_in",
-            Value::Bool(tracking.disable_scale_in().unwrap_or(false)),
-        ),
-        (
-            "scale_in_cooldown",
-            number(tracking.scale_in_cooldown().map(i64::from)),
-        ),
-        (
-            "scale_out_cooldown",
-            number(tracking.scale_out_cooldown().map(i64::from)),
-        ),
+        ("disable_scale_in", Value::Bool(tracking.disable_scale_in().unwrap_or(false))),
+        ("scale_in_cooldown", number(tracking.scale_in_cooldown().map(i64::from))),
+        ("scale_out_cooldown", number(tracking.scale_out_cooldown().map(i64::from))),
         ("predefined_metric_specification", Value::List(predefined)),
         ("customized_metric_specification", Value::List(customized)),
     ])
@@ -682,10 +622,7 @@ fn predictive_customized_value(
                 Value::map([(
                     "metric_data_query",
                     Value::List(
-                        c.metric_data_queries()
-                            .iter()
-                            .map(predictive_query_value)
-                            .collect(),
+                        c.metric_data_queries().iter().map(predictive_query_value).collect(),
                     ),
                 )])
             })
@@ -698,9 +635,7 @@ fn predictive_specification_value(specification: &PredictiveScalingMetricSpecifi
     Value::map([
         (
             "target_value",
-            Value::string(infra_core::value::format_number(
-                specification.target_value(),
-            )),
+            Value::string(infra_core::value::format_number(specification.target_value())),
         ),
         (
             "predefined_metric_pair_specification",
@@ -745,21 +680,11 @@ fn predictive_value(predictive: &PredictiveScalingPolicyConfiguration) -> Value 
     Value::map([
         (
             "max_capacity_breach_behavior",
-            text(
-                predictive
-                    .max_capacity_breach_behavior()
-                    .map(|b| b.as_str()),
-            ),
+            text(predictive.max_capacity_breach_behavior().map(|b| b.as_str())),
         ),
-        (
-            "max_capacity_buffer",
-            number(predictive.max_capacity_buffer().map(i64::from)),
-        ),
+        ("max_capacity_buffer", number(predictive.max_capacity_buffer().map(i64::from))),
         ("mode", text(predictive.mode().map(|m| m.as_str()))),
-        (
-            "scheduling_buffer_time",
-            number(predictive.scheduling_buffer_time().map(i64::from)),
-        ),
+        ("scheduling_buffer_time", number(predictive.scheduling_buffer_time().map(i64::from))),
         (
             "metric_specification",
             Value::List(
@@ -777,20 +702,11 @@ fn to_value(policy: &ScalingPolicy) -> Value {
     Value::map([
         ("id", Value::string(policy.policy_name())),
         ("arn", Value::string(policy.policy_arn())),
-        (
-            "alarm_arns",
-            string_list(policy.alarms().iter().map(|a| a.alarm_arn())),
-        ),
+        ("alarm_arns", string_list(policy.alarms().iter().map(|a| a.alarm_arn()))),
         ("name", Value::string(policy.policy_name())),
-        (
-            "service_namespace",
-            Value::string(policy.service_namespace().as_str()),
-        ),
+        ("service_namespace", Value::string(policy.service_namespace().as_str())),
         ("resource_id", Value::string(policy.resource_id())),
-        (
-            "scalable_dimension",
-            Value::string(policy.scalable_dimension().as_str()),
-        ),
+        ("scalable_dimension", Value::string(policy.scalable_dimension().as_str())),
         ("policy_type", Value::string(policy.policy_type().as_str())),
         (
             "predictive_scaling_policy_configuration",
@@ -805,11 +721,7 @@ fn to_value(policy: &ScalingPolicy) -> Value {
         (
             "step_scaling_policy_configuration",
             Value::List(
-                policy
-                    .step_scaling_policy_configuration()
-                    .map(step_value)
-                    .into_iter()
-                    .collect(),
+                policy.step_scaling_policy_configuration().map(step_value).into_iter().collect(),
             ),
         ),
         (
@@ -858,10 +770,7 @@ fn split_import_id(id: &str) -> Result<Key, ProviderError> {
             parts[n - 1].to_string(),
         )
     };
-    if [&namespace, &resource, &dimension, &name]
-        .iter()
-        .any(|p| p.is_empty())
-    {
+    if [&namespace, &resource, &dimension, &name].iter().any(|p| p.is_empty()) {
         return Err(invalid());
     }
     Ok((name, namespace, resource, dimension))
@@ -896,10 +805,7 @@ fn check(config: &Value) -> Vec<(String, String)> {
 /// schema cannot express: a `target_value` that parses as a float.
 fn check_predictive(predictive: &Value, problems: &mut Vec<(String, String)>) {
     let prefix = "predictive_scaling_policy_configuration[0].metric_specification";
-    for (i, specification) in blocks(predictive, "metric_specification")
-        .iter()
-        .enumerate()
-    {
+    for (i, specification) in blocks(predictive, "metric_specification").iter().enumerate() {
         let path = format!("{prefix}[{i}]");
         if let Err(error) = target_value(specification) {
             problems.push((format!("{path}.target_value"), error.message));
@@ -939,9 +845,7 @@ impl Keyed for Policies {
         names: Vec<String>,
     ) -> Result<Vec<ScalingPolicy>, ProviderError> {
         let request = client.describe_scaling_policies();
-        all_items!(request
-            .service_namespace(namespace)
-            .set_policy_names(Some(names)))
+        all_items!(request.service_namespace(namespace).set_policy_names(Some(names)))
     }
 
     fn to_value(policy: &ScalingPolicy, _hint: &Value) -> Value {
@@ -953,9 +857,7 @@ impl Keyed for Policies {
         key: &Key,
         planned: &Value,
     ) -> Result<(), ProviderError> {
-        let step = single(planned, "step_scaling_policy_configuration")
-            .map(step_of)
-            .transpose()?;
+        let step = single(planned, "step_scaling_policy_configuration").map(step_of).transpose()?;
         let tracking = single(planned, "target_tracking_scaling_policy_configuration")
             .map(tracking_of)
             .transpose()?;
@@ -1058,36 +960,21 @@ mod tests {
             (
                 "predefined_metric_pair_specification",
                 Value::List(vec![Value::map([
-                    (
-                        "predefined_metric_type",
-                        Value::string("ECSServiceAverageCPUUtilization"),
-                    ),
+                    ("predefined_metric_type", Value::string("ECSServiceAverageCPUUtilization")),
                     ("resource_label", Value::Null),
                 ])]),
             ),
-            (
-                "predefined_scaling_metric_specification",
-                Value::List(vec![]),
-            ),
+            ("predefined_scaling_metric_specification", Value::List(vec![])),
             ("predefined_load_metric_specification", Value::List(vec![])),
-            (
-                "customized_scaling_metric_specification",
-                Value::List(vec![]),
-            ),
+            ("customized_scaling_metric_specification", Value::List(vec![])),
             ("customized_load_metric_specification", Value::List(vec![])),
             (
                 "customized_capacity_metric_specification",
-                Value::List(vec![Value::map([(
-                    "metric_data_query",
-                    Value::List(vec![query]),
-                )])]),
+                Value::List(vec![Value::map([("metric_data_query", Value::List(vec![query]))])]),
             ),
         ]);
         Value::map([
-            (
-                "max_capacity_breach_behavior",
-                Value::string("IncreaseMaxCapacity"),
-            ),
+            ("max_capacity_breach_behavior", Value::string("IncreaseMaxCapacity")),
             ("max_capacity_buffer", Value::Number(10.0)),
             ("mode", Value::string("ForecastOnly")),
             ("scheduling_buffer_time", Value::Number(120.0)),
@@ -1123,10 +1010,7 @@ mod tests {
         let adjustment = Value::map([("metric_interval_lower_bound", Value::string("x"))]);
         let config = Value::map([(
             "step_scaling_policy_configuration",
-            Value::List(vec![Value::map([(
-                "step_adjustment",
-                Value::List(vec![adjustment]),
-            )])]),
+            Value::List(vec![Value::map([("step_adjustment", Value::List(vec![adjustment]))])]),
         )]);
         assert_eq!(check(&config).len(), 1);
         assert_eq!(bound_value(Some(0.0)), Value::string("0"));

@@ -32,10 +32,8 @@ pub struct ScheduledActions;
 fn schema() -> Schema {
     // The provider keeps the capacities as nullable integers, in strings; at least one is set
     // (its AtLeastOneOf on each).
-    const CAPACITIES: &[&str] = &[
-        "scalable_target_action.0.max_capacity",
-        "scalable_target_action.0.min_capacity",
-    ];
+    const CAPACITIES: &[&str] =
+        &["scalable_target_action.0.max_capacity", "scalable_target_action.0.min_capacity"];
     let action = Schema::new()
         .attr(Attribute::optional("min_capacity", Type::String).at_least_one_of(CAPACITIES))
         .attr(Attribute::optional("max_capacity", Type::String).at_least_one_of(CAPACITIES));
@@ -78,10 +76,7 @@ fn time_value(reported: Option<&DateTime>, configured: &Value) -> Value {
             return Value::string(text);
         }
     }
-    reported
-        .fmt(Format::DateTime)
-        .map(Value::string)
-        .unwrap_or(Value::Null)
+    reported.fmt(Format::DateTime).map(Value::string).unwrap_or(Value::Null)
 }
 
 fn to_value(action: &ScheduledAction, hint: &Value) -> Value {
@@ -92,43 +87,22 @@ fn to_value(action: &ScheduledAction, hint: &Value) -> Value {
         .scalable_target_action()
         .map(|a| {
             vec![Value::map([
-                (
-                    "min_capacity",
-                    text(a.min_capacity().map(|n| n.to_string()).as_deref()),
-                ),
-                (
-                    "max_capacity",
-                    text(a.max_capacity().map(|n| n.to_string()).as_deref()),
-                ),
+                ("min_capacity", text(a.min_capacity().map(|n| n.to_string()).as_deref())),
+                ("max_capacity", text(a.max_capacity().map(|n| n.to_string()).as_deref())),
             ])]
         })
         .unwrap_or_default();
     Value::map([
-        (
-            "id",
-            Value::string(format!("{name}-{namespace}-{resource}")),
-        ),
+        ("id", Value::string(format!("{name}-{namespace}-{resource}"))),
         ("arn", Value::string(action.scheduled_action_arn())),
         ("name", Value::string(name)),
         ("service_namespace", Value::string(namespace)),
         ("resource_id", Value::string(resource)),
-        (
-            "scalable_dimension",
-            text(action.scalable_dimension().map(|d| d.as_str())),
-        ),
+        ("scalable_dimension", text(action.scalable_dimension().map(|d| d.as_str()))),
         ("schedule", Value::string(action.schedule())),
-        (
-            "timezone",
-            Value::string(action.timezone().unwrap_or("UTC")),
-        ),
-        (
-            "start_time",
-            time_value(action.start_time(), hint.get("start_time")),
-        ),
-        (
-            "end_time",
-            time_value(action.end_time(), hint.get("end_time")),
-        ),
+        ("timezone", Value::string(action.timezone().unwrap_or("UTC"))),
+        ("start_time", time_value(action.start_time(), hint.get("start_time"))),
+        ("end_time", time_value(action.end_time(), hint.get("end_time"))),
         ("scalable_target_action", Value::List(target_action)),
     ])
 }
@@ -178,10 +152,7 @@ impl Keyed for ScheduledActions {
             action.scheduled_action_name().to_string(),
             action.service_namespace().as_str().to_string(),
             action.resource_id().to_string(),
-            action
-                .scalable_dimension()
-                .map(|d| d.as_str().to_string())
-                .unwrap_or_default(),
+            action.scalable_dimension().map(|d| d.as_str().to_string()).unwrap_or_default(),
         )
     }
 
@@ -192,9 +163,7 @@ impl Keyed for ScheduledActions {
         names: Vec<String>,
     ) -> Result<Vec<ScheduledAction>, ProviderError> {
         let request = client.describe_scheduled_actions();
-        all_items!(request
-            .service_namespace(namespace)
-            .set_scheduled_action_names(Some(names)))
+        all_items!(request.service_namespace(namespace).set_scheduled_action_names(Some(names)))
     }
 
     fn to_value(action: &ScheduledAction, hint: &Value) -> Value {
@@ -244,10 +213,7 @@ mod tests {
             ("name", Value::string("night")),
             ("service_namespace", Value::string("ecs")),
             ("resource_id", Value::string("service/c/s")),
-            (
-                "scalable_dimension",
-                Value::string("ecs:service:DesiredCount"),
-            ),
+            ("scalable_dimension", Value::string("ecs:service:DesiredCount")),
             ("schedule", Value::string("cron(0 0 * * ? *)")),
             (
                 "scalable_target_action",

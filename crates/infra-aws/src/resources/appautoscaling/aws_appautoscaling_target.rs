@@ -90,8 +90,7 @@ async fn registered(
 ) -> Result<BTreeMap<Key, Tagged<ScalableTarget>>, ProviderError> {
     let client = &aws.clients().await.appautoscaling;
     let by_namespace = names_by_namespace(
-        keys.iter()
-            .map(|(namespace, resource, _)| (namespace.as_str(), resource)),
+        keys.iter().map(|(namespace, resource, _)| (namespace.as_str(), resource)),
     );
     let mut found = BTreeMap::new();
     for (namespace, resources) in by_namespace {
@@ -182,10 +181,9 @@ fn configured_resource(target: &ScalableTarget, at: &Reading) -> Value {
 
 /// A capacity, which AWS always reports.
 fn capacity(name: &'static str, get: fn(&ScalableTarget) -> i32) -> Declared<ScalableTarget> {
-    read(
-        Attribute::required(name, Type::Number),
-        move |target: &ScalableTarget, _: &Reading| number(Some(i64::from(get(target)))),
-    )
+    read(Attribute::required(name, Type::Number), move |target: &ScalableTarget, _: &Reading| {
+        number(Some(i64::from(get(target))))
+    })
 }
 
 /// `suspended_state`: one object when AWS reports it (each flag false where it leaves it
@@ -231,16 +229,12 @@ impl AwsObject for TargetObject {
         type T = ScalableTarget;
         vec![
             read(Attribute::computed("id", Type::String), configured_resource),
-            read(
-                Attribute::computed("arn", Type::String),
-                |target: &T, _: &Reading| text(target.scalable_target_arn()),
-            ),
+            read(Attribute::computed("arn", Type::String), |target: &T, _: &Reading| {
+                text(target.scalable_target_arn())
+            }),
             capacity("max_capacity", T::max_capacity),
             capacity("min_capacity", T::min_capacity),
-            read(
-                Attribute::required("resource_id", Type::String).force_new(),
-                configured_resource,
-            ),
+            read(Attribute::required("resource_id", Type::String).force_new(), configured_resource),
             read(
                 Attribute::required("scalable_dimension", Type::String).force_new(),
                 |target: &T, _: &Reading| Value::string(target.scalable_dimension().as_str()),
@@ -249,10 +243,7 @@ impl AwsObject for TargetObject {
                 Attribute::required("service_namespace", Type::String).force_new(),
                 |target: &T, _: &Reading| Value::string(target.service_namespace().as_str()),
             ),
-            reported(
-                Attribute::optional_computed("role_arn", Type::String),
-                T::role_arn,
-            ),
+            reported(Attribute::optional_computed("role_arn", Type::String), T::role_arn),
             suspended_state(),
         ]
     }
@@ -296,10 +287,7 @@ impl AwsObject for TargetObject {
             .into_iter()
             .filter_map(|(joined, candidates)| {
                 let target = candidates.iter().find_map(|key| found.get(key))?;
-                let object = Tagged {
-                    object: target.object.clone(),
-                    tags: target.tags.clone(),
-                };
+                let object = Tagged { object: target.object.clone(), tags: target.tags.clone() };
                 Some((joined.clone(), object))
             })
             .collect())
@@ -327,16 +315,8 @@ impl AwsObject for TargetObject {
     ) -> Result<Tagged<ScalableTarget>, ProviderError> {
         let key = natural_key(&at_live_colour(at.operation, at.planned))
             .ok_or_else(|| ProviderError::new("aws_appautoscaling_target has no key in state"))?;
-        let settings = [
-            "min_capacity",
-            "max_capacity",
-            "role_arn",
-            "suspended_state",
-        ];
-        if settings
-            .iter()
-            .any(|name| crate::app_support::changed(at.prior, at.planned, name))
-        {
+        let settings = ["min_capacity", "max_capacity", "role_arn", "suspended_state"];
+        if settings.iter().any(|name| crate::app_support::changed(at.prior, at.planned, name)) {
             register(&at.this.aws, &key, at.planned, None).await?;
         }
         if let Some(arn) = string(at.prior, "arn") {
@@ -404,10 +384,7 @@ mod tests {
             .creation_time(aws_smithy_types::DateTime::from_secs(0))
             .build()
             .unwrap();
-        Tagged {
-            object,
-            tags: vec![("Team".into(), "web".into())],
-        }
+        Tagged { object, tags: vec![("Team".into(), "web".into())] }
     }
 
     #[test]
@@ -429,29 +406,18 @@ mod tests {
 
     #[test]
     fn an_ecs_service_key_is_looked_for_on_its_colours_too() {
-        let key: Key = (
-            "ecs".into(),
-            "service/main/app".into(),
-            "ecs:service:DesiredCount".into(),
-        );
+        let key: Key = ("ecs".into(), "service/main/app".into(), "ecs:service:DesiredCount".into());
         let resources: Vec<String> = candidates(&key).into_iter().map(|k| k.1).collect();
         assert_eq!(
             resources,
-            [
-                "service/main/app",
-                "service/main/app-blue",
-                "service/main/app-green"
-            ]
+            ["service/main/app", "service/main/app-blue", "service/main/app-green"]
         );
         let table = ("dynamodb".into(), "table/t".into(), "x".into());
         assert_eq!(candidates(&table), std::slice::from_ref(&table));
         let joined = TargetObject::key_of(&Value::map([
             ("service_namespace", Value::string("ecs")),
             ("resource_id", Value::string("service/main/app")),
-            (
-                "scalable_dimension",
-                Value::string("ecs:service:DesiredCount"),
-            ),
+            ("scalable_dimension", Value::string("ecs:service:DesiredCount")),
         ]));
         assert_eq!(serde_json::from_str::<Key>(&joined.unwrap()).unwrap(), key);
     }

@@ -84,10 +84,9 @@ pub(crate) fn at_live_colour(operation: &Operation, value: &Value) -> Value {
 /// `registered` (as read where it is registered) shown with the resource ID `configured`
 /// has, in `resource_id` and in an `id` that holds it.
 pub(crate) fn as_configured(mut registered: Value, configured: &Value) -> Value {
-    let (Some(physical), Some(logical)) = (
-        string(&registered, "resource_id"),
-        string(configured, "resource_id"),
-    ) else {
+    let (Some(physical), Some(logical)) =
+        (string(&registered, "resource_id"), string(configured, "resource_id"))
+    else {
         return registered;
     };
     if physical == logical {
@@ -167,11 +166,7 @@ async fn ecs_scalable_target(
         .service_namespace(ServiceNamespace::Ecs)
         .resource_ids(resource_id)
         .scalable_dimension(ScalableDimension::from(ECS_SERVICE_DESIRED_COUNT)))?;
-    Ok(output
-        .scalable_targets()
-        .iter()
-        .find(|target| target.resource_id() == resource_id)
-        .cloned())
+    Ok(output.scalable_targets().iter().find(|target| target.resource_id() == resource_id).cloned())
 }
 
 /// True when ECS service `service` of `cluster` (a name or ARN) is a scalable target.
@@ -180,9 +175,7 @@ pub(crate) async fn is_ecs_service_scaled(
     cluster: &str,
     service: &str,
 ) -> Result<bool, ProviderError> {
-    Ok(ecs_scalable_target(aws, &ecs_resource_id(cluster, service))
-        .await?
-        .is_some())
+    Ok(ecs_scalable_target(aws, &ecs_resource_id(cluster, service)).await?.is_some())
 }
 
 /// `$request` (any Application Auto Scaling call on one scalable target) for the ECS service
@@ -217,30 +210,25 @@ pub(crate) async fn move_ecs_service_scaling(
     let client = &aws.clients().await.appautoscaling;
     let dimension = ScalableDimension::from(ECS_SERVICE_DESIRED_COUNT);
     let tags = match target.scalable_target_arn() {
-        Some(arn) => sent!(client.list_tags_for_resource().resource_arn(arn))?
-            .tags
-            .unwrap_or_default(),
+        Some(arn) => {
+            sent!(client.list_tags_for_resource().resource_arn(arn))?.tags.unwrap_or_default()
+        }
         None => Default::default(),
     };
     // ECS scales through its service-linked role, which AWS fills in by itself.
     let role_arn = Some(target.role_arn())
         .filter(|arn| !arn.is_empty() && !arn.contains(":role/aws-service-role/"));
-    sent!(
-        on_ecs_service!(client.register_scalable_target(), &to, dimension)
-            .min_capacity(target.min_capacity())
-            .max_capacity(target.max_capacity())
-            .set_role_arn(role_arn.map(str::to_string))
-            .set_suspended_state(target.suspended_state().cloned())
-            .set_tags(Some(tags).filter(|tags| !tags.is_empty()))
-    )?;
+    sent!(on_ecs_service!(client.register_scalable_target(), &to, dimension)
+        .min_capacity(target.min_capacity())
+        .max_capacity(target.max_capacity())
+        .set_role_arn(role_arn.map(str::to_string))
+        .set_suspended_state(target.suspended_state().cloned())
+        .set_tags(Some(tags).filter(|tags| !tags.is_empty())))?;
 
     // Exactly this resource's: moto 5.2.5 also answers policies of resource IDs that are a
     // prefix of the one asked for.
-    let mut policies: Vec<ScalingPolicy> = all_items!(on_ecs_service!(
-        client.describe_scaling_policies(),
-        &from,
-        dimension
-    ))?;
+    let mut policies: Vec<ScalingPolicy> =
+        all_items!(on_ecs_service!(client.describe_scaling_policies(), &from, dimension))?;
     policies.retain(|policy| policy.resource_id() == from);
     for policy in &policies {
         sent!(on_ecs_service!(client.put_scaling_policy(), &to, dimension)
@@ -250,50 +238,35 @@ pub(crate) async fn move_ecs_service_scaling(
                 policy.step_scaling_policy_configuration().cloned(),
             )
             .set_target_tracking_scaling_policy_configuration(
-                policy
-                    .target_tracking_scaling_policy_configuration()
-                    .cloned(),
+                policy.target_tracking_scaling_policy_configuration().cloned(),
             )
             .set_predictive_scaling_policy_configuration(
                 policy.predictive_scaling_policy_configuration().cloned(),
             ))?;
     }
 
-    let mut actions: Vec<ScheduledAction> = all_items!(on_ecs_service!(
-        client.describe_scheduled_actions(),
-        &from,
-        dimension
-    ))?;
+    let mut actions: Vec<ScheduledAction> =
+        all_items!(on_ecs_service!(client.describe_scheduled_actions(), &from, dimension))?;
     actions.retain(|action| action.resource_id() == from);
     for action in &actions {
-        sent!(
-            on_ecs_service!(client.put_scheduled_action(), &to, dimension)
-                .scheduled_action_name(action.scheduled_action_name())
-                .schedule(action.schedule())
-                .set_timezone(action.timezone().map(str::to_string))
-                .set_start_time(action.start_time().cloned())
-                .set_end_time(action.end_time().cloned())
-                .set_scalable_target_action(action.scalable_target_action().cloned())
-        )?;
+        sent!(on_ecs_service!(client.put_scheduled_action(), &to, dimension)
+            .scheduled_action_name(action.scheduled_action_name())
+            .schedule(action.schedule())
+            .set_timezone(action.timezone().map(str::to_string))
+            .set_start_time(action.start_time().cloned())
+            .set_end_time(action.end_time().cloned())
+            .set_scalable_target_action(action.scalable_target_action().cloned()))?;
     }
 
     for policy in &policies {
-        sent!(
-            on_ecs_service!(client.delete_scaling_policy(), &from, dimension)
-                .policy_name(policy.policy_name())
-        )?;
+        sent!(on_ecs_service!(client.delete_scaling_policy(), &from, dimension)
+            .policy_name(policy.policy_name()))?;
     }
     for action in &actions {
-        sent!(
-            on_ecs_service!(client.delete_scheduled_action(), &from, dimension)
-                .scheduled_action_name(action.scheduled_action_name())
-        )?;
+        sent!(on_ecs_service!(client.delete_scheduled_action(), &from, dimension)
+            .scheduled_action_name(action.scheduled_action_name()))?;
     }
-    sent!(on_ecs_service!(
-        client.deregister_scalable_target(),
-        &from,
-        dimension
-    ))?;
+    sent!(on_ecs_service!(client.deregister_scalable_target(), &from, dimension))?;
     Ok(true)
 }
 
@@ -313,10 +286,7 @@ where
 {
     read_following_colours(prior, |candidates| async move {
         let found = describe(candidates.iter().filter_map(&key_of).collect()).await?;
-        Ok(candidates
-            .iter()
-            .map(|p| Some(value(found.get(&key_of(p)?)?, p)))
-            .collect())
+        Ok(candidates.iter().map(|p| Some(value(found.get(&key_of(p)?)?, p))).collect())
     })
     .await
 }
@@ -330,13 +300,13 @@ pub type Key = (String, String, String, String);
 macro_rules! on_key_target {
     ($request:expr, $key:expr) => {
         $request
-            .service_namespace(
-                aws_sdk_applicationautoscaling::types::ServiceNamespace::from($key.1.as_str()),
-            )
+            .service_namespace(aws_sdk_applicationautoscaling::types::ServiceNamespace::from(
+                $key.1.as_str(),
+            ))
             .resource_id(&$key.2)
-            .scalable_dimension(
-                aws_sdk_applicationautoscaling::types::ScalableDimension::from($key.3.as_str()),
-            )
+            .scalable_dimension(aws_sdk_applicationautoscaling::types::ScalableDimension::from(
+                $key.3.as_str(),
+            ))
     };
 }
 pub(crate) use on_key_target;
@@ -403,19 +373,14 @@ pub struct KeyedScaling<K: Keyed> {
 
 impl<K: Keyed> KeyedScaling<K> {
     pub fn new(aws: Arc<Aws>) -> KeyedScaling<K> {
-        KeyedScaling {
-            aws,
-            schema: K::schema(),
-            keyed: PhantomData,
-        }
+        KeyedScaling { aws, schema: K::schema(), keyed: PhantomData }
     }
 
     /// The objects found, by key: one describe walk per namespace and chunk of names.
     async fn describe(&self, keys: &[Key]) -> Result<BTreeMap<Key, K::Item>, ProviderError> {
         let client = &self.aws.clients().await.appautoscaling;
         let by_namespace = names_by_namespace(
-            keys.iter()
-                .map(|(name, namespace, _, _)| (namespace.as_str(), name)),
+            keys.iter().map(|(name, namespace, _, _)| (namespace.as_str(), name)),
         );
         let mut out = BTreeMap::new();
         for (namespace, names) in by_namespace {
@@ -535,10 +500,7 @@ mod tests {
     fn scaling_of_a_blue_green_service_is_registered_on_its_live_colour() {
         let operation = deploying("arn:aws:ecs:eu-west-1:1:cluster/main", "app", "app-green");
         let registered = at_live_colour(&operation, &scaling("service/main/app"));
-        assert_eq!(
-            string(&registered, "resource_id").as_deref(),
-            Some("service/main/app-green")
-        );
+        assert_eq!(string(&registered, "resource_id").as_deref(), Some("service/main/app-green"));
         // Another service, or the same name in another cluster, stays as configured.
         for other in ["service/main/web", "service/other/app"] {
             let value = at_live_colour(&operation, &scaling(other));

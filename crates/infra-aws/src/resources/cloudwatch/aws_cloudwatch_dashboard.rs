@@ -26,18 +26,8 @@ async fn get(
     this: &AwsCloudwatchDashboard,
     name: &str,
 ) -> Result<Option<Tagged<Dashboard>>, ProviderError> {
-    match sent!(this
-        .aws
-        .clients()
-        .await
-        .cloudwatch
-        .get_dashboard()
-        .dashboard_name(name))
-    {
-        Ok(dashboard) => Ok(Some(Tagged {
-            object: dashboard,
-            tags: vec![],
-        })),
+    match sent!(this.aws.clients().await.cloudwatch.get_dashboard().dashboard_name(name)) {
+        Ok(dashboard) => Ok(Some(Tagged { object: dashboard, tags: vec![] })),
         Err(error) if is_missing(&error) => Ok(None),
         Err(error) => Err(error),
     }

@@ -95,14 +95,10 @@ impl AwsObject for LogGroupObject {
 
     fn attributes() -> Vec<Declared<LogGroup>> {
         vec![
-            text_of(
-                Attribute::computed("id", Type::String),
-                LogGroup::log_group_name,
-            ),
-            read(
-                Attribute::computed("arn", Type::String),
-                |group: &LogGroup, _| Value::string(arn_of(group)),
-            ),
+            text_of(Attribute::computed("id", Type::String), LogGroup::log_group_name),
+            read(Attribute::computed("arn", Type::String), |group: &LogGroup, _| {
+                Value::string(arn_of(group))
+            }),
             text_of(name_attribute(), LogGroup::log_group_name),
             copied(name_prefix_attribute()),
             read(
@@ -113,10 +109,7 @@ impl AwsObject for LogGroupObject {
                     number(Some(i64::from(group.retention_in_days().unwrap_or(0))))
                 },
             ),
-            text_of(
-                Attribute::optional("kms_key_id", Type::String),
-                LogGroup::kms_key_id,
-            ),
+            text_of(Attribute::optional("kms_key_id", Type::String), LogGroup::kms_key_id),
             read(
                 Attribute::optional_computed("log_group_class", Type::String)
                     .check(Check::OneOf(&["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"]))
@@ -166,10 +159,7 @@ impl AwsObject for LogGroupObject {
         let mut found = Vec::new();
         while let Some(page) = pages.next().await {
             for group in page.map_err(aws_error)?.log_groups() {
-                if group
-                    .log_group_name()
-                    .is_some_and(|n| names.iter().any(|name| name == n))
-                {
+                if group.log_group_name().is_some_and(|n| names.iter().any(|name| name == n)) {
                     found.push(group.clone());
                 }
             }
@@ -180,13 +170,7 @@ impl AwsObject for LogGroupObject {
             let name = group.log_group_name().unwrap_or_default().to_string();
             // No tags at all means the group was deleted between the two reads.
             if let Some(tags) = tags.remove(&arn_of(&group)) {
-                out.insert(
-                    name,
-                    Tagged {
-                        object: group,
-                        tags,
-                    },
-                );
+                out.insert(name, Tagged { object: group, tags });
             }
         }
         Ok(out)
@@ -203,17 +187,9 @@ impl AwsObject for LogGroupObject {
                 string(at.planned, "log_group_class").map(|c| LogGroupClass::from(c.as_str())),
             )
             .set_deletion_protection_enabled(boolean(at.planned, "deletion_protection_enabled"))
-            .set_tags(Some(
-                at.operation
-                    .tags_with_managed(at.planned)
-                    .into_iter()
-                    .collect(),
-            )))?;
+            .set_tags(Some(at.operation.tags_with_managed(at.planned).into_iter().collect(),)))?;
         if let Some(days) = int(at.planned, "retention_in_days").filter(|d| *d > 0) {
-            sent!(client
-                .put_retention_policy()
-                .log_group_name(&name)
-                .retention_in_days(days))?;
+            sent!(client.put_retention_policy().log_group_name(&name).retention_in_days(days))?;
         }
         Ok(name)
     }
@@ -236,10 +212,7 @@ impl AwsObject for LogGroupObject {
         if changed(at.prior, at.planned, "kms_key_id") {
             match non_empty(at.planned, "kms_key_id") {
                 Some(key) => {
-                    sent!(client
-                        .associate_kms_key()
-                        .log_group_name(at.key)
-                        .kms_key_id(key))?;
+                    sent!(client.associate_kms_key().log_group_name(at.key).kms_key_id(key))?;
                 }
                 None => {
                     sent!(client.disassociate_kms_key().log_group_name(at.key))?;

@@ -52,10 +52,7 @@ impl LogGroupMember for MetricFilters {
             .attr(Attribute::required("name", Type::String).force_new())
             .attr(Attribute::required("log_group_name", Type::String).force_new())
             .attr(Attribute::required("pattern", Type::String))
-            .attr(Attribute::optional_computed(
-                "apply_on_transformed_logs",
-                Type::Bool,
-            ))
+            .attr(Attribute::optional_computed("apply_on_transformed_logs", Type::Bool))
             .block(Block::single("metric_transformation", transformation).required())
     }
 
@@ -82,18 +79,11 @@ impl LogGroupMember for MetricFilters {
             ("name", text(filter.filter_name())),
             ("log_group_name", Value::string(group)),
             ("pattern", text(Some(filter.filter_pattern().unwrap_or("")))),
-            (
-                "apply_on_transformed_logs",
-                Value::Bool(filter.apply_on_transformed_logs()),
-            ),
+            ("apply_on_transformed_logs", Value::Bool(filter.apply_on_transformed_logs())),
             (
                 "metric_transformation",
                 Value::List(
-                    filter
-                        .metric_transformations()
-                        .iter()
-                        .map(transformation_value)
-                        .collect(),
+                    filter.metric_transformations().iter().map(transformation_value).collect(),
                 ),
             ),
         ])
@@ -119,9 +109,8 @@ impl LogGroupMember for MetricFilters {
         name: &str,
         planned: &Value,
     ) -> Result<(), ProviderError> {
-        let transformation = single(planned, "metric_transformation")
-            .map(transformation_of)
-            .transpose()?;
+        let transformation =
+            single(planned, "metric_transformation").map(transformation_of).transpose()?;
         sent!(client
             .put_metric_filter()
             .log_group_name(group)
@@ -133,10 +122,7 @@ impl LogGroupMember for MetricFilters {
     }
 
     async fn delete(client: &LogsClient, group: String, name: String) -> Result<(), ProviderError> {
-        sent!(client
-            .delete_metric_filter()
-            .log_group_name(group)
-            .filter_name(name))?;
+        sent!(client.delete_metric_filter().log_group_name(group).filter_name(name))?;
         Ok(())
     }
 }
@@ -150,15 +136,9 @@ fn transformation_of(block: &Value) -> Result<MetricTransformation, ProviderErro
         })?),
         None => None,
     };
-    let dimensions = block
-        .get("dimensions")
-        .as_map()
-        .filter(|m| !m.is_empty())
-        .map(|m| {
-            m.iter()
-                .filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
-                .collect()
-        });
+    let dimensions = block.get("dimensions").as_map().filter(|m| !m.is_empty()).map(|m| {
+        m.iter().filter_map(|(k, v)| Some((k.clone(), v.as_str()?.to_string()))).collect()
+    });
     built(
         MetricTransformation::builder()
             .set_metric_name(string(block, "name"))
@@ -186,18 +166,11 @@ fn transformation_value(t: &MetricTransformation) -> Value {
             "dimensions",
             Value::Map(
                 t.dimensions()
-                    .map(|d| {
-                        d.iter()
-                            .map(|(k, v)| (k.clone(), Value::string(v)))
-                            .collect()
-                    })
+                    .map(|d| d.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect())
                     .unwrap_or_default(),
             ),
         ),
-        (
-            "unit",
-            Value::string(t.unit().map(|u| u.as_str()).unwrap_or("None")),
-        ),
+        ("unit", Value::string(t.unit().map(|u| u.as_str()).unwrap_or("None"))),
     ])
 }
 
@@ -205,21 +178,14 @@ fn transformation_value(t: &MetricTransformation) -> Value {
 fn check(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     if let Some(block) = single(config, "metric_transformation") {
-        let has_dimensions = block
-            .get("dimensions")
-            .as_map()
-            .is_some_and(|m| !m.is_empty());
+        let has_dimensions = block.get("dimensions").as_map().is_some_and(|m| !m.is_empty());
         if has_dimensions && !block.get("default_value").is_null() {
             problems.push((
                 "metric_transformation[0].default_value".to_string(),
                 "\"default_value\" conflicts with \"dimensions\"".to_string(),
             ));
         }
-        if block
-            .get("dimensions")
-            .as_map()
-            .is_some_and(|m| m.len() > 3)
-        {
+        if block.get("dimensions").as_map().is_some_and(|m| m.len() > 3) {
             problems.push((
                 "metric_transformation[0].dimensions".to_string(),
                 "up to 3 dimensions are allowed".to_string(),

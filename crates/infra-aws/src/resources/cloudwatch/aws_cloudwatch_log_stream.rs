@@ -79,18 +79,12 @@ impl LogGroupMember for LogStreams {
         name: &str,
         _planned: &Value,
     ) -> Result<(), ProviderError> {
-        sent!(client
-            .create_log_stream()
-            .log_group_name(group)
-            .log_stream_name(name))?;
+        sent!(client.create_log_stream().log_group_name(group).log_stream_name(name))?;
         Ok(())
     }
 
     async fn delete(client: &LogsClient, group: String, name: String) -> Result<(), ProviderError> {
-        sent!(client
-            .delete_log_stream()
-            .log_group_name(group)
-            .log_stream_name(name))?;
+        sent!(client.delete_log_stream().log_group_name(group).log_stream_name(name))?;
         Ok(())
     }
 }

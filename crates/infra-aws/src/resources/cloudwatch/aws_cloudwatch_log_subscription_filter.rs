@@ -47,14 +47,8 @@ impl LogGroupMember for SubscriptionFilters {
                     .default(Value::string("ByLogStream"))
                     .check(Check::OneOf(&["Random", "ByLogStream"])),
             )
-            .attr(Attribute::optional(
-                "emit_system_fields",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::optional_computed(
-                "apply_on_transformed_logs",
-                Type::Bool,
-            ))
+            .attr(Attribute::optional("emit_system_fields", Type::set(Type::String)))
+            .attr(Attribute::optional_computed("apply_on_transformed_logs", Type::Bool))
             .attr(Attribute::optional_computed("role_arn", Type::String))
     }
 
@@ -85,27 +79,13 @@ impl LogGroupMember for SubscriptionFilters {
             ("name", text(filter.filter_name())),
             ("log_group_name", Value::string(group)),
             ("destination_arn", text(filter.destination_arn())),
-            (
-                "filter_pattern",
-                Value::string(filter.filter_pattern().unwrap_or("")),
-            ),
+            ("filter_pattern", Value::string(filter.filter_pattern().unwrap_or(""))),
             (
                 "distribution",
-                Value::string(
-                    filter
-                        .distribution()
-                        .map(|d| d.as_str())
-                        .unwrap_or("ByLogStream"),
-                ),
+                Value::string(filter.distribution().map(|d| d.as_str()).unwrap_or("ByLogStream")),
             ),
-            (
-                "emit_system_fields",
-                string_list(filter.emit_system_fields()),
-            ),
-            (
-                "apply_on_transformed_logs",
-                Value::Bool(filter.apply_on_transformed_logs()),
-            ),
+            ("emit_system_fields", string_list(filter.emit_system_fields())),
+            ("apply_on_transformed_logs", Value::Bool(filter.apply_on_transformed_logs())),
             ("role_arn", text(filter.role_arn())),
         ])
     }
@@ -116,9 +96,7 @@ impl LogGroupMember for SubscriptionFilters {
         group: String,
         _names: Vec<String>,
     ) -> Result<Vec<SubscriptionFilter>, ProviderError> {
-        let request = client
-            .describe_subscription_filters()
-            .log_group_name(&group);
+        let request = client.describe_subscription_filters().log_group_name(&group);
         Ok(log_group_pages!(request, subscription_filters))
     }
 
@@ -145,10 +123,7 @@ impl LogGroupMember for SubscriptionFilters {
     }
 
     async fn delete(client: &LogsClient, group: String, name: String) -> Result<(), ProviderError> {
-        sent!(client
-            .delete_subscription_filter()
-            .log_group_name(group)
-            .filter_name(name))?;
+        sent!(client.delete_subscription_filter().log_group_name(group).filter_name(name))?;
         Ok(())
     }
 }

@@ -70,10 +70,7 @@ pub struct MetricAlarmObject;
 
 /// Tags as PutMetricAlarm and TagResource take them.
 fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    Ok(tags
-        .iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect())
+    Ok(tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect())
 }
 
 /// One PutMetricAlarm with the whole configuration (create, and every in-place change).
@@ -87,9 +84,7 @@ async fn put(
         .put_metric_alarm()
         .alarm_name(string(planned, "alarm_name").unwrap_or_default())
         .comparison_operator(ComparisonOperator::from(
-            string(planned, "comparison_operator")
-                .unwrap_or_default()
-                .as_str(),
+            string(planned, "comparison_operator").unwrap_or_default().as_str(),
         ))
         .set_evaluation_periods(int(planned, "evaluation_periods"))
         .set_metric_name(non_empty(planned, "metric_name"))
@@ -112,12 +107,7 @@ async fn put(
             planned,
             "evaluate_low_sample_count_percentiles",
         ))
-        .set_metrics(Some(
-            blocks(planned, "metric_query")
-                .iter()
-                .map(metric_query_of)
-                .collect(),
-        ))
+        .set_metrics(Some(blocks(planned, "metric_query").iter().map(metric_query_of).collect(),))
         .set_tags(tags))?;
     Ok(())
 }
@@ -179,10 +169,7 @@ fn metric_query_value(query: &MetricDataQuery) -> Value {
         Some(stat) => {
             let metric = stat.metric();
             Value::List(vec![Value::map([
-                (
-                    "dimensions",
-                    dimensions_value(metric.map(|m| m.dimensions()).unwrap_or(&[])),
-                ),
+                ("dimensions", dimensions_value(metric.map(|m| m.dimensions()).unwrap_or(&[]))),
                 ("metric_name", text(metric.and_then(|m| m.metric_name()))),
                 ("namespace", text(metric.and_then(|m| m.namespace()))),
                 ("period", number(stat.period().map(i64::from))),
@@ -198,10 +185,7 @@ fn metric_query_value(query: &MetricDataQuery) -> Value {
         ("expression", text(query.expression())),
         ("label", text(query.label())),
         ("period", number(query.period().map(i64::from))),
-        (
-            "return_data",
-            Value::Bool(query.return_data().unwrap_or(false)),
-        ),
+        ("return_data", Value::Bool(query.return_data().unwrap_or(false))),
         ("metric", metric),
     ])
 }
@@ -237,25 +221,19 @@ impl AwsObject for MetricAlarmObject {
             .attr(Attribute::optional("return_data", Type::Bool).default(Value::Bool(false)))
             .block(Block::single("metric", metric));
         vec![
-            alarm(Attribute::computed("id", Type::String), |a: &A| {
+            alarm(Attribute::computed("id", Type::String), |a: &A| text(a.alarm_name())),
+            alarm(Attribute::computed("arn", Type::String), |a: &A| text(a.alarm_arn())),
+            alarm(Attribute::required("alarm_name", Type::String).force_new(), |a: &A| {
                 text(a.alarm_name())
             }),
-            alarm(Attribute::computed("arn", Type::String), |a: &A| {
-                text(a.alarm_arn())
-            }),
-            alarm(
-                Attribute::required("alarm_name", Type::String).force_new(),
-                |a: &A| text(a.alarm_name()),
-            ),
             alarm(
                 Attribute::required("comparison_operator", Type::String)
                     .check(Check::OneOf(COMPARISON_OPERATORS)),
                 |a: &A| text(a.comparison_operator().map(|c| c.as_str())),
             ),
-            alarm(
-                Attribute::required("evaluation_periods", Type::Number),
-                |a: &A| number(a.evaluation_periods().map(i64::from)),
-            ),
+            alarm(Attribute::required("evaluation_periods", Type::Number), |a: &A| {
+                number(a.evaluation_periods().map(i64::from))
+            }),
             alarm(
                 Attribute::optional("metric_name", Type::String)
                     .check(Check::Length(1, 255))
@@ -299,35 +277,30 @@ impl AwsObject for MetricAlarmObject {
                 Attribute::optional("actions_enabled", Type::Bool).default(Value::Bool(true)),
                 |a: &A| Value::Bool(a.actions_enabled().unwrap_or(true)),
             ),
-            alarm(
-                Attribute::optional("alarm_actions", Type::set(Type::String)),
-                |a: &A| string_list(a.alarm_actions()),
-            ),
-            alarm(
-                Attribute::optional("ok_actions", Type::set(Type::String)),
-                |a: &A| string_list(a.ok_actions()),
-            ),
+            alarm(Attribute::optional("alarm_actions", Type::set(Type::String)), |a: &A| {
+                string_list(a.alarm_actions())
+            }),
+            alarm(Attribute::optional("ok_actions", Type::set(Type::String)), |a: &A| {
+                string_list(a.ok_actions())
+            }),
             alarm(
                 Attribute::optional("insufficient_data_actions", Type::set(Type::String)),
                 |a: &A| string_list(a.insufficient_data_actions()),
             ),
-            alarm(
-                Attribute::optional("alarm_description", Type::String),
-                |a: &A| text(a.alarm_description()),
-            ),
-            alarm(
-                Attribute::optional("datapoints_to_alarm", Type::Number),
-                |a: &A| number(a.datapoints_to_alarm().map(i64::from)),
-            ),
+            alarm(Attribute::optional("alarm_description", Type::String), |a: &A| {
+                text(a.alarm_description())
+            }),
+            alarm(Attribute::optional("datapoints_to_alarm", Type::Number), |a: &A| {
+                number(a.datapoints_to_alarm().map(i64::from))
+            }),
             alarm(
                 Attribute::optional("dimensions", Type::map(Type::String))
                     .conflicts_with(METRIC_QUERY),
                 |a: &A| dimensions_value(a.dimensions()),
             ),
-            alarm(
-                Attribute::optional("unit", Type::String).check(Check::OneOf(UNITS)),
-                |a: &A| text(a.unit().map(|u| u.as_str())),
-            ),
+            alarm(Attribute::optional("unit", Type::String).check(Check::OneOf(UNITS)), |a: &A| {
+                text(a.unit().map(|u| u.as_str()))
+            }),
             alarm(
                 Attribute::optional("treat_missing_data", Type::String)
                     .default(Value::string("missing"))
@@ -347,10 +320,11 @@ impl AwsObject for MetricAlarmObject {
     }
 
     fn schema(schema: Schema) -> Schema {
-        schema
-            .version(1)
-            .not_supported("evaluation_criteria", Nesting::List, PROMQL)
-            .not_supported("evaluation_interval", Type::Number, PROMQL)
+        schema.version(1).not_supported("evaluation_criteria", Nesting::List, PROMQL).not_supported(
+            "evaluation_interval",
+            Type::Number,
+            PROMQL,
+        )
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
@@ -383,10 +357,8 @@ impl AwsObject for MetricAlarmObject {
                 }
             }
         }
-        let arns: Vec<String> = alarms
-            .iter()
-            .filter_map(|a| a.alarm_arn().map(str::to_string))
-            .collect();
+        let arns: Vec<String> =
+            alarms.iter().filter_map(|a| a.alarm_arn().map(str::to_string)).collect();
         let mut tags = tagging_tags(clients, &arns).await?;
         let mut out = BTreeMap::new();
         for alarm in alarms {
@@ -395,28 +367,20 @@ impl AwsObject for MetricAlarmObject {
             };
             let pairs = match tags.remove(arn) {
                 Some(pairs) => pairs,
-                None => match sent!(clients
-                    .cloudwatch
-                    .list_tags_for_resource()
-                    .resource_arn(arn))
-                {
-                    Ok(response) => response
-                        .tags()
-                        .iter()
-                        .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
-                        .collect(),
-                    // Deleted between the two reads.
-                    Err(error) if is_missing(&error) => continue,
-                    Err(error) => return Err(error),
-                },
+                None => {
+                    match sent!(clients.cloudwatch.list_tags_for_resource().resource_arn(arn)) {
+                        Ok(response) => response
+                            .tags()
+                            .iter()
+                            .filter_map(|t| Some((t.key()?.to_string(), t.value()?.to_string())))
+                            .collect(),
+                        // Deleted between the two reads.
+                        Err(error) if is_missing(&error) => continue,
+                        Err(error) => return Err(error),
+                    }
+                }
             };
-            out.insert(
-                name.to_string(),
-                Tagged {
-                    object: alarm.clone(),
-                    tags: pairs,
-                },
-            );
+            out.insert(name.to_string(), Tagged { object: alarm.clone(), tags: pairs });
         }
         Ok(out)
     }
@@ -497,9 +461,7 @@ fn check(config: &Value) -> Vec<(String, String)> {
             (format!("metric_query[{i}].period"), query.get("period")),
             (
                 format!("metric_query[{i}].metric[0].period"),
-                single(query, "metric")
-                    .map(|m| m.get("period"))
-                    .unwrap_or(&Value::Null),
+                single(query, "metric").map(|m| m.get("period")).unwrap_or(&Value::Null),
             ),
         ];
         for (path, value) in periods {
@@ -530,10 +492,7 @@ mod tests {
 
     /// The alarm as the type reads it back.
     fn to_value(alarm: &MetricAlarm, tags: &[(String, String)]) -> Value {
-        let found = Tagged {
-            object: alarm.clone(),
-            tags: tags.to_vec(),
-        };
+        let found = Tagged { object: alarm.clone(), tags: tags.to_vec() };
         value_of::<MetricAlarmObject>(&found, &Value::Null)
     }
 

@@ -115,11 +115,8 @@ const ENVIRONMENT_TYPES: &[&str] = &[
     "WINDOWS_SERVER_2022_CONTAINER",
 ];
 const CACHE_TYPES: &[&str] = &["LOCAL", "NO_CACHE", "S3"];
-const CACHE_MODES: &[&str] = &[
-    "LOCAL_CUSTOM_CACHE",
-    "LOCAL_DOCKER_LAYER_CACHE",
-    "LOCAL_SOURCE_CACHE",
-];
+const CACHE_MODES: &[&str] =
+    &["LOCAL_CUSTOM_CACHE", "LOCAL_DOCKER_LAYER_CACHE", "LOCAL_SOURCE_CACHE"];
 const LOG_STATUSES: &[&str] = &["DISABLED", "ENABLED"];
 const VISIBILITIES: &[&str] = &["PRIVATE", "PUBLIC_READ"];
 const AUTH_TYPES: &[&str] = &["CODECONNECTIONS", "OAUTH", "SECRETS_MANAGER"];
@@ -217,10 +214,7 @@ fn environment_schema() -> Schema {
                     Attribute::required("compute_type", Type::String)
                         .check(Check::OneOf(COMPUTE_TYPES)),
                 )
-                .attr(Attribute::optional(
-                    "security_group_ids",
-                    Type::list(Type::String),
-                )),
+                .attr(Attribute::optional("security_group_ids", Type::list(Type::String))),
         ))
         .block(Block::single(
             "fleet",
@@ -246,12 +240,10 @@ fn environment_schema() -> Schema {
         .attr(Attribute::optional("privileged_mode", Type::Bool).default(Value::Bool(false)))
         .block(Block::single(
             "registry_credential",
-            Schema::new()
-                .attr(Attribute::required("credential", Type::String))
-                .attr(
-                    Attribute::required("credential_provider", Type::String)
-                        .check(Check::OneOf(CREDENTIAL_PROVIDERS)),
-                ),
+            Schema::new().attr(Attribute::required("credential", Type::String)).attr(
+                Attribute::required("credential_provider", Type::String)
+                    .check(Check::OneOf(CREDENTIAL_PROVIDERS)),
+            ),
         ))
         .attr(Attribute::required("type", Type::String).check(Check::OneOf(ENVIRONMENT_TYPES)))
 }
@@ -311,10 +303,7 @@ fn cache_schema() -> Schema {
 
 fn vpc_schema() -> Schema {
     Schema::new()
-        .attr(Attribute::required(
-            "security_group_ids",
-            Type::set(Type::String),
-        ))
+        .attr(Attribute::required("security_group_ids", Type::set(Type::String)))
         .attr(Attribute::required("subnets", Type::set(Type::String)))
         .attr(Attribute::required("vpc_id", Type::String))
 }
@@ -353,9 +342,7 @@ fn file_system_schema() -> Schema {
 
 /// The project named `key` (a name or an ARN) among `projects`.
 fn find<'a>(projects: &'a [Project], key: &str) -> Option<&'a Project> {
-    projects
-        .iter()
-        .find(|p| p.name() == Some(key) || p.arn() == Some(key))
+    projects.iter().find(|p| p.name() == Some(key) || p.arn() == Some(key))
 }
 
 /// AWS's answer while CodeBuild is not yet authorized (a new service role's policies
@@ -419,20 +406,15 @@ fn environment_to_sdk(item: &Value) -> Result<ProjectEnvironment, ProviderError>
             )
         })
         .transpose()?;
-    let fleet = single(item, "fleet").map(|fleet| {
-        ProjectFleet::builder()
-            .set_fleet_arn(non_empty(fleet, "fleet_arn"))
-            .build()
-    });
+    let fleet = single(item, "fleet")
+        .map(|fleet| ProjectFleet::builder().set_fleet_arn(non_empty(fleet, "fleet_arn")).build());
     let registry_credential = single(item, "registry_credential")
         .map(|credential| {
             built(
                 RegistryCredential::builder()
                     .credential(string(credential, "credential").unwrap_or_default())
                     .credential_provider(CredentialProviderType::from(
-                        string(credential, "credential_provider")
-                            .unwrap_or_default()
-                            .as_str(),
+                        string(credential, "credential_provider").unwrap_or_default().as_str(),
                     ))
                     .build(),
             )
@@ -440,9 +422,7 @@ fn environment_to_sdk(item: &Value) -> Result<ProjectEnvironment, ProviderError>
         .transpose()?;
     built(
         ProjectEnvironment::builder()
-            .r#type(EnvironmentType::from(
-                string(item, "type").unwrap_or_default().as_str(),
-            ))
+            .r#type(EnvironmentType::from(string(item, "type").unwrap_or_default().as_str()))
             .image(string(item, "image").unwrap_or_default())
             .compute_type(ComputeType::from(
                 string(item, "compute_type").unwrap_or_default().as_str(),
@@ -469,10 +449,8 @@ fn source_to_sdk(item: &Value) -> Result<ProjectSource, ProviderError> {
         kind.as_str(),
         "BITBUCKET" | "GITHUB" | "GITHUB_ENTERPRISE" | "GITLAB" | "GITLAB_SELF_MANAGED"
     );
-    let fetches_submodules = matches!(
-        kind.as_str(),
-        "BITBUCKET" | "CODECOMMIT" | "GITHUB" | "GITHUB_ENTERPRISE"
-    );
+    let fetches_submodules =
+        matches!(kind.as_str(), "BITBUCKET" | "CODECOMMIT" | "GITHUB" | "GITHUB_ENTERPRISE");
     let submodules = match single(item, "git_submodules_config") {
         Some(config) if fetches_submodules => Some(built(
             GitSubmodulesConfig::builder()
@@ -494,9 +472,7 @@ fn source_to_sdk(item: &Value) -> Result<ProjectSource, ProviderError> {
         .map(|auth| {
             built(
                 SourceAuth::builder()
-                    .r#type(SourceAuthType::from(
-                        string(auth, "type").unwrap_or_default().as_str(),
-                    ))
+                    .r#type(SourceAuthType::from(string(auth, "type").unwrap_or_default().as_str()))
                     .set_resource(non_empty(auth, "resource"))
                     .build(),
             )
@@ -526,10 +502,7 @@ fn cache_to_sdk(item: &Value) -> Result<ProjectCache, ProviderError> {
     let kind = string(item, "type").unwrap_or_else(|| "NO_CACHE".into());
     // Modes only go with a local cache.
     let modes: Vec<CacheMode> = if kind == "LOCAL" {
-        strings(item, "modes")
-            .iter()
-            .map(|mode| CacheMode::from(mode.as_str()))
-            .collect()
+        strings(item, "modes").iter().map(|mode| CacheMode::from(mode.as_str())).collect()
     } else {
         Vec::new()
     };
@@ -550,36 +523,25 @@ fn logs_to_sdk(planned: &Value) -> Result<LogsConfig, ProviderError> {
     let cloudwatch = built(match single(logs, "cloudwatch_logs") {
         Some(config) => CloudWatchLogsConfig::builder()
             .status(LogsConfigStatusType::from(
-                string(config, "status")
-                    .unwrap_or_else(|| "ENABLED".into())
-                    .as_str(),
+                string(config, "status").unwrap_or_else(|| "ENABLED".into()).as_str(),
             ))
             .set_group_name(non_empty(config, "group_name"))
             .set_stream_name(non_empty(config, "stream_name"))
             .build(),
-        None => CloudWatchLogsConfig::builder()
-            .status(LogsConfigStatusType::Enabled)
-            .build(),
+        None => CloudWatchLogsConfig::builder().status(LogsConfigStatusType::Enabled).build(),
     })?;
     let s3 = built(match single(logs, "s3_logs") {
         Some(config) => S3LogsConfig::builder()
             .status(LogsConfigStatusType::from(
-                string(config, "status")
-                    .unwrap_or_else(|| "DISABLED".into())
-                    .as_str(),
+                string(config, "status").unwrap_or_else(|| "DISABLED".into()).as_str(),
             ))
             .set_location(non_empty(config, "location"))
             .encryption_disabled(boolean(config, "encryption_disabled").unwrap_or(false))
             .set_bucket_owner_access(enum_of::<BucketOwnerAccess>(config, "bucket_owner_access"))
             .build(),
-        None => S3LogsConfig::builder()
-            .status(LogsConfigStatusType::Disabled)
-            .build(),
+        None => S3LogsConfig::builder().status(LogsConfigStatusType::Disabled).build(),
     })?;
-    Ok(LogsConfig::builder()
-        .cloud_watch_logs(cloudwatch)
-        .s3_logs(s3)
-        .build())
+    Ok(LogsConfig::builder().cloud_watch_logs(cloudwatch).s3_logs(s3).build())
 }
 
 fn vpc_to_sdk(item: &Value) -> VpcConfig {
@@ -610,11 +572,7 @@ fn batch_to_sdk(item: &Value) -> ProjectBuildBatchConfig {
 
 fn file_system_to_sdk(item: &Value) -> ProjectFileSystemLocation {
     ProjectFileSystemLocation::builder()
-        .r#type(FileSystemType::from(
-            string(item, "type")
-                .unwrap_or_else(|| "EFS".into())
-                .as_str(),
-        ))
+        .r#type(FileSystemType::from(string(item, "type").unwrap_or_else(|| "EFS".into()).as_str()))
         .set_identifier(non_empty(item, "identifier"))
         .set_location(non_empty(item, "location"))
         .set_mount_options(non_empty(item, "mount_options"))
@@ -641,19 +599,14 @@ fn each<T>(
 }
 
 fn sdk_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
-    tags.iter()
-        .map(|(key, value)| Tag::builder().key(key).value(value).build())
-        .collect()
+    tags.iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect()
 }
 
 // ---- SDK shapes to values ----
 
 /// The object among a set block's `hints` (the prior's objects) whose `id_key` is `id`.
 fn matching<'a>(hints: &'a [Value], id_key: &str, id: Option<&str>) -> &'a Value {
-    hints
-        .iter()
-        .find(|item| id.is_some() && item.get(id_key).as_str() == id)
-        .unwrap_or(&NULL)
+    hints.iter().find(|item| id.is_some() && item.get(id_key).as_str() == id).unwrap_or(&NULL)
 }
 
 /// Null, "", 0, false or an empty list: what AWS reports for an unset optional argument.
@@ -695,10 +648,7 @@ fn artifacts_value(
     let namespace = artifacts.namespace_type().map(|n| n.as_str());
     let packaging = artifacts.packaging().map(|p| p.as_str());
     let (namespace, packaging) = if secondary {
-        (
-            Value::string(namespace.unwrap_or("NONE")),
-            Value::string(packaging.unwrap_or("NONE")),
-        )
+        (Value::string(namespace.unwrap_or("NONE")), Value::string(packaging.unwrap_or("NONE")))
     } else {
         // The provider's suppressions: NONE on S3 artifacts is the unset value, and
         // CODEPIPELINE artifacts take any packaging AWS picks.
@@ -720,11 +670,7 @@ fn artifacts_value(
     Value::map([
         (
             "artifact_identifier",
-            reported(
-                text(artifacts.artifact_identifier()),
-                hint,
-                "artifact_identifier",
-            ),
+            reported(text(artifacts.artifact_identifier()), hint, "artifact_identifier"),
         ),
         (
             "bucket_owner_access",
@@ -734,14 +680,8 @@ fn artifacts_value(
                 "bucket_owner_access",
             ),
         ),
-        (
-            "encryption_disabled",
-            Value::Bool(artifacts.encryption_disabled().unwrap_or(false)),
-        ),
-        (
-            "location",
-            reported(text(artifacts.location()), hint, "location"),
-        ),
+        ("encryption_disabled", Value::Bool(artifacts.encryption_disabled().unwrap_or(false))),
+        ("location", reported(text(artifacts.location()), hint, "location")),
         ("name", name),
         ("namespace_type", namespace),
         (
@@ -773,14 +713,8 @@ fn environment_value(environment: &ProjectEnvironment, hint: &Value) -> Value {
         .docker_server()
         .map(|server| {
             Value::map([
-                (
-                    "compute_type",
-                    Value::string(server.compute_type().as_str()),
-                ),
-                (
-                    "security_group_ids",
-                    string_list(server.security_group_ids()),
-                ),
+                ("compute_type", Value::string(server.compute_type().as_str())),
+                ("security_group_ids", string_list(server.security_group_ids())),
             ])
         })
         .into_iter()
@@ -789,10 +723,7 @@ fn environment_value(environment: &ProjectEnvironment, hint: &Value) -> Value {
     let fleet = environment
         .fleet()
         .map(|fleet| {
-            Value::map([(
-                "fleet_arn",
-                reported(text(fleet.fleet_arn()), fleet_hint, "fleet_arn"),
-            )])
+            Value::map([("fleet_arn", reported(text(fleet.fleet_arn()), fleet_hint, "fleet_arn"))])
         })
         .into_iter()
         .collect();
@@ -801,23 +732,14 @@ fn environment_value(environment: &ProjectEnvironment, hint: &Value) -> Value {
         .map(|credential| {
             Value::map([
                 ("credential", Value::string(credential.credential())),
-                (
-                    "credential_provider",
-                    Value::string(credential.credential_provider().as_str()),
-                ),
+                ("credential_provider", Value::string(credential.credential_provider().as_str())),
             ])
         })
         .into_iter()
         .collect();
     Value::map([
-        (
-            "certificate",
-            reported(text(environment.certificate()), hint, "certificate"),
-        ),
-        (
-            "compute_type",
-            Value::string(environment.compute_type().as_str()),
-        ),
+        ("certificate", reported(text(environment.certificate()), hint, "certificate")),
+        ("compute_type", Value::string(environment.compute_type().as_str())),
         ("docker_server", Value::List(docker_server)),
         ("fleet", Value::List(fleet)),
         ("environment_variable", Value::List(variables)),
@@ -831,10 +753,7 @@ fn environment_value(environment: &ProjectEnvironment, hint: &Value) -> Value {
                     .unwrap_or("CODEBUILD"),
             ),
         ),
-        (
-            "privileged_mode",
-            Value::Bool(environment.privileged_mode().unwrap_or(false)),
-        ),
+        ("privileged_mode", Value::Bool(environment.privileged_mode().unwrap_or(false))),
         ("registry_credential", Value::List(registry_credential)),
         ("type", Value::string(environment.r#type().as_str())),
     ])
@@ -851,14 +770,8 @@ fn source_value(source: &ProjectSource, hint: &Value, secondary: bool) -> Value 
         .build_status_config()
         .map(|config| {
             Value::map([
-                (
-                    "context",
-                    reported(text(config.context()), status_hint, "context"),
-                ),
-                (
-                    "target_url",
-                    reported(text(config.target_url()), status_hint, "target_url"),
-                ),
+                ("context", reported(text(config.context()), status_hint, "context")),
+                ("target_url", reported(text(config.target_url()), status_hint, "target_url")),
             ])
         })
         .into_iter()
@@ -875,63 +788,34 @@ fn source_value(source: &ProjectSource, hint: &Value, secondary: bool) -> Value 
         .collect();
     let mut object = BTreeMap::new();
     object.insert("auth".to_string(), Value::List(auth));
-    object.insert(
-        "build_status_config".to_string(),
-        Value::List(status_config),
-    );
-    object.insert(
-        "buildspec".to_string(),
-        reported(text(source.buildspec()), hint, "buildspec"),
-    );
+    object.insert("build_status_config".to_string(), Value::List(status_config));
+    object.insert("buildspec".to_string(), reported(text(source.buildspec()), hint, "buildspec"));
     object.insert(
         "git_clone_depth".to_string(),
-        reported(
-            number(source.git_clone_depth().map(i64::from)),
-            hint,
-            "git_clone_depth",
-        ),
+        reported(number(source.git_clone_depth().map(i64::from)), hint, "git_clone_depth"),
     );
     object.insert("git_submodules_config".to_string(), Value::List(submodules));
     object.insert(
         "insecure_ssl".to_string(),
         reported(flag(source.insecure_ssl()), hint, "insecure_ssl"),
     );
-    object.insert(
-        "location".to_string(),
-        reported(text(source.location()), hint, "location"),
-    );
+    object.insert("location".to_string(), reported(text(source.location()), hint, "location"));
     object.insert(
         "report_build_status".to_string(),
-        reported(
-            flag(source.report_build_status()),
-            hint,
-            "report_build_status",
-        ),
+        reported(flag(source.report_build_status()), hint, "report_build_status"),
     );
     object.insert("type".to_string(), Value::string(source.r#type().as_str()));
     if secondary {
-        object.insert(
-            "source_identifier".to_string(),
-            text(source.source_identifier()),
-        );
+        object.insert("source_identifier".to_string(), text(source.source_identifier()));
     }
     Value::Map(object)
 }
 
 fn cache_value(cache: &ProjectCache, hint: &Value) -> Value {
     Value::map([
-        (
-            "cache_namespace",
-            reported(text(cache.cache_namespace()), hint, "cache_namespace"),
-        ),
-        (
-            "location",
-            reported(text(cache.location()), hint, "location"),
-        ),
-        (
-            "modes",
-            string_list(cache.modes().iter().map(|mode| mode.as_str())),
-        ),
+        ("cache_namespace", reported(text(cache.cache_namespace()), hint, "cache_namespace")),
+        ("location", reported(text(cache.location()), hint, "location")),
+        ("modes", string_list(cache.modes().iter().map(|mode| mode.as_str()))),
         ("type", Value::string(cache.r#type().as_str())),
     ])
 }
@@ -940,15 +824,9 @@ fn logs_value(logs: &LogsConfig, hint: &Value) -> Value {
     let cloudwatch_hint = first_of(blocks(hint, "cloudwatch_logs"));
     let cloudwatch = match logs.cloud_watch_logs() {
         Some(config) => Value::map([
-            (
-                "group_name",
-                reported(text(config.group_name()), cloudwatch_hint, "group_name"),
-            ),
+            ("group_name", reported(text(config.group_name()), cloudwatch_hint, "group_name")),
             ("status", Value::string(config.status().as_str())),
-            (
-                "stream_name",
-                reported(text(config.stream_name()), cloudwatch_hint, "stream_name"),
-            ),
+            ("stream_name", reported(text(config.stream_name()), cloudwatch_hint, "stream_name")),
         ]),
         // The provider reads a missing CloudWatch configuration as disabled.
         None => Value::map([
@@ -968,14 +846,8 @@ fn logs_value(logs: &LogsConfig, hint: &Value) -> Value {
                     "bucket_owner_access",
                 ),
             ),
-            (
-                "encryption_disabled",
-                Value::Bool(config.encryption_disabled().unwrap_or(false)),
-            ),
-            (
-                "location",
-                reported(text(config.location()), s3_hint, "location"),
-            ),
+            ("encryption_disabled", Value::Bool(config.encryption_disabled().unwrap_or(false))),
+            ("location", reported(text(config.location()), s3_hint, "location")),
             ("status", Value::string(config.status().as_str())),
         ]),
         None => Value::map([
@@ -1014,10 +886,7 @@ fn batch_value(batch: &ProjectBuildBatchConfig, hint: &Value) -> Option<Value> {
         .restrictions()
         .map(|restrictions| {
             Value::map([
-                (
-                    "compute_types_allowed",
-                    string_list(restrictions.compute_types_allowed()),
-                ),
+                ("compute_types_allowed", string_list(restrictions.compute_types_allowed())),
                 (
                     "maximum_builds_allowed",
                     reported(
@@ -1031,45 +900,23 @@ fn batch_value(batch: &ProjectBuildBatchConfig, hint: &Value) -> Option<Value> {
         .into_iter()
         .collect();
     Some(Value::map([
-        (
-            "combine_artifacts",
-            reported(flag(batch.combine_artifacts()), hint, "combine_artifacts"),
-        ),
+        ("combine_artifacts", reported(flag(batch.combine_artifacts()), hint, "combine_artifacts")),
         ("restrictions", Value::List(restrictions)),
         ("service_role", Value::string(service_role)),
         (
             "timeout_in_mins",
-            reported(
-                number(batch.timeout_in_mins().map(i64::from)),
-                hint,
-                "timeout_in_mins",
-            ),
+            reported(number(batch.timeout_in_mins().map(i64::from)), hint, "timeout_in_mins"),
         ),
     ]))
 }
 
 fn file_system_value(location: &ProjectFileSystemLocation, hint: &Value) -> Value {
     Value::map([
-        (
-            "identifier",
-            reported(text(location.identifier()), hint, "identifier"),
-        ),
-        (
-            "location",
-            reported(text(location.location()), hint, "location"),
-        ),
-        (
-            "mount_options",
-            reported(text(location.mount_options()), hint, "mount_options"),
-        ),
-        (
-            "mount_point",
-            reported(text(location.mount_point()), hint, "mount_point"),
-        ),
-        (
-            "type",
-            Value::string(location.r#type().map(|t| t.as_str()).unwrap_or("EFS")),
-        ),
+        ("identifier", reported(text(location.identifier()), hint, "identifier")),
+        ("location", reported(text(location.location()), hint, "location")),
+        ("mount_options", reported(text(location.mount_options()), hint, "mount_options")),
+        ("mount_point", reported(text(location.mount_point()), hint, "mount_point")),
+        ("type", Value::string(location.r#type().map(|t| t.as_str()).unwrap_or("EFS"))),
     ])
 }
 
@@ -1091,9 +938,7 @@ fn as_configured(
 /// for what AWS leaves out).
 fn block(block: Block, read: fn(&Project, &[Value]) -> Value) -> Declared<Project> {
     let name = block.name;
-    read_block(block, move |project: &Project, at: &Reading| {
-        read(project, blocks(at.prior, name))
-    })
+    read_block(block, move |project: &Project, at: &Reading| read(project, blocks(at.prior, name)))
 }
 
 /// The first of a block's hints (null when there is none): the hint for reading a
@@ -1104,10 +949,7 @@ fn first_of(hints: &[Value]) -> &Value {
 
 /// A timeout in minutes: the prior value for environments that ignore it, else AWS's.
 fn timeout(project: &Project, minutes: Option<i32>, hint: &Value, key: &str) -> Value {
-    let environment_type = project
-        .environment()
-        .map(|e| e.r#type().as_str())
-        .unwrap_or_default();
+    let environment_type = project.environment().map(|e| e.r#type().as_str()).unwrap_or_default();
     let timeouts_ignored = LAMBDA_ENVIRONMENTS.contains(&environment_type);
     match minutes {
         _ if timeouts_ignored && !known(hint, key).is_null() => known(hint, key),
@@ -1122,21 +964,18 @@ fn identity() -> Vec<Declared<Project>> {
     type P = Project;
     vec![
         // The ID is the ARN, or the name a project was imported by.
-        read(
-            Attribute::computed("id", Type::String),
-            |project: &P, at: &Reading| match known(at.prior, "id") {
+        read(Attribute::computed("id", Type::String), |project: &P, at: &Reading| {
+            match known(at.prior, "id") {
                 Value::String(id) if !id.is_empty() => Value::string(id),
                 _ => Value::string(project.arn().unwrap_or_default()),
-            },
-        ),
-        read(
-            Attribute::computed("arn", Type::String),
-            |project: &P, _: &Reading| Value::string(project.arn().unwrap_or_default()),
-        ),
-        read(
-            Attribute::required("name", Type::String).force_new(),
-            |project: &P, _: &Reading| Value::string(project.name().unwrap_or_default()),
-        ),
+            }
+        }),
+        read(Attribute::computed("arn", Type::String), |project: &P, _: &Reading| {
+            Value::string(project.arn().unwrap_or_default())
+        }),
+        read(Attribute::required("name", Type::String).force_new(), |project: &P, _: &Reading| {
+            Value::string(project.name().unwrap_or_default())
+        }),
         as_configured(
             Attribute::optional_computed("description", Type::String).check(Check::Length(0, 255)),
             P::description,
@@ -1150,12 +989,7 @@ fn identity() -> Vec<Declared<Project>> {
                 .default(Value::Number(60.0))
                 .check(Check::Range(5, 2160)),
             |project: &P, at: &Reading| {
-                timeout(
-                    project,
-                    project.timeout_in_minutes(),
-                    at.prior,
-                    "build_timeout",
-                )
+                timeout(project, project.timeout_in_minutes(), at.prior, "build_timeout")
             },
         ),
         read(
@@ -1192,10 +1026,9 @@ fn settings() -> Vec<Declared<Project>> {
                 Value::Bool(project.badge().map(|b| b.badge_enabled()).unwrap_or(false))
             },
         ),
-        read(
-            Attribute::computed("badge_url", Type::String),
-            |project: &P, _: &Reading| text(project.badge().and_then(|b| b.badge_request_url())),
-        ),
+        read(Attribute::computed("badge_url", Type::String), |project: &P, _: &Reading| {
+            text(project.badge().and_then(|b| b.badge_request_url()))
+        }),
         read(
             Attribute::optional("project_visibility", Type::String)
                 .default(Value::string("PRIVATE"))
@@ -1220,10 +1053,7 @@ fn settings() -> Vec<Declared<Project>> {
                 None => known(at.prior, "auto_retry_limit"),
             },
         ),
-        as_configured(
-            Attribute::optional("source_version", Type::String),
-            P::source_version,
-        ),
+        as_configured(Attribute::optional("source_version", Type::String), P::source_version),
     ]
 }
 
@@ -1231,18 +1061,11 @@ fn settings() -> Vec<Declared<Project>> {
 /// identifier).
 fn build_inputs() -> Vec<Declared<Project>> {
     vec![
-        block(
-            Block::single("artifacts", artifacts_schema(false)).required(),
-            |project, hints| {
-                let name = project.name().unwrap_or_default();
-                let hint = first_of(hints);
-                one_block(
-                    project
-                        .artifacts()
-                        .map(|a| artifacts_value(a, hint, name, false)),
-                )
-            },
-        ),
+        block(Block::single("artifacts", artifacts_schema(false)).required(), |project, hints| {
+            let name = project.name().unwrap_or_default();
+            let hint = first_of(hints);
+            one_block(project.artifacts().map(|a| artifacts_value(a, hint, name, false)))
+        }),
         block(
             Block {
                 max_items: Some(12),
@@ -1263,31 +1086,14 @@ fn build_inputs() -> Vec<Declared<Project>> {
                 )
             },
         ),
+        block(Block::single("environment", environment_schema()).required(), |project, hints| {
+            one_block(project.environment().map(|e| environment_value(e, first_of(hints))))
+        }),
+        block(Block::single("source", source_schema(false)).required(), |project, hints| {
+            one_block(project.source().map(|s| source_value(s, first_of(hints), false)))
+        }),
         block(
-            Block::single("environment", environment_schema()).required(),
-            |project, hints| {
-                one_block(
-                    project
-                        .environment()
-                        .map(|e| environment_value(e, first_of(hints))),
-                )
-            },
-        ),
-        block(
-            Block::single("source", source_schema(false)).required(),
-            |project, hints| {
-                one_block(
-                    project
-                        .source()
-                        .map(|s| source_value(s, first_of(hints), false)),
-                )
-            },
-        ),
-        block(
-            Block {
-                max_items: Some(12),
-                ..Block::set("secondary_sources", source_schema(true))
-            },
+            Block { max_items: Some(12), ..Block::set("secondary_sources", source_schema(true)) },
             |project, hints| {
                 Value::List(
                     project
@@ -1332,48 +1138,30 @@ fn build_inputs() -> Vec<Declared<Project>> {
 /// The cache, logs, VPC, batch and file system blocks.
 fn configuration_blocks() -> Vec<Declared<Project>> {
     vec![
-        block(
-            Block::single("cache", cache_schema()).computed(),
-            |project, hints| one_block(project.cache().map(|c| cache_value(c, first_of(hints)))),
-        ),
-        block(
-            Block::single("logs_config", logs_schema()).computed(),
-            |project, hints| {
-                one_block(
-                    project
-                        .logs_config()
-                        .map(|l| logs_value(l, first_of(hints))),
-                )
-            },
-        ),
+        block(Block::single("cache", cache_schema()).computed(), |project, hints| {
+            one_block(project.cache().map(|c| cache_value(c, first_of(hints))))
+        }),
+        block(Block::single("logs_config", logs_schema()).computed(), |project, hints| {
+            one_block(project.logs_config().map(|l| logs_value(l, first_of(hints))))
+        }),
         block(Block::single("vpc_config", vpc_schema()), |project, _| {
             one_block(project.vpc_config().and_then(vpc_value))
         }),
-        block(
-            Block::single("build_batch_config", batch_schema()),
-            |project, hints| {
-                one_block(
-                    project
-                        .build_batch_config()
-                        .and_then(|b| batch_value(b, first_of(hints))),
-                )
-            },
-        ),
-        block(
-            Block::set("file_system_locations", file_system_schema()),
-            |project, hints| {
-                Value::List(
-                    project
-                        .file_system_locations()
-                        .iter()
-                        .map(|location| {
-                            let hint = matching(hints, "identifier", location.identifier());
-                            file_system_value(location, hint)
-                        })
-                        .collect(),
-                )
-            },
-        ),
+        block(Block::single("build_batch_config", batch_schema()), |project, hints| {
+            one_block(project.build_batch_config().and_then(|b| batch_value(b, first_of(hints))))
+        }),
+        block(Block::set("file_system_locations", file_system_schema()), |project, hints| {
+            Value::List(
+                project
+                    .file_system_locations()
+                    .iter()
+                    .map(|location| {
+                        let hint = matching(hints, "identifier", location.identifier());
+                        file_system_value(location, hint)
+                    })
+                    .collect(),
+            )
+        }),
     ]
 }
 
@@ -1383,10 +1171,7 @@ fn tag_pairs(project: &Project) -> Vec<(String, String)> {
         .tags()
         .iter()
         .filter_map(|tag| {
-            Some((
-                tag.key()?.to_string(),
-                tag.value().unwrap_or_default().to_string(),
-            ))
+            Some((tag.key()?.to_string(), tag.value().unwrap_or_default().to_string()))
         })
         .collect()
 }
@@ -1396,20 +1181,10 @@ fn tag_pairs(project: &Project) -> Vec<(String, String)> {
 /// The provider's `ValidProjectName`.
 fn project_name_problems(name: &str) -> Vec<String> {
     let mut problems = Vec::new();
-    if !name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric())
-    {
-        problems.push(format!(
-            "first character of {name:?} must be a letter or number"
-        ));
+    if !name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
+        problems.push(format!("first character of {name:?} must be a letter or number"));
     }
-    if name.is_empty()
-        || !name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
+    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
         problems.push(format!(
             "only alphanumeric characters, hyphens and underscores allowed in {name:?}"
         ));
@@ -1427,13 +1202,9 @@ fn s3_logs_location_problem(key: &str, location: &str) -> Option<String> {
         return None;
     }
     let pattern = r"^[0-9a-z][^/]*\/(.+)$";
-    let valid = location
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
-        && location
-            .split_once('/')
-            .is_some_and(|(_, rest)| !rest.is_empty());
+    let valid =
+        location.chars().next().is_some_and(|c| c.is_ascii_digit() || c.is_ascii_lowercase())
+            && location.split_once('/').is_some_and(|(_, rest)| !rest.is_empty());
     (!valid).then(|| format!("{key:?} does not match pattern ({pattern:?}): {location:?}"))
 }
 
@@ -1448,9 +1219,7 @@ async fn update_visibility(
         .update_project_visibility()
         .project_arn(arn)
         .project_visibility(ProjectVisibilityType::from(
-            string(planned, "project_visibility")
-                .unwrap_or_else(|| "PRIVATE".into())
-                .as_str(),
+            string(planned, "project_visibility").unwrap_or_else(|| "PRIVATE".into()).as_str(),
         ))
         .set_resource_access_role(non_empty(planned, "resource_access_role")))
     .map_err(|e| e.context(&format!("updating CodeBuild Project ({id}) visibility")))?;
@@ -1466,11 +1235,8 @@ fn with_changes_a_to_e(
 ) -> Result<UpdateProjectFluentBuilder, ProviderError> {
     let has = |key: &str| changed(prior, planned, key);
     if has("artifacts") {
-        request = request.set_artifacts(
-            single(planned, "artifacts")
-                .map(artifacts_to_sdk)
-                .transpose()?,
-        );
+        request =
+            request.set_artifacts(single(planned, "artifacts").map(artifacts_to_sdk).transpose()?);
     }
     if has("auto_retry_limit") {
         request = request.set_auto_retry_limit(Some(int(planned, "auto_retry_limit").unwrap_or(0)));
@@ -1494,9 +1260,7 @@ fn with_changes_a_to_e(
     if has("concurrent_build_limit") {
         // -1 removes the limit.
         request = request.concurrent_build_limit(
-            int(planned, "concurrent_build_limit")
-                .filter(|n| *n != 0)
-                .unwrap_or(-1),
+            int(planned, "concurrent_build_limit").filter(|n| *n != 0).unwrap_or(-1),
         );
     }
     if has("description") {
@@ -1506,11 +1270,8 @@ fn with_changes_a_to_e(
         request = request.encryption_key(string(planned, "encryption_key").unwrap_or_default());
     }
     if has("environment") {
-        request = request.set_environment(
-            single(planned, "environment")
-                .map(environment_to_sdk)
-                .transpose()?,
-        );
+        request = request
+            .set_environment(single(planned, "environment").map(environment_to_sdk).transpose()?);
     }
     Ok(request)
 }
@@ -1525,10 +1286,7 @@ fn with_changes_f_to_v(
     let has = |key: &str| changed(prior, planned, key);
     if has("file_system_locations") {
         request = request.set_file_system_locations(Some(
-            blocks(planned, "file_system_locations")
-                .iter()
-                .map(file_system_to_sdk)
-                .collect(),
+            blocks(planned, "file_system_locations").iter().map(file_system_to_sdk).collect(),
         ));
     }
     if has("logs_config") {
@@ -1621,11 +1379,7 @@ impl AwsObject for ProjectObject {
                         "`buildspec` must be set when source's `type` is `NO_SOURCE`".to_string(),
                     ));
                 }
-                if source
-                    .get("location")
-                    .as_str()
-                    .is_some_and(|l| !l.is_empty())
-                {
+                if source.get("location").as_str().is_some_and(|l| !l.is_empty()) {
                     problems.push((
                         "source[0].location".to_string(),
                         "`location` must be empty when source's `type` is `NO_SOURCE`".to_string(),
@@ -1693,13 +1447,7 @@ impl AwsObject for ProjectObject {
             .filter_map(|key| {
                 let project = find(&projects, key)?;
                 let tags = tag_pairs(project);
-                Some((
-                    key.clone(),
-                    Tagged {
-                        object: project.clone(),
-                        tags,
-                    },
-                ))
+                Some((key.clone(), Tagged { object: project.clone(), tags }))
             })
             .collect())
     }
@@ -1711,45 +1459,27 @@ impl AwsObject for ProjectObject {
         let name = string(at.planned, "name")
             .ok_or_else(|| ProviderError::new("aws_codebuild_project needs a known \"name\""))?;
         let secondary_sources = each(at.planned, "secondary_sources", source_to_sdk)?;
-        let secondary_versions = each(
-            at.planned,
-            "secondary_source_version",
-            source_version_to_sdk,
-        )?;
+        let secondary_versions =
+            each(at.planned, "secondary_source_version", source_version_to_sdk)?;
         let secondary_artifacts = each(at.planned, "secondary_artifacts", artifacts_to_sdk)?;
         let file_systems: Vec<ProjectFileSystemLocation> =
-            blocks(at.planned, "file_system_locations")
-                .iter()
-                .map(file_system_to_sdk)
-                .collect();
+            blocks(at.planned, "file_system_locations").iter().map(file_system_to_sdk).collect();
         let request = client
             .create_project()
             .name(&name)
             .set_description(non_empty(at.planned, "description"))
-            .set_source(
-                single(at.planned, "source")
-                    .map(source_to_sdk)
-                    .transpose()?,
-            )
+            .set_source(single(at.planned, "source").map(source_to_sdk).transpose()?)
             .set_secondary_sources((!secondary_sources.is_empty()).then_some(secondary_sources))
             .set_source_version(non_empty(at.planned, "source_version"))
             .set_secondary_source_versions(
                 (!secondary_versions.is_empty()).then_some(secondary_versions),
             )
-            .set_artifacts(
-                single(at.planned, "artifacts")
-                    .map(artifacts_to_sdk)
-                    .transpose()?,
-            )
+            .set_artifacts(single(at.planned, "artifacts").map(artifacts_to_sdk).transpose()?)
             .set_secondary_artifacts(
                 (!secondary_artifacts.is_empty()).then_some(secondary_artifacts),
             )
             .set_cache(single(at.planned, "cache").map(cache_to_sdk).transpose()?)
-            .set_environment(
-                single(at.planned, "environment")
-                    .map(environment_to_sdk)
-                    .transpose()?,
-            )
+            .set_environment(single(at.planned, "environment").map(environment_to_sdk).transpose()?)
             .set_service_role(non_empty(at.planned, "service_role"))
             .set_timeout_in_minutes(int(at.planned, "build_timeout").filter(|n| *n != 0))
             .set_queued_timeout_in_minutes(int(at.planned, "queued_timeout").filter(|n| *n != 0))
@@ -1793,10 +1523,7 @@ impl AwsObject for ProjectObject {
             .ok_or_else(|| ProviderError::new("aws_codebuild_project has no name in state"))?;
         let arn = string(at.prior, "arn").unwrap_or_else(|| name.clone());
         let id = string(at.prior, "id").unwrap_or_else(|| arn.clone());
-        if VISIBILITY_ARGUMENTS
-            .iter()
-            .any(|key| changed(at.prior, at.planned, key))
-        {
+        if VISIBILITY_ARGUMENTS.iter().any(|key| changed(at.prior, at.planned, key)) {
             update_visibility(client, &arn, &id, at.planned).await?;
         }
         let schema = ResourceType::schema(at.this);
@@ -1827,11 +1554,7 @@ impl AwsObject for ProjectObject {
 
     async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         // DeleteProject takes the name; an imported project's key may be its ARN.
-        let name = at
-            .key
-            .rsplit_once(":project/")
-            .map_or(at.key, |(_, n)| n)
-            .to_string();
+        let name = at.key.rsplit_once(":project/").map_or(at.key, |(_, n)| n).to_string();
         deleted_or_missing(sent!(at
             .this
             .aws
@@ -1859,19 +1582,10 @@ mod tests {
     #[test]
     fn empty_answers_read_back_as_configured() {
         let hint = Value::map([("git_clone_depth", Value::Null)]);
-        assert_eq!(
-            reported(Value::Number(0.0), &hint, "git_clone_depth"),
-            Value::Null
-        );
+        assert_eq!(reported(Value::Number(0.0), &hint, "git_clone_depth"), Value::Null);
         let hint = Value::map([("insecure_ssl", Value::Bool(false))]);
-        assert_eq!(
-            reported(Value::Null, &hint, "insecure_ssl"),
-            Value::Bool(false)
-        );
-        assert_eq!(
-            reported(Value::Number(1.0), &hint, "git_clone_depth"),
-            Value::Number(1.0)
-        );
+        assert_eq!(reported(Value::Null, &hint, "insecure_ssl"), Value::Bool(false));
+        assert_eq!(reported(Value::Number(1.0), &hint, "git_clone_depth"), Value::Number(1.0));
     }
 
     /// An imported project keeps its import ID as `id`; a Lambda environment keeps the prior
@@ -1891,22 +1605,14 @@ mod tests {
             .environment(environment)
             .tags(Tag::builder().key("team").value("ci").build())
             .build();
-        let found = Tagged {
-            tags: tag_pairs(&project),
-            object: project,
-        };
-        let prior = Value::map([
-            ("id", Value::string("build")),
-            ("build_timeout", Value::Number(15.0)),
-        ]);
+        let found = Tagged { tags: tag_pairs(&project), object: project };
+        let prior =
+            Value::map([("id", Value::string("build")), ("build_timeout", Value::Number(15.0))]);
         let value = crate::aws_object::value_of::<ProjectObject>(&found, &prior);
         assert_eq!(value.get("id"), &Value::string("build"));
         assert_eq!(value.get("build_timeout"), &Value::Number(15.0));
         assert_eq!(value.get("queued_timeout"), &Value::Null);
-        assert_eq!(
-            value.get("tags"),
-            &Value::map([("team", Value::string("ci"))])
-        );
+        assert_eq!(value.get("tags"), &Value::map([("team", Value::string("ci"))]));
         let value = crate::aws_object::value_of::<ProjectObject>(&found, &Value::Null);
         assert_eq!(
             value.get("id"),
@@ -1918,10 +1624,7 @@ mod tests {
     #[test]
     fn s3_log_locations_are_a_bucket_and_a_prefix_or_an_arn() {
         assert_eq!(s3_logs_location_problem("location", "bucket/logs"), None);
-        assert_eq!(
-            s3_logs_location_problem("location", "arn:aws:s3:::bucket/logs"),
-            None
-        );
+        assert_eq!(s3_logs_location_problem("location", "arn:aws:s3:::bucket/logs"), None);
         assert!(s3_logs_location_problem("location", "bucket").is_some());
     }
 }

@@ -54,15 +54,10 @@ async fn update_default_branch(
     if branches.branches().is_empty() {
         return Ok(());
     }
-    sent!(client
-        .update_default_branch()
-        .repository_name(name)
-        .default_branch_name(branch))
-    .map_err(|e| {
-        e.context(&format!(
-            "updating CodeCommit Repository ({name}) default branch"
-        ))
-    })?;
+    sent!(client.update_default_branch().repository_name(name).default_branch_name(branch))
+        .map_err(|e| {
+            e.context(&format!("updating CodeCommit Repository ({name}) default branch"))
+        })?;
     Ok(())
 }
 
@@ -74,10 +69,8 @@ async fn list_tags(
     let mut tags = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let response = sent!(client
-            .list_tags_for_resource()
-            .resource_arn(arn)
-            .set_next_token(token.take()))?;
+        let response =
+            sent!(client.list_tags_for_resource().resource_arn(arn).set_next_token(token.take()))?;
         if let Some(page) = response.tags() {
             tags.extend(page.iter().map(|(k, v)| (k.clone(), v.clone())));
         }
@@ -113,10 +106,7 @@ impl AwsObject for RepositoryObject {
     fn attributes() -> Vec<Declared<RepositoryMetadata>> {
         vec![
             read(Attribute::computed("id", Type::String), name_of),
-            text_of(
-                Attribute::computed("arn", Type::String),
-                RepositoryMetadata::arn,
-            ),
+            text_of(Attribute::computed("arn", Type::String), RepositoryMetadata::arn),
             text_of(
                 Attribute::computed("clone_url_http", Type::String),
                 RepositoryMetadata::clone_url_http,
@@ -182,9 +172,8 @@ impl AwsObject for RepositoryObject {
         let client = &this.aws.clients().await.codecommit;
         let mut repositories: Vec<RepositoryMetadata> = Vec::new();
         for chunk in names.chunks(NAMES_PER_CALL) {
-            let response = sent!(client
-                .batch_get_repositories()
-                .set_repository_names(Some(chunk.to_vec())))?;
+            let response =
+                sent!(client.batch_get_repositories().set_repository_names(Some(chunk.to_vec())))?;
             // A repository whose KMS key cannot be used comes back as an error, not as gone:
             // the refresh fails, as the provider's GetRepository does.
             for error in response.errors() {
@@ -203,23 +192,15 @@ impl AwsObject for RepositoryObject {
             }
             repositories.extend(response.repositories().iter().cloned());
         }
-        let arns: Vec<String> = repositories
-            .iter()
-            .map(|r| r.arn().unwrap_or_default().to_string())
-            .collect();
+        let arns: Vec<String> =
+            repositories.iter().map(|r| r.arn().unwrap_or_default().to_string()).collect();
         let tags = read_each(arns.iter().map(|arn| list_tags(client, arn)).collect()).await?;
         Ok(repositories
             .into_iter()
             .zip(tags)
             .filter_map(|(metadata, tags)| {
                 let name = metadata.repository_name()?.to_string();
-                Some((
-                    name,
-                    Tagged {
-                        object: metadata,
-                        tags,
-                    },
-                ))
+                Some((name, Tagged { object: metadata, tags }))
             })
             .collect())
     }
@@ -229,11 +210,8 @@ impl AwsObject for RepositoryObject {
         let name = string(at.planned, "repository_name").ok_or_else(|| {
             ProviderError::new("aws_codecommit_repository needs a known \"repository_name\"")
         })?;
-        let tags: HashMap<String, String> = at
-            .operation
-            .tags_with_managed(at.planned)
-            .into_iter()
-            .collect();
+        let tags: HashMap<String, String> =
+            at.operation.tags_with_managed(at.planned).into_iter().collect();
         sent!(client
             .create_repository()
             .repository_name(&name)
@@ -252,11 +230,9 @@ impl AwsObject for RepositoryObject {
         let client = &at.this.aws.clients().await.codecommit;
         let name = string(at.planned, "repository_name").unwrap_or_else(|| old_name.to_string());
         if name != old_name {
-            sent!(client
-                .update_repository_name()
-                .old_name(old_name)
-                .new_name(&name))
-            .map_err(|e| e.context(&format!("updating CodeCommit Repository ({old_name}) name")))?;
+            sent!(client.update_repository_name().old_name(old_name).new_name(&name)).map_err(
+                |e| e.context(&format!("updating CodeCommit Repository ({old_name}) name")),
+            )?;
         }
         if changed(at.prior, at.planned, "default_branch") {
             if let Some(branch) = string(at.planned, "default_branch").filter(|b| !b.is_empty()) {
@@ -269,9 +245,7 @@ impl AwsObject for RepositoryObject {
                 .repository_name(&name)
                 .repository_description(string(at.planned, "description").unwrap_or_default()))
             .map_err(|e| {
-                e.context(&format!(
-                    "updating CodeCommit Repository ({name}) description"
-                ))
+                e.context(&format!("updating CodeCommit Repository ({name}) description"))
             })?;
         }
         if changed(at.prior, at.planned, "kms_key_id") {
@@ -281,9 +255,7 @@ impl AwsObject for RepositoryObject {
                     .repository_name(&name)
                     .kms_key_id(key))
                 .map_err(|e| {
-                    e.context(&format!(
-                        "updating CodeCommit Repository ({name}) encryption key"
-                    ))
+                    e.context(&format!("updating CodeCommit Repository ({name}) encryption key"))
                 })?;
             }
         }
@@ -295,10 +267,7 @@ impl AwsObject for RepositoryObject {
                 None => return Err(vanished("CodeCommit Repository", &name)),
             };
             if !to_remove.is_empty() {
-                sent!(client
-                    .untag_resource()
-                    .resource_arn(&arn)
-                    .set_tag_keys(Some(to_remove)))?;
+                sent!(client.untag_resource().resource_arn(&arn).set_tag_keys(Some(to_remove)))?;
             }
             if !to_set.is_empty() {
                 sent!(client
@@ -313,11 +282,8 @@ impl AwsObject for RepositoryObject {
     async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         let name = at.key;
         let client = &at.this.aws.clients().await.codecommit;
-        deleted_or_gone(
-            sent!(client.delete_repository().repository_name(name)),
-            is_gone,
-        )
-        .map_err(|error| error.context(&format!("deleting CodeCommit Repository ({name})")))
+        deleted_or_gone(sent!(client.delete_repository().repository_name(name)), is_gone)
+            .map_err(|error| error.context(&format!("deleting CodeCommit Repository ({name})")))
     }
 }
 

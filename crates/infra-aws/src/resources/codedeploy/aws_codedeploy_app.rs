@@ -69,10 +69,7 @@ impl Application {
 pub(super) async fn arn_prefix(aws: &Aws) -> Result<String, ProviderError> {
     let region = aws.clients().await.region.clone();
     let account = aws.account_id().await?;
-    Ok(format!(
-        "arn:{}:codedeploy:{region}:{account}",
-        partition_of(&region)
-    ))
+    Ok(format!("arn:{}:codedeploy:{region}:{account}", partition_of(&region)))
 }
 
 fn application_arn(prefix: &str, name: &str) -> String {
@@ -107,20 +104,14 @@ pub(super) async fn tags_of(
         {
             Ok(page) => page,
             Err(error)
-                if matches!(
-                    error.code.as_deref(),
-                    Some(APPLICATION_MISSING | GROUP_MISSING)
-                ) =>
+                if matches!(error.code.as_deref(), Some(APPLICATION_MISSING | GROUP_MISSING)) =>
             {
                 return Ok(None)
             }
             Err(error) => return Err(error),
         };
         tags.extend(page.tags().iter().filter_map(|tag| {
-            Some((
-                tag.key()?.to_string(),
-                tag.value().unwrap_or_default().to_string(),
-            ))
+            Some((tag.key()?.to_string(), tag.value().unwrap_or_default().to_string()))
         }));
         match page.next_token() {
             Some(next) if !next.is_empty() => token = Some(next.to_string()),
@@ -131,10 +122,7 @@ pub(super) async fn tags_of(
 
 /// Tags as CodeDeploy takes them.
 pub(super) fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    Ok(tags
-        .iter()
-        .map(|(key, value)| Tag::builder().key(key).value(value).build())
-        .collect())
+    Ok(tags.iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect())
 }
 
 /// The application's name: the `name` attribute, else the name part of an
@@ -159,16 +147,12 @@ impl AwsObject for AppObject {
 
     fn attributes() -> Vec<Declared<Application>> {
         vec![
-            read(
-                Attribute::computed("id", Type::String),
-                |app: &Application, _: &Reading| {
-                    Value::string(format!("{}:{}", app.id(), app.name()))
-                },
-            ),
-            read(
-                Attribute::computed("arn", Type::String),
-                |app: &Application, _: &Reading| Value::string(&app.arn),
-            ),
+            read(Attribute::computed("id", Type::String), |app: &Application, _: &Reading| {
+                Value::string(format!("{}:{}", app.id(), app.name()))
+            }),
+            read(Attribute::computed("arn", Type::String), |app: &Application, _: &Reading| {
+                Value::string(&app.arn)
+            }),
             read(
                 Attribute::computed("application_id", Type::String),
                 |app: &Application, _: &Reading| Value::string(app.id()),
@@ -215,10 +199,7 @@ impl AwsObject for AppObject {
                 "unexpected format for ID ({id}), expected <name> or <application_id>:<name>"
             )));
         }
-        Ok(Value::map([
-            ("name", Value::string(name)),
-            ("id", Value::string(id)),
-        ]))
+        Ok(Value::map([("name", Value::string(name)), ("id", Value::string(id))]))
     }
 
     /// Names are unique in a region; ours carries the managed tags.
@@ -239,17 +220,14 @@ impl AwsObject for AppObject {
         unique.dedup();
         let mut applications: Vec<ApplicationInfo> = Vec::new();
         for chunk in unique.chunks(APPLICATIONS_PER_CALL) {
-            let answer = sent!(client
-                .batch_get_applications()
-                .set_application_names(Some(chunk.to_vec())));
+            let answer =
+                sent!(client.batch_get_applications().set_application_names(Some(chunk.to_vec())));
             match answer {
                 Ok(output) => applications.extend(output.applications_info().iter().cloned()),
                 Err(error) if error.code.as_deref() == Some(APPLICATION_MISSING) => {
                     // One gone name fails the whole call: ask for each name alone.
-                    let reads: Vec<_> = chunk
-                        .iter()
-                        .map(|name| get_application(client, name))
-                        .collect();
+                    let reads: Vec<_> =
+                        chunk.iter().map(|name| get_application(client, name)).collect();
                     applications.extend(read_each(reads).await?.into_iter().flatten());
                 }
                 Err(error) => return Err(error),
@@ -302,9 +280,7 @@ impl AwsObject for AppObject {
                 .application_name(old_name)
                 .new_application_name(&new_name))
             .map_err(|e| {
-                e.context(&format!(
-                    "updating CodeDeploy Application ({old_name}) name"
-                ))
+                e.context(&format!("updating CodeDeploy Application ({old_name}) name"))
             })?;
         }
         Ok(new_name)
@@ -314,10 +290,8 @@ impl AwsObject for AppObject {
         let name = at.key;
         let client = &at.this.aws.clients().await.codedeploy;
         let answer = sent!(client.delete_application().application_name(name));
-        deleted_or_gone(answer, |error| {
-            error.code.as_deref() == Some(APPLICATION_MISSING)
-        })
-        .map_err(|error| error.context(&format!("deleting CodeDeploy Application ({name})")))
+        deleted_or_gone(answer, |error| error.code.as_deref() == Some(APPLICATION_MISSING))
+            .map_err(|error| error.context(&format!("deleting CodeDeploy Application ({name})")))
     }
 }
 
@@ -332,10 +306,8 @@ mod tests {
         assert_eq!(name_of(&value).as_deref(), Some("orders"));
         let imported = Value::map([("id", Value::string("orders"))]);
         assert_eq!(name_of(&imported).as_deref(), Some("orders"));
-        let named = Value::map([
-            ("id", Value::string("0b1c-2d:old")),
-            ("name", Value::string("new")),
-        ]);
+        let named =
+            Value::map([("id", Value::string("0b1c-2d:old")), ("name", Value::string("new"))]);
         assert_eq!(name_of(&named).as_deref(), Some("new"));
     }
 

@@ -124,10 +124,7 @@ impl Group {
 type Key = (String, String);
 
 fn natural_key(value: &Value) -> Option<Key> {
-    Some((
-        string(value, "app_name")?,
-        string(value, "deployment_group_name")?,
-    ))
+    Some((string(value, "app_name")?, string(value, "deployment_group_name")?))
 }
 
 /// The family's key of a [`Key`]: both names as JSON (neither is kept from holding a colon).
@@ -258,9 +255,7 @@ fn alarm_configuration(value: &Value) -> AlarmConfiguration {
         .set_alarms(Some(alarms))
         .enabled(block.and_then(|b| boolean(b, "enabled")).unwrap_or(false))
         .ignore_poll_alarm_failure(
-            block
-                .and_then(|b| boolean(b, "ignore_poll_alarm_failure"))
-                .unwrap_or(false),
+            block.and_then(|b| boolean(b, "ignore_poll_alarm_failure")).unwrap_or(false),
         )
         .build()
 }
@@ -388,9 +383,7 @@ fn ecs_services(value: &Value) -> Vec<EcsService> {
 
 fn traffic_route(pair: &Value, key: &str) -> Option<TrafficRoute> {
     single(pair, key).map(|route| {
-        TrafficRoute::builder()
-            .set_listener_arns(Some(strings(route, "listener_arns")))
-            .build()
+        TrafficRoute::builder().set_listener_arns(Some(strings(route, "listener_arns"))).build()
     })
 }
 
@@ -413,22 +406,14 @@ fn load_balancer_info(value: &Value) -> LoadBalancerInfo {
         info = info.set_target_group_info_list(Some(
             target_groups
                 .iter()
-                .map(|group| {
-                    TargetGroupInfo::builder()
-                        .set_name(string(group, "name"))
-                        .build()
-                })
+                .map(|group| TargetGroupInfo::builder().set_name(string(group, "name")).build())
                 .collect(),
         ));
     }
     if let Some(pair) = single(block, "target_group_pair_info") {
         let groups = blocks(pair, "target_group")
             .iter()
-            .map(|group| {
-                TargetGroupInfo::builder()
-                    .set_name(string(group, "name"))
-                    .build()
-            })
+            .map(|group| TargetGroupInfo::builder().set_name(string(group, "name")).build())
             .collect();
         info = info.set_target_group_pair_info_list(Some(vec![TargetGroupPairInfo::builder()
             .set_prod_traffic_route(traffic_route(pair, "prod_traffic_route"))
@@ -500,10 +485,7 @@ fn blue_green_value(config: &BlueGreenDeploymentConfiguration, hint: &Value) -> 
             "deployment_ready_option",
             one_block(config.deployment_ready_option().map(|option| {
                 Value::map([
-                    (
-                        "action_on_timeout",
-                        text(option.action_on_timeout().map(|a| a.as_str())),
-                    ),
+                    ("action_on_timeout", text(option.action_on_timeout().map(|a| a.as_str()))),
                     (
                         "wait_time_in_minutes",
                         minutes(
@@ -524,22 +506,18 @@ fn blue_green_value(config: &BlueGreenDeploymentConfiguration, hint: &Value) -> 
         ),
         (
             "terminate_blue_instances_on_deployment_success",
-            one_block(
-                config
-                    .terminate_blue_instances_on_deployment_success()
-                    .map(|option| {
-                        Value::map([
-                            ("action", text(option.action().map(|a| a.as_str()))),
-                            (
-                                "termination_wait_time_in_minutes",
-                                minutes(
-                                    option.termination_wait_time_in_minutes(),
-                                    terminate_hint.get("termination_wait_time_in_minutes"),
-                                ),
-                            ),
-                        ])
-                    }),
-            ),
+            one_block(config.terminate_blue_instances_on_deployment_success().map(|option| {
+                Value::map([
+                    ("action", text(option.action().map(|a| a.as_str()))),
+                    (
+                        "termination_wait_time_in_minutes",
+                        minutes(
+                            option.termination_wait_time_in_minutes(),
+                            terminate_hint.get("termination_wait_time_in_minutes"),
+                        ),
+                    ),
+                ])
+            })),
         ),
     ])
 }
@@ -552,26 +530,13 @@ fn load_balancer_value(info: &LoadBalancerInfo) -> Option<Value> {
         return None;
     }
     let names = |names: Vec<Option<&str>>| {
-        Value::List(
-            names
-                .into_iter()
-                .map(|name| Value::map([("name", text(name))]))
-                .collect(),
-        )
+        Value::List(names.into_iter().map(|name| Value::map([("name", text(name))])).collect())
     };
     Some(Value::map([
-        (
-            "elb_info",
-            names(info.elb_info_list().iter().map(ElbInfo::name).collect()),
-        ),
+        ("elb_info", names(info.elb_info_list().iter().map(ElbInfo::name).collect())),
         (
             "target_group_info",
-            names(
-                info.target_group_info_list()
-                    .iter()
-                    .map(TargetGroupInfo::name)
-                    .collect(),
-            ),
+            names(info.target_group_info_list().iter().map(TargetGroupInfo::name).collect()),
         ),
         (
             "target_group_pair_info",
@@ -580,10 +545,7 @@ fn load_balancer_value(info: &LoadBalancerInfo) -> Option<Value> {
                     .iter()
                     .map(|pair| {
                         Value::map([
-                            (
-                                "prod_traffic_route",
-                                traffic_route_value(pair.prod_traffic_route()),
-                            ),
+                            ("prod_traffic_route", traffic_route_value(pair.prod_traffic_route())),
                             (
                                 "target_group",
                                 names(
@@ -593,10 +555,7 @@ fn load_balancer_value(info: &LoadBalancerInfo) -> Option<Value> {
                                         .collect(),
                                 ),
                             ),
-                            (
-                                "test_traffic_route",
-                                traffic_route_value(pair.test_traffic_route()),
-                            ),
+                            ("test_traffic_route", traffic_route_value(pair.test_traffic_route())),
                         ])
                     })
                     .collect(),
@@ -612,22 +571,18 @@ fn load_balancer_value(info: &LoadBalancerInfo) -> Option<Value> {
 fn identity() -> Vec<Declared<Group>> {
     type G = Group;
     vec![
-        read(
-            Attribute::computed("id", Type::String),
-            |group: &G, _: &Reading| Value::string(group.id()),
-        ),
-        read(
-            Attribute::computed("arn", Type::String),
-            |group: &G, _: &Reading| Value::string(&group.arn),
-        ),
-        read(
-            Attribute::computed("compute_platform", Type::String),
-            |group: &G, _: &Reading| text(group.info.compute_platform().map(|p| p.as_str())),
-        ),
-        read(
-            Attribute::computed("deployment_group_id", Type::String),
-            |group: &G, _: &Reading| Value::string(group.id()),
-        ),
+        read(Attribute::computed("id", Type::String), |group: &G, _: &Reading| {
+            Value::string(group.id())
+        }),
+        read(Attribute::computed("arn", Type::String), |group: &G, _: &Reading| {
+            Value::string(&group.arn)
+        }),
+        read(Attribute::computed("compute_platform", Type::String), |group: &G, _: &Reading| {
+            text(group.info.compute_platform().map(|p| p.as_str()))
+        }),
+        read(Attribute::computed("deployment_group_id", Type::String), |group: &G, _: &Reading| {
+            Value::string(group.id())
+        }),
         read(
             Attribute::required("app_name", Type::String).check(Check::Length(0, 100)),
             |group: &G, _: &Reading| text(group.info.application_name()),
@@ -688,33 +643,25 @@ fn deployment_blocks() -> Vec<Declared<Group>> {
                 .check(Check::OneOf(&["CONTINUE_DEPLOYMENT", "STOP_DEPLOYMENT"])),
         )
         .attr(Attribute::optional("wait_time_in_minutes", Type::Number));
-    let green_fleet = Schema::new().attr(Attribute::optional("action", Type::String).check(
-        Check::OneOf(&["DISCOVER_EXISTING", "COPY_AUTO_SCALING_GROUP"]),
-    ));
+    let green_fleet = Schema::new().attr(
+        Attribute::optional("action", Type::String)
+            .check(Check::OneOf(&["DISCOVER_EXISTING", "COPY_AUTO_SCALING_GROUP"])),
+    );
     let terminate_blue = Schema::new()
         .attr(
             Attribute::optional("action", Type::String)
                 .check(Check::OneOf(&["TERMINATE", "KEEP_ALIVE"])),
         )
-        .attr(Attribute::optional(
-            "termination_wait_time_in_minutes",
-            Type::Number,
-        ));
+        .attr(Attribute::optional("termination_wait_time_in_minutes", Type::Number));
     let blue_green = Schema::new()
         .block(Block::single("deployment_ready_option", ready))
         .block(Block::single("green_fleet_provisioning_option", green_fleet).computed())
-        .block(Block::single(
-            "terminate_blue_instances_on_deployment_success",
-            terminate_blue,
-        ));
+        .block(Block::single("terminate_blue_instances_on_deployment_success", terminate_blue));
     let style = Schema::new()
         .attr(
             Attribute::optional("deployment_option", Type::String)
                 .default(Value::string("WITHOUT_TRAFFIC_CONTROL"))
-                .check(Check::OneOf(&[
-                    "WITH_TRAFFIC_CONTROL",
-                    "WITHOUT_TRAFFIC_CONTROL",
-                ])),
+                .check(Check::OneOf(&["WITH_TRAFFIC_CONTROL", "WITHOUT_TRAFFIC_CONTROL"])),
         )
         .attr(
             Attribute::optional("deployment_type", Type::String)
@@ -723,30 +670,27 @@ fn deployment_blocks() -> Vec<Declared<Group>> {
         );
     vec![
         // Disabled and empty is how AWS holds "none"; the provider reads it as no block.
-        read_block(
-            Block::single("alarm_configuration", alarm),
-            |group: &G, _: &Reading| {
-                one_block(
-                    group
-                        .info
-                        .alarm_configuration()
-                        .filter(|config| config.enabled() || !config.alarms().is_empty())
-                        .map(|config| {
-                            Value::map([
-                                (
-                                    "alarms",
-                                    string_list(config.alarms().iter().filter_map(|a| a.name())),
-                                ),
-                                ("enabled", Value::Bool(config.enabled())),
-                                (
-                                    "ignore_poll_alarm_failure",
-                                    Value::Bool(config.ignore_poll_alarm_failure()),
-                                ),
-                            ])
-                        }),
-                )
-            },
-        ),
+        read_block(Block::single("alarm_configuration", alarm), |group: &G, _: &Reading| {
+            one_block(
+                group
+                    .info
+                    .alarm_configuration()
+                    .filter(|config| config.enabled() || !config.alarms().is_empty())
+                    .map(|config| {
+                        Value::map([
+                            (
+                                "alarms",
+                                string_list(config.alarms().iter().filter_map(|a| a.name())),
+                            ),
+                            ("enabled", Value::Bool(config.enabled())),
+                            (
+                                "ignore_poll_alarm_failure",
+                                Value::Bool(config.ignore_poll_alarm_failure()),
+                            ),
+                        ])
+                    }),
+            )
+        }),
         read_block(
             Block::single("auto_rollback_configuration", rollback),
             |group: &G, _: &Reading| {
@@ -758,10 +702,7 @@ fn deployment_blocks() -> Vec<Declared<Group>> {
                         .map(|config| {
                             Value::map([
                                 ("enabled", Value::Bool(config.enabled())),
-                                (
-                                    "events",
-                                    string_list(config.events().iter().map(|e| e.as_str())),
-                                ),
+                                ("events", string_list(config.events().iter().map(|e| e.as_str()))),
                             ])
                         }),
                 )
@@ -784,14 +725,8 @@ fn deployment_blocks() -> Vec<Declared<Group>> {
             |group: &G, _: &Reading| {
                 one_block(group.info.deployment_style().map(|style| {
                     Value::map([
-                        (
-                            "deployment_option",
-                            text(style.deployment_option().map(|o| o.as_str())),
-                        ),
-                        (
-                            "deployment_type",
-                            text(style.deployment_type().map(|t| t.as_str())),
-                        ),
+                        ("deployment_option", text(style.deployment_option().map(|o| o.as_str()))),
+                        ("deployment_type", text(style.deployment_type().map(|t| t.as_str()))),
                     ])
                 }))
             },
@@ -808,11 +743,8 @@ fn target_blocks() -> Vec<Declared<Group>> {
         .attr(Attribute::required("service_name", Type::String));
     let target_group = Block {
         max_items: Some(2),
-        ..Block::list(
-            "target_group",
-            Schema::new().attr(Attribute::required("name", Type::String)),
-        )
-        .required()
+        ..Block::list("target_group", Schema::new().attr(Attribute::required("name", Type::String)))
+            .required()
     };
     let pair = Schema::new()
         .block(Block::single("prod_traffic_route", traffic_route_schema()).required())
@@ -830,10 +762,9 @@ fn target_blocks() -> Vec<Declared<Group>> {
         .attr(Attribute::required("trigger_name", Type::String))
         .attr(Attribute::required("trigger_target_arn", Type::String).check(ARN));
     vec![
-        read_block(
-            Block::set("ec2_tag_filter", tag_filter_schema()),
-            |group: &G, _: &Reading| ec2_tag_filter_values(group.info.ec2_tag_filters()),
-        ),
+        read_block(Block::set("ec2_tag_filter", tag_filter_schema()), |group: &G, _: &Reading| {
+            ec2_tag_filter_values(group.info.ec2_tag_filters())
+        }),
         read_block(
             Block::set(
                 "ec2_tag_set",
@@ -851,35 +782,24 @@ fn target_blocks() -> Vec<Declared<Group>> {
                 )
             },
         ),
-        read_block(
-            Block::single("ecs_service", ecs_service),
-            |group: &G, _: &Reading| {
-                Value::List(
-                    group
-                        .info
-                        .ecs_services()
-                        .iter()
-                        .map(|service| {
-                            Value::map([
-                                ("cluster_name", text(service.cluster_name())),
-                                ("service_name", text(service.service_name())),
-                            ])
-                        })
-                        .collect(),
-                )
-            },
-        ),
-        read_block(
-            Block::single("load_balancer_info", load_balancer),
-            |group: &G, _: &Reading| {
-                one_block(
-                    group
-                        .info
-                        .load_balancer_info()
-                        .and_then(load_balancer_value),
-                )
-            },
-        ),
+        read_block(Block::single("ecs_service", ecs_service), |group: &G, _: &Reading| {
+            Value::List(
+                group
+                    .info
+                    .ecs_services()
+                    .iter()
+                    .map(|service| {
+                        Value::map([
+                            ("cluster_name", text(service.cluster_name())),
+                            ("service_name", text(service.service_name())),
+                        ])
+                    })
+                    .collect(),
+            )
+        }),
+        read_block(Block::single("load_balancer_info", load_balancer), |group: &G, _: &Reading| {
+            one_block(group.info.load_balancer_info().and_then(load_balancer_value))
+        }),
         read_block(
             Block::set("on_premises_instance_tag_filter", tag_filter_schema()),
             |group: &G, _: &Reading| {
@@ -895,26 +815,23 @@ fn target_blocks() -> Vec<Declared<Group>> {
                 )
             },
         ),
-        read_block(
-            Block::set("trigger_configuration", trigger),
-            |group: &G, _: &Reading| {
-                Value::List(
-                    group
-                        .info
-                        .trigger_configurations()
-                        .iter()
-                        .map(|trigger| {
-                            let events = trigger.trigger_events().iter().map(|e| e.as_str());
-                            Value::map([
-                                ("trigger_events", string_list(events)),
-                                ("trigger_name", text(trigger.trigger_name())),
-                                ("trigger_target_arn", text(trigger.trigger_target_arn())),
-                            ])
-                        })
-                        .collect(),
-                )
-            },
-        ),
+        read_block(Block::set("trigger_configuration", trigger), |group: &G, _: &Reading| {
+            Value::List(
+                group
+                    .info
+                    .trigger_configurations()
+                    .iter()
+                    .map(|trigger| {
+                        let events = trigger.trigger_events().iter().map(|e| e.as_str());
+                        Value::map([
+                            ("trigger_events", string_list(events)),
+                            ("trigger_name", text(trigger.trigger_name())),
+                            ("trigger_target_arn", text(trigger.trigger_target_arn())),
+                        ])
+                    })
+                    .collect(),
+            )
+        }),
     ]
 }
 
@@ -956,10 +873,7 @@ impl AwsObject for GroupObject {
                 }),
             );
         }
-        for (i, blue_green) in blocks(config, "blue_green_deployment_config")
-            .iter()
-            .enumerate()
-        {
+        for (i, blue_green) in blocks(config, "blue_green_deployment_config").iter().enumerate() {
             let option = "terminate_blue_instances_on_deployment_success";
             let attribute = "termination_wait_time_in_minutes";
             for (j, terminate) in blocks(blue_green, option).iter().enumerate() {
@@ -981,10 +895,7 @@ impl AwsObject for GroupObject {
             }
         }
         for (i, balancer) in blocks(config, "load_balancer_info").iter().enumerate() {
-            for (j, pair) in blocks(balancer, "target_group_pair_info")
-                .iter()
-                .enumerate()
-            {
+            for (j, pair) in blocks(balancer, "target_group_pair_info").iter().enumerate() {
                 let path = format!("load_balancer_info[{i}].target_group_pair_info[{j}]");
                 for (k, group) in blocks(pair, "target_group").iter().enumerate() {
                     check(
@@ -1025,10 +936,8 @@ impl AwsObject for GroupObject {
 
     /// The groups among `keys` that exist ([`groups`]), each under the key it was asked for.
     async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Group> {
-        let wanted: Vec<(&String, Key)> = keys
-            .iter()
-            .filter_map(|joined| Some((joined, split(joined)?)))
-            .collect();
+        let wanted: Vec<(&String, Key)> =
+            keys.iter().filter_map(|joined| Some((joined, split(joined)?))).collect();
         let natural: Vec<Key> = wanted.iter().map(|(_, key)| key.clone()).collect();
         let mut found = groups(this, &natural).await?;
         Ok(wanted
@@ -1047,9 +956,7 @@ impl AwsObject for GroupObject {
             Some((application, group)) => format!("{application}:{group}"),
             None => key.to_string(),
         };
-        this.found(key)
-            .await?
-            .ok_or_else(|| vanished(Self::KIND, &shown))
+        this.found(key).await?.ok_or_else(|| vanished(Self::KIND, &shown))
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
@@ -1129,10 +1036,7 @@ impl AwsObject for GroupObject {
         let prefix = arn_prefix(&at.this.aws).await?;
         let arn = group_arn(&prefix, application, &old_name);
         resource_tag_changes!(client, resource_arn(&arn), at.prior, at.planned);
-        if SETTINGS
-            .iter()
-            .any(|setting| changed(at.prior, at.planned, setting))
-        {
+        if SETTINGS.iter().any(|setting| changed(at.prior, at.planned, setting)) {
             let is = |setting: &str| changed(at.prior, at.planned, setting);
             let mut request = client
                 .update_deployment_group()
@@ -1234,16 +1138,12 @@ impl AwsObject for GroupObject {
         {
             Ok(_) => Ok(()),
             Err(error)
-                if matches!(
-                    error.code.as_deref(),
-                    Some(GROUP_MISSING | APPLICATION_MISSING)
-                ) =>
+                if matches!(error.code.as_deref(), Some(GROUP_MISSING | APPLICATION_MISSING)) =>
             {
                 Ok(())
             }
-            Err(error) => Err(error.context(&format!(
-                "deleting CodeDeploy Deployment Group ({application}:{group})"
-            ))),
+            Err(error) => Err(error
+                .context(&format!("deleting CodeDeploy Deployment Group ({application}:{group})"))),
         }
     }
 }
@@ -1280,10 +1180,7 @@ mod tests {
         ]);
         let key = GroupObject::key_of(&value).unwrap_or_default();
         assert_eq!(split(&key), Some(("orders".into(), "blue".into())));
-        assert_eq!(
-            GroupObject::key_of(&Value::map([("app_name", Value::string("a"))])),
-            None
-        );
+        assert_eq!(GroupObject::key_of(&Value::map([("app_name", Value::string("a"))])), None);
     }
 
     #[test]
@@ -1304,10 +1201,7 @@ mod tests {
                 Value::List(vec![Value::map([
                     ("trigger_events", string_list(["DeploymentBoom"])),
                     ("trigger_name", Value::string("t")),
-                    (
-                        "trigger_target_arn",
-                        Value::string("arn:aws:sns:us-east-1:123456789012:t"),
-                    ),
+                    ("trigger_target_arn", Value::string("arn:aws:sns:us-east-1:123456789012:t")),
                 ])]),
             ),
         ]));

@@ -123,10 +123,7 @@ async fn fetch(
         Err(error) if is_missing(&error) => return Ok(None),
         Err(error) => return Err(error),
     };
-    Ok(Some(Tagged {
-        object: Pipeline { declaration, arn },
-        tags,
-    }))
+    Ok(Some(Tagged { object: Pipeline { declaration, arn }, tags }))
 }
 
 /// A stage condition: its result and its rules.
@@ -150,25 +147,15 @@ fn condition_schema() -> Schema {
             Attribute::optional("result", Type::String)
                 .check(Check::OneOf(ConditionResult::values())),
         )
-        .block(Block {
-            min_items: 1,
-            max_items: Some(5),
-            ..Block::list("rule", rule)
-        })
+        .block(Block { min_items: 1, max_items: Some(5), ..Block::list("rule", rule) })
 }
 
 /// The arguments an action and a condition rule share, in the schema's order after `schema`'s:
 /// `configuration`, `input_artifacts` and `name`.
 fn with_inputs(schema: Schema) -> Schema {
     schema
-        .attr(Attribute::optional(
-            "configuration",
-            Type::map(Type::String),
-        ))
-        .attr(Attribute::optional(
-            "input_artifacts",
-            Type::list(Type::String),
-        ))
+        .attr(Attribute::optional("configuration", Type::map(Type::String)))
+        .attr(Attribute::optional("input_artifacts", Type::list(Type::String)))
         .attr(Attribute::required("name", Type::String))
 }
 
@@ -182,10 +169,7 @@ fn action_schema() -> Schema {
         Attribute::required("category", Type::String).check(Check::OneOf(ActionCategory::values())),
     ))
     .attr(Attribute::optional("namespace", Type::String).check(Check::Length(1, 100)))
-    .attr(Attribute::optional(
-        "output_artifacts",
-        Type::list(Type::String),
-    ))
+    .attr(Attribute::optional("output_artifacts", Type::list(Type::String)))
     .attr(Attribute::required("owner", Type::String).check(Check::OneOf(ActionOwner::values())))
     .attr(Attribute::required("provider", Type::String))
     .attr(Attribute::optional_computed("region", Type::String))
@@ -245,14 +229,8 @@ fn trigger_schema() -> Schema {
         .block(Block::single("tags", criteria()));
     let git_configuration = Schema::new()
         .attr(Attribute::required("source_action_name", Type::String))
-        .block(Block {
-            max_items: Some(3),
-            ..Block::list("pull_request", pull_request)
-        })
-        .block(Block {
-            max_items: Some(3),
-            ..Block::list("push", push)
-        });
+        .block(Block { max_items: Some(3), ..Block::list("pull_request", pull_request) })
+        .block(Block { max_items: Some(3), ..Block::list("push", push) });
     Schema::new()
         .attr(
             Attribute::required("provider_type", Type::String)
@@ -271,12 +249,10 @@ fn artifact_store_schema() -> Schema {
         )
         .block(Block::single(
             "encryption_key",
-            Schema::new()
-                .attr(Attribute::required("id", Type::String))
-                .attr(
-                    Attribute::required("type", Type::String)
-                        .check(Check::OneOf(EncryptionKeyType::values())),
-                ),
+            Schema::new().attr(Attribute::required("id", Type::String)).attr(
+                Attribute::required("type", Type::String)
+                    .check(Check::OneOf(EncryptionKeyType::values())),
+            ),
         ))
 }
 
@@ -365,17 +341,11 @@ fn artifacts<T>(
     let Some(names) = string_vec(value, key) else {
         return Ok(None);
     };
-    names
-        .into_iter()
-        .map(|name| built(build(name)))
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
+    names.into_iter().map(|name| built(build(name))).collect::<Result<Vec<_>, _>>().map(Some)
 }
 
 fn input_artifacts(value: &Value) -> Result<Option<Vec<InputArtifact>>, ProviderError> {
-    artifacts(value, "input_artifacts", |name| {
-        InputArtifact::builder().name(name).build()
-    })
+    artifacts(value, "input_artifacts", |name| InputArtifact::builder().name(name).build())
 }
 
 fn action_declaration(action: &Value) -> Result<ActionDeclaration, ProviderError> {
@@ -457,9 +427,7 @@ fn conditions_block<T>(
     key: &str,
     build: impl Fn(Vec<Condition>) -> Result<T, BuildError>,
 ) -> Result<Option<T>, ProviderError> {
-    single(stage, key)
-        .map(|block| built(build(conditions(block)?)))
-        .transpose()
+    single(stage, key).map(|block| built(build(conditions(block)?))).transpose()
 }
 
 fn failure_conditions(on_failure: &Value) -> Result<FailureConditions, ProviderError> {
@@ -478,23 +446,15 @@ fn failure_conditions(on_failure: &Value) -> Result<FailureConditions, ProviderE
 }
 
 fn stage_declaration(stage: &Value) -> Result<StageDeclaration, ProviderError> {
-    let actions = blocks(stage, "action")
-        .iter()
-        .map(action_declaration)
-        .collect::<Result<Vec<_>, _>>()?;
+    let actions =
+        blocks(stage, "action").iter().map(action_declaration).collect::<Result<Vec<_>, _>>()?;
     let before_entry = conditions_block(stage, "before_entry", |conditions| {
-        BeforeEntryConditions::builder()
-            .set_conditions(Some(conditions))
-            .build()
+        BeforeEntryConditions::builder().set_conditions(Some(conditions)).build()
     })?;
     let on_success = conditions_block(stage, "on_success", |conditions| {
-        SuccessConditions::builder()
-            .set_conditions(Some(conditions))
-            .build()
+        SuccessConditions::builder().set_conditions(Some(conditions)).build()
     })?;
-    let on_failure = single(stage, "on_failure")
-        .map(failure_conditions)
-        .transpose()?;
+    let on_failure = single(stage, "on_failure").map(failure_conditions).transpose()?;
     built(
         StageDeclaration::builder()
             .set_name(string(stage, "name"))
@@ -562,9 +522,7 @@ fn git_configuration(git: &Value) -> Result<GitConfiguration, ProviderError> {
 }
 
 fn trigger_declaration(trigger: &Value) -> Result<PipelineTriggerDeclaration, ProviderError> {
-    let git = single(trigger, "git_configuration")
-        .map(git_configuration)
-        .transpose()?;
+    let git = single(trigger, "git_configuration").map(git_configuration).transpose()?;
     built(
         PipelineTriggerDeclaration::builder()
             .set_provider_type(
@@ -594,10 +552,8 @@ fn pipeline_declaration(planned: &Value) -> Result<PipelineDeclaration, Provider
     if let Some(problem) = artifact_store_problem(&regions) {
         return Err(ProviderError::new(problem));
     }
-    let stages = blocks(planned, "stage")
-        .iter()
-        .map(stage_declaration)
-        .collect::<Result<Vec<_>, _>>()?;
+    let stages =
+        blocks(planned, "stage").iter().map(stage_declaration).collect::<Result<Vec<_>, _>>()?;
     let mut builder = PipelineDeclaration::builder()
         .set_name(string(planned, "name"))
         .set_role_arn(string(planned, "role_arn"))
@@ -620,18 +576,13 @@ fn pipeline_declaration(planned: &Value) -> Result<PipelineDeclaration, Provider
     // provider does.
     let triggers = blocks(planned, "trigger");
     if !triggers.is_empty() || pipeline_type == "V2" {
-        let triggers = triggers
-            .iter()
-            .map(trigger_declaration)
-            .collect::<Result<Vec<_>, _>>()?;
+        let triggers = triggers.iter().map(trigger_declaration).collect::<Result<Vec<_>, _>>()?;
         builder = builder.set_triggers(Some(triggers));
     }
     let variables = blocks(planned, "variable");
     if !variables.is_empty() {
-        let variables = variables
-            .iter()
-            .map(variable_declaration)
-            .collect::<Result<Vec<_>, _>>()?;
+        let variables =
+            variables.iter().map(variable_declaration).collect::<Result<Vec<_>, _>>()?;
         builder = builder.set_variables(Some(variables));
     }
     built(builder.build())
@@ -645,11 +596,7 @@ fn role_not_assumable_yet(error: &ProviderError) -> bool {
 
 fn map_value(map: Option<&HashMap<String, String>>) -> Value {
     match map {
-        Some(map) => Value::Map(
-            map.iter()
-                .map(|(k, v)| (k.clone(), Value::string(v)))
-                .collect(),
-        ),
+        Some(map) => Value::Map(map.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect()),
         None => Value::Null,
     }
 }
@@ -675,10 +622,8 @@ fn action_value(action: &ActionDeclaration, hint: &Value) -> Value {
     let provider = type_id.map(|t| t.provider()).unwrap_or_default();
     let configuration = match action.configuration() {
         Some(configuration) => {
-            let mut entries: BTreeMap<String, Value> = configuration
-                .iter()
-                .map(|(k, v)| (k.clone(), Value::string(v)))
-                .collect();
+            let mut entries: BTreeMap<String, Value> =
+                configuration.iter().map(|(k, v)| (k.clone(), Value::string(v))).collect();
             if provider == GITHUB_PROVIDER {
                 if let Some(token) = entries.get_mut(OAUTH_TOKEN) {
                     let kept = hint.get("configuration").get(OAUTH_TOKEN);
@@ -698,22 +643,13 @@ fn action_value(action: &ActionDeclaration, hint: &Value) -> Value {
         ("version", text(type_id.map(|t| t.version()))),
         ("name", Value::string(action.name())),
         ("configuration", configuration),
-        (
-            "input_artifacts",
-            string_list(action.input_artifacts().iter().map(|a| a.name())),
-        ),
-        (
-            "output_artifacts",
-            string_list(action.output_artifacts().iter().map(|a| a.name())),
-        ),
+        ("input_artifacts", string_list(action.input_artifacts().iter().map(|a| a.name()))),
+        ("output_artifacts", string_list(action.output_artifacts().iter().map(|a| a.name()))),
         ("namespace", text(action.namespace())),
         ("region", text(action.region())),
         ("role_arn", text(action.role_arn())),
         ("run_order", number(action.run_order().map(i64::from))),
-        (
-            "timeout_in_minutes",
-            number(action.timeout_in_minutes().map(i64::from)),
-        ),
+        ("timeout_in_minutes", number(action.timeout_in_minutes().map(i64::from))),
     ])
 }
 
@@ -731,16 +667,10 @@ fn rule_value(rule: &RuleDeclaration) -> Value {
         ("rule_type_id", Value::List(type_id.into_iter().collect())),
         ("commands", string_list(rule.commands())),
         ("configuration", map_value(rule.configuration())),
-        (
-            "input_artifacts",
-            string_list(rule.input_artifacts().iter().map(|a| a.name())),
-        ),
+        ("input_artifacts", string_list(rule.input_artifacts().iter().map(|a| a.name()))),
         ("region", text(rule.region())),
         ("role_arn", text(rule.role_arn())),
-        (
-            "timeout_in_minutes",
-            number(rule.timeout_in_minutes().map(i64::from)),
-        ),
+        ("timeout_in_minutes", number(rule.timeout_in_minutes().map(i64::from))),
     ])
 }
 
@@ -751,10 +681,7 @@ fn conditions_value(conditions: &[Condition]) -> Value {
             .map(|condition| {
                 Value::map([
                     ("result", text(condition.result().map(|r| r.as_str()))),
-                    (
-                        "rule",
-                        Value::List(condition.rules().iter().map(rule_value).collect()),
-                    ),
+                    ("rule", Value::List(condition.rules().iter().map(rule_value).collect())),
                 ])
             })
             .collect(),
@@ -768,10 +695,7 @@ fn failure_value(on_failure: &FailureConditions) -> Value {
     Value::map([
         ("condition", conditions_value(on_failure.conditions())),
         ("result", text(on_failure.result().map(|r| r.as_str()))),
-        (
-            "retry_configuration",
-            Value::List(retry.into_iter().collect()),
-        ),
+        ("retry_configuration", Value::List(retry.into_iter().collect())),
     ])
 }
 
@@ -794,25 +718,16 @@ fn stage_value(stage: &StageDeclaration, hint: &Value) -> Value {
     Value::map([
         ("name", Value::string(stage.name())),
         ("action", Value::List(actions)),
-        (
-            "before_entry",
-            Value::List(before_entry.into_iter().collect()),
-        ),
+        ("before_entry", Value::List(before_entry.into_iter().collect())),
         ("on_success", Value::List(on_success.into_iter().collect())),
-        (
-            "on_failure",
-            Value::List(stage.on_failure().map(failure_value).into_iter().collect()),
-        ),
+        ("on_failure", Value::List(stage.on_failure().map(failure_value).into_iter().collect())),
     ])
 }
 
 /// A `branches`, `file_paths` or `tags` block (its includes and excludes), a list of at most one.
 fn criteria_value(criteria: Option<(&[String], &[String])>) -> Value {
     let block = criteria.map(|(includes, excludes)| {
-        Value::map([
-            ("excludes", string_list(excludes)),
-            ("includes", string_list(includes)),
-        ])
+        Value::map([("excludes", string_list(excludes)), ("includes", string_list(includes))])
     });
     Value::List(block.into_iter().collect())
 }
@@ -840,14 +755,8 @@ fn trigger_value(trigger: &PipelineTriggerDeclaration) -> Value {
                 let branches = pull_request.branches();
                 let file_paths = pull_request.file_paths();
                 Value::map([
-                    (
-                        "events",
-                        string_list(pull_request.events().iter().map(|e| e.as_str())),
-                    ),
-                    (
-                        "branches",
-                        criteria_value(branches.map(|b| (b.includes(), b.excludes()))),
-                    ),
+                    ("events", string_list(pull_request.events().iter().map(|e| e.as_str()))),
+                    ("branches", criteria_value(branches.map(|b| (b.includes(), b.excludes())))),
                     (
                         "file_paths",
                         criteria_value(file_paths.map(|f| (f.includes(), f.excludes()))),
@@ -856,33 +765,20 @@ fn trigger_value(trigger: &PipelineTriggerDeclaration) -> Value {
             })
             .collect();
         Value::map([
-            (
-                "source_action_name",
-                Value::string(git.source_action_name()),
-            ),
+            ("source_action_name", Value::string(git.source_action_name())),
             ("push", Value::List(push)),
             ("pull_request", Value::List(pull_requests)),
         ])
     });
     Value::map([
-        (
-            "provider_type",
-            Value::string(trigger.provider_type().as_str()),
-        ),
+        ("provider_type", Value::string(trigger.provider_type().as_str())),
         ("git_configuration", Value::List(git.into_iter().collect())),
     ])
 }
 
 /// Every trigger on the pipeline.
 fn triggers(found: &Pipeline) -> Value {
-    Value::List(
-        found
-            .declaration
-            .triggers()
-            .iter()
-            .map(trigger_value)
-            .collect(),
-    )
+    Value::List(found.declaration.triggers().iter().map(trigger_value).collect())
 }
 
 /// An optional enum argument with its default and the enum's values as its check, read as
@@ -916,14 +812,11 @@ fn attributes() -> Vec<Declared<Pipeline>> {
         .attr(Attribute::required("name", Type::String));
     vec![
         read(Attribute::computed("id", Type::String), name),
+        read(Attribute::computed("arn", Type::String), |found: &Pipeline, _: &Reading| {
+            Value::string(&found.arn)
+        }),
         read(
-            Attribute::computed("arn", Type::String),
-            |found: &Pipeline, _: &Reading| Value::string(&found.arn),
-        ),
-        read(
-            Attribute::required("name", Type::String)
-                .force_new()
-                .check(Check::Length(1, 100)),
+            Attribute::required("name", Type::String).force_new().check(Check::Length(1, 100)),
             name,
         ),
         read(
@@ -934,12 +827,9 @@ fn attributes() -> Vec<Declared<Pipeline>> {
         defaulted("pipeline_type", "V1", PipelineType::values(), |d| {
             d.pipeline_type().map(|t| t.as_str())
         }),
-        defaulted(
-            "execution_mode",
-            "SUPERSEDED",
-            ExecutionMode::values(),
-            |d| d.execution_mode().map(|m| m.as_str()),
-        ),
+        defaulted("execution_mode", "SUPERSEDED", ExecutionMode::values(), |d| {
+            d.execution_mode().map(|m| m.as_str())
+        }),
         read(
             Attribute::computed("trigger_all", Type::list(Type::Any)),
             |found: &Pipeline, _: &Reading| triggers(found),
@@ -960,10 +850,7 @@ fn attributes() -> Vec<Declared<Pipeline>> {
             },
         ),
         read_block(
-            Block {
-                min_items: 2,
-                ..Block::list("stage", stage_schema())
-            },
+            Block { min_items: 2, ..Block::list("stage", stage_schema()) },
             |found: &Pipeline, at: &Reading| {
                 let hinted_stages = blocks(at.prior, "stage");
                 let stages = found.declaration.stages().iter().enumerate();
@@ -974,28 +861,22 @@ fn attributes() -> Vec<Declared<Pipeline>> {
             },
         ),
         read_block(
-            Block {
-                max_items: Some(50),
-                ..Block::list("trigger", trigger_schema())
-            },
+            Block { max_items: Some(50), ..Block::list("trigger", trigger_schema()) },
             |found: &Pipeline, at: &Reading| match blocks(at.prior, "trigger").is_empty() {
                 true => Value::List(vec![]),
                 false => triggers(found),
             },
         ),
-        read_block(
-            Block::list("variable", variable),
-            |found: &Pipeline, _: &Reading| {
-                let variables = found.declaration.variables().iter().map(|variable| {
-                    Value::map([
-                        ("name", Value::string(variable.name())),
-                        ("default_value", text(variable.default_value())),
-                        ("description", text(variable.description())),
-                    ])
-                });
-                Value::List(variables.collect())
-            },
-        ),
+        read_block(Block::list("variable", variable), |found: &Pipeline, _: &Reading| {
+            let variables = found.declaration.variables().iter().map(|variable| {
+                Value::map([
+                    ("name", Value::string(variable.name())),
+                    ("default_value", text(variable.default_value())),
+                    ("description", text(variable.description())),
+                ])
+            });
+            Value::List(variables.collect())
+        }),
     ]
 }
 
@@ -1013,10 +894,7 @@ fn equivalent(a: &Value, b: &Value) -> bool {
     match (a.unmarked(), b.unmarked()) {
         (Value::Number(x), Value::Number(y)) => (x - y).abs() < 1e-9,
         (Value::Map(x), Value::Map(y)) => x.keys().chain(y.keys()).all(|k| {
-            equivalent(
-                x.get(k).unwrap_or(&Value::Null),
-                y.get(k).unwrap_or(&Value::Null),
-            )
+            equivalent(x.get(k).unwrap_or(&Value::Null), y.get(k).unwrap_or(&Value::Null))
         }),
         (Value::List(x), Value::List(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| equivalent(p, q))
@@ -1043,16 +921,14 @@ fn items_mut(value: &mut Value) -> Option<&mut Vec<Value>> {
 
 /// Marks every GitHub (v1) action's `OAuthToken` sensitive, so no plan or state view shows it.
 fn hide_oauth_tokens(value: &mut Value) {
-    let Some(stages) = entries_mut(value)
-        .and_then(|entries| entries.get_mut("stage"))
-        .and_then(items_mut)
+    let Some(stages) =
+        entries_mut(value).and_then(|entries| entries.get_mut("stage")).and_then(items_mut)
     else {
         return;
     };
     for stage in stages {
-        let Some(actions) = entries_mut(stage)
-            .and_then(|entries| entries.get_mut("action"))
-            .and_then(items_mut)
+        let Some(actions) =
+            entries_mut(stage).and_then(|entries| entries.get_mut("action")).and_then(items_mut)
         else {
             continue;
         };
@@ -1132,10 +1008,8 @@ impl AwsObject for PipelineObject {
         let name = declaration.name().to_string();
         let tags = sdk_tags(&at.operation.tags_with_managed(at.planned))?;
         retry_while(IAM_PROPAGATION, role_not_assumable_yet, || {
-            let request = client
-                .create_pipeline()
-                .pipeline(declaration.clone())
-                .set_tags(Some(tags.clone()));
+            let request =
+                client.create_pipeline().pipeline(declaration.clone()).set_tags(Some(tags.clone()));
             async move { request.send().await.map_err(aws_error) }
         })
         .await
@@ -1153,14 +1027,11 @@ impl AwsObject for PipelineObject {
     async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
         let name = at.key;
         let client = &at.this.aws.clients().await.codepipeline;
-        let declaration_changed = DECLARATION
-            .iter()
-            .any(|key| !equivalent(at.prior.get(key), at.planned.get(key)));
+        let declaration_changed =
+            DECLARATION.iter().any(|key| !equivalent(at.prior.get(key), at.planned.get(key)));
         if declaration_changed {
-            sent!(client
-                .update_pipeline()
-                .pipeline(pipeline_declaration(at.planned)?))
-            .map_err(|e| e.context(&format!("updating CodePipeline Pipeline ({name})")))?;
+            sent!(client.update_pipeline().pipeline(pipeline_declaration(at.planned)?))
+                .map_err(|e| e.context(&format!("updating CodePipeline Pipeline ({name})")))?;
         }
         let arn = match string(at.prior, "arn") {
             Some(arn) => arn,

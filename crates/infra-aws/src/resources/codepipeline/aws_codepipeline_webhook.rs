@@ -58,10 +58,7 @@ const DEFINITION: &[&str] = &[
 /// allowed character anywhere will do).
 const NAME: Check = Check::Matches(Pattern {
     expression: "[0-9A-Za-z_.@-]+",
-    test: |name| {
-        name.chars()
-            .any(|c| c.is_ascii_alphanumeric() || "_.@-".contains(c))
-    },
+    test: |name| name.chars().any(|c| c.is_ascii_alphanumeric() || "_.@-".contains(c)),
     message: "",
 });
 
@@ -81,10 +78,7 @@ async fn list(
             page.map_err(aws_error)?
                 .webhooks()
                 .iter()
-                .map(|item| Tagged {
-                    tags: tag_pairs(item),
-                    object: item.clone(),
-                }),
+                .map(|item| Tagged { tags: tag_pairs(item), object: item.clone() }),
         );
     }
     Ok(items)
@@ -99,12 +93,12 @@ fn auth_configuration(authentication: &str, block: Option<&Value>) -> WebhookAut
         return builder.build();
     };
     match WebhookAuthenticationType::from(authentication) {
-        WebhookAuthenticationType::Ip => builder
-            .allowed_ip_range(string(block, "allowed_ip_range").unwrap_or_default())
-            .build(),
-        WebhookAuthenticationType::GithubHmac => builder
-            .secret_token(string(block, "secret_token").unwrap_or_default())
-            .build(),
+        WebhookAuthenticationType::Ip => {
+            builder.allowed_ip_range(string(block, "allowed_ip_range").unwrap_or_default()).build()
+        }
+        WebhookAuthenticationType::GithubHmac => {
+            builder.secret_token(string(block, "secret_token").unwrap_or_default()).build()
+        }
         _ => builder.build(),
     }
 }
@@ -146,9 +140,7 @@ fn defined(read: fn(&WebhookDefinition) -> &str) -> impl Fn(&ListWebhookItem, &R
 /// The authentication configuration AWS reports; a reported (redacted) secret token gives way
 /// to the prior value's.
 fn authentication_configuration(item: &ListWebhookItem, at: &Reading) -> Value {
-    let configuration = item
-        .definition()
-        .and_then(|d| d.authentication_configuration());
+    let configuration = item.definition().and_then(|d| d.authentication_configuration());
     let allowed_ip_range = configuration.and_then(|c| c.allowed_ip_range());
     let reported_token = configuration.and_then(|c| c.secret_token());
     let hinted_token = single(at.prior, "authentication_configuration")
@@ -168,10 +160,7 @@ fn authentication_configuration(item: &ListWebhookItem, at: &Reading) -> Value {
 
 /// The managed tags of a listed webhook, as `has_managed_tags` takes them.
 fn tag_pairs(item: &ListWebhookItem) -> Vec<(String, String)> {
-    item.tags()
-        .iter()
-        .map(|tag| (tag.key().to_string(), tag.value().to_string()))
-        .collect()
+    item.tags().iter().map(|tag| (tag.key().to_string(), tag.value().to_string())).collect()
 }
 
 #[async_trait::async_trait]
@@ -235,11 +224,7 @@ impl AwsObject for WebhookObject {
                 authentication_configuration,
             ),
             read_block(
-                Block {
-                    min_items: 1,
-                    max_items: Some(5),
-                    ..Block::set("filter", filter)
-                },
+                Block { min_items: 1, max_items: Some(5), ..Block::set("filter", filter) },
                 |item: &ListWebhookItem, _: &Reading| {
                     let filters = item.definition().map(|d| d.filters()).unwrap_or_default();
                     let filters = filters.iter().map(|filter| {
@@ -290,14 +275,9 @@ impl AwsObject for WebhookObject {
     async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
         let arn = at.key;
         let client = &at.this.aws.clients().await.codepipeline;
-        if DEFINITION
-            .iter()
-            .any(|key| changed(at.prior, at.planned, key))
-        {
-            sent!(client
-                .put_webhook()
-                .webhook(webhook_definition(at.planned)?))
-            .map_err(|e| e.context(&format!("updating CodePipeline Webhook ({arn})")))?;
+        if DEFINITION.iter().any(|key| changed(at.prior, at.planned, key)) {
+            sent!(client.put_webhook().webhook(webhook_definition(at.planned)?))
+                .map_err(|e| e.context(&format!("updating CodePipeline Webhook ({arn})")))?;
         }
         update_tags(client, arn, at.prior, at.planned)
             .await
@@ -336,10 +316,7 @@ mod tests {
 
     /// The value read back from a listed webhook, with `hint` as the prior value.
     fn to_value(item: &ListWebhookItem, hint: &Value) -> Value {
-        let found = Tagged {
-            object: item.clone(),
-            tags: tag_pairs(item),
-        };
+        let found = Tagged { object: item.clone(), tags: tag_pairs(item) };
         crate::aws_object::value_of::<WebhookObject>(&found, hint)
     }
 
@@ -358,10 +335,7 @@ mod tests {
             ),
         ];
         if let Some(configuration) = configuration {
-            entries.push((
-                "authentication_configuration",
-                Value::List(vec![configuration]),
-            ));
+            entries.push(("authentication_configuration", Value::List(vec![configuration])));
         }
         Value::map(entries)
     }
@@ -386,11 +360,9 @@ mod tests {
         assert_eq!(sent.allowed_ip_range(), None);
         assert_eq!(sent.secret_token(), Some("shh"));
 
-        for (authentication, configuration) in [
-            ("UNAUTHENTICATED", Some(both())),
-            ("UNAUTHENTICATED", None),
-            ("GITHUB_HMAC", None),
-        ] {
+        for (authentication, configuration) in
+            [("UNAUTHENTICATED", Some(both())), ("UNAUTHENTICATED", None), ("GITHUB_HMAC", None)]
+        {
             let definition = webhook_definition(&planned(authentication, configuration)).unwrap();
             let sent = definition.authentication_configuration().unwrap();
             assert_eq!(
@@ -407,11 +379,8 @@ mod tests {
         assert_eq!(definition.name(), "release-hook");
         assert_eq!(definition.target_pipeline(), "release");
         assert_eq!(definition.target_action(), "Source");
-        let filters: Vec<(&str, Option<&str>)> = definition
-            .filters()
-            .iter()
-            .map(|f| (f.json_path(), f.match_equals()))
-            .collect();
+        let filters: Vec<(&str, Option<&str>)> =
+            definition.filters().iter().map(|f| (f.json_path(), f.match_equals())).collect();
         assert_eq!(filters, [("$.ref", Some("refs/heads/{Branch}"))]);
     }
 

@@ -18,11 +18,7 @@ pub(super) async fn list_tags(
     arn: &str,
 ) -> Result<Vec<(String, String)>, ProviderError> {
     let mut tags = Vec::new();
-    let mut pages = client
-        .list_tags_for_resource()
-        .resource_arn(arn)
-        .into_paginator()
-        .send();
+    let mut pages = client.list_tags_for_resource().resource_arn(arn).into_paginator().send();
     while let Some(page) = pages.next().await {
         for tag in page.map_err(aws_error)?.tags() {
             tags.push((tag.key().to_string(), tag.value().to_string()));

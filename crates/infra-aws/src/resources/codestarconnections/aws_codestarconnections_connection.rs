@@ -31,13 +31,8 @@ use crate::tagging::{sdk_tags_of, ManagedTags};
 use crate::verify::ARN;
 
 /// The provider's `provider_type` values (the API's ProviderType).
-const PROVIDER_TYPES: &[&str] = &[
-    "Bitbucket",
-    "GitHub",
-    "GitHubEnterpriseServer",
-    "GitLab",
-    "GitLabSelfManaged",
-];
+const PROVIDER_TYPES: &[&str] =
+    &["Bitbucket", "GitHub", "GitHubEnterpriseServer", "GitLab", "GitLabSelfManaged"];
 
 pub type AwsCodestarconnectionsConnection = ObjectType<ConnectionObject>;
 
@@ -131,10 +126,7 @@ impl AwsObject for ConnectionObject {
             _ => list_connections(&client).await?,
         };
         each_key(arns, |arn| {
-            let found = connections
-                .iter()
-                .find(|c| c.connection_arn() == Some(arn))
-                .cloned();
+            let found = connections.iter().find(|c| c.connection_arn() == Some(arn)).cloned();
             let client = client.clone();
             async move {
                 match found {
@@ -151,13 +143,10 @@ impl AwsObject for ConnectionObject {
             ProviderError::new("aws_codestarconnections_connection needs a known \"name\"")
         })?;
         let client = &at.this.aws.clients().await.codestarconnections;
-        let output = create_request(client, at.operation, at.planned)?
-            .send()
-            .await
-            .map_err(|error| {
-                aws_error(error).context(&format!(
-                    "creating CodeStar Connections Connection ({name})"
-                ))
+        let output =
+            create_request(client, at.operation, at.planned)?.send().await.map_err(|error| {
+                aws_error(error)
+                    .context(&format!("creating CodeStar Connections Connection ({name})"))
             })?;
         Ok(output.connection_arn().to_string())
     }
@@ -172,9 +161,7 @@ impl AwsObject for ConnectionObject {
         }
         .await;
         tagged.map_err(|e| {
-            e.context(&format!(
-                "updating CodeStar Connections Connection ({arn}) tags"
-            ))
+            e.context(&format!("updating CodeStar Connections Connection ({arn}) tags"))
         })?;
         Ok(arn.to_string())
     }
@@ -230,19 +217,14 @@ mod tests {
 
     /// The value read back from a connection and its tags.
     fn connection_value(connection: &Connection, tags: &[(String, String)]) -> Value {
-        let found = Tagged {
-            object: connection.clone(),
-            tags: tags.to_vec(),
-        };
+        let found = Tagged { object: connection.clone(), tags: tags.to_vec() };
         crate::aws_object::value_of::<ConnectionObject>(&found, &Value::Null)
     }
 
     fn client() -> Client {
         let config = aws_sdk_codestarconnections::Config::builder()
             .behavior_version(aws_sdk_codestarconnections::config::BehaviorVersion::latest())
-            .region(aws_sdk_codestarconnections::config::Region::new(
-                "us-east-1",
-            ))
+            .region(aws_sdk_codestarconnections::config::Region::new("us-east-1"))
             .build();
         Client::from_conf(config)
     }
@@ -305,18 +287,12 @@ mod tests {
         assert_eq!(value.get("id"), &Value::string(arn));
         assert_eq!(value.get("arn"), &Value::string(arn));
         assert_eq!(value.get("connection_status"), &Value::string("PENDING"));
-        assert_eq!(
-            value.get("provider_type"),
-            &Value::string("GitHubEnterpriseServer")
-        );
+        assert_eq!(value.get("provider_type"), &Value::string("GitHubEnterpriseServer"));
         assert_eq!(
             value.get("host_arn"),
             &Value::string("arn:aws:codestar-connections:us-east-1:123456789012:host/ghe-1")
         );
-        assert_eq!(
-            value.get("tags"),
-            &Value::map([("Team", Value::string("platform"))])
-        );
+        assert_eq!(value.get("tags"), &Value::map([("Team", Value::string("platform"))]));
     }
 
     #[test]

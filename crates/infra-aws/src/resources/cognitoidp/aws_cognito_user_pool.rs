@@ -65,36 +65,25 @@ fn sign_in_names(
     names: &'static [&'static str],
     other: &'static [&'static str],
 ) -> Attribute {
-    attribute_names(name, names)
-        .force_new()
-        .conflicts_with(other)
+    attribute_names(name, names).force_new().conflicts_with(other)
 }
 
 /// `alias_attributes`, `auto_verified_attributes` and `username_attributes`.
 fn sign_in_attributes() -> [Declared<Pool>; 3] {
     [
         read(
-            sign_in_names(
-                "alias_attributes",
-                ALIAS_ATTRIBUTES,
-                &["username_attributes"],
-            ),
+            sign_in_names("alias_attributes", ALIAS_ATTRIBUTES, &["username_attributes"]),
             // The provider sets it only when AWS reports some.
             |p: &Pool, at| match p.pool.alias_attributes() {
                 [] => at.prior.get("alias_attributes").clone(),
                 aliases => enum_strings(aliases),
             },
         ),
+        read(attribute_names("auto_verified_attributes", VERIFIED_ATTRIBUTES), |p: &Pool, _| {
+            enum_strings(p.pool.auto_verified_attributes())
+        }),
         read(
-            attribute_names("auto_verified_attributes", VERIFIED_ATTRIBUTES),
-            |p: &Pool, _| enum_strings(p.pool.auto_verified_attributes()),
-        ),
-        read(
-            sign_in_names(
-                "username_attributes",
-                VERIFIED_ATTRIBUTES,
-                &["alias_attributes"],
-            ),
+            sign_in_names("username_attributes", VERIFIED_ATTRIBUTES, &["alias_attributes"]),
             |p: &Pool, _| enum_strings(p.pool.username_attributes()),
         ),
     ]
@@ -144,11 +133,7 @@ const NOT_SUPPORTED_BLOCKS: &[&str] = &[
 /// The user pool endpoint, as the provider writes it: the regional `cognito-idp` host and the
 /// pool ID.
 pub fn endpoint(region: &str, id: &str) -> String {
-    let suffix = if region.starts_with("cn-") {
-        "amazonaws.com.cn"
-    } else {
-        "amazonaws.com"
-    };
+    let suffix = if region.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" };
     format!("cognito-idp.{region}.{suffix}/{id}")
 }
 
@@ -174,10 +159,7 @@ fn password_policy_value(policy: Option<&PasswordPolicyType>) -> Value {
     let number = |n: Option<i32>| crate::app_support::number(n.map(i64::from));
     Value::List(vec![Value::map([
         ("minimum_length", number(policy.minimum_length())),
-        (
-            "password_history_size",
-            number(policy.password_history_size()),
-        ),
+        ("password_history_size", number(policy.password_history_size())),
         ("require_lowercase", Value::Bool(policy.require_lowercase())),
         ("require_numbers", Value::Bool(policy.require_numbers())),
         ("require_symbols", Value::Bool(policy.require_symbols())),
@@ -262,10 +244,7 @@ pub fn create_request(
     let aliases = strings(planned, "alias_attributes");
     if !aliases.is_empty() {
         request = request.set_alias_attributes(Some(
-            aliases
-                .iter()
-                .map(|s| AliasAttributeType::from(s.as_str()))
-                .collect(),
+            aliases.iter().map(|s| AliasAttributeType::from(s.as_str())).collect(),
         ));
     }
     let verified = verified(planned);
@@ -275,10 +254,7 @@ pub fn create_request(
     let usernames = strings(planned, "username_attributes");
     if !usernames.is_empty() {
         request = request.set_username_attributes(Some(
-            usernames
-                .iter()
-                .map(|s| UsernameAttributeType::from(s.as_str()))
-                .collect(),
+            usernames.iter().map(|s| UsernameAttributeType::from(s.as_str())).collect(),
         ));
     }
     if let Some(protection) = string(planned, "deletion_protection") {
@@ -288,11 +264,7 @@ pub fn create_request(
         request = request.user_pool_tier(UserPoolTierType::from(tier.as_str()));
     }
     if let Some(policy) = password_policy_of(planned) {
-        request = request.policies(
-            UserPoolPolicyType::builder()
-                .password_policy(policy)
-                .build(),
-        );
+        request = request.policies(UserPoolPolicyType::builder().password_policy(policy).build());
     }
     request = request.set_device_configuration(device_configuration_of(planned));
     if let Some(block) = single(planned, "username_configuration") {
@@ -314,12 +286,8 @@ pub fn update_request(
     planned: &Value,
 ) -> aws_sdk_cognitoidentityprovider::operation::update_user_pool::builders::UpdateUserPoolFluentBuilder
 {
-    let password_policy = password_policy_of(planned).or_else(|| {
-        current
-            .policies()
-            .and_then(|p| p.password_policy())
-            .cloned()
-    });
+    let password_policy = password_policy_of(planned)
+        .or_else(|| current.policies().and_then(|p| p.password_policy()).cloned());
     let policies = UserPoolPolicyType::builder()
         .set_password_policy(password_policy)
         .set_sign_in_policy(current.policies().and_then(|p| p.sign_in_policy()).cloned())
@@ -431,44 +399,29 @@ impl AwsObject for UserPoolObject {
             move |p: &Pool, _: &crate::declared::Reading| crate::app_support::text(f(&p.pool))
         };
         let mut attributes = vec![
+            read(Attribute::computed("id", Type::String), text(UserPoolType::id)),
+            read(Attribute::computed("arn", Type::String), text(UserPoolType::arn)),
             read(
-                Attribute::computed("id", Type::String),
-                text(UserPoolType::id),
-            ),
-            read(
-                Attribute::computed("arn", Type::String),
-                text(UserPoolType::arn),
-            ),
-            read(
-                Attribute::required("name", Type::String)
-                    .force_new()
-                    .check(Check::Length(1, 128)),
+                Attribute::required("name", Type::String).force_new().check(Check::Length(1, 128)),
                 text(UserPoolType::name),
             ),
-            read(
-                Attribute::computed("endpoint", Type::String),
-                |p: &Pool, at| Value::string(endpoint(at.region, p.pool.id().unwrap_or_default())),
-            ),
-            read(
-                Attribute::computed("domain", Type::String),
-                text(UserPoolType::domain),
-            ),
+            read(Attribute::computed("endpoint", Type::String), |p: &Pool, at| {
+                Value::string(endpoint(at.region, p.pool.id().unwrap_or_default()))
+            }),
+            read(Attribute::computed("domain", Type::String), text(UserPoolType::domain)),
             read(
                 Attribute::computed("custom_domain", Type::String),
                 text(UserPoolType::custom_domain),
             ),
-            read(
-                Attribute::computed("creation_date", Type::String),
-                |p: &Pool, _| date(p.pool.creation_date()),
-            ),
-            read(
-                Attribute::computed("last_modified_date", Type::String),
-                |p: &Pool, _| date(p.pool.last_modified_date()),
-            ),
-            read(
-                Attribute::computed("estimated_number_of_users", Type::Number),
-                |p: &Pool, _| Value::Number(f64::from(p.pool.estimated_number_of_users())),
-            ),
+            read(Attribute::computed("creation_date", Type::String), |p: &Pool, _| {
+                date(p.pool.creation_date())
+            }),
+            read(Attribute::computed("last_modified_date", Type::String), |p: &Pool, _| {
+                date(p.pool.last_modified_date())
+            }),
+            read(Attribute::computed("estimated_number_of_users", Type::Number), |p: &Pool, _| {
+                Value::Number(f64::from(p.pool.estimated_number_of_users()))
+            }),
         ];
         attributes.extend(sign_in_attributes());
         attributes.extend([
@@ -477,11 +430,7 @@ impl AwsObject for UserPoolObject {
                     .default(Value::string("INACTIVE"))
                     .check(Check::OneOf(&["ACTIVE", "INACTIVE"])),
                 |p: &Pool, _| {
-                    Value::string(
-                        p.pool
-                            .deletion_protection()
-                            .map_or("INACTIVE", |d| d.as_str()),
-                    )
+                    Value::string(p.pool.deletion_protection().map_or("INACTIVE", |d| d.as_str()))
                 },
             ),
             read(
@@ -508,10 +457,7 @@ impl AwsObject for UserPoolObject {
                 Block::single(
                     "device_configuration",
                     Schema::new()
-                        .attr(Attribute::optional(
-                            "challenge_required_on_new_device",
-                            Type::Bool,
-                        ))
+                        .attr(Attribute::optional("challenge_required_on_new_device", Type::Bool))
                         .attr(Attribute::optional(
                             "device_only_remembered_on_user_prompt",
                             Type::Bool,
@@ -564,15 +510,9 @@ impl AwsObject for UserPoolObject {
     fn schema(schema: Schema) -> Schema {
         let schema = NOT_SUPPORTED_ATTRIBUTES
             .iter()
-            .fold(schema, |schema, name| {
-                schema.not_supported(name, Type::String, NOT_YET)
-            });
+            .fold(schema, |schema, name| schema.not_supported(name, Type::String, NOT_YET));
         NOT_SUPPORTED_BLOCKS.iter().fold(schema, |schema, name| {
-            let nesting = if *name == "schema" {
-                Nesting::Set
-            } else {
-                Nesting::List
-            };
+            let nesting = if *name == "schema" { Nesting::Set } else { Nesting::List };
             schema.not_supported(name, nesting, NOT_YET)
         })
     }
@@ -580,21 +520,17 @@ impl AwsObject for UserPoolObject {
     /// Pools by ID, each a DescribeUserPool and a GetUserPoolMfaConfig.
     async fn describe(this: &ObjectType<Self>, ids: &[String]) -> DescribeResult<Pool> {
         each_key(ids, |id| async move {
-            Ok(describe_one(this, id).await?.map(|pool| Tagged {
-                tags: tags_of(&pool.pool),
-                object: pool,
-            }))
+            Ok(describe_one(this, id)
+                .await?
+                .map(|pool| Tagged { tags: tags_of(&pool.pool), object: pool }))
         })
         .await
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
         let client = &at.this.aws.clients().await.cognitoidp;
-        let request = create_request(
-            client,
-            at.planned,
-            at.operation.tags_with_managed(at.planned),
-        )?;
+        let request =
+            create_request(client, at.planned, at.operation.tags_with_managed(at.planned))?;
         let created = request.send().await.map_err(aws_error)?;
         let id = created
             .user_pool()
@@ -614,10 +550,7 @@ impl AwsObject for UserPoolObject {
         {
             set_mfa(client, at.key, at.planned).await?;
         }
-        if UPDATED_BY_UPDATE_USER_POOL
-            .iter()
-            .any(|key| changed(at.prior, at.planned, key))
-        {
+        if UPDATED_BY_UPDATE_USER_POOL.iter().any(|key| changed(at.prior, at.planned, key)) {
             let current = describe_one(at.this, at.key)
                 .await?
                 .ok_or_else(|| crate::app_support::vanished(Self::KIND, at.key))?;
@@ -642,11 +575,7 @@ impl AwsObject for UserPoolObject {
             return Ok(None);
         };
         let client = &at.this.aws.clients().await.cognitoidp;
-        let mut pages = client
-            .list_user_pools()
-            .max_results(60)
-            .into_paginator()
-            .send();
+        let mut pages = client.list_user_pools().max_results(60).into_paginator().send();
         let mut ids = Vec::new();
         while let Some(page) = pages.next().await {
             for pool in page.map_err(aws_error)?.user_pools() {
@@ -697,24 +626,13 @@ mod tests {
             Some(Value::string("OFF"))
         );
         assert!(schema.block_named("password_policy").unwrap().computed);
-        assert!(
-            schema
-                .block_named("username_configuration")
-                .unwrap()
-                .force_new
-        );
+        assert!(schema.block_named("username_configuration").unwrap().force_new);
         assert!(schema.taggable);
         for name in NOT_SUPPORTED_ATTRIBUTES {
-            assert!(
-                schema.attribute(name).unwrap().not_supported.is_some(),
-                "{name}"
-            );
+            assert!(schema.attribute(name).unwrap().not_supported.is_some(), "{name}");
         }
         for name in NOT_SUPPORTED_BLOCKS {
-            assert!(
-                schema.block_named(name).unwrap().not_supported.is_some(),
-                "{name}"
-            );
+            assert!(schema.block_named(name).unwrap().not_supported.is_some(), "{name}");
         }
         assert_eq!(schema.block_named("schema").unwrap().nesting, Nesting::Set);
     }
@@ -723,33 +641,18 @@ mod tests {
     fn arguments_are_validated_as_the_provider_does() {
         let problems = pool_type().problems(&Value::map([
             ("name", Value::string("")),
-            (
-                "alias_attributes",
-                Value::List(vec![Value::string("email")]),
-            ),
-            (
-                "username_attributes",
-                Value::List(vec![Value::string("nickname")]),
-            ),
+            ("alias_attributes", Value::List(vec![Value::string("email")])),
+            ("username_attributes", Value::List(vec![Value::string("nickname")])),
         ]));
         let keys: Vec<&str> = problems.iter().map(|(k, _)| k.as_str()).collect();
         // An argument that conflicts is not checked further, as the SDK's validate returns at
         // the conflict.
         assert_eq!(keys, ["name", "alias_attributes", "username_attributes"]);
-        assert_eq!(
-            problems[1].1,
-            "\"alias_attributes\": conflicts with username_attributes"
-        );
-        assert_eq!(
-            problems[2].1,
-            "\"username_attributes\": conflicts with alias_attributes"
-        );
+        assert_eq!(problems[1].1, "\"alias_attributes\": conflicts with username_attributes");
+        assert_eq!(problems[2].1, "\"username_attributes\": conflicts with alias_attributes");
         let alone = pool_type().problems(&Value::map([
             ("name", Value::string("pool")),
-            (
-                "username_attributes",
-                Value::List(vec![Value::string("nickname")]),
-            ),
+            ("username_attributes", Value::List(vec![Value::string("nickname")])),
         ]));
         assert_eq!(
             alone,
@@ -778,14 +681,8 @@ mod tests {
             ("name", Value::string("pool")),
             ("deletion_protection", Value::string("ACTIVE")),
             ("user_pool_tier", Value::string("LITE")),
-            (
-                "auto_verified_attributes",
-                Value::List(vec![Value::string("email")]),
-            ),
-            (
-                "alias_attributes",
-                Value::List(vec![Value::string("email")]),
-            ),
+            ("auto_verified_attributes", Value::List(vec![Value::string("email")])),
+            ("alias_attributes", Value::List(vec![Value::string("email")])),
             (
                 "password_policy",
                 Value::List(vec![Value::map([
@@ -813,33 +710,16 @@ mod tests {
         let request = create_request(&client(), &planned(), tags).unwrap();
         let input = request.as_input();
         assert_eq!(input.get_pool_name().as_deref(), Some("pool"));
-        assert_eq!(
-            input.get_deletion_protection(),
-            &Some(DeletionProtectionType::Active)
-        );
+        assert_eq!(input.get_deletion_protection(), &Some(DeletionProtectionType::Active));
         assert_eq!(input.get_user_pool_tier(), &Some(UserPoolTierType::Lite));
-        assert_eq!(
-            input.get_alias_attributes(),
-            &Some(vec![AliasAttributeType::Email])
-        );
+        assert_eq!(input.get_alias_attributes(), &Some(vec![AliasAttributeType::Email]));
         assert_eq!(input.get_username_attributes(), &None);
-        let policy = input
-            .get_policies()
-            .as_ref()
-            .and_then(|p| p.password_policy())
-            .unwrap();
+        let policy = input.get_policies().as_ref().and_then(|p| p.password_policy()).unwrap();
         assert_eq!(policy.minimum_length(), Some(12));
         assert!(policy.require_numbers() && !policy.require_symbols());
         assert_eq!(policy.temporary_password_validity_days(), 0);
-        assert!(!input
-            .get_username_configuration()
-            .as_ref()
-            .unwrap()
-            .case_sensitive());
-        assert_eq!(
-            input.get_user_pool_tags().as_ref().unwrap()["infra:address"],
-            "a"
-        );
+        assert!(!input.get_username_configuration().as_ref().unwrap().case_sensitive());
+        assert_eq!(input.get_user_pool_tags().as_ref().unwrap()["infra:address"], "a");
         let device = input.get_device_configuration().as_ref().unwrap();
         assert!(device.device_only_remembered_on_user_prompt());
         assert!(!device.challenge_required_on_new_device());
@@ -859,43 +739,25 @@ mod tests {
             .user_pool_tier(UserPoolTierType::Essentials)
             .build();
         let mut planned = planned();
-        planned
-            .map_mut()
-            .unwrap()
-            .insert("user_pool_tier".into(), Value::Null);
+        planned.map_mut().unwrap().insert("user_pool_tier".into(), Value::Null);
         let request = update_request(&client(), "eu-west-1_abc", &current, &planned);
         let input = request.as_input();
         assert_eq!(input.get_user_pool_id().as_deref(), Some("eu-west-1_abc"));
-        assert_eq!(
-            input.get_sms_authentication_message().as_deref(),
-            Some("code {####}")
-        );
+        assert_eq!(input.get_sms_authentication_message().as_deref(), Some("code {####}"));
         let admin = input.get_admin_create_user_config().as_ref().unwrap();
         assert!(admin.allow_admin_create_user_only());
         assert_eq!(admin.unused_account_validity_days(), 0);
         // An unset Optional+Computed tier keeps the pool's.
-        assert_eq!(
-            input.get_user_pool_tier(),
-            &Some(UserPoolTierType::Essentials)
-        );
-        assert_eq!(
-            input.get_deletion_protection(),
-            &Some(DeletionProtectionType::Active)
-        );
+        assert_eq!(input.get_user_pool_tier(), &Some(UserPoolTierType::Essentials));
+        assert_eq!(input.get_deletion_protection(), &Some(DeletionProtectionType::Active));
         assert_eq!(input.get_mfa_configuration(), &Some(UserPoolMfaType::Off));
         // The device configuration is infra's: the planned one, none when the block is gone.
         assert!(input.get_device_configuration().is_some());
         let mut without = planned.clone();
-        without
-            .map_mut()
-            .unwrap()
-            .insert("device_configuration".into(), Value::List(vec![]));
+        without.map_mut().unwrap().insert("device_configuration".into(), Value::List(vec![]));
         let request = update_request(&client(), "eu-west-1_abc", &current, &without);
         assert!(request.as_input().get_device_configuration().is_none());
-        assert_eq!(
-            input.get_auto_verified_attributes(),
-            &Some(vec![VerifiedAttributeType::Email])
-        );
+        assert_eq!(input.get_auto_verified_attributes(), &Some(vec![VerifiedAttributeType::Email]));
     }
 
     #[test]
@@ -905,10 +767,7 @@ mod tests {
             .arn("arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_abc")
             .name("pool")
             .domain("auth-x")
-            .creation_date(aws_smithy_types::DateTime::from_secs_and_nanos(
-                1_700_000_000,
-                5,
-            ))
+            .creation_date(aws_smithy_types::DateTime::from_secs_and_nanos(1_700_000_000, 5))
             .estimated_number_of_users(3)
             .deletion_protection(DeletionProtectionType::Inactive)
             .user_pool_tier(UserPoolTierType::Essentials)
@@ -938,10 +797,7 @@ mod tests {
         let value = value_of::<UserPoolObject>(&found, &prior);
         assert_eq!(value.get("id"), &Value::string("eu-west-1_abc"));
         assert_eq!(value.get("domain"), &Value::string("auth-x"));
-        assert_eq!(
-            value.get("creation_date"),
-            &Value::string("2023-11-14T22:13:20Z")
-        );
+        assert_eq!(value.get("creation_date"), &Value::string("2023-11-14T22:13:20Z"));
         assert_eq!(value.get("estimated_number_of_users"), &Value::Number(3.0));
         assert_eq!(value.get("mfa_configuration"), &Value::string("OPTIONAL"));
         assert_eq!(value.get("user_pool_tier"), &Value::string("ESSENTIALS"));
@@ -954,10 +810,7 @@ mod tests {
         assert_eq!(policy.get("minimum_length"), &Value::Number(8.0));
         assert_eq!(policy.get("password_history_size"), &Value::Null);
         assert_eq!(policy.get("require_uppercase"), &Value::Bool(true));
-        assert_eq!(
-            policy.get("temporary_password_validity_days"),
-            &Value::Number(7.0)
-        );
+        assert_eq!(policy.get("temporary_password_validity_days"), &Value::Number(7.0));
         assert_eq!(
             value.get("software_token_mfa_configuration"),
             &Value::List(vec![Value::map([("enabled", Value::Bool(true))])])

@@ -91,11 +91,8 @@ fn units_value(units: Option<&TokenValidityUnitsType>) -> Value {
 /// `token_validity_units` as the provider reads it: none while the prior state has none and
 /// AWS's are the defaults.
 fn read_units(client: &UserPoolClientType, at: &Reading) -> Value {
-    let prior_has_none = at
-        .prior
-        .get("token_validity_units")
-        .as_list()
-        .is_none_or(|l| l.is_empty());
+    let prior_has_none =
+        at.prior.get("token_validity_units").as_list().is_none_or(|l| l.is_empty());
     if prior_has_none && is_default_units(client.token_validity_units()) {
         return Value::List(vec![]);
     }
@@ -149,12 +146,10 @@ macro_rules! client_settings {
         let planned: &Value = $planned;
         $request
             .client_name(string(planned, "name").unwrap_or_default())
-            .set_allowed_o_auth_flows(set_of(planned, "allowed_oauth_flows").map(|flows| {
-                flows
-                    .iter()
-                    .map(|f| OAuthFlowType::from(f.as_str()))
-                    .collect()
-            }))
+            .set_allowed_o_auth_flows(
+                set_of(planned, "allowed_oauth_flows")
+                    .map(|flows| flows.iter().map(|f| OAuthFlowType::from(f.as_str())).collect()),
+            )
             .set_allowed_o_auth_flows_user_pool_client(boolean(
                 planned,
                 "allowed_oauth_flows_user_pool_client",
@@ -165,10 +160,7 @@ macro_rules! client_settings {
             .set_default_redirect_uri(text_of(planned, "default_redirect_uri"))
             .set_supported_identity_providers(set_of(planned, "supported_identity_providers"))
             .set_explicit_auth_flows(set_of(planned, "explicit_auth_flows").map(|flows| {
-                flows
-                    .iter()
-                    .map(|f| ExplicitAuthFlowsType::from(f.as_str()))
-                    .collect()
+                flows.iter().map(|f| ExplicitAuthFlowsType::from(f.as_str())).collect()
             }))
             .set_read_attributes(set_of(planned, "read_attributes"))
             .set_write_attributes(set_of(planned, "write_attributes"))
@@ -226,11 +218,7 @@ async fn describe_one(
     id: &str,
 ) -> Result<Option<UserPoolClientType>, ProviderError> {
     let client = &this.aws.clients().await.cognitoidp;
-    match sent!(client
-        .describe_user_pool_client()
-        .user_pool_id(pool)
-        .client_id(id))
-    {
+    match sent!(client.describe_user_pool_client().user_pool_id(pool).client_id(id)) {
         Ok(answer) => Ok(answer.user_pool_client),
         Err(error) if is_missing(&error) => Ok(None),
         Err(error) => Err(error),
@@ -247,12 +235,8 @@ async fn clients_named(
         return Ok(vec![]);
     };
     let client = &this.aws.clients().await.cognitoidp;
-    let mut pages = client
-        .list_user_pool_clients()
-        .user_pool_id(pool)
-        .max_results(60)
-        .into_paginator()
-        .send();
+    let mut pages =
+        client.list_user_pool_clients().user_pool_id(pool).max_results(60).into_paginator().send();
     let mut ids = Vec::new();
     while let Some(page) = pages.next().await {
         for listed in page.map_err(aws_error)?.user_pool_clients() {
@@ -293,30 +277,25 @@ impl AwsObject for UserPoolClientObject {
     fn attributes() -> Vec<Declared<UserPoolClientType>> {
         type C = UserPoolClientType;
         vec![
-            read(Attribute::computed("id", Type::String), |c: &C, _| {
-                legacy_text(c.client_id())
-            }),
+            read(Attribute::computed("id", Type::String), |c: &C, _| legacy_text(c.client_id())),
             read(
                 Attribute::required("name", Type::String).check(Check::Length(1, 128)),
                 |c: &C, _| legacy_text(c.client_name()),
             ),
-            read(
-                Attribute::required("user_pool_id", Type::String).force_new(),
-                |c: &C, _| legacy_text(c.user_pool_id()),
-            ),
+            read(Attribute::required("user_pool_id", Type::String).force_new(), |c: &C, _| {
+                legacy_text(c.user_pool_id())
+            }),
             copied(Attribute::optional("generate_secret", Type::Bool).force_new()),
-            read(
-                Attribute::computed("client_secret", Type::String).sensitive(),
-                |c: &C, _| legacy_text(c.client_secret()).mark_sensitive(),
-            ),
+            read(Attribute::computed("client_secret", Type::String).sensitive(), |c: &C, _| {
+                legacy_text(c.client_secret()).mark_sensitive()
+            }),
             read(
                 Attribute::optional_computed("access_token_validity", Type::Number),
                 |c: &C, _| legacy_number(c.access_token_validity()),
             ),
-            read(
-                Attribute::optional_computed("id_token_validity", Type::Number),
-                |c: &C, _| legacy_number(c.id_token_validity()),
-            ),
+            read(Attribute::optional_computed("id_token_validity", Type::Number), |c: &C, _| {
+                legacy_number(c.id_token_validity())
+            }),
             read(
                 Attribute::optional_computed("refresh_token_validity", Type::Number),
                 |c: &C, _| legacy_number(Some(c.refresh_token_validity())),
@@ -347,10 +326,9 @@ impl AwsObject for UserPoolClientObject {
                 Attribute::optional_computed("logout_urls", Type::set(Type::String)),
                 |c: &C, _| string_list(c.logout_urls()),
             ),
-            read(
-                Attribute::optional_computed("default_redirect_uri", Type::String),
-                |c: &C, _| legacy_text(c.default_redirect_uri()),
-            ),
+            read(Attribute::optional_computed("default_redirect_uri", Type::String), |c: &C, _| {
+                legacy_text(c.default_redirect_uri())
+            }),
             read(
                 Attribute::optional_computed(
                     "supported_identity_providers",
@@ -386,10 +364,7 @@ impl AwsObject for UserPoolClientObject {
                     Type::Bool,
                 ),
                 |c: &C, _| {
-                    Value::Bool(
-                        c.enable_propagate_additional_user_context_data()
-                            .unwrap_or(false),
-                    )
+                    Value::Bool(c.enable_propagate_additional_user_context_data().unwrap_or(false))
                 },
             ),
             read_block(
@@ -418,9 +393,11 @@ impl AwsObject for UserPoolClientObject {
     }
 
     fn schema(schema: Schema) -> Schema {
-        schema
-            .not_supported("analytics_configuration", Nesting::List, NOT_YET)
-            .not_supported("refresh_token_rotation", Nesting::List, NOT_YET)
+        schema.not_supported("analytics_configuration", Nesting::List, NOT_YET).not_supported(
+            "refresh_token_rotation",
+            Nesting::List,
+            NOT_YET,
+        )
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
@@ -457,10 +434,7 @@ impl AwsObject for UserPoolClientObject {
                 "wrong format of import ID ({id}), use: 'user-pool-id/client-id'"
             )));
         }
-        Ok(Value::map([
-            ("id", Value::string(client)),
-            ("user_pool_id", Value::string(pool)),
-        ]))
+        Ok(Value::map([("id", Value::string(client)), ("user_pool_id", Value::string(pool))]))
     }
 
     /// Clients by pool and ID, one DescribeUserPoolClient each.
@@ -470,10 +444,7 @@ impl AwsObject for UserPoolClientObject {
     ) -> DescribeResult<UserPoolClientType> {
         each_key(keys, |key| async move {
             let (pool, id) = split_key(key)?;
-            Ok(describe_one(this, pool, id).await?.map(|object| Tagged {
-                object,
-                tags: vec![],
-            }))
+            Ok(describe_one(this, pool, id).await?.map(|object| Tagged { object, tags: vec![] }))
         })
         .await
     }
@@ -487,17 +458,11 @@ impl AwsObject for UserPoolClientObject {
             create_memo::record(at.operation, existing);
         }
         let client = &at.this.aws.clients().await.cognitoidp;
-        let created = create_request(client, at.planned)
-            .send()
-            .await
-            .map_err(aws_error)?;
+        let created = create_request(client, at.planned).send().await.map_err(aws_error)?;
         let made = created
             .user_pool_client()
             .ok_or_else(|| ProviderError::new("CreateUserPoolClient returned no client"))?;
-        Ok(key(
-            made.user_pool_id().unwrap_or_default(),
-            made.client_id().unwrap_or_default(),
-        ))
+        Ok(key(made.user_pool_id().unwrap_or_default(), made.client_id().unwrap_or_default()))
     }
 
     /// After a create whose answer was lost: the client of the planned name that was not in the
@@ -513,10 +478,7 @@ impl AwsObject for UserPoolClientObject {
                 .unwrap_or_default();
         for id in made {
             if let Some(object) = describe_one(at.this, &pool, &id).await? {
-                return Ok(Some(Tagged {
-                    object,
-                    tags: vec![],
-                }));
+                return Ok(Some(Tagged { object, tags: vec![] }));
             }
         }
         Ok(None)
@@ -532,11 +494,7 @@ impl AwsObject for UserPoolClientObject {
         crate::app_support::retry_while(
             std::time::Duration::from_secs(120),
             |error| error.code.as_deref() == Some("ConcurrentModificationException"),
-            || async {
-                sent!(update_request(
-                    client, pool, id, &current, at.prior, at.planned
-                ))
-            },
+            || async { sent!(update_request(client, pool, id, &current, at.prior, at.planned)) },
         )
         .await?;
         Ok(at.key.to_string())
@@ -545,10 +503,7 @@ impl AwsObject for UserPoolClientObject {
     async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         let (pool, id) = split_key(at.key)?;
         let client = &at.this.aws.clients().await.cognitoidp;
-        deleted_or_missing(sent!(client
-            .delete_user_pool_client()
-            .user_pool_id(pool)
-            .client_id(id)))
+        deleted_or_missing(sent!(client.delete_user_pool_client().user_pool_id(pool).client_id(id)))
     }
 }
 
@@ -564,28 +519,15 @@ fn validity_problems(config: &Value) -> Vec<(String, String)> {
     };
     let mut problems = Vec::new();
     for (key, unit_key, default_unit, min, max) in [
-        (
-            "access_token_validity",
-            "access_token",
-            "hours",
-            300,
-            86_400,
-        ),
+        ("access_token_validity", "access_token", "hours", 300, 86_400),
         ("id_token_validity", "id_token", "hours", 300, 86_400),
-        (
-            "refresh_token_validity",
-            "refresh_token",
-            "days",
-            3_600,
-            315_360_000,
-        ),
+        ("refresh_token_validity", "refresh_token", "days", 3_600, 315_360_000),
     ] {
         let Some(n) = config.get(key).as_i64() else {
             continue;
         };
-        let unit = units
-            .and_then(|u| string(u, unit_key))
-            .unwrap_or_else(|| default_unit.to_string());
+        let unit =
+            units.and_then(|u| string(u, unit_key)).unwrap_or_else(|| default_unit.to_string());
         let seconds = n * seconds_of(&unit);
         if seconds < min || seconds > max {
             problems.push((
@@ -632,10 +574,7 @@ mod tests {
                 "allowed_oauth_scopes",
                 Value::List(vec![Value::string("email"), Value::string("openid")]),
             ),
-            (
-                "callback_urls",
-                Value::List(vec![Value::string("https://example.com/callback")]),
-            ),
+            ("callback_urls", Value::List(vec![Value::string("https://example.com/callback")])),
             ("allowed_oauth_flows_user_pool_client", Value::Bool(true)),
             ("access_token_validity", Value::Number(60.0)),
             (
@@ -677,10 +616,7 @@ mod tests {
             input.get_allowed_o_auth_flows(),
             &Some(vec![OAuthFlowType::Code, OAuthFlowType::Implicit])
         );
-        assert_eq!(
-            input.get_allowed_o_auth_flows_user_pool_client(),
-            &Some(true)
-        );
+        assert_eq!(input.get_allowed_o_auth_flows_user_pool_client(), &Some(true));
         assert_eq!(input.get_logout_urls(), &None);
         assert_eq!(input.get_access_token_validity(), &Some(60));
         let units = input.get_token_validity_units().as_ref().unwrap();
@@ -693,17 +629,10 @@ mod tests {
     fn removing_the_units_block_resets_the_defaults() {
         let prior = planned();
         let mut planned = planned();
-        planned
-            .map_mut()
-            .unwrap()
-            .insert("token_validity_units".into(), Value::List(vec![]));
+        planned.map_mut().unwrap().insert("token_validity_units".into(), Value::List(vec![]));
         let current = UserPoolClientType::builder().build();
         let request = update_request(&client(), "p", "c", &current, &prior, &planned);
-        let units = request
-            .as_input()
-            .get_token_validity_units()
-            .clone()
-            .unwrap();
+        let units = request.as_input().get_token_validity_units().clone().unwrap();
         assert!(is_default_units(Some(&units)));
         assert_eq!(request.as_input().get_client_id().as_deref(), Some("c"));
         // Without a block before or after, none is sent.
@@ -730,27 +659,18 @@ mod tests {
                     .build(),
             )
             .build();
-        let found = Tagged {
-            object: described,
-            tags: vec![],
-        };
+        let found = Tagged { object: described, tags: vec![] };
         let prior = Value::map([("generate_secret", Value::Bool(true))]);
         let value = value_of::<UserPoolClientObject>(&found, &prior);
         assert_eq!(value.get("id"), &Value::string("c1"));
         assert!(value.get("client_secret").is_sensitive());
-        assert_eq!(
-            value.get("client_secret").unmarked(),
-            &Value::string("s3cret")
-        );
+        assert_eq!(value.get("client_secret").unmarked(), &Value::string("s3cret"));
         assert_eq!(value.get("generate_secret"), &Value::Bool(true));
         assert_eq!(value.get("default_redirect_uri"), &Value::string(""));
         assert_eq!(value.get("access_token_validity"), &Value::Number(0.0));
         assert_eq!(value.get("refresh_token_validity"), &Value::Number(30.0));
         assert_eq!(value.get("logout_urls"), &Value::List(vec![]));
-        assert_eq!(
-            value.get("allowed_oauth_flows"),
-            &Value::List(vec![Value::string("code")])
-        );
+        assert_eq!(value.get("allowed_oauth_flows"), &Value::List(vec![Value::string("code")]));
         // The default units with no block in the prior state: none, as the provider stores.
         assert_eq!(value.get("token_validity_units"), &Value::List(vec![]));
         let with_block = Value::map([(
@@ -769,10 +689,7 @@ mod tests {
         let prior = UserPoolClientObject::import_prior("eu-west-1_abc/c1").unwrap();
         assert_eq!(prior.get("user_pool_id"), &Value::string("eu-west-1_abc"));
         assert_eq!(prior.get("id"), &Value::string("c1"));
-        assert_eq!(
-            UserPoolClientObject::key_of(&prior).as_deref(),
-            Some("eu-west-1_abc/c1")
-        );
+        assert_eq!(UserPoolClientObject::key_of(&prior).as_deref(), Some("eu-west-1_abc/c1"));
         assert!(UserPoolClientObject::import_prior("c1").is_err());
         assert!(UserPoolClientObject::import_prior("a/b/c").is_err());
     }
@@ -788,24 +705,15 @@ mod tests {
             ("user_pool_id", Value::string("pool")),
             ("access_token_validity", Value::Number(25.0)),
             ("refresh_token_validity", Value::Number(3651.0)),
-            (
-                "allowed_oauth_flows",
-                Value::List(vec![Value::string("password")]),
-            ),
+            ("allowed_oauth_flows", Value::List(vec![Value::string("password")])),
         ]));
         let keys: Vec<&str> = problems.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(
             keys,
-            [
-                "allowed_oauth_flows[0]",
-                "access_token_validity",
-                "refresh_token_validity"
-            ]
+            ["allowed_oauth_flows[0]", "access_token_validity", "refresh_token_validity"]
         );
         assert!(
-            problems[0]
-                .1
-                .starts_with("expected allowed_oauth_flows to be one of"),
+            problems[0].1.starts_with("expected allowed_oauth_flows to be one of"),
             "{}",
             problems[0].1
         );

@@ -81,23 +81,16 @@ async fn wait_active(
     domain: &str,
     timeout: Duration,
 ) -> Result<(), ProviderError> {
-    wait_for(
-        &format!("Cognito user pool domain {domain} to be ACTIVE"),
-        timeout,
-        || async {
-            match standing(describe_one(this, domain).await?.as_ref()) {
-                Standing::Active => Ok(Some(())),
-                Standing::Pending(_) => Ok(None),
-                Standing::Failed => Err(ProviderError::new(format!(
-                    "Cognito user pool domain {domain}: status FAILED"
-                ))),
-                Standing::Gone => Err(crate::app_support::vanished(
-                    UserPoolDomainObject::KIND,
-                    domain,
-                )),
+    wait_for(&format!("Cognito user pool domain {domain} to be ACTIVE"), timeout, || async {
+        match standing(describe_one(this, domain).await?.as_ref()) {
+            Standing::Active => Ok(Some(())),
+            Standing::Pending(_) => Ok(None),
+            Standing::Failed => {
+                Err(ProviderError::new(format!("Cognito user pool domain {domain}: status FAILED")))
             }
-        },
-    )
+            Standing::Gone => Err(crate::app_support::vanished(UserPoolDomainObject::KIND, domain)),
+        }
+    })
     .await
 }
 
@@ -166,27 +159,19 @@ impl AwsObject for UserPoolDomainObject {
     fn attributes() -> Vec<Declared<DomainDescriptionType>> {
         type D = DomainDescriptionType;
         vec![
-            read(Attribute::computed("id", Type::String), |d: &D, _| {
-                text(d.domain())
-            }),
+            read(Attribute::computed("id", Type::String), |d: &D, _| text(d.domain())),
             read(
-                Attribute::required("domain", Type::String)
-                    .force_new()
-                    .check(Check::Length(1, 63)),
+                Attribute::required("domain", Type::String).force_new().check(Check::Length(1, 63)),
                 |d: &D, _| text(d.domain()),
             ),
-            read(
-                Attribute::required("user_pool_id", Type::String).force_new(),
-                |d: &D, _| text(d.user_pool_id()),
-            ),
-            read(
-                Attribute::optional("certificate_arn", Type::String).check(ARN),
-                |d: &D, _| {
-                    d.custom_domain_config()
-                        .map(|c| Value::string(c.certificate_arn()))
-                        .unwrap_or(Value::Null)
-                },
-            ),
+            read(Attribute::required("user_pool_id", Type::String).force_new(), |d: &D, _| {
+                text(d.user_pool_id())
+            }),
+            read(Attribute::optional("certificate_arn", Type::String).check(ARN), |d: &D, _| {
+                d.custom_domain_config()
+                    .map(|c| Value::string(c.certificate_arn()))
+                    .unwrap_or(Value::Null)
+            }),
             read(
                 Attribute::optional_computed("managed_login_version", Type::Number),
                 |d: &D, at| match d.managed_login_version() {
@@ -194,29 +179,21 @@ impl AwsObject for UserPoolDomainObject {
                     None => at.prior.get("managed_login_version").clone(),
                 },
             ),
-            read(
-                Attribute::computed("aws_account_id", Type::String),
-                |d: &D, _| text(d.aws_account_id()),
-            ),
-            read(
-                Attribute::computed("cloudfront_distribution", Type::String),
-                |d: &D, _| text(d.cloud_front_distribution()),
-            ),
-            read(
-                Attribute::computed("cloudfront_distribution_arn", Type::String),
-                |d: &D, _| text(d.cloud_front_distribution()),
-            ),
+            read(Attribute::computed("aws_account_id", Type::String), |d: &D, _| {
+                text(d.aws_account_id())
+            }),
+            read(Attribute::computed("cloudfront_distribution", Type::String), |d: &D, _| {
+                text(d.cloud_front_distribution())
+            }),
+            read(Attribute::computed("cloudfront_distribution_arn", Type::String), |d: &D, _| {
+                text(d.cloud_front_distribution())
+            }),
             read(
                 Attribute::computed("cloudfront_distribution_zone_id", Type::String),
                 |_: &D, _| Value::string(CLOUDFRONT_ZONE_ID),
             ),
-            read(
-                Attribute::computed("s3_bucket", Type::String),
-                |d: &D, _| text(d.s3_bucket()),
-            ),
-            read(Attribute::computed("version", Type::String), |d: &D, _| {
-                text(d.version())
-            }),
+            read(Attribute::computed("s3_bucket", Type::String), |d: &D, _| text(d.s3_bucket())),
+            read(Attribute::computed("version", Type::String), |d: &D, _| text(d.version())),
         ]
     }
 
@@ -233,10 +210,7 @@ impl AwsObject for UserPoolDomainObject {
         Ok(describe_one(at.this, &domain)
             .await?
             .filter(|d| d.user_pool_id() == string(at.planned, "user_pool_id").as_deref())
-            .map(|object| Tagged {
-                object,
-                tags: vec![],
-            }))
+            .map(|object| Tagged { object, tags: vec![] }))
     }
 
     /// Domains by name, one DescribeUserPoolDomain each.
@@ -245,10 +219,7 @@ impl AwsObject for UserPoolDomainObject {
         domains: &[String],
     ) -> DescribeResult<DomainDescriptionType> {
         each_key(domains, |domain| async move {
-            Ok(describe_one(this, domain).await?.map(|object| Tagged {
-                object,
-                tags: vec![],
-            }))
+            Ok(describe_one(this, domain).await?.map(|object| Tagged { object, tags: vec![] }))
         })
         .await
     }
@@ -283,12 +254,10 @@ impl AwsObject for UserPoolDomainObject {
             &format!("Cognito user pool domain {domain} to be deleted"),
             timeout_for(at.prior),
             || async {
-                Ok(
-                    match standing(describe_one(at.this, domain).await?.as_ref()) {
-                        Standing::Gone => Some(()),
-                        _ => None,
-                    },
-                )
+                Ok(match standing(describe_one(at.this, domain).await?.as_ref()) {
+                    Standing::Gone => Some(()),
+                    _ => None,
+                })
             },
         )
         .await
@@ -310,10 +279,7 @@ mod tests {
         assert!(schema.attribute("domain").unwrap().force_new);
         assert!(schema.attribute("user_pool_id").unwrap().force_new);
         assert!(!schema.attribute("certificate_arn").unwrap().force_new);
-        assert!(schema
-            .attribute("managed_login_version")
-            .unwrap()
-            .is_computed());
+        assert!(schema.attribute("managed_login_version").unwrap().is_computed());
         assert!(!schema.taggable);
         let problems = resource.problems(&Value::map([
             ("domain", Value::string("x".repeat(64))),
@@ -329,10 +295,7 @@ mod tests {
         let planned = Value::map([
             ("domain", Value::string("auth.example.com")),
             ("user_pool_id", Value::string("eu-west-1_abc")),
-            (
-                "certificate_arn",
-                Value::string("arn:aws:acm:us-east-1:123456789012:certificate/c"),
-            ),
+            ("certificate_arn", Value::string("arn:aws:acm:us-east-1:123456789012:certificate/c")),
             ("managed_login_version", Value::Number(2.0)),
         ]);
         let create = create_request(&client(), &planned).unwrap();
@@ -340,19 +303,12 @@ mod tests {
         assert_eq!(input.get_domain().as_deref(), Some("auth.example.com"));
         assert_eq!(input.get_managed_login_version(), &Some(2));
         assert_eq!(
-            input
-                .get_custom_domain_config()
-                .as_ref()
-                .unwrap()
-                .certificate_arn(),
+            input.get_custom_domain_config().as_ref().unwrap().certificate_arn(),
             "arn:aws:acm:us-east-1:123456789012:certificate/c"
         );
         assert_eq!(timeout_for(&planned), CUSTOM_DOMAIN_TIMEOUT);
         let update = update_request(&client(), "auth.example.com", &planned).unwrap();
-        assert_eq!(
-            update.as_input().get_user_pool_id().as_deref(),
-            Some("eu-west-1_abc")
-        );
+        assert_eq!(update.as_input().get_user_pool_id().as_deref(), Some("eu-west-1_abc"));
         let prefix = Value::map([
             ("domain", Value::string("ex-abc12")),
             ("user_pool_id", Value::string("eu-west-1_abc")),
@@ -366,16 +322,10 @@ mod tests {
     #[test]
     fn waits_read_the_status() {
         let with = |status: DomainStatusType| {
-            DomainDescriptionType::builder()
-                .domain("d")
-                .status(status)
-                .build()
+            DomainDescriptionType::builder().domain("d").status(status).build()
         };
         assert_eq!(standing(None), Standing::Gone);
-        assert_eq!(
-            standing(Some(&DomainDescriptionType::builder().build())),
-            Standing::Gone
-        );
+        assert_eq!(standing(Some(&DomainDescriptionType::builder().build())), Standing::Gone);
         assert_eq!(
             standing(Some(&with(DomainStatusType::Creating))),
             Standing::Pending("CREATING".into())
@@ -384,14 +334,8 @@ mod tests {
             standing(Some(&with(DomainStatusType::Deleting))),
             Standing::Pending("DELETING".into())
         );
-        assert_eq!(
-            standing(Some(&with(DomainStatusType::Active))),
-            Standing::Active
-        );
-        assert_eq!(
-            standing(Some(&with(DomainStatusType::Failed))),
-            Standing::Failed
-        );
+        assert_eq!(standing(Some(&with(DomainStatusType::Active))), Standing::Active);
+        assert_eq!(standing(Some(&with(DomainStatusType::Failed))), Standing::Failed);
     }
 
     #[test]
@@ -404,10 +348,7 @@ mod tests {
             .status(DomainStatusType::Active)
             .managed_login_version(1)
             .build();
-        let found = Tagged {
-            object: described,
-            tags: vec![],
-        };
+        let found = Tagged { object: described, tags: vec![] };
         let value = value_of::<UserPoolDomainObject>(&found, &Value::Null);
         assert_eq!(value.get("id"), &Value::string("ex-abc12"));
         assert_eq!(value.get("certificate_arn"), &Value::Null);

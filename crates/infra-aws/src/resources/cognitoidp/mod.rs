@@ -20,9 +20,7 @@ pub(crate) fn enum_strings<T: AsRef<str>>(items: &[T]) -> Value {
 pub(crate) fn test_client() -> aws_sdk_cognitoidentityprovider::Client {
     let config = aws_sdk_cognitoidentityprovider::Config::builder()
         .behavior_version(aws_sdk_cognitoidentityprovider::config::BehaviorVersion::latest())
-        .region(aws_sdk_cognitoidentityprovider::config::Region::new(
-            "eu-west-1",
-        ))
+        .region(aws_sdk_cognitoidentityprovider::config::Region::new("eu-west-1"))
         .build();
     aws_sdk_cognitoidentityprovider::Client::from_conf(config)
 }

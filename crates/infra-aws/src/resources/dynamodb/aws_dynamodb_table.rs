@@ -87,13 +87,8 @@ const DEFAULT_WARM_WRITE: i64 = 4_000;
 const PROJECTION_TYPES: Check = Check::OneOf(&["ALL", "KEYS_ONLY", "INCLUDE"]);
 
 /// "" is accepted, as the provider accepts it, for a table without a stream.
-const STREAM_VIEW_TYPES: Check = Check::OneOf(&[
-    "",
-    "NEW_IMAGE",
-    "OLD_IMAGE",
-    "NEW_AND_OLD_IMAGES",
-    "KEYS_ONLY",
-]);
+const STREAM_VIEW_TYPES: Check =
+    Check::OneOf(&["", "NEW_IMAGE", "OLD_IMAGE", "NEW_AND_OLD_IMAGES", "KEYS_ONLY"]);
 
 pub type AwsDynamodbTable = ObjectType<TableObject>;
 
@@ -117,9 +112,7 @@ fn described(
     attribute: Attribute,
     reader: fn(&TableDescription, &Value) -> Value,
 ) -> Declared<Table> {
-    read(attribute, move |t: &Table, at: &Reading| {
-        reader(&t.table, at.prior)
-    })
+    read(attribute, move |t: &Table, at: &Reading| reader(&t.table, at.prior))
 }
 
 /// A block read from the table's description and the hint.
@@ -127,19 +120,13 @@ fn described_block(
     block: Block,
     reader: fn(&TableDescription, &Value) -> Value,
 ) -> Declared<Table> {
-    read_block(block, move |t: &Table, at: &Reading| {
-        reader(&t.table, at.prior)
-    })
+    read_block(block, move |t: &Table, at: &Reading| reader(&t.table, at.prior))
 }
 
 /// The table's name as described, else the hint's.
 fn name_read(table: &TableDescription, hint: &Value) -> Value {
     Value::string(
-        table
-            .table_name()
-            .map(str::to_string)
-            .or_else(|| table_name(hint))
-            .unwrap_or_default(),
+        table.table_name().map(str::to_string).or_else(|| table_name(hint)).unwrap_or_default(),
     )
 }
 
@@ -169,21 +156,14 @@ fn capacity_read(table: &TableDescription, hint: &Value, key: &str) -> Value {
 fn table_attributes() -> Vec<Declared<Table>> {
     vec![
         described(Attribute::computed("id", Type::String), name_read),
-        described(Attribute::computed("arn", Type::String), |t, _| {
-            text(t.table_arn())
+        described(Attribute::computed("arn", Type::String), |t, _| text(t.table_arn())),
+        described(Attribute::required("name", Type::String).force_new(), name_read),
+        described(Attribute::optional_computed("hash_key", Type::String).force_new(), |t, _| {
+            table_key(t, "HASH")
         }),
-        described(
-            Attribute::required("name", Type::String).force_new(),
-            name_read,
-        ),
-        described(
-            Attribute::optional_computed("hash_key", Type::String).force_new(),
-            |t, _| table_key(t, "HASH"),
-        ),
-        described(
-            Attribute::optional("range_key", Type::String).force_new(),
-            |t, _| table_key(t, "RANGE"),
-        ),
+        described(Attribute::optional("range_key", Type::String).force_new(), |t, _| {
+            table_key(t, "RANGE")
+        }),
         described(
             Attribute::optional("billing_mode", Type::String)
                 .default(Value::string(PROVISIONED))
@@ -258,19 +238,14 @@ fn key_and_index_blocks() -> Vec<Declared<Table>> {
     let attribute = Schema::new()
         .attr(Attribute::required("name", Type::String))
         .attr(Attribute::required("type", Type::String).check(Check::OneOf(&["S", "N", "B"])));
-    let key_schema = Schema::new()
-        .attr(Attribute::required("attribute_name", Type::String))
-        .attr(
-            Attribute::required("key_type", Type::String).check(Check::OneOf(&["HASH", "RANGE"])),
-        );
+    let key_schema = Schema::new().attr(Attribute::required("attribute_name", Type::String)).attr(
+        Attribute::required("key_type", Type::String).check(Check::OneOf(&["HASH", "RANGE"])),
+    );
     let global_index = Schema::new()
         .attr(Attribute::required("name", Type::String))
         .attr(Attribute::optional_computed("hash_key", Type::String))
         .attr(Attribute::optional("range_key", Type::String))
-        .attr(Attribute::optional(
-            "non_key_attributes",
-            Type::set(Type::String),
-        ))
+        .attr(Attribute::optional("non_key_attributes", Type::set(Type::String)))
         .attr(Attribute::required("projection_type", Type::String).check(PROJECTION_TYPES))
         .attr(Attribute::optional_computed("read_capacity", Type::Number))
         .attr(Attribute::optional_computed("write_capacity", Type::Number))
@@ -304,34 +279,21 @@ fn key_and_index_blocks() -> Vec<Declared<Table>> {
             Block::set("global_secondary_index", global_index).computed(),
             global_indexes_value,
         ),
-        described_block(
-            Block::set("local_secondary_index", local_index).force_new(),
-            |t, _| {
-                Value::List(
-                    t.local_secondary_indexes()
-                        .iter()
-                        .map(local_index_value)
-                        .collect(),
-                )
-            },
-        ),
+        described_block(Block::set("local_secondary_index", local_index).force_new(), |t, _| {
+            Value::List(t.local_secondary_indexes().iter().map(local_index_value).collect())
+        }),
         described_block(on_demand_throughput_block(), |t, hint| {
-            on_demand_value(
-                t.on_demand_throughput(),
-                single(hint, "on_demand_throughput"),
-            )
+            on_demand_value(t.on_demand_throughput(), single(hint, "on_demand_throughput"))
         }),
     ]
 }
 
 /// Point-in-time recovery, encryption, TTL and warm throughput.
 fn settings_blocks() -> Vec<Declared<Table>> {
-    let recovery = Schema::new()
-        .attr(Attribute::required("enabled", Type::Bool))
-        .attr(
-            Attribute::optional_computed("recovery_period_in_days", Type::Number)
-                .check(Check::Range(1, 35)),
-        );
+    let recovery = Schema::new().attr(Attribute::required("enabled", Type::Bool)).attr(
+        Attribute::optional_computed("recovery_period_in_days", Type::Number)
+            .check(Check::Range(1, 35)),
+    );
     let encryption = Schema::new()
         .attr(Attribute::required("enabled", Type::Bool))
         .attr(Attribute::optional_computed("kms_key_arn", Type::String));
@@ -349,10 +311,9 @@ fn settings_blocks() -> Vec<Declared<Table>> {
                 encryption_value(&t.table, t.default_key.as_deref(), at.prior)
             },
         ),
-        read_block(
-            Block::single("ttl", ttl).computed(),
-            |t: &Table, at: &Reading| ttl_value(t.ttl.as_ref(), at.prior),
-        ),
+        read_block(Block::single("ttl", ttl).computed(), |t: &Table, at: &Reading| {
+            ttl_value(t.ttl.as_ref(), at.prior)
+        }),
         described_block(warm_throughput_block(), |t, _| match t.warm_throughput() {
             Some(warm) => warm_value(warm.read_units_per_second(), warm.write_units_per_second()),
             None => Value::List(vec![]),
@@ -373,29 +334,20 @@ async fn table_of(
         return Ok(None);
     };
     let arn = table.table_arn().unwrap_or_default().to_string();
-    let (ttl, backups, tags) = tokio::try_join!(
-        time_to_live(client, name),
-        continuous_backups(client, name),
-        async {
+    let (ttl, backups, tags) =
+        tokio::try_join!(time_to_live(client, name), continuous_backups(client, name), async {
             if arn.is_empty() {
                 Ok(Vec::new())
             } else {
                 table_tags(client, &arn).await
             }
-        }
-    )?;
+        })?;
     let default_key = match table.sse_description().and_then(|d| d.kms_master_key_arn()) {
         Some(_) => default_key_arn(&clients.kms).await,
         None => None,
     };
-    let object = Table {
-        table,
-        ttl,
-        backups,
-        default_key,
-        replica: Value::Null,
-        witness: Value::Null,
-    };
+    let object =
+        Table { table, ttl, backups, default_key, replica: Value::Null, witness: Value::Null };
     Ok(Some(Tagged { object, tags }))
 }
 
@@ -406,9 +358,7 @@ async fn table_value(
     name: &str,
     hint: &Value,
 ) -> Result<Value, ProviderError> {
-    let mut found = table_of(this, name)
-        .await?
-        .ok_or_else(|| vanished("DynamoDB Table", name))?;
+    let mut found = table_of(this, name).await?.ok_or_else(|| vanished("DynamoDB Table", name))?;
     TableObject::read_more(this, &mut found.object, hint).await?;
     let region = this.aws.clients().await.region.clone();
     Ok(this.value_of(&found, &region, hint))
@@ -419,14 +369,8 @@ fn on_demand_throughput_block() -> Block {
     Block::single(
         "on_demand_throughput",
         Schema::new()
-            .attr(Attribute::optional_computed(
-                "max_read_request_units",
-                Type::Number,
-            ))
-            .attr(Attribute::optional_computed(
-                "max_write_request_units",
-                Type::Number,
-            )),
+            .attr(Attribute::optional_computed("max_read_request_units", Type::Number))
+            .attr(Attribute::optional_computed("max_write_request_units", Type::Number)),
     )
 }
 
@@ -487,9 +431,8 @@ fn global_indexes_value(table: &TableDescription, hint: &Value) -> Value {
             .global_secondary_indexes()
             .iter()
             .map(|index| {
-                let hint = hinted
-                    .iter()
-                    .find(|item| item.get("name").as_str() == index.index_name());
+                let hint =
+                    hinted.iter().find(|item| item.get("name").as_str() == index.index_name());
                 global_index_value(index, hint)
             })
             .collect(),
@@ -499,14 +442,7 @@ fn global_indexes_value(table: &TableDescription, hint: &Value) -> Value {
 /// An index's `projection_type` and `non_key_attributes`, from its projection.
 fn projection_entries(projection: Option<&Projection>) -> [(&'static str, Value); 2] {
     [
-        (
-            "projection_type",
-            text(
-                projection
-                    .and_then(|p| p.projection_type())
-                    .map(|t| t.as_str()),
-            ),
-        ),
+        ("projection_type", text(projection.and_then(|p| p.projection_type()).map(|t| t.as_str()))),
         (
             "non_key_attributes",
             string_list(projection.map(|p| p.non_key_attributes()).unwrap_or(&[])),
@@ -520,15 +456,8 @@ fn local_index_value(index: &LocalSecondaryIndexDescription) -> Value {
         .iter()
         .find(|element| element.key_type().as_str() == "RANGE")
         .map(|element| element.attribute_name());
-    let entries = [
-        ("name", text(index.index_name())),
-        ("range_key", text(range_key)),
-    ];
-    Value::map(
-        entries
-            .into_iter()
-            .chain(projection_entries(index.projection())),
-    )
+    let entries = [("name", text(index.index_name())), ("range_key", text(range_key))];
+    Value::map(entries.into_iter().chain(projection_entries(index.projection())))
 }
 
 /// Whether a GSI's configuration (or prior value) names its keys with `key_schema` blocks.
@@ -542,16 +471,10 @@ fn global_index_value(index: &GlobalSecondaryIndexDescription, hint: Option<&Val
         .iter()
         .map(|element| (element.attribute_name(), element.key_type().as_str()))
         .collect();
-    let hashes: Vec<&str> = keys
-        .iter()
-        .filter(|(_, kind)| *kind == "HASH")
-        .map(|(name, _)| *name)
-        .collect();
-    let ranges: Vec<&str> = keys
-        .iter()
-        .filter(|(_, kind)| *kind == "RANGE")
-        .map(|(name, _)| *name)
-        .collect();
+    let hashes: Vec<&str> =
+        keys.iter().filter(|(_, kind)| *kind == "HASH").map(|(name, _)| *name).collect();
+    let ranges: Vec<&str> =
+        keys.iter().filter(|(_, kind)| *kind == "RANGE").map(|(name, _)| *name).collect();
     // One form only: a GSI in `hash_key` form has no `key_schema` in its value, so a set of
     // GSIs compares equal whatever order the configuration lists them in.
     let schema_form = hint.is_some_and(uses_key_schema) || hashes.len() != 1 || ranges.len() > 1;
@@ -571,11 +494,7 @@ fn global_index_value(index: &GlobalSecondaryIndexDescription, hint: Option<&Val
             ),
         )
     } else {
-        (
-            text(hashes.first().copied()),
-            text(ranges.first().copied()),
-            Value::List(vec![]),
-        )
+        (text(hashes.first().copied()), text(ranges.first().copied()), Value::List(vec![]))
     };
     let (read_capacity, write_capacity) = match index.provisioned_throughput() {
         Some(throughput) => (
@@ -623,14 +542,8 @@ fn on_demand_value(reported: Option<&OnDemandThroughput>, hint: Option<&Value>) 
     if !limited(reads) && !limited(writes) {
         return match hint {
             Some(block) => Value::List(vec![Value::map([
-                (
-                    "max_read_request_units",
-                    known(block, "max_read_request_units"),
-                ),
-                (
-                    "max_write_request_units",
-                    known(block, "max_write_request_units"),
-                ),
+                ("max_read_request_units", known(block, "max_read_request_units")),
+                ("max_write_request_units", known(block, "max_write_request_units")),
             ])]),
             None => Value::List(vec![]),
         };
@@ -641,14 +554,8 @@ fn on_demand_value(reported: Option<&OnDemandThroughput>, hint: Option<&Value>) 
         other => number(other),
     };
     Value::List(vec![Value::map([
-        (
-            "max_read_request_units",
-            field(reads, "max_read_request_units"),
-        ),
-        (
-            "max_write_request_units",
-            field(writes, "max_write_request_units"),
-        ),
+        ("max_read_request_units", field(reads, "max_read_request_units")),
+        ("max_write_request_units", field(writes, "max_write_request_units")),
     ])])
 }
 
@@ -697,13 +604,9 @@ fn encryption_value(table: &TableDescription, default_key: Option<&str>, hint: &
 }
 
 fn ttl_value(ttl: Option<&TimeToLiveDescription>, hint: &Value) -> Value {
-    let enabled = ttl
-        .and_then(|t| t.time_to_live_status())
-        .map(|status| status.as_str())
-        == Some("ENABLED");
-    let reported = ttl
-        .and_then(|t| t.attribute_name())
-        .filter(|name| !name.is_empty());
+    let enabled =
+        ttl.and_then(|t| t.time_to_live_status()).map(|status| status.as_str()) == Some("ENABLED");
+    let reported = ttl.and_then(|t| t.attribute_name()).filter(|name| !name.is_empty());
     // AWS needs the attribute name to disable TTL but does not report it once disabled: the
     // configured one stays.
     let attribute_name = match (enabled, single(hint, "ttl")) {
@@ -718,10 +621,9 @@ fn ttl_value(ttl: Option<&TimeToLiveDescription>, hint: &Value) -> Value {
 
 fn recovery_value(backups: Option<&ContinuousBackupsDescription>, hint: &Value) -> Value {
     let description = backups.and_then(|b| b.point_in_time_recovery_description());
-    let enabled = description
-        .and_then(|d| d.point_in_time_recovery_status())
-        .map(|status| status.as_str())
-        == Some("ENABLED");
+    let enabled =
+        description.and_then(|d| d.point_in_time_recovery_status()).map(|status| status.as_str())
+            == Some("ENABLED");
     let hinted = || {
         single(hint, "point_in_time_recovery")
             .map(|block| known(block, "recovery_period_in_days"))
@@ -741,12 +643,7 @@ fn recovery_value(backups: Option<&ContinuousBackupsDescription>, hint: &Value) 
 // ---- Requests from a planned value ----
 
 fn key_element(name: &str, kind: KeyType) -> Result<KeySchemaElement, ProviderError> {
-    built(
-        KeySchemaElement::builder()
-            .attribute_name(name)
-            .key_type(kind)
-            .build(),
-    )
+    built(KeySchemaElement::builder().attribute_name(name).key_type(kind).build())
 }
 
 /// A GSI's keys as `(attribute, HASH|RANGE)`: its `key_schema` blocks, else `hash_key`; then
@@ -756,10 +653,7 @@ fn index_keys(index: &Value) -> Vec<(String, String)> {
     let mut keys: Vec<(String, String)> = elements
         .iter()
         .filter_map(|element| {
-            Some((
-                non_empty(element, "attribute_name")?,
-                non_empty(element, "key_type")?,
-            ))
+            Some((non_empty(element, "attribute_name")?, non_empty(element, "key_type")?))
         })
         .collect();
     if elements.is_empty() {
@@ -774,9 +668,7 @@ fn index_keys(index: &Value) -> Vec<(String, String)> {
 }
 
 fn key_elements(keys: &[(String, String)]) -> Result<Vec<KeySchemaElement>, ProviderError> {
-    keys.iter()
-        .map(|(name, kind)| key_element(name, KeyType::from(kind.as_str())))
-        .collect()
+    keys.iter().map(|(name, kind)| key_element(name, KeyType::from(kind.as_str()))).collect()
 }
 
 fn projection(index: &Value) -> Projection {
@@ -827,10 +719,7 @@ fn warm(value: &Value) -> Option<WarmThroughput> {
 fn warm_pair(value: &Value) -> (i64, i64) {
     single(value, "warm_throughput")
         .map(|block| {
-            (
-                capacity(block, "read_units_per_second"),
-                capacity(block, "write_units_per_second"),
-            )
+            (capacity(block, "read_units_per_second"), capacity(block, "write_units_per_second"))
         })
         .unwrap_or((0, 0))
 }
@@ -838,10 +727,7 @@ fn warm_pair(value: &Value) -> (i64, i64) {
 fn on_demand_pair(value: &Value) -> (Option<i64>, Option<i64>) {
     single(value, "on_demand_throughput")
         .map(|block| {
-            (
-                nonzero(block, "max_read_request_units"),
-                nonzero(block, "max_write_request_units"),
-            )
+            (nonzero(block, "max_read_request_units"), nonzero(block, "max_write_request_units"))
         })
         .unwrap_or((None, None))
 }
@@ -865,10 +751,7 @@ fn check_index_capacity(index: &Value, billing: &str) -> Result<(), ProviderErro
 }
 
 fn index_throughput(index: &Value) -> Result<ProvisionedThroughput, ProviderError> {
-    provisioned_throughput(
-        capacity(index, "read_capacity"),
-        capacity(index, "write_capacity"),
-    )
+    provisioned_throughput(capacity(index, "read_capacity"), capacity(index, "write_capacity"))
 }
 
 /// A new global secondary index, as `$Builder` (CreateTable's index or UpdateTable's create
@@ -937,11 +820,7 @@ fn attribute_definitions(planned: &Value) -> Result<Vec<AttributeDefinition>, Pr
 fn encryption(value: &Value) -> Option<SseSpecification> {
     let block = single(value, "server_side_encryption")?;
     let enabled = boolean(block, "enabled").unwrap_or(false);
-    let key = if enabled {
-        non_empty(block, "kms_key_arn")
-    } else {
-        None
-    };
+    let key = if enabled { non_empty(block, "kms_key_arn") } else { None };
     Some(
         SseSpecification::builder()
             .enabled(enabled)
@@ -964,8 +843,7 @@ fn stream_specification(
         StreamSpecification::builder()
             .stream_enabled(enabled)
             .set_stream_view_type(
-                view.filter(|v| !v.is_empty())
-                    .map(|v| StreamViewType::from(v.as_str())),
+                view.filter(|v| !v.is_empty()).map(|v| StreamViewType::from(v.as_str())),
             )
             .build(),
     )
@@ -974,10 +852,9 @@ fn stream_specification(
 /// `(enabled, attribute_name)` of a value's `ttl` block.
 fn ttl_settings(value: &Value) -> (bool, Option<String>) {
     match single(value, "ttl") {
-        Some(block) => (
-            boolean(block, "enabled").unwrap_or(false),
-            non_empty(block, "attribute_name"),
-        ),
+        Some(block) => {
+            (boolean(block, "enabled").unwrap_or(false), non_empty(block, "attribute_name"))
+        }
         None => (false, None),
     }
 }
@@ -985,10 +862,9 @@ fn ttl_settings(value: &Value) -> (bool, Option<String>) {
 /// `(enabled, recovery_period_in_days)` of a value's `point_in_time_recovery` block.
 fn recovery_settings(value: &Value) -> (bool, Option<i32>) {
     match single(value, "point_in_time_recovery") {
-        Some(block) => (
-            boolean(block, "enabled").unwrap_or(false),
-            int(block, "recovery_period_in_days"),
-        ),
+        Some(block) => {
+            (boolean(block, "enabled").unwrap_or(false), int(block, "recovery_period_in_days"))
+        }
         None => (false, None),
     }
 }
@@ -1015,10 +891,7 @@ fn index_changes(
     switched_to_provisioned: bool,
 ) -> Result<IndexChanges, ProviderError> {
     let by_name = |items: &[Value]| -> BTreeMap<String, Value> {
-        items
-            .iter()
-            .filter_map(|item| Some((non_empty(item, "name")?, item.clone())))
-            .collect()
+        items.iter().filter_map(|item| Some((non_empty(item, "name")?, item.clone()))).collect()
     };
     let old = by_name(before);
     let new = by_name(after);
@@ -1103,20 +976,16 @@ where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = Result<T, ProviderError>>,
 {
-    wait_for(
-        &format!("DynamoDB to accept the creation of table {name}"),
-        timeout,
-        || {
-            let sent = send();
-            async move {
-                match sent.await {
-                    Ok(output) => Ok(Some(output)),
-                    Err(error) if too_many_changes(&error) => Ok(None),
-                    Err(error) => Err(error),
-                }
+    wait_for(&format!("DynamoDB to accept the creation of table {name}"), timeout, || {
+        let sent = send();
+        async move {
+            match sent.await {
+                Ok(output) => Ok(Some(output)),
+                Err(error) if too_many_changes(&error) => Ok(None),
+                Err(error) => Err(error),
             }
-        },
-    )
+        }
+    })
     .await
     .map_err(|error| {
         let taken = matches!(
@@ -1133,11 +1002,7 @@ where
 }
 
 async fn send_update(request: UpdateTableFluentBuilder, doing: &str) -> Result<(), ProviderError> {
-    request
-        .send()
-        .await
-        .map(|_| ())
-        .map_err(|error| aws_error(error).context(doing))
+    request.send().await.map(|_| ()).map_err(|error| aws_error(error).context(doing))
 }
 
 /// Waits for the table, and its warm throughput, to be ACTIVE.
@@ -1194,10 +1059,7 @@ async fn wait_index_deleted(
 ) -> Result<(), ProviderError> {
     let what = format!("GSI ({index}) to be deleted");
     wait_table(client, name, &what, timeout, |table| {
-        !table
-            .global_secondary_indexes()
-            .iter()
-            .any(|i| i.index_name() == Some(index))
+        !table.global_secondary_indexes().iter().any(|i| i.index_name() == Some(index))
     })
     .await
 }
@@ -1226,32 +1088,21 @@ async fn update_time_to_live(
     timeout: Duration,
 ) -> Result<(), ProviderError> {
     let specification = built(
-        TimeToLiveSpecification::builder()
-            .enabled(enabled)
-            .attribute_name(attribute)
-            .build(),
+        TimeToLiveSpecification::builder().enabled(enabled).attribute_name(attribute).build(),
     )?;
-    sent!(client
-        .update_time_to_live()
-        .table_name(name)
-        .time_to_live_specification(specification))
-    .map_err(|error| error.context("updating Time To Live"))?;
+    sent!(client.update_time_to_live().table_name(name).time_to_live_specification(specification))
+        .map_err(|error| error.context("updating Time To Live"))?;
     let wanted = if enabled { "ENABLED" } else { "DISABLED" };
-    wait_for(
-        &format!("DynamoDB Table ({name}) Time To Live update"),
-        timeout,
-        || {
-            let client = client.clone();
-            let name = name.to_string();
-            async move {
-                let status = time_to_live(&client, &name).await?.and_then(|ttl| {
-                    ttl.time_to_live_status()
-                        .map(|status| status.as_str().to_string())
-                });
-                Ok((status.as_deref() == Some(wanted)).then_some(()))
-            }
-        },
-    )
+    wait_for(&format!("DynamoDB Table ({name}) Time To Live update"), timeout, || {
+        let client = client.clone();
+        let name = name.to_string();
+        async move {
+            let status = time_to_live(&client, &name).await?.and_then(|ttl| {
+                ttl.time_to_live_status().map(|status| status.as_str().to_string())
+            });
+            Ok((status.as_deref() == Some(wanted)).then_some(()))
+        }
+    })
     .await
 }
 
@@ -1409,15 +1260,10 @@ fn validate_attributes(config: &Value, problems: &mut Vec<(String, String)>) {
             keys.push(element.get("attribute_name"));
         }
     }
-    let definitions: Vec<&Value> = blocks(config, "attribute")
-        .iter()
-        .map(|attribute| attribute.get("name"))
-        .collect();
+    let definitions: Vec<&Value> =
+        blocks(config, "attribute").iter().map(|attribute| attribute.get("name")).collect();
     // An unknown name could be any of them: nothing to say until it is known.
-    if keys
-        .iter()
-        .chain(definitions.iter())
-        .any(|v| !v.is_wholly_known())
+    if keys.iter().chain(definitions.iter()).any(|v| !v.is_wholly_known())
         || !config.get("global_secondary_index").is_wholly_known()
         || !config.get("attribute").is_wholly_known()
     {
@@ -1440,10 +1286,7 @@ fn validate_attributes(config: &Value, problems: &mut Vec<(String, String)>) {
         unused.dedup();
         problems.push((
             "attribute".to_string(),
-            format!(
-                "all attributes must be indexed. Unused attributes: {}",
-                quoted_list(&unused)
-            ),
+            format!("all attributes must be indexed. Unused attributes: {}", quoted_list(&unused)),
         ));
     }
     if !indexed.is_empty() {
@@ -1506,22 +1349,11 @@ impl NewTable {
             None
         };
         let stream = if boolean(planned, "stream_enabled") == Some(true) {
-            Some(stream_specification(
-                true,
-                non_empty(planned, "stream_view_type"),
-            )?)
+            Some(stream_specification(true, non_empty(planned, "stream_view_type"))?)
         } else {
             None
         };
-        Ok(NewTable {
-            billing,
-            keys,
-            global,
-            local,
-            definitions,
-            throughput,
-            stream,
-        })
+        Ok(NewTable { billing, keys, global, local, definitions, throughput, stream })
     }
 }
 
@@ -1619,19 +1451,14 @@ impl Creation<'_> {
             async move { sent!(request) }
         })
         .await?;
-        Ok(output
-            .import_table_description()
-            .and_then(|d| d.import_arn())
-            .map(str::to_string))
+        Ok(output.import_table_description().and_then(|d| d.import_arn()).map(str::to_string))
     }
 
     /// Waits for the new table and its GSIs to be ACTIVE.
     async fn wait_active(&self) -> Result<(), ProviderError> {
         let (client, name, timeout) = (self.client, self.name, self.timeout);
         let waiting = format!("waiting for DynamoDB Table ({name}) creation");
-        wait_table_active(client, name, timeout)
-            .await
-            .map_err(|e| e.context(&waiting))?;
+        wait_table_active(client, name, timeout).await.map_err(|e| e.context(&waiting))?;
         let index_names = blocks(self.planned, "global_secondary_index")
             .iter()
             .filter_map(|index| non_empty(index, "name"))
@@ -1651,9 +1478,7 @@ impl Creation<'_> {
             .client
             .tag_resource()
             .resource_arn(&arn)
-            .set_tags(Some(sdk_tags(
-                &self.operation.tags_with_managed(self.planned),
-            )?)))
+            .set_tags(Some(sdk_tags(&self.operation.tags_with_managed(self.planned),)?)))
         .map_err(|e| e.context(&format!("{}: tagging", self.doing)))?;
         Ok(())
     }
@@ -1742,11 +1567,8 @@ impl TableUpdate<'_> {
 
     async fn delete_indexes(&self, deletes: &[String]) -> Result<(), ProviderError> {
         for index in deletes {
-            let delete = built(
-                DeleteGlobalSecondaryIndexAction::builder()
-                    .index_name(index)
-                    .build(),
-            )?;
+            let delete =
+                built(DeleteGlobalSecondaryIndexAction::builder().index_name(index).build())?;
             send_update(
                 self.request().global_secondary_index_updates(
                     GlobalSecondaryIndexUpdate::builder().delete(delete).build(),
@@ -1805,16 +1627,11 @@ impl TableUpdate<'_> {
         }
         for update in throughput {
             request = request.global_secondary_index_updates(
-                GlobalSecondaryIndexUpdate::builder()
-                    .update(update.clone())
-                    .build(),
+                GlobalSecondaryIndexUpdate::builder().update(update.clone()).build(),
             );
         }
         self.update_and_wait(request, self.doing).await?;
-        let touched = throughput
-            .iter()
-            .map(|update| update.index_name().to_string())
-            .collect();
+        let touched = throughput.iter().map(|update| update.index_name().to_string()).collect();
         self.wait_indexes_active(touched).await
     }
 
@@ -1848,8 +1665,7 @@ impl TableUpdate<'_> {
         if self.changed("stream_enabled") {
             let view = if stream_enabled { view } else { None };
             self.update_and_wait(
-                self.request()
-                    .stream_specification(stream_specification(stream_enabled, view)?),
+                self.request().stream_specification(stream_specification(stream_enabled, view)?),
                 self.doing,
             )
             .await?;
@@ -1857,14 +1673,12 @@ impl TableUpdate<'_> {
             // An enabled stream's view type cannot change: it is disabled and enabled again.
             let cycling = format!("{}: cycling stream enabled", self.doing);
             self.update_and_wait(
-                self.request()
-                    .stream_specification(stream_specification(false, None)?),
+                self.request().stream_specification(stream_specification(false, None)?),
                 &cycling,
             )
             .await?;
             self.update_and_wait(
-                self.request()
-                    .stream_specification(stream_specification(true, view)?),
+                self.request().stream_specification(stream_specification(true, view)?),
                 &cycling,
             )
             .await?;
@@ -1881,9 +1695,7 @@ impl TableUpdate<'_> {
             let index = update.index_name().to_string();
             send_update(
                 self.request().global_secondary_index_updates(
-                    GlobalSecondaryIndexUpdate::builder()
-                        .update(update.clone())
-                        .build(),
+                    GlobalSecondaryIndexUpdate::builder().update(update.clone()).build(),
                 ),
                 &format!("{}: updating GSI for warm throughput ({index})", self.doing),
             )
@@ -1908,9 +1720,7 @@ impl TableUpdate<'_> {
                 self.request()
                     .set_attribute_definitions(Some(definitions.clone()))
                     .global_secondary_index_updates(
-                        GlobalSecondaryIndexUpdate::builder()
-                            .create(create.clone())
-                            .build(),
+                        GlobalSecondaryIndexUpdate::builder().create(create.clone()).build(),
                     ),
                 &format!("{}: creating GSI ({index})", self.doing),
             )
@@ -1938,12 +1748,11 @@ impl TableUpdate<'_> {
             // provider's request), then every replica's encryption settles.
             (Some(key), Some(own_region)) if !blocks(planned, "replica").is_empty() => {
                 send_update(
-                    self.request()
-                        .set_replica_updates(Some(replicas::key_updates(
-                            planned,
-                            &own_region,
-                            &key,
-                        )?)),
+                    self.request().set_replica_updates(Some(replicas::key_updates(
+                        planned,
+                        &own_region,
+                        &key,
+                    )?)),
                     &sse,
                 )
                 .await?;
@@ -2002,20 +1811,12 @@ impl TableUpdate<'_> {
         let arn = non_empty(self.prior, "arn")
             .ok_or_else(|| ProviderError::new("aws_dynamodb_table has no arn in state"))?;
         if !to_remove.is_empty() {
-            sent!(self
-                .client
-                .untag_resource()
-                .resource_arn(&arn)
-                .set_tag_keys(Some(to_remove)))
-            .map_err(|e| e.context(&format!("{doing}: untagging")))?;
+            sent!(self.client.untag_resource().resource_arn(&arn).set_tag_keys(Some(to_remove)))
+                .map_err(|e| e.context(&format!("{doing}: untagging")))?;
         }
         if !to_set.is_empty() {
-            sent!(self
-                .client
-                .tag_resource()
-                .resource_arn(&arn)
-                .set_tags(Some(sdk_tags(&to_set)?)))
-            .map_err(|e| e.context(&format!("{doing}: tagging")))?;
+            sent!(self.client.tag_resource().resource_arn(&arn).set_tags(Some(sdk_tags(&to_set)?)))
+                .map_err(|e| e.context(&format!("{doing}: tagging")))?;
         }
         Ok(())
     }
@@ -2063,12 +1864,8 @@ impl AwsObject for TableObject {
         declared.extend(key_and_index_blocks());
         declared.extend(settings_blocks());
         declared.extend(table_source::arguments());
-        declared.push(read_block(replica, |t: &Table, _: &Reading| {
-            t.replica.clone()
-        }));
-        declared.push(read_block(witness, |t: &Table, _: &Reading| {
-            t.witness.clone()
-        }));
+        declared.push(read_block(replica, |t: &Table, _: &Reading| t.replica.clone()));
+        declared.push(read_block(witness, |t: &Table, _: &Reading| t.witness.clone()));
         declared
     }
 
@@ -2189,15 +1986,9 @@ impl AwsObject for TableObject {
         let new_replicas: Vec<&Value> = blocks(at.planned, "replica").iter().collect();
         if !new_replicas.is_empty() {
             let witness = replicas::witness(at.planned);
-            replicas::create(
-                &client,
-                &name,
-                &new_replicas,
-                witness.as_deref(),
-                creation.timeout,
-            )
-            .await
-            .map_err(|e| e.context(&format!("{doing}: replicas")))?;
+            replicas::create(&client, &name, &new_replicas, witness.as_deref(), creation.timeout)
+                .await
+                .map_err(|e| e.context(&format!("{doing}: replicas")))?;
             let made = table_value(at.this, &name, at.planned).await?;
             let arn = non_empty(&made, "arn").unwrap_or_default();
             replicas::propagate_tags(&client, &arn, at.planned).await?;
@@ -2247,23 +2038,14 @@ impl AwsObject for TableObject {
         let old_replicas: Vec<&Value> = blocks(at.prior, "replica").iter().collect();
         if !old_replicas.is_empty() {
             let witness = replicas::witness(at.prior);
-            replicas::delete(
-                &client,
-                name,
-                &old_replicas,
-                witness.as_deref(),
-                true,
-                timeout,
-            )
-            .await
-            .map_err(|e| e.context(&doing))?;
+            replicas::delete(&client, name, &old_replicas, witness.as_deref(), true, timeout)
+                .await
+                .map_err(|e| e.context(&doing))?;
         }
         // A table still settling from an update, or too many tables changing at once in the
         // account, refuses the delete for now.
-        let deleting = wait_for(
-            &format!("DynamoDB Table ({name}) to accept deletion"),
-            timeout,
-            || {
+        let deleting =
+            wait_for(&format!("DynamoDB Table ({name}) to accept deletion"), timeout, || {
                 let client = client.clone();
                 async move {
                     match sent!(client.delete_table().table_name(name)) {
@@ -2278,21 +2060,16 @@ impl AwsObject for TableObject {
                         Err(error) => Err(error),
                     }
                 }
-            },
-        )
-        .await
-        .map_err(|e| e.context(&doing))?;
+            })
+            .await
+            .map_err(|e| e.context(&doing))?;
         if !deleting {
             return Ok(());
         }
-        wait_for(
-            &format!("DynamoDB Table ({name}) to be deleted"),
-            timeout,
-            || {
-                let client = client.clone();
-                async move { Ok(describe_table(&client, name).await?.is_none().then_some(())) }
-            },
-        )
+        wait_for(&format!("DynamoDB Table ({name}) to be deleted"), timeout, || {
+            let client = client.clone();
+            async move { Ok(describe_table(&client, name).await?.is_none().then_some(())) }
+        })
         .await
         .map_err(|e| e.context(&format!("waiting for DynamoDB Table ({name}) deletion")))
     }
@@ -2316,10 +2093,7 @@ mod tests {
         let config = Value::map([
             ("name", Value::string("orders")),
             ("hash_key", Value::string("customer")),
-            (
-                "attribute",
-                Value::List(vec![attribute("customer", "S"), attribute("spare", "N")]),
-            ),
+            ("attribute", Value::List(vec![attribute("customer", "S"), attribute("spare", "N")])),
             (
                 "global_secondary_index",
                 Value::List(vec![Value::map([
@@ -2347,16 +2121,10 @@ mod tests {
     fn streams_need_a_view_type_and_ttl_an_attribute() {
         let config = Value::map([
             ("stream_enabled", Value::Bool(true)),
-            (
-                "ttl",
-                Value::List(vec![Value::map([("enabled", Value::Bool(true))])]),
-            ),
+            ("ttl", Value::List(vec![Value::map([("enabled", Value::Bool(true))])])),
         ]);
-        let paths: Vec<String> = table()
-            .validate(&config)
-            .into_iter()
-            .map(|(path, _)| path)
-            .collect();
+        let paths: Vec<String> =
+            table().validate(&config).into_iter().map(|(path, _)| path).collect();
         assert!(paths.contains(&"stream_enabled".to_string()), "{paths:?}");
         assert!(paths.contains(&"ttl[0].enabled".to_string()), "{paths:?}");
     }
@@ -2382,23 +2150,14 @@ mod tests {
         let schema_form = global_index_value(&description, Some(&hint));
         assert!(schema_form.get("hash_key").is_null());
         assert_eq!(blocks(&schema_form, "key_schema").len(), 2);
-        assert_eq!(
-            index_keys(&schema_form),
-            index_keys(&plain),
-            "both forms name the same keys"
-        );
+        assert_eq!(index_keys(&schema_form), index_keys(&plain), "both forms name the same keys");
     }
 
     #[test]
     fn aws_default_warm_throughput_reads_as_none() {
         assert_eq!(warm_value(Some(12_000), Some(4_000)), Value::List(vec![]));
         assert_eq!(warm_value(Some(5), Some(5)), Value::List(vec![]));
-        assert_eq!(
-            warm_value(Some(15_000), Some(4_000))
-                .as_list()
-                .map(|l| l.len()),
-            Some(1)
-        );
+        assert_eq!(warm_value(Some(15_000), Some(4_000)).as_list().map(|l| l.len()), Some(1));
     }
 
     #[test]
@@ -2413,12 +2172,7 @@ mod tests {
             )])
         };
         let changed = vec!["warm_throughput[0].read_units_per_second".to_string()];
-        assert_eq!(
-            table().replacing_changes(&warm(20_000.0), &warm(15_000.0), &changed),
-            changed
-        );
-        assert!(table()
-            .replacing_changes(&warm(15_000.0), &warm(20_000.0), &changed)
-            .is_empty());
+        assert_eq!(table().replacing_changes(&warm(20_000.0), &warm(15_000.0), &changed), changed);
+        assert!(table().replacing_changes(&warm(15_000.0), &warm(20_000.0), &changed).is_empty());
     }
 }

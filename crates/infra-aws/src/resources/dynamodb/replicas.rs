@@ -73,10 +73,7 @@ pub(super) fn blocks_owned() -> [Block; 2] {
                 .default(Value::string(EVENTUAL))
                 .check(Check::OneOf(&[EVENTUAL, STRONG])),
         )
-        .attr(Attribute::optional_computed(
-            "deletion_protection_enabled",
-            Type::Bool,
-        ))
+        .attr(Attribute::optional_computed("deletion_protection_enabled", Type::Bool))
         .attr(Attribute::optional_computed("kms_key_arn", Type::String).check(ARN))
         .attr(Attribute::optional("point_in_time_recovery", Type::Bool).default(Value::Bool(false)))
         .attr(Attribute::optional("propagate_tags", Type::Bool).default(Value::Bool(false)))
@@ -84,10 +81,7 @@ pub(super) fn blocks_owned() -> [Block; 2] {
         .attr(Attribute::computed("stream_arn", Type::String))
         .attr(Attribute::computed("stream_label", Type::String));
     let witness = Schema::new().attr(Attribute::optional_computed("region_name", Type::String));
-    [
-        Block::set("replica", replica),
-        Block::single("global_table_witness", witness).computed(),
-    ]
+    [Block::set("replica", replica), Block::single("global_table_witness", witness).computed()]
 }
 
 fn region(replica: &Value) -> String {
@@ -160,13 +154,7 @@ pub(super) fn validate(config: &Value, problems: &mut Vec<(String, String)>) {
 /// The DynamoDB client of the provider, in another region (same endpoint configuration,
 /// credentials, retries and rate limiter).
 fn in_region(client: &Client, region: &str) -> Client {
-    Client::from_conf(
-        client
-            .config()
-            .to_builder()
-            .region(Region::new(region.to_string()))
-            .build(),
-    )
+    Client::from_conf(client.config().to_builder().region(Region::new(region.to_string())).build())
 }
 
 /// A table ARN with another region: the replica's ARN, as the provider derives it.
@@ -175,10 +163,7 @@ fn arn_in_region(arn: &str, region: &str) -> String {
     if parts.len() < 5 {
         return arn.to_string();
     }
-    format!(
-        "{}:{}:{}:{region}:{}",
-        parts[0], parts[1], parts[2], parts[4]
-    )
+    format!("{}:{}:{}:{region}:{}", parts[0], parts[1], parts[2], parts[4])
 }
 
 // ---- Requests ----
@@ -207,34 +192,21 @@ fn update_action(
 }
 
 fn delete_action(replica: &Value) -> Result<ReplicationGroupUpdate, ProviderError> {
-    let action = built(
-        DeleteReplicationGroupMemberAction::builder()
-            .region_name(region(replica))
-            .build(),
-    )?;
+    let action =
+        built(DeleteReplicationGroupMemberAction::builder().region_name(region(replica)).build())?;
     Ok(ReplicationGroupUpdate::builder().delete(action).build())
 }
 
 fn witness_create(region: &str) -> Result<GlobalTableWitnessGroupUpdate, ProviderError> {
-    let action = built(
-        CreateGlobalTableWitnessGroupMemberAction::builder()
-            .region_name(region)
-            .build(),
-    )?;
-    Ok(GlobalTableWitnessGroupUpdate::builder()
-        .create(action)
-        .build())
+    let action =
+        built(CreateGlobalTableWitnessGroupMemberAction::builder().region_name(region).build())?;
+    Ok(GlobalTableWitnessGroupUpdate::builder().create(action).build())
 }
 
 fn witness_delete(region: &str) -> Result<GlobalTableWitnessGroupUpdate, ProviderError> {
-    let action = built(
-        DeleteGlobalTableWitnessGroupMemberAction::builder()
-            .region_name(region)
-            .build(),
-    )?;
-    Ok(GlobalTableWitnessGroupUpdate::builder()
-        .delete(action)
-        .build())
+    let action =
+        built(DeleteGlobalTableWitnessGroupMemberAction::builder().region_name(region).build())?;
+    Ok(GlobalTableWitnessGroupUpdate::builder().delete(action).build())
 }
 
 /// What UpdateTable is asked to do with the replicas (and witness), in one request.
@@ -308,15 +280,8 @@ fn create_requests(
     }
     if replicas.iter().any(|r| is_strong(r)) {
         return Ok(vec![ReplicaRequest {
-            replica_updates: replicas
-                .iter()
-                .map(|r| create_action(r))
-                .collect::<Result<_, _>>()?,
-            witness_updates: witness
-                .map(witness_create)
-                .transpose()?
-                .into_iter()
-                .collect(),
+            replica_updates: replicas.iter().map(|r| create_action(r)).collect::<Result<_, _>>()?,
+            witness_updates: witness.map(witness_create).transpose()?.into_iter().collect(),
             strong: true,
             deleting: false,
         }]);
@@ -343,15 +308,8 @@ fn delete_requests(
     let mut requests = Vec::new();
     if !strong.is_empty() {
         requests.push(ReplicaRequest {
-            replica_updates: strong
-                .iter()
-                .map(|r| delete_action(r))
-                .collect::<Result<_, _>>()?,
-            witness_updates: witness
-                .map(witness_delete)
-                .transpose()?
-                .into_iter()
-                .collect(),
+            replica_updates: strong.iter().map(|r| delete_action(r)).collect::<Result<_, _>>()?,
+            witness_updates: witness.map(witness_delete).transpose()?.into_iter().collect(),
             strong: false,
             deleting: true,
         });
@@ -416,11 +374,7 @@ async fn set_up(
     let recovery = boolean(replica, "point_in_time_recovery").unwrap_or(false);
     update_recovery(&regional, table, recovery, None, timeout)
         .await
-        .map_err(|e| {
-            e.context(&format!(
-                "updating replica ({region}) point in time recovery"
-            ))
-        })?;
+        .map_err(|e| e.context(&format!("updating replica ({region}) point in time recovery")))?;
     let protection = boolean(replica, "deletion_protection_enabled");
     if protection == Some(true) || (!new && protection.is_some()) {
         regional
@@ -506,28 +460,24 @@ async fn wait_replica(
         // Not listed yet, CREATING, UPDATING or DELETING: still going; ACTIVE: done; anything
         // else (CREATION_FAILED, REGION_DISABLED, ...) ends the wait with an error, as in the
         // provider.
-        return wait_for(
-            &format!("DynamoDB Table ({table}) {what}"),
-            timeout,
-            || async move {
-                let description = describe_table(client, table)
-                    .await?
-                    .ok_or_else(|| crate::app_support::vanished("DynamoDB Table", table))?;
-                let status = description
-                    .replicas()
-                    .iter()
-                    .find(|r| r.region_name() == Some(region))
-                    .and_then(|r| r.replica_status())
-                    .map(|status| status.as_str().to_string());
-                match status.as_deref() {
-                    None | Some("CREATING" | "UPDATING" | "DELETING") => Ok(None),
-                    Some("ACTIVE") => Ok(Some(())),
-                    Some(other) => Err(ProviderError::new(format!(
-                        "replica ({region}) of DynamoDB Table ({table}) is {other}"
-                    ))),
-                }
-            },
-        )
+        return wait_for(&format!("DynamoDB Table ({table}) {what}"), timeout, || async move {
+            let description = describe_table(client, table)
+                .await?
+                .ok_or_else(|| crate::app_support::vanished("DynamoDB Table", table))?;
+            let status = description
+                .replicas()
+                .iter()
+                .find(|r| r.region_name() == Some(region))
+                .and_then(|r| r.replica_status())
+                .map(|status| status.as_str().to_string());
+            match status.as_deref() {
+                None | Some("CREATING" | "UPDATING" | "DELETING") => Ok(None),
+                Some("ACTIVE") => Ok(Some(())),
+                Some(other) => Err(ProviderError::new(format!(
+                    "replica ({region}) of DynamoDB Table ({table}) is {other}"
+                ))),
+            }
+        })
         .await;
     }
     wait_for(
@@ -552,14 +502,10 @@ fn replica_changes<'a>(
     let before = blocks(prior, "replica");
     let after = blocks(planned, "replica");
     let find = |list: &'a [Value], region: &str| list.iter().find(|r| self::region(r) == region);
-    let mut remove: Vec<&Value> = before
-        .iter()
-        .filter(|r| find(after, &region(r)).is_none())
-        .collect();
-    let mut add: Vec<&Value> = after
-        .iter()
-        .filter(|r| find(before, &region(r)).is_none())
-        .collect();
+    let mut remove: Vec<&Value> =
+        before.iter().filter(|r| find(after, &region(r)).is_none()).collect();
+    let mut add: Vec<&Value> =
+        after.iter().filter(|r| find(before, &region(r)).is_none()).collect();
     let mut set_up = Vec::new();
     for wanted in after {
         let Some(existing) = find(before, &region(wanted)) else {
@@ -592,16 +538,9 @@ pub(super) async fn update(
     let witness = witness(planned);
     // The witness there now goes with the STRONG replicas removed.
     let old_witness = self::witness(prior);
-    delete(
-        client,
-        table,
-        &remove,
-        old_witness.as_deref(),
-        false,
-        timeout,
-    )
-    .await
-    .map_err(|e| e.context("updating replicas, while deleting"))?;
+    delete(client, table, &remove, old_witness.as_deref(), false, timeout)
+        .await
+        .map_err(|e| e.context("updating replicas, while deleting"))?;
     create(client, table, &add, witness.as_deref(), timeout)
         .await
         .map_err(|e| e.context("updating replicas, while creating"))?;
@@ -639,20 +578,11 @@ pub(super) async fn wait_encryption_settled(
     for replica in blocks(planned, "replica") {
         let region = region(replica);
         let what = format!("replica SSE update in region {region:?}");
-        wait_table(
-            &in_region(client, &region),
-            table,
-            &what,
-            timeout,
-            |description| {
-                !description
-                    .sse_description()
-                    .and_then(|d| d.status())
-                    .is_some_and(|status| {
-                        matches!(status.as_str(), "ENABLING" | "DISABLING" | "UPDATING")
-                    })
-            },
-        )
+        wait_table(&in_region(client, &region), table, &what, timeout, |description| {
+            !description.sse_description().and_then(|d| d.status()).is_some_and(|status| {
+                matches!(status.as_str(), "ENABLING" | "DISABLING" | "UPDATING")
+            })
+        })
         .await?;
     }
     Ok(())
@@ -698,18 +628,12 @@ pub(super) async fn propagate_tags(
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect();
         if !remove.is_empty() {
-            sent!(regional
-                .untag_resource()
-                .resource_arn(&arn)
-                .set_tag_keys(Some(remove)))
-            .map_err(|e| e.context("updating tags"))?;
+            sent!(regional.untag_resource().resource_arn(&arn).set_tag_keys(Some(remove)))
+                .map_err(|e| e.context("updating tags"))?;
         }
         if !set.is_empty() {
-            sent!(regional
-                .tag_resource()
-                .resource_arn(&arn)
-                .set_tags(Some(sdk_tags(&set)?)))
-            .map_err(|e| e.context("updating tags"))?;
+            sent!(regional.tag_resource().resource_arn(&arn).set_tags(Some(sdk_tags(&set)?)))
+                .map_err(|e| e.context("updating tags"))?;
         }
     }
     Ok(())
@@ -753,10 +677,8 @@ async fn read_replica(
     };
     if let Ok(Some(replica)) = describe_table(&regional, table).await {
         report.deletion_protection = replica.deletion_protection_enabled();
-        report.key = replica
-            .sse_description()
-            .and_then(|d| d.kms_master_key_arn())
-            .map(str::to_string);
+        report.key =
+            replica.sse_description().and_then(|d| d.kms_master_key_arn()).map(str::to_string);
         report.stream_arn = replica.latest_stream_arn().map(str::to_string);
         report.stream_label = replica.latest_stream_label().map(str::to_string);
     }
@@ -783,11 +705,8 @@ pub(super) async fn read(
     hint: &Value,
 ) -> Result<(Value, Value), ProviderError> {
     let name = table.table_name().unwrap_or_default();
-    let regions: Vec<String> = table
-        .replicas()
-        .iter()
-        .filter_map(|r| r.region_name().map(str::to_string))
-        .collect();
+    let regions: Vec<String> =
+        table.replicas().iter().filter_map(|r| r.region_name().map(str::to_string)).collect();
     let reports = futures::future::try_join_all(regions.iter().map(|region| {
         let reported_key = table
             .replicas()
@@ -804,10 +723,7 @@ pub(super) async fn read(
 
 fn witness_value(table: &TableDescription) -> Value {
     match table.global_table_witnesses() {
-        [only] => Value::List(vec![Value::map([(
-            "region_name",
-            text(only.region_name()),
-        )])]),
+        [only] => Value::List(vec![Value::map([("region_name", text(only.region_name()))])]),
         _ => Value::List(vec![]),
     }
 }
@@ -827,19 +743,13 @@ fn replica_values(
         .iter()
         .zip(reports)
         .map(|(region, report)| {
-            let description = table
-                .replicas()
-                .iter()
-                .find(|r| r.region_name() == Some(region.as_str()));
+            let description =
+                table.replicas().iter().find(|r| r.region_name() == Some(region.as_str()));
             let configured = hinted.iter().find(|r| self::region(r) == *region);
             let key = report
                 .key
                 .clone()
-                .or_else(|| {
-                    description
-                        .and_then(|d| d.kms_master_key_id())
-                        .map(str::to_string)
-                })
+                .or_else(|| description.and_then(|d| d.kms_master_key_id()).map(str::to_string))
                 .filter(|key| report.default_key.as_deref() != Some(key.as_str()))
                 .unwrap_or_default();
             let value = Value::map([
@@ -858,18 +768,14 @@ fn replica_values(
                 (
                     "propagate_tags",
                     Value::Bool(
-                        configured
-                            .and_then(|r| boolean(r, "propagate_tags"))
-                            .unwrap_or(false),
+                        configured.and_then(|r| boolean(r, "propagate_tags")).unwrap_or(false),
                     ),
                 ),
                 ("stream_arn", text(report.stream_arn.as_deref())),
                 ("stream_label", text(report.stream_label.as_deref())),
             ]);
-            let order = hinted
-                .iter()
-                .position(|r| self::region(r) == *region)
-                .unwrap_or(usize::MAX);
+            let order =
+                hinted.iter().position(|r| self::region(r) == *region).unwrap_or(usize::MAX);
             (order, value)
         })
         .collect();
@@ -915,16 +821,10 @@ mod tests {
     fn strong_consistency_takes_two_replicas_or_one_and_a_witness() {
         let ok = [
             with_replicas(
-                vec![
-                    replica("us-east-2", EVENTUAL),
-                    replica("us-west-2", EVENTUAL),
-                ],
+                vec![replica("us-east-2", EVENTUAL), replica("us-west-2", EVENTUAL)],
                 None,
             ),
-            with_replicas(
-                vec![replica("us-east-2", STRONG), replica("us-west-2", STRONG)],
-                None,
-            ),
+            with_replicas(vec![replica("us-east-2", STRONG), replica("us-west-2", STRONG)], None),
             with_replicas(vec![replica("us-east-2", STRONG)], Some("us-west-2")),
         ];
         for config in &ok {
@@ -965,19 +865,13 @@ mod tests {
         let a = replica("us-east-2", EVENTUAL);
         let mut b = replica("us-west-2", EVENTUAL);
         if let Some(entries) = b.map_mut() {
-            entries.insert(
-                "kms_key_arn".into(),
-                Value::string("arn:aws:kms:us-west-2:1:key/k"),
-            );
+            entries.insert("kms_key_arn".into(), Value::string("arn:aws:kms:us-west-2:1:key/k"));
         }
         let requests = create_requests(&[&a, &b], None).unwrap();
         assert_eq!(requests.len(), 2);
         let second = requests[1].replica_updates[0].create().unwrap();
         assert_eq!(second.region_name(), "us-west-2");
-        assert_eq!(
-            second.kms_master_key_id(),
-            Some("arn:aws:kms:us-west-2:1:key/k")
-        );
+        assert_eq!(second.kms_master_key_id(), Some("arn:aws:kms:us-west-2:1:key/k"));
         assert!(!requests[0].strong && requests[0].witness_updates.is_empty());
 
         let strong = replica("us-east-2", STRONG);
@@ -985,42 +879,15 @@ mod tests {
         assert_eq!(requests.len(), 1);
         assert!(requests[0].strong);
         assert_eq!(requests[0].replica_updates.len(), 1);
-        assert_eq!(
-            requests[0].witness_updates[0]
-                .create()
-                .unwrap()
-                .region_name(),
-            "us-west-2"
-        );
+        assert_eq!(requests[0].witness_updates[0].create().unwrap().region_name(), "us-west-2");
         assert!(create_requests(&[&strong], None).is_err());
 
         let deletes = delete_requests(&[&a, &strong], Some("us-west-2")).unwrap();
         assert_eq!(deletes.len(), 2);
-        assert_eq!(
-            deletes[0].replica_updates[0]
-                .delete()
-                .unwrap()
-                .region_name(),
-            "us-east-2"
-        );
-        assert_eq!(
-            deletes[0].witness_updates[0]
-                .delete()
-                .unwrap()
-                .region_name(),
-            "us-west-2"
-        );
-        assert!(
-            !deletes[0].strong,
-            "a delete sends no MultiRegionConsistency"
-        );
-        assert_eq!(
-            deletes[1].replica_updates[0]
-                .delete()
-                .unwrap()
-                .region_name(),
-            "us-east-2"
-        );
+        assert_eq!(deletes[0].replica_updates[0].delete().unwrap().region_name(), "us-east-2");
+        assert_eq!(deletes[0].witness_updates[0].delete().unwrap().region_name(), "us-west-2");
+        assert!(!deletes[0].strong, "a delete sends no MultiRegionConsistency");
+        assert_eq!(deletes[1].replica_updates[0].delete().unwrap().region_name(), "us-east-2");
     }
 
     #[test]
@@ -1033,10 +900,8 @@ mod tests {
             }
             value
         };
-        let prior = with_replicas(
-            vec![with("", EVENTUAL, false), replica("eu-west-1", EVENTUAL)],
-            None,
-        );
+        let prior =
+            with_replicas(vec![with("", EVENTUAL, false), replica("eu-west-1", EVENTUAL)], None);
         let planned = with_replicas(
             vec![
                 with("arn:aws:kms:us-east-2:1:key/k", EVENTUAL, false),
@@ -1050,10 +915,8 @@ mod tests {
         assert_eq!(regions(&add), ["us-west-2", "us-east-2"]);
         assert!(set_up.is_empty());
 
-        let planned = with_replicas(
-            vec![with("", EVENTUAL, true), replica("eu-west-1", EVENTUAL)],
-            None,
-        );
+        let planned =
+            with_replicas(vec![with("", EVENTUAL, true), replica("eu-west-1", EVENTUAL)], None);
         let (remove, add, set_up) = replica_changes(&prior, &planned);
         assert!(remove.is_empty() && add.is_empty());
         assert_eq!(regions(&set_up), ["us-east-2"]);
@@ -1077,9 +940,7 @@ mod tests {
                     .build(),
             )
             .global_table_witnesses(
-                GlobalTableWitnessDescription::builder()
-                    .region_name("us-east-2")
-                    .build(),
+                GlobalTableWitnessDescription::builder().region_name("us-east-2").build(),
             )
             .build();
         let hint = with_replicas(
@@ -1124,18 +985,12 @@ mod tests {
             &Value::string("arn:aws:dynamodb:eu-west-1:123456789012:table/orders")
         );
         assert_eq!(items[1].get("point_in_time_recovery"), &Value::Bool(true));
-        assert_eq!(
-            items[1].get("deletion_protection_enabled"),
-            &Value::Bool(true)
-        );
+        assert_eq!(items[1].get("deletion_protection_enabled"), &Value::Bool(true));
         assert_eq!(items[1].get("stream_arn"), &Value::string("arn:stream"));
         assert_eq!(items[1].get("consistency_mode"), &Value::string(EVENTUAL));
         assert_eq!(
             witness_value(&table),
-            Value::List(vec![Value::map([(
-                "region_name",
-                Value::string("us-east-2")
-            )])])
+            Value::List(vec![Value::map([("region_name", Value::string("us-east-2"))])])
         );
     }
 
@@ -1188,10 +1043,7 @@ mod tests {
     fn a_global_table_key_change_updates_each_keyed_replica_and_the_own_region() {
         let mut keyed = replica("us-west-2", EVENTUAL);
         if let Some(entries) = keyed.map_mut() {
-            entries.insert(
-                "kms_key_arn".into(),
-                Value::string("arn:aws:kms:us-west-2:1:key/w"),
-            );
+            entries.insert("kms_key_arn".into(), Value::string("arn:aws:kms:us-west-2:1:key/w"));
         }
         let planned = with_replicas(vec![keyed, replica("eu-west-1", EVENTUAL)], None);
         let updates = key_updates(&planned, "us-east-1", "arn:aws:kms:us-east-1:1:key/e").unwrap();

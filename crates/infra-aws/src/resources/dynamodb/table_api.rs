@@ -19,16 +19,8 @@ pub(super) const DEFAULT_KEY_ALIAS: &str = "alias/aws/dynamodb";
 /// The ARN of the AWS managed DynamoDB key in `kms`'s region, if this account has one. A failed
 /// lookup only means the key ARN is shown as AWS reports it, as the provider does.
 pub(super) async fn default_key_arn(kms: &aws_sdk_kms::Client) -> Option<String> {
-    let output = kms
-        .describe_key()
-        .key_id(DEFAULT_KEY_ALIAS)
-        .send()
-        .await
-        .ok()?;
-    output
-        .key_metadata()
-        .and_then(|metadata| metadata.arn())
-        .map(str::to_string)
+    let output = kms.describe_key().key_id(DEFAULT_KEY_ALIAS).send().await.ok()?;
+    output.key_metadata().and_then(|metadata| metadata.arn()).map(str::to_string)
 }
 
 /// "Subscriber limit exceeded: Only 10 tables can be created, updated, or deleted
@@ -72,15 +64,10 @@ pub(super) async fn table_tags(
     let mut tags = Vec::new();
     let mut token: Option<String> = None;
     loop {
-        let output = sent!(client
-            .list_tags_of_resource()
-            .resource_arn(arn)
-            .set_next_token(token.take()))?;
+        let output =
+            sent!(client.list_tags_of_resource().resource_arn(arn).set_next_token(token.take()))?;
         tags.extend(
-            output
-                .tags()
-                .iter()
-                .map(|tag| (tag.key().to_string(), tag.value().to_string())),
+            output.tags().iter().map(|tag| (tag.key().to_string(), tag.value().to_string())),
         );
         match output.next_token() {
             Some(next) if !next.is_empty() => token = Some(next.to_string()),
@@ -90,9 +77,7 @@ pub(super) async fn table_tags(
 }
 
 pub(super) fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    tags.iter()
-        .map(|(key, value)| built(Tag::builder().key(key).value(value).build()))
-        .collect()
+    tags.iter().map(|(key, value)| built(Tag::builder().key(key).value(value).build())).collect()
 }
 
 /// Waits until `ready` holds for the table's description (DescribeTable); `what` names the
@@ -105,20 +90,16 @@ pub(super) async fn wait_table(
     ready: impl Fn(&TableDescription) -> bool,
 ) -> Result<(), ProviderError> {
     let ready = &ready;
-    wait_for(
-        &format!("DynamoDB Table ({name}) {what}"),
-        timeout,
-        move || {
-            let client = client.clone();
-            let name = name.to_string();
-            async move {
-                let table = describe_table(&client, &name)
-                    .await?
-                    .ok_or_else(|| vanished("DynamoDB Table", &name))?;
-                Ok(ready(&table).then_some(()))
-            }
-        },
-    )
+    wait_for(&format!("DynamoDB Table ({name}) {what}"), timeout, move || {
+        let client = client.clone();
+        let name = name.to_string();
+        async move {
+            let table = describe_table(&client, &name)
+                .await?
+                .ok_or_else(|| vanished("DynamoDB Table", &name))?;
+            Ok(ready(&table).then_some(()))
+        }
+    })
     .await
 }
 
@@ -163,24 +144,18 @@ pub(super) async fn update_recovery(
     .await
     .map_err(|error| error.context("updating PITR"))?;
     let wanted = if enabled { "ENABLED" } else { "DISABLED" };
-    wait_for(
-        &format!("DynamoDB Table ({name}) PITR update"),
-        timeout,
-        || {
-            let client = client.clone();
-            let name = name.to_string();
-            async move {
-                let status = continuous_backups(&client, &name)
-                    .await?
-                    .and_then(|backups| {
-                        backups
-                            .point_in_time_recovery_description()
-                            .and_then(|d| d.point_in_time_recovery_status())
-                            .map(|status| status.as_str().to_string())
-                    });
-                Ok((status.as_deref() == Some(wanted)).then_some(()))
-            }
-        },
-    )
+    wait_for(&format!("DynamoDB Table ({name}) PITR update"), timeout, || {
+        let client = client.clone();
+        let name = name.to_string();
+        async move {
+            let status = continuous_backups(&client, &name).await?.and_then(|backups| {
+                backups
+                    .point_in_time_recovery_description()
+                    .and_then(|d| d.point_in_time_recovery_status())
+                    .map(|status| status.as_str().to_string())
+            });
+            Ok((status.as_deref() == Some(wanted)).then_some(()))
+        }
+    })
     .await
 }

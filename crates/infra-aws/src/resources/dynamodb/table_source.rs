@@ -47,19 +47,13 @@ pub(super) fn arguments<Item>() -> Vec<Declared<Item>> {
             Attribute::optional("input_compression_type", Type::String)
                 .check(Check::OneOf(&["GZIP", "ZSTD", "NONE"])),
         )
-        .attr(
-            Attribute::required("input_format", Type::String).check(Check::OneOf(&[
-                "CSV",
-                "DYNAMODB_JSON",
-                "ION",
-            ])),
-        )
+        .attr(Attribute::required("input_format", Type::String).check(Check::OneOf(&[
+            "CSV",
+            "DYNAMODB_JSON",
+            "ION",
+        ])))
         .block(Block::single("input_format_options", format_options))
-        .block(
-            Block::single("s3_bucket_source", bucket)
-                .required()
-                .force_new(),
-        );
+        .block(Block::single("s3_bucket_source", bucket).required().force_new());
     vec![
         from_prior(Attribute::optional("restore_date_time", Type::String).force_new()),
         from_prior(
@@ -196,26 +190,22 @@ pub(super) async fn wait_import_completed(
     import_arn: &str,
     timeout: std::time::Duration,
 ) -> Result<(), ProviderError> {
-    wait_for(
-        &format!("DynamoDB import ({import_arn}) to be COMPLETED"),
-        timeout,
-        || async move {
-            let output = sent!(client.describe_import().import_arn(import_arn))?;
-            let description = output.import_table_description();
-            match description.and_then(|d| d.import_status()) {
-                Some(ImportStatus::Completed) => Ok(Some(())),
-                Some(status @ (ImportStatus::Failed | ImportStatus::Cancelled)) => {
-                    let code = description.and_then(|d| d.failure_code()).unwrap_or("");
-                    let message = description.and_then(|d| d.failure_message()).unwrap_or("");
-                    Err(ProviderError::new(format!(
-                        "import {import_arn} ended {}: {code} {message}",
-                        status.as_str()
-                    )))
-                }
-                _ => Ok(None),
+    wait_for(&format!("DynamoDB import ({import_arn}) to be COMPLETED"), timeout, || async move {
+        let output = sent!(client.describe_import().import_arn(import_arn))?;
+        let description = output.import_table_description();
+        match description.and_then(|d| d.import_status()) {
+            Some(ImportStatus::Completed) => Ok(Some(())),
+            Some(status @ (ImportStatus::Failed | ImportStatus::Cancelled)) => {
+                let code = description.and_then(|d| d.failure_code()).unwrap_or("");
+                let message = description.and_then(|d| d.failure_message()).unwrap_or("");
+                Err(ProviderError::new(format!(
+                    "import {import_arn} ended {}: {code} {message}",
+                    status.as_str()
+                )))
             }
-        },
-    )
+            _ => Ok(None),
+        }
+    })
     .await
 }
 
@@ -234,12 +224,12 @@ mod tests {
     /// The problems of these arguments: their declarations' (checks and conflicts), then
     /// [`validate`]'s.
     fn problems(config: Value) -> Vec<(String, String)> {
-        let declared = arguments::<()>()
-            .into_iter()
-            .fold(Schema::new(), |schema, argument| match argument.field {
+        let declared = arguments::<()>().into_iter().fold(Schema::new(), |schema, argument| {
+            match argument.field {
                 crate::declared::Field::Attribute(attribute) => schema.attr(attribute),
                 crate::declared::Field::Block(block) => schema.block(block),
-            });
+            }
+        });
         let mut problems = declared.validate(&config);
         validate(&config, &mut problems);
         problems
@@ -293,10 +283,7 @@ mod tests {
         ]);
         let request = restore_request(&client(), "orders-copy", &planned).unwrap();
         let input = request.as_input();
-        assert_eq!(
-            input.get_target_table_name().as_deref(),
-            Some("orders-copy")
-        );
+        assert_eq!(input.get_target_table_name().as_deref(), Some("orders-copy"));
         assert_eq!(
             input.get_source_table_arn().as_deref(),
             Some("arn:aws:dynamodb:us-east-1:123456789012:table/orders")
@@ -340,15 +327,8 @@ mod tests {
         let input = request.as_input();
         assert_eq!(input.get_client_token().as_deref(), Some("token"));
         assert_eq!(input.get_input_format(), &Some(InputFormat::Csv));
-        assert_eq!(
-            input.get_input_compression_type(),
-            &Some(InputCompressionType::Gzip)
-        );
-        let csv = input
-            .get_input_format_options()
-            .as_ref()
-            .and_then(|o| o.csv())
-            .unwrap();
+        assert_eq!(input.get_input_compression_type(), &Some(InputCompressionType::Gzip));
+        let csv = input.get_input_format_options().as_ref().and_then(|o| o.csv()).unwrap();
         assert_eq!(csv.delimiter(), Some(";"));
         assert_eq!(csv.header_list(), ["pk".to_string(), "sk".to_string()]);
         let source = input.get_s3_bucket_source().as_ref().unwrap();

@@ -32,17 +32,11 @@ impl Ec2Object for CustomerGatewayObject {
 
     fn attributes() -> Vec<Declared<CustomerGateway>> {
         vec![
-            string(
-                Attribute::computed("id", Type::String),
-                CustomerGateway::customer_gateway_id,
-            ),
-            read(
-                Attribute::computed("arn", Type::String),
-                |g: &CustomerGateway, at| {
-                    let id = g.customer_gateway_id().unwrap_or_default();
-                    at.arn(at.account, "customer-gateway", id)
-                },
-            ),
+            string(Attribute::computed("id", Type::String), CustomerGateway::customer_gateway_id),
+            read(Attribute::computed("arn", Type::String), |g: &CustomerGateway, at| {
+                let id = g.customer_gateway_id().unwrap_or_default();
+                at.arn(at.account, "customer-gateway", id)
+            }),
             string(
                 Attribute::optional_computed("bgp_asn", Type::String)
                     .force_new()
@@ -95,10 +89,7 @@ impl Ec2Object for CustomerGatewayObject {
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         if let Some(asn) = config.get("bgp_asn").as_str() {
-            if !asn
-                .parse::<i64>()
-                .is_ok_and(|n| (1..=2_147_483_647).contains(&n))
-            {
+            if !asn.parse::<i64>().is_ok_and(|n| (1..=2_147_483_647).contains(&n)) {
                 problems.push((
                     "bgp_asn".to_string(),
                     format!("\"bgp_asn\" ({asn}) must be a number from 1 to 2147483647."),
@@ -106,10 +97,7 @@ impl Ec2Object for CustomerGatewayObject {
             }
         }
         if let Some(asn) = config.get("bgp_asn_extended").as_str() {
-            if !asn
-                .parse::<i64>()
-                .is_ok_and(|n| (2_147_483_648..=4_294_967_295).contains(&n))
-            {
+            if !asn.parse::<i64>().is_ok_and(|n| (2_147_483_648..=4_294_967_295).contains(&n)) {
                 problems.push((
                     "bgp_asn_extended".to_string(),
                     format!("\"bgp_asn_extended\" ({asn}) must be a number from 2147483648 to 4294967295."),
@@ -151,9 +139,7 @@ impl Ec2Object for CustomerGatewayObject {
                 Ec2ResourceType::CustomerGateway,
             )))?;
         let id = created_id(
-            output
-                .customer_gateway()
-                .and_then(CustomerGateway::customer_gateway_id),
+            output.customer_gateway().and_then(CustomerGateway::customer_gateway_id),
             "CreateCustomerGateway returned no id",
         )?;
         let what = format!("customer gateway {id} to become available");
@@ -167,20 +153,13 @@ impl Ec2Object for CustomerGatewayObject {
 
     async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         let id = at.key;
-        let deleted = sent!(at
-            .this
-            .ec2()
-            .await
-            .delete_customer_gateway()
-            .customer_gateway_id(id));
+        let deleted = sent!(at.this.ec2().await.delete_customer_gateway().customer_gateway_id(id));
         if !sent_unless_gone(deleted, is_not_found)? {
             return Ok(());
         }
         let what = format!("customer gateway {id} to be deleted");
         at.this
-            .wait_until(id, at.operation.timeouts.delete, &what, |gateway| {
-                gateway.is_none()
-            })
+            .wait_until(id, at.operation.timeouts.delete, &what, |gateway| gateway.is_none())
             .await
     }
 }

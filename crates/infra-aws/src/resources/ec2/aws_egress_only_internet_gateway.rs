@@ -26,12 +26,9 @@ impl Ec2Object for EgressOnlyInternetGatewayObject {
 
     fn attributes() -> Vec<Declared<EgressOnlyInternetGateway>> {
         vec![
-            read(
-                Attribute::computed("id", Type::String),
-                |g: &EgressOnlyInternetGateway, _| {
-                    optional_string(g.egress_only_internet_gateway_id())
-                },
-            ),
+            read(Attribute::computed("id", Type::String), |g: &EgressOnlyInternetGateway, _| {
+                optional_string(g.egress_only_internet_gateway_id())
+            }),
             read(
                 Attribute::required("vpc_id", Type::String).force_new(),
                 |g: &EgressOnlyInternetGateway, _| {

@@ -57,9 +57,7 @@ fn reported(
     attribute: Attribute,
     accessor: fn(&Address) -> Option<&str>,
 ) -> Declared<DescribedAddress> {
-    read(attribute, move |a: &DescribedAddress, _| {
-        present(accessor(&a.address))
-    })
+    read(attribute, move |a: &DescribedAddress, _| present(accessor(&a.address)))
 }
 
 /// An attribute read from one of the address's accessors as AWS gives it.
@@ -67,9 +65,7 @@ fn as_given(
     attribute: Attribute,
     accessor: fn(&Address) -> Option<&str>,
 ) -> Declared<DescribedAddress> {
-    read(attribute, move |a: &DescribedAddress, _| {
-        optional_string(accessor(&a.address))
-    })
+    read(attribute, move |a: &DescribedAddress, _| optional_string(accessor(&a.address)))
 }
 
 /// The provider's DNS name of an address (the EC2 API has none): `PREFIX-A-B-C-D` under the
@@ -97,10 +93,7 @@ impl Ec2Object for EipObject {
 
     fn attributes() -> Vec<Declared<DescribedAddress>> {
         vec![
-            reported(
-                Attribute::computed("id", Type::String),
-                Address::allocation_id,
-            ),
+            reported(Attribute::computed("id", Type::String), Address::allocation_id),
             read(
                 // "standard" was EC2-Classic, which AWS retired: such an address has no
                 // allocation id, and AllocateAddress no longer makes one.
@@ -114,10 +107,7 @@ impl Ec2Object for EipObject {
             ),
             // Removed in provider 6 (`domain` says it); read from configuration, not stored.
             Declared::unread(Attribute::optional("vpc", Type::Bool).config_only()),
-            reported(
-                Attribute::optional("address", Type::String).force_new(),
-                Address::public_ip,
-            ),
+            reported(Attribute::optional("address", Type::String).force_new(), Address::public_ip),
             as_given(
                 Attribute::optional_computed("network_border_group", Type::String).force_new(),
                 Address::network_border_group,
@@ -130,10 +120,7 @@ impl Ec2Object for EipObject {
                 Attribute::optional("customer_owned_ipv4_pool", Type::String).force_new(),
                 Address::customer_owned_ipv4_pool,
             ),
-            reported(
-                Attribute::optional_computed("instance", Type::String),
-                Address::instance_id,
-            ),
+            reported(Attribute::optional_computed("instance", Type::String), Address::instance_id),
             reported(
                 Attribute::optional_computed("network_interface", Type::String),
                 Address::network_interface_id,
@@ -142,72 +129,39 @@ impl Ec2Object for EipObject {
                 Attribute::optional("associate_with_private_ip", Type::String),
                 Address::private_ip_address,
             ),
-            reported(
-                Attribute::computed("allocation_id", Type::String),
-                Address::allocation_id,
-            ),
-            read(
-                Attribute::computed("arn", Type::String),
-                |a: &DescribedAddress, at| {
-                    let id = a.address.allocation_id().unwrap_or_default();
-                    at.arn(at.account, "elastic-ip", id)
-                },
-            ),
-            reported(
-                Attribute::computed("association_id", Type::String),
-                Address::association_id,
-            ),
-            reported(
-                Attribute::computed("public_ip", Type::String),
-                Address::public_ip,
-            ),
-            reported(
-                Attribute::computed("private_ip", Type::String),
-                Address::private_ip_address,
-            ),
-            read(
-                Attribute::computed("public_dns", Type::String),
-                |a: &DescribedAddress, at| {
-                    let ip = a.address.public_ip();
-                    dns_name(
-                        ip,
-                        at,
-                        "ec2",
-                        "compute-1.amazonaws.com",
-                        "compute.amazonaws.com",
-                    )
-                },
-            ),
-            read(
-                Attribute::computed("private_dns", Type::String),
-                |a: &DescribedAddress, at| {
-                    let ip = a.address.private_ip_address();
-                    dns_name(ip, at, "ip", "ec2.internal", "compute.internal")
-                },
-            ),
+            reported(Attribute::computed("allocation_id", Type::String), Address::allocation_id),
+            read(Attribute::computed("arn", Type::String), |a: &DescribedAddress, at| {
+                let id = a.address.allocation_id().unwrap_or_default();
+                at.arn(at.account, "elastic-ip", id)
+            }),
+            reported(Attribute::computed("association_id", Type::String), Address::association_id),
+            reported(Attribute::computed("public_ip", Type::String), Address::public_ip),
+            reported(Attribute::computed("private_ip", Type::String), Address::private_ip_address),
+            read(Attribute::computed("public_dns", Type::String), |a: &DescribedAddress, at| {
+                let ip = a.address.public_ip();
+                dns_name(ip, at, "ec2", "compute-1.amazonaws.com", "compute.amazonaws.com")
+            }),
+            read(Attribute::computed("private_dns", Type::String), |a: &DescribedAddress, at| {
+                let ip = a.address.private_ip_address();
+                dns_name(ip, at, "ip", "ec2.internal", "compute.internal")
+            }),
             reported(
                 Attribute::computed("customer_owned_ip", Type::String),
                 Address::customer_owned_ip,
             ),
-            reported(
-                Attribute::computed("carrier_ip", Type::String),
-                Address::carrier_ip,
-            ),
-            read(
-                Attribute::computed("ptr_record", Type::String),
-                |a: &DescribedAddress, _| optional_string(a.ptr_record.as_deref()),
-            ),
+            reported(Attribute::computed("carrier_ip", Type::String), Address::carrier_ip),
+            read(Attribute::computed("ptr_record", Type::String), |a: &DescribedAddress, _| {
+                optional_string(a.ptr_record.as_deref())
+            }),
         ]
     }
 
     fn schema(schema: Schema) -> Schema {
-        schema
-            .timeouts(&["read", "update", "delete"])
-            .not_supported(
-                "ipam_pool_id",
-                Type::String,
-                "infra allocates addresses from Amazon's pool or `public_ipv4_pool`",
-            )
+        schema.timeouts(&["read", "update", "delete"]).not_supported(
+            "ipam_pool_id",
+            Type::String,
+            "infra allocates addresses from Amazon's pool or `public_ipv4_pool`",
+        )
     }
 
     fn default_timeouts() -> Timeouts {
@@ -296,10 +250,7 @@ impl Ec2Object for EipObject {
                 at.planned,
                 Ec2ResourceType::ElasticIp,
             )))?;
-        let id = created_id(
-            output.allocation_id(),
-            "AllocateAddress returned no allocation id",
-        )?;
+        let id = created_id(output.allocation_id(), "AllocateAddress returned no allocation id")?;
         associate(at.this, &id, &Value::Null, at.planned).await?;
         Ok(id)
     }
@@ -402,11 +353,7 @@ async fn disassociate(this: &AwsEip, prior: &Value) -> Result<(), ProviderError>
     let Some(association) = non_empty_attribute(prior, "association_id") else {
         return Ok(());
     };
-    let answer = sent!(this
-        .ec2()
-        .await
-        .disassociate_address()
-        .association_id(&association));
+    let answer = sent!(this.ec2().await.disassociate_address().association_id(&association));
     // `InvalidAssociationID.NotFound` is one of is_not_found's codes.
     deleted_or_gone(answer, crate::error::is_not_found)
 }

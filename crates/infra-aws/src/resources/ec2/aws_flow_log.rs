@@ -83,20 +83,10 @@ impl Ec2Object for FlowLogObject {
 
     fn attributes() -> Vec<Declared<FlowLog>> {
         let mut declared = vec![
-            string(
-                Attribute::computed("id", Type::String),
-                FlowLog::flow_log_id,
-            ),
-            read(
-                Attribute::computed("arn", Type::String),
-                |log: &FlowLog, at| {
-                    at.arn(
-                        at.account,
-                        "vpc-flow-log",
-                        log.flow_log_id().unwrap_or_default(),
-                    )
-                },
-            ),
+            string(Attribute::computed("id", Type::String), FlowLog::flow_log_id),
+            read(Attribute::computed("arn", Type::String), |log: &FlowLog, at| {
+                at.arn(at.account, "vpc-flow-log", log.flow_log_id().unwrap_or_default())
+            }),
             string(
                 Attribute::optional("deliver_cross_account_role", Type::String).force_new(),
                 FlowLog::deliver_cross_account_role,
@@ -113,11 +103,7 @@ impl Ec2Object for FlowLogObject {
                 Attribute::optional("log_destination_type", Type::String)
                     .force_new()
                     .default(Value::string("cloud-watch-logs"))
-                    .check(Check::OneOf(&[
-                        "cloud-watch-logs",
-                        "s3",
-                        "kinesis-data-firehose",
-                    ])),
+                    .check(Check::OneOf(&["cloud-watch-logs", "s3", "kinesis-data-firehose"])),
                 |log: &FlowLog, _| {
                     let kind = log.log_destination_type().map(LogDestinationType::as_str);
                     Value::string(kind.unwrap_or("cloud-watch-logs"))
@@ -150,18 +136,15 @@ impl Ec2Object for FlowLogObject {
             ),
         ];
         declared.extend(TARGETS.iter().map(|(name, _)| {
-            read(
-                Attribute::optional(name, Type::String).force_new(),
-                move |log: &FlowLog, _| {
-                    let id = log.resource_id().unwrap_or_default();
-                    let watched = target_attribute(id) == *name;
-                    if watched {
-                        Value::string(id)
-                    } else {
-                        Value::Null
-                    }
-                },
-            )
+            read(Attribute::optional(name, Type::String).force_new(), move |log: &FlowLog, _| {
+                let id = log.resource_id().unwrap_or_default();
+                let watched = target_attribute(id) == *name;
+                if watched {
+                    Value::string(id)
+                } else {
+                    Value::Null
+                }
+            })
         }));
         declared.push(read_block(
             Block::single("destination_options", destination_options_schema()).force_new(),
@@ -245,10 +228,8 @@ impl Ec2Object for FlowLogObject {
                 None
             }
         };
-        let transit = matches!(
-            target,
-            Some("transit_gateway_id" | "transit_gateway_attachment_id")
-        );
+        let transit =
+            matches!(target, Some("transit_gateway_id" | "transit_gateway_attachment_id"));
         if let Some(interval) = config.get("max_aggregation_interval").as_i64() {
             if transit && interval == 600 {
                 problems.push((
@@ -380,10 +361,7 @@ fn keep_unreported(prior: &Value, value: &mut Value) {
     let Some(entries) = value.map_mut() else {
         return;
     };
-    if entries
-        .get("deliver_cross_account_role")
-        .is_none_or(Value::is_null)
-    {
+    if entries.get("deliver_cross_account_role").is_none_or(Value::is_null) {
         entries.insert(
             "deliver_cross_account_role".into(),
             prior.get("deliver_cross_account_role").clone(),
@@ -405,11 +383,8 @@ fn keep_unreported(prior: &Value, value: &mut Value) {
 /// The single target attribute set in `config` and its value, or the problem (attribute and
 /// message) with the set of targets.
 fn target(config: &Value) -> Result<(&'static str, Option<String>), (String, String)> {
-    let set: Vec<&'static str> = TARGETS
-        .iter()
-        .map(|(name, _)| *name)
-        .filter(|name| !config.get(name).is_null())
-        .collect();
+    let set: Vec<&'static str> =
+        TARGETS.iter().map(|(name, _)| *name).filter(|name| !config.get(name).is_null()).collect();
     match set.as_slice() {
         [name] => Ok((name, string_attribute(config, name))),
         _ => Err((
@@ -428,10 +403,7 @@ mod tests {
         assert_eq!(target_attribute("vpc-1"), "vpc_id");
         assert_eq!(target_attribute("subnet-1"), "subnet_id");
         assert_eq!(target_attribute("eni-1"), "eni_id");
-        assert_eq!(
-            target_attribute("tgw-attach-1"),
-            "transit_gateway_attachment_id"
-        );
+        assert_eq!(target_attribute("tgw-attach-1"), "transit_gateway_attachment_id");
         assert_eq!(target_attribute("tgw-1"), "transit_gateway_id");
     }
 

@@ -293,21 +293,15 @@ fn instance_market_options_schema() -> Schema {
         )
         .attr(Attribute::optional_computed("valid_until", Type::String).force_new());
     Schema::new()
-        .attr(
-            Attribute::optional_computed("market_type", Type::String)
-                .force_new()
-                .check(Check::OneOf(&[
-                    "capacity-block",
-                    "interruptible-capacity-reservation",
-                    "on-demand",
-                    "spot",
-                ])),
-        )
-        .block(
-            Block::single("spot_options", spot_options)
-                .computed()
-                .force_new(),
-        )
+        .attr(Attribute::optional_computed("market_type", Type::String).force_new().check(
+            Check::OneOf(&[
+                "capacity-block",
+                "interruptible-capacity-reservation",
+                "on-demand",
+                "spot",
+            ]),
+        ))
+        .block(Block::single("spot_options", spot_options).computed().force_new())
 }
 
 /// A `launch_template` names its template by exactly one of `id` and `name` (the provider's
@@ -331,14 +325,8 @@ fn launch_template_schema() -> Schema {
 
 fn private_dns_name_options_schema() -> Schema {
     Schema::new()
-        .attr(Attribute::optional_computed(
-            "enable_resource_name_dns_aaaa_record",
-            Type::Bool,
-        ))
-        .attr(Attribute::optional_computed(
-            "enable_resource_name_dns_a_record",
-            Type::Bool,
-        ))
+        .attr(Attribute::optional_computed("enable_resource_name_dns_aaaa_record", Type::Bool))
+        .attr(Attribute::optional_computed("enable_resource_name_dns_a_record", Type::Bool))
         .attr(
             Attribute::optional_computed("hostname_type", Type::String)
                 .check(Check::OneOf(HOSTNAME_TYPES)),
@@ -396,10 +384,7 @@ fn secondary_network_interface_schema() -> Schema {
                 .default(Value::Number(1.0))
                 .force_new(),
         )
-        .attr(Attribute::computed(
-            "private_ip_addresses",
-            Type::list(Type::String),
-        ))
+        .attr(Attribute::computed("private_ip_addresses", Type::list(Type::String)))
         .attr(Attribute::computed("secondary_interface_id", Type::String))
         .attr(Attribute::computed("secondary_network_id", Type::String))
         .attr(Attribute::required("secondary_subnet_id", Type::String).force_new())
@@ -430,9 +415,7 @@ fn root_block_device_schema() -> Schema {
 /// An attribute read from the described instance and the prior value (or the planned value a
 /// write is read back for).
 fn reads(attribute: Attribute, read: fn(&Described, &Value) -> Value) -> Declared<Described> {
-    declared::read(attribute, move |described: &Described, at: &Reading| {
-        read(described, at.prior)
-    })
+    declared::read(attribute, move |described: &Described, at: &Reading| read(described, at.prior))
 }
 
 /// A block read as [`reads`] reads an attribute.
@@ -469,13 +452,12 @@ fn reported_flag(
     read: fn(&InstanceAttributes) -> Option<bool>,
 ) -> Declared<Described> {
     let name = attribute.name;
-    declared::read(
-        attribute,
-        move |described: &Described, at: &Reading| match described.attributes().and_then(read) {
+    declared::read(attribute, move |described: &Described, at: &Reading| {
+        match described.attributes().and_then(read) {
             Some(flag) => Value::Bool(flag),
             None => kept(at.prior, name, Value::Null),
-        },
-    )
+        }
+    })
 }
 
 /// A block AWS reports (`read`), kept from the prior value where the answer leaves it out (as
@@ -502,15 +484,10 @@ fn instance_attributes() -> Vec<Declared<Described>> {
 /// `id` to `host_resource_group_arn`.
 fn attributes_from_id_to_host() -> Vec<Declared<Described>> {
     vec![
-        reads(Attribute::computed("id", Type::String), |d, _| {
-            Value::string(d.id())
+        reads(Attribute::computed("id", Type::String), |d, _| Value::string(d.id())),
+        declared::read(Attribute::computed("arn", Type::String), |d: &Described, at: &Reading| {
+            Value::string(ec2_arn(at.region, &d.related.account, "instance", d.id()))
         }),
-        declared::read(
-            Attribute::computed("arn", Type::String),
-            |d: &Described, at: &Reading| {
-                Value::string(ec2_arn(at.region, &d.related.account, "instance", d.id()))
-            },
-        ),
         instance_string(
             Attribute::optional_computed("ami", Type::String)
                 .force_new()
@@ -532,30 +509,26 @@ fn attributes_from_id_to_host() -> Vec<Declared<Described>> {
             Attribute::optional_computed("availability_zone", Type::String).force_new(),
             Placement::availability_zone,
         ),
-        reported_flag(
-            Attribute::optional_computed("disable_api_stop", Type::Bool),
-            |attributes| attributes.disable_api_stop,
-        ),
+        reported_flag(Attribute::optional_computed("disable_api_stop", Type::Bool), |attributes| {
+            attributes.disable_api_stop
+        }),
         reported_flag(
             Attribute::optional_computed("disable_api_termination", Type::Bool),
             |attributes| attributes.disable_api_termination,
         ),
-        reads(
-            Attribute::optional_computed("ebs_optimized", Type::Bool).force_new(),
-            |d, _| Value::Bool(d.instance.ebs_optimized().unwrap_or(false)),
-        ),
-        reads(
-            Attribute::optional_computed("enable_primary_ipv6", Type::Bool),
-            |d, prior| enable_primary_ipv6_value(&d.instance, prior),
-        ),
+        reads(Attribute::optional_computed("ebs_optimized", Type::Bool).force_new(), |d, _| {
+            Value::Bool(d.instance.ebs_optimized().unwrap_or(false))
+        }),
+        reads(Attribute::optional_computed("enable_primary_ipv6", Type::Bool), |d, prior| {
+            enable_primary_ipv6_value(&d.instance, prior)
+        }),
         // Configuration only: what the state holds (false after an import, as the provider's
         // importer sets it).
         switch(Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false))),
         switch(Attribute::optional("get_password_data", Type::Bool).default(Value::Bool(false))),
-        reads(
-            Attribute::optional("hibernation", Type::Bool).force_new(),
-            |d, prior| hibernation_value(&d.instance, prior),
-        ),
+        reads(Attribute::optional("hibernation", Type::Bool).force_new(), |d, prior| {
+            hibernation_value(&d.instance, prior)
+        }),
         placement_string(
             Attribute::optional_computed("host_id", Type::String).force_new(),
             Placement::host_id,
@@ -572,10 +545,9 @@ fn attributes_from_id_to_host() -> Vec<Declared<Described>> {
 /// `iam_instance_profile` to `placement_group_id`.
 fn attributes_from_iam_to_placement() -> Vec<Declared<Described>> {
     vec![
-        reads(
-            Attribute::optional_computed("iam_instance_profile", Type::String),
-            |d, _| optional_string(d.related.profiles.get(d.id()).map(|arn| profile_name(arn))),
-        ),
+        reads(Attribute::optional_computed("iam_instance_profile", Type::String), |d, _| {
+            optional_string(d.related.profiles.get(d.id()).map(|arn| profile_name(arn)))
+        }),
         reads(
             Attribute::optional_computed("instance_initiated_shutdown_behavior", Type::String),
             |d, prior| match d.attributes().and_then(|a| a.shutdown_behavior.as_deref()) {
@@ -583,19 +555,12 @@ fn attributes_from_iam_to_placement() -> Vec<Declared<Described>> {
                 None => kept(prior, "instance_initiated_shutdown_behavior", Value::Null),
             },
         ),
-        instance_string(
-            Attribute::computed("instance_lifecycle", Type::String),
-            |instance| instance.instance_lifecycle().map(|l| l.as_str()),
-        ),
-        instance_string(
-            Attribute::computed("instance_state", Type::String),
-            |instance| {
-                instance
-                    .state()
-                    .and_then(|state| state.name())
-                    .map(|name| name.as_str())
-            },
-        ),
+        instance_string(Attribute::computed("instance_lifecycle", Type::String), |instance| {
+            instance.instance_lifecycle().map(|l| l.as_str())
+        }),
+        instance_string(Attribute::computed("instance_state", Type::String), |instance| {
+            instance.state().and_then(|state| state.name()).map(|name| name.as_str())
+        }),
         instance_string(
             Attribute::optional_computed("instance_type", Type::String)
                 .at_least_one_of(&["instance_type", "launch_template"]),
@@ -623,26 +588,19 @@ fn attributes_from_iam_to_placement() -> Vec<Declared<Described>> {
             Attribute::optional_computed("key_name", Type::String).force_new(),
             Instance::key_name,
         ),
-        reads(
-            Attribute::optional_computed("monitoring", Type::Bool),
-            |d, _| {
-                Value::Bool(matches!(
-                    d.instance.monitoring().and_then(|m| m.state()),
-                    Some(MonitoringState::Enabled | MonitoringState::Pending)
-                ))
-            },
-        ),
-        instance_string(
-            Attribute::computed("outpost_arn", Type::String),
-            Instance::outpost_arn,
-        ),
-        reads(
-            Attribute::computed("password_data", Type::String),
-            |d, prior| match prior.get("get_password_data").as_bool() == Some(true) {
+        reads(Attribute::optional_computed("monitoring", Type::Bool), |d, _| {
+            Value::Bool(matches!(
+                d.instance.monitoring().and_then(|m| m.state()),
+                Some(MonitoringState::Enabled | MonitoringState::Pending)
+            ))
+        }),
+        instance_string(Attribute::computed("outpost_arn", Type::String), Instance::outpost_arn),
+        reads(Attribute::computed("password_data", Type::String), |d, prior| {
+            match prior.get("get_password_data").as_bool() == Some(true) {
                 true => optional_string(d.attributes().and_then(|a| a.password_data.as_deref())),
                 false => Value::Null,
-            },
-        ),
+            }
+        }),
         placement_string(
             Attribute::optional_computed("placement_group", Type::String)
                 .force_new()
@@ -688,14 +646,13 @@ fn attributes_from_cpu_counts_to_vpc() -> Vec<Declared<Described>> {
                 number(placement.and_then(|p| p.partition_number()).map(i64::from))
             },
         ),
-        reads(
-            Attribute::computed("primary_network_interface_id", Type::String),
-            |d, prior| match network(&d.instance) {
+        reads(Attribute::computed("primary_network_interface_id", Type::String), |d, prior| {
+            match network(&d.instance) {
                 Network::Outside => Value::Null,
                 Network::Detached => kept(prior, "primary_network_interface_id", Value::Null),
                 Network::Primary(primary) => optional_string(primary.network_interface_id()),
-            },
-        ),
+            }
+        }),
         instance_string(
             Attribute::computed("private_dns", Type::String),
             Instance::private_dns_name,
@@ -704,10 +661,7 @@ fn attributes_from_cpu_counts_to_vpc() -> Vec<Declared<Described>> {
             Attribute::optional_computed("private_ip", Type::String).force_new(),
             Instance::private_ip_address,
         ),
-        instance_string(
-            Attribute::computed("public_dns", Type::String),
-            Instance::public_dns_name,
-        ),
+        instance_string(Attribute::computed("public_dns", Type::String), Instance::public_dns_name),
         instance_string(
             Attribute::computed("public_ip", Type::String),
             Instance::public_ip_address,
@@ -740,16 +694,15 @@ fn attributes_from_cpu_counts_to_vpc() -> Vec<Declared<Described>> {
             Attribute::computed("spot_instance_request_id", Type::String),
             spot_request_id,
         ),
-        reads(
-            Attribute::optional_computed("subnet_id", Type::String).force_new(),
-            |d, prior| match network(&d.instance) {
+        reads(Attribute::optional_computed("subnet_id", Type::String).force_new(), |d, prior| {
+            match network(&d.instance) {
                 Network::Outside => optional_string(d.instance.subnet_id()),
                 Network::Detached => kept(prior, "subnet_id", Value::Null),
                 Network::Primary(primary) => {
                     optional_string(primary.subnet_id().or(d.instance.subnet_id()))
                 }
-            },
-        ),
+            }
+        }),
         instance_string(
             Attribute::optional_computed("tenancy", Type::String)
                 .force_new()
@@ -773,10 +726,7 @@ fn attributes_from_cpu_counts_to_vpc() -> Vec<Declared<Described>> {
             Attribute::optional("user_data_replace_on_change", Type::Bool)
                 .default(Value::Bool(false)),
         ),
-        reads(
-            Attribute::optional("volume_tags", Type::map(Type::String)),
-            volume_tags_value,
-        ),
+        reads(Attribute::optional("volume_tags", Type::map(Type::String)), volume_tags_value),
         reads(
             Attribute::optional_computed("vpc_security_group_ids", Type::set(Type::String)),
             |d, _| match has_subnet(&d.instance) {
@@ -897,26 +847,16 @@ fn instance_blocks() -> Vec<Declared<Described>> {
             |d, prior| attached_interfaces_value(&d.instance, prior),
         ),
         reads_block(
-            Block::single(
-                "primary_network_interface",
-                primary_network_interface_schema(),
-            )
-            .computed()
-            .conflicts_with(ATTACHED_INTERFACE_CONFLICTS),
+            Block::single("primary_network_interface", primary_network_interface_schema())
+                .computed()
+                .conflicts_with(ATTACHED_INTERFACE_CONFLICTS),
             |d, prior| primary_interface_value(&d.instance, prior),
         ),
         reported_block(
-            Block::single(
-                "private_dns_name_options",
-                private_dns_name_options_schema(),
-            )
-            .computed()
-            .force_new(),
-            |instance, _| {
-                instance
-                    .private_dns_name_options()
-                    .map(private_dns_name_options_value)
-            },
+            Block::single("private_dns_name_options", private_dns_name_options_schema())
+                .computed()
+                .force_new(),
+            |instance, _| instance.private_dns_name_options().map(private_dns_name_options_value),
         ),
         reads_block(
             Block::single("root_block_device", root_block_device_schema()).computed(),
@@ -926,11 +866,8 @@ fn instance_blocks() -> Vec<Declared<Described>> {
             },
         ),
         reads_block(
-            Block::set(
-                "secondary_network_interface",
-                secondary_network_interface_schema(),
-            )
-            .computed(),
+            Block::set("secondary_network_interface", secondary_network_interface_schema())
+                .computed(),
             |d, prior| secondary_interfaces_value(d.instance.secondary_interfaces(), prior),
         ),
     ]
@@ -1036,17 +973,8 @@ impl AwsInstance {
                 let tags = user_tag_pairs(instance.tags())
                     .map(|(key, value)| (key.to_string(), value.to_string()))
                     .collect();
-                let described = Described {
-                    instance,
-                    related: Arc::clone(&related),
-                };
-                Some((
-                    id,
-                    Tagged {
-                        object: described,
-                        tags,
-                    },
-                ))
+                let described = Described { instance, related: Arc::clone(&related) };
+                Some((id, Tagged { object: described, tags }))
             })
             .collect())
     }
@@ -1054,11 +982,8 @@ impl AwsInstance {
     /// Instances matching `filters`, without those shutting down or terminated (AWS lists
     /// terminated instances for about an hour).
     async fn live_instances(&self, filters: Vec<Filter>) -> Result<Vec<Instance>, ProviderError> {
-        let reservations: Vec<aws_sdk_ec2::types::Reservation> = all_items!(self
-            .ec2()
-            .await
-            .describe_instances()
-            .set_filters(Some(filters)))?;
+        let reservations: Vec<aws_sdk_ec2::types::Reservation> =
+            all_items!(self.ec2().await.describe_instances().set_filters(Some(filters)))?;
         Ok(reservations
             .iter()
             .flat_map(|reservation| reservation.instances())
@@ -1074,11 +999,8 @@ impl AwsInstance {
 
     /// One instance in any state, `None` when AWS does not list it.
     async fn instance(&self, id: &str) -> Result<Option<Instance>, ProviderError> {
-        let output = sent!(self
-            .ec2()
-            .await
-            .describe_instances()
-            .filters(filter("instance-id", [id])))?;
+        let output =
+            sent!(self.ec2().await.describe_instances().filters(filter("instance-id", [id])))?;
         Ok(output
             .reservations()
             .iter()
@@ -1125,9 +1047,7 @@ impl AwsInstance {
                 // A settled association wins over one still being made.
                 match association.state() {
                     Some(IamInstanceProfileAssociationState::Associated) => {
-                        related
-                            .profiles
-                            .insert(instance_id.to_string(), arn.to_string());
+                        related.profiles.insert(instance_id.to_string(), arn.to_string());
                     }
                     Some(IamInstanceProfileAssociationState::Associating) => {
                         related
@@ -1140,8 +1060,7 @@ impl AwsInstance {
             }
         }
         self.read_default_vpcs(instances, &mut related).await;
-        self.read_credit_specifications(instances, &mut related)
-            .await?;
+        self.read_credit_specifications(instances, &mut related).await?;
         self.read_launch_templates(instances, &mut related).await?;
         self.remember_launch_template_versions(instances, &related);
         self.read_spot_requests(instances, &mut related).await?;
@@ -1171,19 +1090,14 @@ impl AwsInstance {
             .collect();
         let ec2 = self.ec2().await;
         for chunk in chunks_of(&vpc_ids) {
-            let Ok(output) = ec2
-                .describe_vpcs()
-                .filters(filter("vpc-id", chunk.iter().cloned()))
-                .send()
-                .await
+            let Ok(output) =
+                ec2.describe_vpcs().filters(filter("vpc-id", chunk.iter().cloned())).send().await
             else {
                 continue;
             };
             for vpc in output.vpcs() {
                 if let Some(id) = vpc.vpc_id() {
-                    related
-                        .default_vpcs
-                        .insert(id.to_string(), vpc.is_default().unwrap_or(false));
+                    related.default_vpcs.insert(id.to_string(), vpc.is_default().unwrap_or(false));
                 }
             }
         }
@@ -1208,9 +1122,7 @@ impl AwsInstance {
         let ids: Vec<String> = instances
             .iter()
             .filter(|(instance, _)| {
-                instance
-                    .instance_type()
-                    .is_some_and(|t| related.burstable.contains(t.as_str()))
+                instance.instance_type().is_some_and(|t| related.burstable.contains(t.as_str()))
             })
             .filter_map(|(instance, _)| instance.instance_id().map(str::to_string))
             .collect();
@@ -1258,9 +1170,7 @@ impl AwsInstance {
             .collect();
         let ec2 = self.ec2().await;
         for template_id in template_ids {
-            let answer = sent!(ec2
-                .describe_launch_templates()
-                .launch_template_ids(template_id));
+            let answer = sent!(ec2.describe_launch_templates().launch_template_ids(template_id));
             let output = match answer {
                 Ok(output) => output,
                 Err(error) if is_not_found(&error) => continue,
@@ -1270,10 +1180,7 @@ impl AwsInstance {
                 related.launch_templates.insert(
                     template_id.to_string(),
                     LaunchTemplateInfo {
-                        name: template
-                            .launch_template_name()
-                            .unwrap_or_default()
-                            .to_string(),
+                        name: template.launch_template_name().unwrap_or_default().to_string(),
                         default_version: template
                             .default_version_number()
                             .map(|n| n.to_string())
@@ -1339,10 +1246,7 @@ impl AwsInstance {
     ) -> Result<InstanceAttributes, ProviderError> {
         let ec2 = self.ec2().await;
         let describe = |name: InstanceAttributeName| async move {
-            sent!(ec2
-                .describe_instance_attribute()
-                .instance_id(id)
-                .attribute(name))
+            sent!(ec2.describe_instance_attribute().instance_id(id).attribute(name))
         };
         let stop = async {
             match describe(InstanceAttributeName::DisableApiStop).await {
@@ -1354,32 +1258,21 @@ impl AwsInstance {
         };
         let termination = async {
             let output = describe(InstanceAttributeName::DisableApiTermination).await?;
-            Ok(output
-                .disable_api_termination()
-                .and_then(|flag| flag.value()))
+            Ok(output.disable_api_termination().and_then(|flag| flag.value()))
         };
         let user_data = async {
             let output = describe(InstanceAttributeName::UserData).await?;
-            Ok(output
-                .user_data()
-                .and_then(|data| data.value())
-                .map(str::to_string))
+            Ok(output.user_data().and_then(|data| data.value()).map(str::to_string))
         };
         let shutdown = async {
             let name = InstanceAttributeName::InstanceInitiatedShutdownBehavior;
             let output = describe(name).await?;
             let behavior = output.instance_initiated_shutdown_behavior();
-            Ok(behavior
-                .and_then(|behavior| behavior.value())
-                .map(str::to_string))
+            Ok(behavior.and_then(|behavior| behavior.value()).map(str::to_string))
         };
         let (disable_api_stop, disable_api_termination, user_data, shutdown_behavior) =
             futures::future::try_join4(stop, termination, user_data, shutdown).await?;
-        let password_data = if with_password {
-            Some(self.password_data(id).await?)
-        } else {
-            None
-        };
+        let password_data = if with_password { Some(self.password_data(id).await?) } else { None };
         Ok(InstanceAttributes {
             disable_api_stop,
             disable_api_termination,
@@ -1399,11 +1292,7 @@ impl AwsInstance {
                 ec2.get_password_data().instance_id(id),
                 format!("reading EC2 Instance ({id})")
             )?;
-            if let Some(data) = output
-                .password_data()
-                .map(str::trim)
-                .filter(|d| !d.is_empty())
-            {
+            if let Some(data) = output.password_data().map(str::trim).filter(|d| !d.is_empty()) {
                 return Ok(data.to_string());
             }
             if Instant::now() >= deadline {
@@ -1443,11 +1332,7 @@ impl AwsInstance {
                         "waiting for EC2 Instance ({id}) {what}: unexpected state '{}', wanted \
                          target '{}'. last error: {}",
                         state.as_str(),
-                        target
-                            .iter()
-                            .map(|s| s.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "),
+                        target.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
                         instance
                             .state_reason()
                             .and_then(|reason| reason.message())
@@ -1461,11 +1346,7 @@ impl AwsInstance {
 
     async fn stop(&self, id: &str, timeout: Duration) -> Result<(), ProviderError> {
         sent_in!(
-            self.ec2()
-                .await
-                .stop_instances()
-                .instance_ids(id)
-                .force(false),
+            self.ec2().await.stop_instances().instance_ids(id).force(false),
             format!("stopping EC2 Instance ({id})")
         )?;
         self.wait_state(
@@ -1497,12 +1378,7 @@ impl AwsInstance {
                         .contains("LaunchPlan instance type does not match attribute value")
             },
             || async {
-                ec2.start_instances()
-                    .instance_ids(id)
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(aws_error)
+                ec2.start_instances().instance_ids(id).send().await.map(|_| ()).map_err(aws_error)
             },
         )
         .await
@@ -1535,10 +1411,7 @@ impl AwsInstance {
         };
         let version =
             non_empty_attribute(template, "version").unwrap_or_else(|| DEFAULT_VERSION.into());
-        let output = sent_in!(
-            request.versions(version),
-            "reading EC2 Launch Template versions"
-        )?;
+        let output = sent_in!(request.versions(version), "reading EC2 Launch Template versions")?;
         Ok(output
             .launch_template_versions()
             .first()
@@ -1567,9 +1440,8 @@ impl AwsInstance {
             return Err(none());
         }
         let mappings = image.block_device_mappings();
-        let root_in_mappings = mappings
-            .iter()
-            .any(|mapping| mapping.device_name() == image.root_device_name());
+        let root_in_mappings =
+            mappings.iter().any(|mapping| mapping.device_name() == image.root_device_name());
         let name = match mappings.first() {
             Some(first) if !root_in_mappings => first.device_name(),
             _ => image.root_device_name(),
@@ -1585,20 +1457,14 @@ impl AwsInstance {
         planned: &Value,
     ) -> Result<Option<CreditSpecificationRequest>, ProviderError> {
         let instance_type = non_empty_attribute(planned, "instance_type").unwrap_or_default();
-        let mut request = instance_type.starts_with("t3").then(|| {
-            CreditSpecificationRequest::builder()
-                .cpu_credits("unlimited")
-                .build()
-        });
+        let mut request = instance_type
+            .starts_with("t3")
+            .then(|| CreditSpecificationRequest::builder().cpu_credits("unlimited").build());
         let configured = single_block(planned, "credit_specification")
             .and_then(|block| non_empty_attribute(block, "cpu_credits"));
         if let Some(credits) = configured {
             if !instance_type.is_empty() && self.is_burstable(&instance_type).await? {
-                request = Some(
-                    CreditSpecificationRequest::builder()
-                        .cpu_credits(credits)
-                        .build(),
-                );
+                request = Some(CreditSpecificationRequest::builder().cpu_credits(credits).build());
             }
         }
         Ok(request)
@@ -1629,12 +1495,8 @@ impl AwsInstance {
             }
         }
         for (volume, tags) in wanted {
-            let _ = ec2
-                .create_tags()
-                .resources(volume)
-                .set_tags(Some(ec2_tags(&tags)))
-                .send()
-                .await;
+            let _ =
+                ec2.create_tags().resources(volume).set_tags(Some(ec2_tags(&tags))).send().await;
         }
     }
 
@@ -1714,10 +1576,7 @@ impl AwsInstance {
 
     async fn disassociate_profile(&self, id: &str, association: &str) -> Result<(), ProviderError> {
         sent_in!(
-            self.ec2()
-                .await
-                .disassociate_iam_instance_profile()
-                .association_id(association),
+            self.ec2().await.disassociate_iam_instance_profile().association_id(association),
             format!("updating EC2 Instance ({id}): disassociating instance profile")
         )
         .map(|_| ())
@@ -1765,24 +1624,20 @@ impl AwsInstance {
             (None, Some(association)) => self.disassociate_profile(id, &association).await?,
             (None, None) => {}
         }
-        wait_for(
-            timeout,
-            &format!("EC2 Instance ({id}) IAM Instance Profile update"),
-            || async {
-                let associations = self.profile_associations(id).await?;
-                let settled = match &desired {
-                    None => associations.is_empty(),
-                    Some(name) => associations.iter().any(|association| {
-                        association.state() == Some(&IamInstanceProfileAssociationState::Associated)
-                            && association
-                                .iam_instance_profile()
-                                .and_then(|profile| profile.arn())
-                                .is_some_and(|arn| profile_name(arn) == name.as_str())
-                    }),
-                };
-                Ok(settled.then_some(()))
-            },
-        )
+        wait_for(timeout, &format!("EC2 Instance ({id}) IAM Instance Profile update"), || async {
+            let associations = self.profile_associations(id).await?;
+            let settled = match &desired {
+                None => associations.is_empty(),
+                Some(name) => associations.iter().any(|association| {
+                    association.state() == Some(&IamInstanceProfileAssociationState::Associated)
+                        && association
+                            .iam_instance_profile()
+                            .and_then(|profile| profile.arn())
+                            .is_some_and(|arn| profile_name(arn) == name.as_str())
+                }),
+            };
+            Ok(settled.then_some(()))
+        })
         .await
     }
 
@@ -1795,14 +1650,9 @@ impl AwsInstance {
         planned: &Value,
     ) -> Result<(), ProviderError> {
         let ec2 = self.ec2().await;
-        let instance = self
-            .instance(id)
-            .await?
-            .ok_or_else(|| vanished("EC2 Instance", id))?;
+        let instance = self.instance(id).await?.ok_or_else(|| vanished("EC2 Instance", id))?;
         let primary = primary_interface(&instance);
-        let interface_id = primary
-            .and_then(|eni| eni.network_interface_id())
-            .map(str::to_string);
+        let interface_id = primary.and_then(|eni| eni.network_interface_id()).map(str::to_string);
         let no_primary = |attribute: &str| {
             ProviderError::new(format!(
                 "Failed to update {attribute} on \"{id}\", which does not contain a primary \
@@ -1810,9 +1660,8 @@ impl AwsInstance {
             ))
         };
         if changed(prior, planned, "ipv6_address_count") {
-            let interface = interface_id
-                .as_deref()
-                .ok_or_else(|| no_primary("ipv6_address_count"))?;
+            let interface =
+                interface_id.as_deref().ok_or_else(|| no_primary("ipv6_address_count"))?;
             let before = int(prior, "ipv6_address_count").unwrap_or(0);
             let after = int(planned, "ipv6_address_count").unwrap_or(0);
             if after > before {
@@ -1846,21 +1695,14 @@ impl AwsInstance {
             }
         }
         if changed(prior, planned, "secondary_private_ips") {
-            let interface = interface_id
-                .as_deref()
-                .ok_or_else(|| no_primary("secondary_private_ips"))?;
+            let interface =
+                interface_id.as_deref().ok_or_else(|| no_primary("secondary_private_ips"))?;
             let before = string_list(prior, "secondary_private_ips");
             let after = string_list(planned, "secondary_private_ips");
-            let removed: Vec<String> = before
-                .iter()
-                .filter(|ip| !after.contains(ip))
-                .cloned()
-                .collect();
-            let added: Vec<String> = after
-                .iter()
-                .filter(|ip| !before.contains(ip))
-                .cloned()
-                .collect();
+            let removed: Vec<String> =
+                before.iter().filter(|ip| !after.contains(ip)).cloned().collect();
+            let added: Vec<String> =
+                after.iter().filter(|ip| !before.contains(ip)).cloned().collect();
             if !removed.is_empty() {
                 sent_in!(
                     ec2.unassign_private_ip_addresses()
@@ -1897,9 +1739,8 @@ impl AwsInstance {
                     .map(|_| ())
                     .map_err(aws_error)
             } else {
-                let interface = interface_id
-                    .as_deref()
-                    .ok_or_else(|| no_primary("vpc_security_group_ids"))?;
+                let interface =
+                    interface_id.as_deref().ok_or_else(|| no_primary("vpc_security_group_ids"))?;
                 ec2.modify_network_interface_attribute()
                     .network_interface_id(interface)
                     .set_groups(Some(groups))
@@ -1920,10 +1761,7 @@ impl AwsInstance {
 
     /// `enable_primary_ipv6` on the primary network interface, where AWS keeps it.
     async fn enable_primary_ipv6(&self, id: &str, enabled: bool) -> Result<(), ProviderError> {
-        let instance = self
-            .instance(id)
-            .await?
-            .ok_or_else(|| vanished("EC2 Instance", id))?;
+        let instance = self.instance(id).await?.ok_or_else(|| vanished("EC2 Instance", id))?;
         let interface = primary_interface(&instance)
             .and_then(|eni| eni.network_interface_id())
             .ok_or_else(|| {
@@ -1971,15 +1809,11 @@ impl AwsInstance {
         if let Some(instance_type) = &instance_type {
             let value = AttributeValue::builder().value(instance_type).build();
             let what = format!("InstanceType ({instance_type})");
-            self.modify_attribute(id, &what, |request| request.instance_type(value))
-                .await?;
+            self.modify_attribute(id, &what, |request| request.instance_type(value)).await?;
         }
         if let Some(bytes) = user_data {
-            let value = SecureBlobAttributeValue::builder()
-                .value(Blob::new(bytes))
-                .build();
-            self.modify_attribute(id, "UserData", |request| request.user_data(value))
-                .await?;
+            let value = SecureBlobAttributeValue::builder().value(Blob::new(bytes)).build();
+            self.modify_attribute(id, "UserData", |request| request.user_data(value)).await?;
         }
         if let Some(specification) = capacity {
             sent_in!(
@@ -2012,9 +1846,8 @@ impl AwsInstance {
             format!("updating EC2 Instance ({id}): modifying maintenance options")
         )?;
         self.wait_updated(id, timeout, "maintenance options", |instance| {
-            let current = instance
-                .and_then(|i| i.maintenance_options())
-                .and_then(|o| o.auto_recovery());
+            let current =
+                instance.and_then(|i| i.maintenance_options()).and_then(|o| o.auto_recovery());
             current.map(|a| a.as_str()) == Some(auto_recovery.as_str())
         })
         .await
@@ -2030,11 +1863,9 @@ impl AwsInstance {
         settled: impl Fn(Option<&Instance>) -> bool,
     ) -> Result<(), ProviderError> {
         let settled = &settled;
-        wait_for(
-            timeout,
-            &format!("EC2 Instance ({id}) {what} update"),
-            || async move { Ok(settled(self.instance(id).await?.as_ref()).then_some(())) },
-        )
+        wait_for(timeout, &format!("EC2 Instance ({id}) {what} update"), || async move {
+            Ok(settled(self.instance(id).await?.as_ref()).then_some(()))
+        })
         .await
     }
 
@@ -2067,10 +1898,7 @@ impl AwsInstance {
                 )));
         }
         let failed = |error: ProviderError| {
-            context(
-                error,
-                &format!("updating EC2 Instance ({id}) metadata options"),
-            )
+            context(error, &format!("updating EC2 Instance ({id}) metadata options"))
         };
         match request.clone().send().await.map_err(aws_error) {
             Ok(_) => {}
@@ -2089,9 +1917,7 @@ impl AwsInstance {
             Err(error) => return Err(failed(error)),
         }
         self.wait_updated(id, timeout, "metadata options", |instance| {
-            let state = instance
-                .and_then(|i| i.metadata_options())
-                .and_then(|o| o.state());
+            let state = instance.and_then(|i| i.metadata_options()).and_then(|o| o.state());
             state != Some(&InstanceMetadataOptionsState::Pending)
         })
         .await
@@ -2106,10 +1932,9 @@ impl AwsInstance {
         planned: &Value,
         timeout: Duration,
     ) -> Result<(), ProviderError> {
-        let (Some(before), Some(after)) = (
-            single_block(prior, "root_block_device"),
-            single_block(planned, "root_block_device"),
-        ) else {
+        let (Some(before), Some(after)) =
+            (single_block(prior, "root_block_device"), single_block(planned, "root_block_device"))
+        else {
             return Ok(());
         };
         let Some(volume_id) =
@@ -2134,11 +1959,7 @@ impl AwsInstance {
         if changed(before, after, "iops") {
             if let Some(iops) = int(after, "iops").filter(|n| *n != 0) {
                 if !matches!(volume_type.as_str(), "io1" | "io2" | "gp3") {
-                    let shown = if volume_type.is_empty() {
-                        "gp2"
-                    } else {
-                        volume_type.as_str()
-                    };
+                    let shown = if volume_type.is_empty() { "gp2" } else { volume_type.as_str() };
                     return Err(ProviderError::new(format!(
                         "updating instance: iops attribute not supported for type {shown}"
                     )));
@@ -2160,10 +1981,7 @@ impl AwsInstance {
             }
         }
         if modify {
-            sent_in!(
-                request,
-                format!("updating EC2 Instance ({id}) volume ({volume_id})")
-            )?;
+            sent_in!(request, format!("updating EC2 Instance ({id}) volume ({volume_id})"))?;
             self.wait_volume_modified(id, &volume_id, timeout).await?;
         }
         if changed(before, after, "delete_on_termination") {
@@ -2199,14 +2017,11 @@ impl AwsInstance {
             }
         }
         if changed(before, after, "tags") {
-            retag(
-                ec2,
-                &volume_id,
-                &string_map(before.get("tags")),
-                &string_map(after.get("tags")),
-            )
-            .await
-            .map_err(|error| context(error, &format!("updating tags for volume ({volume_id})")))?;
+            retag(ec2, &volume_id, &string_map(before.get("tags")), &string_map(after.get("tags")))
+                .await
+                .map_err(|error| {
+                    context(error, &format!("updating tags for volume ({volume_id})"))
+                })?;
         }
         Ok(())
     }
@@ -2218,25 +2033,19 @@ impl AwsInstance {
         timeout: Duration,
     ) -> Result<(), ProviderError> {
         let ec2 = self.ec2().await;
-        wait_for(
-            timeout,
-            &format!("EC2 Instance ({id}) volume ({volume_id}) update"),
-            || async {
-                let output = sent!(ec2.describe_volumes_modifications().volume_ids(volume_id))?;
-                let modification = output.volumes_modifications().first();
-                match modification.and_then(|m| m.modification_state()) {
-                    Some(VolumeModificationState::Modifying) => Ok(None),
-                    Some(VolumeModificationState::Failed) => Err(ProviderError::new(format!(
-                        "waiting for EC2 Instance ({id}) volume ({volume_id}) update: {}",
-                        modification
-                            .and_then(|m| m.status_message())
-                            .unwrap_or("modification failed")
-                    ))),
-                    // `optimizing` already serves the new size, as the provider accepts.
-                    _ => Ok(Some(())),
-                }
-            },
-        )
+        wait_for(timeout, &format!("EC2 Instance ({id}) volume ({volume_id}) update"), || async {
+            let output = sent!(ec2.describe_volumes_modifications().volume_ids(volume_id))?;
+            let modification = output.volumes_modifications().first();
+            match modification.and_then(|m| m.modification_state()) {
+                Some(VolumeModificationState::Modifying) => Ok(None),
+                Some(VolumeModificationState::Failed) => Err(ProviderError::new(format!(
+                    "waiting for EC2 Instance ({id}) volume ({volume_id}) update: {}",
+                    modification.and_then(|m| m.status_message()).unwrap_or("modification failed")
+                ))),
+                // `optimizing` already serves the new size, as the provider accepts.
+                _ => Ok(Some(())),
+            }
+        })
         .await
     }
 
@@ -2286,9 +2095,7 @@ impl AwsInstance {
             else {
                 continue;
             };
-            let old = before
-                .map(|item| string_map(item.get("tags")))
-                .unwrap_or_default();
+            let old = before.map(|item| string_map(item.get("tags"))).unwrap_or_default();
             let new = string_map(after.get("tags"));
             if old != new {
                 retag(ec2, &volume_id, &old, &new).await.map_err(|error| {
@@ -2314,9 +2121,7 @@ impl AwsObject for InstanceObject {
     }
 
     fn schema(schema: Schema) -> Schema {
-        schema
-            .version(2)
-            .timeouts(&["create", "read", "update", "delete"])
+        schema.version(2).timeouts(&["create", "read", "update", "delete"])
     }
 
     /// The provider's `instanceStateUpgradeV1`: `cpu_core_count` and `cpu_threads_per_core`
@@ -2336,10 +2141,9 @@ impl AwsObject for InstanceObject {
             .and_then(|item| item.as_map())
             .cloned()
             .unwrap_or_default();
-        for (old, new) in [
-            ("cpu_core_count", "core_count"),
-            ("cpu_threads_per_core", "threads_per_core"),
-        ] {
+        for (old, new) in
+            [("cpu_core_count", "core_count"), ("cpu_threads_per_core", "threads_per_core")]
+        {
             let moved = entries.insert(old.to_string(), Value::Null);
             if let Some(moved) = moved {
                 options.entry(new.to_string()).or_insert(moved);
@@ -2386,12 +2190,8 @@ impl AwsObject for InstanceObject {
         let user_data_replaces = planned.get("user_data_replace_on_change").as_bool() == Some(true);
         let disables_primary_ipv6 = prior.get("enable_primary_ipv6").as_bool() == Some(true)
             && planned.get("enable_primary_ipv6").as_bool() == Some(false);
-        let architecture = |value: &Value| {
-            value
-                .get("instance_type")
-                .as_str()
-                .and_then(architecture_of)
-        };
+        let architecture =
+            |value: &Value| value.get("instance_type").as_str().and_then(architecture_of);
         let changes_architecture = matches!(
             (architecture(prior), architecture(planned)),
             (Some(before), Some(after)) if before != after
@@ -2450,11 +2250,7 @@ impl AwsObject for InstanceObject {
             .and_then(|spot| spot.instance_interruption_behavior())
             .map(|behavior| behavior.as_str().to_string());
         let root_device_name = if single_block(at.planned, "root_block_device").is_some() {
-            Some(
-                at.this
-                    .root_device_name(at.planned, template.as_ref())
-                    .await?,
-            )
+            Some(at.this.root_device_name(at.planned, template.as_ref()).await?)
         } else {
             None
         };
@@ -2486,17 +2282,9 @@ impl AwsObject for InstanceObject {
                     .build(),
             )
             .disable_api_termination(
-                at.planned
-                    .get("disable_api_termination")
-                    .as_bool()
-                    .unwrap_or(false),
+                at.planned.get("disable_api_termination").as_bool().unwrap_or(false),
             )
-            .set_disable_api_stop(
-                at.planned
-                    .get("disable_api_stop")
-                    .as_bool()
-                    .filter(|stop| *stop),
-            )
+            .set_disable_api_stop(at.planned.get("disable_api_stop").as_bool().filter(|stop| *stop))
             .ebs_optimized(at.planned.get("ebs_optimized").as_bool().unwrap_or(false))
             .hibernation_options(
                 HibernationOptionsRequest::builder()
@@ -2537,10 +2325,7 @@ impl AwsObject for InstanceObject {
         .await
         .map_err(|error| context(error, "creating EC2 Instance"))?;
         let id = created_id(
-            output
-                .instances()
-                .first()
-                .and_then(|instance| instance.instance_id()),
+            output.instances().first().and_then(|instance| instance.instance_id()),
             "creating EC2 Instance: RunInstances returned no instance",
         )?;
         at.this
@@ -2563,9 +2348,7 @@ impl AwsObject for InstanceObject {
         // AWS applies DisableApiTermination at launch; moto ignores it there. Setting it again
         // is harmless on AWS and makes the emulator hold what was asked.
         if at.planned.get("disable_api_termination").as_bool() == Some(true) {
-            at.this
-                .set_flag(&id, Flag::DisableApiTermination, true)
-                .await?;
+            at.this.set_flag(&id, Flag::DisableApiTermination, true).await?;
         }
         at.this.tag_block_devices(&id, at.planned).await;
         at.this.written(&id, at.planned).await
@@ -2580,9 +2363,7 @@ impl AwsObject for InstanceObject {
             at.this.retag_volumes(id, at.prior, at.planned).await?;
         }
         if changed(at.prior, at.planned, "iam_instance_profile") {
-            at.this
-                .change_instance_profile(id, at.prior, at.planned, timeout)
-                .await?;
+            at.this.change_instance_profile(id, at.prior, at.planned, timeout).await?;
         }
         // With `network_interface` blocks the interfaces carry the flag: the provider leaves it.
         if changed(at.prior, at.planned, "source_dest_check")
@@ -2598,19 +2379,13 @@ impl AwsObject for InstanceObject {
                 at.this.enable_primary_ipv6(id, enabled).await?;
             }
         }
-        if [
-            "ipv6_address_count",
-            "secondary_private_ips",
-            "vpc_security_group_ids",
-        ]
-        .iter()
-        .any(|name| changed(at.prior, at.planned, name))
+        if ["ipv6_address_count", "secondary_private_ips", "vpc_security_group_ids"]
+            .iter()
+            .any(|name| changed(at.prior, at.planned, name))
         {
             at.this.change_network(id, at.prior, at.planned).await?;
         }
-        at.this
-            .change_while_stopped(id, at.prior, at.planned, timeout)
-            .await?;
+        at.this.change_while_stopped(id, at.prior, at.planned, timeout).await?;
         for (name, flag) in [
             ("disable_api_stop", Flag::DisableApiStop),
             ("disable_api_termination", Flag::DisableApiTermination),
@@ -2637,9 +2412,7 @@ impl AwsObject for InstanceObject {
             }
         }
         if changed(at.prior, at.planned, "maintenance_options") {
-            at.this
-                .change_maintenance_options(id, at.planned, timeout)
-                .await?;
+            at.this.change_maintenance_options(id, at.planned, timeout).await?;
         }
         if changed(at.prior, at.planned, "monitoring") {
             let answer = match at.planned.get("monitoring").as_bool() {
@@ -2679,19 +2452,13 @@ impl AwsObject for InstanceObject {
             }
         }
         if changed(at.prior, at.planned, "metadata_options") {
-            at.this
-                .change_metadata_options(id, at.planned, timeout)
-                .await?;
+            at.this.change_metadata_options(id, at.planned, timeout).await?;
         }
         if changed(at.prior, at.planned, "root_block_device") {
-            at.this
-                .change_root_block_device(id, at.prior, at.planned, timeout)
-                .await?;
+            at.this.change_root_block_device(id, at.prior, at.planned, timeout).await?;
         }
         if changed(at.prior, at.planned, "ebs_block_device") {
-            at.this
-                .retag_ebs_block_devices(at.prior, at.planned)
-                .await?;
+            at.this.retag_ebs_block_devices(at.prior, at.planned).await?;
         }
         at.this.written(id, at.planned).await
     }
@@ -2703,22 +2470,15 @@ impl AwsObject for InstanceObject {
         // before this delete). Only a warning there: TerminateInstances reports what stops the
         // delete.
         if at.prior.get("force_destroy").as_bool() == Some(true) {
-            let _ = at
-                .this
-                .set_flag(id, Flag::DisableApiTermination, false)
-                .await;
+            let _ = at.this.set_flag(id, Flag::DisableApiTermination, false).await;
             let _ = at.this.set_flag(id, Flag::DisableApiStop, false).await;
         }
         if at.prior.get("instance_lifecycle").as_str() == Some("spot") {
             if let Some(request) = non_empty_attribute(at.prior, "spot_instance_request_id") {
-                let answer = sent!(ec2
-                    .cancel_spot_instance_requests()
-                    .spot_instance_request_ids(&request));
+                let answer =
+                    sent!(ec2.cancel_spot_instance_requests().spot_instance_request_ids(&request));
                 deleted_or_gone(answer, is_not_found).map_err(|error| {
-                    context(
-                        error,
-                        &format!("cancelling EC2 Spot Fleet Request ({request})"),
-                    )
+                    context(error, &format!("cancelling EC2 Spot Fleet Request ({request})"))
                 })?;
             }
         }
@@ -2769,16 +2529,8 @@ impl AwsObject for InstanceObject {
     /// By the managed tags, among instances that are not shutting down or terminated.
     async fn find_created(at: Creating<'_, Self>) -> FindResult<Described> {
         let mut filters = managed_tag_filters(at.operation);
-        filters.push(filter(
-            "instance-state-name",
-            ["pending", "running", "stopping", "stopped"],
-        ));
-        Ok(at
-            .this
-            .described(filters, &HashMap::new(), at.planned)
-            .await?
-            .into_values()
-            .next())
+        filters.push(filter("instance-state-name", ["pending", "running", "stopping", "stopped"]));
+        Ok(at.this.described(filters, &HashMap::new(), at.planned).await?.into_values().next())
     }
 }
 
@@ -2891,18 +2643,14 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<(), ProviderError>>,
 {
-    retry_while(IAM_PROPAGATION, iam_not_yet_usable, send)
-        .await
-        .map_err(|error| {
-            let doing = format!("updating EC2 Instance ({id}): {doing} instance profile");
-            context(error, &doing)
-        })
+    retry_while(IAM_PROPAGATION, iam_not_yet_usable, send).await.map_err(|error| {
+        let doing = format!("updating EC2 Instance ({id}): {doing} instance profile");
+        context(error, &doing)
+    })
 }
 
 fn profile_specification(name: &str) -> IamInstanceProfileSpecification {
-    IamInstanceProfileSpecification::builder()
-        .name(name)
-        .build()
+    IamInstanceProfileSpecification::builder().name(name).build()
 }
 
 /// The name in an instance profile ARN (`arn:aws:iam::1:instance-profile/path/name`).
@@ -2953,9 +2701,7 @@ fn string_map(value: &Value) -> BTreeMap<String, String> {
 }
 
 fn tag_value<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
-    tags.iter()
-        .find(|tag| tag.key() == Some(key))
-        .and_then(|tag| tag.value())
+    tags.iter().find(|tag| tag.key() == Some(key)).and_then(|tag| tag.value())
 }
 
 /// Tags without AWS's own `aws:` keys (launch template, Spot, CloudFormation).
@@ -2993,16 +2739,10 @@ async fn retag(
         .map(|(key, value)| (key.clone(), value.clone()))
         .collect();
     if !removed.is_empty() {
-        sent!(ec2
-            .delete_tags()
-            .resources(resource)
-            .set_tags(Some(removed)))?;
+        sent!(ec2.delete_tags().resources(resource).set_tags(Some(removed)))?;
     }
     if !set.is_empty() {
-        sent!(ec2
-            .create_tags()
-            .resources(resource)
-            .set_tags(Some(ec2_tags(&set))))?;
+        sent!(ec2.create_tags().resources(resource).set_tags(Some(ec2_tags(&set))))?;
     }
     Ok(())
 }
@@ -3010,10 +2750,7 @@ async fn retag(
 /// `0.003100` → `0.0031`, `1.000` → `1`.
 fn trimmed_price(price: &str) -> String {
     if price.contains('.') {
-        price
-            .trim_end_matches('0')
-            .trim_end_matches('.')
-            .to_string()
+        price.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
         price.to_string()
     }
@@ -3071,11 +2808,7 @@ fn user_data_read(encoded: Option<&str>, prior: &Value) -> (Value, Value) {
             return (Value::string(text), Value::Null);
         }
     }
-    if prior
-        .get("user_data_base64")
-        .as_str()
-        .is_some_and(|configured| !configured.is_empty())
-    {
+    if prior.get("user_data_base64").as_str().is_some_and(|configured| !configured.is_empty()) {
         return (Value::Null, Value::string(encoded));
     }
     let text = String::from_utf8_lossy(&user_data_bytes(encoded)).into_owned();
@@ -3110,11 +2843,7 @@ fn ebs_request(
 ) -> Result<EbsBlockDevice, ProviderError> {
     let mut ebs = EbsBlockDevice::builder()
         .delete_on_termination(item.get("delete_on_termination").as_bool().unwrap_or(true))
-        .set_encrypted(
-            item.get("encrypted")
-                .as_bool()
-                .filter(|encrypted| *encrypted),
-        )
+        .set_encrypted(item.get("encrypted").as_bool().filter(|encrypted| *encrypted))
         .set_kms_key_id(non_empty_attribute(item, "kms_key_id"))
         .set_volume_size(int(item, "volume_size").filter(|size| *size != 0));
     if with_snapshot {
@@ -3171,11 +2900,8 @@ fn block_device_mappings(
         let mapping =
             BlockDeviceMapping::builder().set_device_name(string_attribute(item, "device_name"));
         // With NoDevice the virtual name is not needed (and not sent).
-        let mapping = if no_device {
-            mapping.no_device("")
-        } else {
-            mapping.set_virtual_name(virtual_name)
-        };
+        let mapping =
+            if no_device { mapping.no_device("") } else { mapping.set_virtual_name(virtual_name) };
         mappings.push(mapping.build());
     }
     if let Some(root) = single_block(planned, "root_block_device") {
@@ -3211,25 +2937,16 @@ fn with_network(request: RunInstancesFluentBuilder, planned: &Value) -> RunInsta
             .collect(),
     );
     // Sent only to turn it on, as the provider does (AWS's default is off).
-    let primary_ipv6 = planned
-        .get("enable_primary_ipv6")
-        .as_bool()
-        .filter(|enabled| *enabled);
+    let primary_ipv6 = planned.get("enable_primary_ipv6").as_bool().filter(|enabled| *enabled);
     if subnet.is_some() && (associate.is_some() || private_ip.is_some() || !secondary.is_empty()) {
         let secondary: Vec<PrivateIpAddressSpecification> = secondary
             .into_iter()
-            .map(|ip| {
-                PrivateIpAddressSpecification::builder()
-                    .private_ip_address(ip)
-                    .build()
-            })
+            .map(|ip| PrivateIpAddressSpecification::builder().private_ip_address(ip).build())
             .collect();
         let interface = InstanceNetworkInterfaceSpecification::builder()
             .device_index(0)
             .set_subnet_id(subnet)
-            .set_groups(non_empty(
-                group_names.into_iter().chain(group_ids).collect(),
-            ))
+            .set_groups(non_empty(group_names.into_iter().chain(group_ids).collect()))
             .set_associate_public_ip_address(associate)
             .set_private_ip_address(private_ip)
             .set_private_ip_addresses(non_empty(secondary))
@@ -3255,10 +2972,7 @@ fn with_network(request: RunInstancesFluentBuilder, planned: &Value) -> RunInsta
         );
     }
     let (ids, names): (Vec<String>, Vec<String>) = if subnet.is_some() {
-        (
-            group_names.into_iter().chain(group_ids).collect(),
-            Vec::new(),
-        )
+        (group_names.into_iter().chain(group_ids).collect(), Vec::new())
     } else {
         (group_ids, group_names)
     };
@@ -3393,9 +3107,7 @@ fn private_dns_name_options_request(planned: &Value) -> Option<PrivateDnsNameOpt
     Some(
         PrivateDnsNameOptionsRequest::builder()
             .set_enable_resource_name_dns_aaaa_record(
-                options
-                    .get("enable_resource_name_dns_aaaa_record")
-                    .as_bool(),
+                options.get("enable_resource_name_dns_aaaa_record").as_bool(),
             )
             .set_enable_resource_name_dns_a_record(
                 options.get("enable_resource_name_dns_a_record").as_bool(),
@@ -3416,14 +3128,14 @@ fn market_options_request(
         Some(spot) => {
             let valid_until = match non_empty_attribute(spot, "valid_until") {
                 None => None,
-                Some(text) => Some(DateTime::from_str(&text, DateTimeFormat::DateTime).map_err(
-                    |error| {
+                Some(text) => {
+                    Some(DateTime::from_str(&text, DateTimeFormat::DateTime).map_err(|error| {
                         ProviderError::new(format!(
                             "instance_market_options.0.spot_options.0.valid_until: \"{text}\" \
                              is not a UTC timestamp (YYYY-MM-DDTHH:MM:SSZ): {error}"
                         ))
-                    },
-                )?),
+                    })?)
+                }
             };
             Some(
                 SpotMarketOptions::builder()
@@ -3483,11 +3195,7 @@ fn launch_template_request(planned: &Value) -> Option<LaunchTemplateSpecificatio
         Some(id) => request.launch_template_id(id),
         None => request.set_launch_template_name(non_empty_attribute(template, "name")),
     };
-    Some(
-        request
-            .set_version(non_empty_attribute(template, "version"))
-            .build(),
-    )
+    Some(request.set_version(non_empty_attribute(template, "version")).build())
 }
 
 // ---- From the SDK (refresh) ----
@@ -3516,9 +3224,7 @@ fn volume_id_of_device<'a>(instance: &'a Instance, device: &str) -> Option<&'a s
 
 /// Whether `prior` is what an import starts from: nothing but the ID.
 fn is_import(prior: &Value) -> bool {
-    prior
-        .as_map()
-        .is_none_or(|entries| entries.keys().all(|key| key == "id"))
+    prior.as_map().is_none_or(|entries| entries.keys().all(|key| key == "id"))
 }
 
 /// `network_interface`: the attached interfaces at the device indexes the prior value holds,
@@ -3555,10 +3261,7 @@ fn attached_interfaces_value(instance: &Instance, prior: &Value) -> Value {
                         "network_card_index",
                         Value::Number(f64::from(attachment.network_card_index().unwrap_or(0))),
                     ),
-                    (
-                        "network_interface_id",
-                        optional_string(eni.network_interface_id()),
-                    ),
+                    ("network_interface_id", optional_string(eni.network_interface_id())),
                 ])
             })
         })
@@ -3570,11 +3273,7 @@ fn attached_interfaces_value(instance: &Instance, prior: &Value) -> Value {
 /// one; an answer without any (moto's) keeps what was known, as the provider does.
 fn secondary_interfaces_value(interfaces: &[InstanceSecondaryInterface], prior: &Value) -> Value {
     if interfaces.is_empty() {
-        return kept(
-            prior,
-            "secondary_network_interface",
-            Value::List(Vec::new()),
-        );
+        return kept(prior, "secondary_network_interface", Value::List(Vec::new()));
     }
     let before = blocks(prior, "secondary_network_interface");
     Value::List(
@@ -3604,10 +3303,7 @@ fn secondary_interfaces_value(interfaces: &[InstanceSecondaryInterface], prior: 
                     Value::Number(addresses.len() as f64)
                 };
                 Value::map([
-                    (
-                        "secondary_subnet_id",
-                        optional_string(interface.secondary_subnet_id()),
-                    ),
+                    ("secondary_subnet_id", optional_string(interface.secondary_subnet_id())),
                     ("network_card_index", number(card.map(i64::from))),
                     (
                         "device_index",
@@ -3623,23 +3319,11 @@ fn secondary_interfaces_value(interfaces: &[InstanceSecondaryInterface], prior: 
                     ),
                     ("private_ip_address_count", count),
                     ("private_ip_addresses", string_values(addresses)),
-                    (
-                        "secondary_interface_id",
-                        optional_string(interface.secondary_interface_id()),
-                    ),
-                    (
-                        "secondary_network_id",
-                        optional_string(interface.secondary_network_id()),
-                    ),
+                    ("secondary_interface_id", optional_string(interface.secondary_interface_id())),
+                    ("secondary_network_id", optional_string(interface.secondary_network_id())),
                     ("mac_address", optional_string(interface.mac_address())),
-                    (
-                        "status",
-                        optional_string(interface.status().map(|s| s.as_str())),
-                    ),
-                    (
-                        "source_dest_check",
-                        optional_bool(interface.source_dest_check()),
-                    ),
+                    ("status", optional_string(interface.status().map(|s| s.as_str()))),
+                    ("source_dest_check", optional_bool(interface.source_dest_check())),
                 ])
             })
             .collect(),
@@ -3655,10 +3339,8 @@ fn source_dest_check_value(instance: &Instance, prior: &Value) -> Value {
             return Value::Bool(check);
         }
     }
-    let on_instance = instance
-        .subnet_id()
-        .filter(|subnet| !subnet.is_empty())
-        .and(instance.source_dest_check());
+    let on_instance =
+        instance.subnet_id().filter(|subnet| !subnet.is_empty()).and(instance.source_dest_check());
     let on_interface = primary_interface(instance).and_then(|eni| eni.source_dest_check());
     on_instance
         .or(on_interface)
@@ -3691,10 +3373,7 @@ fn cpu_options_value(options: &CpuOptions, prior: &Value) -> Value {
     single_object([
         ("amd_sev_snp", amd_sev_snp),
         ("core_count", number(options.core_count().map(i64::from))),
-        (
-            "threads_per_core",
-            number(options.threads_per_core().map(i64::from)),
-        ),
+        ("threads_per_core", number(options.threads_per_core().map(i64::from))),
     ])
 }
 
@@ -3705,33 +3384,22 @@ fn capacity_reservation_value(specification: &CapacityReservationSpecificationRe
     let preference = if target.is_some() {
         Value::Null
     } else {
-        optional_string(
-            specification
-                .capacity_reservation_preference()
-                .map(|p| p.as_str()),
-        )
+        optional_string(specification.capacity_reservation_preference().map(|p| p.as_str()))
     };
     single_object([
         ("capacity_reservation_preference", preference),
-        (
-            "capacity_reservation_target",
-            capacity_reservation_target_value(target),
-        ),
+        ("capacity_reservation_target", capacity_reservation_target_value(target)),
     ])
 }
 
 /// Read for burstable types only (AWS refuses the others); otherwise what was configured.
 fn credit_value(instance: &Instance, related: &Related, prior: &Value) -> Value {
-    let burstable = instance
-        .instance_type()
-        .is_some_and(|t| related.burstable.contains(t.as_str()));
+    let burstable =
+        instance.instance_type().is_some_and(|t| related.burstable.contains(t.as_str()));
     if !burstable {
         return kept(prior, "credit_specification", Value::List(Vec::new()));
     }
-    match instance
-        .instance_id()
-        .and_then(|id| related.credits.get(id))
-    {
+    match instance.instance_id().and_then(|id| related.credits.get(id)) {
         Some(credits) => single_object([("cpu_credits", Value::string(credits))]),
         None => Value::List(Vec::new()),
     }
@@ -3751,11 +3419,9 @@ fn launch_template_value(instance: &Instance, related: &Related, prior: &Value) 
         .and_then(|before| before.get("version").as_str())
         .unwrap_or_default();
     let version = match tag_value(instance.tags(), LAUNCH_TEMPLATE_VERSION_TAG) {
-        None | Some("") => Value::string(if previous.is_empty() {
-            DEFAULT_VERSION
-        } else {
-            previous
-        }),
+        None | Some("") => {
+            Value::string(if previous.is_empty() { DEFAULT_VERSION } else { previous })
+        }
         Some(current) => Value::string(match previous {
             DEFAULT_VERSION | "" if current == template.default_version => DEFAULT_VERSION,
             LATEST_VERSION if current == template.latest_version => LATEST_VERSION,
@@ -3779,23 +3445,13 @@ fn volume_value(
     with_tags: bool,
     with_snapshot: bool,
 ) -> Value {
-    let tags = if with_tags {
-        shown_tags(volume.tags())
-    } else {
-        Value::Null
-    };
+    let tags = if with_tags { shown_tags(volume.tags()) } else { Value::Null };
     let mut entries = vec![
         ("volume_id", optional_string(volume.volume_id())),
-        (
-            "delete_on_termination",
-            optional_bool(delete_on_termination),
-        ),
+        ("delete_on_termination", optional_bool(delete_on_termination)),
         ("device_name", optional_string(device_name)),
         ("volume_size", number(volume.size().map(i64::from))),
-        (
-            "volume_type",
-            optional_string(volume.volume_type().map(|t| t.as_str())),
-        ),
+        ("volume_type", optional_string(volume.volume_type().map(|t| t.as_str()))),
         ("iops", number(volume.iops().map(i64::from))),
         ("throughput", number(volume.throughput().map(i64::from))),
         ("encrypted", optional_bool(volume.encrypted())),
@@ -3811,15 +3467,11 @@ fn volume_value(
 
 /// Whether the configuration tags a root or EBS volume itself.
 fn block_device_tags_defined(prior: &Value) -> bool {
-    ["root_block_device", "ebs_block_device"]
-        .iter()
-        .any(|block| {
-            blocks(prior, block).iter().any(|item| {
-                item.get("tags")
-                    .as_map()
-                    .is_some_and(|tags| !tags.is_empty())
-            })
-        })
+    ["root_block_device", "ebs_block_device"].iter().any(|block| {
+        blocks(prior, block)
+            .iter()
+            .any(|item| item.get("tags").as_map().is_some_and(|tags| !tags.is_empty()))
+    })
 }
 
 /// Where an instance's network settings are read from.
@@ -3844,11 +3496,7 @@ fn network(instance: &Instance) -> Network<'_> {
 }
 
 fn ipv6_addresses(primary: &InstanceNetworkInterface) -> Vec<&str> {
-    primary
-        .ipv6_addresses()
-        .iter()
-        .filter_map(|address| address.ipv6_address())
-        .collect()
+    primary.ipv6_addresses().iter().filter_map(|address| address.ipv6_address()).collect()
 }
 
 /// `primary_network_interface`: the interface at device index 0; where AWS lists none, the
@@ -3886,9 +3534,7 @@ fn enable_primary_ipv6_value(instance: &Instance, prior: &Value) -> Value {
 }
 
 fn has_subnet(instance: &Instance) -> bool {
-    instance
-        .subnet_id()
-        .is_some_and(|subnet| !subnet.is_empty())
+    instance.subnet_id().is_some_and(|subnet| !subnet.is_empty())
 }
 
 /// Whether security groups are shown by name (`security_groups`): for an instance in the
@@ -3907,9 +3553,7 @@ fn groups_by_name(instance: &Instance, related: &Related) -> bool {
 /// interface.
 fn groups_of(instance: &Instance) -> &[GroupIdentifier] {
     if instance.security_groups().is_empty() {
-        primary_interface(instance)
-            .map(|eni| eni.groups())
-            .unwrap_or_default()
+        primary_interface(instance).map(|eni| eni.groups()).unwrap_or_default()
     } else {
         instance.security_groups()
     }
@@ -3925,18 +3569,13 @@ fn private_dns_name_options_value(options: &PrivateDnsNameOptionsResponse) -> Va
             "enable_resource_name_dns_a_record",
             optional_bool(options.enable_resource_name_dns_a_record()),
         ),
-        (
-            "hostname_type",
-            optional_string(options.hostname_type().map(|t| t.as_str())),
-        ),
+        ("hostname_type", optional_string(options.hostname_type().map(|t| t.as_str()))),
     ])
 }
 
 /// The Spot request behind a Spot Instance (AWS may report it as "").
 fn spot_request_id(instance: &Instance) -> Option<&str> {
-    instance
-        .spot_instance_request_id()
-        .filter(|id| !id.is_empty())
+    instance.spot_instance_request_id().filter(|id| !id.is_empty())
 }
 
 /// `instance_market_options`, read from the Spot request; kept from the prior value for a Spot
@@ -3955,10 +3594,7 @@ fn market_options_value(instance: &Instance, related: &Related, prior: &Value) -
                             request.instance_interruption_behavior().map(|b| b.as_str()),
                         ),
                     ),
-                    (
-                        "spot_instance_type",
-                        optional_string(request.r#type().map(|t| t.as_str())),
-                    ),
+                    ("spot_instance_type", optional_string(request.r#type().map(|t| t.as_str()))),
                     (
                         "max_price",
                         optional_string(request.spot_price().map(trimmed_price).as_deref()),
@@ -3990,11 +3626,7 @@ struct BlockDevices {
 
 fn block_devices(described: &Described, prior: &Value) -> BlockDevices {
     let instance = &described.instance;
-    let mut devices = BlockDevices {
-        root: None,
-        ebs: Vec::new(),
-        tags: BTreeMap::new(),
-    };
+    let mut devices = BlockDevices { root: None, ebs: Vec::new(), tags: BTreeMap::new() };
     for mapping in instance.block_device_mappings() {
         let Some(device) = mapping.ebs() else {
             continue;
@@ -4025,10 +3657,7 @@ fn block_devices(described: &Described, prior: &Value) -> BlockDevices {
 }
 
 fn volume_tags_set(prior: &Value) -> bool {
-    prior
-        .get("volume_tags")
-        .as_map()
-        .is_some_and(|tags| !tags.is_empty())
+    prior.get("volume_tags").as_map().is_some_and(|tags| !tags.is_empty())
 }
 
 /// `volume_tags`: the tags of all the instance's volumes, when the configuration sets
@@ -4043,9 +3672,7 @@ fn volume_tags_value(described: &Described, prior: &Value) -> Value {
 
 /// The user data AWS holds (base64), where it said.
 fn encoded_user_data(described: &Described) -> Option<&str> {
-    described
-        .attributes()
-        .and_then(|attributes| attributes.user_data.as_deref())
+    described.attributes().and_then(|attributes| attributes.user_data.as_deref())
 }
 
 #[cfg(test)]
@@ -4115,10 +3742,7 @@ mod tests {
         let with_version = |version: Value| {
             Value::map([
                 ("id", Value::string("i-1")),
-                (
-                    "launch_template",
-                    Value::List(vec![Value::map([("version", version)])]),
-                ),
+                ("launch_template", Value::List(vec![Value::map([("version", version)])])),
             ])
         };
         let changed = vec!["launch_template[0].version".to_string()];
@@ -4151,18 +3775,9 @@ mod tests {
 
     #[test]
     fn user_data_is_encoded_once() {
-        assert_eq!(
-            encode_once("#!/bin/sh\necho hi"),
-            "IyEvYmluL3NoCmVjaG8gaGk="
-        );
-        assert_eq!(
-            encode_once("IyEvYmluL3NoCmVjaG8gaGk="),
-            "IyEvYmluL3NoCmVjaG8gaGk="
-        );
-        assert_eq!(
-            user_data_bytes("IyEvYmluL3NoCmVjaG8gaGk="),
-            b"#!/bin/sh\necho hi"
-        );
+        assert_eq!(encode_once("#!/bin/sh\necho hi"), "IyEvYmluL3NoCmVjaG8gaGk=");
+        assert_eq!(encode_once("IyEvYmluL3NoCmVjaG8gaGk="), "IyEvYmluL3NoCmVjaG8gaGk=");
+        assert_eq!(user_data_bytes("IyEvYmluL3NoCmVjaG8gaGk="), b"#!/bin/sh\necho hi");
         assert_eq!(user_data_bytes("plain text"), b"plain text");
     }
 
@@ -4170,10 +3785,7 @@ mod tests {
     fn user_data_reads_back_as_configured() {
         let encoded = "IyEvYmluL3NoCmVjaG8gaGk=";
         let text = Value::map([("user_data", Value::string("#!/bin/sh\necho hi"))]);
-        assert_eq!(
-            user_data_read(Some(encoded), &text).0,
-            Value::string("#!/bin/sh\necho hi")
-        );
+        assert_eq!(user_data_read(Some(encoded), &text).0, Value::string("#!/bin/sh\necho hi"));
         let base64 = Value::map([("user_data_base64", Value::string(encoded))]);
         let read = user_data_read(Some(encoded), &base64);
         assert_eq!(read, (Value::Null, Value::string(encoded)));
@@ -4193,10 +3805,7 @@ mod tests {
 
     #[test]
     fn profile_names_come_from_arns() {
-        assert_eq!(
-            profile_name("arn:aws:iam::123456789012:instance-profile/a/b/web"),
-            "web"
-        );
+        assert_eq!(profile_name("arn:aws:iam::123456789012:instance-profile/a/b/web"), "web");
     }
 
     #[test]
@@ -4215,23 +3824,11 @@ mod tests {
         let paths: Vec<&str> = missing.iter().map(|(path, _)| path.as_str()).collect();
         assert_eq!(
             paths,
-            [
-                "ami",
-                "instance_type",
-                "user_data",
-                "user_data_base64",
-                "launch_template"
-            ],
+            ["ami", "instance_type", "user_data", "user_data_base64", "launch_template"],
             "{missing:?}"
         );
-        assert_eq!(
-            missing[0].1,
-            "\"ami\": one of `ami,launch_template` must be specified"
-        );
-        assert_eq!(
-            missing[2].1,
-            "\"user_data\": conflicts with user_data_base64"
-        );
+        assert_eq!(missing[0].1, "\"ami\": one of `ami,launch_template` must be specified");
+        assert_eq!(missing[2].1, "\"user_data\": conflicts with user_data_base64");
         assert_eq!(
             missing[4].1,
             "\"launch_template\": one of `ami,instance_type,launch_template` must be specified"
@@ -4245,19 +3842,13 @@ mod tests {
             instance.problems(&Value::map([
                 ("ami", Value::string("ami-1")),
                 ("instance_type", Value::string("t3.micro")),
-                (
-                    "capacity_reservation_specification",
-                    Value::List(vec![specification]),
-                ),
+                ("capacity_reservation_specification", Value::List(vec![specification])),
             ]))
         };
         let keys = "capacity_reservation_specification.0.capacity_reservation_preference,\
                     capacity_reservation_specification.0.capacity_reservation_target";
         // Neither: each of the two declares the rule, and each reports it.
-        let neither = with(Value::map([(
-            "capacity_reservation_preference",
-            Value::Null,
-        )]));
+        let neither = with(Value::map([("capacity_reservation_preference", Value::Null)]));
         assert_eq!(
             neither,
             [
@@ -4282,15 +3873,9 @@ mod tests {
         // SDK, an argument that conflicts is not checked further).
         let target = Value::map([
             ("capacity_reservation_id", Value::string("cr-1")),
-            (
-                "capacity_reservation_resource_group_arn",
-                Value::string("group"),
-            ),
+            ("capacity_reservation_resource_group_arn", Value::string("group")),
         ]);
-        let both = with(Value::map([(
-            "capacity_reservation_target",
-            Value::List(vec![target]),
-        )]));
+        let both = with(Value::map([("capacity_reservation_target", Value::List(vec![target]))]));
         let messages: Vec<&str> = both.iter().map(|(_, m)| m.as_str()).collect();
         assert_eq!(messages.len(), 2, "{messages:?}");
         assert!(messages[0].ends_with(
@@ -4298,23 +3883,13 @@ mod tests {
              capacity_reservation_specification.0.capacity_reservation_target.0.\
              capacity_reservation_resource_group_arn"
         ));
-        let group = Value::map([(
-            "capacity_reservation_resource_group_arn",
-            Value::string("group"),
-        )]);
-        let bad_group = with(Value::map([(
-            "capacity_reservation_target",
-            Value::List(vec![group]),
-        )]));
-        assert!(
-            bad_group[0].1.contains("is an invalid ARN"),
-            "{bad_group:?}"
-        );
-        assert!(with(Value::map([(
-            "capacity_reservation_preference",
-            Value::string("open")
-        )]))
-        .is_empty());
+        let group =
+            Value::map([("capacity_reservation_resource_group_arn", Value::string("group"))]);
+        let bad_group =
+            with(Value::map([("capacity_reservation_target", Value::List(vec![group]))]));
+        assert!(bad_group[0].1.contains("is an invalid ARN"), "{bad_group:?}");
+        assert!(with(Value::map([("capacity_reservation_preference", Value::string("open"))]))
+            .is_empty());
     }
 
     #[test]
@@ -4354,10 +3929,7 @@ mod tests {
         let on = Value::map([("enable_primary_ipv6", Value::Bool(true))]);
         let off = Value::map([("enable_primary_ipv6", Value::Bool(false))]);
         let changed = vec!["enable_primary_ipv6".to_string()];
-        assert_eq!(
-            instance.replacing_changes(&on, &off, &changed),
-            changed.clone()
-        );
+        assert_eq!(instance.replacing_changes(&on, &off, &changed), changed.clone());
         assert!(instance.replacing_changes(&off, &on, &changed).is_empty());
     }
 
@@ -4399,14 +3971,8 @@ mod tests {
             Value::List(vec![item("eni-0", 0.0)])
         );
         // None held (an instance launched into a subnet): none read.
-        let none = Value::map([
-            ("id", Value::string("i-1")),
-            ("ami", Value::string("ami-1")),
-        ]);
-        assert_eq!(
-            attached_interfaces_value(&instance, &none),
-            Value::List(Vec::new())
-        );
+        let none = Value::map([("id", Value::string("i-1")), ("ami", Value::string("ami-1"))]);
+        assert_eq!(attached_interfaces_value(&instance, &none), Value::List(Vec::new()));
         // After an import: the existing interface at index 0.
         let imported = Value::map([("id", Value::string("i-1"))]);
         assert_eq!(
@@ -4418,9 +3984,6 @@ mod tests {
             .instance_id("i-2")
             .network_interfaces(eni("eni-2", 0, true))
             .build();
-        assert_eq!(
-            attached_interfaces_value(&launched, &imported),
-            Value::List(Vec::new())
-        );
+        assert_eq!(attached_interfaces_value(&launched, &imported), Value::List(Vec::new()));
     }
 }

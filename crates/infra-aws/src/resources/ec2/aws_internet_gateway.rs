@@ -25,25 +25,17 @@ impl Ec2Object for InternetGatewayObject {
 
     fn attributes() -> Vec<Declared<InternetGateway>> {
         vec![
-            string(
-                Attribute::computed("id", Type::String),
-                InternetGateway::internet_gateway_id,
-            ),
-            read(
-                Attribute::computed("arn", Type::String),
-                |g: &InternetGateway, at| {
-                    let id = g.internet_gateway_id().unwrap_or_default();
-                    at.arn(g.owner_id().unwrap_or_default(), "internet-gateway", id)
-                },
-            ),
-            read(
-                Attribute::optional("vpc_id", Type::String),
-                |g: &InternetGateway, _| optional_string(attached_vpc(g)),
-            ),
-            read(
-                Attribute::computed("owner_id", Type::String),
-                |g: &InternetGateway, _| Value::string(g.owner_id().unwrap_or_default()),
-            ),
+            string(Attribute::computed("id", Type::String), InternetGateway::internet_gateway_id),
+            read(Attribute::computed("arn", Type::String), |g: &InternetGateway, at| {
+                let id = g.internet_gateway_id().unwrap_or_default();
+                at.arn(g.owner_id().unwrap_or_default(), "internet-gateway", id)
+            }),
+            read(Attribute::optional("vpc_id", Type::String), |g: &InternetGateway, _| {
+                optional_string(attached_vpc(g))
+            }),
+            read(Attribute::computed("owner_id", Type::String), |g: &InternetGateway, _| {
+                Value::string(g.owner_id().unwrap_or_default())
+            }),
         ]
     }
 
@@ -75,20 +67,11 @@ impl Ec2Object for InternetGatewayObject {
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
-        let output = sent!(at
-            .this
-            .ec2()
-            .await
-            .create_internet_gateway()
-            .tag_specifications(tag_specification(
-                at.operation,
-                at.planned,
-                Ec2ResourceType::InternetGateway,
-            )))?;
+        let output = sent!(at.this.ec2().await.create_internet_gateway().tag_specifications(
+            tag_specification(at.operation, at.planned, Ec2ResourceType::InternetGateway,)
+        ))?;
         let id = created_id(
-            output
-                .internet_gateway()
-                .and_then(InternetGateway::internet_gateway_id),
+            output.internet_gateway().and_then(InternetGateway::internet_gateway_id),
             "CreateInternetGateway returned no id",
         )?;
         if let Some(vpc_id) = non_empty_attribute(at.planned, "vpc_id") {
@@ -131,30 +114,18 @@ impl Ec2Object for InternetGatewayObject {
 }
 
 fn attached_vpc(gateway: &InternetGateway) -> Option<&str> {
-    gateway
-        .attachments()
-        .iter()
-        .find_map(|attachment| attachment.vpc_id())
+    gateway.attachments().iter().find_map(|attachment| attachment.vpc_id())
 }
 
 async fn attach(this: &AwsInternetGateway, id: &str, vpc_id: &str) -> Result<(), ProviderError> {
-    sent!(this
-        .ec2()
-        .await
-        .attach_internet_gateway()
-        .internet_gateway_id(id)
-        .vpc_id(vpc_id))?;
+    sent!(this.ec2().await.attach_internet_gateway().internet_gateway_id(id).vpc_id(vpc_id))?;
     Ok(())
 }
 
 /// Detaching from a VPC that is already gone (or never attached) is not an error.
 async fn detach(this: &AwsInternetGateway, id: &str, vpc_id: &str) -> Result<(), ProviderError> {
-    let detached = sent!(this
-        .ec2()
-        .await
-        .detach_internet_gateway()
-        .internet_gateway_id(id)
-        .vpc_id(vpc_id));
+    let detached =
+        sent!(this.ec2().await.detach_internet_gateway().internet_gateway_id(id).vpc_id(vpc_id));
     match detached {
         Err(error)
             if !crate::error::is_not_found(&error) && !has_code(&error, "Gateway.NotAttached") =>

@@ -35,12 +35,9 @@ impl Ec2Object for KeyPairObject {
     fn attributes() -> Vec<Declared<KeyPairInfo>> {
         vec![
             computed("id", KeyPairInfo::key_name),
-            read(
-                Attribute::computed("arn", Type::String),
-                |pair: &KeyPairInfo, at| {
-                    at.arn(at.account, "key-pair", pair.key_name().unwrap_or_default())
-                },
-            ),
+            read(Attribute::computed("arn", Type::String), |pair: &KeyPairInfo, at| {
+                at.arn(at.account, "key-pair", pair.key_name().unwrap_or_default())
+            }),
             string(
                 Attribute::optional_computed("key_name", Type::String)
                     .force_new()
@@ -67,10 +64,9 @@ impl Ec2Object for KeyPairObject {
             ),
             computed("fingerprint", KeyPairInfo::key_fingerprint),
             computed("key_pair_id", KeyPairInfo::key_pair_id),
-            read(
-                Attribute::computed("key_type", Type::String),
-                |pair: &KeyPairInfo, _| optional_string(pair.key_type().map(|t| t.as_str())),
-            ),
+            read(Attribute::computed("key_type", Type::String), |pair: &KeyPairInfo, _| {
+                optional_string(pair.key_type().map(|t| t.as_str()))
+            }),
         ]
     }
 
@@ -93,12 +89,7 @@ impl Ec2Object for KeyPairObject {
 
     /// The generated `key_name` goes into the create's pending entry ([`with_name_for_create`]).
     fn with_generated_names(operation: &Operation, planned: Value) -> Value {
-        with_name_for_create(
-            operation,
-            planned,
-            ["key_name", "key_name_prefix"],
-            "terraform-",
-        )
+        with_name_for_create(operation, planned, ["key_name", "key_name_prefix"], "terraform-")
     }
 
     fn import_prior(id: &str) -> Result<Value, ProviderError> {
@@ -151,10 +142,9 @@ impl Ec2Object for KeyPairObject {
             None => managed_tag_filters(at.operation),
         };
         let mut found = at.this.find_matching(filters, &Value::Null).await?;
-        if let (Some(entries), Some(key)) = (
-            found.as_mut().and_then(Value::map_mut),
-            string_attribute(at.planned, "public_key"),
-        ) {
+        if let (Some(entries), Some(key)) =
+            (found.as_mut().and_then(Value::map_mut), string_attribute(at.planned, "public_key"))
+        {
             entries.insert("public_key".into(), Value::String(key));
         }
         Ok(found)

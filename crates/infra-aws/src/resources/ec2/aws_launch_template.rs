@@ -155,12 +155,8 @@ const VERSIONED: &[&str] = &[
 ];
 
 const SHUTDOWN_BEHAVIORS: &[&str] = &["stop", "terminate"];
-const MARKET_TYPES: &[&str] = &[
-    "spot",
-    "capacity-block",
-    "interruptible-capacity-reservation",
-    "on-demand",
-];
+const MARKET_TYPES: &[&str] =
+    &["spot", "capacity-block", "interruptible-capacity-reservation", "on-demand"];
 const BANDWIDTH_WEIGHTINGS: &[&str] = &["default", "vpc-1", "ebs-1"];
 const INCLUSION: &[&str] = &["included", "excluded", "required"];
 /// `SecondaryInterfaceType`'s values.
@@ -200,9 +196,7 @@ fn range_schema(min_required: bool) -> Schema {
     } else {
         optional_number("min").default(Value::Number(0.0))
     };
-    Schema::new()
-        .attr(optional_number("max").default(Value::Number(0.0)))
-        .attr(min)
+    Schema::new().attr(optional_number("max").default(Value::Number(0.0))).attr(min)
 }
 
 fn instance_requirements_schema() -> Schema {
@@ -210,20 +204,14 @@ fn instance_requirements_schema() -> Schema {
         .block(Block::single("accelerator_count", range_schema(false)))
         .attr(string_set("accelerator_manufacturers"))
         .attr(string_set("accelerator_names"))
-        .block(Block::single(
-            "accelerator_total_memory_mib",
-            range_schema(false),
-        ))
+        .block(Block::single("accelerator_total_memory_mib", range_schema(false)))
         .attr(string_set("accelerator_types"))
         .attr(
             string_set("allowed_instance_types")
                 .conflicts_with(&["instance_requirements.0.excluded_instance_types"]),
         )
         .attr(one_of("bare_metal", INCLUSION))
-        .block(Block::single(
-            "baseline_ebs_bandwidth_mbps",
-            range_schema(false),
-        ))
+        .block(Block::single("baseline_ebs_bandwidth_mbps", range_schema(false)))
         .attr(one_of("burstable_performance", INCLUSION))
         .attr(string_set("cpu_manufacturers"))
         .attr(
@@ -242,19 +230,12 @@ fn instance_requirements_schema() -> Schema {
         .block(Block::single("memory_gib_per_vcpu", range_schema(false)))
         .block(Block::single("memory_mib", range_schema(true)).required())
         .block(Block::single("network_bandwidth_gbps", range_schema(false)))
-        .block(Block::single(
-            "network_interface_count",
-            range_schema(false),
-        ))
-        .attr(optional_number(
-            "on_demand_max_price_percentage_over_lowest_price",
-        ))
+        .block(Block::single("network_interface_count", range_schema(false)))
+        .attr(optional_number("on_demand_max_price_percentage_over_lowest_price"))
         .attr(flag_attribute("require_hibernate_support"))
-        .attr(
-            optional_number("spot_max_price_percentage_over_lowest_price").conflicts_with(&[
-                "instance_requirements.0.max_spot_price_as_percentage_of_optimal_on_demand_price",
-            ]),
-        )
+        .attr(optional_number("spot_max_price_percentage_over_lowest_price").conflicts_with(&[
+            "instance_requirements.0.max_spot_price_as_percentage_of_optimal_on_demand_price",
+        ]))
         .block(Block::single("total_local_storage_gb", range_schema(false)))
         .block(Block::single("vcpu_count", range_schema(true)).required())
 }
@@ -276,12 +257,10 @@ fn network_interface_schema() -> Schema {
         .attr(optional_number("device_index").default(Value::Number(0.0)))
         .block(Block::single(
             "ena_srd_specification",
-            Schema::new()
-                .attr(flag_attribute("ena_srd_enabled"))
-                .block(Block::single(
-                    "ena_srd_udp_specification",
-                    Schema::new().attr(flag_attribute("ena_srd_udp_enabled")),
-                )),
+            Schema::new().attr(flag_attribute("ena_srd_enabled")).block(Block::single(
+                "ena_srd_udp_specification",
+                Schema::new().attr(flag_attribute("ena_srd_udp_enabled")),
+            )),
         ))
         .attr(optional_string("interface_type"))
         .attr(optional_number("ipv4_address_count"))
@@ -349,10 +328,7 @@ fn cpu_options_schema() -> Schema {
 fn market_options_schema() -> Schema {
     let spot_options = Schema::new()
         .attr(optional_number("block_duration_minutes"))
-        .attr(one_of(
-            "instance_interruption_behavior",
-            INTERRUPTION_BEHAVIORS,
-        ))
+        .attr(one_of("instance_interruption_behavior", INTERRUPTION_BEHAVIORS))
         .attr(optional_string("max_price"))
         .attr(one_of("spot_instance_type", SPOT_INSTANCE_TYPES))
         .attr(Attribute::optional_computed("valid_until", Type::String));
@@ -395,9 +371,7 @@ fn data_attribute(
     attribute: Attribute,
     read: impl Fn(&ResponseLaunchTemplateData) -> Value + Send + Sync + 'static,
 ) -> Declared<Template> {
-    declared::read(attribute, move |template: &Template, _: &Reading| {
-        read(&template.data)
-    })
+    declared::read(attribute, move |template: &Template, _: &Reading| read(&template.data))
 }
 
 /// A list block of the launch data, each of its items read by `read`.
@@ -416,9 +390,7 @@ fn data_block(
     block: Block,
     read: impl Fn(&ResponseLaunchTemplateData) -> Option<Value> + Send + Sync + 'static,
 ) -> Declared<Template> {
-    read_block(block, move |template: &Template, _: &Reading| {
-        optional_block(read(&template.data))
-    })
+    read_block(block, move |template: &Template, _: &Reading| optional_block(read(&template.data)))
 }
 
 /// A plain optional boolean of the launch data, `false` when AWS holds none.
@@ -426,9 +398,7 @@ fn data_flag(
     name: &'static str,
     read: fn(&ResponseLaunchTemplateData) -> Option<bool>,
 ) -> Declared<Template> {
-    data_attribute(flag_attribute(name), move |data| {
-        Value::Bool(read(data).unwrap_or(false))
-    })
+    data_attribute(flag_attribute(name), move |data| Value::Bool(read(data).unwrap_or(false)))
 }
 
 /// A block of one `enabled` flag (`enclave_options`, `monitoring`).
@@ -437,45 +407,31 @@ fn enabled_block<T: 'static>(
     part: fn(&ResponseLaunchTemplateData) -> Option<&T>,
     enabled: fn(&T) -> Option<bool>,
 ) -> Declared<Template> {
-    data_block(
-        Block::single(name, Schema::new().attr(flag_attribute("enabled"))),
-        move |data| {
-            let part = part(data)?;
-            Some(Value::map([(
-                "enabled",
-                Value::Bool(enabled(part).unwrap_or(false)),
-            )]))
-        },
-    )
+    data_block(Block::single(name, Schema::new().attr(flag_attribute("enabled"))), move |data| {
+        let part = part(data)?;
+        Some(Value::map([("enabled", Value::Bool(enabled(part).unwrap_or(false)))]))
+    })
 }
 
 /// The template's own attributes, before its launch data.
 fn template_attributes() -> Vec<Declared<Template>> {
     vec![
-        read(
-            Attribute::computed("id", Type::String),
-            |t: &Template, _| Value::string(t.template.launch_template_id().unwrap_or_default()),
-        ),
-        read(
-            Attribute::computed("arn", Type::String),
-            |t: &Template, _| Value::string(&t.arn),
-        ),
+        read(Attribute::computed("id", Type::String), |t: &Template, _| {
+            Value::string(t.template.launch_template_id().unwrap_or_default())
+        }),
+        read(Attribute::computed("arn", Type::String), |t: &Template, _| Value::string(&t.arn)),
         read(name_attribute(), |t: &Template, _| Value::string(t.name())),
         // AWS does not report it: kept as configured, else made from a generated name.
-        read(
-            computed_name_prefix_attribute(),
-            |t: &Template, at: &Reading| {
-                let kept = at.prior.get("name_prefix");
-                match !kept.is_null() && kept.is_wholly_known() {
-                    true => kept.clone(),
-                    false => Value::string(name_prefix_from_name(t.name())),
-                }
-            },
-        ),
-        read(
-            optional_string("description").check(Check::Length(0, 255)),
-            |t: &Template, _| text(t.version.version_description()),
-        ),
+        read(computed_name_prefix_attribute(), |t: &Template, at: &Reading| {
+            let kept = at.prior.get("name_prefix");
+            match !kept.is_null() && kept.is_wholly_known() {
+                true => kept.clone(),
+                false => Value::string(name_prefix_from_name(t.name())),
+            }
+        }),
+        read(optional_string("description").check(Check::Length(0, 255)), |t: &Template, _| {
+            text(t.version.version_description())
+        }),
         read(
             Attribute::optional_computed("default_version", Type::Number)
                 .check(Check::Range(1, i64::MAX))
@@ -483,16 +439,9 @@ fn template_attributes() -> Vec<Declared<Template>> {
             |t: &Template, _| number(t.template.default_version_number()),
         ),
         switch(flag_attribute("update_default_version").conflicts_with(&["default_version"])),
-        read(
-            Attribute::computed("latest_version", Type::Number),
-            |t: &Template, _| {
-                number(
-                    t.version
-                        .version_number()
-                        .or_else(|| t.template.latest_version_number()),
-                )
-            },
-        ),
+        read(Attribute::computed("latest_version", Type::Number), |t: &Template, _| {
+            number(t.version.version_number().or_else(|| t.template.latest_version_number()))
+        }),
     ]
 }
 
@@ -506,10 +455,7 @@ fn hardware_data() -> Vec<Declared<Template>> {
             block_device_mapping_value,
         ),
         data_block(
-            Block::single(
-                "capacity_reservation_specification",
-                capacity_reservation_schema(&[]),
-            ),
+            Block::single("capacity_reservation_specification", capacity_reservation_schema(&[])),
             |data| {
                 let spec = data.capacity_reservation_specification()?;
                 Some(Value::map([
@@ -529,10 +475,7 @@ fn hardware_data() -> Vec<Declared<Template>> {
             Some(Value::map([
                 ("amd_sev_snp", enum_value(options.amd_sev_snp())),
                 ("core_count", int_value(options.core_count())),
-                (
-                    "nested_virtualization",
-                    enum_value(options.nested_virtualization()),
-                ),
+                ("nested_virtualization", enum_value(options.nested_virtualization())),
                 ("threads_per_core", int_value(options.threads_per_core())),
             ]))
         }),
@@ -548,22 +491,12 @@ fn hardware_data() -> Vec<Declared<Template>> {
                 None => known(at.prior, "credit_specification"),
             },
         ),
-        data_flag(
-            "disable_api_stop",
-            ResponseLaunchTemplateData::disable_api_stop,
-        ),
-        data_flag(
-            "disable_api_termination",
-            ResponseLaunchTemplateData::disable_api_termination,
-        ),
-        data_attribute(nullable_bool("ebs_optimized"), |data| {
-            nullable_value(data.ebs_optimized())
+        data_flag("disable_api_stop", ResponseLaunchTemplateData::disable_api_stop),
+        data_flag("disable_api_termination", ResponseLaunchTemplateData::disable_api_termination),
+        data_attribute(nullable_bool("ebs_optimized"), |data| nullable_value(data.ebs_optimized())),
+        enabled_block("enclave_options", ResponseLaunchTemplateData::enclave_options, |options| {
+            options.enabled()
         }),
-        enabled_block(
-            "enclave_options",
-            ResponseLaunchTemplateData::enclave_options,
-            |options| options.enabled(),
-        ),
         data_block(
             Block::single(
                 "hibernation_options",
@@ -586,10 +519,7 @@ fn hardware_data() -> Vec<Declared<Template>> {
             ),
             |data| {
                 let profile = data.iam_instance_profile()?;
-                Some(Value::map([
-                    ("arn", text(profile.arn())),
-                    ("name", text(profile.name())),
-                ]))
+                Some(Value::map([("arn", text(profile.arn())), ("name", text(profile.name()))]))
             },
         ),
     ]
@@ -620,10 +550,7 @@ fn image_and_type_data() -> Vec<Declared<Template>> {
         data_block(
             Block::single("instance_requirements", instance_requirements_schema())
                 .conflicts_with(&["instance_type"]),
-            |data| {
-                data.instance_requirements()
-                    .map(instance_requirements_value)
-            },
+            |data| data.instance_requirements().map(instance_requirements_value),
         ),
         data_attribute(
             optional_string("instance_type").conflicts_with(&["instance_requirements"]),
@@ -634,10 +561,7 @@ fn image_and_type_data() -> Vec<Declared<Template>> {
         data_list(
             Block::set(
                 "license_specification",
-                Schema::new().attr(Attribute::required(
-                    "license_configuration_arn",
-                    Type::String,
-                )),
+                Schema::new().attr(Attribute::required("license_configuration_arn", Type::String)),
             ),
             ResponseLaunchTemplateData::license_specifications,
             |license| {
@@ -654,24 +578,16 @@ fn image_and_type_data() -> Vec<Declared<Template>> {
             ),
             |data| {
                 let options = data.maintenance_options()?;
-                Some(Value::map([(
-                    "auto_recovery",
-                    enum_value(options.auto_recovery()),
-                )]))
+                Some(Value::map([("auto_recovery", enum_value(options.auto_recovery()))]))
             },
         ),
         data_block(
             Block::single("metadata_options", metadata_options_schema(None)).computed(),
-            |data| {
-                data.metadata_options()
-                    .map(|options| metadata_options_value!(options))
-            },
+            |data| data.metadata_options().map(|options| metadata_options_value!(options)),
         ),
-        enabled_block(
-            "monitoring",
-            ResponseLaunchTemplateData::monitoring,
-            |monitoring| monitoring.enabled(),
-        ),
+        enabled_block("monitoring", ResponseLaunchTemplateData::monitoring, |monitoring| {
+            monitoring.enabled()
+        }),
     ]
 }
 
@@ -701,18 +617,10 @@ fn network_and_placement_data() -> Vec<Declared<Template>> {
             data.placement().map(placement_value)
         }),
         data_block(
-            Block::single(
-                "private_dns_name_options",
-                private_dns_name_options_schema(),
-            ),
-            |data| {
-                data.private_dns_name_options()
-                    .map(private_dns_name_options_value)
-            },
+            Block::single("private_dns_name_options", private_dns_name_options_schema()),
+            |data| data.private_dns_name_options().map(private_dns_name_options_value),
         ),
-        data_attribute(optional_string("ram_disk_id"), |data| {
-            text(data.ram_disk_id())
-        }),
+        data_attribute(optional_string("ram_disk_id"), |data| text(data.ram_disk_id())),
         data_list(
             Block::list("secondary_interfaces", secondary_interface_schema()),
             ResponseLaunchTemplateData::secondary_interfaces,
@@ -851,16 +759,9 @@ impl AwsObject for LaunchTemplateObject {
     }
 
     async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<Template>, ProviderError> {
-        let name = name_for_create(
-            at.operation,
-            at.planned,
-            ["name", "name_prefix"],
-            "terraform-",
-        );
-        let data = request_data(
-            at.planned,
-            sends_credit_specification(&at.this.aws, at.planned).await?,
-        )?;
+        let name = name_for_create(at.operation, at.planned, ["name", "name_prefix"], "terraform-");
+        let data =
+            request_data(at.planned, sends_credit_specification(&at.this.aws, at.planned).await?)?;
         let ec2 = &at.this.aws.clients().await.ec2;
         let output = sent_in!(
             ec2.create_launch_template()
@@ -892,10 +793,7 @@ impl AwsObject for LaunchTemplateObject {
         let id = at.key;
         let ec2 = &at.this.aws.clients().await.ec2;
         let mut latest_version = at.prior.get("latest_version").as_i64();
-        if VERSIONED
-            .iter()
-            .any(|key| !same(at.prior.get(key), at.planned.get(key)))
-        {
+        if VERSIONED.iter().any(|key| !same(at.prior.get(key), at.planned.get(key))) {
             let send_credit = sends_credit_specification(&at.this.aws, at.planned).await?;
             let output = sent_in!(
                 ec2.create_launch_template_version()
@@ -912,10 +810,7 @@ impl AwsObject for LaunchTemplateObject {
         }
         let update_default = boolean(at.planned, "update_default_version").unwrap_or(false);
         if update_default
-            || !same(
-                at.prior.get("default_version"),
-                at.planned.get("default_version"),
-            )
+            || !same(at.prior.get("default_version"), at.planned.get("default_version"))
         {
             let version = if update_default {
                 latest_version
@@ -941,10 +836,7 @@ impl AwsObject for LaunchTemplateObject {
         match sent!(ec2.delete_launch_template().launch_template_id(id)) {
             Ok(_) => Ok(()),
             Err(error) if is_not_found(&error) => Ok(()),
-            Err(error) => Err(context(
-                error,
-                &format!("deleting EC2 Launch Template ({id})"),
-            )),
+            Err(error) => Err(context(error, &format!("deleting EC2 Launch Template ({id})"))),
         }
     }
 
@@ -1008,10 +900,7 @@ async fn template_by_id(aws: &Aws, id: &str) -> Result<Option<LaunchTemplate>, P
             .find(|template| template.launch_template_id() == Some(id))
             .cloned()),
         Err(error) if is_not_found(&error) => Ok(None),
-        Err(error) => Err(context(
-            error,
-            &format!("reading EC2 Launch Template ({id})"),
-        )),
+        Err(error) => Err(context(error, &format!("reading EC2 Launch Template ({id})"))),
     }
 }
 
@@ -1025,10 +914,7 @@ async fn latest_versions(
     let latest: HashMap<&str, Option<i64>> = templates
         .iter()
         .filter_map(|template| {
-            Some((
-                template.launch_template_id()?,
-                template.latest_version_number(),
-            ))
+            Some((template.launch_template_id()?, template.latest_version_number()))
         })
         .collect();
     let mut found: HashMap<String, LaunchTemplateVersion> = HashMap::new();
@@ -1066,9 +952,7 @@ async fn latest_versions(
             continue;
         }
         // The provider reads the version numbered LatestVersionNumber.
-        let version = number
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| "$Latest".to_string());
+        let version = number.map(|n| n.to_string()).unwrap_or_else(|| "$Latest".to_string());
         match sent!(ec2
             .describe_launch_template_versions()
             .launch_template_id(*id)
@@ -1169,11 +1053,9 @@ async fn read_after_write(
     this: &AwsLaunchTemplate,
     id: &str,
 ) -> Result<Tagged<Template>, ProviderError> {
-    wait_for(
-        READ_AFTER_WRITE,
-        &format!("EC2 Launch Template ({id}) to be readable"),
-        || this.found(id),
-    )
+    wait_for(READ_AFTER_WRITE, &format!("EC2 Launch Template ({id}) to be readable"), || {
+        this.found(id)
+    })
     .await
 }
 
@@ -1216,10 +1098,7 @@ fn request_data(
         // Always at least one field, as the provider sends: the user data, empty when unset.
         .user_data(string(planned, "user_data").unwrap_or_default())
         .set_block_device_mappings(some_items(
-            blocks(planned, "block_device_mappings")
-                .iter()
-                .map(block_device_mapping)
-                .collect(),
+            blocks(planned, "block_device_mappings").iter().map(block_device_mapping).collect(),
         ))
         .set_capacity_reservation_specification(
             single(planned, "capacity_reservation_specification").map(capacity_reservation),
@@ -1231,9 +1110,7 @@ fn request_data(
         .set_disable_api_termination(flag(planned, "disable_api_termination").then_some(true))
         .set_ebs_optimized(nullable_arg(planned, "ebs_optimized"))
         .set_enclave_options(single(planned, "enclave_options").map(|options| {
-            LaunchTemplateEnclaveOptionsRequest::builder()
-                .enabled(flag(options, "enabled"))
-                .build()
+            LaunchTemplateEnclaveOptionsRequest::builder().enabled(flag(options, "enabled")).build()
         }))
         .set_hibernation_options(single(planned, "hibernation_options").map(|options| {
             LaunchTemplateHibernationOptionsRequest::builder()
@@ -1278,15 +1155,10 @@ fn request_data(
         }))
         .set_metadata_options(single(planned, "metadata_options").map(metadata_options))
         .set_monitoring(single(planned, "monitoring").map(|monitoring| {
-            LaunchTemplatesMonitoringRequest::builder()
-                .enabled(flag(monitoring, "enabled"))
-                .build()
+            LaunchTemplatesMonitoringRequest::builder().enabled(flag(monitoring, "enabled")).build()
         }))
         .set_network_interfaces(some_items(
-            blocks(planned, "network_interfaces")
-                .iter()
-                .map(network_interface)
-                .collect(),
+            blocks(planned, "network_interfaces").iter().map(network_interface).collect(),
         ))
         .set_network_performance_options(single(planned, "network_performance_options").map(
             |options| {
@@ -1311,18 +1183,12 @@ fn request_data(
         }))
         .set_ram_disk_id(non_empty(planned, "ram_disk_id"))
         .set_secondary_interfaces(some_items(
-            blocks(planned, "secondary_interfaces")
-                .iter()
-                .map(secondary_interface)
-                .collect(),
+            blocks(planned, "secondary_interfaces").iter().map(secondary_interface).collect(),
         ))
         .set_security_groups(some_items(strings(planned, "security_group_names")))
         .set_security_group_ids(some_items(strings(planned, "vpc_security_group_ids")))
         .set_tag_specifications(some_items(
-            blocks(planned, "tag_specifications")
-                .iter()
-                .map(tag_specification_request)
-                .collect(),
+            blocks(planned, "tag_specifications").iter().map(tag_specification_request).collect(),
         ))
         .build())
 }
@@ -1446,33 +1312,21 @@ fn network_interface(item: &Value) -> LaunchTemplateInstanceNetworkInterfaceSpec
         .set_ipv4_prefixes(some_items(
             strings(item, "ipv4_prefixes")
                 .into_iter()
-                .map(|prefix| {
-                    Ipv4PrefixSpecificationRequest::builder()
-                        .ipv4_prefix(prefix)
-                        .build()
-                })
+                .map(|prefix| Ipv4PrefixSpecificationRequest::builder().ipv4_prefix(prefix).build())
                 .collect(),
         ))
         .set_ipv6_address_count(nonzero(item, "ipv6_address_count"))
         .set_ipv6_addresses(some_items(
             strings(item, "ipv6_addresses")
                 .into_iter()
-                .map(|address| {
-                    InstanceIpv6AddressRequest::builder()
-                        .ipv6_address(address)
-                        .build()
-                })
+                .map(|address| InstanceIpv6AddressRequest::builder().ipv6_address(address).build())
                 .collect(),
         ))
         .set_ipv6_prefix_count(nonzero(item, "ipv6_prefix_count"))
         .set_ipv6_prefixes(some_items(
             strings(item, "ipv6_prefixes")
                 .into_iter()
-                .map(|prefix| {
-                    Ipv6PrefixSpecificationRequest::builder()
-                        .ipv6_prefix(prefix)
-                        .build()
-                })
+                .map(|prefix| Ipv6PrefixSpecificationRequest::builder().ipv6_prefix(prefix).build())
                 .collect(),
         ))
         // Always sent (0 when unset), as the provider does.
@@ -1586,12 +1440,8 @@ fn instance_requirements(requirements: &Value) -> InstanceRequirementsRequest {
     let listed = |name: &str| strings(requirements, name);
     InstanceRequirementsRequest::builder()
         .set_accelerator_count(
-            int_range(requirements, "accelerator_count").map(|(min, max)| {
-                AcceleratorCountRequest::builder()
-                    .min(min)
-                    .set_max(max)
-                    .build()
-            }),
+            int_range(requirements, "accelerator_count")
+                .map(|(min, max)| AcceleratorCountRequest::builder().min(min).set_max(max).build()),
         )
         .set_accelerator_manufacturers(some_items(
             listed("accelerator_manufacturers")
@@ -1607,10 +1457,7 @@ fn instance_requirements(requirements: &Value) -> InstanceRequirementsRequest {
         ))
         .set_accelerator_total_memory_mib(
             int_range(requirements, "accelerator_total_memory_mib").map(|(min, max)| {
-                AcceleratorTotalMemoryMiBRequest::builder()
-                    .min(min)
-                    .set_max(max)
-                    .build()
+                AcceleratorTotalMemoryMiBRequest::builder().min(min).set_max(max).build()
             }),
         )
         .set_accelerator_types(some_items(
@@ -1623,10 +1470,7 @@ fn instance_requirements(requirements: &Value) -> InstanceRequirementsRequest {
         .set_bare_metal(as_enum(non_empty(requirements, "bare_metal")))
         .set_baseline_ebs_bandwidth_mbps(
             int_range(requirements, "baseline_ebs_bandwidth_mbps").map(|(min, max)| {
-                BaselineEbsBandwidthMbpsRequest::builder()
-                    .min(min)
-                    .set_max(max)
-                    .build()
+                BaselineEbsBandwidthMbpsRequest::builder().min(min).set_max(max).build()
             }),
         )
         .set_burstable_performance(as_enum(non_empty(requirements, "burstable_performance")))
@@ -1654,33 +1498,21 @@ fn instance_requirements(requirements: &Value) -> InstanceRequirementsRequest {
             requirements,
             "max_spot_price_as_percentage_of_optimal_on_demand_price",
         ))
-        .set_memory_gib_per_v_cpu(float_range(requirements, "memory_gib_per_vcpu").map(
-            |(min, max)| {
-                MemoryGiBPerVCpuRequest::builder()
-                    .min(min)
-                    .set_max(max)
-                    .build()
-            },
-        ))
+        .set_memory_gib_per_v_cpu(
+            float_range(requirements, "memory_gib_per_vcpu")
+                .map(|(min, max)| MemoryGiBPerVCpuRequest::builder().min(min).set_max(max).build()),
+        )
         .set_memory_mib(
             int_range(requirements, "memory_mib")
                 .map(|(min, max)| MemoryMiBRequest::builder().min(min).set_max(max).build()),
         )
-        .set_network_bandwidth_gbps(float_range(requirements, "network_bandwidth_gbps").map(
-            |(min, max)| {
-                NetworkBandwidthGbpsRequest::builder()
-                    .min(min)
-                    .set_max(max)
-                    .build()
-            },
-        ))
+        .set_network_bandwidth_gbps(
+            float_range(requirements, "network_bandwidth_gbps").map(|(min, max)| {
+                NetworkBandwidthGbpsRequest::builder().min(min).set_max(max).build()
+            }),
+        )
         .set_network_interface_count(int_range(requirements, "network_interface_count").map(
-            |(min, max)| {
-                NetworkInterfaceCountRequest::builder()
-                    .min(min)
-                    .set_max(max)
-                    .build()
-            },
+            |(min, max)| NetworkInterfaceCountRequest::builder().min(min).set_max(max).build(),
         ))
         .set_on_demand_max_price_percentage_over_lowest_price(nonzero(
             requirements,
@@ -1693,20 +1525,15 @@ fn instance_requirements(requirements: &Value) -> InstanceRequirementsRequest {
             requirements,
             "spot_max_price_percentage_over_lowest_price",
         ))
-        .set_total_local_storage_gb(float_range(requirements, "total_local_storage_gb").map(
-            |(min, max)| {
-                TotalLocalStorageGbRequest::builder()
-                    .min(min)
-                    .set_max(max)
-                    .build()
-            },
-        ))
-        .set_v_cpu_count(int_range(requirements, "vcpu_count").map(|(min, max)| {
-            VCpuCountRangeRequest::builder()
-                .min(min)
-                .set_max(max)
-                .build()
-        }))
+        .set_total_local_storage_gb(
+            float_range(requirements, "total_local_storage_gb").map(|(min, max)| {
+                TotalLocalStorageGbRequest::builder().min(min).set_max(max).build()
+            }),
+        )
+        .set_v_cpu_count(
+            int_range(requirements, "vcpu_count")
+                .map(|(min, max)| VCpuCountRangeRequest::builder().min(min).set_max(max).build()),
+        )
         .build()
 }
 
@@ -1723,20 +1550,14 @@ fn market_options_value(
             "spot_options",
             optional_block(options.spot_options().map(|spot| {
                 Value::map([
-                    (
-                        "block_duration_minutes",
-                        int_value(spot.block_duration_minutes()),
-                    ),
+                    ("block_duration_minutes", int_value(spot.block_duration_minutes())),
                     (
                         "instance_interruption_behavior",
                         enum_value(spot.instance_interruption_behavior()),
                     ),
                     ("max_price", text(spot.max_price())),
                     ("spot_instance_type", enum_value(spot.spot_instance_type())),
-                    (
-                        "valid_until",
-                        time_value(spot.valid_until(), configured_valid_until),
-                    ),
+                    ("valid_until", time_value(spot.valid_until(), configured_valid_until)),
                 ])
             })),
         ),
@@ -1750,10 +1571,7 @@ fn placement_value(placement: &LaunchTemplatePlacement) -> Value {
         ("group_id", text(placement.group_id())),
         ("group_name", text(placement.group_name())),
         ("host_id", text(placement.host_id())),
-        (
-            "host_resource_group_arn",
-            text(placement.host_resource_group_arn()),
-        ),
+        ("host_resource_group_arn", text(placement.host_resource_group_arn())),
         ("partition_number", int_value(placement.partition_number())),
         ("spread_domain", text(placement.spread_domain())),
         ("tenancy", enum_value(placement.tenancy())),
@@ -1764,11 +1582,7 @@ fn private_dns_name_options_value(options: &LaunchTemplatePrivateDnsNameOptions)
     Value::map([
         (
             "enable_resource_name_dns_aaaa_record",
-            Value::Bool(
-                options
-                    .enable_resource_name_dns_aaaa_record()
-                    .unwrap_or(false),
-            ),
+            Value::Bool(options.enable_resource_name_dns_aaaa_record().unwrap_or(false)),
         ),
         (
             "enable_resource_name_dns_a_record",
@@ -1794,10 +1608,7 @@ fn tag_specifications_value(data: &ResponseLaunchTemplateData) -> Value {
                         .map(|(key, value)| (key.to_string(), Value::string(value)))
                         .collect(),
                 );
-                Value::map([
-                    ("resource_type", enum_value(spec.resource_type())),
-                    ("tags", tags),
-                ])
+                Value::map([("resource_type", enum_value(spec.resource_type())), ("tags", tags)])
             })
             .collect(),
     )
@@ -1810,19 +1621,13 @@ fn block_device_mapping_value(mapping: &LaunchTemplateBlockDeviceMapping) -> Val
             "ebs",
             optional_block(mapping.ebs().map(|ebs| {
                 Value::map([
-                    (
-                        "delete_on_termination",
-                        nullable_value(ebs.delete_on_termination()),
-                    ),
+                    ("delete_on_termination", nullable_value(ebs.delete_on_termination())),
                     ("encrypted", nullable_value(ebs.encrypted())),
                     ("iops", int_value(ebs.iops())),
                     ("kms_key_id", text(ebs.kms_key_id())),
                     ("snapshot_id", text(ebs.snapshot_id())),
                     ("throughput", int_value(ebs.throughput())),
-                    (
-                        "volume_initialization_rate",
-                        int_value(ebs.volume_initialization_rate()),
-                    ),
+                    ("volume_initialization_rate", int_value(ebs.volume_initialization_rate())),
                     ("volume_size", int_value(ebs.volume_size())),
                     ("volume_type", enum_value(ebs.volume_type())),
                 ])
@@ -1835,47 +1640,26 @@ fn block_device_mapping_value(mapping: &LaunchTemplateBlockDeviceMapping) -> Val
 
 fn network_interface_value(item: &LaunchTemplateInstanceNetworkInterfaceSpecification) -> Value {
     Value::map([
-        (
-            "associate_carrier_ip_address",
-            nullable_value(item.associate_carrier_ip_address()),
-        ),
-        (
-            "associate_public_ip_address",
-            nullable_value(item.associate_public_ip_address()),
-        ),
+        ("associate_carrier_ip_address", nullable_value(item.associate_carrier_ip_address())),
+        ("associate_public_ip_address", nullable_value(item.associate_public_ip_address())),
         (
             "connection_tracking_specification",
             optional_block(item.connection_tracking_specification().map(|tracking| {
                 Value::map([
-                    (
-                        "tcp_established_timeout",
-                        int_value(tracking.tcp_established_timeout()),
-                    ),
-                    (
-                        "udp_stream_timeout",
-                        int_value(tracking.udp_stream_timeout()),
-                    ),
+                    ("tcp_established_timeout", int_value(tracking.tcp_established_timeout())),
+                    ("udp_stream_timeout", int_value(tracking.udp_stream_timeout())),
                     ("udp_timeout", int_value(tracking.udp_timeout())),
                 ])
             })),
         ),
-        (
-            "delete_on_termination",
-            nullable_value(item.delete_on_termination()),
-        ),
+        ("delete_on_termination", nullable_value(item.delete_on_termination())),
         ("description", text(item.description())),
-        (
-            "device_index",
-            int_value(Some(item.device_index().unwrap_or(0))),
-        ),
+        ("device_index", int_value(Some(item.device_index().unwrap_or(0)))),
         (
             "ena_srd_specification",
             optional_block(item.ena_srd_specification().map(|srd| {
                 Value::map([
-                    (
-                        "ena_srd_enabled",
-                        Value::Bool(srd.ena_srd_enabled().unwrap_or(false)),
-                    ),
+                    ("ena_srd_enabled", Value::Bool(srd.ena_srd_enabled().unwrap_or(false))),
                     (
                         "ena_srd_udp_specification",
                         optional_block(srd.ena_srd_udp_specification().map(|udp| {
@@ -1889,10 +1673,7 @@ fn network_interface_value(item: &LaunchTemplateInstanceNetworkInterfaceSpecific
             })),
         ),
         ("interface_type", text(item.interface_type())),
-        (
-            "ipv4_address_count",
-            int_value(item.secondary_private_ip_address_count()),
-        ),
+        ("ipv4_address_count", int_value(item.secondary_private_ip_address_count())),
         (
             "ipv4_addresses",
             string_list(
@@ -1904,34 +1685,19 @@ fn network_interface_value(item: &LaunchTemplateInstanceNetworkInterfaceSpecific
         ("ipv4_prefix_count", int_value(item.ipv4_prefix_count())),
         (
             "ipv4_prefixes",
-            string_list(
-                item.ipv4_prefixes()
-                    .iter()
-                    .filter_map(|prefix| prefix.ipv4_prefix()),
-            ),
+            string_list(item.ipv4_prefixes().iter().filter_map(|prefix| prefix.ipv4_prefix())),
         ),
         ("ipv6_address_count", int_value(item.ipv6_address_count())),
         (
             "ipv6_addresses",
-            string_list(
-                item.ipv6_addresses()
-                    .iter()
-                    .filter_map(|address| address.ipv6_address()),
-            ),
+            string_list(item.ipv6_addresses().iter().filter_map(|address| address.ipv6_address())),
         ),
         ("ipv6_prefix_count", int_value(item.ipv6_prefix_count())),
         (
             "ipv6_prefixes",
-            string_list(
-                item.ipv6_prefixes()
-                    .iter()
-                    .filter_map(|prefix| prefix.ipv6_prefix()),
-            ),
+            string_list(item.ipv6_prefixes().iter().filter_map(|prefix| prefix.ipv6_prefix())),
         ),
-        (
-            "network_card_index",
-            int_value(Some(item.network_card_index().unwrap_or(0))),
-        ),
+        ("network_card_index", int_value(Some(item.network_card_index().unwrap_or(0)))),
         ("network_interface_id", text(item.network_interface_id())),
         ("primary_ipv6", nullable_value(item.primary_ipv6())),
         ("private_ip_address", text(item.private_ip_address())),
@@ -1947,23 +1713,11 @@ fn secondary_interface_value(
     item: &LaunchTemplateInstanceSecondaryInterfaceSpecification,
 ) -> Value {
     Value::map([
-        (
-            "delete_on_termination",
-            Value::Bool(item.delete_on_termination().unwrap_or(false)),
-        ),
-        (
-            "device_index",
-            int_value(Some(item.device_index().unwrap_or(0))),
-        ),
+        ("delete_on_termination", Value::Bool(item.delete_on_termination().unwrap_or(false))),
+        ("device_index", int_value(Some(item.device_index().unwrap_or(0)))),
         ("interface_type", enum_value(item.interface_type())),
-        (
-            "network_card_index",
-            int_value(Some(item.network_card_index().unwrap_or(0))),
-        ),
-        (
-            "private_ip_address_count",
-            int_value(item.private_ip_address_count()),
-        ),
+        ("network_card_index", int_value(Some(item.network_card_index().unwrap_or(0)))),
+        ("private_ip_address_count", int_value(item.private_ip_address_count())),
         (
             "private_ip_addresses",
             string_list(
@@ -1982,91 +1736,43 @@ fn instance_requirements_value(requirements: &InstanceRequirements) -> Value {
             "accelerator_count",
             int_range_value(requirements.accelerator_count().map(|r| (r.min(), r.max()))),
         ),
-        (
-            "accelerator_manufacturers",
-            enum_list(requirements.accelerator_manufacturers()),
-        ),
-        (
-            "accelerator_names",
-            enum_list(requirements.accelerator_names()),
-        ),
+        ("accelerator_manufacturers", enum_list(requirements.accelerator_manufacturers())),
+        ("accelerator_names", enum_list(requirements.accelerator_names())),
         (
             "accelerator_total_memory_mib",
             int_range_value(
-                requirements
-                    .accelerator_total_memory_mib()
-                    .map(|r| (r.min(), r.max())),
+                requirements.accelerator_total_memory_mib().map(|r| (r.min(), r.max())),
             ),
         ),
-        (
-            "accelerator_types",
-            enum_list(requirements.accelerator_types()),
-        ),
-        (
-            "allowed_instance_types",
-            string_list(requirements.allowed_instance_types()),
-        ),
+        ("accelerator_types", enum_list(requirements.accelerator_types())),
+        ("allowed_instance_types", string_list(requirements.allowed_instance_types())),
         ("bare_metal", enum_value(requirements.bare_metal())),
         (
             "baseline_ebs_bandwidth_mbps",
-            int_range_value(
-                requirements
-                    .baseline_ebs_bandwidth_mbps()
-                    .map(|r| (r.min(), r.max())),
-            ),
+            int_range_value(requirements.baseline_ebs_bandwidth_mbps().map(|r| (r.min(), r.max()))),
         ),
-        (
-            "burstable_performance",
-            enum_value(requirements.burstable_performance()),
-        ),
-        (
-            "cpu_manufacturers",
-            enum_list(requirements.cpu_manufacturers()),
-        ),
-        (
-            "excluded_instance_types",
-            string_list(requirements.excluded_instance_types()),
-        ),
-        (
-            "instance_generations",
-            enum_list(requirements.instance_generations()),
-        ),
+        ("burstable_performance", enum_value(requirements.burstable_performance())),
+        ("cpu_manufacturers", enum_list(requirements.cpu_manufacturers())),
+        ("excluded_instance_types", string_list(requirements.excluded_instance_types())),
+        ("instance_generations", enum_list(requirements.instance_generations())),
         ("local_storage", enum_value(requirements.local_storage())),
-        (
-            "local_storage_types",
-            enum_list(requirements.local_storage_types()),
-        ),
+        ("local_storage_types", enum_list(requirements.local_storage_types())),
         (
             "max_spot_price_as_percentage_of_optimal_on_demand_price",
             int_value(requirements.max_spot_price_as_percentage_of_optimal_on_demand_price()),
         ),
         (
             "memory_gib_per_vcpu",
-            float_range_value(
-                requirements
-                    .memory_gib_per_v_cpu()
-                    .map(|r| (r.min(), r.max())),
-            ),
+            float_range_value(requirements.memory_gib_per_v_cpu().map(|r| (r.min(), r.max()))),
         ),
-        (
-            "memory_mib",
-            int_range_value(requirements.memory_mib().map(|r| (r.min(), r.max()))),
-        ),
+        ("memory_mib", int_range_value(requirements.memory_mib().map(|r| (r.min(), r.max())))),
         (
             "network_bandwidth_gbps",
-            float_range_value(
-                requirements
-                    .network_bandwidth_gbps()
-                    .map(|r| (r.min(), r.max())),
-            ),
+            float_range_value(requirements.network_bandwidth_gbps().map(|r| (r.min(), r.max()))),
         ),
         (
             "network_interface_count",
-            int_range_value(
-                requirements
-                    .network_interface_count()
-                    .map(|r| (r.min(), r.max())),
-            ),
+            int_range_value(requirements.network_interface_count().map(|r| (r.min(), r.max()))),
         ),
         (
             "on_demand_max_price_percentage_over_lowest_price",
@@ -2082,16 +1788,9 @@ fn instance_requirements_value(requirements: &InstanceRequirements) -> Value {
         ),
         (
             "total_local_storage_gb",
-            float_range_value(
-                requirements
-                    .total_local_storage_gb()
-                    .map(|r| (r.min(), r.max())),
-            ),
+            float_range_value(requirements.total_local_storage_gb().map(|r| (r.min(), r.max()))),
         ),
-        (
-            "vcpu_count",
-            int_range_value(requirements.v_cpu_count().map(|r| (r.min(), r.max()))),
-        ),
+        ("vcpu_count", int_range_value(requirements.v_cpu_count().map(|r| (r.min(), r.max())))),
     ])
 }
 
@@ -2125,9 +1824,7 @@ fn time_value(read: Option<&DateTime>, configured: Option<&str>) -> Value {
             return Value::string(configured);
         }
     }
-    read.fmt(Format::DateTime)
-        .map(Value::String)
-        .unwrap_or(Value::Null)
+    read.fmt(Format::DateTime).map(Value::String).unwrap_or(Value::Null)
 }
 
 // ---- Small helpers ----
@@ -2240,10 +1937,7 @@ fn same_plain(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => (x - y).abs() < 1e-9,
         (Value::Map(x), Value::Map(y)) => x.keys().chain(y.keys()).all(|key| {
-            same_plain(
-                x.get(key).unwrap_or(&Value::Null),
-                y.get(key).unwrap_or(&Value::Null),
-            )
+            same_plain(x.get(key).unwrap_or(&Value::Null), y.get(key).unwrap_or(&Value::Null))
         }),
         (Value::List(x), Value::List(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same_plain(p, q))
@@ -2322,18 +2016,11 @@ fn name_problem(key: &str, name: &str) -> Option<String> {
     if name.len() < 3 {
         Some(format!("\"{key}\" cannot be less than 3 characters"))
     } else if prefix && name.len() > 99 {
-        Some(format!(
-            "\"{key}\" cannot be longer than 99 characters, name is limited to 125"
-        ))
+        Some(format!("\"{key}\" cannot be longer than 99 characters, name is limited to 125"))
     } else if !prefix && name.len() > 125 {
         Some(format!("\"{key}\" cannot be longer than 125 characters"))
-    } else if !name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "()./_-".contains(c))
-    {
-        Some(format!(
-            "\"{key}\" can only alphanumeric characters and ()./_- symbols"
-        ))
+    } else if !name.chars().all(|c| c.is_ascii_alphanumeric() || "()./_-".contains(c)) {
+        Some(format!("\"{key}\" can only alphanumeric characters and ()./_- symbols"))
     } else {
         None
     }
@@ -2342,10 +2029,8 @@ fn name_problem(key: &str, name: &str) -> Option<String> {
 fn check_nullable_bool(problems: &mut Vec<(String, String)>, value: &Value, path: &str, key: &str) {
     if let Value::String(text) = value.get(key).unmarked() {
         if !text.is_empty() && go_bool(text).is_none() {
-            problems.push((
-                format!("{path}{key}"),
-                format!("{key}: cannot parse '{text}' as boolean"),
-            ));
+            problems
+                .push((format!("{path}{key}"), format!("{key}: cannot parse '{text}' as boolean")));
         }
     }
 }
@@ -2354,9 +2039,7 @@ fn check_nullable_bool(problems: &mut Vec<(String, String)>, value: &Value, path
 /// checks: a dotted IPv4 address, or an IPv4-mapped IPv6 one.
 fn is_ipv4_address(text: &str) -> bool {
     text.parse::<Ipv4Addr>().is_ok()
-        || text
-            .parse::<Ipv6Addr>()
-            .is_ok_and(|address| address.to_ipv4_mapped().is_some())
+        || text.parse::<Ipv6Addr>().is_ok_and(|address| address.to_ipv4_mapped().is_some())
 }
 
 /// The provider's `validation.IsIPv4Address` on each element of the set `key`; the provider
@@ -2481,15 +2164,9 @@ mod tests {
 
     #[test]
     fn name_prefix_comes_from_generated_names_only() {
-        assert_eq!(
-            name_prefix_from_name("web-20261122143000000000000001"),
-            "web-"
-        );
+        assert_eq!(name_prefix_from_name("web-20261122143000000000000001"), "web-");
         assert_eq!(name_prefix_from_name("web"), "");
-        assert_eq!(
-            name_prefix_from_name("a-template-name-that-is-long-enough"),
-            ""
-        );
+        assert_eq!(name_prefix_from_name("a-template-name-that-is-long-enough"), "");
     }
 
     #[test]
@@ -2510,10 +2187,7 @@ mod tests {
         assert_eq!(value.get("ebs_optimized"), &Value::string("true"));
         assert_eq!(value.get("image_id"), &Value::Null);
         let interfaces = value.get("network_interfaces").as_list().unwrap_or(&[]);
-        assert_eq!(
-            interfaces[0].get("associate_public_ip_address"),
-            &Value::string("false")
-        );
+        assert_eq!(interfaces[0].get("associate_public_ip_address"), &Value::string("false"));
         assert_eq!(interfaces[0].get("description"), &Value::Null);
     }
 
@@ -2560,16 +2234,10 @@ mod tests {
                     ("max", Value::Number(0.0)),
                 ])]),
             ),
-            (
-                "accelerator_count",
-                Value::List(vec![Value::map([("max", Value::Number(0.0))])]),
-            ),
+            ("accelerator_count", Value::List(vec![Value::map([("max", Value::Number(0.0))])])),
         ]);
         assert_eq!(int_range(&requirements, "vcpu_count"), Some((2, None)));
-        assert_eq!(
-            int_range(&requirements, "accelerator_count"),
-            Some((0, Some(0)))
-        );
+        assert_eq!(int_range(&requirements, "accelerator_count"), Some((0, Some(0))));
         assert_eq!(int_range(&requirements, "memory_mib"), None);
     }
 
@@ -2621,10 +2289,7 @@ mod tests {
 
         assert_eq!(sent[0].delete_on_termination(), Some(true));
         assert_eq!(sent[0].device_index(), Some(1));
-        assert_eq!(
-            sent[0].interface_type(),
-            Some(&SecondaryInterfaceType::Secondary)
-        );
+        assert_eq!(sent[0].interface_type(), Some(&SecondaryInterfaceType::Secondary));
         assert_eq!(sent[0].network_card_index(), Some(0));
         assert_eq!(sent[0].private_ip_address_count(), None);
         assert_eq!(addresses_sent(&sent[0]), vec!["10.0.1.5", "10.0.1.6"]);
@@ -2644,10 +2309,7 @@ mod tests {
     fn an_empty_secondary_interface_still_sends_the_provider_s_zero_values() {
         let config = Value::map([(
             "secondary_interfaces",
-            Value::List(vec![Value::map([(
-                "private_ip_address_count",
-                Value::Number(0.0),
-            )])]),
+            Value::List(vec![Value::map([("private_ip_address_count", Value::Number(0.0))])]),
         )]);
         let data = request_data(&config, false).expect("launch data");
         let sent = data.secondary_interfaces();
@@ -2710,10 +2372,7 @@ mod tests {
                 sent.secondary_interfaces().iter().map(echoed).collect(),
             ))
             .build();
-        assert_eq!(
-            secondary_interfaces_read(&answer),
-            config.get("secondary_interfaces").clone()
-        );
+        assert_eq!(secondary_interfaces_read(&answer), config.get("secondary_interfaces").clone());
 
         // Nothing reported: the provider's zero values, so an unset block plans no change.
         let bare = ResponseLaunchTemplateData::builder()
@@ -2757,28 +2416,12 @@ mod tests {
                 .cloned()
                 .expect("an attribute")
         };
-        assert_eq!(
-            attribute("delete_on_termination").default,
-            Some(Value::Bool(false))
-        );
+        assert_eq!(attribute("delete_on_termination").default, Some(Value::Bool(false)));
         assert_eq!(attribute("device_index").default, Some(Value::Number(0.0)));
-        assert_eq!(
-            attribute("network_card_index").default,
-            Some(Value::Number(0.0))
-        );
-        assert_eq!(
-            attribute("interface_type").checks,
-            [Check::OneOf(&["secondary"])]
-        );
-        assert_eq!(
-            attribute("private_ip_addresses").ty,
-            Type::set(Type::String)
-        );
-        for name in [
-            "private_ip_address_count",
-            "secondary_subnet_id",
-            "interface_type",
-        ] {
+        assert_eq!(attribute("network_card_index").default, Some(Value::Number(0.0)));
+        assert_eq!(attribute("interface_type").checks, [Check::OneOf(&["secondary"])]);
+        assert_eq!(attribute("private_ip_addresses").ty, Type::set(Type::String));
+        for name in ["private_ip_address_count", "secondary_subnet_id", "interface_type"] {
             assert_eq!(attribute(name).default, None, "{name}");
             assert!(!attribute(name).force_new, "{name}");
         }
@@ -2801,10 +2444,7 @@ mod tests {
                 // The provider does not refuse a count with addresses at plan time.
                 Value::map([
                     ("private_ip_address_count", Value::Number(2.0)),
-                    (
-                        "private_ip_addresses",
-                        Value::List(vec![Value::string("10.0.2.5")]),
-                    ),
+                    ("private_ip_addresses", Value::List(vec![Value::string("10.0.2.5")])),
                 ]),
             ]),
         )]);

@@ -52,13 +52,7 @@ async fn tables(
     this: &AwsMainRouteTableAssociation,
     filters: Vec<aws_sdk_ec2::types::Filter>,
 ) -> Result<Vec<RouteTable>, ProviderError> {
-    all_items!(this
-        .aws
-        .clients()
-        .await
-        .ec2
-        .describe_route_tables()
-        .set_filters(Some(filters)))
+    all_items!(this.aws.clients().await.ec2.describe_route_tables().set_filters(Some(filters)))
 }
 
 /// Makes `route_table_id` main through association `association_id`; the new association id.
@@ -75,17 +69,12 @@ async fn replace(
         .replace_route_table_association()
         .association_id(association_id)
         .route_table_id(route_table_id))?;
-    created_id(
-        output.new_association_id(),
-        "ReplaceRouteTableAssociation returned no id",
-    )
+    created_id(output.new_association_id(), "ReplaceRouteTableAssociation returned no id")
 }
 
 /// A string attribute the association always has.
 fn text(attribute: Attribute, get: fn(&MainAssociation) -> &str) -> Declared<MainAssociation> {
-    read(attribute, move |found: &MainAssociation, _: &Reading| {
-        Value::string(get(found))
-    })
+    read(attribute, move |found: &MainAssociation, _: &Reading| Value::string(get(found)))
 }
 
 #[async_trait::async_trait]
@@ -99,14 +88,10 @@ impl AwsObject for MainAssociation {
     fn attributes() -> Vec<Declared<MainAssociation>> {
         vec![
             text(Attribute::computed("id", Type::String), |found| &found.id),
-            text(
-                Attribute::required("vpc_id", Type::String).force_new(),
-                |found| &found.vpc_id,
-            ),
-            text(
-                Attribute::required("route_table_id", Type::String),
-                |found| &found.route_table_id,
-            ),
+            text(Attribute::required("vpc_id", Type::String).force_new(), |found| &found.vpc_id),
+            text(Attribute::required("route_table_id", Type::String), |found| {
+                &found.route_table_id
+            }),
             read(
                 Attribute::computed("original_route_table_id", Type::String),
                 |found: &MainAssociation, at: &Reading| match &found.original {
@@ -145,20 +130,13 @@ impl AwsObject for MainAssociation {
         for chunk in chunks_of(&ids) {
             let tables = tables(
                 this,
-                vec![filter(
-                    "association.route-table-association-id",
-                    chunk.iter().cloned(),
-                )],
+                vec![filter("association.route-table-association-id", chunk.iter().cloned())],
             )
             .await?;
             for (id, route_table_id, vpc_id) in main_associations(&tables) {
                 if keys.contains(&id) {
-                    let object = MainAssociation {
-                        id: id.clone(),
-                        route_table_id,
-                        vpc_id,
-                        original: None,
-                    };
+                    let object =
+                        MainAssociation { id: id.clone(), route_table_id, vpc_id, original: None };
                     found.insert(id, Tagged::untagged(object));
                 }
             }
@@ -175,16 +153,11 @@ impl AwsObject for MainAssociation {
         let route_table_id = string_attribute(at.planned, "route_table_id").unwrap_or_default();
         let tables = tables(
             at.this,
-            vec![
-                filter("vpc-id", [vpc_id.as_str()]),
-                filter("association.main", ["true"]),
-            ],
+            vec![filter("vpc-id", [vpc_id.as_str()]), filter("association.main", ["true"])],
         )
         .await?;
-        let (association_id, original, _) = main_associations(&tables)
-            .into_iter()
-            .next()
-            .ok_or_else(|| {
+        let (association_id, original, _) =
+            main_associations(&tables).into_iter().next().ok_or_else(|| {
                 ProviderError::with_code(
                     "InvalidVpcID.NotFound",
                     format!("finding the main route table of VPC {vpc_id}: none"),
@@ -221,10 +194,7 @@ impl AwsObject for MainAssociation {
         ) else {
             return Ok(());
         };
-        deleted_or_gone(
-            replace(at.this, &id, &original).await,
-            crate::error::is_not_found,
-        )
+        deleted_or_gone(replace(at.this, &id, &original).await, crate::error::is_not_found)
     }
 
     /// An association has no tags, and the table that was main before a lost create cannot

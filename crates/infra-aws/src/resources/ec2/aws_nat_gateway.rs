@@ -125,9 +125,8 @@ impl AwsNatGateway {
             return Ok(());
         };
         let ec2 = self.ec2().await;
-        let addresses = sent!(ec2
-            .describe_addresses()
-            .filters(filter("allocation-id", [allocation_id])))?;
+        let addresses =
+            sent!(ec2.describe_addresses().filters(filter("allocation-id", [allocation_id])))?;
         for address in addresses.addresses() {
             if address.network_interface_id() != Some(interface_id.as_str()) {
                 continue;
@@ -141,13 +140,10 @@ impl AwsNatGateway {
 
     /// The gateway's state, `None` when AWS no longer lists it.
     async fn state(&self, id: &str) -> Result<Option<(NatGatewayState, String)>, ProviderError> {
-        let gateways: Vec<NatGateway> = sent!(self
-            .ec2()
-            .await
-            .describe_nat_gateways()
-            .filter(filter("nat-gateway-id", [id])))?
-        .nat_gateways()
-        .to_vec();
+        let gateways: Vec<NatGateway> =
+            sent!(self.ec2().await.describe_nat_gateways().filter(filter("nat-gateway-id", [id])))?
+                .nat_gateways()
+                .to_vec();
         Ok(gateways.first().and_then(|gateway| {
             let state = gateway.state()?.clone();
             let reason = gateway.failure_message().unwrap_or_default().to_string();
@@ -185,20 +181,16 @@ impl AwsNatGateway {
     ) -> Result<(), ProviderError> {
         let what = if in_use { "in use" } else { "released" };
         for key in addresses.iter().map(|address| as_key(address)) {
-            wait_for(
-                timeout,
-                &format!("NAT gateway {id} {key} to be {what}"),
-                || async {
-                    match self.find_address(id, key).await? {
-                        Some(address) if address_failed(&address) => {
-                            Err(address_failure(id, key, &address))
-                        }
-                        Some(address) if in_use && is_settled(&address) => Ok(Some(())),
-                        None if !in_use => Ok(Some(())),
-                        _ => Ok(None),
+            wait_for(timeout, &format!("NAT gateway {id} {key} to be {what}"), || async {
+                match self.find_address(id, key).await? {
+                    Some(address) if address_failed(&address) => {
+                        Err(address_failure(id, key, &address))
                     }
-                },
-            )
+                    Some(address) if in_use && is_settled(&address) => Ok(Some(())),
+                    None if !in_use => Ok(Some(())),
+                    _ => Ok(None),
+                }
+            })
             .await?;
         }
         Ok(())
@@ -225,8 +217,7 @@ impl AwsNatGateway {
             .set_allocation_ids(Some(allocation_ids.clone()))
             .set_private_ip_addresses(non_empty_list(private_ips))
             .set_availability_zone(zone))?;
-        self.wait_addresses(id, &allocation_ids, AddressKey::Allocation, true, timeout)
-            .await
+        self.wait_addresses(id, &allocation_ids, AddressKey::Allocation, true, timeout).await
     }
 
     /// Disassociates Elastic IPs (by the association ids AWS reports for them) and waits until
@@ -260,8 +251,7 @@ impl AwsNatGateway {
             .disassociate_nat_gateway_address()
             .nat_gateway_id(id)
             .set_association_ids(Some(association_ids)))?;
-        self.wait_addresses(id, allocation_ids, AddressKey::Allocation, false, timeout)
-            .await
+        self.wait_addresses(id, allocation_ids, AddressKey::Allocation, false, timeout).await
     }
 
     /// Assigns (`assign`) secondary private addresses to a private gateway, or unassigns them,
@@ -287,8 +277,7 @@ impl AwsNatGateway {
             let request = request.nat_gateway_id(id).set_private_ip_addresses(ips);
             request.send().await.map_err(aws_error)?;
         }
-        self.wait_addresses(id, &private_ips, AddressKey::PrivateIp, assign, timeout)
-            .await
+        self.wait_addresses(id, &private_ips, AddressKey::PrivateIp, assign, timeout).await
     }
 
     /// A private zonal gateway's `secondary_private_ip_addresses`: the new ones assigned, then
@@ -301,10 +290,8 @@ impl AwsNatGateway {
         timeout: Duration,
     ) -> Result<(), ProviderError> {
         let (added, removed) = set_changes(prior, planned, "secondary_private_ip_addresses");
-        self.assign_private_addresses(id, added, true, timeout)
-            .await?;
-        self.assign_private_addresses(id, removed, false, timeout)
-            .await
+        self.assign_private_addresses(id, added, true, timeout).await?;
+        self.assign_private_addresses(id, removed, false, timeout).await
     }
 
     /// A public zonal gateway's `secondary_allocation_ids`: new Elastic IPs associated with the
@@ -333,8 +320,7 @@ impl AwsNatGateway {
                 ),
             ));
         }
-        self.associate_addresses(id, added, added_ips, None, timeout)
-            .await?;
+        self.associate_addresses(id, added, added_ips, None, timeout).await?;
         self.disassociate_addresses(id, &removed, timeout).await
     }
 
@@ -370,8 +356,7 @@ impl AwsNatGateway {
             let old = before.get(zone).unwrap_or(&none);
             let new = after.get(zone).unwrap_or(&none);
             let added: Vec<String> = new.difference(old).cloned().collect();
-            self.associate_addresses(id, added, Vec::new(), Some(zone.clone()), timeout)
-                .await?;
+            self.associate_addresses(id, added, Vec::new(), Some(zone.clone()), timeout).await?;
             removed.extend(old.difference(new).cloned());
         }
         self.disassociate_addresses(id, &removed, timeout).await
@@ -399,10 +384,7 @@ impl AwsNatGateway {
 /// named by `availability_zone` or `availability_zone_id`.
 fn zone_address_schema() -> Schema {
     Schema::new()
-        .attr(Attribute::optional(
-            "allocation_ids",
-            Type::set(Type::String),
-        ))
+        .attr(Attribute::optional("allocation_ids", Type::set(Type::String)))
         .attr(Attribute::optional("availability_zone", Type::String))
         .attr(Attribute::optional("availability_zone_id", Type::String))
 }
@@ -433,10 +415,7 @@ fn problem(path: &str, message: impl Into<String>) -> (String, String) {
 /// The provider's checks of arguments against `connectivity_type`.
 fn connectivity_problems(config: &Value) -> Vec<(String, String)> {
     let unsupported = |name: &str, kind: &str| {
-        problem(
-            name,
-            format!("{name} is not supported with connectivity_type = \"{kind}\""),
-        )
+        problem(name, format!("{name} is not supported with connectivity_type = \"{kind}\""))
     };
     match setting(config, "connectivity_type", "public") {
         Some("private") => ["allocation_id", "secondary_allocation_ids"]
@@ -460,10 +439,7 @@ fn zonal_problems(config: &Value) -> Vec<(String, String)> {
             "The argument \"subnet_id\" is required, but no definition was found.",
         ));
     }
-    let public = config
-        .get("connectivity_type")
-        .as_str()
-        .is_none_or(|kind| kind == "public");
+    let public = config.get("connectivity_type").as_str().is_none_or(|kind| kind == "public");
     if public && config.get("allocation_id").is_null() {
         problems.push(problem(
             "allocation_id",
@@ -484,10 +460,8 @@ fn zonal_problems(config: &Value) -> Vec<(String, String)> {
 fn regional_problems(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     if config.get("vpc_id").is_null() {
-        problems.push(problem(
-            "vpc_id",
-            "vpc_id is required with availability_mode = \"regional\"",
-        ));
+        problems
+            .push(problem("vpc_id", "vpc_id is required with availability_mode = \"regional\""));
     }
     for name in [
         "subnet_id",
@@ -629,10 +603,7 @@ fn mode_switch_error(address: &str, id: &str) -> ProviderError {
 /// Whether an address is in use: AWS says `succeeded`; an emulator that reports no status is
 /// taken at its word.
 fn is_settled(address: &NatGatewayAddress) -> bool {
-    matches!(
-        address.status(),
-        None | Some(NatGatewayAddressStatus::Succeeded)
-    )
+    matches!(address.status(), None | Some(NatGatewayAddressStatus::Succeeded))
 }
 
 fn address_failed(address: &NatGatewayAddress) -> bool {
@@ -642,10 +613,7 @@ fn address_failed(address: &NatGatewayAddress) -> bool {
 fn address_failure(id: &str, key: AddressKey<'_>, address: &NatGatewayAddress) -> ProviderError {
     ProviderError::with_code(
         "NatGatewayAddressFailed",
-        format!(
-            "NAT gateway {id} {key} failed: {}",
-            address.failure_message().unwrap_or_default()
-        ),
+        format!("NAT gateway {id} {key} failed: {}", address.failure_message().unwrap_or_default()),
     )
 }
 
@@ -660,10 +628,7 @@ fn primary_index(addresses: &[NatGatewayAddress]) -> Option<usize> {
 }
 
 fn mode(gateway: &NatGateway) -> &str {
-    gateway
-        .availability_mode()
-        .map(AvailabilityMode::as_str)
-        .unwrap_or(ZONAL)
+    gateway.availability_mode().map(AvailabilityMode::as_str).unwrap_or(ZONAL)
 }
 
 /// A zonal gateway's primary address.
@@ -676,15 +641,11 @@ fn primary(gateway: &NatGateway) -> Option<&NatGatewayAddress> {
 fn secondary(gateway: &NatGateway) -> impl Iterator<Item = &NatGatewayAddress> {
     let primary_at = primary_index(gateway.nat_gateway_addresses());
     let addresses = gateway.nat_gateway_addresses().iter().enumerate();
-    addresses
-        .filter(move |(index, _)| Some(*index) != primary_at)
-        .map(|(_, address)| address)
+    addresses.filter(move |(index, _)| Some(*index) != primary_at).map(|(_, address)| address)
 }
 
 fn secondary_private_ips(gateway: &NatGateway) -> impl Iterator<Item = &str> {
-    secondary(gateway)
-        .filter_map(|address| address.private_ip())
-        .filter(|ip| !ip.is_empty())
+    secondary(gateway).filter_map(|address| address.private_ip()).filter(|ip| !ip.is_empty())
 }
 
 /// An attribute of the gateways of one mode (`ZONAL`: its addresses; `REGIONAL`: its zone
@@ -707,18 +668,14 @@ fn primary_address(
     attribute: Attribute,
     field: fn(&NatGatewayAddress) -> Option<&str>,
 ) -> Declared<NatGateway> {
-    in_mode(ZONAL, attribute, move |gateway| {
-        optional_string(primary(gateway).and_then(field))
-    })
+    in_mode(ZONAL, attribute, move |gateway| optional_string(primary(gateway).and_then(field)))
 }
 
 /// A regional gateway's per-zone Elastic IPs, named as `prior` names the zones; none in auto
 /// mode, as the provider reads it, or on a zonal gateway.
 fn zone_addresses_value(gateway: &NatGateway, prior: &Value) -> Value {
-    let automatic = matches!(
-        gateway.auto_provision_zones(),
-        Some(AutoProvisionZonesState::Enabled)
-    );
+    let automatic =
+        matches!(gateway.auto_provision_zones(), Some(AutoProvisionZonesState::Enabled));
     if mode(gateway) != REGIONAL || automatic {
         return Value::List(Vec::new());
     }
@@ -734,10 +691,7 @@ fn zone_address_blocks(addresses: &[NatGatewayAddress], hint: &Value) -> Value {
             address.availability_zone().unwrap_or_default(),
             address.availability_zone_id().unwrap_or_default(),
         );
-        zones
-            .entry(zone)
-            .or_default()
-            .extend(address.allocation_id());
+        zones.entry(zone).or_default().extend(address.allocation_id());
     }
     let hints = blocks(hint, ZONE_ADDRESS);
     Value::List(
@@ -761,11 +715,7 @@ fn zone_address_block(
     let hint = hints
         .iter()
         .find(|item| names_zone(item, "availability_zone", name))
-        .or_else(|| {
-            hints
-                .iter()
-                .find(|item| names_zone(item, "availability_zone_id", zone_id))
-        });
+        .or_else(|| hints.iter().find(|item| names_zone(item, "availability_zone_id", zone_id)));
     let named = |key: &str, reported: &str| {
         let wanted = hint.is_none_or(|item| !item.get(key).is_null());
         if wanted && !reported.is_empty() {
@@ -777,10 +727,7 @@ fn zone_address_block(
     Value::map([
         ("allocation_ids", string_values(allocation_ids)),
         ("availability_zone", named("availability_zone", name)),
-        (
-            "availability_zone_id",
-            named("availability_zone_id", zone_id),
-        ),
+        ("availability_zone_id", named("availability_zone_id", zone_id)),
     ])
 }
 
@@ -798,18 +745,9 @@ fn regional_addresses(addresses: &[NatGatewayAddress]) -> Value {
                 Value::map([
                     ("allocation_id", optional_string(address.allocation_id())),
                     ("association_id", optional_string(address.association_id())),
-                    (
-                        "availability_zone",
-                        optional_string(address.availability_zone()),
-                    ),
-                    (
-                        "availability_zone_id",
-                        optional_string(address.availability_zone_id()),
-                    ),
-                    (
-                        "network_interface_id",
-                        optional_string(address.network_interface_id()),
-                    ),
+                    ("availability_zone", optional_string(address.availability_zone())),
+                    ("availability_zone_id", optional_string(address.availability_zone_id())),
+                    ("network_interface_id", optional_string(address.network_interface_id())),
                     ("public_ip", optional_string(address.public_ip())),
                     (
                         "status",
@@ -830,10 +768,7 @@ impl Ec2Object for NatGatewayObject {
 
     fn attributes() -> Vec<Declared<NatGateway>> {
         vec![
-            string(
-                Attribute::computed("id", Type::String),
-                NatGateway::nat_gateway_id,
-            ),
+            string(Attribute::computed("id", Type::String), NatGateway::nat_gateway_id),
             primary_address(
                 Attribute::optional_computed("allocation_id", Type::String).force_new(),
                 NatGatewayAddress::allocation_id,
@@ -914,23 +849,14 @@ impl Ec2Object for NatGatewayObject {
                     optional_string(state.map(AutoProvisionZonesState::as_str))
                 },
             ),
-            in_mode(
-                REGIONAL,
-                Attribute::computed("auto_scaling_ips", Type::String),
-                |gateway| {
-                    optional_string(gateway.auto_scaling_ips().map(AutoScalingIpsState::as_str))
-                },
-            ),
-            in_mode(
-                REGIONAL,
-                Attribute::computed("route_table_id", Type::String),
-                |gateway| optional_string(gateway.route_table_id()),
-            ),
+            in_mode(REGIONAL, Attribute::computed("auto_scaling_ips", Type::String), |gateway| {
+                optional_string(gateway.auto_scaling_ips().map(AutoScalingIpsState::as_str))
+            }),
+            in_mode(REGIONAL, Attribute::computed("route_table_id", Type::String), |gateway| {
+                optional_string(gateway.route_table_id())
+            }),
             // The provider's hidden switch between auto and manual mode: stored null here.
-            Declared::unread(Attribute::computed(
-                "regional_nat_gateway_auto_mode",
-                Type::String,
-            )),
+            Declared::unread(Attribute::computed("regional_nat_gateway_auto_mode", Type::String)),
             in_mode(
                 REGIONAL,
                 Attribute::computed(
@@ -964,10 +890,7 @@ impl Ec2Object for NatGatewayObject {
 
     /// Deleted gateways are left out (AWS lists them for an hour).
     fn is_gone(gateway: &NatGateway) -> bool {
-        matches!(
-            gateway.state(),
-            Some(NatGatewayState::Deleted | NatGatewayState::Deleting)
-        )
+        matches!(gateway.state(), Some(NatGatewayState::Deleted | NatGatewayState::Deleting))
     }
 
     fn not_found(id: &str) -> ProviderError {
@@ -1009,10 +932,7 @@ impl Ec2Object for NatGatewayObject {
         ids: Option<Vec<String>>,
         filters: Vec<Filter>,
     ) -> Result<Vec<NatGateway>, ProviderError> {
-        all_items!(ec2
-            .describe_nat_gateways()
-            .set_nat_gateway_ids(ids)
-            .set_filter(Some(filters)))
+        all_items!(ec2.describe_nat_gateways().set_nat_gateway_ids(ids).set_filter(Some(filters)))
     }
 
     /// Creates the gateway and waits until it is available.
@@ -1027,10 +947,7 @@ impl Ec2Object for NatGatewayObject {
             .set_allocation_id(non_empty_attribute(at.planned, "allocation_id"))
             .set_private_ip_address(non_empty_attribute(at.planned, "private_ip"))
             .connectivity_type(ConnectivityType::from(connectivity.as_str()))
-            .set_availability_mode(as_enum(non_empty_attribute(
-                at.planned,
-                "availability_mode"
-            )),)
+            .set_availability_mode(as_enum(non_empty_attribute(at.planned, "availability_mode")),)
             .set_vpc_id(non_empty_attribute(at.planned, "vpc_id"))
             .set_availability_zone_addresses(zone_addresses_request(at.planned))
             .set_secondary_allocation_ids(non_empty_list(string_list(
@@ -1072,27 +989,18 @@ impl Ec2Object for NatGatewayObject {
     async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
         let timeout = at.operation.timeouts.update;
         if is_regional(at.planned) {
-            at.this
-                .update_zone_addresses(at.operation, at.key, at.prior, at.planned)
-                .await
+            at.this.update_zone_addresses(at.operation, at.key, at.prior, at.planned).await
         } else if is_private(at.planned) {
-            at.this
-                .update_private_addresses(at.key, at.prior, at.planned, timeout)
-                .await
+            at.this.update_private_addresses(at.key, at.prior, at.planned, timeout).await
         } else {
-            at.this
-                .update_secondary_allocations(at.key, at.prior, at.planned, timeout)
-                .await
+            at.this.update_secondary_allocations(at.key, at.prior, at.planned, timeout).await
         }
     }
 
     async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         let id = at.key;
         let ec2 = at.this.ec2().await;
-        if !sent_unless_gone(
-            sent!(ec2.delete_nat_gateway().nat_gateway_id(id)),
-            is_not_found,
-        )? {
+        if !sent_unless_gone(sent!(ec2.delete_nat_gateway().nat_gateway_id(id)), is_not_found)? {
             return Ok(());
         }
         wait_for(

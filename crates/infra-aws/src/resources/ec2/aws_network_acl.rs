@@ -89,19 +89,12 @@ fn full_entry(entry: &Value) -> Value {
     let number = |name: &str| Value::Number(entry.get(name).as_f64().unwrap_or(0.0));
     let text = |name: &str| Value::string(entry.get(name).as_str().unwrap_or_default());
     let protocol = entry.get("protocol").as_str().unwrap_or_default();
-    let protocol = protocol_number(protocol)
-        .map(|n| n.to_string())
-        .unwrap_or_else(|| protocol.to_string());
+    let protocol =
+        protocol_number(protocol).map(|n| n.to_string()).unwrap_or_else(|| protocol.to_string());
     Value::map([
         (
             "action",
-            Value::string(
-                entry
-                    .get("action")
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_ascii_lowercase(),
-            ),
+            Value::string(entry.get("action").as_str().unwrap_or_default().to_ascii_lowercase()),
         ),
         ("cidr_block", text("cidr_block")),
         ("from_port", number("from_port")),
@@ -126,20 +119,14 @@ fn entry_block(entry: &NetworkAclEntry) -> Value {
         .map(|icmp| (icmp.r#type().unwrap_or(0), icmp.code().unwrap_or(0)))
         .unwrap_or((0, 0));
     full_entry(&Value::map([
-        (
-            "action",
-            Value::string(entry.rule_action().map(|a| a.as_str()).unwrap_or_default()),
-        ),
+        ("action", Value::string(entry.rule_action().map(|a| a.as_str()).unwrap_or_default())),
         ("cidr_block", optional_string(entry.cidr_block())),
         ("from_port", Value::Number(f64::from(from_port))),
         ("icmp_code", Value::Number(f64::from(icmp_code))),
         ("icmp_type", Value::Number(f64::from(icmp_type))),
         ("ipv6_cidr_block", optional_string(entry.ipv6_cidr_block())),
         ("protocol", Value::string(protocol)),
-        (
-            "rule_no",
-            Value::Number(f64::from(entry.rule_number().unwrap_or(0))),
-        ),
+        ("rule_no", Value::Number(f64::from(entry.rule_number().unwrap_or(0)))),
         ("to_port", Value::Number(f64::from(to_port))),
     ]))
 }
@@ -200,11 +187,7 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
     fn attributes() -> Vec<Declared<NetworkAcl>> {
         let mut attributes = vec![
             computed("id", NetworkAcl::network_acl_id),
-            arn(
-                "network-acl",
-                NetworkAcl::network_acl_id,
-                NetworkAcl::owner_id,
-            ),
+            arn("network-acl", NetworkAcl::network_acl_id, NetworkAcl::owner_id),
             owner_id(NetworkAcl::owner_id),
         ];
         let subnet_ids = |attribute: Attribute| {
@@ -214,14 +197,8 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
         };
         attributes.extend(match DEFAULT {
             false => vec![
-                string(
-                    Attribute::required("vpc_id", Type::String).force_new(),
-                    NetworkAcl::vpc_id,
-                ),
-                subnet_ids(Attribute::optional_computed(
-                    "subnet_ids",
-                    Type::set(Type::String),
-                )),
+                string(Attribute::required("vpc_id", Type::String).force_new(), NetworkAcl::vpc_id),
+                subnet_ids(Attribute::optional_computed("subnet_ids", Type::set(Type::String))),
             ],
             true => vec![
                 string(
@@ -272,11 +249,9 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
         filters: Vec<Filter>,
     ) -> Result<Vec<NetworkAcl>, ProviderError> {
         match ids {
-            Some(ids) => Ok(
-                sent!(ec2.describe_network_acls().set_network_acl_ids(Some(ids)))?
-                    .network_acls()
-                    .to_vec(),
-            ),
+            Some(ids) => Ok(sent!(ec2.describe_network_acls().set_network_acl_ids(Some(ids)))?
+                .network_acls()
+                .to_vec()),
             None => acls_matching(ec2, filters).await,
         }
     }
@@ -308,11 +283,7 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
             ProviderError::new("aws_default_network_acl: default_network_acl_id is not known")
         })?;
         // As in the provider, only a default ACL can be adopted.
-        let is_default = at
-            .this
-            .item(&id)
-            .await?
-            .is_some_and(|acl| acl.is_default() == Some(true));
+        let is_default = at.this.item(&id).await?.is_some_and(|acl| acl.is_default() == Some(true));
         if !is_default {
             return Err(ProviderError::new(format!(
                 "use the aws_network_acl resource instead: EC2 Network ACL ({id}) is not a VPC's default network ACL (or does not exist)"
@@ -340,21 +311,14 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
         change_all_entries(ec2, at.key, at.prior, at.planned).await?;
         let before = string_list(at.prior, "subnet_ids");
         let after = string_list(at.planned, "subnet_ids");
-        let added: Vec<String> = after
-            .iter()
-            .filter(|s| !before.contains(s))
-            .cloned()
-            .collect();
+        let added: Vec<String> = after.iter().filter(|s| !before.contains(s)).cloned().collect();
         if DEFAULT {
             // A subnet cannot be taken away from the default ACL: it must join another one.
             return associate(ec2, at.key, &added).await;
         }
         if at.planned.get("subnet_ids").as_list().is_some() {
-            let removed: Vec<String> = before
-                .iter()
-                .filter(|s| !after.contains(s))
-                .cloned()
-                .collect();
+            let removed: Vec<String> =
+                before.iter().filter(|s| !after.contains(s)).cloned().collect();
             associate(ec2, at.key, &added).await?;
             let vpc_id = string_attribute(at.prior, "vpc_id").unwrap_or_default();
             release(ec2, &vpc_id, &removed).await?;
@@ -371,11 +335,9 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
         let ec2 = at.this.ec2().await;
         let vpc_id = string_attribute(&current, "vpc_id").unwrap_or_default();
         release(ec2, &vpc_id, &string_list(&current, "subnet_ids")).await?;
-        delete_with_retry(
-            at.operation.timeouts.delete,
-            &format!("network ACL {id}"),
-            || async { sent!(ec2.delete_network_acl().network_acl_id(id)) },
-        )
+        delete_with_retry(at.operation.timeouts.delete, &format!("network ACL {id}"), || async {
+            sent!(ec2.delete_network_acl().network_acl_id(id))
+        })
         .await
     }
 }
@@ -385,10 +347,7 @@ pub(crate) async fn acls_by_id(
     ec2: &aws_sdk_ec2::Client,
     ids: &[String],
 ) -> Result<Vec<NetworkAcl>, ProviderError> {
-    describe_by_ids(ids, |chunk| {
-        AclObject::<false>::describe(ec2, Some(chunk), vec![])
-    })
-    .await
+    describe_by_ids(ids, |chunk| AclObject::<false>::describe(ec2, Some(chunk), vec![])).await
 }
 
 /// An ACL's entries in one direction as rule blocks, but the catch-all deny.
@@ -487,10 +446,9 @@ async fn associate(
         let in_chunk = filter("association.subnet-id", chunk.iter().cloned());
         for acl in acls_matching(ec2, vec![in_chunk]).await? {
             for association in acl.associations() {
-                if let (Some(subnet), Some(association_id)) = (
-                    association.subnet_id(),
-                    association.network_acl_association_id(),
-                ) {
+                if let (Some(subnet), Some(association_id)) =
+                    (association.subnet_id(), association.network_acl_association_id())
+                {
                     associations.insert(subnet.to_string(), association_id.to_string());
                 }
             }
@@ -532,13 +490,12 @@ async fn release(
                 format!("VPC {vpc_id} has no default network ACL"),
             )
         })?;
-    let existing: Vec<String> = sent!(ec2
-        .describe_subnets()
-        .filters(filter("subnet-id", subnets.iter().cloned())))?
-    .subnets()
-    .iter()
-    .filter_map(|subnet| subnet.subnet_id().map(str::to_string))
-    .collect();
+    let existing: Vec<String> =
+        sent!(ec2.describe_subnets().filters(filter("subnet-id", subnets.iter().cloned())))?
+            .subnets()
+            .iter()
+            .filter_map(|subnet| subnet.subnet_id().map(str::to_string))
+            .collect();
     associate(ec2, &default, &existing).await
 }
 
@@ -556,19 +513,9 @@ pub(crate) async fn create_entry(
 ) -> Result<(), ProviderError> {
     let protocol = protocol_number(protocol).unwrap_or(-1);
     let int = |name: &str| i32::try_from(entry.get(name).as_i64().unwrap_or(0)).unwrap_or(0);
-    let text = |name: &str| {
-        entry
-            .get(name)
-            .as_str()
-            .filter(|v| !v.is_empty())
-            .map(str::to_string)
-    };
-    let icmp = (protocol == 1 || protocol == 58).then(|| {
-        IcmpTypeCode::builder()
-            .r#type(int("icmp_type"))
-            .code(int("icmp_code"))
-            .build()
-    });
+    let text = |name: &str| entry.get(name).as_str().filter(|v| !v.is_empty()).map(str::to_string);
+    let icmp = (protocol == 1 || protocol == 58)
+        .then(|| IcmpTypeCode::builder().r#type(int("icmp_type")).code(int("icmp_code")).build());
     sent!(ec2
         .create_network_acl_entry()
         .network_acl_id(id)
@@ -578,12 +525,7 @@ pub(crate) async fn create_entry(
         .rule_action(RuleAction::from(action.to_ascii_lowercase().as_str()))
         .set_cidr_block(text("cidr_block"))
         .set_ipv6_cidr_block(text("ipv6_cidr_block"))
-        .port_range(
-            PortRange::builder()
-                .from(int("from_port"))
-                .to(int("to_port"))
-                .build(),
-        )
+        .port_range(PortRange::builder().from(int("from_port")).to(int("to_port")).build(),)
         .set_icmp_type_code(icmp))?;
     Ok(())
 }

@@ -52,10 +52,7 @@ type EntryKey = (String, bool, i64);
 
 /// The provider's rule id.
 pub(crate) fn rule_id(acl_id: &str, rule_number: i64, egress: bool, protocol: &str) -> String {
-    format!(
-        "nacl-{}",
-        crc32(format!("{acl_id}-{rule_number}-{egress}-{protocol}-").as_bytes())
-    )
+    format!("nacl-{}", crc32(format!("{acl_id}-{rule_number}-{egress}-{protocol}-").as_bytes()))
 }
 
 /// `NETWORK_ACL_ID:RULE_NUMBER:PROTOCOL:EGRESS` → (acl, rule number, protocol, egress).
@@ -133,13 +130,10 @@ fn icmp(
     field: fn(&aws_sdk_ec2::types::IcmpTypeCode) -> Option<i32>,
 ) -> Declared<FoundEntry> {
     let name = attribute.name;
-    read(
-        attribute,
-        move |found: &FoundEntry, at: &Reading| match found.entry.icmp_type_code() {
-            Some(icmp) => Value::Number(f64::from(field(icmp).unwrap_or(0))),
-            None => kept(at.prior, name),
-        },
-    )
+    read(attribute, move |found: &FoundEntry, at: &Reading| match found.entry.icmp_type_code() {
+        Some(icmp) => Value::Number(f64::from(field(icmp).unwrap_or(0))),
+        None => kept(at.prior, name),
+    })
 }
 
 /// The error of an entry that the create found already there, or not there after it.
@@ -160,26 +154,20 @@ impl AwsObject for RuleObject {
 
     fn attributes() -> Vec<Declared<FoundEntry>> {
         // Unset numbers are 0, as the provider (SDKv2) stores them.
-        let number = |name| {
-            Attribute::optional(name, Type::Number)
-                .default(Value::Number(0.0))
-                .force_new()
-        };
+        let number =
+            |name| Attribute::optional(name, Type::Number).default(Value::Number(0.0)).force_new();
         vec![
-            read(
-                Attribute::computed("id", Type::String),
-                |found: &FoundEntry, at: &Reading| {
-                    let id = found
-                        .created_id
-                        .clone()
-                        .or_else(|| string_attribute(at.prior, "id").filter(|id| !id.is_empty()));
-                    Value::String(id.unwrap_or_else(|| {
-                        let (acl_id, egress, number) = entry_key(at.prior);
-                        let protocol = protocol_read(&found.entry, at.prior);
-                        rule_id(&acl_id, number, egress, &protocol)
-                    }))
-                },
-            ),
+            read(Attribute::computed("id", Type::String), |found: &FoundEntry, at: &Reading| {
+                let id = found
+                    .created_id
+                    .clone()
+                    .or_else(|| string_attribute(at.prior, "id").filter(|id| !id.is_empty()));
+                Value::String(id.unwrap_or_else(|| {
+                    let (acl_id, egress, number) = entry_key(at.prior);
+                    let protocol = protocol_read(&found.entry, at.prior);
+                    rule_id(&acl_id, number, egress, &protocol)
+                }))
+            }),
             read(
                 Attribute::required("network_acl_id", Type::String).force_new(),
                 |found: &FoundEntry, _: &Reading| Value::string(&found.acl_id),
@@ -191,9 +179,7 @@ impl AwsObject for RuleObject {
                 },
             ),
             read(
-                Attribute::optional("egress", Type::Bool)
-                    .default(Value::Bool(false))
-                    .force_new(),
+                Attribute::optional("egress", Type::Bool).default(Value::Bool(false)).force_new(),
                 |found: &FoundEntry, _: &Reading| {
                     Value::Bool(found.entry.egress().unwrap_or(false))
                 },
@@ -253,10 +239,7 @@ impl AwsObject for RuleObject {
     fn import_prior(id: &str) -> Result<Value, ProviderError> {
         let (acl_id, number, protocol, egress) = parse_import_id(id)?;
         Ok(Value::map([
-            (
-                "id",
-                Value::String(rule_id(&acl_id, number, egress, &protocol)),
-            ),
+            ("id", Value::String(rule_id(&acl_id, number, egress, &protocol))),
             ("network_acl_id", Value::String(acl_id)),
             ("rule_number", Value::Number(number as f64)),
             ("protocol", Value::String(protocol)),
@@ -267,10 +250,8 @@ impl AwsObject for RuleObject {
     /// The keys' ACLs, as AWS describes them (a chunk of IDs a call); each key's entry found
     /// by its direction and rule number.
     async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<FoundEntry> {
-        let wanted: Vec<(&String, EntryKey)> = keys
-            .iter()
-            .filter_map(|key| Some((key, key_parts(key)?)))
-            .collect();
+        let wanted: Vec<(&String, EntryKey)> =
+            keys.iter().filter_map(|key| Some((key, key_parts(key)?))).collect();
         let acl_ids: Vec<String> = wanted.iter().map(|(_, (acl, _, _))| acl.clone()).collect();
         let ec2 = &this.aws.clients().await.ec2;
         let acls = acls_by_id(ec2, &distinct_ids(&acl_ids)).await?;
@@ -301,11 +282,7 @@ impl AwsObject for RuleObject {
     async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<FoundEntry>, ProviderError> {
         let key = entry_key(at.planned);
         if at.this.found(&composite_key(&key)).await?.is_some() {
-            return Err(entry_error(
-                "NetworkAclEntryAlreadyExists",
-                &key,
-                "already exists",
-            ));
+            return Err(entry_error("NetworkAclEntryAlreadyExists", &key, "already exists"));
         }
         let (acl_id, egress, number) = &key;
         let protocol = string_attribute(at.planned, "protocol").unwrap_or_default();
@@ -320,11 +297,7 @@ impl AwsObject for RuleObject {
         )
         .await?;
         let mut found = at.this.found(&composite_key(&key)).await?.ok_or_else(|| {
-            entry_error(
-                "InvalidNetworkAclEntry.NotFound",
-                &key,
-                "not found after create",
-            )
+            entry_error("InvalidNetworkAclEntry.NotFound", &key, "not found after create")
         })?;
         found.object.created_id = Some(rule_id(acl_id, *number, *egress, &protocol));
         Ok(found)

@@ -56,11 +56,8 @@ pub(crate) const ROUTE_TARGETS: &[&str] = &[
 pub(crate) const ODB_NETWORK: &str = "infra does not route to Oracle Database@AWS networks";
 
 /// The destinations of a route; exactly one is set.
-const DESTINATIONS: &[&str] = &[
-    "destination_cidr_block",
-    "destination_ipv6_cidr_block",
-    "destination_prefix_list_id",
-];
+const DESTINATIONS: &[&str] =
+    &["destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"];
 
 /// The target of `route` by attribute name. `hint` (the prior or planned value) keeps an
 /// egress-only gateway under `gateway_id` where it was configured there.
@@ -84,10 +81,7 @@ fn targets_of(route: &Route, hint: &Value) -> Vec<(&'static str, Option<String>)
         ("network_interface_id", text(route.network_interface_id())),
         ("transit_gateway_id", text(route.transit_gateway_id())),
         ("vpc_endpoint_id", text(endpoint)),
-        (
-            "vpc_peering_connection_id",
-            text(route.vpc_peering_connection_id()),
-        ),
+        ("vpc_peering_connection_id", text(route.vpc_peering_connection_id())),
     ]
 }
 
@@ -101,9 +95,7 @@ fn target(name: &'static str) -> Declared<FoundRoute> {
     read(attribute, move |found: &FoundRoute, at: &Reading| {
         let targets = targets_of(&found.route, at.prior);
         let target = targets.into_iter().find(|(target, _)| *target == name);
-        target
-            .and_then(|(_, id)| id)
-            .map_or(Value::Null, Value::String)
+        target.and_then(|(_, id)| id).map_or(Value::Null, Value::String)
     })
 }
 
@@ -113,18 +105,12 @@ fn route_id(route_table_id: &str, destination: &str) -> String {
 }
 
 fn destination_of(value: &Value) -> Option<String> {
-    DESTINATIONS
-        .iter()
-        .find_map(|name| non_empty_attribute(value, name))
+    DESTINATIONS.iter().find_map(|name| non_empty_attribute(value, name))
 }
 
 /// The key of the route `value` names (by table and destination): Terraform's import ID.
 fn route_key(value: &Value) -> Option<String> {
-    Some(format!(
-        "{}_{}",
-        string_attribute(value, "route_table_id")?,
-        destination_of(value)?
-    ))
+    Some(format!("{}_{}", string_attribute(value, "route_table_id")?, destination_of(value)?))
 }
 
 /// A key, or an import ID, as (route table, destination).
@@ -188,44 +174,34 @@ impl AwsObject for RouteObject {
     fn attributes() -> Vec<Declared<FoundRoute>> {
         let destination = |name| Attribute::optional(name, Type::String).force_new();
         let mut attributes = vec![
-            read(
-                Attribute::computed("id", Type::String),
-                |found: &FoundRoute, _: &Reading| {
-                    Value::string(route_id(&found.table_id, &found.destination))
-                },
-            ),
+            read(Attribute::computed("id", Type::String), |found: &FoundRoute, _: &Reading| {
+                Value::string(route_id(&found.table_id, &found.destination))
+            }),
             read(
                 Attribute::required("route_table_id", Type::String).force_new(),
                 |found: &FoundRoute, _: &Reading| Value::string(&found.table_id),
             ),
-            string(
-                destination("destination_cidr_block"),
-                |found: &FoundRoute| found.route.destination_cidr_block(),
-            ),
-            string(
-                destination("destination_ipv6_cidr_block"),
-                |found: &FoundRoute| found.route.destination_ipv6_cidr_block(),
-            ),
-            string(
-                destination("destination_prefix_list_id"),
-                |found: &FoundRoute| found.route.destination_prefix_list_id(),
-            ),
-            string(
-                Attribute::computed("instance_id", Type::String),
-                |found: &FoundRoute| found.route.instance_id(),
-            ),
-            string(
-                Attribute::computed("instance_owner_id", Type::String),
-                |found: &FoundRoute| found.route.instance_owner_id(),
-            ),
-            string(
-                Attribute::computed("origin", Type::String),
-                |found: &FoundRoute| found.route.origin().map(|origin| origin.as_str()),
-            ),
-            string(
-                Attribute::computed("state", Type::String),
-                |found: &FoundRoute| found.route.state().map(|state| state.as_str()),
-            ),
+            string(destination("destination_cidr_block"), |found: &FoundRoute| {
+                found.route.destination_cidr_block()
+            }),
+            string(destination("destination_ipv6_cidr_block"), |found: &FoundRoute| {
+                found.route.destination_ipv6_cidr_block()
+            }),
+            string(destination("destination_prefix_list_id"), |found: &FoundRoute| {
+                found.route.destination_prefix_list_id()
+            }),
+            string(Attribute::computed("instance_id", Type::String), |found: &FoundRoute| {
+                found.route.instance_id()
+            }),
+            string(Attribute::computed("instance_owner_id", Type::String), |found: &FoundRoute| {
+                found.route.instance_owner_id()
+            }),
+            string(Attribute::computed("origin", Type::String), |found: &FoundRoute| {
+                found.route.origin().map(|origin| origin.as_str())
+            }),
+            string(Attribute::computed("state", Type::String), |found: &FoundRoute| {
+                found.route.state().map(|state| state.as_str())
+            }),
         ];
         attributes.extend(ROUTE_TARGETS.iter().map(|name| target(name)));
         attributes.push(not_supported("odb_network_arn", Type::String, ODB_NETWORK));
@@ -242,10 +218,7 @@ impl AwsObject for RouteObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        let destinations = DESTINATIONS
-            .iter()
-            .filter(|name| !config.get(name).is_null())
-            .count();
+        let destinations = DESTINATIONS.iter().filter(|name| !config.get(name).is_null()).count();
         if destinations != 1 {
             problems.push((
                 "destination_cidr_block".to_string(),
@@ -260,10 +233,7 @@ impl AwsObject for RouteObject {
                 ));
             }
         }
-        let targets = ROUTE_TARGETS
-            .iter()
-            .filter(|name| !config.get(name).is_null())
-            .count();
+        let targets = ROUTE_TARGETS.iter().filter(|name| !config.get(name).is_null()).count();
         if targets != 1 {
             problems.push((
                 "gateway_id".to_string(),
@@ -304,31 +274,25 @@ impl AwsObject for RouteObject {
     /// The keys' tables, in one paginated call per 200 tables; each key's route found by its
     /// destination.
     async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<FoundRoute> {
-        let wanted: Vec<(&String, (&str, &str))> = keys
-            .iter()
-            .filter_map(|key| Some((key, split_key(key)?)))
-            .collect();
-        let table_ids: Vec<String> = wanted
-            .iter()
-            .map(|(_, (table, _))| table.to_string())
-            .collect();
+        let wanted: Vec<(&String, (&str, &str))> =
+            keys.iter().filter_map(|key| Some((key, split_key(key)?))).collect();
+        let table_ids: Vec<String> =
+            wanted.iter().map(|(_, (table, _))| table.to_string()).collect();
         let table_ids = distinct_ids(&table_ids);
         let ec2 = &this.aws.clients().await.ec2;
         let describe = |ids| async move { all_items!(ec2.describe_route_tables().filters(ids)) };
         let tables = describe_by_filter("route-table-id", &table_ids, describe).await?;
         let tables = by_id(tables, RouteTable::route_table_id);
-        let found = wanted
-            .into_iter()
-            .filter_map(|(key, (table, destination))| {
-                let routes = tables.get(table)?.routes();
-                let route = routes.iter().find(|route| routes_to(route, destination))?;
-                let found = FoundRoute {
-                    table_id: table.to_string(),
-                    destination: destination.to_string(),
-                    route: route.clone(),
-                };
-                Some((key.clone(), Tagged::untagged(found)))
-            });
+        let found = wanted.into_iter().filter_map(|(key, (table, destination))| {
+            let routes = tables.get(table)?.routes();
+            let route = routes.iter().find(|route| routes_to(route, destination))?;
+            let found = FoundRoute {
+                table_id: table.to_string(),
+                destination: destination.to_string(),
+                route: route.clone(),
+            };
+            Some((key.clone(), Tagged::untagged(found)))
+        });
         Ok(found.collect())
     }
 

@@ -33,11 +33,8 @@ use crate::ec2_support::{
 use crate::paginated::all_items;
 
 /// The destinations of an inline `route` block; exactly one is set.
-const ROUTE_DESTINATIONS: &[&str] = &[
-    "cidr_block",
-    "ipv6_cidr_block",
-    "destination_prefix_list_id",
-];
+const ROUTE_DESTINATIONS: &[&str] =
+    &["cidr_block", "ipv6_cidr_block", "destination_prefix_list_id"];
 
 /// The targets of an `aws_default_route_table` `route` block: a subset of `aws_route`'s (which
 /// `aws_route_table`'s inline blocks take too; a VPC's main table takes no carrier or local
@@ -102,11 +99,8 @@ pub(crate) fn is_implicit(route: &Route) -> bool {
 /// gateway id starting `vpce-` is a VPC endpoint, as in the provider.
 fn route_block(route: &Route, kind: TableKind) -> Value {
     let gateway = route.gateway_id().unwrap_or_default();
-    let (gateway, endpoint) = if gateway.starts_with("vpce-") {
-        ("", gateway)
-    } else {
-        (gateway, "")
-    };
+    let (gateway, endpoint) =
+        if gateway.starts_with("vpce-") { ("", gateway) } else { (gateway, "") };
     let mut instance = route.instance_id().unwrap_or_default();
     let mut interface = route.network_interface_id().unwrap_or_default();
     if kind == TableKind::Table {
@@ -117,53 +111,22 @@ fn route_block(route: &Route, kind: TableKind) -> Value {
         interface = "";
     }
     let pairs = [
-        (
-            "cidr_block",
-            route.destination_cidr_block().unwrap_or_default(),
-        ),
-        (
-            "ipv6_cidr_block",
-            route.destination_ipv6_cidr_block().unwrap_or_default(),
-        ),
-        (
-            "destination_prefix_list_id",
-            route.destination_prefix_list_id().unwrap_or_default(),
-        ),
-        (
-            "carrier_gateway_id",
-            route.carrier_gateway_id().unwrap_or_default(),
-        ),
-        (
-            "core_network_arn",
-            route.core_network_arn().unwrap_or_default(),
-        ),
-        (
-            "egress_only_gateway_id",
-            route.egress_only_internet_gateway_id().unwrap_or_default(),
-        ),
+        ("cidr_block", route.destination_cidr_block().unwrap_or_default()),
+        ("ipv6_cidr_block", route.destination_ipv6_cidr_block().unwrap_or_default()),
+        ("destination_prefix_list_id", route.destination_prefix_list_id().unwrap_or_default()),
+        ("carrier_gateway_id", route.carrier_gateway_id().unwrap_or_default()),
+        ("core_network_arn", route.core_network_arn().unwrap_or_default()),
+        ("egress_only_gateway_id", route.egress_only_internet_gateway_id().unwrap_or_default()),
         ("gateway_id", gateway),
         ("instance_id", instance),
-        (
-            "local_gateway_id",
-            route.local_gateway_id().unwrap_or_default(),
-        ),
+        ("local_gateway_id", route.local_gateway_id().unwrap_or_default()),
         ("nat_gateway_id", route.nat_gateway_id().unwrap_or_default()),
         ("network_interface_id", interface),
-        (
-            "transit_gateway_id",
-            route.transit_gateway_id().unwrap_or_default(),
-        ),
+        ("transit_gateway_id", route.transit_gateway_id().unwrap_or_default()),
         ("vpc_endpoint_id", endpoint),
-        (
-            "vpc_peering_connection_id",
-            route.vpc_peering_connection_id().unwrap_or_default(),
-        ),
+        ("vpc_peering_connection_id", route.vpc_peering_connection_id().unwrap_or_default()),
     ];
-    let names: Vec<&str> = ROUTE_DESTINATIONS
-        .iter()
-        .chain(kind.targets())
-        .copied()
-        .collect();
+    let names: Vec<&str> = ROUTE_DESTINATIONS.iter().chain(kind.targets()).copied().collect();
     Value::Map(
         pairs
             .into_iter()
@@ -181,11 +144,7 @@ fn full_route(route: &Value, kind: TableKind) -> Value {
         TableKind::Default => &[],
     };
     let mut entries = BTreeMap::new();
-    for name in ROUTE_DESTINATIONS
-        .iter()
-        .chain(kind.targets())
-        .chain(not_supported)
-    {
+    for name in ROUTE_DESTINATIONS.iter().chain(kind.targets()).chain(not_supported) {
         let value = route.get(name).as_str().unwrap_or_default();
         entries.insert(name.to_string(), Value::string(value));
     }
@@ -216,13 +175,7 @@ pub(crate) fn routes_by_destination(routes: &Value, kind: TableKind) -> BTreeMap
 /// one target.
 pub(crate) fn validate_routes(config: &Value, kind: TableKind) -> Vec<(String, String)> {
     let mut problems = Vec::new();
-    for (index, route) in config
-        .get("route")
-        .as_list()
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
+    for (index, route) in config.get("route").as_list().unwrap_or(&[]).iter().enumerate() {
         if !route.is_wholly_known() {
             continue;
         }
@@ -268,13 +221,8 @@ pub(crate) fn validate_routes(config: &Value, kind: TableKind) -> Vec<(String, S
 /// Sets a route request's destination and target fields from a full route block.
 macro_rules! route_fields {
     ($request:expr, $route:expr) => {{
-        let field = |name: &str| {
-            $route
-                .get(name)
-                .as_str()
-                .filter(|v| !v.is_empty())
-                .map(str::to_string)
-        };
+        let field =
+            |name: &str| $route.get(name).as_str().filter(|v| !v.is_empty()).map(str::to_string);
         $request
             .set_destination_cidr_block(field("cidr_block"))
             .set_destination_ipv6_cidr_block(field("ipv6_cidr_block"))
@@ -322,29 +270,17 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
     fn attributes() -> Vec<Declared<RouteTable>> {
         let mut attributes = vec![
             computed("id", RouteTable::route_table_id),
-            arn(
-                "route-table",
-                RouteTable::route_table_id,
-                RouteTable::owner_id,
-            ),
+            arn("route-table", RouteTable::route_table_id, RouteTable::owner_id),
             owner_id(RouteTable::owner_id),
         ];
         let propagating_vgws = |attribute: Attribute| {
             read(attribute, |table: &RouteTable, _| {
-                string_values(
-                    table
-                        .propagating_vgws()
-                        .iter()
-                        .filter_map(|v| v.gateway_id()),
-                )
+                string_values(table.propagating_vgws().iter().filter_map(|v| v.gateway_id()))
             })
         };
         attributes.extend(match DEFAULT {
             false => vec![
-                string(
-                    Attribute::required("vpc_id", Type::String).force_new(),
-                    RouteTable::vpc_id,
-                ),
+                string(Attribute::required("vpc_id", Type::String).force_new(), RouteTable::vpc_id),
                 propagating_vgws(Attribute::optional_computed(
                     "propagating_vgws",
                     Type::set(Type::String),
@@ -363,9 +299,7 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
             ],
         });
         attributes.push(read_block(
-            Block::set("route", Self::KIND.route_schema())
-                .computed()
-                .attribute_mode(),
+            Block::set("route", Self::KIND.route_schema()).computed().attribute_mode(),
             |table: &RouteTable, at| route_blocks(table, at.prior, Self::KIND),
         ));
         attributes
@@ -413,10 +347,7 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
         ids: Option<Vec<String>>,
         filters: Vec<Filter>,
     ) -> Result<Vec<RouteTable>, ProviderError> {
-        all_items!(ec2
-            .describe_route_tables()
-            .set_route_table_ids(ids)
-            .set_filters(Some(filters)))
+        all_items!(ec2.describe_route_tables().set_route_table_ids(ids).set_filters(Some(filters)))
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
@@ -469,10 +400,7 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
                 continue;
             }
             let destination = Value::map([
-                (
-                    "cidr_block",
-                    Value::string(route.destination_cidr_block().unwrap_or_default()),
-                ),
+                ("cidr_block", Value::string(route.destination_cidr_block().unwrap_or_default())),
                 (
                     "ipv6_cidr_block",
                     Value::string(route.destination_ipv6_cidr_block().unwrap_or_default()),
@@ -550,27 +478,22 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
         let id = at.key;
         let ec2 = at.this.ec2().await;
         // Subnet associations block the delete; the provider removes them first.
-        let tables: Vec<RouteTable> = sent!(ec2
-            .describe_route_tables()
-            .filters(filter("route-table-id", [id])))?
-        .route_tables()
-        .to_vec();
+        let tables: Vec<RouteTable> =
+            sent!(ec2.describe_route_tables().filters(filter("route-table-id", [id])))?
+                .route_tables()
+                .to_vec();
         for association in tables.iter().flat_map(|table| table.associations()) {
             if association.main() == Some(true) {
                 continue;
             }
             if let Some(association_id) = association.route_table_association_id() {
-                let answer = sent!(ec2
-                    .disassociate_route_table()
-                    .association_id(association_id));
+                let answer = sent!(ec2.disassociate_route_table().association_id(association_id));
                 deleted_or_gone(answer, crate::error::is_not_found)?;
             }
         }
-        delete_with_retry(
-            at.operation.timeouts.delete,
-            &format!("route table {id}"),
-            || async { sent!(ec2.delete_route_table().route_table_id(id)) },
-        )
+        delete_with_retry(at.operation.timeouts.delete, &format!("route table {id}"), || async {
+            sent!(ec2.delete_route_table().route_table_id(id))
+        })
         .await
     }
 }
@@ -607,13 +530,7 @@ pub(crate) async fn delete_route(
     id: &str,
     route: &Value,
 ) -> Result<(), ProviderError> {
-    let field = |name: &str| {
-        route
-            .get(name)
-            .as_str()
-            .filter(|v| !v.is_empty())
-            .map(str::to_string)
-    };
+    let field = |name: &str| route.get(name).as_str().filter(|v| !v.is_empty()).map(str::to_string);
     deleted_or_gone(
         sent!(ec2
             .delete_route()
@@ -660,17 +577,12 @@ pub(crate) async fn change_propagation(
     after: &[String],
 ) -> Result<(), ProviderError> {
     for gateway in before.iter().filter(|g| !after.contains(g)) {
-        let answer = sent!(ec2
-            .disable_vgw_route_propagation()
-            .route_table_id(id)
-            .gateway_id(gateway));
+        let answer =
+            sent!(ec2.disable_vgw_route_propagation().route_table_id(id).gateway_id(gateway));
         deleted_or_gone(answer, crate::error::is_not_found)?;
     }
     for gateway in after.iter().filter(|g| !before.contains(g)) {
-        sent!(ec2
-            .enable_vgw_route_propagation()
-            .route_table_id(id)
-            .gateway_id(gateway))?;
+        sent!(ec2.enable_vgw_route_propagation().route_table_id(id).gateway_id(gateway))?;
     }
     Ok(())
 }
@@ -681,11 +593,7 @@ fn keep_configured_gateway(block: &mut Value, prior_routes: &BTreeMap<String, Va
     let Some((_, key)) = destination(block) else {
         return;
     };
-    let egress_only = block
-        .get("egress_only_gateway_id")
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let egress_only = block.get("egress_only_gateway_id").as_str().unwrap_or_default().to_string();
     let configured_as_gateway = !egress_only.is_empty()
         && prior_routes
             .get(&key)
@@ -715,22 +623,16 @@ async fn read_adopted<const DEFAULT: bool>(
     this: &Ec2Type<TableObject<DEFAULT>>,
     prior: &[Value],
 ) -> Result<Vec<Option<Value>>, ProviderError> {
-    let (imports, tables): (Vec<&Value>, Vec<&Value>) = prior.iter().partition(|value| {
-        value
-            .get("id")
-            .as_str()
-            .is_some_and(|id| id.starts_with("vpc-"))
-    });
+    let (imports, tables): (Vec<&Value>, Vec<&Value>) = prior
+        .iter()
+        .partition(|value| value.get("id").as_str().is_some_and(|id| id.starts_with("vpc-")));
     let tables: Vec<Value> = tables.into_iter().cloned().collect();
     let mut found = this.read_known(&tables).await?;
     for value in imports {
         let Some(vpc_id) = string_attribute(value, "id") else {
             continue;
         };
-        let main = vec![
-            filter("vpc-id", [vpc_id.as_str()]),
-            filter("association.main", ["true"]),
-        ];
+        let main = vec![filter("vpc-id", [vpc_id.as_str()]), filter("association.main", ["true"])];
         let tables = TableObject::<DEFAULT>::describe(this.ec2().await, None, main).await?;
         if let Some(table_id) = tables.iter().find_map(|table| table.route_table_id()) {
             // No prior `route`: the import adopts every route the table has.
@@ -772,10 +674,7 @@ mod tests {
             ("ipv6_cidr_block", Value::string("::/0")),
             ("gateway_id", Value::string("igw-1")),
         ]));
-        assert_eq!(
-            validate_routes(&two_destinations, TableKind::Table).len(),
-            1
-        );
+        assert_eq!(validate_routes(&two_destinations, TableKind::Table).len(), 1);
     }
 
     #[test]
@@ -785,20 +684,11 @@ mod tests {
             .egress_only_internet_gateway_id("eigw-1")
             .build();
         let block = route_block(&egress, TableKind::Default);
-        assert_eq!(
-            block.get("egress_only_gateway_id"),
-            &Value::string("eigw-1")
-        );
+        assert_eq!(block.get("egress_only_gateway_id"), &Value::string("eigw-1"));
         assert_eq!(block.get("gateway_id"), &Value::string(""));
-        assert_eq!(
-            block.get("local_gateway_id"),
-            &Value::Null,
-            "not a default-table target"
-        );
-        let endpoint = Route::builder()
-            .destination_prefix_list_id("pl-1")
-            .gateway_id("vpce-1")
-            .build();
+        assert_eq!(block.get("local_gateway_id"), &Value::Null, "not a default-table target");
+        let endpoint =
+            Route::builder().destination_prefix_list_id("pl-1").gateway_id("vpce-1").build();
         let block = route_block(&endpoint, TableKind::Table);
         assert_eq!(block.get("vpc_endpoint_id"), &Value::string("vpce-1"));
         assert_eq!(block.get("gateway_id"), &Value::string(""));

@@ -60,17 +60,9 @@ fn imported_table(prior: &Value) -> Option<&str> {
 
 /// Whether `association` is the one of the prior's subnet (or gateway).
 fn of_target(prior: &Value, association: &RouteTableAssociation) -> bool {
-    [
-        ("subnet_id", association.subnet_id()),
-        ("gateway_id", association.gateway_id()),
-    ]
-    .into_iter()
-    .any(|(name, found)| {
-        prior
-            .get(name)
-            .as_str()
-            .is_some_and(|wanted| found == Some(wanted))
-    })
+    [("subnet_id", association.subnet_id()), ("gateway_id", association.gateway_id())]
+        .into_iter()
+        .any(|(name, found)| prior.get(name).as_str().is_some_and(|wanted| found == Some(wanted)))
 }
 
 #[async_trait::async_trait]
@@ -139,15 +131,8 @@ impl AwsObject for Association {
         let (target, table) = id.split_once('/').ok_or_else(|| {
             ProviderError::new(format!("unexpected format of ID ({id}), expected SUBNET-ID/ROUTE-TABLE-ID or GATEWAY-ID/ROUTE-TABLE-ID"))
         })?;
-        let key = if target.starts_with("subnet-") {
-            "subnet_id"
-        } else {
-            "gateway_id"
-        };
-        Ok(Value::map([
-            (key, Value::string(target)),
-            ("route_table_id", Value::string(table)),
-        ]))
+        let key = if target.starts_with("subnet-") { "subnet_id" } else { "gateway_id" };
+        Ok(Value::map([(key, Value::string(target)), ("route_table_id", Value::string(table))]))
     }
 
     /// The associations of the IDs among `keys`, a chunk of IDs a DescribeRouteTables.
@@ -158,10 +143,7 @@ impl AwsObject for Association {
         let describe = |ids| associations(this, vec![ids]);
         let name = "association.route-table-association-id";
         let found: HashMap<_, _> = describe_by_filter(name, &distinct_ids(keys), describe).await?;
-        Ok(found
-            .into_iter()
-            .map(|(id, association)| (id, Tagged::untagged(association)))
-            .collect())
+        Ok(found.into_iter().map(|(id, association)| (id, Tagged::untagged(association))).collect())
     }
 
     /// The associations of the priors' ids ([`AwsObject::describe`]); then each imported
@@ -198,10 +180,7 @@ impl AwsObject for Association {
             .set_route_table_id(string_attribute(at.planned, "route_table_id"))
             .set_subnet_id(non_empty_attribute(at.planned, "subnet_id"))
             .set_gateway_id(non_empty_attribute(at.planned, "gateway_id")))?;
-        created_id(
-            output.association_id(),
-            "AssociateRouteTable returned no association id",
-        )
+        created_id(output.association_id(), "AssociateRouteTable returned no association id")
     }
 
     async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
@@ -236,14 +215,8 @@ impl AwsObject for Association {
         let Some(id) = string_attribute(at.prior, "id") else {
             return Ok(());
         };
-        let result = sent!(at
-            .this
-            .aws
-            .clients()
-            .await
-            .ec2
-            .disassociate_route_table()
-            .association_id(&id));
+        let result =
+            sent!(at.this.aws.clients().await.ec2.disassociate_route_table().association_id(&id));
         deleted_or_gone(result, crate::error::is_not_found)
     }
 

@@ -68,9 +68,7 @@ pub(crate) fn canonical_protocol(protocol: &str) -> String {
 pub(crate) fn protocol_problem(protocol: &str) -> Option<String> {
     let canonical = canonical_protocol(protocol);
     let named = ["-1", "tcp", "udp", "icmp", "icmpv6"].contains(&canonical.as_str());
-    let numbered = canonical
-        .parse::<i64>()
-        .is_ok_and(|n| (0..=255).contains(&n));
+    let numbered = canonical.parse::<i64>().is_ok_and(|n| (0..=255).contains(&n));
     (!named && !numbered).then(|| {
         format!("\"{protocol}\" is not a protocol: use \"tcp\", \"udp\", \"icmp\", \"icmpv6\", \"-1\" (or \"all\"), or a number 0-255.")
     })
@@ -106,42 +104,18 @@ fn port_key(protocol: &str, from_port: i64, to_port: i64) -> (i64, i64) {
 
 /// The atoms of one configured rule (`own_id` resolves `self`).
 pub(crate) fn rule_atoms(rule: &Value) -> Vec<Atom> {
-    let protocol = rule
-        .get("protocol")
-        .as_str()
-        .map(canonical_protocol)
-        .unwrap_or_default();
+    let protocol = rule.get("protocol").as_str().map(canonical_protocol).unwrap_or_default();
     let (from_port, to_port) = port_key(
         &protocol,
         rule.get("from_port").as_i64().unwrap_or(0),
         rule.get("to_port").as_i64().unwrap_or(0),
     );
-    let description = rule
-        .get("description")
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
+    let description = rule.get("description").as_str().unwrap_or_default().to_string();
     let mut sources: Vec<Source> = Vec::new();
-    sources.extend(
-        string_list(rule, "cidr_blocks")
-            .into_iter()
-            .map(Source::Cidr),
-    );
-    sources.extend(
-        string_list(rule, "ipv6_cidr_blocks")
-            .into_iter()
-            .map(Source::Ipv6),
-    );
-    sources.extend(
-        string_list(rule, "prefix_list_ids")
-            .into_iter()
-            .map(Source::PrefixList),
-    );
-    sources.extend(
-        string_list(rule, "security_groups")
-            .into_iter()
-            .map(Source::Group),
-    );
+    sources.extend(string_list(rule, "cidr_blocks").into_iter().map(Source::Cidr));
+    sources.extend(string_list(rule, "ipv6_cidr_blocks").into_iter().map(Source::Ipv6));
+    sources.extend(string_list(rule, "prefix_list_ids").into_iter().map(Source::PrefixList));
+    sources.extend(string_list(rule, "security_groups").into_iter().map(Source::Group));
     if bool_attribute(rule, "self", false) {
         sources.push(Source::OwnGroup);
     }
@@ -158,12 +132,7 @@ pub(crate) fn rule_atoms(rule: &Value) -> Vec<Atom> {
 }
 
 fn rules_atoms(rules: &Value) -> BTreeSet<Atom> {
-    rules
-        .as_list()
-        .unwrap_or(&[])
-        .iter()
-        .flat_map(rule_atoms)
-        .collect()
+    rules.as_list().unwrap_or(&[]).iter().flat_map(rule_atoms).collect()
 }
 
 /// The atoms of the permissions AWS reports for group `own_id`.
@@ -197,10 +166,7 @@ pub(crate) fn permission_atoms(permissions: &[IpPermission], own_id: &str) -> BT
         }
         for prefix_list in permission.prefix_list_ids() {
             if let Some(id) = prefix_list.prefix_list_id() {
-                add(
-                    Source::PrefixList(id.to_string()),
-                    prefix_list.description(),
-                );
+                add(Source::PrefixList(id.to_string()), prefix_list.description());
             }
         }
         for pair in permission.user_id_group_pairs() {
@@ -268,16 +234,10 @@ pub(crate) fn permissions(atoms: &BTreeSet<Atom>, own_id: &str) -> Vec<IpPermiss
                 let description = (!atom.description.is_empty()).then(|| atom.description.clone());
                 permission = match &atom.source {
                     Source::Cidr(cidr) => permission.ip_ranges(
-                        IpRange::builder()
-                            .cidr_ip(cidr)
-                            .set_description(description)
-                            .build(),
+                        IpRange::builder().cidr_ip(cidr).set_description(description).build(),
                     ),
                     Source::Ipv6(cidr) => permission.ipv6_ranges(
-                        Ipv6Range::builder()
-                            .cidr_ipv6(cidr)
-                            .set_description(description)
-                            .build(),
+                        Ipv6Range::builder().cidr_ipv6(cidr).set_description(description).build(),
                     ),
                     Source::PrefixList(id) => permission.prefix_list_ids(
                         PrefixListId::builder()
@@ -320,12 +280,7 @@ fn rules_from_atoms(prior_rules: &Value, mut remaining: BTreeSet<Atom>) -> Value
     let mut grouped: BTreeMap<(String, i64, i64, String), Vec<Source>> = BTreeMap::new();
     for atom in remaining {
         grouped
-            .entry((
-                atom.protocol,
-                atom.from_port,
-                atom.to_port,
-                atom.description,
-            ))
+            .entry((atom.protocol, atom.from_port, atom.to_port, atom.description))
             .or_default()
             .push(atom.source);
     }
@@ -360,12 +315,7 @@ fn rules_from_atoms(prior_rules: &Value, mut remaining: BTreeSet<Atom>) -> Value
 fn normalized_rule(rule: &Value) -> Value {
     let mut rule = rule.clone();
     if let Some(entries) = rule.map_mut() {
-        for name in [
-            "cidr_blocks",
-            "ipv6_cidr_blocks",
-            "prefix_list_ids",
-            "security_groups",
-        ] {
+        for name in ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "security_groups"] {
             if entries.get(name).is_none_or(Value::is_null) {
                 entries.insert(name.to_string(), Value::List(Vec::new()));
             }
@@ -376,10 +326,8 @@ fn normalized_rule(rule: &Value) -> Value {
         if entries.get("description").is_none_or(Value::is_null) {
             entries.insert("description".to_string(), Value::string(""));
         }
-        if let Some(protocol) = entries
-            .get("protocol")
-            .and_then(Value::as_str)
-            .map(canonical_protocol)
+        if let Some(protocol) =
+            entries.get("protocol").and_then(Value::as_str).map(canonical_protocol)
         {
             entries.insert("protocol".to_string(), Value::String(protocol));
         }
@@ -424,10 +372,11 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
             // AWS cannot report it: kept from the configuration.
             false => copied(name_prefix_attribute()),
             // The provider derives name_prefix from the name: none for "default".
-            true => read(
-                Attribute::computed("name_prefix", Type::String),
-                |_: &SecurityGroup, _| Value::string(""),
-            ),
+            true => {
+                read(Attribute::computed("name_prefix", Type::String), |_: &SecurityGroup, _| {
+                    Value::string("")
+                })
+            }
         };
         let rules = |name: &'static str, permissions: fn(&SecurityGroup) -> &[IpPermission]| {
             read_block(
@@ -440,16 +389,15 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
         };
         vec![
             computed("id", SecurityGroup::group_id),
-            read(
-                Attribute::computed("arn", Type::String),
-                |group: &SecurityGroup, at| match group.security_group_arn() {
-                    Some(arn) => Value::string(arn),
-                    None => {
-                        let id = group.group_id().unwrap_or_default();
-                        at.arn(group.owner_id().unwrap_or_default(), "security-group", id)
-                    }
-                },
-            ),
+            read(Attribute::computed("arn", Type::String), |group: &SecurityGroup, at| match group
+                .security_group_arn()
+            {
+                Some(arn) => Value::string(arn),
+                None => {
+                    let id = group.group_id().unwrap_or_default();
+                    at.arn(group.owner_id().unwrap_or_default(), "security-group", id)
+                }
+            }),
             string(name, SecurityGroup::group_name),
             name_prefix,
             string(description, SecurityGroup::description),
@@ -520,11 +468,8 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
             if let Some(problem) = rule.get("protocol").as_str().and_then(protocol_problem) {
                 problems.push((path("protocol"), problem));
             }
-            let protocol = rule
-                .get("protocol")
-                .as_str()
-                .map(canonical_protocol)
-                .unwrap_or_default();
+            let protocol =
+                rule.get("protocol").as_str().map(canonical_protocol).unwrap_or_default();
             if let (Some(from), Some(to)) =
                 (rule.get("from_port").as_i64(), rule.get("to_port").as_i64())
             {
@@ -535,15 +480,10 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
                     ));
                 }
             }
-            let has_unknown_source = [
-                "cidr_blocks",
-                "ipv6_cidr_blocks",
-                "prefix_list_ids",
-                "security_groups",
-                "self",
-            ]
-            .iter()
-            .any(|name| !rule.get(name).is_wholly_known());
+            let has_unknown_source =
+                ["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "security_groups", "self"]
+                    .iter()
+                    .any(|name| !rule.get(name).is_wholly_known());
             if !has_unknown_source && rule_atoms(rule).is_empty() {
                 problems.push((
                     path("cidr_blocks"),
@@ -577,20 +517,12 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
         ids: Option<Vec<String>>,
         filters: Vec<Filter>,
     ) -> Result<Vec<SecurityGroup>, ProviderError> {
-        all_items!(ec2
-            .describe_security_groups()
-            .set_group_ids(ids)
-            .set_filters(Some(filters)))
+        all_items!(ec2.describe_security_groups().set_group_ids(ids).set_filters(Some(filters)))
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
         let ec2 = at.this.ec2().await;
-        let name = name_for_create(
-            at.operation,
-            at.planned,
-            ["name", "name_prefix"],
-            "terraform-",
-        );
+        let name = name_for_create(at.operation, at.planned, ["name", "name_prefix"], "terraform-");
         let output = sent!(ec2
             .create_security_group()
             .group_name(&name)
@@ -601,10 +533,7 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
                 at.planned,
                 Ec2ResourceType::SecurityGroup,
             )))?;
-        let id = created_id(
-            output.group_id(),
-            "CreateSecurityGroup returned no group id",
-        )?;
+        let id = created_id(output.group_id(), "CreateSecurityGroup returned no group id")?;
         finish_rules(ec2, &id, &Value::Null, at.planned).await?;
         Ok(id)
     }
@@ -695,11 +624,9 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
                 change_rules(ec2, id, "egress", &egress, &BTreeSet::new()).await?;
             }
         }
-        delete_with_retry(
-            at.operation.timeouts.delete,
-            &format!("security group {id}"),
-            || async { sent!(ec2.delete_security_group().group_id(id)) },
-        )
+        delete_with_retry(at.operation.timeouts.delete, &format!("security group {id}"), || async {
+            sent!(ec2.delete_security_group().group_id(id))
+        })
         .await
     }
 }
@@ -729,10 +656,8 @@ async fn finish_rules(
     }
     let ingress = rules_atoms(found.get("ingress"));
     for (direction, present) in [("ingress", ingress), ("egress", egress)] {
-        let add: BTreeSet<Atom> = rules_atoms(planned.get(direction))
-            .difference(&present)
-            .cloned()
-            .collect();
+        let add: BTreeSet<Atom> =
+            rules_atoms(planned.get(direction)).difference(&present).cloned().collect();
         change_rules(ec2, id, direction, &BTreeSet::new(), &add).await?;
     }
     Ok(())
@@ -813,10 +738,7 @@ mod tests {
         let read = rules_from_atoms(&configured, held);
         let rules = read.as_list().unwrap();
         assert_eq!(rules.len(), 3);
-        assert_eq!(
-            rules[0].get("cidr_blocks"),
-            &string_values(["10.0.0.0/8", "10.1.0.0/16"])
-        );
+        assert_eq!(rules[0].get("cidr_blocks"), &string_values(["10.0.0.0/8", "10.1.0.0/16"]));
         assert_eq!(rules[1].get("protocol"), &Value::string("tcp"));
         assert_eq!(rules[2].get("description"), &Value::string("ssh"));
     }

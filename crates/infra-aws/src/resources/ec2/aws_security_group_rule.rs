@@ -31,19 +31,12 @@ use crate::resources::ec2::aws_security_group::{
 
 /// Where a rule's traffic comes from: at least one of these (the provider's `AtLeastOneOf` on
 /// each). A written `self = false` counts as set, as the SDK counts it.
-const SOURCES: &[&str] = &[
-    "cidr_blocks",
-    "ipv6_cidr_blocks",
-    "prefix_list_ids",
-    "self",
-    "source_security_group_id",
-];
+const SOURCES: &[&str] =
+    &["cidr_blocks", "ipv6_cidr_blocks", "prefix_list_ids", "self", "source_security_group_id"];
 
 /// An optional source of the rule's traffic, forcing a new rule ([`SOURCES`]).
 fn source(name: &'static str, ty: Type) -> Attribute {
-    Attribute::optional(name, ty)
-        .force_new()
-        .at_least_one_of(SOURCES)
+    Attribute::optional(name, ty).force_new().at_least_one_of(SOURCES)
 }
 
 pub type AwsSecurityGroupRule = ObjectType<Rule>;
@@ -72,18 +65,12 @@ fn as_inline_rule(value: &Value) -> Value {
         ("prefix_list_ids", value.get("prefix_list_ids").clone()),
         ("security_groups", Value::List(groups)),
         ("self", Value::Bool(bool_attribute(value, "self", false))),
-        (
-            "description",
-            Value::string(value.get("description").as_str().unwrap_or_default()),
-        ),
+        ("description", Value::string(value.get("description").as_str().unwrap_or_default())),
     ])
 }
 
 fn without_description(atom: &Atom) -> Atom {
-    Atom {
-        description: String::new(),
-        ..atom.clone()
-    }
+    Atom { description: String::new(), ..atom.clone() }
 }
 
 /// The rule as its id hashes it: group, direction, protocol, ports and sorted sources.
@@ -92,11 +79,7 @@ fn rule_key(value: &Value) -> String {
         "{}-{}-{}-{}-{}",
         value.get("security_group_id").as_str().unwrap_or_default(),
         value.get("type").as_str().unwrap_or_default(),
-        value
-            .get("protocol")
-            .as_str()
-            .map(canonical_protocol)
-            .unwrap_or_default(),
+        value.get("protocol").as_str().map(canonical_protocol).unwrap_or_default(),
         value.get("from_port").as_i64().unwrap_or(0),
         value.get("to_port").as_i64().unwrap_or(0),
     );
@@ -140,26 +123,16 @@ fn held(value: &Value, groups: &HashMap<String, SecurityGroup>) -> Option<Held> 
     } else {
         permission_atoms(group.ip_permissions(), &group_id)
     };
-    let descriptions: BTreeMap<Atom, String> = held
-        .iter()
-        .map(|atom| (without_description(atom), atom.description.clone()))
-        .collect();
-    let wanted: BTreeSet<Atom> = rule_atoms(&as_inline_rule(value))
-        .iter()
-        .map(without_description)
-        .collect();
+    let descriptions: BTreeMap<Atom, String> =
+        held.iter().map(|atom| (without_description(atom), atom.description.clone())).collect();
+    let wanted: BTreeSet<Atom> =
+        rule_atoms(&as_inline_rule(value)).iter().map(without_description).collect();
     if wanted.is_empty() || !wanted.iter().all(|atom| descriptions.contains_key(atom)) {
         return None;
     }
-    let description = wanted
-        .iter()
-        .find_map(|atom| descriptions.get(atom))
-        .cloned()
-        .unwrap_or_default();
-    Some(Held {
-        id: rule_id(value),
-        description,
-    })
+    let description =
+        wanted.iter().find_map(|atom| descriptions.get(atom)).cloned().unwrap_or_default();
+    Some(Held { id: rule_id(value), description })
 }
 
 /// The rule `value` names as its group holds it: one DescribeSecurityGroups of its group.
@@ -243,20 +216,9 @@ impl AwsObject for Rule {
                     .check(Check::OneOf(&["ingress", "egress"])),
             ),
             copied(Attribute::required("security_group_id", Type::String).force_new()),
-            copied(
-                Attribute::required("from_port", Type::Number)
-                    .force_new()
-                    .check(Check::Port),
-            ),
-            copied(
-                Attribute::required("to_port", Type::Number)
-                    .force_new()
-                    .check(Check::Port),
-            ),
-            read(
-                Attribute::required("protocol", Type::String).force_new(),
-                protocol,
-            ),
+            copied(Attribute::required("from_port", Type::Number).force_new().check(Check::Port)),
+            copied(Attribute::required("to_port", Type::Number).force_new().check(Check::Port)),
+            read(Attribute::required("protocol", Type::String).force_new(), protocol),
             copied(
                 source("cidr_blocks", list()).conflicts_with(&["source_security_group_id", "self"]),
             ),
@@ -275,19 +237,12 @@ impl AwsObject for Rule {
                     known => known.clone(),
                 },
             ),
-            copied(
-                source("self", Type::Bool)
-                    .default(Value::Bool(false))
-                    .conflicts_with(&[
-                        "cidr_blocks",
-                        "ipv6_cidr_blocks",
-                        "source_security_group_id",
-                    ]),
-            ),
-            read(
-                Attribute::optional("description", Type::String),
-                description,
-            ),
+            copied(source("self", Type::Bool).default(Value::Bool(false)).conflicts_with(&[
+                "cidr_blocks",
+                "ipv6_cidr_blocks",
+                "source_security_group_id",
+            ])),
+            read(Attribute::optional("description", Type::String), description),
             // The provider looks it up with DescribeSecurityGroupRules; infra reads the group's
             // permissions, which do not carry it, and stores null.
             Declared::unread(Attribute::computed("security_group_rule_id", Type::String)),
@@ -304,18 +259,13 @@ impl AwsObject for Rule {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let problem = config.get("protocol").as_str().and_then(protocol_problem);
-        problem
-            .map(|p| ("protocol".to_string(), p))
-            .into_iter()
-            .collect()
+        problem.map(|p| ("protocol".to_string(), p)).into_iter().collect()
     }
 
     fn normalize(value: &mut Value) {
         if let Some(entries) = value.map_mut() {
-            if let Some(protocol) = entries
-                .get("protocol")
-                .and_then(Value::as_str)
-                .map(canonical_protocol)
+            if let Some(protocol) =
+                entries.get("protocol").and_then(Value::as_str).map(canonical_protocol)
             {
                 entries.insert("protocol".to_string(), Value::String(protocol));
             }
@@ -338,11 +288,7 @@ impl AwsObject for Rule {
         if parts.len() < 6 {
             return Err(invalid());
         }
-        let port = |text: &str| {
-            text.parse::<f64>()
-                .map(Value::Number)
-                .map_err(|_| invalid())
-        };
+        let port = |text: &str| text.parse::<f64>().map(Value::Number).map_err(|_| invalid());
         let mut value = std::collections::BTreeMap::from([
             ("security_group_id".to_string(), Value::string(parts[0])),
             ("type".to_string(), Value::string(parts[1])),
@@ -396,9 +342,7 @@ impl AwsObject for Rule {
     async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<Held>, ProviderError> {
         let ec2 = &at.this.aws.clients().await.ec2;
         let group_id = string_attribute(at.planned, "security_group_id").unwrap_or_default();
-        let atoms: BTreeSet<Atom> = rule_atoms(&as_inline_rule(at.planned))
-            .into_iter()
-            .collect();
+        let atoms: BTreeSet<Atom> = rule_atoms(&as_inline_rule(at.planned)).into_iter().collect();
         let permissions = Some(permissions(&atoms, &group_id));
         if at.planned.get("type").as_str() == Some("egress") {
             sent!(ec2
@@ -472,25 +416,14 @@ mod tests {
             "\"cidr_blocks\": one of `cidr_blocks,ipv6_cidr_blocks,prefix_list_ids,self,\
              source_security_group_id` must be specified"
         );
-        let cidrs = || {
-            (
-                "cidr_blocks",
-                Value::List(vec![Value::string("10.0.0.0/16")]),
-            )
-        };
+        let cidrs = || ("cidr_blocks", Value::List(vec![Value::string("10.0.0.0/16")]));
         assert!(messages(vec![cidrs()]).is_empty());
         assert_eq!(
             messages(vec![cidrs(), ("self", Value::Bool(false))]),
-            [
-                "\"cidr_blocks\": conflicts with self",
-                "\"self\": conflicts with cidr_blocks"
-            ]
+            ["\"cidr_blocks\": conflicts with self", "\"self\": conflicts with cidr_blocks"]
         );
         assert_eq!(
-            messages(vec![
-                cidrs(),
-                ("source_security_group_id", Value::string("sg-2"))
-            ]),
+            messages(vec![cidrs(), ("source_security_group_id", Value::string("sg-2"))]),
             [
                 "\"cidr_blocks\": conflicts with source_security_group_id",
                 "\"source_security_group_id\": conflicts with cidr_blocks"
@@ -507,10 +440,7 @@ mod tests {
         ]);
         let key = "sg-1-ingress-tcp-80-80-10.0.0.0/16-10.1.0.0/16";
         assert_eq!(Rule::key_of(&stored).as_deref(), Some(key));
-        assert_eq!(
-            rule_id(&stored),
-            format!("sgrule-{}", crc32(key.as_bytes()))
-        );
+        assert_eq!(rule_id(&stored), format!("sgrule-{}", crc32(key.as_bytes())));
         let spelled = rule(vec![
             ("protocol", Value::string("6")),
             ("cidr_blocks", cidrs(&["10.0.0.0/16", "10.1.0.0/16"])),
@@ -530,36 +460,20 @@ mod tests {
             .ip_protocol("tcp")
             .from_port(80)
             .to_port(80)
-            .ip_ranges(
-                IpRange::builder()
-                    .cidr_ip("10.0.0.0/16")
-                    .description("web")
-                    .build(),
-            )
+            .ip_ranges(IpRange::builder().cidr_ip("10.0.0.0/16").description("web").build())
             .user_id_group_pairs(UserIdGroupPair::builder().group_id("sg-1").build())
             .build();
-        let group = SecurityGroup::builder()
-            .group_id("sg-1")
-            .ip_permissions(permission)
-            .build();
+        let group = SecurityGroup::builder().group_id("sg-1").ip_permissions(permission).build();
         let groups = HashMap::from([("sg-1".to_string(), group)]);
         let cidr = rule(vec![("cidr_blocks", cidrs(&["10.0.0.0/16"]))]);
         let found = held(&cidr, &groups).unwrap();
-        assert_eq!(
-            (found.id, found.description),
-            (rule_id(&cidr), "web".into())
-        );
+        assert_eq!((found.id, found.description), (rule_id(&cidr), "web".into()));
         let from_self = rule(vec![("self", Value::Bool(true))]);
         assert_eq!(held(&from_self, &groups).unwrap().description, "");
-        let one_missing = rule(vec![(
-            "cidr_blocks",
-            cidrs(&["10.0.0.0/16", "10.9.0.0/16"]),
-        )]);
+        let one_missing = rule(vec![("cidr_blocks", cidrs(&["10.0.0.0/16", "10.9.0.0/16"]))]);
         assert!(held(&one_missing, &groups).is_none());
-        let egress = rule(vec![
-            ("type", Value::string("egress")),
-            ("cidr_blocks", cidrs(&["10.0.0.0/16"])),
-        ]);
+        let egress =
+            rule(vec![("type", Value::string("egress")), ("cidr_blocks", cidrs(&["10.0.0.0/16"]))]);
         assert!(held(&egress, &groups).is_none());
         let other_group = rule(vec![
             ("security_group_id", Value::string("sg-2")),
@@ -581,10 +495,7 @@ mod tests {
             ("security_group_rule_id", Value::Unknown),
         ]);
         let found = |description: &str| {
-            Tagged::untagged(Held {
-                id: "sgrule-1".into(),
-                description: description.into(),
-            })
+            Tagged::untagged(Held { id: "sgrule-1".into(), description: description.into() })
         };
         let value = crate::aws_object::value_of::<Rule>(&found(""), &planned);
         let mut expected = planned.clone();

@@ -34,29 +34,15 @@ type SubnetFlag = fn(&Subnet) -> Option<bool>;
 /// The boolean subnet attributes ModifySubnetAttribute sets, with AWS's defaults and how each
 /// is read from the subnet.
 const FLAGS: &[(&str, bool, SubnetFlag)] = &[
-    (
-        "map_public_ip_on_launch",
-        false,
-        Subnet::map_public_ip_on_launch,
-    ),
-    (
-        "assign_ipv6_address_on_creation",
-        false,
-        Subnet::assign_ipv6_address_on_creation,
-    ),
+    ("map_public_ip_on_launch", false, Subnet::map_public_ip_on_launch),
+    ("assign_ipv6_address_on_creation", false, Subnet::assign_ipv6_address_on_creation),
     ("enable_dns64", false, Subnet::enable_dns64),
     ("enable_resource_name_dns_a_record_on_launch", false, |s| {
-        s.private_dns_name_options_on_launch()?
-            .enable_resource_name_dns_a_record()
+        s.private_dns_name_options_on_launch()?.enable_resource_name_dns_a_record()
     }),
-    (
-        "enable_resource_name_dns_aaaa_record_on_launch",
-        false,
-        |s| {
-            s.private_dns_name_options_on_launch()?
-                .enable_resource_name_dns_aaaa_record()
-        },
-    ),
+    ("enable_resource_name_dns_aaaa_record_on_launch", false, |s| {
+        s.private_dns_name_options_on_launch()?.enable_resource_name_dns_aaaa_record()
+    }),
 ];
 
 fn flag(value: bool) -> AttributeBooleanValue {
@@ -111,20 +97,14 @@ impl Ec2Object for SubnetObject {
     fn attributes() -> Vec<Declared<Subnet>> {
         let mut declared = vec![
             string(Attribute::computed("id", Type::String), Subnet::subnet_id),
-            read(
-                Attribute::computed("arn", Type::String),
-                |s: &Subnet, at| match s.subnet_arn() {
-                    Some(arn) => Value::string(arn),
-                    None => {
-                        let owner = s.owner_id().unwrap_or_default();
-                        at.arn(owner, "subnet", s.subnet_id().unwrap_or_default())
-                    }
-                },
-            ),
-            string(
-                Attribute::required("vpc_id", Type::String).force_new(),
-                Subnet::vpc_id,
-            ),
+            read(Attribute::computed("arn", Type::String), |s: &Subnet, at| match s.subnet_arn() {
+                Some(arn) => Value::string(arn),
+                None => {
+                    let owner = s.owner_id().unwrap_or_default();
+                    at.arn(owner, "subnet", s.subnet_id().unwrap_or_default())
+                }
+            }),
+            string(Attribute::required("vpc_id", Type::String).force_new(), Subnet::vpc_id),
             string(
                 Attribute::optional("cidr_block", Type::String)
                     .force_new()
@@ -143,12 +123,9 @@ impl Ec2Object for SubnetObject {
                     .conflicts_with(&["availability_zone"]),
                 Subnet::availability_zone_id,
             ),
-            read(
-                Attribute::optional("ipv6_cidr_block", Type::String),
-                |s: &Subnet, _| {
-                    optional_string(ipv6_association(s).and_then(|a| a.ipv6_cidr_block()))
-                },
-            ),
+            read(Attribute::optional("ipv6_cidr_block", Type::String), |s: &Subnet, _| {
+                optional_string(ipv6_association(s).and_then(|a| a.ipv6_cidr_block()))
+            }),
             read(
                 Attribute::computed("ipv6_cidr_block_association_id", Type::String),
                 |s: &Subnet, _| {
@@ -183,24 +160,20 @@ impl Ec2Object for SubnetObject {
             read(
                 Attribute::optional("map_customer_owned_ip_on_launch", Type::Bool),
                 |s: &Subnet, _| {
-                    s.map_customer_owned_ip_on_launch()
-                        .map_or(Value::Null, Value::Bool)
+                    s.map_customer_owned_ip_on_launch().map_or(Value::Null, Value::Bool)
                 },
             ),
             string(
                 Attribute::optional("outpost_arn", Type::String).force_new(),
                 Subnet::outpost_arn,
             ),
-            read(
-                Attribute::computed("owner_id", Type::String),
-                |s: &Subnet, _| Value::string(s.owner_id().unwrap_or_default()),
-            ),
+            read(Attribute::computed("owner_id", Type::String), |s: &Subnet, _| {
+                Value::string(s.owner_id().unwrap_or_default())
+            }),
         ];
         declared.extend(FLAGS.iter().map(|(name, default, flag)| {
             let attribute = Attribute::optional(name, Type::Bool).default(Value::Bool(*default));
-            read(attribute, move |s: &Subnet, _| {
-                Value::Bool(flag(s).unwrap_or(false))
-            })
+            read(attribute, move |s: &Subnet, _| Value::Bool(flag(s).unwrap_or(false)))
         }));
         declared
     }
@@ -297,11 +270,9 @@ impl Ec2Object for SubnetObject {
     async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         let id = at.key;
         let ec2 = at.this.ec2().await;
-        delete_with_retry(
-            at.operation.timeouts.delete,
-            &format!("subnet {id}"),
-            || async { sent!(ec2.delete_subnet().subnet_id(id)) },
-        )
+        delete_with_retry(at.operation.timeouts.delete, &format!("subnet {id}"), || async {
+            sent!(ec2.delete_subnet().subnet_id(id))
+        })
         .await
     }
 }
@@ -327,15 +298,10 @@ async fn apply_attributes(
         && prior.get("ipv6_cidr_block").to_json() != planned.get("ipv6_cidr_block").to_json();
     if !creating && ipv6_changed {
         if let Some(association) = non_empty_attribute(prior, "ipv6_cidr_block_association_id") {
-            sent!(ec2
-                .disassociate_subnet_cidr_block()
-                .association_id(&association))?;
+            sent!(ec2.disassociate_subnet_cidr_block().association_id(&association))?;
         }
         if let Some(block) = non_empty_attribute(planned, "ipv6_cidr_block") {
-            sent!(ec2
-                .associate_subnet_cidr_block()
-                .subnet_id(id)
-                .ipv6_cidr_block(&block))?;
+            sent!(ec2.associate_subnet_cidr_block().subnet_id(id).ipv6_cidr_block(&block))?;
             let what = format!("IPv6 CIDR block {block} of subnet {id} to be associated");
             let timeout = std::time::Duration::from_secs(3 * 60);
             this.wait_until(id, timeout, &what, |subnet| {
@@ -349,11 +315,7 @@ async fn apply_attributes(
         let Some(value) = planned.get(name).as_bool() else {
             continue;
         };
-        let send = if creating {
-            value != *default
-        } else {
-            differs(name)
-        };
+        let send = if creating { value != *default } else { differs(name) };
         if send {
             sent!(set_flag(modify(), name, value))?;
         }

@@ -87,9 +87,7 @@ fn vpc(attribute: Attribute, value: fn(&VpcRead) -> Value) -> Declared<VpcRead> 
 
 /// A DescribeVpcAttribute flag (its index in [`VpcRead::flags`]).
 fn flag(attribute: Attribute, index: usize) -> Declared<VpcRead> {
-    read(attribute, move |item: &VpcRead, _: &Reading| {
-        Value::Bool(item.flags[index])
-    })
+    read(attribute, move |item: &VpcRead, _: &Reading| Value::Bool(item.flags[index]))
 }
 
 #[async_trait::async_trait]
@@ -105,9 +103,7 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
 
     fn attributes() -> Vec<Declared<VpcRead>> {
         let mut declared = vec![
-            vpc(Attribute::computed("id", Type::String), |v| {
-                text(v.vpc.vpc_id())
-            }),
+            vpc(Attribute::computed("id", Type::String), |v| text(v.vpc.vpc_id())),
             arn("vpc", |v: &VpcRead| v.vpc.vpc_id(), |v| v.vpc.owner_id()),
         ];
         let cidr_block = |v: &VpcRead| text(v.vpc.cidr_block());
@@ -130,10 +126,7 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
                         .check(Check::Range(16, 28)),
                 ),
             ]),
-            true => declared.push(vpc(
-                Attribute::computed("cidr_block", Type::String),
-                cidr_block,
-            )),
+            true => declared.push(vpc(Attribute::computed("cidr_block", Type::String), cidr_block)),
         }
         // Both types' attributes from here (in the provider's order).
         let hostnames = Attribute::optional("enable_dns_hostnames", Type::Bool);
@@ -166,14 +159,12 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
                     .required_with(&["assign_generated_ipv6_cidr_block"]),
                 |v| text(v.ipv6().and_then(|a| a.network_border_group())),
             ),
-            vpc(
-                Attribute::computed("ipv6_association_id", Type::String),
-                |v| text(v.ipv6().and_then(|a| a.association_id())),
-            ),
-            vpc(
-                Attribute::computed("default_network_acl_id", Type::String),
-                |v| text(v.network_acl.as_deref()),
-            ),
+            vpc(Attribute::computed("ipv6_association_id", Type::String), |v| {
+                text(v.ipv6().and_then(|a| a.association_id()))
+            }),
+            vpc(Attribute::computed("default_network_acl_id", Type::String), |v| {
+                text(v.network_acl.as_deref())
+            }),
             flag(
                 Attribute::optional("enable_dns_support", Type::Bool).default(Value::Bool(true)),
                 0,
@@ -193,18 +184,15 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
                 },
                 |v| text(v.vpc.instance_tenancy().map(Tenancy::as_str)),
             ),
-            vpc(
-                Attribute::computed("default_security_group_id", Type::String),
-                |v| text(v.security_group.as_deref()),
-            ),
-            vpc(
-                Attribute::computed("main_route_table_id", Type::String),
-                |v| text(v.main_route_table.as_deref()),
-            ),
-            vpc(
-                Attribute::computed("default_route_table_id", Type::String),
-                |v| text(v.main_route_table.as_deref()),
-            ),
+            vpc(Attribute::computed("default_security_group_id", Type::String), |v| {
+                text(v.security_group.as_deref())
+            }),
+            vpc(Attribute::computed("main_route_table_id", Type::String), |v| {
+                text(v.main_route_table.as_deref())
+            }),
+            vpc(Attribute::computed("default_route_table_id", Type::String), |v| {
+                text(v.main_route_table.as_deref())
+            }),
             vpc(Attribute::computed("dhcp_options_id", Type::String), |v| {
                 text(v.vpc.dhcp_options_id())
             }),
@@ -212,10 +200,7 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
         ]);
         if DEFAULT {
             // Set once, on adoption; kept since.
-            declared.push(copied(Attribute::computed(
-                "existing_default_vpc",
-                Type::Bool,
-            )));
+            declared.push(copied(Attribute::computed("existing_default_vpc", Type::Bool)));
             // Kept from the configuration; an import takes its default.
             declared.push(read(
                 Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)),
@@ -301,10 +286,7 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
                 at.planned,
                 Ec2ResourceType::Vpc
             )))?;
-        let id = created_id(
-            output.vpc().and_then(Vpc::vpc_id),
-            "CreateVpc returned no VPC id",
-        )?;
+        let id = created_id(output.vpc().and_then(Vpc::vpc_id), "CreateVpc returned no VPC id")?;
         // New VPCs have DNS support on and hostnames off; change only what differs.
         let support = bool_attribute(at.planned, "enable_dns_support", true);
         let hostnames = bool_attribute(at.planned, "enable_dns_hostnames", false);
@@ -348,16 +330,10 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
             for name in ["ipv6_ipam_pool_id", "ipv6_netmask_length"] {
                 entries.insert(name.into(), Value::Null);
             }
-            entries.insert(
-                "force_destroy".into(),
-                at.planned.get("force_destroy").clone(),
-            );
+            entries.insert("force_destroy".into(), at.planned.get("force_destroy").clone());
         }
-        let updating = infra_core::Updating {
-            operation: at.operation,
-            prior: &current,
-            planned: at.planned,
-        };
+        let updating =
+            infra_core::Updating { operation: at.operation, prior: &current, planned: at.planned };
         let mut adopted = at.this.update(updating).await?;
         if let Some(entries) = adopted.map_mut() {
             entries.insert("existing_default_vpc".into(), Value::Bool(existing));
@@ -374,10 +350,7 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
         }
         Ok(find_default(at.this).await?.map(|mut value| {
             if let Some(entries) = value.map_mut() {
-                entries.insert(
-                    "force_destroy".into(),
-                    at.planned.get("force_destroy").clone(),
-                );
+                entries.insert("force_destroy".into(), at.planned.get("force_destroy").clone());
                 entries.insert("existing_default_vpc".into(), Value::Bool(false));
             }
             value
@@ -403,14 +376,8 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
             Ok(described)
         };
         let (attributes, described) = futures::try_join!(attributes, described)?;
-        let items = described
-            .into_iter()
-            .flat_map(|chunk| chunk.read(&attributes))
-            .collect();
-        Ok(in_prior_order(
-            prior,
-            &this.read_described(items, prior).await?,
-        ))
+        let items = described.into_iter().flat_map(|chunk| chunk.read(&attributes)).collect();
+        Ok(in_prior_order(prior, &this.read_described(items, prior).await?))
     }
 
     async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
@@ -447,11 +414,9 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
             return Ok(());
         }
         let ec2 = at.this.ec2().await;
-        delete_with_retry(
-            at.operation.timeouts.delete,
-            &format!("VPC {id}"),
-            || async { sent!(ec2.delete_vpc().vpc_id(id)) },
-        )
+        delete_with_retry(at.operation.timeouts.delete, &format!("VPC {id}"), || async {
+            sent!(ec2.delete_vpc().vpc_id(id))
+        })
         .await
     }
 }
@@ -471,14 +436,9 @@ async fn describe_vpcs(
     ids: Option<Vec<String>>,
     filters: Vec<Filter>,
 ) -> Result<DescribedVpcs, ProviderError> {
-    let vpcs: Vec<Vpc> = all_items!(ec2
-        .describe_vpcs()
-        .set_vpc_ids(ids)
-        .set_filters(Some(filters)))?;
-    let mut described = DescribedVpcs {
-        vpcs,
-        defaults: VpcDefaults::default(),
-    };
+    let vpcs: Vec<Vpc> =
+        all_items!(ec2.describe_vpcs().set_vpc_ids(ids).set_filters(Some(filters)))?;
+    let mut described = DescribedVpcs { vpcs, defaults: VpcDefaults::default() };
     let ids: Vec<String> = described.ids().collect();
     if !ids.is_empty() {
         described.defaults = VpcDefaults::read(ec2, &ids).await?;
@@ -502,9 +462,7 @@ async fn read_attributes(
     let attributes = crate::app_support::read_each(
         ids.iter()
             .flat_map(|id| {
-                attribute_names
-                    .iter()
-                    .map(move |name| read_attribute(ec2, id, name.clone()))
+                attribute_names.iter().map(move |name| read_attribute(ec2, id, name.clone()))
             })
             .collect(),
     )
@@ -526,10 +484,7 @@ async fn read_attribute(
     vpc_id: &str,
     attribute: VpcAttributeName,
 ) -> Result<Option<bool>, ProviderError> {
-    let output = sent!(ec2
-        .describe_vpc_attribute()
-        .vpc_id(vpc_id)
-        .attribute(attribute.clone()));
+    let output = sent!(ec2.describe_vpc_attribute().vpc_id(vpc_id).attribute(attribute.clone()));
     let output = match output {
         Err(error) if crate::error::is_not_found(&error) => return Ok(None),
         other => other?,
@@ -541,11 +496,7 @@ async fn read_attribute(
         }
         _ => output.enable_dns_support(),
     };
-    Ok(Some(
-        value
-            .and_then(AttributeBooleanValue::value)
-            .unwrap_or(false),
-    ))
+    Ok(Some(value.and_then(AttributeBooleanValue::value).unwrap_or(false)))
 }
 
 /// Replaces the IPv6 block with the planned one (none, Amazon's, a given block or one from an
@@ -558,9 +509,7 @@ async fn reassociate_ipv6<const DEFAULT: bool>(
 ) -> Result<(), ProviderError> {
     let ec2 = this.ec2().await;
     if let Some(association) = non_empty_attribute(prior, "ipv6_association_id") {
-        sent!(ec2
-            .disassociate_vpc_cidr_block()
-            .association_id(&association))?;
+        sent!(ec2.disassociate_vpc_cidr_block().association_id(&association))?;
     }
     let generated = bool_attribute(planned, "assign_generated_ipv6_cidr_block", false);
     let pool = non_empty_attribute(planned, "ipv6_ipam_pool_id");
@@ -602,12 +551,9 @@ async fn set_dns(
     address_usage_metrics: Option<bool>,
 ) -> Result<(), ProviderError> {
     if let Some(enabled) = address_usage_metrics {
-        sent!(ec2
-            .modify_vpc_attribute()
-            .vpc_id(id)
-            .enable_network_address_usage_metrics(
-                AttributeBooleanValue::builder().value(enabled).build(),
-            ))?;
+        sent!(ec2.modify_vpc_attribute().vpc_id(id).enable_network_address_usage_metrics(
+            AttributeBooleanValue::builder().value(enabled).build(),
+        ))?;
     }
     // ModifyVpcAttribute takes one attribute per call.
     if let Some(enabled) = support {
@@ -633,9 +579,7 @@ struct DescribedVpcs {
 
 impl DescribedVpcs {
     fn ids(&self) -> impl Iterator<Item = String> + '_ {
-        self.vpcs
-            .iter()
-            .filter_map(|vpc| vpc.vpc_id().map(str::to_string))
+        self.vpcs.iter().filter_map(|vpc| vpc.vpc_id().map(str::to_string))
     }
 
     /// The VPCs whose flags are in `attributes` (one gone since its ID was known is not), read.
@@ -776,10 +720,7 @@ mod tests {
             assert_eq!(
                 messages(
                     name,
-                    with(vec![
-                        pool.clone(),
-                        ("ipv6_netmask_length", Value::Number(48.0))
-                    ])
+                    with(vec![pool.clone(), ("ipv6_netmask_length", Value::Number(48.0))])
                 ),
                 ["expected ipv6_netmask_length to be one of [56], got 48"],
                 "{name}"

@@ -36,10 +36,7 @@ fn target(exclusion: &Exclusion) -> (Option<&str>, Option<&str>) {
 }
 
 fn state(exclusion: &Exclusion) -> ExclusionState {
-    exclusion
-        .state()
-        .cloned()
-        .unwrap_or(ExclusionState::CreateComplete)
+    exclusion.state().cloned().unwrap_or(ExclusionState::CreateComplete)
 }
 
 pub type AwsVpcBlockPublicAccessExclusion = Ec2Type<ExclusionObject>;
@@ -56,10 +53,7 @@ impl Ec2Object for ExclusionObject {
 
     fn attributes() -> Vec<Declared<Exclusion>> {
         vec![
-            string(
-                Attribute::computed("id", Type::String),
-                Exclusion::exclusion_id,
-            ),
+            string(Attribute::computed("id", Type::String), Exclusion::exclusion_id),
             read(
                 Attribute::required("internet_gateway_exclusion_mode", Type::String)
                     .check(Check::OneOf(&["allow-bidirectional", "allow-egress"])),
@@ -70,18 +64,13 @@ impl Ec2Object for ExclusionObject {
                     )
                 },
             ),
-            read(
-                Attribute::optional("vpc_id", Type::String).force_new(),
-                |e: &Exclusion, _| optional_string(target(e).0),
-            ),
-            read(
-                Attribute::optional("subnet_id", Type::String).force_new(),
-                |e: &Exclusion, _| optional_string(target(e).1),
-            ),
-            string(
-                Attribute::computed("resource_arn", Type::String),
-                Exclusion::resource_arn,
-            ),
+            read(Attribute::optional("vpc_id", Type::String).force_new(), |e: &Exclusion, _| {
+                optional_string(target(e).0)
+            }),
+            read(Attribute::optional("subnet_id", Type::String).force_new(), |e: &Exclusion, _| {
+                optional_string(target(e).1)
+            }),
+            string(Attribute::computed("resource_arn", Type::String), Exclusion::resource_arn),
         ]
     }
 
@@ -98,10 +87,7 @@ impl Ec2Object for ExclusionObject {
     }
 
     fn is_gone(exclusion: &Exclusion) -> bool {
-        matches!(
-            state(exclusion),
-            ExclusionState::DeleteComplete | ExclusionState::DisableComplete
-        )
+        matches!(state(exclusion), ExclusionState::DeleteComplete | ExclusionState::DisableComplete)
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
@@ -143,9 +129,7 @@ impl Ec2Object for ExclusionObject {
                 Ec2ResourceType::VpcBlockPublicAccessExclusion,
             )))?;
         let id = created_id(
-            output
-                .vpc_block_public_access_exclusion()
-                .and_then(Exclusion::exclusion_id),
+            output.vpc_block_public_access_exclusion().and_then(Exclusion::exclusion_id),
             "CreateVpcBlockPublicAccessExclusion returned no id",
         )?;
         settle(at.this, &id, at.operation.timeouts.create).await?;
@@ -173,20 +157,14 @@ impl Ec2Object for ExclusionObject {
 
     async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         let id = at.key;
-        let result = sent!(at
-            .this
-            .ec2()
-            .await
-            .delete_vpc_block_public_access_exclusion()
-            .exclusion_id(id));
+        let result =
+            sent!(at.this.ec2().await.delete_vpc_block_public_access_exclusion().exclusion_id(id));
         if !sent_unless_gone(result, is_not_found)? {
             return Ok(());
         }
         let what = format!("VPC Block Public Access exclusion {id} to be deleted");
         at.this
-            .wait_until(id, at.operation.timeouts.delete, &what, |exclusion| {
-                exclusion.is_none()
-            })
+            .wait_until(id, at.operation.timeouts.delete, &what, |exclusion| exclusion.is_none())
             .await
     }
 }
@@ -197,25 +175,19 @@ async fn settle(
     id: &str,
     timeout: std::time::Duration,
 ) -> Result<(), ProviderError> {
-    wait_for(
-        timeout,
-        &format!("VPC Block Public Access exclusion {id}"),
-        || async {
-            match this.item(id).await?.as_ref().map(state) {
-                None => Err(ProviderError::with_code(
-                    ExclusionObject::NOT_FOUND,
-                    format!("VPC Block Public Access exclusion {id} not found"),
-                )),
-                Some(ExclusionState::CreateFailed | ExclusionState::UpdateFailed) => Err(
-                    ProviderError::new(format!("VPC Block Public Access exclusion {id} failed")),
-                ),
-                Some(ExclusionState::CreateComplete | ExclusionState::UpdateComplete) => {
-                    Ok(Some(()))
-                }
-                Some(_) => Ok(None),
+    wait_for(timeout, &format!("VPC Block Public Access exclusion {id}"), || async {
+        match this.item(id).await?.as_ref().map(state) {
+            None => Err(ProviderError::with_code(
+                ExclusionObject::NOT_FOUND,
+                format!("VPC Block Public Access exclusion {id} not found"),
+            )),
+            Some(ExclusionState::CreateFailed | ExclusionState::UpdateFailed) => {
+                Err(ProviderError::new(format!("VPC Block Public Access exclusion {id} failed")))
             }
-        },
-    )
+            Some(ExclusionState::CreateComplete | ExclusionState::UpdateComplete) => Ok(Some(())),
+            Some(_) => Ok(None),
+        }
+    })
     .await
 }
 

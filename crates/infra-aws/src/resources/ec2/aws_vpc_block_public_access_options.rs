@@ -43,12 +43,9 @@ fn mode(options: &Options) -> Value {
 async fn described(this: &AwsVpcBlockPublicAccessOptions) -> Result<Options, ProviderError> {
     let ec2 = &this.aws.clients().await.ec2;
     let output = sent!(ec2.describe_vpc_block_public_access_options())?;
-    output
-        .vpc_block_public_access_options()
-        .cloned()
-        .ok_or_else(|| {
-            ProviderError::new("DescribeVpcBlockPublicAccessOptions returned no options")
-        })
+    output.vpc_block_public_access_options().cloned().ok_or_else(|| {
+        ProviderError::new("DescribeVpcBlockPublicAccessOptions returned no options")
+    })
 }
 
 /// Sets the mode and waits until AWS has applied it.
@@ -62,17 +59,13 @@ async fn set_mode(
     sent!(ec2
         .modify_vpc_block_public_access_options()
         .internet_gateway_block_mode(InternetGatewayBlockMode::from(mode)))?;
-    wait_for(
-        timeout,
-        "VPC Block Public Access options to be updated",
-        || async {
-            let options = described(this).await?;
-            Ok(match options.state() {
-                Some(VpcBlockPublicAccessState::UpdateInProgress) => None,
-                _ => Some(Tagged::untagged(options)),
-            })
-        },
-    )
+    wait_for(timeout, "VPC Block Public Access options to be updated", || async {
+        let options = described(this).await?;
+        Ok(match options.state() {
+            Some(VpcBlockPublicAccessState::UpdateInProgress) => None,
+            _ => Some(Tagged::untagged(options)),
+        })
+    })
     .await
 }
 
@@ -117,21 +110,11 @@ impl AwsObject for BpaOptions {
     }
 
     async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<Options>, ProviderError> {
-        set_mode(
-            at.this,
-            at.planned.get(MODE).as_str(),
-            at.operation.timeouts.create,
-        )
-        .await
+        set_mode(at.this, at.planned.get(MODE).as_str(), at.operation.timeouts.create).await
     }
 
     async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<Options>, ProviderError> {
-        set_mode(
-            at.this,
-            at.planned.get(MODE).as_str(),
-            at.operation.timeouts.update,
-        )
-        .await
+        set_mode(at.this, at.planned.get(MODE).as_str(), at.operation.timeouts.update).await
     }
 
     async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {

@@ -28,11 +28,7 @@ const OPTIONS: &[(&str, &str, bool)] = &[
     ("ntp_servers", "ntp-servers", true),
     ("netbios_name_servers", "netbios-name-servers", true),
     ("netbios_node_type", "netbios-node-type", false),
-    (
-        "ipv6_address_preferred_lease_time",
-        "ipv6-address-preferred-lease-time",
-        false,
-    ),
+    ("ipv6_address_preferred_lease_time", "ipv6-address-preferred-lease-time", false),
 ];
 
 /// A set needs at least one option: the provider's `AtLeastOneOf` on each, in its order.
@@ -61,21 +57,14 @@ impl Ec2Object for DhcpOptionsObject {
 
     fn attributes() -> Vec<Declared<DhcpOptions>> {
         let mut attributes = vec![
-            string(
-                Attribute::computed("id", Type::String),
-                DhcpOptions::dhcp_options_id,
-            ),
-            read(
-                Attribute::computed("arn", Type::String),
-                |set: &DhcpOptions, at| {
-                    let id = set.dhcp_options_id().unwrap_or_default();
-                    at.arn(set.owner_id().unwrap_or_default(), "dhcp-options", id)
-                },
-            ),
-            read(
-                Attribute::computed("owner_id", Type::String),
-                |set: &DhcpOptions, _| Value::string(set.owner_id().unwrap_or_default()),
-            ),
+            string(Attribute::computed("id", Type::String), DhcpOptions::dhcp_options_id),
+            read(Attribute::computed("arn", Type::String), |set: &DhcpOptions, at| {
+                let id = set.dhcp_options_id().unwrap_or_default();
+                at.arn(set.owner_id().unwrap_or_default(), "dhcp-options", id)
+            }),
+            read(Attribute::computed("owner_id", Type::String), |set: &DhcpOptions, _| {
+                Value::string(set.owner_id().unwrap_or_default())
+            }),
         ];
         for (name, key, list) in OPTIONS {
             let ty = match list {
@@ -83,9 +72,7 @@ impl Ec2Object for DhcpOptionsObject {
                 false => Type::String,
             };
             attributes.push(read(
-                Attribute::optional(name, ty)
-                    .force_new()
-                    .at_least_one_of(AT_LEAST_ONE),
+                Attribute::optional(name, ty).force_new().at_least_one_of(AT_LEAST_ONE),
                 move |set: &DhcpOptions, _| option_value(set, key, *list),
             ));
         }
@@ -179,10 +166,7 @@ impl Ec2Object for DhcpOptionsObject {
 
 /// The value of one DHCP option of `set`: a list, or its first value; null when not set.
 fn option_value(set: &DhcpOptions, key: &str, list: bool) -> Value {
-    let Some(configuration) = set
-        .dhcp_configurations()
-        .iter()
-        .find(|c| c.key() == Some(key))
+    let Some(configuration) = set.dhcp_configurations().iter().find(|c| c.key() == Some(key))
     else {
         return Value::Null;
     };
@@ -203,12 +187,8 @@ fn configurations(planned: &Value) -> Vec<NewDhcpConfiguration> {
             } else {
                 non_empty_attribute(planned, name).into_iter().collect()
             };
-            (!values.is_empty()).then(|| {
-                NewDhcpConfiguration::builder()
-                    .key(*key)
-                    .set_values(Some(values))
-                    .build()
-            })
+            (!values.is_empty())
+                .then(|| NewDhcpConfiguration::builder().key(*key).set_values(Some(values)).build())
         })
         .collect()
 }
@@ -221,21 +201,13 @@ mod tests {
     fn configurations_use_the_api_keys_and_skip_unset_options() {
         let planned = Value::map([
             ("domain_name", Value::string("example.internal")),
-            (
-                "domain_name_servers",
-                Value::List(vec![Value::string("AmazonProvidedDNS")]),
-            ),
+            ("domain_name_servers", Value::List(vec![Value::string("AmazonProvidedDNS")])),
             ("netbios_node_type", Value::string("2")),
             ("ntp_servers", Value::Null),
         ]);
-        let keys: Vec<String> = configurations(&planned)
-            .iter()
-            .filter_map(|c| c.key().map(str::to_string))
-            .collect();
-        assert_eq!(
-            keys,
-            ["domain-name", "domain-name-servers", "netbios-node-type"]
-        );
+        let keys: Vec<String> =
+            configurations(&planned).iter().filter_map(|c| c.key().map(str::to_string)).collect();
+        assert_eq!(keys, ["domain-name", "domain-name-servers", "netbios-node-type"]);
         assert!(configurations(&Value::map([("domain_name", Value::string(""))])).is_empty());
     }
 }

@@ -39,12 +39,7 @@ async fn options_of(
     let ec2 = &this.aws.clients().await.ec2;
     let describe = |ids| async move { all_items!(ec2.describe_vpcs().filters(ids)) };
     let vpcs: Vec<Vpc> = describe_by_filter("vpc-id", vpc_ids, describe).await?;
-    let options = |vpc: &Vpc| {
-        Some((
-            vpc.vpc_id()?.to_string(),
-            vpc.dhcp_options_id()?.to_string(),
-        ))
-    };
+    let options = |vpc: &Vpc| Some((vpc.vpc_id()?.to_string(), vpc.dhcp_options_id()?.to_string()));
     Ok(vpcs.iter().filter_map(options).collect())
 }
 
@@ -54,10 +49,7 @@ async fn associate(
     vpc_id: &str,
 ) -> Result<(), ProviderError> {
     let ec2 = &this.aws.clients().await.ec2;
-    sent!(ec2
-        .associate_dhcp_options()
-        .dhcp_options_id(dhcp_options_id)
-        .vpc_id(vpc_id))?;
+    sent!(ec2.associate_dhcp_options().dhcp_options_id(dhcp_options_id).vpc_id(vpc_id))?;
     Ok(())
 }
 

@@ -34,12 +34,8 @@ use crate::paginated::all_items;
 
 /// Attributes AWS reports only sometimes (and moto never): kept from the prior value when
 /// the describe answer leaves them out.
-const UNREPORTED: &[&str] = &[
-    "ip_address_type",
-    "service_region",
-    "service_network_arn",
-    "resource_configuration_arn",
-];
+const UNREPORTED: &[&str] =
+    &["ip_address_type", "service_region", "service_network_arn", "resource_configuration_arn"];
 
 pub type AwsVpcEndpoint = Ec2Type<VpcEndpointObject>;
 
@@ -55,10 +51,7 @@ pub struct Endpoint {
 
 impl Endpoint {
     fn kind(&self) -> &str {
-        self.endpoint
-            .vpc_endpoint_type()
-            .map(VpcEndpointType::as_str)
-            .unwrap_or("Gateway")
+        self.endpoint.vpc_endpoint_type().map(VpcEndpointType::as_str).unwrap_or("Gateway")
     }
 }
 
@@ -67,9 +60,7 @@ fn endpoint(
     attribute: Attribute,
     value: impl Fn(&VpcEndpoint) -> Value + Send + Sync + 'static,
 ) -> Declared<Endpoint> {
-    read(attribute, move |read: &Endpoint, _: &Reading| {
-        value(&read.endpoint)
-    })
+    read(attribute, move |read: &Endpoint, _: &Reading| value(&read.endpoint))
 }
 
 /// A string attribute read by one of the endpoint's accessors.
@@ -89,18 +80,14 @@ fn string_set(name: &'static str) -> Attribute {
 fn dns_options_schema() -> Schema {
     Schema::new()
         .attr(
-            Attribute::optional_computed("dns_record_ip_type", Type::String).check(Check::OneOf(
-                &["ipv4", "dualstack", "service-defined", "ipv6"],
-            )),
+            Attribute::optional_computed("dns_record_ip_type", Type::String)
+                .check(Check::OneOf(&["ipv4", "dualstack", "service-defined", "ipv6"])),
         )
         .attr(Attribute::optional_computed(
             "private_dns_only_for_inbound_resolver_endpoint",
             Type::Bool,
         ))
-        .attr(Attribute::optional_computed(
-            "private_dns_preference",
-            Type::String,
-        ))
+        .attr(Attribute::optional_computed("private_dns_preference", Type::String))
         .attr(string_set("private_dns_specified_domains"))
 }
 
@@ -115,20 +102,10 @@ fn dns_options_value(endpoint: &VpcEndpoint) -> Value {
         ),
         (
             "private_dns_only_for_inbound_resolver_endpoint",
-            Value::Bool(
-                options
-                    .private_dns_only_for_inbound_resolver_endpoint()
-                    .unwrap_or(false),
-            ),
+            Value::Bool(options.private_dns_only_for_inbound_resolver_endpoint().unwrap_or(false)),
         ),
-        (
-            "private_dns_preference",
-            optional_string(options.private_dns_preference()),
-        ),
-        (
-            "private_dns_specified_domains",
-            string_values(options.private_dns_specified_domains()),
-        ),
+        ("private_dns_preference", optional_string(options.private_dns_preference())),
+        ("private_dns_specified_domains", string_values(options.private_dns_specified_domains())),
     ])])
 }
 
@@ -155,18 +132,11 @@ async fn prefix_list(
     if service.is_empty() {
         return Ok((None, Vec::new()));
     }
-    let output = sent!(ec2
-        .describe_prefix_lists()
-        .filters(filter("prefix-list-name", [service])))?;
+    let output = sent!(ec2.describe_prefix_lists().filters(filter("prefix-list-name", [service])))?;
     Ok(output
         .prefix_lists()
         .first()
-        .map(|list| {
-            (
-                list.prefix_list_id().map(str::to_string),
-                list.cidrs().to_vec(),
-            )
-        })
+        .map(|list| (list.prefix_list_id().map(str::to_string), list.cidrs().to_vec()))
         .unwrap_or_default())
 }
 
@@ -180,42 +150,34 @@ impl AwsVpcEndpoint {
         timeout: std::time::Duration,
     ) -> Result<Value, ProviderError> {
         let mut accepted = false;
-        wait_for(
-            timeout,
-            &format!("VPC endpoint {id} to become available"),
-            || {
-                let accept = !accepted && bool_attribute(planned, "auto_accept", false);
-                accepted = true;
-                async move {
-                    let Some(value) = self.find(id, Some(planned)).await? else {
-                        return Err(ProviderError::with_code(
-                            VpcEndpointObject::NOT_FOUND,
-                            format!("VPC endpoint {id} failed or disappeared"),
-                        ));
-                    };
-                    let state = value
-                        .get("state")
-                        .as_str()
-                        .unwrap_or_default()
-                        .to_ascii_lowercase();
-                    match state.as_str() {
-                        "available" => Ok(Some(value)),
-                        "pendingacceptance" if accept => {
-                            self.accept(id, planned).await?;
-                            Ok(None)
-                        }
-                        "pendingacceptance" if !bool_attribute(planned, "auto_accept", false) => {
-                            Ok(Some(value))
-                        }
-                        "rejected" | "failed" => Err(ProviderError::new(format!(
-                            "VPC endpoint {id} is {}",
-                            value.get("state").as_str().unwrap_or_default()
-                        ))),
-                        _ => Ok(None),
+        wait_for(timeout, &format!("VPC endpoint {id} to become available"), || {
+            let accept = !accepted && bool_attribute(planned, "auto_accept", false);
+            accepted = true;
+            async move {
+                let Some(value) = self.find(id, Some(planned)).await? else {
+                    return Err(ProviderError::with_code(
+                        VpcEndpointObject::NOT_FOUND,
+                        format!("VPC endpoint {id} failed or disappeared"),
+                    ));
+                };
+                let state = value.get("state").as_str().unwrap_or_default().to_ascii_lowercase();
+                match state.as_str() {
+                    "available" => Ok(Some(value)),
+                    "pendingacceptance" if accept => {
+                        self.accept(id, planned).await?;
+                        Ok(None)
                     }
+                    "pendingacceptance" if !bool_attribute(planned, "auto_accept", false) => {
+                        Ok(Some(value))
+                    }
+                    "rejected" | "failed" => Err(ProviderError::new(format!(
+                        "VPC endpoint {id} is {}",
+                        value.get("state").as_str().unwrap_or_default()
+                    ))),
+                    _ => Ok(None),
                 }
-            },
-        )
+            }
+        })
         .await
     }
 
@@ -226,19 +188,14 @@ impl AwsVpcEndpoint {
         };
         let ec2 = self.ec2().await;
         let services = sent!(ec2.describe_vpc_endpoint_services().service_names(&service))?;
-        let Some(service_id) = services
-            .service_details()
-            .first()
-            .and_then(|detail| detail.service_id())
+        let Some(service_id) =
+            services.service_details().first().and_then(|detail| detail.service_id())
         else {
             return Err(ProviderError::new(format!(
                 "auto_accept: service {service} not found in this account"
             )));
         };
-        sent!(ec2
-            .accept_vpc_endpoint_connections()
-            .service_id(service_id)
-            .vpc_endpoint_ids(id))?;
+        sent!(ec2.accept_vpc_endpoint_connections().service_id(service_id).vpc_endpoint_ids(id))?;
         Ok(())
     }
 }
@@ -255,10 +212,8 @@ fn keep_unreported(prior: &Value, value: &mut Value) {
         }
     }
     for block in ["dns_options", "subnet_configuration"] {
-        let empty = entries
-            .get(block)
-            .and_then(Value::as_list)
-            .is_none_or(|items| items.is_empty());
+        let empty =
+            entries.get(block).and_then(Value::as_list).is_none_or(|items| items.is_empty());
         if empty && prior.get(block).is_wholly_known() && !prior.get(block).is_null() {
             entries.insert(block.to_string(), prior.get(block).clone());
         }
@@ -272,9 +227,7 @@ fn dns_options_request(planned: &Value) -> Option<DnsOptionsSpecification> {
         DnsOptionsSpecification::builder()
             .set_dns_record_ip_type(as_enum(non_empty_attribute(options, "dns_record_ip_type")))
             .set_private_dns_only_for_inbound_resolver_endpoint(
-                options
-                    .get("private_dns_only_for_inbound_resolver_endpoint")
-                    .as_bool(),
+                options.get("private_dns_only_for_inbound_resolver_endpoint").as_bool(),
             )
             .set_private_dns_preference(non_empty_attribute(options, "private_dns_preference"))
             .set_private_dns_specified_domains((!domains.is_empty()).then_some(domains))
@@ -317,10 +270,7 @@ impl Ec2Object for VpcEndpointObject {
                 let id = e.vpc_endpoint_id().unwrap_or_default();
                 at.arn(e.owner_id().unwrap_or_default(), "vpc-endpoint", id)
             }),
-            text(
-                Attribute::required("vpc_id", Type::String).force_new(),
-                VpcEndpoint::vpc_id,
-            ),
+            text(Attribute::required("vpc_id", Type::String).force_new(), VpcEndpoint::vpc_id),
             text(
                 Attribute::optional("service_name", Type::String).force_new(),
                 VpcEndpoint::service_name,
@@ -352,10 +302,7 @@ impl Ec2Object for VpcEndpointObject {
             ),
             // Not reported by AWS: kept from the configuration (`keep_unreported`).
             Declared::unread(Attribute::optional("auto_accept", Type::Bool)),
-            text(
-                Attribute::optional_computed("policy", Type::Json),
-                VpcEndpoint::policy_document,
-            ),
+            text(Attribute::optional_computed("policy", Type::Json), VpcEndpoint::policy_document),
             read(
                 Attribute::optional_computed("private_dns_enabled", Type::Bool),
                 |read: &Endpoint, _| {
@@ -385,18 +332,14 @@ impl Ec2Object for VpcEndpointObject {
                 Attribute::computed("network_interface_ids", Type::set(Type::String)),
                 VpcEndpoint::network_interface_ids,
             ),
-            endpoint(computed("owner_id"), |e| {
-                Value::string(e.owner_id().unwrap_or_default())
-            }),
+            endpoint(computed("owner_id"), |e| Value::string(e.owner_id().unwrap_or_default())),
             read(computed("prefix_list_id"), |read: &Endpoint, _| {
                 optional_string(read.prefix_list_id.as_deref())
             }),
             endpoint(Attribute::computed("requester_managed", Type::Bool), |e| {
                 Value::Bool(e.requester_managed().unwrap_or(false))
             }),
-            endpoint(computed("state"), |e| {
-                optional_string(e.state().map(State::as_str))
-            }),
+            endpoint(computed("state"), |e| optional_string(e.state().map(State::as_str))),
             read_block(
                 Block::single("dns_options", dns_options_schema()).computed(),
                 |read: &Endpoint, _| dns_options_value(&read.endpoint),
@@ -445,15 +388,8 @@ impl Ec2Object for VpcEndpointObject {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let targets = [
-            "service_name",
-            "resource_configuration_arn",
-            "service_network_arn",
-        ];
-        let set = targets
-            .iter()
-            .filter(|name| !config.get(name).is_null())
-            .count();
+        let targets = ["service_name", "resource_configuration_arn", "service_network_arn"];
+        let set = targets.iter().filter(|name| !config.get(name).is_null()).count();
         if set != 1 {
             return vec![(
                 "service_name".to_string(),
@@ -484,11 +420,7 @@ impl Ec2Object for VpcEndpointObject {
             if endpoint.vpc_endpoint_id().is_none() || is_gone(&endpoint) {
                 continue;
             }
-            let mut found = Endpoint {
-                endpoint,
-                prefix_list_id: None,
-                cidr_blocks: Vec::new(),
-            };
+            let mut found = Endpoint { endpoint, prefix_list_id: None, cidr_blocks: Vec::new() };
             if found.kind() == "Gateway" {
                 let service = found.endpoint.service_name().unwrap_or_default();
                 (found.prefix_list_id, found.cidr_blocks) = prefix_list(ec2, service).await?;
@@ -526,10 +458,7 @@ impl Ec2Object for VpcEndpointObject {
             .set_ip_address_type(as_enum(non_empty_attribute(at.planned, "ip_address_type")),)
             .set_route_table_ids(non_empty_list(string_list(at.planned, "route_table_ids")))
             .set_subnet_ids(non_empty_list(string_list(at.planned, "subnet_ids")))
-            .set_security_group_ids(non_empty_list(string_list(
-                at.planned,
-                "security_group_ids"
-            )))
+            .set_security_group_ids(non_empty_list(string_list(at.planned, "security_group_ids")))
             .set_dns_options(dns_options_request(at.planned))
             .set_subnet_configurations(subnet_configurations(at.planned))
             .tag_specifications(tag_specification(
@@ -546,9 +475,7 @@ impl Ec2Object for VpcEndpointObject {
     /// The wait until the endpoint is available reads it whole: that read is the result.
     async fn create_and_read(at: Creating<'_, Self>) -> Result<Value, ProviderError> {
         let id = Self::create(at).await?;
-        at.this
-            .wait_available(&id, at.planned, at.operation.timeouts.create)
-            .await
+        at.this.wait_available(&id, at.planned, at.operation.timeouts.create).await
     }
 
     async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
@@ -602,9 +529,7 @@ impl Ec2Object for VpcEndpointObject {
         }
         if changed {
             request.send().await.map_err(aws_error)?;
-            at.this
-                .wait_available(at.key, at.planned, at.operation.timeouts.update)
-                .await?;
+            at.this.wait_available(at.key, at.planned, at.operation.timeouts.update).await?;
         }
         Ok(())
     }
@@ -612,12 +537,7 @@ impl Ec2Object for VpcEndpointObject {
     async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         let id = at.key;
         let prior = at.prior;
-        let output = sent!(at
-            .this
-            .ec2()
-            .await
-            .delete_vpc_endpoints()
-            .vpc_endpoint_ids(id));
+        let output = sent!(at.this.ec2().await.delete_vpc_endpoints().vpc_endpoint_ids(id));
         let output = match output {
             Err(error) if crate::error::is_not_found(&error) => return Ok(()),
             other => other?,
@@ -647,10 +567,7 @@ impl Ec2Object for VpcEndpointObject {
 /// case (`available`, `pendingAcceptance`, `deleted`) where the SDK's enum is capitalized:
 /// compared case-insensitively.
 pub(crate) fn is_gone(endpoint: &VpcEndpoint) -> bool {
-    let state = endpoint
-        .state()
-        .map(|s| s.as_str().to_ascii_lowercase())
-        .unwrap_or_default();
+    let state = endpoint.state().map(|s| s.as_str().to_ascii_lowercase()).unwrap_or_default();
     matches!(state.as_str(), "deleted" | "deleting" | "failed")
 }
 
@@ -662,23 +579,16 @@ mod tests {
 
     #[test]
     fn set_changes_add_and_remove() {
-        let prior = Value::map([(
-            "subnet_ids",
-            Value::List(vec![Value::string("a"), Value::string("b")]),
-        )]);
-        let planned = Value::map([(
-            "subnet_ids",
-            Value::List(vec![Value::string("b"), Value::string("c")]),
-        )]);
+        let prior =
+            Value::map([("subnet_ids", Value::List(vec![Value::string("a"), Value::string("b")]))]);
+        let planned =
+            Value::map([("subnet_ids", Value::List(vec![Value::string("b"), Value::string("c")]))]);
         assert_eq!(
             set_changes(&prior, &planned, "subnet_ids"),
             (vec!["c".to_string()], vec!["a".to_string()])
         );
         let unknown = Value::map([("subnet_ids", Value::Unknown)]);
-        assert_eq!(
-            set_changes(&prior, &unknown, "subnet_ids"),
-            (vec![], vec![])
-        );
+        assert_eq!(set_changes(&prior, &unknown, "subnet_ids"), (vec![], vec![]));
     }
 
     #[test]
@@ -691,19 +601,10 @@ mod tests {
         let planned = Value::map([("service_name", Value::string("com.amazonaws.us-east-1.s3"))]);
         let token = client_token(&operation("aws_vpc_endpoint.s3"), &planned);
         assert!(token.len() <= 64 && token.is_ascii(), "{token}");
-        assert_eq!(
-            token,
-            client_token(&operation("aws_vpc_endpoint.s3"), &planned)
-        );
-        assert_ne!(
-            token,
-            client_token(&operation("aws_vpc_endpoint.ssm"), &planned)
-        );
+        assert_eq!(token, client_token(&operation("aws_vpc_endpoint.s3"), &planned));
+        assert_ne!(token, client_token(&operation("aws_vpc_endpoint.ssm"), &planned));
         let changed = Value::map([("service_name", Value::string("com.amazonaws.us-east-1.ssm"))]);
-        assert_ne!(
-            token,
-            client_token(&operation("aws_vpc_endpoint.s3"), &changed)
-        );
+        assert_ne!(token, client_token(&operation("aws_vpc_endpoint.s3"), &changed));
     }
 
     #[test]

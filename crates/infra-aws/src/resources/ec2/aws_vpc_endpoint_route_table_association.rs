@@ -32,9 +32,7 @@ async fn route_tables(
 ) -> Result<BTreeMap<String, BTreeSet<String>>, ProviderError> {
     let client = &this.aws.clients().await.ec2;
     let described = describe_by_ids(endpoints, |chunk| async move {
-        let answer = sent!(client
-            .describe_vpc_endpoints()
-            .set_vpc_endpoint_ids(Some(chunk)))?;
+        let answer = sent!(client.describe_vpc_endpoints().set_vpc_endpoint_ids(Some(chunk)))?;
         Ok(answer.vpc_endpoints.unwrap_or_default())
     })
     .await?;
@@ -43,10 +41,7 @@ async fn route_tables(
         .filter(|endpoint| !super::aws_vpc_endpoint::is_gone(endpoint))
         .filter_map(|endpoint| {
             let id = endpoint.vpc_endpoint_id()?;
-            Some((
-                id.to_string(),
-                endpoint.route_table_ids().iter().cloned().collect(),
-            ))
+            Some((id.to_string(), endpoint.route_table_ids().iter().cloned().collect()))
         })
         .collect())
 }
@@ -101,11 +96,9 @@ impl Association for EndpointRouteTables {
         modify(this, pair, true).await?;
         // EC2 is eventually consistent: the table may take a moment to be listed.
         let planned = AwsVpcEndpointRouteTableAssociation::value_of(pair);
-        propagated(
-            "VPC endpoint route table association",
-            &Self::id(pair),
-            || read_one(this, &planned),
-        )
+        propagated("VPC endpoint route table association", &Self::id(pair), || {
+            read_one(this, &planned)
+        })
         .await?;
         Ok(())
     }
@@ -128,11 +121,9 @@ impl Association for EndpointRouteTables {
         }
         // Wait until the endpoint no longer lists the table, as the provider does, so that
         // deleting the table next does not meet a DependencyViolation.
-        wait_for(
-            "the route table to leave the VPC endpoint",
-            PROPAGATION_TIMEOUT,
-            || async { Ok(read_one(this, prior).await?.is_none().then_some(())) },
-        )
+        wait_for("the route table to leave the VPC endpoint", PROPAGATION_TIMEOUT, || async {
+            Ok(read_one(this, prior).await?.is_none().then_some(()))
+        })
         .await
     }
 
@@ -170,10 +161,7 @@ mod tests {
         // The provider's `a-%s%d` of the endpoint and Go's crc32.ChecksumIEEE of the table.
         assert_eq!(
             id_of("vpce-0123456789abcdef0", "rtb-0123456789abcdef0"),
-            format!(
-                "a-vpce-0123456789abcdef0{}",
-                crc32(b"rtb-0123456789abcdef0")
-            )
+            format!("a-vpce-0123456789abcdef0{}", crc32(b"rtb-0123456789abcdef0"))
         );
         let imported =
             AwsVpcEndpointRouteTableAssociation::new(crate::Aws::new(Default::default()))
@@ -181,10 +169,8 @@ mod tests {
                 .unwrap();
         assert_eq!(imported.get("route_table_id"), &Value::string("rtb-2"));
         assert_eq!(imported.get("id"), &Value::string(id_of("vpce-1", "rtb-2")));
-        assert!(
-            AwsVpcEndpointRouteTableAssociation::new(crate::Aws::new(Default::default()))
-                .import_prior("vpce-1")
-                .is_err()
-        );
+        assert!(AwsVpcEndpointRouteTableAssociation::new(crate::Aws::new(Default::default()))
+            .import_prior("vpce-1")
+            .is_err());
     }
 }

@@ -28,12 +28,7 @@ pub type AwsVpcIpv4CidrBlockAssociation = ObjectType<CidrAssociation>;
 /// An association as described, or (after an update, which changes nothing in AWS) as the
 /// prior state holds it.
 pub enum CidrAssociation {
-    Found {
-        id: String,
-        vpc_id: String,
-        cidr_block: String,
-        state: VpcCidrBlockStateCode,
-    },
+    Found { id: String, vpc_id: String, cidr_block: String, state: VpcCidrBlockStateCode },
     Kept(Value),
 }
 
@@ -43,13 +38,10 @@ fn reported(
     get: fn(&CidrAssociation) -> Option<&str>,
 ) -> Declared<CidrAssociation> {
     let name = attribute.name;
-    read(
-        attribute,
-        move |found: &CidrAssociation, _: &Reading| match found {
-            CidrAssociation::Kept(prior) => prior.get(name).clone(),
-            found => Value::string(get(found).unwrap_or_default()),
-        },
-    )
+    read(attribute, move |found: &CidrAssociation, _: &Reading| match found {
+        CidrAssociation::Kept(prior) => prior.get(name).clone(),
+        found => Value::string(get(found).unwrap_or_default()),
+    })
 }
 
 fn state(found: &CidrAssociation) -> Option<&VpcCidrBlockStateCode> {
@@ -64,13 +56,8 @@ async fn associations(
     this: &AwsVpcIpv4CidrBlockAssociation,
     filters: Vec<Filter>,
 ) -> Result<HashMap<String, CidrAssociation>, ProviderError> {
-    let vpcs: Vec<_> = all_items!(this
-        .aws
-        .clients()
-        .await
-        .ec2
-        .describe_vpcs()
-        .set_filters(Some(filters)))?;
+    let vpcs: Vec<_> =
+        all_items!(this.aws.clients().await.ec2.describe_vpcs().set_filters(Some(filters)))?;
     let mut found = HashMap::new();
     for vpc in &vpcs {
         for association in vpc.cidr_block_association_set() {
@@ -87,10 +74,8 @@ async fn associations(
                 .and_then(|s| s.state())
                 .cloned()
                 .unwrap_or(VpcCidrBlockStateCode::Associated);
-            if matches!(
-                state,
-                VpcCidrBlockStateCode::Disassociated | VpcCidrBlockStateCode::Failed
-            ) {
+            if matches!(state, VpcCidrBlockStateCode::Disassociated | VpcCidrBlockStateCode::Failed)
+            {
                 continue;
             }
             let object = CidrAssociation::Found {
@@ -109,12 +94,9 @@ async fn find(
     this: &AwsVpcIpv4CidrBlockAssociation,
     id: &str,
 ) -> Result<Option<CidrAssociation>, ProviderError> {
-    Ok(associations(
-        this,
-        vec![filter("cidr-block-association.association-id", [id])],
-    )
-    .await?
-    .remove(id))
+    Ok(associations(this, vec![filter("cidr-block-association.association-id", [id])])
+        .await?
+        .remove(id))
 }
 
 /// Terraform's import ID: the association id, or `ID,IPAM-POOL-ID,NETMASK-LENGTH` for an
@@ -151,13 +133,10 @@ impl AwsObject for CidrAssociation {
 
     fn attributes() -> Vec<Declared<CidrAssociation>> {
         vec![
-            reported(
-                Attribute::computed("id", Type::String),
-                |found| match found {
-                    CidrAssociation::Found { id, .. } => Some(id),
-                    CidrAssociation::Kept(_) => None,
-                },
-            ),
+            reported(Attribute::computed("id", Type::String), |found| match found {
+                CidrAssociation::Found { id, .. } => Some(id),
+                CidrAssociation::Kept(_) => None,
+            }),
             reported(
                 Attribute::required("vpc_id", Type::String).force_new(),
                 |found| match found {
@@ -224,10 +203,8 @@ impl AwsObject for CidrAssociation {
         let ids = distinct_ids(keys);
         let mut found = BTreeMap::new();
         for chunk in chunks_of(&ids) {
-            let filters = vec![filter(
-                "cidr-block-association.association-id",
-                chunk.iter().cloned(),
-            )];
+            let filters =
+                vec![filter("cidr-block-association.association-id", chunk.iter().cloned())];
             for (id, association) in associations(this, filters).await? {
                 found.insert(id, Tagged::untagged(association));
             }
@@ -254,9 +231,7 @@ impl AwsObject for CidrAssociation {
                 integer_attribute(at.planned, "ipv4_netmask_length").map(|n| n as i32),
             ))?;
         let id = created_id(
-            output
-                .cidr_block_association()
-                .and_then(|a| a.association_id()),
+            output.cidr_block_association().and_then(|a| a.association_id()),
             "AssociateVpcCidrBlock returned no association id",
         )?;
         let found = wait_for(

@@ -23,12 +23,8 @@ use crate::resources::ec2::aws_security_group::{canonical_protocol, protocol_pro
 use crate::verify;
 
 /// The attributes naming where traffic comes from (or goes to); exactly one is set.
-const SOURCES: &[&str] = &[
-    "cidr_ipv4",
-    "cidr_ipv6",
-    "prefix_list_id",
-    "referenced_security_group_id",
-];
+const SOURCES: &[&str] =
+    &["cidr_ipv4", "cidr_ipv6", "prefix_list_id", "referenced_security_group_id"];
 
 pub type AwsVpcSecurityGroupIngressRule = Ec2Type<RuleObject<false>>;
 
@@ -53,9 +49,7 @@ fn rule(
     attribute: Attribute,
     value: fn(&SecurityGroupRule) -> Value,
 ) -> Declared<SecurityGroupRule> {
-    read(attribute, move |rule: &SecurityGroupRule, _: &Reading| {
-        value(rule)
-    })
+    read(attribute, move |rule: &SecurityGroupRule, _: &Reading| value(rule))
 }
 
 #[async_trait::async_trait]
@@ -84,39 +78,25 @@ impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
                     ),
                 },
             ),
-            rule(
-                Attribute::computed("security_group_rule_id", Type::String),
-                id,
-            ),
-            rule(
-                Attribute::required("security_group_id", Type::String).force_new(),
-                |r| text(r.group_id()),
-            ),
-            rule(Attribute::required("ip_protocol", Type::String), |r| {
-                Value::String(protocol(r))
+            rule(Attribute::computed("security_group_rule_id", Type::String), id),
+            rule(Attribute::required("security_group_id", Type::String).force_new(), |r| {
+                text(r.group_id())
             }),
-            rule(
-                Attribute::optional("from_port", Type::Number).check(Check::Port),
-                |r| port_value(&protocol(r), r.from_port()),
-            ),
-            rule(
-                Attribute::optional("to_port", Type::Number).check(Check::Port),
-                |r| port_value(&protocol(r), r.to_port()),
-            ),
-            rule(
-                Attribute::optional("cidr_ipv4", Type::String).check(verify::IPV4_NETWORK),
-                |r| text(r.cidr_ipv4()),
-            ),
-            rule(Attribute::optional("cidr_ipv6", Type::String), |r| {
-                text(r.cidr_ipv6())
+            rule(Attribute::required("ip_protocol", Type::String), |r| Value::String(protocol(r))),
+            rule(Attribute::optional("from_port", Type::Number).check(Check::Port), |r| {
+                port_value(&protocol(r), r.from_port())
             }),
-            rule(Attribute::optional("prefix_list_id", Type::String), |r| {
-                text(r.prefix_list_id())
+            rule(Attribute::optional("to_port", Type::Number).check(Check::Port), |r| {
+                port_value(&protocol(r), r.to_port())
             }),
-            rule(
-                Attribute::optional("referenced_security_group_id", Type::String),
-                |r| text(referenced_group(r)),
-            ),
+            rule(Attribute::optional("cidr_ipv4", Type::String).check(verify::IPV4_NETWORK), |r| {
+                text(r.cidr_ipv4())
+            }),
+            rule(Attribute::optional("cidr_ipv6", Type::String), |r| text(r.cidr_ipv6())),
+            rule(Attribute::optional("prefix_list_id", Type::String), |r| text(r.prefix_list_id())),
+            rule(Attribute::optional("referenced_security_group_id", Type::String), |r| {
+                text(referenced_group(r))
+            }),
             rule(Attribute::optional("description", Type::String), |r| {
                 text(r.description().filter(|d| !d.is_empty()))
             }),
@@ -137,10 +117,7 @@ impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        let set = SOURCES
-            .iter()
-            .filter(|name| !config.get(name).is_null())
-            .count();
+        let set = SOURCES.iter().filter(|name| !config.get(name).is_null()).count();
         if set != 1 {
             problems.push((
                 "cidr_ipv4".to_string(),
@@ -173,10 +150,8 @@ impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
 
     fn normalize(value: &mut Value) {
         if let Some(entries) = value.map_mut() {
-            if let Some(protocol) = entries
-                .get("ip_protocol")
-                .and_then(Value::as_str)
-                .map(canonical_protocol)
+            if let Some(protocol) =
+                entries.get("ip_protocol").and_then(Value::as_str).map(canonical_protocol)
             {
                 entries.insert("ip_protocol".to_string(), Value::String(protocol));
             }
@@ -193,10 +168,8 @@ impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
             .describe_security_group_rules()
             .set_security_group_rule_ids(ids)
             .set_filters(Some(filters)))?;
-        let mut rules: Vec<SecurityGroupRule> = rules
-            .into_iter()
-            .filter(|rule| rule.is_egress() == Some(EGRESS))
-            .collect();
+        let mut rules: Vec<SecurityGroupRule> =
+            rules.into_iter().filter(|rule| rule.is_egress() == Some(EGRESS)).collect();
         fill_group_rule_descriptions(ec2, &mut rules, EGRESS).await?;
         Ok(rules)
     }
@@ -223,10 +196,8 @@ impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
             .security_group_rules()
             .to_vec()
         };
-        let id = rules
-            .iter()
-            .find_map(SecurityGroupRule::security_group_rule_id)
-            .ok_or_else(|| {
+        let id =
+            rules.iter().find_map(SecurityGroupRule::security_group_rule_id).ok_or_else(|| {
                 ProviderError::new("AuthorizeSecurityGroup* returned no security group rule id")
             })?;
         Ok(id.to_string())
@@ -247,9 +218,7 @@ impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
         let mut normalized_planned = at.planned.clone();
         Self::normalize(&mut normalized_prior);
         Self::normalize(&mut normalized_planned);
-        if rule_fields
-            .iter()
-            .all(|name| normalized_prior.get(name) == normalized_planned.get(name))
+        if rule_fields.iter().all(|name| normalized_prior.get(name) == normalized_planned.get(name))
         {
             return Ok(());
         }
@@ -299,8 +268,7 @@ impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
 
 /// The group a rule references, if any.
 fn referenced_group(rule: &SecurityGroupRule) -> Option<&str> {
-    rule.referenced_group_info()
-        .and_then(|group| group.group_id())
+    rule.referenced_group_info().and_then(|group| group.group_id())
 }
 
 /// moto 5.2.5's DescribeSecurityGroupRules leaves out the description of a rule that
@@ -323,9 +291,8 @@ async fn fill_group_rule_descriptions(
     if wanting.is_empty() {
         return Ok(());
     }
-    let groups: Vec<SecurityGroup> = all_items!(ec2
-        .describe_security_groups()
-        .filters(filter("group-id", wanting)))?;
+    let groups: Vec<SecurityGroup> =
+        all_items!(ec2.describe_security_groups().filters(filter("group-id", wanting)))?;
     for rule in rules.iter_mut() {
         if !undescribed(rule) {
             continue;
@@ -338,13 +305,15 @@ async fn fill_group_rule_descriptions(
         let description = groups
             .iter()
             .filter(|group| group.group_id() == Some(group_id))
-            .flat_map(|group| {
-                if egress {
-                    group.ip_permissions_egress()
-                } else {
-                    group.ip_permissions()
-                }
-            })
+            .flat_map(
+                |group| {
+                    if egress {
+                        group.ip_permissions_egress()
+                    } else {
+                        group.ip_permissions()
+                    }
+                },
+            )
             .filter(|permission| {
                 canonical_protocol(permission.ip_protocol().unwrap_or("-1")) == protocol
                     && (protocol == "-1" || (permission.from_port(), permission.to_port()) == ports)
@@ -379,40 +348,26 @@ fn ports(planned: &Value) -> (String, Option<i32>, Option<i32>) {
 fn permission(planned: &Value) -> IpPermission {
     let (protocol, from_port, to_port) = ports(planned);
     let description = non_empty_attribute(planned, "description");
-    let mut permission = IpPermission::builder()
-        .ip_protocol(protocol)
-        .set_from_port(from_port)
-        .set_to_port(to_port);
+    let mut permission =
+        IpPermission::builder().ip_protocol(protocol).set_from_port(from_port).set_to_port(to_port);
     if let Some(cidr) = non_empty_attribute(planned, "cidr_ipv4") {
         permission = permission.ip_ranges(
-            IpRange::builder()
-                .cidr_ip(cidr)
-                .set_description(description.clone())
-                .build(),
+            IpRange::builder().cidr_ip(cidr).set_description(description.clone()).build(),
         );
     }
     if let Some(cidr) = non_empty_attribute(planned, "cidr_ipv6") {
         permission = permission.ipv6_ranges(
-            Ipv6Range::builder()
-                .cidr_ipv6(cidr)
-                .set_description(description.clone())
-                .build(),
+            Ipv6Range::builder().cidr_ipv6(cidr).set_description(description.clone()).build(),
         );
     }
     if let Some(id) = non_empty_attribute(planned, "prefix_list_id") {
         permission = permission.prefix_list_ids(
-            PrefixListId::builder()
-                .prefix_list_id(id)
-                .set_description(description.clone())
-                .build(),
+            PrefixListId::builder().prefix_list_id(id).set_description(description.clone()).build(),
         );
     }
     if let Some(id) = non_empty_attribute(planned, "referenced_security_group_id") {
         permission = permission.user_id_group_pairs(
-            UserIdGroupPair::builder()
-                .group_id(id)
-                .set_description(description)
-                .build(),
+            UserIdGroupPair::builder().group_id(id).set_description(description).build(),
         );
     }
     permission.build()

@@ -27,10 +27,7 @@ pub(crate) async fn describe_vpn_gateways(
     filters: Vec<Filter>,
 ) -> Result<Vec<VpnGateway>, ProviderError> {
     let gateways = VpnGatewayObject::describe(ec2, None, filters).await?;
-    Ok(gateways
-        .into_iter()
-        .filter(|gateway| !VpnGatewayObject::is_gone(gateway))
-        .collect())
+    Ok(gateways.into_iter().filter(|gateway| !VpnGatewayObject::is_gone(gateway)).collect())
 }
 
 /// The VPCs the gateway is attached or attaching to.
@@ -39,10 +36,7 @@ fn attached_vpcs(gateway: &VpnGateway) -> impl Iterator<Item = &str> {
         .vpc_attachments()
         .iter()
         .filter(|a| {
-            matches!(
-                a.state(),
-                Some(AttachmentStatus::Attached | AttachmentStatus::Attaching)
-            )
+            matches!(a.state(), Some(AttachmentStatus::Attached | AttachmentStatus::Attaching))
         })
         .filter_map(|a| a.vpc_id())
 }
@@ -64,9 +58,7 @@ async fn current_attachment(
     vpc_id: &str,
 ) -> Result<Option<AttachmentStatus>, ProviderError> {
     let gateways = describe_vpn_gateways(ec2, vec![filter("vpn-gateway-id", [id])]).await?;
-    Ok(gateways
-        .first()
-        .and_then(|gateway| attachment_state(gateway, vpc_id)))
+    Ok(gateways.first().and_then(|gateway| attachment_state(gateway, vpc_id)))
 }
 
 /// Attaches the gateway to the VPC and waits until the attachment is `attached`.
@@ -77,16 +69,12 @@ pub(crate) async fn attach_vpn_gateway(
     timeout: Duration,
 ) -> Result<(), ProviderError> {
     sent!(ec2.attach_vpn_gateway().vpn_gateway_id(id).vpc_id(vpc_id))?;
-    wait_for(
-        timeout,
-        &format!("VPN gateway {id} to attach to {vpc_id}"),
-        || async {
-            Ok(match current_attachment(ec2, id, vpc_id).await? {
-                Some(AttachmentStatus::Attached) => Some(()),
-                _ => None,
-            })
-        },
-    )
+    wait_for(timeout, &format!("VPN gateway {id} to attach to {vpc_id}"), || async {
+        Ok(match current_attachment(ec2, id, vpc_id).await? {
+            Some(AttachmentStatus::Attached) => Some(()),
+            _ => None,
+        })
+    })
     .await
 }
 
@@ -109,16 +97,9 @@ pub(crate) async fn detach_vpn_gateway(
         }
         Err(error) => return Err(error),
     }
-    wait_for(
-        timeout,
-        &format!("VPN gateway {id} to detach from {vpc_id}"),
-        || async {
-            Ok(current_attachment(ec2, id, vpc_id)
-                .await?
-                .is_none()
-                .then_some(()))
-        },
-    )
+    wait_for(timeout, &format!("VPN gateway {id} to detach from {vpc_id}"), || async {
+        Ok(current_attachment(ec2, id, vpc_id).await?.is_none().then_some(()))
+    })
     .await
 }
 
@@ -136,17 +117,11 @@ impl Ec2Object for VpnGatewayObject {
 
     fn attributes() -> Vec<Declared<VpnGateway>> {
         vec![
-            string(
-                Attribute::computed("id", Type::String),
-                VpnGateway::vpn_gateway_id,
-            ),
-            read(
-                Attribute::computed("arn", Type::String),
-                |g: &VpnGateway, at| {
-                    let id = g.vpn_gateway_id().unwrap_or_default();
-                    at.arn(at.account, "vpn-gateway", id)
-                },
-            ),
+            string(Attribute::computed("id", Type::String), VpnGateway::vpn_gateway_id),
+            read(Attribute::computed("arn", Type::String), |g: &VpnGateway, at| {
+                let id = g.vpn_gateway_id().unwrap_or_default();
+                at.arn(at.account, "vpn-gateway", id)
+            }),
             read(
                 Attribute::optional_computed("amazon_side_asn", Type::String).force_new(),
                 |g: &VpnGateway, _| {
@@ -159,10 +134,9 @@ impl Ec2Object for VpnGatewayObject {
                     optional_string(g.availability_zone().filter(|az| !az.is_empty()))
                 },
             ),
-            read(
-                Attribute::optional_computed("vpc_id", Type::String),
-                |g: &VpnGateway, _| optional_string(attached_vpcs(g).next()),
-            ),
+            read(Attribute::optional_computed("vpc_id", Type::String), |g: &VpnGateway, _| {
+                optional_string(attached_vpcs(g).next())
+            }),
         ]
     }
 
@@ -175,10 +149,7 @@ impl Ec2Object for VpnGatewayObject {
     }
 
     fn is_gone(gateway: &VpnGateway) -> bool {
-        matches!(
-            gateway.state(),
-            Some(VpnState::Deleted | VpnState::Deleting)
-        )
+        matches!(gateway.state(), Some(VpnState::Deleted | VpnState::Deleting))
     }
 
     /// The provider's check of `amazon_side_asn`: 64512-65534 or 4200000000-4294967294.
@@ -270,20 +241,16 @@ impl Ec2Object for VpnGatewayObject {
         for vpc_id in attached {
             detach_vpn_gateway(ec2, id, &vpc_id, at.operation.timeouts.delete).await?;
         }
-        delete_with_retry(
-            at.operation.timeouts.delete,
-            &format!("VPN gateway {id}"),
-            || async {
-                match sent!(ec2.delete_vpn_gateway().vpn_gateway_id(id)) {
-                    Ok(_) => Ok(()),
-                    // A detach still in progress: retried like a dependency.
-                    Err(error) if has_code(&error, "IncorrectState") => Err(
-                        ProviderError::with_code("DependencyViolation", error.message),
-                    ),
-                    Err(error) => Err(error),
+        delete_with_retry(at.operation.timeouts.delete, &format!("VPN gateway {id}"), || async {
+            match sent!(ec2.delete_vpn_gateway().vpn_gateway_id(id)) {
+                Ok(_) => Ok(()),
+                // A detach still in progress: retried like a dependency.
+                Err(error) if has_code(&error, "IncorrectState") => {
+                    Err(ProviderError::with_code("DependencyViolation", error.message))
                 }
-            },
-        )
+                Err(error) => Err(error),
+            }
+        })
         .await
     }
 }

@@ -17,10 +17,7 @@ use crate::resources::ec2::aws_vpn_gateway::{
 
 /// The provider's id for the attachment of `vpn_gateway_id` to `vpc_id`.
 fn attachment_id(vpc_id: &str, vpn_gateway_id: &str) -> String {
-    format!(
-        "vpn-attachment-{:x}",
-        crc32(format!("{vpc_id}-{vpn_gateway_id}").as_bytes())
-    )
+    format!("vpn-attachment-{:x}", crc32(format!("{vpc_id}-{vpn_gateway_id}").as_bytes()))
 }
 
 pub type AwsVpnGatewayAttachment = AssociationType<VpnGatewayAttachments>;
@@ -75,9 +72,7 @@ impl Association for VpnGatewayAttachments {
             .iter()
             .map(|value| {
                 let (vpc_id, id) = Self::pair(value)?;
-                let gateway = gateways
-                    .iter()
-                    .find(|g| g.vpn_gateway_id() == Some(id.as_str()))?;
+                let gateway = gateways.iter().find(|g| g.vpn_gateway_id() == Some(id.as_str()))?;
                 matches!(
                     attachment_state(gateway, &vpc_id),
                     Some(AttachmentStatus::Attached | AttachmentStatus::Attaching)

@@ -73,10 +73,7 @@ impl Association for RoutePropagations {
         (table, gateway): &Pair,
     ) -> Result<(), ProviderError> {
         let ec2 = &this.aws.clients().await.ec2;
-        sent!(ec2
-            .enable_vgw_route_propagation()
-            .route_table_id(table)
-            .gateway_id(gateway))?;
+        sent!(ec2.enable_vgw_route_propagation().route_table_id(table).gateway_id(gateway))?;
         wait_for(
             operation.timeouts.create,
             &format!("route table {table} to propagate routes of {gateway}"),
@@ -92,10 +89,8 @@ impl Association for RoutePropagations {
         _prior: &Value,
     ) -> Result<(), ProviderError> {
         let ec2 = &this.aws.clients().await.ec2;
-        let result = sent!(ec2
-            .disable_vgw_route_propagation()
-            .route_table_id(table)
-            .gateway_id(gateway));
+        let result =
+            sent!(ec2.disable_vgw_route_propagation().route_table_id(table).gateway_id(gateway));
         match result {
             Ok(_) => {}
             Err(error)

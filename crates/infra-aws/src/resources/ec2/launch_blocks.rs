@@ -73,10 +73,7 @@ pub(super) const PREFERENCE_OR_TARGET: &[&str] = &[
 /// requests (RunInstances' and the launch data's) take them.
 pub(super) fn capacity_reservation_parts(
     specification: &Value,
-) -> (
-    Option<CapacityReservationPreference>,
-    Option<CapacityReservationTarget>,
-) {
+) -> (Option<CapacityReservationPreference>, Option<CapacityReservationTarget>) {
     let preference = as_enum(non_empty(specification, "capacity_reservation_preference"));
     let target = single(specification, "capacity_reservation_target").map(|target| {
         CapacityReservationTarget::builder()
@@ -98,10 +95,7 @@ pub(super) fn capacity_reservation_target_value(
         target
             .map(|target| {
                 Value::map([
-                    (
-                        "capacity_reservation_id",
-                        text(target.capacity_reservation_id()),
-                    ),
+                    ("capacity_reservation_id", text(target.capacity_reservation_id())),
                     (
                         "capacity_reservation_resource_group_arn",
                         text(target.capacity_reservation_resource_group_arn()),
@@ -148,26 +142,14 @@ macro_rules! metadata_options_value {
         let options = $options;
         let state = crate::app_support::text;
         infra_core::Value::map([
-            (
-                "http_endpoint",
-                state(options.http_endpoint().map(|v| v.as_str())),
-            ),
-            (
-                "http_protocol_ipv6",
-                state(options.http_protocol_ipv6().map(|v| v.as_str())),
-            ),
+            ("http_endpoint", state(options.http_endpoint().map(|v| v.as_str()))),
+            ("http_protocol_ipv6", state(options.http_protocol_ipv6().map(|v| v.as_str()))),
             (
                 "http_put_response_hop_limit",
                 crate::app_support::number(options.http_put_response_hop_limit().map(i64::from)),
             ),
-            (
-                "http_tokens",
-                state(options.http_tokens().map(|v| v.as_str())),
-            ),
-            (
-                "instance_metadata_tags",
-                state(options.instance_metadata_tags().map(|v| v.as_str())),
-            ),
+            ("http_tokens", state(options.http_tokens().map(|v| v.as_str()))),
+            ("instance_metadata_tags", state(options.instance_metadata_tags().map(|v| v.as_str()))),
         ])
     }};
 }
@@ -179,9 +161,8 @@ pub(super) async fn burstable_performance(
     ec2: &aws_sdk_ec2::Client,
     instance_type: &str,
 ) -> Result<bool, ProviderError> {
-    let output = sent!(ec2
-        .describe_instance_types()
-        .instance_types(InstanceType::from(instance_type)))?;
+    let output =
+        sent!(ec2.describe_instance_types().instance_types(InstanceType::from(instance_type)))?;
     Ok(output
         .instance_types()
         .first()

@@ -83,9 +83,7 @@ async fn put_mutability(
         .repository_name(name)
         .set_registry_id(string(planned, "registry_id"))
         .image_tag_mutability(ImageTagMutability::from(
-            string(planned, "image_tag_mutability")
-                .unwrap_or_else(|| "MUTABLE".into())
-                .as_str(),
+            string(planned, "image_tag_mutability").unwrap_or_else(|| "MUTABLE".into()).as_str(),
         ))
         .set_image_tag_mutability_exclusion_filters((!filters.is_empty()).then_some(filters)))?;
     Ok(())
@@ -125,10 +123,7 @@ pub(crate) fn encryption_blocks(repository: &Repository) -> Value {
             .encryption_configuration()
             .map(|c| {
                 Value::map([
-                    (
-                        "encryption_type",
-                        Value::string(c.encryption_type().as_str()),
-                    ),
+                    ("encryption_type", Value::string(c.encryption_type().as_str())),
                     ("kms_key", Value::string(c.kms_key().unwrap_or_default())),
                 ])
             })
@@ -151,18 +146,9 @@ impl AwsObject for RepositoryObject {
     fn attributes() -> Vec<Declared<Repository>> {
         vec![
             read(Attribute::computed("id", Type::String), name_of),
-            text_of(
-                Attribute::computed("arn", Type::String),
-                Repository::repository_arn,
-            ),
-            read(
-                Attribute::required("name", Type::String).force_new(),
-                name_of,
-            ),
-            text_of(
-                Attribute::computed("registry_id", Type::String),
-                Repository::registry_id,
-            ),
+            text_of(Attribute::computed("arn", Type::String), Repository::repository_arn),
+            read(Attribute::required("name", Type::String).force_new(), name_of),
+            text_of(Attribute::computed("registry_id", Type::String), Repository::registry_id),
             text_of(
                 Attribute::computed("repository_url", Type::String),
                 Repository::repository_uri,
@@ -179,10 +165,7 @@ impl AwsObject for RepositoryObject {
                     ])),
                 |repository: &Repository, _| {
                     text(Some(
-                        repository
-                            .image_tag_mutability()
-                            .map(|m| m.as_str())
-                            .unwrap_or("MUTABLE"),
+                        repository.image_tag_mutability().map(|m| m.as_str()).unwrap_or("MUTABLE"),
                     ))
                 },
             ),
@@ -191,12 +174,10 @@ impl AwsObject for RepositoryObject {
                     max_items: Some(5),
                     ..Block::list(
                         "image_tag_mutability_exclusion_filter",
-                        Schema::new()
-                            .attr(Attribute::required("filter", Type::String))
-                            .attr(
-                                Attribute::required("filter_type", Type::String)
-                                    .check(Check::OneOf(&["WILDCARD"])),
-                            ),
+                        Schema::new().attr(Attribute::required("filter", Type::String)).attr(
+                            Attribute::required("filter_type", Type::String)
+                                .check(Check::OneOf(&["WILDCARD"])),
+                        ),
                     )
                 },
                 |repository: &Repository, _| exclusion_filter_blocks(repository),
@@ -235,15 +216,9 @@ impl AwsObject for RepositoryObject {
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let filters = blocks(config, "image_tag_mutability_exclusion_filter");
-        let mutability = config
-            .get("image_tag_mutability")
-            .as_str()
-            .unwrap_or("MUTABLE");
+        let mutability = config.get("image_tag_mutability").as_str().unwrap_or("MUTABLE");
         if !filters.is_empty()
-            && !matches!(
-                mutability,
-                "IMMUTABLE_WITH_EXCLUSION" | "MUTABLE_WITH_EXCLUSION"
-            )
+            && !matches!(mutability, "IMMUTABLE_WITH_EXCLUSION" | "MUTABLE_WITH_EXCLUSION")
         {
             problems.push((
                 "image_tag_mutability_exclusion_filter".to_string(),
@@ -254,9 +229,7 @@ impl AwsObject for RepositoryObject {
             if let Some(text) = filter.get("filter").as_str() {
                 let valid = !text.is_empty()
                     && text.len() <= 128
-                    && text
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "._*-".contains(c))
+                    && text.chars().all(|c| c.is_ascii_alphanumeric() || "._*-".contains(c))
                     && text.matches('*').count() <= 2;
                 if !valid {
                     problems.push((
@@ -308,13 +281,7 @@ impl AwsObject for RepositoryObject {
                 Err(error) if is_gone(&error) => continue,
                 Err(error) => return Err(error),
             };
-            out.insert(
-                name.to_string(),
-                Tagged {
-                    object: repository.clone(),
-                    tags,
-                },
-            );
+            out.insert(name.to_string(), Tagged { object: repository.clone(), tags });
         }
         Ok(out)
     }
@@ -360,11 +327,7 @@ impl AwsObject for RepositoryObject {
     async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
         let client = &at.this.aws.clients().await.ecr;
         if changed(at.prior, at.planned, "image_tag_mutability")
-            || changed(
-                at.prior,
-                at.planned,
-                "image_tag_mutability_exclusion_filter",
-            )
+            || changed(at.prior, at.planned, "image_tag_mutability_exclusion_filter")
         {
             put_mutability(client, at.key, at.planned).await?;
         }
@@ -377,9 +340,7 @@ impl AwsObject for RepositoryObject {
                 .repository_name(at.key)
                 .set_registry_id(string(at.prior, "registry_id"))
                 .image_scanning_configuration(
-                    ImageScanningConfiguration::builder()
-                        .scan_on_push(scan)
-                        .build(),
+                    ImageScanningConfiguration::builder().scan_on_push(scan).build(),
                 ))?;
         }
         if let Some(arn) = string(at.prior, "arn") {

@@ -102,10 +102,7 @@ impl<const ACCESS: bool> RepositoryDocument<ACCESS> {
 }
 
 fn untagged(object: Document) -> Tagged<Document> {
-    Tagged {
-        object,
-        tags: vec![],
-    }
+    Tagged { object, tags: vec![] }
 }
 
 #[async_trait::async_trait]
@@ -129,16 +126,10 @@ impl<const ACCESS: bool> AwsObject for RepositoryDocument<ACCESS> {
         }
         vec![
             read(Attribute::computed("id", Type::String), repository),
-            read(
-                Attribute::required("repository", Type::String).force_new(),
-                repository,
-            ),
-            read(
-                Attribute::required("policy", Type::Json),
-                |document: &Document, at: &Reading| {
-                    policy_value(Some(&document.policy), at.prior.get("policy"))
-                },
-            ),
+            read(Attribute::required("repository", Type::String).force_new(), repository),
+            read(Attribute::required("policy", Type::Json), |document: &Document, at: &Reading| {
+                policy_value(Some(&document.policy), at.prior.get("policy"))
+            }),
             read(
                 Attribute::computed("registry_id", Type::String),
                 |document: &Document, _: &Reading| Value::string(&document.registry),

@@ -98,11 +98,8 @@ const MAX_INSTANCE_TYPES: usize = 400;
 const MAX_INSTANCE_TYPE_LENGTH: usize = 30;
 
 /// The `{ min max }` blocks of `instance_requirements` that hold fractions, each at least 0.
-const FRACTION_RANGES: &[&str] = &[
-    "memory_gib_per_vcpu",
-    "network_bandwidth_gbps",
-    "total_local_storage_gb",
-];
+const FRACTION_RANGES: &[&str] =
+    &["memory_gib_per_vcpu", "network_bandwidth_gbps", "total_local_storage_gb"];
 
 pub type AwsEcsCapacityProvider = ObjectType<CapacityProviderObject>;
 
@@ -144,15 +141,13 @@ fn fraction_range() -> Schema {
 fn instance_requirements_schema() -> Schema {
     Schema::new()
         .block(Block::single("accelerator_count", whole_range(0, false)))
-        .attr(
-            string_set("accelerator_manufacturers").check(Check::OneOf(&[
-                "amazon-web-services",
-                "amd",
-                "habana",
-                "nvidia",
-                "xilinx",
-            ])),
-        )
+        .attr(string_set("accelerator_manufacturers").check(Check::OneOf(&[
+            "amazon-web-services",
+            "amd",
+            "habana",
+            "nvidia",
+            "xilinx",
+        ])))
         .attr(string_set("accelerator_names").check(Check::OneOf(&[
             "a100",
             "a10g",
@@ -167,10 +162,7 @@ fn instance_requirements_schema() -> Schema {
             "v100",
             "vu9p",
         ])))
-        .block(Block::single(
-            "accelerator_total_memory_mib",
-            whole_range(0, false),
-        ))
+        .block(Block::single("accelerator_total_memory_mib", whole_range(0, false)))
         .attr(string_set("accelerator_types").check(Check::OneOf(&["fpga", "gpu", "inference"])))
         .attr(
             string_set("allowed_instance_types")
@@ -178,10 +170,7 @@ fn instance_requirements_schema() -> Schema {
                 .check(INSTANCE_TYPE),
         )
         .attr(one_of("bare_metal", INCLUSION))
-        .block(Block::single(
-            "baseline_ebs_bandwidth_mbps",
-            whole_range(0, false),
-        ))
+        .block(Block::single("baseline_ebs_bandwidth_mbps", whole_range(0, false)))
         .attr(one_of("burstable_performance", INCLUSION))
         .attr(string_set("cpu_manufacturers").check(Check::OneOf(&[
             "amazon-web-services",
@@ -196,29 +185,17 @@ fn instance_requirements_schema() -> Schema {
         .attr(string_set("instance_generations").check(Check::OneOf(&["current", "previous"])))
         .attr(one_of("local_storage", INCLUSION))
         .attr(string_set("local_storage_types").check(Check::OneOf(&["hdd", "ssd"])))
-        .attr(zero_when_unset(
-            "max_spot_price_as_percentage_of_optimal_on_demand_price",
-            0,
-        ))
+        .attr(zero_when_unset("max_spot_price_as_percentage_of_optimal_on_demand_price", 0))
         .block(Block::single("memory_gib_per_vcpu", fraction_range()))
         .block(Block::single("memory_mib", whole_range(1, true)).required())
         .block(Block::single("network_bandwidth_gbps", fraction_range()))
-        .block(Block::single(
-            "network_interface_count",
-            whole_range(1, false),
-        ))
-        .attr(zero_when_unset(
-            "on_demand_max_price_percentage_over_lowest_price",
-            0,
-        ))
+        .block(Block::single("network_interface_count", whole_range(1, false)))
+        .attr(zero_when_unset("on_demand_max_price_percentage_over_lowest_price", 0))
         .attr(
             Attribute::optional("require_hibernate_support", Type::Bool)
                 .default(Value::Bool(false)),
         )
-        .attr(zero_when_unset(
-            "spot_max_price_percentage_over_lowest_price",
-            0,
-        ))
+        .attr(zero_when_unset("spot_max_price_percentage_over_lowest_price", 0))
         .block(Block::single("total_local_storage_gb", fraction_range()))
         .block(Block::single("vcpu_count", whole_range(1, true)).required())
 }
@@ -231,10 +208,7 @@ fn instance_launch_template_schema() -> Schema {
                 .check(Check::OneOf(CAPACITY_OPTION_TYPES)),
         )
         .attr(Attribute::required("ec2_instance_profile_arn", Type::String).check(ARN))
-        .block(Block::single(
-            "instance_requirements",
-            instance_requirements_schema(),
-        ))
+        .block(Block::single("instance_requirements", instance_requirements_schema()))
         .block(Block::single(
             "local_storage_configuration",
             Schema::new().attr(Attribute::required("use_local_storage", Type::Bool)),
@@ -270,11 +244,7 @@ fn managed_instances_provider_schema() -> Schema {
         ))
         .attr(Attribute::required("infrastructure_role_arn", Type::String).check(ARN))
         .block(
-            Block::single(
-                "instance_launch_template",
-                instance_launch_template_schema(),
-            )
-            .required(),
+            Block::single("instance_launch_template", instance_launch_template_schema()).required(),
         )
         .attr(one_of("propagate_tags", PROPAGATE_TAGS))
 }
@@ -300,11 +270,7 @@ fn auto_scaling_group_provider_schema() -> Schema {
                 .check(Check::Range(1, 100)),
         );
     Schema::new()
-        .attr(
-            Attribute::required("auto_scaling_group_arn", Type::String)
-                .force_new()
-                .check(ARN),
-        )
+        .attr(Attribute::required("auto_scaling_group_arn", Type::String).force_new().check(ARN))
         .attr(
             Attribute::optional_computed("managed_draining", Type::String)
                 .check(ENABLED_OR_DISABLED),
@@ -339,10 +305,7 @@ async fn describe(
                 chunk,
                 response.capacity_providers(),
                 |provider| provider.status().map(|s| s.as_str()),
-                [
-                    CapacityProvider::name,
-                    CapacityProvider::capacity_provider_arn,
-                ],
+                [CapacityProvider::name, CapacityProvider::capacity_provider_arn],
             );
             // A page holds at most 10 providers when AWS pages the answer.
             match response.next_token().filter(|token| !token.is_empty()) {
@@ -359,30 +322,22 @@ async fn describe(
 /// Waits while AWS applies an update (`updateStatus` UPDATE_IN_PROGRESS).
 async fn wait_for_update(this: &AwsEcsCapacityProvider, arn: &str) -> Result<(), ProviderError> {
     let key = arn.to_string();
-    wait_for(
-        "the ECS capacity provider update",
-        UPDATE_TIMEOUT,
-        || async {
-            let found = describe(this, std::slice::from_ref(&key), None).await?;
-            let provider = &found
-                .get(&key)
-                .ok_or_else(|| vanished("ECS capacity provider", &key))?
-                .object;
-            match provider.update_status().map(|s| s.as_str()) {
-                Some("UPDATE_IN_PROGRESS") => Ok(None),
-                Some("UPDATE_FAILED") => Err(ProviderError::with_code(
-                    "UPDATE_FAILED",
-                    format!(
-                        "updating ECS capacity provider {key}: {}",
-                        provider
-                            .update_status_reason()
-                            .unwrap_or("AWS gave no reason")
-                    ),
-                )),
-                _ => Ok(Some(())),
-            }
-        },
-    )
+    wait_for("the ECS capacity provider update", UPDATE_TIMEOUT, || async {
+        let found = describe(this, std::slice::from_ref(&key), None).await?;
+        let provider =
+            &found.get(&key).ok_or_else(|| vanished("ECS capacity provider", &key))?.object;
+        match provider.update_status().map(|s| s.as_str()) {
+            Some("UPDATE_IN_PROGRESS") => Ok(None),
+            Some("UPDATE_FAILED") => Err(ProviderError::with_code(
+                "UPDATE_FAILED",
+                format!(
+                    "updating ECS capacity provider {key}: {}",
+                    provider.update_status_reason().unwrap_or("AWS gave no reason")
+                ),
+            )),
+            _ => Ok(Some(())),
+        }
+    })
     .await
 }
 
@@ -432,10 +387,7 @@ fn group_value(group: &AutoScalingGroupProvider) -> Value {
         .managed_scaling()
         .map(|scaling| {
             Value::map([
-                (
-                    "instance_warmup_period",
-                    number(scaling.instance_warmup_period().map(i64::from)),
-                ),
+                ("instance_warmup_period", number(scaling.instance_warmup_period().map(i64::from))),
                 (
                     "maximum_scaling_step_size",
                     number(scaling.maximum_scaling_step_size().map(i64::from)),
@@ -445,23 +397,14 @@ fn group_value(group: &AutoScalingGroupProvider) -> Value {
                     number(scaling.minimum_scaling_step_size().map(i64::from)),
                 ),
                 ("status", text(scaling.status().map(|s| s.as_str()))),
-                (
-                    "target_capacity",
-                    number(scaling.target_capacity().map(i64::from)),
-                ),
+                ("target_capacity", number(scaling.target_capacity().map(i64::from))),
             ])
         })
         .into_iter()
         .collect();
     Value::map([
-        (
-            "auto_scaling_group_arn",
-            Value::string(group.auto_scaling_group_arn()),
-        ),
-        (
-            "managed_draining",
-            text(group.managed_draining().map(|d| d.as_str())),
-        ),
+        ("auto_scaling_group_arn", Value::string(group.auto_scaling_group_arn())),
+        ("managed_draining", text(group.managed_draining().map(|d| d.as_str()))),
         (
             "managed_termination_protection",
             text(group.managed_termination_protection().map(|p| p.as_str())),
@@ -526,20 +469,14 @@ fn instance_requirements_of(
     Ok(InstanceRequirementsRequest::builder()
         .set_accelerator_count(single(requirements, "accelerator_count").map(|range| {
             let (min, max) = accelerator_bounds(range);
-            AcceleratorCountRequest::builder()
-                .set_min(min)
-                .set_max(max)
-                .build()
+            AcceleratorCountRequest::builder().set_min(min).set_max(max).build()
         }))
         .set_accelerator_manufacturers(enums(requirements, "accelerator_manufacturers"))
         .set_accelerator_names(enums(requirements, "accelerator_names"))
         .set_accelerator_total_memory_mib(single(requirements, "accelerator_total_memory_mib").map(
             |range| {
                 let (min, max) = accelerator_bounds(range);
-                AcceleratorTotalMemoryMiBRequest::builder()
-                    .set_min(min)
-                    .set_max(max)
-                    .build()
+                AcceleratorTotalMemoryMiBRequest::builder().set_min(min).set_max(max).build()
             },
         ))
         .set_accelerator_types(enums(requirements, "accelerator_types"))
@@ -581,14 +518,12 @@ fn instance_requirements_of(
                 .set_max(positive_fraction(range, "max"))
                 .build()
         }))
-        .set_network_interface_count(
-            single(requirements, "network_interface_count").map(|range| {
-                NetworkInterfaceCountRequest::builder()
-                    .set_min(positive(range, "min"))
-                    .set_max(positive(range, "max"))
-                    .build()
-            }),
-        )
+        .set_network_interface_count(single(requirements, "network_interface_count").map(|range| {
+            NetworkInterfaceCountRequest::builder()
+                .set_min(positive(range, "min"))
+                .set_max(positive(range, "max"))
+                .build()
+        }))
         .set_on_demand_max_price_percentage_over_lowest_price(positive(
             requirements,
             "on_demand_max_price_percentage_over_lowest_price",
@@ -690,9 +625,7 @@ macro_rules! managed_instances_provider {
             )
             .set_infrastructure_role_arn(non_empty($provider, "infrastructure_role_arn"))
             .set_instance_launch_template(
-                single($provider, "instance_launch_template")
-                    .map($launch_template)
-                    .transpose()?,
+                single($provider, "instance_launch_template").map($launch_template).transpose()?,
             )
             .set_propagate_tags(propagate_tags_of($provider))
             .build()
@@ -745,42 +678,24 @@ fn fraction_block(range: Option<(Option<f64>, Option<f64>)>) -> Value {
 
 fn instance_requirements_value(r: &InstanceRequirementsRequest) -> Value {
     Value::map([
-        (
-            "accelerator_count",
-            whole_block(r.accelerator_count().map(|c| (c.min(), c.max()))),
-        ),
-        (
-            "accelerator_manufacturers",
-            string_list(r.accelerator_manufacturers()),
-        ),
+        ("accelerator_count", whole_block(r.accelerator_count().map(|c| (c.min(), c.max())))),
+        ("accelerator_manufacturers", string_list(r.accelerator_manufacturers())),
         ("accelerator_names", string_list(r.accelerator_names())),
         (
             "accelerator_total_memory_mib",
             whole_block(r.accelerator_total_memory_mib().map(|m| (m.min(), m.max()))),
         ),
         ("accelerator_types", string_list(r.accelerator_types())),
-        (
-            "allowed_instance_types",
-            string_list(r.allowed_instance_types()),
-        ),
+        ("allowed_instance_types", string_list(r.allowed_instance_types())),
         ("bare_metal", text(r.bare_metal().map(|b| b.as_str()))),
         (
             "baseline_ebs_bandwidth_mbps",
             whole_block(r.baseline_ebs_bandwidth_mbps().map(|b| (b.min(), b.max()))),
         ),
-        (
-            "burstable_performance",
-            text(r.burstable_performance().map(|b| b.as_str())),
-        ),
+        ("burstable_performance", text(r.burstable_performance().map(|b| b.as_str()))),
         ("cpu_manufacturers", string_list(r.cpu_manufacturers())),
-        (
-            "excluded_instance_types",
-            string_list(r.excluded_instance_types()),
-        ),
-        (
-            "instance_generations",
-            string_list(r.instance_generations()),
-        ),
+        ("excluded_instance_types", string_list(r.excluded_instance_types())),
+        ("instance_generations", string_list(r.instance_generations())),
         ("local_storage", text(r.local_storage().map(|l| l.as_str()))),
         ("local_storage_types", string_list(r.local_storage_types())),
         (
@@ -791,10 +706,7 @@ fn instance_requirements_value(r: &InstanceRequirementsRequest) -> Value {
             "memory_gib_per_vcpu",
             fraction_block(r.memory_gib_per_v_cpu().map(|m| (m.min(), m.max()))),
         ),
-        (
-            "memory_mib",
-            whole_block(r.memory_mib().map(|m| (Some(m.min()), m.max()))),
-        ),
+        ("memory_mib", whole_block(r.memory_mib().map(|m| (Some(m.min()), m.max())))),
         (
             "network_bandwidth_gbps",
             fraction_block(r.network_bandwidth_gbps().map(|n| (n.min(), n.max()))),
@@ -807,10 +719,7 @@ fn instance_requirements_value(r: &InstanceRequirementsRequest) -> Value {
             "on_demand_max_price_percentage_over_lowest_price",
             whole(r.on_demand_max_price_percentage_over_lowest_price()),
         ),
-        (
-            "require_hibernate_support",
-            Value::Bool(r.require_hibernate_support().unwrap_or(false)),
-        ),
+        ("require_hibernate_support", Value::Bool(r.require_hibernate_support().unwrap_or(false))),
         (
             "spot_max_price_percentage_over_lowest_price",
             whole(r.spot_max_price_percentage_over_lowest_price()),
@@ -819,30 +728,17 @@ fn instance_requirements_value(r: &InstanceRequirementsRequest) -> Value {
             "total_local_storage_gb",
             fraction_block(r.total_local_storage_gb().map(|t| (t.min(), t.max()))),
         ),
-        (
-            "vcpu_count",
-            whole_block(r.v_cpu_count().map(|v| (Some(v.min()), v.max()))),
-        ),
+        ("vcpu_count", whole_block(r.v_cpu_count().map(|v| (Some(v.min()), v.max())))),
     ])
 }
 
 fn launch_template_value(template: &InstanceLaunchTemplate) -> Value {
     Value::map([
-        (
-            "capacity_option_type",
-            text(template.capacity_option_type().map(|c| c.as_str())),
-        ),
-        (
-            "ec2_instance_profile_arn",
-            Value::string(template.ec2_instance_profile_arn()),
-        ),
+        ("capacity_option_type", text(template.capacity_option_type().map(|c| c.as_str()))),
+        ("ec2_instance_profile_arn", Value::string(template.ec2_instance_profile_arn())),
         (
             "instance_requirements",
-            block_of(
-                template
-                    .instance_requirements()
-                    .map(instance_requirements_value),
-            ),
+            block_of(template.instance_requirements().map(instance_requirements_value)),
         ),
         (
             "local_storage_configuration",
@@ -850,10 +746,7 @@ fn launch_template_value(template: &InstanceLaunchTemplate) -> Value {
                 Value::map([("use_local_storage", Value::Bool(local.use_local_storage()))])
             })),
         ),
-        (
-            "monitoring",
-            text(template.monitoring().map(|m| m.as_str())),
-        ),
+        ("monitoring", text(template.monitoring().map(|m| m.as_str()))),
         (
             "network_configuration",
             block_of(template.network_configuration().map(|network| {
@@ -881,22 +774,12 @@ fn managed_instances_value(provider: &ManagedInstancesProvider) -> Value {
                 Value::map([("scale_in_after", whole(optimization.scale_in_after()))])
             })),
         ),
-        (
-            "infrastructure_role_arn",
-            text(provider.infrastructure_role_arn()),
-        ),
+        ("infrastructure_role_arn", text(provider.infrastructure_role_arn())),
         (
             "instance_launch_template",
-            block_of(
-                provider
-                    .instance_launch_template()
-                    .map(launch_template_value),
-            ),
+            block_of(provider.instance_launch_template().map(launch_template_value)),
         ),
-        (
-            "propagate_tags",
-            text(provider.propagate_tags().map(|p| p.as_str())),
-        ),
+        ("propagate_tags", text(provider.propagate_tags().map(|p| p.as_str()))),
     ])
 }
 
@@ -918,9 +801,7 @@ const INSTANCE_TYPE: Check = Check::Matches(Pattern {
     expression: r"^[a-zA-Z0-9\.\*\-]+$",
     test: |text| {
         !text.is_empty()
-            && text
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '*' | '-'))
+            && text.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '*' | '-'))
     },
     message: "must contain only alphanumeric characters, dots, asterisks, and hyphens",
 });
@@ -1001,25 +882,15 @@ impl AwsObject for CapacityProviderObject {
                 CapacityProvider::cluster,
             ),
             read_block(
-                Block::single(
-                    "auto_scaling_group_provider",
-                    auto_scaling_group_provider_schema(),
-                ),
+                Block::single("auto_scaling_group_provider", auto_scaling_group_provider_schema()),
                 |provider: &CapacityProvider, _: &Reading| {
                     block_of(provider.auto_scaling_group_provider().map(group_value))
                 },
             ),
             read_block(
-                Block::single(
-                    "managed_instances_provider",
-                    managed_instances_provider_schema(),
-                ),
+                Block::single("managed_instances_provider", managed_instances_provider_schema()),
                 |provider: &CapacityProvider, _: &Reading| {
-                    block_of(
-                        provider
-                            .managed_instances_provider()
-                            .map(managed_instances_value),
-                    )
+                    block_of(provider.managed_instances_provider().map(managed_instances_value))
                 },
             ),
         ]
@@ -1044,28 +915,20 @@ impl AwsObject for CapacityProviderObject {
                 "only one of auto_scaling_group_provider or managed_instances_provider must be \
                  specified",
             )),
-            _ if instances.unwrap_or(0) > 0 && !cluster_set => Some((
-                "cluster",
-                "cluster is required when using managed_instances_provider",
-            )),
-            _ if groups.unwrap_or(0) > 0 && cluster_set => Some((
-                "cluster",
-                "cluster must not be set when using auto_scaling_group_provider",
-            )),
+            _ if instances.unwrap_or(0) > 0 && !cluster_set => {
+                Some(("cluster", "cluster is required when using managed_instances_provider"))
+            }
+            _ if groups.unwrap_or(0) > 0 && cluster_set => {
+                Some(("cluster", "cluster must not be set when using auto_scaling_group_provider"))
+            }
             _ => None,
         };
         if let Some((path, message)) = problem {
             problems.push((path.to_string(), message.to_string()));
         }
-        for (i, provider) in blocks(config, "managed_instances_provider")
-            .iter()
-            .enumerate()
-        {
+        for (i, provider) in blocks(config, "managed_instances_provider").iter().enumerate() {
             let at = format!("managed_instances_provider[{i}]");
-            for (j, template) in blocks(provider, "instance_launch_template")
-                .iter()
-                .enumerate()
-            {
+            for (j, template) in blocks(provider, "instance_launch_template").iter().enumerate() {
                 let at = format!("{at}.instance_launch_template[{j}]");
                 for (k, requirements) in
                     blocks(template, "instance_requirements").iter().enumerate()
@@ -1098,9 +961,7 @@ impl AwsObject for CapacityProviderObject {
         let name = string(at.planned, "name").ok_or_else(|| {
             ProviderError::new("aws_ecs_capacity_provider needs a known \"name\"")
         })?;
-        let group = single(at.planned, "auto_scaling_group_provider")
-            .map(group_of)
-            .transpose()?;
+        let group = single(at.planned, "auto_scaling_group_provider").map(group_of).transpose()?;
         let instances = single(at.planned, "managed_instances_provider")
             .map(managed_instances_provider_of)
             .transpose()?;
@@ -1115,21 +976,16 @@ impl AwsObject for CapacityProviderObject {
             .set_cluster(non_empty(at.planned, "cluster"))
             .set_auto_scaling_group_provider(group)
             .set_managed_instances_provider(instances)
-            .set_tags(Some(tags_to_sdk(
-                &at.operation.tags_with_managed(at.planned)
-            ))))?;
-        let arn = response
-            .capacity_provider()
-            .and_then(CapacityProvider::capacity_provider_arn);
+            .set_tags(Some(tags_to_sdk(&at.operation.tags_with_managed(at.planned)))))?;
+        let arn = response.capacity_provider().and_then(CapacityProvider::capacity_provider_arn);
         created_arn(arn, "ECS capacity provider", &name)
     }
 
     async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
         let client = &at.this.aws.clients().await.ecs;
         let providers = ["auto_scaling_group_provider", "managed_instances_provider"];
-        let settings_changed = providers
-            .iter()
-            .any(|key| single(at.prior, key) != single(at.planned, key));
+        let settings_changed =
+            providers.iter().any(|key| single(at.prior, key) != single(at.planned, key));
         if settings_changed {
             // As the provider: the whole configured block, and the cluster a managed instances
             // provider belongs to.
@@ -1191,9 +1047,7 @@ impl AwsObject for CapacityProviderObject {
         };
         let cluster = non_empty(at.planned, "cluster");
         let mut found = describe(at.this, std::slice::from_ref(&name), cluster.as_deref()).await?;
-        Ok(found
-            .remove(&name)
-            .filter(|provider| has_managed_tags(&provider.tags, at.operation)))
+        Ok(found.remove(&name).filter(|provider| has_managed_tags(&provider.tags, at.operation)))
     }
 }
 
@@ -1207,10 +1061,7 @@ mod tests {
     /// The value read back from a described provider (its tags included).
     fn to_value(provider: &CapacityProvider) -> Value {
         let tags = tags_from_sdk(provider.tags());
-        let found = Tagged {
-            object: provider.clone(),
-            tags,
-        };
+        let found = Tagged { object: provider.clone(), tags };
         crate::aws_object::value_of::<CapacityProviderObject>(&found, &Value::Null)
     }
 
@@ -1245,10 +1096,7 @@ mod tests {
             ("accelerator_count", block(range(1.0, 2.0))),
             ("accelerator_manufacturers", list(&["nvidia"])),
             ("accelerator_names", list(&["t4", "a10g"])),
-            (
-                "accelerator_total_memory_mib",
-                block(range(1024.0, 32768.0)),
-            ),
+            ("accelerator_total_memory_mib", block(range(1024.0, 32768.0))),
             ("accelerator_types", list(&["gpu"])),
             ("allowed_instance_types", list(&["g5.*", "g4dn.xlarge"])),
             ("bare_metal", Value::string("excluded")),
@@ -1259,23 +1107,14 @@ mod tests {
             ("instance_generations", list(&["current"])),
             ("local_storage", Value::string("included")),
             ("local_storage_types", list(&["ssd"])),
-            (
-                "max_spot_price_as_percentage_of_optimal_on_demand_price",
-                Value::Number(60.0),
-            ),
+            ("max_spot_price_as_percentage_of_optimal_on_demand_price", Value::Number(60.0)),
             ("memory_gib_per_vcpu", block(range(0.5, 8.0))),
             ("memory_mib", block(range(2048.0, 16384.0))),
             ("network_bandwidth_gbps", block(range(1.5, 25.0))),
             ("network_interface_count", block(range(1.0, 4.0))),
-            (
-                "on_demand_max_price_percentage_over_lowest_price",
-                Value::Number(20.0),
-            ),
+            ("on_demand_max_price_percentage_over_lowest_price", Value::Number(20.0)),
             ("require_hibernate_support", Value::Bool(true)),
-            (
-                "spot_max_price_percentage_over_lowest_price",
-                Value::Number(30.0),
-            ),
+            ("spot_max_price_percentage_over_lowest_price", Value::Number(30.0)),
             ("total_local_storage_gb", block(range(10.0, 500.0))),
             ("vcpu_count", block(range(2.0, 8.0))),
         ])
@@ -1324,10 +1163,7 @@ mod tests {
     fn minimal_provider() -> Value {
         let requirements = Value::map([
             ("accelerator_count", block(range(1.0, 0.0))),
-            (
-                "max_spot_price_as_percentage_of_optimal_on_demand_price",
-                Value::Number(0.0),
-            ),
+            ("max_spot_price_as_percentage_of_optimal_on_demand_price", Value::Number(0.0)),
             ("memory_mib", block(range(1024.0, 0.0))),
             ("network_bandwidth_gbps", block(range(0.0, 0.0))),
             ("require_hibernate_support", Value::Bool(false)),
@@ -1385,36 +1221,21 @@ mod tests {
     fn the_create_request_carries_every_managed_instances_argument() {
         let request = managed_instances_provider_of(&full_provider()).expect("request");
         assert_eq!(request.infrastructure_role_arn(), ROLE);
+        assert_eq!(request.propagate_tags().map(|p| p.as_str()), Some("CAPACITY_PROVIDER"));
         assert_eq!(
-            request.propagate_tags().map(|p| p.as_str()),
-            Some("CAPACITY_PROVIDER")
-        );
-        assert_eq!(
-            request
-                .infrastructure_optimization()
-                .and_then(|o| o.scale_in_after()),
+            request.infrastructure_optimization().and_then(|o| o.scale_in_after()),
             Some(300)
         );
         let template = request.instance_launch_template().expect("launch template");
-        assert_eq!(
-            template.capacity_option_type().map(|c| c.as_str()),
-            Some("SPOT")
-        );
+        assert_eq!(template.capacity_option_type().map(|c| c.as_str()), Some("SPOT"));
         assert_eq!(template.ec2_instance_profile_arn(), PROFILE);
         assert_eq!(template.monitoring().map(|m| m.as_str()), Some("DETAILED"));
         let network = template.network_configuration().expect("network");
         assert_eq!(network.subnets().to_vec(), owned(&["subnet-a", "subnet-b"]));
         assert_eq!(network.security_groups().to_vec(), owned(&["sg-1"]));
+        assert_eq!(template.storage_configuration().and_then(|s| s.storage_size_gib()), Some(50));
         assert_eq!(
-            template
-                .storage_configuration()
-                .and_then(|s| s.storage_size_gib()),
-            Some(50)
-        );
-        assert_eq!(
-            template
-                .local_storage_configuration()
-                .map(|l| l.use_local_storage()),
+            template.local_storage_configuration().map(|l| l.use_local_storage()),
             Some(true)
         );
         let requirements = template.instance_requirements().expect("requirements");
@@ -1425,43 +1246,20 @@ mod tests {
         let accelerators = requirements.accelerator_count().expect("accelerator_count");
         assert_eq!((accelerators.min(), accelerators.max()), (Some(1), Some(2)));
         assert_eq!(
-            requirements
-                .cpu_manufacturers()
-                .iter()
-                .map(|m| m.as_str())
-                .collect::<Vec<_>>(),
+            requirements.cpu_manufacturers().iter().map(|m| m.as_str()).collect::<Vec<_>>(),
             ["intel", "amd"]
         );
         assert_eq!(
-            requirements
-                .accelerator_names()
-                .iter()
-                .map(|n| n.as_str())
-                .collect::<Vec<_>>(),
+            requirements.accelerator_names().iter().map(|n| n.as_str()).collect::<Vec<_>>(),
             ["t4", "a10g"]
         );
-        assert_eq!(
-            requirements.allowed_instance_types().to_vec(),
-            owned(&["g5.*", "g4dn.xlarge"])
-        );
+        assert_eq!(requirements.allowed_instance_types().to_vec(), owned(&["g5.*", "g4dn.xlarge"]));
         assert!(requirements.excluded_instance_types.is_none());
-        assert_eq!(
-            requirements.bare_metal().map(|b| b.as_str()),
-            Some("excluded")
-        );
-        assert_eq!(
-            requirements.memory_gib_per_v_cpu().and_then(|m| m.min()),
-            Some(0.5)
-        );
-        assert_eq!(
-            requirements.network_bandwidth_gbps().and_then(|n| n.min()),
-            Some(1.5)
-        );
+        assert_eq!(requirements.bare_metal().map(|b| b.as_str()), Some("excluded"));
+        assert_eq!(requirements.memory_gib_per_v_cpu().and_then(|m| m.min()), Some(0.5));
+        assert_eq!(requirements.network_bandwidth_gbps().and_then(|n| n.min()), Some(1.5));
         assert_eq!(requirements.require_hibernate_support(), Some(true));
-        assert_eq!(
-            requirements.spot_max_price_percentage_over_lowest_price(),
-            Some(30)
-        );
+        assert_eq!(requirements.spot_max_price_percentage_over_lowest_price(), Some(30));
         assert_eq!(
             requirements.max_spot_price_as_percentage_of_optimal_on_demand_price(),
             Some(60)
@@ -1473,12 +1271,7 @@ mod tests {
         let request = managed_instances_provider_of(&minimal_provider()).expect("request");
         assert_eq!(request.propagate_tags(), None);
         // As the provider sends it: with its block, even at 0.
-        assert_eq!(
-            request
-                .infrastructure_optimization()
-                .and_then(|o| o.scale_in_after()),
-            Some(0)
-        );
+        assert_eq!(request.infrastructure_optimization().and_then(|o| o.scale_in_after()), Some(0));
         let template = request.instance_launch_template().expect("launch template");
         assert_eq!(template.capacity_option_type(), None);
         assert_eq!(template.monitoring(), None);
@@ -1487,29 +1280,18 @@ mod tests {
         let network = template.network_configuration().expect("network");
         assert!(network.security_groups.is_none());
         let requirements = template.instance_requirements().expect("requirements");
-        assert_eq!(
-            requirements.memory_mib().map(|m| (m.min(), m.max())),
-            Some((1024, None))
-        );
-        assert_eq!(
-            requirements.v_cpu_count().map(|v| (v.min(), v.max())),
-            Some((1, None))
-        );
+        assert_eq!(requirements.memory_mib().map(|m| (m.min(), m.max())), Some((1024, None)));
+        assert_eq!(requirements.v_cpu_count().map(|v| (v.min(), v.max())), Some((1, None)));
         // The unset maximum (0) is below the minimum: not "no accelerators".
         assert_eq!(
             requirements.accelerator_count().map(|a| (a.min(), a.max())),
             Some((Some(1), None))
         );
         assert_eq!(
-            requirements
-                .network_bandwidth_gbps()
-                .map(|n| (n.min(), n.max())),
+            requirements.network_bandwidth_gbps().map(|n| (n.min(), n.max())),
             Some((None, None))
         );
-        assert_eq!(
-            requirements.max_spot_price_as_percentage_of_optimal_on_demand_price(),
-            None
-        );
+        assert_eq!(requirements.max_spot_price_as_percentage_of_optimal_on_demand_price(), None);
         assert_eq!(requirements.require_hibernate_support(), Some(false));
         assert!(requirements.cpu_manufacturers.is_none());
         assert!(requirements.allowed_instance_types.is_none());
@@ -1519,34 +1301,18 @@ mod tests {
     fn the_update_request_carries_everything_but_the_capacity_option_type() {
         let request = managed_instances_update_of(&full_provider()).expect("request");
         assert_eq!(request.infrastructure_role_arn(), ROLE);
+        assert_eq!(request.propagate_tags().map(|p| p.as_str()), Some("CAPACITY_PROVIDER"));
         assert_eq!(
-            request.propagate_tags().map(|p| p.as_str()),
-            Some("CAPACITY_PROVIDER")
-        );
-        assert_eq!(
-            request
-                .infrastructure_optimization()
-                .and_then(|o| o.scale_in_after()),
+            request.infrastructure_optimization().and_then(|o| o.scale_in_after()),
             Some(300)
         );
         let template = request.instance_launch_template().expect("launch template");
         assert_eq!(template.ec2_instance_profile_arn(), Some(PROFILE));
         assert_eq!(template.monitoring().map(|m| m.as_str()), Some("DETAILED"));
+        assert_eq!(template.storage_configuration().and_then(|s| s.storage_size_gib()), Some(50));
+        assert_eq!(template.network_configuration().map(|n| n.subnets().len()), Some(2));
         assert_eq!(
-            template
-                .storage_configuration()
-                .and_then(|s| s.storage_size_gib()),
-            Some(50)
-        );
-        assert_eq!(
-            template.network_configuration().map(|n| n.subnets().len()),
-            Some(2)
-        );
-        assert_eq!(
-            template
-                .instance_requirements()
-                .and_then(|r| r.v_cpu_count())
-                .map(|v| v.min()),
+            template.instance_requirements().and_then(|r| r.v_cpu_count()).map(|v| v.min()),
             Some(2)
         );
         assert!(template.local_storage_configuration().is_some());
@@ -1562,25 +1328,13 @@ mod tests {
     #[test]
     fn what_aws_leaves_out_reads_as_the_providers_zero_values() {
         let requirements = InstanceRequirementsRequest::builder()
-            .v_cpu_count(
-                VCpuCountRangeRequest::builder()
-                    .min(1)
-                    .build()
-                    .expect("vcpu"),
-            )
-            .memory_mib(
-                MemoryMiBRequest::builder()
-                    .min(1024)
-                    .build()
-                    .expect("memory"),
-            )
+            .v_cpu_count(VCpuCountRangeRequest::builder().min(1).build().expect("vcpu"))
+            .memory_mib(MemoryMiBRequest::builder().min(1024).build().expect("memory"))
             .build();
         let template = InstanceLaunchTemplate::builder()
             .ec2_instance_profile_arn(PROFILE)
             .network_configuration(
-                ManagedInstancesNetworkConfiguration::builder()
-                    .subnets("subnet-a")
-                    .build(),
+                ManagedInstancesNetworkConfiguration::builder().subnets("subnet-a").build(),
             )
             .instance_requirements(requirements)
             .build()
@@ -1592,10 +1346,7 @@ mod tests {
                 .build(),
         );
         assert_eq!(read.get("propagate_tags"), &Value::Null);
-        assert_eq!(
-            read.get("infrastructure_optimization"),
-            &Value::List(vec![])
-        );
+        assert_eq!(read.get("infrastructure_optimization"), &Value::List(vec![]));
         let template = single(&read, "instance_launch_template").expect("template");
         assert_eq!(template.get("capacity_option_type"), &Value::Null);
         assert_eq!(template.get("monitoring"), &Value::Null);
@@ -1611,10 +1362,7 @@ mod tests {
         assert_eq!(requirements.get("memory_mib"), &block(range(1024.0, 0.0)));
         assert_eq!(requirements.get("vcpu_count"), &block(range(1.0, 0.0)));
         assert_eq!(requirements.get("accelerator_count"), &Value::List(vec![]));
-        assert_eq!(
-            requirements.get("require_hibernate_support"),
-            &Value::Bool(false)
-        );
+        assert_eq!(requirements.get("require_hibernate_support"), &Value::Bool(false));
         assert_eq!(
             requirements.get("spot_max_price_percentage_over_lowest_price"),
             &Value::Number(0.0)
@@ -1634,14 +1382,8 @@ mod tests {
             .build();
         let value = to_value(&provider);
         assert_eq!(value.get("cluster"), &Value::string("main"));
-        assert_eq!(
-            value.get("managed_instances_provider"),
-            &block(full_provider())
-        );
-        assert_eq!(
-            value.get("auto_scaling_group_provider"),
-            &Value::List(vec![])
-        );
+        assert_eq!(value.get("managed_instances_provider"), &block(full_provider()));
+        assert_eq!(value.get("auto_scaling_group_provider"), &Value::List(vec![]));
         assert_eq!(value.get("id"), value.get("arn"));
     }
 
@@ -1698,10 +1440,7 @@ mod tests {
             configured(vec![("managed_instances_provider", block(full_provider()))]);
         assert_eq!(
             resource.validate(&without_cluster),
-            vec![problem(
-                "cluster",
-                "cluster is required when using managed_instances_provider"
-            )]
+            vec![problem("cluster", "cluster is required when using managed_instances_provider")]
         );
         let group_with_cluster = configured(vec![
             ("cluster", Value::string("main")),
@@ -1721,10 +1460,8 @@ mod tests {
         let resource = resource();
         let mut provider = full_provider();
         if let Some(entries) = provider.map_mut() {
-            entries.insert(
-                "infrastructure_role_arn".to_string(),
-                Value::string("ecs-infrastructure"),
-            );
+            entries
+                .insert("infrastructure_role_arn".to_string(), Value::string("ecs-infrastructure"));
         }
         let config = configured(vec![
             ("cluster", Value::string("my cluster")),
@@ -1732,13 +1469,7 @@ mod tests {
         ]);
         let problems = resource.problems(&config);
         let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
-        assert_eq!(
-            paths,
-            [
-                "cluster",
-                "managed_instances_provider[0].infrastructure_role_arn"
-            ]
-        );
+        assert_eq!(paths, ["cluster", "managed_instances_provider[0].infrastructure_role_arn"]);
         assert!(problems[1].1.contains("is an invalid ARN"), "{problems:?}");
         assert_eq!(
             problems[0].1,
@@ -1763,10 +1494,7 @@ mod tests {
         }
         let config = configured(vec![
             ("cluster", Value::string("main")),
-            (
-                "managed_instances_provider",
-                block(provider_with(requirements)),
-            ),
+            ("managed_instances_provider", block(provider_with(requirements))),
         ]);
         let at = "managed_instances_provider[0].instance_launch_template[0].\
                   instance_requirements[0]";
@@ -1825,12 +1553,8 @@ mod tests {
             owned(&["auto_scaling_group_provider"])
         );
         assert!(resource.warnings(&Value::Null).is_empty());
-        assert!(resource
-            .cleared_changes(&Value::Null, &Value::Null)
-            .is_empty());
-        assert!(resource
-            .unknown_after_update(&Value::Null, &Value::Null)
-            .is_empty());
+        assert!(resource.cleared_changes(&Value::Null, &Value::Null).is_empty());
+        assert!(resource.unknown_after_update(&Value::Null, &Value::Null).is_empty());
     }
 
     #[test]
@@ -1838,23 +1562,14 @@ mod tests {
         let resource = resource();
         let schema = resource.schema();
         assert!(schema.attribute("cluster").expect("cluster").force_new);
-        let groups = schema
-            .block_named("auto_scaling_group_provider")
-            .expect("group block");
+        let groups = schema.block_named("auto_scaling_group_provider").expect("group block");
         assert_eq!(groups.min_items, 0);
-        let instances = schema
-            .block_named("managed_instances_provider")
-            .expect("managed instances block");
+        let instances =
+            schema.block_named("managed_instances_provider").expect("managed instances block");
         assert!(!instances.force_new);
-        assert!(instances
-            .schema
-            .attributes
-            .iter()
-            .all(|attribute| !attribute.force_new));
-        let template = instances
-            .schema
-            .block_named("instance_launch_template")
-            .expect("launch template");
+        assert!(instances.schema.attributes.iter().all(|attribute| !attribute.force_new));
+        let template =
+            instances.schema.block_named("instance_launch_template").expect("launch template");
         let forcing: Vec<&str> = template
             .schema
             .attributes

@@ -54,9 +54,10 @@ fn attributes() -> Vec<Declared<Cluster>> {
                         Attribute::required("name", Type::String)
                             .check(infra_core::Check::OneOf(&["containerInsights"])),
                     )
-                    .attr(Attribute::required("value", Type::String).check(
-                        infra_core::Check::OneOf(&["enabled", "disabled", "enhanced"]),
-                    )),
+                    .attr(
+                        Attribute::required("value", Type::String)
+                            .check(infra_core::Check::OneOf(&["enabled", "disabled", "enhanced"])),
+                    ),
             )
             .computed(),
             |cluster: &Cluster, at: &Reading| settings_value(cluster, at.prior),
@@ -95,10 +96,7 @@ fn configuration_schema() -> Schema {
                             Attribute::optional("cloud_watch_encryption_enabled", Type::Bool)
                                 .default(Value::Bool(false)),
                         )
-                        .attr(Attribute::optional(
-                            "cloud_watch_log_group_name",
-                            Type::String,
-                        ))
+                        .attr(Attribute::optional("cloud_watch_log_group_name", Type::String))
                         .attr(Attribute::optional("s3_bucket_name", Type::String))
                         .attr(
                             Attribute::optional("s3_bucket_encryption_enabled", Type::Bool)
@@ -110,10 +108,7 @@ fn configuration_schema() -> Schema {
         .block(Block::single(
             "managed_storage_configuration",
             Schema::new()
-                .attr(Attribute::optional(
-                    "fargate_ephemeral_storage_kms_key_id",
-                    Type::String,
-                ))
+                .attr(Attribute::optional("fargate_ephemeral_storage_kms_key_id", Type::String))
                 .attr(Attribute::optional("kms_key_id", Type::String)),
         ))
 }
@@ -193,15 +188,9 @@ fn configuration_value(configuration: Option<&ClusterConfiguration>) -> Value {
                             "cloud_watch_encryption_enabled",
                             Value::Bool(l.cloud_watch_encryption_enabled()),
                         ),
-                        (
-                            "cloud_watch_log_group_name",
-                            text(l.cloud_watch_log_group_name()),
-                        ),
+                        ("cloud_watch_log_group_name", text(l.cloud_watch_log_group_name())),
                         ("s3_bucket_name", text(l.s3_bucket_name())),
-                        (
-                            "s3_bucket_encryption_enabled",
-                            Value::Bool(l.s3_encryption_enabled()),
-                        ),
+                        ("s3_bucket_encryption_enabled", Value::Bool(l.s3_encryption_enabled())),
                         ("s3_key_prefix", text(l.s3_key_prefix())),
                     ])
                 })
@@ -241,10 +230,8 @@ fn configuration_value(configuration: Option<&ClusterConfiguration>) -> Value {
 /// The cluster's settings. A `containerInsights = disabled` setting that the configuration
 /// (`hint`) did not write is AWS's default and is left out.
 fn settings_value(cluster: &Cluster, hint: &Value) -> Value {
-    let configured: Vec<String> = blocks(hint, "setting")
-        .iter()
-        .filter_map(|s| string(s, "name"))
-        .collect();
+    let configured: Vec<String> =
+        blocks(hint, "setting").iter().filter_map(|s| string(s, "name")).collect();
     let settings = cluster.settings().iter().filter(|s| {
         let name = s.name().map(|n| n.as_str().to_string()).unwrap_or_default();
         configured.contains(&name) || s.value() != Some("disabled")
@@ -264,9 +251,7 @@ fn settings_value(cluster: &Cluster, hint: &Value) -> Value {
 /// `service_connect_defaults`: AWS reports the namespace ARN; the configuration (`hint`) may
 /// name it, and is kept then.
 fn service_connect_value(cluster: &Cluster, hint: &Value) -> Value {
-    let namespace = cluster
-        .service_connect_defaults()
-        .and_then(|d| d.namespace());
+    let namespace = cluster.service_connect_defaults().and_then(|d| d.namespace());
     Value::List(
         namespace
             .map(|namespace| {
@@ -278,11 +263,7 @@ fn service_connect_value(cluster: &Cluster, hint: &Value) -> Value {
                     .is_some_and(|c| c == namespace || namespace.rsplit('/').next() == Some(c));
                 Value::map([(
                     "namespace",
-                    if same {
-                        configured
-                    } else {
-                        Value::string(namespace)
-                    },
+                    if same { configured } else { Value::string(namespace) },
                 )])
             })
             .into_iter()
@@ -344,9 +325,7 @@ impl AwsObject for ClusterObject {
             .set_settings((!settings.is_empty()).then_some(settings))
             .set_configuration(configuration_to_sdk(at.planned))
             .set_service_connect_defaults(service_connect_to_sdk(at.planned)?)
-            .set_tags(Some(tags_to_sdk(
-                &at.operation.tags_with_managed(at.planned)
-            ))))?;
+            .set_tags(Some(tags_to_sdk(&at.operation.tags_with_managed(at.planned)))))?;
         let arn = response.cluster().and_then(Cluster::cluster_arn);
         created_arn(arn, "ECS cluster", &name)
     }
@@ -371,10 +350,7 @@ impl AwsObject for ClusterObject {
                 }
             }
             // UpdateCluster carries settings too, and the emulator implements it.
-            sent!(client
-                .update_cluster()
-                .cluster(at.key)
-                .set_settings(Some(settings)))?;
+            sent!(client.update_cluster().cluster(at.key).set_settings(Some(settings)))?;
         }
         if changed(at.prior, at.planned, "configuration")
             || changed(at.prior, at.planned, "service_connect_defaults")
@@ -423,9 +399,7 @@ mod tests {
         let ecs = AwsEcsCluster::new(Aws::new(crate::ProviderSettings::default()));
         let named = |name: &str| Value::map([("name", Value::string(name))]);
         assert!(ecs.problems(&named("prod_cluster-1")).is_empty());
-        assert!(ecs
-            .problems(&Value::map([("name", Value::Unknown)]))
-            .is_empty());
+        assert!(ecs.problems(&Value::map([("name", Value::Unknown)])).is_empty());
         assert_eq!(
             ecs.problems(&named("prod.cluster")),
             [(
@@ -459,9 +433,7 @@ mod tests {
         )]);
         let sent = configuration_to_sdk(&planned).expect("configured");
         assert_eq!(
-            sent.execute_command_configuration()
-                .and_then(|e| e.logging())
-                .map(|l| l.as_str()),
+            sent.execute_command_configuration().and_then(|e| e.logging()).map(|l| l.as_str()),
             Some("DEFAULT")
         );
         // Read back as sent.

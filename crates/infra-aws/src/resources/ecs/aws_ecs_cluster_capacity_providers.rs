@@ -53,10 +53,7 @@ async fn put(
         .cluster()
         .cloned()
         .ok_or_else(|| vanished(ClusterCapacityProviders::KIND, cluster))?;
-    Ok(Tagged {
-        object: cluster,
-        tags: vec![],
-    })
+    Ok(Tagged { object: cluster, tags: vec![] })
 }
 
 /// Create and update alike: the planned lists put on the planned cluster.
@@ -69,13 +66,7 @@ async fn put_planned(
     })?;
     let strategy =
         capacity_provider_strategy_to_sdk(planned, "default_capacity_provider_strategy")?;
-    put(
-        this,
-        &cluster,
-        strings(planned, "capacity_providers"),
-        strategy,
-    )
-    .await
+    put(this, &cluster, strings(planned, "capacity_providers"), strategy).await
 }
 
 /// The cluster's name: the ID and `cluster_name`.
@@ -102,11 +93,8 @@ impl AwsObject for ClusterCapacityProviders {
             read(
                 Attribute::optional("capacity_providers", Type::set(Type::String)),
                 |cluster: &Cluster, _| {
-                    let mut providers: Vec<&str> = cluster
-                        .capacity_providers()
-                        .iter()
-                        .map(String::as_str)
-                        .collect();
+                    let mut providers: Vec<&str> =
+                        cluster.capacity_providers().iter().map(String::as_str).collect();
                     providers.sort_unstable();
                     string_list(providers)
                 },
@@ -132,18 +120,13 @@ impl AwsObject for ClusterCapacityProviders {
         let client = &this.aws.clients().await.ecs;
         let mut found = BTreeMap::new();
         for chunk in names.chunks(CLUSTERS_PER_CALL) {
-            let response = sent!(client
-                .describe_clusters()
-                .set_clusters(Some(chunk.to_vec())))?;
+            let response = sent!(client.describe_clusters().set_clusters(Some(chunk.to_vec())))?;
             for cluster in response.clusters() {
                 if cluster.status() == Some("INACTIVE") {
                     continue;
                 }
                 if let Some(name) = cluster.cluster_name() {
-                    let cluster = Tagged {
-                        object: cluster.clone(),
-                        tags: vec![],
-                    };
+                    let cluster = Tagged { object: cluster.clone(), tags: vec![] };
                     found.insert(name.to_string(), cluster);
                 }
             }

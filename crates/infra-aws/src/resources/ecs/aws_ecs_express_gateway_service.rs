@@ -120,12 +120,12 @@ fn configured(field: Field, read: fn(&Configuration) -> Value) -> Declared<Servi
     let name = field.name();
     Declared {
         field,
-        read: Some(Box::new(
-            move |service: &Service, at: &Reading| match service.active_configurations().first() {
+        read: Some(Box::new(move |service: &Service, at: &Reading| {
+            match service.active_configurations().first() {
                 Some(configuration) => read(configuration),
                 None => known(at.prior, name),
-            },
-        )),
+            }
+        })),
     }
 }
 
@@ -170,10 +170,7 @@ fn primary_container_schema() -> Schema {
 
 fn network_configuration_schema() -> Schema {
     Schema::new()
-        .attr(Attribute::optional(
-            "security_groups",
-            Type::set(Type::String),
-        ))
+        .attr(Attribute::optional("security_groups", Type::set(Type::String)))
         .attr(Attribute::optional("subnets", Type::set(Type::String)))
 }
 
@@ -183,10 +180,7 @@ fn scaling_target_schema() -> Schema {
             Attribute::optional("auto_scaling_metric", Type::String)
                 .check(Check::OneOf(SCALING_METRICS)),
         )
-        .attr(Attribute::optional(
-            "auto_scaling_target_value",
-            Type::Number,
-        ))
+        .attr(Attribute::optional("auto_scaling_target_value", Type::Number))
         .attr(Attribute::optional("max_task_count", Type::Number))
         .attr(Attribute::optional("min_task_count", Type::Number))
 }
@@ -198,9 +192,7 @@ fn attributes() -> Vec<Declared<Service>> {
             Attribute::optional_computed("cluster", Type::String),
             |service: &Service, at: &Reading| cluster_value(service.cluster(), at.prior),
         ),
-        configured_attribute(Attribute::optional_computed("cpu", Type::String), |c| {
-            text(c.cpu())
-        }),
+        configured_attribute(Attribute::optional_computed("cpu", Type::String), |c| text(c.cpu())),
         declared::computed("current_deployment", Service::current_deployment),
         configured_attribute(arn("execution_role_arn"), |c| text(c.execution_role_arn())),
         configured_attribute(
@@ -229,9 +221,7 @@ fn attributes() -> Vec<Declared<Service>> {
             |c| one_block(c.primary_container().map(container_value)),
         ),
         configured_block(
-            Block::single("scaling_target", scaling_target_schema())
-                .computed()
-                .attribute_mode(),
+            Block::single("scaling_target", scaling_target_schema()).computed().attribute_mode(),
             scaling_target_value,
         ),
         declared::computed("service_arn", Service::service_arn),
@@ -240,10 +230,9 @@ fn attributes() -> Vec<Declared<Service>> {
             Attribute::optional_computed("service_name", Type::String).force_new(),
             Service::service_name,
         ),
-        configured_attribute(
-            Attribute::computed("service_revision_arn", Type::String),
-            |c| text(c.service_revision_arn()),
-        ),
+        configured_attribute(Attribute::computed("service_revision_arn", Type::String), |c| {
+            text(c.service_revision_arn())
+        }),
         configured_attribute(Attribute::optional("task_role_arn", Type::String), |c| {
             text(c.task_role_arn())
         }),
@@ -251,12 +240,7 @@ fn attributes() -> Vec<Declared<Service>> {
         read(
             Attribute::optional("wait_for_steady_state", Type::Bool).default(Value::Bool(false)),
             |_: &Service, at: &Reading| {
-                Value::Bool(
-                    at.prior
-                        .get("wait_for_steady_state")
-                        .as_bool()
-                        .unwrap_or(false),
-                )
+                Value::Bool(at.prior.get("wait_for_steady_state").as_bool().unwrap_or(false))
             },
         ),
     ]
@@ -300,17 +284,12 @@ fn container_of(container: &Value) -> Result<ExpressGatewayContainer, ProviderEr
                 .map_err(|e| ProviderError::new(format!("primary_container.secret: {e}")))
         })
         .collect::<Result<Vec<_>, _>>()?;
-    let command = container
-        .get("command")
-        .as_list()
-        .map(|_| strings(container, "command"));
+    let command = container.get("command").as_list().map(|_| strings(container, "command"));
     ExpressGatewayContainer::builder()
         .set_image(string(container, "image"))
         .set_container_port(int(container, "container_port"))
         .set_aws_logs_configuration(
-            single(container, "aws_logs_configuration")
-                .map(logs_configuration_of)
-                .transpose()?,
+            single(container, "aws_logs_configuration").map(logs_configuration_of).transpose()?,
         )
         .set_repository_credentials(single(container, "repository_credentials").map(|r| {
             ExpressGatewayRepositoryCredentials::builder()
@@ -448,10 +427,7 @@ fn container_value(container: &ExpressGatewayContainer) -> Value {
             })),
         ),
         ("command", listed_value(container.command.as_deref())),
-        (
-            "container_port",
-            number(container.container_port().map(i64::from)),
-        ),
+        ("container_port", number(container.container_port().map(i64::from))),
         (
             "environment",
             Value::List(
@@ -478,10 +454,7 @@ fn container_value(container: &ExpressGatewayContainer) -> Value {
 fn network_value(configuration: &Configuration) -> Value {
     one_block(configuration.network_configuration().map(|n| {
         Value::map([
-            (
-                "security_groups",
-                listed_value(n.security_groups.as_deref()),
-            ),
+            ("security_groups", listed_value(n.security_groups.as_deref())),
             ("subnets", listed_value(n.subnets.as_deref())),
         ])
     }))
@@ -490,14 +463,8 @@ fn network_value(configuration: &Configuration) -> Value {
 fn scaling_target_value(configuration: &Configuration) -> Value {
     one_block(configuration.scaling_target().map(|s| {
         Value::map([
-            (
-                "auto_scaling_metric",
-                text(s.auto_scaling_metric().map(|m| m.as_str())),
-            ),
-            (
-                "auto_scaling_target_value",
-                number(s.auto_scaling_target_value().map(i64::from)),
-            ),
+            ("auto_scaling_metric", text(s.auto_scaling_metric().map(|m| m.as_str()))),
+            ("auto_scaling_target_value", number(s.auto_scaling_target_value().map(i64::from))),
             ("max_task_count", number(s.max_task_count().map(i64::from))),
             ("min_task_count", number(s.min_task_count().map(i64::from))),
         ])
@@ -546,10 +513,7 @@ fn is_role_propagating(error: &ProviderError) -> bool {
 }
 
 fn status_of(service: &EcsExpressGatewayService) -> &str {
-    service
-        .status()
-        .and_then(|s| s.status_code())
-        .map_or("", |c| c.as_str())
+    service.status().and_then(|s| s.status_code()).map_or("", |c| c.as_str())
 }
 
 /// A DRAINING or INACTIVE service is gone for Terraform: the provider removes it from state.
@@ -595,10 +559,7 @@ async fn active_poll(
             "UnexpectedState",
             format!(
                 "ECS Express Gateway Service {arn} is in state \"{other}\": {}",
-                service
-                    .status()
-                    .and_then(|s| s.status_reason())
-                    .unwrap_or("no reason given")
+                service.status().and_then(|s| s.status_reason()).unwrap_or("no reason given")
             ),
         )),
     }
@@ -610,11 +571,9 @@ async fn wait_until_active(
     timeout: Duration,
 ) -> Result<(), ProviderError> {
     let missing = AtomicU32::new(0);
-    wait_for(
-        &format!("ECS Express Gateway Service {arn} to be ACTIVE"),
-        timeout,
-        || async { Ok(active_poll(client, arn, &missing).await?.map(|_| ())) },
-    )
+    wait_for(&format!("ECS Express Gateway Service {arn} to be ACTIVE"), timeout, || async {
+        Ok(active_poll(client, arn, &missing).await?.map(|_| ()))
+    })
     .await
 }
 
@@ -680,9 +639,8 @@ async fn wait_until_stable(
             let Some(current) = current else {
                 return Ok(None);
             };
-            let described = sent!(client
-                .describe_service_deployments()
-                .service_deployment_arns(&current))?;
+            let described =
+                sent!(client.describe_service_deployments().service_deployment_arns(&current))?;
             let Some(found) = described.service_deployments().first() else {
                 return Ok(None);
             };
@@ -710,10 +668,7 @@ async fn wait(
 
 /// A described service with its tags.
 fn tagged(service: Service) -> Tagged<Service> {
-    Tagged {
-        tags: tags_from_sdk(service.tags()),
-        object: service,
-    }
+    Tagged { tags: tags_from_sdk(service.tags()), object: service }
 }
 
 /// The ARNs of the ECS services carrying this operation's managed tags.
@@ -772,19 +727,12 @@ impl AwsObject for ExpressGatewayServiceObject {
                 problems.push((path, problem));
             }
         };
-        for key in [
-            "execution_role_arn",
-            "infrastructure_role_arn",
-            "task_role_arn",
-        ] {
+        for key in ["execution_role_arn", "infrastructure_role_arn", "task_role_arn"] {
             check(config, key, key.to_string());
         }
         for (i, container) in blocks(config, "primary_container").iter().enumerate() {
             let at = format!("primary_container[{i}]");
-            for (j, credentials) in blocks(container, "repository_credentials")
-                .iter()
-                .enumerate()
-            {
+            for (j, credentials) in blocks(container, "repository_credentials").iter().enumerate() {
                 check(
                     credentials,
                     "credentials_parameter",
@@ -824,11 +772,7 @@ impl AwsObject for ExpressGatewayServiceObject {
     /// known after apply (the provider plans no prior value for the first and the last).
     fn unknown_after_update(prior: &Value, planned: &Value) -> Vec<&'static str> {
         if sends_update(prior, planned) {
-            vec![
-                "service_revision_arn",
-                "current_deployment",
-                "ingress_paths",
-            ]
+            vec!["service_revision_arn", "current_deployment", "ingress_paths"]
         } else {
             vec![]
         }
@@ -845,10 +789,8 @@ impl AwsObject for ExpressGatewayServiceObject {
     async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Service> {
         let client = this.aws.clients().await.ecs.clone();
         let client = &client;
-        each_key(keys, |arn| async move {
-            Ok(describe(client, arn, true).await?.map(tagged))
-        })
-        .await
+        each_key(keys, |arn| async move { Ok(describe(client, arn, true).await?.map(tagged)) })
+            .await
     }
 
     /// Refresh: the priors' services, but a DRAINING or INACTIVE one is gone.
@@ -890,14 +832,7 @@ impl AwsObject for ExpressGatewayServiceObject {
                 ProviderError::new("CreateExpressGatewayService answered no service ARN")
             })?
             .to_string();
-        wait(
-            &client,
-            &arn,
-            at.planned,
-            sent_at,
-            at.operation.timeouts.create,
-        )
-        .await?;
+        wait(&client, &arn, at.planned, sent_at, at.operation.timeouts.create).await?;
         Ok(arn)
     }
 
@@ -912,14 +847,7 @@ impl AwsObject for ExpressGatewayServiceObject {
                 async move { sent!(request) }
             })
             .await?;
-            wait(
-                &client,
-                at.key,
-                at.planned,
-                sent_at,
-                at.operation.timeouts.update,
-            )
-            .await?;
+            wait(&client, at.key, at.planned, sent_at, at.operation.timeouts.update).await?;
         }
         update_tags(&client, at.key, at.prior, at.planned).await?;
         Ok(at.key.to_string())
@@ -1038,23 +966,14 @@ mod tests {
     /// The docs' `environment`: ENV=production, PORT=8080.
     fn environment() -> Value {
         Value::List(vec![
-            Value::map([
-                ("name", Value::string("ENV")),
-                ("value", Value::string("production")),
-            ]),
-            Value::map([
-                ("name", Value::string("PORT")),
-                ("value", Value::string("8080")),
-            ]),
+            Value::map([("name", Value::string("ENV")), ("value", Value::string("production"))]),
+            Value::map([("name", Value::string("PORT")), ("value", Value::string("8080"))]),
         ])
     }
 
     /// The docs' `secret` block, DB_PASSWORD from `value_from`.
     fn secret(value_from: Value) -> Value {
-        block(Value::map([
-            ("name", Value::string("DB_PASSWORD")),
-            ("value_from", value_from),
-        ]))
+        block(Value::map([("name", Value::string("DB_PASSWORD")), ("value_from", value_from)]))
     }
 
     fn list(items: &[&str]) -> Value {
@@ -1082,10 +1001,7 @@ mod tests {
             ("image", Value::string("my-app:latest")),
             (
                 "repository_credentials",
-                block(Value::map([(
-                    "credentials_parameter",
-                    Value::string(CREDENTIALS),
-                )])),
+                block(Value::map([("credentials_parameter", Value::string(CREDENTIALS))])),
             ),
             ("secret", secret(Value::string(SECRET))),
         ]);
@@ -1192,11 +1108,7 @@ mod tests {
             .service_name("my-express-service")
             .service_arn(SERVICE)
             .infrastructure_role_arn(INFRASTRUCTURE)
-            .status(
-                ExpressGatewayServiceStatus::builder()
-                    .status_code(status)
-                    .build(),
-            )
+            .status(ExpressGatewayServiceStatus::builder().status_code(status).build())
             .current_deployment(
                 "arn:aws:ecs:us-east-1:123456789012:service-deployment/main/my-express-service/d1",
             )
@@ -1209,9 +1121,7 @@ mod tests {
                     .build(),
             )
             .build();
-        DescribeExpressGatewayServiceOutput::builder()
-            .service(service)
-            .build()
+        DescribeExpressGatewayServiceOutput::builder().service(service).build()
     }
 
     #[test]
@@ -1219,14 +1129,8 @@ mod tests {
         let request = create_request(&client(), &operation(), &planned()).unwrap();
         let input = request.as_input();
         assert_eq!(input.get_execution_role_arn().as_deref(), Some(EXECUTION));
-        assert_eq!(
-            input.get_infrastructure_role_arn().as_deref(),
-            Some(INFRASTRUCTURE)
-        );
-        assert_eq!(
-            input.get_service_name().as_deref(),
-            Some("my-express-service")
-        );
+        assert_eq!(input.get_infrastructure_role_arn().as_deref(), Some(INFRASTRUCTURE));
+        assert_eq!(input.get_service_name().as_deref(), Some("my-express-service"));
         assert_eq!(input.get_cluster().as_deref(), Some("main"));
         assert_eq!(input.get_health_check_path().as_deref(), Some("/health"));
         assert_eq!(input.get_task_role_arn().as_deref(), Some(TASK));
@@ -1253,29 +1157,15 @@ mod tests {
         assert_eq!(container.container_port(), Some(8080));
         assert_eq!(container.command(), owned(&["./start.sh"]));
         let logs = container.aws_logs_configuration().unwrap();
-        assert_eq!(
-            (logs.log_group(), logs.log_stream_prefix()),
-            ("/ecs/app", "app")
-        );
-        let environment: Vec<(Option<&str>, Option<&str>)> = container
-            .environment()
-            .iter()
-            .map(|e| (e.name(), e.value()))
-            .collect();
-        assert_eq!(
-            environment,
-            [
-                (Some("ENV"), Some("production")),
-                (Some("PORT"), Some("8080"))
-            ]
-        );
+        assert_eq!((logs.log_group(), logs.log_stream_prefix()), ("/ecs/app", "app"));
+        let environment: Vec<(Option<&str>, Option<&str>)> =
+            container.environment().iter().map(|e| (e.name(), e.value())).collect();
+        assert_eq!(environment, [(Some("ENV"), Some("production")), (Some("PORT"), Some("8080"))]);
         assert_eq!(container.secrets().len(), 1);
         assert_eq!(container.secrets()[0].name(), "DB_PASSWORD");
         assert_eq!(container.secrets()[0].value_from(), SECRET);
         assert_eq!(
-            container
-                .repository_credentials()
-                .and_then(|r| r.credentials_parameter()),
+            container.repository_credentials().and_then(|r| r.credentials_parameter()),
             Some(CREDENTIALS)
         );
         let tags: Vec<(Option<&str>, Option<&str>)> = input
@@ -1289,10 +1179,7 @@ mod tests {
             tags,
             [
                 (Some("Team"), Some("web")),
-                (
-                    Some("infra:address"),
-                    Some("aws_ecs_express_gateway_service.example")
-                ),
+                (Some("infra:address"), Some("aws_ecs_express_gateway_service.example")),
                 (Some("infra:lineage"), Some("lineage-1")),
             ]
         );
@@ -1333,11 +1220,7 @@ mod tests {
     fn a_logs_configuration_without_a_prefix_is_refused_before_sending() {
         let logs = Value::map([("log_group", Value::string("/ecs/app"))]);
         let error = logs_configuration_of(&logs).unwrap_err();
-        assert!(
-            error.message.contains("log_stream_prefix"),
-            "{}",
-            error.message
-        );
+        assert!(error.message.contains("log_stream_prefix"), "{}", error.message);
     }
 
     #[test]
@@ -1357,20 +1240,8 @@ mod tests {
             input.get_primary_container().as_ref().map(|c| c.image()),
             Some("my-app:latest")
         );
-        assert_eq!(
-            input
-                .get_network_configuration()
-                .as_ref()
-                .map(|n| n.subnets().len()),
-            Some(2)
-        );
-        assert_eq!(
-            input
-                .get_scaling_target()
-                .as_ref()
-                .and_then(|s| s.max_task_count()),
-            Some(4)
-        );
+        assert_eq!(input.get_network_configuration().as_ref().map(|n| n.subnets().len()), Some(2));
+        assert_eq!(input.get_scaling_target().as_ref().and_then(|s| s.max_task_count()), Some(4));
     }
 
     /// A change of what UpdateExpressGatewayService takes sends it (`scaling_target` too); a
@@ -1388,26 +1259,16 @@ mod tests {
             &prior,
             &with("tags_all", Value::map([("Team", Value::string("api"))]))
         ));
-        assert!(!sends_update(
-            &prior,
-            &with("wait_for_steady_state", Value::Bool(true))
-        ));
+        assert!(!sends_update(&prior, &with("wait_for_steady_state", Value::Bool(true))));
         assert!(sends_update(&prior, &with("memory", Value::string("1024"))));
         assert!(sends_update(
             &prior,
-            &with(
-                "scaling_target",
-                block(Value::map([("max_task_count", Value::Number(8.0))]))
-            )
+            &with("scaling_target", block(Value::map([("max_task_count", Value::Number(8.0))])))
         ));
         let resource = resource();
         assert_eq!(
             resource.unknown_after_update(&prior, &with("cpu", Value::string("512"))),
-            [
-                "service_revision_arn",
-                "current_deployment",
-                "ingress_paths"
-            ]
+            ["service_revision_arn", "current_deployment", "ingress_paths"]
         );
         assert!(resource
             .unknown_after_update(&prior, &with("tags", Value::Map(Default::default())))
@@ -1444,19 +1305,12 @@ mod tests {
         }
         assert_eq!(read.get("service_arn"), &Value::string(SERVICE));
         assert_eq!(read.get("service_revision_arn"), &Value::string(REVISION));
-        assert!(read
-            .get("current_deployment")
-            .as_str()
-            .unwrap()
-            .contains("service-deployment/"));
+        assert!(read.get("current_deployment").as_str().unwrap().contains("service-deployment/"));
         assert_eq!(
             read.get("ingress_paths"),
             &Value::List(vec![Value::map([
                 ("access_type", Value::string("PUBLIC")),
-                (
-                    "endpoint",
-                    Value::string("https://my-express-service.ecs.us-east-1.on.aws")
-                ),
+                ("endpoint", Value::string("https://my-express-service.ecs.us-east-1.on.aws")),
             ])])
         );
         // The managed tags are not the configuration's.
@@ -1466,18 +1320,10 @@ mod tests {
         let resource = resource();
         let schema = resource.schema();
         for attribute in &schema.attributes {
-            assert!(
-                read.as_map().unwrap().contains_key(attribute.name),
-                "{}",
-                attribute.name
-            );
+            assert!(read.as_map().unwrap().contains_key(attribute.name), "{}", attribute.name);
         }
         for block in &schema.blocks {
-            assert!(
-                read.as_map().unwrap().contains_key(block.name),
-                "{}",
-                block.name
-            );
+            assert!(read.as_map().unwrap().contains_key(block.name), "{}", block.name);
         }
     }
 
@@ -1508,24 +1354,15 @@ mod tests {
         assert_eq!(
             container.get("aws_logs_configuration"),
             &block(Value::map([
-                (
-                    "log_group",
-                    Value::string("/aws/ecs/default/my-express-service")
-                ),
+                ("log_group", Value::string("/aws/ecs/default/my-express-service")),
                 ("log_stream_prefix", Value::string("ecs")),
             ]))
         );
         let as_arn = Value::map([("cluster", Value::string(CLUSTER))]);
-        assert_eq!(
-            to_value(service, &as_arn).get("cluster"),
-            &Value::string(CLUSTER)
-        );
+        assert_eq!(to_value(service, &as_arn).get("cluster"), &Value::string(CLUSTER));
         // Imported: only the ARN is known; the cluster is the service's.
         let imported = resource().import_prior(SERVICE).unwrap();
-        assert_eq!(
-            imported,
-            Value::map([("service_arn", Value::string(SERVICE))])
-        );
+        assert_eq!(imported, Value::map([("service_arn", Value::string(SERVICE))]));
         let read = to_value(service, &imported);
         assert_eq!(read.get("cluster"), &Value::string("main"));
         assert_eq!(read.get("wait_for_steady_state"), &Value::Bool(false));
@@ -1533,10 +1370,7 @@ mod tests {
 
     #[test]
     fn a_draining_or_inactive_service_is_gone() {
-        let container = ExpressGatewayContainer::builder()
-            .image("nginx:latest")
-            .build()
-            .unwrap();
+        let container = ExpressGatewayContainer::builder().image("nginx:latest").build().unwrap();
         for (status, live) in [
             (ExpressGatewayServiceStatusCode::Active, true),
             (ExpressGatewayServiceStatusCode::Draining, false),
@@ -1550,10 +1384,7 @@ mod tests {
             "Resource not found: express gateway service",
         );
         assert!(is_gone(&gone));
-        assert!(is_gone(&ProviderError::with_code(
-            "ResourceNotFoundException",
-            "no such service"
-        )));
+        assert!(is_gone(&ProviderError::with_code("ResourceNotFoundException", "no such service")));
         assert!(!is_gone(&ProviderError::with_code(
             "InvalidParameterException",
             "cpu must be a power of 2"
@@ -1597,20 +1428,10 @@ mod tests {
             resource.replacing_changes(&main, &of(Value::string("other")), &changed),
             changed
         );
-        assert_eq!(
-            resource.replacing_changes(&main, &of(Value::Unknown), &changed),
-            changed
-        );
-        assert!(resource
-            .replacing_changes(&main, &of(Value::string("other")), &[])
-            .is_empty());
+        assert_eq!(resource.replacing_changes(&main, &of(Value::Unknown), &changed), changed);
+        assert!(resource.replacing_changes(&main, &of(Value::string("other")), &[]).is_empty());
         let schema = resource.schema();
-        assert!(
-            schema
-                .attribute("infrastructure_role_arn")
-                .unwrap()
-                .force_new
-        );
+        assert!(schema.attribute("infrastructure_role_arn").unwrap().force_new);
         assert!(schema.attribute("service_name").unwrap().force_new);
         assert!(!schema.attribute("cluster").unwrap().force_new);
         assert!(!schema.attribute("execution_role_arn").unwrap().force_new);
@@ -1623,11 +1444,7 @@ mod tests {
         let timeouts = resource.default_timeouts();
         assert_eq!(
             (timeouts.create, timeouts.update, timeouts.delete),
-            (
-                Duration::from_secs(1800),
-                Duration::from_secs(1800),
-                Duration::from_secs(1200)
-            )
+            (Duration::from_secs(1800), Duration::from_secs(1800), Duration::from_secs(1200))
         );
         assert_eq!(resource.schema().timeouts, ["create", "update", "delete"]);
     }
@@ -1648,10 +1465,7 @@ mod tests {
         let basic = Value::map([
             ("execution_role_arn", role.clone()),
             ("infrastructure_role_arn", role.clone()),
-            (
-                "primary_container",
-                block(Value::map([("image", Value::string("nginx:latest"))])),
-            ),
+            ("primary_container", block(Value::map([("image", Value::string("nginx:latest"))]))),
         ]);
         let logging = Value::map([
             ("execution_role_arn", role.clone()),
@@ -1663,10 +1477,7 @@ mod tests {
                     ("image", Value::string("my-app:latest")),
                     ("container_port", Value::Number(8080.0)),
                     ("command", list(&["./start.sh"])),
-                    (
-                        "aws_logs_configuration",
-                        block(Value::map([("log_group", Value::Unknown)])),
-                    ),
+                    ("aws_logs_configuration", block(Value::map([("log_group", Value::Unknown)]))),
                     ("environment", environment()),
                     ("secret", secret(Value::Unknown)),
                 ])),
@@ -1737,17 +1548,11 @@ mod tests {
                     ("secret", secret(Value::string("db-password"))),
                     (
                         "repository_credentials",
-                        block(Value::map([(
-                            "credentials_parameter",
-                            Value::string(CREDENTIALS),
-                        )])),
+                        block(Value::map([("credentials_parameter", Value::string(CREDENTIALS))])),
                     ),
                 ])),
             ),
-            (
-                "scaling_target",
-                block(Value::map([("auto_scaling_metric", Value::string("CPU"))])),
-            ),
+            ("scaling_target", block(Value::map([("auto_scaling_metric", Value::string("CPU"))]))),
         ]);
         let found = problems(&config);
         let paths: Vec<&str> = found.iter().map(|(path, _)| path.as_str()).collect();
@@ -1761,14 +1566,9 @@ mod tests {
             ],
             "{found:?}"
         );
-        assert_eq!(
-            found[1].1,
-            "The provided value cannot be parsed as an ARN. Value: execution"
-        );
+        assert_eq!(found[1].1, "The provided value cannot be parsed as an ARN. Value: execution");
         assert!(
-            found[0]
-                .1
-                .starts_with(r#"expected auto_scaling_metric to be one of ["AVERAGE_CPU" "#)
+            found[0].1.starts_with(r#"expected auto_scaling_metric to be one of ["AVERAGE_CPU" "#)
                 && found[0].1.ends_with("got CPU"),
             "{}",
             found[0].1
@@ -1777,14 +1577,7 @@ mod tests {
         // primary_container is required, and one only; image and the roles are required.
         let missing = problems(&Value::map([("primary_container", Value::List(vec![]))]));
         let paths: Vec<&str> = missing.iter().map(|(path, _)| path.as_str()).collect();
-        assert_eq!(
-            paths,
-            [
-                "execution_role_arn",
-                "infrastructure_role_arn",
-                "primary_container"
-            ]
-        );
+        assert_eq!(paths, ["execution_role_arn", "infrastructure_role_arn", "primary_container"]);
         let two = Value::map([
             ("execution_role_arn", Value::string(EXECUTION)),
             ("infrastructure_role_arn", Value::string(INFRASTRUCTURE)),

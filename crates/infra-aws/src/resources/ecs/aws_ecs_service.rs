@@ -105,26 +105,21 @@ fn service_attributes() -> Vec<Declared<Service>> {
         read(Attribute::computed("id", Type::String), |s: &Service, _| {
             Value::string(s.service_arn().unwrap_or_default())
         }),
-        read(
-            Attribute::computed("arn", Type::String),
-            |s: &Service, _| Value::string(s.service_arn().unwrap_or_default()),
-        ),
-        read(
-            Attribute::required("name", Type::String).force_new(),
-            |s: &Service, _| text(s.service_name()),
-        ),
+        read(Attribute::computed("arn", Type::String), |s: &Service, _| {
+            Value::string(s.service_arn().unwrap_or_default())
+        }),
+        read(Attribute::required("name", Type::String).force_new(), |s: &Service, _| {
+            text(s.service_name())
+        }),
         read(
             Attribute::optional_computed("cluster", Type::String).force_new(),
             |s: &Service, at: &Reading| same_or_reported(s.cluster_arn(), at.prior.get("cluster")),
         ),
-        read(
-            Attribute::optional("task_definition", Type::String),
-            |s: &Service, at: &Reading| {
-                kept_for_code_deploy(s, at.prior, "task_definition").unwrap_or_else(|| {
-                    same_or_reported(s.task_definition(), at.prior.get("task_definition"))
-                })
-            },
-        ),
+        read(Attribute::optional("task_definition", Type::String), |s: &Service, at: &Reading| {
+            kept_for_code_deploy(s, at.prior, "task_definition").unwrap_or_else(|| {
+                same_or_reported(s.task_definition(), at.prior.get("task_definition"))
+            })
+        }),
         copied(Attribute::optional("sigint_rollback", Type::Bool)),
         read(
             Attribute::optional("desired_count", Type::Number)
@@ -153,13 +148,7 @@ fn service_attributes() -> Vec<Declared<Service>> {
             |s: &Service, at: &Reading| {
                 let reported = s.deployment_configuration();
                 let reported = reported.and_then(|d| d.minimum_healthy_percent());
-                percent_value(
-                    s,
-                    at.prior,
-                    "deployment_minimum_healthy_percent",
-                    100.0,
-                    reported,
-                )
+                percent_value(s, at.prior, "deployment_minimum_healthy_percent", 100.0, reported)
             },
         ),
         read(
@@ -167,9 +156,7 @@ fn service_attributes() -> Vec<Declared<Service>> {
                 .default(Value::Number(200.0))
                 .check(Check::Range(0, 2000)),
             |s: &Service, at: &Reading| {
-                let reported = s
-                    .deployment_configuration()
-                    .and_then(|d| d.maximum_percent());
+                let reported = s.deployment_configuration().and_then(|d| d.maximum_percent());
                 percent_value(s, at.prior, "deployment_maximum_percent", 200.0, reported)
             },
         ),
@@ -322,21 +309,18 @@ fn service_blocks() -> Vec<Declared<Service>> {
                 Schema::new()
                     .attr(Attribute::required("role_arn", Type::String).check(ARN))
                     .attr(Attribute::required("target_group_arn", Type::String).check(ARN))
-                    .attr(
-                        Attribute::required("port_name", Type::String).check(Check::Text(
-                            TextCheck {
-                                name: "VPC Lattice port name",
-                                check: |_, name| lattice_port_name_problem(name),
-                            },
-                        )),
-                    ),
+                    .attr(Attribute::required("port_name", Type::String).check(Check::Text(
+                        TextCheck {
+                            name: "VPC Lattice port name",
+                            check: |_, name| lattice_port_name_problem(name),
+                        },
+                    ))),
             ),
             vpc_lattice_value,
         ),
-        read_block(
-            network_configuration_block(),
-            |s: &Service, at: &Reading| network_value(s.network_configuration(), at.prior),
-        ),
+        read_block(network_configuration_block(), |s: &Service, at: &Reading| {
+            network_value(s.network_configuration(), at.prior)
+        }),
         read_block(
             Block::set("load_balancer", load_balancer_schema()),
             |s: &Service, at: &Reading| {
@@ -412,10 +396,7 @@ fn managed_ebs_volume_schema() -> Schema {
         .attr(Attribute::optional("size_in_gb", Type::Number))
         .attr(Attribute::optional("snapshot_id", Type::String))
         .attr(Attribute::optional("throughput", Type::Number).check(Check::Range(0, 1000)))
-        .attr(Attribute::optional(
-            "volume_initialization_rate",
-            Type::Number,
-        ))
+        .attr(Attribute::optional("volume_initialization_rate", Type::Number))
         .attr(Attribute::optional("volume_type", Type::String))
         .block(Block::list(
             "tag_specifications",
@@ -424,13 +405,11 @@ fn managed_ebs_volume_schema() -> Schema {
                     Attribute::required("resource_type", Type::String)
                         .check(Check::OneOf(&["volume"])),
                 )
-                .attr(
-                    Attribute::optional("propagate_tags", Type::String).check(Check::OneOf(&[
-                        "TASK_DEFINITION",
-                        "SERVICE",
-                        "NONE",
-                    ])),
-                )
+                .attr(Attribute::optional("propagate_tags", Type::String).check(Check::OneOf(&[
+                    "TASK_DEFINITION",
+                    "SERVICE",
+                    "NONE",
+                ])))
                 .attr(Attribute::optional("tags", Type::map(Type::String))),
         ))
 }
@@ -456,14 +435,12 @@ fn load_balancer_schema() -> Schema {
 /// settings.
 fn deployment_configuration_schema() -> Schema {
     let schema = Schema::new()
-        .attr(
-            Attribute::optional("strategy", Type::String).check(Check::OneOf(&[
-                "ROLLING",
-                "BLUE_GREEN",
-                "LINEAR",
-                "CANARY",
-            ])),
-        )
+        .attr(Attribute::optional("strategy", Type::String).check(Check::OneOf(&[
+            "ROLLING",
+            "BLUE_GREEN",
+            "LINEAR",
+            "CANARY",
+        ])))
         .block(Block::single(
             "linear_configuration",
             Schema::new()
@@ -493,10 +470,7 @@ fn deployment_configuration_schema() -> Schema {
             Schema::new()
                 .attr(Attribute::optional("hook_target_arn", Type::String).check(ARN))
                 .attr(Attribute::optional("role_arn", Type::String).check(ARN))
-                .attr(Attribute::required(
-                    "lifecycle_stages",
-                    Type::list(Type::String),
-                ))
+                .attr(Attribute::required("lifecycle_stages", Type::list(Type::String)))
                 .attr(Attribute::optional("hook_details", Type::String))
                 .attr(
                     Attribute::optional("target_type", Type::String)
@@ -519,17 +493,12 @@ fn deployment_configuration_schema() -> Schema {
                             )
                             // A string in the provider's schema (its nullable int), as the
                             // bake times are: "1" to "20160" minutes.
-                            .attr(Attribute::optional_computed(
-                                "timeout_in_minutes",
-                                Type::String,
-                            )),
+                            .attr(Attribute::optional_computed("timeout_in_minutes", Type::String)),
                     )
                     .computed(),
                 ),
         ));
-    blue_green_attributes()
-        .into_iter()
-        .fold(schema, Schema::attr)
+    blue_green_attributes().into_iter().fold(schema, Schema::attr)
 }
 
 /// `deployment_configuration`'s blue/green attributes.
@@ -582,22 +551,17 @@ fn service_connect_schema() -> Schema {
         .block(Block::single(
             "log_configuration",
             Schema::new()
-                .attr(
-                    Attribute::required("log_driver", Type::String).check(Check::OneOf(&[
-                        "awsfirelens",
-                        "awslogs",
-                        "fluentd",
-                        "gelf",
-                        "journald",
-                        "json-file",
-                        "splunk",
-                        "syslog",
-                    ])),
-                )
-                .attr(Attribute::optional_computed(
-                    "options",
-                    Type::map(Type::String),
-                ))
+                .attr(Attribute::required("log_driver", Type::String).check(Check::OneOf(&[
+                    "awsfirelens",
+                    "awslogs",
+                    "fluentd",
+                    "gelf",
+                    "journald",
+                    "json-file",
+                    "splunk",
+                    "syslog",
+                ])))
+                .attr(Attribute::optional_computed("options", Type::map(Type::String)))
                 .block(Block::list(
                     "secret_option",
                     Schema::new()
@@ -665,15 +629,13 @@ fn test_traffic_rules_block() -> Block {
         "test_traffic_rules",
         Schema::new().block(Block::single(
             "header",
-            Schema::new()
-                .attr(Attribute::required("name", Type::String))
-                .block(
-                    Block::single(
-                        "value",
-                        Schema::new().attr(Attribute::required("exact", Type::String)),
-                    )
-                    .required(),
-                ),
+            Schema::new().attr(Attribute::required("name", Type::String)).block(
+                Block::single(
+                    "value",
+                    Schema::new().attr(Attribute::required("exact", Type::String)),
+                )
+                .required(),
+            ),
         )),
     )
 }
@@ -694,11 +656,7 @@ fn is_daemon(value: &Value) -> bool {
 fn percents_to_sdk(value: &Value, update: bool) -> (Option<i32>, Option<i32>) {
     let minimum = int(value, "deployment_minimum_healthy_percent");
     if is_daemon(value) {
-        let minimum = if update {
-            minimum
-        } else {
-            minimum.filter(|m| *m != 100)
-        };
+        let minimum = if update { minimum } else { minimum.filter(|m| *m != 100) };
         (minimum, None)
     } else {
         (minimum, int(value, "deployment_maximum_percent"))
@@ -927,11 +885,7 @@ fn test_traffic_rules_to_sdk(
         }
         None => None,
     };
-    Ok(Some(
-        ServiceConnectTestTrafficRules::builder()
-            .set_header(header)
-            .build(),
-    ))
+    Ok(Some(ServiceConnectTestTrafficRules::builder().set_header(header).build()))
 }
 
 /// `test_traffic_rules` as the provider flattens them: a list of one rule object with its
@@ -967,10 +921,7 @@ fn test_traffic_rules_value(rules: Option<&ServiceConnectTestTrafficRules>) -> V
 /// `cpu` or `memory`, and a `memberOf` constraint needs an expression.
 fn placement_problems(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
-    for (i, strategy) in blocks(config, "ordered_placement_strategy")
-        .iter()
-        .enumerate()
-    {
+    for (i, strategy) in blocks(config, "ordered_placement_strategy").iter().enumerate() {
         let field = strategy.get("field");
         if field.is_unknown() {
             continue;
@@ -1021,10 +972,7 @@ fn lattice_port_name_problem(name: &str) -> Option<String> {
             "expected length of port_name to be in the range (1 - 64), got {name}"
         ));
     }
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase() || c == '_' || c == '-')
-    {
+    if !name.chars().all(|c| c.is_ascii_digit() || c.is_ascii_lowercase() || c == '_' || c == '-') {
         return Some(
             "invalid value for port_name (must contain only lowercase letters, numbers, underscores and hyphens)"
                 .to_string(),
@@ -1163,13 +1111,11 @@ pub async fn create_service(
         // returns the service the first attempt made (see `retries`).
         .client_token(token_of(&cluster_of(planned), name, planned))
         .set_task_definition(string(planned, "task_definition"))
-        .set_desired_count(
-            if string(planned, "scheduling_strategy").as_deref() == Some("DAEMON") {
-                None
-            } else {
-                Some(int(planned, "desired_count").unwrap_or(1))
-            },
-        )
+        .set_desired_count(if string(planned, "scheduling_strategy").as_deref() == Some("DAEMON") {
+            None
+        } else {
+            Some(int(planned, "desired_count").unwrap_or(1))
+        },)
         .set_launch_type(string(planned, "launch_type").map(|l| LaunchType::from(l.as_str())))
         .set_platform_version(string(planned, "platform_version"))
         .set_network_configuration(network_to_sdk(planned)?)
@@ -1217,10 +1163,7 @@ pub async fn update_service(
     planned: &Value,
 ) -> Result<bool, ProviderError> {
     let client = &aws.clients().await.ecs;
-    let mut request = client
-        .update_service()
-        .cluster(cluster_of(planned))
-        .service(service);
+    let mut request = client.update_service().cluster(cluster_of(planned)).service(service);
     let mut any = false;
     if changed(prior, planned, "task_definition") {
         request = request.set_task_definition(string(planned, "task_definition"));
@@ -1290,11 +1233,7 @@ pub async fn update_service(
         request = request.set_service_connect_configuration(
             service_connect_to_sdk(planned)?.or_else(|| {
                 // Removing the block turns Service Connect off.
-                Some(
-                    ServiceConnectConfiguration::builder()
-                        .enabled(false)
-                        .build(),
-                )
+                Some(ServiceConnectConfiguration::builder().enabled(false).build())
             }),
         );
         any = true;
@@ -1336,9 +1275,7 @@ pub async fn update_service(
     }
     if changed(prior, planned, "propagate_tags") {
         request = request.propagate_tags(PropagateTags::from(
-            string(planned, "propagate_tags")
-                .unwrap_or_else(|| "NONE".into())
-                .as_str(),
+            string(planned, "propagate_tags").unwrap_or_else(|| "NONE".into()).as_str(),
         ));
         any = true;
     }
@@ -1393,35 +1330,27 @@ pub async fn wait_for_steady_state(
     service: &str,
     timeout: Duration,
 ) -> Result<(), ProviderError> {
-    wait_for(
-        &format!("ECS service {service} to reach a steady state"),
-        timeout,
-        || async {
-            let found = describe_services(aws, cluster, &[service.to_string()]).await?;
-            let Some(current) = found.get(service) else {
-                return Err(vanished("ECS service", service));
-            };
-            let primary = current
-                .deployments()
-                .iter()
-                .find(|d| d.status() == Some("PRIMARY"));
-            if let Some(state) = primary.and_then(|d| d.rollout_state()) {
-                if state.as_str() == "FAILED" {
-                    let reason = primary
-                        .and_then(|d| d.rollout_state_reason())
-                        .unwrap_or("no reason given");
-                    return Err(ProviderError::with_code(
-                        "DeploymentFailed",
-                        format!("ECS service {service} deployment failed: {reason}"),
-                    ));
-                }
+    wait_for(&format!("ECS service {service} to reach a steady state"), timeout, || async {
+        let found = describe_services(aws, cluster, &[service.to_string()]).await?;
+        let Some(current) = found.get(service) else {
+            return Err(vanished("ECS service", service));
+        };
+        let primary = current.deployments().iter().find(|d| d.status() == Some("PRIMARY"));
+        if let Some(state) = primary.and_then(|d| d.rollout_state()) {
+            if state.as_str() == "FAILED" {
+                let reason =
+                    primary.and_then(|d| d.rollout_state_reason()).unwrap_or("no reason given");
+                return Err(ProviderError::with_code(
+                    "DeploymentFailed",
+                    format!("ECS service {service} deployment failed: {reason}"),
+                ));
             }
-            let completed = primary
-                .map(|d| d.rollout_state().map(|s| s.as_str()) == Some("COMPLETED"))
-                .unwrap_or(true);
-            Ok((completed && current.running_count() == current.desired_count()).then_some(()))
-        },
-    )
+        }
+        let completed = primary
+            .map(|d| d.rollout_state().map(|s| s.as_str()) == Some("COMPLETED"))
+            .unwrap_or(true);
+        Ok((completed && current.running_count() == current.desired_count()).then_some(()))
+    })
     .await
 }
 
@@ -1453,48 +1382,31 @@ async fn delete_service(
 ) -> Result<(), ProviderError> {
     let client = &aws.clients().await.ecs;
     if drain {
-        let scaled = sent!(client
-            .update_service()
-            .cluster(cluster)
-            .service(service)
-            .desired_count(0));
+        let scaled =
+            sent!(client.update_service().cluster(cluster).service(service).desired_count(0));
         match scaled {
             Ok(_) => {}
             Err(error) if is_not_found(&error) || is_inactive(&error) => return Ok(()),
             Err(error) => return Err(error),
         }
     }
-    match sent!(client
-        .delete_service()
-        .cluster(cluster)
-        .service(service)
-        .force(true))
-    {
+    match sent!(client.delete_service().cluster(cluster).service(service).force(true)) {
         Ok(_) => {}
         Err(error) if is_not_found(&error) || is_inactive(&error) => return Ok(()),
         Err(error) => return Err(error),
     }
     // Target groups and the cluster cannot go while the service is draining.
-    wait_for(
-        &format!("ECS service {service} to be deleted"),
-        timeout,
-        || async {
-            let client = &aws.clients().await.ecs;
-            let response = sent!(client
-                .describe_services()
-                .cluster(cluster)
-                .services(service));
-            Ok(match response {
-                Ok(response) => response
-                    .services()
-                    .iter()
-                    .all(|s| s.status() == Some("INACTIVE"))
-                    .then_some(()),
-                Err(error) if is_not_found(&error) => Some(()),
-                Err(error) => return Err(error),
-            })
-        },
-    )
+    wait_for(&format!("ECS service {service} to be deleted"), timeout, || async {
+        let client = &aws.clients().await.ecs;
+        let response = sent!(client.describe_services().cluster(cluster).services(service));
+        Ok(match response {
+            Ok(response) => {
+                response.services().iter().all(|s| s.status() == Some("INACTIVE")).then_some(())
+            }
+            Err(error) if is_not_found(&error) => Some(()),
+            Err(error) => return Err(error),
+        })
+    })
     .await
 }
 
@@ -1570,11 +1482,7 @@ fn placement_field_value(reported: Option<&str>, configured: &Value) -> Value {
         return Value::Null;
     };
     if let Some(configured) = configured.as_str() {
-        let configured_means = if configured == "host" {
-            "instanceId"
-        } else {
-            configured
-        };
+        let configured_means = if configured == "host" { "instanceId" } else { configured };
         if configured_means.eq_ignore_ascii_case(reported) {
             return Value::string(configured);
         }
@@ -1683,10 +1591,8 @@ fn ordered_placement_strategy_value(service: &Service, at: &Reading) -> Value {
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let field = configured
-                    .get(i)
-                    .map(|b| b.get("field").clone())
-                    .unwrap_or(Value::Null);
+                let field =
+                    configured.get(i).map(|b| b.get("field").clone()).unwrap_or(Value::Null);
                 Value::map([
                     ("type", text(p.r#type().map(|t| t.as_str()))),
                     ("field", placement_field_value(p.field(), &field)),
@@ -1713,10 +1619,7 @@ fn placement_constraints_value(service: &Service) -> Value {
 
 /// The PRIMARY deployment, where ECS reports Service Connect, volumes and VPC Lattice.
 fn primary_deployment(service: &Service) -> Option<&Deployment> {
-    service
-        .deployments()
-        .iter()
-        .find(|d| d.status() == Some("PRIMARY"))
+    service.deployments().iter().find(|d| d.status() == Some("PRIMARY"))
 }
 
 /// `vpc_lattice_configurations` of the PRIMARY deployment, from the hint when it reports none.
@@ -1776,10 +1679,7 @@ fn service_connect_value(config: &ServiceConnectConfiguration) -> Value {
             Value::map([
                 ("port_name", Value::string(service.port_name())),
                 ("discovery_name", text(service.discovery_name())),
-                (
-                    "ingress_port_override",
-                    number(service.ingress_port_override().map(i64::from)),
-                ),
+                ("ingress_port_override", number(service.ingress_port_override().map(i64::from))),
                 (
                     "client_alias",
                     Value::List(
@@ -1864,10 +1764,7 @@ fn service_connect_value(config: &ServiceConnectConfiguration) -> Value {
     Value::map([
         ("enabled", Value::Bool(config.enabled())),
         ("namespace", text(config.namespace())),
-        (
-            "access_log_configuration",
-            Value::List(access_log.into_iter().collect()),
-        ),
+        ("access_log_configuration", Value::List(access_log.into_iter().collect())),
         ("log_configuration", Value::List(log)),
         ("service", Value::List(services)),
     ])
@@ -1908,10 +1805,7 @@ fn volume_value(volume: &ServiceVolumeConfiguration) -> Value {
                                     })
                                     .collect();
                                 Value::map([
-                                    (
-                                        "resource_type",
-                                        Value::string(spec.resource_type().as_str()),
-                                    ),
+                                    ("resource_type", Value::string(spec.resource_type().as_str())),
                                     (
                                         "propagate_tags",
                                         text(spec.propagate_tags().map(|p| p.as_str())),
@@ -1932,10 +1826,7 @@ fn volume_value(volume: &ServiceVolumeConfiguration) -> Value {
             ])]
         })
         .unwrap_or_default();
-    Value::map([
-        ("name", Value::string(volume.name())),
-        ("managed_ebs_volume", Value::List(ebs)),
-    ])
+    Value::map([("name", Value::string(volume.name())), ("managed_ebs_volume", Value::List(ebs))])
 }
 
 /// `triggers` as the provider's triggersCustomizeDiff has them: without
@@ -1987,17 +1878,13 @@ fn upgrade_from_v0(from: u64, mut value: Value) -> Result<Value, String> {
         .and_then(|v| v.list_mut())
         .and_then(|items| items.first_mut())
         .and_then(|v| v.map_mut());
-    if let Some(Value::String(text)) = volume
-        .as_ref()
-        .and_then(|entries| entries.get("throughput"))
-        .cloned()
-        .as_ref()
+    if let Some(Value::String(text)) =
+        volume.as_ref().and_then(|entries| entries.get("throughput")).cloned().as_ref()
     {
         let throughput = if text.is_empty() {
             0.0
         } else {
-            text.parse::<i64>()
-                .map_err(|_| format!("throughput {text:?} is not a whole number"))?
+            text.parse::<i64>().map_err(|_| format!("throughput {text:?} is not a whole number"))?
                 as f64
         };
         if let Some(entries) = volume {
@@ -2081,10 +1968,7 @@ fn replacing_paths(prior: &Value, planned: &Value, changed: &[String]) -> Vec<St
         }
     }
     let strategy = "capacity_provider_strategy";
-    if changed
-        .iter()
-        .any(|path| path == strategy || path.starts_with(&format!("{strategy}[")))
-    {
+    if changed.iter().any(|path| path == strategy || path.starts_with(&format!("{strategy}["))) {
         let in_place = boolean(planned, "force_new_deployment") == Some(true)
             && blocks(prior, strategy).is_empty() == blocks(planned, strategy).is_empty();
         if !in_place {
@@ -2100,10 +1984,7 @@ fn replacing_paths(prior: &Value, planned: &Value, changed: &[String]) -> Vec<St
 pub fn tagged(service: Service) -> Tagged<Service> {
     let mut tags = tags_from_sdk(service.tags());
     tags.retain(|(key, _)| key != COLOUR_OF_TAG && key != PAUSE_SIGNAL_TAG);
-    Tagged {
-        object: service,
-        tags,
-    }
+    Tagged { object: service, tags }
 }
 
 /// The services of `cluster` among `services` (names or ARNs), each under the key it was
@@ -2114,10 +1995,7 @@ async fn described(
     services: &[String],
 ) -> Result<BTreeMap<String, Tagged<Service>>, ProviderError> {
     let found = describe_services(aws, cluster, services).await?;
-    Ok(found
-        .into_iter()
-        .map(|(key, service)| (key, tagged(service)))
-        .collect())
+    Ok(found.into_iter().map(|(key, service)| (key, tagged(service))).collect())
 }
 
 /// The cluster a service ARN names (`service/<cluster>/<name>`), `default` for the old
@@ -2162,10 +2040,7 @@ async fn described_by_key(
     }
     let mut found = BTreeMap::new();
     for (cluster, services) in &by_cluster {
-        let asked: Vec<String> = services
-            .iter()
-            .map(|(service, _)| service.clone())
-            .collect();
+        let asked: Vec<String> = services.iter().map(|(service, _)| service.clone()).collect();
         let mut answers = described(aws, cluster, &asked).await?;
         for (service, key) in services {
             if let Some(answer) = answers.remove(service) {
@@ -2197,10 +2072,7 @@ impl AwsObject for EcsServiceObject {
     const KEY: &'static str = "arn";
 
     fn attributes() -> Vec<Declared<Service>> {
-        [service_attributes(), service_blocks()]
-            .into_iter()
-            .flatten()
-            .collect()
+        [service_attributes(), service_blocks()].into_iter().flatten().collect()
     }
 
     fn schema(schema: Schema) -> Schema {
@@ -2341,10 +2213,7 @@ mod tests {
         assert_eq!(imported_service("main/web"), Some(("main", "web")));
         let arn = "arn:aws:ecs:us-east-1:123456789012:service/main/web";
         assert_eq!(imported_service(arn), None);
-        assert_eq!(
-            imported_service("arn:aws:ecs:us-east-1:1:service/web"),
-            None
-        );
+        assert_eq!(imported_service("arn:aws:ecs:us-east-1:1:service/web"), None);
         for wrong in ["web", "a/b/c", arn] {
             let error = EcsServiceObject::import_prior(wrong).expect_err(wrong);
             assert_eq!(
@@ -2356,14 +2225,8 @@ mod tests {
 
     #[test]
     fn a_service_arn_names_its_cluster_or_the_default_one() {
-        assert_eq!(
-            cluster_in_arn("arn:aws:ecs:us-east-1:1:service/main/web"),
-            "main"
-        );
-        assert_eq!(
-            cluster_in_arn("arn:aws:ecs:us-east-1:1:service/web"),
-            "default"
-        );
+        assert_eq!(cluster_in_arn("arn:aws:ecs:us-east-1:1:service/main/web"), "main");
+        assert_eq!(cluster_in_arn("arn:aws:ecs:us-east-1:1:service/web"), "default");
     }
 
     /// The service read back with `hint`, as the declared type reads it.
@@ -2375,10 +2238,7 @@ mod tests {
     fn service(strategy: Value) -> Value {
         Value::map([
             ("name", Value::string("web")),
-            (
-                "deployment_configuration",
-                Value::List(vec![Value::map([("strategy", strategy)])]),
-            ),
+            ("deployment_configuration", Value::List(vec![Value::map([("strategy", strategy)])])),
         ])
     }
 
@@ -2424,9 +2284,8 @@ mod tests {
         );
 
         // Left out, AWS decides (the provider's Optional+Computed): nothing is sent for it.
-        let sent = service_connect_to_sdk(&access_log(Value::Null))
-            .expect("valid")
-            .expect("configured");
+        let sent =
+            service_connect_to_sdk(&access_log(Value::Null)).expect("valid").expect("configured");
         let log = sent.access_log_configuration().expect("sent");
         assert_eq!(log.include_query_parameters(), None);
 
@@ -2435,9 +2294,7 @@ mod tests {
             "service_connect_configuration",
             Value::List(vec![Value::map([("enabled", Value::Bool(true))])]),
         )]);
-        let sent = service_connect_to_sdk(&without)
-            .expect("valid")
-            .expect("configured");
+        let sent = service_connect_to_sdk(&without).expect("valid").expect("configured");
         assert!(sent.access_log_configuration().is_none());
         assert_eq!(
             service_connect_value(&sent).get("access_log_configuration"),
@@ -2477,10 +2334,7 @@ mod tests {
             "header",
             Value::List(vec![Value::map([
                 ("name", Value::string(name)),
-                (
-                    "value",
-                    Value::List(vec![Value::map([("exact", Value::string(exact))])]),
-                ),
+                ("value", Value::List(vec![Value::map([("exact", Value::string(exact))])])),
             ])]),
         )])
     }
@@ -2500,9 +2354,7 @@ mod tests {
     #[test]
     fn service_connect_test_traffic_rules_are_sent_and_read_back() {
         let config = with_test_traffic_rules(vec![header_rule("x-canary", "yes")]);
-        let sent = service_connect_to_sdk(&config)
-            .expect("valid")
-            .expect("configured");
+        let sent = service_connect_to_sdk(&config).expect("valid").expect("configured");
         let alias = &sent.services()[0].client_aliases()[0];
         assert_eq!(alias.port(), 8080);
         assert_eq!(alias.dns_name(), Some("web.example"));
@@ -2520,12 +2372,8 @@ mod tests {
 
         // A rule without a header is sent as an empty rule object and read back as one.
         let config = with_test_traffic_rules(vec![Value::map([("header", Value::List(vec![]))])]);
-        let sent = service_connect_to_sdk(&config)
-            .expect("valid")
-            .expect("configured");
-        let rules = sent.services()[0].client_aliases()[0]
-            .test_traffic_rules()
-            .expect("sent");
+        let sent = service_connect_to_sdk(&config).expect("valid").expect("configured");
+        let rules = sent.services()[0].client_aliases()[0].test_traffic_rules().expect("sent");
         assert!(rules.header().is_none());
         let read = service_connect_value(&sent);
         let service = single(&read, "service").expect("read");
@@ -2533,12 +2381,8 @@ mod tests {
 
         // Without rules, none are sent and none are read.
         let config = with_test_traffic_rules(vec![]);
-        let sent = service_connect_to_sdk(&config)
-            .expect("valid")
-            .expect("configured");
-        assert!(sent.services()[0].client_aliases()[0]
-            .test_traffic_rules()
-            .is_none());
+        let sent = service_connect_to_sdk(&config).expect("valid").expect("configured");
+        assert!(sent.services()[0].client_aliases()[0].test_traffic_rules().is_none());
         let read = service_connect_value(&sent);
         let service = single(&read, "service").expect("read");
         assert_eq!(service.get("client_alias"), &configured_aliases(&config));
@@ -2570,10 +2414,7 @@ mod tests {
                 ),
             ]);
             if let Some(force) = force {
-                value
-                    .map_mut()
-                    .unwrap()
-                    .insert("force_new_deployment".into(), Value::Bool(force));
+                value.map_mut().unwrap().insert("force_new_deployment".into(), Value::Bool(force));
             }
             value
         };
@@ -2590,14 +2431,8 @@ mod tests {
         assert!(replaced(&spot_forced, &both_forced).is_empty());
         // ...unless the strategy appears or goes away.
         let none_forced = with(&[], Some(true));
-        assert_eq!(
-            replaced(&none_forced, &spot_forced),
-            vec!["capacity_provider_strategy"]
-        );
-        assert_eq!(
-            replaced(&spot_forced, &none_forced),
-            vec!["capacity_provider_strategy"]
-        );
+        assert_eq!(replaced(&none_forced, &spot_forced), vec!["capacity_provider_strategy"]);
+        assert_eq!(replaced(&spot_forced, &none_forced), vec!["capacity_provider_strategy"]);
         assert!(replaced(&spot, &spot).is_empty());
     }
 
@@ -2621,10 +2456,7 @@ mod tests {
             Value::map([
                 ("name", Value::string("web")),
                 ("force_new_deployment", force),
-                (
-                    "triggers",
-                    Value::map([("redeploy", Value::string("2026-11-26T23:00:00Z"))]),
-                ),
+                ("triggers", Value::map([("redeploy", Value::string("2026-11-26T23:00:00Z"))])),
             ])
         };
         for force in [Value::Null, Value::Bool(false)] {
@@ -2646,25 +2478,15 @@ mod tests {
     fn removing_every_trigger_with_force_new_deployment_is_no_change() {
         let ecs = AwsEcsService::new(Aws::new(crate::ProviderSettings::default()));
         let service = |force: bool, triggers: Value| {
-            Value::map([
-                ("force_new_deployment", Value::Bool(force)),
-                ("triggers", triggers),
-            ])
+            Value::map([("force_new_deployment", Value::Bool(force)), ("triggers", triggers)])
         };
         let some = |at: &str| Value::map([("redeploy", Value::string(at))]);
         let prior = service(true, some("1"));
         for none in [Value::Null, Value::Map(Default::default())] {
-            assert_eq!(
-                ecs.cleared_changes(&prior, &service(true, none)),
-                ["triggers"]
-            );
+            assert_eq!(ecs.cleared_changes(&prior, &service(true, none)), ["triggers"]);
         }
-        assert!(ecs
-            .cleared_changes(&prior, &service(true, some("2")))
-            .is_empty());
-        assert!(ecs
-            .cleared_changes(&prior, &service(true, Value::Unknown))
-            .is_empty());
+        assert!(ecs.cleared_changes(&prior, &service(true, some("2"))).is_empty());
+        assert!(ecs.cleared_changes(&prior, &service(true, Value::Unknown)).is_empty());
         assert!(ecs
             .cleared_changes(&service(true, Value::Null), &service(true, some("1")))
             .is_empty());
@@ -2690,14 +2512,9 @@ mod tests {
             .expect("a service");
         service.insert(
             "timeout".into(),
-            Value::List(vec![Value::map([(
-                "idle_timeout_seconds",
-                Value::Number(30.0),
-            )])]),
+            Value::List(vec![Value::map([("idle_timeout_seconds", Value::Number(30.0))])]),
         );
-        let sent = service_connect_to_sdk(&config)
-            .expect("valid")
-            .expect("configured");
+        let sent = service_connect_to_sdk(&config).expect("valid").expect("configured");
         let timeout = sent.services()[0].timeout().expect("sent");
         assert_eq!(timeout.idle_timeout_seconds(), Some(30));
         assert_eq!(timeout.per_request_timeout_seconds(), Some(0));
@@ -2714,9 +2531,7 @@ mod tests {
             }
             config
         };
-        let one = with_task(with_test_traffic_rules(vec![header_rule(
-            "x-canary", "yes",
-        )]));
+        let one = with_task(with_test_traffic_rules(vec![header_rule("x-canary", "yes")]));
         assert!(ecs.validate(&one).is_empty(), "{:?}", ecs.validate(&one));
         let two = with_task(with_test_traffic_rules(vec![
             header_rule("x-canary", "yes"),
@@ -2738,34 +2553,22 @@ mod tests {
     fn service_connect_arguments_have_the_providers_shape() {
         use infra_core::schema::Presence;
         let ecs = AwsEcsService::new(Aws::new(crate::ProviderSettings::default()));
-        let connect = &ecs
-            .schema()
-            .block_named("service_connect_configuration")
-            .expect("declared")
-            .schema;
+        let connect =
+            &ecs.schema().block_named("service_connect_configuration").expect("declared").schema;
         let presence =
             |schema: &Schema, name: &str| schema.attribute(name).map(|a| a.presence).expect(name);
         assert_eq!(presence(connect, "namespace"), Presence::OptionalComputed);
-        let log = &connect
-            .block_named("log_configuration")
-            .expect("declared")
-            .schema;
+        let log = &connect.block_named("log_configuration").expect("declared").schema;
         assert_eq!(presence(log, "options"), Presence::OptionalComputed);
         assert!(matches!(
             log.attribute("log_driver").map(|a| a.checks.as_slice()),
             Some([Check::OneOf(drivers)]) if drivers.contains(&"awslogs") && drivers.len() == 8
         ));
         let service = &connect.block_named("service").expect("declared").schema;
-        assert_eq!(
-            presence(service, "discovery_name"),
-            Presence::OptionalComputed
-        );
+        assert_eq!(presence(service, "discovery_name"), Presence::OptionalComputed);
         let alias = service.block_named("client_alias").expect("declared");
         assert_eq!(alias.max_items, Some(1));
-        assert_eq!(
-            presence(&alias.schema, "dns_name"),
-            Presence::OptionalComputed
-        );
+        assert_eq!(presence(&alias.schema, "dns_name"), Presence::OptionalComputed);
         assert_eq!(
             alias.schema.attribute("port").map(|a| a.checks.as_slice()),
             Some(&[Check::Range(0, 65535)][..])
@@ -2782,10 +2585,7 @@ mod tests {
             .and_then(|tls| tls.schema.block_named("issuer_cert_authority"))
             .expect("declared")
             .schema;
-        assert_eq!(
-            presence(authority, "aws_pca_authority_arn"),
-            Presence::Required
-        );
+        assert_eq!(presence(authority, "aws_pca_authority_arn"), Presence::Required);
     }
 
     /// The provider's `verify.ValidARN` checks of the ARN arguments and its VPC Lattice port
@@ -2851,9 +2651,7 @@ mod tests {
             ],
             "{problems:?}"
         );
-        assert!(problems[0]
-            .1
-            .contains("is an invalid ARN: arn: invalid prefix"));
+        assert!(problems[0].1.contains("is an invalid ARN: arn: invalid prefix"));
         assert_eq!(
             lattice_port_name_problem("-http").as_deref(),
             Some("invalid value for port_name (cannot begin with a hyphen)")
@@ -2874,22 +2672,10 @@ mod tests {
                 ("deployment_maximum_percent", Value::Number(200.0)),
             ])
         };
-        assert_eq!(
-            percents_to_sdk(&service("REPLICA", 100.0), false),
-            (Some(100), Some(200))
-        );
-        assert_eq!(
-            percents_to_sdk(&service("DAEMON", 100.0), false),
-            (None, None)
-        );
-        assert_eq!(
-            percents_to_sdk(&service("DAEMON", 50.0), false),
-            (Some(50), None)
-        );
-        assert_eq!(
-            percents_to_sdk(&service("DAEMON", 100.0), true),
-            (Some(100), None)
-        );
+        assert_eq!(percents_to_sdk(&service("REPLICA", 100.0), false), (Some(100), Some(200)));
+        assert_eq!(percents_to_sdk(&service("DAEMON", 100.0), false), (None, None));
+        assert_eq!(percents_to_sdk(&service("DAEMON", 50.0), false), (Some(50), None));
+        assert_eq!(percents_to_sdk(&service("DAEMON", 100.0), true), (Some(100), None));
         let sent = deployment_to_sdk(&service("DAEMON", 50.0), false).expect("valid");
         assert_eq!(sent.minimum_healthy_percent(), Some(50));
         assert_eq!(sent.maximum_percent(), None);
@@ -2923,35 +2709,20 @@ mod tests {
         ]);
         let read = service_to_value(&reported(SchedulingStrategy::Daemon), &hint);
         assert_eq!(read.get("desired_count"), &Value::Number(1.0));
-        assert_eq!(
-            read.get("deployment_minimum_healthy_percent"),
-            &Value::Number(100.0)
-        );
-        assert_eq!(
-            read.get("deployment_maximum_percent"),
-            &Value::Number(200.0)
-        );
+        assert_eq!(read.get("deployment_minimum_healthy_percent"), &Value::Number(100.0));
+        assert_eq!(read.get("deployment_maximum_percent"), &Value::Number(200.0));
 
         // A minimum the configuration sets reads back as ECS reports it.
         let mut set = hint.clone();
         if let Some(entries) = set.map_mut() {
-            entries.insert(
-                "deployment_minimum_healthy_percent".into(),
-                Value::Number(50.0),
-            );
+            entries.insert("deployment_minimum_healthy_percent".into(), Value::Number(50.0));
         }
         let read = service_to_value(&reported(SchedulingStrategy::Daemon), &set);
-        assert_eq!(
-            read.get("deployment_minimum_healthy_percent"),
-            &Value::Number(0.0)
-        );
+        assert_eq!(read.get("deployment_minimum_healthy_percent"), &Value::Number(0.0));
 
         let read = service_to_value(&reported(SchedulingStrategy::Replica), &hint);
         assert_eq!(read.get("desired_count"), &Value::Number(3.0));
-        assert_eq!(
-            read.get("deployment_maximum_percent"),
-            &Value::Number(100.0)
-        );
+        assert_eq!(read.get("deployment_maximum_percent"), &Value::Number(100.0));
     }
 
     /// A placement strategy's field reads back as configured where it means what ECS reports
@@ -2962,15 +2733,9 @@ mod tests {
         let field = |reported: Option<&str>, configured: Value| {
             placement_field_value(reported, &configured)
         };
-        assert_eq!(
-            field(Some("MEMORY"), Value::string("memory")),
-            Value::string("memory")
-        );
+        assert_eq!(field(Some("MEMORY"), Value::string("memory")), Value::string("memory"));
         assert_eq!(field(Some("CPU"), Value::Null), Value::string("cpu"));
-        assert_eq!(
-            field(Some("instanceId"), Value::string("host")),
-            Value::string("host")
-        );
+        assert_eq!(field(Some("instanceId"), Value::string("host")), Value::string("host"));
         assert_eq!(
             field(
                 Some("attribute:ecs.availability-zone"),
@@ -2978,10 +2743,7 @@ mod tests {
             ),
             Value::string("attribute:ecs.availability-zone")
         );
-        assert_eq!(
-            field(Some("instanceId"), Value::string("memory")),
-            Value::string("instanceId")
-        );
+        assert_eq!(field(Some("instanceId"), Value::string("memory")), Value::string("instanceId"));
         assert_eq!(field(None, Value::Null), Value::Null);
     }
 
@@ -3024,10 +2786,7 @@ mod tests {
         );
         assert!(ecs.validate(&good).is_empty(), "{:?}", ecs.validate(&good));
         let bad = config(
-            vec![
-                ("binpack", Value::string("MEMORY")),
-                ("random", Value::string("instanceId")),
-            ],
+            vec![("binpack", Value::string("MEMORY")), ("random", Value::string("instanceId"))],
             Value::Null,
         );
         assert_eq!(

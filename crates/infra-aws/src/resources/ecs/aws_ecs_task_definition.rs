@@ -78,10 +78,7 @@ impl AwsEcsTaskDefinition {
                     t.status() != Some(&TaskDefinitionStatus::Inactive)
                         && t.status() != Some(&TaskDefinitionStatus::DeleteInProgress)
                 })
-                .map(|t| Tagged {
-                    object: t.clone(),
-                    tags: tags_from_sdk(response.tags()),
-                })),
+                .map(|t| Tagged { object: t.clone(), tags: tags_from_sdk(response.tags()) })),
             // ECS answers an unknown task definition with a ClientException.
             Err(error)
                 if matches!(error.code.as_deref(), Some("ClientException"))
@@ -97,10 +94,7 @@ impl AwsEcsTaskDefinition {
 // ---- The attributes and blocks, in the schema's order, each with how it is read ----
 
 fn attributes() -> Vec<Declared<TaskDefinition>> {
-    [identity(), arguments(), switches(), blocks_declared()]
-        .into_iter()
-        .flatten()
-        .collect()
+    [identity(), arguments(), switches(), blocks_declared()].into_iter().flatten().collect()
 }
 
 /// The revision's ARN without its `:revision`.
@@ -117,18 +111,12 @@ fn arn_without_revision(task: &TaskDefinition, _: &Reading) -> Value {
 /// What names the revision: Terraform's `id` (the family), the ARN and the revision number.
 fn identity() -> Vec<Declared<TaskDefinition>> {
     vec![
-        declared::string(
-            Attribute::computed("id", Type::String),
-            TaskDefinition::family,
-        ),
+        declared::string(Attribute::computed("id", Type::String), TaskDefinition::family),
         string_or_empty(
             Attribute::computed("arn", Type::String),
             TaskDefinition::task_definition_arn,
         ),
-        read(
-            Attribute::computed("arn_without_revision", Type::String),
-            arn_without_revision,
-        ),
+        read(Attribute::computed("arn_without_revision", Type::String), arn_without_revision),
         read(
             Attribute::computed("revision", Type::Number),
             |task: &TaskDefinition, _: &Reading| number(Some(i64::from(task.revision()))),
@@ -140,9 +128,7 @@ fn identity() -> Vec<Declared<TaskDefinition>> {
 fn arguments() -> Vec<Declared<TaskDefinition>> {
     vec![
         declared::string(
-            Attribute::required("family", Type::String)
-                .force_new()
-                .check(FAMILY),
+            Attribute::required("family", Type::String).force_new().check(FAMILY),
             TaskDefinition::family,
         ),
         read(
@@ -165,24 +151,17 @@ fn arguments() -> Vec<Declared<TaskDefinition>> {
                 .force_new(),
             |task: &TaskDefinition, _: &Reading| text(task.network_mode().map(|m| m.as_str())),
         ),
-        declared::string(
-            Attribute::optional("cpu", Type::String).force_new(),
-            TaskDefinition::cpu,
-        ),
+        declared::string(Attribute::optional("cpu", Type::String).force_new(), TaskDefinition::cpu),
         declared::string(
             Attribute::optional("memory", Type::String).force_new(),
             TaskDefinition::memory,
         ),
         declared::string(
-            Attribute::optional("execution_role_arn", Type::String)
-                .force_new()
-                .check(ARN),
+            Attribute::optional("execution_role_arn", Type::String).force_new().check(ARN),
             TaskDefinition::execution_role_arn,
         ),
         declared::string(
-            Attribute::optional("task_role_arn", Type::String)
-                .force_new()
-                .check(ARN),
+            Attribute::optional("task_role_arn", Type::String).force_new().check(ARN),
             TaskDefinition::task_role_arn,
         ),
         read(
@@ -307,18 +286,8 @@ fn proxy_value(proxy: &ProxyConfiguration) -> Value {
         .collect();
     Value::map([
         ("container_name", Value::string(proxy.container_name())),
-        (
-            "properties",
-            if properties.is_empty() {
-                Value::Null
-            } else {
-                Value::Map(properties)
-            },
-        ),
-        (
-            "type",
-            Value::string(proxy.r#type().map(|t| t.as_str()).unwrap_or("APPMESH")),
-        ),
+        ("properties", if properties.is_empty() { Value::Null } else { Value::Map(properties) }),
+        ("type", Value::string(proxy.r#type().map(|t| t.as_str()).unwrap_or("APPMESH"))),
     ])
 }
 
@@ -333,10 +302,7 @@ fn runtime_platform_value(platform: Option<&RuntimePlatform>) -> Value {
                         "operating_system_family",
                         text(p.operating_system_family().map(|f| f.as_str())),
                     ),
-                    (
-                        "cpu_architecture",
-                        text(p.cpu_architecture().map(|c| c.as_str())),
-                    ),
+                    ("cpu_architecture", text(p.cpu_architecture().map(|c| c.as_str()))),
                 ])
             }),
     )
@@ -387,12 +353,10 @@ fn volume_schema() -> Schema {
                 )
                 .block(Block::single(
                     "authorization_config",
-                    Schema::new()
-                        .attr(Attribute::optional("access_point_id", Type::String))
-                        .attr(
-                            Attribute::optional("iam", Type::String)
-                                .check(Check::OneOf(&["ENABLED", "DISABLED"])),
-                        ),
+                    Schema::new().attr(Attribute::optional("access_point_id", Type::String)).attr(
+                        Attribute::optional("iam", Type::String)
+                            .check(Check::OneOf(&["ENABLED", "DISABLED"])),
+                    ),
                 )),
         ))
         .block(Block::single(
@@ -520,20 +484,13 @@ const OS_FAMILIES: &[&str] = &[
 ];
 
 /// The provider's check of `family`: 1 to 255 letters, digits, underscores and hyphens.
-const FAMILY: Check = Check::Text(TextCheck {
-    name: "task definition family",
-    check: family_problem,
-});
+const FAMILY: Check =
+    Check::Text(TextCheck { name: "task definition family", check: family_problem });
 
 fn family_problem(key: &str, family: &str) -> Option<String> {
     if !(1..=255).contains(&family.len()) {
-        Some(format!(
-            "expected length of {key} to be in the range (1 - 255), got {family}"
-        ))
-    } else if !family
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-    {
+        Some(format!("expected length of {key} to be in the range (1 - 255), got {family}"))
+    } else if !family.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
         Some(format!(
             "invalid value for {key} (see \
              https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_TaskDefinition.html)"
@@ -564,15 +521,10 @@ fn s3files_value(config: &S3FilesVolumeConfiguration) -> Value {
     Value::map([
         ("access_point_arn", text(config.access_point_arn())),
         ("file_system_arn", Value::string(config.file_system_arn())),
-        (
-            "root_directory",
-            Value::string(config.root_directory().unwrap_or("/")),
-        ),
+        ("root_directory", Value::string(config.root_directory().unwrap_or("/"))),
         (
             "transit_encryption_port",
-            number(Some(i64::from(
-                config.transit_encryption_port().unwrap_or(0),
-            ))),
+            number(Some(i64::from(config.transit_encryption_port().unwrap_or(0)))),
         ),
     ])
 }
@@ -605,9 +557,7 @@ fn unset_default(
     reported: Option<&str>,
     default: &str,
 ) -> Value {
-    let hinted = single(configured, block)
-        .map(|b| b.get(key))
-        .unwrap_or(&Value::Null);
+    let hinted = single(configured, block).map(|b| b.get(key)).unwrap_or(&Value::Null);
     match reported {
         Some(r) if r == default && hinted.is_null() => Value::Null,
         other => text(other),
@@ -619,10 +569,7 @@ fn volume_value(volume: &Volume, mine: &Value) -> Value {
     let listed = |value: Option<Value>| Value::List(value.into_iter().collect());
     Value::map([
         ("name", Value::string(volume.name().unwrap_or_default())),
-        (
-            "host_path",
-            text(volume.host().and_then(|h| h.source_path())),
-        ),
+        ("host_path", text(volume.host().and_then(|h| h.source_path()))),
         (
             "configure_at_launch",
             match volume.configured_at_launch() {
@@ -632,27 +579,15 @@ fn volume_value(volume: &Volume, mine: &Value) -> Value {
         ),
         (
             "docker_volume_configuration",
-            listed(
-                volume
-                    .docker_volume_configuration()
-                    .map(|d| docker_volume_value(d, mine)),
-            ),
+            listed(volume.docker_volume_configuration().map(|d| docker_volume_value(d, mine))),
         ),
         (
             "efs_volume_configuration",
-            listed(
-                volume
-                    .efs_volume_configuration()
-                    .map(|e| efs_volume_value(e, mine)),
-            ),
+            listed(volume.efs_volume_configuration().map(|e| efs_volume_value(e, mine))),
         ),
         (
             "fsx_windows_file_server_volume_configuration",
-            listed(
-                volume
-                    .fsx_windows_file_server_volume_configuration()
-                    .map(fsx_volume_value),
-            ),
+            listed(volume.fsx_windows_file_server_volume_configuration().map(fsx_volume_value)),
         ),
         (
             "s3files_volume_configuration",
@@ -664,10 +599,7 @@ fn volume_value(volume: &Volume, mine: &Value) -> Value {
 fn docker_volume_value(d: &DockerVolumeConfiguration, mine: &Value) -> Value {
     const BLOCK: &str = "docker_volume_configuration";
     Value::map([
-        (
-            "scope",
-            unset_default(mine, BLOCK, "scope", d.scope().map(|s| s.as_str()), "task"),
-        ),
+        ("scope", unset_default(mine, BLOCK, "scope", d.scope().map(|s| s.as_str()), "task")),
         (
             "autoprovision",
             match d.autoprovision() {
@@ -695,10 +627,7 @@ fn efs_volume_value(e: &EfsVolumeConfiguration, mine: &Value) -> Value {
     });
     Value::map([
         ("file_system_id", Value::string(e.file_system_id())),
-        (
-            "root_directory",
-            unset_default(mine, BLOCK, "root_directory", e.root_directory(), "/"),
-        ),
+        ("root_directory", unset_default(mine, BLOCK, "root_directory", e.root_directory(), "/")),
         (
             "transit_encryption",
             unset_default(
@@ -709,34 +638,22 @@ fn efs_volume_value(e: &EfsVolumeConfiguration, mine: &Value) -> Value {
                 "DISABLED",
             ),
         ),
-        (
-            "transit_encryption_port",
-            number(e.transit_encryption_port().map(i64::from)),
-        ),
-        (
-            "authorization_config",
-            Value::List(authorization.into_iter().collect()),
-        ),
+        ("transit_encryption_port", number(e.transit_encryption_port().map(i64::from))),
+        ("authorization_config", Value::List(authorization.into_iter().collect())),
     ])
 }
 
 fn fsx_volume_value(f: &FSxWindowsFileServerVolumeConfiguration) -> Value {
     let authorization = f.authorization_config().map(|a| {
         Value::map([
-            (
-                "credentials_parameter",
-                Value::string(a.credentials_parameter()),
-            ),
+            ("credentials_parameter", Value::string(a.credentials_parameter())),
             ("domain", Value::string(a.domain())),
         ])
     });
     Value::map([
         ("file_system_id", Value::string(f.file_system_id())),
         ("root_directory", Value::string(f.root_directory())),
-        (
-            "authorization_config",
-            Value::List(authorization.into_iter().collect()),
-        ),
+        ("authorization_config", Value::List(authorization.into_iter().collect())),
     ])
 }
 
@@ -756,11 +673,7 @@ fn validate(config: &Value) -> Vec<(String, String)> {
         .as_list()
         .is_some_and(|items| items.iter().any(|i| i.as_str() == Some("FARGATE")));
     if fargate {
-        if config
-            .get("network_mode")
-            .as_str()
-            .is_some_and(|m| m != "awsvpc")
-        {
+        if config.get("network_mode").as_str().is_some_and(|m| m != "awsvpc") {
             problems.push((
                 "network_mode".to_string(),
                 "Fargate task definitions need network_mode = \"awsvpc\"".to_string(),
@@ -854,10 +767,7 @@ impl AwsObject for TaskDefinitionObject {
     }
 
     fn warnings(config: &Value) -> Vec<(String, String)> {
-        let text = config
-            .get("container_definitions")
-            .as_str()
-            .unwrap_or_default();
+        let text = config.get("container_definitions").as_str().unwrap_or_default();
         container_definition_ignored_fields(text)
             .into_iter()
             .map(|message| ("container_definitions".to_string(), message))
@@ -948,12 +858,8 @@ impl AwsObject for TaskDefinitionObject {
             )
             .set_proxy_configuration(proxy)
             .set_placement_constraints((!constraints.is_empty()).then_some(constraints))
-            .set_tags(Some(tags_to_sdk(
-                &at.operation.tags_with_managed(at.planned)
-            ))))?;
-        let arn = response
-            .task_definition()
-            .and_then(TaskDefinition::task_definition_arn);
+            .set_tags(Some(tags_to_sdk(&at.operation.tags_with_managed(at.planned)))))?;
+        let arn = response.task_definition().and_then(TaskDefinition::task_definition_arn);
         created_arn(arn, "task definition", &family)
     }
 
@@ -1039,10 +945,7 @@ mod tests {
         let answered = vec![Volume::builder()
             .name("workspace")
             .s3files_volume_configuration(
-                S3FilesVolumeConfiguration::builder()
-                    .file_system_arn(fs)
-                    .build()
-                    .expect("built"),
+                S3FilesVolumeConfiguration::builder().file_system_arn(fs).build().expect("built"),
             )
             .build()];
         let read = volumes_value(&answered, &config);
@@ -1064,16 +967,10 @@ mod tests {
                 ("container_definitions", Value::string("[]")),
                 ("execution_role_arn", Value::string(role)),
                 ("task_role_arn", Value::Unknown),
-                (
-                    "requires_compatibilities",
-                    Value::List(vec![Value::string(launch)]),
-                ),
+                ("requires_compatibilities", Value::List(vec![Value::string(launch)])),
                 (
                     "runtime_platform",
-                    Value::List(vec![Value::map([(
-                        "operating_system_family",
-                        Value::string(os),
-                    )])]),
+                    Value::List(vec![Value::map([("operating_system_family", Value::string(os))])]),
                 ),
                 (
                     "volume",
@@ -1123,10 +1020,7 @@ mod tests {
             "LINUX",
         );
         assert_eq!(
-            ecs.problems(&long)
-                .into_iter()
-                .map(|(_, message)| message)
-                .collect::<Vec<_>>(),
+            ecs.problems(&long).into_iter().map(|(_, message)| message).collect::<Vec<_>>(),
             [format!(
                 "expected length of family to be in the range (1 - 255), got {}",
                 "f".repeat(256)
@@ -1151,9 +1045,7 @@ mod tests {
                 ),
             ])
         };
-        assert!(ecs
-            .validate(&config(Value::string("attribute:ecs.os-type == linux")))
-            .is_empty());
+        assert!(ecs.validate(&config(Value::string("attribute:ecs.os-type == linux"))).is_empty());
         assert_eq!(
             ecs.validate(&config(Value::Null)),
             [(
@@ -1174,16 +1066,10 @@ mod tests {
                 Value::string("arn:aws:s3files:us-east-1:123456789012:access-point/fsap-0123"),
             ),
         ]));
-        let problems: Vec<_> = ecs
-            .problems(&config)
-            .into_iter()
-            .filter(|(at, _)| at.starts_with("volume"))
-            .collect();
+        let problems: Vec<_> =
+            ecs.problems(&config).into_iter().filter(|(at, _)| at.starts_with("volume")).collect();
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert_eq!(
-            problems[0].0,
-            "volume[0].s3files_volume_configuration[0].file_system_arn"
-        );
+        assert_eq!(problems[0].0, "volume[0].s3files_volume_configuration[0].file_system_arn");
         assert!(problems[0].1.contains("invalid ARN"), "{}", problems[0].1);
     }
 }

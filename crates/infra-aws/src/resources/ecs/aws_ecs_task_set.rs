@@ -48,19 +48,11 @@ pub struct TaskSets;
 /// from the configuration.
 fn attributes() -> Vec<Declared<TaskSet>> {
     vec![
-        of_key(Attribute::computed("id", Type::String), |k| {
-            k.terraform_id()
-        }),
+        of_key(Attribute::computed("id", Type::String), |k| k.terraform_id()),
         computed("arn", TaskSet::task_set_arn),
         computed("task_set_id", TaskSet::id),
-        of_key(
-            Attribute::required("service", Type::String).force_new(),
-            |k| k.service,
-        ),
-        of_key(
-            Attribute::required("cluster", Type::String).force_new(),
-            |k| k.cluster,
-        ),
+        of_key(Attribute::required("service", Type::String).force_new(), |k| k.service),
+        of_key(Attribute::required("cluster", Type::String).force_new(), |k| k.cluster),
         declared::string(
             Attribute::required("task_definition", Type::String).force_new(),
             TaskSet::task_definition,
@@ -143,14 +135,12 @@ fn attributes() -> Vec<Declared<TaskSet>> {
                 )
             },
         ),
-        read_block(
-            network_configuration_block().force_new(),
-            |set: &TaskSet, at: &Reading| network_value(set.network_configuration(), at.prior),
-        ),
-        read_block(
-            service_registries_block().force_new(),
-            |set: &TaskSet, _: &Reading| service_registries_value(set.service_registries()),
-        ),
+        read_block(network_configuration_block().force_new(), |set: &TaskSet, at: &Reading| {
+            network_value(set.network_configuration(), at.prior)
+        }),
+        read_block(service_registries_block().force_new(), |set: &TaskSet, _: &Reading| {
+            service_registries_value(set.service_registries())
+        }),
         read_block(
             Block::single(
                 "scale",
@@ -220,9 +210,8 @@ impl AwsEcsTaskSet {
 
     /// The task set `key` names, if it exists.
     async fn describe_one(&self, key: &TaskSetKey) -> Result<Option<TaskSet>, ProviderError> {
-        let mut found = self
-            .describe(&key.cluster, &key.service, Some(vec![key.id.clone()]))
-            .await?;
+        let mut found =
+            self.describe(&key.cluster, &key.service, Some(vec![key.id.clone()])).await?;
         Ok(found.remove(&key.id))
     }
 
@@ -294,11 +283,7 @@ impl TaskSetKey {
             Some(key) => (key.service, key.cluster),
             None => (string(prior, "service")?, string(prior, "cluster")?),
         };
-        Some(TaskSetKey {
-            id: set.id()?.to_string(),
-            service,
-            cluster,
-        })
+        Some(TaskSetKey { id: set.id()?.to_string(), service, cluster })
     }
 }
 
@@ -307,9 +292,7 @@ fn scale_to_sdk(value: &Value) -> Option<Scale> {
     Some(
         Scale::builder()
             .unit(ScaleUnit::from(
-                string(scale, "unit")
-                    .unwrap_or_else(|| "PERCENT".into())
-                    .as_str(),
+                string(scale, "unit").unwrap_or_else(|| "PERCENT".into()).as_str(),
             ))
             .set_value(scale.get("value").as_f64())
             .build(),
@@ -338,10 +321,7 @@ fn argument_problems(config: &Value) -> Vec<(String, String)> {
     for (at, port) in ports {
         if !(1.0..=65535.0).contains(&port) {
             let key = at.rsplit('.').next().unwrap_or_default().to_string();
-            problems.push((
-                at,
-                format!("expected {key} to be a valid port number, got: {port}"),
-            ));
+            problems.push((at, format!("expected {key} to be a valid port number, got: {port}")));
         }
     }
     for network in blocks(config, "network_configuration") {
@@ -423,10 +403,7 @@ impl AwsObject for TaskSets {
     /// The task set just written, asked for by its ID.
     async fn written(this: &AwsEcsTaskSet, key: &str) -> Result<Tagged<TaskSet>, ProviderError> {
         let key = TaskSetKey::parse(key)?;
-        this.describe_one(&key)
-            .await?
-            .map(tagged)
-            .ok_or_else(|| vanished("ECS task set", &key.id))
+        this.describe_one(&key).await?.map(tagged).ok_or_else(|| vanished("ECS task set", &key.id))
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
@@ -465,18 +442,12 @@ impl AwsObject for TaskSets {
             .set_service_registries((!registries.is_empty()).then_some(registries))
             .set_capacity_provider_strategy((!strategy.is_empty()).then_some(strategy))
             .set_scale(scale_to_sdk(at.planned))
-            .set_tags(Some(tags_to_sdk(
-                &at.operation.tags_with_managed(at.planned)
-            ))))?;
+            .set_tags(Some(tags_to_sdk(&at.operation.tags_with_managed(at.planned)))))?;
         let created = response
             .task_set()
             .and_then(|set| set.id())
             .ok_or_else(|| ProviderError::new("CreateTaskSet returned no task set"))?;
-        let key = TaskSetKey {
-            id: created.to_string(),
-            service,
-            cluster,
-        };
+        let key = TaskSetKey { id: created.to_string(), service, cluster };
         at.this.wait_until_stable(at.planned, &key).await?;
         Ok(key.terraform_id())
     }
@@ -555,10 +526,7 @@ mod tests {
         );
         assert_eq!(key.terraform_id(), "ecs-svc/123,web,prod");
         for bad in ["ecs-svc/123,web", "ecs-svc/123,,prod", "a,b,c,d"] {
-            let error = TaskSetKey::parse(bad)
-                .err()
-                .map(|e| e.message)
-                .unwrap_or_default();
+            let error = TaskSetKey::parse(bad).err().map(|e| e.message).unwrap_or_default();
             assert_eq!(
                 error,
                 format!("unexpected format for ID ({bad}), expected TASK_SET_ID,SERVICE,CLUSTER")
@@ -571,11 +539,7 @@ mod tests {
     fn nested_arguments_are_checked_as_the_provider_checks_them() {
         let ecs = AwsEcsTaskSet::new(Aws::new(crate::ProviderSettings::default()));
         let strings = |prefix: &str, n: usize| {
-            Value::List(
-                (0..n)
-                    .map(|i| Value::string(format!("{prefix}-{i}")))
-                    .collect(),
-            )
+            Value::List((0..n).map(|i| Value::string(format!("{prefix}-{i}"))).collect())
         };
         let config = |target_group: &str, port: f64, groups: usize, subnets: usize| {
             Value::map([
@@ -622,10 +586,7 @@ mod tests {
             ],
             "{problems:?}"
         );
-        assert_eq!(
-            problems[1].1,
-            "expected container_port to be a valid port number, got: 0"
-        );
+        assert_eq!(problems[1].1, "expected container_port to be a valid port number, got: 0");
     }
 
     /// `id`, `service` and `cluster` are read as the prior's ID names them, else (a create,

@@ -53,10 +53,7 @@ const HOOK_TIMEOUT_MINUTES: (i64, i64) = (1, 20_160);
 
 /// A hook's `target_type`, ECS's default (AWS_LAMBDA) when unset.
 fn hook_target_type(hook: &Value) -> &str {
-    hook.get("target_type")
-        .as_str()
-        .filter(|t| !t.is_empty())
-        .unwrap_or("AWS_LAMBDA")
+    hook.get("target_type").as_str().filter(|t| !t.is_empty()).unwrap_or("AWS_LAMBDA")
 }
 
 /// A hook's `timeout_configuration.timeout_in_minutes` (a string in the provider's schema;
@@ -71,13 +68,11 @@ fn hook_timeout_minutes(hook: &Value) -> Result<i64, String> {
         _ => return Ok(DEFAULT_HOOK_TIMEOUT_MINUTES),
     };
     let (low, high) = HOOK_TIMEOUT_MINUTES;
-    text.trim()
-        .parse::<i64>()
-        .ok()
-        .filter(|m| (low..=high).contains(m))
-        .ok_or_else(|| {
-            format!("timeout_in_minutes = {text:?}: must be a whole number of minutes from {low} to {high}")
-        })
+    text.trim().parse::<i64>().ok().filter(|m| (low..=high).contains(m)).ok_or_else(|| {
+        format!(
+            "timeout_in_minutes = {text:?}: must be a whole number of minutes from {low} to {high}"
+        )
+    })
 }
 
 /// A hook's `timeout_configuration.action`, ECS's default (ROLLBACK) when unset.
@@ -97,9 +92,7 @@ fn test_hook_timeout() -> Option<Duration> {
 
 /// A number of seconds from one of infra's test knobs (environment variables no user sets).
 fn test_knob_seconds(name: &str) -> Option<f64> {
-    std::env::var(name)
-        .ok()
-        .and_then(|text| text.parse::<f64>().ok())
+    std::env::var(name).ok().and_then(|text| text.parse::<f64>().ok())
 }
 
 /// How long a minute of a bake lasts (`bake_time_in_minutes`, a step's or the canary's):
@@ -152,9 +145,7 @@ pub fn deployed_by_infra(service: &Value) -> Option<bool> {
 /// `Some` when `service` asks for a deployment infra runs.
 pub fn deployment_spec(service: &Value) -> Option<Result<DeploymentSpec, String>> {
     let strategy = strategy_name(service)?;
-    DEPLOYMENT_STRATEGIES
-        .contains(&strategy)
-        .then(|| read_spec(service))
+    DEPLOYMENT_STRATEGIES.contains(&strategy).then(|| read_spec(service))
 }
 
 fn read_spec(service: &Value) -> Result<DeploymentSpec, String> {
@@ -206,19 +197,8 @@ pub fn strategy(service: &Value) -> Strategy {
                 (minutes_key, default_minutes): (&str, f64)| {
         let settings = block(name);
         (
-            percent(
-                settings
-                    .get(percent_key)
-                    .as_f64()
-                    .unwrap_or(default_percent),
-            ),
-            seconds(
-                settings
-                    .get(minutes_key)
-                    .as_f64()
-                    .unwrap_or(default_minutes)
-                    * minute,
-            ),
+            percent(settings.get(percent_key).as_f64().unwrap_or(default_percent)),
+            seconds(settings.get(minutes_key).as_f64().unwrap_or(default_minutes) * minute),
         )
     };
     let shift = match config.get("strategy").as_str() {
@@ -314,9 +294,8 @@ pub fn normalize(service: &mut Value) {
         .and_then(Value::list_mut);
     for hook in hooks.into_iter().flatten() {
         if let Some(entries) = hook.map_mut() {
-            let unset = entries
-                .get("target_type")
-                .is_none_or(|t| t.is_null() || t.as_str() == Some(""));
+            let unset =
+                entries.get("target_type").is_none_or(|t| t.is_null() || t.as_str() == Some(""));
             if unset {
                 entries.insert("target_type".into(), Value::string("AWS_LAMBDA"));
             }
@@ -344,10 +323,7 @@ pub fn validate(service: &Value) -> Vec<(String, String)> {
     // not a whole number is refused, as ValidateTypeStringNullableIntBetween refuses it
     // (strconv.ParseInt: no fraction, no spaces); the schema bounds the range.
     for (at, minutes) in [
-        (
-            "bake_time_in_minutes".to_string(),
-            config.get("bake_time_in_minutes"),
-        ),
+        ("bake_time_in_minutes".to_string(), config.get("bake_time_in_minutes")),
         (
             "linear_configuration[0].step_bake_time_in_minutes".to_string(),
             single(config, "linear_configuration")
@@ -397,10 +373,7 @@ pub fn validate(service: &Value) -> Vec<(String, String)> {
             }
         }
     }
-    for (index, hook) in crate::app_support::blocks(config, "lifecycle_hook")
-        .iter()
-        .enumerate()
-    {
+    for (index, hook) in crate::app_support::blocks(config, "lifecycle_hook").iter().enumerate() {
         problems.extend(
             hook_problems(hook, strategy, deployed_by_infra(service) == Some(false))
                 .into_iter()
@@ -429,10 +402,7 @@ fn hook_problems(hook: &Value, strategy: &str, rolling: bool) -> Vec<(String, St
         if !HOOK_STAGES.contains(&stage.as_str()) {
             problems.push((
                 ".lifecycle_stages".into(),
-                format!(
-                    "lifecycle stage \"{stage}\" is not one of {}",
-                    HOOK_STAGES.join(", ")
-                ),
+                format!("lifecycle stage \"{stage}\" is not one of {}", HOOK_STAGES.join(", ")),
             ));
         } else if stage == "RECONCILE_SERVICE" {
             problems.push((
@@ -480,10 +450,7 @@ fn hook_problems(hook: &Value, strategy: &str, rolling: bool) -> Vec<(String, St
         }
     }
     if let Err(problem) = hook_timeout_minutes(hook) {
-        problems.push((
-            ".timeout_configuration[0].timeout_in_minutes".into(),
-            problem,
-        ));
+        problems.push((".timeout_configuration[0].timeout_in_minutes".into(), problem));
     }
     problems
 }
@@ -545,44 +512,24 @@ mod tests {
     #[test]
     fn who_deploys_a_service_is_unknown_while_its_strategy_is() {
         let strategy = |s: Value| service(Value::map([("strategy", s)]));
-        assert_eq!(
-            deployed_by_infra(&strategy(Value::string("BLUE_GREEN"))),
-            Some(true)
-        );
-        assert_eq!(
-            deployed_by_infra(&strategy(Value::string("CANARY"))),
-            Some(true)
-        );
-        assert_eq!(
-            deployed_by_infra(&strategy(Value::string("ROLLING"))),
-            Some(false)
-        );
-        assert_eq!(
-            deployed_by_infra(&Value::map([("name", Value::string("web"))])),
-            Some(false)
-        );
+        assert_eq!(deployed_by_infra(&strategy(Value::string("BLUE_GREEN"))), Some(true));
+        assert_eq!(deployed_by_infra(&strategy(Value::string("CANARY"))), Some(true));
+        assert_eq!(deployed_by_infra(&strategy(Value::string("ROLLING"))), Some(false));
+        assert_eq!(deployed_by_infra(&Value::map([("name", Value::string("web"))])), Some(false));
         assert_eq!(deployed_by_infra(&strategy(Value::Unknown)), None);
         let mut unknown_block = strategy(Value::Null);
-        unknown_block
-            .map_mut()
-            .unwrap()
-            .insert("deployment_configuration".into(), Value::Unknown);
+        unknown_block.map_mut().unwrap().insert("deployment_configuration".into(), Value::Unknown);
         assert_eq!(deployed_by_infra(&unknown_block), None);
     }
 
     #[test]
     fn the_spec_names_colours_routes_and_revision() {
-        let spec = deployment_spec(&service(Value::map([(
-            "strategy",
-            Value::string("BLUE_GREEN"),
-        )])))
-        .expect("a deployment")
-        .expect("complete");
+        let spec =
+            deployment_spec(&service(Value::map([("strategy", Value::string("BLUE_GREEN"))])))
+                .expect("a deployment")
+                .expect("complete");
         assert_eq!(
-            (
-                spec.blue_target_group.as_str(),
-                spec.green_target_group.as_str()
-            ),
+            (spec.blue_target_group.as_str(), spec.green_target_group.as_str()),
             ("tg-blue", "tg-green")
         );
         assert_eq!(spec.route, "listener");
@@ -603,21 +550,12 @@ mod tests {
         ])));
         assert_eq!(
             linear.shift,
-            TrafficShift::Linear {
-                percent: 25,
-                interval: Duration::from_secs(6 * 60)
-            }
+            TrafficShift::Linear { percent: 25, interval: Duration::from_secs(6 * 60) }
         );
-        let canary = strategy(&service(Value::map([(
-            "strategy",
-            Value::string("CANARY"),
-        )])));
+        let canary = strategy(&service(Value::map([("strategy", Value::string("CANARY"))])));
         assert_eq!(
             canary.shift,
-            TrafficShift::Canary {
-                percent: 5,
-                interval: Duration::from_secs(10 * 60)
-            }
+            TrafficShift::Canary { percent: 5, interval: Duration::from_secs(10 * 60) }
         );
     }
 
@@ -649,10 +587,7 @@ mod tests {
                 Value::List(vec![Value::map([
                     ("hook_target_arn", Value::string("f")),
                     ("role_arn", Value::string("r")),
-                    (
-                        "lifecycle_stages",
-                        Value::List(vec![Value::string("RECONCILE_SERVICE")]),
-                    ),
+                    ("lifecycle_stages", Value::List(vec![Value::string("RECONCILE_SERVICE")])),
                 ])]),
             ),
         ])));
@@ -680,10 +615,7 @@ mod tests {
     }
 
     fn timeout(action: Value, minutes: Value) -> Value {
-        Value::List(vec![Value::map([
-            ("action", action),
-            ("timeout_in_minutes", minutes),
-        ])])
+        Value::List(vec![Value::map([("action", action), ("timeout_in_minutes", minutes)])])
     }
 
     fn problems_of(service: &Value) -> Vec<(String, String)> {
@@ -711,19 +643,12 @@ mod tests {
                 ]),
             ],
         );
-        assert!(
-            problems_of(&service).is_empty(),
-            "{:?}",
-            problems_of(&service)
-        );
+        assert!(problems_of(&service).is_empty(), "{:?}", problems_of(&service));
         let hooks = strategy(&service).hooks;
         assert_eq!(hooks[0].target, HookTarget::Pause);
         assert_eq!(hooks[0].timeout, Duration::from_secs(5 * 60));
         assert_eq!(hooks[0].timeout_action, HookAction::Continue);
-        assert_eq!(
-            hooks[1].target,
-            HookTarget::Lambda("arn:aws:lambda:f".into())
-        );
+        assert_eq!(hooks[1].target, HookTarget::Lambda("arn:aws:lambda:f".into()));
         assert_eq!(hooks[1].timeout, Duration::from_secs(1440 * 60));
         assert_eq!(hooks[1].timeout_action, HookAction::Rollback);
     }
@@ -793,10 +718,7 @@ mod tests {
                 vec![Value::map([
                     ("target_type", Value::string("PAUSE")),
                     ("lifecycle_stages", stages(&["POST_SCALE_UP"])),
-                    (
-                        "timeout_configuration",
-                        timeout(Value::Null, minutes.clone()),
-                    ),
+                    ("timeout_configuration", timeout(Value::Null, minutes.clone())),
                 ])],
             );
             let problems = problems_of(&service);
@@ -821,15 +743,8 @@ mod tests {
         );
         let problems = problems_of(&service);
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert_eq!(
-            problems[0].0,
-            "deployment_configuration[0].lifecycle_hook[0]"
-        );
-        assert!(
-            problems[0].1.contains("would never run"),
-            "{}",
-            problems[0].1
-        );
+        assert_eq!(problems[0].0, "deployment_configuration[0].lifecycle_hook[0]");
+        assert!(problems[0].1.contains("would never run"), "{}", problems[0].1);
         // A strategy known only at apply decides nothing yet.
         let unknown = with_hooks("BLUE_GREEN", vec![]);
         let mut unknown = unknown;
@@ -846,11 +761,7 @@ mod tests {
                 ),
             ])]),
         );
-        assert!(
-            problems_of(&unknown).is_empty(),
-            "{:?}",
-            problems_of(&unknown)
-        );
+        assert!(problems_of(&unknown).is_empty(), "{:?}", problems_of(&unknown));
     }
 
     #[test]
@@ -870,10 +781,8 @@ mod tests {
                 &Value::string("AWS_LAMBDA")
             );
         }
-        let mut pause = with_hooks(
-            "BLUE_GREEN",
-            vec![Value::map([("target_type", Value::string("PAUSE"))])],
-        );
+        let mut pause =
+            with_hooks("BLUE_GREEN", vec![Value::map([("target_type", Value::string("PAUSE"))])]);
         let before = pause.clone();
         normalize(&mut pause);
         assert_eq!(pause, before);
@@ -892,10 +801,7 @@ mod tests {
             ("bake_time_in_minutes", Value::Number(10.0)),
             (
                 "linear_configuration",
-                Value::List(vec![Value::map([(
-                    "step_bake_time_in_minutes",
-                    Value::Number(2.0),
-                )])]),
+                Value::List(vec![Value::map([("step_bake_time_in_minutes", Value::Number(2.0))])]),
             ),
         ]));
         infra_core::ResourceType::schema(&schema).normalize(&mut configured);
@@ -905,10 +811,7 @@ mod tests {
         assert_eq!(read.bake, Duration::from_secs(600));
         assert_eq!(
             read.shift,
-            TrafficShift::Linear {
-                percent: 10,
-                interval: Duration::from_secs(120)
-            }
+            TrafficShift::Linear { percent: 10, interval: Duration::from_secs(120) }
         );
         let problems = validate(&service(Value::map([
             ("strategy", Value::string("CANARY")),

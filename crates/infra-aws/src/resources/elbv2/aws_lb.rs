@@ -279,10 +279,7 @@ impl LogBlock {
             Some(logs) => vec![
                 (self.bucket, string(logs, "bucket").unwrap_or_default()),
                 (self.prefix, string(logs, "prefix").unwrap_or_default()),
-                (
-                    self.enabled,
-                    boolean(logs, "enabled").unwrap_or(false).to_string(),
-                ),
+                (self.enabled, boolean(logs, "enabled").unwrap_or(false).to_string()),
             ],
             None if single(prior, self.name).is_some() => vec![(self.enabled, "false".to_string())],
             None => vec![],
@@ -363,12 +360,7 @@ impl AwsLb {
         let client = &self.aws.clients().await.elbv2;
         self.by_arn(
             arns,
-            |arns| {
-                client
-                    .describe_load_balancers()
-                    .set_load_balancer_arns(Some(arns))
-                    .send()
-            },
+            |arns| client.describe_load_balancers().set_load_balancer_arns(Some(arns)).send(),
             |answer| answer.load_balancers(),
             // Every load balancer.
             || async move { all_items!(client.describe_load_balancers()) },
@@ -378,9 +370,7 @@ impl AwsLb {
 
     async fn attributes(&self, arn: &str) -> Result<BTreeMap<String, String>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        attributes_of!(client
-            .describe_load_balancer_attributes()
-            .load_balancer_arn(arn))
+        attributes_of!(client.describe_load_balancer_attributes().load_balancer_arn(arn))
     }
 
     /// DescribeCapacityReservation, for the application and network load balancers the
@@ -397,16 +387,10 @@ impl AwsLb {
             return Ok(None);
         }
         let client = &self.aws.clients().await.elbv2;
-        match sent!(client
-            .describe_capacity_reservation()
-            .load_balancer_arn(arn))
-        {
+        match sent!(client.describe_capacity_reservation().load_balancer_arn(arn)) {
             Ok(reservation) => Ok(Some(reservation)),
             Err(error)
-                if matches!(
-                    error.code.as_deref(),
-                    Some("AccessDenied" | "InvalidAction")
-                ) =>
+                if matches!(error.code.as_deref(), Some("AccessDenied" | "InvalidAction")) =>
             {
                 Ok(None)
             }
@@ -471,27 +455,23 @@ impl AwsLb {
         name: &str,
         timeout: std::time::Duration,
     ) -> Result<(), ProviderError> {
-        wait_for(
-            &format!("load balancer {name} to be active"),
-            timeout,
-            || async {
-                let found = self.describe(&[arn.to_string()]).await?;
-                let state = found
-                    .get(arn)
-                    .and_then(|lb| lb.state())
-                    .and_then(|s| s.code())
-                    .map(|c| c.as_str().to_string());
-                Ok(match state.as_deref() {
-                    Some("active") | None => Some(()),
-                    Some("failed") => {
-                        return Err(ProviderError::new(format!(
-                            "load balancer {name} failed to provision"
-                        )))
-                    }
-                    _ => None,
-                })
-            },
-        )
+        wait_for(&format!("load balancer {name} to be active"), timeout, || async {
+            let found = self.describe(&[arn.to_string()]).await?;
+            let state = found
+                .get(arn)
+                .and_then(|lb| lb.state())
+                .and_then(|s| s.code())
+                .map(|c| c.as_str().to_string());
+            Ok(match state.as_deref() {
+                Some("active") | None => Some(()),
+                Some("failed") => {
+                    return Err(ProviderError::new(format!(
+                        "load balancer {name} failed to provision"
+                    )))
+                }
+                _ => None,
+            })
+        })
         .await
     }
 
@@ -501,12 +481,7 @@ impl AwsLb {
         attributes: Vec<(&str, String)>,
     ) -> Result<(), ProviderError> {
         modify_attributes!(
-            self.aws
-                .clients()
-                .await
-                .elbv2
-                .modify_load_balancer_attributes()
-                .load_balancer_arn(arn),
+            self.aws.clients().await.elbv2.modify_load_balancer_attributes().load_balancer_arn(arn),
             LoadBalancerAttribute,
             attributes
         )
@@ -564,9 +539,7 @@ fn create_request(
 /// The IPAM pools CreateLoadBalancer takes, when the block is configured.
 fn ipam_pools(planned: &Value) -> Option<IpamPools> {
     single(planned, IPAM_POOLS).map(|pools| {
-        IpamPools::builder()
-            .set_ipv4_ipam_pool_id(non_empty(pools, "ipv4_ipam_pool_id"))
-            .build()
+        IpamPools::builder().set_ipv4_ipam_pool_id(non_empty(pools, "ipv4_ipam_pool_id")).build()
     })
 }
 
@@ -597,9 +570,7 @@ fn capacity_request(planned: &Value) -> (Option<MinimumLoadBalancerCapacity>, bo
     match single(planned, MINIMUM_CAPACITY) {
         Some(capacity) => {
             let units = int(capacity, "capacity_units").filter(|units| *units != 0);
-            let minimum = MinimumLoadBalancerCapacity::builder()
-                .set_capacity_units(units)
-                .build();
+            let minimum = MinimumLoadBalancerCapacity::builder().set_capacity_units(units).build();
             (Some(minimum), units.is_none())
         }
         None => (None, true),
@@ -683,34 +654,22 @@ fn private_link_enforcement(
 fn security_groups_request(
     prior: &Value,
     planned: &Value,
-) -> Option<(
-    Vec<String>,
-    Option<EnforceSecurityGroupInboundRulesOnPrivateLinkTrafficEnum>,
-)> {
+) -> Option<(Vec<String>, Option<EnforceSecurityGroupInboundRulesOnPrivateLinkTrafficEnum>)> {
     let known = |key: &str| {
         let value = planned.get(key);
         !value.is_unknown() && !value.is_null()
     };
     let groups = changed(prior, planned, "security_groups") && known("security_groups");
     let enforcement = changed(prior, planned, PRIVATE_LINK) && known(PRIVATE_LINK);
-    (groups || enforcement).then(|| {
-        (
-            strings(planned, "security_groups"),
-            private_link_enforcement(planned),
-        )
-    })
+    (groups || enforcement)
+        .then(|| (strings(planned, "security_groups"), private_link_enforcement(planned)))
 }
 
 /// A subnet mapping as the provider's set tells them apart: by its configurable arguments
 /// (`outpost_id`, computed only, is not one), an unset one the same as `""`.
 fn mapping_key(mapping: &Value) -> [String; 4] {
-    [
-        "subnet_id",
-        "allocation_id",
-        "private_ipv4_address",
-        "ipv6_address",
-    ]
-    .map(|key| mapping.get(key).as_str().unwrap_or_default().to_string())
+    ["subnet_id", "allocation_id", "private_ipv4_address", "ipv6_address"]
+        .map(|key| mapping.get(key).as_str().unwrap_or_default().to_string())
 }
 
 /// The subnet mappings of `value`, when it has a known list of them.
@@ -719,12 +678,8 @@ fn mapping_keys(value: &Value) -> Option<Vec<[String; 4]>> {
     if !mappings.is_wholly_known() {
         return None;
     }
-    let mut keys: Vec<[String; 4]> = mappings
-        .as_list()
-        .unwrap_or(&[])
-        .iter()
-        .map(mapping_key)
-        .collect();
+    let mut keys: Vec<[String; 4]> =
+        mappings.as_list().unwrap_or(&[]).iter().map(mapping_key).collect();
     keys.sort();
     keys.dedup();
     Some(keys)
@@ -868,10 +823,7 @@ fn to_value(
     object.insert("arn".to_string(), Value::string(arn));
     object.insert("arn_suffix".to_string(), Value::string(arn_suffix(arn)));
     object.insert("dns_name".to_string(), text(load_balancer.dns_name()));
-    object.insert(
-        "zone_id".to_string(),
-        text(load_balancer.canonical_hosted_zone_id()),
-    );
+    object.insert("zone_id".to_string(), text(load_balancer.canonical_hosted_zone_id()));
     object.insert("vpc_id".to_string(), text(load_balancer.vpc_id()));
     object.insert("name".to_string(), text(load_balancer.load_balancer_name()));
     object.insert(
@@ -882,22 +834,12 @@ fn to_value(
         "internal".to_string(),
         Value::Bool(load_balancer.scheme() == Some(&LoadBalancerSchemeEnum::Internal)),
     );
-    object.insert(
-        "load_balancer_type".to_string(),
-        text(load_balancer.r#type().map(|t| t.as_str())),
-    );
-    object.insert(
-        "security_groups".to_string(),
-        string_list(load_balancer.security_groups()),
-    );
+    object
+        .insert("load_balancer_type".to_string(), text(load_balancer.r#type().map(|t| t.as_str())));
+    object.insert("security_groups".to_string(), string_list(load_balancer.security_groups()));
     object.insert(
         "subnets".to_string(),
-        string_list(
-            load_balancer
-                .availability_zones()
-                .iter()
-                .filter_map(|zone| zone.subnet_id()),
-        ),
+        string_list(load_balancer.availability_zones().iter().filter_map(|zone| zone.subnet_id())),
     );
     // Shown when the configuration uses subnet_mapping; `subnets` shows the zones otherwise.
     let mapped = !blocks(hint, "subnet_mapping").is_empty();
@@ -913,10 +855,7 @@ fn to_value(
                     Value::map([
                         ("subnet_id", text(zone.subnet_id())),
                         ("outpost_id", text(zone.outpost_id())),
-                        (
-                            "allocation_id",
-                            text(address.and_then(|a| a.allocation_id())),
-                        ),
+                        ("allocation_id", text(address.and_then(|a| a.allocation_id()))),
                         (
                             "private_ipv4_address",
                             text(address.and_then(|a| a.private_ipv4_address())),
@@ -931,9 +870,7 @@ fn to_value(
         "ip_address_type".to_string(),
         text(load_balancer.ip_address_type().map(|t| t.as_str())),
     );
-    let kind = load_balancer
-        .r#type()
-        .map_or("application", |kind| kind.as_str());
+    let kind = load_balancer.r#type().map_or("application", |kind| kind.as_str());
     for setting in SETTINGS {
         // One that does not apply to this type (cross-zone load balancing on an application
         // load balancer, where it is always on) is not read: the provider suppresses its diff
@@ -979,14 +916,8 @@ fn to_value(
                 .collect(),
         ),
     );
-    object.insert(
-        MINIMUM_CAPACITY.to_string(),
-        capacity_value(kind, reservation, hint),
-    );
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
+    object.insert(MINIMUM_CAPACITY.to_string(), capacity_value(kind, reservation, hint));
+    set_tags(&mut object, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     Value::Map(object)
 }
 
@@ -1022,23 +953,17 @@ impl Elbv2Object for LoadBalancers {
                     .check(Check::OneOf(&["application", "network", "gateway"]))
                     .force_new(),
             )
-            .attr(Attribute::optional_computed(
-                "security_groups",
-                Type::set(Type::String),
-            ))
+            .attr(Attribute::optional_computed("security_groups", Type::set(Type::String)))
             .attr(
                 Attribute::optional_computed("subnets", Type::set(Type::String))
                     .exactly_one_of(SUBNETS_OR_MAPPINGS),
             )
             .attr(
-                Attribute::optional_computed("ip_address_type", Type::String).check(Check::OneOf(
-                    &["ipv4", "dualstack", "dualstack-without-public-ipv4"],
-                )),
+                Attribute::optional_computed("ip_address_type", Type::String)
+                    .check(Check::OneOf(&["ipv4", "dualstack", "dualstack-without-public-ipv4"])),
             );
-        let schema = LOG_BLOCKS
-            .iter()
-            .fold(schema, |schema, logs| schema.block(logs.block()))
-            .block(
+        let schema =
+            LOG_BLOCKS.iter().fold(schema, |schema, logs| schema.block(logs.block())).block(
                 Block::set(
                     "subnet_mapping",
                     Schema::new()
@@ -1121,10 +1046,8 @@ impl Elbv2Object for LoadBalancers {
             };
             if let (Some(neutral), Some(_)) = (setting.neutral, setting.default) {
                 if !slot.is_unknown() {
-                    *slot = setting.read(&BTreeMap::from([(
-                        setting.key.to_string(),
-                        neutral.to_string(),
-                    )]));
+                    *slot = setting
+                        .read(&BTreeMap::from([(setting.key.to_string(), neutral.to_string())]));
                 }
             } else if slot.is_null() && setting.default.is_some() {
                 *slot = setting.read(&BTreeMap::new());
@@ -1134,11 +1057,8 @@ impl Elbv2Object for LoadBalancers {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
-        let is_application = config
-            .get("load_balancer_type")
-            .as_str()
-            .unwrap_or("application")
-            == "application";
+        let is_application =
+            config.get("load_balancer_type").as_str().unwrap_or("application") == "application";
         let subnets = match blocks(config, "subnet_mapping") {
             [] => config.get("subnets").clone(),
             mappings => Value::List(mappings.to_vec()),
@@ -1213,20 +1133,10 @@ impl Elbv2Object for LoadBalancers {
         tags: &[(String, String)],
         hint: &Value,
     ) -> Result<Value, ProviderError> {
-        let kind = load_balancer
-            .r#type()
-            .map_or("application", |kind| kind.as_str());
-        let (attributes, reservation) = futures::try_join!(
-            this.attributes(arn),
-            this.capacity_reservation(arn, kind, hint)
-        )?;
-        Ok(to_value(
-            load_balancer,
-            &attributes,
-            reservation.as_ref(),
-            tags,
-            hint,
-        ))
+        let kind = load_balancer.r#type().map_or("application", |kind| kind.as_str());
+        let (attributes, reservation) =
+            futures::try_join!(this.attributes(arn), this.capacity_reservation(arn, kind, hint))?;
+        Ok(to_value(load_balancer, &attributes, reservation.as_ref(), tags, hint))
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
@@ -1234,18 +1144,13 @@ impl Elbv2Object for LoadBalancers {
         let name = name_to_create(at.planned, "tf-lb-");
         let load_balancer_type = load_balancer_type(at.planned);
         let security_groups = strings(at.planned, "security_groups");
-        let response = sent!(create_request(client, &name, at.planned).set_tags(Some(
-            tags_to_sdk(&at.operation.tags_with_managed(at.planned))
-        )))?;
+        let response = sent!(create_request(client, &name, at.planned)
+            .set_tags(Some(tags_to_sdk(&at.operation.tags_with_managed(at.planned)))))?;
         let arn = AwsLb::created_arn(response.load_balancers(), &name)?;
         // Only what differs from AWS's defaults: a new load balancer has those already.
         let mut attributes =
             settings_to_send(SETTINGS, &load_balancer_type, &Value::Null, at.planned);
-        attributes.extend(log_attributes(
-            &load_balancer_type,
-            &Value::Null,
-            at.planned,
-        ));
+        attributes.extend(log_attributes(&load_balancer_type, &Value::Null, at.planned));
         at.this.modify_attributes(&arn, attributes).await?;
         let timeout = at.operation.timeouts.create;
         at.this.wait_active(&arn, &name, timeout).await?;
@@ -1257,9 +1162,7 @@ impl Elbv2Object for LoadBalancers {
             at.this.modify_capacity(&arn, at.planned, timeout).await?;
         }
         if let Some(enforcement) = private_link_enforcement(at.planned) {
-            at.this
-                .set_security_groups(&arn, security_groups, Some(enforcement))
-                .await?;
+            at.this.set_security_groups(&arn, security_groups, Some(enforcement)).await?;
             at.this.wait_active(&arn, &name, timeout).await?;
         }
         Ok(arn)
@@ -1268,9 +1171,7 @@ impl Elbv2Object for LoadBalancers {
     async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
         let client = &at.this.aws.clients().await.elbv2;
         if let Some((groups, enforcement)) = security_groups_request(at.prior, at.planned) {
-            at.this
-                .set_security_groups(at.key, groups, enforcement)
-                .await?;
+            at.this.set_security_groups(at.key, groups, enforcement).await?;
         }
         if let Some((subnets, mappings)) = subnets_request(at.prior, at.planned) {
             sent!(client
@@ -1289,10 +1190,7 @@ impl Elbv2Object for LoadBalancers {
         }
         match ip_pools_change(at.prior, at.planned) {
             Some(IpPoolsChange::Set(pools)) => {
-                sent!(client
-                    .modify_ip_pools()
-                    .load_balancer_arn(at.key)
-                    .ipam_pools(pools))?;
+                sent!(client.modify_ip_pools().load_balancer_arn(at.key).ipam_pools(pools))?;
             }
             Some(IpPoolsChange::RemoveIpv4) => {
                 sent!(client
@@ -1307,9 +1205,7 @@ impl Elbv2Object for LoadBalancers {
         attributes.extend(log_attributes(&load_balancer_type, at.prior, at.planned));
         at.this.modify_attributes(at.key, attributes).await?;
         if changed(at.prior, at.planned, MINIMUM_CAPACITY) {
-            at.this
-                .modify_capacity(at.key, at.planned, at.operation.timeouts.update)
-                .await?;
+            at.this.modify_capacity(at.key, at.planned, at.operation.timeouts.update).await?;
         }
         Ok(())
     }
@@ -1324,13 +1220,7 @@ impl Elbv2Object for LoadBalancers {
         wait_for(
             &format!("load balancer {arn} to be deleted"),
             operation.timeouts.delete,
-            || async {
-                Ok(this
-                    .describe(&[arn.to_string()])
-                    .await?
-                    .is_empty()
-                    .then_some(()))
-            },
+            || async { Ok(this.describe(&[arn.to_string()]).await?.is_empty().then_some(())) },
         )
         .await
     }
@@ -1376,10 +1266,7 @@ mod log_block_tests {
     fn connection_and_health_check_logs_go_to_aws_and_come_back() {
         let planned = Value::map([
             ("load_balancer_type", Value::string("application")),
-            (
-                "connection_logs",
-                logs("logs", Some("connection-logs"), true),
-            ),
+            ("connection_logs", logs("logs", Some("connection-logs"), true)),
             ("health_check_logs", logs("logs", None, true)),
         ]);
         let sent = log_attributes("application", &Value::Null, &planned);
@@ -1412,19 +1299,13 @@ mod log_block_tests {
             &planned,
         );
         assert_eq!(read.get("connection_logs"), planned.get("connection_logs"));
-        assert_eq!(
-            read.get("health_check_logs"),
-            planned.get("health_check_logs")
-        );
+        assert_eq!(read.get("health_check_logs"), planned.get("health_check_logs"));
         assert_eq!(read.get("access_logs"), &Value::List(vec![]));
 
         // Removing a block disables its logs and touches nothing else.
         let removed = Value::map([
             ("load_balancer_type", Value::string("application")),
-            (
-                "connection_logs",
-                logs("logs", Some("connection-logs"), true),
-            ),
+            ("connection_logs", logs("logs", Some("connection-logs"), true)),
         ]);
         assert_eq!(
             log_attributes("application", &planned, &removed),
@@ -1443,21 +1324,11 @@ mod log_block_tests {
             ("connection_logs", logs("logs", None, false)),
         ]);
         let sent = log_attributes("network", &Value::Null, &planned);
-        assert!(
-            sent.iter().all(|(key, _)| key.starts_with("access_logs.")),
-            "{sent:?}"
-        );
-        let reported: BTreeMap<String, String> = sent
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect();
-        let read = to_value(
-            &load_balancer(LoadBalancerTypeEnum::Network),
-            &reported,
-            None,
-            &[],
-            &planned,
-        );
+        assert!(sent.iter().all(|(key, _)| key.starts_with("access_logs.")), "{sent:?}");
+        let reported: BTreeMap<String, String> =
+            sent.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        let read =
+            to_value(&load_balancer(LoadBalancerTypeEnum::Network), &reported, None, &[], &planned);
         assert_eq!(read.get("access_logs"), planned.get("access_logs"));
         assert_eq!(read.get("connection_logs"), planned.get("connection_logs"));
         assert_eq!(read.get("health_check_logs"), &Value::List(vec![]));
@@ -1500,9 +1371,7 @@ mod newer_argument_tests {
         let mut builder = DescribeCapacityReservationOutput::builder();
         if let Some(units) = capacity {
             builder = builder.minimum_load_balancer_capacity(
-                MinimumLoadBalancerCapacity::builder()
-                    .capacity_units(units)
-                    .build(),
+                MinimumLoadBalancerCapacity::builder().capacity_units(units).build(),
             );
         }
         for (zone, state) in states.iter().enumerate() {
@@ -1536,52 +1405,28 @@ mod newer_argument_tests {
         let planned = Value::map([
             ("load_balancer_type", Value::string("network")),
             ("enable_zonal_shift", Value::Bool(true)),
-            (
-                "dns_record_client_routing_policy",
-                Value::string("availability_zone_affinity"),
-            ),
+            ("dns_record_client_routing_policy", Value::string("availability_zone_affinity")),
             (SECONDARY_IPS, Value::Number(3.0)),
         ]);
         let sent = settings_to_send(SETTINGS, "network", &Value::Null, &planned);
         for pair in [
             ("zonal_shift.config.enabled", "true"),
-            (
-                "dns_record.client_routing_policy",
-                "availability_zone_affinity",
-            ),
+            ("dns_record.client_routing_policy", "availability_zone_affinity"),
             ("secondary_ips.auto_assigned.per_subnet", "3"),
         ] {
-            assert!(
-                sent.contains(&(pair.0, pair.1.to_string())),
-                "{pair:?} in {sent:?}"
-            );
+            assert!(sent.contains(&(pair.0, pair.1.to_string())), "{pair:?} in {sent:?}");
         }
-        let reported: BTreeMap<String, String> = sent
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect();
-        let read = to_value(
-            &lb(LoadBalancerTypeEnum::Network),
-            &reported,
-            None,
-            &[],
-            &planned,
-        );
-        for name in [
-            "enable_zonal_shift",
-            "dns_record_client_routing_policy",
-            SECONDARY_IPS,
-        ] {
+        let reported: BTreeMap<String, String> =
+            sent.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
+        let read = to_value(&lb(LoadBalancerTypeEnum::Network), &reported, None, &[], &planned);
+        for name in ["enable_zonal_shift", "dns_record_client_routing_policy", SECONDARY_IPS] {
             assert_eq!(read.get(name), planned.get(name), "{name}");
         }
 
         // An application load balancer takes zonal shift only; the defaults are not sent.
         let application = Value::map([
             ("enable_zonal_shift", Value::Bool(true)),
-            (
-                "dns_record_client_routing_policy",
-                Value::string("any_availability_zone"),
-            ),
+            ("dns_record_client_routing_policy", Value::string("any_availability_zone")),
         ]);
         assert_eq!(
             settings_to_send(SETTINGS, "application", &Value::Null, &application)
@@ -1597,10 +1442,7 @@ mod newer_argument_tests {
         let prior = Value::map([
             ("load_balancer_type", Value::string("network")),
             ("enable_zonal_shift", Value::Bool(true)),
-            (
-                "dns_record_client_routing_policy",
-                Value::string("availability_zone_affinity"),
-            ),
+            ("dns_record_client_routing_policy", Value::string("availability_zone_affinity")),
             (SECONDARY_IPS, Value::Number(1.0)),
         ]);
         assert_eq!(
@@ -1630,16 +1472,11 @@ mod newer_argument_tests {
             problems(vec![]),
             [
                 ("subnets".to_string(), format!("\"subnets\": {one_of}")),
-                (
-                    "subnet_mapping".to_string(),
-                    format!("\"subnet_mapping\": {one_of}")
-                ),
+                ("subnet_mapping".to_string(), format!("\"subnet_mapping\": {one_of}")),
             ]
         );
-        let both = problems(vec![
-            ("subnets", subnets.clone()),
-            ("subnet_mapping", mappings.clone()),
-        ]);
+        let both =
+            problems(vec![("subnets", subnets.clone()), ("subnet_mapping", mappings.clone())]);
         assert_eq!(both.len(), 2, "{both:?}");
         assert_eq!(
             both[0].1,
@@ -1664,11 +1501,7 @@ mod newer_argument_tests {
                 ("name", Value::string("web")),
             ];
             config.extend(entries);
-            resource
-                .validate(&Value::map(config))
-                .into_iter()
-                .map(|(path, _)| path)
-                .collect()
+            resource.validate(&Value::map(config)).into_iter().map(|(path, _)| path).collect()
         };
         let application = || ("load_balancer_type", Value::string("application"));
         let network = || ("load_balancer_type", Value::string("network"));
@@ -1676,46 +1509,27 @@ mod newer_argument_tests {
         assert_eq!(
             problems(vec![
                 application(),
-                (
-                    "dns_record_client_routing_policy",
-                    Value::string("availability_zone_affinity")
-                ),
+                ("dns_record_client_routing_policy", Value::string("availability_zone_affinity")),
                 (SECONDARY_IPS, Value::Number(2.0)),
                 (PRIVATE_LINK, Value::string("off")),
-                (
-                    MINIMUM_CAPACITY,
-                    block(&[("capacity_units", Value::Number(100.0))])
-                ),
+                (MINIMUM_CAPACITY, block(&[("capacity_units", Value::Number(100.0))])),
             ]),
-            [
-                "dns_record_client_routing_policy",
-                SECONDARY_IPS,
-                PRIVATE_LINK
-            ]
+            ["dns_record_client_routing_policy", SECONDARY_IPS, PRIVATE_LINK]
         );
         assert_eq!(
             problems(vec![
                 application(),
-                (
-                    "dns_record_client_routing_policy",
-                    Value::string("any_availability_zone")
-                ),
+                ("dns_record_client_routing_policy", Value::string("any_availability_zone")),
                 (SECONDARY_IPS, Value::Number(0.0)),
                 ("enable_zonal_shift", Value::Bool(true)),
-                (
-                    IPAM_POOLS,
-                    block(&[("ipv4_ipam_pool_id", Value::string("ipam-pool-1"))])
-                ),
+                (IPAM_POOLS, block(&[("ipv4_ipam_pool_id", Value::string("ipam-pool-1"))])),
             ]),
             Vec::<String>::new()
         );
         assert_eq!(
             problems(vec![
                 network(),
-                (
-                    IPAM_POOLS,
-                    block(&[("ipv4_ipam_pool_id", Value::string("ipam-pool-1"))])
-                ),
+                (IPAM_POOLS, block(&[("ipv4_ipam_pool_id", Value::string("ipam-pool-1"))])),
                 (PRIVATE_LINK, Value::string("off")),
                 (SECONDARY_IPS, Value::Number(7.0)),
             ]),
@@ -1725,10 +1539,7 @@ mod newer_argument_tests {
             problems(vec![
                 gateway(),
                 ("enable_zonal_shift", Value::Bool(true)),
-                (
-                    MINIMUM_CAPACITY,
-                    block(&[("capacity_units", Value::Number(100.0))])
-                ),
+                (MINIMUM_CAPACITY, block(&[("capacity_units", Value::Number(100.0))])),
             ]),
             ["enable_zonal_shift", MINIMUM_CAPACITY]
         );
@@ -1744,11 +1555,7 @@ mod newer_argument_tests {
         );
         // The schema checks the values themselves.
         let schema = resource.schema();
-        let check = |name: &str| {
-            schema
-                .attribute(name)
-                .and_then(|a| a.checks.first().cloned())
-        };
+        let check = |name: &str| schema.attribute(name).and_then(|a| a.checks.first().cloned());
         assert_eq!(check(SECONDARY_IPS), Some(Check::Range(0, 7)));
         assert_eq!(check(PRIVATE_LINK), Some(Check::OneOf(&["on", "off"])));
         assert!(schema
@@ -1769,16 +1576,9 @@ mod newer_argument_tests {
             ])
         };
         let changed = [SECONDARY_IPS.to_string()];
-        assert_eq!(
-            resource.replacing_changes(&value(3.0), &value(1.0), &changed),
-            [SECONDARY_IPS]
-        );
-        assert!(resource
-            .replacing_changes(&value(1.0), &value(3.0), &changed)
-            .is_empty());
-        assert!(resource
-            .replacing_changes(&value(3.0), &value(1.0), &[])
-            .is_empty());
+        assert_eq!(resource.replacing_changes(&value(3.0), &value(1.0), &changed), [SECONDARY_IPS]);
+        assert!(resource.replacing_changes(&value(1.0), &value(3.0), &changed).is_empty());
+        assert!(resource.replacing_changes(&value(3.0), &value(1.0), &[]).is_empty());
     }
 
     /// CreateLoadBalancer carries the customer-owned pool and the IPAM pools; an update's
@@ -1787,28 +1587,16 @@ mod newer_argument_tests {
     fn the_pools_go_with_the_create_and_ip_pool_changes() {
         let planned = Value::map([
             ("load_balancer_type", Value::string("application")),
-            (
-                "subnets",
-                Value::List(vec![Value::string("subnet-a"), Value::string("subnet-b")]),
-            ),
+            ("subnets", Value::List(vec![Value::string("subnet-a"), Value::string("subnet-b")])),
             ("customer_owned_ipv4_pool", Value::string("ipv4pool-coip-1")),
-            (
-                IPAM_POOLS,
-                block(&[("ipv4_ipam_pool_id", Value::string("ipam-pool-1"))]),
-            ),
+            (IPAM_POOLS, block(&[("ipv4_ipam_pool_id", Value::string("ipam-pool-1"))])),
         ]);
         let client = client();
         let request = create_request(&client, "web", &planned);
         let input = request.as_input();
+        assert_eq!(input.get_customer_owned_ipv4_pool().as_deref(), Some("ipv4pool-coip-1"));
         assert_eq!(
-            input.get_customer_owned_ipv4_pool().as_deref(),
-            Some("ipv4pool-coip-1")
-        );
-        assert_eq!(
-            input
-                .get_ipam_pools()
-                .as_ref()
-                .and_then(|p| p.ipv4_ipam_pool_id()),
+            input.get_ipam_pools().as_ref().and_then(|p| p.ipv4_ipam_pool_id()),
             Some("ipam-pool-1")
         );
         let bare = Value::map([("load_balancer_type", Value::string("application"))]);
@@ -1823,17 +1611,10 @@ mod newer_argument_tests {
         assert_eq!(ip_pools_change(&planned, &planned), None);
         assert_eq!(
             ip_pools_change(&planned, &other),
-            Some(IpPoolsChange::Set(
-                IpamPools::builder()
-                    .ipv4_ipam_pool_id("ipam-pool-2")
-                    .build()
-            ))
+            Some(IpPoolsChange::Set(IpamPools::builder().ipv4_ipam_pool_id("ipam-pool-2").build()))
         );
         let removed = Value::map([(IPAM_POOLS, Value::List(vec![]))]);
-        assert_eq!(
-            ip_pools_change(&planned, &removed),
-            Some(IpPoolsChange::RemoveIpv4)
-        );
+        assert_eq!(ip_pools_change(&planned, &removed), Some(IpPoolsChange::RemoveIpv4));
     }
 
     /// SetSecurityGroups carries the PrivateLink enforcement of a network load balancer, when
@@ -1888,20 +1669,11 @@ mod newer_argument_tests {
     /// from DescribeCapacityReservation.
     #[test]
     fn the_minimum_capacity_is_a_capacity_reservation() {
-        let planned = Value::map([(
-            MINIMUM_CAPACITY,
-            block(&[("capacity_units", Value::Number(150.0))]),
-        )]);
+        let planned =
+            Value::map([(MINIMUM_CAPACITY, block(&[("capacity_units", Value::Number(150.0))]))]);
         assert_eq!(
             capacity_request(&planned),
-            (
-                Some(
-                    MinimumLoadBalancerCapacity::builder()
-                        .capacity_units(150)
-                        .build()
-                ),
-                false
-            )
+            (Some(MinimumLoadBalancerCapacity::builder().capacity_units(150).build()), false)
         );
         assert_eq!(capacity_request(&Value::Null), (None, true));
 
@@ -1918,17 +1690,10 @@ mod newer_argument_tests {
         assert_eq!(reservation_state(&reservation(None, &[])), "provisioned");
         // No reservation, or AWS refusing the call: none.
         assert_eq!(
-            capacity_value(
-                "application",
-                Some(&reservation(None, &["provisioned"])),
-                &planned
-            ),
+            capacity_value("application", Some(&reservation(None, &["provisioned"])), &planned),
             Value::List(vec![])
         );
-        assert_eq!(
-            capacity_value("application", None, &planned),
-            Value::List(vec![])
-        );
+        assert_eq!(capacity_value("application", None, &planned), Value::List(vec![]));
         // A gateway load balancer has none to read: the configuration's stays.
         assert_eq!(
             capacity_value("gateway", None, &planned),
@@ -1964,17 +1729,10 @@ mod newer_argument_tests {
             .r#type(LoadBalancerTypeEnum::Network)
             .customer_owned_ipv4_pool("ipv4pool-coip-1")
             .enforce_security_group_inbound_rules_on_private_link_traffic("off")
-            .ipam_pools(
-                IpamPools::builder()
-                    .ipv4_ipam_pool_id("ipam-pool-1")
-                    .build(),
-            )
+            .ipam_pools(IpamPools::builder().ipv4_ipam_pool_id("ipam-pool-1").build())
             .build();
         let read = to_value(&reported, &BTreeMap::new(), None, &[], &Value::Null);
-        assert_eq!(
-            read.get("customer_owned_ipv4_pool"),
-            &Value::string("ipv4pool-coip-1")
-        );
+        assert_eq!(read.get("customer_owned_ipv4_pool"), &Value::string("ipv4pool-coip-1"));
         assert_eq!(read.get(PRIVATE_LINK), &Value::string("off"));
         assert_eq!(
             read.get(IPAM_POOLS),
@@ -2018,10 +1776,7 @@ mod newer_argument_tests {
             ("idle_timeout", Value::Null),
         ]);
         resource.normalize(&mut network);
-        assert_eq!(
-            network.get("dns_record_client_routing_policy"),
-            &Value::Null
-        );
+        assert_eq!(network.get("dns_record_client_routing_policy"), &Value::Null);
         assert_eq!(network.get("idle_timeout"), &Value::Number(60.0));
     }
 }
@@ -2040,10 +1795,7 @@ mod provider_schema_tests {
     fn mapping(subnet: &str, allocation: Option<&str>) -> Value {
         Value::map([
             ("subnet_id", Value::string(subnet)),
-            (
-                "allocation_id",
-                allocation.map_or(Value::Null, Value::string),
-            ),
+            ("allocation_id", allocation.map_or(Value::Null, Value::string)),
             ("private_ipv4_address", Value::Null),
             ("ipv6_address", Value::Null),
             ("outpost_id", Value::string("")),
@@ -2076,10 +1828,7 @@ mod provider_schema_tests {
     #[test]
     fn subnet_mappings_change_in_place_where_the_provider_changes_them() {
         let resource = load_balancer();
-        let block = resource
-            .schema
-            .block_named("subnet_mapping")
-            .expect("declared");
+        let block = resource.schema.block_named("subnet_mapping").expect("declared");
         assert!(!block.force_new);
         assert!(!block.schema.attributes.iter().any(|a| a.force_new));
 
@@ -2097,71 +1846,38 @@ mod provider_schema_tests {
         let mappings = vec!["subnet_mapping".to_string()];
         // Application: added or removed in place; one changed replaces.
         assert_eq!(
-            replaced(
-                "application",
-                &[a.clone(), b.clone()],
-                &[a.clone(), b.clone(), c.clone()]
-            ),
+            replaced("application", &[a.clone(), b.clone()], &[a.clone(), b.clone(), c.clone()]),
             none
         );
         assert_eq!(
-            replaced(
-                "application",
-                &[a.clone(), b.clone(), c.clone()],
-                &[a.clone(), b.clone()]
-            ),
+            replaced("application", &[a.clone(), b.clone(), c.clone()], &[a.clone(), b.clone()]),
             none
         );
         assert_eq!(
-            replaced(
-                "application",
-                &[a.clone(), b.clone()],
-                &[a.clone(), c.clone()]
-            ),
+            replaced("application", &[a.clone(), b.clone()], &[a.clone(), c.clone()]),
             mappings
         );
         assert_eq!(
-            replaced(
-                "application",
-                &[a.clone(), b.clone()],
-                std::slice::from_ref(&c)
-            ),
+            replaced("application", &[a.clone(), b.clone()], std::slice::from_ref(&c)),
             mappings
         );
         // Network: added in place; removed or changed replaces (an Elastic IP too).
-        assert_eq!(
-            replaced("network", std::slice::from_ref(&a), &[a.clone(), b.clone()]),
-            none
-        );
+        assert_eq!(replaced("network", std::slice::from_ref(&a), &[a.clone(), b.clone()]), none);
         assert_eq!(
             replaced("network", &[a.clone(), b.clone()], std::slice::from_ref(&a)),
             mappings
         );
         let a_with_eip = mapping("subnet-a", Some("eipalloc-1"));
-        assert_eq!(
-            replaced("network", std::slice::from_ref(&a), &[a_with_eip]),
-            mappings
-        );
-        assert_eq!(
-            replaced(
-                "network",
-                std::slice::from_ref(&a),
-                std::slice::from_ref(&a)
-            ),
-            none
-        );
+        assert_eq!(replaced("network", std::slice::from_ref(&a), &[a_with_eip]), mappings);
+        assert_eq!(replaced("network", std::slice::from_ref(&a), std::slice::from_ref(&a)), none);
 
         // The update sends the new mappings with SetSubnets, and `subnets` is known after it.
         let prior = mapped("application", &[a.clone(), b.clone()]);
         let planned = mapped("application", &[a.clone(), b.clone(), c.clone()]);
         let (subnets, sent) = subnets_request(&prior, &planned).expect("a SetSubnets");
         assert_eq!(subnets, None);
-        let sent: Vec<&str> = sent
-            .as_deref()
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|m| m.subnet_id())
-            .collect();
+        let sent: Vec<&str> =
+            sent.as_deref().unwrap_or_default().iter().filter_map(|m| m.subnet_id()).collect();
         assert_eq!(sent, ["subnet-a", "subnet-b", "subnet-c"]);
         assert_eq!(resource.unknown_after_update(&prior, &planned), ["subnets"]);
         assert!(subnets_request(&prior, &prior).is_none());
@@ -2192,23 +1908,14 @@ mod provider_schema_tests {
         assert_eq!(replaced("network", (ab, no), (abc, no)), none);
         assert_eq!(replaced("network", (abc, no), (ab, no)), ["subnets"]);
         assert_eq!(replaced("network", (ab, no), (ac, no)), ["subnets"]);
-        assert_eq!(
-            replaced("network", (ab, no), (ab, sg1)),
-            ["security_groups"]
-        );
-        assert_eq!(
-            replaced("network", (ab, sg1), (ab, no)),
-            ["security_groups"]
-        );
+        assert_eq!(replaced("network", (ab, no), (ab, sg1)), ["security_groups"]);
+        assert_eq!(replaced("network", (ab, sg1), (ab, no)), ["security_groups"]);
         assert_eq!(replaced("network", (ab, sg1), (ab, sg2)), none);
         assert_eq!(replaced("application", (abc, sg1), (ab, no)), none);
         assert_eq!(replaced("application", (ab, sg1), (ac, sg1)), none);
         // Unknown subnets (known after apply) decide nothing yet.
         let mut unknown = with_subnets("network", ab, no);
-        unknown
-            .map_mut()
-            .unwrap()
-            .insert("subnets".to_string(), Value::Unknown);
+        unknown.map_mut().unwrap().insert("subnets".to_string(), Value::Unknown);
         assert_eq!(
             resource.replacing_changes(&with_subnets("network", abc, no), &unknown, &[]),
             none
@@ -2219,10 +1926,7 @@ mod provider_schema_tests {
             &with_subnets("application", ac, no),
         )
         .expect("a SetSubnets");
-        assert_eq!(
-            subnets,
-            Some(vec!["subnet-a".to_string(), "subnet-c".to_string()])
-        );
+        assert_eq!(subnets, Some(vec!["subnet-a".to_string(), "subnet-c".to_string()]));
         assert!(mappings.is_none());
     }
 
@@ -2232,10 +1936,8 @@ mod provider_schema_tests {
     #[test]
     fn cross_zone_load_balancing_defaults_to_false_where_it_applies() {
         let resource = load_balancer();
-        let attribute = resource
-            .schema
-            .attribute("enable_cross_zone_load_balancing")
-            .expect("declared");
+        let attribute =
+            resource.schema.attribute("enable_cross_zone_load_balancing").expect("declared");
         assert_eq!(attribute.default, Some(Value::Bool(false)));
         assert!(!attribute.is_computed());
 
@@ -2289,18 +1991,9 @@ mod provider_schema_tests {
                 ("load_balancer_type", Value::string("application")),
                 ("internal", internal),
             ]);
-            create_request(&client, "web", &planned)
-                .as_input()
-                .get_scheme()
-                .clone()
+            create_request(&client, "web", &planned).as_input().get_scheme().clone()
         };
-        assert_eq!(
-            scheme(Value::Unknown),
-            Some(LoadBalancerSchemeEnum::InternetFacing)
-        );
-        assert_eq!(
-            scheme(Value::Bool(true)),
-            Some(LoadBalancerSchemeEnum::Internal)
-        );
+        assert_eq!(scheme(Value::Unknown), Some(LoadBalancerSchemeEnum::InternetFacing));
+        assert_eq!(scheme(Value::Bool(true)), Some(LoadBalancerSchemeEnum::Internal));
     }
 }

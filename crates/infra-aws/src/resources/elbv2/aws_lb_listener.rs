@@ -81,12 +81,7 @@ const fn header(
     key: &'static str,
     protocols: &'static [&'static str],
 ) -> ListenerAttribute {
-    ListenerAttribute {
-        name,
-        key,
-        kind: Kind::String,
-        protocols,
-    }
+    ListenerAttribute { name, key, kind: Kind::String, protocols }
 }
 
 /// The provider's listener attributes.
@@ -224,10 +219,9 @@ impl ListenerAttribute {
     fn read(&self, reported: &str) -> Value {
         match self.kind {
             Kind::Bool => Value::Bool(reported == "true"),
-            Kind::Number => reported
-                .parse::<i64>()
-                .map(|n| Value::Number(n as f64))
-                .unwrap_or(Value::Null),
+            Kind::Number => {
+                reported.parse::<i64>().map(|n| Value::Number(n as f64)).unwrap_or(Value::Null)
+            }
             Kind::String => Value::string(reported),
         }
     }
@@ -380,11 +374,7 @@ fn mutual_authentication(value: &Value, removed: bool) -> Option<MutualAuthentic
                 )
                 .build(),
         ),
-        None if removed => Some(
-            MutualAuthenticationAttributes::builder()
-                .mode("off")
-                .build(),
-        ),
+        None if removed => Some(MutualAuthenticationAttributes::builder().mode("off").build()),
         None => None,
     }
 }
@@ -429,15 +419,9 @@ fn to_value(
     let mut object = BTreeMap::new();
     object.insert("id".to_string(), Value::string(arn));
     object.insert("arn".to_string(), Value::string(arn));
-    object.insert(
-        "load_balancer_arn".to_string(),
-        text(listener.load_balancer_arn()),
-    );
+    object.insert("load_balancer_arn".to_string(), text(listener.load_balancer_arn()));
     object.insert("port".to_string(), number(listener.port().map(i64::from)));
-    object.insert(
-        "protocol".to_string(),
-        text(listener.protocol().map(|p| p.as_str())),
-    );
+    object.insert("protocol".to_string(), text(listener.protocol().map(|p| p.as_str())));
     object.insert(
         "default_action".to_string(),
         actions_from_sdk(listener.default_actions(), hint, "default_action"),
@@ -490,10 +474,7 @@ fn to_value(
         };
         object.insert(attribute.name.to_string(), value);
     }
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
+    set_tags(&mut object, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     Value::Map(object)
 }
 
@@ -511,57 +492,50 @@ impl Elbv2Object for Listeners {
     }
 
     fn schema() -> Schema {
-        let schema = Schema::new()
-            .timeouts(&["create", "update"])
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::required("load_balancer_arn", Type::String).force_new())
-            .attr(Attribute::optional("port", Type::Number).check(Check::Range(1, 65535)))
-            .attr(
-                Attribute::optional_computed("protocol", Type::String).check(Check::OneOf(&[
-                    "HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE",
-                ])),
-            )
-            .attr(Attribute::optional("certificate_arn", Type::String))
-            .attr(Attribute::optional_computed("ssl_policy", Type::String))
-            .attr(
-                Attribute::optional("alpn_policy", Type::String).check(Check::OneOf(&[
+        let schema =
+            Schema::new()
+                .timeouts(&["create", "update"])
+                .attr(Attribute::computed("id", Type::String))
+                .attr(Attribute::computed("arn", Type::String))
+                .attr(Attribute::required("load_balancer_arn", Type::String).force_new())
+                .attr(Attribute::optional("port", Type::Number).check(Check::Range(1, 65535)))
+                .attr(Attribute::optional_computed("protocol", Type::String).check(Check::OneOf(
+                    &["HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE"],
+                )))
+                .attr(Attribute::optional("certificate_arn", Type::String))
+                .attr(Attribute::optional_computed("ssl_policy", Type::String))
+                .attr(Attribute::optional("alpn_policy", Type::String).check(Check::OneOf(&[
                     "HTTP1Only",
                     "HTTP2Only",
                     "HTTP2Optional",
                     "HTTP2Preferred",
                     "None",
-                ])),
-            )
-            .block(action_block("default_action"))
-            .block(Block::single(
-                "mutual_authentication",
-                Schema::new()
-                    .attr(
-                        Attribute::required("mode", Type::String).check(Check::OneOf(&[
+                ])))
+                .block(action_block("default_action"))
+                .block(Block::single(
+                    "mutual_authentication",
+                    Schema::new()
+                        .attr(Attribute::required("mode", Type::String).check(Check::OneOf(&[
                             "off",
                             "passthrough",
                             "verify",
-                        ])),
-                    )
-                    .attr(Attribute::optional("trust_store_arn", Type::String))
-                    .attr(
-                        Attribute::optional("ignore_client_certificate_expiry", Type::Bool)
-                            .default(Value::Bool(false)),
-                    )
-                    .attr(
-                        Attribute::optional_computed(
-                            "advertise_trust_store_ca_names",
-                            Type::String,
+                        ])))
+                        .attr(Attribute::optional("trust_store_arn", Type::String))
+                        .attr(
+                            Attribute::optional("ignore_client_certificate_expiry", Type::Bool)
+                                .default(Value::Bool(false)),
                         )
-                        .check(Check::OneOf(&["on", "off"])),
-                    ),
-            ));
+                        .attr(
+                            Attribute::optional_computed(
+                                "advertise_trust_store_ca_names",
+                                Type::String,
+                            )
+                            .check(Check::OneOf(&["on", "off"])),
+                        ),
+                ));
         LISTENER_ATTRIBUTES
             .iter()
-            .fold(schema, |schema, attribute| {
-                schema.attr(attribute.attribute())
-            })
+            .fold(schema, |schema, attribute| schema.attr(attribute.attribute()))
             .with_tags()
     }
 
@@ -613,12 +587,7 @@ impl Elbv2Object for Listeners {
         let client = &this.aws.clients().await.elbv2;
         this.by_arn(
             arns,
-            |arns| {
-                client
-                    .describe_listeners()
-                    .set_listener_arns(Some(arns))
-                    .send()
-            },
+            |arns| client.describe_listeners().set_listener_arns(Some(arns)).send(),
             |answer| answer.listeners(),
             // The listeners of each load balancer.
             || {
@@ -650,9 +619,7 @@ impl Elbv2Object for Listeners {
         })?;
         // "For Application Load Balancers, ... with a default of HTTP" (the provider's docs).
         let protocol = string(at.planned, "protocol").or_else(|| {
-            load_balancer_arn
-                .contains(":loadbalancer/app/")
-                .then(|| "HTTP".to_string())
+            load_balancer_arn.contains(":loadbalancer/app/").then(|| "HTTP".to_string())
         });
         // Checked before anything is created.
         let attributes = attributes_to_send(None, at.planned)?;
@@ -666,26 +633,18 @@ impl Elbv2Object for Listeners {
             .set_ssl_policy(ssl_policy(at.planned))
             .set_alpn_policy(non_empty(at.planned, "alpn_policy").map(|p| vec![p]))
             .set_mutual_authentication(mutual_authentication(at.planned, false))
-            .set_tags(Some(tags_to_sdk(
-                &at.operation.tags_with_managed(at.planned)
-            ))))?;
+            .set_tags(Some(tags_to_sdk(&at.operation.tags_with_managed(at.planned)))))?;
         let arn = AwsLbListener::created_arn(response.listeners(), &load_balancer_arn)?;
         // "Listener attributes like TCP idle timeout are not supported on create" (the
         // provider): one ModifyListenerAttributes after it.
-        modify_attributes!(
-            client.modify_listener_attributes().listener_arn(&arn),
-            attributes
-        )?;
+        modify_attributes!(client.modify_listener_attributes().listener_arn(&arn), attributes)?;
         Ok(arn)
     }
 
     async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError> {
         let prior = at.prior;
         let client = &at.this.aws.clients().await.elbv2;
-        if LISTENER_SETTINGS
-            .iter()
-            .any(|key| changed(prior, at.planned, key))
-        {
+        if LISTENER_SETTINGS.iter().any(|key| changed(prior, at.planned, key)) {
             modify(client, at.key, prior, at.planned).await?;
         }
         modify_attributes!(
@@ -725,10 +684,8 @@ mod listener_attribute_tests {
     const GWLB: &str = "arn:aws:elasticloadbalancing:us-east-1:1:loadbalancer/gwy/fw/1";
 
     fn listener(entries: &[(&str, Value)]) -> Value {
-        let mut object: BTreeMap<String, Value> = LISTENER_ATTRIBUTES
-            .iter()
-            .map(|a| (a.name.to_string(), Value::Unknown))
-            .collect();
+        let mut object: BTreeMap<String, Value> =
+            LISTENER_ATTRIBUTES.iter().map(|a| (a.name.to_string(), Value::Unknown)).collect();
         object.insert("load_balancer_arn".to_string(), Value::string(ALB));
         for (key, value) in entries {
             object.insert(key.to_string(), value.clone());
@@ -750,28 +707,19 @@ mod listener_attribute_tests {
         let planned = listener(&[
             ("protocol", Value::string("HTTPS")),
             ("routing_http_response_server_enabled", Value::Bool(false)),
-            (
-                "routing_http_request_x_amzn_tls_version_header_name",
-                Value::string("X-Tls-Version"),
-            ),
+            ("routing_http_request_x_amzn_tls_version_header_name", Value::string("X-Tls-Version")),
             (
                 "routing_http_response_strict_transport_security_header_value",
                 Value::string("max-age=31536000"),
             ),
             // AWS's default: not sent on create, as the provider skips it.
-            (
-                "routing_http_response_x_frame_options_header_value",
-                Value::string(""),
-            ),
+            ("routing_http_response_x_frame_options_header_value", Value::string("")),
         ]);
         let attributes = attributes_to_send(None, &planned).unwrap();
         assert_eq!(
             sent(&attributes),
             [
-                (
-                    "routing.http.request.x_amzn_tls_version.header_name",
-                    "X-Tls-Version"
-                ),
+                ("routing.http.request.x_amzn_tls_version.header_name", "X-Tls-Version"),
                 ("routing.http.response.server.enabled", "false"),
                 (
                     "routing.http.response.strict_transport_security.header_value",
@@ -817,10 +765,7 @@ mod listener_attribute_tests {
         ]);
         let mut planned = prior.clone();
         let entries = planned.map_mut().unwrap();
-        entries.insert(
-            "routing_http_response_server_enabled".to_string(),
-            Value::Bool(false),
-        );
+        entries.insert("routing_http_response_server_enabled".to_string(), Value::Bool(false));
         // Cleared: sent as "", AWS's default (the provider skips it and cannot clear it).
         entries.insert(
             "routing_http_response_access_control_allow_origin_header_value".to_string(),
@@ -830,10 +775,7 @@ mod listener_attribute_tests {
         assert_eq!(
             sent(&attributes),
             [
-                (
-                    "routing.http.response.access_control_allow_origin.header_value",
-                    ""
-                ),
+                ("routing.http.response.access_control_allow_origin.header_value", ""),
                 ("routing.http.response.server.enabled", "false"),
             ]
         );
@@ -847,22 +789,13 @@ mod listener_attribute_tests {
             ("load_balancer_arn", Value::string(ALB)),
             ("protocol", Value::string("HTTP")),
             ("tcp_idle_timeout_seconds", Value::Number(600.0)),
-            (
-                "routing_http_request_x_amzn_mtls_clientcert_header_name",
-                Value::string("X-Cert"),
-            ),
+            ("routing_http_request_x_amzn_mtls_clientcert_header_name", Value::string("X-Cert")),
         ]);
-        let problems: Vec<String> = resource
-            .validate(&config)
-            .into_iter()
-            .map(|(path, _)| path)
-            .collect();
+        let problems: Vec<String> =
+            resource.validate(&config).into_iter().map(|(path, _)| path).collect();
         assert_eq!(
             problems,
-            [
-                "tcp_idle_timeout_seconds",
-                "routing_http_request_x_amzn_mtls_clientcert_header_name"
-            ]
+            ["tcp_idle_timeout_seconds", "routing_http_request_x_amzn_mtls_clientcert_header_name"]
         );
         // Known only at apply: refused there, before the listener is created.
         let planned = listener(&[
@@ -889,18 +822,9 @@ mod listener_attribute_tests {
             .port(443)
             .build();
         let reported = BTreeMap::from([
-            (
-                "routing.http.response.server.enabled".to_string(),
-                "false".to_string(),
-            ),
-            (
-                "routing.http.response.x_frame_options.header_value".to_string(),
-                "DENY".to_string(),
-            ),
-            (
-                "routing.http.request.x_amzn_tls_version.header_name".to_string(),
-                "".to_string(),
-            ),
+            ("routing.http.response.server.enabled".to_string(), "false".to_string()),
+            ("routing.http.response.x_frame_options.header_value".to_string(), "DENY".to_string()),
+            ("routing.http.request.x_amzn_tls_version.header_name".to_string(), "".to_string()),
             ("tcp.idle_timeout.seconds".to_string(), "350".to_string()),
         ]);
         let hint = listener(&[(
@@ -908,10 +832,7 @@ mod listener_attribute_tests {
             Value::string("default-src 'self'"),
         )]);
         let read = to_value(&aws, &hint, &[], Some(&reported));
-        assert_eq!(
-            read.get("routing_http_response_server_enabled"),
-            &Value::Bool(false)
-        );
+        assert_eq!(read.get("routing_http_response_server_enabled"), &Value::Bool(false));
         assert_eq!(
             read.get("routing_http_response_x_frame_options_header_value"),
             &Value::string("DENY")

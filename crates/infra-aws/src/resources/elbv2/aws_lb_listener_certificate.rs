@@ -101,10 +101,7 @@ impl Association for ListenerCertificates {
 
     /// The pair a value names: its arguments, or its ID (an import).
     fn pair(value: &Value) -> Option<Pair> {
-        match (
-            string(value, "listener_arn"),
-            string(value, "certificate_arn"),
-        ) {
+        match (string(value, "listener_arn"), string(value, "certificate_arn")) {
             (Some(listener), Some(certificate)) => Some((listener, certificate)),
             _ => parse_id(&string(value, "id")?).ok(),
         }
@@ -163,9 +160,7 @@ impl Association for ListenerCertificates {
             Err(error)
                 if is_not_found(&error)
                     || (error.code.as_deref() == Some("OperationNotPermitted")
-                        && error
-                            .message
-                            .contains("Default certificate cannot be removed")) =>
+                        && error.message.contains("Default certificate cannot be removed")) =>
             {
                 Ok(())
             }
@@ -199,10 +194,7 @@ mod tests {
         let listener = "arn:aws:elasticloadbalancing:us-west-2:123456789012:listener/app/test/8e4497da625e2d8a/9ab28ade35828f96/67b3d2d36dd7c26b";
         let certificate = "arn:aws:iam::123456789012:server-certificate/tf_acc_test";
         let id = id_of(listener, certificate);
-        assert_eq!(
-            parse_id(&id).unwrap(),
-            (listener.to_string(), certificate.to_string())
-        );
+        assert_eq!(parse_id(&id).unwrap(), (listener.to_string(), certificate.to_string()));
         assert!(parse_id("no-separator").is_err());
         assert!(parse_id("_only-certificate").is_err());
     }

@@ -35,10 +35,8 @@ pub type AwsLbListenerRule = Elbv2Type<ListenerRule>;
 
 pub struct ListenerRule;
 
-const TRANSFORMS: &[(&str, &str)] = &[
-    ("host-header-rewrite", "host_header_rewrite_config"),
-    ("url-rewrite", "url_rewrite_config"),
-];
+const TRANSFORMS: &[(&str, &str)] =
+    &[("host-header-rewrite", "host_header_rewrite_config"), ("url-rewrite", "url_rewrite_config")];
 
 /// The `transform` set block: a type, and the rewrite configuration of that type.
 fn transform_block() -> Block {
@@ -71,10 +69,7 @@ fn validate_transforms(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     let transforms = blocks(config, "transform");
     for (kind, block) in TRANSFORMS {
-        let count = transforms
-            .iter()
-            .filter(|t| t.get("type").as_str() == Some(kind))
-            .count();
+        let count = transforms.iter().filter(|t| t.get("type").as_str() == Some(kind)).count();
         if count > 1 {
             problems.push((
                 "transform".to_string(),
@@ -140,15 +135,11 @@ fn transforms_to_sdk(planned: &Value) -> Vec<RuleTransform> {
                 .set_type(string(transform, "type").map(|t| TransformTypeEnum::from(t.as_str())))
                 .set_host_header_rewrite_config(rewrites("host_header_rewrite_config").map(
                     |rewrites| {
-                        HostHeaderRewriteConfig::builder()
-                            .set_rewrites(Some(rewrites))
-                            .build()
+                        HostHeaderRewriteConfig::builder().set_rewrites(Some(rewrites)).build()
                     },
                 ))
                 .set_url_rewrite_config(rewrites("url_rewrite_config").map(|rewrites| {
-                    UrlRewriteConfig::builder()
-                        .set_rewrites(Some(rewrites))
-                        .build()
+                    UrlRewriteConfig::builder().set_rewrites(Some(rewrites)).build()
                 }))
                 .build()
         })
@@ -223,22 +214,10 @@ fn to_value(rule: &Rule, hint: &Value, tags: &[(String, String)]) -> Value {
         .map(Value::Number)
         .unwrap_or(Value::Null);
     object.insert("priority".to_string(), priority);
-    object.insert(
-        "action".to_string(),
-        actions_from_sdk(rule.actions(), hint, "action"),
-    );
-    object.insert(
-        "condition".to_string(),
-        conditions_from_sdk(rule.conditions()),
-    );
-    object.insert(
-        "transform".to_string(),
-        transforms_from_sdk(rule.transforms()),
-    );
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
+    object.insert("action".to_string(), actions_from_sdk(rule.actions(), hint, "action"));
+    object.insert("condition".to_string(), conditions_from_sdk(rule.conditions()));
+    object.insert("transform".to_string(), transforms_from_sdk(rule.transforms()));
+    set_tags(&mut object, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     Value::Map(object)
 }
 
@@ -334,9 +313,7 @@ impl Elbv2Object for ListenerRule {
             .set_actions(Some(actions_to_sdk(at.planned, "action")))
             .set_conditions(Some(conditions_to_sdk(at.planned)))
             .set_transforms((!transforms.is_empty()).then_some(transforms))
-            .set_tags(Some(tags_to_sdk(
-                &at.operation.tags_with_managed(at.planned)
-            ))))?;
+            .set_tags(Some(tags_to_sdk(&at.operation.tags_with_managed(at.planned)))))?;
         AwsLbListenerRule::created_arn(response.rules(), &listener_arn)
     }
 
@@ -345,10 +322,7 @@ impl Elbv2Object for ListenerRule {
         if changed(at.prior, at.planned, "priority") {
             if let Some(priority) = int(at.planned, "priority") {
                 sent!(client.set_rule_priorities().rule_priorities(
-                    RulePriorityPair::builder()
-                        .rule_arn(at.key)
-                        .priority(priority)
-                        .build(),
+                    RulePriorityPair::builder().rule_arn(at.key).priority(priority).build(),
                 ))?;
             }
         }
@@ -385,10 +359,7 @@ impl Elbv2Object for ListenerRule {
                 // A default rule is the listener's, never one created here (and has no tags).
                 |answer| {
                     let rules = answer.rules().iter();
-                    rules
-                        .filter(|r| r.is_default() != Some(true))
-                        .cloned()
-                        .collect()
+                    rules.filter(|r| r.is_default() != Some(true)).cloned().collect()
                 },
             )
             .await
@@ -427,20 +398,9 @@ mod transform_tests {
             ("type", Value::string(kind)),
             (
                 "host_header_rewrite_config",
-                if block == "host_header_rewrite_config" {
-                    config.clone()
-                } else {
-                    empty.clone()
-                },
+                if block == "host_header_rewrite_config" { config.clone() } else { empty.clone() },
             ),
-            (
-                "url_rewrite_config",
-                if block == "url_rewrite_config" {
-                    config
-                } else {
-                    empty
-                },
-            ),
+            ("url_rewrite_config", if block == "url_rewrite_config" { config } else { empty }),
         ])
     }
 
@@ -465,24 +425,12 @@ mod transform_tests {
             ),
         ]);
         let planned = Value::map([("transform", transforms.clone())]);
-        assert!(
-            validate_transforms(&planned).is_empty(),
-            "{:?}",
-            validate_transforms(&planned)
-        );
+        assert!(validate_transforms(&planned).is_empty(), "{:?}", validate_transforms(&planned));
         let sent = transforms_to_sdk(&planned);
-        assert_eq!(
-            sent[0].r#type(),
-            Some(&TransformTypeEnum::HostHeaderRewrite)
-        );
-        let host = sent[0]
-            .host_header_rewrite_config()
-            .expect("host header config");
+        assert_eq!(sent[0].r#type(), Some(&TransformTypeEnum::HostHeaderRewrite));
+        let host = sent[0].host_header_rewrite_config().expect("host header config");
         assert_eq!(host.rewrites()[0].regex(), Some("^mywebsite-(.+).com$"));
-        assert_eq!(
-            host.rewrites()[0].replace(),
-            Some("internal.dev.$1.myweb.com")
-        );
+        assert_eq!(host.rewrites()[0].replace(), Some("internal.dev.$1.myweb.com"));
         assert!(sent[0].url_rewrite_config().is_none());
         assert_eq!(sent[1].r#type(), Some(&TransformTypeEnum::UrlRewrite));
         assert_eq!(
@@ -529,21 +477,11 @@ mod transform_tests {
         );
         let mismatched = Value::map([(
             "transform",
-            Value::List(vec![transform(
-                "url-rewrite",
-                "host_header_rewrite_config",
-                "^a",
-                "b",
-            )]),
+            Value::List(vec![transform("url-rewrite", "host_header_rewrite_config", "^a", "b")]),
         )]);
-        let paths: Vec<String> = validate_transforms(&mismatched)
-            .into_iter()
-            .map(|(path, _)| path)
-            .collect();
-        assert_eq!(
-            paths,
-            ["transform[0].host_header_rewrite_config", "transform[0]"]
-        );
+        let paths: Vec<String> =
+            validate_transforms(&mismatched).into_iter().map(|(path, _)| path).collect();
+        assert_eq!(paths, ["transform[0].host_header_rewrite_config", "transform[0]"]);
     }
 }
 
@@ -565,10 +503,7 @@ mod action_tests {
         ResourceType::normalize(&rule, &mut planned);
         assert_eq!(planned, forward_action("action", "forward"));
         let problems = rule.problems(&forward_action("action", "forwarding"));
-        assert!(
-            problems.iter().any(|(at, _)| at == "action[0].type"),
-            "{problems:?}"
-        );
+        assert!(problems.iter().any(|(at, _)| at == "action[0].type"), "{problems:?}");
 
         let listener = super::super::aws_lb_listener::AwsLbListener::new(aws);
         assert_eq!(listener.traffic_paths(), ["default_action"]);

@@ -75,14 +75,8 @@ const SETTINGS: &[Setting] = &[
     .checked(Check::Range(0, 3600)),
     // 0 or 30-900: the rest of 0-900 is refused by the type's validate, as the provider's
     // validation.Any(IntBetween(0, 0), IntBetween(30, 900)) refuses it.
-    Setting::new(
-        "slow_start",
-        "slow_start.duration_seconds",
-        SettingKind::Number,
-        Some("0"),
-        HTTP,
-    )
-    .checked(Check::Range(0, 900)),
+    Setting::new("slow_start", "slow_start.duration_seconds", SettingKind::Number, Some("0"), HTTP)
+        .checked(Check::Range(0, 900)),
     Setting::new(
         "load_balancing_algorithm_type",
         "load_balancing.algorithm.type",
@@ -91,11 +85,7 @@ const SETTINGS: &[Setting] = &[
         HTTP,
     )
     .neutral("round_robin")
-    .checked(Check::OneOf(&[
-        "round_robin",
-        "least_outstanding_requests",
-        "weighted_random",
-    ])),
+    .checked(Check::OneOf(&["round_robin", "least_outstanding_requests", "weighted_random"])),
     Setting::new(
         "load_balancing_anomaly_mitigation",
         "load_balancing.algorithm.anomaly_mitigation",
@@ -113,11 +103,7 @@ const SETTINGS: &[Setting] = &[
         BALANCED,
     )
     .neutral("use_load_balancer_configuration")
-    .checked(Check::OneOf(&[
-        "true",
-        "false",
-        "use_load_balancer_configuration",
-    ])),
+    .checked(Check::OneOf(&["true", "false", "use_load_balancer_configuration"])),
     Setting::new(
         "connection_termination",
         "deregistration_delay.connection_termination.enabled",
@@ -287,9 +273,7 @@ pub struct TargetGroups;
 impl AwsLbTargetGroup {
     async fn attributes(&self, arn: &str) -> Result<BTreeMap<String, String>, ProviderError> {
         let client = &self.aws.clients().await.elbv2;
-        attributes_of!(client
-            .describe_target_group_attributes()
-            .target_group_arn(arn))
+        attributes_of!(client.describe_target_group_attributes().target_group_arn(arn))
     }
 
     async fn modify_attributes(
@@ -298,12 +282,7 @@ impl AwsLbTargetGroup {
         attributes: Vec<(&str, String)>,
     ) -> Result<(), ProviderError> {
         modify_attributes!(
-            self.aws
-                .clients()
-                .await
-                .elbv2
-                .modify_target_group_attributes()
-                .target_group_arn(arn),
+            self.aws.clients().await.elbv2.modify_target_group_attributes().target_group_arn(arn),
             TargetGroupAttribute,
             attributes
         )
@@ -362,14 +341,9 @@ fn block_attributes(prior: &Value, planned: &Value) -> Vec<(&'static str, String
         let block = single(planned, "target_failover");
         if block.is_some() || single(prior, "target_failover").is_some() {
             let get = |key: &str| {
-                block
-                    .and_then(|b| string(b, key))
-                    .unwrap_or_else(|| "no_rebalance".to_string())
+                block.and_then(|b| string(b, key)).unwrap_or_else(|| "no_rebalance".to_string())
             };
-            out.push((
-                "target_failover.on_deregistration",
-                get("on_deregistration"),
-            ));
+            out.push(("target_failover.on_deregistration", get("on_deregistration")));
             out.push(("target_failover.on_unhealthy", get("on_unhealthy")));
         }
     }
@@ -394,10 +368,7 @@ fn block_attributes(prior: &Value, planned: &Value) -> Vec<(&'static str, String
 /// `hint` has the block, only the nested blocks it has are shown, so a configuration that
 /// sets one of them plans clean.
 fn target_group_health_value(attributes: &BTreeMap<String, String>, hint: &Value) -> Value {
-    if !TARGET_GROUP_HEALTH
-        .iter()
-        .any(|(_, _, key)| attributes.contains_key(*key))
-    {
+    if !TARGET_GROUP_HEALTH.iter().any(|(_, _, key)| attributes.contains_key(*key)) {
         return Value::List(vec![]);
     }
     let configured = single(hint, "target_group_health");
@@ -405,10 +376,8 @@ fn target_group_health_value(attributes: &BTreeMap<String, String>, hint: &Value
         if configured.is_some_and(|health| single(health, block).is_none()) {
             return Value::List(vec![]);
         }
-        let entries = TARGET_GROUP_HEALTH
-            .iter()
-            .filter(|(name, _, _)| *name == block)
-            .map(|(_, attribute, key)| {
+        let entries = TARGET_GROUP_HEALTH.iter().filter(|(name, _, _)| *name == block).map(
+            |(_, attribute, key)| {
                 let reported = attributes.get(*key).map(String::as_str);
                 let value = match (*attribute, reported) {
                     (_, None) => Value::Null,
@@ -423,7 +392,8 @@ fn target_group_health_value(attributes: &BTreeMap<String, String>, hint: &Value
                     (_, Some(text)) => Value::string(text),
                 };
                 (attribute.to_string(), value)
-            });
+            },
+        );
         Value::List(vec![Value::Map(entries.collect())])
     };
     Value::List(vec![Value::map([
@@ -447,10 +417,7 @@ fn blocks_from_attributes(
             };
             vec![Value::map([
                 ("type", Value::string(kind)),
-                (
-                    "enabled",
-                    Value::Bool(get("stickiness.enabled") == Some("true")),
-                ),
+                ("enabled", Value::Bool(get("stickiness.enabled") == Some("true"))),
                 (
                     "cookie_duration",
                     Value::Number(duration.and_then(|d| d.parse().ok()).unwrap_or(86400.0)),
@@ -486,19 +453,13 @@ fn blocks_from_attributes(
     object.insert("target_health_state".to_string(), Value::List(health_state));
     let failover = match single(hint, "target_failover") {
         Some(_) => vec![Value::map([
-            (
-                "on_deregistration",
-                text(get("target_failover.on_deregistration")),
-            ),
+            ("on_deregistration", text(get("target_failover.on_deregistration"))),
             ("on_unhealthy", text(get("target_failover.on_unhealthy"))),
         ])],
         None => vec![],
     };
     object.insert("target_failover".to_string(), Value::List(failover));
-    object.insert(
-        "target_group_health".to_string(),
-        target_group_health_value(attributes, hint),
-    );
+    object.insert("target_group_health".to_string(), target_group_health_value(attributes, hint));
 }
 
 /// The value AWS reports.
@@ -514,39 +475,19 @@ fn to_value(
         object.insert(setting.name.to_string(), setting.read(attributes));
     }
     blocks_from_attributes(&mut object, attributes, hint);
-    object.insert(
-        "name_prefix".to_string(),
-        name_prefix_of(group.target_group_name(), hint),
-    );
-    object.insert(
-        "protocol_version".to_string(),
-        text(group.protocol_version()),
-    );
-    object.insert(
-        "ip_address_type".to_string(),
-        text(group.ip_address_type().map(|t| t.as_str())),
-    );
+    object.insert("name_prefix".to_string(), name_prefix_of(group.target_group_name(), hint));
+    object.insert("protocol_version".to_string(), text(group.protocol_version()));
+    object.insert("ip_address_type".to_string(), text(group.ip_address_type().map(|t| t.as_str())));
     object.insert("id".to_string(), Value::string(arn));
     object.insert("arn".to_string(), Value::string(arn));
     object.insert("arn_suffix".to_string(), Value::string(arn_suffix(arn)));
-    object.insert(
-        "load_balancer_arns".to_string(),
-        string_list(group.load_balancer_arns()),
-    );
+    object.insert("load_balancer_arns".to_string(), string_list(group.load_balancer_arns()));
     object.insert("name".to_string(), text(group.target_group_name()));
     object.insert("port".to_string(), number(group.port().map(i64::from)));
-    object.insert(
-        "protocol".to_string(),
-        text(group.protocol().map(|p| p.as_str())),
-    );
+    object.insert("protocol".to_string(), text(group.protocol().map(|p| p.as_str())));
     object.insert(
         "target_type".to_string(),
-        Value::string(
-            group
-                .target_type()
-                .map(|t| t.as_str())
-                .unwrap_or("instance"),
-        ),
+        Value::string(group.target_type().map(|t| t.as_str()).unwrap_or("instance")),
     );
     object.insert("vpc_id".to_string(), text(group.vpc_id()));
     object.insert(
@@ -566,46 +507,18 @@ fn to_value(
     object.insert(
         "health_check".to_string(),
         Value::List(vec![Value::map([
-            (
-                "enabled",
-                Value::Bool(group.health_check_enabled().unwrap_or(true)),
-            ),
+            ("enabled", Value::Bool(group.health_check_enabled().unwrap_or(true))),
             ("path", text(group.health_check_path())),
-            (
-                "matcher",
-                text(
-                    group
-                        .matcher()
-                        .and_then(|m| m.http_code().or(m.grpc_code())),
-                ),
-            ),
-            (
-                "interval",
-                number(group.health_check_interval_seconds().map(i64::from)),
-            ),
-            (
-                "timeout",
-                number(group.health_check_timeout_seconds().map(i64::from)),
-            ),
-            (
-                "healthy_threshold",
-                number(group.healthy_threshold_count().map(i64::from)),
-            ),
-            (
-                "unhealthy_threshold",
-                number(group.unhealthy_threshold_count().map(i64::from)),
-            ),
+            ("matcher", text(group.matcher().and_then(|m| m.http_code().or(m.grpc_code())))),
+            ("interval", number(group.health_check_interval_seconds().map(i64::from))),
+            ("timeout", number(group.health_check_timeout_seconds().map(i64::from))),
+            ("healthy_threshold", number(group.healthy_threshold_count().map(i64::from))),
+            ("unhealthy_threshold", number(group.unhealthy_threshold_count().map(i64::from))),
             ("port", text(group.health_check_port())),
-            (
-                "protocol",
-                text(group.health_check_protocol().map(|p| p.as_str())),
-            ),
+            ("protocol", text(group.health_check_protocol().map(|p| p.as_str()))),
         ])]),
     );
-    set_tags(
-        &mut object,
-        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
-    );
+    set_tags(&mut object, tags.iter().map(|(k, v)| (k.as_str(), v.as_str())));
     Value::Map(object)
 }
 
@@ -629,8 +542,7 @@ fn fit_to_config(mut value: Value, config: &Value) -> Value {
             .and_then(|items| items.first())
             .is_some_and(|reported| {
                 defaults.as_map().is_some_and(|d| {
-                    d.iter()
-                        .all(|(k, v)| reported.get(k).to_json() == v.to_json())
+                    d.iter().all(|(k, v)| reported.get(k).to_json() == v.to_json())
                 })
             });
         if is_default {
@@ -767,10 +679,7 @@ impl Elbv2Object for TargetGroups {
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("arn_suffix", Type::String))
             // The load balancers whose listeners or rules forward to the group.
-            .attr(Attribute::computed(
-                "load_balancer_arns",
-                Type::set(Type::String),
-            ))
+            .attr(Attribute::computed("load_balancer_arns", Type::set(Type::String)))
             .attr(name_attribute())
             .attr(name_prefix_attribute())
             .attr(
@@ -783,11 +692,7 @@ impl Elbv2Object for TargetGroups {
                     .check(Check::OneOf(&["ipv4", "ipv6"]))
                     .force_new(),
             )
-            .attr(
-                Attribute::optional("port", Type::Number)
-                    .check(Check::Port)
-                    .force_new(),
-            )
+            .attr(Attribute::optional("port", Type::Number).check(Check::Port).force_new())
             .attr(
                 Attribute::optional("protocol", Type::String)
                     .check(Check::OneOf(&[
@@ -807,15 +712,13 @@ impl Elbv2Object for TargetGroups {
                 Block::single(
                     "stickiness",
                     Schema::new()
-                        .attr(
-                            Attribute::required("type", Type::String).check(Check::OneOf(&[
-                                "lb_cookie",
-                                "app_cookie",
-                                "source_ip",
-                                "source_ip_dest_ip",
-                                "source_ip_dest_ip_proto",
-                            ])),
-                        )
+                        .attr(Attribute::required("type", Type::String).check(Check::OneOf(&[
+                            "lb_cookie",
+                            "app_cookie",
+                            "source_ip",
+                            "source_ip_dest_ip",
+                            "source_ip_dest_ip_proto",
+                        ])))
                         .attr(Attribute::optional("enabled", Type::Bool).default(Value::Bool(true)))
                         .attr(
                             Attribute::optional("cookie_duration", Type::Number)
@@ -915,11 +818,7 @@ impl Elbv2Object for TargetGroups {
                 "\"protocol_version\" applies only when \"protocol\" is HTTP or HTTPS".to_string(),
             ));
         }
-        let kind = if target_type == "lambda" {
-            Some("lambda")
-        } else {
-            protocol
-        };
+        let kind = if target_type == "lambda" { Some("lambda") } else { protocol };
         if let Some(kind) = kind {
             for setting in SETTINGS {
                 // An empty `deregistration_delay` is unset (see `normalize`), on any type.
@@ -946,10 +845,7 @@ impl Elbv2Object for TargetGroups {
                 if single(config, block).is_some() && !kinds.contains(&kind) {
                     problems.push((
                         block.to_string(),
-                        format!(
-                            "\"{block}\" applies only to {} target groups",
-                            kinds.join(" or ")
-                        ),
+                        format!("\"{block}\" applies only to {} target groups", kinds.join(" or ")),
                     ));
                 }
             }
@@ -958,10 +854,8 @@ impl Elbv2Object for TargetGroups {
         problems.extend(provider_value_checks(config));
         if let Some(name) = config.get("name").as_str() {
             if name.len() > 32 {
-                problems.push((
-                    "name".to_string(),
-                    format!("\"{name}\" is longer than 32 characters"),
-                ));
+                problems
+                    .push(("name".to_string(), format!("\"{name}\" is longer than 32 characters")));
             }
         }
         problems
@@ -975,12 +869,7 @@ impl Elbv2Object for TargetGroups {
         let client = &this.aws.clients().await.elbv2;
         this.by_arn(
             arns,
-            |arns| {
-                client
-                    .describe_target_groups()
-                    .set_target_group_arns(Some(arns))
-                    .send()
-            },
+            |arns| client.describe_target_groups().set_target_group_arns(Some(arns)).send(),
             |answer| answer.target_groups(),
             // Every target group.
             || async move { all_items!(client.describe_target_groups()) },
@@ -997,18 +886,14 @@ impl Elbv2Object for TargetGroups {
         hint: &Value,
     ) -> Result<Value, ProviderError> {
         let attributes = this.attributes(arn).await?;
-        Ok(fit_to_config(
-            to_value(group, &attributes, tags, hint),
-            hint,
-        ))
+        Ok(fit_to_config(to_value(group, &attributes, tags, hint), hint))
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
         let client = &at.this.aws.clients().await.elbv2;
         let name = name_to_create(at.planned, "tf-");
-        let response = sent!(create_request(client, &name, at.planned).set_tags(Some(
-            tags_to_sdk(&at.operation.tags_with_managed(at.planned))
-        )))?;
+        let response = sent!(create_request(client, &name, at.planned)
+            .set_tags(Some(tags_to_sdk(&at.operation.tags_with_managed(at.planned)))))?;
         let arn = AwsLbTargetGroup::created_arn(response.target_groups(), &name)?;
         // Only what differs from AWS's own defaults: saves a call per group.
         let kind = group_kind(at.planned).unwrap_or_default();
@@ -1057,27 +942,18 @@ mod target_group_health_tests {
         let dns = dns.map(|(count, percentage)| {
             Value::map([
                 ("minimum_healthy_targets_count", Value::string(count)),
-                (
-                    "minimum_healthy_targets_percentage",
-                    Value::string(percentage),
-                ),
+                ("minimum_healthy_targets_percentage", Value::string(percentage)),
             ])
         });
         let routing = routing.map(|(count, percentage)| {
             Value::map([
                 ("minimum_healthy_targets_count", Value::Number(count)),
-                (
-                    "minimum_healthy_targets_percentage",
-                    Value::string(percentage),
-                ),
+                ("minimum_healthy_targets_percentage", Value::string(percentage)),
             ])
         });
         Value::List(vec![Value::map([
             ("dns_failover", Value::List(dns.into_iter().collect())),
-            (
-                "unhealthy_state_routing",
-                Value::List(routing.into_iter().collect()),
-            ),
+            ("unhealthy_state_routing", Value::List(routing.into_iter().collect())),
         ])])
     }
 
@@ -1097,10 +973,7 @@ mod target_group_health_tests {
         let planned = Value::map([
             ("target_type", Value::string("ip")),
             ("protocol", Value::string("HTTP")),
-            (
-                "target_group_health",
-                health(Some(("1", "off")), Some((1.0, "50"))),
-            ),
+            ("target_group_health", health(Some(("1", "off")), Some((1.0, "50")))),
         ]);
         let sent = block_attributes(&Value::Null, &planned);
         assert_eq!(
@@ -1124,29 +997,18 @@ mod target_group_health_tests {
                 ),
             ]
         );
-        let reported: BTreeMap<String, String> = sent
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
-            .collect();
+        let reported: BTreeMap<String, String> =
+            sent.iter().map(|(k, v)| (k.to_string(), v.clone())).collect();
         let read = to_value(&group(), &reported, &[], &planned);
-        assert_eq!(
-            read.get("target_group_health"),
-            planned.get("target_group_health")
-        );
+        assert_eq!(read.get("target_group_health"), planned.get("target_group_health"));
 
         // Without the block in the configuration (Optional+Computed), AWS's values are read.
         let unset = to_value(&group(), &reported, &[], &Value::Null);
-        assert_eq!(
-            unset.get("target_group_health"),
-            planned.get("target_group_health")
-        );
+        assert_eq!(unset.get("target_group_health"), planned.get("target_group_health"));
         // A configuration with only DNS failover reads only DNS failover back.
         let dns_only = Value::map([("target_group_health", health(Some(("1", "off")), None))]);
         let read = to_value(&group(), &reported, &[], &dns_only);
-        assert_eq!(
-            read.get("target_group_health"),
-            dns_only.get("target_group_health")
-        );
+        assert_eq!(read.get("target_group_health"), dns_only.get("target_group_health"));
         // AWS reporting none of the keys (another kind of group): no block.
         let none = to_value(&group(), &BTreeMap::new(), &[], &planned);
         assert_eq!(none.get("target_group_health"), &Value::List(vec![]));
@@ -1165,14 +1027,10 @@ mod target_group_health_tests {
         assert!(block_attributes(&Value::Null, &geneve).is_empty());
         assert!(!takes_target_group_health(&geneve));
 
-        let bad = Value::map([(
-            "target_group_health",
-            health(Some(("some", "0")), Some((1.0, "101"))),
-        )]);
-        let problems: Vec<String> = check_target_group_health(&bad)
-            .into_iter()
-            .map(|(path, _)| path)
-            .collect();
+        let bad =
+            Value::map([("target_group_health", health(Some(("some", "0")), Some((1.0, "101"))))]);
+        let problems: Vec<String> =
+            check_target_group_health(&bad).into_iter().map(|(path, _)| path).collect();
         assert_eq!(
             problems,
             [
@@ -1181,10 +1039,8 @@ mod target_group_health_tests {
                 "target_group_health.unhealthy_state_routing.minimum_healthy_targets_percentage",
             ]
         );
-        let good = Value::map([(
-            "target_group_health",
-            health(Some(("3", "100")), Some((2.0, "off"))),
-        )]);
+        let good =
+            Value::map([("target_group_health", health(Some(("3", "100")), Some((2.0, "off"))))]);
         assert!(check_target_group_health(&good).is_empty());
     }
 
@@ -1247,10 +1103,7 @@ mod target_control_port_tests {
     #[test]
     fn the_target_control_port_is_a_port_that_forces_a_new_group() {
         let group = AwsLbTargetGroup::new(crate::Aws::new(crate::ProviderSettings::default()));
-        let attribute = group
-            .schema
-            .attribute("target_control_port")
-            .expect("declared");
+        let attribute = group.schema.attribute("target_control_port").expect("declared");
         assert!(attribute.force_new && attribute.not_supported.is_none());
         let problems = |port: f64| {
             group
@@ -1296,11 +1149,7 @@ mod provider_schema_tests {
         let resource = group();
         let mut problems = resource.schema.validate(config);
         problems.extend(resource.validate(config));
-        problems
-            .into_iter()
-            .filter(|(at, _)| at == path)
-            .map(|(_, message)| message)
-            .collect()
+        problems.into_iter().filter(|(at, _)| at == path).map(|(_, message)| message).collect()
     }
 
     /// The provider's `deregistration_delay` is a string (a nullable int): its state holds
@@ -1309,10 +1158,7 @@ mod provider_schema_tests {
     #[test]
     fn deregistration_delay_is_a_string_as_the_provider_stores_it() {
         let resource = group();
-        let attribute = resource
-            .schema
-            .attribute("deregistration_delay")
-            .expect("declared");
+        let attribute = resource.schema.attribute("deregistration_delay").expect("declared");
         assert_eq!(attribute.ty, Type::String);
         assert_eq!(attribute.default, Some(Value::string("300")));
 
@@ -1396,20 +1242,13 @@ mod provider_schema_tests {
         assert_eq!(input.get_health_check_protocol(), &Some(ProtocolEnum::Http));
         // The gRPC matcher goes as a gRPC code whatever the configured case.
         assert_eq!(
-            input
-                .get_matcher()
-                .as_ref()
-                .and_then(|m| m.grpc_code())
-                .map(str::to_string),
+            input.get_matcher().as_ref().and_then(|m| m.grpc_code()).map(str::to_string),
             Some("12".to_string())
         );
 
         let bad = http_group(&[
             ("protocol_version", Value::string("http3")),
-            (
-                "health_check",
-                Value::List(vec![Value::map([("protocol", Value::string("udp"))])]),
-            ),
+            ("health_check", Value::List(vec![Value::map([("protocol", Value::string("udp"))])])),
         ]);
         assert_eq!(problems_at(&bad, "protocol_version").len(), 1);
         assert_eq!(problems_at(&bad, "health_check[0].protocol").len(), 1);
@@ -1419,11 +1258,7 @@ mod provider_schema_tests {
     #[test]
     fn slow_start_is_zero_or_thirty_to_nine_hundred() {
         let count = |seconds: f64| {
-            problems_at(
-                &http_group(&[("slow_start", Value::Number(seconds))]),
-                "slow_start",
-            )
-            .len()
+            problems_at(&http_group(&[("slow_start", Value::Number(seconds))]), "slow_start").len()
         };
         assert_eq!(count(0.0), 0);
         assert_eq!(count(1.0), 1);
@@ -1478,10 +1313,7 @@ mod provider_schema_tests {
             ])
         };
         let path = "target_health_state[0].enable_unhealthy_connection_termination";
-        let missing = tcp_group(Value::map([(
-            "unhealthy_draining_interval",
-            Value::Number(60.0),
-        )]));
+        let missing = tcp_group(Value::map([("unhealthy_draining_interval", Value::Number(60.0))]));
         let problems = problems_at(&missing, path);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert!(problems[0].contains("is required"), "{problems:?}");
@@ -1497,14 +1329,8 @@ mod provider_schema_tests {
     #[test]
     fn unhealthy_draining_interval_defaults_to_zero() {
         let resource = group();
-        let block = resource
-            .schema
-            .block_named("target_health_state")
-            .expect("declared");
-        let attribute = block
-            .schema
-            .attribute("unhealthy_draining_interval")
-            .expect("declared");
+        let block = resource.schema.block_named("target_health_state").expect("declared");
+        let attribute = block.schema.attribute("unhealthy_draining_interval").expect("declared");
         assert_eq!(attribute.default, Some(Value::Number(0.0)));
         assert!(!attribute.is_computed());
 
@@ -1514,10 +1340,7 @@ mod provider_schema_tests {
                 (
                     "target_health_state",
                     Value::List(vec![Value::map([
-                        (
-                            "enable_unhealthy_connection_termination",
-                            Value::Bool(false),
-                        ),
+                        ("enable_unhealthy_connection_termination", Value::Bool(false)),
                         ("unhealthy_draining_interval", Value::Number(interval)),
                     ])]),
                 ),
@@ -1530,10 +1353,7 @@ mod provider_schema_tests {
                     "target_health_state.unhealthy.connection_termination.enabled",
                     "false".to_string()
                 ),
-                (
-                    "target_health_state.unhealthy.draining_interval_seconds",
-                    "0".to_string()
-                ),
+                ("target_health_state.unhealthy.draining_interval_seconds", "0".to_string()),
             ]
         );
     }

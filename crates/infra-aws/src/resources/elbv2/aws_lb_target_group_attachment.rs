@@ -55,11 +55,7 @@ pub struct Registered {
 type Named = (String, Option<String>, Option<i32>);
 
 fn named(value: &Value) -> Option<Named> {
-    Some((
-        string(value, "target_group_arn")?,
-        string(value, "target_id"),
-        int(value, "port"),
-    ))
+    Some((string(value, "target_group_arn")?, string(value, "target_id"), int(value, "port")))
 }
 
 /// The registered targets of a target group; `None` when the group is gone.
@@ -70,12 +66,7 @@ async fn group_targets(
     let client = &this.aws.clients().await.elbv2;
     match sent!(client.describe_target_health().target_group_arn(group)) {
         Ok(response) => Ok(Some(
-            response
-                .target_health_descriptions()
-                .iter()
-                .filter(|d| !gone(d))
-                .cloned()
-                .collect(),
+            response.target_health_descriptions().iter().filter(|d| !gone(d)).cloned().collect(),
         )),
         Err(error) if is_not_found(&error) => Ok(None),
         Err(error) => Err(error),
@@ -84,15 +75,9 @@ async fn group_targets(
 
 /// Whether AWS reports the target as not (or no longer) registered.
 fn gone(description: &TargetHealthDescription) -> bool {
-    description
-        .target_health()
-        .and_then(|h| h.reason())
-        .is_some_and(|reason| {
-            matches!(
-                reason.as_str(),
-                "Target.NotRegistered" | "Target.DeregistrationInProgress"
-            )
-        })
+    description.target_health().and_then(|h| h.reason()).is_some_and(|reason| {
+        matches!(reason.as_str(), "Target.NotRegistered" | "Target.DeregistrationInProgress")
+    })
 }
 
 fn target(value: &Value) -> TargetDescription {
@@ -124,15 +109,8 @@ fn created(
     registered: &[TargetHealthDescription],
 ) -> Option<Tagged<Registered>> {
     let id = crate::ec2_support::unique_name(&format!("{group}-"));
-    let target = find_target(
-        registered,
-        &string(planned, "target_id")?,
-        int(planned, "port"),
-    )?;
-    Some(Tagged::untagged(Registered {
-        id: Some(id),
-        target: target.clone(),
-    }))
+    let target = find_target(registered, &string(planned, "target_id")?, int(planned, "port"))?;
+    Some(Tagged::untagged(Registered { id: Some(id), target: target.clone() }))
 }
 
 #[async_trait::async_trait]
@@ -151,13 +129,12 @@ impl AwsObject for AttachmentObject {
     fn attributes() -> Vec<Declared<Registered>> {
         let argument = |name, ty| Attribute::optional(name, ty).force_new();
         vec![
-            read(
-                Attribute::computed("id", Type::String),
-                |found: &Registered, at: &Reading| match &found.id {
+            read(Attribute::computed("id", Type::String), |found: &Registered, at: &Reading| {
+                match &found.id {
                     Some(id) => Value::string(id),
                     None => at.prior.get("id").clone(),
-                },
-            ),
+                }
+            }),
             read(
                 Attribute::required("target_group_arn", Type::String).force_new(),
                 |_: &Registered, at: &Reading| at.prior.get("target_group_arn").clone(),
@@ -177,25 +154,17 @@ impl AwsObject for AttachmentObject {
                 argument("availability_zone", Type::String),
                 |found: &Registered, at: &Reading| match string(at.prior, "availability_zone") {
                     None => Value::Null,
-                    Some(configured) => text(
-                        found
-                            .target
-                            .availability_zone()
-                            .or(Some(configured.as_str())),
-                    ),
+                    Some(configured) => {
+                        text(found.target.availability_zone().or(Some(configured.as_str())))
+                    }
                 },
             ),
-            read(
-                argument("quic_server_id", Type::String),
-                |found: &Registered, at: &Reading| match found
-                    .target
-                    .quic_server_id()
-                    .filter(|id| !id.is_empty())
-                {
+            read(argument("quic_server_id", Type::String), |found: &Registered, at: &Reading| {
+                match found.target.quic_server_id().filter(|id| !id.is_empty()) {
                     Some(id) => Value::string(id),
                     None => at.prior.get("quic_server_id").clone(),
-                },
-            ),
+                }
+            }),
         ]
     }
 
@@ -214,10 +183,8 @@ impl AwsObject for AttachmentObject {
     /// target), one group after another in the order first named; each key's target found
     /// among its group's.
     async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Registered> {
-        let wanted: Vec<(&String, Named)> = keys
-            .iter()
-            .filter_map(|key| Some((key, key_parts::<Named>(key)?)))
-            .collect();
+        let wanted: Vec<(&String, Named)> =
+            keys.iter().filter_map(|key| Some((key, key_parts::<Named>(key)?))).collect();
         let mut groups: BTreeMap<&str, Option<Vec<TargetHealthDescription>>> = BTreeMap::new();
         for (_, (group, _, _)) in &wanted {
             if !groups.contains_key(group.as_str()) {
@@ -230,10 +197,7 @@ impl AwsObject for AttachmentObject {
             .filter_map(|(key, (group, id, port))| {
                 let registered = groups.get(group.as_str())?.as_ref()?;
                 let target = find_target(registered, id.as_deref()?, *port)?;
-                let found = Registered {
-                    id: None,
-                    target: target.clone(),
-                };
+                let found = Registered { id: None, target: target.clone() };
                 Some(((*key).clone(), Tagged::untagged(found)))
             })
             .collect())
@@ -245,10 +209,7 @@ impl AwsObject for AttachmentObject {
         let group = string(at.planned, "target_group_arn").ok_or_else(|| {
             ProviderError::new("aws_lb_target_group_attachment: no target_group_arn")
         })?;
-        sent!(client
-            .register_targets()
-            .target_group_arn(&group)
-            .targets(target(at.planned)))?;
+        sent!(client.register_targets().target_group_arn(&group).targets(target(at.planned)))?;
         let registered = group_targets(at.this, &group).await?.unwrap_or_default();
         created(at.planned, &group, &registered)
             .ok_or_else(|| vanished("target group attachment", &group))
@@ -257,10 +218,7 @@ impl AwsObject for AttachmentObject {
     /// Every argument forces replacement: nothing is sent, and the planned value stands (read
     /// back from the target it plans, which gives each argument as planned).
     async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<Registered>, ProviderError> {
-        Ok(Tagged::untagged(Registered {
-            id: None,
-            target: target(at.planned),
-        }))
+        Ok(Tagged::untagged(Registered { id: None, target: target(at.planned) }))
     }
 
     async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
@@ -268,10 +226,7 @@ impl AwsObject for AttachmentObject {
         let Some(group) = string(at.prior, "target_group_arn") else {
             return Ok(());
         };
-        match sent!(client
-            .deregister_targets()
-            .target_group_arn(&group)
-            .targets(target(at.prior)))
+        match sent!(client.deregister_targets().target_group_arn(&group).targets(target(at.prior)))
         {
             Ok(_) => Ok(()),
             Err(error)
@@ -304,14 +259,8 @@ mod tests {
     /// The value `prior` reads back from a group's registered targets, as a refresh reads it.
     fn read_back(prior: &Value, registered: &[TargetHealthDescription]) -> Option<Value> {
         let target = find_target(registered, &string(prior, "target_id")?, int(prior, "port"))?;
-        let found = Registered {
-            id: None,
-            target: target.clone(),
-        };
-        Some(crate::aws_object::value_of::<AttachmentObject>(
-            &Tagged::untagged(found),
-            prior,
-        ))
+        let found = Registered { id: None, target: target.clone() };
+        Some(crate::aws_object::value_of::<AttachmentObject>(&Tagged::untagged(found), prior))
     }
 
     fn described(id: &str, port: i32, reason: Option<&str>) -> TargetHealthDescription {
@@ -339,11 +288,7 @@ mod tests {
         let found = read_back(&prior, &same).expect("registered");
         assert_eq!(found.get("port"), &Value::Number(8080.0));
         assert_eq!(found.get("availability_zone"), &Value::Null);
-        assert!(gone(&described(
-            "10.0.0.1",
-            8080,
-            Some("Target.NotRegistered")
-        )));
+        assert!(gone(&described("10.0.0.1", 8080, Some("Target.NotRegistered"))));
         assert!(!gone(&described("10.0.0.1", 8080, Some("Target.NotInUse"))));
     }
 
@@ -375,22 +320,13 @@ mod tests {
             )
             .build();
         let found = read_back(&planned, &[reported]).expect("registered");
-        assert_eq!(
-            found.get("quic_server_id"),
-            &Value::string("0x00000000000000ff")
-        );
+        assert_eq!(found.get("quic_server_id"), &Value::string("0x00000000000000ff"));
         // AWS reports none (moto): the stored one is kept.
         let found = read_back(&planned, &[described("10.0.0.1", 443, None)]).expect("registered");
-        assert_eq!(
-            found.get("quic_server_id"),
-            &Value::string("0x1a2b3c4d5e6f7a8b")
-        );
+        assert_eq!(found.get("quic_server_id"), &Value::string("0x1a2b3c4d5e6f7a8b"));
         let attachment =
             AwsLbTargetGroupAttachment::new(crate::Aws::new(crate::ProviderSettings::default()));
-        let attribute = attachment
-            .schema()
-            .attribute("quic_server_id")
-            .expect("declared");
+        let attribute = attachment.schema().attribute("quic_server_id").expect("declared");
         assert!(attribute.force_new && attribute.not_supported.is_none());
     }
 

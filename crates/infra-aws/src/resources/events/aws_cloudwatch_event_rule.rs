@@ -34,11 +34,7 @@ use crate::events_support::{
 };
 use crate::tagging::ManagedTags;
 
-const STATES: &[&str] = &[
-    "ENABLED",
-    "DISABLED",
-    "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS",
-];
+const STATES: &[&str] = &["ENABLED", "DISABLED", "ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS"];
 
 /// A rule runs on a pattern or a schedule: at least one of them (the provider's
 /// `AtLeastOneOf` on each).
@@ -85,10 +81,7 @@ async fn find(
         Some(reported) if !bus.ends_with(&format!("/{reported}")) => reported.to_string(),
         _ => bus.to_string(),
     };
-    Ok(Some(Tagged {
-        object: RuleRead { rule, bus },
-        tags,
-    }))
+    Ok(Some(Tagged { object: RuleRead { rule, bus }, tags }))
 }
 
 /// PutRule with every argument: creates the rule, or replaces its settings.
@@ -147,29 +140,23 @@ impl AwsObject for RuleObject {
     fn attributes() -> Vec<Declared<RuleRead>> {
         let optional = |name| Attribute::optional(name, Type::String);
         vec![
-            read(
-                Attribute::computed("id", Type::String),
-                |r: &RuleRead, _| Value::string(rule_id(&r.bus, r.name())),
-            ),
-            text_of(Attribute::computed("arn", Type::String), |r: &RuleRead| {
-                r.rule.arn()
+            read(Attribute::computed("id", Type::String), |r: &RuleRead, _| {
+                Value::string(rule_id(&r.bus, r.name()))
             }),
+            text_of(Attribute::computed("arn", Type::String), |r: &RuleRead| r.rule.arn()),
             read(name_attribute(), |r: &RuleRead, _| Value::string(r.name())),
-            read(
-                computed_name_prefix_attribute(),
-                |r: &RuleRead, at| match known(at.prior, "name_prefix") {
+            read(computed_name_prefix_attribute(), |r: &RuleRead, at| {
+                match known(at.prior, "name_prefix") {
                     Value::Null => text(generated_prefix(r.name())),
                     prefix => prefix,
-                },
-            ),
+                }
+            }),
             read(
                 optional("schedule_expression").at_least_one_of(PATTERN_OR_SCHEDULE),
                 |r: &RuleRead, _| text_or_null(r.rule.schedule_expression()),
             ),
             read(
-                optional("event_bus_name")
-                    .default(Value::string(DEFAULT_BUS))
-                    .force_new(),
+                optional("event_bus_name").default(Value::string(DEFAULT_BUS)).force_new(),
                 |r: &RuleRead, _| Value::string(&r.bus),
             ),
             read(
@@ -179,12 +166,8 @@ impl AwsObject for RuleObject {
                     policy_value(r.rule.event_pattern(), at.prior.get("event_pattern"))
                 },
             ),
-            read(optional("description"), |r: &RuleRead, _| {
-                text_or_null(r.rule.description())
-            }),
-            read(optional("role_arn"), |r: &RuleRead, _| {
-                text_or_null(r.rule.role_arn())
-            }),
+            read(optional("description"), |r: &RuleRead, _| text_or_null(r.rule.description())),
+            read(optional("role_arn"), |r: &RuleRead, _| text_or_null(r.rule.role_arn())),
             read(
                 Attribute::optional_computed("is_enabled", Type::Bool).conflicts_with(&["state"]),
                 |r: &RuleRead, _| Value::Bool(r.state().is_some_and(|s| s.starts_with("ENABLED"))),
@@ -221,10 +204,8 @@ impl AwsObject for RuleObject {
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();
         let mut problem = |path: &str, message: String| problems.push((path.to_string(), message));
-        let valid_name = |n: &str| {
-            n.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
-        };
+        let valid_name =
+            |n: &str| n.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
         if let Some(name) = config.get("name").as_str() {
             if name.is_empty() || name.len() > 64 || !valid_name(name) {
                 problem("name", format!("invalid value for name (must contain only alphanumeric characters, periods, underscores and hyphens, 1-64 characters): \"{name}\""));
@@ -237,10 +218,7 @@ impl AwsObject for RuleObject {
         }
         if let Some(pattern) = config.get("event_pattern").as_str() {
             if serde_json::from_str::<serde_json::Value>(pattern).is_err() {
-                problem(
-                    "event_pattern",
-                    "\"event_pattern\" contains an invalid JSON".to_string(),
-                );
+                problem("event_pattern", "\"event_pattern\" contains an invalid JSON".to_string());
             } else if pattern.len() > 4096 {
                 problem(
                     "event_pattern",
@@ -289,12 +267,7 @@ impl AwsObject for RuleObject {
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
-        let name = name_for_create(
-            at.operation,
-            at.planned,
-            ["name", "name_prefix"],
-            "terraform-",
-        );
+        let name = name_for_create(at.operation, at.planned, ["name", "name_prefix"], "terraform-");
         let bus = bus_or_default(string(at.planned, "event_bus_name"));
         let tags = at.operation.tags_with_managed(at.planned);
         put(at.this, &name, at.planned, Some(&tags)).await?;
@@ -312,10 +285,7 @@ impl AwsObject for RuleObject {
             "is_enabled",
             "state",
         ];
-        if settings
-            .iter()
-            .any(|k| at.prior.get(k).to_json() != at.planned.get(k).to_json())
-        {
+        if settings.iter().any(|k| at.prior.get(k).to_json() != at.planned.get(k).to_json()) {
             put(at.this, &name, at.planned, None).await?;
         }
         let arn = string(at.prior, "arn")
@@ -354,11 +324,7 @@ impl AwsObject for RuleObject {
                         .event_bus_name(&bus)
                         .name_prefix(&prefix)
                         .set_next_token(token.clone()))?;
-                    names.extend(
-                        page.rules()
-                            .iter()
-                            .filter_map(|r| r.name().map(str::to_string)),
-                    );
+                    names.extend(page.rules().iter().filter_map(|r| r.name().map(str::to_string)));
                     match page.next_token() {
                         Some(next) if !next.is_empty() => token = Some(next.to_string()),
                         _ => break,
@@ -386,14 +352,8 @@ mod tests {
 
     #[test]
     fn state_comes_from_state_or_is_enabled() {
-        assert_eq!(
-            planned_state(&Value::map([("is_enabled", Value::Bool(false))])),
-            "DISABLED"
-        );
-        assert_eq!(
-            planned_state(&Value::map([("state", Value::string("DISABLED"))])),
-            "DISABLED"
-        );
+        assert_eq!(planned_state(&Value::map([("is_enabled", Value::Bool(false))])), "DISABLED");
+        assert_eq!(planned_state(&Value::map([("state", Value::string("DISABLED"))])), "DISABLED");
         assert_eq!(planned_state(&Value::Null), "ENABLED");
     }
 
@@ -405,10 +365,7 @@ mod tests {
         assert_eq!(prior.get("id").as_str(), Some("orders/nightly"));
         let prior = rule.import_prior("nightly").unwrap();
         assert_eq!(prior.get("event_bus_name").as_str(), Some("default"));
-        assert_eq!(
-            generated_prefix("tf-00000000000000000000000001"),
-            Some("tf-")
-        );
+        assert_eq!(generated_prefix("tf-00000000000000000000000001"), Some("tf-"));
     }
 
     #[test]
@@ -421,9 +378,6 @@ mod tests {
                 format!("\"{at}\": one of `event_pattern,schedule_expression` must be specified"),
             )
         };
-        assert_eq!(
-            problems,
-            [expected("schedule_expression"), expected("event_pattern")]
-        );
+        assert_eq!(problems, [expected("schedule_expression"), expected("event_pattern")]);
     }
 }

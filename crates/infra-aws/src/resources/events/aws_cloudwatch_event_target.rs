@@ -91,15 +91,9 @@ async fn targets_of(
 }
 
 fn found(bus: &str, rule: &str, target: &Target) -> Tagged<RuleTarget> {
-    let object = RuleTarget {
-        bus: bus.to_string(),
-        rule: rule.to_string(),
-        target: target.clone(),
-    };
-    Tagged {
-        object,
-        tags: vec![],
-    }
+    let object =
+        RuleTarget { bus: bus.to_string(), rule: rule.to_string(), target: target.clone() };
+    Tagged { object, tags: vec![] }
 }
 
 /// PutTargets of the planned target with ID `id` (an error for a failed entry), then the
@@ -135,27 +129,22 @@ async fn put(aws: &Aws, planned: &Value, id: &str) -> Result<Tagged<RuleTarget>,
 fn identity() -> Vec<Declared<RuleTarget>> {
     type R = RuleTarget;
     vec![
-        read(
-            Attribute::computed("id", Type::String),
-            |r: &R, _: &Reading| Value::string(target_id(&r.bus, &r.rule, r.target.id())),
-        ),
-        read(
-            Attribute::required("rule", Type::String).force_new(),
-            |r: &R, _: &Reading| Value::string(&r.rule),
-        ),
+        read(Attribute::computed("id", Type::String), |r: &R, _: &Reading| {
+            Value::string(target_id(&r.bus, &r.rule, r.target.id()))
+        }),
+        read(Attribute::required("rule", Type::String).force_new(), |r: &R, _: &Reading| {
+            Value::string(&r.rule)
+        }),
         read(
             Attribute::optional("event_bus_name", Type::String)
                 .default(Value::string(DEFAULT_BUS))
                 .force_new(),
             |r: &R, _: &Reading| Value::string(&r.bus),
         ),
-        reported(
-            Attribute::optional_computed("target_id", Type::String).force_new(),
-            |r: &R| r.target.id(),
-        ),
-        reported(Attribute::required("arn", Type::String), |r: &R| {
-            r.target.arn()
+        reported(Attribute::optional_computed("target_id", Type::String).force_new(), |r: &R| {
+            r.target.id()
         }),
+        reported(Attribute::required("arn", Type::String), |r: &R| r.target.arn()),
         read(
             Attribute::optional("input", Type::Json)
                 .conflicts_with(&["input_path", "input_transformer"]),
@@ -168,9 +157,7 @@ fn identity() -> Vec<Declared<RuleTarget>> {
             s("input_path").conflicts_with(&["input", "input_transformer"]),
             |r: &R, _: &Reading| text_or_null(r.target.input_path()),
         ),
-        read(s("role_arn"), |r: &R, _: &Reading| {
-            text_or_null(r.target.role_arn())
-        }),
+        read(s("role_arn"), |r: &R, _: &Reading| text_or_null(r.target.role_arn())),
         read(
             Attribute::optional("force_destroy", Type::Bool).default(Value::Bool(false)),
             |_: &R, at: &Reading| Value::Bool(boolean(at.prior, "force_destroy").unwrap_or(false)),
@@ -246,10 +233,7 @@ fn kind_blocks() -> Vec<Declared<RuleTarget>> {
                     Value::map([
                         ("job_definition", Value::string(b.job_definition())),
                         ("job_name", Value::string(b.job_name())),
-                        (
-                            "array_size",
-                            number(b.array_properties().map(|a| i64::from(a.size()))),
-                        ),
+                        ("array_size", number(b.array_properties().map(|a| i64::from(a.size())))),
                         (
                             "job_attempts",
                             number(b.retry_strategy().map(|r| i64::from(r.attempts()))),
@@ -259,10 +243,7 @@ fn kind_blocks() -> Vec<Declared<RuleTarget>> {
             },
         ),
         block(
-            Block::single(
-                "kinesis_target",
-                Schema::new().attr(s("partition_key_path")),
-            ),
+            Block::single("kinesis_target", Schema::new().attr(s("partition_key_path"))),
             |target| {
                 one_block(target.kinesis_parameters().map(|k| {
                     Value::map([("partition_key_path", Value::string(k.partition_key_path()))])
@@ -334,30 +315,20 @@ fn kind_blocks() -> Vec<Declared<RuleTarget>> {
 /// letters and AppSync.
 fn delivery_blocks() -> Vec<Declared<RuleTarget>> {
     vec![
-        block(
-            Block::single("sqs_target", Schema::new().attr(s("message_group_id"))),
-            |target| {
-                one_block(target.sqs_parameters().map(|q| {
+        block(Block::single("sqs_target", Schema::new().attr(s("message_group_id"))), |target| {
+            one_block(
+                target.sqs_parameters().map(|q| {
                     Value::map([("message_group_id", text_or_null(q.message_group_id()))])
-                }))
-            },
-        ),
+                }),
+            )
+        }),
         block(
             Block::single(
                 "http_target",
                 Schema::new()
-                    .attr(Attribute::optional(
-                        "path_parameter_values",
-                        Type::list(Type::String),
-                    ))
-                    .attr(Attribute::optional(
-                        "header_parameters",
-                        Type::map(Type::String),
-                    ))
-                    .attr(Attribute::optional(
-                        "query_string_parameters",
-                        Type::map(Type::String),
-                    )),
+                    .attr(Attribute::optional("path_parameter_values", Type::list(Type::String)))
+                    .attr(Attribute::optional("header_parameters", Type::map(Type::String)))
+                    .attr(Attribute::optional("query_string_parameters", Type::map(Type::String))),
             ),
             |target| {
                 one_block(target.http_parameters().map(|h| {
@@ -371,10 +342,7 @@ fn delivery_blocks() -> Vec<Declared<RuleTarget>> {
                             },
                         ),
                         ("header_parameters", map_value(h.header_parameters())),
-                        (
-                            "query_string_parameters",
-                            map_value(h.query_string_parameters()),
-                        ),
+                        ("query_string_parameters", map_value(h.query_string_parameters())),
                     ])
                 }))
             },
@@ -424,16 +392,11 @@ fn delivery_blocks() -> Vec<Declared<RuleTarget>> {
                 }))
             },
         ),
-        block(
-            Block::single("dead_letter_config", Schema::new().attr(s("arn"))),
-            |target| {
-                one_block(
-                    target
-                        .dead_letter_config()
-                        .map(|d| Value::map([("arn", text_or_null(d.arn()))])),
-                )
-            },
-        ),
+        block(Block::single("dead_letter_config", Schema::new().attr(s("arn"))), |target| {
+            one_block(
+                target.dead_letter_config().map(|d| Value::map([("arn", text_or_null(d.arn()))])),
+            )
+        }),
         block(
             Block::single("appsync_target", Schema::new().attr(s("graphql_operation"))),
             |target| {
@@ -519,9 +482,7 @@ fn build_target(planned: &Value, id: &str) -> Result<Target, ProviderError> {
             })
             .collect::<Result<Vec<_>, _>>()?;
         target = target.run_command_parameters(built(
-            RunCommandParameters::builder()
-                .set_run_command_targets(Some(targets))
-                .build(),
+            RunCommandParameters::builder().set_run_command_targets(Some(targets)).build(),
         )?);
     }
     if let Some(ecs) = single(planned, "ecs_target") {
@@ -546,9 +507,7 @@ fn build_target(planned: &Value, id: &str) -> Result<Target, ProviderError> {
     if let Some(kinesis) = single(planned, "kinesis_target") {
         if let Some(path) = non_empty(kinesis, "partition_key_path") {
             target = target.kinesis_parameters(built(
-                KinesisParameters::builder()
-                    .partition_key_path(path)
-                    .build(),
+                KinesisParameters::builder().partition_key_path(path).build(),
             )?);
         }
     }
@@ -617,9 +576,7 @@ fn build_target(planned: &Value, id: &str) -> Result<Target, ProviderError> {
     }
     if let Some(dead_letter) = single(planned, "dead_letter_config") {
         target = target.dead_letter_config(
-            DeadLetterConfig::builder()
-                .set_arn(non_empty(dead_letter, "arn"))
-                .build(),
+            DeadLetterConfig::builder().set_arn(non_empty(dead_letter, "arn")).build(),
         );
     }
     if let Some(appsync) = single(planned, "appsync_target") {
@@ -710,51 +667,31 @@ fn ecs_parameters(ecs: &Value) -> Result<EcsParameters, ProviderError> {
 
 fn ecs_value(ecs: &EcsParameters) -> Value {
     let network = awsvpc_value(
-        ecs.network_configuration()
-            .and_then(|n| n.awsvpc_configuration())
-            .map(|vpc| {
-                (
-                    vpc.subnets(),
-                    vpc.security_groups(),
-                    vpc.assign_public_ip() == Some(&AssignPublicIp::Enabled),
-                )
-            }),
+        ecs.network_configuration().and_then(|n| n.awsvpc_configuration()).map(|vpc| {
+            (
+                vpc.subnets(),
+                vpc.security_groups(),
+                vpc.assign_public_ip() == Some(&AssignPublicIp::Enabled),
+            )
+        }),
         false,
     );
     let tags = if ecs.tags().is_empty() {
         Value::Null
     } else {
         Value::Map(
-            ecs.tags()
-                .iter()
-                .map(|t| (t.key().to_string(), Value::string(t.value())))
-                .collect(),
+            ecs.tags().iter().map(|t| (t.key().to_string(), Value::string(t.value()))).collect(),
         )
     };
     Value::map([
-        (
-            "task_definition_arn",
-            Value::string(ecs.task_definition_arn()),
-        ),
-        (
-            "task_count",
-            number(Some(i64::from(ecs.task_count().unwrap_or(1)))),
-        ),
+        ("task_definition_arn", Value::string(ecs.task_definition_arn())),
+        ("task_count", number(Some(i64::from(ecs.task_count().unwrap_or(1))))),
         ("launch_type", text(ecs.launch_type().map(|l| l.as_str()))),
         ("platform_version", text_or_null(ecs.platform_version())),
         ("group", text_or_null(ecs.group())),
-        (
-            "enable_ecs_managed_tags",
-            Value::Bool(ecs.enable_ecs_managed_tags()),
-        ),
-        (
-            "enable_execute_command",
-            Value::Bool(ecs.enable_execute_command()),
-        ),
-        (
-            "propagate_tags",
-            text(ecs.propagate_tags().map(|p| p.as_str())),
-        ),
+        ("enable_ecs_managed_tags", Value::Bool(ecs.enable_ecs_managed_tags())),
+        ("enable_execute_command", Value::Bool(ecs.enable_execute_command())),
+        ("propagate_tags", text(ecs.propagate_tags().map(|p| p.as_str()))),
         ("tags", tags),
         ("network_configuration", network),
         (
@@ -824,9 +761,7 @@ impl AwsObject for TargetObject {
     /// state has no such key.
     fn upgrade_state(from: u64, mut value: Value) -> Result<Value, String> {
         if let (0, Some(entries)) = (from, value.map_mut()) {
-            entries
-                .entry("event_bus_name".to_string())
-                .or_insert_with(|| Value::string("default"));
+            entries.entry("event_bus_name".to_string()).or_insert_with(|| Value::string("default"));
         }
         Ok(value)
     }
@@ -837,9 +772,7 @@ impl AwsObject for TargetObject {
         if let Some(id) = config.get("target_id").as_str() {
             let valid = !id.is_empty()
                 && id.len() <= 64
-                && id
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+                && id.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
             if !valid {
                 problems.push((
                     "target_id".to_string(),
@@ -1001,10 +934,7 @@ mod tests {
         let messages: Vec<&str> = problems.iter().map(|(_, m)| m.as_str()).collect();
         assert_eq!(
             messages,
-            [
-                "\"input\": conflicts with input_path",
-                "\"input_path\": conflicts with input"
-            ]
+            ["\"input\": conflicts with input_path", "\"input_path\": conflicts with input"]
         );
     }
 

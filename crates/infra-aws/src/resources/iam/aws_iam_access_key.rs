@@ -71,11 +71,7 @@ async fn keys_of(
 ) -> Result<Option<BTreeMap<String, AccessKeyMetadata>>, ProviderError> {
     let client = &this.aws.clients().await.iam;
     let mut out = BTreeMap::new();
-    let mut pages = client
-        .list_access_keys()
-        .user_name(user)
-        .into_paginator()
-        .send();
+    let mut pages = client.list_access_keys().user_name(user).into_paginator().send();
     while let Some(page) = pages.next().await {
         match page.map_err(aws_error) {
             Ok(page) => out.extend(
@@ -92,10 +88,8 @@ async fn keys_of(
 
 async fn owner(this: &AwsIamAccessKey, id: &str) -> Result<Option<String>, ProviderError> {
     let client = &this.aws.clients().await.iam;
-    Ok(
-        found(sent!(client.get_access_key_last_used().access_key_id(id)))?
-            .and_then(|r| r.user_name().map(str::to_string)),
-    )
+    Ok(found(sent!(client.get_access_key_last_used().access_key_id(id)))?
+        .and_then(|r| r.user_name().map(str::to_string)))
 }
 
 async fn set_status(
@@ -143,22 +137,19 @@ impl AwsObject for AccessKeyObject {
             .default(Value::string("Active"))
             .check(Check::OneOf(&["Active", "Inactive", "Expired"]));
         vec![
-            read(
-                Attribute::computed("id", Type::String),
-                |k: &AccessKey, _| Value::string(k.metadata.access_key_id().unwrap_or_default()),
-            ),
-            read(
-                Attribute::required("user", Type::String).force_new(),
-                |k: &AccessKey, _| Value::string(k.metadata.user_name().unwrap_or(&k.user)),
-            ),
+            read(Attribute::computed("id", Type::String), |k: &AccessKey, _| {
+                Value::string(k.metadata.access_key_id().unwrap_or_default())
+            }),
+            read(Attribute::required("user", Type::String).force_new(), |k: &AccessKey, _| {
+                Value::string(k.metadata.user_name().unwrap_or(&k.user))
+            }),
             copied(Attribute::optional("pgp_key", Type::String).force_new()),
             read(status, |k: &AccessKey, _| {
                 Value::string(k.metadata.status().map(|s| s.as_str()).unwrap_or("Active"))
             }),
-            read(
-                Attribute::computed("create_date", Type::String),
-                |k: &AccessKey, _| date(k.metadata.create_date()),
-            ),
+            read(Attribute::computed("create_date", Type::String), |k: &AccessKey, _| {
+                date(k.metadata.create_date())
+            }),
             secret(0),
             secret(1),
             null("encrypted_secret"),
@@ -222,23 +213,9 @@ impl AwsObject for AccessKeyObject {
             .zip(owners)
             .filter_map(|(key, owner)| {
                 let user = owner?;
-                let metadata = listed
-                    .get(&user)?
-                    .as_ref()?
-                    .get(user_and_id(key).1)?
-                    .clone();
-                let object = AccessKey {
-                    metadata,
-                    user,
-                    secrets: None,
-                };
-                Some((
-                    key.clone(),
-                    Tagged {
-                        object,
-                        tags: vec![],
-                    },
-                ))
+                let metadata = listed.get(&user)?.as_ref()?.get(user_and_id(key).1)?.clone();
+                let object = AccessKey { metadata, user, secrets: None };
+                Some((key.clone(), Tagged { object, tags: vec![] }))
             })
             .collect())
     }
@@ -264,10 +241,7 @@ impl AwsObject for AccessKeyObject {
         drop(guard);
         let region = at.this.aws.clients().await.region.clone();
         let secret = key.secret_access_key();
-        let secrets = [
-            Value::string(secret),
-            Value::string(ses_smtp_password_v4(secret, &region)),
-        ];
+        let secrets = [Value::string(secret), Value::string(ses_smtp_password_v4(secret, &region))];
         let status = string(at.planned, "status").unwrap_or_else(|| "Active".into());
         if status != key.status().as_str() {
             set_status(client, &user, &id, &status).await?;
@@ -281,9 +255,7 @@ impl AwsObject for AccessKeyObject {
     /// holds.
     async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<AccessKey>, ProviderError> {
         let (Some(user), Some(id)) = (string(at.prior, "user"), string(at.prior, "id")) else {
-            return Err(ProviderError::new(
-                "aws_iam_access_key has no user or id in state",
-            ));
+            return Err(ProviderError::new("aws_iam_access_key has no user or id in state"));
         };
         let status = string(at.planned, "status").unwrap_or_else(|| "Active".into());
         if string(at.prior, "status").as_deref() != Some(status.as_str()) {
@@ -302,10 +274,7 @@ impl AwsObject for AccessKeyObject {
         if id.is_empty() {
             return Ok(());
         }
-        gone(sent!(client
-            .delete_access_key()
-            .user_name(user)
-            .access_key_id(id)))
+        gone(sent!(client.delete_access_key().user_name(user).access_key_id(id)))
     }
 
     /// Listed again until IAM shows the key (IAM is eventually consistent).
@@ -331,9 +300,7 @@ impl AwsObject for AccessKeyObject {
         let since = create_memo::first_send_at(at.operation)
             .map(|at| at - std::time::Duration::from_secs(60));
         let recent = keys.iter().filter(|(_, key)| {
-            let created = key
-                .create_date()
-                .and_then(|d| std::time::SystemTime::try_from(*d).ok());
+            let created = key.create_date().and_then(|d| std::time::SystemTime::try_from(*d).ok());
             matches!((since, created), (Some(since), Some(created)) if created >= since)
         });
         let made =
@@ -341,9 +308,7 @@ impl AwsObject for AccessKeyObject {
                 .unwrap_or_default();
         let lost: Vec<String> = {
             let received = received();
-            made.into_iter()
-                .filter(|id| !received.contains(id))
-                .collect()
+            made.into_iter().filter(|id| !received.contains(id)).collect()
         };
         for id in lost {
             tracing::info!(
@@ -434,20 +399,13 @@ fn sha256(message: &[u8]) -> [u8; 32] {
         for i in 16..64 {
             let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
             let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
-            w[i] = w[i - 16]
-                .wrapping_add(s0)
-                .wrapping_add(w[i - 7])
-                .wrapping_add(s1);
+            w[i] = w[i - 16].wrapping_add(s0).wrapping_add(w[i - 7]).wrapping_add(s1);
         }
         let [mut a, mut b, mut c, mut d, mut e, mut f, mut g, mut hh] = h;
         for i in 0..64 {
             let s1 = e.rotate_right(6) ^ e.rotate_right(11) ^ e.rotate_right(25);
             let ch = (e & f) ^ (!e & g);
-            let t1 = hh
-                .wrapping_add(s1)
-                .wrapping_add(ch)
-                .wrapping_add(K[i])
-                .wrapping_add(w[i]);
+            let t1 = hh.wrapping_add(s1).wrapping_add(ch).wrapping_add(K[i]).wrapping_add(w[i]);
             let s0 = a.rotate_right(2) ^ a.rotate_right(13) ^ a.rotate_right(22);
             let maj = (a & b) ^ (a & c) ^ (b & c);
             let t2 = s0.wrapping_add(maj);

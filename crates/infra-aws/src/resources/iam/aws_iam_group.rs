@@ -26,18 +26,13 @@ pub struct GroupObject;
 
 async fn get(this: &AwsIamGroup, name: &str) -> Result<Option<Group>, ProviderError> {
     let client = &this.aws.clients().await.iam;
-    Ok(
-        found(sent!(client.get_group().group_name(name).max_items(1)))?
-            .and_then(|r| r.group().cloned()),
-    )
+    Ok(found(sent!(client.get_group().group_name(name).max_items(1)))?
+        .and_then(|r| r.group().cloned()))
 }
 
 /// A group, which has no tags.
 fn untagged(group: Group) -> Tagged<Group> {
-    Tagged {
-        object: group,
-        tags: vec![],
-    }
+    Tagged { object: group, tags: vec![] }
 }
 
 #[async_trait::async_trait]
@@ -92,10 +87,7 @@ impl AwsObject for GroupObject {
         let client = &at.this.aws.clients().await.iam;
         let name = string(at.planned, "name")
             .ok_or_else(|| ProviderError::new("aws_iam_group needs a known name"))?;
-        sent!(client
-            .create_group()
-            .group_name(&name)
-            .set_path(string(at.planned, "path")))?;
+        sent!(client.create_group().group_name(&name).set_path(string(at.planned, "path")))?;
         Ok(name)
     }
 

@@ -69,10 +69,7 @@ impl Members for GroupMembers {
         let client = &this.aws.clients().await.iam;
         match add {
             true => sent!(client.add_user_to_group().group_name(group).user_name(user)).map(drop),
-            false => gone(sent!(client
-                .remove_user_from_group()
-                .group_name(group)
-                .user_name(user))),
+            false => gone(sent!(client.remove_user_from_group().group_name(group).user_name(user))),
         }
     }
 }

@@ -34,14 +34,9 @@ async fn get(
     name: &str,
 ) -> Result<Option<Tagged<InstanceProfile>>, ProviderError> {
     let client = &this.aws.clients().await.iam;
-    Ok(found(sent!(client
-        .get_instance_profile()
-        .instance_profile_name(name)))?
-    .and_then(|r| r.instance_profile().cloned())
-    .map(|profile| Tagged {
-        tags: owned_tags(profile.tags()),
-        object: profile,
-    }))
+    Ok(found(sent!(client.get_instance_profile().instance_profile_name(name)))?
+        .and_then(|r| r.instance_profile().cloned())
+        .map(|profile| Tagged { tags: owned_tags(profile.tags()), object: profile }))
 }
 
 async fn remove_role(
@@ -84,40 +79,25 @@ impl AwsObject for InstanceProfileObject {
     fn attributes() -> Vec<Declared<InstanceProfile>> {
         type Profile = InstanceProfile;
         vec![
-            reported(
-                Attribute::computed("id", Type::String),
-                Profile::instance_profile_name,
-            ),
+            reported(Attribute::computed("id", Type::String), Profile::instance_profile_name),
             reported(Attribute::computed("arn", Type::String), Profile::arn),
             read(
                 Attribute::computed("create_date", Type::String),
                 |profile: &Profile, _: &Reading| date(Some(profile.create_date())),
             ),
-            reported(
-                Attribute::computed("unique_id", Type::String),
-                Profile::instance_profile_id,
-            ),
+            reported(Attribute::computed("unique_id", Type::String), Profile::instance_profile_id),
             reported(name_attribute(), Profile::instance_profile_name),
-            read(
-                computed_name_prefix_attribute(),
-                |profile: &Profile, _: &Reading| {
-                    name_prefix_from_name(profile.instance_profile_name())
-                },
-            ),
+            read(computed_name_prefix_attribute(), |profile: &Profile, _: &Reading| {
+                name_prefix_from_name(profile.instance_profile_name())
+            }),
             reported(
-                Attribute::optional("path", Type::String)
-                    .default(Value::string("/"))
-                    .force_new(),
+                Attribute::optional("path", Type::String).default(Value::string("/")).force_new(),
                 Profile::path,
             ),
-            read(
-                Attribute::optional("role", Type::String),
-                |profile: &Profile, _: &Reading| {
-                    let role = profile.roles().first();
-                    role.map(|r| Value::string(r.role_name()))
-                        .unwrap_or(Value::Null)
-                },
-            ),
+            read(Attribute::optional("role", Type::String), |profile: &Profile, _: &Reading| {
+                let role = profile.roles().first();
+                role.map(|r| Value::string(r.role_name())).unwrap_or(Value::Null)
+            }),
         ]
     }
 
@@ -150,9 +130,7 @@ impl AwsObject for InstanceProfileObject {
             .create_instance_profile()
             .instance_profile_name(&name)
             .set_path(string(at.planned, "path"))
-            .set_tags(Some(tags_to_sdk(
-                &at.operation.tags_with_managed(at.planned)
-            )?)))?;
+            .set_tags(Some(tags_to_sdk(&at.operation.tags_with_managed(at.planned))?)))?;
         if let Some(role) = non_empty(at.planned, "role") {
             add_role(client, &name, &role).await?;
         }
@@ -192,8 +170,6 @@ impl AwsObject for InstanceProfileObject {
         for role in profile.object.roles() {
             remove_role(client, at.key, role.role_name()).await?;
         }
-        gone(sent!(client
-            .delete_instance_profile()
-            .instance_profile_name(at.key)))
+        gone(sent!(client.delete_instance_profile().instance_profile_name(at.key)))
     }
 }

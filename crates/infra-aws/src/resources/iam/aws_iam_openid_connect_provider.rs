@@ -37,16 +37,12 @@ async fn get(
     arn: &str,
 ) -> Result<Option<Tagged<OidcProvider>>, ProviderError> {
     let client = &this.aws.clients().await.iam;
-    Ok(found(sent!(client
-        .get_open_id_connect_provider()
-        .open_id_connect_provider_arn(arn)))?
-    .map(|provider| Tagged {
-        tags: owned_tags(provider.tags()),
-        object: OidcProvider {
-            arn: arn.to_string(),
-            provider,
+    Ok(found(sent!(client.get_open_id_connect_provider().open_id_connect_provider_arn(arn)))?.map(
+        |provider| Tagged {
+            tags: owned_tags(provider.tags()),
+            object: OidcProvider { arn: arn.to_string(), provider },
         },
-    }))
+    ))
 }
 
 /// The URL without its scheme, as IAM stores it.
@@ -99,10 +95,7 @@ impl AwsObject for OidcProviderObject {
         let mut problems = Vec::new();
         if let Some(url) = config.get("url").as_str() {
             if !url.starts_with("https://") || url.len() <= "https://".len() {
-                problems.push((
-                    "url".to_string(),
-                    format!("\"{url}\" is not an https:// URL"),
-                ));
+                problems.push(("url".to_string(), format!("\"{url}\" is not an https:// URL")));
             }
         }
         for (index, id) in strings(config, "client_id_list").iter().enumerate() {
@@ -137,9 +130,7 @@ impl AwsObject for OidcProviderObject {
             .set_url(string(at.planned, "url"))
             .set_client_id_list(Some(strings(at.planned, "client_id_list")))
             .set_thumbprint_list((!thumbprints.is_empty()).then_some(thumbprints))
-            .set_tags(Some(tags_to_sdk(
-                &at.operation.tags_with_managed(at.planned)
-            )?)))?;
+            .set_tags(Some(tags_to_sdk(&at.operation.tags_with_managed(at.planned))?)))?;
         let arn = response
             .open_id_connect_provider_arn()
             .ok_or_else(|| ProviderError::new("CreateOpenIDConnectProvider returned no ARN"))?
@@ -188,9 +179,7 @@ impl AwsObject for OidcProviderObject {
 
     async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         let client = &at.this.aws.clients().await.iam;
-        gone(sent!(client
-            .delete_open_id_connect_provider()
-            .open_id_connect_provider_arn(at.key)))
+        gone(sent!(client.delete_open_id_connect_provider().open_id_connect_provider_arn(at.key)))
     }
 
     /// By URL (the ARN ends with it) among the account's providers, with this operation's
@@ -210,8 +199,6 @@ impl AwsObject for OidcProviderObject {
         else {
             return Ok(None);
         };
-        Ok(get(at.this, arn)
-            .await?
-            .filter(|found| has_managed_tags(&found.tags, at.operation)))
+        Ok(get(at.this, arn).await?.filter(|found| has_managed_tags(&found.tags, at.operation)))
     }
 }

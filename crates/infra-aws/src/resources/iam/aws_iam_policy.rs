@@ -68,15 +68,9 @@ async fn get(this: &AwsIamPolicy, arn: &str) -> Result<Option<Tagged<PolicyRead>
         .policy_arn(arn)
         .version_id(policy.default_version_id().unwrap_or("v1"))))?;
     let document = version
-        .and_then(|v| {
-            v.policy_version()
-                .and_then(|v| v.document().map(decoded_policy))
-        })
+        .and_then(|v| v.policy_version().and_then(|v| v.document().map(decoded_policy)))
         .unwrap_or_default();
-    Ok(Some(Tagged {
-        tags: owned_tags(policy.tags()),
-        object: PolicyRead { policy, document },
-    }))
+    Ok(Some(Tagged { tags: owned_tags(policy.tags()), object: PolicyRead { policy, document } }))
 }
 
 /// Makes `document` the policy's default version, making room first when the policy has the
@@ -87,15 +81,10 @@ async fn new_version(
     document: &str,
     delay: Duration,
 ) -> Result<(), ProviderError> {
-    let versions = sent!(client.list_policy_versions().policy_arn(arn))?
-        .versions()
-        .to_vec();
+    let versions = sent!(client.list_policy_versions().policy_arn(arn))?.versions().to_vec();
     if versions.len() >= MAX_VERSIONS {
         if let Some(oldest) = oldest_non_default(&versions) {
-            sent!(client
-                .delete_policy_version()
-                .policy_arn(arn)
-                .version_id(oldest))?;
+            sent!(client.delete_policy_version().policy_arn(arn).version_id(oldest))?;
         }
     }
     let created = sent!(client
@@ -108,10 +97,7 @@ async fn new_version(
         .and_then(|v| v.version_id())
         .ok_or_else(|| ProviderError::new("CreatePolicyVersion returned no version"))?;
     tokio::time::sleep(delay).await;
-    sent!(client
-        .set_default_policy_version()
-        .policy_arn(arn)
-        .version_id(version))?;
+    sent!(client.set_default_policy_version().policy_arn(arn).version_id(version))?;
     Ok(())
 }
 
@@ -134,8 +120,7 @@ fn oldest_non_default(versions: &[aws_sdk_iam::types::PolicyVersion]) -> Option<
 
 /// `v12` → 12 (versions created in the same second are ordered by number).
 fn version_number(id: Option<&str>) -> u64 {
-    id.and_then(|id| id.trim_start_matches('v').parse().ok())
-        .unwrap_or(u64::MAX)
+    id.and_then(|id| id.trim_start_matches('v').parse().ok()).unwrap_or(u64::MAX)
 }
 
 fn arn_of(read: &PolicyRead, _: &Reading) -> Value {
@@ -144,10 +129,7 @@ fn arn_of(read: &PolicyRead, _: &Reading) -> Value {
 
 /// How long a new version waits before it becomes the default.
 fn delay(value: &Value) -> Duration {
-    let ms = value
-        .get("delay_after_policy_creation_in_ms")
-        .as_i64()
-        .unwrap_or(DEFAULT_DELAY_MS);
+    let ms = value.get("delay_after_policy_creation_in_ms").as_i64().unwrap_or(DEFAULT_DELAY_MS);
     Duration::from_millis(u64::try_from(ms).unwrap_or(0))
 }
 
@@ -164,40 +146,29 @@ impl AwsObject for PolicyObject {
         vec![
             read(Attribute::computed("id", Type::String), arn_of),
             read(Attribute::computed("arn", Type::String), arn_of),
-            read(
-                Attribute::computed("policy_id", Type::String),
-                |read: &PolicyRead, _| text(read.policy.policy_id()),
-            ),
+            read(Attribute::computed("policy_id", Type::String), |read: &PolicyRead, _| {
+                text(read.policy.policy_id())
+            }),
             read(
                 Attribute::computed("attachment_count", Type::Number).volatile(),
                 |read: &PolicyRead, _| number(read.policy.attachment_count().map(i64::from)),
             ),
-            read(name_attribute(), |read: &PolicyRead, _| {
-                text(read.policy.policy_name())
-            }),
+            read(name_attribute(), |read: &PolicyRead, _| text(read.policy.policy_name())),
             read(computed_name_prefix_attribute(), |read: &PolicyRead, _| {
                 name_prefix_from_name(read.policy.policy_name().unwrap_or_default())
             }),
             read(
-                Attribute::optional("path", Type::String)
-                    .default(Value::string("/"))
-                    .force_new(),
+                Attribute::optional("path", Type::String).default(Value::string("/")).force_new(),
                 |read: &PolicyRead, _| text(read.policy.path().or(Some("/"))),
             ),
             read(
                 Attribute::optional("description", Type::String).force_new(),
                 |read: &PolicyRead, _| text(read.policy.description().filter(|d| !d.is_empty())),
             ),
-            read(
-                Attribute::required("policy", Type::Json),
-                |read: &PolicyRead, at| {
-                    same_json(Some(read.document.clone()), at.prior.get("policy"))
-                },
-            ),
-            copied(Attribute::optional(
-                "delay_after_policy_creation_in_ms",
-                Type::Number,
-            )),
+            read(Attribute::required("policy", Type::Json), |read: &PolicyRead, at| {
+                same_json(Some(read.document.clone()), at.prior.get("policy"))
+            }),
+            copied(Attribute::optional("delay_after_policy_creation_in_ms", Type::Number)),
         ]
     }
 
@@ -243,9 +214,7 @@ impl AwsObject for PolicyObject {
             .set_path(string(at.planned, "path"))
             .set_description(string(at.planned, "description"))
             .set_policy_document(string(at.planned, "policy"))
-            .set_tags(Some(tags_to_sdk(
-                &at.operation.tags_with_managed(at.planned)
-            )?)))?;
+            .set_tags(Some(tags_to_sdk(&at.operation.tags_with_managed(at.planned))?)))?;
         let arn = response
             .policy()
             .and_then(|p| p.arn())
@@ -267,15 +236,8 @@ impl AwsObject for PolicyObject {
             )
             .await?;
         }
-        update_tags!(
-            client,
-            untag_policy,
-            tag_policy,
-            policy_arn(at.key),
-            at.prior,
-            at.planned
-        )
-        .await?;
+        update_tags!(client, untag_policy, tag_policy, policy_arn(at.key), at.prior, at.planned)
+            .await?;
         Ok(at.key.to_string())
     }
 
@@ -321,9 +283,7 @@ impl AwsObject for PolicyObject {
         let Some(arn) = arn else {
             return Ok(None);
         };
-        Ok(get(at.this, &arn)
-            .await?
-            .filter(|found| has_managed_tags(&found.tags, at.operation)))
+        Ok(get(at.this, &arn).await?.filter(|found| has_managed_tags(&found.tags, at.operation)))
     }
 }
 

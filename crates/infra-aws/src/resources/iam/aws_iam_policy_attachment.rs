@@ -47,11 +47,7 @@ impl Members for PolicyAttachments {
             .attr(Attribute::optional("users", Type::set(Type::String)))
             .attr(Attribute::optional("roles", Type::set(Type::String)))
             .attr(Attribute::optional("groups", Type::set(Type::String)))
-            .attr(
-                Attribute::required("policy_arn", Type::String)
-                    .force_new()
-                    .check(ARN),
-            )
+            .attr(Attribute::required("policy_arn", Type::String).force_new().check(ARN))
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
@@ -70,11 +66,8 @@ impl Members for PolicyAttachments {
     ) -> Result<Option<Vec<BTreeSet<String>>>, ProviderError> {
         let client = &this.aws.clients().await.iam;
         let (mut users, mut roles, mut groups) = Default::default();
-        let mut pages = client
-            .list_entities_for_policy()
-            .policy_arn(policy_arn)
-            .into_paginator()
-            .send();
+        let mut pages =
+            client.list_entities_for_policy().policy_arn(policy_arn).into_paginator().send();
         while let Some(page) = pages.next().await {
             let page = match page.map_err(aws_error) {
                 Ok(page) => page,

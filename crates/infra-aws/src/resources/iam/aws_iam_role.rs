@@ -50,16 +50,12 @@ pub struct RoleRead {
 /// One role by name (GetRole carries tags and the permissions boundary).
 async fn get(this: &AwsIamRole, name: &str) -> Result<Option<Tagged<RoleRead>>, ProviderError> {
     let client = &this.aws.clients().await.iam;
-    Ok(found(sent!(client.get_role().role_name(name)))?
-        .and_then(|r| r.role().cloned())
-        .map(|role| Tagged {
+    Ok(found(sent!(client.get_role().role_name(name)))?.and_then(|r| r.role().cloned()).map(
+        |role| Tagged {
             tags: owned_tags(role.tags()),
-            object: RoleRead {
-                role,
-                inline: None,
-                attached: None,
-            },
-        }))
+            object: RoleRead { role, inline: None, attached: None },
+        },
+    ))
 }
 
 /// The role's inline policies, name → canonical document.
@@ -70,10 +66,7 @@ async fn inline_policies(
     let names: Vec<String> = all_items!(client.list_role_policies().role_name(name))?;
     let mut out = BTreeMap::new();
     for policy in names {
-        let response = sent!(client
-            .get_role_policy()
-            .role_name(name)
-            .policy_name(&policy))?;
+        let response = sent!(client.get_role_policy().role_name(name).policy_name(&policy))?;
         out.insert(policy, decoded_policy(response.policy_document()));
     }
     Ok(out)
@@ -98,16 +91,11 @@ async fn sync_inline_policies(
     let wanted = configured_inline(planned);
     let current = inline_policies(client, name).await?;
     for policy in current.keys().filter(|p| !wanted.contains_key(*p)) {
-        sent!(client
-            .delete_role_policy()
-            .role_name(name)
-            .policy_name(policy))?;
+        sent!(client.delete_role_policy().role_name(name).policy_name(policy))?;
     }
     for (policy, document) in &wanted {
         if current.get(policy) != Some(&canonical_json(document)) {
-            Principal::Role
-                .put_inline_policy(client, name, policy, document)
-                .await?;
+            Principal::Role.put_inline_policy(client, name, policy, document).await?;
         }
     }
     Ok(())
@@ -119,9 +107,7 @@ async fn sync_managed(
     name: &str,
     planned: &Value,
 ) -> Result<(), ProviderError> {
-    let wanted = strings(planned, "managed_policy_arns")
-        .into_iter()
-        .collect();
+    let wanted = strings(planned, "managed_policy_arns").into_iter().collect();
     let current = attached_policies(client, name).await?.into_iter().collect();
     sync_attachments(client, Principal::Role, name, &current, &wanted).await
 }
@@ -193,45 +179,27 @@ impl AwsObject for RoleObject {
     /// shows no change for whitespace or key order.
     fn attributes() -> Vec<Declared<RoleRead>> {
         vec![
-            reported(Attribute::computed("id", Type::String), |r: &RoleRead| {
-                r.role.role_name()
+            reported(Attribute::computed("id", Type::String), |r: &RoleRead| r.role.role_name()),
+            reported(Attribute::computed("arn", Type::String), |r: &RoleRead| r.role.arn()),
+            reported(Attribute::computed("unique_id", Type::String), |r: &RoleRead| {
+                r.role.role_id()
             }),
-            reported(Attribute::computed("arn", Type::String), |r: &RoleRead| {
-                r.role.arn()
+            read(Attribute::computed("create_date", Type::String), |r: &RoleRead, _| {
+                let date = r.role.create_date();
+                Value::string(
+                    date.fmt(aws_smithy_types::date_time::Format::DateTime).unwrap_or_default(),
+                )
             }),
-            reported(
-                Attribute::computed("unique_id", Type::String),
-                |r: &RoleRead| r.role.role_id(),
-            ),
-            read(
-                Attribute::computed("create_date", Type::String),
-                |r: &RoleRead, _| {
-                    let date = r.role.create_date();
-                    Value::string(
-                        date.fmt(aws_smithy_types::date_time::Format::DateTime)
-                            .unwrap_or_default(),
-                    )
-                },
-            ),
             reported(name_attribute(), |r: &RoleRead| r.role.role_name()),
             copied(name_prefix_attribute()),
-            read(
-                Attribute::required("assume_role_policy", Type::Json),
-                |r: &RoleRead, at| {
-                    let document = r.role.assume_role_policy_document();
-                    same_json(
-                        document.map(decoded_policy),
-                        at.prior.get("assume_role_policy"),
-                    )
-                },
-            ),
-            read(
-                Attribute::optional("permissions_boundary", Type::String),
-                |r: &RoleRead, _| {
-                    let boundary = r.role.permissions_boundary();
-                    text(boundary.and_then(|b| b.permissions_boundary_arn()))
-                },
-            ),
+            read(Attribute::required("assume_role_policy", Type::Json), |r: &RoleRead, at| {
+                let document = r.role.assume_role_policy_document();
+                same_json(document.map(decoded_policy), at.prior.get("assume_role_policy"))
+            }),
+            read(Attribute::optional("permissions_boundary", Type::String), |r: &RoleRead, _| {
+                let boundary = r.role.permissions_boundary();
+                text(boundary.and_then(|b| b.permissions_boundary_arn()))
+            }),
             read(
                 Attribute::optional("force_detach_policies", Type::Bool)
                     .default(Value::Bool(false)),
@@ -241,12 +209,7 @@ impl AwsObject for RoleObject {
             ),
             read(
                 Attribute::optional_computed("managed_policy_arns", Type::set(Type::String)),
-                |r: &RoleRead, _| {
-                    r.attached
-                        .as_deref()
-                        .map(string_list)
-                        .unwrap_or(Value::Null)
-                },
+                |r: &RoleRead, _| r.attached.as_deref().map(string_list).unwrap_or(Value::Null),
             ),
             read_block(
                 Block::set(
@@ -258,14 +221,11 @@ impl AwsObject for RoleObject {
                 .computed(),
                 |r: &RoleRead, at| inline_blocks(r.inline.as_ref(), at.prior),
             ),
-            read(
-                Attribute::optional("description", Type::String),
-                |r: &RoleRead, _| text(r.role.description().filter(|d| !d.is_empty())),
-            ),
+            read(Attribute::optional("description", Type::String), |r: &RoleRead, _| {
+                text(r.role.description().filter(|d| !d.is_empty()))
+            }),
             reported(
-                Attribute::optional("path", Type::String)
-                    .default(Value::string("/"))
-                    .force_new(),
+                Attribute::optional("path", Type::String).default(Value::string("/")).force_new(),
                 |r: &RoleRead| r.role.path(),
             ),
             read(
@@ -273,9 +233,7 @@ impl AwsObject for RoleObject {
                     .default(Value::Number(3600.0))
                     .check(Check::Range(3600, 43200)),
                 |r: &RoleRead, _| {
-                    number(Some(i64::from(
-                        r.role.max_session_duration().unwrap_or(3600),
-                    )))
+                    number(Some(i64::from(r.role.max_session_duration().unwrap_or(3600))))
                 },
             ),
         ]
@@ -287,9 +245,7 @@ impl AwsObject for RoleObject {
         problems.extend(json_problem(config, "assume_role_policy", policy_path));
         if let Some(name) = config.get("name").as_str() {
             if name.len() > 64
-                || !name
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
+                || !name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c))
             {
                 problems.push(("name".to_string(), format!("\"{name}\" is not a valid IAM role name (at most 64 of [A-Za-z0-9+=,.@_-])")));
             }
@@ -340,11 +296,7 @@ impl AwsObject for RoleObject {
             })
             .collect();
         let roles = read_each(reads).await?;
-        out.extend(
-            roles
-                .into_iter()
-                .filter_map(|(name, role)| Some((name, role?))),
-        );
+        out.extend(roles.into_iter().filter_map(|(name, role)| Some((name, role?))));
         Ok(out)
     }
 
@@ -378,9 +330,7 @@ impl AwsObject for RoleObject {
             .set_path(string(at.planned, "path"))
             .set_max_session_duration(int(at.planned, "max_session_duration"))
             .set_permissions_boundary(non_empty(at.planned, "permissions_boundary"))
-            .set_tags(Some(tags_to_sdk(
-                &at.operation.tags_with_managed(at.planned)
-            )?)))?;
+            .set_tags(Some(tags_to_sdk(&at.operation.tags_with_managed(at.planned))?)))?;
         if manages_inline(at.planned) {
             sync_inline_policies(client, &name, at.planned).await?;
         }
@@ -427,9 +377,7 @@ impl AwsObject for RoleObject {
         } else if manages_inline(at.prior) && !manages_inline(at.planned) {
             // No longer managed here: the policies this role owned go.
             for policy in configured_inline(at.prior).keys() {
-                Principal::Role
-                    .delete_inline_policy(client, at.key, policy)
-                    .await?;
+                Principal::Role.delete_inline_policy(client, at.key, policy).await?;
             }
         }
         if manages_attachments(at.planned)
@@ -438,15 +386,7 @@ impl AwsObject for RoleObject {
         {
             sync_managed(client, at.key, at.planned).await?;
         }
-        update_tags!(
-            client,
-            untag_role,
-            tag_role,
-            role_name(at.key),
-            at.prior,
-            at.planned
-        )
-        .await?;
+        update_tags!(client, untag_role, tag_role, role_name(at.key), at.prior, at.planned).await?;
         Ok(at.key.to_string())
     }
 
@@ -470,9 +410,7 @@ impl AwsObject for RoleObject {
             false => configured_inline(at.prior),
         };
         for policy in inline.keys() {
-            Principal::Role
-                .delete_inline_policy(client, at.key, policy)
-                .await?;
+            Principal::Role.delete_inline_policy(client, at.key, policy).await?;
         }
         let attached = match force {
             true => attached_policies(client, at.key).await?,

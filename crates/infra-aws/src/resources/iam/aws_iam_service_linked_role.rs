@@ -41,10 +41,8 @@ async fn get(
 ) -> Result<Option<Tagged<LinkedRole>>, ProviderError> {
     let client = &this.aws.clients().await.iam;
     let role = found(sent!(client.get_role().role_name(name)))?.and_then(|r| r.role().cloned());
-    Ok(role.map(|role| Tagged {
-        tags: owned_tags(role.tags()),
-        object: LinkedRole { role, service },
-    }))
+    Ok(role
+        .map(|role| Tagged { tags: owned_tags(role.tags()), object: LinkedRole { role, service } }))
 }
 
 /// The names of the roles under the service's path with the configured suffix: the roles a
@@ -113,9 +111,7 @@ impl AwsObject for ServiceLinkedRoleObject {
         vec![
             reported(computed("id"), |r: &LinkedRole| r.role.arn()),
             reported(computed("arn"), |r: &LinkedRole| r.role.arn()),
-            read(computed("create_date"), |r: &LinkedRole, _| {
-                date(Some(r.role.create_date()))
-            }),
+            read(computed("create_date"), |r: &LinkedRole, _| date(Some(r.role.create_date()))),
             reported(computed("name"), |r: &LinkedRole| r.role.role_name()),
             reported(computed("path"), |r: &LinkedRole| r.role.path()),
             reported(computed("unique_id"), |r: &LinkedRole| r.role.role_id()),
@@ -127,10 +123,9 @@ impl AwsObject for ServiceLinkedRoleObject {
                 Attribute::optional("custom_suffix", Type::String).force_new(),
                 |r: &LinkedRole, at| custom_suffix(r, at.prior),
             ),
-            read(
-                Attribute::optional("description", Type::String),
-                |r: &LinkedRole, _| text(r.role.description().filter(|d| !d.is_empty())),
-            ),
+            read(Attribute::optional("description", Type::String), |r: &LinkedRole, _| {
+                text(r.role.description().filter(|d| !d.is_empty()))
+            }),
         ]
     }
 
@@ -187,9 +182,7 @@ impl AwsObject for ServiceLinkedRoleObject {
         sent!(client
             .tag_role()
             .role_name(role.role_name())
-            .set_tags(Some(tags_to_sdk(
-                &at.operation.tags_with_managed(at.planned)
-            )?)))?;
+            .set_tags(Some(tags_to_sdk(&at.operation.tags_with_managed(at.planned))?)))?;
         Ok(role.arn().to_string())
     }
 
@@ -204,15 +197,7 @@ impl AwsObject for ServiceLinkedRoleObject {
                 .role_name(&name)
                 .description(string(at.planned, "description").unwrap_or_default()))?;
         }
-        update_tags!(
-            client,
-            untag_role,
-            tag_role,
-            role_name(&name),
-            at.prior,
-            at.planned
-        )
-        .await?;
+        update_tags!(client, untag_role, tag_role, role_name(&name), at.prior, at.planned).await?;
         Ok(at.key.to_string())
     }
 

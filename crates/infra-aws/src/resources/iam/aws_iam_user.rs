@@ -36,10 +36,7 @@ async fn get(this: &AwsIamUser, name: &str) -> Result<Option<Tagged<User>>, Prov
     let client = &this.aws.clients().await.iam;
     Ok(found(sent!(client.get_user().user_name(name)))?
         .and_then(|r| r.user().cloned())
-        .map(|user| Tagged {
-            tags: owned_tags(user.tags()),
-            object: user,
-        }))
+        .map(|user| Tagged { tags: owned_tags(user.tags()), object: user }))
 }
 
 /// Removes the user from every group (IAM refuses to delete a group member; the provider
@@ -86,26 +83,18 @@ async fn strip(client: &aws_sdk_iam::Client, name: &str) -> Result<(), ProviderE
             .user_name(name)
             .serial_number(device.serial_number())))?;
         if device.serial_number().starts_with("arn:") {
-            gone(sent!(client
-                .delete_virtual_mfa_device()
-                .serial_number(device.serial_number())))?;
+            gone(sent!(client.delete_virtual_mfa_device().serial_number(device.serial_number())))?;
         }
     }
     // moto does not implement service-specific credentials; a failure to list them is
     // not a reason to keep the user.
-    if let Ok(credentials) = client
-        .list_service_specific_credentials()
-        .user_name(name)
-        .send()
-        .await
+    if let Ok(credentials) = client.list_service_specific_credentials().user_name(name).send().await
     {
         for credential in credentials.service_specific_credentials() {
             gone(sent!(client
                 .delete_service_specific_credential()
                 .user_name(name)
-                .service_specific_credential_id(
-                    credential.service_specific_credential_id()
-                )))?;
+                .service_specific_credential_id(credential.service_specific_credential_id())))?;
         }
     }
     Ok(())
@@ -126,10 +115,7 @@ impl AwsObject for UserObject {
             read(
                 Attribute::optional("permissions_boundary", Type::String).check(ARN),
                 |user: &User, _| {
-                    text(
-                        user.permissions_boundary()
-                            .and_then(|b| b.permissions_boundary_arn()),
-                    )
+                    text(user.permissions_boundary().and_then(|b| b.permissions_boundary_arn()))
                 },
             ),
             read(
@@ -143,10 +129,7 @@ impl AwsObject for UserObject {
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = name_problems(config, 64);
         if let Some(name) = config.get("name").as_str() {
-            if !name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "=,.@-_+".contains(c))
-            {
+            if !name.chars().all(|c| c.is_ascii_alphanumeric() || "=,.@-_+".contains(c)) {
                 problems.push((
                     "name".to_string(),
                     format!("\"{name}\" must only contain alphanumeric characters, hyphens, underscores, commas, periods, @ symbols, plus and equals signs"),
@@ -175,9 +158,7 @@ impl AwsObject for UserObject {
             .user_name(&name)
             .set_path(string(at.planned, "path"))
             .set_permissions_boundary(non_empty(at.planned, "permissions_boundary"))
-            .set_tags(Some(tags_to_sdk(
-                &at.operation.tags_with_managed(at.planned)
-            )?)))?;
+            .set_tags(Some(tags_to_sdk(&at.operation.tags_with_managed(at.planned))?)))?;
         Ok(name)
     }
 
@@ -200,20 +181,10 @@ impl AwsObject for UserObject {
                         .user_name(&name)
                         .permissions_boundary(boundary))?;
                 }
-                None => gone(sent!(client
-                    .delete_user_permissions_boundary()
-                    .user_name(&name)))?,
+                None => gone(sent!(client.delete_user_permissions_boundary().user_name(&name)))?,
             }
         }
-        update_tags!(
-            client,
-            untag_user,
-            tag_user,
-            user_name(&name),
-            at.prior,
-            at.planned
-        )
-        .await?;
+        update_tags!(client, untag_user, tag_user, user_name(&name), at.prior, at.planned).await?;
         Ok(name)
     }
 

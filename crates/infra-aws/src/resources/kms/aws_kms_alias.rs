@@ -53,10 +53,7 @@ pub(crate) fn key_arn(alias_arn: &str, key_id: &str) -> Option<String> {
 
 /// True when `configured` (a key ID or key ARN) names the key `key_id`.
 fn same_key(configured: &str, key_id: &str) -> bool {
-    configured == key_id
-        || configured
-            .rsplit_once(":key/")
-            .is_some_and(|(_, id)| id == key_id)
+    configured == key_id || configured.rsplit_once(":key/").is_some_and(|(_, id)| id == key_id)
 }
 
 #[async_trait::async_trait]
@@ -82,12 +79,7 @@ impl AwsObject for AliasObject {
                 Attribute::computed("target_key_arn", Type::String),
                 |alias: &AliasListEntry, _: &Reading| {
                     let key_id = alias.target_key_id().unwrap_or_default();
-                    text(
-                        alias
-                            .alias_arn()
-                            .and_then(|arn| key_arn(arn, key_id))
-                            .as_deref(),
-                    )
+                    text(alias.alias_arn().and_then(|arn| key_arn(arn, key_id)).as_deref())
                 },
             ),
             // A key ID or key ARN reads back as written when it names the same key.
@@ -126,10 +118,7 @@ impl AwsObject for AliasObject {
             .into_iter()
             .filter(|(name, _)| names.contains(name))
             .map(|(name, alias)| {
-                let alias = Tagged {
-                    object: alias,
-                    tags: vec![],
-                };
+                let alias = Tagged { object: alias, tags: vec![] };
                 (name, alias)
             })
             .collect())
@@ -185,15 +174,9 @@ fn invalid_alias_name(name: &str) -> Option<String> {
         return Some(format!("\"{name}\" must begin with 'alias/'"));
     };
     if name.starts_with("alias/aws/") {
-        return Some(format!(
-            "\"{name}\" cannot begin with reserved AWS CMK prefix 'alias/aws/'"
-        ));
+        return Some(format!("\"{name}\" cannot begin with reserved AWS CMK prefix 'alias/aws/'"));
     }
-    if !rest
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "/_-".contains(c))
-        || name.len() > 256
-    {
+    if !rest.chars().all(|c| c.is_ascii_alphanumeric() || "/_-".contains(c)) || name.len() > 256 {
         return Some(format!(
             "\"{name}\" must contain only alphanumeric characters, forward slashes, underscores and dashes"
         ));
@@ -211,10 +194,7 @@ mod tests {
             key_arn("arn:aws:kms:us-east-1:123456789012:alias/app", "1234-abcd").as_deref(),
             Some("arn:aws:kms:us-east-1:123456789012:key/1234-abcd")
         );
-        assert!(same_key(
-            "arn:aws:kms:us-east-1:123456789012:key/1234-abcd",
-            "1234-abcd"
-        ));
+        assert!(same_key("arn:aws:kms:us-east-1:123456789012:key/1234-abcd", "1234-abcd"));
         assert!(!same_key("other", "1234-abcd"));
     }
 

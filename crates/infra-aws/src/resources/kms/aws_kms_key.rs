@@ -99,19 +99,12 @@ pub(crate) async fn find_key(
     let rotation = if metadata.origin() == Some(&OriginType::AwsKms) || metadata.origin().is_none()
     {
         let status = sent!(client.get_key_rotation_status().key_id(&id))?;
-        Some((
-            status.key_rotation_enabled(),
-            status.rotation_period_in_days(),
-        ))
+        Some((status.key_rotation_enabled(), status.rotation_period_in_days()))
     } else {
         None
     };
     let mut tags = Vec::new();
-    let mut pages = client
-        .list_resource_tags()
-        .key_id(&id)
-        .into_paginator()
-        .send();
+    let mut pages = client.list_resource_tags().key_id(&id).into_paginator().send();
     while let Some(page) = pages.next().await {
         tags.extend(
             page.map_err(aws_error)?
@@ -120,14 +113,7 @@ pub(crate) async fn find_key(
                 .map(|t| (t.tag_key().to_string(), t.tag_value().to_string())),
         );
     }
-    Ok(Some(Tagged {
-        object: KeyInfo {
-            metadata,
-            policy,
-            rotation,
-        },
-        tags,
-    }))
+    Ok(Some(Tagged { object: KeyInfo { metadata, policy, rotation }, tags }))
 }
 
 sdk_tags_of!(Tag, tag_key, tag_value);
@@ -139,10 +125,7 @@ async fn set_rotation(
     period: Option<i32>,
 ) -> Result<(), ProviderError> {
     if enabled {
-        sent!(client
-            .enable_key_rotation()
-            .key_id(key_id)
-            .set_rotation_period_in_days(period))?;
+        sent!(client.enable_key_rotation().key_id(key_id).set_rotation_period_in_days(period))?;
     } else {
         sent!(client.disable_key_rotation().key_id(key_id))?;
     }
@@ -178,10 +161,9 @@ impl AwsObject for KeyObject {
     fn attributes() -> Vec<Declared<KeyInfo>> {
         vec![
             read(Attribute::computed("id", Type::String), key_id_of),
-            read(
-                Attribute::computed("arn", Type::String),
-                |key: &KeyInfo, _| text(key.metadata.arn()),
-            ),
+            read(Attribute::computed("arn", Type::String), |key: &KeyInfo, _| {
+                text(key.metadata.arn())
+            }),
             read(Attribute::computed("key_id", Type::String), key_id_of),
             read(
                 Attribute::optional_computed("description", Type::String)
@@ -207,10 +189,9 @@ impl AwsObject for KeyObject {
                     .force_new(),
                 |key: &KeyInfo, _| text(key.metadata.key_spec().map(|s| s.as_str())),
             ),
-            read(
-                Attribute::optional_computed("policy", Type::Json),
-                |key: &KeyInfo, at| policy_value(key.policy.as_deref(), at.prior.get("policy")),
-            ),
+            read(Attribute::optional_computed("policy", Type::Json), |key: &KeyInfo, at| {
+                policy_value(key.policy.as_deref(), at.prior.get("policy"))
+            }),
             switch(
                 Attribute::optional("bypass_policy_lockout_safety_check", Type::Bool)
                     .default(Value::Bool(false)),
@@ -295,9 +276,7 @@ impl AwsObject for KeyObject {
             .set_policy(non_empty(at.planned, "policy").map(|p| canonical_json(&p)))
             .set_tags(Some(sdk_tags(&at.operation.tags_with_managed(at.planned))?));
         if let Some(store) = non_empty(at.planned, "custom_key_store_id") {
-            request = request
-                .origin(OriginType::AwsCloudhsm)
-                .custom_key_store_id(store);
+            request = request.origin(OriginType::AwsCloudhsm).custom_key_store_id(store);
         }
         if let Some(xks) = non_empty(at.planned, "xks_key_id") {
             request = request.origin(OriginType::ExternalKeyStore).xks_key_id(xks);
@@ -330,13 +309,7 @@ impl AwsObject for KeyObject {
             .map(|m| m.key_id().to_string())
             .ok_or_else(|| ProviderError::new("CreateKey returned no key"))?;
         if boolean(at.planned, "enable_key_rotation") == Some(true) {
-            set_rotation(
-                client,
-                &key_id,
-                true,
-                int(at.planned, "rotation_period_in_days"),
-            )
-            .await?;
+            set_rotation(client, &key_id, true, int(at.planned, "rotation_period_in_days")).await?;
         }
         if boolean(at.planned, "is_enabled") == Some(false) {
             set_enabled(client, &key_id, false).await?;
@@ -355,13 +328,8 @@ impl AwsObject for KeyObject {
         if changed(at.prior, at.planned, "enable_key_rotation")
             || (rotation && changed(at.prior, at.planned, "rotation_period_in_days"))
         {
-            set_rotation(
-                client,
-                at.key,
-                rotation,
-                int(at.planned, "rotation_period_in_days"),
-            )
-            .await?;
+            set_rotation(client, at.key, rotation, int(at.planned, "rotation_period_in_days"))
+                .await?;
         }
         if changed(at.prior, at.planned, "description") {
             sent!(client

@@ -53,10 +53,7 @@ async fn get(
 ) -> Result<Option<Tagged<GetAliasOutput>>, ProviderError> {
     let client = &this.aws.clients().await.lambda;
     match sent!(client.get_alias().function_name(function).name(name)) {
-        Ok(object) => Ok(Some(Tagged {
-            object,
-            tags: vec![],
-        })),
+        Ok(object) => Ok(Some(Tagged { object, tags: vec![] })),
         Err(error) if is_missing(&error) => Ok(None),
         Err(error) => Err(error.context(&format!("reading Lambda Alias ({function}/{name})"))),
     }
@@ -90,9 +87,7 @@ fn weights(value: &Value) -> Option<HashMap<String, f64>> {
 /// The `RoutingConfig` sent on create and update: the configured weights, or an empty
 /// configuration (which clears them) as the provider sends.
 fn routing(planned: &Value) -> AliasRoutingConfiguration {
-    AliasRoutingConfiguration::builder()
-        .set_additional_version_weights(weights(planned))
-        .build()
+    AliasRoutingConfiguration::builder().set_additional_version_weights(weights(planned)).build()
 }
 
 /// AWS answers an unset description as "" (or not at all): read as the configuration wrote
@@ -118,25 +113,17 @@ fn routing_config(output: &GetAliasOutput, at: &Reading) -> Value {
                 .collect()
         })
         .unwrap_or_default();
-    Value::List(
-        if !reported.is_empty() || single(at.prior, "routing_config").is_some() {
-            vec![Value::map([(
-                "additional_version_weights",
-                Value::Map(reported),
-            )])]
-        } else {
-            Vec::new()
-        },
-    )
+    Value::List(if !reported.is_empty() || single(at.prior, "routing_config").is_some() {
+        vec![Value::map([("additional_version_weights", Value::Map(reported))])]
+    } else {
+        Vec::new()
+    })
 }
 
 /// CreateAlias's answer for a name that is taken (`ResourceConflictException`, "Alias already
 /// exists").
 fn is_taken(error: &ProviderError) -> bool {
-    error
-        .message
-        .to_ascii_lowercase()
-        .contains("already exists")
+    error.message.to_ascii_lowercase().contains("already exists")
 }
 
 #[async_trait::async_trait]
@@ -154,26 +141,20 @@ impl AwsObject for AliasObject {
             Value::string(output.alias_arn().unwrap_or_default())
         }
         let computed = |name| Attribute::computed(name, Type::String);
-        let routing = Schema::new().attr(Attribute::optional(
-            "additional_version_weights",
-            Type::map(Type::Number),
-        ));
+        let routing = Schema::new()
+            .attr(Attribute::optional("additional_version_weights", Type::map(Type::Number)));
         vec![
             read(computed("id"), arn),
             read(computed("arn"), arn),
-            read(
-                Attribute::optional("description", Type::String),
-                description,
-            ),
+            read(Attribute::optional("description", Type::String), description),
             // AWS does not report the function: kept as configured (name or ARN).
             read(
                 Attribute::required("function_name", Type::String).force_new(),
                 |_: &GetAliasOutput, at| known(at.prior, "function_name"),
             ),
-            read(
-                Attribute::required("function_version", Type::String),
-                |o: &GetAliasOutput, _| text(o.function_version()),
-            ),
+            read(Attribute::required("function_version", Type::String), |o: &GetAliasOutput, _| {
+                text(o.function_version())
+            }),
             read(computed("invoke_arn"), |o: &GetAliasOutput, at| {
                 Value::string(invoke_arn(at.region, o.alias_arn().unwrap_or_default()))
             }),
@@ -216,9 +197,7 @@ impl AwsObject for AliasObject {
         key: &str,
     ) -> Result<Tagged<GetAliasOutput>, ProviderError> {
         let name = parts(key).map_or("", |(_, name)| name);
-        this.found(key)
-            .await?
-            .ok_or_else(|| vanished(Self::KIND, name))
+        this.found(key).await?.ok_or_else(|| vanished(Self::KIND, name))
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
@@ -278,9 +257,7 @@ impl AwsObject for AliasObject {
             .description(string(at.planned, "description").unwrap_or_default())
             .routing_config(routing_config.clone()))
         .map_err(|e| e.context(&format!("updating Lambda Alias ({id})")))?;
-        let cleared = routing_config
-            .additional_version_weights()
-            .is_none_or(HashMap::is_empty);
+        let cleared = routing_config.additional_version_weights().is_none_or(HashMap::is_empty);
         // As the provider: a numeric alias name is never waited for.
         if cleared && name.parse::<i64>().is_err() {
             wait_for(
@@ -300,9 +277,7 @@ impl AwsObject for AliasObject {
             )
             .await
             .map_err(|e| {
-                e.context(&format!(
-                    "waiting for Lambda Alias ({id}) routing weights to clear"
-                ))
+                e.context(&format!("waiting for Lambda Alias ({id}) routing weights to clear"))
             })?;
         }
         // Read back by the planned function and name (the same: both force a new alias).
@@ -380,11 +355,7 @@ mod tests {
     /// The value read back from this answer in `region`.
     fn to_value(output: &GetAliasOutput, hint: &Value, region: &str) -> Value {
         let (_, declaration) = declare(Schema::new(), AliasObject::attributes());
-        let reading = Reading {
-            region,
-            account: "",
-            prior: hint,
-        };
+        let reading = Reading { region, account: "", prior: hint };
         declaration.value(output, &reading)
     }
 
@@ -395,9 +366,7 @@ mod tests {
             .function_version("1")
             .set_description(description.map(str::to_string))
             .set_routing_config(weights.map(|w| {
-                AliasRoutingConfiguration::builder()
-                    .set_additional_version_weights(Some(w))
-                    .build()
+                AliasRoutingConfiguration::builder().set_additional_version_weights(Some(w)).build()
             }))
             .build()
     }
@@ -421,36 +390,22 @@ mod tests {
         assert!(read.get("description").is_null());
         let routing = read.get("routing_config").as_list().unwrap_or_default();
         assert_eq!(
-            routing
-                .first()
-                .map(|r| r.get("additional_version_weights").get("2")),
+            routing.first().map(|r| r.get("additional_version_weights").get("2")),
             Some(&Value::Number(0.5))
         );
     }
 
     #[test]
     fn no_weights_read_as_the_configured_shape() {
-        let without = to_value(
-            &alias(None, None),
-            &Value::map([("name", Value::Null)]),
-            "us-east-1",
-        );
+        let without =
+            to_value(&alias(None, None), &Value::map([("name", Value::Null)]), "us-east-1");
         assert_eq!(without.get("routing_config"), &Value::List(vec![]));
         let hint = Value::map([(
             "routing_config",
-            Value::List(vec![Value::map([(
-                "additional_version_weights",
-                Value::Null,
-            )])]),
+            Value::List(vec![Value::map([("additional_version_weights", Value::Null)])]),
         )]);
         let with_block = to_value(&alias(None, None), &hint, "us-east-1");
-        assert_eq!(
-            with_block
-                .get("routing_config")
-                .as_list()
-                .map(<[Value]>::len),
-            Some(1)
-        );
+        assert_eq!(with_block.get("routing_config").as_list().map(<[Value]>::len), Some(1));
     }
 
     #[test]
@@ -458,17 +413,13 @@ mod tests {
         let resource = AwsLambdaAlias::new(Aws::new(crate::ProviderSettings::default()));
         let plain = resource.import_prior("fn/live").ok();
         assert_eq!(
-            plain
-                .as_ref()
-                .map(|v| (v.get("function_name").as_str(), v.get("name").as_str())),
+            plain.as_ref().map(|v| (v.get("function_name").as_str(), v.get("name").as_str())),
             Some((Some("fn"), Some("live")))
         );
-        let arn = resource
-            .import_prior("arn:aws:lambda:us-east-1:123456789012:function:fn:live")
-            .ok();
+        let arn =
+            resource.import_prior("arn:aws:lambda:us-east-1:123456789012:function:fn:live").ok();
         assert_eq!(
-            arn.as_ref()
-                .map(|v| (v.get("function_name").as_str(), v.get("name").as_str())),
+            arn.as_ref().map(|v| (v.get("function_name").as_str(), v.get("name").as_str())),
             Some((Some("fn"), Some("live")))
         );
         assert!(resource.import_prior("fn").is_err());

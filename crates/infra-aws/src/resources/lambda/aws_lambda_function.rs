@@ -243,26 +243,18 @@ async fn function_of(
         Ok(arn) => arn,
         Err(error) if is_missing(&error) => return Ok(None),
         Err(error) => {
-            return Err(error.context(&format!(
-                "reading Lambda Function ({name}) code signing config"
-            )))
+            return Err(
+                error.context(&format!("reading Lambda Function ({name}) code signing config"))
+            )
         }
     };
-    let found = Found {
-        function,
-        reserved,
-        latest,
-        code_signing,
-    };
+    let found = Found { function, reserved, latest, code_signing };
     let tags = found
         .function
         .tags()
         .map(|tags| tags.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
         .unwrap_or_default();
-    Ok(Some(Tagged {
-        object: found,
-        tags,
-    }))
+    Ok(Some(Tagged { object: found, tags }))
 }
 
 impl AwsLambdaFunction {
@@ -322,9 +314,7 @@ impl AwsLambdaFunction {
         if is("environment") || is("kms_key_arn") {
             // Always the whole map: no variables clears them.
             request = request.environment(
-                Environment::builder()
-                    .set_variables(Some(environment_variables(planned)))
-                    .build(),
+                Environment::builder().set_variables(Some(environment_variables(planned))).build(),
             );
         }
         if is("ephemeral_storage") {
@@ -417,26 +407,21 @@ impl AwsLambdaFunction {
             .map_err(|error| {
                 error.context(&format!("finding VPC ({vpc_id}) default security group"))
             })?;
-            let default = groups
-                .security_groups()
-                .first()
-                .and_then(|group| group.group_id())
-                .ok_or_else(|| {
-                    ProviderError::new(format!(
-                        "finding VPC ({vpc_id}) default security group: not found"
-                    ))
-                })?;
+            let default =
+                groups.security_groups().first().and_then(|group| group.group_id()).ok_or_else(
+                    || {
+                        ProviderError::new(format!(
+                            "finding VPC ({vpc_id}) default security group: not found"
+                        ))
+                    },
+                )?;
             replacement = vec![default.to_string()];
         }
         let client = &clients.lambda;
         let request = client
             .update_function_configuration()
             .function_name(name)
-            .vpc_config(
-                VpcConfig::builder()
-                    .set_security_group_ids(Some(replacement))
-                    .build(),
-            );
+            .vpc_config(VpcConfig::builder().set_security_group_ids(Some(replacement)).build());
         send_configuration(client, name, request, timeout).await
     }
 }
@@ -448,9 +433,7 @@ fn configured(
     attribute: Attribute,
     reader: fn(Option<&FunctionConfiguration>) -> Value,
 ) -> Declared<Found> {
-    read(attribute, move |found: &Found, _: &Reading| {
-        reader(found.function.configuration())
-    })
+    read(attribute, move |found: &Found, _: &Reading| reader(found.function.configuration()))
 }
 
 /// A string of the function's configuration, null where AWS reports none or "".
@@ -487,21 +470,15 @@ fn name_read(found: &Found, at: &Reading) -> Value {
 }
 
 fn function_arn(found: &Found) -> &str {
-    found
-        .function
-        .configuration()
-        .and_then(|c| c.function_arn())
-        .unwrap_or_default()
+    found.function.configuration().and_then(|c| c.function_arn()).unwrap_or_default()
 }
 
 /// The latest version's qualified ARN and version (`$LATEST` before any publish).
 fn latest(found: &Found) -> (String, String) {
-    found.latest.clone().unwrap_or_else(|| {
-        (
-            format!("{}:$LATEST", function_arn(found)),
-            "$LATEST".to_string(),
-        )
-    })
+    found
+        .latest
+        .clone()
+        .unwrap_or_else(|| (format!("{}:$LATEST", function_arn(found)), "$LATEST".to_string()))
 }
 
 /// An invoke ARN of the function (`qualified`: of its latest version) in the region read.
@@ -510,13 +487,7 @@ fn invoke_arn_read(found: &Found, at: &Reading, qualified: bool, api: &str, acti
         true => latest(found).0,
         false => function_arn(found).to_string(),
     };
-    Value::string(invoke_arn(
-        partition_of(at.region),
-        at.region,
-        api,
-        &arn,
-        action,
-    ))
+    Value::string(invoke_arn(partition_of(at.region), at.region, api, &arn, action))
 }
 
 /// The function's attributes: `id` and `arn`, then the rest in alphabetical order.
@@ -530,26 +501,21 @@ fn function_attributes() -> Vec<Declared<Found>> {
 fn attributes_to_package_type() -> Vec<Declared<Found>> {
     vec![
         read(Attribute::computed("id", Type::String), name_read),
-        read(
-            Attribute::computed("arn", Type::String),
-            |f: &Found, _: &Reading| Value::string(function_arn(f)),
-        ),
+        read(Attribute::computed("arn", Type::String), |f: &Found, _: &Reading| {
+            Value::string(function_arn(f))
+        }),
         configured(
             Attribute::optional_computed("architectures", Type::list(Type::String))
                 .check(Check::OneOf(Architecture::values())),
             |c| {
                 string_list(
-                    c.map(|c| c.architectures())
-                        .unwrap_or_default()
-                        .iter()
-                        .map(|a| a.as_str()),
+                    c.map(|c| c.architectures()).unwrap_or_default().iter().map(|a| a.as_str()),
                 )
             },
         ),
-        configured(
-            Attribute::optional_computed("code_sha256", Type::String),
-            |c| text(c.and_then(|c| c.code_sha256())),
-        ),
+        configured(Attribute::optional_computed("code_sha256", Type::String), |c| {
+            text(c.and_then(|c| c.code_sha256()))
+        }),
         read(
             Attribute::optional("code_signing_config_arn", Type::String).check(ARN),
             |f: &Found, at: &Reading| match &f.code_signing {
@@ -562,10 +528,7 @@ fn attributes_to_package_type() -> Vec<Declared<Found>> {
             FunctionConfiguration::description,
         ),
         from_prior(Attribute::optional("filename", Type::String).exactly_one_of(SOURCES)),
-        read(
-            Attribute::required("function_name", Type::String).force_new(),
-            name_read,
-        ),
+        read(Attribute::required("function_name", Type::String).force_new(), name_read),
         configured_text(
             Attribute::optional("handler", Type::String).check(Check::Length(1, 128)),
             FunctionConfiguration::handler,
@@ -574,10 +537,9 @@ fn attributes_to_package_type() -> Vec<Declared<Found>> {
             Attribute::optional("image_uri", Type::String).exactly_one_of(SOURCES),
             |f: &Found, _: &Reading| text_or_null(f.function.code().and_then(|c| c.image_uri())),
         ),
-        read(
-            Attribute::computed("invoke_arn", Type::String),
-            |f: &Found, at: &Reading| invoke_arn_read(f, at, false, "2015-03-31", "invocations"),
-        ),
+        read(Attribute::computed("invoke_arn", Type::String), |f: &Found, at: &Reading| {
+            invoke_arn_read(f, at, false, "2015-03-31", "invocations")
+        }),
         configured_text(
             Attribute::optional("kms_key_arn", Type::String).check(ARN),
             FunctionConfiguration::kms_key_arn,
@@ -585,17 +547,11 @@ fn attributes_to_package_type() -> Vec<Declared<Found>> {
         configured(Attribute::computed("last_modified", Type::String), |c| {
             text(c.and_then(|c| c.last_modified()))
         }),
-        configured(
-            Attribute::optional("layers", Type::list(Type::String)).check(ARN),
-            |c| {
-                string_list(
-                    c.map(|c| c.layers())
-                        .unwrap_or_default()
-                        .iter()
-                        .filter_map(|layer| layer.arn()),
-                )
-            },
-        ),
+        configured(Attribute::optional("layers", Type::list(Type::String)).check(ARN), |c| {
+            string_list(
+                c.map(|c| c.layers()).unwrap_or_default().iter().filter_map(|layer| layer.arn()),
+            )
+        }),
         configured(
             Attribute::optional("memory_size", Type::Number)
                 .default(Value::Number(128.0))
@@ -608,11 +564,7 @@ fn attributes_to_package_type() -> Vec<Declared<Found>> {
                 .force_new()
                 .check(Check::OneOf(PackageType::values())),
             |c| {
-                Value::string(
-                    c.and_then(|c| c.package_type())
-                        .map(|p| p.as_str())
-                        .unwrap_or("Zip"),
-                )
+                Value::string(c.and_then(|c| c.package_type()).map(|p| p.as_str()).unwrap_or("Zip"))
             },
         ),
     ]
@@ -626,18 +578,14 @@ fn attributes_from_publish() -> Vec<Declared<Found>> {
             Attribute::optional("publish_to", Type::String)
                 .check(Check::OneOf(FunctionVersionLatestPublished::values())),
         ),
-        read(
-            Attribute::computed("qualified_arn", Type::String),
-            |f: &Found, _: &Reading| Value::string(latest(f).0),
-        ),
+        read(Attribute::computed("qualified_arn", Type::String), |f: &Found, _: &Reading| {
+            Value::string(latest(f).0)
+        }),
         read(
             Attribute::computed("qualified_invoke_arn", Type::String),
             |f: &Found, at: &Reading| invoke_arn_read(f, at, true, "2015-03-31", "invocations"),
         ),
-        from_prior(Attribute::optional(
-            "replace_security_groups_on_destroy",
-            Type::Bool,
-        )),
+        from_prior(Attribute::optional("replace_security_groups_on_destroy", Type::Bool)),
         from_prior(
             Attribute::optional("replacement_security_group_ids", Type::set(Type::String))
                 .required_with(&["replace_security_groups_on_destroy"]),
@@ -706,10 +654,9 @@ fn attributes_from_publish() -> Vec<Declared<Found>> {
                 .check(Check::Range(1, 900)),
             |c| number(c.and_then(|c| c.timeout()).map(i64::from)),
         ),
-        read(
-            Attribute::computed("version", Type::String),
-            |f: &Found, _: &Reading| Value::string(latest(f).1),
-        ),
+        read(Attribute::computed("version", Type::String), |f: &Found, _: &Reading| {
+            Value::string(latest(f).1)
+        }),
     ]
 }
 
@@ -749,31 +696,23 @@ fn configuration_blocks() -> Vec<Declared<Found>> {
                     .map(|target| Value::map([("target_arn", Value::string(target))])),
             )
         }),
-        configured_block(
-            Block::single("durable_config", durable_schema()),
-            |c, hint| match c.and_then(|c| c.durable_config()) {
+        configured_block(Block::single("durable_config", durable_schema()), |c, hint| {
+            match c.and_then(|c| c.durable_config()) {
                 Some(config) => block_of(durable_config_value(config)),
                 None => kept_block(hint, "durable_config"),
-            },
-        ),
-        configured_block(Block::single("environment", environment), |c, _| {
-            environment_block(c)
+            }
         }),
-        configured_block(
-            Block::single("ephemeral_storage", ephemeral).computed(),
-            |c, _| {
-                block_of(
-                    c.and_then(|c| c.ephemeral_storage())
-                        .map(|e| Value::map([("size", Value::Number(f64::from(e.size())))])),
-                )
-            },
-        ),
+        configured_block(Block::single("environment", environment), |c, _| environment_block(c)),
+        configured_block(Block::single("ephemeral_storage", ephemeral).computed(), |c, _| {
+            block_of(
+                c.and_then(|c| c.ephemeral_storage())
+                    .map(|e| Value::map([("size", Value::Number(f64::from(e.size())))])),
+            )
+        }),
         configured_block(Block::single("file_system_config", file_system), |c, _| {
             file_system_config_block(c)
         }),
-        configured_block(Block::single("image_config", image), |c, _| {
-            image_config_block(c)
-        }),
+        configured_block(Block::single("image_config", image), |c, _| image_config_block(c)),
         configured_block(
             Block::single("logging_config", logging_schema()).computed(),
             logging_config_block,
@@ -781,34 +720,26 @@ fn configuration_blocks() -> Vec<Declared<Found>> {
         configured_block(Block::single("snap_start", snap_start_schema()), |c, _| {
             snap_start_block(c)
         }),
-        configured_block(
-            Block::single("tenancy_config", tenancy).force_new(),
-            |c, _| {
-                block_of(c.and_then(|c| c.tenancy_config()).map(|tenancy| {
-                    Value::map([(
-                        "tenant_isolation_mode",
-                        Value::string(tenancy.tenant_isolation_mode().as_str()),
-                    )])
-                }))
-            },
-        ),
-        configured_block(
-            Block::single("tracing_config", tracing).computed(),
-            |c, _| {
-                block_of(Some(Value::map([(
-                    "mode",
-                    Value::string(
-                        c.and_then(|c| c.tracing_config())
-                            .and_then(|t| t.mode())
-                            .map(|m| m.as_str())
-                            .unwrap_or("PassThrough"),
-                    ),
-                )])))
-            },
-        ),
-        configured_block(Block::single("vpc_config", vpc_schema()), |c, _| {
-            vpc_config_block(c)
+        configured_block(Block::single("tenancy_config", tenancy).force_new(), |c, _| {
+            block_of(c.and_then(|c| c.tenancy_config()).map(|tenancy| {
+                Value::map([(
+                    "tenant_isolation_mode",
+                    Value::string(tenancy.tenant_isolation_mode().as_str()),
+                )])
+            }))
         }),
+        configured_block(Block::single("tracing_config", tracing).computed(), |c, _| {
+            block_of(Some(Value::map([(
+                "mode",
+                Value::string(
+                    c.and_then(|c| c.tracing_config())
+                        .and_then(|t| t.mode())
+                        .map(|m| m.as_str())
+                        .unwrap_or("PassThrough"),
+                ),
+            )])))
+        }),
+        configured_block(Block::single("vpc_config", vpc_schema()), |c, _| vpc_config_block(c)),
     ]
 }
 
@@ -824,11 +755,8 @@ fn capacity_provider_schema() -> Schema {
             Type::Number,
         ));
     Schema::new().block(
-        Block::single(
-            "lambda_managed_instances_capacity_provider_config",
-            managed_instances,
-        )
-        .required(),
+        Block::single("lambda_managed_instances_capacity_provider_config", managed_instances)
+            .required(),
     )
 }
 
@@ -877,19 +805,14 @@ fn vpc_schema() -> Schema {
             Attribute::optional("ipv6_allowed_for_dual_stack", Type::Bool)
                 .default(Value::Bool(false)),
         )
-        .attr(Attribute::required(
-            "security_group_ids",
-            Type::set(Type::String),
-        ))
+        .attr(Attribute::required("security_group_ids", Type::set(Type::String)))
         .attr(Attribute::required("subnet_ids", Type::set(Type::String)))
         .attr(Attribute::computed("vpc_id", Type::String))
 }
 
 /// True when the code is uploaded again for this change.
 fn code_changed(prior: &Value, planned: &Value) -> bool {
-    CODE_ARGUMENTS
-        .iter()
-        .any(|key| changed(prior, planned, key))
+    CODE_ARGUMENTS.iter().any(|key| changed(prior, planned, key))
         && !adopts_deployed_package(prior, planned)
 }
 
@@ -898,19 +821,13 @@ fn code_changed(prior: &Value, planned: &Value) -> bool {
 /// configured `source_code_hash` is the hash of the package AWS runs, and nothing else about the
 /// code changes. That apply records the source without uploading the same package again.
 fn adopts_deployed_package(prior: &Value, planned: &Value) -> bool {
-    let no_source = ["filename", "s3_bucket", "s3_key", "image_uri"]
-        .iter()
-        .all(|key| prior.get(key).is_null());
+    let no_source =
+        ["filename", "s3_bucket", "s3_key", "image_uri"].iter().all(|key| prior.get(key).is_null());
     let hash = non_empty(planned, "source_code_hash");
     let same_package = hash.is_some() && hash == non_empty(prior, "code_sha256");
-    let rest_unchanged = [
-        "code_sha256",
-        "architectures",
-        "source_kms_key_arn",
-        "image_uri",
-    ]
-    .iter()
-    .all(|key| !changed(prior, planned, key));
+    let rest_unchanged = ["code_sha256", "architectures", "source_kms_key_arn", "image_uri"]
+        .iter()
+        .all(|key| !changed(prior, planned, key));
     no_source && same_package && rest_unchanged
 }
 
@@ -942,9 +859,9 @@ async fn send_configuration(
 /// function that already exists is not.
 fn is_propagation_error(error: &ProviderError) -> bool {
     match error.code.as_deref() {
-        Some("InvalidParameterValueException") => PROPAGATION_MESSAGES
-            .iter()
-            .any(|message| error.message.contains(message)),
+        Some("InvalidParameterValueException") => {
+            PROPAGATION_MESSAGES.iter().any(|message| error.message.contains(message))
+        }
         Some("ResourceConflictException") => !error.message.contains("already exist"),
         _ => false,
     }
@@ -954,9 +871,7 @@ fn is_propagation_error(error: &ProviderError) -> bool {
 /// its own time.
 fn is_replicated_function(error: &ProviderError) -> bool {
     error.code.as_deref() == Some("InvalidParameterValueException")
-        && error
-            .message
-            .contains("because it is a replicated function")
+        && error.message.contains("because it is a replicated function")
 }
 
 /// A publish refused while an update is still in progress.
@@ -1021,36 +936,27 @@ async fn wait_updated(
     qualifier: Option<&str>,
     timeout: Duration,
 ) -> Result<(), ProviderError> {
-    wait_for(
-        &format!("Lambda Function ({name}) update"),
-        timeout,
-        move || async move {
-            let Some(configuration) = configuration_of(client, name, qualifier).await? else {
-                return Err(vanished("Lambda Function", name));
-            };
-            match configuration
-                .last_update_status()
-                .map(|status| status.as_str())
-            {
-                Some("Successful") => Ok(Some(())),
-                Some("Failed") => Err(ProviderError::with_code(
-                    "UpdateFailed",
-                    format!(
-                        "waiting for Lambda Function ({name}) update: {}: {}",
-                        configuration
-                            .last_update_status_reason_code()
-                            .map(|code| code.as_str())
-                            .unwrap_or_default(),
-                        configuration
-                            .last_update_status_reason()
-                            .unwrap_or_default()
-                    ),
-                )),
-                // InProgress, or not reported yet (as the SDK's waiter reads it).
-                _ => Ok(None),
-            }
-        },
-    )
+    wait_for(&format!("Lambda Function ({name}) update"), timeout, move || async move {
+        let Some(configuration) = configuration_of(client, name, qualifier).await? else {
+            return Err(vanished("Lambda Function", name));
+        };
+        match configuration.last_update_status().map(|status| status.as_str()) {
+            Some("Successful") => Ok(Some(())),
+            Some("Failed") => Err(ProviderError::with_code(
+                "UpdateFailed",
+                format!(
+                    "waiting for Lambda Function ({name}) update: {}: {}",
+                    configuration
+                        .last_update_status_reason_code()
+                        .map(|code| code.as_str())
+                        .unwrap_or_default(),
+                    configuration.last_update_status_reason().unwrap_or_default()
+                ),
+            )),
+            // InProgress, or not reported yet (as the SDK's waiter reads it).
+            _ => Ok(None),
+        }
+    })
     .await
 }
 
@@ -1095,10 +1001,7 @@ async fn publish_version(
 ) -> Result<(), ProviderError> {
     let publish_to = &publish_to;
     let published = retry_while(PROPAGATION, is_update_in_progress, move || async move {
-        sent!(client
-            .publish_version()
-            .function_name(name)
-            .set_publish_to(publish_to.clone()))
+        sent!(client.publish_version().function_name(name).set_publish_to(publish_to.clone()))
     })
     .await
     .map_err(|error| error.context(&format!("publishing Lambda Function ({name}) version")))?;
@@ -1137,20 +1040,16 @@ async fn stop_durable_executions(
                     return Err(error.context(&format!("stopping durable execution ({arn})")))
                 }
             }
-            wait_for(
-                &format!("durable execution ({arn}) to stop"),
-                timeout,
-                move || async move {
-                    match sent!(client.get_durable_execution().durable_execution_arn(arn)) {
-                        Ok(execution) => {
-                            let running = matches!(execution.status(), ExecutionStatus::Running);
-                            Ok((!running).then_some(()))
-                        }
-                        Err(error) if is_missing(&error) => Ok(Some(())),
-                        Err(error) => Err(error),
+            wait_for(&format!("durable execution ({arn}) to stop"), timeout, move || async move {
+                match sent!(client.get_durable_execution().durable_execution_arn(arn)) {
+                    Ok(execution) => {
+                        let running = matches!(execution.status(), ExecutionStatus::Running);
+                        Ok((!running).then_some(()))
                     }
-                },
-            )
+                    Err(error) if is_missing(&error) => Ok(Some(())),
+                    Err(error) => Err(error),
+                }
+            })
             .await?;
         }
     }
@@ -1197,9 +1096,7 @@ async fn code_signing_config(
     if !zip {
         return Ok(Some(None));
     }
-    let output = sent!(client
-        .get_function_code_signing_config()
-        .function_name(name))?;
+    let output = sent!(client.get_function_code_signing_config().function_name(name))?;
     let arn = output.code_signing_config_arn();
     Ok(Some((!arn.is_empty()).then(|| arn.to_string())))
 }
@@ -1235,9 +1132,7 @@ fn function_code(planned: &Value) -> Result<FunctionCode, ProviderError> {
             .set_s3_key(non_empty(planned, "s3_key"))
             .set_s3_object_version(non_empty(planned, "s3_object_version"));
     }
-    Ok(code
-        .set_source_kms_key_arn(non_empty(planned, "source_kms_key_arn"))
-        .build())
+    Ok(code.set_source_kms_key_arn(non_empty(planned, "source_kms_key_arn")).build())
 }
 
 fn architectures(value: &Value) -> Option<Vec<Architecture>> {
@@ -1286,31 +1181,22 @@ fn capacity_provider_config(
 /// The `capacity_provider_config` block as AWS reports it (the provider's
 /// `flattenCapacityProviderConfig`).
 fn capacity_provider_config_value(config: &CapacityProviderConfig) -> Value {
-    let managed = config
-        .lambda_managed_instances_capacity_provider_config()
-        .map(|managed| {
-            Value::map([
-                (
-                    "capacity_provider_arn",
-                    Value::string(managed.capacity_provider_arn()),
-                ),
-                (
-                    "execution_environment_memory_gib_per_vcpu",
-                    managed
-                        .execution_environment_memory_gib_per_v_cpu()
-                        .map(Value::Number)
-                        .unwrap_or(Value::Null),
-                ),
-                (
-                    "per_execution_environment_max_concurrency",
-                    number(
-                        managed
-                            .per_execution_environment_max_concurrency()
-                            .map(i64::from),
-                    ),
-                ),
-            ])
-        });
+    let managed = config.lambda_managed_instances_capacity_provider_config().map(|managed| {
+        Value::map([
+            ("capacity_provider_arn", Value::string(managed.capacity_provider_arn())),
+            (
+                "execution_environment_memory_gib_per_vcpu",
+                managed
+                    .execution_environment_memory_gib_per_v_cpu()
+                    .map(Value::Number)
+                    .unwrap_or(Value::Null),
+            ),
+            (
+                "per_execution_environment_max_concurrency",
+                number(managed.per_execution_environment_max_concurrency().map(i64::from)),
+            ),
+        ])
+    });
     block_of(Some(Value::map([(
         "lambda_managed_instances_capacity_provider_config",
         block_of(managed),
@@ -1319,9 +1205,7 @@ fn capacity_provider_config_value(config: &CapacityProviderConfig) -> Value {
 
 fn dead_letter_config(value: &Value) -> Option<DeadLetterConfig> {
     single(value, "dead_letter_config").map(|block| {
-        DeadLetterConfig::builder()
-            .set_target_arn(string(block, "target_arn"))
-            .build()
+        DeadLetterConfig::builder().set_target_arn(string(block, "target_arn")).build()
     })
 }
 
@@ -1458,9 +1342,7 @@ fn snap_start(value: &Value) -> SnapStart {
     let apply_on = single(value, "snap_start")
         .and_then(|block| string(block, "apply_on"))
         .unwrap_or_else(|| "None".to_string());
-    SnapStart::builder()
-        .apply_on(SnapStartApplyOn::from(apply_on.as_str()))
-        .build()
+    SnapStart::builder().apply_on(SnapStartApplyOn::from(apply_on.as_str())).build()
 }
 
 fn tenancy_config(value: &Value) -> Result<Option<TenancyConfig>, ProviderError> {
@@ -1479,11 +1361,7 @@ fn tenancy_config(value: &Value) -> Result<Option<TenancyConfig>, ProviderError>
 fn tracing_config(value: &Value) -> Option<TracingConfig> {
     single(value, "tracing_config")
         .and_then(|block| string(block, "mode"))
-        .map(|mode| {
-            TracingConfig::builder()
-                .mode(TracingMode::from(mode.as_str()))
-                .build()
-        })
+        .map(|mode| TracingConfig::builder().mode(TracingMode::from(mode.as_str())).build())
 }
 
 fn vpc_config(value: &Value) -> Option<VpcConfig> {
@@ -1575,16 +1453,10 @@ fn image_config_block(configuration: Option<&FunctionConfiguration>) -> Value {
 fn logging_config_block(configuration: Option<&FunctionConfiguration>, hint: &Value) -> Value {
     match configuration.and_then(|c| c.logging_config()) {
         Some(logging) => block_of(Some(Value::map([
-            (
-                "application_log_level",
-                text(logging.application_log_level().map(|l| l.as_str())),
-            ),
+            ("application_log_level", text(logging.application_log_level().map(|l| l.as_str()))),
             ("log_format", text(logging.log_format().map(|f| f.as_str()))),
             ("log_group", text(logging.log_group())),
-            (
-                "system_log_level",
-                text(logging.system_log_level().map(|l| l.as_str())),
-            ),
+            ("system_log_level", text(logging.system_log_level().map(|l| l.as_str()))),
         ]))),
         // AWS always reports it; an answer without it (the emulator) keeps the prior one.
         None => match known(hint, "logging_config") {
@@ -1600,17 +1472,12 @@ fn snap_start_block(configuration: Option<&FunctionConfiguration>) -> Value {
         configuration
             .and_then(|c| c.snap_start())
             .filter(|snap| {
-                snap.apply_on()
-                    .map(|a| a.as_str())
-                    .is_some_and(|apply_on| apply_on != "None")
+                snap.apply_on().map(|a| a.as_str()).is_some_and(|apply_on| apply_on != "None")
             })
             .map(|snap| {
                 Value::map([
                     ("apply_on", text(snap.apply_on().map(|a| a.as_str()))),
-                    (
-                        "optimization_status",
-                        text(snap.optimization_status().map(|o| o.as_str())),
-                    ),
+                    ("optimization_status", text(snap.optimization_status().map(|o| o.as_str()))),
                 ])
             }),
     )
@@ -1666,10 +1533,7 @@ fn drop_empty_block(
 /// characters.
 fn valid_function_name(name: &str) -> bool {
     let plain = |part: &str| {
-        !part.is_empty()
-            && part
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     };
     if name.is_empty() || name.chars().count() > 140 {
         return false;
@@ -1678,10 +1542,7 @@ fn valid_function_name(name: &str) -> bool {
         return plain(name);
     }
     // `[arn:...:lambda:][region:][account:][function:]NAME[:QUALIFIER]`
-    let base = name
-        .rsplit_once(":function:")
-        .map(|(_, rest)| rest)
-        .unwrap_or(name);
+    let base = name.rsplit_once(":function:").map(|(_, rest)| rest).unwrap_or(name);
     let (function, qualifier) = match base.split_once(':') {
         Some((function, qualifier)) => (function, Some(qualifier)),
         None => (base, None),
@@ -1702,10 +1563,7 @@ fn validate_combinations(config: &Value, problem: &mut impl FnMut(&str, String))
     let zip = package_type.is_null() || package_type.as_str() == Some("Zip");
     if zip {
         if let Some(missing) = ["handler", "runtime"].into_iter().find(|key| !set(key)) {
-            problem(
-                missing,
-                "handler and runtime must be set when PackageType is Zip".to_string(),
-            );
+            problem(missing, "handler and runtime must be set when PackageType is Zip".to_string());
         }
     }
 }
@@ -1729,9 +1587,7 @@ fn validate_file_system(config: &Value, problem: &mut impl FnMut(&str, String)) 
         if let Some(path) = block.get("local_mount_path").as_str() {
             let valid = path.strip_prefix("/mnt/").is_some_and(|rest| {
                 !rest.is_empty()
-                    && rest
-                        .chars()
-                        .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+                    && rest.chars().all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
             });
             if !valid {
                 problem(
@@ -1806,9 +1662,7 @@ impl AwsObject for FunctionObject {
     /// the code is uploaded, and the version attributes when a new version is published.
     fn unknown_after_update(prior: &Value, planned: &Value) -> Vec<&'static str> {
         let code = code_changed(prior, planned);
-        let config = CONFIG_ARGUMENTS
-            .iter()
-            .any(|key| changed(prior, planned, key));
+        let config = CONFIG_ARGUMENTS.iter().any(|key| changed(prior, planned, key));
         let mut unknown = Vec::new();
         if code {
             unknown.push("last_modified");
@@ -1846,9 +1700,7 @@ impl AwsObject for FunctionObject {
         let Some(entries) = value.map_mut() else {
             return;
         };
-        drop_empty_block(entries, "environment", |item| {
-            is_empty(item.get("variables"))
-        });
+        drop_empty_block(entries, "environment", |item| is_empty(item.get("variables")));
         drop_empty_block(entries, "vpc_config", |item| {
             is_empty(item.get("security_group_ids")) && is_empty(item.get("subnet_ids"))
         });
@@ -1888,11 +1740,8 @@ impl AwsObject for FunctionObject {
             ProviderError::new("aws_lambda_function needs a known \"function_name\"")
         })?;
         let package_type = string(at.planned, "package_type").unwrap_or_else(|| "Zip".to_string());
-        let tags: HashMap<String, String> = at
-            .operation
-            .tags_with_managed(at.planned)
-            .into_iter()
-            .collect();
+        let tags: HashMap<String, String> =
+            at.operation.tags_with_managed(at.planned).into_iter().collect();
         let mut request = client
             .create_function()
             .function_name(&name)
@@ -1919,11 +1768,8 @@ impl AwsObject for FunctionObject {
             .set_tenancy_config(tenancy_config(at.planned)?);
         let variables = environment_variables(at.planned);
         if !variables.is_empty() {
-            request = request.environment(
-                Environment::builder()
-                    .set_variables(Some(variables))
-                    .build(),
-            );
+            request =
+                request.environment(Environment::builder().set_variables(Some(variables)).build());
         }
         let file_systems = file_system_configs(at.planned)?;
         if !file_systems.is_empty() {
@@ -1975,11 +1821,8 @@ impl AwsObject for FunctionObject {
 
         let (to_set, to_remove) = tag_changes(at.prior, at.planned);
         if !to_remove.is_empty() {
-            sent!(client
-                .untag_resource()
-                .resource(&arn)
-                .set_tag_keys(Some(to_remove)))
-            .map_err(|error| error.context(&format!("untagging Lambda Function ({name})")))?;
+            sent!(client.untag_resource().resource(&arn).set_tag_keys(Some(to_remove)))
+                .map_err(|error| error.context(&format!("untagging Lambda Function ({name})")))?;
         }
         if !to_set.is_empty() {
             sent!(client
@@ -2001,40 +1844,26 @@ impl AwsObject for FunctionObject {
                 ),
                 None => (
                     "deleting",
-                    sent!(client
-                        .delete_function_code_signing_config()
-                        .function_name(name))
-                    .map(|_| ()),
+                    sent!(client.delete_function_code_signing_config().function_name(name))
+                        .map(|_| ()),
                 ),
             };
             sent.map_err(|error| {
-                error.context(&format!(
-                    "{done} Lambda Function ({name}) code signing config"
-                ))
+                error.context(&format!("{done} Lambda Function ({name}) code signing config"))
             })?;
         }
 
-        let config = CONFIG_ARGUMENTS
-            .iter()
-            .any(|key| changed(at.prior, at.planned, key));
+        let config = CONFIG_ARGUMENTS.iter().any(|key| changed(at.prior, at.planned, key));
         if config {
-            at.this
-                .update_configuration(client, name, at.prior, at.planned, timeout)
-                .await?;
+            at.this.update_configuration(client, name, at.prior, at.planned, timeout).await?;
         }
         let code = code_changed(at.prior, at.planned);
         if code {
-            at.this
-                .update_code(client, name, at.prior, at.planned, timeout)
-                .await?;
+            at.this.update_code(client, name, at.prior, at.planned, timeout).await?;
         }
         if changed(at.prior, at.planned, "reserved_concurrent_executions") {
-            set_concurrency(
-                client,
-                name,
-                int(at.planned, "reserved_concurrent_executions"),
-            )
-            .await?;
+            set_concurrency(client, name, int(at.planned, "reserved_concurrent_executions"))
+                .await?;
         }
         if publishes(at.prior, at.planned, code, config) {
             publish_version(client, name, publish_to(at.planned), timeout).await?;
@@ -2046,20 +1875,14 @@ impl AwsObject for FunctionObject {
         let name = at.key;
         let timeout = at.operation.timeouts.delete;
         if boolean(at.prior, "replace_security_groups_on_destroy") == Some(true) {
-            at.this
-                .replace_security_groups(name, at.prior, timeout)
-                .await?;
+            at.this.replace_security_groups(name, at.prior, timeout).await?;
         }
         let client = &at.this.aws.clients().await.lambda;
         // A durable function's running executions are stopped first, as the provider does.
         if single(at.prior, "durable_config").is_some() {
-            stop_durable_executions(client, name, timeout)
-                .await
-                .map_err(|error| {
-                    error.context(&format!(
-                        "stopping durable executions for Lambda Function ({name})"
-                    ))
-                })?;
+            stop_durable_executions(client, name, timeout).await.map_err(|error| {
+                error.context(&format!("stopping durable executions for Lambda Function ({name})"))
+            })?;
         }
         let deleted = retry_while(timeout, is_replicated_function, move || async move {
             sent!(client.delete_function().function_name(name))
@@ -2070,16 +1893,9 @@ impl AwsObject for FunctionObject {
         if !deleted {
             return Ok(());
         }
-        wait_for(
-            &format!("Lambda Function ({name}) delete"),
-            timeout,
-            move || async move {
-                Ok(configuration_of(client, name, None)
-                    .await?
-                    .is_none()
-                    .then_some(()))
-            },
-        )
+        wait_for(&format!("Lambda Function ({name}) delete"), timeout, move || async move {
+            Ok(configuration_of(client, name, None).await?.is_none().then_some(()))
+        })
         .await
     }
 }
@@ -2116,11 +1932,7 @@ mod tests {
             ("role", Value::string("arn:aws:iam::123456789012:role/app")),
         ]));
         let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
-        assert_eq!(
-            paths,
-            ["filename", "image_uri", "s3_bucket", "handler"],
-            "{problems:?}"
-        );
+        assert_eq!(paths, ["filename", "image_uri", "s3_bucket", "handler"], "{problems:?}");
         assert_eq!(
             problems[0].1,
             "\"filename\": one of `filename,image_uri,s3_bucket` must be specified"
@@ -2135,14 +1947,8 @@ mod tests {
         let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
         // Each argument reports its first broken rule only: s3_bucket's ExactlyOneOf before
         // its RequiredWith, as the SDK's validate returns at the first.
-        assert_eq!(
-            paths,
-            ["filename", "image_uri", "s3_bucket"],
-            "{problems:?}"
-        );
-        assert!(problems[0]
-            .1
-            .contains("`filename,s3_bucket` were specified"));
+        assert_eq!(paths, ["filename", "image_uri", "s3_bucket"], "{problems:?}");
+        assert!(problems[0].1.contains("`filename,s3_bucket` were specified"));
         let problems = function().problems(&Value::map([
             ("function_name", Value::string("app")),
             ("role", Value::string("arn:aws:iam::123456789012:role/app")),
@@ -2161,9 +1967,7 @@ mod tests {
     #[test]
     fn function_names_and_arns() {
         assert!(valid_function_name("my-function_1"));
-        assert!(valid_function_name(
-            "arn:aws:lambda:us-east-1:123456789012:function:app:$LATEST"
-        ));
+        assert!(valid_function_name("arn:aws:lambda:us-east-1:123456789012:function:app:$LATEST"));
         assert!(valid_function_name("123456789012:function:app"));
         assert!(!valid_function_name("my function"));
         assert!(!valid_function_name(""));
@@ -2174,10 +1978,7 @@ mod tests {
         let mut value = Value::map([
             (
                 "environment",
-                Value::List(vec![Value::map([(
-                    "variables",
-                    Value::Map(BTreeMap::new()),
-                )])]),
+                Value::List(vec![Value::map([("variables", Value::Map(BTreeMap::new()))])]),
             ),
             (
                 "vpc_config",
@@ -2259,9 +2060,7 @@ mod tests {
             .set_durable_config(durable)
             .build();
         Found {
-            function: GetFunctionOutput::builder()
-                .configuration(configuration)
-                .build(),
+            function: GetFunctionOutput::builder().configuration(configuration).build(),
             reserved: None,
             latest: None,
             code_signing: None,
@@ -2284,22 +2083,14 @@ mod tests {
                     .expect("the ARN is set"),
             )
             .build();
-        assert_eq!(
-            capacity_provider_config(&value).expect("valid"),
-            Some(expected)
-        );
+        assert_eq!(capacity_provider_config(&value).expect("valid"), Some(expected));
         // Unset (or 0, as the provider reads an unset number) settings are not sent.
-        for (memory, concurrency) in [
-            (Value::Null, Value::Null),
-            (Value::Number(0.0), Value::Number(0.0)),
-        ] {
-            let value = Value::map([(
-                "capacity_provider_config",
-                capacity_block(memory, concurrency),
-            )]);
-            let sent = capacity_provider_config(&value)
-                .expect("valid")
-                .expect("configured");
+        for (memory, concurrency) in
+            [(Value::Null, Value::Null), (Value::Number(0.0), Value::Number(0.0))]
+        {
+            let value =
+                Value::map([("capacity_provider_config", capacity_block(memory, concurrency))]);
+            let sent = capacity_provider_config(&value).expect("valid").expect("configured");
             let managed = sent
                 .lambda_managed_instances_capacity_provider_config()
                 .expect("the managed instances settings");
@@ -2335,19 +2126,13 @@ mod tests {
             durable_config(&value).and_then(|config| config.retention_period_in_days()),
             Some(14)
         );
-        assert_eq!(
-            durable_config(&Value::map([("publish", Value::Bool(true))])),
-            None
-        );
+        assert_eq!(durable_config(&Value::map([("publish", Value::Bool(true))])), None);
     }
 
     #[test]
     fn publish_to_goes_to_create_and_publish_version() {
         assert_eq!(
-            publish_to(&Value::map([(
-                "publish_to",
-                Value::string("LATEST_PUBLISHED")
-            )])),
+            publish_to(&Value::map([("publish_to", Value::string("LATEST_PUBLISHED"))])),
             Some(FunctionVersionLatestPublished::LatestPublished)
         );
         assert_eq!(publish_to(&Value::map([("publish_to", Value::Null)])), None);
@@ -2365,10 +2150,8 @@ mod tests {
                     .expect("the ARN is set"),
             )
             .build();
-        let durable = DurableConfig::builder()
-            .execution_timeout(3600)
-            .retention_period_in_days(7)
-            .build();
+        let durable =
+            DurableConfig::builder().execution_timeout(3600).retention_period_in_days(7).build();
         let hint = Value::map([
             ("function_name", Value::string("app")),
             ("publish_to", Value::string("LATEST_PUBLISHED")),
@@ -2382,17 +2165,11 @@ mod tests {
             value.get("capacity_provider_config"),
             &capacity_block(Value::Number(2.0), Value::Number(10.0))
         );
-        assert_eq!(
-            value.get("durable_config"),
-            &durable_block(3600.0, Value::Number(7.0))
-        );
+        assert_eq!(value.get("durable_config"), &durable_block(3600.0, Value::Number(7.0)));
         // Configuration only: kept from the configuration or the prior state.
         assert_eq!(value.get("publish_to"), &Value::string("LATEST_PUBLISHED"));
         // What is read back is what would be sent again.
-        assert_eq!(
-            capacity_provider_config(&value).expect("valid"),
-            Some(capacity)
-        );
+        assert_eq!(capacity_provider_config(&value).expect("valid"), Some(capacity));
         assert_eq!(durable_config(&value), Some(durable));
     }
 
@@ -2400,17 +2177,11 @@ mod tests {
     fn an_answer_without_the_new_blocks_keeps_the_prior_ones() {
         let prior = Value::map([
             ("function_name", Value::string("app")),
-            (
-                "capacity_provider_config",
-                capacity_block(Value::Null, Value::Null),
-            ),
+            ("capacity_provider_config", capacity_block(Value::Null, Value::Null)),
             ("durable_config", durable_block(60.0, Value::Number(14.0))),
         ]);
         let value = to_value(&found_with(None, None), &prior, "us-east-2");
-        assert_eq!(
-            value.get("capacity_provider_config"),
-            prior.get("capacity_provider_config")
-        );
+        assert_eq!(value.get("capacity_provider_config"), prior.get("capacity_provider_config"));
         assert_eq!(value.get("durable_config"), prior.get("durable_config"));
         assert_eq!(value.get("publish_to"), &Value::Null);
         // An import knows neither: none.
@@ -2419,10 +2190,7 @@ mod tests {
             &infra_core::resource::import_by("function_name", "app"),
             "us-east-2",
         );
-        assert_eq!(
-            imported.get("capacity_provider_config"),
-            &Value::List(vec![])
-        );
+        assert_eq!(imported.get("capacity_provider_config"), &Value::List(vec![]));
         assert_eq!(imported.get("durable_config"), &Value::List(vec![]));
     }
 
@@ -2436,19 +2204,13 @@ mod tests {
         assert_eq!(function().replacing_changes(&with, &without, &block), block);
         // Its settings change in place.
         let timeout = vec!["durable_config[0].execution_timeout".to_string()];
-        assert!(function()
-            .replacing_changes(&with, &longer, &timeout)
-            .is_empty());
+        assert!(function().replacing_changes(&with, &longer, &timeout).is_empty());
         // Other changes never replace the function on its account.
         let memory = vec!["memory_size".to_string()];
-        assert!(function()
-            .replacing_changes(&without, &with, &memory)
-            .is_empty());
+        assert!(function().replacing_changes(&without, &with, &memory).is_empty());
         // Not while the planned block is unknown.
         let unknown = Value::map([("durable_config", Value::Unknown)]);
-        assert!(function()
-            .replacing_changes(&with, &unknown, &block)
-            .is_empty());
+        assert!(function().replacing_changes(&with, &unknown, &block).is_empty());
     }
 
     #[test]
@@ -2461,10 +2223,7 @@ mod tests {
         for (key, value) in [
             ("publish_to", Value::string("LATEST_PUBLISHED")),
             ("durable_config", durable_block(120.0, Value::Number(14.0))),
-            (
-                "capacity_provider_config",
-                capacity_block(Value::Null, Value::Number(20.0)),
-            ),
+            ("capacity_provider_config", capacity_block(Value::Null, Value::Number(20.0))),
         ] {
             let mut planned = prior.clone();
             if let Some(entries) = planned.map_mut() {
@@ -2497,10 +2256,7 @@ mod tests {
                     )])]),
                 )])]),
             ),
-            (
-                "durable_config",
-                durable_block(31_622_401.0, Value::Number(91.0)),
-            ),
+            ("durable_config", durable_block(31_622_401.0, Value::Number(91.0))),
         ]);
         assert!(function().validate(&config).is_empty());
         // The value checks (the provider's `verify.ValidARN` among them) and the required inner
@@ -2547,9 +2303,7 @@ mod tests {
     fn a_missing_zip_names_the_path() {
         let error = read_package("no-such-package.zip").unwrap_err();
         assert!(
-            error
-                .message
-                .starts_with("reading ZIP file (no-such-package.zip): ")
+            error.message.starts_with("reading ZIP file (no-such-package.zip): ")
                 && error.message.contains("no-such-package.zip"),
             "{}",
             error.message

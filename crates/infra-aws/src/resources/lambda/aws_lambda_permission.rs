@@ -92,9 +92,8 @@ static LOCKS: Mutex<BTreeMap<String, Arc<tokio::sync::Mutex<()>>>> = Mutex::new(
 
 /// The lock of a function, keyed by its bare name so a name and an ARN share it.
 fn lock_for(function: &str) -> Arc<tokio::sync::Mutex<()>> {
-    let key = parse_function(function)
-        .map(|(name, _)| name)
-        .unwrap_or_else(|| function.to_string());
+    let key =
+        parse_function(function).map(|(name, _)| name).unwrap_or_else(|| function.to_string());
     let mut locks = LOCKS.lock().unwrap_or_else(PoisonError::into_inner);
     locks.entry(key).or_default().clone()
 }
@@ -172,20 +171,14 @@ async fn statements(
         .filter_map(|(policy, sid)| {
             let statements = by_policy.get(&policy)?.as_ref()?;
             let statement = statements.iter().find(|s| s.sid == sid)?;
-            Some((
-                joined_key(&policy, &sid),
-                Tagged::untagged(statement.clone()),
-            ))
+            Some((joined_key(&policy, &sid), Tagged::untagged(statement.clone())))
         })
         .collect())
 }
 
 /// The function and qualifier a permission's policy is read with.
 fn policy_key(value: &Value) -> Option<PolicyKey> {
-    Some((
-        non_empty(value, "function_name")?,
-        non_empty(value, "qualifier"),
-    ))
+    Some((non_empty(value, "function_name")?, non_empty(value, "qualifier")))
 }
 
 fn statement_id_of(value: &Value) -> Option<String> {
@@ -243,10 +236,7 @@ fn is_region(text: &str) -> bool {
 }
 
 fn is_word(text: &str, extra: &str) -> bool {
-    !text.is_empty()
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
+    !text.is_empty() && text.chars().all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
 }
 
 /// The function name and qualifier of a function name, partial ARN or ARN, as the provider's
@@ -297,10 +287,9 @@ fn prefix_from_statement_id(sid: &str) -> Value {
 fn principal_value(statement: &Statement, hint: &Value) -> Value {
     let reported = match &statement.principal {
         serde_json::Value::String(principal) => Some(principal.as_str()),
-        serde_json::Value::Object(entries) => entries
-            .get("AWS")
-            .or_else(|| entries.get("Service"))
-            .and_then(|v| v.as_str()),
+        serde_json::Value::Object(entries) => {
+            entries.get("AWS").or_else(|| entries.get("Service")).and_then(|v| v.as_str())
+        }
         _ => None,
     };
     let Some(reported) = reported else {
@@ -362,31 +351,25 @@ fn conditioned_or_kept(
     key: &'static str,
 ) -> Declared<Statement> {
     let name = attribute.name;
-    read(
-        attribute,
-        move |statement: &Statement, at: &Reading| match condition(statement, operator, key) {
+    read(attribute, move |statement: &Statement, at: &Reading| {
+        match condition(statement, operator, key) {
             Some(value) => Value::string(value),
             None => known(at.prior, name),
-        },
-    )
+        }
+    })
 }
 
 /// AWS's answer to a statement ID that is taken (`ResourceConflictException`, "The statement
 /// id (...) provided already exists").
 fn is_taken(error: &ProviderError) -> bool {
-    error
-        .message
-        .to_ascii_lowercase()
-        .contains("already exists")
+    error.message.to_ascii_lowercase().contains("already exists")
 }
 
 /// AddPermission errors the provider retries: the function is not visible yet, or is being
 /// updated.
 fn is_retryable(error: &ProviderError) -> bool {
-    matches!(
-        error.code.as_deref(),
-        Some("ResourceNotFoundException" | "ResourceConflictException")
-    ) && !is_taken(error)
+    matches!(error.code.as_deref(), Some("ResourceNotFoundException" | "ResourceConflictException"))
+        && !is_taken(error)
 }
 
 /// The provider's `validPermissionAction`: `^(lambda:[*]|lambda:[A-Za-z]+|[*])$`.
@@ -451,15 +434,9 @@ const FUNCTION_NAME_LENGTH: Check = Check::Text(TextCheck {
 /// Whether a statement, as read back for `planned`, is the one `planned` describes (for
 /// adopting it after an interrupted create).
 fn describes(read: &Value, planned: &Value) -> bool {
-    [
-        "action",
-        "principal",
-        "source_arn",
-        "source_account",
-        "principal_org_id",
-    ]
-    .iter()
-    .all(|key| read.get(key).as_str() == planned.get(key).as_str())
+    ["action", "principal", "source_arn", "source_account", "principal_org_id"]
+        .iter()
+        .all(|key| read.get(key).as_str() == planned.get(key).as_str())
 }
 
 #[async_trait::async_trait]
@@ -479,9 +456,7 @@ impl AwsObject for PermissionObject {
         vec![
             read(Attribute::computed("id", Type::String), sid),
             read(
-                Attribute::required("action", Type::String)
-                    .force_new()
-                    .check(ACTION),
+                Attribute::required("action", Type::String).force_new().check(ACTION),
                 |statement: &Statement, _: &Reading| text(statement.action.as_deref()),
             ),
             conditioned_or_kept(
@@ -526,9 +501,7 @@ impl AwsObject for PermissionObject {
                 "aws:PrincipalOrgID",
             ),
             read(
-                argument("qualifier", Type::String)
-                    .check(QUALIFIER)
-                    .check(Check::Length(1, 128)),
+                argument("qualifier", Type::String).check(QUALIFIER).check(Check::Length(1, 128)),
                 |statement: &Statement, _: &Reading| {
                     let parsed = parse_function(&statement.resource);
                     text(parsed.and_then(|(_, qualifier)| qualifier).as_deref())
@@ -679,11 +652,9 @@ impl AwsObject for PermissionObject {
                 Err(error) => return Err(error.context(&adding)),
             }
         }
-        let statement = wait_for(
-            "the Lambda permission to appear in the policy",
-            limit,
-            || find_statement(at.this, &function, qualifier.as_deref(), &sid),
-        )
+        let statement = wait_for("the Lambda permission to appear in the policy", limit, || {
+            find_statement(at.this, &function, qualifier.as_deref(), &sid)
+        })
         .await
         .map_err(|e| e.context(&format!("reading Lambda Permission ({function}/{sid})")))?;
         Ok(Tagged::untagged(statement))
@@ -735,24 +706,14 @@ impl AwsObject for PermissionObject {
             }
         }
         let limit = PROPAGATION.min(at.operation.timeouts.delete);
-        wait_for(
-            "the Lambda permission to leave the policy",
-            limit,
-            || async {
-                Ok(
-                    find_statement(at.this, &function, qualifier.as_deref(), &sid)
-                        .await?
-                        .is_none()
-                        .then_some(()),
-                )
-            },
-        )
-        .await
-        .map_err(|e| {
-            e.context(&format!(
-                "waiting for Lambda Permission ({function}/{sid}) delete"
-            ))
+        wait_for("the Lambda permission to leave the policy", limit, || async {
+            Ok(find_statement(at.this, &function, qualifier.as_deref(), &sid)
+                .await?
+                .is_none()
+                .then_some(()))
         })
+        .await
+        .map_err(|e| e.context(&format!("waiting for Lambda Permission ({function}/{sid}) delete")))
     }
 
     /// By natural key: the statement with the planned ID, or else the one statement whose ID is
@@ -821,18 +782,12 @@ mod tests {
     fn function_names_parse_as_the_provider_reads_them() {
         let parse = |text: &str| parse_function(text);
         assert_eq!(parse("fn"), Some(("fn".to_string(), None)));
-        assert_eq!(
-            parse("fn:live"),
-            Some(("fn".to_string(), Some("live".to_string())))
-        );
+        assert_eq!(parse("fn:live"), Some(("fn".to_string(), Some("live".to_string()))));
         assert_eq!(
             parse("arn:aws:lambda:us-east-1:123456789012:function:fn:$LATEST"),
             Some(("fn".to_string(), Some("$LATEST".to_string())))
         );
-        assert_eq!(
-            parse("123456789012:function:fn"),
-            Some(("fn".to_string(), None))
-        );
+        assert_eq!(parse("123456789012:function:fn"), Some(("fn".to_string(), None)));
         assert_eq!(parse("bad name"), None);
         assert_eq!(parse("a:b:c"), None);
     }
@@ -865,10 +820,7 @@ mod tests {
     #[test]
     fn an_arn_function_name_keeps_its_form_and_accounts_read_as_configured() {
         let hint = Value::map([
-            (
-                "function_name",
-                Value::string("arn:aws:lambda:us-east-1:123456789012:function:fn"),
-            ),
+            ("function_name", Value::string("arn:aws:lambda:us-east-1:123456789012:function:fn")),
             ("principal", Value::string("111122223333")),
         ]);
         let read = read_back(
@@ -891,15 +843,9 @@ mod tests {
     fn import_ids_take_an_optional_qualifier() {
         let resource = AwsLambdaPermission::new(Aws::new(crate::ProviderSettings::default()));
         let plain = resource.import_prior("fn/AllowSns").ok();
-        assert_eq!(
-            plain.as_ref().map(|v| v.get("function_name").as_str()),
-            Some(Some("fn"))
-        );
+        assert_eq!(plain.as_ref().map(|v| v.get("function_name").as_str()), Some(Some("fn")));
         let qualified = resource.import_prior("fn:live/AllowSns").ok();
-        assert_eq!(
-            qualified.as_ref().map(|v| v.get("qualifier").as_str()),
-            Some(Some("live"))
-        );
+        assert_eq!(qualified.as_ref().map(|v| v.get("qualifier").as_str()), Some(Some("live")));
         assert!(resource.import_prior("fn").is_err());
         assert!(resource.import_prior("fn/a/b").is_err());
     }
@@ -909,10 +855,7 @@ mod tests {
     #[test]
     fn a_key_is_the_policy_and_the_statement_id() {
         let prior = Value::map([
-            (
-                "function_name",
-                Value::string("arn:aws:lambda:us-east-1:123456789012:function:fn"),
-            ),
+            ("function_name", Value::string("arn:aws:lambda:us-east-1:123456789012:function:fn")),
             ("qualifier", Value::string("live")),
             ("id", Value::string("AllowSns")),
         ]);
@@ -924,14 +867,8 @@ mod tests {
         assert_eq!(split_key(&key), Some((policy, "AllowSns".to_string())));
         let imported = PermissionObject::import_prior("fn/AllowSns").expect("imported");
         let key = PermissionObject::key_of(&imported).expect("a key");
-        assert_eq!(
-            split_key(&key),
-            Some((("fn".to_string(), None), "AllowSns".to_string()))
-        );
-        assert_eq!(
-            PermissionObject::key_of(&Value::map([("id", Value::string("s"))])),
-            None
-        );
+        assert_eq!(split_key(&key), Some((("fn".to_string(), None), "AllowSns".to_string())));
+        assert_eq!(PermissionObject::key_of(&Value::map([("id", Value::string("s"))])), None);
     }
 
     #[test]
@@ -951,22 +888,13 @@ mod tests {
         // SDK's validate returns at the conflict.
         assert_eq!(
             paths,
-            [
-                "action",
-                "source_account",
-                "source_arn",
-                "statement_id",
-                "statement_id_prefix"
-            ]
+            ["action", "source_account", "source_arn", "statement_id", "statement_id_prefix"]
         );
         assert_eq!(
             problems[0].1,
             "invalid value for action (must be a valid action (usually starts with lambda:))"
         );
-        assert_eq!(
-            problems[3].1,
-            "\"statement_id\": conflicts with statement_id_prefix"
-        );
+        assert_eq!(problems[3].1, "\"statement_id\": conflicts with statement_id_prefix");
         let alone = resource.problems(&Value::map([
             ("action", Value::string("lambda:InvokeFunction")),
             ("function_name", Value::string("fn")),
@@ -985,10 +913,7 @@ mod tests {
         // malformed function name its pattern as well as the name's length.
         let problems = resource.problems(&Value::map([
             ("action", Value::string("lambda:InvokeFunction")),
-            (
-                "function_name",
-                Value::string(format!("{}!", "f".repeat(140))),
-            ),
+            ("function_name", Value::string(format!("{}!", "f".repeat(140)))),
             ("principal", Value::string("events.amazonaws.com")),
             ("qualifier", Value::string("")),
         ]));
@@ -1015,10 +940,7 @@ mod tests {
                 ("action", Value::string("lambda:InvokeFunction")),
                 ("function_name", Value::string("fn")),
                 ("principal", Value::string("events.amazonaws.com")),
-                (
-                    "source_arn",
-                    Value::string("arn:aws:events:us-east-1:123456789012:rule/r")
-                ),
+                ("source_arn", Value::string("arn:aws:events:us-east-1:123456789012:rule/r")),
             ]))
             .is_empty());
     }

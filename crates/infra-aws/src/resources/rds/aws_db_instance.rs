@@ -80,15 +80,9 @@ impl AwsDbInstance {
         let client = &self.aws.clients().await.rds;
         let mut out = BTreeMap::new();
         for chunk in identifiers.chunks(IDENTIFIERS_PER_CALL) {
-            let filter = Filter::builder()
-                .name("db-instance-id")
-                .set_values(Some(chunk.to_vec()))
-                .build();
-            let mut pages = client
-                .describe_db_instances()
-                .filters(filter)
-                .into_paginator()
-                .send();
+            let filter =
+                Filter::builder().name("db-instance-id").set_values(Some(chunk.to_vec())).build();
+            let mut pages = client.describe_db_instances().filters(filter).into_paginator().send();
             while let Some(page) = pages.next().await {
                 let page = match page.map_err(aws_error) {
                     Ok(page) => page,
@@ -114,28 +108,24 @@ async fn wait_available(
     identifier: &str,
     timeout: std::time::Duration,
 ) -> Result<Tagged<DbInstance>, ProviderError> {
-    wait_for(
-        &format!("DB instance {identifier} to be available"),
-        timeout,
-        || async {
-            let Some(found) = this.found(identifier).await? else {
-                return Err(vanished("DB instance", identifier));
-            };
-            match found.object.db_instance_status() {
-                Some("available") => Ok(Some(found)),
-                Some(
-                    status @ ("failed"
-                    | "incompatible-parameters"
-                    | "incompatible-network"
-                    | "storage-full"),
-                ) => Err(ProviderError::with_code(
-                    "InvalidDBInstanceState",
-                    format!("DB instance {identifier} is {status}"),
-                )),
-                _ => Ok(None),
-            }
-        },
-    )
+    wait_for(&format!("DB instance {identifier} to be available"), timeout, || async {
+        let Some(found) = this.found(identifier).await? else {
+            return Err(vanished("DB instance", identifier));
+        };
+        match found.object.db_instance_status() {
+            Some("available") => Ok(Some(found)),
+            Some(
+                status @ ("failed"
+                | "incompatible-parameters"
+                | "incompatible-network"
+                | "storage-full"),
+            ) => Err(ProviderError::with_code(
+                "InvalidDBInstanceState",
+                format!("DB instance {identifier} is {status}"),
+            )),
+            _ => Ok(None),
+        }
+    })
     .await
 }
 
@@ -164,33 +154,25 @@ fn optional_flag(
     get: fn(&DbInstance) -> Option<bool>,
 ) -> Declared<DbInstance> {
     let name = attribute.name;
-    read(
-        attribute,
-        move |instance: &DbInstance, at: &Reading| match (
-            get(instance).unwrap_or(false),
-            at.prior.get(name).as_bool(),
-        ) {
+    read(attribute, move |instance: &DbInstance, at: &Reading| {
+        match (get(instance).unwrap_or(false), at.prior.get(name).as_bool()) {
             (false, None) => Value::Null,
             (reported, _) => Value::Bool(reported),
-        },
-    )
+        }
+    })
 }
 
 /// A number AWS reports as an integer.
 fn integer(attribute: Attribute, get: fn(&DbInstance) -> Option<i32>) -> Declared<DbInstance> {
-    read(attribute, move |instance: &DbInstance, _: &Reading| {
-        number(get(instance).map(i64::from))
-    })
+    read(attribute, move |instance: &DbInstance, _: &Reading| number(get(instance).map(i64::from)))
 }
 
 /// A configuration-only block AWS does not report: the prior value's blocks, else none.
 fn kept_block(block: Block) -> Declared<DbInstance> {
     let name = block.name;
-    read_block(block, move |_: &DbInstance, at: &Reading| {
-        match at.prior.get(name) {
-            kept @ Value::List(_) => kept.clone(),
-            _ => Value::List(vec![]),
-        }
+    read_block(block, move |_: &DbInstance, at: &Reading| match at.prior.get(name) {
+        kept @ Value::List(_) => kept.clone(),
+        _ => Value::List(vec![]),
     })
 }
 
@@ -202,38 +184,25 @@ fn reported_attributes() -> Vec<Declared<DbInstance>> {
         // `identifier` (and what every call here uses).
         text_of(computed("id"), DbInstance::dbi_resource_id),
         text_of(computed("arn"), DbInstance::db_instance_arn),
-        text_of(computed("address"), |instance| {
-            instance.endpoint().and_then(|e| e.address())
+        text_of(computed("address"), |instance| instance.endpoint().and_then(|e| e.address())),
+        read(computed("endpoint"), |instance: &DbInstance, _: &Reading| {
+            let address = instance.endpoint().and_then(|e| e.address());
+            match (address, instance_port(instance)) {
+                (Some(address), Some(port)) => Value::string(format!("{address}:{port}")),
+                (Some(address), None) => Value::string(address),
+                _ => Value::Null,
+            }
         }),
-        read(
-            computed("endpoint"),
-            |instance: &DbInstance, _: &Reading| {
-                let address = instance.endpoint().and_then(|e| e.address());
-                match (address, instance_port(instance)) {
-                    (Some(address), Some(port)) => Value::string(format!("{address}:{port}")),
-                    (Some(address), None) => Value::string(address),
-                    _ => Value::Null,
-                }
-            },
-        ),
         text_of(computed("hosted_zone_id"), |instance| {
             instance.endpoint().and_then(|e| e.hosted_zone_id())
         }),
         text_of(computed("resource_id"), DbInstance::dbi_resource_id),
         text_of(computed("status"), DbInstance::db_instance_status),
-        text_of(
-            computed("engine_version_actual"),
-            DbInstance::engine_version,
-        ),
+        text_of(computed("engine_version_actual"), DbInstance::engine_version),
         read(
             computed("latest_restorable_time").volatile(),
             |instance: &DbInstance, _: &Reading| {
-                text(
-                    instance
-                        .latest_restorable_time()
-                        .map(|t| t.to_string())
-                        .as_deref(),
-                )
+                text(instance.latest_restorable_time().map(|t| t.to_string()).as_deref())
             },
         ),
         read(
@@ -294,10 +263,7 @@ fn instance_attributes() -> Vec<Declared<DbInstance>> {
             ),
             DbInstance::engine_lifecycle_support,
         ),
-        text_of(
-            Attribute::required("instance_class", Type::String),
-            DbInstance::db_instance_class,
-        ),
+        text_of(Attribute::required("instance_class", Type::String), DbInstance::db_instance_class),
     ]
 }
 
@@ -316,10 +282,7 @@ fn storage_attributes() -> Vec<Declared<DbInstance>> {
                 .check(Check::OneOf(&["standard", "gp2", "gp3", "io1", "io2"])),
             DbInstance::storage_type,
         ),
-        integer(
-            Attribute::optional_computed("iops", Type::Number),
-            DbInstance::iops,
-        ),
+        integer(Attribute::optional_computed("iops", Type::Number), DbInstance::iops),
         integer(
             Attribute::optional_computed("storage_throughput", Type::Number),
             DbInstance::storage_throughput,
@@ -393,20 +356,13 @@ fn network_attributes() -> Vec<Declared<DbInstance>> {
         ),
         text_of(
             Attribute::optional_computed("db_subnet_group_name", Type::String).force_new(),
-            |instance| {
-                instance
-                    .db_subnet_group()
-                    .and_then(|g| g.db_subnet_group_name())
-            },
+            |instance| instance.db_subnet_group().and_then(|g| g.db_subnet_group_name()),
         ),
         read(
             Attribute::optional_computed("vpc_security_group_ids", Type::set(Type::String)),
             |instance: &DbInstance, _: &Reading| {
                 string_list(
-                    instance
-                        .vpc_security_groups()
-                        .iter()
-                        .filter_map(|g| g.vpc_security_group_id()),
+                    instance.vpc_security_groups().iter().filter_map(|g| g.vpc_security_group_id()),
                 )
             },
         ),
@@ -414,11 +370,7 @@ fn network_attributes() -> Vec<Declared<DbInstance>> {
             Attribute::optional_computed("availability_zone", Type::String).force_new(),
             DbInstance::availability_zone,
         ),
-        flag(
-            Attribute::optional_computed("multi_az", Type::Bool),
-            DbInstance::multi_az,
-            false,
-        ),
+        flag(Attribute::optional_computed("multi_az", Type::Bool), DbInstance::multi_az, false),
         flag(
             Attribute::optional_computed("multi_tenant", Type::Bool),
             DbInstance::multi_tenant,
@@ -429,11 +381,7 @@ fn network_attributes() -> Vec<Declared<DbInstance>> {
                 .check(Check::OneOf(&["IPV4", "DUAL"])),
             DbInstance::network_type,
         ),
-        flag(
-            defaulted_bool("publicly_accessible", false),
-            DbInstance::publicly_accessible,
-            false,
-        ),
+        flag(defaulted_bool("publicly_accessible", false), DbInstance::publicly_accessible, false),
         optional_flag(
             Attribute::optional("customer_owned_ip_enabled", Type::Bool),
             DbInstance::customer_owned_ip_enabled,
@@ -462,12 +410,7 @@ fn backup_and_maintenance_attributes() -> Vec<Declared<DbInstance>> {
         read(
             Attribute::optional_computed("maintenance_window", Type::String),
             |instance: &DbInstance, _: &Reading| {
-                text(
-                    instance
-                        .preferred_maintenance_window()
-                        .map(str::to_lowercase)
-                        .as_deref(),
-                )
+                text(instance.preferred_maintenance_window().map(str::to_lowercase).as_deref())
             },
         ),
         flag(
@@ -481,10 +424,7 @@ fn backup_and_maintenance_attributes() -> Vec<Declared<DbInstance>> {
             DbInstance::auto_minor_version_upgrade,
             true,
         ),
-        copied(Attribute::optional(
-            "allow_major_version_upgrade",
-            Type::Bool,
-        )),
+        copied(Attribute::optional("allow_major_version_upgrade", Type::Bool)),
     ]
 }
 
@@ -493,27 +433,15 @@ fn backup_and_maintenance_attributes() -> Vec<Declared<DbInstance>> {
 fn database_settings_attributes() -> Vec<Declared<DbInstance>> {
     let setting = |name| Attribute::optional_computed(name, Type::String);
     vec![
-        text_of(
-            setting("ca_cert_identifier"),
-            DbInstance::ca_certificate_identifier,
-        ),
+        text_of(setting("ca_cert_identifier"), DbInstance::ca_certificate_identifier),
         text_of(setting("option_group_name"), |instance| {
-            instance
-                .option_group_memberships()
-                .first()
-                .and_then(|g| g.option_group_name())
+            instance.option_group_memberships().first().and_then(|g| g.option_group_name())
         }),
         text_of(setting("parameter_group_name"), |instance| {
-            instance
-                .db_parameter_groups()
-                .first()
-                .and_then(|g| g.db_parameter_group_name())
+            instance.db_parameter_groups().first().and_then(|g| g.db_parameter_group_name())
         }),
         text_of(setting("license_model"), DbInstance::license_model),
-        text_of(
-            setting("character_set_name").force_new(),
-            DbInstance::character_set_name,
-        ),
+        text_of(setting("character_set_name").force_new(), DbInstance::character_set_name),
         text_of(
             setting("nchar_character_set_name").force_new(),
             DbInstance::nchar_character_set_name,
@@ -552,9 +480,7 @@ fn monitoring_attributes() -> Vec<Declared<DbInstance>> {
                 .default(Value::Number(0.0))
                 .check(Check::OneOfNumbers(&[0, 1, 5, 10, 15, 30, 60])),
             |instance: &DbInstance, _: &Reading| {
-                number(Some(
-                    instance.monitoring_interval().map(i64::from).unwrap_or(0),
-                ))
+                number(Some(instance.monitoring_interval().map(i64::from).unwrap_or(0)))
             },
         ),
         text_of(
@@ -585,30 +511,19 @@ fn membership(instance: &DbInstance) -> Option<&DomainMembership> {
 fn domain_attributes() -> Vec<Declared<DbInstance>> {
     let setting = |name| Attribute::optional_computed(name, Type::String);
     vec![
-        text_of(setting("domain"), |instance| {
-            membership(instance).and_then(|d| d.domain())
+        text_of(setting("domain"), |instance| membership(instance).and_then(|d| d.domain())),
+        text_of(Attribute::optional("domain_iam_role_name", Type::String), |instance| {
+            membership(instance).and_then(|d| d.iam_role_name())
         }),
-        text_of(
-            Attribute::optional("domain_iam_role_name", Type::String),
-            |instance| membership(instance).and_then(|d| d.iam_role_name()),
-        ),
-        text_of(setting("domain_fqdn"), |instance| {
-            membership(instance).and_then(|d| d.fqdn())
-        }),
-        text_of(setting("domain_ou"), |instance| {
-            membership(instance).and_then(|d| d.ou())
-        }),
+        text_of(setting("domain_fqdn"), |instance| membership(instance).and_then(|d| d.fqdn())),
+        text_of(setting("domain_ou"), |instance| membership(instance).and_then(|d| d.ou())),
         text_of(setting("domain_auth_secret_arn"), |instance| {
             membership(instance).and_then(|d| d.auth_secret_arn())
         }),
         read(
             Attribute::optional_computed("domain_dns_ips", Type::list(Type::String)),
             |instance: &DbInstance, _: &Reading| {
-                string_list(
-                    membership(instance)
-                        .map(|d| d.dns_ips())
-                        .unwrap_or_default(),
-                )
+                string_list(membership(instance).map(|d| d.dns_ips()).unwrap_or_default())
             },
         ),
     ]
@@ -641,10 +556,9 @@ fn replication_attributes() -> Vec<Declared<DbInstance>> {
                 string_list(instance.read_replica_db_instance_identifiers())
             },
         ),
-        text_of(
-            Attribute::computed("upgrade_rollout_order", Type::String),
-            |instance| instance.upgrade_rollout_order().map(|o| o.as_str()),
-        ),
+        text_of(Attribute::computed("upgrade_rollout_order", Type::String), |instance| {
+            instance.upgrade_rollout_order().map(|o| o.as_str())
+        }),
         copied(Attribute::optional("snapshot_identifier", Type::String).force_new()),
     ]
 }
@@ -652,16 +566,9 @@ fn replication_attributes() -> Vec<Declared<DbInstance>> {
 /// Deletion protection, the final snapshot, and when modifications apply.
 fn lifecycle_attributes() -> Vec<Declared<DbInstance>> {
     vec![
-        flag(
-            defaulted_bool("deletion_protection", false),
-            DbInstance::deletion_protection,
-            false,
-        ),
+        flag(defaulted_bool("deletion_protection", false), DbInstance::deletion_protection, false),
         switch(defaulted_bool("skip_final_snapshot", false)),
-        copied(Attribute::optional(
-            "final_snapshot_identifier",
-            Type::String,
-        )),
+        copied(Attribute::optional("final_snapshot_identifier", Type::String)),
         switch(defaulted_bool("apply_immediately", false)),
     ]
 }
@@ -686,14 +593,8 @@ fn restore_to_point_in_time_block() -> Block {
                 Attribute::optional("restore_time", Type::String)
                     .conflicts_with(&["restore_to_point_in_time.0.use_latest_restorable_time"]),
             )
-            .attr(Attribute::optional(
-                "source_db_instance_identifier",
-                Type::String,
-            ))
-            .attr(Attribute::optional(
-                "source_db_instance_automated_backups_arn",
-                Type::String,
-            ))
+            .attr(Attribute::optional("source_db_instance_identifier", Type::String))
+            .attr(Attribute::optional("source_db_instance_automated_backups_arn", Type::String))
             .attr(Attribute::optional("source_dbi_resource_id", Type::String))
             .attr(
                 defaulted_bool("use_latest_restorable_time", false)
@@ -718,10 +619,7 @@ fn s3_import_block() -> Block {
 
 /// The port the instance listens on: its endpoint's, else the instance's own (0 is none).
 fn instance_port(instance: &DbInstance) -> Option<i32> {
-    instance
-        .endpoint()
-        .and_then(|e| e.port())
-        .or(instance.db_instance_port().filter(|p| *p != 0))
+    instance.endpoint().and_then(|e| e.port()).or(instance.db_instance_port().filter(|p| *p != 0))
 }
 
 /// `reported` unless `configured` is a prefix of it at a version boundary ("16" for "16.3"),
@@ -837,12 +735,7 @@ impl AwsObject for InstanceObject {
     /// The identifier the create gives the instance (configured, from `identifier_prefix`, or
     /// generated): what a lost create is found by.
     fn created_key(operation: &Operation, planned: &Value) -> Option<String> {
-        Some(name_for_create(
-            operation,
-            planned,
-            IDENTIFIER_ARGUMENTS,
-            GENERATED_PREFIX,
-        ))
+        Some(name_for_create(operation, planned, IDENTIFIER_ARGUMENTS, GENERATED_PREFIX))
     }
 
     async fn describe(
@@ -855,10 +748,7 @@ impl AwsObject for InstanceObject {
             .into_iter()
             .map(|(identifier, instance)| {
                 let tags = tags_from_sdk(instance.tag_list());
-                let found = Tagged {
-                    object: instance,
-                    tags,
-                };
+                let found = Tagged { object: instance, tags };
                 (identifier, found)
             })
             .collect())
@@ -868,12 +758,8 @@ impl AwsObject for InstanceObject {
     /// replica's creation the ModifyDBInstance of what those calls do not take.
     async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<DbInstance>, ProviderError> {
         let client = &at.this.aws.clients().await.rds;
-        let identifier = name_for_create(
-            at.operation,
-            at.planned,
-            IDENTIFIER_ARGUMENTS,
-            GENERATED_PREFIX,
-        );
+        let identifier =
+            name_for_create(at.operation, at.planned, IDENTIFIER_ARGUMENTS, GENERATED_PREFIX);
         let arguments = CreateArguments::new(at.operation, at.planned);
         // Restores and replicas take fewer arguments; the rest follow in a ModifyDBInstance.
         let follow_up = if let Some(source) = non_empty(at.planned, "replicate_source_db") {
@@ -971,14 +857,7 @@ impl AwsObject for InstanceObject {
         wait_for(
             &format!("DB instance {identifier} to be deleted"),
             at.operation.timeouts.delete,
-            || async {
-                Ok(at
-                    .this
-                    .describe(&identifiers)
-                    .await?
-                    .is_empty()
-                    .then_some(()))
-            },
+            || async { Ok(at.this.describe(&identifiers).await?.is_empty().then_some(())) },
         )
         .await
     }
@@ -991,9 +870,7 @@ fn validate(config: &Value) -> Vec<(String, String)> {
         let valid = !identifier.is_empty()
             && identifier.len() <= 63
             && identifier.starts_with(|c: char| c.is_ascii_lowercase())
-            && identifier
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && identifier.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !identifier.ends_with('-')
             && !identifier.contains("--");
         if !valid {
@@ -1003,10 +880,9 @@ fn validate(config: &Value) -> Vec<(String, String)> {
             ));
         }
     }
-    if let (Some(allocated), Some(maximum)) = (
-        config.get("allocated_storage").as_i64(),
-        config.get("max_allocated_storage").as_i64(),
-    ) {
+    if let (Some(allocated), Some(maximum)) =
+        (config.get("allocated_storage").as_i64(), config.get("max_allocated_storage").as_i64())
+    {
         if maximum != 0 && maximum < allocated {
             problems.push((
                 "max_allocated_storage".to_string(),
@@ -1078,19 +954,14 @@ async fn modify(
         .db_instance_identifier(identifier)
         .apply_immediately(immediately);
     // In this order: a later group may set an argument an earlier one set.
-    let modification = Modification {
-        prior,
-        planned,
-        request,
-        any: false,
-    }
-    .settings()
-    .engine_and_storage()
-    .access()
-    .monitoring()
-    .log_exports()
-    .domain()
-    .replica_mode();
+    let modification = Modification { prior, planned, request, any: false }
+        .settings()
+        .engine_and_storage()
+        .access()
+        .monitoring()
+        .log_exports()
+        .domain()
+        .replica_mode();
     if modification.any {
         sent!(modification.request)?;
     }
@@ -1187,9 +1058,7 @@ impl Modification<'_> {
             self.any = true;
         }
         if self.known_change("allocated_storage") {
-            self.request = self
-                .request
-                .set_allocated_storage(int(planned, "allocated_storage"));
+            self.request = self.request.set_allocated_storage(int(planned, "allocated_storage"));
             self.any = true;
         }
         if changed(prior, planned, "max_allocated_storage") {
@@ -1216,21 +1085,14 @@ impl Modification<'_> {
     fn access(mut self) -> Self {
         let (prior, planned) = (self.prior, self.planned);
         if changed(prior, planned, "password") && !planned.get("password").is_null() {
-            self.request = self
-                .request
-                .set_master_user_password(string(planned, "password"));
+            self.request = self.request.set_master_user_password(string(planned, "password"));
             self.any = true;
         }
         if changed(prior, planned, "password_wo_version") && !planned.get("password_wo").is_null() {
-            self.request = self
-                .request
-                .set_master_user_password(string(planned, "password_wo"));
+            self.request = self.request.set_master_user_password(string(planned, "password_wo"));
             self.any = true;
         }
-        if self.any_change(&[
-            "manage_master_user_password",
-            "master_user_secret_kms_key_id",
-        ]) {
+        if self.any_change(&["manage_master_user_password", "master_user_secret_kms_key_id"]) {
             let manage = boolean(planned, "manage_master_user_password").unwrap_or(false);
             self.request = self.request.manage_master_user_password(manage);
             if manage {
@@ -1254,9 +1116,7 @@ impl Modification<'_> {
     fn monitoring(mut self) -> Self {
         let planned = self.planned;
         if self.known_change("database_insights_mode") {
-            self.request = self
-                .request
-                .set_database_insights_mode(insights_mode(planned));
+            self.request = self.request.set_database_insights_mode(insights_mode(planned));
             self.any = true;
         }
         if self.any_change(&[
@@ -1294,22 +1154,14 @@ impl Modification<'_> {
     fn log_exports(mut self) -> Self {
         let (prior, planned) = (self.prior, self.planned);
         if changed(prior, planned, "enabled_cloudwatch_logs_exports")
-            && planned
-                .get("enabled_cloudwatch_logs_exports")
-                .is_wholly_known()
+            && planned.get("enabled_cloudwatch_logs_exports").is_wholly_known()
         {
             let before = strings(prior, "enabled_cloudwatch_logs_exports");
             let after = strings(planned, "enabled_cloudwatch_logs_exports");
-            let enable: Vec<String> = after
-                .iter()
-                .filter(|t| !before.contains(t))
-                .cloned()
-                .collect();
-            let disable: Vec<String> = before
-                .iter()
-                .filter(|t| !after.contains(t))
-                .cloned()
-                .collect();
+            let enable: Vec<String> =
+                after.iter().filter(|t| !before.contains(t)).cloned().collect();
+            let disable: Vec<String> =
+                before.iter().filter(|t| !after.contains(t)).cloned().collect();
             if !enable.is_empty() || !disable.is_empty() {
                 self.request = self.request.cloudwatch_logs_export_configuration(
                     CloudwatchLogsExportConfiguration::builder()
@@ -1528,9 +1380,7 @@ fn restore_time(pitr: &Value) -> Result<Option<aws_smithy_types::DateTime>, Prov
     match non_empty(pitr, "restore_time") {
         Some(time) => Ok(Some(
             aws_smithy_types::DateTime::from_str(&time, DateTimeFormat::DateTime).map_err(|e| {
-                ProviderError::new(format!(
-                    "restore_to_point_in_time.restore_time \"{time}\": {e}"
-                ))
+                ProviderError::new(format!("restore_to_point_in_time.restore_time \"{time}\": {e}"))
             })?,
         )),
         None => Ok(None),
@@ -1609,10 +1459,7 @@ mod tests {
             .set_max_allocated_storage(maximum)
             .preferred_maintenance_window(window)
             .endpoint(
-                Endpoint::builder()
-                    .address("main.example.rds.amazonaws.com")
-                    .port(5432)
-                    .build(),
+                Endpoint::builder().address("main.example.rds.amazonaws.com").port(5432).build(),
             )
             .tag_list(Tag::builder().key("team").value("data").build())
             .build()
@@ -1620,13 +1467,7 @@ mod tests {
 
     fn read(instance: DbInstance, prior: &Value) -> Value {
         let tags = tags_from_sdk(instance.tag_list());
-        value_of::<InstanceObject>(
-            &Tagged {
-                object: instance,
-                tags,
-            },
-            prior,
-        )
+        value_of::<InstanceObject>(&Tagged { object: instance, tags }, prior)
     }
 
     #[test]
@@ -1638,30 +1479,19 @@ mod tests {
         let grown = read(instance(40, Some(100), "Sun:05:00-Sun:06:00"), &prior);
         assert_eq!(grown.get("allocated_storage"), &Value::Number(20.0));
         assert_eq!(grown.get("max_allocated_storage"), &Value::Number(100.0));
-        assert_eq!(
-            grown.get("maintenance_window"),
-            &Value::string("sun:05:00-sun:06:00")
-        );
+        assert_eq!(grown.get("maintenance_window"), &Value::string("sun:05:00-sun:06:00"));
         assert_eq!(grown.get("engine_version"), &Value::string("16"));
         assert_eq!(grown.get("engine_version_actual"), &Value::string("16.3"));
-        assert_eq!(
-            grown.get("endpoint"),
-            &Value::string("main.example.rds.amazonaws.com:5432")
-        );
-        assert_eq!(
-            grown.get("tags"),
-            &Value::map([("team", Value::string("data"))])
-        );
+        assert_eq!(grown.get("endpoint"), &Value::string("main.example.rds.amazonaws.com:5432"));
+        assert_eq!(grown.get("tags"), &Value::map([("team", Value::string("data"))]));
         let resized = read(instance(40, None, "sun:05:00-sun:06:00"), &prior);
         assert_eq!(resized.get("allocated_storage"), &Value::Number(40.0));
     }
 
     #[test]
     fn configuration_only_arguments_are_kept_from_the_prior_value_or_defaulted() {
-        let pitr = Value::List(vec![Value::map([(
-            "use_latest_restorable_time",
-            Value::Bool(true),
-        )])]);
+        let pitr =
+            Value::List(vec![Value::map([("use_latest_restorable_time", Value::Bool(true))])]);
         let prior = Value::map([
             ("password", Value::string("secret")),
             ("password_wo", Value::string("never stored")),
@@ -1673,23 +1503,15 @@ mod tests {
         ]);
         let value = read(instance(20, None, "sun:05:00-sun:06:00"), &prior);
         assert_eq!(value.get("password"), &Value::string("secret"));
-        assert!(value
-            .as_map()
-            .is_some_and(|m| !m.contains_key("password_wo")));
+        assert!(value.as_map().is_some_and(|m| !m.contains_key("password_wo")));
         assert_eq!(value.get("skip_final_snapshot"), &Value::Bool(true));
         assert_eq!(value.get("apply_immediately"), &Value::Bool(false));
         assert_eq!(value.get("delete_automated_backups"), &Value::Bool(true));
-        assert_eq!(
-            value.get("final_snapshot_identifier"),
-            &Value::string("last")
-        );
+        assert_eq!(value.get("final_snapshot_identifier"), &Value::string("last"));
         assert_eq!(value.get("restore_to_point_in_time"), &pitr);
         assert_eq!(value.get("s3_import"), &Value::List(vec![]));
         // Managed before, no secret now: turned off.
-        assert_eq!(
-            value.get("manage_master_user_password"),
-            &Value::Bool(false)
-        );
+        assert_eq!(value.get("manage_master_user_password"), &Value::Bool(false));
         let managed = DbInstance::builder()
             .master_user_secret(MasterUserSecret::builder().secret_arn("arn:secret").build())
             .build();
@@ -1733,10 +1555,7 @@ mod tests {
         let arn = "arn:aws:rds:us-west-2:123456789012:db:source";
         let configured = Value::string(arn);
         assert_eq!(replica_source(Some("source"), &configured), configured);
-        assert_eq!(
-            replica_source(Some("other"), &configured),
-            Value::string("other")
-        );
+        assert_eq!(replica_source(Some("other"), &configured), Value::string("other"));
         assert_eq!(replica_source(None, &configured), Value::Null);
     }
 }

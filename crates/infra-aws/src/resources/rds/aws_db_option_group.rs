@@ -89,14 +89,8 @@ impl AwsObject for OptionGroupObject {
             .attr(Attribute::required("option_name", Type::String))
             .attr(Attribute::optional("port", Type::Number))
             .attr(Attribute::optional("version", Type::String))
-            .attr(Attribute::optional(
-                "db_security_group_memberships",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::optional(
-                "vpc_security_group_memberships",
-                Type::set(Type::String),
-            ))
+            .attr(Attribute::optional("db_security_group_memberships", Type::set(Type::String)))
+            .attr(Attribute::optional("vpc_security_group_memberships", Type::set(Type::String)))
             .block(Block::set(
                 "option_settings",
                 Schema::new()
@@ -215,10 +209,7 @@ impl AwsObject for OptionGroupObject {
 
 /// The configured options by name.
 fn options(value: &Value) -> BTreeMap<String, &Value> {
-    blocks(value, "option")
-        .iter()
-        .filter_map(|o| Some((string(o, "option_name")?, o)))
-        .collect()
+    blocks(value, "option").iter().filter_map(|o| Some((string(o, "option_name")?, o))).collect()
 }
 
 fn to_sdk(option: &Value) -> OptionConfiguration {
@@ -251,17 +242,11 @@ fn option_changes(prior: &Value, planned: &Value) -> (Vec<OptionConfiguration>, 
     let include = after
         .iter()
         .filter(|(name, option)| {
-            before
-                .get(*name)
-                .is_none_or(|old| old.to_json() != option.to_json())
+            before.get(*name).is_none_or(|old| old.to_json() != option.to_json())
         })
         .map(|(_, option)| to_sdk(option))
         .collect();
-    let remove = before
-        .keys()
-        .filter(|name| !after.contains_key(*name))
-        .cloned()
-        .collect();
+    let remove = before.keys().filter(|name| !after.contains_key(*name)).cloned().collect();
     (include, remove)
 }
 
@@ -277,10 +262,7 @@ fn options_value(group: &OptionGroup, hint: &Value) -> Value {
             let config = configured.get(option_name).copied();
             // Only the configured settings, when the option is configured.
             let wanted: Option<Vec<String>> = config.map(|c| {
-                blocks(c, "option_settings")
-                    .iter()
-                    .filter_map(|s| string(s, "name"))
-                    .collect()
+                blocks(c, "option_settings").iter().filter_map(|s| string(s, "name")).collect()
             });
             let settings: Vec<Value> = option
                 .option_settings()
@@ -297,19 +279,11 @@ fn options_value(group: &OptionGroup, hint: &Value) -> Value {
                 ("option_name", Value::string(option_name)),
                 (
                     "port",
-                    if shown("port") {
-                        number(option.port().map(i64::from))
-                    } else {
-                        Value::Null
-                    },
+                    if shown("port") { number(option.port().map(i64::from)) } else { Value::Null },
                 ),
                 (
                     "version",
-                    if shown("version") {
-                        text(option.option_version())
-                    } else {
-                        Value::Null
-                    },
+                    if shown("version") { text(option.option_version()) } else { Value::Null },
                 ),
                 (
                     "db_security_group_memberships",
@@ -362,10 +336,7 @@ mod tests {
         let prior = Value::map([(
             "option",
             Value::List(vec![
-                option(
-                    "MARIADB_AUDIT_PLUGIN",
-                    &[("SERVER_AUDIT_EVENTS", "CONNECT")],
-                ),
+                option("MARIADB_AUDIT_PLUGIN", &[("SERVER_AUDIT_EVENTS", "CONNECT")]),
                 option("MEMCACHED", &[]),
             ]),
         )]);

@@ -180,9 +180,7 @@ impl AwsObject for ParameterGroupObject {
 
     async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         let rds = &at.this.aws.clients().await.rds;
-        let answer = rds
-            .delete_db_parameter_group()
-            .db_parameter_group_name(at.key);
+        let answer = rds.delete_db_parameter_group().db_parameter_group_name(at.key);
         deleted_or_gone(sent!(answer), is_not_found)
     }
 
@@ -266,10 +264,7 @@ fn name_problem(name: &str, prefix: bool) -> Option<String> {
     if name.len() > max {
         return Some(format!("\"{name}\" is longer than {max} characters"));
     }
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    {
+    if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
         return Some(format!(
             "\"{name}\": only lowercase alphanumeric characters and hyphens allowed"
         ));

@@ -93,10 +93,7 @@ async fn wait_available(
 fn unexpected_status(name: &str, status: Option<&DbProxyStatus>) -> ProviderError {
     ProviderError::with_code(
         "InvalidDBProxyStateFault",
-        format!(
-            "DB proxy {name} is {}",
-            status.map_or("of no status", |s| s.as_str())
-        ),
+        format!("DB proxy {name} is {}", status.map_or("of no status", |s| s.as_str())),
     )
 }
 
@@ -189,10 +186,7 @@ fn auth_value(auth: &UserAuthConfigInfo) -> Value {
     let text = |value: Option<&str>| Value::string(value.unwrap_or_default());
     Value::map([
         ("auth_scheme", text(auth.auth_scheme().map(|s| s.as_str()))),
-        (
-            "client_password_auth_type",
-            text(auth.client_password_auth_type().map(|s| s.as_str())),
-        ),
+        ("client_password_auth_type", text(auth.client_password_auth_type().map(|s| s.as_str()))),
         ("description", text(auth.description())),
         ("iam_auth", text(auth.iam_auth().map(|s| s.as_str()))),
         ("secret_arn", text(auth.secret_arn())),
@@ -204,17 +198,15 @@ fn auth_value(auth: &UserAuthConfigInfo) -> Value {
 fn auth_block() -> Declared<DbProxy> {
     let auth = Schema::new()
         .attr(Attribute::optional("auth_scheme", Type::String).check(Check::OneOf(&["SECRETS"])))
-        .attr(
-            Attribute::optional_computed("client_password_auth_type", Type::String).check(
-                Check::OneOf(&[
-                    "MYSQL_CACHING_SHA2_PASSWORD",
-                    "MYSQL_NATIVE_PASSWORD",
-                    "POSTGRES_MD5",
-                    "POSTGRES_SCRAM_SHA_256",
-                    "SQL_SERVER_AUTHENTICATION",
-                ]),
-            ),
-        )
+        .attr(Attribute::optional_computed("client_password_auth_type", Type::String).check(
+            Check::OneOf(&[
+                "MYSQL_CACHING_SHA2_PASSWORD",
+                "MYSQL_NATIVE_PASSWORD",
+                "POSTGRES_MD5",
+                "POSTGRES_SCRAM_SHA_256",
+                "SQL_SERVER_AUTHENTICATION",
+            ]),
+        ))
         .attr(Attribute::optional("description", Type::String))
         .attr(
             Attribute::optional("iam_auth", Type::String)
@@ -238,21 +230,14 @@ impl AwsObject for ProxyObject {
 
     fn attributes() -> Vec<Declared<DbProxy>> {
         let flag = |name, get: fn(&DbProxy) -> Option<bool>| -> Declared<DbProxy> {
-            read(
-                Attribute::optional(name, Type::Bool),
-                move |proxy: &DbProxy, _| Value::Bool(get(proxy).unwrap_or(false)),
-            )
+            read(Attribute::optional(name, Type::Bool), move |proxy: &DbProxy, _| {
+                Value::Bool(get(proxy).unwrap_or(false))
+            })
         };
         vec![
             string_or_empty(Attribute::computed("id", Type::String), NAME_OF),
-            string_or_empty(
-                Attribute::computed("arn", Type::String),
-                DbProxy::db_proxy_arn,
-            ),
-            string_or_empty(
-                Attribute::computed("endpoint", Type::String),
-                DbProxy::endpoint,
-            ),
+            string_or_empty(Attribute::computed("arn", Type::String), DbProxy::db_proxy_arn),
+            string_or_empty(Attribute::computed("endpoint", Type::String), DbProxy::endpoint),
             string_or_empty(Attribute::required("name", Type::String), NAME_OF),
             auth_block(),
             flag("debug_logging", DbProxy::debug_logging),
@@ -348,13 +333,7 @@ impl AwsObject for ProxyObject {
         let name = string(at.planned, "name")
             .ok_or_else(|| ProviderError::new("aws_db_proxy has no name"))?;
         sent!(create_request(client, at.operation, at.planned))?;
-        wait_available(
-            at.this,
-            &name,
-            DbProxyStatus::Creating,
-            at.operation.timeouts.create,
-        )
-        .await
+        wait_available(at.this, &name, DbProxyStatus::Creating, at.operation.timeouts.create).await
     }
 
     /// The tags first, then one ModifyDBProxy (and the wait) when a modifiable argument
@@ -365,10 +344,7 @@ impl AwsObject for ProxyObject {
             update_tags(client, &arn, at.prior, at.planned).await?;
         }
         let name = string(at.planned, "name").unwrap_or_else(|| at.key.to_string());
-        if MODIFIABLE
-            .iter()
-            .any(|key| changed(at.prior, at.planned, key))
-        {
+        if MODIFIABLE.iter().any(|key| changed(at.prior, at.planned, key)) {
             sent!(modify_request(client, at.prior, at.planned))?;
             return wait_available(
                 at.this,
@@ -449,10 +425,7 @@ mod tests {
 
     /// The value read back from a described proxy with its tags.
     fn to_value(proxy: &DbProxy, tags: &[(String, String)]) -> Value {
-        let found = Tagged {
-            object: proxy.clone(),
-            tags: tags.to_vec(),
-        };
+        let found = Tagged { object: proxy.clone(), tags: tags.to_vec() };
         crate::aws_object::value_of::<ProxyObject>(&found, &Value::Null)
     }
 
@@ -519,14 +492,8 @@ mod tests {
         let request = create_request(&client, &operation(), &value);
         let input = request.as_input();
         assert_eq!(input.get_auth().as_deref(), Some(&[][..]));
-        assert_eq!(
-            input.get_default_auth_scheme(),
-            &Some(DefaultAuthScheme::IamAuth)
-        );
-        assert_eq!(
-            input.get_endpoint_network_type(),
-            &Some(EndpointNetworkType::Dual)
-        );
+        assert_eq!(input.get_default_auth_scheme(), &Some(DefaultAuthScheme::IamAuth));
+        assert_eq!(input.get_endpoint_network_type(), &Some(EndpointNetworkType::Dual));
         assert_eq!(
             input.get_target_connection_network_type(),
             &Some(TargetConnectionNetworkType::Ipv6)
@@ -549,23 +516,14 @@ mod tests {
         let request = modify_request(&client, &prior, &after);
         let input = request.as_input();
         assert_eq!(input.get_db_proxy_name().as_deref(), Some("app-proxy"));
-        assert_eq!(
-            input.get_new_db_proxy_name().as_deref(),
-            Some("app-proxy-2")
-        );
+        assert_eq!(input.get_new_db_proxy_name().as_deref(), Some("app-proxy-2"));
         // Both flags always: an unset one is `false`, which turns it off.
         assert_eq!(input.get_require_tls(), &Some(false));
         assert_eq!(input.get_debug_logging(), &Some(true));
         assert_eq!(input.get_role_arn().as_deref(), Some(ROLE));
         assert_eq!(input.get_idle_client_timeout(), &Some(1800));
-        assert_eq!(
-            input.get_security_groups().as_deref(),
-            Some(&["sg-1".to_string()][..])
-        );
-        assert_eq!(
-            input.get_default_auth_scheme(),
-            &Some(DefaultAuthScheme::None)
-        );
+        assert_eq!(input.get_security_groups().as_deref(), Some(&["sg-1".to_string()][..]));
+        assert_eq!(input.get_default_auth_scheme(), &Some(DefaultAuthScheme::None));
         assert_eq!(input.get_auth().as_deref().map(<[_]>::len), Some(1));
     }
 
@@ -573,9 +531,7 @@ mod tests {
     fn only_modifiable_arguments_and_a_rename_send_modify_db_proxy() {
         let prior = planned(vec![]);
         let tags_only = planned(vec![("tags", Value::map([("Team", Value::string("x"))]))]);
-        assert!(!MODIFIABLE
-            .iter()
-            .any(|key| changed(&prior, &tags_only, key)));
+        assert!(!MODIFIABLE.iter().any(|key| changed(&prior, &tags_only, key)));
         let renamed = planned(vec![("name", Value::string("other"))]);
         assert!(MODIFIABLE.iter().any(|key| changed(&prior, &renamed, key)));
     }
@@ -620,30 +576,21 @@ mod tests {
         assert_eq!(value.get("id"), &Value::string("app-proxy"));
         assert_eq!(value.get("default_auth_scheme"), &Value::string("NONE"));
         assert_eq!(value.get("endpoint_network_type"), &Value::string("IPV4"));
-        assert_eq!(
-            value.get("target_connection_network_type"),
-            &Value::string("IPV4")
-        );
+        assert_eq!(value.get("target_connection_network_type"), &Value::string("IPV4"));
         assert_eq!(value.get("idle_client_timeout"), &Value::Number(1800.0));
         assert_eq!(value.get("debug_logging"), &Value::Bool(false));
         assert_eq!(
             value.get("auth"),
             &Value::List(vec![Value::map([
                 ("auth_scheme", Value::string("SECRETS")),
-                (
-                    "client_password_auth_type",
-                    Value::string("POSTGRES_SCRAM_SHA_256")
-                ),
+                ("client_password_auth_type", Value::string("POSTGRES_SCRAM_SHA_256")),
                 ("description", Value::string("")),
                 ("iam_auth", Value::string("DISABLED")),
                 ("secret_arn", Value::string(SECRET)),
                 ("username", Value::string("")),
             ])])
         );
-        assert_eq!(
-            value.get("tags"),
-            &Value::map([("Team", Value::string("data"))])
-        );
+        assert_eq!(value.get("tags"), &Value::map([("Team", Value::string("data"))]));
     }
 
     #[test]
@@ -653,17 +600,10 @@ mod tests {
         let problems = proxy.problems(&planned(vec![
             ("name", Value::string("App_Proxy")),
             ("role_arn", Value::string("role/proxy")),
-            (
-                "auth",
-                Value::List(vec![auth(vec![("secret_arn", Value::string("secret"))])]),
-            ),
+            ("auth", Value::List(vec![auth(vec![("secret_arn", Value::string("secret"))])])),
         ]));
         let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
-        assert_eq!(
-            paths,
-            ["role_arn", "auth[0].secret_arn", "name", "name"],
-            "{problems:?}"
-        );
+        assert_eq!(paths, ["role_arn", "auth[0].secret_arn", "name", "name"], "{problems:?}");
         assert!(proxy.problems(&planned(vec![])).is_empty());
     }
 }

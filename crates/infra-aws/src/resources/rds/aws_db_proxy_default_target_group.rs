@@ -48,26 +48,16 @@ async fn default_group_of(
     proxy: &str,
 ) -> Result<Option<Tagged<DbProxyTargetGroup>>, ProviderError> {
     let client = &this.aws.clients().await.rds;
-    let mut pages = client
-        .describe_db_proxy_target_groups()
-        .db_proxy_name(proxy)
-        .into_paginator()
-        .send();
+    let mut pages =
+        client.describe_db_proxy_target_groups().db_proxy_name(proxy).into_paginator().send();
     while let Some(page) = pages.next().await {
         let page = match page.map_err(aws_error) {
             Ok(page) => page,
             Err(error) if is_not_found(&error) => return Ok(None),
             Err(error) => return Err(error),
         };
-        if let Some(group) = page
-            .target_groups()
-            .iter()
-            .find(|g| g.is_default() == Some(true))
-        {
-            return Ok(Some(Tagged {
-                object: group.clone(),
-                tags: vec![],
-            }));
+        if let Some(group) = page.target_groups().iter().find(|g| g.is_default() == Some(true)) {
+            return Ok(Some(Tagged { object: group.clone(), tags: vec![] }));
         }
     }
     Ok(None)
@@ -114,26 +104,11 @@ fn pool_value(group: &DbProxyTargetGroup) -> Value {
     let pool = group.connection_pool_config().map(|pool| {
         let whole = |n: Option<i32>| number(Some(n.unwrap_or(0).into()));
         Value::map([
-            (
-                "connection_borrow_timeout",
-                whole(pool.connection_borrow_timeout()),
-            ),
-            (
-                "init_query",
-                Value::string(pool.init_query().unwrap_or_default()),
-            ),
-            (
-                "max_connections_percent",
-                whole(pool.max_connections_percent()),
-            ),
-            (
-                "max_idle_connections_percent",
-                whole(pool.max_idle_connections_percent()),
-            ),
-            (
-                "session_pinning_filters",
-                string_list(pool.session_pinning_filters()),
-            ),
+            ("connection_borrow_timeout", whole(pool.connection_borrow_timeout())),
+            ("init_query", Value::string(pool.init_query().unwrap_or_default())),
+            ("max_connections_percent", whole(pool.max_connections_percent())),
+            ("max_idle_connections_percent", whole(pool.max_idle_connections_percent())),
+            ("session_pinning_filters", string_list(pool.session_pinning_filters())),
         ])
     });
     Value::List(pool.into_iter().collect())
@@ -184,14 +159,10 @@ impl AwsObject for DefaultTargetGroupObject {
                 Attribute::computed("name", Type::String),
                 DbProxyTargetGroup::target_group_name,
             ),
-            read(
-                Attribute::required("db_proxy_name", Type::String).force_new(),
-                proxy_name,
-            ),
-            read_block(
-                Block::single("connection_pool_config", pool).computed(),
-                |group, _| pool_value(group),
-            ),
+            read(Attribute::required("db_proxy_name", Type::String).force_new(), proxy_name),
+            read_block(Block::single("connection_pool_config", pool).computed(), |group, _| {
+                pool_value(group)
+            }),
         ]
     }
 
@@ -281,19 +252,13 @@ mod tests {
     fn planned(pool: Option<Value>) -> Value {
         Value::map([
             ("db_proxy_name", Value::string("app-proxy")),
-            (
-                "connection_pool_config",
-                Value::List(pool.into_iter().collect()),
-            ),
+            ("connection_pool_config", Value::List(pool.into_iter().collect())),
         ])
     }
 
     /// The value the family reads from one group.
     fn to_value(group: &DbProxyTargetGroup) -> Value {
-        let found = Tagged {
-            object: group.clone(),
-            tags: vec![],
-        };
+        let found = Tagged { object: group.clone(), tags: vec![] };
         crate::aws_object::value_of::<DefaultTargetGroupObject>(&found, &Value::Null)
     }
 
@@ -330,11 +295,7 @@ mod tests {
                 ("session_pinning_filters", Value::List(vec![])),
             ]))),
         );
-        let pool = request
-            .as_input()
-            .get_connection_pool_config()
-            .clone()
-            .unwrap();
+        let pool = request.as_input().get_connection_pool_config().clone().unwrap();
         assert_eq!(pool.init_query(), None);
         assert_eq!(pool.session_pinning_filters, None);
 
@@ -378,18 +339,13 @@ mod tests {
             .db_proxy_name("app-proxy")
             .target_group_name("default")
             .build();
-        assert_eq!(
-            to_value(&bare).get("connection_pool_config"),
-            &Value::List(vec![])
-        );
+        assert_eq!(to_value(&bare).get("connection_pool_config"), &Value::List(vec![]));
     }
 
     #[test]
     fn the_proxy_name_and_the_pinning_filters_are_checked() {
         let registry = crate::registry(crate::Aws::new(crate::ProviderSettings::default()));
-        let group = registry
-            .resource("aws_db_proxy_default_target_group")
-            .unwrap();
+        let group = registry.resource("aws_db_proxy_default_target_group").unwrap();
         let problems = group.problems(&Value::map([
             ("db_proxy_name", Value::string("proxy-")),
             (
@@ -403,10 +359,7 @@ mod tests {
         let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();
         assert_eq!(
             paths,
-            [
-                "connection_pool_config[0].session_pinning_filters[1]",
-                "db_proxy_name",
-            ],
+            ["connection_pool_config[0].session_pinning_filters[1]", "db_proxy_name",],
             "{problems:?}"
         );
         assert_eq!(

@@ -104,10 +104,7 @@ impl TargetKey {
     }
 
     fn id(&self) -> String {
-        format!(
-            "{}/{}/{}/{}",
-            self.proxy, self.group, self.kind, self.resource
-        )
+        format!("{}/{}/{}/{}", self.proxy, self.group, self.kind, self.resource)
     }
 
     fn matches(&self, target: &DbProxyTarget) -> bool {
@@ -179,17 +176,10 @@ fn deregister_request(
 /// one of the configured identifier and type is taken, else the first.
 fn registered_key(planned: &Value, targets: &[DbProxyTarget]) -> Option<TargetKey> {
     let wanted = TargetKey::of(planned)?;
-    let target = targets
-        .iter()
-        .find(|t| wanted.matches(t))
-        .or_else(|| targets.first())?;
+    let target = targets.iter().find(|t| wanted.matches(t)).or_else(|| targets.first())?;
     Some(TargetKey {
-        kind: target
-            .r#type()
-            .map_or(wanted.kind.clone(), |t| t.as_str().to_string()),
-        resource: target
-            .rds_resource_id()
-            .map_or(wanted.resource.clone(), str::to_string),
+        kind: target.r#type().map_or(wanted.kind.clone(), |t| t.as_str().to_string()),
+        resource: target.rds_resource_id().map_or(wanted.resource.clone(), str::to_string),
         ..wanted
     })
 }
@@ -230,29 +220,23 @@ impl AwsObject for TargetObject {
         };
         let part = |name, get: fn(&Target) -> &str| {
             let attribute = Attribute::required(name, Type::String).force_new();
-            read(attribute, move |found: &Target, _: &Reading| {
-                Value::string(get(found))
-            })
+            read(attribute, move |found: &Target, _: &Reading| Value::string(get(found)))
         };
         vec![
-            read(
-                Attribute::computed("id", Type::String),
-                |found: &Target, _| Value::string(found.key.id()),
-            ),
+            read(Attribute::computed("id", Type::String), |found: &Target, _| {
+                Value::string(found.key.id())
+            }),
             identifier("db_cluster_identifier", false),
             identifier("db_instance_identifier", true),
             part("db_proxy_name", |found| &found.key.proxy),
             part("target_group_name", |found| &found.key.group),
             zero("endpoint", |found| found.target.endpoint()),
-            read(
-                Attribute::computed("port", Type::Number),
-                |found: &Target, _| number(Some(found.target.port().unwrap_or(0).into())),
-            ),
+            read(Attribute::computed("port", Type::Number), |found: &Target, _| {
+                number(Some(found.target.port().unwrap_or(0).into()))
+            }),
             zero("rds_resource_id", |found| found.target.rds_resource_id()),
             zero("target_arn", |found| found.target.target_arn()),
-            zero("tracked_cluster_id", |found| {
-                found.target.tracked_cluster_id()
-            }),
+            zero("tracked_cluster_id", |found| found.target.tracked_cluster_id()),
             zero("type", |found| found.target.r#type().map(|t| t.as_str())),
         ]
     }
@@ -297,14 +281,8 @@ impl AwsObject for TargetObject {
     /// matched by type and `rds_resource_id`.
     async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Target> {
         let client = &this.aws.clients().await.rds;
-        let keys: Vec<TargetKey> = keys
-            .iter()
-            .filter_map(|k| TargetKey::parse(k).ok())
-            .collect();
-        let pairs = keys
-            .iter()
-            .map(|k| (k.proxy.clone(), k.group.clone()))
-            .collect();
+        let keys: Vec<TargetKey> = keys.iter().filter_map(|k| TargetKey::parse(k).ok()).collect();
+        let pairs = keys.iter().map(|k| (k.proxy.clone(), k.group.clone())).collect();
         let found = targets_of(client, pairs).await?;
         Ok(keys
             .into_iter()
@@ -315,13 +293,7 @@ impl AwsObject for TargetObject {
                     .find(|t| key.matches(t))?
                     .clone();
                 let object = Target { key, target };
-                Some((
-                    object.key.id(),
-                    Tagged {
-                        object,
-                        tags: vec![],
-                    },
-                ))
+                Some((object.key.id(), Tagged { object, tags: vec![] }))
             })
             .collect())
     }
@@ -370,23 +342,13 @@ mod tests {
 
     /// The value read back from `target`, named by `key`, for the prior `hint`.
     fn to_value(target: &DbProxyTarget, key: &TargetKey, hint: &Value) -> Value {
-        let object = Target {
-            key: key.clone(),
-            target: target.clone(),
-        };
-        let found = Tagged {
-            object,
-            tags: vec![],
-        };
+        let object = Target { key: key.clone(), target: target.clone() };
+        let found = Tagged { object, tags: vec![] };
         crate::aws_object::value_of::<TargetObject>(&found, hint)
     }
 
     fn target(kind: TargetType, resource: &str) -> DbProxyTarget {
-        DbProxyTarget::builder()
-            .r#type(kind)
-            .rds_resource_id(resource)
-            .port(5432)
-            .build()
+        DbProxyTarget::builder().r#type(kind).rds_resource_id(resource).port(5432).build()
     }
 
     #[test]
@@ -398,11 +360,7 @@ mod tests {
         );
         assert_eq!(key.resource, "app-db");
         assert_eq!(key.id(), "app-proxy/default/RDS_INSTANCE/app-db");
-        for bad in [
-            "app-proxy/default/RDS_INSTANCE",
-            "app-proxy//RDS_INSTANCE/db",
-            "",
-        ] {
+        for bad in ["app-proxy/default/RDS_INSTANCE", "app-proxy//RDS_INSTANCE/db", ""] {
             let error = TargetKey::parse(bad).unwrap_err();
             assert_eq!(
                 error.message,
@@ -467,29 +425,17 @@ mod tests {
             .port(5432)
             .build();
         let value = to_value(&instance, &key, &Value::Null);
-        assert_eq!(
-            value.get("db_instance_identifier"),
-            &Value::string("app-db")
-        );
+        assert_eq!(value.get("db_instance_identifier"), &Value::string("app-db"));
         assert_eq!(value.get("db_cluster_identifier"), &Value::Null);
-        assert_eq!(
-            value.get("endpoint"),
-            &Value::string("app-db.abc.us-east-1.rds.amazonaws.com")
-        );
+        assert_eq!(value.get("endpoint"), &Value::string("app-db.abc.us-east-1.rds.amazonaws.com"));
         assert_eq!(value.get("port"), &Value::Number(5432.0));
         assert_eq!(value.get("type"), &Value::string("RDS_INSTANCE"));
         assert_eq!(value.get("tracked_cluster_id"), &Value::string(""));
 
         let key = TargetKey::parse("app-proxy/default/TRACKED_CLUSTER/app-cluster").unwrap();
-        let value = to_value(
-            &target(TargetType::TrackedCluster, "app-cluster"),
-            &key,
-            &Value::Null,
-        );
-        assert_eq!(
-            value.get("db_cluster_identifier"),
-            &Value::string("app-cluster")
-        );
+        let value =
+            to_value(&target(TargetType::TrackedCluster, "app-cluster"), &key, &Value::Null);
+        assert_eq!(value.get("db_cluster_identifier"), &Value::string("app-cluster"));
         assert_eq!(value.get("db_instance_identifier"), &Value::Null);
     }
 
@@ -507,26 +453,15 @@ mod tests {
             ("db_cluster_identifier", Value::Unknown),
         ]));
         let one = Value::map(
-            base.into_iter()
-                .chain([("db_instance_identifier", Value::string("App_Db"))]),
+            base.into_iter().chain([("db_instance_identifier", Value::string("App_Db"))]),
         );
         let paths = |value: &Value| -> Vec<String> {
-            resource
-                .problems(value)
-                .into_iter()
-                .map(|(path, _)| path)
-                .collect()
+            resource.problems(value).into_iter().map(|(path, _)| path).collect()
         };
         // Each identifier declares the ExactlyOneOf and reports it; an unknown one may still
         // turn out null, so it is neither set nor unset yet (the SDK's IsComputed).
-        assert_eq!(
-            paths(&neither),
-            ["db_cluster_identifier", "db_instance_identifier"]
-        );
+        assert_eq!(paths(&neither), ["db_cluster_identifier", "db_instance_identifier"]);
         assert!(paths(&both).is_empty());
-        assert_eq!(
-            paths(&one),
-            ["db_instance_identifier", "db_instance_identifier"]
-        );
+        assert_eq!(paths(&one), ["db_instance_identifier", "db_instance_identifier"]);
     }
 }

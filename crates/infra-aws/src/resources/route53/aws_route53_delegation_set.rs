@@ -72,9 +72,7 @@ pub(super) fn reference_name_of(caller_reference: &str) -> Option<Option<String>
         if let Some((crcs, time)) = rest.split_once('-') {
             let crcs_ok = crcs.len() == 16 && crcs.bytes().all(|b| b.is_ascii_hexdigit());
             let time_ok = !time.is_empty()
-                && time
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || b.is_ascii_lowercase());
+                && time.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase());
             if crcs_ok && time_ok {
                 return name_before(start);
             }
@@ -106,9 +104,7 @@ async fn list(this: &AwsRoute53DelegationSet) -> Result<BTreeMap<String, Set>, P
     let mut sets = BTreeMap::new();
     let mut marker: Option<String> = None;
     loop {
-        let page = sent!(client
-            .list_reusable_delegation_sets()
-            .set_marker(marker.take()))?;
+        let page = sent!(client.list_reusable_delegation_sets().set_marker(marker.take()))?;
         for set in page.delegation_sets() {
             if let Some(id) = set.id().map(clean_delegation_set_id) {
                 let set = set.clone();
@@ -129,20 +125,14 @@ async fn get(this: &AwsRoute53DelegationSet, id: &str) -> Result<Option<Set>, Pr
     match sent!(client.get_reusable_delegation_set().id(id)) {
         Err(error) if is_no_such_delegation_set(&error) => Ok(None),
         answer => Ok(answer?.delegation_set().map(|set| Set {
-            id: set
-                .id()
-                .map(clean_delegation_set_id)
-                .unwrap_or_else(|| id.to_string()),
+            id: set.id().map(clean_delegation_set_id).unwrap_or_else(|| id.to_string()),
             set: set.clone(),
         })),
     }
 }
 
 fn untagged(object: Set) -> Tagged<Set> {
-    Tagged {
-        object,
-        tags: vec![],
-    }
+    Tagged { object, tags: vec![] }
 }
 
 #[async_trait::async_trait]
@@ -155,20 +145,13 @@ impl AwsObject for DelegationSetObject {
 
     fn attributes() -> Vec<Declared<Set>> {
         vec![
-            read(
-                Attribute::computed("id", Type::String),
-                |set: &Set, _: &Reading| Value::string(&set.id),
-            ),
-            read(
-                Attribute::computed("arn", Type::String),
-                |set: &Set, at: &Reading| {
-                    let partition = partition_of(at.region);
-                    Value::string(format!(
-                        "arn:{partition}:route53:::delegationset/{}",
-                        set.id
-                    ))
-                },
-            ),
+            read(Attribute::computed("id", Type::String), |set: &Set, _: &Reading| {
+                Value::string(&set.id)
+            }),
+            read(Attribute::computed("arn", Type::String), |set: &Set, at: &Reading| {
+                let partition = partition_of(at.region);
+                Value::string(format!("arn:{partition}:route53:::delegationset/{}", set.id))
+            }),
             read(
                 Attribute::computed("name_servers", Type::list(Type::String)),
                 |set: &Set, _: &Reading| string_list(set.set.name_servers()),
@@ -191,36 +174,24 @@ impl AwsObject for DelegationSetObject {
 
     /// Terraform's import ID: the delegation set ID.
     fn import_prior(id: &str) -> Result<Value, ProviderError> {
-        Ok(Value::map([(
-            "id",
-            Value::string(clean_delegation_set_id(id)),
-        )]))
+        Ok(Value::map([("id", Value::string(clean_delegation_set_id(id)))]))
     }
 
     /// One GetReusableDelegationSet for a single set; one listing answers for more.
     async fn describe(this: &ObjectType<Self>, ids: &[String]) -> DescribeResult<Set> {
         let sets = match ids {
             [] => BTreeMap::new(),
-            [id] => get(this, id)
-                .await?
-                .map(|set| (id.clone(), set))
-                .into_iter()
-                .collect(),
+            [id] => get(this, id).await?.map(|set| (id.clone(), set)).into_iter().collect(),
             _ => list(this).await?,
         };
-        Ok(sets
-            .into_iter()
-            .map(|(id, set)| (id, untagged(set)))
-            .collect())
+        Ok(sets.into_iter().map(|(id, set)| (id, untagged(set))).collect())
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
         let client = &at.this.aws.clients().await.route53;
         let reference_name = non_empty(at.planned, "reference_name");
         let reference = caller_reference(at.operation, reference_name.as_deref());
-        let response = sent!(client
-            .create_reusable_delegation_set()
-            .caller_reference(reference))?;
+        let response = sent!(client.create_reusable_delegation_set().caller_reference(reference))?;
         let set = response
             .delegation_set()
             .ok_or_else(|| ProviderError::new("CreateReusableDelegationSet returned no set"))?;
@@ -288,10 +259,7 @@ mod tests {
         // Each send of one create in a run is the same request to Route 53; another address
         // makes another.
         assert_eq!(bare, caller_reference(&operation(), None));
-        let other = Operation {
-            address: "aws_route53_delegation_set.other".into(),
-            ..operation()
-        };
+        let other = Operation { address: "aws_route53_delegation_set.other".into(), ..operation() };
         assert_ne!(bare, caller_reference(&other, None));
     }
 
@@ -301,10 +269,7 @@ mod tests {
             reference_name_of("DynDNS-terraform-20190122200019880700000001"),
             Some(Some("DynDNS".to_string()))
         );
-        assert_eq!(
-            reference_name_of("terraform-20190122200019880700000001"),
-            Some(None)
-        );
+        assert_eq!(reference_name_of("terraform-20190122200019880700000001"), Some(None));
         assert_eq!(reference_name_of("console 12:00:01"), None);
         assert_eq!(
             reference_name_of("my-infra-set-infra-0123456789abcdef-k2j3"),
@@ -314,10 +279,7 @@ mod tests {
 
     #[test]
     fn ids_lose_their_prefix() {
-        assert_eq!(
-            clean_delegation_set_id("/delegationset/N1PA6795"),
-            "N1PA6795"
-        );
+        assert_eq!(clean_delegation_set_id("/delegationset/N1PA6795"), "N1PA6795");
         assert_eq!(clean_delegation_set_id("N1PA6795"), "N1PA6795");
     }
 }

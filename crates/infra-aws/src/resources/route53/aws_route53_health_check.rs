@@ -147,9 +147,7 @@ fn is_no_such_health_check(error: &ProviderError) -> bool {
 
 /// An IP address in its canonical text form (IPv6 compressed); other text unchanged.
 fn canonical_ip(text: &str) -> String {
-    text.parse::<std::net::IpAddr>()
-        .map(|ip| ip.to_string())
-        .unwrap_or_else(|_| text.to_string())
+    text.parse::<std::net::IpAddr>().map(|ip| ip.to_string()).unwrap_or_else(|_| text.to_string())
 }
 
 /// The port Route 53 uses for an endpoint check of this type when none is given.
@@ -166,9 +164,7 @@ fn default_port(kind: Option<&str>) -> Value {
 /// default: the provider sees no change there. On import (the prior value lacks the key)
 /// Route 53's value stands.
 fn unless_default(hint: &Value, key: &str, reported: Value, aws_default: &Value) -> Value {
-    let left_out = hint
-        .as_map()
-        .is_some_and(|object| object.get(key).is_some_and(Value::is_null));
+    let left_out = hint.as_map().is_some_and(|object| object.get(key).is_some_and(Value::is_null));
     if left_out && (reported.is_null() || &reported == aws_default) {
         Value::Null
     } else {
@@ -234,9 +230,7 @@ fn flag(
     attribute: Attribute,
     get: fn(&HealthCheckConfig) -> Option<bool>,
 ) -> Declared<HealthCheck> {
-    read(attribute, move |check: &HealthCheck, _| {
-        Value::Bool(setting(check, get).unwrap_or(false))
-    })
+    read(attribute, move |check: &HealthCheck, _| Value::Bool(setting(check, get).unwrap_or(false)))
 }
 
 /// A whole number of the configuration.
@@ -249,9 +243,7 @@ fn words(
     attribute: Attribute,
     get: fn(&HealthCheckConfig) -> Option<&str>,
 ) -> Declared<HealthCheck> {
-    read(attribute, move |check: &HealthCheck, _| {
-        text_or_null(setting(check, get))
-    })
+    read(attribute, move |check: &HealthCheck, _| text_or_null(setting(check, get)))
 }
 
 /// A setting moto does not hold: as reported, else kept from the prior value.
@@ -260,11 +252,9 @@ fn kept(
     get: fn(&HealthCheckConfig) -> Option<&str>,
 ) -> Declared<HealthCheck> {
     let name = attribute.name;
-    read(attribute, move |check: &HealthCheck, at| {
-        match setting(check, get) {
-            Some(reported) => Value::string(reported),
-            None => known(at.prior, name),
-        }
+    read(attribute, move |check: &HealthCheck, at| match setting(check, get) {
+        Some(reported) => Value::string(reported),
+        None => known(at.prior, name),
     })
 }
 
@@ -329,20 +319,12 @@ impl AwsObject for HealthCheckObject {
         let optional = Attribute::optional;
         vec![
             reported(Attribute::computed("id", Type::String), HealthCheck::id),
+            read(Attribute::computed("arn", Type::String), |check: &HealthCheck, at| {
+                let partition = partition_of(at.region);
+                Value::string(format!("arn:{partition}:route53:::healthcheck/{}", check.id()))
+            }),
             read(
-                Attribute::computed("arn", Type::String),
-                |check: &HealthCheck, at| {
-                    let partition = partition_of(at.region);
-                    Value::string(format!(
-                        "arn:{partition}:route53:::healthcheck/{}",
-                        check.id()
-                    ))
-                },
-            ),
-            read(
-                Attribute::required("type", Type::String)
-                    .force_new()
-                    .check(Check::OneOf(TYPES)),
+                Attribute::required("type", Type::String).force_new().check(Check::OneOf(TYPES)),
                 |check: &HealthCheck, _| text(kind(check)),
             ),
             defaulted(
@@ -358,13 +340,12 @@ impl AwsObject for HealthCheckObject {
                     )
                 },
             ),
-            read(
-                optional("cloudwatch_alarm_name", Type::String),
-                |check: &HealthCheck, at| match alarm(check) {
+            read(optional("cloudwatch_alarm_name", Type::String), |check: &HealthCheck, at| {
+                match alarm(check) {
                     Some(alarm) => Value::string(alarm.name()),
                     None => known(at.prior, "cloudwatch_alarm_name"),
-                },
-            ),
+                }
+            }),
             read(
                 optional("cloudwatch_alarm_region", Type::String)
                     .check(Check::OneOf(ALARM_REGIONS)),
@@ -393,27 +374,18 @@ impl AwsObject for HealthCheckObject {
             kept(
                 optional("insufficient_data_health_status", Type::String)
                     .check(Check::OneOf(INSUFFICIENT_DATA_STATUSES)),
-                |c| {
-                    c.insufficient_data_health_status()
-                        .map(|status| status.as_str())
-                },
+                |c| c.insufficient_data_health_status().map(|status| status.as_str()),
             ),
             flag(
                 optional("invert_healthcheck", Type::Bool).default(Value::Bool(false)),
                 HealthCheckConfig::inverted,
             ),
-            read(
-                optional("ip_address", Type::String),
-                |check: &HealthCheck, _| {
-                    let ip =
-                        setting(check, HealthCheckConfig::ip_address).filter(|ip| !ip.is_empty());
-                    text(ip.map(canonical_ip).as_deref())
-                },
-            ),
+            read(optional("ip_address", Type::String), |check: &HealthCheck, _| {
+                let ip = setting(check, HealthCheckConfig::ip_address).filter(|ip| !ip.is_empty());
+                text(ip.map(canonical_ip).as_deref())
+            }),
             flag(
-                optional("measure_latency", Type::Bool)
-                    .default(Value::Bool(false))
-                    .force_new(),
+                optional("measure_latency", Type::Bool).default(Value::Bool(false)).force_new(),
                 HealthCheckConfig::measure_latency,
             ),
             defaulted(
@@ -448,9 +420,7 @@ impl AwsObject for HealthCheckObject {
                 HealthCheckConfig::resource_path,
             ),
             kept(
-                optional("routing_control_arn", Type::String)
-                    .force_new()
-                    .check(ARN),
+                optional("routing_control_arn", Type::String).force_new().check(ARN),
                 HealthCheckConfig::routing_control_arn,
             ),
             words(
@@ -519,10 +489,8 @@ impl AwsObject for HealthCheckObject {
     /// One GetHealthCheck per check (8 in flight) and one ListTagsForResources per 10 checks.
     async fn describe(this: &ObjectType<Self>, ids: &[String]) -> DescribeResult<HealthCheck> {
         let checks = each_key(ids, |id| fetch(this, id)).await?;
-        let found: Vec<String> = ids
-            .iter()
-            .filter_map(|id| Some(checks.get(id)?.id().to_string()))
-            .collect();
+        let found: Vec<String> =
+            ids.iter().filter_map(|id| Some(checks.get(id)?.id().to_string())).collect();
         let tags = if found.is_empty() {
             BTreeMap::new()
         } else {
@@ -532,13 +500,7 @@ impl AwsObject for HealthCheckObject {
             .into_iter()
             .map(|(id, check)| {
                 let tags = tags.get(check.id()).cloned().unwrap_or_default();
-                (
-                    id,
-                    Tagged {
-                        object: check,
-                        tags,
-                    },
-                )
+                (id, Tagged { object: check, tags })
             })
             .collect())
     }
@@ -605,9 +567,7 @@ impl AwsObject for HealthCheckObject {
             .change_tags_for_resource()
             .resource_type(TagResourceType::Healthcheck)
             .resource_id(&id)
-            .set_add_tags(Some(route53_tags(
-                &at.operation.tags_with_managed(at.planned),
-            )))
+            .set_add_tags(Some(route53_tags(&at.operation.tags_with_managed(at.planned))))
             .send()
             .await
             .map_err(|error| {
@@ -716,9 +676,8 @@ impl AwsObject for HealthCheckObject {
         if any {
             // The version read just now: an update made since by someone else is not
             // overwritten (HealthCheckVersionMismatch).
-            let current = fetch(at.this, id)
-                .await?
-                .ok_or_else(|| vanished("Route 53 health check", id))?;
+            let current =
+                fetch(at.this, id).await?.ok_or_else(|| vanished("Route 53 health check", id))?;
             request
                 .health_check_version(current.health_check_version())
                 .set_reset_elements((!resets.is_empty()).then_some(resets))
@@ -764,9 +723,7 @@ impl AwsObject for HealthCheckObject {
                 .change_tags_for_resource()
                 .resource_type(TagResourceType::Healthcheck)
                 .resource_id(check.id())
-                .set_add_tags(Some(route53_tags(
-                    &at.operation.tags_with_managed(at.planned)
-                ))))?;
+                .set_add_tags(Some(route53_tags(&at.operation.tags_with_managed(at.planned)))))?;
             return Ok(Some(Self::written(at.this, check.id()).await?));
         }
         Ok(None)
@@ -788,12 +745,7 @@ mod tests {
             Value::Null
         );
         assert_eq!(
-            unless_default(
-                &configured,
-                "port",
-                Value::Number(8080.0),
-                &Value::Number(80.0)
-            ),
+            unless_default(&configured, "port", Value::Number(8080.0), &Value::Number(80.0)),
             Value::Number(8080.0)
         );
         let imported = Value::map([("id", Value::string("abc"))]);
@@ -817,10 +769,7 @@ mod tests {
             ("type", Value::string("HTTP")),
             ("request_interval", Value::Number(20.0)),
             ("ip_address", Value::string("300.1.1.1")),
-            (
-                "regions",
-                Value::List(vec![Value::string("us-east-1"), Value::string("mars-1")]),
-            ),
+            ("regions", Value::List(vec![Value::string("us-east-1"), Value::string("mars-1")])),
             ("reference_name", Value::string("a".repeat(28))),
         ]));
         let paths: Vec<&str> = problems.iter().map(|(path, _)| path.as_str()).collect();

@@ -95,9 +95,7 @@ async fn zone_records(
 
 /// The zone a value names (`zone_id` without `/hostedzone/`), "" when it names none.
 fn zone_of(value: &Value) -> String {
-    string(value, "zone_id")
-        .map(|z| clean_zone_id(&z))
-        .unwrap_or_default()
+    string(value, "zone_id").map(|z| clean_zone_id(&z)).unwrap_or_default()
 }
 
 /// The record a value names, read now, with its zone.
@@ -108,11 +106,7 @@ async fn find(client: &Client, value: &Value) -> Result<Option<ZoneRecord>, Prov
     };
     let key = wanted_key(value, &zone_name);
     let records = zone_records(client, &zone_id).await?;
-    Ok(records.get(&key).cloned().map(|record| ZoneRecord {
-        zone_id,
-        zone_name,
-        record,
-    }))
+    Ok(records.get(&key).cloned().map(|record| ZoneRecord { zone_id, zone_name, record }))
 }
 
 /// The record a value names, just written: an error when it is not there.
@@ -125,17 +119,11 @@ async fn written(client: &Client, hint: &Value) -> Result<Tagged<ZoneRecord>, Pr
 
 /// The error for the record a value names, gone right after it was read or written.
 fn vanished(value: &Value) -> ProviderError {
-    crate::app_support::vanished(
-        "Route 53 record",
-        &string(value, "name").unwrap_or_default(),
-    )
+    crate::app_support::vanished("Route 53 record", &string(value, "name").unwrap_or_default())
 }
 
 fn untagged(object: ZoneRecord) -> Tagged<ZoneRecord> {
-    Tagged {
-        object,
-        tags: vec![],
-    }
+    Tagged { object, tags: vec![] }
 }
 
 /// Sends the changes to the zone in one batch and waits for them to be INSYNC.
@@ -146,10 +134,8 @@ async fn change_records(
     timeout: std::time::Duration,
 ) -> Result<(), ProviderError> {
     let client = &aws.clients().await.route53;
-    let response = sent!(client
-        .change_resource_record_sets()
-        .hosted_zone_id(zone_id)
-        .change_batch(built(
+    let response =
+        sent!(client.change_resource_record_sets().hosted_zone_id(zone_id).change_batch(built(
             ChangeBatch::builder()
                 .comment("Managed by Terraform")
                 .set_changes(Some(changes))
@@ -226,10 +212,7 @@ fn quote_txt(value: &str) -> String {
         return value.to_string();
     }
     let chars: Vec<char> = value.chars().collect();
-    let chunks: Vec<String> = chars
-        .chunks(255)
-        .map(|c| c.iter().collect::<String>())
-        .collect();
+    let chunks: Vec<String> = chars.chunks(255).map(|c| c.iter().collect::<String>()).collect();
     if chunks.is_empty() {
         return "\"\"".to_string();
     }
@@ -270,11 +253,7 @@ fn record_set(value: &Value, zone_name: &str) -> Result<ResourceRecordSet, Provi
     } else {
         builder = builder.set_ttl(value.get("ttl").as_i64());
         for record in strings(value, "records") {
-            let record = if is_txt(&kind) {
-                quote_txt(&record)
-            } else {
-                record
-            };
+            let record = if is_txt(&kind) { quote_txt(&record) } else { record };
             builder =
                 builder.resource_records(built(ResourceRecord::builder().value(record).build())?);
         }
@@ -318,12 +297,7 @@ fn record_set(value: &Value, zone_name: &str) -> Result<ResourceRecordSet, Provi
 }
 
 fn change(action: ChangeAction, record: ResourceRecordSet) -> Result<Change, ProviderError> {
-    built(
-        Change::builder()
-            .action(action)
-            .resource_record_set(record)
-            .build(),
-    )
+    built(Change::builder().action(action).resource_record_set(record).build())
 }
 
 /// A record as read, for a DELETE: the same values, name without the trailing dot.
@@ -355,31 +329,25 @@ fn attributes() -> Vec<Declared<ZoneRecord>> {
         .attr(Attribute::required("zone_id", Type::String))
         .attr(Attribute::required("evaluate_target_health", Type::Bool));
     vec![
-        read(
-            Attribute::computed("id", Type::String),
-            |r: &R, _: &Reading| Value::string(record_id(&r.zone_id, &record_key(&r.record))),
-        ),
-        read(
-            Attribute::computed("fqdn", Type::String),
-            |r: &R, _: &Reading| Value::string(record_key(&r.record).0),
-        ),
-        read(
-            Attribute::required("zone_id", Type::String).force_new(),
-            |r: &R, _: &Reading| Value::string(&r.zone_id),
-        ),
+        read(Attribute::computed("id", Type::String), |r: &R, _: &Reading| {
+            Value::string(record_id(&r.zone_id, &record_key(&r.record)))
+        }),
+        read(Attribute::computed("fqdn", Type::String), |r: &R, _: &Reading| {
+            Value::string(record_key(&r.record).0)
+        }),
+        read(Attribute::required("zone_id", Type::String).force_new(), |r: &R, _: &Reading| {
+            Value::string(&r.zone_id)
+        }),
         // The name as written when it means this record; else the full name.
-        read(
-            Attribute::required("name", Type::String).force_new(),
-            |r: &R, at: &Reading| {
-                let full = record_key(&r.record).0;
-                match string(at.prior, "name") {
-                    Some(written) if expand_name(&written, &r.zone_name) == full => {
-                        Value::string(normalize_dns_name(&written))
-                    }
-                    _ => Value::string(full),
+        read(Attribute::required("name", Type::String).force_new(), |r: &R, at: &Reading| {
+            let full = record_key(&r.record).0;
+            match string(at.prior, "name") {
+                Some(written) if expand_name(&written, &r.zone_name) == full => {
+                    Value::string(normalize_dns_name(&written))
                 }
-            },
-        ),
+                _ => Value::string(full),
+            }
+        }),
         read(
             Attribute::required("type", Type::String).check(Check::OneOf(RECORD_TYPES)),
             |r: &R, _: &Reading| Value::string(record_key(&r.record).1),
@@ -401,14 +369,12 @@ fn attributes() -> Vec<Declared<ZoneRecord>> {
                 None => records_value(&r.record),
             },
         ),
-        read(
-            Attribute::optional("set_identifier", Type::String),
-            |r: &R, _: &Reading| text(r.record.set_identifier()),
-        ),
-        read(
-            Attribute::optional("health_check_id", Type::String),
-            |r: &R, _: &Reading| text(r.record.health_check_id()),
-        ),
+        read(Attribute::optional("set_identifier", Type::String), |r: &R, _: &Reading| {
+            text(r.record.set_identifier())
+        }),
+        read(Attribute::optional("health_check_id", Type::String), |r: &R, _: &Reading| {
+            text(r.record.health_check_id())
+        }),
         read(
             Attribute::optional("multivalue_answer_routing_policy", Type::Bool)
                 .conflicts_with(ROUTING_POLICIES)
@@ -423,17 +389,9 @@ fn attributes() -> Vec<Declared<ZoneRecord>> {
         ),
         switch(Attribute::optional("allow_overwrite", Type::Bool).default(Value::Bool(false))),
         read_block(
-            Block::single("alias", alias)
-                .exactly_one_of(ALIAS_OR_RECORDS)
-                .conflicts_with(&["ttl"]),
+            Block::single("alias", alias).exactly_one_of(ALIAS_OR_RECORDS).conflicts_with(&["ttl"]),
             |r: &R, _: &Reading| {
-                Value::List(
-                    r.record
-                        .alias_target()
-                        .map(alias_value)
-                        .into_iter()
-                        .collect(),
-                )
+                Value::List(r.record.alias_target().map(alias_value).into_iter().collect())
             },
         ),
         policy(
@@ -516,10 +474,7 @@ fn alias_value(alias: &AliasTarget) -> Value {
     Value::map([
         ("name", Value::string(normalize_dns_name(alias.dns_name()))),
         ("zone_id", Value::string(alias.hosted_zone_id())),
-        (
-            "evaluate_target_health",
-            Value::Bool(alias.evaluate_target_health()),
-        ),
+        ("evaluate_target_health", Value::Bool(alias.evaluate_target_health())),
     ])
 }
 
@@ -575,14 +530,11 @@ impl AwsObject for RecordObject {
     }
 
     fn schema(schema: Schema) -> Schema {
-        schema
-            .timeouts(&["create", "update", "delete"])
-            .version(2)
-            .not_supported(
-                "geoproximity_routing_policy",
-                Nesting::List,
-                "route by geolocation, latency or weight instead",
-            )
+        schema.timeouts(&["create", "update", "delete"]).version(2).not_supported(
+            "geoproximity_routing_policy",
+            Nesting::List,
+            "route by geolocation, latency or weight instead",
+        )
     }
 
     /// Names compare lower case without the trailing dot; a relative name that the known
@@ -661,11 +613,8 @@ impl AwsObject for RecordObject {
                 continue;
             };
             if let Some(record) = records.get(&(expand_name(&name, zone_name), kind, set)) {
-                let object = ZoneRecord {
-                    zone_id,
-                    zone_name: zone_name.clone(),
-                    record: record.clone(),
-                };
+                let object =
+                    ZoneRecord { zone_id, zone_name: zone_name.clone(), record: record.clone() };
                 found.insert(key.clone(), untagged(object));
             }
         }
@@ -702,11 +651,7 @@ impl AwsObject for RecordObject {
                 ));
             }
         }
-        let action = if overwrite {
-            ChangeAction::Upsert
-        } else {
-            ChangeAction::Create
-        };
+        let action = if overwrite { ChangeAction::Upsert } else { ChangeAction::Create };
         change_records(
             &at.this.aws,
             &zone_id,
@@ -731,13 +676,8 @@ impl AwsObject for RecordObject {
         } else {
             vec![change(ChangeAction::Upsert, wanted)?]
         };
-        change_records(
-            &at.this.aws,
-            &zone_of(at.prior),
-            changes,
-            at.operation.timeouts.update,
-        )
-        .await?;
+        change_records(&at.this.aws, &zone_of(at.prior), changes, at.operation.timeouts.update)
+            .await?;
         written(client, at.planned).await
     }
 
@@ -747,13 +687,9 @@ impl AwsObject for RecordObject {
             return Ok(());
         };
         let changes = vec![change(ChangeAction::Delete, as_read(current.record))?];
-        let answer = change_records(
-            &at.this.aws,
-            &zone_of(at.prior),
-            changes,
-            at.operation.timeouts.delete,
-        )
-        .await;
+        let answer =
+            change_records(&at.this.aws, &zone_of(at.prior), changes, at.operation.timeouts.delete)
+                .await;
         deleted_or_gone(answer, is_no_such_zone)
     }
 
@@ -804,10 +740,7 @@ mod tests {
         assert_eq!(
             problems(vec![alias(), ("ttl", Value::Number(60.0))]),
             // ttl's RequiredWith comes before its ConflictsWith, as in the SDK.
-            [
-                "\"ttl\": all of `records,ttl` must be specified",
-                "\"alias\": conflicts with ttl"
-            ]
+            ["\"ttl\": all of `records,ttl` must be specified", "\"alias\": conflicts with ttl"]
         );
         let weighted = Value::List(vec![Value::map([("weight", Value::Number(10.0))])]);
         let latency = Value::List(vec![Value::map([("region", Value::string("eu-west-1"))])]);
@@ -851,12 +784,7 @@ mod tests {
     fn record_ids_parse_as_the_provider_does() {
         assert_eq!(
             parse_record_id("Z4KAPRWWNC7JR_dev.example.com_NS"),
-            Some((
-                "Z4KAPRWWNC7JR".into(),
-                "dev.example.com".into(),
-                "NS".into(),
-                None
-            ))
+            Some(("Z4KAPRWWNC7JR".into(), "dev.example.com".into(), "NS".into(), None))
         );
         assert_eq!(
             parse_record_id("Z4KAPRWWNC7JR_dev.example.com_NS_dev"),
@@ -877,10 +805,7 @@ mod tests {
     #[test]
     fn names_expand_with_the_zone() {
         assert_eq!(expand_name("www", "example.com"), "www.example.com");
-        assert_eq!(
-            expand_name("WWW.example.com.", "example.com"),
-            "www.example.com"
-        );
+        assert_eq!(expand_name("WWW.example.com.", "example.com"), "www.example.com");
         assert_eq!(expand_name("", "example.com"), "example.com");
         assert_eq!(expand_name("example.com", "example.com"), "example.com");
     }

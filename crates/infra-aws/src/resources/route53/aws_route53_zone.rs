@@ -93,10 +93,7 @@ async fn facts(
             .vpcs()
             .iter()
             .filter_map(|v| {
-                Some((
-                    v.vpc_id()?.to_string(),
-                    v.vpc_region().map(|r| r.as_str().to_string()),
-                ))
+                Some((v.vpc_id()?.to_string(), v.vpc_region().map(|r| r.as_str().to_string())))
             })
             .collect(),
         accelerated_recovery: zone
@@ -110,9 +107,7 @@ fn sdk_vpc(block: &Value, region: &str) -> Vpc {
     Vpc::builder()
         .set_vpc_id(string(block, "vpc_id"))
         .vpc_region(VpcRegion::from(
-            non_empty(block, "vpc_region")
-                .unwrap_or_else(|| region.to_string())
-                .as_str(),
+            non_empty(block, "vpc_region").unwrap_or_else(|| region.to_string()).as_str(),
         ))
         .build()
 }
@@ -133,23 +128,13 @@ async fn empty_zone(
         .map(|mut r| {
             // Route 53 takes the name either way; moto matches it as it was written.
             r.name = r.name.trim_end_matches('.').to_string();
-            built(
-                Change::builder()
-                    .action(ChangeAction::Delete)
-                    .resource_record_set(r)
-                    .build(),
-            )
+            built(Change::builder().action(ChangeAction::Delete).resource_record_set(r).build())
         })
         .collect::<Result<Vec<_>, _>>()?;
     for chunk in changes.chunks(100) {
-        sent!(client
-            .change_resource_record_sets()
-            .hosted_zone_id(zone_id)
-            .change_batch(built(
-                ChangeBatch::builder()
-                    .set_changes(Some(chunk.to_vec()))
-                    .build()
-            )?,))?;
+        sent!(client.change_resource_record_sets().hosted_zone_id(zone_id).change_batch(built(
+            ChangeBatch::builder().set_changes(Some(chunk.to_vec())).build()
+        )?,))?;
     }
     Ok(())
 }
@@ -184,16 +169,13 @@ impl AwsObject for ZoneObject {
     fn attributes() -> Vec<Declared<ZoneFacts>> {
         vec![
             read(Attribute::computed("id", Type::String), zone_id_of),
-            read(
-                Attribute::computed("arn", Type::String),
-                |facts: &ZoneFacts, at: &Reading| {
-                    Value::string(format!(
-                        "arn:{}:route53:::hostedzone/{}",
-                        partition_of(at.region),
-                        facts.id
-                    ))
-                },
-            ),
+            read(Attribute::computed("arn", Type::String), |facts: &ZoneFacts, at: &Reading| {
+                Value::string(format!(
+                    "arn:{}:route53:::hostedzone/{}",
+                    partition_of(at.region),
+                    facts.id
+                ))
+            }),
             read(Attribute::computed("zone_id", Type::String), zone_id_of),
             read(
                 Attribute::computed("name_servers", Type::list(Type::String)),
@@ -203,10 +185,9 @@ impl AwsObject for ZoneObject {
                 Attribute::computed("primary_name_server", Type::String),
                 |facts: &ZoneFacts, _| text(facts.primary_name_server.as_deref()),
             ),
-            read(
-                Attribute::required("name", Type::String).force_new(),
-                |facts: &ZoneFacts, _| Value::string(&facts.name),
-            ),
+            read(Attribute::required("name", Type::String).force_new(), |facts: &ZoneFacts, _| {
+                Value::string(&facts.name)
+            }),
             read(
                 Attribute::optional("comment", Type::String)
                     .default(Value::string("Managed by Terraform")),
@@ -261,10 +242,7 @@ impl AwsObject for ZoneObject {
 
     /// Terraform's import ID: the zone ID.
     fn import_prior(id: &str) -> Result<Value, ProviderError> {
-        Ok(infra_core::resource::import_by(
-            "zone_id",
-            &clean_zone_id(id),
-        ))
+        Ok(infra_core::resource::import_by("zone_id", &clean_zone_id(id)))
     }
 
     /// GetHostedZone and the apex records a zone in turn, then one ListTagsForResources per
@@ -432,9 +410,7 @@ impl AwsObject for ZoneObject {
         };
         let name = normalize_dns_name(&name);
         let marker = creation_marker(at.operation);
-        let response = sent!(client
-            .list_hosted_zones_by_name()
-            .dns_name(format!("{name}.")))?;
+        let response = sent!(client.list_hosted_zones_by_name().dns_name(format!("{name}.")))?;
         for zone in response.hosted_zones() {
             if normalize_dns_name(zone.name()) != name {
                 continue;

@@ -154,12 +154,10 @@ fn inline_settings() -> Vec<Declared<Bucket>> {
             |inline| &inline.request_payer,
         ),
         inline_block(
-            Block::single("replication_configuration", replication_schema())
-                .computed()
-                .deprecated(
-                    "replication_configuration is deprecated. Use the \
+            Block::single("replication_configuration", replication_schema()).computed().deprecated(
+                "replication_configuration is deprecated. Use the \
                      aws_s3_bucket_replication_configuration resource instead.",
-                ),
+            ),
             |inline| &inline.replication_configuration,
         ),
         inline_block(
@@ -170,21 +168,15 @@ fn inline_settings() -> Vec<Declared<Bucket>> {
             |inline| &inline.grant,
         ),
         read_block(
-            Block::single("object_lock_configuration", object_lock_schema())
-                .computed()
-                .deprecated(
-                    "object_lock_configuration is deprecated. Use the top-level parameter \
+            Block::single("object_lock_configuration", object_lock_schema()).computed().deprecated(
+                "object_lock_configuration is deprecated. Use the top-level parameter \
                      object_lock_enabled and the aws_s3_bucket_object_lock_configuration \
                      resource instead.",
-                ),
+            ),
             |bucket: &Bucket, _: &Reading| {
                 let schema = object_lock_schema();
                 let lock = bucket.object_lock.as_ref();
-                Value::List(
-                    lock.map(|lock| zero_filled(&schema, lock))
-                        .into_iter()
-                        .collect(),
-                )
+                Value::List(lock.map(|lock| zero_filled(&schema, lock)).into_iter().collect())
             },
         ),
         inline_block(
@@ -193,10 +185,7 @@ fn inline_settings() -> Vec<Declared<Bucket>> {
                 Schema::new()
                     .attr(Attribute::optional("error_document", Type::String))
                     .attr(Attribute::optional("index_document", Type::String))
-                    .attr(Attribute::optional(
-                        "redirect_all_requests_to",
-                        Type::String,
-                    ))
+                    .attr(Attribute::optional("redirect_all_requests_to", Type::String))
                     .attr(Attribute::optional("routing_rules", Type::Json)),
             )
             .computed()
@@ -212,21 +201,17 @@ fn inline_settings() -> Vec<Declared<Bucket>> {
             |inline| &inline.policy,
         ),
         inline_block(
-            Block::list("cors_rule", cors_rule_schema())
-                .computed()
-                .deprecated(
-                    "cors_rule is deprecated. Use the aws_s3_bucket_cors_configuration resource \
+            Block::list("cors_rule", cors_rule_schema()).computed().deprecated(
+                "cors_rule is deprecated. Use the aws_s3_bucket_cors_configuration resource \
                      instead.",
-                ),
+            ),
             |inline| &inline.cors_rule,
         ),
         inline_block(
-            Block::list("lifecycle_rule", lifecycle_rule_schema())
-                .computed()
-                .deprecated(
-                    "lifecycle_rule is deprecated. Use the aws_s3_bucket_lifecycle_configuration \
+            Block::list("lifecycle_rule", lifecycle_rule_schema()).computed().deprecated(
+                "lifecycle_rule is deprecated. Use the aws_s3_bucket_lifecycle_configuration \
                      resource instead.",
-                ),
+            ),
             |inline| &inline.lifecycle_rule,
         ),
         inline_block(
@@ -272,16 +257,12 @@ fn inline_settings() -> Vec<Declared<Bucket>> {
 
 /// An inline setting's attribute, read back as the bucket's reads found it.
 fn inline_attribute(attribute: Attribute, found: fn(&Inline) -> &Value) -> Declared<Bucket> {
-    read(attribute, move |bucket: &Bucket, _: &Reading| {
-        found(&bucket.inline).clone()
-    })
+    read(attribute, move |bucket: &Bucket, _: &Reading| found(&bucket.inline).clone())
 }
 
 /// An inline setting's block, read back as the bucket's reads found it.
 fn inline_block(block: Block, found: fn(&Inline) -> &Value) -> Declared<Bucket> {
-    read_block(block, move |bucket: &Bucket, _: &Reading| {
-        found(&bucket.inline).clone()
-    })
+    read_block(block, move |bucket: &Bucket, _: &Reading| found(&bucket.inline).clone())
 }
 
 /// The inline `grant`: a grantee (`CanonicalUser` by `id`, or `Group` by `uri`) and its
@@ -331,15 +312,11 @@ fn replication_schema() -> Schema {
         ))
         .block(Block::single(
             "metrics",
-            Schema::new()
-                .attr(minutes(10))
-                .attr(status(MetricsStatus::values())),
+            Schema::new().attr(minutes(10)).attr(status(MetricsStatus::values())),
         ))
         .block(Block::single(
             "replication_time",
-            Schema::new()
-                .attr(minutes(15))
-                .attr(status(ReplicationTimeStatus::values())),
+            Schema::new().attr(minutes(15)).attr(status(ReplicationTimeStatus::values())),
         ));
     let rule = Schema::new()
         .attr(
@@ -430,10 +407,7 @@ fn lifecycle_rule_schema() -> Schema {
     let storage_class =
         || Attribute::required("storage_class", Type::String).check(Check::OneOf(STORAGE_CLASSES));
     Schema::new()
-        .attr(Attribute::optional(
-            "abort_incomplete_multipart_upload_days",
-            Type::Number,
-        ))
+        .attr(Attribute::optional("abort_incomplete_multipart_upload_days", Type::Number))
         .attr(Attribute::required("enabled", Type::Bool))
         .attr(Attribute::optional_computed("id", Type::String).check(Check::Length(0, 255)))
         .attr(Attribute::optional("prefix", Type::String))
@@ -443,15 +417,9 @@ fn lifecycle_rule_schema() -> Schema {
             Schema::new()
                 .attr(Attribute::optional("date", Type::String))
                 .attr(days("days", 0))
-                .attr(Attribute::optional(
-                    "expired_object_delete_marker",
-                    Type::Bool,
-                )),
+                .attr(Attribute::optional("expired_object_delete_marker", Type::Bool)),
         ))
-        .block(Block::single(
-            "noncurrent_version_expiration",
-            Schema::new().attr(days("days", 1)),
-        ))
+        .block(Block::single("noncurrent_version_expiration", Schema::new().attr(days("days", 1))))
         .block(Block::set(
             "noncurrent_version_transition",
             Schema::new().attr(days("days", 0)).attr(storage_class()),
@@ -468,11 +436,8 @@ fn lifecycle_rule_schema() -> Schema {
 fn encryption_rule_schema() -> Schema {
     Schema::new()
         .block(
-            Block::single(
-                "apply_server_side_encryption_by_default",
-                by_default_schema(),
-            )
-            .required(),
+            Block::single("apply_server_side_encryption_by_default", by_default_schema())
+                .required(),
         )
         .attr(Attribute::optional("bucket_key_enabled", Type::Bool))
 }
@@ -592,11 +557,8 @@ struct Found {
 /// The bucket's own attributes, then the inline settings ([`inline_settings`]); its tags are
 /// the family's.
 fn bucket_attributes() -> Vec<Declared<Bucket>> {
-    let name = |attribute| {
-        read(attribute, |bucket: &Bucket, _: &Reading| {
-            Value::string(&bucket.name)
-        })
-    };
+    let name =
+        |attribute| read(attribute, |bucket: &Bucket, _: &Reading| Value::string(&bucket.name));
     let mut declared = vec![
         name(Attribute::computed("id", Type::String)),
         name(
@@ -625,14 +587,11 @@ fn bucket_attributes() -> Vec<Declared<Bucket>> {
         ),
     ];
     declared.extend(BUCKET_NAMES.into_iter().map(|name| {
-        read(
-            Attribute::computed(name, Type::String),
-            move |bucket: &Bucket, _: &Reading| {
-                bucket_names(&bucket.name, &bucket.region)
-                    .find(|(named, _)| *named == name)
-                    .map_or(Value::Null, |(_, value)| value)
-            },
-        )
+        read(Attribute::computed(name, Type::String), move |bucket: &Bucket, _: &Reading| {
+            bucket_names(&bucket.name, &bucket.region)
+                .find(|(named, _)| *named == name)
+                .map_or(Value::Null, |(_, value)| value)
+        })
     }));
     declared.extend([
         read(
@@ -669,12 +628,7 @@ fn bucket_attributes() -> Vec<Declared<Bucket>> {
 /// `website_endpoint` or `website_domain`, as the provider sets them: from the region when the
 /// bucket has a website, else left as they were (null on a new bucket).
 fn website_name(bucket: &Bucket, at: &Reading, name: &str) -> Value {
-    if bucket
-        .inline
-        .website
-        .as_list()
-        .is_none_or(<[Value]>::is_empty)
-    {
+    if bucket.inline.website.as_list().is_none_or(<[Value]>::is_empty) {
         return known(at.prior, name);
     }
     let (endpoint, domain) = website::endpoint_and_domain(&bucket.name, &bucket.region);
@@ -697,11 +651,9 @@ async fn find(this: &AwsS3Bucket, bucket: &str) -> Result<Option<Found>, Provide
     // HeadBucket always names the region on AWS; an empty one is filled in by `bucket_of`.
     let region = head.bucket_region().map(str::to_string).unwrap_or_default();
     let tags = match bucket_call!(client, get_bucket_tagging(bucket)) {
-        Ok(output) => output
-            .tag_set()
-            .iter()
-            .map(|t| (t.key().to_string(), t.value().to_string()))
-            .collect(),
+        Ok(output) => {
+            output.tag_set().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect()
+        }
         Err(error) if error.code.as_deref() == Some("NoSuchTagSet") => vec![],
         Err(error) if is_gone(&error) => return Ok(None),
         Err(error) => return Err(error),
@@ -718,11 +670,7 @@ async fn find(this: &AwsS3Bucket, bucket: &str) -> Result<Option<Found>, Provide
         Err(_) if lock_optional && !region.is_empty() => None,
         Err(error) => return Err(error),
     };
-    Ok(Some(Found {
-        region,
-        tags,
-        object_lock,
-    }))
+    Ok(Some(Found { region, tags, object_lock }))
 }
 
 /// The bucket whole ([`find`], then the inline settings, for `hint`: the prior state or the
@@ -797,8 +745,7 @@ async fn read_inline(
         },
         async {
             bucket_call!(client, get_bucket_replication(bucket)).map(|r| {
-                r.replication_configuration()
-                    .map(|found| replication_block(schema, found))
+                r.replication_configuration().map(|found| replication_block(schema, found))
             })
         },
     );
@@ -828,10 +775,7 @@ async fn read_inline(
         configured(lifecycle, &not_configured(Lifecycle::NOT_CONFIGURED)),
         configured(
             encryption,
-            &[
-                Encryption::NOT_CONFIGURED.unwrap_or_default(),
-                "UnsupportedOperation",
-            ],
+            &[Encryption::NOT_CONFIGURED.unwrap_or_default(), "UnsupportedOperation"],
         ),
     ];
     let mut found = Vec::with_capacity(answers.len());
@@ -843,9 +787,7 @@ async fn read_inline(
         }
     }
     let mut inline = inline_value(schema, found);
-    inline.grant = acl.map_or(Value::List(vec![]), |acl| {
-        inline_grants(schema, &Value::Map(acl))
-    });
+    inline.grant = acl.map_or(Value::List(vec![]), |acl| inline_grants(schema, &Value::Map(acl)));
     inline.website = one_block(schema, "website", site.as_ref());
     inline.acceleration_status = accelerate?.unwrap_or_else(none);
     inline.request_payer = payment?.unwrap_or_else(none);
@@ -945,13 +887,8 @@ async fn put_inline(
             // As the provider: versioning (sent before) must be enabled in the plan.
             ("replication_configuration", Some(replication)) => {
                 versioned_for_replication(bucket, planned)?;
-                put_replication(
-                    client,
-                    bucket,
-                    replication_configuration(replication)?,
-                    timeout,
-                )
-                .await?;
+                put_replication(client, bucket, replication_configuration(replication)?, timeout)
+                    .await?;
             }
             ("replication_configuration", None) => {
                 bucket_call!(client, delete_bucket_replication(bucket))?;
@@ -982,12 +919,8 @@ async fn put_tags(
         .map_err(refused)?;
     bucket_call!(
         client,
-        put_bucket_tagging(bucket).tagging(
-            Tagging::builder()
-                .set_tag_set(Some(tag_set))
-                .build()
-                .map_err(refused)?,
-        )
+        put_bucket_tagging(bucket)
+            .tagging(Tagging::builder().set_tag_set(Some(tag_set)).build().map_err(refused)?,)
     )?;
     Ok(())
 }
@@ -998,10 +931,7 @@ async fn put_canned_acl(
     bucket: &str,
     acl: &str,
 ) -> Result<(), ProviderError> {
-    bucket_call!(
-        client,
-        put_bucket_acl(bucket).acl(BucketCannedAcl::from(acl))
-    )?;
+    bucket_call!(client, put_bucket_acl(bucket).acl(BucketCannedAcl::from(acl)))?;
     Ok(())
 }
 
@@ -1037,10 +967,7 @@ async fn put_grants(
     let owner = single(&current, "access_control_policy")
         .map(|policy| policy.get("owner").clone())
         .unwrap_or(Value::List(vec![]));
-    let policy = Value::map([
-        ("grant", Value::List(split_grants(planned))),
-        ("owner", owner),
-    ]);
+    let policy = Value::map([("grant", Value::List(split_grants(planned))), ("owner", owner)]);
     bucket_call!(
         client,
         put_bucket_acl(bucket).access_control_policy(access_control_policy(&policy)?)
@@ -1055,19 +982,15 @@ fn inline_grants(schema: &Schema, acl: &Value) -> Value {
     let Some(grant_schema) = schema.block_named("grant").map(|b| &b.schema) else {
         return Value::List(vec![]);
     };
-    let read = single(acl, "access_control_policy")
-        .map(|policy| blocks(policy, "grant"))
-        .unwrap_or(&[]);
+    let read =
+        single(acl, "access_control_policy").map(|policy| blocks(policy, "grant")).unwrap_or(&[]);
     let mut grantees: Vec<((Value, Value, Value), Vec<String>)> = Vec::new();
     for grant in read {
         let Some(grantee) = single(grant, "grantee") else {
             continue;
         };
-        let key = (
-            grantee.get("type").clone(),
-            grantee.get("id").clone(),
-            grantee.get("uri").clone(),
-        );
+        let key =
+            (grantee.get("type").clone(), grantee.get("id").clone(), grantee.get("uri").clone());
         let permission = string(grant, "permission").unwrap_or_default();
         match grantees.iter_mut().find(|(k, _)| *k == key) {
             Some((_, permissions)) => permissions.push(permission),
@@ -1112,25 +1035,19 @@ fn request_payer(payer: Option<&Payer>) -> Value {
 
 /// The PutBucketAccelerateConfiguration body for `acceleration_status`.
 fn accelerate_configuration(status: &str) -> AccelerateConfiguration {
-    AccelerateConfiguration::builder()
-        .status(BucketAccelerateStatus::from(status))
-        .build()
+    AccelerateConfiguration::builder().status(BucketAccelerateStatus::from(status)).build()
 }
 
 /// The PutBucketRequestPayment body for `request_payer`.
 fn request_payment(payer: &str) -> Result<RequestPaymentConfiguration, ProviderError> {
-    RequestPaymentConfiguration::builder()
-        .payer(Payer::from(payer))
-        .build()
-        .map_err(refused)
+    RequestPaymentConfiguration::builder().payer(Payer::from(payer)).build().map_err(refused)
 }
 
 /// As the provider: replication is put only when the plan's `versioning` is enabled (on a
 /// create that leaves `versioning` out, it is not known, so not enabled).
 fn versioned_for_replication(bucket: &str, planned: &Value) -> Result<(), ProviderError> {
-    let versioned = single(planned, "versioning")
-        .and_then(|v| boolean(v, "enabled"))
-        .unwrap_or(false);
+    let versioned =
+        single(planned, "versioning").and_then(|v| boolean(v, "enabled")).unwrap_or(false);
     if versioned {
         return Ok(());
     }
@@ -1149,9 +1066,7 @@ async fn put_replication(
 ) -> Result<(), ProviderError> {
     fn not_versioned_yet(error: &ProviderError) -> bool {
         error.code.as_deref() == Some("InvalidRequest")
-            && error
-                .message
-                .contains("Versioning must be 'Enabled' on the bucket")
+            && error.message.contains("Versioning must be 'Enabled' on the bucket")
     }
     retry_while(timeout, not_versioned_yet, || {
         let configuration = configuration.clone();
@@ -1185,27 +1100,22 @@ fn replication_tags(filter: &Value) -> Result<Vec<Tag>, ProviderError> {
 fn replication_destination(destination: &Value) -> Result<Destination, ProviderError> {
     let status = |item: &Value| string(item, "status").unwrap_or_default();
     let minutes = |item: &Value| {
-        ReplicationTimeValue::builder()
-            .minutes(int(item, "minutes").unwrap_or(0))
-            .build()
+        ReplicationTimeValue::builder().minutes(int(item, "minutes").unwrap_or(0)).build()
     };
     let mut builder = Destination::builder()
         .bucket(string(destination, "bucket").unwrap_or_default())
         .set_storage_class(
             non_empty(destination, "storage_class").map(|c| StorageClass::from(c.as_str())),
         )
-        .set_encryption_configuration(non_empty(destination, "replica_kms_key_id").map(|key| {
-            EncryptionConfiguration::builder()
-                .replica_kms_key_id(key)
-                .build()
-        }))
+        .set_encryption_configuration(
+            non_empty(destination, "replica_kms_key_id")
+                .map(|key| EncryptionConfiguration::builder().replica_kms_key_id(key).build()),
+        )
         .set_account(non_empty(destination, "account_id"));
     if let Some(translation) = single(destination, "access_control_translation") {
         let owner = string(translation, "owner").unwrap_or_default();
         builder = builder.access_control_translation(built(
-            AccessControlTranslation::builder()
-                .owner(OwnerOverride::from(owner.as_str()))
-                .build(),
+            AccessControlTranslation::builder().owner(OwnerOverride::from(owner.as_str())).build(),
         )?);
     }
     if let Some(metrics) = single(destination, "metrics") {
@@ -1259,9 +1169,7 @@ fn replication_configuration(block: &Value) -> Result<ReplicationConfiguration, 
                 None => None,
             };
             builder = builder.source_selection_criteria(
-                SourceSelectionCriteria::builder()
-                    .set_sse_kms_encrypted_objects(encrypted)
-                    .build(),
+                SourceSelectionCriteria::builder().set_sse_kms_encrypted_objects(encrypted).build(),
             );
         }
         match single(rule, "filter") {
@@ -1329,16 +1237,10 @@ fn replication_block(schema: &Schema, found: &ReplicationConfiguration) -> Value
                 Value::map([
                     ("account_id", text(d.account())),
                     ("bucket", Value::string(d.bucket())),
-                    (
-                        "storage_class",
-                        Value::string(d.storage_class().map_or("", |c| c.as_str())),
-                    ),
+                    ("storage_class", Value::string(d.storage_class().map_or("", |c| c.as_str()))),
                     (
                         "replica_kms_key_id",
-                        text(
-                            d.encryption_configuration()
-                                .and_then(|e| e.replica_kms_key_id()),
-                        ),
+                        text(d.encryption_configuration().and_then(|e| e.replica_kms_key_id())),
                     ),
                     (
                         "access_control_translation",
@@ -1405,10 +1307,7 @@ fn replication_block(schema: &Schema, found: &ReplicationConfiguration) -> Value
             ])
         })
         .collect();
-    let block = Value::map([
-        ("role", Value::string(found.role())),
-        ("rules", Value::List(rules)),
-    ]);
+    let block = Value::map([("role", Value::string(found.role())), ("rules", Value::List(rules))]);
     one_block(schema, "replication_configuration", Some(&block))
 }
 
@@ -1440,14 +1339,8 @@ fn inline_value(schema: &Schema, answers: Vec<Answer>) -> Inline {
             .map(|c| (string(c, "status"), string(c, "mfa_delete")))
             .unwrap_or_default();
         Value::map([
-            (
-                "enabled",
-                Value::Bool(status.0.as_deref() == Some("Enabled")),
-            ),
-            (
-                "mfa_delete",
-                Value::Bool(status.1.as_deref() == Some("Enabled")),
-            ),
+            ("enabled", Value::Bool(status.0.as_deref() == Some("Enabled"))),
+            ("mfa_delete", Value::Bool(status.1.as_deref() == Some("Enabled"))),
         ])
     });
     let lifecycle_schema = schema.block_named("lifecycle_rule").map(|b| &b.schema);
@@ -1467,9 +1360,7 @@ fn inline_value(schema: &Schema, answers: Vec<Answer>) -> Inline {
         grant: Value::List(vec![]),
         website: Value::List(vec![]),
         lifecycle_rule,
-        policy: policy
-            .and_then(|mut p| p.remove("policy"))
-            .unwrap_or_else(|| Value::string("")),
+        policy: policy.and_then(|mut p| p.remove("policy")).unwrap_or_else(|| Value::string("")),
         cors_rule,
         logging: one_block(schema, "logging", logging.map(Value::Map).as_ref()),
         server_side_encryption_configuration: one_block(
@@ -1496,10 +1387,7 @@ fn split_lifecycle_rule(inline: &Value) -> Value {
     let filter = match inline.get("tags").as_map().filter(|t| !t.is_empty()) {
         Some(tags) => Value::map([(
             "and",
-            Value::List(vec![Value::map([
-                ("prefix", prefix),
-                ("tags", Value::Map(tags.clone())),
-            ])]),
+            Value::List(vec![Value::map([("prefix", prefix), ("tags", Value::Map(tags.clone()))])]),
         )]),
         None => Value::map([("prefix", prefix)]),
     };
@@ -1545,10 +1433,7 @@ fn split_lifecycle_rule(inline: &Value) -> Value {
         ("id", text(non_empty(inline, "id").as_deref())),
         ("status", Value::string(status)),
         ("filter", Value::List(vec![filter])),
-        (
-            "abort_incomplete_multipart_upload",
-            Value::List(abort.into_iter().collect()),
-        ),
+        ("abort_incomplete_multipart_upload", Value::List(abort.into_iter().collect())),
         ("expiration", Value::List(expiration.into_iter().collect())),
         (
             "noncurrent_version_expiration",
@@ -1562,21 +1447,10 @@ fn split_lifecycle_rule(inline: &Value) -> Value {
         (
             "noncurrent_version_transition",
             Value::List(
-                blocks(inline, "noncurrent_version_transition")
-                    .iter()
-                    .map(noncurrent)
-                    .collect(),
+                blocks(inline, "noncurrent_version_transition").iter().map(noncurrent).collect(),
             ),
         ),
-        (
-            "transition",
-            Value::List(
-                blocks(inline, "transition")
-                    .iter()
-                    .map(transition)
-                    .collect(),
-            ),
-        ),
+        ("transition", Value::List(blocks(inline, "transition").iter().map(transition).collect())),
     ])
 }
 
@@ -1592,11 +1466,8 @@ fn lifecycle_rules(planned: &Value) -> Result<Vec<LifecycleRule>, ProviderError>
             && sent.noncurrent_version_transitions.is_none()
             && sent.transitions.is_none()
         {
-            sent.expiration = Some(
-                LifecycleExpiration::builder()
-                    .expired_object_delete_marker(false)
-                    .build(),
-            );
+            sent.expiration =
+                Some(LifecycleExpiration::builder().expired_object_delete_marker(false).build());
         }
         rules.push(sent);
     }
@@ -1609,16 +1480,12 @@ fn lifecycle_rules(planned: &Value) -> Result<Vec<LifecycleRule>, ProviderError>
 fn inline_lifecycle_rule(read: &Value) -> Value {
     let filter = single(read, "filter");
     let and = filter.and_then(|f| single(f, "and"));
-    let prefix = [and, filter, Some(read)]
-        .into_iter()
-        .flatten()
-        .find_map(|v| string(v, "prefix"));
+    let prefix = [and, filter, Some(read)].into_iter().flatten().find_map(|v| string(v, "prefix"));
     let tags = match (and, filter.and_then(|f| single(f, "tag"))) {
         (Some(and), _) => and.get("tags").clone(),
-        (None, Some(tag)) => Value::map([(
-            string(tag, "key").unwrap_or_default(),
-            tag.get("value").clone(),
-        )]),
+        (None, Some(tag)) => {
+            Value::map([(string(tag, "key").unwrap_or_default(), tag.get("value").clone())])
+        }
         (None, None) => Value::Null,
     };
     let day = |item: &Value| match item.get("date").as_str() {
@@ -1654,13 +1521,7 @@ fn inline_lifecycle_rule(read: &Value) -> Value {
         (
             "expiration",
             each("expiration", &|e| {
-                dated(
-                    e,
-                    (
-                        "expired_object_delete_marker",
-                        "expired_object_delete_marker",
-                    ),
-                )
+                dated(e, ("expired_object_delete_marker", "expired_object_delete_marker"))
             }),
         ),
         (
@@ -1669,16 +1530,8 @@ fn inline_lifecycle_rule(read: &Value) -> Value {
                 Value::map([("days", e.get("noncurrent_days").clone())])
             }),
         ),
-        (
-            "noncurrent_version_transition",
-            each("noncurrent_version_transition", &noncurrent),
-        ),
-        (
-            "transition",
-            each("transition", &|t| {
-                dated(t, ("storage_class", "storage_class"))
-            }),
-        ),
+        ("noncurrent_version_transition", each("noncurrent_version_transition", &noncurrent)),
+        ("transition", each("transition", &|t| dated(t, ("storage_class", "storage_class")))),
     ])
 }
 
@@ -1703,11 +1556,7 @@ fn versioning_request(
         } else {
             BucketVersioningStatus::Suspended
         }),
-        Some(if mfa_delete {
-            MfaDelete::Enabled
-        } else {
-            MfaDelete::Disabled
-        }),
+        Some(if mfa_delete { MfaDelete::Enabled } else { MfaDelete::Disabled }),
     ))
 }
 
@@ -1820,10 +1669,7 @@ fn name_problem(name: &str, max: usize) -> Option<String> {
     if name.len() > max {
         return Some(format!("\"{name}\": must be at most {max} characters"));
     }
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
-    {
+    if !name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-') {
         return Some(format!(
             "\"{name}\": only lowercase alphanumeric characters, periods and hyphens are allowed"
         ));
@@ -1906,10 +1752,8 @@ impl AwsObject for BucketObject {
         let region = clients.region.clone();
         // The provider sends a canned ACL with every create, `private` when none is set.
         let acl = string(at.planned, "acl").unwrap_or_else(|| "private".to_string());
-        let mut request = client
-            .create_bucket()
-            .bucket(&bucket)
-            .acl(BucketCannedAcl::from(acl.as_str()));
+        let mut request =
+            client.create_bucket().bucket(&bucket).acl(BucketCannedAcl::from(acl.as_str()));
         if region != "us-east-1" {
             request = request.create_bucket_configuration(
                 CreateBucketConfiguration::builder()
@@ -1936,33 +1780,14 @@ impl AwsObject for BucketObject {
             create_memo::record(at.operation, (!absent).then(|| bucket.clone()));
         }
         request.send().await.map_err(aws_error)?;
-        put_tags(
-            at.this,
-            &bucket,
-            &at.operation.tags_with_managed(at.planned),
-        )
-        .await?;
-        put_inline(
-            at.this,
-            &bucket,
-            None,
-            at.planned,
-            at.operation.timeouts.update,
-        )
-        .await?;
+        put_tags(at.this, &bucket, &at.operation.tags_with_managed(at.planned)).await?;
+        put_inline(at.this, &bucket, None, at.planned, at.operation.timeouts.update).await?;
         read_back(at.this, &bucket, at.planned).await
     }
 
     async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<Bucket>, ProviderError> {
         let prior = at.prior;
-        put_inline(
-            at.this,
-            at.key,
-            Some(prior),
-            at.planned,
-            at.operation.timeouts.update,
-        )
-        .await?;
+        put_inline(at.this, at.key, Some(prior), at.planned, at.operation.timeouts.update).await?;
         let (to_set, to_remove) = tag_changes(prior, at.planned);
         if !to_set.is_empty() || !to_remove.is_empty() {
             // S3 replaces the whole tag set; the managed tags stay in it.
@@ -2038,9 +1863,7 @@ async fn read_back(
     bucket: &str,
     planned: &Value,
 ) -> Result<Tagged<Bucket>, ProviderError> {
-    bucket_of(this, bucket, planned)
-        .await?
-        .ok_or_else(|| vanished(BucketObject::KIND, bucket))
+    bucket_of(this, bucket, planned).await?.ok_or_else(|| vanished(BucketObject::KIND, bucket))
 }
 
 #[cfg(test)]
@@ -2062,13 +1885,7 @@ mod tests {
             .iter()
             .filter(|a| a.not_supported.is_some())
             .map(|a| a.name)
-            .chain(
-                schema
-                    .blocks
-                    .iter()
-                    .filter(|b| b.not_supported.is_some())
-                    .map(|b| b.name),
-            )
+            .chain(schema.blocks.iter().filter(|b| b.not_supported.is_some()).map(|b| b.name))
             .collect();
         assert_eq!(refused, ["bucket_namespace"]);
         // A replication configuration needs its rules, as in the provider's schema.
@@ -2123,20 +1940,14 @@ mod tests {
             ),
             (
                 "source_selection_criteria",
-                one(vec![(
-                    "sse_kms_encrypted_objects",
-                    one(vec![("enabled", Value::Bool(true))]),
-                )]),
+                one(vec![("sse_kms_encrypted_objects", one(vec![("enabled", Value::Bool(true))]))]),
             ),
         ];
         if let Some(filter) = filter {
             rule.push(("filter", Value::List(vec![filter])));
         }
         Value::map([
-            (
-                "role",
-                Value::string("arn:aws:iam::123456789012:role/replication"),
-            ),
+            ("role", Value::string("arn:aws:iam::123456789012:role/replication")),
             ("rules", Value::List(vec![Value::map(rule)])),
         ])
     }
@@ -2167,10 +1978,7 @@ mod tests {
             let minutes = nested.attribute("minutes").unwrap();
             assert_eq!(minutes.default, Some(Value::Number(15.0)));
             assert_eq!(minutes.checks, [Check::Range(low, 15)]);
-            assert_eq!(
-                nested.attribute("status").unwrap().default,
-                Some(Value::string("Enabled"))
-            );
+            assert_eq!(nested.attribute("status").unwrap().default, Some(Value::string("Enabled")));
         }
 
         let config = |replication: Value| {
@@ -2186,14 +1994,10 @@ mod tests {
         assert_eq!(config(replication_rule(Some(filter.clone()))), vec![]);
         let mut bad = replication_rule(Some(filter));
         let rule = &mut bad.map_mut().unwrap().get_mut("rules").unwrap();
-        let Value::List(rules) = rule else {
-            unreachable!()
-        };
+        let Value::List(rules) = rule else { unreachable!() };
         let rule = rules[0].map_mut().unwrap();
         rule.insert("id".into(), Value::string("x".repeat(256)));
-        let Value::List(destination) = rule.get_mut("destination").unwrap() else {
-            unreachable!()
-        };
+        let Value::List(destination) = rule.get_mut("destination").unwrap() else { unreachable!() };
         let destination = destination[0].map_mut().unwrap();
         destination.insert("bucket".into(), Value::string("replica"));
         destination.insert("account_id".into(), Value::string("1234"));
@@ -2203,19 +2007,14 @@ mod tests {
         assert_eq!(paths.len(), 4, "{problems:?}");
         for (path, message) in [
             ("rules[0].id", "expected length of"),
-            (
-                "destination[0].bucket",
-                "is an invalid ARN: arn: invalid prefix",
-            ),
+            ("destination[0].bucket", "is an invalid ARN: arn: invalid prefix"),
             (
                 "destination[0].account_id",
                 "doesn't look like AWS Account ID (exactly 12 digits): \"1234\"",
             ),
         ] {
             assert!(
-                problems
-                    .iter()
-                    .any(|(p, m)| p.ends_with(path) && m.contains(message)),
+                problems.iter().any(|(p, m)| p.ends_with(path) && m.contains(message)),
                 "{path}: {problems:?}"
             );
         }
@@ -2257,16 +2056,11 @@ mod tests {
         assert_eq!(destination.account(), Some("123456789012"));
         assert_eq!(destination.storage_class(), Some(&StorageClass::StandardIa));
         assert_eq!(
-            destination
-                .encryption_configuration()
-                .and_then(|e| e.replica_kms_key_id()),
+            destination.encryption_configuration().and_then(|e| e.replica_kms_key_id()),
             Some("arn:aws:kms:key")
         );
         let metrics = destination.metrics().unwrap();
-        assert_eq!(
-            metrics.event_threshold().and_then(|t| t.minutes()),
-            Some(15)
-        );
+        assert_eq!(metrics.event_threshold().and_then(|t| t.minutes()), Some(15));
         assert!(destination.replication_time().is_none());
         assert_eq!(
             rule.source_selection_criteria()
@@ -2283,9 +2077,7 @@ mod tests {
         };
         assert!(versioned_for_replication("logs", &versioning(true)).is_ok());
         assert_eq!(
-            versioned_for_replication("logs", &versioning(false))
-                .unwrap_err()
-                .message,
+            versioned_for_replication("logs", &versioning(false)).unwrap_err().message,
             "versioning must be enabled on S3 Bucket (logs) to allow replication"
         );
         assert!(versioned_for_replication("logs", &Value::Null).is_err());
@@ -2316,10 +2108,7 @@ mod tests {
         .unwrap();
         let read = replication_block(&schema, &sent);
         let block = &read.as_list().unwrap()[0];
-        assert_eq!(
-            block.get("role").as_str(),
-            Some("arn:aws:iam::123456789012:role/replication")
-        );
+        assert_eq!(block.get("role").as_str(), Some("arn:aws:iam::123456789012:role/replication"));
         let rule = &blocks(block, "rules")[0];
         assert_eq!(rule.get("id").as_str(), Some("logs"));
         assert_eq!(rule.get("priority"), &Value::Number(2.0));
@@ -2337,10 +2126,7 @@ mod tests {
             ])])
         );
         let destination = single(rule, "destination").unwrap();
-        assert_eq!(
-            destination.get("replica_kms_key_id").as_str(),
-            Some("arn:aws:kms:key")
-        );
+        assert_eq!(destination.get("replica_kms_key_id").as_str(), Some("arn:aws:kms:key"));
         assert_eq!(
             destination.get("metrics"),
             &Value::List(vec![Value::map([
@@ -2351,10 +2137,7 @@ mod tests {
         assert_eq!(destination.get("replication_time"), &Value::List(vec![]));
         assert_eq!(
             single(rule, "source_selection_criteria").map(|c| c.get("sse_kms_encrypted_objects")),
-            Some(&Value::List(vec![Value::map([(
-                "enabled",
-                Value::Bool(true)
-            )])]))
+            Some(&Value::List(vec![Value::map([("enabled", Value::Bool(true))])]))
         );
 
         let v1 = replication_block(
@@ -2381,12 +2164,7 @@ mod tests {
                 "Suspended",
                 "Disabled",
             ),
-            (
-                "request_payer",
-                "aws_s3_bucket_request_payment_configuration",
-                "Requester",
-                "Anyone",
-            ),
+            ("request_payer", "aws_s3_bucket_request_payment_configuration", "Requester", "Anyone"),
         ] {
             let attribute = schema.attribute(name).expect(name);
             assert!(
@@ -2421,10 +2199,7 @@ mod tests {
         let suspended = aws_sdk_s3::operation::get_bucket_accelerate_configuration::GetBucketAccelerateConfigurationOutput::builder()
             .status(BucketAccelerateStatus::Suspended)
             .build();
-        assert_eq!(
-            acceleration_status(suspended.status()),
-            Value::string("Suspended")
-        );
+        assert_eq!(acceleration_status(suspended.status()), Value::string("Suspended"));
         let payment =
             aws_sdk_s3::operation::get_bucket_request_payment::GetBucketRequestPaymentOutput::builder()
                 .payer(Payer::BucketOwner)
@@ -2467,10 +2242,7 @@ mod tests {
         }
         let versioning = &schema.block_named("versioning").unwrap().schema;
         for name in ["enabled", "mfa_delete"] {
-            assert_eq!(
-                versioning.attribute(name).unwrap().default,
-                Some(Value::Bool(false))
-            );
+            assert_eq!(versioning.attribute(name).unwrap().default, Some(Value::Bool(false)));
         }
         let logging = &schema.block_named("logging").unwrap().schema;
         assert!(!logging.attribute("target_bucket").unwrap().is_computed());
@@ -2479,36 +2251,21 @@ mod tests {
         assert!(cors.attribute("id").is_none(), "the inline rule has no id");
 
         let with = |key: &str, value: Value| {
-            schema.validate(&Value::map([
-                ("bucket", Value::string("logs")),
-                (key, value),
-            ]))
+            schema.validate(&Value::map([("bucket", Value::string("logs")), (key, value)]))
         };
         let sse = |algorithm: &str| {
             Value::List(vec![Value::map([(
                 "rule",
                 Value::List(vec![Value::map([(
                     "apply_server_side_encryption_by_default",
-                    Value::List(vec![Value::map([(
-                        "sse_algorithm",
-                        Value::string(algorithm),
-                    )])]),
+                    Value::List(vec![Value::map([("sse_algorithm", Value::string(algorithm))])]),
                 )])]),
             )])])
         };
-        assert_eq!(
-            with("server_side_encryption_configuration", sse("aws:kms")),
-            vec![]
-        );
-        assert_eq!(
-            with("server_side_encryption_configuration", sse("DES")).len(),
-            1
-        );
+        assert_eq!(with("server_side_encryption_configuration", sse("aws:kms")), vec![]);
+        assert_eq!(with("server_side_encryption_configuration", sse("DES")).len(), 1);
         let no_rule = Value::List(vec![Value::map([("rule", Value::List(vec![]))])]);
-        assert_eq!(
-            with("server_side_encryption_configuration", no_rule).len(),
-            1
-        );
+        assert_eq!(with("server_side_encryption_configuration", no_rule).len(), 1);
         let rule = |methods: Vec<Value>| {
             Value::List(vec![Value::map([
                 ("allowed_methods", Value::List(methods)),
@@ -2518,16 +2275,11 @@ mod tests {
         assert_eq!(with("cors_rule", rule(vec![Value::string("GET")])), vec![]);
         let no_bucket = Value::List(vec![Value::map([("target_prefix", Value::string("l/"))])]);
         assert_eq!(with("logging", no_bucket).len(), 1);
-        let policy = Value::map([
-            ("bucket", Value::string("logs")),
-            ("policy", Value::string("{not json")),
-        ]);
+        let policy =
+            Value::map([("bucket", Value::string("logs")), ("policy", Value::string("{not json"))]);
         assert_eq!(
             bucket().validate(&policy),
-            vec![(
-                "policy".to_string(),
-                "\"policy\" contains an invalid JSON".to_string()
-            )]
+            vec![("policy".to_string(), "\"policy\" contains an invalid JSON".to_string())]
         );
     }
 
@@ -2551,17 +2303,11 @@ mod tests {
         );
         assert_eq!(
             versioning_request(false, &planned(false, false)),
-            Some((
-                Some(BucketVersioningStatus::Suspended),
-                Some(MfaDelete::Disabled)
-            ))
+            Some((Some(BucketVersioningStatus::Suspended), Some(MfaDelete::Disabled)))
         );
         assert_eq!(
             versioning_request(false, &planned(true, true)),
-            Some((
-                Some(BucketVersioningStatus::Enabled),
-                Some(MfaDelete::Enabled)
-            ))
+            Some((Some(BucketVersioningStatus::Enabled), Some(MfaDelete::Enabled)))
         );
         assert_eq!(
             versioning_request(false, &Value::map([("versioning", Value::List(vec![]))])),
@@ -2591,10 +2337,7 @@ mod tests {
         let read = inline_value(
             &schema,
             vec![
-                map(Value::map([(
-                    "policy",
-                    Value::string("{\"Version\":\"2012-10-17\"}"),
-                )])),
+                map(Value::map([("policy", Value::string("{\"Version\":\"2012-10-17\"}"))])),
                 map(Value::map([(
                     "cors_rule",
                     Value::List(vec![Value::map([
@@ -2711,14 +2454,12 @@ mod tests {
         assert_eq!(and.prefix(), Some("logs/"));
         assert_eq!(and.tags()[0].key(), "kind");
         assert_eq!(
-            sent.abort_incomplete_multipart_upload()
-                .and_then(|a| a.days_after_initiation()),
+            sent.abort_incomplete_multipart_upload().and_then(|a| a.days_after_initiation()),
             Some(7)
         );
         assert_eq!(sent.expiration().and_then(|e| e.days()), Some(90));
         assert_eq!(
-            sent.noncurrent_version_expiration()
-                .and_then(|e| e.noncurrent_days()),
+            sent.noncurrent_version_expiration().and_then(|e| e.noncurrent_days()),
             Some(30)
         );
         let transition = &sent.transitions()[0];
@@ -2734,11 +2475,7 @@ mod tests {
         assert_eq!(sent.status().as_str(), "Disabled");
         assert_eq!(sent.id(), None, "S3 makes the ID");
         assert_eq!(sent.filter().and_then(|f| f.prefix()), Some(""));
-        assert_eq!(
-            sent.expiration()
-                .and_then(|e| e.expired_object_delete_marker()),
-            Some(false)
-        );
+        assert_eq!(sent.expiration().and_then(|e| e.expired_object_delete_marker()), Some(false));
     }
 
     /// A rule the split resource's reader read comes back in the inline shape: the filter's
@@ -2775,22 +2512,14 @@ mod tests {
             ),
         ]);
         let answer = Value::map([("rule", Value::List(vec![read]))]);
-        let inline = inline_value(
-            &schema,
-            vec![None, None, None, None, answer.as_map().cloned(), None],
-        );
+        let inline =
+            inline_value(&schema, vec![None, None, None, None, answer.as_map().cloned(), None]);
         let rule = &inline.lifecycle_rule.as_list().unwrap()[0];
         assert_eq!(rule.get("id").as_str(), Some("logs"));
         assert_eq!(rule.get("enabled"), &Value::Bool(true));
         assert_eq!(rule.get("prefix").as_str(), Some("logs/"));
-        assert_eq!(
-            rule.get("tags"),
-            &Value::map([("kind", Value::string("log"))])
-        );
-        assert_eq!(
-            rule.get("abort_incomplete_multipart_upload_days"),
-            &Value::Number(0.0)
-        );
+        assert_eq!(rule.get("tags"), &Value::map([("kind", Value::string("log"))]));
+        assert_eq!(rule.get("abort_incomplete_multipart_upload_days"), &Value::Number(0.0));
         assert_eq!(
             rule.get("noncurrent_version_expiration"),
             &Value::List(vec![Value::map([("days", Value::Number(30.0))])])
@@ -2813,10 +2542,7 @@ mod tests {
         let expiring = |date: &str| {
             lifecycle_rule(vec![
                 ("enabled", Value::Bool(true)),
-                (
-                    "expiration",
-                    Value::List(vec![Value::map([("date", Value::string(date))])]),
-                ),
+                ("expiration", Value::List(vec![Value::map([("date", Value::string(date))])])),
             ])
         };
         assert_eq!(bucket().validate(&expiring("2030-01-01")), vec![]);
@@ -2829,10 +2555,7 @@ mod tests {
         );
         let schema = bucket().schema().clone();
         let with_bucket = |mut value: Value| {
-            value
-                .map_mut()
-                .unwrap()
-                .insert("bucket".into(), Value::string("logs"));
+            value.map_mut().unwrap().insert("bucket".into(), Value::string("logs"));
             value
         };
         let long_id = lifecycle_rule(vec![
@@ -2878,11 +2601,7 @@ mod tests {
             Err(ProviderError::with_code(code, "no"))
         };
         assert_eq!(
-            configured(
-                answer("NoSuchCORSConfiguration"),
-                &["NoSuchCORSConfiguration"]
-            )
-            .unwrap(),
+            configured(answer("NoSuchCORSConfiguration"), &["NoSuchCORSConfiguration"]).unwrap(),
             None
         );
         assert_eq!(configured(answer("NotImplemented"), &[]).unwrap(), None);
@@ -2917,11 +2636,9 @@ mod tests {
     #[test]
     fn the_later_inline_settings_have_the_providers_schema_and_checks() {
         let schema = bucket().schema().clone();
-        for (name, max) in [
-            ("grant", None),
-            ("object_lock_configuration", Some(1)),
-            ("website", Some(1)),
-        ] {
+        for (name, max) in
+            [("grant", None), ("object_lock_configuration", Some(1)), ("website", Some(1))]
+        {
             let block = schema.block_named(name).expect(name);
             assert!(block.computed && block.not_supported.is_none(), "{name}");
             assert_eq!(block.max_items, max, "{name}");
@@ -2930,20 +2647,11 @@ mod tests {
                 .expect(name)
                 .starts_with(&format!("{name} is deprecated. Use the ")));
         }
-        let lock = &schema
-            .block_named("object_lock_configuration")
-            .unwrap()
-            .schema;
+        let lock = &schema.block_named("object_lock_configuration").unwrap().schema;
         let enabled = lock.attribute("object_lock_enabled").unwrap();
         assert!(enabled.force_new && enabled.deprecated.is_some());
         let retention = &lock.block_named("rule").unwrap().schema;
-        assert_eq!(
-            retention
-                .block_named("default_retention")
-                .unwrap()
-                .min_items,
-            1
-        );
+        assert_eq!(retention.block_named("default_retention").unwrap().min_items, 1);
 
         let with = |entries: Vec<(&str, Value)>| {
             let mut config = vec![("bucket", Value::string("logs"))];
@@ -2962,21 +2670,12 @@ mod tests {
         };
         assert_eq!(with(vec![("grant", grant("FULL_CONTROL"))]), vec![]);
         assert_eq!(with(vec![("grant", grant("EVERYTHING"))]).len(), 1);
-        let both = with(vec![
-            ("grant", grant("READ")),
-            ("acl", Value::string("private")),
-        ]);
+        let both = with(vec![("grant", grant("READ")), ("acl", Value::string("private"))]);
         assert_eq!(
             both,
             vec![
-                (
-                    "acl".to_string(),
-                    "\"acl\": conflicts with grant".to_string()
-                ),
-                (
-                    "grant".to_string(),
-                    "\"grant\": conflicts with acl".to_string()
-                ),
+                ("acl".to_string(), "\"acl\": conflicts with grant".to_string()),
+                ("grant".to_string(), "\"grant\": conflicts with acl".to_string()),
             ]
         );
         let named_twice = with(vec![("bucket_prefix", Value::string("logs-"))]);
@@ -2992,10 +2691,7 @@ mod tests {
             ("object_lock_enabled", Value::Bool(true)),
             (
                 "object_lock_configuration",
-                Value::List(vec![Value::map([(
-                    "object_lock_enabled",
-                    Value::string("Enabled"),
-                )])]),
+                Value::List(vec![Value::map([("object_lock_enabled", Value::string("Enabled"))])]),
             ),
         ]);
         let messages: Vec<&str> = locked.iter().map(|(_, m)| m.as_str()).collect();
@@ -3008,17 +2704,9 @@ mod tests {
             ]
         );
         let site = |entries: Vec<(&str, &str)>| {
-            Value::List(vec![Value::map(
-                entries.into_iter().map(|(k, v)| (k, Value::string(v))),
-            )])
+            Value::List(vec![Value::map(entries.into_iter().map(|(k, v)| (k, Value::string(v))))])
         };
-        assert_eq!(
-            with(vec![(
-                "website",
-                site(vec![("index_document", "index.html")])
-            )]),
-            vec![]
-        );
+        assert_eq!(with(vec![("website", site(vec![("index_document", "index.html")]))]), vec![]);
         let neither = with(vec![("website", site(vec![("error_document", "e.html")]))]);
         assert_eq!(neither[0].0, "website[0].index_document");
         let redirect_with_error = with(vec![(
@@ -3028,19 +2716,14 @@ mod tests {
                 ("error_document", "e.html"),
             ]),
         )]);
-        assert_eq!(
-            redirect_with_error[0].0,
-            "website[0].redirect_all_requests_to"
-        );
+        assert_eq!(redirect_with_error[0].0, "website[0].redirect_all_requests_to");
         let bad_rules = with(vec![(
             "website",
             site(vec![("index_document", "i.html"), ("routing_rules", "[")]),
         )]);
         assert_eq!(bad_rules[0].0, "website[0].routing_rules");
-        let locked = Value::List(vec![Value::map([(
-            "object_lock_enabled",
-            Value::string("Enabled"),
-        )])]);
+        let locked =
+            Value::List(vec![Value::map([("object_lock_enabled", Value::string("Enabled"))])]);
         let conflicting = with(vec![
             ("object_lock_configuration", locked.clone()),
             ("object_lock_enabled", Value::Bool(true)),
@@ -3060,10 +2743,7 @@ mod tests {
             Value::List(vec![Value::map([
                 ("type", Value::string("Group")),
                 ("id", Value::Null),
-                (
-                    "uri",
-                    Value::string("http://acs.amazonaws.com/groups/s3/LogDelivery"),
-                ),
+                ("uri", Value::string("http://acs.amazonaws.com/groups/s3/LogDelivery")),
                 (
                     "permissions",
                     Value::List(vec![Value::string("READ_ACP"), Value::string("WRITE")]),
@@ -3072,25 +2752,16 @@ mod tests {
         )]);
         let policy = Value::map([
             ("grant", Value::List(split_grants(&planned))),
-            (
-                "owner",
-                Value::List(vec![Value::map([("id", Value::string("owner-id"))])]),
-            ),
+            ("owner", Value::List(vec![Value::map([("id", Value::string("owner-id"))])])),
         ]);
         let sent = access_control_policy(&policy).unwrap();
-        let permissions: Vec<&str> = sent
-            .grants()
-            .iter()
-            .map(|g| g.permission().map_or("", |p| p.as_str()))
-            .collect();
+        let permissions: Vec<&str> =
+            sent.grants().iter().map(|g| g.permission().map_or("", |p| p.as_str())).collect();
         assert_eq!(permissions, ["READ_ACP", "WRITE"]);
         assert_eq!(sent.owner().and_then(|o| o.id()), Some("owner-id"));
         let grantee = sent.grants()[0].grantee().unwrap();
         assert_eq!(grantee.id(), None);
-        assert_eq!(
-            grantee.uri(),
-            Some("http://acs.amazonaws.com/groups/s3/LogDelivery")
-        );
+        assert_eq!(grantee.uri(), Some("http://acs.amazonaws.com/groups/s3/LogDelivery"));
 
         let grant = |grantee: Vec<(&str, Value)>, permission: &str| {
             Value::map([
@@ -3098,17 +2769,10 @@ mod tests {
                 ("permission", Value::string(permission)),
             ])
         };
-        let owner = || {
-            vec![
-                ("type", Value::string("CanonicalUser")),
-                ("id", Value::string("owner-id")),
-            ]
-        };
+        let owner =
+            || vec![("type", Value::string("CanonicalUser")), ("id", Value::string("owner-id"))];
         let group = || {
-            vec![
-                ("type", Value::string("Group")),
-                ("uri", Value::string("http://acs/LogDelivery")),
-            ]
+            vec![("type", Value::string("Group")), ("uri", Value::string("http://acs/LogDelivery"))]
         };
         let read = Value::map([(
             "access_control_policy",
@@ -3127,10 +2791,7 @@ mod tests {
             Value::List(vec![
                 Value::map([
                     ("id", Value::string("owner-id")),
-                    (
-                        "permissions",
-                        Value::List(vec![Value::string("FULL_CONTROL")])
-                    ),
+                    ("permissions", Value::List(vec![Value::string("FULL_CONTROL")])),
                     ("type", Value::string("CanonicalUser")),
                     ("uri", Value::string("")),
                 ]),
@@ -3174,17 +2835,10 @@ mod tests {
         let retention = single(single(block, "rule").unwrap(), "default_retention").unwrap();
         assert_eq!(retention.get("years"), &Value::Number(0.0));
         assert!(block.get("token").is_null(), "not an inline argument");
-        assert_eq!(
-            one_block(&schema, "object_lock_configuration", None),
-            Value::List(vec![])
-        );
+        assert_eq!(one_block(&schema, "object_lock_configuration", None), Value::List(vec![]));
         let sent = object_lock_configuration(block, false);
         let retention = sent.rule().and_then(|r| r.default_retention()).unwrap();
-        assert_eq!(
-            (retention.days(), retention.years()),
-            (Some(3), None),
-            "a zero is not sent"
-        );
+        assert_eq!((retention.days(), retention.years()), (Some(3), None), "a zero is not sent");
     }
 
     #[test]

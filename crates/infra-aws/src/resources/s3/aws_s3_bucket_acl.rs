@@ -62,9 +62,7 @@ fn acl_id(bucket: &str, owner: Option<&str>, acl: Option<&str>) -> String {
 
 fn is_bucket_name(text: &str) -> bool {
     (1..=255).contains(&text.len())
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        && text.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
 }
 
 fn is_canned_acl(text: &str) -> bool {
@@ -86,11 +84,7 @@ fn parse_acl_id(id: &str) -> Result<(String, Option<String>, Option<String>), Pr
         [bucket, owner, acl]
             if is_bucket_name(bucket) && is_account_id(owner) && is_canned_acl(acl) =>
         {
-            Ok((
-                bucket.to_string(),
-                Some(owner.to_string()),
-                Some(acl.to_string()),
-            ))
+            Ok((bucket.to_string(), Some(owner.to_string()), Some(acl.to_string())))
         }
         _ => Err(ProviderError::new(format!(
             "unexpected format for ID ({id}), expected BUCKET or BUCKET,EXPECTED_BUCKET_OWNER or \
@@ -140,10 +134,7 @@ fn policy_value(owner: Option<&Owner>, grants: &[Grant]) -> Value {
         .map(|grant| grant_value(grant.grantee(), grant.permission().map(|p| p.as_str())))
         .collect();
     let owner = owner.map(|o| {
-        Value::map([
-            ("display_name", text_or_null(o.display_name())),
-            ("id", text(o.id())),
-        ])
+        Value::map([("display_name", text_or_null(o.display_name())), ("id", text(o.id()))])
     });
     Value::List(vec![Value::map([
         ("grant", Value::List(grants)),
@@ -202,13 +193,7 @@ impl BucketConfig for Acl {
                 (None, Some(access_control_policy(policy)?))
             }
         };
-        bucket_call!(
-            at,
-            put_bucket_acl()
-                .set_acl(acl)
-                .set_access_control_policy(policy)
-        )
-        .map(drop)
+        bucket_call!(at, put_bucket_acl().set_acl(acl).set_access_control_policy(policy)).map(drop)
     }
 
     async fn get(at: &Target<'_>, hint: &Value) -> Result<Option<Fields>, ProviderError> {
@@ -216,10 +201,7 @@ impl BucketConfig for Acl {
         Ok(Some(fields([
             // S3 reports grants, not the canned ACL: it stays as configured or imported.
             ("acl", known(hint, "acl")),
-            (
-                "access_control_policy",
-                policy_value(output.owner(), output.grants()),
-            ),
+            ("access_control_policy", policy_value(output.owner(), output.grants())),
         ])))
     }
 
@@ -250,31 +232,21 @@ mod tests {
     fn ids_follow_the_provider() {
         assert_eq!(acl_id("logs", None, None), "logs");
         assert_eq!(acl_id("logs", None, Some("private")), "logs,private");
-        assert_eq!(
-            acl_id("logs", Some("123456789012"), None),
-            "logs,123456789012"
-        );
+        assert_eq!(acl_id("logs", Some("123456789012"), None), "logs,123456789012");
         assert_eq!(
             acl_id("logs", Some("123456789012"), Some("private")),
             "logs,123456789012,private"
         );
         let some = |s: &str| Some(s.to_string());
         assert_eq!(parse_acl_id("logs").unwrap(), ("logs".into(), None, None));
-        assert_eq!(
-            parse_acl_id("logs,private").unwrap(),
-            ("logs".into(), None, some("private"))
-        );
+        assert_eq!(parse_acl_id("logs,private").unwrap(), ("logs".into(), None, some("private")));
         assert_eq!(
             parse_acl_id("logs,123456789012").unwrap(),
             ("logs".into(), some("123456789012"), None)
         );
         assert_eq!(
             parse_acl_id("logs,123456789012,log-delivery-write").unwrap(),
-            (
-                "logs".into(),
-                some("123456789012"),
-                some("log-delivery-write")
-            )
+            ("logs".into(), some("123456789012"), some("log-delivery-write"))
         );
         assert!(parse_acl_id("logs,private,123456789012").is_err());
         assert!(parse_acl_id("").is_err());
@@ -316,10 +288,7 @@ mod tests {
     fn a_policy_round_trips() {
         let policy = Value::map([
             ("grant", Value::List(vec![log_delivery_grant("READ_ACP")])),
-            (
-                "owner",
-                Value::List(vec![Value::map([("id", Value::string("owner-id"))])]),
-            ),
+            ("owner", Value::List(vec![Value::map([("id", Value::string("owner-id"))])])),
         ]);
         let sdk = access_control_policy(&policy).unwrap();
         let value = policy_value(sdk.owner(), sdk.grants());

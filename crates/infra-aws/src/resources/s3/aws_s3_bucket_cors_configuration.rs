@@ -45,10 +45,7 @@ fn rule_value(rule: &CorsRule) -> Value {
         ("allowed_origins", string_list(rule.allowed_origins())),
         ("expose_headers", string_list(rule.expose_headers())),
         ("id", text(rule.id())),
-        (
-            "max_age_seconds",
-            number(rule.max_age_seconds().map(i64::from)),
-        ),
+        ("max_age_seconds", number(rule.max_age_seconds().map(i64::from))),
     ])
 }
 
@@ -59,41 +56,22 @@ impl BucketConfig for Cors {
 
     fn schema() -> Schema {
         let rule = Schema::new()
-            .attr(Attribute::optional(
-                "allowed_headers",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::required(
-                "allowed_methods",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::required(
-                "allowed_origins",
-                Type::set(Type::String),
-            ))
-            .attr(Attribute::optional(
-                "expose_headers",
-                Type::set(Type::String),
-            ))
+            .attr(Attribute::optional("allowed_headers", Type::set(Type::String)))
+            .attr(Attribute::required("allowed_methods", Type::set(Type::String)))
+            .attr(Attribute::required("allowed_origins", Type::set(Type::String)))
+            .attr(Attribute::optional("expose_headers", Type::set(Type::String)))
             .attr(Attribute::optional("id", Type::String).check(Check::Length(0, MAX_ID_LENGTH)))
             .attr(Attribute::optional("max_age_seconds", Type::Number));
-        Schema::new().block(Block {
-            max_items: Some(MAX_RULES),
-            ..Block::set("cors_rule", rule).required()
-        })
+        Schema::new()
+            .block(Block { max_items: Some(MAX_RULES), ..Block::set("cors_rule", rule).required() })
     }
 
     async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError> {
-        let rules = blocks(planned, "cors_rule")
-            .iter()
-            .map(rule)
-            .collect::<Result<Vec<_>, _>>()?;
+        let rules = blocks(planned, "cors_rule").iter().map(rule).collect::<Result<Vec<_>, _>>()?;
         bucket_call!(
             at,
             put_bucket_cors().cors_configuration(built(
-                CorsConfiguration::builder()
-                    .set_cors_rules(Some(rules))
-                    .build(),
+                CorsConfiguration::builder().set_cors_rules(Some(rules)).build(),
             )?)
         )
         .map(drop)
@@ -121,23 +99,14 @@ mod tests {
         let planned = Value::map([
             ("id", Value::string("uploads")),
             ("allowed_headers", Value::List(vec![Value::string("*")])),
-            (
-                "allowed_methods",
-                Value::List(vec![Value::string("PUT"), Value::string("POST")]),
-            ),
-            (
-                "allowed_origins",
-                Value::List(vec![Value::string("https://example.com")]),
-            ),
+            ("allowed_methods", Value::List(vec![Value::string("PUT"), Value::string("POST")])),
+            ("allowed_origins", Value::List(vec![Value::string("https://example.com")])),
             ("max_age_seconds", Value::Number(3000.0)),
         ]);
         let value = rule_value(&rule(&planned).unwrap());
         assert_eq!(value.get("id").as_str(), Some("uploads"));
         assert_eq!(value.get("max_age_seconds"), &Value::Number(3000.0));
-        assert_eq!(
-            value.get("allowed_methods").as_list().map(<[Value]>::len),
-            Some(2)
-        );
+        assert_eq!(value.get("allowed_methods").as_list().map(<[Value]>::len), Some(2));
         assert_eq!(value.get("expose_headers"), &Value::List(vec![]));
     }
 

@@ -28,14 +28,8 @@ use crate::s3_support::{bucket_call, fields, BucketConfig, Fields, Target};
 
 /// The storage classes a transition takes (here and in `aws_s3_bucket`'s deprecated inline
 /// `lifecycle_rule`).
-pub(crate) const STORAGE_CLASSES: &[&str] = &[
-    "GLACIER",
-    "STANDARD_IA",
-    "ONEZONE_IA",
-    "INTELLIGENT_TIERING",
-    "DEEP_ARCHIVE",
-    "GLACIER_IR",
-];
+pub(crate) const STORAGE_CLASSES: &[&str] =
+    &["GLACIER", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "DEEP_ARCHIVE", "GLACIER_IR"];
 
 pub struct Lifecycle;
 
@@ -45,13 +39,11 @@ fn n(name: &'static str) -> Attribute {
 
 fn date(value: &Value, key: &str) -> Result<Option<DateTime>, ProviderError> {
     match non_empty(value, key) {
-        Some(text) => DateTime::from_str(&text, Format::DateTime)
-            .map(Some)
-            .map_err(|_| {
-                ProviderError::new(format!(
-                    "{key} \"{text}\" is not an RFC 3339 date (e.g. \"2024-01-01T00:00:00Z\")"
-                ))
-            }),
+        Some(text) => DateTime::from_str(&text, Format::DateTime).map(Some).map_err(|_| {
+            ProviderError::new(format!(
+                "{key} \"{text}\" is not an RFC 3339 date (e.g. \"2024-01-01T00:00:00Z\")"
+            ))
+        }),
         None => Ok(None),
     }
 }
@@ -71,11 +63,7 @@ fn s3_tag(key: &str, value: &str) -> Result<Tag, ProviderError> {
 fn filter(rule: &Value) -> Result<LifecycleRuleFilter, ProviderError> {
     let Some(filter) = single(rule, "filter") else {
         return Ok(LifecycleRuleFilter::builder()
-            .set_prefix(if string(rule, "prefix").is_some() {
-                None
-            } else {
-                Some(String::new())
-            })
+            .set_prefix(if string(rule, "prefix").is_some() { None } else { Some(String::new()) })
             .build());
     };
     let mut builder = LifecycleRuleFilter::builder()
@@ -118,9 +106,7 @@ pub(crate) fn rule(rule: &Value) -> Result<LifecycleRule, ProviderError> {
     let mut builder = LifecycleRule::builder()
         .set_id(string(rule, "id"))
         .set_prefix(string(rule, "prefix"))
-        .status(ExpirationStatus::from(
-            string(rule, "status").unwrap_or_default().as_str(),
-        ))
+        .status(ExpirationStatus::from(string(rule, "status").unwrap_or_default().as_str()))
         .filter(filter(rule)?);
     if let Some(abort) = single(rule, "abort_incomplete_multipart_upload") {
         builder = builder.abort_incomplete_multipart_upload(
@@ -179,11 +165,7 @@ fn tags_value(tags: &[Tag]) -> Value {
     if tags.is_empty() {
         Value::Null
     } else {
-        Value::Map(
-            tags.iter()
-                .map(|t| (t.key().to_string(), Value::string(t.value())))
-                .collect(),
-        )
+        Value::Map(tags.iter().map(|t| (t.key().to_string(), Value::string(t.value()))).collect())
     }
 }
 
@@ -202,10 +184,7 @@ fn filter_value(filter: Option<&LifecycleRuleFilter>, hint: Option<&Value>) -> V
     }
     Value::List(vec![Value::map([
         ("prefix", text(f.prefix())),
-        (
-            "object_size_greater_than",
-            number(f.object_size_greater_than()),
-        ),
+        ("object_size_greater_than", number(f.object_size_greater_than())),
         ("object_size_less_than", number(f.object_size_less_than())),
         (
             "tag",
@@ -229,10 +208,7 @@ fn filter_value(filter: Option<&LifecycleRuleFilter>, hint: Option<&Value>) -> V
                         Value::map([
                             ("prefix", text(a.prefix())),
                             ("tags", tags_value(a.tags())),
-                            (
-                                "object_size_greater_than",
-                                number(a.object_size_greater_than()),
-                            ),
+                            ("object_size_greater_than", number(a.object_size_greater_than())),
                             ("object_size_less_than", number(a.object_size_less_than())),
                         ])
                     })
@@ -290,10 +266,7 @@ fn rule_value(rule: &LifecycleRule, hint: Option<&Value>) -> Value {
                     .map(|e| {
                         Value::map([
                             ("noncurrent_days", int_value(e.noncurrent_days())),
-                            (
-                                "newer_noncurrent_versions",
-                                int_value(e.newer_noncurrent_versions()),
-                            ),
+                            ("newer_noncurrent_versions", int_value(e.newer_noncurrent_versions())),
                         ])
                     })
                     .into_iter()
@@ -308,10 +281,7 @@ fn rule_value(rule: &LifecycleRule, hint: Option<&Value>) -> Value {
                     .map(|t| {
                         Value::map([
                             ("noncurrent_days", int_value(t.noncurrent_days())),
-                            (
-                                "newer_noncurrent_versions",
-                                int_value(t.newer_noncurrent_versions()),
-                            ),
+                            ("newer_noncurrent_versions", int_value(t.newer_noncurrent_versions())),
                             ("storage_class", text(t.storage_class().map(|c| c.as_str()))),
                         ])
                     })
@@ -353,18 +323,9 @@ impl BucketConfig for Lifecycle {
             .and_then(|rules| rules.list_mut());
         for rule in rules.into_iter().flatten() {
             for (block, fields) in [
-                (
-                    "filter",
-                    &["object_size_greater_than", "object_size_less_than"][..],
-                ),
-                (
-                    "noncurrent_version_expiration",
-                    &["newer_noncurrent_versions"][..],
-                ),
-                (
-                    "noncurrent_version_transition",
-                    &["newer_noncurrent_versions"][..],
-                ),
+                ("filter", &["object_size_greater_than", "object_size_less_than"][..]),
+                ("noncurrent_version_expiration", &["newer_noncurrent_versions"][..]),
+                ("noncurrent_version_transition", &["newer_noncurrent_versions"][..]),
             ] {
                 for_each_item(rule, block, |item| {
                     for field in fields {
@@ -426,10 +387,7 @@ impl BucketConfig for Lifecycle {
                 Schema::new()
                     .attr(Attribute::optional("date", Type::String))
                     .attr(n("days"))
-                    .attr(Attribute::optional_computed(
-                        "expired_object_delete_marker",
-                        Type::Bool,
-                    )),
+                    .attr(Attribute::optional_computed("expired_object_delete_marker", Type::Bool)),
             ))
             .block(Block::single(
                 "noncurrent_version_expiration",
@@ -459,10 +417,7 @@ impl BucketConfig for Lifecycle {
                     "transition_default_minimum_object_size",
                     Type::String,
                 )
-                .check(Check::OneOf(&[
-                    "varies_by_storage_class",
-                    "all_storage_classes_128K",
-                ])),
+                .check(Check::OneOf(&["varies_by_storage_class", "all_storage_classes_128K"])),
             )
             .block(Block::list("rule", rule).required())
     }
@@ -493,10 +448,7 @@ impl BucketConfig for Lifecycle {
     }
 
     async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError> {
-        let rules = blocks(planned, "rule")
-            .iter()
-            .map(rule)
-            .collect::<Result<Vec<_>, _>>()?;
+        let rules = blocks(planned, "rule").iter().map(rule).collect::<Result<Vec<_>, _>>()?;
         let minimum = non_empty(planned, "transition_default_minimum_object_size")
             .map(|s| TransitionDefaultMinimumObjectSize::from(s.as_str()));
         put_rules(at, minimum, rules).await
@@ -540,9 +492,7 @@ pub(crate) async fn put_rules(
         put_bucket_lifecycle_configuration()
             .set_transition_default_minimum_object_size(minimum)
             .lifecycle_configuration(built(
-                BucketLifecycleConfiguration::builder()
-                    .set_rules(Some(rules))
-                    .build(),
+                BucketLifecycleConfiguration::builder().set_rules(Some(rules)).build(),
             )?)
     )
     .map(drop)
@@ -587,14 +537,8 @@ mod tests {
         let planned = Value::map([
             ("id", Value::string("logs")),
             ("status", Value::string("Enabled")),
-            (
-                "filter",
-                Value::List(vec![Value::map([("prefix", Value::string("logs/"))])]),
-            ),
-            (
-                "expiration",
-                Value::List(vec![Value::map([("days", Value::Number(90.0))])]),
-            ),
+            ("filter", Value::List(vec![Value::map([("prefix", Value::string("logs/"))])])),
+            ("expiration", Value::List(vec![Value::map([("days", Value::Number(90.0))])])),
             (
                 "transition",
                 Value::List(vec![Value::map([
@@ -621,9 +565,6 @@ mod tests {
                 Value::List(vec![Value::map([("date", Value::string("2024-01-01"))])]),
             )])]),
         )]);
-        assert_eq!(
-            Lifecycle::validate(&config)[0].0,
-            "rule[0].expiration[0].date"
-        );
+        assert_eq!(Lifecycle::validate(&config)[0].0, "rule[0].expiration[0].date");
     }
 }

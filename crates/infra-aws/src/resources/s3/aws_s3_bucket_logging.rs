@@ -36,10 +36,8 @@ const GRANTEE_TYPES: &[&str] = &["CanonicalUser", "AmazonCustomerByEmail", "Grou
 const PERMISSIONS: &[&str] = &["FULL_CONTROL", "READ", "WRITE"];
 const DATE_SOURCES: &[&str] = &["EventTime", "DeliveryTime"];
 /// A key format is partitioned or simple: the provider's `ExactlyOneOf` on each.
-const KEY_FORMATS: &[&str] = &[
-    "target_object_key_format.0.partitioned_prefix",
-    "target_object_key_format.0.simple_prefix",
-];
+const KEY_FORMATS: &[&str] =
+    &["target_object_key_format.0.partitioned_prefix", "target_object_key_format.0.simple_prefix"];
 
 pub struct Logging;
 
@@ -66,10 +64,8 @@ fn key_format(value: &Value) -> TargetObjectKeyFormat {
 }
 
 fn logging_enabled(planned: &Value) -> Result<LoggingEnabled, ProviderError> {
-    let grants = blocks(planned, "target_grant")
-        .iter()
-        .map(target_grant)
-        .collect::<Result<Vec<_>, _>>()?;
+    let grants =
+        blocks(planned, "target_grant").iter().map(target_grant).collect::<Result<Vec<_>, _>>()?;
     built(
         LoggingEnabled::builder()
             .target_bucket(string(planned, "target_bucket").unwrap_or_default())
@@ -88,17 +84,11 @@ fn target_grant_value(grant: &TargetGrant) -> Value {
 
 fn key_format_value(format: &TargetObjectKeyFormat) -> Value {
     let partitioned = format.partitioned_prefix().map(|p| {
-        Value::map([(
-            "partition_date_source",
-            text(p.partition_date_source().map(|s| s.as_str())),
-        )])
+        Value::map([("partition_date_source", text(p.partition_date_source().map(|s| s.as_str())))])
     });
     let simple = format.simple_prefix().map(|_| Value::Map(BTreeMap::new()));
     Value::List(vec![Value::map([
-        (
-            "partitioned_prefix",
-            Value::List(partitioned.into_iter().collect()),
-        ),
+        ("partitioned_prefix", Value::List(partitioned.into_iter().collect())),
         ("simple_prefix", Value::List(simple.into_iter().collect())),
     ])])
 }
@@ -117,13 +107,7 @@ fn logging_value(enabled: &LoggingEnabled, hint: &Value) -> Fields {
         ("target_prefix", Value::string(enabled.target_prefix())),
         (
             "target_grant",
-            Value::List(
-                enabled
-                    .target_grants()
-                    .iter()
-                    .map(target_grant_value)
-                    .collect(),
-            ),
+            Value::List(enabled.target_grants().iter().map(target_grant_value).collect()),
         ),
         ("target_object_key_format", key_format),
     ])
@@ -145,12 +129,10 @@ impl BucketConfig for Logging {
             .attr(Attribute::required("target_prefix", Type::String))
             .block(Block::set(
                 "target_grant",
-                Schema::new()
-                    .block(Block::single("grantee", grantee).required())
-                    .attr(
-                        Attribute::required("permission", Type::String)
-                            .check(Check::OneOf(PERMISSIONS)),
-                    ),
+                Schema::new().block(Block::single("grantee", grantee).required()).attr(
+                    Attribute::required("permission", Type::String)
+                        .check(Check::OneOf(PERMISSIONS)),
+                ),
             ))
             .block(Block::single(
                 "target_object_key_format",
@@ -175,9 +157,7 @@ impl BucketConfig for Logging {
         bucket_call!(
             at,
             put_bucket_logging().bucket_logging_status(
-                BucketLoggingStatus::builder()
-                    .logging_enabled(logging_enabled(planned)?)
-                    .build(),
+                BucketLoggingStatus::builder().logging_enabled(logging_enabled(planned)?).build(),
             )
         )
         .map(drop)
@@ -186,9 +166,7 @@ impl BucketConfig for Logging {
     async fn get(at: &Target<'_>, hint: &Value) -> Result<Option<Fields>, ProviderError> {
         let output = bucket_call!(at, get_bucket_logging())?;
         // Logging off: the resource is gone, as in the provider.
-        Ok(output
-            .logging_enabled()
-            .map(|enabled| logging_value(enabled, hint)))
+        Ok(output.logging_enabled().map(|enabled| logging_value(enabled, hint)))
     }
 
     async fn delete(at: &Target<'_>, _prior: &Value) -> Result<(), ProviderError> {
@@ -209,10 +187,7 @@ mod tests {
         Value::map([
             ("target_bucket", Value::string("logs")),
             ("target_prefix", Value::string("access/")),
-            (
-                "target_grant",
-                Value::List(vec![log_delivery_grant("WRITE")]),
-            ),
+            ("target_grant", Value::List(vec![log_delivery_grant("WRITE")])),
             (
                 "target_object_key_format",
                 Value::List(vec![Value::map([(
@@ -238,10 +213,7 @@ mod tests {
         assert!(grantee.get("id").is_null());
         let format = &value["target_object_key_format"].as_list().unwrap()[0];
         let partitioned = &format.get("partitioned_prefix").as_list().unwrap()[0];
-        assert_eq!(
-            partitioned.get("partition_date_source").as_str(),
-            Some("EventTime")
-        );
+        assert_eq!(partitioned.get("partition_date_source").as_str(), Some("EventTime"));
     }
 
     #[test]
@@ -252,10 +224,7 @@ mod tests {
             .build()
             .unwrap();
         let value = logging_value(&enabled, &planned());
-        assert_eq!(
-            value["target_object_key_format"],
-            *planned().get("target_object_key_format")
-        );
+        assert_eq!(value["target_object_key_format"], *planned().get("target_object_key_format"));
         let none = logging_value(&enabled, &Value::Null);
         assert_eq!(none["target_object_key_format"], Value::List(vec![]));
     }

@@ -46,19 +46,15 @@ fn configuration_id(value: &Value, prefix: &str) -> String {
 }
 
 fn events(value: &Value) -> Vec<Event> {
-    strings(value, "events")
-        .iter()
-        .map(|e| Event::from(e.as_str()))
-        .collect()
+    strings(value, "events").iter().map(|e| Event::from(e.as_str())).collect()
 }
 
 /// The key name prefix and suffix rules; `None` when neither is set.
 fn filter(value: &Value) -> Option<NotificationConfigurationFilter> {
     let mut rules = Vec::new();
-    for (key, name) in [
-        ("filter_prefix", FilterRuleName::Prefix),
-        ("filter_suffix", FilterRuleName::Suffix),
-    ] {
+    for (key, name) in
+        [("filter_prefix", FilterRuleName::Prefix), ("filter_suffix", FilterRuleName::Suffix)]
+    {
         if let Some(pattern) = non_empty(value, key) {
             rules.push(FilterRule::builder().name(name).value(pattern).build());
         }
@@ -121,17 +117,10 @@ fn destination_value(
 ) -> Value {
     let mut prefix = Value::Null;
     let mut suffix = Value::Null;
-    let rules = filter
-        .and_then(|f| f.key())
-        .map(|k| k.filter_rules())
-        .unwrap_or_default();
+    let rules = filter.and_then(|f| f.key()).map(|k| k.filter_rules()).unwrap_or_default();
     for rule in rules {
         // S3 answers "Prefix"/"Suffix" though "prefix"/"suffix" were sent.
-        match rule
-            .name()
-            .map(|n| n.as_str().to_ascii_lowercase())
-            .as_deref()
-        {
+        match rule.name().map(|n| n.as_str().to_ascii_lowercase()).as_deref() {
             Some("prefix") => prefix = text(rule.value()),
             Some("suffix") => suffix = text(rule.value()),
             _ => {}
@@ -216,10 +205,7 @@ impl BucketConfig for Notification {
     fn schema() -> Schema {
         Schema::new()
             .attr(Attribute::optional("eventbridge", Type::Bool).default(Value::Bool(false)))
-            .block(Block::list(
-                "lambda_function",
-                destination("lambda_function_arn"),
-            ))
+            .block(Block::list("lambda_function", destination("lambda_function_arn")))
             .block(Block::list("queue", destination("queue_arn")))
             .block(Block::list("topic", destination("topic_arn")))
     }
@@ -265,14 +251,8 @@ mod tests {
     fn topic(id: Option<&str>) -> Value {
         Value::map([
             ("id", id.map(Value::string).unwrap_or(Value::Null)),
-            (
-                "topic_arn",
-                Value::string("arn:aws:sns:us-east-1:123456789012:events"),
-            ),
-            (
-                "events",
-                Value::List(vec![Value::string("s3:ObjectCreated:*")]),
-            ),
+            ("topic_arn", Value::string("arn:aws:sns:us-east-1:123456789012:events")),
+            ("events", Value::List(vec![Value::string("s3:ObjectCreated:*")])),
             ("filter_prefix", Value::string("logs/")),
             ("filter_suffix", Value::string(".log")),
         ])
@@ -293,10 +273,7 @@ mod tests {
         assert_eq!(read.get("id").as_str(), Some("new-logs"));
         assert_eq!(read.get("filter_prefix").as_str(), Some("logs/"));
         assert_eq!(read.get("filter_suffix").as_str(), Some(".log"));
-        assert_eq!(
-            read.get("events"),
-            &Value::List(vec![Value::string("s3:ObjectCreated:*")])
-        );
+        assert_eq!(read.get("events"), &Value::List(vec![Value::string("s3:ObjectCreated:*")]));
         assert_eq!(value["queue"], Value::List(vec![]));
     }
 

@@ -108,20 +108,12 @@ impl BucketConfig for ObjectLock {
                 match rule.default_retention() {
                     None => Value::List(vec![]),
                     Some(retention) => Value::List(vec![Value::map([
-                        (
-                            "days",
-                            number(retention.days().filter(|d| *d > 0).map(i64::from)),
-                        ),
+                        ("days", number(retention.days().filter(|d| *d > 0).map(i64::from))),
                         (
                             "mode",
-                            retention
-                                .mode()
-                                .map_or(Value::Null, |m| Value::string(m.as_str())),
+                            retention.mode().map_or(Value::Null, |m| Value::string(m.as_str())),
                         ),
-                        (
-                            "years",
-                            number(retention.years().filter(|y| *y > 0).map(i64::from)),
-                        ),
+                        ("years", number(retention.years().filter(|y| *y > 0).map(i64::from))),
                     ])]),
                 },
             )])]),
@@ -164,10 +156,7 @@ mod tests {
             ),
         ]);
         let sent = configuration(&planned, false);
-        let retention = sent
-            .rule()
-            .and_then(|r| r.default_retention())
-            .expect("a rule");
+        let retention = sent.rule().and_then(|r| r.default_retention()).expect("a rule");
         assert_eq!(retention.days(), Some(5));
         assert_eq!(retention.years(), None);
         assert_eq!(retention.mode(), Some(&ObjectLockRetentionMode::Compliance));

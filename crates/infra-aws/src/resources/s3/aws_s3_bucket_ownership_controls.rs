@@ -25,11 +25,7 @@ impl BucketConfig for OwnershipControlsConfig {
             Block::single(
                 "rule",
                 Schema::new().attr(Attribute::required("object_ownership", Type::String).check(
-                    Check::OneOf(&[
-                        "BucketOwnerPreferred",
-                        "ObjectWriter",
-                        "BucketOwnerEnforced",
-                    ]),
+                    Check::OneOf(&["BucketOwnerPreferred", "ObjectWriter", "BucketOwnerEnforced"]),
                 )),
             )
             .required(),
@@ -47,10 +43,7 @@ impl BucketConfig for OwnershipControlsConfig {
         bucket_call!(
             at,
             put_bucket_ownership_controls().ownership_controls(
-                OwnershipControls::builder()
-                    .rules(rule)
-                    .build()
-                    .map_err(refused)?,
+                OwnershipControls::builder().rules(rule).build().map_err(refused)?,
             )
         )
         .map(drop)

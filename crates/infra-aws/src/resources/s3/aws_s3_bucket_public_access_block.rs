@@ -60,9 +60,8 @@ impl BucketConfig for PublicAccessBlock {
         let Some(config) = output.public_access_block_configuration() else {
             return Ok(None);
         };
-        let flags = FLAGS
-            .iter()
-            .map(|(name, read)| (*name, Value::Bool(read(config).unwrap_or(false))));
+        let flags =
+            FLAGS.iter().map(|(name, read)| (*name, Value::Bool(read(config).unwrap_or(false))));
         let skip_destroy = ("skip_destroy", known(hint, "skip_destroy"));
         Ok(Some(fields(flags.chain([skip_destroy]))))
     }

@@ -85,9 +85,7 @@ impl BucketConfig for Encryption {
         bucket_call!(
             at,
             put_bucket_encryption().server_side_encryption_configuration(built(
-                ServerSideEncryptionConfiguration::builder()
-                    .set_rules(Some(rules))
-                    .build(),
+                ServerSideEncryptionConfiguration::builder().set_rules(Some(rules)).build(),
             )?)
         )
         .map(drop)
@@ -100,9 +98,8 @@ impl BucketConfig for Encryption {
         };
         // bucket_key_enabled: S3 reports false for "not set"; a configuration that left it
         // out keeps null.
-        let configured_key = blocks(hint, "rule")
-            .iter()
-            .any(|r| !r.get("bucket_key_enabled").is_null());
+        let configured_key =
+            blocks(hint, "rule").iter().any(|r| !r.get("bucket_key_enabled").is_null());
         let rules = config
             .rules()
             .iter()

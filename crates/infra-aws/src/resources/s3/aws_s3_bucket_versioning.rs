@@ -21,32 +21,26 @@ impl BucketConfig for Versioning {
     const NAME: &'static str = "aws_s3_bucket_versioning";
 
     fn schema() -> Schema {
-        Schema::new()
-            .attr(Attribute::optional("mfa", Type::String))
-            .block(
-                Block::single(
-                    "versioning_configuration",
-                    Schema::new()
-                        .attr(
-                            Attribute::required("status", Type::String).check(Check::OneOf(&[
-                                "Enabled",
-                                "Suspended",
-                                "Disabled",
-                            ])),
-                        )
-                        .attr(
-                            Attribute::optional_computed("mfa_delete", Type::String)
-                                .check(Check::OneOf(&["Enabled", "Disabled"])),
-                        ),
-                )
-                .required(),
+        Schema::new().attr(Attribute::optional("mfa", Type::String)).block(
+            Block::single(
+                "versioning_configuration",
+                Schema::new()
+                    .attr(Attribute::required("status", Type::String).check(Check::OneOf(&[
+                        "Enabled",
+                        "Suspended",
+                        "Disabled",
+                    ])))
+                    .attr(
+                        Attribute::optional_computed("mfa_delete", Type::String)
+                            .check(Check::OneOf(&["Enabled", "Disabled"])),
+                    ),
             )
+            .required(),
+        )
     }
 
     async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError> {
-        let config = single(planned, "versioning_configuration")
-            .cloned()
-            .unwrap_or(Value::Null);
+        let config = single(planned, "versioning_configuration").cloned().unwrap_or(Value::Null);
         let status = string(&config, "status").unwrap_or_else(|| "Enabled".into());
         if status == "Disabled" {
             // Only a bucket that was never versioned can be "Disabled": nothing to put.
@@ -63,16 +57,12 @@ impl BucketConfig for Versioning {
 
     async fn get(at: &Target<'_>, hint: &Value) -> Result<Option<Fields>, ProviderError> {
         let output = bucket_call!(at, get_bucket_versioning())?;
-        let status = output
-            .status()
-            .map(|s| s.as_str().to_string())
-            .unwrap_or_else(|| "Disabled".into());
+        let status =
+            output.status().map(|s| s.as_str().to_string()).unwrap_or_else(|| "Disabled".into());
         let configured = single(hint, "versioning_configuration");
         let mfa_delete = match output.mfa_delete() {
             Some(m) => Value::string(m.as_str()),
-            None => configured
-                .map(|c| known(c, "mfa_delete"))
-                .unwrap_or(Value::Null),
+            None => configured.map(|c| known(c, "mfa_delete")).unwrap_or(Value::Null),
         };
         Ok(Some(fields([
             ("mfa", known(hint, "mfa")),
@@ -105,14 +95,12 @@ pub(crate) async fn put_versioning(
 ) -> Result<(), ProviderError> {
     bucket_call!(
         at,
-        put_bucket_versioning()
-            .set_mfa(mfa)
-            .versioning_configuration(
-                VersioningConfiguration::builder()
-                    .set_status(status)
-                    .set_mfa_delete(mfa_delete)
-                    .build(),
-            )
+        put_bucket_versioning().set_mfa(mfa).versioning_configuration(
+            VersioningConfiguration::builder()
+                .set_status(status)
+                .set_mfa_delete(mfa_delete)
+                .build(),
+        )
     )
     .map(drop)
 }

@@ -67,10 +67,7 @@ async fn find(
         Err(error) => return Err(error),
     };
     let tags = secret_tags(&secret);
-    Ok(Some(Tagged {
-        object: Found { secret, policy },
-        tags,
-    }))
+    Ok(Some(Tagged { object: Found { secret, policy }, tags }))
 }
 
 async fn put_policy(
@@ -101,10 +98,7 @@ pub(crate) fn is_gone(error: &ProviderError) -> bool {
 }
 
 fn sdk_tags(tags: &BTreeMap<String, String>) -> Result<Vec<Tag>, ProviderError> {
-    Ok(tags
-        .iter()
-        .map(|(k, v)| Tag::builder().key(k).value(v).build())
-        .collect())
+    Ok(tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect())
 }
 
 /// The `replica` blocks of a value, by region.
@@ -119,10 +113,7 @@ fn replica_regions(replicas: &BTreeMap<String, Option<String>>) -> Vec<ReplicaRe
     replicas
         .iter()
         .map(|(region, key)| {
-            ReplicaRegionType::builder()
-                .region(region)
-                .set_kms_key_id(key.clone())
-                .build()
+            ReplicaRegionType::builder().region(region).set_kms_key_id(key.clone()).build()
         })
         .collect()
 }
@@ -132,10 +123,7 @@ fn secret_tags(secret: &DescribeSecretOutput) -> Vec<(String, String)> {
         .tags()
         .iter()
         .map(|t| {
-            (
-                t.key().unwrap_or_default().to_string(),
-                t.value().unwrap_or_default().to_string(),
-            )
+            (t.key().unwrap_or_default().to_string(), t.value().unwrap_or_default().to_string())
         })
         .collect()
 }
@@ -157,34 +145,27 @@ impl AwsObject for SecretObject {
         vec![
             read(Attribute::computed("id", Type::String), arn_of),
             read(Attribute::computed("arn", Type::String), arn_of),
-            read(name_attribute(), |found: &Found, _| {
-                text(found.secret.name())
-            }),
+            read(name_attribute(), |found: &Found, _| text(found.secret.name())),
             from_prior(computed_name_prefix_attribute()),
-            read(
-                Attribute::optional("description", Type::String),
-                |found: &Found, _| text_or_null(found.secret.description()),
-            ),
-            read(
-                Attribute::optional("kms_key_id", Type::String),
-                |found: &Found, _| text_or_null(found.secret.kms_key_id()),
-            ),
+            read(Attribute::optional("description", Type::String), |found: &Found, _| {
+                text_or_null(found.secret.description())
+            }),
+            read(Attribute::optional("kms_key_id", Type::String), |found: &Found, _| {
+                text_or_null(found.secret.kms_key_id())
+            }),
             // No policy reads as null, which `policy = "{}"` (the way to delete one) also
             // means.
-            read(
-                Attribute::optional_computed("policy", Type::Json),
-                |found: &Found, at| {
-                    let configured = at.prior.get("policy");
-                    match policy_value(found.policy.as_deref(), configured) {
-                        Value::Null
-                            if configured.as_str().map(canonical_json).as_deref() == Some("{}") =>
-                        {
-                            configured.clone()
-                        }
-                        policy => policy,
+            read(Attribute::optional_computed("policy", Type::Json), |found: &Found, at| {
+                let configured = at.prior.get("policy");
+                match policy_value(found.policy.as_deref(), configured) {
+                    Value::Null
+                        if configured.as_str().map(canonical_json).as_deref() == Some("{}") =>
+                    {
+                        configured.clone()
                     }
-                },
-            ),
+                    policy => policy,
+                }
+            }),
             read(
                 Attribute::optional("recovery_window_in_days", Type::Number)
                     .default(Value::Number(30.0)),
@@ -233,9 +214,7 @@ impl AwsObject for SecretObject {
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = name_checks(config, |name| {
-            let valid = name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "/_+=.@-".contains(c));
+            let valid = name.chars().all(|c| c.is_ascii_alphanumeric() || "/_+=.@-".contains(c));
             (!valid || name.len() > 512).then(|| {
                 format!("\"{name}\": must be at most 512 characters of letters, digits and /_+=.@-")
             })
@@ -266,12 +245,7 @@ impl AwsObject for SecretObject {
 
     /// DescribeSecret takes the name too.
     fn created_key(operation: &Operation, planned: &Value) -> Option<String> {
-        Some(name_for_create(
-            operation,
-            planned,
-            ["name", "name_prefix"],
-            "terraform-",
-        ))
+        Some(name_for_create(operation, planned, ["name", "name_prefix"], "terraform-"))
     }
 
     /// DescribeSecret (which carries the tags and replication status) plus GetResourcePolicy
@@ -282,12 +256,7 @@ impl AwsObject for SecretObject {
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
         let client = &at.this.aws.clients().await.secretsmanager;
-        let name = name_for_create(
-            at.operation,
-            at.planned,
-            ["name", "name_prefix"],
-            "terraform-",
-        );
+        let name = name_for_create(at.operation, at.planned, ["name", "name_prefix"], "terraform-");
         let replicas = replicas(at.planned);
         let created = sent!(client
             .create_secret()

@@ -70,10 +70,7 @@ async fn find(
     let client = &this.aws.clients().await.secretsmanager;
     match sent!(client.describe_secret().secret_id(secret_id)) {
         Ok(secret) if secret.deleted_date().is_some() => Ok(None),
-        Ok(secret) => Ok(Some(Tagged {
-            object: secret,
-            tags: vec![],
-        })),
+        Ok(secret) => Ok(Some(Tagged { object: secret, tags: vec![] })),
         Err(error) if is_gone(&error) => Ok(None),
         Err(error) => Err(error),
     }
@@ -141,10 +138,8 @@ async fn configure(
 /// Secrets Manager cannot invoke the rotation function yet (its permission is propagating), or
 /// cannot assume the external rotation role yet.
 fn still_propagating(error: &ProviderError) -> bool {
-    matches!(
-        error.code.as_deref(),
-        Some("AccessDeniedException" | "InvalidRequestException")
-    ) && !is_gone(error)
+    matches!(error.code.as_deref(), Some("AccessDeniedException" | "InvalidRequestException"))
+        && !is_gone(error)
 }
 
 /// The configuration turns rotation off: `rotation_enabled = false`, which `validate` allows
@@ -163,10 +158,7 @@ fn rotation_rules(planned: &Value) -> Option<RotationRulesType> {
     let schedule = non_empty(rules, "schedule_expression");
     let days = match schedule {
         Some(_) => None,
-        None => rules
-            .get("automatically_after_days")
-            .as_i64()
-            .filter(|days| *days != 0),
+        None => rules.get("automatically_after_days").as_i64().filter(|days| *days != 0),
     };
     Some(
         RotationRulesType::builder()
@@ -196,9 +188,7 @@ fn rules_value(rules: Option<&RotationRulesType>, hint: &Value) -> Value {
         return Value::List(vec![]);
     };
     let prior = |key: &str| {
-        single(hint, "rotation_rules")
-            .map(|prior| known(prior, key))
-            .unwrap_or(Value::Null)
+        single(hint, "rotation_rules").map(|prior| known(prior, key)).unwrap_or(Value::Null)
     };
     let schedule = rules.schedule_expression().filter(|s| !s.is_empty());
     let days = rules.automatically_after_days().filter(|days| *days != 0);
@@ -247,10 +237,8 @@ fn metadata_value(secret: &DescribeSecretOutput) -> Value {
 }
 
 /// A rule rotates every so many days or on a schedule: the provider's `ExactlyOneOf` on each.
-const DAYS_OR_SCHEDULE: &[&str] = &[
-    "rotation_rules.0.automatically_after_days",
-    "rotation_rules.0.schedule_expression",
-];
+const DAYS_OR_SCHEDULE: &[&str] =
+    &["rotation_rules.0.automatically_after_days", "rotation_rules.0.schedule_expression"];
 
 /// The provider's patterns for a rule's `duration` and `schedule_expression`: `StringMatch`
 /// without a message, unanchored (a match anywhere, here of one character, will do).
@@ -261,11 +249,7 @@ const DURATION: Check = Check::Matches(Pattern {
 });
 const SCHEDULE: Check = Check::Matches(Pattern {
     expression: r"[0-9A-Za-z\(\)#\?\*\-\/, ]+",
-    test: |schedule| {
-        schedule
-            .chars()
-            .any(|c| c.is_ascii_alphanumeric() || "()#?*-/, ".contains(c))
-    },
+    test: |schedule| schedule.chars().any(|c| c.is_ascii_alphanumeric() || "()#?*-/, ".contains(c)),
     message: "",
 });
 
@@ -304,14 +288,10 @@ impl AwsObject for RotationObject {
             }
         };
         vec![
-            read(
-                Attribute::computed("id", Type::String),
-                |secret: &DescribeSecretOutput, _| text(secret.arn()),
-            ),
-            read(
-                Attribute::required("secret_id", Type::String).force_new(),
-                secret_id_value,
-            ),
+            read(Attribute::computed("id", Type::String), |secret: &DescribeSecretOutput, _| {
+                text(secret.arn())
+            }),
+            read(Attribute::required("secret_id", Type::String).force_new(), secret_id_value),
             read(
                 Attribute::optional("rotation_lambda_arn", Type::String).check(ARN),
                 when_enabled(|s, _| text_or_null(s.rotation_lambda_arn()), Value::Null),
@@ -405,13 +385,9 @@ impl AwsObject for RotationObject {
         let secret_id = string(at.planned, "secret_id").ok_or_else(|| {
             ProviderError::new("aws_secretsmanager_secret_rotation has no secret_id")
         })?;
-        configure(at.this, at.operation, &secret_id, at.planned)
-            .await
-            .map_err(|error| {
-                error.context(&format!(
-                    "creating Secrets Manager Secret Rotation ({secret_id})"
-                ))
-            })
+        configure(at.this, at.operation, &secret_id, at.planned).await.map_err(|error| {
+            error.context(&format!("creating Secrets Manager Secret Rotation ({secret_id})"))
+        })
     }
 
     async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
@@ -429,11 +405,9 @@ impl AwsObject for RotationObject {
         .iter()
         .any(|key| at.prior.get(key).to_json() != at.planned.get(key).to_json());
         if rotation_changed {
-            configure(at.this, at.operation, &secret_id, at.planned)
-                .await
-                .map_err(|error| {
-                    error.context(&format!("updating Secrets Manager Secret Rotation ({id})"))
-                })?;
+            configure(at.this, at.operation, &secret_id, at.planned).await.map_err(|error| {
+                error.context(&format!("updating Secrets Manager Secret Rotation ({id})"))
+            })?;
         }
         Ok(id.to_string())
     }
@@ -445,9 +419,10 @@ impl AwsObject for RotationObject {
             Ok(_) => Ok(()),
             // The secret went first (or is scheduled for deletion): no rotation is left.
             Err(error) if is_gone(&error) => Ok(()),
-            Err(error) => Err(error.context(&format!(
-                "deleting Secret Manager Secret Rotation ({secret_id})"
-            ))),
+            Err(error) => {
+                Err(error
+                    .context(&format!("deleting Secret Manager Secret Rotation ({secret_id})")))
+            }
         }
     }
 
@@ -506,15 +481,9 @@ mod tests {
                 ("automatically_after_days", Value::Number(30.0)),
                 ("duration", Value::string("--")),
             ]),
-            [
-                "expected value of rotation_rules.0.duration to match regular expression \
-              \"[0-9h]+\", got --"
-            ]
+            ["expected value of rotation_rules.0.duration to match regular expression \
+              \"[0-9h]+\", got --"]
         );
-        assert!(messages(vec![(
-            "schedule_expression",
-            Value::string("rate(4 hours)")
-        )])
-        .is_empty());
+        assert!(messages(vec![("schedule_expression", Value::string("rate(4 hours)"))]).is_empty());
     }
 }

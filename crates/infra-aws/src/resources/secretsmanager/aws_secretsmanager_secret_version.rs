@@ -58,10 +58,7 @@ async fn get(
         .set_version_stage(stage.map(str::to_string)))
     {
         Ok(output) => Ok(Some(Tagged {
-            object: SecretVersion {
-                secret_id: secret_id.to_string(),
-                output,
-            },
+            object: SecretVersion { secret_id: secret_id.to_string(), output },
             tags: vec![],
         })),
         Err(error) if is_gone(&error) => Ok(None),
@@ -92,11 +89,7 @@ async fn current_version(
     secret_id: &str,
 ) -> Result<Option<String>, ProviderError> {
     let client = &this.aws.clients().await.secretsmanager;
-    let mut pages = client
-        .list_secret_version_ids()
-        .secret_id(secret_id)
-        .into_paginator()
-        .send();
+    let mut pages = client.list_secret_version_ids().secret_id(secret_id).into_paginator().send();
     while let Some(page) = pages.next().await {
         for version in page.map_err(aws_error)?.versions() {
             if version.version_stages().iter().any(|s| s == CURRENT) {
@@ -186,11 +179,7 @@ impl AwsObject for SecretVersionObject {
                     .conflicts_with(&["secret_string", "secret_string_wo"]),
                 |v: &SecretVersion, _| {
                     let binary = v.output.secret_binary();
-                    text(
-                        binary
-                            .map(|b| aws_smithy_types::base64::encode(b.as_ref()))
-                            .as_deref(),
-                    )
+                    text(binary.map(|b| aws_smithy_types::base64::encode(b.as_ref())).as_deref())
                 },
             ),
             // Terraform 1.11's write-only value: sent, never stored. A version's value cannot
@@ -210,9 +199,7 @@ impl AwsObject for SecretVersionObject {
                 Attribute::computed("has_secret_string_wo", Type::Bool),
                 |_: &SecretVersion, at| Value::Bool(written_only(at.prior)),
             ),
-            read(computed("version_id"), |v: &SecretVersion, _| {
-                Value::string(version_id(v))
-            }),
+            read(computed("version_id"), |v: &SecretVersion, _| Value::string(version_id(v))),
             read(
                 Attribute::optional_computed("version_stages", Type::set(Type::String)),
                 |v: &SecretVersion, _| string_list(v.output.version_stages()),
@@ -303,14 +290,7 @@ impl AwsObject for SecretVersionObject {
             } else {
                 None
             };
-            move_stage(
-                at.this,
-                &secret_id,
-                stage,
-                Some(&version_id),
-                from.as_deref(),
-            )
-            .await?;
+            move_stage(at.this, &secret_id, stage, Some(&version_id), from.as_deref()).await?;
         }
         for stage in before.iter().filter(|s| !after.contains(s)) {
             // AWSCURRENT can only move away; AWSPREVIOUS has moved already if we took
@@ -346,9 +326,7 @@ impl AwsObject for SecretVersionObject {
         id: &str,
     ) -> Result<Tagged<SecretVersion>, ProviderError> {
         let version_id = id.split_once('|').map_or(id, |(_, version)| version);
-        this.found(id)
-            .await?
-            .ok_or_else(|| vanished(Self::KIND, version_id))
+        this.found(id).await?.ok_or_else(|| vanished(Self::KIND, version_id))
     }
 
     /// The version that holds the planned stage (`AWSCURRENT` by default), when it holds the
@@ -402,10 +380,7 @@ mod tests {
     fn import_ids_are_secret_and_version() {
         let (secret, version) =
             parse_id("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf|v-1").unwrap();
-        assert_eq!(
-            secret,
-            "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"
-        );
+        assert_eq!(secret, "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf");
         assert_eq!(version, "v-1");
         assert!(parse_id("no-separator").is_err());
         assert!(parse_id("|v-1").is_err());

@@ -92,21 +92,16 @@ impl NamespaceKind for PrivateDns {
                     .build(),
             ))
         .map_err(|error| error.context(&format!("updating {} ({id})", Self::TITLE)))?;
-        wait_answer(
-            client,
-            response.operation_id(),
-            &format!("{} ({id}) update", Self::TITLE),
-        )
-        .await
+        wait_answer(client, response.operation_id(), &format!("{} ({id}) update", Self::TITLE))
+            .await
     }
 
     /// Terraform's import ID: `NAMESPACE_ID:VPC_ID` (AWS does not report the VPC).
     fn import_prior(id: &str) -> Result<Value, ProviderError> {
         match id.split(':').collect::<Vec<_>>().as_slice() {
-            [namespace, vpc] if !namespace.is_empty() && !vpc.is_empty() => Ok(Value::map([
-                ("id", Value::string(*namespace)),
-                ("vpc", Value::string(*vpc)),
-            ])),
+            [namespace, vpc] if !namespace.is_empty() && !vpc.is_empty() => {
+                Ok(Value::map([("id", Value::string(*namespace)), ("vpc", Value::string(*vpc))]))
+            }
             _ => Err(ProviderError::new(format!(
                 "Unexpected format of ID ({id:?}), expected NAMESPACE_ID:VPC_ID"
             ))),
@@ -125,18 +120,12 @@ mod tests {
         let namespace = AwsServiceDiscoveryPrivateDnsNamespace::new(Aws::new(
             crate::ProviderSettings::default(),
         ));
-        let prior = namespace
-            .import_prior("ns-abc:vpc-123")
-            .expect("a valid import ID");
+        let prior = namespace.import_prior("ns-abc:vpc-123").expect("a valid import ID");
         assert_eq!(prior.get("id").as_str(), Some("ns-abc"));
         assert_eq!(prior.get("vpc").as_str(), Some("vpc-123"));
         for bad in ["ns-abc", "ns-abc:", ":vpc-1", "a:b:c"] {
             let error = namespace.import_prior(bad).expect_err(bad);
-            assert!(
-                error.message.contains("NAMESPACE_ID:VPC_ID"),
-                "{}",
-                error.message
-            );
+            assert!(error.message.contains("NAMESPACE_ID:VPC_ID"), "{}", error.message);
         }
     }
 }

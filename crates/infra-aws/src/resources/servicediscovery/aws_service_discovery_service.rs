@@ -98,10 +98,7 @@ impl ServiceFacts {
             id: summary.id().unwrap_or_default().to_string(),
             arn: summary.arn().map(str::to_string),
             name: summary.name().map(str::to_string),
-            namespace_id: summary
-                .dns_config()
-                .and_then(|d| d.namespace_id())
-                .map(str::to_string),
+            namespace_id: summary.dns_config().and_then(|d| d.namespace_id()).map(str::to_string),
             description: summary.description().map(str::to_string),
             service_type: summary.r#type().map(|t| t.as_str().to_string()),
             dns_config: summary.dns_config().cloned(),
@@ -113,20 +110,16 @@ impl ServiceFacts {
     /// The service's namespace: as read, else the prior value's (a service never changes
     /// namespace).
     fn namespace(&self, prior: &Value) -> Option<String> {
-        self.namespace_id
-            .clone()
-            .or_else(|| non_empty(prior, "namespace_id"))
+        self.namespace_id.clone().or_else(|| non_empty(prior, "namespace_id"))
     }
 }
 
 fn dns_config_schema() -> Schema {
-    let dns_records = Schema::new()
-        .attr(Attribute::required("ttl", Type::Number))
-        .attr(
-            Attribute::required("type", Type::String)
-                .force_new()
-                .check(Check::OneOf(&["SRV", "A", "AAAA", "CNAME"])),
-        );
+    let dns_records = Schema::new().attr(Attribute::required("ttl", Type::Number)).attr(
+        Attribute::required("type", Type::String)
+            .force_new()
+            .check(Check::OneOf(&["SRV", "A", "AAAA", "CNAME"])),
+    );
     Schema::new()
         .attr(Attribute::required("namespace_id", Type::String).force_new())
         .attr(
@@ -161,10 +154,7 @@ fn health_check_config_value(facts: &ServiceFacts) -> Value {
             .iter()
             .map(|check| {
                 Value::map([
-                    (
-                        "failure_threshold",
-                        number(check.failure_threshold().map(i64::from)),
-                    ),
+                    ("failure_threshold", number(check.failure_threshold().map(i64::from))),
                     ("resource_path", text(check.resource_path())),
                     ("type", text_or_null(Some(check.r#type().as_str()))),
                 ])
@@ -200,21 +190,15 @@ async fn deregister_instances(client: &Client, service_id: &str) -> Result<(), P
     let mut instances = Vec::new();
     let mut next_token: Option<String> = None;
     loop {
-        let answer = sent!(client
-            .list_instances()
-            .service_id(service_id)
-            .set_next_token(next_token.take()));
+        let answer =
+            sent!(client.list_instances().service_id(service_id).set_next_token(next_token.take()));
         let Some(response) = found_or_none(answer)
             .map_err(|error| error.context("listing Service Discovery Instances"))?
         else {
             return Ok(());
         };
         instances.extend(
-            response
-                .instances()
-                .iter()
-                .filter_map(|instance| instance.id())
-                .map(str::to_string),
+            response.instances().iter().filter_map(|instance| instance.id()).map(str::to_string),
         );
         match response.next_token() {
             Some(token) if !token.is_empty() => next_token = Some(token.to_string()),
@@ -222,14 +206,10 @@ async fn deregister_instances(client: &Client, service_id: &str) -> Result<(), P
         }
     }
     for instance in instances {
-        let answer = sent!(client
-            .deregister_instance()
-            .service_id(service_id)
-            .instance_id(&instance));
+        let answer =
+            sent!(client.deregister_instance().service_id(service_id).instance_id(&instance));
         let Some(response) = found_or_none(answer).map_err(|error| {
-            error.context(&format!(
-                "deregistering Service Discovery Instance ({instance})"
-            ))
+            error.context(&format!("deregistering Service Discovery Instance ({instance})"))
         })?
         else {
             continue;
@@ -294,11 +274,7 @@ async fn listed_services(
         .map(|(id, prior)| complete_service(client, listed.get(id).cloned(), prior))
         .collect();
     let found = read_each(reads).await?;
-    Ok(wanted
-        .into_iter()
-        .zip(found)
-        .filter_map(|((id, _), found)| Some((id, found?)))
-        .collect())
+    Ok(wanted.into_iter().zip(found).filter_map(|((id, _), found)| Some((id, found?))).collect())
 }
 
 /// A listed service made whole: its namespace (from the summary's DNS configuration, the
@@ -326,10 +302,7 @@ async fn complete_service(
         return Ok(None);
     };
     let tags = resource_tags(client, &arn).await?;
-    Ok(tags.map(|tags| Tagged {
-        object: facts,
-        tags,
-    }))
+    Ok(tags.map(|tags| Tagged { object: facts, tags }))
 }
 
 /// The `dns_config` block as AWS reports it; the namespace and routing policy fall back to
@@ -447,17 +420,15 @@ impl AwsObject for DiscoveryService {
 
     fn attributes() -> Vec<Declared<ServiceFacts>> {
         vec![
-            read(
-                Attribute::computed("id", Type::String),
-                |facts: &ServiceFacts, _: &Reading| Value::string(&facts.id),
-            ),
+            read(Attribute::computed("id", Type::String), |facts: &ServiceFacts, _: &Reading| {
+                Value::string(&facts.id)
+            }),
             declared::string(Attribute::computed("arn", Type::String), |facts| {
                 facts.arn.as_deref()
             }),
-            declared::string(
-                Attribute::required("name", Type::String).force_new(),
-                |facts| facts.name.as_deref(),
-            ),
+            declared::string(Attribute::required("name", Type::String).force_new(), |facts| {
+                facts.name.as_deref()
+            }),
             read(
                 Attribute::optional_computed("namespace_id", Type::String).force_new(),
                 |facts: &ServiceFacts, at: &Reading| text(facts.namespace(at.prior).as_deref()),
@@ -493,11 +464,8 @@ impl AwsObject for DiscoveryService {
                 |facts: &ServiceFacts, _: &Reading| health_check_config_value(facts),
             ),
             read_block(
-                Block::single(
-                    "health_check_custom_config",
-                    health_check_custom_config_schema(),
-                )
-                .force_new(),
+                Block::single("health_check_custom_config", health_check_custom_config_schema())
+                    .force_new(),
                 |facts: &ServiceFacts, at: &Reading| {
                     health_check_custom_config_value(facts, at.prior)
                 },
@@ -519,10 +487,8 @@ impl AwsObject for DiscoveryService {
         priors: &[Value],
     ) -> DescribeResult<ServiceFacts> {
         let client = &this.aws.clients().await.servicediscovery;
-        let wanted = priors
-            .iter()
-            .filter_map(|prior| Some((Self::key_of(prior)?, prior)))
-            .collect();
+        let wanted =
+            priors.iter().filter_map(|prior| Some((Self::key_of(prior)?, prior))).collect();
         listed_services(client, wanted).await
     }
 
@@ -547,25 +513,18 @@ impl AwsObject for DiscoveryService {
             .map_err(|error| {
                 aws_error(error).context(&format!("creating Service Discovery Service ({name})"))
             })?;
-        response
-            .service()
-            .and_then(|service| service.id())
-            .map(str::to_string)
-            .ok_or_else(|| {
-                ProviderError::new(format!(
-                    "creating Service Discovery Service ({name}): the answer has no service ID"
-                ))
-            })
+        response.service().and_then(|service| service.id()).map(str::to_string).ok_or_else(|| {
+            ProviderError::new(format!(
+                "creating Service Discovery Service ({name}): the answer has no service ID"
+            ))
+        })
     }
 
     async fn update(at: Updating<'_, Self>) -> Result<String, ProviderError> {
         let id = at.key;
         let client = &at.this.aws.clients().await.servicediscovery;
         let in_place = ["description", "dns_config", "health_check_config"];
-        if in_place
-            .iter()
-            .any(|key| changed(at.prior, at.planned, key))
-        {
+        if in_place.iter().any(|key| changed(at.prior, at.planned, key)) {
             // The whole configuration goes: AWS deletes the DNS records or health check that
             // an update leaves out. An emptied description is sent as "", as the provider does.
             let change = ServiceChange::builder()
@@ -573,13 +532,8 @@ impl AwsObject for DiscoveryService {
                 .set_dns_config(dns_config_change(at.planned)?)
                 .set_health_check_config(health_check_config(at.planned)?)
                 .build();
-            let response = client
-                .update_service()
-                .id(id)
-                .service(change)
-                .send()
-                .await
-                .map_err(|error| {
+            let response =
+                client.update_service().id(id).service(change).send().await.map_err(|error| {
                     aws_error(error).context(&format!("updating Service Discovery Service ({id})"))
                 })?;
             wait_answer(
@@ -599,17 +553,10 @@ impl AwsObject for DiscoveryService {
         id: &str,
     ) -> Result<Tagged<ServiceFacts>, ProviderError> {
         let client = &this.aws.clients().await.servicediscovery;
-        let facts = get_service(client, id)
-            .await?
-            .ok_or_else(|| vanished(Self::KIND, id))?;
+        let facts = get_service(client, id).await?.ok_or_else(|| vanished(Self::KIND, id))?;
         let arn = facts.arn.clone().unwrap_or_default();
-        let tags = resource_tags(client, &arn)
-            .await?
-            .ok_or_else(|| vanished(Self::KIND, id))?;
-        Ok(Tagged {
-            object: facts,
-            tags,
-        })
+        let tags = resource_tags(client, &arn).await?.ok_or_else(|| vanished(Self::KIND, id))?;
+        Ok(Tagged { object: facts, tags })
     }
 
     async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
@@ -630,10 +577,7 @@ impl AwsObject for DiscoveryService {
         let namespace = namespace_of(at.planned);
         let client = &at.this.aws.clients().await.servicediscovery;
         for summary in list_services(client, namespace.as_deref()).await? {
-            let Some(id) = summary
-                .id()
-                .filter(|_| summary.name() == Some(name.as_str()))
-            else {
+            let Some(id) = summary.id().filter(|_| summary.name() == Some(name.as_str())) else {
                 continue;
             };
             let Some(facts) = get_service(client, id).await? else {
@@ -649,10 +593,7 @@ impl AwsObject for DiscoveryService {
                 continue;
             };
             if has_managed_tags(&tags, at.operation) {
-                return Ok(Some(Tagged {
-                    object: facts,
-                    tags,
-                }));
+                return Ok(Some(Tagged { object: facts, tags }));
             }
         }
         Ok(None)
@@ -669,18 +610,13 @@ mod tests {
         let facts = ServiceFacts {
             id: "srv-1".to_string(),
             health_check_custom_config: Some(
-                HealthCheckCustomConfig::builder()
-                    .failure_threshold(1)
-                    .build(),
+                HealthCheckCustomConfig::builder().failure_threshold(1).build(),
             ),
             ..ServiceFacts::default()
         };
         let configured = Value::map([(
             "health_check_custom_config",
-            Value::List(vec![Value::map([(
-                "failure_threshold",
-                Value::Number(5.0),
-            )])]),
+            Value::List(vec![Value::map([("failure_threshold", Value::Number(5.0))])]),
         )]);
         let facts = Tagged::untagged(facts);
         let value = value_of::<DiscoveryService>(&facts, &configured);

@@ -65,14 +65,12 @@ pub fn attributes(
     description: Attribute,
 ) -> Vec<Declared<NamespaceFacts>> {
     let mut all = vec![
-        read(
-            Attribute::computed("id", Type::String),
-            |facts: &NamespaceFacts, _: &Reading| Value::string(&facts.id),
-        ),
-        read(
-            Attribute::computed("arn", Type::String),
-            |facts: &NamespaceFacts, _: &Reading| text(facts.arn.as_deref()),
-        ),
+        read(Attribute::computed("id", Type::String), |facts: &NamespaceFacts, _: &Reading| {
+            Value::string(&facts.id)
+        }),
+        read(Attribute::computed("arn", Type::String), |facts: &NamespaceFacts, _: &Reading| {
+            text(facts.arn.as_deref())
+        }),
     ];
     all.extend(computed);
     all.push(read(
@@ -93,10 +91,7 @@ pub struct NamespaceOf<K>(PhantomData<K>);
 pub type Namespace<K> = ObjectType<NamespaceOf<K>>;
 
 fn tagged(facts: NamespaceFacts) -> Tagged<NamespaceFacts> {
-    Tagged {
-        tags: facts.tags.clone(),
-        object: facts,
-    }
+    Tagged { tags: facts.tags.clone(), object: facts }
 }
 
 #[async_trait::async_trait]

@@ -121,11 +121,7 @@ pub(crate) async fn resource_tags(
 ) -> Result<Option<Vec<(String, String)>>, ProviderError> {
     let answer = sent!(client.list_tags_for_resource().resource_arn(arn));
     Ok(found_or_none(answer)?.map(|response| {
-        response
-            .tags()
-            .iter()
-            .map(|tag| (tag.key().to_string(), tag.value().to_string()))
-            .collect()
+        response.tags().iter().map(|tag| (tag.key().to_string(), tag.value().to_string())).collect()
     }))
 }
 
@@ -265,9 +261,7 @@ pub(crate) async fn list_namespaces(
         None => None,
     };
     let mut summaries = Vec::new();
-    let request = client
-        .list_namespaces()
-        .set_filters(filter.map(|f| vec![f]));
+    let request = client.list_namespaces().set_filters(filter.map(|f| vec![f]));
     let mut pages = request.into_paginator().send();
     while let Some(page) = pages.next().await {
         summaries.extend(page.map_err(aws_error)?.namespaces().iter().cloned());
@@ -296,10 +290,7 @@ pub(crate) async fn read_namespaces(
         .filter(|facts| !facts.id.is_empty())
         .map(|facts| (facts.id.clone(), facts))
         .collect();
-    each_key(ids, |id| {
-        complete_namespace(client, listed.get(id).cloned())
-    })
-    .await
+    each_key(ids, |id| complete_namespace(client, listed.get(id).cloned())).await
 }
 
 /// A listed namespace made whole: GetNamespace when the summary lacks a field, then its tags.
@@ -378,10 +369,7 @@ pub(crate) fn validate_namespace_name(config: &Value) -> Vec<(String, String)> {
             format!("expected length of name to be in the range (1 - 1024), got {name}"),
         )];
     }
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-    {
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')) {
         return vec![(
             "name".to_string(),
             format!(

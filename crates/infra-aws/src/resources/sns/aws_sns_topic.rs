@@ -44,86 +44,30 @@ const ATTRIBUTES: &[SnsAttribute] = &[
     attr("archive_policy", "ArchivePolicy", Kind::Json),
     attr("fifo_topic", "FifoTopic", Kind::Bool),
     attr("fifo_throughput_scope", "FifoThroughputScope", Kind::Text),
-    attr(
-        "content_based_deduplication",
-        "ContentBasedDeduplication",
-        Kind::Bool,
-    ),
-    attr(
-        "application_success_feedback_role_arn",
-        "ApplicationSuccessFeedbackRoleArn",
-        Kind::Text,
-    ),
+    attr("content_based_deduplication", "ContentBasedDeduplication", Kind::Bool),
+    attr("application_success_feedback_role_arn", "ApplicationSuccessFeedbackRoleArn", Kind::Text),
     attr(
         "application_success_feedback_sample_rate",
         "ApplicationSuccessFeedbackSampleRate",
         Kind::Number,
     ),
-    attr(
-        "application_failure_feedback_role_arn",
-        "ApplicationFailureFeedbackRoleArn",
-        Kind::Text,
-    ),
-    attr(
-        "http_success_feedback_role_arn",
-        "HTTPSuccessFeedbackRoleArn",
-        Kind::Text,
-    ),
-    attr(
-        "http_success_feedback_sample_rate",
-        "HTTPSuccessFeedbackSampleRate",
-        Kind::Number,
-    ),
-    attr(
-        "http_failure_feedback_role_arn",
-        "HTTPFailureFeedbackRoleArn",
-        Kind::Text,
-    ),
-    attr(
-        "lambda_success_feedback_role_arn",
-        "LambdaSuccessFeedbackRoleArn",
-        Kind::Text,
-    ),
-    attr(
-        "lambda_success_feedback_sample_rate",
-        "LambdaSuccessFeedbackSampleRate",
-        Kind::Number,
-    ),
-    attr(
-        "lambda_failure_feedback_role_arn",
-        "LambdaFailureFeedbackRoleArn",
-        Kind::Text,
-    ),
-    attr(
-        "sqs_success_feedback_role_arn",
-        "SQSSuccessFeedbackRoleArn",
-        Kind::Text,
-    ),
-    attr(
-        "sqs_success_feedback_sample_rate",
-        "SQSSuccessFeedbackSampleRate",
-        Kind::Number,
-    ),
-    attr(
-        "sqs_failure_feedback_role_arn",
-        "SQSFailureFeedbackRoleArn",
-        Kind::Text,
-    ),
-    attr(
-        "firehose_success_feedback_role_arn",
-        "FirehoseSuccessFeedbackRoleArn",
-        Kind::Text,
-    ),
+    attr("application_failure_feedback_role_arn", "ApplicationFailureFeedbackRoleArn", Kind::Text),
+    attr("http_success_feedback_role_arn", "HTTPSuccessFeedbackRoleArn", Kind::Text),
+    attr("http_success_feedback_sample_rate", "HTTPSuccessFeedbackSampleRate", Kind::Number),
+    attr("http_failure_feedback_role_arn", "HTTPFailureFeedbackRoleArn", Kind::Text),
+    attr("lambda_success_feedback_role_arn", "LambdaSuccessFeedbackRoleArn", Kind::Text),
+    attr("lambda_success_feedback_sample_rate", "LambdaSuccessFeedbackSampleRate", Kind::Number),
+    attr("lambda_failure_feedback_role_arn", "LambdaFailureFeedbackRoleArn", Kind::Text),
+    attr("sqs_success_feedback_role_arn", "SQSSuccessFeedbackRoleArn", Kind::Text),
+    attr("sqs_success_feedback_sample_rate", "SQSSuccessFeedbackSampleRate", Kind::Number),
+    attr("sqs_failure_feedback_role_arn", "SQSFailureFeedbackRoleArn", Kind::Text),
+    attr("firehose_success_feedback_role_arn", "FirehoseSuccessFeedbackRoleArn", Kind::Text),
     attr(
         "firehose_success_feedback_sample_rate",
         "FirehoseSuccessFeedbackSampleRate",
         Kind::Number,
     ),
-    attr(
-        "firehose_failure_feedback_role_arn",
-        "FirehoseFailureFeedbackRoleArn",
-        Kind::Text,
-    ),
+    attr("firehose_failure_feedback_role_arn", "FirehoseFailureFeedbackRoleArn", Kind::Text),
 ];
 
 /// Attributes moto leaves out of its answer: kept from the prior value when absent.
@@ -210,18 +154,15 @@ impl AwsObject for TopicObject {
 
     fn attributes() -> Vec<Declared<Topic>> {
         let mut attributes = vec![
-            read(
-                Attribute::computed("id", Type::String),
-                |topic: &Topic, _| Value::string(&topic.arn),
-            ),
-            read(
-                Attribute::computed("arn", Type::String),
-                |topic: &Topic, _| Value::string(&topic.arn),
-            ),
-            read(
-                Attribute::computed("owner", Type::String),
-                |topic: &Topic, _| text(topic.attributes.get("Owner").map(String::as_str)),
-            ),
+            read(Attribute::computed("id", Type::String), |topic: &Topic, _| {
+                Value::string(&topic.arn)
+            }),
+            read(Attribute::computed("arn", Type::String), |topic: &Topic, _| {
+                Value::string(&topic.arn)
+            }),
+            read(Attribute::computed("owner", Type::String), |topic: &Topic, _| {
+                text(topic.attributes.get("Owner").map(String::as_str))
+            }),
             read(
                 Attribute::computed("beginning_archive_time", Type::String),
                 |topic: &Topic, at| match topic.attributes.get("BeginningArchiveTime") {
@@ -229,16 +170,13 @@ impl AwsObject for TopicObject {
                     None => known(at.prior, "beginning_archive_time"),
                 },
             ),
-            read(name_attribute(), |topic: &Topic, _| {
-                Value::string(topic_name_of(topic))
-            }),
-            read(
-                computed_name_prefix_attribute(),
-                |topic: &Topic, at| match known(at.prior, "name_prefix") {
+            read(name_attribute(), |topic: &Topic, _| Value::string(topic_name_of(topic))),
+            read(computed_name_prefix_attribute(), |topic: &Topic, at| {
+                match known(at.prior, "name_prefix") {
                     Value::Null => text(name_prefix_of(topic_name_of(topic))),
                     prefix => prefix,
-                },
-            ),
+                }
+            }),
         ];
         let arguments = [
             Attribute::optional("display_name", Type::String),
@@ -250,9 +188,7 @@ impl AwsObject for TopicObject {
             Attribute::optional_computed("tracing_config", Type::String)
                 .check(Check::OneOf(&["PassThrough", "Active"])),
             Attribute::optional("archive_policy", Type::Json),
-            Attribute::optional("fifo_topic", Type::Bool)
-                .default(Value::Bool(false))
-                .force_new(),
+            Attribute::optional("fifo_topic", Type::Bool).default(Value::Bool(false)).force_new(),
             Attribute::optional_computed("fifo_throughput_scope", Type::String)
                 .check(Check::OneOf(&["Topic", "MessageGroup"])),
             Attribute::optional("content_based_deduplication", Type::Bool)
@@ -276,16 +212,11 @@ impl AwsObject for TopicObject {
         let mut problems = Vec::new();
         let fifo = config.get("fifo_topic").as_bool() == Some(true);
         if let Some(name) = config.get("name").as_str() {
-            let base = if fifo {
-                name.strip_suffix(".fifo")
-            } else {
-                Some(name)
-            };
+            let base = if fifo { name.strip_suffix(".fifo") } else { Some(name) };
             let valid = base.is_some_and(|b| {
                 !b.is_empty()
                     && b.len() <= 256
-                    && b.chars()
-                        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+                    && b.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
             });
             if !valid {
                 problems.push((
@@ -341,10 +272,7 @@ impl AwsObject for TopicObject {
             };
             let tags = topic_tags(client, arn).await?;
             let arn = arn.clone();
-            let object = Topic {
-                arn: arn.clone(),
-                attributes,
-            };
+            let object = Topic { arn: arn.clone(), attributes };
             out.insert(arn, Tagged { object, tags });
         }
         Ok(out)
@@ -396,10 +324,7 @@ impl AwsObject for TopicObject {
 
     async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError> {
         let client = &at.this.aws.clients().await.sns;
-        deleted_or_gone(
-            sent!(client.delete_topic().topic_arn(at.key)),
-            crate::sns_support::is_gone,
-        )
+        deleted_or_gone(sent!(client.delete_topic().topic_arn(at.key)), crate::sns_support::is_gone)
     }
 
     /// The topic with this name (or name prefix) that carries this operation's managed tags.
@@ -432,10 +357,7 @@ mod tests {
             ("fifo_topic", Value::Bool(true)),
         ]);
         let name = topic_name(&Operation::default(), &planned);
-        assert!(
-            name.starts_with("orders-") && name.ends_with(".fifo"),
-            "{name}"
-        );
+        assert!(name.starts_with("orders-") && name.ends_with(".fifo"), "{name}");
         assert_eq!(name_prefix_of(&name), Some("orders-"));
         let named = Value::map([("name", Value::string("a.fifo"))]);
         assert_eq!(topic_name(&Operation::default(), &named), "a.fifo");

@@ -55,19 +55,13 @@ impl AwsObject for TopicPolicyObject {
         vec![
             read(Attribute::computed("id", Type::String), arn),
             read(Attribute::required("arn", Type::String).force_new(), arn),
-            read(
-                Attribute::required("policy", Type::Json),
-                |topic: &Topic, at: &Reading| {
-                    let policy = topic.attributes.get("Policy").map(String::as_str);
-                    policy_value(policy, at.prior.get("policy"))
-                },
-            ),
-            read(
-                Attribute::computed("owner", Type::String),
-                |topic: &Topic, _: &Reading| {
-                    text(topic.attributes.get("Owner").map(String::as_str))
-                },
-            ),
+            read(Attribute::required("policy", Type::Json), |topic: &Topic, at: &Reading| {
+                let policy = topic.attributes.get("Policy").map(String::as_str);
+                policy_value(policy, at.prior.get("policy"))
+            }),
+            read(Attribute::computed("owner", Type::String), |topic: &Topic, _: &Reading| {
+                text(topic.attributes.get("Owner").map(String::as_str))
+            }),
         ]
     }
 
@@ -83,10 +77,7 @@ impl AwsObject for TopicPolicyObject {
             Ok(topic_attributes(client, arn).await?.map(|attributes| {
                 let arn = arn.to_string();
                 let object = Topic { arn, attributes };
-                Tagged {
-                    object,
-                    tags: vec![],
-                }
+                Tagged { object, tags: vec![] }
             }))
         })
         .await
@@ -130,9 +121,7 @@ impl AwsObject for TopicPolicyObject {
         // The policy read back (`policy_value`) is the planned one when it means the same JSON.
         Ok(at.this.found(&arn).await?.filter(|found| {
             let reported = found.object.attributes.get("Policy");
-            reported
-                .filter(|p| !p.trim().is_empty())
-                .map(|p| canonical_json(p))
+            reported.filter(|p| !p.trim().is_empty()).map(|p| canonical_json(p))
                 == Some(canonical_json(&policy))
         }))
     }

@@ -35,17 +35,8 @@ use crate::sns_support::{
     to_attribute, Kind, SnsAttribute,
 };
 
-const PROTOCOLS: &[&str] = &[
-    "application",
-    "email",
-    "email-json",
-    "firehose",
-    "http",
-    "https",
-    "lambda",
-    "sms",
-    "sqs",
-];
+const PROTOCOLS: &[&str] =
+    &["application", "email", "email-json", "firehose", "http", "https", "lambda", "sms", "sqs"];
 
 /// The arguments held as subscription attributes.
 const ATTRIBUTES: &[SnsAttribute] = &[
@@ -74,23 +65,14 @@ async fn get(
     arn: &str,
 ) -> Result<Option<Tagged<Subscription>>, ProviderError> {
     let client = &this.aws.clients().await.sns;
-    Ok(subscription_attributes(client, arn)
-        .await?
-        .map(|attributes| Tagged {
-            object: Subscription {
-                arn: arn.to_string(),
-                attributes,
-            },
-            tags: vec![],
-        }))
+    Ok(subscription_attributes(client, arn).await?.map(|attributes| Tagged {
+        object: Subscription { arn: arn.to_string(), attributes },
+        tags: vec![],
+    }))
 }
 
 fn flag(attributes: &HashMap<String, String>, key: &str) -> Value {
-    Value::Bool(
-        attributes
-            .get(key)
-            .is_some_and(|v| v.eq_ignore_ascii_case("true")),
-    )
+    Value::Bool(attributes.get(key).is_some_and(|v| v.eq_ignore_ascii_case("true")))
 }
 
 /// An attribute SNS reports under `key`.
@@ -102,10 +84,9 @@ fn reported(attribute: Attribute, key: &'static str) -> Declared<Subscription> {
 
 /// A flag SNS reports under `key`, false when it does not.
 fn flagged(name: &'static str, key: &'static str) -> Declared<Subscription> {
-    read(
-        Attribute::computed(name, Type::Bool),
-        move |s: &Subscription, _: &Reading| flag(&s.attributes, key),
-    )
+    read(Attribute::computed(name, Type::Bool), move |s: &Subscription, _: &Reading| {
+        flag(&s.attributes, key)
+    })
 }
 
 /// An argument held as a subscription attribute ([`ATTRIBUTES`]): false for an unreported
@@ -153,10 +134,7 @@ impl AwsObject for SubscriptionObject {
             read(Attribute::computed("id", Type::String), arn_of),
             read(Attribute::computed("arn", Type::String), arn_of),
             reported(forces("topic_arn"), "TopicArn"),
-            reported(
-                forces("protocol").check(Check::OneOf(PROTOCOLS)),
-                "Protocol",
-            ),
+            reported(forces("protocol").check(Check::OneOf(PROTOCOLS)), "Protocol"),
             reported(forces("endpoint"), "Endpoint"),
             // Configuration only: kept from the configuration, else the default.
             read(
@@ -186,10 +164,7 @@ impl AwsObject for SubscriptionObject {
             held(Attribute::optional("redrive_policy", Type::Json)),
             held(Attribute::optional("replay_policy", Type::Json)),
             held(Attribute::optional("subscription_role_arn", Type::String)),
-            flagged(
-                "confirmation_was_authenticated",
-                "ConfirmationWasAuthenticated",
-            ),
+            flagged("confirmation_was_authenticated", "ConfirmationWasAuthenticated"),
             reported(Attribute::computed("owner_id", Type::String), "Owner"),
             flagged("pending_confirmation", "PendingConfirmation"),
         ]
@@ -334,14 +309,8 @@ mod tests {
 
     /// The value read back from these attributes.
     fn to_value(arn: &str, attributes: &HashMap<String, String>, hint: &Value) -> Value {
-        let object = Subscription {
-            arn: arn.to_string(),
-            attributes: attributes.clone(),
-        };
-        let found = Tagged {
-            object,
-            tags: vec![],
-        };
+        let object = Subscription { arn: arn.to_string(), attributes: attributes.clone() };
+        let found = Tagged { object, tags: vec![] };
         value_of::<SubscriptionObject>(&found, hint)
     }
 
@@ -359,10 +328,7 @@ mod tests {
     #[test]
     fn read_back_keeps_configuration_only_arguments() {
         let attributes = HashMap::from([
-            (
-                "TopicArn".to_string(),
-                "arn:aws:sns:us-east-1:1:t".to_string(),
-            ),
+            ("TopicArn".to_string(), "arn:aws:sns:us-east-1:1:t".to_string()),
             ("RawMessageDelivery".to_string(), "true".to_string()),
             ("PendingConfirmation".to_string(), "true".to_string()),
         ]);
@@ -371,9 +337,6 @@ mod tests {
         assert_eq!(value.get("raw_message_delivery"), &Value::Bool(true));
         assert_eq!(value.get("pending_confirmation"), &Value::Bool(true));
         assert_eq!(value.get("endpoint_auto_confirms"), &Value::Bool(true));
-        assert_eq!(
-            value.get("confirmation_timeout_in_minutes"),
-            &Value::Number(1.0)
-        );
+        assert_eq!(value.get("confirmation_timeout_in_minutes"), &Value::Number(1.0));
     }
 }

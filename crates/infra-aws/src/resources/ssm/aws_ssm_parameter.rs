@@ -98,10 +98,7 @@ fn written_only(value: &Value) -> bool {
 
 fn is_missing(error: &ProviderError) -> bool {
     crate::app_support::is_missing(error)
-        || matches!(
-            error.code.as_deref(),
-            Some("ParameterNotFound" | "InvalidResourceId")
-        )
+        || matches!(error.code.as_deref(), Some("ParameterNotFound" | "InvalidResourceId"))
 }
 
 async fn list_tags(
@@ -112,11 +109,7 @@ async fn list_tags(
         .list_tags_for_resource()
         .resource_type(ResourceTypeForTagging::Parameter)
         .resource_id(name))?;
-    Ok(response
-        .tag_list()
-        .iter()
-        .map(|t| (t.key().to_string(), t.value().to_string()))
-        .collect())
+    Ok(response.tag_list().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect())
 }
 
 sdk_tags_of!(Tag);
@@ -126,11 +119,7 @@ fn name_of(found: &Found, _: &Reading) -> Value {
 }
 
 fn kind_of(found: &Found) -> &str {
-    found
-        .parameter
-        .r#type()
-        .map(|t| t.as_str())
-        .unwrap_or("String")
+    found.parameter.r#type().map(|t| t.as_str()).unwrap_or("String")
 }
 
 /// Which attribute holds the value read back: the provider reports it as `insecure_value`
@@ -165,14 +154,11 @@ impl AwsObject for ParameterObject {
     fn attributes() -> Vec<Declared<Found>> {
         vec![
             read(Attribute::computed("id", Type::String), name_of),
+            read(Attribute::optional_computed("arn", Type::String), |found: &Found, _| {
+                text(found.parameter.arn())
+            }),
             read(
-                Attribute::optional_computed("arn", Type::String),
-                |found: &Found, _| text(found.parameter.arn()),
-            ),
-            read(
-                Attribute::required("name", Type::String)
-                    .force_new()
-                    .check(Check::Length(1, 2048)),
+                Attribute::required("name", Type::String).force_new().check(Check::Length(1, 2048)),
                 name_of,
             ),
             read(
@@ -205,10 +191,9 @@ impl AwsObject for ParameterObject {
             copied(
                 Attribute::optional("value_wo_version", Type::Number).required_with(&["value_wo"]),
             ),
-            read(
-                Attribute::computed("has_value_wo", Type::Bool),
-                |_: &Found, at| Value::Bool(written_only(at.prior)),
-            ),
+            read(Attribute::computed("has_value_wo", Type::Bool), |_: &Found, at| {
+                Value::Bool(written_only(at.prior))
+            }),
             read(
                 Attribute::optional("description", Type::String).check(Check::Length(0, 1024)),
                 |found: &Found, _| metadata_text(found, ParameterMetadata::description),
@@ -234,17 +219,12 @@ impl AwsObject for ParameterObject {
                     })
                 },
             ),
-            read(
-                Attribute::optional_computed("key_id", Type::String),
-                |found: &Found, _| metadata_text(found, ParameterMetadata::key_id),
-            ),
+            read(Attribute::optional_computed("key_id", Type::String), |found: &Found, _| {
+                metadata_text(found, ParameterMetadata::key_id)
+            }),
             read(
                 Attribute::optional_computed("data_type", Type::String)
-                    .check(Check::OneOf(&[
-                        "aws:ec2:image",
-                        "aws:ssm:integration",
-                        "text",
-                    ]))
+                    .check(Check::OneOf(&["aws:ec2:image", "aws:ssm:integration", "text"]))
                     .force_new(),
                 |found: &Found, _| {
                     text(Some(
@@ -262,10 +242,9 @@ impl AwsObject for ParameterObject {
                 Attribute::optional("allowed_pattern", Type::String).check(Check::Length(0, 1024)),
                 |found: &Found, _| metadata_text(found, ParameterMetadata::allowed_pattern),
             ),
-            read(
-                Attribute::computed("version", Type::Number),
-                |found: &Found, _| number(Some(found.parameter.version())),
-            ),
+            read(Attribute::computed("version", Type::Number), |found: &Found, _| {
+                number(Some(found.parameter.version()))
+            }),
         ]
     }
 
@@ -312,11 +291,8 @@ impl AwsObject for ParameterObject {
                     .set_values(Some(chunk.to_vec()))
                     .build(),
             )?;
-            let mut pages = client
-                .describe_parameters()
-                .parameter_filters(filter)
-                .into_paginator()
-                .send();
+            let mut pages =
+                client.describe_parameters().parameter_filters(filter).into_paginator().send();
             while let Some(page) = pages.next().await {
                 for item in page.map_err(aws_error)?.parameters() {
                     if let Some(name) = item.name() {
@@ -332,10 +308,7 @@ impl AwsObject for ParameterObject {
                 Err(error) if is_missing(&error) => continue,
                 Err(error) => return Err(error),
             };
-            let object = Found {
-                parameter,
-                metadata: metadata.remove(&name),
-            };
+            let object = Found { parameter, metadata: metadata.remove(&name) };
             out.insert(name.clone(), Tagged { object, tags });
         }
         Ok(out)
@@ -380,13 +353,7 @@ impl AwsObject for ParameterObject {
         .any(|key| crate::app_support::changed(at.prior, at.planned, key));
         if put_changes {
             // An explicit `overwrite = false` is the user's to keep, as in the provider.
-            put(
-                client,
-                at.planned,
-                boolean(at.planned, "overwrite").unwrap_or(true),
-                None,
-            )
-            .await?;
+            put(client, at.planned, boolean(at.planned, "overwrite").unwrap_or(true), None).await?;
         }
         send_tag_changes!(
             at.prior,
@@ -423,12 +390,7 @@ mod tests {
     #[test]
     fn a_parameter_has_one_value() {
         let messages = |config: Value| crate::problem_messages("aws_ssm_parameter", &config);
-        let base = || {
-            vec![
-                ("name", Value::string("p")),
-                ("type", Value::string("String")),
-            ]
-        };
+        let base = || vec![("name", Value::string("p")), ("type", Value::string("String"))];
         let with = |extra: Vec<(&'static str, Value)>| {
             let mut config = base();
             config.extend(extra);
@@ -462,10 +424,8 @@ mod tests {
 
     #[test]
     fn the_stored_value_is_insecure_value_when_set() {
-        let planned = Value::map([
-            ("value", Value::Null),
-            ("insecure_value", Value::string("plain")),
-        ]);
+        let planned =
+            Value::map([("value", Value::Null), ("insecure_value", Value::string("plain"))]);
         assert_eq!(configured_value(&planned), "plain");
         let planned = Value::map([("value", Value::string("secret").mark_sensitive())]);
         assert_eq!(configured_value(&planned), "secret");

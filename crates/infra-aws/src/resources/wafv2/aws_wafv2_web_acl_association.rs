@@ -62,10 +62,7 @@ impl Association for WebAclAssociations {
 
     /// The provider's: create within 10 minutes.
     fn default_timeouts() -> Timeouts {
-        Timeouts {
-            create: Duration::from_secs(10 * 60),
-            ..Timeouts::default()
-        }
+        Timeouts { create: Duration::from_secs(10 * 60), ..Timeouts::default() }
     }
 
     fn id((resource, web_acl): &Pair) -> String {
@@ -76,9 +73,9 @@ impl Association for WebAclAssociations {
     fn pair(value: &Value) -> Option<Pair> {
         match (string(value, "resource_arn"), string(value, "web_acl_arn")) {
             (Some(resource), Some(web_acl)) => Some((resource, web_acl)),
-            _ => parse_id(&string(value, "id")?)
-                .ok()
-                .map(|(web_acl, resource)| (resource, web_acl)),
+            _ => {
+                parse_id(&string(value, "id")?).ok().map(|(web_acl, resource)| (resource, web_acl))
+            }
         }
     }
 
@@ -99,10 +96,7 @@ impl Association for WebAclAssociations {
             operation.timeouts.create,
             |error| error.code.as_deref() == Some("WAFUnavailableEntityException"),
             || async {
-                sent!(client
-                    .associate_web_acl()
-                    .web_acl_arn(web_acl)
-                    .resource_arn(resource))
+                sent!(client.associate_web_acl().web_acl_arn(web_acl).resource_arn(resource))
             },
         )
         .await?;
@@ -151,10 +145,7 @@ mod tests {
         let web_acl = "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/example/a1b2c3d4";
         let resource = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/ex/50dc6c495c0c9188";
         let id = id_of(web_acl, resource);
-        assert_eq!(
-            parse_id(&id).unwrap(),
-            (web_acl.to_string(), resource.to_string())
-        );
+        assert_eq!(parse_id(&id).unwrap(), (web_acl.to_string(), resource.to_string()));
         assert!(parse_id("no-separator").is_err());
         assert!(parse_id(",only-resource").is_err());
         assert!(parse_id("a,b,c").is_err());
