@@ -17,6 +17,7 @@ use infra_core::{Attribute, Block, Operation, ProviderError, Schema, Type, Value
 use crate::app_support::{desired_tags, sent};
 use crate::error::aws_error;
 use crate::tagging::ManagedTags;
+use crate::verify;
 
 /// EC2 accepts at most 200 values in one filter, so larger batches are split into calls of
 /// this size.
@@ -170,6 +171,28 @@ pub(crate) fn in_prior_order(
 }
 
 /// A string attribute that is set and known.
+/// The provider's checks of an inline route's or network ACL rule's `cidr_block`
+/// (`verify.ValidIPv4CIDRNetworkAddress`) and `ipv6_cidr_block`
+/// (`verify.ValidIPv6CIDRNetworkAddress`), each reported at `path(name)`. An empty string is
+/// not checked: it is how these blocks write an unset block (the network ACL's rule declares
+/// `""` as its default), where the provider would check an explicit `""` too.
+pub(crate) fn block_network_problems(
+    block: &Value,
+    path: impl Fn(&str) -> String,
+) -> Vec<(String, String)> {
+    ["cidr_block", "ipv6_cidr_block"]
+        .into_iter()
+        .filter_map(|name| {
+            let value = block.get(name).as_str().filter(|value| !value.is_empty())?;
+            let problem = match name {
+                "cidr_block" => verify::ipv4_network_problem(name, value),
+                _ => verify::ipv6_network_problem(name, value),
+            };
+            Some((path(name), problem?))
+        })
+        .collect()
+}
+
 pub(crate) fn string_attribute(value: &Value, name: &str) -> Option<String> {
     value.get(name).as_str().map(str::to_string)
 }

@@ -104,12 +104,16 @@ pub fn registry(aws: Arc<Aws>) -> Registry {
     registry
 }
 
-/// The messages of the plan-time problems of `config` for the registered type `name` (its
-/// declarations' and its `validate`'s, as the planner reports them): for unit tests.
+/// The plan-time problems of `config` for the registered type `name` (its declarations' and
+/// its `validate`'s, as the planner reports them), each with its path: for unit tests.
+#[cfg(test)]
+pub(crate) fn located_problems(name: &str, config: &infra_core::Value) -> Vec<(String, String)> {
+    let registry = registry(Aws::new(ProviderSettings::default()));
+    registry.resource(name).expect("a registered resource type").problems(config)
+}
+
+/// The messages of [`located_problems`]: for unit tests.
 #[cfg(test)]
 pub(crate) fn problem_messages(name: &str, config: &infra_core::Value) -> Vec<String> {
-    let registry = registry(Aws::new(ProviderSettings::default()));
-    let resource = registry.resource(name).expect("a registered resource type");
-    let problems = resource.problems(config);
-    problems.into_iter().map(|(_, message)| message).collect()
+    located_problems(name, config).into_iter().map(|(_, message)| message).collect()
 }

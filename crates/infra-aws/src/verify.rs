@@ -1,5 +1,5 @@
 //! The provider's shared plan-time checks (`internal/verify` in terraform-provider-aws), written
-//! once, in its wording: an ARN, a region name, an account ID, an IPv4 network.
+//! once, in its wording: an ARN, a region name, an account ID, an IPv4 or IPv6 network.
 //!
 //! Its patterns, quoted in the messages:
 //! - partition `^aws(-[a-z]+)*$`;
@@ -23,19 +23,36 @@ pub const IPV4_NETWORK: Check = Check::Text(TextCheck {
     check: ipv4_network_problem,
 });
 
+/// [`ipv6_network_problem`] declared on an attribute.
+pub const IPV6_NETWORK: Check = Check::Text(TextCheck {
+    name: "verify.ValidIPv6CIDRNetworkAddress",
+    check: ipv6_network_problem,
+});
+
 /// `verify.ValidIPv4CIDRNetworkAddress` of `value` (its `ValidateIPv4CIDRBlock`): a CIDR
 /// block as Go's `net.ParseCIDR` reads it, of an IPv4 address, that is its network's own
 /// address. The message names the value, not the argument.
 pub fn ipv4_network_problem(_key: &str, value: &str) -> Option<String> {
+    network_problem(value, "IPv4")
+}
+
+/// `verify.ValidIPv6CIDRNetworkAddress` of `value` (its `ValidateIPv6CIDRBlock`): as
+/// [`ipv4_network_problem`], of an IPv6 address (an IPv4-mapped one is IPv4 to Go's `IP.To4`).
+pub fn ipv6_network_problem(_key: &str, value: &str) -> Option<String> {
+    network_problem(value, "IPv6")
+}
+
+/// `ValidateIPv4CIDRBlock` or `ValidateIPv6CIDRBlock` of `value`, as `family` says.
+fn network_problem(value: &str, family: &str) -> Option<String> {
     let Some(cidr) = Cidr::parse(value) else {
         return Some(format!("{value:?} is not a valid CIDR block: invalid CIDR address: {value}"));
     };
-    if !cidr.is_ipv4() {
-        return Some(format!("{value:?} is not a valid IPv4 CIDR block"));
+    if cidr.is_ipv4() != (family == "IPv4") {
+        return Some(format!("{value:?} is not a valid {family} CIDR block"));
     }
     (cidr.network() != cidr.address).then(|| {
         let network = cidr.network_text();
-        format!("{value:?} is not a valid IPv4 CIDR block; did you mean {network:?}?")
+        format!("{value:?} is not a valid {family} CIDR block; did you mean {network:?}?")
     })
 }
 
@@ -155,6 +172,25 @@ mod tests {
             problem("10.0.0.0"),
             "\"10.0.0.0\" is not a valid CIDR block: invalid CIDR address: 10.0.0.0"
         );
+    }
+
+    #[test]
+    fn ipv6_networks_are_checked_as_the_provider_checks_them() {
+        for good in ["2001:db8::/32", "::/0", "2600:1f18:abcd:1200::/56"] {
+            assert_eq!(ipv6_network_problem("k", good), None, "{good}");
+        }
+        let problem = |value: &str| ipv6_network_problem("k", value).unwrap();
+        assert_eq!(
+            problem("2001:db8::1/64"),
+            "\"2001:db8::1/64\" is not a valid IPv6 CIDR block; did you mean \"2001:db8::/64\"?"
+        );
+        assert_eq!(problem("10.0.0.0/16"), "\"10.0.0.0/16\" is not a valid IPv6 CIDR block");
+        // An IPv4-mapped block is IPv4 to Go's `IP.To4`, so not an IPv6 block.
+        assert_eq!(
+            problem("::ffff:10.0.0.0/104"),
+            "\"::ffff:10.0.0.0/104\" is not a valid IPv6 CIDR block"
+        );
+        assert_eq!(problem(""), "\"\" is not a valid CIDR block: invalid CIDR address: ");
     }
 
     #[test]

@@ -25,9 +25,9 @@ use crate::ec2_object::{
     Ec2Type, Updating,
 };
 use crate::ec2_support::{
-    chunks_of, client_token, created_id, delete_with_retry, describe_by_ids, filter,
-    for_each_inline_rule, normalize_inline_rules, optional_string, string_attribute, string_list,
-    string_values, tag_specification,
+    block_network_problems, chunks_of, client_token, created_id, delete_with_retry,
+    describe_by_ids, filter, for_each_inline_rule, normalize_inline_rules, optional_string,
+    string_attribute, string_list, string_values, tag_specification,
 };
 use crate::paginated::all_items;
 
@@ -142,21 +142,15 @@ fn entries_by_number(entries: &Value) -> BTreeMap<i64, Value> {
         .collect()
 }
 
-/// Plan-time checks of the inline rule blocks: protocol and a CIDR block.
+/// Plan-time checks of the inline rule blocks: the protocol, and the CIDR blocks as the
+/// provider checks them ([`block_network_problems`]).
 fn validate_entries(config: &Value) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     for_each_inline_rule(config, |path, entry| {
         if let Some(problem) = entry.get("protocol").as_str().and_then(protocol_problem) {
             problems.push((path("protocol"), problem));
         }
-        if let Some(cidr) = entry.get("cidr_block").as_str().filter(|c| !c.is_empty()) {
-            if infra_core::cidr::parse_ipv4_cidr(cidr).is_none() {
-                problems.push((
-                    path("cidr_block"),
-                    format!("\"{cidr}\" is not a valid IPv4 CIDR block."),
-                ));
-            }
-        }
+        problems.extend(block_network_problems(entry, path));
     });
     problems
 }
@@ -533,6 +527,52 @@ pub(crate) async fn create_entry(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The inline rules' blocks are checked as the provider's `ValidateFunc`s check them, in
+    /// both directions and on both ACL types; the declared default `""` is not checked.
+    #[test]
+    fn rule_blocks_are_networks_as_the_provider_checks_them() {
+        let rules = |direction: &str, cidr: &str, ipv6: &str| {
+            let rule = Value::map([
+                ("rule_no", Value::Number(100.0)),
+                ("action", Value::string("allow")),
+                ("protocol", Value::string("tcp")),
+                ("from_port", Value::Number(443.0)),
+                ("to_port", Value::Number(443.0)),
+                ("cidr_block", Value::string(cidr)),
+                ("ipv6_cidr_block", Value::string(ipv6)),
+            ]);
+            Value::map([
+                ("vpc_id", Value::string("vpc-1")),
+                ("default_network_acl_id", Value::string("acl-1")),
+                (direction, Value::List(vec![rule])),
+            ])
+        };
+        for name in ["aws_network_acl", "aws_default_network_acl"] {
+            for direction in ["ingress", "egress"] {
+                let problems =
+                    |cidr, ipv6| crate::located_problems(name, &rules(direction, cidr, ipv6));
+                assert!(problems("0.0.0.0/0", "").is_empty(), "{name} {direction}");
+                assert!(problems("", "::/0").is_empty(), "{name} {direction}");
+                assert_eq!(
+                    problems("10.1.2.3/8", "2001:db8::1/64"),
+                    [
+                        (
+                            format!("{direction}[0].cidr_block"),
+                            "\"10.1.2.3/8\" is not a valid IPv4 CIDR block; did you mean \"10.0.0.0/8\"?"
+                                .to_string()
+                        ),
+                        (
+                            format!("{direction}[0].ipv6_cidr_block"),
+                            "\"2001:db8::1/64\" is not a valid IPv6 CIDR block; did you mean \"2001:db8::/64\"?"
+                                .to_string()
+                        ),
+                    ],
+                    "{name} {direction}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn protocols_compare_by_number() {

@@ -24,6 +24,7 @@ use crate::ec2_support::{
     by_id, crc32, describe_by_filter, distinct_ids, non_empty_attribute, string_attribute,
 };
 use crate::paginated::all_items;
+use crate::verify;
 
 pub type AwsRoute = ObjectType<RouteObject>;
 
@@ -55,7 +56,7 @@ pub(crate) const ROUTE_TARGETS: &[&str] = &[
 /// Why a route to an Oracle Database@AWS network (`odb_network_arn`) is not supported.
 pub(crate) const ODB_NETWORK: &str = "infra does not route to Oracle Database@AWS networks";
 
-/// The destinations of a route; exactly one is set.
+/// The destinations of a route; exactly one is set (the provider's `ExactlyOneOf`).
 const DESTINATIONS: &[&str] =
     &["destination_cidr_block", "destination_ipv6_cidr_block", "destination_prefix_list_id"];
 
@@ -172,7 +173,8 @@ impl AwsObject for RouteObject {
     const TAGGED: bool = false;
 
     fn attributes() -> Vec<Declared<FoundRoute>> {
-        let destination = |name| Attribute::optional(name, Type::String).force_new();
+        let destination =
+            |name| Attribute::optional(name, Type::String).force_new().exactly_one_of(DESTINATIONS);
         let mut attributes = vec![
             read(Attribute::computed("id", Type::String), |found: &FoundRoute, _: &Reading| {
                 Value::string(route_id(&found.table_id, &found.destination))
@@ -181,12 +183,14 @@ impl AwsObject for RouteObject {
                 Attribute::required("route_table_id", Type::String).force_new(),
                 |found: &FoundRoute, _: &Reading| Value::string(&found.table_id),
             ),
-            string(destination("destination_cidr_block"), |found: &FoundRoute| {
-                found.route.destination_cidr_block()
-            }),
-            string(destination("destination_ipv6_cidr_block"), |found: &FoundRoute| {
-                found.route.destination_ipv6_cidr_block()
-            }),
+            string(
+                destination("destination_cidr_block").check(verify::IPV4_NETWORK),
+                |found: &FoundRoute| found.route.destination_cidr_block(),
+            ),
+            string(
+                destination("destination_ipv6_cidr_block").check(verify::IPV6_NETWORK),
+                |found: &FoundRoute| found.route.destination_ipv6_cidr_block(),
+            ),
             string(destination("destination_prefix_list_id"), |found: &FoundRoute| {
                 found.route.destination_prefix_list_id()
             }),
@@ -217,33 +221,15 @@ impl AwsObject for RouteObject {
     }
 
     fn validate(config: &Value) -> Vec<(String, String)> {
-        let mut problems = Vec::new();
-        let destinations = DESTINATIONS.iter().filter(|name| !config.get(name).is_null()).count();
-        if destinations != 1 {
-            problems.push((
-                "destination_cidr_block".to_string(),
-                format!("set exactly one of {}.", DESTINATIONS.join(", ")),
-            ));
-        }
-        if let Some(cidr) = config.get("destination_cidr_block").as_str() {
-            if infra_core::cidr::parse_ipv4_cidr(cidr).is_none() {
-                problems.push((
-                    "destination_cidr_block".to_string(),
-                    format!("\"{cidr}\" is not a valid IPv4 CIDR block."),
-                ));
-            }
-        }
         let targets = ROUTE_TARGETS.iter().filter(|name| !config.get(name).is_null()).count();
-        if targets != 1 {
-            problems.push((
-                "gateway_id".to_string(),
-                format!(
-                    "a route needs exactly one target ({}), found {targets}.",
-                    ROUTE_TARGETS.join(", ")
-                ),
-            ));
+        if targets == 1 {
+            return vec![];
         }
-        problems
+        let message = format!(
+            "a route needs exactly one target ({}), found {targets}.",
+            ROUTE_TARGETS.join(", ")
+        );
+        vec![("gateway_id".to_string(), message)]
     }
 
     fn key_of(value: &Value) -> Option<String> {
@@ -342,5 +328,45 @@ impl AwsObject for RouteObject {
             Some(key) => at.this.found(&key).await,
             None => Ok(None),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The destinations' `ExactlyOneOf` and their `ValidateFunc`s, as the provider declares
+    /// them, in the SDK's words.
+    #[test]
+    fn destinations_are_checked_as_the_provider_declares_them() {
+        use infra_core::Value;
+        let route = |destinations: Vec<(&'static str, &str)>| {
+            let mut entries = vec![
+                ("route_table_id", Value::string("rtb-1")),
+                ("gateway_id", Value::string("igw-1")),
+            ];
+            entries.extend(destinations.into_iter().map(|(name, v)| (name, Value::string(v))));
+            crate::problem_messages("aws_route", &Value::map(entries))
+        };
+        assert!(route(vec![("destination_cidr_block", "0.0.0.0/0")]).is_empty());
+        assert!(route(vec![("destination_ipv6_cidr_block", "::/0")]).is_empty());
+        assert!(route(vec![("destination_prefix_list_id", "pl-1")]).is_empty());
+        assert_eq!(
+            route(vec![("destination_cidr_block", "10.0.0.1/16")]),
+            ["\"10.0.0.1/16\" is not a valid IPv4 CIDR block; did you mean \"10.0.0.0/16\"?"]
+        );
+        assert_eq!(
+            route(vec![("destination_ipv6_cidr_block", "0.0.0.0/0")]),
+            ["\"0.0.0.0/0\" is not a valid IPv6 CIDR block"]
+        );
+        let one_of =
+            "destination_cidr_block,destination_ipv6_cidr_block,destination_prefix_list_id";
+        let none = route(vec![]);
+        assert_eq!(none.len(), 3, "{none:?}");
+        assert!(none.iter().all(|m| m.contains(one_of)), "{none:?}");
+        let two = route(vec![
+            ("destination_cidr_block", "0.0.0.0/0"),
+            ("destination_prefix_list_id", "pl-1"),
+        ]);
+        assert_eq!(two.len(), 3, "{two:?}");
+        assert!(two.iter().all(|m| m.contains(one_of)), "{two:?}");
     }
 }

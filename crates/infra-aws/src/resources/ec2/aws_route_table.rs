@@ -27,8 +27,8 @@ use crate::ec2_object::{
     Ec2Type, Updating,
 };
 use crate::ec2_support::{
-    client_token, created_id, delete_with_retry, filter, in_prior_order, managed_tag_filters,
-    string_attribute, string_list, string_values, tag_specification,
+    block_network_problems, client_token, created_id, delete_with_retry, filter, in_prior_order,
+    managed_tag_filters, string_attribute, string_list, string_values, tag_specification,
 };
 use crate::paginated::all_items;
 
@@ -171,8 +171,8 @@ pub(crate) fn routes_by_destination(routes: &Value, kind: TableKind) -> BTreeMap
         .collect()
 }
 
-/// Plan-time checks of inline `route` blocks: one destination, a valid IPv4 CIDR, and exactly
-/// one target.
+/// Plan-time checks of inline `route` blocks: one destination, its CIDR block a network as the
+/// provider checks it ([`block_network_problems`]), and exactly one target.
 pub(crate) fn validate_routes(config: &Value, kind: TableKind) -> Vec<(String, String)> {
     let mut problems = Vec::new();
     for (index, route) in config.get("route").as_list().unwrap_or(&[]).iter().enumerate() {
@@ -192,14 +192,7 @@ pub(crate) fn validate_routes(config: &Value, kind: TableKind) -> Vec<(String, S
                 ),
             ));
         }
-        if let Some(cidr) = route.get("cidr_block").as_str().filter(|c| !c.is_empty()) {
-            if infra_core::cidr::parse_ipv4_cidr(cidr).is_none() {
-                problems.push((
-                    format!("route[{index}].cidr_block"),
-                    format!("\"{cidr}\" is not a valid IPv4 CIDR block."),
-                ));
-            }
-        }
+        problems.extend(block_network_problems(route, |name| format!("route[{index}].{name}")));
         let targets = kind
             .targets()
             .iter()
@@ -675,6 +668,43 @@ mod tests {
             ("gateway_id", Value::string("igw-1")),
         ]));
         assert_eq!(validate_routes(&two_destinations, TableKind::Table).len(), 1);
+    }
+
+    /// The inline route's blocks are checked as the provider's `ValidateFunc`s check them, on
+    /// both table types; an empty block is how an unset one is written.
+    #[test]
+    fn route_blocks_are_networks_as_the_provider_checks_them() {
+        let route = |cidr: &str, ipv6: &str| {
+            let mut table = config(Value::map([
+                ("cidr_block", Value::string(cidr)),
+                ("ipv6_cidr_block", Value::string(ipv6)),
+                ("gateway_id", Value::string("igw-1")),
+            ]));
+            for (name, id) in [("vpc_id", "vpc-1"), ("default_route_table_id", "rtb-1")] {
+                table.map_mut().unwrap().insert(name.into(), Value::string(id));
+            }
+            table
+        };
+        let none: [(String, String); 0] = [];
+        for name in ["aws_route_table", "aws_default_route_table"] {
+            assert_eq!(crate::located_problems(name, &route("10.0.0.0/16", "")), none);
+            assert_eq!(crate::located_problems(name, &route("", "2001:db8::/56")), none);
+            assert_eq!(
+                crate::located_problems(name, &route("10.0.0.1/16", "")),
+                [(
+                    "route[0].cidr_block".to_string(),
+                    "\"10.0.0.1/16\" is not a valid IPv4 CIDR block; did you mean \"10.0.0.0/16\"?"
+                        .to_string()
+                )]
+            );
+            assert_eq!(
+                crate::located_problems(name, &route("", "10.0.0.0/16")),
+                [(
+                    "route[0].ipv6_cidr_block".to_string(),
+                    "\"10.0.0.0/16\" is not a valid IPv6 CIDR block".to_string()
+                )]
+            );
+        }
     }
 
     #[test]
