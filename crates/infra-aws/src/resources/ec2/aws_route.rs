@@ -38,8 +38,8 @@ pub struct FoundRoute {
     route: Route,
 }
 
-/// The targets of a route, as the provider names them; exactly one is set. The same for an
-/// `aws_route_table` inline `route` block.
+/// The targets of a route, as the provider names them; exactly one is set (the provider's
+/// `ExactlyOneOf` on `aws_route`). The same for an `aws_route_table` inline `route` block.
 pub(crate) const ROUTE_TARGETS: &[&str] = &[
     "carrier_gateway_id",
     "core_network_arn",
@@ -93,6 +93,15 @@ fn target(name: &'static str) -> Declared<FoundRoute> {
         "network_interface_id" => Attribute::optional_computed(name, Type::String),
         _ => Attribute::optional(name, Type::String),
     };
+    // The provider's: a carrier gateway routes IPv4 destinations only, an egress-only gateway
+    // IPv6 ones only, and a VPC endpoint no prefix list.
+    let attribute = match name {
+        "carrier_gateway_id" => attribute.conflicts_with(&["destination_ipv6_cidr_block"]),
+        "egress_only_gateway_id" => attribute.conflicts_with(&["destination_cidr_block"]),
+        "vpc_endpoint_id" => attribute.conflicts_with(&["destination_prefix_list_id"]),
+        _ => attribute,
+    };
+    let attribute = attribute.exactly_one_of(ROUTE_TARGETS);
     read(attribute, move |found: &FoundRoute, at: &Reading| {
         let targets = targets_of(&found.route, at.prior);
         let target = targets.into_iter().find(|(target, _)| *target == name);
@@ -220,18 +229,6 @@ impl AwsObject for RouteObject {
         Timeouts::minutes(5, 2, 5)
     }
 
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        let targets = ROUTE_TARGETS.iter().filter(|name| !config.get(name).is_null()).count();
-        if targets == 1 {
-            return vec![];
-        }
-        let message = format!(
-            "a route needs exactly one target ({}), found {targets}.",
-            ROUTE_TARGETS.join(", ")
-        );
-        vec![("gateway_id".to_string(), message)]
-    }
-
     fn key_of(value: &Value) -> Option<String> {
         route_key(value)
     }
@@ -333,18 +330,22 @@ impl AwsObject for RouteObject {
 
 #[cfg(test)]
 mod tests {
+    use infra_core::Value;
+
+    /// The problems of a route in table `rtb-1` with these arguments.
+    fn problems(arguments: Vec<(&'static str, &str)>) -> Vec<String> {
+        let mut entries = vec![("route_table_id", Value::string("rtb-1"))];
+        entries.extend(arguments.into_iter().map(|(name, value)| (name, Value::string(value))));
+        crate::problem_messages("aws_route", &Value::map(entries))
+    }
+
     /// The destinations' `ExactlyOneOf` and their `ValidateFunc`s, as the provider declares
     /// them, in the SDK's words.
     #[test]
     fn destinations_are_checked_as_the_provider_declares_them() {
-        use infra_core::Value;
-        let route = |destinations: Vec<(&'static str, &str)>| {
-            let mut entries = vec![
-                ("route_table_id", Value::string("rtb-1")),
-                ("gateway_id", Value::string("igw-1")),
-            ];
-            entries.extend(destinations.into_iter().map(|(name, v)| (name, Value::string(v))));
-            crate::problem_messages("aws_route", &Value::map(entries))
+        let route = |mut destinations: Vec<(&'static str, &'static str)>| {
+            destinations.push(("gateway_id", "igw-1"));
+            problems(destinations)
         };
         assert!(route(vec![("destination_cidr_block", "0.0.0.0/0")]).is_empty());
         assert!(route(vec![("destination_ipv6_cidr_block", "::/0")]).is_empty());
@@ -368,5 +369,38 @@ mod tests {
         ]);
         assert_eq!(two.len(), 3, "{two:?}");
         assert!(two.iter().all(|m| m.contains(one_of)), "{two:?}");
+    }
+
+    /// The targets' `ExactlyOneOf`, and the destinations each target cannot take
+    /// (`ConflictsWith`), as the provider declares them.
+    #[test]
+    fn targets_are_checked_as_the_provider_declares_them() {
+        let targets = super::ROUTE_TARGETS.join(",");
+        let ipv4 = ("destination_cidr_block", "0.0.0.0/0");
+        assert!(problems(vec![ipv4, ("nat_gateway_id", "nat-1")]).is_empty());
+        let none = problems(vec![ipv4]);
+        assert_eq!(none.len(), 10, "{none:?}");
+        assert!(
+            none.iter().all(|m| m.contains(&format!("one of `{targets}` must be"))),
+            "{none:?}"
+        );
+        let two = problems(vec![ipv4, ("gateway_id", "igw-1"), ("nat_gateway_id", "nat-1")]);
+        assert_eq!(two.len(), 10, "{two:?}");
+        assert!(two[0].ends_with("but `gateway_id,nat_gateway_id` were specified."), "{two:?}");
+        assert_eq!(
+            problems(vec![
+                ("destination_ipv6_cidr_block", "::/0"),
+                ("carrier_gateway_id", "cagw-1")
+            ]),
+            ["\"carrier_gateway_id\": conflicts with destination_ipv6_cidr_block"]
+        );
+        assert_eq!(
+            problems(vec![ipv4, ("egress_only_gateway_id", "eigw-1")]),
+            ["\"egress_only_gateway_id\": conflicts with destination_cidr_block"]
+        );
+        assert_eq!(
+            problems(vec![("destination_prefix_list_id", "pl-1"), ("vpc_endpoint_id", "vpce-1")]),
+            ["\"vpc_endpoint_id\": conflicts with destination_prefix_list_id"]
+        );
     }
 }

@@ -58,6 +58,9 @@ fn imported_table(prior: &Value) -> Option<&str> {
     }
 }
 
+/// What a table is associated with: a subnet or a gateway, exactly one.
+const TARGETS: &[&str] = &["subnet_id", "gateway_id"];
+
 /// Whether `association` is the one of the prior's subnet (or gateway).
 fn of_target(prior: &Value, association: &RouteTableAssociation) -> bool {
     [("subnet_id", association.subnet_id()), ("gateway_id", association.gateway_id())]
@@ -74,16 +77,13 @@ impl AwsObject for Association {
     const TAGGED: bool = false;
 
     fn attributes() -> Vec<Declared<RouteTableAssociation>> {
+        // The provider's `ExactlyOneOf` on both.
+        let target =
+            |name| Attribute::optional(name, Type::String).force_new().exactly_one_of(TARGETS);
         vec![
             computed("id", RouteTableAssociation::route_table_association_id),
-            string(
-                Attribute::optional("subnet_id", Type::String).force_new(),
-                RouteTableAssociation::subnet_id,
-            ),
-            string(
-                Attribute::optional("gateway_id", Type::String).force_new(),
-                RouteTableAssociation::gateway_id,
-            ),
+            string(target("subnet_id"), RouteTableAssociation::subnet_id),
+            string(target("gateway_id"), RouteTableAssociation::gateway_id),
             string(
                 Attribute::required("route_table_id", Type::String),
                 RouteTableAssociation::route_table_id,
@@ -97,16 +97,6 @@ impl AwsObject for Association {
 
     fn default_timeouts() -> Timeouts {
         Timeouts::minutes(5, 2, 5)
-    }
-
-    fn validate(config: &Value) -> Vec<(String, String)> {
-        if config.get("subnet_id").is_null() == config.get("gateway_id").is_null() {
-            return vec![(
-                "subnet_id".to_string(),
-                "set exactly one of subnet_id and gateway_id.".to_string(),
-            )];
-        }
-        vec![]
     }
 
     /// The stored `id`; an imported prior's is its import ID (`TARGET/TABLE`), what
@@ -245,5 +235,34 @@ impl AwsObject for Association {
                     && association.route_table_id().map(str::to_string) == table
             })
             .map(Tagged::untagged))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use infra_core::Value;
+
+    /// A subnet or a gateway, exactly one: the provider's `ExactlyOneOf`, in the SDK's words.
+    #[test]
+    fn one_target_is_checked_as_the_provider_declares_it() {
+        let problems = |targets: Vec<(&'static str, &str)>| {
+            let mut entries = vec![("route_table_id", Value::string("rtb-1"))];
+            entries.extend(targets.into_iter().map(|(name, id)| (name, Value::string(id))));
+            crate::problem_messages("aws_route_table_association", &Value::map(entries))
+        };
+        assert!(problems(vec![("subnet_id", "subnet-1")]).is_empty());
+        assert!(problems(vec![("gateway_id", "igw-1")]).is_empty());
+        assert_eq!(
+            problems(vec![]),
+            [
+                "\"subnet_id\": one of `gateway_id,subnet_id` must be specified",
+                "\"gateway_id\": one of `gateway_id,subnet_id` must be specified",
+            ]
+        );
+        let both = "only one of `gateway_id,subnet_id` can be specified, but `gateway_id,subnet_id` were specified.";
+        assert_eq!(
+            problems(vec![("subnet_id", "subnet-1"), ("gateway_id", "igw-1")]),
+            [format!("\"subnet_id\": {both}"), format!("\"gateway_id\": {both}")]
+        );
     }
 }

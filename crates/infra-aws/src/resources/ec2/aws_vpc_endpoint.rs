@@ -31,6 +31,7 @@ use crate::ec2_support::{
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
+use crate::verify;
 
 /// Attributes AWS reports only sometimes (and moto never): kept from the prior value when
 /// the describe answer leaves them out.
@@ -272,7 +273,9 @@ impl Ec2Object for VpcEndpointObject {
             }),
             text(Attribute::required("vpc_id", Type::String).force_new(), VpcEndpoint::vpc_id),
             text(
-                Attribute::optional("service_name", Type::String).force_new(),
+                Attribute::optional("service_name", Type::String)
+                    .force_new()
+                    .conflicts_with(&["resource_configuration_arn", "service_network_arn"]),
                 VpcEndpoint::service_name,
             ),
             text(
@@ -280,11 +283,17 @@ impl Ec2Object for VpcEndpointObject {
                 VpcEndpoint::service_region,
             ),
             text(
-                Attribute::optional("service_network_arn", Type::String).force_new(),
+                Attribute::optional("service_network_arn", Type::String)
+                    .force_new()
+                    .conflicts_with(&["service_name", "resource_configuration_arn"])
+                    .check(verify::ARN),
                 VpcEndpoint::service_network_arn,
             ),
             text(
-                Attribute::optional("resource_configuration_arn", Type::String).force_new(),
+                Attribute::optional("resource_configuration_arn", Type::String)
+                    .force_new()
+                    .conflicts_with(&["service_name", "service_network_arn"])
+                    .check(verify::ARN),
                 VpcEndpoint::resource_configuration_arn,
             ),
             read(
@@ -387,16 +396,17 @@ impl Ec2Object for VpcEndpointObject {
         keep_unreported(prior, value)
     }
 
+    /// infra's own check, stricter than the provider's (which declares only that the three
+    /// conflict, and leaves an endpoint that names none of them for CreateVpcEndpoint to
+    /// refuse): an endpoint names a service, a service network or a resource configuration.
     fn validate(config: &Value) -> Vec<(String, String)> {
         let targets = ["service_name", "resource_configuration_arn", "service_network_arn"];
-        let set = targets.iter().filter(|name| !config.get(name).is_null()).count();
-        if set != 1 {
-            return vec![(
-                "service_name".to_string(),
-                "exactly one of service_name, resource_configuration_arn or service_network_arn must be set.".to_string(),
-            )];
+        if targets.iter().any(|name| !config.get(name).is_null()) {
+            return vec![];
         }
-        vec![]
+        let message = "one of service_name, resource_configuration_arn or service_network_arn \
+                       must be set.";
+        vec![("service_name".to_string(), message.to_string())]
     }
 
     /// The endpoints, each Gateway endpoint with its service's prefix list (DescribePrefixLists).
@@ -576,6 +586,37 @@ mod tests {
     use infra_core::Operation;
 
     use super::*;
+
+    /// The three things an endpoint can name conflict, as the provider declares, and one is
+    /// needed (infra's own check); the two ARNs are checked as ARNs.
+    #[test]
+    fn what_an_endpoint_names_is_checked() {
+        let problems = |named: Vec<(&'static str, &str)>| {
+            let mut entries = vec![("vpc_id", Value::string("vpc-1"))];
+            entries.extend(named.into_iter().map(|(name, value)| (name, Value::string(value))));
+            crate::problem_messages("aws_vpc_endpoint", &Value::map(entries))
+        };
+        let network = "arn:aws:vpc-lattice:us-east-1:123456789012:servicenetwork/sn-1";
+        assert!(problems(vec![("service_name", "com.amazonaws.us-east-1.s3")]).is_empty());
+        assert!(problems(vec![("service_network_arn", network)]).is_empty());
+        assert_eq!(
+            problems(vec![]),
+            ["one of service_name, resource_configuration_arn or service_network_arn must be set."]
+        );
+        assert_eq!(
+            problems(vec![
+                ("service_name", "com.amazonaws.us-east-1.s3"),
+                ("service_network_arn", network)
+            ]),
+            [
+                "\"service_name\": conflicts with service_network_arn",
+                "\"service_network_arn\": conflicts with service_name",
+            ]
+        );
+        let wrong = problems(vec![("resource_configuration_arn", "rcfg-1")]);
+        assert_eq!(wrong.len(), 1, "{wrong:?}");
+        assert!(wrong[0].contains("resource_configuration_arn"), "{wrong:?}");
+    }
 
     #[test]
     fn set_changes_add_and_remove() {
