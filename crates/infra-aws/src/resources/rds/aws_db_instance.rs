@@ -328,7 +328,10 @@ fn credential_attributes() -> Vec<Declared<DbInstance>> {
                 .write_only()
                 .conflicts_with(&["manage_master_user_password", "password"]),
         ),
-        copied(Attribute::optional("password_wo_version", Type::Number)),
+        copied(
+            Attribute::optional("password_wo_version", Type::Number)
+                .required_with(&["password_wo"]),
+        ),
         read(
             Attribute::optional("manage_master_user_password", Type::Bool)
                 .conflicts_with(&["password", "password_wo"]),
@@ -891,13 +894,6 @@ fn validate(config: &Value) -> Vec<(String, String)> {
         }
     }
     let set = |key: &str| !config.get(key).is_null();
-    if set("password_wo_version") && !set("password_wo") {
-        problems.push((
-            "password_wo_version".to_string(),
-            "\"password_wo_version\": all of `password_wo,password_wo_version` must be specified"
-                .to_string(),
-        ));
-    }
     let restored = set("replicate_source_db")
         || set("snapshot_identifier")
         || !blocks(config, "restore_to_point_in_time").is_empty();
@@ -1520,6 +1516,30 @@ mod tests {
         assert_eq!(value.get("customer_owned_ip_enabled"), &Value::Null);
         assert_eq!(value.get("enabled_cloudwatch_logs_exports"), &Value::Null);
         assert_eq!(value.get("identifier"), &Value::string(""));
+    }
+
+    /// A write-only password's version needs the password: the provider's `RequiredWith`, in
+    /// the SDK's words.
+    #[test]
+    fn a_password_version_needs_the_write_only_password() {
+        let instance = |entries: Vec<(&'static str, Value)>| {
+            let mut config = vec![
+                ("identifier", Value::string("db")),
+                ("instance_class", Value::string("db.t3.micro")),
+                ("engine", Value::string("postgres")),
+                ("allocated_storage", Value::Number(20.0)),
+                ("username", Value::string("app")),
+            ];
+            config.extend(entries);
+            crate::problem_messages("aws_db_instance", &Value::map(config))
+        };
+        let version = ("password_wo_version", Value::Number(1.0));
+        let password = ("password_wo", Value::string("s3cret-password"));
+        assert_eq!(instance(vec![version.clone(), password]), Vec::<String>::new());
+        assert_eq!(
+            instance(vec![version]),
+            ["\"password_wo_version\": all of `password_wo,password_wo_version` must be specified"]
+        );
     }
 
     /// A point-in-time restore names a time or the latest restorable one, not both: the
