@@ -170,12 +170,12 @@ pub(crate) fn in_prior_order(
         .collect()
 }
 
-/// A string attribute that is set and known.
 /// The provider's checks of an inline route's or network ACL rule's `cidr_block`
 /// (`verify.ValidIPv4CIDRNetworkAddress`) and `ipv6_cidr_block`
 /// (`verify.ValidIPv6CIDRNetworkAddress`), each reported at `path(name)`. An empty string is
-/// not checked: it is how these blocks write an unset block (the network ACL's rule declares
-/// `""` as its default), where the provider would check an explicit `""` too.
+/// not checked: it is how these blocks write an unset block (infra's network ACL rule declares
+/// `""` as its default; the provider's declares none), where the provider would check an
+/// explicit `""` too.
 pub(crate) fn block_network_problems(
     block: &Value,
     path: impl Fn(&str) -> String,
@@ -193,6 +193,7 @@ pub(crate) fn block_network_problems(
         .collect()
 }
 
+/// A string attribute that is set and known.
 pub(crate) fn string_attribute(value: &Value, name: &str) -> Option<String> {
     value.get(name).as_str().map(str::to_string)
 }
