@@ -1192,46 +1192,6 @@ impl<O: Elbv2Object> Elbv2Type<O> {
         Ok(all)
     }
 
-    /// What a lost create left under its parent (`parent`, the listener or load balancer the
-    /// plan names), read: the first of the objects the parent's Describe call (`list`, sent;
-    /// `objects` takes them from its answer) whose tags (DescribeTags, 20 ARNs a call) say
-    /// this operation created it. None when the parent is unknown or gone.
-    pub async fn created_under<Sent, Out, E>(
-        &self,
-        operation: &Operation,
-        planned: &Value,
-        parent: Option<String>,
-        list: impl FnOnce(String) -> Sent,
-        objects: impl FnOnce(Out) -> Vec<O::Object>,
-    ) -> Result<Option<Value>, ProviderError>
-    where
-        Sent: Future<Output = Result<Out, SdkError<E, HttpResponse>>>,
-        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    {
-        let Some(parent) = parent else {
-            return Ok(None);
-        };
-        let listed = match list(parent).await.map_err(aws_error) {
-            Ok(answer) => objects(answer),
-            Err(error) if is_not_found(&error) => return Ok(None),
-            Err(error) => return Err(error),
-        };
-        let arns: Vec<String> =
-            listed.iter().filter_map(|o| O::arn_of(o).map(str::to_string)).collect();
-        let tags = describe_tags(&self.aws.clients().await.elbv2, &arns).await?;
-        for object in &listed {
-            let Some(arn) = O::arn_of(object) else {
-                continue;
-            };
-            let object_tags = tags.get(arn).cloned().unwrap_or_default();
-            if has_managed_tags(&object_tags, operation) {
-                let value = O::value(self, arn, object, &object_tags, planned).await?;
-                return Ok(Some(value));
-            }
-        }
-        Ok(None)
-    }
-
     /// The ARN of the object a Create call answered with (`objects`); the error naming what
     /// was asked for (`name`) when there is none.
     pub fn created_arn(objects: &[O::Object], name: &str) -> Result<String, ProviderError> {
@@ -1255,15 +1215,54 @@ impl<O: Elbv2Object> Elbv2Type<O> {
         let read = self.read_arn(arn, hint).await?;
         read.map(|(value, _)| value).ok_or_else(|| vanished(O::KIND, arn))
     }
+}
 
-    /// What a lost create of a load balancer or target group left: the object named as
+impl<O: Elbv2Object> Creating<'_, O> {
+    /// What this create, lost, left under its parent (`parent`, the listener or load balancer the
+    /// plan names), read: the first of the objects the parent's Describe call (`list`, sent;
+    /// `objects` takes them from its answer) whose tags (DescribeTags, 20 ARNs a call) say
+    /// this operation created it. None when the parent is unknown or gone.
+    pub async fn created_under<Sent, Out, E>(
+        self,
+        parent: Option<String>,
+        list: impl FnOnce(String) -> Sent,
+        objects: impl FnOnce(Out) -> Vec<O::Object>,
+    ) -> Result<Option<Value>, ProviderError>
+    where
+        Sent: Future<Output = Result<Out, SdkError<E, HttpResponse>>>,
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let (this, operation, planned) = (self.this, self.operation, self.planned);
+        let Some(parent) = parent else {
+            return Ok(None);
+        };
+        let listed = match list(parent).await.map_err(aws_error) {
+            Ok(answer) => objects(answer),
+            Err(error) if is_not_found(&error) => return Ok(None),
+            Err(error) => return Err(error),
+        };
+        let arns: Vec<String> =
+            listed.iter().filter_map(|o| O::arn_of(o).map(str::to_string)).collect();
+        let tags = describe_tags(&this.aws.clients().await.elbv2, &arns).await?;
+        for object in &listed {
+            let Some(arn) = O::arn_of(object) else {
+                continue;
+            };
+            let object_tags = tags.get(arn).cloned().unwrap_or_default();
+            if has_managed_tags(&object_tags, operation) {
+                let value = O::value(this, arn, object, &object_tags, planned).await?;
+                return Ok(Some(value));
+            }
+        }
+        Ok(None)
+    }
+
+    /// What this create, lost, left of a load balancer or target group: the object named as
     /// planned (the Describe call by name, `by_name`, sent; `objects` takes them from its
     /// answer), or for a generated name the one among `every` object whose tags say this
     /// operation created it; read when it carries this operation's managed tags.
     pub async fn created_named<Sent, Out, E, Every>(
-        &self,
-        operation: &Operation,
-        planned: &Value,
+        self,
         by_name: impl FnOnce(String) -> Sent,
         objects: impl FnOnce(&Out) -> &[O::Object],
         every: Every,
@@ -1273,6 +1272,7 @@ impl<O: Elbv2Object> Elbv2Type<O> {
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
         Every: Future<Output = Result<Vec<O::Object>, ProviderError>>,
     {
+        let (this, operation, planned) = (self.this, self.operation, self.planned);
         let arn = match string(planned, "name") {
             // A generated name: look among every object for this operation's tags.
             None => {
@@ -1281,7 +1281,7 @@ impl<O: Elbv2Object> Elbv2Type<O> {
                     .iter()
                     .filter_map(|object| O::arn_of(object).map(str::to_string))
                     .collect();
-                describe_tags(&self.aws.clients().await.elbv2, &arns)
+                describe_tags(&this.aws.clients().await.elbv2, &arns)
                     .await?
                     .into_iter()
                     .find(|(_, tags)| has_managed_tags(tags, operation))
@@ -1294,7 +1294,7 @@ impl<O: Elbv2Object> Elbv2Type<O> {
             },
         };
         let Some(arn) = arn else { return Ok(None) };
-        Ok(self
+        Ok(this
             .read_arn(&arn, planned)
             .await?
             .filter(|(_, tags)| has_managed_tags(tags, operation))

@@ -1227,15 +1227,12 @@ impl Elbv2Object for LoadBalancers {
 
     async fn find_created(at: Creating<'_, Self>) -> Result<Option<Value>, ProviderError> {
         let client = &at.this.aws.clients().await.elbv2;
-        at.this
-            .created_named(
-                at.operation,
-                at.planned,
-                |name| client.describe_load_balancers().names(name).send(),
-                |answer| answer.load_balancers(),
-                async { all_items!(client.describe_load_balancers()) },
-            )
-            .await
+        at.created_named(
+            |name| client.describe_load_balancers().names(name).send(),
+            |answer| answer.load_balancers(),
+            async { all_items!(client.describe_load_balancers()) },
+        )
+        .await
     }
 }
 

@@ -660,15 +660,12 @@ impl Elbv2Object for Listeners {
 
     async fn find_created(at: Creating<'_, Self>) -> Result<Option<Value>, ProviderError> {
         let client = &at.this.aws.clients().await.elbv2;
-        at.this
-            .created_under(
-                at.operation,
-                at.planned,
-                string(at.planned, "load_balancer_arn"),
-                |arn| client.describe_listeners().load_balancer_arn(arn).send(),
-                |answer| answer.listeners().to_vec(),
-            )
-            .await
+        at.created_under(
+            string(at.planned, "load_balancer_arn"),
+            |arn| client.describe_listeners().load_balancer_arn(arn).send(),
+            |answer| answer.listeners().to_vec(),
+        )
+        .await
     }
 }
 

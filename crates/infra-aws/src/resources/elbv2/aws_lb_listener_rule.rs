@@ -350,19 +350,16 @@ impl Elbv2Object for ListenerRule {
 
     async fn find_created(at: Creating<'_, Self>) -> Result<Option<Value>, ProviderError> {
         let client = &at.this.aws.clients().await.elbv2;
-        at.this
-            .created_under(
-                at.operation,
-                at.planned,
-                string(at.planned, "listener_arn"),
-                |arn| client.describe_rules().listener_arn(arn).send(),
-                // A default rule is the listener's, never one created here (and has no tags).
-                |answer| {
-                    let rules = answer.rules().iter();
-                    rules.filter(|r| r.is_default() != Some(true)).cloned().collect()
-                },
-            )
-            .await
+        at.created_under(
+            string(at.planned, "listener_arn"),
+            |arn| client.describe_rules().listener_arn(arn).send(),
+            // A default rule is the listener's, never one created here (and has no tags).
+            |answer| {
+                let rules = answer.rules().iter();
+                rules.filter(|r| r.is_default() != Some(true)).cloned().collect()
+            },
+        )
+        .await
     }
 }
 

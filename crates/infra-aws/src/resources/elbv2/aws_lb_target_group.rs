@@ -922,15 +922,12 @@ impl Elbv2Object for TargetGroups {
 
     async fn find_created(at: Creating<'_, Self>) -> Result<Option<Value>, ProviderError> {
         let client = &at.this.aws.clients().await.elbv2;
-        at.this
-            .created_named(
-                at.operation,
-                at.planned,
-                |name| client.describe_target_groups().names(name).send(),
-                |answer| answer.target_groups(),
-                async { all_items!(client.describe_target_groups()) },
-            )
-            .await
+        at.created_named(
+            |name| client.describe_target_groups().names(name).send(),
+            |answer| answer.target_groups(),
+            async { all_items!(client.describe_target_groups()) },
+        )
+        .await
     }
 }
 
