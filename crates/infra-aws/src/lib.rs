@@ -67,6 +67,7 @@ mod ecs_support;
 mod elbv2_support;
 mod events_support;
 mod iam_support;
+mod lookup;
 mod rds_support;
 mod route53_support;
 mod s3_support;

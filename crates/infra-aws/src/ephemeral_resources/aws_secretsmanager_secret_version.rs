@@ -4,45 +4,33 @@
 //! is the bytes as a string, not base64 as the data source gives them. `secret_string` and
 //! `secret_binary` are sensitive.
 
-use std::sync::Arc;
-
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::text;
 use crate::data_sources::secretsmanager::aws_secretsmanager_secret_version::{
     get_secret_value, insert_secret_value, with_secret_value,
 };
-use crate::Aws;
+use crate::lookup::{Lookup, LookupType};
 
-pub struct EphemeralSecretVersion {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type EphemeralSecretVersion = LookupType<SecretVersionLookup>;
 
-impl EphemeralSecretVersion {
-    pub fn new(aws: Arc<Aws>) -> EphemeralSecretVersion {
+pub struct SecretVersionLookup;
+
+#[async_trait::async_trait]
+impl Lookup for SecretVersionLookup {
+    const NAME: &'static str = "aws_secretsmanager_secret_version";
+
+    fn schema() -> Schema {
         let schema = Schema::new()
             .attr(Attribute::required("secret_id", Type::String))
             .attr(Attribute::optional_computed("version_id", Type::String))
             .attr(Attribute::optional_computed("version_stage", Type::String))
             .attr(Attribute::computed("arn", Type::String));
-        let schema = with_secret_value(schema);
-        EphemeralSecretVersion { aws, schema }
-    }
-}
-
-#[async_trait::async_trait]
-impl DataSourceType for EphemeralSecretVersion {
-    fn name(&self) -> &'static str {
-        "aws_secretsmanager_secret_version"
+        with_secret_value(schema)
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let (_, _, output) = get_secret_value(&self.aws, config).await?;
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let (_, _, output) = get_secret_value(&this.aws, config).await?;
         let mut value = config.clone();
         if let Some(entries) = value.map_mut() {
             entries.insert("version_id".into(), text(output.version_id()));

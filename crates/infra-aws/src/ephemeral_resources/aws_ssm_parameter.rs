@@ -2,49 +2,37 @@
 //! `with_decryption = false`, with the provider's ephemeral schema: `name`, `type`, `value`
 //! (sensitive) and `version`.
 
-use std::sync::Arc;
-
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{number, sensitive, text};
 use crate::data_sources::ssm::aws_ssm_parameter::get_parameter;
-use crate::Aws;
+use crate::lookup::{Lookup, LookupType};
 
-pub struct EphemeralSsmParameter {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type EphemeralSsmParameter = LookupType<SsmParameterLookup>;
 
-impl EphemeralSsmParameter {
-    pub fn new(aws: Arc<Aws>) -> EphemeralSsmParameter {
-        let schema = Schema::new()
+pub struct SsmParameterLookup;
+
+#[async_trait::async_trait]
+impl Lookup for SsmParameterLookup {
+    const NAME: &'static str = "aws_ssm_parameter";
+
+    fn schema() -> Schema {
+        Schema::new()
             .attr(Attribute::required("arn", Type::String))
             .attr(Attribute::optional("with_decryption", Type::Bool).default(Value::Bool(true)))
             .attr(Attribute::computed("name", Type::String))
             .attr(Attribute::computed("type", Type::String))
             .attr(Attribute::computed("value", Type::String).sensitive())
-            .attr(Attribute::computed("version", Type::Number));
-        EphemeralSsmParameter { aws, schema }
-    }
-}
-
-#[async_trait::async_trait]
-impl DataSourceType for EphemeralSsmParameter {
-    fn name(&self) -> &'static str {
-        "aws_ssm_parameter"
+            .attr(Attribute::computed("version", Type::Number))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
         let arn = config
             .get("arn")
             .as_str()
             .ok_or_else(|| ProviderError::new("aws_ssm_parameter: arn is required"))?;
         let decrypt = config.get("with_decryption").as_bool().unwrap_or(true);
-        let parameter = get_parameter(&self.aws, arn, decrypt).await?;
+        let parameter = get_parameter(&this.aws, arn, decrypt).await?;
         let mut value = config.clone();
         if let Some(entries) = value.map_mut() {
             entries.insert("with_decryption".into(), Value::Bool(decrypt));

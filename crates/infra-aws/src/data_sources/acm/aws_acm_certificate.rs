@@ -4,24 +4,24 @@
 //! provider's error. `certificate` and `certificate_chain` come from GetCertificate for an
 //! ISSUED certificate.
 
-use std::sync::Arc;
-
 use aws_sdk_acm::types::{CertificateStatus, Filters, KeyAlgorithm};
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{boolean, is_missing, non_empty, sent, string_map, strings, text};
 use crate::error::aws_error;
+use crate::lookup::{with_found, Lookup, LookupType};
 use crate::resources::acm::aws_acm_certificate::KEY_ALGORITHMS;
-use crate::Aws;
 
-pub struct AwsAcmCertificateData {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsAcmCertificateData = LookupType<AcmCertificateLookup>;
 
-impl AwsAcmCertificateData {
-    pub fn new(aws: Arc<Aws>) -> AwsAcmCertificateData {
-        let schema = Schema::new()
+pub struct AcmCertificateLookup;
+
+#[async_trait::async_trait]
+impl Lookup for AcmCertificateLookup {
+    const NAME: &'static str = "aws_acm_certificate";
+
+    fn schema() -> Schema {
+        Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional_computed("domain", Type::String))
             .attr(Attribute::optional("statuses", Type::list(Type::String)))
@@ -32,23 +32,11 @@ impl AwsAcmCertificateData {
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("status", Type::String))
             .attr(Attribute::computed("certificate", Type::String))
-            .attr(Attribute::computed("certificate_chain", Type::String));
-        AwsAcmCertificateData { aws, schema }
-    }
-}
-
-#[async_trait::async_trait]
-impl DataSourceType for AwsAcmCertificateData {
-    fn name(&self) -> &'static str {
-        "aws_acm_certificate"
+            .attr(Attribute::computed("certificate_chain", Type::String))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.acm;
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let client = &this.aws.clients().await.acm;
         let domain = non_empty(config, "domain");
         // Only whether each wanted tag is there counts, so the map's order does not.
         let wanted_tags: Vec<(String, String)> =
@@ -86,22 +74,23 @@ impl DataSourceType for AwsAcmCertificateData {
         } else {
             (None, None)
         };
-        let mut value = config.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("id".into(), Value::string(&arn));
-            entries.insert("arn".into(), Value::string(&arn));
-            entries.insert("domain".into(), text(detail.domain_name()));
-            entries.insert("status".into(), text(status.as_deref()));
-            entries.insert("certificate".into(), text(certificate.as_deref()));
-            entries.insert("certificate_chain".into(), text(chain.as_deref()));
-            entries.insert(
-                "tags".into(),
-                infra_core::resource::visible_tags(
-                    tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        Ok(with_found(
+            config,
+            [
+                ("id", Value::string(&arn)),
+                ("arn", Value::string(&arn)),
+                ("domain", text(detail.domain_name())),
+                ("status", text(status.as_deref())),
+                ("certificate", text(certificate.as_deref())),
+                ("certificate_chain", text(chain.as_deref())),
+                (
+                    "tags",
+                    infra_core::resource::visible_tags(
+                        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                    ),
                 ),
-            );
-        }
-        Ok(value)
+            ],
+        ))
     }
 }
 

@@ -8,22 +8,19 @@
 //! `tpm_support`, `boot_mode`, `deprecation_time` or `usage_operation` for its default AMIs,
 //! so they read empty in tests.
 
-use std::sync::Arc;
-
 use aws_sdk_ec2::types::{Filter, Image};
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::sent;
 use crate::ec2_support::{
     block_filters, ec2_arn, exactly_one, filter_block, lookup_value, string_list, visible_ec2_tags,
 };
+use crate::lookup::{Lookup, LookupType};
 use crate::name_regex::NameRegex;
-use crate::Aws;
 
-pub struct AwsAmi {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsAmi = LookupType<AmiLookup>;
+
+pub struct AmiLookup;
 
 const COMPUTED_STRINGS: &[&str] = &[
     "architecture",
@@ -53,35 +50,6 @@ const COMPUTED_STRINGS: &[&str] = &[
     "usage_operation",
     "virtualization_type",
 ];
-
-impl AwsAmi {
-    pub fn new(aws: Arc<Aws>) -> AwsAmi {
-        let mut schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::optional("owners", Type::list(Type::String)))
-            .attr(Attribute::optional("executable_users", Type::list(Type::String)))
-            .attr(Attribute::optional("most_recent", Type::Bool).default(Value::Bool(false)))
-            .attr(Attribute::optional("name_regex", Type::String))
-            .attr(Attribute::optional("include_deprecated", Type::Bool).default(Value::Bool(false)))
-            .attr(
-                Attribute::optional("allow_unsafe_filter", Type::Bool).default(Value::Bool(false)),
-            )
-            .attr(Attribute::optional_computed("uefi_data", Type::String))
-            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
-            .attr(Attribute::computed("ena_support", Type::Bool))
-            .attr(Attribute::computed("public", Type::Bool))
-            // Objects of `device_name`, `ebs` (a string map), `no_device`, `virtual_name`.
-            .attr(Attribute::computed("block_device_mappings", Type::set(Type::Any)))
-            // Objects of `product_code_id`, `product_code_type`.
-            .attr(Attribute::computed("product_codes", Type::set(Type::Any)))
-            .attr(Attribute::computed("state_reason", Type::map(Type::String)))
-            .block(filter_block());
-        for name in COMPUTED_STRINGS {
-            schema = schema.attr(Attribute::computed(name, Type::String));
-        }
-        AwsAmi { aws, schema }
-    }
-}
 
 /// The block device mappings as the provider flattens them: `ebs` is a map of strings.
 fn block_device_mappings(image: &Image) -> Vec<Value> {
@@ -151,16 +119,37 @@ fn unsafe_filter(config: &Value, owners: &[String], filters: &[Filter]) -> Optio
 }
 
 #[async_trait::async_trait]
-impl DataSourceType for AwsAmi {
-    fn name(&self) -> &'static str {
-        "aws_ami"
+impl Lookup for AmiLookup {
+    const NAME: &'static str = "aws_ami";
+
+    fn schema() -> Schema {
+        let mut schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::optional("owners", Type::list(Type::String)))
+            .attr(Attribute::optional("executable_users", Type::list(Type::String)))
+            .attr(Attribute::optional("most_recent", Type::Bool).default(Value::Bool(false)))
+            .attr(Attribute::optional("name_regex", Type::String))
+            .attr(Attribute::optional("include_deprecated", Type::Bool).default(Value::Bool(false)))
+            .attr(
+                Attribute::optional("allow_unsafe_filter", Type::Bool).default(Value::Bool(false)),
+            )
+            .attr(Attribute::optional_computed("uefi_data", Type::String))
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
+            .attr(Attribute::computed("ena_support", Type::Bool))
+            .attr(Attribute::computed("public", Type::Bool))
+            // Objects of `device_name`, `ebs` (a string map), `no_device`, `virtual_name`.
+            .attr(Attribute::computed("block_device_mappings", Type::set(Type::Any)))
+            // Objects of `product_code_id`, `product_code_type`.
+            .attr(Attribute::computed("product_codes", Type::set(Type::Any)))
+            .attr(Attribute::computed("state_reason", Type::map(Type::String)))
+            .block(filter_block());
+        for name in COMPUTED_STRINGS {
+            schema = schema.attr(Attribute::computed(name, Type::String));
+        }
+        schema
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
         let regex = match config.get("name_regex").as_str() {
             Some(pattern) => Some(NameRegex::new(pattern).map_err(ProviderError::new)?),
             None => None,
@@ -170,7 +159,7 @@ impl DataSourceType for AwsAmi {
         if let Some(message) = unsafe_filter(config, &owners, &filters) {
             return Err(ProviderError::new(message));
         }
-        let clients = self.aws.clients().await;
+        let clients = this.aws.clients().await;
         let users = string_list(config, "executable_users");
         let response = sent!(clients
             .ec2
@@ -253,7 +242,7 @@ impl DataSourceType for AwsAmi {
             ("product_codes", Value::List(product_codes)),
             ("block_device_mappings", Value::List(block_device_mappings(&image))),
         ];
-        Ok(lookup_value(&self.schema, config, entries))
+        Ok(lookup_value(&this.schema, config, entries))
     }
 }
 

@@ -2,22 +2,22 @@
 //! the provider's `filter` blocks (DescribeAvailabilityZones filters: `opt-in-status`,
 //! `zone-type`, `group-name`, ...).
 
-use std::sync::Arc;
-
-use infra_core::{Attribute, Check, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Schema, Type, Value};
 
 use crate::ec2_support::{block_filters, filter, filter_block, string_list, string_values};
 use crate::error::aws_error;
-use crate::Aws;
+use crate::lookup::{with_found, Lookup, LookupType};
 
-pub struct AwsAvailabilityZones {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsAvailabilityZones = LookupType<AvailabilityZonesLookup>;
 
-impl AwsAvailabilityZones {
-    pub fn new(aws: Arc<Aws>) -> AwsAvailabilityZones {
-        let schema = Schema::new()
+pub struct AvailabilityZonesLookup;
+
+#[async_trait::async_trait]
+impl Lookup for AvailabilityZonesLookup {
+    const NAME: &'static str = "aws_availability_zones";
+
+    fn schema() -> Schema {
+        Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional("state", Type::String).check(Check::OneOf(&[
                 "available",
@@ -31,23 +31,11 @@ impl AwsAvailabilityZones {
             .attr(Attribute::computed("names", Type::list(Type::String)))
             .attr(Attribute::computed("zone_ids", Type::list(Type::String)))
             .attr(Attribute::computed("group_names", Type::set(Type::String)))
-            .block(filter_block());
-        AwsAvailabilityZones { aws, schema }
-    }
-}
-
-#[async_trait::async_trait]
-impl DataSourceType for AwsAvailabilityZones {
-    fn name(&self) -> &'static str {
-        "aws_availability_zones"
+            .block(filter_block())
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let clients = self.aws.clients().await;
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let clients = this.aws.clients().await;
         let mut request = clients.ec2.describe_availability_zones();
         if let Some(state) = config.get("state").as_str() {
             request = request.filters(filter("state", [state]));
@@ -78,13 +66,14 @@ impl DataSourceType for AwsAvailabilityZones {
             zones.iter().map(|z| z.2.clone()).filter(|g| !g.is_empty()).collect();
         groups.sort();
         groups.dedup();
-        let mut value = config.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("id".into(), Value::string(&clients.region));
-            entries.insert("names".into(), string_values(zones.iter().map(|z| z.0.clone())));
-            entries.insert("zone_ids".into(), string_values(zones.iter().map(|z| z.1.clone())));
-            entries.insert("group_names".into(), string_values(groups));
-        }
-        Ok(value)
+        Ok(with_found(
+            config,
+            [
+                ("id", Value::string(&clients.region)),
+                ("names", string_values(zones.iter().map(|z| z.0.clone()))),
+                ("zone_ids", string_values(zones.iter().map(|z| z.1.clone()))),
+                ("group_names", string_values(groups)),
+            ],
+        ))
     }
 }

@@ -1,24 +1,24 @@
 //! `aws_ec2_managed_prefix_list` (data source): the one AWS- or customer-managed prefix list
 //! matching `id`, `name` and `filter` blocks, with its entries.
 
-use std::sync::Arc;
-
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::ec2_support::{
     filter_block, lookup_filters, lookup_value, optional_string, single_match, visible_ec2_tags,
 };
+use crate::lookup::{Lookup, LookupType};
 use crate::paginated::all_items;
-use crate::Aws;
 
-pub struct AwsEc2ManagedPrefixList {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsEc2ManagedPrefixList = LookupType<Ec2ManagedPrefixListLookup>;
 
-impl AwsEc2ManagedPrefixList {
-    pub fn new(aws: Arc<Aws>) -> AwsEc2ManagedPrefixList {
-        let schema = Schema::new()
+pub struct Ec2ManagedPrefixListLookup;
+
+#[async_trait::async_trait]
+impl Lookup for Ec2ManagedPrefixListLookup {
+    const NAME: &'static str = "aws_ec2_managed_prefix_list";
+
+    fn schema() -> Schema {
+        Schema::new()
             .attr(Attribute::optional_computed("id", Type::String))
             .attr(Attribute::optional_computed("name", Type::String))
             .attr(Attribute::computed("address_family", Type::String))
@@ -29,23 +29,11 @@ impl AwsEc2ManagedPrefixList {
             .attr(Attribute::computed("owner_id", Type::String))
             .attr(Attribute::computed("tags", Type::map(Type::String)))
             .attr(Attribute::computed("version", Type::Number))
-            .block(filter_block());
-        AwsEc2ManagedPrefixList { aws, schema }
-    }
-}
-
-#[async_trait::async_trait]
-impl DataSourceType for AwsEc2ManagedPrefixList {
-    fn name(&self) -> &'static str {
-        "aws_ec2_managed_prefix_list"
+            .block(filter_block())
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let clients = self.aws.clients().await;
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let clients = this.aws.clients().await;
         let ec2 = &clients.ec2;
         // `tags` is only reported here, never a filter (as in the provider).
         let filters = lookup_filters(
@@ -89,6 +77,6 @@ impl DataSourceType for AwsEc2ManagedPrefixList {
             ("tags", visible_ec2_tags(list.tags())),
             ("version", Value::Number(list.version().unwrap_or_default() as f64)),
         ];
-        Ok(lookup_value(&self.schema, config, values))
+        Ok(lookup_value(&this.schema, config, values))
     }
 }

@@ -5,43 +5,18 @@
 //! moto does not return `core_network_arn`, `carrier_gateway_id` or `local_gateway_id` routes,
 //! so those targets read empty in tests.
 
-use std::sync::Arc;
-
 use aws_sdk_ec2::types::RouteTable;
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::sent;
 use crate::ec2_support::{
     ec2_arn, exactly_one, filter_block, lookup_filters, lookup_value, visible_ec2_tags,
 };
-use crate::Aws;
+use crate::lookup::{Lookup, LookupType};
 
-pub struct AwsRouteTable {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsRouteTable = LookupType<RouteTableLookup>;
 
-impl AwsRouteTable {
-    pub fn new(aws: Arc<Aws>) -> AwsRouteTable {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::optional_computed("route_table_id", Type::String))
-            .attr(Attribute::optional_computed("vpc_id", Type::String))
-            .attr(Attribute::optional_computed("subnet_id", Type::String))
-            .attr(Attribute::optional_computed("gateway_id", Type::String))
-            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("owner_id", Type::String))
-            // Objects of `cidr_block`, `ipv6_cidr_block`, `destination_prefix_list_id` and
-            // each target id.
-            .attr(Attribute::computed("routes", Type::list(Type::Any)))
-            // Objects of `gateway_id`, `main`, `route_table_association_id`,
-            // `route_table_id`, `subnet_id`.
-            .attr(Attribute::computed("associations", Type::list(Type::Any)))
-            .block(filter_block());
-        AwsRouteTable { aws, schema }
-    }
-}
+pub struct RouteTableLookup;
 
 /// The routes the provider reports: not the VPC's `local` routes, not routes propagated from a
 /// virtual private gateway, not the prefix-list routes a gateway VPC endpoint adds.
@@ -95,16 +70,29 @@ fn associations(table: &RouteTable) -> Vec<Value> {
 }
 
 #[async_trait::async_trait]
-impl DataSourceType for AwsRouteTable {
-    fn name(&self) -> &'static str {
-        "aws_route_table"
+impl Lookup for RouteTableLookup {
+    const NAME: &'static str = "aws_route_table";
+
+    fn schema() -> Schema {
+        Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::optional_computed("route_table_id", Type::String))
+            .attr(Attribute::optional_computed("vpc_id", Type::String))
+            .attr(Attribute::optional_computed("subnet_id", Type::String))
+            .attr(Attribute::optional_computed("gateway_id", Type::String))
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("owner_id", Type::String))
+            // Objects of `cidr_block`, `ipv6_cidr_block`, `destination_prefix_list_id` and
+            // each target id.
+            .attr(Attribute::computed("routes", Type::list(Type::Any)))
+            // Objects of `gateway_id`, `main`, `route_table_association_id`,
+            // `route_table_id`, `subnet_id`.
+            .attr(Attribute::computed("associations", Type::list(Type::Any)))
+            .block(filter_block())
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
         let set = |name: &str| !config.get(name).is_null();
         let has_filter = config.get("filter").as_list().is_some_and(|l| !l.is_empty());
         let has_tags = config.get("tags").as_map().is_some_and(|m| !m.is_empty());
@@ -116,7 +104,7 @@ impl DataSourceType for AwsRouteTable {
                 "one of route_table_id, vpc_id, subnet_id, gateway_id, filters, or tags must be assigned",
             ));
         }
-        let clients = self.aws.clients().await;
+        let clients = this.aws.clients().await;
         let filters = lookup_filters(
             config,
             &[
@@ -150,6 +138,6 @@ impl DataSourceType for AwsRouteTable {
             ("associations", Value::List(associations(&table))),
         ];
         // `subnet_id` and `gateway_id` are only reported when configured.
-        Ok(lookup_value(&self.schema, config, entries))
+        Ok(lookup_value(&this.schema, config, entries))
     }
 }

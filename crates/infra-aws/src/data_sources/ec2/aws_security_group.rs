@@ -1,48 +1,36 @@
 //! `aws_security_group` (data source): the one security group matching `id`, `name`,
 //! `vpc_id`, `tags` and `filter` blocks.
 
-use std::sync::Arc;
-
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::sent;
 use crate::ec2_support::{
     ec2_arn, filter_block, lookup_filters, lookup_value, optional_string, single_match,
     visible_ec2_tags,
 };
-use crate::Aws;
+use crate::lookup::{Lookup, LookupType};
 
-pub struct AwsSecurityGroup {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsSecurityGroup = LookupType<SecurityGroupLookup>;
 
-impl AwsSecurityGroup {
-    pub fn new(aws: Arc<Aws>) -> AwsSecurityGroup {
-        let schema = Schema::new()
+pub struct SecurityGroupLookup;
+
+#[async_trait::async_trait]
+impl Lookup for SecurityGroupLookup {
+    const NAME: &'static str = "aws_security_group";
+
+    fn schema() -> Schema {
+        Schema::new()
             .attr(Attribute::optional_computed("id", Type::String))
             .attr(Attribute::optional_computed("name", Type::String))
             .attr(Attribute::optional_computed("vpc_id", Type::String))
             .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
             .attr(Attribute::computed("arn", Type::String))
             .attr(Attribute::computed("description", Type::String))
-            .block(filter_block());
-        AwsSecurityGroup { aws, schema }
-    }
-}
-
-#[async_trait::async_trait]
-impl DataSourceType for AwsSecurityGroup {
-    fn name(&self) -> &'static str {
-        "aws_security_group"
+            .block(filter_block())
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let clients = self.aws.clients().await;
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let clients = this.aws.clients().await;
         let filters = lookup_filters(config, &[("name", "group-name"), ("vpc_id", "vpc-id")]);
         let mut request = clients
             .ec2
@@ -67,6 +55,6 @@ impl DataSourceType for AwsSecurityGroup {
             ("description", optional_string(group.description())),
             ("tags", visible_ec2_tags(group.tags())),
         ];
-        Ok(lookup_value(&self.schema, config, entries))
+        Ok(lookup_value(&this.schema, config, entries))
     }
 }

@@ -5,24 +5,24 @@
 //! moto does not return `customer_owned_ipv4_pool`, `map_customer_owned_ip_on_launch`,
 //! `outpost_arn` or `enable_lni_at_device_index`, so they read as their defaults in tests.
 
-use std::sync::Arc;
-
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::sent;
 use crate::ec2_support::{
     ec2_arn, filter_block, lookup_filters, lookup_value, optional_string, single_match,
     visible_ec2_tags,
 };
-use crate::Aws;
+use crate::lookup::{Lookup, LookupType};
 
-pub struct AwsSubnet {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsSubnet = LookupType<SubnetLookup>;
 
-impl AwsSubnet {
-    pub fn new(aws: Arc<Aws>) -> AwsSubnet {
+pub struct SubnetLookup;
+
+#[async_trait::async_trait]
+impl Lookup for SubnetLookup {
+    const NAME: &'static str = "aws_subnet";
+
+    fn schema() -> Schema {
         let mut schema = Schema::new();
         for name in [
             "id",
@@ -35,7 +35,7 @@ impl AwsSubnet {
         ] {
             schema = schema.attr(Attribute::optional_computed(name, Type::String));
         }
-        let schema = schema
+        schema
             .attr(Attribute::optional_computed("default_for_az", Type::Bool))
             .attr(Attribute::optional_computed("available_ip_address_count", Type::Number))
             .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
@@ -53,23 +53,11 @@ impl AwsSubnet {
             .attr(Attribute::computed("outpost_arn", Type::String))
             .attr(Attribute::computed("owner_id", Type::String))
             .attr(Attribute::computed("private_dns_hostname_type_on_launch", Type::String))
-            .block(filter_block());
-        AwsSubnet { aws, schema }
-    }
-}
-
-#[async_trait::async_trait]
-impl DataSourceType for AwsSubnet {
-    fn name(&self) -> &'static str {
-        "aws_subnet"
+            .block(filter_block())
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let clients = self.aws.clients().await;
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let clients = this.aws.clients().await;
         let filters = lookup_filters(
             config,
             &[
@@ -150,6 +138,6 @@ impl DataSourceType for AwsSubnet {
                 optional_string(dns.and_then(|d| d.hostname_type()).map(|t| t.as_str())),
             ),
         ];
-        Ok(lookup_value(&self.schema, config, entries))
+        Ok(lookup_value(&this.schema, config, entries))
     }
 }

@@ -5,26 +5,26 @@
 //! moto does not report `enable_network_address_usage_metrics` changes made outside the VPC
 //! attribute API, so tests only see its default.
 
-use std::sync::Arc;
-
 use aws_sdk_ec2::types::{VpcAttributeName, VpcCidrBlockStateCode};
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::sent;
 use crate::ec2_support::{
     ec2_arn, filter, filter_block, lookup_filters, lookup_value, optional_string, single_match,
     visible_ec2_tags,
 };
-use crate::Aws;
+use crate::lookup::{Lookup, LookupType};
 
-pub struct AwsVpc {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsVpc = LookupType<VpcLookup>;
 
-impl AwsVpc {
-    pub fn new(aws: Arc<Aws>) -> AwsVpc {
-        let schema = Schema::new()
+pub struct VpcLookup;
+
+#[async_trait::async_trait]
+impl Lookup for VpcLookup {
+    const NAME: &'static str = "aws_vpc";
+
+    fn schema() -> Schema {
+        Schema::new()
             .attr(Attribute::optional_computed("id", Type::String))
             .attr(Attribute::optional_computed("cidr_block", Type::String))
             .attr(Attribute::optional_computed("dhcp_options_id", Type::String))
@@ -42,23 +42,11 @@ impl AwsVpc {
             .attr(Attribute::computed("owner_id", Type::String))
             // Objects of `association_id`, `cidr_block`, `state`.
             .attr(Attribute::computed("cidr_block_associations", Type::list(Type::Any)))
-            .block(filter_block());
-        AwsVpc { aws, schema }
-    }
-}
-
-#[async_trait::async_trait]
-impl DataSourceType for AwsVpc {
-    fn name(&self) -> &'static str {
-        "aws_vpc"
+            .block(filter_block())
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let clients = self.aws.clients().await;
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let clients = this.aws.clients().await;
         let ec2 = &clients.ec2;
         let filters = lookup_filters(
             config,
@@ -142,6 +130,6 @@ impl DataSourceType for AwsVpc {
             ("cidr_block_associations", Value::List(associations)),
         ];
         entries.extend(flags);
-        Ok(lookup_value(&self.schema, config, entries))
+        Ok(lookup_value(&this.schema, config, entries))
     }
 }

@@ -7,66 +7,56 @@
 //! moto lists its default services with fewer details than AWS (no private DNS names, no
 //! supported IP address types), so those read empty in tests.
 
-use std::sync::Arc;
-
-use infra_core::{Attribute, Check, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{sent, string};
 use crate::clients::partition_of;
 use crate::ec2_support::{
     crc32, filter_block, lookup_filters, lookup_value, string_values, visible_ec2_tags,
 };
-use crate::Aws;
+use crate::lookup::{Lookup, LookupType};
 
-pub struct AwsVpcEndpointService {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsVpcEndpointService = LookupType<VpcEndpointServiceLookup>;
 
-impl AwsVpcEndpointService {
-    pub fn new(aws: Arc<Aws>) -> AwsVpcEndpointService {
-        let schema =
-            Schema::new()
-                .attr(Attribute::computed("id", Type::String))
-                .attr(Attribute::optional("service", Type::String))
-                .attr(Attribute::optional_computed("service_name", Type::String))
-                .attr(
-                    Attribute::optional_computed("service_type", Type::String)
-                        .check(Check::OneOf(&["Interface", "Gateway", "GatewayLoadBalancer"])),
-                )
-                .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
-                .attr(Attribute::computed("acceptance_required", Type::Bool))
-                .attr(Attribute::computed("arn", Type::String))
-                .attr(Attribute::computed("availability_zones", Type::set(Type::String)))
-                .attr(Attribute::computed("base_endpoint_dns_names", Type::set(Type::String)))
-                .attr(Attribute::computed("manages_vpc_endpoints", Type::Bool))
-                .attr(Attribute::computed("owner", Type::String))
-                .attr(Attribute::computed("private_dns_name", Type::String))
-                .attr(Attribute::computed("private_dns_names", Type::list(Type::String)))
-                .attr(Attribute::computed("service_id", Type::String))
-                .attr(Attribute::computed("supported_ip_address_types", Type::set(Type::String)))
-                .attr(Attribute::computed("vpc_endpoint_policy_supported", Type::Bool))
-                .block(filter_block());
-        AwsVpcEndpointService { aws, schema }
-    }
-}
+pub struct VpcEndpointServiceLookup;
 
 #[async_trait::async_trait]
-impl DataSourceType for AwsVpcEndpointService {
-    fn name(&self) -> &'static str {
-        "aws_vpc_endpoint_service"
+impl Lookup for VpcEndpointServiceLookup {
+    const NAME: &'static str = "aws_vpc_endpoint_service";
+
+    fn schema() -> Schema {
+        Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::optional("service", Type::String))
+            .attr(Attribute::optional_computed("service_name", Type::String))
+            .attr(
+                Attribute::optional_computed("service_type", Type::String).check(Check::OneOf(&[
+                    "Interface",
+                    "Gateway",
+                    "GatewayLoadBalancer",
+                ])),
+            )
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
+            .attr(Attribute::computed("acceptance_required", Type::Bool))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("availability_zones", Type::set(Type::String)))
+            .attr(Attribute::computed("base_endpoint_dns_names", Type::set(Type::String)))
+            .attr(Attribute::computed("manages_vpc_endpoints", Type::Bool))
+            .attr(Attribute::computed("owner", Type::String))
+            .attr(Attribute::computed("private_dns_name", Type::String))
+            .attr(Attribute::computed("private_dns_names", Type::list(Type::String)))
+            .attr(Attribute::computed("service_id", Type::String))
+            .attr(Attribute::computed("supported_ip_address_types", Type::set(Type::String)))
+            .attr(Attribute::computed("vpc_endpoint_policy_supported", Type::Bool))
+            .block(filter_block())
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
         // The provider's ConflictsWith, which infra's schemas do not declare: refused here.
         if !config.get("service").is_null() && !config.get("service_name").is_null() {
             return Err(ProviderError::new("\"service\": conflicts with service_name"));
         }
-        let clients = self.aws.clients().await;
+        let clients = this.aws.clients().await;
         let region = clients.region.clone();
         let wanted = string(config, "service_name").or_else(|| {
             string(config, "service").map(|service| format!("com.amazonaws.{region}.{service}"))
@@ -100,14 +90,14 @@ impl DataSourceType for AwsVpcEndpointService {
         };
         let name = detail.service_name().unwrap_or_default().to_string();
         let service_id = detail.service_id().unwrap_or_default().to_string();
-        let account = self.aws.account_id().await?.to_string();
+        let account = this.aws.account_id().await?.to_string();
         let arn = format!(
             "arn:{}:ec2:{region}:{account}:vpc-endpoint-service/{service_id}",
             partition_of(&region)
         );
         let flag = |value: Option<bool>| Value::Bool(value.unwrap_or(false));
         Ok(lookup_value(
-            &self.schema,
+            &this.schema,
             config,
             [
                 ("id", Value::string(crc32(name.as_bytes()).to_string())),

@@ -2,36 +2,16 @@
 //! `image_tag`, or the most recently pushed one (`most_recent`): its digest, tags, size, push
 //! time and URI (`<repository URI>:<tag>` when found by tag, else `<repository URI>@<digest>`).
 
-use std::sync::Arc;
-
 use aws_sdk_ecr::types::{ImageDetail, ImageIdentifier};
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{boolean, non_empty, number, sent, string_list, text};
 use crate::error::aws_error;
-use crate::Aws;
+use crate::lookup::{with_found, Lookup, LookupType};
 
-pub struct AwsEcrImage {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsEcrImage = LookupType<EcrImageLookup>;
 
-impl AwsEcrImage {
-    pub fn new(aws: Arc<Aws>) -> AwsEcrImage {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("repository_name", Type::String))
-            .attr(Attribute::optional_computed("registry_id", Type::String))
-            .attr(Attribute::optional_computed("image_digest", Type::String))
-            .attr(Attribute::optional("image_tag", Type::String))
-            .attr(Attribute::optional("most_recent", Type::Bool))
-            .attr(Attribute::computed("image_pushed_at", Type::Number))
-            .attr(Attribute::computed("image_size_in_bytes", Type::Number))
-            .attr(Attribute::computed("image_tags", Type::list(Type::String)))
-            .attr(Attribute::computed("image_uri", Type::String));
-        AwsEcrImage { aws, schema }
-    }
-}
+pub struct EcrImageLookup;
 
 /// The image a configuration asks for, among the images found: the only one, or with
 /// `most_recent` the last pushed.
@@ -56,17 +36,25 @@ fn choose(
 }
 
 #[async_trait::async_trait]
-impl DataSourceType for AwsEcrImage {
-    fn name(&self) -> &'static str {
-        "aws_ecr_image"
+impl Lookup for EcrImageLookup {
+    const NAME: &'static str = "aws_ecr_image";
+
+    fn schema() -> Schema {
+        Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::required("repository_name", Type::String))
+            .attr(Attribute::optional_computed("registry_id", Type::String))
+            .attr(Attribute::optional_computed("image_digest", Type::String))
+            .attr(Attribute::optional("image_tag", Type::String))
+            .attr(Attribute::optional("most_recent", Type::Bool))
+            .attr(Attribute::computed("image_pushed_at", Type::Number))
+            .attr(Attribute::computed("image_size_in_bytes", Type::Number))
+            .attr(Attribute::computed("image_tags", Type::list(Type::String)))
+            .attr(Attribute::computed("image_uri", Type::String))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.ecr;
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let client = &this.aws.clients().await.ecr;
         let repository = non_empty(config, "repository_name")
             .ok_or_else(|| ProviderError::new("aws_ecr_image: repository_name is required"))?;
         let registry = non_empty(config, "registry_id");
@@ -109,20 +97,18 @@ impl DataSourceType for AwsEcrImage {
             Some(tag) => format!("{repository_uri}:{tag}"),
             None => format!("{repository_uri}@{image_digest}"),
         };
-        let mut value = config.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("id".into(), Value::string(&image_digest));
-            entries.insert("image_digest".into(), Value::string(&image_digest));
-            entries.insert("registry_id".into(), text(image.registry_id()));
-            entries.insert(
-                "image_pushed_at".into(),
-                number(image.image_pushed_at().map(|t| t.secs())),
-            );
-            entries.insert("image_size_in_bytes".into(), number(image.image_size_in_bytes()));
-            entries.insert("image_tags".into(), string_list(image.image_tags()));
-            entries.insert("image_uri".into(), Value::string(image_uri));
-        }
-        Ok(value)
+        Ok(with_found(
+            config,
+            [
+                ("id", Value::string(&image_digest)),
+                ("image_digest", Value::string(&image_digest)),
+                ("registry_id", text(image.registry_id())),
+                ("image_pushed_at", number(image.image_pushed_at().map(|t| t.secs()))),
+                ("image_size_in_bytes", number(image.image_size_in_bytes())),
+                ("image_tags", string_list(image.image_tags())),
+                ("image_uri", Value::string(image_uri)),
+            ],
+        ))
     }
 }
 

@@ -1,26 +1,26 @@
 //! `aws_ecr_repository` (data source): a repository by name (and `registry_id`, default the
 //! caller's registry): its settings, tags, and the tags of its most recently pushed image.
 
-use std::sync::Arc;
-
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{sent, string_list, text};
 use crate::ecr_support::list_tags;
 use crate::error::aws_error;
+use crate::lookup::{with_found, Lookup, LookupType};
 use crate::resources::ecr::aws_ecr_repository::{
     encryption_blocks, exclusion_filter_blocks, scanning_blocks,
 };
-use crate::Aws;
 
-pub struct AwsEcrRepository {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsEcrRepository = LookupType<EcrRepositoryLookup>;
 
-impl AwsEcrRepository {
-    pub fn new(aws: Arc<Aws>) -> AwsEcrRepository {
-        let schema = Schema::new()
+pub struct EcrRepositoryLookup;
+
+#[async_trait::async_trait]
+impl Lookup for EcrRepositoryLookup {
+    const NAME: &'static str = "aws_ecr_repository";
+
+    fn schema() -> Schema {
+        Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("name", Type::String))
             .attr(Attribute::optional_computed("registry_id", Type::String))
@@ -34,23 +34,11 @@ impl AwsEcrRepository {
             .attr(Attribute::computed("image_scanning_configuration", Type::list(Type::Any)))
             .attr(Attribute::computed("encryption_configuration", Type::list(Type::Any)))
             .attr(Attribute::computed("most_recent_image_tags", Type::list(Type::String)))
-            .attr(Attribute::optional_computed("tags", Type::map(Type::String)));
-        AwsEcrRepository { aws, schema }
-    }
-}
-
-#[async_trait::async_trait]
-impl DataSourceType for AwsEcrRepository {
-    fn name(&self) -> &'static str {
-        "aws_ecr_repository"
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.ecr;
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let client = &this.aws.clients().await.ecr;
         let name = config
             .get("name")
             .as_str()
@@ -86,33 +74,31 @@ impl DataSourceType for AwsEcrRepository {
                 }
             }
         }
-        let mut value = config.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("id".into(), text(repository.repository_name()));
-            entries.insert("arn".into(), text(repository.repository_arn()));
-            entries.insert("registry_id".into(), text(repository.registry_id()));
-            entries.insert("repository_url".into(), text(repository.repository_uri()));
-            entries.insert(
-                "image_tag_mutability".into(),
-                text(repository.image_tag_mutability().map(|m| m.as_str())),
-            );
-            entries.insert(
-                "image_tag_mutability_exclusion_filter".into(),
-                exclusion_filter_blocks(repository),
-            );
-            entries.insert("image_scanning_configuration".into(), scanning_blocks(repository));
-            entries.insert("encryption_configuration".into(), encryption_blocks(repository));
-            entries.insert(
-                "most_recent_image_tags".into(),
-                string_list(latest.map(|(_, tags)| tags).unwrap_or_default()),
-            );
-            entries.insert(
-                "tags".into(),
-                infra_core::resource::visible_tags(
-                    tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        Ok(with_found(
+            config,
+            [
+                ("id", text(repository.repository_name())),
+                ("arn", text(repository.repository_arn())),
+                ("registry_id", text(repository.registry_id())),
+                ("repository_url", text(repository.repository_uri())),
+                (
+                    "image_tag_mutability",
+                    text(repository.image_tag_mutability().map(|m| m.as_str())),
                 ),
-            );
-        }
-        Ok(value)
+                ("image_tag_mutability_exclusion_filter", exclusion_filter_blocks(repository)),
+                ("image_scanning_configuration", scanning_blocks(repository)),
+                ("encryption_configuration", encryption_blocks(repository)),
+                (
+                    "most_recent_image_tags",
+                    string_list(latest.map(|(_, tags)| tags).unwrap_or_default()),
+                ),
+                (
+                    "tags",
+                    infra_core::resource::visible_tags(
+                        tags.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+                    ),
+                ),
+            ],
+        ))
     }
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{number, string, text};
+use crate::lookup::with_found;
 use crate::resources::ecs::aws_ecs_cluster::AwsEcsCluster;
 use crate::Aws;
 
@@ -65,27 +66,22 @@ impl DataSourceType for AwsEcsClusterData {
         )]);
         let region = self.resource.aws.clients().await.region.clone();
         let read = self.resource.value_of(&found, &region, &hint);
-        let mut value = config.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("id".into(), text(cluster.cluster_arn()));
-            entries.insert("arn".into(), text(cluster.cluster_arn()));
-            entries.insert("status".into(), text(cluster.status()));
-            entries.insert(
-                "pending_tasks_count".into(),
-                number(Some(i64::from(cluster.pending_tasks_count()))),
-            );
-            entries.insert(
-                "running_tasks_count".into(),
-                number(Some(i64::from(cluster.running_tasks_count()))),
-            );
-            entries.insert(
-                "registered_container_instances_count".into(),
-                number(Some(i64::from(cluster.registered_container_instances_count()))),
-            );
-            for key in ["setting", "service_connect_defaults", "tags"] {
-                entries.insert(key.into(), read.get(key).clone());
-            }
-        }
-        Ok(value)
+        let counts = [
+            ("pending_tasks_count", cluster.pending_tasks_count()),
+            ("running_tasks_count", cluster.running_tasks_count()),
+            (
+                "registered_container_instances_count",
+                cluster.registered_container_instances_count(),
+            ),
+        ];
+        let identity = [
+            ("id", text(cluster.cluster_arn())),
+            ("arn", text(cluster.cluster_arn())),
+            ("status", text(cluster.status())),
+        ];
+        let shown =
+            ["setting", "service_connect_defaults", "tags"].map(|key| (key, read.get(key).clone()));
+        let counts = counts.map(|(key, count)| (key, number(Some(i64::from(count)))));
+        Ok(with_found(config, identity.into_iter().chain(counts).chain(shown)))
     }
 }

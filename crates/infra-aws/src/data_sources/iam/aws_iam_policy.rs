@@ -4,37 +4,19 @@
 //!
 //! moto holds every attribute; they are seen in tests.
 
-use std::sync::Arc;
-
 use aws_sdk_iam::types::Policy;
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{decoded_policy, number, sent, string, text};
 use crate::error::aws_error;
 use crate::iam_support::{found, tag_pairs};
-use crate::Aws;
+use crate::lookup::{with_found, Lookup, LookupType};
 
-pub struct AwsIamPolicy {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsIamPolicy = LookupType<IamPolicyLookup>;
+
+pub struct IamPolicyLookup;
 
 impl AwsIamPolicy {
-    pub fn new(aws: Arc<Aws>) -> AwsIamPolicy {
-        let schema = Schema::new()
-            .attr(Attribute::optional_computed("arn", Type::String))
-            .attr(Attribute::optional_computed("name", Type::String))
-            .attr(Attribute::optional("path_prefix", Type::String))
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("attachment_count", Type::Number))
-            .attr(Attribute::computed("description", Type::String))
-            .attr(Attribute::computed("path", Type::String))
-            .attr(Attribute::computed("policy", Type::String))
-            .attr(Attribute::computed("policy_id", Type::String))
-            .attr(Attribute::optional_computed("tags", Type::map(Type::String)));
-        AwsIamPolicy { aws, schema }
-    }
-
     /// The ARN of the one policy matching `name` / `path_prefix`.
     async fn search(
         &self,
@@ -73,17 +55,25 @@ impl AwsIamPolicy {
 }
 
 #[async_trait::async_trait]
-impl DataSourceType for AwsIamPolicy {
-    fn name(&self) -> &'static str {
-        "aws_iam_policy"
+impl Lookup for IamPolicyLookup {
+    const NAME: &'static str = "aws_iam_policy";
+
+    fn schema() -> Schema {
+        Schema::new()
+            .attr(Attribute::optional_computed("arn", Type::String))
+            .attr(Attribute::optional_computed("name", Type::String))
+            .attr(Attribute::optional("path_prefix", Type::String))
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("attachment_count", Type::Number))
+            .attr(Attribute::computed("description", Type::String))
+            .attr(Attribute::computed("path", Type::String))
+            .attr(Attribute::computed("policy", Type::String))
+            .attr(Attribute::computed("policy_id", Type::String))
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.iam;
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let client = &this.aws.clients().await.iam;
         let arn = match string(config, "arn") {
             Some(arn) => {
                 if !config.get("name").is_null() || !config.get("path_prefix").is_null() {
@@ -93,7 +83,7 @@ impl DataSourceType for AwsIamPolicy {
                 }
                 arn
             }
-            None => self.search(string(config, "name"), string(config, "path_prefix")).await?,
+            None => this.search(string(config, "name"), string(config, "path_prefix")).await?,
         };
         let policy: Policy = found(sent!(client.get_policy().policy_arn(&arn)))?
             .and_then(|r| r.policy().cloned())
@@ -109,24 +99,19 @@ impl DataSourceType for AwsIamPolicy {
             .set_version_id(policy.default_version_id().map(str::to_string)))?
         .policy_version()
         .and_then(|v| v.document().map(decoded_policy));
-        let mut value = config.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("id".into(), Value::string(&arn));
-            entries.insert("arn".into(), Value::string(&arn));
-            entries.insert("name".into(), text(policy.policy_name()));
-            entries.insert(
-                "attachment_count".into(),
-                number(policy.attachment_count().map(i64::from)),
-            );
-            entries.insert("description".into(), text(policy.description()));
-            entries.insert("path".into(), text(policy.path()));
-            entries.insert("policy".into(), text(document.as_deref()));
-            entries.insert("policy_id".into(), text(policy.policy_id()));
-            entries.insert(
-                "tags".into(),
-                infra_core::resource::visible_tags(tag_pairs(policy.tags())),
-            );
-        }
-        Ok(value)
+        Ok(with_found(
+            config,
+            [
+                ("id", Value::string(&arn)),
+                ("arn", Value::string(&arn)),
+                ("name", text(policy.policy_name())),
+                ("attachment_count", number(policy.attachment_count().map(i64::from))),
+                ("description", text(policy.description())),
+                ("path", text(policy.path())),
+                ("policy", text(document.as_deref())),
+                ("policy_id", text(policy.policy_id())),
+                ("tags", infra_core::resource::visible_tags(tag_pairs(policy.tags()))),
+            ],
+        ))
     }
 }

@@ -2,22 +2,22 @@
 //!
 //! moto does not record role use, so `role_last_used` is always empty in tests.
 
-use std::sync::Arc;
-
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{decoded_policy, number, sent, string, text};
 use crate::iam_support::{date, found, tag_pairs};
-use crate::Aws;
+use crate::lookup::{Lookup, LookupType};
 
-pub struct AwsIamRole {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsIamRole = LookupType<IamRoleLookup>;
 
-impl AwsIamRole {
-    pub fn new(aws: Arc<Aws>) -> AwsIamRole {
-        let schema = Schema::new()
+pub struct IamRoleLookup;
+
+#[async_trait::async_trait]
+impl Lookup for IamRoleLookup {
+    const NAME: &'static str = "aws_iam_role";
+
+    fn schema() -> Schema {
+        Schema::new()
             .attr(Attribute::required("name", Type::String))
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
@@ -29,23 +29,11 @@ impl AwsIamRole {
             .attr(Attribute::computed("permissions_boundary", Type::String))
             .attr(Attribute::computed("role_last_used", Type::list(Type::map(Type::String))))
             .attr(Attribute::computed("unique_id", Type::String))
-            .attr(Attribute::optional_computed("tags", Type::map(Type::String)));
-        AwsIamRole { aws, schema }
-    }
-}
-
-#[async_trait::async_trait]
-impl DataSourceType for AwsIamRole {
-    fn name(&self) -> &'static str {
-        "aws_iam_role"
+            .attr(Attribute::optional_computed("tags", Type::map(Type::String)))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.iam;
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let client = &this.aws.clients().await.iam;
         let name = string(config, "name")
             .ok_or_else(|| ProviderError::new("data.aws_iam_role needs a name"))?;
         let role = found(sent!(client.get_role().role_name(&name)))?

@@ -1,20 +1,20 @@
 //! `aws_kms_key` (data source): a KMS key's metadata by key ID, key ARN, alias name or alias
 //! ARN (DescribeKey).
 
-use std::sync::Arc;
-
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{number, sent, string_list, strings, text};
-use crate::Aws;
+use crate::lookup::{with_found, Lookup, LookupType};
 
-pub struct AwsKmsKey {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsKmsKey = LookupType<KmsKeyLookup>;
 
-impl AwsKmsKey {
-    pub fn new(aws: Arc<Aws>) -> AwsKmsKey {
+pub struct KmsKeyLookup;
+
+#[async_trait::async_trait]
+impl Lookup for KmsKeyLookup {
+    const NAME: &'static str = "aws_kms_key";
+
+    fn schema() -> Schema {
         let mut schema = Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("key_id", Type::String))
@@ -46,22 +46,11 @@ impl AwsKmsKey {
             .attr(Attribute::computed("signing_algorithms", Type::list(Type::String)))
             .attr(Attribute::computed("multi_region_configuration", Type::list(Type::Any)))
             .attr(Attribute::computed("xks_key_configuration", Type::list(Type::Any)));
-        AwsKmsKey { aws, schema }
-    }
-}
-
-#[async_trait::async_trait]
-impl DataSourceType for AwsKmsKey {
-    fn name(&self) -> &'static str {
-        "aws_kms_key"
+        schema
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let client = &self.aws.clients().await.kms;
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let client = &this.aws.clients().await.kms;
         let key_id = config
             .get("key_id")
             .as_str()
@@ -76,81 +65,81 @@ impl DataSourceType for AwsKmsKey {
             .ok_or_else(|| ProviderError::new(format!("KMS key {key_id} not found")))?;
         let date =
             |d: Option<&aws_smithy_types::DateTime>| text(d.map(|d| d.to_string()).as_deref());
-        let mut value = config.clone();
-        if let Some(entries) = value.map_mut() {
-            let mut set = |name: &str, v: Value| {
-                entries.insert(name.to_string(), v);
-            };
-            set("id", Value::string(key.key_id()));
-            set("arn", text(key.arn()));
-            set("aws_account_id", text(key.aws_account_id()));
-            set("cloud_hsm_cluster_id", text(key.cloud_hsm_cluster_id()));
-            set("creation_date", date(key.creation_date()));
-            set("custom_key_store_id", text(key.custom_key_store_id()));
-            set("customer_master_key_spec", text(key.key_spec().map(|s| s.as_str())));
-            set("key_spec", text(key.key_spec().map(|s| s.as_str())));
-            set("deletion_date", date(key.deletion_date()));
-            set("description", text(key.description()));
-            set("expiration_model", text(key.expiration_model().map(|m| m.as_str())));
-            set("key_manager", text(key.key_manager().map(|m| m.as_str())));
-            set("key_state", text(key.key_state().map(|s| s.as_str())));
-            set("key_usage", text(key.key_usage().map(|u| u.as_str())));
-            set("origin", text(key.origin().map(|o| o.as_str())));
-            set("valid_to", date(key.valid_to()));
-            set("enabled", Value::Bool(key.enabled()));
-            set("multi_region", Value::Bool(key.multi_region().unwrap_or(false)));
-            set(
-                "pending_deletion_window_in_days",
-                number(key.pending_deletion_window_in_days().map(i64::from)),
-            );
-            set(
-                "encryption_algorithms",
-                string_list(key.encryption_algorithms().iter().map(|a| a.as_str())),
-            );
-            set(
-                "signing_algorithms",
-                string_list(key.signing_algorithms().iter().map(|a| a.as_str())),
-            );
-            let regions = |keys: &[aws_sdk_kms::types::MultiRegionKey]| {
-                Value::List(
-                    keys.iter()
-                        .map(|k| Value::map([("arn", text(k.arn())), ("region", text(k.region()))]))
-                        .collect(),
-                )
-            };
-            set(
-                "multi_region_configuration",
-                Value::List(
-                    key.multi_region_configuration()
-                        .map(|c| {
-                            Value::map([
-                                (
-                                    "multi_region_key_type",
-                                    text(c.multi_region_key_type().map(|t| t.as_str())),
-                                ),
-                                (
-                                    "primary_key",
-                                    regions(
-                                        c.primary_key().map(std::slice::from_ref).unwrap_or(&[]),
+        let regions = |keys: &[aws_sdk_kms::types::MultiRegionKey]| {
+            Value::List(
+                keys.iter()
+                    .map(|k| Value::map([("arn", text(k.arn())), ("region", text(k.region()))]))
+                    .collect(),
+            )
+        };
+        Ok(with_found(
+            config,
+            [
+                ("id", Value::string(key.key_id())),
+                ("arn", text(key.arn())),
+                ("aws_account_id", text(key.aws_account_id())),
+                ("cloud_hsm_cluster_id", text(key.cloud_hsm_cluster_id())),
+                ("creation_date", date(key.creation_date())),
+                ("custom_key_store_id", text(key.custom_key_store_id())),
+                ("customer_master_key_spec", text(key.key_spec().map(|s| s.as_str()))),
+                ("key_spec", text(key.key_spec().map(|s| s.as_str()))),
+                ("deletion_date", date(key.deletion_date())),
+                ("description", text(key.description())),
+                ("expiration_model", text(key.expiration_model().map(|m| m.as_str()))),
+                ("key_manager", text(key.key_manager().map(|m| m.as_str()))),
+                ("key_state", text(key.key_state().map(|s| s.as_str()))),
+                ("key_usage", text(key.key_usage().map(|u| u.as_str()))),
+                ("origin", text(key.origin().map(|o| o.as_str()))),
+                ("valid_to", date(key.valid_to())),
+                ("enabled", Value::Bool(key.enabled())),
+                ("multi_region", Value::Bool(key.multi_region().unwrap_or(false))),
+                (
+                    "pending_deletion_window_in_days",
+                    number(key.pending_deletion_window_in_days().map(i64::from)),
+                ),
+                (
+                    "encryption_algorithms",
+                    string_list(key.encryption_algorithms().iter().map(|a| a.as_str())),
+                ),
+                (
+                    "signing_algorithms",
+                    string_list(key.signing_algorithms().iter().map(|a| a.as_str())),
+                ),
+                (
+                    "multi_region_configuration",
+                    Value::List(
+                        key.multi_region_configuration()
+                            .map(|c| {
+                                Value::map([
+                                    (
+                                        "multi_region_key_type",
+                                        text(c.multi_region_key_type().map(|t| t.as_str())),
                                     ),
-                                ),
-                                ("replica_keys", regions(c.replica_keys())),
-                            ])
-                        })
-                        .into_iter()
-                        .collect(),
+                                    (
+                                        "primary_key",
+                                        regions(
+                                            c.primary_key()
+                                                .map(std::slice::from_ref)
+                                                .unwrap_or(&[]),
+                                        ),
+                                    ),
+                                    ("replica_keys", regions(c.replica_keys())),
+                                ])
+                            })
+                            .into_iter()
+                            .collect(),
+                    ),
                 ),
-            );
-            set(
-                "xks_key_configuration",
-                Value::List(
-                    key.xks_key_configuration()
-                        .map(|x| Value::map([("id", text(x.id()))]))
-                        .into_iter()
-                        .collect(),
+                (
+                    "xks_key_configuration",
+                    Value::List(
+                        key.xks_key_configuration()
+                            .map(|x| Value::map([("id", text(x.id()))]))
+                            .into_iter()
+                            .collect(),
+                    ),
                 ),
-            );
-        }
-        Ok(value)
+            ],
+        ))
     }
 }

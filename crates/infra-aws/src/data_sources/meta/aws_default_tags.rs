@@ -6,52 +6,35 @@
 //! block that has none (an aliased block with different ones is refused at load); this data
 //! source reports the block's own, which is what Terraform does.
 
-use std::sync::Arc;
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use crate::lookup::{with_found, Lookup, LookupType};
 
-use crate::Aws;
+pub type AwsDefaultTags = LookupType<DefaultTagsLookup>;
 
-pub struct AwsDefaultTags {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
-
-impl AwsDefaultTags {
-    pub fn new(aws: Arc<Aws>) -> AwsDefaultTags {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("tags", Type::map(Type::String)));
-        AwsDefaultTags { aws, schema }
-    }
-}
+pub struct DefaultTagsLookup;
 
 #[async_trait::async_trait]
-impl DataSourceType for AwsDefaultTags {
-    fn name(&self) -> &'static str {
-        "aws_default_tags"
+impl Lookup for DefaultTagsLookup {
+    const NAME: &'static str = "aws_default_tags";
+
+    fn schema() -> Schema {
+        Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("tags", Type::map(Type::String)))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
         let tags = Value::Map(
-            self.aws
+            this.aws
                 .settings
                 .default_tags
                 .iter()
                 .map(|(k, v)| (k.clone(), Value::string(v)))
                 .collect(),
         );
-        let region = self.aws.clients().await.region.clone();
+        let region = this.aws.clients().await.region.clone();
         let partition = crate::clients::partition_of(&region);
-        let mut value = config.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("id".into(), Value::string(partition));
-            entries.insert("tags".into(), tags);
-        }
-        Ok(value)
+        Ok(with_found(config, [("id", Value::string(partition)), ("tags", tags)]))
     }
 }

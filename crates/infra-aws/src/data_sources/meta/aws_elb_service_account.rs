@@ -5,12 +5,10 @@
 //! `logdelivery.elasticloadbalancing.amazonaws.com` service principal), and are an error, as
 //! in the provider.
 
-use std::sync::Arc;
-
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::clients::partition_of;
-use crate::Aws;
+use crate::lookup::{with_found, Lookup, LookupType};
 
 /// The provider's `accountIDPerRegionMap` (internal/service/elb/service_account_data_source.go),
 /// row for row; me-central-1 is commented out there and absent here.
@@ -47,33 +45,23 @@ fn account_of(region: &str) -> Option<&'static str> {
     ACCOUNT_PER_REGION.iter().find(|(name, _)| *name == region).map(|(_, account)| *account)
 }
 
-pub struct AwsElbServiceAccount {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsElbServiceAccount = LookupType<ElbServiceAccountLookup>;
 
-impl AwsElbServiceAccount {
-    pub fn new(aws: Arc<Aws>) -> AwsElbServiceAccount {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::optional("region", Type::String));
-        AwsElbServiceAccount { aws, schema }
-    }
-}
+pub struct ElbServiceAccountLookup;
 
 #[async_trait::async_trait]
-impl DataSourceType for AwsElbServiceAccount {
-    fn name(&self) -> &'static str {
-        "aws_elb_service_account"
+impl Lookup for ElbServiceAccountLookup {
+    const NAME: &'static str = "aws_elb_service_account";
+
+    fn schema() -> Schema {
+        Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::optional("region", Type::String))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let provider_region = self.aws.clients().await.region.clone();
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let provider_region = this.aws.clients().await.region.clone();
         let region = config
             .get("region")
             .as_str()
@@ -82,15 +70,13 @@ impl DataSourceType for AwsElbServiceAccount {
         let account = account_of(&region)
             .ok_or_else(|| ProviderError::new(format!("unsupported AWS Region: {region}")))?;
         let partition = partition_of(&provider_region);
-        let mut value = config.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("id".into(), Value::string(account));
-            entries.insert(
-                "arn".into(),
-                Value::string(format!("arn:{partition}:iam::{account}:root")),
-            );
-        }
-        Ok(value)
+        Ok(with_found(
+            config,
+            [
+                ("id", Value::string(account)),
+                ("arn", Value::string(format!("arn:{partition}:iam::{account}:root"))),
+            ],
+        ))
     }
 }
 

@@ -1,28 +1,14 @@
 //! `aws_partition`: the partition of the provider's region (`aws`, `aws-cn`, `aws-us-gov`, ...)
 //! and its DNS suffix, from the region's name, so no AWS call is needed.
 
-use std::sync::Arc;
-
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::clients::partition_of;
-use crate::Aws;
+use crate::lookup::{with_found, Lookup, LookupType};
 
-pub struct AwsPartition {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsPartition = LookupType<PartitionLookup>;
 
-impl AwsPartition {
-    pub fn new(aws: Arc<Aws>) -> AwsPartition {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::computed("partition", Type::String))
-            .attr(Attribute::computed("dns_suffix", Type::String))
-            .attr(Attribute::computed("reverse_dns_prefix", Type::String));
-        AwsPartition { aws, schema }
-    }
-}
+pub struct PartitionLookup;
 
 /// The DNS suffix of a partition, as the AWS partition metadata gives it.
 fn dns_suffix(partition: &str) -> &'static str {
@@ -38,28 +24,31 @@ fn dns_suffix(partition: &str) -> &'static str {
 }
 
 #[async_trait::async_trait]
-impl DataSourceType for AwsPartition {
-    fn name(&self) -> &'static str {
-        "aws_partition"
+impl Lookup for PartitionLookup {
+    const NAME: &'static str = "aws_partition";
+
+    fn schema() -> Schema {
+        Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::computed("partition", Type::String))
+            .attr(Attribute::computed("dns_suffix", Type::String))
+            .attr(Attribute::computed("reverse_dns_prefix", Type::String))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let region = self.aws.clients().await.region.clone();
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let region = this.aws.clients().await.region.clone();
         let partition = partition_of(&region);
         let suffix = dns_suffix(partition);
         let reverse: Vec<&str> = suffix.split('.').rev().collect();
-        let mut value = config.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("id".into(), Value::string(partition));
-            entries.insert("partition".into(), Value::string(partition));
-            entries.insert("dns_suffix".into(), Value::string(suffix));
-            entries.insert("reverse_dns_prefix".into(), Value::string(reverse.join(".")));
-        }
-        Ok(value)
+        Ok(with_found(
+            config,
+            [
+                ("id", Value::string(partition)),
+                ("partition", Value::string(partition)),
+                ("dns_suffix", Value::string(suffix)),
+                ("reverse_dns_prefix", Value::string(reverse.join("."))),
+            ],
+        ))
     }
 }
 

@@ -1,11 +1,9 @@
 //! `aws_region`: the provider's region (or the one named), described from a built-in table so
 //! no AWS call is needed.
 
-use std::sync::Arc;
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
-
-use crate::Aws;
+use crate::lookup::{with_found, Lookup, LookupType};
 
 /// Region descriptions as the AWS partition metadata spells them.
 const DESCRIPTIONS: &[(&str, &str)] = &[
@@ -40,51 +38,42 @@ const DESCRIPTIONS: &[(&str, &str)] = &[
     ("us-west-2", "US West (Oregon)"),
 ];
 
-pub struct AwsRegion {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsRegion = LookupType<RegionLookup>;
 
-impl AwsRegion {
-    pub fn new(aws: Arc<Aws>) -> AwsRegion {
-        let schema = Schema::new()
+pub struct RegionLookup;
+
+#[async_trait::async_trait]
+impl Lookup for RegionLookup {
+    const NAME: &'static str = "aws_region";
+
+    fn schema() -> Schema {
+        Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional_computed("name", Type::String))
             .attr(Attribute::optional_computed("region", Type::String))
             .attr(Attribute::computed("description", Type::String))
-            .attr(Attribute::computed("endpoint", Type::String));
-        AwsRegion { aws, schema }
-    }
-}
-
-#[async_trait::async_trait]
-impl DataSourceType for AwsRegion {
-    fn name(&self) -> &'static str {
-        "aws_region"
+            .attr(Attribute::computed("endpoint", Type::String))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
         let region = match (config.get("region").as_str(), config.get("name").as_str()) {
             (Some(region), _) | (None, Some(region)) => region.to_string(),
-            (None, None) => self.aws.clients().await.region.clone(),
+            (None, None) => this.aws.clients().await.region.clone(),
         };
         let description = DESCRIPTIONS
             .iter()
             .find(|(name, _)| *name == region)
             .map(|(_, description)| Value::string(*description))
             .unwrap_or_else(|| Value::string(""));
-        let mut value = config.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("id".into(), Value::string(&region));
-            entries.insert("name".into(), Value::string(&region));
-            entries.insert("region".into(), Value::string(&region));
-            entries.insert("description".into(), description);
-            entries.insert("endpoint".into(), Value::string(format!("ec2.{region}.amazonaws.com")));
-        }
-        Ok(value)
+        Ok(with_found(
+            config,
+            [
+                ("id", Value::string(&region)),
+                ("name", Value::string(&region)),
+                ("region", Value::string(&region)),
+                ("description", description),
+                ("endpoint", Value::string(format!("ec2.{region}.amazonaws.com"))),
+            ],
+        ))
     }
 }

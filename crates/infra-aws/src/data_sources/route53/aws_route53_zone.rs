@@ -2,26 +2,26 @@
 //! `private_zone`, and optionally `vpc_id` and `tags` to choose among zones of that name).
 //! No zone, or more than one, is the provider's error.
 
-use std::sync::Arc;
-
 use aws_sdk_route53::operation::get_hosted_zone::GetHostedZoneOutput;
 use aws_sdk_route53::types::HostedZone;
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{boolean, non_empty, number, sent, string_list, string_map, text};
 use crate::clients::partition_of;
 use crate::error::aws_error;
+use crate::lookup::{Lookup, LookupType};
 use crate::route53_support::{apex_name_servers, clean_zone_id, normalize_dns_name, zone_tags};
-use crate::Aws;
 
-pub struct AwsRoute53ZoneData {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsRoute53ZoneData = LookupType<Route53ZoneLookup>;
 
-impl AwsRoute53ZoneData {
-    pub fn new(aws: Arc<Aws>) -> AwsRoute53ZoneData {
-        let schema = Schema::new()
+pub struct Route53ZoneLookup;
+
+#[async_trait::async_trait]
+impl Lookup for Route53ZoneLookup {
+    const NAME: &'static str = "aws_route53_zone";
+
+    fn schema() -> Schema {
+        Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::optional_computed("zone_id", Type::String))
             .attr(Attribute::optional_computed("name", Type::String))
@@ -36,23 +36,11 @@ impl AwsRoute53ZoneData {
             .attr(Attribute::computed("linked_service_principal", Type::String))
             .attr(Attribute::computed("name_servers", Type::list(Type::String)))
             .attr(Attribute::computed("primary_name_server", Type::String))
-            .attr(Attribute::computed("resource_record_set_count", Type::Number));
-        AwsRoute53ZoneData { aws, schema }
-    }
-}
-
-#[async_trait::async_trait]
-impl DataSourceType for AwsRoute53ZoneData {
-    fn name(&self) -> &'static str {
-        "aws_route53_zone"
+            .attr(Attribute::computed("resource_record_set_count", Type::Number))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let clients = self.aws.clients().await;
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let clients = this.aws.clients().await;
         let client = &clients.route53;
         let wanted_id = non_empty(config, "zone_id").map(|z| clean_zone_id(&z));
         let wanted_name = non_empty(config, "name").map(|n| normalize_dns_name(&n));
@@ -65,7 +53,7 @@ impl DataSourceType for AwsRoute53ZoneData {
         let wanted_tags: Vec<(String, String)> =
             string_map(config, "tags").unwrap_or_default().into_iter().collect();
         let candidates = candidate_ids(client, &wanted_id, &wanted_name, private).await?;
-        let found = self.matching_zone(client, candidates, vpc_id.as_deref(), &wanted_tags).await?;
+        let found = this.matching_zone(client, candidates, vpc_id.as_deref(), &wanted_tags).await?;
         let zone = found
             .response
             .hosted_zone()

@@ -3,30 +3,15 @@
 //! (GetBucketWebsite). Provider v6 names the bucket's region `bucket_region` (`region` is the
 //! v6 argument that chooses the endpoint).
 
-use std::sync::Arc;
-
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::sent;
+use crate::lookup::{Lookup, LookupType};
 use crate::s3_support::{bucket_names, dns_suffix, is_gone, with_bucket_names};
-use crate::Aws;
 
-pub struct AwsS3Bucket {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsS3Bucket = LookupType<S3BucketLookup>;
 
-impl AwsS3Bucket {
-    pub fn new(aws: Arc<Aws>) -> AwsS3Bucket {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("bucket", Type::String));
-        let schema = with_bucket_names(schema)
-            .attr(Attribute::computed("website_endpoint", Type::String))
-            .attr(Attribute::computed("website_domain", Type::String));
-        AwsS3Bucket { aws, schema }
-    }
-}
+pub struct S3BucketLookup;
 
 /// The S3 website domain of a region: the older regions use `s3-website-REGION`, the newer
 /// `s3-website.REGION`.
@@ -47,17 +32,20 @@ pub fn website_domain(region: &str) -> String {
 }
 
 #[async_trait::async_trait]
-impl DataSourceType for AwsS3Bucket {
-    fn name(&self) -> &'static str {
-        "aws_s3_bucket"
+impl Lookup for S3BucketLookup {
+    const NAME: &'static str = "aws_s3_bucket";
+
+    fn schema() -> Schema {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::required("bucket", Type::String));
+        with_bucket_names(schema)
+            .attr(Attribute::computed("website_endpoint", Type::String))
+            .attr(Attribute::computed("website_domain", Type::String))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let clients = self.aws.clients().await;
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let clients = this.aws.clients().await;
         let client = &clients.s3;
         let bucket = config
             .get("bucket")

@@ -2,33 +2,17 @@
 //! (which overrides `version_stage`) or `version_stage` (default `AWSCURRENT`).
 //! `secret_string` and `secret_binary` are sensitive.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use aws_sdk_secretsmanager::operation::get_secret_value::GetSecretValueOutput;
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
+use std::collections::BTreeMap;
 
 use crate::app_support::{sensitive, sent, string_list, text};
+use crate::lookup::{Lookup, LookupType};
 use crate::Aws;
 
-pub struct AwsSecretsmanagerSecretVersion {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsSecretsmanagerSecretVersion = LookupType<SecretsmanagerSecretVersionLookup>;
 
-impl AwsSecretsmanagerSecretVersion {
-    pub fn new(aws: Arc<Aws>) -> AwsSecretsmanagerSecretVersion {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("secret_id", Type::String))
-            .attr(Attribute::optional_computed("version_id", Type::String))
-            .attr(Attribute::optional("version_stage", Type::String))
-            .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("secret_arn", Type::String));
-        let schema = with_secret_value(schema);
-        AwsSecretsmanagerSecretVersion { aws, schema }
-    }
-}
+pub struct SecretsmanagerSecretVersionLookup;
 
 /// The attributes both this data source and the ephemeral resource of this name read from
 /// GetSecretValue, after their own: `created_date`, `secret_string`, `secret_binary` (both
@@ -85,17 +69,22 @@ pub(crate) async fn get_secret_value(
 }
 
 #[async_trait::async_trait]
-impl DataSourceType for AwsSecretsmanagerSecretVersion {
-    fn name(&self) -> &'static str {
-        "aws_secretsmanager_secret_version"
+impl Lookup for SecretsmanagerSecretVersionLookup {
+    const NAME: &'static str = "aws_secretsmanager_secret_version";
+
+    fn schema() -> Schema {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::required("secret_id", Type::String))
+            .attr(Attribute::optional_computed("version_id", Type::String))
+            .attr(Attribute::optional("version_stage", Type::String))
+            .attr(Attribute::computed("arn", Type::String))
+            .attr(Attribute::computed("secret_arn", Type::String));
+        with_secret_value(schema)
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let (secret_id, stage, output) = get_secret_value(&self.aws, config).await?;
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let (secret_id, stage, output) = get_secret_value(&this.aws, config).await?;
         let version = output.version_id().unwrap_or_default();
         let mut value = config.clone();
         if let Some(entries) = value.map_mut() {

@@ -1,49 +1,38 @@
 //! `aws_caller_identity`: who the credentials belong to, from STS GetCallerIdentity.
 
-use std::sync::Arc;
-
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::ec2_support::optional_string;
 use crate::error::aws_error;
-use crate::Aws;
+use crate::lookup::{with_found, Lookup, LookupType};
 
-pub struct AwsCallerIdentity {
-    aws: Arc<Aws>,
-    schema: Schema,
-}
+pub type AwsCallerIdentity = LookupType<CallerIdentityLookup>;
 
-impl AwsCallerIdentity {
-    pub fn new(aws: Arc<Aws>) -> AwsCallerIdentity {
-        let schema = Schema::new()
+pub struct CallerIdentityLookup;
+
+#[async_trait::async_trait]
+impl Lookup for CallerIdentityLookup {
+    const NAME: &'static str = "aws_caller_identity";
+
+    fn schema() -> Schema {
+        Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("account_id", Type::String))
             .attr(Attribute::computed("arn", Type::String))
-            .attr(Attribute::computed("user_id", Type::String));
-        AwsCallerIdentity { aws, schema }
-    }
-}
-
-#[async_trait::async_trait]
-impl DataSourceType for AwsCallerIdentity {
-    fn name(&self) -> &'static str {
-        "aws_caller_identity"
+            .attr(Attribute::computed("user_id", Type::String))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
         let output =
-            self.aws.clients().await.sts.get_caller_identity().send().await.map_err(aws_error)?;
-        let mut value = config.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("id".into(), optional_string(output.account()));
-            entries.insert("account_id".into(), optional_string(output.account()));
-            entries.insert("arn".into(), optional_string(output.arn()));
-            entries.insert("user_id".into(), optional_string(output.user_id()));
-        }
-        Ok(value)
+            this.aws.clients().await.sts.get_caller_identity().send().await.map_err(aws_error)?;
+        Ok(with_found(
+            config,
+            [
+                ("id", optional_string(output.account())),
+                ("account_id", optional_string(output.account())),
+                ("arn", optional_string(output.arn())),
+                ("user_id", optional_string(output.user_id())),
+            ],
+        ))
     }
 }
