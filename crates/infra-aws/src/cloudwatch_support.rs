@@ -227,7 +227,8 @@ pub trait LogGroupMember: Send + Sync + 'static {
         vec![]
     }
     fn normalize(_value: &mut Value) {}
-    fn name_of(object: &Self::Object) -> Option<&str>;
+    /// The object's name, read by its accessor (`LogStream::log_stream_name`).
+    const NAME_OF: fn(&Self::Object) -> Option<&str>;
     fn to_value(group: &str, object: &Self::Object) -> Value;
     /// The objects of `group`, narrowed to `names` where the API can (see
     /// [`log_group_pages!`]).
@@ -272,7 +273,7 @@ impl<M: LogGroupMember> InLogGroup<M> {
         keys: &[(String, String)],
     ) -> Result<BTreeMap<(String, String), M::Object>, ProviderError> {
         let client = &self.aws.clients().await.logs;
-        describe_in_log_groups(keys, M::name_of, |group, names| M::list(client, group, names)).await
+        describe_in_log_groups(keys, M::NAME_OF, |group, names| M::list(client, group, names)).await
     }
 
     async fn read_one(&self, group: &str, name: &str) -> Result<Option<Value>, ProviderError> {

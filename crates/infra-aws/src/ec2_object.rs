@@ -87,8 +87,10 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     fn default_timeouts() -> Timeouts {
         Timeouts::default()
     }
-    fn id(item: &Self::Item) -> Option<&str>;
-    fn tags(item: &Self::Item) -> &[Tag];
+    /// The object's ID, read by its accessor (`InternetGateway::internet_gateway_id`).
+    const ID: fn(&Self::Item) -> Option<&str>;
+    /// The object's tags, read by its accessor (`InternetGateway::tags`).
+    const TAGS: fn(&Self::Item) -> &[Tag];
     /// The ID tag changes name the object by (CreateTags' resource ID): by default its ID.
     fn tagged_id(id: &str, _prior: &Value) -> String {
         id.to_string()
@@ -255,7 +257,7 @@ impl<O: Ec2Object> Ec2Type<O> {
         Ok(items
             .into_iter()
             .filter_map(|item| {
-                let id = O::id(&item)?.to_string();
+                let id = (O::ID)(&item)?.to_string();
                 let reading = Reading { region: &clients.region, account, prior: priors.of(&id) };
                 let value = self.value_of(&item, &reading);
                 Some((id, item, value))
@@ -265,7 +267,7 @@ impl<O: Ec2Object> Ec2Type<O> {
 
     fn value_of(&self, item: &O::Item, reading: &Reading) -> Value {
         let entries = self.declaration.entries(item, reading);
-        whole_object(&self.schema, entries.chain(tag_entries(O::tags(item))))
+        whole_object(&self.schema, entries.chain(tag_entries((O::TAGS)(item))))
     }
 
     /// `value` with what AWS left out ([`Ec2Object::keep_unreported`]) taken from `prior`.
@@ -399,7 +401,7 @@ impl<O: Ec2Object> Ec2Type<O> {
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
         let tagged = |item: &O::Item, key: &str, value: &str| {
-            O::tags(item).iter().any(|tag| tag.key() == Some(key) && tag.value() == Some(value))
+            (O::TAGS)(item).iter().any(|tag| tag.key() == Some(key) && tag.value() == Some(value))
         };
         let found = self
             .read_matching(None, managed_tag_filters(operation), &Priors::one(planned))

@@ -1030,8 +1030,8 @@ pub trait Elbv2Object: Send + Sync + Sized + 'static {
     /// ([`ResourceType::traffic_paths`]). None by default.
     const ACTIONS: &'static [&'static str] = &[];
 
-    /// The object's ARN.
-    fn arn_of(object: &Self::Object) -> Option<&str>;
+    /// The object's ARN, read by its accessor (`LoadBalancer::load_balancer_arn`).
+    const ARN: fn(&Self::Object) -> Option<&str>;
 
     fn schema() -> Schema;
     /// As [`ResourceType::default_timeouts`].
@@ -1162,7 +1162,7 @@ impl<O: Elbv2Object> Elbv2Type<O> {
         Ok(objects
             .into_iter()
             .filter_map(|object| {
-                let arn = O::arn_of(&object)?.to_string();
+                let arn = (O::ARN)(&object)?.to_string();
                 arns.contains(&arn).then_some((arn, object))
             })
             .collect())
@@ -1195,7 +1195,7 @@ impl<O: Elbv2Object> Elbv2Type<O> {
     /// The ARN of the object a Create call answered with (`objects`); the error naming what
     /// was asked for (`name`) when there is none.
     pub fn created_arn(objects: &[O::Object], name: &str) -> Result<String, ProviderError> {
-        let arn = objects.first().and_then(O::arn_of);
+        let arn = objects.first().and_then(O::ARN);
         arn.map(str::to_string).ok_or_else(|| vanished(O::KIND, name))
     }
 
@@ -1242,10 +1242,10 @@ impl<O: Elbv2Object> Creating<'_, O> {
             Err(error) => return Err(error),
         };
         let arns: Vec<String> =
-            listed.iter().filter_map(|o| O::arn_of(o).map(str::to_string)).collect();
+            listed.iter().filter_map(|o| (O::ARN)(o).map(str::to_string)).collect();
         let tags = describe_tags(&this.aws.clients().await.elbv2, &arns).await?;
         for object in &listed {
-            let Some(arn) = O::arn_of(object) else {
+            let Some(arn) = (O::ARN)(object) else {
                 continue;
             };
             let object_tags = tags.get(arn).cloned().unwrap_or_default();
@@ -1279,7 +1279,7 @@ impl<O: Elbv2Object> Creating<'_, O> {
                 let arns: Vec<String> = every
                     .await?
                     .iter()
-                    .filter_map(|object| O::arn_of(object).map(str::to_string))
+                    .filter_map(|object| (O::ARN)(object).map(str::to_string))
                     .collect();
                 describe_tags(&this.aws.clients().await.elbv2, &arns)
                     .await?
@@ -1288,7 +1288,7 @@ impl<O: Elbv2Object> Creating<'_, O> {
                     .map(|(arn, _)| arn)
             }
             Some(name) => match by_name(name).await.map_err(aws_error) {
-                Ok(answer) => objects(&answer).first().and_then(O::arn_of).map(str::to_string),
+                Ok(answer) => objects(&answer).first().and_then(O::ARN).map(str::to_string),
                 Err(error) if is_not_found(&error) => None,
                 Err(error) => return Err(error),
             },

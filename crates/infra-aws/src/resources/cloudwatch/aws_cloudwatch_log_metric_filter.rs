@@ -69,9 +69,7 @@ impl LogGroupMember for MetricFilters {
         }
     }
 
-    fn name_of(filter: &MetricFilter) -> Option<&str> {
-        filter.filter_name()
-    }
+    const NAME_OF: fn(&MetricFilter) -> Option<&str> = MetricFilter::filter_name;
 
     fn to_value(group: &str, filter: &MetricFilter) -> Value {
         Value::map([

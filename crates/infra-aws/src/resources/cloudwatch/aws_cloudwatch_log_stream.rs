@@ -46,9 +46,7 @@ impl LogGroupMember for LogStreams {
         }
     }
 
-    fn name_of(stream: &LogStream) -> Option<&str> {
-        stream.log_stream_name()
-    }
+    const NAME_OF: fn(&LogStream) -> Option<&str> = LogStream::log_stream_name;
 
     fn to_value(group: &str, stream: &LogStream) -> Value {
         Value::map([

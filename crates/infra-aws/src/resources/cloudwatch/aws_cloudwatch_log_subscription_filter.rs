@@ -69,9 +69,7 @@ impl LogGroupMember for SubscriptionFilters {
         resource_id(group)
     }
 
-    fn name_of(filter: &SubscriptionFilter) -> Option<&str> {
-        filter.filter_name()
-    }
+    const NAME_OF: fn(&SubscriptionFilter) -> Option<&str> = SubscriptionFilter::filter_name;
 
     fn to_value(group: &str, filter: &SubscriptionFilter) -> Value {
         Value::map([

@@ -74,13 +74,8 @@ impl Ec2Object for CustomerGatewayObject {
         Timeouts::minutes(10, 10, 10)
     }
 
-    fn id(gateway: &CustomerGateway) -> Option<&str> {
-        gateway.customer_gateway_id()
-    }
-
-    fn tags(gateway: &CustomerGateway) -> &[Tag] {
-        gateway.tags()
-    }
+    const ID: fn(&CustomerGateway) -> Option<&str> = CustomerGateway::customer_gateway_id;
+    const TAGS: fn(&CustomerGateway) -> &[Tag] = CustomerGateway::tags;
 
     fn is_gone(gateway: &CustomerGateway) -> bool {
         matches!(gateway.state(), Some("deleted" | "deleting"))

@@ -38,13 +38,9 @@ impl Ec2Object for EgressOnlyInternetGatewayObject {
         ]
     }
 
-    fn id(gateway: &EgressOnlyInternetGateway) -> Option<&str> {
-        gateway.egress_only_internet_gateway_id()
-    }
-
-    fn tags(gateway: &EgressOnlyInternetGateway) -> &[Tag] {
-        gateway.tags()
-    }
+    const ID: fn(&EgressOnlyInternetGateway) -> Option<&str> =
+        EgressOnlyInternetGateway::egress_only_internet_gateway_id;
+    const TAGS: fn(&EgressOnlyInternetGateway) -> &[Tag] = EgressOnlyInternetGateway::tags;
 
     async fn describe(
         ec2: &aws_sdk_ec2::Client,

@@ -168,13 +168,8 @@ impl Ec2Object for EipObject {
         Timeouts::minutes(5, 5, 3)
     }
 
-    fn id(address: &DescribedAddress) -> Option<&str> {
-        address.address.allocation_id()
-    }
-
-    fn tags(address: &DescribedAddress) -> &[Tag] {
-        address.address.tags()
-    }
+    const ID: fn(&DescribedAddress) -> Option<&str> = |address| address.address.allocation_id();
+    const TAGS: fn(&DescribedAddress) -> &[Tag] = |address| address.address.tags();
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();

@@ -181,13 +181,8 @@ impl Ec2Object for FlowLogObject {
         )
     }
 
-    fn id(log: &FlowLog) -> Option<&str> {
-        log.flow_log_id()
-    }
-
-    fn tags(log: &FlowLog) -> &[Tag] {
-        log.tags()
-    }
+    const ID: fn(&FlowLog) -> Option<&str> = FlowLog::flow_log_id;
+    const TAGS: fn(&FlowLog) -> &[Tag] = FlowLog::tags;
 
     /// The provider's `flowLogStateUpgradeV0`: a `log_group_name` becomes the log group's ARN
     /// in `log_destination` (in the flow log's own partition, region and account, read from

@@ -47,13 +47,8 @@ impl Ec2Object for InternetGatewayObject {
         Timeouts::minutes(20, 20, 20)
     }
 
-    fn id(gateway: &InternetGateway) -> Option<&str> {
-        gateway.internet_gateway_id()
-    }
-
-    fn tags(gateway: &InternetGateway) -> &[Tag] {
-        gateway.tags()
-    }
+    const ID: fn(&InternetGateway) -> Option<&str> = InternetGateway::internet_gateway_id;
+    const TAGS: fn(&InternetGateway) -> &[Tag] = InternetGateway::tags;
 
     async fn describe(
         ec2: &aws_sdk_ec2::Client,

@@ -74,13 +74,8 @@ impl Ec2Object for KeyPairObject {
         schema.version(1)
     }
 
-    fn id(pair: &KeyPairInfo) -> Option<&str> {
-        pair.key_name()
-    }
-
-    fn tags(pair: &KeyPairInfo) -> &[Tag] {
-        pair.tags()
-    }
+    const ID: fn(&KeyPairInfo) -> Option<&str> = KeyPairInfo::key_name;
+    const TAGS: fn(&KeyPairInfo) -> &[Tag] = KeyPairInfo::tags;
 
     /// Tags go on the key pair's ID, not its name.
     fn tagged_id(name: &str, prior: &Value) -> String {

@@ -880,13 +880,8 @@ impl Ec2Object for NatGatewayObject {
         Timeouts::minutes(10, 10, 30)
     }
 
-    fn id(gateway: &NatGateway) -> Option<&str> {
-        gateway.nat_gateway_id()
-    }
-
-    fn tags(gateway: &NatGateway) -> &[Tag] {
-        gateway.tags()
-    }
+    const ID: fn(&NatGateway) -> Option<&str> = NatGateway::nat_gateway_id;
+    const TAGS: fn(&NatGateway) -> &[Tag] = NatGateway::tags;
 
     /// Deleted gateways are left out (AWS lists them for an hour).
     fn is_gone(gateway: &NatGateway) -> bool {

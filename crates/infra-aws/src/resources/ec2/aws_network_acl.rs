@@ -221,13 +221,8 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
         Timeouts::minutes(5, 5, 5)
     }
 
-    fn id(acl: &NetworkAcl) -> Option<&str> {
-        acl.network_acl_id()
-    }
-
-    fn tags(acl: &NetworkAcl) -> &[Tag] {
-        acl.tags()
-    }
+    const ID: fn(&NetworkAcl) -> Option<&str> = NetworkAcl::network_acl_id;
+    const TAGS: fn(&NetworkAcl) -> &[Tag] = NetworkAcl::tags;
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         validate_entries(config)

@@ -312,13 +312,8 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
         }
     }
 
-    fn id(table: &RouteTable) -> Option<&str> {
-        table.route_table_id()
-    }
-
-    fn tags(table: &RouteTable) -> &[Tag] {
-        table.tags()
-    }
+    const ID: fn(&RouteTable) -> Option<&str> = RouteTable::route_table_id;
+    const TAGS: fn(&RouteTable) -> &[Tag] = RouteTable::tags;
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         validate_routes(config, Self::KIND)

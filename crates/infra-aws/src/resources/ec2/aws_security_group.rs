@@ -432,13 +432,8 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
         Timeouts::minutes(10, 10, 15)
     }
 
-    fn id(group: &SecurityGroup) -> Option<&str> {
-        group.group_id()
-    }
-
-    fn tags(group: &SecurityGroup) -> &[Tag] {
-        group.tags()
-    }
+    const ID: fn(&SecurityGroup) -> Option<&str> = SecurityGroup::group_id;
+    const TAGS: fn(&SecurityGroup) -> &[Tag] = SecurityGroup::tags;
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();

@@ -192,13 +192,8 @@ impl Ec2Object for SubnetObject {
         Timeouts::minutes(10, 10, 20)
     }
 
-    fn id(subnet: &Subnet) -> Option<&str> {
-        subnet.subnet_id()
-    }
-
-    fn tags(subnet: &Subnet) -> &[Tag] {
-        subnet.tags()
-    }
+    const ID: fn(&Subnet) -> Option<&str> = Subnet::subnet_id;
+    const TAGS: fn(&Subnet) -> &[Tag] = Subnet::tags;
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();

@@ -224,13 +224,8 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
         Timeouts::minutes(10, 10, 5)
     }
 
-    fn id(item: &VpcRead) -> Option<&str> {
-        item.vpc.vpc_id()
-    }
-
-    fn tags(item: &VpcRead) -> &[Tag] {
-        item.vpc.tags()
-    }
+    const ID: fn(&VpcRead) -> Option<&str> = |item| item.vpc.vpc_id();
+    const TAGS: fn(&VpcRead) -> &[Tag] = |item| item.vpc.tags();
 
     /// infra's own check: CreateVpc takes a CIDR block or an IPv4 IPAM pool (the provider
     /// declares no rule for it, so Terraform learns it from AWS's answer at apply).
@@ -642,7 +637,7 @@ async fn default_ids<O: Ec2Object>(
 ) -> Result<Vec<(String, String)>, ProviderError> {
     let filters = vec![filter("vpc-id", chunk.iter().cloned()), default];
     let objects = O::describe(ec2, None, filters).await?;
-    let ids = |o: &O::Item| Some((vpc_id(o)?.to_string(), O::id(o)?.to_string()));
+    let ids = |o: &O::Item| Some((vpc_id(o)?.to_string(), (O::ID)(o)?.to_string()));
     Ok(objects.iter().filter_map(ids).collect())
 }
 

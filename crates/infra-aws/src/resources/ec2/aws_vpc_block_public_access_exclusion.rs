@@ -78,13 +78,8 @@ impl Ec2Object for ExclusionObject {
         schema.timeouts(&["create", "update", "delete"])
     }
 
-    fn id(exclusion: &Exclusion) -> Option<&str> {
-        exclusion.exclusion_id()
-    }
-
-    fn tags(exclusion: &Exclusion) -> &[Tag] {
-        exclusion.tags()
-    }
+    const ID: fn(&Exclusion) -> Option<&str> = Exclusion::exclusion_id;
+    const TAGS: fn(&Exclusion) -> &[Tag] = Exclusion::tags;
 
     fn is_gone(exclusion: &Exclusion) -> bool {
         matches!(state(exclusion), ExclusionState::DeleteComplete | ExclusionState::DisableComplete)

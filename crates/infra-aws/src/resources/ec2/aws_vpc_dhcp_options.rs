@@ -79,13 +79,8 @@ impl Ec2Object for DhcpOptionsObject {
         attributes
     }
 
-    fn id(set: &DhcpOptions) -> Option<&str> {
-        set.dhcp_options_id()
-    }
-
-    fn tags(set: &DhcpOptions) -> &[Tag] {
-        set.tags()
-    }
+    const ID: fn(&DhcpOptions) -> Option<&str> = DhcpOptions::dhcp_options_id;
+    const TAGS: fn(&DhcpOptions) -> &[Tag] = DhcpOptions::tags;
 
     /// An empty string is an unset option, as in the provider (its SDK cannot tell them apart):
     /// modules pass `netbios_node_type = ""` to mean "not set", and AWS returns nothing for it.

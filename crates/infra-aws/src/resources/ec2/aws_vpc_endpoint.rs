@@ -376,13 +376,8 @@ impl Ec2Object for VpcEndpointObject {
         Timeouts::minutes(10, 10, 10)
     }
 
-    fn id(read: &Endpoint) -> Option<&str> {
-        read.endpoint.vpc_endpoint_id()
-    }
-
-    fn tags(read: &Endpoint) -> &[Tag] {
-        read.endpoint.tags()
-    }
+    const ID: fn(&Endpoint) -> Option<&str> = |read| read.endpoint.vpc_endpoint_id();
+    const TAGS: fn(&Endpoint) -> &[Tag] = |read| read.endpoint.tags();
 
     fn is_gone(read: &Endpoint) -> bool {
         is_gone(&read.endpoint)

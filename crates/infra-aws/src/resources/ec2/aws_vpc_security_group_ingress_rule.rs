@@ -107,13 +107,8 @@ impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
         Timeouts::minutes(5, 5, 5)
     }
 
-    fn id(rule: &SecurityGroupRule) -> Option<&str> {
-        rule.security_group_rule_id()
-    }
-
-    fn tags(rule: &SecurityGroupRule) -> &[Tag] {
-        rule.tags()
-    }
+    const ID: fn(&SecurityGroupRule) -> Option<&str> = SecurityGroupRule::security_group_rule_id;
+    const TAGS: fn(&SecurityGroupRule) -> &[Tag] = SecurityGroupRule::tags;
 
     fn validate(config: &Value) -> Vec<(String, String)> {
         let mut problems = Vec::new();

@@ -140,13 +140,8 @@ impl Ec2Object for VpnGatewayObject {
         ]
     }
 
-    fn id(gateway: &VpnGateway) -> Option<&str> {
-        gateway.vpn_gateway_id()
-    }
-
-    fn tags(gateway: &VpnGateway) -> &[Tag] {
-        gateway.tags()
-    }
+    const ID: fn(&VpnGateway) -> Option<&str> = VpnGateway::vpn_gateway_id;
+    const TAGS: fn(&VpnGateway) -> &[Tag] = VpnGateway::tags;
 
     fn is_gone(gateway: &VpnGateway) -> bool {
         matches!(gateway.state(), Some(VpnState::Deleted | VpnState::Deleting))

@@ -928,9 +928,7 @@ impl Elbv2Object for LoadBalancers {
     const ALIASES: &'static [&'static str] = &["aws_alb"];
     const KIND: &'static str = "load balancer";
 
-    fn arn_of(object: &LoadBalancer) -> Option<&str> {
-        object.load_balancer_arn()
-    }
+    const ARN: fn(&LoadBalancer) -> Option<&str> = LoadBalancer::load_balancer_arn;
 
     fn schema() -> Schema {
         let schema = Schema::new()

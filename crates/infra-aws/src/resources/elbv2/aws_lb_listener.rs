@@ -487,9 +487,7 @@ impl Elbv2Object for Listeners {
     /// A blue/green deployment weights this listener's forward action.
     const ACTIONS: &'static [&'static str] = &["default_action"];
 
-    fn arn_of(object: &Listener) -> Option<&str> {
-        object.listener_arn()
-    }
+    const ARN: fn(&Listener) -> Option<&str> = Listener::listener_arn;
 
     fn schema() -> Schema {
         let schema =

@@ -239,9 +239,7 @@ impl Elbv2Object for ListenerRule {
     /// A blue/green deployment weights this rule's forward action.
     const ACTIONS: &'static [&'static str] = &["action"];
 
-    fn arn_of(object: &Rule) -> Option<&str> {
-        object.rule_arn()
-    }
+    const ARN: fn(&Rule) -> Option<&str> = Rule::rule_arn;
 
     fn schema() -> Schema {
         Schema::new()

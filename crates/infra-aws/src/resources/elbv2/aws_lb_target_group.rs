@@ -642,9 +642,7 @@ impl Elbv2Object for TargetGroups {
     /// DescribeTargetGroupAttributes answers one group a call: those calls run concurrently.
     const READ_CONCURRENTLY: bool = true;
 
-    fn arn_of(object: &TargetGroup) -> Option<&str> {
-        object.target_group_arn()
-    }
+    const ARN: fn(&TargetGroup) -> Option<&str> = TargetGroup::target_group_arn;
 
     fn schema() -> Schema {
         let health_check = Schema::new()
