@@ -76,24 +76,24 @@ pub trait Association: Send + Sync + Sized + 'static {
     }
 
     /// Links the pair (and waits for the link, where the provider does).
-    async fn attach(
-        this: &AssociationType<Self>,
-        operation: &Operation,
-        pair: &Pair,
-    ) -> Result<(), ProviderError>;
+    async fn attach(at: Link<'_, Self>) -> Result<(), ProviderError>;
     /// Unlinks the pair; a link (or object) already gone is done.
-    async fn detach(
-        this: &AssociationType<Self>,
-        operation: &Operation,
-        pair: &Pair,
-        prior: &Value,
-    ) -> Result<(), ProviderError>;
+    async fn detach(at: Link<'_, Self>) -> Result<(), ProviderError>;
     /// For each prior state, in order, the pair linked now (`None` where the link is gone),
     /// read in as few calls as the API allows.
     async fn read(
         this: &AssociationType<Self>,
         prior: &[Value],
     ) -> Result<Vec<Option<Pair>>, ProviderError>;
+}
+
+/// A link being made ([`Association::attach`]) or taken away ([`Association::detach`]).
+pub struct Link<'a, A: Association> {
+    pub this: &'a AssociationType<A>,
+    pub operation: &'a Operation,
+    pub pair: &'a Pair,
+    /// The link's value: the planned one when it is made, its state when it is taken away.
+    pub state: &'a Value,
 }
 
 /// The [`ResourceType`] of an [`Association`].
@@ -158,7 +158,8 @@ impl<A: Association> ResourceType for AssociationType<A> {
 
     async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
         let pair = A::pair(at.planned).ok_or_else(|| ProviderError::new(A::UNKNOWN))?;
-        A::attach(self, at.operation, &pair).await?;
+        A::attach(Link { this: self, operation: at.operation, pair: &pair, state: at.planned })
+            .await?;
         Ok(Self::value_of(&pair))
     }
 
@@ -175,7 +176,15 @@ impl<A: Association> ResourceType for AssociationType<A> {
 
     async fn delete(&self, at: Deleting<'_>) -> Result<(), ProviderError> {
         match A::pair(at.prior) {
-            Some(pair) => A::detach(self, at.operation, &pair, at.prior).await,
+            Some(pair) => {
+                A::detach(Link {
+                    this: self,
+                    operation: at.operation,
+                    pair: &pair,
+                    state: at.prior,
+                })
+                .await
+            }
             None => Ok(()),
         }
     }

@@ -8,10 +8,10 @@
 use std::collections::HashMap;
 
 use aws_sdk_ec2::types::Vpc;
-use infra_core::{Operation, ProviderError, Value};
+use infra_core::{ProviderError, Value};
 
 use crate::app_support::sent;
-use crate::association::{Association, AssociationType, Pair, Update};
+use crate::association::{Association, AssociationType, Link, Pair, Update};
 use crate::ec2_support::{describe_by_filter, has_code, string_attribute};
 use crate::paginated::all_items;
 use crate::resources::ec2::aws_vpc_dhcp_options::DEFAULT_DHCP_OPTIONS_ID;
@@ -78,13 +78,10 @@ impl Association for DhcpOptionsAssociations {
     }
 
     /// AssociateDhcpOptions, then the VPC read back with the set.
-    async fn attach(
-        this: &AwsVpcDhcpOptionsAssociation,
-        _operation: &Operation,
-        (vpc_id, options): &Pair,
-    ) -> Result<(), ProviderError> {
-        associate(this, options, vpc_id).await?;
-        let current = options_of(this, std::slice::from_ref(vpc_id)).await?;
+    async fn attach(at: Link<'_, Self>) -> Result<(), ProviderError> {
+        let (vpc_id, options) = at.pair;
+        associate(at.this, options, vpc_id).await?;
+        let current = options_of(at.this, std::slice::from_ref(vpc_id)).await?;
         match current.get(vpc_id) {
             Some(found) if found == options => Ok(()),
             _ => Err(ProviderError::with_code(
@@ -95,16 +92,12 @@ impl Association for DhcpOptionsAssociations {
     }
 
     /// Puts the VPC back on AWS's `default` set.
-    async fn detach(
-        this: &AwsVpcDhcpOptionsAssociation,
-        _operation: &Operation,
-        (vpc_id, options): &Pair,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
+    async fn detach(at: Link<'_, Self>) -> Result<(), ProviderError> {
+        let (vpc_id, options) = at.pair;
         if options == DEFAULT_DHCP_OPTIONS_ID {
             return Ok(());
         }
-        match associate(this, DEFAULT_DHCP_OPTIONS_ID, vpc_id).await {
+        match associate(at.this, DEFAULT_DHCP_OPTIONS_ID, vpc_id).await {
             Err(error) if has_code(&error, "InvalidVpcID.NotFound") => Ok(()),
             other => other,
         }

@@ -12,10 +12,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use infra_core::{Operation, ProviderError, Value};
+use infra_core::{ProviderError, Value};
 
 use crate::app_support::{read_one, sent, wait_for};
-use crate::association::{split_pair, Association, AssociationType, Pair};
+use crate::association::{split_pair, Association, AssociationType, Link, Pair};
 use crate::ec2_support::{crc32, describe_by_ids, has_code};
 use crate::error::aws_error;
 use crate::iam_support::{propagated, PROPAGATION_TIMEOUT};
@@ -88,28 +88,21 @@ impl Association for EndpointRouteTables {
         }
     }
 
-    async fn attach(
-        this: &AwsVpcEndpointRouteTableAssociation,
-        _operation: &Operation,
-        pair: &Pair,
-    ) -> Result<(), ProviderError> {
-        modify(this, pair, true).await?;
+    async fn attach(at: Link<'_, Self>) -> Result<(), ProviderError> {
+        let pair = at.pair;
+        modify(at.this, pair, true).await?;
         // EC2 is eventually consistent: the table may take a moment to be listed.
         let planned = AwsVpcEndpointRouteTableAssociation::value_of(pair);
         propagated("VPC endpoint route table association", &Self::id(pair), || {
-            read_one(this, &planned)
+            read_one(at.this, &planned)
         })
         .await?;
         Ok(())
     }
 
-    async fn detach(
-        this: &AwsVpcEndpointRouteTableAssociation,
-        _operation: &Operation,
-        pair: &Pair,
-        prior: &Value,
-    ) -> Result<(), ProviderError> {
-        match modify(this, pair, false).await {
+    async fn detach(at: Link<'_, Self>) -> Result<(), ProviderError> {
+        let pair = at.pair;
+        match modify(at.this, pair, false).await {
             Err(error)
                 if has_code(&error, "InvalidVpcEndpointId.NotFound")
                     || has_code(&error, "InvalidRouteTableId.NotFound")
@@ -122,7 +115,7 @@ impl Association for EndpointRouteTables {
         // Wait until the endpoint no longer lists the table, as the provider does, so that
         // deleting the table next does not meet a DependencyViolation.
         wait_for("the route table to leave the VPC endpoint", PROPAGATION_TIMEOUT, || async {
-            Ok(read_one(this, prior).await?.is_none().then_some(()))
+            Ok(read_one(at.this, at.state).await?.is_none().then_some(()))
         })
         .await
     }

@@ -7,9 +7,9 @@
 //! attached to the VPC). moto holds and returns every argument.
 
 use aws_sdk_ec2::types::AttachmentStatus;
-use infra_core::{Operation, ProviderError, Timeouts, Value};
+use infra_core::{ProviderError, Timeouts, Value};
 
-use crate::association::{Association, AssociationType, Pair, Update};
+use crate::association::{Association, AssociationType, Link, Pair, Update};
 use crate::ec2_support::{crc32, describe_by_filter, known_strings};
 use crate::resources::ec2::aws_vpn_gateway::{
     attach_vpn_gateway, attachment_state, describe_vpn_gateways, detach_vpn_gateway,
@@ -41,23 +41,16 @@ impl Association for VpnGatewayAttachments {
         attachment_id(vpc_id, gateway)
     }
 
-    async fn attach(
-        this: &AwsVpnGatewayAttachment,
-        operation: &Operation,
-        (vpc_id, gateway): &Pair,
-    ) -> Result<(), ProviderError> {
-        let ec2 = &this.aws.clients().await.ec2;
-        attach_vpn_gateway(ec2, gateway, vpc_id, operation.timeouts.create).await
+    async fn attach(at: Link<'_, Self>) -> Result<(), ProviderError> {
+        let (vpc_id, gateway) = at.pair;
+        let ec2 = &at.this.aws.clients().await.ec2;
+        attach_vpn_gateway(ec2, gateway, vpc_id, at.operation.timeouts.create).await
     }
 
-    async fn detach(
-        this: &AwsVpnGatewayAttachment,
-        operation: &Operation,
-        (vpc_id, gateway): &Pair,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let ec2 = &this.aws.clients().await.ec2;
-        detach_vpn_gateway(ec2, gateway, vpc_id, operation.timeouts.delete).await
+    async fn detach(at: Link<'_, Self>) -> Result<(), ProviderError> {
+        let (vpc_id, gateway) = at.pair;
+        let ec2 = &at.this.aws.clients().await.ec2;
+        detach_vpn_gateway(ec2, gateway, vpc_id, at.operation.timeouts.delete).await
     }
 
     async fn read(

@@ -7,10 +7,10 @@
 //! gates it) are tested.
 
 use aws_sdk_ec2::types::RouteTable;
-use infra_core::{Operation, ProviderError, Timeouts, Value};
+use infra_core::{ProviderError, Timeouts, Value};
 
 use crate::app_support::sent;
-use crate::association::{Association, AssociationType, Pair, Update};
+use crate::association::{Association, AssociationType, Link, Pair, Update};
 use crate::ec2_support::{describe_by_filter, known_strings, wait_for};
 use crate::paginated::all_items;
 
@@ -67,28 +67,21 @@ impl Association for RoutePropagations {
         propagation_id(table, gateway)
     }
 
-    async fn attach(
-        this: &AwsVpnGatewayRoutePropagation,
-        operation: &Operation,
-        (table, gateway): &Pair,
-    ) -> Result<(), ProviderError> {
-        let ec2 = &this.aws.clients().await.ec2;
+    async fn attach(at: Link<'_, Self>) -> Result<(), ProviderError> {
+        let (table, gateway) = at.pair;
+        let ec2 = &at.this.aws.clients().await.ec2;
         sent!(ec2.enable_vgw_route_propagation().route_table_id(table).gateway_id(gateway))?;
         wait_for(
-            operation.timeouts.create,
+            at.operation.timeouts.create,
             &format!("route table {table} to propagate routes of {gateway}"),
-            || async { Ok(propagating(this, table, gateway).await?.then_some(())) },
+            || async { Ok(propagating(at.this, table, gateway).await?.then_some(())) },
         )
         .await
     }
 
-    async fn detach(
-        this: &AwsVpnGatewayRoutePropagation,
-        operation: &Operation,
-        (table, gateway): &Pair,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let ec2 = &this.aws.clients().await.ec2;
+    async fn detach(at: Link<'_, Self>) -> Result<(), ProviderError> {
+        let (table, gateway) = at.pair;
+        let ec2 = &at.this.aws.clients().await.ec2;
         let result =
             sent!(ec2.disable_vgw_route_propagation().route_table_id(table).gateway_id(gateway));
         match result {
@@ -102,9 +95,9 @@ impl Association for RoutePropagations {
             Err(error) => return Err(error),
         }
         wait_for(
-            operation.timeouts.delete,
+            at.operation.timeouts.delete,
             &format!("route table {table} to stop propagating routes of {gateway}"),
-            || async { Ok((!propagating(this, table, gateway).await?).then_some(())) },
+            || async { Ok((!propagating(at.this, table, gateway).await?).then_some(())) },
         )
         .await
     }

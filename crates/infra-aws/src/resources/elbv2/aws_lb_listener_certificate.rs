@@ -15,10 +15,10 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use aws_sdk_elasticloadbalancingv2::types::Certificate;
-use infra_core::{Operation, ProviderError, Value};
+use infra_core::{ProviderError, Value};
 
 use crate::app_support::{retry_while, sent, string};
-use crate::association::{Association, AssociationType, Pair};
+use crate::association::{Association, AssociationType, Link, Pair};
 use crate::elbv2_support::read_by_parent;
 use crate::error::is_not_found;
 
@@ -114,12 +114,9 @@ impl Association for ListenerCertificates {
 
     /// AddListenerCertificates, again while the certificate is not found yet; then, as the
     /// provider waits for it, until the listener lists it (ELBv2 is eventually consistent).
-    async fn attach(
-        this: &AwsLbListenerCertificate,
-        _operation: &Operation,
-        (listener, certificate_arn): &Pair,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.elbv2;
+    async fn attach(at: Link<'_, Self>) -> Result<(), ProviderError> {
+        let (listener, certificate_arn) = at.pair;
+        let client = &at.this.aws.clients().await.elbv2;
         retry_while(
             CERTIFICATE_PROPAGATION,
             |error| error.code.as_deref() == Some("CertificateNotFound"),
@@ -135,7 +132,7 @@ impl Association for ListenerCertificates {
             "listener certificate",
             &id_of(listener, certificate_arn),
             || async {
-                Ok(certificates(this, listener)
+                Ok(certificates(at.this, listener)
                     .await?
                     .filter(|found| found.contains(certificate_arn)))
             },
@@ -144,13 +141,9 @@ impl Association for ListenerCertificates {
         Ok(())
     }
 
-    async fn detach(
-        this: &AwsLbListenerCertificate,
-        _operation: &Operation,
-        (listener, certificate_arn): &Pair,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.elbv2;
+    async fn detach(at: Link<'_, Self>) -> Result<(), ProviderError> {
+        let (listener, certificate_arn) = at.pair;
+        let client = &at.this.aws.clients().await.elbv2;
         match sent!(client
             .remove_listener_certificates()
             .listener_arn(listener)

@@ -12,10 +12,10 @@
 
 use std::time::Duration;
 
-use infra_core::{Operation, ProviderError, Timeouts, Value};
+use infra_core::{ProviderError, Timeouts, Value};
 
 use crate::app_support::{read_each, retry_while, sent, string};
-use crate::association::{split_pair, Association, AssociationType, Pair};
+use crate::association::{split_pair, Association, AssociationType, Link, Pair};
 
 const NONEXISTENT: &str = "WAFNonexistentItemException";
 
@@ -86,14 +86,11 @@ impl Association for WebAclAssociations {
     }
 
     /// AssociateWebACL, again while WAF does not know the resource yet (one just made).
-    async fn attach(
-        this: &AwsWafv2WebAclAssociation,
-        operation: &Operation,
-        (resource, web_acl): &Pair,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.wafv2;
+    async fn attach(at: Link<'_, Self>) -> Result<(), ProviderError> {
+        let (resource, web_acl) = at.pair;
+        let client = &at.this.aws.clients().await.wafv2;
         retry_while(
-            operation.timeouts.create,
+            at.operation.timeouts.create,
             |error| error.code.as_deref() == Some("WAFUnavailableEntityException"),
             || async {
                 sent!(client.associate_web_acl().web_acl_arn(web_acl).resource_arn(resource))
@@ -103,13 +100,9 @@ impl Association for WebAclAssociations {
         Ok(())
     }
 
-    async fn detach(
-        this: &AwsWafv2WebAclAssociation,
-        _operation: &Operation,
-        (resource, _): &Pair,
-        _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        let client = &this.aws.clients().await.wafv2;
+    async fn detach(at: Link<'_, Self>) -> Result<(), ProviderError> {
+        let (resource, _) = at.pair;
+        let client = &at.this.aws.clients().await.wafv2;
         match sent!(client.disassociate_web_acl().resource_arn(resource)) {
             Err(error) if error.code.as_deref() != Some(NONEXISTENT) => Err(error),
             _ => Ok(()),
