@@ -321,16 +321,15 @@ pub(crate) fn ec2_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
     tags.iter().map(|(key, value)| Tag::builder().key(key).value(value).build()).collect()
 }
 
-/// The tag specification for a create call: the planned tags plus the managed `infra:*` tags.
-pub(crate) fn tag_specification(
-    operation: &Operation,
-    planned: &Value,
-    resource_type: Ec2ResourceType,
-) -> TagSpecification {
-    TagSpecification::builder()
-        .resource_type(resource_type)
-        .set_tags(Some(ec2_tags(&operation.tags_with_managed(planned))))
-        .build()
+impl<T> crate::writes::Creating<'_, T> {
+    /// The tag specification of an EC2 create call: the planned tags plus the managed `infra:*`
+    /// tags.
+    pub(crate) fn tag_specification(&self, resource_type: Ec2ResourceType) -> TagSpecification {
+        TagSpecification::builder()
+            .resource_type(resource_type)
+            .set_tags(Some(ec2_tags(&self.operation.tags_with_managed(self.planned))))
+            .build()
+    }
 }
 
 /// The ID a create call answered with, or the error `missing` where the answer holds none.

@@ -13,7 +13,7 @@ use infra_core::{Attribute, Check, ProviderError, Timeouts, Type, Value};
 
 use crate::app_support::{sent, sent_unless_gone};
 use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type};
-use crate::ec2_support::{created_id, non_empty_attribute, optional_string, tag_specification};
+use crate::ec2_support::{created_id, non_empty_attribute, optional_string};
 use crate::error::is_not_found;
 
 pub type AwsCustomerGateway = Ec2Type<CustomerGatewayObject>;
@@ -128,11 +128,7 @@ impl Ec2Object for CustomerGatewayObject {
             .set_certificate_arn(non_empty_attribute(at.planned, "certificate_arn"))
             .set_device_name(non_empty_attribute(at.planned, "device_name"))
             .set_ip_address(non_empty_attribute(at.planned, "ip_address"))
-            .tag_specifications(tag_specification(
-                at.operation,
-                at.planned,
-                Ec2ResourceType::CustomerGateway,
-            )))?;
+            .tag_specifications(at.tag_specification(Ec2ResourceType::CustomerGateway)))?;
         let id = created_id(
             output.customer_gateway().and_then(CustomerGateway::customer_gateway_id),
             "CreateCustomerGateway returned no id",

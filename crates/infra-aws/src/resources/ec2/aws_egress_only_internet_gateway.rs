@@ -9,7 +9,7 @@ use infra_core::{Attribute, ProviderError, Type};
 
 use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_object::{read, Creating, Declared, Deleting, Ec2Object, Ec2Type};
-use crate::ec2_support::{created_id, optional_string, string_attribute, tag_specification};
+use crate::ec2_support::{created_id, optional_string, string_attribute};
 use crate::paginated::all_items;
 
 pub type AwsEgressOnlyInternetGateway = Ec2Type<EgressOnlyInternetGatewayObject>;
@@ -60,11 +60,7 @@ impl Ec2Object for EgressOnlyInternetGatewayObject {
             .await
             .create_egress_only_internet_gateway()
             .set_vpc_id(string_attribute(at.planned, "vpc_id"))
-            .tag_specifications(tag_specification(
-                at.operation,
-                at.planned,
-                Ec2ResourceType::EgressOnlyInternetGateway,
-            )))?;
+            .tag_specifications(at.tag_specification(Ec2ResourceType::EgressOnlyInternetGateway)))?;
         created_id(
             output
                 .egress_only_internet_gateway()

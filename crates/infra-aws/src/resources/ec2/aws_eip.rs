@@ -25,8 +25,7 @@ use crate::ec2_object::{
 use std::collections::HashMap;
 
 use crate::ec2_support::{
-    created_id, has_code, non_empty_attribute, optional_string, string_attribute,
-    tag_specification, wait_for,
+    created_id, has_code, non_empty_attribute, optional_string, string_attribute, wait_for,
 };
 use crate::error::aws_error;
 
@@ -240,11 +239,7 @@ impl Ec2Object for EipObject {
                 at.planned,
                 "customer_owned_ipv4_pool"
             ))
-            .tag_specifications(tag_specification(
-                at.operation,
-                at.planned,
-                Ec2ResourceType::ElasticIp,
-            )))?;
+            .tag_specifications(at.tag_specification(Ec2ResourceType::ElasticIp)))?;
         let id = created_id(output.allocation_id(), "AllocateAddress returned no allocation id")?;
         associate(at.this, &id, &Value::Null, at.planned).await?;
         Ok(id)

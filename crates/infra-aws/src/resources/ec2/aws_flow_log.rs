@@ -22,7 +22,7 @@ use crate::ec2_object::{
 };
 use crate::ec2_support::{
     as_enum, bool_attribute, client_token, created_id, integer_attribute, non_empty_attribute,
-    optional_string, single_block, string_attribute, tag_specification,
+    optional_string, single_block, string_attribute,
 };
 use crate::paginated::all_items;
 
@@ -304,11 +304,7 @@ impl Ec2Object for FlowLogObject {
                 integer_attribute(at.planned, "max_aggregation_interval").map(|n| n as i32),
             )
             .set_destination_options(destination_options)
-            .tag_specifications(tag_specification(
-                at.operation,
-                at.planned,
-                Ec2ResourceType::VpcFlowLog,
-            )))?;
+            .tag_specifications(at.tag_specification(Ec2ResourceType::VpcFlowLog)))?;
         if let Some(failure) = output.unsuccessful().first() {
             let error = failure.error();
             let message = format!(

@@ -164,7 +164,7 @@ use crate::ec2_support::{
     as_enum, by_id, chunks_of, client_token, created_id, describe_by_filter, ec2_arn, ec2_tags,
     error_in, filter, has_code, known_ids, managed_tag_filters, non_empty_attribute,
     optional_string, sent_in, single_block, string_attribute, string_list, string_values,
-    tag_specification, update_tags, wait_for, POLL_INTERVAL,
+    update_tags, wait_for, POLL_INTERVAL,
 };
 use crate::error::{aws_error, is_not_found};
 use crate::paginated::all_items;
@@ -2303,11 +2303,7 @@ impl AwsObject for InstanceObject {
             .set_instance_market_options(market_options_request(at.planned)?)
             .set_launch_template(launch_template_request(at.planned))
             .set_secondary_interfaces(secondary_interfaces_request(at.planned))
-            .tag_specifications(tag_specification(
-                at.operation,
-                at.planned,
-                Ec2ResourceType::Instance,
-            ));
+            .tag_specifications(at.tag_specification(Ec2ResourceType::Instance));
         let volume_tags = string_map(at.planned.get("volume_tags"));
         if !volume_tags.is_empty() {
             request = request.tag_specifications(

@@ -8,7 +8,6 @@ use crate::app_support::sent;
 use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type, Updating};
 use crate::ec2_support::{
     created_id, delete_with_retry, has_code, non_empty_attribute, optional_string,
-    tag_specification,
 };
 use crate::paginated::all_items;
 
@@ -62,9 +61,12 @@ impl Ec2Object for InternetGatewayObject {
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
-        let output = sent!(at.this.ec2().await.create_internet_gateway().tag_specifications(
-            tag_specification(at.operation, at.planned, Ec2ResourceType::InternetGateway,)
-        ))?;
+        let output = sent!(at
+            .this
+            .ec2()
+            .await
+            .create_internet_gateway()
+            .tag_specifications(at.tag_specification(Ec2ResourceType::InternetGateway)))?;
         let id = created_id(
             output.internet_gateway().and_then(InternetGateway::internet_gateway_id),
             "CreateInternetGateway returned no id",

@@ -13,7 +13,7 @@ use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_object::{computed, read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type};
 use crate::ec2_support::{
     filter, managed_tag_filters, name_for_create, non_empty_attribute, optional_string,
-    string_attribute, tag_specification, with_name_for_create,
+    string_attribute, with_name_for_create,
 };
 
 pub type AwsKeyPair = Ec2Type<KeyPairObject>;
@@ -121,11 +121,7 @@ impl Ec2Object for KeyPairObject {
             .import_key_pair()
             .key_name(&name)
             .public_key_material(aws_smithy_types::Blob::new(public_key.into_bytes()))
-            .tag_specifications(tag_specification(
-                at.operation,
-                at.planned,
-                Ec2ResourceType::KeyPair,
-            )))?;
+            .tag_specifications(at.tag_specification(Ec2ResourceType::KeyPair)))?;
         Ok(name)
     }
 

@@ -103,7 +103,7 @@ use crate::aws_object::{
 use crate::declared::{self, declare, read, read_block, switch, Declared, Reading};
 use crate::ec2_support::{
     as_enum, client_token, ec2_arn, filter, managed_tag_filters, name_for_create, sent_in,
-    tag_specification, update_tags, wait_for, FILTER_VALUES_PER_CALL,
+    update_tags, wait_for, FILTER_VALUES_PER_CALL,
 };
 use crate::error::is_not_found;
 use crate::Aws;
@@ -769,11 +769,7 @@ impl AwsObject for LaunchTemplateObject {
                 .launch_template_name(&name)
                 .set_version_description(non_empty(at.planned, "description"))
                 .launch_template_data(data)
-                .tag_specifications(tag_specification(
-                    at.operation,
-                    at.planned,
-                    Ec2ResourceType::LaunchTemplate
-                )),
+                .tag_specifications(at.tag_specification(Ec2ResourceType::LaunchTemplate)),
             format!("creating EC2 Launch Template ({name})")
         )?;
         let id = output

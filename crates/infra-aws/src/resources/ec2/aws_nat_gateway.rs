@@ -69,7 +69,7 @@ use crate::ec2_object::{
 use crate::ec2_support::{
     as_enum, client_token, created_id, filter, integer_attribute, non_empty_attribute,
     non_empty_list, optional_string, set_changes, string_attribute, string_list, string_values,
-    tag_specification, wait_for,
+    wait_for,
 };
 use crate::error::aws_error;
 use crate::error::is_not_found;
@@ -954,11 +954,7 @@ impl Ec2Object for NatGatewayObject {
                 "secondary_private_ip_addresses",
             )))
             .set_secondary_private_ip_address_count(secondary_address_count(at.planned))
-            .tag_specifications(tag_specification(
-                at.operation,
-                at.planned,
-                Ec2ResourceType::Natgateway,
-            )))?;
+            .tag_specifications(at.tag_specification(Ec2ResourceType::Natgateway)))?;
         let id = created_id(
             output.nat_gateway().and_then(NatGateway::nat_gateway_id),
             "CreateNatGateway returned no id",

@@ -27,7 +27,7 @@ use crate::ec2_object::{
 use crate::ec2_support::{
     block_network_problems, chunks_of, client_token, created_id, delete_with_retry,
     describe_by_ids, filter, for_each_inline_rule, normalize_inline_rules, optional_string,
-    string_attribute, string_list, string_values, tag_specification,
+    string_attribute, string_list, string_values,
 };
 use crate::paginated::all_items;
 
@@ -251,11 +251,7 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
             .create_network_acl()
             .client_token(client_token(at.operation, at.planned))
             .set_vpc_id(string_attribute(at.planned, "vpc_id"))
-            .tag_specifications(tag_specification(
-                at.operation,
-                at.planned,
-                Ec2ResourceType::NetworkAcl,
-            )))?;
+            .tag_specifications(at.tag_specification(Ec2ResourceType::NetworkAcl)))?;
         let id = created_id(
             output.network_acl().and_then(NetworkAcl::network_acl_id),
             "CreateNetworkAcl returned no id",

@@ -28,7 +28,7 @@ use crate::ec2_object::{
 };
 use crate::ec2_support::{
     block_network_problems, client_token, created_id, delete_with_retry, filter, in_prior_order,
-    managed_tag_filters, string_attribute, string_list, string_values, tag_specification,
+    managed_tag_filters, string_attribute, string_list, string_values,
 };
 use crate::paginated::all_items;
 
@@ -344,11 +344,7 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
             .create_route_table()
             .client_token(client_token(at.operation, at.planned))
             .set_vpc_id(string_attribute(at.planned, "vpc_id"))
-            .tag_specifications(tag_specification(
-                at.operation,
-                at.planned,
-                Ec2ResourceType::RouteTable,
-            )))?;
+            .tag_specifications(at.tag_specification(Ec2ResourceType::RouteTable)))?;
         let id = created_id(
             output.route_table().and_then(RouteTable::route_table_id),
             "CreateRouteTable returned no id",

@@ -31,7 +31,7 @@ use crate::ec2_object::{
 use crate::ec2_support::{
     bool_attribute, created_id, delete_with_retry, filter, for_each_inline_rule, has_code,
     name_for_create, non_empty_attribute, normalize_inline_rules, string_attribute, string_list,
-    string_values, tag_specification, with_name_for_create,
+    string_values, with_name_for_create,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
@@ -523,11 +523,7 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
             .group_name(&name)
             .set_description(string_attribute(at.planned, "description"))
             .set_vpc_id(non_empty_attribute(at.planned, "vpc_id"))
-            .tag_specifications(tag_specification(
-                at.operation,
-                at.planned,
-                Ec2ResourceType::SecurityGroup,
-            )))?;
+            .tag_specifications(at.tag_specification(Ec2ResourceType::SecurityGroup)))?;
         let id = created_id(output.group_id(), "CreateSecurityGroup returned no group id")?;
         finish_rules(ec2, &id, &Value::Null, at.planned).await?;
         Ok(id)

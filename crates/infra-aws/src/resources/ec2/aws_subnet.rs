@@ -23,7 +23,7 @@ use crate::app_support::sent;
 use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type, Updating};
 use crate::ec2_support::{
     bool_attribute, created_id, delete_with_retry, integer_attribute, non_empty_attribute,
-    optional_string, string_attribute, tag_specification,
+    optional_string, string_attribute,
 };
 use crate::paginated::all_items;
 use crate::verify;
@@ -233,11 +233,7 @@ impl Ec2Object for SubnetObject {
                 non_empty_attribute(at.planned, "availability_zone_id")
                     .filter(|_| non_empty_attribute(at.planned, "availability_zone").is_none()),
             )
-            .tag_specifications(tag_specification(
-                at.operation,
-                at.planned,
-                Ec2ResourceType::Subnet,
-            )))?;
+            .tag_specifications(at.tag_specification(Ec2ResourceType::Subnet)))?;
         let id = created_id(
             output.subnet().and_then(Subnet::subnet_id),
             "CreateSubnet returned no subnet id",

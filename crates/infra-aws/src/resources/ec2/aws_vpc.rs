@@ -27,7 +27,7 @@ use crate::ec2_object::{
 };
 use crate::ec2_support::{
     as_enum, bool_attribute, chunks_of, created_id, delete_with_retry, filter, in_prior_order,
-    integer_attribute, known_ids, non_empty_attribute, string_attribute, tag_specification,
+    integer_attribute, known_ids, non_empty_attribute, string_attribute,
 };
 use crate::paginated::all_items;
 use crate::resources::ec2::aws_network_acl::AclObject;
@@ -276,11 +276,7 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
                 "ipv6_cidr_block_network_border_group",
             ))
             .set_instance_tenancy(as_enum(string_attribute(at.planned, "instance_tenancy")),)
-            .tag_specifications(tag_specification(
-                at.operation,
-                at.planned,
-                Ec2ResourceType::Vpc
-            )))?;
+            .tag_specifications(at.tag_specification(Ec2ResourceType::Vpc)))?;
         let id = created_id(output.vpc().and_then(Vpc::vpc_id), "CreateVpc returned no VPC id")?;
         // New VPCs have DNS support on and hostnames off; change only what differs.
         let support = bool_attribute(at.planned, "enable_dns_support", true);

@@ -16,7 +16,7 @@ use infra_core::{Attribute, Check, ProviderError, Schema, Type, Value};
 use crate::app_support::{sent, sent_unless_gone};
 use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type, Updating};
 use crate::ec2_support::{
-    created_id, non_empty_attribute, optional_string, string_attribute, tag_specification, wait_for,
+    created_id, non_empty_attribute, optional_string, string_attribute, wait_for,
 };
 use crate::error::is_not_found;
 
@@ -118,11 +118,9 @@ impl Ec2Object for ExclusionObject {
             .internet_gateway_exclusion_mode(InternetGatewayExclusionMode::from(mode.as_str()))
             .set_vpc_id(non_empty_attribute(at.planned, "vpc_id"))
             .set_subnet_id(non_empty_attribute(at.planned, "subnet_id"))
-            .tag_specifications(tag_specification(
-                at.operation,
-                at.planned,
-                Ec2ResourceType::VpcBlockPublicAccessExclusion,
-            )))?;
+            .tag_specifications(
+                at.tag_specification(Ec2ResourceType::VpcBlockPublicAccessExclusion)
+            ))?;
         let id = created_id(
             output.vpc_block_public_access_exclusion().and_then(Exclusion::exclusion_id),
             "CreateVpcBlockPublicAccessExclusion returned no id",

@@ -16,7 +16,7 @@ use crate::app_support::sent;
 use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type};
 use crate::ec2_support::{
     created_id, delete_with_retry, ec2_tags, filter, has_code, non_empty_attribute,
-    optional_string, string_list, string_values, tag_specification,
+    optional_string, string_list, string_values,
 };
 use crate::paginated::all_items;
 use crate::tagging::ManagedTags;
@@ -111,11 +111,7 @@ impl Ec2Object for DhcpOptionsObject {
         let output = sent!(ec2
             .create_dhcp_options()
             .set_dhcp_configurations(Some(configurations(at.planned)))
-            .tag_specifications(tag_specification(
-                at.operation,
-                at.planned,
-                Ec2ResourceType::DhcpOptions,
-            )))?;
+            .tag_specifications(at.tag_specification(Ec2ResourceType::DhcpOptions)))?;
         let id = created_id(
             output.dhcp_options().and_then(DhcpOptions::dhcp_options_id),
             "CreateDhcpOptions returned no id",

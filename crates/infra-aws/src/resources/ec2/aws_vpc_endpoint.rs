@@ -27,7 +27,7 @@ use crate::ec2_object::{
 use crate::ec2_support::{
     as_enum, bool_attribute, client_token, copy_attributes, created_id, filter, has_code,
     non_empty_attribute, non_empty_list, optional_string, set_changes, single_block,
-    string_attribute, string_list, string_values, tag_specification, wait_for,
+    string_attribute, string_list, string_values, wait_for,
 };
 use crate::error::aws_error;
 use crate::paginated::all_items;
@@ -466,11 +466,7 @@ impl Ec2Object for VpcEndpointObject {
             .set_security_group_ids(non_empty_list(string_list(at.planned, "security_group_ids")))
             .set_dns_options(dns_options_request(at.planned))
             .set_subnet_configurations(subnet_configurations(at.planned))
-            .tag_specifications(tag_specification(
-                at.operation,
-                at.planned,
-                Ec2ResourceType::VpcEndpoint,
-            )))?;
+            .tag_specifications(at.tag_specification(Ec2ResourceType::VpcEndpoint)))?;
         created_id(
             output.vpc_endpoint().and_then(VpcEndpoint::vpc_endpoint_id),
             "CreateVpcEndpoint returned no id",

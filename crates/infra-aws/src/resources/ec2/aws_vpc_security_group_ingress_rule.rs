@@ -15,9 +15,7 @@ use crate::app_support::{deleted_or_gone, sent, text};
 use crate::ec2_object::{
     read, Creating, Declared, Deleting, Ec2Object, Ec2Type, Reading, Updating,
 };
-use crate::ec2_support::{
-    filter, integer_attribute, non_empty_attribute, string_attribute, tag_specification,
-};
+use crate::ec2_support::{filter, integer_attribute, non_empty_attribute, string_attribute};
 use crate::paginated::all_items;
 use crate::resources::ec2::aws_security_group::{canonical_protocol, protocol_problem};
 use crate::verify;
@@ -172,7 +170,7 @@ impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
         let ec2 = at.this.ec2().await;
         let group_id = string_attribute(at.planned, "security_group_id");
-        let tags = tag_specification(at.operation, at.planned, Ec2ResourceType::SecurityGroupRule);
+        let tags = at.tag_specification(Ec2ResourceType::SecurityGroupRule);
         let permission = permission(at.planned);
         let rules: Vec<SecurityGroupRule> = if EGRESS {
             sent!(ec2

@@ -17,8 +17,7 @@ use infra_core::{Attribute, ProviderError, Type, Value};
 use crate::app_support::sent;
 use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type, Updating};
 use crate::ec2_support::{
-    created_id, delete_with_retry, filter, has_code, non_empty_attribute, optional_string,
-    tag_specification, wait_for,
+    created_id, delete_with_retry, filter, has_code, non_empty_attribute, optional_string, wait_for,
 };
 
 /// The virtual private gateways matching `filters` that are not deleted.
@@ -187,11 +186,7 @@ impl Ec2Object for VpnGatewayObject {
                 non_empty_attribute(at.planned, "amazon_side_asn").and_then(|a| a.parse().ok()),
             )
             .set_availability_zone(non_empty_attribute(at.planned, "availability_zone"))
-            .tag_specifications(tag_specification(
-                at.operation,
-                at.planned,
-                Ec2ResourceType::VpnGateway,
-            )))?;
+            .tag_specifications(at.tag_specification(Ec2ResourceType::VpnGateway)))?;
         let id = created_id(
             output.vpn_gateway().and_then(VpnGateway::vpn_gateway_id),
             "CreateVpnGateway returned no id",
