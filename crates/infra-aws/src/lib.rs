@@ -33,6 +33,11 @@
 //! src/resources` prints nothing): a type whose object no family above fits declares it on
 //! `AwsObject`, whose `Object` may gather several calls' answers (`aws_instance`'s
 //! `Described`).
+//!
+//! A data source (and an ephemeral resource) is declared the same way, on `lookup::Lookup`:
+//! its name, schema and read, the configuration with what it found over it
+//! (`lookup::with_found`); the lookups of one kind on theirs (`elbv2_support::Elbv2Data`,
+//! `data_sources::ec2::ids::IdsType`).
 
 pub mod blue_green;
 mod call_log;

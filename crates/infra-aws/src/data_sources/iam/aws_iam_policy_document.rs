@@ -8,9 +8,10 @@
 //! `override_policy_documents`, then `override_json` (deprecated); a statement with a non-blank
 //! Sid replaces the earlier one with the same Sid, the others are appended.
 
-use infra_core::{Attribute, Block, Check, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::ec2_support::crc32;
+use crate::lookup::{Lookup, LookupType};
 
 /// JSON with the key order kept, so the output follows the provider's struct field order.
 #[derive(Clone, Debug, PartialEq)]
@@ -387,17 +388,16 @@ pub(crate) fn render(config: &Value) -> Result<(String, String), ProviderError> 
     Ok((pretty, minified))
 }
 
-pub struct AwsIamPolicyDocument {
-    schema: Schema,
-}
+/// Built locally, like the provider's: no AWS call.
+pub type AwsIamPolicyDocument = LookupType<PolicyDocumentLookup>;
 
-impl AwsIamPolicyDocument {
-    /// Built locally, like the provider's: no AWS call, so the connection is not kept.
-    pub fn new(_aws: std::sync::Arc<crate::Aws>) -> AwsIamPolicyDocument {
-        AwsIamPolicyDocument::local()
-    }
+pub struct PolicyDocumentLookup;
 
-    fn local() -> AwsIamPolicyDocument {
+#[async_trait::async_trait]
+impl Lookup for PolicyDocumentLookup {
+    const NAME: &'static str = "aws_iam_policy_document";
+
+    fn schema() -> Schema {
         let principal = || {
             Schema::new()
                 .attr(Attribute::required("type", Type::String))
@@ -423,7 +423,7 @@ impl AwsIamPolicyDocument {
                     .attr(Attribute::required("variable", Type::String))
                     .attr(Attribute::required("values", Type::list(Type::String))),
             ));
-        let schema = Schema::new()
+        Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::computed("json", Type::String))
             .attr(Attribute::computed("minified_json", Type::String))
@@ -437,22 +437,10 @@ impl AwsIamPolicyDocument {
                     .default(Value::string("2012-10-17"))
                     .check(Check::OneOf(&["2008-10-17", "2012-10-17"])),
             )
-            .block(Block::list("statement", statement));
-        AwsIamPolicyDocument { schema }
-    }
-}
-
-#[async_trait::async_trait]
-impl DataSourceType for AwsIamPolicyDocument {
-    fn name(&self) -> &'static str {
-        "aws_iam_policy_document"
+            .block(Block::list("statement", statement))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+    async fn read(_: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
         let (json, minified) = render(config)?;
         let mut value = config.clone();
         if let Some(entries) = value.map_mut() {
