@@ -136,8 +136,8 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
         ids: Option<Vec<String>>,
         filters: Vec<Filter>,
     ) -> Result<Vec<Self::Item>, ProviderError>;
-    /// Creates the object, tagged with [`crate::ec2_support::tag_specification`], and waits
-    /// until it is usable; returns its ID.
+    /// Creates the object, tagged with the create's `tag_specification` (planned and managed
+    /// tags), and waits until it is usable; returns its ID.
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError>;
     /// Creates the object and reads it whole: [`Ec2Object::create`], then one read. A type
     /// whose wait after the create reads the object whole gives that read instead.

@@ -37,7 +37,8 @@
 //! A data source (and an ephemeral resource) is declared the same way, on `lookup::Lookup`:
 //! its name, schema and read, the configuration with what it found over it
 //! (`lookup::with_found`); the lookups of one kind on theirs (`elbv2_support::Elbv2Data`,
-//! `data_sources::ec2::ids::IdsType`).
+//! `data_sources::ec2::ids::IdsType`). Two implement `DataSourceType` themselves, since their
+//! schema is built from the resource type's: `aws_ecs_task_definition` and `aws_lb_listener`.
 
 pub mod blue_green;
 mod call_log;

@@ -6,9 +6,10 @@
 //!
 //! The lookups of one kind that share more than this have their own families:
 //! `Elbv2Data` (a load balancer or target group by ARN, name or tags) and `IdsType` (the IDs of
-//! every EC2 object of a kind matching filters). The data sources that read through a
-//! resource type they hold (`aws_ecs_cluster`, `aws_ecs_task_definition`, `aws_lb_listener`,
-//! `aws_db_instance`) implement [`DataSourceType`] themselves.
+//! every EC2 object of a kind matching filters). A data source that reads through a resource
+//! type's own read makes that type in its read (`aws_ecs_cluster`, `aws_db_instance`); the two
+//! whose schema is built from the resource type's (`aws_ecs_task_definition`,
+//! `aws_lb_listener`) hold it and implement [`DataSourceType`] themselves.
 
 use std::marker::PhantomData;
 use std::sync::Arc;

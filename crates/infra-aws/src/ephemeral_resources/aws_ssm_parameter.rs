@@ -6,7 +6,7 @@ use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{number, sensitive, text};
 use crate::data_sources::ssm::aws_ssm_parameter::get_parameter;
-use crate::lookup::{Lookup, LookupType};
+use crate::lookup::{with_found, Lookup, LookupType};
 
 pub type EphemeralSsmParameter = LookupType<SsmParameterLookup>;
 
@@ -33,15 +33,16 @@ impl Lookup for SsmParameterLookup {
             .ok_or_else(|| ProviderError::new("aws_ssm_parameter: arn is required"))?;
         let decrypt = config.get("with_decryption").as_bool().unwrap_or(true);
         let parameter = get_parameter(&this.aws, arn, decrypt).await?;
-        let mut value = config.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("with_decryption".into(), Value::Bool(decrypt));
-            entries.insert("name".into(), text(parameter.name()));
-            let kind = parameter.r#type().map(|t| t.as_str()).unwrap_or("String");
-            entries.insert("type".into(), Value::string(kind));
-            entries.insert("value".into(), sensitive(text(parameter.value())));
-            entries.insert("version".into(), number(Some(parameter.version())));
-        }
-        Ok(value)
+        let kind = parameter.r#type().map(|t| t.as_str()).unwrap_or("String");
+        Ok(with_found(
+            config,
+            [
+                ("with_decryption", Value::Bool(decrypt)),
+                ("name", text(parameter.name())),
+                ("type", Value::string(kind)),
+                ("value", sensitive(text(parameter.value()))),
+                ("version", number(Some(parameter.version()))),
+            ],
+        ))
     }
 }

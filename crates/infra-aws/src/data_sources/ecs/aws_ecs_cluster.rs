@@ -4,23 +4,22 @@
 //!
 //! moto reports zero tasks and container instances unless some were started.
 
-use std::sync::Arc;
-
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{number, string, text};
-use crate::lookup::with_found;
+use crate::lookup::{with_found, Lookup, LookupType};
 use crate::resources::ecs::aws_ecs_cluster::AwsEcsCluster;
-use crate::Aws;
 
-pub struct AwsEcsClusterData {
-    resource: AwsEcsCluster,
-    schema: Schema,
-}
+pub type AwsEcsClusterData = LookupType<EcsClusterLookup>;
 
-impl AwsEcsClusterData {
-    pub fn new(aws: Arc<Aws>) -> AwsEcsClusterData {
-        let schema = Schema::new()
+pub struct EcsClusterLookup;
+
+#[async_trait::async_trait]
+impl Lookup for EcsClusterLookup {
+    const NAME: &'static str = "aws_ecs_cluster";
+
+    fn schema() -> Schema {
+        Schema::new()
             .attr(Attribute::computed("id", Type::String))
             .attr(Attribute::required("cluster_name", Type::String))
             .attr(Attribute::computed("arn", Type::String))
@@ -30,25 +29,14 @@ impl AwsEcsClusterData {
             .attr(Attribute::computed("registered_container_instances_count", Type::Number))
             .attr(Attribute::computed("service_connect_defaults", Type::list(Type::Any)))
             .attr(Attribute::computed("setting", Type::set(Type::Any)))
-            .attr(Attribute::computed("tags", Type::map(Type::String)));
-        AwsEcsClusterData { resource: AwsEcsCluster::new(aws), schema }
-    }
-}
-
-#[async_trait::async_trait]
-impl DataSourceType for AwsEcsClusterData {
-    fn name(&self) -> &'static str {
-        "aws_ecs_cluster"
+            .attr(Attribute::computed("tags", Type::map(Type::String)))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let resource = AwsEcsCluster::new(this.aws.clone());
         let name = string(config, "cluster_name")
             .ok_or_else(|| ProviderError::new("aws_ecs_cluster: cluster_name is required"))?;
-        let found = self.resource.found(&name).await?.ok_or_else(|| {
+        let found = resource.found(&name).await?.ok_or_else(|| {
             ProviderError::new(format!("reading ECS Cluster ({name}): couldn't find resource"))
         })?;
         let cluster = &found.object;
@@ -64,24 +52,22 @@ impl DataSourceType for AwsEcsClusterData {
                     .collect(),
             ),
         )]);
-        let region = self.resource.aws.clients().await.region.clone();
-        let read = self.resource.value_of(&found, &region, &hint);
-        let counts = [
-            ("pending_tasks_count", cluster.pending_tasks_count()),
-            ("running_tasks_count", cluster.running_tasks_count()),
-            (
-                "registered_container_instances_count",
-                cluster.registered_container_instances_count(),
-            ),
-        ];
-        let identity = [
+        let region = this.aws.clients().await.region.clone();
+        let read = resource.value_of(&found, &region, &hint);
+        let count = |n: i32| number(Some(i64::from(n)));
+        let entries = [
             ("id", text(cluster.cluster_arn())),
             ("arn", text(cluster.cluster_arn())),
             ("status", text(cluster.status())),
+            ("pending_tasks_count", count(cluster.pending_tasks_count())),
+            ("running_tasks_count", count(cluster.running_tasks_count())),
+            (
+                "registered_container_instances_count",
+                count(cluster.registered_container_instances_count()),
+            ),
         ];
         let shown =
             ["setting", "service_connect_defaults", "tags"].map(|key| (key, read.get(key).clone()));
-        let counts = counts.map(|(key, count)| (key, number(Some(i64::from(count)))));
-        Ok(with_found(config, identity.into_iter().chain(counts).chain(shown)))
+        Ok(with_found(config, entries.into_iter().chain(shown)))
     }
 }

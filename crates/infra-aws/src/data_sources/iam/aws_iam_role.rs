@@ -6,7 +6,7 @@ use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{decoded_policy, number, sent, string, text};
 use crate::iam_support::{date, found, tag_pairs};
-use crate::lookup::{Lookup, LookupType};
+use crate::lookup::{with_found, Lookup, LookupType};
 
 pub type AwsIamRole = LookupType<IamRoleLookup>;
 
@@ -54,30 +54,27 @@ impl Lookup for IamRoleLookup {
                 ])]
             })
             .unwrap_or_default();
-        let mut value = config.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("id".into(), Value::string(role.role_name()));
-            entries.insert("arn".into(), Value::string(role.arn()));
-            entries.insert(
-                "assume_role_policy".into(),
-                text(role.assume_role_policy_document().map(decoded_policy).as_deref()),
-            );
-            entries.insert("create_date".into(), date(Some(role.create_date())));
-            entries.insert("description".into(), text(role.description()));
-            entries.insert(
-                "max_session_duration".into(),
-                number(role.max_session_duration().map(i64::from)),
-            );
-            entries.insert("path".into(), Value::string(role.path()));
-            entries.insert(
-                "permissions_boundary".into(),
-                text(role.permissions_boundary().and_then(|b| b.permissions_boundary_arn())),
-            );
-            entries.insert("role_last_used".into(), Value::List(last_used));
-            entries.insert("unique_id".into(), Value::string(role.role_id()));
-            entries
-                .insert("tags".into(), infra_core::resource::visible_tags(tag_pairs(role.tags())));
-        }
-        Ok(value)
+        Ok(with_found(
+            config,
+            [
+                ("id", Value::string(role.role_name())),
+                ("arn", Value::string(role.arn())),
+                (
+                    "assume_role_policy",
+                    text(role.assume_role_policy_document().map(decoded_policy).as_deref()),
+                ),
+                ("create_date", date(Some(role.create_date()))),
+                ("description", text(role.description())),
+                ("max_session_duration", number(role.max_session_duration().map(i64::from))),
+                ("path", Value::string(role.path())),
+                (
+                    "permissions_boundary",
+                    text(role.permissions_boundary().and_then(|b| b.permissions_boundary_arn())),
+                ),
+                ("role_last_used", Value::List(last_used)),
+                ("unique_id", Value::string(role.role_id())),
+                ("tags", infra_core::resource::visible_tags(tag_pairs(role.tags()))),
+            ],
+        ))
     }
 }

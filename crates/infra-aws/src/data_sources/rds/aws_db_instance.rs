@@ -6,15 +6,13 @@
 //! moto does not return `network_type`, `timezone`, `hosted_zone_id` or `storage_throughput`,
 //! so they read as unset in tests.
 
-use std::sync::Arc;
-
 use aws_sdk_rds::types::DbInstance;
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{number, string, string_list, text};
+use crate::lookup::{Lookup, LookupType};
 use crate::rds_support::{master_user_secret, tags_from_sdk};
 use crate::resources::rds::aws_db_instance::AwsDbInstance;
-use crate::Aws;
 
 const STRINGS: &[&str] = &[
     "address",
@@ -60,30 +58,9 @@ const LISTS: &[&str] = &[
     "vpc_security_groups",
 ];
 
-pub struct AwsDbInstanceData {
-    resource: AwsDbInstance,
-    schema: Schema,
-}
+pub type AwsDbInstanceData = LookupType<DbInstanceLookup>;
 
-impl AwsDbInstanceData {
-    pub fn new(aws: Arc<Aws>) -> AwsDbInstanceData {
-        let schema = Schema::new()
-            .attr(Attribute::computed("id", Type::String))
-            .attr(Attribute::required("db_instance_identifier", Type::String))
-            .attr(Attribute::computed("master_user_secret", Type::list(Type::Any)))
-            .attr(Attribute::computed("tags", Type::map(Type::String)));
-        let schema =
-            STRINGS.iter().fold(schema, |s, name| s.attr(Attribute::computed(name, Type::String)));
-        let schema =
-            NUMBERS.iter().fold(schema, |s, name| s.attr(Attribute::computed(name, Type::Number)));
-        let schema =
-            BOOLS.iter().fold(schema, |s, name| s.attr(Attribute::computed(name, Type::Bool)));
-        let schema = LISTS
-            .iter()
-            .fold(schema, |s, name| s.attr(Attribute::computed(name, Type::list(Type::String))));
-        AwsDbInstanceData { resource: AwsDbInstance::new(aws), schema }
-    }
-}
+pub struct DbInstanceLookup;
 
 /// How an attribute is read from one field of the instance.
 type Text = fn(&DbInstance) -> Option<&str>;
@@ -199,21 +176,32 @@ fn to_value(instance: &DbInstance, config: &Value) -> Value {
 }
 
 #[async_trait::async_trait]
-impl DataSourceType for AwsDbInstanceData {
-    fn name(&self) -> &'static str {
-        "aws_db_instance"
+impl Lookup for DbInstanceLookup {
+    const NAME: &'static str = "aws_db_instance";
+
+    fn schema() -> Schema {
+        let schema = Schema::new()
+            .attr(Attribute::computed("id", Type::String))
+            .attr(Attribute::required("db_instance_identifier", Type::String))
+            .attr(Attribute::computed("master_user_secret", Type::list(Type::Any)))
+            .attr(Attribute::computed("tags", Type::map(Type::String)));
+        let schema =
+            STRINGS.iter().fold(schema, |s, name| s.attr(Attribute::computed(name, Type::String)));
+        let schema =
+            NUMBERS.iter().fold(schema, |s, name| s.attr(Attribute::computed(name, Type::Number)));
+        let schema =
+            BOOLS.iter().fold(schema, |s, name| s.attr(Attribute::computed(name, Type::Bool)));
+        LISTS
+            .iter()
+            .fold(schema, |s, name| s.attr(Attribute::computed(name, Type::list(Type::String))))
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
+    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError> {
+        let resource = AwsDbInstance::new(this.aws.clone());
         let identifier = string(config, "db_instance_identifier").ok_or_else(|| {
             ProviderError::new("aws_db_instance: db_instance_identifier is required")
         })?;
-        let instance = self
-            .resource
+        let instance = resource
             .describe(std::slice::from_ref(&identifier))
             .await?
             .remove(&identifier)

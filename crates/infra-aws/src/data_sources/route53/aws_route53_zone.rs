@@ -9,7 +9,7 @@ use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 use crate::app_support::{boolean, non_empty, number, sent, string_list, string_map, text};
 use crate::clients::partition_of;
 use crate::error::aws_error;
-use crate::lookup::{Lookup, LookupType};
+use crate::lookup::{with_found, Lookup, LookupType};
 use crate::route53_support::{apex_name_servers, clean_zone_id, normalize_dns_name, zone_tags};
 
 pub type AwsRoute53ZoneData = LookupType<Route53ZoneLookup>;
@@ -61,17 +61,11 @@ impl Lookup for Route53ZoneLookup {
         let name = normalize_dns_name(zone.name());
         let (name_servers, primary) =
             apex_name_servers(client, &found.response, &found.id, &name).await?;
-        let mut value = config.clone();
-        if let Some(entries) = value.map_mut() {
-            let groups = [
-                identity_entries(&found, zone, &name, vpc_id.as_deref(), &clients.region),
-                detail_entries(zone, &name_servers, primary.as_deref()),
-            ];
-            for (key, value) in groups.into_iter().flatten() {
-                entries.insert(key.into(), value);
-            }
-        }
-        Ok(value)
+        let groups = [
+            identity_entries(&found, zone, &name, vpc_id.as_deref(), &clients.region),
+            detail_entries(zone, &name_servers, primary.as_deref()),
+        ];
+        Ok(with_found(config, groups.into_iter().flatten()))
     }
 }
 

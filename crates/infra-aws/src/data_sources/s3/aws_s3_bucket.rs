@@ -6,7 +6,7 @@
 use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::app_support::sent;
-use crate::lookup::{Lookup, LookupType};
+use crate::lookup::{with_found, Lookup, LookupType};
 use crate::s3_support::{bucket_names, dns_suffix, is_gone, with_bucket_names};
 
 pub type AwsS3Bucket = LookupType<S3BucketLookup>;
@@ -73,22 +73,16 @@ impl Lookup for S3BucketLookup {
             Err(error) => return Err(error),
         };
         let domain = website_domain(&region);
-        let mut value = config.clone();
-        if let Some(entries) = value.map_mut() {
-            entries.insert("id".into(), Value::string(&bucket));
-            for (name, derived) in bucket_names(&bucket, &region) {
-                entries.insert(name.into(), derived);
-            }
-            entries.insert(
-                "website_endpoint".into(),
-                if website { Value::string(format!("{bucket}.{domain}")) } else { Value::Null },
-            );
-            entries.insert(
-                "website_domain".into(),
-                if website { Value::string(domain) } else { Value::Null },
-            );
-        }
-        Ok(value)
+        let (endpoint, domain) = match website {
+            true => (Value::string(format!("{bucket}.{domain}")), Value::string(domain)),
+            false => (Value::Null, Value::Null),
+        };
+        let found =
+            [("id", Value::string(&bucket))].into_iter().chain(bucket_names(&bucket, &region));
+        Ok(with_found(
+            config,
+            found.chain([("website_endpoint", endpoint), ("website_domain", domain)]),
+        ))
     }
 }
 
