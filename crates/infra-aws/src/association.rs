@@ -18,6 +18,7 @@
 //! (an IAM group's users, the principals of a managed policy).
 
 use std::collections::BTreeSet;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -43,7 +44,6 @@ pub enum Update {
 }
 
 /// What makes one association type; see the module's documentation.
-#[async_trait::async_trait]
 pub trait Association: Send + Sync + Sized + 'static {
     /// The Terraform type name.
     const NAME: &'static str;
@@ -76,15 +76,15 @@ pub trait Association: Send + Sync + Sized + 'static {
     }
 
     /// Links the pair (and waits for the link, where the provider does).
-    async fn attach(at: Link<'_, Self>) -> Result<(), ProviderError>;
+    fn attach(at: Link<'_, Self>) -> impl Future<Output = Result<(), ProviderError>> + Send;
     /// Unlinks the pair; a link (or object) already gone is done.
-    async fn detach(at: Link<'_, Self>) -> Result<(), ProviderError>;
+    fn detach(at: Link<'_, Self>) -> impl Future<Output = Result<(), ProviderError>> + Send;
     /// For each prior state, in order, the pair linked now (`None` where the link is gone),
     /// read in as few calls as the API allows.
-    async fn read(
+    fn read(
         this: &AssociationType<Self>,
         prior: &[Value],
-    ) -> Result<Vec<Option<Pair>>, ProviderError>;
+    ) -> impl Future<Output = Result<Vec<Option<Pair>>, ProviderError>> + Send;
 }
 
 /// A link being made ([`Association::attach`]) or taken away ([`Association::detach`]).
@@ -213,7 +213,6 @@ impl<A: Association> ResourceType for AssociationType<A> {
 /// removes the members in state, refresh reads each object (a few at a time), and a lost
 /// create is found when every configured member is there. `id` is `name`, which is
 /// configuration only; there is no import (the provider offers none).
-#[async_trait::async_trait]
 pub trait Members: Send + Sync + Sized + 'static {
     /// The Terraform type name.
     const NAME: &'static str;
@@ -236,18 +235,18 @@ pub trait Members: Send + Sync + Sized + 'static {
     }
     /// The members of each kind now, in [`Members::KINDS`]' order; `None` when the object
     /// does not exist.
-    async fn members(
+    fn members(
         this: &MembersType<Self>,
         key: &str,
-    ) -> Result<Option<Vec<BTreeSet<String>>>, ProviderError>;
+    ) -> impl Future<Output = Result<Option<Vec<BTreeSet<String>>>, ProviderError>> + Send;
     /// Adds `member` of the `kind`-th list (else removes it; one already gone is removed).
-    async fn change(
+    fn change(
         this: &MembersType<Self>,
         kind: usize,
         key: &str,
         member: &str,
         add: bool,
-    ) -> Result<(), ProviderError>;
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send;
 }
 
 /// The [`ResourceType`] of a [`Members`] type.

@@ -64,7 +64,6 @@ impl<T> Tagged<T> {
 }
 
 /// What makes one AWS object type; see the module's documentation.
-#[async_trait::async_trait]
 pub trait AwsObject: Send + Sync + Sized + 'static {
     /// The SDK's object (or what the type's reads gather of it), e.g. `LogGroup`.
     type Object: Send + Sync + 'static;
@@ -185,82 +184,105 @@ pub trait AwsObject: Send + Sync + Sized + 'static {
     }
 
     /// The objects among `keys` that exist, each under the key it was asked for.
-    async fn describe(this: &ObjectType<Self>, keys: &[String]) -> DescribeResult<Self::Object>;
+    fn describe(
+        this: &ObjectType<Self>,
+        keys: &[String],
+    ) -> impl Future<Output = DescribeResult<Self::Object>> + Send;
     /// The objects of the prior states `read_many` refreshes, each under its prior's key
     /// ([`AwsObject::key_of`]): by default [`AwsObject::describe`] of the priors' keys. A type
     /// whose describe needs more of a prior than its key overrides this: a fact the describe's
     /// answer leaves out but the prior holds (a service's namespace), or an imported prior
     /// that names its object by other attributes (an association by its subnet and table).
     /// Answers are filed by key, not by prior: priors that share a key share one answer.
-    async fn describe_priors(
+    fn describe_priors(
         this: &ObjectType<Self>,
         priors: &[Value],
-    ) -> DescribeResult<Self::Object> {
-        let keys: Vec<String> = priors.iter().filter_map(Self::key_of).collect();
-        Self::describe(this, &keys).await
+    ) -> impl Future<Output = DescribeResult<Self::Object>> + Send {
+        async move {
+            let keys: Vec<String> = priors.iter().filter_map(Self::key_of).collect();
+            Self::describe(this, &keys).await
+        }
     }
     /// Creates the object (tagged with the operation's managed tags); returns its key. A type
     /// that overrides [`AwsObject::create_written`] is never asked (by default an error).
-    async fn create(_at: Creating<'_, Self>) -> Result<String, ProviderError> {
-        Err(ProviderError::new(format!("{} creates in create_written", Self::NAME)))
+    fn create(
+        _at: Creating<'_, Self>,
+    ) -> impl Future<Output = Result<String, ProviderError>> + Send {
+        async move { Err(ProviderError::new(format!("{} creates in create_written", Self::NAME))) }
     }
     /// Creates the object and returns it as written. By default [`AwsObject::create`], then
     /// the object read back ([`AwsObject::written`]); a type whose create already holds the
     /// object as read (a wait that ends on it described, or an answer with what no read gives
     /// back, such as a secret) returns that instead, and the family does not read it again.
-    async fn create_written(at: Creating<'_, Self>) -> Result<Tagged<Self::Object>, ProviderError> {
-        let key = Self::create(at).await?;
-        Self::written(at.this, &key).await
+    fn create_written(
+        at: Creating<'_, Self>,
+    ) -> impl Future<Output = Result<Tagged<Self::Object>, ProviderError>> + Send {
+        async move {
+            let key = Self::create(at).await?;
+            Self::written(at.this, &key).await
+        }
     }
     /// Changes what differs between `prior` and `planned`, tags too; returns the key after
     /// (a rename changes it). A type that overrides [`AwsObject::update_written`] is never
     /// asked (by default an error).
-    async fn update(_at: Updating<'_, Self>) -> Result<String, ProviderError> {
-        Err(ProviderError::new(format!("{} updates in update_written", Self::NAME)))
+    fn update(
+        _at: Updating<'_, Self>,
+    ) -> impl Future<Output = Result<String, ProviderError>> + Send {
+        async move { Err(ProviderError::new(format!("{} updates in update_written", Self::NAME))) }
     }
     /// Changes the object and returns it as written, as [`AwsObject::create_written`] does
     /// for a create: by default [`AwsObject::update`], then the object read back.
-    async fn update_written(at: Updating<'_, Self>) -> Result<Tagged<Self::Object>, ProviderError> {
-        let key = Self::update(at).await?;
-        Self::written(at.this, &key).await
+    fn update_written(
+        at: Updating<'_, Self>,
+    ) -> impl Future<Output = Result<Tagged<Self::Object>, ProviderError>> + Send {
+        async move {
+            let key = Self::update(at).await?;
+            Self::written(at.this, &key).await
+        }
     }
     /// Deletes the object (`prior` is its state); a missing object is deleted.
-    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError>;
+    fn delete(at: Deleting<'_, Self>) -> impl Future<Output = Result<(), ProviderError>> + Send;
     /// What the type reads of a described object beyond its describe, for the prior state
     /// (or planned value) it is read for: e.g. a role's inline policies, where that prior
     /// manages them. Run after the describe for each prior in the prior's order, and for the
     /// object just written or found created; by default nothing.
-    async fn read_more(
+    fn read_more(
         _this: &ObjectType<Self>,
         _object: &mut Self::Object,
         _prior: &Value,
-    ) -> Result<(), ProviderError> {
-        Ok(())
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send {
+        async move { Ok(()) }
     }
     /// The object just written (created or updated): by default as described (asked again
     /// while not found, where [`AwsObject::EVENTUALLY_CONSISTENT`]), an error when it is not
     /// found.
-    async fn written(
+    fn written(
         this: &ObjectType<Self>,
         key: &str,
-    ) -> Result<Tagged<Self::Object>, ProviderError> {
-        match Self::EVENTUALLY_CONSISTENT {
-            true => propagated(Self::KIND, key, || this.found(key)).await,
-            false => this.found(key).await?.ok_or_else(|| vanished(Self::KIND, key)),
+    ) -> impl Future<Output = Result<Tagged<Self::Object>, ProviderError>> + Send {
+        async move {
+            match Self::EVENTUALLY_CONSISTENT {
+                true => propagated(Self::KIND, key, || this.found(key)).await,
+                false => this.found(key).await?.ok_or_else(|| vanished(Self::KIND, key)),
+            }
         }
     }
     /// After a create whose answer was lost: the object it made, by default the one of its
     /// [`AwsObject::created_key`] (that carries the operation's managed tags, where the type
     /// is tagged).
-    async fn find_created(at: Creating<'_, Self>) -> FindResult<Self::Object> {
-        let Some(key) = Self::created_key(at.operation, at.planned) else {
-            return Ok(None);
-        };
-        Ok(at
-            .this
-            .found(&key)
-            .await?
-            .filter(|found| !Self::TAGGED || has_managed_tags(&found.tags, at.operation)))
+    fn find_created(
+        at: Creating<'_, Self>,
+    ) -> impl Future<Output = FindResult<Self::Object>> + Send {
+        async move {
+            let Some(key) = Self::created_key(at.operation, at.planned) else {
+                return Ok(None);
+            };
+            Ok(at
+                .this
+                .found(&key)
+                .await?
+                .filter(|found| !Self::TAGGED || has_managed_tags(&found.tags, at.operation)))
+        }
     }
 }
 
@@ -527,7 +549,6 @@ mod tests {
     /// A type whose create and update hold the object as read, with `skip_destroy`.
     struct Waited;
 
-    #[async_trait::async_trait]
     impl AwsObject for Waited {
         type Object = String;
         const NAME: &'static str = "test_waited";
@@ -625,7 +646,6 @@ mod tests {
     /// A type whose describe needs a fact only the prior state holds (`zone`).
     struct Hinted;
 
-    #[async_trait::async_trait]
     impl AwsObject for Hinted {
         type Object = String;
         const NAME: &'static str = "test_hinted";
@@ -710,7 +730,6 @@ mod tests {
     /// `IN_PLACE`, else left to the family.
     struct TagsAt<const IN_PLACE: bool>;
 
-    #[async_trait::async_trait]
     impl<const IN_PLACE: bool> AwsObject for TagsAt<IN_PLACE> {
         type Object = String;
         const NAME: &'static str = "test_tags_at";

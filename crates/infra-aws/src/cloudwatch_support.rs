@@ -212,7 +212,6 @@ pub fn found_in_log_groups<T>(
 /// answer is done; they take no tags, so crash recovery reads the object of the planned group
 /// and name (the create wrote it: a Put* call replaces an object of that name with the same
 /// configuration, and CreateLogStream refuses an existing name).
-#[async_trait::async_trait]
 pub trait LogGroupMember: Send + Sync + 'static {
     type Object: Send + Sync;
     /// The Terraform type name.
@@ -232,20 +231,24 @@ pub trait LogGroupMember: Send + Sync + 'static {
     fn to_value(group: &str, object: &Self::Object) -> Value;
     /// The objects of `group`, narrowed to `names` where the API can (see
     /// [`log_group_pages!`]).
-    async fn list(
+    fn list(
         client: &LogsClient,
         group: String,
         names: Vec<String>,
-    ) -> Result<Vec<Self::Object>, ProviderError>;
+    ) -> impl Future<Output = Result<Vec<Self::Object>, ProviderError>> + Send;
     /// Creates (or replaces) the planned object.
-    async fn write(
+    fn write(
         client: &LogsClient,
         group: &str,
         name: &str,
         planned: &Value,
-    ) -> Result<(), ProviderError>;
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send;
     /// The delete call's answer (not-found is done: [`deleted_or_missing`]).
-    async fn delete(client: &LogsClient, group: String, name: String) -> Result<(), ProviderError>;
+    fn delete(
+        client: &LogsClient,
+        group: String,
+        name: String,
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send;
     /// Terraform's import ID: the group and the name joined by this separator, and the
     /// format its error names.
     const IMPORT_ID: (char, &'static str);

@@ -10,6 +10,7 @@
 //! - tag updates, and reading the object back after create and update.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -56,7 +57,6 @@ pub fn owner_id<Item: 'static>(owner: fn(&Item) -> Option<&str>) -> Declared<Ite
 }
 
 /// What makes one EC2 object type; see the module's documentation.
-#[async_trait::async_trait]
 pub trait Ec2Object: Send + Sync + Sized + 'static {
     /// The SDK's object, e.g. `aws_sdk_ec2::types::InternetGateway`.
     type Item: Send + Sync;
@@ -131,36 +131,43 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     }
 
     /// Every object with one of `ids` (when given) matching `filters`.
-    async fn describe(
+    fn describe(
         ec2: &aws_sdk_ec2::Client,
         ids: Option<Vec<String>>,
         filters: Vec<Filter>,
-    ) -> Result<Vec<Self::Item>, ProviderError>;
+    ) -> impl Future<Output = Result<Vec<Self::Item>, ProviderError>> + Send;
     /// Creates the object, tagged with the create's `tag_specification` (planned and managed
     /// tags), and waits until it is usable; returns its ID.
-    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError>;
+    fn create(at: Creating<'_, Self>)
+        -> impl Future<Output = Result<String, ProviderError>> + Send;
     /// Creates the object and reads it whole: [`Ec2Object::create`], then one read. A type
     /// whose wait after the create reads the object whole gives that read instead.
-    async fn create_and_read(at: Creating<'_, Self>) -> Result<Value, ProviderError> {
-        let id = Self::create(at).await?;
-        at.this.read_one(&id, at.planned).await
+    fn create_and_read(
+        at: Creating<'_, Self>,
+    ) -> impl Future<Output = Result<Value, ProviderError>> + Send {
+        async move {
+            let id = Self::create(at).await?;
+            at.this.read_one(&id, at.planned).await
+        }
     }
     /// After a create whose answer was lost, with the object found by its managed tags (read
     /// whole): finishes what `create` does after its create call. Returns whether it changed
     /// anything, so that the object is read again.
-    async fn finish_create(
+    fn finish_create(
         _this: &Ec2Type<Self>,
         _id: &str,
         _found: &Value,
         _planned: &Value,
-    ) -> Result<bool, ProviderError> {
-        Ok(false)
+    ) -> impl Future<Output = Result<bool, ProviderError>> + Send {
+        async move { Ok(false) }
     }
     /// The object a create whose answer was lost made, read whole, or `None`: by default the
     /// one carrying this run's managed tags ([`Ec2Type::find_tagged`]); a type that adopts an
     /// object finds it by its natural key instead ([`Ec2Object::find_adopted`]).
-    async fn find_created(at: Creating<'_, Self>) -> Result<Option<Value>, ProviderError> {
-        at.this.find_tagged(at.operation, at.planned).await
+    fn find_created(
+        at: Creating<'_, Self>,
+    ) -> impl Future<Output = Result<Option<Value>, ProviderError>> + Send {
+        async move { at.this.find_tagged(at.operation, at.planned).await }
     }
     /// Whether the type adopts an existing object instead of creating one (the `aws_default_*`
     /// types, as in the provider): its create is [`Ec2Object::adopt`], a lost create's object
@@ -169,22 +176,24 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
     /// With [`Ec2Object::ADOPTS`]: takes the planned object over (its settings but its tags
     /// become the configured ones) and returns its ID and the object as read before its tags
     /// change ([`Ec2Type`] then makes its tags the configured ones and reads it back).
-    async fn adopt(_at: Creating<'_, Self>) -> Result<(String, Value), ProviderError> {
-        Err(ProviderError::new(format!("{} adopts no object", Self::NAME)))
+    fn adopt(
+        _at: Creating<'_, Self>,
+    ) -> impl Future<Output = Result<(String, Value), ProviderError>> + Send {
+        async move { Err(ProviderError::new(format!("{} adopts no object", Self::NAME))) }
     }
     /// With [`Ec2Object::ADOPTS`]: the adopted object, found by its natural key, read whole.
-    async fn find_adopted(
+    fn find_adopted(
         _this: &Ec2Type<Self>,
         _planned: &Value,
-    ) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
+    ) -> impl Future<Output = Result<Option<Value>, ProviderError>> + Send {
+        async move { Ok(None) }
     }
     /// The objects of a refresh, in `prior`'s order: by default [`Ec2Type::read_known`].
-    async fn read_many(
+    fn read_many(
         this: &Ec2Type<Self>,
         prior: &[Value],
-    ) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(in_prior_order(prior, &this.read_known(prior).await?))
+    ) -> impl Future<Output = Result<Vec<Option<Value>>, ProviderError>> + Send {
+        async move { Ok(in_prior_order(prior, &this.read_known(prior).await?)) }
     }
     /// The prior value an import starts from, as [`ResourceType::import_prior`].
     fn import_prior(id: &str) -> Result<Value, ProviderError> {
@@ -195,12 +204,12 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
         planned
     }
     /// What an update changes beyond the tags (which [`Ec2Type`] updates after it).
-    async fn update(_at: Updating<'_, Self>) -> Result<(), ProviderError> {
-        Ok(())
+    fn update(_at: Updating<'_, Self>) -> impl Future<Output = Result<(), ProviderError>> + Send {
+        async move { Ok(()) }
     }
     /// Deletes the object (`prior` is its state) and waits until it is gone; a missing object
     /// is deleted.
-    async fn delete(at: Deleting<'_, Self>) -> Result<(), ProviderError>;
+    fn delete(at: Deleting<'_, Self>) -> impl Future<Output = Result<(), ProviderError>> + Send;
 }
 
 /// A create of an [`Ec2Object`] ([`Ec2Object::create`], [`Ec2Object::adopt`]), or the search

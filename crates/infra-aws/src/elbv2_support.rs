@@ -1011,7 +1011,6 @@ type ReadByArn = BTreeMap<String, (Value, Vec<(String, String)>)>;
 /// Describe by ARNs, DescribeTags 20 ARNs a call, then each object's own reads), the refresh
 /// in the prior's order, the read-back after a create or an update (an error naming the
 /// object when it is gone), the tag changes an update ends with, and import by ARN.
-#[async_trait::async_trait]
 pub trait Elbv2Object: Send + Sync + Sized + 'static {
     /// The SDK's object, e.g. `LoadBalancer`.
     type Object: Clone + Send + Sync;
@@ -1053,37 +1052,43 @@ pub trait Elbv2Object: Send + Sync + Sized + 'static {
 
     /// The objects among `arns` that exist, by ARN; `hints` (ARN → prior or planned value)
     /// name their parents.
-    async fn describe(
+    fn describe(
         this: &Elbv2Type<Self>,
         arns: &[String],
         hints: &BTreeMap<String, &Value>,
-    ) -> Result<BTreeMap<String, Self::Object>, ProviderError>;
+    ) -> impl Future<Output = Result<BTreeMap<String, Self::Object>, ProviderError>> + Send;
     /// The value of one described object with its tags, shaped after `hint` (the prior state
     /// or the planned value), with what the type reads of it beyond the describe.
-    async fn value(
+    fn value(
         this: &Elbv2Type<Self>,
         arn: &str,
         object: &Self::Object,
         tags: &[(String, String)],
         hint: &Value,
-    ) -> Result<Value, ProviderError>;
+    ) -> impl Future<Output = Result<Value, ProviderError>> + Send;
     /// Creates the object (tagged with the operation's managed tags); returns its ARN.
-    async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError>;
+    fn create(at: Creating<'_, Self>)
+        -> impl Future<Output = Result<String, ProviderError>> + Send;
     /// Changes what differs between `prior` and `planned` on the object (its key is its ARN),
     /// except tags.
-    async fn update(at: Updating<'_, Self>) -> Result<(), ProviderError>;
+    fn update(at: Updating<'_, Self>) -> impl Future<Output = Result<(), ProviderError>> + Send;
     /// Sends the Delete call for `arn` (a missing object is deleted).
-    async fn delete(this: &Elbv2Type<Self>, arn: &str) -> Result<(), ProviderError>;
+    fn delete(
+        this: &Elbv2Type<Self>,
+        arn: &str,
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send;
     /// What a delete waits for once sent; by default nothing.
-    async fn deleted(
+    fn deleted(
         _this: &Elbv2Type<Self>,
         _operation: &Operation,
         _arn: &str,
-    ) -> Result<(), ProviderError> {
-        Ok(())
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send {
+        async move { Ok(()) }
     }
     /// After a create whose answer was lost: the object it made, read.
-    async fn find_created(at: Creating<'_, Self>) -> Result<Option<Value>, ProviderError>;
+    fn find_created(
+        at: Creating<'_, Self>,
+    ) -> impl Future<Output = Result<Option<Value>, ProviderError>> + Send;
 }
 
 /// A create of an [`Elbv2Object`] ([`Elbv2Object::create`]), or the search for what a lost
@@ -1690,18 +1695,17 @@ pub async fn only_match(
 /// A load balancer or target group as a data source ([`Elbv2Data`]): found by `arn`, `name`
 /// or `tags` (each tag pair must match; `arn` wins over `name`), then read by the resource's
 /// own code, under the resource's names.
-#[async_trait::async_trait]
 pub trait Elbv2Lookup: Elbv2Object {
     /// How the lookup's errors name the object ("Load Balancer").
     const LOOKUP_KIND: &'static str;
     /// The blocks the data source always shows (the resource shows a block its hint has).
     const SHOWN_BLOCKS: &'static [&'static str];
     /// The ARNs the Describe call answers for `arn`, else `name`, else every object.
-    async fn candidates(
+    fn candidates(
         client: &aws_sdk_elasticloadbalancingv2::Client,
         arn: Option<String>,
         name: Option<String>,
-    ) -> Result<Vec<String>, ProviderError>;
+    ) -> impl Future<Output = Result<Vec<String>, ProviderError>> + Send;
 }
 
 /// The [`DataSourceType`] of an [`Elbv2Lookup`].

@@ -11,6 +11,7 @@
 //! whose schema is built from the resource type's (`aws_ecs_task_definition`,
 //! `aws_lb_listener`) hold it and implement [`DataSourceType`] themselves.
 
+use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -19,7 +20,6 @@ use infra_core::{DataSourceType, ProviderError, Schema, Value};
 use crate::Aws;
 
 /// What makes one data source; see the module's documentation.
-#[async_trait::async_trait]
 pub trait Lookup: Send + Sync + Sized + 'static {
     /// The Terraform type name.
     const NAME: &'static str;
@@ -27,7 +27,10 @@ pub trait Lookup: Send + Sync + Sized + 'static {
     fn schema() -> Schema;
     /// Reads the data source, as [`DataSourceType::read`]: `config` is wholly known; the value
     /// is the configuration plus what was found (see [`with_found`]).
-    async fn read(this: &LookupType<Self>, config: &Value) -> Result<Value, ProviderError>;
+    fn read(
+        this: &LookupType<Self>,
+        config: &Value,
+    ) -> impl Future<Output = Result<Value, ProviderError>> + Send;
 }
 
 /// The [`DataSourceType`] of a [`Lookup`].

@@ -10,6 +10,7 @@
 //! import.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -208,7 +209,6 @@ pub fn fields<'a>(entries: impl IntoIterator<Item = (&'a str, Value)>) -> Fields
 }
 
 /// One kind of bucket sub-configuration, put, read and deleted as a whole.
-#[async_trait::async_trait]
 pub trait BucketConfig: Send + Sync + Sized + 'static {
     /// The Terraform type name.
     const NAME: &'static str;
@@ -251,15 +251,24 @@ pub trait BucketConfig: Send + Sync + Sized + 'static {
     }
 
     /// Writes the configuration of `planned` to the bucket.
-    async fn put(at: &Target<'_>, planned: &Value) -> Result<(), ProviderError>;
+    fn put(
+        at: &Target<'_>,
+        planned: &Value,
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send;
 
     /// The bucket's configuration as the kind's attributes; `None` when the bucket has none
     /// (or is gone). `hint` is the prior or planned value (for JSON spelling, config-only
     /// arguments).
-    async fn get(at: &Target<'_>, hint: &Value) -> Result<Option<Fields>, ProviderError>;
+    fn get(
+        at: &Target<'_>,
+        hint: &Value,
+    ) -> impl Future<Output = Result<Option<Fields>, ProviderError>> + Send;
 
     /// Removes the configuration (or puts back S3's default).
-    async fn delete(at: &Target<'_>, prior: &Value) -> Result<(), ProviderError>;
+    fn delete(
+        at: &Target<'_>,
+        prior: &Value,
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send;
 }
 
 /// An import ID read: the bucket, its expected owner, and the kind's own arguments.

@@ -7,6 +7,7 @@
 //! adopts it only when it carries this operation's `infra:address`/`infra:lineage` tags.
 
 use std::collections::BTreeMap;
+use std::future::Future;
 
 use infra_core::{
     Attribute, Creating, Deleting, ProviderError, ResourceType, Schema, Type, Updating, Value,
@@ -31,7 +32,6 @@ pub struct SubnetGroupRecord {
 }
 
 /// What differs between the services: names and API calls.
-#[async_trait::async_trait]
 pub trait SubnetGroupApi: Send + Sync {
     /// The Terraform type name.
     fn type_name(&self) -> &'static str;
@@ -46,30 +46,37 @@ pub trait SubnetGroupApi: Send + Sync {
     /// Why a configured name is invalid, or `None` when it is valid.
     fn name_problem(&self, name: &str) -> Option<String>;
     /// The groups among `names` that exist, with their tags.
-    async fn describe(&self, names: &[String]) -> Result<Vec<SubnetGroupRecord>, ProviderError>;
-    async fn create(
+    fn describe(
+        &self,
+        names: &[String],
+    ) -> impl Future<Output = Result<Vec<SubnetGroupRecord>, ProviderError>> + Send;
+    fn create(
         &self,
         name: &str,
         description: &str,
         subnet_ids: Vec<String>,
         tags: &BTreeMap<String, String>,
-    ) -> Result<(), ProviderError>;
-    async fn modify(
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send;
+    fn modify(
         &self,
         name: &str,
         description: &str,
         subnet_ids: Vec<String>,
-    ) -> Result<(), ProviderError>;
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send;
     /// Removes the tags of these keys (called only with some).
-    async fn remove_tags(&self, arn: &str, keys: Vec<String>) -> Result<(), ProviderError>;
+    fn remove_tags(
+        &self,
+        arn: &str,
+        keys: Vec<String>,
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send;
     /// Adds or overwrites these tags (called only with some).
-    async fn add_tags(
+    fn add_tags(
         &self,
         arn: &str,
         tags: &BTreeMap<String, String>,
-    ) -> Result<(), ProviderError>;
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send;
     /// Deletes the group (a not-found answer, a group already gone, is not an error).
-    async fn delete(&self, name: &str) -> Result<(), ProviderError>;
+    fn delete(&self, name: &str) -> impl Future<Output = Result<(), ProviderError>> + Send;
 }
 
 /// Tags as a service's answer holds them (each service has its own `Tag` type: a subnet
@@ -154,7 +161,6 @@ macro_rules! subnet_group_api {
             }
         }
 
-        #[async_trait::async_trait]
         impl $crate::subnet_group_support::SubnetGroupApi for $api {
             fn type_name(&self) -> &'static str {
                 $type_name

@@ -12,14 +12,15 @@
 use infra_core::{
     Creating, Deleting, ProviderError, ResourceType, Schema, Timeouts, Updating, Value,
 };
+use std::future::Future;
 
 use crate::support::{carry_computed, keep_priors};
 
 /// What a type whose object lives in the state says; every method but `create` has the shared
 /// default described in the module's documentation.
-#[async_trait::async_trait]
 pub trait StateOnly: Send + Sync + 'static {
-    async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError>;
+    fn create(&self, at: Creating<'_>)
+        -> impl Future<Output = Result<Value, ProviderError>> + Send;
 
     /// Checks across arguments, as [`ResourceType::validate`].
     fn validate(&self, _config: &Value) -> Vec<(String, String)> {
@@ -36,17 +37,27 @@ pub trait StateOnly: Send + Sync + 'static {
         Timeouts::default()
     }
     /// `schema` is the type's.
-    async fn update(&self, schema: &Schema, at: Updating<'_>) -> Result<Value, ProviderError> {
-        Ok(carry_computed(schema, at.prior, at.planned))
+    fn update(
+        &self,
+        schema: &Schema,
+        at: Updating<'_>,
+    ) -> impl Future<Output = Result<Value, ProviderError>> + Send {
+        async move { Ok(carry_computed(schema, at.prior, at.planned)) }
     }
-    async fn delete(&self, _at: Deleting<'_>) -> Result<(), ProviderError> {
-        Ok(())
+    fn delete(&self, _at: Deleting<'_>) -> impl Future<Output = Result<(), ProviderError>> + Send {
+        async move { Ok(()) }
     }
-    async fn read_many(&self, priors: &[Value]) -> Result<Vec<Option<Value>>, ProviderError> {
-        Ok(keep_priors(priors))
+    fn read_many(
+        &self,
+        priors: &[Value],
+    ) -> impl Future<Output = Result<Vec<Option<Value>>, ProviderError>> + Send {
+        async move { Ok(keep_priors(priors)) }
     }
-    async fn find_created(&self, _at: Creating<'_>) -> Result<Option<Value>, ProviderError> {
-        Ok(None)
+    fn find_created(
+        &self,
+        _at: Creating<'_>,
+    ) -> impl Future<Output = Result<Option<Value>, ProviderError>> + Send {
+        async move { Ok(None) }
     }
     fn import_prior(&self, id: &str) -> Result<Value, ProviderError> {
         Ok(Value::map([("id", Value::string(id))]))

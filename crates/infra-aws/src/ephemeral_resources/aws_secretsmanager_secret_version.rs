@@ -16,7 +16,6 @@ pub type EphemeralSecretVersion = LookupType<SecretVersionLookup>;
 
 pub struct SecretVersionLookup;
 
-#[async_trait::async_trait]
 impl Lookup for SecretVersionLookup {
     const NAME: &'static str = "aws_secretsmanager_secret_version";
 

@@ -12,7 +12,6 @@ pub type EphemeralSsmParameter = LookupType<SsmParameterLookup>;
 
 pub struct SsmParameterLookup;
 
-#[async_trait::async_trait]
 impl Lookup for SsmParameterLookup {
     const NAME: &'static str = "aws_ssm_parameter";
 

@@ -179,7 +179,6 @@ fn file_sha1(path: &str) -> Result<Option<String>, ProviderError> {
     }
 }
 
-#[async_trait::async_trait]
 impl StateOnly for LocalFile {
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems = exactly_one_of(config, self.content_arguments());

@@ -19,7 +19,6 @@ impl NullResource {
     }
 }
 
-#[async_trait::async_trait]
 impl StateOnly for NullResource {
     async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
         // Go's rand.Int(): a non-negative 63-bit number.

@@ -62,7 +62,6 @@ fn decimal(bytes: &[u8]) -> String {
     digits.iter().rev().collect()
 }
 
-#[async_trait::async_trait]
 impl StateOnly for RandomId {
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         at_least(config, "byte_length", 1).into_iter().collect()

@@ -51,7 +51,6 @@ fn min_max_problem(config: &Value) -> Option<(String, String)> {
     }
 }
 
-#[async_trait::async_trait]
 impl StateOnly for RandomInteger {
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         min_max_problem(config).into_iter().collect()

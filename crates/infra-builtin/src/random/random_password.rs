@@ -45,7 +45,6 @@ fn with_password(
     Ok(Value::Map(object))
 }
 
-#[async_trait::async_trait]
 impl StateOnly for RandomPassword {
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         string_generator::validate(config)

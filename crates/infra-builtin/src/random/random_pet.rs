@@ -52,7 +52,6 @@ fn pet_name(
     Ok(parts.join(separator))
 }
 
-#[async_trait::async_trait]
 impl StateOnly for RandomPet {
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         at_least(config, "length", 1).into_iter().collect()

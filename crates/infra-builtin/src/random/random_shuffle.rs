@@ -44,7 +44,6 @@ fn shuffled(
     Ok(result)
 }
 
-#[async_trait::async_trait]
 impl StateOnly for RandomShuffle {
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         at_least(config, "result_count", 0).into_iter().collect()

@@ -19,7 +19,6 @@ impl RandomString {
     }
 }
 
-#[async_trait::async_trait]
 impl StateOnly for RandomString {
     /// The provider's upgrader from version 1 ([`string_generator::upgrade_fills`]); it has
     /// none from version 0, and neither has infra.

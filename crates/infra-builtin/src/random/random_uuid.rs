@@ -27,7 +27,6 @@ pub fn new_uuid() -> Result<String, ProviderError> {
     Ok(uuid::Builder::from_random_bytes(random).into_uuid().hyphenated().to_string())
 }
 
-#[async_trait::async_trait]
 impl StateOnly for RandomUuid {
     async fn create(&self, at: Creating<'_>) -> Result<Value, ProviderError> {
         let uuid = new_uuid()?;

@@ -36,7 +36,6 @@ fn with_output(value: &Value) -> crate::support::Object {
     object
 }
 
-#[async_trait::async_trait]
 impl StateOnly for TerraformData {
     fn normalize(&self, value: &mut Value) {
         // Only objects that carry `input` (an imported object has none until applied).

@@ -68,7 +68,6 @@ fn stamped(mut object: Object, base: OffsetDateTime) -> Result<Value, ProviderEr
     Ok(Value::Map(object))
 }
 
-#[async_trait::async_trait]
 impl StateOnly for TimeOffset {
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems: Vec<(String, String)> =

@@ -87,7 +87,6 @@ fn expired(prior: &Value, now: OffsetDateTime) -> bool {
         .is_some_and(|rotation| now >= rotation)
 }
 
-#[async_trait::async_trait]
 impl StateOnly for TimeRotating {
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         let mut problems: Vec<(String, String)> = ["rfc3339", "rotation_rfc3339"]

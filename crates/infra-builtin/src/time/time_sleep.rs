@@ -42,7 +42,6 @@ fn duration(value: &Value, key: &str) -> Result<Option<Duration>, ProviderError>
     }
 }
 
-#[async_trait::async_trait]
 impl StateOnly for TimeSleep {
     fn default_timeouts(&self) -> Timeouts {
         Timeouts { create: SLEEP_LIMIT, update: SLEEP_LIMIT, delete: SLEEP_LIMIT }

@@ -37,7 +37,6 @@ fn stamped(mut object: Object, timestamp: ::time::OffsetDateTime) -> Value {
     Value::Map(object)
 }
 
-#[async_trait::async_trait]
 impl StateOnly for TimeStatic {
     fn validate(&self, config: &Value) -> Vec<(String, String)> {
         clock::rfc3339_problem(config, "rfc3339").into_iter().collect()

@@ -16,7 +16,6 @@ pub type AwsAcmCertificateData = LookupType<AcmCertificateLookup>;
 
 pub struct AcmCertificateLookup;
 
-#[async_trait::async_trait]
 impl Lookup for AcmCertificateLookup {
     const NAME: &'static str = "aws_acm_certificate";
 

@@ -118,7 +118,6 @@ fn unsafe_filter(config: &Value, owners: &[String], filters: &[Filter]) -> Optio
     })
 }
 
-#[async_trait::async_trait]
 impl Lookup for AmiLookup {
     const NAME: &'static str = "aws_ami";
 

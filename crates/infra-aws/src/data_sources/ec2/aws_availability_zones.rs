@@ -12,7 +12,6 @@ pub type AwsAvailabilityZones = LookupType<AvailabilityZonesLookup>;
 
 pub struct AvailabilityZonesLookup;
 
-#[async_trait::async_trait]
 impl Lookup for AvailabilityZonesLookup {
     const NAME: &'static str = "aws_availability_zones";
 

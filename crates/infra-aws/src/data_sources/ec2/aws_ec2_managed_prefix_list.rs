@@ -13,7 +13,6 @@ pub type AwsEc2ManagedPrefixList = LookupType<Ec2ManagedPrefixListLookup>;
 
 pub struct Ec2ManagedPrefixListLookup;
 
-#[async_trait::async_trait]
 impl Lookup for Ec2ManagedPrefixListLookup {
     const NAME: &'static str = "aws_ec2_managed_prefix_list";
 

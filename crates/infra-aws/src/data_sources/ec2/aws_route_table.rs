@@ -69,7 +69,6 @@ fn associations(table: &RouteTable) -> Vec<Value> {
         .collect()
 }
 
-#[async_trait::async_trait]
 impl Lookup for RouteTableLookup {
     const NAME: &'static str = "aws_route_table";
 

@@ -11,7 +11,6 @@ pub type AwsRouteTables = IdsType<RouteTables>;
 
 pub struct RouteTables;
 
-#[async_trait::async_trait]
 impl Ids for RouteTables {
     const NAME: &'static str = "aws_route_tables";
     const ARGUMENTS: &'static [(&'static str, &'static str)] = &[("vpc_id", "vpc-id")];

@@ -14,7 +14,6 @@ pub type AwsSecurityGroup = LookupType<SecurityGroupLookup>;
 
 pub struct SecurityGroupLookup;
 
-#[async_trait::async_trait]
 impl Lookup for SecurityGroupLookup {
     const NAME: &'static str = "aws_security_group";
 

@@ -18,7 +18,6 @@ pub type AwsSubnet = LookupType<SubnetLookup>;
 
 pub struct SubnetLookup;
 
-#[async_trait::async_trait]
 impl Lookup for SubnetLookup {
     const NAME: &'static str = "aws_subnet";
 

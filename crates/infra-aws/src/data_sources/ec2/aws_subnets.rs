@@ -11,7 +11,6 @@ pub type AwsSubnets = IdsType<Subnets>;
 
 pub struct Subnets;
 
-#[async_trait::async_trait]
 impl Ids for Subnets {
     const NAME: &'static str = "aws_subnets";
 

@@ -19,7 +19,6 @@ pub type AwsVpc = LookupType<VpcLookup>;
 
 pub struct VpcLookup;
 
-#[async_trait::async_trait]
 impl Lookup for VpcLookup {
     const NAME: &'static str = "aws_vpc";
 

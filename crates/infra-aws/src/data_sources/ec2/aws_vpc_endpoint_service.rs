@@ -20,7 +20,6 @@ pub type AwsVpcEndpointService = LookupType<VpcEndpointServiceLookup>;
 
 pub struct VpcEndpointServiceLookup;
 
-#[async_trait::async_trait]
 impl Lookup for VpcEndpointServiceLookup {
     const NAME: &'static str = "aws_vpc_endpoint_service";
 

@@ -11,7 +11,6 @@ pub type AwsVpcs = IdsType<Vpcs>;
 
 pub struct Vpcs;
 
-#[async_trait::async_trait]
 impl Ids for Vpcs {
     const NAME: &'static str = "aws_vpcs";
 

@@ -5,6 +5,7 @@
 //! - the schema: `id` (the region), the arguments, `tags`, `ids`, then the `filter` blocks;
 //! - the read: one paginated describe with every filter the configuration sets.
 
+use std::future::Future;
 use std::marker::PhantomData;
 use std::sync::Arc;
 
@@ -15,7 +16,6 @@ use crate::ec2_support::{filter_block, lookup_filters, lookup_value, string_valu
 use crate::Aws;
 
 /// What makes one IDs lookup; see the module's documentation.
-#[async_trait::async_trait]
 pub trait Ids: Send + Sync + 'static {
     /// The Terraform type name.
     const NAME: &'static str;
@@ -26,10 +26,10 @@ pub trait Ids: Send + Sync + 'static {
     const TAGS_COMPUTED: bool = false;
 
     /// The IDs of every object matching `filters` (`None`: every object).
-    async fn ids(
+    fn ids(
         ec2: &aws_sdk_ec2::Client,
         filters: Option<Vec<Filter>>,
-    ) -> Result<Vec<String>, ProviderError>;
+    ) -> impl Future<Output = Result<Vec<String>, ProviderError>> + Send;
 }
 
 /// The [`DataSourceType`] of an IDs lookup.

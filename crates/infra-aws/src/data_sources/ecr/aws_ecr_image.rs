@@ -35,7 +35,6 @@ fn choose(
     }
 }
 
-#[async_trait::async_trait]
 impl Lookup for EcrImageLookup {
     const NAME: &'static str = "aws_ecr_image";
 

@@ -15,7 +15,6 @@ pub type AwsEcrRepository = LookupType<EcrRepositoryLookup>;
 
 pub struct EcrRepositoryLookup;
 
-#[async_trait::async_trait]
 impl Lookup for EcrRepositoryLookup {
     const NAME: &'static str = "aws_ecr_repository";
 

@@ -14,7 +14,6 @@ pub type AwsEcsClusterData = LookupType<EcsClusterLookup>;
 
 pub struct EcsClusterLookup;
 
-#[async_trait::async_trait]
 impl Lookup for EcsClusterLookup {
     const NAME: &'static str = "aws_ecs_cluster";
 

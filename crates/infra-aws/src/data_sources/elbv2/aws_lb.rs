@@ -13,7 +13,6 @@ use crate::resources::elbv2::aws_lb::LoadBalancers;
 
 pub type AwsLbData = Elbv2Data<LoadBalancers>;
 
-#[async_trait::async_trait]
 impl Elbv2Lookup for LoadBalancers {
     const LOOKUP_KIND: &'static str = "Load Balancer";
     /// `subnet_mapping`, as the provider shows it.

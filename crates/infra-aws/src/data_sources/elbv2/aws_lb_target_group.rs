@@ -15,7 +15,6 @@ use crate::resources::elbv2::aws_lb_target_group::TargetGroups;
 
 pub type AwsLbTargetGroupData = Elbv2Data<TargetGroups>;
 
-#[async_trait::async_trait]
 impl Elbv2Lookup for TargetGroups {
     const LOOKUP_KIND: &'static str = "Target Group";
     /// Both blocks, as the provider shows them.

@@ -54,7 +54,6 @@ impl AwsIamPolicy {
     }
 }
 
-#[async_trait::async_trait]
 impl Lookup for IamPolicyLookup {
     const NAME: &'static str = "aws_iam_policy";
 

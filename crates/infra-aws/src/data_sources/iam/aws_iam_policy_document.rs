@@ -393,7 +393,6 @@ pub type AwsIamPolicyDocument = LookupType<PolicyDocumentLookup>;
 
 pub struct PolicyDocumentLookup;
 
-#[async_trait::async_trait]
 impl Lookup for PolicyDocumentLookup {
     const NAME: &'static str = "aws_iam_policy_document";
 

@@ -12,7 +12,6 @@ pub type AwsIamRole = LookupType<IamRoleLookup>;
 
 pub struct IamRoleLookup;
 
-#[async_trait::async_trait]
 impl Lookup for IamRoleLookup {
     const NAME: &'static str = "aws_iam_role";
 

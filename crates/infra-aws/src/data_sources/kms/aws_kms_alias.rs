@@ -11,7 +11,6 @@ pub type AwsKmsAlias = LookupType<KmsAliasLookup>;
 
 pub struct KmsAliasLookup;
 
-#[async_trait::async_trait]
 impl Lookup for KmsAliasLookup {
     const NAME: &'static str = "aws_kms_alias";
 

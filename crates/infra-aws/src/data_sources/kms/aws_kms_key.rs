@@ -10,7 +10,6 @@ pub type AwsKmsKey = LookupType<KmsKeyLookup>;
 
 pub struct KmsKeyLookup;
 
-#[async_trait::async_trait]
 impl Lookup for KmsKeyLookup {
     const NAME: &'static str = "aws_kms_key";
 

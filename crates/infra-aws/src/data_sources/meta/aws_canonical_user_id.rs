@@ -11,7 +11,6 @@ pub type AwsCanonicalUserId = LookupType<CanonicalUserIdLookup>;
 
 pub struct CanonicalUserIdLookup;
 
-#[async_trait::async_trait]
 impl Lookup for CanonicalUserIdLookup {
     const NAME: &'static str = "aws_canonical_user_id";
 

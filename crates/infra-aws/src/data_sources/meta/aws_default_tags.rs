@@ -14,7 +14,6 @@ pub type AwsDefaultTags = LookupType<DefaultTagsLookup>;
 
 pub struct DefaultTagsLookup;
 
-#[async_trait::async_trait]
 impl Lookup for DefaultTagsLookup {
     const NAME: &'static str = "aws_default_tags";
 

@@ -49,7 +49,6 @@ pub type AwsElbServiceAccount = LookupType<ElbServiceAccountLookup>;
 
 pub struct ElbServiceAccountLookup;
 
-#[async_trait::async_trait]
 impl Lookup for ElbServiceAccountLookup {
     const NAME: &'static str = "aws_elb_service_account";
 

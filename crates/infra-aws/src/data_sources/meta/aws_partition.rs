@@ -23,7 +23,6 @@ fn dns_suffix(partition: &str) -> &'static str {
     }
 }
 
-#[async_trait::async_trait]
 impl Lookup for PartitionLookup {
     const NAME: &'static str = "aws_partition";
 

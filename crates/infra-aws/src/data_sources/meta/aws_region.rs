@@ -42,7 +42,6 @@ pub type AwsRegion = LookupType<RegionLookup>;
 
 pub struct RegionLookup;
 
-#[async_trait::async_trait]
 impl Lookup for RegionLookup {
     const NAME: &'static str = "aws_region";
 

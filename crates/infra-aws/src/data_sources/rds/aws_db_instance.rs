@@ -175,7 +175,6 @@ fn to_value(instance: &DbInstance, config: &Value) -> Value {
     value
 }
 
-#[async_trait::async_trait]
 impl Lookup for DbInstanceLookup {
     const NAME: &'static str = "aws_db_instance";
 

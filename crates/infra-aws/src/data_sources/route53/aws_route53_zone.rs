@@ -16,7 +16,6 @@ pub type AwsRoute53ZoneData = LookupType<Route53ZoneLookup>;
 
 pub struct Route53ZoneLookup;
 
-#[async_trait::async_trait]
 impl Lookup for Route53ZoneLookup {
     const NAME: &'static str = "aws_route53_zone";
 

@@ -31,7 +31,6 @@ pub fn website_domain(region: &str) -> String {
     format!("s3-website{separator}{region}.{}", dns_suffix(region))
 }
 
-#[async_trait::async_trait]
 impl Lookup for S3BucketLookup {
     const NAME: &'static str = "aws_s3_bucket";
 

@@ -11,7 +11,6 @@ pub type AwsSecretsmanagerSecret = LookupType<SecretsmanagerSecretLookup>;
 
 pub struct SecretsmanagerSecretLookup;
 
-#[async_trait::async_trait]
 impl Lookup for SecretsmanagerSecretLookup {
     const NAME: &'static str = "aws_secretsmanager_secret";
 

@@ -68,7 +68,6 @@ pub(crate) async fn get_secret_value(
     Ok((secret_id.to_string(), stage, output))
 }
 
-#[async_trait::async_trait]
 impl Lookup for SecretsmanagerSecretVersionLookup {
     const NAME: &'static str = "aws_secretsmanager_secret_version";
 

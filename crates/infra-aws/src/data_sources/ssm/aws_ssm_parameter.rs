@@ -25,7 +25,6 @@ pub(crate) async fn get_parameter(
     output.parameter.ok_or_else(|| ProviderError::new(format!("SSM parameter {name} not found")))
 }
 
-#[async_trait::async_trait]
 impl Lookup for SsmParameterLookup {
     const NAME: &'static str = "aws_ssm_parameter";
 

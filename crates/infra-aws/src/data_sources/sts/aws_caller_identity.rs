@@ -10,7 +10,6 @@ pub type AwsCallerIdentity = LookupType<CallerIdentityLookup>;
 
 pub struct CallerIdentityLookup;
 
-#[async_trait::async_trait]
 impl Lookup for CallerIdentityLookup {
     const NAME: &'static str = "aws_caller_identity";
 

@@ -275,7 +275,6 @@ fn domains_to_validate(value: &Value) -> Option<Vec<String>> {
     Some(domains)
 }
 
-#[async_trait::async_trait]
 impl AwsObject for CertificateObject {
     type Object = CertificateDetail;
     const NAME: &'static str = "aws_acm_certificate";

@@ -63,7 +63,6 @@ pub(crate) fn missing_records(detail: &CertificateDetail, fqdns: &[String]) -> V
     missing
 }
 
-#[async_trait::async_trait]
 impl AwsObject for ValidationObject {
     type Object = CertificateDetail;
     const NAME: &'static str = "aws_acm_certificate_validation";

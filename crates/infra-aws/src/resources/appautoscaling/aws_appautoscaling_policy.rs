@@ -813,7 +813,6 @@ fn check_predictive(predictive: &Value, problems: &mut Vec<(String, String)>) {
     }
 }
 
-#[async_trait::async_trait]
 impl Keyed for Policies {
     type Item = ScalingPolicy;
     const NAME: &'static str = "aws_appautoscaling_policy";

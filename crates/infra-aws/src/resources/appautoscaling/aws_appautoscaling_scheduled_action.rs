@@ -107,7 +107,6 @@ fn to_value(action: &ScheduledAction, hint: &Value) -> Value {
     ])
 }
 
-#[async_trait::async_trait]
 impl Keyed for ScheduledActions {
     type Item = ScheduledAction;
     const NAME: &'static str = "aws_appautoscaling_scheduled_action";

@@ -216,7 +216,6 @@ fn suspended_state() -> Declared<ScalableTarget> {
     })
 }
 
-#[async_trait::async_trait]
 impl AwsObject for TargetObject {
     type Object = ScalableTarget;
     const NAME: &'static str = "aws_appautoscaling_target";

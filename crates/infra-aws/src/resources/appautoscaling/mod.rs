@@ -325,7 +325,6 @@ pub(crate) fn key_of(value: &Value) -> Option<Key> {
 /// Put call (create and update alike) at the live colour, read by a describe per namespace
 /// and chunk of names, untagged (a lost create is found by its key). Only its schema, calls and
 /// value are its own; [`KeyedScaling`] writes the rest once.
-#[async_trait::async_trait]
 pub trait Keyed: Send + Sync + Sized + 'static {
     /// The SDK's object, e.g. `ScalingPolicy`.
     type Item: Clone + Send + Sync;
@@ -339,24 +338,24 @@ pub trait Keyed: Send + Sync + Sized + 'static {
     fn validate(config: &Value) -> Vec<(String, String)>;
     fn key(item: &Self::Item) -> Key;
     /// The objects of one namespace among `names` (one describe walk).
-    async fn describe(
+    fn describe(
         client: &aws_sdk_applicationautoscaling::Client,
         namespace: ServiceNamespace,
         names: Vec<String>,
-    ) -> Result<Vec<Self::Item>, ProviderError>;
+    ) -> impl Future<Output = Result<Vec<Self::Item>, ProviderError>> + Send;
     /// The state value of an object; `hint` is its prior state (or the value written).
     fn to_value(item: &Self::Item, hint: &Value) -> Value;
     /// The Put call that writes the object of `key` as `planned` says.
-    async fn put(
+    fn put(
         client: &aws_sdk_applicationautoscaling::Client,
         key: &Key,
         planned: &Value,
-    ) -> Result<(), ProviderError>;
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send;
     /// The Delete call of the object of `key`.
-    async fn delete(
+    fn delete(
         client: &aws_sdk_applicationautoscaling::Client,
         key: Key,
-    ) -> Result<(), ProviderError>;
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send;
     /// Terraform's import, where the type has one.
     fn import_prior(id: &str) -> Result<Value, ProviderError> {
         let _ = id;

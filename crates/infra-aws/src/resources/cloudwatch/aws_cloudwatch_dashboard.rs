@@ -48,7 +48,6 @@ async fn put(this: &AwsCloudwatchDashboard, planned: &Value) -> Result<String, P
     Ok(name)
 }
 
-#[async_trait::async_trait]
 impl AwsObject for DashboardObject {
     type Object = Dashboard;
     const NAME: &'static str = "aws_cloudwatch_dashboard";

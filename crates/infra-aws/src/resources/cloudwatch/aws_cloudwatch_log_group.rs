@@ -84,7 +84,6 @@ fn created_name(operation: &Operation, planned: &Value) -> String {
     name_for_create(operation, planned, ["name", "name_prefix"], "terraform-")
 }
 
-#[async_trait::async_trait]
 impl AwsObject for LogGroupObject {
     type Object = LogGroup;
     const NAME: &'static str = "aws_cloudwatch_log_group";

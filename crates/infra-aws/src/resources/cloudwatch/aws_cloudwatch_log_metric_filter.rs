@@ -24,7 +24,6 @@ pub type AwsCloudwatchLogMetricFilter = InLogGroup<MetricFilters>;
 /// Metric filters as a [`LogGroupMember`].
 pub struct MetricFilters;
 
-#[async_trait::async_trait]
 impl LogGroupMember for MetricFilters {
     type Object = MetricFilter;
     const TYPE_NAME: &'static str = "aws_cloudwatch_log_metric_filter";

@@ -18,7 +18,6 @@ pub type AwsCloudwatchLogStream = InLogGroup<LogStreams>;
 /// Log streams as a [`LogGroupMember`].
 pub struct LogStreams;
 
-#[async_trait::async_trait]
 impl LogGroupMember for LogStreams {
     type Object = LogStream;
     const TYPE_NAME: &'static str = "aws_cloudwatch_log_stream";

@@ -25,7 +25,6 @@ pub type AwsCloudwatchLogSubscriptionFilter = InLogGroup<SubscriptionFilters>;
 /// Subscription filters as a [`LogGroupMember`].
 pub struct SubscriptionFilters;
 
-#[async_trait::async_trait]
 impl LogGroupMember for SubscriptionFilters {
     type Object = SubscriptionFilter;
     const TYPE_NAME: &'static str = "aws_cloudwatch_log_subscription_filter";

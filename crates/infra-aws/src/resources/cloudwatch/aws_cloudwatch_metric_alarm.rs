@@ -195,7 +195,6 @@ fn alarm(attribute: Attribute, read_alarm: fn(&MetricAlarm) -> Value) -> Declare
     read(attribute, move |alarm: &MetricAlarm, _| read_alarm(alarm))
 }
 
-#[async_trait::async_trait]
 impl AwsObject for MetricAlarmObject {
     type Object = MetricAlarm;
     const NAME: &'static str = "aws_cloudwatch_metric_alarm";

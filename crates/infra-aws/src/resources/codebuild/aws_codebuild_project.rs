@@ -1335,7 +1335,6 @@ fn with_changes_f_to_v(
     Ok(request)
 }
 
-#[async_trait::async_trait]
 impl AwsObject for ProjectObject {
     type Object = Project;
     const NAME: &'static str = "aws_codebuild_project";

@@ -93,7 +93,6 @@ fn name_of(repository: &RepositoryMetadata, _: &Reading) -> Value {
     Value::string(repository.repository_name().unwrap_or_default())
 }
 
-#[async_trait::async_trait]
 impl AwsObject for RepositoryObject {
     type Object = RepositoryMetadata;
     const NAME: &'static str = "aws_codecommit_repository";

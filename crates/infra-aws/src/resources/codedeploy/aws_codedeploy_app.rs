@@ -138,7 +138,6 @@ fn name_of(value: &Value) -> Option<String> {
     })
 }
 
-#[async_trait::async_trait]
 impl AwsObject for AppObject {
     type Object = Application;
     const NAME: &'static str = "aws_codedeploy_app";

@@ -842,7 +842,6 @@ fn empty_problem(attribute: &str, value: &Value) -> Option<String> {
     (value.as_str() == Some("")).then(|| format!("{attribute} must not be empty, got "))
 }
 
-#[async_trait::async_trait]
 impl AwsObject for GroupObject {
     type Object = Group;
     const NAME: &'static str = "aws_codedeploy_deployment_group";

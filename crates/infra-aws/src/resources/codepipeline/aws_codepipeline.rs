@@ -951,7 +951,6 @@ fn hide_oauth_tokens(value: &mut Value) {
     }
 }
 
-#[async_trait::async_trait]
 impl AwsObject for PipelineObject {
     type Object = Pipeline;
     const NAME: &'static str = "aws_codepipeline";

@@ -163,7 +163,6 @@ fn tag_pairs(item: &ListWebhookItem) -> Vec<(String, String)> {
     item.tags().iter().map(|tag| (tag.key().to_string(), tag.value().to_string())).collect()
 }
 
-#[async_trait::async_trait]
 impl AwsObject for WebhookObject {
     type Object = ListWebhookItem;
     const NAME: &'static str = "aws_codepipeline_webhook";

@@ -73,7 +73,6 @@ async fn with_tags(
 
 sdk_tags_of!(Tag);
 
-#[async_trait::async_trait]
 impl AwsObject for ConnectionObject {
     type Object = Connection;
     const NAME: &'static str = "aws_codestarconnections_connection";

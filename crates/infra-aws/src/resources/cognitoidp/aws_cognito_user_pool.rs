@@ -387,7 +387,6 @@ async fn set_mfa(
     Ok(())
 }
 
-#[async_trait::async_trait]
 impl AwsObject for UserPoolObject {
     type Object = Pool;
     const NAME: &'static str = "aws_cognito_user_pool";

@@ -265,7 +265,6 @@ fn legacy_number(value: Option<i32>) -> Value {
     Value::Number(f64::from(value.unwrap_or(0)))
 }
 
-#[async_trait::async_trait]
 impl AwsObject for UserPoolClientObject {
     type Object = UserPoolClientType;
     const NAME: &'static str = "aws_cognito_user_pool_client";

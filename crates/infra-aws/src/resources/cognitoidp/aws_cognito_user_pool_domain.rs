@@ -147,7 +147,6 @@ pub fn update_request(
     Ok(request)
 }
 
-#[async_trait::async_trait]
 impl AwsObject for UserPoolDomainObject {
     type Object = DomainDescriptionType;
     const NAME: &'static str = "aws_cognito_user_pool_domain";

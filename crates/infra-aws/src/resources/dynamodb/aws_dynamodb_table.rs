@@ -1848,7 +1848,6 @@ impl TableUpdate<'_> {
     }
 }
 
-#[async_trait::async_trait]
 impl AwsObject for TableObject {
     type Object = Table;
     const NAME: &'static str = "aws_dynamodb_table";

@@ -20,7 +20,6 @@ pub type AwsCustomerGateway = Ec2Type<CustomerGatewayObject>;
 
 pub struct CustomerGatewayObject;
 
-#[async_trait::async_trait]
 impl Ec2Object for CustomerGatewayObject {
     type Item = CustomerGateway;
     const NAME: &'static str = "aws_customer_gateway";

@@ -16,7 +16,6 @@ pub type AwsEgressOnlyInternetGateway = Ec2Type<EgressOnlyInternetGatewayObject>
 
 pub struct EgressOnlyInternetGatewayObject;
 
-#[async_trait::async_trait]
 impl Ec2Object for EgressOnlyInternetGatewayObject {
     type Item = EgressOnlyInternetGateway;
     const NAME: &'static str = "aws_egress_only_internet_gateway";

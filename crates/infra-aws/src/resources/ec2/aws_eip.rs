@@ -81,7 +81,6 @@ fn dns_name(ip: Option<&str>, at: &Reading, prefix: &str, east: &str, domain: &s
     })
 }
 
-#[async_trait::async_trait]
 impl Ec2Object for EipObject {
     type Item = DescribedAddress;
     const NAME: &'static str = "aws_eip";

@@ -73,7 +73,6 @@ fn destination_options_schema() -> Schema {
         .attr(Attribute::optional("per_hour_partition", Type::Bool).default(Value::Bool(false)))
 }
 
-#[async_trait::async_trait]
 impl Ec2Object for FlowLogObject {
     type Item = FlowLog;
     const NAME: &'static str = "aws_flow_log";

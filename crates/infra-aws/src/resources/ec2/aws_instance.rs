@@ -2107,7 +2107,6 @@ impl AwsInstance {
     }
 }
 
-#[async_trait::async_trait]
 impl AwsObject for InstanceObject {
     type Object = Described;
     const NAME: &'static str = "aws_instance";

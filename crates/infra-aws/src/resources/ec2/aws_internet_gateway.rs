@@ -15,7 +15,6 @@ pub type AwsInternetGateway = Ec2Type<InternetGatewayObject>;
 
 pub struct InternetGatewayObject;
 
-#[async_trait::async_trait]
 impl Ec2Object for InternetGatewayObject {
     type Item = InternetGateway;
     const NAME: &'static str = "aws_internet_gateway";

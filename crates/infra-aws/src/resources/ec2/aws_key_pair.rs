@@ -20,7 +20,6 @@ pub type AwsKeyPair = Ec2Type<KeyPairObject>;
 
 pub struct KeyPairObject;
 
-#[async_trait::async_trait]
 impl Ec2Object for KeyPairObject {
     type Item = KeyPairInfo;
     const NAME: &'static str = "aws_key_pair";

@@ -664,7 +664,6 @@ impl Template {
     }
 }
 
-#[async_trait::async_trait]
 impl AwsObject for LaunchTemplateObject {
     type Object = Template;
     const NAME: &'static str = "aws_launch_template";

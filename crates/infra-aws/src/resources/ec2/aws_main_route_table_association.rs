@@ -77,7 +77,6 @@ fn text(attribute: Attribute, get: fn(&MainAssociation) -> &str) -> Declared<Mai
     read(attribute, move |found: &MainAssociation, _: &Reading| Value::string(get(found)))
 }
 
-#[async_trait::async_trait]
 impl AwsObject for MainAssociation {
     type Object = MainAssociation;
     const NAME: &'static str = "aws_main_route_table_association";

@@ -759,7 +759,6 @@ fn regional_addresses(addresses: &[NatGatewayAddress]) -> Value {
     )
 }
 
-#[async_trait::async_trait]
 impl Ec2Object for NatGatewayObject {
     type Item = NatGateway;
     const NAME: &'static str = "aws_nat_gateway";

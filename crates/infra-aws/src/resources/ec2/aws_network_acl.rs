@@ -164,7 +164,6 @@ pub type AwsNetworkAcl = Ec2Type<AclObject<false>>;
 /// default ACL, adopted and never deleted; see that module).
 pub struct AclObject<const DEFAULT: bool>;
 
-#[async_trait::async_trait]
 impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
     type Item = NetworkAcl;
     const NAME: &'static str = match DEFAULT {

@@ -144,7 +144,6 @@ fn entry_error(code: &str, (acl_id, egress, number): &EntryKey, what: &str) -> P
     )
 }
 
-#[async_trait::async_trait]
 impl AwsObject for RuleObject {
     type Object = FoundEntry;
     const NAME: &'static str = "aws_network_acl_rule";

@@ -171,7 +171,6 @@ fn planned_key(planned: &Value) -> String {
     })
 }
 
-#[async_trait::async_trait]
 impl AwsObject for RouteObject {
     type Object = FoundRoute;
     const NAME: &'static str = "aws_route";

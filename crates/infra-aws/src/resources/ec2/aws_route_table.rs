@@ -247,7 +247,6 @@ impl<const DEFAULT: bool> TableObject<DEFAULT> {
     };
 }
 
-#[async_trait::async_trait]
 impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
     type Item = RouteTable;
     const NAME: &'static str = match DEFAULT {

@@ -68,7 +68,6 @@ fn of_target(prior: &Value, association: &RouteTableAssociation) -> bool {
         .any(|(name, found)| prior.get(name).as_str().is_some_and(|wanted| found == Some(wanted)))
 }
 
-#[async_trait::async_trait]
 impl AwsObject for Association {
     type Object = RouteTableAssociation;
     const NAME: &'static str = "aws_route_table_association";

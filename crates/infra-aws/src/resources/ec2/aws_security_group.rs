@@ -343,7 +343,6 @@ pub type AwsSecurityGroup = Ec2Type<GroupObject<false>>;
 /// but unused.
 pub struct GroupObject<const DEFAULT: bool>;
 
-#[async_trait::async_trait]
 impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
     type Item = SecurityGroup;
     const NAME: &'static str = match DEFAULT {

@@ -198,7 +198,6 @@ fn protocol(_: &Held, at: &Reading) -> Value {
     }
 }
 
-#[async_trait::async_trait]
 impl AwsObject for Rule {
     type Object = Held;
     const NAME: &'static str = "aws_security_group_rule";

@@ -87,7 +87,6 @@ pub type AwsSubnet = Ec2Type<SubnetObject>;
 
 pub struct SubnetObject;
 
-#[async_trait::async_trait]
 impl Ec2Object for SubnetObject {
     type Item = Subnet;
     const NAME: &'static str = "aws_subnet";

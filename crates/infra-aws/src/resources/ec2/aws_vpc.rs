@@ -90,7 +90,6 @@ fn flag(attribute: Attribute, index: usize) -> Declared<VpcRead> {
     read(attribute, move |item: &VpcRead, _: &Reading| Value::Bool(item.flags[index]))
 }
 
-#[async_trait::async_trait]
 impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
     type Item = VpcRead;
     const NAME: &'static str = match DEFAULT {

@@ -43,7 +43,6 @@ pub type AwsVpcBlockPublicAccessExclusion = Ec2Type<ExclusionObject>;
 
 pub struct ExclusionObject;
 
-#[async_trait::async_trait]
 impl Ec2Object for ExclusionObject {
     type Item = Exclusion;
     const NAME: &'static str = "aws_vpc_block_public_access_exclusion";

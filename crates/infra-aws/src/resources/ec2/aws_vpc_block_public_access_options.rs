@@ -69,7 +69,6 @@ async fn set_mode(
     .await
 }
 
-#[async_trait::async_trait]
 impl AwsObject for BpaOptions {
     type Object = Options;
     const NAME: &'static str = "aws_vpc_block_public_access_options";

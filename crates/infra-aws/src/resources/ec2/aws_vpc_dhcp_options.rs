@@ -48,7 +48,6 @@ pub type AwsVpcDhcpOptions = Ec2Type<DhcpOptionsObject>;
 
 pub struct DhcpOptionsObject;
 
-#[async_trait::async_trait]
 impl Ec2Object for DhcpOptionsObject {
     type Item = DhcpOptions;
     const NAME: &'static str = "aws_vpc_dhcp_options";

@@ -53,7 +53,6 @@ async fn associate(
     Ok(())
 }
 
-#[async_trait::async_trait]
 impl Association for DhcpOptionsAssociations {
     const NAME: &'static str = "aws_vpc_dhcp_options_association";
     const PAIR: (&'static str, &'static str) = ("vpc_id", "dhcp_options_id");

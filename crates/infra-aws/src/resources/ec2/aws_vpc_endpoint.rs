@@ -255,7 +255,6 @@ fn subnet_configurations(planned: &Value) -> Option<Vec<SubnetConfiguration>> {
     )
 }
 
-#[async_trait::async_trait]
 impl Ec2Object for VpcEndpointObject {
     type Item = Endpoint;
     const NAME: &'static str = "aws_vpc_endpoint";

@@ -67,7 +67,6 @@ fn id_of(endpoint: &str, table: &str) -> String {
     format!("a-{endpoint}{}", crc32(table.as_bytes()))
 }
 
-#[async_trait::async_trait]
 impl Association for EndpointRouteTables {
     const NAME: &'static str = "aws_vpc_endpoint_route_table_association";
     const PAIR: (&'static str, &'static str) = ("vpc_endpoint_id", "route_table_id");

@@ -123,7 +123,6 @@ fn parse_import_id(id: &str) -> Result<Value, ProviderError> {
 
 /// `ipv4_ipam_pool_id` and `ipv4_netmask_length` are not reported by AWS: they are kept from
 /// the prior state (or the planned value).
-#[async_trait::async_trait]
 impl AwsObject for CidrAssociation {
     type Object = CidrAssociation;
     const NAME: &'static str = "aws_vpc_ipv4_cidr_block_association";

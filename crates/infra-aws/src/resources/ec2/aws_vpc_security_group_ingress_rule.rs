@@ -50,7 +50,6 @@ fn rule(
     read(attribute, move |rule: &SecurityGroupRule, _: &Reading| value(rule))
 }
 
-#[async_trait::async_trait]
 impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
     type Item = SecurityGroupRule;
     const NAME: &'static str = match EGRESS {

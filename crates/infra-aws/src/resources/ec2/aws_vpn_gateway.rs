@@ -106,7 +106,6 @@ pub type AwsVpnGateway = Ec2Type<VpnGatewayObject>;
 
 pub struct VpnGatewayObject;
 
-#[async_trait::async_trait]
 impl Ec2Object for VpnGatewayObject {
     type Item = VpnGateway;
     const NAME: &'static str = "aws_vpn_gateway";

@@ -25,7 +25,6 @@ pub type AwsVpnGatewayAttachment = AssociationType<VpnGatewayAttachments>;
 /// A virtual private gateway attached to a VPC as an [`Association`].
 pub struct VpnGatewayAttachments;
 
-#[async_trait::async_trait]
 impl Association for VpnGatewayAttachments {
     const NAME: &'static str = "aws_vpn_gateway_attachment";
     const PAIR: (&'static str, &'static str) = ("vpc_id", "vpn_gateway_id");

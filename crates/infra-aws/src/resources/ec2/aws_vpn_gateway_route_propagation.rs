@@ -50,7 +50,6 @@ fn propagates(tables: &[RouteTable], table: &str, gateway: &str) -> bool {
         .any(|vgw| vgw.gateway_id() == Some(gateway))
 }
 
-#[async_trait::async_trait]
 impl Association for RoutePropagations {
     const NAME: &'static str = "aws_vpn_gateway_route_propagation";
     const PAIR: (&'static str, &'static str) = ("route_table_id", "vpn_gateway_id");

@@ -136,7 +136,6 @@ fn name_of(repository: &Repository, _: &crate::declared::Reading) -> Value {
     Value::string(repository.repository_name().unwrap_or_default())
 }
 
-#[async_trait::async_trait]
 impl AwsObject for RepositoryObject {
     type Object = Repository;
     const NAME: &'static str = "aws_ecr_repository";

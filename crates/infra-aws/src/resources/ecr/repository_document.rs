@@ -105,7 +105,6 @@ fn untagged(object: Document) -> Tagged<Document> {
     Tagged { object, tags: vec![] }
 }
 
-#[async_trait::async_trait]
 impl<const ACCESS: bool> AwsObject for RepositoryDocument<ACCESS> {
     type Object = Document;
     const NAME: &'static str = match ACCESS {

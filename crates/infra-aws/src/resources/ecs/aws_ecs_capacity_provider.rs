@@ -855,7 +855,6 @@ fn is_update_in_progress(error: &ProviderError) -> bool {
 
 /// Refresh reads by the ARN (the import ID, which may be a name: DescribeCapacityProviders
 /// takes both).
-#[async_trait::async_trait]
 impl AwsObject for CapacityProviderObject {
     type Object = CapacityProvider;
     const NAME: &'static str = "aws_ecs_capacity_provider";

@@ -271,7 +271,6 @@ fn service_connect_value(cluster: &Cluster, hint: &Value) -> Value {
     )
 }
 
-#[async_trait::async_trait]
 impl AwsObject for ClusterObject {
     type Object = Cluster;
     const NAME: &'static str = "aws_ecs_cluster";

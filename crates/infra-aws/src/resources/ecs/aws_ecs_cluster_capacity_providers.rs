@@ -74,7 +74,6 @@ fn cluster_name(cluster: &Cluster, _: &Reading) -> Value {
     Value::string(cluster.cluster_name().unwrap_or_default())
 }
 
-#[async_trait::async_trait]
 impl AwsObject for ClusterCapacityProviders {
     type Object = Cluster;
     const NAME: &'static str = "aws_ecs_cluster_capacity_providers";

@@ -699,7 +699,6 @@ async fn tagged_services(aws: &Aws, operation: &Operation) -> Result<Vec<String>
         .collect())
 }
 
-#[async_trait::async_trait]
 impl AwsObject for ExpressGatewayServiceObject {
     type Object = Service;
     const NAME: &'static str = "aws_ecs_express_gateway_service";

@@ -2064,7 +2064,6 @@ async fn read_back(
         .ok_or_else(|| vanished("ECS service", arn))
 }
 
-#[async_trait::async_trait]
 impl AwsObject for EcsServiceObject {
     type Object = Service;
     const NAME: &'static str = "aws_ecs_service";

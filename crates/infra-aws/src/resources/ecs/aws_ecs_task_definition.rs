@@ -744,7 +744,6 @@ fn constraints_to_sdk(planned: &Value) -> Vec<TaskDefinitionPlacementConstraint>
         .collect()
 }
 
-#[async_trait::async_trait]
 impl AwsObject for TaskDefinitionObject {
     type Object = TaskDefinition;
     const NAME: &'static str = "aws_ecs_task_definition";

@@ -338,7 +338,6 @@ fn argument_problems(config: &Value) -> Vec<(String, String)> {
     problems
 }
 
-#[async_trait::async_trait]
 impl AwsObject for TaskSets {
     type Object = TaskSet;
     const NAME: &'static str = "aws_ecs_task_set";

@@ -921,7 +921,6 @@ fn to_value(
     Value::Map(object)
 }
 
-#[async_trait::async_trait]
 impl Elbv2Object for LoadBalancers {
     type Object = LoadBalancer;
     const NAME: &'static str = "aws_lb";

@@ -478,7 +478,6 @@ fn to_value(
     Value::Map(object)
 }
 
-#[async_trait::async_trait]
 impl Elbv2Object for Listeners {
     type Object = Listener;
     const NAME: &'static str = "aws_lb_listener";

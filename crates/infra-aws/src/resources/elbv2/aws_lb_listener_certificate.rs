@@ -87,7 +87,6 @@ fn certificate(arn: &str) -> Certificate {
     Certificate::builder().certificate_arn(arn).build()
 }
 
-#[async_trait::async_trait]
 impl Association for ListenerCertificates {
     const NAME: &'static str = "aws_lb_listener_certificate";
     const ALIASES: &'static [&'static str] = &["aws_alb_listener_certificate"];

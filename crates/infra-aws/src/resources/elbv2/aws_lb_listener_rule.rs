@@ -230,7 +230,6 @@ fn listener_of_rule(rule_arn: &str) -> String {
     }
 }
 
-#[async_trait::async_trait]
 impl Elbv2Object for ListenerRule {
     type Object = Rule;
     const NAME: &'static str = "aws_lb_listener_rule";

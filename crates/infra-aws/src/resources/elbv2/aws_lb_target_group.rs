@@ -633,7 +633,6 @@ fn health_check_settings(planned: &Value) -> Value {
     single(planned, "health_check").cloned().unwrap_or(defaults)
 }
 
-#[async_trait::async_trait]
 impl Elbv2Object for TargetGroups {
     type Object = TargetGroup;
     const NAME: &'static str = "aws_lb_target_group";

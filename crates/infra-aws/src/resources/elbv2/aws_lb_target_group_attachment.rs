@@ -113,7 +113,6 @@ fn created(
     Some(Tagged::untagged(Registered { id: Some(id), target: target.clone() }))
 }
 
-#[async_trait::async_trait]
 impl AwsObject for AttachmentObject {
     type Object = Registered;
     const NAME: &'static str = "aws_lb_target_group_attachment";

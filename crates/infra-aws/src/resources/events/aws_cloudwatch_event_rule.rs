@@ -128,7 +128,6 @@ fn generated_prefix(name: &str) -> Option<&str> {
     suffix.bytes().all(|b| b.is_ascii_digit()).then_some(prefix)
 }
 
-#[async_trait::async_trait]
 impl AwsObject for RuleObject {
     type Object = RuleRead;
     const NAME: &'static str = "aws_cloudwatch_event_rule";

@@ -738,7 +738,6 @@ fn natural_key(value: &Value) -> Option<Key> {
     ))
 }
 
-#[async_trait::async_trait]
 impl AwsObject for TargetObject {
     type Object = RuleTarget;
     const NAME: &'static str = "aws_cloudwatch_event_target";

@@ -118,7 +118,6 @@ fn secret(which: usize) -> Declared<AccessKey> {
     })
 }
 
-#[async_trait::async_trait]
 impl AwsObject for AccessKeyObject {
     type Object = AccessKey;
     const NAME: &'static str = "aws_iam_access_key";

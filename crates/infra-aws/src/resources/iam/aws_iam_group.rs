@@ -35,7 +35,6 @@ fn untagged(group: Group) -> Tagged<Group> {
     Tagged { object: group, tags: vec![] }
 }
 
-#[async_trait::async_trait]
 impl AwsObject for GroupObject {
     type Object = Group;
     const NAME: &'static str = "aws_iam_group";

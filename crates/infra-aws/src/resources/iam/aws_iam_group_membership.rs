@@ -24,7 +24,6 @@ pub type AwsIamGroupMembership = MembersType<GroupMembers>;
 /// The users of an IAM group as [`Members`].
 pub struct GroupMembers;
 
-#[async_trait::async_trait]
 impl Members for GroupMembers {
     const NAME: &'static str = "aws_iam_group_membership";
     const KEY: &'static str = "group";

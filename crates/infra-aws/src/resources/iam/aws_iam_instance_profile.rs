@@ -65,7 +65,6 @@ async fn add_role(
         .map_err(aws_error)
 }
 
-#[async_trait::async_trait]
 impl AwsObject for InstanceProfileObject {
     type Object = InstanceProfile;
     const NAME: &'static str = "aws_iam_instance_profile";

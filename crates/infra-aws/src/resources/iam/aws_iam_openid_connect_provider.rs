@@ -54,7 +54,6 @@ fn arn_of(found: &OidcProvider, _: &Reading) -> Value {
     Value::string(&found.arn)
 }
 
-#[async_trait::async_trait]
 impl AwsObject for OidcProviderObject {
     type Object = OidcProvider;
     const NAME: &'static str = "aws_iam_openid_connect_provider";

@@ -133,7 +133,6 @@ fn delay(value: &Value) -> Duration {
     Duration::from_millis(u64::try_from(ms).unwrap_or(0))
 }
 
-#[async_trait::async_trait]
 impl AwsObject for PolicyObject {
     type Object = PolicyRead;
     const NAME: &'static str = "aws_iam_policy";

@@ -30,7 +30,6 @@ pub struct PolicyAttachments;
 /// The principal of each of [`PolicyAttachments`]' kinds.
 const PRINCIPALS: [Principal; 3] = [Principal::User, Principal::Role, Principal::Group];
 
-#[async_trait::async_trait]
 impl Members for PolicyAttachments {
     const NAME: &'static str = "aws_iam_policy_attachment";
     const KEY: &'static str = "policy_arn";

@@ -167,7 +167,6 @@ fn json_problem(config: &Value, key: &str, path: String) -> Option<(String, Stri
     invalid.then(|| (path, format!("\"{policy}\" is not valid JSON")))
 }
 
-#[async_trait::async_trait]
 impl AwsObject for RoleObject {
     type Object = RoleRead;
     const NAME: &'static str = "aws_iam_role";

@@ -96,7 +96,6 @@ fn custom_suffix(role: &LinkedRole, hint: &Value) -> Value {
     }
 }
 
-#[async_trait::async_trait]
 impl AwsObject for ServiceLinkedRoleObject {
     type Object = LinkedRole;
     const NAME: &'static str = "aws_iam_service_linked_role";

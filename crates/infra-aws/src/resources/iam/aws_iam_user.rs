@@ -100,7 +100,6 @@ async fn strip(client: &aws_sdk_iam::Client, name: &str) -> Result<(), ProviderE
     Ok(())
 }
 
-#[async_trait::async_trait]
 impl AwsObject for UserObject {
     type Object = User;
     const NAME: &'static str = "aws_iam_user";

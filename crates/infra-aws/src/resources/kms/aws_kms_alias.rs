@@ -56,7 +56,6 @@ fn same_key(configured: &str, key_id: &str) -> bool {
     configured == key_id || configured.rsplit_once(":key/").is_some_and(|(_, id)| id == key_id)
 }
 
-#[async_trait::async_trait]
 impl AwsObject for AliasObject {
     type Object = AliasListEntry;
     const NAME: &'static str = "aws_kms_alias";

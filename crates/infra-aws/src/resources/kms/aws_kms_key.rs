@@ -149,7 +149,6 @@ fn key_id_of(key: &KeyInfo, _: &crate::declared::Reading) -> Value {
     Value::string(key.metadata.key_id())
 }
 
-#[async_trait::async_trait]
 impl AwsObject for KeyObject {
     type Object = KeyInfo;
     const NAME: &'static str = "aws_kms_key";

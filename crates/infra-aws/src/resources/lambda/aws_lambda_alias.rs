@@ -126,7 +126,6 @@ fn is_taken(error: &ProviderError) -> bool {
     error.message.to_ascii_lowercase().contains("already exists")
 }
 
-#[async_trait::async_trait]
 impl AwsObject for AliasObject {
     type Object = GetAliasOutput;
     const NAME: &'static str = "aws_lambda_alias";

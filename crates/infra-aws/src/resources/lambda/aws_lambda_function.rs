@@ -1633,7 +1633,6 @@ fn validate_logging(config: &Value, problem: &mut impl FnMut(&str, String)) {
     }
 }
 
-#[async_trait::async_trait]
 impl AwsObject for FunctionObject {
     type Object = Found;
     const NAME: &'static str = "aws_lambda_function";

@@ -439,7 +439,6 @@ fn describes(read: &Value, planned: &Value) -> bool {
         .all(|key| read.get(key).as_str() == planned.get(key).as_str())
 }
 
-#[async_trait::async_trait]
 impl AwsObject for PermissionObject {
     type Object = Statement;
     const NAME: &'static str = "aws_lambda_permission";

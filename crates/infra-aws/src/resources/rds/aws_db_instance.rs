@@ -664,7 +664,6 @@ fn replica_source(reported: Option<&str>, configured: &Value) -> Value {
     }
 }
 
-#[async_trait::async_trait]
 impl AwsObject for InstanceObject {
     type Object = DbInstance;
     const NAME: &'static str = "aws_db_instance";

@@ -75,7 +75,6 @@ async fn modify(
     Ok(())
 }
 
-#[async_trait::async_trait]
 impl AwsObject for OptionGroupObject {
     type Object = OptionGroup;
     const NAME: &'static str = "aws_db_option_group";

@@ -81,7 +81,6 @@ async fn send_parameters(
     Ok(())
 }
 
-#[async_trait::async_trait]
 impl AwsObject for ParameterGroupObject {
     type Object = ParameterGroup;
     const NAME: &'static str = "aws_db_parameter_group";

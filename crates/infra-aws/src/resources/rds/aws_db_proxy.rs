@@ -221,7 +221,6 @@ fn auth_block() -> Declared<DbProxy> {
 
 /// The object as the provider's read sets it (every argument is one AWS reports): what AWS
 /// leaves out reads as the zero value (`""`, `false`, 0).
-#[async_trait::async_trait]
 impl AwsObject for ProxyObject {
     type Object = DbProxy;
     const NAME: &'static str = "aws_db_proxy";

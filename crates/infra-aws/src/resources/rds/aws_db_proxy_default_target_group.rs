@@ -119,7 +119,6 @@ fn proxy_name(group: &DbProxyTargetGroup, _: &crate::declared::Reading) -> Value
     Value::string(group.db_proxy_name().unwrap_or_default())
 }
 
-#[async_trait::async_trait]
 impl AwsObject for DefaultTargetGroupObject {
     type Object = DbProxyTargetGroup;
     const NAME: &'static str = "aws_db_proxy_default_target_group";

@@ -205,7 +205,6 @@ fn proxy_still_creating(error: &ProviderError) -> bool {
 
 /// The object as the provider's read sets it (what AWS leaves out reads as the zero value);
 /// the identifier argument of the other kind is the configuration's.
-#[async_trait::async_trait]
 impl AwsObject for TargetObject {
     type Object = Target;
     const NAME: &'static str = "aws_db_proxy_target";

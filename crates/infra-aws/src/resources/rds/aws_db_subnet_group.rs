@@ -26,7 +26,6 @@ pub struct DbSubnetGroupObject;
 
 const NAME_OF: fn(&DbSubnetGroup) -> Option<&str> = DbSubnetGroup::db_subnet_group_name;
 
-#[async_trait::async_trait]
 impl AwsObject for DbSubnetGroupObject {
     type Object = DbSubnetGroup;
     const NAME: &'static str = "aws_db_subnet_group";

@@ -135,7 +135,6 @@ fn untagged(object: Set) -> Tagged<Set> {
     Tagged { object, tags: vec![] }
 }
 
-#[async_trait::async_trait]
 impl AwsObject for DelegationSetObject {
     type Object = Set;
     const NAME: &'static str = "aws_route53_delegation_set";

@@ -308,7 +308,6 @@ async fn fetch(
     }
 }
 
-#[async_trait::async_trait]
 impl AwsObject for HealthCheckObject {
     type Object = HealthCheck;
     const NAME: &'static str = "aws_route53_health_check";

@@ -517,7 +517,6 @@ fn record_problems(config: &Value) -> Vec<(String, String)> {
     problems
 }
 
-#[async_trait::async_trait]
 impl AwsObject for RecordObject {
     type Object = ZoneRecord;
     const NAME: &'static str = "aws_route53_record";

@@ -159,7 +159,6 @@ fn zone_id_of(facts: &ZoneFacts, _: &Reading) -> Value {
     Value::string(&facts.id)
 }
 
-#[async_trait::async_trait]
 impl AwsObject for ZoneObject {
     type Object = ZoneFacts;
     const NAME: &'static str = "aws_route53_zone";

@@ -1677,7 +1677,6 @@ fn name_problem(name: &str, max: usize) -> Option<String> {
     None
 }
 
-#[async_trait::async_trait]
 impl AwsObject for BucketObject {
     type Object = Bucket;
     const NAME: &'static str = "aws_s3_bucket";

@@ -142,7 +142,6 @@ fn policy_value(owner: Option<&Owner>, grants: &[Grant]) -> Value {
     ])])
 }
 
-#[async_trait::async_trait]
 impl BucketConfig for Acl {
     const NAME: &'static str = "aws_s3_bucket_acl";
 

@@ -49,7 +49,6 @@ fn rule_value(rule: &CorsRule) -> Value {
     ])
 }
 
-#[async_trait::async_trait]
 impl BucketConfig for Cors {
     const NAME: &'static str = "aws_s3_bucket_cors_configuration";
     const NOT_CONFIGURED: Option<&'static str> = Some("NoSuchCORSConfiguration");

@@ -306,7 +306,6 @@ fn rule_value(rule: &LifecycleRule, hint: Option<&Value>) -> Value {
     ])
 }
 
-#[async_trait::async_trait]
 impl BucketConfig for Lifecycle {
     const NAME: &'static str = "aws_s3_bucket_lifecycle_configuration";
     const NOT_CONFIGURED: Option<&'static str> = Some("NoSuchLifecycleConfiguration");

@@ -113,7 +113,6 @@ fn logging_value(enabled: &LoggingEnabled, hint: &Value) -> Fields {
     ])
 }
 
-#[async_trait::async_trait]
 impl BucketConfig for Logging {
     const NAME: &'static str = "aws_s3_bucket_logging";
 

@@ -197,7 +197,6 @@ fn configuration_value(
     ])
 }
 
-#[async_trait::async_trait]
 impl BucketConfig for Notification {
     const NAME: &'static str = "aws_s3_bucket_notification";
     const EXPECTED_OWNER: bool = false;

@@ -60,7 +60,6 @@ async fn put(at: &Target<'_>, planned: &Value, without_rule: bool) -> Result<(),
     .map(drop)
 }
 
-#[async_trait::async_trait]
 impl BucketConfig for ObjectLock {
     const NAME: &'static str = "aws_s3_bucket_object_lock_configuration";
     const NOT_CONFIGURED: Option<&'static str> = Some("ObjectLockConfigurationNotFoundError");

@@ -14,7 +14,6 @@ use crate::s3_support::{bucket_call, fields, BucketConfig, Fields, Target};
 
 pub struct OwnershipControlsConfig;
 
-#[async_trait::async_trait]
 impl BucketConfig for OwnershipControlsConfig {
     const NAME: &'static str = "aws_s3_bucket_ownership_controls";
     const NOT_CONFIGURED: Option<&'static str> = Some("OwnershipControlsNotFoundError");

@@ -11,7 +11,6 @@ use crate::s3_support::{bucket_call, fields, BucketConfig, Fields, Target};
 
 pub struct Policy;
 
-#[async_trait::async_trait]
 impl BucketConfig for Policy {
     const NAME: &'static str = "aws_s3_bucket_policy";
     const NOT_CONFIGURED: Option<&'static str> = Some("NoSuchBucketPolicy");

@@ -25,7 +25,6 @@ const FLAGS: &[(&str, ConfigFlag)] = &[
 
 pub struct PublicAccessBlock;
 
-#[async_trait::async_trait]
 impl BucketConfig for PublicAccessBlock {
     const NAME: &'static str = "aws_s3_bucket_public_access_block";
     const NOT_CONFIGURED: Option<&'static str> = Some("NoSuchPublicAccessBlockConfiguration");

@@ -34,7 +34,6 @@ pub(crate) fn by_default_schema() -> Schema {
         .attr(Attribute::optional("kms_master_key_id", Type::String))
 }
 
-#[async_trait::async_trait]
 impl BucketConfig for Encryption {
     const NAME: &'static str = "aws_s3_bucket_server_side_encryption_configuration";
     const NOT_CONFIGURED: Option<&'static str> =

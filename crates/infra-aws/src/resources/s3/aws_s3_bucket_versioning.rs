@@ -16,7 +16,6 @@ use crate::s3_support::{bucket_call, fields, BucketConfig, Fields, Target};
 
 pub struct Versioning;
 
-#[async_trait::async_trait]
 impl BucketConfig for Versioning {
     const NAME: &'static str = "aws_s3_bucket_versioning";
 

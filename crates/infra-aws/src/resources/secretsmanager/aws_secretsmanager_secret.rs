@@ -132,7 +132,6 @@ fn arn_of(found: &Found, _: &crate::declared::Reading) -> Value {
     text(found.secret.arn())
 }
 
-#[async_trait::async_trait]
 impl AwsObject for SecretObject {
     type Object = Found;
     const NAME: &'static str = "aws_secretsmanager_secret";

@@ -253,7 +253,6 @@ const SCHEDULE: Check = Check::Matches(Pattern {
     message: "",
 });
 
-#[async_trait::async_trait]
 impl AwsObject for RotationObject {
     type Object = DescribeSecretOutput;
     const NAME: &'static str = "aws_secretsmanager_secret_rotation";

@@ -135,7 +135,6 @@ fn same_value(output: &GetSecretValueOutput, planned: &Value) -> bool {
     }
 }
 
-#[async_trait::async_trait]
 impl AwsObject for SecretVersionObject {
     type Object = SecretVersion;
     const NAME: &'static str = "aws_secretsmanager_secret_version";

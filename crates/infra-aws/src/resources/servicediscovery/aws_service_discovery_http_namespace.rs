@@ -27,7 +27,6 @@ pub type AwsServiceDiscoveryHttpNamespace = Namespace<Http>;
 
 pub struct Http;
 
-#[async_trait::async_trait]
 impl NamespaceKind for Http {
     const NAME: &'static str = "aws_service_discovery_http_namespace";
     const TITLE: &'static str = "Service Discovery HTTP Namespace";

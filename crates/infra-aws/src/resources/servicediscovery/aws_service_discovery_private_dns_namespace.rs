@@ -33,7 +33,6 @@ pub type AwsServiceDiscoveryPrivateDnsNamespace = Namespace<PrivateDns>;
 
 pub struct PrivateDns;
 
-#[async_trait::async_trait]
 impl NamespaceKind for PrivateDns {
     const NAME: &'static str = "aws_service_discovery_private_dns_namespace";
     const TITLE: &'static str = "Service Discovery Private DNS Namespace";

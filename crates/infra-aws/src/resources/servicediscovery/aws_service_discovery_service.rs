@@ -411,7 +411,6 @@ fn namespace_of(value: &Value) -> Option<String> {
         .or_else(|| single(value, "dns_config").and_then(|b| non_empty(b, "namespace_id")))
 }
 
-#[async_trait::async_trait]
 impl AwsObject for DiscoveryService {
     type Object = ServiceFacts;
     const NAME: &'static str = "aws_service_discovery_service";

@@ -5,6 +5,7 @@
 //! [`NamespaceKind`]: its schema, what it reads beyond the shared attributes, its create call,
 //! what it updates beyond tags and its import ID.
 
+use std::future::Future;
 use std::marker::PhantomData;
 
 use aws_sdk_servicediscovery::types::NamespaceType;
@@ -22,7 +23,6 @@ use crate::aws_object::{
 use crate::declared::{read, Declared, Reading};
 
 /// One kind of namespace: see the module's documentation.
-#[async_trait::async_trait]
 pub trait NamespaceKind: Send + Sync + 'static {
     /// The Terraform type name.
     const NAME: &'static str;
@@ -34,21 +34,21 @@ pub trait NamespaceKind: Send + Sync + 'static {
     /// The attributes, `tags` and `tags_all` aside, each with its reader ([`attributes`]).
     fn attributes() -> Vec<Declared<NamespaceFacts>>;
     /// Sends the create of the namespace `name`; returns its operation's ID.
-    async fn create(
+    fn create(
         client: &Client,
         operation: &Operation,
         planned: &Value,
         name: &str,
-    ) -> Result<Option<String>, ProviderError>;
+    ) -> impl Future<Output = Result<Option<String>, ProviderError>> + Send;
     /// What an update changes beyond the tags (by default nothing: the rest forces a new one).
-    async fn update(
+    fn update(
         _client: &Client,
         _operation: &Operation,
         _id: &str,
         _prior: &Value,
         _planned: &Value,
-    ) -> Result<(), ProviderError> {
-        Ok(())
+    ) -> impl Future<Output = Result<(), ProviderError>> + Send {
+        async move { Ok(()) }
     }
     /// Terraform's import ID: by default the namespace ID.
     fn import_prior(id: &str) -> Result<Value, ProviderError> {
@@ -94,7 +94,6 @@ fn tagged(facts: NamespaceFacts) -> Tagged<NamespaceFacts> {
     Tagged { tags: facts.tags.clone(), object: facts }
 }
 
-#[async_trait::async_trait]
 impl<K: NamespaceKind> AwsObject for NamespaceOf<K> {
     type Object = NamespaceFacts;
     const NAME: &'static str = K::NAME;

@@ -143,7 +143,6 @@ fn topic_name(operation: &Operation, planned: &Value) -> String {
     }
 }
 
-#[async_trait::async_trait]
 impl AwsObject for TopicObject {
     type Object = Topic;
     const NAME: &'static str = "aws_sns_topic";

@@ -38,7 +38,6 @@ async fn put(this: &AwsSnsTopicPolicy, planned: &Value) -> Result<String, Provid
     Ok(arn)
 }
 
-#[async_trait::async_trait]
 impl AwsObject for TopicPolicyObject {
     type Object = Topic;
     const NAME: &'static str = "aws_sns_topic_policy";

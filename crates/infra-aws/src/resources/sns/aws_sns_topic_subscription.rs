@@ -115,7 +115,6 @@ fn natural_key(planned: &Value) -> Option<(String, String, String)> {
     ))
 }
 
-#[async_trait::async_trait]
 impl AwsObject for SubscriptionObject {
     type Object = Subscription;
     const NAME: &'static str = "aws_sns_topic_subscription";

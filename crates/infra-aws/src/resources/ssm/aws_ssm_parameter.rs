@@ -144,7 +144,6 @@ fn metadata_text(found: &Found, field: fn(&ParameterMetadata) -> Option<&str>) -
     text_or_null(found.metadata.as_ref().and_then(field))
 }
 
-#[async_trait::async_trait]
 impl AwsObject for ParameterObject {
     type Object = Found;
     const NAME: &'static str = "aws_ssm_parameter";

@@ -52,7 +52,6 @@ fn parse_id(id: &str) -> Result<(String, String), ProviderError> {
     })
 }
 
-#[async_trait::async_trait]
 impl Association for WebAclAssociations {
     const NAME: &'static str = "aws_wafv2_web_acl_association";
     const PAIR: (&'static str, &'static str) = ("resource_arn", "web_acl_arn");
