@@ -518,7 +518,7 @@ pub const READS_IN_FLIGHT: usize = 8;
 
 /// Runs the reads (one future per object), at most [`READS_IN_FLIGHT`] at a time; results in
 /// input order, the first error wins. The futures are built before the first await (a
-/// `Vec`), which keeps the caller's future `Send` for `async_trait`.
+/// `Vec`), which keeps the caller's future `Send`, as the engine needs.
 pub async fn read_each<T, Fut>(reads: Vec<Fut>) -> Result<Vec<T>, ProviderError>
 where
     Fut: Future<Output = Result<T, ProviderError>>,

@@ -56,6 +56,30 @@ pub fn owner_id<Item: 'static>(owner: fn(&Item) -> Option<&str>) -> Declared<Ite
     })
 }
 
+/// What an [`Ec2Object::describe`] asks for: the objects with one of `ids` (when given) that
+/// match `filters` (when any), as a `Describe*` request's `*Ids` and `Filters` take them.
+pub struct Describing<'a> {
+    pub ec2: &'a aws_sdk_ec2::Client,
+    pub ids: Option<Vec<String>>,
+    /// `None` where there is no filter: the request then sends no `Filter` parameter.
+    pub filters: Option<Vec<Filter>>,
+}
+
+impl<'a> Describing<'a> {
+    pub fn new(
+        ec2: &'a aws_sdk_ec2::Client,
+        ids: Option<Vec<String>>,
+        filters: Vec<Filter>,
+    ) -> Describing<'a> {
+        Describing { ec2, ids, filters: (!filters.is_empty()).then_some(filters) }
+    }
+
+    /// Every object matching `filters`.
+    pub fn matching(ec2: &'a aws_sdk_ec2::Client, filters: Vec<Filter>) -> Describing<'a> {
+        Describing::new(ec2, None, filters)
+    }
+}
+
 /// What makes one EC2 object type; see the module's documentation.
 pub trait Ec2Object: Send + Sync + Sized + 'static {
     /// The SDK's object, e.g. `aws_sdk_ec2::types::InternetGateway`.
@@ -130,11 +154,9 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
         }
     }
 
-    /// Every object with one of `ids` (when given) matching `filters`.
+    /// Every object that `at` asks for: one `Describe*` request, paginated where the API is.
     fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        ids: Option<Vec<String>>,
-        filters: Vec<Filter>,
+        at: Describing<'_>,
     ) -> impl Future<Output = Result<Vec<Self::Item>, ProviderError>> + Send;
     /// Creates the object, tagged with the create's `tag_specification` (planned and managed
     /// tags), and waits until it is usable; returns its ID.
@@ -246,7 +268,7 @@ impl<O: Ec2Object> Ec2Type<O> {
         filters: Vec<Filter>,
         priors: &Priors<'_>,
     ) -> Result<Vec<(String, O::Item, Value)>, ProviderError> {
-        let items = O::describe(self.ec2().await, ids, filters).await?;
+        let items = O::describe(Describing::new(self.ec2().await, ids, filters)).await?;
         self.read_items(items, priors).await
     }
 

@@ -6,13 +6,13 @@
 //! from the prior value when the describe answer leaves them out, and drift on them is not
 //! seen in tests.
 
-use aws_sdk_ec2::types::{
-    CustomerGateway, Filter, GatewayType, ResourceType as Ec2ResourceType, Tag,
-};
+use aws_sdk_ec2::types::{CustomerGateway, GatewayType, ResourceType as Ec2ResourceType, Tag};
 use infra_core::{Attribute, Check, ProviderError, Timeouts, Type, Value};
 
 use crate::app_support::{sent, sent_unless_gone};
-use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type};
+use crate::ec2_object::{
+    read, string, Creating, Declared, Deleting, Describing, Ec2Object, Ec2Type,
+};
 use crate::ec2_support::{created_id, non_empty_attribute, optional_string};
 use crate::error::is_not_found;
 
@@ -101,15 +101,12 @@ impl Ec2Object for CustomerGatewayObject {
         problems
     }
 
-    async fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        ids: Option<Vec<String>>,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<CustomerGateway>, ProviderError> {
-        let output = sent!(ec2
+    async fn describe(at: Describing<'_>) -> Result<Vec<CustomerGateway>, ProviderError> {
+        let output = sent!(at
+            .ec2
             .describe_customer_gateways()
-            .set_customer_gateway_ids(ids)
-            .set_filters((!filters.is_empty()).then_some(filters)))?;
+            .set_customer_gateway_ids(at.ids)
+            .set_filters(at.filters))?;
         Ok(output.customer_gateways().to_vec())
     }
 

@@ -4,11 +4,11 @@
 //! moto ignores DescribeEgressOnlyInternetGateways filters; [`Ec2Type`] keeps only the IDs and
 //! tags it asked for.
 
-use aws_sdk_ec2::types::{EgressOnlyInternetGateway, Filter, ResourceType as Ec2ResourceType, Tag};
+use aws_sdk_ec2::types::{EgressOnlyInternetGateway, ResourceType as Ec2ResourceType, Tag};
 use infra_core::{Attribute, ProviderError, Type};
 
 use crate::app_support::{deleted_or_gone, sent};
-use crate::ec2_object::{read, Creating, Declared, Deleting, Ec2Object, Ec2Type};
+use crate::ec2_object::{read, Creating, Declared, Deleting, Describing, Ec2Object, Ec2Type};
 use crate::ec2_support::{created_id, optional_string, string_attribute};
 use crate::paginated::all_items;
 
@@ -41,15 +41,12 @@ impl Ec2Object for EgressOnlyInternetGatewayObject {
         EgressOnlyInternetGateway::egress_only_internet_gateway_id;
     const TAGS: fn(&EgressOnlyInternetGateway) -> &[Tag] = EgressOnlyInternetGateway::tags;
 
-    async fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        ids: Option<Vec<String>>,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<EgressOnlyInternetGateway>, ProviderError> {
-        all_items!(ec2
+    async fn describe(at: Describing<'_>) -> Result<Vec<EgressOnlyInternetGateway>, ProviderError> {
+        all_items!(at
+            .ec2
             .describe_egress_only_internet_gateways()
-            .set_egress_only_internet_gateway_ids(ids)
-            .set_filters((!filters.is_empty()).then_some(filters)))
+            .set_egress_only_internet_gateway_ids(at.ids)
+            .set_filters(at.filters))
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {

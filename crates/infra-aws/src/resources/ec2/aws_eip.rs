@@ -14,13 +14,13 @@
 //! Not supported yet ([`Schema::not_supported`]): `ipam_pool_id`, addresses from an IPAM pool.
 
 use aws_sdk_ec2::types::{
-    Address, AddressAttributeName, DomainType, Filter, ResourceType as Ec2ResourceType, Tag,
+    Address, AddressAttributeName, DomainType, ResourceType as Ec2ResourceType, Tag,
 };
 use infra_core::{Attribute, Check, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_object::{
-    read, Creating, Declared, Deleting, Ec2Object, Ec2Type, Reading, Updating,
+    read, Creating, Declared, Deleting, Describing, Ec2Object, Ec2Type, Reading, Updating,
 };
 use std::collections::HashMap;
 
@@ -197,22 +197,16 @@ impl Ec2Object for EipObject {
         }
     }
 
-    async fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        ids: Option<Vec<String>>,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<DescribedAddress>, ProviderError> {
+    async fn describe(at: Describing<'_>) -> Result<Vec<DescribedAddress>, ProviderError> {
         // DescribeAddresses is not paginated: one call returns every match.
-        let output = sent!(ec2
-            .describe_addresses()
-            .set_allocation_ids(ids)
-            .set_filters((!filters.is_empty()).then_some(filters)))?;
+        let output =
+            sent!(at.ec2.describe_addresses().set_allocation_ids(at.ids).set_filters(at.filters))?;
         let ids: Vec<String> = output
             .addresses()
             .iter()
             .filter_map(|a| a.allocation_id().map(str::to_string))
             .collect();
-        let mut records = ptr_records(ec2, ids).await?;
+        let mut records = ptr_records(at.ec2, ids).await?;
         Ok(output
             .addresses()
             .iter()

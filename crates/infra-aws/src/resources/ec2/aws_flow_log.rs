@@ -11,14 +11,14 @@
 //! (`regional_nat_gateway_id`).
 
 use aws_sdk_ec2::types::{
-    DestinationFileFormat, DestinationOptionsRequest, Filter, FlowLog, FlowLogsResourceType,
+    DestinationFileFormat, DestinationOptionsRequest, FlowLog, FlowLogsResourceType,
     LogDestinationType, ResourceType as Ec2ResourceType, Tag, TrafficType,
 };
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::sent;
 use crate::ec2_object::{
-    read, read_block, string, Creating, Declared, Deleting, Ec2Object, Ec2Type,
+    read, read_block, string, Creating, Declared, Deleting, Describing, Ec2Object, Ec2Type,
 };
 use crate::ec2_support::{
     as_enum, bool_attribute, client_token, created_id, integer_attribute, non_empty_attribute,
@@ -251,15 +251,8 @@ impl Ec2Object for FlowLogObject {
         keep_unreported(prior, value)
     }
 
-    async fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        ids: Option<Vec<String>>,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<FlowLog>, ProviderError> {
-        all_items!(ec2
-            .describe_flow_logs()
-            .set_flow_log_ids(ids)
-            .set_filter((!filters.is_empty()).then_some(filters)))
+    async fn describe(at: Describing<'_>) -> Result<Vec<FlowLog>, ProviderError> {
+        all_items!(at.ec2.describe_flow_logs().set_flow_log_ids(at.ids).set_filter(at.filters))
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {

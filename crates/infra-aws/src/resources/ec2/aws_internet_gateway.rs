@@ -1,11 +1,13 @@
 //! `aws_internet_gateway`: an internet gateway, attached to at most one VPC. Changing `vpc_id`
 //! detaches and re-attaches in place.
 
-use aws_sdk_ec2::types::{Filter, InternetGateway, ResourceType as Ec2ResourceType, Tag};
+use aws_sdk_ec2::types::{InternetGateway, ResourceType as Ec2ResourceType, Tag};
 use infra_core::{Attribute, ProviderError, Timeouts, Type, Value};
 
 use crate::app_support::sent;
-use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type, Updating};
+use crate::ec2_object::{
+    read, string, Creating, Declared, Deleting, Describing, Ec2Object, Ec2Type, Updating,
+};
 use crate::ec2_support::{
     created_id, delete_with_retry, has_code, non_empty_attribute, optional_string,
 };
@@ -48,15 +50,12 @@ impl Ec2Object for InternetGatewayObject {
     const ID: fn(&InternetGateway) -> Option<&str> = InternetGateway::internet_gateway_id;
     const TAGS: fn(&InternetGateway) -> &[Tag] = InternetGateway::tags;
 
-    async fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        ids: Option<Vec<String>>,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<InternetGateway>, ProviderError> {
-        all_items!(ec2
+    async fn describe(at: Describing<'_>) -> Result<Vec<InternetGateway>, ProviderError> {
+        all_items!(at
+            .ec2
             .describe_internet_gateways()
-            .set_internet_gateway_ids(ids)
-            .set_filters((!filters.is_empty()).then_some(filters)))
+            .set_internet_gateway_ids(at.ids)
+            .set_filters(at.filters))
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {

@@ -6,11 +6,13 @@
 //! configured text (as the provider does); after an import, where nothing is configured yet,
 //! it is read from AWS (`IncludePublicKey`).
 
-use aws_sdk_ec2::types::{Filter, KeyPairInfo, ResourceType as Ec2ResourceType, Tag};
+use aws_sdk_ec2::types::{KeyPairInfo, ResourceType as Ec2ResourceType, Tag};
 use infra_core::{Attribute, Check, Operation, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
-use crate::ec2_object::{computed, read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type};
+use crate::ec2_object::{
+    computed, read, string, Creating, Declared, Deleting, Describing, Ec2Object, Ec2Type,
+};
 use crate::ec2_support::{
     filter, managed_tag_filters, name_for_create, non_empty_attribute, optional_string,
     string_attribute, with_name_for_create,
@@ -90,15 +92,13 @@ impl Ec2Object for KeyPairObject {
         Ok(infra_core::resource::import_by("key_name", id))
     }
 
-    async fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        names: Option<Vec<String>>,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<KeyPairInfo>, ProviderError> {
-        Ok(sent!(ec2
+    /// The IDs [`Describing`] holds are key names.
+    async fn describe(at: Describing<'_>) -> Result<Vec<KeyPairInfo>, ProviderError> {
+        Ok(sent!(at
+            .ec2
             .describe_key_pairs()
-            .set_key_names(names)
-            .set_filters(Some(filters))
+            .set_key_names(at.ids)
+            .set_filters(at.filters)
             .include_public_key(true))?
         .key_pairs
         .unwrap_or_default())

@@ -55,8 +55,8 @@ use std::time::Duration;
 
 use aws_sdk_ec2::types::{
     AutoProvisionZonesState, AutoScalingIpsState, AvailabilityMode, AvailabilityZoneAddress,
-    ConnectivityType, Filter, NatGateway, NatGatewayAddress, NatGatewayAddressStatus,
-    NatGatewayState, ResourceType as Ec2ResourceType, Tag,
+    ConnectivityType, NatGateway, NatGatewayAddress, NatGatewayAddressStatus, NatGatewayState,
+    ResourceType as Ec2ResourceType, Tag,
 };
 use infra_core::{
     Attribute, Block, Check, Operation, ProviderError, Schema, Timeouts, Type, Value,
@@ -64,7 +64,8 @@ use infra_core::{
 
 use crate::app_support::{blocks, sent, sent_unless_gone};
 use crate::ec2_object::{
-    read, read_block, string, Creating, Declared, Deleting, Ec2Object, Ec2Type, Reading, Updating,
+    read, read_block, string, Creating, Declared, Deleting, Describing, Ec2Object, Ec2Type,
+    Reading, Updating,
 };
 use crate::ec2_support::{
     as_enum, client_token, created_id, filter, integer_attribute, non_empty_attribute,
@@ -921,12 +922,12 @@ impl Ec2Object for NatGatewayObject {
         problems
     }
 
-    async fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        ids: Option<Vec<String>>,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<NatGateway>, ProviderError> {
-        all_items!(ec2.describe_nat_gateways().set_nat_gateway_ids(ids).set_filter(Some(filters)))
+    async fn describe(at: Describing<'_>) -> Result<Vec<NatGateway>, ProviderError> {
+        all_items!(at
+            .ec2
+            .describe_nat_gateways()
+            .set_nat_gateway_ids(at.ids)
+            .set_filter(at.filters))
     }
 
     /// Creates the gateway and waits until it is available.

@@ -21,8 +21,8 @@ use infra_core::{Attribute, Block, Check, ProviderError, Schema, Timeouts, Type,
 
 use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_object::{
-    arn, computed, owner_id, read, read_block, string, Creating, Declared, Deleting, Ec2Object,
-    Ec2Type, Updating,
+    arn, computed, owner_id, read, read_block, string, Creating, Declared, Deleting, Describing,
+    Ec2Object, Ec2Type, Updating,
 };
 use crate::ec2_support::{
     block_network_problems, chunks_of, client_token, created_id, delete_with_retry,
@@ -231,16 +231,12 @@ impl<const DEFAULT: bool> Ec2Object for AclObject<DEFAULT> {
         normalize_inline_rules(value, full_entry);
     }
 
-    async fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        ids: Option<Vec<String>>,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<NetworkAcl>, ProviderError> {
-        match ids {
-            Some(ids) => Ok(sent!(ec2.describe_network_acls().set_network_acl_ids(Some(ids)))?
+    async fn describe(at: Describing<'_>) -> Result<Vec<NetworkAcl>, ProviderError> {
+        match at.ids {
+            Some(ids) => Ok(sent!(at.ec2.describe_network_acls().set_network_acl_ids(Some(ids)))?
                 .network_acls()
                 .to_vec()),
-            None => acls_matching(ec2, filters).await,
+            None => acls_matching(at.ec2, at.filters.unwrap_or_default()).await,
         }
     }
 
@@ -331,7 +327,10 @@ pub(crate) async fn acls_by_id(
     ec2: &aws_sdk_ec2::Client,
     ids: &[String],
 ) -> Result<Vec<NetworkAcl>, ProviderError> {
-    describe_by_ids(ids, |chunk| AclObject::<false>::describe(ec2, Some(chunk), vec![])).await
+    describe_by_ids(ids, |chunk| {
+        AclObject::<false>::describe(Describing::new(ec2, Some(chunk), vec![]))
+    })
+    .await
 }
 
 /// An ACL's entries in one direction as rule blocks, but the catch-all deny.

@@ -16,15 +16,13 @@
 
 use std::collections::BTreeMap;
 
-use aws_sdk_ec2::types::{
-    Filter, ResourceType as Ec2ResourceType, Route, RouteOrigin, RouteTable, Tag,
-};
+use aws_sdk_ec2::types::{ResourceType as Ec2ResourceType, Route, RouteOrigin, RouteTable, Tag};
 use infra_core::{Attribute, Block, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent};
 use crate::ec2_object::{
-    arn, computed, owner_id, read, read_block, string, Creating, Declared, Deleting, Ec2Object,
-    Ec2Type, Updating,
+    arn, computed, owner_id, read, read_block, string, Creating, Declared, Deleting, Describing,
+    Ec2Object, Ec2Type, Updating,
 };
 use crate::ec2_support::{
     block_network_problems, client_token, created_id, delete_with_retry, filter, in_prior_order,
@@ -329,12 +327,12 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
         }
     }
 
-    async fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        ids: Option<Vec<String>>,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<RouteTable>, ProviderError> {
-        all_items!(ec2.describe_route_tables().set_route_table_ids(ids).set_filters(Some(filters)))
+    async fn describe(at: Describing<'_>) -> Result<Vec<RouteTable>, ProviderError> {
+        all_items!(at
+            .ec2
+            .describe_route_tables()
+            .set_route_table_ids(at.ids)
+            .set_filters(at.filters))
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
@@ -362,7 +360,7 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
         })?;
         let ec2 = at.this.ec2().await;
         let in_table = vec![filter("route-table-id", [id.as_str()])];
-        let tables = Self::describe(ec2, None, in_table).await?;
+        let tables = Self::describe(Describing::matching(ec2, in_table)).await?;
         let table = tables.first().ok_or_else(|| {
             ProviderError::with_code(
                 "InvalidRouteTableID.NotFound",
@@ -414,8 +412,11 @@ impl<const DEFAULT: bool> Ec2Object for TableObject<DEFAULT> {
     }
 
     async fn find_created(at: Creating<'_, Self>) -> Result<Option<Value>, ProviderError> {
-        let tagged =
-            Self::describe(at.this.ec2().await, None, managed_tag_filters(at.operation)).await?;
+        let tagged = Self::describe(Describing::matching(
+            at.this.ec2().await,
+            managed_tag_filters(at.operation),
+        ))
+        .await?;
         match tagged.iter().find_map(RouteTable::route_table_id) {
             Some(id) => at.this.read_one(id, at.planned).await.map(Some),
             None => Ok(None),
@@ -616,7 +617,8 @@ async fn read_adopted<const DEFAULT: bool>(
             continue;
         };
         let main = vec![filter("vpc-id", [vpc_id.as_str()]), filter("association.main", ["true"])];
-        let tables = TableObject::<DEFAULT>::describe(this.ec2().await, None, main).await?;
+        let tables =
+            TableObject::<DEFAULT>::describe(Describing::matching(this.ec2().await, main)).await?;
         if let Some(table_id) = tables.iter().find_map(|table| table.route_table_id()) {
             // No prior `route`: the import adopts every route the table has.
             found.insert(vpc_id, this.read_one(table_id, &Value::Null).await?);

@@ -25,8 +25,8 @@ use infra_core::{
 use crate::app_support::{name_attribute, name_prefix_attribute, sent};
 use crate::declared::copied;
 use crate::ec2_object::{
-    computed, owner_id, read, read_block, string, Creating, Declared, Deleting, Ec2Object, Ec2Type,
-    Updating,
+    computed, owner_id, read, read_block, string, Creating, Declared, Deleting, Describing,
+    Ec2Object, Ec2Type, Updating,
 };
 use crate::ec2_support::{
     bool_attribute, created_id, delete_with_retry, filter, for_each_inline_rule, has_code,
@@ -506,12 +506,8 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
         }
     }
 
-    async fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        ids: Option<Vec<String>>,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<SecurityGroup>, ProviderError> {
-        all_items!(ec2.describe_security_groups().set_group_ids(ids).set_filters(Some(filters)))
+    async fn describe(at: Describing<'_>) -> Result<Vec<SecurityGroup>, ProviderError> {
+        all_items!(at.ec2.describe_security_groups().set_group_ids(at.ids).set_filters(at.filters))
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {
@@ -545,7 +541,7 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
     /// configured ones).
     async fn adopt(at: Creating<'_, Self>) -> Result<(String, Value), ProviderError> {
         let ec2 = at.this.ec2().await;
-        let groups = Self::describe(ec2, None, lookup(at.planned)).await?;
+        let groups = Self::describe(Describing::matching(ec2, lookup(at.planned))).await?;
         let (id, ingress, egress) = groups
             .iter()
             .find_map(|group| {
@@ -582,7 +578,8 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
         this: &Ec2Type<Self>,
         planned: &Value,
     ) -> Result<Option<Value>, ProviderError> {
-        let groups = Self::describe(this.ec2().await, None, lookup(planned)).await?;
+        let groups =
+            Self::describe(Describing::matching(this.ec2().await, lookup(planned))).await?;
         match groups.iter().find_map(|group| group.group_id()) {
             Some(id) => this.read_one(id, planned).await.map(Some),
             None => Ok(None),
@@ -606,7 +603,8 @@ impl<const DEFAULT: bool> Ec2Object for GroupObject<DEFAULT> {
         let ec2 = at.this.ec2().await;
         if bool_attribute(at.prior, "revoke_rules_on_delete", false) {
             // Rules that reference other groups would otherwise block either group's delete.
-            let groups = Self::describe(ec2, None, vec![filter("group-id", [id])]).await?;
+            let groups =
+                Self::describe(Describing::matching(ec2, vec![filter("group-id", [id])])).await?;
             for group in &groups {
                 let ingress = permission_atoms(group.ip_permissions(), id);
                 let egress = permission_atoms(group.ip_permissions_egress(), id);

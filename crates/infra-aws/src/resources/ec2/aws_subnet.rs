@@ -14,13 +14,15 @@
 
 use aws_sdk_ec2::operation::modify_subnet_attribute::builders::ModifySubnetAttributeFluentBuilder;
 use aws_sdk_ec2::types::{
-    AttributeBooleanValue, Filter, HostnameType, ResourceType as Ec2ResourceType, Subnet,
+    AttributeBooleanValue, HostnameType, ResourceType as Ec2ResourceType, Subnet,
     SubnetCidrBlockStateCode, SubnetIpv6CidrBlockAssociation, Tag,
 };
 use infra_core::{Attribute, Check, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::sent;
-use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type, Updating};
+use crate::ec2_object::{
+    read, string, Creating, Declared, Deleting, Describing, Ec2Object, Ec2Type, Updating,
+};
 use crate::ec2_support::{
     bool_attribute, created_id, delete_with_retry, integer_attribute, non_empty_attribute,
     optional_string, string_attribute,
@@ -205,15 +207,8 @@ impl Ec2Object for SubnetObject {
         problems
     }
 
-    async fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        ids: Option<Vec<String>>,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<Subnet>, ProviderError> {
-        all_items!(ec2
-            .describe_subnets()
-            .set_subnet_ids(ids)
-            .set_filters((!filters.is_empty()).then_some(filters)))
+    async fn describe(at: Describing<'_>) -> Result<Vec<Subnet>, ProviderError> {
+        all_items!(at.ec2.describe_subnets().set_subnet_ids(at.ids).set_filters(at.filters))
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {

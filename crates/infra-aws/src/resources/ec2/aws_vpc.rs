@@ -23,7 +23,8 @@ use infra_core::{Attribute, Check, ProviderError, ResourceType, Schema, Timeouts
 use crate::app_support::{sent, text};
 use crate::declared::copied;
 use crate::ec2_object::{
-    arn, owner_id, read, Creating, Declared, Deleting, Ec2Object, Ec2Type, Reading, Updating,
+    arn, owner_id, read, Creating, Declared, Deleting, Describing, Ec2Object, Ec2Type, Reading,
+    Updating,
 };
 use crate::ec2_support::{
     as_enum, bool_attribute, chunks_of, created_id, delete_with_retry, filter, in_prior_order,
@@ -241,12 +242,9 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
 
     /// DescribeVpcs, then the VPCs' defaults (main route tables, default security groups and
     /// network ACLs) and the three attributes DescribeVpcAttribute answers one at a time.
-    async fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        ids: Option<Vec<String>>,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<VpcRead>, ProviderError> {
-        let described = describe_vpcs(ec2, ids, filters).await?;
+    async fn describe(at: Describing<'_>) -> Result<Vec<VpcRead>, ProviderError> {
+        let ec2 = at.ec2;
+        let described = describe_vpcs(at).await?;
         let ids: Vec<String> = described.ids().collect();
         let attributes = read_attributes(ec2, &ids).await?;
         Ok(described.read(&attributes))
@@ -361,7 +359,7 @@ impl<const DEFAULT: bool> Ec2Object for VpcObject<DEFAULT> {
             let mut described = Vec::new();
             for chunk in chunks_of(&ids) {
                 let filters = vec![filter("vpc-id", chunk.iter().cloned())];
-                described.push(describe_vpcs(ec2, None, filters).await?);
+                described.push(describe_vpcs(Describing::matching(ec2, filters)).await?);
             }
             Ok(described)
         };
@@ -421,17 +419,13 @@ async fn find_default<const DEFAULT: bool>(
 
 /// The VPCs matching `filters` (and `ids`, when given) with their defaults (main route tables,
 /// default security groups and network ACLs), without DescribeVpcAttribute's flags.
-async fn describe_vpcs(
-    ec2: &aws_sdk_ec2::Client,
-    ids: Option<Vec<String>>,
-    filters: Vec<Filter>,
-) -> Result<DescribedVpcs, ProviderError> {
+async fn describe_vpcs(at: Describing<'_>) -> Result<DescribedVpcs, ProviderError> {
     let vpcs: Vec<Vpc> =
-        all_items!(ec2.describe_vpcs().set_vpc_ids(ids).set_filters(Some(filters)))?;
+        all_items!(at.ec2.describe_vpcs().set_vpc_ids(at.ids).set_filters(at.filters))?;
     let mut described = DescribedVpcs { vpcs, defaults: VpcDefaults::default() };
     let ids: Vec<String> = described.ids().collect();
     if !ids.is_empty() {
-        described.defaults = VpcDefaults::read(ec2, &ids).await?;
+        described.defaults = VpcDefaults::read(at.ec2, &ids).await?;
     }
     Ok(described)
 }
@@ -631,7 +625,7 @@ async fn default_ids<O: Ec2Object>(
     vpc_id: fn(&O::Item) -> Option<&str>,
 ) -> Result<Vec<(String, String)>, ProviderError> {
     let filters = vec![filter("vpc-id", chunk.iter().cloned()), default];
-    let objects = O::describe(ec2, None, filters).await?;
+    let objects = O::describe(Describing::matching(ec2, filters)).await?;
     let ids = |o: &O::Item| Some((vpc_id(o)?.to_string(), (O::ID)(o)?.to_string()));
     Ok(objects.iter().filter_map(ids).collect())
 }

@@ -7,14 +7,16 @@
 //! module gates it) are tested.
 
 use aws_sdk_ec2::types::{
-    Filter, InternetGatewayExclusionMode, ResourceType as Ec2ResourceType, Tag,
+    InternetGatewayExclusionMode, ResourceType as Ec2ResourceType, Tag,
     VpcBlockPublicAccessExclusion as Exclusion,
     VpcBlockPublicAccessExclusionState as ExclusionState,
 };
 use infra_core::{Attribute, Check, ProviderError, Schema, Type, Value};
 
 use crate::app_support::{sent, sent_unless_gone};
-use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type, Updating};
+use crate::ec2_object::{
+    read, string, Creating, Declared, Deleting, Describing, Ec2Object, Ec2Type, Updating,
+};
 use crate::ec2_support::{
     created_id, non_empty_attribute, optional_string, string_attribute, wait_for,
 };
@@ -94,15 +96,12 @@ impl Ec2Object for ExclusionObject {
         vec![]
     }
 
-    async fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        ids: Option<Vec<String>>,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<Exclusion>, ProviderError> {
-        let output = sent!(ec2
+    async fn describe(at: Describing<'_>) -> Result<Vec<Exclusion>, ProviderError> {
+        let output = sent!(at
+            .ec2
             .describe_vpc_block_public_access_exclusions()
-            .set_exclusion_ids(ids)
-            .set_filters((!filters.is_empty()).then_some(filters)))?;
+            .set_exclusion_ids(at.ids)
+            .set_filters(at.filters))?;
         Ok(output.vpc_block_public_access_exclusions().to_vec())
     }
 

@@ -6,14 +6,14 @@
 //! it is not seen in tests; it also drops the tag specification of CreateDhcpOptions, so create
 //! tags the set again when the answer shows no tags.
 
-use aws_sdk_ec2::types::{
-    DhcpOptions, Filter, NewDhcpConfiguration, ResourceType as Ec2ResourceType, Tag,
-};
+use aws_sdk_ec2::types::{DhcpOptions, NewDhcpConfiguration, ResourceType as Ec2ResourceType, Tag};
 use infra_core::resource::ADDRESS_TAG;
 use infra_core::{Attribute, ProviderError, Type, Value};
 
 use crate::app_support::sent;
-use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type};
+use crate::ec2_object::{
+    read, string, Creating, Declared, Deleting, Describing, Ec2Object, Ec2Type,
+};
 use crate::ec2_support::{
     created_id, delete_with_retry, ec2_tags, filter, has_code, non_empty_attribute,
     optional_string, string_list, string_values,
@@ -94,15 +94,12 @@ impl Ec2Object for DhcpOptionsObject {
         }
     }
 
-    async fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        ids: Option<Vec<String>>,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<DhcpOptions>, ProviderError> {
-        all_items!(ec2
+    async fn describe(at: Describing<'_>) -> Result<Vec<DhcpOptions>, ProviderError> {
+        all_items!(at
+            .ec2
             .describe_dhcp_options()
-            .set_dhcp_options_ids(ids)
-            .set_filters((!filters.is_empty()).then_some(filters)))
+            .set_dhcp_options_ids(at.ids)
+            .set_filters(at.filters))
     }
 
     async fn create(at: Creating<'_, Self>) -> Result<String, ProviderError> {

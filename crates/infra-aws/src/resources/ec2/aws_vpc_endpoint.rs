@@ -15,14 +15,15 @@
 //! reported by AWS at all and is kept from the configuration, as the provider does.
 
 use aws_sdk_ec2::types::{
-    DnsOptionsSpecification, DnsRecordIpType, Filter, IpAddressType,
-    ResourceType as Ec2ResourceType, State, SubnetConfiguration, Tag, VpcEndpoint, VpcEndpointType,
+    DnsOptionsSpecification, DnsRecordIpType, IpAddressType, ResourceType as Ec2ResourceType,
+    State, SubnetConfiguration, Tag, VpcEndpoint, VpcEndpointType,
 };
 use infra_core::{Attribute, Block, Check, ProviderError, Schema, Timeouts, Type, Value};
 
 use crate::app_support::sent;
 use crate::ec2_object::{
-    read, read_block, Creating, Declared, Deleting, Ec2Object, Ec2Type, Reading, Updating,
+    read, read_block, Creating, Declared, Deleting, Describing, Ec2Object, Ec2Type, Reading,
+    Updating,
 };
 use crate::ec2_support::{
     as_enum, bool_attribute, client_token, copy_attributes, created_id, filter, has_code,
@@ -405,16 +406,13 @@ impl Ec2Object for VpcEndpointObject {
 
     /// The endpoints, each Gateway endpoint with its service's prefix list (DescribePrefixLists).
     /// Described by tags (a create whose answer was lost), AWS's not-found answer finds none.
-    async fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        ids: Option<Vec<String>>,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<Endpoint>, ProviderError> {
-        let by_ids = ids.is_some();
-        let answer: Result<Vec<VpcEndpoint>, ProviderError> = all_items!(ec2
+    async fn describe(at: Describing<'_>) -> Result<Vec<Endpoint>, ProviderError> {
+        let by_ids = at.ids.is_some();
+        let answer: Result<Vec<VpcEndpoint>, ProviderError> = all_items!(at
+            .ec2
             .describe_vpc_endpoints()
-            .set_vpc_endpoint_ids(ids)
-            .set_filters((!filters.is_empty()).then_some(filters)));
+            .set_vpc_endpoint_ids(at.ids)
+            .set_filters(at.filters));
         let endpoints = match answer {
             Err(error) if !by_ids && has_code(&error, Self::NOT_FOUND) => return Ok(Vec::new()),
             other => other?,
@@ -427,7 +425,7 @@ impl Ec2Object for VpcEndpointObject {
             let mut found = Endpoint { endpoint, prefix_list_id: None, cidr_blocks: Vec::new() };
             if found.kind() == "Gateway" {
                 let service = found.endpoint.service_name().unwrap_or_default();
-                (found.prefix_list_id, found.cidr_blocks) = prefix_list(ec2, service).await?;
+                (found.prefix_list_id, found.cidr_blocks) = prefix_list(at.ec2, service).await?;
             }
             read.push(found);
         }

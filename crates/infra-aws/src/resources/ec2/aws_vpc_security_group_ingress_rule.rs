@@ -5,15 +5,14 @@
 use std::collections::BTreeSet;
 
 use aws_sdk_ec2::types::{
-    Filter, IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Ec2ResourceType,
-    SecurityGroup, SecurityGroupRule, SecurityGroupRuleRequest, SecurityGroupRuleUpdate, Tag,
-    UserIdGroupPair,
+    IpPermission, IpRange, Ipv6Range, PrefixListId, ResourceType as Ec2ResourceType, SecurityGroup,
+    SecurityGroupRule, SecurityGroupRuleRequest, SecurityGroupRuleUpdate, Tag, UserIdGroupPair,
 };
 use infra_core::{Attribute, Check, ProviderError, Timeouts, Type, Value};
 
 use crate::app_support::{deleted_or_gone, sent, text};
 use crate::ec2_object::{
-    read, Creating, Declared, Deleting, Ec2Object, Ec2Type, Reading, Updating,
+    read, Creating, Declared, Deleting, Describing, Ec2Object, Ec2Type, Reading, Updating,
 };
 use crate::ec2_support::{filter, integer_attribute, non_empty_attribute, string_attribute};
 use crate::paginated::all_items;
@@ -151,18 +150,15 @@ impl<const EGRESS: bool> Ec2Object for RuleObject<EGRESS> {
     }
 
     /// The rules of this direction matching `filters`.
-    async fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        ids: Option<Vec<String>>,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<SecurityGroupRule>, ProviderError> {
-        let rules: Vec<SecurityGroupRule> = all_items!(ec2
+    async fn describe(at: Describing<'_>) -> Result<Vec<SecurityGroupRule>, ProviderError> {
+        let rules: Vec<SecurityGroupRule> = all_items!(at
+            .ec2
             .describe_security_group_rules()
-            .set_security_group_rule_ids(ids)
-            .set_filters(Some(filters)))?;
+            .set_security_group_rule_ids(at.ids)
+            .set_filters(at.filters))?;
         let mut rules: Vec<SecurityGroupRule> =
             rules.into_iter().filter(|rule| rule.is_egress() == Some(EGRESS)).collect();
-        fill_group_rule_descriptions(ec2, &mut rules, EGRESS).await?;
+        fill_group_rule_descriptions(at.ec2, &mut rules, EGRESS).await?;
         Ok(rules)
     }
 

@@ -15,7 +15,9 @@ use aws_sdk_ec2::types::{
 use infra_core::{Attribute, ProviderError, Type, Value};
 
 use crate::app_support::sent;
-use crate::ec2_object::{read, string, Creating, Declared, Deleting, Ec2Object, Ec2Type, Updating};
+use crate::ec2_object::{
+    read, string, Creating, Declared, Deleting, Describing, Ec2Object, Ec2Type, Updating,
+};
 use crate::ec2_support::{
     created_id, delete_with_retry, filter, has_code, non_empty_attribute, optional_string, wait_for,
 };
@@ -25,7 +27,7 @@ pub(crate) async fn describe_vpn_gateways(
     ec2: &aws_sdk_ec2::Client,
     filters: Vec<Filter>,
 ) -> Result<Vec<VpnGateway>, ProviderError> {
-    let gateways = VpnGatewayObject::describe(ec2, None, filters).await?;
+    let gateways = VpnGatewayObject::describe(Describing::matching(ec2, filters)).await?;
     Ok(gateways.into_iter().filter(|gateway| !VpnGatewayObject::is_gone(gateway)).collect())
 }
 
@@ -164,15 +166,12 @@ impl Ec2Object for VpnGatewayObject {
         }
     }
 
-    async fn describe(
-        ec2: &aws_sdk_ec2::Client,
-        ids: Option<Vec<String>>,
-        filters: Vec<Filter>,
-    ) -> Result<Vec<VpnGateway>, ProviderError> {
-        let output = sent!(ec2
+    async fn describe(at: Describing<'_>) -> Result<Vec<VpnGateway>, ProviderError> {
+        let output = sent!(at
+            .ec2
             .describe_vpn_gateways()
-            .set_vpn_gateway_ids(ids)
-            .set_filters((!filters.is_empty()).then_some(filters)))?;
+            .set_vpn_gateway_ids(at.ids)
+            .set_filters(at.filters))?;
         Ok(output.vpn_gateways().to_vec())
     }
 
