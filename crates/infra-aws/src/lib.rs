@@ -44,9 +44,11 @@
 //!
 //! A data source (and an ephemeral resource) is declared the same way, on `lookup::Lookup`:
 //! its name, schema and read, the configuration with what it found over it
-//! (`lookup::with_found`); the lookups of one kind on theirs (`elbv2_support::Elbv2Data`,
-//! `data_sources::ec2::ids::IdsType`). Two implement `DataSourceType` themselves, since their
-//! schema is built from the resource type's: `aws_ecs_task_definition` and `aws_lb_listener`.
+//! (`lookup::with_found`); the IDs lookups of EC2 as one generic `Lookup`
+//! (`data_sources::ec2::ids::IdsOf`). Those whose schema is built from their resource type's
+//! hold it and implement `DataSourceType` themselves: `aws_ecs_task_definition`,
+//! `aws_lb_listener`, and the load balancer's and target group's
+//! (`elbv2_support::Elbv2Data`).
 
 pub mod blue_green;
 mod call_log;

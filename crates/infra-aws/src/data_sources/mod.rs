@@ -1,7 +1,7 @@
 //! Data sources, grouped by service, one file each. Each service's `mod.rs` lists its data
 //! sources once in [`data_source_types!`], which declares the module and registers it. A data
-//! source is declared on a family: most on [`crate::lookup::Lookup`] (its name, schema and
-//! read), the lookups of one kind on theirs; see that module for the two that are not.
+//! source is declared on [`crate::lookup::Lookup`] (its name, schema and read); see that
+//! module for the four whose schema is built from their resource type's.
 
 use std::sync::Arc;
 

@@ -1,19 +1,18 @@
 //! The lookups that list the IDs of every EC2 object of one kind matching `tags`, `filter`
 //! blocks and a few arguments (`aws_vpcs`, `aws_subnets`, `aws_route_tables`), written once;
 //! none found is not an error, as in the provider. A kind implements [`Ids`]: its name, the
-//! arguments that are filters, and its describe call; [`IdsType`] makes the data source:
+//! arguments that are filters, and its describe call; [`IdsOf`] makes the [`Lookup`] of it:
 //! - the schema: `id` (the region), the arguments, `tags`, `ids`, then the `filter` blocks;
 //! - the read: one paginated describe with every filter the configuration sets.
 
 use std::future::Future;
 use std::marker::PhantomData;
-use std::sync::Arc;
 
 use aws_sdk_ec2::types::Filter;
-use infra_core::{Attribute, DataSourceType, ProviderError, Schema, Type, Value};
+use infra_core::{Attribute, ProviderError, Schema, Type, Value};
 
 use crate::ec2_support::{filter_block, lookup_filters, lookup_value, string_values};
-use crate::Aws;
+use crate::lookup::{Lookup, LookupType};
 
 /// What makes one IDs lookup; see the module's documentation.
 pub trait Ids: Send + Sync + 'static {
@@ -32,15 +31,16 @@ pub trait Ids: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Vec<String>, ProviderError>> + Send;
 }
 
-/// The [`DataSourceType`] of an IDs lookup.
-pub struct IdsType<K: Ids> {
-    aws: Arc<Aws>,
-    schema: Schema,
-    kind: PhantomData<K>,
-}
+/// The [`Lookup`] of an [`Ids`] kind; its data source is [`IdsType`].
+pub struct IdsOf<K>(PhantomData<K>);
 
-impl<K: Ids> IdsType<K> {
-    pub fn new(aws: Arc<Aws>) -> IdsType<K> {
+/// The data source of an IDs lookup.
+pub type IdsType<K> = LookupType<IdsOf<K>>;
+
+impl<K: Ids> Lookup for IdsOf<K> {
+    const NAME: &'static str = K::NAME;
+
+    fn schema() -> Schema {
         let mut schema = Schema::new().attr(Attribute::computed("id", Type::String));
         for (argument, _) in K::ARGUMENTS {
             schema = schema.attr(Attribute::optional(argument, Type::String));
@@ -50,30 +50,18 @@ impl<K: Ids> IdsType<K> {
         } else {
             Attribute::optional("tags", Type::map(Type::String))
         };
-        let schema = schema
+        schema
             .attr(tags)
             .attr(Attribute::computed("ids", Type::list(Type::String)))
-            .block(filter_block());
-        IdsType { aws, schema, kind: PhantomData }
-    }
-}
-
-#[async_trait::async_trait]
-impl<K: Ids> DataSourceType for IdsType<K> {
-    fn name(&self) -> &'static str {
-        K::NAME
+            .block(filter_block())
     }
 
-    fn schema(&self) -> &Schema {
-        &self.schema
-    }
-
-    async fn read(&self, config: &Value) -> Result<Value, ProviderError> {
-        let clients = self.aws.clients().await;
+    async fn read(this: &IdsType<K>, config: &Value) -> Result<Value, ProviderError> {
+        let clients = this.aws.clients().await;
         let filters = Some(lookup_filters(config, K::ARGUMENTS)).filter(|f| !f.is_empty());
         let ids = K::ids(&clients.ec2, filters).await?;
         Ok(lookup_value(
-            &self.schema,
+            &this.schema,
             config,
             [("id", Value::string(&clients.region)), ("ids", string_values(ids))],
         ))
