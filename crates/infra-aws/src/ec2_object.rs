@@ -61,11 +61,13 @@ pub fn owner_id<Item: 'static>(owner: fn(&Item) -> Option<&str>) -> Declared<Ite
 pub struct Describing<'a> {
     pub ec2: &'a aws_sdk_ec2::Client,
     pub ids: Option<Vec<String>>,
-    /// `None` where there is no filter: the request then sends no `Filter` parameter.
+    /// `None` where there is no filter (the SDK sends no `Filter` parameter for an empty list
+    /// either; one form for both keeps the types' requests alike).
     pub filters: Option<Vec<Filter>>,
 }
 
 impl<'a> Describing<'a> {
+    /// The objects with one of `ids` (when given) that match `filters` (when any).
     pub fn new(
         ec2: &'a aws_sdk_ec2::Client,
         ids: Option<Vec<String>>,
@@ -154,7 +156,8 @@ pub trait Ec2Object: Send + Sync + Sized + 'static {
         }
     }
 
-    /// Every object that `at` asks for: one `Describe*` request, paginated where the API is.
+    /// Every object that `at` asks for: its `Describe*` request (paginated where the API is),
+    /// and whatever else the type reads of each object found.
     fn describe(
         at: Describing<'_>,
     ) -> impl Future<Output = Result<Vec<Self::Item>, ProviderError>> + Send;

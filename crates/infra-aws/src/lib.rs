@@ -20,13 +20,14 @@
 //! - `subnet_group_support::SubnetGroupApi`: the ElastiCache and Redshift subnet groups;
 //! - `resources/appautoscaling` `Keyed`: scaling targets' policies and actions.
 //!
-//! A family's trait is only ever a bound on its generic `ResourceType` (never `dyn`), so its
-//! async methods are the language's own: declared `-> impl Future<Output = …> + Send` (the
-//! engine needs `Send` futures), written `async fn` in each type. Only the traits held as
-//! `dyn` (`ResourceType`, `DataSourceType`, `StateReader`, `Rollouts`,
-//! `blue_green::BlueGreenApi`) go through `#[async_trait]`, which boxes each call's future.
-//! Building infra-aws alone from clean took 3 min 58 s with every family on `#[async_trait]`,
-//! 1 min 36 s without (BENCHMARKS.md §8).
+//! A family's trait is only ever a bound on a generic type (its `ResourceType` or
+//! `DataSourceType`, or another family's object), never `dyn`, so its async methods are the
+//! language's own: declared `-> impl Future<Output = …> + Send` (the engine needs `Send`
+//! futures), written `async fn` in each type. Only the traits held as `dyn` (`ResourceType`,
+//! `DataSourceType`, `StateReader`, `Rollouts`, `blue_green::BlueGreenApi`) go through
+//! `#[async_trait]`, which boxes each call's future. Rebuilding infra-aws and the binary
+//! (`cargo clean -p infra-aws`, then `cargo build -p infra`) took 3 min 58 s with every family
+//! on `#[async_trait]`, 1 min 36 s without (BENCHMARKS.md §4).
 //!
 //! A check of one attribute's value is declared on the attribute, not written in `validate`:
 //! the provider's `verify.ValidARN` as `.check(verify::ARN)`, its `StringLenBetween` as

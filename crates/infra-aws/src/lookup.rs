@@ -4,13 +4,13 @@
 //! the schema, built once, its name and its schema. [`with_found`] gives the usual value of a
 //! read: the configuration with what the read found over it.
 //!
-//! The lookups of one kind that share more than this are one generic `Lookup`:
-//! `data_sources::ec2::ids::IdsOf` (the IDs of every EC2 object of a kind matching filters).
-//! `Elbv2Data` (a load balancer or target group by ARN, name or tags) holds its resource type,
-//! as the two below do. A data source that reads through a resource
-//! type's own read makes that type in its read (`aws_ecs_cluster`, `aws_db_instance`); the two
-//! whose schema is built from the resource type's (`aws_ecs_task_definition`,
-//! `aws_lb_listener`) hold it and implement [`DataSourceType`] themselves.
+//! The IDs lookups of EC2 share more than this and are one generic `Lookup`,
+//! `data_sources::ec2::ids::IdsOf` (the IDs of every EC2 object of a kind matching filters). A
+//! data source that reads through a resource type's own read makes that type in its read
+//! (`aws_ecs_cluster`, `aws_db_instance`). The four whose schema is built from their resource
+//! type's hold that type and implement [`DataSourceType`] themselves: `aws_ecs_task_definition`,
+//! `aws_lb_listener`, and `aws_lb` and `aws_lb_target_group` (`elbv2_support::Elbv2Data`, a
+//! load balancer or target group by ARN, name or tags).
 
 use std::future::Future;
 use std::marker::PhantomData;

@@ -9,10 +9,11 @@
 //! - a create whose answer was lost finds nothing (it made nothing outside the state);
 //! - an import takes the ID as the object's `id`, as [`ResourceType::import_prior`] does.
 
+use std::future::Future;
+
 use infra_core::{
     Creating, Deleting, ProviderError, ResourceType, Schema, Timeouts, Updating, Value,
 };
-use std::future::Future;
 
 use crate::support::{carry_computed, keep_priors};
 
